@@ -1,0 +1,162 @@
+"""Composition root: builds the web application from settings. Nothing is built at import time."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import sys
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+
+from aiohttp import web
+from azure.identity.aio import DefaultAzureCredential
+from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
+
+from bot.domain.errors import StorageUnavailable
+from bot.domain.federation import Federation, load_federation
+from bot.edge.auth import install_nonblocking_openid_metadata
+from bot.edge.delivery import Deliverer
+from bot.edge.teams import TeamsBot
+from bot.edge.web import messages_handler
+from bot.logs import configure_logging
+from bot.settings import AppType, Settings, UnsafeSettings, load_settings
+from bot.storage.outbox import TableOutbox
+from bot.storage.tables import TableStore, service_client
+from bot.storage.users import TableUserProfiles
+from cards.i18n import Catalogue, load_catalogue
+from dialogs.base import Flow, Router
+from dialogs.home import HomeFlow
+
+log = logging.getLogger("app")
+
+TABLES = ("users", "outbox")
+READY_TIMEOUT_SECONDS = 3.0
+
+
+@dataclass(frozen=True)
+class Services:
+    """What the composition root built, for the handlers and tests."""
+
+    store: TableStore
+    bot: TeamsBot
+    deliverer: Deliverer
+    adapter: CloudAdapter
+    messages: Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+SETTINGS = web.AppKey("settings", Settings)
+FEDERATION = web.AppKey("federation", Federation)
+STRINGS = web.AppKey("strings", Catalogue)
+STORE = web.AppKey("store", TableStore)
+SERVICES = web.AppKey("services", Services)
+
+
+class _SdkConfiguration:
+    """The attribute bag botbuilder's configuration classes read."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.APP_ID = settings.app_id
+        self.APP_PASSWORD = settings.app_password.get_secret_value()
+        self.APP_TYPE = settings.app_type.value
+        self.APP_TENANTID = settings.app_tenant_id
+        if settings.openid_metadata_url:
+            self.TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL = settings.openid_metadata_url
+        if settings.token_issuer:
+            self.TO_BOT_FROM_CHANNEL_TOKEN_ISSUER = settings.token_issuer
+
+
+def build_flows(app: web.Application, store: TableStore, home: HomeFlow) -> list[Flow]:
+    """Every conversation flow, in the order typed text is offered to them."""
+    return [home]
+
+
+async def _storage(app: web.Application) -> AsyncIterator[None]:
+    settings = app[SETTINGS]
+    credential = None
+    if not settings.storage_connection_string.get_secret_value():
+        credential = DefaultAzureCredential()
+    service = service_client(
+        connection_string=settings.storage_connection_string.get_secret_value(),
+        endpoint=settings.storage_table_endpoint, credential=credential,
+        timeout=settings.storage_timeout_seconds)
+    async with service:
+        store = TableStore(service, prefix=settings.table_prefix, timeout=settings.storage_timeout_seconds)
+        await store.ensure_tables(TABLES)
+        app[STORE] = store
+        yield
+    if credential is not None:
+        await credential.close()
+
+
+async def _bot(app: web.Application) -> AsyncIterator[None]:
+    settings, store, strings, federation = app[SETTINGS], app[STORE], app[STRINGS], app[FEDERATION]
+    install_nonblocking_openid_metadata()
+    auth = ConfigurationBotFrameworkAuthentication(_SdkConfiguration(settings))
+    adapter = CloudAdapter(auth)
+    profiles = TableUserProfiles(store)
+    deliverer = Deliverer(adapter, app_id=settings.app_id, outbox=TableOutbox(store), profiles=profiles)
+    home = HomeFlow(strings, federation)
+    router = Router(build_flows(app, store, home), fallback=home.help, unknown_verb=home.unknown_verb)
+    bot = TeamsBot(router=router, profiles=profiles, deliverer=deliverer, federation=federation, strings=strings)
+    handler = messages_handler(adapter, auth, bot.on_turn, credentials_configured=bool(settings.app_id))
+    app[SERVICES] = Services(store=store, bot=bot, deliverer=deliverer, adapter=adapter, messages=handler)
+    sender = asyncio.create_task(deliverer.run(settings.delivery_interval_seconds), name="outbox-sender")
+    yield
+    sender.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await sender
+    await deliverer.drain()
+
+
+async def messages(request: web.Request) -> web.StreamResponse:
+    """Activities from Teams, handled by the handler the bot context built."""
+    return await request.app[SERVICES].messages(request)
+
+
+async def healthz(request: web.Request) -> web.Response:
+    """The process is alive."""
+    return web.json_response({"status": "ok"})
+
+
+async def readyz(request: web.Request) -> web.Response:
+    """Storage answers within a bounded time."""
+    try:
+        async with asyncio.timeout(READY_TIMEOUT_SECONDS):
+            await request.app[STORE].ping()
+    except (StorageUnavailable, TimeoutError):
+        return web.json_response({"status": "storage unavailable"}, status=503)
+    return web.json_response({"status": "ready"})
+
+
+def create_app(settings: Settings, *, federation: Federation | None = None) -> web.Application:
+    """Build the application; clients open in `cleanup_ctx` when it starts and close when it stops."""
+    app = web.Application(client_max_size=settings.max_body_bytes)
+    app[SETTINGS] = settings
+    app[FEDERATION] = federation or load_federation(settings.federation_config)
+    app[STRINGS] = load_catalogue()
+    app.cleanup_ctx.append(_storage)
+    app.cleanup_ctx.append(_bot)
+    app.router.add_post("/api/messages", messages)
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
+    return app
+
+
+def main() -> int:
+    """Run the bot: `python app.py`."""
+    try:
+        settings = load_settings()
+    except UnsafeSettings as error:
+        print(f"refusing to start: {error}", file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level)
+    if settings.app_type is AppType.USER_ASSIGNED_MSI:
+        log.info("bot identity: user-assigned managed identity")
+    web.run_app(create_app(settings), host="0.0.0.0", port=settings.port, print=None,
+                shutdown_timeout=10.0)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The staff social-media policy bot for Llanidloes Schools Federation."""

@@ -1,0 +1,27 @@
+"""Domain errors: adapters translate their SDK's exceptions into these, flows turn them into messages."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base of every error the flows know how to explain to a person."""
+
+
+class StorageUnavailable(DomainError):
+    """Storage could not be reached in the time allowed; nothing was changed by the failed call."""
+
+
+class RecordNotFound(DomainError):
+    """The record asked for does not exist (or is not visible to the person asking)."""
+
+
+class RecordExists(DomainError):
+    """A record with that key exists already."""
+
+
+class ConcurrentChange(DomainError):
+    """Someone else changed the record first (etag mismatch); reload and explain."""
+
+
+class NotAllowed(DomainError):
+    """The person acting may not do this; changes nothing and reveals nothing."""

@@ -1,0 +1,136 @@
+"""The federation's schools and who decides for each, from a settings file the office keeps."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bot.domain.people import Lang, Person, StaffContact
+
+
+class FederationConfigError(ValueError):
+    """The federation settings file is not usable; the message says where and why."""
+
+
+@dataclass(frozen=True)
+class School:
+    """One school of the federation and the people who decide for it."""
+
+    school_id: str
+    name_en: str
+    name_cy: str
+    headteacher: StaffContact
+    delegates: tuple[StaffContact, ...] = ()
+
+    def name(self, lang: Lang) -> str:
+        """The school's name in a language."""
+        return self.name_cy if lang is Lang.CY else self.name_en
+
+    def may_decide(self, person: Person) -> bool:
+        """True for the headteacher and named delegates."""
+        deciders = (self.headteacher, *self.delegates)
+        return any(person.aad_object_id == contact.aad_object_id for contact in deciders)
+
+
+@dataclass(frozen=True)
+class Federation:
+    """The federation: its tenant, schools and the contacts the flows escalate to."""
+
+    tenant_ids: tuple[str, ...]
+    name_en: str
+    name_cy: str
+    schools: tuple[School, ...]
+    policy_owner: StaffContact
+    chair_of_governors: StaffContact | None = None
+
+    def name(self, lang: Lang) -> str:
+        """The federation's name in a language."""
+        return self.name_cy if lang is Lang.CY else self.name_en
+
+    def school(self, school_id: str) -> School:
+        """The school with this id; raise `KeyError` when unknown."""
+        for school in self.schools:
+            if school.school_id == school_id:
+                return school
+        raise KeyError(school_id)
+
+    def serves_tenant(self, tenant_id: str) -> bool:
+        """True when activities from this tenant belong to the federation."""
+        return tenant_id in self.tenant_ids
+
+    def schools_decided_by(self, person: Person) -> tuple[School, ...]:
+        """The schools whose requests this person may decide."""
+        return tuple(school for school in self.schools if school.may_decide(person))
+
+    def is_headteacher(self, person: Person) -> bool:
+        """True when the person is the headteacher of any school."""
+        return any(s.headteacher.aad_object_id == person.aad_object_id for s in self.schools)
+
+
+def _contact(raw: Any, where: str) -> StaffContact:
+    if not isinstance(raw, dict):
+        raise FederationConfigError(f"{where}: expected an object with aad_object_id and name")
+    object_id, name = raw.get("aad_object_id"), raw.get("name")
+    if not isinstance(object_id, str) or not object_id or not isinstance(name, str) or not name:
+        raise FederationConfigError(f"{where}: aad_object_id and name are required strings")
+    email = raw.get("email", "")
+    return StaffContact(aad_object_id=object_id, name=name, email=email if isinstance(email, str) else "")
+
+
+def _text(raw: dict[str, Any], key: str, where: str) -> str:
+    value = raw.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise FederationConfigError(f"{where}.{key}: a non-empty string is required")
+    return value
+
+
+def parse_federation(raw: Any) -> Federation:
+    """Build the federation from parsed JSON, raising `FederationConfigError` with the exact place."""
+    if not isinstance(raw, dict):
+        raise FederationConfigError("the file must hold a JSON object")
+    tenants = raw.get("tenant_ids")
+    if not isinstance(tenants, list) or not tenants or not all(isinstance(t, str) and t for t in tenants):
+        raise FederationConfigError("tenant_ids: a non-empty list of tenant id strings is required")
+    schools_raw = raw.get("schools")
+    if not isinstance(schools_raw, list) or not schools_raw:
+        raise FederationConfigError("schools: a non-empty list is required")
+    schools: list[School] = []
+    for index, item in enumerate(schools_raw):
+        where = f"schools[{index}]"
+        if not isinstance(item, dict):
+            raise FederationConfigError(f"{where}: expected an object")
+        delegates_raw = item.get("delegates", [])
+        if not isinstance(delegates_raw, list):
+            raise FederationConfigError(f"{where}.delegates: expected a list")
+        schools.append(School(
+            school_id=_text(item, "id", where),
+            name_en=_text(item, "name_en", where),
+            name_cy=_text(item, "name_cy", where),
+            headteacher=_contact(item.get("headteacher"), f"{where}.headteacher"),
+            delegates=tuple(_contact(d, f"{where}.delegates[{i}]") for i, d in enumerate(delegates_raw)),
+        ))
+    ids = [school.school_id for school in schools]
+    if len(set(ids)) != len(ids):
+        raise FederationConfigError("schools: school ids must be unique")
+    chair = raw.get("chair_of_governors")
+    return Federation(
+        tenant_ids=tuple(tenants),
+        name_en=_text(raw, "name_en", "federation"),
+        name_cy=_text(raw, "name_cy", "federation"),
+        schools=tuple(schools),
+        policy_owner=_contact(raw.get("policy_owner"), "policy_owner"),
+        chair_of_governors=_contact(chair, "chair_of_governors") if chair is not None else None,
+    )
+
+
+def load_federation(path: Path) -> Federation:
+    """Read the federation settings file."""
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise FederationConfigError(f"cannot read {path}: {error.strerror}") from None
+    except json.JSONDecodeError as error:
+        raise FederationConfigError(f"{path}: not JSON ({error.msg} at line {error.lineno})") from None
+    return parse_federation(raw)

@@ -1,0 +1,121 @@
+"""Messages owed to people, kept in storage until Teams has accepted them."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any, Protocol
+
+from bot.domain.people import Person
+
+Card = Mapping[str, Any]
+
+LEASE = timedelta(seconds=60)
+MAX_BACKOFF = timedelta(minutes=30)
+
+
+class DeliveryState(StrEnum):
+    """Where an outbound message is in its life."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+
+
+@dataclass(frozen=True)
+class OutboundMessage:
+    """A card owed to one person's 1:1 chat.
+
+    `message_id` is derived from what caused it (e.g. `perm-42|to-head`), so queuing twice is harmless.
+    `card_key` names a card the person already has (e.g. `perm-42|status`): a message with the same
+    key replaces that card in place instead of posting a new one.
+    """
+
+    recipient: Person
+    message_id: str
+    card: Card
+    card_key: str = ""
+    created_at: datetime | None = None
+    state: DeliveryState = DeliveryState.PENDING
+    attempts: int = 0
+    next_attempt_at: datetime | None = None
+    last_error: str = ""
+    etag: str = ""
+
+    def claimed(self, now: datetime) -> OutboundMessage:
+        """This message leased to one sender until the lease runs out."""
+        return replace(self, state=DeliveryState.SENDING, next_attempt_at=now + LEASE,
+                       attempts=self.attempts + 1)
+
+    def retry_later(self, now: datetime, error: str, *, rng: random.Random | None = None) -> OutboundMessage:
+        """This message back in the queue after a failure, with exponential backoff and full jitter."""
+        ceiling = min(MAX_BACKOFF.total_seconds(), 2.0 ** min(self.attempts, 16))
+        delay = (rng or random).uniform(ceiling / 2, ceiling)
+        return replace(self, state=DeliveryState.PENDING, next_attempt_at=now + timedelta(seconds=delay),
+                       last_error=error[:200])
+
+    def is_due(self, now: datetime) -> bool:
+        """True when no other sender holds it and its backoff has passed."""
+        if self.state is DeliveryState.SENT:
+            return False
+        return self.next_attempt_at is None or self.next_attempt_at <= now
+
+
+@dataclass(frozen=True)
+class CardSlot:
+    """Where a person's card with a given key was posted, so it can be updated in place."""
+
+    recipient: Person
+    card_key: str
+    activity_id: str
+    conversation_id: str = ""
+
+
+@dataclass
+class OutboxBatch:
+    """Messages a flow wants sent once its records are safely stored."""
+
+    messages: list[OutboundMessage] = field(default_factory=list)
+
+    def add(self, message: OutboundMessage) -> None:
+        """Queue one more message."""
+        self.messages.append(message)
+
+
+class Outbox(Protocol):
+    """Port: the queue of messages owed to people."""
+
+    async def enqueue(self, messages: Sequence[OutboundMessage]) -> None:
+        """Store messages as pending; a message whose id is already stored is left as it is."""
+        ...
+
+    async def list_for_recipient(self, recipient: Person) -> list[OutboundMessage]:
+        """Messages not yet sent to this person, oldest first."""
+        ...
+
+    async def list_due(self, now: datetime, *, limit: int = 100) -> list[OutboundMessage]:
+        """Messages, for anyone, that are due to be tried now."""
+        ...
+
+    async def claim(self, message: OutboundMessage, now: datetime) -> OutboundMessage:
+        """Lease a message to this sender; raise `ConcurrentChange` if another sender got it first."""
+        ...
+
+    async def mark_sent(self, message: OutboundMessage) -> None:
+        """Record that Teams accepted the message."""
+        ...
+
+    async def release(self, message: OutboundMessage) -> None:
+        """Put a claimed message back, e.g. with a later attempt time."""
+        ...
+
+    async def get_slot(self, recipient: Person, card_key: str) -> CardSlot:
+        """Where the card with this key was posted; raise `RecordNotFound` if never."""
+        ...
+
+    async def save_slot(self, slot: CardSlot) -> None:
+        """Remember where a card was posted."""
+        ...

@@ -1,0 +1,41 @@
+"""Who is acting, in which language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Lang(StrEnum):
+    """The two languages everything a person reads exists in."""
+
+    EN = "en"
+    CY = "cy"
+
+    @classmethod
+    def from_locale(cls, locale: str | None) -> Lang:
+        """Map a Teams locale such as `cy-GB` to a language; anything not Welsh is English."""
+        return cls.CY if (locale or "").lower().startswith("cy") else cls.EN
+
+
+@dataclass(frozen=True)
+class Person:
+    """A member of staff as Teams identifies them: tenant and Entra object id, from the activity only."""
+
+    tenant_id: str
+    aad_object_id: str
+    name: str = ""
+
+    @property
+    def key(self) -> str:
+        """A stable key for this person across tables."""
+        return f"{self.tenant_id}|{self.aad_object_id}"
+
+
+@dataclass(frozen=True)
+class StaffContact:
+    """A named person in the federation's configuration (headteacher, delegate, governor)."""
+
+    aad_object_id: str
+    name: str
+    email: str = ""

@@ -1,0 +1,48 @@
+"""A member of staff's profile: chosen language and where to reach them privately."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from bot.domain.people import Lang, Person
+
+# A reference older than this is rewritten even when unchanged, so "last seen" stays meaningful
+# without writing on every turn (one storage round trip saved per message).
+REFRESH_AFTER = timedelta(hours=12)
+
+
+@dataclass(frozen=True)
+class UserProfile:
+    """One row per person: language choice and their 1:1 conversation reference (opaque JSON)."""
+
+    person: Person
+    language: Lang | None = None
+    conversation_ref: str = ""
+    updated_at: datetime | None = None
+    etag: str = ""
+
+    def needs_refresh(self, conversation_ref: str, now: datetime) -> bool:
+        """True when the stored reference differs from the current one or is stale."""
+        if conversation_ref and conversation_ref != self.conversation_ref:
+            return True
+        return self.updated_at is None or now - self.updated_at > REFRESH_AFTER
+
+    def refreshed(self, conversation_ref: str, now: datetime, name: str) -> UserProfile:
+        """The profile with the latest reference and name."""
+        person = replace(self.person, name=name or self.person.name)
+        return replace(self, person=person, conversation_ref=conversation_ref or self.conversation_ref,
+                       updated_at=now)
+
+
+class UserProfiles(Protocol):
+    """Port: where profiles are kept."""
+
+    async def get_profile(self, person: Person) -> UserProfile:
+        """Return the profile; raise `RecordNotFound` when the person never talked to the bot."""
+        ...
+
+    async def save_profile(self, profile: UserProfile) -> None:
+        """Create or replace the profile (last writer wins: it only holds preferences)."""
+        ...

@@ -1,0 +1,162 @@
+"""Proactive delivery: sends what the outbox owes people, to their 1:1 chat, exactly once per message."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from botbuilder.core import CardFactory, MessageFactory, TurnContext
+from botbuilder.integration.aiohttp import CloudAdapter
+from botbuilder.schema import ConversationReference
+
+from bot.domain.errors import ConcurrentChange, DomainError, RecordNotFound, StorageUnavailable
+from bot.domain.outbox import CardSlot, OutboundMessage, Outbox
+from bot.domain.people import Person
+from bot.domain.profiles import UserProfiles
+
+log = logging.getLogger(__name__)
+
+SEND_TIMEOUT_SECONDS = 10.0
+# A person who has never opened the bot cannot be messaged; look again this often (and at once when they appear).
+UNREACHABLE_RETRY = timedelta(minutes=10)
+
+
+class Deliverer:
+    """Drains the outbox through the adapter; safe to run on several instances at once (etag leases)."""
+
+    def __init__(self, adapter: CloudAdapter, *, app_id: str, outbox: Outbox, profiles: UserProfiles,
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        self._adapter = adapter
+        self._app_id = app_id
+        self._outbox = outbox
+        self._profiles = profiles
+        self._clock = clock
+        self._tasks: set[asyncio.Task[int]] = set()
+
+    def deliver_soon(self, person: Person) -> None:
+        """Send what is owed to this person in the background, after the current turn."""
+        task = asyncio.get_running_loop().create_task(self.deliver_to(person))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def drain(self) -> None:
+        """Wait for background sends started by turns (on shutdown)."""
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def deliver_to(self, person: Person) -> int:
+        """Try every unsent message for one person now; return how many were sent."""
+        try:
+            pending = await self._outbox.list_for_recipient(person)
+        except DomainError as error:
+            log.warning("outbox unreadable for a recipient: %s", type(error).__name__)
+            return 0
+        return await self._deliver_all(pending, ignore_backoff=True)
+
+    async def deliver_due(self) -> int:
+        """Try every message whose time has come; return how many were sent."""
+        try:
+            due = await self._outbox.list_due(self._clock())
+        except DomainError as error:
+            log.warning("outbox unreadable: %s", type(error).__name__)
+            return 0
+        return await self._deliver_all(due, ignore_backoff=False)
+
+    async def run(self, interval: float) -> None:
+        """Deliver what is due, forever, every `interval` seconds (cancel to stop)."""
+        while True:
+            await self.deliver_due()
+            await asyncio.sleep(interval)
+
+    async def _deliver_all(self, messages: list[OutboundMessage], *, ignore_backoff: bool) -> int:
+        sent = 0
+        now = self._clock()
+        for message in messages:
+            leased_elsewhere = message.state.value == "sending" and not message.is_due(now)
+            if leased_elsewhere or (not ignore_backoff and not message.is_due(now)):
+                continue
+            if await self._deliver(message):
+                sent += 1
+        return sent
+
+    async def _deliver(self, message: OutboundMessage) -> bool:
+        now = self._clock()
+        try:
+            claimed = await self._outbox.claim(message, now)
+        except (ConcurrentChange, RecordNotFound):
+            return False
+        except StorageUnavailable:
+            return False
+        try:
+            profile = await self._profiles.get_profile(message.recipient)
+            reference_json = profile.conversation_ref
+        except RecordNotFound:
+            reference_json = ""
+        except StorageUnavailable:
+            await self._release(claimed.retry_later(now, "storage unavailable"))
+            return False
+        if not reference_json:
+            await self._release(OutboundMessage(**{**claimed.__dict__, "state": message.state.PENDING,
+                                                   "next_attempt_at": now + UNREACHABLE_RETRY,
+                                                   "last_error": "recipient has not opened the bot"}))
+            return False
+        try:
+            activity_id, conversation_id = await self._send(message, reference_json)
+        except Exception as error:  # the connector raises many types; every one means "try again later"
+            log.warning("proactive send failed: %s", type(error).__name__)
+            await self._release(claimed.retry_later(now, type(error).__name__))
+            return False
+        try:
+            if message.card_key and activity_id:
+                await self._outbox.save_slot(CardSlot(message.recipient, message.card_key, activity_id,
+                                                      conversation_id))
+            await self._outbox.mark_sent(claimed)
+        except DomainError as error:
+            # Teams has the message; the lease expiring would send it again, so say so loudly.
+            log.error("sent but not recorded as sent: %s", type(error).__name__)
+        return True
+
+    async def _release(self, message: OutboundMessage) -> None:
+        try:
+            await self._outbox.release(message)
+        except DomainError as error:
+            log.warning("could not release an outbox lease (it will expire): %s", type(error).__name__)
+
+    async def remember_card(self, person: Person, card_key: str, activity_id: str) -> None:
+        """Record where a card shown in a reply lives, so later messages can update it in place."""
+        try:
+            await self._outbox.save_slot(CardSlot(person, card_key, activity_id))
+        except DomainError as error:
+            log.warning("could not remember a card slot: %s", type(error).__name__)
+
+    async def _send(self, message: OutboundMessage, reference_json: str) -> tuple[str, str]:
+        reference = ConversationReference().deserialize(json.loads(reference_json))
+        slot_activity_id = ""
+        if message.card_key:
+            try:
+                slot_activity_id = (await self._outbox.get_slot(message.recipient, message.card_key)).activity_id
+            except RecordNotFound:
+                slot_activity_id = ""
+        result: dict[str, str] = {}
+
+        async def callback(context: TurnContext) -> None:
+            activity = MessageFactory.attachment(CardFactory.adaptive_card(dict(message.card)))
+            if slot_activity_id:
+                activity.id = slot_activity_id
+                try:
+                    await context.update_activity(activity)
+                    result["id"] = slot_activity_id
+                    return
+                except Exception as error:  # the old card may be gone; post a fresh one instead
+                    log.info("update in place failed (%s); posting anew", type(error).__name__)
+                    activity.id = None
+            response = await context.send_activity(activity)
+            result["id"] = getattr(response, "id", "") or ""
+
+        async with asyncio.timeout(SEND_TIMEOUT_SECONDS):
+            await self._adapter.continue_conversation(reference, callback, self._app_id)
+        conversation_id = reference.conversation.id if reference.conversation else ""
+        return result.get("id", ""), conversation_id or ""

@@ -1,0 +1,250 @@
+"""Turns Teams activities into flow `Turn`s and flow `Reply`s into Teams activities."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from botbuilder.core import CardFactory, MessageFactory, TurnContext
+from botbuilder.schema import Activity, ActivityTypes, InvokeResponse
+
+from bot.domain.errors import ConcurrentChange, NotAllowed, RecordNotFound, StorageUnavailable
+from bot.domain.federation import Federation
+from bot.domain.people import Lang, Person
+from bot.domain.profiles import UserProfile, UserProfiles
+from bot.edge.delivery import Deliverer
+from cards.common import error_card
+from cards.i18n import Catalogue
+from dialogs.base import Reply, Router, Scope, Turn
+
+log = logging.getLogger(__name__)
+
+ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
+MAX_TEXT = 4000
+_ID = re.compile(r"^[0-9A-Za-z-]{1,64}$")
+_MENTION = re.compile(r"<at[^>]*>.*?</at>", re.IGNORECASE | re.DOTALL)
+
+
+def conversation_ref_json(activity: Activity) -> str:
+    """The activity's conversation reference as stable JSON (no per-message ids)."""
+    reference = TurnContext.get_conversation_reference(activity)
+    reference.activity_id = None
+    reference.locale = None
+    return json.dumps(reference.serialize(), sort_keys=True, separators=(",", ":"))
+
+
+def _tenant_id(activity: Activity) -> str:
+    conversation_tenant = getattr(activity.conversation, "tenant_id", None)
+    if isinstance(conversation_tenant, str) and conversation_tenant:
+        return conversation_tenant
+    channel_data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    tenant = channel_data.get("tenant")
+    if isinstance(tenant, dict) and isinstance(tenant.get("id"), str):
+        return str(tenant["id"])
+    return ""
+
+
+def _scope(activity: Activity) -> Scope:
+    kind = getattr(activity.conversation, "conversation_type", None) or "personal"
+    return {"groupChat": Scope.GROUP, "channel": Scope.CHANNEL}.get(kind, Scope.PERSONAL)
+
+
+def _invoke_action(activity: Activity) -> tuple[str, Mapping[str, Any]] | None:
+    value = activity.value if isinstance(activity.value, dict) else {}
+    action = value.get("action")
+    if not isinstance(action, dict) or action.get("type") != "Action.Execute":
+        return None
+    verb = action.get("verb")
+    data = action.get("data")
+    return (verb if isinstance(verb, str) else "", data if isinstance(data, dict) else {})
+
+
+class TeamsBot:
+    """The bot's turn logic at the Teams edge: identity, language, routing, replies, deliveries."""
+
+    def __init__(self, *, router: Router, profiles: UserProfiles, deliverer: Deliverer, federation: Federation,
+                 strings: Catalogue, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        self._router = router
+        self._profiles = profiles
+        self._deliverer = deliverer
+        self._federation = federation
+        self._strings = strings
+        self._clock = clock
+
+    async def on_turn(self, context: TurnContext) -> None:
+        """Handle one activity, logging one line with its outcome and latency."""
+        started = time.perf_counter()
+        activity = context.activity
+        outcome = "ignored"
+        try:
+            outcome = await self._dispatch(context)
+        except StorageUnavailable:
+            outcome = "storage-unavailable"
+            await self._reply_error(context, Lang.from_locale(activity.locale), "error.storage")
+        except Exception:
+            outcome = "error"
+            log.exception("turn failed", extra={"activity_id": activity.id, "activity_type": activity.type})
+            await self._reply_error(context, Lang.from_locale(activity.locale), "error.unexpected")
+        finally:
+            log.info("turn", extra={
+                "activity_id": activity.id, "activity_type": activity.type, "outcome": outcome,
+                "latency_ms": round((time.perf_counter() - started) * 1000, 1),
+            })
+
+    async def _dispatch(self, context: TurnContext) -> str:
+        activity = context.activity
+        if activity.type == ActivityTypes.message:
+            return await self._on_message(context)
+        if activity.type == ActivityTypes.invoke:
+            if activity.name == "adaptiveCard/action":
+                return await self._on_card_action(context)
+            await self._invoke_reply(context, InvokeResponse(status=200))
+            return "invoke-ignored"
+        if activity.type in (ActivityTypes.conversation_update, ActivityTypes.installation_update):
+            return await self._on_install(context)
+        return "ignored"
+
+    def _person(self, activity: Activity) -> Person | None:
+        sender = activity.from_property
+        object_id = getattr(sender, "aad_object_id", None) or ""
+        tenant = _tenant_id(activity)
+        if not _ID.match(object_id) or not _ID.match(tenant):
+            return None
+        return Person(tenant_id=tenant, aad_object_id=object_id, name=(getattr(sender, "name", "") or "")[:100])
+
+    async def _load_profile(self, person: Person, activity: Activity) -> UserProfile:
+        try:
+            profile = await self._profiles.get_profile(person)
+        except RecordNotFound:
+            profile = UserProfile(person=person)
+        if _scope(activity) is Scope.PERSONAL:
+            reference = conversation_ref_json(activity)
+            now = self._clock()
+            if profile.needs_refresh(reference, now):
+                profile = profile.refreshed(reference, now, person.name)
+                await self._profiles.save_profile(profile)
+                self._deliverer.deliver_soon(person)
+        return profile
+
+    async def _begin(self, context: TurnContext) -> tuple[Person, Lang, UserProfile] | str:
+        activity = context.activity
+        person = self._person(activity)
+        lang = Lang.from_locale(activity.locale)
+        if person is None:
+            await self._reply_error(context, lang, "error.not_allowed")
+            return "no-identity"
+        if not self._federation.serves_tenant(person.tenant_id):
+            await self._reply_error(context, lang, "error.other_tenant", federation=self._federation.name(lang))
+            return "other-tenant"
+        profile = await self._load_profile(person, activity)
+        return person, profile.language or lang, profile
+
+    async def _on_message(self, context: TurnContext) -> str:
+        activity = context.activity
+        begun = await self._begin(context)
+        if isinstance(begun, str):
+            return begun
+        person, lang, profile = begun
+        text = _MENTION.sub(" ", activity.text or "").strip()
+        value = activity.value if isinstance(activity.value, dict) else {}
+        verb = value.get("verb") if isinstance(value.get("verb"), str) else ""
+        if len(text) > MAX_TEXT:
+            await context.send_activity(self._card_activity(error_card(
+                self._strings, lang, "error.too_long", length=len(text), limit=MAX_TEXT)))
+            return "too-long"
+        turn = Turn(actor=person, lang=lang, scope=_scope(activity), text=text, verb=str(verb or ""),
+                    data=value if verb else {})
+        reply = await self._route(turn)
+        await self._remember_language(profile, reply)
+        for card in ([reply.card] if reply.card else []) + reply.more:
+            await context.send_activity(self._card_activity(card))
+        return f"message:{turn.verb or 'text'}"
+
+    async def _on_card_action(self, context: TurnContext) -> str:
+        activity = context.activity
+        action = _invoke_action(activity)
+        lang = Lang.from_locale(activity.locale)
+        if action is None:
+            await self._invoke_reply(context, InvokeResponse(status=400, body={
+                "statusCode": 400, "type": "application/vnd.microsoft.error",
+                "value": {"code": "BadRequest", "message": "only Action.Execute is supported"}}))
+            return "invoke-bad"
+        verb, data = action
+        begun = await self._begin(context)
+        if isinstance(begun, str):
+            return begun
+        person, lang, profile = begun
+        turn = Turn(actor=person, lang=lang, scope=_scope(activity), verb=verb, data=data, is_invoke=True)
+        reply = await self._route(turn)
+        await self._remember_language(profile, reply)
+        if reply.card is not None:
+            await self._invoke_reply(context, InvokeResponse(status=200, body={
+                "statusCode": 200, "type": ADAPTIVE_CARD, "value": reply.card}))
+            if reply.card_key and activity.reply_to_id:
+                await self._deliverer.remember_card(person, reply.card_key, activity.reply_to_id)
+        else:
+            await self._invoke_reply(context, InvokeResponse(status=200, body={
+                "statusCode": 200, "type": "application/vnd.microsoft.activity.message", "value": " "}))
+        for card in reply.more:
+            await context.send_activity(self._card_activity(card))
+        return f"invoke:{verb}"
+
+    async def _on_install(self, context: TurnContext) -> str:
+        activity = context.activity
+        added = activity.members_added or []
+        bot_id = activity.recipient.id if activity.recipient else None
+        if activity.type == ActivityTypes.conversation_update and not any(m.id == bot_id for m in added):
+            return "ignored"
+        if activity.type == ActivityTypes.installation_update and activity.action not in (None, "add"):
+            return "ignored"
+        begun = await self._begin(context)
+        if isinstance(begun, str):
+            return begun
+        person, lang, _ = begun
+        reply = await self._route(Turn(actor=person, lang=lang, scope=_scope(activity), text="hi"))
+        if reply.card:
+            await context.send_activity(self._card_activity(reply.card))
+        return "welcome"
+
+    async def _route(self, turn: Turn) -> Reply:
+        try:
+            return await self._router.route(turn)
+        except (RecordNotFound, NotAllowed):
+            return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
+        except ConcurrentChange:
+            return Reply(card=error_card(self._strings, turn.lang, "error.storage"))
+
+    async def _remember_language(self, profile: UserProfile, reply: Reply) -> None:
+        if reply.language is not None and reply.language != profile.language:
+            current = profile
+            try:
+                current = await self._profiles.get_profile(profile.person)
+            except RecordNotFound:
+                pass
+            await self._profiles.save_profile(UserProfile(
+                person=current.person, language=reply.language, conversation_ref=current.conversation_ref,
+                updated_at=current.updated_at or self._clock()))
+
+    @staticmethod
+    def _card_activity(card: Mapping[str, Any]) -> Activity:
+        return MessageFactory.attachment(CardFactory.adaptive_card(dict(card)))
+
+    @staticmethod
+    async def _invoke_reply(context: TurnContext, response: InvokeResponse) -> None:
+        await context.send_activity(Activity(type=ActivityTypes.invoke_response, value=response))
+
+    async def _reply_error(self, context: TurnContext, lang: Lang, key: str, **values: object) -> None:
+        text = self._strings.text(key, lang, **values)
+        try:
+            if context.activity.type == ActivityTypes.invoke:
+                await self._invoke_reply(context, InvokeResponse(status=200, body={
+                    "statusCode": 200, "type": "application/vnd.microsoft.activity.message", "value": text}))
+                return
+            await context.send_activity(self._card_activity(error_card(self._strings, lang, key, **values)))
+        except Exception as error:  # the connector itself may be what failed; the log line is all we can do
+            log.warning("could not tell the user about an error: %s", type(error).__name__)

@@ -1,0 +1,100 @@
+"""Settings, read once from the environment."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class AppEnv(StrEnum):
+    """Where the bot runs: `local` allows running without Bot Framework credentials."""
+
+    LOCAL = "local"
+    PRODUCTION = "production"
+
+
+class AppType(StrEnum):
+    """The Bot Framework identity kinds the SDK supports."""
+
+    MULTI_TENANT = "MultiTenant"
+    SINGLE_TENANT = "SingleTenant"
+    USER_ASSIGNED_MSI = "UserAssignedMSI"
+
+
+class UnsafeSettings(ValueError):
+    """The settings would run the bot unsafely; the message says why in one line."""
+
+
+class Settings(BaseSettings):
+    """Every setting the bot reads; see the README's settings table."""
+
+    model_config = SettingsConfigDict(env_file=None, extra="ignore", populate_by_name=True)
+
+    app_id: str = Field(default="", alias="MicrosoftAppId")
+    app_password: SecretStr = Field(default=SecretStr(""), alias="MicrosoftAppPassword")
+    app_type: AppType = Field(default=AppType.MULTI_TENANT, alias="MicrosoftAppType")
+    app_tenant_id: str = Field(default="", alias="MicrosoftAppTenantId")
+    storage_connection_string: SecretStr = Field(default=SecretStr(""), alias="AZURE_STORAGE_CONNECTION_STRING")
+    storage_table_endpoint: str = Field(default="", alias="AZURE_STORAGE_TABLE_ENDPOINT")
+    table_prefix: str = Field(default="", alias="TABLE_PREFIX", pattern=r"^([A-Za-z][A-Za-z0-9]{0,19})?$")
+    storage_timeout_seconds: float = Field(default=2.0, alias="STORAGE_TIMEOUT_SECONDS", gt=0, le=30)
+    port: int = Field(default=3978, alias="PORT", ge=1, le=65535)
+    app_env: AppEnv = Field(default=AppEnv.PRODUCTION, alias="APP_ENV")
+    federation_config: Path = Field(
+        default=REPO_ROOT / "config" / "federation.local.json", alias="FEDERATION_CONFIG"
+    )
+    policy_file: Path = Field(
+        default=REPO_ROOT / "bot" / "policy" / "data" / "social-media-policy.json", alias="POLICY_FILE"
+    )
+    max_body_bytes: int = Field(default=256 * 1024, alias="MAX_BODY_BYTES", ge=4096)
+    log_level: str = Field(default="INFO", alias="LOG_LEVEL")
+    delivery_interval_seconds: float = Field(default=30.0, alias="DELIVERY_INTERVAL_SECONDS", gt=0)
+    # Read by the SDK's ConfigurationBotFrameworkAuthentication; set only to test token validation offline.
+    openid_metadata_url: str = Field(default="", alias="TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL")
+    token_issuer: str = Field(default="", alias="TO_BOT_FROM_CHANNEL_TOKEN_ISSUER")
+    applicationinsights_connection_string: SecretStr = Field(
+        default=SecretStr(""), alias="APPLICATIONINSIGHTS_CONNECTION_STRING"
+    )
+
+    @model_validator(mode="after")
+    def _refuse_unsafe(self) -> Settings:
+        if self.app_env is AppEnv.PRODUCTION:
+            if not self.app_id:
+                raise UnsafeSettings("APP_ENV=production needs MicrosoftAppId (the bot's app registration id)")
+            needs_password = self.app_type is not AppType.USER_ASSIGNED_MSI
+            if needs_password and not self.app_password.get_secret_value():
+                raise UnsafeSettings(
+                    "APP_ENV=production needs MicrosoftAppPassword unless MicrosoftAppType=UserAssignedMSI"
+                )
+            if self.app_type is not AppType.MULTI_TENANT and not self.app_tenant_id:
+                raise UnsafeSettings(f"MicrosoftAppType={self.app_type} needs MicrosoftAppTenantId")
+        if not self.storage_connection_string.get_secret_value() and not self.storage_table_endpoint:
+            raise UnsafeSettings(
+                "storage is not configured: set AZURE_STORAGE_CONNECTION_STRING or AZURE_STORAGE_TABLE_ENDPOINT"
+            )
+        return self
+
+
+def load_settings() -> Settings:
+    """Read settings from the environment, raising `UnsafeSettings` with a one-line reason."""
+    try:
+        return Settings()
+    except UnsafeSettings:
+        raise
+    except ValueError as error:
+        # pydantic wraps validator errors; surface our one-line reason when it is ours.
+        cause = getattr(error, "errors", None)
+        if callable(cause):
+            for item in cause():
+                ctx = item.get("ctx") or {}
+                inner = ctx.get("error")
+                if isinstance(inner, UnsafeSettings):
+                    raise inner from None
+                loc = ".".join(str(part) for part in item.get("loc", ()))
+                raise UnsafeSettings(f"setting {loc or '?'}: {item.get('msg')}") from None
+        raise UnsafeSettings(str(error).splitlines()[0]) from None

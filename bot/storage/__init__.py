@@ -1,0 +1,1 @@
+"""Azure Table storage adapters for the domain's ports."""

@@ -1,0 +1,132 @@
+"""The table service: opening it with bounded timeouts, creating tables, translating errors."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from typing import Any, NoReturn
+
+from azure.core.exceptions import (
+    AzureError,
+    ClientAuthenticationError,
+    HttpResponseError,
+    ResourceExistsError,
+    ResourceModifiedError,
+    ResourceNotFoundError,
+)
+from azure.data.tables import TableTransactionError
+from azure.data.tables.aio import TableClient, TableServiceClient
+
+from bot.domain.errors import ConcurrentChange, RecordExists, RecordNotFound, StorageUnavailable
+
+log = logging.getLogger(__name__)
+
+_FORBIDDEN_KEY_CHARS = re.compile(r"[/\\#?\x00-\x1f\x7f-\x9f]")
+
+
+def safe_key(value: str) -> str:
+    """A partition or row key with the characters Azure Tables forbids replaced."""
+    return _FORBIDDEN_KEY_CHARS.sub("_", value)[:512]
+
+
+def utc_now() -> datetime:
+    """The current time in UTC (tables store UTC)."""
+    return datetime.now(UTC)
+
+
+def raise_domain_error(error: BaseException) -> NoReturn:
+    """Translate an Azure SDK or timeout error into the domain's error."""
+    if isinstance(error, ResourceModifiedError):
+        raise ConcurrentChange(str(error)) from error
+    if isinstance(error, ResourceNotFoundError):
+        raise RecordNotFound(str(error)) from error
+    if isinstance(error, ResourceExistsError):
+        raise RecordExists(str(error)) from error
+    if isinstance(error, TableTransactionError):
+        code = getattr(error, "error_code", None)
+        status = getattr(error, "status_code", None)
+        if status == 412 or str(code) == "UpdateConditionNotSatisfied":
+            raise ConcurrentChange(str(error)) from error
+        if status == 409 or str(code) == "EntityAlreadyExists":
+            raise RecordExists(str(error)) from error
+        if status == 404:
+            raise RecordNotFound(str(error)) from error
+    if isinstance(error, HttpResponseError) and error.status_code == 412:
+        raise ConcurrentChange(str(error)) from error
+    if isinstance(error, ClientAuthenticationError):
+        log.error("storage refused our credentials")
+    raise StorageUnavailable(type(error).__name__) from error
+
+
+class TableStore:
+    """Owns the table service client; hands out table clients and bounds every call in time."""
+
+    def __init__(self, service: TableServiceClient, *, prefix: str, timeout: float) -> None:
+        self._service = service
+        self._prefix = prefix
+        self.timeout = timeout
+
+    def table(self, name: str) -> TableClient:
+        """The client of a table, by its short name (`users`, `outbox`, ...)."""
+        return self._service.get_table_client(self._prefix + name)
+
+    @asynccontextmanager
+    async def call(self) -> AsyncIterator[None]:
+        """Run the enclosed storage calls within the time budget, raising domain errors."""
+        try:
+            async with asyncio.timeout(self.timeout):
+                yield
+        except (AzureError, TimeoutError, OSError) as error:
+            raise_domain_error(error)
+
+    async def ensure_tables(self, names: Iterable[str]) -> None:
+        """Create the tables that do not exist yet."""
+        for name in names:
+            async with self.call():
+                await self._service.create_table_if_not_exists(self._prefix + name)
+
+    async def ping(self) -> None:
+        """Prove storage answers, or raise `StorageUnavailable`."""
+        async with self.call():
+            async for _ in self._service.list_tables(results_per_page=1):
+                break
+
+
+def service_client(*, connection_string: str, endpoint: str, credential: Any, timeout: float
+                   ) -> TableServiceClient:
+    """A service client whose transport gives up within the time budget instead of minutes."""
+    options: dict[str, Any] = {
+        "connection_timeout": timeout,
+        "read_timeout": timeout,
+        "retry_total": 2,
+        "retry_backoff_factor": 0.1,
+        "retry_backoff_max": 0.5,
+    }
+    if connection_string:
+        return TableServiceClient.from_connection_string(connection_string, **options)
+    return TableServiceClient(endpoint=endpoint, credential=credential, **options)
+
+
+def entity_text(entity: dict[str, Any], key: str) -> str:
+    """A string property, or empty when absent."""
+    value = entity.get(key)
+    return value if isinstance(value, str) else ""
+
+
+def entity_time(entity: dict[str, Any], key: str) -> datetime | None:
+    """A datetime property as an aware UTC datetime, or None."""
+    value = entity.get(key)
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return None
+
+
+def entity_etag(entity: Any) -> str:
+    """The etag the service returned with an entity."""
+    metadata = getattr(entity, "metadata", {}) or {}
+    etag = metadata.get("etag", "")
+    return etag if isinstance(etag, str) else ""

@@ -1,0 +1,1 @@
+"""Adaptive Cards (version 1.5, the newest Teams renders) and the bilingual strings they show."""

@@ -1,0 +1,77 @@
+"""Cards every flow shares: welcome, help, short notices and errors."""
+
+from __future__ import annotations
+
+from bot.domain.people import Lang
+from cards.elements import Card, action_set, card, execute, heading, text
+from cards.i18n import Catalogue
+
+# Verbs of the shared buttons; the flows that own them register handlers for the same names.
+VERB_PERMISSION_FORM = "permission.form"
+VERB_CONCERN_FORM = "concern.form"
+VERB_MY_REQUESTS = "permission.mine"
+VERB_PENDING = "permission.pending"
+VERB_SECTIONS = "policy.sections"
+VERB_ABOUT = "policy.about"
+VERB_LANGUAGE = "language.set"
+VERB_HELP = "help.show"
+
+
+def _other(lang: Lang) -> Lang:
+    return Lang.EN if lang is Lang.CY else Lang.CY
+
+
+def language_button(strings: Catalogue, lang: Lang) -> dict[str, object]:
+    """The button that switches to the other language."""
+    return execute(strings.text("button.switch_language", lang), VERB_LANGUAGE, {"lang": _other(lang).value})
+
+
+def welcome_card(strings: Catalogue, lang: Lang, *, name: str, federation: str) -> Card:
+    """The card shown on install and on "hi": what the bot does, a button for each job."""
+    first_name = name.split(" ")[0] if name else ""
+    return card(
+        [
+            heading(strings.text("welcome.title", lang)),
+            text(strings.text("welcome.intro", lang, name=first_name or "", federation=federation)),
+            text("- " + strings.text("welcome.ask", lang)
+                 + "\n- " + strings.text("welcome.permission", lang)
+                 + "\n- " + strings.text("welcome.concern", lang)),
+            text(strings.text("welcome.try", lang), subtle=True),
+            action_set([
+                execute(strings.text("button.permission", lang), VERB_PERMISSION_FORM),
+                execute(strings.text("button.concern", lang), VERB_CONCERN_FORM),
+                execute(strings.text("button.my_requests", lang), VERB_MY_REQUESTS),
+            ]),
+            action_set([
+                execute(strings.text("button.sections", lang), VERB_SECTIONS),
+                execute(strings.text("button.about", lang), VERB_ABOUT),
+                language_button(strings, lang),
+            ]),
+        ],
+        lang=lang.value,
+    )
+
+
+def help_card(strings: Catalogue, lang: Lang) -> Card:
+    """The list of things to type or click."""
+    return card(
+        [heading(strings.text("help.title", lang)), text(strings.text("help.commands", lang))],
+        [
+            execute(strings.text("button.permission", lang), VERB_PERMISSION_FORM),
+            execute(strings.text("button.concern", lang), VERB_CONCERN_FORM),
+            execute(strings.text("button.sections", lang), VERB_SECTIONS),
+            language_button(strings, lang),
+        ],
+        lang=lang.value,
+    )
+
+
+def notice_card(message: str, lang: Lang, *, title: str = "") -> Card:
+    """A short message on its own card."""
+    body = [heading(title)] if title else []
+    return card([*body, text(message)], lang=lang.value)
+
+
+def error_card(strings: Catalogue, lang: Lang, key: str, **values: object) -> Card:
+    """A plain explanation that nothing was changed."""
+    return notice_card(strings.text(key, lang, **values), lang, title=strings.text("error.title", lang))

@@ -1,0 +1,95 @@
+"""Small builders for Adaptive Card parts, so every card is data with the same safe defaults."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+Card = dict[str, Any]
+Element = dict[str, Any]
+
+CARD_VERSION = "1.5"
+SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def card(body: Sequence[Element], actions: Sequence[Element] = (), *, lang: str = "en") -> Card:
+    """A version 1.5 card with the given body and actions."""
+    result: Card = {
+        "type": "AdaptiveCard",
+        "$schema": SCHEMA,
+        "version": CARD_VERSION,
+        "lang": "cy-GB" if lang == "cy" else "en-GB",
+        "body": list(body),
+    }
+    if actions:
+        result["actions"] = list(actions)
+    return result
+
+
+def heading(text: str) -> Element:
+    """A card title."""
+    return {"type": "TextBlock", "text": text, "weight": "Bolder", "size": "Medium", "wrap": True,
+            "style": "heading"}
+
+
+def text(value: str, *, subtle: bool = False, size: str = "Default", weight: str = "Default") -> Element:
+    """A paragraph of the bot's own words (may use the small markdown Teams supports)."""
+    block: Element = {"type": "TextBlock", "text": value, "wrap": True}
+    if subtle:
+        block["isSubtle"] = True
+    if size != "Default":
+        block["size"] = size
+    if weight != "Default":
+        block["weight"] = weight
+    return block
+
+
+def clean_user_text(value: str, *, limit: int) -> str:
+    """Typed text with invisible control characters removed and cut to `limit` characters."""
+    cleaned = _CONTROL.sub("", value.replace("\r\n", "\n")).strip()
+    return cleaned if len(cleaned) <= limit else cleaned[: limit - 1].rstrip() + "…"
+
+
+def user_text(value: str, *, limit: int = 2000, italic: bool = False) -> Element:
+    """Text a person typed, shown inert: a TextRun renders no markdown, links or mentions."""
+    run: Element = {"type": "TextRun", "text": clean_user_text(value, limit=limit) or "—"}
+    if italic:
+        run["italic"] = True
+    return {"type": "RichTextBlock", "inlines": [run]}
+
+
+def quote(value: str) -> Element:
+    """The policy's own words, set apart and shown verbatim (no markdown processing)."""
+    return {
+        "type": "Container",
+        "style": "emphasis",
+        "items": [{"type": "RichTextBlock", "inlines": [{"type": "TextRun", "text": value, "italic": True}]}],
+    }
+
+
+def facts(pairs: Sequence[tuple[str, str]]) -> Element:
+    """Label/value pairs; values are the bot's own or already cleaned."""
+    return {"type": "FactSet", "facts": [{"title": title, "value": value} for title, value in pairs]}
+
+
+def execute(title: str, verb: str, data: Mapping[str, Any] | None = None, *, style: str = "default",
+            associated_inputs: str | None = None) -> Element:
+    """An `Action.Execute` button: card data carries ids only, never identity."""
+    action: Element = {"type": "Action.Execute", "title": title, "verb": verb, "data": dict(data or {})}
+    if style != "default":
+        action["style"] = style
+    if associated_inputs:
+        action["associatedInputs"] = associated_inputs
+    return action
+
+
+def action_set(actions: Sequence[Element]) -> Element:
+    """A row of buttons inside the body."""
+    return {"type": "ActionSet", "actions": list(actions)}
+
+
+def separator() -> Element:
+    """A thin line between parts of a card."""
+    return {"type": "TextBlock", "text": " ", "separator": True, "spacing": "Medium"}

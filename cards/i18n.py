@@ -1,0 +1,52 @@
+"""The catalogue of everything a person reads, in English and Welsh."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+
+from bot.domain.people import Lang
+
+STRINGS_DIR = Path(__file__).resolve().parent / "strings"
+
+
+class CatalogueError(ValueError):
+    """A strings file is wrong; the message names the file and key."""
+
+
+class Catalogue:
+    """Strings by key and language; values are filled with `str.format` after lookup."""
+
+    def __init__(self, entries: Mapping[str, Mapping[str, str]]) -> None:
+        self._entries = dict(entries)
+
+    def text(self, key: str, lang: Lang, /, **values: object) -> str:
+        """The string for `key` in `lang`, with `{placeholders}` filled from `values`."""
+        template = self._entries[key][lang.value]
+        return template.format(**values) if values else template
+
+    def keys(self) -> list[str]:
+        """Every key, sorted."""
+        return sorted(self._entries)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._entries
+
+
+def load_catalogue(directory: Path = STRINGS_DIR) -> Catalogue:
+    """Merge every `*.json` strings file, refusing duplicates and missing languages."""
+    entries: dict[str, dict[str, str]] = {}
+    for path in sorted(directory.glob("*.json")):
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(raw, dict):
+            raise CatalogueError(f"{path.name}: expected an object of key -> {{en, cy}}")
+        for key, value in raw.items():
+            if key in entries:
+                raise CatalogueError(f"{path.name}: key {key!r} is defined twice")
+            if not isinstance(value, dict) or set(value) != {"en", "cy"}:
+                raise CatalogueError(f"{path.name}: key {key!r} needs exactly 'en' and 'cy'")
+            if not all(isinstance(text, str) and text.strip() for text in value.values()):
+                raise CatalogueError(f"{path.name}: key {key!r} has an empty string")
+            entries[key] = {"en": value["en"], "cy": value["cy"]}
+    return Catalogue(entries)

@@ -1,0 +1,36 @@
+"""A message in, the welcome card out, through the real app and a local connector."""
+
+from __future__ import annotations
+
+from aiohttp.test_utils import TestClient
+
+from tests.support.activities import CARYS, card_action, message
+from tests.support.connector import Connector
+
+
+async def test_hi_gets_the_welcome_card(client: TestClient, connector: Connector) -> None:
+    response = await client.post("/api/messages", json=message(CARYS, "hi", connector.url))
+
+    assert response.status == 200
+    cards = connector.cards()
+    assert len(cards) == 1
+    assert cards[0]["body"][0]["text"] == "Social media policy helper"
+    verbs = {a["verb"] for block in cards[0]["body"] if block["type"] == "ActionSet" for a in block["actions"]}
+    assert {"permission.form", "concern.form", "policy.sections", "language.set"} <= verbs
+
+
+async def test_welsh_locale_gets_welsh(client: TestClient, connector: Connector) -> None:
+    await client.post("/api/messages", json=message(CARYS, "shwmae", connector.url, locale="cy-GB"))
+
+    assert connector.cards()[0]["body"][0]["text"].startswith("Polisi cyfryngau cymdeithasol")
+
+
+async def test_language_choice_is_remembered(client: TestClient, connector: Connector) -> None:
+    switch = await client.post("/api/messages", json=card_action(CARYS, "language.set", {"lang": "cy"}, connector.url))
+    assert switch.status == 200
+    body = await switch.json()
+    assert body["value"]["body"][0]["text"].startswith("Polisi cyfryngau cymdeithasol")
+
+    await client.post("/api/messages", json=message(CARYS, "hi", connector.url, locale="en-GB"))
+
+    assert connector.cards()[-1]["body"][0]["text"].startswith("Polisi cyfryngau cymdeithasol")

@@ -1,0 +1,55 @@
+"""Activities as Teams sends them, for the federation's fictional test people."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+TENANT = "5c0f1e2a-7b3d-4e8f-9a1b-2c3d4e5f6a7b"
+BOT_ID = "28:policy-helper"
+
+CARYS = {"id": "29:carys", "name": "Carys Jenkins", "aadObjectId": "a1000000-0000-4000-8000-000000000001"}
+OWAIN = {"id": "29:owain", "name": "Owain Pritchard", "aadObjectId": "a1000000-0000-4000-8000-000000000002"}
+SIAN = {"id": "29:sian", "name": "Siân Roberts", "aadObjectId": "a1000000-0000-4000-8000-000000000003"}
+GARETH = {"id": "29:gareth", "name": "Gareth Hughes", "aadObjectId": "a1000000-0000-4000-8000-000000000004"}
+FFION = {"id": "29:ffion", "name": "Ffion Morgan", "aadObjectId": "a1000000-0000-4000-8000-000000000005"}
+
+_ids = itertools.count(1)
+
+
+def _base(user: dict[str, str], service_url: str, *, conversation_type: str, tenant: str,
+          locale: str) -> dict[str, Any]:
+    conversation_id = f"a:{conversation_type}-{user['id']}" if conversation_type == "personal" else "19:group"
+    return {
+        "id": f"act-{next(_ids)}",
+        "channelId": "msteams",
+        "serviceUrl": service_url,
+        "from": dict(user),
+        "recipient": {"id": BOT_ID, "name": "Policy Helper"},
+        "conversation": {"id": conversation_id, "conversationType": conversation_type, "tenantId": tenant},
+        "channelData": {"tenant": {"id": tenant}},
+        "locale": locale,
+        "timestamp": "2026-11-24T09:00:00.000Z",
+    }
+
+
+def message(user: dict[str, str], text: str, service_url: str, *, conversation_type: str = "personal",
+            tenant: str = TENANT, locale: str = "en-GB") -> dict[str, Any]:
+    """A typed message."""
+    activity = _base(user, service_url, conversation_type=conversation_type, tenant=tenant, locale=locale)
+    activity.update({"type": "message", "text": text})
+    return activity
+
+
+def card_action(user: dict[str, str], verb: str, data: dict[str, Any], service_url: str, *,
+                conversation_type: str = "personal", tenant: str = TENANT, locale: str = "en-GB",
+                reply_to_id: str = "") -> dict[str, Any]:
+    """An `Action.Execute` click, as Teams sends it (an invoke named adaptiveCard/action)."""
+    activity = _base(user, service_url, conversation_type=conversation_type, tenant=tenant, locale=locale)
+    activity.update({
+        "type": "invoke", "name": "adaptiveCard/action",
+        "value": {"action": {"type": "Action.Execute", "verb": verb, "data": data}, "trigger": "manual"},
+    })
+    if reply_to_id:
+        activity["replyToId"] = reply_to_id
+    return activity

@@ -1,0 +1,89 @@
+"""A local Bot Framework connector: the REST endpoints a bot replies to, capturing every activity."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+
+@dataclass
+class Connector:
+    """What the bot sent, by conversation, and knobs to make the connector misbehave."""
+
+    url: str = ""
+    sent: list[dict[str, Any]] = field(default_factory=list)
+    updated: list[dict[str, Any]] = field(default_factory=list)
+    fail_next: list[int] = field(default_factory=list)
+    event: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def cards(self, conversation_id: str | None = None) -> list[dict[str, Any]]:
+        """Adaptive Cards sent (not updates), oldest first, optionally for one conversation."""
+        found = []
+        for activity in self.sent:
+            if conversation_id and activity.get("conversation", {}).get("id") != conversation_id:
+                continue
+            for attachment in activity.get("attachments") or []:
+                if attachment.get("contentType") == "application/vnd.microsoft.card.adaptive":
+                    found.append(attachment["content"])
+        return found
+
+    async def wait_for(self, count: int, *, timeout: float = 5.0) -> None:
+        """Wait until at least `count` activities were sent or updated."""
+        async with asyncio.timeout(timeout):
+            while len(self.sent) + len(self.updated) < count:
+                self.event.clear()
+                await self.event.wait()
+
+
+@asynccontextmanager
+async def run_connector() -> AsyncIterator[Connector]:
+    """Start the connector on a free loopback port."""
+    connector = Connector()
+    ids = itertools.count(1)
+
+    def _failure() -> web.Response | None:
+        if connector.fail_next:
+            return web.json_response({"error": {"code": "Throttled"}}, status=connector.fail_next.pop(0))
+        return None
+
+    async def send(request: web.Request) -> web.Response:
+        failure = _failure()
+        if failure is not None:
+            return failure
+        activity = await request.json()
+        activity.setdefault("conversation", {"id": request.match_info["conversation_id"]})
+        activity["id"] = f"sent-{next(ids)}"
+        connector.sent.append(activity)
+        connector.event.set()
+        return web.json_response({"id": activity["id"]})
+
+    async def update(request: web.Request) -> web.Response:
+        failure = _failure()
+        if failure is not None:
+            return failure
+        activity = await request.json()
+        activity["id"] = request.match_info["activity_id"]
+        connector.updated.append(activity)
+        connector.event.set()
+        return web.json_response({"id": activity["id"]})
+
+    app = web.Application()
+    app.router.add_post("/v3/conversations/{conversation_id}/activities", send)
+    app.router.add_post("/v3/conversations/{conversation_id}/activities/{activity_id}", send)
+    app.router.add_put("/v3/conversations/{conversation_id}/activities/{activity_id}", update)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    connector.url = f"http://127.0.0.1:{port}/"
+    try:
+        yield connector
+    finally:
+        await runner.cleanup()
