@@ -15,8 +15,9 @@ from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFramewo
 
 from bot.domain.errors import StorageUnavailable
 from bot.domain.federation import Federation, load_federation
+from bot.domain.outbox import Notifier
 from bot.edge.auth import install_nonblocking_openid_metadata
-from bot.edge.delivery import Deliverer
+from bot.edge.delivery import Deliverer, OutboxNotifier
 from bot.edge.teams import TeamsBot
 from bot.edge.web import messages_handler
 from bot.logs import configure_logging
@@ -66,9 +67,21 @@ class _SdkConfiguration:
             self.TO_BOT_FROM_CHANNEL_TOKEN_ISSUER = settings.token_issuer
 
 
-def build_flows(app: web.Application, store: TableStore, home: HomeFlow) -> list[Flow]:
-    """Every conversation flow, in the order typed text is offered to them."""
-    return [home]
+@dataclass(frozen=True)
+class FlowParts:
+    """What flows are built from."""
+
+    settings: Settings
+    store: TableStore
+    strings: Catalogue
+    federation: Federation
+    notifier: Notifier
+    home: HomeFlow
+
+
+def build_flows(parts: FlowParts) -> list[Flow]:
+    """Every conversation flow, in the order typed text is offered to them (the catch-all question flow last)."""
+    return [parts.home]
 
 
 async def _storage(app: web.Application) -> AsyncIterator[None]:
@@ -95,9 +108,12 @@ async def _bot(app: web.Application) -> AsyncIterator[None]:
     auth = ConfigurationBotFrameworkAuthentication(_SdkConfiguration(settings))
     adapter = CloudAdapter(auth)
     profiles = TableUserProfiles(store)
-    deliverer = Deliverer(adapter, app_id=settings.app_id, outbox=TableOutbox(store), profiles=profiles)
+    outbox = TableOutbox(store)
+    deliverer = Deliverer(adapter, app_id=settings.app_id, outbox=outbox, profiles=profiles)
     home = HomeFlow(strings, federation)
-    router = Router(build_flows(app, store, home), fallback=home.help, unknown_verb=home.unknown_verb)
+    parts = FlowParts(settings=settings, store=store, strings=strings, federation=federation,
+                      notifier=OutboxNotifier(outbox, deliverer), home=home)
+    router = Router(build_flows(parts), fallback=home.help, unknown_verb=home.unknown_verb)
     bot = TeamsBot(router=router, profiles=profiles, deliverer=deliverer, federation=federation, strings=strings)
     handler = messages_handler(adapter, auth, bot.on_turn, credentials_configured=bool(settings.app_id))
     app[SERVICES] = Services(store=store, bot=bot, deliverer=deliverer, adapter=adapter, messages=handler)

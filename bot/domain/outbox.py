@@ -119,3 +119,11 @@ class Outbox(Protocol):
     async def save_slot(self, slot: CardSlot) -> None:
         """Remember where a card was posted."""
         ...
+
+
+class Notifier(Protocol):
+    """Port for flows: queue messages for other people; they are sent as soon as each person can be reached."""
+
+    async def notify(self, messages: Sequence[OutboundMessage]) -> None:
+        """Store the messages (raising `StorageUnavailable` if that fails), then start sending them."""
+        ...

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
 from botbuilder.core import CardFactory, MessageFactory, TurnContext
@@ -160,3 +160,17 @@ class Deliverer:
             await self._adapter.continue_conversation(reference, callback, self._app_id)
         conversation_id = reference.conversation.id if reference.conversation else ""
         return result.get("id", ""), conversation_id or ""
+
+
+class OutboxNotifier:
+    """`Notifier` for flows: stores messages in the outbox, then sends them in the background."""
+
+    def __init__(self, outbox: Outbox, deliverer: Deliverer) -> None:
+        self._outbox = outbox
+        self._deliverer = deliverer
+
+    async def notify(self, messages: Sequence[OutboundMessage]) -> None:
+        """Queue the messages durably, then try each recipient at once."""
+        await self._outbox.enqueue(messages)
+        for recipient in {message.recipient for message in messages}:
+            self._deliverer.deliver_soon(recipient)
