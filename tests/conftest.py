@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -33,9 +35,9 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def azurite() -> Iterator[str]:
-    """A real Azurite table service in memory for the whole session; yields its connection string."""
+@contextmanager
+def running_azurite() -> Iterator[str]:
+    """Start a real Azurite table service in memory on a free port; yield its connection string."""
     port = _free_port()
     binary = REPO / "node_modules" / ".bin" / "azurite-table"
     if not binary.exists():
@@ -44,22 +46,29 @@ def azurite() -> Iterator[str]:
         [str(binary), "--tableHost", "127.0.0.1", "--tablePort", str(port), "--inMemoryPersistence",
          "--disableTelemetry", "--silent"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                break
-        if process.poll() is not None:
-            pytest.fail(f"Azurite exited with {process.returncode} before listening")
-        time.sleep(0.05)
-    else:
-        process.kill()
-        pytest.fail("Azurite did not start within 20 s")
     try:
+        deadline = time.monotonic() + 20
+        while True:
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            if process.poll() is not None:
+                pytest.fail(f"Azurite exited with {process.returncode} before listening")
+            if time.monotonic() > deadline:
+                pytest.fail("Azurite did not start within 20 s")
+            time.sleep(0.05)
         yield azurite_connection_string(port)
     finally:
-        os.killpg(process.pid, 15)
-        process.wait(timeout=10)
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def azurite() -> Iterator[str]:
+    """A real Azurite for the whole session; tests isolate themselves with `table_prefix`."""
+    with running_azurite() as connection_string:
+        yield connection_string
 
 
 @pytest.fixture

@@ -33,9 +33,9 @@ class Connector:
                     found.append(attachment["content"])
         return found
 
-    async def wait_for(self, count: int, *, timeout: float = 5.0) -> None:
-        """Wait until at least `count` activities were sent or updated."""
-        async with asyncio.timeout(timeout):
+    async def wait_for(self, count: int, *, within: float = 5.0) -> None:
+        """Wait until at least `count` activities were sent or updated (fails after `within` seconds)."""
+        async with asyncio.timeout(within):
             while len(self.sent) + len(self.updated) < count:
                 self.event.clear()
                 await self.event.wait()

@@ -1,0 +1,55 @@
+# One command to run the bot locally, one to test everything. Each installs what is missing first.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP_PY := $(VENV)/.installed
+STAMP_NODE := node_modules/.installed
+
+.PHONY: install run test test-fast test-e2e test-long lint typecheck eval package screenshots bench clean
+
+install: $(STAMP_PY) $(STAMP_NODE)
+
+$(STAMP_PY): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $@
+
+$(STAMP_NODE): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+run: install
+	$(PY) scripts/dev.py
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+typecheck: install
+	$(VENV)/bin/mypy
+
+test: install lint typecheck
+	$(PY) -m pytest -q -p no:cacheprovider -m "not slow"
+
+test-fast: install
+	$(PY) -m pytest -q -p no:cacheprovider -m "not slow and not e2e"
+
+test-e2e: install
+	$(PY) -m pytest -q -p no:cacheprovider -m e2e
+
+test-long: install
+	$(PY) -m pytest -q -p no:cacheprovider -m slow
+
+eval: install
+	$(PY) -m eval.run
+
+package: install
+	$(PY) -m manifest.build
+
+screenshots: install
+	$(PY) -m bot cards --dump build/cards
+	$(PY) -m tests.cards.screenshots build/cards build/screenshots
+
+clean:
+	rm -rf build .mypy_cache .ruff_cache

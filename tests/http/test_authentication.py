@@ -1,0 +1,87 @@
+"""With credentials configured, every kind of bad token is 401 and a good one is accepted, offline."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import jwt
+import pytest
+from aiohttp.test_utils import TestClient
+from azure.data.tables.aio import TableClient
+
+from app import create_app
+from bot.settings import Settings
+from tests.support.activities import CARYS, TENANT, message
+from tests.support.connector import Connector
+from tests.support.openid import ISSUER, Issuer, new_key, run_issuer
+
+APP_ID = "11111111-2222-4333-8444-555555555555"
+
+
+@pytest.fixture
+async def issuer() -> AsyncIterator[Issuer]:
+    async with run_issuer() as running:
+        yield running
+
+
+@pytest.fixture
+async def secured(aiohttp_client: Any, azurite: str, table_prefix: str, issuer: Issuer) -> TestClient:  # type: ignore[type-arg]
+    settings = Settings.model_validate({
+        "APP_ENV": "production", "MicrosoftAppId": APP_ID, "MicrosoftAppPassword": "test-only-not-a-secret",
+        "MicrosoftAppType": "MultiTenant", "AZURE_STORAGE_CONNECTION_STRING": azurite, "TABLE_PREFIX": table_prefix,
+        "TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL": issuer.metadata_url, "TO_BOT_FROM_CHANNEL_TOKEN_ISSUER": ISSUER,
+        "DELIVERY_INTERVAL_SECONDS": 3600,
+    })
+    client: TestClient = await aiohttp_client(create_app(settings))  # type: ignore[type-arg]
+    return client
+
+
+def _unsigned(service_url: str) -> str:
+    return jwt.encode({"iss": ISSUER, "aud": APP_ID, "serviceurl": service_url}, key=None, algorithm="none")  # type: ignore[arg-type]
+
+
+BAD_TOKENS: dict[str, Callable[[Issuer, str], str]] = {
+    "missing": lambda issuer, url: "",
+    "not bearer": lambda issuer, url: "Basic dXNlcjpwYXNz",
+    "garbage": lambda issuer, url: "Bearer abc.def.ghi",
+    "unsigned": lambda issuer, url: "Bearer " + _unsigned(url),
+    "expired": lambda issuer, url: "Bearer " + issuer.token(audience=APP_ID, service_url=url, lifetime=-600,
+                                                            not_before_offset=-900),
+    "not yet valid": lambda issuer, url: "Bearer " + issuer.token(audience=APP_ID, service_url=url,
+                                                                  not_before_offset=600, lifetime=900),
+    "wrong audience": lambda issuer, url: "Bearer " + issuer.token(audience="someone-else", service_url=url),
+    "wrong issuer": lambda issuer, url: "Bearer " + issuer.token(audience=APP_ID, service_url=url,
+                                                                 issuer="https://evil.example"),
+    "wrong key": lambda issuer, url: "Bearer " + issuer.token(audience=APP_ID, service_url=url, key=new_key()),
+    "unknown key id": lambda issuer, url: "Bearer " + issuer.token(audience=APP_ID, service_url=url, kid="other"),
+    "serviceUrl mismatch": lambda issuer, url: "Bearer " + issuer.token(audience=APP_ID,
+                                                                        service_url="https://evil.example/"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_TOKENS))
+async def test_bad_token_is_401(case: str, secured: TestClient, issuer: Issuer, connector: Connector) -> None:
+    header = BAD_TOKENS[case](issuer, connector.url)
+    headers = {"Authorization": header} if header else {}
+
+    response = await secured.post("/api/messages", json=message(CARYS, "hi", connector.url), headers=headers)
+
+    assert response.status == 401
+    assert connector.sent == []
+
+
+async def test_valid_token_is_accepted(secured: TestClient, issuer: Issuer, connector: Connector, azurite: str,
+                                       table_prefix: str) -> None:
+    # The issuer serves from this test's own event loop: a key fetch that blocked the loop could never be
+    # answered, so this passing also proves the fetch runs off the loop.
+    token = issuer.token(audience=APP_ID, service_url=connector.url)
+
+    response = await secured.post("/api/messages", json=message(CARYS, "hi", connector.url),
+                                  headers={"Authorization": f"Bearer {token}"})
+
+    assert response.status == 200
+    assert issuer.fetches == 1
+    async with TableClient.from_connection_string(azurite, table_prefix + "users") as users:
+        profile = await users.get_entity(TENANT, CARYS["aadObjectId"])
+    assert profile["Name"] == "Carys Jenkins"

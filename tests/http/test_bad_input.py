@@ -1,0 +1,116 @@
+"""Bad input gets a 4xx or a plain message, never a 500, and changes nothing."""
+
+from __future__ import annotations
+
+import json
+
+from aiohttp.test_utils import TestClient
+from azure.data.tables.aio import TableClient
+
+from tests.support.activities import CARYS, card_action, message
+from tests.support.connector import Connector
+
+
+async def _user_rows(connection_string: str, table_prefix: str) -> int:
+    async with TableClient.from_connection_string(connection_string, table_prefix + "users") as users:
+        return len([row async for row in users.list_entities()])
+
+
+async def test_no_content_type_is_415(client: TestClient, connector: Connector) -> None:
+    body = json.dumps(message(CARYS, "hi", connector.url)).encode()
+
+    response = await client.post("/api/messages", data=body, headers={"Content-Type": ""})
+
+    assert response.status == 415
+
+
+async def test_text_body_is_415(client: TestClient) -> None:
+    response = await client.post("/api/messages", data="hello", headers={"Content-Type": "text/plain"})
+
+    assert response.status == 415
+
+
+async def test_malformed_json_is_400(client: TestClient) -> None:
+    response = await client.post("/api/messages", data=b"{not json", headers={"Content-Type": "application/json"})
+
+    assert response.status == 400
+
+
+async def test_non_utf8_body_is_400(client: TestClient) -> None:
+    response = await client.post("/api/messages", data=b"\xff\xfe{}", headers={"Content-Type": "application/json"})
+
+    assert response.status == 400
+
+
+async def test_json_that_is_not_an_activity_is_400(client: TestClient, connector: Connector) -> None:
+    bodies: list[object] = [[], "hi", 42, {}, {"type": "message"}, {**message(CARYS, "hi", connector.url), "from": "x"},
+                            {**message(CARYS, "hi", connector.url), "conversation": None}]
+    statuses = []
+    for body in bodies:
+        response = await client.post("/api/messages", json=body)
+        statuses.append(response.status)
+
+    assert statuses == [400] * len(bodies)
+    assert connector.sent == []
+
+
+async def test_oversized_body_is_413(client: TestClient, connector: Connector) -> None:
+    activity = message(CARYS, "x" * (300 * 1024), connector.url)
+
+    response = await client.post("/api/messages", json=activity)
+
+    assert response.status == 413
+    assert connector.sent == []
+
+
+async def test_long_message_gets_a_plain_refusal(client: TestClient, connector: Connector) -> None:
+    response = await client.post("/api/messages", json=message(CARYS, "y" * 30_000, connector.url))
+
+    assert response.status == 200
+    assert "too long" in json.dumps(connector.cards()[-1])
+
+
+async def test_invoke_that_is_not_action_execute_is_400(client: TestClient, connector: Connector) -> None:
+    activity = card_action(CARYS, "help.show", {}, connector.url)
+    activity["value"] = {"action": {"type": "Action.Submit", "data": {}}}
+
+    response = await client.post("/api/messages", json=activity)
+
+    assert response.status == 400
+
+
+async def test_unknown_verb_changes_nothing_and_says_so(client: TestClient, connector: Connector) -> None:
+    response = await client.post("/api/messages", json=card_action(CARYS, "no.such.verb", {}, connector.url))
+
+    assert response.status == 200
+    body = await response.json()
+    assert "don't recognise that button" in json.dumps(body["value"])
+
+
+async def test_other_tenant_is_refused_and_nothing_is_stored(client: TestClient, connector: Connector, azurite: str,
+                                                              table_prefix: str) -> None:
+    activity = message(CARYS, "hi", connector.url, tenant="99999999-0000-4000-8000-000000000000")
+
+    response = await client.post("/api/messages", json=activity)
+
+    assert response.status == 200
+    assert "only serves staff of Llanidloes Schools Federation" in json.dumps(connector.cards()[-1])
+    assert await _user_rows(azurite, table_prefix) == 0
+
+
+async def test_activity_without_entra_identity_is_refused(client: TestClient, connector: Connector, azurite: str,
+                                                          table_prefix: str) -> None:
+    activity = message({"id": "29:nobody", "name": "Nobody"}, "hi", connector.url)
+
+    response = await client.post("/api/messages", json=activity)
+
+    assert response.status == 200
+    assert "can't do that here" in json.dumps(connector.cards()[-1])
+    assert await _user_rows(azurite, table_prefix) == 0
+
+
+async def test_health_and_readiness(client: TestClient) -> None:
+    health = await client.get("/healthz")
+    ready = await client.get("/readyz")
+
+    assert (health.status, ready.status) == (200, 200)

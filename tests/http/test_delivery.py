@@ -1,0 +1,71 @@
+"""Messages owed to people: kept until they can be reached, retried after connector faults, sent once."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from aiohttp.test_utils import TestClient
+
+from app import SERVICES, STORE
+from bot.domain.outbox import OutboundMessage
+from bot.domain.people import Person
+from bot.edge.delivery import OutboxNotifier
+from bot.storage.outbox import TableOutbox
+from tests.support.activities import SIAN, TENANT, message
+from tests.support.connector import Connector
+
+HEAD = Person(TENANT, SIAN["aadObjectId"], SIAN["name"])
+CARD = {"type": "AdaptiveCard", "version": "1.5", "body": [{"type": "TextBlock", "text": "A request for you"}]}
+
+
+def _owed(message_id: str = "perm-1|to-head") -> OutboundMessage:
+    return OutboundMessage(recipient=HEAD, message_id=message_id, card=CARD, created_at=datetime.now(UTC))
+
+
+async def test_message_waits_until_the_person_first_talks_to_the_bot(client: TestClient, connector: Connector) -> None:
+    services = client.app[SERVICES]
+    outbox = TableOutbox(client.app[STORE])
+    await OutboxNotifier(outbox, services.deliverer).notify([_owed()])
+    await services.deliverer.drain()
+    assert connector.sent == []
+    assert len(await outbox.list_for_recipient(HEAD)) == 1
+
+    await client.post("/api/messages", json=message(SIAN, "hi", connector.url))
+    await services.deliverer.drain()
+
+    assert [c["body"][0]["text"] for c in connector.cards()] == ["Social media policy helper", "A request for you"]
+    assert await outbox.list_for_recipient(HEAD) == []
+
+
+async def test_connector_fault_is_retried_and_sent_once(client: TestClient, connector: Connector) -> None:
+    services = client.app[SERVICES]
+    outbox = TableOutbox(client.app[STORE])
+    await client.post("/api/messages", json=message(SIAN, "hi", connector.url))
+    connector.fail_next = [503, 503, 503, 503]
+
+    await OutboxNotifier(outbox, services.deliverer).notify([_owed()])
+    await services.deliverer.drain()
+    [waiting] = await outbox.list_for_recipient(HEAD)
+    assert waiting.attempts == 1 and waiting.last_error
+    connector.fail_next = []
+    sent_now = await services.deliverer.deliver_to(HEAD)
+    sent_again = await services.deliverer.deliver_to(HEAD)
+
+    assert (sent_now, sent_again) == (1, 0)
+    assert [c["body"][0]["text"] for c in connector.cards()].count("A request for you") == 1
+
+
+async def test_keyed_card_is_updated_in_place(client: TestClient, connector: Connector) -> None:
+    services = client.app[SERVICES]
+    notifier = OutboxNotifier(TableOutbox(client.app[STORE]), services.deliverer)
+    await client.post("/api/messages", json=message(SIAN, "hi", connector.url))
+    first = OutboundMessage(recipient=HEAD, message_id="perm-1|v1", card=CARD, card_key="perm-1|head")
+    second = OutboundMessage(recipient=HEAD, message_id="perm-1|v2", card={**CARD, "body": []}, card_key="perm-1|head")
+
+    await notifier.notify([first])
+    await services.deliverer.drain()
+    await notifier.notify([second])
+    await services.deliverer.drain()
+
+    assert len(connector.cards()) == 2  # welcome + the first card
+    assert len(connector.updated) == 1
