@@ -94,7 +94,7 @@ async def connector() -> AsyncIterator[Connector]:
 
 
 @pytest.fixture
-async def client(aiohttp_client: object, settings: Settings) -> TestClient:  # type: ignore[type-arg]
+async def client(aiohttp_client: object, settings: Settings) -> TestClient:
     """The app on a test server."""
     make = aiohttp_client
     return await make(create_app(settings))  # type: ignore[operator,no-any-return]

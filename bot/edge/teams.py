@@ -76,6 +76,10 @@ class TeamsBot:
         self._strings = strings
         self._clock = clock
 
+    def verbs(self) -> list[str]:
+        """Every card verb the bot answers."""
+        return self._router.verbs()
+
     async def on_turn(self, context: TurnContext) -> None:
         """Handle one activity, logging one line with its outcome and latency."""
         started = time.perf_counter()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -20,6 +21,11 @@ log = logging.getLogger(__name__)
 TurnLogic = Callable[[TurnContext], Awaitable[None]]
 
 
+# Teams ids (`29:…`, `a:…`, `19:…@thread.v2`) are printable ASCII; anything else cannot be replied to.
+_TEAMS_ID = re.compile(r"^[\x21-\x7e]{1,512}$")
+_SERVICE_URL = re.compile(r"^https?://[\x21-\x7e]{1,2000}$")
+
+
 def _bad_request(reason: str) -> web.Response:
     return web.json_response({"error": reason}, status=400)
 
@@ -30,13 +36,14 @@ def parse_activity(body: Any) -> Activity:
         raise ValueError("the body must be a JSON object")
     if not isinstance(body.get("type"), str) or not body["type"]:
         raise ValueError("type is required")
-    for key in ("serviceUrl", "channelId"):
-        if not isinstance(body.get(key), str) or not body[key]:
-            raise ValueError(f"{key} is required")
+    if not isinstance(body.get("serviceUrl"), str) or not _SERVICE_URL.match(body["serviceUrl"]):
+        raise ValueError("serviceUrl must be an http(s) URL")
+    if not isinstance(body.get("channelId"), str) or not _TEAMS_ID.match(body["channelId"]):
+        raise ValueError("channelId is required")
     for key in ("conversation", "from"):
         part = body.get(key)
-        if not isinstance(part, dict) or not isinstance(part.get("id"), str) or not part["id"]:
-            raise ValueError(f"{key}.id is required")
+        if not isinstance(part, dict) or not isinstance(part.get("id"), str) or not _TEAMS_ID.match(part["id"]):
+            raise ValueError(f"{key}.id is required and must be a Teams id")
     try:
         activity = Activity().deserialize(body)
     except Exception as error:  # msrest raises several unrelated types for malformed fields

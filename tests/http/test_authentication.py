@@ -26,14 +26,14 @@ async def issuer() -> AsyncIterator[Issuer]:
 
 
 @pytest.fixture
-async def secured(aiohttp_client: Any, azurite: str, table_prefix: str, issuer: Issuer) -> TestClient:  # type: ignore[type-arg]
+async def secured(aiohttp_client: Any, azurite: str, table_prefix: str, issuer: Issuer) -> TestClient:
     settings = Settings.model_validate({
         "APP_ENV": "production", "MicrosoftAppId": APP_ID, "MicrosoftAppPassword": "test-only-not-a-secret",
         "MicrosoftAppType": "MultiTenant", "AZURE_STORAGE_CONNECTION_STRING": azurite, "TABLE_PREFIX": table_prefix,
         "TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL": issuer.metadata_url, "TO_BOT_FROM_CHANNEL_TOKEN_ISSUER": ISSUER,
         "DELIVERY_INTERVAL_SECONDS": 3600,
     })
-    client: TestClient = await aiohttp_client(create_app(settings))  # type: ignore[type-arg]
+    client: TestClient = await aiohttp_client(create_app(settings))
     return client
 
 

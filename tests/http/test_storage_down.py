@@ -18,7 +18,7 @@ async def test_storage_stopped_gives_a_plain_message(aiohttp_client: Any, connec
     with running_azurite() as connection_string:
         settings = Settings.model_validate({"APP_ENV": "local", "AZURE_STORAGE_CONNECTION_STRING": connection_string,
                                             "DELIVERY_INTERVAL_SECONDS": 3600, "STORAGE_TIMEOUT_SECONDS": 1})
-        client: TestClient = await aiohttp_client(create_app(settings))  # type: ignore[type-arg]
+        client: TestClient = await aiohttp_client(create_app(settings))
         before = await client.post("/api/messages", json=message(CARYS, "hi", connector.url))
     # Azurite is stopped now.
 

@@ -1,0 +1,123 @@
+"""Property-based fuzzing: thousands of generated activities and card clicks, no 5xx, no unhandled error."""
+
+from __future__ import annotations
+
+import json
+import logging
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.settings import Settings
+from tests.support.activities import CARYS, FFION, GARETH, OWAIN, SIAN, TENANT
+from tests.support.live import LiveBot, live_bot
+
+PEOPLE = [CARYS, OWAIN, SIAN, GARETH, FFION]
+OTHER_TENANT = "99999999-0000-4000-8000-000000000000"
+NASTY_TEXT = st.one_of(
+    st.text(max_size=300),
+    st.sampled_from(["hi", "help", "Cymraeg", "English", "my requests", "report a concern", "request permission",
+                     "[click](https://evil.example)", "<at>Siân Roberts</at> approve", "<script>alert(1)</script>",
+                     '{"type":"AdaptiveCard","body":[]}', "\u202eevil\u0000\u0007", "x" * 5000]),
+)
+JSONISH = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=40),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4),
+    max_leaves=12,
+)
+
+
+class _ErrorCollector(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture(scope="module")
+def bot(azurite: str) -> Iterator[LiveBot]:
+    config = Settings.model_validate({"APP_ENV": "local", "AZURE_STORAGE_CONNECTION_STRING": azurite,
+                                      "TABLE_PREFIX": "fuzz", "DELIVERY_INTERVAL_SECONDS": 3600})
+    with live_bot(config) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def errors() -> Iterator[_ErrorCollector]:
+    collector = _ErrorCollector()
+    logging.getLogger().addHandler(collector)
+    yield collector
+    logging.getLogger().removeHandler(collector)
+
+
+def _post(bot: LiveBot, body: Any) -> int:
+    data = json.dumps(body).encode()
+    request = urllib.request.Request(f"{bot.url}/api/messages", data=data, method="POST",
+                                     headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return int(error.code)
+
+
+def _activity(bot: LiveBot, person: dict[str, str], tenant: str, conversation_type: str, locale: str) -> dict[str, Any]:
+    return {
+        "id": "fuzz", "channelId": "msteams", "serviceUrl": bot.connector.url, "from": person,
+        "recipient": {"id": "28:bot", "name": "Policy Helper"}, "locale": locale,
+        "conversation": {"id": f"a:{conversation_type}-{person.get('id', 'x')}", "conversationType": conversation_type,
+                         "tenantId": tenant},
+        "channelData": {"tenant": {"id": tenant}},
+    }
+
+
+people = st.sampled_from(PEOPLE) | st.fixed_dictionaries({"id": st.text(max_size=20), "name": st.text(max_size=30),
+                                                          "aadObjectId": st.text(max_size=40)})
+tenants = st.sampled_from([TENANT, TENANT, OTHER_TENANT, "", "x/y#?"])
+scopes = st.sampled_from(["personal", "personal", "groupChat", "channel", "weird"])
+locales = st.sampled_from(["en-GB", "cy-GB", "en-US", "", "zz"])
+
+
+@pytest.mark.filterwarnings("ignore:Generating overly large repr")
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                    HealthCheck.too_slow])
+@given(person=people, tenant=tenants, scope=scopes, locale=locales, text=NASTY_TEXT, value=JSONISH)
+def test_generated_messages_never_fail(bot: LiveBot, errors: _ErrorCollector, person: dict[str, str], tenant: str,
+                                       scope: str, locale: str, text: str, value: Any) -> None:
+    activity = _activity(bot, person, tenant, scope, locale)
+    activity.update({"type": "message", "text": text})
+    if value is not None:
+        activity["value"] = value
+
+    status = _post(bot, activity)
+
+    assert status < 500
+    assert [r.getMessage() for r in errors.records] == []
+
+
+@pytest.mark.filterwarnings("ignore:Generating overly large repr")
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                    HealthCheck.too_slow])
+@given(data=st.data(), person=people, tenant=tenants, scope=scopes, locale=locales)
+def test_generated_card_clicks_never_fail(bot: LiveBot, errors: _ErrorCollector, data: st.DataObject,
+                                          person: dict[str, str], tenant: str, scope: str, locale: str) -> None:
+    verb = data.draw(st.sampled_from([*bot.verbs(), "nonsense", ""]) | st.text(max_size=20))
+    payload = data.draw(st.dictionaries(st.sampled_from(["q", "id", "request", "report", "lang", "value", "school",
+                                                         "reason", "reply", "section", "note"]) | st.text(max_size=8),
+                                        JSONISH | NASTY_TEXT, max_size=6))
+    action_type = data.draw(st.sampled_from(["Action.Execute", "Action.Execute", "Action.Submit", None]))
+    activity = _activity(bot, person, tenant, scope, locale)
+    activity.update({"type": "invoke", "name": data.draw(st.sampled_from(["adaptiveCard/action", "task/fetch", ""])),
+                     "value": {"action": {"type": action_type, "verb": verb, "data": payload}}})
+
+    status = _post(bot, activity)
+
+    assert status < 500
+    assert [r.getMessage() for r in errors.records] == []
