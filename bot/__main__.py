@@ -1,0 +1,33 @@
+"""`python -m bot COMMAND ...`: command-line tools that need neither Teams nor storage unless they say so."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Callable
+
+# name -> "module:function" taking argv, returning an exit code; imported only when run, so start-up is fast.
+COMMANDS: dict[str, str] = {
+    "ask": "bot.policy.cli:ask_command",
+    "validate-policy": "bot.policy.cli:validate_policy_command",
+    "cards": "cards.gallery:cards_command",
+}
+
+
+def resolve(name: str) -> Callable[[list[str]], int]:
+    """The function behind a command name."""
+    module, _, function = COMMANDS[name].partition(":")
+    command: Callable[[list[str]], int] = getattr(importlib.import_module(module), function)
+    return command
+
+
+def main(argv: list[str]) -> int:
+    """Dispatch on the first argument."""
+    if not argv or argv[0] not in COMMANDS:
+        print(f"usage: python -m bot {{{','.join(sorted(COMMANDS))}}} ...", file=sys.stderr)
+        return 2
+    return resolve(argv[0])(argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

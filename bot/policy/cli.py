@@ -1,0 +1,66 @@
+"""Command-line checks of the policy without Teams or storage: `ask` and `validate-policy`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from bot.policy.loader import DEFAULT_POLICY_FILE, PolicyFileError, load_policy, validate_policy_file
+from bot.policy.retrieval import Answer, PolicyIndex
+
+
+def answer_json(answer: Answer) -> str:
+    """One answer as the JSON object `ask --json` prints."""
+    section = answer.section.heading_en if answer.answered and answer.section else ""
+    return json.dumps(
+        {"answered": answer.answered, "section": section, "quote": answer.quote, "score": answer.score},
+        ensure_ascii=False,
+    )
+
+
+def ask_command(argv: list[str]) -> int:
+    """`ask [--json] [--policy FILE] QUESTION|-`: answer one question, or one per line from stdin."""
+    parser = argparse.ArgumentParser(
+        prog="python -m bot ask", description="Answer a question from the policy."
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON object per question")
+    parser.add_argument("--policy", type=Path, default=DEFAULT_POLICY_FILE, help="the structured policy file")
+    parser.add_argument("question", help='the question, or "-" to read one question a line from stdin')
+    args = parser.parse_args(argv)
+    try:
+        index = PolicyIndex(load_policy(args.policy))
+    except PolicyFileError as error:
+        print(error, file=sys.stderr)
+        return 2
+    questions = (line.rstrip("\n") for line in sys.stdin) if args.question == "-" else iter([args.question])
+    for question in questions:
+        if args.question == "-" and not question.strip():
+            continue
+        answer = index.answer(question)
+        if args.json:
+            print(answer_json(answer), flush=True)
+        elif answer.answered and answer.section:
+            print(f"{answer.section.heading_en} (score {answer.score:.2f}):\n{answer.quote}\n", flush=True)
+        else:
+            closest = ", ".join(answer.closest_sections) or "none"
+            print(
+                f"Not covered by the policy (score {answer.score:.2f}); closest sections: {closest}\n",
+                flush=True,
+            )
+    return 0
+
+
+def validate_policy_command(argv: list[str]) -> int:
+    """`validate-policy FILE`: print every problem and exit 1, or print OK and exit 0."""
+    parser = argparse.ArgumentParser(prog="python -m bot validate-policy", description="Check a policy file.")
+    parser.add_argument("path", type=Path, help="the structured policy JSON file")
+    args = parser.parse_args(argv)
+    problems = validate_policy_file(args.path)
+    for problem in problems:
+        print(problem)
+    if problems:
+        return 1
+    print("OK")
+    return 0

@@ -1,0 +1,82 @@
+"""The policy as typed, immutable records: metadata, sections and verbatim passages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+# What a passage may lead to; the cards turn each into a button.
+NEXT_STEP_TAGS = frozenset({"request_permission", "report_concern", "blog_disclaimer", "photo_checklist"})
+
+
+@dataclass(frozen=True)
+class PolicyPassage:
+    """One sentence or short paragraph of the policy, verbatim, with a stable id like "personal-use.3"."""
+
+    id: str
+    text: str
+    next_steps: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PolicySection:
+    """One headed section of the policy."""
+
+    id: str
+    heading_en: str
+    heading_cy: str
+    passages: tuple[PolicyPassage, ...]
+
+    def heading(self, lang: str) -> str:
+        """The heading in "en" or "cy" (English for anything else)."""
+        return self.heading_cy if lang == "cy" else self.heading_en
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The whole policy: metadata, then its sections in document order."""
+
+    title_en: str
+    title_cy: str
+    federation: str
+    version: str
+    author: str
+    date_of_issue: date
+    agreed_by: str
+    next_review: str
+    review_date: date
+    source: str
+    sections: tuple[PolicySection, ...]
+
+    def section(self, section_id: str) -> PolicySection:
+        """The section with this id; KeyError when there is none."""
+        for section in self.sections:
+            if section.id == section_id:
+                return section
+        raise KeyError(section_id)
+
+    def passage(self, passage_id: str) -> PolicyPassage:
+        """The passage with this id; KeyError when there is none."""
+        for passage in self.all_passages():
+            if passage.id == passage_id:
+                return passage
+        raise KeyError(passage_id)
+
+    def section_of(self, passage_id: str) -> PolicySection:
+        """The section a passage belongs to; KeyError when there is no such passage."""
+        for section in self.sections:
+            if any(p.id == passage_id for p in section.passages):
+                return section
+        raise KeyError(passage_id)
+
+    def all_passages(self) -> tuple[PolicyPassage, ...]:
+        """Every passage in document order."""
+        return tuple(p for section in self.sections for p in section.passages)
+
+    def passages_with(self, next_step: str) -> tuple[PolicyPassage, ...]:
+        """The passages tagged with a next step, in document order."""
+        return tuple(p for p in self.all_passages() if next_step in p.next_steps)
+
+    def review_overdue(self, today: date) -> bool:
+        """True once the review date has passed."""
+        return today > self.review_date

@@ -1,0 +1,422 @@
+"""Finds the policy's own words that answer a question: offline, deterministic, English and Welsh.
+
+Method: each passage (plus half-weighted section heading) is a BM25 document over normalised terms. A
+question becomes "slots", one per meaningful word, each holding alternative terms (the word, its synonyms or
+its English translation). A passage's score sums each slot's best term. Confidence compares the evidence
+matched in the best passage with what the question asked that the passage does not mention (square-rooted,
+so long stories are not punished for every extra word), and the bot abstains below a calibrated threshold or
+when nothing but generic words ("school", "staff") matched.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from bot.policy.lexicon import (
+    CANONICAL,
+    ENGLISH_STOPWORDS,
+    PHRASES,
+    PLATFORM_WORDS,
+    QUERY_SYNONYMS,
+    WEAK_WORDS,
+    WELSH_LEXICON,
+    WELSH_MARKERS,
+    WELSH_PHRASES,
+    WELSH_STOPWORDS,
+)
+from bot.policy.model import Policy, PolicyPassage, PolicySection
+
+K1 = 1.2
+B = 0.75
+HEADING_WEIGHT = 0.5
+TYPO_WEIGHT = 0.8
+PLATFORM_WEIGHT = 0.5
+MIN_TYPO_LENGTH = 5
+# Calibrated on eval/questions.jsonl (never on eval/holdout.jsonl): see eval/run.py.
+THRESHOLD = 0.49
+UNMATCHED_SCALE = 1.0
+UNMATCHED_EXPONENT = 0.5
+SECOND_PASSAGE_RATIO = 0.8
+MAX_QUESTION_CHARS = 2000
+
+_WORD = re.compile(r"[a-z0-9]+")
+_SUFFIXES = (
+    "ities",
+    "ity",
+    "ings",
+    "ing",
+    "ions",
+    "ion",
+    "ness",
+    "ers",
+    "er",
+    "edly",
+    "ed",
+    "ies",
+    "ied",
+    "ly",
+    "es",
+    "s",
+)
+_NO_STEM = frozenset(
+    {"news", "always", "wales", "status", "bus", "gross", "across", "its", "this", "his", "hwb", "twitter"}
+)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the policy says about a question, or that it does not cover it."""
+
+    answered: bool
+    passages: tuple[PolicyPassage, ...]
+    section: PolicySection | None
+    score: float
+    language: str
+    closest_sections: tuple[str, ...] = ()
+
+    @property
+    def quote(self) -> str:
+        """The quoted passages joined by a space ("" when not answered)."""
+        return " ".join(p.text for p in self.passages)
+
+
+@dataclass(frozen=True)
+class _Slot:
+    terms: frozenset[str]
+    weight: float
+    weak: bool
+
+
+@dataclass
+class _Query:
+    language: str
+    slots: list[_Slot] = field(default_factory=list)
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, so "Caniatâd" and "caniatad" are the same word."""
+    decomposed = unicodedata.normalize("NFKD", text.replace("’", "'").lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def words(text: str) -> list[str]:
+    """The folded words of a text."""
+    return _WORD.findall(fold(text))
+
+
+def stem(word: str) -> str:
+    """A light English stem: enough to make "sharing", "shared" and "share" one term."""
+    if len(word) <= 3 or word.isdigit() or word in _NO_STEM:
+        return word
+    stripped = word
+    for suffix in _SUFFIXES:
+        if not word.endswith(suffix):
+            continue
+        base = word[: -len(suffix)]
+        if len(base) < 3 or (suffix == "s" and word.endswith(("ss", "us", "is"))):
+            continue
+        if suffix == "ly" and (len(base) < 4 or base[-1] in "aeiou"):
+            continue
+        stripped = base + "y" if suffix in ("ies", "ied") else base
+        if (
+            suffix in ("ing", "ed", "er", "ers")
+            and len(stripped) > 3
+            and stripped[-1] == stripped[-2]
+            and stripped[-1] not in "lsfz"
+        ):
+            stripped = stripped[:-1]
+        break
+    if stripped.endswith("e") and len(stripped) > 3:
+        stripped = stripped[:-1]
+    return stripped
+
+
+def welsh_radicals(word: str) -> list[str]:
+    """The word and the forms it may be a soft, nasal or aspirate mutation of."""
+    found = [word]
+    rules = (
+        ("ngh", "c"),
+        ("mh", "p"),
+        ("nh", "t"),
+        ("ng", "g"),
+        ("ch", "c"),
+        ("ph", "p"),
+        ("th", "t"),
+        ("dd", "d"),
+        ("m", "b"),
+        ("n", "d"),
+        ("g", "c"),
+        ("b", "p"),
+        ("d", "t"),
+        ("f", "b"),
+        ("f", "m"),
+        ("l", "ll"),
+        ("r", "rh"),
+        ("m", "b"),
+    )
+    for mutated, radical in rules:
+        if word.startswith(mutated) and not (mutated in "lrdf" and word[:2] in ("ll", "rh", "dd", "ff")):
+            found.append(radical + word[len(mutated) :])
+    if word[:1] in "aeiouwy":
+        found.append("g" + word)
+    if word[:1] == "h" and word[1:2] in tuple("aeiouwy"):
+        found.append(word[1:])
+    return list(dict.fromkeys(found))
+
+
+def _lookup_welsh(word: str) -> str | None:
+    """The English for a Welsh word ("" for a Welsh stopword), or None when it is not known Welsh."""
+    for form in welsh_radicals(word):
+        if form in WELSH_LEXICON:
+            return WELSH_LEXICON[form]
+        if form in WELSH_STOPWORDS:
+            return ""
+    return None
+
+
+def detect_language(tokens: Sequence[str]) -> str:
+    """ "cy" when the words look Welsh, else "en"."""
+    welsh = sum(1 for t in tokens if t in WELSH_MARKERS)
+    english = sum(1 for t in tokens if t in ENGLISH_STOPWORDS and t not in WELSH_STOPWORDS)
+    if welsh == 0 and english == 0:
+        welsh = sum(
+            1
+            for t in tokens
+            if t not in QUERY_SYNONYMS and t not in CANONICAL and _lookup_welsh(t) not in (None, "")
+        )
+    return "cy" if welsh > english else "en"
+
+
+def _apply_phrases(tokens: list[str], phrases: dict[tuple[str, ...], str]) -> list[str]:
+    longest = max(len(key) for key in phrases)
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        for size in range(longest, 1, -1):
+            replacement = phrases.get(tuple(tokens[i : i + size]))
+            if replacement is not None:
+                out.extend(replacement.split())
+                i += size
+                break
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out
+
+
+def _canonical_terms(word: str) -> list[str]:
+    return [stem(w) for w in CANONICAL.get(word, word).split()]
+
+
+def document_terms(text: str) -> list[str]:
+    """The index terms of a policy text (no slang, no typo handling)."""
+    tokens = _apply_phrases(words(text), PHRASES)
+    return [term for t in tokens if t not in ENGLISH_STOPWORDS for term in _canonical_terms(t)]
+
+
+def _edit_distance(a: str, b: str) -> int:
+    """Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[len(b)]
+
+
+def _deletions(word: str, depth: int) -> set[str]:
+    found = {word}
+    frontier = {word}
+    for _ in range(depth):
+        frontier = {w[:i] + w[i + 1 :] for w in frontier for i in range(len(w))}
+        found |= frontier
+    return found
+
+
+class PolicyIndex:
+    """An in-memory index of the policy's passages that answers questions."""
+
+    def __init__(
+        self, policy: Policy, threshold: float = THRESHOLD, unmatched_scale: float = UNMATCHED_SCALE
+    ) -> None:
+        """Index every passage; the threshold and scale come from calibration."""
+        self.policy = policy
+        self.threshold = threshold
+        self.unmatched_scale = unmatched_scale
+        self._passages = policy.all_passages()
+        self._sections = [policy.section_of(p.id) for p in self._passages]
+        weights: list[dict[str, float]] = []
+        for passage, section in zip(self._passages, self._sections, strict=True):
+            tf: dict[str, float] = defaultdict(float)
+            for term in document_terms(passage.text):
+                tf[term] += 1.0
+            for term in document_terms(section.heading_en):
+                tf[term] += HEADING_WEIGHT
+            weights.append(dict(tf))
+        count = len(weights)
+        average = sum(sum(w.values()) for w in weights) / max(count, 1)
+        frequency: dict[str, int] = defaultdict(int)
+        for w in weights:
+            for term in w:
+                frequency[term] += 1
+        self._idf = {t: math.log(1 + (count - df + 0.5) / (df + 0.5)) for t, df in frequency.items()}
+        self._unknown_idf = math.log(1 + (count + 0.5) / 0.5)
+        # term -> passage -> BM25 contribution; and whether a term is in the text, not only the heading
+        self._contribution: dict[str, dict[int, float]] = defaultdict(dict)
+        self._in_text: set[tuple[str, int]] = set()
+        for position, (w, passage) in enumerate(zip(weights, self._passages, strict=True)):
+            length = sum(w.values())
+            text_terms = set(document_terms(passage.text))
+            for term, count_in_passage in w.items():
+                saturation = (
+                    count_in_passage * (K1 + 1) / (count_in_passage + K1 * (1 - B + B * length / average))
+                )
+                self._contribution[term][position] = self._idf[term] * saturation
+                if term in text_terms:
+                    self._in_text.add((term, position))
+        self._weak = {term for word in WEAK_WORDS for term in _canonical_terms(word)}
+        known = set(self._vocabulary_words()) | set(QUERY_SYNONYMS) | set(CANONICAL)
+        self._known = known | ENGLISH_STOPWORDS
+        self._typo_candidates: dict[str, set[str]] = defaultdict(set)
+        for word in known - ENGLISH_STOPWORDS:
+            if len(word) >= MIN_TYPO_LENGTH - 1:
+                for variant in _deletions(word, 2):
+                    self._typo_candidates[variant].add(word)
+
+    def _vocabulary_words(self) -> Iterable[str]:
+        for passage, section in zip(self._passages, self._sections, strict=True):
+            yield from words(passage.text)
+            yield from words(section.heading_en)
+
+    def answer(self, question: str) -> Answer:
+        """The best passage(s) for a question, or an honest "not covered" with the closest sections."""
+        query = self._parse(question[:MAX_QUESTION_CHARS])
+        if not query.slots:
+            return Answer(False, (), None, 0.0, query.language)
+        scores = [self._score(query, position) for position in range(len(self._passages))]
+        best = max(range(len(scores)), key=lambda p: (scores[p], -p))
+        confidence = self._confidence(query, best) if scores[best] > 0 else 0.0
+        strong_match = any(not slot.weak and self._matches(slot, best) for slot in query.slots)
+        if scores[best] <= 0 or not strong_match or confidence < self.threshold:
+            return Answer(False, (), None, round(confidence, 4), query.language, self._closest(scores))
+        section = self._sections[best]
+        chosen = [best]
+        ranked = sorted(range(len(scores)), key=lambda p: (-scores[p], p))
+        runner_up = ranked[1] if len(ranked) > 1 else None
+        if (
+            runner_up is not None
+            and self._sections[runner_up] is section
+            and scores[runner_up] >= SECOND_PASSAGE_RATIO * scores[best]
+        ):
+            chosen.append(runner_up)
+        return Answer(
+            True, tuple(self._passages[p] for p in chosen), section, round(confidence, 4), query.language
+        )
+
+    def _score(self, query: _Query, position: int) -> float:
+        total = 0.0
+        for slot in query.slots:
+            total += slot.weight * max(
+                (self._contribution.get(t, {}).get(position, 0.0) for t in slot.terms), default=0.0
+            )
+        return total
+
+    def _matches(self, slot: _Slot, position: int) -> bool:
+        return any(position in self._contribution.get(t, {}) for t in slot.terms)
+
+    def _confidence(self, query: _Query, position: int) -> float:
+        matched = unmatched = 0.0
+        for slot in query.slots:
+            present = [t for t in slot.terms if position in self._contribution.get(t, {})]
+            if present:
+                in_text = any((t, position) in self._in_text for t in present)
+                matched += (
+                    slot.weight * max(self._idf[t] for t in present) * (1.0 if in_text else HEADING_WEIGHT)
+                )
+            else:
+                idf = max(
+                    (self._idf.get(t, self._unknown_idf) for t in slot.terms), default=self._unknown_idf
+                )
+                unmatched += slot.weight * idf
+        return matched / (matched + self.unmatched_scale * math.pow(unmatched, UNMATCHED_EXPONENT))
+
+    def _closest(self, scores: list[float]) -> tuple[str, ...]:
+        best_by_section: dict[str, float] = {}
+        for position, score in enumerate(scores):
+            section_id = self._sections[position].id
+            if score > 0 and score > best_by_section.get(section_id, 0.0):
+                best_by_section[section_id] = score
+        order = sorted(best_by_section, key=lambda s: -best_by_section[s])
+        return tuple(order[:3])
+
+    def _parse(self, question: str) -> _Query:
+        tokens = words(question)
+        language = detect_language(tokens)
+        query = _Query(language)
+        if language == "cy":
+            tokens = self._from_welsh(_apply_phrases(tokens, WELSH_PHRASES))
+        seen: set[frozenset[str]] = set()
+        for token, weight in self._english(tokens, correct_typos=language == "en"):
+            if token in QUERY_SYNONYMS:
+                alternatives = QUERY_SYNONYMS[token].split()
+            else:
+                alternatives = [token]
+            terms = frozenset(term for a in alternatives for term in _canonical_terms(a))
+            if terms and terms not in seen:
+                seen.add(terms)
+                query.slots.append(_Slot(terms, self._weight(token, weight), weak=terms <= self._weak))
+        return query
+
+    def _from_welsh(self, tokens: list[str]) -> list[str]:
+        out: list[str] = []
+        for token in tokens:
+            english = _lookup_welsh(token)
+            if english is None:
+                out.append(token)
+            else:
+                out.extend(english.split())
+        return out
+
+    def _english(self, tokens: list[str], correct_typos: bool) -> Iterable[tuple[str, float]]:
+        for token in _apply_phrases(tokens, PHRASES):
+            if token in ENGLISH_STOPWORDS or any(ch.isdigit() for ch in token) or len(token) < 2:
+                continue
+            if token in self._known or len(token) < MIN_TYPO_LENGTH or not correct_typos:
+                yield token, 1.0
+                continue
+            corrected = self._correct(token)
+            yield (corrected, TYPO_WEIGHT) if corrected else (token, 1.0)
+
+    def _weight(self, token: str, weight: float) -> float:
+        return weight * PLATFORM_WEIGHT if token in PLATFORM_WORDS else weight
+
+    def _correct(self, token: str) -> str | None:
+        candidates: set[str] = set()
+        for variant in _deletions(token, 2):
+            candidates |= self._typo_candidates.get(variant, set())
+        scored = sorted((_edit_distance(token, c), c) for c in candidates if _plausible_typo(token, c))
+        scored = [
+            (d, c) for d, c in scored if d == 1 or (d == 2 and len(token) >= 7 and _is_subsequence(token, c))
+        ]
+        return scored[0][1] if scored else None
+
+
+def _plausible_typo(token: str, candidate: str) -> bool:
+    """Typos rarely change the first letter; a word that is the start of another is a different word."""
+    return token[0] == candidate[0] and not candidate.startswith(token) and not token.startswith(candidate)
+
+
+def _is_subsequence(short: str, long: str) -> bool:
+    """True when `long` is `short` with letters added (dropped letters are the common two-edit typo)."""
+    letters = iter(long)
+    return all(ch in letters for ch in short)

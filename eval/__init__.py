@@ -1,0 +1,1 @@
+"""Answer-quality evaluation of the policy retriever."""

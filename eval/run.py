@@ -1,0 +1,135 @@
+"""Answer-quality figures: in-scope top-1, out-of-scope abstention, Welsh accuracy, holdout, timings.
+
+Run `python -m eval.run` (add `-v` to list every miss). Always exits 0: targets are printed, not asserted.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bot.policy.loader import DEFAULT_POLICY_FILE, load_policy
+from bot.policy.retrieval import PolicyIndex
+
+HERE = Path(__file__).resolve().parent
+REPETITIONS = 5
+TARGETS = {"in_scope": 0.95, "abstention": 0.90, "welsh": 0.85, "p99_ms": 20.0, "build_ms": 1000.0}
+
+
+@dataclass(frozen=True)
+class Case:
+    """One evaluation question and the passages that count as a right answer ([] means out of scope)."""
+
+    question: str
+    lang: str
+    expect: tuple[str, ...]
+
+
+def read_cases(path: Path) -> list[Case]:
+    """The cases in a JSON-lines file."""
+    cases = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            raw = json.loads(line)
+            cases.append(Case(raw["q"], raw["lang"], tuple(raw["expect"])))
+    return cases
+
+
+def correct(index: PolicyIndex, case: Case) -> bool:
+    """Right passage first for in-scope cases; abstention for out-of-scope ones."""
+    answer = index.answer(case.question)
+    if not case.expect:
+        return not answer.answered
+    return answer.answered and answer.passages[0].id in case.expect
+
+
+def rate(hits: list[bool]) -> float:
+    """The share of True, 0 for none."""
+    return sum(hits) / len(hits) if hits else 0.0
+
+
+def verdict(ok: bool) -> str:
+    """PASS or FAIL."""
+    return "PASS" if ok else "FAIL"
+
+
+def figures(name: str, index: PolicyIndex, cases: list[Case], verbose: bool) -> dict[str, float]:
+    """Print and return one file's figures."""
+    english_in = [c for c in cases if c.lang == "en" and c.expect]
+    outside = [c for c in cases if not c.expect]
+    welsh = [c for c in cases if c.lang == "cy"]
+    result = {
+        "in_scope": rate([correct(index, c) for c in english_in]),
+        "abstention": rate([correct(index, c) for c in outside]),
+        "welsh": rate([correct(index, c) for c in welsh]),
+    }
+    print(f"{name}: {len(english_in)} in-scope English, {len(outside)} out-of-scope, {len(welsh)} Welsh")
+    print(
+        f"  in-scope top-1 accuracy   {result['in_scope']:6.1%}  (target >= 95%)  "
+        f"{verdict(result['in_scope'] >= TARGETS['in_scope'])}"
+    )
+    print(
+        f"  out-of-scope abstention   {result['abstention']:6.1%}  (target >= 90%)  "
+        f"{verdict(result['abstention'] >= TARGETS['abstention'])}"
+    )
+    print(
+        f"  Welsh accuracy            {result['welsh']:6.1%}  (target >= 85%)  "
+        f"{verdict(result['welsh'] >= TARGETS['welsh'])}"
+    )
+    if verbose:
+        for case in cases:
+            if not correct(index, case):
+                answer = index.answer(case.question)
+                got = answer.passages[0].id if answer.answered else "(abstained)"
+                print(
+                    f"    MISS [{case.lang}] {case.question!r}: got {got} score={answer.score:.3f}, "
+                    f"expected {list(case.expect) or 'abstain'}"
+                )
+    return result
+
+
+def main(argv: list[str]) -> int:
+    """Print every figure with PASS/FAIL against its target."""
+    verbose = "-v" in argv
+    policy = load_policy(DEFAULT_POLICY_FILE)
+    builds = []
+    for _ in range(REPETITIONS):
+        start = time.perf_counter()
+        index = PolicyIndex(policy)
+        builds.append((time.perf_counter() - start) * 1000)
+    dev = read_cases(HERE / "questions.jsonl")
+    holdout = read_cases(HERE / "holdout.jsonl")
+    figures("eval/questions.jsonl (tuned against)", index, dev, verbose)
+    figures("eval/holdout.jsonl (never tuned against)", index, holdout, verbose)
+    figures("all questions", index, dev + holdout, False)
+    timings = []
+    for _ in range(REPETITIONS):
+        for case in dev + holdout:
+            start = time.perf_counter()
+            index.answer(case.question)
+            timings.append((time.perf_counter() - start) * 1000)
+    timings.sort()
+    p50 = statistics.median(timings)
+    p99 = timings[min(len(timings) - 1, int(0.99 * len(timings)))]
+    build = statistics.median(builds)
+    print(
+        f"answer time over {len(timings)} answers ({REPETITIONS} repetitions): "
+        f"p50 {p50:.2f} ms, p99 {p99:.2f} ms "
+        f"(target p99 < 20 ms)  {verdict(p99 < TARGETS['p99_ms'])}"
+    )
+    print(
+        f"index build time (median of {REPETITIONS}): {build:.1f} ms (target < 1000 ms)  "
+        f"{verdict(build < TARGETS['build_ms'])}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,74 @@
+"""`python -m bot ask` and `validate-policy` run without Teams or storage."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.policy.loader import load_policy
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    """Run `python -m bot ARGS` from the repository root."""
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_ask_json_prints_one_object_with_a_verbatim_quote() -> None:
+    result = run("ask", "--json", "Can I put the school logo on my personal Facebook page?")
+
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert set(answer) == {"answered", "section", "quote", "score"}
+    assert answer["answered"] is True and isinstance(answer["score"], float)
+    assert answer["section"] == "Using social networking for personal use"
+    passages = [p.text for p in load_policy().all_passages()]
+    assert answer["quote"] in passages or all(
+        part in " ".join(passages) for part in answer["quote"].split("\n")
+    )
+
+
+def test_ask_json_reads_one_question_a_line() -> None:
+    result = run("ask", "--json", "-", stdin="what is the wifi password\nCan I use my phone in lessons?\n")
+
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert result.returncode == 0
+    assert [line["answered"] for line in lines] == [False, True]
+    assert lines[0] == {"answered": False, "section": "", "quote": "", "score": lines[0]["score"]}
+
+
+def test_validate_policy(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"sections": []}', encoding="utf-8")
+
+    good = run("validate-policy", "bot/policy/data/social-media-policy.json")
+    wrong = run("validate-policy", str(bad))
+
+    assert (good.returncode, good.stdout) == (0, "OK\n")
+    assert wrong.returncode == 1 and "$.title_en: missing" in wrong.stdout.splitlines()
+
+
+def test_the_commands_import_no_sdk() -> None:
+    code = (
+        "import sys, runpy\n"
+        "sys.argv = ['bot', 'validate-policy', 'bot/policy/data/social-media-policy.json']\n"
+        "try:\n    runpy.run_module('bot', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+        "heavy = [m for m in sys.modules if m.split('.')[0] in ('botbuilder', 'aiohttp', 'azure', 'msal')]\n"
+        "print(heavy)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=60, check=False
+    )
+
+    assert result.stdout.strip().splitlines()[-1] == "[]"

@@ -1,0 +1,141 @@
+"""A bad policy file gives exactly what is wrong and where."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.policy.loader import DEFAULT_POLICY_FILE, PolicyFileError, load_policy, validate_policy_file
+
+
+def good() -> dict[str, Any]:
+    """A deep copy of the shipped policy file's content."""
+    raw: dict[str, Any] = json.loads(DEFAULT_POLICY_FILE.read_text(encoding="utf-8"))
+    return copy.deepcopy(raw)
+
+
+def write(tmp_path: Path, raw: Any) -> Path:
+    """Write raw JSON to a file and return its path."""
+    path = tmp_path / "policy.json"
+    path.write_text(json.dumps(raw), encoding="utf-8")
+    return path
+
+
+def test_a_good_file_loads(tmp_path: Path) -> None:
+    policy = load_policy(write(tmp_path, good()))
+
+    assert policy.section("personal-use").passages[2].id == "personal-use.3"
+    assert validate_policy_file(write(tmp_path, good())) == []
+
+
+def test_missing_keys(tmp_path: Path) -> None:
+    raw = good()
+    del raw["version"]
+    del raw["sections"][1]["heading_cy"]
+    del raw["sections"][2]["passages"][0]["text"]
+
+    assert validate_policy_file(write(tmp_path, raw)) == [
+        "$.version: missing",
+        "$.sections[1].heading_cy: missing",
+        "$.sections[2].passages[0].text: missing",
+    ]
+
+
+def test_duplicate_ids(tmp_path: Path) -> None:
+    raw = good()
+    raw["sections"][0]["passages"][1]["id"] = "purpose.1"
+    raw["sections"][7]["id"] = "legislation"
+
+    problems = validate_policy_file(write(tmp_path, raw))
+
+    assert (
+        "$.sections[0].passages[1].id: duplicate passage id 'purpose.1' "
+        "(also at $.sections[0].passages[0].id)" in problems
+    )
+    assert "$.sections[7].id: duplicate section id 'legislation' (also at $.sections[1].id)" in problems
+
+
+def test_empty_and_long_passages(tmp_path: Path) -> None:
+    raw = good()
+    raw["sections"][0]["passages"][0]["text"] = "   "
+    raw["sections"][1]["passages"][0]["text"] = "x" * 601
+    raw["sections"][4]["passages"] = []
+
+    assert validate_policy_file(write(tmp_path, raw)) == [
+        "$.sections[0].passages[0].text: empty",
+        "$.sections[1].passages[0].text: 601 characters, more than 600; split the passage",
+        "$.sections[4].passages: must be a non-empty list",
+    ]
+
+
+def test_unknown_next_step_and_unknown_key(tmp_path: Path) -> None:
+    raw = good()
+    raw["sections"][2]["passages"][1]["next_steps"] = ["request_permission", "phone_the_head"]
+    raw["sections"][2]["passages"][2]["next_step"] = ["report_concern"]
+
+    assert validate_policy_file(write(tmp_path, raw)) == [
+        "$.sections[2].passages[1].next_steps[1]: unknown next step 'phone_the_head'; "
+        "use one of blog_disclaimer, photo_checklist, report_concern, request_permission",
+        "$.sections[2].passages[2].next_step: unknown key",
+    ]
+
+
+def test_bad_dates(tmp_path: Path) -> None:
+    raw = good()
+    raw["review_date"] = "Autumn 2024"
+    raw["date_of_issue"] = "2022-13-45"
+
+    assert validate_policy_file(write(tmp_path, raw)) == [
+        "$.date_of_issue: not a date in YYYY-MM-DD form: '2022-13-45'",
+        "$.review_date: not a date in YYYY-MM-DD form: 'Autumn 2024'",
+    ]
+
+
+def test_passage_id_must_name_its_section(tmp_path: Path) -> None:
+    raw = good()
+    raw["sections"][1]["passages"][0]["id"] = "legal.1"
+
+    assert validate_policy_file(write(tmp_path, raw)) == [
+        "$.sections[1].passages[0].id: must start with its section id, like 'legislation.1', not 'legal.1'"
+    ]
+
+
+def test_not_json_and_not_an_object(tmp_path: Path) -> None:
+    path = tmp_path / "broken.json"
+    path.write_text("{ nope", encoding="utf-8")
+
+    assert validate_policy_file(path)[0].startswith("$: not valid JSON")
+    assert validate_policy_file(write(tmp_path, [1, 2])) == ["$: must be a JSON object"]
+    assert validate_policy_file(tmp_path / "absent.json")[0].startswith("$: cannot read the file")
+
+
+def test_load_raises_with_every_problem(tmp_path: Path) -> None:
+    raw = good()
+    del raw["title_en"]
+    raw["sections"][0]["id"] = "Purpose!"
+
+    with pytest.raises(PolicyFileError) as caught:
+        load_policy(write(tmp_path, raw))
+
+    assert caught.value.problems[0] == "$.title_en: missing"
+    assert (
+        "$.sections[0].id: must be lower-case words joined by hyphens, not 'Purpose!'"
+        in caught.value.problems
+    )
+    assert "$.title_en: missing" in str(caught.value)
+
+
+def test_validate_policy_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.policy.cli import validate_policy_command
+
+    raw = good()
+    del raw["agreed_by"]
+
+    assert validate_policy_command([str(write(tmp_path, raw))]) == 1
+    assert capsys.readouterr().out == "$.agreed_by: missing\n"
+    assert validate_policy_command([str(DEFAULT_POLICY_FILE)]) == 0
+    assert capsys.readouterr().out == "OK\n"

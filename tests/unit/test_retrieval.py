@@ -1,0 +1,84 @@
+"""How the retriever behaves: English, Welsh, slang, typos, abstention, determinism."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.policy.loader import load_policy
+from bot.policy.retrieval import PolicyIndex, stem, welsh_radicals
+
+
+@pytest.fixture(scope="module")
+def index() -> PolicyIndex:
+    """An index of the shipped policy."""
+    return PolicyIndex(load_policy())
+
+
+def test_an_english_question(index: PolicyIndex) -> None:
+    answer = index.answer("Do I need permission to use social media for work?")
+
+    assert answer.answered and answer.language == "en"
+    assert answer.passages[0].id == "communicating-with-public.2"
+    assert answer.section is not None and answer.section.id == "communicating-with-public"
+    assert "request_permission" in answer.passages[0].next_steps
+
+
+def test_a_welsh_question_with_mutations(index: PolicyIndex) -> None:
+    answer = index.answer("Ga i fod yn ffrindiau gyda disgyblion ar Facebook?")
+
+    assert answer.language == "cy"
+    assert answer.answered and answer.passages[0].id == "personal-use.3"
+
+
+def test_welsh_mutations_map_back_to_the_radical() -> None:
+    assert "disgyblion" in welsh_radicals("nisgyblion")
+    assert "disgyblion" in welsh_radicals("ddisgyblion")
+    assert "pennaeth" in welsh_radicals("phennaeth")
+    assert "caniatad" in welsh_radicals("ganiatad")
+    assert "lluniau" in welsh_radicals("luniau")
+    assert "cydweithwyr" in welsh_radicals("gydweithwyr")
+
+
+def test_slang(index: PolicyIndex) -> None:
+    answer = index.answer("is it ok to be mates with the kids on insta")
+
+    assert answer.answered and answer.passages[0].id == "personal-use.3"
+
+
+def test_a_typo(index: PolicyIndex) -> None:
+    answer = index.answer("what disclaimr do i need on my blogg")
+
+    assert answer.answered and answer.passages[0].id == "communicating-with-public.19"
+
+
+def test_out_of_scope_abstains_and_offers_sections(index: PolicyIndex) -> None:
+    for question in ("how many days annual leave do I get", "what is the wifi password", "where can I park"):
+        answer = index.answer(question)
+        assert not answer.answered and answer.passages == () and answer.quote == ""
+    assert len(index.answer("how do I change my profile picture").closest_sections) <= 3
+
+
+def test_empty_question(index: PolicyIndex) -> None:
+    assert not index.answer("   ").answered
+
+
+def test_deterministic(index: PolicyIndex) -> None:
+    question = "can I post photos of my class on my personal facebook"
+    first = index.answer(question)
+
+    assert all(index.answer(question) == first for _ in range(5))
+    assert PolicyIndex(load_policy()).answer(question) == first
+
+
+def test_quotes_are_verbatim_passages(index: PolicyIndex) -> None:
+    policy = load_policy()
+    answer = index.answer("what happens if I break the social media policy")
+
+    assert answer.answered
+    assert all(policy.passage(p.id).text == p.text for p in answer.passages)
+    assert answer.quote == " ".join(p.text for p in answer.passages)
+
+
+def test_stemming_joins_word_forms() -> None:
+    assert stem("sharing") == stem("shared") == stem("share")
+    assert stem("breaches") == stem("breach")
