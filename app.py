@@ -12,26 +12,32 @@ from dataclasses import dataclass
 from aiohttp import web
 from azure.identity.aio import DefaultAzureCredential
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
+from opentelemetry.sdk.trace.export import SpanExporter
 
 from bot.domain.errors import StorageUnavailable
 from bot.domain.federation import Federation, load_federation
 from bot.domain.outbox import Notifier
+from bot.domain.profiles import UserProfiles
 from bot.edge.auth import install_nonblocking_openid_metadata
 from bot.edge.delivery import Deliverer, OutboxNotifier
 from bot.edge.teams import TeamsBot
+from bot.edge.telemetry import azure_monitor_exporter, telemetry
 from bot.edge.web import messages_handler
 from bot.logs import configure_logging
+from bot.policy import PolicyIndex, load_policy
 from bot.settings import AppType, Settings, UnsafeSettings, load_settings
 from bot.storage.outbox import TableOutbox
+from bot.storage.questions import TableQuestionLog
 from bot.storage.tables import TableStore, service_client
 from bot.storage.users import TableUserProfiles
 from cards.i18n import Catalogue, load_catalogue
+from dialogs.ask import AskFlow
 from dialogs.base import Flow, Router
 from dialogs.home import HomeFlow
 
 log = logging.getLogger("app")
 
-TABLES = ("users", "outbox")
+TABLES = ("users", "outbox", "questions")
 READY_TIMEOUT_SECONDS = 3.0
 
 
@@ -76,12 +82,16 @@ class FlowParts:
     strings: Catalogue
     federation: Federation
     notifier: Notifier
+    profiles: UserProfiles
     home: HomeFlow
 
 
 def build_flows(parts: FlowParts) -> list[Flow]:
     """Every conversation flow, in the order typed text is offered to them (the catch-all question flow last)."""
-    return [parts.home]
+    policy = load_policy(parts.settings.policy_file)
+    ask = AskFlow(strings=parts.strings, federation=parts.federation, policy=policy, retriever=PolicyIndex(policy),
+                  questions=TableQuestionLog(parts.store), notifier=parts.notifier, profiles=parts.profiles)
+    return [parts.home, ask]
 
 
 async def _storage(app: web.Application) -> AsyncIterator[None]:
@@ -102,6 +112,16 @@ async def _storage(app: web.Application) -> AsyncIterator[None]:
         await credential.close()
 
 
+def _telemetry(exporter: SpanExporter | None) -> Callable[[web.Application], AsyncIterator[None]]:
+    async def context(app: web.Application) -> AsyncIterator[None]:
+        connection_string = app[SETTINGS].applicationinsights_connection_string.get_secret_value()
+        chosen = exporter or (azure_monitor_exporter(connection_string) if connection_string else None)
+        async with telemetry(chosen):
+            yield
+
+    return context
+
+
 async def _bot(app: web.Application) -> AsyncIterator[None]:
     settings, store, strings, federation = app[SETTINGS], app[STORE], app[STRINGS], app[FEDERATION]
     install_nonblocking_openid_metadata()
@@ -112,7 +132,7 @@ async def _bot(app: web.Application) -> AsyncIterator[None]:
     deliverer = Deliverer(adapter, app_id=settings.app_id, outbox=outbox, profiles=profiles)
     home = HomeFlow(strings, federation)
     parts = FlowParts(settings=settings, store=store, strings=strings, federation=federation,
-                      notifier=OutboxNotifier(outbox, deliverer), home=home)
+                      notifier=OutboxNotifier(outbox, deliverer), profiles=profiles, home=home)
     router = Router(build_flows(parts), fallback=home.help, unknown_verb=home.unknown_verb)
     bot = TeamsBot(router=router, profiles=profiles, deliverer=deliverer, federation=federation, strings=strings)
     handler = messages_handler(adapter, auth, bot.on_turn, credentials_configured=bool(settings.app_id))
@@ -145,12 +165,14 @@ async def readyz(request: web.Request) -> web.Response:
     return web.json_response({"status": "ready"})
 
 
-def create_app(settings: Settings, *, federation: Federation | None = None) -> web.Application:
+def create_app(settings: Settings, *, federation: Federation | None = None,
+               span_exporter: SpanExporter | None = None) -> web.Application:
     """Build the application; clients open in `cleanup_ctx` when it starts and close when it stops."""
     app = web.Application(client_max_size=settings.max_body_bytes)
     app[SETTINGS] = settings
     app[FEDERATION] = federation or load_federation(settings.federation_config)
     app[STRINGS] = load_catalogue()
+    app.cleanup_ctx.append(_telemetry(span_exporter))
     app.cleanup_ctx.append(_storage)
     app.cleanup_ctx.append(_bot)
     app.router.add_post("/api/messages", messages)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from bot.domain.errors import DomainError
 from bot.domain.people import Lang, Person
 
 # A reference older than this is rewritten even when unchanged, so "last seen" stays meaningful
@@ -46,3 +47,12 @@ class UserProfiles(Protocol):
     async def save_profile(self, profile: UserProfile) -> None:
         """Create or replace the profile (last writer wins: it only holds preferences)."""
         ...
+
+
+async def preferred_language(profiles: UserProfiles, person: Person, default: Lang = Lang.EN) -> Lang:
+    """The language a person chose, for cards sent to them unprompted; `default` when unknown or unreachable."""
+    try:
+        profile = await profiles.get_profile(person)
+    except DomainError:
+        return default
+    return profile.language or default

@@ -1,0 +1,112 @@
+"""Questions staff asked: what the bot answered, how it was rated, and questions passed to the headteacher."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, replace
+from datetime import datetime
+from enum import StrEnum
+from typing import Protocol
+
+from bot.domain.errors import NotAllowed
+from bot.domain.people import Lang, Person
+
+MAX_QUESTION = 2000
+MAX_REPLY = 2000
+# Ids sort newest first: the first part counts down from a far-future instant.
+_FAR_FUTURE_MS = 10**13
+
+
+class Feedback(StrEnum):
+    """What the asker said of an answer."""
+
+    NONE = ""
+    HELPFUL = "helpful"
+    NOT_HELPFUL = "not_helpful"
+
+
+class AlreadyDone(Exception):
+    """The thing was done already (rated, escalated, replied); `by` and `at` say who and when."""
+
+    def __init__(self, what: str, by: str, at: datetime | None) -> None:
+        super().__init__(what)
+        self.what = what
+        self.by = by
+        self.at = at
+
+
+def new_question_id(now: datetime) -> str:
+    """A short id that sorts newest first."""
+    countdown = _FAR_FUTURE_MS - int(now.timestamp() * 1000)
+    return f"Q{countdown:013d}{secrets.token_hex(2).upper()}"
+
+
+@dataclass(frozen=True)
+class QuestionRecord:
+    """One question and what happened to it."""
+
+    question_id: str
+    asker: Person
+    text: str
+    lang: Lang
+    asked_at: datetime
+    answered: bool
+    section_id: str = ""
+    passage_ids: tuple[str, ...] = ()
+    score: float = 0.0
+    feedback: Feedback = Feedback.NONE
+    escalated_at: datetime | None = None
+    escalated_to: str = ""
+    reply: str = ""
+    replied_by: str = ""
+    replied_at: datetime | None = None
+    etag: str = ""
+
+    def rated(self, person: Person, feedback: Feedback) -> QuestionRecord:
+        """The record with the asker's rating; only the asker may rate, and only once."""
+        if person.aad_object_id != self.asker.aad_object_id:
+            raise NotAllowed("only the asker rates an answer")
+        if self.feedback is not Feedback.NONE:
+            raise AlreadyDone("rated", self.asker.name, None)
+        return replace(self, feedback=feedback)
+
+    def escalated(self, person: Person, to: str, now: datetime) -> QuestionRecord:
+        """The record passed to the headteacher; only by the asker, once."""
+        if person.aad_object_id != self.asker.aad_object_id:
+            raise NotAllowed("only the asker passes a question on")
+        if self.escalated_at is not None:
+            raise AlreadyDone("escalated", self.escalated_to, self.escalated_at)
+        return replace(self, escalated_at=now, escalated_to=to)
+
+    def replied(self, person: Person, reply: str, now: datetime) -> QuestionRecord:
+        """The record with the headteacher's reply; once only."""
+        if self.escalated_at is None:
+            raise NotAllowed("the question was not passed on")
+        if self.replied_at is not None:
+            raise AlreadyDone("replied", self.replied_by, self.replied_at)
+        return replace(self, reply=reply, replied_by=person.name, replied_at=now)
+
+    @property
+    def needs_review(self) -> bool:
+        """True when the policy owner should look at it: unanswered, or the answer was not helpful."""
+        return not self.answered or self.feedback is Feedback.NOT_HELPFUL
+
+
+class QuestionLog(Protocol):
+    """Port: where questions are recorded."""
+
+    async def add(self, record: QuestionRecord) -> None:
+        """Record a new question."""
+        ...
+
+    async def get(self, question_id: str) -> QuestionRecord:
+        """The record; `RecordNotFound` when there is none."""
+        ...
+
+    async def update(self, record: QuestionRecord) -> QuestionRecord:
+        """Replace the record if unchanged since read (etag); `ConcurrentChange` otherwise."""
+        ...
+
+    async def list_for_review(self, *, limit: int) -> list[QuestionRecord]:
+        """Unanswered questions and answers marked not helpful, newest first."""
+        ...

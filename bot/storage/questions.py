@@ -1,0 +1,108 @@
+"""The question log in the `questions` table.
+
+Keys: PartitionKey = "log", RowKey = question id. Ids count down from a far-future instant, so a
+partition scan returns the newest first, which is the order the policy owner reads them in. A
+federation asks a few thousand questions a year: one partition is enough and keeps "newest first"
+a single ordered query.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from azure.core import MatchConditions
+from azure.data.tables import UpdateMode
+
+from bot.domain.people import Lang, Person
+from bot.domain.questions import Feedback, QuestionLog, QuestionRecord
+from bot.storage.tables import TableStore, entity_etag, entity_text, entity_time, safe_key
+
+TABLE = "questions"
+PARTITION = "log"
+
+
+def _to_entity(record: QuestionRecord) -> dict[str, Any]:
+    return {
+        "PartitionKey": PARTITION,
+        "RowKey": safe_key(record.question_id),
+        "TenantId": record.asker.tenant_id,
+        "ObjectId": record.asker.aad_object_id,
+        "AskerName": record.asker.name,
+        "Text": record.text,
+        "Lang": record.lang.value,
+        "AskedAt": record.asked_at,
+        "Answered": record.answered,
+        "SectionId": record.section_id,
+        "PassageIds": ",".join(record.passage_ids),
+        "Score": float(record.score),
+        "Feedback": record.feedback.value,
+        "NeedsReview": record.needs_review,
+        "EscalatedAt": record.escalated_at,
+        "EscalatedTo": record.escalated_to,
+        "Reply": record.reply,
+        "RepliedBy": record.replied_by,
+        "RepliedAt": record.replied_at,
+    }
+
+
+def _from_entity(entity: dict[str, Any]) -> QuestionRecord:
+    asked_at = entity_time(entity, "AskedAt")
+    if asked_at is None:
+        raise ValueError("question row without AskedAt")
+    passages = entity_text(entity, "PassageIds")
+    return QuestionRecord(
+        question_id=entity_text(entity, "RowKey"),
+        asker=Person(entity_text(entity, "TenantId"), entity_text(entity, "ObjectId"),
+                     entity_text(entity, "AskerName")),
+        text=entity_text(entity, "Text"),
+        lang=Lang(entity_text(entity, "Lang") or "en"),
+        asked_at=asked_at,
+        answered=bool(entity.get("Answered")),
+        section_id=entity_text(entity, "SectionId"),
+        passage_ids=tuple(passages.split(",")) if passages else (),
+        score=float(entity.get("Score") or 0.0),
+        feedback=Feedback(entity_text(entity, "Feedback")),
+        escalated_at=entity_time(entity, "EscalatedAt"),
+        escalated_to=entity_text(entity, "EscalatedTo"),
+        reply=entity_text(entity, "Reply"),
+        replied_by=entity_text(entity, "RepliedBy"),
+        replied_at=entity_time(entity, "RepliedAt"),
+        etag=entity_etag(entity),
+    )
+
+
+class TableQuestionLog(QuestionLog):
+    """`QuestionLog` on Azure Tables."""
+
+    def __init__(self, store: TableStore) -> None:
+        self._store = store
+        self._table = store.table(TABLE)
+
+    async def add(self, record: QuestionRecord) -> None:
+        """Record a new question."""
+        async with self._store.call():
+            await self._table.create_entity(_to_entity(record))
+
+    async def get(self, question_id: str) -> QuestionRecord:
+        """The record; `RecordNotFound` when there is none."""
+        async with self._store.call():
+            entity = await self._table.get_entity(PARTITION, safe_key(question_id))
+        return _from_entity(entity)
+
+    async def update(self, record: QuestionRecord) -> QuestionRecord:
+        """Replace the record if nobody changed it since it was read."""
+        async with self._store.call():
+            result = await self._table.update_entity(_to_entity(record), mode=UpdateMode.REPLACE, etag=record.etag,
+                                                     match_condition=MatchConditions.IfNotModified)
+        return QuestionRecord(**{**record.__dict__, "etag": str(result.get("etag", ""))})
+
+    async def list_for_review(self, *, limit: int) -> list[QuestionRecord]:
+        """Unanswered or unhelpful, newest first (ids sort that way)."""
+        rows: list[QuestionRecord] = []
+        async with self._store.call():
+            async for entity in self._table.query_entities("PartitionKey eq @pk and NeedsReview eq true",
+                                                           parameters={"pk": PARTITION}):
+                rows.append(_from_entity(entity))
+                if len(rows) >= limit:
+                    break
+        return rows

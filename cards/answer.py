@@ -1,0 +1,201 @@
+"""Cards of the question flow: answers quoted from the policy, no-answer, sections, about, escalation."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.domain.people import Lang
+from cards.common import VERB_CONCERN_FORM, VERB_PERMISSION_FORM, VERB_SECTIONS
+from cards.elements import Card, Element, action_set, card, execute, facts, heading, quote, text, user_text
+from cards.i18n import Catalogue
+
+VERB_SECTION = "policy.section"
+VERB_FEEDBACK = "ask.feedback"
+VERB_ESCALATE = "ask.escalate"
+VERB_REPLY = "ask.reply"
+VERB_DISCLAIMER = "ask.disclaimer"
+VERB_PHOTOS = "ask.photos"
+VERB_REVIEW = "ask.review"
+
+# Next steps a passage may lead to, and the button (verb, string key) that takes the person there.
+NEXT_STEPS: dict[str, tuple[str, str]] = {
+    "request_permission": (VERB_PERMISSION_FORM, "button.permission"),
+    "report_concern": (VERB_CONCERN_FORM, "button.concern"),
+    "blog_disclaimer": (VERB_DISCLAIMER, "ask.copy_disclaimer"),
+    "photo_checklist": (VERB_PHOTOS, "ask.photo_checklist"),
+}
+
+
+@dataclass(frozen=True)
+class SectionView:
+    """A section as a card shows it."""
+
+    section_id: str
+    heading: str
+    passages: tuple[str, ...] = ()
+
+
+def when(moment: datetime | None) -> str:
+    """A date and time as staff read it (UK style, UTC)."""
+    return moment.strftime("%d/%m/%Y %H:%M") if moment else "—"
+
+
+def answer_card(strings: Catalogue, lang: Lang, *, question_id: str, section: SectionView, quotes: Sequence[str],
+                source: str, next_steps: Sequence[str], rated: bool = False) -> Card:
+    """The policy's own words that answer a question, where they come from, and what to do next."""
+    body: list[Element] = [heading(strings.text("ask.answer_title", lang, section=section.heading))]
+    body.extend(quote(passage) for passage in quotes)
+    body.append(text(strings.text("ask.source", lang, source=source, section=section.heading), subtle=True,
+                     size="Small"))
+    buttons = [execute(strings.text("ask.read_section", lang), VERB_SECTION, {"section": section.section_id})]
+    for step in next_steps:
+        if step in NEXT_STEPS:
+            verb, key = NEXT_STEPS[step]
+            buttons.append(execute(strings.text(key, lang), verb))
+    body.append(action_set(buttons))
+    if rated:
+        body.append(text(strings.text("ask.thanks_feedback", lang), subtle=True))
+    elif question_id:
+        body.append(action_set([
+            execute(strings.text("ask.helpful", lang), VERB_FEEDBACK, {"q": question_id, "value": "helpful"}),
+            execute(strings.text("ask.not_helpful", lang), VERB_FEEDBACK, {"q": question_id, "value": "not_helpful"}),
+        ]))
+    return card(body, lang=lang.value)
+
+
+def no_answer_card(strings: Catalogue, lang: Lang, *, question_id: str, question: str,
+                   closest: Sequence[SectionView], escalated_to: str = "") -> Card:
+    """An honest "not covered", the closest sections, and the offer to ask the headteacher."""
+    body: list[Element] = [
+        heading(strings.text("ask.no_answer_title", lang)),
+        text(strings.text("ask.your_question", lang), weight="Bolder", size="Small"),
+        user_text(question, limit=500, italic=True),
+        text(strings.text("ask.no_answer_body", lang)),
+    ]
+    if closest:
+        body.append(text(strings.text("ask.closest_sections", lang), subtle=True))
+        body.append(action_set([execute(s.heading, VERB_SECTION, {"section": s.section_id}) for s in closest[:3]]))
+    if escalated_to:
+        body.append(text(strings.text("ask.escalated", lang, name=escalated_to), weight="Bolder"))
+        return card(body, lang=lang.value)
+    return card(body, [execute(strings.text("ask.ask_head", lang), VERB_ESCALATE, {"q": question_id},
+                               style="positive")], lang=lang.value)
+
+
+def section_card(strings: Catalogue, lang: Lang, section: SectionView, *, source: str,
+                 next_steps: Sequence[str] = ()) -> Card:
+    """A whole section, verbatim."""
+    body: list[Element] = [heading(strings.text("ask.section_title", lang, section=section.heading))]
+    body.extend(quote(passage) for passage in section.passages)
+    body.append(text(strings.text("ask.source", lang, source=source, section=section.heading), subtle=True,
+                     size="Small"))
+    actions = [execute(strings.text("button.sections", lang), VERB_SECTIONS)]
+    for step in next_steps:
+        if step in NEXT_STEPS:
+            verb, key = NEXT_STEPS[step]
+            actions.append(execute(strings.text(key, lang), verb))
+    return card(body, actions[:5], lang=lang.value)
+
+
+def sections_card(strings: Catalogue, lang: Lang, sections: Sequence[SectionView]) -> Card:
+    """The policy's sections, each a button."""
+    body: list[Element] = [heading(strings.text("ask.sections_title", lang)),
+                           text(strings.text("ask.sections_intro", lang), subtle=True)]
+    for start in range(0, len(sections), 3):
+        row = sections[start:start + 3]
+        body.append(action_set([execute(s.heading, VERB_SECTION, {"section": s.section_id}) for s in row]))
+    return card(body, lang=lang.value)
+
+
+def about_card(strings: Catalogue, lang: Lang, *, title: str, version: str, issued: str, agreed_by: str,
+               next_review: str, overdue: bool) -> Card:
+    """Version, dates and approval, and a plain note when the review date has passed."""
+    body: list[Element] = [
+        heading(strings.text("ask.about_title", lang)),
+        text(title, weight="Bolder"),
+        facts([(strings.text("ask.about_version", lang), version), (strings.text("ask.about_issued", lang), issued),
+               (strings.text("ask.about_agreed", lang), agreed_by),
+               (strings.text("ask.about_review", lang), next_review)]),
+    ]
+    if overdue:
+        body.append({"type": "Container", "style": "warning",
+                     "items": [text(strings.text("ask.about_overdue", lang, review=next_review))]})
+    return card(body, [execute(strings.text("button.sections", lang), VERB_SECTIONS)], lang=lang.value)
+
+
+def disclaimer_card(strings: Catalogue, lang: Lang, disclaimer: str) -> Card:
+    """The policy's standard blog disclaimer, ready to copy."""
+    return card([heading(strings.text("ask.disclaimer_title", lang)), text(strings.text("ask.disclaimer_intro", lang)),
+                 quote(disclaimer)], lang=lang.value)
+
+
+def photo_checklist_card(strings: Catalogue, lang: Lang, passages: Sequence[str]) -> Card:
+    """The checks before posting photographs, with the policy's words they come from."""
+    checks = "\n".join(f"- {strings.text(f'ask.photo_check_{n}', lang)}" for n in range(1, 5))
+    body: list[Element] = [heading(strings.text("ask.photo_title", lang)), text(checks),
+                           text(strings.text("ask.photo_intro", lang), subtle=True)]
+    body.extend(quote(passage) for passage in passages)
+    return card(body, [execute(strings.text("button.permission", lang), VERB_PERMISSION_FORM)], lang=lang.value)
+
+
+def escalated_card(strings: Catalogue, lang: Lang, *, name: str, at: datetime | None, already: bool) -> Card:
+    """What the asker sees once the question has gone to the headteacher."""
+    key = "ask.already_escalated" if already else "ask.escalated"
+    return card([text(strings.text(key, lang, name=name, when=when(at)))], lang=lang.value)
+
+
+def head_question_card(strings: Catalogue, lang: Lang, *, question_id: str, asker: str, asked_at: datetime,
+                       question: str, reply: str = "", replied_by: str = "", replied_at: datetime | None = None,
+                       error: str = "") -> Card:
+    """The headteacher's card: the question, and a reply box (or the reply once sent)."""
+    body: list[Element] = [
+        heading(strings.text("ask.head_title", lang)),
+        text(strings.text("ask.head_from", lang, name=asker, when=when(asked_at)), subtle=True),
+        user_text(question, limit=2000),
+    ]
+    if replied_at is not None:
+        replied = strings.text("ask.head_replied", lang, name=replied_by, when=when(replied_at))
+        body.append(text(replied, weight="Bolder"))
+        body.append(user_text(reply))
+        return card(body, lang=lang.value)
+    body.append({"type": "Input.Text", "id": "reply", "isMultiline": True, "maxLength": 2000, "isRequired": True,
+                 "label": strings.text("ask.head_reply_label", lang),
+                 "errorMessage": strings.text("ask.head_reply_required", lang)})
+    if error:
+        body.append({"type": "TextBlock", "text": error, "color": "Attention", "wrap": True})
+    return card(body, [execute(strings.text("ask.head_send", lang), VERB_REPLY, {"q": question_id},
+                               style="positive", associated_inputs="auto")], lang=lang.value)
+
+
+def reply_card(strings: Catalogue, lang: Lang, *, name: str, question: str, reply: str) -> Card:
+    """The headteacher's reply, delivered to the person who asked."""
+    return card([heading(strings.text("ask.reply_title", lang, name=name)),
+                 text(strings.text("ask.your_question", lang), weight="Bolder", size="Small"),
+                 user_text(question, limit=2000, italic=True), user_text(reply)], lang=lang.value)
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    """One line of the review list."""
+
+    question: str
+    asked_at: datetime
+    unanswered: bool
+    section: str = ""
+
+
+def review_card(strings: Catalogue, lang: Lang, items: Sequence[ReviewItem]) -> Card:
+    """Questions to consider at the policy's next review, newest first."""
+    body: list[Element] = [heading(strings.text("ask.review_title", lang)),
+                           text(strings.text("ask.review_intro", lang), subtle=True)]
+    if not items:
+        body.append(text(strings.text("ask.review_empty", lang)))
+    for item in items:
+        label = strings.text("ask.review_unanswered" if item.unanswered else "ask.review_not_helpful", lang)
+        suffix = f" · {item.section}" if item.section and not item.unanswered else ""
+        body.append({"type": "Container", "separator": True, "items": [
+            text(f"{when(item.asked_at)} · {label}{suffix}", subtle=True, size="Small"),
+            user_text(item.question, limit=500)]})
+    return card(body, lang=lang.value)

@@ -1,0 +1,109 @@
+"""Every card the bot can send, in every state and both languages: for review, tests and screenshots."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.domain.people import Lang
+from bot.policy import load_policy
+from bot.policy.loader import DEFAULT_POLICY_FILE
+from cards import answer, common
+from cards.elements import Card
+from cards.i18n import Catalogue, load_catalogue
+
+SAMPLE_TIME = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
+SAMPLE_QUESTION = "Can I post photos from sports day on my own Instagram? [click](https://evil.example) <at>Head</at>"
+
+GalleryPart = Callable[[Catalogue, Lang], Iterator[tuple[str, Card]]]
+
+
+def _common(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
+    yield "welcome", common.welcome_card(strings, lang, name="Carys Jenkins",
+                                         federation="Llanidloes Schools Federation")
+    yield "help", common.help_card(strings, lang)
+    yield "error-storage", common.error_card(strings, lang, "error.storage")
+    yield "error-unknown-action", common.error_card(strings, lang, "error.unknown_action")
+
+
+def _answers(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
+    policy = load_policy(DEFAULT_POLICY_FILE)
+    friends = next(p for p in policy.all_passages() if "friends" in p.text)
+    section = policy.section_of(friends.id)
+    view = answer.SectionView(section.id, section.heading(lang.value))
+    yield "answer", answer.answer_card(strings, lang, question_id="Q1", section=view, quotes=[friends.text],
+                                       source=policy.source, next_steps=["request_permission"])
+    yield "answer-rated", answer.answer_card(strings, lang, question_id="Q1", section=view, quotes=[friends.text],
+                                             source=policy.source, next_steps=[], rated=True)
+    closest = [answer.SectionView(s.id, s.heading(lang.value)) for s in policy.sections[:3]]
+    yield "no-answer", answer.no_answer_card(strings, lang, question_id="Q2", question="How much annual leave?",
+                                             closest=closest)
+    yield "no-answer-escalated", answer.no_answer_card(strings, lang, question_id="Q2",
+                                                       question="How much annual leave?", closest=[],
+                                                       escalated_to="Mrs Siân Roberts")
+    full = answer.SectionView(section.id, section.heading(lang.value), tuple(p.text for p in section.passages))
+    yield "section", answer.section_card(strings, lang, full, source=policy.source,
+                                         next_steps=["request_permission", "report_concern"])
+    yield "sections", answer.sections_card(strings, lang, [answer.SectionView(s.id, s.heading(lang.value))
+                                                           for s in policy.sections])
+    yield "about", answer.about_card(strings, lang, title=policy.title_cy if lang is Lang.CY else policy.title_en,
+                                     version=policy.version, issued=policy.date_of_issue.strftime("%d.%m.%Y"),
+                                     agreed_by=policy.agreed_by, next_review=policy.next_review, overdue=True)
+    disclaimer = "The views and opinions expressed here are my own and do not necessarily represent those of " \
+                 "Llanidloes Schools' Federation"
+    yield "blog-disclaimer", answer.disclaimer_card(strings, lang, disclaimer)
+    yield "photo-checklist", answer.photo_checklist_card(strings, lang, [p.text for p in
+                                                                         policy.passages_with("photo_checklist")])
+    yield "question-for-head", answer.head_question_card(strings, lang, question_id="Q2", asker="Carys Jenkins",
+                                                         asked_at=SAMPLE_TIME, question=SAMPLE_QUESTION)
+    yield "question-for-head-error", answer.head_question_card(
+        strings, lang, question_id="Q2", asker="Carys Jenkins", asked_at=SAMPLE_TIME, question=SAMPLE_QUESTION,
+        error=strings.text("ask.head_reply_required", lang))
+    yield "question-for-head-replied", answer.head_question_card(
+        strings, lang, question_id="Q2", asker="Carys Jenkins", asked_at=SAMPLE_TIME, question=SAMPLE_QUESTION,
+        reply="Please ask parents first.", replied_by="Mrs Siân Roberts", replied_at=SAMPLE_TIME)
+    yield "reply-to-asker", answer.reply_card(strings, lang, name="Mrs Siân Roberts", question=SAMPLE_QUESTION,
+                                              reply="Please ask parents first.")
+    yield "review", answer.review_card(strings, lang, [
+        answer.ReviewItem("How much annual leave?", SAMPLE_TIME, unanswered=True),
+        answer.ReviewItem(SAMPLE_QUESTION, SAMPLE_TIME, unanswered=False, section="Using social networking")])
+    yield "review-empty", answer.review_card(strings, lang, [])
+
+
+PARTS: list[GalleryPart] = [_common, _answers]
+
+
+def gallery(strings: Catalogue | None = None) -> dict[str, Card]:
+    """Every card by name (`<card>.<lang>`)."""
+    catalogue = strings or load_catalogue()
+    cards: dict[str, Card] = {}
+    for part in PARTS:
+        for lang in Lang:
+            for name, card in part(catalogue, lang):
+                key = f"{name}.{lang.value}"
+                if key in cards:
+                    raise ValueError(f"two gallery cards are named {key}")
+                cards[key] = card
+    return cards
+
+
+def dump(directory: Path) -> int:
+    """Write each card as `<card>.<lang>.json`; return how many."""
+    directory.mkdir(parents=True, exist_ok=True)
+    cards = gallery()
+    for name, card in cards.items():
+        (directory / f"{name}.json").write_text(json.dumps(card, ensure_ascii=False, indent=2) + "\n",
+                                                encoding="utf-8")
+    return len(cards)
+
+
+def cards_command(argv: list[str]) -> int:
+    """`python -m bot cards --dump DIR`."""
+    if len(argv) != 2 or argv[0] != "--dump":
+        print("usage: python -m bot cards --dump DIR")
+        return 2
+    count = dump(Path(argv[1]))
+    print(f"wrote {count} cards to {argv[1]}")
+    return 0

@@ -1,0 +1,133 @@
+"""Asking about the policy at HTTP level: quotes with their source, Welsh, "not covered", the head's reply, feedback."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from aiohttp.test_utils import TestClient
+from azure.data.tables.aio import TableClient
+
+from app import SERVICES
+from tests.support.activities import CARYS, SIAN, card_action, message
+from tests.support.connector import Connector
+
+POLICY_FILE = Path(__file__).resolve().parents[2] / "bot/policy/data/social-media-policy-2022.txt"
+POLICY_TEXT = POLICY_FILE.read_text(encoding="utf-8")
+
+
+def _quotes(card: dict[str, Any]) -> list[str]:
+    found: list[str] = []
+    for block in card["body"]:
+        if block.get("type") == "Container" and block.get("style") == "emphasis":
+            found.extend(run["text"] for item in block["items"] for run in item.get("inlines", []))
+    return found
+
+
+def _verb_data(card: dict[str, Any], verb: str) -> dict[str, Any]:
+    for action in [*card.get("actions", []), *[a for b in card["body"] if b.get("type") == "ActionSet"
+                                               for a in b["actions"]]]:
+        if action.get("verb") == verb:
+            return dict(action.get("data", {}))
+    raise AssertionError(f"no {verb} button on the card")
+
+
+async def _rows(azurite: str, table: str) -> list[dict[str, Any]]:
+    async with TableClient.from_connection_string(azurite, table) as client:
+        return [dict(row) async for row in client.list_entities()]
+
+
+async def test_question_is_answered_with_the_policys_own_words(client: TestClient, connector: Connector) -> None:
+    await client.post("/api/messages", json=message(CARYS, "Can I be friends with pupils on Facebook?", connector.url))
+
+    [card] = connector.cards()
+    quotes = _quotes(card)
+    assert quotes and all(q in POLICY_TEXT for q in quotes)
+    assert any("friends" in q for q in quotes)
+    assert "Social Media Policy, Version 1, 12.10.2022" in json.dumps(card)
+    assert _verb_data(card, "policy.section")["section"]
+
+
+async def test_welsh_question_gets_welsh_card_and_english_quote(client: TestClient, connector: Connector) -> None:
+    await client.post("/api/messages", json=message(CARYS, "Ga i fod yn ffrindiau gyda disgyblion ar Facebook?",
+                                                    connector.url))
+
+    [card] = connector.cards()
+    assert card["body"][0]["text"].startswith("O'r polisi")
+    assert any("friends" in q for q in _quotes(card))
+    assert "Defnyddiol" in json.dumps(card, ensure_ascii=False)
+
+
+async def test_uncovered_question_goes_to_the_head_and_the_reply_comes_back(client: TestClient, connector: Connector,
+                                                                          azurite: str, table_prefix: str) -> None:
+    await client.post("/api/messages", json=message(SIAN, "hi", connector.url))
+    await client.post("/api/messages", json=message(CARYS, "How many days of annual leave do I get?", connector.url))
+    no_answer = connector.cards()[-1]
+    assert "doesn't cover" in json.dumps(no_answer)
+    assert _quotes(no_answer) == []
+
+    escalated = await client.post("/api/messages", json=card_action(CARYS, "ask.escalate",
+                                                                    _verb_data(no_answer, "ask.escalate"),
+                                                                    connector.url))
+    await client.app[SERVICES].deliverer.drain()
+    head_card = connector.cards("a:personal-29:sian")[-1]
+    assert "annual leave" in json.dumps(head_card)
+    question_id = _verb_data(head_card, "ask.reply")["q"]
+    replied = await client.post("/api/messages", json=card_action(
+        SIAN, "ask.reply", {"q": question_id, "reply": "See the staff handbook, section 4."}, connector.url))
+    await client.app[SERVICES].deliverer.drain()
+
+    assert "passed your question to Mrs Siân Roberts" in json.dumps((await escalated.json())["value"],
+                                                                     ensure_ascii=False)
+    assert "Replied by" in json.dumps((await replied.json())["value"])
+    carys_cards = connector.cards("a:personal-29:carys")
+    assert "See the staff handbook, section 4." in json.dumps(carys_cards[-1])
+    [row] = await _rows(azurite, table_prefix + "questions")
+    assert (row["Answered"], row["Reply"]) == (False, "See the staff handbook, section 4.")
+
+
+async def test_only_the_head_can_reply(client: TestClient, connector: Connector) -> None:
+    await client.post("/api/messages", json=message(CARYS, "Where do I park my car?", connector.url))
+    question = _verb_data(connector.cards()[-1], "ask.escalate")["q"]
+
+    forged = await client.post("/api/messages", json=card_action(CARYS, "ask.reply", {"q": question, "reply": "Yes"},
+                                                                 connector.url))
+
+    assert "Only the headteacher" in json.dumps(await forged.json())
+
+
+async def test_feedback_is_stored_with_the_question_and_passage(client: TestClient, connector: Connector,
+                                                                azurite: str, table_prefix: str) -> None:
+    await client.post("/api/messages", json=message(CARYS, "can i use the school logo on my own page", connector.url))
+    feedback = _verb_data(connector.cards()[-1], "ask.feedback")
+
+    rated = await client.post("/api/messages", json=card_action(CARYS, "ask.feedback",
+                                                                {**feedback, "value": "not_helpful"}, connector.url))
+    again = await client.post("/api/messages", json=card_action(CARYS, "ask.feedback",
+                                                                {**feedback, "value": "helpful"}, connector.url))
+
+    assert "Thank you" in json.dumps(await rated.json())
+    assert "already rated" in json.dumps(await again.json())
+    [row] = await _rows(azurite, table_prefix + "questions")
+    assert row["Feedback"] == "not_helpful"
+    assert row["PassageIds"] and row["Text"] == "can i use the school logo on my own page"
+
+
+async def test_someone_else_cannot_rate_my_answer(client: TestClient, connector: Connector, azurite: str,
+                                                  table_prefix: str) -> None:
+    await client.post("/api/messages", json=message(CARYS, "can I post photos of pupils", connector.url))
+    feedback = _verb_data(connector.cards()[-1], "ask.feedback")
+
+    await client.post("/api/messages", json=card_action(SIAN, "ask.feedback", {**feedback, "value": "not_helpful"},
+                                                        connector.url))
+
+    [row] = await _rows(azurite, table_prefix + "questions")
+    assert row["Feedback"] == ""
+
+
+async def test_about_says_the_review_date_has_passed(client: TestClient, connector: Connector) -> None:
+    await client.post("/api/messages", json=message(CARYS, "about this policy", connector.url))
+
+    about = json.dumps(connector.cards()[-1])
+    assert "Autumn 2024" in about and "has passed" in about
