@@ -18,6 +18,7 @@ from bot.domain.federation import Federation
 from bot.domain.people import Lang, Person
 from bot.domain.profiles import UserProfile, UserProfiles
 from bot.edge.delivery import Deliverer
+from bot.edge.telemetry import tracer
 from cards.common import error_card
 from cards.i18n import Catalogue
 from dialogs.base import Reply, Router, Scope, Turn
@@ -85,6 +86,7 @@ class TeamsBot:
         started = time.perf_counter()
         activity = context.activity
         outcome = "ignored"
+        span = tracer.start_span("turn", attributes={"activity.type": str(activity.type or "")})
         try:
             outcome = await self._dispatch(context)
         except StorageUnavailable:
@@ -95,10 +97,11 @@ class TeamsBot:
             log.exception("turn failed", extra={"activity_id": activity.id, "activity_type": activity.type})
             await self._reply_error(context, Lang.from_locale(activity.locale), "error.unexpected")
         finally:
-            log.info("turn", extra={
-                "activity_id": activity.id, "activity_type": activity.type, "outcome": outcome,
-                "latency_ms": round((time.perf_counter() - started) * 1000, 1),
-            })
+            latency_ms = round((time.perf_counter() - started) * 1000, 1)
+            span.set_attribute("turn.outcome", outcome)
+            span.end()
+            log.info("turn", extra={"activity_id": activity.id, "activity_type": activity.type, "outcome": outcome,
+                                    "latency_ms": latency_ms})
 
     async def _dispatch(self, context: TurnContext) -> str:
         activity = context.activity

@@ -1,0 +1,37 @@
+"""Telemetry to Application Insights through OpenTelemetry: one span per turn, ids and outcomes only, no text."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from opentelemetry import trace
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
+
+SERVICE_NAME = "llanidloes-policy-bot"
+tracer = trace.get_tracer(SERVICE_NAME)
+
+
+def azure_monitor_exporter(connection_string: str) -> SpanExporter:
+    """The Application Insights exporter for a connection string."""
+    from azure.monitor.opentelemetry.exporter import AzureMonitorTraceExporter  # noqa: PLC0415 - only when used
+
+    exporter: SpanExporter = AzureMonitorTraceExporter(connection_string=connection_string)
+    return exporter
+
+
+@asynccontextmanager
+async def telemetry(exporter: SpanExporter | None) -> AsyncIterator[TracerProvider | None]:
+    """Send turn spans to the exporter while the app runs; do nothing when there is none."""
+    if exporter is None:
+        yield None
+        return
+    provider = TracerProvider(resource=Resource.create({"service.name": SERVICE_NAME}))
+    provider.add_span_processor(BatchSpanProcessor(exporter))
+    trace.set_tracer_provider(provider)
+    try:
+        yield provider
+    finally:
+        provider.shutdown()
