@@ -17,7 +17,6 @@ VERB_ESCALATE = "ask.escalate"
 VERB_REPLY = "ask.reply"
 VERB_DISCLAIMER = "ask.disclaimer"
 VERB_PHOTOS = "ask.photos"
-VERB_REVIEW = "ask.review"
 
 # Next steps a passage may lead to, and the button (verb, string key) that takes the person there.
 NEXT_STEPS: dict[str, tuple[str, str]] = {

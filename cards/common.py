@@ -26,9 +26,16 @@ def language_button(strings: Catalogue, lang: Lang) -> dict[str, object]:
     return execute(strings.text("button.switch_language", lang), VERB_LANGUAGE, {"lang": _other(lang).value})
 
 
-def welcome_card(strings: Catalogue, lang: Lang, *, name: str, federation: str) -> Card:
-    """The card shown on install and on "hi": what the bot does, a button for each job."""
+VERB_REVIEW = "ask.review"
+
+
+def welcome_card(strings: Catalogue, lang: Lang, *, name: str, federation: str, decides: bool = False) -> Card:
+    """The card shown on install and on "hi": what the bot does, a button for each job (and the head's lists)."""
     first_name = name.split(" ")[0] if name else ""
+    head_tools = [action_set([
+        execute(strings.text("button.pending", lang), VERB_PENDING),
+        execute(strings.text("button.review", lang), VERB_REVIEW),
+    ])] if decides else []
     return card(
         [
             heading(strings.text("welcome.title", lang)),
@@ -47,6 +54,7 @@ def welcome_card(strings: Catalogue, lang: Lang, *, name: str, federation: str) 
                 execute(strings.text("button.about", lang), VERB_ABOUT),
                 language_button(strings, lang),
             ]),
+            *head_tools,
         ],
         lang=lang.value,
     )

@@ -23,6 +23,8 @@ GalleryPart = Callable[[Catalogue, Lang], Iterator[tuple[str, Card]]]
 def _common(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     yield "welcome", common.welcome_card(strings, lang, name="Carys Jenkins",
                                          federation="Llanidloes Schools Federation")
+    yield "welcome-headteacher", common.welcome_card(strings, lang, name="Siân Roberts",
+                                                     federation="Llanidloes Schools Federation", decides=True)
     yield "help", common.help_card(strings, lang)
     yield "error-storage", common.error_card(strings, lang, "error.storage")
     yield "error-unknown-action", common.error_card(strings, lang, "error.unknown_action")

@@ -23,7 +23,7 @@ from bot.domain.questions import (
 )
 from bot.policy.model import Policy, PolicyPassage, PolicySection
 from cards import answer as cards
-from cards.common import VERB_ABOUT, VERB_SECTIONS, error_card
+from cards.common import VERB_ABOUT, VERB_REVIEW, VERB_SECTIONS, error_card
 from cards.i18n import Catalogue
 from dialogs.base import Handler, Reply, Turn, normalise
 
@@ -33,8 +33,9 @@ SECTIONS_WORDS = frozenset({"show the policy", "the policy", "policy", "sections
                             "y polisi", "polisi", "adrannau", "cynnwys"})
 ABOUT_WORDS = frozenset({"about", "about this policy", "about the policy", "version", "am y polisi",
                          "am y polisi hwn", "fersiwn"})
-REVIEW_WORDS = frozenset({"review", "questions for review", "unanswered questions", "review questions",
-                          "adolygu", "cwestiynau heb eu hateb", "cwestiynau i'w hadolygu"})
+# Text is normalised before matching, so "i'w" is looked up as "i w".
+REVIEW_WORDS = frozenset({"review", "questions for review", "unanswered questions", "review questions", "adolygu",
+                          "cwestiynau heb eu hateb", "cwestiynau i w hadolygu"})
 _QUOTED = re.compile(r"\"([^\"]{20,})\"")
 
 
@@ -81,7 +82,7 @@ class AskFlow:
         return {
             cards.VERB_SECTION: self.show_section, VERB_SECTIONS: self.show_sections, VERB_ABOUT: self.about,
             cards.VERB_FEEDBACK: self.feedback, cards.VERB_ESCALATE: self.escalate, cards.VERB_REPLY: self.reply,
-            cards.VERB_DISCLAIMER: self.disclaimer, cards.VERB_PHOTOS: self.photos, cards.VERB_REVIEW: self.review,
+            cards.VERB_DISCLAIMER: self.disclaimer, cards.VERB_PHOTOS: self.photos, VERB_REVIEW: self.review,
         }
 
     def match_text(self, turn: Turn) -> Handler | None:

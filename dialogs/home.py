@@ -42,7 +42,11 @@ class HomeFlow:
     async def welcome(self, turn: Turn) -> Reply:
         """The welcome card."""
         return Reply(card=welcome_card(self._strings, turn.lang, name=turn.actor.name,
-                                       federation=self._federation.name(turn.lang)))
+                                       federation=self._federation.name(turn.lang), decides=self._decides(turn)))
+
+    def _decides(self, turn: Turn) -> bool:
+        owner = self._federation.policy_owner.aad_object_id == turn.actor.aad_object_id
+        return owner or bool(self._federation.schools_decided_by(turn.actor))
 
     async def help(self, turn: Turn) -> Reply:
         """The help card."""
@@ -56,7 +60,8 @@ class HomeFlow:
         if wanted not in {lang.value for lang in Lang}:
             return Reply(card=error_card(self._strings, turn.lang, "error.unknown_action"))
         lang = Lang(str(wanted))
-        welcome = welcome_card(self._strings, lang, name=turn.actor.name, federation=self._federation.name(lang))
+        welcome = welcome_card(self._strings, lang, name=turn.actor.name, federation=self._federation.name(lang),
+                               decides=self._decides(turn))
         return Reply(card=welcome, more=[notice_card(self._strings.text("language.changed", lang), lang)]
                      if not turn.verb else [], language=lang)
 
