@@ -1,0 +1,54 @@
+"""Everything a person reads exists in English and Welsh, with the same placeholders, and every key used exists."""
+
+from __future__ import annotations
+
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from bot.domain.people import Lang
+from cards.i18n import CatalogueError, load_catalogue
+
+REPO = Path(__file__).resolve().parents[2]
+_USED = re.compile(r"""\.text\(\s*f?["']([a-z_]+\.[a-z0-9_.{}]+|[a-z_]+)["']""")
+
+
+def _placeholders(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def test_every_string_has_the_same_placeholders_in_both_languages() -> None:
+    strings = load_catalogue()
+
+    mismatched = [key for key in strings.keys()
+                  if _placeholders(strings.text(key, Lang.EN)) != _placeholders(strings.text(key, Lang.CY))]
+
+    assert mismatched == []
+
+
+def test_every_key_the_code_uses_exists() -> None:
+    strings = load_catalogue()
+    used: set[str] = set()
+    for folder in ("cards", "dialogs", "bot"):
+        for path in (REPO / folder).rglob("*.py"):
+            used.update(key for key in _USED.findall(path.read_text(encoding="utf-8")) if "{" not in key)
+
+    assert used, "the scan found no keys, so it is not looking in the right place"
+    assert sorted(key for key in used if key not in strings) == []
+
+
+def test_a_string_missing_welsh_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "broken.json").write_text('{"x.title": {"en": "Hello"}}', encoding="utf-8")
+
+    with pytest.raises(CatalogueError, match="x.title"):
+        load_catalogue(tmp_path)
+
+
+def test_a_key_defined_twice_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "a.json").write_text('{"x.title": {"en": "Hello", "cy": "Helo"}}', encoding="utf-8")
+    (tmp_path / "b.json").write_text('{"x.title": {"en": "Hi", "cy": "Shwmae"}}', encoding="utf-8")
+
+    with pytest.raises(CatalogueError, match="defined twice"):
+        load_catalogue(tmp_path)
