@@ -1,0 +1,102 @@
+"""Two bot processes against one Azurite: any step of a conversation may land on either, nothing is doubled."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+
+from tests.support.activities import CARYS, SIAN, card_action, message
+from tests.support.connector import Connector
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def _bot_process(connection_string: str, prefix: str) -> Iterator[str]:
+    port = _port()
+    env = {**os.environ, "APP_ENV": "local", "PORT": str(port), "AZURE_STORAGE_CONNECTION_STRING": connection_string,
+           "TABLE_PREFIX": prefix, "DELIVERY_INTERVAL_SECONDS": "0.5", "LOG_LEVEL": "WARNING"}
+    process = subprocess.Popen([sys.executable, "app.py"], cwd=REPO, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        returncode = process.wait(timeout=15)
+    # SIGTERM is how App Service stops an instance: in-flight turns finish, background senders stop, exit 0.
+    assert returncode == 0
+
+
+async def _ready(session: aiohttp.ClientSession, url: str) -> None:
+    async with asyncio.timeout(30):
+        while True:
+            try:
+                async with session.get(f"{url}/readyz") as response:
+                    if response.status == 200:
+                        return
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.1)
+
+
+@pytest.fixture
+async def two_bots(azurite: str, table_prefix: str) -> AsyncIterator[tuple[str, str]]:
+    with _bot_process(azurite, table_prefix) as first, _bot_process(azurite, table_prefix) as second:
+        async with aiohttp.ClientSession() as session:
+            await _ready(session, first)
+            await _ready(session, second)
+        yield first, second
+
+
+async def _post(url: str, activity: dict[str, Any]) -> dict[str, Any]:
+    async with aiohttp.ClientSession() as session, session.post(f"{url}/api/messages", json=activity) as response:
+        assert response.status == 200
+        text = await response.text()
+        return json.loads(text) if text else {}
+
+
+def _verb_data(card: dict[str, Any], verb: str) -> dict[str, Any]:
+    actions = [*card.get("actions", []), *[a for b in card["body"] if b.get("type") == "ActionSet" for a in b["actions"]]]
+    return next(dict(a["data"]) for a in actions if a.get("verb") == verb)
+
+
+async def test_a_conversation_alternating_between_instances(two_bots: tuple[str, str], connector: Connector) -> None:
+    first, second = two_bots
+    await _post(first, message(SIAN, "hi", connector.url))
+    await _post(second, message(CARYS, "How much annual leave do I get?", connector.url))
+    question = _verb_data(connector.cards("a:personal-29:carys")[-1], "ask.escalate")
+
+    await _post(first, card_action(CARYS, "ask.escalate", question, connector.url))
+    async with asyncio.timeout(10):
+        while len(connector.cards("a:personal-29:sian")) < 2:
+            await asyncio.sleep(0.1)
+    head_card = connector.cards("a:personal-29:sian")[-1]
+    await _post(second, card_action(SIAN, "ask.reply", {**_verb_data(head_card, "ask.reply"),
+                                                        "reply": "Ask the office for the leave policy."},
+                                    connector.url))
+    async with asyncio.timeout(10):
+        while len(connector.cards("a:personal-29:carys")) < 2:
+            await asyncio.sleep(0.1)
+    await asyncio.sleep(2)  # both instances' background senders run several times more
+
+    sian = [json.dumps(card) for card in connector.cards("a:personal-29:sian")]
+    carys = [json.dumps(card) for card in connector.cards("a:personal-29:carys")]
+    assert sum("annual leave" in card for card in sian) == 1
+    assert sum("Ask the office for the leave policy." in card for card in carys) == 1
