@@ -11,6 +11,7 @@ from azure.data.tables.aio import TableClient
 
 from app import SERVICES
 from tests.support.activities import CARYS, SIAN, card_action, message
+from tests.support.cards import verb_data
 from tests.support.connector import Connector
 
 POLICY_FILE = Path(__file__).resolve().parents[2] / "bot/policy/data/social-media-policy-2022.txt"
@@ -23,14 +24,6 @@ def _quotes(card: dict[str, Any]) -> list[str]:
         if block.get("type") == "Container" and block.get("style") == "emphasis":
             found.extend(run["text"] for item in block["items"] for run in item.get("inlines", []))
     return found
-
-
-def _verb_data(card: dict[str, Any], verb: str) -> dict[str, Any]:
-    for action in [*card.get("actions", []), *[a for b in card["body"] if b.get("type") == "ActionSet"
-                                               for a in b["actions"]]]:
-        if action.get("verb") == verb:
-            return dict(action.get("data", {}))
-    raise AssertionError(f"no {verb} button on the card")
 
 
 async def _rows(azurite: str, table: str) -> list[dict[str, Any]]:
@@ -46,7 +39,7 @@ async def test_question_is_answered_with_the_policys_own_words(client: TestClien
     assert quotes and all(q in POLICY_TEXT for q in quotes)
     assert any("friends" in q for q in quotes)
     assert "Social Media Policy, Version 1, 12.10.2022" in json.dumps(card)
-    assert _verb_data(card, "policy.section")["section"]
+    assert verb_data(card, "policy.section")["section"]
 
 
 async def test_welsh_question_gets_welsh_card_and_english_quote(client: TestClient, connector: Connector) -> None:
@@ -68,12 +61,12 @@ async def test_uncovered_question_goes_to_the_head_and_the_reply_comes_back(clie
     assert _quotes(no_answer) == []
 
     escalated = await client.post("/api/messages", json=card_action(CARYS, "ask.escalate",
-                                                                    _verb_data(no_answer, "ask.escalate"),
+                                                                    verb_data(no_answer, "ask.escalate"),
                                                                     connector.url))
     await client.app[SERVICES].deliverer.drain()
     head_card = connector.cards("a:personal-29:sian")[-1]
     assert "annual leave" in json.dumps(head_card)
-    question_id = _verb_data(head_card, "ask.reply")["q"]
+    question_id = verb_data(head_card, "ask.reply")["q"]
     replied = await client.post("/api/messages", json=card_action(
         SIAN, "ask.reply", {"q": question_id, "reply": "See the staff handbook, section 4."}, connector.url))
     await client.app[SERVICES].deliverer.drain()
@@ -89,7 +82,7 @@ async def test_uncovered_question_goes_to_the_head_and_the_reply_comes_back(clie
 
 async def test_only_the_head_can_reply(client: TestClient, connector: Connector) -> None:
     await client.post("/api/messages", json=message(CARYS, "Where do I park my car?", connector.url))
-    question = _verb_data(connector.cards()[-1], "ask.escalate")["q"]
+    question = verb_data(connector.cards()[-1], "ask.escalate")["q"]
 
     forged = await client.post("/api/messages", json=card_action(CARYS, "ask.reply", {"q": question, "reply": "Yes"},
                                                                  connector.url))
@@ -100,7 +93,7 @@ async def test_only_the_head_can_reply(client: TestClient, connector: Connector)
 async def test_feedback_is_stored_with_the_question_and_passage(client: TestClient, connector: Connector,
                                                                 azurite: str, table_prefix: str) -> None:
     await client.post("/api/messages", json=message(CARYS, "can i use the school logo on my own page", connector.url))
-    feedback = _verb_data(connector.cards()[-1], "ask.feedback")
+    feedback = verb_data(connector.cards()[-1], "ask.feedback")
 
     rated = await client.post("/api/messages", json=card_action(CARYS, "ask.feedback",
                                                                 {**feedback, "value": "not_helpful"}, connector.url))
@@ -117,7 +110,7 @@ async def test_feedback_is_stored_with_the_question_and_passage(client: TestClie
 async def test_someone_else_cannot_rate_my_answer(client: TestClient, connector: Connector, azurite: str,
                                                   table_prefix: str) -> None:
     await client.post("/api/messages", json=message(CARYS, "can I post photos of pupils", connector.url))
-    feedback = _verb_data(connector.cards()[-1], "ask.feedback")
+    feedback = verb_data(connector.cards()[-1], "ask.feedback")
 
     await client.post("/api/messages", json=card_action(SIAN, "ask.feedback", {**feedback, "value": "not_helpful"},
                                                         connector.url))

@@ -17,6 +17,7 @@ import aiohttp
 import pytest
 
 from tests.support.activities import CARYS, SIAN, card_action, message
+from tests.support.cards import verb_data
 from tests.support.connector import Connector
 
 REPO = Path(__file__).resolve().parents[2]
@@ -72,28 +73,19 @@ async def _post(url: str, activity: dict[str, Any]) -> dict[str, Any]:
         return json.loads(text) if text else {}
 
 
-def _verb_data(card: dict[str, Any], verb: str) -> dict[str, Any]:
-    actions = [*card.get("actions", []), *[a for b in card["body"] if b.get("type") == "ActionSet" for a in b["actions"]]]
-    return next(dict(a["data"]) for a in actions if a.get("verb") == verb)
-
-
 async def test_a_conversation_alternating_between_instances(two_bots: tuple[str, str], connector: Connector) -> None:
     first, second = two_bots
     await _post(first, message(SIAN, "hi", connector.url))
     await _post(second, message(CARYS, "How much annual leave do I get?", connector.url))
-    question = _verb_data(connector.cards("a:personal-29:carys")[-1], "ask.escalate")
+    question = verb_data(connector.cards("a:personal-29:carys")[-1], "ask.escalate")
 
     await _post(first, card_action(CARYS, "ask.escalate", question, connector.url))
-    async with asyncio.timeout(10):
-        while len(connector.cards("a:personal-29:sian")) < 2:
-            await asyncio.sleep(0.1)
+    await connector.wait_for_cards("a:personal-29:sian", 2)
     head_card = connector.cards("a:personal-29:sian")[-1]
-    await _post(second, card_action(SIAN, "ask.reply", {**_verb_data(head_card, "ask.reply"),
+    await _post(second, card_action(SIAN, "ask.reply", {**verb_data(head_card, "ask.reply"),
                                                         "reply": "Ask the office for the leave policy."},
                                     connector.url))
-    async with asyncio.timeout(10):
-        while len(connector.cards("a:personal-29:carys")) < 2:
-            await asyncio.sleep(0.1)
+    await connector.wait_for_cards("a:personal-29:carys", 2)
     await asyncio.sleep(2)  # both instances' background senders run several times more
 
     sian = [json.dumps(card) for card in connector.cards("a:personal-29:sian")]

@@ -33,6 +33,13 @@ class Connector:
                     found.append(attachment["content"])
         return found
 
+    async def wait_for_cards(self, conversation_id: str, count: int, *, within: float = 10.0) -> None:
+        """Wait until at least `count` cards were sent to one conversation."""
+        async with asyncio.timeout(within):
+            while len(self.cards(conversation_id)) < count:
+                self.event.clear()
+                await self.event.wait()
+
     async def wait_for(self, count: int, *, within: float = 5.0) -> None:
         """Wait until at least `count` activities were sent or updated (fails after `within` seconds)."""
         async with asyncio.timeout(within):
