@@ -94,6 +94,15 @@ def build_flows(parts: FlowParts) -> list[Flow]:
     return [parts.home, ask]
 
 
+async def _create_tables(store: TableStore, *, retry_seconds: float = 5.0) -> None:
+    while True:
+        try:
+            await store.ensure_tables(TABLES)
+            return
+        except StorageUnavailable:
+            await asyncio.sleep(retry_seconds)
+
+
 async def _storage(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
     credential = None
@@ -105,9 +114,19 @@ async def _storage(app: web.Application) -> AsyncIterator[None]:
         timeout=settings.storage_timeout_seconds)
     async with service:
         store = TableStore(service, prefix=settings.table_prefix, timeout=settings.storage_timeout_seconds)
-        await store.ensure_tables(TABLES)
         app[STORE] = store
+        creating: asyncio.Task[None] | None = None
+        try:
+            await store.ensure_tables(TABLES)
+        except StorageUnavailable:
+            # Start even when storage is down: /readyz says so, turns explain it, tables appear when it is back.
+            log.warning("storage unavailable at start-up; will keep trying to create the tables")
+            creating = asyncio.create_task(_create_tables(store), name="create-tables")
         yield
+        if creating is not None:
+            creating.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await creating
     if credential is not None:
         await credential.close()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -9,7 +10,7 @@ from aiohttp.test_utils import TestClient
 
 from app import create_app
 from bot.settings import Settings
-from tests.conftest import running_azurite
+from tests.conftest import azurite_connection_string, running_azurite
 from tests.support.activities import CARYS, card_action, message
 from tests.support.connector import Connector
 
@@ -32,3 +33,28 @@ async def test_storage_stopped_gives_a_plain_message(aiohttp_client: Any, connec
     assert clicked.status == 200
     assert "couldn't reach the bot's records" in json.dumps(await clicked.json())
     assert ready.status == 503
+
+
+async def test_hung_storage_gives_a_plain_message(aiohttp_client: Any, connector: Connector) -> None:
+    accepted: list[asyncio.StreamWriter] = []
+
+    async def never_answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        accepted.append(writer)  # keep the connection open and say nothing, like a hung server
+
+    server = await asyncio.start_server(never_answer, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    settings = Settings.model_validate({"APP_ENV": "local", "DELIVERY_INTERVAL_SECONDS": 3600,
+                                        "STORAGE_TIMEOUT_SECONDS": 1,
+                                        "AZURE_STORAGE_CONNECTION_STRING": azurite_connection_string(port)})
+    try:
+        client: TestClient = await aiohttp_client(create_app(settings))
+        health = await client.get("/healthz")
+        ready = await client.get("/readyz")
+        said = await client.post("/api/messages", json=message(CARYS, "hi", connector.url))
+    finally:
+        for writer in accepted:
+            writer.close()
+        server.close()
+
+    assert (health.status, ready.status, said.status) == (200, 503, 200)
+    assert "couldn't reach the bot's records" in json.dumps(connector.cards()[-1])
