@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Protocol
 
@@ -134,7 +135,7 @@ class AskFlow:
         except StorageUnavailable:
             # The answer matters more than its record; without a record there is nothing to rate or pass on.
             log.warning("question not recorded: storage unavailable")
-            record = QuestionRecord(**{**record.__dict__, "question_id": ""})
+            record = replace(record, question_id="")
         if passages:
             answer = self._answer_card(record, lang)
             if answer is not None:
@@ -235,8 +236,7 @@ class AskFlow:
                 card_key=f"{updated.question_id}|owner", created_at=self._clock())])
         except StorageUnavailable:
             # Put the record back, so the person can simply click again.
-            await self._questions.update(QuestionRecord(**{**updated.__dict__, "escalated_at": None,
-                                                           "escalated_to": ""}))
+            await self._questions.update(replace(updated, escalated_at=None, escalated_to=""))
             raise
         return Reply(card=cards.no_answer_card(self._strings, turn.lang, question_id=updated.question_id,
                                                question=updated.text, closest=[], escalated_to=owner.name))

@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from botbuilder.core import CardFactory, MessageFactory, TurnContext
@@ -13,7 +14,7 @@ from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import ConversationReference
 
 from bot.domain.errors import ConcurrentChange, DomainError, RecordNotFound, StorageUnavailable
-from bot.domain.outbox import CardSlot, OutboundMessage, Outbox
+from bot.domain.outbox import CardSlot, DeliveryState, OutboundMessage, Outbox
 from bot.domain.people import Person
 from bot.domain.profiles import UserProfiles
 
@@ -75,7 +76,7 @@ class Deliverer:
         sent = 0
         now = self._clock()
         for message in messages:
-            leased_elsewhere = message.state.value == "sending" and not message.is_due(now)
+            leased_elsewhere = message.state is DeliveryState.SENDING and not message.is_due(now)
             if leased_elsewhere or (not ignore_backoff and not message.is_due(now)):
                 continue
             if await self._deliver(message):
@@ -99,9 +100,8 @@ class Deliverer:
             await self._release(claimed.retry_later(now, "storage unavailable"))
             return False
         if not reference_json:
-            await self._release(OutboundMessage(**{**claimed.__dict__, "state": message.state.PENDING,
-                                                   "next_attempt_at": now + UNREACHABLE_RETRY,
-                                                   "last_error": "recipient has not opened the bot"}))
+            await self._release(replace(claimed, state=DeliveryState.PENDING, next_attempt_at=now + UNREACHABLE_RETRY,
+                                        last_error="recipient has not opened the bot"))
             return False
         try:
             activity_id, conversation_id = await self._send(message, reference_json)

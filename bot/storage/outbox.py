@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -108,7 +109,7 @@ class TableOutbox:
                 match_condition=MatchConditions.IfNotModified,
             )
         etag = result.get("etag", "") if isinstance(result, dict) else ""
-        return OutboundMessage(**{**claimed.__dict__, "etag": etag})
+        return replace(claimed, etag=etag)
 
     async def mark_sent(self, message: OutboundMessage) -> None:
         """Record that Teams accepted the message."""

@@ -8,6 +8,7 @@ a single ordered query.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from azure.core import MatchConditions
@@ -94,7 +95,7 @@ class TableQuestionLog(QuestionLog):
         async with self._store.call():
             result = await self._table.update_entity(_to_entity(record), mode=UpdateMode.REPLACE, etag=record.etag,
                                                      match_condition=MatchConditions.IfNotModified)
-        return QuestionRecord(**{**record.__dict__, "etag": str(result.get("etag", ""))})
+        return replace(record, etag=str(result.get("etag", "")))
 
     async def list_for_review(self, *, limit: int) -> list[QuestionRecord]:
         """Unanswered or unhelpful, newest first (ids sort that way)."""
