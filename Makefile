@@ -51,5 +51,8 @@ screenshots: install
 	$(PY) -m bot cards --dump build/cards
 	$(PY) -m tests.cards.screenshots build/cards build/screenshots
 
+bench: install
+	$(PY) -m bench.run
+
 clean:
 	rm -rf build .mypy_cache .ruff_cache

@@ -36,12 +36,33 @@ class Deliverer:
         self._profiles = profiles
         self._clock = clock
         self._tasks: set[asyncio.Task[int]] = set()
+        self._running: set[str] = set()
+        self._again: set[str] = set()
 
     def deliver_soon(self, person: Person) -> None:
         """Send what is owed to this person in the background, after the current turn."""
-        task = asyncio.get_running_loop().create_task(self.deliver_to(person))
+        if person.key in self._running:
+            # One sender per person: a burst of messages to one person (say, the headteacher) would
+            # otherwise start a task per message, each listing and racing to claim all of them.
+            self._again.add(person.key)
+            return
+        self._running.add(person.key)
+        task = asyncio.get_running_loop().create_task(self._deliver_while_owed(person))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+    async def _deliver_while_owed(self, person: Person) -> int:
+        sent = 0
+        try:
+            while True:
+                self._again.discard(person.key)
+                sent += await self.deliver_to(person)
+                if person.key not in self._again:
+                    return sent
+        finally:
+            # In the same step as the check above, so a request made meanwhile is never lost.
+            self._running.discard(person.key)
+            self._again.discard(person.key)
 
     async def drain(self) -> None:
         """Wait for background sends started by turns (on shutdown)."""

@@ -15,6 +15,7 @@ from botbuilder.schema import Activity
 from botframework.connector.auth import BotFrameworkAuthentication
 
 from bot.edge.auth import AuthenticationFailed, authenticate
+from bot.edge.speedups import install_sdk_speedups
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +62,7 @@ def _serialize(body: Any) -> Any:
 def messages_handler(adapter: CloudAdapter, auth: BotFrameworkAuthentication, logic: TurnLogic, *,
                      credentials_configured: bool) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
     """Build the aiohttp handler for activities from Teams."""
+    install_sdk_speedups()
 
     async def handle(request: web.Request) -> web.StreamResponse:
         if request.content_type != "application/json":
