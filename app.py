@@ -27,6 +27,7 @@ from bot.logs import configure_logging
 from bot.policy import PolicyIndex, load_policy
 from bot.settings import AppType, Settings, UnsafeSettings, load_settings
 from bot.storage.outbox import TableOutbox
+from bot.storage.permission_requests import TablePermissionRequests
 from bot.storage.questions import TableQuestionLog
 from bot.storage.tables import TableStore, service_client
 from bot.storage.users import TableUserProfiles
@@ -34,10 +35,11 @@ from cards.i18n import Catalogue, load_catalogue
 from dialogs.ask import AskFlow
 from dialogs.base import Flow, Router
 from dialogs.home import HomeFlow
+from dialogs.permission_requests import PermissionFlow
 
 log = logging.getLogger("app")
 
-TABLES = ("users", "outbox", "questions")
+TABLES = ("users", "outbox", "questions", "permissions", "permissionindex")
 READY_TIMEOUT_SECONDS = 3.0
 
 
@@ -91,7 +93,10 @@ def build_flows(parts: FlowParts) -> list[Flow]:
     policy = load_policy(parts.settings.policy_file)
     ask = AskFlow(strings=parts.strings, federation=parts.federation, policy=policy, retriever=PolicyIndex(policy),
                   questions=TableQuestionLog(parts.store), notifier=parts.notifier, profiles=parts.profiles)
-    return [parts.home, ask]
+    permissions = PermissionFlow(strings=parts.strings, federation=parts.federation,
+                                 requests=TablePermissionRequests(parts.store), notifier=parts.notifier,
+                                 profiles=parts.profiles)
+    return [parts.home, permissions, ask]
 
 
 async def _create_tables(store: TableStore, *, retry_seconds: float = 5.0) -> None:

@@ -1,0 +1,252 @@
+"""Permission to use social media for work: the request, its validation, and who may decide it.
+
+The policy: "Where staff require the use of social networking for work purposes (other than via Hwb /
+Microsoft Teams), they should seek permission from the headteacher."
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any, Protocol
+
+from bot.domain.errors import NotAllowed
+from bot.domain.federation import Federation, School
+from bot.domain.people import Person
+
+PLATFORMS = ("x", "facebook", "instagram", "youtube", "tiktok", "blog", "other")
+AUDIENCES = ("parents", "pupils", "public")
+PUPIL_CONTENT = ("none", "photos", "names", "work")
+MODERATION = ("daily", "several_weekly", "weekly", "less")
+LIMITS = {"platform_other": 60, "existing_account": 200, "purpose": 1000, "consent": 1000, "moderator": 120,
+          "reason": 500, "comment": 500}
+_ID_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+class RequestState(StrEnum):
+    """Where a request is."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+
+
+def new_request_id() -> str:
+    """A short id staff can read out: `P-` and six unambiguous characters."""
+    return "P-" + "".join(secrets.choice(_ID_ALPHABET) for _ in range(6))
+
+
+@dataclass(frozen=True)
+class PermissionRequest:
+    """A member of staff's request, and what was decided."""
+
+    request_id: str
+    requester: Person
+    school_id: str
+    platform: str
+    platform_other: str
+    account_kind: str
+    existing_account: str
+    purpose: str
+    audiences: tuple[str, ...]
+    pupil_content: tuple[str, ...]
+    consent: str
+    moderator: str
+    moderation: str
+    start: date
+    end: date | None
+    submitted_at: datetime
+    state: RequestState = RequestState.PENDING
+    decided_by: str = ""
+    decided_by_id: str = ""
+    decided_at: datetime | None = None
+    reason: str = ""
+    comment: str = ""
+    etag: str = ""
+
+    @property
+    def platform_name(self) -> str:
+        """The platform as people say it."""
+        names = {"x": "X (Twitter)", "facebook": "Facebook", "instagram": "Instagram", "youtube": "YouTube",
+                 "tiktok": "TikTok", "blog": "Blog"}
+        return self.platform_other if self.platform == "other" else names.get(self.platform, self.platform)
+
+    def is_active_on(self, day: date) -> bool:
+        """True for an approved permission in force on that day (the register of official accounts)."""
+        ended = self.end is not None and self.end < day
+        return self.state is RequestState.APPROVED and not ended
+
+
+class AlreadySettled(Exception):
+    """The request was decided or withdrawn already; carries the current record."""
+
+    def __init__(self, request: PermissionRequest) -> None:
+        super().__init__(request.state.value)
+        self.request = request
+
+
+def decide(request: PermissionRequest, person: Person, school: School, *, approve: bool, reason: str,
+           comment: str, now: datetime) -> PermissionRequest:
+    """The request approved or declined by `person`, if they may; raises `NotAllowed` or `AlreadySettled`."""
+    if not school.may_decide(person):
+        raise NotAllowed("only the school's headteacher or delegate decides")
+    if person.aad_object_id == request.requester.aad_object_id:
+        raise NotAllowed("nobody decides their own request")
+    if request.state is not RequestState.PENDING:
+        raise AlreadySettled(request)
+    return replace(request, state=RequestState.APPROVED if approve else RequestState.DECLINED,
+                   decided_by=person.name, decided_by_id=person.aad_object_id, decided_at=now,
+                   reason="" if approve else reason, comment=comment if approve else "")
+
+
+def withdraw(request: PermissionRequest, person: Person, now: datetime) -> PermissionRequest:
+    """The request withdrawn by its requester; raises `NotAllowed` or `AlreadySettled`."""
+    if person.aad_object_id != request.requester.aad_object_id:
+        raise NotAllowed("only the requester withdraws")
+    if request.state is not RequestState.PENDING:
+        raise AlreadySettled(request)
+    return replace(request, state=RequestState.WITHDRAWN, decided_by=person.name,
+                   decided_by_id=person.aad_object_id, decided_at=now)
+
+
+def _text(data: Mapping[str, Any], key: str) -> str:
+    value = data.get(key)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _choices(data: Mapping[str, Any], key: str) -> tuple[str, ...]:
+    return tuple(part for part in (p.strip() for p in _text(data, key).split(",")) if part)
+
+
+def _date(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class FormResult:
+    """A valid request, or the problems by field (values are string keys for the catalogue)."""
+
+    request: PermissionRequest | None
+    errors: dict[str, str]
+
+
+def read_form(data: Mapping[str, Any], *, federation: Federation, requester: Person, today: date,
+              now: datetime, request_id: str) -> FormResult:
+    """Validate the form's values on the server; nothing in `data` is trusted."""
+    errors: dict[str, str] = {}
+    school_id = _text(data, "school")
+    if not any(s.school_id == school_id for s in federation.schools):
+        errors["school"] = "perm.error.school"
+    platform = _text(data, "platform")
+    if platform not in PLATFORMS:
+        errors["platform"] = "perm.error.platform"
+    platform_other = _text(data, "platform_other")
+    if platform == "other" and not platform_other:
+        errors["platform_other"] = "perm.error.platform_other"
+    account_kind = _text(data, "account_kind")
+    if account_kind not in ("new", "existing"):
+        errors["account_kind"] = "perm.error.account_kind"
+    existing = _text(data, "existing_account")
+    if account_kind == "existing" and not existing:
+        errors["existing_account"] = "perm.error.existing_account"
+    purpose = _text(data, "purpose")
+    if not purpose:
+        errors["purpose"] = "perm.error.purpose"
+    audiences = _choices(data, "audience")
+    if not audiences or any(a not in AUDIENCES for a in audiences):
+        errors["audience"] = "perm.error.audience"
+    pupil_content = _choices(data, "pupil_content")
+    if not pupil_content or any(c not in PUPIL_CONTENT for c in pupil_content) or (
+            "none" in pupil_content and len(pupil_content) > 1):
+        errors["pupil_content"] = "perm.error.pupil_content"
+    consent = _text(data, "consent")
+    if pupil_content and "none" not in pupil_content and not consent:
+        errors["consent"] = "perm.error.consent"
+    moderator = _text(data, "moderator")
+    if not moderator:
+        errors["moderator"] = "perm.error.moderator"
+    moderation = _text(data, "moderation")
+    if moderation not in MODERATION:
+        errors["moderation"] = "perm.error.moderation"
+    start = _date(_text(data, "start"))
+    if start is None:
+        errors["start"] = "perm.error.start"
+    elif start < today:
+        errors["start"] = "perm.error.start_past"
+    end_text = _text(data, "end")
+    end = _date(end_text) if end_text else None
+    ongoing = _text(data, "ongoing") == "true"
+    if end_text and end is None:
+        errors["end"] = "perm.error.end"
+    elif end is None and not ongoing:
+        errors["end"] = "perm.error.end_or_ongoing"
+    elif end is not None and start is not None and end < start:
+        errors["end"] = "perm.error.end_before_start"
+    if _text(data, "confirm") != "true":
+        errors["confirm"] = "perm.error.confirm"
+    for key, limit in LIMITS.items():
+        if len(_text(data, key)) > limit:
+            errors[key] = "perm.error.too_long"
+    if errors or start is None:
+        return FormResult(None, errors)
+    return FormResult(PermissionRequest(
+        request_id=request_id, requester=requester, school_id=school_id, platform=platform,
+        platform_other=platform_other if platform == "other" else "", account_kind=account_kind,
+        existing_account=existing if account_kind == "existing" else "", purpose=purpose, audiences=audiences,
+        pupil_content=pupil_content, consent=consent, moderator=moderator, moderation=moderation, start=start,
+        end=None if ongoing and end is None else end, submitted_at=now), {})
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One line of the append-only trail: who did what, when."""
+
+    request_id: str
+    action: str
+    actor_id: str
+    actor_name: str
+    at: datetime
+    detail: str = ""
+
+
+class PermissionRequests(Protocol):
+    """Port: where requests and their audit trail are kept."""
+
+    async def create(self, request: PermissionRequest, audit: AuditEntry) -> None:
+        """Store a new request and its first audit entry together."""
+        ...
+
+    async def get(self, request_id: str) -> PermissionRequest:
+        """The request; `RecordNotFound` when there is none."""
+        ...
+
+    async def save(self, request: PermissionRequest, audit: AuditEntry) -> PermissionRequest:
+        """Write a change if nobody changed the request since it was read (etag), with its audit entry."""
+        ...
+
+    async def add_audit(self, audit: AuditEntry) -> None:
+        """Append an audit entry that changes no decision (e.g. sent to the approver)."""
+        ...
+
+    async def list_audit(self, request_id: str) -> list[AuditEntry]:
+        """The trail of one request, oldest first."""
+        ...
+
+    async def list_by_requester(self, person: Person) -> list[PermissionRequest]:
+        """A person's requests, newest first."""
+        ...
+
+    async def list_pending(self, school_ids: Sequence[str]) -> list[PermissionRequest]:
+        """Requests waiting for a decision at these schools, oldest first."""
+        ...
+
+    async def list_all(self) -> list[PermissionRequest]:
+        """Every request (the federation has hundreds, not millions), for the register and the export."""
+        ...

@@ -1,0 +1,191 @@
+"""Permission requests in the `permissions` and `permissionindex` tables.
+
+`permissions`: PartitionKey = request id; RowKey `request` for the record and `audit|<iso time>|<random>` for
+each audit entry. A decision updates the record (etag-conditional) and inserts its audit entry in one
+transaction, so there is never a decision without its entry, nor two decisions.
+
+`permissionindex` (derived, rebuildable): PartitionKey `by-requester|<tenant>|<object id>` or
+`pending|<school id>`, RowKey = request id. Written after the main transaction; every list re-reads each
+request's record, so a stale index row can never show a wrong state (it is just skipped or cleaned).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+from azure.core import MatchConditions
+from azure.data.tables import UpdateMode
+
+from bot.domain.errors import RecordExists, RecordNotFound
+from bot.domain.people import Person
+from bot.domain.permission_requests import AuditEntry, PermissionRequest, RequestState
+from bot.storage.tables import TableStore, entity_etag, entity_text, entity_time, safe_key
+
+TABLE = "permissions"
+INDEX = "permissionindex"
+RECORD = "request"
+
+
+def _requester_partition(person: Person) -> str:
+    return safe_key(f"by-requester|{person.tenant_id}|{person.aad_object_id}")
+
+
+def _pending_partition(school_id: str) -> str:
+    return safe_key(f"pending|{school_id}")
+
+
+def _to_entity(request: PermissionRequest) -> dict[str, Any]:
+    return {
+        "PartitionKey": safe_key(request.request_id), "RowKey": RECORD,
+        "TenantId": request.requester.tenant_id, "ObjectId": request.requester.aad_object_id,
+        "RequesterName": request.requester.name, "School": request.school_id, "Platform": request.platform,
+        "PlatformOther": request.platform_other, "AccountKind": request.account_kind,
+        "ExistingAccount": request.existing_account, "Purpose": request.purpose,
+        "Audiences": ",".join(request.audiences), "PupilContent": ",".join(request.pupil_content),
+        "Consent": request.consent, "Moderator": request.moderator, "Moderation": request.moderation,
+        "Start": request.start.isoformat(), "End": request.end.isoformat() if request.end else "",
+        "SubmittedAt": request.submitted_at, "State": request.state.value, "DecidedBy": request.decided_by,
+        "DecidedById": request.decided_by_id, "DecidedAt": request.decided_at, "Reason": request.reason,
+        "Comment": request.comment,
+    }
+
+
+def _from_entity(entity: dict[str, Any]) -> PermissionRequest:
+    submitted = entity_time(entity, "SubmittedAt")
+    if submitted is None:
+        raise RecordNotFound("request row without SubmittedAt")
+    end = entity_text(entity, "End")
+    return PermissionRequest(
+        request_id=entity_text(entity, "PartitionKey"),
+        requester=Person(entity_text(entity, "TenantId"), entity_text(entity, "ObjectId"),
+                         entity_text(entity, "RequesterName")),
+        school_id=entity_text(entity, "School"), platform=entity_text(entity, "Platform"),
+        platform_other=entity_text(entity, "PlatformOther"), account_kind=entity_text(entity, "AccountKind"),
+        existing_account=entity_text(entity, "ExistingAccount"), purpose=entity_text(entity, "Purpose"),
+        audiences=tuple(a for a in entity_text(entity, "Audiences").split(",") if a),
+        pupil_content=tuple(c for c in entity_text(entity, "PupilContent").split(",") if c),
+        consent=entity_text(entity, "Consent"), moderator=entity_text(entity, "Moderator"),
+        moderation=entity_text(entity, "Moderation"), start=date.fromisoformat(entity_text(entity, "Start")),
+        end=date.fromisoformat(end) if end else None, submitted_at=submitted,
+        state=RequestState(entity_text(entity, "State")), decided_by=entity_text(entity, "DecidedBy"),
+        decided_by_id=entity_text(entity, "DecidedById"), decided_at=entity_time(entity, "DecidedAt"),
+        reason=entity_text(entity, "Reason"), comment=entity_text(entity, "Comment"), etag=entity_etag(entity))
+
+
+def _audit_entity(audit: AuditEntry) -> dict[str, Any]:
+    return {
+        "PartitionKey": safe_key(audit.request_id),
+        "RowKey": f"audit|{audit.at.isoformat()}|{secrets.token_hex(4)}",
+        "Action": audit.action, "ActorId": audit.actor_id, "ActorName": audit.actor_name, "At": audit.at,
+        "Detail": audit.detail[:1000],
+    }
+
+
+class TablePermissionRequests:
+    """`PermissionRequests` on Azure Tables."""
+
+    def __init__(self, store: TableStore) -> None:
+        self._store = store
+        self._table = store.table(TABLE)
+        self._index = store.table(INDEX)
+
+    async def create(self, request: PermissionRequest, audit: AuditEntry) -> None:
+        """Store the request and its audit entry in one transaction, then index it."""
+        async with self._store.call():
+            await self._table.submit_transaction([("create", _to_entity(request)),
+                                                  ("create", _audit_entity(audit))])
+        await self._reindex(request)
+
+    async def get(self, request_id: str) -> PermissionRequest:
+        """The request; `RecordNotFound` when there is none."""
+        async with self._store.call():
+            entity = await self._table.get_entity(safe_key(request_id), RECORD)
+        return _from_entity(entity)
+
+    async def save(self, request: PermissionRequest, audit: AuditEntry) -> PermissionRequest:
+        """Update the record (etag) and append the audit entry, all or nothing; `ConcurrentChange` if stale."""
+        async with self._store.call():
+            results = await self._table.submit_transaction([
+                ("update", _to_entity(request), {"mode": UpdateMode.REPLACE, "etag": request.etag,
+                                                 "match_condition": MatchConditions.IfNotModified}),
+                ("create", _audit_entity(audit)),
+            ])
+        etag = str(results[0].get("etag", "")) if results else ""
+        saved = replace(request, etag=etag)
+        await self._reindex(saved)
+        return saved
+
+    async def add_audit(self, audit: AuditEntry) -> None:
+        """Append an audit entry on its own."""
+        async with self._store.call():
+            await self._table.create_entity(_audit_entity(audit))
+
+    async def list_audit(self, request_id: str) -> list[AuditEntry]:
+        """The request's trail, oldest first."""
+        entries: list[AuditEntry] = []
+        async with self._store.call():
+            async for entity in self._table.query_entities(
+                    "PartitionKey eq @pk and RowKey gt 'audit|' and RowKey lt 'audit}'",
+                    parameters={"pk": safe_key(request_id)}):
+                at = entity_time(entity, "At")
+                if at is not None:
+                    entries.append(AuditEntry(request_id, entity_text(entity, "Action"),
+                                              entity_text(entity, "ActorId"), entity_text(entity, "ActorName"),
+                                              at, entity_text(entity, "Detail")))
+        return entries
+
+    async def _reindex(self, request: PermissionRequest) -> None:
+        # Best effort: the main record is the truth, and lists re-check it.
+        try:
+            async with self._store.call():
+                await self._index.upsert_entity({"PartitionKey": _requester_partition(request.requester),
+                                                 "RowKey": safe_key(request.request_id)})
+                pending = {"PartitionKey": _pending_partition(request.school_id),
+                           "RowKey": safe_key(request.request_id)}
+                if request.state is RequestState.PENDING:
+                    await self._index.upsert_entity(pending)
+                else:
+                    await self._index.delete_entity(pending["PartitionKey"], pending["RowKey"])
+        except (RecordExists, RecordNotFound):
+            pass
+
+    async def _indexed(self, partition: str) -> list[PermissionRequest]:
+        ids: list[str] = []
+        async with self._store.call():
+            async for entity in self._index.query_entities("PartitionKey eq @pk", parameters={"pk": partition}):
+                ids.append(entity_text(entity, "RowKey"))
+        found: list[PermissionRequest] = []
+        for request_id in ids:
+            try:
+                found.append(await self.get(request_id))
+            except RecordNotFound:
+                continue
+        return found
+
+    async def list_by_requester(self, person: Person) -> list[PermissionRequest]:
+        """A person's requests, newest first."""
+        rows = await self._indexed(_requester_partition(person))
+        mine = [r for r in rows if r.requester.aad_object_id == person.aad_object_id]
+        return sorted(mine, key=lambda r: r.submitted_at, reverse=True)
+
+    async def list_pending(self, school_ids: Sequence[str]) -> list[PermissionRequest]:
+        """Requests still waiting at these schools, oldest first."""
+        rows: list[PermissionRequest] = []
+        for school_id in dict.fromkeys(school_ids):
+            rows.extend(r for r in await self._indexed(_pending_partition(school_id))
+                        if r.state is RequestState.PENDING and r.school_id == school_id)
+        return sorted(rows, key=lambda r: r.submitted_at)
+
+    async def list_all(self) -> list[PermissionRequest]:
+        """Every request record."""
+        rows: list[PermissionRequest] = []
+        async with self._store.call():
+            async for entity in self._table.query_entities("RowKey eq @rk", parameters={"rk": RECORD}):
+                rows.append(_from_entity(entity))
+        return sorted(rows, key=lambda r: r.submitted_at)
+
+

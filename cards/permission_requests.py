@@ -1,0 +1,256 @@
+"""Cards of the permission flow: the form, the requester's status, the headteacher's decision card, lists."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from bot.domain.people import Lang
+from bot.domain.permission_requests import (
+    AUDIENCES,
+    LIMITS,
+    MODERATION,
+    PLATFORMS,
+    PUPIL_CONTENT,
+    PermissionRequest,
+    RequestState,
+)
+from cards.answer import when
+from cards.common import VERB_MY_REQUESTS, VERB_PENDING, VERB_PERMISSION_FORM
+from cards.elements import Card, Element, action_set, card, clean_user_text, execute, facts, heading, text, user_text
+from cards.i18n import Catalogue
+
+VERB_SUBMIT = "permission.submit"
+VERB_APPROVE = "permission.approve"
+VERB_DECLINE = "permission.decline"
+VERB_WITHDRAW = "permission.withdraw"
+VERB_OPEN = "permission.open"
+VERB_REGISTER = "permission.register"
+
+_PLATFORM_TITLES = {"x": "X (Twitter)", "facebook": "Facebook", "instagram": "Instagram", "youtube": "YouTube",
+                    "tiktok": "TikTok"}
+
+
+def _choice(strings: Catalogue, lang: Lang, value: str) -> str:
+    return _PLATFORM_TITLES.get(value) or strings.text(f"perm.choice.{value}", lang)
+
+
+def _error(strings: Catalogue, lang: Lang, errors: Mapping[str, str], field: str) -> list[Element]:
+    key = errors.get(field)
+    if not key:
+        return []
+    return [{"type": "TextBlock", "text": strings.text(key, lang), "color": "Attention", "size": "Small",
+             "wrap": True, "spacing": "None"}]
+
+
+def form_card(strings: Catalogue, lang: Lang, *, schools: Sequence[tuple[str, str]],
+              values: Mapping[str, Any] | None = None, errors: Mapping[str, str] | None = None) -> Card:
+    """The request form, with the person's values kept and each problem shown under its field."""
+    given = values or {}
+    problems = errors or {}
+
+    def value(key: str) -> str:
+        raw = given.get(key)
+        return clean_user_text(raw, limit=LIMITS.get(key, 200) + 50) if isinstance(raw, str) else ""
+
+    def label(key: str) -> str:
+        return strings.text(f"perm.field.{key}", lang)
+
+    def choice_set(key: str, options: Sequence[tuple[str, str]], *, multi: bool = False, expanded: bool = False,
+                   required: bool = True) -> list[Element]:
+        element: Element = {"type": "Input.ChoiceSet", "id": key, "label": label(key), "isRequired": required,
+                            "errorMessage": strings.text("perm.error.required", lang),
+                            "choices": [{"title": title, "value": val} for val, title in options],
+                            "style": "expanded" if expanded or multi else "compact"}
+        if multi:
+            element["isMultiSelect"] = True
+        if value(key):
+            element["value"] = value(key)
+        return [element, *_error(strings, lang, problems, key)]
+
+    def text_input(key: str, *, multiline: bool = False, required: bool = False) -> list[Element]:
+        element: Element = {"type": "Input.Text", "id": key, "label": label(key), "isMultiline": multiline,
+                            "maxLength": LIMITS.get(key, 200), "isRequired": required}
+        if required:
+            element["errorMessage"] = strings.text("perm.error.required", lang)
+        if value(key):
+            element["value"] = value(key)
+        return [element, *_error(strings, lang, problems, key)]
+
+    def date_input(key: str, *, required: bool) -> list[Element]:
+        element: Element = {"type": "Input.Date", "id": key, "label": label(key), "isRequired": required}
+        if required:
+            element["errorMessage"] = strings.text("perm.error.required", lang)
+        if value(key):
+            element["value"] = value(key)
+        return [element, *_error(strings, lang, problems, key)]
+
+    def toggle(key: str, *, required: bool) -> list[Element]:
+        element: Element = {"type": "Input.Toggle", "id": key, "title": label(key), "label": label(key),
+                            "valueOn": "true", "valueOff": "false", "isRequired": required, "wrap": True,
+                            "value": "true" if value(key) == "true" else "false"}
+        if required:
+            element["errorMessage"] = strings.text("perm.error.confirm", lang)
+        return [element, *_error(strings, lang, problems, key)]
+
+    body: list[Element] = [heading(strings.text("perm.form_title", lang)), text(strings.text("perm.form_intro", lang))]
+    if problems:
+        body.append({"type": "TextBlock", "text": strings.text("perm.form_has_errors", lang), "color": "Attention",
+                     "weight": "Bolder", "wrap": True})
+    body += choice_set("school", schools)
+    body += choice_set("platform", [(p, _choice(strings, lang, p)) for p in PLATFORMS])
+    body += text_input("platform_other")
+    body += choice_set("account_kind", [(k, strings.text(f"perm.choice.{k}", lang)) for k in ("new", "existing")],
+                       expanded=True)
+    body += text_input("existing_account")
+    body += text_input("purpose", multiline=True, required=True)
+    body += choice_set("audience", [(a, _choice(strings, lang, a)) for a in AUDIENCES], multi=True)
+    body += choice_set("pupil_content", [(c, _choice(strings, lang, c)) for c in PUPIL_CONTENT], multi=True)
+    body += text_input("consent", multiline=True)
+    body += text_input("moderator", required=True)
+    body += choice_set("moderation", [(m, _choice(strings, lang, m)) for m in MODERATION])
+    body += date_input("start", required=True)
+    body += date_input("end", required=False)
+    body += toggle("ongoing", required=False)
+    body += toggle("confirm", required=True)
+    return card(body, [execute(strings.text("perm.submit", lang), VERB_SUBMIT, style="positive",
+                               associated_inputs="auto")], lang=lang.value)
+
+
+def _summary(strings: Catalogue, lang: Lang, request: PermissionRequest, school: str) -> list[Element]:
+    account = (request.existing_account if request.account_kind == "existing"
+               else strings.text("perm.new_account", lang))
+    dates = f"{request.start:%d/%m/%Y} – " + (f"{request.end:%d/%m/%Y}" if request.end
+                                               else strings.text("perm.ongoing", lang))
+    content = ", ".join(_choice(strings, lang, c) for c in request.pupil_content)
+    rows: list[Element] = [
+        facts([
+            (strings.text("perm.label.requester", lang), clean_user_text(request.requester.name, limit=100)),
+            (strings.text("perm.label.school", lang), school),
+            (strings.text("perm.label.platform", lang), clean_user_text(request.platform_name, limit=80)),
+            (strings.text("perm.label.account", lang), clean_user_text(account, limit=200)),
+            (strings.text("perm.label.audience", lang),
+             ", ".join(_choice(strings, lang, a) for a in request.audiences)),
+            (strings.text("perm.label.pupil_content", lang), content),
+            (strings.text("perm.label.moderation", lang),
+             f"{clean_user_text(request.moderator, limit=120)} · {_choice(strings, lang, request.moderation)}"),
+            (strings.text("perm.label.dates", lang), dates),
+            (strings.text("perm.label.submitted", lang), when(request.submitted_at)),
+        ]),
+        text(strings.text("perm.label.purpose", lang), weight="Bolder", size="Small"),
+        user_text(request.purpose, limit=1000),
+    ]
+    if request.consent:
+        rows += [text(strings.text("perm.label.consent", lang), weight="Bolder", size="Small"),
+                 user_text(request.consent, limit=1000)]
+    if request.moderation != "daily":
+        rows.append({"type": "TextBlock", "text": strings.text("perm.moderation_warning", lang), "color": "Warning",
+                     "wrap": True, "size": "Small"})
+    return rows
+
+
+def _outcome(strings: Catalogue, lang: Lang, request: PermissionRequest) -> list[Element]:
+    if request.state is RequestState.PENDING:
+        return []
+    key = f"perm.status_{request.state.value}"
+    block: list[Element] = [text(strings.text(key, lang, name=request.decided_by, when=when(request.decided_at)),
+                                 weight="Bolder", size="Medium")]
+    if request.reason:
+        block += [text(strings.text("perm.label.reason", lang), weight="Bolder", size="Small"),
+                  user_text(request.reason, limit=500)]
+    if request.comment:
+        block += [text(strings.text("perm.label.comment", lang), weight="Bolder", size="Small"),
+                  user_text(request.comment, limit=500)]
+    return block
+
+
+def status_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *, school: str, approver: str,
+                undelivered: bool = False) -> Card:
+    """The requester's card: where the request is, with Withdraw while it waits."""
+    body: list[Element] = [heading(strings.text("perm.status_title", lang, id=request.request_id))]
+    actions: list[Element] = []
+    if request.state is RequestState.PENDING:
+        body.append(text(strings.text("perm.status_pending", lang, name=approver, school=school), weight="Bolder"))
+        if undelivered:
+            body.append(text(strings.text("perm.status_undelivered", lang, name=approver), subtle=True))
+        actions.append(execute(strings.text("perm.withdraw", lang), VERB_WITHDRAW, {"id": request.request_id},
+                               style="destructive"))
+    body += _outcome(strings, lang, request)
+    body += _summary(strings, lang, request, school)
+    actions.append(execute(strings.text("button.my_requests", lang), VERB_MY_REQUESTS))
+    return card(body, actions, lang=lang.value)
+
+
+def approver_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *, school: str,
+                  error: str = "") -> Card:
+    """The headteacher's card: the whole request, and Approve / Decline while it waits; the outcome after."""
+    body: list[Element] = [heading(strings.text("perm.approver_title", lang, id=request.request_id))]
+    body += _outcome(strings, lang, request)
+    body += _summary(strings, lang, request, school)
+    if request.state is not RequestState.PENDING:
+        return card(body, lang=lang.value)
+    body.append({"type": "Input.Text", "id": "reason", "isMultiline": True, "maxLength": LIMITS["reason"],
+                 "label": strings.text("perm.reason_label", lang)})
+    if error:
+        body.append({"type": "TextBlock", "text": error, "color": "Attention", "wrap": True})
+    data = {"id": request.request_id}
+    return card(body, [execute(strings.text("perm.approve", lang), VERB_APPROVE, data, style="positive",
+                               associated_inputs="auto"),
+                       execute(strings.text("perm.decline", lang), VERB_DECLINE, data, style="destructive",
+                               associated_inputs="auto")], lang=lang.value)
+
+
+def decision_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *, school: str) -> Card:
+    """The message the requester gets when their request is decided."""
+    word = strings.text(f"perm.word.{request.state.value}", lang)
+    body: list[Element] = [heading(strings.text("perm.decision_title", lang, id=request.request_id, decision=word))]
+    body += _outcome(strings, lang, request)
+    body += _summary(strings, lang, request, school)
+    return card(body, [execute(strings.text("button.my_requests", lang), VERB_MY_REQUESTS)], lang=lang.value)
+
+
+def _line(strings: Catalogue, lang: Lang, request: PermissionRequest, school: str) -> str:
+    state = strings.text(f"perm.word.{request.state.value}", lang)
+    return f"**{request.request_id}** · {request.platform_name} · {school} · {state}"
+
+
+def my_requests_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[PermissionRequest, str]]) -> Card:
+    """A person's requests, newest first, with Withdraw on those still waiting."""
+    body: list[Element] = [heading(strings.text("perm.mine_title", lang))]
+    if not requests:
+        body.append(text(strings.text("perm.mine_empty", lang)))
+    for request, school in requests[:20]:
+        items: list[Element] = [text(_line(strings, lang, request, school).replace(
+            request.platform_name, clean_user_text(request.platform_name, limit=60).replace("*", ""))),
+            user_text(request.purpose, limit=200, italic=True)]
+        if request.state is RequestState.PENDING:
+            items.append(action_set([execute(strings.text("perm.withdraw", lang), VERB_WITHDRAW,
+                                             {"id": request.request_id})]))
+        body.append({"type": "Container", "separator": True, "items": items})
+    return card(body, [execute(strings.text("perm.button.new", lang), VERB_PERMISSION_FORM)], lang=lang.value)
+
+
+def pending_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[PermissionRequest, str]]) -> Card:
+    """What waits for the headteacher, each with a button opening its decision card."""
+    body: list[Element] = [heading(strings.text("perm.pending_title", lang))]
+    if not requests:
+        body.append(text(strings.text("perm.pending_empty", lang)))
+    for request, school in requests[:20]:
+        body.append({"type": "Container", "separator": True, "items": [
+            text(f"**{request.request_id}** · {school} · {when(request.submitted_at)}"),
+            user_text(f"{request.requester.name}: {request.platform_name} — {request.purpose}", limit=200),
+            action_set([execute(strings.text("perm.open", lang), VERB_OPEN, {"id": request.request_id})])]})
+    return card(body, [execute(strings.text("perm.button.register", lang), VERB_REGISTER)], lang=lang.value)
+
+
+def register_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[PermissionRequest, str]]) -> Card:
+    """The federation's official accounts: approved permissions still in force."""
+    body: list[Element] = [heading(strings.text("perm.register_title", lang))]
+    if not requests:
+        body.append(text(strings.text("perm.register_empty", lang)))
+    for request, school in requests:
+        account = request.existing_account or request.purpose
+        body.append({"type": "Container", "separator": True, "items": [
+            text(f"**{request.request_id}** · {school} · {when(request.decided_at)}"),
+            user_text(f"{request.platform_name}: {account} ({request.requester.name})", limit=300)]})
+    return card(body, [execute(strings.text("button.pending", lang), VERB_PENDING)], lang=lang.value)

@@ -1,0 +1,227 @@
+"""Permission requests at HTTP level against Azurite: submit, deliver, decide, notify, and every refusal."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from aiohttp.test_utils import TestClient
+from azure.data.tables.aio import TableClient
+
+from app import SERVICES
+from tests.support.activities import CARYS, FFION, OWAIN, SIAN, card_action, message
+from tests.support.cards import verb_data
+from tests.support.connector import Connector
+
+OTHER_TENANT = "99999999-0000-4000-8000-000000000000"
+CARYS_CHAT, SIAN_CHAT, FFION_CHAT = "a:personal-29:carys", "a:personal-29:sian", "a:personal-29:ffion"
+
+
+def form(**overrides: str) -> dict[str, str]:
+    tomorrow = (datetime.now(UTC).date() + timedelta(days=1)).isoformat()
+    values = {"school": "high", "platform": "instagram", "platform_other": "", "account_kind": "new",
+              "existing_account": "", "purpose": "Share Year 9 geography field trip highlights with parents.",
+              "audience": "parents", "pupil_content": "work", "consent": "Only work, no names; parents opted in.",
+              "moderator": "Carys Jenkins", "moderation": "daily", "start": tomorrow, "end": "", "ongoing": "true",
+              "confirm": "true"}
+    values.update(overrides)
+    return values
+
+
+async def _rows(azurite: str, table: str) -> list[dict[str, Any]]:
+    async with TableClient.from_connection_string(azurite, table) as client:
+        return [dict(row) async for row in client.list_entities()]
+
+
+async def _invoke(client: TestClient, user: dict[str, str], verb: str, data: dict[str, Any], url: str,
+                  **kwargs: Any) -> dict[str, Any]:
+    response = await client.post("/api/messages", json=card_action(user, verb, data, url, **kwargs))
+    assert response.status == 200
+    body: dict[str, Any] = (await response.json())["value"]
+    return body
+
+
+async def _submit(client: TestClient, connector: Connector, **overrides: str) -> str:
+    status = await _invoke(client, CARYS, "permission.submit", form(**overrides), connector.url)
+    await client.app[SERVICES].deliverer.drain()
+    return str(verb_data(status, "permission.withdraw")["id"])
+
+
+async def _meet(client: TestClient, connector: Connector, *people: dict[str, str]) -> None:
+    for person in people:
+        await client.post("/api/messages", json=message(person, "hi", connector.url))
+    await client.app[SERVICES].deliverer.drain()
+
+
+async def test_submit_deliver_approve_notify(client: TestClient, connector: Connector, azurite: str,
+                                             table_prefix: str) -> None:
+    await _meet(client, connector, CARYS, SIAN, FFION)
+
+    status = await _invoke(client, CARYS, "permission.submit", form(), connector.url)
+    await client.app[SERVICES].deliverer.drain()
+    request_id = verb_data(status, "permission.withdraw")["id"]
+    head_card = connector.cards(SIAN_CHAT)[-1]
+    decided = await _invoke(client, SIAN, "permission.approve", {**verb_data(head_card, "permission.approve"),
+                                                                 "reason": "Lovely idea."}, connector.url)
+    await client.app[SERVICES].deliverer.drain()
+
+    assert "Waiting for Mrs Siân Roberts, headteacher of Llanidloes High School" in json.dumps(status,
+                                                                                              ensure_ascii=False)
+    assert "Approved by Siân Roberts" in json.dumps(decided, ensure_ascii=False)
+    assert "permission.approve" not in json.dumps(decided)
+    assert f"Your request {request_id} was approved" in json.dumps(connector.cards(CARYS_CHAT)[-1])
+    assert any("Approved by" in json.dumps(a, ensure_ascii=False) for a in connector.updated)  # delegate's copy
+    audit = [r["Action"] for r in await _rows(azurite, table_prefix + "permissions") if r["RowKey"] != "request"]
+    assert sorted(audit) == ["approved", "sent to approver", "submitted"]
+
+
+async def test_decline_needs_a_reason(client: TestClient, connector: Connector, azurite: str,
+                                      table_prefix: str) -> None:
+    await _meet(client, connector, CARYS, SIAN)
+    request_id = await _submit(client, connector)
+
+    refused = await _invoke(client, SIAN, "permission.decline", {"id": request_id, "reason": "  "}, connector.url)
+    declined = await _invoke(client, SIAN, "permission.decline", {"id": request_id, "reason": "Use the school page."},
+                             connector.url)
+    await client.app[SERVICES].deliverer.drain()
+
+    assert "Please give a reason" in json.dumps(refused)
+    assert "Declined by" in json.dumps(declined)
+    assert "Use the school page." in json.dumps(connector.cards(CARYS_CHAT)[-1])
+    [record] = [r for r in await _rows(azurite, table_prefix + "permissions") if r["RowKey"] == "request"]
+    assert (record["State"], record["Reason"]) == ("declined", "Use the school page.")
+
+
+async def test_withdraw_then_a_click_changes_nothing(client: TestClient, connector: Connector, azurite: str,
+                                                     table_prefix: str) -> None:
+    await _meet(client, connector, CARYS, SIAN)
+    request_id = await _submit(client, connector)
+
+    withdrawn = await _invoke(client, CARYS, "permission.withdraw", {"id": request_id}, connector.url)
+    late = await _invoke(client, SIAN, "permission.approve", {"id": request_id}, connector.url)
+
+    assert "Withdrawn by" in json.dumps(withdrawn)
+    assert "Withdrawn by" in json.dumps(late) and "permission.approve" not in json.dumps(late)
+    [record] = [r for r in await _rows(azurite, table_prefix + "permissions") if r["RowKey"] == "request"]
+    assert record["State"] == "withdrawn"
+
+
+async def test_delivery_waits_until_the_headteacher_appears(client: TestClient, connector: Connector) -> None:
+    await _meet(client, connector, CARYS)
+
+    status = await _invoke(client, CARYS, "permission.submit", form(), connector.url)
+    await client.app[SERVICES].deliverer.drain()
+    assert "hasn't opened this bot" in json.dumps(status)
+    assert connector.cards(SIAN_CHAT) == []
+
+    await _meet(client, connector, SIAN)
+
+    assert "Permission request" in json.dumps(connector.cards(SIAN_CHAT)[-1])
+
+
+async def test_only_the_schools_deciders_may_decide(client: TestClient, connector: Connector, azurite: str,
+                                                    table_prefix: str) -> None:
+    await _meet(client, connector, CARYS, SIAN)
+    request_id = await _submit(client, connector)
+
+    stranger = await _invoke(client, OWAIN, "permission.approve", {"id": request_id}, connector.url)
+    own = await _invoke(client, CARYS, "permission.approve", {"id": request_id}, connector.url)
+    other_tenant = await client.post("/api/messages", json=card_action(
+        SIAN, "permission.approve", {"id": request_id}, connector.url, tenant=OTHER_TENANT))
+    made_up = await _invoke(client, SIAN, "permission.approve", {"id": "P-ZZZZZZ"}, connector.url)
+    injected = await _invoke(client, SIAN, "permission.approve", {"id": "P-' or 1 eq 1"}, connector.url)
+
+    assert "Only the headteacher of that school" in json.dumps(stranger)
+    assert "Only the headteacher of that school" in json.dumps(own)
+    assert other_tenant.status == 200
+    assert "only serves staff" in json.dumps(await other_tenant.json())
+    assert "can't find that record" in json.dumps(made_up) and "can't find that record" in json.dumps(injected)
+    [record] = [r for r in await _rows(azurite, table_prefix + "permissions") if r["RowKey"] == "request"]
+    assert record["State"] == "pending"
+
+
+async def test_a_headteacher_cannot_decide_their_own_request(client: TestClient, connector: Connector) -> None:
+    await _meet(client, connector, SIAN)
+    status = await _invoke(client, SIAN, "permission.submit", form(moderator="Siân"), connector.url)
+    request_id = verb_data(status, "permission.withdraw")["id"]
+
+    own = await _invoke(client, SIAN, "permission.approve", {"id": request_id}, connector.url)
+
+    assert "can't decide your own request" in json.dumps(own)
+
+
+async def test_twenty_concurrent_clicks_make_exactly_one_decision(client: TestClient, connector: Connector,
+                                                                  azurite: str, table_prefix: str) -> None:
+    await _meet(client, connector, CARYS, SIAN, FFION)
+    request_id = await _submit(client, connector)
+    clicks = [card_action(SIAN if n % 2 else FFION, "permission.approve" if n % 3 else "permission.decline",
+                          {"id": request_id, "reason": f"click {n}"}, connector.url) for n in range(20)]
+
+    responses = await asyncio.gather(*(client.post("/api/messages", json=c) for c in clicks))
+    await client.app[SERVICES].deliverer.drain()
+
+    assert [r.status for r in responses] == [200] * 20
+    rows = await _rows(azurite, table_prefix + "permissions")
+    decisions = [r for r in rows if r["RowKey"].startswith("audit|") and r["Action"] in ("approved", "declined")]
+    [record] = [r for r in rows if r["RowKey"] == "request"]
+    assert len(decisions) == 1
+    assert record["State"] == decisions[0]["Action"]
+    assert [json.dumps(c) for c in connector.cards(CARYS_CHAT)].count(
+        next(json.dumps(c) for c in connector.cards(CARYS_CHAT) if "Your request" in json.dumps(c))) == 1
+
+
+async def test_invalid_form_stores_nothing_and_explains_in_welsh(client: TestClient, connector: Connector,
+                                                                 azurite: str, table_prefix: str) -> None:
+    yesterday = (datetime.now(UTC).date() - timedelta(days=1)).isoformat()
+    bad = form(school="atlantis", platform="other", purpose="", start=yesterday, ongoing="false", confirm="false",
+               pupil_content="photos", consent="")
+
+    shown = await _invoke(client, CARYS, "permission.submit", bad, connector.url, locale="cy-GB")
+
+    text = json.dumps(shown, ensure_ascii=False)
+    for welsh in ("Dewiswch un o ysgolion y ffederasiwn.", "Dywedwch pa blatfform.", "yn y gorffennol",
+                  "Rhowch ddyddiad gorffen", "Cadarnhewch", "sut y ceir caniatâd"):
+        assert welsh in text
+    assert await _rows(azurite, table_prefix + "permissions") == []
+
+
+async def test_typed_text_is_inert_on_the_headteachers_card(client: TestClient, connector: Connector) -> None:
+    await _meet(client, connector, CARYS, SIAN)
+    nasty = "[Approve here](https://evil.example) <at>Siân Roberts</at> <b>urgent</b>"
+
+    await _submit(client, connector, purpose=nasty)
+
+    head_card = connector.cards(SIAN_CHAT)[-1]
+    runs = [b for b in head_card["body"] if b.get("type") == "RichTextBlock"]
+    assert any(run["text"] == nasty for block in runs for run in block["inlines"])
+    text_blocks = [b["text"] for b in head_card["body"] if b.get("type") == "TextBlock"]
+    assert not any("evil.example" in t for t in text_blocks)
+
+
+async def test_lists_for_staff_and_headteacher(client: TestClient, connector: Connector) -> None:
+    await _meet(client, connector, CARYS, SIAN)
+    request_id = await _submit(client, connector)
+
+    await client.post("/api/messages", json=message(CARYS, "my requests", connector.url))
+    mine = connector.cards(CARYS_CHAT)[-1]
+    await client.post("/api/messages", json=message(SIAN, "pending requests", connector.url))
+    pending = connector.cards(SIAN_CHAT)[-1]
+    await client.post("/api/messages", json=message(OWAIN, "pending requests", connector.url))
+    not_head = connector.cards("a:personal-29:owain")[-1]
+
+    assert request_id in json.dumps(mine) and verb_data(mine, "permission.withdraw")["id"] == request_id
+    assert verb_data(pending, "permission.open")["id"] == request_id
+    assert "Only headteachers" in json.dumps(not_head)
+
+
+async def test_typed_request_opens_the_form_but_a_question_is_answered(client: TestClient,
+                                                                       connector: Connector) -> None:
+    await client.post("/api/messages", json=message(CARYS, "I need permission for a class Instagram", connector.url))
+    await client.post("/api/messages", json=message(CARYS, "Do I need permission to start a class blog?",
+                                                    connector.url))
+
+    first, second = connector.cards(CARYS_CHAT)[-2:]
+    assert first["body"][0]["text"] == "Ask the headteacher's permission"
+    assert second["body"][0]["text"] != "Ask the headteacher's permission"
