@@ -11,6 +11,7 @@ COMMANDS: dict[str, str] = {
     "ask": "bot.policy.cli:ask_command",
     "validate-policy": "bot.policy.cli:validate_policy_command",
     "cards": "cards.gallery:cards_command",
+    "export-decisions": "bot.export:export_command",
 }
 
 

@@ -1,0 +1,95 @@
+"""`python -m bot export-decisions --from DATE --to DATE [--out FILE]`: decisions as CSV for the governing body."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import io
+import sys
+from collections.abc import Sequence
+from datetime import date
+
+from bot.domain.errors import DomainError
+from bot.domain.federation import load_federation
+from bot.domain.permission_requests import PermissionRequest, RequestState
+from bot.settings import UnsafeSettings, load_settings
+from bot.storage.permission_requests import TablePermissionRequests
+from bot.storage.tables import TableStore, service_client
+
+COLUMNS = ["request id", "school", "requester", "platform", "account", "purpose", "submitted at", "decision",
+           "decided by", "decided at", "reason or comment"]
+
+
+def _cell(value: str) -> str:
+    # A cell starting with one of these is run as a formula by spreadsheet programs.
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def decisions_csv(requests: Sequence[PermissionRequest], *, start: date, end: date,
+                  school_names: dict[str, str]) -> str:
+    """The decided requests whose decision falls in [start, end], oldest first, as CSV text."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    decided = [r for r in requests if r.state in (RequestState.APPROVED, RequestState.DECLINED)
+               and r.decided_at is not None and start <= r.decided_at.date() <= end]
+    for request in sorted(decided, key=lambda r: r.decided_at or r.submitted_at):
+        account = request.existing_account if request.account_kind == "existing" else "new account"
+        writer.writerow([_cell(v) for v in (
+            request.request_id, school_names.get(request.school_id, request.school_id), request.requester.name,
+            request.platform_name, account, request.purpose, request.submitted_at.isoformat(timespec="minutes"),
+            request.state.value, request.decided_by,
+            request.decided_at.isoformat(timespec="minutes") if request.decided_at else "",
+            request.reason or request.comment)])
+    return out.getvalue()
+
+
+async def _load_requests() -> list[PermissionRequest]:
+    settings = load_settings()
+    credential = None
+    if not settings.storage_connection_string.get_secret_value():
+        from azure.identity.aio import DefaultAzureCredential  # noqa: PLC0415 - only for managed identity
+
+        credential = DefaultAzureCredential()
+    async with service_client(connection_string=settings.storage_connection_string.get_secret_value(),
+                              endpoint=settings.storage_table_endpoint, credential=credential,
+                              timeout=10) as service:
+        store = TableStore(service, prefix=settings.table_prefix, timeout=30)
+        return await TablePermissionRequests(store).list_all()
+
+
+def export_command(argv: list[str]) -> int:
+    """Write the CSV to --out or standard output; bad dates exit 2 with a message."""
+    parser = argparse.ArgumentParser(prog="python -m bot export-decisions")
+    parser.add_argument("--from", dest="start", required=True, help="first day, YYYY-MM-DD")
+    parser.add_argument("--to", dest="end", required=True, help="last day, YYYY-MM-DD")
+    parser.add_argument("--out", help="file to write (default: standard output)")
+    args = parser.parse_args(argv)
+    try:
+        start, end = date.fromisoformat(args.start), date.fromisoformat(args.end)
+    except ValueError:
+        print("dates must be written YYYY-MM-DD, e.g. --from 2026-09-01 --to 2026-12-31", file=sys.stderr)
+        return 2
+    if end < start:
+        print("--to is before --from", file=sys.stderr)
+        return 2
+    try:
+        settings = load_settings()
+        federation = load_federation(settings.federation_config)
+        requests = asyncio.run(_load_requests())
+    except (UnsafeSettings, ValueError) as error:
+        print(f"cannot export: {error}", file=sys.stderr)
+        return 2
+    except DomainError as error:
+        print(f"cannot reach storage: {type(error).__name__}", file=sys.stderr)
+        return 1
+    names = {s.school_id: s.name_en for s in federation.schools}
+    text = decisions_csv(requests, start=start, end=end, school_names=names)
+    if args.out:
+        with open(args.out, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        print(f"wrote {text.count(chr(10)) - 1} decisions to {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0

@@ -1,0 +1,106 @@
+"""The permission store against Azurite: audit entries travel with decisions, and stale writes lose."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import os
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.domain.errors import ConcurrentChange, RecordNotFound
+from bot.domain.people import Person
+from bot.domain.permission_requests import AuditEntry, PermissionRequest, RequestState
+from bot.export import decisions_csv
+from bot.storage.permission_requests import TablePermissionRequests
+from bot.storage.tables import TableStore, service_client
+
+REPO = Path(__file__).resolve().parents[2]
+TENANT = "5c0f1e2a-7b3d-4e8f-9a1b-2c3d4e5f6a7b"
+CARYS = Person(TENANT, "a1000000-0000-4000-8000-000000000001", "Carys Jenkins")
+NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+
+
+def _request(request_id: str = "P-ABCDEF", purpose: str = "Class news for parents") -> PermissionRequest:
+    return PermissionRequest(
+        request_id=request_id, requester=CARYS, school_id="high", platform="facebook", platform_other="",
+        account_kind="new", existing_account="", purpose=purpose, audiences=("parents",), pupil_content=("none",),
+        consent="", moderator="Carys", moderation="daily", start=date(2026, 12, 1), end=None, submitted_at=NOW)
+
+
+def _audit(action: str) -> AuditEntry:
+    return AuditEntry("P-ABCDEF", action, CARYS.aad_object_id, CARYS.name, NOW)
+
+
+@pytest.fixture
+async def store(azurite: str, table_prefix: str) -> AsyncIterator[TablePermissionRequests]:
+    async with service_client(connection_string=azurite, endpoint="", credential=None, timeout=3) as service:
+        tables = TableStore(service, prefix=table_prefix, timeout=3)
+        await tables.ensure_tables(["permissions", "permissionindex"])
+        yield TablePermissionRequests(tables)
+
+
+async def test_created_request_reads_back_with_its_audit(store: TablePermissionRequests) -> None:
+    await store.create(_request(), _audit("submitted"))
+
+    loaded = await store.get("P-ABCDEF")
+
+    assert (loaded.purpose, loaded.state, loaded.end) == ("Class news for parents", RequestState.PENDING, None)
+    assert [a.action for a in await store.list_audit("P-ABCDEF")] == ["submitted"]
+    assert [r.request_id for r in await store.list_by_requester(CARYS)] == ["P-ABCDEF"]
+    assert [r.request_id for r in await store.list_pending(["high"])] == ["P-ABCDEF"]
+
+
+async def test_missing_request_raises(store: TablePermissionRequests) -> None:
+    with pytest.raises(RecordNotFound):
+        await store.get("P-NOPE22")
+
+
+async def test_of_two_writers_from_the_same_read_one_wins_and_only_its_audit_is_kept(
+        store: TablePermissionRequests) -> None:
+    await store.create(_request(), _audit("submitted"))
+    read = await store.get("P-ABCDEF")
+    approve = replace(read, state=RequestState.APPROVED, decided_by="Siân", decided_at=NOW)
+    decline = replace(read, state=RequestState.DECLINED, decided_by="Ffion", decided_at=NOW, reason="No")
+
+    results = await asyncio.gather(store.save(approve, _audit("approved")), store.save(decline, _audit("declined")),
+                                   return_exceptions=True)
+
+    assert sum(isinstance(r, ConcurrentChange) for r in results) == 1
+    final = await store.get("P-ABCDEF")
+    actions = [a.action for a in await store.list_audit("P-ABCDEF")]
+    assert actions.count("approved") + actions.count("declined") == 1
+    assert final.state.value in actions
+    assert await store.list_pending(["high"]) == []
+
+
+async def test_export_guards_against_spreadsheet_formulas(store: TablePermissionRequests) -> None:
+    await store.create(_request(purpose='=HYPERLINK("http://evil.example")'), _audit("submitted"))
+    read = await store.get("P-ABCDEF")
+    await store.save(replace(read, state=RequestState.APPROVED, decided_by="Siân", decided_at=NOW), _audit("approved"))
+
+    text = decisions_csv(await store.list_all(), start=date(2026, 11, 1), end=date(2026, 11, 30),
+                         school_names={"high": "Llanidloes High School"})
+
+    [header, row] = list(csv.reader(io.StringIO(text)))
+    assert header[0] == "request id" and row[0] == "P-ABCDEF"
+    assert row[5].startswith("'=") and row[7] == "approved"
+    assert decisions_csv(await store.list_all(), start=date(2026, 12, 1), end=date(2026, 12, 31),
+                         school_names={}).count("\n") == 1
+
+
+def test_export_command_refuses_bad_dates(azurite: str) -> None:
+    env = {**os.environ, "APP_ENV": "local", "AZURE_STORAGE_CONNECTION_STRING": azurite}
+
+    result = subprocess.run([sys.executable, "-m", "bot", "export-decisions", "--from", "24/11/2026", "--to",
+                             "2026-12-31"], cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
+
+    assert result.returncode == 2
+    assert "YYYY-MM-DD" in result.stderr
