@@ -21,7 +21,7 @@ $(STAMP_NODE): package.json package-lock.json
 	@touch $@
 
 run: install
-	$(PY) scripts/dev.py
+	$(PY) scripts/run_local.py
 
 lint: install
 	$(VENV)/bin/ruff check .

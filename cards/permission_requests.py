@@ -86,10 +86,12 @@ def form_card(strings: Catalogue, lang: Lang, *, schools: Sequence[tuple[str, st
         return [element, *_error(strings, lang, problems, key)]
 
     def toggle(key: str, *, required: bool) -> list[Element]:
-        element: Element = {"type": "Input.Toggle", "id": key, "title": label(key), "label": label(key),
+        # A required input needs a label; an optional toggle's title says it all without repeating it.
+        element: Element = {"type": "Input.Toggle", "id": key, "title": label(key),
                             "valueOn": "true", "valueOff": "false", "isRequired": required, "wrap": True,
                             "value": "true" if value(key) == "true" else "false"}
         if required:
+            element["label"] = strings.text("perm.field.confirm_label", lang)
             element["errorMessage"] = strings.text("perm.error.confirm", lang)
         return [element, *_error(strings, lang, problems, key)]
 

@@ -205,9 +205,8 @@ class TeamsBot:
         activity = context.activity
         added = activity.members_added or []
         bot_id = activity.recipient.id if activity.recipient else None
-        if activity.type == ActivityTypes.conversation_update and not any(m.id == bot_id for m in added):
-            return "ignored"
-        if activity.type == ActivityTypes.installation_update and activity.action not in (None, "add"):
+        # Teams sends both a conversationUpdate and an installationUpdate on install: welcome once, on the first.
+        if activity.type != ActivityTypes.conversation_update or not any(m.id == bot_id for m in added):
             return "ignored"
         begun = await self._begin(context)
         if isinstance(begun, str):

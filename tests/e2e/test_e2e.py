@@ -1,0 +1,71 @@
+"""The three jobs in a real Teams client (the Agents Playground) driven in headless Chromium."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+
+import pytest
+from playwright.sync_api import Locator, Page
+
+from tests.e2e.ui import card_with, click, send
+
+pytestmark = pytest.mark.e2e
+
+
+def test_hi_shows_the_welcome_card(pages: Callable[[str], Page]) -> None:
+    page = pages("carys")
+
+    send(page, "hi")
+
+    welcome = card_with(page, "Social media policy helper")
+    assert welcome.get_by_role("button", name="Ask permission").is_visible()
+
+
+def test_a_question_is_answered_with_the_policys_words(pages: Callable[[str], Page]) -> None:
+    page = pages("carys")
+
+    send(page, "Can I be friends with pupils on Facebook?")
+
+    answer = card_with(page, "From the policy")
+    assert "friends" in answer.inner_text()
+    assert "Social Media Policy, Version 1, 12.10.2022" in answer.inner_text()
+
+
+def _choose(page: Page, form: Locator, label: str, option: str) -> None:
+    form.get_by_label(label).first.click()
+    page.get_by_role("option", name=option).click()
+
+
+def test_request_approved_in_the_headteachers_client(pages: Callable[[str], Page]) -> None:
+    head = pages("sian")
+    send(head, "hi")
+    card_with(head, "Social media policy helper")
+    staff = pages("carys")
+    send(staff, "request permission")
+    form = card_with(staff, "Ask the headteacher's permission")
+
+    _choose(staff, form, "Which school", "Llanidloes High School")
+    _choose(staff, form, "Which platform", "Instagram")
+    form.get_by_role("radio", name="A new school or department account").check()
+    form.get_by_label("What it is for").first.fill("Year 9 geography field trip highlights for parents")
+    form.get_by_role("checkbox", name="Parents").check()
+    form.get_by_role("checkbox", name="None of these").check()
+    form.get_by_label("Who moderates it").first.fill("Carys Jenkins")
+    _choose(staff, form, "How often it is checked", "Every weekday (what the policy expects)")
+    start = form.get_by_label("From").first
+    start.fill((date.today() + timedelta(days=7)).strftime("%a %b %d %Y"))
+    start.press("Enter")
+    form.get_by_role("checkbox", name="Ongoing, no end date").check()
+    form.get_by_role("checkbox", name="I have read the rules").check()
+    click(form, "Send to the headteacher")
+    status = card_with(staff, "Waiting for Mrs Siân Roberts")
+    request_id = status.inner_text().split("Request ")[1].split()[0]
+
+    request = card_with(head, f"Permission request {request_id}")
+    click(request, "Approve")
+
+    decided = card_with(head, "Approved by Siân Roberts")
+    assert request_id in decided.inner_text()
+    assert not decided.get_by_role("button", name="Approve").count()
+    assert request_id in card_with(staff, f"Your request {request_id} was approved").inner_text()
