@@ -10,7 +10,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 
 import pytest
@@ -92,9 +92,13 @@ def playground(bot_endpoint: str) -> Iterator[Callable[[str], str]]:
         _stop(process)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """Debian's Chromium, headless, driven by Playwright (never a downloaded browser)."""
+    """Debian's Chromium, headless, driven by Playwright (never a downloaded browser).
+
+    Module-scoped: Playwright's sync API keeps an event loop running in this thread while it is open,
+    which the asyncio tests that run after these cannot share.
+    """
     with sync_playwright() as driver:
         chromium = _launch(driver)
         yield chromium
@@ -128,7 +132,8 @@ def pages(browser: Browser, playground: Callable[[str], str],
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+def pytest_runtest_makereport(item: pytest.Item,
+                              call: pytest.CallInfo[None]) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     """Remember each phase's report on the test, for the screenshot-on-failure above."""
     report = yield
     setattr(item, f"rep_{report.when}", report)

@@ -56,6 +56,8 @@ def test_request_approved_in_the_headteachers_client(pages: Callable[[str], Page
     start = form.get_by_label("From").first
     start.fill((date.today() + timedelta(days=7)).strftime("%a %b %d %Y"))
     start.press("Enter")
+    staff.keyboard.press("Escape")  # the date picker's calendar may stay open over the fields below
+    staff.get_by_role("grid").wait_for(state="hidden")
     form.get_by_role("checkbox", name="Ongoing, no end date").check()
     form.get_by_role("checkbox", name="I have read the rules").check()
     click(form, "Send to the headteacher")
