@@ -9,6 +9,7 @@ import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 
+import aiohttp
 from aiohttp import web
 from azure.identity.aio import DefaultAzureCredential
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
@@ -23,9 +24,12 @@ from bot.edge.delivery import Deliverer, OutboxNotifier
 from bot.edge.teams import TeamsBot
 from bot.edge.telemetry import azure_monitor_exporter, telemetry
 from bot.edge.web import messages_handler
+from bot.graph.client import GraphLineManagers
 from bot.logs import configure_logging
 from bot.policy import PolicyIndex, load_policy
-from bot.settings import AppType, Settings, UnsafeSettings, load_settings
+from bot.settings import AppType, Settings, UnsafeSettings, graph_credentials, load_settings
+from bot.storage.concerns import TableConcernReports
+from bot.storage.directory import TableStaffDirectory
 from bot.storage.outbox import TableOutbox
 from bot.storage.permission_requests import TablePermissionRequests
 from bot.storage.questions import TableQuestionLog
@@ -34,12 +38,13 @@ from bot.storage.users import TableUserProfiles
 from cards.i18n import Catalogue, load_catalogue
 from dialogs.ask import AskFlow
 from dialogs.base import Flow, Router
+from dialogs.concerns import ConcernFlow
 from dialogs.home import HomeFlow
 from dialogs.permission_requests import PermissionFlow
 
 log = logging.getLogger("app")
 
-TABLES = ("users", "outbox", "questions", "permissions", "permissionindex")
+TABLES = ("users", "outbox", "questions", "permissions", "permissionindex", "reports", "audit", "directory")
 READY_TIMEOUT_SECONDS = 3.0
 
 
@@ -59,6 +64,7 @@ FEDERATION = web.AppKey("federation", Federation)
 STRINGS = web.AppKey("strings", Catalogue)
 STORE = web.AppKey("store", TableStore)
 SERVICES = web.AppKey("services", Services)
+HTTP = web.AppKey("http", aiohttp.ClientSession)
 
 
 class _SdkConfiguration:
@@ -86,6 +92,8 @@ class FlowParts:
     notifier: Notifier
     profiles: UserProfiles
     home: HomeFlow
+    http: aiohttp.ClientSession
+    periodic: list[tuple[str, float, Callable[[], Awaitable[int]]]]
 
 
 def build_flows(parts: FlowParts) -> list[Flow]:
@@ -96,7 +104,22 @@ def build_flows(parts: FlowParts) -> list[Flow]:
     permissions = PermissionFlow(strings=parts.strings, federation=parts.federation,
                                  requests=TablePermissionRequests(parts.store), notifier=parts.notifier,
                                  profiles=parts.profiles)
-    return [parts.home, permissions, ask]
+    directory = TableStaffDirectory(parts.store)
+    graph = _graph_line_managers(parts)
+    concerns = ConcernFlow(strings=parts.strings, federation=parts.federation,
+                           reports=TableConcernReports(parts.store), directory=directory,
+                           managers=[graph, directory] if graph else [directory], notifier=parts.notifier,
+                           profiles=parts.profiles)
+    parts.periodic.append(("concern-reminders", parts.settings.report_check_interval_seconds, concerns.check_reports))
+    return [parts.home, concerns, permissions, ask]
+
+
+def _graph_line_managers(parts: FlowParts) -> GraphLineManagers | None:
+    client_id, secret = graph_credentials(parts.settings)
+    if not client_id:
+        return None  # locally there is no Graph: the staff list answers alone
+    return GraphLineManagers(parts.http, authority_host=parts.settings.graph_authority_host,
+                             base_url=parts.settings.graph_base_url, client_id=client_id, client_secret=secret)
 
 
 async def _create_tables(store: TableStore, *, retry_seconds: float = 5.0) -> None:
@@ -156,17 +179,39 @@ async def _bot(app: web.Application) -> AsyncIterator[None]:
     deliverer = Deliverer(adapter, app_id=settings.app_id, outbox=outbox, profiles=profiles)
     home = HomeFlow(strings, federation)
     parts = FlowParts(settings=settings, store=store, strings=strings, federation=federation,
-                      notifier=OutboxNotifier(outbox, deliverer), profiles=profiles, home=home)
+                      notifier=OutboxNotifier(outbox, deliverer), profiles=profiles, home=home, http=app[HTTP],
+                      periodic=[])
     router = Router(build_flows(parts), fallback=home.help, unknown_verb=home.unknown_verb)
     bot = TeamsBot(router=router, profiles=profiles, deliverer=deliverer, federation=federation, strings=strings)
     handler = messages_handler(adapter, auth, bot.on_turn, credentials_configured=bool(settings.app_id))
     app[SERVICES] = Services(store=store, bot=bot, deliverer=deliverer, adapter=adapter, messages=handler)
-    sender = asyncio.create_task(deliverer.run(settings.delivery_interval_seconds), name="outbox-sender")
+    tasks = [asyncio.create_task(deliverer.run(settings.delivery_interval_seconds), name="outbox-sender")]
+    tasks += [asyncio.create_task(_every(interval, job), name=name) for name, interval, job in parts.periodic]
     yield
-    sender.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await sender
+    for task in tasks:
+        task.cancel()
+    for task in tasks:
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
     await deliverer.drain()
+
+
+async def _every(interval: float, job: Callable[[], Awaitable[int]]) -> None:
+    """Run a background job forever; a failed pass is logged and retried next time (cancel to stop)."""
+    while True:
+        try:
+            await job()
+        except StorageUnavailable:
+            log.warning("background job skipped: storage unavailable")
+        except Exception:
+            log.exception("background job failed")
+        await asyncio.sleep(interval)
+
+
+async def _http(app: web.Application) -> AsyncIterator[None]:
+    async with aiohttp.ClientSession() as session:
+        app[HTTP] = session
+        yield
 
 
 async def messages(request: web.Request) -> web.StreamResponse:
@@ -197,6 +242,7 @@ def create_app(settings: Settings, *, federation: Federation | None = None,
     app[FEDERATION] = federation or load_federation(settings.federation_config)
     app[STRINGS] = load_catalogue()
     app.cleanup_ctx.append(_telemetry(span_exporter))
+    app.cleanup_ctx.append(_http)
     app.cleanup_ctx.append(_storage)
     app.cleanup_ctx.append(_bot)
     app.router.add_post("/api/messages", messages)

@@ -12,6 +12,9 @@ COMMANDS: dict[str, str] = {
     "validate-policy": "bot.policy.cli:validate_policy_command",
     "cards": "cards.gallery:cards_command",
     "export-decisions": "bot.export:export_command",
+    "import-staff": "bot.concern_commands:import_staff_command",
+    "check-reports": "bot.concern_commands:check_reports_command",
+    "purge-reports": "bot.concern_commands:purge_reports_command",
 }
 
 

@@ -15,7 +15,7 @@ from bot.domain.federation import load_federation
 from bot.domain.permission_requests import PermissionRequest, RequestState
 from bot.settings import UnsafeSettings, load_settings
 from bot.storage.permission_requests import TablePermissionRequests
-from bot.storage.tables import TableStore, service_client
+from bot.storage.tables import open_store
 
 COLUMNS = ["request id", "school", "requester", "platform", "account", "purpose", "submitted at", "decision",
            "decided by", "decided at", "reason or comment"]
@@ -47,15 +47,9 @@ def decisions_csv(requests: Sequence[PermissionRequest], *, start: date, end: da
 
 async def _load_requests() -> list[PermissionRequest]:
     settings = load_settings()
-    credential = None
-    if not settings.storage_connection_string.get_secret_value():
-        from azure.identity.aio import DefaultAzureCredential  # noqa: PLC0415 - only for managed identity
-
-        credential = DefaultAzureCredential()
-    async with service_client(connection_string=settings.storage_connection_string.get_secret_value(),
-                              endpoint=settings.storage_table_endpoint, credential=credential,
-                              timeout=10) as service:
-        store = TableStore(service, prefix=settings.table_prefix, timeout=30)
+    async with open_store(connection_string=settings.storage_connection_string.get_secret_value(),
+                          endpoint=settings.storage_table_endpoint, prefix=settings.table_prefix,
+                          call_seconds=10) as store:
         return await TablePermissionRequests(store).list_all()
 
 

@@ -54,6 +54,12 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=256 * 1024, alias="MAX_BODY_BYTES", ge=4096)
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")
     delivery_interval_seconds: float = Field(default=30.0, alias="DELIVERY_INTERVAL_SECONDS", gt=0)
+    graph_authority_host: str = Field(default="https://login.microsoftonline.com", alias="GRAPH_AUTHORITY_HOST")
+    graph_base_url: str = Field(default="https://graph.microsoft.com", alias="GRAPH_BASE_URL")
+    graph_client_id: str = Field(default="", alias="GRAPH_CLIENT_ID")
+    graph_client_secret: SecretStr = Field(default=SecretStr(""), alias="GRAPH_CLIENT_SECRET")
+    report_check_interval_seconds: float = Field(default=900.0, alias="REPORT_CHECK_INTERVAL_SECONDS", gt=0)
+    report_retention_months: int = Field(default=24, alias="REPORT_RETENTION_MONTHS", ge=1, le=120)
     # Read by the SDK's ConfigurationBotFrameworkAuthentication; set only to test token validation offline.
     openid_metadata_url: str = Field(default="", alias="TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL")
     token_issuer: str = Field(default="", alias="TO_BOT_FROM_CHANNEL_TOKEN_ISSUER")
@@ -78,6 +84,13 @@ class Settings(BaseSettings):
                 "storage is not configured: set AZURE_STORAGE_CONNECTION_STRING or AZURE_STORAGE_TABLE_ENDPOINT"
             )
         return self
+
+
+def graph_credentials(settings: Settings) -> tuple[str, str]:
+    """The Graph app id and secret: GRAPH_CLIENT_* if set, else the bot's own; empty when there are none."""
+    client_id = settings.graph_client_id or settings.app_id
+    secret = settings.graph_client_secret.get_secret_value() or settings.app_password.get_secret_value()
+    return (client_id, secret) if client_id and secret else ("", "")
 
 
 def load_settings() -> Settings:

@@ -127,3 +127,14 @@ class Notifier(Protocol):
     async def notify(self, messages: Sequence[OutboundMessage]) -> None:
         """Store the messages (raising `StorageUnavailable` if that fails), then start sending them."""
         ...
+
+
+class QueueingNotifier:
+    """`Notifier` that only stores messages; a running bot's background sender delivers them (for CLI tools)."""
+
+    def __init__(self, outbox: Outbox) -> None:
+        self._outbox = outbox
+
+    async def notify(self, messages: Sequence[OutboundMessage]) -> None:
+        """Store the messages as pending."""
+        await self._outbox.enqueue(messages)

@@ -130,3 +130,21 @@ def entity_etag(entity: Any) -> str:
     metadata = getattr(entity, "metadata", {}) or {}
     etag = metadata.get("etag", "")
     return etag if isinstance(etag, str) else ""
+
+
+@asynccontextmanager
+async def open_store(*, connection_string: str, endpoint: str, prefix: str,
+                     call_seconds: float) -> AsyncIterator[TableStore]:
+    """A store for command-line tools: by connection string, or by managed identity at `endpoint`."""
+    credential: Any = None
+    if not connection_string:
+        from azure.identity.aio import DefaultAzureCredential  # noqa: PLC0415 - only with managed identity
+
+        credential = DefaultAzureCredential()
+    try:
+        async with service_client(connection_string=connection_string, endpoint=endpoint, credential=credential,
+                                  timeout=call_seconds) as service:
+            yield TableStore(service, prefix=prefix, timeout=call_seconds * 5)
+    finally:
+        if credential is not None:
+            await credential.close()

@@ -1,0 +1,114 @@
+"""Command-line tools for the staff list and concern reports: import-staff, check-reports, purge-reports."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import AsyncIterator, Coroutine
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from bot.domain.directory import read_staff_csv
+from bot.domain.errors import DomainError
+from bot.domain.federation import load_federation
+from bot.domain.outbox import QueueingNotifier
+from bot.settings import UnsafeSettings, load_settings
+from bot.storage.concerns import TableConcernReports
+from bot.storage.directory import TableStaffDirectory
+from bot.storage.outbox import TableOutbox
+from bot.storage.tables import TableStore, open_store
+from bot.storage.users import TableUserProfiles
+from cards.i18n import load_catalogue
+from dialogs.concerns import ConcernFlow
+
+
+@asynccontextmanager
+async def _store() -> AsyncIterator[TableStore]:
+    settings = load_settings()
+    async with open_store(connection_string=settings.storage_connection_string.get_secret_value(),
+                          endpoint=settings.storage_table_endpoint, prefix=settings.table_prefix,
+                          call_seconds=10) as store:
+        await store.ensure_tables(["directory", "reports", "audit", "outbox", "users"])
+        yield store
+
+
+def _flow(store: TableStore) -> ConcernFlow:
+    settings = load_settings()
+    directory = TableStaffDirectory(store)
+    return ConcernFlow(strings=load_catalogue(), federation=load_federation(settings.federation_config),
+                       reports=TableConcernReports(store), directory=directory, managers=[directory],
+                       notifier=QueueingNotifier(TableOutbox(store)), profiles=TableUserProfiles(store))
+
+
+def _run(command: str, coroutine: Coroutine[None, None, int]) -> int:
+    try:
+        return asyncio.run(coroutine)
+    except (UnsafeSettings, ValueError) as error:
+        print(f"{command}: {error}", file=sys.stderr)
+        return 2
+    except DomainError as error:
+        print(f"{command}: storage could not be reached ({type(error).__name__}); nothing was changed",
+              file=sys.stderr)
+        return 1
+
+
+def import_staff_command(argv: list[str]) -> int:
+    """`python -m bot import-staff FILE.csv [--dry-run]`: all rows valid, or nothing changes."""
+    parser = argparse.ArgumentParser(prog="python -m bot import-staff")
+    parser.add_argument("file", type=Path)
+    parser.add_argument("--dry-run", action="store_true", help="check the file, change nothing")
+    args = parser.parse_args(argv)
+    try:
+        text = args.file.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        print(f"cannot read {args.file}: {error}", file=sys.stderr)
+        return 2
+    settings = load_settings()
+    schools = [s.school_id for s in load_federation(settings.federation_config).schools]
+    result = read_staff_csv(text, schools=schools)
+    if result.problems:
+        for problem in result.problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(result.problems)} problem(s); nothing was imported", file=sys.stderr)
+        return 1
+    if args.dry_run:
+        print(f"{len(result.staff)} staff would be imported")
+        return 0
+
+    async def write() -> int:
+        async with _store() as store:
+            await TableStaffDirectory(store).replace_all(result.staff)
+        print(f"imported {len(result.staff)} staff")
+        return 0
+
+    return _run("import-staff", write())
+
+
+def check_reports_command(argv: list[str]) -> int:
+    """`python -m bot check-reports`: one pass of reminders and escalations."""
+
+    async def run() -> int:
+        async with _store() as store:
+            done = await _flow(store).check_reports()
+        print(f"{done} reminder(s) or escalation(s) queued")
+        return 0
+
+    return _run("check-reports", run())
+
+
+def purge_reports_command(argv: list[str]) -> int:
+    """`python -m bot purge-reports [--dry-run]`: delete reports past the retention period after closure."""
+    parser = argparse.ArgumentParser(prog="python -m bot purge-reports")
+    parser.add_argument("--dry-run", action="store_true")
+    args = parser.parse_args(argv)
+
+    async def run() -> int:
+        months = load_settings().report_retention_months
+        async with _store() as store:
+            deleted = await _flow(store).purge(months=months, dry_run=args.dry_run)
+        verb = "would delete" if args.dry_run else "deleted"
+        print(f"{verb} {len(deleted)} report(s) closed more than {months} months ago: {', '.join(deleted) or '-'}")
+        return 0
+
+    return _run("purge-reports", run())

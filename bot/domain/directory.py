@@ -1,0 +1,114 @@
+"""Who is whose line manager: from Microsoft Graph first, then the school office's staff list."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.domain.people import Person, StaffContact
+
+_EMAIL = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
+_OBJECT_ID = re.compile(r"^[0-9a-fA-F-]{36}$")
+COLUMNS = ("name", "email", "school", "role", "line_manager_email", "aad_object_id")
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    """One row of the staff list."""
+
+    name: str
+    email: str
+    school: str
+    role: str
+    line_manager_email: str
+    aad_object_id: str = ""
+
+
+class LineManagers(Protocol):
+    """Port: one source of line managers."""
+
+    async def line_manager_of(self, person: Person) -> StaffContact | None:
+        """The person's line manager, or None when this source does not know."""
+        ...
+
+
+class StaffDirectory(LineManagers, Protocol):
+    """Port: the imported staff list."""
+
+    async def replace_all(self, staff: Sequence[StaffMember]) -> None:
+        """Replace the whole list (the import validated it first)."""
+        ...
+
+    async def get_member(self, person: Person) -> StaffMember | None:
+        """The person's row, or None."""
+        ...
+
+
+async def find_line_manager(person: Person, sources: Sequence[LineManagers]) -> StaffContact | None:
+    """The first source that knows the person's line manager wins (Graph first, the staff list second)."""
+    for source in sources:
+        manager = await source.line_manager_of(person)
+        if manager is not None:
+            return manager
+    return None
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, for matching names people typed."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """The rows of a staff CSV, or every problem with its line number."""
+
+    staff: tuple[StaffMember, ...]
+    problems: tuple[str, ...]
+
+
+def read_staff_csv(text: str, *, schools: Sequence[str]) -> ImportResult:
+    """Validate a staff CSV as a school office exports it; every bad row is reported with its line."""
+    problems: list[str] = []
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    missing = [c for c in COLUMNS[:5] if c not in header]
+    if missing:
+        return ImportResult((), (f"line 1: missing column(s): {', '.join(missing)}",))
+    rows: list[tuple[int, StaffMember]] = []
+    for number, raw in enumerate(reader, start=2):
+        row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
+        member = StaffMember(row.get("name", ""), row.get("email", "").lower(), row.get("school", ""),
+                             row.get("role", ""), row.get("line_manager_email", "").lower(),
+                             row.get("aad_object_id", "").lower())
+        errors = []
+        if not member.name:
+            errors.append("name is empty")
+        if not _EMAIL.match(member.email):
+            errors.append(f"email {member.email!r} is not an email address")
+        if member.school not in schools:
+            errors.append(f"school {member.school!r} is not one of {', '.join(schools)}")
+        if member.line_manager_email and not _EMAIL.match(member.line_manager_email):
+            errors.append(f"line manager email {member.line_manager_email!r} is not an email address")
+        if member.line_manager_email and member.line_manager_email == member.email:
+            errors.append("is their own line manager")
+        if member.aad_object_id and not _OBJECT_ID.match(member.aad_object_id):
+            errors.append(f"aad_object_id {member.aad_object_id!r} is not an Entra object id")
+        problems.extend(f"line {number}: {e}" for e in errors)
+        rows.append((number, member))
+    emails: dict[str, int] = {}
+    for number, member in rows:
+        if member.email in emails:
+            problems.append(f"line {number}: {member.email} is already on line {emails[member.email]}")
+        emails.setdefault(member.email, number)
+    for number, member in rows:
+        if member.line_manager_email and member.line_manager_email not in emails:
+            problems.append(f"line {number}: line manager {member.line_manager_email} is not in the file")
+    if not rows and not problems:
+        problems.append("the file has no staff rows")
+    return ImportResult(tuple(m for _, m in rows) if not problems else (), tuple(problems))

@@ -1,0 +1,1 @@
+"""Microsoft Graph adapters (msal for app-only tokens, aiohttp for calls)."""

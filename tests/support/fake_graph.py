@@ -1,0 +1,107 @@
+"""A local Entra authority and Microsoft Graph speaking the real protocols, over TLS (msal insists on https)."""
+
+from __future__ import annotations
+
+import datetime
+import ipaddress
+import secrets
+import ssl
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+CLIENT_ID = "22222222-3333-4444-8555-666666666666"
+CLIENT_SECRET = "test-only-client-secret-value"
+
+
+def self_signed(directory: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 and its key, written to `directory`."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(minutes=5))
+            .not_valid_after(now + datetime.timedelta(hours=2))
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+                           critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    cert_path, key_path = directory / "cert.pem", directory / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return cert_path, key_path
+
+
+@dataclass
+class FakeGraph:
+    """The running fake: its base URL, the CA file to trust, managers it knows, and what it was asked."""
+
+    base_url: str
+    ca_file: Path
+    managers: dict[str, dict[str, str]] = field(default_factory=dict)
+    token_requests: int = 0
+    manager_requests: int = 0
+    issued: set[str] = field(default_factory=set)
+
+
+@asynccontextmanager
+async def run_fake_graph(directory: Path) -> AsyncIterator[FakeGraph]:
+    """Serve the OpenID configuration, the token endpoint and `/v1.0/users/{id}/manager` on https."""
+    cert, key = self_signed(directory)
+    fake = FakeGraph(base_url="", ca_file=cert)
+
+    async def openid(request: web.Request) -> web.Response:
+        tenant = request.match_info["tenant"]
+        base = f"{fake.base_url}/{tenant}"
+        return web.json_response({"issuer": f"{base}/v2.0", "authorization_endpoint": f"{base}/oauth2/v2.0/authorize",
+                                  "token_endpoint": f"{base}/oauth2/v2.0/token",
+                                  "token_endpoint_auth_methods_supported": ["client_secret_post"]})
+
+    async def token(request: web.Request) -> web.Response:
+        fake.token_requests += 1
+        form = await request.post()
+        if (form.get("grant_type") != "client_credentials" or form.get("client_id") != CLIENT_ID
+                or form.get("client_secret") != CLIENT_SECRET):
+            return web.json_response({"error": "invalid_client", "error_description": "AADSTS7000215"}, status=401)
+        issued = secrets.token_urlsafe(24)
+        fake.issued.add(issued)
+        return web.json_response({"token_type": "Bearer", "expires_in": 3599, "ext_expires_in": 3599,
+                                  "access_token": issued})
+
+    async def manager(request: web.Request) -> web.Response:
+        fake.manager_requests += 1
+        bearer = request.headers.get("Authorization", "").removeprefix("Bearer ")
+        if bearer not in fake.issued:
+            return web.json_response({"error": {"code": "InvalidAuthenticationToken", "message": "bad token"}},
+                                     status=401)
+        found: Any = fake.managers.get(request.match_info["user"])
+        if found is None:
+            return web.json_response({"error": {"code": "Request_ResourceNotFound",
+                                                "message": "Resource 'manager' does not exist."}}, status=404)
+        return web.json_response({"@odata.type": "#microsoft.graph.user", **found})
+
+    app = web.Application()
+    app.router.add_get("/{tenant}/v2.0/.well-known/openid-configuration", openid)
+    app.router.add_post("/{tenant}/oauth2/v2.0/token", token)
+    app.router.add_get("/v1.0/users/{user}/manager", manager)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=context)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    fake.base_url = f"https://127.0.0.1:{port}"
+    try:
+        yield fake
+    finally:
+        await runner.cleanup()
