@@ -10,8 +10,11 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+import aiohttp
+from azure.core.exceptions import AzureError, DeserializationError
 from botbuilder.core import CardFactory, MessageFactory, TurnContext
 from botbuilder.schema import Activity, ActivityTypes, InvokeResponse
+from msrest.exceptions import ClientRequestError, HttpOperationError
 
 from bot.domain.errors import ConcurrentChange, NotAllowed, RecordNotFound, StorageUnavailable
 from bot.domain.federation import Federation
@@ -24,6 +27,11 @@ from cards.i18n import Catalogue
 from dialogs.base import Reply, Router, Scope, Turn
 
 log = logging.getLogger(__name__)
+
+# What the Bot Framework connector client raises when Teams refuses, fails or cannot be reached.
+CONNECTOR_ERRORS: tuple[type[BaseException], ...] = (
+    HttpOperationError, ClientRequestError, AzureError, DeserializationError,
+    aiohttp.ClientError, TimeoutError)
 
 ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
 MAX_TEXT = 4000
@@ -92,6 +100,10 @@ class TeamsBot:
         except StorageUnavailable:
             outcome = "storage-unavailable"
             await self._reply_error(context, Lang.from_locale(activity.locale), "error.storage")
+        except CONNECTOR_ERRORS as error:
+            # Teams (the connector) refused or could not take the reply: its fault is not ours to trace.
+            outcome = "reply-not-delivered"
+            log.warning("reply not delivered: %s", type(error).__name__)
         except Exception:
             outcome = "error"
             log.exception("turn failed", extra={"activity_id": activity.id, "activity_type": activity.type})
