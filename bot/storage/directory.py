@@ -1,0 +1,67 @@
+"""The staff list in the `directory` table: PartitionKey `staff`, RowKey = email (lower case).
+
+A federation has about a hundred staff: one partition, read whole for a lookup by object id, is simpler
+than a second index and still one round trip.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from bot.domain.directory import StaffMember
+from bot.domain.people import Person, StaffContact
+from bot.storage.tables import TableStore, entity_text, safe_key
+
+TABLE = "directory"
+PARTITION = "staff"
+
+
+def _member(entity: dict[str, Any]) -> StaffMember:
+    return StaffMember(entity_text(entity, "Name"), entity_text(entity, "RowKey"), entity_text(entity, "School"),
+                       entity_text(entity, "Role"), entity_text(entity, "ManagerEmail"),
+                       entity_text(entity, "ObjectId"))
+
+
+class TableStaffDirectory:
+    """`StaffDirectory` on Azure Tables."""
+
+    def __init__(self, store: TableStore) -> None:
+        self._store = store
+        self._table = store.table(TABLE)
+
+    async def _all(self) -> list[StaffMember]:
+        rows: list[StaffMember] = []
+        async with self._store.call():
+            async for entity in self._table.query_entities("PartitionKey eq @pk", parameters={"pk": PARTITION}):
+                rows.append(_member(entity))
+        return rows
+
+    async def replace_all(self, staff: Sequence[StaffMember]) -> None:
+        """Write the new list, then remove people no longer on it (a validated file only)."""
+        keep = {safe_key(m.email) for m in staff}
+        existing = await self._all()
+        operations: list[tuple[str, dict[str, Any]]] = [
+            ("upsert", {"PartitionKey": PARTITION, "RowKey": safe_key(m.email), "Name": m.name, "School": m.school,
+                        "Role": m.role, "ManagerEmail": m.line_manager_email, "ObjectId": m.aad_object_id})
+            for m in staff]
+        operations += [("delete", {"PartitionKey": PARTITION, "RowKey": safe_key(m.email)})
+                       for m in existing if safe_key(m.email) not in keep]
+        async with self._store.call():
+            for start in range(0, len(operations), 100):
+                await self._table.submit_transaction(operations[start:start + 100])
+
+    async def get_member(self, person: Person) -> StaffMember | None:
+        """The person's row, matched by Entra object id."""
+        return next((m for m in await self._all() if m.aad_object_id == person.aad_object_id.lower()), None)
+
+    async def line_manager_of(self, person: Person) -> StaffContact | None:
+        """The line manager on the staff list, if they and their manager are on it with object ids."""
+        rows = await self._all()
+        me = next((m for m in rows if m.aad_object_id == person.aad_object_id.lower()), None)
+        if me is None or not me.line_manager_email:
+            return None
+        manager = next((m for m in rows if m.email == me.line_manager_email), None)
+        if manager is None or not manager.aad_object_id:
+            return None
+        return StaffContact(manager.aad_object_id, manager.name, manager.email)
