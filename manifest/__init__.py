@@ -1,0 +1,1 @@
+"""The Teams app package: manifest, Welsh localisation, icons, and the build that validates them."""

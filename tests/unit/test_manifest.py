@@ -1,0 +1,66 @@
+"""The Teams app package validates offline against Microsoft's bundled schemas, and a bad one fails."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from manifest.build import HERE, PackageError, build, schema_problems
+
+APP_ID = "3f2504e0-4f89-41d3-9a0c-0305e82c3301"
+
+
+def _copy(tmp_path: Path) -> Path:
+    source = tmp_path / "manifest"
+    shutil.copytree(HERE, source, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    return source
+
+
+def test_the_package_builds_and_holds_what_teams_needs(tmp_path: Path) -> None:
+    out = build(APP_ID, tmp_path / "appPackage.zip")
+
+    with zipfile.ZipFile(out) as package:
+        assert sorted(package.namelist()) == ["color.png", "cy.json", "manifest.json", "outline.png"]
+        manifest = json.loads(package.read("manifest.json"))
+    assert manifest["id"] == manifest["bots"][0]["botId"] == APP_ID
+    assert set(manifest["bots"][0]["scopes"]) == {"personal", "team", "groupChat"}
+    assert schema_problems(manifest, "MicrosoftTeams.schema.json") == []
+
+
+def test_a_broken_manifest_fails_with_the_schemas_message(tmp_path: Path) -> None:
+    source = _copy(tmp_path)
+    template = json.loads((source / "manifest.template.json").read_text(encoding="utf-8"))
+    del template["description"]
+    template["accentColor"] = "green"
+    (source / "manifest.template.json").write_text(json.dumps(template), encoding="utf-8")
+
+    with pytest.raises(PackageError) as failure:
+        build(APP_ID, tmp_path / "out.zip", source=source)
+
+    assert "'description' is a required property" in str(failure.value)
+    assert "accentColor: 'green' does not match" in str(failure.value)
+    assert not (tmp_path / "out.zip").exists()
+
+
+def test_missing_welsh_and_bad_icons_are_reported(tmp_path: Path) -> None:
+    source = _copy(tmp_path)
+    welsh = json.loads((source / "cy.json").read_text(encoding="utf-8"))
+    del welsh["bots[0].commandLists[0].commands[1].title"]
+    (source / "cy.json").write_text(json.dumps(welsh), encoding="utf-8")
+    Image.new("RGBA", (32, 32), (255, 0, 0, 255)).save(source / "outline.png")
+
+    with pytest.raises(PackageError) as failure:
+        build(APP_ID, tmp_path / "out.zip", source=source)
+
+    assert "no Welsh for 'bots[0].commandLists[0].commands[1].title'" in str(failure.value)
+    assert "white on transparent" in str(failure.value)
+
+
+def test_an_app_id_that_is_not_a_guid_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(PackageError, match="not a GUID"):
+        build("my-bot", tmp_path / "out.zip")
