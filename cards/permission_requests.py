@@ -17,7 +17,7 @@ from bot.domain.permission_requests import (
 )
 from cards.answer import when
 from cards.common import VERB_MY_REQUESTS, VERB_PENDING, VERB_PERMISSION_FORM
-from cards.elements import Card, Element, action_set, card, clean_user_text, execute, facts, heading, text, user_text
+from cards.elements import Card, Element, action_set, card, clean_user_text, execute, heading, text, user_text
 from cards.i18n import Catalogue
 
 VERB_SUBMIT = "permission.submit"
@@ -119,6 +119,13 @@ def form_card(strings: Catalogue, lang: Lang, *, schools: Sequence[tuple[str, st
                                associated_inputs="auto")], lang=lang.value)
 
 
+def _row(label: str, value: str, *, limit: int = 200) -> Element:
+    """A label and a value as TextRuns: whatever a person typed in the value stays inert."""
+    return {"type": "RichTextBlock", "inlines": [
+        {"type": "TextRun", "text": f"{label}: ", "weight": "Bolder"},
+        {"type": "TextRun", "text": clean_user_text(value, limit=limit) or "—"}]}
+
+
 def _summary(strings: Catalogue, lang: Lang, request: PermissionRequest, school: str) -> list[Element]:
     account = (request.existing_account if request.account_kind == "existing"
                else strings.text("perm.new_account", lang))
@@ -126,19 +133,17 @@ def _summary(strings: Catalogue, lang: Lang, request: PermissionRequest, school:
                                                else strings.text("perm.ongoing", lang))
     content = ", ".join(_choice(strings, lang, c) for c in request.pupil_content)
     rows: list[Element] = [
-        facts([
-            (strings.text("perm.label.requester", lang), clean_user_text(request.requester.name, limit=100)),
-            (strings.text("perm.label.school", lang), school),
-            (strings.text("perm.label.platform", lang), clean_user_text(request.platform_name, limit=80)),
-            (strings.text("perm.label.account", lang), clean_user_text(account, limit=200)),
-            (strings.text("perm.label.audience", lang),
+        _row(strings.text("perm.label.requester", lang), request.requester.name, limit=100),
+        _row(strings.text("perm.label.school", lang), school),
+        _row(strings.text("perm.label.platform", lang), request.platform_name, limit=80),
+        _row(strings.text("perm.label.account", lang), account),
+        _row(strings.text("perm.label.audience", lang),
              ", ".join(_choice(strings, lang, a) for a in request.audiences)),
-            (strings.text("perm.label.pupil_content", lang), content),
-            (strings.text("perm.label.moderation", lang),
-             f"{clean_user_text(request.moderator, limit=120)} · {_choice(strings, lang, request.moderation)}"),
-            (strings.text("perm.label.dates", lang), dates),
-            (strings.text("perm.label.submitted", lang), when(request.submitted_at)),
-        ]),
+        _row(strings.text("perm.label.pupil_content", lang), content),
+        _row(strings.text("perm.label.moderation", lang),
+             f"{request.moderator} · {_choice(strings, lang, request.moderation)}", limit=300),
+        _row(strings.text("perm.label.dates", lang), dates),
+        _row(strings.text("perm.label.submitted", lang), when(request.submitted_at)),
         text(strings.text("perm.label.purpose", lang), weight="Bolder", size="Small"),
         user_text(request.purpose, limit=1000),
     ]
@@ -155,8 +160,10 @@ def _outcome(strings: Catalogue, lang: Lang, request: PermissionRequest) -> list
     if request.state is RequestState.PENDING:
         return []
     key = f"perm.status_{request.state.value}"
-    block: list[Element] = [text(strings.text(key, lang, name=request.decided_by, when=when(request.decided_at)),
-                                 weight="Bolder", size="Medium")]
+    # The decider's display name comes from Teams; a TextRun keeps it from being read as markdown.
+    sentence = strings.text(key, lang, name=request.decided_by, when=when(request.decided_at))
+    block: list[Element] = [{"type": "RichTextBlock", "inlines": [
+        {"type": "TextRun", "text": sentence, "weight": "Bolder", "size": "Medium"}]}]
     if request.reason:
         block += [text(strings.text("perm.label.reason", lang), weight="Bolder", size="Small"),
                   user_text(request.reason, limit=500)]
@@ -167,13 +174,15 @@ def _outcome(strings: Catalogue, lang: Lang, request: PermissionRequest) -> list
 
 
 def status_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *, school: str, approver: str,
-                undelivered: bool = False) -> Card:
+                undelivered: bool = False, not_queued: bool = False) -> Card:
     """The requester's card: where the request is, with Withdraw while it waits."""
     body: list[Element] = [heading(strings.text("perm.status_title", lang, id=request.request_id))]
     actions: list[Element] = []
     if request.state is RequestState.PENDING:
         body.append(text(strings.text("perm.status_pending", lang, name=approver, school=school), weight="Bolder"))
-        if undelivered:
+        if not_queued:
+            body.append(text(strings.text("perm.status_not_queued", lang, name=approver), subtle=True))
+        elif undelivered:
             body.append(text(strings.text("perm.status_undelivered", lang, name=approver), subtle=True))
         actions.append(execute(strings.text("perm.withdraw", lang), VERB_WITHDRAW, {"id": request.request_id},
                                style="destructive"))
@@ -211,37 +220,62 @@ def decision_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *,
     return card(body, [execute(strings.text("button.my_requests", lang), VERB_MY_REQUESTS)], lang=lang.value)
 
 
-def _line(strings: Catalogue, lang: Lang, request: PermissionRequest, school: str) -> str:
+def _line(strings: Catalogue, lang: Lang, request: PermissionRequest, school: str) -> Element:
     state = strings.text(f"perm.word.{request.state.value}", lang)
-    return f"**{request.request_id}** · {request.platform_name} · {school} · {state}"
+    return {"type": "RichTextBlock", "inlines": [
+        {"type": "TextRun", "text": request.request_id, "weight": "Bolder"},
+        {"type": "TextRun", "text": f" · {clean_user_text(request.platform_name, limit=60)} · {school} · {state}"}]}
 
 
-def my_requests_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[PermissionRequest, str]]) -> Card:
+def my_requests_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[PermissionRequest, str]], *,
+                     notice: str = "") -> Card:
     """A person's requests, newest first, with Withdraw on those still waiting."""
     body: list[Element] = [heading(strings.text("perm.mine_title", lang))]
+    if notice:
+        body.append(text(notice, weight="Bolder"))
     if not requests:
         body.append(text(strings.text("perm.mine_empty", lang)))
     for request, school in requests[:20]:
-        items: list[Element] = [text(_line(strings, lang, request, school).replace(
-            request.platform_name, clean_user_text(request.platform_name, limit=60).replace("*", ""))),
-            user_text(request.purpose, limit=200, italic=True)]
+        items: list[Element] = [_line(strings, lang, request, school),
+                                user_text(request.purpose, limit=200, italic=True)]
         if request.state is RequestState.PENDING:
             items.append(action_set([execute(strings.text("perm.withdraw", lang), VERB_WITHDRAW,
-                                             {"id": request.request_id})]))
+                                             {"id": request.request_id, "from": "list"})]))
         body.append({"type": "Container", "separator": True, "items": items})
     return card(body, [execute(strings.text("perm.button.new", lang), VERB_PERMISSION_FORM)], lang=lang.value)
 
 
-def pending_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[PermissionRequest, str]]) -> Card:
-    """What waits for the headteacher, each with a button opening its decision card."""
+def note_input_id(request_id: str) -> str:
+    """The id of a request's reason/comment box on the pending list (ids must be unique on a card)."""
+    return f"reason_{request_id}"
+
+
+def pending_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[PermissionRequest, str]], *,
+                 notice: str = "", errors: Mapping[str, str] | None = None) -> Card:
+    """What waits for the headteacher: each request in short, with its reason box and Approve / Decline."""
+    problems = errors or {}
     body: list[Element] = [heading(strings.text("perm.pending_title", lang))]
+    if notice:
+        body.append(text(notice, weight="Bolder"))
     if not requests:
         body.append(text(strings.text("perm.pending_empty", lang)))
     for request, school in requests[:20]:
-        body.append({"type": "Container", "separator": True, "items": [
+        data = {"id": request.request_id, "from": "list"}
+        items: list[Element] = [
             text(f"**{request.request_id}** · {school} · {when(request.submitted_at)}"),
-            user_text(f"{request.requester.name}: {request.platform_name} — {request.purpose}", limit=200),
-            action_set([execute(strings.text("perm.open", lang), VERB_OPEN, {"id": request.request_id})])]})
+            _row(request.requester.name, f"{request.platform_name} — {request.purpose}", limit=300),
+            {"type": "Input.Text", "id": note_input_id(request.request_id), "isMultiline": True,
+             "maxLength": LIMITS["reason"], "label": strings.text("perm.reason_label", lang)}]
+        if request.request_id in problems:
+            items.append({"type": "TextBlock", "text": strings.text(problems[request.request_id], lang),
+                          "color": "Attention", "wrap": True})
+        items.append(action_set([
+            execute(strings.text("perm.approve", lang), VERB_APPROVE, data, style="positive",
+                    associated_inputs="auto"),
+            execute(strings.text("perm.decline", lang), VERB_DECLINE, data, style="destructive",
+                    associated_inputs="auto"),
+            execute(strings.text("perm.open", lang), VERB_OPEN, {"id": request.request_id})]))
+        body.append({"type": "Container", "separator": True, "items": items})
     return card(body, [execute(strings.text("perm.button.register", lang), VERB_REGISTER)], lang=lang.value)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
@@ -11,23 +12,31 @@ from bot.domain.federation import Federation, School
 from bot.domain.outbox import Notifier, OutboundMessage
 from bot.domain.people import Lang, Person
 from bot.domain.permission_requests import (
-    LIMITS,
+    SENT_TO_APPROVER,
+    SUBMITTED,
+    WITHDRAWN,
     AlreadySettled,
     AuditEntry,
     PermissionRequest,
     PermissionRequests,
     RequestState,
     decide,
+    is_request_id,
+    may_see_register,
     new_request_id,
+    note_problem,
     read_form,
     withdraw,
 )
 from bot.domain.profiles import UserProfiles, preferred_language
 from cards import permission_requests as cards
+from cards.answer import when
 from cards.common import VERB_MY_REQUESTS, VERB_PENDING, VERB_PERMISSION_FORM, error_card
-from cards.elements import Card
+from cards.elements import Card, clean_user_text
 from cards.i18n import Catalogue
 from dialogs.base import Handler, Reply, Turn, normalise
+
+log = logging.getLogger(__name__)
 
 FORM_WORDS = frozenset({"request permission", "ask permission", "permission", "permission request",
                         "ask for permission", "gofyn caniatad", "caniatad", "cais am ganiatad", "gofyn am ganiatad"})
@@ -94,9 +103,9 @@ class PermissionFlow:
 
     async def _load(self, turn: Turn) -> PermissionRequest:
         request_id = turn.data.get("id")
-        if not isinstance(request_id, str) or not re.fullmatch(r"P-[A-Z0-9]{6}", request_id):
+        if not is_request_id(request_id):
             raise RecordNotFound("no request id")
-        request = await self._requests.get(request_id)
+        request = await self._requests.get(str(request_id))
         if request.requester.tenant_id != turn.actor.tenant_id:
             raise RecordNotFound("another tenant's request")
         return request
@@ -104,13 +113,14 @@ class PermissionFlow:
     def _audit(self, request: PermissionRequest, action: str, person: Person, detail: str = "") -> AuditEntry:
         return AuditEntry(request.request_id, action, person.aad_object_id, person.name, self._clock(), detail)
 
-    async def _tell_deciders(self, request: PermissionRequest, *, exclude: str = "") -> None:
+    async def _tell_deciders(self, request: PermissionRequest) -> None:
+        """Send (or update in place) each decider's copy of the request; never to the requester."""
         school = self._school(request.school_id)
         if school is None:
             return
         messages = []
         for person in self._deciders(school, request.requester.tenant_id):
-            if person.aad_object_id in (exclude, request.requester.aad_object_id):
+            if person.aad_object_id == request.requester.aad_object_id:
                 continue
             lang = await preferred_language(self._profiles, person)
             card = cards.approver_card(self._strings, lang, request, school=school.name(lang))
@@ -119,6 +129,12 @@ class PermissionFlow:
                 card=card, card_key=f"{request.request_id}|decide", created_at=self._clock()))
         if messages:
             await self._notifier.notify(messages)
+
+    async def _reachable(self, person: Person) -> bool:
+        try:
+            return bool((await self._profiles.get_profile(person)).conversation_ref)
+        except RecordNotFound:
+            return False
 
     # Asking
 
@@ -135,21 +151,24 @@ class PermissionFlow:
             return Reply(card=cards.form_card(self._strings, turn.lang, schools=self._schools(turn.lang),
                                               values=turn.data, errors=result.errors))
         request = result.request
-        await self._requests.create(request, self._audit(request, "submitted", turn.actor))
+        await self._requests.create(request, self._audit(request, SUBMITTED, turn.actor))
         school = self._federation.school(request.school_id)
-        undelivered = False
+        head = Person(turn.actor.tenant_id, school.headteacher.aad_object_id, school.headteacher.name)
+        undelivered = not_queued = False
         try:
-            head = await self._profiles.get_profile(Person(turn.actor.tenant_id, school.headteacher.aad_object_id))
-            undelivered = not head.conversation_ref
-        except RecordNotFound:
-            undelivered = True
-        stored = await self._requests.get(request.request_id)
-        await self._tell_deciders(stored)
-        await self._requests.add_audit(self._audit(stored, "sent to approver", turn.actor,
-                                                   "queued" if undelivered else "sent"))
-        status = cards.status_card(self._strings, turn.lang, stored, school=school.name(turn.lang),
-                                   approver=school.headteacher.name, undelivered=undelivered)
-        return Reply(card=status, card_key=f"{stored.request_id}|status")
+            undelivered = not await self._reachable(head)
+            await self._tell_deciders(request)
+            # Honest wording: this records that the card was queued for the approver, not that Teams showed it;
+            # the outbox keeps it until it is sent.
+            await self._requests.add_audit(self._audit(
+                request, SENT_TO_APPROVER, turn.actor,
+                "queued; headteacher has not opened the bot yet" if undelivered else "queued for delivery"))
+        except StorageUnavailable:
+            # The request is stored (and on the head's pending list); only the card to them could not be queued.
+            not_queued = True
+        status = cards.status_card(self._strings, turn.lang, request, school=school.name(turn.lang),
+                                   approver=school.headteacher.name, undelivered=undelivered, not_queued=not_queued)
+        return Reply(card=status, card_key=f"{request.request_id}|status")
 
     # Deciding
 
@@ -161,10 +180,16 @@ class PermissionFlow:
         """Decline; a reason is required."""
         return await self._decide(turn, approve=False)
 
-    def _settled_card(self, request: PermissionRequest, lang: Lang) -> Card:
-        return cards.approver_card(self._strings, lang, request, school=self._school_name(request.school_id, lang))
+    def _settled_card(self, request: PermissionRequest, lang: Lang, error: str = "") -> Card:
+        return cards.approver_card(self._strings, lang, request, school=self._school_name(request.school_id, lang),
+                                   error=error)
+
+    def _note(self, turn: Turn, request_id: str) -> str:
+        raw = turn.data.get(cards.note_input_id(request_id), turn.data.get("reason"))
+        return raw.strip() if isinstance(raw, str) else ""
 
     async def _decide(self, turn: Turn, *, approve: bool) -> Reply:
+        from_list = turn.data.get("from") == "list"
         try:
             request = await self._load(turn)
         except RecordNotFound:
@@ -174,16 +199,12 @@ class PermissionFlow:
             return Reply(card=error_card(self._strings, turn.lang, "perm.not_your_decision"))
         if turn.actor.aad_object_id == request.requester.aad_object_id:
             return Reply(card=error_card(self._strings, turn.lang, "perm.not_your_own"))
-        raw = turn.data.get("reason")
-        note = raw.strip() if isinstance(raw, str) else ""
-        if request.state is RequestState.PENDING and not approve and not note:
-            error = self._strings.text("perm.reason_required", turn.lang)
-            return Reply(card=cards.approver_card(self._strings, turn.lang, request,
-                                                  school=school.name(turn.lang), error=error))
-        if len(note) > LIMITS["reason"]:
-            error = self._strings.text("perm.error.too_long", turn.lang)
-            return Reply(card=cards.approver_card(self._strings, turn.lang, request,
-                                                  school=school.name(turn.lang), error=error))
+        note = self._note(turn, request.request_id)
+        problem = note_problem(note, approve=approve) if request.state is RequestState.PENDING else ""
+        if problem:
+            if from_list:
+                return await self._pending_reply(turn, errors={request.request_id: problem})
+            return Reply(card=self._settled_card(request, turn.lang, self._strings.text(problem, turn.lang)))
         try:
             decided = decide(request, turn.actor, school, approve=approve, reason=note, comment=note,
                              now=self._clock())
@@ -191,32 +212,43 @@ class PermissionFlow:
         except NotAllowed:
             return Reply(card=error_card(self._strings, turn.lang, "perm.not_your_decision"))
         except AlreadySettled as settled:
-            return Reply(card=self._settled_card(settled.request, turn.lang))
+            saved = settled.request
         except ConcurrentChange:
-            return Reply(card=self._settled_card(await self._requests.get(request.request_id), turn.lang))
-        await self._after_settled(saved, turn.actor)
-        return Reply(card=self._settled_card(saved, turn.lang), card_key=f"{saved.request_id}|decide")
+            saved = await self._requests.get(request.request_id)
+        else:
+            await self._after_settled(saved)
+        if from_list:
+            return await self._pending_reply(turn, notice=self._settled_notice(saved, turn.lang))
+        return Reply(card=self._settled_card(saved, turn.lang))
 
-    async def _after_settled(self, request: PermissionRequest, actor: Person) -> None:
+    def _settled_notice(self, request: PermissionRequest, lang: Lang) -> str:
+        if request.state is RequestState.PENDING:
+            return ""
+        outcome = self._strings.text(f"perm.status_{request.state.value}", lang, name=request.decided_by,
+                                     when=when(request.decided_at))
+        return f"{request.request_id}: {clean_user_text(outcome, limit=200)}"
+
+    async def _after_settled(self, request: PermissionRequest) -> None:
+        """Tell the requester, and update every decider's copy in place (the one who clicked included)."""
         requester = request.requester
-        lang = await preferred_language(self._profiles, requester)
-        school = self._school_name(request.school_id, lang)
-        head = self._school(request.school_id)
-        approver = head.headteacher.name if head else ""
-        messages = [OutboundMessage(
-            recipient=requester, message_id=f"{request.request_id}|status-{request.state.value}",
-            card=cards.status_card(self._strings, lang, request, school=school, approver=approver),
-            card_key=f"{request.request_id}|status", created_at=self._clock())]
-        if request.state is not RequestState.WITHDRAWN:
-            messages.append(OutboundMessage(
-                recipient=requester, message_id=f"{request.request_id}|decision",
-                card=cards.decision_card(self._strings, lang, request, school=school), created_at=self._clock()))
         try:
+            lang = await preferred_language(self._profiles, requester)
+            school = self._school_name(request.school_id, lang)
+            head = self._school(request.school_id)
+            approver = head.headteacher.name if head else ""
+            messages = [OutboundMessage(
+                recipient=requester, message_id=f"{request.request_id}|status-{request.state.value}",
+                card=cards.status_card(self._strings, lang, request, school=school, approver=approver),
+                card_key=f"{request.request_id}|status", created_at=self._clock())]
+            if request.state is not RequestState.WITHDRAWN:
+                messages.append(OutboundMessage(
+                    recipient=requester, message_id=f"{request.request_id}|decision",
+                    card=cards.decision_card(self._strings, lang, request, school=school), created_at=self._clock()))
             await self._notifier.notify(messages)
-            await self._tell_deciders(request, exclude=actor.aad_object_id)
+            await self._tell_deciders(request)
         except StorageUnavailable:
-            # The decision is on record; the cards to others are retried from the records when someone looks.
-            pass
+            # The decision is on record and shown to the person who made it; the lists re-read the records.
+            log.warning("decision %s saved but its notifications could not be queued", request.request_id)
 
     async def withdraw(self, turn: Turn) -> Reply:
         """The requester takes a waiting request back."""
@@ -225,16 +257,18 @@ class PermissionFlow:
             if request.requester.aad_object_id != turn.actor.aad_object_id:
                 raise RecordNotFound("not the requester")
             withdrawn = withdraw(request, turn.actor, self._clock())
-            saved = await self._requests.save(withdrawn, self._audit(withdrawn, "withdrawn", turn.actor))
+            saved = await self._requests.save(withdrawn, self._audit(withdrawn, WITHDRAWN, turn.actor))
         except (RecordNotFound, NotAllowed):
             return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
         except AlreadySettled as settled:
             saved = settled.request
         except ConcurrentChange:
             saved = await self._requests.get(str(turn.data.get("id")))
+        else:
+            await self._after_settled(saved)
+        if turn.data.get("from") == "list":
+            return await self._mine_reply(turn, notice=self._settled_notice(saved, turn.lang))
         school = self._school(saved.school_id)
-        if saved.state is RequestState.WITHDRAWN:
-            await self._tell_deciders(saved)
         return Reply(card=cards.status_card(self._strings, turn.lang, saved,
                                             school=school.name(turn.lang) if school else saved.school_id,
                                             approver=school.headteacher.name if school else ""),
@@ -244,19 +278,28 @@ class PermissionFlow:
 
     async def mine(self, turn: Turn) -> Reply:
         """The person's own requests."""
+        return await self._mine_reply(turn)
+
+    async def _mine_reply(self, turn: Turn, *, notice: str = "") -> Reply:
         rows = await self._requests.list_by_requester(turn.actor)
         return Reply(card=cards.my_requests_card(self._strings, turn.lang,
-                                                 [(r, self._school_name(r.school_id, turn.lang)) for r in rows]))
+                                                 [(r, self._school_name(r.school_id, turn.lang)) for r in rows],
+                                                 notice=notice))
 
     async def pending(self, turn: Turn) -> Reply:
-        """What waits for this headteacher or delegate."""
+        """What waits for this headteacher or delegate, with the decide buttons."""
+        return await self._pending_reply(turn)
+
+    async def _pending_reply(self, turn: Turn, *, notice: str = "", errors: Mapping[str, str] | None = None) -> Reply:
         schools = self._federation.schools_decided_by(turn.actor)
         if not schools:
             return Reply(card=error_card(self._strings, turn.lang, "perm.only_heads"))
         rows = await self._requests.list_pending([s.school_id for s in schools])
-        rows = [r for r in rows if r.requester.aad_object_id != turn.actor.aad_object_id]
+        rows = [r for r in rows if r.requester.tenant_id == turn.actor.tenant_id
+                and r.requester.aad_object_id != turn.actor.aad_object_id]
         return Reply(card=cards.pending_card(self._strings, turn.lang,
-                                             [(r, self._school_name(r.school_id, turn.lang)) for r in rows]))
+                                             [(r, self._school_name(r.school_id, turn.lang)) for r in rows],
+                                             notice=notice, errors=errors))
 
     async def open(self, turn: Turn) -> Reply:
         """One pending request's decision card, from the list."""
@@ -270,7 +313,9 @@ class PermissionFlow:
         return Reply(card=self._settled_card(request, turn.lang))
 
     async def register(self, turn: Turn) -> Reply:
-        """Approved permissions still in force: the federation's official accounts."""
+        """Approved permissions still in force: the federation's official accounts (for heads)."""
+        if not may_see_register(turn.actor, self._federation):
+            return Reply(card=error_card(self._strings, turn.lang, "perm.only_heads_register"))
         today = self._clock().date()
         rows = [r for r in await self._requests.list_all()
                 if r.requester.tenant_id == turn.actor.tenant_id and r.is_active_on(today)]

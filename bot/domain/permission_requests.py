@@ -6,6 +6,7 @@ Microsoft Teams), they should seek permission from the headteacher."
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -24,6 +25,14 @@ MODERATION = ("daily", "several_weekly", "weekly", "less")
 LIMITS = {"platform_other": 60, "existing_account": 200, "purpose": 1000, "consent": 1000, "moderator": 120,
           "reason": 500, "comment": 500}
 _ID_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+REQUEST_ID = re.compile(r"P-[A-Z0-9]{6}")
+
+# Audit actions: the trail is append-only, one row per thing that happened.
+SUBMITTED = "submitted"
+SENT_TO_APPROVER = "sent to approver"
+APPROVED = "approved"
+DECLINED = "declined"
+WITHDRAWN = "withdrawn"
 
 
 class RequestState(StrEnum):
@@ -89,6 +98,25 @@ class AlreadySettled(Exception):
         self.request = request
 
 
+def is_request_id(value: object) -> bool:
+    """True for a string shaped like an id this bot issues (so a forged value never reaches a query)."""
+    return isinstance(value, str) and REQUEST_ID.fullmatch(value) is not None
+
+
+def note_problem(note: str, *, approve: bool) -> str:
+    """The catalogue key of what is wrong with a decision's reason or comment, or "" when it is fine."""
+    if not approve and not note.strip():
+        return "perm.reason_required"
+    if len(note.strip()) > LIMITS["reason"]:
+        return "perm.error.too_long"
+    return ""
+
+
+def may_see_register(person: Person, federation: Federation) -> bool:
+    """Headteachers, their delegates and the policy owner see the register of official accounts."""
+    return bool(federation.schools_decided_by(person)) or person.aad_object_id == federation.policy_owner.aad_object_id
+
+
 def decide(request: PermissionRequest, person: Person, school: School, *, approve: bool, reason: str,
            comment: str, now: datetime) -> PermissionRequest:
     """The request approved or declined by `person`, if they may; raises `NotAllowed` or `AlreadySettled`."""
@@ -98,6 +126,8 @@ def decide(request: PermissionRequest, person: Person, school: School, *, approv
         raise NotAllowed("nobody decides their own request")
     if request.state is not RequestState.PENDING:
         raise AlreadySettled(request)
+    if note_problem(reason if not approve else comment, approve=approve):
+        raise ValueError("a decline needs a reason, and notes have a length limit")
     return replace(request, state=RequestState.APPROVED if approve else RequestState.DECLINED,
                    decided_by=person.name, decided_by_id=person.aad_object_id, decided_at=now,
                    reason="" if approve else reason, comment=comment if approve else "")

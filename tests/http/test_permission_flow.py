@@ -5,16 +5,19 @@ from __future__ import annotations
 import asyncio
 import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from aiohttp.test_utils import TestClient
 from azure.data.tables.aio import TableClient
 
-from app import SERVICES
+from app import SERVICES, create_app
+from bot.settings import Settings
 from tests.support.activities import CARYS, FFION, OWAIN, SIAN, card_action, message
-from tests.support.cards import verb_data
+from tests.support.cards import actions, verb_data
 from tests.support.connector import Connector
 
+REPO = Path(__file__).resolve().parents[2]
 OTHER_TENANT = "99999999-0000-4000-8000-000000000000"
 CARYS_CHAT, SIAN_CHAT, FFION_CHAT = "a:personal-29:carys", "a:personal-29:sian", "a:personal-29:ffion"
 
@@ -59,10 +62,12 @@ async def test_submit_deliver_approve_notify(client: TestClient, connector: Conn
                                              table_prefix: str) -> None:
     await _meet(client, connector, CARYS, SIAN, FFION)
 
-    status = await _invoke(client, CARYS, "permission.submit", form(), connector.url)
+    status = await _invoke(client, CARYS, "permission.submit", form(), connector.url, reply_to_id="form-on-screen")
     await client.app[SERVICES].deliverer.drain()
     request_id = verb_data(status, "permission.withdraw")["id"]
     head_card = connector.cards(SIAN_CHAT)[-1]
+    delegate_card = next(a for a in connector.sent
+                         if a["conversation"]["id"] == FFION_CHAT and "permission.approve" in json.dumps(a))
     decided = await _invoke(client, SIAN, "permission.approve", {**verb_data(head_card, "permission.approve"),
                                                                  "reason": "Lovely idea."}, connector.url)
     await client.app[SERVICES].deliverer.drain()
@@ -72,26 +77,49 @@ async def test_submit_deliver_approve_notify(client: TestClient, connector: Conn
     assert "Approved by Siân Roberts" in json.dumps(decided, ensure_ascii=False)
     assert "permission.approve" not in json.dumps(decided)
     assert f"Your request {request_id} was approved" in json.dumps(connector.cards(CARYS_CHAT)[-1])
-    assert any("Approved by" in json.dumps(a, ensure_ascii=False) for a in connector.updated)  # delegate's copy
+    updates = {a["id"]: json.dumps(a, ensure_ascii=False) for a in connector.updated}
+    assert "Approved by Siân Roberts" in updates[delegate_card["id"]]  # the delegate's copy, in place
+    assert "Approved by Siân Roberts" in updates["form-on-screen"]  # the requester's status card, in place
+    assert "Lovely idea." in updates["form-on-screen"]
     audit = [r["Action"] for r in await _rows(azurite, table_prefix + "permissions") if r["RowKey"] != "request"]
     assert sorted(audit) == ["approved", "sent to approver", "submitted"]
 
 
-async def test_decline_needs_a_reason(client: TestClient, connector: Connector, azurite: str,
-                                      table_prefix: str) -> None:
+async def test_decline_without_a_reason_is_refused_and_changes_nothing(client: TestClient, connector: Connector,
+                                                                     azurite: str, table_prefix: str) -> None:
+    await _meet(client, connector, CARYS, SIAN)
+    request_id = await _submit(client, connector)
+    sent_to_carys = len(connector.cards(CARYS_CHAT))
+
+    refused = await _invoke(client, SIAN, "permission.decline", {"id": request_id, "reason": "  "}, connector.url)
+    await client.app[SERVICES].deliverer.drain()
+
+    assert "Please give a reason" in json.dumps(refused)
+    assert verb_data(refused, "permission.decline")["id"] == request_id  # still decidable
+    rows = await _rows(azurite, table_prefix + "permissions")
+    [record] = [r for r in rows if r["RowKey"] == "request"]
+    assert record["State"] == "pending"
+    assert sorted(r["Action"] for r in rows if r["RowKey"] != "request") == ["sent to approver", "submitted"]
+    assert len(connector.cards(CARYS_CHAT)) == sent_to_carys
+
+
+async def test_decline_with_a_reason_tells_the_requester(client: TestClient, connector: Connector, azurite: str,
+                                                         table_prefix: str) -> None:
     await _meet(client, connector, CARYS, SIAN)
     request_id = await _submit(client, connector)
 
-    refused = await _invoke(client, SIAN, "permission.decline", {"id": request_id, "reason": "  "}, connector.url)
     declined = await _invoke(client, SIAN, "permission.decline", {"id": request_id, "reason": "Use the school page."},
                              connector.url)
     await client.app[SERVICES].deliverer.drain()
 
-    assert "Please give a reason" in json.dumps(refused)
     assert "Declined by" in json.dumps(declined)
     assert "Use the school page." in json.dumps(connector.cards(CARYS_CHAT)[-1])
-    [record] = [r for r in await _rows(azurite, table_prefix + "permissions") if r["RowKey"] == "request"]
-    assert (record["State"], record["Reason"]) == ("declined", "Use the school page.")
+    rows = await _rows(azurite, table_prefix + "permissions")
+    [record] = [r for r in rows if r["RowKey"] == "request"]
+    assert (record["State"], record["Reason"], record["DecidedBy"]) == ("declined", "Use the school page.",
+                                                                        "Siân Roberts")
+    [audit] = [r for r in rows if r["RowKey"] != "request" and r["Action"] == "declined"]
+    assert (audit["ActorId"], audit["Detail"]) == (SIAN["aadObjectId"], "Use the school page.")
 
 
 async def test_withdraw_then_a_click_changes_nothing(client: TestClient, connector: Connector, azurite: str,
@@ -108,17 +136,25 @@ async def test_withdraw_then_a_click_changes_nothing(client: TestClient, connect
     assert record["State"] == "withdrawn"
 
 
-async def test_delivery_waits_until_the_headteacher_appears(client: TestClient, connector: Connector) -> None:
+async def test_delivery_waits_until_the_headteacher_appears(client: TestClient, connector: Connector, azurite: str,
+                                                            table_prefix: str) -> None:
     await _meet(client, connector, CARYS)
 
     status = await _invoke(client, CARYS, "permission.submit", form(), connector.url)
     await client.app[SERVICES].deliverer.drain()
+    request_id = verb_data(status, "permission.withdraw")["id"]
     assert "hasn't opened this bot" in json.dumps(status)
     assert connector.cards(SIAN_CHAT) == []
+    rows = await _rows(azurite, table_prefix + "permissions")
+    assert [r["State"] for r in rows if r["RowKey"] == "request"] == ["pending"]
+    [sent] = [r for r in rows if r["RowKey"] != "request" and r["Action"] == "sent to approver"]
+    assert "has not opened the bot" in sent["Detail"]
 
     await _meet(client, connector, SIAN)
 
-    assert "Permission request" in json.dumps(connector.cards(SIAN_CHAT)[-1])
+    delivered = connector.cards(SIAN_CHAT)[-1]
+    assert f"Permission request {request_id}" in json.dumps(delivered)
+    assert verb_data(delivered, "permission.approve")["id"] == request_id
 
 
 async def test_only_the_schools_deciders_may_decide(client: TestClient, connector: Connector, azurite: str,
@@ -135,21 +171,33 @@ async def test_only_the_schools_deciders_may_decide(client: TestClient, connecto
 
     assert "Only the headteacher of that school" in json.dumps(stranger)
     assert "Only the headteacher of that school" in json.dumps(own)
+    for response in (stranger, own, made_up, injected):
+        assert "geography" not in json.dumps(response) and "permission.approve" not in json.dumps(response)
     assert other_tenant.status == 200
     assert "only serves staff" in json.dumps(await other_tenant.json())
     assert "can't find that record" in json.dumps(made_up) and "can't find that record" in json.dumps(injected)
-    [record] = [r for r in await _rows(azurite, table_prefix + "permissions") if r["RowKey"] == "request"]
+    rows = await _rows(azurite, table_prefix + "permissions")
+    [record] = [r for r in rows if r["RowKey"] == "request"]
     assert record["State"] == "pending"
+    assert sorted(r["Action"] for r in rows if r["RowKey"] != "request") == ["sent to approver", "submitted"]
 
 
-async def test_a_headteacher_cannot_decide_their_own_request(client: TestClient, connector: Connector) -> None:
-    await _meet(client, connector, SIAN)
+async def test_a_headteacher_cannot_decide_their_own_request(client: TestClient, connector: Connector,
+                                                             azurite: str, table_prefix: str) -> None:
+    await _meet(client, connector, SIAN, FFION)
     status = await _invoke(client, SIAN, "permission.submit", form(moderator="Siân"), connector.url)
+    await client.app[SERVICES].deliverer.drain()
     request_id = verb_data(status, "permission.withdraw")["id"]
 
     own = await _invoke(client, SIAN, "permission.approve", {"id": request_id}, connector.url)
+    own_list = await _invoke(client, SIAN, "permission.pending", {}, connector.url)
 
     assert "can't decide your own request" in json.dumps(own)
+    assert request_id not in json.dumps(own_list)
+    assert verb_data(connector.cards(FFION_CHAT)[-1], "permission.approve")["id"] == request_id  # the delegate
+    assert not any(a.get("verb") == "permission.approve" for c in connector.cards(SIAN_CHAT) for a in actions(c))
+    [record] = [r for r in await _rows(azurite, table_prefix + "permissions") if r["RowKey"] == "request"]
+    assert record["State"] == "pending"
 
 
 async def test_twenty_concurrent_clicks_make_exactly_one_decision(client: TestClient, connector: Connector,
@@ -168,6 +216,10 @@ async def test_twenty_concurrent_clicks_make_exactly_one_decision(client: TestCl
     [record] = [r for r in rows if r["RowKey"] == "request"]
     assert len(decisions) == 1
     assert record["State"] == decisions[0]["Action"]
+    outcome = f"{record['State'].capitalize()} by {record['DecidedBy']}"
+    for response in responses:  # every clicker sees the one decision, who made it, and no buttons
+        shown = json.dumps((await response.json())["value"], ensure_ascii=False)
+        assert outcome in shown and "permission.approve" not in shown
     assert [json.dumps(c) for c in connector.cards(CARYS_CHAT)].count(
         next(json.dumps(c) for c in connector.cards(CARYS_CHAT) if "Your request" in json.dumps(c))) == 1
 
@@ -225,3 +277,102 @@ async def test_typed_request_opens_the_form_but_a_question_is_answered(client: T
     first, second = connector.cards(CARYS_CHAT)[-2:]
     assert first["body"][0]["text"] == "Ask the headteacher's permission"
     assert second["body"][0]["text"] != "Ask the headteacher's permission"
+
+
+async def test_welsh_form_by_typing_and_welsh_errors_keep_the_values(client: TestClient, connector: Connector,
+                                                                     azurite: str, table_prefix: str) -> None:
+    await client.post("/api/messages", json=message(CARYS, "gofyn caniatâd", connector.url, locale="cy-GB"))
+    shown = await _invoke(client, CARYS, "permission.submit", form(purpose="Lluniau'r eisteddfod", moderator=""),
+                          connector.url, locale="cy-GB")
+
+    typed_form = json.dumps(connector.cards(CARYS_CHAT)[-1], ensure_ascii=False)
+    for welsh in ("Gofyn caniatâd y pennaeth", "Pa ysgol", "Anfon at y pennaeth"):
+        assert welsh in typed_form
+    redisplayed = json.dumps(shown, ensure_ascii=False)
+    assert "Dywedwch pwy sy'n ei gymedroli." in redisplayed and "does dim wedi'i anfon eto" in redisplayed
+    [purpose] = [b for b in shown["body"] if b.get("id") == "purpose"]
+    assert purpose["value"] == "Lluniau'r eisteddfod"
+    assert await _rows(azurite, table_prefix + "permissions") == []
+    assert await _rows(azurite, table_prefix + "permissionindex") == []
+
+
+async def test_the_headteacher_decides_from_the_pending_list(client: TestClient, connector: Connector,
+                                                             azurite: str, table_prefix: str) -> None:
+    await _meet(client, connector, CARYS, SIAN)
+    first = await _submit(client, connector)
+    second = await _submit(client, connector, platform="youtube")
+    listed = await _invoke(client, SIAN, "permission.pending", {}, connector.url)
+    approve_first = verb_data(listed, "permission.approve")
+    assert approve_first["id"] == first
+
+    refused = await _invoke(client, SIAN, "permission.decline", {"id": second, "from": "list"}, connector.url)
+    after = await _invoke(client, SIAN, "permission.approve", {**approve_first, f"reason_{first}": "Go ahead"},
+                          connector.url)
+    await client.app[SERVICES].deliverer.drain()
+
+    assert "Please give a reason" in json.dumps(refused)
+    assert f"{first}: Approved by Siân Roberts" in json.dumps(after, ensure_ascii=False)
+    assert verb_data(after, "permission.approve")["id"] == second  # the list, now without the decided one
+    records = {r["PartitionKey"]: r for r in await _rows(azurite, table_prefix + "permissions")
+               if r["RowKey"] == "request"}
+    assert (records[first]["State"], records[first]["Comment"], records[second]["State"]) == (
+        "approved", "Go ahead", "pending")
+
+
+async def test_the_register_lists_approved_accounts_for_headteachers_only(client: TestClient,
+                                                                           connector: Connector) -> None:
+    await _meet(client, connector, CARYS, SIAN)
+    request_id = await _submit(client, connector, account_kind="existing", existing_account="@LlanidloesHigh")
+    await _invoke(client, SIAN, "permission.approve", {"id": request_id}, connector.url)
+
+    register = await _invoke(client, SIAN, "permission.register", {}, connector.url)
+    refused = await _invoke(client, CARYS, "permission.register", {}, connector.url)
+
+    assert request_id in json.dumps(register) and "@LlanidloesHigh" in json.dumps(register)
+    assert request_id not in json.dumps(refused) and "Only headteachers" in json.dumps(refused)
+
+
+async def test_withdraw_from_my_requests_updates_the_status_card_and_the_headteachers_card(
+        client: TestClient, connector: Connector, azurite: str, table_prefix: str) -> None:
+    await _meet(client, connector, CARYS, SIAN)
+    status = await _invoke(client, CARYS, "permission.submit", form(), connector.url, reply_to_id="status-on-screen")
+    await client.app[SERVICES].deliverer.drain()
+    request_id = verb_data(status, "permission.withdraw")["id"]
+    head_card = next(a for a in connector.sent if a["conversation"]["id"] == SIAN_CHAT and request_id in json.dumps(a))
+    mine = await _invoke(client, CARYS, "permission.mine", {}, connector.url)
+
+    after = await _invoke(client, CARYS, "permission.withdraw", verb_data(mine, "permission.withdraw"), connector.url)
+    await client.app[SERVICES].deliverer.drain()
+
+    assert f"{request_id}: Withdrawn by Carys Jenkins" in json.dumps(after)
+    assert "permission.withdraw" not in json.dumps(after)
+    updates = {a["id"]: json.dumps(a) for a in connector.updated}
+    assert "Withdrawn by" in updates["status-on-screen"] and "Withdrawn by" in updates[head_card["id"]]
+    assert "permission.approve" not in updates[head_card["id"]]
+    audit = [r["Action"] for r in await _rows(azurite, table_prefix + "permissions") if r["RowKey"] != "request"]
+    assert sorted(audit) == ["sent to approver", "submitted", "withdrawn"]
+
+
+async def test_a_request_is_invisible_from_another_federation_tenant(aiohttp_client: Any, settings: Settings,
+                                                                     connector: Connector, azurite: str,
+                                                                     table_prefix: str, tmp_path: Path) -> None:
+    config = json.loads((REPO / "config" / "federation.local.json").read_text(encoding="utf-8"))
+    config["tenant_ids"].append(OTHER_TENANT)  # a federation spanning two tenants, with the same object ids
+    (tmp_path / "federation.json").write_text(json.dumps(config), encoding="utf-8")
+    client: TestClient = await aiohttp_client(create_app(settings.model_copy(
+        update={"federation_config": tmp_path / "federation.json"})))
+    await _meet(client, connector, CARYS, SIAN)
+    request_id = await _submit(client, connector)
+
+    clicks = [await client.post("/api/messages", json=card_action(
+        SIAN, verb, {"id": request_id, "reason": "x"}, connector.url, tenant=OTHER_TENANT))
+        for verb in ("permission.approve", "permission.decline", "permission.open")]
+    withdraw = await client.post("/api/messages", json=card_action(
+        CARYS, "permission.withdraw", {"id": request_id}, connector.url, tenant=OTHER_TENANT))
+
+    for response in (*clicks, withdraw):
+        shown = json.dumps(await response.json())
+        assert "can't find that record" in shown and "geography" not in shown
+    rows = await _rows(azurite, table_prefix + "permissions")
+    assert [r["State"] for r in rows if r["RowKey"] == "request"] == ["pending"]
+    assert sorted(r["Action"] for r in rows if r["RowKey"] != "request") == ["sent to approver", "submitted"]

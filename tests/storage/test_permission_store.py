@@ -14,8 +14,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from azure.data.tables.aio import TableClient
 
-from bot.domain.errors import ConcurrentChange, RecordNotFound
+from bot.domain.errors import ConcurrentChange, RecordExists, RecordNotFound
 from bot.domain.people import Person
 from bot.domain.permission_requests import AuditEntry, PermissionRequest, RequestState
 from bot.export import decisions_csv
@@ -104,3 +105,93 @@ def test_export_command_refuses_bad_dates(azurite: str) -> None:
 
     assert result.returncode == 2
     assert "YYYY-MM-DD" in result.stderr
+
+
+async def test_a_stale_write_changes_nothing_and_leaves_no_audit_entry(store: TablePermissionRequests) -> None:
+    await store.create(_request(), _audit("submitted"))
+    stale = await store.get("P-ABCDEF")
+    await store.save(replace(stale, state=RequestState.WITHDRAWN, decided_by="Carys Jenkins", decided_at=NOW),
+                     _audit("withdrawn"))
+
+    with pytest.raises(ConcurrentChange):
+        await store.save(replace(stale, state=RequestState.APPROVED, decided_by="Siân", decided_at=NOW),
+                         _audit("approved"))
+
+    assert (await store.get("P-ABCDEF")).state is RequestState.WITHDRAWN
+    assert sorted(a.action for a in await store.list_audit("P-ABCDEF")) == ["submitted", "withdrawn"]
+
+
+async def test_a_second_request_with_the_same_id_is_refused_whole(store: TablePermissionRequests) -> None:
+    await store.create(_request(), _audit("submitted"))
+
+    with pytest.raises(RecordExists):
+        await store.create(_request(purpose="Someone else's"), _audit("submitted"))
+
+    assert (await store.get("P-ABCDEF")).purpose == "Class news for parents"
+    assert [a.action for a in await store.list_audit("P-ABCDEF")] == ["submitted"]
+
+
+async def test_a_stale_index_row_never_shows_a_wrong_state_and_rebuild_repairs_the_index(
+        azurite: str, table_prefix: str, store: TablePermissionRequests) -> None:
+    await store.create(_request(), _audit("submitted"))
+    read = await store.get("P-ABCDEF")
+    await store.save(replace(read, state=RequestState.APPROVED, decided_by="Siân", decided_at=NOW),
+                     _audit("approved"))
+    async with TableClient.from_connection_string(azurite, table_prefix + "permissionindex") as index:
+        await index.upsert_entity({"PartitionKey": "pending|high", "RowKey": "P-ABCDEF"})  # stale
+        await index.delete_entity(f"by-requester|{TENANT}|{CARYS.aad_object_id}", "P-ABCDEF")  # lost
+
+    pending_before = await store.list_pending(["high"])
+    mine_before = await store.list_by_requester(CARYS)
+    rebuilt = await store.rebuild_index()
+
+    assert pending_before == [] and mine_before == []
+    assert rebuilt == 1
+    assert [r.state for r in await store.list_by_requester(CARYS)] == [RequestState.APPROVED]
+    async with TableClient.from_connection_string(azurite, table_prefix + "permissionindex") as index:
+        assert [e["PartitionKey"] async for e in index.list_entities()] == [
+            f"by-requester|{TENANT}|{CARYS.aad_object_id}"]
+
+
+async def test_lists_keep_people_and_schools_apart(store: TablePermissionRequests) -> None:
+    owain = Person(TENANT, "a1000000-0000-4000-8000-000000000002", "Owain Pritchard")
+    await store.create(_request("P-AAAAAA"), AuditEntry("P-AAAAAA", "submitted", CARYS.aad_object_id, "", NOW))
+    await store.create(replace(_request("P-BBBBBB"), requester=owain, school_id="primary"),
+                       AuditEntry("P-BBBBBB", "submitted", owain.aad_object_id, "", NOW))
+
+    assert [r.request_id for r in await store.list_by_requester(owain)] == ["P-BBBBBB"]
+    assert [r.request_id for r in await store.list_pending(["high"])] == ["P-AAAAAA"]
+    assert sorted(r.request_id for r in await store.list_pending(["high", "primary"])) == ["P-AAAAAA", "P-BBBBBB"]
+
+
+async def test_export_command_writes_the_decisions_in_range_to_a_file(azurite: str, table_prefix: str,
+                                                                      store: TablePermissionRequests,
+                                                                      tmp_path: Path) -> None:
+    await store.create(_request(purpose="@SUM(A1:A9)"), _audit("submitted"))
+    read = await store.get("P-ABCDEF")
+    await store.save(replace(read, state=RequestState.DECLINED, decided_by="Siân", decided_at=NOW,
+                             reason="-1 for privacy"), _audit("declined"))
+    await store.create(_request("P-PENDNG"), AuditEntry("P-PENDNG", "submitted", CARYS.aad_object_id, "", NOW))
+    env = {**os.environ, "APP_ENV": "local", "AZURE_STORAGE_CONNECTION_STRING": azurite, "TABLE_PREFIX": table_prefix}
+    out = tmp_path / "decisions.csv"
+
+    result = await asyncio.to_thread(subprocess.run, [
+        sys.executable, "-m", "bot", "export-decisions", "--from", "2026-11-01", "--to", "2026-11-30", "--out",
+        str(out)], cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
+
+    assert result.returncode == 0, result.stderr
+    [header, row] = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert header == ["request id", "school", "requester", "platform", "account", "purpose", "submitted at",
+                      "decision", "decided by", "decided at", "reason or comment"]
+    assert (row[0], row[1], row[5], row[7], row[10]) == (
+        "P-ABCDEF", "Llanidloes High School", "'@SUM(A1:A9)", "declined", "'-1 for privacy")
+
+
+def test_export_command_refuses_a_range_that_ends_before_it_starts(azurite: str) -> None:
+    env = {**os.environ, "APP_ENV": "local", "AZURE_STORAGE_CONNECTION_STRING": azurite}
+
+    result = subprocess.run([sys.executable, "-m", "bot", "export-decisions", "--from", "2026-12-31", "--to",
+                             "2026-09-01"], cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
+
+    assert result.returncode == 2
+    assert "before" in result.stderr

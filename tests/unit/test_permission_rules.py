@@ -1,0 +1,187 @@
+"""The permission rules as pure functions: form validation, who decides, and what a settled request allows."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.domain.errors import NotAllowed
+from bot.domain.federation import Federation, load_federation
+from bot.domain.people import Person
+from bot.domain.permission_requests import (
+    AlreadySettled,
+    PermissionRequest,
+    RequestState,
+    decide,
+    is_request_id,
+    may_see_register,
+    new_request_id,
+    note_problem,
+    read_form,
+    withdraw,
+)
+
+REPO = Path(__file__).resolve().parents[2]
+TENANT = "5c0f1e2a-7b3d-4e8f-9a1b-2c3d4e5f6a7b"
+CARYS = Person(TENANT, "a1000000-0000-4000-8000-000000000001", "Carys Jenkins")
+OWAIN = Person(TENANT, "a1000000-0000-4000-8000-000000000002", "Owain Pritchard")
+SIAN = Person(TENANT, "a1000000-0000-4000-8000-000000000003", "Siân Roberts")
+FFION = Person(TENANT, "a1000000-0000-4000-8000-000000000005", "Ffion Morgan")
+TODAY = date(2026, 11, 24)
+NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def federation() -> Federation:
+    return load_federation(REPO / "config" / "federation.local.json")
+
+
+def _form(**overrides: str) -> dict[str, str]:
+    values = {"school": "high", "platform": "instagram", "platform_other": "", "account_kind": "new",
+              "existing_account": "", "purpose": "Year 9 field trip highlights for parents.", "audience": "parents",
+              "pupil_content": "work", "consent": "Parents opted in.", "moderator": "Carys Jenkins",
+              "moderation": "daily", "start": "2026-12-01", "end": "", "ongoing": "true", "confirm": "true"}
+    values.update(overrides)
+    return values
+
+
+def _read(federation: Federation, **overrides: str) -> tuple[PermissionRequest | None, dict[str, str]]:
+    result = read_form(_form(**overrides), federation=federation, requester=CARYS, today=TODAY, now=NOW,
+                       request_id="P-ABC234")
+    return result.request, result.errors
+
+
+def _pending(federation: Federation, requester: Person = CARYS) -> PermissionRequest:
+    result = read_form(_form(), federation=federation, requester=requester, today=TODAY, now=NOW,
+                       request_id="P-ABC234")
+    assert result.request is not None
+    return result.request
+
+
+def test_a_complete_form_makes_a_pending_request(federation: Federation) -> None:
+    request, errors = _read(federation, audience="parents,public")
+
+    assert errors == {}
+    assert request is not None
+    assert (request.state, request.school_id, request.audiences, request.end) == (
+        RequestState.PENDING, "high", ("parents", "public"), None)
+
+
+@pytest.mark.parametrize(("overrides", "field", "key"), [
+    ({"school": "atlantis"}, "school", "perm.error.school"),
+    ({"platform": "myspace"}, "platform", "perm.error.platform"),
+    ({"platform": "other", "platform_other": " "}, "platform_other", "perm.error.platform_other"),
+    ({"account_kind": "borrowed"}, "account_kind", "perm.error.account_kind"),
+    ({"account_kind": "existing"}, "existing_account", "perm.error.existing_account"),
+    ({"purpose": ""}, "purpose", "perm.error.purpose"),
+    ({"audience": ""}, "audience", "perm.error.audience"),
+    ({"audience": "parents,everyone"}, "audience", "perm.error.audience"),
+    ({"pupil_content": "none,photos"}, "pupil_content", "perm.error.pupil_content"),
+    ({"pupil_content": "photos", "consent": ""}, "consent", "perm.error.consent"),
+    ({"moderator": ""}, "moderator", "perm.error.moderator"),
+    ({"moderation": "never"}, "moderation", "perm.error.moderation"),
+    ({"start": "01/12/2026"}, "start", "perm.error.start"),
+    ({"start": "2026-11-23"}, "start", "perm.error.start_past"),
+    ({"end": "soon"}, "end", "perm.error.end"),
+    ({"ongoing": "false"}, "end", "perm.error.end_or_ongoing"),
+    ({"end": "2026-11-30", "ongoing": "false"}, "end", "perm.error.end_before_start"),
+    ({"confirm": "false"}, "confirm", "perm.error.confirm"),
+    ({"purpose": "x" * 1001}, "purpose", "perm.error.too_long"),
+    ({"platform": "other", "platform_other": "y" * 61}, "platform_other", "perm.error.too_long"),
+])
+def test_each_problem_is_reported_against_its_field_and_no_request_is_made(
+        federation: Federation, overrides: dict[str, str], field: str, key: str) -> None:
+    request, errors = _read(federation, **overrides)
+
+    assert request is None
+    assert errors[field] == key
+
+
+def test_values_that_are_not_text_are_treated_as_missing(federation: Federation) -> None:
+    data: dict[str, object] = {**_form(), "purpose": {"$ne": ""}, "confirm": True}
+
+    result = read_form(data, federation=federation, requester=CARYS, today=TODAY, now=NOW, request_id="P-ABC234")
+
+    assert result.request is None
+    assert set(result.errors) == {"purpose", "confirm"}
+
+
+def test_the_headteacher_and_the_delegate_may_decide(federation: Federation) -> None:
+    school = federation.school("high")
+
+    by_head = decide(_pending(federation), SIAN, school, approve=True, reason="", comment="Good", now=NOW)
+    by_delegate = decide(_pending(federation), FFION, school, approve=False, reason="Use Hwb", comment="", now=NOW)
+
+    assert (by_head.state, by_head.decided_by, by_head.comment, by_head.reason) == (
+        RequestState.APPROVED, "Siân Roberts", "Good", "")
+    assert (by_delegate.state, by_delegate.reason, by_delegate.comment) == (RequestState.DECLINED, "Use Hwb", "")
+
+
+def test_anyone_else_may_not_decide(federation: Federation) -> None:
+    with pytest.raises(NotAllowed):
+        decide(_pending(federation), OWAIN, federation.school("high"), approve=True, reason="", comment="", now=NOW)
+
+
+def test_nobody_decides_their_own_request_not_even_a_headteacher(federation: Federation) -> None:
+    own = _pending(federation, requester=SIAN)
+
+    with pytest.raises(NotAllowed):
+        decide(own, SIAN, federation.school("high"), approve=True, reason="", comment="", now=NOW)
+
+
+@pytest.mark.parametrize("state", [RequestState.APPROVED, RequestState.DECLINED, RequestState.WITHDRAWN])
+def test_a_settled_request_cannot_be_decided_again(federation: Federation, state: RequestState) -> None:
+    settled = replace(_pending(federation), state=state, decided_by="Ffion Morgan", decided_at=NOW)
+
+    with pytest.raises(AlreadySettled) as raised:
+        decide(settled, SIAN, federation.school("high"), approve=True, reason="", comment="", now=NOW)
+
+    assert raised.value.request.decided_by == "Ffion Morgan"
+
+
+def test_a_decline_needs_a_reason() -> None:
+    assert note_problem("  ", approve=False) == "perm.reason_required"
+    assert note_problem("", approve=True) == ""
+    assert note_problem("Use the school page", approve=False) == ""
+    assert note_problem("x" * 501, approve=True) == "perm.error.too_long"
+
+
+def test_decide_refuses_a_decline_without_a_reason(federation: Federation) -> None:
+    with pytest.raises(ValueError):
+        decide(_pending(federation), SIAN, federation.school("high"), approve=False, reason="", comment="", now=NOW)
+
+
+def test_only_the_requester_withdraws_and_only_while_pending(federation: Federation) -> None:
+    request = _pending(federation)
+
+    withdrawn = withdraw(request, CARYS, NOW)
+
+    assert withdrawn.state is RequestState.WITHDRAWN
+    with pytest.raises(NotAllowed):
+        withdraw(request, SIAN, NOW)
+    with pytest.raises(AlreadySettled):
+        withdraw(withdrawn, CARYS, NOW)
+
+
+def test_request_ids_are_short_readable_and_checked_before_any_lookup() -> None:
+    ids = {new_request_id() for _ in range(200)}
+
+    assert all(is_request_id(i) and len(i) == 8 and not set(i[2:]) & set("O0I1") for i in ids)
+    assert len(ids) > 190
+    assert not any(is_request_id(v) for v in ("P-abc234", "P-ABC23", "P-' or 1 eq 1", 42, None, "P-ABC2345"))
+
+
+def test_the_register_is_for_deciders_and_the_policy_owner(federation: Federation) -> None:
+    assert may_see_register(SIAN, federation) and may_see_register(FFION, federation)
+    assert not may_see_register(CARYS, federation)
+
+
+def test_the_register_holds_approved_permissions_not_yet_ended(federation: Federation) -> None:
+    approved = replace(_pending(federation), state=RequestState.APPROVED, end=date(2026, 12, 31))
+
+    assert approved.is_active_on(date(2026, 12, 31))
+    assert not approved.is_active_on(date(2027, 1, 1))
+    assert not replace(approved, state=RequestState.DECLINED).is_active_on(TODAY)
