@@ -49,7 +49,7 @@ package: install
 
 screenshots: install
 	$(PY) -m bot cards --dump build/cards
-	$(PY) -m tests.cards.screenshots build/cards build/screenshots
+	$(PY) -m tests.cards.screenshots build/screenshots
 
 bench: install
 	$(PY) -m bench.run

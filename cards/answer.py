@@ -61,7 +61,7 @@ def answer_card(strings: Catalogue, lang: Lang, *, question_id: str, section: Se
             execute(strings.text("ask.helpful", lang), VERB_FEEDBACK, {"q": question_id, "value": "helpful"}),
             execute(strings.text("ask.not_helpful", lang), VERB_FEEDBACK, {"q": question_id, "value": "not_helpful"}),
         ]))
-    return card(body, lang=lang.value)
+    return card(body)
 
 
 def no_answer_card(strings: Catalogue, lang: Lang, *, question_id: str, question: str,
@@ -78,9 +78,9 @@ def no_answer_card(strings: Catalogue, lang: Lang, *, question_id: str, question
         body.append(action_set([execute(s.heading, VERB_SECTION, {"section": s.section_id}) for s in closest[:3]]))
     if escalated_to:
         body.append(text(strings.text("ask.escalated", lang, name=escalated_to), weight="Bolder"))
-        return card(body, lang=lang.value)
+        return card(body)
     return card(body, [execute(strings.text("ask.ask_head", lang), VERB_ESCALATE, {"q": question_id},
-                               style="positive")], lang=lang.value)
+                               style="positive")])
 
 
 def section_card(strings: Catalogue, lang: Lang, section: SectionView, *, source: str,
@@ -95,7 +95,7 @@ def section_card(strings: Catalogue, lang: Lang, section: SectionView, *, source
         if step in NEXT_STEPS:
             verb, key = NEXT_STEPS[step]
             actions.append(execute(strings.text(key, lang), verb))
-    return card(body, actions[:5], lang=lang.value)
+    return card(body, actions[:5])
 
 
 def sections_card(strings: Catalogue, lang: Lang, sections: Sequence[SectionView]) -> Card:
@@ -105,7 +105,7 @@ def sections_card(strings: Catalogue, lang: Lang, sections: Sequence[SectionView
     for start in range(0, len(sections), 3):
         row = sections[start:start + 3]
         body.append(action_set([execute(s.heading, VERB_SECTION, {"section": s.section_id}) for s in row]))
-    return card(body, lang=lang.value)
+    return card(body)
 
 
 def about_card(strings: Catalogue, lang: Lang, *, title: str, version: str, issued: str, agreed_by: str,
@@ -121,13 +121,13 @@ def about_card(strings: Catalogue, lang: Lang, *, title: str, version: str, issu
     if overdue:
         body.append({"type": "Container", "style": "warning",
                      "items": [text(strings.text("ask.about_overdue", lang, review=next_review))]})
-    return card(body, [execute(strings.text("button.sections", lang), VERB_SECTIONS)], lang=lang.value)
+    return card(body, [execute(strings.text("button.sections", lang), VERB_SECTIONS)])
 
 
 def disclaimer_card(strings: Catalogue, lang: Lang, disclaimer: str) -> Card:
     """The policy's standard blog disclaimer, ready to copy."""
     return card([heading(strings.text("ask.disclaimer_title", lang)), text(strings.text("ask.disclaimer_intro", lang)),
-                 quote(disclaimer)], lang=lang.value)
+                 quote(disclaimer)])
 
 
 def photo_checklist_card(strings: Catalogue, lang: Lang, passages: Sequence[str]) -> Card:
@@ -136,13 +136,13 @@ def photo_checklist_card(strings: Catalogue, lang: Lang, passages: Sequence[str]
     body: list[Element] = [heading(strings.text("ask.photo_title", lang)), text(checks),
                            text(strings.text("ask.photo_intro", lang), subtle=True)]
     body.extend(quote(passage) for passage in passages)
-    return card(body, [execute(strings.text("button.permission", lang), VERB_PERMISSION_FORM)], lang=lang.value)
+    return card(body, [execute(strings.text("button.permission", lang), VERB_PERMISSION_FORM)])
 
 
 def escalated_card(strings: Catalogue, lang: Lang, *, name: str, at: datetime | None, already: bool) -> Card:
     """What the asker sees once the question has gone to the headteacher."""
     key = "ask.already_escalated" if already else "ask.escalated"
-    return card([text(strings.text(key, lang, name=name, when=when(at)))], lang=lang.value)
+    return card([text(strings.text(key, lang, name=name, when=when(at)))])
 
 
 def head_question_card(strings: Catalogue, lang: Lang, *, question_id: str, asker: str, asked_at: datetime,
@@ -158,21 +158,21 @@ def head_question_card(strings: Catalogue, lang: Lang, *, question_id: str, aske
         replied = strings.text("ask.head_replied", lang, name=replied_by, when=when(replied_at))
         body.append(text(replied, weight="Bolder"))
         body.append(user_text(reply))
-        return card(body, lang=lang.value)
+        return card(body)
     body.append({"type": "Input.Text", "id": "reply", "isMultiline": True, "maxLength": 2000, "isRequired": True,
                  "label": strings.text("ask.head_reply_label", lang),
                  "errorMessage": strings.text("ask.head_reply_required", lang)})
     if error:
         body.append({"type": "TextBlock", "text": error, "color": "Attention", "wrap": True})
     return card(body, [execute(strings.text("ask.head_send", lang), VERB_REPLY, {"q": question_id},
-                               style="positive", associated_inputs="auto")], lang=lang.value)
+                               style="positive", associated_inputs="auto")])
 
 
 def reply_card(strings: Catalogue, lang: Lang, *, name: str, question: str, reply: str) -> Card:
     """The headteacher's reply, delivered to the person who asked."""
     return card([heading(strings.text("ask.reply_title", lang, name=name)),
                  text(strings.text("ask.your_question", lang), weight="Bolder", size="Small"),
-                 user_text(question, limit=2000, italic=True), user_text(reply)], lang=lang.value)
+                 user_text(question, limit=2000, italic=True), user_text(reply)])
 
 
 @dataclass(frozen=True)
@@ -197,4 +197,4 @@ def review_card(strings: Catalogue, lang: Lang, items: Sequence[ReviewItem]) -> 
         body.append({"type": "Container", "separator": True, "items": [
             text(f"{when(item.asked_at)} · {label}{suffix}", subtle=True, size="Small"),
             user_text(item.question, limit=500)]})
-    return card(body, lang=lang.value)
+    return card(body)

@@ -56,7 +56,6 @@ def welcome_card(strings: Catalogue, lang: Lang, *, name: str, federation: str, 
             ]),
             *head_tools,
         ],
-        lang=lang.value,
     )
 
 
@@ -70,14 +69,13 @@ def help_card(strings: Catalogue, lang: Lang) -> Card:
             execute(strings.text("button.sections", lang), VERB_SECTIONS),
             language_button(strings, lang),
         ],
-        lang=lang.value,
     )
 
 
 def notice_card(message: str, lang: Lang, *, title: str = "") -> Card:
     """A short message on its own card."""
     body = [heading(title)] if title else []
-    return card([*body, text(message)], lang=lang.value)
+    return card([*body, text(message)])
 
 
 def error_card(strings: Catalogue, lang: Lang, key: str, **values: object) -> Card:

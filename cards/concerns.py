@@ -49,7 +49,7 @@ def form_card(strings: Catalogue, lang: Lang, *, manager: str, contact: str, val
     if error:
         body.append({"type": "TextBlock", "text": error, "color": "Attention", "wrap": True})
     return card(body, [execute(strings.text("concern.submit", lang), VERB_SUBMIT, style="positive",
-                               associated_inputs="auto")], lang=lang.value)
+                               associated_inputs="auto")])
 
 
 def receipt_card(strings: Catalogue, lang: Lang, report: ConcernReport) -> Card:
@@ -58,8 +58,7 @@ def receipt_card(strings: Catalogue, lang: Lang, report: ConcernReport) -> Card:
     return card([heading(strings.text("concern.receipt_title", lang, ref=report.reference)),
                  text(strings.text("concern.receipt_to", lang, name=name), weight="Bolder"),
                  text(strings.text(f"concern.why.{report.route.value}", lang, name=name)),
-                 text(strings.text("concern.receipt_next", lang, ref=report.reference), subtle=True)],
-                lang=lang.value)
+                 text(strings.text("concern.receipt_next", lang, ref=report.reference), subtle=True)])
 
 
 def _details(strings: Catalogue, lang: Lang, report: ConcernReport) -> list[Element]:
@@ -113,7 +112,7 @@ def holder_card(strings: Catalogue, lang: Lang, report: ConcernReport, *, remind
             actions.append(execute(strings.text("concern.escalate", lang), VERB_ESCALATE, data,
                                    associated_inputs="auto"))
         actions.append(execute(strings.text("concern.close", lang), VERB_CLOSE, data))
-    return card(body, actions, lang=lang.value)
+    return card(body, actions)
 
 
 def reminder_title(strings: Catalogue, lang: Lang, report: ConcernReport) -> Card:
@@ -126,4 +125,4 @@ def reminder_title(strings: Catalogue, lang: Lang, report: ConcernReport) -> Car
 def acknowledged_card(strings: Catalogue, lang: Lang, report: ConcernReport, *, by: str) -> Card:
     """Tells the reporter their report was read."""
     return card([heading(strings.text("concern.acknowledged_title", lang, ref=report.reference)),
-                 text(strings.text("concern.acknowledged_body", lang, name=by))], lang=lang.value)
+                 text(strings.text("concern.acknowledged_body", lang, name=by))])

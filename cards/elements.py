@@ -14,15 +14,9 @@ SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
-def card(body: Sequence[Element], actions: Sequence[Element] = (), *, lang: str = "en") -> Card:
+def card(body: Sequence[Element], actions: Sequence[Element] = ()) -> Card:
     """A version 1.5 card with the given body and actions."""
-    result: Card = {
-        "type": "AdaptiveCard",
-        "$schema": SCHEMA,
-        "version": CARD_VERSION,
-        "lang": "cy-GB" if lang == "cy" else "en-GB",
-        "body": list(body),
-    }
+    result: Card = {"type": "AdaptiveCard", "$schema": SCHEMA, "version": CARD_VERSION, "body": list(body)}
     if actions:
         result["actions"] = list(actions)
     return result

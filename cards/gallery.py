@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, date, datetime
 from pathlib import Path
 
-from bot.domain.people import Lang
+from bot.domain.concerns import ConcernReport, ReportState, Route
+from bot.domain.people import Lang, Person, StaffContact
+from bot.domain.permission_requests import PermissionRequest, RequestState
 from bot.policy import load_policy
 from bot.policy.loader import DEFAULT_POLICY_FILE
-from cards import answer, common
+from cards import answer, common, concerns
+from cards import permission_requests as permission
 from cards.elements import Card
 from cards.i18n import Catalogue, load_catalogue
 
@@ -74,7 +78,79 @@ def _answers(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     yield "review-empty", answer.review_card(strings, lang, [])
 
 
-PARTS: list[GalleryPart] = [_common, _answers]
+def _sample_request(state: RequestState = RequestState.PENDING) -> PermissionRequest:
+    request = PermissionRequest(
+        request_id="P-7KX3QD", requester=Person("tenant", "a1", "Carys Jenkins"), school_id="high",
+        platform="instagram", platform_other="", account_kind="new", existing_account="",
+        purpose="Share Year 9 geography field trip highlights with parents. [click](https://evil.example)",
+        audiences=("parents",), pupil_content=("work",), consent="Work only, no names; parents opted in.",
+        moderator="Carys Jenkins", moderation="weekly", start=date(2026, 12, 1), end=None, submitted_at=SAMPLE_TIME)
+    if state is RequestState.PENDING:
+        return request
+    return replace(request, state=state, decided_by="Siân Roberts", decided_at=SAMPLE_TIME,
+                   reason="Please use the school page instead." if state is RequestState.DECLINED else "",
+                   comment="Lovely idea." if state is RequestState.APPROVED else "")
+
+
+def _permissions(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
+    schools = [("high", "Llanidloes High School"), ("primary", "Ysgol Gynradd Llanidloes")]
+    school = schools[0][1]
+    yield "permission-form", permission.form_card(strings, lang, schools=schools)
+    yield "permission-form-errors", permission.form_card(
+        strings, lang, schools=schools, values={"purpose": "", "platform": "other"},
+        errors={"school": "perm.error.school", "platform_other": "perm.error.platform_other",
+                "purpose": "perm.error.purpose", "end": "perm.error.end_or_ongoing", "confirm": "perm.error.confirm"})
+    pending = _sample_request()
+    yield "permission-pending", permission.status_card(strings, lang, pending, school=school,
+                                                       approver="Mrs Siân Roberts")
+    yield "permission-pending-undelivered", permission.status_card(strings, lang, pending, school=school,
+                                                                   approver="Mrs Siân Roberts", undelivered=True)
+    yield "permission-for-headteacher", permission.approver_card(strings, lang, pending, school=school)
+    yield "permission-for-headteacher-error", permission.approver_card(
+        strings, lang, pending, school=school, error=strings.text("perm.reason_required", lang))
+    for state in (RequestState.APPROVED, RequestState.DECLINED, RequestState.WITHDRAWN):
+        settled = _sample_request(state)
+        yield f"permission-{state.value}", permission.status_card(strings, lang, settled, school=school,
+                                                                  approver="Mrs Siân Roberts")
+        yield f"permission-{state.value}-headteacher", permission.approver_card(strings, lang, settled, school=school)
+    yield "permission-decision", permission.decision_card(strings, lang, _sample_request(RequestState.APPROVED),
+                                                          school=school)
+    rows = [(pending, school), (_sample_request(RequestState.APPROVED), school)]
+    yield "my-requests", permission.my_requests_card(strings, lang, rows)
+    yield "my-requests-empty", permission.my_requests_card(strings, lang, [])
+    yield "pending-requests", permission.pending_card(strings, lang, [(pending, school)])
+    yield "pending-requests-empty", permission.pending_card(strings, lang, [])
+    yield "register", permission.register_card(strings, lang, [(_sample_request(RequestState.APPROVED), school)])
+
+
+def _concerns(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
+    gareth = StaffContact("a4", "Gareth Hughes")
+    sian = StaffContact("a3", "Mrs Siân Roberts")
+    report = ConcernReport(
+        reference="C-4QX9TB", reporter=Person("tenant", "a1", "Carys Jenkins"),
+        what="A colleague keeps sending me messages about my lessons late at night. <at>Head</at>",
+        since="September", where="Teams chat", who="A colleague in another department", evidence="Screenshots",
+        wants_meeting=True, urgent=True, submitted_at=SAMPLE_TIME, assigned_to=gareth, route=Route.LINE_MANAGER,
+        escalation_contact=sian)
+    yield "concern-form", concerns.form_card(strings, lang, manager="Gareth Hughes", contact="Mrs Siân Roberts")
+    yield "concern-form-error", concerns.form_card(strings, lang, manager="Gareth Hughes", contact="Mrs Siân Roberts",
+                                                   error=strings.text("concern.required", lang))
+    yield "concern-receipt", concerns.receipt_card(strings, lang, report)
+    yield "concern-receipt-no-manager", concerns.receipt_card(strings, lang, replace(report, assigned_to=sian,
+                                                                                      route=Route.NO_MANAGER))
+    yield "concern-for-line-manager", concerns.holder_card(strings, lang, report)
+    yield "concern-reminder", concerns.reminder_title(strings, lang, report)
+    acknowledged = replace(report, state=ReportState.ACKNOWLEDGED, acknowledged_at=SAMPLE_TIME)
+    yield "concern-acknowledged-manager", concerns.holder_card(strings, lang, acknowledged)
+    escalated = replace(report, state=ReportState.ESCALATED, escalated_at=SAMPLE_TIME,
+                        escalation_note="Second time this term.")
+    yield "concern-escalated", concerns.holder_card(strings, lang, escalated)
+    yield "concern-closed", concerns.holder_card(strings, lang, replace(report, state=ReportState.CLOSED,
+                                                                         closed_at=SAMPLE_TIME))
+    yield "concern-acknowledged", concerns.acknowledged_card(strings, lang, acknowledged, by="Gareth Hughes")
+
+
+PARTS: list[GalleryPart] = [_common, _answers, _permissions, _concerns]
 
 
 def gallery(strings: Catalogue | None = None) -> dict[str, Card]:

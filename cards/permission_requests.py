@@ -116,7 +116,7 @@ def form_card(strings: Catalogue, lang: Lang, *, schools: Sequence[tuple[str, st
     body += toggle("ongoing", required=False)
     body += toggle("confirm", required=True)
     return card(body, [execute(strings.text("perm.submit", lang), VERB_SUBMIT, style="positive",
-                               associated_inputs="auto")], lang=lang.value)
+                               associated_inputs="auto")])
 
 
 def _row(label: str, value: str, *, limit: int = 200) -> Element:
@@ -189,7 +189,7 @@ def status_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *, s
     body += _outcome(strings, lang, request)
     body += _summary(strings, lang, request, school)
     actions.append(execute(strings.text("button.my_requests", lang), VERB_MY_REQUESTS))
-    return card(body, actions, lang=lang.value)
+    return card(body, actions)
 
 
 def approver_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *, school: str,
@@ -199,7 +199,7 @@ def approver_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *,
     body += _outcome(strings, lang, request)
     body += _summary(strings, lang, request, school)
     if request.state is not RequestState.PENDING:
-        return card(body, lang=lang.value)
+        return card(body)
     body.append({"type": "Input.Text", "id": "reason", "isMultiline": True, "maxLength": LIMITS["reason"],
                  "label": strings.text("perm.reason_label", lang)})
     if error:
@@ -208,7 +208,7 @@ def approver_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *,
     return card(body, [execute(strings.text("perm.approve", lang), VERB_APPROVE, data, style="positive",
                                associated_inputs="auto"),
                        execute(strings.text("perm.decline", lang), VERB_DECLINE, data, style="destructive",
-                               associated_inputs="auto")], lang=lang.value)
+                               associated_inputs="auto")])
 
 
 def decision_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *, school: str) -> Card:
@@ -217,7 +217,7 @@ def decision_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *,
     body: list[Element] = [heading(strings.text("perm.decision_title", lang, id=request.request_id, decision=word))]
     body += _outcome(strings, lang, request)
     body += _summary(strings, lang, request, school)
-    return card(body, [execute(strings.text("button.my_requests", lang), VERB_MY_REQUESTS)], lang=lang.value)
+    return card(body, [execute(strings.text("button.my_requests", lang), VERB_MY_REQUESTS)])
 
 
 def _line(strings: Catalogue, lang: Lang, request: PermissionRequest, school: str) -> Element:
@@ -242,7 +242,7 @@ def my_requests_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[Pe
             items.append(action_set([execute(strings.text("perm.withdraw", lang), VERB_WITHDRAW,
                                              {"id": request.request_id, "from": "list"})]))
         body.append({"type": "Container", "separator": True, "items": items})
-    return card(body, [execute(strings.text("perm.button.new", lang), VERB_PERMISSION_FORM)], lang=lang.value)
+    return card(body, [execute(strings.text("perm.button.new", lang), VERB_PERMISSION_FORM)])
 
 
 def note_input_id(request_id: str) -> str:
@@ -276,7 +276,7 @@ def pending_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[Permis
                     associated_inputs="auto"),
             execute(strings.text("perm.open", lang), VERB_OPEN, {"id": request.request_id})]))
         body.append({"type": "Container", "separator": True, "items": items})
-    return card(body, [execute(strings.text("perm.button.register", lang), VERB_REGISTER)], lang=lang.value)
+    return card(body, [execute(strings.text("perm.button.register", lang), VERB_REGISTER)])
 
 
 def register_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[PermissionRequest, str]]) -> Card:
@@ -289,4 +289,4 @@ def register_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[Permi
         body.append({"type": "Container", "separator": True, "items": [
             text(f"**{request.request_id}** · {school} · {when(request.decided_at)}"),
             user_text(f"{request.platform_name}: {account} ({request.requester.name})", limit=300)]})
-    return card(body, [execute(strings.text("button.pending", lang), VERB_PENDING)], lang=lang.value)
+    return card(body, [execute(strings.text("button.pending", lang), VERB_PENDING)])

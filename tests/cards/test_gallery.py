@@ -1,0 +1,37 @@
+"""Every card the bot can send, in English and Welsh, passes the official renderer and Teams' own limits."""
+
+from __future__ import annotations
+
+import json
+
+from playwright.sync_api import Page
+
+from cards.gallery import gallery
+from tests.cards.renderer import validate_cards
+
+
+def test_every_gallery_card_renders_without_findings(card_page: Page) -> None:
+    cards = gallery()
+
+    findings = validate_cards(list(cards.values()), card_page)
+
+    problems = {name: found for name, found in zip(cards, findings, strict=True) if found}
+    assert len(cards) >= 90
+    assert problems == {}
+
+
+def test_every_card_exists_in_both_languages() -> None:
+    names = [name.rsplit(".", 1) for name in gallery()]
+
+    english = {name for name, lang in names if lang == "en"}
+    welsh = {name for name, lang in names if lang == "cy"}
+    assert english == welsh and english
+
+
+def test_welsh_cards_are_not_english_cards() -> None:
+    cards = gallery()
+
+    same = [name for name in cards if name.endswith(".en") and
+            json.dumps(cards[name]) == json.dumps(cards[name[:-3] + ".cy"])]
+
+    assert same == []
