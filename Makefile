@@ -21,7 +21,7 @@ $(STAMP_NODE): package.json package-lock.json
 	@touch $@
 
 run: install
-	$(PY) scripts/run_local.py
+	$(PY) scripts/dev.py
 
 lint: install
 	$(VENV)/bin/ruff check .

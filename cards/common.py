@@ -39,7 +39,8 @@ def welcome_card(strings: Catalogue, lang: Lang, *, name: str, federation: str, 
     return card(
         [
             heading(strings.text("welcome.title", lang)),
-            text(strings.text("welcome.intro", lang, name=first_name or "", federation=federation)),
+            text(strings.text("welcome.intro", lang, name=first_name, federation=federation) if first_name
+                 else strings.text("welcome.intro_anonymous", lang, federation=federation)),
             text("- " + strings.text("welcome.ask", lang)
                  + "\n- " + strings.text("welcome.permission", lang)
                  + "\n- " + strings.text("welcome.concern", lang)),
