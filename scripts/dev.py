@@ -164,6 +164,11 @@ def run(args: argparse.Namespace, supervisor: Supervisor, started: float) -> Non
         "AZURE_STORAGE_CONNECTION_STRING": connection_string(args.azurite_port),
         "FEDERATION_CONFIG": "config/federation.local.json"})
     supervisor.wait_until("healthy", "the bot", url=f"{bot_url}/healthz")
+    # The fictional staff list, so a test report from Carys reaches her line manager, Gareth.
+    subprocess.run([python(), "-m", "bot", "import-staff", "config/staff.local.csv"], cwd=REPO, check=False,
+                   env={**os.environ, "APP_ENV": "local",
+                        "AZURE_STORAGE_CONNECTION_STRING": connection_string(args.azurite_port),
+                        "FEDERATION_CONFIG": "config/federation.local.json"})
 
     for name, port, _ in playgrounds:
         # Its working folder receives devTools/m365agentsplayground.log, where config errors are explained.
