@@ -82,18 +82,6 @@ def test_findings_stay_with_their_card(card_page: Page) -> None:
     assert [bool(f) for f in findings] == [False, True, False]
 
 
-def _gallery_findings(card_page: Page) -> dict[str, list[str]]:
-    cards = gallery()
-    return dict(zip(cards, validate_cards(list(cards.values()), card_page), strict=True))
-
-
-def test_every_card_the_bot_sends_passes_apart_from_lang(card_page: Page) -> None:
-    findings = _gallery_findings(card_page)
-    # The lang finding is tracked by the xfail below; anything else is a new defect.
-    other = {name: [f for f in found if 'property "lang"' not in f] for name, found in findings.items()}
-    assert not {name: found for name, found in other.items() if found}
-
-
 def test_cards_render_to_png(card_page: Page, tmp_path: Path) -> None:
     written = render_cards_to_png({"good": GOOD, "welcome": gallery()["welcome.en"]}, tmp_path, card_page)
 
