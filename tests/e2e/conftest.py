@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Callable, Generator, Iterator
 from contextlib import ExitStack
 from pathlib import Path
@@ -31,6 +34,12 @@ def bot_endpoint() -> Iterator[str]:
         "APP_ENV": "local", "AZURE_STORAGE_CONNECTION_STRING": connection_string,
         "FEDERATION_CONFIG": str(REPO / "config" / "federation.local.json"),
         "DELIVERY_INTERVAL_SECONDS": "1", "LOG_LEVEL": "WARNING"}, ready_path="/readyz") as (_, base_url):
+        # The fictional staff list, as `make run` imports it: Carys's line manager is Gareth.
+        imported = subprocess.run(
+            [sys.executable, "-m", "bot", "import-staff", "config/staff.local.csv"], cwd=REPO, capture_output=True,
+            text=True, timeout=60, env={**os.environ, "APP_ENV": "local",
+                                        "AZURE_STORAGE_CONNECTION_STRING": connection_string})
+        assert imported.returncode == 0, imported.stderr
         yield f"{base_url}/api/messages"
 
 

@@ -71,3 +71,23 @@ def test_request_approved_in_the_headteachers_client(pages: Callable[[str], Page
     assert request_id in decided.inner_text()
     assert not decided.get_by_role("button", name="Approve").count()
     assert request_id in card_with(staff, f"Your request {request_id} was approved").inner_text()
+
+
+def test_report_acknowledged_in_the_line_managers_client(pages: Callable[[str], Page]) -> None:
+    manager = pages("gareth")
+    send(manager, "hi")
+    card_with(manager, "Social media policy helper")
+    staff = pages("carys")
+    send(staff, "report a concern")
+    form = card_with(staff, "Tell us privately")
+    assert "Only Gareth Hughes will see this report" in form.inner_text()
+
+    form.get_by_label("What has been happening").first.fill("Someone in another department keeps messaging me.")
+    form.get_by_label("Since when").first.fill("Half term")
+    click(form, "Send privately")
+    reference = card_with(staff, "It went to Gareth Hughes.").inner_text().split("Your report ")[1].split()[0]
+    report = card_with(manager, f"Private report {reference}")
+    click(report, "Acknowledge")
+
+    assert "Acknowledged" in card_with(manager, "Acknowledged").inner_text()
+    assert reference in card_with(staff, "was acknowledged").inner_text()
