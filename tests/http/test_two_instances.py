@@ -10,6 +10,7 @@ import subprocess
 import sys
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -92,3 +93,26 @@ async def test_a_conversation_alternating_between_instances(two_bots: tuple[str,
     carys = [json.dumps(card) for card in connector.cards("a:personal-29:carys")]
     assert sum("annual leave" in card for card in sian) == 1
     assert sum("Ask the office for the leave policy." in card for card in carys) == 1
+
+
+async def test_request_on_one_instance_approved_on_the_other(two_bots: tuple[str, str], connector: Connector) -> None:
+    first, second = two_bots
+    tomorrow = (datetime.now(UTC).date() + timedelta(days=1)).isoformat()
+    form = {"school": "high", "platform": "facebook", "account_kind": "new", "purpose": "Sports day news",
+            "audience": "parents", "pupil_content": "none", "moderator": "Carys", "moderation": "daily",
+            "start": tomorrow, "ongoing": "true", "confirm": "true"}
+    await _post(first, message(SIAN, "hi", connector.url))
+    await _post(second, message(CARYS, "hi", connector.url))
+
+    status = await _post(first, card_action(CARYS, "permission.submit", form, connector.url))
+    request_id = verb_data(status["value"], "permission.withdraw")["id"]
+    await connector.wait_for_cards("a:personal-29:sian", 2)
+    decided = await _post(second, card_action(SIAN, "permission.approve", {"id": request_id}, connector.url))
+    await connector.wait_for_cards("a:personal-29:carys", 2)
+    await asyncio.sleep(2)  # both instances' background senders run several times more
+
+    assert "Approved by" in json.dumps(decided, ensure_ascii=False)
+    carys = [json.dumps(card) for card in connector.cards("a:personal-29:carys")]
+    assert sum(f"Your request {request_id} was approved" in card for card in carys) == 1
+    sian = [json.dumps(card) for card in connector.cards("a:personal-29:sian")]
+    assert sum(f"Permission request {request_id}" in card for card in sian) == 1
