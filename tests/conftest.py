@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
@@ -18,50 +13,18 @@ from aiohttp.test_utils import TestClient
 from app import create_app
 from bot.settings import Settings
 from tests.support.connector import Connector, run_connector
+from tests.support.processes import start_azurite
 
 REPO = Path(__file__).resolve().parent.parent
-AZURITE_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
-
-
-def azurite_connection_string(port: int) -> str:
-    """The connection string of an Azurite table service on loopback."""
-    return (f"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AZURITE_KEY};"
-            f"TableEndpoint=http://127.0.0.1:{port}/devstoreaccount1;")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @contextmanager
 def running_azurite() -> Iterator[str]:
     """Start a real Azurite table service in memory on a free port; yield its connection string."""
-    port = _free_port()
-    binary = REPO / "node_modules" / ".bin" / "azurite-table"
-    if not binary.exists():
+    if not (REPO / "node_modules" / ".bin" / "azurite-table").exists():
         pytest.fail("Azurite is not installed: run `make test` (it runs npm ci)")
-    process = subprocess.Popen(
-        [str(binary), "--tableHost", "127.0.0.1", "--tablePort", str(port), "--inMemoryPersistence",
-         "--disableTelemetry", "--silent"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            with socket.socket() as sock:
-                if sock.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            if process.poll() is not None:
-                pytest.fail(f"Azurite exited with {process.returncode} before listening")
-            if time.monotonic() > deadline:
-                pytest.fail("Azurite did not start within 20 s")
-            time.sleep(0.05)
-        yield azurite_connection_string(port)
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(timeout=10)
+    with start_azurite(in_memory=True) as (_, connection_string):
+        yield connection_string
 
 
 @pytest.fixture(scope="session")

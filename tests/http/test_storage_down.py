@@ -10,9 +10,10 @@ from aiohttp.test_utils import TestClient
 
 from app import create_app
 from bot.settings import Settings
-from tests.conftest import azurite_connection_string, running_azurite
+from tests.conftest import running_azurite
 from tests.support.activities import CARYS, card_action, message
 from tests.support.connector import Connector
+from tests.support.processes import azurite_connection_string
 
 
 async def test_storage_stopped_gives_a_plain_message(aiohttp_client: Any, connector: Connector) -> None:

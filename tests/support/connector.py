@@ -11,6 +11,8 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.support.servers import serve
+
 
 @dataclass
 class Connector:
@@ -84,13 +86,6 @@ async def run_connector() -> AsyncIterator[Connector]:
     app.router.add_post("/v3/conversations/{conversation_id}/activities", send)
     app.router.add_post("/v3/conversations/{conversation_id}/activities/{activity_id}", send)
     app.router.add_put("/v3/conversations/{conversation_id}/activities/{activity_id}", update)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    connector.url = f"http://127.0.0.1:{port}/"
-    try:
+    async with serve(app) as port:
+        connector.url = f"http://127.0.0.1:{port}/"
         yield connector
-    finally:
-        await runner.cleanup()

@@ -18,6 +18,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from tests.support.servers import serve
+
 CLIENT_ID = "22222222-3333-4444-8555-666666666666"
 CLIENT_SECRET = "test-only-client-secret-value"
 
@@ -95,13 +97,6 @@ async def run_fake_graph(directory: Path) -> AsyncIterator[FakeGraph]:
     app.router.add_get("/v1.0/users/{user}/manager", manager)
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert, key)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=context)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    fake.base_url = f"https://127.0.0.1:{port}"
-    try:
+    async with serve(app, ssl_context=context) as port:
+        fake.base_url = f"https://127.0.0.1:{port}"
         yield fake
-    finally:
-        await runner.cleanup()

@@ -14,6 +14,8 @@ from aiohttp import web
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
+from tests.support.servers import serve
+
 ISSUER = "https://api.botframework.com"
 KEY_ID = "local-test-key"
 
@@ -61,13 +63,6 @@ async def run_issuer() -> AsyncIterator[Issuer]:
     app = web.Application()
     app.router.add_get("/.well-known/openid-configuration", metadata)
     app.router.add_get("/keys", keys)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    issuer.metadata_url = f"http://127.0.0.1:{port}/.well-known/openid-configuration"
-    try:
+    async with serve(app) as port:
+        issuer.metadata_url = f"http://127.0.0.1:{port}/.well-known/openid-configuration"
         yield issuer
-    finally:
-        await runner.cleanup()
