@@ -8,6 +8,7 @@ import logging
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 import aiohttp
 from aiohttp import web
@@ -176,7 +177,8 @@ async def _bot(app: web.Application) -> AsyncIterator[None]:
     adapter = CloudAdapter(auth)
     profiles = TableUserProfiles(store)
     outbox = TableOutbox(store)
-    deliverer = Deliverer(adapter, app_id=settings.app_id, outbox=outbox, profiles=profiles)
+    deliverer = Deliverer(adapter, app_id=settings.app_id, outbox=outbox, profiles=profiles,
+                          lease=timedelta(seconds=settings.outbox_lease_seconds))
     home = HomeFlow(strings, federation)
     parts = FlowParts(settings=settings, store=store, strings=strings, federation=federation,
                       notifier=OutboxNotifier(outbox, deliverer), profiles=profiles, home=home, http=app[HTTP],

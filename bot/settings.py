@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=256 * 1024, alias="MAX_BODY_BYTES", ge=4096)
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")
     delivery_interval_seconds: float = Field(default=30.0, alias="DELIVERY_INTERVAL_SECONDS", gt=0)
+    # How long a sender holds a message before another instance may take it over (e.g. after a crash).
+    outbox_lease_seconds: float = Field(default=60.0, alias="OUTBOX_LEASE_SECONDS", ge=1, le=3600)
     graph_authority_host: str = Field(default="https://login.microsoftonline.com", alias="GRAPH_AUTHORITY_HOST")
     graph_base_url: str = Field(default="https://graph.microsoft.com", alias="GRAPH_BASE_URL")
     graph_client_id: str = Field(default="", alias="GRAPH_CLIENT_ID")

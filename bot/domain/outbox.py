@@ -45,9 +45,9 @@ class OutboundMessage:
     last_error: str = ""
     etag: str = ""
 
-    def claimed(self, now: datetime) -> OutboundMessage:
-        """This message leased to one sender until the lease runs out."""
-        return replace(self, state=DeliveryState.SENDING, next_attempt_at=now + LEASE,
+    def claimed(self, now: datetime, lease: timedelta = LEASE) -> OutboundMessage:
+        """This message leased to one sender until the lease runs out (then another may take it over)."""
+        return replace(self, state=DeliveryState.SENDING, next_attempt_at=now + lease,
                        attempts=self.attempts + 1)
 
     def retry_later(self, now: datetime, error: str, *, rng: random.Random | None = None) -> OutboundMessage:
@@ -100,7 +100,7 @@ class Outbox(Protocol):
         """Messages, for anyone, that are due to be tried now."""
         ...
 
-    async def claim(self, message: OutboundMessage, now: datetime) -> OutboundMessage:
+    async def claim(self, message: OutboundMessage, now: datetime, *, lease: timedelta = LEASE) -> OutboundMessage:
         """Lease a message to this sender; raise `ConcurrentChange` if another sender got it first."""
         ...
 

@@ -14,7 +14,7 @@ from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import ConversationReference
 
 from bot.domain.errors import ConcurrentChange, DomainError, RecordNotFound, StorageUnavailable
-from bot.domain.outbox import CardSlot, DeliveryState, OutboundMessage, Outbox
+from bot.domain.outbox import LEASE, CardSlot, DeliveryState, OutboundMessage, Outbox
 from bot.domain.people import Person
 from bot.domain.profiles import UserProfiles
 
@@ -29,12 +29,13 @@ class Deliverer:
     """Drains the outbox through the adapter; safe to run on several instances at once (etag leases)."""
 
     def __init__(self, adapter: CloudAdapter, *, app_id: str, outbox: Outbox, profiles: UserProfiles,
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+                 lease: timedelta = LEASE, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self._adapter = adapter
         self._app_id = app_id
         self._outbox = outbox
         self._profiles = profiles
         self._clock = clock
+        self._lease = lease
         self._tasks: set[asyncio.Task[int]] = set()
         self._running: set[str] = set()
         self._again: set[str] = set()
@@ -107,7 +108,7 @@ class Deliverer:
     async def _deliver(self, message: OutboundMessage) -> bool:
         now = self._clock()
         try:
-            claimed = await self._outbox.claim(message, now)
+            claimed = await self._outbox.claim(message, now, lease=self._lease)
         except (ConcurrentChange, RecordNotFound):
             return False
         except StorageUnavailable:

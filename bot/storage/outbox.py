@@ -10,14 +10,14 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from azure.core import MatchConditions
 from azure.data.tables import UpdateMode
 
 from bot.domain.errors import RecordExists
-from bot.domain.outbox import CardSlot, DeliveryState, OutboundMessage
+from bot.domain.outbox import LEASE, CardSlot, DeliveryState, OutboundMessage
 from bot.domain.people import Person
 from bot.storage.tables import TableStore, entity_etag, entity_text, entity_time, safe_key
 
@@ -100,9 +100,9 @@ class TableOutbox:
                     break
         return rows
 
-    async def claim(self, message: OutboundMessage, now: datetime) -> OutboundMessage:
+    async def claim(self, message: OutboundMessage, now: datetime, *, lease: timedelta = LEASE) -> OutboundMessage:
         """Lease the message (etag-conditional); `ConcurrentChange` when someone else has it."""
-        claimed = message.claimed(now)
+        claimed = message.claimed(now, lease)
         async with self._store.call():
             result = await self._table.update_entity(
                 _to_entity(claimed), mode=UpdateMode.REPLACE, etag=message.etag,
