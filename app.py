@@ -95,6 +95,7 @@ class FlowParts:
     home: HomeFlow
     http: aiohttp.ClientSession
     periodic: list[tuple[str, float, Callable[[], Awaitable[int]]]]
+    closing: list[Callable[[], None]]
 
 
 def build_flows(parts: FlowParts) -> list[Flow]:
@@ -107,6 +108,8 @@ def build_flows(parts: FlowParts) -> list[Flow]:
                                  profiles=parts.profiles)
     directory = TableStaffDirectory(parts.store)
     graph = _graph_line_managers(parts)
+    if graph is not None:
+        parts.closing.append(graph.close)
     concerns = ConcernFlow(strings=parts.strings, federation=parts.federation,
                            reports=TableConcernReports(parts.store), directory=directory,
                            managers=[graph, directory] if graph else [directory], notifier=parts.notifier,
@@ -182,7 +185,7 @@ async def _bot(app: web.Application) -> AsyncIterator[None]:
     home = HomeFlow(strings, federation)
     parts = FlowParts(settings=settings, store=store, strings=strings, federation=federation,
                       notifier=OutboxNotifier(outbox, deliverer), profiles=profiles, home=home, http=app[HTTP],
-                      periodic=[])
+                      periodic=[], closing=[])
     router = Router(build_flows(parts), fallback=home.help, unknown_verb=home.unknown_verb)
     bot = TeamsBot(router=router, profiles=profiles, deliverer=deliverer, federation=federation, strings=strings)
     handler = messages_handler(adapter, auth, bot.on_turn, credentials_configured=bool(settings.app_id))
@@ -196,6 +199,8 @@ async def _bot(app: web.Application) -> AsyncIterator[None]:
         with contextlib.suppress(asyncio.CancelledError):
             await task
     await deliverer.drain()
+    for close in parts.closing:
+        close()
 
 
 async def _every(interval: float, job: Callable[[], Awaitable[int]]) -> None:

@@ -67,6 +67,8 @@ def import_staff_command(argv: list[str]) -> int:
     settings = load_settings()
     schools = [s.school_id for s in load_federation(settings.federation_config).schools]
     result = read_staff_csv(text, schools=schools)
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     if result.problems:
         for problem in result.problems:
             print(problem, file=sys.stderr)
@@ -108,7 +110,7 @@ def purge_reports_command(argv: list[str]) -> int:
         async with _store() as store:
             deleted = await _flow(store).purge(months=months, dry_run=args.dry_run)
         verb = "would delete" if args.dry_run else "deleted"
-        print(f"{verb} {len(deleted)} report(s) closed more than {months} months ago: {', '.join(deleted) or '-'}")
+        print(f"{verb} {len(deleted)} report(s) more than {months} months after closure: {', '.join(deleted) or '-'}")
         return 0
 
     return _run("purge-reports", run())

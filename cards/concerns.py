@@ -17,9 +17,9 @@ VERB_ESCALATE = "concern.escalate"
 VERB_CLOSE = "concern.close"
 
 
-def form_card(strings: Catalogue, lang: Lang, *, manager: str, contact: str, values: Mapping[str, Any] | None = None,
-              error: str = "") -> Card:
-    """The short, kind form; it says plainly who will see the report."""
+def form_card(strings: Catalogue, lang: Lang, *, manager: str, contact: str, reference: str = "",
+              values: Mapping[str, Any] | None = None, error: str = "") -> Card:
+    """The short, kind form; it says plainly who will see the report (`contact` empty: nobody else)."""
     given = values or {}
 
     def value(key: str) -> str:
@@ -43,12 +43,14 @@ def form_card(strings: Catalogue, lang: Lang, *, manager: str, contact: str, val
     body: list[Element] = [heading(strings.text("concern.form_title", lang)),
                            text(strings.text("concern.form_intro", lang)),
                            {"type": "Container", "style": "emphasis", "items": [
-                               text(strings.text("concern.who_sees", lang, name=manager, contact=contact))]},
+                               text(strings.text("concern.who_sees", lang, name=manager, contact=contact) if contact
+                                    else strings.text("concern.who_sees_only", lang, name=manager))]},
                            field("what", multiline=True, required=True), field("since"), field("where"),
                            field("who"), field("evidence", multiline=True), toggle("meeting"), toggle("urgent")]
     if error:
         body.append({"type": "TextBlock", "text": error, "color": "Attention", "wrap": True})
-    return card(body, [execute(strings.text("concern.submit", lang), VERB_SUBMIT, style="positive",
+    data = {"ref": reference} if reference else None
+    return card(body, [execute(strings.text("concern.submit", lang), VERB_SUBMIT, data, style="positive",
                                associated_inputs="auto")])
 
 
@@ -89,7 +91,8 @@ def _state(strings: Catalogue, lang: Lang, report: ConcernReport) -> Element:
                              name=report.escalation_contact.name), weight="Bolder")
 
 
-def holder_card(strings: Catalogue, lang: Lang, report: ConcernReport, *, reminder: bool = False) -> Card:
+def holder_card(strings: Catalogue, lang: Lang, report: ConcernReport, *, reminder: bool = False,
+                can_act: bool = True) -> Card:
     """The line manager's (or escalation contact's) private card, with what they can do next."""
     reporter = clean_user_text(report.reporter.name, limit=100)
     escalated = report.state is ReportState.ESCALATED
@@ -103,13 +106,14 @@ def holder_card(strings: Catalogue, lang: Lang, report: ConcernReport, *, remind
              *_details(strings, lang, report)]
     data = {"ref": report.reference}
     actions: list[Element] = []
-    if report.state is not ReportState.CLOSED:
+    if can_act and report.state is not ReportState.CLOSED:
         if report.acknowledged_at is None:
             actions.append(execute(strings.text("concern.acknowledge", lang), VERB_ACKNOWLEDGE, data, style="positive"))
-        if not escalated:
+        if not escalated and report.can_escalate:
+            name = report.escalation_contact.name
             body.append({"type": "Input.Text", "id": "note", "isMultiline": True, "maxLength": LIMITS["note"],
-                         "label": strings.text("concern.note_label", lang)})
-            actions.append(execute(strings.text("concern.escalate", lang), VERB_ESCALATE, data,
+                         "label": strings.text("concern.note_label", lang, name=name)})
+            actions.append(execute(strings.text("concern.escalate", lang, name=name), VERB_ESCALATE, data,
                                    associated_inputs="auto"))
         actions.append(execute(strings.text("concern.close", lang), VERB_CLOSE, data))
     return card(body, actions)
@@ -126,3 +130,10 @@ def acknowledged_card(strings: Catalogue, lang: Lang, report: ConcernReport, *, 
     """Tells the reporter their report was read."""
     return card([heading(strings.text("concern.acknowledged_title", lang, ref=report.reference)),
                  text(strings.text("concern.acknowledged_body", lang, name=by))])
+
+
+def escalated_for_reporter(strings: Catalogue, lang: Lang, report: ConcernReport) -> Card:
+    """Tells the reporter who can now see their report."""
+    name = report.escalation_contact.name
+    return card([heading(strings.text("concern.escalated_reporter_title", lang, ref=report.reference, name=name)),
+                 text(strings.text("concern.escalated_reporter_body", lang, name=name))])

@@ -3,10 +3,16 @@
 The policy: "Where staff feel they are being pestered by, or targeted by, other staff, this may
 constitute a disciplinary matter and should be raised by the member of staff with their line manager
 as early as possible."
+
+Routing: the line manager (Graph first, then the staff list) unless that cannot be right: no manager
+known, the manager is named in "who is involved", or the reporter is a headteacher. Then the
+headteacher takes it, or the chair of governors when the report is by or about the headteacher.
+Closure (when the retention period starts): acknowledged by whoever holds it, or closed.
 """
 
 from __future__ import annotations
 
+import calendar
 import re
 import secrets
 from dataclasses import dataclass, replace
@@ -29,6 +35,7 @@ class Route(StrEnum):
     LINE_MANAGER = "line_manager"
     NO_MANAGER = "no_manager"
     MANAGER_INVOLVED = "manager_involved"
+    ABOUT_HEAD = "about_head"
     REPORTER_IS_HEAD = "reporter_is_head"
 
 
@@ -57,32 +64,54 @@ def add_working_days(start: datetime, days: int) -> datetime:
     return moment
 
 
-def _mentions(text: str, contact: StaffContact) -> bool:
-    """True when what the person typed names the contact: full name, email, or surname as a word."""
+def add_months(start: datetime, months: int) -> datetime:
+    """The same moment `months` calendar months later (the 31st becomes the month's last day)."""
+    index = start.month - 1 + months
+    year, month = start.year + index // 12, index % 12 + 1
+    return start.replace(year=year, month=month, day=min(start.day, calendar.monthrange(year, month)[1]))
+
+
+_TITLES = frozenset({"mr", "mrs", "miss", "ms", "mx", "dr", "prof"})
+
+
+def mentions(text: str, contact: StaffContact) -> bool:
+    """True when what the person typed names the contact: email, full name, or a first name or surname."""
     said = fold(text)
-    titles = {"mrs", "miss", "mr", "ms", "dr"}
-    parts = [fold(p).rstrip(".") for p in contact.name.split() if fold(p).rstrip(".") not in titles]
-    if not parts:
-        return False
     words = set(re.findall(r"[\w'-]+", said))
-    full = " ".join(parts)
-    return full in said or (bool(contact.email) and fold(contact.email) in said) or parts[-1] in words
+    parts = [p for p in (fold(w).strip(".") for w in contact.name.split()) if p and p not in _TITLES]
+    email = fold(contact.email)
+    # Over-matching is the safe mistake: a report that might be about its recipient goes one level up.
+    return (bool(email) and email in said) or (
+        bool(parts) and (" ".join(parts) in said or any(len(p) > 2 and p in words for p in parts)))
+
+
+@dataclass(frozen=True)
+class Routing:
+    """Who holds a new report, why, and who it escalates to."""
+
+    holder: StaffContact
+    why: Route
+    escalation: StaffContact
 
 
 def route(reporter: Person, involved: str, manager: StaffContact | None, federation: Federation,
-          school_id: str = "") -> tuple[StaffContact, Route]:
-    """Who receives a report, and why: the line manager unless that cannot be right."""
+          school_id: str = "") -> Routing:
+    """Who receives a report: the line manager unless that cannot be right."""
     school = next((s for s in federation.schools if s.school_id == school_id), federation.schools[0])
     head = school.headteacher
     chair = federation.chair_of_governors or head
+    about_head = bool(involved) and mentions(involved, head)
     if federation.is_headteacher(reporter):
-        return chair, Route.REPORTER_IS_HEAD
+        return Routing(chair, Route.REPORTER_IS_HEAD, chair)
+    if manager is not None and manager.aad_object_id == reporter.aad_object_id:
+        manager = None  # a staff list naming someone as their own manager knows no manager
+    above_head = chair if about_head else head
     if manager is None:
-        return (chair, Route.NO_MANAGER) if involved and _mentions(involved, head) else (head, Route.NO_MANAGER)
-    if involved and _mentions(involved, manager):
-        target = chair if manager.aad_object_id == head.aad_object_id or _mentions(involved, head) else head
-        return target, Route.MANAGER_INVOLVED
-    return manager, Route.LINE_MANAGER
+        return Routing(above_head, Route.ABOUT_HEAD if about_head else Route.NO_MANAGER, chair)
+    manager_is_head = manager.aad_object_id == head.aad_object_id
+    if involved and mentions(involved, manager):
+        return Routing(chair if manager_is_head else above_head, Route.MANAGER_INVOLVED, chair)
+    return Routing(manager, Route.LINE_MANAGER, chair if manager_is_head else above_head)
 
 
 @dataclass(frozen=True)
@@ -135,9 +164,16 @@ class ConcernReport:
         """Passed to the escalation contact, by the manager (with a note) or by the reminder task (person None)."""
         if person is not None and not self.handled_by(person):
             raise NotAllowed("not the holder")
-        if self.state in (ReportState.ESCALATED, ReportState.CLOSED):
+        if self.state in (ReportState.ESCALATED, ReportState.CLOSED) or not self.can_escalate:
             return self
-        return replace(self, state=ReportState.ESCALATED, escalated_at=now, escalation_note=note)
+        # The escalation contact acknowledges afresh; the manager's acknowledgement stays in the audit rows.
+        return replace(self, state=ReportState.ESCALATED, escalated_at=now, escalation_note=note,
+                       acknowledged_at=None)
+
+    @property
+    def can_escalate(self) -> bool:
+        """False when the report already sits with its escalation contact."""
+        return self.escalation_contact.aad_object_id != self.assigned_to.aad_object_id
 
     def closed(self, person: Person, now: datetime) -> ConcernReport:
         """Closed by whoever holds it; the retention period runs from here."""
@@ -147,15 +183,22 @@ class ConcernReport:
 
     def due(self, now: datetime) -> str:
         """What the reminder task owes this report now: "remind", "escalate" or ""."""
-        if self.state is not ReportState.OPEN or self.route is not Route.LINE_MANAGER:
+        if self.state is not ReportState.OPEN:
             return ""
         if self.reminded_at is None:
             return "remind" if now >= add_working_days(self.submitted_at, 2) else ""
+        if not self.can_escalate:
+            return ""
         return "escalate" if now >= add_working_days(self.reminded_at, 2) else ""
 
+    @property
+    def closure(self) -> datetime | None:
+        """When the report was closed: acknowledged by whoever holds it, or closed."""
+        return self.closed_at or self.acknowledged_at
+
     def expired(self, now: datetime, months: int) -> bool:
-        """True once closed more than `months` months ago."""
-        return self.closed_at is not None and now - self.closed_at > timedelta(days=months * 30.44)
+        """True once `months` calendar months have passed since closure."""
+        return self.closure is not None and now >= add_months(self.closure, months)
 
 
 class ConcernReports(Protocol):

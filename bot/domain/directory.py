@@ -1,4 +1,10 @@
-"""Who is whose line manager: from Microsoft Graph first, then the school office's staff list."""
+"""Who is whose line manager: from Microsoft Graph first, then the school office's staff list.
+
+Teams activities carry the sender's Entra object id (`from.aadObjectId`), not reliably their UPN, so the
+staff list matches people by the `aad_object_id` column: a list without object ids can still be imported
+(the import warns), but then only Graph can find those people's managers. An `upn` column is accepted in
+place of `email`.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,7 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -66,23 +72,38 @@ def fold(text: str) -> str:
 
 @dataclass(frozen=True)
 class ImportResult:
-    """The rows of a staff CSV, or every problem with its line number."""
+    """The rows of a staff CSV, or every problem with its line number; warnings never block an import."""
 
     staff: tuple[StaffMember, ...]
     problems: tuple[str, ...]
+    warnings: tuple[str, ...] = ()
+
+
+def _first_seen(rows: Sequence[tuple[int, StaffMember]], value: Callable[[StaffMember], str],
+                what: str) -> list[str]:
+    seen: dict[str, int] = {}
+    problems = []
+    for number, member in rows:
+        key = value(member)
+        if key and key in seen:
+            problems.append(f"line {number}: {what} {key} is already on line {seen[key]}")
+        seen.setdefault(key, number)
+    return problems
 
 
 def read_staff_csv(text: str, *, schools: Sequence[str]) -> ImportResult:
     """Validate a staff CSV as a school office exports it; every bad row is reported with its line."""
     problems: list[str] = []
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    header = ["email" if h.strip().lower() == "upn" else h.strip().lower() for h in (reader.fieldnames or [])]
+    reader.fieldnames = header
     missing = [c for c in COLUMNS[:5] if c not in header]
     if missing:
         return ImportResult((), (f"line 1: missing column(s): {', '.join(missing)}",))
     rows: list[tuple[int, StaffMember]] = []
-    for number, raw in enumerate(reader, start=2):
-        row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
+    for raw in reader:
+        number = reader.line_num  # the file's own line (blank lines and quoted line breaks counted)
+        row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items() if isinstance(v, str)}
         member = StaffMember(row.get("name", ""), row.get("email", "").lower(), row.get("school", ""),
                              row.get("role", ""), row.get("line_manager_email", "").lower(),
                              row.get("aad_object_id", "").lower())
@@ -101,14 +122,19 @@ def read_staff_csv(text: str, *, schools: Sequence[str]) -> ImportResult:
             errors.append(f"aad_object_id {member.aad_object_id!r} is not an Entra object id")
         problems.extend(f"line {number}: {e}" for e in errors)
         rows.append((number, member))
-    emails: dict[str, int] = {}
-    for number, member in rows:
-        if member.email in emails:
-            problems.append(f"line {number}: {member.email} is already on line {emails[member.email]}")
-        emails.setdefault(member.email, number)
-    for number, member in rows:
-        if member.line_manager_email and member.line_manager_email not in emails:
-            problems.append(f"line {number}: line manager {member.line_manager_email} is not in the file")
+    problems += _first_seen(rows, lambda m: m.email, "email")
+    problems += _first_seen(rows, lambda m: m.aad_object_id, "aad_object_id")
+    emails = {m.email for _, m in rows}
+    problems += [f"line {number}: line manager {m.line_manager_email} is not in the file"
+                 for number, m in rows if m.line_manager_email and m.line_manager_email not in emails]
     if not rows and not problems:
         problems.append("the file has no staff rows")
-    return ImportResult(tuple(m for _, m in rows) if not problems else (), tuple(problems))
+    warnings = [f"line {number}: no aad_object_id, so {m.name} can only be matched through Graph"
+                for number, m in rows if not m.aad_object_id]
+    ordered = tuple(sorted(problems, key=_line_number))
+    return ImportResult(tuple(m for _, m in rows) if not problems else (), ordered, tuple(warnings))
+
+
+def _line_number(problem: str) -> int:
+    found = re.match(r"line (\d+):", problem)
+    return int(found.group(1)) if found else 0

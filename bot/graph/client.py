@@ -1,4 +1,8 @@
-"""Line managers from Microsoft Graph: `GET /v1.0/users/{id}/manager` with an app-only token (User.Read.All)."""
+"""Line managers from Microsoft Graph: `GET /v1.0/users/{id}/manager` with an app-only token (User.Read.All).
+
+msal (synchronous) runs in worker threads, one `ConfidentialClientApplication` per tenant so its token cache
+is reused; HTTP to the authority and to Graph is bounded by `timeout`. Nothing here logs a token or a name.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +17,6 @@ import msal
 from bot.domain.people import Person, StaffContact
 
 log = logging.getLogger(__name__)
-SCOPE = ["https://graph.microsoft.com/.default"]
 
 
 class GraphLineManagers:
@@ -27,24 +30,35 @@ class GraphLineManagers:
         self._base_url = base_url.rstrip("/")
         self._client_id = client_id
         self._client_secret = client_secret
+        self._seconds = timeout
         self._timeout = aiohttp.ClientTimeout(total=timeout)
+        self._scope = [f"{self._base_url}/.default"]  # national clouds have their own Graph host and scope
         self._apps: dict[str, msal.ConfidentialClientApplication] = {}
+        self._lock = asyncio.Lock()
         self._app_factory = app_factory or self._new_app
 
     def _new_app(self, tenant_id: str) -> msal.ConfidentialClientApplication:
         return msal.ConfidentialClientApplication(
             self._client_id, client_credential=self._client_secret,
-            authority=f"{self._authority_host}/{tenant_id}", instance_discovery=False)
+            authority=f"{self._authority_host}/{tenant_id}", instance_discovery=False, timeout=self._seconds)
 
     async def _token(self, tenant_id: str) -> str:
-        # msal is synchronous: one app per tenant (it caches the token), always called off the event loop.
-        if tenant_id not in self._apps:
-            self._apps[tenant_id] = await asyncio.to_thread(self._app_factory, tenant_id)
-        result: dict[str, Any] = await asyncio.to_thread(self._apps[tenant_id].acquire_token_for_client, SCOPE)
+        # One at a time: two first lookups at once would otherwise both miss the cache and fetch two tokens.
+        async with self._lock:
+            if tenant_id not in self._apps:
+                self._apps[tenant_id] = await asyncio.to_thread(self._app_factory, tenant_id)
+            result: dict[str, Any] = await asyncio.to_thread(self._apps[tenant_id].acquire_token_for_client,
+                                                             self._scope)
         token = result.get("access_token")
         if not isinstance(token, str):
             raise PermissionError(str(result.get("error", "no token")))
         return token
+
+    def close(self) -> None:
+        """Close msal's HTTP sessions (one per tenant)."""
+        for app in self._apps.values():
+            app.http_client.close()
+        self._apps.clear()
 
     async def line_manager_of(self, person: Person) -> StaffContact | None:
         """The manager Graph knows, or None (no manager, Graph unreachable, or not permitted)."""

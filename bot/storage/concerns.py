@@ -3,6 +3,11 @@
 `reports`: PartitionKey = report reference; RowKey `report` for the record, `audit|<iso time>|<random>` for
 each change (action and who, never the report's text). Change + audit go in one transaction.
 `audit`: PartitionKey `reports`, RowKey `<iso time>|<reference>`: what retention deleted, and when.
+
+Lists ("open reports" for the reminder task, "all" for retention) filter the `report` rows: a federation files a
+handful of reports a year, so a derived index would add a second write to keep consistent and gain nothing.
+Retention also removes the report's messages from the `outbox` table (their cards carry the report's text):
+their message ids all start with the reference (`msg|<reference>|...`, see bot/storage/outbox.py).
 """
 
 from __future__ import annotations
@@ -14,9 +19,11 @@ from typing import Any
 
 from azure.core import MatchConditions
 from azure.data.tables import UpdateMode
+from azure.data.tables.aio import TableClient
 
 from bot.domain.concerns import ConcernReport, ReportState, Route
 from bot.domain.people import Person, StaffContact
+from bot.storage.outbox import TABLE as OUTBOX
 from bot.storage.tables import TableStore, entity_etag, entity_text, entity_time, safe_key
 
 TABLE = "reports"
@@ -74,6 +81,7 @@ class TableConcernReports:
         self._store = store
         self._table = store.table(TABLE)
         self._audit_table = store.table(AUDIT)
+        self._outbox = store.table(OUTBOX)
 
     async def create(self, report: ConcernReport) -> None:
         """Store the report and its 'submitted' audit entry together."""
@@ -114,19 +122,37 @@ class TableConcernReports:
         """Every report."""
         return await self._query("RowKey eq @rk", {"rk": RECORD})
 
-    async def delete(self, report: ConcernReport, *, at: datetime) -> None:
-        """Delete every row of the report, then record the deletion without any of its content."""
+    async def _keys(self, table: TableClient, partition: str, low: str = "", high: str = "") -> list[str]:
+        query, parameters = "PartitionKey eq @pk", {"pk": partition}
+        if low:
+            query, parameters = query + " and RowKey ge @low and RowKey lt @high", {**parameters, "low": low,
+                                                                                     "high": high}
         keys: list[str] = []
         async with self._store.call():
-            async for entity in self._table.query_entities("PartitionKey eq @pk",
-                                                           parameters={"pk": safe_key(report.reference)},
-                                                           select=["RowKey"]):
+            async for entity in table.query_entities(query, parameters=parameters, select=["RowKey"]):
                 keys.append(entity_text(entity, "RowKey"))
-            for start in range(0, len(keys), 100):
-                await self._table.submit_transaction(
-                    [("delete", {"PartitionKey": safe_key(report.reference), "RowKey": key})
-                     for key in keys[start:start + 100]])
+        return keys
+
+    async def delete(self, report: ConcernReport, *, at: datetime) -> None:
+        """Record the deletion (reference and dates only), then delete the report's rows and its messages."""
+        # The trace goes first: a deletion is never left unrecorded; a failed run is simply run again.
+        async with self._store.call():
             await self._audit_table.upsert_entity({
                 "PartitionKey": "reports", "RowKey": f"{at.isoformat()}|{safe_key(report.reference)}",
                 "Action": "deleted after retention", "Reference": report.reference,
-                "SubmittedAt": report.submitted_at, "ClosedAt": report.closed_at, "DeletedAt": at})
+                "SubmittedAt": report.submitted_at, "ClosedAt": report.closure, "DeletedAt": at})
+        partition = safe_key(report.reference)
+        keys = await self._keys(self._table, partition)
+        async with self._store.call():
+            for start in range(0, len(keys), 100):
+                await self._table.submit_transaction(
+                    [("delete", {"PartitionKey": partition, "RowKey": key}) for key in keys[start:start + 100]])
+        people = {report.reporter.aad_object_id, report.assigned_to.aad_object_id,
+                  report.escalation_contact.aad_object_id}
+        for object_id in people:
+            recipient = safe_key(Person(report.reporter.tenant_id, object_id).key)
+            for kind in ("msg", "slot"):
+                prefix = safe_key(f"{kind}|{report.reference}|")
+                for key in await self._keys(self._outbox, recipient, prefix, prefix[:-1] + "}"):
+                    async with self._store.call():
+                        await self._outbox.delete_entity(recipient, key)

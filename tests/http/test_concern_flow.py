@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -17,8 +17,9 @@ from azure.data.tables.aio import TableClient
 
 from app import SERVICES, STORE
 from bot.domain.directory import read_staff_csv
+from bot.domain.errors import StorageUnavailable
 from bot.domain.federation import load_federation
-from bot.domain.outbox import QueueingNotifier
+from bot.domain.outbox import Notifier, OutboundMessage, QueueingNotifier
 from bot.domain.people import Lang, Person
 from bot.storage.concerns import TableConcernReports
 from bot.storage.directory import TableStaffDirectory
@@ -34,7 +35,7 @@ from tests.support.connector import Connector
 
 REPO = Path(__file__).resolve().parents[2]
 SECRET = "Dafydd from the science department keeps sending me nasty direct messages about my lessons"
-CARYS_CHAT, GARETH_CHAT = "a:personal-29:carys", "a:personal-29:gareth"
+CARYS_CHAT, GARETH_CHAT, SIAN_CHAT = "a:personal-29:carys", "a:personal-29:gareth", "a:personal-29:sian"
 
 
 async def _import_staff(store: TableStore) -> None:
@@ -93,7 +94,7 @@ async def test_started_in_a_group_it_leaks_nothing_there(staffed: TestClient, co
     await staffed.app[SERVICES].deliverer.drain()
 
     assert said.status == 200 and clicked.status == 200
-    assert connector.cards("19:group") == []
+    assert [a for a in connector.sent + connector.updated if a.get("conversation", {}).get("id") == "19:group"] == []
     assert SECRET not in json.dumps(await clicked.json())
     assert "Tell us privately" in json.dumps(connector.cards(CARYS_CHAT)[-1])
 
@@ -104,21 +105,31 @@ async def test_a_stranger_learns_nothing(staffed: TestClient, connector: Connect
     receipt = await _report(staffed, connector)
     reference = json.dumps(receipt).split("Your report ")[1].split()[0]
 
-    real = await staffed.post("/api/messages", json=card_action(OWAIN, "concern.acknowledge", {"ref": reference},
-                                                                connector.url))
-    made_up = await staffed.post("/api/messages", json=card_action(OWAIN, "concern.acknowledge", {"ref": "C-ZZZZZZ"},
-                                                                   connector.url))
+    answers = []
+    # Owain is a stranger; Siân is the escalation contact, who may not see it before it is escalated.
+    for person in (OWAIN, SIAN):
+        for verb in ("concern.acknowledge", "concern.escalate", "concern.close"):
+            for ref in (reference, "C-ZZZZZZ"):
+                reply = await staffed.post("/api/messages", json=card_action(person, verb, {"ref": ref, "note": "x"},
+                                                                             connector.url))
+                answers.append((await reply.json())["value"])
 
-    assert (await real.json())["value"] == (await made_up.json())["value"]
-    assert SECRET not in json.dumps(await real.json())
+    assert all(answer == answers[0] for answer in answers)
+    assert SECRET not in json.dumps(answers) and reference not in json.dumps(answers)
     async with TableClient.from_connection_string(azurite, table_prefix + "reports") as reports:
         record = await reports.get_entity(reference, "report")
+        audit = [row async for row in reports.query_entities("PartitionKey eq @pk and RowKey ne 'report'",
+                                                             parameters={"pk": reference})]
     assert record["State"] == "open" and record.get("AcknowledgedAt") is None
+    assert [row["Action"] for row in audit] == ["submitted"]
 
 
 async def test_headteachers_report_goes_to_the_chair(staffed: TestClient, connector: Connector) -> None:
+    await staffed.post("/api/messages", json=message(SIAN, "report a concern", connector.url))
+    form = json.dumps(connector.cards("a:personal-29:sian")[-1])
     receipt = await _report(staffed, connector, SIAN)
 
+    assert "Only Mr Huw Davies will see this report." in form
     assert "As headteacher, your report goes to Mr Huw Davies." in json.dumps(receipt)
 
 
@@ -132,17 +143,99 @@ async def test_no_manager_known_goes_to_the_headteacher(client: TestClient, conn
 async def test_report_text_never_reaches_the_logs(staffed: TestClient, connector: Connector,
                                                   caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
-    await _hi(staffed, connector, CARYS, GARETH)
+    await _hi(staffed, connector, CARYS, GARETH, SIAN)
+    await staffed.post("/api/messages", json=message(CARYS, "a colleague keeps messaging me", connector.url))
+    await staffed.post("/api/messages", json=message(CARYS, "report a concern", connector.url,
+                                                     conversation_type="groupChat"))
 
-    await _report(staffed, connector)
+    await _report(staffed, connector, evidence="Screenshots of Dafydd's messages")
     holder = connector.cards(GARETH_CHAT)[-1]
-    await staffed.post("/api/messages", json=card_action(GARETH, "concern.escalate",
-                                                         {**verb_data(holder, "concern.escalate"),
-                                                          "note": "Escalating: Dafydd again"}, connector.url))
+    for verb, extra in (("concern.acknowledge", {}), ("concern.escalate", {"note": "Escalating: Dafydd again"})):
+        await staffed.post("/api/messages", json=card_action(GARETH, verb, {**verb_data(holder, verb), **extra},
+                                                             connector.url))
+    await staffed.app[SERVICES].deliverer.drain()
+    escalated = connector.cards(SIAN_CHAT)[-1]
+    for verb in ("concern.acknowledge", "concern.close"):
+        await staffed.post("/api/messages", json=card_action(SIAN, verb, verb_data(escalated, verb), connector.url))
+    await staffed.post("/api/messages", json=card_action(OWAIN, "concern.acknowledge", verb_data(escalated,
+                                                         "concern.acknowledge"), connector.url))
     await staffed.app[SERVICES].deliverer.drain()
 
     assert caplog.records, "logging was not captured, so this test would prove nothing"
+    assert any(SECRET in json.dumps(card) for card in connector.cards(SIAN_CHAT)), "the report did travel"
     assert not any("Dafydd" in record.getMessage() or "Dafydd" in str(record.__dict__) for record in caplog.records)
+
+
+@pytest.mark.parametrize(("said", "locale", "title"), [
+    ("a colleague keeps messaging me", "en-GB", "Tell us privately"),
+    ("I'm being targeted", "en-GB", "Tell us privately"),
+    ("Report a concern", "en-GB", "Tell us privately"),
+    ("rhoi gwybod am bryder", "cy-GB", "Dywedwch wrthym yn breifat"),
+])
+async def test_typing_about_it_opens_the_form_in_the_persons_language(staffed: TestClient, connector: Connector,
+                                                                      said: str, locale: str, title: str) -> None:
+    await staffed.post("/api/messages", json=message(CARYS, said, connector.url, locale=locale))
+
+    form = json.dumps(connector.cards(CARYS_CHAT)[-1], ensure_ascii=False)
+    assert title in form and "concern.submit" in form and "Gareth Hughes" in form
+
+
+async def test_a_form_clicked_in_a_group_arrives_privately(staffed: TestClient, connector: Connector) -> None:
+    await _hi(staffed, connector, CARYS)
+
+    clicked = await staffed.post("/api/messages", json=card_action(CARYS, "concern.form", {}, connector.url,
+                                                                   conversation_type="groupChat"))
+    await staffed.app[SERVICES].deliverer.drain()
+
+    reply = json.dumps(await clicked.json()).lower()
+    assert connector.cards("19:group") == [] and connector.updated == []
+    assert not any(word in reply for word in ("concern", "report", "pryder", "adroddiad", "private", "breifat"))
+    assert "Tell us privately" in json.dumps(connector.cards(CARYS_CHAT)[-1])
+
+
+async def test_a_report_naming_the_manager_goes_to_the_headteacher_and_says_why(staffed: TestClient,
+                                                                                connector: Connector) -> None:
+    await _hi(staffed, connector, CARYS, GARETH, SIAN)
+
+    receipt = json.dumps(await _report(staffed, connector, who="gareth"), ensure_ascii=False)
+
+    assert "It went to Mrs Siân Roberts." in receipt and "mentions your line manager" in receipt
+    assert not any(SECRET in json.dumps(card) for card in connector.cards(GARETH_CHAT))
+    assert SECRET in json.dumps(connector.cards(SIAN_CHAT)[-1])
+
+
+async def test_a_report_about_the_head_escalates_to_the_chair(staffed: TestClient, connector: Connector) -> None:
+    await _hi(staffed, connector, CARYS, GARETH, SIAN)
+    await _report(staffed, connector, who="Mrs Roberts")
+    holder = connector.cards(GARETH_CHAT)[-1]
+
+    await staffed.post("/api/messages", json=card_action(GARETH, "concern.escalate", verb_data(holder,
+                                                         "concern.escalate"), connector.url))
+    await staffed.app[SERVICES].deliverer.drain()
+
+    assert "Escalate to Mr Huw Davies" in json.dumps(holder)
+    # The headteacher never sees a report about herself; the chair has not opened the bot, so his card waits.
+    assert not any(SECRET in json.dumps(card) for card in connector.cards(SIAN_CHAT))
+    assert "passed to Mr Huw Davies" in json.dumps(connector.cards(CARYS_CHAT)[-1])
+    chair = Person(TENANT, "a1000000-0000-4000-8000-000000000006")
+    waiting = await TableOutbox(staffed.app[STORE]).list_for_recipient(chair)
+    assert [m.message_id.split("|")[1] for m in waiting] == ["escalated"] and SECRET in json.dumps(waiting[0].card)
+
+
+async def test_a_double_click_on_send_files_one_report(staffed: TestClient, connector: Connector, azurite: str,
+                                                      table_prefix: str) -> None:
+    await _hi(staffed, connector, CARYS, GARETH)
+    await staffed.post("/api/messages", json=message(CARYS, "report a concern", connector.url))
+    ref = verb_data(connector.cards(CARYS_CHAT)[-1], "concern.submit")["ref"]
+
+    first, second = await asyncio.gather(_report(staffed, connector, ref=ref), _report(staffed, connector, ref=ref))
+    forged = await _report(staffed, connector, OWAIN, ref=ref)  # someone else's reference gets a fresh one
+
+    async with TableClient.from_connection_string(azurite, table_prefix + "reports") as reports:
+        records = [row async for row in reports.query_entities("RowKey eq 'report'")]
+    assert ref in json.dumps(first) and ref in json.dumps(second) and ref not in json.dumps(forged)
+    assert sorted(r["ReporterName"] for r in records) == ["Carys Jenkins", "Owain Pritchard"]
+    assert len([c for c in connector.cards(GARETH_CHAT) if SECRET in json.dumps(c)]) == 1
 
 
 @pytest.fixture
@@ -154,11 +247,11 @@ async def store(azurite: str, table_prefix: str) -> AsyncIterator[TableStore]:
         yield tables
 
 
-def _flow(store: TableStore, now: datetime) -> ConcernFlow:
+def _flow(store: TableStore, now: datetime, notifier: Notifier | None = None) -> ConcernFlow:
     directory = TableStaffDirectory(store)
     return ConcernFlow(strings=load_catalogue(), federation=load_federation(REPO / "config" / "federation.local.json"),
                        reports=TableConcernReports(store), directory=directory, managers=[directory],
-                       notifier=QueueingNotifier(TableOutbox(store)), profiles=TableUserProfiles(store),
+                       notifier=notifier or QueueingNotifier(TableOutbox(store)), profiles=TableUserProfiles(store),
                        clock=lambda: now)
 
 
@@ -183,8 +276,37 @@ async def test_reminder_then_escalation_run_twice_at_once_send_once(store: Table
     assert early == 0 and sorted(reminded) == [0, 1] and not_yet == 0 and sorted(escalated) == [0, 1]
     to_gareth = [m.message_id for m in await outbox.list_for_recipient(gareth)]
     to_sian = [m.message_id for m in await outbox.list_for_recipient(sian)]
+    to_carys = [m.message_id for m in await outbox.list_for_recipient(carys)]
     assert sum(m.endswith("|reminder") for m in to_gareth) == 1
     assert sum(m.endswith("|escalated") for m in to_sian) == 1
+    assert sum(m.endswith("|escalated-reporter") for m in to_carys) == 1
+
+
+class _RefusingNotifier:
+    """A notifier whose outbox is unreachable."""
+
+    async def notify(self, messages: Sequence[OutboundMessage]) -> None:
+        """Refuse, as the outbox would when storage is down."""
+        raise StorageUnavailable("outbox down")
+
+
+async def test_a_reminder_that_cannot_be_queued_is_not_marked_as_sent(store: TableStore) -> None:
+    monday = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    carys = Person(TENANT, CARYS["aadObjectId"], "Carys Jenkins")
+    await _flow(store, monday).submit(Turn(actor=carys, lang=Lang.EN, scope=Scope.PERSONAL,
+                                           verb="concern.submit", data={"what": "unkind messages"}, is_invoke=True))
+    thursday = monday + timedelta(days=3)
+    broken = _flow(store, thursday, _RefusingNotifier())
+
+    with pytest.raises(StorageUnavailable):
+        await broken.check_reports()
+    [after_failure] = await TableConcernReports(store).list_open()
+    retried = await _flow(store, thursday).check_reports()
+
+    assert after_failure.reminded_at is None and retried == 1
+    gareth = Person(TENANT, GARETH["aadObjectId"])
+    assert [m.message_id.split("|")[1] for m in await TableOutbox(store).list_for_recipient(gareth)] == [
+        "to-holder", "reminder"]
 
 
 async def test_purge_deletes_expired_reports_and_keeps_a_trace(store: TableStore, azurite: str,

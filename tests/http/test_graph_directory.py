@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 import ssl
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -11,13 +13,20 @@ import msal
 import pytest
 import requests
 
-from bot.domain.concerns import Route, route
-from bot.domain.directory import find_line_manager, read_staff_csv
+from bot.domain.concerns import ConcernReport, Route
+from bot.domain.directory import LineManagers, find_line_manager, read_staff_csv
 from bot.domain.federation import load_federation
-from bot.domain.people import Person, StaffContact
+from bot.domain.outbox import QueueingNotifier
+from bot.domain.people import Lang, Person, StaffContact
 from bot.graph.client import GraphLineManagers
+from bot.storage.concerns import TableConcernReports
 from bot.storage.directory import TableStaffDirectory
+from bot.storage.outbox import TableOutbox
 from bot.storage.tables import TableStore, service_client
+from bot.storage.users import TableUserProfiles
+from cards.i18n import load_catalogue
+from dialogs.base import Scope, Turn
+from dialogs.concerns import ConcernFlow
 from tests.support.fake_graph import CLIENT_ID, CLIENT_SECRET, FakeGraph, run_fake_graph
 
 REPO = Path(__file__).resolve().parents[2]
@@ -27,6 +36,8 @@ OWAIN = Person(TENANT, "a1000000-0000-4000-8000-000000000002", "Owain Pritchard"
 SIAN = Person(TENANT, "a1000000-0000-4000-8000-000000000003", "Siân Roberts")
 GARETH = {"id": "a1000000-0000-4000-8000-000000000004", "displayName": "Gareth Hughes",
           "mail": "gareth.hughes@llanidloes.example.cymru"}
+FFION = {"id": "a1000000-0000-4000-8000-000000000005", "displayName": "Ffion Morgan",
+         "userPrincipalName": "ffion.morgan@llanidloes.example.cymru"}
 FEDERATION = load_federation(REPO / "config" / "federation.local.json")
 
 
@@ -50,22 +61,29 @@ async def graph(fake: FakeGraph) -> AsyncIterator[GraphLineManagers]:
 
     context = ssl.create_default_context(cafile=str(fake.ca_file))
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(ssl=context)) as session:
-        yield GraphLineManagers(session, authority_host=fake.base_url, base_url=fake.base_url, client_id=CLIENT_ID,
-                                client_secret=CLIENT_SECRET, app_factory=app)
+        graph = GraphLineManagers(session, authority_host=fake.base_url, base_url=fake.base_url,
+                                  client_id=CLIENT_ID, client_secret=CLIENT_SECRET, app_factory=app)
+        yield graph
+        graph.close()
     trusted.close()
 
 
 @pytest.fixture
-async def directory(azurite: str, table_prefix: str) -> AsyncIterator[TableStaffDirectory]:
+async def store(azurite: str, table_prefix: str) -> AsyncIterator[TableStore]:
     async with service_client(connection_string=azurite, endpoint="", credential=None, timeout=3) as service:
-        store = TableStore(service, prefix=table_prefix, timeout=3)
-        await store.ensure_tables(["directory"])
-        staff = read_staff_csv((REPO / "config" / "staff.local.csv").read_text(encoding="utf-8"),
-                               schools=["high", "primary"])
-        assert staff.problems == ()
-        listing = TableStaffDirectory(store)
-        await listing.replace_all(staff.staff)
-        yield listing
+        tables = TableStore(service, prefix=table_prefix, timeout=3)
+        await tables.ensure_tables(["directory", "reports", "audit", "outbox", "users"])
+        yield tables
+
+
+@pytest.fixture
+async def directory(store: TableStore) -> TableStaffDirectory:
+    staff = read_staff_csv((REPO / "config" / "staff.local.csv").read_text(encoding="utf-8"),
+                           schools=["high", "primary"])
+    assert staff.problems == ()
+    listing = TableStaffDirectory(store)
+    await listing.replace_all(staff.staff)
+    return listing
 
 
 async def test_graph_gives_the_manager_and_the_token_is_cached(graph: GraphLineManagers, fake: FakeGraph) -> None:
@@ -93,6 +111,7 @@ async def test_wrong_secret_means_graph_cannot_say(fake: FakeGraph) -> None:
                                                                      authority=f"{fake.base_url}/{tenant}",
                                                                      instance_discovery=False, http_client=trusted))
         assert await graph.line_manager_of(CARYS) is None
+        graph.close()
     trusted.close()
     assert fake.manager_requests == 0
 
@@ -107,36 +126,71 @@ async def test_graph_first_then_the_staff_list(graph: GraphLineManagers, directo
     assert nobody is None
 
 
-def test_routing_for_each_case() -> None:
-    gareth = StaffContact(GARETH["id"], "Gareth Hughes", GARETH["mail"])
-    head = FEDERATION.schools[0].headteacher
-    chair = FEDERATION.chair_of_governors
-
-    assert route(CARYS, "a parent group", gareth, FEDERATION, "high") == (gareth, Route.LINE_MANAGER)
-    assert route(CARYS, "", None, FEDERATION, "high") == (head, Route.NO_MANAGER)
-    assert route(CARYS, "mr gareth hughes", gareth, FEDERATION, "high") == (head, Route.MANAGER_INVOLVED)
-    assert route(CARYS, "Hughes keeps messaging me", gareth, FEDERATION, "high") == (head, Route.MANAGER_INVOLVED)
-    assert route(SIAN, "", None, FEDERATION, "high") == (chair, Route.REPORTER_IS_HEAD)
-    assert route(CARYS, "Siân Roberts", StaffContact(head.aad_object_id, head.name), FEDERATION, "high") == (
-        chair, Route.MANAGER_INVOLVED)
+def _flow(store: TableStore, managers: list[LineManagers]) -> tuple[ConcernFlow, TableConcernReports]:
+    directory = TableStaffDirectory(store)
+    reports = TableConcernReports(store)
+    return ConcernFlow(strings=load_catalogue(), federation=FEDERATION, reports=reports, directory=directory,
+                       managers=managers, notifier=QueueingNotifier(TableOutbox(store)),
+                       profiles=TableUserProfiles(store)), reports
 
 
-def test_bad_staff_csv_reports_every_row_and_imports_nothing() -> None:
-    text = ("name,email,school,role,line_manager_email,aad_object_id\n"
-            "Carys Jenkins,carys@llanidloes.example.cymru,high,Teacher,boss@llanidloes.example.cymru,\n"
-            ",not-an-email,atlantis,Teacher,,\n"
-            "Self Managed,self@llanidloes.example.cymru,high,Teacher,self@llanidloes.example.cymru,xyz\n"
-            "Carys Again,carys@llanidloes.example.cymru,high,Teacher,,\n")
-
-    result = read_staff_csv(text, schools=["high", "primary"])
-
-    assert result.staff == ()
-    problems = "\n".join(result.problems)
-    for expected in ("line 2: line manager boss@llanidloes.example.cymru is not in the file",
-                     "line 3: name is empty", "line 3: email 'not-an-email'", "line 3: school 'atlantis'",
-                     "line 4: is their own line manager", "line 4: aad_object_id 'xyz'",
-                     "line 5: carys@llanidloes.example.cymru is already on line 2"):
-        assert expected in problems
-    assert read_staff_csv("who,what\nx,y\n", schools=["high"]).problems[0].startswith("line 1: missing column")
+async def _submit(flow: ConcernFlow, reports: TableConcernReports, person: Person, who: str = "") -> ConcernReport:
+    reply = await flow.submit(Turn(actor=person, lang=Lang.EN, scope=Scope.PERSONAL, verb="concern.submit",
+                                   data={"what": "unkind messages", "who": who}, is_invoke=True))
+    assert reply.card is not None
+    reference = json.dumps(reply.card).split("Your report ")[1].split()[0]
+    return await reports.get(reference)
 
 
+async def test_graph_knows_the_manager_so_the_report_goes_there(
+        graph: GraphLineManagers, fake: FakeGraph, directory: TableStaffDirectory, store: TableStore) -> None:
+    fake.managers[CARYS.aad_object_id] = FFION  # Graph and the staff list disagree: Graph wins
+    flow, reports = _flow(store, [graph, directory])
+
+    report = await _submit(flow, reports, CARYS)
+
+    assert (report.assigned_to.name, report.route) == ("Ffion Morgan", Route.LINE_MANAGER)
+    assert fake.manager_requests == 1
+
+
+async def test_graph_404_falls_back_to_the_staff_list(
+        graph: GraphLineManagers, fake: FakeGraph, directory: TableStaffDirectory, store: TableStore) -> None:
+    flow, reports = _flow(store, [graph, directory])
+
+    report = await _submit(flow, reports, OWAIN)
+
+    assert (report.assigned_to.name, report.route) == ("Ffion Morgan", Route.LINE_MANAGER)
+    assert fake.manager_requests == 1
+
+
+async def test_when_neither_knows_it_goes_to_the_headteacher_and_says_why(
+        graph: GraphLineManagers, directory: TableStaffDirectory, store: TableStore) -> None:
+    nobody = Person(TENANT, "a1000000-0000-4000-8000-0000000000ff", "Ann Lewis")
+    flow, reports = _flow(store, [graph, directory])
+
+    report = await _submit(flow, reports, nobody)
+
+    assert (report.assigned_to.name, report.route) == ("Mrs Siân Roberts", Route.NO_MANAGER)
+
+
+async def test_a_report_about_graphs_manager_goes_to_the_headteacher(
+        graph: GraphLineManagers, directory: TableStaffDirectory, store: TableStore) -> None:
+    flow, reports = _flow(store, [graph, directory])
+
+    report = await _submit(flow, reports, CARYS, who="Mr Hughes")
+
+    assert (report.assigned_to.name, report.route) == ("Mrs Siân Roberts", Route.MANAGER_INVOLVED)
+
+
+async def test_the_apps_own_msal_setup_works_offline_against_a_custom_authority(
+        fake: FakeGraph, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(fake.ca_file))  # msal's own requests session trusts the test CA
+    context = ssl.create_default_context(cafile=str(fake.ca_file))
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(ssl=context)) as session:
+        graph = GraphLineManagers(session, authority_host=fake.base_url, base_url=fake.base_url, client_id=CLIENT_ID,
+                                  client_secret=CLIENT_SECRET)
+        found = await asyncio.gather(graph.line_manager_of(CARYS), graph.line_manager_of(CARYS))
+        graph.close()
+
+    assert [m.name if m else None for m in found] == ["Gareth Hughes", "Gareth Hughes"]
+    assert fake.token_requests == 1

@@ -1,0 +1,84 @@
+"""The staff list in the `directory` table on Azurite, and `python -m bot import-staff` against it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from azure.data.tables import TableServiceClient
+
+from bot.concern_commands import import_staff_command
+from bot.domain.directory import StaffMember, read_staff_csv
+from bot.domain.people import Person, StaffContact
+from bot.storage.directory import TableStaffDirectory
+from bot.storage.tables import TableStore, service_client
+
+REPO = Path(__file__).resolve().parents[2]
+TENANT = "5c0f1e2a-7b3d-4e8f-9a1b-2c3d4e5f6a7b"
+CARYS = Person(TENANT, "a1000000-0000-4000-8000-000000000001", "Carys Jenkins")
+OWAIN = Person(TENANT, "a1000000-0000-4000-8000-000000000002", "Owain Pritchard")
+SIAN = Person(TENANT, "a1000000-0000-4000-8000-000000000003", "Siân Roberts")
+SAMPLE = REPO / "config" / "staff.local.csv"
+
+
+@pytest.fixture
+async def directory(azurite: str, table_prefix: str) -> AsyncIterator[TableStaffDirectory]:
+    async with service_client(connection_string=azurite, endpoint="", credential=None, timeout=3) as service:
+        store = TableStore(service, prefix=table_prefix, timeout=3)
+        await store.ensure_tables(["directory"])
+        yield TableStaffDirectory(store)
+
+
+async def test_line_managers_are_found_by_object_id(directory: TableStaffDirectory) -> None:
+    await directory.replace_all(read_staff_csv(SAMPLE.read_text(encoding="utf-8"), schools=["high", "primary"]).staff)
+
+    assert await directory.line_manager_of(CARYS) == StaffContact(
+        "a1000000-0000-4000-8000-000000000004", "Gareth Hughes", "gareth.hughes@llanidloes.example.cymru")
+    assert (await directory.line_manager_of(OWAIN) or StaffContact("", "")).name == "Ffion Morgan"
+    assert await directory.line_manager_of(SIAN) is None  # the head has no line manager on the list
+    assert await directory.line_manager_of(Person(TENANT, "a1000000-0000-4000-8000-0000000000ff")) is None
+    member = await directory.get_member(OWAIN)
+    assert member is not None and member.school == "primary"
+
+
+async def test_a_new_list_replaces_the_old_and_a_manager_without_an_object_id_is_unknown(
+        directory: TableStaffDirectory) -> None:
+    await directory.replace_all(read_staff_csv(SAMPLE.read_text(encoding="utf-8"), schools=["high", "primary"]).staff)
+    await directory.replace_all([
+        StaffMember("Carys Jenkins", "carys.jenkins@llanidloes.example.cymru", "high", "Teacher",
+                    "new.boss@llanidloes.example.cymru", CARYS.aad_object_id),
+        StaffMember("New Boss", "new.boss@llanidloes.example.cymru", "high", "Head of Year", "", "")])
+
+    assert await directory.line_manager_of(CARYS) is None
+    assert await directory.get_member(OWAIN) is None
+
+
+def _rows(azurite: str, table: str) -> list[dict[str, object]]:
+    with TableServiceClient.from_connection_string(azurite) as service:
+        service.create_table_if_not_exists(table)
+        return list(service.get_table_client(table).list_entities())
+
+
+def test_import_staff_writes_a_good_file_and_nothing_from_a_bad_one(
+        azurite: str, table_prefix: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("APP_ENV", "local")
+    monkeypatch.setenv("AZURE_STORAGE_CONNECTION_STRING", azurite)
+    monkeypatch.setenv("TABLE_PREFIX", table_prefix)
+    bad = tmp_path / "bad.csv"
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines()
+    bad.write_text("\n".join([*lines, "Carys Jenkins,carys.jenkins@llanidloes.example.cymru,high,Teacher,,"]) + "\n",
+                   encoding="utf-8")
+
+    refused = import_staff_command([str(bad)])
+    after_bad = _rows(azurite, table_prefix + "directory")
+    dry = import_staff_command([str(SAMPLE), "--dry-run"])
+    after_dry = _rows(azurite, table_prefix + "directory")
+    imported = import_staff_command([str(SAMPLE)])
+    after_good = _rows(azurite, table_prefix + "directory")
+
+    err = capsys.readouterr().err
+    assert refused == 1 and "line 7: email carys.jenkins@llanidloes.example.cymru is already on line 2" in err
+    assert after_bad == [] and dry == 0 and after_dry == []
+    assert imported == 0 and len(after_good) == 5

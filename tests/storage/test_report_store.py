@@ -1,0 +1,109 @@
+"""Concern reports in the `reports` table on Azurite: etag-guarded changes with audit rows, retention deletes."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from azure.data.tables.aio import TableClient
+
+from bot.domain.concerns import ConcernReport, ReportState, Route
+from bot.domain.errors import ConcurrentChange, RecordExists, RecordNotFound
+from bot.domain.outbox import OutboundMessage
+from bot.domain.people import Person, StaffContact
+from bot.storage.concerns import TableConcernReports
+from bot.storage.outbox import TableOutbox
+from bot.storage.tables import TableStore, service_client
+
+TENANT = "5c0f1e2a-7b3d-4e8f-9a1b-2c3d4e5f6a7b"
+CARYS = Person(TENANT, "a1000000-0000-4000-8000-000000000001", "Carys Jenkins")
+GARETH = StaffContact("a1000000-0000-4000-8000-000000000004", "Gareth Hughes", "gareth.hughes@llanidloes.example.cymru")
+SIAN = StaffContact("a1000000-0000-4000-8000-000000000003", "Mrs Siân Roberts")
+WHEN = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+SECRET = "Private words about Dafydd that must go when the report goes"
+
+
+def _report(reference: str = "C-4QX9TB") -> ConcernReport:
+    return ConcernReport(reference=reference, reporter=CARYS, what=SECRET, since="September", where="Teams",
+                         who="Dafydd", evidence="screenshots", wants_meeting=True, urgent=False, submitted_at=WHEN,
+                         assigned_to=GARETH, route=Route.LINE_MANAGER, escalation_contact=SIAN)
+
+
+@pytest.fixture
+async def store(azurite: str, table_prefix: str) -> AsyncIterator[TableStore]:
+    async with service_client(connection_string=azurite, endpoint="", credential=None, timeout=3) as service:
+        tables = TableStore(service, prefix=table_prefix, timeout=3)
+        await tables.ensure_tables(["reports", "audit", "outbox"])
+        yield tables
+
+
+async def _rows(azurite: str, table: str) -> list[dict[str, object]]:
+    async with TableClient.from_connection_string(azurite, table) as client:
+        return [dict(row) async for row in client.list_entities()]
+
+
+async def test_a_report_reads_back_as_written(store: TableStore) -> None:
+    reports = TableConcernReports(store)
+    await reports.create(_report())
+
+    stored = await reports.get("C-4QX9TB")
+
+    assert replace(stored, etag="") == _report() and stored.etag
+    with pytest.raises(RecordExists):
+        await reports.create(_report())
+    with pytest.raises(RecordNotFound):
+        await reports.get("C-ZZZZZZ")
+
+
+async def test_a_stale_change_is_refused_and_leaves_no_audit_row(store: TableStore, azurite: str,
+                                                                 table_prefix: str) -> None:
+    reports = TableConcernReports(store)
+    await reports.create(_report())
+    first = await reports.get("C-4QX9TB")
+    manager = Person(TENANT, GARETH.aad_object_id)
+
+    await reports.save(first.acknowledged(manager, WHEN + timedelta(hours=1)), "acknowledged", manager.aad_object_id)
+    with pytest.raises(ConcurrentChange):
+        await reports.save(first.closed(manager, WHEN + timedelta(hours=2)), "closed", manager.aad_object_id)
+
+    rows = await _rows(azurite, table_prefix + "reports")
+    audit = sorted(str(r["Action"]) for r in rows if str(r["RowKey"]).startswith("audit|"))
+    assert audit == ["acknowledged", "submitted"]
+    assert (await reports.get("C-4QX9TB")).state is ReportState.ACKNOWLEDGED
+    assert not any(SECRET in json.dumps(r, default=str) for r in rows if str(r["RowKey"]).startswith("audit|"))
+
+
+async def test_open_list_leaves_out_closed_reports(store: TableStore) -> None:
+    reports = TableConcernReports(store)
+    await reports.create(_report("C-AAAAAA"))
+    await reports.create(_report("C-BBBBBB"))
+    closing = await reports.get("C-BBBBBB")
+    await reports.save(closing.closed(Person(TENANT, GARETH.aad_object_id), WHEN), "closed", "test")
+
+    assert [r.reference for r in await reports.list_open()] == ["C-AAAAAA"]
+    assert sorted(r.reference for r in await reports.list_all()) == ["C-AAAAAA", "C-BBBBBB"]
+
+
+async def test_deleting_removes_every_row_and_its_messages_and_leaves_a_trace(store: TableStore, azurite: str,
+                                                                             table_prefix: str) -> None:
+    reports, outbox = TableConcernReports(store), TableOutbox(store)
+    await reports.create(_report())
+    gareth = Person(TENANT, GARETH.aad_object_id, GARETH.name)
+    await outbox.enqueue([
+        OutboundMessage(gareth, "C-4QX9TB|to-holder", {"body": [{"text": SECRET}]},
+                        card_key=f"C-4QX9TB|{gareth.aad_object_id}"),
+        OutboundMessage(CARYS, "C-4QX9TB|acknowledged-acknowledged", {"body": [{"text": "ok"}]}),
+        OutboundMessage(gareth, "perm-42|to-head", {"body": [{"text": "someone else's"}]})])
+
+    await reports.delete(await reports.get("C-4QX9TB"), at=WHEN + timedelta(days=900))
+
+    assert await reports.list_all() == []
+    assert await _rows(azurite, table_prefix + "reports") == []
+    assert [m.message_id for m in await outbox.list_for_recipient(gareth)] == ["perm-42|to-head"]
+    assert await outbox.list_for_recipient(CARYS) == []
+    [trace] = await _rows(azurite, table_prefix + "audit")
+    assert trace["PartitionKey"] == "reports" and str(trace["RowKey"]).endswith("|C-4QX9TB")
+    assert trace["Reference"] == "C-4QX9TB" and SECRET not in json.dumps(trace, default=str)

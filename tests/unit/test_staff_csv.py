@@ -1,0 +1,86 @@
+"""The staff CSV a school office exports: every bad row reported with its line, or nothing imported."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.concern_commands import import_staff_command
+from bot.domain.directory import read_staff_csv
+
+REPO = Path(__file__).resolve().parents[2]
+SCHOOLS = ["high", "primary"]
+HEADER = "name,email,school,role,line_manager_email,aad_object_id\n"
+
+
+def test_the_sample_staff_list_is_valid() -> None:
+    result = read_staff_csv((REPO / "config" / "staff.local.csv").read_text(encoding="utf-8"), schools=SCHOOLS)
+
+    assert result.problems == () and result.warnings == ()
+    assert {m.email: m.line_manager_email for m in result.staff} == {
+        "carys.jenkins@llanidloes.example.cymru": "gareth.hughes@llanidloes.example.cymru",
+        "owain.pritchard@llanidloes.example.cymru": "ffion.morgan@llanidloes.example.cymru",
+        "sian.roberts@llanidloes.example.cymru": "",
+        "gareth.hughes@llanidloes.example.cymru": "sian.roberts@llanidloes.example.cymru",
+        "ffion.morgan@llanidloes.example.cymru": "sian.roberts@llanidloes.example.cymru",
+    }
+
+
+def test_every_bad_row_is_reported_with_its_line_and_nothing_is_imported() -> None:
+    text = (HEADER
+            + "Carys Jenkins,carys@llanidloes.example.cymru,high,Teacher,boss@llanidloes.example.cymru,\n"
+            + ",not-an-email,atlantis,Teacher,,\n"
+            + "Self Managed,self@llanidloes.example.cymru,high,Teacher,self@llanidloes.example.cymru,xyz\n"
+            + "Carys Again,CARYS@llanidloes.example.cymru,high,Teacher,,\n"
+            + "\n"
+            + "Twin One,one@llanidloes.example.cymru,high,Teacher,,a1000000-0000-4000-8000-00000000000a\n"
+            + "Twin Two,two@llanidloes.example.cymru,high,Teacher,,A1000000-0000-4000-8000-00000000000A\n")
+
+    result = read_staff_csv(text, schools=SCHOOLS)
+
+    assert result.staff == ()
+    assert list(result.problems) == [
+        "line 2: line manager boss@llanidloes.example.cymru is not in the file",
+        "line 3: name is empty",
+        "line 3: email 'not-an-email' is not an email address",
+        "line 3: school 'atlantis' is not one of high, primary",
+        "line 4: is their own line manager",
+        "line 4: aad_object_id 'xyz' is not an Entra object id",
+        "line 5: email carys@llanidloes.example.cymru is already on line 2",
+        "line 8: aad_object_id a1000000-0000-4000-8000-00000000000a is already on line 7",
+    ]
+
+
+def test_a_quoted_line_break_does_not_shift_the_line_numbers() -> None:
+    text = HEADER + '"Jones,\nEmyr",emyr@llanidloes.example.cymru,high,Teacher,,\nX,bad,high,Teacher,,\n'
+
+    assert read_staff_csv(text, schools=SCHOOLS).problems == ("line 4: email 'bad' is not an email address",)
+
+
+def test_missing_columns_an_empty_file_and_upn_instead_of_email() -> None:
+    by_upn = read_staff_csv("Name,UPN,School,Role,Line_Manager_Email\nAnn Lewis,ann.lewis@x.cymru,high,TA,\n",
+                            schools=SCHOOLS)
+
+    assert read_staff_csv("who,what\nx,y\n", schools=SCHOOLS).problems[0].startswith("line 1: missing column")
+    assert read_staff_csv(HEADER, schools=SCHOOLS).problems == ("the file has no staff rows",)
+    assert by_upn.problems == () and by_upn.staff[0].email == "ann.lewis@x.cymru"
+    assert by_upn.warnings == ("line 2: no aad_object_id, so Ann Lewis can only be matched through Graph",)
+
+
+def test_the_command_refuses_a_bad_file_before_touching_storage(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "staff.csv"
+    bad.write_text(HEADER + ",nobody,nowhere,,,\n", encoding="utf-8")
+    monkeypatch.setenv("APP_ENV", "local")
+    # Nothing listens here: had the command tried storage it would report that, not the rows.
+    monkeypatch.setenv("AZURE_STORAGE_CONNECTION_STRING", "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;"
+                       "AccountKey=a2V5;TableEndpoint=http://127.0.0.1:9/devstoreaccount1;")
+
+    code = import_staff_command([str(bad)])
+    dry = import_staff_command([str(REPO / "config" / "staff.local.csv"), "--dry-run"])
+
+    out = capsys.readouterr()
+    assert code == 1 and dry == 0
+    assert "line 2: name is empty" in out.err and "line 2: school 'nowhere'" in out.err
+    assert "nothing was imported" in out.err and "5 staff would be imported" in out.out
