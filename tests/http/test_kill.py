@@ -10,14 +10,13 @@ import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
-import aiohttp
 from azure.data.tables.aio import TableClient
 
 from tests.support.activities import CARYS, FFION, SIAN, card_action, message
 from tests.support.cards import verb_data
 from tests.support.connector import Connector
+from tests.support.http import post_activity, wait_ready
 from tests.support.processes import free_port
 
 REPO = Path(__file__).resolve().parents[2]
@@ -31,40 +30,22 @@ def _start(connection_string: str, prefix: str, port: int) -> subprocess.Popen[b
                             stderr=subprocess.DEVNULL, start_new_session=True)
 
 
-async def _ready(url: str) -> None:
-    async with asyncio.timeout(30), aiohttp.ClientSession() as session:
-        while True:
-            try:
-                async with session.get(f"{url}/readyz") as response:
-                    if response.status == 200:
-                        return
-            except aiohttp.ClientError:
-                pass
-            await asyncio.sleep(0.1)
-
-
-async def _post(url: str, activity: dict[str, Any]) -> dict[str, Any]:
-    async with aiohttp.ClientSession() as session, session.post(f"{url}/api/messages", json=activity) as response:
-        text = await response.text()
-        return json.loads(text) if text else {}
-
-
 async def test_killed_mid_turn_then_restarted(azurite: str, table_prefix: str, connector: Connector) -> None:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     first = _start(azurite, table_prefix, port)
-    await _ready(url)
-    await _post(url, message(CARYS, "hi", connector.url))
-    await _post(url, message(FFION, "hi", connector.url))
+    await wait_ready(url)
+    await post_activity(url, message(CARYS, "hi", connector.url))
+    await post_activity(url, message(FFION, "hi", connector.url))
     tomorrow = (datetime.now(UTC).date() + timedelta(days=1)).isoformat()
-    status = await _post(url, card_action(CARYS, "permission.submit", {
+    status = await post_activity(url, card_action(CARYS, "permission.submit", {
         "school": "high", "platform": "youtube", "account_kind": "new", "purpose": "Concert recordings",
         "audience": "parents", "pupil_content": "none", "moderator": "Carys", "moderation": "daily",
         "start": tomorrow, "ongoing": "true", "confirm": "true"}, connector.url))
     request_id = verb_data(status["value"], "permission.withdraw")["id"]
 
     # Clicks in flight, then the process is killed without warning.
-    clicks = [asyncio.create_task(_post(url, card_action(FFION, "permission.approve", {"id": request_id},
+    clicks = [asyncio.create_task(post_activity(url, card_action(FFION, "permission.approve", {"id": request_id},
                                                          connector.url))) for _ in range(10)]
     await asyncio.sleep(0.05)
     os.killpg(first.pid, signal.SIGKILL)
@@ -73,11 +54,11 @@ async def test_killed_mid_turn_then_restarted(azurite: str, table_prefix: str, c
 
     second = _start(azurite, table_prefix, port)
     try:
-        await _ready(url)
-        await _post(url, message(SIAN, "hi", connector.url))  # the head appears only now
+        await wait_ready(url)
+        await post_activity(url, message(SIAN, "hi", connector.url))  # the head appears only now
         # A message the killed process had leased is taken over once the lease (2 s here) runs out.
         await connector.wait_for_cards("a:personal-29:sian", 2)
-        after = await _post(url, card_action(FFION, "permission.approve", {"id": request_id}, connector.url))
+        after = await post_activity(url, card_action(FFION, "permission.approve", {"id": request_id}, connector.url))
     finally:
         second.terminate()
         # Wait off the loop: the connector this bot is still talking to runs on this test's loop.

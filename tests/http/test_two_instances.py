@@ -12,14 +12,13 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
-import aiohttp
 import pytest
 
 from tests.support.activities import CARYS, SIAN, card_action, message
 from tests.support.cards import verb_data
 from tests.support.connector import Connector
+from tests.support.http import post_activity, wait_ready
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -46,44 +45,24 @@ def _bot_process(connection_string: str, prefix: str) -> Iterator[str]:
     assert returncode == 0
 
 
-async def _ready(session: aiohttp.ClientSession, url: str) -> None:
-    async with asyncio.timeout(30):
-        while True:
-            try:
-                async with session.get(f"{url}/readyz") as response:
-                    if response.status == 200:
-                        return
-            except aiohttp.ClientError:
-                pass
-            await asyncio.sleep(0.1)
-
-
 @pytest.fixture
 async def two_bots(azurite: str, table_prefix: str) -> AsyncIterator[tuple[str, str]]:
     with _bot_process(azurite, table_prefix) as first, _bot_process(azurite, table_prefix) as second:
-        async with aiohttp.ClientSession() as session:
-            await _ready(session, first)
-            await _ready(session, second)
+        await wait_ready(first)
+        await wait_ready(second)
         yield first, second
-
-
-async def _post(url: str, activity: dict[str, Any]) -> dict[str, Any]:
-    async with aiohttp.ClientSession() as session, session.post(f"{url}/api/messages", json=activity) as response:
-        assert response.status == 200
-        text = await response.text()
-        return json.loads(text) if text else {}
 
 
 async def test_a_conversation_alternating_between_instances(two_bots: tuple[str, str], connector: Connector) -> None:
     first, second = two_bots
-    await _post(first, message(SIAN, "hi", connector.url))
-    await _post(second, message(CARYS, "How much annual leave do I get?", connector.url))
+    await post_activity(first, message(SIAN, "hi", connector.url))
+    await post_activity(second, message(CARYS, "How much annual leave do I get?", connector.url))
     question = verb_data(connector.cards("a:personal-29:carys")[-1], "ask.escalate")
 
-    await _post(first, card_action(CARYS, "ask.escalate", question, connector.url))
+    await post_activity(first, card_action(CARYS, "ask.escalate", question, connector.url))
     await connector.wait_for_cards("a:personal-29:sian", 2)
     head_card = connector.cards("a:personal-29:sian")[-1]
-    await _post(second, card_action(SIAN, "ask.reply", {**verb_data(head_card, "ask.reply"),
+    await post_activity(second, card_action(SIAN, "ask.reply", {**verb_data(head_card, "ask.reply"),
                                                         "reply": "Ask the office for the leave policy."},
                                     connector.url))
     await connector.wait_for_cards("a:personal-29:carys", 2)
@@ -101,13 +80,13 @@ async def test_request_on_one_instance_approved_on_the_other(two_bots: tuple[str
     form = {"school": "high", "platform": "facebook", "account_kind": "new", "purpose": "Sports day news",
             "audience": "parents", "pupil_content": "none", "moderator": "Carys", "moderation": "daily",
             "start": tomorrow, "ongoing": "true", "confirm": "true"}
-    await _post(first, message(SIAN, "hi", connector.url))
-    await _post(second, message(CARYS, "hi", connector.url))
+    await post_activity(first, message(SIAN, "hi", connector.url))
+    await post_activity(second, message(CARYS, "hi", connector.url))
 
-    status = await _post(first, card_action(CARYS, "permission.submit", form, connector.url))
+    status = await post_activity(first, card_action(CARYS, "permission.submit", form, connector.url))
     request_id = verb_data(status["value"], "permission.withdraw")["id"]
     await connector.wait_for_cards("a:personal-29:sian", 2)
-    decided = await _post(second, card_action(SIAN, "permission.approve", {"id": request_id}, connector.url))
+    decided = await post_activity(second, card_action(SIAN, "permission.approve", {"id": request_id}, connector.url))
     await connector.wait_for_cards("a:personal-29:carys", 2)
     await asyncio.sleep(2)  # both instances' background senders run several times more
 
