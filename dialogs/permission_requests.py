@@ -188,8 +188,8 @@ class PermissionFlow:
         raw = turn.data.get(cards.note_input_id(request_id), turn.data.get("reason"))
         return raw.strip() if isinstance(raw, str) else ""
 
-    async def _decide(self, turn: Turn, *, approve: bool) -> Reply:
-        from_list = turn.data.get("from") == "list"
+    async def _for_decider(self, turn: Turn) -> tuple[PermissionRequest, School] | Reply:
+        """The request and its school if this person may decide it; otherwise the plain refusal."""
         try:
             request = await self._load(turn)
         except RecordNotFound:
@@ -197,6 +197,14 @@ class PermissionFlow:
         school = self._school(request.school_id)
         if school is None or not school.may_decide(turn.actor):
             return Reply(card=error_card(self._strings, turn.lang, "perm.not_your_decision"))
+        return request, school
+
+    async def _decide(self, turn: Turn, *, approve: bool) -> Reply:
+        from_list = turn.data.get("from") == "list"
+        found = await self._for_decider(turn)
+        if isinstance(found, Reply):
+            return found
+        request, school = found
         if turn.actor.aad_object_id == request.requester.aad_object_id:
             return Reply(card=error_card(self._strings, turn.lang, "perm.not_your_own"))
         note = self._note(turn, request.request_id)
@@ -303,14 +311,10 @@ class PermissionFlow:
 
     async def open(self, turn: Turn) -> Reply:
         """One pending request's decision card, from the list."""
-        try:
-            request = await self._load(turn)
-        except RecordNotFound:
-            return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
-        school = self._school(request.school_id)
-        if school is None or not school.may_decide(turn.actor):
-            return Reply(card=error_card(self._strings, turn.lang, "perm.not_your_decision"))
-        return Reply(card=self._settled_card(request, turn.lang))
+        found = await self._for_decider(turn)
+        if isinstance(found, Reply):
+            return found
+        return Reply(card=self._settled_card(found[0], turn.lang))
 
     async def register(self, turn: Turn) -> Reply:
         """Approved permissions still in force: the federation's official accounts (for heads)."""
