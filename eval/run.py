@@ -20,6 +20,13 @@ from bot.policy.retrieval import PolicyIndex
 
 HERE = Path(__file__).resolve().parent
 REPETITIONS = 5
+# Each file and how it was used: only the first three informed the method, its wording lists and constants.
+SETS = {
+    "questions": "written with the first method; tuned against",
+    "holdout": "written with the first method; used to check, then tuned against",
+    "blind": "written by a separate helper from the policy alone; its misses informed asked_as / not_covered",
+    "final": "written by a separate helper from the policy alone after tuning; never tuned against",
+}
 TARGETS = {"in_scope": 0.95, "abstention": 0.90, "welsh": 0.85, "p99_ms": 20.0, "build_ms": 1000.0}
 
 
@@ -99,19 +106,22 @@ def main(argv: list[str]) -> int:
     """Print every figure with PASS/FAIL against its target."""
     verbose = "-v" in argv
     policy = load_policy(DEFAULT_POLICY_FILE)
+    start = time.perf_counter()
+    index = PolicyIndex(policy)
+    cold = (time.perf_counter() - start) * 1000
     builds = []
     for _ in range(REPETITIONS):
         start = time.perf_counter()
         index = PolicyIndex(policy)
         builds.append((time.perf_counter() - start) * 1000)
-    dev = read_cases(HERE / "questions.jsonl")
-    holdout = read_cases(HERE / "holdout.jsonl")
-    figures("eval/questions.jsonl (tuned against)", index, dev, verbose)
-    figures("eval/holdout.jsonl (never tuned against)", index, holdout, verbose)
-    figures("all questions", index, dev + holdout, False)
+    sets = {name: read_cases(HERE / f"{name}.jsonl") for name in SETS}
+    for name, cases in sets.items():
+        figures(f"eval/{name}.jsonl ({SETS[name]})", index, cases, verbose)
+    everything = [case for cases in sets.values() for case in cases]
+    figures("all questions", index, everything, False)
     timings = []
     for _ in range(REPETITIONS):
-        for case in dev + holdout:
+        for case in everything:
             start = time.perf_counter()
             index.answer(case.question)
             timings.append((time.perf_counter() - start) * 1000)
@@ -125,8 +135,9 @@ def main(argv: list[str]) -> int:
         f"(target p99 < 20 ms)  {verdict(p99 < TARGETS['p99_ms'])}"
     )
     print(
-        f"index build time (median of {REPETITIONS}): {build:.1f} ms (target < 1000 ms)  "
-        f"{verdict(build < TARGETS['build_ms'])}"
+        f"index ready from cold (embedding table read + index): {cold:.1f} ms (target < 1000 ms)  "
+        f"{verdict(cold < TARGETS['build_ms'])}; rebuild with the table loaded (median of {REPETITIONS}): "
+        f"{build:.1f} ms"
     )
     return 0
 

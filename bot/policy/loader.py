@@ -28,7 +28,8 @@ METADATA_KEYS = (
 DATE_KEYS = frozenset({"date_of_issue", "review_date"})
 SECTION_KEYS = ("id", "heading_en", "heading_cy", "passages")
 PASSAGE_KEYS = ("id", "text")
-OPTIONAL_PASSAGE_KEYS = ("next_steps",)
+OPTIONAL_PASSAGE_KEYS = ("next_steps", "asked_as")
+MAX_QUESTION_CHARS = 200
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -74,7 +75,8 @@ def _read(path: Path) -> tuple[Any, list[str]]:
 def _problems(raw: Any) -> list[str]:
     if not isinstance(raw, dict):
         return ["$: must be a JSON object"]
-    problems = _unknown_keys(raw, "$", (*METADATA_KEYS, "sections"))
+    problems = _unknown_keys(raw, "$", (*METADATA_KEYS, "sections", "not_covered"))
+    problems += _question_list_problems(raw.get("not_covered", []), "$.not_covered")
     for key in METADATA_KEYS:
         problems += _text_problems(raw, key, "$")
         if (
@@ -156,6 +158,18 @@ def _passage_problems(passage: Any, where: str, section_id: Any, passage_ids: di
                     f"{where}.next_steps[{k}]: unknown next step {step!r}; "
                     f"use one of {', '.join(sorted(NEXT_STEP_TAGS))}"
                 )
+    return problems + _question_list_problems(passage.get("asked_as", []), f"{where}.asked_as")
+
+
+def _question_list_problems(questions: Any, where: str) -> list[str]:
+    if not isinstance(questions, list):
+        return [f"{where}: must be a list of questions"]
+    problems = []
+    for k, question in enumerate(questions):
+        if not isinstance(question, str) or not question.strip():
+            problems.append(f"{where}[{k}]: must be non-empty text")
+        elif len(question) > MAX_QUESTION_CHARS:
+            problems.append(f"{where}[{k}]: {len(question)} characters, more than {MAX_QUESTION_CHARS}")
     return problems
 
 
@@ -188,7 +202,12 @@ def _build(raw: dict[str, Any]) -> Policy:
             heading_en=s["heading_en"],
             heading_cy=s["heading_cy"],
             passages=tuple(
-                PolicyPassage(id=p["id"], text=p["text"], next_steps=tuple(p.get("next_steps", [])))
+                PolicyPassage(
+                    id=p["id"],
+                    text=p["text"],
+                    next_steps=tuple(p.get("next_steps", [])),
+                    asked_as=tuple(p.get("asked_as", [])),
+                )
                 for p in s["passages"]
             ),
         )
@@ -208,4 +227,5 @@ def _build(raw: dict[str, Any]) -> Policy:
         review_date=review,
         source=raw["source"],
         sections=sections,
+        not_covered=tuple(raw.get("not_covered", [])),
     )

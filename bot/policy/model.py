@@ -16,6 +16,8 @@ class PolicyPassage:
     id: str
     text: str
     next_steps: tuple[str, ...] = ()
+    # How staff might ask about this passage, in their words: used to find it, never shown as the policy.
+    asked_as: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,8 @@ class Policy:
     review_date: date
     source: str
     sections: tuple[PolicySection, ...]
+    # Questions staff ask that the policy does not answer: the bot abstains on questions nearer these.
+    not_covered: tuple[str, ...] = ()
 
     def section(self, section_id: str) -> PolicySection:
         """The section with this id; KeyError when there is none."""

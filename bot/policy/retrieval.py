@@ -1,11 +1,17 @@
 """Finds the policy's own words that answer a question: offline, deterministic, English and Welsh.
 
-Method: each passage (plus half-weighted section heading) is a BM25 document over normalised terms. A
-question becomes "slots", one per meaningful word, each holding alternative terms (the word, its synonyms or
-its English translation). A passage's score sums each slot's best term. Confidence compares the evidence
-matched in the best passage with what the question asked that the passage does not mention (square-rooted,
-so long stories are not punished for every extra word), and the bot abstains below a calibrated threshold or
-when nothing but generic words ("school", "staff") matched.
+Two measures, mixed half and half to rank passages:
+- words: each passage, with its half-weighted section heading and the ways staff ask about it ("asked_as"
+  in the policy file), is a BM25 document over normalised terms. A question becomes "slots", one per
+  meaningful word, each holding alternative terms (the word, its synonyms or its English translation).
+  A passage's score sums each slot's best term.
+- meaning: the question's vector against the passage's and each of its "asked_as" vectors (static
+  embeddings shipped in a package, see semantic.py), so "post a pic from sports day" finds the photo
+  rule without sharing a word with it.
+Confidence compares the evidence matched in the chosen passage with what the question asked that the
+passage does not mention (square-rooted, so long stories are not punished for every extra word), blended
+with the meaning similarity; the bot abstains below a calibrated threshold or when nothing but generic
+words ("school", "staff") matched.
 """
 
 from __future__ import annotations
@@ -16,6 +22,9 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
+
+import numpy as np
 
 from bot.policy.lexicon import (
     CANONICAL,
@@ -30,6 +39,7 @@ from bot.policy.lexicon import (
     WELSH_STOPWORDS,
 )
 from bot.policy.model import Policy, PolicyPassage, PolicySection
+from bot.policy.semantic import Vector, WordVectors
 
 K1 = 1.2
 B = 0.75
@@ -38,10 +48,14 @@ TYPO_WEIGHT = 0.8
 PLATFORM_WEIGHT = 0.5
 MIN_TYPO_LENGTH = 5
 # Calibrated on eval/questions.jsonl (never on eval/holdout.jsonl): see eval/run.py.
-THRESHOLD = 0.49
+THRESHOLD = 0.42
 UNMATCHED_SCALE = 1.0
 UNMATCHED_EXPONENT = 0.5
 SECOND_PASSAGE_RATIO = 0.8
+MEANING_WEIGHT = 0.5
+CONFIDENCE_MEANING_WEIGHT = 0.5
+NOT_COVERED_MARGIN = 0.1
+MEANING_ALONE = 0.6
 MAX_QUESTION_CHARS = 2000
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -96,6 +110,27 @@ class _Slot:
 class _Query:
     language: str
     slots: list[_Slot] = field(default_factory=list)
+    english: list[str] = field(default_factory=list)
+    plain: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """How the passages fit one question: mixed scores, the best passage, its confidence, and whether the
+    question is the policy's business at all (a specific word matched, and it is not nearer a known
+    "not covered" question)."""
+
+    language: str
+    mixed: list[float]
+    best: int
+    confidence: float
+    covered: bool
+
+
+@cache
+def shared_vectors() -> WordVectors:
+    """One embedding table per process (32 MB): every index shares it."""
+    return WordVectors()
 
 
 def fold(text: str) -> str:
@@ -219,6 +254,18 @@ def document_terms(text: str) -> list[str]:
     return [term for t in tokens if t not in ENGLISH_STOPWORDS for term in _canonical_terms(t)]
 
 
+def asked_terms(text: str) -> list[str]:
+    """The index terms of staff's wording ("asked_as"): read like a question, slang and synonyms included, so
+    the same word in a question and in a passage's "asked_as" always meets."""
+    terms: list[str] = []
+    for token in _apply_phrases(words(text), PHRASES):
+        if token in ENGLISH_STOPWORDS:
+            continue
+        alternatives = QUERY_SYNONYMS[token].split() if token in QUERY_SYNONYMS else [token]
+        terms.extend(dict.fromkeys(term for a in alternatives for term in _canonical_terms(a)))
+    return terms
+
+
 def _edit_distance(a: str, b: str) -> int:
     """Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps."""
     previous2: list[int] = []
@@ -247,7 +294,11 @@ class PolicyIndex:
     """An in-memory index of the policy's passages that answers questions."""
 
     def __init__(
-        self, policy: Policy, threshold: float = THRESHOLD, unmatched_scale: float = UNMATCHED_SCALE
+        self,
+        policy: Policy,
+        threshold: float = THRESHOLD,
+        unmatched_scale: float = UNMATCHED_SCALE,
+        vectors: WordVectors | None = None,
     ) -> None:
         """Index every passage; the threshold and scale come from calibration."""
         self.policy = policy
@@ -260,9 +311,21 @@ class PolicyIndex:
             tf: dict[str, float] = defaultdict(float)
             for term in document_terms(passage.text):
                 tf[term] += 1.0
+            for term in asked_terms(" . ".join(passage.asked_as)):
+                tf[term] += 1.0
             for term in document_terms(section.heading_en):
                 tf[term] += HEADING_WEIGHT
             weights.append(dict(tf))
+        self._vectors = vectors or shared_vectors()
+        texts: list[str] = []
+        owners: list[int] = []
+        for position, (passage, section) in enumerate(zip(self._passages, self._sections, strict=True)):
+            for text in (f"{section.heading_en}. {passage.text}", *passage.asked_as):
+                texts.append(text)
+                owners.append(position)
+        self._meaning_rows = self._vectors.embed_all(texts)
+        self._meaning_owner = np.array(owners, dtype=np.intp)
+        self._not_covered_rows = self._vectors.embed_all(list(policy.not_covered))
         count = len(weights)
         average = sum(sum(w.values()) for w in weights) / max(count, 1)
         frequency: dict[str, int] = defaultdict(int)
@@ -276,7 +339,7 @@ class PolicyIndex:
         self._in_text: set[tuple[str, int]] = set()
         for position, (w, passage) in enumerate(zip(weights, self._passages, strict=True)):
             length = sum(w.values())
-            text_terms = set(document_terms(passage.text))
+            text_terms = set(document_terms(passage.text)) | set(asked_terms(" . ".join(passage.asked_as)))
             for term, count_in_passage in w.items():
                 saturation = (
                     count_in_passage * (K1 + 1) / (count_in_passage + K1 * (1 - B + B * length / average))
@@ -295,33 +358,63 @@ class PolicyIndex:
 
     def _vocabulary_words(self) -> Iterable[str]:
         for passage, section in zip(self._passages, self._sections, strict=True):
-            yield from words(passage.text)
+            yield from words(" ".join((passage.text, *passage.asked_as)))
             yield from words(section.heading_en)
 
     def answer(self, question: str) -> Answer:
         """The best passage(s) for a question, or an honest "not covered" with the closest sections."""
-        query = self._parse(question[:MAX_QUESTION_CHARS])
-        if not query.slots:
-            return Answer(False, (), None, 0.0, query.language)
-        scores = [self._score(query, position) for position in range(len(self._passages))]
-        best = max(range(len(scores)), key=lambda p: (scores[p], -p))
-        confidence = self._confidence(query, best) if scores[best] > 0 else 0.0
-        strong_match = any(not slot.weak and self._matches(slot, best) for slot in query.slots)
-        if scores[best] <= 0 or not strong_match or confidence < self.threshold:
-            return Answer(False, (), None, round(confidence, 4), query.language, self._closest(scores))
+        ranking = self.rank(question)
+        if ranking is None:
+            return Answer(False, (), None, 0.0, detect_language(words(question)))
+        mixed, best = ranking.mixed, ranking.best
+        if not ranking.covered or ranking.confidence < self.threshold:
+            return Answer(
+                False, (), None, round(ranking.confidence, 4), ranking.language, self._closest(mixed)
+            )
         section = self._sections[best]
         chosen = [best]
-        ranked = sorted(range(len(scores)), key=lambda p: (-scores[p], p))
+        ranked = sorted(range(len(mixed)), key=lambda p: (-mixed[p], p))
         runner_up = ranked[1] if len(ranked) > 1 else None
         if (
             runner_up is not None
             and self._sections[runner_up] is section
-            and scores[runner_up] >= SECOND_PASSAGE_RATIO * scores[best]
+            and mixed[runner_up] >= SECOND_PASSAGE_RATIO * mixed[best]
         ):
             chosen.append(runner_up)
         return Answer(
-            True, tuple(self._passages[p] for p in chosen), section, round(confidence, 4), query.language
+            True, tuple(self._passages[p] for p in chosen), section, round(ranking.confidence, 4), ranking.language
         )
+
+    def rank(self, question: str) -> Ranking | None:
+        """How every passage fits a question and how sure the best is; None when the question has no words."""
+        query = self._parse(question[:MAX_QUESTION_CHARS])
+        if not query.slots:
+            return None
+        lexical = [self._score(query, position) for position in range(len(self._passages))]
+        top = max(lexical)
+        vectors = [self._vectors.embed(" ".join(query.english)), self._vectors.embed(" ".join(query.plain))]
+        meaning = [max(pair) for pair in zip(*(self._meaning(v) for v in vectors), strict=True)]
+        mixed = [
+            (1 - MEANING_WEIGHT) * (score / top if top > 0 else 0.0) + MEANING_WEIGHT * max(similar, 0.0)
+            for score, similar in zip(lexical, meaning, strict=True)
+        ]
+        best = max(range(len(mixed)), key=lambda p: (mixed[p], -p))
+        wording = self._confidence(query, best) if lexical[best] > 0 else 0.0
+        confidence = (1 - CONFIDENCE_MEANING_WEIGHT) * wording + CONFIDENCE_MEANING_WEIGHT * meaning[best]
+        specific = any(not slot.weak and self._matches(slot, best) for slot in query.slots)
+        nearest_not_covered = (
+            max(float((self._not_covered_rows @ v).max()) for v in vectors) if len(self._not_covered_rows) else -1.0
+        )
+        covered = (specific or meaning[best] >= MEANING_ALONE) and (
+            nearest_not_covered < meaning[best] + NOT_COVERED_MARGIN
+        )
+        return Ranking(query.language, mixed, best, confidence, covered)
+
+    def _meaning(self, vector: Vector) -> list[float]:
+        similarity = self._meaning_rows @ vector
+        best = np.full(len(self._passages), -1.0, dtype=np.float32)
+        np.maximum.at(best, self._meaning_owner, similarity)
+        return [float(v) for v in best]
 
     def _score(self, query: _Query, position: int) -> float:
         total = 0.0
@@ -366,6 +459,13 @@ class PolicyIndex:
         if language == "cy":
             tokens = self._from_welsh(_apply_phrases(tokens, WELSH_PHRASES))
         seen: set[frozenset[str]] = set()
+        query.english = list(tokens)
+        query.plain = [
+            word
+            for token in tokens
+            if token not in ENGLISH_STOPWORDS
+            for word in (QUERY_SYNONYMS[token].split() if token in QUERY_SYNONYMS else [token])
+        ]
         for token, weight in self._english(tokens, correct_typos=language == "en"):
             if token in QUERY_SYNONYMS:
                 alternatives = QUERY_SYNONYMS[token].split()

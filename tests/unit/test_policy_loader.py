@@ -139,3 +139,29 @@ def test_validate_policy_command(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert capsys.readouterr().out == "$.agreed_by: missing\n"
     assert validate_policy_command([str(DEFAULT_POLICY_FILE)]) == 0
     assert capsys.readouterr().out == "OK\n"
+
+
+def test_bad_asked_as_and_not_covered(tmp_path: Path) -> None:
+    raw = good()
+    raw["sections"][0]["passages"][0]["asked_as"] = ["what is social media", "", "x" * 201]
+    raw["sections"][1]["passages"][0]["asked_as"] = "what laws apply"
+    raw["not_covered"] = ["parking", 7]
+
+    assert validate_policy_file(write(tmp_path, raw)) == [
+        "$.not_covered[1]: must be non-empty text",
+        "$.sections[0].passages[0].asked_as[1]: must be non-empty text",
+        "$.sections[0].passages[0].asked_as[2]: 201 characters, more than 200",
+        "$.sections[1].passages[0].asked_as: must be a list of questions",
+    ]
+
+
+def test_asked_as_and_not_covered_are_optional(tmp_path: Path) -> None:
+    raw = good()
+    del raw["not_covered"]
+    for section in raw["sections"]:
+        for passage in section["passages"]:
+            passage.pop("asked_as", None)
+
+    policy = load_policy(write(tmp_path, raw))
+
+    assert policy.not_covered == () and all(p.asked_as == () for p in policy.all_passages())

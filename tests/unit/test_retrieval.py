@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from bot.policy.loader import load_policy
@@ -82,3 +84,20 @@ def test_quotes_are_verbatim_passages(index: PolicyIndex) -> None:
 def test_stemming_joins_word_forms() -> None:
     assert stem("sharing") == stem("shared") == stem("share")
     assert stem("breaches") == stem("breach")
+
+
+def test_meaning_finds_a_passage_that_shares_no_word(index: PolicyIndex) -> None:
+    # None of "selfie", "staff party" or "insta" is in the photo rule; the asked_as wording and meaning carry it.
+    answer = index.answer("can I put a selfie from the staff party on my insta")
+
+    assert answer.answered
+    assert answer.passages[0].id in {"communicating-with-public.10", "personal-use.6"}
+
+
+def test_a_question_nearer_a_not_covered_one_abstains() -> None:
+    policy = load_policy()
+    question = "what age can children open their own instagram accounts"
+    without = PolicyIndex(replace(policy, not_covered=()))
+
+    assert without.answer(question).answered  # shares "instagram" and "account" with the policy
+    assert not PolicyIndex(policy).answer(question).answered
