@@ -50,10 +50,14 @@ class OutboundMessage:
         return replace(self, state=DeliveryState.SENDING, next_attempt_at=now + lease,
                        attempts=self.attempts + 1)
 
-    def retry_later(self, now: datetime, error: str, *, rng: random.Random | None = None) -> OutboundMessage:
-        """This message back in the queue after a failure, with exponential backoff and full jitter."""
+    def retry_later(self, now: datetime, error: str, *, rng: random.Random | None = None,
+                    not_before: timedelta | None = None) -> OutboundMessage:
+        """This message back in the queue after a failure, with exponential backoff and full jitter, and never
+        sooner than `not_before` (the wait a throttled service asked for, capped at MAX_BACKOFF)."""
         ceiling = min(MAX_BACKOFF.total_seconds(), 2.0 ** min(self.attempts, 16))
         delay = (rng or random).uniform(ceiling / 2, ceiling)
+        if not_before is not None:
+            delay = max(delay, min(not_before, MAX_BACKOFF).total_seconds())
         return replace(self, state=DeliveryState.PENDING, next_attempt_at=now + timedelta(seconds=delay),
                        last_error=error[:200])
 

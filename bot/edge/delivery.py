@@ -8,6 +8,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 
 from botbuilder.core import CardFactory, MessageFactory, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter
@@ -128,8 +129,10 @@ class Deliverer:
         try:
             activity_id, conversation_id = await self._send(message, reference_json)
         except Exception as error:  # the connector raises many types; every one means "try again later"
-            log.warning("proactive send failed: %s", type(error).__name__)
-            await self._release(claimed.retry_later(now, type(error).__name__))
+            wait = retry_after(error, now)
+            log.warning("proactive send failed: %s%s", type(error).__name__,
+                        f" (asked to wait {wait.total_seconds():.0f} s)" if wait else "")
+            await self._release(claimed.retry_later(now, type(error).__name__, not_before=wait))
             return False
         try:
             if message.card_key and activity_id:
@@ -182,6 +185,24 @@ class Deliverer:
             await self._adapter.continue_conversation(reference, callback, self._app_id)
         conversation_id = reference.conversation.id if reference.conversation else ""
         return result.get("id", ""), conversation_id or ""
+
+
+def retry_after(error: BaseException, now: datetime) -> timedelta | None:
+    """The wait a throttled connector asked for in its Retry-After header (seconds or an HTTP date), if any."""
+    headers = getattr(getattr(error, "response", None), "headers", None)
+    value = headers.get("Retry-After") if headers is not None else None
+    if not isinstance(value, str) or not value.strip():
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return timedelta(seconds=int(value))
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(when - now, timedelta(0))
 
 
 class OutboxNotifier:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
+import pytest
 from aiohttp.test_utils import TestClient
 
 from app import SERVICES, STORE
 from bot.domain.outbox import OutboundMessage
 from bot.domain.people import Person
+from bot.edge import delivery
 from bot.edge.delivery import OutboxNotifier
 from bot.storage.outbox import TableOutbox
 from tests.support.activities import SIAN, TENANT, message
@@ -69,3 +71,61 @@ async def test_keyed_card_is_updated_in_place(client: TestClient, connector: Con
 
     assert len(connector.cards()) == 2  # welcome + the first card
     assert len(connector.updated) == 1
+
+
+async def test_throttled_send_waits_as_long_as_the_connector_asks(client: TestClient, connector: Connector) -> None:
+    services = client.app[SERVICES]
+    outbox = TableOutbox(client.app[STORE])
+    await client.post("/api/messages", json=message(SIAN, "hi", connector.url))
+    connector.fail_next, connector.retry_after = [429], "120"
+    before = datetime.now(UTC)
+
+    await OutboxNotifier(outbox, services.deliverer).notify([_owed()])
+    await services.deliverer.drain()
+    [waiting] = await outbox.list_for_recipient(HEAD)
+
+    assert waiting.attempts == 1 and waiting.last_error == "ErrorResponseException"
+    assert waiting.next_attempt_at is not None and waiting.next_attempt_at >= before + timedelta(seconds=120)
+    assert await services.deliverer.deliver_due() == 0  # not due yet: the wait is honoured
+    assert await services.deliverer.deliver_to(HEAD) == 1  # the person opening the bot sends it at once
+    assert [c["body"][0]["text"] for c in connector.cards()].count("A request for you") == 1
+
+
+async def test_hung_connector_times_out_and_the_message_is_kept(
+    client: TestClient, connector: Connector, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    services = client.app[SERVICES]
+    outbox = TableOutbox(client.app[STORE])
+    await client.post("/api/messages", json=message(SIAN, "hi", connector.url))
+    monkeypatch.setattr(delivery, "SEND_TIMEOUT_SECONDS", 0.5)
+    connector.hang_next = 1
+
+    await OutboxNotifier(outbox, services.deliverer).notify([_owed()])
+    await services.deliverer.drain()
+    [waiting] = await outbox.list_for_recipient(HEAD)
+
+    assert waiting.last_error == "TimeoutError" and waiting.attempts == 1
+    assert await services.deliverer.deliver_to(HEAD) == 1
+    assert [c["body"][0]["text"] for c in connector.cards()].count("A request for you") == 1
+
+
+@pytest.mark.parametrize(
+    ("header", "seconds"),
+    [
+        ("90", 90),
+        ("Fri, 27 Nov 2026 12:01:00 GMT", 60),
+        ("Fri, 27 Nov 2026 11:00:00 GMT", 0),
+        ("soon", None),
+        ("", None),
+    ],
+)
+def test_retry_after_header_forms(header: str, seconds: int | None) -> None:
+    class Response:
+        headers = {"Retry-After": header}
+
+    class Throttled(Exception):
+        response = Response()
+
+    wait = delivery.retry_after(Throttled(), datetime(2026, 11, 27, 12, 0, tzinfo=UTC))
+
+    assert wait == (None if seconds is None else timedelta(seconds=seconds))

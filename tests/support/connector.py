@@ -22,6 +22,9 @@ class Connector:
     sent: list[dict[str, Any]] = field(default_factory=list)
     updated: list[dict[str, Any]] = field(default_factory=list)
     fail_next: list[int] = field(default_factory=list)
+    retry_after: str = ""  # the Retry-After header sent with each failure, when set
+    hang_next: int = 0  # how many sends to answer only after `hang_seconds` (a connector that times out)
+    hang_seconds: float = 3.0
     event: asyncio.Event = field(default_factory=asyncio.Event)
 
     def cards(self, conversation_id: str | None = None) -> list[dict[str, Any]]:
@@ -58,10 +61,16 @@ async def run_connector() -> AsyncIterator[Connector]:
 
     def _failure() -> web.Response | None:
         if connector.fail_next:
-            return web.json_response({"error": {"code": "Throttled"}}, status=connector.fail_next.pop(0))
+            headers = {"Retry-After": connector.retry_after} if connector.retry_after else None
+            return web.json_response(
+                {"error": {"code": "Throttled"}}, status=connector.fail_next.pop(0), headers=headers
+            )
         return None
 
     async def send(request: web.Request) -> web.Response:
+        if connector.hang_next:
+            connector.hang_next -= 1
+            await asyncio.sleep(connector.hang_seconds)
         failure = _failure()
         if failure is not None:
             return failure
