@@ -39,7 +39,8 @@ test-e2e: install
 	$(PY) -m pytest -q -p no:cacheprovider -m e2e
 
 test-long: install
-	$(PY) -m pytest -q -p no:cacheprovider -m slow
+	$(PY) -m pytest -q -s -p no:cacheprovider -m slow
+	FUZZ_EXAMPLES=20000 $(PY) -m pytest -q -p no:cacheprovider tests/http/test_fuzz.py
 
 eval: install
 	$(PY) -m eval.run

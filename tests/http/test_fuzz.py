@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -30,6 +31,9 @@ JSONISH = st.recursive(
     lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4),
     max_leaves=12,
 )
+
+# `make test` runs 1,000 of each per run; `make test-long` sets FUZZ_EXAMPLES=20000.
+FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "1000"))
 
 
 class _ErrorCollector(logging.Handler):
@@ -86,7 +90,7 @@ locales = st.sampled_from(["en-GB", "cy-GB", "en-US", "", "zz"])
 
 
 @pytest.mark.filterwarnings("ignore:Generating overly large repr")
-@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+@settings(max_examples=FUZZ_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                     HealthCheck.too_slow])
 @given(person=people, tenant=tenants, scope=scopes, locale=locales, text=NASTY_TEXT, value=JSONISH)
 def test_generated_messages_never_fail(bot: LiveBot, errors: _ErrorCollector, person: dict[str, str], tenant: str,
@@ -103,7 +107,7 @@ def test_generated_messages_never_fail(bot: LiveBot, errors: _ErrorCollector, pe
 
 
 @pytest.mark.filterwarnings("ignore:Generating overly large repr")
-@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+@settings(max_examples=FUZZ_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                     HealthCheck.too_slow])
 @given(data=st.data(), person=people, tenant=tenants, scope=scopes, locale=locales)
 def test_generated_card_clicks_never_fail(bot: LiveBot, errors: _ErrorCollector, data: st.DataObject,
