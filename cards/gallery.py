@@ -69,9 +69,9 @@ def _answers(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
         error=strings.text("ask.head_reply_required", lang))
     yield "question-for-head-replied", answer.head_question_card(
         strings, lang, question_id="Q2", asker="Carys Jenkins", asked_at=SAMPLE_TIME, question=SAMPLE_QUESTION,
-        reply="Please ask parents first.", replied_by="Mrs Siân Roberts", replied_at=SAMPLE_TIME)
+        reply="Please ask parents first. <at>Carys</at>", replied_by="Mrs Siân Roberts", replied_at=SAMPLE_TIME)
     yield "reply-to-asker", answer.reply_card(strings, lang, name="Mrs Siân Roberts", question=SAMPLE_QUESTION,
-                                              reply="Please ask parents first.")
+                                              reply="Please ask parents first. **Now**")
     yield "review", answer.review_card(strings, lang, [
         answer.ReviewItem("How much annual leave?", SAMPLE_TIME, unanswered=True),
         answer.ReviewItem(SAMPLE_QUESTION, SAMPLE_TIME, unanswered=False, section="Using social networking")])
@@ -83,13 +83,14 @@ def _sample_request(state: RequestState = RequestState.PENDING) -> PermissionReq
         request_id="P-7KX3QD", requester=Person("tenant", "a1", "Carys Jenkins"), school_id="high",
         platform="instagram", platform_other="", account_kind="new", existing_account="",
         purpose="Share Year 9 geography field trip highlights with parents. [click](https://evil.example)",
-        audiences=("parents",), pupil_content=("work",), consent="Work only, no names; parents opted in.",
+        audiences=("parents",), pupil_content=("work",), consent="Work only, no names; parents opted in. <b>ok</b>",
         moderator="Carys Jenkins", moderation="weekly", start=date(2026, 12, 1), end=None, submitted_at=SAMPLE_TIME)
     if state is RequestState.PENDING:
         return request
+    declined = state is RequestState.DECLINED
     return replace(request, state=state, decided_by="Siân Roberts", decided_at=SAMPLE_TIME,
-                   reason="Please use the school page instead." if state is RequestState.DECLINED else "",
-                   comment="Lovely idea." if state is RequestState.APPROVED else "")
+                   reason="Please use the school page instead. [here](https://evil.example)" if declined else "",
+                   comment="Lovely idea. <at>Carys</at>" if state is RequestState.APPROVED else "")
 
 
 def _permissions(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
@@ -129,7 +130,7 @@ def _concerns(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     report = ConcernReport(
         reference="C-4QX9TB", reporter=Person("tenant", "a1", "Carys Jenkins"),
         what="A colleague keeps sending me messages about my lessons late at night. <at>Head</at>",
-        since="September", where="Teams chat", who="A colleague in another department", evidence="Screenshots",
+        since="September", where="Teams chat", who="A colleague in another department", evidence="Screenshots [link](https://evil.example)",
         wants_meeting=True, urgent=True, submitted_at=SAMPLE_TIME, assigned_to=gareth, route=Route.LINE_MANAGER,
         escalation_contact=sian)
     yield "concern-form", concerns.form_card(strings, lang, manager="Gareth Hughes", contact="Mrs Siân Roberts")
@@ -143,7 +144,7 @@ def _concerns(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     acknowledged = replace(report, state=ReportState.ACKNOWLEDGED, acknowledged_at=SAMPLE_TIME)
     yield "concern-acknowledged-manager", concerns.holder_card(strings, lang, acknowledged)
     escalated = replace(report, state=ReportState.ESCALATED, escalated_at=SAMPLE_TIME,
-                        escalation_note="Second time this term.")
+                        escalation_note="Second time this term. <at>Head</at>")
     yield "concern-escalated", concerns.holder_card(strings, lang, escalated)
     yield "concern-closed", concerns.holder_card(strings, lang, replace(report, state=ReportState.CLOSED,
                                                                          closed_at=SAMPLE_TIME))

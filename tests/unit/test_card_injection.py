@@ -1,0 +1,45 @@
+"""Typed text is inert on every card: markdown, links, mentions and HTML typed by a person never render."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from cards.gallery import gallery
+
+# Each marker appears only in text that a person typed into the bot (the gallery's samples carry them).
+MARKERS = ("evil.example", "<at>", "<b>", "**Now**")
+CARDS = gallery()
+
+
+def _strings_outside_text_runs(node: Any, where: str = "$") -> Iterator[tuple[str, str]]:
+    """Every string a renderer could format (TextBlock text, facts, titles...), skipping TextRuns, inputs'
+    values and actions' data, which are shown verbatim or not shown at all."""
+    if isinstance(node, dict):
+        if node.get("type") == "TextRun":
+            return
+        for key, value in node.items():
+            if key == "data" or (key == "value" and str(node.get("type", "")).startswith("Input.")):
+                continue
+            yield from _strings_outside_text_runs(value, f"{where}.{key}")
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            yield from _strings_outside_text_runs(item, f"{where}[{i}]")
+    elif isinstance(node, str):
+        yield where, node
+
+
+def test_the_samples_carry_typed_markup_into_cards() -> None:
+    shown = [name for name, card in CARDS.items() if any(m in str(card) for m in MARKERS)]
+
+    assert len(shown) >= 20  # the test below would pass vacuously if the samples lost their markers
+
+
+@pytest.mark.parametrize("name", sorted(CARDS))
+def test_typed_text_is_only_ever_an_inert_text_run(name: str) -> None:
+    formatted = [(where, text) for where, text in _strings_outside_text_runs(CARDS[name])
+                 if any(marker in text for marker in MARKERS)]
+
+    assert formatted == []
