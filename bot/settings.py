@@ -61,6 +61,8 @@ class Settings(BaseSettings):
     graph_client_id: str = Field(default="", alias="GRAPH_CLIENT_ID")
     graph_client_secret: SecretStr = Field(default=SecretStr(""), alias="GRAPH_CLIENT_SECRET")
     report_check_interval_seconds: float = Field(default=900.0, alias="REPORT_CHECK_INTERVAL_SECONDS", gt=0)
+    # How often notifications left owed by a storage fault are queued again.
+    catch_up_interval_seconds: float = Field(default=60.0, alias="CATCH_UP_INTERVAL_SECONDS", gt=0)
     report_retention_months: int = Field(default=24, alias="REPORT_RETENTION_MONTHS", ge=1, le=120)
     # Read by the SDK's ConfigurationBotFrameworkAuthentication; set only to test token validation offline.
     openid_metadata_url: str = Field(default="", alias="TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL")

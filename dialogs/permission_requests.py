@@ -157,18 +157,52 @@ class PermissionFlow:
         undelivered = not_queued = False
         try:
             undelivered = not await self._reachable(head)
-            await self._tell_deciders(request)
-            # Honest wording: this records that the card was queued for the approver, not that Teams showed it;
-            # the outbox keeps it until it is sent.
-            await self._requests.add_audit(self._audit(
-                request, SENT_TO_APPROVER, turn.actor,
-                "queued; headteacher has not opened the bot yet" if undelivered else "queued for delivery"))
+            await self._queue_for_deciders(request, turn.actor, undelivered=undelivered)
         except StorageUnavailable:
-            # The request is stored (and on the head's pending list); only the card to them could not be queued.
+            # The request is stored (and on the head's pending list); its card to them is still owed, and
+            # `catch_up` queues it once storage answers again.
             not_queued = True
         status = cards.status_card(self._strings, turn.lang, request, school=school.name(turn.lang),
                                    approver=school.headteacher.name, undelivered=undelivered, not_queued=not_queued)
         return Reply(card=status, card_key=f"{request.request_id}|status")
+
+    async def _queue_for_deciders(self, request: PermissionRequest, actor: Person, *, undelivered: bool) -> None:
+        await self._tell_deciders(request)
+        # Honest wording: this records that the card was queued for the approver, not that Teams showed it;
+        # the outbox keeps it until it is sent.
+        await self._requests.add_audit(self._audit(
+            request, SENT_TO_APPROVER, actor,
+            "queued; headteacher has not opened the bot yet" if undelivered else "queued for delivery"))
+        await self._requests.queued(request.request_id, request.state)
+
+    async def catch_up(self) -> int:
+        """Queue the notifications a fault left owed (the state was saved, its messages were not); every
+        message id is fixed by request and state, so one queued already is not queued twice. Returns how many
+        requests were caught up."""
+        try:
+            owed = await self._requests.owed()
+        except StorageUnavailable:
+            return 0
+        done = 0
+        for request_id, state in owed:
+            try:
+                request = await self._requests.get(request_id)
+                if request.state is not state:
+                    pass  # a later state superseded it; that state's own notifications say everything
+                elif state is RequestState.PENDING:
+                    await self._queue_for_deciders(request, request.requester, undelivered=False)
+                else:
+                    await self._notify_settled(request)
+                await self._requests.queued(request_id, state)
+                done += 1
+            except RecordNotFound:
+                log.warning("owed notifications for a missing request dropped")
+                await self._requests.queued(request_id, state)
+            except StorageUnavailable:
+                return done
+        if done:
+            log.info("caught up the notifications of %d permission request(s)", done)
+        return done
 
     # Deciding
 
@@ -238,25 +272,30 @@ class PermissionFlow:
 
     async def _after_settled(self, request: PermissionRequest) -> None:
         """Tell the requester, and update every decider's copy in place (the one who clicked included)."""
-        requester = request.requester
         try:
-            lang = await preferred_language(self._profiles, requester)
-            school = self._school_name(request.school_id, lang)
-            head = self._school(request.school_id)
-            approver = head.headteacher.name if head else ""
-            messages = [OutboundMessage(
-                recipient=requester, message_id=f"{request.request_id}|status-{request.state.value}",
-                card=cards.status_card(self._strings, lang, request, school=school, approver=approver),
-                card_key=f"{request.request_id}|status", created_at=self._clock())]
-            if request.state is not RequestState.WITHDRAWN:
-                messages.append(OutboundMessage(
-                    recipient=requester, message_id=f"{request.request_id}|decision",
-                    card=cards.decision_card(self._strings, lang, request, school=school), created_at=self._clock()))
-            await self._notifier.notify(messages)
-            await self._tell_deciders(request)
+            await self._notify_settled(request)
+            await self._requests.queued(request.request_id, request.state)
         except StorageUnavailable:
-            # The decision is on record and shown to the person who made it; the lists re-read the records.
-            log.warning("decision %s saved but its notifications could not be queued", request.request_id)
+            # The decision is on record and shown to the person who made it; its messages stay owed and
+            # `catch_up` queues them once storage answers again.
+            log.warning("decision %s saved but its notifications could not be queued yet", request.request_id)
+
+    async def _notify_settled(self, request: PermissionRequest) -> None:
+        requester = request.requester
+        lang = await preferred_language(self._profiles, requester)
+        school = self._school_name(request.school_id, lang)
+        head = self._school(request.school_id)
+        approver = head.headteacher.name if head else ""
+        messages = [OutboundMessage(
+            recipient=requester, message_id=f"{request.request_id}|status-{request.state.value}",
+            card=cards.status_card(self._strings, lang, request, school=school, approver=approver),
+            card_key=f"{request.request_id}|status", created_at=self._clock())]
+        if request.state is not RequestState.WITHDRAWN:
+            messages.append(OutboundMessage(
+                recipient=requester, message_id=f"{request.request_id}|decision",
+                card=cards.decision_card(self._strings, lang, request, school=school), created_at=self._clock()))
+        await self._notifier.notify(messages)
+        await self._tell_deciders(request)
 
     async def withdraw(self, turn: Turn) -> Reply:
         """The requester takes a waiting request back."""

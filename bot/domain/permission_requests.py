@@ -250,7 +250,7 @@ class PermissionRequests(Protocol):
     """Port: where requests and their audit trail are kept."""
 
     async def create(self, request: PermissionRequest, audit: AuditEntry) -> None:
-        """Store a new request and its first audit entry together."""
+        """Store a new request and its first audit entry together, owing its notifications (see `owed`)."""
         ...
 
     async def get(self, request_id: str) -> PermissionRequest:
@@ -258,7 +258,17 @@ class PermissionRequests(Protocol):
         ...
 
     async def save(self, request: PermissionRequest, audit: AuditEntry) -> PermissionRequest:
-        """Write a change if nobody changed the request since it was read (etag), with its audit entry."""
+        """Write a change if nobody changed the request since it was read (etag), with its audit entry, owing
+        the new state's notifications."""
+        ...
+
+    async def owed(self) -> list[tuple[str, RequestState]]:
+        """Requests whose notifications for a state were owed in the same write as that state and not yet
+        marked queued: what a crash or a storage fault between the two writes left behind."""
+        ...
+
+    async def queued(self, request_id: str, state: RequestState) -> None:
+        """The notifications for this state are in the outbox: no longer owed."""
         ...
 
     async def add_audit(self, audit: AuditEntry) -> None:

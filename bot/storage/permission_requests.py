@@ -2,7 +2,9 @@
 
 `permissions`: PartitionKey = request id; RowKey `request` for the record and `audit|<iso time>|<random>` for
 each audit entry. A decision updates the record (etag-conditional) and inserts its audit entry in one
-transaction, so there is never a decision without its entry, nor two decisions.
+transaction, so there is never a decision without its entry, nor two decisions. The same transaction upserts
+`owed|<state>`: that state's notifications are owed until the flow has queued them and deletes the row; a
+catch-up pass queues whatever a fault left owed (message ids are fixed, so nothing is sent twice).
 
 `permissionindex` (derived, rebuildable): PartitionKey `by-requester|<tenant>|<object id>` or
 `pending|<school id>`, RowKey = request id. Written after the main transaction; every list re-reads each
@@ -38,6 +40,8 @@ log = logging.getLogger(__name__)
 TABLE = "permissions"
 INDEX = "permissionindex"
 RECORD = "request"
+# A row in the request's own partition, written in the same transaction as the state it is owed for.
+OWED = "owed|"
 
 
 def _requester_partition(person: Person) -> str:
@@ -86,6 +90,11 @@ def _from_entity(entity: dict[str, Any]) -> PermissionRequest:
         reason=entity_text(entity, "Reason"), comment=entity_text(entity, "Comment"), etag=entity_etag(entity))
 
 
+def _owed_entity(request: PermissionRequest) -> dict[str, Any]:
+    return {"PartitionKey": safe_key(request.request_id), "RowKey": f"{OWED}{request.state.value}",
+            "RequestId": request.request_id, "State": request.state.value}
+
+
 def _audit_entity(audit: AuditEntry) -> dict[str, Any]:
     return {
         "PartitionKey": safe_key(audit.request_id),
@@ -107,7 +116,8 @@ class TablePermissionRequests:
         """Store the request and its audit entry in one transaction, then index it."""
         async with self._store.call():
             await self._table.submit_transaction([("create", _to_entity(request)),
-                                                  ("create", _audit_entity(audit))])
+                                                  ("create", _audit_entity(audit)),
+                                                  ("upsert", _owed_entity(request))])
         await self._reindex(request)
 
     async def get(self, request_id: str) -> PermissionRequest:
@@ -123,11 +133,29 @@ class TablePermissionRequests:
                 ("update", _to_entity(request), {"mode": UpdateMode.REPLACE, "etag": request.etag,
                                                  "match_condition": MatchConditions.IfNotModified}),
                 ("create", _audit_entity(audit)),
+                ("upsert", _owed_entity(request)),
             ])
         etag = str(results[0].get("etag", "")) if results else ""
         saved = replace(request, etag=etag)
         await self._reindex(saved)
         return saved
+
+    async def owed(self) -> list[tuple[str, RequestState]]:
+        """Every (request id, state) whose notifications are still owed."""
+        query = "RowKey ge @low and RowKey lt @high"
+        found: list[tuple[str, RequestState]] = []
+        async with self._store.call():
+            async for entity in self._table.query_entities(query, parameters={"low": OWED, "high": "owed}"}):
+                try:
+                    found.append((entity_text(entity, "RequestId"), RequestState(entity_text(entity, "State"))))
+                except ValueError:
+                    log.warning("owed row with an unknown state skipped")
+        return found
+
+    async def queued(self, request_id: str, state: RequestState) -> None:
+        """Remove the owed row (nothing happens when it is already gone)."""
+        async with self._store.call():
+            await self._table.delete_entity(safe_key(request_id), f"{OWED}{state.value}")
 
     async def add_audit(self, audit: AuditEntry) -> None:
         """Append an audit entry on its own."""

@@ -8,11 +8,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from aiohttp.test_utils import TestClient
 from azure.data.tables.aio import TableClient
 
 from app import SERVICES, create_app
+from bot.domain.errors import StorageUnavailable
 from bot.settings import Settings
+from bot.storage.outbox import TableOutbox
 from tests.support.activities import CARYS, FFION, OWAIN, SIAN, card_action, message
 from tests.support.cards import actions, verb_data
 from tests.support.connector import Connector
@@ -376,3 +379,61 @@ async def test_a_request_is_invisible_from_another_federation_tenant(aiohttp_cli
     rows = await _rows(azurite, table_prefix + "permissions")
     assert [r["State"] for r in rows if r["RowKey"] == "request"] == ["pending"]
     assert sorted(r["Action"] for r in rows if r["RowKey"] != "request") == ["sent to approver", "submitted"]
+
+
+async def test_a_decision_whose_messages_could_not_be_queued_is_caught_up_once(
+        aiohttp_client: Any, settings: Settings, connector: Connector, azurite: str, table_prefix: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # The catch-up pass runs every 0.2 s here (60 s by default).
+    client = await aiohttp_client(create_app(settings.model_copy(update={"catch_up_interval_seconds": 0.2})))
+    await _meet(client, connector, CARYS, SIAN)
+    request_id = await _submit(client, connector)
+    before = len(connector.cards(CARYS_CHAT))
+    real_enqueue = TableOutbox.enqueue
+    failing = {"left": 1}
+
+    async def enqueue_failing_once(outbox: TableOutbox, messages: Any) -> None:
+        # Storage failing between the decision's write and its messages' write.
+        if failing["left"]:
+            failing["left"] -= 1
+            raise StorageUnavailable("injected")
+        await real_enqueue(outbox, messages)
+
+    monkeypatch.setattr(TableOutbox, "enqueue", enqueue_failing_once)
+    decided = await _invoke(client, SIAN, "permission.approve", {"id": request_id}, connector.url)
+    owed_after_fault = [r["RowKey"] for r in await _rows(azurite, table_prefix + "permissions")
+                        if r["RowKey"].startswith("owed|")]
+    await connector.wait_for_cards(CARYS_CHAT, before + 1)
+    await asyncio.sleep(0.6)  # several more catch-up passes: nothing is sent twice
+    await client.app[SERVICES].deliverer.drain()
+
+    assert "Approved by Siân Roberts" in json.dumps(decided, ensure_ascii=False)
+    assert owed_after_fault == ["owed|approved"]
+    told = [json.dumps(c) for c in connector.cards(CARYS_CHAT)[before:]]
+    assert sum(f"Your request {request_id} was approved" in c for c in told) == 1
+    assert [r for r in await _rows(azurite, table_prefix + "permissions") if r["RowKey"].startswith("owed|")] == []
+
+
+async def test_a_request_whose_card_to_the_head_could_not_be_queued_reaches_them_once(
+        aiohttp_client: Any, settings: Settings, connector: Connector, monkeypatch: pytest.MonkeyPatch) -> None:
+    client = await aiohttp_client(create_app(settings.model_copy(update={"catch_up_interval_seconds": 0.2})))
+    await _meet(client, connector, CARYS, SIAN)
+    real_enqueue = TableOutbox.enqueue
+    failing = {"left": 1}
+
+    async def enqueue_failing_once(outbox: TableOutbox, messages: Any) -> None:
+        if failing["left"]:
+            failing["left"] -= 1
+            raise StorageUnavailable("injected")
+        await real_enqueue(outbox, messages)
+
+    monkeypatch.setattr(TableOutbox, "enqueue", enqueue_failing_once)
+    before = len(connector.cards(SIAN_CHAT))
+    status = await _invoke(client, CARYS, "permission.submit", form(), connector.url)
+    request_id = verb_data(status, "permission.withdraw")["id"]
+    await connector.wait_for_cards(SIAN_CHAT, before + 1)
+    await asyncio.sleep(0.6)
+    await client.app[SERVICES].deliverer.drain()
+
+    to_head = [c for c in connector.cards(SIAN_CHAT)[before:] if request_id in json.dumps(c)]
+    assert len(to_head) == 1 and "permission.approve" in json.dumps(to_head[0])

@@ -195,3 +195,24 @@ def test_export_command_refuses_a_range_that_ends_before_it_starts(azurite: str)
 
     assert result.returncode == 2
     assert "before" in result.stderr
+
+
+async def test_each_saved_state_owes_its_notifications_until_marked_queued(store: TablePermissionRequests) -> None:
+    await store.create(_request(), _audit("submitted"))
+    owed_at_submit = await store.owed()
+    await store.queued("P-ABCDEF", RequestState.PENDING)
+    after_queueing = await store.owed()
+    stale = await store.get("P-ABCDEF")
+    await store.save(replace(stale, state=RequestState.APPROVED, decided_by="Siân", decided_at=NOW),
+                     _audit("approved"))
+    with pytest.raises(ConcurrentChange):  # refused whole: owes nothing for a state it did not save
+        await store.save(replace(stale, state=RequestState.WITHDRAWN, decided_by="Carys", decided_at=NOW),
+                         _audit("withdrawn"))
+
+    assert owed_at_submit == [("P-ABCDEF", RequestState.PENDING)]
+    assert after_queueing == []
+    assert await store.owed() == [("P-ABCDEF", RequestState.APPROVED)]
+    await store.queued("P-ABCDEF", RequestState.APPROVED)
+    await store.queued("P-ABCDEF", RequestState.APPROVED)  # twice is harmless
+    assert await store.owed() == []
+    assert sorted(a.action for a in await store.list_audit("P-ABCDEF")) == ["approved", "submitted"]
