@@ -381,25 +381,34 @@ async def test_a_request_is_invisible_from_another_federation_tenant(aiohttp_cli
     assert sorted(r["Action"] for r in rows if r["RowKey"] != "request") == ["sent to approver", "submitted"]
 
 
-async def test_a_decision_whose_messages_could_not_be_queued_is_caught_up_once(
-        aiohttp_client: Any, settings: Settings, connector: Connector, azurite: str, table_prefix: str,
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    # The catch-up pass runs every 0.2 s here (60 s by default).
-    client = await aiohttp_client(create_app(settings.model_copy(update={"catch_up_interval_seconds": 0.2})))
-    await _meet(client, connector, CARYS, SIAN)
-    request_id = await _submit(client, connector)
-    before = len(connector.cards(CARYS_CHAT))
+def _fail_next_enqueue(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The next write to the outbox fails as if storage had gone away; later writes reach Azurite."""
     real_enqueue = TableOutbox.enqueue
     failing = {"left": 1}
 
     async def enqueue_failing_once(outbox: TableOutbox, messages: Any) -> None:
-        # Storage failing between the decision's write and its messages' write.
         if failing["left"]:
             failing["left"] -= 1
             raise StorageUnavailable("injected")
         await real_enqueue(outbox, messages)
 
     monkeypatch.setattr(TableOutbox, "enqueue", enqueue_failing_once)
+
+
+async def _app_catching_up_fast(aiohttp_client: Any, settings: Settings) -> TestClient:
+    """The app with its catch-up pass every 0.2 s (60 s by default)."""
+    fast = settings.model_copy(update={"catch_up_interval_seconds": 0.2})
+    client: TestClient = await aiohttp_client(create_app(fast))
+    return client
+
+async def test_a_decision_whose_messages_could_not_be_queued_is_caught_up_once(
+        aiohttp_client: Any, settings: Settings, connector: Connector, azurite: str, table_prefix: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    client = await _app_catching_up_fast(aiohttp_client, settings)
+    await _meet(client, connector, CARYS, SIAN)
+    request_id = await _submit(client, connector)
+    before = len(connector.cards(CARYS_CHAT))
+    _fail_next_enqueue(monkeypatch)  # storage failing between the decision's write and its messages'
     decided = await _invoke(client, SIAN, "permission.approve", {"id": request_id}, connector.url)
     owed_after_fault = [r["RowKey"] for r in await _rows(azurite, table_prefix + "permissions")
                         if r["RowKey"].startswith("owed|")]
@@ -416,18 +425,9 @@ async def test_a_decision_whose_messages_could_not_be_queued_is_caught_up_once(
 
 async def test_a_request_whose_card_to_the_head_could_not_be_queued_reaches_them_once(
         aiohttp_client: Any, settings: Settings, connector: Connector, monkeypatch: pytest.MonkeyPatch) -> None:
-    client = await aiohttp_client(create_app(settings.model_copy(update={"catch_up_interval_seconds": 0.2})))
+    client = await _app_catching_up_fast(aiohttp_client, settings)
     await _meet(client, connector, CARYS, SIAN)
-    real_enqueue = TableOutbox.enqueue
-    failing = {"left": 1}
-
-    async def enqueue_failing_once(outbox: TableOutbox, messages: Any) -> None:
-        if failing["left"]:
-            failing["left"] -= 1
-            raise StorageUnavailable("injected")
-        await real_enqueue(outbox, messages)
-
-    monkeypatch.setattr(TableOutbox, "enqueue", enqueue_failing_once)
+    _fail_next_enqueue(monkeypatch)
     before = len(connector.cards(SIAN_CHAT))
     status = await _invoke(client, CARYS, "permission.submit", form(), connector.url)
     request_id = verb_data(status, "permission.withdraw")["id"]
