@@ -113,7 +113,7 @@ def build_flows(parts: FlowParts) -> list[Flow]:
     concerns = ConcernFlow(strings=parts.strings, federation=parts.federation,
                            reports=TableConcernReports(parts.store), directory=directory,
                            managers=[graph, directory] if graph else [directory], notifier=parts.notifier,
-                           profiles=parts.profiles)
+                           profiles=parts.profiles, check_interval=parts.settings.report_check_interval_seconds)
     parts.periodic.append(("concern-reminders", parts.settings.report_check_interval_seconds, concerns.check_reports))
     parts.periodic.append(("permission-catch-up", parts.settings.catch_up_interval_seconds, permissions.catch_up))
     return [parts.home, concerns, permissions, ask]

@@ -272,10 +272,16 @@ class AskFlow:
             current = await self._questions.get(record.question_id)
             return Reply(card=error_card(self._strings, turn.lang, "ask.already_replied", name=current.replied_by,
                                          when=cards.when(current.replied_at)))
-        await self._notifier.notify([OutboundMessage(
-            recipient=updated.asker, message_id=f"{updated.question_id}|reply",
-            card=cards.reply_card(self._strings, updated.lang, name=turn.actor.name, question=updated.text,
-                                  reply=text), created_at=self._clock())])
+        try:
+            await self._notifier.notify([OutboundMessage(
+                recipient=updated.asker, message_id=f"{updated.question_id}|reply",
+                card=cards.reply_card(self._strings, updated.lang, name=turn.actor.name, question=updated.text,
+                                      reply=text), created_at=self._clock())])
+        except StorageUnavailable:
+            # Put the record back, so the headteacher can simply send the reply again (it would otherwise be
+            # "already replied" while the asker never hears it).
+            await self._questions.update(replace(updated, reply="", replied_by="", replied_at=None))
+            raise
         return Reply(card=cards.head_question_card(
             self._strings, turn.lang, question_id=updated.question_id, asker=updated.asker.name,
             asked_at=updated.asked_at, question=updated.text, reply=text, replied_by=updated.replied_by,

@@ -53,8 +53,10 @@ class ConcernFlow:
 
     def __init__(self, *, strings: Catalogue, federation: Federation, reports: ConcernReports,
                  directory: StaffDirectory, managers: Sequence[LineManagers], notifier: Notifier,
-                 profiles: UserProfiles, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+                 profiles: UserProfiles, clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+                 check_interval: float = 900.0) -> None:
         self._strings = strings
+        self._check_interval = check_interval  # seconds between `check_reports` passes
         self._federation = federation
         self._reports = reports
         self._directory = directory
@@ -131,7 +133,15 @@ class ConcernFlow:
                 await self._reports.create(report)
             else:
                 report = existing
-        await self._notifier.notify([await self._to_holder(report)])
+        try:
+            await self._notifier.notify([await self._to_holder(report)])
+        except StorageUnavailable:
+            # Saved but not queued: sending the same form again is the same report; `check_reports` queues it
+            # anyway on its next pass.
+            minutes = max(1, round(self._check_interval / 60))
+            error = self._strings.text("concern.saved_not_sent", turn.lang, name=report.assigned_to.name,
+                                       minutes=minutes)
+            return Reply(card=self._form(turn.lang, routing, report.reference, texts, error))
         return Reply(card=cards.receipt_card(self._strings, turn.lang, report))
 
     async def _message(self, contact: StaffContact | Person, report: ConcernReport, message_id: str,
@@ -237,6 +247,10 @@ class ConcernFlow:
         for report in await self._reports.list_open():
             due = report.due(now)
             try:
+                if report.state is ReportState.OPEN:
+                    # The first message to the holder may have failed to queue at submit; its id is fixed by the
+                    # report, so when it is already queued (or sent) this adds nothing.
+                    await self._notifier.notify([await self._to_holder(report)])
                 if due == "remind":
                     async def reminder(saved: ConcernReport) -> list[OutboundMessage]:
                         return [await self._to_holder(saved, reminder=True)]

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from aiohttp.test_utils import TestClient
 from azure.data.tables.aio import TableClient
 
@@ -13,6 +14,7 @@ from app import SERVICES
 from tests.support.activities import CARYS, SIAN, card_action, message
 from tests.support.cards import verb_data
 from tests.support.connector import Connector
+from tests.support.faults import fail_next_enqueue
 
 POLICY_FILE = Path(__file__).resolve().parents[2] / "bot/policy/data/social-media-policy-2022.txt"
 POLICY_TEXT = POLICY_FILE.read_text(encoding="utf-8")
@@ -124,3 +126,25 @@ async def test_about_says_the_review_date_has_passed(client: TestClient, connect
 
     about = json.dumps(connector.cards()[-1])
     assert "Autumn 2024" in about and "has passed" in about
+
+
+async def test_a_reply_that_could_not_be_queued_can_simply_be_sent_again(
+        client: TestClient, connector: Connector, azurite: str, table_prefix: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    await client.post("/api/messages", json=message(SIAN, "hi", connector.url))
+    await client.post("/api/messages", json=message(CARYS, "How many days of annual leave do I get?", connector.url))
+    question = verb_data(connector.cards()[-1], "ask.escalate")["q"]
+    await client.post("/api/messages", json=card_action(CARYS, "ask.escalate", {"q": question}, connector.url))
+    reply = card_action(SIAN, "ask.reply", {"q": question, "reply": "See the staff handbook."}, connector.url)
+
+    fail_next_enqueue(monkeypatch)
+    failed = await (await client.post("/api/messages", json=reply)).json()
+    [row_after_fault] = await _rows(azurite, table_prefix + "questions")
+    again = await (await client.post("/api/messages", json=reply)).json()
+    await client.app[SERVICES].deliverer.drain()
+
+    assert "couldn't reach" in json.dumps(failed["value"]) and "Replied by" not in json.dumps(failed["value"])
+    assert row_after_fault.get("Reply", "") == ""
+    assert "Replied by" in json.dumps(again["value"])
+    told = [c for c in connector.cards("a:personal-29:carys") if "See the staff handbook." in json.dumps(c)]
+    assert len(told) == 1

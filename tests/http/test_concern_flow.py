@@ -32,6 +32,7 @@ from dialogs.concerns import ConcernFlow
 from tests.support.activities import CARYS, GARETH, OWAIN, SIAN, TENANT, card_action, message
 from tests.support.cards import verb_data
 from tests.support.connector import Connector
+from tests.support.faults import fail_next_enqueue
 
 REPO = Path(__file__).resolve().parents[2]
 SECRET = "Dafydd from the science department keeps sending me nasty direct messages about my lessons"
@@ -328,3 +329,37 @@ async def test_purge_deletes_expired_reports_and_keeps_a_trace(store: TableStore
         [trace] = [row async for row in audit.list_entities()]
     assert trace["Reference"] == old.reference and "old matter" not in json.dumps(trace, default=str)
 
+
+
+async def test_a_report_that_could_not_be_sent_says_so_and_send_again_sends_it_once(
+        staffed: TestClient, connector: Connector, monkeypatch: pytest.MonkeyPatch) -> None:
+    await _hi(staffed, connector, CARYS, GARETH)
+    await staffed.post("/api/messages", json=message(CARYS, "report a concern", connector.url))
+    ref = verb_data(connector.cards(CARYS_CHAT)[-1], "concern.submit")["ref"]
+
+    fail_next_enqueue(monkeypatch)
+    not_sent = await _report(staffed, connector, ref=ref)
+    again = await _report(staffed, connector, ref=verb_data(not_sent, "concern.submit")["ref"])
+
+    assert "could not be sent to Gareth Hughes just now" in json.dumps(not_sent)
+    assert f'"value": {json.dumps(SECRET)}' in json.dumps(not_sent)  # what they typed is still in the form
+    assert f"Your report {ref} has been sent" in json.dumps(again)
+    assert len([c for c in connector.cards(GARETH_CHAT) if SECRET in json.dumps(c)]) == 1
+
+
+async def test_a_report_saved_but_not_queued_is_sent_by_the_next_check(store: TableStore) -> None:
+    monday = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    carys = Person(TENANT, CARYS["aadObjectId"], "Carys Jenkins")
+    submitted = await _flow(store, monday, _RefusingNotifier()).submit(Turn(
+        actor=carys, lang=Lang.EN, scope=Scope.PERSONAL, verb="concern.submit", data={"what": "unkind messages"},
+        is_invoke=True))
+    gareth = Person(TENANT, GARETH["aadObjectId"])
+    outbox = TableOutbox(store)
+    owed_before = await outbox.list_for_recipient(gareth)
+
+    await _flow(store, monday + timedelta(minutes=15)).check_reports()
+    await _flow(store, monday + timedelta(minutes=30)).check_reports()
+
+    assert submitted.card is not None and "could not be sent" in json.dumps(submitted.card)
+    assert owed_before == []
+    assert [m.message_id.split("|")[1] for m in await outbox.list_for_recipient(gareth)] == ["to-holder"]

@@ -13,12 +13,11 @@ from aiohttp.test_utils import TestClient
 from azure.data.tables.aio import TableClient
 
 from app import SERVICES, create_app
-from bot.domain.errors import StorageUnavailable
 from bot.settings import Settings
-from bot.storage.outbox import TableOutbox
 from tests.support.activities import CARYS, FFION, OWAIN, SIAN, card_action, message
 from tests.support.cards import actions, verb_data
 from tests.support.connector import Connector
+from tests.support.faults import fail_next_enqueue
 
 REPO = Path(__file__).resolve().parents[2]
 OTHER_TENANT = "99999999-0000-4000-8000-000000000000"
@@ -381,20 +380,6 @@ async def test_a_request_is_invisible_from_another_federation_tenant(aiohttp_cli
     assert sorted(r["Action"] for r in rows if r["RowKey"] != "request") == ["sent to approver", "submitted"]
 
 
-def _fail_next_enqueue(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The next write to the outbox fails as if storage had gone away; later writes reach Azurite."""
-    real_enqueue = TableOutbox.enqueue
-    failing = {"left": 1}
-
-    async def enqueue_failing_once(outbox: TableOutbox, messages: Any) -> None:
-        if failing["left"]:
-            failing["left"] -= 1
-            raise StorageUnavailable("injected")
-        await real_enqueue(outbox, messages)
-
-    monkeypatch.setattr(TableOutbox, "enqueue", enqueue_failing_once)
-
-
 async def _app_catching_up_fast(aiohttp_client: Any, settings: Settings) -> TestClient:
     """The app with its catch-up pass every 0.2 s (60 s by default)."""
     fast = settings.model_copy(update={"catch_up_interval_seconds": 0.2})
@@ -408,7 +393,7 @@ async def test_a_decision_whose_messages_could_not_be_queued_is_caught_up_once(
     await _meet(client, connector, CARYS, SIAN)
     request_id = await _submit(client, connector)
     before = len(connector.cards(CARYS_CHAT))
-    _fail_next_enqueue(monkeypatch)  # storage failing between the decision's write and its messages'
+    fail_next_enqueue(monkeypatch)  # storage failing between the decision's write and its messages'
     decided = await _invoke(client, SIAN, "permission.approve", {"id": request_id}, connector.url)
     owed_after_fault = [r["RowKey"] for r in await _rows(azurite, table_prefix + "permissions")
                         if r["RowKey"].startswith("owed|")]
@@ -427,7 +412,7 @@ async def test_a_request_whose_card_to_the_head_could_not_be_queued_reaches_them
         aiohttp_client: Any, settings: Settings, connector: Connector, monkeypatch: pytest.MonkeyPatch) -> None:
     client = await _app_catching_up_fast(aiohttp_client, settings)
     await _meet(client, connector, CARYS, SIAN)
-    _fail_next_enqueue(monkeypatch)
+    fail_next_enqueue(monkeypatch)
     before = len(connector.cards(SIAN_CHAT))
     status = await _invoke(client, CARYS, "permission.submit", form(), connector.url)
     request_id = verb_data(status, "permission.withdraw")["id"]
