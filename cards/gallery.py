@@ -19,7 +19,8 @@ from cards.elements import Card
 from cards.i18n import Catalogue, load_catalogue
 
 SAMPLE_TIME = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
-SAMPLE_QUESTION = "Can I post photos from sports day on my own Instagram? [click](https://evil.example) <at>Head</at>"
+SAMPLE_QUESTION = ("Can I post photos from sports day on my own Instagram?\x07\u202e [click](https://evil.example) "
+                   "<at>Head</at>")
 
 GalleryPart = Callable[[Catalogue, Lang], Iterator[tuple[str, Card]]]
 
@@ -129,7 +130,7 @@ def _concerns(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     sian = StaffContact("a3", "Mrs Siân Roberts")
     report = ConcernReport(
         reference="C-4QX9TB", reporter=Person("tenant", "a1", "Carys Jenkins"),
-        what="A colleague keeps sending me messages about my lessons late at night. <at>Head</at>",
+        what="A colleague keeps sending me messages about my lessons late at night.\x00\x1b[31m <at>Head</at>",
         since="September", where="Teams chat", who="A colleague in another department", evidence="Screenshots [link](https://evil.example)",
         wants_meeting=True, urgent=True, submitted_at=SAMPLE_TIME, assigned_to=gareth, route=Route.LINE_MANAGER,
         escalation_contact=sian)

@@ -39,11 +39,12 @@ async def test_message_waits_until_the_person_first_talks_to_the_bot(client: Tes
     assert await outbox.list_for_recipient(HEAD) == []
 
 
-async def test_connector_fault_is_retried_and_sent_once(client: TestClient, connector: Connector) -> None:
+@pytest.mark.parametrize("status", [502, 503, 504])
+async def test_connector_fault_is_retried_and_sent_once(client: TestClient, connector: Connector, status: int) -> None:
     services = client.app[SERVICES]
     outbox = TableOutbox(client.app[STORE])
     await client.post("/api/messages", json=message(SIAN, "hi", connector.url))
-    connector.fail_next = [503, 503, 503, 503]
+    connector.fail_next = [status] * 4
 
     await OutboxNotifier(outbox, services.deliverer).notify([_owed()])
     await services.deliverer.drain()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -12,6 +13,8 @@ from cards.gallery import gallery
 # Each marker appears only in text that a person typed into the bot (the gallery's samples carry them).
 MARKERS = ("evil.example", "<at>", "<b>", "**Now**")
 CARDS = gallery()
+# Invisible or terminal control characters and text-direction overrides (the samples carry some).
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def _strings_outside_text_runs(node: Any, where: str = "$") -> Iterator[tuple[str, str]]:
@@ -43,3 +46,21 @@ def test_typed_text_is_only_ever_an_inert_text_run(name: str) -> None:
                  if any(marker in text for marker in MARKERS)]
 
     assert formatted == []
+
+
+def _all_strings(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        for value in node.values():
+            yield from _all_strings(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _all_strings(item)
+    elif isinstance(node, str):
+        yield node
+
+
+def test_control_characters_typed_by_people_never_reach_a_card() -> None:
+    carrying = [name for name in CARDS if "evil.example" in str(CARDS[name]) or "<at>Head" in str(CARDS[name])]
+    leaking = [name for name, card in CARDS.items() if any(CONTROL.search(s) for s in _all_strings(card))]
+
+    assert carrying and leaking == []
