@@ -158,6 +158,7 @@ class PermissionFlow:
         try:
             undelivered = not await self._reachable(head)
             await self._queue_for_deciders(request, turn.actor, undelivered=undelivered)
+            await self._requests.queued(request.request_id, request.state)
         except StorageUnavailable:
             # The request is stored (and on the head's pending list); its card to them is still owed, and
             # `catch_up` queues it once storage answers again.
@@ -173,7 +174,6 @@ class PermissionFlow:
         await self._requests.add_audit(self._audit(
             request, SENT_TO_APPROVER, actor,
             "queued; headteacher has not opened the bot yet" if undelivered else "queued for delivery"))
-        await self._requests.queued(request.request_id, request.state)
 
     async def catch_up(self) -> int:
         """Queue the notifications a fault left owed (the state was saved, its messages were not); every

@@ -10,8 +10,9 @@ Two measures, mixed half and half to rank passages:
   rule without sharing a word with it.
 Confidence compares the evidence matched in the chosen passage with what the question asked that the
 passage does not mention (square-rooted, so long stories are not punished for every extra word), blended
-with the meaning similarity; the bot abstains below a calibrated threshold or when nothing but generic
-words ("school", "staff") matched.
+with the meaning similarity; the bot abstains below a calibrated threshold, when nothing but generic words
+("school", "staff") matched, or when the question is nearer one of the policy file's "not_covered" questions
+than to the passage.
 """
 
 from __future__ import annotations
@@ -130,7 +131,7 @@ class Ranking:
 
 @cache
 def shared_vectors() -> WordVectors:
-    """One embedding table per process (32 MB): every index shares it."""
+    """One embedding table per process (16 MB): every index shares it."""
     return WordVectors()
 
 
@@ -308,15 +309,19 @@ class PolicyIndex:
         self._passages = policy.all_passages()
         self._sections = [policy.section_of(p.id) for p in self._passages]
         weights: list[dict[str, float]] = []
+        text_terms: list[set[str]] = []
         for passage, section in zip(self._passages, self._sections, strict=True):
             tf: dict[str, float] = defaultdict(float)
-            for term in document_terms(passage.text):
+            own = document_terms(passage.text)
+            asked = asked_terms(" . ".join(passage.asked_as))
+            for term in own:
                 tf[term] += 1.0
-            for term in asked_terms(" . ".join(passage.asked_as)):
+            for term in asked:
                 tf[term] += ASKED_WEIGHT
             for term in document_terms(section.heading_en):
                 tf[term] += HEADING_WEIGHT
             weights.append(dict(tf))
+            text_terms.append(set(own) | set(asked))
         self._vectors = vectors or shared_vectors()
         texts: list[str] = []
         owners: list[int] = []
@@ -338,15 +343,14 @@ class PolicyIndex:
         # term -> passage -> BM25 contribution; and whether a term is in the text, not only the heading
         self._contribution: dict[str, dict[int, float]] = defaultdict(dict)
         self._in_text: set[tuple[str, int]] = set()
-        for position, (w, passage) in enumerate(zip(weights, self._passages, strict=True)):
+        for position, w in enumerate(weights):
             length = sum(w.values())
-            text_terms = set(document_terms(passage.text)) | set(asked_terms(" . ".join(passage.asked_as)))
             for term, count_in_passage in w.items():
                 saturation = (
                     count_in_passage * (K1 + 1) / (count_in_passage + K1 * (1 - B + B * length / average))
                 )
                 self._contribution[term][position] = self._idf[term] * saturation
-                if term in text_terms:
+                if term in text_terms[position]:
                     self._in_text.add((term, position))
         self._weak = {term for word in WEAK_WORDS for term in _canonical_terms(word)}
         known = set(self._vocabulary_words()) | set(QUERY_SYNONYMS) | set(CANONICAL)
