@@ -49,7 +49,7 @@ ASKED_WEIGHT = 0.5
 TYPO_WEIGHT = 0.8
 PLATFORM_WEIGHT = 0.5
 MIN_TYPO_LENGTH = 5
-# Calibrated on eval/questions, holdout, blind and final (never on eval/unseen.jsonl): see eval/run.py.
+# Calibrated on eval/questions, holdout, blind and final (never on unseen or fresh): see eval/run.py.
 THRESHOLD = 0.38
 UNMATCHED_SCALE = 1.0
 UNMATCHED_EXPONENT = 0.5
