@@ -26,8 +26,8 @@ SETS = {
     "holdout": "written with the first method; used to check, then tuned against",
     "blind": "written by a separate helper from the policy alone; its misses informed asked_as / not_covered",
     "final": "written by a separate helper from the policy alone; its misses informed asked_as / not_covered",
-    "unseen": "written by a separate helper from the policy alone; its overall figures chose between variants",
-    "fresh": "written by a separate helper from the policy alone after the last change; never used to choose",
+    "unseen": "written by a separate helper from the policy alone; chose between variants, then its misses informed",
+    "fresh": "written by a separate helper from the policy alone; measured, never used to choose or tune",
 }
 TARGETS = {"in_scope": 0.95, "abstention": 0.90, "welsh": 0.85, "p99_ms": 20.0, "build_ms": 1000.0}
 

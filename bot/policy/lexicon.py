@@ -22,7 +22,7 @@ will with without wont would wouldnt y yeah yes yet you youre your yours yoursel
 wat wot whatever anyway actually basically allowed allow alright okay happen happens happened tell
 let said saying didn doesn isn aren wasn couldn shouldn wouldn haven hasn won don re give gives
 given set sets take takes took come comes came see saw find look looks try trying put puts getting
-gets go goes done doing make makes made making start starting anything everything nothing
+gets go goes done doing make makes made making start starting anything everything nothing iz wen cn r
 """.split()
 )
 
@@ -196,6 +196,12 @@ QUERY_SYNONYMS: dict[str, str] = {
     # devices and time
     "phone": "mobile devices",
     "phones": "mobile devices",
+    "fone": "mobile devices",
+    "fones": "mobile devices",
+    "teachin": "teaching",
+    "dm": "communicate",
+    "dms": "communicate",
+    "pm": "communicate",
     "mobiles": "mobile devices",
     "smartphone": "mobile devices",
     "iphone": "mobile devices",
@@ -685,6 +691,7 @@ WELSH_LEXICON: dict[str, str] = {
     "cwrs": "course",
     "hyfforddiant": "training",
     "swydd": "job",
+    "sac": "dismiss",
     "colli": "lose",
     "sianel": "channel",
     "adran": "department",
