@@ -31,6 +31,7 @@ def _common(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     yield "welcome-headteacher", common.welcome_card(strings, lang, name="Siân Roberts",
                                                      federation="Llanidloes Schools Federation", decides=True)
     yield "help", common.help_card(strings, lang)
+    yield "thanks", common.notice_card(strings.text("home.thanks", lang), lang)
     yield "error-storage", common.error_card(strings, lang, "error.storage")
     yield "error-unknown-action", common.error_card(strings, lang, "error.unknown_action")
 

@@ -11,8 +11,17 @@ from cards.i18n import Catalogue
 from dialogs.base import Handler, Reply, Turn, normalise
 
 GREETINGS = frozenset({"hi", "hello", "hey", "helo", "shwmae", "su mae", "sut mae", "bore da", "prynhawn da",
-                       "hiya", "start", "dechrau", "menu", "bwydlen"})
-HELP_WORDS = frozenset({"help", "help me", "cymorth", "helpu", "commands", "gorchmynion", "?"})
+                       "hiya", "start", "dechrau", "menu", "bwydlen", "hi there", "hello there", "good morning",
+                       "good afternoon", "noswaith dda"})
+HELP_WORDS = frozenset({"help", "help me", "cymorth", "helpu", "commands", "gorchmynion", "?", "what can you do",
+                        "what can you help me with", "what can you help with", "what do you do", "how does this work",
+                        "who are you", "what are you", "are you a bot", "are you chatgpt", "who built you",
+                        "who made you", "beth alli di wneud", "beth allwch chi wneud", "pwy wyt ti", "pwy ydych chi",
+                        "sut mae hwn yn gweithio"})
+# Thanks and goodbyes get a short friendly word, not a search of the policy.
+THANKS = frozenset({"thanks", "thank you", "thankyou", "thanks a lot", "cheers", "ta", "diolch", "diolch yn fawr",
+                    "bye", "ok bye", "ok thanks", "okay thanks", "great thanks", "hwyl", "hwyl fawr", "ta ra",
+                    "thank you very much", "many thanks", "perfect thanks", "lovely thanks", "nice one"})
 TO_WELSH = frozenset({"cymraeg", "welsh", "yn gymraeg", "in welsh", "cy"})
 TO_ENGLISH = frozenset({"english", "saesneg", "yn saesneg", "in english", "en"})
 
@@ -35,6 +44,8 @@ class HomeFlow:
             return self.welcome
         if said in HELP_WORDS or turn.text.strip() == "?":
             return self.help
+        if _is_thanks(said, turn.text):
+            return self.thanks
         if said in TO_WELSH or said in TO_ENGLISH:
             return self.switch_language
         return None
@@ -65,6 +76,10 @@ class HomeFlow:
         return Reply(card=welcome, more=[notice_card(self._strings.text("language.changed", lang), lang)]
                      if not turn.verb else [], language=lang)
 
+    async def thanks(self, turn: Turn) -> Reply:
+        """A short friendly word for thanks and goodbyes."""
+        return Reply(card=notice_card(self._strings.text("home.thanks", turn.lang), turn.lang))
+
     async def coming_soon(self, turn: Turn) -> Reply:
         """For buttons whose flow is not built yet."""
         return Reply(card=notice_card(self._strings.text("coming_soon", turn.lang), turn.lang))
@@ -72,3 +87,12 @@ class HomeFlow:
     async def unknown_verb(self, turn: Turn) -> Reply:
         """A button no flow owns: explain, change nothing."""
         return Reply(card=error_card(self._strings, turn.lang, "error.unknown_action"))
+
+
+def _is_thanks(said: str, text: str) -> bool:
+    """ "thanks", "ok bye, have a nice weekend": a short message that opens with thanks or goodbye and asks
+    nothing (a question after the thanks goes to the policy)."""
+    words = said.split()
+    if "?" in text or not words or len(words) > 6:
+        return False
+    return any(" ".join(words[:size]) in THANKS for size in (1, 2, 3))

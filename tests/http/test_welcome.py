@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from aiohttp.test_utils import TestClient
 
 from tests.support.activities import CARYS, card_action, message
@@ -34,3 +36,18 @@ async def test_language_choice_is_remembered(client: TestClient, connector: Conn
     await client.post("/api/messages", json=message(CARYS, "hi", connector.url, locale="en-GB"))
 
     assert connector.cards()[-1]["body"][0]["text"].startswith("Polisi cyfryngau cymdeithasol")
+
+
+async def test_small_talk_gets_help_or_a_friendly_word_not_a_policy_quote(client: TestClient,
+                                                                           connector: Connector) -> None:
+    said = ["What can you help me with?", "Are you ChatGPT?", "ok bye, have a nice weekend", "Diolch yn fawr!",
+            "thanks, but can I post photos of my class on my own Instagram?"]
+    for text in said:
+        await client.post("/api/messages", json=message(CARYS, text, connector.url))
+
+    cards = [json.dumps(card, ensure_ascii=False) for card in connector.cards()]
+    assert len(cards) == len(said)
+    assert ["What I can do" in c for c in cards] == [True, True, False, False, False]
+    assert ["You're welcome" in c for c in cards] == [False, False, True, True, False]
+    assert all("From the policy" not in c for c in cards[:4])
+    assert "From the policy" in cards[4]  # a question after the thanks is still answered
