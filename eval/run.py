@@ -28,7 +28,8 @@ SETS = {
     "final": "written by a separate helper from the policy alone; its misses informed asked_as / not_covered",
     "unseen": "written by a separate helper from the policy alone; chose between variants, then its misses informed",
     "fresh": "written by a separate helper from the policy alone; measured twice, then its misses informed",
-    "fresh2": "written by a separate helper from the policy alone; measured only, never used to choose or tune",
+    "fresh2": "written by a separate helper from the policy alone; measured once, then its misses informed",
+    "fresh3": "written by a separate helper from the policy alone; measured only, never used to choose or tune",
 }
 TARGETS = {"in_scope": 0.95, "abstention": 0.90, "welsh": 0.85, "p99_ms": 20.0, "build_ms": 1000.0}
 
