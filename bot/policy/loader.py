@@ -29,7 +29,7 @@ DATE_KEYS = frozenset({"date_of_issue", "review_date"})
 SECTION_KEYS = ("id", "heading_en", "heading_cy", "passages")
 PASSAGE_KEYS = ("id", "text")
 OPTIONAL_PASSAGE_KEYS = ("next_steps", "asked_as")
-MAX_QUESTION_CHARS = 200
+MAX_WORDING_CHARS = 200
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -168,8 +168,8 @@ def _question_list_problems(questions: Any, where: str) -> list[str]:
     for k, question in enumerate(questions):
         if not isinstance(question, str) or not question.strip():
             problems.append(f"{where}[{k}]: must be non-empty text")
-        elif len(question) > MAX_QUESTION_CHARS:
-            problems.append(f"{where}[{k}]: {len(question)} characters, more than {MAX_QUESTION_CHARS}")
+        elif len(question) > MAX_WORDING_CHARS:
+            problems.append(f"{where}[{k}]: {len(question)} characters, more than {MAX_WORDING_CHARS}")
     return problems
 
 
