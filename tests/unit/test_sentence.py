@@ -1,0 +1,102 @@
+"""The sentence model: meaning, determinism, the kept policy vectors, and clear failures."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.policy.sentence import (
+    MODEL_FILE,
+    PIECES_FILE,
+    ROWS_FILE,
+    SOURCE_FILE,
+    TOKENIZER_FILE,
+    SentenceVectors,
+    default_folder,
+)
+
+
+@pytest.fixture(scope="module")
+def model() -> SentenceVectors:
+    return SentenceVectors()
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """A private copy of the built model (linked), so the kept vectors can be written and spoiled freely."""
+    for name in (MODEL_FILE, PIECES_FILE, TOKENIZER_FILE, SOURCE_FILE):
+        (tmp_path / name).symlink_to(default_folder() / name)
+    return tmp_path
+
+
+def test_a_paraphrase_is_nearer_than_an_unrelated_question(model: SentenceVectors) -> None:
+    asked = model.embed("Can I be friends with pupils on Facebook?")
+    paraphrase = model.embed("is it ok to add the kids I teach as mates on social media")
+    unrelated = model.embed("where do I park my car")
+
+    assert float(asked @ paraphrase) > float(asked @ unrelated) + 0.3
+
+
+def test_vectors_are_unit_length_deterministic_and_zero_for_no_words(model: SentenceVectors) -> None:
+    first = model.embed("Do I need the head's permission to run a class Twitter account?")
+
+    assert abs(float(np.linalg.norm(first)) - 1.0) < 1e-5
+    assert np.array_equal(first, model.embed("Do I need the head's permission to run a class Twitter account?"))
+    assert not model.embed("   ").any()
+
+
+def test_a_story_longer_than_the_model_reads_still_gets_a_vector(model: SentenceVectors) -> None:
+    story = "I teach year six and a parent sent me a friend request after the concert. " * 30
+
+    assert abs(float(np.linalg.norm(model.embed(story))) - 1.0) < 1e-5
+
+
+def test_policy_vectors_are_kept_and_reused(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = ["Staff should not befriend pupils on social media.", "Seek the headteacher's permission."]
+    first = SentenceVectors(folder).embed_all(texts)
+    assert (folder / ROWS_FILE).is_file()
+
+    again = SentenceVectors(folder)
+    monkeypatch.setattr(again, "embed", lambda text: pytest.fail(f"embedded again: {text}"))
+
+    assert np.array_equal(again.embed_all(texts), first)
+
+
+def test_vectors_kept_by_another_build_of_the_model_are_not_reused(folder: Path) -> None:
+    texts = ["Common sense must still be used at all times."]
+    SentenceVectors(folder).embed_all(texts)
+    (folder / SOURCE_FILE).unlink()
+    (folder / SOURCE_FILE).write_text('{"source": "another build"}\n')
+    rebuilt = SentenceVectors(folder)
+    calls: list[str] = []
+    original = rebuilt.embed
+
+    def counted(text: str) -> np.ndarray:
+        calls.append(text)
+        return original(text)
+
+    rebuilt.embed = counted  # type: ignore[method-assign]
+
+    rebuilt.embed_all(texts)
+
+    assert calls == texts
+
+
+def test_a_folder_that_cannot_be_written_still_answers(folder: Path, caplog: pytest.LogCaptureFixture) -> None:
+    (folder / ROWS_FILE).mkdir()  # neither readable nor replaceable as a file
+    texts = ["Photos of pupils must only be taken on school devices."]
+
+    with caplog.at_level(logging.WARNING):
+        rows = SentenceVectors(folder).embed_all(texts)
+
+    assert rows.shape == (1, SentenceVectors.dimensions)
+    assert "could not keep" in caplog.text
+    assert sorted(p.name for p in folder.iterdir() if p.suffix == ".npz") == [ROWS_FILE]
+
+
+def test_a_missing_model_says_how_to_build_it(tmp_path: Path) -> None:
+    with pytest.raises(RuntimeError, match="make install"):
+        SentenceVectors(tmp_path)
