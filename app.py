@@ -28,6 +28,8 @@ from bot.edge.web import messages_handler
 from bot.graph.client import GraphLineManagers
 from bot.logs import configure_logging
 from bot.policy import PolicyIndex, load_policy
+from bot.policy.retrieval import shared_sentences
+from bot.policy.sentence import ModelMissing
 from bot.settings import AppType, Settings, UnsafeSettings, graph_credentials, load_settings
 from bot.storage.concerns import TableConcernReports
 from bot.storage.directory import TableStaffDirectory
@@ -103,6 +105,7 @@ def build_flows(parts: FlowParts) -> list[Flow]:
     policy = load_policy(parts.settings.policy_file)
     ask = AskFlow(strings=parts.strings, federation=parts.federation, policy=policy, retriever=PolicyIndex(policy),
                   questions=TableQuestionLog(parts.store), notifier=parts.notifier, profiles=parts.profiles)
+    parts.closing.append(ask.close)
     permissions = PermissionFlow(strings=parts.strings, federation=parts.federation,
                                  requests=TablePermissionRequests(parts.store), notifier=parts.notifier,
                                  profiles=parts.profiles)
@@ -187,7 +190,9 @@ async def _bot(app: web.Application) -> AsyncIterator[None]:
     parts = FlowParts(settings=settings, store=store, strings=strings, federation=federation,
                       notifier=OutboxNotifier(outbox, deliverer), profiles=profiles, home=home, http=app[HTTP],
                       periodic=[], closing=[])
-    router = Router(build_flows(parts), fallback=home.help, unknown_verb=home.unknown_verb)
+    flows = build_flows(parts)
+    ask = next(flow for flow in flows if isinstance(flow, AskFlow))
+    router = Router(flows, fallback=home.help, unknown_verb=home.unknown_verb, prepare=ask.prepare)
     bot = TeamsBot(router=router, profiles=profiles, deliverer=deliverer, federation=federation, strings=strings)
     handler = messages_handler(adapter, auth, bot.on_turn, credentials_configured=bool(settings.app_id))
     app[SERVICES] = Services(store=store, bot=bot, deliverer=deliverer, adapter=adapter, messages=handler)
@@ -269,8 +274,12 @@ def main() -> int:
     configure_logging(settings.log_level)
     if settings.app_type is AppType.USER_ASSIGNED_MSI:
         log.info("bot identity: user-assigned managed identity")
-    web.run_app(create_app(settings), host="0.0.0.0", port=settings.port, print=None,
-                shutdown_timeout=10.0)
+    try:
+        shared_sentences()  # loaded here, once, so a model that was never built is a one-line reason
+    except ModelMissing as error:
+        print(f"refusing to start: {error}", file=sys.stderr)
+        return 2
+    web.run_app(create_app(settings), host="0.0.0.0", port=settings.port, print=None, shutdown_timeout=10.0)
     return 0
 
 
