@@ -105,7 +105,6 @@ def build_flows(parts: FlowParts) -> list[Flow]:
     policy = load_policy(parts.settings.policy_file)
     ask = AskFlow(strings=parts.strings, federation=parts.federation, policy=policy, retriever=PolicyIndex(policy),
                   questions=TableQuestionLog(parts.store), notifier=parts.notifier, profiles=parts.profiles)
-    parts.closing.append(ask.close)
     permissions = PermissionFlow(strings=parts.strings, federation=parts.federation,
                                  requests=TablePermissionRequests(parts.store), notifier=parts.notifier,
                                  profiles=parts.profiles)
@@ -190,9 +189,7 @@ async def _bot(app: web.Application) -> AsyncIterator[None]:
     parts = FlowParts(settings=settings, store=store, strings=strings, federation=federation,
                       notifier=OutboxNotifier(outbox, deliverer), profiles=profiles, home=home, http=app[HTTP],
                       periodic=[], closing=[])
-    flows = build_flows(parts)
-    ask = next(flow for flow in flows if isinstance(flow, AskFlow))
-    router = Router(flows, fallback=home.help, unknown_verb=home.unknown_verb, prepare=ask.prepare)
+    router = Router(build_flows(parts), fallback=home.help, unknown_verb=home.unknown_verb)
     bot = TeamsBot(router=router, profiles=profiles, deliverer=deliverer, federation=federation, strings=strings)
     handler = messages_handler(adapter, auth, bot.on_turn, credentials_configured=bool(settings.app_id))
     app[SERVICES] = Services(store=store, bot=bot, deliverer=deliverer, adapter=adapter, messages=handler)

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
-from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Protocol
@@ -66,16 +63,6 @@ class Retriever(Protocol):
         ...
 
 
-EARLY_ANSWERS = 32
-ANSWER_THREADS = 2
-
-
-def _retrieve_exception(future: asyncio.Future[Answer]) -> None:
-    """An answer started early and never used must not log "exception was never retrieved"."""
-    if not future.cancelled():
-        future.exception()
-
-
 class AskFlow:
     """Questions about the policy, and everything around the answer card."""
 
@@ -90,30 +77,6 @@ class AskFlow:
         self._notifier = notifier
         self._profiles = profiles
         self._clock = clock
-        # Answers take 2-4 ms of a model that releases the GIL: two threads keep both cores busy under load;
-        # more would only add memory.
-        self._answering = ThreadPoolExecutor(max_workers=ANSWER_THREADS, thread_name_prefix="answers")
-        self._early: OrderedDict[str, asyncio.Future[Answer]] = OrderedDict()
-
-    def prepare(self, text: str) -> None:
-        """Start answering typed text while the person's profile is still being read (it may not be a
-        question: an unused answer is simply dropped)."""
-        question = text.strip()
-        if not question or question in self._early:
-            return
-        self._early[question] = self._start(question)
-        while len(self._early) > EARLY_ANSWERS:
-            self._early.popitem(last=False)
-
-    def close(self) -> None:
-        """Stop the answering thread (answers still running are dropped)."""
-        self._early.clear()
-        self._answering.shutdown(wait=False, cancel_futures=True)
-
-    def _start(self, question: str) -> asyncio.Future[Answer]:
-        future = asyncio.get_running_loop().run_in_executor(self._answering, self._retriever.answer, question)
-        future.add_done_callback(_retrieve_exception)
-        return future
 
     def verbs(self) -> Mapping[str, Handler]:
         """The verbs of the answer cards."""
@@ -159,8 +122,7 @@ class AskFlow:
     async def ask(self, turn: Turn) -> Reply:
         """Answer a typed question from the policy, or say honestly that it does not cover it."""
         question = turn.text.strip()
-        # Off the event loop: the sentence model releases the GIL, so other staff's turns go on meanwhile.
-        found = await (self._early.pop(question, None) or self._start(question))
+        found = self._retriever.answer(question)
         lang = Lang.CY if found.language == Lang.CY.value else turn.lang
         passages = list(found.passages) if found.answered else []
         now = self._clock()

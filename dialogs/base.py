@@ -84,22 +84,16 @@ def words(text: str) -> list[str]:
 class Router:
     """Sends each turn to the flow that owns its verb or recognises its text; else to the fallback."""
 
-    def __init__(self, flows: Sequence[Flow], fallback: Handler, unknown_verb: Handler,
-                 prepare: Callable[[str], None] = lambda text: None) -> None:
+    def __init__(self, flows: Sequence[Flow], fallback: Handler, unknown_verb: Handler) -> None:
         self._flows = tuple(flows)
         self._fallback = fallback
         self._unknown_verb = unknown_verb
-        self._prepare = prepare
         self._verbs: dict[str, Handler] = {}
         for flow in self._flows:
             for verb, handler in flow.verbs().items():
                 if verb in self._verbs:
                     raise ValueError(f"verb {verb!r} is claimed by two flows")
                 self._verbs[verb] = handler
-
-    def prepare(self, text: str) -> None:
-        """Typed text from a known sender, before their profile is read: a flow may start work on it early."""
-        self._prepare(text)
 
     def verbs(self) -> list[str]:
         """Every verb some flow handles."""

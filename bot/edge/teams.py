@@ -150,8 +150,7 @@ class TeamsBot:
                 self._deliverer.deliver_soon(person)
         return profile
 
-    async def _begin(self, context: TurnContext,
-                     early: Callable[[], None] = lambda: None) -> tuple[Person, Lang, UserProfile] | str:
+    async def _begin(self, context: TurnContext) -> tuple[Person, Lang, UserProfile] | str:
         activity = context.activity
         person = self._person(activity)
         lang = Lang.from_locale(activity.locale)
@@ -161,21 +160,18 @@ class TeamsBot:
         if not self._federation.serves_tenant(person.tenant_id):
             await self._reply_error(context, lang, "error.other_tenant", federation=self._federation.name(lang))
             return "other-tenant"
-        early()
         profile = await self._load_profile(person, activity)
         return person, profile.language or lang, profile
 
     async def _on_message(self, context: TurnContext) -> str:
         activity = context.activity
-        text = _MENTION.sub(" ", activity.text or "").strip()
-        value = activity.value if isinstance(activity.value, dict) else {}
-        verb = value.get("verb") if isinstance(value.get("verb"), str) else ""
-        typed = bool(text) and not verb and len(text) <= MAX_TEXT
-        # An answer takes a few ms; started now, it is ready by the time the profile has been read.
-        begun = await self._begin(context, early=lambda: self._router.prepare(text) if typed else None)
+        begun = await self._begin(context)
         if isinstance(begun, str):
             return begun
         person, lang, profile = begun
+        text = _MENTION.sub(" ", activity.text or "").strip()
+        value = activity.value if isinstance(activity.value, dict) else {}
+        verb = value.get("verb") if isinstance(value.get("verb"), str) else ""
         if len(text) > MAX_TEXT:
             await context.send_activity(self._card_activity(error_card(
                 self._strings, lang, "error.too_long", length=len(text), limit=MAX_TEXT)))

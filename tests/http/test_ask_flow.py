@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from pathlib import Path
 from typing import Any
@@ -12,11 +11,6 @@ from aiohttp.test_utils import TestClient
 from azure.data.tables.aio import TableClient
 
 from app import SERVICES
-from bot.domain.people import Person
-from bot.domain.profiles import UserProfile
-from bot.policy.retrieval import Answer, PolicyIndex
-from bot.storage.users import TableUserProfiles
-from dialogs.ask import EARLY_ANSWERS, AskFlow
 from tests.support.activities import CARYS, SIAN, card_action, message
 from tests.support.cards import verb_data
 from tests.support.connector import Connector
@@ -155,35 +149,3 @@ async def test_a_reply_that_could_not_be_queued_can_simply_be_sent_again(
     told = [c for c in connector.cards("a:personal-29:carys") if "See the staff handbook." in json.dumps(c)]
     assert len(told) == 1
 
-
-async def test_a_question_is_answered_once_starting_before_the_profile_is_read(
-        client: TestClient, connector: Connector, monkeypatch: pytest.MonkeyPatch) -> None:
-    events: list[str] = []
-    flows: list[AskFlow] = []
-    start, get_profile, answer = AskFlow._start, TableUserProfiles.get_profile, PolicyIndex.answer
-
-    def spy_start(self: AskFlow, question: str) -> asyncio.Future[Any]:
-        events.append("start")
-        flows.append(self)
-        return start(self, question)
-
-    async def spy_get_profile(self: TableUserProfiles, person: Person) -> UserProfile:
-        events.append("profile")
-        return await get_profile(self, person)
-
-    def spy_answer(self: PolicyIndex, question: str) -> Answer:
-        events.append(f"answer: {question}")
-        return answer(self, question)
-
-    monkeypatch.setattr(AskFlow, "_start", spy_start)
-    monkeypatch.setattr(TableUserProfiles, "get_profile", spy_get_profile)
-    monkeypatch.setattr(PolicyIndex, "answer", spy_answer)
-    question = "Can I post photos of my class on Instagram?"
-    await client.post("/api/messages", json=message(CARYS, question, connector.url))
-
-    assert [e for e in events if not e.startswith("answer")][:2] == ["start", "profile"]
-    assert events.count(f"answer: {question}") == 1 and events.count("start") == 1
-    assert _quotes(connector.cards()[0])
-    for n in range(40):  # greetings are not questions: answers started for them are dropped, and few are kept
-        await client.post("/api/messages", json=message(CARYS, f"hello {n}", connector.url))
-    assert len(flows[-1]._early) <= EARLY_ANSWERS
