@@ -73,7 +73,8 @@ def _words(text: str) -> list[str]:
             cleaned.append(f" {ch} ")
         else:
             cleaned.append(" " if _is_space(ch) else ch)
-    lowered = unicodedata.normalize("NFD", "".join(cleaned).lower())
+    # Character by character, as the reference does: str.lower() would turn a word-final Σ into ς, not σ.
+    lowered = unicodedata.normalize("NFD", "".join(ch.lower() for ch in "".join(cleaned)))
     plain = "".join(ch for ch in lowered if unicodedata.category(ch) != "Mn")
     words: list[str] = []
     for chunk in plain.split():

@@ -58,7 +58,7 @@ def test_every_evaluation_question_and_policy_wording_gets_the_same_ids(ours: Wo
     "", "   ", "Café naïve résumé – “quotes” and ‘apostrophes’", "Ga i rannu lluniau'r côr ar Facebook?",
     "emoji 😀👍🏽 and ＦＵＬＬＷＩＤＴＨ", "中文字符 mixed with English", "tabs\tand\nnew\rlines\u00a0nbsp\u2003em",
     "control\x00chars\x07and\u200bzero\u200dwidth\ufeff", "a" * 150, "supercalifragilisticexpialidocious" * 3,
-    "word " * 200, "http://example.com/a?b=c&d=e#f @mention #hashtag", "Ŵ ŷ ŵ â ê î ô û ŷ ẁ ẃ ẅ",
+    "word " * 200, "http://example.com/a?b=c&d=e#f @mention #hashtag", "Ŵ ŷ ŵ â ê î ô û ŷ ẁ ẃ ẅ", "ΟΔΥΣΣΕΥΣ AΣ",
 ])
 def test_awkward_text_gets_the_same_ids(ours: WordPiece, reference: Tokenizer, text: str) -> None:
     assert ours.encode(text) == reference.encode(text).ids
