@@ -29,7 +29,14 @@ SETS = {
     "unseen": "written by a separate helper from the policy alone; chose between variants, then its misses informed",
     "fresh": "written by a separate helper from the policy alone; measured twice, then its misses informed",
     "fresh2": "written by a separate helper from the policy alone; measured once, then its misses informed",
-    "fresh3": "written by a separate helper from the policy alone; measured only, never used to choose or tune",
+    "fresh3": "written by a separate helper from the policy alone; measured once, then used to choose the sentence "
+              "model's variants; its Welsh misses informed the Welsh gloss",
+    "fresh4": "written by a separate helper from the policy alone, after fresh3; chose between the sentence model's "
+              "variants; its Welsh misses informed the Welsh gloss, then all its misses a wording round",
+    "fresh5": "written by a separate helper from the policy alone as a fair first-term test; measured once, then its "
+              "misses informed a wording round",
+    "fresh6": "written by a separate helper from the policy alone after the last wording round; measured only, never "
+              "used to choose or tune",
 }
 TARGETS = {"in_scope": 0.95, "abstention": 0.90, "welsh": 0.85, "p99_ms": 20.0, "build_ms": 1000.0}
 
