@@ -408,8 +408,7 @@ class PolicyIndex:
         query = self._parse(question[:MAX_QUESTION_CHARS])
         if not query.slots:
             return None
-        # The sentence model first: it releases the GIL, so a caller's event loop runs meanwhile. It reads English
-        # as typed; Welsh, as word-for-word English (see _gloss).
+        # The sentence model reads English as typed; Welsh, as word-for-word English (see _gloss).
         sentence = self._sentences.embed(query.reading)
         lexical = [float(v) for v in self._scores(query)]
         top = max(lexical)
