@@ -35,10 +35,12 @@ SETS = {
               "variants; its Welsh misses informed the Welsh gloss, then all its misses a wording round",
     "fresh5": "written by a separate helper from the policy alone as a fair first-term test; measured once, then its "
               "misses informed a wording round",
-    "fresh6": "written by a separate helper from the policy alone after the last wording round; measured once, then "
-              "its Welsh misses informed the Welsh lexicon",
+    "fresh6": "written by a separate helper from the policy alone after wording round 8; measured once, then its "
+              "Welsh misses informed the Welsh lexicon and its English misses wording round 9",
     "fresh7": "45 Welsh questions written by a separate helper from the policy alone after the lexicon round; measured "
               "only, never used to choose or tune",
+    "fresh8": "150 English questions written by a separate helper from the policy alone after wording round 9; "
+              "measured only, never used to choose or tune",
 }
 TARGETS = {"in_scope": 0.95, "abstention": 0.90, "welsh": 0.85, "p99_ms": 20.0, "build_ms": 1000.0}
 
@@ -91,21 +93,13 @@ def figures(name: str, index: PolicyIndex, cases: list[Case], verbose: bool) -> 
         "welsh": rate([correct(index, c) for c in welsh]),
     }
     print(f"{name}: {len(english_in)} in-scope English, {len(outside)} out-of-scope, {len(welsh)} Welsh")
-    if english_in:
-        print(
-            f"  in-scope top-1 accuracy   {result['in_scope']:6.1%}  (target >= 95%)  "
-            f"{verdict(result['in_scope'] >= TARGETS['in_scope'])}"
-        )
-    else:
-        print("  in-scope top-1 accuracy      n/a  (no English in-scope questions in this file)")
-    print(
-        f"  out-of-scope abstention   {result['abstention']:6.1%}  (target >= 90%)  "
-        f"{verdict(result['abstention'] >= TARGETS['abstention'])}"
-    )
-    print(
-        f"  Welsh accuracy            {result['welsh']:6.1%}  (target >= 85%)  "
-        f"{verdict(result['welsh'] >= TARGETS['welsh'])}"
-    )
+    for key, label, group in (("in_scope", "in-scope top-1 accuracy", english_in),
+                              ("abstention", "out-of-scope abstention", outside), ("welsh", "Welsh accuracy", welsh)):
+        target = f"(target >= {TARGETS[key]:.0%})"
+        if group:
+            print(f"  {label:<25} {result[key]:6.1%}  {target}  {verdict(result[key] >= TARGETS[key])}")
+        else:
+            print(f"  {label:<25}    n/a  {target}  (no such questions in this file)")
     if verbose:
         for case in cases:
             if not correct(index, case):
