@@ -1,6 +1,6 @@
 """Finds the policy's own words that answer a question: offline, deterministic, English and Welsh.
 
-Two measures, mixed (a fifth words, four fifths meaning) to rank passages:
+Two measures, mixed (three tenths words, seven tenths meaning: MEANING_WEIGHT) to rank passages:
 - words: each passage, with its half-weighted section heading and the ways staff ask about it ("asked_as"
   in the policy file), is a BM25 document over normalised terms. A question becomes "slots", one per
   meaningful word, each holding alternative terms (the word, its synonyms or its English translation).
@@ -53,7 +53,7 @@ ASKED_WEIGHT = 0.5
 TYPO_WEIGHT = 0.8
 PLATFORM_WEIGHT = 0.5
 MIN_TYPO_LENGTH = 5
-# Calibrated together on the informed eval sets, then checked on fresh4 (see eval/run.py); fresh5 never.
+# Calibrated together on the informed eval sets, then checked on fresh4 (see eval/run.py); never on fresh5-8.
 THRESHOLD = 0.5
 UNMATCHED_SCALE = 1.0
 UNMATCHED_EXPONENT = 0.5
@@ -120,7 +120,6 @@ class _Slot:
 class _Query:
     language: str
     slots: list[_Slot] = field(default_factory=list)
-    english: list[str] = field(default_factory=list)
     reading: str = ""
 
 
@@ -348,8 +347,9 @@ class PolicyIndex:
                 frequency[term] += 1
         self._idf = {t: math.log(1 + (count - df + 0.5) / (df + 0.5)) for t, df in frequency.items()}
         self._unknown_idf = math.log(1 + (count + 0.5) / 0.5)
-        # term -> passage -> BM25 contribution; and whether a term is in the text, not only the heading
-        self._contribution: dict[str, dict[int, float]] = defaultdict(dict)
+        # term -> each passage's BM25 contribution (0 where absent); and whether a term is in the text, not only
+        # the heading
+        self._term_rows: dict[str, npt.NDArray[np.float64]] = {}
         self._in_text: set[tuple[str, int]] = set()
         for position, w in enumerate(weights):
             length = sum(w.values())
@@ -357,13 +357,11 @@ class PolicyIndex:
                 saturation = (
                     count_in_passage * (K1 + 1) / (count_in_passage + K1 * (1 - B + B * length / average))
                 )
-                self._contribution[term][position] = self._idf[term] * saturation
+                self._term_rows.setdefault(term, np.zeros(count, dtype=np.float64))[position] = (
+                    self._idf[term] * saturation
+                )
                 if term in text_terms[position]:
                     self._in_text.add((term, position))
-        self._term_rows = {
-            term: np.array([by_passage.get(p, 0.0) for p in range(count)], dtype=np.float64)
-            for term, by_passage in self._contribution.items()
-        }
         self._weak = {term for word in WEAK_WORDS for term in _canonical_terms(word)}
         known = set(self._vocabulary_words()) | set(QUERY_SYNONYMS) | set(CANONICAL)
         self._known = known | ENGLISH_STOPWORDS
@@ -444,13 +442,18 @@ class PolicyIndex:
                 total += slot.weight * (rows[0] if len(rows) == 1 else np.maximum.reduce(rows))
         return total
 
+    def _has(self, term: str, position: int) -> bool:
+        """Whether a passage contains a term (contributions are always positive where it does)."""
+        row = self._term_rows.get(term)
+        return row is not None and bool(row[position] > 0)
+
     def _matches(self, slot: _Slot, position: int) -> bool:
-        return any(position in self._contribution.get(t, {}) for t in slot.terms)
+        return any(self._has(t, position) for t in slot.terms)
 
     def _confidence(self, query: _Query, position: int) -> float:
         matched = unmatched = 0.0
         for slot in query.slots:
-            present = [t for t in slot.terms if position in self._contribution.get(t, {})]
+            present = [t for t in slot.terms if self._has(t, position)]
             if present:
                 in_text = any((t, position) in self._in_text for t in present)
                 matched += (
@@ -481,7 +484,6 @@ class PolicyIndex:
             query.reading = " ".join(self._gloss(tokens))
             tokens = self._from_welsh(tokens)
         seen: set[frozenset[str]] = set()
-        query.english = list(tokens)
         for token, weight in self._english(tokens, correct_typos=language == "en"):
             if token in QUERY_SYNONYMS:
                 alternatives = QUERY_SYNONYMS[token].split()
