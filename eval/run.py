@@ -38,9 +38,9 @@ SETS = {
     "fresh6": "written by a separate helper from the policy alone after wording round 8; measured once, then its "
               "Welsh misses informed the Welsh lexicon and its English misses wording round 9",
     "fresh7": "45 Welsh questions written by a separate helper from the policy alone after the lexicon round; measured "
-              "only, never used to choose or tune",
+              "once, then its misses informed the Welsh vocabulary round",
     "fresh8": "150 English questions written by a separate helper from the policy alone after wording round 9; "
-              "measured only, never used to choose or tune",
+              "measured once, then used to calibrate the wordings' agreement and its misses informed wording round 10",
 }
 TARGETS = {"in_scope": 0.95, "abstention": 0.90, "welsh": 0.85, "p99_ms": 20.0, "build_ms": 1000.0}
 
