@@ -240,6 +240,28 @@ def detect_language(tokens: Sequence[str]) -> str:
     return "cy" if welsh > english else "en"
 
 
+def _welsh_pieces(
+    pieces: Sequence[tuple[str, bool]], phrases: dict[tuple[str, ...], str]
+) -> list[tuple[str, bool]]:
+    """Welsh phrases replaced by their English; each piece says whether it is English already, so a phrase's
+    English is never read again as Welsh ("o gwbl" is "at all", and "all" must not become "gall", can)."""
+    longest = max(len(key) for key in phrases)
+    out: list[tuple[str, bool]] = []
+    i = 0
+    while i < len(pieces):
+        for size in range(longest, 1, -1):
+            span = pieces[i : i + size]
+            replacement = None if any(english for _, english in span) else phrases.get(tuple(w for w, _ in span))
+            if replacement is not None:
+                out.extend((word, True) for word in replacement.split())
+                i += size
+                break
+        else:
+            out.append(pieces[i])
+            i += 1
+    return out
+
+
 def _apply_phrases(tokens: list[str], phrases: dict[tuple[str, ...], str]) -> list[str]:
     longest = max(len(key) for key in phrases)
     out: list[str] = []
@@ -439,11 +461,11 @@ class PolicyIndex:
 
     def _by_passage(self, similarity: Vector) -> Vector:
         """Each passage's similarity over its own text and its wordings: the best, tempered by the second best."""
-        grid = np.append(similarity, -np.inf)[self._meaning_rows]
+        grid = np.append(similarity, np.float32(-np.inf))[self._meaning_rows]
         top_two = np.partition(grid, -2, axis=1)[:, -2:]
         second, best = top_two[:, 0], top_two[:, 1]
         second = np.where(np.isfinite(second), second, best)
-        return best - AGREEMENT * (best - second)
+        return (best - AGREEMENT * (best - second)).astype(np.float32)
 
     def _scores(self, query: _Query) -> npt.NDArray[np.float64]:
         """Every passage's BM25 score at once: each slot counts its best term."""
@@ -492,9 +514,9 @@ class PolicyIndex:
         language = detect_language(tokens)
         query = _Query(language, reading=question)
         if language == "cy":
-            tokens = _apply_phrases(tokens, WELSH_PHRASES)
-            query.reading = " ".join(self._gloss(tokens))
-            tokens = self._from_welsh(tokens)
+            pieces = _welsh_pieces([(token, False) for token in tokens], WELSH_PHRASES)
+            query.reading = " ".join(self._gloss(pieces))
+            tokens = self._from_welsh(pieces)
         seen: set[frozenset[str]] = set()
         for token, weight in self._english(tokens, correct_typos=language == "en"):
             if token in QUERY_SYNONYMS:
@@ -507,24 +529,27 @@ class PolicyIndex:
                 query.slots.append(_Slot(terms, self._weight(token, weight), weak=terms <= self._weak))
         return query
 
-    def _gloss(self, tokens: list[str]) -> list[str]:
+    def _gloss(self, pieces: list[tuple[str, bool]]) -> list[str]:
         """Welsh read as English word by word, grammar words included, for the sentence model."""
         out: list[str] = []
-        for token in _apply_phrases(tokens, WELSH_GLOSS_PHRASES):
-            english = next((WELSH_GLOSS[form] for form in welsh_radicals(token) if form in WELSH_GLOSS), None)
-            if english is None:
-                english = _lookup_welsh(token)
-            out.extend([token] if english is None else english.split())
+        for token, english in _welsh_pieces(pieces, WELSH_GLOSS_PHRASES):
+            if english:
+                out.append(token)
+                continue
+            gloss = next((WELSH_GLOSS[form] for form in welsh_radicals(token) if form in WELSH_GLOSS), None)
+            if gloss is None:
+                gloss = _lookup_welsh(token)
+            out.extend([token] if gloss is None else gloss.split())
         return out
 
-    def _from_welsh(self, tokens: list[str]) -> list[str]:
+    def _from_welsh(self, pieces: list[tuple[str, bool]]) -> list[str]:
         out: list[str] = []
-        for token in tokens:
-            english = _lookup_welsh(token)
-            if english is None:
+        for token, english in pieces:
+            translation = None if english else _lookup_welsh(token)
+            if translation is None:
                 out.append(token)
             else:
-                out.extend(english.split())
+                out.extend(translation.split())
         return out
 
     def _english(self, tokens: list[str], correct_typos: bool) -> Iterable[tuple[str, float]]:

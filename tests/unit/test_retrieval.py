@@ -32,6 +32,20 @@ def test_a_welsh_question_with_mutations(index: PolicyIndex) -> None:
     assert answer.answered and answer.passages[0].id == "personal-use.3"
 
 
+def test_everyday_spoken_welsh_is_read(index: PolicyIndex) -> None:
+    # "odi", "ocê", "rhedeg", "gêm", "nos Sadwrn": none is a policy word, all are everyday Welsh.
+    answer = index.answer("Fi sy'n rhedeg Twitter y clwb pêl-droed. Odi hi'n ocê trydar am gêm nos Sadwrn o'r cyfrif?")
+
+    assert answer.answered and answer.passages[0].id == "communicating-with-public.7"
+
+
+def test_a_welsh_phrases_english_is_not_read_again_as_welsh(index: PolicyIndex) -> None:
+    # "o gwbl" is "at all"; "all" read as Welsh would be a mutation of "gall" (can).
+    reading = index._parse("Ydy'r ysgol yn erbyn staff ar y cyfryngau cymdeithasol o gwbl?").reading
+
+    assert reading.endswith("social media at all")
+
+
 def test_welsh_mutations_map_back_to_the_radical() -> None:
     assert "disgyblion" in welsh_radicals("nisgyblion")
     assert "disgyblion" in welsh_radicals("ddisgyblion")
