@@ -13,6 +13,7 @@ import hashlib
 import logging
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -119,16 +120,37 @@ class SentenceVectors:
         except (OSError, KeyError, ValueError):
             return empty
 
+    def remembered(
+        self, name: str, key: str, compute: Callable[[], dict[str, npt.NDArray[Any]]]
+    ) -> dict[str, npt.NDArray[Any]]:
+        """Arrays worked out from this model's vectors (e.g. a classifier's weights), kept in `<name>.npz` beside
+        the model under `key`: computed again only when the key or the model changes."""
+        path = self._folder / f"{name}.npz"
+        try:
+            with np.load(path) as saved:
+                if str(saved["model"]) == self._model_id and str(saved["key"]) == key:
+                    return {k: np.asarray(saved[k]) for k in saved.files if k not in ("model", "key")}
+        except (OSError, KeyError, ValueError):
+            pass
+        arrays = compute()
+        self._save(path, {"model": np.array(self._model_id), "key": np.array(key), **arrays})
+        return arrays
+
     def _write_rows(self, keys: list[str], vectors: npt.NDArray[np.float32]) -> None:
+        self._save(
+            self._folder / ROWS_FILE, {"model": np.array(self._model_id), "keys": np.array(keys), "vectors": vectors}
+        )
+
+    def _save(self, path: Path, arrays: dict[str, npt.NDArray[Any]]) -> None:
         """Best effort and atomic: a read-only deployment still works, only its start is slower."""
         temporary: str | None = None
         try:
             handle, temporary = tempfile.mkstemp(dir=self._folder, suffix=".npz")
             with os.fdopen(handle, "wb") as out:
-                np.savez(out, model=np.array(self._model_id), keys=np.array(keys), vectors=vectors)
+                np.savez(out, allow_pickle=False, **arrays)
             os.chmod(temporary, 0o644)
-            os.replace(temporary, self._folder / ROWS_FILE)
+            os.replace(temporary, path)
         except OSError as error:
-            log.warning("could not keep the policy's sentence vectors in %s: %s", self._folder, error)
+            log.warning("could not keep %s in %s: %s", path.name, self._folder, error)
             if temporary is not None:
                 Path(temporary).unlink(missing_ok=True)

@@ -85,6 +85,21 @@ def test_vectors_kept_by_another_build_of_the_model_are_not_reused(folder: Path)
     assert calls == texts
 
 
+def test_worked_out_arrays_are_kept_under_their_key(folder: Path) -> None:
+    calls: list[str] = []
+
+    def compute(tag: str) -> dict[str, np.ndarray]:
+        calls.append(tag)
+        return {"weights": np.full(3, len(calls), dtype=np.float32)}
+
+    first = SentenceVectors(folder).remembered("weights", "key-1", lambda: compute("first"))
+    kept = SentenceVectors(folder).remembered("weights", "key-1", lambda: compute("again"))
+    other = SentenceVectors(folder).remembered("weights", "key-2", lambda: compute("other key"))
+
+    assert calls == ["first", "other key"]
+    assert np.array_equal(kept["weights"], first["weights"]) and other["weights"][0] == 2
+
+
 def test_a_folder_that_cannot_be_written_still_answers(folder: Path, caplog: pytest.LogCaptureFixture) -> None:
     (folder / ROWS_FILE).mkdir()  # neither readable nor replaceable as a file
     texts = ["Photos of pupils must only be taken on school devices."]
