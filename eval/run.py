@@ -48,7 +48,7 @@ SETS = {
     "fresh11": "150 English questions written by a separate helper from the policy alone; measured once with the "
                "classifier (91.7 / 93.3; the same method without it: 89.2 / 86.7), never used to choose or tune",
     "fresh12": "50 Welsh questions written by a separate helper from the policy alone; measured once with the "
-               "classifier (Welsh 82.0; without it 86.0), then used to trust its \"not covered\" for English only",
+               'classifier (Welsh 82.0; without it 86.0), then used to trust its "not covered" for English only',
 }
 TARGETS = {"in_scope": 0.95, "abstention": 0.90, "welsh": 0.85, "p99_ms": 20.0, "build_ms": 1000.0}
 
