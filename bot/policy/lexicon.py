@@ -443,6 +443,9 @@ sydd angen rhaid dylwn ddylwn dylai ddylai dylen ddylen gwneud wneud mi ti dy pa
 rhywun unrhyw pob holl arall eraill hun hunan rhai ystod gyfer cyfer wrth dweud ddweud wrthyn
 digwydd iawn oherwydd achos felly ie naddo nage bydda byddaf fyddaf dyma dyna hynny neud isio eisiau
 un ots tra neb lle flin ohona ohono erbyn dal ata ato ati peidio
+dwi wi fel hynna hwnna honna arno arni arna amdano amdani amdana wrtha wrtho wrthi yno fanna fanno fama
+ydan ydach dyw dydy dydi gorfod oddi pan rhyw gyd dan tan er mwyn hyd oed bo taw megis ers gen hunain
+ohoni ynddo ynddi ynddyn ohonon allen allwn bydden dylswn hoffwn moyn shwt
 """.split()
 )
 
@@ -631,6 +634,15 @@ WELSH_LEXICON: dict[str, str] = {
     "diweddaru": "updated",
     "aml": "often",
     "amal": "often",
+    "cyfri": "account", "dolig": "christmas", "siopa": "shopping", "iwsio": "use", "staffrwm": "staffroom",
+    "rygbi": "rugby", "bois": "lads", "adio": "add", "sarcastig": "sarcastic", "nith": "niece", "nai": "nephew",
+    "cofrestru": "registration", "asesu": "assessment", "gwella": "improve", "cytundeb": "contract",
+    "arlwyo": "catering", "trwbl": "trouble",
+    "dmo": "message", "sharo": "share", "retweetio": "retweet", "jecio": "check", "tsecio": "check",
+    "bwcio": "book", "dechra": "start", "dechre": "start", "dadla": "argue", "afresymol": "unreasonable",
+    "difriol": "abusive", "celwyddog": "lying", "beirniadol": "critical", "anghyfforddus": "uncomfortable",
+    "hyll": "ugly", "sgwrsiol": "conversational", "digidol": "digital", "cwricwlwm": "curriculum",
+    "cyllideb": "budget", "ffigyrau": "figures", "tiwtora": "tutoring", "hyfforddi": "coach",
     "ci": "dog",
     "ymateb": "respond",
     "cynnwys": "include content",
@@ -1026,7 +1038,14 @@ WELSH_GLOSS: dict[str, str] = {
     "dylwn": "should I", "ddylwn": "should I", "dylai": "should", "ddylai": "should", "dylen": "should",
     "ddylen": "should", "rhaid": "must", "gorfod": "have to", "angen": "need",
     "cael": "allowed", "gael": "allowed", "chael": "allowed", "gall": "can", "gallu": "can", "allu": "can",
-    "isio": "want", "eisiau": "want", "moyn": "want",
+    "isio": "want", "eisiau": "want", "moyn": "want", "isie": "want", "ishe": "want", "hoffwn": "I would like",
+    "shwt": "how", "wi": "I", "ydan": "are we", "dyw": "is not", "dydy": "is not", "dydi": "is not",
+    "pan": "when", "fel": "like", "hynna": "that", "hwnna": "that", "honna": "that", "yno": "there",
+    "fanna": "there", "fanno": "there", "fama": "here", "arno": "on it", "arni": "on her", "arna": "on me",
+    "amdano": "about him", "amdani": "about her", "amdana": "about me", "wrtha": "to me", "dan": "under",
+    "tan": "until", "er": "although", "ers": "since", "gen": "have", "hunain": "themselves", "gyd": "all",
+    "rhyw": "some", "taw": "that", "megis": "such as", "allen": "could", "allwn": "could we", "bydden": "would",
+    "dylswn": "should I", "oddi": "from",
     "dim": "not", "ddim": "not", "nid": "not", "na": "not", "nad": "not", "peidio": "not", "beidio": "not",
     "gyda": "with", "gydag": "with", "efo": "with", "hefo": "with", "heb": "without", "am": "about", "ar": "on",
     "cyn": "before", "wedyn": "after", "i": "to", "o": "from", "at": "to", "mewn": "in", "trwy": "through",

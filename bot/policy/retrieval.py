@@ -232,13 +232,22 @@ def welsh_radicals(word: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def spoken_plurals(word: str) -> list[str]:
+    """The word, and the written plural a spoken one stands for: "-au" is said and typed "-e" in the south and
+    "-a" in the north ("lunie", "lluniau"; "ffrindia", "ffrindiau")."""
+    if len(word) > 4 and word[-1] in "ae" and not word.endswith("au"):
+        return [word, word[:-1] + "au"]
+    return [word]
+
+
 def _lookup_welsh(word: str) -> str | None:
     """The English for a Welsh word ("" for a Welsh stopword), or None when it is not known Welsh."""
-    for form in welsh_radicals(word):
-        if form in WELSH_LEXICON:
-            return WELSH_LEXICON[form]
-        if form in WELSH_STOPWORDS:
-            return ""
+    for spoken in spoken_plurals(word):
+        for form in welsh_radicals(spoken):
+            if form in WELSH_LEXICON:
+                return WELSH_LEXICON[form]
+            if form in WELSH_STOPWORDS:
+                return ""
     return None
 
 
@@ -578,7 +587,7 @@ class PolicyIndex:
             gloss = next((WELSH_GLOSS[form] for form in welsh_radicals(token) if form in WELSH_GLOSS), None)
             if gloss is None:
                 gloss = _lookup_welsh(token)
-            out.extend([token] if gloss is None else gloss.split())
+            out.extend([self._loanword(token)] if gloss is None else gloss.split())
         return out
 
     def _from_welsh(self, pieces: list[tuple[str, bool]]) -> list[str]:
@@ -586,10 +595,16 @@ class PolicyIndex:
         for token, english in pieces:
             translation = None if english else _lookup_welsh(token)
             if translation is None:
-                out.append(token)
+                out.append(token if english else self._loanword(token))
             else:
                 out.extend(translation.split())
         return out
+
+    def _loanword(self, token: str) -> str:
+        """An English word mutated in a Welsh sentence ("broblem", "ddata") as the English word; else the token."""
+        if token in self._known:
+            return token
+        return next((form for form in welsh_radicals(token)[1:] if len(form) > 3 and form in self._known), token)
 
     def _english(self, tokens: list[str], correct_typos: bool) -> Iterable[tuple[str, float]]:
         for token in _apply_phrases(tokens, PHRASES):

@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from bot.policy.loader import load_policy
-from bot.policy.retrieval import PolicyIndex, stem, welsh_radicals
+from bot.policy.retrieval import PolicyIndex, spoken_plurals, stem, welsh_radicals
 
 
 @pytest.fixture(scope="module")
@@ -44,6 +44,15 @@ def test_a_welsh_phrases_english_is_not_read_again_as_welsh(index: PolicyIndex) 
     reading = index._parse("Ydy'r ysgol yn erbyn staff ar y cyfryngau cymdeithasol o gwbl?").reading
 
     assert reading.endswith("social media at all")
+
+
+def test_spoken_plurals_and_mutated_loanwords_are_read(index: PolicyIndex) -> None:
+    assert spoken_plurals("lunie") == ["lunie", "luniau"] and spoken_plurals("ffrindia")[-1] == "ffrindiau"
+    assert spoken_plurals("lluniau") == ["lluniau"]
+
+    reading = index._parse("Ga i roi lunie o'r parti ar Insta? Ydy hynna'n broblem?").reading
+
+    assert "photographs" in reading and "problem" in reading
 
 
 def test_welsh_mutations_map_back_to_the_radical() -> None:
