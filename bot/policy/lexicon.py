@@ -384,6 +384,12 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("head", "teacher"): "headteacher",
     ("head", "teachers"): "headteacher",
     ("head", "of", "department"): "line manager",
+    ("head", "of", "dept"): "line manager",
+    ("head", "of", "year"): "line manager",
+    ("head", "of", "faculty"): "line manager",
+    ("head", "of", "house"): "line manager",
+    ("deputy", "head"): "deputy",
+    ("assistant", "head"): "deputy",
     ("line", "manager"): "line manager",
     ("face", "book"): "facebook",
     ("e", "mail"): "email",
@@ -445,7 +451,7 @@ digwydd iawn oherwydd achos felly ie naddo nage bydda byddaf fyddaf dyma dyna hy
 un ots tra neb lle flin ohona ohono erbyn dal ata ato ati peidio
 dwi wi fel hynna hwnna honna arno arni arna amdano amdani amdana wrtha wrtho wrthi yno fanna fanno fama
 ydan ydach dyw dydy dydi gorfod oddi pan rhyw gyd dan tan er mwyn hyd oed bo taw megis ers gen hunain
-ohoni ynddo ynddi ynddyn ohonon allen allwn bydden dylswn hoffwn moyn shwt
+ohoni ynddo ynddi ynddyn ohonon allen allwn bydden dylswn hoffwn moyn shwt di
 """.split()
 )
 
@@ -454,7 +460,8 @@ WELSH_MARKERS = frozenset(
     """
 yn yr mae ydy ydi ydw yw oes gyda gydag efo fy beth sut pam pryd pwy ble ga gaf cael gael ddim wedi
 fod bod ar ein eich nhw ni chi neu ond dw rwy rydw alla allaf gallaf sydd sy dylwn ddylwn dylai
-ddylai angen rhaid ystod gyfer wrth
+ddylai angen rhaid ystod gyfer wrth felly iawn ots dwi ydan ydach dydy dyw efo hefo isio eisiau moyn shwt
+hynna
 """.split()
 )
 
@@ -1039,7 +1046,7 @@ WELSH_GLOSS: dict[str, str] = {
     "ddylen": "should", "rhaid": "must", "gorfod": "have to", "angen": "need",
     "cael": "allowed", "gael": "allowed", "chael": "allowed", "gall": "can", "gallu": "can", "allu": "can",
     "isio": "want", "eisiau": "want", "moyn": "want", "isie": "want", "ishe": "want", "hoffwn": "I would like",
-    "shwt": "how", "wi": "I", "ydan": "are we", "dyw": "is not", "dydy": "is not", "dydi": "is not",
+    "shwt": "how", "wi": "I", "di": "have", "ydan": "are we", "dyw": "is not", "dydy": "is not", "dydi": "is not",
     "pan": "when", "fel": "like", "hynna": "that", "hwnna": "that", "honna": "that", "yno": "there",
     "fanna": "there", "fanno": "there", "fama": "here", "arno": "on it", "arni": "on her", "arna": "on me",
     "amdano": "about him", "amdani": "about her", "amdana": "about me", "wrtha": "to me", "dan": "under",
