@@ -451,7 +451,8 @@ digwydd iawn oherwydd achos felly ie naddo nage bydda byddaf fyddaf dyma dyna hy
 un ots tra neb lle flin ohona ohono erbyn dal ata ato ati peidio
 dwi wi fel hynna hwnna honna arno arni arna amdano amdani amdana wrtha wrtho wrthi yno fanna fanno fama
 ydan ydach dyw dydy dydi gorfod oddi pan rhyw gyd dan tan er mwyn hyd oed bo taw megis ers gen hunain
-ohoni ynddo ynddi ynddyn ohonon allen allwn bydden dylswn hoffwn moyn shwt di
+ohoni ynddo ynddi ynddyn ohonon allen allwn bydden dylswn hoffwn moyn shwt di cyn bron bynnag erill nag
+iddyn odw ges aethon fuodd buodd gwedwch mlaen
 """.split()
 )
 
@@ -650,6 +651,10 @@ WELSH_LEXICON: dict[str, str] = {
     "difriol": "abusive", "celwyddog": "lying", "beirniadol": "critical", "anghyfforddus": "uncomfortable",
     "hyll": "ugly", "sgwrsiol": "conversational", "digidol": "digital", "cwricwlwm": "curriculum",
     "cyllideb": "budget", "ffigyrau": "figures", "tiwtora": "tutoring", "hyfforddi": "coach",
+    "rantio": "rant", "codiad": "rise", "pel": "ball", "cyson": "regular", "chweched": "sixth", "mewnol": "internal",
+    "negyddol": "negative", "gwirion": "silly", "priodas": "wedding", "dynodedig": "designated", "gwisgo": "wear",
+    "stopo": "stop", "enwau": "names", "sbar": "spare", "taflen": "leaflet", "bysus": "buses", "cloch": "bell",
+    "atgyfeiriad": "referral", "gwaelod": "bottom", "diwedd": "end", "peth": "thing",
     "ci": "dog",
     "ymateb": "respond",
     "cynnwys": "include content",
@@ -1046,7 +1051,9 @@ WELSH_GLOSS: dict[str, str] = {
     "ddylen": "should", "rhaid": "must", "gorfod": "have to", "angen": "need",
     "cael": "allowed", "gael": "allowed", "chael": "allowed", "gall": "can", "gallu": "can", "allu": "can",
     "isio": "want", "eisiau": "want", "moyn": "want", "isie": "want", "ishe": "want", "hoffwn": "I would like",
-    "shwt": "how", "wi": "I", "di": "have", "ydan": "are we", "dyw": "is not", "dydy": "is not", "dydi": "is not",
+    "shwt": "how", "wi": "I", "di": "have", "odw": "am I", "ges": "I got", "aethon": "we went", "buodd": "was",
+    "gwedwch": "say", "bron": "almost", "bynnag": "ever", "iddyn": "to them", "nag": "than",
+    "ydan": "are we", "dyw": "is not", "dydy": "is not", "dydi": "is not",
     "pan": "when", "fel": "like", "hynna": "that", "hwnna": "that", "honna": "that", "yno": "there",
     "fanna": "there", "fanno": "there", "fama": "here", "arno": "on it", "arni": "on her", "arna": "on me",
     "amdano": "about him", "amdani": "about her", "amdana": "about me", "wrtha": "to me", "dan": "under",
