@@ -17,7 +17,8 @@ passage does not mention (square-rooted, so long stories are not punished for ev
 with the meaning similarity; the bot abstains below a calibrated threshold, when nothing but generic words
 ("school", "staff") matched and the meaning is not close, or when the question is nearer one of the policy
 file's "not_covered" questions than to the passage, or (English only) when the classifier thinks "not covered"
-likely. It answers anyway when the classifier is very sure of one passage and sure the question is covered.
+likely. It answers anyway when the classifier is very sure of one passage (surer still against a nearer
+"not_covered" question) and sure the question is covered.
 """
 
 from __future__ import annotations
@@ -73,12 +74,14 @@ MEANING_ALONE = 0.7
 AGREEMENT = 0.25
 # The classifier (classifier.py): its probability for a passage is added to the mixed score at this weight; the
 # bot also abstains when "not covered" is this likely, and answers a question the scores alone would leave when
-# the classifier is this sure of one passage and "not covered" is this unlikely. Chosen on the informed sets and
-# fresh9/fresh10 from a plateau (weight 0.1-0.15, sure 0.9-0.95, not covered 0.4-0.5 all within a question).
+# the classifier is this sure of one passage (surer still when a "not_covered" example is nearer than the
+# passage) and "not covered" is this unlikely. Chosen on the informed sets from plateaus (weight 0.1-0.15, sure
+# 0.9-0.95, not covered 0.4-0.5, near not covered 0.95-0.97 all within a question or two).
 CLASSIFIER_WEIGHT = 0.1
 CLASSIFIER_NOT_COVERED = 0.5
 CLASSIFIER_SURE = 0.9
 CLASSIFIER_SURE_NOT_COVERED = 0.05
+CLASSIFIER_SURE_NEAR_NOT_COVERED = 0.95
 MAX_QUESTION_CHARS = 2000
 
 # The index's matrix-vector products are small: BLAS worker threads only spin between them, doubling the CPU
@@ -482,14 +485,14 @@ class PolicyIndex:
         nearest_not_covered = (
             float((self._not_covered_sentences @ sentence).max()) if len(self._not_covered_sentences) else -1.0
         )
-        covered = (specific or meaning[best] >= MEANING_ALONE) and (
-            nearest_not_covered < meaning[best] + NOT_COVERED_MARGIN
-        )
+        not_nearer_not_covered = nearest_not_covered < meaning[best] + NOT_COVERED_MARGIN
+        covered = (specific or meaning[best] >= MEANING_ALONE) and not_nearer_not_covered
         # Welsh reaches the classifier as a word-for-word gloss, unlike anything it was trained on: its "not covered"
         # is trusted for English only (Welsh on the informed sets: 96.0 % with it, 97.4 % without).
         doubt = CLASSIFIER_NOT_COVERED if query.language == "en" else 1.0
         answerable = (covered and confidence >= self.threshold and not_covered_likely < doubt) or (
-            likely[best] > CLASSIFIER_SURE and not_covered_likely < CLASSIFIER_SURE_NOT_COVERED
+            likely[best] > (CLASSIFIER_SURE if not_nearer_not_covered else CLASSIFIER_SURE_NEAR_NOT_COVERED)
+            and not_covered_likely < CLASSIFIER_SURE_NOT_COVERED
         )
         return Ranking(query.language, mixed, best, confidence, covered, answerable)
 
