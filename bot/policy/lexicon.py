@@ -421,6 +421,8 @@ PHRASES: dict[tuple[str, ...], str] = {
 
 WELSH_PHRASES: dict[tuple[str, ...], str] = {
     ("o", "gwbl"): "at all",
+    ("ar", "y", "we"): "online",
+    ("yn", "union"): "exactly",
     ("dod", "a"): "bring",
     ("ddod", "a"): "bring",
     ("wedi", "torri"): "broken",
@@ -655,6 +657,8 @@ WELSH_LEXICON: dict[str, str] = {
     "negyddol": "negative", "gwirion": "silly", "priodas": "wedding", "dynodedig": "designated", "gwisgo": "wear",
     "stopo": "stop", "enwau": "names", "sbar": "spare", "taflen": "leaflet", "bysus": "buses", "cloch": "bell",
     "atgyfeiriad": "referral", "gwaelod": "bottom", "diwedd": "end", "peth": "thing",
+    "gair": "word", "geiriau": "words", "geiriad": "wording", "union": "exact", "garddio": "gardening",
+    "cerdded": "walking", "ffeindio": "find", "ffeindies": "found", "ffeindiais": "found",
     "ci": "dog",
     "ymateb": "respond",
     "cynnwys": "include content",
