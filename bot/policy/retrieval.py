@@ -70,7 +70,7 @@ CONFIDENCE_MEANING_WEIGHT = 0.8
 NOT_COVERED_MARGIN = 0.02
 MEANING_ALONE = 0.7
 # A passage's meaning is its best wording's similarity, pulled this far toward its second best's: one lucky
-# wording is weaker evidence than two that agree.
+# wording is weaker evidence than two that agree. The nearest "not_covered" example is tempered the same way.
 AGREEMENT = 0.25
 # The classifier (classifier.py): its probability for a passage is added to the mixed score at this weight; the
 # bot also abstains when "not covered" is this likely, and answers a question the scores alone would leave when
@@ -482,9 +482,7 @@ class PolicyIndex:
         wording = self._confidence(query, best) if lexical[best] > 0 else 0.0
         confidence = (1 - CONFIDENCE_MEANING_WEIGHT) * wording + CONFIDENCE_MEANING_WEIGHT * meaning[best]
         specific = any(not slot.weak and self._matches(slot, best) for slot in query.slots)
-        nearest_not_covered = (
-            float((self._not_covered_sentences @ sentence).max()) if len(self._not_covered_sentences) else -1.0
-        )
+        nearest_not_covered = self._nearest_not_covered(sentence)
         not_nearer_not_covered = nearest_not_covered < meaning[best] + NOT_COVERED_MARGIN
         covered = (specific or meaning[best] >= MEANING_ALONE) and not_nearer_not_covered
         # Welsh reaches the classifier as a word-for-word gloss, unlike anything it was trained on: its "not covered"
@@ -495,6 +493,15 @@ class PolicyIndex:
             and not_covered_likely < CLASSIFIER_SURE_NOT_COVERED
         )
         return Ranking(query.language, mixed, best, confidence, covered, answerable)
+
+    def _nearest_not_covered(self, sentence: Vector) -> float:
+        """How near the question is to the policy file's "not_covered" questions: the nearest, tempered by the
+        second nearest like a passage's wordings (-1 when there are none)."""
+        similarity = self._not_covered_sentences @ sentence
+        if len(similarity) < 2:
+            return float(similarity.max()) if len(similarity) else -1.0
+        second, best = np.partition(similarity, -2)[-2:]
+        return float(best - AGREEMENT * (best - second))
 
     def _by_passage(self, similarity: Vector) -> Vector:
         """Each passage's similarity over its own text and its wordings: the best, tempered by the second best."""
