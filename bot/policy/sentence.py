@@ -123,9 +123,10 @@ class SentenceVectors:
     def remembered(
         self, name: str, key: str, compute: Callable[[], dict[str, npt.NDArray[Any]]]
     ) -> dict[str, npt.NDArray[Any]]:
-        """Arrays worked out from this model's vectors (e.g. a classifier's weights), kept in `<name>.npz` beside
-        the model under `key`: computed again only when the key or the model changes."""
-        path = self._folder / f"{name}.npz"
+        """Arrays worked out from this model's vectors (e.g. a classifier's weights), kept in `<name>-<key>.npz`
+        beside the model: computed again only for a new key or model. One file per key, so indexes of different
+        policy files (the tests build several) do not overwrite each other's."""
+        path = self._folder / f"{name}-{key[:16]}.npz"
         try:
             with np.load(path) as saved:
                 if str(saved["model"]) == self._model_id and str(saved["key"]) == key:

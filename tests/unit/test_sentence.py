@@ -96,8 +96,11 @@ def test_worked_out_arrays_are_kept_under_their_key(folder: Path) -> None:
     kept = SentenceVectors(folder).remembered("weights", "key-1", lambda: compute("again"))
     other = SentenceVectors(folder).remembered("weights", "key-2", lambda: compute("other key"))
 
-    assert calls == ["first", "other key"]
-    assert np.array_equal(kept["weights"], first["weights"]) and other["weights"][0] == 2
+    again = SentenceVectors(folder).remembered("weights", "key-1", lambda: compute("after the other key"))
+
+    assert calls == ["first", "other key"]  # the other key's file did not replace the first's
+    assert np.array_equal(kept["weights"], first["weights"]) and np.array_equal(again["weights"], first["weights"])
+    assert other["weights"][0] == 2 and len(list(folder.glob("weights-*.npz"))) == 2
 
 
 def test_a_folder_that_cannot_be_written_still_answers(folder: Path, caplog: pytest.LogCaptureFixture) -> None:
