@@ -379,11 +379,12 @@ class PolicyIndex:
         self._sentence_rows = self._sentences.embed_all(texts)
         # Row numbers of each passage's wordings, padded with len(owners): a slot that reads as -inf. At least two
         # columns, for the second best, even when a policy file has no "asked_as" at all.
-        widest = max(2, *(owners.count(p) for p in range(len(self._passages))))
-        self._meaning_rows = np.full((len(self._passages), widest), len(owners), dtype=np.intp)
-        for position in range(len(self._passages)):
-            mine = [row for row, owner in enumerate(owners) if owner == position]
-            self._meaning_rows[position, : len(mine)] = mine
+        groups: list[list[int]] = [[] for _ in self._passages]
+        for row, owner in enumerate(owners):
+            groups[owner].append(row)
+        self._meaning_rows = np.full((len(groups), max(2, *map(len, groups))), len(owners), dtype=np.intp)
+        for position, rows in enumerate(groups):
+            self._meaning_rows[position, : len(rows)] = rows
         self._not_covered_sentences = self._sentences.embed_all(list(policy.not_covered))
         self._classifier = self._train_classifier(owners)
         count = len(weights)

@@ -3,7 +3,6 @@ and is trained once per policy file and model."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -12,15 +11,8 @@ import pytest
 from bot.policy import classifier
 from bot.policy.loader import load_policy
 from bot.policy.retrieval import PolicyIndex
-from bot.policy.sentence import (
-    MODEL_FILE,
-    PIECES_FILE,
-    ROWS_FILE,
-    SOURCE_FILE,
-    TOKENIZER_FILE,
-    SentenceVectors,
-    default_folder,
-)
+from bot.policy.sentence import SentenceVectors
+from tests.support.model import linked_model
 
 
 def _clusters() -> tuple[np.ndarray, np.ndarray]:
@@ -54,10 +46,7 @@ def test_training_is_deterministic_and_named_by_what_it_learnt_from() -> None:
 
 
 def test_the_index_trains_once_per_policy_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in (MODEL_FILE, PIECES_FILE, TOKENIZER_FILE, SOURCE_FILE):
-        (tmp_path / name).symlink_to(default_folder() / name)
-    if (default_folder() / ROWS_FILE).is_file():  # the policy's vectors, so only the classifier is new here
-        shutil.copyfile(default_folder() / ROWS_FILE, tmp_path / ROWS_FILE)
+    linked_model(tmp_path, with_rows=True)  # the policy's vectors kept, so only the classifier is new here
     policy = load_policy()
     first = PolicyIndex(policy, sentences=SentenceVectors(tmp_path))
     monkeypatch.setattr(classifier, "train", lambda *_: pytest.fail("trained again"))

@@ -8,15 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.policy.sentence import (
-    MODEL_FILE,
-    PIECES_FILE,
-    ROWS_FILE,
-    SOURCE_FILE,
-    TOKENIZER_FILE,
-    SentenceVectors,
-    default_folder,
-)
+from bot.policy.sentence import ROWS_FILE, SOURCE_FILE, SentenceVectors
+from tests.support.model import linked_model
 
 
 @pytest.fixture(scope="module")
@@ -27,9 +20,7 @@ def model() -> SentenceVectors:
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
     """A private copy of the built model (linked), so the kept vectors can be written and spoiled freely."""
-    for name in (MODEL_FILE, PIECES_FILE, TOKENIZER_FILE, SOURCE_FILE):
-        (tmp_path / name).symlink_to(default_folder() / name)
-    return tmp_path
+    return linked_model(tmp_path)
 
 
 def test_a_paraphrase_is_nearer_than_an_unrelated_question(model: SentenceVectors) -> None:
