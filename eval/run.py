@@ -73,13 +73,25 @@ SETS = {
     "fresh22": "50 Welsh questions written by a separate helper from the policy alone; measured once after round 14 "
                "(Welsh 94.0; stop 12's method: 66.0), then its misses informed round 15",
     "fresh23": "150 English questions written by a separate helper from the policy alone; measured once after round "
-               "15 (93.3 / 90.0; stop 12's method: 93.3 / 90.0), never used to choose or tune",
+               "15 (93.3 / 90.0; stop 12's method: 93.3 / 90.0), later one of all the sets that pruned round 16's "
+               "not-covered examples",
     "fresh24": "50 Welsh questions written by a separate helper from the policy alone; measured once after round 15 "
-               "(Welsh 88.0; stop 12's method: 64.0), never used to choose or tune",
+               "(Welsh 88.0; stop 12's method: 64.0), later one of all the sets that pruned round 16's not-covered "
+               "examples",
     "fresh25": "150 English questions written by a separate helper from the policy alone; measured once after the "
-               "300 not-covered examples (97.5 / 80.0; stop 12's method: 92.5 / 66.7), never used to choose or tune",
+               "300 not-covered examples (97.5 / 80.0; stop 12's method: 92.5 / 66.7), then used in stop 14 to try "
+               "classifier variants (none adopted) and, with all the sets, to prune round 16's not-covered examples",
     "fresh26": "50 Welsh questions written by a separate helper from the policy alone; measured once after the 300 "
-               "not-covered examples (Welsh 88.0; stop 12's method: 60.0), never used to choose or tune",
+               "not-covered examples (Welsh 88.0; stop 12's method: 60.0), then used like fresh25",
+    "fresh27": "150 English questions written by a separate helper from the policy alone; measured once on stop 13's "
+               "method (90.8 / 90.0), then used to try classifier variants (none adopted) and its misses informed "
+               "round 16",
+    "fresh28": "50 Welsh questions written with fresh27; measured once on stop 13's method (Welsh 94.0), then used "
+               "like fresh27",
+    "fresh29": "150 English questions written by another helper from the policy alone; measured once on stop 13's "
+               "method (92.5 / 83.3), then its misses informed round 16",
+    "fresh30": "50 Welsh questions written with fresh29; measured once on stop 13's method (Welsh 84.0), then its "
+               "misses informed round 16",
 }
 TARGETS = {"in_scope": 0.95, "abstention": 0.90, "welsh": 0.85, "p99_ms": 20.0, "build_ms": 1000.0}
 
