@@ -981,6 +981,15 @@ WELSH_EVERYDAY: dict[str, str] = {
     "hwyl": "fun", "llongyfarchiadau": "congratulations", "lwc": "luck", "odi": "is", "ma": "is", "sa": "would",
     "basa": "would", "bysa": "would", "basai": "would", "byse": "would", "gem": "game", "boreau": "mornings",
     "noswaith": "evening", "ymddiheuriad": "apology", "penderfyniad": "decision",
+    "bl": "year", "cor": "choir", "safonol": "standard", "cynrychioli": "represent",
+    "cynrychiolydd": "representative", "capsiwn": "caption", "capsiynau": "captions", "pennawd": "headline",
+    "penawdau": "headlines", "modd": "way", "desg": "desk", "trwsio": "fix", "clywais": "heard", "clywes": "heard",
+    "newidiadau": "changes", "staffio": "staffing", "cacen": "cake", "cacennau": "cakes", "rhan": "part",
+    "prosiect": "project", "prosiectau": "projects", "afon": "river", "diddordeb": "interest", "rhestr": "list",
+    "clawr": "cover", "rhag": "against", "adra": "home", "diwrnodau": "days", "bocs": "box", "glas": "blue",
+    "oergell": "fridge", "ffrij": "fridge", "mynediad": "access", "lliw": "colour", "cegin": "kitchen",
+    "ffenest": "window", "drws": "door", "cyfarfodydd": "meetings", "blynyddoedd": "years", "cynghrair": "league",
+    "tripiau": "trips",
 }
 WELSH_LEXICON.update({word: english for word, english in WELSH_EVERYDAY.items() if word not in WELSH_LEXICON})
 
