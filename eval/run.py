@@ -92,6 +92,10 @@ SETS = {
                "method (92.5 / 83.3), then its misses informed round 16",
     "fresh30": "50 Welsh questions written with fresh29; measured once on stop 13's method (Welsh 84.0), then its "
                "misses informed round 16",
+    "fresh31": "150 English questions written by a third helper from the policy alone; measured once after round 16 "
+               "(93.3 / 96.7; stop 12's method: 89.2 / 90.0)",
+    "fresh32": "50 Welsh questions written with fresh31; measured once after round 16 (Welsh 84.0; stop 12's method: "
+               "64.0), then its unknown words informed the Welsh lexicon",
 }
 TARGETS = {"in_scope": 0.95, "abstention": 0.90, "welsh": 0.85, "p99_ms": 20.0, "build_ms": 1000.0}
 
