@@ -853,7 +853,7 @@ WELSH_EVERYDAY: dict[str, str] = {
     "mynd": "go", "dod": "come", "dwad": "come", "dere": "come", "tyrd": "come", "cer": "go", "cyrraedd": "arrive",
     "aros": "wait", "disgwyl": "expect", "meddwl": "think", "credu": "believe", "gwybod": "know", "gwbod": "know",
     "deall": "understand", "dallt": "understand", "cofio": "remember", "teimlo": "feel", "gwrando": "listen",
-    "chwilio": "search", "trio": "try", "ceisio": "try", "byw": "live", "gyrru": "drive", "chwarae": "play",
+    "chwilio": "search", "trio": "try", "ceisio": "try", "byw": "live", "gyrru": "send", "chwarae": "play",
     "llwyddo": "succeed", "methu": "fail", "pasio": "pass", "cymryd": "take", "nol": "back", "casglu": "collect",
     "codi": "raise", "paratoi": "prepare", "cynllunio": "plan", "canslo": "cancel", "gohirio": "postpone",
     "cadarnhau": "confirm", "cytuno": "agree", "penderfynu": "decide", "dewis": "choose", "gwahodd": "invite",
@@ -989,7 +989,9 @@ WELSH_EVERYDAY: dict[str, str] = {
     "clawr": "cover", "rhag": "against", "adra": "home", "diwrnodau": "days", "bocs": "box", "glas": "blue",
     "oergell": "fridge", "ffrij": "fridge", "mynediad": "access", "lliw": "colour", "cegin": "kitchen",
     "ffenest": "window", "drws": "door", "cyfarfodydd": "meetings", "blynyddoedd": "years", "cynghrair": "league",
-    "tripiau": "trips",
+    "tripiau": "trips", "nod": "aim", "ystyr": "meaning", "griw": "group", "hyglwyf": "vulnerable",
+    "digwyddiad": "event", "digwyddiadau": "events", "enillodd": "won", "trafferthu": "bother", "rwtsh": "rubbish",
+    "penaethiaid": "heads", "pwynt": "point", "heblaw": "apart from", "wyneb": "face", "wynebau": "faces",
 }
 WELSH_LEXICON.update({word: english for word, english in WELSH_EVERYDAY.items() if word not in WELSH_LEXICON})
 
@@ -1019,7 +1021,10 @@ WELSH_EVERYDAY_PHRASES: dict[tuple[str, ...], str] = {
     ("ar", "gau"): "closed", ("ar", "fy", "mhen", "fy", "hun"): "alone", ("yr", "un", "fath"): "the same",
     ("cyfrif", "ffug"): "fake account", ("neges", "destun"): "text message", ("enw", "defnyddiwr"): "username",
     ("cod", "ymddygiad"): "code of conduct", ("cwyn", "ffurfiol"): "formal complaint",
-    ("hanner", "tymor"): "half term", ("amser", "cinio"): "lunchtime",
+    ("hanner", "tymor"): "half term", ("amser", "cinio"): "lunchtime", ("o", "gwbwl"): "at all",
+    ("pel", "droed"): "football", ("gwneud", "hwyl", "am", "fy", "mhen"): "mock me",
+    ("neud", "hwyl", "am", "fy", "mhen"): "mock me", ("cael", "cyngor"): "get advice", ("gael", "cyngor"): "get advice",
+    ("bob", "dim"): "everything", ("enw", "iawn"): "real name",
 }
 WELSH_PHRASES.update({key: english for key, english in WELSH_EVERYDAY_PHRASES.items() if key not in WELSH_PHRASES})
 
@@ -1051,6 +1056,17 @@ WELSH_GLOSS_PHRASES: dict[tuple[str, ...], str] = {
     ("beth", "sy"): "what is",
     ("beth", "yw"): "what is",
     ("beth", "ydy"): "what is",
+    # Spoken forms: "ydy'n iawn i fi...?" is "is it ok for me...?"; "be di...?" is "what is...?"; "nes i" is "I did".
+    ("ydy", "n", "iawn"): "is it ok", ("ydi", "n", "iawn"): "is it ok", ("ydy", "hi", "n", "iawn"): "is it ok",
+    ("ydi", "hi", "n", "iawn"): "is it ok", ("yw", "hi", "n", "iawn"): "is it ok",
+    ("ydy", "e", "n", "iawn"): "is it ok", ("yw", "e", "n", "iawn"): "is it ok", ("ydi", "o", "n", "iawn"): "is it ok",
+    ("ydy", "o", "n", "iawn"): "is it ok", ("n", "iawn"): "ok", ("iawn", "os"): "ok if", ("be", "di"): "what is",
+    ("beth", "di"): "what is", ("pwy", "di"): "who is",
+    ("ma", "na"): "there is", ("mae", "na"): "there is", ("mae", "yna"): "there is", ("oes", "na"): "is there",
+    ("oes", "yna"): "is there", ("nes", "i"): "I", ("wnes", "i"): "I", ("nath", "o"): "he", ("nath", "hi"): "she",
+    ("dyn", "nhw"): "they are", ("gwneud", "hwyl"): "make fun", ("neud", "hwyl"): "make fun",
+    ("am", "fy", "mhen"): "of me", ("ohona", "i"): "of me", ("ohono", "fo"): "of him", ("ohoni", "hi"): "of her",
+    ("ohonyn", "nhw"): "of them",
 }
 
 WELSH_GLOSS: dict[str, str] = {
@@ -1082,5 +1098,6 @@ WELSH_GLOSS: dict[str, str] = {
     "rhywun": "someone", "rhywbeth": "something", "rwbath": "something", "rhwbath": "something",
     "unrhyw": "any", "pob": "every", "pawb": "everyone", "neb": "nobody", "arall": "other", "eraill": "others",
     "rhai": "some", "holl": "all", "gwneud": "do", "wneud": "do", "neud": "do", "dweud": "say", "ddweud": "say",
-    "digwydd": "happen", "hyn": "this", "hwn": "this", "hon": "this", "yma": "here", "yna": "there",
+    "tra": "while", "digwydd": "happen", "hyn": "this", "hwn": "this", "hon": "this", "yma": "here",
+    "yna": "there",
 }
