@@ -60,6 +60,8 @@ ASKED_WEIGHT = 0.5
 TYPO_WEIGHT = 0.8
 PLATFORM_WEIGHT = 0.5
 MIN_TYPO_LENGTH = 5
+# From this length a typed word may be a known word with two letters dropped ("permision" for "permissions").
+LONG_TYPO_LENGTH = 7
 # Calibrated together on the informed eval sets; eval/run.py says which sets were measured once and never tuned on.
 THRESHOLD = 0.48
 UNMATCHED_SCALE = 1.0
@@ -413,11 +415,13 @@ class PolicyIndex:
         self._weak = {term for word in WEAK_WORDS for term in _canonical_terms(word)}
         known = set(self._vocabulary_words()) | set(QUERY_SYNONYMS) | set(CANONICAL)
         self._known = known | ENGLISH_STOPWORDS
-        # Tuples, grown in place rather than from lists or sets: ~47,000 keys, most of the index's memory.
+        # Tuples, grown in place rather than from lists or sets: most of the index's memory. One deleted letter on
+        # each side finds every one-edit typo; two on the known word's side are only needed where `_correct`
+        # accepts two dropped letters, so shorter words keep one (the same corrections, a third of the keys).
         self._typo_candidates: dict[str, tuple[str, ...]] = {}
         for word in sorted(known - ENGLISH_STOPWORDS):
             if len(word) >= MIN_TYPO_LENGTH - 1:
-                for variant in _deletions(word, 2):
+                for variant in _deletions(word, 2 if len(word) >= LONG_TYPO_LENGTH + 2 else 1):
                     self._typo_candidates[variant] = self._typo_candidates.get(variant, ()) + (word,)
 
     def _train_classifier(self, owners: list[int]) -> classifier.PassageClassifier:
@@ -623,7 +627,9 @@ class PolicyIndex:
             candidates.update(self._typo_candidates.get(variant, ()))
         scored = sorted((_edit_distance(token, c), c) for c in candidates if _plausible_typo(token, c))
         scored = [
-            (d, c) for d, c in scored if d == 1 or (d == 2 and len(token) >= 7 and _is_subsequence(token, c))
+            (d, c)
+            for d, c in scored
+            if d == 1 or (d == 2 and len(token) >= LONG_TYPO_LENGTH and _is_subsequence(token, c))
         ]
         return scored[0][1] if scored else None
 
