@@ -8,6 +8,7 @@ from dataclasses import replace
 import pytest
 
 from bot.policy import retrieval
+from bot.policy.lexicon import ENGLISH_STOPWORDS
 from bot.policy.loader import load_policy
 from bot.policy.retrieval import PolicyIndex, spoken_plurals, stem, welsh_radicals
 
@@ -80,7 +81,7 @@ def test_a_typo(index: PolicyIndex) -> None:
 
 def test_typo_index_finds_what_a_search_of_every_known_word_finds(index: PolicyIndex) -> None:
     # The index keeps two deleted letters only for long words; this checks it loses no correction.
-    known = index._known - retrieval.ENGLISH_STOPWORDS
+    known = index._known - ENGLISH_STOPWORDS
     vocabulary = sorted(w for w in known if len(w) >= retrieval.MIN_TYPO_LENGTH - 1)
     rng = random.Random(7)
     checked = 0
