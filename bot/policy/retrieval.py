@@ -415,7 +415,7 @@ class PolicyIndex:
         self._known = known | ENGLISH_STOPWORDS
         # Tuples, grown in place rather than from lists or sets: most of the index's memory. One deleted letter on
         # each side finds every one-edit typo; two on the known word's side are only needed where `_correct`
-        # accepts two dropped letters, so shorter words keep one (the same corrections, a third of the keys).
+        # accepts two dropped letters, so shorter words keep one (the same corrections, a third fewer keys).
         self._typo_candidates: dict[str, tuple[str, ...]] = {}
         for word in sorted(known - ENGLISH_STOPWORDS):
             if len(word) >= MIN_TYPO_LENGTH - 1:

@@ -83,10 +83,11 @@ def test_typo_index_finds_what_a_search_of_every_known_word_finds(index: PolicyI
     # The index keeps two deleted letters only for long words; this checks it loses no correction.
     known = index._known - ENGLISH_STOPWORDS
     vocabulary = sorted(w for w in known if len(w) >= retrieval.MIN_TYPO_LENGTH - 1)
+    long_enough = [w for w in vocabulary if len(w) >= 6]
     rng = random.Random(7)
     checked = 0
     while checked < 150:
-        word = rng.choice([w for w in vocabulary if len(w) >= 6])
+        word = rng.choice(long_enough)
         i = rng.randrange(1, len(word) - 1)
         edit = rng.choice(("drop", "swap", "change", "add", "drop two"))
         typo = {
