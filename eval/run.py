@@ -224,8 +224,8 @@ def main(argv: list[str]) -> int:
         f"(target p99 < 20 ms)  {verdict(p99 < TARGETS['p99_ms'])}"
     )
     print(
-        f"index ready from cold (embedding table read + index): {cold:.1f} ms (target < 1000 ms)  "
-        f"{verdict(cold < TARGETS['build_ms'])}; rebuild with the table loaded (median of {REPETITIONS}): "
+        f"index ready from cold (sentence model loaded + index): {cold:.1f} ms (target < 1000 ms)  "
+        f"{verdict(cold < TARGETS['build_ms'])}; rebuild with the model loaded (median of {REPETITIONS}): "
         f"{build:.1f} ms"
     )
     return 0

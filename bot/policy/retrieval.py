@@ -146,15 +146,13 @@ class _Query:
 
 @dataclass(frozen=True)
 class Ranking:
-    """How the passages fit one question: mixed scores, the best passage, its confidence, whether the question
-    is the policy's business at all (a specific word matched, and it is not nearer a known "not covered"
-    question), and the verdict: whether the best passage should be quoted."""
+    """How the passages fit one question: mixed scores, the best passage, its confidence, and the verdict:
+    whether the best passage should be quoted."""
 
     language: str
     mixed: list[float]
     best: int
     confidence: float
-    covered: bool
     answerable: bool
 
 
@@ -376,7 +374,9 @@ class PolicyIndex:
             for text in (f"{section.heading_en}. {passage.text}", *passage.asked_as):
                 texts.append(text)
                 owners.append(position)
-        self._sentence_rows = self._sentences.embed_all(texts)
+        # One call, so the kept vectors are read once: the wordings, then the "not_covered" questions.
+        embedded = self._sentences.embed_all(texts + list(policy.not_covered))
+        self._sentence_rows, self._not_covered_sentences = embedded[: len(texts)], embedded[len(texts) :]
         # Row numbers of each passage's wordings, padded with len(owners): a slot that reads as -inf. At least two
         # columns, for the second best, even when a policy file has no "asked_as" at all.
         groups: list[list[int]] = [[] for _ in self._passages]
@@ -385,7 +385,6 @@ class PolicyIndex:
         self._meaning_rows = np.full((len(groups), max(2, *map(len, groups))), len(owners), dtype=np.intp)
         for position, rows in enumerate(groups):
             self._meaning_rows[position, : len(rows)] = rows
-        self._not_covered_sentences = self._sentences.embed_all(list(policy.not_covered))
         self._classifier = self._train_classifier(owners)
         count = len(weights)
         average = sum(sum(w.values()) for w in weights) / max(count, 1)
@@ -495,7 +494,7 @@ class PolicyIndex:
         answerable = (covered and confidence >= self.threshold and not_covered_likely < doubt) or (
             likely[best] > CLASSIFIER_SURE and not_covered_likely < CLASSIFIER_SURE_NOT_COVERED
         )
-        return Ranking(query.language, mixed, best, confidence, covered, answerable)
+        return Ranking(query.language, mixed, best, confidence, answerable)
 
     def _nearest_not_covered(self, sentence: Vector) -> float:
         """How near the question is to the policy file's "not_covered" questions: the nearest, tempered by the
@@ -504,7 +503,7 @@ class PolicyIndex:
         if len(similarity) < 2:
             return float(similarity.max()) if len(similarity) else -1.0
         second, best = np.partition(similarity, -2)[-2:]
-        return float(best - AGREEMENT * (best - second))
+        return float(_agreed(best, second))
 
     def _by_passage(self, similarity: Vector) -> Vector:
         """Each passage's similarity over its own text and its wordings: the best, tempered by the second best."""
@@ -512,7 +511,7 @@ class PolicyIndex:
         top_two = np.partition(grid, -2, axis=1)[:, -2:]
         second, best = top_two[:, 0], top_two[:, 1]
         second = np.where(np.isfinite(second), second, best)
-        return (best - AGREEMENT * (best - second)).astype(np.float32)
+        return _agreed(best, second).astype(np.float32)
 
     def _scores(self, query: _Query) -> npt.NDArray[np.float64]:
         """Every passage's BM25 score at once: each slot counts its best term."""
@@ -629,6 +628,11 @@ class PolicyIndex:
             if d == 1 or (d == 2 and len(token) >= LONG_TYPO_LENGTH and _is_subsequence(token, c))
         ]
         return scored[0][1] if scored else None
+
+
+def _agreed(best: Vector, second: Vector) -> Vector:
+    """The best similarity pulled toward the second best (AGREEMENT): one lucky wording counts for less."""
+    return best - AGREEMENT * (best - second)
 
 
 def _plausible_typo(token: str, candidate: str) -> bool:

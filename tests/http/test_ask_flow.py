@@ -148,4 +148,3 @@ async def test_a_reply_that_could_not_be_queued_can_simply_be_sent_again(
     assert "Replied by" in json.dumps(again["value"])
     told = [c for c in connector.cards("a:personal-29:carys") if "See the staff handbook." in json.dumps(c)]
     assert len(told) == 1
-
