@@ -5,8 +5,10 @@ from __future__ import annotations
 from enum import StrEnum
 from pathlib import Path
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.policy.loader import DEFAULT_POLICY_FILE, policy_file
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -48,9 +50,7 @@ class Settings(BaseSettings):
     federation_config: Path = Field(
         default=REPO_ROOT / "config" / "federation.local.json", alias="FEDERATION_CONFIG"
     )
-    policy_file: Path = Field(
-        default=REPO_ROOT / "bot" / "policy" / "data" / "social-media-policy.json", alias="POLICY_FILE"
-    )
+    policy_file: Path = Field(default=DEFAULT_POLICY_FILE, alias="POLICY_FILE")
     max_body_bytes: int = Field(default=256 * 1024, alias="MAX_BODY_BYTES", ge=4096)
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")
     delivery_interval_seconds: float = Field(default=30.0, alias="DELIVERY_INTERVAL_SECONDS", gt=0)
@@ -70,6 +70,12 @@ class Settings(BaseSettings):
     applicationinsights_connection_string: SecretStr = Field(
         default=SecretStr(""), alias="APPLICATIONINSIGHTS_CONNECTION_STRING"
     )
+
+    @field_validator("policy_file", mode="before")
+    @classmethod
+    def _policy_file(cls, value: object) -> Path:
+        # The same rule as every command's: an empty POLICY_FILE means the shipped file.
+        return policy_file(str(value) if value is not None else None, environ={})
 
     @model_validator(mode="after")
     def _refuse_unsafe(self) -> Settings:
