@@ -16,7 +16,6 @@ import unicodedata
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +57,7 @@ _NUMBERED_ITEM = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})+\.?|\d{1,3}[.)])\s+(?=\S)
 _BULLET = re.compile(r"^(?:[-–—•·*▪■●◦➢►]\s+|o\t|\(?[a-z]\)\s+|\(?(?:i|ii|iii|iv|v|vi|vii|viii|ix|x)\)\s+)")
 _LABELLED = re.compile(r"^([A-Za-z][A-Za-z ()/]{1,40}?)\s*:\s*(.*)$")
 _FORM_LABEL = re.compile(r"\b(Date|Signature|Signed|Name)\s*:", re.IGNORECASE)
+_TRAILING_DATE = re.compile(r"[,;]?\s*(?:on\s+)?\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\s*$")
 _LEANS_BACK = re.compile(r"^(?:and|but|or|nor|yet|so|instead|otherwise)\b", re.IGNORECASE)
 _QUALIFIES = re.compile(r"\b(?:still|of course)\b", re.IGNORECASE)
 _ABBREVIATIONS = frozenset({"e.g", "i.e", "etc", "mr", "mrs", "ms", "dr", "st", "vs", "approx", "incl", "prof",
@@ -105,8 +105,11 @@ class Imported:
 def import_policy(source: Path, current: Policy | None = None) -> Imported:
     """The policy file for a document; `current` lends its Welsh headings and next steps where the words are the
     same. PolicyImportError with a one-line reason when the document cannot be used."""
-    lines = read_document(source)
-    digest = hashlib.sha256(source.read_bytes()).hexdigest()
+    try:
+        lines = read_document(source)
+        digest = hashlib.sha256(source.read_bytes()).hexdigest()
+    except OSError as error:
+        raise PolicyImportError(f"{source.name}: cannot read the file ({error.strerror or error})") from None
     return build_policy(lines, file=source.name, sha256=digest, current=current)
 
 
@@ -150,13 +153,10 @@ def read_txt(source: Path) -> list[Line]:
 
 
 def _decode(raw: bytes, name: str) -> str:
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = raw.decode("utf-16")
-    else:
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = raw.decode("cp1252", errors="replace")
+    try:
+        text = raw.decode("utf-16") if raw.startswith((b"\xff\xfe", b"\xfe\xff")) else raw.decode("utf-8-sig")
+    except UnicodeDecodeError:  # saved as "ANSI" by Notepad or an older Word
+        text = raw.decode("cp1252", errors="replace")
     if "\x00" in text or sum(not ch.isprintable() and ch not in "\t\r\n\f" for ch in text) > len(text) // 100:
         raise PolicyImportError(f"{name}: not a readable text file")
     return text
@@ -198,7 +198,8 @@ def read_docx(source: Path) -> list[Line]:
     tables. A document with no heading styles has its headings found by their shape, as in a text file."""
     try:
         document = docx.Document(str(source))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, SyntaxError) as error:
+        # SyntaxError covers lxml's XMLSyntaxError, for a damaged part inside the file.
         raise PolicyImportError(f"{source.name}: not a Word document that can be read ({error})") from None
     lines: list[Line] = []
     for number, block in enumerate(document.iter_inner_content(), start=1):
@@ -222,6 +223,8 @@ def _paragraph_line(paragraph: Paragraph, where: str) -> Line | None:
         return None
     style = paragraph.style.name if paragraph.style is not None and paragraph.style.name else ""
     kind = style.casefold()
+    if kind.startswith("toc"):  # a table of contents repeats the headings
+        return None
     if kind == "title":
         return Line("title", text, where, styled=True)
     if kind == "subtitle":
@@ -259,11 +262,11 @@ def _table_lines(table: Table, where: str) -> Iterator[Line]:
     """A table's rows: a details row ("Agreed by" | "Governing Body") as a detail, any other cell as text."""
     for row in table.rows:
         cells: list[str] = []
-        seen: set[int] = set()
+        seen: list[object] = []
         for cell in row.cells:
-            if id(cell._tc) in seen:  # a merged cell repeats
+            if any(cell._tc is other for other in seen):  # a merged cell repeats
                 continue
-            seen.add(id(cell._tc))
+            seen.append(cell._tc)
             cells.append(_collapse(cell.text))
         key = DETAIL_LABELS.get(_label(cells[0])) if cells else None
         if key and len(cells) >= 4 and DETAIL_LABELS.get(_label(cells[2])):
@@ -353,30 +356,37 @@ def build_policy(lines: Sequence[Line], *, file: str, sha256: str, current: Poli
 
 
 def _split_front(lines: list[Line], file: str) -> tuple[str, list[Line], list[Line]]:
-    """The title, the lines before the first section (organisation, details) and the rest. The sections begin at
-    the first Word heading, or where the details end, or else at the heading over the first text."""
+    """The title, the lines before the first section (organisation, details) and the rest. In Word the sections
+    begin at the first heading style (a heading over nothing but details, such as "Document control", is still
+    front matter); in text where the details end, or else at the heading over the first text."""
     titled = next((i for i, line in enumerate(lines) if line.kind == "title"), None)
     first = titled if titled is not None else next((i for i, line in enumerate(lines) if line.kind != "detail"), None)
     if first is None:
         raise PolicyImportError(f"{file}: no title: the document's first line should be its title")
     title = lines[first].text
     rest = lines[:first] + lines[first + 1:]
+    styled = [i for i, line in enumerate(rest) if line.kind == "heading" and line.styled]
+    if styled:
+        front_end = styled[0]
+        for start, end in zip(styled, [*styled[1:], len(rest)], strict=True):
+            if start != front_end or not all(line.kind == "detail" and line.key for line in rest[start + 1:end]):
+                break
+            front_end = end
+        front = [_as_detail(line) for line in rest[:front_end]]
+        # Sentences before the first section are the document's text; short lines (its organisation) are not.
+        text = [line for line in front if line.kind in ("text", "bullet") and heading_like(line.text) is None]
+        front = [line for line in front if line not in text and not (line.kind == "heading" and line.styled)]
+        return title, front, [*text, *rest[front_end:]]
     opening_end = len(rest)
     for i, line in enumerate(rest):
-        labelled = _LABELLED.match(line.text) if line.kind in ("text", "heading", "subtitle") else None
-        key = DETAIL_LABELS.get(_label(labelled.group(1))) if labelled else None
-        if labelled and key:
-            rest[i] = Line("detail", labelled.group(2).strip(), line.where, key=key)
-        elif line.kind in ("text", "bullet"):
+        rest[i] = _as_detail(line)
+        if rest[i].kind in ("text", "bullet"):
             opening_end = i
             break
     opening = rest[:opening_end]
     headings = [i for i, line in enumerate(opening) if line.kind == "heading"]
     details = [i + 1 for i, line in enumerate(opening) if line.kind == "detail" and line.key]
-    styled = [i for i in headings if opening[i].styled]
-    if styled:
-        front_end = max([styled[0], *details])
-    elif details:
+    if details:
         front_end = max(details)
     elif headings:
         # The heading over the first text, and any numbered or shallower ones just above it ("2. Personal use",
@@ -387,8 +397,14 @@ def _split_front(lines: list[Line], file: str) -> tuple[str, list[Line], list[Li
             front_end -= 1
     else:
         front_end = 0
-    front = [line for line in rest[:front_end] if not (line.kind == "heading" and line.styled)]
-    return title, front, rest[front_end:]
+    return title, rest[:front_end], rest[front_end:]
+
+
+def _as_detail(line: Line) -> Line:
+    """A "Label: value" line whose label is a known detail, as that detail."""
+    labelled = _LABELLED.match(line.text) if line.kind in ("text", "heading", "subtitle") else None
+    key = DETAIL_LABELS.get(_label(labelled.group(1))) if labelled else None
+    return Line("detail", labelled.group(2).strip(), line.where, key=key) if labelled and key else line
 
 
 def _details(found: dict[str, str], file: str, warnings: list[str]) -> dict[str, Any]:
@@ -434,13 +450,12 @@ def _details(found: dict[str, str], file: str, warnings: list[str]) -> dict[str,
 def _authorisation(value: str) -> dict[str, str]:
     """'Chair of Governing Body Date: 12.10.2022 Signature:' -> who authorised it, and when."""
     parts = _FORM_LABEL.split(value)
-    who = parts[0].strip(" ,;")
     fields = {parts[i].casefold(): parts[i + 1].strip(" ,;") for i in range(1, len(parts) - 1, 2)}
-    who = who or fields.get("name", "")
+    who = _TRAILING_DATE.sub("", parts[0]).strip(" ,;") or fields.get("name", "")
+    day = parse_date(fields["date"]) if "date" in fields else parse_date(parts[0])
     data: dict[str, str] = {}
     if who:
         data["authorised_by"] = who
-    day: date | None = parse_date(fields.get("date", "")) or (parse_date(value) if not who else None)
     if day is not None:
         data["authorised_on"] = day.isoformat()
     return data

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -167,6 +168,18 @@ def test_without_details_the_first_heading_may_group_the_next(tmp_path: Path) ->
     assert data["federation"] == "Ysgol Enghraifft" and [s["heading_en"] for s in data["sections"]] == ["Purpose"]
 
 
+@pytest.mark.parametrize(("row", "by", "on"), [
+    ("Authorisation\tChair of Governing Body Date: 12.10.2022 Signature:", "Chair of Governing Body", "2022-10-12"),
+    ("Authorised by\tChair of Governors, 12/10/2022", "Chair of Governors", "2022-10-12"),
+    ("Authorisation\tName: Mr H Davies Date: 1.9.2025", "Mr H Davies", "2025-09-01"),
+    ("Signed by\tHeadteacher", "Headteacher", None),
+])
+def test_the_authorisation_row(row: str, by: str, on: str | None, tmp_path: Path) -> None:
+    data = import_policy(write(tmp_path, "signed.txt", f"Policy\n\n{row}\n\nPurpose\n\nWhy.\n")).data
+
+    assert (data["authorised_by"], data.get("authorised_on")) == (by, on)
+
+
 def test_text_before_the_first_heading_is_a_section_under_the_title(tmp_path: Path) -> None:
     source = write(tmp_path, "intro.txt", "Acceptable Use Policy\n\nRead this with the staff handbook.\n\n"
                                           "Email\n\nUse your school address for work.\n")
@@ -268,6 +281,50 @@ def test_a_word_document_with_title_details_table_heading_styles_and_lists(tmp_p
     assert welsh.schools == (Detail("Bro Enghraifft Primary School", "Ysgol Gynradd Bro Enghraifft"),)
 
 
+def test_the_2022_document_typed_into_word_gives_the_same_policy(tmp_path: Path) -> None:
+    lines = [line for line in SHIPPED_TEXT.read_text(encoding="utf-8").splitlines() if line.strip()]
+    headings = {s["heading_en"] for s in json.loads(DEFAULT_POLICY_FILE.read_text(encoding="utf-8"))["sections"]}
+    document = docx.Document()
+    document.add_paragraph(lines[0], style="Title")
+    document.add_paragraph(lines[1])
+    _details_table(document, [tuple(line.split("\t", 1)) for line in lines if "\t" in line])
+    for line in lines[2:]:
+        if "\t" in line:
+            continue
+        if line in headings:
+            document.add_heading(line, level=1)
+        elif line.startswith("- "):
+            document.add_paragraph(line[2:], style="List Bullet")
+        else:
+            document.add_paragraph(line)
+    source = tmp_path / "Social Media Policy.docx"
+    document.save(str(source))
+
+    from_word, from_text = imported(source, tmp_path), import_policy(SHIPPED_TEXT, load_policy()).data
+
+    assert {k: v for k, v in from_word.items() if k != "document"} == {
+        k: v for k, v in from_text.items() if k != "document"}
+
+
+def test_a_word_heading_over_only_details_and_an_introduction_before_the_first_section(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph("Online Safety Policy", style="Title")
+    document.add_paragraph("Ysgol Enghraifft")
+    document.add_paragraph("Read this policy with the staff code of conduct.")
+    document.add_heading("Document control", level=1)
+    _details_table(document, [("Version", "5"), ("Agreed by", "Governors")])
+    document.add_heading("Scope", level=1)
+    document.add_paragraph("All staff and volunteers.")
+    source = tmp_path / "control.docx"
+    document.save(str(source))
+
+    data = imported(source, tmp_path)
+
+    assert (data["federation"], data["version"], data["agreed_by"]) == ("Ysgol Enghraifft", "5", "Governors")
+    assert [(s["heading_en"], len(s["passages"])) for s in data["sections"]] == [
+        ("Online Safety Policy", 1), ("Scope", 1)]
+
+
 def test_a_word_document_without_heading_styles_uses_bold_short_lines(tmp_path: Path) -> None:
     document = docx.Document()
     document.add_paragraph("E-Safety Policy")
@@ -353,6 +410,31 @@ def test_a_bad_document_gets_one_line_and_nothing_is_written(case: str, tmp_path
     assert err.count("\n") == 1 and err.startswith("import-policy: ") and message in err
     assert out.read_text(encoding="utf-8") == "previous"
     assert {p.name for p in tmp_path.iterdir()} == {name, "out.json"}
+
+
+def test_a_damaged_word_document(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good = tmp_path / "good.docx"
+    good.write_bytes(_docx_bytes(tmp_path, ("Policy", "Title"), ("Purpose", "Heading 1"), ("Why.", "Normal")))
+    damaged = tmp_path / "damaged.docx"
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(damaged, "w") as target:
+        for item in source.infolist():
+            body = source.read(item) if item.filename != "word/document.xml" else b"<w:document><broken"
+            target.writestr(item, body)
+
+    assert import_policy_command([str(damaged), "--out", str(tmp_path / "out.json")]) == 1
+
+    assert "damaged.docx: not a Word document that can be read" in capsys.readouterr().err
+    assert not (tmp_path / "out.json").exists()
+
+
+def test_text_saved_by_windows_tools(tmp_path: Path) -> None:
+    text = "Polisi\r\n\r\nPurpose\r\n\r\nStaff’s phones – away.\r\n"
+    for name, encoded in (("utf16.txt", text.encode("utf-16")), ("ansi.txt", text.encode("cp1252")),
+                          ("bom.txt", text.encode("utf-8-sig"))):
+        source = tmp_path / name
+        source.write_bytes(encoded)
+
+        assert passages(import_policy(source).data) == ["Staff’s phones – away."], name
 
 
 def test_a_word_document_without_headings(tmp_path: Path) -> None:
