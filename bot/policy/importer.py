@@ -64,6 +64,9 @@ _ABBREVIATIONS = frozenset({"e.g", "i.e", "etc", "mr", "mrs", "ms", "dr", "st", 
                             "cllr", "rev", "cf", "nb", "fig", "dept"})
 _NUMBER_ABBREVIATIONS = frozenset({"no", "p", "pp", "para"})  # "No. 4", "p. 12": abbreviations before a number
 _CLOSERS = "\"'”’)]"
+# Words a heading does not end with, though the first line of a paragraph broken by hand may.
+_UNFINISHED = frozenset({"a", "an", "the", "of", "to", "and", "or", "for", "with", "in", "on", "at", "by", "from",
+                         "their", "your", "our", "its", "is", "are", "be", "that", "which", "who", "as", "if"})
 _ID_STOPWORDS = frozenset({"a", "an", "the", "of", "for", "to", "and", "this", "that", "these", "in", "on", "at",
                            "by", "with", "from", "its", "our", "your", "their"})
 
@@ -128,28 +131,43 @@ def read_document(source: Path) -> list[Line]:
 
 def read_txt(source: Path) -> list[Line]:
     """Lines of a text file laid out as the school writes them: title first, details as tab-separated lines,
-    headings on lines of their own, bullets starting "- "."""
+    headings on lines of their own, bullets starting "- ". A file whose lines were broken at a width (text copied
+    from a PDF, or wrapped by an editor) has its paragraphs put back together."""
     raw = source.read_bytes()
     if raw.startswith(b"PK\x03\x04"):
         raise PolicyImportError(f"{source.name}: this is a Word document, not text; name it .docx")
-    text = _decode(raw, source.name)
+    physical = _decode(raw, source.name).splitlines()
+    width = _wrap_width(physical)
     entries: list[Line] = []
     previous_blank = True
-    for number, raw_line in enumerate(text.splitlines(), start=1):
+    for number, raw_line in enumerate(physical, start=1):
         line = raw_line.rstrip("\r\n")
         if not line.strip():
             previous_blank = True
             continue
-        where = f"line {number}"
-        entry = _classify_text_line(line, where)
+        entry = _classify_text_line(line, f"line {number}")
         last = entries[-1] if entries else None
-        if last is not None and not previous_blank and _continues(last, entry, line):
-            kind = "text" if last.kind == "heading" else last.kind
-            entries[-1] = Line(kind, f"{last.text} {_collapse(line)}", last.where)
+        if last is not None and not previous_blank and _continues(last, entry, line, width):
+            joiner = "" if re.search(r"[^\W\d_]-$", last.text) else " "  # "on-" + "line"
+            text = f"{last.text}{joiner}{_collapse(line)}"
+            # Judged again as one line: a heading broken across lines is a heading, a paragraph taken for one text.
+            kind = ("heading" if heading_like(text) else "text") if last.kind in ("heading", "text") else last.kind
+            entries[-1] = replace(last, kind=kind, text=text)
         else:
             entries.append(entry)
         previous_blank = False
     return entries
+
+
+def _wrap_width(lines: list[str]) -> int:
+    """The width a file's lines were broken at (most lines come close to it), or 0 when each paragraph is a line
+    of its own."""
+    lengths = sorted(len(line.strip()) for line in lines if line.strip())
+    if not lengths:
+        return 0
+    width = lengths[int(0.9 * (len(lengths) - 1))]
+    near = sum(length >= 0.7 * width for length in lengths)
+    return width if width <= 120 and near >= max(3, len(lengths) // 4) else 0
 
 
 def _decode(raw: bytes, name: str) -> str:
@@ -177,17 +195,18 @@ def _classify_text_line(line: str, where: str) -> Line:
     return Line("text", stripped, where)
 
 
-def _continues(last: Line, entry: Line, line: str) -> bool:
-    """A line that carries on the one above it with no blank line between (a paragraph or bullet wrapped by hand,
-    or a line taken for a heading whose sentence goes on in lower case)."""
+def _continues(last: Line, entry: Line, line: str, width: int) -> bool:
+    """A line that carries on the one above it with no blank line between: a paragraph or bullet broken across
+    lines (in a file broken at a `width`, every line of a paragraph), or a line taken for a heading whose sentence
+    goes on (in lower case, or from a line nearly as wide as the rest)."""
     if entry.kind in ("bullet", "detail"):
         return False
     first = line.strip()[:1]
     if last.kind == "heading":
-        return first.islower()
-    if last.kind not in ("text", "bullet"):
-        return False
-    return first.islower() or not _ends_sentence(last.text) or (line[:1].isspace() and last.kind == "bullet")
+        return first.islower() or bool(width and len(last.text) >= 0.75 * width)
+    if last.kind == "bullet":  # bullets often have no full stop: only an indented or lower-case line carries on
+        return first.islower() or line[:1].isspace()
+    return last.kind == "text" and (bool(width) or first.islower() or not _ends_sentence(last.text))
 
 
 # Word
@@ -302,6 +321,8 @@ def heading_like(text: str) -> tuple[int, str] | None:
         text = text[numbered.end():]
     core = text.rstrip(_CLOSERS)
     if not core or core[-1] in ".,;:!" or not (text[0].isupper() or text[0].isdigit()):
+        return None
+    if core.split()[-1].casefold() in _UNFINISHED:  # a sentence broken across lines, not a heading
         return None
     if len(text.split()) > MAX_HEADING_WORDS or len(text) > MAX_HEADING_CHARS or not any(c.isalpha() for c in text):
         return None

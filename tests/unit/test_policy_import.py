@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import textwrap
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -74,6 +75,25 @@ def test_the_2022_details_steps_and_welsh_headings(tmp_path: Path) -> None:
     steps = [p.get("next_steps") for s in data["sections"] for p in s["passages"]]
     assert steps == [p.get("next_steps") for s in shipped["sections"] for p in s["passages"]]
     assert not any("asked_as" in p for s in data["sections"] for p in s["passages"]) and "not_covered" not in data
+
+
+@pytest.mark.parametrize("width", [0, 45, 60, 72, 100])
+def test_the_2022_text_broken_at_a_width_or_without_blank_lines_gives_the_same_passages(width: int,
+                                                                                         tmp_path: Path) -> None:
+    lines = SHIPPED_TEXT.read_text(encoding="utf-8").splitlines()
+    if width:  # as copied from a PDF: every long line broken, bullets continued indented, "on-" + "line" split
+        text = "\n".join("\n  ".join(textwrap.wrap(line, width)) if line.startswith("- ") else
+                         "\n".join(textwrap.wrap(line, width)) if "\t" not in line and len(line) > width else line
+                         for line in lines)
+    else:  # no blank lines at all
+        text = "\n".join(line for line in lines if line.strip())
+    shipped = json.loads(DEFAULT_POLICY_FILE.read_text(encoding="utf-8"))
+
+    data = import_policy(write(tmp_path, "broken.txt", text)).data
+
+    assert passages(data) == passages(shipped)
+    assert [s["heading_en"] for s in data["sections"]] == [s["heading_en"] for s in shipped["sections"]]
+    assert (data["agreed_by"], data["next_review"]) == ("Governing Body", "Autumn 2024")
 
 
 def test_the_loaded_import_carries_its_details_in_both_languages(tmp_path: Path) -> None:
