@@ -255,6 +255,7 @@ resource teams 'Microsoft.BotService/botServices/channels@2022-09-15' = {
 }
 
 output messagingEndpoint string = 'https://${webApp.properties.defaultHostName}/api/messages'
+output readinessUrl string = 'https://${webApp.properties.defaultHostName}/readyz'
 output botAppId string = identity.properties.clientId
 output identityPrincipalId string = identity.properties.principalId
 output tenantId string = identity.properties.tenantId

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
+from bot.__main__ import main as bot_main
 from bot.settings import (
     LOCAL_FEDERATION,
     Settings,
@@ -83,3 +85,16 @@ def test_local_mode_listens_on_loopback_unless_told() -> None:
 
     assert Settings.model_validate(local).host == "127.0.0.1"
     assert Settings.model_validate({**local, "BIND_HOST": "0.0.0.0"}).host == "0.0.0.0"
+
+
+def test_check_federation_reads_the_file_as_the_bot_will(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    broken = tmp_path / "federation.json"
+    broken.write_text(FEDERATION.replace('"name": "Mr Huw Davies"', '"name": ""'), encoding="utf-8")
+
+    good = bot_main(["check-federation", str(LOCAL_FEDERATION)])
+    bad = bot_main(["check-federation", str(broken)])
+
+    out, err = capsys.readouterr()
+    assert (good, bad) == (0, 2)
+    assert "high: Llanidloes High School / Ysgol Uwchradd Llanidloes; headteacher Mrs Siân Roberts" in out
+    assert "chair_of_governors: aad_object_id and name are required strings" in err
