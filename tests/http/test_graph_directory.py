@@ -24,7 +24,7 @@ from bot.settings import Settings
 from bot.storage.concerns import TableConcernReports
 from bot.storage.directory import TableStaffDirectory
 from bot.storage.outbox import TableOutbox
-from bot.storage.tables import TableStore, service_client
+from bot.storage.tables import TableStore
 from bot.storage.users import TableUserProfiles
 from cards.i18n import load_catalogue
 from dialogs.base import Scope, Turn
@@ -74,14 +74,6 @@ def _trusting(fake: FakeGraph) -> aiohttp.ClientSession:
     """An HTTP session that trusts the fake's certificate (as the app's trusts Graph's)."""
     context = ssl.create_default_context(cafile=str(fake.ca_file))
     return aiohttp.ClientSession(connector=aiohttp.TCPConnector(ssl=context))
-
-
-@pytest.fixture
-async def store(azurite: str, table_prefix: str) -> AsyncIterator[TableStore]:
-    async with service_client(connection_string=azurite, endpoint="", credential=None, timeout=3) as service:
-        tables = TableStore(service, prefix=table_prefix, timeout=3)
-        await tables.ensure_tables(["directory", "reports", "audit", "outbox", "users"])
-        yield tables
 
 
 @pytest.fixture

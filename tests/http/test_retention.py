@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
 from azure.data.tables.aio import TableClient
 
 from bot.domain.concerns import ConcernReport, ReportState
@@ -22,7 +20,7 @@ from bot.settings import Settings
 from bot.storage.concerns import PURGE_LEASE, TableConcernReports
 from bot.storage.directory import TableStaffDirectory
 from bot.storage.outbox import TableOutbox
-from bot.storage.tables import TableStore, service_client
+from bot.storage.tables import TableStore
 from bot.storage.users import TableUserProfiles
 from cards.i18n import load_catalogue
 from dialogs.base import Scope, Turn
@@ -34,14 +32,6 @@ REPO = Path(__file__).resolve().parents[2]
 WORDS = "the words of an old report that must not outlive its retention"
 CLOSED = datetime(2023, 1, 12, 9, 0, tzinfo=UTC)
 PAST_RETENTION = datetime(2025, 2, 1, 9, 0, tzinfo=UTC)  # 24 months after CLOSED have passed
-
-
-@pytest.fixture
-async def store(azurite: str, table_prefix: str) -> AsyncIterator[TableStore]:
-    async with service_client(connection_string=azurite, endpoint="", credential=None, timeout=3) as service:
-        tables = TableStore(service, prefix=table_prefix, timeout=3)
-        await tables.ensure_tables(["reports", "audit", "outbox", "users", "directory"])
-        yield tables
 
 
 def _flow(store: TableStore, now: datetime) -> ConcernFlow:
