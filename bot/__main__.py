@@ -16,6 +16,9 @@ COMMANDS: dict[str, str] = {
     "import-staff": "bot.concern_commands:import_staff_command",
     "check-reports": "bot.concern_commands:check_reports_command",
     "purge-reports": "bot.concern_commands:purge_reports_command",
+    "check-federation": "bot.federation_command:check_federation_command",
+    "backup-records": "bot.records_commands:backup_command",
+    "restore-records": "bot.records_commands:restore_command",
 }
 
 
