@@ -21,6 +21,7 @@ from bot.domain.people import Lang, Person, StaffContact
 from bot.graph.client import GraphLineManagers
 from bot.storage.concerns import TableConcernReports
 from bot.storage.directory import TableStaffDirectory
+from bot.storage.limits import TableRateLimiter
 from bot.storage.outbox import TableOutbox
 from bot.storage.tables import TableStore, service_client
 from bot.storage.users import TableUserProfiles
@@ -72,7 +73,7 @@ async def graph(fake: FakeGraph) -> AsyncIterator[GraphLineManagers]:
 async def store(azurite: str, table_prefix: str) -> AsyncIterator[TableStore]:
     async with service_client(connection_string=azurite, endpoint="", credential=None, timeout=3) as service:
         tables = TableStore(service, prefix=table_prefix, timeout=3)
-        await tables.ensure_tables(["directory", "reports", "audit", "outbox", "users"])
+        await tables.ensure_tables(["directory", "reports", "audit", "outbox", "users", "ratelimits"])
         yield tables
 
 
@@ -131,7 +132,8 @@ def _flow(store: TableStore, managers: list[LineManagers]) -> tuple[ConcernFlow,
     reports = TableConcernReports(store)
     return ConcernFlow(strings=load_catalogue(), federation=FEDERATION, reports=reports, directory=directory,
                        managers=managers, notifier=QueueingNotifier(TableOutbox(store)),
-                       profiles=TableUserProfiles(store)), reports
+                       profiles=TableUserProfiles(store), limiter=TableRateLimiter(store), report_limit=5,
+                       escalation_limit=10), reports
 
 
 async def _submit(flow: ConcernFlow, reports: TableConcernReports, person: Person, who: str = "") -> ConcernReport:
