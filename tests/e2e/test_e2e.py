@@ -32,15 +32,21 @@ def test_a_question_is_answered_with_the_policys_words(pages: Callable[[str], Pa
     assert "Social Media Policy, Version 1, 12.10.2022" in answer.inner_text()
 
 
+def _welcomed(pages: Callable[[str], Page], identity: str) -> Page:
+    """A client signed in as `identity` that has said hi (so the bot can reach them) and seen the welcome."""
+    page = pages(identity)
+    send(page, "hi")
+    card_with(page, "Social media policy helper")
+    return page
+
+
 def _choose(page: Page, form: Locator, label: str, option: str) -> None:
     form.get_by_label(label).first.click()
     page.get_by_role("option", name=option).click()
 
 
 def test_request_approved_in_the_headteachers_client(pages: Callable[[str], Page]) -> None:
-    head = pages("sian")
-    send(head, "hi")
-    card_with(head, "Social media policy helper")
+    head = _welcomed(pages, "sian")
     staff = pages("carys")
     send(staff, "request permission")
     form = card_with(staff, "Ask the headteacher's permission")
@@ -74,9 +80,7 @@ def test_request_approved_in_the_headteachers_client(pages: Callable[[str], Page
 
 
 def test_report_acknowledged_in_the_line_managers_client(pages: Callable[[str], Page]) -> None:
-    manager = pages("gareth")
-    send(manager, "hi")
-    card_with(manager, "Social media policy helper")
+    manager = _welcomed(pages, "gareth")
     staff = pages("carys")
     send(staff, "report a concern")
     form = card_with(staff, "Tell us privately")
@@ -94,12 +98,7 @@ def test_report_acknowledged_in_the_line_managers_client(pages: Callable[[str], 
 
 
 def test_a_report_about_the_line_manager_reaches_the_head_not_him(pages: Callable[[str], Page]) -> None:
-    manager = pages("gareth")
-    send(manager, "hi")
-    card_with(manager, "Social media policy helper")
-    head = pages("sian")
-    send(head, "hi")
-    card_with(head, "Social media policy helper")
+    manager, head = _welcomed(pages, "gareth"), _welcomed(pages, "sian")
     staff = pages("carys")
     send(staff, "report a concern")
     form = card_with(staff, "Tell us privately")

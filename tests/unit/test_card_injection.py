@@ -13,7 +13,7 @@ import pytest
 from bot.domain.concerns import ConcernReport, Route
 from bot.domain.people import Lang, Person, StaffContact
 from bot.domain.permission_requests import PermissionRequest
-from cards import concerns
+from cards import common, concerns
 from cards.gallery import SAMPLE_QUESTION, gallery
 from cards.i18n import load_catalogue
 from cards.permission_requests import pending_card
@@ -89,6 +89,8 @@ def _hostile_cards() -> dict[str, dict[str, Any]]:
         "closed-reporter": concerns.closed_for_reporter(strings, Lang.CY, replace(closed)),
         "acknowledged": concerns.acknowledged_card(strings, Lang.EN, report.acknowledged(holder, now)),
         "pending": pending_card(strings, Lang.EN, [(request, "Llanidloes High School")]),
+        "welcome": common.welcome_card(strings, Lang.CY, name=f"[Carys](https://evil.example){INVISIBLE} Jenkins",
+                                       federation="Llanidloes Schools Federation"),
     }
 
 
