@@ -107,6 +107,9 @@ def form_card(strings: Catalogue, lang: Lang, view: FormView, *, values: Mapping
                              first_name=first.name, rest=_chain_phrase(strings, lang, view.chain[1:]))
                 if len(view.chain) > 1 else
                 strings.text("concern.who_sees_only", lang, first=_role_phrase(strings, lang, first, first_role)))
+    roles_after = {role for _, role in view.chain[1:]}
+    if Role.CHAIR in roles_after and (Role.HEADTEACHER in roles_after or first_role is Role.HEADTEACHER):
+        who_sees += " " + strings.text("concern.who_sees_head", lang)
     body: list[Element] = [heading(strings.text("concern.outside_form_title" if outside else "concern.form_title",
                                                 lang)),
                            text(strings.text("concern.outside_form_intro" if outside else "concern.form_intro", lang)),

@@ -151,7 +151,8 @@ def _concerns(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     yield "concern-form-rate-limited", concerns.form_card(
         strings, lang, view, values={"what": report.what}, notice=strings.text("concern.rate_limited", lang, count=5))
     yield "concern-form-outside", concerns.form_card(strings, lang, outside_view)
-    yield "concern-not-colleague", concerns.not_colleague_card(strings, lang, guidance_section="communicating")
+    yield "concern-not-colleague", concerns.not_colleague_card(strings, lang,
+                                                               guidance_section="communicating-with-public")
     yield "concern-nobody", concerns.nobody_card(strings, lang)
     yield "concern-receipt", concerns.receipt_card(strings, lang, report, chain_roles)
     yield "concern-receipt-manager-involved", concerns.receipt_card(

@@ -6,7 +6,8 @@ as early as possible."
 
 Routing builds the report's chain of holders: the line manager (Graph first, then the staff list), the
 headteacher, the chair of governors; for the headteacher's own report, the chair alone; for a report about
-someone who is not a colleague (a parent, a pupil, someone online), the headteacher then the chair. Anyone
+someone who is not a colleague (a parent, a pupil, someone online), the headteacher then the chair; for a
+report about the headteacher, the chair alone (a grievance about the head goes to the governors). Anyone
 the report is about leaves the chain: whoever the reporter picked from the staff list, the line manager when
 the reporter says it involves them, and anyone whose name appears in anything they typed. The report is
 never sent to anyone named in it. The first person left holds it; each escalation (the holder's, the
@@ -238,11 +239,14 @@ def route(reporter: Person, subject: Subject, manager: StaffContact | None, fede
         candidates = [manager, head, chair]
     people = _distinct(c for c in candidates if c is not None and not _same(c, me))
     named = tuple(c for c in people if subject.names(c, manager=manager))
+    manager_named = manager is not None and any(_same(manager, c) for c in named)
+    head_named = any(_same(head, c) for c in named)
+    if head_named and chair is not None:
+        # A report about the headteacher goes straight to the chair of governors, not to someone who reports to them.
+        people = tuple(c for c in people if _same(c, chair))
     chain = tuple(c for c in people if c not in named)
     if not chain:
         raise NobodyToSendTo("everyone the report could go to is named in it")
-    manager_named = manager is not None and any(_same(manager, c) for c in named)
-    head_named = any(_same(head, c) for c in named)
     if reporter_is_head:
         why = Route.REPORTER_IS_HEAD
     elif manager_named:

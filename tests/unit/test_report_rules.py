@@ -98,9 +98,16 @@ def test_a_report_about_the_headteacher_never_reaches_the_headteacher() -> None:
     manager_is_head = route(CARYS, _typed("Mrs Roberts"), StaffContact(HEAD.aad_object_id, HEAD.name), FEDERATION,
                             "high")
 
-    assert with_manager.chain == (GARETH, CHAIR) and with_manager.why is Route.LINE_MANAGER
+    assert with_manager == Routing((CHAIR,), Route.ABOUT_HEAD, (HEAD,))  # not Gareth: he reports to her
     assert without_manager == Routing((CHAIR,), Route.ABOUT_HEAD, (HEAD,))
     assert (manager_is_head.chain, manager_is_head.why) == ((CHAIR,), Route.MANAGER_INVOLVED)
+
+
+def test_without_a_chair_a_report_about_the_head_stays_with_the_line_manager() -> None:
+    no_chair = replace(FEDERATION, chair_of_governors=None)
+
+    assert route(CARYS, _typed("Mrs Roberts"), GARETH, no_chair, "high") == Routing((GARETH,), Route.LINE_MANAGER,
+                                                                                    (HEAD,))
 
 
 def test_a_report_naming_everyone_it_could_go_to_goes_to_nobody() -> None:
