@@ -15,6 +15,7 @@ from bot.domain.outbox import QueueingNotifier
 from bot.settings import UnsafeSettings, load_federation_settings, load_settings
 from bot.storage.concerns import TableConcernReports
 from bot.storage.directory import TableStaffDirectory
+from bot.storage.limits import TableRateLimiter
 from bot.storage.outbox import TableOutbox
 from bot.storage.tables import TableStore, open_store
 from bot.storage.users import TableUserProfiles
@@ -28,15 +29,18 @@ async def _store() -> AsyncIterator[TableStore]:
     async with open_store(connection_string=settings.storage_connection_string.get_secret_value(),
                           endpoint=settings.storage_table_endpoint, prefix=settings.table_prefix,
                           call_seconds=10) as store:
-        await store.ensure_tables(["directory", "reports", "audit", "outbox", "users"])
+        await store.ensure_tables(["directory", "reports", "audit", "outbox", "users", "ratelimits"])
         yield store
 
 
 def _flow(store: TableStore) -> ConcernFlow:
     directory = TableStaffDirectory(store)
-    return ConcernFlow(strings=load_catalogue(), federation=load_federation_settings(load_settings(tool=True)),
+    settings = load_settings(tool=True)
+    return ConcernFlow(strings=load_catalogue(), federation=load_federation_settings(settings),
                        reports=TableConcernReports(store), directory=directory, managers=[directory],
-                       notifier=QueueingNotifier(TableOutbox(store)), profiles=TableUserProfiles(store))
+                       notifier=QueueingNotifier(TableOutbox(store)), profiles=TableUserProfiles(store),
+                       limiter=TableRateLimiter(store), report_limit=settings.report_limit_per_day,
+                       escalation_limit=settings.escalation_limit_per_day)
 
 
 def _run(command: str, coroutine: Coroutine[None, None, int]) -> int:

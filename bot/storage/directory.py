@@ -51,6 +51,10 @@ class TableStaffDirectory:
             for start in range(0, len(operations), 100):
                 await self._table.submit_transaction(operations[start:start + 100])
 
+    async def list_members(self) -> list[StaffMember]:
+        """Everyone on the list."""
+        return await self._all()
+
     async def get_member(self, person: Person) -> StaffMember | None:
         """The person's row, matched by Entra object id."""
         return next((m for m in await self._all() if m.aad_object_id == person.aad_object_id.lower()), None)
