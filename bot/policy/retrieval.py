@@ -23,10 +23,8 @@ likely. It answers anyway when the classifier is very sure of one passage and su
 from __future__ import annotations
 
 import math
-import re
-import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -35,22 +33,12 @@ import numpy.typing as npt
 from threadpoolctl import threadpool_limits
 
 from bot.policy import classifier
-from bot.policy.lexicon import (
-    CANONICAL,
-    ENGLISH_STOPWORDS,
-    PHRASES,
-    PLATFORM_WORDS,
-    QUERY_SYNONYMS,
-    WEAK_WORDS,
-    WELSH_GLOSS,
-    WELSH_GLOSS_PHRASES,
-    WELSH_LEXICON,
-    WELSH_MARKERS,
-    WELSH_PHRASES,
-    WELSH_STOPWORDS,
-)
+from bot.policy.lexicon import CANONICAL, ENGLISH_STOPWORDS, PHRASES, PLATFORM_WORDS, QUERY_SYNONYMS, WEAK_WORDS
 from bot.policy.model import Policy, PolicyPassage, PolicySection
 from bot.policy.sentence import SentenceVectors, Vector
+from bot.policy.text import apply_phrases, stem, words
+from bot.policy.typos import MIN_TYPO_LENGTH, TypoIndex
+from bot.policy.welsh import WelshReader, detect_language
 
 K1 = 1.2
 B = 0.75
@@ -58,9 +46,6 @@ HEADING_WEIGHT = 0.5
 ASKED_WEIGHT = 0.5
 TYPO_WEIGHT = 0.8
 PLATFORM_WEIGHT = 0.5
-MIN_TYPO_LENGTH = 5
-# From this length a typed word may be a known word with two letters dropped ("permision" for "permissions").
-LONG_TYPO_LENGTH = 7
 # Calibrated together on the informed eval sets; eval/run.py says which sets were measured once and never tuned on.
 THRESHOLD = 0.48
 UNMATCHED_SCALE = 1.0
@@ -88,30 +73,6 @@ MAX_QUESTION_CHARS = 2000
 # The index's matrix-vector products are small: BLAS worker threads only spin between them, doubling the CPU
 # an answer costs and taking it from the bot's other turns (measured: 7.4 ms CPU for 3.7 ms of answer).
 threadpool_limits(limits=1, user_api="blas")
-
-_WORD = re.compile(r"[a-z0-9]+")
-_SUFFIXES = (
-    "ities",
-    "ity",
-    "ings",
-    "ing",
-    "ions",
-    "ion",
-    "ness",
-    "ers",
-    "er",
-    "edly",
-    "ed",
-    "ies",
-    "ied",
-    "ly",
-    "es",
-    "s",
-)
-_NO_STEM = frozenset(
-    {"news", "always", "wales", "status", "bus", "gross", "across", "its", "this", "his", "hwb", "twitter"}
-)
-
 
 @dataclass(frozen=True)
 class Answer:
@@ -162,142 +123,13 @@ def shared_sentences() -> SentenceVectors:
     return SentenceVectors()
 
 
-def fold(text: str) -> str:
-    """Lower case without accents, so "Caniatâd" and "caniatad" are the same word."""
-    decomposed = unicodedata.normalize("NFKD", text.replace("’", "'").lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-def words(text: str) -> list[str]:
-    """The folded words of a text."""
-    return _WORD.findall(fold(text))
-
-
-def stem(word: str) -> str:
-    """A light English stem: enough to make "sharing", "shared" and "share" one term."""
-    if len(word) <= 3 or word.isdigit() or word in _NO_STEM:
-        return word
-    stripped = word
-    for suffix in _SUFFIXES:
-        if not word.endswith(suffix):
-            continue
-        base = word[: -len(suffix)]
-        if len(base) < 3 or (suffix == "s" and word.endswith(("ss", "us", "is"))):
-            continue
-        if suffix == "ly" and (len(base) < 4 or base[-1] in "aeiou"):
-            continue
-        stripped = base + "y" if suffix in ("ies", "ied") else base
-        if (
-            suffix in ("ing", "ed", "er", "ers")
-            and len(stripped) > 3
-            and stripped[-1] == stripped[-2]
-            and stripped[-1] not in "lsfz"
-        ):
-            stripped = stripped[:-1]
-        break
-    if stripped.endswith("e") and len(stripped) > 3:
-        stripped = stripped[:-1]
-    return stripped
-
-
-def welsh_radicals(word: str) -> list[str]:
-    """The word and the forms it may be a soft, nasal or aspirate mutation of."""
-    found = [word]
-    rules = (
-        ("ngh", "c"),
-        ("mh", "p"),
-        ("nh", "t"),
-        ("ng", "g"),
-        ("ch", "c"),
-        ("ph", "p"),
-        ("th", "t"),
-        ("dd", "d"),
-        ("m", "b"),
-        ("n", "d"),
-        ("g", "c"),
-        ("b", "p"),
-        ("d", "t"),
-        ("f", "b"),
-        ("f", "m"),
-        ("l", "ll"),
-        ("r", "rh"),
-        ("m", "b"),
-    )
-    for mutated, radical in rules:
-        if word.startswith(mutated) and not (mutated in "lrdf" and word[:2] in ("ll", "rh", "dd", "ff")):
-            found.append(radical + word[len(mutated) :])
-    if word[:1] in "aeiouwy":
-        found.append("g" + word)
-    if word[:1] == "h" and word[1:2] in tuple("aeiouwy"):
-        found.append(word[1:])
-    return list(dict.fromkeys(found))
-
-
-def spoken_plurals(word: str) -> list[str]:
-    """The word, and the written plural a spoken one stands for: "-au" is said and typed "-e" in the south and
-    "-a" in the north ("lunie", "lluniau"; "ffrindia", "ffrindiau")."""
-    if len(word) > 4 and word[-1] in "ae" and not word.endswith("au"):
-        return [word, word[:-1] + "au"]
-    return [word]
-
-
-def _lookup_welsh(word: str) -> str | None:
-    """The English for a Welsh word ("" for a Welsh stopword), or None when it is not known Welsh."""
-    for spoken in spoken_plurals(word):
-        for form in welsh_radicals(spoken):
-            if form in WELSH_LEXICON:
-                return WELSH_LEXICON[form]
-            if form in WELSH_STOPWORDS:
-                return ""
-    return None
-
-
-def detect_language(tokens: Sequence[str]) -> str:
-    """ "cy" when the words look Welsh, else "en"."""
-    welsh = sum(1 for t in tokens if t in WELSH_MARKERS)
-    english = sum(1 for t in tokens if t in ENGLISH_STOPWORDS and t not in WELSH_STOPWORDS)
-    if welsh == 0 and english == 0:
-        welsh = sum(
-            1
-            for t in tokens
-            if t not in QUERY_SYNONYMS and t not in CANONICAL and _lookup_welsh(t) not in (None, "")
-        )
-    return "cy" if welsh > english else "en"
-
-
-def _phrase_pieces(
-    pieces: Sequence[tuple[str, bool]], phrases: dict[tuple[str, ...], str]
-) -> list[tuple[str, bool]]:
-    """Phrases replaced by their English; each piece says whether it is a phrase's English already, so that is
-    never read again as Welsh ("o gwbl" is "at all", and "all" must not become "gall", can)."""
-    longest = max(len(key) for key in phrases)
-    out: list[tuple[str, bool]] = []
-    i = 0
-    while i < len(pieces):
-        for size in range(longest, 1, -1):
-            span = pieces[i : i + size]
-            replacement = None if any(english for _, english in span) else phrases.get(tuple(w for w, _ in span))
-            if replacement is not None:
-                out.extend((word, True) for word in replacement.split())
-                i += size
-                break
-        else:
-            out.append(pieces[i])
-            i += 1
-    return out
-
-
-def _apply_phrases(tokens: list[str], phrases: dict[tuple[str, ...], str]) -> list[str]:
-    return [word for word, _ in _phrase_pieces([(token, False) for token in tokens], phrases)]
-
-
 def _canonical_terms(word: str) -> list[str]:
     return [stem(w) for w in CANONICAL.get(word, word).split()]
 
 
 def document_terms(text: str) -> list[str]:
     """The index terms of a policy text (no slang, no typo handling)."""
-    tokens = _apply_phrases(words(text), PHRASES)
+    tokens = apply_phrases(words(text), PHRASES)
     return [term for t in tokens if t not in ENGLISH_STOPWORDS for term in _canonical_terms(t)]
 
 
@@ -305,36 +137,12 @@ def asked_terms(text: str) -> list[str]:
     """The index terms of staff's wording ("asked_as"): read like a question, slang and synonyms included, so
     the same word in a question and in a passage's "asked_as" always meets."""
     terms: list[str] = []
-    for token in _apply_phrases(words(text), PHRASES):
+    for token in apply_phrases(words(text), PHRASES):
         if token in ENGLISH_STOPWORDS:
             continue
         alternatives = QUERY_SYNONYMS[token].split() if token in QUERY_SYNONYMS else [token]
         terms.extend(dict.fromkeys(term for a in alternatives for term in _canonical_terms(a)))
     return terms
-
-
-def _edit_distance(a: str, b: str) -> int:
-    """Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps."""
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        current = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                current[j] = min(current[j], previous2[j - 2] + 1)
-        previous2, previous = previous, current
-    return previous[len(b)]
-
-
-def _deletions(word: str, depth: int) -> set[str]:
-    found = {word}
-    frontier = {word}
-    for _ in range(depth):
-        frontier = {w[:i] + w[i + 1 :] for w in frontier for i in range(len(w))}
-        found |= frontier
-    return found
 
 
 class PolicyIndex:
@@ -412,14 +220,8 @@ class PolicyIndex:
         self._weak = {term for word in WEAK_WORDS for term in _canonical_terms(word)}
         known = set(self._vocabulary_words()) | set(QUERY_SYNONYMS) | set(CANONICAL)
         self._known = known | ENGLISH_STOPWORDS
-        # Tuples, grown in place rather than from lists or sets: most of the index's memory. One deleted letter on
-        # each side finds every one-edit typo; two on the known word's side are only needed where `_correct`
-        # accepts two dropped letters, so shorter words keep one (the same corrections, a third fewer keys).
-        self._typo_candidates: dict[str, tuple[str, ...]] = {}
-        for word in sorted(known - ENGLISH_STOPWORDS):
-            if len(word) >= MIN_TYPO_LENGTH - 1:
-                for variant in _deletions(word, 2 if len(word) >= LONG_TYPO_LENGTH + 2 else 1):
-                    self._typo_candidates[variant] = self._typo_candidates.get(variant, ()) + (word,)
+        self._typos = TypoIndex(known - ENGLISH_STOPWORDS)
+        self._welsh = WelshReader(lambda word: word in self._known)
 
     def _train_classifier(self, owners: list[int]) -> classifier.PassageClassifier:
         """The passage classifier over every wording, trained once per policy file and model (see classifier.py)."""
@@ -560,9 +362,9 @@ class PolicyIndex:
         language = detect_language(tokens)
         query = _Query(language, reading=question)
         if language == "cy":
-            pieces = _phrase_pieces([(token, False) for token in tokens], WELSH_PHRASES)
-            query.reading = " ".join(self._gloss(pieces))
-            tokens = self._from_welsh(pieces)
+            pieces = self._welsh.pieces(tokens)
+            query.reading = " ".join(self._welsh.gloss(pieces))
+            tokens = self._welsh.terms(pieces)
         seen: set[frozenset[str]] = set()
         for token, weight in self._english(tokens, correct_typos=language == "en"):
             if token in QUERY_SYNONYMS:
@@ -575,72 +377,20 @@ class PolicyIndex:
                 query.slots.append(_Slot(terms, self._weight(token, weight), weak=terms <= self._weak))
         return query
 
-    def _gloss(self, pieces: list[tuple[str, bool]]) -> list[str]:
-        """Welsh read as English word by word, grammar words included, for the sentence model."""
-        out: list[str] = []
-        for token, english in _phrase_pieces(pieces, WELSH_GLOSS_PHRASES):
-            if english:
-                out.append(token)
-                continue
-            gloss = next((WELSH_GLOSS[form] for form in welsh_radicals(token) if form in WELSH_GLOSS), None)
-            if gloss is None:
-                gloss = _lookup_welsh(token)
-            out.extend([self._loanword(token)] if gloss is None else gloss.split())
-        return out
-
-    def _from_welsh(self, pieces: list[tuple[str, bool]]) -> list[str]:
-        out: list[str] = []
-        for token, english in pieces:
-            translation = None if english else _lookup_welsh(token)
-            if translation is None:
-                out.append(token if english else self._loanword(token))
-            else:
-                out.extend(translation.split())
-        return out
-
-    def _loanword(self, token: str) -> str:
-        """An English word mutated in a Welsh sentence ("broblem", "ddata") as the English word; else the token."""
-        if token in self._known:
-            return token
-        return next((form for form in welsh_radicals(token)[1:] if len(form) > 3 and form in self._known), token)
-
     def _english(self, tokens: list[str], correct_typos: bool) -> Iterable[tuple[str, float]]:
-        for token in _apply_phrases(tokens, PHRASES):
+        for token in apply_phrases(tokens, PHRASES):
             if token in ENGLISH_STOPWORDS or any(ch.isdigit() for ch in token) or len(token) < 2:
                 continue
             if token in self._known or len(token) < MIN_TYPO_LENGTH or not correct_typos:
                 yield token, 1.0
                 continue
-            corrected = self._correct(token)
+            corrected = self._typos.correct(token)
             yield (corrected, TYPO_WEIGHT) if corrected else (token, 1.0)
 
     def _weight(self, token: str, weight: float) -> float:
         return weight * PLATFORM_WEIGHT if token in PLATFORM_WORDS else weight
 
-    def _correct(self, token: str) -> str | None:
-        candidates: set[str] = set()
-        for variant in _deletions(token, 2):
-            candidates.update(self._typo_candidates.get(variant, ()))
-        scored = sorted((_edit_distance(token, c), c) for c in candidates if _plausible_typo(token, c))
-        scored = [
-            (d, c)
-            for d, c in scored
-            if d == 1 or (d == 2 and len(token) >= LONG_TYPO_LENGTH and _is_subsequence(token, c))
-        ]
-        return scored[0][1] if scored else None
-
 
 def _agreed(best: Vector, second: Vector) -> Vector:
     """The best similarity pulled toward the second best (AGREEMENT): one lucky wording counts for less."""
     return best - AGREEMENT * (best - second)
-
-
-def _plausible_typo(token: str, candidate: str) -> bool:
-    """Typos rarely change the first letter; a word that is the start of another is a different word."""
-    return token[0] == candidate[0] and not candidate.startswith(token) and not token.startswith(candidate)
-
-
-def _is_subsequence(short: str, long: str) -> bool:
-    """True when `long` is `short` with letters added (dropped letters are the common two-edit typo)."""
-    letters = iter(long)
-    return all(ch in letters for ch in short)
