@@ -10,6 +10,7 @@ from collections.abc import Callable
 COMMANDS: dict[str, str] = {
     "ask": "bot.policy.cli:ask_command",
     "validate-policy": "bot.policy.cli:validate_policy_command",
+    "check-policy": "bot.policy.check:check_policy_command",
     "cards": "cards.gallery:cards_command",
     "export-decisions": "bot.export:export_command",
     "import-staff": "bot.concern_commands:import_staff_command",

@@ -8,6 +8,8 @@ retriever stems them, and a question word counts as matched when any one of its 
 
 from __future__ import annotations
 
+import hashlib
+from functools import cache
 from pathlib import Path
 
 WORDS_FOLDER = Path(__file__).resolve().parent / "data" / "words"
@@ -37,6 +39,15 @@ def read_table(name: str) -> dict[str, str]:
 def read_phrases(name: str) -> dict[tuple[str, ...], str]:
     """A two-column list of phrases: tuple of words -> meaning."""
     return {tuple(key.split()): value for key, value in read_table(name).items()}
+
+
+@cache
+def words_digest() -> str:
+    """Names the current word lists, so results worked out from them are not reused after an edit."""
+    digest = hashlib.sha256()
+    for path in sorted(WORDS_FOLDER.iterdir()):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def _with_everyday(own: dict[str, str], everyday: dict[str, str]) -> dict[str, str]:
