@@ -5,8 +5,10 @@ Run it on every new policy file before it goes live. It lists, and exits 1 when 
 - wording lists whose passage text is no longer in the policy (reworded or removed), with the nearest passage now;
 - not-covered questions that a passage of this version answers, so they no longer silence it;
 - wordings written into the policy file itself, which nothing binds to their passage's text;
-- the smoke evaluation's failures: a passage that its own words do not find, a passage whose wordings mostly find
-  another, a not-covered question in force that is answered anyway.
+- a failed smoke evaluation: fewer than 95 % of the passages found by their own words, a passage whose wordings
+  find another passage more than a fifth of the time, or more than a tenth of the not-covered questions in force
+  answered anyway.
+It also prints, for information, the everyday staff questions a passage answers and each smoke miss.
 """
 
 from __future__ import annotations
@@ -24,8 +26,11 @@ from bot.policy.retrieval import PolicyIndex
 from bot.policy.sentence import ModelMissing
 from bot.policy.steering import DEFAULT_STEERING_FILE, SteeringFileError, load_steering
 
-# A passage whose wordings find it less often than this is listed.
+# The smoke evaluation fails when fewer passages than this are found by their own words, when a passage's wordings
+# find it less often than this, or when fewer not-covered questions in force than this are left unanswered.
+OWN_WORDS_FOUND = 0.95
 WORDINGS_FOUND = 0.8
+NOT_COVERED_UNANSWERED = 0.9
 SHOWN = 12
 
 
@@ -38,6 +43,9 @@ class Report:
     switched_off: list[str] = field(default_factory=list)
     inline: list[str] = field(default_factory=list)
     smoke: list[str] = field(default_factory=list)
+    # For information only: everyday questions a passage answers (switched off as intended), the smoke misses.
+    generic_answered: list[str] = field(default_factory=list)
+    misses: list[str] = field(default_factory=list)
     figures: list[str] = field(default_factory=list)
 
     def problems(self) -> int:
@@ -57,11 +65,14 @@ def check(policy: Policy, index: PolicyIndex) -> Report:
         nearest = _nearest(index, entry.text)
         report.stale.append(f"{entry.passage} ({len(entry.asked_as)} wordings): {_short(entry.text)}\n"
                             f"      nearest passage now: {nearest}")
-    for (question, _), off in zip(bound.not_covered, index.suspended, strict=True):
-        if off:
-            answer = index.answer(question)
-            where = answer.passages[0].id if answer.answered and answer.passages else "a passage"
-            report.switched_off.append(f"{question!r} is answered by {where}")
+    for (question, number), answering in zip(bound.not_covered, index.answered_by, strict=True):
+        if answering < 0:
+            continue
+        line = f"{question!r} is answered by {passages[answering].id}"
+        if bound.checked_against[number]:
+            report.switched_off.append(line)
+        else:
+            report.generic_answered.append(line)
     if policy.not_covered or any(p.asked_as for p in passages):
         count = len(policy.not_covered) + sum(len(p.asked_as) for p in passages)
         report.inline.append(f"{count} wordings or not-covered questions are in the policy file itself: move them to "
@@ -79,8 +90,10 @@ def _smoke(policy: Policy, index: PolicyIndex, report: Report) -> None:
             own_found += 1
         else:
             got = answer.passages[0].id if answer.answered and answer.passages else "nothing"
-            report.smoke.append(f"{passage.id}: its own words find {got}")
+            report.misses.append(f"{passage.id}: its own words find {got}")
     report.figures.append(f"passages found by their own words: {own_found} of {len(passages)}")
+    if own_found < OWN_WORDS_FOUND * len(passages):
+        report.smoke.append(f"only {own_found} of {len(passages)} passages are found by their own words")
     asked_total = asked_found = 0
     for passage, asked in zip(passages, index.steering.asked_as, strict=True):
         if not asked:
@@ -96,7 +109,9 @@ def _smoke(policy: Policy, index: PolicyIndex, report: Report) -> None:
     answered = [q for q in in_force if index.answer(q).answered]
     report.figures.append(f"not-covered questions in force that are not answered: "
                           f"{len(in_force) - len(answered)} of {len(in_force)}")
-    report.smoke.extend(f"not covered, but answered: {q!r}" for q in answered)
+    report.misses.extend(f"not covered, but answered: {q!r}" for q in answered)
+    if len(in_force) - len(answered) < NOT_COVERED_UNANSWERED * len(in_force):
+        report.smoke.append(f"{len(answered)} of {len(in_force)} not-covered questions in force are answered")
 
 
 def _quotes(index: PolicyIndex, question: str, passage_id: str) -> bool:
@@ -125,6 +140,9 @@ def print_report(report: Report) -> None:
         ("Not-covered questions that a passage of this version answers (no longer silence it)", report.switched_off),
         ("Steering data in the policy file itself", report.inline),
         ("Smoke evaluation: failures", report.smoke),
+        ("For information: everyday staff questions a passage answers (they no longer count as not covered)",
+         report.generic_answered),
+        ("For information: smoke evaluation misses", report.misses),
     )
     for title, lines in sections:
         if not lines:

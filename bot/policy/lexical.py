@@ -16,7 +16,15 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from bot.policy.lexicon import CANONICAL, ENGLISH_STOPWORDS, PHRASES, PLATFORM_WORDS, QUERY_SYNONYMS, WEAK_WORDS
+from bot.policy.lexicon import (
+    CANONICAL,
+    ENGLISH_STOPWORDS,
+    NEW_WORDS,
+    PHRASES,
+    PLATFORM_WORDS,
+    QUERY_SYNONYMS,
+    WEAK_WORDS,
+)
 from bot.policy.text import apply_phrases, stem, words
 from bot.policy.typos import MIN_TYPO_LENGTH, TypoIndex
 from bot.policy.welsh import WelshReader, detect_language
@@ -127,6 +135,9 @@ class LexicalIndex:
             pieces = self._welsh.pieces(tokens)
             query.reading = " ".join(self._welsh.gloss(pieces))
             tokens = self._welsh.terms(pieces)
+        meanings = [NEW_WORDS[t] for t in dict.fromkeys(tokens) if t in NEW_WORDS]
+        if meanings:  # words newer than the sentence model, said in words it knows
+            query.reading = f"{query.reading} ({'; '.join(meanings)})"
         seen: set[frozenset[str]] = set()
         for token, weight in self._english(tokens, correct_typos=language == "en"):
             alternatives = QUERY_SYNONYMS[token].split() if token in QUERY_SYNONYMS else [token]

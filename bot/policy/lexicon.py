@@ -69,4 +69,5 @@ WELSH_PHRASES = {
     **{k: v for k, v in read_phrases("welsh-everyday-phrases.tsv").items() if k not in _welsh_phrases},
 }
 WELSH_GLOSS = read_table("welsh-gloss.tsv")
+NEW_WORDS = read_table("new-words.tsv")
 WELSH_GLOSS_PHRASES = read_phrases("welsh-gloss-phrases.tsv")

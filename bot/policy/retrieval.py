@@ -115,7 +115,9 @@ class PolicyIndex:
             [number for _, number in self.steering.not_covered],
         )
         self._keys = [text_key(p.text) for p in self._passages]
-        self.suspended = self._remembered_suspensions(sentences or shared_sentences())
+        # For each not-covered question, the passage (number) that answers it when it is switched off, else -1.
+        self.answered_by = self._remembered_suspensions(sentences or shared_sentences())
+        self.suspended = self.answered_by >= 0
         self._meaning.use_not_covered(~self.suspended)
 
     def answer(self, question: str) -> Answer:
@@ -154,7 +156,10 @@ class PolicyIndex:
         lexical = self._lexical.scores(query)
         meaning = self._meaning.by_passage(sentence)
         likely = self._meaning.probabilities(sentence)
-        mixed = self._mix(lexical, meaning, likely[: len(self._passages)])
+        # Among the passages only: the not-covered classes' share must not reshape the ranking (a revision's new
+        # passages sit nearer an old version's not-covered questions than the passages those were written for).
+        among_passages = likely[: len(self._passages)] / max(float(likely[: len(self._passages)].sum()), 1e-9)
+        mixed = self._mix(lexical, meaning, among_passages)
         best = int(np.argmax(mixed))
         lists = np.array(
             [self.steering.applies(g, self._keys[best]) for g in range(len(self.steering.checked_against))] or [False]
@@ -189,7 +194,7 @@ class PolicyIndex:
         )
         return mixed
 
-    def _remembered_suspensions(self, sentences: SentenceVectors) -> npt.NDArray[np.bool_]:
+    def _remembered_suspensions(self, sentences: SentenceVectors) -> npt.NDArray[np.intp]:
         """`_answered_by_new_passages`, worked out once per policy text and not-covered list (about 2 s for 1,200
         questions) and kept beside the model."""
         settings = (self.threshold, abstention.MEANING_ALONE, abstention.CONFIDENCE_MEANING_WEIGHT,
@@ -201,14 +206,14 @@ class PolicyIndex:
             checked = self.steering.checked_against[number]
             digest.update(f"{question}\x1f{','.join(sorted(checked))}\x1e".encode())
         saved = sentences.remembered(
-            "suspended", digest.hexdigest(), lambda: {"suspended": self._answered_by_new_passages()}
+            "answered-by", digest.hexdigest(), lambda: {"answered_by": self._answered_by_new_passages()}
         )
-        return np.asarray(saved["suspended"], dtype=bool)
+        return np.asarray(saved["answered_by"], dtype=np.intp)
 
-    def _answered_by_new_passages(self) -> npt.NDArray[np.bool_]:
-        """For each not-covered question: whether a passage it was not checked against answers it by its own words
-        and meaning (then it must not silence that passage)."""
-        suspended = np.zeros(len(self.steering.not_covered), dtype=bool)
+    def _answered_by_new_passages(self) -> npt.NDArray[np.intp]:
+        """For each not-covered question: the passage it was not checked against that answers it by its own words
+        and meaning (then it must not silence that passage), or -1."""
+        suspended = np.full(len(self.steering.not_covered), -1, dtype=np.intp)
         if not len(suspended):
             return suspended
         # Judged by the passages' own words: wordings are this version's steering, not the policy.
@@ -235,7 +240,8 @@ class PolicyIndex:
                 chance=0.0,
                 not_covered_chance=0.0,
             )
-            suspended[i] = abstention.answered_by_passage(evidence, self.threshold)
+            if abstention.answered_by_passage(evidence, self.threshold):
+                suspended[i] = best
         return suspended
 
     def _closest(self, scores: list[float]) -> tuple[str, ...]:

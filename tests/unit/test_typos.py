@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 
-from bot.policy.loader import load_policy
 from bot.policy.text import words
 from bot.policy.typos import (
     LONG_TYPO_LENGTH,
@@ -14,11 +13,12 @@ from bot.policy.typos import (
     is_subsequence,
     plausible_typo,
 )
+from tests.support.policies import fixture_policy
 
 
 def test_typo_index_finds_what_a_search_of_every_known_word_finds() -> None:
     # The index keeps two deleted letters only for long words; this checks it loses no correction.
-    known = {w for p in load_policy().all_passages() for w in words(p.text)}
+    known = {w for p in fixture_policy().all_passages() for w in words(p.text)}
     typos = TypoIndex(known)
     vocabulary = sorted(w for w in known if len(w) >= MIN_TYPO_LENGTH - 1)
     long_enough = [w for w in vocabulary if len(w) >= 6]
