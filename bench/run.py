@@ -231,11 +231,12 @@ async def _count_turns(driver: Driver, counts: Counts) -> list[Counted]:
 def policy_timing(rounds: int = 200) -> str:
     """In-process answer time of the policy retriever (what `python -m bot ask` runs)."""
     try:
-        from bot.policy import DEFAULT_POLICY_FILE, PolicyIndex, load_policy
+        from bot.policy import PolicyIndex, load_policy
+        from bot.policy.loader import policy_file
     except ImportError:
         return "policy answer time: skipped (bot.policy is not there)"
     started = time.perf_counter()
-    index = PolicyIndex(load_policy(DEFAULT_POLICY_FILE))
+    index = PolicyIndex(load_policy(policy_file()))
     build = time.perf_counter() - started
     questions = load.ANSWERED + load.UNANSWERED
     times = []

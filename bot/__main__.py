@@ -10,12 +10,16 @@ from collections.abc import Callable
 COMMANDS: dict[str, str] = {
     "ask": "bot.policy.cli:ask_command",
     "validate-policy": "bot.policy.cli:validate_policy_command",
+    "import-policy": "bot.policy.import_command:import_policy_command",
     "check-policy": "bot.policy.check:check_policy_command",
     "cards": "cards.gallery:cards_command",
     "export-decisions": "bot.export:export_command",
     "import-staff": "bot.concern_commands:import_staff_command",
     "check-reports": "bot.concern_commands:check_reports_command",
     "purge-reports": "bot.concern_commands:purge_reports_command",
+    "check-federation": "bot.federation_command:check_federation_command",
+    "backup-records": "bot.records_commands:backup_command",
+    "restore-records": "bot.records_commands:restore_command",
 }
 
 

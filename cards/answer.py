@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.domain.people import Lang
+from bot.policy.details import PolicyDetails, dated, version_in
+from bot.policy.model import PolicySection
 from cards.common import VERB_CONCERN_FORM, VERB_PERMISSION_FORM, VERB_SECTIONS
 from cards.elements import Card, Element, action_set, card, execute, facts, heading, quote, text, user_text
 from cards.i18n import Catalogue
@@ -34,6 +36,29 @@ class SectionView:
     section_id: str
     heading: str
     passages: tuple[str, ...] = ()
+    # The heading in the English document, so a Welsh reader can find the section there.
+    heading_en: str = ""
+
+
+def section_view(section: PolicySection, lang: Lang, *, full: bool = False) -> SectionView:
+    """A section in a language, with its passages when the card shows it in full."""
+    passages = tuple(p.text for p in section.passages) if full else ()
+    return SectionView(section.id, section.heading(lang.value), passages, section.heading_en)
+
+
+def source_line(strings: Catalogue, lang: Lang, source: str, section: SectionView) -> Element:
+    """Where quoted words come from; on a Welsh card also the section's English heading, and that the policy is
+    quoted in its own (English) words."""
+    english = section.heading_en or section.heading
+    if lang is not Lang.CY:
+        line = strings.text("ask.source", lang, source=source, section=section.heading)
+    elif section.heading != english:
+        line = strings.text("ask.source_translated", lang, source=source, section=section.heading, section_en=english)
+    else:
+        line = strings.text("ask.source_english_heading", lang, source=source, section=english)
+    if lang is Lang.CY:
+        line = f"{line} {strings.text('ask.quote_language_note', lang)}"
+    return text(line, subtle=True, size="Small")
 
 
 def when(moment: datetime | None) -> str:
@@ -46,8 +71,7 @@ def answer_card(strings: Catalogue, lang: Lang, *, question_id: str, section: Se
     """The policy's own words that answer a question, where they come from, and what to do next."""
     body: list[Element] = [heading(strings.text("ask.answer_title", lang, section=section.heading))]
     body.extend(quote(passage) for passage in quotes)
-    body.append(text(strings.text("ask.source", lang, source=source, section=section.heading), subtle=True,
-                     size="Small"))
+    body.append(source_line(strings, lang, source, section))
     buttons = [execute(strings.text("ask.read_section", lang), VERB_SECTION, {"section": section.section_id})]
     for step in next_steps:
         if step in NEXT_STEPS:
@@ -88,8 +112,7 @@ def section_card(strings: Catalogue, lang: Lang, section: SectionView, *, source
     """A whole section, verbatim."""
     body: list[Element] = [heading(strings.text("ask.section_title", lang, section=section.heading))]
     body.extend(quote(passage) for passage in section.passages)
-    body.append(text(strings.text("ask.source", lang, source=source, section=section.heading), subtle=True,
-                     size="Small"))
+    body.append(source_line(strings, lang, source, section))
     actions = [execute(strings.text("button.sections", lang), VERB_SECTIONS)]
     for step in next_steps:
         if step in NEXT_STEPS:
@@ -108,19 +131,40 @@ def sections_card(strings: Catalogue, lang: Lang, sections: Sequence[SectionView
     return card(body)
 
 
-def about_card(strings: Catalogue, lang: Lang, *, title: str, version: str, issued: str, agreed_by: str,
-               next_review: str, overdue: bool) -> Card:
-    """Version, dates and approval, and a plain note when the review date has passed."""
-    body: list[Element] = [
-        heading(strings.text("ask.about_title", lang)),
-        text(title, weight="Bolder"),
-        facts([(strings.text("ask.about_version", lang), version), (strings.text("ask.about_issued", lang), issued),
-               (strings.text("ask.about_agreed", lang), agreed_by),
-               (strings.text("ask.about_review", lang), next_review)]),
-    ]
-    if overdue:
+def about_card(strings: Catalogue, lang: Lang, details: PolicyDetails, *, overdue: bool) -> Card:
+    """The document's details in the reader's language, and a plain note when the review date has passed."""
+    code = lang.value
+    rows: list[tuple[str, str]] = []
+    if details.version:
+        rows.append((strings.text("ask.about_version", lang), details.version))
+    if details.status and not version_in(details.status.en):
+        rows.append((strings.text("ask.about_status", lang), details.status.text(code)))
+    if details.author:
+        rows.append((strings.text("ask.about_author", lang), details.author.text(code)))
+    if (issued := details.issued()) is not None:
+        rows.append((strings.text("ask.about_issued", lang), issued.text(code)))
+    if details.agreed_by:
+        rows.append((strings.text("ask.about_agreed", lang), details.agreed_by.text(code)))
+    if details.authorised_by:
+        on = f", {dated(details.authorised_on).text(code)}" if details.authorised_on else ""
+        rows.append((strings.text("ask.about_authorised", lang), details.authorised_by.text(code) + on))
+    if details.last_reviewed:
+        rows.append((strings.text("ask.about_last_reviewed", lang), dated(details.last_reviewed).text(code)))
+    review = details.next_review.text(code) if details.next_review else (
+        dated(details.review_date).text(code) if details.review_date else "")
+    if review:
+        rows.append((strings.text("ask.about_review", lang), review))
+    if details.schools:
+        rows.append((strings.text("ask.about_schools", lang), ", ".join(s.text(code) for s in details.schools)))
+    elif details.federation:
+        rows.append((strings.text("ask.about_applies_to", lang), details.federation.text(code)))
+    body: list[Element] = [heading(strings.text("ask.about_title", lang)), text(details.title.text(code),
+                                                                                 weight="Bolder")]
+    if rows:
+        body.append(facts(rows))
+    if overdue and review:
         body.append({"type": "Container", "style": "warning",
-                     "items": [text(strings.text("ask.about_overdue", lang, review=next_review))]})
+                     "items": [text(strings.text("ask.about_overdue", lang, review=review))]})
     return card(body, [execute(strings.text("button.sections", lang), VERB_SECTIONS)])
 
 

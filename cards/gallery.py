@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import argparse
 import json
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime
@@ -11,8 +13,8 @@ from pathlib import Path
 from bot.domain.concerns import ConcernReport, ReportState, Route
 from bot.domain.people import Lang, Person, StaffContact
 from bot.domain.permission_requests import PermissionRequest, RequestState
-from bot.policy import load_policy
-from bot.policy.loader import DEFAULT_POLICY_FILE
+from bot.policy.loader import DEFAULT_POLICY_FILE, PolicyFileError, add_policy_option, load_policy, policy_file
+from bot.policy.model import Policy
 from cards import answer, common, concerns
 from cards import permission_requests as permission
 from cards.elements import Card
@@ -36,29 +38,30 @@ def _common(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     yield "error-unknown-action", common.error_card(strings, lang, "error.unknown_action")
 
 
-def _answers(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
-    policy = load_policy(DEFAULT_POLICY_FILE)
-    friends = next(p for p in policy.all_passages() if "friends" in p.text)
-    section = policy.section_of(friends.id)
-    view = answer.SectionView(section.id, section.heading(lang.value))
-    yield "answer", answer.answer_card(strings, lang, question_id="Q1", section=view, quotes=[friends.text],
-                                       source=policy.source, next_steps=["request_permission"])
-    yield "answer-rated", answer.answer_card(strings, lang, question_id="Q1", section=view, quotes=[friends.text],
-                                             source=policy.source, next_steps=[], rated=True)
-    closest = [answer.SectionView(s.id, s.heading(lang.value)) for s in policy.sections[:3]]
+def _answers(policy: Policy) -> GalleryPart:
+    return lambda strings, lang: _answer_cards(strings, lang, policy)
+
+
+def _answer_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Iterator[tuple[str, Card]]:
+    passages = policy.all_passages()
+    shown = next((p for p in passages if p.next_steps), passages[0])
+    section = policy.section_of(shown.id)
+    view = answer.section_view(section, lang)
+    source = policy.details.citation.text(lang.value)
+    yield "answer", answer.answer_card(strings, lang, question_id="Q1", section=view, quotes=[shown.text],
+                                       source=source, next_steps=shown.next_steps)
+    yield "answer-rated", answer.answer_card(strings, lang, question_id="Q1", section=view, quotes=[shown.text],
+                                             source=source, next_steps=[], rated=True)
+    closest = [answer.section_view(s, lang) for s in policy.sections[:3]]
     yield "no-answer", answer.no_answer_card(strings, lang, question_id="Q2", question="How much annual leave?",
                                              closest=closest)
     yield "no-answer-escalated", answer.no_answer_card(strings, lang, question_id="Q2",
                                                        question="How much annual leave?", closest=[],
                                                        escalated_to="Mrs Siân Roberts")
-    full = answer.SectionView(section.id, section.heading(lang.value), tuple(p.text for p in section.passages))
-    yield "section", answer.section_card(strings, lang, full, source=policy.source,
+    yield "section", answer.section_card(strings, lang, answer.section_view(section, lang, full=True), source=source,
                                          next_steps=["request_permission", "report_concern"])
-    yield "sections", answer.sections_card(strings, lang, [answer.SectionView(s.id, s.heading(lang.value))
-                                                           for s in policy.sections])
-    yield "about", answer.about_card(strings, lang, title=policy.title_cy if lang is Lang.CY else policy.title_en,
-                                     version=policy.version, issued=policy.date_of_issue.strftime("%d.%m.%Y"),
-                                     agreed_by=policy.agreed_by, next_review=policy.next_review, overdue=True)
+    yield "sections", answer.sections_card(strings, lang, [answer.section_view(s, lang) for s in policy.sections])
+    yield "about", answer.about_card(strings, lang, policy.details, overdue=True)
     disclaimer = "The views and opinions expressed here are my own and do not necessarily represent those of " \
                  "Llanidloes Schools' Federation"
     yield "blog-disclaimer", answer.disclaimer_card(strings, lang, disclaimer)
@@ -153,14 +156,11 @@ def _concerns(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     yield "concern-acknowledged", concerns.acknowledged_card(strings, lang, acknowledged, by="Gareth Hughes")
 
 
-PARTS: list[GalleryPart] = [_common, _answers, _permissions, _concerns]
-
-
-def gallery(strings: Catalogue | None = None) -> dict[str, Card]:
-    """Every card by name (`<card>.<lang>`)."""
+def gallery(strings: Catalogue | None = None, policy: Policy | None = None) -> dict[str, Card]:
+    """Every card by name (`<card>.<lang>`); the answer cards quote `policy` (the shipped one by default)."""
     catalogue = strings or load_catalogue()
     cards: dict[str, Card] = {}
-    for part in PARTS:
+    for part in (_common, _answers(policy or load_policy(DEFAULT_POLICY_FILE)), _permissions, _concerns):
         for lang in Lang:
             for name, card in part(catalogue, lang):
                 key = f"{name}.{lang.value}"
@@ -170,10 +170,10 @@ def gallery(strings: Catalogue | None = None) -> dict[str, Card]:
     return cards
 
 
-def dump(directory: Path) -> int:
+def dump(directory: Path, policy: Policy | None = None) -> int:
     """Write each card as `<card>.<lang>.json`; return how many."""
     directory.mkdir(parents=True, exist_ok=True)
-    cards = gallery()
+    cards = gallery(policy=policy)
     for name, card in cards.items():
         (directory / f"{name}.json").write_text(json.dumps(card, ensure_ascii=False, indent=2) + "\n",
                                                 encoding="utf-8")
@@ -181,10 +181,16 @@ def dump(directory: Path) -> int:
 
 
 def cards_command(argv: list[str]) -> int:
-    """`python -m bot cards --dump DIR`."""
-    if len(argv) != 2 or argv[0] != "--dump":
-        print("usage: python -m bot cards --dump DIR")
+    """`python -m bot cards --dump DIR [--policy FILE]`."""
+    parser = argparse.ArgumentParser(prog="python -m bot cards", description="Write every card the bot can send.")
+    parser.add_argument("--dump", type=Path, required=True, metavar="DIR", help="the folder to write the cards to")
+    add_policy_option(parser)
+    args = parser.parse_args(argv)
+    try:
+        policy = load_policy(policy_file(args.policy))
+    except PolicyFileError as error:
+        print(error, file=sys.stderr)
         return 2
-    count = dump(Path(argv[1]))
-    print(f"wrote {count} cards to {argv[1]}")
+    count = dump(args.dump, policy)
+    print(f"wrote {count} cards to {args.dump}")
     return 0

@@ -22,7 +22,7 @@ from bot.domain.questions import (
     QuestionRecord,
     new_question_id,
 )
-from bot.policy.model import Policy, PolicyPassage, PolicySection
+from bot.policy.model import Policy, PolicyPassage
 from cards import answer as cards
 from cards.common import VERB_ABOUT, VERB_REVIEW, VERB_SECTIONS, error_card
 from cards.i18n import Catalogue
@@ -101,9 +101,8 @@ class AskFlow:
 
     # Answering
 
-    def _view(self, section: PolicySection, lang: Lang, *, full: bool = False) -> cards.SectionView:
-        passages = tuple(p.text for p in section.passages) if full else ()
-        return cards.SectionView(section.id, section.heading(lang.value), passages)
+    def _source(self, lang: Lang) -> str:
+        return self._policy.details.citation.text(lang.value)
 
     def _answer_card(self, record: QuestionRecord, lang: Lang) -> dict[str, object] | None:
         passages = []
@@ -117,8 +116,8 @@ class AskFlow:
         section = self._policy.section_of(passages[0].id)
         steps = list(dict.fromkeys(step for p in passages for step in p.next_steps))
         return cards.answer_card(self._strings, lang, question_id=record.question_id,
-                                 section=self._view(section, lang), quotes=[p.text for p in passages],
-                                 source=self._policy.source, next_steps=steps,
+                                 section=cards.section_view(section, lang), quotes=[p.text for p in passages],
+                                 source=self._source(lang), next_steps=steps,
                                  rated=record.feedback is not Feedback.NONE)
 
     async def ask(self, turn: Turn) -> Reply:
@@ -147,7 +146,7 @@ class AskFlow:
         closest = []
         for section_id in list(found.closest_sections)[:3]:
             try:
-                closest.append(self._view(self._policy.section(section_id), lang))
+                closest.append(cards.section_view(self._policy.section(section_id), lang))
             except KeyError:
                 continue
         return Reply(card=cards.no_answer_card(self._strings, lang, question_id=record.question_id,
@@ -160,22 +159,19 @@ class AskFlow:
         except KeyError:
             return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
         steps = list(dict.fromkeys(step for p in section.passages for step in p.next_steps))
-        return Reply(card=cards.section_card(self._strings, turn.lang, self._view(section, turn.lang, full=True),
-                                             source=self._policy.source, next_steps=steps))
+        view = cards.section_view(section, turn.lang, full=True)
+        return Reply(card=cards.section_card(self._strings, turn.lang, view, source=self._source(turn.lang),
+                                             next_steps=steps))
 
     async def show_sections(self, turn: Turn) -> Reply:
         """The list of sections."""
-        views = [self._view(section, turn.lang) for section in self._policy.sections]
+        views = [cards.section_view(section, turn.lang) for section in self._policy.sections]
         return Reply(card=cards.sections_card(self._strings, turn.lang, views))
 
     async def about(self, turn: Turn) -> Reply:
         """Version, dates, approval and whether the review is overdue."""
-        policy = self._policy
-        title = policy.title_cy if turn.lang is Lang.CY else policy.title_en
-        return Reply(card=cards.about_card(
-            self._strings, turn.lang, title=title, version=policy.version,
-            issued=policy.date_of_issue.strftime("%d.%m.%Y"), agreed_by=policy.agreed_by,
-            next_review=policy.next_review, overdue=policy.review_overdue(self._clock().date())))
+        overdue = self._policy.review_overdue(self._clock().date())
+        return Reply(card=cards.about_card(self._strings, turn.lang, self._policy.details, overdue=overdue))
 
     async def disclaimer(self, turn: Turn) -> Reply:
         """The standard blog disclaimer, from the policy's words."""

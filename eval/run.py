@@ -11,7 +11,6 @@ sets and what each was used for are in eval/MANIFEST.md.
 
 from __future__ import annotations
 
-import importlib
 import json
 import statistics
 import sys
@@ -24,6 +23,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bot.policy.importer import import_policy
 from bot.policy.loader import load_policy
 from bot.policy.model import Policy
 from bot.policy.retrieval import PolicyIndex, shipped_steering
@@ -144,11 +144,9 @@ def import_document(path: Path) -> Policy:
     """A policy document imported as `python -m bot import-policy` would (a .json policy file is read as it is)."""
     if path.suffix == ".json":
         return load_policy(path)
-    importer = importlib.import_module("bot.policy.importer")  # reads .txt and .docx
-
     with tempfile.TemporaryDirectory() as scratch:
         out = Path(scratch) / f"{path.stem}.json"
-        out.write_text(json.dumps(importer.import_policy(path).data, ensure_ascii=False), encoding="utf-8")
+        out.write_text(json.dumps(import_policy(path).data, ensure_ascii=False), encoding="utf-8")
         return load_policy(out)
 
 

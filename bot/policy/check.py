@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.policy.loader import DEFAULT_POLICY_FILE, PolicyFileError, load_policy, validate_policy_file
+from bot.policy.loader import PolicyFileError, add_policy_option, load_policy, policy_file, validate_policy_file
 from bot.policy.model import Policy
 from bot.policy.retrieval import PolicyIndex
 from bot.policy.sentence import ModelMissing
@@ -156,20 +156,22 @@ def print_report(report: Report) -> None:
 
 
 def check_policy_command(argv: list[str]) -> int:
-    """`check-policy [--policy FILE] [--steering FILE]`: list what needs attention and exit 1, or print OK."""
+    """`check-policy [--policy FILE] [--steering FILE]`: list what needs attention and exit 1, or print OK. The
+    policy file is `--policy`, else POLICY_FILE, else the shipped file, as for every command."""
     parser = argparse.ArgumentParser(
         prog="python -m bot check-policy",
         description="Check a (new) policy file against the steering data and run a smoke evaluation.",
     )
-    parser.add_argument("--policy", type=Path, default=DEFAULT_POLICY_FILE, help="the structured policy file")
+    add_policy_option(parser)
     parser.add_argument("--steering", type=Path, default=DEFAULT_STEERING_FILE, help="the steering data file")
     args = parser.parse_args(argv)
-    problems = validate_policy_file(args.policy)
+    path = policy_file(args.policy)
+    problems = validate_policy_file(path)
     if problems:
         print("\n".join(problems))
         return 1
     try:
-        policy = load_policy(args.policy)
+        policy = load_policy(path)
         index = PolicyIndex(policy, steering=load_steering(args.steering))
     except (PolicyFileError, SteeringFileError, ModelMissing) as error:
         print(error, file=sys.stderr)

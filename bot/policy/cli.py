@@ -1,4 +1,7 @@
-"""Command-line checks of the policy without Teams or storage: `ask` and `validate-policy`."""
+"""Command-line checks of the policy without Teams or storage: `ask` and `validate-policy`.
+
+Each reads the policy file named by `--policy`, else POLICY_FILE, else the shipped one (`loader.policy_file`).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ import json
 import sys
 from pathlib import Path
 
-from bot.policy.loader import DEFAULT_POLICY_FILE, PolicyFileError, load_policy, validate_policy_file
+from bot.policy.loader import PolicyFileError, add_policy_option, load_policy, policy_file, validate_policy_file
 from bot.policy.retrieval import Answer, PolicyIndex
 from bot.policy.sentence import ModelMissing
 
@@ -27,11 +30,11 @@ def ask_command(argv: list[str]) -> int:
         prog="python -m bot ask", description="Answer a question from the policy."
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object per question")
-    parser.add_argument("--policy", type=Path, default=DEFAULT_POLICY_FILE, help="the structured policy file")
+    add_policy_option(parser)
     parser.add_argument("question", help='the question, or "-" to read one question a line from stdin')
     args = parser.parse_args(argv)
     try:
-        index = PolicyIndex(load_policy(args.policy))
+        index = PolicyIndex(load_policy(policy_file(args.policy)))
     except (PolicyFileError, ModelMissing) as error:
         print(error, file=sys.stderr)
         return 2
@@ -54,11 +57,15 @@ def ask_command(argv: list[str]) -> int:
 
 
 def validate_policy_command(argv: list[str]) -> int:
-    """`validate-policy FILE`: print every problem and exit 1, or print OK and exit 0."""
+    """`validate-policy [FILE | --policy FILE]`: print every problem and exit 1, or print OK and exit 0."""
     parser = argparse.ArgumentParser(prog="python -m bot validate-policy", description="Check a policy file.")
-    parser.add_argument("path", type=Path, help="the structured policy JSON file")
+    parser.add_argument("path", type=Path, nargs="?", metavar="FILE",
+                        help="the policy file (the same as --policy)")
+    add_policy_option(parser)
     args = parser.parse_args(argv)
-    problems = validate_policy_file(args.path)
+    if args.path and args.policy and args.path != args.policy:
+        parser.error("name the policy file once: FILE or --policy FILE")
+    problems = validate_policy_file(policy_file(args.path or args.policy))
     for problem in problems:
         print(problem)
     if problems:

@@ -1,36 +1,56 @@
-"""Reads the structured policy file and says exactly what is wrong with a bad one."""
+"""Reads the structured policy file and says exactly what is wrong with a bad one.
+
+The file (see the README's policy section for its schema) holds the document's details, its sections with stable
+ids and its passages verbatim. Only the title and the sections are required: an imported document gives the
+details it has. Steering data (`asked_as`, `not_covered`) is still read from today's shipped file.
+"""
 
 from __future__ import annotations
 
+import argparse
 import json
+import os
 import re
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from bot.policy.details import details_from
 from bot.policy.model import NEXT_STEP_TAGS, Policy, PolicyPassage, PolicySection
 
 DEFAULT_POLICY_FILE = Path(__file__).resolve().parent / "data" / "social-media-policy.json"
+POLICY_FILE_VARIABLE = "POLICY_FILE"
+# What one answer card quotes at most (about six lines on a phone); a longer passage must be split.
 MAX_PASSAGE_CHARS = 600
 
-METADATA_KEYS = (
-    "title_en",
-    "title_cy",
-    "federation",
-    "version",
-    "author",
-    "date_of_issue",
-    "agreed_by",
-    "next_review",
-    "review_date",
-    "source",
+# Details in English as the document gives them; each may have a Welsh override, "<key>_cy".
+DETAIL_KEYS = ("federation", "status", "author", "agreed_by", "next_review", "authorised_by", "source")
+DATE_KEYS = ("date_of_issue", "last_reviewed", "review_date", "authorised_on")
+TOP_KEYS = (
+    "title_en", "title_cy", *DETAIL_KEYS, *(f"{key}_cy" for key in DETAIL_KEYS), "version", *DATE_KEYS,
+    "schools", "document", "sections", "not_covered",
 )
-DATE_KEYS = frozenset({"date_of_issue", "review_date"})
 SECTION_KEYS = ("id", "heading_en", "heading_cy", "passages")
 PASSAGE_KEYS = ("id", "text")
 OPTIONAL_PASSAGE_KEYS = ("next_steps", "asked_as")
 MAX_WORDING_CHARS = 200
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+def policy_file(option: Path | str | None = None, environ: Mapping[str, str] | None = None) -> Path:
+    """The policy file every command and the bot read: `--policy` when given, else POLICY_FILE, else the shipped
+    file. An empty value counts as not given."""
+    environ = os.environ if environ is None else environ
+    chosen = str(option or "").strip() or environ.get(POLICY_FILE_VARIABLE, "").strip()
+    return Path(chosen) if chosen else DEFAULT_POLICY_FILE
+
+
+def add_policy_option(parser: argparse.ArgumentParser) -> None:
+    """The `--policy FILE` option, worded the same for every command; resolve it with `policy_file`."""
+    parser.add_argument("--policy", type=Path, metavar="FILE",
+                        help=f"the policy file (default: ${POLICY_FILE_VARIABLE}, else the shipped file)")
 
 
 class PolicyFileError(ValueError):
@@ -59,6 +79,11 @@ def validate_policy_file(path: Path | str) -> list[str]:
     return problems or _problems(raw)
 
 
+def validate_policy_data(raw: Any) -> list[str]:
+    """Every problem with a policy file's content, as `validate_policy_file` lists them."""
+    return _problems(raw)
+
+
 def _read(path: Path) -> tuple[Any, list[str]]:
     try:
         text = path.read_text(encoding="utf-8")
@@ -75,17 +100,20 @@ def _read(path: Path) -> tuple[Any, list[str]]:
 def _problems(raw: Any) -> list[str]:
     if not isinstance(raw, dict):
         return ["$: must be a JSON object"]
-    problems = _unknown_keys(raw, "$", (*METADATA_KEYS, "sections", "not_covered"))
+    problems = _unknown_keys(raw, "$", TOP_KEYS)
     problems += _question_list_problems(raw.get("not_covered", []), "$.not_covered")
-    for key in METADATA_KEYS:
-        problems += _text_problems(raw, key, "$")
-        if (
-            key in DATE_KEYS
-            and isinstance(raw.get(key), str)
-            and raw[key].strip()
-            and _date(raw[key]) is None
-        ):
+    problems += _text_problems(raw, "title_en", "$")
+    for key in ("title_cy", "version", *DETAIL_KEYS, *(f"{key}_cy" for key in DETAIL_KEYS)):
+        if key in raw:
+            problems += _text_problems(raw, key, "$")
+    for key in DETAIL_KEYS:
+        if f"{key}_cy" in raw and key not in raw:
+            problems.append(f"$.{key}_cy: a Welsh {key} needs the English $.{key}")
+    for key in DATE_KEYS:
+        if key in raw and (not isinstance(raw[key], str) or _date(raw[key]) is None):
             problems.append(f"$.{key}: not a date in YYYY-MM-DD form: {raw[key]!r}")
+    problems += _schools_problems(raw.get("schools", []))
+    problems += _document_problems(raw.get("document", {}))
     sections = raw.get("sections")
     if "sections" not in raw:
         return [*problems, "$.sections: missing"]
@@ -98,13 +126,40 @@ def _problems(raw: Any) -> list[str]:
     return problems
 
 
+def _schools_problems(schools: Any) -> list[str]:
+    if not isinstance(schools, list):
+        return ['$.schools: must be a list of {"en": name, "cy": Welsh name (optional)}']
+    problems: list[str] = []
+    for i, school in enumerate(schools):
+        if not isinstance(school, dict):
+            problems.append(f"$.schools[{i}]: must be an object")
+            continue
+        problems += _unknown_keys(school, f"$.schools[{i}]", ("en", "cy"))
+        problems += _text_problems(school, "en", f"$.schools[{i}]")
+        if "cy" in school:
+            problems += _text_problems(school, "cy", f"$.schools[{i}]")
+    return problems
+
+
+def _document_problems(document: Any) -> list[str]:
+    if not isinstance(document, dict):
+        return ["$.document: must be an object with the imported file's name and sha256"]
+    problems = _unknown_keys(document, "$.document", ("file", "sha256"))
+    if document:
+        problems += _text_problems(document, "file", "$.document")
+        digest = document.get("sha256")
+        if not isinstance(digest, str) or not _SHA256.match(digest):
+            problems.append("$.document.sha256: must be 64 lower-case hex digits")
+    return problems
+
+
 def _section_problems(
     section: Any, where: str, section_ids: dict[str, str], passage_ids: dict[str, str]
 ) -> list[str]:
     if not isinstance(section, dict):
         return [f"{where}: must be an object"]
     problems = _unknown_keys(section, where, SECTION_KEYS)
-    for key in SECTION_KEYS[:3]:
+    for key in ("id", "heading_en", *(("heading_cy",) if "heading_cy" in section else ())):
         problems += _text_problems(section, key, where)
     section_id = section.get("id")
     if isinstance(section_id, str) and section_id:
@@ -200,7 +255,7 @@ def _build(raw: dict[str, Any]) -> Policy:
         PolicySection(
             id=s["id"],
             heading_en=s["heading_en"],
-            heading_cy=s["heading_cy"],
+            heading_cy=s.get("heading_cy", ""),
             passages=tuple(
                 PolicyPassage(
                     id=p["id"],
@@ -213,19 +268,5 @@ def _build(raw: dict[str, Any]) -> Policy:
         )
         for s in raw["sections"]
     )
-    issued, review = _date(raw["date_of_issue"]), _date(raw["review_date"])
-    assert issued is not None and review is not None  # checked by _problems
-    return Policy(
-        title_en=raw["title_en"],
-        title_cy=raw["title_cy"],
-        federation=raw["federation"],
-        version=raw["version"],
-        author=raw["author"],
-        date_of_issue=issued,
-        agreed_by=raw["agreed_by"],
-        next_review=raw["next_review"],
-        review_date=review,
-        source=raw["source"],
-        sections=sections,
-        not_covered=tuple(raw.get("not_covered", [])),
-    )
+    texts = [text for s in sections for text in (s.heading_en, *(p.text for p in s.passages))]
+    return Policy(details=details_from(raw, texts), sections=sections, not_covered=tuple(raw.get("not_covered", [])))

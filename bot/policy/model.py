@@ -1,9 +1,11 @@
-"""The policy as typed, immutable records: metadata, sections and verbatim passages."""
+"""The policy as typed, immutable records: the document's details, sections and verbatim passages."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+
+from bot.policy.details import PolicyDetails
 
 # What a passage may lead to; the cards turn each into a button.
 NEXT_STEP_TAGS = frozenset({"request_permission", "report_concern", "blog_disclaimer", "photo_checklist"})
@@ -26,28 +28,20 @@ class PolicySection:
 
     id: str
     heading_en: str
+    # Empty where nobody has written the heading in Welsh (an imported document): Welsh cards show the English.
     heading_cy: str
     passages: tuple[PolicyPassage, ...]
 
     def heading(self, lang: str) -> str:
-        """The heading in "en" or "cy" (English for anything else)."""
-        return self.heading_cy if lang == "cy" else self.heading_en
+        """The heading in "en" or "cy" (English for anything else, and where it has no Welsh)."""
+        return self.heading_cy if lang == "cy" and self.heading_cy else self.heading_en
 
 
 @dataclass(frozen=True)
 class Policy:
-    """The whole policy: metadata, then its sections in document order."""
+    """The whole policy: the document's details, then its sections in document order."""
 
-    title_en: str
-    title_cy: str
-    federation: str
-    version: str
-    author: str
-    date_of_issue: date
-    agreed_by: str
-    next_review: str
-    review_date: date
-    source: str
+    details: PolicyDetails
     sections: tuple[PolicySection, ...]
     # Questions staff ask that the policy does not answer: the bot abstains on questions nearer these.
     not_covered: tuple[str, ...] = ()
@@ -82,5 +76,5 @@ class Policy:
         return tuple(p for p in self.all_passages() if next_step in p.next_steps)
 
     def review_overdue(self, today: date) -> bool:
-        """True once the review date has passed."""
-        return today > self.review_date
+        """True once the review date has passed (never when the document gives none)."""
+        return self.details.review_date is not None and today > self.details.review_date

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.policy.details import Detail
 from bot.policy.loader import DEFAULT_POLICY_FILE, load_policy, validate_policy_file
 
 REPO = Path(__file__).resolve().parents[2]
@@ -78,9 +79,12 @@ def test_every_body_sentence_of_the_source_is_quoted_somewhere() -> None:
 
 
 def test_metadata() -> None:
-    policy = load_policy()
+    details = load_policy().details
 
-    assert (policy.version, policy.next_review, policy.agreed_by) == ("1", "Autumn 2024", "Governing Body")
-    assert policy.review_date.isoformat() == "2024-12-31"
-    assert policy.source == "Social Media Policy, Version 1, 12.10.2022"
-    assert policy.passages_with("blog_disclaimer")
+    assert details.version == "1"
+    assert details.next_review == Detail("Autumn 2024", "Tymor yr Hydref 2024")
+    assert details.agreed_by == Detail("Governing Body", "Y Corff Llywodraethu")
+    assert details.review_date is not None and details.review_date.isoformat() == "2024-12-31"
+    assert details.citation == Detail("Social Media Policy, Version 1, 12.10.2022",
+                                      "Polisi Cyfryngau Cymdeithasol, Fersiwn 1, 12 Hydref 2022")
+    assert load_policy().passages_with("blog_disclaimer")

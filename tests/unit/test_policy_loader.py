@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import copy
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from bot.policy.details import Detail
 from bot.policy.loader import DEFAULT_POLICY_FILE, PolicyFileError, load_policy, validate_policy_file
 
 
@@ -34,15 +36,55 @@ def test_a_good_file_loads(tmp_path: Path) -> None:
 
 def test_missing_keys(tmp_path: Path) -> None:
     raw = good()
-    del raw["version"]
-    del raw["sections"][1]["heading_cy"]
+    del raw["title_en"]
+    del raw["sections"][1]["heading_en"]
     del raw["sections"][2]["passages"][0]["text"]
 
     assert validate_policy_file(write(tmp_path, raw)) == [
-        "$.version: missing",
-        "$.sections[1].heading_cy: missing",
+        "$.title_en: missing",
+        "$.sections[1].heading_en: missing",
         "$.sections[2].passages[0].text: missing",
     ]
+
+
+def test_every_detail_and_welsh_heading_is_optional(tmp_path: Path) -> None:
+    raw = good()
+    for key in ("title_cy", "federation", "version", "author", "date_of_issue", "agreed_by", "next_review",
+                "review_date", "source"):
+        del raw[key]
+    del raw["sections"][1]["heading_cy"]
+
+    policy = load_policy(write(tmp_path, raw))
+
+    details = policy.details
+    assert (details.version, details.author, details.date_of_issue, details.review_date) == ("", None, None, None)
+    assert details.citation.en == "Social Media Policy for Staff"
+    assert policy.sections[1].heading("cy") == "Legislation" and policy.sections[0].heading("cy") != "Legislation"
+    assert not policy.review_overdue(date(2100, 1, 1))
+
+
+def test_welsh_overrides_and_their_english(tmp_path: Path) -> None:
+    raw = good()
+    raw["agreed_by_cy"] = "Corff Llywodraethu'r Ffederasiwn"
+    raw["author_cy"] = "Daniel Owen / Elen Chennetier (Cymraeg)"
+    del raw["agreed_by"]
+    raw["schools"] = [{"en": "Llanidloes High School"}, {"en": "Ysgol Bro Hyddgen", "cy": ""}, "x"]
+    raw["document"] = {"file": "policy.docx", "sha256": "abc"}
+    raw["authorised_on"] = "12.10.2022"
+
+    assert validate_policy_file(write(tmp_path, raw)) == [
+        "$.agreed_by_cy: a Welsh agreed_by needs the English $.agreed_by",
+        "$.authorised_on: not a date in YYYY-MM-DD form: '12.10.2022'",
+        "$.schools[1].cy: empty",
+        "$.schools[2]: must be an object",
+        "$.document.sha256: must be 64 lower-case hex digits",
+    ]
+    raw["agreed_by"] = "Governing Body"
+    del raw["schools"][1:], raw["document"], raw["authorised_on"]
+    details = load_policy(write(tmp_path, raw)).details
+    assert details.agreed_by is not None and details.agreed_by.cy == "Corff Llywodraethu'r Ffederasiwn"
+    assert details.author is not None and details.author.cy == "Daniel Owen / Elen Chennetier (Cymraeg)"
+    assert details.schools == (Detail("Llanidloes High School", "Ysgol Uwchradd Llanidloes"),)
 
 
 def test_duplicate_ids(tmp_path: Path) -> None:
@@ -133,10 +175,10 @@ def test_validate_policy_command(tmp_path: Path, capsys: pytest.CaptureFixture[s
     from bot.policy.cli import validate_policy_command
 
     raw = good()
-    del raw["agreed_by"]
+    del raw["title_en"]
 
     assert validate_policy_command([str(write(tmp_path, raw))]) == 1
-    assert capsys.readouterr().out == "$.agreed_by: missing\n"
+    assert capsys.readouterr().out == "$.title_en: missing\n"
     assert validate_policy_command([str(DEFAULT_POLICY_FILE)]) == 0
     assert capsys.readouterr().out == "OK\n"
 

@@ -1,0 +1,293 @@
+"""What a policy document says about itself (title, version, dates, who wrote and agreed it), in English and Welsh.
+
+The Welsh comes from `data/welsh-terms.json`, the words such documents use, which a Welsh speaker can edit; a
+policy file may override any detail with its own `<detail>_cy` key. A detail is put into Welsh only where all of it,
+or each part of it between "/", "," or ";", is a listed phrase, a date, a month, a school term or "Version N", so
+people's names (never listed) are shown as written and no detail comes out half English, half Welsh.
+"""
+
+from __future__ import annotations
+
+import calendar
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+DEFAULT_TERMS_FILE = Path(__file__).resolve().parent / "data" / "welsh-terms.json"
+MONTHS = tuple(calendar.month_name)[1:]
+# The last month of each school term: a review due "Autumn 2024" is overdue from January 2025.
+TERM_LAST_MONTH = {"autumn": 12, "spring": 4, "summer": 8}
+
+_MONTH = "|".join(MONTHS)
+_NUMERIC_DATE = re.compile(r"\b(\d{1,2})[./-](\d{1,2})[./-](\d{4}|\d{2})\b")
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_WORDED_DATE = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH}),?\s+(\d{{4}})\b", re.IGNORECASE)
+_MONTH_YEAR = re.compile(rf"\b({_MONTH})\s+(\d{{4}})\b", re.IGNORECASE)
+_TERM_YEAR = re.compile(r"\b(autumn|spring|summer)(?:\s*/\s*(autumn|spring|summer))?(?:\s+term)?\s+(\d{4})\b",
+                        re.IGNORECASE)
+_YEAR = re.compile(r"\b(20\d{2})\b")
+_VERSION = re.compile(r"^(?:version|ver\.?|v)\s*(\d+(?:\.\d+)*)$", re.IGNORECASE)
+_VERSION_IN = re.compile(r"\b(?:version|ver\.?|v)\s*(\d+(?:\.\d+)*)\b|^(\d+(?:\.\d+)*)$", re.IGNORECASE)
+_LIST = re.compile(r"(\s*[,;]\s*)")
+_ALTERNATIVES = re.compile(r"(\s*(?:(?<!\d)/|/(?!\d))\s*)")  # "/" between words, not inside 12/10/2022
+
+
+@dataclass(frozen=True)
+class Detail:
+    """One detail as the English document gives it and as a Welsh card shows it."""
+
+    en: str
+    cy: str
+
+    def text(self, lang: str) -> str:
+        """The detail in "en" or "cy" (English for anything else)."""
+        return self.cy if lang == "cy" else self.en
+
+
+@dataclass(frozen=True)
+class PolicyDetails:
+    """The document's own facts about itself; a detail the document does not give is None (or empty)."""
+
+    title: Detail
+    # How answers cite the document: "Social Media Policy, Version 1, 12.10.2022".
+    citation: Detail
+    federation: Detail | None = None
+    schools: tuple[Detail, ...] = ()
+    status: Detail | None = None
+    # As the document numbers it ("1", "2.1"); empty when it gives none.
+    version: str = ""
+    author: Detail | None = None
+    date_of_issue: date | None = None
+    last_reviewed: date | None = None
+    agreed_by: Detail | None = None
+    next_review: Detail | None = None
+    # When the review is overdue: the date, or the last day of the term or month, of `next_review`.
+    review_date: date | None = None
+    authorised_by: Detail | None = None
+    authorised_on: date | None = None
+
+    def issued(self) -> Detail | None:
+        """The date of issue as staff read it in each language."""
+        return dated(self.date_of_issue) if self.date_of_issue else None
+
+
+class WelshTerms:
+    """The Welsh of the words policy documents use about themselves, from an editable data file."""
+
+    def __init__(self, raw: Mapping[str, Any]) -> None:
+        self._phrases: dict[str, str] = {_key(english): str(welsh) for english, welsh in raw["phrases"].items()}
+        self._version = str(raw["version"])
+        self._months: dict[str, str] = {english.casefold(): str(welsh) for english, welsh in raw["months"].items()}
+        self._terms: dict[str, str] = {_key(english): str(welsh) for english, welsh in raw["terms"].items()}
+        self._schools: dict[str, str] = {str(english): str(welsh) for english, welsh in raw["schools"].items()}
+        names = "|".join(map(re.escape, sorted(self._terms, key=len, reverse=True)))
+        self._term = re.compile(rf"^({names})(?:\s+term)?(?:\s+(\d{{4}}(?:[/-]\d{{2,4}})?))?$", re.IGNORECASE)
+
+    @property
+    def school_kinds(self) -> tuple[str, ...]:
+        """The kinds of school the file names in English ("High School", "Primary School", ...)."""
+        return tuple(self._schools)
+
+    def render(self, value: str) -> str:
+        """A detail in Welsh: all of it, or each part between "/", "," or ";", where known; the rest as written."""
+        return _each(value, _LIST, lambda part: _each(part, _ALTERNATIVES, lambda piece: self._part(piece) or piece,
+                                                       whole=self._part))
+
+    def date(self, day: date) -> str:
+        """A date as a Welsh reader writes it: "12 Hydref 2022"."""
+        return f"{day.day} {self._months[MONTHS[day.month - 1].casefold()]} {day.year}"
+
+    def school(self, name: str) -> str:
+        """A school's name in Welsh by its kind ("Llanidloes High School" -> "Ysgol Uwchradd Llanidloes")."""
+        for kind, welsh in self._schools.items():
+            if name.casefold().endswith(kind.casefold()):
+                place = name[: len(name) - len(kind)].strip()
+                return f"{welsh} {place}".strip()
+        return name
+
+    def _part(self, part: str) -> str | None:
+        key = _key(part)
+        if not key:
+            return None
+        if key in self._phrases:
+            return self._phrases[key]
+        stripped = part.strip().rstrip(".")
+        if version := _VERSION.match(stripped):
+            return f"{self._version} {version.group(1)}"
+        if (term := self._term.match(stripped)) is not None:
+            year = term.group(2)
+            return f"{self._terms[_key(term.group(1))]} {year}" if year else self._terms[_key(term.group(1))]
+        if (day := parse_date(stripped)) is not None and _only_a_date(stripped):
+            return self.date(day)
+        if (month := _MONTH_YEAR.fullmatch(stripped)) is not None:
+            return f"{self._months[month.group(1).casefold()]} {month.group(2)}"
+        if stripped.casefold() in self._months:
+            return self._months[stripped.casefold()]
+        return None
+
+
+def _each(value: str, separators: re.Pattern[str], render: Callable[[str], str],
+          whole: Callable[[str], str | None] | None = None) -> str:
+    """`value` rendered as a whole where `whole` knows it, else piece by piece between separators."""
+    known = whole(value) if whole else None
+    if known is not None:
+        return known
+    pieces = separators.split(value)
+    return "".join(piece if i % 2 else render(piece) for i, piece in enumerate(pieces))
+
+
+def _key(text: str) -> str:
+    """How a phrase is looked up: any capitals, spacing, a leading "the" or a final full stop."""
+    key = " ".join(text.casefold().split()).rstrip(".")
+    return key[4:] if key.startswith("the ") else key
+
+
+def _only_a_date(text: str) -> bool:
+    return any(pattern.fullmatch(text) for pattern in (_NUMERIC_DATE, _ISO_DATE, _WORDED_DATE))
+
+
+@cache
+def welsh_terms(path: Path = DEFAULT_TERMS_FILE) -> WelshTerms:
+    """The Welsh terms file, read once."""
+    return WelshTerms(json.loads(path.read_text(encoding="utf-8")))
+
+
+def english_date(day: date) -> str:
+    """A date as the school's documents write it: "12.10.2022"."""
+    return day.strftime("%d.%m.%Y")
+
+
+def dated(day: date) -> Detail:
+    """A date in both languages."""
+    return Detail(english_date(day), welsh_terms().date(day))
+
+
+def parse_date(text: str) -> date | None:
+    """The first whole date in a text, read the British way (12.10.2022 is 12 October); None when there is none."""
+    candidates: list[tuple[int, date]] = []
+    for match in _ISO_DATE.finditer(text):
+        candidates += _candidate(match.start(), int(match[1]), int(match[2]), int(match[3]))
+    for match in _NUMERIC_DATE.finditer(text):
+        year = int(match[3]) + (2000 if len(match[3]) == 2 else 0)
+        candidates += _candidate(match.start(), year, int(match[2]), int(match[1]))
+    for match in _WORDED_DATE.finditer(text):
+        candidates += _candidate(match.start(), int(match[3]), _month_number(match[2]), int(match[1]))
+    return min(candidates, key=lambda found: found[0])[1] if candidates else None
+
+
+def _candidate(where: int, year: int, month: int, day: int) -> list[tuple[int, date]]:
+    try:
+        return [(where, date(year, month, day))]
+    except ValueError:
+        return []
+
+
+def _month_number(name: str) -> int:
+    return [m.casefold() for m in MONTHS].index(name.casefold()) + 1
+
+
+def review_deadline(text: str) -> date | None:
+    """When a review given as "Autumn 2024", "Spring/Summer Term 2025", "October 2024", "2025" or a date is
+    overdue: the last day of that period. None when the text names no period."""
+    if (day := parse_date(text)) is not None:
+        return day
+    if (term := _TERM_YEAR.search(text)) is not None:
+        first, last, year = term.group(1).casefold(), (term.group(2) or term.group(1)).casefold(), int(term[3])
+        month = TERM_LAST_MONTH[last]
+        if month < TERM_LAST_MONTH[first]:  # "Autumn/Spring 2024" runs into 2025
+            year += 1
+        return date(year, month, calendar.monthrange(year, month)[1])
+    if (month_year := _MONTH_YEAR.search(text)) is not None:
+        year, month = int(month_year[2]), _month_number(month_year[1])
+        return date(year, month, calendar.monthrange(year, month)[1])
+    if (year_only := _YEAR.search(text)) is not None:
+        return date(int(year_only[1]), 12, 31)
+    return None
+
+
+def version_in(text: str) -> str:
+    """The version number in a status such as "Version 1", "v2.1" or "3"; empty when there is none."""
+    found = _VERSION_IN.search(text.strip())
+    return (found.group(1) or found.group(2)) if found else ""
+
+
+def schools_named(texts: Iterable[str], kinds: Iterable[str]) -> tuple[str, ...]:
+    """Schools a document names ("Llanidloes High School"), in order of first mention, each once."""
+    kind = "|".join(re.escape(k) for k in sorted(kinds, key=len, reverse=True))
+    if not kind:
+        return ()
+    pattern = re.compile(rf"\b((?:[A-Z][\w'’-]*\s+){{1,3}}(?:{kind}))\b")
+    found: dict[str, None] = {}
+    for text in texts:
+        for match in pattern.finditer(text):
+            words = match.group(1).split()
+            while words and words[0] in ("The", "A", "At", "In", "For", "Our", "Each", "Every"):
+                words = words[1:]
+            found.setdefault(" ".join(words))
+    return tuple(found)
+
+
+def details_from(raw: Mapping[str, Any], texts: Iterable[str], terms: WelshTerms | None = None) -> PolicyDetails:
+    """The details of a checked policy file; `texts` are its headings and passages, where schools are named
+    when the file does not list them."""
+    terms = terms or welsh_terms()
+
+    def detail(key: str, welsh_key: str = "") -> Detail | None:
+        value = raw.get(key)
+        if not isinstance(value, str) or not value.strip():
+            return None
+        welsh = raw.get(welsh_key or f"{key}_cy")
+        return Detail(value, welsh if isinstance(welsh, str) and welsh.strip() else terms.render(value))
+
+    def day(key: str) -> date | None:
+        value = raw.get(key)
+        return date.fromisoformat(value) if isinstance(value, str) and value else None
+
+    title = detail("title_en", "title_cy")
+    assert title is not None  # the loader checked it
+    version = str(raw.get("version", "")).strip()
+    issued = day("date_of_issue")
+    next_review = detail("next_review")
+    review_date = day("review_date") or (review_deadline(next_review.en) if next_review else None)
+    if "schools" in raw:
+        schools = tuple(Detail(s["en"], s.get("cy") or terms.school(s["en"])) for s in raw["schools"])
+    else:
+        schools = tuple(Detail(name, terms.school(name)) for name in schools_named(texts, terms.school_kinds))
+    return PolicyDetails(
+        title=title,
+        citation=_citation(raw, title, version, issued, terms),
+        federation=detail("federation"),
+        schools=schools,
+        status=detail("status"),
+        version=version,
+        author=detail("author"),
+        date_of_issue=issued,
+        last_reviewed=day("last_reviewed"),
+        agreed_by=detail("agreed_by"),
+        next_review=next_review,
+        review_date=review_date,
+        authorised_by=detail("authorised_by"),
+        authorised_on=day("authorised_on"),
+    )
+
+
+def _citation(raw: Mapping[str, Any], title: Detail, version: str, issued: date | None,
+              terms: WelshTerms) -> Detail:
+    english = raw.get("source")
+    welsh = raw.get("source_cy")
+    if isinstance(english, str) and english.strip():
+        return Detail(english, welsh if isinstance(welsh, str) and welsh.strip() else terms.render(english))
+    parts_en, parts_cy = [title.en], [title.cy]
+    if version:
+        parts_en.append(f"Version {version}")
+        parts_cy.append(terms.render(f"Version {version}"))
+    if issued:
+        parts_en.append(english_date(issued))
+        parts_cy.append(terms.date(issued))
+    cy = welsh if isinstance(welsh, str) and welsh.strip() else ", ".join(parts_cy)
+    return Detail(", ".join(parts_en), cy)

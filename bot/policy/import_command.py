@@ -1,0 +1,68 @@
+"""`python -m bot import-policy`: the policy file for the school's own document, written whole or not at all.
+
+Its own module, so that `ask` and `validate-policy` do not load the Word reader.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from bot.policy.importer import PolicyImportError, import_policy
+from bot.policy.loader import PolicyFileError, add_policy_option, load_policy, policy_file
+from bot.policy.model import Policy
+
+
+def import_policy_command(argv: list[str]) -> int:
+    """`import-policy SOURCE --out FILE.json [--policy CURRENT]`: write the policy file for a .docx or .txt
+    document, or say in one line why it cannot be, writing nothing."""
+    parser = argparse.ArgumentParser(
+        prog="python -m bot import-policy",
+        description="Read the school's policy document (.docx or .txt) and write the policy file the bot reads. "
+                    "Welsh headings and next steps are kept from the current policy where the words are the same.")
+    parser.add_argument("source", type=Path, metavar="SOURCE", help="the policy document, .docx or .txt")
+    parser.add_argument("--out", type=Path, required=True, metavar="FILE.json", help="the policy file to write")
+    add_policy_option(parser)
+    args = parser.parse_args(argv)
+    current = _current_policy(policy_file(args.policy))
+    try:
+        imported = import_policy(args.source, current)
+        _write_atomically(args.out, json.dumps(imported.data, ensure_ascii=False, indent=2) + "\n")
+    except PolicyImportError as error:
+        print(f"import-policy: {error}", file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(f"import-policy: cannot write {args.out}: {error.strerror or error}", file=sys.stderr)
+        return 1
+    for warning in imported.warnings:
+        print(f"note: {warning}", file=sys.stderr)
+    data = imported.data
+    passages = sum(len(s["passages"]) for s in data["sections"])
+    version = f", version {data['version']}" if "version" in data else ""
+    print(f"wrote {args.out}: {data['title_en']!r}{version}, {len(data['sections'])} sections, {passages} passages")
+    return 0
+
+
+def _current_policy(path: Path) -> Policy | None:
+    try:
+        return load_policy(path)
+    except PolicyFileError as error:
+        print(f"note: the current policy could not be read, so no Welsh headings are kept ({error.problems[0]})",
+              file=sys.stderr)
+        return None
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write the whole file or, on any fault, leave what was there."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,614 @@
+"""Turns the school's own policy document (Word .docx or plain .txt) into a policy file the bot reads.
+
+A document is a title, a details table (status or version, author, date of issue, agreed by, next review date,
+authorisation), then headed sections of paragraphs and bullets. Sections get ids from their heading's words, so a
+section keeps its id in the next version while its heading keeps its words. Passages are the document's own
+sentences and bullets, verbatim; a sentence that leans on the one before it ("Instead, ...", "And, ...", one that
+only introduces what follows with a colon, or qualifies with "still" or "of course") stays with it.
+What the bot is steered by (`asked_as`, `not_covered`) is not the document's, and is not written here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import docx
+from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml.ns import qn
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+from bot.policy.details import parse_date, review_deadline, schools_named, version_in, welsh_terms
+from bot.policy.loader import MAX_PASSAGE_CHARS, validate_policy_data
+from bot.policy.model import Policy
+
+# Words of a details row, as documents label them, and the detail each gives.
+DETAIL_LABELS = {
+    "status": "status", "policy status": "status", "document status": "status",
+    "version": "version", "version number": "version", "version no": "version",
+    "author": "author", "authors": "author", "policy author": "author", "policy authors": "author",
+    "written by": "author", "prepared by": "author",
+    "date of issue": "date_of_issue", "issue date": "date_of_issue", "date issued": "date_of_issue",
+    "issued": "date_of_issue", "date of publication": "date_of_issue",
+    "date of review": "last_reviewed", "date reviewed": "last_reviewed", "last reviewed": "last_reviewed",
+    "date of last review": "last_reviewed", "last review date": "last_reviewed",
+    "agreed by": "agreed_by", "approved by": "agreed_by", "ratified by": "agreed_by", "adopted by": "agreed_by",
+    "next review date": "next_review", "next review": "next_review", "review date": "next_review",
+    "date of next review": "next_review", "review due": "next_review", "to be reviewed": "next_review",
+    "authorisation": "authorisation", "authorization": "authorisation", "authorised by": "authorisation",
+    "authorized by": "authorisation", "signed by": "authorisation",
+    "schools": "schools", "applies to": "schools",
+}
+# What people write in a details row that has nothing to say.
+EMPTY_VALUES = frozenset({"", "-", "–", "n/a", "na", "none", "tbc", "tba"})
+MAX_HEADING_WORDS = 15
+MAX_HEADING_CHARS = 120
+SUFFIXES = (".docx", ".txt")
+
+_NUMBERING = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*)(?:[.)]\s*|\s+)(?=\S)")
+_NUMBERED_ITEM = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})+\.?|\d{1,3}[.)])\s+(?=\S)")
+_BULLET = re.compile(r"^(?:[-–—•·*▪■●◦➢►]\s+|o\t|\(?[a-z]\)\s+|\(?(?:i|ii|iii|iv|v|vi|vii|viii|ix|x)\)\s+)")
+_LABELLED = re.compile(r"^([A-Za-z][A-Za-z ()/]{1,40}?)\s*:\s*(.*)$")
+_FORM_LABEL = re.compile(r"\b(Date|Signature|Signed|Name)\s*:", re.IGNORECASE)
+_TRAILING_DATE = re.compile(r"[,;]?\s*(?:on\s+)?\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\s*$")
+_LEANS_BACK = re.compile(r"^(?:and|but|or|nor|yet|so|instead|otherwise)\b", re.IGNORECASE)
+_QUALIFIES = re.compile(r"\b(?:still|of course)\b", re.IGNORECASE)
+_ABBREVIATIONS = frozenset({"e.g", "i.e", "etc", "mr", "mrs", "ms", "dr", "st", "vs", "approx", "incl", "prof",
+                            "cllr", "rev", "cf", "nb", "fig", "dept"})
+_NUMBER_ABBREVIATIONS = frozenset({"no", "p", "pp", "para"})  # "No. 4", "p. 12": abbreviations before a number
+_CLOSERS = "\"'”’)]"
+# Words a heading does not end with, though the first line of a paragraph broken by hand may.
+_UNFINISHED = frozenset({"a", "an", "the", "of", "to", "and", "or", "for", "with", "in", "on", "at", "by", "from",
+                         "their", "your", "our", "its", "is", "are", "be", "that", "which", "who", "as", "if"})
+_ID_STOPWORDS = frozenset({"a", "an", "the", "of", "for", "to", "and", "this", "that", "these", "in", "on", "at",
+                           "by", "with", "from", "its", "our", "your", "their"})
+
+
+class PolicyImportError(ValueError):
+    """A document that cannot be imported; the message is one line saying why."""
+
+
+@dataclass(frozen=True)
+class Line:
+    """One paragraph, line or table row of the document, as the reader classified it."""
+
+    kind: str  # "title", "subtitle", "heading", "text", "bullet" or "detail"
+    text: str
+    where: str
+    level: int = 1
+    key: str = ""  # a detail's key; empty for a details row the importer does not know (`text` is the whole row)
+    styled: bool = False  # a heading from a Word heading style, not guessed from its shape
+    bold: bool = False  # Word text that is bold throughout
+    numbered: bool = False  # a heading numbered in its text ("3. Personal use"): never an organisation's name
+
+
+@dataclass
+class _Section:
+    heading: str
+    where: str
+    level: int
+    blocks: list[Line] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Imported:
+    """A policy file's content and what the policy owner should know about it."""
+
+    data: dict[str, Any]
+    warnings: tuple[str, ...]
+
+
+def import_policy(source: Path, current: Policy | None = None) -> Imported:
+    """The policy file for a document; `current` lends its Welsh headings and next steps where the words are the
+    same. PolicyImportError with a one-line reason when the document cannot be used."""
+    try:
+        lines = read_document(source)
+        digest = hashlib.sha256(source.read_bytes()).hexdigest()
+    except OSError as error:
+        raise PolicyImportError(f"{source.name}: cannot read the file ({error.strerror or error})") from None
+    return build_policy(lines, file=source.name, sha256=digest, current=current)
+
+
+def read_document(source: Path) -> list[Line]:
+    """The classified lines of a .docx or .txt document."""
+    suffix = source.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise PolicyImportError(f"{source.name}: import a Word document (.docx) or a text file (.txt)")
+    if not source.is_file():
+        raise PolicyImportError(f"{source}: no such file")
+    return read_docx(source) if suffix == ".docx" else read_txt(source)
+
+
+# Plain text
+
+
+def read_txt(source: Path) -> list[Line]:
+    """Lines of a text file laid out as the school writes them: title first, details as tab-separated lines,
+    headings on lines of their own, bullets starting "- ". A file whose lines were broken at a width (text copied
+    from a PDF, or wrapped by an editor) has its paragraphs put back together."""
+    raw = source.read_bytes()
+    if raw.startswith(b"PK\x03\x04"):
+        raise PolicyImportError(f"{source.name}: this is a Word document, not text; name it .docx")
+    physical = _decode(raw, source.name).splitlines()
+    width = _wrap_width(physical)
+    entries: list[Line] = []
+    previous_blank = True
+    for number, raw_line in enumerate(physical, start=1):
+        line = raw_line.rstrip("\r\n")
+        if not line.strip():
+            previous_blank = True
+            continue
+        entry = _classify_text_line(line, f"line {number}")
+        last = entries[-1] if entries else None
+        if last is not None and not previous_blank and _continues(last, entry, line, width):
+            joiner = "" if re.search(r"[^\W\d_]-$", last.text) else " "  # "on-" + "line"
+            text = f"{last.text}{joiner}{_collapse(line)}"
+            # Judged again as one line: a heading broken across lines is a heading, a paragraph taken for one text.
+            kind = ("heading" if heading_like(text) else "text") if last.kind in ("heading", "text") else last.kind
+            entries[-1] = replace(last, kind=kind, text=text)
+        else:
+            entries.append(entry)
+        previous_blank = False
+    return entries
+
+
+def _wrap_width(lines: list[str]) -> int:
+    """The width a file's lines were broken at (most lines come close to it), or 0 when each paragraph is a line
+    of its own."""
+    lengths = sorted(len(line.strip()) for line in lines if line.strip())
+    if not lengths:
+        return 0
+    width = lengths[int(0.9 * (len(lengths) - 1))]
+    near = sum(length >= 0.7 * width for length in lengths)
+    return width if width <= 120 and near >= max(3, len(lengths) // 4) else 0
+
+
+def _decode(raw: bytes, name: str) -> str:
+    try:
+        text = raw.decode("utf-16") if raw.startswith((b"\xff\xfe", b"\xfe\xff")) else raw.decode("utf-8-sig")
+    except UnicodeDecodeError:  # saved as "ANSI" by Notepad or an older Word
+        text = raw.decode("cp1252", errors="replace")
+    if "\x00" in text or sum(not ch.isprintable() and ch not in "\t\r\n\f" for ch in text) > len(text) // 100:
+        raise PolicyImportError(f"{name}: not a readable text file")
+    return text
+
+
+def _classify_text_line(line: str, where: str) -> Line:
+    if "\t" in line.strip(" "):
+        label, _, value = line.strip(" ").partition("\t")
+        key = DETAIL_LABELS.get(_label(label), "")
+        return Line("detail", _collapse(value) if key else _collapse(line), where, key=key)
+    stripped = _collapse(line)
+    if bullet := _BULLET.match(stripped):
+        return Line("bullet", stripped[bullet.end():], where)
+    if (heading := heading_like(stripped)) is not None:
+        return Line("heading", heading[1], where, level=heading[0], numbered=heading[1] != stripped)
+    if numbered := _NUMBERED_ITEM.match(stripped):  # a numbered paragraph: a list item without its number
+        return Line("bullet", stripped[numbered.end():], where)
+    return Line("text", stripped, where)
+
+
+def _continues(last: Line, entry: Line, line: str, width: int) -> bool:
+    """A line that carries on the one above it with no blank line between: a paragraph or bullet broken across
+    lines (in a file broken at a `width`, every line of a paragraph), or a line taken for a heading whose sentence
+    goes on (in lower case, or from a line nearly as wide as the rest)."""
+    if entry.kind in ("bullet", "detail"):
+        return False
+    first = line.strip()[:1]
+    if last.kind == "heading":
+        return first.islower() or bool(width and len(last.text) >= 0.75 * width)
+    if last.kind == "bullet":  # bullets often have no full stop: only an indented or lower-case line carries on
+        return first.islower() or line[:1].isspace()
+    return last.kind == "text" and (bool(width) or first.islower() or not _ends_sentence(last.text))
+
+
+# Word
+
+
+def read_docx(source: Path) -> list[Line]:
+    """Lines of a Word document: its Title, heading styles (Heading 1, 2, ...; or outline levels), lists and
+    tables. A document with no heading styles has its headings found by their shape, as in a text file."""
+    try:
+        document = docx.Document(str(source))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, SyntaxError) as error:
+        # SyntaxError covers lxml's XMLSyntaxError, for a damaged part inside the file.
+        raise PolicyImportError(f"{source.name}: not a Word document that can be read ({error})") from None
+    lines: list[Line] = []
+    for number, block in enumerate(document.iter_inner_content(), start=1):
+        where = f"paragraph {number}"
+        if isinstance(block, Paragraph):
+            line = _paragraph_line(block, where)
+            if line is not None:
+                lines.append(line)
+        else:
+            lines.extend(_table_lines(block, f"table at {where}"))
+    if not any(line.styled for line in lines):
+        # No heading styles: headings are found by their shape, and where some such lines are bold, only those.
+        bold_only = any(line.bold and heading_like(line.text) for line in lines if line.kind == "text")
+        lines = [_guess_heading(line) if line.bold or not bold_only else line for line in lines]
+    return lines
+
+
+def _paragraph_line(paragraph: Paragraph, where: str) -> Line | None:
+    text = _collapse(paragraph.text)
+    if not text:
+        return None
+    style = paragraph.style.name if paragraph.style is not None and paragraph.style.name else ""
+    kind = style.casefold()
+    if kind.startswith("toc"):  # a table of contents repeats the headings
+        return None
+    if kind == "title":
+        return Line("title", text, where, styled=True)
+    if kind == "subtitle":
+        return Line("subtitle", text, where)
+    level = _heading_level(paragraph)
+    if level:
+        numbered = _NUMBERING.match(text)
+        words = text[numbered.end():] if numbered else text
+        return Line("heading", words, where, level=level, styled=True)
+    pPr = paragraph._p.pPr  # noqa: N806 - Word's own name
+    if kind.startswith("list") or (pPr is not None and pPr.numPr is not None) or _BULLET.match(text):
+        bullet = _BULLET.match(text)
+        return Line("bullet", text[bullet.end():] if bullet else text, where)
+    bold = bool(paragraph.runs) and all(run.bold for run in paragraph.runs if run.text.strip())
+    return Line("text", text, where, bold=bold)
+
+
+def _heading_level(paragraph: Paragraph) -> int:
+    """The heading level from the style (or the style it is based on), or the outline level; 0 for body text."""
+    style = paragraph.style
+    while style is not None:
+        if (found := re.fullmatch(r"heading\s*(\d)", (style.name or "").casefold())) is not None:
+            return int(found.group(1))
+        style = style.base_style
+    for holder in (paragraph._p.pPr, paragraph.style.element.pPr if paragraph.style is not None else None):
+        outline = holder.find(qn("w:outlineLvl")) if holder is not None else None
+        if outline is not None and (value := outline.get(qn("w:val"))) is not None and value.isdigit():
+            level = int(value) + 1
+            if level <= 9:
+                return level
+    return 0
+
+
+def _table_lines(table: Table, where: str) -> Iterator[Line]:
+    """A table's rows: a details row ("Agreed by" | "Governing Body") as a detail, any other cell as text."""
+    for row in table.rows:
+        cells: list[str] = []
+        seen: list[object] = []
+        for cell in row.cells:
+            if any(cell._tc is other for other in seen):  # a merged cell repeats
+                continue
+            seen.append(cell._tc)
+            cells.append(_collapse(cell.text))
+        key = DETAIL_LABELS.get(_label(cells[0])) if cells else None
+        if key and len(cells) >= 4 and DETAIL_LABELS.get(_label(cells[2])):
+            yield Line("detail", cells[1], where, key=key)
+            yield Line("detail", " ".join(cells[3:]), where, key=DETAIL_LABELS[_label(cells[2])])
+        elif key:
+            yield Line("detail", " ".join(c for c in cells[1:] if c), where, key=key)
+        elif len(cells) == 2 and cells[0] and len(cells[0].split()) <= 4:  # a details row the importer does not know
+            yield Line("detail", " ".join(cells), where)
+        else:
+            yield from (Line("text", cell, where) for cell in cells if cell)
+
+
+def _guess_heading(line: Line) -> Line:
+    if line.kind != "text":
+        return line
+    heading = heading_like(line.text)
+    return Line("heading", heading[1], line.where, level=heading[0], numbered=heading[1] != line.text) if heading \
+        else line
+
+
+# Shared
+
+
+def heading_like(text: str) -> tuple[int, str] | None:
+    """(level, words) when a line reads as a heading: short, not a sentence (no final full stop, comma,
+    colon or semicolon), starting with a capital, maybe numbered ("3. Personal use" is level 1, "3.1 Photos"
+    level 2)."""
+    level = 1
+    numbered = _NUMBERING.match(text)
+    if numbered:
+        level = numbered.group(1).count(".") + 1
+        text = text[numbered.end():]
+    core = text.rstrip(_CLOSERS)
+    if not core or core[-1] in ".,;:!" or not (text[0].isupper() or text[0].isdigit()):
+        return None
+    if core.split()[-1].casefold() in _UNFINISHED:  # a sentence broken across lines, not a heading
+        return None
+    if len(text.split()) > MAX_HEADING_WORDS or len(text) > MAX_HEADING_CHARS or not any(c.isalpha() for c in text):
+        return None
+    return level, text
+
+
+def _collapse(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _label(text: str) -> str:
+    return " ".join(text.casefold().replace("(s)", "s").rstrip(": ").split())
+
+
+def _ends_sentence(text: str) -> bool:
+    core = text.rstrip(_CLOSERS)
+    return bool(core) and core[-1] in ".!?:"
+
+
+def build_policy(lines: Sequence[Line], *, file: str, sha256: str, current: Policy | None = None) -> Imported:
+    """The policy file's content from a document's lines."""
+    if not lines:
+        raise PolicyImportError(f"{file}: the document is empty")
+    warnings: list[str] = []
+    title, front, body = _split_front(list(lines), file)
+    data: dict[str, Any] = {"title_en": title}
+    organisation = next((line.text for line in front if line.kind in ("subtitle", "text", "heading")
+                         and not line.styled), "")
+    if organisation:
+        data["federation"] = organisation
+    known = [line for line in (*front, *body) if line.kind == "detail" and line.key]
+    for line in front:
+        if line.kind == "detail" and not line.key:
+            warnings.append(f"the details row {line.text!r} ({line.where}) is not one the bot knows: left out")
+    data.update(_details({line.key: line.text for line in known}, file, warnings))
+    # In the body, a tab-separated or two-cell row that is not a detail is the document's text.
+    text = [replace(line, kind="text") if line.kind == "detail" else line for line in body if line not in known]
+    sections = _sections(title, text, file)
+    data["sections"] = _write_sections(sections, current, warnings)
+    if "schools" not in data:
+        texts = [title, organisation, *(s["heading_en"] for s in data["sections"]),
+                 *(p["text"] for s in data["sections"] for p in s["passages"])]
+        named = schools_named(texts, welsh_terms().school_kinds)
+        if named:
+            data["schools"] = [{"en": name} for name in named]
+    data["document"] = {"file": file, "sha256": sha256}
+    data["sections"] = data.pop("sections")  # last, after the details, for whoever reads the file
+    problems = validate_policy_data(data)
+    if problems:  # the rules above should make this impossible; never write a file the bot would refuse
+        raise PolicyImportError(f"{file}: the result would not be a valid policy file: {problems[0]}")
+    return Imported(data, tuple(warnings))
+
+
+def _split_front(lines: list[Line], file: str) -> tuple[str, list[Line], list[Line]]:
+    """The title, the lines before the first section (organisation, details) and the rest. In Word the sections
+    begin at the first heading style (a heading over nothing but details, such as "Document control", is still
+    front matter); in text where the details end, or else at the heading over the first text."""
+    titled = next((i for i, line in enumerate(lines) if line.kind == "title"), None)
+    first = titled if titled is not None else next((i for i, line in enumerate(lines) if line.kind != "detail"), None)
+    if first is None:
+        raise PolicyImportError(f"{file}: no title: the document's first line should be its title")
+    title = lines[first].text
+    rest = lines[:first] + lines[first + 1:]
+    styled = [i for i, line in enumerate(rest) if line.kind == "heading" and line.styled]
+    if styled:
+        front_end = styled[0]
+        for start, end in zip(styled, [*styled[1:], len(rest)], strict=True):
+            if start != front_end or not all(line.kind == "detail" and line.key for line in rest[start + 1:end]):
+                break
+            front_end = end
+        front = [_as_detail(line) for line in rest[:front_end]]
+        # Sentences before the first section are the document's text; short lines (its organisation) are not.
+        text = [line for line in front if line.kind in ("text", "bullet") and heading_like(line.text) is None]
+        front = [line for line in front if line not in text and not (line.kind == "heading" and line.styled)]
+        return title, front, [*text, *rest[front_end:]]
+    opening_end = len(rest)
+    for i, line in enumerate(rest):
+        rest[i] = _as_detail(line)
+        if rest[i].kind in ("text", "bullet"):
+            opening_end = i
+            break
+    opening = rest[:opening_end]
+    headings = [i for i, line in enumerate(opening) if line.kind == "heading"]
+    details = [i + 1 for i, line in enumerate(opening) if line.kind == "detail" and line.key]
+    if details:
+        front_end = max(details)
+    elif headings:
+        # The heading over the first text, and any numbered or shallower ones just above it ("2. Personal use",
+        # then "2.1 Photos"); lines above those are the document's own, such as an organisation's name.
+        front_end = headings[-1]
+        while front_end > 0 and opening[front_end - 1].kind == "heading" and (
+                opening[front_end - 1].numbered or opening[front_end - 1].level < opening[front_end].level):
+            front_end -= 1
+    else:
+        front_end = 0
+    return title, rest[:front_end], rest[front_end:]
+
+
+def _as_detail(line: Line) -> Line:
+    """A "Label: value" line whose label is a known detail, as that detail."""
+    labelled = _LABELLED.match(line.text) if line.kind in ("text", "heading", "subtitle") else None
+    key = DETAIL_LABELS.get(_label(labelled.group(1))) if labelled else None
+    return Line("detail", labelled.group(2).strip(), line.where, key=key) if labelled and key else line
+
+
+def _details(found: dict[str, str], file: str, warnings: list[str]) -> dict[str, Any]:
+    values = {key: value for key, value in found.items() if value.casefold().strip(" .") not in EMPTY_VALUES}
+    data: dict[str, Any] = {}
+    if "status" in values:
+        data["status"] = values["status"]
+    version = values.get("version", "")
+    version = version_in(version) or version or version_in(values.get("status", ""))
+    if version:
+        data["version"] = version
+    if "author" in values:
+        data["author"] = values["author"]
+    for key, label in (("date_of_issue", "date of issue"), ("last_reviewed", "date of review")):
+        if key in values:
+            day = parse_date(values[key])
+            if day is None:
+                raise PolicyImportError(f"{file}: the {label} {values[key]!r} is not a date; write it like 12.10.2022")
+            data[key] = day.isoformat()
+    if "agreed_by" in values:
+        data["agreed_by"] = values["agreed_by"]
+    if "next_review" in values:
+        data["next_review"] = values["next_review"]
+        deadline = review_deadline(values["next_review"])
+        if deadline is None:
+            warnings.append(f"the next review {values['next_review']!r} names no date, month, term or year: "
+                            "the bot will not say when the review is overdue")
+        else:
+            data["review_date"] = deadline.isoformat()
+    if "authorisation" in values:
+        data.update(_authorisation(values["authorisation"]))
+    if "schools" in values:
+        names = [n.strip() for n in re.split(r"\s*(?:,|;|/|&|\band\b)\s*", values["schools"]) if n.strip()]
+        data["schools"] = [{"en": name} for name in names]
+    missing = [label for key, label in (("version", "version"), ("date_of_issue", "date of issue"),
+                                        ("agreed_by", "agreed by"), ("next_review", "next review date"))
+               if key not in data]
+    if missing:
+        warnings.append(f"the details do not give the {', '.join(missing)}: cards and answers leave them out")
+    return data
+
+
+def _authorisation(value: str) -> dict[str, str]:
+    """'Chair of Governing Body Date: 12.10.2022 Signature:' -> who authorised it, and when."""
+    parts = _FORM_LABEL.split(value)
+    fields = {parts[i].casefold(): parts[i + 1].strip(" ,;") for i in range(1, len(parts) - 1, 2)}
+    who = _TRAILING_DATE.sub("", parts[0]).strip(" ,;") or fields.get("name", "")
+    day = parse_date(fields["date"]) if "date" in fields else parse_date(parts[0])
+    data: dict[str, str] = {}
+    if who:
+        data["authorised_by"] = who
+    if day is not None:
+        data["authorised_on"] = day.isoformat()
+    return data
+
+
+def _sections(title: str, body: list[Line], file: str) -> list[_Section]:
+    """Headed sections; text before the first heading goes under the document's title. A heading with no text
+    of its own whose next heading is deeper ("3. Personal use", then "3.1 Photos") only groups them."""
+    sections: list[_Section] = []
+    current: _Section | None = None
+    for line in body:
+        if line.kind == "heading":
+            if current is not None and not current.blocks:
+                if line.level <= current.level:
+                    raise PolicyImportError(_empty(file, current))
+                sections.pop()
+            current = _Section(line.text, line.where, line.level)
+            sections.append(current)
+        elif line.kind in ("text", "bullet", "subtitle", "title"):
+            if current is None:
+                current = _Section(title, line.where, 1)
+                sections.append(current)
+            current.blocks.append(line)
+    if not any(line.kind == "heading" for line in body):
+        raise PolicyImportError(f"{file}: no headings found: put each section's heading on a line of its own "
+                                "(in Word, use the Heading 1 style)")
+    if current is not None and not current.blocks:
+        raise PolicyImportError(_empty(file, current))
+    return sections
+
+
+def _empty(file: str, section: _Section) -> str:
+    return f"{file}: the section {section.heading!r} ({section.where}) is empty: it has no text before the next heading"
+
+
+def _write_sections(sections: list[_Section], current: Policy | None, warnings: list[str]) -> list[dict[str, Any]]:
+    welsh = {s.heading_en: s.heading_cy for s in current.sections if s.heading_cy} if current else {}
+    steps = {p.text: list(p.next_steps) for p in current.all_passages() if p.next_steps} if current else {}
+    used: set[str] = set()
+    written: list[dict[str, Any]] = []
+    for section in sections:
+        section_id = _unique(section_id_for(section.heading), used)
+        passages: list[dict[str, Any]] = []
+        for block in section.blocks:
+            for text in split_passages(block.text):
+                if len(text) > MAX_PASSAGE_CHARS:
+                    raise PolicyImportError(
+                        f"a passage is too long to quote: {section.heading!r} ({block.where}) has a sentence of "
+                        f"{len(text)} characters starting {text[:40]!r}…; a card quotes at most {MAX_PASSAGE_CHARS}")
+                passage: dict[str, Any] = {"id": f"{section_id}.{len(passages) + 1}", "text": text}
+                if text in steps:
+                    passage["next_steps"] = steps[text]
+                passages.append(passage)
+        entry: dict[str, Any] = {"id": section_id, "heading_en": section.heading}
+        if section.heading in welsh:
+            entry["heading_cy"] = welsh[section.heading]
+        entry["passages"] = passages
+        written.append(entry)
+    untranslated = [s["heading_en"] for s in written if "heading_cy" not in s]
+    if untranslated:
+        warnings.append(f"{len(untranslated)} of {len(written)} headings have no Welsh (Welsh cards show them in "
+                        'English): add "heading_cy" to a section to give it one')
+    return written
+
+
+def section_id_for(heading: str) -> str:
+    """A section's id from its heading's words: "3. The purpose of this policy" -> "purpose-policy"."""
+    numbered = _NUMBERING.match(heading)
+    words_only = heading[numbered.end():] if numbered else heading
+    folded = unicodedata.normalize("NFKD", words_only.casefold().replace("'", "").replace("’", ""))
+    words = re.findall(r"[a-z0-9]+", "".join(ch for ch in folded if not unicodedata.combining(ch)))
+    kept = [word for word in words if word not in _ID_STOPWORDS] or words
+    return "-".join(kept) or "section"
+
+
+def _unique(candidate: str, used: set[str]) -> str:
+    chosen, n = candidate, 2
+    while chosen in used:
+        chosen, n = f"{candidate}-{n}", n + 1
+    used.add(chosen)
+    return chosen
+
+
+def split_passages(text: str) -> list[str]:
+    """A paragraph's quotable passages: its sentences, verbatim, each kept with any that leans on it."""
+    spans = _sentence_spans(text)
+    passages: list[tuple[int, int]] = []
+    for start, end in spans:
+        sentence = text[start:end]
+        if passages and _leans_on_previous(sentence) and end - passages[-1][0] <= MAX_PASSAGE_CHARS:
+            passages[-1] = (passages[-1][0], end)
+        else:
+            passages.append((start, end))
+    return [text[start:end] for start, end in passages]
+
+
+def _leans_on_previous(sentence: str) -> bool:
+    return sentence.rstrip().endswith(":") or bool(_LEANS_BACK.match(sentence) or _QUALIFIES.search(sentence))
+
+
+def _sentence_spans(text: str, *, quotes: bool = True) -> list[tuple[int, int]]:
+    """Where each sentence starts and ends; a full stop inside quotation marks ends a sentence only where the
+    quotation closes with it ('... here." Staff ...')."""
+    spans: list[tuple[int, int]] = []
+    start, inside, curly = 0, False, 0
+    for i, ch in enumerate(text):
+        closing = False
+        if quotes and ch == '"':
+            inside = not inside
+            closing = not inside
+        elif quotes and ch == "“":
+            curly += 1
+        elif quotes and ch == "”":
+            curly = max(0, curly - 1)
+            closing = not curly
+        if inside or curly or not (ch in ".!?" or (closing and text[i - 1:i] in (".", "!", "?"))):
+            continue
+        end = i + 1
+        while end < len(text) and text[end] in _CLOSERS and text[end] != '"':
+            end += 1
+        following = text[end:].lstrip()
+        if not (end < len(text) and text[end].isspace() and following[:1]):
+            continue
+        if not (following[0].isupper() or following[0].isdigit() or following[0] in "\"“‘('"):
+            continue
+        word = text[start:i].rsplit(None, 1)[-1].casefold().lstrip("(\"'“‘") if text[start:i].strip() else ""
+        if ch == "." and (word in _ABBREVIATIONS or (word in _NUMBER_ABBREVIATIONS and following[0].isdigit())
+                          or (len(word) == 1 and word.isalpha())):
+            continue
+        spans.append((start, end))
+        start = len(text) - len(following)
+    if quotes and (inside or curly):  # quotation marks that never close: read the paragraph without them
+        return _sentence_spans(text, quotes=False)
+    spans.append((start, len(text.rstrip())))
+    return [(s, e) for s, e in spans if text[s:e].strip()]

@@ -1,0 +1,89 @@
+"""The document's details in English and Welsh: the editable terms file, dates, and the cards that show them."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+import pytest
+
+from bot.policy.details import DEFAULT_TERMS_FILE, WelshTerms, parse_date, review_deadline, version_in, welsh_terms
+from cards.gallery import gallery
+
+
+@pytest.mark.parametrize(("english", "welsh"), [
+    ("Governing Body", "Y Corff Llywodraethu"),
+    ("the governing body", "Y Corff Llywodraethu"),
+    ("Chair of Governing Body", "Cadeirydd y Corff Llywodraethu"),
+    ("Autumn 2024", "Tymor yr Hydref 2024"),
+    ("Autumn Term 2024", "Tymor yr Hydref 2024"),
+    ("Spring/Summer Term", "Tymor y Gwanwyn/yr Haf"),
+    ("October 2024", "Hydref 2024"),
+    ("12.10.2022", "12 Hydref 2022"),
+    ("1st September 2025", "1 Medi 2025"),
+    ("Version 1", "Fersiwn 1"),
+    ("Social Media Policy for Staff", "Polisi Cyfryngau Cymdeithasol i Staff"),
+    ("Social Media Policy, Version 1, 12.10.2022", "Polisi Cyfryngau Cymdeithasol, Fersiwn 1, 12 Hydref 2022"),
+    ("Headteacher / Governing Body", "Y Pennaeth / Y Corff Llywodraethu"),
+    # People's names, and anything the file does not list, stay as written: never half translated.
+    ("Daniel Owen / Elen Chennetier", "Daniel Owen / Elen Chennetier"),
+    ("Mrs May Summers", "Mrs May Summers"),
+    ("Governing Body sub-committee", "Governing Body sub-committee"),
+])
+def test_welsh_renderings(english: str, welsh: str) -> None:
+    assert welsh_terms().render(english) == welsh
+
+
+def test_the_terms_are_data_a_welsh_speaker_can_edit() -> None:
+    raw: dict[str, Any] = json.loads(DEFAULT_TERMS_FILE.read_text(encoding="utf-8"))
+    raw["phrases"]["Governing Body"] = "Corff Llywodraethu'r ysgol"
+    raw["terms"]["Autumn"] = "Hydref (tymor)"
+
+    terms = WelshTerms(raw)
+
+    assert terms.render("Governing Body") == "Corff Llywodraethu'r ysgol"
+    assert terms.render("Autumn 2030") == "Hydref (tymor) 2030"
+    assert terms.school("Llanidloes Primary School") == "Ysgol Gynradd Llanidloes"
+
+
+def test_dates_and_versions() -> None:
+    assert parse_date("Chair Date: 12.10.2022 Signature:") == date(2022, 10, 12)
+    assert parse_date("31/02/2024 or 1/3/24") == date(2024, 3, 1)
+    assert parse_date("Autumn 2024") is None
+    assert review_deadline("Autumn 2024") == date(2024, 12, 31)
+    assert review_deadline("Spring Term 2025") == date(2025, 4, 30)
+    assert review_deadline("to be agreed") is None
+    assert (version_in("Version 1"), version_in("v2.1"), version_in("3"), version_in("Final")) == ("1", "2.1", "3", "")
+
+
+def _text(card: dict[str, Any]) -> str:
+    return json.dumps(card, ensure_ascii=False)
+
+
+def test_the_welsh_about_card_shows_the_details_in_welsh() -> None:
+    cards = gallery()
+
+    welsh, english = _text(cards["about.cy"]), _text(cards["about.en"])
+
+    for shown in ("Cytunwyd gan", "Y Corff Llywodraethu", "Tymor yr Hydref 2024", "12 Hydref 2022",
+                  "Polisi Cyfryngau Cymdeithasol i Staff", "Mae dyddiad adolygu'r polisi (Tymor yr Hydref 2024)"):
+        assert shown in welsh
+    for untranslated in ("Governing Body", "Autumn", "12.10.2022"):
+        assert untranslated not in welsh
+    for shown in ("Agreed by", "Governing Body", "Autumn 2024", "12.10.2022", "Daniel Owen / Elen Chennetier"):
+        assert shown in english
+
+
+def test_the_welsh_source_line_gives_the_english_heading_too() -> None:
+    cards = gallery()
+
+    welsh = cards["answer.cy"]["body"][-3]["text"]
+    english = cards["answer.en"]["body"][-3]["text"]
+
+    assert welsh == ("Ffynhonnell: Polisi Cyfryngau Cymdeithasol, Fersiwn 1, 12 Hydref 2022, adran "
+                     "\"Defnyddio rhwydweithio cymdeithasol i gyfathrebu â'r cyhoedd (gan gynnwys disgyblion)\" "
+                     '("Using social networking for communicating with the public (including pupils)" yn y '
+                     "ddogfen Saesneg). Dyfynnir y polisi yn ei eiriau ei hun (Saesneg).")
+    assert english == ("Source: Social Media Policy, Version 1, 12.10.2022, section "
+                       '"Using social networking for communicating with the public (including pupils)".')

@@ -1,0 +1,123 @@
+"""Every command, and the bot, reads the policy named by `--policy`, else POLICY_FILE, else the shipped file."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.policy.loader import DEFAULT_POLICY_FILE, policy_file
+from bot.settings import Settings
+
+REPO = Path(__file__).resolve().parents[2]
+SHIPPED_TEXT = REPO / "bot/policy/data/social-media-policy-2022.txt"
+
+
+@pytest.fixture(scope="module")
+def variant(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped policy with a different title, a renamed section and another Welsh heading."""
+    raw: dict[str, Any] = json.loads(DEFAULT_POLICY_FILE.read_text(encoding="utf-8"))
+    raw["title_en"] = "Social Media Policy (variant)"
+    raw["source"] = "Variant policy"
+    personal = next(s for s in raw["sections"] if s["id"] == "personal-use")
+    personal["heading_en"] = "Personal use (variant)"
+    legislation = next(s for s in raw["sections"] if s["id"] == "legislation")
+    legislation["heading_cy"] = "Deddfwriaeth (amrywiad)"
+    path = tmp_path_factory.mktemp("variant") / "variant.json"
+    path.write_text(json.dumps(raw), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def broken(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A policy file that is not JSON."""
+    path = tmp_path_factory.mktemp("broken") / "broken.json"
+    path.write_text("{ not json", encoding="utf-8")
+    return path
+
+
+def run(*args: str, policy_env: Path | None = None, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    """`python -m bot ARGS` with POLICY_FILE set to `policy_env` (or unset)."""
+    env = {k: v for k, v in os.environ.items() if k != "POLICY_FILE"}
+    if policy_env is not None:
+        env["POLICY_FILE"] = str(policy_env)
+    return subprocess.run([sys.executable, "-m", "bot", *args], input=stdin, capture_output=True, text=True,
+                          cwd=REPO, env=env, timeout=120, check=False)
+
+
+def test_the_rule() -> None:
+    assert policy_file(None, {}) == DEFAULT_POLICY_FILE
+    assert policy_file(None, {"POLICY_FILE": " "}) == DEFAULT_POLICY_FILE
+    assert policy_file(None, {"POLICY_FILE": "/x.json"}) == Path("/x.json")
+    assert policy_file("/y.json", {"POLICY_FILE": "/x.json"}) == Path("/y.json")
+    assert policy_file(Path("z.json"), {}) == Path("z.json")
+
+
+def test_the_bot_follows_the_same_rule() -> None:
+    base = {"APP_ENV": "local", "AZURE_STORAGE_CONNECTION_STRING": "UseDevelopmentStorage=true"}
+
+    assert Settings.model_validate(base).policy_file == DEFAULT_POLICY_FILE
+    assert Settings.model_validate({**base, "POLICY_FILE": ""}).policy_file == DEFAULT_POLICY_FILE
+    assert Settings.model_validate({**base, "POLICY_FILE": "/x.json"}).policy_file == Path("/x.json")
+
+
+def test_ask(variant: Path, broken: Path) -> None:
+    question = "Can I put the school logo on my personal Facebook page?"
+
+    from_env = run("ask", "--json", question, policy_env=variant)
+    option_wins = run("ask", "--json", "--policy", str(variant), question, policy_env=broken)
+    env_broken = run("ask", "--json", question, policy_env=broken)
+
+    assert json.loads(from_env.stdout)["section"] == "Personal use (variant)", from_env.stderr
+    assert json.loads(option_wins.stdout)["section"] == "Personal use (variant)", option_wins.stderr
+    assert env_broken.returncode == 2 and str(broken) in env_broken.stderr
+
+
+def test_validate_policy(variant: Path, broken: Path) -> None:
+    from_env = run("validate-policy", policy_env=broken)
+    option_wins = run("validate-policy", "--policy", str(variant), policy_env=broken)
+    positional = run("validate-policy", str(variant), policy_env=broken)
+    default = run("validate-policy")
+
+    assert from_env.returncode == 1 and from_env.stdout.startswith("$: not valid JSON")
+    assert (option_wins.returncode, option_wins.stdout) == (0, "OK\n")
+    assert (positional.returncode, positional.stdout) == (0, "OK\n")
+    assert (default.returncode, default.stdout) == (0, "OK\n")
+
+
+def test_cards(variant: Path, broken: Path, tmp_path: Path) -> None:
+    from_env = run("cards", "--dump", str(tmp_path / "env"), policy_env=variant)
+    option_wins = run("cards", "--dump", str(tmp_path / "option"), "--policy", str(variant), policy_env=broken)
+    env_broken = run("cards", "--dump", str(tmp_path / "broken"), policy_env=broken)
+
+    assert from_env.returncode == 0 and option_wins.returncode == 0, from_env.stderr + option_wins.stderr
+    for folder in ("env", "option"):
+        assert "Social Media Policy (variant)" in (tmp_path / folder / "about.en.json").read_text(encoding="utf-8")
+        assert "Variant policy" in (tmp_path / folder / "section.en.json").read_text(encoding="utf-8")
+    assert env_broken.returncode == 2 and str(broken) in env_broken.stderr
+    assert not (tmp_path / "broken").exists()
+
+
+def test_import_policy_keeps_the_welsh_headings_of_the_policy_it_reads(variant: Path, broken: Path,
+                                                                        tmp_path: Path) -> None:
+    def welsh_headings(out: Path) -> dict[str, str]:
+        data = json.loads(out.read_text(encoding="utf-8"))
+        return {s["heading_en"]: s.get("heading_cy", "") for s in data["sections"]}
+
+    from_env = run("import-policy", str(SHIPPED_TEXT), "--out", str(tmp_path / "env.json"), policy_env=variant)
+    option_wins = run("import-policy", str(SHIPPED_TEXT), "--out", str(tmp_path / "option.json"),
+                      "--policy", str(variant), policy_env=broken)
+    env_broken = run("import-policy", str(SHIPPED_TEXT), "--out", str(tmp_path / "broken.json"), policy_env=broken)
+
+    assert from_env.returncode == 0 and option_wins.returncode == 0, from_env.stderr + option_wins.stderr
+    for out in ("env.json", "option.json"):
+        headings = welsh_headings(tmp_path / out)
+        assert headings["Legislation"] == "Deddfwriaeth (amrywiad)"
+        assert headings["Using social networking for personal use"] == ""  # renamed in the variant
+    assert env_broken.returncode == 0 and "the current policy could not be read" in env_broken.stderr
+    assert set(welsh_headings(tmp_path / "broken.json").values()) == {""}

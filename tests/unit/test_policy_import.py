@@ -1,0 +1,491 @@
+"""`import-policy`: the school's own document (.txt or .docx) becomes a policy file the bot reads, or one line
+says why it cannot, and nothing is written."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import docx
+import pytest
+from docx.document import Document
+
+from bot.policy.details import Detail
+from bot.policy.import_command import import_policy_command
+from bot.policy.importer import PolicyImportError, import_policy, section_id_for, split_passages
+from bot.policy.loader import DEFAULT_POLICY_FILE, load_policy, validate_policy_file
+
+REPO = Path(__file__).resolve().parents[2]
+SHIPPED_TEXT = REPO / "bot/policy/data/social-media-policy-2022.txt"
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    """A document in a folder."""
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def passages(data: dict[str, Any]) -> list[str]:
+    """Every passage's text in document order."""
+    return [p["text"] for s in data["sections"] for p in s["passages"]]
+
+
+def imported(source: Path, tmp_path: Path) -> dict[str, Any]:
+    """Import through the command, check the written file is a valid policy file, and return its content."""
+    out = tmp_path / "imported.json"
+    assert import_policy_command([str(source), "--out", str(out), "--policy", str(DEFAULT_POLICY_FILE)]) == 0
+    assert validate_policy_file(out) == []
+    data: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+    return data
+
+
+# The school's 2022 document
+
+
+def test_the_2022_text_gives_the_shipped_files_passages(tmp_path: Path) -> None:
+    shipped = json.loads(DEFAULT_POLICY_FILE.read_text(encoding="utf-8"))
+
+    data = imported(SHIPPED_TEXT, tmp_path)
+
+    assert passages(data) == passages(shipped)
+    assert [s["heading_en"] for s in data["sections"]] == [s["heading_en"] for s in shipped["sections"]]
+
+
+def test_the_2022_details_steps_and_welsh_headings(tmp_path: Path) -> None:
+    shipped = json.loads(DEFAULT_POLICY_FILE.read_text(encoding="utf-8"))
+
+    data = imported(SHIPPED_TEXT, tmp_path)
+
+    assert {k: v for k, v in data.items() if k not in ("sections", "document")} == {
+        "title_en": "Social Media Policy for Staff",
+        "federation": "Ffederasiwn Ysgolion Llanidloes Schools Federation",
+        "status": "Version 1", "version": "1", "author": "Daniel Owen / Elen Chennetier",
+        "date_of_issue": "2022-10-12", "agreed_by": "Governing Body", "next_review": "Autumn 2024",
+        "review_date": "2024-12-31", "authorised_by": "Chair of Governing Body", "authorised_on": "2022-10-12",
+        "schools": [{"en": "Llanidloes High School"}, {"en": "Llanidloes Primary School"}],
+    }
+    assert data["document"]["file"] == "social-media-policy-2022.txt" and len(data["document"]["sha256"]) == 64
+    assert [s.get("heading_cy") for s in data["sections"]] == [s["heading_cy"] for s in shipped["sections"]]
+    steps = [p.get("next_steps") for s in data["sections"] for p in s["passages"]]
+    assert steps == [p.get("next_steps") for s in shipped["sections"] for p in s["passages"]]
+    assert not any("asked_as" in p for s in data["sections"] for p in s["passages"]) and "not_covered" not in data
+
+
+@pytest.mark.parametrize("width", [0, 45, 60, 72, 100])
+def test_the_2022_text_broken_at_a_width_or_without_blank_lines_gives_the_same_passages(width: int,
+                                                                                         tmp_path: Path) -> None:
+    lines = SHIPPED_TEXT.read_text(encoding="utf-8").splitlines()
+    if width:  # as copied from a PDF: every long line broken, bullets continued indented, "on-" + "line" split
+        text = "\n".join("\n  ".join(textwrap.wrap(line, width)) if line.startswith("- ") else
+                         "\n".join(textwrap.wrap(line, width)) if "\t" not in line and len(line) > width else line
+                         for line in lines)
+    else:  # no blank lines at all
+        text = "\n".join(line for line in lines if line.strip())
+    shipped = json.loads(DEFAULT_POLICY_FILE.read_text(encoding="utf-8"))
+
+    data = import_policy(write(tmp_path, "broken.txt", text)).data
+
+    assert passages(data) == passages(shipped)
+    assert [s["heading_en"] for s in data["sections"]] == [s["heading_en"] for s in shipped["sections"]]
+    assert (data["agreed_by"], data["next_review"]) == ("Governing Body", "Autumn 2024")
+
+
+def test_the_loaded_import_carries_its_details_in_both_languages(tmp_path: Path) -> None:
+    out = tmp_path / "policy.json"
+    import_policy_command([str(SHIPPED_TEXT), "--out", str(out), "--policy", str(DEFAULT_POLICY_FILE)])
+
+    details = load_policy(out).details
+
+    assert details.title == Detail("Social Media Policy for Staff", "Polisi Cyfryngau Cymdeithasol i Staff")
+    assert details.author == Detail("Daniel Owen / Elen Chennetier", "Daniel Owen / Elen Chennetier")
+    assert details.agreed_by == Detail("Governing Body", "Y Corff Llywodraethu")
+    assert details.authorised_by == Detail("Chair of Governing Body", "Cadeirydd y Corff Llywodraethu")
+    assert details.next_review == Detail("Autumn 2024", "Tymor yr Hydref 2024")
+    assert details.issued() == Detail("12.10.2022", "12 Hydref 2022")
+    assert details.citation == Detail("Social Media Policy for Staff, Version 1, 12.10.2022",
+                                      "Polisi Cyfryngau Cymdeithasol i Staff, Fersiwn 1, 12 Hydref 2022")
+    assert [s.cy for s in details.schools] == ["Ysgol Uwchradd Llanidloes", "Ysgol Gynradd Llanidloes"]
+
+
+def test_without_a_current_policy_headings_have_no_welsh(tmp_path: Path) -> None:
+    result = import_policy(SHIPPED_TEXT, current=None)
+
+    assert all("heading_cy" not in s for s in result.data["sections"])
+    assert any("8 of 8 headings have no Welsh" in w for w in result.warnings)
+
+
+# Other layouts of a text document
+
+NUMBERED = """Staff Social Media Policy
+Ysgol Enghraifft
+
+Status: Draft, version 2
+Approved by: Full Governing Body
+Review date: Spring/Summer Term 2026
+
+1. Introduction
+This policy sets out what staff may post. It applies to all
+staff, including supply staff.
+
+2. Personal use
+2.1 Photographs
+• Do not post photographs of pupils, e.g. from trips.
+• Ask before posting photographs of colleagues.
+2.2 Contact with pupils
+Staff must not accept friend requests from pupils. Instead, direct them to
+the school's official page.
+
+3. Breaches
+Breaches may lead to disciplinary action.
+"""
+
+
+def test_numbered_headings_wrapped_lines_bullets_and_colon_details(tmp_path: Path) -> None:
+    data = imported(write(tmp_path, "numbered.txt", NUMBERED), tmp_path)
+
+    assert [(s["id"], s["heading_en"]) for s in data["sections"]] == [
+        ("introduction", "Introduction"), ("photographs", "Photographs"),
+        ("contact-pupils", "Contact with pupils"), ("breaches", "Breaches")]
+    assert passages(data) == [
+        "This policy sets out what staff may post.",
+        "It applies to all staff, including supply staff.",
+        "Do not post photographs of pupils, e.g. from trips.",
+        "Ask before posting photographs of colleagues.",
+        "Staff must not accept friend requests from pupils. Instead, direct them to the school's official page.",
+        "Breaches may lead to disciplinary action.",
+    ]
+    assert (data["status"], data["version"], data["agreed_by"]) == ("Draft, version 2", "2", "Full Governing Body")
+    assert (data["next_review"], data["review_date"]) == ("Spring/Summer Term 2026", "2026-08-31")
+    assert data["federation"] == "Ysgol Enghraifft" and "date_of_issue" not in data
+
+
+def test_missing_details_rows_are_left_out_with_a_note(tmp_path: Path) -> None:
+    source = write(tmp_path, "sparse.txt", "Online Safety Policy\n\nStatus\tVersion 3\nPolicy Author\t\n\n"
+                                           "Purpose\n\nThis policy keeps staff safe online.\n")
+
+    result = import_policy(source)
+
+    assert {k: v for k, v in result.data.items() if k not in ("sections", "document")} == {
+        "title_en": "Online Safety Policy", "status": "Version 3", "version": "3"}
+    assert any("date of issue, agreed by, next review date" in w for w in result.warnings)
+    details = load_policy(_saved(tmp_path, result.data)).details
+    assert (details.title.cy, details.author, details.review_date) == ("Polisi Diogelwch Ar-lein", None, None)
+
+
+def test_without_details_the_first_heading_may_group_the_next(tmp_path: Path) -> None:
+    grouped = write(tmp_path, "grouped.txt", "Policy\n\nPersonal use\n\n1.1 Photos\n\nAsk first.\n\n"
+                                             "1.2 Friends\n\nNot pupils.\n")
+    named = write(tmp_path, "named.txt", "Policy\n\nYsgol Enghraifft\n\nPurpose\nWhy we have it.\n")
+
+    assert [s["heading_en"] for s in import_policy(grouped).data["sections"]] == ["Photos", "Friends"]
+    data = import_policy(named).data
+    assert data["federation"] == "Ysgol Enghraifft" and [s["heading_en"] for s in data["sections"]] == ["Purpose"]
+
+
+@pytest.mark.parametrize(("row", "by", "on"), [
+    ("Authorisation\tChair of Governing Body Date: 12.10.2022 Signature:", "Chair of Governing Body", "2022-10-12"),
+    ("Authorised by\tChair of Governors, 12/10/2022", "Chair of Governors", "2022-10-12"),
+    ("Authorisation\tName: Mr H Davies Date: 1.9.2025", "Mr H Davies", "2025-09-01"),
+    ("Signed by\tHeadteacher", "Headteacher", None),
+])
+def test_the_authorisation_row(row: str, by: str, on: str | None, tmp_path: Path) -> None:
+    data = import_policy(write(tmp_path, "signed.txt", f"Policy\n\n{row}\n\nPurpose\n\nWhy.\n")).data
+
+    assert (data["authorised_by"], data.get("authorised_on")) == (by, on)
+
+
+def test_text_before_the_first_heading_is_a_section_under_the_title(tmp_path: Path) -> None:
+    source = write(tmp_path, "intro.txt", "Acceptable Use Policy\n\nRead this with the staff handbook.\n\n"
+                                          "Email\n\nUse your school address for work.\n")
+
+    data = import_policy(source).data
+
+    assert [(s["id"], s["heading_en"]) for s in data["sections"]] == [
+        ("acceptable-use-policy", "Acceptable Use Policy"), ("email", "Email")]
+
+
+def test_quotes_abbreviations_and_sentences_that_lean_on_the_one_before() -> None:
+    paragraph = ('Use a disclaimer such as: "These views are mine. They are not the school\'s." Mr. Jones checks '
+                 "blogs, i.e. staff ones. Each tool has its uses. The following apply:")
+    unclosed = 'Say "no. Then leave. Always.'
+
+    assert split_passages(paragraph) == [
+        'Use a disclaimer such as: "These views are mine. They are not the school\'s."',
+        "Mr. Jones checks blogs, i.e. staff ones.",
+        "Each tool has its uses. The following apply:",
+    ]
+    assert split_passages("Photos need consent. But names never appear. However, first names may be used.") == [
+        "Photos need consent. But names never appear.", "However, first names may be used."]
+    assert split_passages("Ask first. Common sense still applies. We will of course help.") == [
+        "Ask first. Common sense still applies. We will of course help."]
+    assert split_passages(unclosed) == ['Say "no.', "Then leave.", "Always."]
+
+
+def test_section_ids_come_from_the_heading_words() -> None:
+    assert section_id_for("3. The purpose of this policy") == "purpose-policy"
+    assert section_id_for("Llanidloes High School’s social media activity") == (
+        "llanidloes-high-schools-social-media-activity")
+    assert section_id_for("Defnydd o'r cyfryngau – Dyfeisiau") == "defnydd-or-cyfryngau-dyfeisiau"
+    assert section_id_for("The") == "the"
+
+
+def test_ids_stay_the_same_across_versions_while_headings_keep_their_words(tmp_path: Path) -> None:
+    first = write(tmp_path, "v1.txt", "Policy\n\nVersion\t1\n\n1. Purpose\n\nWhy.\n\n2. Personal use\n\nOwn time.\n\n"
+                                      "3. Photographs\n\nAsk first.\n\n4. Breaches\n\nAction.\n")
+    second = write(tmp_path, "v2.txt", "Policy\n\nVersion\t2\n\n1. Purpose\n\nWhy now.\n\n2. Generative AI tools\n\n"
+                                       "Never paste pupils' data.\n\n3. Personal use\n\nOwn time.\n\n"
+                                       "4. Photographs and video\n\nAsk first.\n\n5. Breaches\n\nAction.\n")
+
+    ids = [[s["id"] for s in import_policy(path).data["sections"]] for path in (first, second)]
+
+    assert ids == [["purpose", "personal-use", "photographs", "breaches"],
+                   ["purpose", "generative-ai-tools", "personal-use", "photographs-video", "breaches"]]
+
+
+def test_repeated_headings_get_unique_ids(tmp_path: Path) -> None:
+    source = write(tmp_path, "twice.txt", "Policy\n\nHigh school\n\nOne.\n\nExamples\n\nTwo.\n\nPrimary school\n\n"
+                                          "Three.\n\nExamples\n\nFour.\n")
+
+    assert [s["id"] for s in import_policy(source).data["sections"]] == [
+        "high-school", "examples", "primary-school", "examples-2"]
+
+
+# Word documents
+
+
+def _details_table(document: Document, rows: list[tuple[str, ...]]) -> None:
+    table = document.add_table(rows=len(rows), cols=max(len(r) for r in rows))
+    for row, values in zip(table.rows, rows, strict=True):
+        for cell, value in zip(row.cells, values, strict=False):
+            cell.text = value
+
+
+def test_a_word_document_with_title_details_table_heading_styles_and_lists(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph("Social Media Policy for Staff", style="Title")
+    document.add_paragraph("Ysgol Bro Enghraifft", style="Subtitle")
+    _details_table(document, [("Status", "Version 4"), ("Policy Author", "A. Jones"),
+                              ("Date of Issue", "1st September 2025"), ("Agreed by", "Governing Body"),
+                              ("Next Review Date", "Autumn Term 2027"),
+                              ("Authorisation", "Chair of Governors", "Date: 01/09/2025", "Signature:")])
+    document.add_heading("1. Purpose", level=1)
+    document.add_paragraph("This policy covers Bro Enghraifft Primary School. Staff must read it.")
+    document.add_heading("Using social media at work", level=1)
+    document.add_heading("Class accounts", level=2)
+    document.add_paragraph("Keep it professional:")
+    document.add_paragraph("Ask the headteacher first", style="List Bullet")
+    document.add_paragraph("Use the school's account", style="List Number")
+    source = tmp_path / "policy.docx"
+    document.save(str(source))
+
+    data = imported(source, tmp_path)
+
+    assert [(s["id"], s["heading_en"]) for s in data["sections"]] == [
+        ("purpose", "Purpose"), ("class-accounts", "Class accounts")]
+    assert passages(data) == ["This policy covers Bro Enghraifft Primary School.", "Staff must read it.",
+                              "Keep it professional:", "Ask the headteacher first", "Use the school's account"]
+    assert {k: v for k, v in data.items() if k not in ("sections", "document")} == {
+        "title_en": "Social Media Policy for Staff", "federation": "Ysgol Bro Enghraifft",
+        "status": "Version 4", "version": "4", "author": "A. Jones", "date_of_issue": "2025-09-01",
+        "agreed_by": "Governing Body", "next_review": "Autumn Term 2027", "review_date": "2027-12-31",
+        "authorised_by": "Chair of Governors", "authorised_on": "2025-09-01",
+        "schools": [{"en": "Bro Enghraifft Primary School"}]}
+    welsh = load_policy(tmp_path / "imported.json").details
+    assert welsh.next_review == Detail("Autumn Term 2027", "Tymor yr Hydref 2027")
+    assert welsh.schools == (Detail("Bro Enghraifft Primary School", "Ysgol Gynradd Bro Enghraifft"),)
+
+
+def test_the_2022_document_typed_into_word_gives_the_same_policy(tmp_path: Path) -> None:
+    lines = [line for line in SHIPPED_TEXT.read_text(encoding="utf-8").splitlines() if line.strip()]
+    headings = {s["heading_en"] for s in json.loads(DEFAULT_POLICY_FILE.read_text(encoding="utf-8"))["sections"]}
+    document = docx.Document()
+    document.add_paragraph(lines[0], style="Title")
+    document.add_paragraph(lines[1])
+    _details_table(document, [tuple(line.split("\t", 1)) for line in lines if "\t" in line])
+    for line in lines[2:]:
+        if "\t" in line:
+            continue
+        if line in headings:
+            document.add_heading(line, level=1)
+        elif line.startswith("- "):
+            document.add_paragraph(line[2:], style="List Bullet")
+        else:
+            document.add_paragraph(line)
+    source = tmp_path / "Social Media Policy.docx"
+    document.save(str(source))
+
+    from_word, from_text = imported(source, tmp_path), import_policy(SHIPPED_TEXT, load_policy()).data
+
+    assert {k: v for k, v in from_word.items() if k != "document"} == {
+        k: v for k, v in from_text.items() if k != "document"}
+
+
+def test_a_word_heading_over_only_details_and_an_introduction_before_the_first_section(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph("Online Safety Policy", style="Title")
+    document.add_paragraph("Ysgol Enghraifft")
+    document.add_paragraph("Read this policy with the staff code of conduct.")
+    document.add_heading("Document control", level=1)
+    _details_table(document, [("Version", "5"), ("Agreed by", "Governors")])
+    document.add_heading("Scope", level=1)
+    document.add_paragraph("All staff and volunteers.")
+    source = tmp_path / "control.docx"
+    document.save(str(source))
+
+    data = imported(source, tmp_path)
+
+    assert (data["federation"], data["version"], data["agreed_by"]) == ("Ysgol Enghraifft", "5", "Governors")
+    assert [(s["heading_en"], len(s["passages"])) for s in data["sections"]] == [
+        ("Online Safety Policy", 1), ("Scope", 1)]
+
+
+def test_a_word_document_without_heading_styles_uses_bold_short_lines(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph("E-Safety Policy")
+    _details_table(document, [("Version", "2", "Approved by", "Staffing Committee"), ("Review date", "2026", "", "")])
+    for heading, body in (("Purpose", "Why we have it."), ("Mobile phones", "Keep them away in lessons.")):
+        document.add_paragraph().add_run(heading).bold = True
+        document.add_paragraph(body)
+    document.add_paragraph("A short line")
+    document.add_paragraph("that is not a heading.")
+    source = tmp_path / "plain.docx"
+    document.save(str(source))
+
+    data = imported(source, tmp_path)
+
+    assert [s["heading_en"] for s in data["sections"]] == ["Purpose", "Mobile phones"]
+    assert passages(data)[-2:] == ["A short line", "that is not a heading."]
+    assert (data["title_en"], data["version"], data["agreed_by"], data["review_date"]) == (
+        "E-Safety Policy", "2", "Staffing Committee", "2026-12-31")
+
+
+def test_a_heading_used_as_the_title_and_a_table_in_the_body(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_heading("Social Media Policy", level=1)
+    _details_table(document, [("Version", "1"), ("Date of issue", "12.10.2022")])
+    document.add_heading("Platforms", level=1)
+    _details_table(document, [("Platform", "Use"), ("Hwb", "Teaching")])
+    source = tmp_path / "table.docx"
+    document.save(str(source))
+
+    data = imported(source, tmp_path)
+
+    assert data["title_en"] == "Social Media Policy" and data["date_of_issue"] == "2022-10-12"
+    assert [s["heading_en"] for s in data["sections"]] == ["Platforms"]
+    assert passages(data) == ["Platform Use", "Hwb Teaching"]
+
+
+# Documents that cannot be imported: one line, and nothing written
+
+
+def _docx_bytes(tmp_path: Path, *paragraphs: tuple[str, str]) -> bytes:
+    document = docx.Document()
+    for text, style in paragraphs:
+        document.add_paragraph(text, style=style)
+    path = tmp_path / "made.docx"
+    document.save(str(path))
+    return path.read_bytes()
+
+
+BAD: dict[str, tuple[str, str | bytes, str]] = {
+    "no-headings": ("plain.txt", "Social Media Policy\n\nStaff must be careful. They must ask first.\n",
+                    "no headings found"),
+    "empty-section": ("empty.txt", "Policy\n\n1. Purpose\n\n2. Scope\n\nAll staff.\n",
+                      "the section 'Purpose' (line 3) is empty"),
+    "empty-last-section": ("last.txt", "Policy\n\nPurpose\n\nWhy.\n\nAppendix\n", "the section 'Appendix' (line 7)"),
+    "too-long": ("long.txt", "Policy\n\nPurpose\n\n" + "Staff " + "really " * 110 + "must ask.\n",
+                 "a passage is too long to quote: 'Purpose' (line 5) has a sentence of 785 characters"),
+    "bad-date": ("date.txt", "Policy\n\nDate of Issue\tsoon\n\nPurpose\n\nWhy.\n",
+                 "the date of issue 'soon' is not a date; write it like 12.10.2022"),
+    "binary": ("binary.txt", b"\x00\x01\x02\xff" * 50, "not a readable text file"),
+    "word-named-txt": ("word.txt", b"PK\x03\x04rest", "this is a Word document, not text"),
+    "not-word": ("broken.docx", b"this is not a zip file", "not a Word document that can be read"),
+    "pdf": ("policy.pdf", b"%PDF-1.4", "import a Word document (.docx) or a text file (.txt)"),
+    "empty": ("empty2.txt", "", "the document is empty"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_a_bad_document_gets_one_line_and_nothing_is_written(case: str, tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    name, content, message = BAD[case]
+    source = tmp_path / name
+    if isinstance(content, bytes):
+        source.write_bytes(content)
+    else:
+        source.write_text(content, encoding="utf-8")
+    out = tmp_path / "out.json"
+    out.write_text("previous", encoding="utf-8")
+
+    code = import_policy_command([str(source), "--out", str(out), "--policy", str(DEFAULT_POLICY_FILE)])
+
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.count("\n") == 1 and err.startswith("import-policy: ") and message in err
+    assert out.read_text(encoding="utf-8") == "previous"
+    assert {p.name for p in tmp_path.iterdir()} == {name, "out.json"}
+
+
+def test_a_damaged_word_document(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good = tmp_path / "good.docx"
+    good.write_bytes(_docx_bytes(tmp_path, ("Policy", "Title"), ("Purpose", "Heading 1"), ("Why.", "Normal")))
+    damaged = tmp_path / "damaged.docx"
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(damaged, "w") as target:
+        for item in source.infolist():
+            body = source.read(item) if item.filename != "word/document.xml" else b"<w:document><broken"
+            target.writestr(item, body)
+
+    assert import_policy_command([str(damaged), "--out", str(tmp_path / "out.json")]) == 1
+
+    assert "damaged.docx: not a Word document that can be read" in capsys.readouterr().err
+    assert not (tmp_path / "out.json").exists()
+
+
+def test_text_saved_by_windows_tools(tmp_path: Path) -> None:
+    text = "Polisi\r\n\r\nPurpose\r\n\r\nStaff’s phones – away.\r\n"
+    for name, encoded in (("utf16.txt", text.encode("utf-16")), ("ansi.txt", text.encode("cp1252")),
+                          ("bom.txt", text.encode("utf-8-sig"))):
+        source = tmp_path / name
+        source.write_bytes(encoded)
+
+        assert passages(import_policy(source).data) == ["Staff’s phones – away."], name
+
+
+def test_a_word_document_without_headings(tmp_path: Path) -> None:
+    source = tmp_path / "flat.docx"
+    source.write_bytes(_docx_bytes(tmp_path, ("Policy", "Title"), ("Staff must be careful at all times.", "Normal")))
+
+    with pytest.raises(PolicyImportError, match="no headings found"):
+        import_policy(source)
+
+
+def test_a_missing_source_and_an_unwritable_out(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert import_policy_command([str(tmp_path / "absent.txt"), "--out", str(tmp_path / "x.json")]) == 1
+    assert "no such file" in capsys.readouterr().err
+    source = write(tmp_path, "ok.txt", "Policy\n\nPurpose\n\nWhy.\n")
+    assert import_policy_command([str(source), "--out", str(tmp_path / "missing-folder" / "x.json")]) == 1
+    assert capsys.readouterr().err.startswith("import-policy: cannot write")
+
+
+def test_the_command_from_the_shell(tmp_path: Path) -> None:
+    out = tmp_path / "policy.json"
+
+    result = subprocess.run([sys.executable, "-m", "bot", "import-policy", str(SHIPPED_TEXT), "--out", str(out)],
+                            capture_output=True, text=True, cwd=REPO, timeout=60, check=False,
+                            env={"PATH": "/usr/bin:/bin"})
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == (f"wrote {out}: 'Social Media Policy for Staff', version 1, 8 sections, 42 passages\n")
+    assert validate_policy_file(out) == []
+
+
+def _saved(folder: Path, data: dict[str, Any]) -> Path:
+    path = folder / "saved.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
