@@ -23,12 +23,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.policy.loader import question_list_problems
 from bot.policy.model import Policy
 
 DATA = Path(__file__).resolve().parent / "data"
 DEFAULT_STEERING_FILE = DATA / "steering.json"
 GENERIC_NOT_COVERED_FILE = DATA / "staff-questions-not-covered.txt"
-MAX_WORDING_CHARS = 200
 
 
 def text_key(text: str) -> str:
@@ -124,45 +124,35 @@ def steering_problems(raw: Any) -> list[str]:
     if not isinstance(raw, dict):
         return ["$: must be a JSON object"]
     problems = [f"$.{key}: unknown key" for key in raw if key not in ("about", "passages", "not_covered")]
-    passages = raw.get("passages", [])
-    if not isinstance(passages, list):
-        return [*problems, "$.passages: must be a list"]
-    for i, entry in enumerate(passages):
-        where = f"$.passages[{i}]"
-        if not isinstance(entry, dict):
-            problems.append(f"{where}: must be an object")
-            continue
-        problems += [f"{where}.{key}: unknown key" for key in entry if key not in ("passage", "text", "asked_as")]
+    for where, entry in _objects(raw, "passages", ("passage", "text", "asked_as"), problems):
         for key in ("passage", "text"):
             if not isinstance(entry.get(key), str) or not entry[key].strip():
                 problems.append(f"{where}.{key}: must be non-empty text")
-        problems += _questions_problems(entry.get("asked_as"), f"{where}.asked_as")
-    lists = raw.get("not_covered", [])
-    if not isinstance(lists, list):
-        return [*problems, "$.not_covered: must be a list"]
-    for i, entry in enumerate(lists):
-        where = f"$.not_covered[{i}]"
-        if not isinstance(entry, dict):
-            problems.append(f"{where}: must be an object")
-            continue
-        problems += [f"{where}.{key}: unknown key" for key in entry if key not in ("checked_against", "questions")]
+        problems += question_list_problems(entry.get("asked_as"), f"{where}.asked_as")
+    for where, entry in _objects(raw, "not_covered", ("checked_against", "questions"), problems):
         checked = entry.get("checked_against")
         if not isinstance(checked, list) or not all(isinstance(k, str) and len(k) == 16 for k in checked):
             problems.append(f"{where}.checked_against: must be a list of passage text keys (16 hex digits)")
-        problems += _questions_problems(entry.get("questions"), f"{where}.questions")
+        problems += question_list_problems(entry.get("questions"), f"{where}.questions")
     return problems
 
 
-def _questions_problems(questions: Any, where: str) -> list[str]:
-    if not isinstance(questions, list):
-        return [f"{where}: must be a list of questions"]
-    problems = []
-    for k, question in enumerate(questions):
-        if not isinstance(question, str) or not question.strip():
-            problems.append(f"{where}[{k}]: must be non-empty text")
-        elif len(question) > MAX_WORDING_CHARS:
-            problems.append(f"{where}[{k}]: {len(question)} characters, more than {MAX_WORDING_CHARS}")
-    return problems
+def _objects(raw: dict[str, Any], key: str, known: tuple[str, ...], problems: list[str]) -> list[tuple[str, Any]]:
+    """The objects listed under `key`, each with its location; what is not an object, or an unknown key inside
+    one, is added to `problems`."""
+    listed = raw.get(key, [])
+    if not isinstance(listed, list):
+        problems.append(f"$.{key}: must be a list")
+        return []
+    found = []
+    for i, entry in enumerate(listed):
+        where = f"$.{key}[{i}]"
+        if not isinstance(entry, dict):
+            problems.append(f"{where}: must be an object")
+            continue
+        problems += [f"{where}.{name}: unknown key" for name in entry if name not in known]
+        found.append((where, entry))
+    return found
 
 
 def bind(policy: Policy, steering: Steering) -> BoundSteering:
