@@ -193,13 +193,13 @@ def main(argv: list[str]) -> int:
             if (chosen and name not in chosen) or (quick and name == "2022-rounds"):
                 continue
             cases = read_cases(SETS / f"{name}.jsonl")
-            with_data = tally(steered, cases, verbose, f"{name} with")
             without = tally(bare, cases, verbose, f"{name} without")
-            fair = name not in TAUGHT_STEERING
-            if fair:
-                pooled["with"].add(with_data)
             pooled["without"].add(without)
-            shown = figures(with_data) if fair else "(taught the data)".rjust(22)
+            shown = "(taught the data)".rjust(22)
+            if name not in TAUGHT_STEERING:
+                with_data = tally(steered, cases, verbose, f"{name} with")
+                pooled["with"].add(with_data)
+                shown = figures(with_data)
             print(f"{document:<13} {name:<16} {counts(without):>10}  {shown:>22}  {figures(without):>22}")
         print(f"{document:<13} {'all of these':<16} {counts(pooled['without']):>10}  "
               f"{figures(pooled['with']):>22}  {figures(pooled['without']):>22}")

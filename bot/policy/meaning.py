@@ -128,7 +128,7 @@ class MeaningIndex:
     def nearest_not_covered(self, sentence: Vector, lists: npt.NDArray[np.bool_]) -> float:
         """How near the question is to the not-covered questions in force in the given lists (a mask by list
         number): the nearest, tempered by the second nearest like a passage's views (-1 when there are none)."""
-        similarity = self.not_covered_rows[self._active & lists[self._lists]] @ sentence
+        similarity = (self.not_covered_rows @ sentence)[self._active & lists[self._lists]]
         if len(similarity) < 2:
             return float(similarity.max()) if len(similarity) else -1.0
         second, best = np.partition(similarity, -2)[-2:]
