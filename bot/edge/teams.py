@@ -115,6 +115,24 @@ class TeamsBot:
             log.info("turn", extra={"activity_id": activity.id, "activity_type": activity.type, "outcome": outcome,
                                     "latency_ms": latency_ms})
 
+    async def on_busy(self, context: TurnContext) -> None:
+        """Tell someone whose turn waited too long for a place that it was not taken; nothing was read or changed."""
+        activity = context.activity
+        outcome = "ignored"
+        if activity.type in (ActivityTypes.message, ActivityTypes.invoke):
+            outcome = "busy"
+            await self._reply_error(context, Lang.from_locale(activity.locale), "error.busy")
+        log.warning("turn", extra={"activity_id": activity.id, "activity_type": activity.type, "outcome": outcome,
+                                   "latency_ms": 0.0})
+
+    async def on_queued(self, context: TurnContext) -> None:
+        """Show someone whose message is waiting for a place that the bot has it (Teams shows the bot typing)."""
+        if context.activity.type == ActivityTypes.message:
+            try:
+                await context.send_activity(Activity(type=ActivityTypes.typing))
+            except CONNECTOR_ERRORS as error:
+                log.warning("typing indicator not delivered: %s", type(error).__name__)
+
     async def _dispatch(self, context: TurnContext) -> str:
         activity = context.activity
         if activity.type == ActivityTypes.message:
