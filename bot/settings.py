@@ -45,7 +45,7 @@ class Settings(BaseSettings):
     storage_timeout_seconds: float = Field(default=2.0, alias="STORAGE_TIMEOUT_SECONDS", gt=0, le=30)
     # Admission control: turns run at once, and how long a card click and a message may wait for a place
     # (Teams expects a click's answer within about 5 s; a message is acknowledged after 5 s and answered later).
-    turns_at_once: int = Field(default=16, alias="TURNS_AT_ONCE", ge=1, le=1000)
+    turns_at_once: int = Field(default=32, alias="TURNS_AT_ONCE", ge=1, le=1000)
     click_queue_seconds: float = Field(default=3.0, alias="CLICK_QUEUE_SECONDS", gt=0, le=10)
     message_queue_seconds: float = Field(default=60.0, alias="MESSAGE_QUEUE_SECONDS", gt=0, le=600)
     port: int = Field(default=3978, alias="PORT", ge=1, le=65535)

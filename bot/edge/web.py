@@ -25,6 +25,9 @@ log = logging.getLogger(__name__)
 
 TurnLogic = Callable[[TurnContext], Awaitable[None]]
 
+# On shutdown, how long the messages still queued may take to be answered before the process stops.
+DRAIN_SECONDS = 10.0
+
 
 # Teams ids (`29:…`, `a:…`, `19:…@thread.v2`) are printable ASCII; anything else cannot be replied to.
 _TEAMS_ID = re.compile(r"^[\x21-\x7e]{1,512}$")
@@ -157,10 +160,17 @@ class MessagesHandler:
         if not task.cancelled() and task.exception() is not None:
             log.error("queued turn failed", exc_info=task.exception())
 
-    async def drain(self) -> None:
-        """Wait for the messages still queued (on shutdown)."""
-        if self._queued:
-            await asyncio.gather(*self._queued, return_exceptions=True)
+    async def drain(self, *, within: float = DRAIN_SECONDS) -> None:
+        """On shutdown: answer the messages still queued, giving up on those not answered `within` seconds."""
+        if not self._queued:
+            return
+        _, left = await asyncio.wait(set(self._queued), timeout=within)
+        if left:
+            # Teams was told they arrived, so it will not send them again: say so where the technician will look.
+            log.warning("shutting down with queued messages unanswered", extra={"unanswered": len(left)})
+            for task in left:
+                task.cancel()
+            await asyncio.gather(*left, return_exceptions=True)
 
 
 def _invoke_answer(invoke_response: InvokeResponse | None) -> web.StreamResponse:
