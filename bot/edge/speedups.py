@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import weakref
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aiohttp
@@ -56,21 +57,35 @@ def send_with(auth: BotFrameworkAuthentication, session: aiohttp.ClientSession) 
         _SESSIONS[factory] = session
 
 
+class _RecentClients:
+    """The SDK clients built so far, by what they were built for; the least recently used go beyond a few."""
+
+    def __init__(self) -> None:
+        self._clients: OrderedDict[tuple[object, ...], Any] = OrderedDict()
+
+    async def get(self, key: tuple[object, ...], build: Callable[[], Awaitable[Any]]) -> Any:
+        """The client built for `key`, building it the first time."""
+        client = self._clients.get(key)
+        if client is None:
+            client = self._clients[key] = await build()
+            while len(self._clients) > MAX_CONNECTOR_CLIENTS:
+                self._clients.popitem(last=False)
+        else:
+            self._clients.move_to_end(key)
+        return client
+
+
 def _reusing(create: Any) -> Any:
     """The SDK builds a new ConnectorClient for every turn: configuration, pipeline, retry policy, a requests
     session and a new TCP connection each time (~12 % of a turn's CPU in the profile). A client is only
     configuration plus per-thread sessions, and its credentials refresh their own token, so one client per
     service URL, audience and identity serves every turn and keeps its connections alive."""
-    clients: OrderedDict[tuple[object, ...], Any] = OrderedDict()
+    clients = _RecentClients()
 
     async def create_or_reuse(self: _ConnectorFactoryImpl, service_url: str, audience: str | None = None) -> Any:
         session = _SESSIONS.get(self._credential_factory)
-        key = (
-            self._credential_factory, self._app_id, self._to_channel_from_bot_oauth_scope, self._login_endpoint,
-            self._validate_authority, self._connector_client_configuration, service_url, audience, session,
-        )
-        client = clients.get(key)
-        if client is None:
+
+        async def build() -> Any:
             client = await create(self, service_url, audience)
             if session is not None:
                 config = client.config
@@ -78,12 +93,12 @@ def _reusing(create: Any) -> Any:
                     [config.user_agent_policy, _Authorization(config.credentials), RawDeserializer(),
                      config.http_logger_policy],
                     _AiohttpSender(session, timeout=float(config.connection.timeout)))
-            clients[key] = client
-            while len(clients) > MAX_CONNECTOR_CLIENTS:
-                clients.popitem(last=False)
-        else:
-            clients.move_to_end(key)
-        return client
+            return client
+
+        return await clients.get((
+            self._credential_factory, self._app_id, self._to_channel_from_bot_oauth_scope, self._login_endpoint,
+            self._validate_authority, self._connector_client_configuration, service_url, audience, session,
+        ), build)
 
     create_or_reuse.reuses_clients = True  # type: ignore[attr-defined]
     return create_or_reuse
@@ -92,19 +107,11 @@ def _reusing(create: Any) -> Any:
 def _reusing_token_clients(create: Any) -> Any:
     """The SDK also builds a user-token client (with its own `requests` session) for every turn, for OAuth
     sign-in, which this bot does not use; one per bot identity is enough."""
-    clients: OrderedDict[tuple[object, ...], Any] = OrderedDict()
+    clients = _RecentClients()
 
     async def create_or_reuse(self: _BuiltinBotFrameworkAuthentication, claims_identity: Any) -> Any:
-        key = (self, _BuiltinBotFrameworkAuthentication.get_app_id(claims_identity))
-        client = clients.get(key)
-        if client is None:
-            client = await create(self, claims_identity)
-            clients[key] = client
-            while len(clients) > MAX_CONNECTOR_CLIENTS:
-                clients.popitem(last=False)
-        else:
-            clients.move_to_end(key)
-        return client
+        return await clients.get((self, _BuiltinBotFrameworkAuthentication.get_app_id(claims_identity)),
+                                 lambda: create(self, claims_identity))
 
     create_or_reuse.reuses_clients = True  # type: ignore[attr-defined]
     return create_or_reuse
