@@ -113,7 +113,9 @@ async def run(args: argparse.Namespace) -> int:
             prefix = "load" + uuid.uuid4().hex[:8]  # every instance shares the tables, as in Azure
             for number in range(args.bots):
                 port = procs.free_port()
-                log_path = args.log if args.log and args.bots == 1 else workdir / f"bot{number}.log"
+                log_path = workdir / f"bot{number}.log"
+                if args.log:
+                    log_path = args.log if args.bots == 1 else args.log.with_name(f"{args.log.stem}.{number + 1}.log")
                 bots.append(await procs.start_bot(f"this bot ({number + 1})", ["app.py"],
                                                   procs.bot_env(azurite_port, port, prefix=prefix), port, log_path))
             urls = [bot.url for bot in bots]
@@ -217,7 +219,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--max-seconds", type=float, default=60.0, help="stop sending after this long")
     parser.add_argument("--max-requests", type=int, default=5000, help="stop sending after this many requests")
     parser.add_argument("--notify-within", type=float, default=20.0, help="wait this long for notifications")
-    parser.add_argument("--log", type=Path, help="keep the bot's log (JSON lines) in this file")
+    parser.add_argument("--log", type=Path, help="keep the bot's log (JSON lines) here (FILE.N.log with --bots)")
     parser.add_argument("--bots", type=int, default=1, help="bot processes sharing one Azurite (requests alternate)")
     parser.add_argument("--url", default="", help="an already running local bot (http://127.0.0.1:PORT)")
     args = parser.parse_args(argv)

@@ -97,8 +97,9 @@ class TeamsBot:
         span = tracer.start_span("turn", attributes={"activity.type": str(activity.type or "")})
         try:
             outcome = await self._dispatch(context)
-        except StorageUnavailable:
+        except StorageUnavailable as error:
             outcome = "storage-unavailable"
+            log.warning("storage unavailable: %s", error)  # the kind of fault (a timeout, a refused connection)
             await self._reply_error(context, Lang.from_locale(activity.locale), "error.storage")
         except CONNECTOR_ERRORS as error:
             # Teams (the connector) refused or could not take the reply: its fault is not ours to trace.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any, NoReturn
@@ -73,6 +73,7 @@ class TableStore:
         self._service = service
         self._prefix = prefix
         self.timeout = timeout
+        self._answered_at = float("-inf")  # the loop's time when storage last answered a call, however it answered
 
     def table(self, name: str) -> TableClient:
         """The client of a table, by its short name (`users`, `outbox`, ...)."""
@@ -83,16 +84,22 @@ class TableStore:
         """Run the enclosed storage calls within the time budget, raising domain errors.
 
         The budget counts storage's time: wall-clock time less the event loop's lag meanwhile (`LoopLag`), so a
-        stopped or hung service runs it out on time and a busy bot does not. Whatever the lag, a call gives up
-        after `WALL_CLOCK_BUDGETS` budgets of wall-clock time.
+        busy bot does not blame storage. When it runs out, the call gives up if storage has answered nothing
+        else for a whole budget (stopped, hung: the user hears so in time); if storage is answering other calls
+        it is busy, not failing, and the call waits on, up to `WALL_CLOCK_BUDGETS` budgets of wall-clock time.
         """
+        loop = asyncio.get_running_loop()
         try:
             async with asyncio.timeout(self.timeout * WALL_CLOCK_BUDGETS) as deadline:
-                watch = _BudgetWatch(LoopLag.of_running_loop(), self.timeout, deadline)
+                watch = _BudgetWatch(LoopLag.of_running_loop(), self.timeout, deadline, lambda: self._answered_at)
                 try:
                     yield
                 finally:
                     watch.stop()
+            self._answered_at = loop.time()
+        except HttpResponseError as error:  # an answer, if not the one hoped for (not found, conflict, ...)
+            self._answered_at = loop.time()
+            raise_domain_error(error)
         except (AzureError, TimeoutError, OSError) as error:
             raise_domain_error(error)
 
@@ -110,13 +117,16 @@ class TableStore:
 
 
 class _BudgetWatch:
-    """Ends a call (through its `asyncio.Timeout`) once storage's share of its time has run out the budget."""
+    """Ends a call (through its `asyncio.Timeout`) once storage's share of its time has run out the budget and
+    storage has answered nothing else for a whole budget."""
 
-    def __init__(self, lag: LoopLag, budget: float, deadline: asyncio.Timeout) -> None:
+    def __init__(self, lag: LoopLag, budget: float, deadline: asyncio.Timeout,
+                 answered_at: Callable[[], float]) -> None:
         self._loop = asyncio.get_running_loop()
         self._lag = lag
         self._budget = budget
         self._deadline = deadline
+        self._answered_at = answered_at
         self._started = self._loop.time()
         self._lag_at_start = lag.total()
         self._handle = self._loop.call_at(self._started + budget, self._check)
@@ -129,6 +139,8 @@ class _BudgetWatch:
         left = self._budget - self.spent()
         if left > 0:
             self._handle = self._loop.call_later(left, self._check)
+        elif self._loop.time() - self._answered_at() < self._budget:
+            self._handle = self._loop.call_later(self._budget / 4, self._check)  # busy, not failing: wait on
         elif not self._deadline.expired():
             self._deadline.reschedule(self._loop.time())
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 
 import pytest
 
+from bench.proxy import counting_proxy
 from bot.domain.errors import RecordNotFound, StorageUnavailable
 from bot.domain.people import Person
 from bot.storage.tables import TableStore, service_client
@@ -51,3 +53,46 @@ async def test_storage_that_never_answers_still_runs_out_the_budget(table_prefix
         for writer in accepted:
             writer.close()
         server.close()
+
+
+async def _read_twice_slowly(azurite: str, table_prefix: str, *, others_answered: bool) -> None:
+    """One call made of two reads that storage answers slowly (each within the transport's timeout, together
+    beyond the budget), while other calls are answered quickly, or not."""
+    azurite_port = int(re.search(r"127\.0\.0\.1:(\d+)", azurite)[1])  # type: ignore[index]
+    async with counting_proxy(azurite_port, slow=("slow-", BUDGET * 0.7)) as (port, _), service_client(
+            connection_string=azurite_connection_string(port), endpoint="", credential=None,
+            timeout=BUDGET) as service:
+        store = TableStore(service, prefix=table_prefix, timeout=BUDGET)
+        await store.ensure_tables(["users"])
+        users = store.table("users")
+        for row in ("slow-1", "slow-2", "quick"):
+            await users.upsert_entity({"PartitionKey": "p", "RowKey": row})
+        await asyncio.sleep(BUDGET * 1.5)  # nothing answered for a whole budget before the slow call starts
+
+        async def quick_calls() -> None:
+            while True:
+                async with store.call():
+                    await users.get_entity("p", "quick")
+                await asyncio.sleep(BUDGET / 10)
+
+        others = asyncio.create_task(quick_calls()) if others_answered else None
+        try:
+            async with store.call():
+                await users.get_entity("p", "slow-1")
+                await users.get_entity("p", "slow-2")
+        finally:
+            if others is not None:
+                others.cancel()
+
+
+async def test_a_slow_call_while_storage_answers_other_calls_is_waited_for(azurite: str,
+                                                                           table_prefix: str) -> None:
+    await _read_twice_slowly(azurite, table_prefix, others_answered=True)  # no StorageUnavailable
+
+
+async def test_a_slow_call_while_storage_answers_nothing_else_runs_out_the_budget(azurite: str,
+                                                                                  table_prefix: str) -> None:
+    with pytest.raises(StorageUnavailable) as raised:
+        await _read_twice_slowly(azurite, table_prefix, others_answered=False)
+
+    assert isinstance(raised.value.__cause__, TimeoutError)  # the budget, not the transport's own timeout
