@@ -21,8 +21,8 @@ from bench.procs import cpu_seconds
 TENANT = "5c0f1e2a-7b3d-4e8f-9a1b-2c3d4e5f6a7b"
 BOT_ID = "28:policy-helper"
 ADAPTIVE = "application/vnd.microsoft.card.adaptive"
-# Longer than the bot keeps a message waiting for a place (MESSAGE_QUEUE_SECONDS, 60 s) plus its turn.
-REPLY_TIMEOUT = 90.0
+# Longer than the bot keeps a message waiting for a place (MESSAGE_QUEUE_SECONDS, 120 s) plus its turn.
+REPLY_TIMEOUT = 150.0
 ACTIVITY_PREFIX = "bench-"
 
 # Fictional people of the federation's local config: the policy owner (headteacher) and her delegate.

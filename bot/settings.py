@@ -47,7 +47,7 @@ class Settings(BaseSettings):
     # (Teams expects a click's answer within about 5 s; a message is acknowledged after 5 s and answered later).
     turns_at_once: int = Field(default=32, alias="TURNS_AT_ONCE", ge=1, le=1000)
     click_queue_seconds: float = Field(default=3.0, alias="CLICK_QUEUE_SECONDS", gt=0, le=10)
-    message_queue_seconds: float = Field(default=60.0, alias="MESSAGE_QUEUE_SECONDS", gt=0, le=600)
+    message_queue_seconds: float = Field(default=120.0, alias="MESSAGE_QUEUE_SECONDS", gt=0, le=600)
     port: int = Field(default=3978, alias="PORT", ge=1, le=65535)
     app_env: AppEnv = Field(default=AppEnv.PRODUCTION, alias="APP_ENV")
     federation_config: Path = Field(
