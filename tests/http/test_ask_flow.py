@@ -148,7 +148,7 @@ async def test_a_reply_that_could_not_be_queued_can_simply_be_sent_again(
     await client.post("/api/messages", json=card_action(CARYS, "ask.escalate", {"q": question}, connector.url))
     reply = card_action(SIAN, "ask.reply", {"q": question, "reply": "See the staff handbook."}, connector.url)
 
-    fail_next_enqueue(monkeypatch)
+    fail_next_enqueue(monkeypatch, about=f"{question}|reply")
     failed = await (await client.post("/api/messages", json=reply)).json()
     [row_after_fault] = await _rows(azurite, table_prefix + "questions")
     again = await (await client.post("/api/messages", json=reply)).json()

@@ -409,7 +409,8 @@ async def test_a_decision_whose_messages_could_not_be_queued_is_caught_up_once(
     await _meet(client, connector, CARYS, SIAN)
     request_id = await _submit(client, connector)
     before = len(connector.cards(CARYS_CHAT))
-    fail_next_enqueue(monkeypatch)  # storage failing between the decision's write and its messages'
+    # Storage failing between the decision's write and its messages'
+    fail_next_enqueue(monkeypatch, about=f"{request_id}|status-approved")
     decided = await _invoke(client, SIAN, "permission.approve", {"id": request_id}, connector.url)
     await connector.wait_for_cards(CARYS_CHAT, before + 1)
     await asyncio.sleep(0.6)  # several more catch-up passes: nothing is sent twice
@@ -429,7 +430,7 @@ async def test_a_request_whose_card_to_the_head_could_not_be_queued_reaches_them
         aiohttp_client: Any, settings: Settings, connector: Connector, monkeypatch: pytest.MonkeyPatch) -> None:
     client = await _app_catching_up_fast(aiohttp_client, settings)
     await _meet(client, connector, CARYS, SIAN)
-    fail_next_enqueue(monkeypatch)
+    fail_next_enqueue(monkeypatch, about="|pending|to-")  # the head's card, not a background write
     before = len(connector.cards(SIAN_CHAT))
     status = await _invoke(client, CARYS, "permission.submit", form(), connector.url)
     request_id = verb_data(status, "permission.withdraw")["id"]
