@@ -58,9 +58,13 @@ def _tenant_id(activity: Activity) -> str:
     return ""
 
 
+_SCOPES = {"personal": Scope.PERSONAL, "groupChat": Scope.GROUP, "channel": Scope.CHANNEL}
+
+
 def _scope(activity: Activity) -> Scope:
-    kind = getattr(activity.conversation, "conversation_type", None) or "personal"
-    return {"groupChat": Scope.GROUP, "channel": Scope.CHANNEL}.get(kind, Scope.PERSONAL)
+    # Fails closed: only what Teams calls a 1:1 chat is private (and only its reference is ever stored).
+    kind = getattr(activity.conversation, "conversation_type", None)
+    return _SCOPES.get(kind, Scope.UNKNOWN) if isinstance(kind, str) else Scope.UNKNOWN
 
 
 def _invoke_action(activity: Activity) -> tuple[str, Mapping[str, Any]] | None:

@@ -22,6 +22,9 @@ log = logging.getLogger(__name__)
 TurnLogic = Callable[[TurnContext], Awaitable[None]]
 
 
+# The one channel served: in any other (Web Chat, Direct Line...) the tenant and the sender would be the client's
+# to choose, and so would the serviceUrl a reply goes to.
+SERVED_CHANNEL = "msteams"
 # Teams ids (`29:…`, `a:…`, `19:…@thread.v2`) are printable ASCII; anything else cannot be replied to.
 _TEAMS_ID = re.compile(r"^[\x21-\x7e]{1,512}$")
 _SERVICE_URL = re.compile(r"^https?://[\x21-\x7e]{1,2000}$")
@@ -83,6 +86,10 @@ def messages_handler(adapter: CloudAdapter, auth: BotFrameworkAuthentication, lo
                                         credentials_configured=credentials_configured)
         except AuthenticationFailed:
             return web.json_response({"error": "unauthorized"}, status=401)
+        if activity.channel_id != SERVED_CHANNEL:
+            # Refused before the turn: nothing is stored and nothing is sent to the activity's serviceUrl.
+            log.warning("activity refused: not from Microsoft Teams", extra={"channel_id": activity.channel_id[:40]})
+            return web.json_response({"error": "only Microsoft Teams is served"}, status=403)
         invoke_response = await adapter.process_activity(result, activity, logic)
         if invoke_response is not None and invoke_response.status is not None:
             body_out = _serialize(invoke_response.body)
