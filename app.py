@@ -74,6 +74,7 @@ class Services:
 
     store: TableStore
     bot: TeamsBot
+    router: Router
     deliverer: Deliverer
     adapter: CloudAdapter
     messages: Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -120,11 +121,15 @@ class FlowParts:
 def build_flows(parts: FlowParts) -> list[Flow]:
     """Every conversation flow, in the order typed text is offered to them (the catch-all question flow last)."""
     policy = load_policy(parts.settings.policy_file)
+    limiter = TableRateLimiter(parts.store)
     ask = AskFlow(strings=parts.strings, federation=parts.federation, policy=policy, retriever=PolicyIndex(policy),
-                  questions=TableQuestionLog(parts.store), notifier=parts.notifier, profiles=parts.profiles)
+                  questions=TableQuestionLog(parts.store), notifier=parts.notifier, profiles=parts.profiles,
+                  limiter=limiter, question_limit=parts.settings.question_limit_per_day,
+                  reply_limit=parts.settings.reply_limit_per_day)
     permissions = PermissionFlow(strings=parts.strings, federation=parts.federation,
                                  requests=TablePermissionRequests(parts.store), notifier=parts.notifier,
-                                 profiles=parts.profiles)
+                                 profiles=parts.profiles, limiter=limiter,
+                                 request_limit=parts.settings.permission_limit_per_day)
     directory = TableStaffDirectory(parts.store)
     graph = graph_line_managers(parts.settings, parts.http)
     if graph is not None:
@@ -132,7 +137,7 @@ def build_flows(parts: FlowParts) -> list[Flow]:
     concerns = ConcernFlow(strings=parts.strings, federation=parts.federation,
                            reports=TableConcernReports(parts.store), directory=directory,
                            managers=[graph, directory] if graph else [directory], notifier=parts.notifier,
-                           profiles=parts.profiles, limiter=TableRateLimiter(parts.store),
+                           profiles=parts.profiles, limiter=limiter,
                            report_limit=parts.settings.report_limit_per_day,
                            escalation_limit=parts.settings.escalation_limit_per_day,
                            guidance_section=offensive_comments_section(policy),
@@ -248,10 +253,12 @@ async def _bot(app: web.Application) -> AsyncIterator[None]:
     parts = FlowParts(settings=settings, store=store, strings=strings, federation=federation,
                       notifier=OutboxNotifier(outbox, deliverer), profiles=profiles, home=home, http=app[HTTP],
                       periodic=[], closing=[])
-    router = Router(build_flows(parts), fallback=home.help, unknown_verb=home.unknown_verb)
+    router = Router(build_flows(parts), fallback=home.help, unknown_verb=home.unknown_verb,
+                    invalid_data=home.invalid_card)
     bot = TeamsBot(router=router, profiles=profiles, deliverer=deliverer, federation=federation, strings=strings)
     handler = messages_handler(adapter, auth, bot.on_turn, credentials_configured=bool(settings.app_id))
-    app[SERVICES] = Services(store=store, bot=bot, deliverer=deliverer, adapter=adapter, messages=handler)
+    app[SERVICES] = Services(store=store, bot=bot, router=router, deliverer=deliverer, adapter=adapter,
+                             messages=handler)
     tasks = [asyncio.create_task(deliverer.run(settings.delivery_interval_seconds), name="outbox-sender")]
     tasks += [asyncio.create_task(_every(interval, job), name=name) for name, interval, job in parts.periodic]
     yield

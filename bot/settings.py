@@ -76,6 +76,9 @@ class Settings(BaseSettings):
     # Per person, per 24 hours from their first use; counted in Table storage, so every instance shares them.
     report_limit_per_day: int = Field(default=5, alias="REPORT_LIMIT_PER_DAY", ge=1, le=100)
     escalation_limit_per_day: int = Field(default=10, alias="ESCALATION_LIMIT_PER_DAY", ge=1, le=100)
+    permission_limit_per_day: int = Field(default=10, alias="PERMISSION_LIMIT_PER_DAY", ge=1, le=100)
+    question_limit_per_day: int = Field(default=10, alias="QUESTION_LIMIT_PER_DAY", ge=1, le=100)
+    reply_limit_per_day: int = Field(default=50, alias="REPLY_LIMIT_PER_DAY", ge=1, le=1000)
     # Read by the SDK's ConfigurationBotFrameworkAuthentication; set only to test token validation offline.
     openid_metadata_url: str = Field(default="", alias="TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL")
     token_issuer: str = Field(default="", alias="TO_BOT_FROM_CHANNEL_TOKEN_ISSUER")
