@@ -110,11 +110,12 @@ class AskFlow:
         self._private = PrivateChat(strings=strings, notifier=notifier, profiles=profiles, clock=clock)
 
     def verbs(self) -> Mapping[str, Verb]:
-        """The verbs of the answer cards (the head's question card and the review list only in private)."""
+        """The verbs of the answer cards (passing a question on, the head's question card and the review list
+        only in private: the reply comes back there)."""
         return {
             cards.VERB_SECTION: Verb(self.show_section, SectionClick), VERB_SECTIONS: Verb(self.show_sections),
             VERB_ABOUT: Verb(self.about), cards.VERB_FEEDBACK: Verb(self.feedback, FeedbackClick),
-            cards.VERB_ESCALATE: Verb(self.escalate, QuestionClick),
+            cards.VERB_ESCALATE: Verb(self._private.only(self.escalate), QuestionClick),
             cards.VERB_REPLY: Verb(self._private.only(self.reply), ReplyClick),
             cards.VERB_DISCLAIMER: Verb(self.disclaimer), cards.VERB_PHOTOS: Verb(self.photos),
             VERB_REVIEW: Verb(self._private.only(self.review)),

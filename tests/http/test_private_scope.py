@@ -54,10 +54,11 @@ async def _prepare(client: TestClient, connector: Connector, need: str) -> World
     if need == "approved":
         trip = await click(client, connector, CARYS, "permission.submit", _form(TRIP))
         await click(client, connector, SIAN, "permission.approve", verb_data(trip, "permission.withdraw"))
-    elif need == "question":
+    elif need in ("asked", "question"):
         await client.post("/api/messages", json=message(CARYS, QUESTION, connector.url))
         question_id = str(verb_data(connector.cards(CARYS_CHAT)[-1], "ask.escalate")["q"])
-        await click(client, connector, CARYS, "ask.escalate", {"q": question_id})
+        if need == "question":
+            await click(client, connector, CARYS, "ask.escalate", {"q": question_id})
         return World(question_id=question_id)
     elif need == "report":
         return World(report=reference_in(await send_report(client, connector, what=REPORT)))
@@ -118,6 +119,7 @@ CLICKED = [
     ("permission.open", "pending", SIAN, SIAN_CHAT, [SEN, "Carys Jenkins"]),
     ("ask.review", "question", SIAN, SIAN_CHAT, ["Dafydd Price"]),
     ("ask.reply", "question", SIAN, SIAN_CHAT, ["Dafydd Price", "Carys Jenkins"]),
+    ("ask.escalate", "asked", CARYS, CARYS_CHAT, ["Dafydd Price", "passed your question to Mrs Siân Roberts"]),
     ("permission.mine", "pending", CARYS, CARYS_CHAT, [SEN]),
     ("concern.mine", "report", CARYS, CARYS_CHAT, ["Gareth Hughes"]),
     ("permission.withdraw", "pending", CARYS, CARYS_CHAT, [SEN]),
