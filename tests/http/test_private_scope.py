@@ -87,7 +87,15 @@ async def _said_in_group(client: TestClient, connector: Connector, person: dict[
     return _in_group(connector) + invoked
 
 
-# What each list or card names, and whose private chat it belongs in.
+def _assert_sent_privately(seen: str, sent: list[dict[str, Any]], names: list[str]) -> None:
+    """The group saw none of the names, only that it was sent privately; the private chat got them all."""
+    assert [name for name in names if name in seen] == [], "named in the group"
+    assert "sent that to you privately" in seen
+    privately = json.dumps(sent, ensure_ascii=False)
+    assert [name for name in names if name not in privately] == [], "missing from the private chat"
+
+
+# What each list or card names, what must exist first, and whose private chat it belongs in.
 TYPED = [
     ("pending requests", "pending", SIAN, SIAN_CHAT, [SEN, "Carys Jenkins"]),
     ("questions for review", "question", SIAN, SIAN_CHAT, ["Dafydd Price"]),
@@ -107,10 +115,7 @@ async def test_a_list_typed_in_a_group_is_sent_privately(staffed: TestClient, co
 
     seen = await _said_in_group(staffed, connector, person, text=said, conversation_type=conversation_type)
 
-    assert not [name for name in names if name in seen], f"{said!r} named them in the group"
-    assert "sent that to you privately" in seen
-    sent = json.dumps(connector.cards(chat)[privately_before:], ensure_ascii=False)
-    assert all(name in sent for name in names), f"{said!r} did not arrive in the private chat"
+    _assert_sent_privately(seen, connector.cards(chat)[privately_before:], names)
 
 
 CLICKED = [
@@ -139,10 +144,7 @@ async def test_a_card_clicked_in_a_group_is_answered_privately(staffed: TestClie
 
     seen = await _said_in_group(staffed, connector, person, verb=verb, data=data)
 
-    assert not [name for name in names if name in seen], f"{verb} named them in the group"
-    assert "sent that to you privately" in seen
-    sent = json.dumps(connector.cards(chat)[privately_before:], ensure_ascii=False)
-    assert all(name in sent for name in names), f"{verb} did not arrive in the private chat"
+    _assert_sent_privately(seen, connector.cards(chat)[privately_before:], names)
 
 
 async def test_in_welsh_the_group_is_told_in_welsh(staffed: TestClient, connector: Connector) -> None:
