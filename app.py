@@ -255,7 +255,8 @@ async def _bot(app: web.Application) -> AsyncIterator[None]:
                       periodic=[], closing=[])
     router = Router(build_flows(parts), fallback=home.help, unknown_verb=home.unknown_verb,
                     invalid_data=home.invalid_card)
-    bot = TeamsBot(router=router, profiles=profiles, deliverer=deliverer, federation=federation, strings=strings)
+    bot = TeamsBot(router=router, profiles=profiles, deliverer=deliverer, federation=federation, strings=strings,
+                   agents_playground=settings.agents_playground)
     handler = messages_handler(adapter, auth, bot.on_turn, credentials_configured=bool(settings.app_id))
     app[SERVICES] = Services(store=store, bot=bot, router=router, deliverer=deliverer, adapter=adapter,
                              messages=handler)

@@ -105,7 +105,7 @@ class AskFlow:
         self._profiles = profiles
         self._limiter = limiter
         self._question_limit = Limit("questions", question_limit)  # questions one person passes to the head
-        self._reply_limit = Limit("replies", reply_limit)  # replies the person questions go to sends
+        self._reply_limit = Limit("replies", reply_limit)  # replies from the person questions are passed to
         self._clock = clock
         self._private = PrivateChat(strings=strings, notifier=notifier, profiles=profiles, clock=clock)
 

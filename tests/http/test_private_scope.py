@@ -13,13 +13,23 @@ import pytest
 from aiohttp.test_utils import TestClient
 from azure.data.tables.aio import TableClient
 
-from app import SERVICES, STORE
+from app import SERVICES, STORE, create_app
 from bot.domain.people import Person
 from bot.domain.profiles import UserProfile
+from bot.settings import Settings
 from bot.storage.users import TableUserProfiles
 from tests.support.activities import CARYS, GARETH, SIAN, TENANT, card_action, message
 from tests.support.cards import verb_data
-from tests.support.concerns import CARYS_CHAT, GARETH_CHAT, SIAN_CHAT, click, reference_in, say_hi, send_report
+from tests.support.concerns import (
+    CARYS_CHAT,
+    GARETH_CHAT,
+    SIAN_CHAT,
+    click,
+    import_staff,
+    reference_in,
+    say_hi,
+    send_report,
+)
 from tests.support.connector import Connector
 
 GROUP = "19:group"
@@ -218,3 +228,19 @@ async def test_a_reference_stored_from_a_group_before_this_check_is_not_used(
     assert REPORT not in _in_group(connector)
     await say_hi(staffed, connector, GARETH)
     assert REPORT in json.dumps(connector.cards(GARETH_CHAT))
+
+
+async def test_the_agents_playgrounds_1to1_chat_has_no_type_and_counts_only_when_told(
+        aiohttp_client: Any, settings: Settings, connector: Connector) -> None:
+    playground = await aiohttp_client(create_app(settings.model_copy(update={"agents_playground": True})))
+    await import_staff(playground.app[STORE])
+    # As the Playground sends its 1:1 chats: a personal conversation id and no conversation type at all.
+    for person in (CARYS, GARETH):
+        hello = message(person, "hi", connector.url)
+        del hello["conversation"]["conversationType"]
+        await playground.post("/api/messages", json=hello)
+    await playground.app[SERVICES].deliverer.drain()
+
+    await send_report(playground, connector, what=REPORT)
+
+    assert REPORT in json.dumps(connector.cards(GARETH_CHAT)[-1])
