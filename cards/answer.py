@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.domain.people import Lang
+from bot.domain.text import clean_user_text
 from bot.policy.details import PolicyDetails, dated, version_in
 from bot.policy.model import PolicySection
 from cards.common import VERB_CONCERN_FORM, VERB_PERMISSION_FORM, VERB_SECTIONS
@@ -102,8 +103,9 @@ def answer_card(strings: Catalogue, lang: Lang, *, question_id: str, section: Se
 
 
 def no_answer_card(strings: Catalogue, lang: Lang, *, question_id: str, question: str,
-                   closest: Sequence[SectionView], escalated_to: str = "") -> Card:
-    """An honest "not covered", the closest sections, and the offer to ask the headteacher."""
+                   closest: Sequence[SectionView], escalated_to: str = "", notice: str = "") -> Card:
+    """An honest "not covered", the closest sections, and the offer to ask the headteacher (with `notice`, why
+    it could not be sent just now)."""
     body: list[Element] = [
         heading(strings.text("ask.no_answer_title", lang)),
         text(strings.text("ask.your_question", lang), weight="Bolder", size="Small"),
@@ -116,6 +118,8 @@ def no_answer_card(strings: Catalogue, lang: Lang, *, question_id: str, question
     if escalated_to:
         body.append(text(strings.text("ask.escalated", lang, name=escalated_to), weight="Bolder"))
         return card(body)
+    if notice:
+        body.append({"type": "TextBlock", "text": notice, "color": "Attention", "wrap": True})
     return card(body, [execute(strings.text("ask.ask_head", lang), VERB_ESCALATE, {"q": question_id},
                                style="positive")])
 
@@ -204,8 +208,9 @@ def escalated_card(strings: Catalogue, lang: Lang, *, name: str, at: datetime | 
 
 def head_question_card(strings: Catalogue, lang: Lang, *, question_id: str, asker: str, asked_at: datetime,
                        question: str, reply: str = "", replied_by: str = "", replied_at: datetime | None = None,
-                       error: str = "") -> Card:
-    """The headteacher's card: the question, and a reply box (or the reply once sent)."""
+                       error: str = "", draft: str = "") -> Card:
+    """The headteacher's card: the question, and a reply box (or the reply once sent); `draft` is what they had
+    typed when it could not be sent."""
     body: list[Element] = [
         heading(strings.text("ask.head_title", lang)),
         plain_text(strings.text("ask.head_from", lang, name=asker, when=when(asked_at)), subtle=True),
@@ -216,9 +221,12 @@ def head_question_card(strings: Catalogue, lang: Lang, *, question_id: str, aske
         body.append(plain_text(replied, weight="Bolder"))
         body.append(user_text(reply))
         return card(body)
-    body.append({"type": "Input.Text", "id": "reply", "isMultiline": True, "maxLength": 2000, "isRequired": True,
-                 "label": strings.text("ask.head_reply_label", lang),
-                 "errorMessage": strings.text("ask.head_reply_required", lang)})
+    box: Element = {"type": "Input.Text", "id": "reply", "isMultiline": True, "maxLength": 2000, "isRequired": True,
+                    "label": strings.text("ask.head_reply_label", lang),
+                    "errorMessage": strings.text("ask.head_reply_required", lang)}
+    if draft:
+        box["value"] = clean_user_text(draft, limit=2000)
+    body.append(box)
     if error:
         body.append({"type": "TextBlock", "text": error, "color": "Attention", "wrap": True})
     return card(body, [execute(strings.text("ask.head_send", lang), VERB_REPLY, {"q": question_id},

@@ -37,6 +37,9 @@ def _common(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     yield "error-storage", common.error_card(strings, lang, "error.storage")
     yield "error-busy", common.error_card(strings, lang, "error.busy")
     yield "error-unknown-action", common.error_card(strings, lang, "error.unknown_action")
+    yield "error-invalid-card", common.error_card(strings, lang, "error.invalid_card")
+    yield "sent-privately", common.notice_card(strings.text("private.sent", lang), lang)
+    yield "waiting-privately", common.notice_card(strings.text("private.waiting", lang), lang)
 
 
 def _answers(policy: Policy) -> GalleryPart:
@@ -59,6 +62,9 @@ def _answer_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Iterator[tu
     yield "no-answer-escalated", answer.no_answer_card(strings, lang, question_id="Q2",
                                                        question="How much annual leave?", closest=[],
                                                        escalated_to="Mrs Siân Roberts")
+    yield "no-answer-limited", answer.no_answer_card(strings, lang, question_id="Q2", question="How much annual leave?",
+                                                     closest=[], notice=strings.text("ask.question_limited", lang,
+                                                                                     count=10))
     yield "section", answer.section_card(strings, lang, answer.section_view(section, lang, full=True), source=source,
                                          next_steps=["request_permission", "report_concern"])
     yield "sections", answer.sections_card(strings, lang, [answer.section_view(s, lang) for s in policy.sections])
@@ -73,6 +79,9 @@ def _answer_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Iterator[tu
     yield "question-for-head-error", answer.head_question_card(
         strings, lang, question_id="Q2", asker="Carys Jenkins", asked_at=SAMPLE_TIME, question=SAMPLE_QUESTION,
         error=strings.text("ask.head_reply_required", lang))
+    yield "question-for-head-limited", answer.head_question_card(
+        strings, lang, question_id="Q2", asker="Carys Jenkins", asked_at=SAMPLE_TIME, question=SAMPLE_QUESTION,
+        error=strings.text("ask.reply_limited", lang, count=50), draft="Please ask parents first. [x](https://evil.example)")
     yield "question-for-head-replied", answer.head_question_card(
         strings, lang, question_id="Q2", asker="Carys Jenkins", asked_at=SAMPLE_TIME, question=SAMPLE_QUESTION,
         reply="Please ask parents first. <at>Carys</at>", replied_by="Mrs Siân Roberts", replied_at=SAMPLE_TIME)
@@ -107,6 +116,9 @@ def _permissions(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
         strings, lang, schools=schools, values={"purpose": "", "platform": "other"},
         errors={"school": "perm.error.school", "platform_other": "perm.error.platform_other",
                 "purpose": "perm.error.purpose", "end": "perm.error.end_or_ongoing", "confirm": "perm.error.confirm"})
+    yield "permission-form-limited", permission.form_card(
+        strings, lang, schools=schools, values={"school": "high", "purpose": "Year 9 trip page. <at>Head</at>"},
+        notice=strings.text("perm.rate_limited", lang, count=10))
     pending = _sample_request()
     yield "permission-pending", permission.status_card(strings, lang, pending, school=school,
                                                        approver="Mrs Siân Roberts")

@@ -45,8 +45,10 @@ def _error(strings: Catalogue, lang: Lang, errors: Mapping[str, str], field: str
 
 
 def form_card(strings: Catalogue, lang: Lang, *, schools: Sequence[tuple[str, str]],
-              values: Mapping[str, Any] | None = None, errors: Mapping[str, str] | None = None) -> Card:
-    """The request form, with the person's values kept and each problem shown under its field."""
+              values: Mapping[str, Any] | None = None, errors: Mapping[str, str] | None = None,
+              notice: str = "") -> Card:
+    """The request form, with the person's values kept and each problem shown under its field (`notice`: why
+    a valid form was not sent)."""
     given = values or {}
     problems = errors or {}
 
@@ -97,9 +99,9 @@ def form_card(strings: Catalogue, lang: Lang, *, schools: Sequence[tuple[str, st
         return [element, *_error(strings, lang, problems, key)]
 
     body: list[Element] = [heading(strings.text("perm.form_title", lang)), text(strings.text("perm.form_intro", lang))]
-    if problems:
-        body.append({"type": "TextBlock", "text": strings.text("perm.form_has_errors", lang), "color": "Attention",
-                     "weight": "Bolder", "wrap": True})
+    if problems or notice:
+        body.append({"type": "TextBlock", "text": notice or strings.text("perm.form_has_errors", lang),
+                     "color": "Attention", "weight": "Bolder", "wrap": True})
     body += choice_set("school", schools)
     body += choice_set("platform", [(p, _choice(strings, lang, p)) for p in PLATFORMS])
     body += text_input("platform_other")

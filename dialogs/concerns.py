@@ -52,7 +52,8 @@ from cards import concerns as cards
 from cards.common import VERB_CONCERN_FORM, error_card
 from cards.elements import Card
 from cards.i18n import Catalogue
-from dialogs.base import Handler, Reply, Turn, normalise
+from dialogs.base import CardData, Handler, Reply, Text, Turn, Verb, normalise
+from dialogs.private import PrivateChat
 
 log = logging.getLogger(__name__)
 _REFERENCE = re.compile(r"C-[A-Z0-9]{6}")
@@ -102,6 +103,47 @@ def offensive_comments_section(policy: Policy) -> str:
     return policy.section_of(passage.id).id if passage else ""
 
 
+class FormClick(CardData):
+    """`concern.form`: `kind` "outside" for the form about someone who is not a colleague."""
+
+    kind: Text = ""
+
+
+class ReportForm(FormClick):
+    """`concern.submit`: the form's token (or the `ref` of forms posted before tokens), and its inputs."""
+
+    form: Text = ""
+    ref: Text = ""
+    what: Text = ""
+    since: Text = ""
+    where: Text = ""
+    who: Text = ""
+    evidence: Text = ""
+    meeting: Text = ""
+    urgent: Text = ""
+    about: Text = ""
+    involves_manager: Text = ""
+
+
+class ReportClick(CardData):
+    """`concern.acknowledge`, `concern.show`: the report's reference."""
+
+    ref: Text = ""
+
+
+class NoteClick(ReportClick):
+    """`concern.escalate`, `concern.reopen`: the reference and a note for the people above."""
+
+    note: Text = ""
+
+
+class CloseClick(ReportClick):
+    """`concern.close`: the reference, the outcome, and "true" to share it with the reporter."""
+
+    outcome: Text = ""
+    share_outcome: Text = ""
+
+
 class ConcernFlow:
     """Private reports to the right person, acknowledgements, escalation, closing and the reporter's view."""
 
@@ -123,13 +165,15 @@ class ConcernFlow:
         self._escalation_limit = Limit("escalations", escalation_limit)
         self._guidance_section = guidance_section  # the policy section on offensive comments, when there is one
         self._clock = clock
+        self._private_chat = PrivateChat(strings=strings, notifier=notifier, profiles=profiles, clock=clock)
 
-    def verbs(self) -> Mapping[str, Handler]:
+    def verbs(self) -> Mapping[str, Verb]:
         """The verbs of the concern cards."""
-        return {VERB_CONCERN_FORM: self.form, cards.VERB_SUBMIT: self.submit,
-                cards.VERB_ACKNOWLEDGE: self.acknowledge, cards.VERB_ESCALATE: self.escalate,
-                cards.VERB_CLOSE: self.close, cards.VERB_REOPEN: self.reopen, cards.VERB_SHOW: self.show,
-                cards.VERB_MINE: self.mine}
+        return {VERB_CONCERN_FORM: Verb(self.form, FormClick), cards.VERB_SUBMIT: Verb(self.submit, ReportForm),
+                cards.VERB_ACKNOWLEDGE: Verb(self.acknowledge, ReportClick),
+                cards.VERB_ESCALATE: Verb(self.escalate, NoteClick), cards.VERB_CLOSE: Verb(self.close, CloseClick),
+                cards.VERB_REOPEN: Verb(self.reopen, NoteClick), cards.VERB_SHOW: Verb(self.show, ReportClick),
+                cards.VERB_MINE: Verb(self._private_chat.only(self.mine))}
 
     def match_text(self, turn: Turn) -> Handler | None:
         """"Report a concern", "my reports", or a statement that someone is pestering or targeting the person."""
@@ -137,7 +181,7 @@ class ConcernFlow:
         if said in FORM_WORDS:
             return self.form
         if said in MINE_WORDS:
-            return self.mine
+            return self._private_chat.only(self.mine)
         if turn.text.rstrip().endswith("?"):
             return None
         kind = what_it_is_about(said)
@@ -146,12 +190,11 @@ class ConcernFlow:
         return self.form if kind is ReportKind.COLLEAGUE else None
 
     async def _private(self, turn: Turn, card: Card, message_id: str) -> Reply:
-        """The card in the person's private chat; in a group the bot says nothing of it there."""
+        """The card in the person's private chat; in a group the bot says nothing of it there (not even that
+        someone is about to report something)."""
         if turn.is_private:
             return Reply(card=card)
-        await self._notifier.notify([OutboundMessage(recipient=turn.actor, message_id=message_id, card=card,
-                                                     created_at=self._clock())])
-        return Reply()
+        return await self._private_chat.send(turn, Reply(card=card), tell=False, message_id=message_id)
 
     async def _routing(self, person: Person, subject: Subject) -> Routing:
         """Who gets the report, in order, without anyone it is about (`NobodyToSendTo` when nobody is left)."""
@@ -427,8 +470,7 @@ class ConcernFlow:
     async def mine(self, turn: Turn) -> Reply:
         """The reports this person sent: status and who holds each, never their text."""
         reports = await self._reports.list_by_reporter(turn.actor)
-        return await self._private(turn, cards.my_reports_card(self._strings, turn.lang, reports),
-                                   f"concern-mine|{secrets.token_urlsafe(12)}")
+        return Reply(card=cards.my_reports_card(self._strings, turn.lang, reports))
 
     async def check_reports(self) -> int:
         """Remind once after two working days unacknowledged, escalate two more later; safe on many instances."""

@@ -40,10 +40,13 @@ _MENTION = re.compile(r"<at[^>]*>.*?</at>", re.IGNORECASE | re.DOTALL)
 
 
 def conversation_ref_json(activity: Activity) -> str:
-    """The activity's conversation reference as stable JSON (no per-message ids)."""
+    """The reference of the person's 1:1 chat, from an activity in it, as stable JSON (no per-message ids); it
+    says it is a 1:1 chat, which is all delivery ever sends to."""
     reference = TurnContext.get_conversation_reference(activity)
     reference.activity_id = None
     reference.locale = None
+    if reference.conversation is not None:
+        reference.conversation.conversation_type = "personal"  # the Agents Playground leaves it out
     return json.dumps(reference.serialize(), sort_keys=True, separators=(",", ":"))
 
 
@@ -58,9 +61,16 @@ def _tenant_id(activity: Activity) -> str:
     return ""
 
 
-def _scope(activity: Activity) -> Scope:
-    kind = getattr(activity.conversation, "conversation_type", None) or "personal"
-    return {"groupChat": Scope.GROUP, "channel": Scope.CHANNEL}.get(kind, Scope.PERSONAL)
+_SCOPES = {"personal": Scope.PERSONAL, "groupChat": Scope.GROUP, "channel": Scope.CHANNEL}
+
+
+def conversation_scope(activity: Activity, *, untyped: Scope = Scope.UNKNOWN) -> Scope:
+    """Where the activity happened, failing closed: only what Teams calls a 1:1 chat is private (and only its
+    reference is ever stored); a conversation with no type is `untyped`, private only for the Agents Playground."""
+    kind = getattr(activity.conversation, "conversation_type", None)
+    if kind is None:
+        return untyped
+    return _SCOPES.get(kind, Scope.UNKNOWN) if isinstance(kind, str) else Scope.UNKNOWN
 
 
 def _invoke_action(activity: Activity) -> tuple[str, Mapping[str, Any]] | None:
@@ -77,8 +87,11 @@ class TeamsBot:
     """The bot's turn logic at the Teams edge: identity, language, routing, replies, deliveries."""
 
     def __init__(self, *, router: Router, profiles: UserProfiles, deliverer: Deliverer, federation: Federation,
-                 strings: Catalogue, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+                 strings: Catalogue, clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+                 agents_playground: bool = False) -> None:
         self._router = router
+        # The Agents Playground sends its 1:1 chats without a conversation type (Teams always sends "personal").
+        self._untyped = Scope.PERSONAL if agents_playground else Scope.UNKNOWN
         self._profiles = profiles
         self._deliverer = deliverer
         self._federation = federation
@@ -88,6 +101,9 @@ class TeamsBot:
     def verbs(self) -> list[str]:
         """Every card verb the bot answers."""
         return self._router.verbs()
+
+    def _scope(self, activity: Activity) -> Scope:
+        return conversation_scope(activity, untyped=self._untyped)
 
     async def on_turn(self, context: TurnContext) -> None:
         """Handle one activity, logging one line with its outcome and latency."""
@@ -160,7 +176,7 @@ class TeamsBot:
             profile = await self._profiles.get_profile(person)
         except RecordNotFound:
             profile = UserProfile(person=person)
-        if _scope(activity) is Scope.PERSONAL:
+        if self._scope(activity) is Scope.PERSONAL:
             reference = conversation_ref_json(activity)
             now = self._clock()
             if profile.needs_refresh(reference, now):
@@ -195,7 +211,7 @@ class TeamsBot:
             await context.send_activity(self._card_activity(error_card(
                 self._strings, lang, "error.too_long", length=len(text), limit=MAX_TEXT)))
             return "too-long"
-        turn = Turn(actor=person, lang=lang, scope=_scope(activity), text=text, verb=str(verb or ""),
+        turn = Turn(actor=person, lang=lang, scope=self._scope(activity), text=text, verb=str(verb or ""),
                     data=value if verb else {})
         reply = await self._route(turn)
         await self._remember_language(profile, reply)
@@ -217,7 +233,7 @@ class TeamsBot:
         if isinstance(begun, str):
             return begun
         person, lang, profile = begun
-        turn = Turn(actor=person, lang=lang, scope=_scope(activity), verb=verb, data=data, is_invoke=True)
+        turn = Turn(actor=person, lang=lang, scope=self._scope(activity), verb=verb, data=data, is_invoke=True)
         reply = await self._route(turn)
         await self._remember_language(profile, reply)
         if reply.card is not None:
@@ -243,7 +259,7 @@ class TeamsBot:
         if isinstance(begun, str):
             return begun
         person, lang, _ = begun
-        reply = await self._route(Turn(actor=person, lang=lang, scope=_scope(activity), text="hi"))
+        reply = await self._route(Turn(actor=person, lang=lang, scope=self._scope(activity), text="hi"))
         if reply.card:
             await context.send_activity(self._card_activity(reply.card))
         return "welcome"
