@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.domain.people import Lang
+from bot.domain.uk_time import in_uk
 from bot.policy.details import PolicyDetails, dated, version_in
 from bot.policy.model import PolicySection
 from cards.common import VERB_CONCERN_FORM, VERB_PERMISSION_FORM, VERB_SECTIONS
@@ -75,8 +76,8 @@ def source_line(strings: Catalogue, lang: Lang, source: str, section: SectionVie
 
 
 def when(moment: datetime | None) -> str:
-    """A date and time as staff read it (UK style, UTC)."""
-    return moment.strftime("%d/%m/%Y %H:%M") if moment else "—"
+    """A date and time as staff read it: UK style, on UK clocks (BST in summer)."""
+    return in_uk(moment).strftime("%d/%m/%Y %H:%M") if moment else "—"
 
 
 def answer_card(strings: Catalogue, lang: Lang, *, question_id: str, section: SectionView, quotes: Sequence[str],

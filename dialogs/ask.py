@@ -22,6 +22,7 @@ from bot.domain.questions import (
     QuestionRecord,
     new_question_id,
 )
+from bot.domain.uk_time import uk_today
 from bot.policy.model import Policy, PolicyPassage
 from cards import answer as cards
 from cards.common import VERB_ABOUT, VERB_REVIEW, VERB_SECTIONS, error_card
@@ -166,7 +167,7 @@ class AskFlow:
 
     async def about(self, turn: Turn) -> Reply:
         """Version, dates, approval and whether the review is overdue."""
-        overdue = self._policy.review_overdue(self._clock().date())
+        overdue = self._policy.review_overdue(uk_today(self._clock()))
         return Reply(card=cards.about_card(self._strings, turn.lang, self._policy.details, overdue=overdue))
 
     async def disclaimer(self, turn: Turn) -> Reply:

@@ -30,6 +30,7 @@ from bot.domain.permission_requests import (
 )
 from bot.domain.profiles import UserProfiles, preferred_language
 from bot.domain.text import clean_user_text
+from bot.domain.uk_time import uk_today
 from cards import permission_requests as cards
 from cards.answer import when
 from cards.common import VERB_MY_REQUESTS, VERB_PENDING, VERB_PERMISSION_FORM, error_card
@@ -146,8 +147,8 @@ class PermissionFlow:
     async def submit(self, turn: Turn) -> Reply:
         """Validate on the server; store, audit, tell the approver, and show the status card."""
         now = self._clock()
-        result = read_form(turn.data, federation=self._federation, requester=turn.actor, today=now.date(), now=now,
-                           request_id=new_request_id())
+        result = read_form(turn.data, federation=self._federation, requester=turn.actor, today=uk_today(now),
+                           now=now, request_id=new_request_id())
         if result.request is None:
             return Reply(card=cards.form_card(self._strings, turn.lang, schools=self._schools(turn.lang),
                                               values=turn.data, errors=result.errors))
@@ -360,7 +361,7 @@ class PermissionFlow:
         """Approved permissions still in force: the federation's official accounts (for heads)."""
         if not may_see_register(turn.actor, self._federation):
             return Reply(card=error_card(self._strings, turn.lang, "perm.only_heads_register"))
-        today = self._clock().date()
+        today = uk_today(self._clock())
         rows = [r for r in await self._requests.list_all()
                 if r.requester.tenant_id == turn.actor.tenant_id and r.is_active_on(today)]
         return Reply(card=cards.register_card(self._strings, turn.lang,
