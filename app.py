@@ -122,10 +122,10 @@ def build_flows(parts: FlowParts) -> list[Flow]:
     policy = load_policy(parts.settings.policy_file)
     ask = AskFlow(strings=parts.strings, federation=parts.federation, policy=policy, retriever=PolicyIndex(policy),
                   questions=TableQuestionLog(parts.store), notifier=parts.notifier, profiles=parts.profiles)
+    directory = TableStaffDirectory(parts.store)
     permissions = PermissionFlow(strings=parts.strings, federation=parts.federation,
                                  requests=TablePermissionRequests(parts.store), notifier=parts.notifier,
-                                 profiles=parts.profiles)
-    directory = TableStaffDirectory(parts.store)
+                                 profiles=parts.profiles, directory=directory)
     graph = graph_line_managers(parts.settings, parts.http)
     if graph is not None:
         parts.closing.append(graph.close)

@@ -27,7 +27,7 @@ from bot.policy.model import Policy, PolicyPassage
 from cards import answer as cards
 from cards.common import VERB_ABOUT, VERB_REVIEW, VERB_SECTIONS, error_card
 from cards.i18n import Catalogue
-from dialogs.base import Handler, Reply, Turn, normalise
+from dialogs.base import Handler, Reply, Turn, normalise, opens
 
 log = logging.getLogger(__name__)
 
@@ -82,9 +82,10 @@ class AskFlow:
     def verbs(self) -> Mapping[str, Handler]:
         """The verbs of the answer cards."""
         return {
-            cards.VERB_SECTION: self.show_section, VERB_SECTIONS: self.show_sections, VERB_ABOUT: self.about,
-            cards.VERB_FEEDBACK: self.feedback, cards.VERB_ESCALATE: self.escalate, cards.VERB_REPLY: self.reply,
-            cards.VERB_DISCLAIMER: self.disclaimer, cards.VERB_PHOTOS: self.photos, VERB_REVIEW: self.review,
+            cards.VERB_SECTION: opens(self.show_section), VERB_SECTIONS: opens(self.show_sections),
+            VERB_ABOUT: opens(self.about), cards.VERB_FEEDBACK: self.feedback, cards.VERB_ESCALATE: self.escalate,
+            cards.VERB_REPLY: self.reply, cards.VERB_DISCLAIMER: opens(self.disclaimer),
+            cards.VERB_PHOTOS: opens(self.photos), VERB_REVIEW: opens(self.review),
         }
 
     def match_text(self, turn: Turn) -> Handler | None:
@@ -114,10 +115,25 @@ class AskFlow:
             return None
         section = self._policy.section_of(passages[0].id)
         steps = list(dict.fromkeys(step for p in passages for step in p.next_steps))
+        not_helpful = record.feedback is Feedback.NOT_HELPFUL
+        escalated_to = record.escalated_to if record.escalated_at is not None else ""
         return cards.answer_card(self._strings, lang, question_id=record.question_id,
                                  section=cards.section_view(section, lang), quotes=[p.text for p in passages],
                                  source=self._source(lang), next_steps=steps,
-                                 rated=record.feedback is not Feedback.NONE)
+                                 rated=record.feedback is not Feedback.NONE, not_helpful=not_helpful,
+                                 related=self._related(record, lang) if not_helpful and not escalated_to else (),
+                                 escalated_to=escalated_to)
+
+    def _related(self, record: QuestionRecord, lang: Lang) -> list[cards.SectionView]:
+        """The sections nearest the question other than the one that did not help."""
+        sections = {section.id: section for section in self._policy.sections}
+        nearest = self._retriever.answer(record.text).closest_sections
+        return [cards.section_view(sections[s], lang) for s in nearest if s != record.section_id and s in sections][:3]
+
+    def _answered_from(self, record: QuestionRecord, lang: Lang) -> str:
+        """The heading of the section the bot answered from, for the headteacher ("" when it did not answer)."""
+        section = next((s for s in self._policy.sections if s.id == record.section_id), None)
+        return section.heading(lang.value) if record.answered and section is not None else ""
 
     async def ask(self, turn: Turn) -> Reply:
         """Answer a typed question from the policy, or say honestly that it does not cover it."""
@@ -173,11 +189,14 @@ class AskFlow:
     async def disclaimer(self, turn: Turn) -> Reply:
         """The standard blog disclaimer, from the policy's words."""
         passages = self._policy.passages_with("blog_disclaimer")
-        quoted = [m.group(1) for p in passages for m in _QUOTED.finditer(p.text)]
-        text = next((q for q in quoted if "views" in q.lower()), passages[0].text if passages else "")
-        if not text:
+        quoted = [(m.group(1), p) for p in passages for m in _QUOTED.finditer(p.text)]
+        text, passage = next(((q, p) for q, p in quoted if "views" in q.lower()),
+                             (passages[0].text, passages[0]) if passages else ("", None))
+        if not text or passage is None:
             return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
-        return Reply(card=cards.disclaimer_card(self._strings, turn.lang, text))
+        section = cards.section_view(self._policy.section_of(passage.id), turn.lang)
+        return Reply(card=cards.disclaimer_card(self._strings, turn.lang, text, source=self._source(turn.lang),
+                                                section=section))
 
     async def photos(self, turn: Turn) -> Reply:
         """The photo checklist with the passages it rests on."""
@@ -212,8 +231,8 @@ class AskFlow:
         owner = self._federation.policy_owner
         try:
             record = await self._record(turn)
-            if record.answered:
-                raise NotAllowed("answered questions are not passed on")
+            if record.answered and record.feedback is not Feedback.NOT_HELPFUL:
+                raise NotAllowed("an answer is passed on only once its asker marked it not helpful")
             updated = await self._questions.update(record.escalated(turn.actor, owner.name, self._clock()))
         except (RecordNotFound, NotAllowed):
             return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
@@ -226,7 +245,8 @@ class AskFlow:
         recipient = Person(turn.actor.tenant_id, owner.aad_object_id, owner.name)
         owner_lang = await preferred_language(self._profiles, recipient)
         owner_card = cards.head_question_card(self._strings, owner_lang, question_id=updated.question_id,
-                                              asker=turn.actor.name, asked_at=updated.asked_at, question=updated.text)
+                                              asker=turn.actor.name, asked_at=updated.asked_at, question=updated.text,
+                                              answered_from=self._answered_from(updated, owner_lang))
         try:
             await self._notifier.notify([OutboundMessage(
                 recipient=recipient, message_id=f"{updated.question_id}|to-owner", card=owner_card,
@@ -235,6 +255,9 @@ class AskFlow:
             # Put the record back, so the person can simply click again.
             await self._questions.update(replace(updated, escalated_at=None, escalated_to=""))
             raise
+        answered = self._answer_card(updated, turn.lang) if updated.answered else None
+        if answered is not None:
+            return Reply(card=answered)
         return Reply(card=cards.no_answer_card(self._strings, turn.lang, question_id=updated.question_id,
                                                question=updated.text, closest=[], escalated_to=owner.name))
 
@@ -260,7 +283,8 @@ class AskFlow:
         if error:
             return Reply(card=cards.head_question_card(
                 self._strings, turn.lang, question_id=record.question_id, asker=record.asker.name,
-                asked_at=record.asked_at, question=record.text, error=error))
+                asked_at=record.asked_at, question=record.text, error=error,
+                answered_from=self._answered_from(record, turn.lang)))
         try:
             updated = await self._questions.update(record.replied(turn.actor, text, self._clock()))
         except NotAllowed:
@@ -282,7 +306,7 @@ class AskFlow:
         return Reply(card=cards.head_question_card(
             self._strings, turn.lang, question_id=updated.question_id, asker=updated.asker.name,
             asked_at=updated.asked_at, question=updated.text, reply=text, replied_by=updated.replied_by,
-            replied_at=updated.replied_at))
+            replied_at=updated.replied_at, answered_from=self._answered_from(updated, turn.lang)))
 
     async def review(self, turn: Turn) -> Reply:
         """For the headteacher or policy owner: what to look at in the next review, newest first."""

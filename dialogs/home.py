@@ -8,7 +8,7 @@ from bot.domain.federation import Federation
 from bot.domain.people import Lang
 from cards.common import VERB_HELP, VERB_LANGUAGE, error_card, help_card, notice_card, welcome_card
 from cards.i18n import Catalogue
-from dialogs.base import Handler, Reply, Turn, normalise
+from dialogs.base import Handler, Reply, Turn, normalise, opens
 
 GREETINGS = frozenset({"hi", "hello", "hey", "helo", "shwmae", "su mae", "sut mae", "bore da", "prynhawn da",
                        "hiya", "start", "dechrau", "menu", "bwydlen", "hi there", "hello there", "good morning",
@@ -35,7 +35,7 @@ class HomeFlow:
 
     def verbs(self) -> Mapping[str, Handler]:
         """The shared buttons this flow answers."""
-        return {VERB_LANGUAGE: self.switch_language, VERB_HELP: self.help}
+        return {VERB_LANGUAGE: self.switch_language, VERB_HELP: opens(self.help)}
 
     def match_text(self, turn: Turn) -> Handler | None:
         """Greetings, help words and language names."""

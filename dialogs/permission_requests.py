@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 
+from bot.domain.directory import StaffDirectory
 from bot.domain.errors import ConcurrentChange, NotAllowed, RecordNotFound, StorageUnavailable
 from bot.domain.federation import Federation, School
 from bot.domain.outbox import Notifier, OutboundMessage
@@ -36,7 +37,7 @@ from cards.answer import when
 from cards.common import VERB_MY_REQUESTS, VERB_PENDING, VERB_PERMISSION_FORM, error_card
 from cards.elements import Card
 from cards.i18n import Catalogue
-from dialogs.base import Handler, Reply, Turn, normalise
+from dialogs.base import Handler, Reply, Turn, normalise, opens
 
 log = logging.getLogger(__name__)
 
@@ -52,14 +53,50 @@ _WANTS_FORM = re.compile(r"^(i|we)( (would|d))? (need|want|like|would like|d lik
                          r"(permission|approval)|^(dw i|rwy|rydw i|dwi) (angen|eisiau) (caniatad|ganiatad)")
 
 
+# Words that name a platform (after `normalise`), for filling in the form from "I need permission for a class insta".
+_PLATFORM_WORDS = {"instagram": "instagram", "insta": "instagram", "facebook": "facebook", "fb": "facebook",
+                   "twitter": "x", "tweet": "x", "tweets": "x", "trydar": "x", "youtube": "youtube", "tiktok": "tiktok",
+                   "blog": "blog", "blogs": "blog", "blogio": "blog"}
+_OTHER_PLATFORMS = {"snapchat": "Snapchat", "threads": "Threads", "linkedin": "LinkedIn", "whatsapp": "WhatsApp",
+                    "pinterest": "Pinterest", "bluesky": "Bluesky", "mastodon": "Mastodon", "flickr": "Flickr",
+                    "vimeo": "Vimeo", "padlet": "Padlet", "seesaw": "Seesaw", "classdojo": "ClassDojo"}
+_X = re.compile(r"\b(on|an|a|the|our|my) x\b|\bx (account|page|feed)\b")
+_NEW = re.compile(r"\b(new|start|starting|set up|setting up|create|creating|open|opening|newydd|dechrau|ddechrau|"
+                  r"sefydlu|creu|greu)\b")
+_EXISTING = re.compile(r"\b(existing|already have|sy n bodoli|presennol)\b")
+
+
+def guess_request(text: str) -> dict[str, str]:
+    """The form's values that the words say plainly: the platform, and a new or existing account. Nothing is
+    guessed that the words do not name; the person checks every field before sending."""
+    said = normalise(text).replace("tik tok", "tiktok").replace("you tube", "youtube").replace("class dojo",
+                                                                                               "classdojo")
+    found = [_PLATFORM_WORDS[w] for w in said.split() if w in _PLATFORM_WORDS]
+    others = [_OTHER_PLATFORMS[w] for w in said.split() if w in _OTHER_PLATFORMS]
+    if _X.search(said):
+        found.append("x")
+    values: dict[str, str] = {}
+    if len(set(found)) == 1 and not others:
+        values["platform"] = found[0]
+    elif len(set(others)) == 1 and not found:
+        values.update(platform="other", platform_other=others[0])
+    existing, new = _EXISTING.search(said), _NEW.search(said)
+    if existing and not new:
+        values["account_kind"] = "existing"
+    elif new and not existing:
+        values["account_kind"] = "new"
+    return values
+
+
 class PermissionFlow:
     """Requests for permission, decisions, withdrawals and the lists around them."""
 
     def __init__(self, *, strings: Catalogue, federation: Federation, requests: PermissionRequests,
-                 notifier: Notifier, profiles: UserProfiles,
+                 notifier: Notifier, profiles: UserProfiles, directory: StaffDirectory,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self._strings = strings
         self._federation = federation
+        self._directory = directory
         self._requests = requests
         self._notifier = notifier
         self._profiles = profiles
@@ -67,9 +104,10 @@ class PermissionFlow:
 
     def verbs(self) -> Mapping[str, Handler]:
         """Every verb of the permission cards."""
-        return {VERB_PERMISSION_FORM: self.form, cards.VERB_SUBMIT: self.submit, cards.VERB_APPROVE: self.approve,
-                cards.VERB_DECLINE: self.decline, cards.VERB_WITHDRAW: self.withdraw, cards.VERB_OPEN: self.open,
-                VERB_MY_REQUESTS: self.mine, VERB_PENDING: self.pending, cards.VERB_REGISTER: self.register}
+        return {VERB_PERMISSION_FORM: opens(self.form), cards.VERB_SUBMIT: self.submit,
+                cards.VERB_APPROVE: self.approve, cards.VERB_DECLINE: self.decline, cards.VERB_WITHDRAW: self.withdraw,
+                cards.VERB_OPEN: opens(self.open), VERB_MY_REQUESTS: opens(self.mine),
+                VERB_PENDING: opens(self.pending), cards.VERB_REGISTER: opens(self.register)}
 
     def match_text(self, turn: Turn) -> Handler | None:
         """Commands and plain requests for the form; questions about permission are left to the policy."""
@@ -141,8 +179,24 @@ class PermissionFlow:
     # Asking
 
     async def form(self, turn: Turn) -> Reply:
-        """The empty request form."""
-        return Reply(card=cards.form_card(self._strings, turn.lang, schools=self._schools(turn.lang)))
+        """The request form, filled in with what is already known: the person's school (from the staff list), and
+        the platform and kind of account their words name ("I need permission for a class Instagram")."""
+        values = guess_request(turn.text) if turn.text and not turn.verb else {}
+        school = await self._own_school(turn.actor)
+        if school:
+            values["school"] = school
+        return Reply(card=cards.form_card(self._strings, turn.lang, schools=self._schools(turn.lang), values=values))
+
+    async def _own_school(self, person: Person) -> str:
+        """The person's school by the staff list (or the only school), "" when unknown; never in the way."""
+        if len(self._federation.schools) == 1:
+            return self._federation.schools[0].school_id
+        try:
+            member = await self._directory.get_member(person)
+        except StorageUnavailable:
+            return ""
+        known = {s.school_id for s in self._federation.schools}
+        return member.school if member is not None and member.school in known else ""
 
     async def submit(self, turn: Turn) -> Reply:
         """Validate on the server; store, audit, tell the approver, and show the status card."""
