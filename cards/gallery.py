@@ -28,10 +28,10 @@ GalleryPart = Callable[[Catalogue, Lang], Iterator[tuple[str, Card]]]
 
 
 def _common(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
-    yield "welcome", common.welcome_card(strings, lang, name="Carys Jenkins",
-                                         federation="Llanidloes Schools Federation")
+    federation = "Llanidloes Schools Federation" if lang is Lang.EN else "Ffederasiwn Ysgolion Llanidloes"
+    yield "welcome", common.welcome_card(strings, lang, name="Carys Jenkins", federation=federation)
     yield "welcome-headteacher", common.welcome_card(strings, lang, name="Mrs Siân Roberts",
-                                                     federation="Llanidloes Schools Federation", decides=True)
+                                                     federation=federation, decides=True)
     yield "help", common.help_card(strings, lang)
     yield "thanks", common.notice_card(strings.text("home.thanks", lang), lang)
     yield "error-storage", common.error_card(strings, lang, "error.storage")

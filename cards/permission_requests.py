@@ -144,27 +144,31 @@ def asks_sentence(strings: Catalogue, lang: Lang, request: PermissionRequest) ->
     return strings.text(key, lang, name=request.requester.name, platform=request.platform_name, audience=audience)
 
 
-def _risks(strings: Catalogue, lang: Lang, request: PermissionRequest) -> list[Element]:
-    """What falls short of the policy, in a box the headteacher cannot miss (a word, not only a colour)."""
-    if request.moderation == "daily":
+def _risks(strings: Catalogue, lang: Lang, request: PermissionRequest, *, decider: bool) -> list[Element]:
+    """What falls short of the policy, in a box nobody can miss (a word, not only a colour): for the headteacher
+    "Check before approving" while it waits; for the requester, that it is below what the policy expects."""
+    if request.moderation == "daily" or (decider and request.state is not RequestState.PENDING):
         return []
+    title = "perm.risk_title" if decider else "perm.risk_title_requester"
     return [{"type": "Container", "style": "attention", "items": [
-        text(strings.text("perm.risk_title", lang), weight="Bolder", color="Attention"),
+        text(strings.text(title, lang), weight="Bolder", color="Attention"),
         text(strings.text("perm.moderation_warning", lang), size="Small")]}]
 
 
-def _details(strings: Catalogue, lang: Lang, request: PermissionRequest, school: str, *, limit: int = 1000,
-             asks: bool = True) -> list[Element]:
-    """What a decision needs: the request in a sentence (unless the card's title is that sentence), anything that
-    falls short, the purpose, pupils' content, consent and moderation, the account and the dates."""
+def _details(strings: Catalogue, lang: Lang, request: PermissionRequest, school: str, *, decider: bool,
+             limit: int = 1000, titled: bool = False) -> list[Element]:
+    """What a decision needs: the request in a sentence (unless the card is `titled` with it), where and when it was
+    sent, anything that falls short, the purpose, pupils' content, consent and moderation, the account and dates."""
     dates = f"{request.start:%d/%m/%Y} – " + (f"{request.end:%d/%m/%Y}" if request.end
                                                else strings.text("perm.ongoing", lang))
     content = ", ".join(_choice(strings, lang, c) for c in request.pupil_content)
-    rows: list[Element] = [plain_text(asks_sentence(strings, lang, request), weight="Bolder")] if asks else []
+    rows: list[Element] = [] if titled else [plain_text(asks_sentence(strings, lang, request), weight="Bolder")]
+    # The requester's card is headed with the request's id already.
+    sent = strings.text("perm.request_line" if decider else "perm.sent_line", lang, id=request.request_id,
+                        school=school, when=when(request.submitted_at))
     rows += [
-        plain_text(strings.text("perm.request_line", lang, id=request.request_id, school=school,
-                                when=when(request.submitted_at)), subtle=True, size="Small"),
-        *_risks(strings, lang, request),
+        plain_text(sent, subtle=True, size="Small"),
+        *_risks(strings, lang, request, decider=decider),
         labelled(strings.text("perm.label.purpose", lang), request.purpose, limit=limit),
         labelled(strings.text("perm.label.pupil_content", lang), content),
     ]
@@ -209,7 +213,7 @@ def status_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *, s
         actions.append(execute(strings.text("perm.withdraw", lang), VERB_WITHDRAW, {"id": request.request_id},
                                style="destructive"))
     body += _outcome(strings, lang, request)
-    body += _details(strings, lang, request, school)
+    body += _details(strings, lang, request, school, decider=False)
     actions.append(execute(strings.text("button.my_requests", lang), VERB_MY_REQUESTS))
     return card(body, actions)
 
@@ -219,7 +223,7 @@ def approver_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *,
     """The headteacher's card, titled with what is asked: the whole request, and Approve / Decline while it waits;
     the outcome after."""
     body: list[Element] = [plain_heading(asks_sentence(strings, lang, request)), *_outcome(strings, lang, request),
-                           *_details(strings, lang, request, school, asks=False)]
+                           *_details(strings, lang, request, school, decider=True, titled=True)]
     if request.state is not RequestState.PENDING:
         return card(body)
     body.append({"type": "Input.Text", "id": "reason", "isMultiline": True, "maxLength": LIMITS["reason"],
@@ -238,7 +242,7 @@ def decision_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *,
     word = strings.text(f"perm.word.{request.state.value}", lang)
     body: list[Element] = [heading(strings.text("perm.decision_title", lang, id=request.request_id, decision=word))]
     body += _outcome(strings, lang, request)
-    body += _details(strings, lang, request, school)
+    body += _details(strings, lang, request, school, decider=False)
     return card(body, [execute(strings.text("button.my_requests", lang), VERB_MY_REQUESTS)])
 
 
@@ -288,7 +292,7 @@ def pending_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[Permis
     for shown, (request, school) in enumerate(requests):
         data = {"id": request.request_id, "from": "list"}
         items: list[Element] = [
-            *_details(strings, lang, request, school, limit=300),
+            *_details(strings, lang, request, school, decider=True, limit=300),
             {"type": "Input.Text", "id": note_input_id(request.request_id), "isMultiline": True,
              "maxLength": LIMITS["reason"], "label": strings.text("perm.reason_label", lang)}]
         if request.request_id in problems:
