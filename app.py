@@ -127,11 +127,11 @@ def build_flows(parts: FlowParts) -> list[Flow]:
                   questions=TableQuestionLog(parts.store), notifier=parts.notifier, profiles=parts.profiles,
                   limiter=limiter, question_limit=parts.settings.question_limit_per_day,
                   reply_limit=parts.settings.reply_limit_per_day)
+    directory = TableStaffDirectory(parts.store)
     permissions = PermissionFlow(strings=parts.strings, federation=parts.federation,
                                  requests=TablePermissionRequests(parts.store), notifier=parts.notifier,
-                                 profiles=parts.profiles, limiter=limiter,
+                                 profiles=parts.profiles, directory=directory, limiter=limiter,
                                  request_limit=parts.settings.permission_limit_per_day)
-    directory = TableStaffDirectory(parts.store)
     graph = graph_line_managers(parts.settings, parts.http)
     if graph is not None:
         parts.closing.append(graph.close)

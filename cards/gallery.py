@@ -28,10 +28,10 @@ GalleryPart = Callable[[Catalogue, Lang], Iterator[tuple[str, Card]]]
 
 
 def _common(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
-    yield "welcome", common.welcome_card(strings, lang, name="Carys Jenkins",
-                                         federation="Llanidloes Schools Federation")
-    yield "welcome-headteacher", common.welcome_card(strings, lang, name="Siân Roberts",
-                                                     federation="Llanidloes Schools Federation", decides=True)
+    federation = "Llanidloes Schools Federation" if lang is Lang.EN else "Ffederasiwn Ysgolion Llanidloes"
+    yield "welcome", common.welcome_card(strings, lang, name="Carys Jenkins", federation=federation)
+    yield "welcome-headteacher", common.welcome_card(strings, lang, name="Mrs Siân Roberts",
+                                                     federation=federation, decides=True)
     yield "help", common.help_card(strings, lang)
     yield "thanks", common.notice_card(strings.text("home.thanks", lang), lang)
     yield "error-storage", common.error_card(strings, lang, "error.storage")
@@ -57,6 +57,12 @@ def _answer_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Iterator[tu
     yield "answer-rated", answer.answer_card(strings, lang, question_id="Q1", section=view, quotes=[shown.text],
                                              source=source, next_steps=[], rated=True)
     closest = [answer.section_view(s, lang) for s in policy.sections[:3]]
+    yield "answer-not-helpful", answer.answer_card(strings, lang, question_id="Q1", section=view, quotes=[shown.text],
+                                                   source=source, next_steps=shown.next_steps, rated=True,
+                                                   not_helpful=True, related=closest[:2])
+    yield "answer-not-helpful-escalated", answer.answer_card(
+        strings, lang, question_id="Q1", section=view, quotes=[shown.text], source=source,
+        next_steps=shown.next_steps, rated=True, not_helpful=True, escalated_to="Mrs Siân Roberts")
     yield "no-answer", answer.no_answer_card(strings, lang, question_id="Q2", question="How much annual leave?",
                                              closest=closest)
     yield "no-answer-escalated", answer.no_answer_card(strings, lang, question_id="Q2",
@@ -71,11 +77,14 @@ def _answer_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Iterator[tu
     yield "about", answer.about_card(strings, lang, policy.details, overdue=True)
     disclaimer = "The views and opinions expressed here are my own and do not necessarily represent those of " \
                  "Llanidloes Schools' Federation"
-    yield "blog-disclaimer", answer.disclaimer_card(strings, lang, disclaimer)
+    yield "blog-disclaimer", answer.disclaimer_card(strings, lang, disclaimer, source=source, section=view)
     yield "photo-checklist", answer.photo_checklist_card(strings, lang, [p.text for p in
                                                                          policy.passages_with("photo_checklist")])
     yield "question-for-head", answer.head_question_card(strings, lang, question_id="Q2", asker="Carys Jenkins",
                                                          asked_at=SAMPLE_TIME, question=SAMPLE_QUESTION)
+    yield "question-for-head-not-helpful", answer.head_question_card(
+        strings, lang, question_id="Q1", asker="Carys Jenkins", asked_at=SAMPLE_TIME, question=SAMPLE_QUESTION,
+        answered_from=view.heading)
     yield "question-for-head-error", answer.head_question_card(
         strings, lang, question_id="Q2", asker="Carys Jenkins", asked_at=SAMPLE_TIME, question=SAMPLE_QUESTION,
         error=strings.text("ask.head_reply_required", lang))
@@ -103,13 +112,14 @@ def _sample_request(state: RequestState = RequestState.PENDING) -> PermissionReq
     if state is RequestState.PENDING:
         return request
     declined = state is RequestState.DECLINED
-    return replace(request, state=state, decided_by="Siân Roberts", decided_at=SAMPLE_TIME,
+    return replace(request, state=state, decided_by="Mrs Siân Roberts", decided_at=SAMPLE_TIME,
                    reason="Please use the school page instead. [here](https://evil.example)" if declined else "",
                    comment="Lovely idea. <at>Carys</at>" if state is RequestState.APPROVED else "")
 
 
 def _permissions(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
-    schools = [("high", "Llanidloes High School"), ("primary", "Ysgol Gynradd Llanidloes")]
+    schools = [("high", "Llanidloes High School" if lang is Lang.EN else "Ysgol Uwchradd Llanidloes"),
+               ("primary", "Llanidloes Primary School" if lang is Lang.EN else "Ysgol Gynradd Llanidloes")]
     school = schools[0][1]
     yield "permission-form", permission.form_card(strings, lang, schools=schools)
     yield "permission-form-errors", permission.form_card(
@@ -134,10 +144,17 @@ def _permissions(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
         yield f"permission-{state.value}-headteacher", permission.approver_card(strings, lang, settled, school=school)
     yield "permission-decision", permission.decision_card(strings, lang, _sample_request(RequestState.APPROVED),
                                                           school=school)
-    rows = [(pending, school), (_sample_request(RequestState.APPROVED), school)]
+    blog = replace(pending, request_id="P-9RT4MB", requester=Person("tenant", "a2", "Owain Pritchard"),
+                   platform="blog", account_kind="existing", existing_account="llanidloesgeography.example.blog",
+                   audiences=("parents", "pupils", "public"), pupil_content=("none",), consent="", moderation="daily")
+    yield "permission-for-headteacher-existing-blog", permission.approver_card(strings, lang, blog, school=school)
+    rows = [(pending, school), (_sample_request(RequestState.APPROVED), school),
+            (_sample_request(RequestState.DECLINED), school), (_sample_request(RequestState.WITHDRAWN), school)]
     yield "my-requests", permission.my_requests_card(strings, lang, rows)
     yield "my-requests-empty", permission.my_requests_card(strings, lang, [])
-    yield "pending-requests", permission.pending_card(strings, lang, [(pending, school)])
+    yield "pending-requests", permission.pending_card(strings, lang, [(pending, school), (blog, school)])
+    many = [(replace(pending, request_id=f"P-{n:06d}", purpose=pending.purpose * 3), school) for n in range(25)]
+    yield "pending-requests-many", permission.pending_card(strings, lang, many)
     yield "pending-requests-empty", permission.pending_card(strings, lang, [])
     yield "register", permission.register_card(strings, lang, [(_sample_request(RequestState.APPROVED), school)])
 
@@ -147,7 +164,7 @@ def _concerns(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     sian = StaffContact("a3", "Mrs Siân Roberts")
     huw = StaffContact("a6", "Mr Huw Davies")
     carys = Person("tenant", "a1", "Carys Jenkins")
-    as_gareth, as_sian = Person("tenant", "a4", "Gareth Hughes"), Person("tenant", "a3", "Siân Roberts")
+    as_gareth, as_sian = Person("tenant", "a4", "Gareth Hughes"), Person("tenant", "a3", "Mrs Siân Roberts")
     report = ConcernReport(
         reference="C-4QX9TB", reporter=carys,
         what="A colleague keeps sending me messages about my lessons late at night.\x00\x1b[31m <at>Head</at>",
@@ -158,7 +175,7 @@ def _concerns(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     chain_roles = (Role.LINE_MANAGER, Role.HEADTEACHER, Role.CHAIR)
     staff = concerns.staff_choices([("Dafydd Evans", "dafydd.evans@llanidloes.example.cymru"),
                                     ("Gareth Hughes", "gareth.hughes@llanidloes.example.cymru"),
-                                    ("Siân Roberts", "sian.roberts@llanidloes.example.cymru")])
+                                    ("Mrs Siân Roberts", "sian.roberts@llanidloes.example.cymru")])
     view = concerns.FormView(tuple(zip((gareth, sian, huw), chain_roles, strict=True)), "F-sample", staff=staff)
     outside_view = concerns.FormView(((sian, Role.HEADTEACHER), (huw, Role.CHAIR)), "F-sample",
                                      ReportKind.NOT_COLLEAGUE)

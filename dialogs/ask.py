@@ -23,11 +23,12 @@ from bot.domain.questions import (
     QuestionRecord,
     new_question_id,
 )
+from bot.domain.uk_time import uk_today
 from bot.policy.model import Policy, PolicyPassage
 from cards import answer as cards
 from cards.common import VERB_ABOUT, VERB_REVIEW, VERB_SECTIONS, error_card
 from cards.i18n import Catalogue
-from dialogs.base import CardData, Handler, Reply, Text, Turn, Verb, normalise
+from dialogs.base import CardData, Handler, Reply, Text, Turn, Verb, normalise, opens
 from dialogs.private import PrivateChat
 
 log = logging.getLogger(__name__)
@@ -115,12 +116,13 @@ class AskFlow:
         """The verbs of the answer cards (passing a question on, the head's question card and the review list
         only in private: the reply comes back there)."""
         return {
-            cards.VERB_SECTION: Verb(self.show_section, SectionClick), VERB_SECTIONS: Verb(self.show_sections),
-            VERB_ABOUT: Verb(self.about), cards.VERB_FEEDBACK: Verb(self.feedback, FeedbackClick),
+            cards.VERB_SECTION: Verb(opens(self.show_section), SectionClick),
+            VERB_SECTIONS: Verb(opens(self.show_sections)), VERB_ABOUT: Verb(opens(self.about)),
+            cards.VERB_FEEDBACK: Verb(self.feedback, FeedbackClick),
             cards.VERB_ESCALATE: Verb(self._private.only(self.escalate), QuestionClick),
             cards.VERB_REPLY: Verb(self._private.only(self.reply), ReplyClick),
-            cards.VERB_DISCLAIMER: Verb(self.disclaimer), cards.VERB_PHOTOS: Verb(self.photos),
-            VERB_REVIEW: Verb(self._private.only(self.review)),
+            cards.VERB_DISCLAIMER: Verb(opens(self.disclaimer)), cards.VERB_PHOTOS: Verb(opens(self.photos)),
+            VERB_REVIEW: Verb(self._private.only(opens(self.review))),
         }
 
     def match_text(self, turn: Turn) -> Handler | None:
@@ -150,10 +152,25 @@ class AskFlow:
             return None
         section = self._policy.section_of(passages[0].id)
         steps = list(dict.fromkeys(step for p in passages for step in p.next_steps))
+        not_helpful = record.feedback is Feedback.NOT_HELPFUL
+        escalated_to = record.escalated_to if record.escalated_at is not None else ""
         return cards.answer_card(self._strings, lang, question_id=record.question_id,
                                  section=cards.section_view(section, lang), quotes=[p.text for p in passages],
                                  source=self._source(lang), next_steps=steps,
-                                 rated=record.feedback is not Feedback.NONE)
+                                 rated=record.feedback is not Feedback.NONE, not_helpful=not_helpful,
+                                 related=self._related(record, lang) if not_helpful and not escalated_to else (),
+                                 escalated_to=escalated_to)
+
+    def _related(self, record: QuestionRecord, lang: Lang) -> list[cards.SectionView]:
+        """The sections nearest the question other than the one that did not help."""
+        sections = {section.id: section for section in self._policy.sections}
+        nearest = self._retriever.answer(record.text).closest_sections
+        return [cards.section_view(sections[s], lang) for s in nearest if s != record.section_id and s in sections][:3]
+
+    def _answered_from(self, record: QuestionRecord, lang: Lang) -> str:
+        """The heading of the section the bot answered from, for the headteacher ("" when it did not answer)."""
+        section = next((s for s in self._policy.sections if s.id == record.section_id), None)
+        return section.heading(lang.value) if record.answered and section is not None else ""
 
     async def ask(self, turn: Turn) -> Reply:
         """Answer a typed question from the policy, or say honestly that it does not cover it."""
@@ -205,17 +222,20 @@ class AskFlow:
 
     async def about(self, turn: Turn) -> Reply:
         """Version, dates, approval and whether the review is overdue."""
-        overdue = self._policy.review_overdue(self._clock().date())
+        overdue = self._policy.review_overdue(uk_today(self._clock()))
         return Reply(card=cards.about_card(self._strings, turn.lang, self._policy.details, overdue=overdue))
 
     async def disclaimer(self, turn: Turn) -> Reply:
         """The standard blog disclaimer, from the policy's words."""
         passages = self._policy.passages_with("blog_disclaimer")
-        quoted = [m.group(1) for p in passages for m in _QUOTED.finditer(p.text)]
-        text = next((q for q in quoted if "views" in q.lower()), passages[0].text if passages else "")
-        if not text:
+        quoted = [(m.group(1), p) for p in passages for m in _QUOTED.finditer(p.text)]
+        text, passage = next(((q, p) for q, p in quoted if "views" in q.lower()),
+                             (passages[0].text, passages[0]) if passages else ("", None))
+        if not text or passage is None:
             return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
-        return Reply(card=cards.disclaimer_card(self._strings, turn.lang, text))
+        section = cards.section_view(self._policy.section_of(passage.id), turn.lang)
+        return Reply(card=cards.disclaimer_card(self._strings, turn.lang, text, source=self._source(turn.lang),
+                                                section=section))
 
     async def photos(self, turn: Turn) -> Reply:
         """The photo checklist with the passages it rests on."""
@@ -251,8 +271,8 @@ class AskFlow:
         now = self._clock()
         try:
             record = await self._record(turn)
-            if record.answered:
-                raise NotAllowed("answered questions are not passed on")
+            if record.answered and record.feedback is not Feedback.NOT_HELPFUL:
+                raise NotAllowed("an answer is passed on only once its asker marked it not helpful")
             escalated = record.escalated(turn.actor, owner, now)
             await self._limiter.take(self._question_limit, turn.actor.key, now)
             updated = await self._questions.update(escalated)
@@ -271,7 +291,8 @@ class AskFlow:
         recipient = Person(turn.actor.tenant_id, owner.aad_object_id, owner.name)
         owner_lang = await preferred_language(self._profiles, recipient)
         owner_card = cards.head_question_card(self._strings, owner_lang, question_id=updated.question_id,
-                                              asker=turn.actor.name, asked_at=updated.asked_at, question=updated.text)
+                                              asker=turn.actor.name, asked_at=updated.asked_at, question=updated.text,
+                                              answered_from=self._answered_from(updated, owner_lang))
         try:
             await self._notifier.notify([OutboundMessage(
                 recipient=recipient, message_id=f"{updated.question_id}|to-owner", card=owner_card,
@@ -280,6 +301,9 @@ class AskFlow:
             # Put the record back, so the person can simply click again.
             await self._questions.update(replace(updated, escalated_at=None, escalated_to="", escalated_to_id=""))
             raise
+        answered = self._answer_card(updated, turn.lang) if updated.answered else None
+        if answered is not None:
+            return Reply(card=answered)
         return Reply(card=cards.no_answer_card(self._strings, turn.lang, question_id=updated.question_id,
                                                question=updated.text, closest=[], escalated_to=owner.name))
 
@@ -300,7 +324,7 @@ class AskFlow:
         return Reply(card=cards.head_question_card(
             self._strings, lang, question_id=record.question_id, asker=record.asker.name, asked_at=record.asked_at,
             question=record.text, reply=record.reply, replied_by=record.replied_by, replied_at=record.replied_at,
-            error=error, draft=draft))
+            error=error, draft=draft, answered_from=self._answered_from(record, lang)))
 
     async def reply(self, turn: Turn) -> Reply:
         """The reply of the person the question was sent to: stored once, sent back to the person who asked."""

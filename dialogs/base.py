@@ -53,12 +53,16 @@ class Turn:
 
 @dataclass
 class Reply:
-    """What to show: `card` replaces a clicked card (invoke) or is sent (message); `more` follows it."""
+    """What to show: `card` replaces a clicked card (invoke) or is sent (message); `more` follows it.
+
+    With `new_message`, a clicked card stays as it is and `card` comes as a new message below it (see `opens`).
+    """
 
     card: Card | None = None
     more: list[Card] = field(default_factory=list)
     language: Lang | None = None
     card_key: str = ""
+    new_message: bool = False
 
 
 Handler = Callable[[Turn], Awaitable[Reply]]
@@ -93,6 +97,18 @@ class Verb:
 
     handler: Handler
     data: type[CardData] = NoData
+
+
+def opens(handler: Handler) -> Handler:
+    """A button that opens something (a form, a list, a section) rather than acting on the card it sits on: what it
+    opens comes as a new message, so the menu or the answer the button sits on stays whole to come back to."""
+
+    async def opening(turn: Turn) -> Reply:
+        reply = await handler(turn)
+        reply.new_message = True
+        return reply
+
+    return opening
 
 
 class Flow(Protocol):

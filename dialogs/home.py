@@ -8,7 +8,7 @@ from bot.domain.federation import Federation
 from bot.domain.people import Lang
 from cards.common import VERB_HELP, VERB_LANGUAGE, error_card, help_card, notice_card, welcome_card
 from cards.i18n import Catalogue
-from dialogs.base import CardData, Handler, Reply, Text, Turn, Verb, normalise
+from dialogs.base import CardData, Handler, Reply, Text, Turn, Verb, normalise, opens
 
 GREETINGS = frozenset({"hi", "hello", "hey", "helo", "shwmae", "su mae", "sut mae", "bore da", "prynhawn da",
                        "hiya", "start", "dechrau", "menu", "bwydlen", "hi there", "hello there", "good morning",
@@ -41,7 +41,7 @@ class HomeFlow:
 
     def verbs(self) -> Mapping[str, Verb]:
         """The shared buttons this flow answers."""
-        return {VERB_LANGUAGE: Verb(self.switch_language, LanguageData), VERB_HELP: Verb(self.help)}
+        return {VERB_LANGUAGE: Verb(self.switch_language, LanguageData), VERB_HELP: Verb(opens(self.help))}
 
     def match_text(self, turn: Turn) -> Handler | None:
         """Greetings, help words and language names."""

@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import Field, model_validator
 
+from bot.domain.directory import StaffDirectory
 from bot.domain.errors import ConcurrentChange, NotAllowed, RecordNotFound, StorageUnavailable
 from bot.domain.federation import Federation, School
 from bot.domain.limits import Limit, RateLimited, RateLimiter
@@ -34,12 +35,13 @@ from bot.domain.permission_requests import (
 )
 from bot.domain.profiles import UserProfiles, preferred_language
 from bot.domain.text import clean_user_text
+from bot.domain.uk_time import uk_today
 from cards import permission_requests as cards
 from cards.answer import when
 from cards.common import VERB_MY_REQUESTS, VERB_PENDING, VERB_PERMISSION_FORM, error_card
 from cards.elements import Card
 from cards.i18n import Catalogue
-from dialogs.base import CardData, Handler, Reply, Text, Turn, Verb, normalise
+from dialogs.base import CardData, Handler, Reply, Text, Turn, Verb, normalise, opens
 from dialogs.private import PrivateChat
 
 log = logging.getLogger(__name__)
@@ -97,15 +99,52 @@ class DecisionClick(RequestClick):
         return data
 
 
+# Words that name a platform (after `normalise`), for filling in the form from "I need permission for a class insta".
+_PLATFORM_WORDS = {"instagram": "instagram", "insta": "instagram", "facebook": "facebook", "fb": "facebook",
+                   "twitter": "x", "tweet": "x", "tweets": "x", "trydar": "x", "youtube": "youtube", "tiktok": "tiktok",
+                   "blog": "blog", "blogs": "blog", "blogio": "blog"}
+_OTHER_PLATFORMS = {"snapchat": "Snapchat", "threads": "Threads", "linkedin": "LinkedIn", "whatsapp": "WhatsApp",
+                    "pinterest": "Pinterest", "bluesky": "Bluesky", "mastodon": "Mastodon", "flickr": "Flickr",
+                    "vimeo": "Vimeo", "padlet": "Padlet", "seesaw": "Seesaw", "classdojo": "ClassDojo"}
+_X = re.compile(r"\b(on|an|a|the|our|my) x\b|\bx (account|page|feed)\b")
+_NEW = re.compile(r"\b(new|start|starting|set up|setting up|create|creating|open|opening|newydd|dechrau|ddechrau|"
+                  r"sefydlu|creu|greu)\b")
+_EXISTING = re.compile(r"\b(existing|already have|sy n bodoli|presennol)\b")
+
+
+def guess_request(text: str) -> dict[str, str]:
+    """The form's values that the words say plainly: the platform, and a new or existing account. Nothing is
+    guessed that the words do not name; the person checks every field before sending."""
+    said = normalise(text).replace("tik tok", "tiktok").replace("you tube", "youtube").replace("class dojo",
+                                                                                               "classdojo")
+    found = [_PLATFORM_WORDS[w] for w in said.split() if w in _PLATFORM_WORDS]
+    others = [_OTHER_PLATFORMS[w] for w in said.split() if w in _OTHER_PLATFORMS]
+    if _X.search(said):
+        found.append("x")
+    values: dict[str, str] = {}
+    if len(set(found)) == 1 and not others:
+        values["platform"] = found[0]
+    elif len(set(others)) == 1 and not found:
+        values.update(platform="other", platform_other=others[0])
+    existing, new = _EXISTING.search(said), _NEW.search(said)
+    if existing and not new:
+        values["account_kind"] = "existing"
+    elif new and not existing:
+        values["account_kind"] = "new"
+    return values
+
+
 class PermissionFlow:
     """Requests for permission, decisions, withdrawals and the lists around them; all of it names a request or
     a person, so it is shown only in the person's 1:1 chat."""
 
     def __init__(self, *, strings: Catalogue, federation: Federation, requests: PermissionRequests,
-                 notifier: Notifier, profiles: UserProfiles, limiter: RateLimiter, request_limit: int,
+                 notifier: Notifier, profiles: UserProfiles, directory: StaffDirectory, limiter: RateLimiter,
+                 request_limit: int,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self._strings = strings
         self._federation = federation
+        self._directory = directory
         self._requests = requests
         self._notifier = notifier
         self._profiles = profiles
@@ -117,12 +156,14 @@ class PermissionFlow:
     def verbs(self) -> Mapping[str, Verb]:
         """Every verb of the permission cards."""
         only = self._private.only
-        return {VERB_PERMISSION_FORM: Verb(only(self.form)), cards.VERB_SUBMIT: Verb(only(self.submit), RequestForm),
+        return {VERB_PERMISSION_FORM: Verb(only(opens(self.form))),
+                cards.VERB_SUBMIT: Verb(only(self.submit), RequestForm),
                 cards.VERB_APPROVE: Verb(only(self.approve), DecisionClick),
                 cards.VERB_DECLINE: Verb(only(self.decline), DecisionClick),
                 cards.VERB_WITHDRAW: Verb(only(self.withdraw), RequestClick),
-                cards.VERB_OPEN: Verb(only(self.open), RequestClick), VERB_MY_REQUESTS: Verb(only(self.mine)),
-                VERB_PENDING: Verb(only(self.pending)), cards.VERB_REGISTER: Verb(only(self.register))}
+                cards.VERB_OPEN: Verb(only(opens(self.open)), RequestClick),
+                VERB_MY_REQUESTS: Verb(only(opens(self.mine))), VERB_PENDING: Verb(only(opens(self.pending))),
+                cards.VERB_REGISTER: Verb(only(opens(self.register)))}
 
     def match_text(self, turn: Turn) -> Handler | None:
         """Commands and plain requests for the form; questions about permission are left to the policy."""
@@ -192,14 +233,30 @@ class PermissionFlow:
     # Asking
 
     async def form(self, turn: Turn) -> Reply:
-        """The empty request form."""
-        return Reply(card=cards.form_card(self._strings, turn.lang, schools=self._schools(turn.lang)))
+        """The request form, filled in with what is already known: the person's school (from the staff list), and
+        the platform and kind of account their words name ("I need permission for a class Instagram")."""
+        values = guess_request(turn.text) if turn.text and not turn.verb else {}
+        school = await self._own_school(turn.actor)
+        if school:
+            values["school"] = school
+        return Reply(card=cards.form_card(self._strings, turn.lang, schools=self._schools(turn.lang), values=values))
+
+    async def _own_school(self, person: Person) -> str:
+        """The person's school by the staff list (or the only school), "" when unknown; never in the way."""
+        if len(self._federation.schools) == 1:
+            return self._federation.schools[0].school_id
+        try:
+            member = await self._directory.get_member(person)
+        except StorageUnavailable:
+            return ""
+        known = {s.school_id for s in self._federation.schools}
+        return member.school if member is not None and member.school in known else ""
 
     async def submit(self, turn: Turn) -> Reply:
         """Validate on the server; store, audit, tell the approver, and show the status card."""
         now = self._clock()
-        result = read_form(turn.data, federation=self._federation, requester=turn.actor, today=now.date(), now=now,
-                           request_id=new_request_id())
+        result = read_form(turn.data, federation=self._federation, requester=turn.actor, today=uk_today(now),
+                           now=now, request_id=new_request_id())
         if result.request is None:
             return Reply(card=cards.form_card(self._strings, turn.lang, schools=self._schools(turn.lang),
                                               values=turn.data, errors=result.errors))
@@ -418,7 +475,7 @@ class PermissionFlow:
         """Approved permissions still in force: the federation's official accounts (for heads)."""
         if not may_see_register(turn.actor, self._federation):
             return Reply(card=error_card(self._strings, turn.lang, "perm.only_heads_register"))
-        today = self._clock().date()
+        today = uk_today(self._clock())
         rows = [r for r in await self._requests.list_all()
                 if r.requester.tenant_id == turn.actor.tenant_id and r.is_active_on(today)]
         return Reply(card=cards.register_card(self._strings, turn.lang,

@@ -7,12 +7,14 @@ import logging
 import re
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
 import aiohttp
 from azure.core.exceptions import AzureError, DeserializationError
 from botbuilder.core import CardFactory, MessageFactory, TurnContext
+from botbuilder.core.teams import TeamsInfo
 from botbuilder.schema import Activity, ActivityTypes, InvokeResponse
 from msrest.exceptions import ClientRequestError, HttpOperationError
 
@@ -81,6 +83,12 @@ def _invoke_action(activity: Activity) -> tuple[str, Mapping[str, Any]] | None:
     verb = action.get("verb")
     data = action.get("data")
     return (verb if isinstance(verb, str) else "", data if isinstance(data, dict) else {})
+
+
+def _is_refresh(activity: Activity) -> bool:
+    """True for Teams refreshing a card on its own (its `refresh` action), not a person clicking."""
+    value = activity.value if isinstance(activity.value, dict) else {}
+    return value.get("trigger") == "automatic"
 
 
 class TeamsBot:
@@ -169,7 +177,8 @@ class TeamsBot:
         tenant = _tenant_id(activity)
         if not _ID.match(object_id) or not _ID.match(tenant):
             return None
-        return Person(tenant_id=tenant, aad_object_id=object_id, name=(getattr(sender, "name", "") or "")[:100])
+        name = " ".join((getattr(sender, "name", "") or "").split())[:100]
+        return Person(tenant_id=tenant, aad_object_id=object_id, name=self._federation.display_name(object_id, name))
 
     async def _load_profile(self, person: Person, activity: Activity) -> UserProfile:
         try:
@@ -196,7 +205,20 @@ class TeamsBot:
             await self._reply_error(context, lang, "error.other_tenant", federation=self._federation.name(lang))
             return "other-tenant"
         profile = await self._load_profile(person, activity)
+        if not person.name:
+            # Teams leaves the name out of an install's conversationUpdate: the one it gave before, or the member's
+            # name in this chat, so the first greeting names the person like every later one.
+            person = replace(person, name=profile.person.name or await self._member_name(context))
         return person, profile.language or lang, profile
+
+    async def _member_name(self, context: TurnContext) -> str:
+        sender = context.activity.from_property
+        try:
+            member = await TeamsInfo.get_member(context, sender.id)
+        except Exception as error:  # a name is a courtesy: without one the card greets without it
+            log.info("member name not available: %s", type(error).__name__)
+            return ""
+        return " ".join((member.name or "").split())[:100]
 
     async def _on_message(self, context: TurnContext) -> str:
         activity = context.activity
@@ -236,14 +258,21 @@ class TeamsBot:
         turn = Turn(actor=person, lang=lang, scope=self._scope(activity), verb=verb, data=data, is_invoke=True)
         reply = await self._route(turn)
         await self._remember_language(profile, reply)
-        if reply.card is not None:
+        # Teams' automatic refresh of a card asks for that card's current state: it always replaces the card.
+        as_new_message = reply.new_message and not _is_refresh(activity)
+        if reply.card is not None and not as_new_message:
             await self._invoke_reply(context, InvokeResponse(status=200, body={
                 "statusCode": 200, "type": ADAPTIVE_CARD, "value": reply.card}))
             if reply.card_key and activity.reply_to_id:
                 await self._deliverer.remember_card(person, reply.card_key, activity.reply_to_id)
         else:
+            # The clicked card stays as it is.
             await self._invoke_reply(context, InvokeResponse(status=200, body={
                 "statusCode": 200, "type": "application/vnd.microsoft.activity.message", "value": " "}))
+        if reply.card is not None and as_new_message:
+            sent = await context.send_activity(self._card_activity(reply.card))
+            if reply.card_key and sent is not None and sent.id:
+                await self._deliverer.remember_card(person, reply.card_key, sent.id)
         for card in reply.more:
             await context.send_activity(self._card_activity(card))
         return f"invoke:{verb}"

@@ -168,7 +168,7 @@ async def test_feedback_is_stored_with_the_question_and_passage(client: TestClie
     again = await client.post("/api/messages", json=card_action(CARYS, "ask.feedback",
                                                                 {**feedback, "value": "helpful"}, connector.url))
 
-    assert "Thank you" in json.dumps(await rated.json())
+    assert "Sorry that didn't help" in json.dumps(await rated.json())
     assert "already rated" in json.dumps(await again.json())
     [row] = await _rows(azurite, table_prefix + "questions")
     assert row["Feedback"] == "not_helpful"
