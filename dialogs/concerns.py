@@ -105,9 +105,11 @@ def offensive_comments_section(policy: Policy) -> str:
 
 
 class FormClick(CardData):
-    """`concern.form`: `kind` "outside" for the form about someone who is not a colleague."""
+    """`concern.form`: `kind` "outside" for the form about someone who is not a colleague; `what`, the words that
+    opened it, to start the form with."""
 
     kind: Text = ""
+    what: Text = ""
 
 
 class ReportForm(FormClick):
