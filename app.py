@@ -18,23 +18,29 @@ from opentelemetry.sdk.trace.export import SpanExporter
 
 from bot.domain.errors import StorageUnavailable
 from bot.domain.federation import Federation, load_federation
+from bot.domain.live_policy import LivePolicy
 from bot.domain.outbox import Notifier
 from bot.domain.profiles import UserProfiles
 from bot.edge.auth import install_nonblocking_openid_metadata
 from bot.edge.delivery import Deliverer, OutboxNotifier
+from bot.edge.downloads import HttpDownloads
 from bot.edge.teams import TeamsBot
 from bot.edge.telemetry import azure_monitor_exporter, telemetry
 from bot.edge.web import messages_handler
 from bot.graph.client import GraphLineManagers
 from bot.logs import configure_logging
 from bot.policy import PolicyIndex, load_policy
+from bot.policy.documents import MAX_DOCUMENT_BYTES
+from bot.policy.index import answer_index
 from bot.policy.retrieval import shared_sentences
 from bot.policy.sentence import ModelMissing
-from bot.settings import AppType, Settings, UnsafeSettings, graph_credentials, load_settings
+from bot.settings import AppEnv, AppType, Settings, UnsafeSettings, graph_credentials, load_settings
 from bot.storage.concerns import TableConcernReports
 from bot.storage.directory import TableStaffDirectory
 from bot.storage.outbox import TableOutbox
 from bot.storage.permission_requests import TablePermissionRequests
+from bot.storage.policy_reads import TablePolicyReads
+from bot.storage.policy_versions import TablePolicyVersions
 from bot.storage.questions import TableQuestionLog
 from bot.storage.tables import TableStore, service_client
 from bot.storage.users import TableUserProfiles
@@ -44,11 +50,16 @@ from dialogs.base import Flow, Router
 from dialogs.concerns import ConcernFlow
 from dialogs.home import HomeFlow
 from dialogs.permission_requests import PermissionFlow
+from dialogs.policy_reads import ReadingFlow
+from dialogs.publishing import PublishingFlow
 
 log = logging.getLogger("app")
 
-TABLES = ("users", "outbox", "questions", "permissions", "permissionindex", "reports", "audit", "directory")
+TABLES = ("users", "outbox", "questions", "permissions", "permissionindex", "reports", "audit", "directory",
+          "policies", "policyreads")
 READY_TIMEOUT_SECONDS = 3.0
+# A file the policy owner sends: Teams' pre-authorised URL, fetched within this time.
+DOWNLOAD_TIMEOUT_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
@@ -98,12 +109,12 @@ class FlowParts:
     http: aiohttp.ClientSession
     periodic: list[tuple[str, float, Callable[[], Awaitable[int]]]]
     closing: list[Callable[[], None]]
+    live: LivePolicy[PolicyIndex]
 
 
 def build_flows(parts: FlowParts) -> list[Flow]:
     """Every conversation flow, in the order typed text is offered to them (the catch-all question flow last)."""
-    policy = load_policy(parts.settings.policy_file)
-    ask = AskFlow(strings=parts.strings, federation=parts.federation, policy=policy, retriever=PolicyIndex(policy),
+    ask = AskFlow(strings=parts.strings, federation=parts.federation, in_force=parts.live.current,
                   questions=TableQuestionLog(parts.store), notifier=parts.notifier, profiles=parts.profiles)
     permissions = PermissionFlow(strings=parts.strings, federation=parts.federation,
                                  requests=TablePermissionRequests(parts.store), notifier=parts.notifier,
@@ -118,7 +129,25 @@ def build_flows(parts: FlowParts) -> list[Flow]:
                            profiles=parts.profiles, check_interval=parts.settings.report_check_interval_seconds)
     parts.periodic.append(("concern-reminders", parts.settings.report_check_interval_seconds, concerns.check_reports))
     parts.periodic.append(("permission-catch-up", parts.settings.catch_up_interval_seconds, permissions.catch_up))
-    return [parts.home, concerns, permissions, ask]
+    reading, publishing = _policy_versions(parts, directory)
+    return [publishing, parts.home, concerns, permissions, reading, ask]
+
+
+def _policy_versions(parts: FlowParts, directory: TableStaffDirectory) -> tuple[ReadingFlow, PublishingFlow]:
+    versions = TablePolicyVersions(parts.store)
+    reading = ReadingFlow(strings=parts.strings, federation=parts.federation, versions=versions,
+                          reads=TablePolicyReads(parts.store), directory=directory, notifier=parts.notifier,
+                          profiles=parts.profiles, in_force=parts.live.current)
+    downloads = HttpDownloads(parts.http, max_bytes=MAX_DOCUMENT_BYTES, timeout=DOWNLOAD_TIMEOUT_SECONDS,
+                              allow_http=parts.settings.app_env is AppEnv.LOCAL)
+    publishing = PublishingFlow(strings=parts.strings, federation=parts.federation, versions=versions,
+                                reading=reading, directory=directory,
+                                default_policy=lambda: load_policy(parts.settings.policy_file), downloads=downloads,
+                                refresh=parts.live.refresh)
+    parts.periodic.append(("policy-version-poll", parts.settings.policy_poll_seconds, parts.live.refresh))
+    parts.periodic.append(("policy-campaigns", parts.settings.campaign_check_interval_seconds,
+                           reading.check_campaigns))
+    return reading, publishing
 
 
 def _graph_line_managers(parts: FlowParts) -> GraphLineManagers | None:
@@ -186,9 +215,12 @@ async def _bot(app: web.Application) -> AsyncIterator[None]:
     deliverer = Deliverer(adapter, app_id=settings.app_id, outbox=outbox, profiles=profiles,
                           lease=timedelta(seconds=settings.outbox_lease_seconds))
     home = HomeFlow(strings, federation)
+    live = LivePolicy(TablePolicyVersions(store), default=lambda: load_policy(settings.policy_file),
+                      build_index=answer_index)
+    await live.start()
     parts = FlowParts(settings=settings, store=store, strings=strings, federation=federation,
                       notifier=OutboxNotifier(outbox, deliverer), profiles=profiles, home=home, http=app[HTTP],
-                      periodic=[], closing=[])
+                      periodic=[], closing=[], live=live)
     router = Router(build_flows(parts), fallback=home.help, unknown_verb=home.unknown_verb)
     bot = TeamsBot(router=router, profiles=profiles, deliverer=deliverer, federation=federation, strings=strings)
     handler = messages_handler(adapter, auth, bot.on_turn, credentials_configured=bool(settings.app_id))

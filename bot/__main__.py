@@ -16,6 +16,10 @@ COMMANDS: dict[str, str] = {
     "import-staff": "bot.concern_commands:import_staff_command",
     "check-reports": "bot.concern_commands:check_reports_command",
     "purge-reports": "bot.concern_commands:purge_reports_command",
+    "publish-policy": "bot.policy_commands:publish_policy_command",
+    "policy-versions": "bot.policy_commands:policy_versions_command",
+    "rollback-policy": "bot.policy_commands:rollback_policy_command",
+    "export-acknowledgements": "bot.policy_commands:export_acknowledgements_command",
 }
 
 

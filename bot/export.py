@@ -21,8 +21,8 @@ COLUMNS = ["request id", "school", "requester", "platform", "account", "purpose"
            "decided by", "decided at", "reason or comment"]
 
 
-def _cell(value: str) -> str:
-    # A cell starting with one of these is run as a formula by spreadsheet programs.
+def defuse(value: str) -> str:
+    """A spreadsheet cell that cannot run as a formula (one starting = + - @ tab or CR gets a leading ')."""
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
@@ -36,7 +36,7 @@ def decisions_csv(requests: Sequence[PermissionRequest], *, start: date, end: da
                and r.decided_at is not None and start <= r.decided_at.date() <= end]
     for request in sorted(decided, key=lambda r: r.decided_at or r.submitted_at):
         account = request.existing_account if request.account_kind == "existing" else "new account"
-        writer.writerow([_cell(v) for v in (
+        writer.writerow([defuse(v) for v in (
             request.request_id, school_names.get(request.school_id, request.school_id), request.requester.name,
             request.platform_name, account, request.purpose, request.submitted_at.isoformat(timespec="minutes"),
             request.state.value, request.decided_by,

@@ -11,11 +11,14 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from bot.domain.concerns import ConcernReport, ReportState, Route
+from bot.domain.federation import School
 from bot.domain.people import Lang, Person, StaffContact
 from bot.domain.permission_requests import PermissionRequest, RequestState
+from bot.domain.policy_reads import SchoolReads
+from bot.domain.policy_versions import PolicyChanges, SectionChange
 from bot.policy.loader import DEFAULT_POLICY_FILE, PolicyFileError, add_policy_option, load_policy, policy_file
 from bot.policy.model import Policy
-from cards import answer, common, concerns
+from cards import answer, common, concerns, publishing
 from cards import permission_requests as permission
 from cards.elements import Card
 from cards.i18n import Catalogue, load_catalogue
@@ -156,11 +159,67 @@ def _concerns(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     yield "concern-acknowledged", concerns.acknowledged_card(strings, lang, acknowledged, by="Gareth Hughes")
 
 
+SAMPLE_CHANGES = PolicyChanges(previous="1", sections=(
+    SectionChange("changed", "using-social-networking-personal-use", "Using social networking for personal use",
+                  "Defnyddio rhwydweithio cymdeithasol at ddefnydd personol", reworded=1, added=1),
+    SectionChange("changed", "school-accounts", "School accounts", "", was_en="Llanidloes High School's social media "
+                  "activity", reworded=2),
+    SectionChange("added", "generative-ai-tools", "Generative AI tools [click](https://evil.example)", "", added=2),
+    SectionChange("removed", "mobile-devices", "Use of personal mobile devices at work",
+                  "Defnyddio dyfeisiau symudol personol yn y gwaith", removed=1),
+))
+
+
+def _policy_versions(policy: Policy) -> GalleryPart:
+    return lambda strings, lang: _policy_version_cards(strings, lang, policy)
+
+
+def _policy_version_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Iterator[tuple[str, Card]]:
+    new = replace(policy.details, version="2", date_of_issue=date(2026, 9, 1))
+    def preview(changes: PolicyChanges = SAMPLE_CHANGES, problems: tuple[str, ...] = (),
+                refusal: tuple[str, dict[str, str]] | None = None) -> Card:
+        return publishing.preview_card(
+            strings, lang, draft_id="D-0123456789abcdef", file_name="Social Media Policy 2026 [final].docx",
+            details=new, current_version="1", sections=8, passages=43, changes=changes, problems=problems,
+            notes=["1 of 8 headings have no Welsh (Welsh cards show them in English)"], refusal=refusal)
+
+    yield "publish-preview", preview()
+    yield "publish-preview-refused", preview(refusal=("publish.older", {"version": "2", "current": "3"}))
+    yield "publish-preview-problems", preview(PolicyChanges(), problems=(
+        "$.sections[2].passages[0].text: 612 characters, more than 600; split the passage",))
+    yield "publish-done", publishing.published_card(strings, lang, version="2", asked=41, reinstated=False)
+    yield "publish-done-no-staff", publishing.published_card(strings, lang, version="2", asked=None, reinstated=False)
+    yield "publish-done-reinstated", publishing.published_card(strings, lang, version="2", asked=41, reinstated=True)
+    yield "read-request", publishing.read_request_card(strings, lang, details=new, changes=SAMPLE_CHANGES)
+    yield "read-reminder", publishing.read_request_card(strings, lang, details=new, changes=SAMPLE_CHANGES,
+                                                        reminder=True)
+    yield "read-confirmed", publishing.read_confirmed_card(strings, lang, version="2", at=SAMPLE_TIME, already=False)
+    yield "read-already-confirmed", publishing.read_confirmed_card(strings, lang, version="2", at=SAMPLE_TIME,
+                                                                   already=True)
+    high = School("high", "Llanidloes High School", "Ysgol Uwchradd Llanidloes", StaffContact("a3", "Siân Roberts"))
+    primary = School("primary", "Llanidloes Primary School", "Ysgol Gynradd Llanidloes",
+                     StaffContact("a3", "Siân Roberts"))
+    yield "read-summary", publishing.read_summary_card(strings, lang, version="2", schools=[
+        SchoolReads(high, 34, 41, ("Gareth Hughes", "Rhys ap Iorwerth <at>Head</at>"), ("Rhys ap Iorwerth",)),
+        SchoolReads(primary, 12, 12, ())])
+    yield "read-summary-no-staff", publishing.read_summary_card(strings, lang, version="2", schools=[
+        SchoolReads(high, 0, 0, ()), SchoolReads(primary, 0, 0, ())], no_staff=True)
+    yield "whats-new", publishing.whats_new_card(strings, lang, details=new, changes=SAMPLE_CHANGES,
+                                                 published=(SAMPLE_TIME, "Mrs Siân Roberts"))
+    yield "whats-new-confirmed", publishing.whats_new_card(strings, lang, details=new, changes=SAMPLE_CHANGES,
+                                                           published=(SAMPLE_TIME, "Mrs Siân Roberts"),
+                                                           confirmed_at=SAMPLE_TIME)
+    yield "whats-new-first", publishing.whats_new_card(strings, lang, details=policy.details, changes=None)
+    yield "about-with-changes", answer.about_card(strings, lang, new, overdue=False,
+                                                  changes=publishing.changes_elements(strings, lang, SAMPLE_CHANGES))
+
+
 def gallery(strings: Catalogue | None = None, policy: Policy | None = None) -> dict[str, Card]:
     """Every card by name (`<card>.<lang>`); the answer cards quote `policy` (the shipped one by default)."""
     catalogue = strings or load_catalogue()
     cards: dict[str, Card] = {}
-    for part in (_common, _answers(policy or load_policy(DEFAULT_POLICY_FILE)), _permissions, _concerns):
+    shown = policy or load_policy(DEFAULT_POLICY_FILE)
+    for part in (_common, _answers(shown), _permissions, _concerns, _policy_versions(shown)):
         for lang in Lang:
             for name, card in part(catalogue, lang):
                 key = f"{name}.{lang.value}"

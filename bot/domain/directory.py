@@ -54,6 +54,10 @@ class StaffDirectory(LineManagers, Protocol):
         """The person's row, or None."""
         ...
 
+    async def list_members(self) -> list[StaffMember]:
+        """Everyone on the list."""
+        ...
+
 
 async def find_line_manager(person: Person, sources: Sequence[LineManagers]) -> StaffContact | None:
     """The first source that knows the person's line manager wins (Graph first, the staff list second)."""

@@ -73,6 +73,14 @@ def load_policy(path: Path | str = DEFAULT_POLICY_FILE) -> Policy:
     return _build(raw)
 
 
+def policy_from_data(raw: Any, where: str = "stored policy") -> Policy:
+    """The policy in a policy file's content (e.g. a version kept in storage); PolicyFileError when it is bad."""
+    problems = _problems(raw)
+    if problems:
+        raise PolicyFileError(Path(where), problems)
+    return _build(raw)
+
+
 def validate_policy_file(path: Path | str) -> list[str]:
     """Every problem with a policy file, each with its JSON location; empty when the file is fine."""
     raw, problems = _read(Path(path))

@@ -55,6 +55,10 @@ class TableStaffDirectory:
         """The person's row, matched by Entra object id."""
         return next((m for m in await self._all() if m.aad_object_id == person.aad_object_id.lower()), None)
 
+    async def list_members(self) -> list[StaffMember]:
+        """Everyone on the list (one partition query)."""
+        return await self._all()
+
     async def line_manager_of(self, person: Person) -> StaffContact | None:
         """The line manager on the staff list, if they and their manager are on it with object ids."""
         rows = await self._all()
