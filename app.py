@@ -32,6 +32,7 @@ from bot.logs import configure_logging
 from bot.policy import PolicyIndex, load_policy
 from bot.policy.documents import MAX_DOCUMENT_BYTES
 from bot.policy.index import answer_index
+from bot.policy.loader import load_policy_data
 from bot.policy.retrieval import shared_sentences
 from bot.policy.sentence import ModelMissing
 from bot.settings import AppEnv, AppType, Settings, UnsafeSettings, graph_credentials, load_settings
@@ -142,7 +143,7 @@ def _policy_versions(parts: FlowParts, directory: TableStaffDirectory) -> tuple[
                               allow_http=parts.settings.app_env is AppEnv.LOCAL)
     publishing = PublishingFlow(strings=parts.strings, federation=parts.federation, versions=versions,
                                 reading=reading, directory=directory,
-                                default_policy=lambda: load_policy(parts.settings.policy_file), downloads=downloads,
+                                shipped=lambda: load_policy_data(parts.settings.policy_file), downloads=downloads,
                                 refresh=parts.live.refresh)
     parts.periodic.append(("policy-version-poll", parts.settings.policy_poll_seconds, parts.live.refresh))
     parts.periodic.append(("policy-campaigns", parts.settings.campaign_check_interval_seconds,

@@ -25,7 +25,7 @@ from bot.domain.policy_versions import PublishRefused, version_number
 from bot.export import defuse
 from bot.policy.documents import read_source
 from bot.policy.importer import PolicyImportError
-from bot.policy.loader import PolicyFileError, load_policy, policy_from_data
+from bot.policy.loader import PolicyFileError, load_policy, load_policy_data, policy_from_data
 from bot.policy.model import Policy
 from bot.settings import Settings, UnsafeSettings, load_settings
 from bot.storage.directory import TableStaffDirectory
@@ -60,7 +60,7 @@ class _Tools:
     def publishing(self) -> PublishingFlow:
         return PublishingFlow(strings=self.strings, federation=self.federation, versions=self.versions(),
                               reading=self.reading(), directory=TableStaffDirectory(self.store),
-                              default_policy=lambda: load_policy(self.settings.policy_file))
+                              shipped=lambda: load_policy_data(self.settings.policy_file))
 
 
 @asynccontextmanager

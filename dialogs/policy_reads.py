@@ -174,7 +174,8 @@ class ReadingFlow:
         pointer = await self._versions.get_pointer()
         if pointer is not None:
             try:
-                await self.start_campaign(pointer.version)
+                if (await self._versions.get(pointer.version)).campaign:
+                    await self.start_campaign(pointer.version)
             except RecordNotFound:
                 log.warning("the current version %s cannot be read", pointer.version)
         return done + await self.remind()

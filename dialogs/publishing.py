@@ -13,7 +13,7 @@ import logging
 import re
 import secrets
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -25,6 +25,7 @@ from bot.domain.people import Person
 from bot.domain.policy_versions import (
     CurrentPointer,
     Draft,
+    PolicyChanges,
     PolicyTooLarge,
     PolicyVersion,
     PolicyVersions,
@@ -32,6 +33,7 @@ from bot.domain.policy_versions import (
     compare_policies,
     document_sha256,
     plan_publish,
+    version_number,
 )
 from bot.policy.documents import MAX_DOCUMENT_BYTES, PolicyCheck, check_policy, read_sent_file, safe_name
 from bot.policy.importer import Imported, PolicyImportError
@@ -65,7 +67,7 @@ class PublishingFlow:
     """The policy owner's document, its preview, and publishing (by click or by command)."""
 
     def __init__(self, *, strings: Catalogue, federation: Federation, versions: PolicyVersions,
-                 reading: ReadingFlow, directory: StaffDirectory, default_policy: Callable[[], Policy],
+                 reading: ReadingFlow, directory: StaffDirectory, shipped: Callable[[], Mapping[str, Any]],
                  downloads: Downloads | None = None, refresh: Callable[[], Awaitable[int]] | None = None,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self._strings = strings
@@ -73,7 +75,8 @@ class PublishingFlow:
         self._versions = versions
         self._reading = reading
         self._directory = directory
-        self._default_policy = default_policy
+        # The shipped policy file's content: in force while storage holds no version.
+        self._shipped = shipped
         self._downloads = downloads
         self._refresh = refresh
         self._clock = clock
@@ -90,6 +93,9 @@ class PublishingFlow:
         if normalise(turn.text) in PUBLISH_WORDS:
             return self.how
         return None
+
+    def _default_policy(self) -> Policy:
+        return policy_from_data(self._shipped(), "the shipped policy file")
 
     def _is_owner(self, person: Person) -> bool:
         return person.aad_object_id == self._federation.policy_owner.aad_object_id
@@ -193,16 +199,11 @@ class PublishingFlow:
             if reinstate:
                 await self._versions.make_current(version, by=by.name, expected=pointer)
             else:
+                earlier = None if current is not None else self._shipped_version(version)
                 previous = (policy_from_data(await self._versions.get_policy_data(current.version))
                             if current is not None else self._default_policy())
-                document = data.get("document")
-                file = str(document.get("file", "")) if isinstance(document, Mapping) else ""
-                record = PolicyVersion(
-                    version=version, sha256=document_sha256(data), title=policy.details.title.en,
-                    published_at=self._clock(), published_by=by.name, published_by_id=by.aad_object_id,
-                    file=file, date_of_issue=policy.details.date_of_issue,
-                    changes=compare_policies(previous, policy))
-                await self._versions.publish(record, data, expected=pointer)
+                record = self._record(version, data, policy, by, compare_policies(previous, policy))
+                await self._versions.publish(record, data, expected=pointer, earlier=earlier)
         except (ConcurrentChange, RecordExists):
             raise PublishRefused("publish.changed_meanwhile") from None
         except PolicyTooLarge as too_large:
@@ -217,6 +218,29 @@ class PublishingFlow:
         if self._refresh is not None:
             self._in_background(self._switch())
         return Published(version, reinstate, staff or None)
+
+    def _record(self, version: str, data: Mapping[str, Any], policy: Policy, by: Person,
+                changes: PolicyChanges) -> PolicyVersion:
+        document = data.get("document")
+        return PolicyVersion(
+            version=version, sha256=document_sha256(data), title=policy.details.title.en, published_at=self._clock(),
+            published_by=by.name, published_by_id=by.aad_object_id,
+            file=str(document.get("file", "")) if isinstance(document, Mapping) else "",
+            date_of_issue=policy.details.date_of_issue, changes=changes)
+
+    def _shipped_version(self, publishing: str) -> tuple[PolicyVersion, Mapping[str, Any]] | None:
+        """The shipped file as a version of its own, kept when the first version is published so that it can be
+        gone back to (not when it has no version number, or the same number as the one published)."""
+        data = self._shipped()
+        policy = policy_from_data(data, "the shipped policy file")
+        try:
+            if version_number(policy.details.version) == version_number(publishing):
+                return None
+        except PublishRefused:
+            return None
+        kept = self._record(policy.details.version, data, policy, Person("", "", "shipped with the bot"),
+                            PolicyChanges())
+        return replace(kept, campaign=False), data
 
     async def _campaign(self, version: str) -> None:
         try:

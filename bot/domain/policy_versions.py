@@ -169,6 +169,8 @@ class PolicyVersion:
     file: str = ""
     date_of_issue: date | None = None
     changes: PolicyChanges = field(default_factory=PolicyChanges)
+    # False for the version kept only so it can be gone back to (the shipped file): staff are never asked to read it.
+    campaign: bool = True
 
     @property
     def key(self) -> str:
@@ -214,10 +216,11 @@ class PolicyVersions(Protocol):
         """A stored version's policy file content; `RecordNotFound` when it is missing."""
         ...
 
-    async def publish(self, record: PolicyVersion, data: Mapping[str, Any], *,
-                      expected: CurrentPointer | None) -> None:
-        """Store the version and make it current, with a campaign owed for it, all in one transaction;
-        `ConcurrentChange` when the pointer is no longer `expected`, `RecordExists` when the version is stored."""
+    async def publish(self, record: PolicyVersion, data: Mapping[str, Any], *, expected: CurrentPointer | None,
+                      earlier: tuple[PolicyVersion, Mapping[str, Any]] | None = None) -> None:
+        """Store the version and make it current, with a campaign owed for it, all in one transaction (with
+        `earlier`, the version in force before, kept beside it); `ConcurrentChange` when the pointer is no longer
+        `expected`, `RecordExists` when the version is stored."""
         ...
 
     async def make_current(self, version: str, *, by: str, expected: CurrentPointer | None) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.policy.importer import Imported, PolicyImportError, import_policy
-from bot.policy.index import with_steering
+from bot.policy.index import all_passages_known
 from bot.policy.loader import policy_from_data, validate_policy_data
 from bot.policy.model import Policy
 
@@ -96,8 +96,7 @@ def check_policy(imported: Imported) -> PolicyCheck:
         return PolicyCheck(None, problems, imported.warnings)
     policy = policy_from_data(imported.data)
     notes = list(imported.warnings)
-    unsteered = sum(1 for p in with_steering(policy).all_passages() if not p.asked_as)
-    if unsteered:
-        notes.append(f"{unsteered} of {len(policy.all_passages())} passages are new or reworded: the bot answers "
-                     "questions about them from their own words only")
+    if not all_passages_known(policy):
+        notes.append("some passages are new or reworded, so the wordings written for the shipped text are not used: "
+                     "the bot answers from the document's own words")
     return PolicyCheck(policy, (), tuple(notes))

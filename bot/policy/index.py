@@ -1,10 +1,11 @@
 """The answer index of a policy version: the one place that knows how a `PolicyIndex` is built for a version.
 
 A version published from the school's document carries no steering data (`asked_as`, `not_covered`: wordings
-written for the shipped file, not the school's words). Wordings are lent from the shipped file to passages whose
-text is word for word the same, so they can never pull questions to a passage that says something else; the
-not-covered questions are lent only when every passage of the version is in the shipped file, since a new passage
-may answer what the shipped file did not.
+written for the shipped file, not the school's words). They were written for the shipped text, so they are lent to
+a version only when every one of its passages is word for word in the shipped file (the same document published
+into storage, new dates, a section removed): then each wording still points at a passage that says what it was
+written for. A version with new or reworded passages gets none, since wordings on the old passages would pull
+questions about the new ones back to them, and old "not covered" questions would silence what a new passage answers.
 """
 
 from __future__ import annotations
@@ -26,21 +27,23 @@ def _shipped() -> Policy | None:
 
 
 def with_steering(policy: Policy, steered: Policy | None = None) -> Policy:
-    """The policy with the steering data of `steered` (the shipped file by default) lent where it still fits."""
+    """The policy with the steering data of `steered` (the shipped file by default), where it still fits."""
     source = steered if steered is not None else _shipped()
-    if source is None:
+    if source is None or not all_passages_known(policy, source):
         return policy
-    wordings = {p.text: p.asked_as for p in source.all_passages() if p.asked_as}
+    wordings = {p.text: p.asked_as for p in source.all_passages()}
     sections = tuple(
-        replace(section, passages=tuple(
-            p if p.asked_as or p.text not in wordings else replace(p, asked_as=wordings[p.text])
-            for p in section.passages))
+        replace(section, passages=tuple(p if p.asked_as else replace(p, asked_as=wordings[p.text])
+                                        for p in section.passages))
         for section in policy.sections)
-    lent = replace(policy, sections=sections)
-    known = {p.text for p in source.all_passages()}
-    if not policy.not_covered and all(p.text in known for p in policy.all_passages()):
-        lent = replace(lent, not_covered=source.not_covered)
-    return lent
+    return replace(policy, sections=sections, not_covered=policy.not_covered or source.not_covered)
+
+
+def all_passages_known(policy: Policy, steered: Policy | None = None) -> bool:
+    """True when every passage of `policy` is word for word a passage of `steered` (the shipped file)."""
+    source = steered if steered is not None else _shipped()
+    known = {p.text for p in source.all_passages()} if source else set()
+    return all(p.text in known for p in policy.all_passages())
 
 
 def answer_index(policy: Policy) -> PolicyIndex:

@@ -86,6 +86,7 @@ def _record_entity(record: PolicyVersion, chunks: int) -> dict[str, Any]:
         "IssuedOn": record.date_of_issue.isoformat() if record.date_of_issue else "",
         "PublishedAt": record.published_at, "PublishedBy": record.published_by[:200],
         "PublishedById": record.published_by_id, "Changes": _changes_json(record.changes), "Chunks": chunks,
+        "Campaign": record.campaign,
     }
 
 
@@ -103,7 +104,8 @@ def _record(entity: Mapping[str, Any]) -> PolicyVersion:
         title=entity_text(dict(entity), "Title"), published_at=published,
         published_by=entity_text(dict(entity), "PublishedBy"),
         published_by_id=entity_text(dict(entity), "PublishedById"), file=entity_text(dict(entity), "File"),
-        date_of_issue=date.fromisoformat(issued) if issued else None, changes=changes)
+        date_of_issue=date.fromisoformat(issued) if issued else None, changes=changes,
+        campaign=entity.get("Campaign") is not False)
 
 
 def _history(action: str, version: str, by: str, at: datetime) -> dict[str, Any]:
@@ -174,12 +176,18 @@ class TablePolicyVersions:
         except (zlib.error, ValueError) as error:
             raise RecordNotFound(f"version {version}: damaged ({error})") from error
 
-    async def publish(self, record: PolicyVersion, data: Mapping[str, Any], *,
-                      expected: CurrentPointer | None) -> None:
-        """Record, chunks, pointer, owed campaign and history in one transaction."""
-        chunks = _pack(data)
-        operations: list[tuple[Any, ...]] = [("create", _record_entity(record, len(chunks)))]
-        operations += [("create", row) for row in _chunk_rows(f"text|{record.key}|", chunks)]
+    async def publish(self, record: PolicyVersion, data: Mapping[str, Any], *, expected: CurrentPointer | None,
+                      earlier: tuple[PolicyVersion, Mapping[str, Any]] | None = None) -> None:
+        """Record, chunks, pointer, owed campaign and history in one transaction; `earlier` (the version in force
+        before the first one was published: the shipped file) is kept in the same transaction, so it can be
+        gone back to."""
+        operations: list[tuple[Any, ...]] = []
+        for kept, content in ([earlier] if earlier else []) + [(record, data)]:
+            chunks = _pack(content)
+            operations.append(("create", _record_entity(kept, len(chunks))))
+            operations += [("create", row) for row in _chunk_rows(f"text|{kept.key}|", chunks)]
+        if len(operations) > 97:
+            raise PolicyTooLarge(f"{len(operations) + 3} rows are more than one transaction holds")
         operations.append(_pointer_operation(record.version, record.published_by, record.published_at, expected))
         operations.append(("upsert", {"PartitionKey": PARTITION, "RowKey": f"owed|campaign|{record.key}",
                                       "Version": record.version}))
@@ -241,9 +249,10 @@ class TablePolicyVersions:
         key = safe_key(draft_id)
         async with self._store.call():
             rows = [entity_text(e, "RowKey") async for e in self._table.query_entities(
-                "PartitionKey eq @pk and ((RowKey eq @record) or (RowKey ge @low and RowKey lt @high))",
-                parameters={"pk": PARTITION, "record": f"draft|{key}", "low": f"drafttext|{key}|",
-                            "high": f"drafttext|{key}}}"}, select=["RowKey"])]
+                "PartitionKey eq @pk and RowKey ge @low and RowKey lt @high",
+                parameters={"pk": PARTITION, "low": f"drafttext|{key}|", "high": f"drafttext|{key}}}"},
+                select=["RowKey"])]
+            rows.append(f"draft|{key}")
             for start in range(0, len(rows), 100):
                 await self._table.submit_transaction([("delete", {"PartitionKey": PARTITION, "RowKey": row})
                                                       for row in rows[start:start + 100]])
