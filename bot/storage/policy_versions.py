@@ -252,7 +252,7 @@ class TablePolicyVersions:
                 "PartitionKey eq @pk and RowKey ge @low and RowKey lt @high",
                 parameters={"pk": PARTITION, "low": f"drafttext|{key}|", "high": f"drafttext|{key}}}"},
                 select=["RowKey"])]
-            rows.append(f"draft|{key}")
+            await self._table.delete_entity(PARTITION, f"draft|{key}")  # first, so a half-deleted draft is gone
             for start in range(0, len(rows), 100):
                 await self._table.submit_transaction([("delete", {"PartitionKey": PARTITION, "RowKey": row})
                                                       for row in rows[start:start + 100]])
