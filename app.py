@@ -5,19 +5,21 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 
 import aiohttp
 from aiohttp import web
-from azure.identity.aio import DefaultAzureCredential
+from azure.identity import ManagedIdentityCredential as SyncManagedIdentityCredential
+from azure.identity.aio import DefaultAzureCredential, ManagedIdentityCredential
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from opentelemetry.sdk.trace.export import SpanExporter
 
 from bot.domain.errors import StorageUnavailable
-from bot.domain.federation import Federation, load_federation
+from bot.domain.federation import Federation
 from bot.domain.live_policy import LivePolicy
 from bot.domain.outbox import Notifier
 from bot.domain.profiles import UserProfiles
@@ -27,7 +29,7 @@ from bot.edge.downloads import HttpDownloads
 from bot.edge.teams import TeamsBot
 from bot.edge.telemetry import azure_monitor_exporter, telemetry
 from bot.edge.web import messages_handler
-from bot.graph.client import GraphLineManagers
+from bot.graph.client import GraphLineManagers, GraphTokens, IdentityTokens, SecretTokens
 from bot.logs import configure_logging
 from bot.policy import PolicyIndex, load_policy
 from bot.policy.documents import MAX_DOCUMENT_BYTES
@@ -35,7 +37,17 @@ from bot.policy.index import answer_index
 from bot.policy.loader import load_policy_data
 from bot.policy.retrieval import shared_sentences
 from bot.policy.sentence import ModelMissing
-from bot.settings import AppEnv, AppType, Settings, UnsafeSettings, graph_credentials, load_settings
+from bot.settings import (
+    AppEnv,
+    AppType,
+    Settings,
+    UnsafeSettings,
+    graph_credentials,
+    graph_managed_identity,
+    load_federation_settings,
+    load_settings,
+    managed_identity,
+)
 from bot.storage.concerns import TableConcernReports
 from bot.storage.directory import TableStaffDirectory
 from bot.storage.outbox import TableOutbox
@@ -61,6 +73,10 @@ TABLES = ("users", "outbox", "questions", "permissions", "permissionindex", "rep
 READY_TIMEOUT_SECONDS = 3.0
 # A file the policy owner sends: Teams' pre-authorised URL, fetched within this time.
 DOWNLOAD_TIMEOUT_SECONDS = 30.0
+# The Application Insights exporter's own statistics (to Microsoft and to our resource) and its remote settings:
+# off, so the bot sends nothing but its turn spans.
+SDK_SELF_REPORTING = ("APPLICATIONINSIGHTS_STATSBEAT_DISABLED_ALL", "APPLICATIONINSIGHTS_SDKSTATS_DISABLED",
+                      "APPLICATIONINSIGHTS_CONTROLPLANE_DISABLED")
 
 
 @dataclass(frozen=True)
@@ -109,7 +125,7 @@ class FlowParts:
     home: HomeFlow
     http: aiohttp.ClientSession
     periodic: list[tuple[str, float, Callable[[], Awaitable[int]]]]
-    closing: list[Callable[[], None]]
+    closing: list[Callable[[], Awaitable[None]]]
     live: LivePolicy[PolicyIndex]
 
 
@@ -121,7 +137,7 @@ def build_flows(parts: FlowParts) -> list[Flow]:
                                  requests=TablePermissionRequests(parts.store), notifier=parts.notifier,
                                  profiles=parts.profiles)
     directory = TableStaffDirectory(parts.store)
-    graph = _graph_line_managers(parts)
+    graph = graph_line_managers(parts.settings, parts.http)
     if graph is not None:
         parts.closing.append(graph.close)
     concerns = ConcernFlow(strings=parts.strings, federation=parts.federation,
@@ -130,6 +146,15 @@ def build_flows(parts: FlowParts) -> list[Flow]:
                            profiles=parts.profiles, check_interval=parts.settings.report_check_interval_seconds)
     parts.periodic.append(("concern-reminders", parts.settings.report_check_interval_seconds, concerns.check_reports))
     parts.periodic.append(("permission-catch-up", parts.settings.catch_up_interval_seconds, permissions.catch_up))
+    months = parts.settings.report_retention_months
+
+    async def purge_expired_reports() -> int:
+        deleted = len(await concerns.purge(months=months))
+        if deleted:
+            log.info("retention: deleted %d concern report(s) %d months after closure", deleted, months)
+        return deleted
+
+    parts.periodic.append(("report-retention", parts.settings.retention_interval_seconds, purge_expired_reports))
     reading, publishing = _policy_versions(parts, directory)
     return [publishing, parts.home, concerns, permissions, reading, ask]
 
@@ -151,12 +176,19 @@ def _policy_versions(parts: FlowParts, directory: TableStaffDirectory) -> tuple[
     return reading, publishing
 
 
-def _graph_line_managers(parts: FlowParts) -> GraphLineManagers | None:
-    client_id, secret = graph_credentials(parts.settings)
-    if not client_id:
-        return None  # locally there is no Graph: the staff list answers alone
-    return GraphLineManagers(parts.http, authority_host=parts.settings.graph_authority_host,
-                             base_url=parts.settings.graph_base_url, client_id=client_id, client_secret=secret)
+def graph_line_managers(settings: Settings, session: aiohttp.ClientSession) -> GraphLineManagers | None:
+    """Graph for line managers: an app registration's secret (msal), else the bot's managed identity
+    (azure-identity); None without either (locally the staff list answers alone)."""
+    client_id, secret = graph_credentials(settings)
+    tokens: GraphTokens
+    if client_id:
+        tokens = SecretTokens(authority_host=settings.graph_authority_host, base_url=settings.graph_base_url,
+                              client_id=client_id, client_secret=secret)
+    elif identity := graph_managed_identity(settings):
+        tokens = IdentityTokens(ManagedIdentityCredential(client_id=identity), base_url=settings.graph_base_url)
+    else:
+        return None
+    return GraphLineManagers(session, base_url=settings.graph_base_url, tokens=tokens)
 
 
 async def _create_tables(store: TableStore, *, retry_seconds: float = 5.0) -> None:
@@ -196,12 +228,34 @@ async def _storage(app: web.Application) -> AsyncIterator[None]:
         await credential.close()
 
 
+@contextlib.contextmanager
+def monitor_exporter(settings: Settings) -> Iterator[SpanExporter | None]:
+    """The Application Insights exporter the settings ask for, or None; with the bot's managed identity, it sends
+    with that identity's Entra token (the deployment turns Application Insights' local auth off)."""
+    connection_string = settings.applicationinsights_connection_string.get_secret_value()
+    if not connection_string:
+        yield None
+        return
+    for switch in SDK_SELF_REPORTING:
+        os.environ.setdefault(switch, "true")  # read by the exporter when it is built
+    identity = managed_identity(settings)
+    credential = SyncManagedIdentityCredential(client_id=identity) if identity else None
+    try:
+        yield azure_monitor_exporter(connection_string, credential=credential)
+    finally:
+        if credential is not None:
+            credential.close()
+
+
 def _telemetry(exporter: SpanExporter | None) -> Callable[[web.Application], AsyncIterator[None]]:
     async def context(app: web.Application) -> AsyncIterator[None]:
-        connection_string = app[SETTINGS].applicationinsights_connection_string.get_secret_value()
-        chosen = exporter or (azure_monitor_exporter(connection_string) if connection_string else None)
-        async with telemetry(chosen):
-            yield
+        if exporter is not None:  # a test's own
+            async with telemetry(exporter):
+                yield
+            return
+        with monitor_exporter(app[SETTINGS]) as configured:
+            async with telemetry(configured):
+                yield
 
     return context
 
@@ -236,7 +290,7 @@ async def _bot(app: web.Application) -> AsyncIterator[None]:
             await task
     await deliverer.drain()
     for close in parts.closing:
-        close()
+        await close()
 
 
 async def _every(interval: float, job: Callable[[], Awaitable[int]]) -> None:
@@ -282,7 +336,7 @@ def create_app(settings: Settings, *, federation: Federation | None = None,
     """Build the application; clients open in `cleanup_ctx` when it starts and close when it stops."""
     app = web.Application(client_max_size=settings.max_body_bytes)
     app[SETTINGS] = settings
-    app[FEDERATION] = federation or load_federation(settings.federation_config)
+    app[FEDERATION] = federation or load_federation_settings(settings)
     app[STRINGS] = load_catalogue()
     app.cleanup_ctx.append(_telemetry(span_exporter))
     app.cleanup_ctx.append(_http)
@@ -306,10 +360,11 @@ def main() -> int:
         log.info("bot identity: user-assigned managed identity")
     try:
         shared_sentences()  # loaded here, once, so a model that was never built is a one-line reason
-    except ModelMissing as error:
+        app = create_app(settings)
+    except (ModelMissing, UnsafeSettings) as error:
         print(f"refusing to start: {error}", file=sys.stderr)
         return 2
-    web.run_app(create_app(settings), host="0.0.0.0", port=settings.port, print=None, shutdown_timeout=10.0)
+    web.run_app(app, host=settings.host, port=settings.port, print=None, shutdown_timeout=10.0)
     return 0
 
 

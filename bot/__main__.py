@@ -20,6 +20,9 @@ COMMANDS: dict[str, str] = {
     "policy-versions": "bot.policy_commands:policy_versions_command",
     "rollback-policy": "bot.policy_commands:rollback_policy_command",
     "export-acknowledgements": "bot.policy_commands:export_acknowledgements_command",
+    "check-federation": "bot.federation_command:check_federation_command",
+    "backup-records": "bot.records_commands:backup_command",
+    "restore-records": "bot.records_commands:restore_command",
 }
 
 

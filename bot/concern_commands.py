@@ -11,9 +11,8 @@ from pathlib import Path
 
 from bot.domain.directory import read_staff_csv
 from bot.domain.errors import DomainError
-from bot.domain.federation import load_federation
 from bot.domain.outbox import QueueingNotifier
-from bot.settings import UnsafeSettings, load_settings
+from bot.settings import UnsafeSettings, load_federation_settings, load_settings
 from bot.storage.concerns import TableConcernReports
 from bot.storage.directory import TableStaffDirectory
 from bot.storage.outbox import TableOutbox
@@ -25,7 +24,7 @@ from dialogs.concerns import ConcernFlow
 
 @asynccontextmanager
 async def _store() -> AsyncIterator[TableStore]:
-    settings = load_settings()
+    settings = load_settings(tool=True)
     async with open_store(connection_string=settings.storage_connection_string.get_secret_value(),
                           endpoint=settings.storage_table_endpoint, prefix=settings.table_prefix,
                           call_seconds=10) as store:
@@ -34,9 +33,8 @@ async def _store() -> AsyncIterator[TableStore]:
 
 
 def _flow(store: TableStore) -> ConcernFlow:
-    settings = load_settings()
     directory = TableStaffDirectory(store)
-    return ConcernFlow(strings=load_catalogue(), federation=load_federation(settings.federation_config),
+    return ConcernFlow(strings=load_catalogue(), federation=load_federation_settings(load_settings(tool=True)),
                        reports=TableConcernReports(store), directory=directory, managers=[directory],
                        notifier=QueueingNotifier(TableOutbox(store)), profiles=TableUserProfiles(store))
 
@@ -64,8 +62,11 @@ def import_staff_command(argv: list[str]) -> int:
     except (OSError, UnicodeDecodeError) as error:
         print(f"cannot read {args.file}: {error}", file=sys.stderr)
         return 2
-    settings = load_settings()
-    schools = [s.school_id for s in load_federation(settings.federation_config).schools]
+    try:
+        schools = [s.school_id for s in load_federation_settings(load_settings(tool=True)).schools]
+    except UnsafeSettings as error:
+        print(f"import-staff: {error}", file=sys.stderr)
+        return 2
     result = read_staff_csv(text, schools=schools)
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
@@ -106,7 +107,7 @@ def purge_reports_command(argv: list[str]) -> int:
     args = parser.parse_args(argv)
 
     async def run() -> int:
-        months = load_settings().report_retention_months
+        months = load_settings(tool=True).report_retention_months
         async with _store() as store:
             deleted = await _flow(store).purge(months=months, dry_run=args.dry_run)
         verb = "would delete" if args.dry_run else "deleted"

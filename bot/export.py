@@ -11,9 +11,8 @@ from collections.abc import Sequence
 from datetime import date
 
 from bot.domain.errors import DomainError
-from bot.domain.federation import load_federation
 from bot.domain.permission_requests import PermissionRequest, RequestState
-from bot.settings import UnsafeSettings, load_settings
+from bot.settings import UnsafeSettings, load_federation_settings, load_settings
 from bot.storage.permission_requests import TablePermissionRequests
 from bot.storage.tables import open_store
 
@@ -46,7 +45,7 @@ def decisions_csv(requests: Sequence[PermissionRequest], *, start: date, end: da
 
 
 async def _load_requests() -> list[PermissionRequest]:
-    settings = load_settings()
+    settings = load_settings(tool=True)
     async with open_store(connection_string=settings.storage_connection_string.get_secret_value(),
                           endpoint=settings.storage_table_endpoint, prefix=settings.table_prefix,
                           call_seconds=10) as store:
@@ -69,8 +68,7 @@ def export_command(argv: list[str]) -> int:
         print("--to is before --from", file=sys.stderr)
         return 2
     try:
-        settings = load_settings()
-        federation = load_federation(settings.federation_config)
+        federation = load_federation_settings(load_settings(tool=True))
         requests = asyncio.run(_load_requests())
     except (UnsafeSettings, ValueError) as error:
         print(f"cannot export: {error}", file=sys.stderr)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from bot.domain.directory import StaffMember
 from bot.domain.errors import DomainError, RecordNotFound
-from bot.domain.federation import Federation, load_federation
+from bot.domain.federation import Federation
 from bot.domain.outbox import QueueingNotifier
 from bot.domain.people import Lang, Person
 from bot.domain.policy_reads import AskedStaff, Confirmation
@@ -27,7 +27,7 @@ from bot.policy.documents import read_source
 from bot.policy.importer import PolicyImportError
 from bot.policy.loader import PolicyFileError, load_policy, load_policy_data, policy_from_data
 from bot.policy.model import Policy
-from bot.settings import Settings, UnsafeSettings, load_settings
+from bot.settings import Settings, UnsafeSettings, load_federation_settings, load_settings
 from bot.storage.directory import TableStaffDirectory
 from bot.storage.outbox import TableOutbox
 from bot.storage.policy_reads import TablePolicyReads
@@ -65,8 +65,8 @@ class _Tools:
 
 @asynccontextmanager
 async def _tools() -> AsyncIterator[_Tools]:
-    settings = load_settings()
-    federation = load_federation(settings.federation_config)
+    settings = load_settings(tool=True)
+    federation = load_federation_settings(settings)
     async with open_store(connection_string=settings.storage_connection_string.get_secret_value(),
                           endpoint=settings.storage_table_endpoint, prefix=settings.table_prefix,
                           call_seconds=10) as store:

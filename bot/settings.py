@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.domain.federation import Federation, FederationConfigError, load_federation, parse_federation
 from bot.policy.loader import DEFAULT_POLICY_FILE, policy_file
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+LOCAL_FEDERATION = REPO_ROOT / "config" / "federation.local.json"
 
 
 class AppEnv(StrEnum):
@@ -46,10 +50,14 @@ class Settings(BaseSettings):
     table_prefix: str = Field(default="", alias="TABLE_PREFIX", pattern=r"^([A-Za-z][A-Za-z0-9]{0,19})?$")
     storage_timeout_seconds: float = Field(default=2.0, alias="STORAGE_TIMEOUT_SECONDS", gt=0, le=30)
     port: int = Field(default=3978, alias="PORT", ge=1, le=65535)
+    # Empty: loopback only when APP_ENV=local (a laptop's network must not reach a bot that checks no tokens),
+    # every interface in production (App Service forwards to the container's port).
+    bind_host: str = Field(default="", alias="BIND_HOST")
     app_env: AppEnv = Field(default=AppEnv.PRODUCTION, alias="APP_ENV")
-    federation_config: Path = Field(
-        default=REPO_ROOT / "config" / "federation.local.json", alias="FEDERATION_CONFIG"
-    )
+    # The federation's settings as JSON (in Azure, an app setting from the deployment), or a file holding them.
+    # Neither given: the fictional federation of config/federation.local.json, which only APP_ENV=local accepts.
+    federation_json: str = Field(default="", alias="FEDERATION_JSON")
+    federation_config: Path | None = Field(default=None, alias="FEDERATION_CONFIG")
     policy_file: Path = Field(default=DEFAULT_POLICY_FILE, alias="POLICY_FILE")
     max_body_bytes: int = Field(default=256 * 1024, alias="MAX_BODY_BYTES", ge=4096)
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")
@@ -69,6 +77,7 @@ class Settings(BaseSettings):
     # How often owed read-and-confirm campaigns, staff new to the list and reminders are seen to.
     campaign_check_interval_seconds: float = Field(default=900.0, alias="CAMPAIGN_CHECK_INTERVAL_SECONDS", gt=0)
     report_retention_months: int = Field(default=24, alias="REPORT_RETENTION_MONTHS", ge=1, le=120)
+    retention_interval_seconds: float = Field(default=3600.0, alias="RETENTION_INTERVAL_SECONDS", gt=0)
     # Read by the SDK's ConfigurationBotFrameworkAuthentication; set only to test token validation offline.
     openid_metadata_url: str = Field(default="", alias="TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL")
     token_issuer: str = Field(default="", alias="TO_BOT_FROM_CHANNEL_TOKEN_ISSUER")
@@ -84,21 +93,61 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_unsafe(self) -> Settings:
-        if self.app_env is AppEnv.PRODUCTION:
-            if not self.app_id:
-                raise UnsafeSettings("APP_ENV=production needs MicrosoftAppId (the bot's app registration id)")
-            needs_password = self.app_type is not AppType.USER_ASSIGNED_MSI
-            if needs_password and not self.app_password.get_secret_value():
-                raise UnsafeSettings(
-                    "APP_ENV=production needs MicrosoftAppPassword unless MicrosoftAppType=UserAssignedMSI"
-                )
-            if self.app_type is not AppType.MULTI_TENANT and not self.app_tenant_id:
-                raise UnsafeSettings(f"MicrosoftAppType={self.app_type} needs MicrosoftAppTenantId")
-        if not self.storage_connection_string.get_secret_value() and not self.storage_table_endpoint:
-            raise UnsafeSettings(
-                "storage is not configured: set AZURE_STORAGE_CONNECTION_STRING or AZURE_STORAGE_TABLE_ENDPOINT"
-            )
+        for problem in self._problems():
+            raise UnsafeSettings(problem)
         return self
+
+    def _problems(self) -> Iterator[str]:
+        if self.app_env is AppEnv.PRODUCTION:
+            yield from self._identity_problems()
+            if not self.federation_json and self.federation_config is None:
+                yield ("APP_ENV=production needs the federation's settings: FEDERATION_JSON (the deployment sets it) "
+                       "or FEDERATION_CONFIG (a file); config/federation.local.json is fictional")
+        if not self.storage_connection_string.get_secret_value() and not self.storage_table_endpoint:
+            yield "storage is not configured: set AZURE_STORAGE_CONNECTION_STRING or AZURE_STORAGE_TABLE_ENDPOINT"
+
+    def _identity_problems(self) -> Iterator[str]:
+        if not self.app_id:
+            yield "APP_ENV=production needs MicrosoftAppId (the bot's app registration id)"
+        if self.app_type is not AppType.USER_ASSIGNED_MSI and not self.app_password.get_secret_value():
+            yield "APP_ENV=production needs MicrosoftAppPassword unless MicrosoftAppType=UserAssignedMSI"
+        if self.app_type is not AppType.MULTI_TENANT and not self.app_tenant_id:
+            yield f"MicrosoftAppType={self.app_type} needs MicrosoftAppTenantId"
+
+    @property
+    def host(self) -> str:
+        """The address the web server binds."""
+        return self.bind_host or ("127.0.0.1" if self.app_env is AppEnv.LOCAL else "0.0.0.0")
+
+
+class ToolSettings(Settings):
+    """Settings of the command-line tools: they read and write storage, never act as the bot, so they need
+    no Bot Framework identity (the technician's own Azure sign-in reaches storage)."""
+
+    def _identity_problems(self) -> Iterator[str]:
+        return iter(())
+
+
+def load_federation_settings(settings: Settings) -> Federation:
+    """The federation from FEDERATION_JSON, else FEDERATION_CONFIG, else the fictional local file; raise
+    `UnsafeSettings` when it is unusable or does not serve the bot's own tenant."""
+    try:
+        if settings.federation_json:
+            try:
+                raw = json.loads(settings.federation_json)
+            except json.JSONDecodeError as error:
+                raise FederationConfigError(f"not JSON ({error.msg} at line {error.lineno})") from None
+            federation = parse_federation(raw)
+        else:
+            federation = load_federation(settings.federation_config or LOCAL_FEDERATION)
+    except FederationConfigError as error:
+        source = "FEDERATION_JSON" if settings.federation_json else "FEDERATION_CONFIG"
+        raise UnsafeSettings(f"{source}: {error}") from None
+    tenant = settings.app_tenant_id
+    if settings.app_env is AppEnv.PRODUCTION and tenant and not federation.serves_tenant(tenant):
+        raise UnsafeSettings(f"the federation's tenant_ids do not include the bot's own tenant {tenant}: "
+                             "nobody could use the bot")
+    return federation
 
 
 def graph_credentials(settings: Settings) -> tuple[str, str]:
@@ -108,10 +157,23 @@ def graph_credentials(settings: Settings) -> tuple[str, str]:
     return (client_id, secret) if client_id and secret else ("", "")
 
 
-def load_settings() -> Settings:
-    """Read settings from the environment, raising `UnsafeSettings` with a one-line reason."""
+def managed_identity(settings: Settings) -> str:
+    """The client id of the user-assigned managed identity the bot runs as, or empty when it has none."""
+    return settings.app_id if settings.app_type is AppType.USER_ASSIGNED_MSI else ""
+
+
+def graph_managed_identity(settings: Settings) -> str:
+    """The managed identity Graph tokens are asked for, when there is no Graph secret (the documented deployment)."""
+    if graph_credentials(settings)[0]:
+        return ""
+    return (settings.graph_client_id or settings.app_id) if managed_identity(settings) else ""
+
+
+def load_settings(*, tool: bool = False) -> Settings:
+    """Read settings from the environment (`tool`: for a command-line tool), raising `UnsafeSettings` with a
+    one-line reason."""
     try:
-        return Settings()
+        return ToolSettings() if tool else Settings()
     except UnsafeSettings:
         raise
     except ValueError as error:

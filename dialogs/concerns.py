@@ -270,7 +270,13 @@ class ConcernFlow:
         """Delete reports whose retention period after closure has passed; return their references."""
         now = self._clock()
         expired = [r for r in await self._reports.list_all() if r.expired(now, months)]
-        if not dry_run:
-            for report in expired:
+        if dry_run:
+            return [r.reference for r in expired]
+        deleted = []
+        for report in expired:
+            try:
                 await self._reports.delete(report, at=now)
-        return [r.reference for r in expired]
+            except (ConcurrentChange, RecordNotFound):
+                continue  # another instance is deleting it (the running bot purges on every instance)
+            deleted.append(report.reference)
+        return deleted

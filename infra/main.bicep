@@ -2,7 +2,7 @@
 // App Service (Linux, Python 3.11) + Azure Bot (Teams channel) + Table storage + Application Insights,
 // all reached with one user-assigned managed identity: no secret exists, so no Key Vault is needed.
 
-@description('Short prefix for every resource name, e.g. llanpolicy.')
+@description('Short prefix for every resource name, e.g. llanpolicy. Names Azure needs unique worldwide also get a suffix made from the resource group.')
 @minLength(3)
 @maxLength(12)
 param namePrefix string
@@ -21,15 +21,22 @@ param instanceCount int = 1
 @allowed(['F0', 'S1'])
 param botSkuName string = 'F0'
 
-@description('The Entra tenant of the schools (Hwb).')
-param tenantId string = subscription().tenantId
+@description('The federation\'s settings (config/federation.json: schools, headteachers and delegates, policy owner, chair of governors). Secure, so the deployment history does not keep them.')
+@secure()
+param federationSettings object
+
+@description('Most log data Log Analytics takes in one day, in GB (a cost cap; the first 5 GB a month are free).')
+param logDailyCapGb string = '0.2'
 
 @description('Tables the bot uses; created here so the bot needs only data access.')
 param tableNames array = ['users', 'outbox', 'questions', 'permissions', 'permissionindex', 'reports', 'audit', 'directory']
 
-var storageName = toLower(replace('${namePrefix}store', '-', ''))
-var webAppName = '${namePrefix}-bot'
+var suffix = uniqueString(resourceGroup().id)
+var storageName = take('${toLower(replace(namePrefix, '-', ''))}${suffix}', 24)
+var webAppName = '${namePrefix}-bot-${suffix}'
+var botName = '${namePrefix}-azurebot-${suffix}'
 var tableDataContributor = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
+var monitoringMetricsPublisher = '3913510d-42f4-4e42-8a64-420c390055eb'
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
   name: '${namePrefix}-identity'
@@ -37,17 +44,26 @@ resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' 
 }
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
+  // checkov:skip=CKV_AZURE_35:The bot on App Service reaches the tables over the public endpoint (B1 has no fixed outbound address), and the technician's staff import runs from their own machine. Access needs an Entra sign-in with a data role: shared keys are off, TLS 1.2 only, so no key can open the data.
+  // checkov:skip=CKV_AZURE_43:The name is built to the rules (lower-case letters and digits, at most 24) from namePrefix and uniqueString; checkov cannot evaluate the expression.
   name: storageName
   location: location
   kind: 'StorageV2'
   sku: {
-    name: 'Standard_LRS'
+    // A copy in the paired UK region (UK West) survives the loss of UK South; the data are megabytes.
+    name: 'Standard_GRS'
   }
   properties: {
     allowBlobPublicAccess: false
     allowSharedKeyAccess: false
+    allowCrossTenantReplication: false
+    defaultToOAuthAuthentication: true
     minimumTlsVersion: 'TLS1_2'
     supportsHttpsTrafficOnly: true
+    networkAcls: {
+      defaultAction: 'Allow'
+      bypass: 'AzureServices'
+    }
   }
 }
 
@@ -79,6 +95,23 @@ resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
       name: 'PerGB2018'
     }
     retentionInDays: 30
+    workspaceCapping: {
+      dailyQuotaGb: json(logDailyCapGb)
+    }
+  }
+}
+
+// Who read, wrote or deleted which table row, and when (operations and keys, never the rows' contents).
+resource tableLogs 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  scope: tableService
+  name: 'table-logs'
+  properties: {
+    workspaceId: workspace.id
+    logs: [
+      { category: 'StorageRead', enabled: true }
+      { category: 'StorageWrite', enabled: true }
+      { category: 'StorageDelete', enabled: true }
+    ]
   }
 }
 
@@ -89,10 +122,23 @@ resource insights 'Microsoft.Insights/components@2020-02-02' = {
   properties: {
     Application_Type: 'web'
     WorkspaceResourceId: workspace.id
+    // Only Entra tokens may send telemetry: the bot sends with its identity, granted below.
+    DisableLocalAuth: true
+  }
+}
+
+resource telemetryAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: insights
+  name: guid(insights.id, identity.id, monitoringMetricsPublisher)
+  properties: {
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', monitoringMetricsPublisher)
   }
 }
 
 resource plan 'Microsoft.Web/serverfarms@2023-12-01' = {
+  // checkov:skip=CKV_AZURE_225:Zone redundancy needs a Premium plan with three or more instances (hundreds of pounds a month); a school bot that restarts in seconds and keeps no state in the process does not need it.
   name: '${namePrefix}-plan'
   location: location
   kind: 'linux'
@@ -106,6 +152,9 @@ resource plan 'Microsoft.Web/serverfarms@2023-12-01' = {
 }
 
 resource webApp 'Microsoft.Web/sites@2023-12-01' = {
+  // checkov:skip=CKV_AZURE_222:Teams reaches the bot through the Bot Framework service over the internet, so the messaging endpoint must be public; every request must carry a Bot Framework token the bot validates.
+  // checkov:skip=CKV_AZURE_17:The Bot Framework service presents no client certificate; it authenticates each request with a signed token the bot validates.
+  // checkov:skip=CKV_AZURE_212:One instance serves a federation of about 60 staff; nothing is lost while it restarts (records and owed messages live in storage). Raise instanceCount, on a P1v3 plan, to fail over.
   name: webAppName
   location: location
   identity: {
@@ -122,7 +171,9 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
       appCommandLine: 'python app.py'
       alwaysOn: true
       healthCheckPath: '/healthz'
+      http20Enabled: true
       minTlsVersion: '1.2'
+      scmMinTlsVersion: '1.2'
       ftpsState: 'Disabled'
       appSettings: [
         { name: 'APP_ENV', value: 'production' }
@@ -130,19 +181,52 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'WEBSITES_PORT', value: '8000' }
         { name: 'MicrosoftAppType', value: 'UserAssignedMSI' }
         { name: 'MicrosoftAppId', value: identity.properties.clientId }
-        { name: 'MicrosoftAppTenantId', value: tenantId }
+        { name: 'MicrosoftAppTenantId', value: identity.properties.tenantId }
         { name: 'AZURE_CLIENT_ID', value: identity.properties.clientId }
         { name: 'AZURE_STORAGE_TABLE_ENDPOINT', value: storage.properties.primaryEndpoints.table }
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: insights.properties.ConnectionString }
-        { name: 'FEDERATION_CONFIG', value: '/home/site/wwwroot/config/federation.json' }
+        { name: 'FEDERATION_JSON', value: string(federationSettings) }
         { name: 'SCM_DO_BUILD_DURING_DEPLOYMENT', value: 'true' }
       ]
     }
   }
 }
 
+// Deployments sign in with Entra ID (`az webapp deploy`); no publishing user name or password exists.
+resource scmBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2023-12-01' = {
+  parent: webApp
+  name: 'scm'
+  properties: {
+    allow: false
+  }
+}
+
+resource ftpBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2023-12-01' = {
+  parent: webApp
+  name: 'ftp'
+  properties: {
+    allow: false
+  }
+}
+
+// HTTP access logs, the bot's own JSON log lines (never message text), platform and audit events.
+resource webLogs 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  scope: webApp
+  name: 'web-logs'
+  properties: {
+    workspaceId: workspace.id
+    logs: [
+      { category: 'AppServiceHTTPLogs', enabled: true }
+      { category: 'AppServiceConsoleLogs', enabled: true }
+      { category: 'AppServicePlatformLogs', enabled: true }
+      { category: 'AppServiceAuditLogs', enabled: true }
+      { category: 'AppServiceIPSecAuditLogs', enabled: true }
+    ]
+  }
+}
+
 resource bot 'Microsoft.BotService/botServices@2022-09-15' = {
-  name: '${namePrefix}-azurebot'
+  name: botName
   location: 'global'
   kind: 'azurebot'
   sku: {
@@ -153,7 +237,7 @@ resource bot 'Microsoft.BotService/botServices@2022-09-15' = {
     endpoint: 'https://${webApp.properties.defaultHostName}/api/messages'
     msaAppType: 'UserAssignedMSI'
     msaAppId: identity.properties.clientId
-    msaAppTenantId: tenantId
+    msaAppTenantId: identity.properties.tenantId
     msaAppMSIResourceId: identity.id
   }
 }
@@ -171,7 +255,10 @@ resource teams 'Microsoft.BotService/botServices/channels@2022-09-15' = {
 }
 
 output messagingEndpoint string = 'https://${webApp.properties.defaultHostName}/api/messages'
+output readinessUrl string = 'https://${webApp.properties.defaultHostName}/readyz'
 output botAppId string = identity.properties.clientId
 output identityPrincipalId string = identity.properties.principalId
+output tenantId string = identity.properties.tenantId
 output webAppName string = webApp.name
+output storageAccountName string = storage.name
 output storageTableEndpoint string = storage.properties.primaryEndpoints.table

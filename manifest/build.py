@@ -46,7 +46,6 @@ def fill(template: dict[str, Any], app_id: str) -> dict[str, Any]:
     manifest["id"] = app_id
     for bot in manifest.get("bots", []):
         bot["botId"] = app_id
-    manifest["webApplicationInfo"] = {"id": app_id, "resource": f"api://botid-{app_id}"}
     return manifest
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from azure.core.credentials import TokenCredential
 from opentelemetry import trace
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
@@ -14,11 +15,14 @@ SERVICE_NAME = "llanidloes-policy-bot"
 tracer = trace.get_tracer(SERVICE_NAME)
 
 
-def azure_monitor_exporter(connection_string: str) -> SpanExporter:
-    """The Application Insights exporter for a connection string."""
+def azure_monitor_exporter(connection_string: str, *, credential: TokenCredential | None = None) -> SpanExporter:
+    """The Application Insights exporter for a connection string, authenticated with `credential` when given."""
     from azure.monitor.opentelemetry.exporter import AzureMonitorTraceExporter  # noqa: PLC0415 - only when used
 
-    exporter: SpanExporter = AzureMonitorTraceExporter(connection_string=connection_string)
+    if credential is None:
+        exporter: SpanExporter = AzureMonitorTraceExporter(connection_string=connection_string)
+    else:
+        exporter = AzureMonitorTraceExporter(connection_string=connection_string, credential=credential)
     return exporter
 
 

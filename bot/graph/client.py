@@ -1,7 +1,9 @@
 """Line managers from Microsoft Graph: `GET /v1.0/users/{id}/manager` with an app-only token (User.Read.All).
 
-msal (synchronous) runs in worker threads, one `ConfidentialClientApplication` per tenant so its token cache
-is reused; HTTP to the authority and to Graph is bounded by `timeout`. Nothing here logs a token or a name.
+The token comes from one of two sources: the bot's user-assigned managed identity (azure-identity; the
+documented deployment, no secret anywhere) or an app registration with a secret (msal, synchronous, so it runs in
+worker threads with one `ConfidentialClientApplication` per tenant to reuse its token cache). Both cache tokens.
+HTTP to the authority and to Graph is bounded by `timeout`. Nothing here logs a token or a name.
 """
 
 from __future__ import annotations
@@ -9,30 +11,46 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 import aiohttp
 import msal
+from azure.core.credentials_async import AsyncTokenCredential
+from azure.core.exceptions import AzureError
 
 from bot.domain.people import Person, StaffContact
 
 log = logging.getLogger(__name__)
 
 
-class GraphLineManagers:
-    """`LineManagers` from Graph; answers None (never raises) when Graph cannot say, so the staff list is asked."""
+class GraphTokens(Protocol):
+    """Port: app-only access tokens for Microsoft Graph."""
 
-    def __init__(self, session: aiohttp.ClientSession, *, authority_host: str, base_url: str, client_id: str,
-                 client_secret: str, timeout: float = 3.0,
+    async def token(self, tenant_id: str) -> str:
+        """A bearer token for Graph in the person's tenant; raise `PermissionError` when none can be had."""
+        ...
+
+    async def close(self) -> None:
+        """Release the source's HTTP sessions."""
+        ...
+
+
+def graph_scope(base_url: str) -> str:
+    """The app-only scope of a Graph host (national clouds have their own)."""
+    return f"{base_url.rstrip('/')}/.default"
+
+
+class SecretTokens:
+    """Graph tokens for an app registration with a client secret, from msal."""
+
+    def __init__(self, *, authority_host: str, base_url: str, client_id: str, client_secret: str,
+                 timeout: float = 3.0,
                  app_factory: Callable[[str], msal.ConfidentialClientApplication] | None = None) -> None:
-        self._session = session
         self._authority_host = authority_host.rstrip("/")
-        self._base_url = base_url.rstrip("/")
         self._client_id = client_id
         self._client_secret = client_secret
         self._seconds = timeout
-        self._timeout = aiohttp.ClientTimeout(total=timeout)
-        self._scope = [f"{self._base_url}/.default"]  # national clouds have their own Graph host and scope
+        self._scope = [graph_scope(base_url)]
         self._apps: dict[str, msal.ConfidentialClientApplication] = {}
         self._lock = asyncio.Lock()
         self._app_factory = app_factory or self._new_app
@@ -42,7 +60,8 @@ class GraphLineManagers:
             self._client_id, client_credential=self._client_secret,
             authority=f"{self._authority_host}/{tenant_id}", instance_discovery=False, timeout=self._seconds)
 
-    async def _token(self, tenant_id: str) -> str:
+    async def token(self, tenant_id: str) -> str:
+        """A token from msal's cache, or a new one from the tenant's authority."""
         # One at a time: two first lookups at once would otherwise both miss the cache and fetch two tokens.
         async with self._lock:
             if tenant_id not in self._apps:
@@ -54,16 +73,51 @@ class GraphLineManagers:
             raise PermissionError(str(result.get("error", "no token")))
         return token
 
-    def close(self) -> None:
+    async def close(self) -> None:
         """Close msal's HTTP sessions (one per tenant)."""
         for app in self._apps.values():
             app.http_client.close()
         self._apps.clear()
 
+
+class IdentityTokens:
+    """Graph tokens from an azure-identity credential: the bot's managed identity, in its own tenant."""
+
+    def __init__(self, credential: AsyncTokenCredential, *, base_url: str) -> None:
+        self._credential = credential
+        self._scope = graph_scope(base_url)
+
+    async def token(self, tenant_id: str) -> str:
+        """A token for the identity's tenant (the federation serves only that one); azure-identity caches it."""
+        try:
+            return (await self._credential.get_token(self._scope)).token
+        except AzureError as error:  # ClientAuthenticationError, CredentialUnavailableError, transport errors
+            raise PermissionError(type(error).__name__) from None
+
+    async def close(self) -> None:
+        """Close the credential's HTTP session."""
+        await self._credential.close()
+
+
+class GraphLineManagers:
+    """`LineManagers` from Graph; answers None (never raises) when Graph cannot say, so the staff list is asked."""
+
+    def __init__(self, session: aiohttp.ClientSession, *, base_url: str, tokens: GraphTokens,
+                 timeout: float = 3.0) -> None:
+        self._session = session
+        self._base_url = base_url.rstrip("/")
+        self._tokens = tokens
+        self._timeout = aiohttp.ClientTimeout(total=timeout)
+
+    async def close(self) -> None:
+        """Release the token source."""
+        await self._tokens.close()
+
     async def line_manager_of(self, person: Person) -> StaffContact | None:
         """The manager Graph knows, or None (no manager, Graph unreachable, or not permitted)."""
         try:
-            token = await self._token(person.tenant_id)
+            async with asyncio.timeout(self._timeout.total):
+                token = await self._tokens.token(person.tenant_id)
             url = f"{self._base_url}/v1.0/users/{person.aad_object_id}/manager"
             async with self._session.get(url, headers={"Authorization": f"Bearer {token}"},
                                          params={"$select": "id,displayName,mail,userPrincipalName"},

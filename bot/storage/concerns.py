@@ -2,7 +2,7 @@
 
 `reports`: PartitionKey = report reference; RowKey `report` for the record, `audit|<iso time>|<random>` for
 each change (action and who, never the report's text). Change + audit go in one transaction.
-`audit`: PartitionKey `reports`, RowKey `<iso time>|<reference>`: what retention deleted, and when.
+`audit`: PartitionKey `reports`, RowKey `<closed at>|<reference>`: what retention deleted, and when (`DeletedAt`).
 
 Lists ("open reports" for the reminder task, "all" for retention) filter the `report` rows: a federation files a
 handful of reports a year, so a derived index would add a second write to keep consistent and gain nothing.
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from azure.core import MatchConditions
@@ -22,6 +22,7 @@ from azure.data.tables import UpdateMode
 from azure.data.tables.aio import TableClient
 
 from bot.domain.concerns import ConcernReport, ReportState, Route
+from bot.domain.errors import ConcurrentChange
 from bot.domain.people import Person, StaffContact
 from bot.storage.outbox import TABLE as OUTBOX
 from bot.storage.tables import TableStore, entity_etag, entity_text, entity_time, safe_key
@@ -29,6 +30,8 @@ from bot.storage.tables import TableStore, entity_etag, entity_text, entity_time
 TABLE = "reports"
 AUDIT = "audit"
 RECORD = "report"
+# How long a retention run on one instance holds a report it is deleting before another may take over.
+PURGE_LEASE = timedelta(minutes=10)
 
 
 def _contact(entity: dict[str, Any], prefix: str) -> StaffContact:
@@ -134,19 +137,21 @@ class TableConcernReports:
         return keys
 
     async def delete(self, report: ConcernReport, *, at: datetime) -> None:
-        """Record the deletion (reference and dates only), then delete the report's rows and its messages."""
-        # The trace goes first: a deletion is never left unrecorded; a failed run is simply run again.
+        """Record the deletion (reference and dates only), then delete the report's messages and rows.
+
+        Safe on several instances at once: the first to claim the record deletes it, the others get
+        `ConcurrentChange` (or `RecordNotFound` once it is gone). Every step can be repeated, and the record goes
+        last, so a run that stops half way is finished by the next one.
+        """
+        partition = safe_key(report.reference)
+        await self._claim(partition, at)
         async with self._store.call():
+            # One trace per report, whoever writes it and however often (the key holds no instant of this run).
             await self._audit_table.upsert_entity({
-                "PartitionKey": "reports", "RowKey": f"{at.isoformat()}|{safe_key(report.reference)}",
+                "PartitionKey": "reports",
+                "RowKey": f"{(report.closure or report.submitted_at).isoformat()}|{partition}",
                 "Action": "deleted after retention", "Reference": report.reference,
                 "SubmittedAt": report.submitted_at, "ClosedAt": report.closure, "DeletedAt": at})
-        partition = safe_key(report.reference)
-        keys = await self._keys(self._table, partition)
-        async with self._store.call():
-            for start in range(0, len(keys), 100):
-                await self._table.submit_transaction(
-                    [("delete", {"PartitionKey": partition, "RowKey": key}) for key in keys[start:start + 100]])
         people = {report.reporter.aad_object_id, report.assigned_to.aad_object_id,
                   report.escalation_contact.aad_object_id}
         for object_id in people:
@@ -156,3 +161,18 @@ class TableConcernReports:
                 for key in await self._keys(self._outbox, recipient, prefix, prefix[:-1] + "}"):
                     async with self._store.call():
                         await self._outbox.delete_entity(recipient, key)
+        keys = await self._keys(self._table, partition)
+        for key in sorted(keys, key=lambda k: k == RECORD):  # the record last
+            async with self._store.call():
+                await self._table.delete_entity(partition, key)
+
+    async def _claim(self, partition: str, at: datetime) -> None:
+        async with self._store.call():
+            entity = await self._table.get_entity(partition, RECORD)
+        claimed = entity_time(entity, "PurgeClaimedAt")
+        if claimed is not None and timedelta(0) <= at - claimed < PURGE_LEASE:
+            raise ConcurrentChange(f"report {partition} is being deleted by another instance")
+        async with self._store.call():
+            await self._table.update_entity({"PartitionKey": partition, "RowKey": RECORD, "PurgeClaimedAt": at},
+                                            mode=UpdateMode.MERGE, etag=entity_etag(entity),
+                                            match_condition=MatchConditions.IfNotModified)

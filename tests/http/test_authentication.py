@@ -11,7 +11,7 @@ from aiohttp.test_utils import TestClient
 from azure.data.tables.aio import TableClient
 
 from app import create_app
-from bot.settings import Settings
+from bot.settings import LOCAL_FEDERATION, Settings
 from tests.support.activities import CARYS, TENANT, message
 from tests.support.connector import Connector
 from tests.support.openid import ISSUER, Issuer, new_key, run_issuer
@@ -31,7 +31,7 @@ async def secured(aiohttp_client: Any, azurite: str, table_prefix: str, issuer: 
         "APP_ENV": "production", "MicrosoftAppId": APP_ID, "MicrosoftAppPassword": "test-only-not-a-secret",
         "MicrosoftAppType": "MultiTenant", "AZURE_STORAGE_CONNECTION_STRING": azurite, "TABLE_PREFIX": table_prefix,
         "TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL": issuer.metadata_url, "TO_BOT_FROM_CHANNEL_TOKEN_ISSUER": ISSUER,
-        "DELIVERY_INTERVAL_SECONDS": 3600,
+        "DELIVERY_INTERVAL_SECONDS": 3600, "FEDERATION_CONFIG": str(LOCAL_FEDERATION),
     })
     client: TestClient = await aiohttp_client(create_app(settings))
     return client

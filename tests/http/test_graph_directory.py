@@ -13,21 +13,23 @@ import msal
 import pytest
 import requests
 
+from app import graph_line_managers
 from bot.domain.concerns import ConcernReport, Route
 from bot.domain.directory import LineManagers, find_line_manager, read_staff_csv
 from bot.domain.federation import load_federation
 from bot.domain.outbox import QueueingNotifier
 from bot.domain.people import Lang, Person, StaffContact
-from bot.graph.client import GraphLineManagers
+from bot.graph.client import GraphLineManagers, SecretTokens
+from bot.settings import Settings
 from bot.storage.concerns import TableConcernReports
 from bot.storage.directory import TableStaffDirectory
 from bot.storage.outbox import TableOutbox
-from bot.storage.tables import TableStore, service_client
+from bot.storage.tables import TableStore
 from bot.storage.users import TableUserProfiles
 from cards.i18n import load_catalogue
 from dialogs.base import Scope, Turn
 from dialogs.concerns import ConcernFlow
-from tests.support.fake_graph import CLIENT_ID, CLIENT_SECRET, FakeGraph, run_fake_graph
+from tests.support.fake_graph import CLIENT_ID, CLIENT_SECRET, IDENTITY_CLIENT_ID, FakeGraph, run_fake_graph
 
 REPO = Path(__file__).resolve().parents[2]
 TENANT = "5c0f1e2a-7b3d-4e8f-9a1b-2c3d4e5f6a7b"
@@ -59,21 +61,19 @@ async def graph(fake: FakeGraph) -> AsyncIterator[GraphLineManagers]:
                                                   authority=f"{fake.base_url}/{tenant}", instance_discovery=False,
                                                   http_client=trusted)
 
-    context = ssl.create_default_context(cafile=str(fake.ca_file))
-    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(ssl=context)) as session:
-        graph = GraphLineManagers(session, authority_host=fake.base_url, base_url=fake.base_url,
-                                  client_id=CLIENT_ID, client_secret=CLIENT_SECRET, app_factory=app)
+    async with _trusting(fake) as session:
+        graph = GraphLineManagers(session, base_url=fake.base_url, tokens=SecretTokens(
+            authority_host=fake.base_url, base_url=fake.base_url, client_id=CLIENT_ID, client_secret=CLIENT_SECRET,
+            app_factory=app))
         yield graph
-        graph.close()
+        await graph.close()
     trusted.close()
 
 
-@pytest.fixture
-async def store(azurite: str, table_prefix: str) -> AsyncIterator[TableStore]:
-    async with service_client(connection_string=azurite, endpoint="", credential=None, timeout=3) as service:
-        tables = TableStore(service, prefix=table_prefix, timeout=3)
-        await tables.ensure_tables(["directory", "reports", "audit", "outbox", "users"])
-        yield tables
+def _trusting(fake: FakeGraph) -> aiohttp.ClientSession:
+    """An HTTP session that trusts the fake's certificate (as the app's trusts Graph's)."""
+    context = ssl.create_default_context(cafile=str(fake.ca_file))
+    return aiohttp.ClientSession(connector=aiohttp.TCPConnector(ssl=context))
 
 
 @pytest.fixture
@@ -103,15 +103,14 @@ async def test_wrong_secret_means_graph_cannot_say(fake: FakeGraph) -> None:
     trusted = requests.Session()
     trusted.verify = str(fake.ca_file)
     trusted.trust_env = False  # REQUESTS_CA_BUNDLE in the environment would override `verify`
-    context = ssl.create_default_context(cafile=str(fake.ca_file))
-    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(ssl=context)) as session:
-        graph = GraphLineManagers(session, authority_host=fake.base_url, base_url=fake.base_url,
-                                  client_id=CLIENT_ID, client_secret="wrong", app_factory=lambda tenant:
-                                  msal.ConfidentialClientApplication(CLIENT_ID, client_credential="wrong",
-                                                                     authority=f"{fake.base_url}/{tenant}",
-                                                                     instance_discovery=False, http_client=trusted))
+    async with _trusting(fake) as session:
+        graph = GraphLineManagers(session, base_url=fake.base_url, tokens=SecretTokens(
+            authority_host=fake.base_url, base_url=fake.base_url, client_id=CLIENT_ID, client_secret="wrong",
+            app_factory=lambda tenant: msal.ConfidentialClientApplication(
+                CLIENT_ID, client_credential="wrong", authority=f"{fake.base_url}/{tenant}",
+                instance_discovery=False, http_client=trusted)))
         assert await graph.line_manager_of(CARYS) is None
-        graph.close()
+        await graph.close()
     trusted.close()
     assert fake.manager_requests == 0
 
@@ -185,12 +184,60 @@ async def test_a_report_about_graphs_manager_goes_to_the_headteacher(
 async def test_the_apps_own_msal_setup_works_offline_against_a_custom_authority(
         fake: FakeGraph, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(fake.ca_file))  # msal's own requests session trusts the test CA
-    context = ssl.create_default_context(cafile=str(fake.ca_file))
-    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(ssl=context)) as session:
-        graph = GraphLineManagers(session, authority_host=fake.base_url, base_url=fake.base_url, client_id=CLIENT_ID,
-                                  client_secret=CLIENT_SECRET)
+    settings = _settings({"MicrosoftAppId": CLIENT_ID, "MicrosoftAppPassword": CLIENT_SECRET,
+                          "GRAPH_AUTHORITY_HOST": fake.base_url, "GRAPH_BASE_URL": fake.base_url})
+    async with _trusting(fake) as session:
+        graph = graph_line_managers(settings, session)
+        assert graph is not None
         found = await asyncio.gather(graph.line_manager_of(CARYS), graph.line_manager_of(CARYS))
-        graph.close()
+        await graph.close()
 
     assert [m.name if m else None for m in found] == ["Gareth Hughes", "Gareth Hughes"]
     assert fake.token_requests == 1
+    assert fake.identity_requests == []
+
+
+def _settings(values: dict[str, str]) -> Settings:
+    return Settings.model_validate({"APP_ENV": "local", "AZURE_STORAGE_CONNECTION_STRING": "UseDevelopmentStorage=true",
+                                    **values})
+
+
+# The documented deployment: the bot runs as a user-assigned managed identity and has no secret at all.
+MANAGED = {"MicrosoftAppType": "UserAssignedMSI", "MicrosoftAppId": IDENTITY_CLIENT_ID, "MicrosoftAppTenantId": TENANT}
+
+
+async def test_the_managed_identity_gets_graph_tokens_from_app_service_and_they_are_cached(
+        fake: FakeGraph, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in fake.identity_environment().items():
+        monkeypatch.setenv(name, value)
+    settings = _settings({**MANAGED, "GRAPH_BASE_URL": fake.base_url})
+    async with _trusting(fake) as session:
+        graph = graph_line_managers(settings, session)
+        assert graph is not None
+        found = [await graph.line_manager_of(CARYS), await graph.line_manager_of(CARYS)]
+        nobody = await graph.line_manager_of(OWAIN)
+        await graph.close()
+
+    assert [m.name if m else None for m in found] == ["Gareth Hughes", "Gareth Hughes"] and nobody is None
+    assert fake.identity_requests == [{"api-version": "2019-08-01", "resource": fake.base_url,
+                                       "client_id": IDENTITY_CLIENT_ID}]
+    assert (fake.token_requests, fake.manager_requests) == (0, 3)  # no secret, so msal's authority is never asked
+
+
+async def test_a_managed_identity_the_endpoint_refuses_means_graph_cannot_say(
+        fake: FakeGraph, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch.setenv("IDENTITY_ENDPOINT", fake.identity_endpoint)
+    monkeypatch.setenv("IDENTITY_HEADER", "not-the-header-app-service-set")
+    settings = _settings({**MANAGED, "GRAPH_BASE_URL": fake.base_url})
+    async with _trusting(fake) as session:
+        graph = graph_line_managers(settings, session)
+        assert graph is not None
+        found = await graph.line_manager_of(CARYS)
+        await graph.close()
+
+    assert found is None and fake.manager_requests == 0
+    assert "Graph line manager lookup failed: PermissionError" in caplog.text
+
+
+def test_without_a_secret_or_a_managed_identity_graph_is_not_asked() -> None:
+    assert graph_line_managers(_settings({}), session=None) is None  # type: ignore[arg-type]

@@ -1,4 +1,5 @@
-"""A local Entra authority and Microsoft Graph speaking the real protocols, over TLS (msal insists on https)."""
+"""A local Entra authority and Microsoft Graph speaking the real protocols, over TLS (msal insists on https), and
+App Service's managed-identity endpoint (`IDENTITY_ENDPOINT`, plain http on the host as in App Service)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from tests.support.servers import serve
 
 CLIENT_ID = "22222222-3333-4444-8555-666666666666"
 CLIENT_SECRET = "test-only-client-secret-value"
+IDENTITY_CLIENT_ID = "33333333-4444-4555-8666-777777777777"
 
 
 def self_signed(directory: Path) -> tuple[Path, Path]:
@@ -36,6 +38,7 @@ def self_signed(directory: Path) -> tuple[Path, Path]:
                            critical=False)
             .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
             .sign(key, hashes.SHA256()))
+    directory.mkdir(parents=True, exist_ok=True)
     cert_path, key_path = directory / "cert.pem", directory / "key.pem"
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
@@ -53,6 +56,13 @@ class FakeGraph:
     token_requests: int = 0
     manager_requests: int = 0
     issued: set[str] = field(default_factory=set)
+    identity_endpoint: str = ""
+    identity_header: str = field(default_factory=lambda: secrets.token_hex(16))
+    identity_requests: list[dict[str, str]] = field(default_factory=list)
+
+    def identity_environment(self) -> dict[str, str]:
+        """The variables App Service sets so azure-identity finds its managed-identity endpoint."""
+        return {"IDENTITY_ENDPOINT": self.identity_endpoint, "IDENTITY_HEADER": self.identity_header}
 
 
 @asynccontextmanager
@@ -91,12 +101,29 @@ async def run_fake_graph(directory: Path) -> AsyncIterator[FakeGraph]:
                                                 "message": "Resource 'manager' does not exist."}}, status=404)
         return web.json_response({"@odata.type": "#microsoft.graph.user", **found})
 
+    async def managed_identity(request: web.Request) -> web.Response:
+        # App Service's protocol (api-version 2019-08-01): the secret header, the resource, the identity's client id.
+        fake.identity_requests.append(dict(request.query))
+        if request.headers.get("X-IDENTITY-HEADER") != fake.identity_header:
+            return web.json_response({"statusCode": 401, "message": "bad X-IDENTITY-HEADER"}, status=401)
+        if request.query.get("client_id") != IDENTITY_CLIENT_ID:
+            return web.json_response({"statusCode": 400, "message": "Unable to load the proper Managed Identity."},
+                                     status=400)
+        issued = secrets.token_urlsafe(24)
+        fake.issued.add(issued)
+        expires_on = int(datetime.datetime.now(datetime.UTC).timestamp()) + 3600
+        return web.json_response({"access_token": issued, "expires_on": str(expires_on), "token_type": "Bearer",
+                                  "resource": request.query.get("resource", ""), "client_id": IDENTITY_CLIENT_ID})
+
     app = web.Application()
     app.router.add_get("/{tenant}/v2.0/.well-known/openid-configuration", openid)
     app.router.add_post("/{tenant}/oauth2/v2.0/token", token)
     app.router.add_get("/v1.0/users/{user}/manager", manager)
+    identity = web.Application()
+    identity.router.add_get("/msi/token", managed_identity)
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert, key)
-    async with serve(app, ssl_context=context) as port:
+    async with serve(app, ssl_context=context) as port, serve(identity) as identity_port:
         fake.base_url = f"https://127.0.0.1:{port}"
+        fake.identity_endpoint = f"http://127.0.0.1:{identity_port}/msi/token"
         yield fake

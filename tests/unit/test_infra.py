@@ -4,22 +4,15 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
 import pytest
-from pycep import BicepParser
 
-INFRA = Path(__file__).resolve().parents[2] / "infra"
+from tests.support.bicep import INFRA, parse
+
 REQUIRED_TYPES = {"Microsoft.Web/sites", "Microsoft.Web/serverfarms", "Microsoft.BotService/botServices",
                   "Microsoft.BotService/botServices/channels", "Microsoft.Storage/storageAccounts",
                   "Microsoft.Insights/components", "Microsoft.OperationalInsights/workspaces",
                   "Microsoft.ManagedIdentity/userAssignedIdentities"}
-
-
-def parse(path: Path) -> dict[str, Any]:
-    """A Bicep file as pycep's JSON tree; raises on a syntax error."""
-    tree: Any = BicepParser().parse(text=path.read_text(encoding="utf-8"))
-    return dict(tree)
 
 
 @pytest.mark.parametrize("path", sorted(INFRA.glob("*.bicep")), ids=lambda p: p.name)
@@ -52,3 +45,23 @@ def test_a_syntax_error_is_caught(tmp_path: Path) -> None:
 
     with pytest.raises(Exception):  # noqa: B017 - pycep raises lark's errors, whose types vary by input
         parse(broken)
+
+
+def test_every_checkov_skip_sits_in_a_resource_and_says_why() -> None:
+    lines = (INFRA / "main.bicep").read_text(encoding="utf-8").splitlines()
+    skips = [(number, line.strip()) for number, line in enumerate(lines) if "checkov:skip" in line]
+    opened = [max(n for n in range(number) if lines[n].startswith("resource ")) for number, _ in skips]
+
+    assert skips
+    assert [line for _, line in skips if not re.fullmatch(r"// checkov:skip=CKV2?_[A-Z]+_\d+:\S.{30,}", line)] == []
+    assert all(lines[n].rstrip().endswith("{") for n in opened)  # the comment is inside that resource's block
+
+
+def test_the_tenant_comes_from_the_identity_and_global_names_are_unique() -> None:
+    tree = parse(INFRA / "main.bicep")
+    text = (INFRA / "main.bicep").read_text(encoding="utf-8")
+
+    assert "tenantId" not in tree["parameters"] and "subscription().tenantId" not in text
+    assert "uniqueString(resourceGroup().id)" in text
+    for name in ("storageName", "webAppName", "botName"):
+        assert "suffix" in str(tree["variables"][name]), name

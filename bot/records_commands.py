@@ -1,0 +1,62 @@
+"""Command-line tools for the decision record's backup: backup-records, restore-records."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+from typing import Any
+
+from bot.domain.errors import DomainError
+from bot.settings import UnsafeSettings, load_settings
+from bot.storage.backup import RECORD_TABLES, BackupError, read_backup, read_tables, restore, write_backup
+from bot.storage.tables import open_store
+
+
+def _folder(argv: list[str], command: str, what: str) -> Path:
+    parser = argparse.ArgumentParser(prog=f"python -m bot {command}")
+    parser.add_argument("folder", type=Path, help=what)
+    folder: Path = parser.parse_args(argv).folder
+    return folder
+
+
+async def _tables(*, backup: dict[str, list[dict[str, Any]]] | None) -> dict[str, list[str]] | str:
+    """Read the record tables, or (given a backup) restore it; return the rows read or what was restored."""
+    settings = load_settings(tool=True)
+    async with open_store(connection_string=settings.storage_connection_string.get_secret_value(),
+                          endpoint=settings.storage_table_endpoint, prefix=settings.table_prefix,
+                          call_seconds=10) as store:
+        if backup is None:
+            return await read_tables(store)
+        done = await restore(store, backup)
+        return "restored " + ", ".join(f"{table} {n} rows" for table, n in done.items())
+
+
+def _main(command: str, folder: Path, *, restoring: bool) -> int:
+    try:
+        result = asyncio.run(_tables(backup=read_backup(folder) if restoring else None))
+        if isinstance(result, str):
+            print(result)
+        else:
+            counts = write_backup(folder, result)
+            print(f"backed up to {folder}: " + ", ".join(f"{table} {n} rows" for table, n in counts.items()))
+        return 0
+    except (UnsafeSettings, BackupError, OSError) as error:
+        print(f"{command}: {error}", file=sys.stderr)
+        return 2
+    except DomainError as error:
+        print(f"{command}: storage could not be reached ({type(error).__name__})", file=sys.stderr)
+        return 1
+
+
+def backup_command(argv: list[str]) -> int:
+    """`python -m bot backup-records FOLDER`: the permission requests, their audit trails and the retention log."""
+    folder = _folder(argv, "backup-records", f"where to write {', '.join(RECORD_TABLES)} (one .jsonl file each)")
+    return _main("backup-records", folder, restoring=False)
+
+
+def restore_command(argv: list[str]) -> int:
+    """`python -m bot restore-records FOLDER`: put a backup into empty tables (it refuses tables that hold rows)."""
+    folder = _folder(argv, "restore-records", "a folder written by backup-records")
+    return _main("restore-records", folder, restoring=True)

@@ -1,0 +1,1 @@
+"""Developer and release scripts (`make` runs them)."""

@@ -1,0 +1,109 @@
+"""Retention runs by itself: the running bot deletes concern reports 24 months after closure, on every instance,
+each report once, leaving one trace."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from azure.data.tables.aio import TableClient
+
+from bot.domain.concerns import ConcernReport, ReportState
+from bot.domain.federation import load_federation
+from bot.domain.outbox import QueueingNotifier
+from bot.domain.people import Lang, Person
+from bot.settings import Settings
+from bot.storage.concerns import PURGE_LEASE, TableConcernReports
+from bot.storage.directory import TableStaffDirectory
+from bot.storage.outbox import TableOutbox
+from bot.storage.tables import TableStore
+from bot.storage.users import TableUserProfiles
+from cards.i18n import load_catalogue
+from dialogs.base import Scope, Turn
+from dialogs.concerns import ConcernFlow
+from tests.support.activities import CARYS, TENANT
+from tests.support.live import live_bot
+
+REPO = Path(__file__).resolve().parents[2]
+WORDS = "the words of an old report that must not outlive its retention"
+CLOSED = datetime(2023, 1, 12, 9, 0, tzinfo=UTC)
+PAST_RETENTION = datetime(2025, 2, 1, 9, 0, tzinfo=UTC)  # 24 months after CLOSED have passed
+
+
+def _flow(store: TableStore, now: datetime) -> ConcernFlow:
+    directory = TableStaffDirectory(store)
+    return ConcernFlow(strings=load_catalogue(), federation=load_federation(REPO / "config" / "federation.local.json"),
+                       reports=TableConcernReports(store), directory=directory, managers=[directory],
+                       notifier=QueueingNotifier(TableOutbox(store)), profiles=TableUserProfiles(store),
+                       clock=lambda: now)
+
+
+async def _closed_report(store: TableStore, closed: datetime = CLOSED) -> ConcernReport:
+    """A report filed and closed at `closed`, its card still in the holder's outbox."""
+    reports = TableConcernReports(store)
+    before = {r.reference for r in await reports.list_all()}
+    carys = Person(TENANT, CARYS["aadObjectId"], "Carys Jenkins")
+    await _flow(store, closed - timedelta(days=2)).submit(Turn(
+        actor=carys, lang=Lang.EN, scope=Scope.PERSONAL, verb="concern.submit", data={"what": WORDS},
+        is_invoke=True))
+    [filed] = [r for r in await reports.list_all() if r.reference not in before]
+    return await reports.save(replace(filed, state=ReportState.CLOSED, closed_at=closed), "closed", "test")
+
+
+async def _rows(connection_string: str, table: str) -> list[dict[str, Any]]:
+    async with TableClient.from_connection_string(connection_string, table) as client:
+        return [dict(row) async for row in client.list_entities()]
+
+
+async def test_two_instances_purging_at_once_delete_each_report_once(store: TableStore, azurite: str,
+                                                                    table_prefix: str) -> None:
+    old = [await _closed_report(store) for _ in range(3)]
+    recent = await _closed_report(store, closed=PAST_RETENTION - timedelta(days=30))
+    assert any(WORDS in json.dumps(row, default=str) for row in await _rows(azurite, table_prefix + "outbox"))
+
+    first, second = await asyncio.gather(_flow(store, PAST_RETENTION).purge(months=24),
+                                         _flow(store, PAST_RETENTION).purge(months=24))
+
+    assert sorted(first + second) == sorted(r.reference for r in old)  # every one deleted, each by one instance
+    assert [r.reference for r in await TableConcernReports(store).list_all()] == [recent.reference]
+    traces = await _rows(azurite, table_prefix + "audit")
+    assert sorted(str(t["Reference"]) for t in traces) == sorted(r.reference for r in old)
+    assert {str(row["PartitionKey"]) for row in await _rows(azurite, table_prefix + "reports")} == {recent.reference}
+    outbox = json.dumps(await _rows(azurite, table_prefix + "outbox"), default=str)
+    assert recent.reference in outbox and not any(r.reference in outbox for r in old)
+
+
+async def test_a_purge_that_stopped_half_way_is_finished_once_its_claim_expires(
+        store: TableStore, azurite: str, table_prefix: str) -> None:
+    report = await _closed_report(store)
+    reports = TableConcernReports(store)
+    await reports._claim(report.reference, PAST_RETENTION)  # an instance claimed it, then died
+
+    meanwhile = await _flow(store, PAST_RETENTION + PURGE_LEASE / 2).purge(months=24)
+    later = await _flow(store, PAST_RETENTION + PURGE_LEASE * 2).purge(months=24)
+
+    assert (meanwhile, later) == ([], [report.reference])
+    assert await reports.list_all() == [] and len(await _rows(azurite, table_prefix + "audit")) == 1
+
+
+async def test_the_running_bot_purges_by_itself(azurite: str, table_prefix: str, store: TableStore) -> None:
+    old = await _closed_report(store)
+    recent = await _closed_report(store, closed=datetime.now(UTC) - timedelta(days=30))
+    settings = Settings.model_validate({
+        "APP_ENV": "local", "AZURE_STORAGE_CONNECTION_STRING": azurite, "TABLE_PREFIX": table_prefix,
+        "DELIVERY_INTERVAL_SECONDS": 3600, "RETENTION_INTERVAL_SECONDS": 0.2})
+    reports = TableConcernReports(store)
+
+    with live_bot(settings):
+        for _ in range(200):  # up to 20 s
+            if len(await reports.list_all()) == 1:
+                break
+            await asyncio.sleep(0.1)
+
+    assert [r.reference for r in await reports.list_all()] == [recent.reference]
+    [trace] = await _rows(azurite, table_prefix + "audit")
+    assert trace["Reference"] == old.reference and WORDS not in json.dumps(trace, default=str)

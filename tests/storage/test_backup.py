@@ -1,0 +1,140 @@
+"""The decision record's backup on Azurite: every row and property type comes back, and a restore never
+overwrites what exists."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from azure.data.tables import EdmType, EntityProperty
+
+from bot.__main__ import main as bot_main
+from bot.domain.people import Person
+from bot.domain.permission_requests import AuditEntry, PermissionRequest, RequestState
+from bot.export import decisions_csv
+from bot.settings import LOCAL_FEDERATION
+from bot.storage.backup import RECORD_TABLES, BackupError, read_backup, read_tables, restore, write_backup
+from bot.storage.permission_requests import TablePermissionRequests
+from bot.storage.tables import TableStore, service_client
+
+TENANT = "5c0f1e2a-7b3d-4e8f-9a1b-2c3d4e5f6a7b"
+CARYS = Person(TENANT, "a1000000-0000-4000-8000-000000000001", "Carys Jenkins")
+SIAN = Person(TENANT, "a1000000-0000-4000-8000-000000000003", "Mrs Siân Roberts")
+NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+EVERY_TYPE = {"PartitionKey": "retention", "RowKey": "2026-11-24|C-4QX9TB", "Text": "Siân: “quoted” ✓",
+              "Flag": True, "Small": 7, "Large": EntityProperty(2**40, EdmType.INT64), "Ratio": 0.25, "When": NOW,
+              "Raw": b"\x00\xff",
+              "Id": uuid.UUID("a1000000-0000-4000-8000-000000000001")}
+
+
+@pytest.fixture
+async def stores(azurite: str, table_prefix: str) -> AsyncIterator[tuple[TableStore, TableStore]]:
+    async with service_client(connection_string=azurite, endpoint="", credential=None, timeout=3) as service:
+        original = TableStore(service, prefix=table_prefix, timeout=3)
+        elsewhere = TableStore(service, prefix=table_prefix + "r", timeout=3)
+        await original.ensure_tables(RECORD_TABLES)
+        yield original, elsewhere
+
+
+async def _decided(store: TableStore) -> TablePermissionRequests:
+    requests = TablePermissionRequests(store)
+    for number, purpose in enumerate(["Class news for parents", 'Sports results =HYPERLINK("x")']):
+        request = PermissionRequest(
+            request_id=f"P-ABCDE{number}", requester=CARYS, school_id="high", platform="facebook", platform_other="",
+            account_kind="new", existing_account="", purpose=purpose, audiences=("parents",),
+            pupil_content=("none",), consent="", moderator="Carys", moderation="daily", start=date(2026, 12, 1),
+            end=None, submitted_at=NOW)
+        await requests.create(request, AuditEntry(request.request_id, "submitted", CARYS.aad_object_id, CARYS.name,
+                                                  NOW))
+    first = await requests.get("P-ABCDE0")
+    await requests.save(replace(first, state=RequestState.APPROVED, decided_by=SIAN.name, decided_at=NOW),
+                        AuditEntry(first.request_id, "approved", SIAN.aad_object_id, SIAN.name, NOW))
+    async with store.call():
+        await store.table("audit").create_entity(EVERY_TYPE)
+    return requests
+
+
+async def _record(requests: TablePermissionRequests) -> str:
+    """The governors' decision record for the school year."""
+    return decisions_csv(await requests.list_all(), start=date(2026, 9, 1), end=date(2027, 8, 31),
+                         school_names={"high": "Llanidloes High School"})
+
+
+async def _rows(store: TableStore, table: str) -> list[dict[str, Any]]:
+    async with store.call():
+        return [dict(entity) async for entity in store.table(table).list_entities()]
+
+
+async def test_a_restore_elsewhere_gives_back_every_row_and_the_same_decision_record(
+        stores: tuple[TableStore, TableStore], tmp_path: Path) -> None:
+    original, elsewhere = stores
+    requests = await _decided(original)
+
+    counts = write_backup(tmp_path / "backup", await read_tables(original))
+    restored = await restore(elsewhere, read_backup(tmp_path / "backup"))
+
+    assert counts == {table: len(await _rows(original, table)) for table in RECORD_TABLES}
+    assert counts["permissions"] >= 5 and counts["permissionindex"] >= 2 and counts["audit"] == 1
+    assert restored == counts
+    for table in RECORD_TABLES:
+        assert await _rows(elsewhere, table) == await _rows(original, table), table
+    [row] = await _rows(elsewhere, "audit")
+    assert isinstance(row["Large"], EntityProperty) and row["Large"].edm_type is EdmType.INT64
+    record = await _record(requests)
+    assert await _record(TablePermissionRequests(elsewhere)) == record and "Class news for parents" in record
+
+
+async def test_a_restore_over_tables_that_hold_rows_is_refused_and_changes_nothing(
+        stores: tuple[TableStore, TableStore], tmp_path: Path) -> None:
+    original, _ = stores
+    requests = await _decided(original)
+    write_backup(tmp_path / "backup", await read_tables(original))
+    later = await requests.get("P-ABCDE1")
+    await requests.save(replace(later, state=RequestState.DECLINED, decided_by=SIAN.name, decided_at=NOW),
+                        AuditEntry(later.request_id, "declined", SIAN.aad_object_id, SIAN.name, NOW))
+    before = {table: await _rows(original, table) for table in RECORD_TABLES}
+
+    with pytest.raises(BackupError, match="permissions, permissionindex, audit already hold rows"):
+        await restore(original, read_backup(tmp_path / "backup"))
+
+    assert {table: await _rows(original, table) for table in RECORD_TABLES} == before
+    assert (await requests.get("P-ABCDE1")).state is RequestState.DECLINED
+
+
+def test_an_incomplete_backup_is_refused_saying_which_file(tmp_path: Path) -> None:
+    write_backup(tmp_path, {"permissions": [json.dumps({"PartitionKey": "P-1", "RowKey": "request"})] * 2})
+    lines = (tmp_path / "permissions.jsonl").read_text(encoding="utf-8").splitlines()
+    (tmp_path / "permissions.jsonl").write_text(lines[0] + "\n", encoding="utf-8")
+
+    with pytest.raises(BackupError, match="permissions.jsonl has 1 rows; backup.json says 2"):
+        read_backup(tmp_path)
+    with pytest.raises(BackupError, match="is not a complete backup"):
+        read_backup(tmp_path / "nowhere")
+
+
+async def test_the_commands_back_up_and_restore_with_the_tools_settings(
+        stores: tuple[TableStore, TableStore], azurite: str, table_prefix: str, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    original, elsewhere = stores
+    await _decided(original)
+    monkeypatch.setenv("AZURE_STORAGE_CONNECTION_STRING", azurite)
+    monkeypatch.setenv("FEDERATION_CONFIG", str(LOCAL_FEDERATION))
+    monkeypatch.setenv("TABLE_PREFIX", table_prefix)
+
+    backed_up = await asyncio.to_thread(bot_main, ["backup-records", str(tmp_path / "b")])
+    monkeypatch.setenv("TABLE_PREFIX", table_prefix + "r")
+    restored = await asyncio.to_thread(bot_main, ["restore-records", str(tmp_path / "b")])
+
+    out = capsys.readouterr().out
+    rows = len(await _rows(original, "permissions"))
+    assert (backed_up, restored) == (0, 0)
+    assert f"backed up to {tmp_path / 'b'}: permissions {rows} rows" in out
+    assert f"restored permissions {rows} rows" in out
+    assert await _rows(elsewhere, "permissions") == await _rows(original, "permissions")

@@ -1,0 +1,100 @@
+"""Settings a deployment gives the bot: the federation from an app setting, refusals in one line, tools' needs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.__main__ import main as bot_main
+from bot.settings import (
+    LOCAL_FEDERATION,
+    Settings,
+    ToolSettings,
+    UnsafeSettings,
+    graph_managed_identity,
+    load_federation_settings,
+    load_settings,
+)
+
+FEDERATION = LOCAL_FEDERATION.read_text(encoding="utf-8")
+TENANT = json.loads(FEDERATION)["tenant_ids"][0]
+STORAGE = {"AZURE_STORAGE_TABLE_ENDPOINT": "https://llanpolicyabc.table.core.windows.net/"}
+# As infra/main.bicep sets them.
+DEPLOYED = {"APP_ENV": "production", "MicrosoftAppType": "UserAssignedMSI",
+            "MicrosoftAppId": "33333333-4444-4555-8666-777777777777", "MicrosoftAppTenantId": TENANT,
+            "FEDERATION_JSON": FEDERATION, **STORAGE}
+
+
+def test_the_deployed_settings_give_the_federation_and_graph_through_the_identity() -> None:
+    settings = Settings.model_validate(DEPLOYED)
+
+    federation = load_federation_settings(settings)
+
+    assert [school.school_id for school in federation.schools] == ["high", "primary"]
+    assert graph_managed_identity(settings) == DEPLOYED["MicrosoftAppId"]
+    assert settings.host == "0.0.0.0"
+
+
+def test_production_refuses_the_fictional_federation() -> None:
+    without = {k: v for k, v in DEPLOYED.items() if k != "FEDERATION_JSON"}
+
+    with pytest.raises(ValueError, match="APP_ENV=production needs the federation's settings: FEDERATION_JSON"):
+        Settings.model_validate(without)  # load_settings() turns pydantic's wrapping into this one line
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("{not json", r"FEDERATION_JSON: not JSON \(Expecting property name enclosed in double quotes at line 1\)"),
+    ("{}", "FEDERATION_JSON: tenant_ids: a non-empty list of tenant id strings is required"),
+])
+def test_a_bad_federation_setting_is_one_line_saying_where(value: str, message: str) -> None:
+    settings = Settings.model_validate({**DEPLOYED, "FEDERATION_JSON": value})
+
+    with pytest.raises(UnsafeSettings, match=message):
+        load_federation_settings(settings)
+
+
+def test_a_federation_that_does_not_serve_the_bots_own_tenant_is_refused() -> None:
+    settings = Settings.model_validate({**DEPLOYED, "MicrosoftAppTenantId": "99999999-0000-4000-8000-000000000000"})
+
+    with pytest.raises(UnsafeSettings, match="tenant_ids do not include the bot's own tenant 99999999"):
+        load_federation_settings(settings)
+
+
+def test_tools_need_storage_and_the_federation_but_no_bot_identity(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AZURE_STORAGE_TABLE_ENDPOINT", STORAGE["AZURE_STORAGE_TABLE_ENDPOINT"])
+    monkeypatch.setenv("FEDERATION_CONFIG", str(LOCAL_FEDERATION))
+
+    with pytest.raises(UnsafeSettings, match="MicrosoftAppId"):
+        load_settings()
+    tool = load_settings(tool=True)
+
+    assert isinstance(tool, ToolSettings) and load_federation_settings(tool).tenant_ids == (TENANT,)
+
+
+def test_tools_against_azure_refuse_the_fictional_federation(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AZURE_STORAGE_TABLE_ENDPOINT", STORAGE["AZURE_STORAGE_TABLE_ENDPOINT"])
+
+    with pytest.raises(UnsafeSettings, match="federation"):
+        load_settings(tool=True)
+
+
+def test_local_mode_listens_on_loopback_unless_told() -> None:
+    local = {"APP_ENV": "local", **STORAGE}
+
+    assert Settings.model_validate(local).host == "127.0.0.1"
+    assert Settings.model_validate({**local, "BIND_HOST": "0.0.0.0"}).host == "0.0.0.0"
+
+
+def test_check_federation_reads_the_file_as_the_bot_will(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    broken = tmp_path / "federation.json"
+    broken.write_text(FEDERATION.replace('"name": "Mr Huw Davies"', '"name": ""'), encoding="utf-8")
+
+    good = bot_main(["check-federation", str(LOCAL_FEDERATION)])
+    bad = bot_main(["check-federation", str(broken)])
+
+    out, err = capsys.readouterr()
+    assert (good, bad) == (0, 2)
+    assert "high: Llanidloes High School / Ysgol Uwchradd Llanidloes; headteacher Mrs Siân Roberts" in out
+    assert "chair_of_governors: aad_object_id and name are required strings" in err
