@@ -5,18 +5,17 @@ these queue, and every instance answers from a newly current version within POLI
 from __future__ import annotations
 
 import argparse
-import asyncio
 import csv
 import io
 import sys
-from collections.abc import AsyncIterator, Coroutine, Sequence
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from bot.domain.directory import StaffMember
-from bot.domain.errors import DomainError, RecordNotFound
+from bot.domain.errors import RecordNotFound
 from bot.domain.federation import Federation
 from bot.domain.outbox import QueueingNotifier
 from bot.domain.people import Lang, Person
@@ -27,13 +26,14 @@ from bot.policy.documents import read_source
 from bot.policy.importer import PolicyImportError
 from bot.policy.loader import PolicyFileError, load_policy, load_policy_data, policy_from_data
 from bot.policy.model import Policy
-from bot.settings import Settings, UnsafeSettings, load_federation_settings, load_settings
+from bot.settings import Settings, load_federation_settings, load_settings
 from bot.storage.directory import TableStaffDirectory
 from bot.storage.outbox import TableOutbox
 from bot.storage.policy_reads import TablePolicyReads
 from bot.storage.policy_versions import TablePolicyVersions
-from bot.storage.tables import TableStore, open_store
+from bot.storage.tables import TableStore
 from bot.storage.users import TableUserProfiles
+from bot.tools import run_tool, tool_store
 from cards.i18n import Catalogue, load_catalogue
 from dialogs.policy_reads import ReadingFlow
 from dialogs.publishing import PublishingFlow
@@ -67,23 +67,8 @@ class _Tools:
 async def _tools() -> AsyncIterator[_Tools]:
     settings = load_settings(tool=True)
     federation = load_federation_settings(settings)
-    async with open_store(connection_string=settings.storage_connection_string.get_secret_value(),
-                          endpoint=settings.storage_table_endpoint, prefix=settings.table_prefix,
-                          call_seconds=10) as store:
-        await store.ensure_tables(TABLES)
+    async with tool_store(TABLES) as store:
         yield _Tools(settings, federation, load_catalogue(), store)
-
-
-def _run(command: str, coroutine: Coroutine[None, None, int]) -> int:
-    try:
-        return asyncio.run(coroutine)
-    except (UnsafeSettings, ValueError) as error:
-        print(f"{command}: {error}", file=sys.stderr)
-        return 2
-    except DomainError as error:
-        print(f"{command}: storage could not be reached ({type(error).__name__}); nothing was changed",
-              file=sys.stderr)
-        return 1
 
 
 def _refused(command: str, strings: Catalogue, refused: PublishRefused) -> int:
@@ -140,7 +125,7 @@ def publish_policy_command(argv: list[str]) -> int:
                   "confirm it (the running bot sends the cards)")
         return 0
 
-    return _run("publish-policy", run())
+    return run_tool("publish-policy", run())
 
 
 def policy_versions_command(argv: list[str]) -> int:
@@ -167,7 +152,7 @@ def policy_versions_command(argv: list[str]) -> int:
             print("* current")
         return 0
 
-    return _run("policy-versions", run())
+    return run_tool("policy-versions", run())
 
 
 def rollback_policy_command(argv: list[str]) -> int:
@@ -200,7 +185,7 @@ def rollback_policy_command(argv: list[str]) -> int:
               "nobody is asked to read it again")
         return 0
 
-    return _run("rollback-policy", run())
+    return run_tool("rollback-policy", run())
 
 
 def _time(moment: datetime | None) -> str:
@@ -261,4 +246,4 @@ def export_acknowledgements_command(argv: list[str]) -> int:
             sys.stdout.write(text)
         return 0
 
-    return _run("export-acknowledgements", run())
+    return run_tool("export-acknowledgements", run())

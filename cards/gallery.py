@@ -16,6 +16,7 @@ from bot.domain.people import Lang, Person, StaffContact
 from bot.domain.permission_requests import PermissionRequest, RequestState
 from bot.domain.policy_reads import SchoolReads
 from bot.domain.policy_versions import PolicyChanges, SectionChange
+from bot.policy.details import Detail
 from bot.policy.loader import DEFAULT_POLICY_FILE, PolicyFileError, add_policy_option, load_policy, policy_file
 from bot.policy.model import Policy
 from cards import answer, common, concerns, publishing
@@ -175,7 +176,8 @@ def _policy_versions(policy: Policy) -> GalleryPart:
 
 
 def _policy_version_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Iterator[tuple[str, Card]]:
-    new = replace(policy.details, version="2", date_of_issue=date(2026, 9, 1))
+    new = replace(policy.details, version="2", date_of_issue=date(2026, 9, 1),
+                  next_review=Detail("Autumn 2028", "Tymor yr Hydref 2028"))
     def preview(changes: PolicyChanges = SAMPLE_CHANGES, problems: tuple[str, ...] = (),
                 refusal: tuple[str, dict[str, str]] | None = None) -> Card:
         return publishing.preview_card(

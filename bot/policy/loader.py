@@ -64,13 +64,7 @@ class PolicyFileError(ValueError):
 
 def load_policy(path: Path | str = DEFAULT_POLICY_FILE) -> Policy:
     """The policy in a JSON file; PolicyFileError listing every problem when the file is bad."""
-    path = Path(path)
-    raw, problems = _read(path)
-    if not problems:
-        problems = _problems(raw)
-    if problems:
-        raise PolicyFileError(path, problems)
-    return _build(raw)
+    return _build(load_policy_data(path))
 
 
 def load_policy_data(path: Path | str = DEFAULT_POLICY_FILE) -> dict[str, Any]:

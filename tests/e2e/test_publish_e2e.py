@@ -10,9 +10,6 @@ This module runs its own bot and Azurite, so the version it publishes does not r
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import threading
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -26,7 +23,7 @@ from playwright.sync_api import Browser, Page
 from tests.e2e.ui import COMPOSE, click, send, settle, wait_for_card_text
 from tests.support.activities import FILE_DOWNLOAD_INFO
 from tests.support.policies import revised_docx
-from tests.support.processes import REPO, start_azurite, start_bot, start_playground
+from tests.support.processes import REPO, import_staff, start_azurite, start_bot, start_playground
 
 pytestmark = pytest.mark.e2e
 
@@ -65,11 +62,7 @@ def own_bot() -> Iterator[str]:
         "APP_ENV": "local", "AZURE_STORAGE_CONNECTION_STRING": connection_string, "LOG_LEVEL": "WARNING",
         "DELIVERY_INTERVAL_SECONDS": "1", "POLICY_POLL_SECONDS": "1", "CAMPAIGN_CHECK_INTERVAL_SECONDS": "5"},
             ready_path="/readyz") as (_, base_url):
-        imported = subprocess.run(
-            [sys.executable, "-m", "bot", "import-staff", "config/staff.local.csv"], cwd=REPO, capture_output=True,
-            text=True, timeout=60, env={**os.environ, "APP_ENV": "local",
-                                        "AZURE_STORAGE_CONNECTION_STRING": connection_string})
-        assert imported.returncode == 0, imported.stderr
+        import_staff(connection_string)
         yield f"{base_url}/api/messages"
 
 

@@ -48,20 +48,18 @@ def write_revised(folder: Path, name: str = "Social Media Policy 2026.txt", **ch
     return path
 
 
-def revised_docx(folder: Path, name: str = "Social Media Policy 2026.docx", **changes: str) -> Path:
-    """The revised version typed into Word: Title style, a details table, Heading 1 sections, list bullets."""
-    lines = [line for line in revised_text(**changes).splitlines() if line.strip()]
+def typed_into_word(text: str, headings: set[str], path: Path) -> Path:
+    """A policy's text typed into Word as a school would: Title style, a details table, Heading 1 for `headings`,
+    List Bullet for "- " lines, everything else a paragraph."""
+    lines = [line for line in text.splitlines() if line.strip()]
     details = [tuple(line.split("\t", 1)) for line in lines if "\t" in line]
-    headings = {"The purpose of this policy", "Legislation", AI_SECTION[0], "Abuse of the guidance",
-                "Using social networking for communicating with the public (including pupils)",
-                "Llanidloes High School's social media activity", "Llanidloes Primary School's social media activity",
-                "Using social networking for personal use"}
     document = docx.Document()
     document.add_paragraph(lines[0], style="Title")
     document.add_paragraph(lines[1])
-    table = document.add_table(rows=len(details), cols=2)
-    for row, (label, value) in zip(table.rows, details, strict=True):
-        row.cells[0].text, row.cells[1].text = label, value
+    table = document.add_table(rows=len(details), cols=max(len(row) for row in details))
+    for row, values in zip(table.rows, details, strict=True):
+        for cell, value in zip(row.cells, values, strict=False):
+            cell.text = value
     for line in lines[2:]:
         if "\t" in line:
             continue
@@ -71,6 +69,14 @@ def revised_docx(folder: Path, name: str = "Social Media Policy 2026.docx", **ch
             document.add_paragraph(line[2:], style="List Bullet")
         else:
             document.add_paragraph(line)
-    path = folder / name
     document.save(str(path))
     return path
+
+
+def revised_docx(folder: Path, name: str = "Social Media Policy 2026.docx", **changes: str) -> Path:
+    """The revised version typed into Word."""
+    headings = {"The purpose of this policy", "Legislation", AI_SECTION[0], "Abuse of the guidance",
+                "Using social networking for communicating with the public (including pupils)",
+                "Llanidloes High School's social media activity", "Llanidloes Primary School's social media activity",
+                "Using social networking for personal use"}
+    return typed_into_word(revised_text(**changes), headings, folder / name)
