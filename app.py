@@ -50,6 +50,7 @@ from bot.settings import (
 )
 from bot.storage.concerns import TableConcernReports
 from bot.storage.directory import TableStaffDirectory
+from bot.storage.limits import TableRateLimiter
 from bot.storage.outbox import TableOutbox
 from bot.storage.permission_requests import TablePermissionRequests
 from bot.storage.policy_reads import TablePolicyReads
@@ -60,7 +61,7 @@ from bot.storage.users import TableUserProfiles
 from cards.i18n import Catalogue, load_catalogue
 from dialogs.ask import AskFlow
 from dialogs.base import Flow, Router
-from dialogs.concerns import ConcernFlow
+from dialogs.concerns import ConcernFlow, offensive_comments_section
 from dialogs.home import HomeFlow
 from dialogs.permission_requests import PermissionFlow
 from dialogs.policy_reads import ReadingFlow
@@ -69,7 +70,7 @@ from dialogs.publishing import PublishingFlow
 log = logging.getLogger("app")
 
 TABLES = ("users", "outbox", "questions", "permissions", "permissionindex", "reports", "audit", "directory",
-          "policies", "policyreads")
+          "ratelimits", "policies", "policyreads")
 READY_TIMEOUT_SECONDS = 3.0
 # A file the policy owner sends: Teams' pre-authorised URL, fetched within this time.
 DOWNLOAD_TIMEOUT_SECONDS = 30.0
@@ -143,7 +144,11 @@ def build_flows(parts: FlowParts) -> list[Flow]:
     concerns = ConcernFlow(strings=parts.strings, federation=parts.federation,
                            reports=TableConcernReports(parts.store), directory=directory,
                            managers=[graph, directory] if graph else [directory], notifier=parts.notifier,
-                           profiles=parts.profiles, check_interval=parts.settings.report_check_interval_seconds)
+                           profiles=parts.profiles, limiter=TableRateLimiter(parts.store),
+                           report_limit=parts.settings.report_limit_per_day,
+                           escalation_limit=parts.settings.escalation_limit_per_day,
+                           guidance_section=lambda: offensive_comments_section(parts.live.current().policy),
+                           check_interval=parts.settings.report_check_interval_seconds)
     parts.periodic.append(("concern-reminders", parts.settings.report_check_interval_seconds, concerns.check_reports))
     parts.periodic.append(("permission-catch-up", parts.settings.catch_up_interval_seconds, permissions.catch_up))
     months = parts.settings.report_retention_months

@@ -12,6 +12,7 @@ from bot.domain.outbox import QueueingNotifier
 from bot.settings import UnsafeSettings, load_federation_settings, load_settings
 from bot.storage.concerns import TableConcernReports
 from bot.storage.directory import TableStaffDirectory
+from bot.storage.limits import TableRateLimiter
 from bot.storage.outbox import TableOutbox
 from bot.storage.tables import TableStore
 from bot.storage.users import TableUserProfiles
@@ -21,14 +22,17 @@ from dialogs.concerns import ConcernFlow
 
 
 def _store() -> AbstractAsyncContextManager[TableStore]:
-    return tool_store(["directory", "reports", "audit", "outbox", "users"])
+    return tool_store(["directory", "reports", "audit", "outbox", "users", "ratelimits"])
 
 
 def _flow(store: TableStore) -> ConcernFlow:
     directory = TableStaffDirectory(store)
-    return ConcernFlow(strings=load_catalogue(), federation=load_federation_settings(load_settings(tool=True)),
+    settings = load_settings(tool=True)
+    return ConcernFlow(strings=load_catalogue(), federation=load_federation_settings(settings),
                        reports=TableConcernReports(store), directory=directory, managers=[directory],
-                       notifier=QueueingNotifier(TableOutbox(store)), profiles=TableUserProfiles(store))
+                       notifier=QueueingNotifier(TableOutbox(store)), profiles=TableUserProfiles(store),
+                       limiter=TableRateLimiter(store), report_limit=settings.report_limit_per_day,
+                       escalation_limit=settings.escalation_limit_per_day)
 
 
 def import_staff_command(argv: list[str]) -> int:

@@ -12,17 +12,21 @@ from datetime import date
 
 from bot.domain.errors import DomainError
 from bot.domain.permission_requests import PermissionRequest, RequestState
+from bot.domain.text import clean_user_text
 from bot.settings import UnsafeSettings, load_federation_settings, load_settings
 from bot.storage.permission_requests import TablePermissionRequests
 from bot.storage.tables import open_store
 
+CELL_LIMIT = 5000  # longer than any field a form accepts
 COLUMNS = ["request id", "school", "requester", "platform", "account", "purpose", "submitted at", "decision",
            "decided by", "decided at", "reason or comment"]
 
 
 def defuse(value: str) -> str:
-    """A spreadsheet cell that cannot run as a formula (one starting = + - @ tab or CR gets a leading ')."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    """A typed value cleaned as cards clean it, in a cell that cannot run as a formula (spreadsheet programs run
+    a cell starting = + - @ tab or CR: it gets a leading ')."""
+    cleaned = clean_user_text(value, limit=CELL_LIMIT)
+    return "'" + cleaned if cleaned[:1] in ("=", "+", "-", "@", "\t", "\r") else cleaned
 
 
 def decisions_csv(requests: Sequence[PermissionRequest], *, start: date, end: date,

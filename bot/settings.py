@@ -78,6 +78,9 @@ class Settings(BaseSettings):
     campaign_check_interval_seconds: float = Field(default=900.0, alias="CAMPAIGN_CHECK_INTERVAL_SECONDS", gt=0)
     report_retention_months: int = Field(default=24, alias="REPORT_RETENTION_MONTHS", ge=1, le=120)
     retention_interval_seconds: float = Field(default=3600.0, alias="RETENTION_INTERVAL_SECONDS", gt=0)
+    # Per person, per 24 hours from their first use; counted in Table storage, so every instance shares them.
+    report_limit_per_day: int = Field(default=5, alias="REPORT_LIMIT_PER_DAY", ge=1, le=100)
+    escalation_limit_per_day: int = Field(default=10, alias="ESCALATION_LIMIT_PER_DAY", ge=1, le=100)
     # Read by the SDK's ConfigurationBotFrameworkAuthentication; set only to test token validation offline.
     openid_metadata_url: str = Field(default="", alias="TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL")
     token_issuer: str = Field(default="", alias="TO_BOT_FROM_CHANNEL_TOKEN_ISSUER")

@@ -10,7 +10,20 @@ from bot.domain.people import Lang
 from bot.policy.details import PolicyDetails, dated, version_in
 from bot.policy.model import PolicySection
 from cards.common import VERB_CONCERN_FORM, VERB_PERMISSION_FORM, VERB_SECTIONS
-from cards.elements import Card, Element, action_set, card, execute, facts, heading, quote, text, user_text
+from cards.elements import (
+    Card,
+    Element,
+    action_set,
+    card,
+    execute,
+    facts,
+    heading,
+    plain_heading,
+    plain_text,
+    quote,
+    text,
+    user_text,
+)
 from cards.i18n import Catalogue
 
 VERB_SECTION = "policy.section"
@@ -198,12 +211,12 @@ def head_question_card(strings: Catalogue, lang: Lang, *, question_id: str, aske
     """The headteacher's card: the question, and a reply box (or the reply once sent)."""
     body: list[Element] = [
         heading(strings.text("ask.head_title", lang)),
-        text(strings.text("ask.head_from", lang, name=asker, when=when(asked_at)), subtle=True),
+        plain_text(strings.text("ask.head_from", lang, name=asker, when=when(asked_at)), subtle=True),
         user_text(question, limit=2000),
     ]
     if replied_at is not None:
         replied = strings.text("ask.head_replied", lang, name=replied_by, when=when(replied_at))
-        body.append(text(replied, weight="Bolder"))
+        body.append(plain_text(replied, weight="Bolder"))
         body.append(user_text(reply))
         return card(body)
     body.append({"type": "Input.Text", "id": "reply", "isMultiline": True, "maxLength": 2000, "isRequired": True,
@@ -217,7 +230,7 @@ def head_question_card(strings: Catalogue, lang: Lang, *, question_id: str, aske
 
 def reply_card(strings: Catalogue, lang: Lang, *, name: str, question: str, reply: str) -> Card:
     """The headteacher's reply, delivered to the person who asked."""
-    return card([heading(strings.text("ask.reply_title", lang, name=name)),
+    return card([plain_heading(strings.text("ask.reply_title", lang, name=name)),
                  text(strings.text("ask.your_question", lang), weight="Bolder", size="Small"),
                  user_text(question, limit=2000, italic=True), user_text(reply)])
 

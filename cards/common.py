@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.domain.people import Lang
-from cards.elements import Card, action_set, card, execute, heading, text
+from cards.elements import Card, action_set, card, execute, heading, plain_text, text
 from cards.i18n import Catalogue
 
 # Verbs of the shared buttons; the flows that own them register handlers for the same names.
@@ -39,8 +39,9 @@ def welcome_card(strings: Catalogue, lang: Lang, *, name: str, federation: str, 
     return card(
         [
             heading(strings.text("welcome.title", lang)),
-            text(strings.text("welcome.intro", lang, name=first_name, federation=federation) if first_name
-                 else strings.text("welcome.intro_anonymous", lang, federation=federation)),
+            # The name comes from Teams: a cleaned TextRun, so a display name cannot format the card.
+            plain_text(strings.text("welcome.intro", lang, name=first_name, federation=federation)) if first_name
+            else text(strings.text("welcome.intro_anonymous", lang, federation=federation)),
             text("- " + strings.text("welcome.ask", lang)
                  + "\n- " + strings.text("welcome.permission", lang)
                  + "\n- " + strings.text("welcome.concern", lang)),

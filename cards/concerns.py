@@ -1,81 +1,220 @@
-"""Cards of the concern flow: the kind form, the receipt, the line manager's card, reminders."""
+"""Cards of the concern flow: the kind form, the receipt, the holder's card, the reporter's view, reminders.
+
+Everything a person typed, and every display name, is shown only as a cleaned TextRun (or an input's value or a
+choice's title), so it can never render as markdown, a link or a mention on a card the bot wrote.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
-from bot.domain.concerns import LIMITS, ConcernReport, ReportState
-from bot.domain.people import Lang
-from cards.answer import when
-from cards.elements import Card, Element, card, clean_user_text, execute, facts, heading, text, user_text
+from bot.domain.concerns import LIMITS, About, ConcernReport, Note, NoteKind, ReportKind, ReportState, Role
+from bot.domain.people import Lang, Person, StaffContact
+from bot.domain.text import clean_user_text
+from cards.answer import VERB_SECTION, when
+from cards.common import VERB_CONCERN_FORM
+from cards.elements import (
+    MAX_CARD_BYTES,
+    Card,
+    Element,
+    action_set,
+    card,
+    card_bytes,
+    execute,
+    heading,
+    labelled,
+    plain_heading,
+    plain_text,
+    text,
+    user_text,
+)
 from cards.i18n import Catalogue
 
 VERB_SUBMIT = "concern.submit"
 VERB_ACKNOWLEDGE = "concern.acknowledge"
 VERB_ESCALATE = "concern.escalate"
 VERB_CLOSE = "concern.close"
+VERB_REOPEN = "concern.reopen"
+VERB_SHOW = "concern.show"
+VERB_MINE = "concern.mine"
+# Teams refuses a card over 28 KB; the empty form is under 3 KB, so the staff list may take this much (about 240
+# people with typical names and emails). A form re-shown with long answers drops the list if it would not fit.
+STAFF_LIST_BUDGET = 20_000
 
 
-def form_card(strings: Catalogue, lang: Lang, *, manager: str, contact: str, reference: str = "",
-              values: Mapping[str, Any] | None = None, error: str = "") -> Card:
-    """The short, kind form; it says plainly who will see the report (`contact` empty: nobody else)."""
+def _role_phrase(strings: Catalogue, lang: Lang, contact: StaffContact, role: Role) -> str:
+    return strings.text(f"concern.role.{role.value}", lang, name=contact.name)
+
+
+def _chain_phrase(strings: Catalogue, lang: Lang, people: Sequence[tuple[StaffContact, Role]]) -> str:
+    phrases = [_role_phrase(strings, lang, contact, role) for contact, role in people]
+    joined = phrases[0]
+    for phrase in phrases[1:]:
+        joined = strings.text("concern.then", lang, first=joined, then=phrase)
+    return joined
+
+
+@dataclass(frozen=True)
+class FormView:
+    """What the form says and carries: who it goes to (in order, with their roles), and whose form it is."""
+
+    chain: tuple[tuple[StaffContact, Role], ...]
+    token: str
+    kind: ReportKind = ReportKind.COLLEAGUE
+    staff: tuple[tuple[str, str], ...] = ()  # (title, value) of each colleague on the staff list
+
+
+def staff_choices(members: Sequence[tuple[str, str]], budget: int = STAFF_LIST_BUDGET) -> tuple[tuple[str, str], ...]:
+    """The staff list as (title, value) choices sorted by name, or nothing when it does not fit in `budget` bytes
+    of card (a list cut short would silently leave people out)."""
+    chosen = sorted(((clean_user_text(title, limit=100), value) for title, value in members),
+                    key=lambda choice: choice[0].casefold())
+    # Counted escaped, as any serializer may write it, with the comma and space between choices.
+    used = sum(len(json.dumps({"title": title, "value": value}).encode()) + 2 for title, value in chosen)
+    return tuple(chosen) if used <= budget else ()
+
+
+def form_card(strings: Catalogue, lang: Lang, view: FormView, *, values: Mapping[str, Any] | None = None,
+              error: str = "", notice: str = "") -> Card:
+    """The short, kind form; it says plainly who will see the report, in order, and that nobody named will."""
     given = values or {}
+    outside = view.kind is ReportKind.NOT_COLLEAGUE
 
     def value(key: str) -> str:
         raw = given.get(key)
         return clean_user_text(raw, limit=LIMITS.get(key, 300)) if isinstance(raw, str) else ""
 
     def field(key: str, *, multiline: bool = False, required: bool = False) -> Element:
-        element: Element = {"type": "Input.Text", "id": key, "label": strings.text(f"concern.field.{key}", lang),
-                            "isMultiline": multiline, "maxLength": LIMITS[key], "isRequired": required}
+        label = strings.text(f"concern.field.{key}_outside" if outside and key == "who" else f"concern.field.{key}",
+                             lang)
+        element: Element = {"type": "Input.Text", "id": key, "label": label, "isMultiline": multiline,
+                            "maxLength": LIMITS[key], "isRequired": required}
         if required:
             element["errorMessage"] = strings.text("concern.required", lang)
         if value(key):
             element["value"] = value(key)
         return element
 
-    def toggle(key: str) -> Element:
-        return {"type": "Input.Toggle", "id": key, "title": strings.text(f"concern.field.{key}", lang),
-                "valueOn": "true", "valueOff": "false", "value": "true" if value(key) == "true" else "false",
-                "wrap": True}
+    def toggle(key: str, title: str) -> Element:
+        return {"type": "Input.Toggle", "id": key, "title": title, "valueOn": "true", "valueOff": "false",
+                "value": "true" if value(key) == "true" else "false", "wrap": True}
 
-    body: list[Element] = [heading(strings.text("concern.form_title", lang)),
-                           text(strings.text("concern.form_intro", lang)),
-                           {"type": "Container", "style": "emphasis", "items": [
-                               text(strings.text("concern.who_sees", lang, name=manager, contact=contact) if contact
-                                    else strings.text("concern.who_sees_only", lang, name=manager))]},
-                           field("what", multiline=True, required=True), field("since"), field("where"),
-                           field("who"), field("evidence", multiline=True), toggle("meeting"), toggle("urgent")]
+    first, first_role = view.chain[0]
+    who_sees = (strings.text("concern.who_sees", lang, first=_role_phrase(strings, lang, first, first_role),
+                             first_name=first.name, rest=_chain_phrase(strings, lang, view.chain[1:]))
+                if len(view.chain) > 1 else
+                strings.text("concern.who_sees_only", lang, first=_role_phrase(strings, lang, first, first_role)))
+    roles_after = {role for _, role in view.chain[1:]}
+    if Role.CHAIR in roles_after and (Role.HEADTEACHER in roles_after or first_role is Role.HEADTEACHER):
+        who_sees += " " + strings.text("concern.who_sees_head", lang)
+    body: list[Element] = [heading(strings.text("concern.outside_form_title" if outside else "concern.form_title",
+                                                lang)),
+                           text(strings.text("concern.outside_form_intro" if outside else "concern.form_intro", lang)),
+                           {"type": "Container", "style": "emphasis", "items": [plain_text(who_sees)]}]
+    if not outside:
+        specials = [(strings.text(f"concern.about.{about.value}", lang), about.value) for about in About]
+        body.append({"type": "Input.ChoiceSet", "id": "about", "label": strings.text("concern.field.about", lang),
+                     "style": "filtered", "placeholder": strings.text("concern.about_placeholder", lang),
+                     "choices": [{"title": title, "value": choice} for title, choice in (*specials, *view.staff)],
+                     **({"value": value("about")} if value("about") else {})})
+        if first_role is Role.LINE_MANAGER:
+            body.append(toggle("involves_manager", strings.text("concern.field.involves_manager", lang,
+                                                                name=first.name)))
+    body += [field("what", multiline=True, required=True), field("since"), field("where"), field("who"),
+             field("evidence", multiline=True), toggle("meeting", strings.text("concern.field.meeting", lang)),
+             toggle("urgent", strings.text("concern.field.urgent", lang))]
+    if notice:
+        body.append({"type": "Container", "style": "warning", "items": [plain_text(notice)]})
     if error:
         body.append({"type": "TextBlock", "text": error, "color": "Attention", "wrap": True})
-    data = {"ref": reference} if reference else None
-    return card(body, [execute(strings.text("concern.submit", lang), VERB_SUBMIT, data, style="positive",
+    data = {"form": view.token, "kind": view.kind.value}
+    form = card(body, [execute(strings.text("concern.submit", lang), VERB_SUBMIT, data, style="positive",
                                associated_inputs="auto")])
+    if card_bytes(form) > MAX_CARD_BYTES and view.staff:
+        return form_card(strings, lang, replace(view, staff=()), values=values, error=error, notice=notice)
+    return form
 
 
-def receipt_card(strings: Catalogue, lang: Lang, report: ConcernReport) -> Card:
-    """What the reporter sees once it is sent: a reference, who it went to, and why."""
-    name = report.assigned_to.name
-    return card([heading(strings.text("concern.receipt_title", lang, ref=report.reference)),
-                 text(strings.text("concern.receipt_to", lang, name=name), weight="Bolder"),
-                 text(strings.text(f"concern.why.{report.route.value}", lang, name=name)),
-                 text(strings.text("concern.receipt_next", lang, ref=report.reference), subtle=True)])
+def not_colleague_card(strings: Catalogue, lang: Lang, *, guidance_section: str) -> Card:
+    """Someone who isn't a colleague: what the policy's route covers, and what can be done instead."""
+    buttons = [execute(strings.text("concern.tell_head", lang), VERB_CONCERN_FORM,
+                       {"kind": ReportKind.NOT_COLLEAGUE.value}, style="positive")]
+    if guidance_section:
+        buttons.append(execute(strings.text("concern.read_guidance", lang), VERB_SECTION,
+                               {"section": guidance_section}))
+    buttons.append(execute(strings.text("concern.it_is_a_colleague", lang), VERB_CONCERN_FORM))
+    return card([heading(strings.text("concern.not_colleague_title", lang)),
+                 text(strings.text("concern.not_colleague_body", lang)),
+                 text(strings.text("concern.not_colleague_offer", lang))], buttons)
 
 
-def _details(strings: Catalogue, lang: Lang, report: ConcernReport) -> list[Element]:
-    rows: list[Element] = [user_text(report.what, limit=LIMITS["what"])]
-    pairs = [(strings.text("concern.label.submitted", lang), when(report.submitted_at))]
+def nobody_card(strings: Catalogue, lang: Lang) -> Card:
+    """Everyone the report could go to is named in it: it is not sent, and the person is told where else to go."""
+    return card([heading(strings.text("concern.nobody_title", lang)), text(strings.text("concern.nobody_body", lang))])
+
+
+def receipt_card(strings: Catalogue, lang: Lang, report: ConcernReport, roles: Sequence[Role],
+                 *, left_out: Sequence[StaffContact] = ()) -> Card:
+    """What the reporter sees once it is sent: a reference, who has it and why, who else could, who never will."""
+    holder = report.holder
+    body = [heading(strings.text("concern.receipt_title", lang, ref=report.reference)),
+            plain_text(strings.text("concern.receipt_to", lang, name=holder.name), weight="Bolder"),
+            plain_text(strings.text(f"concern.why.{report.route.value}", lang, name=holder.name))]
+    if report.next_up is not None:
+        rest = list(zip(report.chain, roles, strict=True))[report.level + 1:]
+        body.append(plain_text(strings.text("concern.receipt_further", lang,
+                                            rest=_chain_phrase(strings, lang, rest))))
+    for person in left_out:
+        body.append(plain_text(strings.text("concern.receipt_left_out", lang, name=person.name), weight="Bolder"))
+    body.append(text(strings.text("concern.receipt_next", lang, ref=report.reference), subtle=True))
+    return card(body, [execute(strings.text("concern.my_reports", lang), VERB_MINE)])
+
+
+def _note_label(strings: Catalogue, lang: Lang, note: Note) -> str:
+    return strings.text(f"concern.note.{note.kind.value}", lang, when=when(note.at))
+
+
+def _notes(strings: Catalogue, lang: Lang, notes: Sequence[Note]) -> list[Element]:
+    rows: list[Element] = []
+    for note in notes:
+        rows += [text(_note_label(strings, lang, note), weight="Bolder", size="Small"),
+                 user_text(note.text, limit=LIMITS["note"])]
+    return rows
+
+
+def _state(strings: Catalogue, lang: Lang, report: ConcernReport) -> Element:
+    moment = {ReportState.OPEN: report.submitted_at, ReportState.ACKNOWLEDGED: report.acknowledged_at,
+              ReportState.ESCALATED: report.escalated_at, ReportState.CLOSED: report.closed_at}[report.state]
+    return plain_text(strings.text(f"concern.state.{report.state.value}", lang, when=when(moment),
+                                   name=report.holder.name), weight="Bolder")
+
+
+def _about(strings: Catalogue, lang: Lang, report: ConcernReport) -> list[Element]:
+    rows: list[Element] = []
+    if report.about in {a.value for a in About}:
+        rows.append(labelled(strings.text("concern.label.about", lang),
+                             strings.text(f"concern.about.{report.about}", lang)))
+    elif report.about_name:
+        rows.append(labelled(strings.text("concern.label.about", lang), report.about_name, limit=100))
+    if report.involves_manager:
+        rows.append(text(strings.text("concern.flag.involves_manager", lang), weight="Bolder"))
+    return rows
+
+
+def _details(strings: Catalogue, lang: Lang, report: ConcernReport, viewer: Person) -> list[Element]:
+    rows: list[Element] = [user_text(report.what, limit=LIMITS["what"]),
+                           labelled(strings.text("concern.label.submitted", lang), when(report.submitted_at))]
     for key, value in (("since", report.since), ("where", report.where), ("who", report.who)):
         if value:
-            pairs.append((strings.text(f"concern.label.{key}", lang), clean_user_text(value, limit=LIMITS[key])))
-    rows.append(facts(pairs))
+            rows.append(labelled(strings.text(f"concern.label.{key}", lang), value, limit=LIMITS[key]))
+    rows += _about(strings, lang, report)
     if report.evidence:
         rows += [text(strings.text("concern.label.evidence", lang), weight="Bolder", size="Small"),
                  user_text(report.evidence, limit=LIMITS["evidence"])]
-    if report.escalation_note:
-        rows += [text(strings.text("concern.label.note", lang), weight="Bolder", size="Small"),
-                 user_text(report.escalation_note, limit=LIMITS["note"])]
+    rows += _notes(strings, lang, report.notes_for(viewer))
     if report.urgent:
         rows.append({"type": "TextBlock", "text": strings.text("concern.flag.urgent", lang), "color": "Attention",
                      "weight": "Bolder", "wrap": True})
@@ -84,33 +223,42 @@ def _details(strings: Catalogue, lang: Lang, report: ConcernReport) -> list[Elem
     return rows
 
 
-def _state(strings: Catalogue, lang: Lang, report: ConcernReport) -> Element:
-    moment = {ReportState.OPEN: report.submitted_at, ReportState.ACKNOWLEDGED: report.acknowledged_at,
-              ReportState.ESCALATED: report.escalated_at, ReportState.CLOSED: report.closed_at}[report.state]
-    return text(strings.text(f"concern.state.{report.state.value}", lang, when=when(moment),
-                             name=report.escalation_contact.name), weight="Bolder")
-
-
-def holder_card(strings: Catalogue, lang: Lang, report: ConcernReport, *, reminder: bool = False,
-                can_act: bool = True) -> Card:
-    """The line manager's (or escalation contact's) private card, with what they can do next."""
-    reporter = clean_user_text(report.reporter.name, limit=100)
-    escalated = report.state is ReportState.ESCALATED
-    title_key = "concern.escalated_title" if escalated else "concern.manager_title"
-    body: list[Element] = [heading(strings.text(title_key, lang, ref=report.reference, name=reporter))]
-    if reminder:
-        body.append({"type": "TextBlock", "text": strings.text("concern.reminder_body", lang,
-                                                                 name=report.escalation_contact.name),
-                     "color": "Warning", "wrap": True})
-    body += [text(strings.text("concern.manager_intro", lang, name=reporter)), _state(strings, lang, report),
-             *_details(strings, lang, report)]
+def holder_card(strings: Catalogue, lang: Lang, report: ConcernReport, viewer: Person, *, reminder: bool = False,
+                closing: bool = False, error: str = "", notice: str = "") -> Card:
+    """The private card of whoever holds (or held) the report: only what `viewer` may read, and what they can do
+    now. `closing` shows the outcome box that closing needs."""
+    reporter = report.reporter.name
+    kind = "outside" if report.kind is ReportKind.NOT_COLLEAGUE else "colleague"
+    title_key = "concern.reminder_title" if reminder else (
+        "concern.escalated_title" if report.level > 0 else "concern.manager_title")
+    body: list[Element] = [plain_heading(strings.text(title_key, lang, ref=report.reference, name=reporter))]
+    if reminder and report.next_up is not None:
+        body.append({"type": "Container", "style": "warning", "items": [plain_text(strings.text(
+            "concern.reminder_body", lang, name=report.next_up.name))]})
+    body += [plain_text(strings.text(f"concern.holder_intro.{kind}", lang, name=reporter)),
+             _state(strings, lang, report), *_details(strings, lang, report, viewer)]
+    if notice:
+        body.append({"type": "Container", "style": "warning", "items": [plain_text(notice)]})
     data = {"ref": report.reference}
     actions: list[Element] = []
-    if can_act and report.state is not ReportState.CLOSED:
+    if report.can_act(viewer) and closing:
+        body += [{"type": "Input.Text", "id": "outcome", "isMultiline": True, "maxLength": LIMITS["outcome"],
+                  "isRequired": True, "label": strings.text("concern.outcome_label", lang),
+                  "errorMessage": strings.text("concern.outcome_required", lang)},
+                 {"type": "Input.Toggle", "id": "share_outcome", "valueOn": "true", "valueOff": "false",
+                  "value": "false", "wrap": True,
+                  "title": strings.text("concern.share_outcome", lang, name=reporter)}]
+        if error:
+            body.append({"type": "TextBlock", "text": error, "color": "Attention", "wrap": True})
+        actions = [execute(strings.text("concern.close_confirm", lang), VERB_CLOSE, data, style="destructive",
+                           associated_inputs="auto"),
+                   execute(strings.text("concern.close_cancel", lang), VERB_SHOW, data)]
+    elif report.can_act(viewer):
         if report.acknowledged_at is None:
-            actions.append(execute(strings.text("concern.acknowledge", lang), VERB_ACKNOWLEDGE, data, style="positive"))
-        if not escalated and report.can_escalate:
-            name = report.escalation_contact.name
+            actions.append(execute(strings.text("concern.acknowledge", lang), VERB_ACKNOWLEDGE, data,
+                                   style="positive"))
+        if report.next_up is not None:
+            name = report.next_up.name
             body.append({"type": "Input.Text", "id": "note", "isMultiline": True, "maxLength": LIMITS["note"],
                          "label": strings.text("concern.note_label", lang, name=name)})
             actions.append(execute(strings.text("concern.escalate", lang, name=name), VERB_ESCALATE, data,
@@ -119,21 +267,69 @@ def holder_card(strings: Catalogue, lang: Lang, report: ConcernReport, *, remind
     return card(body, actions)
 
 
-def reminder_title(strings: Catalogue, lang: Lang, report: ConcernReport) -> Card:
-    """The reminder: the same card, with a warning above it."""
-    result = holder_card(strings, lang, report, reminder=True)
-    result["body"][0]["text"] = strings.text("concern.reminder_title", lang, ref=report.reference)
-    return result
+def reporter_card(strings: Catalogue, lang: Lang, report: ConcernReport, *, title_key: str = "concern.yours_title",
+                  notice: str = "") -> Card:
+    """The reporter's own view: status, who holds it, dates, an outcome shared with them, and (once, after
+    closing) "this isn't resolved"."""
+    reporter = report.reporter
+    body: list[Element] = [heading(strings.text(title_key, lang, ref=report.reference)),
+                           labelled(strings.text("concern.label.submitted", lang), when(report.submitted_at)),
+                           _state(strings, lang, report)]
+    if report.reopened_at is not None:
+        body.append(labelled(strings.text("concern.label.reopened", lang), when(report.reopened_at)))
+    body += _notes(strings, lang, [n for n in report.notes_for(reporter) if n.kind is NoteKind.OUTCOME])
+    if notice:
+        body.append({"type": "Container", "style": "warning", "items": [plain_text(notice)]})
+    actions: list[Element] = []
+    if report.can_reopen and report.next_up is not None:
+        name = report.next_up.name
+        body += [plain_text(strings.text("concern.reopen_explained", lang, name=name)),
+                 {"type": "Input.Text", "id": "note", "isMultiline": True, "maxLength": LIMITS["note"],
+                  "label": strings.text("concern.reopen_note_label", lang, name=name)}]
+        actions.append(execute(strings.text("concern.reopen", lang), VERB_REOPEN, {"ref": report.reference},
+                               associated_inputs="auto"))
+    elif report.is_settled and report.next_up is None:
+        body.append(plain_text(strings.text("concern.last_person", lang, name=report.holder.name), subtle=True))
+    actions.append(execute(strings.text("concern.my_reports", lang), VERB_MINE))
+    return card(body, actions)
 
 
-def acknowledged_card(strings: Catalogue, lang: Lang, report: ConcernReport, *, by: str) -> Card:
-    """Tells the reporter their report was read."""
+def my_reports_card(strings: Catalogue, lang: Lang, reports: Sequence[ConcernReport]) -> Card:
+    """The reporter's list: each report's reference, date, status and holder (never its text or notes)."""
+    body: list[Element] = [heading(strings.text("concern.mine_title", lang))]
+    if not reports:
+        body.append(text(strings.text("concern.mine_empty", lang)))
+    for report in reports[:20]:
+        body.append({"type": "Container", "separator": True, "items": [
+            text(strings.text("concern.mine_row", lang, ref=report.reference, when=when(report.submitted_at)),
+                 weight="Bolder"),
+            _state(strings, lang, report),
+            action_set([execute(strings.text("concern.show", lang), VERB_SHOW, {"ref": report.reference})])]})
+    return card(body)
+
+
+def reminder_card(strings: Catalogue, lang: Lang, report: ConcernReport) -> Card:
+    """The reminder to the holder: their card, with a warning above it."""
+    holder = Person(report.reporter.tenant_id, report.holder.aad_object_id, report.holder.name)
+    return holder_card(strings, lang, report, holder, reminder=True)
+
+
+def acknowledged_card(strings: Catalogue, lang: Lang, report: ConcernReport) -> Card:
+    """Tells the reporter their report was read, and by whom."""
     return card([heading(strings.text("concern.acknowledged_title", lang, ref=report.reference)),
-                 text(strings.text("concern.acknowledged_body", lang, name=by))])
+                 plain_text(strings.text("concern.acknowledged_body", lang, name=report.holder.name))],
+                [execute(strings.text("concern.my_reports", lang), VERB_MINE)])
 
 
 def escalated_for_reporter(strings: Catalogue, lang: Lang, report: ConcernReport) -> Card:
-    """Tells the reporter who can now see their report."""
-    name = report.escalation_contact.name
-    return card([heading(strings.text("concern.escalated_reporter_title", lang, ref=report.reference, name=name)),
-                 text(strings.text("concern.escalated_reporter_body", lang, name=name))])
+    """Tells the reporter who holds their report now (never the note that went with it)."""
+    name = report.holder.name
+    return card([plain_heading(strings.text("concern.escalated_reporter_title", lang, ref=report.reference,
+                                            name=name)),
+                 plain_text(strings.text("concern.escalated_reporter_body", lang, name=name))],
+                [execute(strings.text("concern.my_reports", lang), VERB_MINE)])
+
+
+def closed_for_reporter(strings: Catalogue, lang: Lang, report: ConcernReport) -> Card:
+    """Tells the reporter their report was closed (with the outcome only if the holder shared it)."""
+    return reporter_card(strings, lang, report, title_key="concern.closed_reporter_title")

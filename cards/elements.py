@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-import re
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
+
+from bot.domain.text import clean_user_text
 
 Card = dict[str, Any]
 Element = dict[str, Any]
 
 CARD_VERSION = "1.5"
+MAX_CARD_BYTES = 28 * 1024  # Teams refuses a message over about 28 KB
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def card(body: Sequence[Element], actions: Sequence[Element] = ()) -> Card:
@@ -20,6 +22,11 @@ def card(body: Sequence[Element], actions: Sequence[Element] = ()) -> Card:
     if actions:
         result["actions"] = list(actions)
     return result
+
+
+def card_bytes(value: Card) -> int:
+    """The size Teams counts: the card as compact UTF-8 JSON."""
+    return len(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
 
 
 def heading(text: str) -> Element:
@@ -40,10 +47,29 @@ def text(value: str, *, subtle: bool = False, size: str = "Default", weight: str
     return block
 
 
-def clean_user_text(value: str, *, limit: int) -> str:
-    """Typed text with invisible control characters removed and cut to `limit` characters."""
-    cleaned = _CONTROL.sub("", value.replace("\r\n", "\n")).strip()
-    return cleaned if len(cleaned) <= limit else cleaned[: limit - 1].rstrip() + "…"
+def plain_text(value: str, *, size: str = "Default", weight: str = "Default", color: str = "Default",
+               subtle: bool = False) -> Element:
+    """A sentence that carries a display name or other typed words: one cleaned TextRun, so none of it renders
+    as markdown (a name like "**x** [y](z)" shows as typed)."""
+    run: Element = {"type": "TextRun", "text": clean_user_text(value, limit=4000)}
+    for key, chosen in (("size", size), ("weight", weight), ("color", color)):
+        if chosen != "Default":
+            run[key] = chosen
+    if subtle:
+        run["isSubtle"] = True
+    return {"type": "RichTextBlock", "inlines": [run]}
+
+
+def plain_heading(value: str) -> Element:
+    """A card title that carries a display name or a reference (see `plain_text`)."""
+    return plain_text(value, size="Medium", weight="Bolder")
+
+
+def labelled(label: str, value: str, *, limit: int = 200) -> Element:
+    """A label and a value as cleaned TextRuns: whatever a person typed in either stays inert."""
+    return {"type": "RichTextBlock", "inlines": [
+        {"type": "TextRun", "text": f"{clean_user_text(label, limit=100)}: ", "weight": "Bolder"},
+        {"type": "TextRun", "text": clean_user_text(value, limit=limit) or "—"}]}
 
 
 def user_text(value: str, *, limit: int = 2000, italic: bool = False) -> Element:

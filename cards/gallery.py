@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from bot.domain.concerns import ConcernReport, ReportState, Route
+from bot.domain.concerns import About, ConcernReport, ReportKind, ReportState, Role, Route
 from bot.domain.federation import School
 from bot.domain.people import Lang, Person, StaffContact
 from bot.domain.permission_requests import PermissionRequest, RequestState
@@ -136,28 +136,65 @@ def _permissions(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
 def _concerns(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     gareth = StaffContact("a4", "Gareth Hughes")
     sian = StaffContact("a3", "Mrs Siân Roberts")
+    huw = StaffContact("a6", "Mr Huw Davies")
+    carys = Person("tenant", "a1", "Carys Jenkins")
+    as_gareth, as_sian = Person("tenant", "a4", "Gareth Hughes"), Person("tenant", "a3", "Siân Roberts")
     report = ConcernReport(
-        reference="C-4QX9TB", reporter=Person("tenant", "a1", "Carys Jenkins"),
+        reference="C-4QX9TB", reporter=carys,
         what="A colleague keeps sending me messages about my lessons late at night.\x00\x1b[31m <at>Head</at>",
-        since="September", where="Teams chat", who="A colleague in another department", evidence="Screenshots [link](https://evil.example)",
-        wants_meeting=True, urgent=True, submitted_at=SAMPLE_TIME, assigned_to=gareth, route=Route.LINE_MANAGER,
-        escalation_contact=sian)
-    yield "concern-form", concerns.form_card(strings, lang, manager="Gareth Hughes", contact="Mrs Siân Roberts")
-    yield "concern-form-error", concerns.form_card(strings, lang, manager="Gareth Hughes", contact="Mrs Siân Roberts",
-                                                   error=strings.text("concern.required", lang))
-    yield "concern-receipt", concerns.receipt_card(strings, lang, report)
-    yield "concern-receipt-no-manager", concerns.receipt_card(strings, lang, replace(report, assigned_to=sian,
-                                                                                      route=Route.NO_MANAGER))
-    yield "concern-for-line-manager", concerns.holder_card(strings, lang, report)
-    yield "concern-reminder", concerns.reminder_title(strings, lang, report)
+        since="September [link](https://evil.example)", where="Teams chat", who="A colleague in another department",
+        evidence="Screenshots [link](https://evil.example)", wants_meeting=True, urgent=True,
+        submitted_at=SAMPLE_TIME, chain=(gareth, sian, huw), route=Route.LINE_MANAGER,
+        about=About.SOMEONE_ELSE.value)
+    chain_roles = (Role.LINE_MANAGER, Role.HEADTEACHER, Role.CHAIR)
+    staff = concerns.staff_choices([("Dafydd Evans", "dafydd.evans@llanidloes.example.cymru"),
+                                    ("Gareth Hughes", "gareth.hughes@llanidloes.example.cymru"),
+                                    ("Siân Roberts", "sian.roberts@llanidloes.example.cymru")])
+    view = concerns.FormView(tuple(zip((gareth, sian, huw), chain_roles, strict=True)), "F-sample", staff=staff)
+    outside_view = concerns.FormView(((sian, Role.HEADTEACHER), (huw, Role.CHAIR)), "F-sample",
+                                     ReportKind.NOT_COLLEAGUE)
+    yield "concern-form", concerns.form_card(strings, lang, view)
+    yield "concern-form-error", concerns.form_card(strings, lang, view, error=strings.text("concern.required", lang))
+    yield "concern-form-rate-limited", concerns.form_card(
+        strings, lang, view, values={"what": report.what}, notice=strings.text("concern.rate_limited", lang, count=5))
+    yield "concern-form-outside", concerns.form_card(strings, lang, outside_view)
+    yield "concern-not-colleague", concerns.not_colleague_card(strings, lang,
+                                                               guidance_section="communicating-with-public")
+    yield "concern-nobody", concerns.nobody_card(strings, lang)
+    yield "concern-receipt", concerns.receipt_card(strings, lang, report, chain_roles)
+    yield "concern-receipt-manager-involved", concerns.receipt_card(
+        strings, lang, replace(report, chain=(sian, huw), route=Route.MANAGER_INVOLVED), chain_roles[1:],
+        left_out=[gareth])
+    yield "concern-receipt-no-manager", concerns.receipt_card(
+        strings, lang, replace(report, chain=(sian, huw), route=Route.NO_MANAGER), chain_roles[1:])
+    yield "concern-for-line-manager", concerns.holder_card(strings, lang, report, as_gareth)
+    yield "concern-reminder", concerns.reminder_card(strings, lang, report)
     acknowledged = replace(report, state=ReportState.ACKNOWLEDGED, acknowledged_at=SAMPLE_TIME)
-    yield "concern-acknowledged-manager", concerns.holder_card(strings, lang, acknowledged)
-    escalated = replace(report, state=ReportState.ESCALATED, escalated_at=SAMPLE_TIME,
-                        escalation_note="Second time this term. <at>Head</at>")
-    yield "concern-escalated", concerns.holder_card(strings, lang, escalated)
-    yield "concern-closed", concerns.holder_card(strings, lang, replace(report, state=ReportState.CLOSED,
-                                                                         closed_at=SAMPLE_TIME))
-    yield "concern-acknowledged", concerns.acknowledged_card(strings, lang, acknowledged, by="Gareth Hughes")
+    yield "concern-acknowledged-manager", concerns.holder_card(strings, lang, acknowledged, as_gareth)
+    yield "concern-closing", concerns.holder_card(strings, lang, acknowledged, as_gareth, closing=True,
+                                                  error=strings.text("concern.outcome_required", lang))
+    escalated = acknowledged.escalated(as_gareth, "Second time this term. <at>Head</at>", SAMPLE_TIME)
+    yield "concern-escalated", concerns.holder_card(strings, lang, escalated, as_sian)
+    yield "concern-escalated-manager", concerns.holder_card(strings, lang, escalated, as_gareth)
+    yield "concern-escalation-limited", concerns.holder_card(
+        strings, lang, acknowledged, as_gareth, notice=strings.text("concern.escalation_limited", lang, count=10))
+    closed = acknowledged.closed(as_gareth, "Spoke to both; the messages have stopped. **Now**", shared=False,
+                                 now=SAMPLE_TIME)
+    yield "concern-closed", concerns.holder_card(strings, lang, closed, as_gareth)
+    outside = replace(report, kind=ReportKind.NOT_COLLEAGUE, chain=(sian, huw), route=Route.NOT_COLLEAGUE, about="")
+    yield "concern-for-headteacher-outside", concerns.holder_card(strings, lang, outside, as_sian)
+    yield "concern-acknowledged", concerns.acknowledged_card(strings, lang, acknowledged)
+    yield "concern-escalated-reporter", concerns.escalated_for_reporter(strings, lang, escalated)
+    yield "concern-closed-reporter", concerns.closed_for_reporter(strings, lang, closed)
+    shared = escalated.closed(as_sian, "We met and agreed a plan. [link](https://evil.example)", shared=True,
+                              now=SAMPLE_TIME)
+    yield "concern-closed-reporter-shared", concerns.closed_for_reporter(
+        strings, lang, replace(shared, chain=(gareth, sian)))
+    reopened = closed.reopened(carys, "It started again on Monday. <b>help</b>", SAMPLE_TIME)
+    yield "concern-reopened-headteacher", concerns.holder_card(strings, lang, reopened, as_sian)
+    yield "concern-reporter-status", concerns.reporter_card(strings, lang, reopened)
+    yield "my-reports", concerns.my_reports_card(strings, lang, [reopened, replace(acknowledged, reference="C-7PD2KW")])
+    yield "my-reports-empty", concerns.my_reports_card(strings, lang, [])
 
 
 SAMPLE_CHANGES = PolicyChanges(previous="1", sections=(

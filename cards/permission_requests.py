@@ -15,9 +15,10 @@ from bot.domain.permission_requests import (
     PermissionRequest,
     RequestState,
 )
+from bot.domain.text import clean_user_text
 from cards.answer import when
 from cards.common import VERB_MY_REQUESTS, VERB_PENDING, VERB_PERMISSION_FORM
-from cards.elements import Card, Element, action_set, card, clean_user_text, execute, heading, text, user_text
+from cards.elements import Card, Element, action_set, card, execute, heading, labelled, plain_text, text, user_text
 from cards.i18n import Catalogue
 
 VERB_SUBMIT = "permission.submit"
@@ -119,13 +120,6 @@ def form_card(strings: Catalogue, lang: Lang, *, schools: Sequence[tuple[str, st
                                associated_inputs="auto")])
 
 
-def _row(label: str, value: str, *, limit: int = 200) -> Element:
-    """A label and a value as TextRuns: whatever a person typed in the value stays inert."""
-    return {"type": "RichTextBlock", "inlines": [
-        {"type": "TextRun", "text": f"{label}: ", "weight": "Bolder"},
-        {"type": "TextRun", "text": clean_user_text(value, limit=limit) or "—"}]}
-
-
 def _summary(strings: Catalogue, lang: Lang, request: PermissionRequest, school: str) -> list[Element]:
     account = (request.existing_account if request.account_kind == "existing"
                else strings.text("perm.new_account", lang))
@@ -133,17 +127,17 @@ def _summary(strings: Catalogue, lang: Lang, request: PermissionRequest, school:
                                                else strings.text("perm.ongoing", lang))
     content = ", ".join(_choice(strings, lang, c) for c in request.pupil_content)
     rows: list[Element] = [
-        _row(strings.text("perm.label.requester", lang), request.requester.name, limit=100),
-        _row(strings.text("perm.label.school", lang), school),
-        _row(strings.text("perm.label.platform", lang), request.platform_name, limit=80),
-        _row(strings.text("perm.label.account", lang), account),
-        _row(strings.text("perm.label.audience", lang),
+        labelled(strings.text("perm.label.requester", lang), request.requester.name, limit=100),
+        labelled(strings.text("perm.label.school", lang), school),
+        labelled(strings.text("perm.label.platform", lang), request.platform_name, limit=80),
+        labelled(strings.text("perm.label.account", lang), account),
+        labelled(strings.text("perm.label.audience", lang),
              ", ".join(_choice(strings, lang, a) for a in request.audiences)),
-        _row(strings.text("perm.label.pupil_content", lang), content),
-        _row(strings.text("perm.label.moderation", lang),
+        labelled(strings.text("perm.label.pupil_content", lang), content),
+        labelled(strings.text("perm.label.moderation", lang),
              f"{request.moderator} · {_choice(strings, lang, request.moderation)}", limit=300),
-        _row(strings.text("perm.label.dates", lang), dates),
-        _row(strings.text("perm.label.submitted", lang), when(request.submitted_at)),
+        labelled(strings.text("perm.label.dates", lang), dates),
+        labelled(strings.text("perm.label.submitted", lang), when(request.submitted_at)),
         text(strings.text("perm.label.purpose", lang), weight="Bolder", size="Small"),
         user_text(request.purpose, limit=1000),
     ]
@@ -160,10 +154,9 @@ def _outcome(strings: Catalogue, lang: Lang, request: PermissionRequest) -> list
     if request.state is RequestState.PENDING:
         return []
     key = f"perm.status_{request.state.value}"
-    # The decider's display name comes from Teams; a TextRun keeps it from being read as markdown.
+    # The decider's display name comes from Teams: a cleaned TextRun keeps it from being read as markdown.
     sentence = strings.text(key, lang, name=request.decided_by, when=when(request.decided_at))
-    block: list[Element] = [{"type": "RichTextBlock", "inlines": [
-        {"type": "TextRun", "text": sentence, "weight": "Bolder", "size": "Medium"}]}]
+    block: list[Element] = [plain_text(sentence, weight="Bolder", size="Medium")]
     if request.reason:
         block += [text(strings.text("perm.label.reason", lang), weight="Bolder", size="Small"),
                   user_text(request.reason, limit=500)]
@@ -263,7 +256,7 @@ def pending_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[Permis
         data = {"id": request.request_id, "from": "list"}
         items: list[Element] = [
             text(f"**{request.request_id}** · {school} · {when(request.submitted_at)}"),
-            _row(request.requester.name, f"{request.platform_name} — {request.purpose}", limit=300),
+            labelled(request.requester.name, f"{request.platform_name} — {request.purpose}", limit=300),
             {"type": "Input.Text", "id": note_input_id(request.request_id), "isMultiline": True,
              "maxLength": LIMITS["reason"], "label": strings.text("perm.reason_label", lang)}]
         if request.request_id in problems:

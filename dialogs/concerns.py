@@ -1,20 +1,36 @@
-"""Reporting, privately, that colleagues are pestering or targeting you; the line manager's side."""
+"""Reporting, privately, being pestered or targeted; the holder's side; the reporter's own list.
+
+Verbs and their card data (data fields are a public contract: posted cards keep sending them):
+- `concern.form` {kind?}: the form (`kind` "outside": the form for someone who is not a colleague).
+- `concern.submit` {form?, kind?, ref?} + inputs what, since, where, who, evidence, meeting, urgent, about?,
+  involves_manager?: files a report. `ref` is what forms posted before form tokens existed send; like `form`, it
+  only makes a second press of the same Send the same report. The server gives every report its reference.
+- `concern.acknowledge`, `concern.escalate` (+ note), `concern.close` (+ outcome, share_outcome),
+  `concern.reopen` (+ note, the reporter's "this isn't resolved"), `concern.show`: {ref}.
+- `concern.mine`: the reporter's list.
+"""
 
 from __future__ import annotations
 
 import logging
 import re
+import secrets
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 
 from bot.domain.concerns import (
     LIMITS,
+    About,
     ConcernReport,
     ConcernReports,
+    NobodyToSendTo,
+    ReportKind,
     ReportState,
     Routing,
+    Subject,
     new_reference,
+    roles,
     route,
 )
 from bot.domain.directory import LineManagers, StaffDirectory, find_line_manager
@@ -27,9 +43,11 @@ from bot.domain.errors import (
     StorageUnavailable,
 )
 from bot.domain.federation import Federation
+from bot.domain.limits import Limit, RateLimited, RateLimiter
 from bot.domain.outbox import Notifier, OutboundMessage
 from bot.domain.people import Lang, Person, StaffContact
 from bot.domain.profiles import UserProfiles, preferred_language
+from bot.policy.model import Policy
 from cards import concerns as cards
 from cards.common import VERB_CONCERN_FORM, error_card
 from cards.elements import Card
@@ -38,23 +56,60 @@ from dialogs.base import Handler, Reply, Turn, normalise
 
 log = logging.getLogger(__name__)
 _REFERENCE = re.compile(r"C-[A-Z0-9]{6}")
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,40}")
+# The ids of the messages that bring a report to each holder (the first two are the ids they have always had).
+_HOLDER_MESSAGE = {0: "to-holder", 1: "escalated"}
 FORM_WORDS = frozenset({"report a concern", "report concern", "concern", "report", "raise a concern",
-                        "rhoi gwybod am bryder", "pryder", "codi pryder"})
-# Statements about a colleague's behaviour open the form; questions ("what should I do if...?") get the policy.
-_TARGETED = re.compile(
-    r"\b(colleague|colleagues|coworker|co worker|member of staff|staff member|another teacher|cydweithiwr|"
-    r"cydweithwyr|gydweithiwr|gydweithwyr)\b.*\b(keeps?|keep|pester\w*|target\w*|harass\w*|bull\w*|messag\w*|"
-    r"picking on|abus\w*|attack\w*|poeni|targedu|bwlio|aflonyddu)|\b(i am|i m|im|i ve been|i have been|being|"
-    r"dw i n cael fy|rwy n cael fy)\s*(being )?(pestered|targeted|harassed|bullied|mhoeni|nhargedu|mwlio)\b")
+                        "rhoi gwybod am bryder", "pryder", "codi pryder", "codi pryder am gydweithiwr"})
+MINE_WORDS = frozenset({"my reports", "my report", "my concerns", "my concern reports", "reports i sent",
+                        "fy adroddiadau", "fy adroddiad", "fy mhryderon", "fy adroddiadau i"})
+# Being pestered or targeted (the harm), by whom (a colleague, or someone who is not one). Statements only:
+# questions ("what should I do if...?") get the policy's own words.
+_HARM = (r"pester\w*|target\w*|harass\w*|bull(y|ied|ying|ies)|abus\w*|attack\w*|threat\w*|intimidat\w*|"
+         r"troll\w*|stalk\w*|insult\w*|picking on|nasty|horrible|keeps? (messag\w*|sending|posting|comment\w*|"
+         r"tagging|contacting|calling|texting|dm\w*)|poeni|mhoeni|targedu|nhargedu|bwlio|mwlio|aflonyddu|"
+         r"sarhau|bygwth|ymosod\w*|cas")
+_COLLEAGUE = (r"colleagues?|co ?workers?|members? of staff|staff members?|another teacher|other teachers?|"
+              r"teaching assistant|my (line )?manager|head of \w+|deputy|cydweithiw\w*|gydweithiw\w*|"
+              r"athro arall|athrawes arall|aelod o staff|aelodau o staff")
+_NOT_COLLEAGUE = (r"parents?|mum|dad|carers?|guardians?|pupils?|students?|learners?|child|children|kids?|"
+                  r"ex pupils?|former pupils?|someone online|strangers?|troll\w*|member of the public|"
+                  r"anonymous|fake account|rhiant|rhieni|disgybl\w*|myfyriw\w*|plentyn|plant|dieithr\w*|"
+                  r"rhywun ar ?lein|aelod o r cyhoedd")
+_BEING = r"\b(i am|i m|im|i ve been|i have been|being|dw i n cael fy|rwy n cael fy|rydw i n cael fy)\s*(being )?" \
+         r"(pestered|targeted|harassed|bullied|trolled|mhoeni|nhargedu|mwlio)\b"
+
+
+def _mentions(pattern: str, said: str) -> bool:
+    return re.search(rf"\b({pattern})\b", said) is not None
+
+
+def what_it_is_about(said: str) -> ReportKind | None:
+    """A typed statement that someone is pestering or targeting the person: by a colleague, by someone who
+    is not one, or None when it is not such a statement (e.g. a colleague asking for a like)."""
+    if not (_mentions(_HARM, said) or re.search(_BEING, said)):
+        return None
+    if _mentions(_NOT_COLLEAGUE, said) and not _mentions(_COLLEAGUE, said):
+        return ReportKind.NOT_COLLEAGUE
+    if _mentions(_COLLEAGUE, said) or re.search(_BEING, said):
+        return ReportKind.COLLEAGUE
+    return None
+
+
+def offensive_comments_section(policy: Policy) -> str:
+    """The id of the policy section with the guidance on offensive comments, or "" when the policy has none."""
+    passage = next((p for p in policy.all_passages() if "offensive comment" in p.text.casefold()), None)
+    return policy.section_of(passage.id).id if passage else ""
 
 
 class ConcernFlow:
-    """Private reports to line managers, acknowledgements, escalation and closing."""
+    """Private reports to the right person, acknowledgements, escalation, closing and the reporter's view."""
 
     def __init__(self, *, strings: Catalogue, federation: Federation, reports: ConcernReports,
                  directory: StaffDirectory, managers: Sequence[LineManagers], notifier: Notifier,
-                 profiles: UserProfiles, clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-                 check_interval: float = 900.0) -> None:
+                 profiles: UserProfiles, limiter: RateLimiter, report_limit: int, escalation_limit: int,
+                 guidance_section: str | Callable[[], str] = "",
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC), check_interval: float = 900.0) -> None:
         self._strings = strings
         self._check_interval = check_interval  # seconds between `check_reports` passes
         self._federation = federation
@@ -63,86 +118,168 @@ class ConcernFlow:
         self._managers = managers
         self._notifier = notifier
         self._profiles = profiles
+        self._limiter = limiter
+        self._report_limit = Limit("reports", report_limit)
+        self._escalation_limit = Limit("escalations", escalation_limit)
+        # The policy section on offensive comments, when there is one; a callable follows the version in force.
+        self._guidance_section = guidance_section if callable(guidance_section) else (lambda: str(guidance_section))
         self._clock = clock
 
     def verbs(self) -> Mapping[str, Handler]:
         """The verbs of the concern cards."""
         return {VERB_CONCERN_FORM: self.form, cards.VERB_SUBMIT: self.submit,
                 cards.VERB_ACKNOWLEDGE: self.acknowledge, cards.VERB_ESCALATE: self.escalate,
-                cards.VERB_CLOSE: self.close}
+                cards.VERB_CLOSE: self.close, cards.VERB_REOPEN: self.reopen, cards.VERB_SHOW: self.show,
+                cards.VERB_MINE: self.mine}
 
     def match_text(self, turn: Turn) -> Handler | None:
-        """"Report a concern", or a statement that a colleague is pestering or targeting the person."""
+        """"Report a concern", "my reports", or a statement that someone is pestering or targeting the person."""
         said = normalise(turn.text)
         if said in FORM_WORDS:
             return self.form
-        if _TARGETED.search(said) and not turn.text.rstrip().endswith("?"):
-            return self.form
-        return None
+        if said in MINE_WORDS:
+            return self.mine
+        if turn.text.rstrip().endswith("?"):
+            return None
+        kind = what_it_is_about(said)
+        if kind is ReportKind.NOT_COLLEAGUE:
+            return self.not_a_colleague
+        return self.form if kind is ReportKind.COLLEAGUE else None
 
-    async def _routing(self, person: Person, involved: str) -> Routing:
-        """Who gets the report, why, and who it escalates to."""
-        manager = await find_line_manager(person, self._managers)
-        member = await self._directory.get_member(person)
-        return route(person, involved, manager, self._federation, member.school if member else "")
-
-    def _form(self, lang: Lang, routing: Routing, reference: str, values: Mapping[str, str] | None = None,
-              error: str = "") -> Card:
-        contact = "" if routing.escalation == routing.holder else routing.escalation.name
-        return cards.form_card(self._strings, lang, manager=routing.holder.name, contact=contact,
-                               reference=reference, values=values, error=error)
-
-    async def form(self, turn: Turn) -> Reply:
-        """The form, always in the private chat; in a group the bot says nothing of it there."""
-        reference = new_reference()
-        form = self._form(turn.lang, await self._routing(turn.actor, ""), reference)
+    async def _private(self, turn: Turn, card: Card, message_id: str) -> Reply:
+        """The card in the person's private chat; in a group the bot says nothing of it there."""
         if turn.is_private:
-            return Reply(card=form)
-        await self._notifier.notify([OutboundMessage(
-            recipient=turn.actor, message_id=f"concern-form|{reference}", card=form, created_at=self._clock())])
+            return Reply(card=card)
+        await self._notifier.notify([OutboundMessage(recipient=turn.actor, message_id=message_id, card=card,
+                                                     created_at=self._clock())])
         return Reply()
 
+    async def _routing(self, person: Person, subject: Subject) -> Routing:
+        """Who gets the report, in order, without anyone it is about (`NobodyToSendTo` when nobody is left)."""
+        manager = await find_line_manager(person, self._managers)
+        member = await self._directory.get_member(person)
+        return route(person, subject, manager, self._federation, member.school if member else "")
+
+    async def _view(self, person: Person, kind: ReportKind, token: str) -> cards.FormView:
+        """What the form says for this person: who it goes to if it names nobody, and the staff to choose from."""
+        routing = await self._routing(person, Subject(kind=kind))
+        staff: tuple[tuple[str, str], ...] = ()
+        if kind is ReportKind.COLLEAGUE:
+            members = await self._directory.list_members()
+            mine = person.aad_object_id.lower()
+            school = next((m.school for m in members if m.aad_object_id == mine), None)
+            others = [m for m in members if m.aad_object_id != mine]
+            # The whole federation when it fits on the card, else the person's own school, else no list.
+            staff = cards.staff_choices([(m.name, m.email) for m in others]) or cards.staff_choices(
+                [(m.name, m.email) for m in others if m.school == school])
+        return cards.FormView(tuple(zip(routing.chain, roles(routing.chain, self._federation), strict=True)),
+                              token, kind, staff)
+
+    async def form(self, turn: Turn) -> Reply:
+        """The form (for colleagues, or `kind` "outside" for someone who is not one), always in the private chat."""
+        kind = ReportKind.NOT_COLLEAGUE if turn.data.get("kind") == ReportKind.NOT_COLLEAGUE.value \
+            else ReportKind.COLLEAGUE
+        token = "F-" + secrets.token_urlsafe(12)
+        try:
+            form = cards.form_card(self._strings, turn.lang, await self._view(turn.actor, kind, token))
+        except NobodyToSendTo:
+            form = cards.nobody_card(self._strings, turn.lang)
+        return await self._private(turn, form, f"concern-form|{token}")
+
+    async def not_a_colleague(self, turn: Turn) -> Reply:
+        """Someone who is not a colleague: not the colleagues route; the headteacher, or the guidance, instead."""
+        offer = cards.not_colleague_card(self._strings, turn.lang, guidance_section=self._guidance_section())
+        return await self._private(turn, offer, f"concern-outside|{secrets.token_urlsafe(12)}")
+
+    async def _about(self, value: str) -> StaffContact | None:
+        if "@" not in value:
+            return None
+        member = next((m for m in await self._directory.list_members() if m.email == value.lower()), None)
+        return StaffContact(member.aad_object_id, member.name, member.email) if member else None
+
     async def submit(self, turn: Turn) -> Reply:
-        """Store the report, send it to the right person privately, and give the reporter a receipt."""
+        """Store the report, send it to the first person it is not about, and give the reporter a receipt."""
         if not turn.is_private:
             return Reply()
         texts = {key: (value.strip() if isinstance(value := turn.data.get(key), str) else "") for key in
-                 ("what", "since", "where", "who", "evidence", "meeting", "urgent")}
-        # The form's own reference makes a double click one report; anything else gets a fresh one.
-        given = turn.data.get("ref")
-        reference = given if isinstance(given, str) and _REFERENCE.fullmatch(given) else new_reference()
-        routing = await self._routing(turn.actor, texts["who"])
-        error = ""
-        if not texts["what"]:
-            error = self._strings.text("concern.required", turn.lang)
-        elif any(len(texts[key]) > limit for key, limit in LIMITS.items() if key in texts):
-            error = self._strings.text("concern.too_long", turn.lang)
-        if error:
-            return Reply(card=self._form(turn.lang, routing, reference, texts, error))
-        report = ConcernReport(
-            reference=reference, reporter=turn.actor, what=texts["what"], since=texts["since"],
-            where=texts["where"], who=texts["who"], evidence=texts["evidence"],
-            wants_meeting=texts["meeting"] == "true", urgent=texts["urgent"] == "true", submitted_at=self._clock(),
-            assigned_to=routing.holder, route=routing.why, escalation_contact=routing.escalation)
+                 ("what", "since", "where", "who", "evidence", "meeting", "urgent", "about", "involves_manager")}
+        kind = ReportKind.NOT_COLLEAGUE if turn.data.get("kind") == ReportKind.NOT_COLLEAGUE.value \
+            else ReportKind.COLLEAGUE
+        given = next((v for v in (turn.data.get("form"), turn.data.get("ref"))
+                      if isinstance(v, str) and _TOKEN.fullmatch(v)), "")
+        token = given or "F-" + secrets.token_urlsafe(12)
+        if kind is ReportKind.COLLEAGUE and texts["about"] == About.NOT_COLLEAGUE.value:
+            # Not the colleagues route: the same words, on the headteacher's form, for them to check and send.
+            view = await self._view(turn.actor, ReportKind.NOT_COLLEAGUE, token)
+            return Reply(card=cards.form_card(self._strings, turn.lang, view, values=texts, notice=self._strings.text(
+                "concern.moved_to_outside", turn.lang)))
+        about = await self._about(texts["about"]) if kind is ReportKind.COLLEAGUE else None
+        subject = Subject(typed=tuple(texts[k] for k in ("what", "since", "where", "who", "evidence")), about=about,
+                          involves_manager=texts["involves_manager"] == "true", kind=kind)
         try:
-            await self._reports.create(report)
-        except RecordExists:
-            existing = await self._reports.get(reference)
-            if existing.reporter.key != turn.actor.key:
-                report = replace(report, reference=new_reference())
-                await self._reports.create(report)
-            else:
-                report = existing
+            routing = await self._routing(turn.actor, subject)
+        except NobodyToSendTo:
+            return Reply(card=cards.nobody_card(self._strings, turn.lang))
+
+        async def again(*, error: str = "", notice: str = "") -> Reply:
+            """The form once more, with what they typed, and why it was not sent."""
+            view = await self._view(turn.actor, kind, token)
+            return Reply(card=cards.form_card(self._strings, turn.lang, view, values=texts, error=error,
+                                              notice=notice))
+
+        if not texts["what"]:
+            return await again(error=self._strings.text("concern.required", turn.lang))
+        if any(len(texts[key]) > limit for key, limit in LIMITS.items() if key in texts):
+            return await again(error=self._strings.text("concern.too_long", turn.lang))
+        # The server names every report; the form's token only makes a second press of Send the same report.
+        reference = await self._reports.claim_form(turn.actor, token, new_reference())
+        report = await self._own(reference, turn.actor)
+        if report is None:
+            try:
+                await self._limiter.take(self._report_limit, turn.actor.key, self._clock())
+            except RateLimited as limited:
+                return await again(notice=self._strings.text("concern.rate_limited", turn.lang,
+                                                             count=limited.limit.count))
+            report = await self._create(ConcernReport(
+                reference=reference, reporter=turn.actor, what=texts["what"], since=texts["since"],
+                where=texts["where"], who=texts["who"], evidence=texts["evidence"],
+                wants_meeting=texts["meeting"] == "true", urgent=texts["urgent"] == "true",
+                submitted_at=self._clock(), chain=routing.chain, route=routing.why, kind=kind,
+                about=texts["about"] if about or texts["about"] in {a.value for a in About} else "",
+                about_name=about.name if about else "", involves_manager=subject.involves_manager, form=token))
         try:
             await self._notifier.notify([await self._to_holder(report)])
         except StorageUnavailable:
             # Saved but not queued: sending the same form again is the same report; `check_reports` queues it
             # anyway on its next pass.
             minutes = max(1, round(self._check_interval / 60))
-            error = self._strings.text("concern.saved_not_sent", turn.lang, name=report.assigned_to.name,
-                                       minutes=minutes)
-            return Reply(card=self._form(turn.lang, routing, report.reference, texts, error))
-        return Reply(card=cards.receipt_card(self._strings, turn.lang, report))
+            return await again(error=self._strings.text("concern.saved_not_sent", turn.lang,
+                                                         name=report.holder.name, minutes=minutes))
+        left_out = routing.left_out if report.chain == routing.chain else ()
+        return Reply(card=cards.receipt_card(self._strings, turn.lang, report,
+                                             roles(report.chain, self._federation), left_out=left_out))
+
+    async def _own(self, reference: str, reporter: Person) -> ConcernReport | None:
+        """The reporter's report with this reference, or None (there is none, or it is someone else's)."""
+        try:
+            report = await self._reports.get(reference)
+        except RecordNotFound:
+            return None
+        return report if report.reporter.key == reporter.key else None
+
+    async def _create(self, report: ConcernReport) -> ConcernReport:
+        """Store a new report; when a second press of the same Send stored it first, that one."""
+        try:
+            await self._reports.create(report)
+            return report
+        except RecordExists:
+            existing = await self._own(report.reference, report.reporter)
+            if existing is not None:
+                return existing
+        # The reference was already another report's (a one-in-a-billion draw): this one gets a new one.
+        fresh = replace(report, reference=new_reference())
+        await self._reports.create(fresh)
+        return fresh
 
     async def _message(self, contact: StaffContact | Person, report: ConcernReport, message_id: str,
                        build: Callable[[Lang], Card], *, card_key: str = "") -> OutboundMessage:
@@ -153,24 +290,28 @@ class ConcernFlow:
         return OutboundMessage(recipient=person, message_id=f"{report.reference}|{message_id}", card=build(lang),
                                card_key=card_key, created_at=self._clock())
 
+    def _as_person(self, report: ConcernReport, contact: StaffContact) -> Person:
+        return Person(report.reporter.tenant_id, contact.aad_object_id, contact.name)
+
     async def _to_holder(self, report: ConcernReport, *, reminder: bool = False) -> OutboundMessage:
-        holder = report.escalation_contact if report.state is ReportState.ESCALATED else report.assigned_to
-        kind = "reminder" if reminder else "escalated" if report.state is ReportState.ESCALATED else "to-holder"
+        holder = report.holder
+        kind = "reminder" if reminder else _HOLDER_MESSAGE.get(report.level, f"escalated-{report.level}")
         return await self._message(holder, report, kind, lambda lang: (
-            cards.reminder_title(self._strings, lang, report) if reminder
-            else cards.holder_card(self._strings, lang, report)),
+            cards.reminder_card(self._strings, lang, report) if reminder
+            else cards.holder_card(self._strings, lang, report, self._as_person(report, holder))),
             # A reminder is a new message (it should be noticed); anything else updates the card they have.
             card_key="" if reminder else f"{report.reference}|{holder.aad_object_id}")
 
     async def _save(self, before: ConcernReport, after: ConcernReport, action: str, actor: str,
                     messages: Callable[[ConcernReport], Awaitable[list[OutboundMessage]]]) -> ConcernReport:
         """Write a change (etag-guarded), then queue its messages; if they can't be queued, undo the change."""
-        saved = await self._reports.save(after, action, actor)
+        saved = await self._reports.save(after, action, actor, at=self._clock())
         try:
             await self._notifier.notify(await messages(saved))
         except DomainError:
             try:
-                await self._reports.save(replace(before, etag=saved.etag), f"{action} undone", "bot")
+                await self._reports.save(replace(before, etag=saved.etag), f"{action} undone", "bot",
+                                         at=self._clock())
             except DomainError:
                 log.error("report %s: %s saved but its messages were not queued", before.reference, action)
             raise StorageUnavailable("messages not queued") from None
@@ -186,13 +327,17 @@ class ConcernFlow:
             raise RecordNotFound("not visible")
         return report
 
-    def _view(self, turn: Turn, report: ConcernReport) -> Reply:
-        """The report as this (permitted) viewer should now see it."""
-        return Reply(card=cards.holder_card(self._strings, turn.lang, report,
-                                            can_act=report.handled_by(turn.actor)))
+    def _show(self, turn: Turn, report: ConcernReport, *, notice: str = "", closing: bool = False,
+              error: str = "") -> Reply:
+        """The report as this (permitted) viewer may see it now: the reporter's view, or the holder's."""
+        if turn.actor.aad_object_id == report.reporter.aad_object_id:
+            return Reply(card=cards.reporter_card(self._strings, turn.lang, report, notice=notice))
+        return Reply(card=cards.holder_card(self._strings, turn.lang, report, turn.actor, notice=notice,
+                                            closing=closing, error=error))
 
     async def _act(self, turn: Turn, action: str, change: Callable[[ConcernReport], ConcernReport],
-                   messages: Callable[[ConcernReport], Awaitable[list[OutboundMessage]]]) -> Reply:
+                   messages: Callable[[ConcernReport], Awaitable[list[OutboundMessage]]], *,
+                   limit: Limit | None = None) -> Reply:
         try:
             report = await self._load(turn)
         except RecordNotFound:
@@ -200,45 +345,91 @@ class ConcernFlow:
         try:
             changed = change(report)
         except NotAllowed:
-            return self._view(turn, report)  # e.g. the manager, after the report went to the headteacher
+            return self._show(turn, report)  # e.g. the manager, after the report went to the headteacher
         if changed == report:
-            return self._view(turn, report)
+            return self._show(turn, report)  # a settled report, or a button already pressed: nothing changes
+        if limit is not None:
+            try:
+                await self._limiter.take(limit, turn.actor.key, self._clock())
+            except RateLimited:
+                return self._show(turn, report, notice=self._strings.text("concern.escalation_limited", turn.lang,
+                                                                          count=limit.count))
         try:
             saved = await self._save(report, changed, action, turn.actor.aad_object_id, messages)
         except ConcurrentChange:
             saved = await self._reports.get(report.reference)
-        return self._view(turn, saved)
+        return self._show(turn, saved)
+
+    async def show(self, turn: Turn) -> Reply:
+        """A report as this viewer may see it (the reporter's view from "my reports", or a holder's)."""
+        try:
+            return self._show(turn, await self._load(turn))
+        except RecordNotFound:
+            return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
 
     async def acknowledge(self, turn: Turn) -> Reply:
         """The holder has read it; the reporter is told."""
         async def messages(report: ConcernReport) -> list[OutboundMessage]:
-            return [await self._message(report.reporter, report, f"acknowledged-{report.state.value}", lambda lang:
-                                        cards.acknowledged_card(self._strings, lang, report, by=turn.actor.name))]
+            return [await self._message(report.reporter, report, f"acknowledged-{report.level}", lambda lang:
+                                        cards.acknowledged_card(self._strings, lang, report))]
 
         return await self._act(turn, "acknowledged", lambda r: r.acknowledged(turn.actor, self._clock()), messages)
 
     async def _escalation_messages(self, report: ConcernReport) -> list[OutboundMessage]:
-        """The escalation contact gets the report; the reporter and the manager are told where it went."""
+        """The next holder gets the report; the reporter and the one before are told where it went."""
+        before = report.chain[report.level - 1]
+        suffix = "" if report.level == 1 else f"-{report.level}"
         return [await self._to_holder(report),
-                await self._message(report.reporter, report, "escalated-reporter",
+                await self._message(report.reporter, report, f"escalated-reporter{suffix}",
                                     lambda lang: cards.escalated_for_reporter(self._strings, lang, report)),
-                await self._message(report.assigned_to, report, "escalated-manager",
-                                    lambda lang: cards.holder_card(self._strings, lang, report, can_act=False),
-                                    card_key=f"{report.reference}|{report.assigned_to.aad_object_id}")]
+                await self._message(before, report, f"escalated-manager{suffix}",
+                                    lambda lang: cards.holder_card(self._strings, lang, report,
+                                                                   self._as_person(report, before)),
+                                    card_key=f"{report.reference}|{before.aad_object_id}")]
 
     async def escalate(self, turn: Turn) -> Reply:
-        """The holder passes it to the escalation contact, with a note."""
+        """The holder passes it one step up, with a note for the people above."""
         raw = turn.data.get("note")
         note = raw.strip()[:LIMITS["note"]] if isinstance(raw, str) else ""
         return await self._act(turn, "escalated", lambda r: r.escalated(turn.actor, note, self._clock()),
-                               self._escalation_messages)
+                               self._escalation_messages, limit=self._escalation_limit)
 
     async def close(self, turn: Turn) -> Reply:
-        """Closed by the holder; the retention period starts."""
-        async def nothing(report: ConcernReport) -> list[OutboundMessage]:
-            return []
+        """Closing is a decision: it needs a short outcome. The reporter is told (the outcome only if shared)."""
+        raw = turn.data.get("outcome")
+        outcome = raw.strip()[:LIMITS["outcome"]] if isinstance(raw, str) else ""
+        if not outcome:
+            try:
+                report = await self._load(turn)
+            except RecordNotFound:
+                return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
+            error = self._strings.text("concern.outcome_required", turn.lang) if "outcome" in turn.data else ""
+            return self._show(turn, report, closing=report.can_act(turn.actor), error=error)
+        shared = turn.data.get("share_outcome") == "true"
 
-        return await self._act(turn, "closed", lambda r: r.closed(turn.actor, self._clock()), nothing)
+        async def messages(report: ConcernReport) -> list[OutboundMessage]:
+            return [await self._message(report.reporter, report, f"closed-{report.level}", lambda lang:
+                                        cards.closed_for_reporter(self._strings, lang, report))]
+
+        return await self._act(turn, "closed", lambda r: r.closed(turn.actor, outcome, shared=shared,
+                                                                  now=self._clock()), messages)
+
+    async def reopen(self, turn: Turn) -> Reply:
+        """The reporter's "this isn't resolved", once: it goes to the next person up, with their note."""
+        raw = turn.data.get("note")
+        note = raw.strip()[:LIMITS["note"]] if isinstance(raw, str) else ""
+
+        async def messages(report: ConcernReport) -> list[OutboundMessage]:
+            return [await self._to_holder(report)]
+
+        return await self._act(turn, "not resolved", lambda r: r.reopened(turn.actor, note, self._clock()),
+                               messages, limit=self._escalation_limit)
+
+    async def mine(self, turn: Turn) -> Reply:
+        """The reports this person sent: status and who holds each, never their text."""
+        reports = await self._reports.list_by_reporter(turn.actor)
+        return await self._private(turn, cards.my_reports_card(self._strings, turn.lang, reports),
+                                   f"concern-mine|{secrets.token_urlsafe(12)}")
 
     async def check_reports(self) -> int:
         """Remind once after two working days unacknowledged, escalate two more later; safe on many instances."""

@@ -29,10 +29,11 @@ from bot.domain.permission_requests import (
     withdraw,
 )
 from bot.domain.profiles import UserProfiles, preferred_language
+from bot.domain.text import clean_user_text
 from cards import permission_requests as cards
 from cards.answer import when
 from cards.common import VERB_MY_REQUESTS, VERB_PENDING, VERB_PERMISSION_FORM, error_card
-from cards.elements import Card, clean_user_text
+from cards.elements import Card
 from cards.i18n import Catalogue
 from dialogs.base import Handler, Reply, Turn, normalise
 

@@ -1,13 +1,19 @@
-"""Reports of being pestered or targeted by colleagues: routing, visibility, reminders and retention.
+"""Reports of being pestered or targeted: routing, who may see and do what, reminders and retention.
 
 The policy: "Where staff feel they are being pestered by, or targeted by, other staff, this may
 constitute a disciplinary matter and should be raised by the member of staff with their line manager
 as early as possible."
 
-Routing: the line manager (Graph first, then the staff list) unless that cannot be right: no manager
-known, the manager is named in "who is involved", or the reporter is a headteacher. Then the
-headteacher takes it, or the chair of governors when the report is by or about the headteacher.
-Closure (when the retention period starts): acknowledged by whoever holds it, or closed.
+Routing builds the report's chain of holders: the line manager (Graph first, then the staff list), the
+headteacher, the chair of governors; for the headteacher's own report, the chair alone; for a report about
+someone who is not a colleague (a parent, a pupil, someone online), the headteacher then the chair; for a
+report about the headteacher, the chair alone (a grievance about the head goes to the governors). Anyone
+the report is about leaves the chain: whoever the reporter picked from the staff list, the line manager when
+the reporter says it involves them, and anyone whose name appears in anything they typed. The report is
+never sent to anyone named in it. The first person left holds it; each escalation (the holder's, the
+reminder task's, or the reporter's one "this isn't resolved") passes it one step up the chain.
+
+Closure (when the retention period starts): acknowledged by whoever holds it, or closed with an outcome.
 """
 
 from __future__ import annotations
@@ -15,17 +21,18 @@ from __future__ import annotations
 import calendar
 import re
 import secrets
-from dataclasses import dataclass, replace
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
 
 from bot.domain.directory import fold
-from bot.domain.errors import NotAllowed
+from bot.domain.errors import DomainError, NotAllowed
 from bot.domain.federation import Federation
 from bot.domain.people import Person, StaffContact
 
-LIMITS = {"what": 3000, "since": 200, "where": 300, "who": 300, "evidence": 2000, "note": 1000}
+LIMITS = {"what": 3000, "since": 200, "where": 300, "who": 300, "evidence": 2000, "note": 1000, "outcome": 500}
 _REF_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
@@ -37,15 +44,62 @@ class Route(StrEnum):
     MANAGER_INVOLVED = "manager_involved"
     ABOUT_HEAD = "about_head"
     REPORTER_IS_HEAD = "reporter_is_head"
+    NOT_COLLEAGUE = "not_colleague"
+
+
+class Role(StrEnum):
+    """Why a person is in a report's chain, as the form and receipt name them."""
+
+    LINE_MANAGER = "line_manager"
+    HEADTEACHER = "headteacher"
+    CHAIR = "chair"
+
+
+class ReportKind(StrEnum):
+    """Who the report is about: colleagues (the policy's route) or someone who is not a colleague."""
+
+    COLLEAGUE = "colleague"
+    NOT_COLLEAGUE = "outside"
+
+
+class About(StrEnum):
+    """The answers to "who is it about?" that are not a person on the staff list."""
+
+    SOMEONE_ELSE = "someone_else"
+    RATHER_NOT_SAY = "rather_not_say"
+    NOT_COLLEAGUE = "not_colleague"
 
 
 class ReportState(StrEnum):
-    """Where a report is."""
+    """Where a report is. ESCALATED: passed up the chain, not yet acknowledged by its new holder."""
 
     OPEN = "open"
     ACKNOWLEDGED = "acknowledged"
     ESCALATED = "escalated"
     CLOSED = "closed"
+
+
+class NoteKind(StrEnum):
+    """What a note is, which decides who may read it (see `ConcernReport.notes_for`)."""
+
+    ESCALATION = "escalation"  # from a holder, for the people above them
+    OUTCOME = "outcome"  # the closing holder's outcome: for them and the people above; the reporter if shared
+    NOT_RESOLVED = "not_resolved"  # from the reporter, for the people above the holder who closed it
+
+
+@dataclass(frozen=True)
+class Note:
+    """Something written on a report, at the chain level the report was at when it was written."""
+
+    kind: NoteKind
+    text: str
+    level: int
+    at: datetime
+    shared: bool = False
+
+
+class NobodyToSendTo(DomainError):
+    """Everyone the report could go to is named in it: it is not sent to any of them."""
 
 
 def new_reference() -> str:
@@ -71,52 +125,160 @@ def add_months(start: datetime, months: int) -> datetime:
     return start.replace(year=year, month=month, day=min(start.day, calendar.monthrange(year, month)[1]))
 
 
-_TITLES = frozenset({"mr", "mrs", "miss", "ms", "mx", "dr", "prof"})
+# Titles people write before a name, in English and Welsh (Bnr/Bns/Bnsn: Bonwr, Boneddiges, Boneddigesau).
+_TITLES = frozenset({"mr", "mrs", "miss", "ms", "mx", "dr", "prof", "sir", "dame", "rev", "revd", "fr", "doctor",
+                     "professor", "bnr", "bns", "bnsn", "bonwr", "boneddiges", "meistr", "meistres", "athro",
+                     "yr", "y", "parch", "parchedig", "syr"})
+# Short words that are also everyday English or Welsh words: a name part this short is matched only with the
+# rest of the name.
+_COMMON = frozenset({"a", "i", "o", "y", "yr", "ac", "ai", "an", "at", "di", "do", "da", "ei", "ef", "fy", "go", "he",
+                     "hi", "in", "is", "it", "me", "mi", "my", "na", "no", "of", "oh", "on", "or", "so", "to", "up",
+                     "us", "we", "ym", "yn"})
+# Welsh initial mutations, so "i Gareth" written "i Areth" or "gyda Siân" still matches.
+_MUTATIONS = (("ll", ("l",)), ("rh", ("r",)), ("c", ("g", "ngh", "ch")), ("p", ("b", "mh", "ph")),
+              ("t", ("d", "nh", "th")), ("g", ("", "ng")), ("b", ("f", "m")), ("d", ("dd", "n")), ("m", ("f",)))
+
+
+def _words(text: str) -> list[str]:
+    """Folded words; a possessive "'s" (or Welsh "'r", "'n") stays a separate word, so "Gareth's" finds Gareth."""
+    return re.findall(r"[^\W_]+", fold(text))
+
+
+def _forms(part: str) -> set[str]:
+    """A name part and, when it is long enough not to mutate into an everyday word, its Welsh mutated forms."""
+    forms = {part}
+    for radical, mutated in _MUTATIONS:
+        if part.startswith(radical) and len(part) >= 5:
+            forms.update(m + part[len(radical):] for m in mutated)
+    return forms
 
 
 def mentions(text: str, contact: StaffContact) -> bool:
-    """True when what the person typed names the contact: email, full name, or a first name or surname."""
+    """True when what the person typed names the contact: email, full name, first name or surname (any case,
+    with or without a title, Welsh mutations included). Over-matching is the safe mistake: a report that might
+    be about someone goes one step past them."""
     said = fold(text)
-    words = set(re.findall(r"[\w'-]+", said))
-    parts = [p for p in (fold(w).strip(".") for w in contact.name.split()) if p and p not in _TITLES]
     email = fold(contact.email)
-    # Over-matching is the safe mistake: a report that might be about its recipient goes one level up.
-    return (bool(email) and email in said) or (
-        bool(parts) and (" ".join(parts) in said or any(len(p) > 2 and p in words for p in parts)))
+    if email and email in said:
+        return True
+    parts = [p for p in _words(contact.name) if p not in _TITLES]
+    if not parts:
+        return False
+    words = _words(text)
+    present = set(words)
+    if " ".join(parts) in " ".join(words):
+        return True
+    return any(len(p) > 2 and p not in _COMMON and _forms(p) & present for p in parts)
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What the reporter told us about who the report is about."""
+
+    typed: tuple[str, ...] = ()  # everything they typed: what, since, where, who, evidence
+    about: StaffContact | None = None  # the colleague they picked from the staff list
+    involves_manager: bool = False
+    kind: ReportKind = ReportKind.COLLEAGUE
+
+    def names(self, contact: StaffContact, *, manager: StaffContact | None) -> bool:
+        """True when the report is about `contact` (picked, flagged as the manager, or named in the text)."""
+        if self.about is not None and _same(self.about, contact):
+            return True
+        if self.involves_manager and manager is not None and _same(manager, contact):
+            return True
+        return any(mentions(text, contact) for text in self.typed if text)
+
+
+def _same(one: StaffContact, other: StaffContact) -> bool:
+    if one.aad_object_id and one.aad_object_id.lower() == other.aad_object_id.lower():
+        return True
+    return bool(one.email) and one.email.lower() == other.email.lower()
+
+
+def _distinct(contacts: Iterable[StaffContact]) -> tuple[StaffContact, ...]:
+    chain: list[StaffContact] = []
+    for contact in contacts:
+        if not any(_same(contact, kept) for kept in chain):
+            chain.append(contact)
+    return tuple(chain)
 
 
 @dataclass(frozen=True)
 class Routing:
-    """Who holds a new report, why, and who it escalates to."""
+    """Who holds a new report (`chain[0]`), who it goes to after them, why, and who was left out for being named."""
 
-    holder: StaffContact
+    chain: tuple[StaffContact, ...]
     why: Route
-    escalation: StaffContact
+    left_out: tuple[StaffContact, ...] = ()
+
+    @property
+    def holder(self) -> StaffContact:
+        """The person the report goes to first."""
+        return self.chain[0]
+
+    @property
+    def next_up(self) -> StaffContact | None:
+        """Who it goes to if it needs to go further."""
+        return self.chain[1] if len(self.chain) > 1 else None
 
 
-def route(reporter: Person, involved: str, manager: StaffContact | None, federation: Federation,
+def route(reporter: Person, subject: Subject, manager: StaffContact | None, federation: Federation,
           school_id: str = "") -> Routing:
-    """Who receives a report: the line manager unless that cannot be right."""
+    """The chain of people a report goes to, without anyone it is about; `NobodyToSendTo` when none is left."""
     school = next((s for s in federation.schools if s.school_id == school_id), federation.schools[0])
-    head = school.headteacher
-    chair = federation.chair_of_governors or head
-    about_head = bool(involved) and mentions(involved, head)
-    if federation.is_headteacher(reporter):
-        return Routing(chair, Route.REPORTER_IS_HEAD, chair)
-    if manager is not None and manager.aad_object_id == reporter.aad_object_id:
+    head, chair = school.headteacher, federation.chair_of_governors
+    me = StaffContact(reporter.aad_object_id, reporter.name)
+    if manager is not None and _same(manager, me):
         manager = None  # a staff list naming someone as their own manager knows no manager
-    above_head = chair if about_head else head
-    if manager is None:
-        return Routing(above_head, Route.ABOUT_HEAD if about_head else Route.NO_MANAGER, chair)
-    manager_is_head = manager.aad_object_id == head.aad_object_id
-    if involved and mentions(involved, manager):
-        return Routing(chair if manager_is_head else above_head, Route.MANAGER_INVOLVED, chair)
-    return Routing(manager, Route.LINE_MANAGER, chair if manager_is_head else above_head)
+    reporter_is_head = federation.is_headteacher(reporter)
+    if reporter_is_head:
+        candidates = [chair]
+    elif subject.kind is ReportKind.NOT_COLLEAGUE:
+        candidates = [head, chair]
+    else:
+        candidates = [manager, head, chair]
+    people = _distinct(c for c in candidates if c is not None and not _same(c, me))
+    named = tuple(c for c in people if subject.names(c, manager=manager))
+    manager_named = manager is not None and any(_same(manager, c) for c in named)
+    head_named = any(_same(head, c) for c in named)
+    if head_named and chair is not None:
+        # A report about the headteacher goes straight to the chair of governors, not to someone who reports to them.
+        people = tuple(c for c in people if _same(c, chair))
+    chain = tuple(c for c in people if c not in named)
+    if not chain:
+        raise NobodyToSendTo("everyone the report could go to is named in it")
+    if reporter_is_head:
+        why = Route.REPORTER_IS_HEAD
+    elif manager_named:
+        why = Route.MANAGER_INVOLVED
+    elif head_named and not _same(chain[0], manager or me):
+        why = Route.ABOUT_HEAD
+    elif subject.kind is ReportKind.NOT_COLLEAGUE:
+        why = Route.NOT_COLLEAGUE
+    elif manager is not None and _same(chain[0], manager):
+        why = Route.LINE_MANAGER
+    else:
+        why = Route.NO_MANAGER
+    return Routing(chain, why, named)
+
+
+def roles(chain: Iterable[StaffContact], federation: Federation) -> tuple[Role, ...]:
+    """Each person's role in a chain: chair of governors, a headteacher, or (anyone else) the line manager."""
+    chair = federation.chair_of_governors
+
+    def role(contact: StaffContact) -> Role:
+        if chair is not None and _same(contact, chair):
+            return Role.CHAIR
+        if any(_same(contact, school.headteacher) for school in federation.schools):
+            return Role.HEADTEACHER
+        return Role.LINE_MANAGER
+
+    return tuple(role(contact) for contact in chain)
 
 
 @dataclass(frozen=True)
 class ConcernReport:
-    """What the member of staff told us, and what has happened since."""
+    """What the member of staff told us, who holds it, and what has happened since."""
 
     reference: str
     reporter: Person
@@ -128,58 +290,119 @@ class ConcernReport:
     wants_meeting: bool
     urgent: bool
     submitted_at: datetime
-    assigned_to: StaffContact
+    chain: tuple[StaffContact, ...]
     route: Route
-    escalation_contact: StaffContact
+    kind: ReportKind = ReportKind.COLLEAGUE
+    about: str = ""  # an `About` value, or the email of the colleague picked from the staff list
+    about_name: str = ""
+    involves_manager: bool = False
     state: ReportState = ReportState.OPEN
-    acknowledged_at: datetime | None = None
+    level: int = 0  # which person of the chain holds it
+    acknowledged_at: datetime | None = None  # by its current holder
     reminded_at: datetime | None = None
     escalated_at: datetime | None = None
-    escalation_note: str = ""
     closed_at: datetime | None = None
-    etag: str = ""
-
-    def may_see(self, person: Person) -> bool:
-        """Only the reporter, the person it was sent to and the escalation contact."""
-        allowed = {self.reporter.aad_object_id, self.assigned_to.aad_object_id}
-        if self.state is ReportState.ESCALATED or self.route is not Route.LINE_MANAGER:
-            allowed.add(self.escalation_contact.aad_object_id)
-        return person.aad_object_id in allowed
-
-    def handled_by(self, person: Person) -> bool:
-        """True for whoever currently holds the report (manager, or the escalation contact once escalated)."""
-        holder = self.escalation_contact if self.state is ReportState.ESCALATED else self.assigned_to
-        return person.aad_object_id == holder.aad_object_id
-
-    def acknowledged(self, person: Person, now: datetime) -> ConcernReport:
-        """Acknowledged by the person holding it."""
-        if not self.handled_by(person):
-            raise NotAllowed("not the holder")
-        if self.acknowledged_at is not None:
-            return self
-        state = ReportState.ESCALATED if self.state is ReportState.ESCALATED else ReportState.ACKNOWLEDGED
-        return replace(self, state=state, acknowledged_at=now)
-
-    def escalated(self, person: Person | None, note: str, now: datetime) -> ConcernReport:
-        """Passed to the escalation contact, by the manager (with a note) or by the reminder task (person None)."""
-        if person is not None and not self.handled_by(person):
-            raise NotAllowed("not the holder")
-        if self.state in (ReportState.ESCALATED, ReportState.CLOSED) or not self.can_escalate:
-            return self
-        # The escalation contact acknowledges afresh; the manager's acknowledgement stays in the audit rows.
-        return replace(self, state=ReportState.ESCALATED, escalated_at=now, escalation_note=note,
-                       acknowledged_at=None)
+    reopened_at: datetime | None = None  # when the reporter said it is not resolved (once)
+    notes: tuple[Note, ...] = ()
+    form: str = ""  # the form's own token: a second press of the same Send is the same report
+    etag: str = field(default="", compare=False)
 
     @property
-    def can_escalate(self) -> bool:
-        """False when the report already sits with its escalation contact."""
-        return self.escalation_contact.aad_object_id != self.assigned_to.aad_object_id
+    def holder(self) -> StaffContact:
+        """Who holds the report now (after closing: who closed it)."""
+        return self.chain[self.level]
 
-    def closed(self, person: Person, now: datetime) -> ConcernReport:
-        """Closed by whoever holds it; the retention period runs from here."""
-        if not self.handled_by(person):
+    @property
+    def assigned_to(self) -> StaffContact:
+        """Who it was first sent to."""
+        return self.chain[0]
+
+    @property
+    def next_up(self) -> StaffContact | None:
+        """Who it goes to if it is escalated from here."""
+        return self.chain[self.level + 1] if self.level + 1 < len(self.chain) else None
+
+    @property
+    def is_settled(self) -> bool:
+        """Closed: final for whoever holds it."""
+        return self.state is ReportState.CLOSED
+
+    @property
+    def can_reopen(self) -> bool:
+        """The reporter may still say "this isn't resolved" (once, and only with someone above to send it to)."""
+        return self.is_settled and self.reopened_at is None and self.next_up is not None
+
+    def level_of(self, person: Person) -> int | None:
+        """The highest place in the chain this person has held the report at, or None."""
+        held = [n for n, c in enumerate(self.chain[: self.level + 1]) if c.aad_object_id == person.aad_object_id]
+        return held[-1] if held else None
+
+    def may_see(self, person: Person) -> bool:
+        """Only the reporter and the people who hold or have held it."""
+        return person.aad_object_id == self.reporter.aad_object_id or self.level_of(person) is not None
+
+    def handled_by(self, person: Person) -> bool:
+        """True for whoever holds the report now."""
+        return person.aad_object_id == self.holder.aad_object_id
+
+    def can_act(self, person: Person) -> bool:
+        """True for the holder of a report that is not settled."""
+        return self.handled_by(person) and not self.is_settled
+
+    def notes_for(self, person: Person) -> tuple[Note, ...]:
+        """The notes this person may read: each is shown only to the people it is for."""
+        level = self.level_of(person)
+        reporter = person.aad_object_id == self.reporter.aad_object_id
+
+        def readable(note: Note) -> bool:
+            if note.kind is NoteKind.NOT_RESOLVED:
+                return reporter or (level is not None and level > note.level)
+            if note.kind is NoteKind.OUTCOME:
+                return (level is not None and level >= note.level) or (reporter and note.shared)
+            return level is not None and level >= note.level
+
+        return tuple(note for note in self.notes if readable(note))
+
+    def _holding(self, person: Person | None) -> None:
+        if person is not None and not self.handled_by(person):
             raise NotAllowed("not the holder")
-        return replace(self, state=ReportState.CLOSED, closed_at=self.closed_at or now)
+
+    def acknowledged(self, person: Person, now: datetime) -> ConcernReport:
+        """Acknowledged by the person holding it; a settled report stays as it is."""
+        self._holding(person)
+        if self.is_settled or self.acknowledged_at is not None:
+            return self
+        return replace(self, state=ReportState.ACKNOWLEDGED, acknowledged_at=now)
+
+    def escalated(self, person: Person | None, note: str, now: datetime) -> ConcernReport:
+        """Passed one step up, by the holder (with a note) or by the reminder task (person None)."""
+        self._holding(person)
+        if self.is_settled or self.next_up is None:
+            return self
+        notes = self.notes + ((Note(NoteKind.ESCALATION, note, self.level, now),) if note else ())
+        # The new holder acknowledges afresh; the earlier acknowledgement stays in the audit rows.
+        return replace(self, state=ReportState.ESCALATED, level=self.level + 1, escalated_at=now,
+                       acknowledged_at=None, notes=notes)
+
+    def closed(self, person: Person, outcome: str, *, shared: bool, now: datetime) -> ConcernReport:
+        """Closed by whoever holds it, with a short outcome; final for them. The retention period runs from here."""
+        self._holding(person)
+        if not outcome.strip():
+            raise ValueError("closing needs an outcome")
+        if self.is_settled:
+            return self
+        note = Note(NoteKind.OUTCOME, outcome, self.level, now, shared=shared)
+        return replace(self, state=ReportState.CLOSED, closed_at=now, notes=(*self.notes, note))
+
+    def reopened(self, person: Person, note: str, now: datetime) -> ConcernReport:
+        """The reporter says it isn't resolved: once, it goes to the next person up."""
+        if person.aad_object_id != self.reporter.aad_object_id:
+            raise NotAllowed("not the reporter")
+        if not self.can_reopen:
+            return self
+        notes = self.notes + ((Note(NoteKind.NOT_RESOLVED, note, self.level, now),) if note else ())
+        return replace(self, state=ReportState.ESCALATED, level=self.level + 1, escalated_at=now, closed_at=None,
+                       acknowledged_at=None, reopened_at=now, notes=notes)
 
     def due(self, now: datetime) -> str:
         """What the reminder task owes this report now: "remind", "escalate" or ""."""
@@ -187,7 +410,7 @@ class ConcernReport:
             return ""
         if self.reminded_at is None:
             return "remind" if now >= add_working_days(self.submitted_at, 2) else ""
-        if not self.can_escalate:
+        if self.next_up is None:
             return ""
         return "escalate" if now >= add_working_days(self.reminded_at, 2) else ""
 
@@ -204,16 +427,20 @@ class ConcernReport:
 class ConcernReports(Protocol):
     """Port: the reports table (and its audit rows)."""
 
+    async def claim_form(self, reporter: Person, form: str, reference: str) -> str:
+        """The reference this reporter's form token stands for: `reference` if the token is new, else the first."""
+        ...
+
     async def create(self, report: ConcernReport) -> None:
-        """Store a new report with its first audit entry."""
+        """Store a new report with its first audit entry; `RecordExists` if the reference is taken."""
         ...
 
     async def get(self, reference: str) -> ConcernReport:
         """The report; `RecordNotFound` when there is none."""
         ...
 
-    async def save(self, report: ConcernReport, action: str, actor: str) -> ConcernReport:
-        """Write a change if nobody changed it since it was read, with an audit entry (no report text)."""
+    async def save(self, report: ConcernReport, action: str, actor: str, *, at: datetime) -> ConcernReport:
+        """Write a change if nobody changed it since it was read, with an audit entry at `at` (no report text)."""
         ...
 
     async def list_open(self) -> list[ConcernReport]:
@@ -222,6 +449,10 @@ class ConcernReports(Protocol):
 
     async def list_all(self) -> list[ConcernReport]:
         """Every report (for retention)."""
+        ...
+
+    async def list_by_reporter(self, reporter: Person) -> list[ConcernReport]:
+        """The reports this person sent, newest first."""
         ...
 
     async def delete(self, report: ConcernReport, *, at: datetime) -> None:

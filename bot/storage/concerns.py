@@ -1,17 +1,24 @@
 """Concern reports in their own `reports` table, and deletions in the `audit` table.
 
 `reports`: PartitionKey = report reference; RowKey `report` for the record, `audit|<iso time>|<random>` for
-each change (action and who, never the report's text). Change + audit go in one transaction.
+each change (action and who, never the report's text). Change + audit go in one transaction. A form's token
+(what makes a second press of the same Send the same report) is a row of its own: PartitionKey
+`form|<tenant>|<reporter id>`, RowKey = token, holding the reference the server gave it.
 `audit`: PartitionKey `reports`, RowKey `<closed at>|<reference>`: what retention deleted, and when (`DeletedAt`).
 
-Lists ("open reports" for the reminder task, "all" for retention) filter the `report` rows: a federation files a
-handful of reports a year, so a derived index would add a second write to keep consistent and gain nothing.
+Lists ("open reports" for the reminder task, "all" for retention, "mine" for the reporter) filter the `report`
+rows: a federation files a handful of reports a year, so a derived index would add a second write to keep
+consistent and gain nothing.
 Retention also removes the report's messages from the `outbox` table (their cards carry the report's text):
 their message ids all start with the reference (`msg|<reference>|...`, see bot/storage/outbox.py).
+
+Records written before the chain of holders existed (`AssignedId`, `EscalationId`, `EscalationNote`) are read
+as a chain of those two people and one escalation note.
 """
 
 from __future__ import annotations
 
+import json
 import secrets
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -21,8 +28,8 @@ from azure.core import MatchConditions
 from azure.data.tables import UpdateMode
 from azure.data.tables.aio import TableClient
 
-from bot.domain.concerns import ConcernReport, ReportState, Route
-from bot.domain.errors import ConcurrentChange
+from bot.domain.concerns import ConcernReport, Note, NoteKind, ReportKind, ReportState, Route
+from bot.domain.errors import ConcurrentChange, RecordExists
 from bot.domain.people import Person, StaffContact
 from bot.storage.outbox import TABLE as OUTBOX
 from bot.storage.tables import TableStore, entity_etag, entity_text, entity_time, safe_key
@@ -39,25 +46,62 @@ def _contact(entity: dict[str, Any], prefix: str) -> StaffContact:
                         entity_text(entity, f"{prefix}Email"))
 
 
+def _form_partition(reporter: Person) -> str:
+    return safe_key(f"form|{reporter.tenant_id}|{reporter.aad_object_id}")
+
+
+def _chain_json(chain: tuple[StaffContact, ...]) -> str:
+    return json.dumps([{"id": c.aad_object_id, "name": c.name, "email": c.email} for c in chain], ensure_ascii=False)
+
+
+def _notes_json(notes: tuple[Note, ...]) -> str:
+    return json.dumps([{"kind": n.kind.value, "text": n.text, "level": n.level, "at": n.at.isoformat(),
+                        "shared": n.shared} for n in notes], ensure_ascii=False)
+
+
 def _to_entity(report: ConcernReport) -> dict[str, Any]:
     return {
         "PartitionKey": safe_key(report.reference), "RowKey": RECORD,
         "TenantId": report.reporter.tenant_id, "ReporterId": report.reporter.aad_object_id,
         "ReporterName": report.reporter.name, "What": report.what, "Since": report.since, "Where": report.where,
         "Who": report.who, "Evidence": report.evidence, "WantsMeeting": report.wants_meeting,
-        "Urgent": report.urgent, "SubmittedAt": report.submitted_at,
-        "AssignedId": report.assigned_to.aad_object_id, "AssignedName": report.assigned_to.name,
-        "AssignedEmail": report.assigned_to.email, "Route": report.route.value,
-        "EscalationId": report.escalation_contact.aad_object_id, "EscalationName": report.escalation_contact.name,
-        "EscalationEmail": report.escalation_contact.email, "State": report.state.value,
+        "Urgent": report.urgent, "SubmittedAt": report.submitted_at, "Chain": _chain_json(report.chain),
+        "Level": report.level, "Route": report.route.value, "Kind": report.kind.value, "About": report.about,
+        "AboutName": report.about_name, "InvolvesManager": report.involves_manager, "State": report.state.value,
         "AcknowledgedAt": report.acknowledged_at, "RemindedAt": report.reminded_at,
-        "EscalatedAt": report.escalated_at, "EscalationNote": report.escalation_note, "ClosedAt": report.closed_at,
+        "EscalatedAt": report.escalated_at, "ClosedAt": report.closed_at, "ReopenedAt": report.reopened_at,
+        "Notes": _notes_json(report.notes), "FormToken": report.form,
     }
+
+
+def _chain(entity: dict[str, Any]) -> tuple[StaffContact, ...]:
+    stored = entity_text(entity, "Chain")
+    if stored:
+        return tuple(StaffContact(c["id"], c["name"], c.get("email", "")) for c in json.loads(stored))
+    first, second = _contact(entity, "Assigned"), _contact(entity, "Escalation")
+    return (first,) if second.aad_object_id in ("", first.aad_object_id) else (first, second)
+
+
+def _notes(entity: dict[str, Any]) -> tuple[Note, ...]:
+    stored = entity_text(entity, "Notes")
+    if stored:
+        return tuple(Note(NoteKind(n["kind"]), n["text"], int(n["level"]), datetime.fromisoformat(n["at"]),
+                          bool(n.get("shared"))) for n in json.loads(stored))
+    old_note, escalated = entity_text(entity, "EscalationNote"), entity_time(entity, "EscalatedAt")
+    return (Note(NoteKind.ESCALATION, old_note, 0, escalated),) if old_note and escalated else ()
 
 
 def _from_entity(entity: dict[str, Any]) -> ConcernReport:
     submitted = entity_time(entity, "SubmittedAt")
     assert submitted is not None
+    chain = _chain(entity)
+    state = ReportState(entity_text(entity, "State"))
+    acknowledged = entity_time(entity, "AcknowledgedAt")
+    level = entity.get("Level")
+    if not isinstance(level, int):  # an older record: escalated means it sits with the second person
+        level = 1 if state is ReportState.ESCALATED and len(chain) > 1 else 0
+        if state is ReportState.ESCALATED and acknowledged is not None:
+            state = ReportState.ACKNOWLEDGED
     return ConcernReport(
         reference=entity_text(entity, "PartitionKey"),
         reporter=Person(entity_text(entity, "TenantId"), entity_text(entity, "ReporterId"),
@@ -65,11 +109,14 @@ def _from_entity(entity: dict[str, Any]) -> ConcernReport:
         what=entity_text(entity, "What"), since=entity_text(entity, "Since"), where=entity_text(entity, "Where"),
         who=entity_text(entity, "Who"), evidence=entity_text(entity, "Evidence"),
         wants_meeting=bool(entity.get("WantsMeeting")), urgent=bool(entity.get("Urgent")), submitted_at=submitted,
-        assigned_to=_contact(entity, "Assigned"), route=Route(entity_text(entity, "Route")),
-        escalation_contact=_contact(entity, "Escalation"), state=ReportState(entity_text(entity, "State")),
-        acknowledged_at=entity_time(entity, "AcknowledgedAt"), reminded_at=entity_time(entity, "RemindedAt"),
-        escalated_at=entity_time(entity, "EscalatedAt"), escalation_note=entity_text(entity, "EscalationNote"),
-        closed_at=entity_time(entity, "ClosedAt"), etag=entity_etag(entity))
+        chain=chain, route=Route(entity_text(entity, "Route")),
+        kind=ReportKind(entity_text(entity, "Kind") or ReportKind.COLLEAGUE.value),
+        about=entity_text(entity, "About"), about_name=entity_text(entity, "AboutName"),
+        involves_manager=bool(entity.get("InvolvesManager")), state=state, level=min(level, len(chain) - 1),
+        acknowledged_at=acknowledged, reminded_at=entity_time(entity, "RemindedAt"),
+        escalated_at=entity_time(entity, "EscalatedAt"), closed_at=entity_time(entity, "ClosedAt"),
+        reopened_at=entity_time(entity, "ReopenedAt"), notes=_notes(entity), form=entity_text(entity, "FormToken"),
+        etag=entity_etag(entity))
 
 
 def _audit(reference: str, action: str, actor: str, at: datetime) -> dict[str, Any]:
@@ -86,6 +133,18 @@ class TableConcernReports:
         self._audit_table = store.table(AUDIT)
         self._outbox = store.table(OUTBOX)
 
+    async def claim_form(self, reporter: Person, form: str, reference: str) -> str:
+        """The reference this reporter's form token stands for: `reference` when the token is new."""
+        row = {"PartitionKey": _form_partition(reporter), "RowKey": safe_key(form), "Reference": reference}
+        try:
+            async with self._store.call():
+                await self._table.create_entity(row)
+            return reference
+        except RecordExists:
+            async with self._store.call():
+                entity = await self._table.get_entity(row["PartitionKey"], row["RowKey"])
+            return entity_text(entity, "Reference")
+
     async def create(self, report: ConcernReport) -> None:
         """Store the report and its 'submitted' audit entry together."""
         async with self._store.call():
@@ -99,15 +158,13 @@ class TableConcernReports:
             entity = await self._table.get_entity(safe_key(reference), RECORD)
         return _from_entity(entity)
 
-    async def save(self, report: ConcernReport, action: str, actor: str) -> ConcernReport:
-        """Update if unchanged since read (etag), with its audit entry, all or nothing."""
-        at = report.closed_at or report.escalated_at or report.acknowledged_at or report.reminded_at \
-            or report.submitted_at
+    async def save(self, report: ConcernReport, action: str, actor: str, *, at: datetime) -> ConcernReport:
+        """Update if unchanged since read (etag), with its audit entry at `at`, all or nothing."""
         async with self._store.call():
             results = await self._table.submit_transaction([
                 ("update", _to_entity(report), {"mode": UpdateMode.REPLACE, "etag": report.etag,
                                                 "match_condition": MatchConditions.IfNotModified}),
-                ("create", _audit(report.reference, action, actor, max(at, report.submitted_at)))])
+                ("create", _audit(report.reference, action, actor, at))])
         return replace(report, etag=str(results[0].get("etag", "")) if results else "")
 
     async def _query(self, query: str, parameters: dict[str, Any]) -> list[ConcernReport]:
@@ -124,6 +181,12 @@ class TableConcernReports:
     async def list_all(self) -> list[ConcernReport]:
         """Every report."""
         return await self._query("RowKey eq @rk", {"rk": RECORD})
+
+    async def list_by_reporter(self, reporter: Person) -> list[ConcernReport]:
+        """The reports this person sent, newest first."""
+        rows = await self._query("RowKey eq @rk and ReporterId eq @id and TenantId eq @tenant",
+                                 {"rk": RECORD, "id": reporter.aad_object_id, "tenant": reporter.tenant_id})
+        return sorted(rows, key=lambda r: r.submitted_at, reverse=True)
 
     async def _keys(self, table: TableClient, partition: str, low: str = "", high: str = "") -> list[str]:
         query, parameters = "PartitionKey eq @pk", {"pk": partition}
@@ -152,8 +215,10 @@ class TableConcernReports:
                 "RowKey": f"{(report.closure or report.submitted_at).isoformat()}|{partition}",
                 "Action": "deleted after retention", "Reference": report.reference,
                 "SubmittedAt": report.submitted_at, "ClosedAt": report.closure, "DeletedAt": at})
-        people = {report.reporter.aad_object_id, report.assigned_to.aad_object_id,
-                  report.escalation_contact.aad_object_id}
+        if report.form:
+            async with self._store.call():
+                await self._table.delete_entity(_form_partition(report.reporter), safe_key(report.form))
+        people = {report.reporter.aad_object_id, *(c.aad_object_id for c in report.chain)}
         for object_id in people:
             recipient = safe_key(Person(report.reporter.tenant_id, object_id).key)
             for kind in ("msg", "slot"):

@@ -51,13 +51,13 @@ class TableStaffDirectory:
             for start in range(0, len(operations), 100):
                 await self._table.submit_transaction(operations[start:start + 100])
 
+    async def list_members(self) -> list[StaffMember]:
+        """Everyone on the list."""
+        return await self._all()
+
     async def get_member(self, person: Person) -> StaffMember | None:
         """The person's row, matched by Entra object id."""
         return next((m for m in await self._all() if m.aad_object_id == person.aad_object_id.lower()), None)
-
-    async def list_members(self) -> list[StaffMember]:
-        """Everyone on the list (one partition query)."""
-        return await self._all()
 
     async def line_manager_of(self, person: Person) -> StaffContact | None:
         """The line manager on the staff list, if they and their manager are on it with object ids."""

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import Locator, Page
 
-from tests.e2e.ui import card_with, click, send
+from tests.e2e.ui import card_with, click, send, settle
 
 pytestmark = pytest.mark.e2e
 
@@ -32,15 +32,21 @@ def test_a_question_is_answered_with_the_policys_words(pages: Callable[[str], Pa
     assert "Social Media Policy, Version 1, 12.10.2022" in answer.inner_text()
 
 
+def _welcomed(pages: Callable[[str], Page], identity: str) -> Page:
+    """A client signed in as `identity` that has said hi (so the bot can reach them) and seen the welcome."""
+    page = pages(identity)
+    send(page, "hi")
+    card_with(page, "Social media policy helper")
+    return page
+
+
 def _choose(page: Page, form: Locator, label: str, option: str) -> None:
     form.get_by_label(label).first.click()
     page.get_by_role("option", name=option).click()
 
 
 def test_request_approved_in_the_headteachers_client(pages: Callable[[str], Page]) -> None:
-    head = pages("sian")
-    send(head, "hi")
-    card_with(head, "Social media policy helper")
+    head = _welcomed(pages, "sian")
     staff = pages("carys")
     send(staff, "request permission")
     form = card_with(staff, "Ask the headteacher's permission")
@@ -74,13 +80,11 @@ def test_request_approved_in_the_headteachers_client(pages: Callable[[str], Page
 
 
 def test_report_acknowledged_in_the_line_managers_client(pages: Callable[[str], Page]) -> None:
-    manager = pages("gareth")
-    send(manager, "hi")
-    card_with(manager, "Social media policy helper")
+    manager = _welcomed(pages, "gareth")
     staff = pages("carys")
     send(staff, "report a concern")
     form = card_with(staff, "Tell us privately")
-    assert "Only Gareth Hughes will see this report" in form.inner_text()
+    assert "Who will see it: your line manager, Gareth Hughes." in form.inner_text()
 
     form.get_by_label("What has been happening").first.fill("Someone in another department keeps messaging me.")
     form.get_by_label("Since when").first.fill("Half term")
@@ -91,3 +95,25 @@ def test_report_acknowledged_in_the_line_managers_client(pages: Callable[[str], 
 
     assert "Acknowledged" in card_with(manager, "Acknowledged").inner_text()
     assert reference in card_with(staff, "was acknowledged").inner_text()
+
+
+def test_a_report_about_the_line_manager_reaches_the_head_not_him(pages: Callable[[str], Page]) -> None:
+    manager, head = _welcomed(pages, "gareth"), _welcomed(pages, "sian")
+    staff = pages("carys")
+    send(staff, "report a concern")
+    form = card_with(staff, "Tell us privately")
+    assert "your line manager, Gareth Hughes" in form.inner_text()
+
+    about = form.get_by_label("Who is it about?").first
+    about.click()
+    about.press_sequentially("Gar")
+    staff.get_by_role("option", name="Gareth Hughes").click()
+    form.get_by_label("What has been happening").first.fill("Comments about my appearance, late at night.")
+    click(form, "Send privately")
+    receipt = card_with(staff, "It went to Mrs Siân Roberts.")
+    reference = receipt.inner_text().split("Your report ")[1].split()[0]
+
+    assert "Gareth Hughes will not see it." in receipt.inner_text()
+    assert "Comments about my appearance" in card_with(head, f"Private report {reference}").inner_text()
+    settle(manager, quiet_ms=2_000)
+    assert not any(reference in text for text in manager.locator(".ac-adaptiveCard").all_inner_texts())

@@ -8,7 +8,6 @@ import logging
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,59 +15,39 @@ from aiohttp.test_utils import TestClient
 from azure.data.tables.aio import TableClient
 
 from app import SERVICES, STORE
-from bot.domain.directory import read_staff_csv
 from bot.domain.errors import StorageUnavailable
-from bot.domain.federation import load_federation
-from bot.domain.outbox import Notifier, OutboundMessage, QueueingNotifier
+from bot.domain.outbox import OutboundMessage
 from bot.domain.people import Lang, Person
 from bot.storage.concerns import TableConcernReports
-from bot.storage.directory import TableStaffDirectory
 from bot.storage.outbox import TableOutbox
 from bot.storage.tables import TableStore, service_client
-from bot.storage.users import TableUserProfiles
-from cards.i18n import load_catalogue
 from dialogs.base import Scope, Turn
-from dialogs.concerns import ConcernFlow
 from tests.support.activities import CARYS, GARETH, OWAIN, SIAN, TENANT, card_action, message
 from tests.support.cards import verb_data
+from tests.support.concerns import (
+    CARYS_CHAT,
+    GARETH_CHAT,
+    SIAN_CHAT,
+    concern_flow,
+    import_staff,
+    reference_in,
+    say_hi,
+    send_report,
+)
 from tests.support.connector import Connector
 from tests.support.faults import fail_next_enqueue
 
-REPO = Path(__file__).resolve().parents[2]
 SECRET = "Dafydd from the science department keeps sending me nasty direct messages about my lessons"
-CARYS_CHAT, GARETH_CHAT, SIAN_CHAT = "a:personal-29:carys", "a:personal-29:gareth", "a:personal-29:sian"
-
-
-async def _import_staff(store: TableStore) -> None:
-    staff = read_staff_csv((REPO / "config" / "staff.local.csv").read_text(encoding="utf-8"),
-                           schools=["high", "primary"])
-    await TableStaffDirectory(store).replace_all(staff.staff)
-
-
-@pytest.fixture
-async def staffed(client: TestClient) -> TestClient:
-    await _import_staff(client.app[STORE])
-    return client
-
-
-async def _hi(client: TestClient, connector: Connector, *people: dict[str, str]) -> None:
-    for person in people:
-        await client.post("/api/messages", json=message(person, "hi", connector.url))
-    await client.app[SERVICES].deliverer.drain()
 
 
 async def _report(client: TestClient, connector: Connector, user: dict[str, str] = CARYS,
                   **fields: str) -> dict[str, Any]:
-    values = {"what": SECRET, "since": "September", "where": "Teams chat", "who": "Dafydd", "evidence": "",
-              "meeting": "true", "urgent": "false", **fields}
-    response = await client.post("/api/messages", json=card_action(user, "concern.submit", values, connector.url))
-    await client.app[SERVICES].deliverer.drain()
-    body: dict[str, Any] = (await response.json())["value"]
-    return body
+    values = {"what": SECRET, "who": "Dafydd", "meeting": "true", **fields}
+    return await send_report(client, connector, user, **values)
 
 
 async def test_report_reaches_the_line_manager_who_acknowledges(staffed: TestClient, connector: Connector) -> None:
-    await _hi(staffed, connector, CARYS, GARETH)
+    await say_hi(staffed, connector, CARYS, GARETH)
     await staffed.post("/api/messages", json=message(CARYS, "report a concern", connector.url))
     form = json.dumps(connector.cards(CARYS_CHAT)[-1])
 
@@ -78,7 +57,7 @@ async def test_report_reaches_the_line_manager_who_acknowledges(staffed: TestCli
         GARETH, "concern.acknowledge", verb_data(holder, "concern.acknowledge"), connector.url))
     await staffed.app[SERVICES].deliverer.drain()
 
-    assert "Only Gareth Hughes will see this report" in form
+    assert "Who will see it: your line manager, Gareth Hughes." in form
     assert "It went to Gareth Hughes." in json.dumps(receipt) and "is your line manager" in json.dumps(receipt)
     assert SECRET in json.dumps(holder)
     assert "Acknowledged" in json.dumps(await acknowledged.json())
@@ -86,7 +65,7 @@ async def test_report_reaches_the_line_manager_who_acknowledges(staffed: TestCli
 
 
 async def test_started_in_a_group_it_leaks_nothing_there(staffed: TestClient, connector: Connector) -> None:
-    await _hi(staffed, connector, CARYS)
+    await say_hi(staffed, connector, CARYS)
 
     said = await staffed.post("/api/messages", json=message(
         CARYS, "<at>Policy Helper</at> a colleague keeps messaging me", connector.url, conversation_type="groupChat"))
@@ -102,7 +81,7 @@ async def test_started_in_a_group_it_leaks_nothing_there(staffed: TestClient, co
 
 async def test_a_stranger_learns_nothing(staffed: TestClient, connector: Connector, azurite: str,
                                          table_prefix: str) -> None:
-    await _hi(staffed, connector, CARYS, GARETH)
+    await say_hi(staffed, connector, CARYS, GARETH)
     receipt = await _report(staffed, connector)
     reference = json.dumps(receipt).split("Your report ")[1].split()[0]
 
@@ -130,8 +109,8 @@ async def test_headteachers_report_goes_to_the_chair(staffed: TestClient, connec
     form = json.dumps(connector.cards("a:personal-29:sian")[-1])
     receipt = await _report(staffed, connector, SIAN)
 
-    assert "Only Mr Huw Davies will see this report." in form
-    assert "As headteacher, your report goes to Mr Huw Davies." in json.dumps(receipt)
+    assert "Who will see it: the chair of governors, Mr Huw Davies, and nobody else." in form
+    assert "As headteacher, your report goes to Mr Huw Davies, the chair of governors." in json.dumps(receipt)
 
 
 async def test_no_manager_known_goes_to_the_headteacher(client: TestClient, connector: Connector) -> None:
@@ -144,7 +123,7 @@ async def test_no_manager_known_goes_to_the_headteacher(client: TestClient, conn
 async def test_report_text_never_reaches_the_logs(staffed: TestClient, connector: Connector,
                                                   caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
-    await _hi(staffed, connector, CARYS, GARETH, SIAN)
+    await say_hi(staffed, connector, CARYS, GARETH, SIAN)
     await staffed.post("/api/messages", json=message(CARYS, "a colleague keeps messaging me", connector.url))
     await staffed.post("/api/messages", json=message(CARYS, "report a concern", connector.url,
                                                      conversation_type="groupChat"))
@@ -157,7 +136,9 @@ async def test_report_text_never_reaches_the_logs(staffed: TestClient, connector
     await staffed.app[SERVICES].deliverer.drain()
     escalated = connector.cards(SIAN_CHAT)[-1]
     for verb in ("concern.acknowledge", "concern.close"):
-        await staffed.post("/api/messages", json=card_action(SIAN, verb, verb_data(escalated, verb), connector.url))
+        await staffed.post("/api/messages", json=card_action(SIAN, verb, {**verb_data(escalated, verb),
+                                                                          "outcome": "Dafydd spoken to"},
+                                                             connector.url))
     await staffed.post("/api/messages", json=card_action(OWAIN, "concern.acknowledge", verb_data(escalated,
                                                          "concern.acknowledge"), connector.url))
     await staffed.app[SERVICES].deliverer.drain()
@@ -182,7 +163,7 @@ async def test_typing_about_it_opens_the_form_in_the_persons_language(staffed: T
 
 
 async def test_a_form_clicked_in_a_group_arrives_privately(staffed: TestClient, connector: Connector) -> None:
-    await _hi(staffed, connector, CARYS)
+    await say_hi(staffed, connector, CARYS)
 
     clicked = await staffed.post("/api/messages", json=card_action(CARYS, "concern.form", {}, connector.url,
                                                                    conversation_type="groupChat"))
@@ -196,45 +177,42 @@ async def test_a_form_clicked_in_a_group_arrives_privately(staffed: TestClient, 
 
 async def test_a_report_naming_the_manager_goes_to_the_headteacher_and_says_why(staffed: TestClient,
                                                                                 connector: Connector) -> None:
-    await _hi(staffed, connector, CARYS, GARETH, SIAN)
+    await say_hi(staffed, connector, CARYS, GARETH, SIAN)
 
     receipt = json.dumps(await _report(staffed, connector, who="gareth"), ensure_ascii=False)
 
-    assert "It went to Mrs Siân Roberts." in receipt and "mentions your line manager" in receipt
+    assert "It went to Mrs Siân Roberts." in receipt and "is about your line manager" in receipt
     assert not any(SECRET in json.dumps(card) for card in connector.cards(GARETH_CHAT))
     assert SECRET in json.dumps(connector.cards(SIAN_CHAT)[-1])
 
 
-async def test_a_report_about_the_head_escalates_to_the_chair(staffed: TestClient, connector: Connector) -> None:
-    await _hi(staffed, connector, CARYS, GARETH, SIAN)
-    await _report(staffed, connector, who="Mrs Roberts")
-    holder = connector.cards(GARETH_CHAT)[-1]
+async def test_a_report_about_the_head_goes_straight_to_the_chair(staffed: TestClient, connector: Connector) -> None:
+    await say_hi(staffed, connector, CARYS, GARETH, SIAN)
 
-    await staffed.post("/api/messages", json=card_action(GARETH, "concern.escalate", verb_data(holder,
-                                                         "concern.escalate"), connector.url))
-    await staffed.app[SERVICES].deliverer.drain()
+    receipt = json.dumps(await _report(staffed, connector, who="Mrs Roberts"), ensure_ascii=False)
 
-    assert "Escalate to Mr Huw Davies" in json.dumps(holder)
-    # The headteacher never sees a report about herself; the chair has not opened the bot, so his card waits.
-    assert not any(SECRET in json.dumps(card) for card in connector.cards(SIAN_CHAT))
-    assert "passed to Mr Huw Davies" in json.dumps(connector.cards(CARYS_CHAT)[-1])
+    # Neither the headteacher nor the line manager who reports to her sees it; the chair has not opened the bot,
+    # so his card waits for him.
+    assert not any(SECRET in json.dumps(card) for card in connector.cards(SIAN_CHAT) + connector.cards(GARETH_CHAT))
+    assert "It went to Mr Huw Davies." in receipt and "is about the headteacher" in receipt
+    assert "Mrs Siân Roberts will not see it." in receipt
     chair = Person(TENANT, "a1000000-0000-4000-8000-000000000006")
     waiting = await TableOutbox(staffed.app[STORE]).list_for_recipient(chair)
-    assert [m.message_id.split("|")[1] for m in waiting] == ["escalated"] and SECRET in json.dumps(waiting[0].card)
+    assert [m.message_id.split("|")[1] for m in waiting] == ["to-holder"] and SECRET in json.dumps(waiting[0].card)
 
 
 async def test_a_double_click_on_send_files_one_report(staffed: TestClient, connector: Connector, azurite: str,
                                                       table_prefix: str) -> None:
-    await _hi(staffed, connector, CARYS, GARETH)
+    await say_hi(staffed, connector, CARYS, GARETH)
     await staffed.post("/api/messages", json=message(CARYS, "report a concern", connector.url))
-    ref = verb_data(connector.cards(CARYS_CHAT)[-1], "concern.submit")["ref"]
+    form = verb_data(connector.cards(CARYS_CHAT)[-1], "concern.submit")
 
-    first, second = await asyncio.gather(_report(staffed, connector, ref=ref), _report(staffed, connector, ref=ref))
-    forged = await _report(staffed, connector, OWAIN, ref=ref)  # someone else's reference gets a fresh one
+    first, second = await asyncio.gather(_report(staffed, connector, **form), _report(staffed, connector, **form))
+    forged = await _report(staffed, connector, OWAIN, **form)  # someone else's form token is theirs alone
 
     async with TableClient.from_connection_string(azurite, table_prefix + "reports") as reports:
         records = [row async for row in reports.query_entities("RowKey eq 'report'")]
-    assert ref in json.dumps(first) and ref in json.dumps(second) and ref not in json.dumps(forged)
+    assert reference_in(first) == reference_in(second) != reference_in(forged)
     assert sorted(r["ReporterName"] for r in records) == ["Carys Jenkins", "Owain Pritchard"]
     assert len([c for c in connector.cards(GARETH_CHAT) if SECRET in json.dumps(c)]) == 1
 
@@ -243,32 +221,24 @@ async def test_a_double_click_on_send_files_one_report(staffed: TestClient, conn
 async def store(azurite: str, table_prefix: str) -> AsyncIterator[TableStore]:
     async with service_client(connection_string=azurite, endpoint="", credential=None, timeout=3) as service:
         tables = TableStore(service, prefix=table_prefix, timeout=3)
-        await tables.ensure_tables(["reports", "audit", "outbox", "users", "directory"])
-        await _import_staff(tables)
+        await tables.ensure_tables(["reports", "audit", "outbox", "users", "directory", "ratelimits"])
+        await import_staff(tables)
         yield tables
-
-
-def _flow(store: TableStore, now: datetime, notifier: Notifier | None = None) -> ConcernFlow:
-    directory = TableStaffDirectory(store)
-    return ConcernFlow(strings=load_catalogue(), federation=load_federation(REPO / "config" / "federation.local.json"),
-                       reports=TableConcernReports(store), directory=directory, managers=[directory],
-                       notifier=notifier or QueueingNotifier(TableOutbox(store)), profiles=TableUserProfiles(store),
-                       clock=lambda: now)
 
 
 async def test_reminder_then_escalation_run_twice_at_once_send_once(store: TableStore) -> None:
     monday = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
     carys = Person(TENANT, CARYS["aadObjectId"], "Carys Jenkins")
-    await _flow(store, monday).submit(Turn(actor=carys, lang=Lang.EN, scope=Scope.PERSONAL,
+    await concern_flow(store, monday).submit(Turn(actor=carys, lang=Lang.EN, scope=Scope.PERSONAL,
                                            verb="concern.submit", data={"what": "unkind messages"}, is_invoke=True))
     outbox = TableOutbox(store)
     gareth = Person(TENANT, GARETH["aadObjectId"])
     sian = Person(TENANT, SIAN["aadObjectId"])
 
-    tuesday = _flow(store, monday + timedelta(days=1))  # one working day: too early
-    thursday = _flow(store, monday + timedelta(days=3))  # two working days: remind
-    friday = _flow(store, monday + timedelta(days=4))  # one working day after the reminder: too early
-    next_monday = _flow(store, monday + timedelta(days=7))  # two working days after it (weekend skipped): escalate
+    tuesday = concern_flow(store, monday + timedelta(days=1))  # one working day: too early
+    thursday = concern_flow(store, monday + timedelta(days=3))  # two working days: remind
+    friday = concern_flow(store, monday + timedelta(days=4))  # one working day after the reminder: too early
+    next_monday = concern_flow(store, monday + timedelta(days=7))  # two working days after it (weekend skipped)
     early = await tuesday.check_reports()
     reminded = await asyncio.gather(thursday.check_reports(), thursday.check_reports())
     not_yet = await friday.check_reports()
@@ -294,15 +264,15 @@ class _RefusingNotifier:
 async def test_a_reminder_that_cannot_be_queued_is_not_marked_as_sent(store: TableStore) -> None:
     monday = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
     carys = Person(TENANT, CARYS["aadObjectId"], "Carys Jenkins")
-    await _flow(store, monday).submit(Turn(actor=carys, lang=Lang.EN, scope=Scope.PERSONAL,
+    await concern_flow(store, monday).submit(Turn(actor=carys, lang=Lang.EN, scope=Scope.PERSONAL,
                                            verb="concern.submit", data={"what": "unkind messages"}, is_invoke=True))
     thursday = monday + timedelta(days=3)
-    broken = _flow(store, thursday, _RefusingNotifier())
+    broken = concern_flow(store, thursday, _RefusingNotifier())
 
     with pytest.raises(StorageUnavailable):
         await broken.check_reports()
     [after_failure] = await TableConcernReports(store).list_open()
-    retried = await _flow(store, thursday).check_reports()
+    retried = await concern_flow(store, thursday).check_reports()
 
     assert after_failure.reminded_at is None and retried == 1
     gareth = Person(TENANT, GARETH["aadObjectId"])
@@ -315,13 +285,14 @@ async def test_purge_deletes_expired_reports_and_keeps_a_trace(store: TableStore
     then = datetime(2023, 1, 9, 9, 0, tzinfo=UTC)
     reports = TableConcernReports(store)
     carys = Person(TENANT, CARYS["aadObjectId"], "Carys Jenkins")
-    await _flow(store, then).submit(Turn(actor=carys, lang=Lang.EN, scope=Scope.PERSONAL, verb="concern.submit",
+    await concern_flow(store, then).submit(Turn(actor=carys, lang=Lang.EN, scope=Scope.PERSONAL, verb="concern.submit",
                                          data={"what": "old matter"}, is_invoke=True))
     [old] = await reports.list_all()
-    await reports.save(replace(old, state=old.state.CLOSED, closed_at=then + timedelta(days=3)), "closed", "test")
+    await reports.save(replace(old, state=old.state.CLOSED, closed_at=then + timedelta(days=3)), "closed", "test",
+                       at=then + timedelta(days=3))
 
-    kept = await _flow(store, then + timedelta(days=300)).purge(months=24)
-    deleted = await _flow(store, datetime(2025, 6, 1, tzinfo=UTC)).purge(months=24)
+    kept = await concern_flow(store, then + timedelta(days=300)).purge(months=24)
+    deleted = await concern_flow(store, datetime(2025, 6, 1, tzinfo=UTC)).purge(months=24)
 
     assert kept == [] and deleted == [old.reference]
     assert await reports.list_all() == []
@@ -333,32 +304,33 @@ async def test_purge_deletes_expired_reports_and_keeps_a_trace(store: TableStore
 
 async def test_a_report_that_could_not_be_sent_says_so_and_send_again_sends_it_once(
         staffed: TestClient, connector: Connector, monkeypatch: pytest.MonkeyPatch) -> None:
-    await _hi(staffed, connector, CARYS, GARETH)
+    await say_hi(staffed, connector, CARYS, GARETH)
     await staffed.post("/api/messages", json=message(CARYS, "report a concern", connector.url))
-    ref = verb_data(connector.cards(CARYS_CHAT)[-1], "concern.submit")["ref"]
+    form = verb_data(connector.cards(CARYS_CHAT)[-1], "concern.submit")
 
     fail_next_enqueue(monkeypatch)
-    not_sent = await _report(staffed, connector, ref=ref)
-    again = await _report(staffed, connector, ref=verb_data(not_sent, "concern.submit")["ref"])
+    not_sent = await _report(staffed, connector, **form)
+    again = await _report(staffed, connector, **verb_data(not_sent, "concern.submit"))
 
     assert "could not be sent to Gareth Hughes just now" in json.dumps(not_sent)
     assert f'"value": {json.dumps(SECRET)}' in json.dumps(not_sent)  # what they typed is still in the form
-    assert f"Your report {ref} has been sent" in json.dumps(again)
+    assert verb_data(not_sent, "concern.submit") == form
+    assert f"Your report {reference_in(again)} has been sent" in json.dumps(again)
     assert len([c for c in connector.cards(GARETH_CHAT) if SECRET in json.dumps(c)]) == 1
 
 
 async def test_a_report_saved_but_not_queued_is_sent_by_the_next_check(store: TableStore) -> None:
     monday = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
     carys = Person(TENANT, CARYS["aadObjectId"], "Carys Jenkins")
-    submitted = await _flow(store, monday, _RefusingNotifier()).submit(Turn(
+    submitted = await concern_flow(store, monday, _RefusingNotifier()).submit(Turn(
         actor=carys, lang=Lang.EN, scope=Scope.PERSONAL, verb="concern.submit", data={"what": "unkind messages"},
         is_invoke=True))
     gareth = Person(TENANT, GARETH["aadObjectId"])
     outbox = TableOutbox(store)
     owed_before = await outbox.list_for_recipient(gareth)
 
-    await _flow(store, monday + timedelta(minutes=15)).check_reports()
-    await _flow(store, monday + timedelta(minutes=30)).check_reports()
+    await concern_flow(store, monday + timedelta(minutes=15)).check_reports()
+    await concern_flow(store, monday + timedelta(minutes=30)).check_reports()
 
     assert submitted.card is not None and "could not be sent" in json.dumps(submitted.card)
     assert owed_before == []

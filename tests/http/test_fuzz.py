@@ -48,8 +48,10 @@ class _ErrorCollector(logging.Handler):
 
 @pytest.fixture(scope="module")
 def bot(azurite: str) -> Iterator[LiveBot]:
+    # Rate limits high enough that the generated forms keep reaching storage (the limits have their own tests).
     config = Settings.model_validate({"APP_ENV": "local", "AZURE_STORAGE_CONNECTION_STRING": azurite,
-                                      "TABLE_PREFIX": "fuzz", "DELIVERY_INTERVAL_SECONDS": 3600})
+                                      "TABLE_PREFIX": "fuzz", "DELIVERY_INTERVAL_SECONDS": 3600,
+                                      "REPORT_LIMIT_PER_DAY": 100, "ESCALATION_LIMIT_PER_DAY": 100})
     with live_bot(config) as running:
         yield running
 
@@ -172,5 +174,6 @@ def test_fuzzing_left_no_partial_record(bot: LiveBot, azurite: str) -> None:
         print(f"{table}: {len(found)} records after fuzzing")
         assert found, f"the submissions made no {record} to check"
         partial = [key for key, kinds in found.items() if record in kinds and "audit" not in kinds]
-        orphaned = [key for key, kinds in found.items() if record not in kinds]
+        # A report form's token (`form|...` partitions) stands for a reference whether or not a report followed.
+        orphaned = [key for key, kinds in found.items() if record not in kinds and not key.startswith("form|")]
         assert (table, partial, orphaned) == (table, [], [])

@@ -23,6 +23,7 @@ from bot.graph.client import GraphLineManagers, SecretTokens
 from bot.settings import Settings
 from bot.storage.concerns import TableConcernReports
 from bot.storage.directory import TableStaffDirectory
+from bot.storage.limits import TableRateLimiter
 from bot.storage.outbox import TableOutbox
 from bot.storage.tables import TableStore
 from bot.storage.users import TableUserProfiles
@@ -130,7 +131,8 @@ def _flow(store: TableStore, managers: list[LineManagers]) -> tuple[ConcernFlow,
     reports = TableConcernReports(store)
     return ConcernFlow(strings=load_catalogue(), federation=FEDERATION, reports=reports, directory=directory,
                        managers=managers, notifier=QueueingNotifier(TableOutbox(store)),
-                       profiles=TableUserProfiles(store)), reports
+                       profiles=TableUserProfiles(store), limiter=TableRateLimiter(store), report_limit=5,
+                       escalation_limit=10), reports
 
 
 async def _submit(flow: ConcernFlow, reports: TableConcernReports, person: Person, who: str = "") -> ConcernReport:

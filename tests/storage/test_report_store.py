@@ -29,7 +29,7 @@ SECRET = "Private words about Dafydd that must go when the report goes"
 def _report(reference: str = "C-4QX9TB") -> ConcernReport:
     return ConcernReport(reference=reference, reporter=CARYS, what=SECRET, since="September", where="Teams",
                          who="Dafydd", evidence="screenshots", wants_meeting=True, urgent=False, submitted_at=WHEN,
-                         assigned_to=GARETH, route=Route.LINE_MANAGER, escalation_contact=SIAN)
+                         chain=(GARETH, SIAN), route=Route.LINE_MANAGER, form="F-token")
 
 
 @pytest.fixture
@@ -65,9 +65,11 @@ async def test_a_stale_change_is_refused_and_leaves_no_audit_row(store: TableSto
     first = await reports.get("C-4QX9TB")
     manager = Person(TENANT, GARETH.aad_object_id)
 
-    await reports.save(first.acknowledged(manager, WHEN + timedelta(hours=1)), "acknowledged", manager.aad_object_id)
+    await reports.save(first.acknowledged(manager, WHEN + timedelta(hours=1)), "acknowledged", manager.aad_object_id,
+                       at=WHEN + timedelta(hours=1))
     with pytest.raises(ConcurrentChange):
-        await reports.save(first.closed(manager, WHEN + timedelta(hours=2)), "closed", manager.aad_object_id)
+        await reports.save(first.closed(manager, "done", shared=False, now=WHEN + timedelta(hours=2)), "closed",
+                           manager.aad_object_id, at=WHEN + timedelta(hours=2))
 
     rows = await _rows(azurite, table_prefix + "reports")
     audit = sorted(str(r["Action"]) for r in rows if str(r["RowKey"]).startswith("audit|"))
@@ -81,7 +83,8 @@ async def test_open_list_leaves_out_closed_reports(store: TableStore) -> None:
     await reports.create(_report("C-AAAAAA"))
     await reports.create(_report("C-BBBBBB"))
     closing = await reports.get("C-BBBBBB")
-    await reports.save(closing.closed(Person(TENANT, GARETH.aad_object_id), WHEN), "closed", "test")
+    await reports.save(closing.closed(Person(TENANT, GARETH.aad_object_id), "done", shared=False, now=WHEN), "closed",
+                       "test", at=WHEN)
 
     assert [r.reference for r in await reports.list_open()] == ["C-AAAAAA"]
     assert sorted(r.reference for r in await reports.list_all()) == ["C-AAAAAA", "C-BBBBBB"]
@@ -91,6 +94,7 @@ async def test_deleting_removes_every_row_and_its_messages_and_leaves_a_trace(st
                                                                              table_prefix: str) -> None:
     reports, outbox = TableConcernReports(store), TableOutbox(store)
     await reports.create(_report())
+    assert await reports.claim_form(CARYS, "F-token", "C-4QX9TB") == "C-4QX9TB"
     gareth = Person(TENANT, GARETH.aad_object_id, GARETH.name)
     await outbox.enqueue([
         OutboundMessage(gareth, "C-4QX9TB|to-holder", {"body": [{"text": SECRET}]},
@@ -107,3 +111,45 @@ async def test_deleting_removes_every_row_and_its_messages_and_leaves_a_trace(st
     [trace] = await _rows(azurite, table_prefix + "audit")
     assert trace["PartitionKey"] == "reports" and str(trace["RowKey"]).endswith("|C-4QX9TB")
     assert trace["Reference"] == "C-4QX9TB" and SECRET not in json.dumps(trace, default=str)
+
+
+async def test_a_form_token_stands_for_one_reference_per_reporter(store: TableStore) -> None:
+    reports = TableConcernReports(store)
+    owain = Person(TENANT, "a1000000-0000-4000-8000-000000000002", "Owain Pritchard")
+
+    first = await reports.claim_form(CARYS, "F-token", "C-AAAAAA")
+    again = await reports.claim_form(CARYS, "F-token", "C-BBBBBB")
+    someone_else = await reports.claim_form(owain, "F-token", "C-CCCCCC")
+
+    assert (first, again, someone_else) == ("C-AAAAAA", "C-AAAAAA", "C-CCCCCC")
+
+
+async def test_the_reporters_list_holds_only_their_reports_newest_first(store: TableStore) -> None:
+    reports = TableConcernReports(store)
+    owain = Person(TENANT, "a1000000-0000-4000-8000-000000000002", "Owain Pritchard")
+    await reports.create(_report("C-AAAAAA"))
+    await reports.create(replace(_report("C-BBBBBB"), submitted_at=WHEN + timedelta(days=1)))
+    await reports.create(replace(_report("C-CCCCCC"), reporter=owain))
+
+    assert [r.reference for r in await reports.list_by_reporter(CARYS)] == ["C-BBBBBB", "C-AAAAAA"]
+
+
+async def test_a_record_written_before_the_chain_existed_reads_as_two_holders(store: TableStore, azurite: str,
+                                                                             table_prefix: str) -> None:
+    # The shape the previous release wrote: Assigned*/Escalation* columns, one EscalationNote, no Level or Chain.
+    async with TableClient.from_connection_string(azurite, table_prefix + "reports") as table:
+        await table.create_entity({
+            "PartitionKey": "C-OLDONE", "RowKey": "report", "TenantId": TENANT, "ReporterId": CARYS.aad_object_id,
+            "ReporterName": CARYS.name, "What": SECRET, "Since": "", "Where": "", "Who": "", "Evidence": "",
+            "WantsMeeting": False, "Urgent": False, "SubmittedAt": WHEN, "AssignedId": GARETH.aad_object_id,
+            "AssignedName": GARETH.name, "AssignedEmail": GARETH.email, "Route": "line_manager",
+            "EscalationId": SIAN.aad_object_id, "EscalationName": SIAN.name, "EscalationEmail": "",
+            "State": "escalated", "AcknowledgedAt": WHEN + timedelta(days=2), "EscalatedAt": WHEN + timedelta(days=1),
+            "EscalationNote": "for the head"})
+
+    old = await TableConcernReports(store).get("C-OLDONE")
+
+    assert old.chain == (GARETH, SIAN) and old.level == 1 and old.holder == SIAN
+    assert old.state is ReportState.ACKNOWLEDGED  # the old release kept "escalated" after the head acknowledged
+    assert [(n.text, n.level) for n in old.notes] == [("for the head", 0)]
+    assert old.notes_for(CARYS) == () and old.notes_for(Person(TENANT, SIAN.aad_object_id)) == old.notes

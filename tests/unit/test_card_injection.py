@@ -2,19 +2,32 @@
 
 from __future__ import annotations
 
-import re
+import unicodedata
 from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
 
+from bot.domain.concerns import ConcernReport, Route
+from bot.domain.people import Lang, Person, StaffContact
+from bot.domain.permission_requests import PermissionRequest
+from cards import common, concerns
 from cards.gallery import SAMPLE_QUESTION, gallery
+from cards.i18n import load_catalogue
+from cards.permission_requests import pending_card
 
 # Each marker appears only in text that a person typed into the bot (the gallery's samples carry them).
 MARKERS = ("evil.example", "<at>", "<b>", "**Now**")
 CARDS = gallery()
-# Invisible or terminal control characters and text-direction overrides (the samples carry some).
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+INVISIBLE = "\u061c\u2028\u2029\ufeff\u2060\u00ad\U000e0041\u202e\x07\ue000"
+HOSTILE_NAME = f"Carys **Jenkins** [site](https://evil.example) <at>Head</at>{INVISIBLE}"
+
+
+def _invisible(text: str) -> bool:
+    """Controls, format characters (bidi marks, zero-width, soft hyphen, tags), private use, line separators."""
+    return any(unicodedata.category(ch) in ("Cc", "Cf", "Co", "Zl", "Zp") and ch not in "\n\t" for ch in text)
 
 
 def _strings(node: Any, *, formatted_only: bool, where: str = "$") -> Iterator[tuple[str, str]]:
@@ -50,7 +63,42 @@ def test_typed_text_is_only_ever_an_inert_text_run(name: str) -> None:
 
 def test_control_characters_typed_by_people_never_reach_a_card() -> None:
     leaking = [(name, where) for name, card in CARDS.items()
-               for where, text in _strings(card, formatted_only=False) if CONTROL.search(text)]
+               for where, text in _strings(card, formatted_only=False) if _invisible(text)]
 
-    assert CONTROL.search(SAMPLE_QUESTION)  # the samples do carry them, so the check below can fail
+    assert _invisible(SAMPLE_QUESTION)  # the samples do carry them, so the check below can fail
     assert leaking == []
+
+
+def _hostile_cards() -> dict[str, dict[str, Any]]:
+    """Concern cards and the headteacher's pending list for a person whose Teams display name is hostile."""
+    strings, now = load_catalogue(), datetime(2026, 11, 24, tzinfo=UTC)
+    reporter = Person("t", "a1", HOSTILE_NAME)
+    gareth = StaffContact("a4", f"Gareth{INVISIBLE} Hughes")
+    report = ConcernReport(reference="C-4QX9TB", reporter=reporter, what=f"w{INVISIBLE}", since="", where="",
+                           who="", evidence="", wants_meeting=False, urgent=False, submitted_at=now,
+                           chain=(gareth,), route=Route.LINE_MANAGER)
+    holder = Person("t", "a4", "Gareth")
+    request = PermissionRequest(
+        request_id="P-7KX3QD", requester=reporter, school_id="high", platform="instagram", platform_other="",
+        account_kind="new", existing_account="", purpose="Trip", audiences=("parents",), pupil_content=(),
+        consent="", moderator="", moderation="daily", start=date(2026, 12, 1), end=None, submitted_at=now)
+    closed = report.closed(holder, "done", shared=True, now=now)
+    return {
+        "holder": concerns.holder_card(strings, Lang.EN, report, holder),
+        "reminder": concerns.reminder_card(strings, Lang.EN, report),
+        "closed-reporter": concerns.closed_for_reporter(strings, Lang.CY, replace(closed)),
+        "acknowledged": concerns.acknowledged_card(strings, Lang.EN, report.acknowledged(holder, now)),
+        "pending": pending_card(strings, Lang.EN, [(request, "Llanidloes High School")]),
+        "welcome": common.welcome_card(strings, Lang.CY, name=f"[Carys](https://evil.example){INVISIBLE} Jenkins",
+                                       federation="Llanidloes Schools Federation"),
+    }
+
+
+@pytest.mark.parametrize(("name", "card"), sorted(_hostile_cards().items()))
+def test_display_names_are_cleaned_and_inert(name: str, card: dict[str, Any]) -> None:
+    formatted = [text for _, text in _strings(card, formatted_only=True) if any(m in text for m in MARKERS)]
+    every = [text for _, text in _strings(card, formatted_only=False)]
+
+    assert any("Carys" in text or "Gareth" in text for text in every)
+    assert formatted == []
+    assert not any(_invisible(text) for text in every)

@@ -1,4 +1,4 @@
-"""Concern report rules: routing, naming, visibility, the working-day clock and retention."""
+"""Concern report rules: routing, naming, who sees and does what, notes, the working-day clock and retention."""
 
 from __future__ import annotations
 
@@ -10,17 +10,25 @@ import pytest
 
 from bot.domain.concerns import (
     ConcernReport,
+    NobodyToSendTo,
+    NoteKind,
+    ReportKind,
     ReportState,
+    Role,
     Route,
     Routing,
+    Subject,
     add_months,
     add_working_days,
     mentions,
+    roles,
     route,
 )
 from bot.domain.errors import NotAllowed
 from bot.domain.federation import load_federation
 from bot.domain.people import Person, StaffContact
+from dialogs.base import normalise
+from dialogs.concerns import what_it_is_about
 
 REPO = Path(__file__).resolve().parents[2]
 FEDERATION = load_federation(REPO / "config" / "federation.local.json")
@@ -29,59 +37,111 @@ CARYS = Person(TENANT, "a1000000-0000-4000-8000-000000000001", "Carys Jenkins")
 SIAN = Person(TENANT, "a1000000-0000-4000-8000-000000000003", "Siân Roberts")
 STRANGER = Person(TENANT, "a1000000-0000-4000-8000-000000000002", "Owain Pritchard")
 GARETH = StaffContact("a1000000-0000-4000-8000-000000000004", "Gareth Hughes", "gareth.hughes@llanidloes.example.cymru")
+AS_GARETH = Person(TENANT, GARETH.aad_object_id, GARETH.name)
 HEAD = FEDERATION.schools[0].headteacher
 assert FEDERATION.chair_of_governors is not None
 CHAIR = FEDERATION.chair_of_governors
+AS_CHAIR = Person(TENANT, CHAIR.aad_object_id, CHAIR.name)
 MONDAY = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+def _typed(*texts: str) -> Subject:
+    return Subject(typed=texts)
 
 
 def _report(**changes: object) -> ConcernReport:
     report = ConcernReport(reference="C-4QX9TB", reporter=CARYS, what="w", since="", where="", who="", evidence="",
-                           wants_meeting=False, urgent=False, submitted_at=MONDAY, assigned_to=GARETH,
-                           route=Route.LINE_MANAGER, escalation_contact=HEAD)
+                           wants_meeting=False, urgent=False, submitted_at=MONDAY, chain=(GARETH, HEAD, CHAIR),
+                           route=Route.LINE_MANAGER)
     return replace(report, **changes)  # type: ignore[arg-type]
 
 
-def test_the_line_manager_gets_it_and_the_headteacher_is_the_escalation_contact() -> None:
-    assert route(CARYS, "Dafydd in science", GARETH, FEDERATION, "high") == Routing(GARETH, Route.LINE_MANAGER, HEAD)
+def test_the_line_manager_gets_it_then_the_headteacher_then_the_chair() -> None:
+    routing = route(CARYS, _typed("Dafydd in science keeps messaging me"), GARETH, FEDERATION, "high")
+
+    assert routing == Routing((GARETH, HEAD, CHAIR), Route.LINE_MANAGER)
+    assert roles(routing.chain, FEDERATION) == (Role.LINE_MANAGER, Role.HEADTEACHER, Role.CHAIR)
 
 
 def test_no_manager_known_goes_to_the_headteacher() -> None:
-    assert route(CARYS, "", None, FEDERATION, "high") == Routing(HEAD, Route.NO_MANAGER, CHAIR)
+    assert route(CARYS, Subject(), None, FEDERATION, "high") == Routing((HEAD, CHAIR), Route.NO_MANAGER)
 
 
-@pytest.mark.parametrize("involved", ["Gareth", "mr hughes", "GARETH HUGHES", "gareth.hughes@llanidloes.example.cymru",
-                                      "my line manager, Gareth, and Dafydd"])
-def test_a_report_naming_the_manager_goes_to_the_headteacher(involved: str) -> None:
-    assert route(CARYS, involved, GARETH, FEDERATION, "high") == Routing(HEAD, Route.MANAGER_INVOLVED, CHAIR)
+@pytest.mark.parametrize("typed", [
+    "Gareth", "mr hughes", "GARETH HUGHES", "gareth.hughes@llanidloes.example.cymru",
+    "my line manager, Gareth, and Dafydd",
+    "Mr. Hughes's messages", "Gareth's comments", "Dr Gareth Hughes", "Bnr Hughes yn anfon negeseuon",
+    "Mae'n anfon negeseuon at Areth a fi", "hughes-jones? no: HUGHES",
+])
+def test_a_report_naming_the_manager_anywhere_skips_the_manager(typed: str) -> None:
+    for subject in (_typed(typed), _typed("", "", "", typed), _typed("x", "", "", "", typed)):
+        assert route(CARYS, subject, GARETH, FEDERATION, "high") == Routing((HEAD, CHAIR), Route.MANAGER_INVOLVED,
+                                                                           (GARETH,))
+
+
+def test_picking_the_manager_or_saying_it_involves_them_skips_the_manager() -> None:
+    picked = Subject(about=StaffContact(GARETH.aad_object_id, "Gareth Hughes", GARETH.email))
+    by_email_only = Subject(about=StaffContact("", "G. Hughes", "GARETH.HUGHES@llanidloes.example.cymru"))
+    flagged = Subject(involves_manager=True)
+
+    for subject in (picked, by_email_only, flagged):
+        assert route(CARYS, subject, GARETH, FEDERATION, "high").chain == (HEAD, CHAIR)
 
 
 def test_the_headteachers_own_report_goes_to_the_chair() -> None:
-    assert route(SIAN, "", None, FEDERATION, "high") == Routing(CHAIR, Route.REPORTER_IS_HEAD, CHAIR)
+    assert route(SIAN, Subject(), None, FEDERATION, "high") == Routing((CHAIR,), Route.REPORTER_IS_HEAD)
 
 
-def test_a_report_about_the_headteacher_never_escalates_to_the_headteacher() -> None:
-    with_manager = route(CARYS, "Sian Roberts", GARETH, FEDERATION, "high")
-    without_manager = route(CARYS, "siân", None, FEDERATION, "high")
-    manager_is_head = route(CARYS, "Mrs Roberts", StaffContact(HEAD.aad_object_id, HEAD.name), FEDERATION, "high")
+def test_a_report_about_the_headteacher_never_reaches_the_headteacher() -> None:
+    with_manager = route(CARYS, _typed("Sian Roberts"), GARETH, FEDERATION, "high")
+    without_manager = route(CARYS, _typed("siân"), None, FEDERATION, "high")
+    manager_is_head = route(CARYS, _typed("Mrs Roberts"), StaffContact(HEAD.aad_object_id, HEAD.name), FEDERATION,
+                            "high")
 
-    assert with_manager == Routing(GARETH, Route.LINE_MANAGER, CHAIR)
-    assert without_manager == Routing(CHAIR, Route.ABOUT_HEAD, CHAIR)
-    assert manager_is_head == Routing(CHAIR, Route.MANAGER_INVOLVED, CHAIR)
+    assert with_manager == Routing((CHAIR,), Route.ABOUT_HEAD, (HEAD,))  # not Gareth: he reports to her
+    assert without_manager == Routing((CHAIR,), Route.ABOUT_HEAD, (HEAD,))
+    assert (manager_is_head.chain, manager_is_head.why) == ((CHAIR,), Route.MANAGER_INVOLVED)
+
+
+def test_without_a_chair_a_report_about_the_head_stays_with_the_line_manager() -> None:
+    no_chair = replace(FEDERATION, chair_of_governors=None)
+
+    assert route(CARYS, _typed("Mrs Roberts"), GARETH, no_chair, "high") == Routing((GARETH,), Route.LINE_MANAGER,
+                                                                                    (HEAD,))
+
+
+def test_a_report_naming_everyone_it_could_go_to_goes_to_nobody() -> None:
+    with pytest.raises(NobodyToSendTo):
+        route(CARYS, _typed("Gareth, Mrs Roberts and Huw Davies"), GARETH, FEDERATION, "high")
+    with pytest.raises(NobodyToSendTo):
+        route(SIAN, _typed("the chair, Mr Davies"), None, FEDERATION, "high")
+
+
+def test_someone_who_is_not_a_colleague_goes_to_the_headteacher_not_the_line_manager() -> None:
+    outside = Subject(typed=("A parent keeps commenting on my photos",), kind=ReportKind.NOT_COLLEAGUE)
+
+    assert route(CARYS, outside, GARETH, FEDERATION, "high") == Routing((HEAD, CHAIR), Route.NOT_COLLEAGUE)
+    assert route(CARYS, replace(outside, typed=("Mrs Roberts ignores it",)), GARETH, FEDERATION, "high") == Routing(
+        (CHAIR,), Route.ABOUT_HEAD, (HEAD,))
 
 
 def test_someone_listed_as_their_own_manager_has_no_manager() -> None:
     me = StaffContact(CARYS.aad_object_id, CARYS.name)
 
-    assert route(CARYS, "", me, FEDERATION, "high") == Routing(HEAD, Route.NO_MANAGER, CHAIR)
+    assert route(CARYS, Subject(), me, FEDERATION, "high") == Routing((HEAD, CHAIR), Route.NO_MANAGER)
 
 
-def test_naming_ignores_case_and_accents_and_does_not_match_other_words() -> None:
+def test_naming_ignores_case_accents_titles_and_mutations_but_not_other_words() -> None:
     sian = StaffContact("x", "Mrs Siân Roberts", "sian.roberts@llanidloes.example.cymru")
+    di = StaffContact("y", "Di Evans")
+    bill = StaffContact("z", "Bill Owen")
+    carys = StaffContact("w", "Carys Jenkins")
 
     assert mentions("SIAN", sian) and mentions("siân roberts", sian) and mentions("Mrs. ROBERTS", sian)
-    assert not mentions("Mrs Evans from the office", sian)
-    assert not mentions("mrs", sian)
+    assert not mentions("Mrs Evans from the office", sian) and not mentions("mrs", sian)
+    assert mentions("Di Evans", di) and mentions("EVANS", di) and not mentions("wyt ti'n gwybod, di?", di)
+    assert not mentions("please fill in the form", bill)  # "fill" is not a mutated "Bill": too short to mutate
+    assert mentions("gyda Charys", carys) and mentions("i Garys", carys)
 
 
 def test_working_days_skip_the_weekend() -> None:
@@ -104,38 +164,79 @@ def test_reminded_after_two_working_days_then_escalated_after_two_more() -> None
     assert replace(reminded, state=ReportState.ACKNOWLEDGED).due(MONDAY + timedelta(days=30)) == ""
 
 
-def test_a_report_already_with_its_escalation_contact_is_reminded_but_not_escalated() -> None:
-    report = _report(assigned_to=CHAIR, escalation_contact=CHAIR, route=Route.REPORTER_IS_HEAD)
+def test_a_report_with_nobody_above_its_holder_is_reminded_but_not_escalated() -> None:
+    report = _report(chain=(CHAIR,), route=Route.REPORTER_IS_HEAD)
 
     assert report.due(MONDAY + timedelta(days=2)) == "remind"
     assert replace(report, reminded_at=MONDAY).due(MONDAY + timedelta(days=30)) == ""
     assert report.escalated(None, "", MONDAY) == report
 
 
-def test_only_the_reporter_the_manager_and_after_escalation_the_contact_may_see_it() -> None:
+def test_only_the_reporter_and_those_who_have_held_it_may_see_it() -> None:
     report = _report()
-    manager = Person(TENANT, GARETH.aad_object_id)
-    escalated = report.escalated(manager, "note", MONDAY)
+    escalated = report.escalated(AS_GARETH, "note", MONDAY)
 
-    assert report.may_see(CARYS) and report.may_see(manager)
-    assert not report.may_see(SIAN) and not report.may_see(STRANGER)
-    assert escalated.may_see(SIAN) and not escalated.may_see(STRANGER)
+    assert report.may_see(CARYS) and report.may_see(AS_GARETH)
+    assert not report.may_see(SIAN) and not report.may_see(STRANGER) and not report.may_see(AS_CHAIR)
+    assert escalated.may_see(SIAN) and escalated.may_see(AS_GARETH) and not escalated.may_see(AS_CHAIR)
 
 
 def test_only_the_holder_acts_and_escalation_needs_a_fresh_acknowledgement() -> None:
-    report = _report()
-    manager = Person(TENANT, GARETH.aad_object_id)
-    acknowledged = report.acknowledged(manager, MONDAY)
-    escalated = acknowledged.escalated(manager, "please take this", MONDAY + timedelta(days=1))
+    acknowledged = _report().acknowledged(AS_GARETH, MONDAY)
+    escalated = acknowledged.escalated(AS_GARETH, "please take this", MONDAY + timedelta(days=1))
 
     with pytest.raises(NotAllowed):
-        report.acknowledged(STRANGER, MONDAY)
+        _report().acknowledged(STRANGER, MONDAY)
     with pytest.raises(NotAllowed):
-        report.closed(CARYS, MONDAY)
+        _report().closed(CARYS, "done", shared=False, now=MONDAY)
     assert escalated.state is ReportState.ESCALATED and escalated.acknowledged_at is None
+    assert escalated.holder == HEAD and escalated.next_up == CHAIR
     with pytest.raises(NotAllowed):
-        escalated.acknowledged(manager, MONDAY)
+        escalated.acknowledged(AS_GARETH, MONDAY)
     assert escalated.acknowledged(SIAN, MONDAY).acknowledged_at == MONDAY
+
+
+def test_closing_needs_an_outcome_and_is_final_for_the_holder() -> None:
+    with pytest.raises(ValueError, match="outcome"):
+        _report().closed(AS_GARETH, "  ", shared=False, now=MONDAY)
+    closed = _report().closed(AS_GARETH, "Spoke to them", shared=False, now=MONDAY)
+
+    assert closed.state is ReportState.CLOSED and closed.closed_at == MONDAY
+    assert closed.acknowledged(AS_GARETH, MONDAY) == closed
+    assert closed.escalated(AS_GARETH, "x", MONDAY) == closed
+    assert closed.closed(AS_GARETH, "again", shared=True, now=MONDAY) == closed
+    assert not closed.can_act(AS_GARETH)
+
+
+def test_this_is_not_resolved_goes_one_step_up_once_and_only_from_the_reporter() -> None:
+    closed = _report().closed(AS_GARETH, "Spoke to them", shared=False, now=MONDAY)
+
+    reopened = closed.reopened(CARYS, "Still happening", MONDAY + timedelta(days=1))
+
+    with pytest.raises(NotAllowed):
+        closed.reopened(AS_GARETH, "", MONDAY)
+    assert reopened.holder == HEAD and reopened.state is ReportState.ESCALATED and reopened.closed_at is None
+    closed_again = reopened.closed(SIAN, "Resolved now", shared=True, now=MONDAY + timedelta(days=2))
+    assert not closed_again.can_reopen and closed_again.reopened(CARYS, "", MONDAY) == closed_again
+    top = _report(chain=(CHAIR,)).closed(AS_CHAIR, "done", shared=False, now=MONDAY)
+    assert not top.can_reopen and top.reopened(CARYS, "", MONDAY) == top
+
+
+def test_each_note_is_shown_only_to_the_people_it_is_for() -> None:
+    escalated = _report().escalated(AS_GARETH, "for the head", MONDAY)
+    closed = escalated.closed(SIAN, "kept from the reporter", shared=False, now=MONDAY)
+    reopened = closed.reopened(CARYS, "still happening", MONDAY)
+    shared = _report().closed(AS_GARETH, "shared with the reporter", shared=True, now=MONDAY)
+
+    def texts(report: ConcernReport, person: Person) -> list[str]:
+        return [note.text for note in report.notes_for(person)]
+
+    assert texts(reopened, CARYS) == ["still happening"]
+    assert texts(reopened, AS_GARETH) == ["for the head"]
+    assert texts(reopened, SIAN) == ["for the head", "kept from the reporter"]
+    assert texts(reopened, AS_CHAIR) == ["for the head", "kept from the reporter", "still happening"]
+    assert texts(shared, CARYS) == ["shared with the reporter"]
+    assert [n.kind for n in reopened.notes] == [NoteKind.ESCALATION, NoteKind.OUTCOME, NoteKind.NOT_RESOLVED]
 
 
 def test_retention_counts_calendar_months_from_closure() -> None:
@@ -148,3 +249,19 @@ def test_retention_counts_calendar_months_from_closure() -> None:
     assert not closed.expired(datetime(2026, 2, 28, tzinfo=UTC), 24) and closed.expired(datetime(2026, 3, 1,
                                                                                                   tzinfo=UTC), 24)
     assert not _report().expired(datetime(2099, 1, 1, tzinfo=UTC), 24)
+
+
+@pytest.mark.parametrize(("said", "kind"), [
+    ("a colleague keeps messaging me", ReportKind.COLLEAGUE),
+    ("I'm being targeted", ReportKind.COLLEAGUE),
+    ("my line manager is bullying me on WhatsApp", ReportKind.COLLEAGUE),
+    ("mae cydweithiwr yn fy mwlio ar Facebook", ReportKind.COLLEAGUE),
+    ("I'm being targeted by a parent on Facebook", ReportKind.NOT_COLLEAGUE),
+    ("a pupil keeps posting nasty things about me", ReportKind.NOT_COLLEAGUE),
+    ("someone online is harassing me about school", ReportKind.NOT_COLLEAGUE),
+    ("Mae rhiant yn fy nhargedu ar Facebook", ReportKind.NOT_COLLEAGUE),
+    ("a colleague keeps asking me to like the school's Facebook page", None),
+    ("can I post photos of sports day", None),
+])
+def test_what_a_typed_statement_is_about(said: str, kind: ReportKind | None) -> None:
+    assert what_it_is_about(normalise(said)) is kind

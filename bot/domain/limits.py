@@ -1,0 +1,35 @@
+"""Per-person rate limits, shared by every instance: a port any flow can use (reports, escalations, ...)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from bot.domain.errors import DomainError
+
+
+@dataclass(frozen=True)
+class Limit:
+    """At most `count` uses of `name` by one person in any `window` (it starts at their first use)."""
+
+    name: str
+    count: int
+    window: timedelta = timedelta(days=1)
+
+
+class RateLimited(DomainError):
+    """The person has used up a limit; nothing was counted or changed."""
+
+    def __init__(self, limit: Limit, until: datetime) -> None:
+        super().__init__(f"{limit.name}: {limit.count} per {limit.window}")
+        self.limit = limit
+        self.until = until
+
+
+class RateLimiter(Protocol):
+    """Port: counts uses per person and limit, in storage every instance shares."""
+
+    async def take(self, limit: Limit, who: str, now: datetime) -> None:
+        """Count one use by `who` (a stable person key); raise `RateLimited`, counting nothing, when it is used up."""
+        ...

@@ -1,0 +1,32 @@
+"""The one cleaning every typed string gets before a card shows it or an export writes it."""
+
+from __future__ import annotations
+
+import unicodedata
+
+# Unicode categories that never belong in what a person reads: controls, format characters (text-direction
+# marks and overrides, zero-width characters, the soft hyphen, U+061C, U+FEFF, U+2060, tag characters
+# U+E0000-E007F), private use and stray surrogates.
+_DROPPED = frozenset({"Cc", "Cf", "Co", "Cs"})
+_KEPT = frozenset("\n\t")
+_TAGS = range(0xE0000, 0xE0080)  # the whole block, including its unassigned code points
+
+
+def _clean_char(ch: str) -> str:
+    category = unicodedata.category(ch)
+    if category in ("Zl", "Zp"):
+        return "\n"  # U+2028, U+2029: a line break, written the way every renderer understands
+    if (category in _DROPPED and ch not in _KEPT) or ord(ch) in _TAGS:
+        return ""
+    return ch
+
+
+def clean_user_text(value: str, *, limit: int) -> str:
+    """Typed text without invisible or control characters, trimmed and cut to `limit` characters.
+
+    Markdown stays as typed: cards make it inert by showing the result only in a `TextRun` (or an input's
+    value, a choice's title, a button's data), which render no markdown, links or mentions.
+    """
+    unified = value.replace("\r\n", "\n").replace("\r", "\n")
+    cleaned = "".join(_clean_char(ch) for ch in unified).strip()
+    return cleaned if len(cleaned) <= limit else cleaned[: limit - 1].rstrip() + "…"

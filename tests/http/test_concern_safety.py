@@ -1,0 +1,456 @@
+"""Concern reports stay safe when the line manager (or the headteacher) is the problem: issue 18, over HTTP.
+
+Each test drives the running app against Azurite and the local connector, as Teams would.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient
+from azure.data.tables.aio import TableClient
+
+from app import STORE, create_app
+from bot.domain.people import Person
+from bot.settings import Settings
+from bot.storage.outbox import TableOutbox
+from tests.support.activities import CARYS, GARETH, OWAIN, SIAN, TENANT, message
+from tests.support.cards import actions, verb_data
+from tests.support.concerns import (
+    CARYS_CHAT,
+    CHAIR_ID,
+    GARETH_CHAT,
+    SIAN_CHAT,
+    click,
+    concern_flow,
+    import_staff,
+    reference_in,
+    say_hi,
+    send_report,
+    shows,
+)
+from tests.support.connector import Connector
+
+NIGHT = "keeps sending me messages late at night about my appearance"
+
+
+async def _records(azurite: str, table_prefix: str) -> list[dict[str, Any]]:
+    async with TableClient.from_connection_string(azurite, table_prefix + "reports") as table:
+        return [dict(row) async for row in table.query_entities("RowKey eq 'report'")]
+
+
+async def _audit(azurite: str, table_prefix: str, reference: str) -> list[dict[str, Any]]:
+    async with TableClient.from_connection_string(azurite, table_prefix + "reports") as table:
+        return [dict(row) async for row in table.query_entities(
+            "PartitionKey eq @pk and RowKey ne 'report'", parameters={"pk": reference})]
+
+
+def _form(connector: Connector) -> dict[str, Any]:
+    return connector.cards(CARYS_CHAT)[-1]
+
+
+def _choices(card: dict[str, Any], input_id: str) -> dict[str, str]:
+    """title -> value of a ChoiceSet, wherever it sits in the card."""
+    found: dict[str, str] = {}
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "Input.ChoiceSet" and node.get("id") == input_id:
+                found.update({c["title"]: c["value"] for c in node["choices"]})
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(card)
+    return found
+
+
+# 1. A report that names the line manager anywhere never reaches them.
+
+@pytest.mark.parametrize("what", [
+    f"Mr Hughes {NIGHT}",
+    f"GARETH {NIGHT}",
+    f"gareth hughes {NIGHT}",
+    "Mr. Hughes' messages at night, and Gareth's comments about my appearance",
+    "Mae Mr Hughes yn anfon negeseuon ataf yn hwyr y nos am fy ngolwg",
+    f"Dr Gareth {NIGHT}",
+])
+async def test_free_text_naming_the_line_manager_goes_to_the_head_not_to_him(
+        staffed: TestClient, connector: Connector, what: str) -> None:
+    await say_hi(staffed, connector, CARYS, GARETH, SIAN)
+
+    receipt = await send_report(staffed, connector, what=what, who="")
+
+    assert not shows(connector.cards(GARETH_CHAT), what), "the report reached the person it is about"
+    assert shows(connector.cards(SIAN_CHAT), what)
+    assert "It went to Mrs Siân Roberts" in json.dumps(receipt, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("field", ["since", "where", "who", "evidence"])
+async def test_every_typed_field_is_checked_for_the_managers_name(staffed: TestClient, connector: Connector,
+                                                                  field: str) -> None:
+    await say_hi(staffed, connector, CARYS, GARETH, SIAN)
+
+    await send_report(staffed, connector, CARYS, **{field: "mr HUGHES"})
+
+    assert connector.cards(GARETH_CHAT)[1:] == [], "something about the report reached Gareth"
+    assert len(connector.cards(SIAN_CHAT)) == 2
+
+
+async def test_choosing_the_line_manager_from_the_staff_list_sends_it_to_the_head(
+        staffed: TestClient, connector: Connector) -> None:
+    await say_hi(staffed, connector, CARYS, GARETH, SIAN)
+    await staffed.post("/api/messages", json=message(CARYS, "report a concern", connector.url))
+    people = _choices(_form(connector), "about")
+
+    receipt = await send_report(staffed, connector, about=people["Gareth Hughes"],
+                                **verb_data(_form(connector), "concern.submit"))
+
+    assert {"Gareth Hughes", "Mrs Siân Roberts"} <= set(people) or {"Gareth Hughes", "Siân Roberts"} <= set(people)
+    assert "Carys Jenkins" not in people, "the reporter is offered as the person it is about"
+    assert set(people.values()) >= {"someone_else", "rather_not_say", "not_colleague"}
+    assert connector.cards(GARETH_CHAT)[1:] == []
+    assert shows(connector.cards(SIAN_CHAT), "nasty direct messages")
+    assert "It went to Mrs Siân Roberts" in json.dumps(receipt, ensure_ascii=False)
+
+
+async def test_saying_it_involves_the_line_manager_sends_it_to_the_head(staffed: TestClient,
+                                                                        connector: Connector) -> None:
+    await say_hi(staffed, connector, CARYS, GARETH, SIAN)
+
+    await send_report(staffed, connector, involves_manager="true", about="rather_not_say")
+
+    assert connector.cards(GARETH_CHAT)[1:] == []
+    assert shows(connector.cards(SIAN_CHAT), "nasty direct messages")
+
+
+async def test_a_report_about_the_head_goes_to_the_chair_never_to_her(staffed: TestClient,
+                                                                      connector: Connector) -> None:
+    # Gareth's line manager is the headteacher: a report naming her goes straight to the chair of governors.
+    await say_hi(staffed, connector, GARETH, SIAN)
+
+    receipt = await send_report(staffed, connector, GARETH, what="Siân keeps posting about my teaching in the "
+                                                                 "staff group chat", who="")
+
+    assert connector.cards(SIAN_CHAT)[1:] == [], "the report reached the headteacher it is about"
+    chair = Person(TENANT, CHAIR_ID)
+    waiting = await TableOutbox(staffed.app[STORE]).list_for_recipient(chair)
+    assert shows([m.card for m in waiting], "staff group chat")
+    assert "Mr Huw Davies" in json.dumps(receipt)
+
+
+async def test_a_report_naming_everyone_it_could_go_to_is_not_sent_and_says_so(
+        staffed: TestClient, connector: Connector, azurite: str, table_prefix: str) -> None:
+    await say_hi(staffed, connector, GARETH, SIAN)
+
+    answer = await send_report(staffed, connector, GARETH, what="Mrs Roberts and Mr Davies both message me", who="")
+
+    assert connector.cards(SIAN_CHAT)[1:] == []
+    assert await _records(azurite, table_prefix) == []
+    assert "has not been sent" in json.dumps(answer)
+
+
+async def test_the_form_and_receipt_say_truthfully_who_will_see_it(staffed: TestClient,
+                                                                   connector: Connector) -> None:
+    await say_hi(staffed, connector, CARYS, GARETH, SIAN)
+    await staffed.post("/api/messages", json=message(CARYS, "report a concern", connector.url))
+    form = json.dumps(_form(connector), ensure_ascii=False)
+
+    receipt = json.dumps(await send_report(staffed, connector, what=f"Gareth {NIGHT}"), ensure_ascii=False)
+
+    assert "your line manager, Gareth Hughes" in form and "Mrs Siân Roberts" in form and "Mr Huw Davies" in form
+    assert "It went to Mrs Siân Roberts" in receipt and "Gareth Hughes will not see it" in receipt
+
+
+# 5. Someone who isn't a colleague: not the colleagues route.
+
+@pytest.mark.parametrize("said", ["I'm being targeted by a parent on Facebook",
+                                  "A pupil keeps posting nasty things about me on TikTok",
+                                  "Mae rhiant yn fy nhargedu ar Facebook"])
+async def test_someone_who_is_not_a_colleague_is_offered_the_headteacher_not_the_line_manager(
+        staffed: TestClient, connector: Connector, said: str) -> None:
+    await say_hi(staffed, connector, CARYS, GARETH, SIAN)
+    locale = "cy-GB" if said.startswith("Mae") else "en-GB"
+
+    await staffed.post("/api/messages", json=message(CARYS, said, connector.url, locale=locale))
+    offer = _form(connector)
+    buttons = [(a["verb"], a.get("data", {})) for a in actions(offer)]
+
+    assert "concern.submit" not in json.dumps(buttons), "the colleagues form was opened"
+    assert ("concern.form", {"kind": "outside"}) in buttons and any(v == "policy.section" for v, _ in buttons)
+    outside_form = await click(staffed, connector, CARYS, "concern.form", {"kind": "outside"})
+    receipt = await send_report(staffed, connector, what="A parent comments on my photos",
+                                **verb_data(outside_form, "concern.submit"))
+    assert verb_data(outside_form, "concern.submit")["kind"] == "outside"
+    assert connector.cards(GARETH_CHAT)[1:] == []
+    assert shows(connector.cards(SIAN_CHAT), "A parent comments on my photos")
+    assert "Mrs Siân Roberts" in json.dumps(receipt, ensure_ascii=False)
+
+
+async def test_a_colleague_asking_for_a_like_is_not_a_report(staffed: TestClient, connector: Connector) -> None:
+    await say_hi(staffed, connector, CARYS)
+
+    await staffed.post("/api/messages", json=message(
+        CARYS, "a colleague keeps asking me to like the school's Facebook page", connector.url))
+
+    assert "concern.submit" not in json.dumps(_form(connector))
+
+
+async def test_choosing_not_a_colleague_on_the_form_offers_the_headteacher_route_before_sending(
+        staffed: TestClient, connector: Connector, azurite: str, table_prefix: str) -> None:
+    await say_hi(staffed, connector, CARYS, GARETH, SIAN)
+
+    answer = await send_report(staffed, connector, about="not_colleague", what="A parent messages me at night")
+
+    assert await _records(azurite, table_prefix) == [] and connector.cards(GARETH_CHAT)[1:] == []
+    assert verb_data(answer, "concern.submit")["kind"] == "outside"
+    assert "A parent messages me at night" in json.dumps(answer)  # what they typed is kept for them
+
+
+# 2-4. Closing is a decision; settled reports stay settled; notes reach only the people they are for.
+
+async def _reported(client: TestClient, connector: Connector) -> tuple[str, dict[str, Any]]:
+    await say_hi(client, connector, CARYS, GARETH, SIAN)
+    receipt = await send_report(client, connector, who="Dafydd")
+    return reference_in(receipt), connector.cards(GARETH_CHAT)[-1]
+
+
+async def test_closing_needs_an_outcome_and_the_reporter_is_told(staffed: TestClient, connector: Connector,
+                                                                  azurite: str, table_prefix: str) -> None:
+    reference, _ = await _reported(staffed, connector)
+
+    refused = await click(staffed, connector, GARETH, "concern.close", {"ref": reference})
+    [open_record] = await _records(azurite, table_prefix)
+    closed = await click(staffed, connector, GARETH, "concern.close", {
+        "ref": reference, "outcome": "Spoke to Dafydd; OUTCOME-PRIVATE", "share_outcome": "false"})
+    [closed_record] = await _records(azurite, table_prefix)
+    told = connector.cards(CARYS_CHAT)[-1]
+
+    assert open_record["State"] == "open", "closed without an outcome"
+    assert '"id": "outcome"' in json.dumps(refused)
+    assert closed_record["State"] == "closed" and "Closed" in json.dumps(closed)
+    assert reference in json.dumps(told) and "closed" in json.dumps(told).lower()
+    assert "OUTCOME-PRIVATE" not in json.dumps(told), "an outcome the holder kept was shown to the reporter"
+    assert verb_data(told, "concern.reopen") == {"ref": reference}
+
+
+async def test_an_outcome_the_holder_shares_reaches_the_reporter(staffed: TestClient, connector: Connector) -> None:
+    reference, _ = await _reported(staffed, connector)
+
+    await click(staffed, connector, GARETH, "concern.close", {
+        "ref": reference, "outcome": "Dafydd has apologised SHARED-OUTCOME", "share_outcome": "true"})
+
+    assert "SHARED-OUTCOME" in json.dumps(connector.cards(CARYS_CHAT)[-1])
+
+
+async def test_this_is_not_resolved_once_sends_it_to_the_next_person_up(staffed: TestClient, connector: Connector,
+                                                                         azurite: str, table_prefix: str) -> None:
+    reference, _ = await _reported(staffed, connector)
+    await click(staffed, connector, GARETH, "concern.close", {"ref": reference, "outcome": "Talked to Dafydd"})
+    before = len(connector.cards(SIAN_CHAT))
+
+    reopened = await click(staffed, connector, CARYS, "concern.reopen", {"ref": reference,
+                                                                         "note": "STILL-HAPPENING"})
+    again = await click(staffed, connector, CARYS, "concern.reopen", {"ref": reference, "note": "twice"})
+    [record] = await _records(azurite, table_prefix)
+    for_head = connector.cards(SIAN_CHAT)[before:]
+
+    assert len(for_head) == 1 and shows(for_head, "nasty direct messages") and shows(for_head, "STILL-HAPPENING")
+    assert shows(for_head, "Talked to Dafydd"), "the next person up does not see what was done"
+    assert record["State"] != "closed" and "Mrs Siân Roberts" in json.dumps(reopened, ensure_ascii=False)
+    assert "concern.reopen" not in json.dumps(again) and len(connector.cards(SIAN_CHAT)) == before + 1
+    assert not shows(connector.cards(GARETH_CHAT), "STILL-HAPPENING"), "the reporter's note reached the closer"
+
+
+async def test_old_buttons_never_change_a_closed_report_and_show_its_state(
+        staffed: TestClient, connector: Connector, azurite: str, table_prefix: str) -> None:
+    reference, holder_card = await _reported(staffed, connector)
+    await concern_flow(staffed.app[STORE], datetime.now(UTC) + timedelta(days=4)).check_reports()
+    gareth = Person(TENANT, GARETH["aadObjectId"])
+    reminder = next(dict(m.card) for m in await TableOutbox(staffed.app[STORE]).list_for_recipient(gareth)
+                    if m.message_id.endswith("|reminder"))
+    await click(staffed, connector, GARETH, "concern.close", {"ref": reference, "outcome": "Resolved"})
+    rows_before = await _audit(azurite, table_prefix, reference)
+
+    answers = []
+    for card in (holder_card, reminder):
+        for verb in ("concern.acknowledge", "concern.escalate", "concern.close"):
+            answers.append(await click(staffed, connector, GARETH, verb, {**verb_data(card, verb), "note": "x",
+                                                                           "outcome": "again"}))
+    [record] = await _records(azurite, table_prefix)
+
+    assert record["State"] == "closed" and record.get("AcknowledgedAt") is None
+    assert len(await _audit(azurite, table_prefix, reference)) == len(rows_before)
+    assert all("Closed" in json.dumps(answer) for answer in answers)
+    assert not any(a.get("verb") in ("concern.acknowledge", "concern.escalate", "concern.close")
+                   for answer in answers for a in actions(answer))
+
+
+async def test_a_manager_who_escalated_can_never_act_on_it_again(staffed: TestClient, connector: Connector,
+                                                                  azurite: str, table_prefix: str) -> None:
+    reference, _ = await _reported(staffed, connector)
+    await click(staffed, connector, GARETH, "concern.escalate", {"ref": reference, "note": "Please take this"})
+    await click(staffed, connector, SIAN, "concern.close", {"ref": reference, "outcome": "HEAD-OUTCOME"})
+
+    answers = [await click(staffed, connector, GARETH, verb, {"ref": reference, "note": "n", "outcome": "mine"})
+               for verb in ("concern.acknowledge", "concern.close", "concern.escalate")]
+    [record] = await _records(azurite, table_prefix)
+
+    assert record["State"] == "closed" and record.get("AcknowledgedAt") is None
+    assert not any("HEAD-OUTCOME" in json.dumps(a) for a in answers), "the head's outcome was shown to the manager"
+    assert not any(a.get("verb", "").startswith("concern.") for answer in answers for a in actions(answer))
+
+
+async def test_each_audit_row_keeps_its_own_time(staffed: TestClient, connector: Connector, azurite: str,
+                                                 table_prefix: str) -> None:
+    reference, _ = await _reported(staffed, connector)
+    await click(staffed, connector, GARETH, "concern.escalate", {"ref": reference})
+    await click(staffed, connector, SIAN, "concern.acknowledge", {"ref": reference})
+    await click(staffed, connector, SIAN, "concern.close", {"ref": reference, "outcome": "Done"})
+
+    rows = sorted(await _audit(azurite, table_prefix, reference), key=lambda row: row["RowKey"])
+
+    assert [row["Action"] for row in rows] == ["submitted", "escalated", "acknowledged", "closed"]
+    times = [row["At"] for row in rows]
+    assert times == sorted(times) and len(set(times)) == 4, "audit rows do not keep their own times"
+
+
+async def test_the_reporter_never_sees_a_note_meant_for_the_head(staffed: TestClient, connector: Connector) -> None:
+    reference, _ = await _reported(staffed, connector)
+    await click(staffed, connector, GARETH, "concern.escalate", {"ref": reference, "note": "NOTE-FOR-HEAD"})
+
+    seen = [await click(staffed, connector, CARYS, verb, {"ref": reference})
+            for verb in ("concern.acknowledge", "concern.escalate", "concern.close", "concern.show")]
+
+    assert shows(connector.cards(SIAN_CHAT), "NOTE-FOR-HEAD")
+    assert not any("NOTE-FOR-HEAD" in json.dumps(card) for card in seen + connector.cards(CARYS_CHAT))
+    assert all(reference in json.dumps(card) and "Mrs Siân Roberts" in json.dumps(card, ensure_ascii=False)
+               for card in seen)  # the reporter sees status and who holds it
+
+
+# 6-7. Typed text is inert; the server assigns references.
+
+def _strings_outside_text_runs(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        if node.get("type") == "TextRun":
+            return
+        for key, value in node.items():
+            if key != "data" and not (key == "value" and str(node.get("type", "")).startswith("Input.")):
+                yield from _strings_outside_text_runs(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _strings_outside_text_runs(item)
+    elif isinstance(node, str):
+        yield node
+
+
+INVISIBLE = "\u061c\u2028\u2029\ufeff\u2060\u00ad\U000e0041\U000e007f\u202e\ue000"
+
+
+async def test_typed_text_and_display_names_are_inert_on_the_holders_card(staffed: TestClient,
+                                                                          connector: Connector) -> None:
+    carys = {**CARYS, "name": f"Carys **Jenkins** [site](https://evil.example){INVISIBLE}"}
+    await say_hi(staffed, connector, carys, GARETH)
+
+    await send_report(staffed, connector, carys, what=f"Messages{INVISIBLE} <at>Dafydd</at>",
+                      since="[Open the evidence](https://evil.example)", where=f"**Teams**{INVISIBLE}",
+                      who="Dafydd [x](https://evil.example)", evidence="<b>screens</b>")
+    card = connector.cards(GARETH_CHAT)[-1]
+    shown = list(_strings_outside_text_runs(card))
+
+    assert "Open the evidence" in json.dumps(card) and "Carys" in json.dumps(card)
+    assert [s for s in shown if any(m in s for m in ("evil.example", "**", "<at>", "<b>"))] == []
+    assert not any(ch in json.dumps(card, ensure_ascii=False) for ch in INVISIBLE)
+
+
+async def test_the_server_assigns_every_new_reference(staffed: TestClient, connector: Connector, azurite: str,
+                                                      table_prefix: str) -> None:
+    await say_hi(staffed, connector, CARYS, GARETH)
+
+    chosen = await send_report(staffed, connector, ref="C-AAAAAA")
+    also = await send_report(staffed, connector, form="C-BBBBBB", what="Another thing")
+
+    references = sorted(r["PartitionKey"] for r in await _records(azurite, table_prefix))
+    assert "C-AAAAAA" not in references and "C-BBBBBB" not in references and len(references) == 2
+    assert reference_in(chosen) != "C-AAAAAA" and reference_in(also) != "C-BBBBBB"
+
+
+# 8. "My reports".
+
+@pytest.mark.parametrize(("said", "locale", "title", "status"), [
+    ("my reports", "en-GB", "Your reports", "Acknowledged"),
+    ("fy adroddiadau", "cy-GB", "Eich adroddiadau", "Cydnabuwyd"),
+])
+async def test_my_reports_lists_status_and_holder(staffed: TestClient, connector: Connector, said: str, locale: str,
+                                                  title: str, status: str) -> None:
+    reference, _ = await _reported(staffed, connector)
+    await click(staffed, connector, GARETH, "concern.acknowledge", {"ref": reference})
+    await send_report(staffed, connector, OWAIN, what="OWAIN-REPORT")
+
+    await staffed.post("/api/messages", json=message(CARYS, said, connector.url, locale=locale))
+    mine = json.dumps(connector.cards(CARYS_CHAT)[-1], ensure_ascii=False)
+
+    assert title in mine and reference in mine and "Gareth Hughes" in mine and status in mine
+    assert "OWAIN-REPORT" not in mine and "nasty direct messages" not in mine
+
+
+# Rate limits: counts shared by every instance.
+
+@pytest.fixture
+async def two_instances(aiohttp_client: Any, settings: Settings) -> tuple[TestClient, TestClient]:
+    limited = settings.model_copy(update={"report_limit_per_day": 2, "escalation_limit_per_day": 1})
+    first = await aiohttp_client(create_app(limited))
+    second = await aiohttp_client(create_app(limited))
+    await import_staff(first.app[STORE])
+    return first, second
+
+
+async def test_too_many_reports_in_a_day_get_a_kind_message_on_any_instance(
+        two_instances: tuple[TestClient, TestClient], connector: Connector, azurite: str, table_prefix: str) -> None:
+    first, second = two_instances
+    await say_hi(first, connector, CARYS, GARETH)
+
+    answers = [await send_report(instance, connector, what=f"Report number {n}")
+               for n, instance in enumerate((first, second, first, second))]
+
+    assert len(await _records(azurite, table_prefix)) == 2
+    assert len([c for c in connector.cards(GARETH_CHAT) if "Report number" in json.dumps(c)]) == 2
+    assert all("Report number" in json.dumps(a) and "today" in json.dumps(a) for a in answers[2:])
+
+
+async def test_escalations_are_limited_too(two_instances: tuple[TestClient, TestClient], connector: Connector,
+                                           azurite: str, table_prefix: str) -> None:
+    first, second = two_instances
+    await say_hi(first, connector, CARYS, GARETH, SIAN)
+    one = reference_in(await send_report(first, connector, what="First matter"))
+    two = reference_in(await send_report(second, connector, what="Second matter"))
+
+    await click(first, connector, GARETH, "concern.escalate", {"ref": one})
+    refused = await click(second, connector, GARETH, "concern.escalate", {"ref": two})
+
+    states = {r["PartitionKey"]: r["State"] for r in await _records(azurite, table_prefix)}
+    assert states == {one: "escalated", two: "open"}
+    assert "today" in json.dumps(refused) and not shows(connector.cards(SIAN_CHAT), "Second matter")
+
+
+# The fields cards already posted in chats send keep working.
+
+async def test_a_form_posted_before_this_change_still_files_a_report(staffed: TestClient,
+                                                                     connector: Connector) -> None:
+    await say_hi(staffed, connector, CARYS, GARETH)
+    old_fields = {"ref": "C-7KX3QD", "what": "Old form: messages at night", "since": "May", "where": "WhatsApp",
+                  "who": "Dafydd", "evidence": "Screenshots", "meeting": "true", "urgent": "true"}
+
+    receipt = await click(staffed, connector, CARYS, "concern.submit", old_fields)
+    card = json.dumps(connector.cards(GARETH_CHAT)[-1])
+
+    assert "has been sent" in json.dumps(receipt)
+    assert all(value in card for key, value in old_fields.items() if key not in ("ref", "meeting", "urgent"))
+    assert re.search(r"urgent", card, re.IGNORECASE) and "meeting" in card

@@ -1,0 +1,87 @@
+"""Helpers for the concern-report tests: the fictional staff list, people saying hello, and sending a report."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from aiohttp.test_utils import TestClient
+
+from app import SERVICES
+from bot.domain.directory import read_staff_csv
+from bot.domain.federation import load_federation
+from bot.domain.outbox import Notifier, QueueingNotifier
+from bot.storage.concerns import TableConcernReports
+from bot.storage.directory import TableStaffDirectory
+from bot.storage.limits import TableRateLimiter
+from bot.storage.outbox import TableOutbox
+from bot.storage.tables import TableStore
+from bot.storage.users import TableUserProfiles
+from cards.i18n import load_catalogue
+from dialogs.concerns import ConcernFlow
+from tests.support.activities import CARYS, card_action, message
+from tests.support.connector import Connector
+
+REPO = Path(__file__).resolve().parents[2]
+CARYS_CHAT, GARETH_CHAT, SIAN_CHAT = "a:personal-29:carys", "a:personal-29:gareth", "a:personal-29:sian"
+OWAIN_CHAT, FFION_CHAT = "a:personal-29:owain", "a:personal-29:ffion"
+CHAIR_ID = "a1000000-0000-4000-8000-000000000006"
+REFERENCE = re.compile(r"C-[A-Z0-9]{6}")
+
+
+async def import_staff(store: TableStore) -> None:
+    """The fictional staff list `make run` imports: Carys's line manager is Gareth, Gareth's is Siân."""
+    staff = read_staff_csv((REPO / "config" / "staff.local.csv").read_text(encoding="utf-8"),
+                           schools=["high", "primary"])
+    await TableStaffDirectory(store).replace_all(staff.staff)
+
+
+async def say_hi(client: TestClient, connector: Connector, *people: dict[str, str]) -> None:
+    """Each person opens the bot, so messages can reach them."""
+    for person in people:
+        await client.post("/api/messages", json=message(person, "hi", connector.url))
+    await client.app[SERVICES].deliverer.drain()
+
+
+async def click(client: TestClient, connector: Connector, user: dict[str, str], verb: str, data: dict[str, Any],
+                *, locale: str = "en-GB") -> dict[str, Any]:
+    """A card button pressed; the card that replaces it (messages it caused are delivered first)."""
+    response = await client.post("/api/messages", json=card_action(user, verb, data, connector.url, locale=locale))
+    assert response.status == 200
+    await client.app[SERVICES].deliverer.drain()
+    body: dict[str, Any] = (await response.json())["value"]
+    return body
+
+
+async def send_report(client: TestClient, connector: Connector, user: dict[str, str] = CARYS,
+                      **fields: str) -> dict[str, Any]:
+    """`concern.submit` with the fields the form has always sent, overridden or extended by `fields`."""
+    values = {"what": "Someone keeps sending me nasty direct messages about my lessons", "since": "September",
+              "where": "Teams chat", "who": "", "evidence": "", "meeting": "false", "urgent": "false", **fields}
+    return await click(client, connector, user, "concern.submit", values)
+
+
+def reference_in(card: dict[str, Any]) -> str:
+    """The report reference a card shows."""
+    found = REFERENCE.search(json.dumps(card))
+    assert found, "the card shows no reference"
+    return found.group(0)
+
+
+def shows(cards: Sequence[Mapping[str, Any]], text: str) -> bool:
+    """True when any of the cards carries `text`."""
+    return any(text in json.dumps(card, ensure_ascii=False) for card in cards)
+
+
+def concern_flow(store: TableStore, now: datetime, notifier: Notifier | None = None) -> ConcernFlow:
+    """The concern flow on these tables with its clock stopped at `now` (for reminders and escalations)."""
+    directory = TableStaffDirectory(store)
+    return ConcernFlow(strings=load_catalogue(), federation=load_federation(REPO / "config" / "federation.local.json"),
+                       reports=TableConcernReports(store), directory=directory, managers=[directory],
+                       notifier=notifier or QueueingNotifier(TableOutbox(store)),
+                       profiles=TableUserProfiles(store), limiter=TableRateLimiter(store), report_limit=5,
+                       escalation_limit=10, clock=lambda: now)

@@ -1,0 +1,70 @@
+"""One cleaning for every typed string a card shows or an export writes (issue 19, item 5)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+import unicodedata
+from datetime import UTC, date, datetime
+
+import pytest
+
+from bot.domain.people import Person
+from bot.domain.permission_requests import PermissionRequest, RequestState
+from bot.domain.text import clean_user_text
+from bot.export import decisions_csv
+
+# Named in the security review, then every code point of the categories the cleaning drops.
+NAMED = "\u061c\u2028\u2029\ufeff\u2060\u00ad\U000e0001\U000e0041\U000e007f\u202e\u200b\x07\x1b\ue000"
+DROPPED = ("Cc", "Cf", "Co", "Zl", "Zp")
+EVERY_DROPPED = "".join(ch for ch in map(chr, range(sys.maxunicode + 1))
+                        if unicodedata.category(ch) in DROPPED and ch not in "\n\t")
+
+
+def _shown(text: str) -> set[str]:
+    return {unicodedata.category(ch) for ch in text if ch not in "\n\t"}
+
+
+@pytest.mark.parametrize("ch", list(NAMED))
+def test_each_character_the_review_named_is_removed(ch: str) -> None:
+    assert clean_user_text(f"Carys{ch}Jenkins", limit=100) in ("CarysJenkins", "Carys\nJenkins")
+
+
+def test_no_character_of_the_dropped_categories_or_the_tag_block_survives() -> None:
+    cleaned = clean_user_text(f"a{EVERY_DROPPED}{''.join(map(chr, range(0xE0000, 0xE0080)))}b", limit=10**7)
+
+    assert len(EVERY_DROPPED) > 1000  # the categories really were enumerated
+    assert _shown(cleaned) & set(DROPPED) == set()
+    assert not any(0xE0000 <= ord(ch) <= 0xE007F for ch in cleaned)
+    assert cleaned.startswith("a") and cleaned.endswith("b")
+
+
+def test_line_and_paragraph_separators_become_line_breaks_and_text_is_kept() -> None:
+    typed = ("Line one\u2028line two\u2029Llinell tri: Siân, ŵyr, ŷd 👩🏽‍🏫 [link](https://x.example) **bold**"
+             "\r\nend\ttab")
+
+    cleaned = clean_user_text(typed, limit=500)
+
+    assert cleaned.split("\n")[:2] == ["Line one", "line two"]
+    assert cleaned.split("\n")[2] == "Llinell tri: Siân, ŵyr, ŷd 👩🏽🏫 [link](https://x.example) **bold**"
+    assert cleaned.endswith("end\ttab")
+
+
+def test_long_text_is_cut_with_an_ellipsis() -> None:
+    assert clean_user_text("x" * 50, limit=10) == "x" * 9 + "…"
+
+
+def test_the_export_cleans_with_the_same_function() -> None:
+    request = PermissionRequest(
+        request_id="P-ABCDEF", requester=Person("t", "a1", f"Carys{NAMED} Jenkins"), school_id="high",
+        platform="instagram", platform_other="", account_kind="new", existing_account="",
+        purpose=f"Field trip{NAMED}", audiences=("parents",), pupil_content=(), consent="", moderator="Carys",
+        moderation="daily", start=date(2026, 12, 1), end=None, submitted_at=datetime(2026, 11, 24, tzinfo=UTC),
+        state=RequestState.APPROVED, decided_by="\u202eSiân", decided_at=datetime(2026, 11, 25, tzinfo=UTC))
+
+    [_, row] = list(csv.reader(io.StringIO(decisions_csv([request], start=date(2026, 11, 1),
+                                                         end=date(2026, 11, 30), school_names={}))))
+
+    assert (row[2], row[5], row[8]) == ("Carys\n\n Jenkins", "Field trip", "Siân")
+    assert all(_shown(cell) & set(DROPPED) == set() for cell in row)
