@@ -18,11 +18,12 @@ from aiohttp.test_utils import TestClient
 from azure.data.tables.aio import TableClient
 
 from app import SERVICES, STORE, create_app
-from bot.domain.directory import read_staff_csv
+from bot.domain.directory import StaffMember, read_staff_csv
 from bot.domain.errors import StorageUnavailable
 from bot.domain.federation import load_federation
 from bot.domain.outbox import QueueingNotifier
 from bot.domain.people import Person
+from bot.domain.profiles import UserProfile
 from bot.settings import Settings
 from bot.storage.directory import TableStaffDirectory
 from bot.storage.outbox import TableOutbox
@@ -405,3 +406,38 @@ async def test_publish_by_command_then_roll_back_and_export_for_the_governors(
     assert len(lines) == 6 and all(line.startswith('"2","Llanidloes ') for line in lines[1:])
     owain = next(line for line in lines if "Owain Pritchard" in line)
     assert owain.endswith('"read"') and next(line for line in lines if "Carys" in line).endswith('"not yet"')
+
+
+async def test_a_campaign_to_a_whole_staff_list_sends_each_person_one_card(
+        bot: TestClient, connector: Connector, files: FileServer, tmp_path: Path) -> None:
+    size = 120
+    store = bot.app[STORE]
+    staff = [StaffMember(f"Member {n:03d}", f"member{n:03d}@llanidloes.example.cymru", ("high", "primary")[n % 2],
+                         "Teacher", "", f"b2000000-0000-4000-8000-{n:012d}") for n in range(size)]
+    await TableStaffDirectory(store).replace_all(staff)
+    profiles = TableUserProfiles(store)
+    for member in staff:  # each has opened the bot: a 1:1 conversation reference to the local connector
+        reference = {"bot": {"id": "28:policy-helper", "name": "Policy Helper"}, "channelId": "msteams",
+                     "conversation": {"id": f"a:personal-{member.aad_object_id}", "conversationType": "personal",
+                                      "tenantId": TENANT},
+                     "serviceUrl": connector.url, "user": {"id": f"29:{member.aad_object_id}", "name": member.name}}
+        await profiles.save_profile(UserProfile(Person(TENANT, member.aad_object_id, member.name),
+                                                conversation_ref=json.dumps(reference), updated_at=datetime.now(UTC)))
+    await _send(bot, message(SIAN, "hi", connector.url))
+    preview = await _preview(bot, connector, files, revised_docx(tmp_path))
+
+    started = asyncio.get_running_loop().time()
+    published = await _click(bot, SIAN, "policy.publish", verb_data(preview, "policy.publish"), connector.url)
+    click_seconds = asyncio.get_running_loop().time() - started
+    for member in staff:
+        await connector.wait_for_cards(f"a:personal-{member.aad_object_id}", 1, within=120)
+    all_sent_seconds = asyncio.get_running_loop().time() - started
+    await asyncio.gather(_reading(store).check_campaigns(), _reading(store).check_campaigns())
+    await bot.app[SERVICES].deliverer.deliver_due()
+    print(f"\ncampaign of {size}: Publish answered in {click_seconds:.2f} s, every card sent {all_sent_seconds:.1f} s "
+          "after the click")
+
+    assert f"{size} members of staff" in _text(published)
+    counts = {len(connector.cards(f"a:personal-{m.aad_object_id}")) for m in staff}
+    assert counts == {1}
+    assert len(await TablePolicyReads(store).list_asked("2")) == size
