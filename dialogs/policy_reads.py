@@ -147,7 +147,7 @@ class ReadingFlow:
             return 0
         version = pointer.version
         now = self._clock()
-        confirmed = {c.person.aad_object_id for c in await self._reads.list_confirmed(version)}
+        confirmed = {c.person.aad_object_id.lower() for c in await self._reads.list_confirmed(version)}
         due = [a for a in await self._reads.list_asked(version) if a.reminder_due(now, confirmed)]
         if not due:
             return 0

@@ -29,6 +29,7 @@ from bot.domain.policy_versions import (
     PolicyTooLarge,
     PolicyVersion,
     PolicyVersions,
+    PublishPlan,
     PublishRefused,
     compare_policies,
     document_sha256,
@@ -175,15 +176,15 @@ class PublishingFlow:
 
     # Publishing
 
-    async def _plan(self, policy: Policy, data: Mapping[str, Any]) -> tuple[bool, CurrentPointer | None,
+    async def _plan(self, policy: Policy, data: Mapping[str, Any]) -> tuple[PublishPlan, CurrentPointer | None,
                                                                           PolicyVersion | None]:
-        """(reinstate?, the pointer seen, the current record), or PublishRefused."""
+        """(what publishing will do, the pointer seen, the current record), or PublishRefused."""
         pointer = await self._versions.get_pointer()
         current = await self._versions.get(pointer.version) if pointer else None
         plan = plan_publish(policy.details.version, document_sha256(data), current=current,
                             default_version=self._default_policy().details.version if current is None else "",
                             stored=await self._versions.list_versions())
-        return plan.reinstate, pointer, current
+        return plan, pointer, current
 
     async def publish(self, data: Mapping[str, Any], *, by: Person, warnings: Sequence[str] = (),
                       campaign_now: bool = True) -> Published:
@@ -193,8 +194,8 @@ class PublishingFlow:
         if check.policy is None:
             raise PublishRefused("publish.import_failed", reason="; ".join(check.problems[:3]))
         policy = check.policy
-        reinstate, pointer, current = await self._plan(policy, data)
-        version = policy.details.version
+        plan, pointer, current = await self._plan(policy, data)
+        reinstate, version = plan.reinstate, plan.version
         try:
             if reinstate:
                 await self._versions.make_current(version, by=by.name, expected=pointer)

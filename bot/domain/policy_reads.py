@@ -33,8 +33,9 @@ class AskedStaff:
     etag: str = ""
 
     def reminder_due(self, now: datetime, confirmed: set[str]) -> bool:
-        """True once five school days (Monday to Friday) have passed with no confirmation and no reminder yet."""
-        if self.reminded_at is not None or not self.object_id or self.object_id in confirmed:
+        """True once five school days (Monday to Friday) have passed with no confirmation (`confirmed`: object ids
+        in lower case) and no reminder yet."""
+        if self.reminded_at is not None or not self.object_id or self.object_id.lower() in confirmed:
             return False
         return now >= add_working_days(self.asked_at, REMINDER_SCHOOL_DAYS)
 
