@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from bot.policy.importer import Imported, PolicyImportError, import_policy
-from bot.policy.index import all_passages_known
 from bot.policy.loader import policy_from_data, validate_policy_data
 from bot.policy.model import Policy
+from bot.policy.retrieval import shipped_steering
+from bot.policy.steering import bind
 
 # A Word policy with a crest and a table is well under 1 MB; a document over this is not a policy.
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
@@ -89,14 +90,20 @@ class PolicyCheck:
 
 
 def check_policy(imported: Imported) -> PolicyCheck:
-    """Check a version to publish: the policy file's rules, the importer's notes, and how many passages the bot
-    has no wordings for (it answers those from their own words alone)."""
+    """Check a version to publish: the policy file's rules, the importer's notes, and what the steering data shipped
+    with the bot means for it (passages it has no wordings for, wording lists that no longer fit). The slower smoke
+    evaluation is `python -m bot check-policy`."""
     problems = tuple(validate_policy_data(imported.data))
     if problems:
         return PolicyCheck(None, problems, imported.warnings)
     policy = policy_from_data(imported.data)
+    bound = bind(policy, shipped_steering())
     notes = list(imported.warnings)
-    if not all_passages_known(policy):
-        notes.append("some passages are new or reworded, so the wordings written for the shipped text are not used: "
-                     "the bot answers from the document's own words")
+    unworded = sum(1 for asked in bound.asked_as if not asked)
+    if unworded:
+        notes.append(f"{unworded} of {len(bound.asked_as)} passages have no wordings in the steering data: they are "
+                     "answered from their own words alone")
+    if bound.stale:
+        notes.append(f"{len(bound.stale)} wording lists fit no passage of this version (reworded or removed) and are "
+                     "not used")
     return PolicyCheck(policy, (), tuple(notes))

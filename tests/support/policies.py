@@ -1,10 +1,25 @@
-"""Revised versions of the 2022 policy document, as a school would write them, in .txt and .docx."""
+"""Policies for tests: the 2022 policy the tests pin their expectations on (kept as a fixture, so a new version of
+the shipped policy file does not break tests about the 2022 words), and revised versions of the 2022 document as a
+school would write them, in .txt and .docx."""
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 import docx
+
+from bot.policy.loader import load_policy
+from bot.policy.model import Policy
+
+FIXTURE_POLICY_FILE = Path(__file__).resolve().parents[1] / "fixtures" / "policy-2022.json"
+
+
+@cache
+def fixture_policy() -> Policy:
+    """The 2022 policy as a policy file (without steering data, which lives in the steering file)."""
+    return load_policy(FIXTURE_POLICY_FILE)
+
 
 REPO = Path(__file__).resolve().parents[2]
 TEXT_2022 = REPO / "bot" / "policy" / "data" / "social-media-policy-2022.txt"

@@ -25,9 +25,8 @@ from bot.domain.policy_versions import (
     version_key,
     version_number,
 )
-from bot.policy.documents import read_sent_file, read_source, safe_name
+from bot.policy.documents import check_policy, read_sent_file, read_source, safe_name
 from bot.policy.importer import PolicyImportError
-from bot.policy.index import with_steering
 from bot.policy.loader import load_policy, load_policy_data, policy_from_data
 from bot.policy_commands import acknowledgements_csv
 from tests.support.policies import AI_SECTION, TEXT_2022, revised_docx, write_revised
@@ -242,18 +241,19 @@ def test_too_large_an_old_word_document_and_a_pdf_are_refused_with_the_reason() 
         read_sent_file(b"%PDF-1.4", "policy.pdf")
 
 
-# Steering data only where it fits
+# The policy check shown before publishing
 
 
-def test_wordings_are_lent_only_to_a_version_whose_passages_are_all_the_shipped_text(tmp_path: Path) -> None:
+def test_the_check_says_which_passages_the_steering_data_no_longer_fits(tmp_path: Path) -> None:
     shipped = load_policy()
-    same_text = policy_from_data(read_source(TEXT_2022, shipped).data)
-    revised = policy_from_data(read_source(write_revised(tmp_path), shipped).data)
 
-    lent = with_steering(same_text)
+    same_text = check_policy(read_source(TEXT_2022, shipped))
+    revised = check_policy(read_source(write_revised(tmp_path), shipped))
 
-    assert all(p.asked_as for p in lent.all_passages()) and lent.not_covered == shipped.not_covered
-    assert with_steering(revised) == revised
+    assert same_text.passed and same_text.notes == ()
+    assert revised.passed
+    assert "3 of 43 passages have no wordings in the steering data" in " ".join(revised.notes)
+    assert "2 wording lists fit no passage of this version" in " ".join(revised.notes)
 
 
 def test_the_shipped_file_reads_as_data() -> None:
