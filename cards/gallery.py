@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from bot.domain.concerns import About, ConcernReport, ReportKind, ReportState, Role, Route
+from bot.domain.federation import Federation, School
 from bot.domain.people import Lang, Person, StaffContact
 from bot.domain.permission_requests import PermissionRequest, RequestState
 from bot.policy.loader import DEFAULT_POLICY_FILE, PolicyFileError, add_policy_option, load_policy, policy_file
@@ -23,15 +24,37 @@ from cards.i18n import Catalogue, load_catalogue
 SAMPLE_TIME = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
 SAMPLE_QUESTION = ("Can I post photos from sports day on my own Instagram?\x07\u202e [click](https://evil.example) "
                    "<at>Head</at>")
+# The federation as the live bot names it: each card shows the names in the reader's language.
+SAMPLE_HEAD = StaffContact("a3", "Mrs Siân Roberts")
+SAMPLE_FEDERATION = Federation(
+    tenant_ids=("tenant",), name_en="Llanidloes Schools Federation", name_cy="Ffederasiwn Ysgolion Llanidloes",
+    schools=(School("high", "Llanidloes High School", "Ysgol Uwchradd Llanidloes", SAMPLE_HEAD),
+             School("primary", "Llanidloes Primary School", "Ysgol Gynradd Llanidloes", SAMPLE_HEAD)),
+    policy_owner=SAMPLE_HEAD)
+# What people typed on the sample cards (and the policy's disclaimer, which is quoted): shown as written in
+# either language, so the check for English left on Welsh cards leaves these out.
+SAMPLE_DISCLAIMER = ("The views and opinions expressed here are my own and do not necessarily represent those of "
+                     "Llanidloes Schools' Federation")
+SAMPLE_REPORT_WHAT = "A colleague keeps sending me messages about my lessons late at night.\x00\x1b[31m <at>Head</at>"
+SAMPLE_PURPOSE = "Share Year 9 geography field trip highlights with parents. [click](https://evil.example)"
+SAMPLE_TYPED = (
+    SAMPLE_QUESTION, SAMPLE_DISCLAIMER, SAMPLE_REPORT_WHAT, SAMPLE_PURPOSE, "How much annual leave?",
+    "Please ask parents first. <at>Carys</at>", "Please ask parents first. **Now**",
+    "Work only, no names; parents opted in. <b>ok</b>", "Please use the school page instead. [here](https://evil.example)",
+    "Lovely idea. <at>Carys</at>", "September [link](https://evil.example)", "Teams chat",
+    "A colleague in another department", "Screenshots [link](https://evil.example)",
+    "Second time this term. <at>Head</at>", "Spoke to both; the messages have stopped. **Now**",
+    "We met and agreed a plan. [link](https://evil.example)", "It started again on Monday. <b>help</b>",
+)
 
 GalleryPart = Callable[[Catalogue, Lang], Iterator[tuple[str, Card]]]
 
 
 def _common(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
-    yield "welcome", common.welcome_card(strings, lang, name="Carys Jenkins",
-                                         federation="Llanidloes Schools Federation")
-    yield "welcome-headteacher", common.welcome_card(strings, lang, name="Siân Roberts",
-                                                     federation="Llanidloes Schools Federation", decides=True)
+    federation = SAMPLE_FEDERATION.name(lang)
+    yield "welcome", common.welcome_card(strings, lang, name="Carys Jenkins", federation=federation)
+    yield "welcome-headteacher", common.welcome_card(strings, lang, name="Siân Roberts", federation=federation,
+                                                     decides=True)
     yield "help", common.help_card(strings, lang)
     yield "thanks", common.notice_card(strings.text("home.thanks", lang), lang)
     yield "error-storage", common.error_card(strings, lang, "error.storage")
@@ -62,9 +85,7 @@ def _answer_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Iterator[tu
                                          next_steps=["request_permission", "report_concern"])
     yield "sections", answer.sections_card(strings, lang, [answer.section_view(s, lang) for s in policy.sections])
     yield "about", answer.about_card(strings, lang, policy.details, overdue=True)
-    disclaimer = "The views and opinions expressed here are my own and do not necessarily represent those of " \
-                 "Llanidloes Schools' Federation"
-    yield "blog-disclaimer", answer.disclaimer_card(strings, lang, disclaimer)
+    yield "blog-disclaimer", answer.disclaimer_card(strings, lang, SAMPLE_DISCLAIMER)
     yield "photo-checklist", answer.photo_checklist_card(strings, lang, [p.text for p in
                                                                          policy.passages_with("photo_checklist")])
     yield "question-for-head", answer.head_question_card(strings, lang, question_id="Q2", asker="Carys Jenkins",
@@ -79,7 +100,7 @@ def _answer_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Iterator[tu
                                               reply="Please ask parents first. **Now**")
     yield "review", answer.review_card(strings, lang, [
         answer.ReviewItem("How much annual leave?", SAMPLE_TIME, unanswered=True),
-        answer.ReviewItem(SAMPLE_QUESTION, SAMPLE_TIME, unanswered=False, section="Using social networking")])
+        answer.ReviewItem(SAMPLE_QUESTION, SAMPLE_TIME, unanswered=False, section=section.heading(lang.value))])
     yield "review-empty", answer.review_card(strings, lang, [])
 
 
@@ -87,7 +108,7 @@ def _sample_request(state: RequestState = RequestState.PENDING) -> PermissionReq
     request = PermissionRequest(
         request_id="P-7KX3QD", requester=Person("tenant", "a1", "Carys Jenkins"), school_id="high",
         platform="instagram", platform_other="", account_kind="new", existing_account="",
-        purpose="Share Year 9 geography field trip highlights with parents. [click](https://evil.example)",
+        purpose=SAMPLE_PURPOSE,
         audiences=("parents",), pupil_content=("work",), consent="Work only, no names; parents opted in. <b>ok</b>",
         moderator="Carys Jenkins", moderation="weekly", start=date(2026, 12, 1), end=None, submitted_at=SAMPLE_TIME)
     if state is RequestState.PENDING:
@@ -99,7 +120,7 @@ def _sample_request(state: RequestState = RequestState.PENDING) -> PermissionReq
 
 
 def _permissions(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
-    schools = [("high", "Llanidloes High School"), ("primary", "Ysgol Gynradd Llanidloes")]
+    schools = [(s.school_id, s.name(lang)) for s in SAMPLE_FEDERATION.schools]
     school = schools[0][1]
     yield "permission-form", permission.form_card(strings, lang, schools=schools)
     yield "permission-form-errors", permission.form_card(
@@ -131,13 +152,13 @@ def _permissions(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
 
 def _concerns(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     gareth = StaffContact("a4", "Gareth Hughes")
-    sian = StaffContact("a3", "Mrs Siân Roberts")
+    sian = SAMPLE_HEAD
     huw = StaffContact("a6", "Mr Huw Davies")
     carys = Person("tenant", "a1", "Carys Jenkins")
     as_gareth, as_sian = Person("tenant", "a4", "Gareth Hughes"), Person("tenant", "a3", "Siân Roberts")
     report = ConcernReport(
         reference="C-4QX9TB", reporter=carys,
-        what="A colleague keeps sending me messages about my lessons late at night.\x00\x1b[31m <at>Head</at>",
+        what=SAMPLE_REPORT_WHAT,
         since="September [link](https://evil.example)", where="Teams chat", who="A colleague in another department",
         evidence="Screenshots [link](https://evil.example)", wants_meeting=True, urgent=True,
         submitted_at=SAMPLE_TIME, chain=(gareth, sian, huw), route=Route.LINE_MANAGER,
