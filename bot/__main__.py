@@ -11,6 +11,7 @@ COMMANDS: dict[str, str] = {
     "ask": "bot.policy.cli:ask_command",
     "validate-policy": "bot.policy.cli:validate_policy_command",
     "import-policy": "bot.policy.import_command:import_policy_command",
+    "check-policy": "bot.policy.check:check_policy_command",
     "cards": "cards.gallery:cards_command",
     "export-decisions": "bot.export:export_command",
     "import-staff": "bot.concern_commands:import_staff_command",

@@ -53,6 +53,8 @@ class Answer(Protocol):
     def language(self) -> str: ...
     @property
     def closest_sections(self) -> Sequence[str]: ...
+    @property
+    def detail(self) -> str: ...
 
 
 class Retriever(Protocol):
@@ -123,6 +125,8 @@ class AskFlow:
         question = turn.text.strip()
         found = self._retriever.answer(question)
         lang = Lang.CY if found.language == Lang.CY.value else turn.lang
+        if found.detail:  # a question about the document itself: its details answer it
+            return await self.about(replace(turn, lang=lang))
         passages = list(found.passages) if found.answered else []
         now = self._clock()
         record = QuestionRecord(

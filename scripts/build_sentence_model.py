@@ -172,7 +172,8 @@ def build(out: Path) -> None:
     digest = hashlib.sha256((source / "model.safetensors").read_bytes()).hexdigest()
     note = {"source": SOURCE_DISTRIBUTION, "model": "sentence-transformers/all-MiniLM-L6-v2", "licence": "Apache-2.0"}
     (out / SOURCE_FILE).write_text(json.dumps({**note, "safetensors_sha256": digest}, indent=2) + "\n")
-    # Embeds the shipped policy's texts and trains its classifier now, so the bot's first start is as quick as the next.
+    # Embeds the shipped policy's texts and steering data, trains its classifier and checks its not-covered questions
+    # now, so the bot's first start is as quick as the next.
     PolicyIndex(load_policy(), sentences=SentenceVectors(out))
     print(f"sentence model written to {out}")
 

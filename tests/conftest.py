@@ -13,6 +13,7 @@ from aiohttp.test_utils import TestClient
 from app import create_app
 from bot.settings import Settings
 from tests.support.connector import Connector, run_connector
+from tests.support.policies import FIXTURE_POLICY_FILE
 from tests.support.processes import start_azurite
 
 REPO = Path(__file__).resolve().parent.parent
@@ -46,6 +47,7 @@ def settings(azurite: str, table_prefix: str) -> Settings:
     return Settings.model_validate({
         "APP_ENV": "local", "AZURE_STORAGE_CONNECTION_STRING": azurite, "TABLE_PREFIX": table_prefix,
         "MicrosoftAppId": "", "MicrosoftAppPassword": "", "DELIVERY_INTERVAL_SECONDS": 3600,
+        "POLICY_FILE": str(FIXTURE_POLICY_FILE),
     })
 
 

@@ -1,10 +1,10 @@
 """Which passage a question is about, learnt from the policy file itself.
 
-Softmax regression over sentence vectors: one class per passage (its text and its "asked_as" wordings) and one
-for the "not_covered" questions. Nearest-wording similarity rewards one lucky wording; the regression weighs
-every wording of every passage at once, so it learns what tells two neighbouring passages apart. Training is
-deterministic full-batch gradient descent from zero (about 1.6 s for 4,100 wordings); `SentenceVectors.remembered`
-keeps the result beside the model, so only a new policy file pays for it.
+Softmax regression over sentence vectors: one class per passage (its text, runs of its words and any wordings
+staff use for it) and one for the questions the policy does not cover. Nearest-view similarity rewards one lucky
+wording; the regression weighs every text of every passage at once, so it learns what tells two neighbouring
+passages apart. Training is deterministic full-batch gradient descent from zero (about 1.6 s for 4,100 texts);
+`SentenceVectors.remembered` keeps the result beside the model, so only a new policy file pays for it.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-# Calibrated on the informed eval sets with fresh9 (eval/run.py); see retrieval.py for how the figures are used.
 SCALE = 30.0
 L2 = 1e-3
 STEPS = 300

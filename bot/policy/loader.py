@@ -101,7 +101,7 @@ def _problems(raw: Any) -> list[str]:
     if not isinstance(raw, dict):
         return ["$: must be a JSON object"]
     problems = _unknown_keys(raw, "$", TOP_KEYS)
-    problems += _question_list_problems(raw.get("not_covered", []), "$.not_covered")
+    problems += question_list_problems(raw.get("not_covered", []), "$.not_covered")
     problems += _text_problems(raw, "title_en", "$")
     for key in ("title_cy", "version", *DETAIL_KEYS, *(f"{key}_cy" for key in DETAIL_KEYS)):
         if key in raw:
@@ -213,10 +213,11 @@ def _passage_problems(passage: Any, where: str, section_id: Any, passage_ids: di
                     f"{where}.next_steps[{k}]: unknown next step {step!r}; "
                     f"use one of {', '.join(sorted(NEXT_STEP_TAGS))}"
                 )
-    return problems + _question_list_problems(passage.get("asked_as", []), f"{where}.asked_as")
+    return problems + question_list_problems(passage.get("asked_as", []), f"{where}.asked_as")
 
 
-def _question_list_problems(questions: Any, where: str) -> list[str]:
+def question_list_problems(questions: Any, where: str) -> list[str]:
+    """The problems of a list of staff questions (asked_as, not_covered): each non-empty text within the limit."""
     if not isinstance(questions, list):
         return [f"{where}: must be a list of questions"]
     problems = []

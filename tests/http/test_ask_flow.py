@@ -128,6 +128,17 @@ async def test_about_says_the_review_date_has_passed(client: TestClient, connect
     assert "Autumn 2024" in about and "has passed" in about
 
 
+async def test_a_question_about_the_document_is_answered_from_its_details(client: TestClient,
+                                                                         connector: Connector) -> None:
+    await client.post("/api/messages", json=message(CARYS, "When is this policy next reviewed?", connector.url))
+    await client.post("/api/messages", json=message(CARYS, "Pwy gytunodd ar y polisi?", connector.url))
+
+    english, welsh = connector.cards()[-2:]
+    assert "Autumn 2024" in json.dumps(english) and _quotes(english) == []
+    assert "doesn't cover" not in json.dumps(english)
+    assert "Cytunwyd" in json.dumps(welsh, ensure_ascii=False) and _quotes(welsh) == []
+
+
 async def test_a_reply_that_could_not_be_queued_can_simply_be_sent_again(
         client: TestClient, connector: Connector, azurite: str, table_prefix: str,
         monkeypatch: pytest.MonkeyPatch) -> None:

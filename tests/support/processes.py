@@ -16,6 +16,8 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
+from tests.support.policies import FIXTURE_POLICY_FILE
+
 REPO = Path(__file__).resolve().parents[2]
 NODE_BIN = REPO / "node_modules" / ".bin"
 AZURITE_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
@@ -153,11 +155,13 @@ def start_azurite(in_memory: bool = True, location: Path | None = None,
 
 @contextmanager
 def start_bot(env: Mapping[str, str], ready_path: str = "/healthz") -> Iterator[tuple[Process, str]]:
-    """Run `python app.py` with `env` (PORT defaults to a free port); yield the process and its base URL."""
+    """Run `python app.py` with `env` (PORT defaults to a free port; POLICY_FILE to the tests' 2022 policy); yield
+    the process and its base URL."""
     port = int(env.get("PORT") or free_port())
     with _log_dir("bot-") as logs:
         process = _spawn([python(), "app.py"], logs, "bot",
-                         env={"APP_ENV": "local", **env, "PORT": str(port)})
+                         env={"APP_ENV": "local", "POLICY_FILE": str(FIXTURE_POLICY_FILE), **env,
+                              "PORT": str(port)})
         try:
             base_url = f"http://127.0.0.1:{port}"
             wait_http(base_url + ready_path, process, "the bot", logs, "bot")

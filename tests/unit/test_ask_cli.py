@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.policy.loader import load_policy
+from tests.support.policies import FIXTURE_POLICY_FILE, fixture_policy
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -26,21 +26,23 @@ def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
 
 
 def test_ask_json_prints_one_object_with_a_verbatim_quote() -> None:
-    result = run("ask", "--json", "Can I put the school logo on my personal Facebook page?")
+    result = run("ask", "--json", "--policy", str(FIXTURE_POLICY_FILE),
+                 "Can I put the school logo on my personal Facebook page?")
 
     assert result.returncode == 0, result.stderr
     answer = json.loads(result.stdout)
     assert set(answer) == {"answered", "section", "quote", "score"}
     assert answer["answered"] is True and isinstance(answer["score"], float)
     assert answer["section"] == "Using social networking for personal use"
-    passages = [p.text for p in load_policy().all_passages()]
+    passages = [p.text for p in fixture_policy().all_passages()]
     assert answer["quote"] in passages or all(
         part in " ".join(passages) for part in answer["quote"].split("\n")
     )
 
 
 def test_ask_json_reads_one_question_a_line() -> None:
-    result = run("ask", "--json", "-", stdin="what is the wifi password\nCan I use my phone in lessons?\n")
+    result = run("ask", "--json", "--policy", str(FIXTURE_POLICY_FILE), "-",
+                 stdin="what is the wifi password\nCan I use my phone in lessons?\n")
 
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert result.returncode == 0

@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 
 from bot.policy import classifier
-from bot.policy.loader import load_policy
 from bot.policy.retrieval import PolicyIndex
 from bot.policy.sentence import SentenceVectors
 from tests.support.model import linked_model
+from tests.support.policies import fixture_policy
 
 
 def _clusters() -> tuple[np.ndarray, np.ndarray]:
@@ -47,7 +47,7 @@ def test_training_is_deterministic_and_named_by_what_it_learnt_from() -> None:
 
 def test_the_index_trains_once_per_policy_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     linked_model(tmp_path, with_rows=True)  # the policy's vectors kept, so only the classifier is new here
-    policy = load_policy()
+    policy = fixture_policy()
     first = PolicyIndex(policy, sentences=SentenceVectors(tmp_path))
     monkeypatch.setattr(classifier, "train", lambda *_: pytest.fail("trained again"))
 

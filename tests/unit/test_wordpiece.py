@@ -13,7 +13,9 @@ from hypothesis import strategies as st
 from tokenizers import Tokenizer
 
 from bot.policy.sentence import MAX_PIECES, TOKENIZER_FILE, default_folder
+from bot.policy.steering import DEFAULT_STEERING_FILE as STEERING_FILE
 from bot.policy.wordpiece import WordPiece
+from tests.support.policies import fixture_policy
 
 EVAL = Path(__file__).resolve().parents[2] / "eval"
 
@@ -42,11 +44,12 @@ def reference() -> Tokenizer:
 
 
 def test_every_evaluation_question_and_policy_wording_gets_the_same_ids(ours: WordPiece, reference: Tokenizer) -> None:
-    policy = json.loads((Path(__file__).resolve().parents[2] / "bot/policy/data/social-media-policy.json").read_text())
-    texts = [json.loads(line)["q"] for path in sorted(EVAL.glob("*.jsonl")) for line in path.read_text().splitlines()]
-    texts += [p["text"] for s in policy["sections"] for p in s["passages"]]
-    texts += [q for s in policy["sections"] for p in s["passages"] for q in p.get("asked_as", [])]
-    texts += policy["not_covered"]
+    steering = json.loads(STEERING_FILE.read_text(encoding="utf-8"))
+    sets = sorted(EVAL.glob("sets/*.jsonl"))
+    texts = [json.loads(line)["q"] for path in sets for line in path.read_text().splitlines()]
+    texts += [p.text for p in fixture_policy().all_passages()]
+    texts += [q for entry in steering["passages"] for q in entry["asked_as"]]
+    texts += [q for entry in steering["not_covered"] for q in entry["questions"]]
     assert len(texts) > 3000
 
     different = [t for t in texts if ours.encode(t) != reference.encode(t).ids]

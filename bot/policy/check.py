@@ -1,0 +1,186 @@
+"""`check-policy`: what a new version of the policy means for the steering data, and a smoke evaluation.
+
+Run it on every new policy file before it goes live. It lists, and exits 1 when there is any:
+- passages with no wordings in the steering data (they are answered from their own words alone);
+- wording lists whose passage text is no longer in the policy (reworded or removed), with the nearest passage now;
+- not-covered questions that a passage of this version answers, so they no longer silence it;
+- wordings written into the policy file itself, which nothing binds to their passage's text;
+- a failed smoke evaluation: fewer than 95 % of the passages found by their own words, a passage whose wordings
+  find another passage more than a fifth of the time, or more than a tenth of the not-covered questions in force
+  answered anyway.
+It also prints, for information, the everyday staff questions a passage answers and each smoke miss.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from bot.policy.loader import PolicyFileError, add_policy_option, load_policy, policy_file, validate_policy_file
+from bot.policy.model import Policy
+from bot.policy.retrieval import PolicyIndex
+from bot.policy.sentence import ModelMissing
+from bot.policy.steering import DEFAULT_STEERING_FILE, SteeringFileError, load_steering
+
+# The smoke evaluation fails when fewer passages than this are found by their own words, when a passage's wordings
+# find it less often than this, or when fewer not-covered questions in force than this are left unanswered.
+OWN_WORDS_FOUND = 0.95
+WORDINGS_FOUND = 0.8
+NOT_COVERED_UNANSWERED = 0.9
+SHOWN = 12
+
+
+@dataclass
+class Report:
+    """Everything the check found, as lines to print; empty lists mean nothing to do."""
+
+    without_wordings: list[str] = field(default_factory=list)
+    stale: list[str] = field(default_factory=list)
+    switched_off: list[str] = field(default_factory=list)
+    inline: list[str] = field(default_factory=list)
+    smoke: list[str] = field(default_factory=list)
+    # For information only: everyday questions a passage answers (switched off as intended), the smoke misses.
+    generic_answered: list[str] = field(default_factory=list)
+    misses: list[str] = field(default_factory=list)
+    figures: list[str] = field(default_factory=list)
+
+    def problems(self) -> int:
+        """How many things need a person's attention."""
+        return sum(len(x) for x in (self.without_wordings, self.stale, self.switched_off, self.inline, self.smoke))
+
+
+def check(policy: Policy, index: PolicyIndex) -> Report:
+    """Compare the policy with its steering data and ask it the smoke questions."""
+    report = Report()
+    passages = policy.all_passages()
+    bound = index.steering
+    for passage, asked in zip(passages, bound.asked_as, strict=True):
+        if not asked:
+            report.without_wordings.append(f"{passage.id}: {_short(passage.text)}")
+    for entry in bound.stale:
+        nearest = _nearest(index, entry.text)
+        report.stale.append(f"{entry.passage} ({len(entry.asked_as)} wordings): {_short(entry.text)}\n"
+                            f"      nearest passage now: {nearest}")
+    for (question, number), answering in zip(bound.not_covered, index.answered_by, strict=True):
+        if answering < 0:
+            continue
+        line = f"{question!r} is answered by {passages[answering].id}"
+        if bound.checked_against[number]:
+            report.switched_off.append(line)
+        else:
+            report.generic_answered.append(line)
+    if policy.not_covered or any(p.asked_as for p in passages):
+        count = len(policy.not_covered) + sum(len(p.asked_as) for p in passages)
+        report.inline.append(f"{count} wordings or not-covered questions are in the policy file itself: move them to "
+                             f"the steering file, where they are bound to their passage's text")
+    _smoke(policy, index, report)
+    return report
+
+
+def _smoke(policy: Policy, index: PolicyIndex, report: Report) -> None:
+    passages = policy.all_passages()
+    own_found = 0
+    for passage in passages:
+        answer = index.answer(passage.text)
+        if answer.answered and answer.passages and answer.passages[0].id == passage.id:
+            own_found += 1
+        else:
+            got = answer.passages[0].id if answer.answered and answer.passages else "nothing"
+            report.misses.append(f"{passage.id}: its own words find {got}")
+    report.figures.append(f"passages found by their own words: {own_found} of {len(passages)}")
+    if own_found < OWN_WORDS_FOUND * len(passages):
+        report.smoke.append(f"only {own_found} of {len(passages)} passages are found by their own words")
+    asked_total = asked_found = 0
+    for passage, asked in zip(passages, index.steering.asked_as, strict=True):
+        if not asked:
+            continue
+        found = sum(1 for q in asked if _quotes(index, q, passage.id))
+        asked_total += len(asked)
+        asked_found += found
+        if found < WORDINGS_FOUND * len(asked):
+            report.smoke.append(f"{passage.id}: only {found} of its {len(asked)} wordings find it")
+    if asked_total:
+        report.figures.append(f"wordings that find their passage: {asked_found} of {asked_total}")
+    in_force = [q for (q, _), off in zip(index.steering.not_covered, index.suspended, strict=True) if not off]
+    answered = [q for q in in_force if index.answer(q).answered]
+    report.figures.append(f"not-covered questions in force that are not answered: "
+                          f"{len(in_force) - len(answered)} of {len(in_force)}")
+    report.misses.extend(f"not covered, but answered: {q!r}" for q in answered)
+    if len(in_force) - len(answered) < NOT_COVERED_UNANSWERED * len(in_force):
+        report.smoke.append(f"{len(answered)} of {len(in_force)} not-covered questions in force are answered")
+
+
+def _quotes(index: PolicyIndex, question: str, passage_id: str) -> bool:
+    answer = index.answer(question)
+    return answer.answered and bool(answer.passages) and answer.passages[0].id == passage_id
+
+
+def _nearest(index: PolicyIndex, text: str) -> str:
+    ranking = index.rank(text)
+    if ranking is None:
+        return "none"
+    passage = index.policy.all_passages()[int(np.argmax(ranking.mixed))]
+    return f"{passage.id}: {_short(passage.text)}"
+
+
+def _short(text: str, limit: int = 90) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def print_report(report: Report) -> None:
+    """The report, each list under its heading (long lists cut to SHOWN lines)."""
+    sections = (
+        ("Passages with no wordings in the steering data (answered from their own words alone)",
+         report.without_wordings),
+        ("Wording lists whose passage text is no longer in the policy (not used)", report.stale),
+        ("Not-covered questions that a passage of this version answers (no longer silence it)", report.switched_off),
+        ("Steering data in the policy file itself", report.inline),
+        ("Smoke evaluation: failures", report.smoke),
+        ("For information: everyday staff questions a passage answers (they no longer count as not covered)",
+         report.generic_answered),
+        ("For information: smoke evaluation misses", report.misses),
+    )
+    for title, lines in sections:
+        if not lines:
+            continue
+        print(f"{title}: {len(lines)}")
+        for line in lines[:SHOWN]:
+            print(f"  - {line}")
+        if len(lines) > SHOWN:
+            print(f"  ... and {len(lines) - SHOWN} more")
+    print("Smoke evaluation: " + "; ".join(report.figures))
+
+
+def check_policy_command(argv: list[str]) -> int:
+    """`check-policy [--policy FILE] [--steering FILE]`: list what needs attention and exit 1, or print OK. The
+    policy file is `--policy`, else POLICY_FILE, else the shipped file, as for every command."""
+    parser = argparse.ArgumentParser(
+        prog="python -m bot check-policy",
+        description="Check a (new) policy file against the steering data and run a smoke evaluation.",
+    )
+    add_policy_option(parser)
+    parser.add_argument("--steering", type=Path, default=DEFAULT_STEERING_FILE, help="the steering data file")
+    args = parser.parse_args(argv)
+    path = policy_file(args.policy)
+    problems = validate_policy_file(path)
+    if problems:
+        print("\n".join(problems))
+        return 1
+    try:
+        policy = load_policy(path)
+        index = PolicyIndex(policy, steering=load_steering(args.steering))
+    except (PolicyFileError, SteeringFileError, ModelMissing) as error:
+        print(error, file=sys.stderr)
+        return 2
+    report = check(policy, index)
+    print_report(report)
+    if report.problems():
+        print(f"{report.problems()} thing(s) to look at before this policy file goes live.")
+        return 1
+    print("OK")
+    return 0
+

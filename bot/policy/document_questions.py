@@ -1,0 +1,80 @@
+"""Questions about the policy document itself ("who wrote it?", "pryd fydd y polisi'n cael ei adolygu?").
+
+They are answered from the document's details, not from a passage: no sentence of the policy says who wrote it.
+The cue phrases live in `data/document-questions.json`, which a Welsh speaker can extend; matching is on whole
+folded words, so capitals, accents and apostrophes do not matter.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from bot.policy.text import words
+
+DEFAULT_CUES_FILE = Path(__file__).resolve().parent / "data" / "document-questions.json"
+# The details a question can be about, as the policy's details name them.
+DETAILS = ("title", "version", "author", "date_of_issue", "agreed_by", "next_review", "schools", "authorisation")
+# A pronoun stands for the document only in a short question ("who approved it?").
+SHORT_QUESTION_WORDS = 8
+
+
+@dataclass(frozen=True)
+class _Detail:
+    name: str
+    cues: tuple[str, ...]
+    cues_with_document: tuple[str, ...]
+
+
+class DocumentQuestions:
+    """Tells which detail of the document, if any, a question asks about."""
+
+    def __init__(self, raw: dict[str, Any]) -> None:
+        """From the parsed cue file (see `load`)."""
+        self._document_words = frozenset(_phrase(w) for w in raw["document_words"])
+        self._pronouns = frozenset(_phrase(w) for w in raw["pronouns"])
+        self._details = tuple(
+            _Detail(
+                name,
+                tuple(_phrase(c) for c in entry["cues"]),
+                tuple(_phrase(c) for c in entry.get("cues_with_document", [])),
+            )
+            for name, entry in raw["details"].items()
+        )
+        unknown = [d.name for d in self._details if d.name not in DETAILS]
+        if unknown:
+            raise ValueError(f"unknown document details in the cue file: {', '.join(unknown)}")
+
+    @classmethod
+    def load(cls, path: Path = DEFAULT_CUES_FILE) -> DocumentQuestions:
+        """The cues in a JSON file."""
+        return cls(json.loads(path.read_text(encoding="utf-8")))
+
+    def detail_asked(self, question: str) -> str | None:
+        """The detail a question asks about ("author", "next_review", ...), or None for a question about the rules."""
+        tokens = words(question)
+        if not tokens:
+            return None
+        text = f" {' '.join(tokens)} "
+        names_document = any(f" {w} " in text for w in self._document_words) or (
+            len(tokens) <= SHORT_QUESTION_WORDS and any(f" {w} " in text for w in self._pronouns)
+        )
+        for detail in self._details:
+            if any(f" {cue} " in text for cue in detail.cues):
+                return detail.name
+            if names_document and any(f" {cue} " in text for cue in detail.cues_with_document):
+                return detail.name
+        return None
+
+
+def _phrase(text: str) -> str:
+    return " ".join(words(text))
+
+
+@cache
+def shared_document_questions() -> DocumentQuestions:
+    """The shipped cue file, read once per process."""
+    return DocumentQuestions.load()

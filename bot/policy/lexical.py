@@ -1,0 +1,205 @@
+"""Scoring by words: a question read into terms (English or Welsh, slang, typos) and BM25 over the passages.
+
+Each passage, with its half-weighted section heading and any wordings staff use for it, is a BM25 document over
+normalised terms. A question becomes "slots", one per meaningful word, each holding alternative terms (the word,
+its synonyms or its English translation); a passage's score sums each slot's best term. The same reading gives
+the sentence model its text: the question as typed, or a Welsh question as word-for-word English.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from bot.policy.lexicon import (
+    CANONICAL,
+    ENGLISH_STOPWORDS,
+    NEW_WORDS,
+    PHRASES,
+    PLATFORM_WORDS,
+    QUERY_SYNONYMS,
+    WEAK_WORDS,
+)
+from bot.policy.text import apply_phrases, stem, words
+from bot.policy.typos import MIN_TYPO_LENGTH, TypoIndex
+from bot.policy.welsh import WelshReader, detect_language
+
+K1 = 1.2
+B = 0.75
+HEADING_WEIGHT = 0.5
+ASKED_WEIGHT = 0.5
+TYPO_WEIGHT = 0.8
+PLATFORM_WEIGHT = 0.5
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One meaningful word of a question: its alternative terms, its weight, and whether it is a weak word."""
+
+    terms: frozenset[str]
+    weight: float
+    weak: bool
+
+
+@dataclass
+class Query:
+    """A question as the measures read it."""
+
+    language: str
+    slots: list[Slot] = field(default_factory=list)
+    # What the sentence model reads: the question as typed, or Welsh as word-for-word English.
+    reading: str = ""
+
+
+def canonical_terms(word: str) -> list[str]:
+    """A word's index terms: its canonical form, stemmed."""
+    return [stem(w) for w in CANONICAL.get(word, word).split()]
+
+
+def document_terms(text: str) -> list[str]:
+    """The index terms of a policy text (no slang, no typo handling)."""
+    tokens = apply_phrases(words(text), PHRASES)
+    return [term for t in tokens if t not in ENGLISH_STOPWORDS for term in canonical_terms(t)]
+
+
+def asked_terms(text: str) -> list[str]:
+    """The index terms of staff's wording: read like a question, slang and synonyms included, so the same word in
+    a question and in a passage's wordings always meets."""
+    terms: list[str] = []
+    for token in apply_phrases(words(text), PHRASES):
+        if token in ENGLISH_STOPWORDS:
+            continue
+        alternatives = QUERY_SYNONYMS[token].split() if token in QUERY_SYNONYMS else [token]
+        terms.extend(dict.fromkeys(term for a in alternatives for term in canonical_terms(a)))
+    return terms
+
+
+class LexicalIndex:
+    """BM25 over the passages' terms, and the reading of questions into terms."""
+
+    def __init__(self, texts: Sequence[str], headings: Sequence[str], wordings: Sequence[Sequence[str]]) -> None:
+        """One document per passage: its text, its section heading and its wordings (all in document order)."""
+        weights: list[dict[str, float]] = []
+        text_terms: list[set[str]] = []
+        for text, heading, asked_as in zip(texts, headings, wordings, strict=True):
+            tf: dict[str, float] = defaultdict(float)
+            own = document_terms(text)
+            asked = asked_terms(" . ".join(asked_as))
+            for term in own:
+                tf[term] += 1.0
+            for term in asked:
+                tf[term] += ASKED_WEIGHT
+            for term in document_terms(heading):
+                tf[term] += HEADING_WEIGHT
+            weights.append(dict(tf))
+            text_terms.append(set(own) | set(asked))
+        count = len(weights)
+        average = sum(sum(w.values()) for w in weights) / max(count, 1)
+        frequency: dict[str, int] = defaultdict(int)
+        for w in weights:
+            for term in w:
+                frequency[term] += 1
+        self._count = count
+        self._idf = {t: math.log(1 + (count - df + 0.5) / (df + 0.5)) for t, df in frequency.items()}
+        self._unknown_idf = math.log(1 + (count + 0.5) / 0.5)
+        # term -> each passage's BM25 contribution (0 where absent); and whether a term is in the text or a wording,
+        # not only the heading
+        self._term_rows: dict[str, npt.NDArray[np.float64]] = {}
+        self._in_text: set[tuple[str, int]] = set()
+        for position, w in enumerate(weights):
+            length = sum(w.values())
+            for term, count_in_passage in w.items():
+                saturation = count_in_passage * (K1 + 1) / (count_in_passage + K1 * (1 - B + B * length / average))
+                self._term_rows.setdefault(term, np.zeros(count, dtype=np.float64))[position] = (
+                    self._idf[term] * saturation
+                )
+                if term in text_terms[position]:
+                    self._in_text.add((term, position))
+        self._weak = {term for word in WEAK_WORDS for term in canonical_terms(word)}
+        known = set(_vocabulary(texts, headings, wordings)) | set(QUERY_SYNONYMS) | set(CANONICAL)
+        self._known = known | ENGLISH_STOPWORDS
+        self._typos = TypoIndex(known - ENGLISH_STOPWORDS)
+        self._welsh = WelshReader(lambda word: word in self._known)
+
+    def read(self, question: str) -> Query:
+        """A question's language, its slots, and the text the sentence model should read."""
+        tokens = words(question)
+        language = detect_language(tokens)
+        query = Query(language, reading=question)
+        if language == "cy":
+            pieces = self._welsh.pieces(tokens)
+            query.reading = " ".join(self._welsh.gloss(pieces))
+            tokens = self._welsh.terms(pieces)
+        meanings = [NEW_WORDS[t] for t in dict.fromkeys(tokens) if t in NEW_WORDS]
+        if meanings:  # words newer than the sentence model, said in words it knows
+            query.reading = f"{query.reading} ({'; '.join(meanings)})"
+        seen: set[frozenset[str]] = set()
+        for token, weight in self._english(tokens, correct_typos=language == "en"):
+            alternatives = QUERY_SYNONYMS[token].split() if token in QUERY_SYNONYMS else [token]
+            terms = frozenset(term for a in alternatives for term in canonical_terms(a))
+            if terms and terms not in seen:
+                seen.add(terms)
+                weight *= PLATFORM_WEIGHT if token in PLATFORM_WORDS else 1.0
+                query.slots.append(Slot(terms, weight, weak=terms <= self._weak))
+        return query
+
+    def scores(self, query: Query) -> npt.NDArray[np.float64]:
+        """Every passage's BM25 score at once: each slot counts its best term."""
+        total = np.zeros(self._count, dtype=np.float64)
+        for slot in query.slots:
+            rows = [self._term_rows[t] for t in slot.terms if t in self._term_rows]
+            if rows:
+                total += slot.weight * (rows[0] if len(rows) == 1 else np.maximum.reduce(rows))
+        return total
+
+    def specific(self, query: Query, position: int) -> bool:
+        """Whether a passage matches any of the question's words that is not a weak word ("school", "staff")."""
+        return any(not slot.weak and self._matches(slot, position) for slot in query.slots)
+
+    def matched_share(self, query: Query, position: int, unmatched_scale: float, exponent: float) -> float:
+        """The evidence matched in a passage against what the question asked that the passage does not mention
+        (the unmatched part raised to `exponent`, so long stories are not punished for every extra word)."""
+        matched = unmatched = 0.0
+        for slot in query.slots:
+            present = [t for t in slot.terms if self._has(t, position)]
+            if present:
+                in_text = any((t, position) in self._in_text for t in present)
+                matched += slot.weight * max(self._idf[t] for t in present) * (1.0 if in_text else HEADING_WEIGHT)
+            else:
+                idf = max((self._idf.get(t, self._unknown_idf) for t in slot.terms), default=self._unknown_idf)
+                unmatched += slot.weight * idf
+        if matched == 0.0:
+            return 0.0
+        return matched / (matched + unmatched_scale * math.pow(unmatched, exponent))
+
+    def knows(self, word: str) -> bool:
+        """Whether a word is in the index's vocabulary (policy words, slang and stopwords)."""
+        return word in self._known
+
+    def _has(self, term: str, position: int) -> bool:
+        row = self._term_rows.get(term)
+        return row is not None and bool(row[position] > 0)
+
+    def _matches(self, slot: Slot, position: int) -> bool:
+        return any(self._has(t, position) for t in slot.terms)
+
+    def _english(self, tokens: list[str], correct_typos: bool) -> Iterable[tuple[str, float]]:
+        for token in apply_phrases(tokens, PHRASES):
+            if token in ENGLISH_STOPWORDS or any(ch.isdigit() for ch in token) or len(token) < 2:
+                continue
+            if token in self._known or len(token) < MIN_TYPO_LENGTH or not correct_typos:
+                yield token, 1.0
+                continue
+            corrected = self._typos.correct(token)
+            yield (corrected, TYPO_WEIGHT) if corrected else (token, 1.0)
+
+
+def _vocabulary(texts: Sequence[str], headings: Sequence[str], wordings: Sequence[Sequence[str]]) -> Iterable[str]:
+    for text, heading, asked_as in zip(texts, headings, wordings, strict=True):
+        yield from words(" ".join((text, *asked_as)))
+        yield from words(heading)

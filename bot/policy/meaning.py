@@ -1,0 +1,135 @@
+"""Scoring by meaning: a sentence model (sentence.py) compares the question with each passage, and a classifier
+(classifier.py) learns what tells the passages apart.
+
+- nearest views: each passage is read as "heading. text" and as each of its wordings (steering data, when there
+  is any). A passage counts its best view, tempered by its second best (AGREEMENT), so one lucky wording weighs
+  less than two that agree.
+- the classifier is trained on the same views plus pieces of the passage's own text (runs of 5, 8 and 12 words):
+  with no wordings at all it still learns which words belong to which passage and not to its neighbours. A last
+  class holds the questions the policy does not cover that are in force (see retrieval.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from bot.policy import classifier
+from bot.policy.sentence import SentenceVectors, Vector
+
+# A passage's meaning is its best view's similarity, pulled this far toward its second best's: one lucky wording
+# is weaker evidence than two that agree. The nearest not-covered question is tempered the same way.
+AGREEMENT = 0.25
+# The runs of a passage's own words the classifier learns from, by length in words; each run starts half its
+# length after the last.
+PIECE_LENGTHS = (5, 8, 12)
+_TOKEN = re.compile(r"[^\s]+")
+
+
+def agreed(best: Vector, second: Vector) -> Vector:
+    """The best similarity pulled toward the second best (AGREEMENT): one lucky view counts for less."""
+    return best - AGREEMENT * (best - second)
+
+
+def pieces_of(text: str) -> list[str]:
+    """Runs of a passage's words, for the classifier: what each part of the passage is about."""
+    tokens = _TOKEN.findall(text)
+    found: list[str] = []
+    for size in PIECE_LENGTHS:
+        if len(tokens) <= size:
+            continue
+        step = max(2, size // 2)
+        found.extend(" ".join(tokens[i : i + size]) for i in range(0, len(tokens) - size + 1, step))
+    return list(dict.fromkeys(found))
+
+
+class MeaningIndex:
+    """Sentence vectors of every passage's views, and the passage classifier."""
+
+    def __init__(
+        self,
+        sentences: SentenceVectors,
+        views: Sequence[Sequence[str]],
+        pieces: Sequence[Sequence[str]],
+        not_covered: Sequence[str],
+        not_covered_lists: Sequence[int],
+    ) -> None:
+        """`views[i]` and `pieces[i]` are passage i's texts (views: compared with questions and learnt from;
+        pieces: only learnt from); `not_covered` are questions the policy does not answer, and
+        `not_covered_lists` the number of the list each comes from (the classifier learns one class per list)."""
+        self._sentences = sentences
+        self.passages = len(views)
+        owners = [i for i, texts in enumerate(views) for _ in texts]
+        piece_owners = [i for i, texts in enumerate(pieces) for _ in texts]
+        view_texts = [t for texts in views for t in texts]
+        piece_texts = [t for texts in pieces for t in texts]
+        # One call, so the kept vectors are read once.
+        embedded = sentences.embed_all(view_texts + piece_texts + list(not_covered))
+        self.view_rows = embedded[: len(view_texts)]
+        self.piece_rows = embedded[len(view_texts) : len(view_texts) + len(piece_texts)]
+        self.not_covered_rows = embedded[len(view_texts) + len(piece_texts) :]
+        self._owners = np.array(owners + piece_owners, dtype=np.intp)
+        # Row numbers of each passage's views, padded with len(owners): a slot that reads as -inf. At least two
+        # columns, for the second best, even when no passage has more than one view.
+        groups: list[list[int]] = [[] for _ in views]
+        for row, owner in enumerate(owners):
+            groups[owner].append(row)
+        self._view_grid = np.full((len(groups), max(2, *map(len, groups))), len(owners), dtype=np.intp)
+        for position, rows in enumerate(groups):
+            self._view_grid[position, : len(rows)] = rows
+        self._own_rows = self.view_rows[[rows[0] for rows in groups]]
+        self._lists = np.array(not_covered_lists, dtype=np.intp)
+        self.list_count = int(self._lists.max()) + 1 if len(self._lists) else 0
+        self._active = np.ones(len(not_covered), dtype=bool)
+        self._classifier: classifier.PassageClassifier | None = None
+
+    def embed(self, text: str) -> Vector:
+        """The sentence vector of a question's reading."""
+        return self._sentences.embed(text)
+
+    def by_passage(self, sentence: Vector) -> Vector:
+        """Each passage's similarity over its views: the best, tempered by the second best."""
+        similarity = self.view_rows @ sentence
+        grid = np.append(similarity, np.float32(-np.inf))[self._view_grid]
+        top_two = np.partition(grid, -2, axis=1)[:, -2:]
+        second, best = top_two[:, 0], top_two[:, 1]
+        second = np.where(np.isfinite(second), second, best)
+        return agreed(best, second).astype(np.float32)
+
+    def by_own_text(self, sentence: Vector) -> Vector:
+        """Each passage's similarity by its own text ("heading. text", its first view) alone."""
+        similarity: Vector = self._own_rows @ sentence
+        return similarity
+
+    def use_not_covered(self, active: npt.NDArray[np.bool_]) -> None:
+        """Which not-covered questions are in force (the others are answered by a passage), then train the
+        classifier on the views, the pieces and those questions (once per set of texts: see classifier.py)."""
+        self._active = active
+        kept = self.not_covered_rows[active]
+        rows = np.vstack([self.view_rows, self.piece_rows, kept])
+        labels = np.concatenate([self._owners, self.passages + self._lists[active]])
+        classes = self.passages + max(self.list_count, 1)
+
+        def fit() -> dict[str, npt.NDArray[np.float32]]:
+            trained = classifier.train(rows, labels, classes)
+            return {"weights": trained.weights, "bias": trained.bias}
+
+        saved = self._sentences.remembered("classifier", classifier.training_key(rows, labels, classes), fit)
+        self._classifier = classifier.PassageClassifier(saved["weights"], saved["bias"])
+
+    def probabilities(self, sentence: Vector) -> Vector:
+        """The classifier's chance for each passage, then for each not-covered list."""
+        assert self._classifier is not None, "use_not_covered() trains the classifier first"
+        return self._classifier.probabilities(sentence)
+
+    def nearest_not_covered(self, sentence: Vector, lists: npt.NDArray[np.bool_]) -> float:
+        """How near the question is to the not-covered questions in force in the given lists (a mask by list
+        number): the nearest, tempered by the second nearest like a passage's views (-1 when there are none)."""
+        similarity = (self.not_covered_rows @ sentence)[self._active & lists[self._lists]]
+        if len(similarity) < 2:
+            return float(similarity.max()) if len(similarity) else -1.0
+        second, best = np.partition(similarity, -2)[-2:]
+        return float(agreed(best, second))

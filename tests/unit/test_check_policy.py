@@ -1,0 +1,81 @@
+"""check-policy: a new version's changes against the steering data are listed, and a clean one says OK."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from bot.policy.check import check, check_policy_command
+from bot.policy.model import Policy, PolicyPassage
+from bot.policy.retrieval import PolicyIndex
+from bot.policy.steering import NotCovered, Steering, Wordings, text_key
+from tests.support.policies import FIXTURE_POLICY_FILE, fixture_policy
+
+PHONES = "Schools staff should be aware of the example they set pupils in the use of mobile devices"
+AI = "Staff must only use generative AI tools, such as ChatGPT, that the headteacher has approved for school work."
+
+
+def _steering(policy: Policy) -> Steering:
+    """Wordings for two passages and a not-covered list checked against every 2022 passage."""
+    logo, phones = policy.passage("personal-use.1"), policy.passage("mobile-devices.1")
+    return Steering(
+        (
+            Wordings(logo.id, logo.text, ("can I put the school badge on my facebook", "is the logo ok on my page")),
+            Wordings(phones.id, phones.text, ("can I check my phone in class", "texting during lessons ok?")),
+        ),
+        (NotCovered(("can I use ChatGPT to write my reports?", "how many days of annual leave do I get?"),
+                    frozenset(text_key(p.text) for p in policy.all_passages())),),
+    )
+
+
+def _revised(policy: Policy) -> Policy:
+    """The 2022 policy with the phones rule reworded and a section on AI tools added."""
+    sections = []
+    for section in policy.sections:
+        passages = tuple(
+            replace(p, text=p.text.replace("Schools staff should", "All staff must")) if p.text.startswith(PHONES)
+            else p for p in section.passages)
+        sections.append(replace(section, passages=passages))
+    ai = replace(policy.sections[-1], id="ai", heading_en="Generative AI", passages=(PolicyPassage("ai.1", AI),))
+    return replace(policy, sections=(*sections, ai))
+
+
+def test_a_revision_lists_reworded_passages_new_passages_and_answered_not_covered_questions() -> None:
+    policy = _revised(fixture_policy())
+    index = PolicyIndex(policy, steering=_steering(fixture_policy()))
+
+    report = check(policy, index)
+
+    assert any(line.startswith("mobile-devices.1 (2 wordings)") for line in report.stale)
+    assert any(line.startswith("ai.1:") for line in report.without_wordings)
+    assert report.switched_off == ["'can I use ChatGPT to write my reports?' is answered by ai.1"]
+    assert report.problems() > 0
+    assert index.answer("can I use ChatGPT to write my reports?").passages[0].id == "ai.1"
+
+
+def test_the_version_the_data_was_written_for_keeps_every_list() -> None:
+    policy = fixture_policy()
+    index = PolicyIndex(policy, steering=_steering(policy))
+
+    report = check(policy, index)
+
+    assert report.stale == [] and report.switched_off == [] and report.inline == []
+    assert not index.answer("can I use ChatGPT to write my reports?").answered
+
+
+def test_the_command_exits_1_with_the_list(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    steering = tmp_path / "steering.json"
+    steering.write_text(json.dumps({"passages": [
+        {"passage": "old.1", "text": "A rule that is no longer in the policy.", "asked_as": ["is it still there?"]}
+    ]}), encoding="utf-8")
+
+    status = check_policy_command(["--policy", str(FIXTURE_POLICY_FILE), "--steering", str(steering)])
+
+    out = capsys.readouterr().out
+    assert status == 1
+    assert "Wording lists whose passage text is no longer in the policy (not used): 1" in out
+    assert "old.1 (1 wordings): A rule that is no longer in the policy." in out
+    assert "Passages with no wordings in the steering data" in out

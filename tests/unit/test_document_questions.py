@@ -1,0 +1,61 @@
+"""Questions about the policy document itself are told from questions about its rules, in English and Welsh."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bot.policy.document_questions import DEFAULT_CUES_FILE, DETAILS, DocumentQuestions, shared_document_questions
+
+
+@pytest.fixture(scope="module")
+def questions() -> DocumentQuestions:
+    """The shipped cue file."""
+    return shared_document_questions()
+
+
+@pytest.mark.parametrize(
+    ("question", "detail"),
+    [
+        ("Who wrote this policy?", "author"),
+        ("pwy sgwennodd y polisi?", "author"),
+        ("When is the policy next reviewed?", "next_review"),
+        ("Pryd mae'r polisi'n cael ei adolygu nesaf?", "next_review"),
+        ("is this policy out of date?", "next_review"),
+        ("who agreed it?", "agreed_by"),
+        ("Pwy gytunodd ar y polisi?", "agreed_by"),
+        ("When was it issued?", "date_of_issue"),
+        ("what version is this", "version"),
+        ("Pa fersiwn yw hwn?", "version"),
+        ("Which schools does the policy cover?", "schools"),
+        ("what is the policy called", "title"),
+        ("who signed off the policy", "authorisation"),
+    ],
+)
+def test_a_question_about_the_document_names_its_detail(
+    questions: DocumentQuestions, question: str, detail: str
+) -> None:
+    assert questions.detail_asked(question) == detail
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Who approves a new class Instagram account?",
+        "Do I need the head's authorisation to start a class blog?",
+        "Can I post it if the photo was published in the local paper?",
+        "Can I be friends with pupils on Facebook?",
+        "Ga i rannu lluniau o'r disgyblion ar fy nghyfrif personol?",
+        "My consent form has expired, can I still post the photo?",
+    ],
+)
+def test_a_question_about_the_rules_is_not_about_the_document(questions: DocumentQuestions, question: str) -> None:
+    assert questions.detail_asked(question) is None
+
+
+def test_the_cue_file_names_only_known_details() -> None:
+    with pytest.raises(ValueError, match="unknown document details"):
+        DocumentQuestions({"document_words": [], "pronouns": [], "details": {"colour": {"cues": ["colour"]}}})
+    shipped = json.loads(DEFAULT_CUES_FILE.read_text(encoding="utf-8"))
+    assert set(shipped["details"]) == set(DETAILS)
