@@ -22,11 +22,12 @@ from bot.domain.errors import StorageUnavailable
 from bot.domain.federation import Federation
 from bot.domain.outbox import Notifier
 from bot.domain.profiles import UserProfiles
+from bot.edge.admission import TurnGate
 from bot.edge.auth import install_nonblocking_openid_metadata
 from bot.edge.delivery import Deliverer, OutboxNotifier
 from bot.edge.teams import TeamsBot
 from bot.edge.telemetry import azure_monitor_exporter, telemetry
-from bot.edge.web import messages_handler
+from bot.edge.web import Admission, MessagesHandler, TurnLogics
 from bot.graph.client import GraphLineManagers, GraphTokens, IdentityTokens, SecretTokens
 from bot.logs import configure_logging
 from bot.policy import PolicyIndex, load_policy
@@ -250,7 +251,10 @@ async def _bot(app: web.Application) -> AsyncIterator[None]:
                       periodic=[], closing=[])
     router = Router(build_flows(parts), fallback=home.help, unknown_verb=home.unknown_verb)
     bot = TeamsBot(router=router, profiles=profiles, deliverer=deliverer, federation=federation, strings=strings)
-    handler = messages_handler(adapter, auth, bot.on_turn, credentials_configured=bool(settings.app_id))
+    admission = Admission(TurnGate(settings.turns_at_once), click_wait=settings.click_queue_seconds,
+                          message_wait=settings.message_queue_seconds)
+    handler = MessagesHandler(adapter, auth, TurnLogics(run=bot.on_turn, busy=bot.on_busy, queued=bot.on_queued),
+                              admission=admission, session=app[HTTP], credentials_configured=bool(settings.app_id))
     app[SERVICES] = Services(store=store, bot=bot, deliverer=deliverer, adapter=adapter, messages=handler)
     tasks = [asyncio.create_task(deliverer.run(settings.delivery_interval_seconds), name="outbox-sender")]
     tasks += [asyncio.create_task(_every(interval, job), name=name) for name, interval, job in parts.periodic]
@@ -260,6 +264,7 @@ async def _bot(app: web.Application) -> AsyncIterator[None]:
     for task in tasks:
         with contextlib.suppress(asyncio.CancelledError):
             await task
+    await handler.drain()
     await deliverer.drain()
     for close in parts.closing:
         await close()

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import AsyncIterator
 
+import aiohttp
 from aiohttp import web
 from botbuilder.core import ActivityHandler, MessageFactory, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
@@ -29,12 +31,9 @@ class EchoBot(ActivityHandler):  # type: ignore[misc]
 
 
 def create_app(*, speedups: bool = False) -> web.Application:
-    """The echo bot's web application; `speedups` applies the same msrest fix as this bot's edge."""
-    if speedups:
-        from bot.edge.speedups import install_sdk_speedups  # noqa: PLC0415 - only for the like-for-like floor
-
-        install_sdk_speedups()
-    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(_Config()))
+    """The echo bot's web application; `speedups` applies this bot's SDK fixes (bot/edge/speedups.py)."""
+    auth = ConfigurationBotFrameworkAuthentication(_Config())
+    adapter = CloudAdapter(auth)
     bot = EchoBot()
 
     async def messages(request: web.Request) -> web.Response:
@@ -50,6 +49,16 @@ def create_app(*, speedups: bool = False) -> web.Application:
         return web.json_response({"status": "ready"})
 
     app = web.Application()
+    if speedups:
+        from bot.edge.speedups import install_sdk_speedups, send_with  # noqa: PLC0415 - only for the floor
+
+        async def replies_over_aiohttp(app: web.Application) -> AsyncIterator[None]:
+            async with aiohttp.ClientSession() as session:
+                install_sdk_speedups()
+                send_with(auth, session)
+                yield
+
+        app.cleanup_ctx.append(replies_over_aiohttp)
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/readyz", readyz)
     return app
@@ -59,7 +68,7 @@ def main() -> int:
     """`python -m bench.echo_bot --port PORT`."""
     parser = argparse.ArgumentParser(prog="python -m bench.echo_bot")
     parser.add_argument("--port", type=int, default=3979)
-    parser.add_argument("--speedups", action="store_true", help="apply bot.edge.speedups (msrest retry policy)")
+    parser.add_argument("--speedups", action="store_true", help="apply bot.edge.speedups (this bot's SDK fixes)")
     args = parser.parse_args()
     web.run_app(create_app(speedups=args.speedups), host="127.0.0.1", port=args.port, print=None)
     return 0

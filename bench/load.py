@@ -21,7 +21,8 @@ from bench.procs import cpu_seconds
 TENANT = "5c0f1e2a-7b3d-4e8f-9a1b-2c3d4e5f6a7b"
 BOT_ID = "28:policy-helper"
 ADAPTIVE = "application/vnd.microsoft.card.adaptive"
-REPLY_TIMEOUT = 15.0
+# Longer than the bot keeps a message waiting for a place (MESSAGE_QUEUE_SECONDS, 120 s) plus its turn.
+REPLY_TIMEOUT = 150.0
 ACTIVITY_PREFIX = "bench-"
 
 # Fictional people of the federation's local config: the policy owner (headteacher) and her delegate.
@@ -115,6 +116,7 @@ class Connector:
     proactive: list[dict[str, Any]] = field(default_factory=list)
     updates: int = 0
     extra_replies: int = 0
+    typing: int = 0
     arrived: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def wait_proactive(self, count: int, within: float) -> None:
@@ -146,6 +148,10 @@ async def run_connector() -> AsyncIterator[Connector]:
         arrived = time.perf_counter()
         activity = json.loads(await request.read())
         activity.setdefault("conversation", {"id": request.match_info["conversation_id"]})
+        if activity.get("type") == "typing":
+            # Not a reply: the bot saying a message is queued (Teams shows "typing" until the answer).
+            connector.typing += 1
+            return web.json_response({"id": f"sent-{next(ids)}"})
         reply_to = activity.get("replyToId") or request.match_info.get("activity_id")
         future = connector.waiting.pop(reply_to, None) if reply_to else None
         if future is not None:
@@ -200,10 +206,15 @@ class Outcome:
 class Driver:
     """Sends activities to one bot and waits for its replies."""
 
-    def __init__(self, session: aiohttp.ClientSession, bot_url: str, connector: Connector) -> None:
+    def __init__(self, session: aiohttp.ClientSession, bot_url: str, connector: Connector, *,
+                 more_bots: Sequence[str] = ()) -> None:
         self._session = session
-        self._endpoint = bot_url.rstrip("/") + "/api/messages"
+        # With several instances of the bot, every request goes to the next one, as a load balancer would send it.
+        self._endpoints = itertools.cycle([url.rstrip("/") + "/api/messages" for url in (bot_url, *more_bots)])
         self.connector = connector
+
+    def _next_endpoint(self) -> str:
+        return next(self._endpoints)
 
     async def say(self, kind: str, person: dict[str, str], text: str) -> Outcome:
         """Type a message; the turn ends when its first reply reaches the connector."""
@@ -211,7 +222,7 @@ class Driver:
         replied = self.connector.expect(activity["id"])
         started = time.perf_counter()
         try:
-            async with self._session.post(self._endpoint, json=activity) as response:
+            async with self._session.post(self._next_endpoint(), json=activity) as response:
                 await response.read()
                 status = response.status
             if status // 100 != 2:
@@ -231,7 +242,7 @@ class Driver:
         activity = card_action(person, verb, data, self.connector.url)
         started = time.perf_counter()
         try:
-            async with self._session.post(self._endpoint, json=activity) as response:
+            async with self._session.post(self._next_endpoint(), json=activity) as response:
                 body = await response.read()
                 status = response.status
         except aiohttp.ClientError as error:

@@ -8,6 +8,7 @@ import json
 import sys
 import tempfile
 import time
+import uuid
 from collections import Counter
 from collections.abc import Sequence
 from contextlib import AsyncExitStack, ExitStack
@@ -94,24 +95,34 @@ async def conversation(driver: Driver, index: int, turns: int, stats: Stats, bud
             break
 
 
+# Turn outcomes the bot logs that mean a person was let down: any of them fails the run.
+FAILED_OUTCOMES = frozenset({"storage-unavailable", "busy", "error", "reply-not-delivered"})
+
+
 async def run(args: argparse.Namespace) -> int:
     """Start what is needed, run the conversations, print the figures; 1 if anything failed."""
     title = _error_title()
     async with AsyncExitStack() as stack:
         sync = stack.enter_context(ExitStack())
         connector = await stack.enter_async_context(load.run_connector())
-        bot: procs.BotProcess | None = None
-        url = args.url
-        if not url:
+        bots: list[procs.BotProcess] = []
+        urls = [args.url] if args.url else []
+        if not urls:
             workdir = Path(sync.enter_context(tempfile.TemporaryDirectory(prefix="load-test-")))
             azurite_port = sync.enter_context(procs.azurite())
-            port = procs.free_port()
-            bot = await procs.start_bot("this bot", ["app.py"], procs.bot_env(azurite_port, port), port,
-                                        args.log or workdir / "bot.log")
-            url = bot.url
+            prefix = "load" + uuid.uuid4().hex[:8]  # every instance shares the tables, as in Azure
+            for number in range(args.bots):
+                port = procs.free_port()
+                log_path = workdir / f"bot{number}.log"
+                if args.log:
+                    log_path = args.log if args.bots == 1 else args.log.with_name(f"{args.log.stem}.{number + 1}.log")
+                bots.append(await procs.start_bot(f"this bot ({number + 1})", ["app.py"],
+                                                  procs.bot_env(azurite_port, port, prefix=prefix), port, log_path))
+            urls = [bot.url for bot in bots]
         session = await stack.enter_async_context(aiohttp.ClientSession(
-            connector=aiohttp.TCPConnector(limit=args.conversations + 10), timeout=aiohttp.ClientTimeout(total=30)))
-        driver = Driver(session, url, connector)
+            connector=aiohttp.TCPConnector(limit=args.conversations + 10),
+            timeout=aiohttp.ClientTimeout(total=load.REPLY_TIMEOUT + 30)))
+        driver = Driver(session, urls[0], connector, more_bots=urls[1:])
         for decider in (load.SIAN, load.FFION):
             # Deciders must have opened the bot once to be notified; not part of the measured load.
             if not (await driver.say("warm-up", decider, "hi")).ok:
@@ -119,25 +130,27 @@ async def run(args: argparse.Namespace) -> int:
                 return 1
         stats = Stats()
         budget = Budget(time.perf_counter() + args.max_seconds, args.max_requests)
-        cpu_before = procs.cpu_seconds(bot.pid) if bot else 0.0
+        cpu_before = sum(procs.cpu_seconds(bot.pid) for bot in bots)
         started = time.perf_counter()
         await asyncio.gather(*(conversation(driver, 1000 + i, args.turns, stats, budget, title)
                                for i in range(args.conversations)))
         seconds = time.perf_counter() - started
-        cpu = procs.cpu_seconds(bot.pid) - cpu_before if bot else 0.0
+        cpu = sum(procs.cpu_seconds(bot.pid) for bot in bots) - cpu_before
         expected = sum(1 for o in stats.outcomes if o.ok and o.kind.endswith("click") and "feedback" not in o.kind)
         waited = time.perf_counter()
         await connector.wait_proactive(expected, args.notify_within)
         notified, notify_wait = len(connector.proactive), time.perf_counter() - waited
-        peak = procs.peak_memory_mb(bot.pid) if bot else 0.0
-        if bot:
+        peak = max((procs.peak_memory_mb(bot.pid) for bot in bots), default=0.0)
+        for bot in bots:
             procs.stop_bot(bot)
-        problems = bot.log_problems() if bot else []
-        outcomes_logged = _turn_outcomes(bot)
-        print(_report(args, stats, seconds, cpu, peak, budget, (notified, expected, notify_wait), problems,
-                      outcomes_logged, bot is None))
-        failed = sum(stats.errors().values()) + len(problems) + (expected - notified) + sum(
-            n for label, n in stats.labels.items() if label.startswith("error card"))
+        problems = [line for bot in bots for line in bot.log_problems()]
+        outcomes_logged = sum((_turn_outcomes(bot) for bot in bots), Counter[str]())
+        duplicates = len(connector.proactive) - len({json.dumps(a, sort_keys=True) for a in connector.proactive})
+        print(_report(args, stats, seconds, cpu, peak, budget, (notified, expected, notify_wait, duplicates), problems,
+                      outcomes_logged, connector.typing, not bots))
+        failed = sum(stats.errors().values()) + len(problems) + max(expected - notified, 0) + duplicates + sum(
+            n for label, n in stats.labels.items() if label.startswith("error card")) + sum(
+            n for outcome, n in outcomes_logged.items() if outcome in FAILED_OUTCOMES)
         return 1 if failed else 0
 
 
@@ -156,16 +169,17 @@ def _turn_outcomes(bot: procs.BotProcess | None) -> Counter[str]:
 
 
 def _report(args: argparse.Namespace, stats: Stats, seconds: float, cpu: float, peak: float, budget: Budget,
-            notifications: tuple[int, int, float], problems: Sequence[str], logged: Counter[str],
+            notifications: tuple[int, int, float, int], problems: Sequence[str], logged: Counter[str], typing: int,
             external: bool) -> str:
     latencies = stats.latencies()
     errors = stats.errors()
     non_2xx = sum(n for reason, n in errors.items() if reason.startswith("http "))
     missing = errors["reply missing"]
-    notified, expected, waited = notifications
+    notified, expected, waited, duplicates = notifications
+    instances = "an external bot" if external else f"{args.bots} bot process{'es' if args.bots > 1 else ''}"
     lines = [
-        f"== load test: {args.conversations} concurrent conversations, up to {args.turns} turns each "
-        f"(bounds: {args.max_seconds:g} s, {args.max_requests} requests; stopped early by: "
+        f"== load test: {args.conversations} concurrent conversations, up to {args.turns} turns each, against "
+        f"{instances} (bounds: {args.max_seconds:g} s, {args.max_requests} requests; stopped early by: "
         f"{dict(budget.stopped) or 'nothing'}) ==",
         f"turns: {len(stats.outcomes)} in {seconds:.2f} s = {len(stats.outcomes) / seconds:.1f} turns/s",
         f"latency (all turns): p50 {load.percentile(latencies, 50) * 1000:.1f} ms, "
@@ -176,22 +190,24 @@ def _report(args: argparse.Namespace, stats: Stats, seconds: float, cpu: float, 
         lines.append(f"  {kind:36} n={len(values):5d}  p50 {load.percentile(values, 50) * 1000:7.1f}  "
                      f"p95 {load.percentile(values, 95) * 1000:7.1f}  p99 {load.percentile(values, 99) * 1000:7.1f} ms")
     if not external:
-        lines.append(f"bot process: {cpu:.2f} CPU s ({cpu / max(len(stats.outcomes), 1) * 1000:.2f} ms/turn), "
-                     f"peak memory {peak:.1f} MB")
+        lines.append(f"bot process{'es' if args.bots > 1 else ''}: {cpu:.2f} CPU s "
+                     f"({cpu / max(len(stats.outcomes), 1) * 1000:.2f} ms/turn), peak memory {peak:.1f} MB")
     error_cards = {label: n for label, n in stats.labels.items() if label.startswith("error card")}
     lines += [
         f"errors: non-2xx {non_2xx}, replies missing {missing}, other client errors "
         f"{sum(errors.values()) - non_2xx - missing} {dict(errors) if errors else ''}".rstrip(),
         f"error cards shown to people: {sum(error_cards.values())} {error_cards or ''}".rstrip(),
+        f"messages acknowledged before their turn came (shown as typing, answered later): {typing}",
         f"notifications delivered (escalations to the decider, decisions to the asker): {notified}/{expected} "
-        f"within {waited:.1f} s of the load ending",
+        f"within {waited:.1f} s of the load ending; sent twice: {duplicates}",
     ]
     if external:
         lines.append("bot log: not checked (--url: the bot was started elsewhere)")
     else:
         lines.append(f"exceptions/ERROR lines in the bot log: {len(problems)}"
                      + (f"; first: {problems[0][:300]}" if problems else ""))
-        lines.append(f"turn outcomes logged by the bot: {dict(sorted(logged.items()))}")
+        lines.append(f"turn outcomes logged by the bot: {dict(sorted(logged.items()))}"
+                     f" (failing ones: {sum(n for o, n in logged.items() if o in FAILED_OUTCOMES)})")
     return "\n".join(lines)
 
 
@@ -203,11 +219,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--max-seconds", type=float, default=60.0, help="stop sending after this long")
     parser.add_argument("--max-requests", type=int, default=5000, help="stop sending after this many requests")
     parser.add_argument("--notify-within", type=float, default=20.0, help="wait this long for notifications")
-    parser.add_argument("--log", type=Path, help="keep the bot's log (JSON lines) in this file")
+    parser.add_argument("--log", type=Path, help="keep the bot's log (JSON lines) here (FILE.N.log with --bots)")
+    parser.add_argument("--bots", type=int, default=1, help="bot processes sharing one Azurite (requests alternate)")
     parser.add_argument("--url", default="", help="an already running local bot (http://127.0.0.1:PORT)")
     args = parser.parse_args(argv)
     if not 1 <= args.conversations <= 1000 or args.max_requests < 1 or args.max_seconds <= 0:
         parser.error("--conversations must be 1..1000; the bounds must be positive")
+    if not 1 <= args.bots <= 8 or (args.url and args.bots != 1):
+        parser.error("--bots must be 1..8, and 1 with --url")
     if args.url and not args.url.startswith(("http://127.0.0.1", "http://localhost")):
         parser.error("--url must be on loopback")
     return asyncio.run(run(args))

@@ -58,8 +58,10 @@ def _kind(method: str, path: str, prefix: str) -> str:
 
 
 @asynccontextmanager
-async def counting_proxy(target_port: int, *, prefix: str = "", port: int = 0) -> AsyncIterator[tuple[int, Counts]]:
-    """Run the proxy on loopback; yield its port and the live counts."""
+async def counting_proxy(target_port: int, *, prefix: str = "", port: int = 0,
+                         slow: tuple[str, float] = ("", 0.0)) -> AsyncIterator[tuple[int, Counts]]:
+    """Run the proxy on loopback; yield its port and the live counts. `slow` = (marker, seconds): requests whose
+    path and query contain the marker are forwarded only after that many seconds (a slow storage service)."""
     counts = Counts()
     session = aiohttp.ClientSession(auto_decompress=False, timeout=aiohttp.ClientTimeout(total=30))
     target = f"http://127.0.0.1:{target_port}"
@@ -70,6 +72,8 @@ async def counting_proxy(target_port: int, *, prefix: str = "", port: int = 0) -
         try:
             headers = {k: v for k, v in request.headers.items() if k.lower() not in _SKIP}
             body = await request.read()
+            if slow[0] and slow[0] in request.path_qs:
+                await asyncio.sleep(slow[1])
             async with session.request(request.method, target + request.path_qs, headers=headers,
                                        data=body or None, allow_redirects=False) as upstream:
                 payload = await upstream.read()

@@ -79,7 +79,7 @@ async def _warm(bot: procs.BotProcess, connector: load.Connector, people: Sequen
 
 
 async def bench_echo(connector: load.Connector, seconds: float, *, speedups: bool = False) -> BotFigures:
-    """The floor: the bare echo bot under question load (stock SDK, or with this bot's msrest fix)."""
+    """The floor: the bare echo bot under question load (stock SDK, or with this bot's SDK fixes)."""
     port = procs.free_port()
     argv = ["-m", "bench.echo_bot", "--port", str(port)] + (["--speedups"] if speedups else [])
     name = "echo+fix" if speedups else "echo bot"
@@ -369,7 +369,7 @@ async def main_async(seconds: float, profile: Path | None) -> int:
             ours.cold_starts.append(extra.cold_start)
     print(report(echo, ours, counted, policy, permission_flow_note()))
     print()
-    print("\n".join(_table("Like for like: the echo bot with the same msrest fix as this bot's edge "
+    print("\n".join(_table("Like for like: the echo bot with the same SDK fixes as this bot's edge "
                             "(bot.edge.speedups), not a target", echo_fixed, ours)))
     print(f"(bench took {time.perf_counter() - started:.0f} s; {seconds:g} s per load level)")
     return 0

@@ -49,6 +49,11 @@ class Settings(BaseSettings):
     storage_table_endpoint: str = Field(default="", alias="AZURE_STORAGE_TABLE_ENDPOINT")
     table_prefix: str = Field(default="", alias="TABLE_PREFIX", pattern=r"^([A-Za-z][A-Za-z0-9]{0,19})?$")
     storage_timeout_seconds: float = Field(default=2.0, alias="STORAGE_TIMEOUT_SECONDS", gt=0, le=30)
+    # Admission control: turns run at once, and how long a card click and a message may wait for a place
+    # (Teams expects a click's answer within about 5 s; a message is acknowledged after 5 s and answered later).
+    turns_at_once: int = Field(default=32, alias="TURNS_AT_ONCE", ge=1, le=1000)
+    click_queue_seconds: float = Field(default=3.0, alias="CLICK_QUEUE_SECONDS", gt=0, le=10)
+    message_queue_seconds: float = Field(default=120.0, alias="MESSAGE_QUEUE_SECONDS", gt=0, le=600)
     port: int = Field(default=3978, alias="PORT", ge=1, le=65535)
     # Empty: loopback only when APP_ENV=local (a laptop's network must not reach a bot that checks no tokens),
     # every interface in production (App Service forwards to the container's port).

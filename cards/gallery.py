@@ -58,6 +58,7 @@ def _common(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     yield "help", common.help_card(strings, lang)
     yield "thanks", common.notice_card(strings.text("home.thanks", lang), lang)
     yield "error-storage", common.error_card(strings, lang, "error.storage")
+    yield "error-busy", common.error_card(strings, lang, "error.busy")
     yield "error-unknown-action", common.error_card(strings, lang, "error.unknown_action")
 
 

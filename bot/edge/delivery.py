@@ -22,6 +22,9 @@ from bot.domain.profiles import UserProfiles
 log = logging.getLogger(__name__)
 
 SEND_TIMEOUT_SECONDS = 10.0
+# People sent to at once by one instance. A burst of first turns (each asks for what is owed to that person) would
+# otherwise start hundreds of outbox reads together, and storage would be slow for every turn.
+MAX_SENDERS = 8
 # A person who has never opened the bot cannot be messaged; look again this often (and at once when they appear).
 UNREACHABLE_RETRY = timedelta(minutes=10)
 
@@ -40,6 +43,7 @@ class Deliverer:
         self._tasks: set[asyncio.Task[int]] = set()
         self._running: set[str] = set()
         self._again: set[str] = set()
+        self._senders = asyncio.Semaphore(MAX_SENDERS)
 
     def deliver_soon(self, person: Person) -> None:
         """Send what is owed to this person in the background, after the current turn."""
@@ -56,11 +60,12 @@ class Deliverer:
     async def _deliver_while_owed(self, person: Person) -> int:
         sent = 0
         try:
-            while True:
-                self._again.discard(person.key)
-                sent += await self.deliver_to(person)
-                if person.key not in self._again:
-                    return sent
+            async with self._senders:
+                while True:
+                    self._again.discard(person.key)
+                    sent += await self.deliver_to(person)
+                    if person.key not in self._again:
+                        return sent
         finally:
             # In the same step as the check above, so a request made meanwhile is never lost.
             self._running.discard(person.key)

@@ -2,18 +2,35 @@
 
 from __future__ import annotations
 
+import asyncio
+import weakref
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from typing import Any
 
+import aiohttp
+import requests
+from botframework.connector.auth import BotFrameworkAuthentication
+from botframework.connector.auth._built_in_bot_framework_authentication import _BuiltinBotFrameworkAuthentication
 from botframework.connector.auth._connector_factory_impl import _ConnectorFactoryImpl
+from msrest.pipeline import Request, Response, SansIOHTTPPolicy
+from msrest.pipeline.async_abc import AsyncHTTPSender, AsyncPipeline
+from msrest.pipeline.universal import RawDeserializer
+from msrest.serialization import Serializer
+from msrest.universal_http.aiohttp import AioHttpClientResponse
 from msrest.universal_http.requests import ClientRetryPolicy
 
 # Teams uses a handful of service URLs (one per region); more than this means something odd, so old ones go.
 MAX_CONNECTOR_CLIENTS = 32
+# What `requests` did for the connector (urllib3 retries a refused connection 3 times: at once, 1.6 s, 3.2 s).
+CONNECT_RETRY_DELAYS = (0.0, 1.6, 3.2)
+
+# The aiohttp session each bot's connector clients send with, by the bot's credentials factory.
+_SESSIONS: weakref.WeakKeyDictionary[Any, aiohttp.ClientSession] = weakref.WeakKeyDictionary()
 
 
 def install_sdk_speedups() -> None:
-    """Make msrest's retry policy cheap to build, and reuse connector clients across turns; idempotent."""
+    """Make msrest's retry policy cheap to build, and reuse connector and token clients across turns; idempotent."""
     # `ClientRetryPolicy.__init__` computes `[i for i in range(999) if i not in self.safe_codes]` with a
     # 501-item list: ~500,000 comparisons, about a third of the bot's CPU per turn. A frozenset gives the
     # same retry codes in the same order; nothing else reads `safe_codes`.
@@ -22,6 +39,40 @@ def install_sdk_speedups() -> None:
         setattr(ClientRetryPolicy, "safe_codes", frozenset(codes))  # noqa: B010
     if not getattr(_ConnectorFactoryImpl.create, "reuses_clients", False):
         _ConnectorFactoryImpl.create = _reusing(_ConnectorFactoryImpl.create)
+    if not getattr(Serializer.serialize_object, "passes_plain_json", False):
+        setattr(Serializer, "serialize_object", _passing_plain_json(Serializer.serialize_object))  # noqa: B010
+    user_token_client = _BuiltinBotFrameworkAuthentication.create_user_token_client
+    if not getattr(user_token_client, "reuses_clients", False):
+        _BuiltinBotFrameworkAuthentication.create_user_token_client = _reusing_token_clients(user_token_client)
+
+
+def send_with(auth: BotFrameworkAuthentication, session: aiohttp.ClientSession) -> None:
+    """Have the connector clients of this bot send over `session`, on the event loop.
+
+    The SDK sends every reply and proactive message with `requests` on a worker thread: a thread hop, a read of
+    ~/.netrc and the proxy variables, and Python work competing with the event loop for the GIL, per message.
+    """
+    factory = getattr(getattr(auth, "_inner", auth), "_credentials_factory", None)
+    if factory is not None:
+        _SESSIONS[factory] = session
+
+
+class _RecentClients:
+    """The SDK clients built so far, by what they were built for; the least recently used go beyond a few."""
+
+    def __init__(self) -> None:
+        self._clients: OrderedDict[tuple[object, ...], Any] = OrderedDict()
+
+    async def get(self, key: tuple[object, ...], build: Callable[[], Awaitable[Any]]) -> Any:
+        """The client built for `key`, building it the first time."""
+        client = self._clients.get(key)
+        if client is None:
+            client = self._clients[key] = await build()
+            while len(self._clients) > MAX_CONNECTOR_CLIENTS:
+                self._clients.popitem(last=False)
+        else:
+            self._clients.move_to_end(key)
+        return client
 
 
 def _reusing(create: Any) -> Any:
@@ -29,22 +80,119 @@ def _reusing(create: Any) -> Any:
     session and a new TCP connection each time (~12 % of a turn's CPU in the profile). A client is only
     configuration plus per-thread sessions, and its credentials refresh their own token, so one client per
     service URL, audience and identity serves every turn and keeps its connections alive."""
-    clients: OrderedDict[tuple[object, ...], Any] = OrderedDict()
+    clients = _RecentClients()
 
     async def create_or_reuse(self: _ConnectorFactoryImpl, service_url: str, audience: str | None = None) -> Any:
-        key = (
-            self._credential_factory, self._app_id, self._to_channel_from_bot_oauth_scope, self._login_endpoint,
-            self._validate_authority, self._connector_client_configuration, service_url, audience,
-        )
-        client = clients.get(key)
-        if client is None:
+        session = _SESSIONS.get(self._credential_factory)
+
+        async def build() -> Any:
             client = await create(self, service_url, audience)
-            clients[key] = client
-            while len(clients) > MAX_CONNECTOR_CLIENTS:
-                clients.popitem(last=False)
-        else:
-            clients.move_to_end(key)
-        return client
+            if session is not None:
+                config = client.config
+                config.pipeline = AsyncPipeline(
+                    [config.user_agent_policy, _Authorization(config.credentials), RawDeserializer(),
+                     config.http_logger_policy],
+                    _AiohttpSender(session, timeout=float(config.connection.timeout)))
+            return client
+
+        return await clients.get((
+            self._credential_factory, self._app_id, self._to_channel_from_bot_oauth_scope, self._login_endpoint,
+            self._validate_authority, self._connector_client_configuration, service_url, audience, session,
+        ), build)
 
     create_or_reuse.reuses_clients = True  # type: ignore[attr-defined]
     return create_or_reuse
+
+
+def _reusing_token_clients(create: Any) -> Any:
+    """The SDK also builds a user-token client (with its own `requests` session) for every turn, for OAuth
+    sign-in, which this bot does not use; one per bot identity is enough."""
+    clients = _RecentClients()
+
+    async def create_or_reuse(self: _BuiltinBotFrameworkAuthentication, claims_identity: Any) -> Any:
+        return await clients.get((self, _BuiltinBotFrameworkAuthentication.get_app_id(claims_identity)),
+                                 lambda: create(self, claims_identity))
+
+    create_or_reuse.reuses_clients = True  # type: ignore[attr-defined]
+    return create_or_reuse
+
+
+class _Authorization(SansIOHTTPPolicy[Any, Any]):
+    """The connector credentials' Authorization header, as the SDK's `requests` session would have carried it."""
+
+    def __init__(self, credentials: Any) -> None:
+        self._credentials = credentials
+        self._headers = requests.Session()  # only a header holder: the credentials sign a `requests` session
+
+    def on_request(self, request: Request[Any], **kwargs: Any) -> None:
+        """Sign the request (the credentials fetch or refresh their token)."""
+        if self._credentials is None:
+            return
+        self._headers = self._credentials.signed_session(self._headers)
+        authorization = self._headers.headers.get("Authorization")
+        if authorization:
+            request.http_request.headers["Authorization"] = authorization
+
+
+class _AiohttpSender(AsyncHTTPSender[Any, Any]):
+    """msrest's sender interface over the app's aiohttp session (which the app opens and closes)."""
+
+    def __init__(self, session: aiohttp.ClientSession, *, timeout: float) -> None:
+        self._session = session
+        self._timeout = aiohttp.ClientTimeout(sock_connect=timeout, sock_read=timeout)
+
+    async def __aenter__(self) -> _AiohttpSender:
+        return self
+
+    async def __aexit__(self, *exc_details: object) -> None:
+        return None
+
+    def build_context(self) -> None:
+        """No per-request context."""
+        return None
+
+    async def send(self, request: Request[Any], **config: Any) -> Response[Any, Any]:
+        """Send the request and read the whole answer."""
+        http = request.http_request
+        retries = iter(CONNECT_RETRY_DELAYS)
+        while True:
+            try:
+                answer = await self._session.request(http.method, http.url, headers=dict(http.headers),
+                                                     data=http.data, timeout=self._timeout, allow_redirects=False)
+                break
+            except aiohttp.ClientConnectorError:
+                delay = next(retries, None)
+                if delay is None:
+                    raise
+            await asyncio.sleep(delay)
+        response = AioHttpClientResponse(http, answer)
+        await response.load_body()
+        return Response(request, response)
+
+
+_PLAIN_LEAVES = frozenset({str, int, float, bool, type(None)})
+
+
+def _plain_json(value: object) -> bool:
+    """Made only of dicts with str keys, lists, str, int, float, bool and None (exact types, not subclasses)."""
+    kind = type(value)
+    if kind is dict:
+        return all(type(key) is str and _plain_json(item) for key, item in value.items())  # type: ignore[attr-defined]
+    if kind is list:
+        return all(_plain_json(item) for item in value)  # type: ignore[attr-defined]
+    return kind in _PLAIN_LEAVES
+
+
+def _passing_plain_json(serialize_object: Any) -> Any:
+    """msrest serializes an `object` field (an Adaptive Card in a reply) by rebuilding it node by node, through
+    `eval` for every number: about a tenth of a turn's CPU for an answer card. For a tree of plain JSON values
+    that rebuild is an identical copy, and the body is only ever dumped to JSON, so the tree itself will do."""
+
+    def serialize(self: Serializer, attr: Any, **kwargs: Any) -> Any:
+        if not kwargs.get("is_xml") and "basic_types_serializers" not in kwargs and _plain_json(attr):
+            return attr
+        return serialize_object(self, attr, **kwargs)
+
+    serialize.passes_plain_json = True  # type: ignore[attr-defined]
+    serialize.__wrapped__ = serialize_object  # type: ignore[attr-defined]
+    return serialize

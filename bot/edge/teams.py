@@ -97,8 +97,9 @@ class TeamsBot:
         span = tracer.start_span("turn", attributes={"activity.type": str(activity.type or "")})
         try:
             outcome = await self._dispatch(context)
-        except StorageUnavailable:
+        except StorageUnavailable as error:
             outcome = "storage-unavailable"
+            log.warning("storage unavailable: %s", error)  # the kind of fault (a timeout, a refused connection)
             await self._reply_error(context, Lang.from_locale(activity.locale), "error.storage")
         except CONNECTOR_ERRORS as error:
             # Teams (the connector) refused or could not take the reply: its fault is not ours to trace.
@@ -114,6 +115,24 @@ class TeamsBot:
             span.end()
             log.info("turn", extra={"activity_id": activity.id, "activity_type": activity.type, "outcome": outcome,
                                     "latency_ms": latency_ms})
+
+    async def on_busy(self, context: TurnContext) -> None:
+        """Tell someone whose turn waited too long for a place that it was not taken; nothing was read or changed."""
+        activity = context.activity
+        outcome = "ignored"
+        if activity.type in (ActivityTypes.message, ActivityTypes.invoke):
+            outcome = "busy"
+            await self._reply_error(context, Lang.from_locale(activity.locale), "error.busy")
+        log.warning("turn", extra={"activity_id": activity.id, "activity_type": activity.type, "outcome": outcome,
+                                   "latency_ms": 0.0})
+
+    async def on_queued(self, context: TurnContext) -> None:
+        """Show someone whose message is waiting for a place that the bot has it (Teams shows the bot typing)."""
+        if context.activity.type == ActivityTypes.message:
+            try:
+                await context.send_activity(Activity(type=ActivityTypes.typing))
+            except CONNECTOR_ERRORS as error:
+                log.warning("typing indicator not delivered: %s", type(error).__name__)
 
     async def _dispatch(self, context: TurnContext) -> str:
         activity = context.activity

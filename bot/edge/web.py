@@ -2,24 +2,31 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 from botbuilder.core import TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter
-from botbuilder.schema import Activity
-from botframework.connector.auth import BotFrameworkAuthentication
+from botbuilder.schema import Activity, ActivityTypes, InvokeResponse
+from botframework.connector.auth import AuthenticateRequestResult, BotFrameworkAuthentication
 
+from bot.edge.admission import Busy, TurnGate
 from bot.edge.auth import AuthenticationFailed, authenticate
-from bot.edge.speedups import install_sdk_speedups
+from bot.edge.speedups import install_sdk_speedups, send_with
 
 log = logging.getLogger(__name__)
 
 TurnLogic = Callable[[TurnContext], Awaitable[None]]
+
+# On shutdown, how long the messages still queued may take to be answered before the process stops.
+DRAIN_SECONDS = 10.0
 
 
 # Teams ids (`29:…`, `a:…`, `19:…@thread.v2`) are printable ASCII; anything else cannot be replied to.
@@ -59,12 +66,48 @@ def _serialize(body: Any) -> Any:
     return serialize() if callable(serialize) else body
 
 
-def messages_handler(adapter: CloudAdapter, auth: BotFrameworkAuthentication, logic: TurnLogic, *,
-                     credentials_configured: bool) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
-    """Build the aiohttp handler for activities from Teams."""
-    install_sdk_speedups()
+@dataclass(frozen=True)
+class Admission:
+    """Turns admitted a few at a time; how long a card click and a message may wait for their turn."""
 
-    async def handle(request: web.Request) -> web.StreamResponse:
+    gate: TurnGate
+    click_wait: float
+    message_wait: float
+
+
+@dataclass(frozen=True)
+class TurnLogics:
+    """What the bot does with a turn: run it, say it waited too long, or show it is queued."""
+
+    run: TurnLogic
+    busy: TurnLogic
+    queued: TurnLogic
+
+
+class MessagesHandler:
+    """The aiohttp handler for activities from Teams (`POST /api/messages`).
+
+    Card clicks wait for a place at most `Admission.click_wait` (Teams gives a click a few seconds) and then run
+    while Teams waits. A message is answered through the connector, not in the HTTP answer, so one still waiting
+    after `HOLD_SECONDS` is acknowledged (Teams would resend it after 15 s), shown as queued, and run when its turn
+    comes; one that has waited `Admission.message_wait` is told the bot is busy instead.
+    """
+
+    HOLD_SECONDS = 5.0
+
+    def __init__(self, adapter: CloudAdapter, auth: BotFrameworkAuthentication, logics: TurnLogics, *,
+                 admission: Admission, session: aiohttp.ClientSession, credentials_configured: bool) -> None:
+        install_sdk_speedups()
+        send_with(auth, session)  # replies and proactive messages go to Teams over the app's session
+        self._adapter = adapter
+        self._auth = auth
+        self._logics = logics
+        self._admission = admission
+        self._credentials_configured = credentials_configured
+        self._queued: set[asyncio.Task[Any]] = set()
+
+    async def __call__(self, request: web.Request) -> web.StreamResponse:
+        """Check the request, then run its turn when a place is free."""
         if request.content_type != "application/json":
             return web.json_response({"error": "Content-Type must be application/json"}, status=415)
         try:
@@ -79,16 +122,61 @@ def messages_handler(adapter: CloudAdapter, auth: BotFrameworkAuthentication, lo
         except ValueError as error:
             return _bad_request(str(error))
         try:
-            result = await authenticate(auth, activity, request.headers.get("Authorization", ""),
-                                        credentials_configured=credentials_configured)
+            result = await authenticate(self._auth, activity, request.headers.get("Authorization", ""),
+                                        credentials_configured=self._credentials_configured)
         except AuthenticationFailed:
             return web.json_response({"error": "unauthorized"}, status=401)
-        invoke_response = await adapter.process_activity(result, activity, logic)
-        if invoke_response is not None and invoke_response.status is not None:
-            body_out = _serialize(invoke_response.body)
-            if body_out is None:
-                return web.Response(status=int(invoke_response.status))
-            return web.json_response(body_out, status=int(invoke_response.status))
-        return web.Response(status=200)
+        click = activity.type == ActivityTypes.invoke
+        if click or self._admission.gate.has_room():
+            return _invoke_answer(await self._turn(result, activity, click=click))
+        started = asyncio.Event()
+        turn = asyncio.create_task(self._turn(result, activity, click=False, started=started))
+        waiting = asyncio.create_task(started.wait())
+        await asyncio.wait((turn, waiting), timeout=self.HOLD_SECONDS, return_when=asyncio.FIRST_COMPLETED)
+        waiting.cancel()
+        if not started.is_set() and not turn.done():
+            shown = asyncio.create_task(self._adapter.process_activity(result, activity, self._logics.queued))
+            for task in (turn, shown):
+                self._queued.add(task)
+                task.add_done_callback(self._finished)
+            return web.Response(status=202)
+        return _invoke_answer(await turn)
 
-    return handle
+    async def _turn(self, result: AuthenticateRequestResult, activity: Activity, *, click: bool,
+                    started: asyncio.Event | None = None) -> InvokeResponse | None:
+        admission = self._admission
+        try:
+            async with admission.gate.admitted(click=click,
+                                               within=admission.click_wait if click else admission.message_wait):
+                if started is not None:
+                    started.set()
+                return await self._adapter.process_activity(result, activity, self._logics.run)
+        except Busy:
+            # Said plainly now rather than never: Teams would have given up on a click, and on a message long ago.
+            return await self._adapter.process_activity(result, activity, self._logics.busy)
+
+    def _finished(self, task: asyncio.Task[Any]) -> None:
+        self._queued.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("queued turn failed", exc_info=task.exception())
+
+    async def drain(self, *, within: float = DRAIN_SECONDS) -> None:
+        """On shutdown: answer the messages still queued, giving up on those not answered `within` seconds."""
+        if not self._queued:
+            return
+        _, left = await asyncio.wait(set(self._queued), timeout=within)
+        if left:
+            # Teams was told they arrived, so it will not send them again: say so where the technician will look.
+            log.warning("shutting down with queued messages unanswered", extra={"unanswered": len(left)})
+            for task in left:
+                task.cancel()
+            await asyncio.gather(*left, return_exceptions=True)
+
+
+def _invoke_answer(invoke_response: InvokeResponse | None) -> web.StreamResponse:
+    if invoke_response is not None and invoke_response.status is not None:
+        body_out = _serialize(invoke_response.body)
+        if body_out is None:
+            return web.Response(status=int(invoke_response.status))
+        return web.json_response(body_out, status=int(invoke_response.status))
+    return web.Response(status=200)

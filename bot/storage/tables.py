@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any, NoReturn
+from urllib.request import getproxies_environment
 
 from azure.core.exceptions import (
     AzureError,
@@ -22,10 +23,13 @@ from azure.data.tables import TableTransactionError
 from azure.data.tables.aio import TableClient, TableServiceClient
 
 from bot.domain.errors import ConcurrentChange, RecordExists, RecordNotFound, StorageUnavailable
+from bot.loop_lag import LoopLag
 
 log = logging.getLogger(__name__)
 
 _FORBIDDEN_KEY_CHARS = re.compile(r"[/\\#?\x00-\x1f\x7f-\x9f]")
+# However late the event loop runs, a call gives up after this many budgets of wall-clock time.
+WALL_CLOCK_BUDGETS = 4
 
 
 def safe_key(value: str) -> str:
@@ -69,6 +73,7 @@ class TableStore:
         self._service = service
         self._prefix = prefix
         self.timeout = timeout
+        self._answered_at = float("-inf")  # the loop's time when storage last answered a call, however it answered
 
     def table(self, name: str) -> TableClient:
         """The client of a table, by its short name (`users`, `outbox`, ...)."""
@@ -76,10 +81,25 @@ class TableStore:
 
     @asynccontextmanager
     async def call(self) -> AsyncIterator[None]:
-        """Run the enclosed storage calls within the time budget, raising domain errors."""
+        """Run the enclosed storage calls within the time budget, raising domain errors.
+
+        The budget counts storage's time: wall-clock time less the event loop's lag meanwhile (`LoopLag`), so a
+        busy bot does not blame storage. When it runs out, the call gives up if storage has answered nothing
+        else for a whole budget (stopped, hung: the user hears so in time); if storage is answering other calls
+        it is busy, not failing, and the call waits on, up to `WALL_CLOCK_BUDGETS` budgets of wall-clock time.
+        """
+        loop = asyncio.get_running_loop()
         try:
-            async with asyncio.timeout(self.timeout):
-                yield
+            async with asyncio.timeout(self.timeout * WALL_CLOCK_BUDGETS) as deadline:
+                watch = _BudgetWatch(LoopLag.of_running_loop(), self.timeout, deadline, lambda: self._answered_at)
+                try:
+                    yield
+                finally:
+                    watch.stop()
+            self._answered_at = loop.time()
+        except HttpResponseError as error:  # an answer, if not the one hoped for (not found, conflict, ...)
+            self._answered_at = loop.time()
+            raise_domain_error(error)
         except (AzureError, TimeoutError, OSError) as error:
             raise_domain_error(error)
 
@@ -96,12 +116,49 @@ class TableStore:
                 break
 
 
+class _BudgetWatch:
+    """Ends a call (through its `asyncio.Timeout`) once storage's share of its time has run out the budget and
+    storage has answered nothing else for a whole budget."""
+
+    def __init__(self, lag: LoopLag, budget: float, deadline: asyncio.Timeout,
+                 answered_at: Callable[[], float]) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._lag = lag
+        self._budget = budget
+        self._deadline = deadline
+        self._answered_at = answered_at
+        self._started = self._loop.time()
+        self._lag_at_start = lag.total()
+        self._handle = self._loop.call_at(self._started + budget, self._check)
+
+    def spent(self) -> float:
+        """Seconds of the call that were not the event loop running late."""
+        return self._loop.time() - self._started - (self._lag.total() - self._lag_at_start)
+
+    def _check(self) -> None:
+        left = self._budget - self.spent()
+        if left > 0:
+            self._handle = self._loop.call_later(left, self._check)
+        elif self._loop.time() - self._answered_at() < self._budget:
+            self._handle = self._loop.call_later(self._budget / 4, self._check)  # busy, not failing: wait on
+        elif not self._deadline.expired():
+            self._deadline.reschedule(self._loop.time())
+
+    def stop(self) -> None:
+        """The call is over: stop watching."""
+        self._handle.cancel()
+
+
 def service_client(*, connection_string: str, endpoint: str, credential: Any, timeout: float
                    ) -> TableServiceClient:
     """A service client whose transport gives up within the time budget instead of minutes."""
+    # Trusting the environment makes aiohttp read ~/.netrc and the proxy variables in a worker thread on every
+    # request (a third of a storage call's CPU); only a configured proxy needs it.
+    proxied = any(scheme != "no" for scheme in getproxies_environment())
     options: dict[str, Any] = {
         "connection_timeout": timeout,
         "read_timeout": timeout,
+        "use_env_settings": proxied,
         "retry_total": 2,
         "retry_backoff_factor": 0.1,
         "retry_backoff_max": 0.5,

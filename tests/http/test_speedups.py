@@ -1,13 +1,24 @@
-"""The SDK fixes in bot/edge/speedups.py keep behaviour: replies still arrive, with fewer clients built."""
+"""The SDK fixes in bot/edge/speedups.py keep behaviour: the same replies arrive, built and sent more cheaply."""
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+import requests
 from aiohttp.test_utils import TestClient
+from botbuilder.core import CardFactory, MessageFactory
+from botframework.connector import models
 from botframework.connector.aio import ConnectorClient
+from botframework.connector.auth import MicrosoftAppCredentials
+from msrest.pipeline import Request
+from msrest.serialization import Serializer
+from msrest.universal_http import ClientRequest
 
+from bot.edge.speedups import _Authorization, install_sdk_speedups
+from cards.gallery import gallery
 from tests.support.activities import CARYS, OWAIN, message
 from tests.support.connector import Connector
 
@@ -30,3 +41,45 @@ async def test_one_connector_client_serves_every_turn_to_a_service_url(
 
     assert len(connector.cards()) == 5
     assert sorted(set(built)) == sorted({connector.url, other_url}) and len(built) <= 2
+
+
+def test_a_reply_card_is_serialized_exactly_as_msrest_would(monkeypatch: pytest.MonkeyPatch) -> None:
+    install_sdk_speedups()
+    msrest_serializer: Any = Serializer  # msrest is untyped
+    serializer = msrest_serializer({k: v for k, v in models.__dict__.items() if isinstance(v, type)})
+    replies = [MessageFactory.attachment(CardFactory.adaptive_card(dict(card))) for card in gallery().values()]
+    odd = MessageFactory.attachment(CardFactory.adaptive_card(
+        {"type": "AdaptiveCard", "when": datetime(2026, 11, 24, 9, 30, tzinfo=UTC), "pair": (1, 2), 3: "x"}))
+    replies.append(odd)  # not plain JSON: msrest's own walk serializes it
+
+    fast = [json.dumps(serializer.body(reply, "Activity"), sort_keys=True) for reply in replies]
+    monkeypatch.setattr(Serializer, "serialize_object", Serializer.serialize_object.__wrapped__)  # type: ignore[attr-defined]
+    slow = [json.dumps(serializer.body(reply, "Activity"), sort_keys=True) for reply in replies]
+
+    assert len(replies) > 90
+    assert fast == slow
+
+
+async def test_replies_go_to_teams_without_requests(client: TestClient, connector: Connector,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("the connector was called through requests")
+
+    monkeypatch.setattr(requests.Session, "request", refuse)
+    response = await client.post("/api/messages", json=message(CARYS, "hi", connector.url))
+
+    assert response.status == 200
+    assert len(connector.cards()) == 1
+
+
+def test_the_connector_request_carries_the_bot_token_when_the_bot_has_an_identity() -> None:
+    class Credentials(MicrosoftAppCredentials):  # type: ignore[misc]
+        def get_access_token(self, force_refresh: bool = False) -> str:
+            return "token-for-teams"
+
+    signed, anonymous = Request(ClientRequest("POST", "http://127.0.0.1/")), Request(ClientRequest("POST", "x"))
+    _Authorization(Credentials("28:policy-helper", "secret")).on_request(signed)
+    _Authorization(Credentials("", "")).on_request(anonymous)
+
+    assert signed.http_request.headers["Authorization"] == "Bearer token-for-teams"
+    assert "Authorization" not in anonymous.http_request.headers

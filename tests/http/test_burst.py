@@ -1,0 +1,85 @@
+"""Under a burst, a turn is served or honestly queued: a click that cannot get a place in time hears that the bot
+is busy (and nothing changes); a message that waits is acknowledged, shown as typing and answered later."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient
+
+from app import create_app
+from bot.edge.web import MessagesHandler
+from bot.settings import Settings
+from tests.support.activities import CARYS, OWAIN, card_action, message
+from tests.support.connector import Connector
+
+BUSY = "Lots of staff are asking at once"
+WELCOME = "Social media policy helper"
+OWAINS_CHAT = "a:personal-29:owain"
+
+
+async def _one_at_a_time(aiohttp_client: Any, settings: Settings, **more: object) -> TestClient:
+    narrow = settings.model_copy(update={"turns_at_once": 1, **more})
+    client: TestClient = await aiohttp_client(create_app(narrow))
+    return client
+
+
+async def _hold_the_only_place(client: TestClient, connector: Connector, *, seconds: float) -> asyncio.Task[Any]:
+    """Carys says hi and Teams takes `seconds` to accept the welcome card, so her turn holds the only place."""
+    connector.hang_next, connector.hang_seconds = 1, seconds
+    held = asyncio.create_task(client.post("/api/messages", json=message(CARYS, "hi", connector.url)))
+    async with asyncio.timeout(10):
+        while connector.hang_next:  # noqa: ASYNC110 - the connector has no event for "a send arrived"
+            await asyncio.sleep(0.01)
+    return held
+
+
+async def test_a_click_that_gets_no_place_in_time_hears_the_bot_is_busy_and_nothing_changes(
+        aiohttp_client: Any, settings: Settings, connector: Connector) -> None:
+    client = await _one_at_a_time(aiohttp_client, settings, click_queue_seconds=0.2)
+    held = await _hold_the_only_place(client, connector, seconds=2.0)
+
+    clicked = await client.post("/api/messages", json=card_action(OWAIN, "language.set", {"lang": "cy"},
+                                                                  connector.url))
+    answer = await clicked.json()
+    assert (await held).status == 200
+    await client.post("/api/messages", json=message(OWAIN, "hi", connector.url))
+
+    assert clicked.status == 200
+    assert answer["type"] == "application/vnd.microsoft.activity.message"
+    assert BUSY in answer["value"]
+    assert connector.cards(OWAINS_CHAT)[-1]["body"][0]["text"] == WELCOME  # still English: the click changed nothing
+
+
+async def test_a_message_that_waits_is_acknowledged_shown_typing_and_then_answered(
+        aiohttp_client: Any, settings: Settings, connector: Connector, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(MessagesHandler, "HOLD_SECONDS", 0.2)
+    client = await _one_at_a_time(aiohttp_client, settings)
+    held = await _hold_the_only_place(client, connector, seconds=1.5)
+
+    said = await client.post("/api/messages", json=message(OWAIN, "hi", connector.url))
+    answered_while_held = not held.done()
+    assert (await held).status == 200
+    await connector.wait_for_cards(OWAINS_CHAT, 1)
+
+    assert said.status == 202  # Teams has its answer and will not send the message again
+    assert answered_while_held
+    assert [a["type"] for a in connector.sent if a["conversation"]["id"] == OWAINS_CHAT] == ["typing", "message"]
+    assert connector.cards(OWAINS_CHAT)[0]["body"][0]["text"] == WELCOME
+
+
+async def test_a_message_that_waits_too_long_is_told_the_bot_is_busy(
+        aiohttp_client: Any, settings: Settings, connector: Connector, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(MessagesHandler, "HOLD_SECONDS", 0.1)
+    client = await _one_at_a_time(aiohttp_client, settings, message_queue_seconds=0.4)
+    held = await _hold_the_only_place(client, connector, seconds=2.0)
+
+    said = await client.post("/api/messages", json=message(OWAIN, "hi", connector.url))
+    await connector.wait_for_cards(OWAINS_CHAT, 1)
+    await held
+
+    assert said.status == 202
+    assert BUSY in json.dumps(connector.cards(OWAINS_CHAT)[0])
