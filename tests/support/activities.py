@@ -53,3 +53,11 @@ def card_action(user: dict[str, str], verb: str, data: dict[str, Any], service_u
     if reply_to_id:
         activity["replyToId"] = reply_to_id
     return activity
+
+
+def install(user: dict[str, str], service_url: str, *, locale: str = "en-GB") -> dict[str, Any]:
+    """The conversationUpdate Teams sends when a person adds the bot: the sender carries no name."""
+    activity = _base({"id": user["id"], "aadObjectId": user["aadObjectId"]}, service_url,
+                     conversation_type="personal", tenant=TENANT, locale=locale)
+    activity.update({"type": "conversationUpdate", "membersAdded": [{"id": BOT_ID}]})
+    return activity
