@@ -53,7 +53,7 @@ test-e2e: install
 
 test-long: install
 	$(PY) -m pytest -q -s -p no:cacheprovider -m slow
-	FUZZ_EXAMPLES=20000 $(PY) -m pytest -q -p no:cacheprovider tests/http/test_fuzz.py
+	FUZZ_RANDOM=1 FUZZ_EXAMPLES=20000 $(PY) -m pytest -q -p no:cacheprovider tests/http/test_fuzz.py
 
 eval: install
 	$(PY) -m eval.run

@@ -87,6 +87,7 @@ class Services:
 
     store: TableStore
     bot: TeamsBot
+    router: Router
     deliverer: Deliverer
     adapter: CloudAdapter
     messages: Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -133,19 +134,23 @@ class FlowParts:
 
 def build_flows(parts: FlowParts) -> list[Flow]:
     """Every conversation flow, in the order typed text is offered to them (the catch-all question flow last)."""
+    limiter = TableRateLimiter(parts.store)
     ask = AskFlow(strings=parts.strings, federation=parts.federation, in_force=parts.live.current,
-                  questions=TableQuestionLog(parts.store), notifier=parts.notifier, profiles=parts.profiles)
+                  questions=TableQuestionLog(parts.store), notifier=parts.notifier, profiles=parts.profiles,
+                  limiter=limiter, question_limit=parts.settings.question_limit_per_day,
+                  reply_limit=parts.settings.reply_limit_per_day)
+    directory = TableStaffDirectory(parts.store)
     permissions = PermissionFlow(strings=parts.strings, federation=parts.federation,
                                  requests=TablePermissionRequests(parts.store), notifier=parts.notifier,
-                                 profiles=parts.profiles)
-    directory = TableStaffDirectory(parts.store)
+                                 profiles=parts.profiles, directory=directory, limiter=limiter,
+                                 request_limit=parts.settings.permission_limit_per_day)
     graph = graph_line_managers(parts.settings, parts.http)
     if graph is not None:
         parts.closing.append(graph.close)
     concerns = ConcernFlow(strings=parts.strings, federation=parts.federation,
                            reports=TableConcernReports(parts.store), directory=directory,
                            managers=[graph, directory] if graph else [directory], notifier=parts.notifier,
-                           profiles=parts.profiles, limiter=TableRateLimiter(parts.store),
+                           profiles=parts.profiles, limiter=limiter,
                            report_limit=parts.settings.report_limit_per_day,
                            escalation_limit=parts.settings.escalation_limit_per_day,
                            guidance_section=lambda: offensive_comments_section(parts.live.current().policy),
@@ -282,13 +287,16 @@ async def _bot(app: web.Application) -> AsyncIterator[None]:
     parts = FlowParts(settings=settings, store=store, strings=strings, federation=federation,
                       notifier=OutboxNotifier(outbox, deliverer), profiles=profiles, home=home, http=app[HTTP],
                       periodic=[], closing=[], live=live)
-    router = Router(build_flows(parts), fallback=home.help, unknown_verb=home.unknown_verb)
-    bot = TeamsBot(router=router, profiles=profiles, deliverer=deliverer, federation=federation, strings=strings)
+    router = Router(build_flows(parts), fallback=home.help, unknown_verb=home.unknown_verb,
+                    invalid_data=home.invalid_card)
+    bot = TeamsBot(router=router, profiles=profiles, deliverer=deliverer, federation=federation, strings=strings,
+                   agents_playground=settings.agents_playground)
     admission = Admission(TurnGate(settings.turns_at_once), click_wait=settings.click_queue_seconds,
                           message_wait=settings.message_queue_seconds)
     handler = MessagesHandler(adapter, auth, TurnLogics(run=bot.on_turn, busy=bot.on_busy, queued=bot.on_queued),
                               admission=admission, session=app[HTTP], credentials_configured=bool(settings.app_id))
-    app[SERVICES] = Services(store=store, bot=bot, deliverer=deliverer, adapter=adapter, messages=handler)
+    app[SERVICES] = Services(store=store, bot=bot, router=router, deliverer=deliverer, adapter=adapter,
+                             messages=handler)
     tasks = [asyncio.create_task(deliverer.run(settings.delivery_interval_seconds), name="outbox-sender")]
     tasks += [asyncio.create_task(_every(interval, job), name=name) for name, interval, job in parts.periodic]
     yield

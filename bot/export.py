@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import csv
 import io
+import re
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -22,24 +23,31 @@ COLUMNS = ["request id", "school", "requester", "platform", "account", "purpose"
            "decided by", "decided at", "reason or comment"]
 
 
-def defuse(value: str) -> str:
-    """A typed value cleaned as cards clean it, in a cell that cannot run as a formula (spreadsheet programs run
-    a cell starting = + - @ tab or CR: it gets a leading ')."""
-    cleaned = clean_user_text(value, limit=CELL_LIMIT)
-    return "'" + cleaned if cleaned[:1] in ("=", "+", "-", "@", "\t", "\r") else cleaned
+# Spreadsheet programs run a cell that starts with one of these as a formula (tab and CR cannot remain after
+# cleaning, but are named so the rule reads whole); one opened with another separator (`;`, `|`, tab) may also
+# split a cell and run what follows the separator.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_AFTER_SEPARATOR = re.compile(r"([,;|]\s*)(?=[=+\-@])")
+
+
+def export_cell(value: str) -> str:
+    """A typed value for a CSV cell: cleaned as cards clean it, on one line, and every formula defused with an
+    apostrophe (shown as text by spreadsheets): at the start, and after a separator ("Notes; =cmd")."""
+    cleaned = _AFTER_SEPARATOR.sub(r"\1'", clean_user_text(value, limit=CELL_LIMIT, one_line=True))
+    return "'" + cleaned if cleaned.startswith(FORMULA_START) else cleaned
 
 
 def decisions_csv(requests: Sequence[PermissionRequest], *, start: date, end: date,
                   school_names: dict[str, str]) -> str:
     """The decided requests whose decision falls in [start, end], oldest first, as CSV text."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv.writer(out, quoting=csv.QUOTE_ALL)
     writer.writerow(COLUMNS)
     decided = [r for r in requests if r.state in (RequestState.APPROVED, RequestState.DECLINED)
                and r.decided_at is not None and start <= r.decided_at.date() <= end]
     for request in sorted(decided, key=lambda r: r.decided_at or r.submitted_at):
         account = request.existing_account if request.account_kind == "existing" else "new account"
-        writer.writerow([defuse(v) for v in (
+        writer.writerow([export_cell(v) for v in (
             request.request_id, school_names.get(request.school_id, request.school_id), request.requester.name,
             request.platform_name, account, request.purpose, request.submitted_at.isoformat(timespec="minutes"),
             request.state.value, request.decided_by,

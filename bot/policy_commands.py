@@ -21,7 +21,7 @@ from bot.domain.outbox import QueueingNotifier
 from bot.domain.people import Lang, Person
 from bot.domain.policy_reads import AskedStaff, Confirmation
 from bot.domain.policy_versions import PublishRefused, version_number
-from bot.export import defuse
+from bot.export import export_cell
 from bot.policy.documents import read_source
 from bot.policy.importer import PolicyImportError
 from bot.policy.loader import PolicyFileError, load_policy, load_policy_data, policy_from_data
@@ -214,7 +214,8 @@ def acknowledgements_csv(version: str, *, staff: Sequence[StaffMember], asked: S
     out = io.StringIO()
     writer = csv.writer(out, quoting=csv.QUOTE_ALL)
     writer.writerow(ACKNOWLEDGEMENT_COLUMNS)
-    writer.writerows([[defuse(cell) for cell in row] for row in sorted(rows, key=lambda r: (r[1], r[2].casefold()))])
+    ordered = sorted(rows, key=lambda r: (r[1], r[2].casefold()))
+    writer.writerows([[export_cell(cell) for cell in row] for row in ordered])
     return out.getvalue()
 
 

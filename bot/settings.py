@@ -59,6 +59,9 @@ class Settings(BaseSettings):
     # every interface in production (App Service forwards to the container's port).
     bind_host: str = Field(default="", alias="BIND_HOST")
     app_env: AppEnv = Field(default=AppEnv.PRODUCTION, alias="APP_ENV")
+    # The Agents Playground leaves the conversation type out of its 1:1 chats; with this set (local only), a
+    # conversation without a type counts as a 1:1 chat. Otherwise it is not private (Teams always sends one).
+    agents_playground: bool = Field(default=False, alias="AGENTS_PLAYGROUND")
     # The federation's settings as JSON (in Azure, an app setting from the deployment), or a file holding them.
     # Neither given: the fictional federation of config/federation.local.json, which only APP_ENV=local accepts.
     federation_json: str = Field(default="", alias="FEDERATION_JSON")
@@ -86,6 +89,9 @@ class Settings(BaseSettings):
     # Per person, per 24 hours from their first use; counted in Table storage, so every instance shares them.
     report_limit_per_day: int = Field(default=5, alias="REPORT_LIMIT_PER_DAY", ge=1, le=100)
     escalation_limit_per_day: int = Field(default=10, alias="ESCALATION_LIMIT_PER_DAY", ge=1, le=100)
+    permission_limit_per_day: int = Field(default=10, alias="PERMISSION_LIMIT_PER_DAY", ge=1, le=100)
+    question_limit_per_day: int = Field(default=10, alias="QUESTION_LIMIT_PER_DAY", ge=1, le=100)
+    reply_limit_per_day: int = Field(default=50, alias="REPLY_LIMIT_PER_DAY", ge=1, le=1000)
     # Read by the SDK's ConfigurationBotFrameworkAuthentication; set only to test token validation offline.
     openid_metadata_url: str = Field(default="", alias="TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL")
     token_issuer: str = Field(default="", alias="TO_BOT_FROM_CHANNEL_TOKEN_ISSUER")
@@ -108,6 +114,8 @@ class Settings(BaseSettings):
     def _problems(self) -> Iterator[str]:
         if self.app_env is AppEnv.PRODUCTION:
             yield from self._identity_problems()
+            if self.agents_playground:
+                yield "AGENTS_PLAYGROUND is for local testing with the Agents Playground only (APP_ENV=local)"
             if not self.federation_json and self.federation_config is None:
                 yield ("APP_ENV=production needs the federation's settings: FEDERATION_JSON (the deployment sets it) "
                        "or FEDERATION_CONFIG (a file); config/federation.local.json is fictional")

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.domain.people import Lang
+from bot.domain.text import clean_user_text
+from bot.domain.uk_time import in_uk
 from bot.policy.details import PolicyDetails, dated, version_in
 from bot.policy.model import PolicySection
 from cards.common import VERB_CONCERN_FORM, VERB_PERMISSION_FORM, VERB_SECTIONS
@@ -74,14 +76,25 @@ def source_line(strings: Catalogue, lang: Lang, source: str, section: SectionVie
     return text(line, subtle=True, size="Small")
 
 
+def section_rows(sections: Sequence[SectionView]) -> list[Element]:
+    """Each section a full-width row to tap: a heading wraps whole, where a button's title is cut off."""
+    return [{"type": "Container", "separator": index > 0, "spacing": "Small",
+             "selectAction": execute(section.heading, VERB_SECTION, {"section": section.section_id}),
+             "items": [{"type": "RichTextBlock", "inlines": [
+                 {"type": "TextRun", "text": f"{section.heading} ›", "color": "Accent"}]}]}
+            for index, section in enumerate(sections)]
+
+
 def when(moment: datetime | None) -> str:
-    """A date and time as staff read it (UK style, UTC)."""
-    return moment.strftime("%d/%m/%Y %H:%M") if moment else "—"
+    """A date and time as staff read it: UK style, on UK clocks (BST in summer)."""
+    return in_uk(moment).strftime("%d/%m/%Y %H:%M") if moment else "—"
 
 
 def answer_card(strings: Catalogue, lang: Lang, *, question_id: str, section: SectionView, quotes: Sequence[str],
-                source: str, next_steps: Sequence[str], rated: bool = False) -> Card:
-    """The policy's own words that answer a question, where they come from, and what to do next."""
+                source: str, next_steps: Sequence[str], rated: bool = False, not_helpful: bool = False,
+                related: Sequence[SectionView] = (), escalated_to: str = "") -> Card:
+    """The policy's own words that answer a question, where they come from, and what to do next; once marked not
+    helpful, where to go from there (ask again, a related section, the headteacher)."""
     body: list[Element] = [heading(strings.text("ask.answer_title", lang, section=section.heading))]
     body.extend(quote(passage) for passage in quotes)
     body.append(source_line(strings, lang, source, section))
@@ -91,7 +104,11 @@ def answer_card(strings: Catalogue, lang: Lang, *, question_id: str, section: Se
             verb, key = NEXT_STEPS[step]
             buttons.append(execute(strings.text(key, lang), verb))
     body.append(action_set(buttons))
-    if rated:
+    if escalated_to:
+        body.append(plain_text(strings.text("ask.escalated", lang, name=escalated_to), weight="Bolder"))
+    elif not_helpful:
+        body += _after_not_helpful(strings, lang, question_id, related)
+    elif rated:
         body.append(text(strings.text("ask.thanks_feedback", lang), subtle=True))
     elif question_id:
         body.append(action_set([
@@ -101,9 +118,26 @@ def answer_card(strings: Catalogue, lang: Lang, *, question_id: str, section: Se
     return card(body)
 
 
+def _after_not_helpful(strings: Catalogue, lang: Lang, question_id: str,
+                       related: Sequence[SectionView]) -> list[Element]:
+    """Not a dead end: ask again in other words, read a related section, or ask the headteacher."""
+    steps: list[Element] = [
+        {"type": "Container", "separator": True, "spacing": "Medium", "items": [
+            text(strings.text("ask.not_helpful_title", lang), weight="Bolder"),
+            text(strings.text("ask.not_helpful_rephrase", lang))]}]
+    if related:
+        steps += [text(strings.text("ask.not_helpful_related", lang)), *section_rows(related[:3])]
+    if question_id:
+        steps += [text(strings.text("ask.not_helpful_head", lang)),
+                  action_set([execute(strings.text("ask.ask_head", lang), VERB_ESCALATE, {"q": question_id},
+                                      style="positive")])]
+    return steps
+
+
 def no_answer_card(strings: Catalogue, lang: Lang, *, question_id: str, question: str,
-                   closest: Sequence[SectionView], escalated_to: str = "") -> Card:
-    """An honest "not covered", the closest sections, and the offer to ask the headteacher."""
+                   closest: Sequence[SectionView], escalated_to: str = "", notice: str = "") -> Card:
+    """An honest "not covered", the closest sections, and the offer to ask the headteacher (with `notice`, why
+    it could not be sent just now)."""
     body: list[Element] = [
         heading(strings.text("ask.no_answer_title", lang)),
         text(strings.text("ask.your_question", lang), weight="Bolder", size="Small"),
@@ -112,19 +146,40 @@ def no_answer_card(strings: Catalogue, lang: Lang, *, question_id: str, question
     ]
     if closest:
         body.append(text(strings.text("ask.closest_sections", lang), subtle=True))
-        body.append(action_set([execute(s.heading, VERB_SECTION, {"section": s.section_id}) for s in closest[:3]]))
+        body += section_rows(closest[:3])
     if escalated_to:
         body.append(text(strings.text("ask.escalated", lang, name=escalated_to), weight="Bolder"))
         return card(body)
+    if notice:
+        body.append({"type": "TextBlock", "text": notice, "color": "Attention", "wrap": True})
     return card(body, [execute(strings.text("ask.ask_head", lang), VERB_ESCALATE, {"q": question_id},
                                style="positive")])
 
 
+FIRST_PASSAGES = 5  # a long section shows this many, and the rest behind one tap
+
+
+def _passages(passages: Sequence[str]) -> Element:
+    """The policy's words, verbatim, in one box (a box each made a long section about 2,300 px tall)."""
+    return {"type": "Container", "style": "emphasis", "items": [
+        {"type": "RichTextBlock", "spacing": "Small" if index else "None",
+         "inlines": [{"type": "TextRun", "text": passage}]} for index, passage in enumerate(passages)]}
+
+
 def section_card(strings: Catalogue, lang: Lang, section: SectionView, *, source: str,
                  next_steps: Sequence[str] = ()) -> Card:
-    """A whole section, verbatim."""
+    """A whole section, verbatim: compact on a phone, with the rest of a long one one tap away."""
     body: list[Element] = [heading(strings.text("ask.section_title", lang, section=section.heading))]
-    body.extend(quote(passage) for passage in section.passages)
+    passages = section.passages
+    if len(passages) > FIRST_PASSAGES + 1:
+        rest_id = f"rest-{section.section_id}"
+        rest = _passages(passages[FIRST_PASSAGES:])
+        rest.update({"id": rest_id, "isVisible": False, "spacing": "None"})
+        body += [_passages(passages[:FIRST_PASSAGES]), rest, action_set([{
+            "type": "Action.ToggleVisibility", "targetElements": [rest_id],
+            "title": strings.text("ask.section_rest", lang, count=len(passages) - FIRST_PASSAGES)}])]
+    elif passages:
+        body.append(_passages(passages))
     body.append(source_line(strings, lang, source, section))
     actions = [execute(strings.text("button.sections", lang), VERB_SECTIONS)]
     for step in next_steps:
@@ -135,13 +190,9 @@ def section_card(strings: Catalogue, lang: Lang, section: SectionView, *, source
 
 
 def sections_card(strings: Catalogue, lang: Lang, sections: Sequence[SectionView]) -> Card:
-    """The policy's sections, each a button."""
-    body: list[Element] = [heading(strings.text("ask.sections_title", lang)),
-                           text(strings.text("ask.sections_intro", lang), subtle=True)]
-    for start in range(0, len(sections), 3):
-        row = sections[start:start + 3]
-        body.append(action_set([execute(s.heading, VERB_SECTION, {"section": s.section_id}) for s in row]))
-    return card(body)
+    """The policy's sections, each a row to tap (whole headings, never cut off)."""
+    return card([heading(strings.text("ask.sections_title", lang)),
+                 text(strings.text("ask.sections_intro", lang), subtle=True), *section_rows(sections)])
 
 
 def about_card(strings: Catalogue, lang: Lang, details: PolicyDetails, *, overdue: bool,
@@ -184,10 +235,14 @@ def about_card(strings: Catalogue, lang: Lang, details: PolicyDetails, *, overdu
     return card(body, [execute(strings.text("button.sections", lang), VERB_SECTIONS)])
 
 
-def disclaimer_card(strings: Catalogue, lang: Lang, disclaimer: str) -> Card:
-    """The policy's standard blog disclaimer, ready to copy."""
+def disclaimer_card(strings: Catalogue, lang: Lang, disclaimer: str, *, source: str, section: SectionView) -> Card:
+    """The policy's standard blog disclaimer to read, again in a box it can really be copied from (text on a card
+    cannot be selected in Teams on a phone; the text of a box can), and where it comes from."""
     return card([heading(strings.text("ask.disclaimer_title", lang)), text(strings.text("ask.disclaimer_intro", lang)),
-                 quote(disclaimer)])
+                 quote(disclaimer),
+                 {"type": "Input.Text", "id": "disclaimer", "value": disclaimer, "isMultiline": True,
+                  "maxLength": max(len(disclaimer), 1), "label": strings.text("ask.disclaimer_copy", lang)},
+                 source_line(strings, lang, source, section)])
 
 
 def photo_checklist_card(strings: Catalogue, lang: Lang, passages: Sequence[str]) -> Card:
@@ -207,21 +262,27 @@ def escalated_card(strings: Catalogue, lang: Lang, *, name: str, at: datetime | 
 
 def head_question_card(strings: Catalogue, lang: Lang, *, question_id: str, asker: str, asked_at: datetime,
                        question: str, reply: str = "", replied_by: str = "", replied_at: datetime | None = None,
-                       error: str = "") -> Card:
-    """The headteacher's card: the question, and a reply box (or the reply once sent)."""
+                       error: str = "", draft: str = "", answered_from: str = "") -> Card:
+    """The headteacher's card: the question (and, when the bot's answer did not help, where it answered from), and a
+    reply box (or the reply once sent); `draft` is what they had typed when it could not be sent."""
     body: list[Element] = [
-        heading(strings.text("ask.head_title", lang)),
+        heading(strings.text("ask.head_title_not_helpful" if answered_from else "ask.head_title", lang)),
         plain_text(strings.text("ask.head_from", lang, name=asker, when=when(asked_at)), subtle=True),
         user_text(question, limit=2000),
     ]
+    if answered_from:
+        body.append(text(strings.text("ask.head_answered_from", lang, section=answered_from), subtle=True))
     if replied_at is not None:
         replied = strings.text("ask.head_replied", lang, name=replied_by, when=when(replied_at))
         body.append(plain_text(replied, weight="Bolder"))
         body.append(user_text(reply))
         return card(body)
-    body.append({"type": "Input.Text", "id": "reply", "isMultiline": True, "maxLength": 2000, "isRequired": True,
-                 "label": strings.text("ask.head_reply_label", lang),
-                 "errorMessage": strings.text("ask.head_reply_required", lang)})
+    box: Element = {"type": "Input.Text", "id": "reply", "isMultiline": True, "maxLength": 2000, "isRequired": True,
+                    "label": strings.text("ask.head_reply_label", lang),
+                    "errorMessage": strings.text("ask.head_reply_required", lang)}
+    if draft:
+        box["value"] = clean_user_text(draft, limit=2000)
+    body.append(box)
     if error:
         body.append({"type": "TextBlock", "text": error, "color": "Attention", "wrap": True})
     return card(body, [execute(strings.text("ask.head_send", lang), VERB_REPLY, {"q": question_id},

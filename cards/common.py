@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.domain.people import Lang
+from bot.domain.people import Lang, first_name
 from cards.elements import Card, action_set, card, execute, heading, plain_text, text
 from cards.i18n import Catalogue
 
@@ -31,7 +31,7 @@ VERB_REVIEW = "ask.review"
 
 def welcome_card(strings: Catalogue, lang: Lang, *, name: str, federation: str, decides: bool = False) -> Card:
     """The card shown on install and on "hi": what the bot does, a button for each job (and the head's lists)."""
-    first_name = name.split(" ")[0] if name else ""
+    first = first_name(name)
     head_tools = [action_set([
         execute(strings.text("button.pending", lang), VERB_PENDING),
         execute(strings.text("button.review", lang), VERB_REVIEW),
@@ -40,7 +40,7 @@ def welcome_card(strings: Catalogue, lang: Lang, *, name: str, federation: str, 
         [
             heading(strings.text("welcome.title", lang)),
             # The name comes from Teams: a cleaned TextRun, so a display name cannot format the card.
-            plain_text(strings.text("welcome.intro", lang, name=first_name, federation=federation)) if first_name
+            plain_text(strings.text("welcome.intro", lang, name=first, federation=federation)) if first
             else text(strings.text("welcome.intro_anonymous", lang, federation=federation)),
             text("- " + strings.text("welcome.ask", lang)
                  + "\n- " + strings.text("welcome.permission", lang)

@@ -138,14 +138,16 @@ def form_card(strings: Catalogue, lang: Lang, view: FormView, *, values: Mapping
     return form
 
 
-def not_colleague_card(strings: Catalogue, lang: Lang, *, guidance_section: str) -> Card:
-    """Someone who isn't a colleague: what the policy's route covers, and what can be done instead."""
+def not_colleague_card(strings: Catalogue, lang: Lang, *, guidance_section: str, what: str = "") -> Card:
+    """Someone who isn't a colleague: what the policy's route covers, and what can be done instead. `what` (the
+    person's own words, on their private card) goes with the form buttons, so the form opens with it filled in."""
+    typed = {"what": clean_user_text(what, limit=LIMITS["what"])} if what.strip() else {}
     buttons = [execute(strings.text("concern.tell_head", lang), VERB_CONCERN_FORM,
-                       {"kind": ReportKind.NOT_COLLEAGUE.value}, style="positive")]
+                       {"kind": ReportKind.NOT_COLLEAGUE.value, **typed}, style="positive")]
     if guidance_section:
         buttons.append(execute(strings.text("concern.read_guidance", lang), VERB_SECTION,
                                {"section": guidance_section}))
-    buttons.append(execute(strings.text("concern.it_is_a_colleague", lang), VERB_CONCERN_FORM))
+    buttons.append(execute(strings.text("concern.it_is_a_colleague", lang), VERB_CONCERN_FORM, typed))
     return card([heading(strings.text("concern.not_colleague_title", lang)),
                  text(strings.text("concern.not_colleague_body", lang)),
                  text(strings.text("concern.not_colleague_offer", lang))], buttons)

@@ -35,15 +35,15 @@ def heading(text: str) -> Element:
             "style": "heading"}
 
 
-def text(value: str, *, subtle: bool = False, size: str = "Default", weight: str = "Default") -> Element:
+def text(value: str, *, subtle: bool = False, size: str = "Default", weight: str = "Default",
+         color: str = "Default") -> Element:
     """A paragraph of the bot's own words (may use the small markdown Teams supports)."""
     block: Element = {"type": "TextBlock", "text": value, "wrap": True}
     if subtle:
         block["isSubtle"] = True
-    if size != "Default":
-        block["size"] = size
-    if weight != "Default":
-        block["weight"] = weight
+    for key, chosen in (("size", size), ("weight", weight), ("color", color)):
+        if chosen != "Default":
+            block[key] = chosen
     return block
 
 

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from bot.domain.concerns import About, ConcernReport, ReportKind, ReportState, Role, Route
-from bot.domain.federation import School
+from bot.domain.federation import Federation, School
 from bot.domain.people import Lang, Person, StaffContact
 from bot.domain.permission_requests import PermissionRequest, RequestState
 from bot.domain.policy_reads import SchoolReads
@@ -27,20 +27,46 @@ from cards.i18n import Catalogue, load_catalogue
 SAMPLE_TIME = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
 SAMPLE_QUESTION = ("Can I post photos from sports day on my own Instagram?\x07\u202e [click](https://evil.example) "
                    "<at>Head</at>")
+# The federation as the live bot names it: each card shows the names in the reader's language.
+SAMPLE_HEAD = StaffContact("a3", "Mrs Siân Roberts")
+SAMPLE_FEDERATION = Federation(
+    tenant_ids=("tenant",), name_en="Llanidloes Schools Federation", name_cy="Ffederasiwn Ysgolion Llanidloes",
+    schools=(School("high", "Llanidloes High School", "Ysgol Uwchradd Llanidloes", SAMPLE_HEAD),
+             School("primary", "Llanidloes Primary School", "Ysgol Gynradd Llanidloes", SAMPLE_HEAD)),
+    policy_owner=SAMPLE_HEAD)
+# What people typed on the sample cards (and the policy's disclaimer, which is quoted): shown as written in
+# either language, so the check for English left on Welsh cards leaves these out.
+SAMPLE_DISCLAIMER = ("The views and opinions expressed here are my own and do not necessarily represent those of "
+                     "Llanidloes Schools' Federation")
+SAMPLE_REPORT_WHAT = "A colleague keeps sending me messages about my lessons late at night.\x00\x1b[31m <at>Head</at>"
+SAMPLE_BLOG = "llanidloesgeography.example.blog"
+SAMPLE_PURPOSE = "Share Year 9 geography field trip highlights with parents. [click](https://evil.example)"
+SAMPLE_TYPED = (
+    SAMPLE_QUESTION, SAMPLE_DISCLAIMER, SAMPLE_REPORT_WHAT, SAMPLE_PURPOSE, SAMPLE_BLOG, "How much annual leave?",
+    "Please ask parents first. <at>Carys</at>", "Please ask parents first. **Now**",
+    "Work only, no names; parents opted in. <b>ok</b>", "Please use the school page instead. [here](https://evil.example)",
+    "Lovely idea. <at>Carys</at>", "September [link](https://evil.example)", "Teams chat",
+    "A colleague in another department", "Screenshots [link](https://evil.example)",
+    "Second time this term. <at>Head</at>", "Spoke to both; the messages have stopped. **Now**",
+    "We met and agreed a plan. [link](https://evil.example)", "It started again on Monday. <b>help</b>",
+)
 
 GalleryPart = Callable[[Catalogue, Lang], Iterator[tuple[str, Card]]]
 
 
 def _common(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
-    yield "welcome", common.welcome_card(strings, lang, name="Carys Jenkins",
-                                         federation="Llanidloes Schools Federation")
-    yield "welcome-headteacher", common.welcome_card(strings, lang, name="Siân Roberts",
-                                                     federation="Llanidloes Schools Federation", decides=True)
+    federation = SAMPLE_FEDERATION.name(lang)
+    yield "welcome", common.welcome_card(strings, lang, name="Carys Jenkins", federation=federation)
+    yield "welcome-headteacher", common.welcome_card(strings, lang, name=SAMPLE_HEAD.name, federation=federation,
+                                                     decides=True)
     yield "help", common.help_card(strings, lang)
     yield "thanks", common.notice_card(strings.text("home.thanks", lang), lang)
     yield "error-storage", common.error_card(strings, lang, "error.storage")
     yield "error-busy", common.error_card(strings, lang, "error.busy")
     yield "error-unknown-action", common.error_card(strings, lang, "error.unknown_action")
+    yield "error-invalid-card", common.error_card(strings, lang, "error.invalid_card")
+    yield "sent-privately", common.notice_card(strings.text("private.sent", lang), lang)
+    yield "waiting-privately", common.notice_card(strings.text("private.waiting", lang), lang)
 
 
 def _answers(policy: Policy) -> GalleryPart:
@@ -58,25 +84,38 @@ def _answer_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Iterator[tu
     yield "answer-rated", answer.answer_card(strings, lang, question_id="Q1", section=view, quotes=[shown.text],
                                              source=source, next_steps=[], rated=True)
     closest = [answer.section_view(s, lang) for s in policy.sections[:3]]
+    yield "answer-not-helpful", answer.answer_card(strings, lang, question_id="Q1", section=view, quotes=[shown.text],
+                                                   source=source, next_steps=shown.next_steps, rated=True,
+                                                   not_helpful=True, related=closest[:2])
+    yield "answer-not-helpful-escalated", answer.answer_card(
+        strings, lang, question_id="Q1", section=view, quotes=[shown.text], source=source,
+        next_steps=shown.next_steps, rated=True, not_helpful=True, escalated_to="Mrs Siân Roberts")
     yield "no-answer", answer.no_answer_card(strings, lang, question_id="Q2", question="How much annual leave?",
                                              closest=closest)
     yield "no-answer-escalated", answer.no_answer_card(strings, lang, question_id="Q2",
                                                        question="How much annual leave?", closest=[],
                                                        escalated_to="Mrs Siân Roberts")
+    yield "no-answer-limited", answer.no_answer_card(strings, lang, question_id="Q2", question="How much annual leave?",
+                                                     closest=[], notice=strings.text("ask.question_limited", lang,
+                                                                                     count=10))
     yield "section", answer.section_card(strings, lang, answer.section_view(section, lang, full=True), source=source,
                                          next_steps=["request_permission", "report_concern"])
     yield "sections", answer.sections_card(strings, lang, [answer.section_view(s, lang) for s in policy.sections])
     yield "about", answer.about_card(strings, lang, policy.details, overdue=True)
-    disclaimer = "The views and opinions expressed here are my own and do not necessarily represent those of " \
-                 "Llanidloes Schools' Federation"
-    yield "blog-disclaimer", answer.disclaimer_card(strings, lang, disclaimer)
+    yield "blog-disclaimer", answer.disclaimer_card(strings, lang, SAMPLE_DISCLAIMER, source=source, section=view)
     yield "photo-checklist", answer.photo_checklist_card(strings, lang, [p.text for p in
                                                                          policy.passages_with("photo_checklist")])
     yield "question-for-head", answer.head_question_card(strings, lang, question_id="Q2", asker="Carys Jenkins",
                                                          asked_at=SAMPLE_TIME, question=SAMPLE_QUESTION)
+    yield "question-for-head-not-helpful", answer.head_question_card(
+        strings, lang, question_id="Q1", asker="Carys Jenkins", asked_at=SAMPLE_TIME, question=SAMPLE_QUESTION,
+        answered_from=view.heading)
     yield "question-for-head-error", answer.head_question_card(
         strings, lang, question_id="Q2", asker="Carys Jenkins", asked_at=SAMPLE_TIME, question=SAMPLE_QUESTION,
         error=strings.text("ask.head_reply_required", lang))
+    yield "question-for-head-limited", answer.head_question_card(
+        strings, lang, question_id="Q2", asker="Carys Jenkins", asked_at=SAMPLE_TIME, question=SAMPLE_QUESTION,
+        error=strings.text("ask.reply_limited", lang, count=50), draft="Please ask parents first. [x](https://evil.example)")
     yield "question-for-head-replied", answer.head_question_card(
         strings, lang, question_id="Q2", asker="Carys Jenkins", asked_at=SAMPLE_TIME, question=SAMPLE_QUESTION,
         reply="Please ask parents first. <at>Carys</at>", replied_by="Mrs Siân Roberts", replied_at=SAMPLE_TIME)
@@ -84,7 +123,7 @@ def _answer_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Iterator[tu
                                               reply="Please ask parents first. **Now**")
     yield "review", answer.review_card(strings, lang, [
         answer.ReviewItem("How much annual leave?", SAMPLE_TIME, unanswered=True),
-        answer.ReviewItem(SAMPLE_QUESTION, SAMPLE_TIME, unanswered=False, section="Using social networking")])
+        answer.ReviewItem(SAMPLE_QUESTION, SAMPLE_TIME, unanswered=False, section=section.heading(lang.value))])
     yield "review-empty", answer.review_card(strings, lang, [])
 
 
@@ -92,25 +131,28 @@ def _sample_request(state: RequestState = RequestState.PENDING) -> PermissionReq
     request = PermissionRequest(
         request_id="P-7KX3QD", requester=Person("tenant", "a1", "Carys Jenkins"), school_id="high",
         platform="instagram", platform_other="", account_kind="new", existing_account="",
-        purpose="Share Year 9 geography field trip highlights with parents. [click](https://evil.example)",
+        purpose=SAMPLE_PURPOSE,
         audiences=("parents",), pupil_content=("work",), consent="Work only, no names; parents opted in. <b>ok</b>",
         moderator="Carys Jenkins", moderation="weekly", start=date(2026, 12, 1), end=None, submitted_at=SAMPLE_TIME)
     if state is RequestState.PENDING:
         return request
     declined = state is RequestState.DECLINED
-    return replace(request, state=state, decided_by="Siân Roberts", decided_at=SAMPLE_TIME,
+    return replace(request, state=state, decided_by="Mrs Siân Roberts", decided_at=SAMPLE_TIME,
                    reason="Please use the school page instead. [here](https://evil.example)" if declined else "",
                    comment="Lovely idea. <at>Carys</at>" if state is RequestState.APPROVED else "")
 
 
 def _permissions(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
-    schools = [("high", "Llanidloes High School"), ("primary", "Ysgol Gynradd Llanidloes")]
+    schools = [(s.school_id, s.name(lang)) for s in SAMPLE_FEDERATION.schools]
     school = schools[0][1]
     yield "permission-form", permission.form_card(strings, lang, schools=schools)
     yield "permission-form-errors", permission.form_card(
         strings, lang, schools=schools, values={"purpose": "", "platform": "other"},
         errors={"school": "perm.error.school", "platform_other": "perm.error.platform_other",
                 "purpose": "perm.error.purpose", "end": "perm.error.end_or_ongoing", "confirm": "perm.error.confirm"})
+    yield "permission-form-limited", permission.form_card(
+        strings, lang, schools=schools, values={"school": "high", "purpose": "Year 9 trip page. <at>Head</at>"},
+        notice=strings.text("perm.rate_limited", lang, count=10))
     pending = _sample_request()
     yield "permission-pending", permission.status_card(strings, lang, pending, school=school,
                                                        approver="Mrs Siân Roberts")
@@ -126,23 +168,30 @@ def _permissions(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
         yield f"permission-{state.value}-headteacher", permission.approver_card(strings, lang, settled, school=school)
     yield "permission-decision", permission.decision_card(strings, lang, _sample_request(RequestState.APPROVED),
                                                           school=school)
-    rows = [(pending, school), (_sample_request(RequestState.APPROVED), school)]
+    blog = replace(pending, request_id="P-9RT4MB", requester=Person("tenant", "a2", "Owain Pritchard"),
+                   platform="blog", account_kind="existing", existing_account=SAMPLE_BLOG,
+                   audiences=("parents", "pupils", "public"), pupil_content=("none",), consent="", moderation="daily")
+    yield "permission-for-headteacher-existing-blog", permission.approver_card(strings, lang, blog, school=school)
+    rows = [(pending, school), (_sample_request(RequestState.APPROVED), school),
+            (_sample_request(RequestState.DECLINED), school), (_sample_request(RequestState.WITHDRAWN), school)]
     yield "my-requests", permission.my_requests_card(strings, lang, rows)
     yield "my-requests-empty", permission.my_requests_card(strings, lang, [])
-    yield "pending-requests", permission.pending_card(strings, lang, [(pending, school)])
+    yield "pending-requests", permission.pending_card(strings, lang, [(pending, school), (blog, school)])
+    many = [(replace(pending, request_id=f"P-{n:06d}", purpose=pending.purpose * 3), school) for n in range(25)]
+    yield "pending-requests-many", permission.pending_card(strings, lang, many)
     yield "pending-requests-empty", permission.pending_card(strings, lang, [])
     yield "register", permission.register_card(strings, lang, [(_sample_request(RequestState.APPROVED), school)])
 
 
 def _concerns(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     gareth = StaffContact("a4", "Gareth Hughes")
-    sian = StaffContact("a3", "Mrs Siân Roberts")
+    sian = SAMPLE_HEAD
     huw = StaffContact("a6", "Mr Huw Davies")
     carys = Person("tenant", "a1", "Carys Jenkins")
-    as_gareth, as_sian = Person("tenant", "a4", "Gareth Hughes"), Person("tenant", "a3", "Siân Roberts")
+    as_gareth, as_sian = Person("tenant", "a4", "Gareth Hughes"), Person("tenant", "a3", "Mrs Siân Roberts")
     report = ConcernReport(
         reference="C-4QX9TB", reporter=carys,
-        what="A colleague keeps sending me messages about my lessons late at night.\x00\x1b[31m <at>Head</at>",
+        what=SAMPLE_REPORT_WHAT,
         since="September [link](https://evil.example)", where="Teams chat", who="A colleague in another department",
         evidence="Screenshots [link](https://evil.example)", wants_meeting=True, urgent=True,
         submitted_at=SAMPLE_TIME, chain=(gareth, sian, huw), route=Route.LINE_MANAGER,
@@ -150,7 +199,7 @@ def _concerns(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     chain_roles = (Role.LINE_MANAGER, Role.HEADTEACHER, Role.CHAIR)
     staff = concerns.staff_choices([("Dafydd Evans", "dafydd.evans@llanidloes.example.cymru"),
                                     ("Gareth Hughes", "gareth.hughes@llanidloes.example.cymru"),
-                                    ("Siân Roberts", "sian.roberts@llanidloes.example.cymru")])
+                                    ("Mrs Siân Roberts", "sian.roberts@llanidloes.example.cymru")])
     view = concerns.FormView(tuple(zip((gareth, sian, huw), chain_roles, strict=True)), "F-sample", staff=staff)
     outside_view = concerns.FormView(((sian, Role.HEADTEACHER), (huw, Role.CHAIR)), "F-sample",
                                      ReportKind.NOT_COLLEAGUE)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from bot.domain.people import Lang
@@ -50,3 +50,19 @@ def load_catalogue(directory: Path = STRINGS_DIR) -> Catalogue:
                 raise CatalogueError(f"{path.name}: key {key!r} has an empty string")
             entries[key] = {"en": value["en"], "cy": value["cy"]}
     return Catalogue(entries)
+
+
+def and_list(items: Sequence[str], lang: Lang) -> str:
+    """ "parents, pupils and the public"; in Welsh "a" becomes "ac" before a vowel and "a'r" before "y"."""
+    if len(items) < 2:
+        return "".join(items)
+    *first, last = items
+    if lang is not Lang.CY:
+        return f"{', '.join(first)} and {last}"
+    if last.startswith("y "):
+        joined = f"a'r {last[2:]}"
+    elif last[:1].lower() in "aeiouwyâêîôûŵŷ":
+        joined = f"ac {last}"
+    else:
+        joined = f"a {last}"
+    return f"{', '.join(first)} {joined}"

@@ -18,8 +18,22 @@ from bot.domain.permission_requests import (
 from bot.domain.text import clean_user_text
 from cards.answer import when
 from cards.common import VERB_MY_REQUESTS, VERB_PENDING, VERB_PERMISSION_FORM
-from cards.elements import Card, Element, action_set, card, execute, heading, labelled, plain_text, text, user_text
-from cards.i18n import Catalogue
+from cards.elements import (
+    MAX_CARD_BYTES,
+    Card,
+    Element,
+    action_set,
+    card,
+    card_bytes,
+    execute,
+    heading,
+    labelled,
+    plain_heading,
+    plain_text,
+    text,
+    user_text,
+)
+from cards.i18n import Catalogue, and_list
 
 VERB_SUBMIT = "permission.submit"
 VERB_APPROVE = "permission.approve"
@@ -27,6 +41,7 @@ VERB_DECLINE = "permission.decline"
 VERB_WITHDRAW = "permission.withdraw"
 VERB_OPEN = "permission.open"
 VERB_REGISTER = "permission.register"
+MAX_LISTED = 20  # requests on one list card
 
 _PLATFORM_TITLES = {"x": "X (Twitter)", "facebook": "Facebook", "instagram": "Instagram", "youtube": "YouTube",
                     "tiktok": "TikTok"}
@@ -45,8 +60,10 @@ def _error(strings: Catalogue, lang: Lang, errors: Mapping[str, str], field: str
 
 
 def form_card(strings: Catalogue, lang: Lang, *, schools: Sequence[tuple[str, str]],
-              values: Mapping[str, Any] | None = None, errors: Mapping[str, str] | None = None) -> Card:
-    """The request form, with the person's values kept and each problem shown under its field."""
+              values: Mapping[str, Any] | None = None, errors: Mapping[str, str] | None = None,
+              notice: str = "") -> Card:
+    """The request form, with the person's values kept and each problem shown under its field (`notice`: why
+    a valid form was not sent)."""
     given = values or {}
     problems = errors or {}
 
@@ -97,9 +114,9 @@ def form_card(strings: Catalogue, lang: Lang, *, schools: Sequence[tuple[str, st
         return [element, *_error(strings, lang, problems, key)]
 
     body: list[Element] = [heading(strings.text("perm.form_title", lang)), text(strings.text("perm.form_intro", lang))]
-    if problems:
-        body.append({"type": "TextBlock", "text": strings.text("perm.form_has_errors", lang), "color": "Attention",
-                     "weight": "Bolder", "wrap": True})
+    if problems or notice:
+        body.append({"type": "TextBlock", "text": notice or strings.text("perm.form_has_errors", lang),
+                     "color": "Attention", "weight": "Bolder", "wrap": True})
     body += choice_set("school", schools)
     body += choice_set("platform", [(p, _choice(strings, lang, p)) for p in PLATFORMS])
     body += text_input("platform_other")
@@ -120,33 +137,51 @@ def form_card(strings: Catalogue, lang: Lang, *, schools: Sequence[tuple[str, st
                                associated_inputs="auto")])
 
 
-def _summary(strings: Catalogue, lang: Lang, request: PermissionRequest, school: str) -> list[Element]:
-    account = (request.existing_account if request.account_kind == "existing"
-               else strings.text("perm.new_account", lang))
+def asks_sentence(strings: Catalogue, lang: Lang, request: PermissionRequest) -> str:
+    """What is asked, in one sentence: "Carys Jenkins asks to start a new Instagram account for parents"."""
+    kind = "existing" if request.account_kind == "existing" else "new"
+    key = f"perm.asks_{kind}_blog" if request.platform == "blog" else f"perm.asks_{kind}"
+    audience = and_list([strings.text(f"perm.audience.{a}", lang) for a in request.audiences if a in AUDIENCES],
+                        lang)
+    return strings.text(key, lang, name=request.requester.name, platform=request.platform_name, audience=audience)
+
+
+def _risks(strings: Catalogue, lang: Lang, request: PermissionRequest, *, decider: bool) -> list[Element]:
+    """What falls short of the policy, in a box nobody can miss (a word, not only a colour): for the headteacher
+    "Check before approving" while it waits; for the requester, that it is below what the policy expects."""
+    if request.moderation == "daily" or (decider and request.state is not RequestState.PENDING):
+        return []
+    title = "perm.risk_title" if decider else "perm.risk_title_requester"
+    return [{"type": "Container", "style": "attention", "items": [
+        text(strings.text(title, lang), weight="Bolder", color="Attention"),
+        text(strings.text("perm.moderation_warning", lang), size="Small")]}]
+
+
+def _details(strings: Catalogue, lang: Lang, request: PermissionRequest, school: str, *, decider: bool,
+             limit: int = 1000, titled: bool = False) -> list[Element]:
+    """What a decision needs: the request in a sentence (unless the card is `titled` with it), where and when it was
+    sent, anything that falls short, the purpose, pupils' content, consent and moderation, the account and dates."""
     dates = f"{request.start:%d/%m/%Y} – " + (f"{request.end:%d/%m/%Y}" if request.end
                                                else strings.text("perm.ongoing", lang))
     content = ", ".join(_choice(strings, lang, c) for c in request.pupil_content)
-    rows: list[Element] = [
-        labelled(strings.text("perm.label.requester", lang), request.requester.name, limit=100),
-        labelled(strings.text("perm.label.school", lang), school),
-        labelled(strings.text("perm.label.platform", lang), request.platform_name, limit=80),
-        labelled(strings.text("perm.label.account", lang), account),
-        labelled(strings.text("perm.label.audience", lang),
-             ", ".join(_choice(strings, lang, a) for a in request.audiences)),
+    rows: list[Element] = [] if titled else [plain_text(asks_sentence(strings, lang, request), weight="Bolder")]
+    # The requester's card is headed with the request's id already.
+    sent = strings.text("perm.request_line" if decider else "perm.sent_line", lang, id=request.request_id,
+                        school=school, when=when(request.submitted_at))
+    rows += [
+        plain_text(sent, subtle=True, size="Small"),
+        *_risks(strings, lang, request, decider=decider),
+        labelled(strings.text("perm.label.purpose", lang), request.purpose, limit=limit),
         labelled(strings.text("perm.label.pupil_content", lang), content),
-        labelled(strings.text("perm.label.moderation", lang),
-             f"{request.moderator} · {_choice(strings, lang, request.moderation)}", limit=300),
-        labelled(strings.text("perm.label.dates", lang), dates),
-        labelled(strings.text("perm.label.submitted", lang), when(request.submitted_at)),
-        text(strings.text("perm.label.purpose", lang), weight="Bolder", size="Small"),
-        user_text(request.purpose, limit=1000),
     ]
     if request.consent:
-        rows += [text(strings.text("perm.label.consent", lang), weight="Bolder", size="Small"),
-                 user_text(request.consent, limit=1000)]
-    if request.moderation != "daily":
-        rows.append({"type": "TextBlock", "text": strings.text("perm.moderation_warning", lang), "color": "Warning",
-                     "wrap": True, "size": "Small"})
+        rows.append(labelled(strings.text("perm.label.consent", lang), request.consent, limit=limit))
+    rows.append(labelled(strings.text("perm.label.moderation", lang),
+                         f"{request.moderator} · {_choice(strings, lang, request.moderation)}", limit=300))
+    if request.account_kind == "existing":
+        rows.append(labelled(strings.text("perm.label.account", lang),
+                             f"{strings.text('perm.choice.existing', lang)}: {request.existing_account}"))
+    rows.append(labelled(strings.text("perm.label.dates", lang), dates))
     return rows
 
 
@@ -180,17 +215,17 @@ def status_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *, s
         actions.append(execute(strings.text("perm.withdraw", lang), VERB_WITHDRAW, {"id": request.request_id},
                                style="destructive"))
     body += _outcome(strings, lang, request)
-    body += _summary(strings, lang, request, school)
+    body += _details(strings, lang, request, school, decider=False)
     actions.append(execute(strings.text("button.my_requests", lang), VERB_MY_REQUESTS))
     return card(body, actions)
 
 
 def approver_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *, school: str,
                   error: str = "") -> Card:
-    """The headteacher's card: the whole request, and Approve / Decline while it waits; the outcome after."""
-    body: list[Element] = [heading(strings.text("perm.approver_title", lang, id=request.request_id))]
-    body += _outcome(strings, lang, request)
-    body += _summary(strings, lang, request, school)
+    """The headteacher's card, titled with what is asked: the whole request, and Approve / Decline while it waits;
+    the outcome after."""
+    body: list[Element] = [plain_heading(asks_sentence(strings, lang, request)), *_outcome(strings, lang, request),
+                           *_details(strings, lang, request, school, decider=True, titled=True)]
     if request.state is not RequestState.PENDING:
         return card(body)
     body.append({"type": "Input.Text", "id": "reason", "isMultiline": True, "maxLength": LIMITS["reason"],
@@ -206,15 +241,15 @@ def approver_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *,
 
 def decision_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *, school: str) -> Card:
     """The message the requester gets when their request is decided."""
-    word = strings.text(f"perm.word.{request.state.value}", lang)
-    body: list[Element] = [heading(strings.text("perm.decision_title", lang, id=request.request_id, decision=word))]
+    body: list[Element] = [heading(strings.text(f"perm.decision_title.{request.state.value}", lang,
+                                                id=request.request_id))]
     body += _outcome(strings, lang, request)
-    body += _summary(strings, lang, request, school)
+    body += _details(strings, lang, request, school, decider=False)
     return card(body, [execute(strings.text("button.my_requests", lang), VERB_MY_REQUESTS)])
 
 
 def _line(strings: Catalogue, lang: Lang, request: PermissionRequest, school: str) -> Element:
-    state = strings.text(f"perm.word.{request.state.value}", lang)
+    state = strings.text(f"perm.status_label.{request.state.value}", lang)
     return {"type": "RichTextBlock", "inlines": [
         {"type": "TextRun", "text": request.request_id, "weight": "Bolder"},
         {"type": "TextRun", "text": f" · {clean_user_text(request.platform_name, limit=60)} · {school} · {state}"}]}
@@ -245,18 +280,20 @@ def note_input_id(request_id: str) -> str:
 
 def pending_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[PermissionRequest, str]], *,
                  notice: str = "", errors: Mapping[str, str] | None = None) -> Card:
-    """What waits for the headteacher: each request in short, with its reason box and Approve / Decline."""
+    """What waits for the headteacher: each request with what a decision needs (pupils' content, consent,
+    moderation) beside its reason box and Approve / Decline. Teams refreshes the list whenever it is shown, so a
+    request withdrawn or decided since leaves it."""
     problems = errors or {}
     body: list[Element] = [heading(strings.text("perm.pending_title", lang))]
     if notice:
         body.append(text(notice, weight="Bolder"))
     if not requests:
         body.append(text(strings.text("perm.pending_empty", lang)))
-    for request, school in requests[:20]:
+    footer = [execute(strings.text("perm.button.register", lang), VERB_REGISTER)]
+    for shown, (request, school) in enumerate(requests):
         data = {"id": request.request_id, "from": "list"}
         items: list[Element] = [
-            text(f"**{request.request_id}** · {school} · {when(request.submitted_at)}"),
-            labelled(request.requester.name, f"{request.platform_name} — {request.purpose}", limit=300),
+            *_details(strings, lang, request, school, decider=True, limit=300),
             {"type": "Input.Text", "id": note_input_id(request.request_id), "isMultiline": True,
              "maxLength": LIMITS["reason"], "label": strings.text("perm.reason_label", lang)}]
         if request.request_id in problems:
@@ -268,8 +305,16 @@ def pending_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[Permis
             execute(strings.text("perm.decline", lang), VERB_DECLINE, data, style="destructive",
                     associated_inputs="auto"),
             execute(strings.text("perm.open", lang), VERB_OPEN, {"id": request.request_id})]))
-        body.append({"type": "Container", "separator": True, "items": items})
-    return card(body, [execute(strings.text("perm.button.register", lang), VERB_REGISTER)])
+        entry = {"type": "Container", "separator": True, "spacing": "Large", "items": items}
+        more = text(strings.text("perm.more_waiting", lang, count=len(requests) - shown), weight="Bolder")
+        # Teams refuses a card over 28 KB: the oldest requests first, as many as fit, and how many more wait.
+        if shown >= MAX_LISTED or card_bytes(card([*body, entry, more], footer)) > MAX_CARD_BYTES:
+            body.append(more)
+            break
+        body.append(entry)
+    listed = card(body, footer)
+    listed["refresh"] = {"action": execute(strings.text("button.pending", lang), VERB_PENDING)}
+    return listed
 
 
 def register_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[PermissionRequest, str]]) -> Card:

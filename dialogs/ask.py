@@ -11,6 +11,7 @@ from typing import Protocol
 
 from bot.domain.errors import ConcurrentChange, NotAllowed, RecordNotFound, StorageUnavailable
 from bot.domain.federation import Federation
+from bot.domain.limits import Limit, RateLimited, RateLimiter
 from bot.domain.live_policy import PolicyInForce
 from bot.domain.outbox import Notifier, OutboundMessage
 from bot.domain.people import Lang, Person
@@ -23,12 +24,14 @@ from bot.domain.questions import (
     QuestionRecord,
     new_question_id,
 )
+from bot.domain.uk_time import uk_today
 from bot.policy.model import Policy, PolicyPassage
 from cards import answer as cards
 from cards.common import VERB_ABOUT, VERB_REVIEW, VERB_SECTIONS, error_card
 from cards.i18n import Catalogue
 from cards.publishing import changes_elements
-from dialogs.base import Handler, Reply, Turn, normalise
+from dialogs.base import CardData, Handler, Reply, Text, Turn, Verb, normalise, opens
+from dialogs.private import PrivateChat
 
 log = logging.getLogger(__name__)
 
@@ -67,11 +70,36 @@ class Retriever(Protocol):
         ...
 
 
+class SectionClick(CardData):
+    """`policy.section`: the section's id."""
+
+    section: Text = ""
+
+
+class QuestionClick(CardData):
+    """`ask.escalate`: the question's id."""
+
+    q: Text = ""
+
+
+class FeedbackClick(QuestionClick):
+    """`ask.feedback`: the question's id and "helpful" or "not_helpful"."""
+
+    value: Text = ""
+
+
+class ReplyClick(QuestionClick):
+    """`ask.reply`: the question's id and the reply typed on the card."""
+
+    reply: Text = ""
+
+
 class AskFlow:
     """Questions about the policy, and everything around the answer card."""
 
     def __init__(self, *, strings: Catalogue, federation: Federation, in_force: Callable[[], PolicyInForce[Retriever]],
-                 questions: QuestionLog, notifier: Notifier, profiles: UserProfiles,
+                 questions: QuestionLog, notifier: Notifier, profiles: UserProfiles, limiter: RateLimiter,
+                 question_limit: int, reply_limit: int,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self._strings = strings
         self._federation = federation
@@ -80,14 +108,23 @@ class AskFlow:
         self._questions = questions
         self._notifier = notifier
         self._profiles = profiles
+        self._limiter = limiter
+        self._question_limit = Limit("questions", question_limit)  # questions one person passes to the head
+        self._reply_limit = Limit("replies", reply_limit)  # replies from the person questions are passed to
         self._clock = clock
+        self._private = PrivateChat(strings=strings, notifier=notifier, profiles=profiles, clock=clock)
 
-    def verbs(self) -> Mapping[str, Handler]:
-        """The verbs of the answer cards."""
+    def verbs(self) -> Mapping[str, Verb]:
+        """The verbs of the answer cards (passing a question on, the head's question card and the review list
+        only in private: the reply comes back there)."""
         return {
-            cards.VERB_SECTION: self.show_section, VERB_SECTIONS: self.show_sections, VERB_ABOUT: self.about,
-            cards.VERB_FEEDBACK: self.feedback, cards.VERB_ESCALATE: self.escalate, cards.VERB_REPLY: self.reply,
-            cards.VERB_DISCLAIMER: self.disclaimer, cards.VERB_PHOTOS: self.photos, VERB_REVIEW: self.review,
+            cards.VERB_SECTION: Verb(opens(self.show_section), SectionClick),
+            VERB_SECTIONS: Verb(opens(self.show_sections)), VERB_ABOUT: Verb(opens(self.about)),
+            cards.VERB_FEEDBACK: Verb(self.feedback, FeedbackClick),
+            cards.VERB_ESCALATE: Verb(self._private.only(self.escalate), QuestionClick),
+            cards.VERB_REPLY: Verb(self._private.only(self.reply), ReplyClick),
+            cards.VERB_DISCLAIMER: Verb(opens(self.disclaimer)), cards.VERB_PHOTOS: Verb(opens(self.photos)),
+            VERB_REVIEW: Verb(self._private.only(opens(self.review))),
         }
 
     def match_text(self, turn: Turn) -> Handler | None:
@@ -98,7 +135,7 @@ class AskFlow:
         if said in ABOUT_WORDS:
             return self.about
         if said in REVIEW_WORDS:
-            return self.review
+            return self._private.only(self.review)
         return self.ask if said else None
 
     # Answering
@@ -106,6 +143,10 @@ class AskFlow:
     @property
     def _policy(self) -> Policy:
         return self._in_force().policy
+
+    @property
+    def _retriever(self) -> Retriever:
+        return self._in_force().index
 
     @staticmethod
     def _source(policy: Policy, lang: Lang) -> str:
@@ -122,10 +163,25 @@ class AskFlow:
             return None
         section = policy.section_of(passages[0].id)
         steps = list(dict.fromkeys(step for p in passages for step in p.next_steps))
+        not_helpful = record.feedback is Feedback.NOT_HELPFUL
+        escalated_to = record.escalated_to if record.escalated_at is not None else ""
         return cards.answer_card(self._strings, lang, question_id=record.question_id,
                                  section=cards.section_view(section, lang), quotes=[p.text for p in passages],
                                  source=self._source(policy, lang), next_steps=steps,
-                                 rated=record.feedback is not Feedback.NONE)
+                                 rated=record.feedback is not Feedback.NONE, not_helpful=not_helpful,
+                                 related=self._related(record, lang) if not_helpful and not escalated_to else (),
+                                 escalated_to=escalated_to)
+
+    def _related(self, record: QuestionRecord, lang: Lang) -> list[cards.SectionView]:
+        """The sections nearest the question other than the one that did not help."""
+        sections = {section.id: section for section in self._policy.sections}
+        nearest = self._retriever.answer(record.text).closest_sections
+        return [cards.section_view(sections[s], lang) for s in nearest if s != record.section_id and s in sections][:3]
+
+    def _answered_from(self, record: QuestionRecord, lang: Lang) -> str:
+        """The heading of the section the bot answered from, for the headteacher ("" when it did not answer)."""
+        section = next((s for s in self._policy.sections if s.id == record.section_id), None)
+        return section.heading(lang.value) if record.answered and section is not None else ""
 
     async def ask(self, turn: Turn) -> Reply:
         """Answer a typed question from the policy, or say honestly that it does not cover it."""
@@ -182,7 +238,7 @@ class AskFlow:
     async def about(self, turn: Turn) -> Reply:
         """Version, dates, approval, whether the review is overdue, and what changed from the version before."""
         in_force = self._in_force()
-        overdue = in_force.policy.review_overdue(self._clock().date())
+        overdue = in_force.policy.review_overdue(uk_today(self._clock()))
         changes = changes_elements(self._strings, turn.lang, in_force.record.changes) if in_force.record else []
         return Reply(card=cards.about_card(self._strings, turn.lang, in_force.policy.details, overdue=overdue,
                                            changes=changes))
@@ -190,11 +246,14 @@ class AskFlow:
     async def disclaimer(self, turn: Turn) -> Reply:
         """The standard blog disclaimer, from the policy's words."""
         passages = self._policy.passages_with("blog_disclaimer")
-        quoted = [m.group(1) for p in passages for m in _QUOTED.finditer(p.text)]
-        text = next((q for q in quoted if "views" in q.lower()), passages[0].text if passages else "")
-        if not text:
+        quoted = [(m.group(1), p) for p in passages for m in _QUOTED.finditer(p.text)]
+        text, passage = next(((q, p) for q, p in quoted if "views" in q.lower()),
+                             (passages[0].text, passages[0]) if passages else ("", None))
+        if not text or passage is None:
             return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
-        return Reply(card=cards.disclaimer_card(self._strings, turn.lang, text))
+        section = cards.section_view(self._policy.section_of(passage.id), turn.lang)
+        return Reply(card=cards.disclaimer_card(self._strings, turn.lang, text,
+                                                source=self._source(self._policy, turn.lang), section=section))
 
     async def photos(self, turn: Turn) -> Reply:
         """The photo checklist with the passages it rests on."""
@@ -227,15 +286,22 @@ class AskFlow:
     async def escalate(self, turn: Turn) -> Reply:
         """Pass an unanswered question to the policy owner, who gets a card with a reply box."""
         owner = self._federation.policy_owner
+        now = self._clock()
         try:
             record = await self._record(turn)
-            if record.answered:
-                raise NotAllowed("answered questions are not passed on")
-            updated = await self._questions.update(record.escalated(turn.actor, owner.name, self._clock()))
+            if record.answered and record.feedback is not Feedback.NOT_HELPFUL:
+                raise NotAllowed("an answer is passed on only once its asker marked it not helpful")
+            escalated = record.escalated(turn.actor, owner, now)
+            await self._limiter.take(self._question_limit, turn.actor.key, now)
+            updated = await self._questions.update(escalated)
         except (RecordNotFound, NotAllowed):
             return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
         except AlreadyDone as done:
             return Reply(card=cards.escalated_card(self._strings, turn.lang, name=done.by, at=done.at, already=True))
+        except RateLimited as limited:
+            return Reply(card=cards.no_answer_card(
+                self._strings, turn.lang, question_id=record.question_id, question=record.text, closest=[],
+                notice=self._strings.text("ask.question_limited", turn.lang, count=limited.limit.count)))
         except ConcurrentChange:
             current = await self._questions.get(record.question_id)
             return Reply(card=cards.escalated_card(self._strings, turn.lang, name=current.escalated_to,
@@ -243,28 +309,45 @@ class AskFlow:
         recipient = Person(turn.actor.tenant_id, owner.aad_object_id, owner.name)
         owner_lang = await preferred_language(self._profiles, recipient)
         owner_card = cards.head_question_card(self._strings, owner_lang, question_id=updated.question_id,
-                                              asker=turn.actor.name, asked_at=updated.asked_at, question=updated.text)
+                                              asker=turn.actor.name, asked_at=updated.asked_at, question=updated.text,
+                                              answered_from=self._answered_from(updated, owner_lang))
         try:
             await self._notifier.notify([OutboundMessage(
                 recipient=recipient, message_id=f"{updated.question_id}|to-owner", card=owner_card,
                 card_key=f"{updated.question_id}|owner", created_at=self._clock())])
         except StorageUnavailable:
             # Put the record back, so the person can simply click again.
-            await self._questions.update(replace(updated, escalated_at=None, escalated_to=""))
+            await self._questions.update(replace(updated, escalated_at=None, escalated_to="", escalated_to_id=""))
             raise
+        answered = self._answer_card(updated, turn.lang, self._policy) if updated.answered else None
+        if answered is not None:
+            return Reply(card=answered)
         return Reply(card=cards.no_answer_card(self._strings, turn.lang, question_id=updated.question_id,
                                                question=updated.text, closest=[], escalated_to=owner.name))
 
-    def _may_reply(self, person: Person) -> bool:
+    def _may_review(self, person: Person) -> bool:
         owner = self._federation.policy_owner
         return person.aad_object_id == owner.aad_object_id or bool(self._federation.schools_decided_by(person))
 
+    async def _sent_to(self, turn: Turn) -> QuestionRecord:
+        """The question, if it was passed to this person; else `RecordNotFound`, as for an id that never existed,
+        so nobody else can read a question or its asker's name through the reply box."""
+        record = await self._record(turn)
+        if record.asker.tenant_id != turn.actor.tenant_id or not record.sent_to(
+                turn.actor, policy_owner=self._federation.policy_owner):
+            raise RecordNotFound("not sent to this person")
+        return record
+
+    def _question_card(self, record: QuestionRecord, lang: Lang, *, error: str = "", draft: str = "") -> Reply:
+        return Reply(card=cards.head_question_card(
+            self._strings, lang, question_id=record.question_id, asker=record.asker.name, asked_at=record.asked_at,
+            question=record.text, reply=record.reply, replied_by=record.replied_by, replied_at=record.replied_at,
+            error=error, draft=draft, answered_from=self._answered_from(record, lang)))
+
     async def reply(self, turn: Turn) -> Reply:
-        """The headteacher's reply: stored once, sent back to the person who asked."""
-        if not self._may_reply(turn.actor):
-            return Reply(card=error_card(self._strings, turn.lang, "ask.not_for_you"))
+        """The reply of the person the question was sent to: stored once, sent back to the person who asked."""
         try:
-            record = await self._record(turn)
+            record = await self._sent_to(turn)
         except RecordNotFound:
             return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
         raw = turn.data.get("reply")
@@ -275,13 +358,17 @@ class AskFlow:
         elif len(text) > MAX_REPLY:
             error = self._strings.text("ask.reply_too_long", turn.lang, length=len(text), limit=MAX_REPLY)
         if error:
-            return Reply(card=cards.head_question_card(
-                self._strings, turn.lang, question_id=record.question_id, asker=record.asker.name,
-                asked_at=record.asked_at, question=record.text, error=error))
+            return self._question_card(record, turn.lang, error=error, draft=text)
+        now = self._clock()
         try:
-            updated = await self._questions.update(record.replied(turn.actor, text, self._clock()))
+            replied = record.replied(turn.actor, text, now, policy_owner=self._federation.policy_owner)
+            await self._limiter.take(self._reply_limit, turn.actor.key, now)
+            updated = await self._questions.update(replied)
         except NotAllowed:
             return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
+        except RateLimited as limited:
+            return self._question_card(record, turn.lang, draft=text, error=self._strings.text(
+                "ask.reply_limited", turn.lang, count=limited.limit.count))
         except (AlreadyDone, ConcurrentChange):
             current = await self._questions.get(record.question_id)
             return Reply(card=error_card(self._strings, turn.lang, "ask.already_replied", name=current.replied_by,
@@ -296,14 +383,11 @@ class AskFlow:
             # "already replied" while the asker never hears it).
             await self._questions.update(replace(updated, reply="", replied_by="", replied_at=None))
             raise
-        return Reply(card=cards.head_question_card(
-            self._strings, turn.lang, question_id=updated.question_id, asker=updated.asker.name,
-            asked_at=updated.asked_at, question=updated.text, reply=text, replied_by=updated.replied_by,
-            replied_at=updated.replied_at))
+        return self._question_card(updated, turn.lang)
 
     async def review(self, turn: Turn) -> Reply:
         """For the headteacher or policy owner: what to look at in the next review, newest first."""
-        if not self._may_reply(turn.actor):
+        if not self._may_review(turn.actor):
             return Reply(card=error_card(self._strings, turn.lang, "ask.review_only_owner"))
         records = await self._questions.list_for_review(limit=25)
         items = []

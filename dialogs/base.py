@@ -1,29 +1,36 @@
 """What a flow receives (a `Turn`) and returns (a `Reply`), and the router between flows.
 
 Flows never see botbuilder: the Teams edge turns an activity into a `Turn` and a `Reply` into
-activities. Identity in a `Turn` comes from the activity; card data carries ids only.
+activities. Identity in a `Turn` comes from the activity; card data carries ids only, and is checked
+against its verb's `CardData` model before any handler sees it.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Annotated, Any, Protocol
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 
 from bot.domain.people import Lang, Person
+
+log = logging.getLogger(__name__)
 
 Card = dict[str, Any]
 
 
 class Scope(StrEnum):
-    """Where the conversation happens."""
+    """Where the conversation happens; anything Teams did not clearly call a 1:1 chat is not private."""
 
     PERSONAL = "personal"
     GROUP = "groupChat"
     CHANNEL = "channel"
+    UNKNOWN = "unknown"
 
 
 @dataclass(frozen=True)
@@ -57,22 +64,69 @@ class Turn:
 
 @dataclass
 class Reply:
-    """What to show: `card` replaces a clicked card (invoke) or is sent (message); `more` follows it."""
+    """What to show: `card` replaces a clicked card (invoke) or is sent (message); `more` follows it.
+
+    With `new_message`, a clicked card stays as it is and `card` comes as a new message below it (see `opens`).
+    """
 
     card: Card | None = None
     more: list[Card] = field(default_factory=list)
     language: Lang | None = None
     card_key: str = ""
+    new_message: bool = False
 
 
 Handler = Callable[[Turn], Awaitable[Reply]]
 
 
+def _absent_if_null(value: object) -> object:
+    return "" if value is None else value
+
+
+# A card input's value: Teams sends text (toggles "true"/"false", multi-choices "a,b"); null counts as empty.
+Text = Annotated[str, BeforeValidator(_absent_if_null)]
+
+
+class CardData(BaseModel):
+    """The data one verb's buttons send, checked by type before its handler runs.
+
+    Every field is optional text (the handler judges what is missing, with its own message). Fields a card
+    sends that the model does not name are ignored, so cards posted long ago keep working; a field of the
+    wrong type (a list where text belongs, a number for an id) makes the click "out of date or not valid".
+    """
+
+    model_config = ConfigDict(extra="ignore", strict=True, frozen=True)
+
+
+class NoData(CardData):
+    """A button whose data the server does not read."""
+
+
+@dataclass(frozen=True)
+class Verb:
+    """A card verb: its handler and the shape of its data."""
+
+    handler: Handler
+    data: type[CardData] = NoData
+
+
+def opens(handler: Handler) -> Handler:
+    """A button that opens something (a form, a list, a section) rather than acting on the card it sits on: what it
+    opens comes as a new message, so the menu or the answer the button sits on stays whole to come back to."""
+
+    async def opening(turn: Turn) -> Reply:
+        reply = await handler(turn)
+        reply.new_message = True
+        return reply
+
+    return opening
+
+
 class Flow(Protocol):
     """A conversation flow: the verbs it owns and the typed text it recognises."""
 
-    def verbs(self) -> Mapping[str, Handler]:
-        """Card verbs this flow handles."""
+    def verbs(self) -> Mapping[str, Verb]:
+        """Card verbs this flow handles, each with its data model."""
         ...
 
     def match_text(self, turn: Turn) -> Handler | None:
@@ -95,26 +149,41 @@ def words(text: str) -> list[str]:
 class Router:
     """Sends each turn to the flow that owns its verb or recognises its text; else to the fallback."""
 
-    def __init__(self, flows: Sequence[Flow], fallback: Handler, unknown_verb: Handler) -> None:
+    def __init__(self, flows: Sequence[Flow], *, fallback: Handler, unknown_verb: Handler,
+                 invalid_data: Handler) -> None:
         self._flows = tuple(flows)
         self._fallback = fallback
         self._unknown_verb = unknown_verb
-        self._verbs: dict[str, Handler] = {}
+        self._invalid_data = invalid_data
+        self._verbs: dict[str, Verb] = {}
         for flow in self._flows:
-            for verb, handler in flow.verbs().items():
-                if verb in self._verbs:
-                    raise ValueError(f"verb {verb!r} is claimed by two flows")
-                self._verbs[verb] = handler
+            for name, verb in flow.verbs().items():
+                if name in self._verbs:
+                    raise ValueError(f"verb {name!r} is claimed by two flows")
+                self._verbs[name] = verb
 
     def verbs(self) -> list[str]:
         """Every verb some flow handles."""
         return sorted(self._verbs)
 
+    def data_model(self, verb: str) -> type[CardData]:
+        """The model a verb's data is checked against (KeyError for a verb nobody handles)."""
+        return self._verbs[verb].data
+
     async def route(self, turn: Turn) -> Reply:
-        """Run the handler for this turn."""
+        """Run the handler for this turn; card data reaches it only once it has its verb's types."""
         if turn.verb:
-            handler = self._verbs.get(turn.verb, self._unknown_verb)
-            return await handler(turn)
+            verb = self._verbs.get(turn.verb)
+            if verb is None:
+                return await self._unknown_verb(turn)
+            try:
+                data = verb.data.model_validate(dict(turn.data))
+            except ValidationError as error:
+                fields = sorted({".".join(map(str, e["loc"])) for e in error.errors()})
+                log.info("card data refused", extra={"verb": turn.verb, "fields": fields})
+                return await self._invalid_data(turn)
+            # Only the fields the card really sent: a handler may tell "not sent" from "sent empty".
+            return await verb.handler(replace(turn, data=data.model_dump(by_alias=True, exclude_unset=True)))
         for flow in self._flows:
             matched = flow.match_text(turn)
             if matched is not None:

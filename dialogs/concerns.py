@@ -1,7 +1,8 @@
 """Reporting, privately, being pestered or targeted; the holder's side; the reporter's own list.
 
 Verbs and their card data (data fields are a public contract: posted cards keep sending them):
-- `concern.form` {kind?}: the form (`kind` "outside": the form for someone who is not a colleague).
+- `concern.form` {kind?, what?}: the form (`kind` "outside": the form for someone who is not a colleague; `what`: the
+  words the person typed that led to it, to start the form with).
 - `concern.submit` {form?, kind?, ref?} + inputs what, since, where, who, evidence, meeting, urgent, about?,
   involves_manager?: files a report. `ref` is what forms posted before form tokens existed send; like `form`, it
   only makes a second press of the same Send the same report. The server gives every report its reference.
@@ -52,7 +53,8 @@ from cards import concerns as cards
 from cards.common import VERB_CONCERN_FORM, error_card
 from cards.elements import Card
 from cards.i18n import Catalogue
-from dialogs.base import Handler, Reply, Turn, normalise
+from dialogs.base import CardData, Handler, Reply, Text, Turn, Verb, normalise, opens
+from dialogs.private import PrivateChat
 
 log = logging.getLogger(__name__)
 _REFERENCE = re.compile(r"C-[A-Z0-9]{6}")
@@ -102,6 +104,47 @@ def offensive_comments_section(policy: Policy) -> str:
     return policy.section_of(passage.id).id if passage else ""
 
 
+class FormClick(CardData):
+    """`concern.form`: `kind` "outside" for the form about someone who is not a colleague."""
+
+    kind: Text = ""
+
+
+class ReportForm(FormClick):
+    """`concern.submit`: the form's token (or the `ref` of forms posted before tokens), and its inputs."""
+
+    form: Text = ""
+    ref: Text = ""
+    what: Text = ""
+    since: Text = ""
+    where: Text = ""
+    who: Text = ""
+    evidence: Text = ""
+    meeting: Text = ""
+    urgent: Text = ""
+    about: Text = ""
+    involves_manager: Text = ""
+
+
+class ReportClick(CardData):
+    """`concern.acknowledge`, `concern.show`: the report's reference."""
+
+    ref: Text = ""
+
+
+class NoteClick(ReportClick):
+    """`concern.escalate`, `concern.reopen`: the reference and a note for the people above."""
+
+    note: Text = ""
+
+
+class CloseClick(ReportClick):
+    """`concern.close`: the reference, the outcome, and "true" to share it with the reporter."""
+
+    outcome: Text = ""
+    share_outcome: Text = ""
+
+
 class ConcernFlow:
     """Private reports to the right person, acknowledgements, escalation, closing and the reporter's view."""
 
@@ -124,13 +167,15 @@ class ConcernFlow:
         # The policy section on offensive comments, when there is one; a callable follows the version in force.
         self._guidance_section = guidance_section if callable(guidance_section) else (lambda: str(guidance_section))
         self._clock = clock
+        self._private_chat = PrivateChat(strings=strings, notifier=notifier, profiles=profiles, clock=clock)
 
-    def verbs(self) -> Mapping[str, Handler]:
+    def verbs(self) -> Mapping[str, Verb]:
         """The verbs of the concern cards."""
-        return {VERB_CONCERN_FORM: self.form, cards.VERB_SUBMIT: self.submit,
-                cards.VERB_ACKNOWLEDGE: self.acknowledge, cards.VERB_ESCALATE: self.escalate,
-                cards.VERB_CLOSE: self.close, cards.VERB_REOPEN: self.reopen, cards.VERB_SHOW: self.show,
-                cards.VERB_MINE: self.mine}
+        return {VERB_CONCERN_FORM: Verb(opens(self.form), FormClick), cards.VERB_SUBMIT: Verb(self.submit, ReportForm),
+                cards.VERB_ACKNOWLEDGE: Verb(self.acknowledge, ReportClick),
+                cards.VERB_ESCALATE: Verb(self.escalate, NoteClick), cards.VERB_CLOSE: Verb(self.close, CloseClick),
+                cards.VERB_REOPEN: Verb(self.reopen, NoteClick), cards.VERB_SHOW: Verb(self.show, ReportClick),
+                cards.VERB_MINE: Verb(self._private_chat.only(opens(self.mine)))}
 
     def match_text(self, turn: Turn) -> Handler | None:
         """"Report a concern", "my reports", or a statement that someone is pestering or targeting the person."""
@@ -138,7 +183,7 @@ class ConcernFlow:
         if said in FORM_WORDS:
             return self.form
         if said in MINE_WORDS:
-            return self.mine
+            return self._private_chat.only(self.mine)
         if turn.text.rstrip().endswith("?"):
             return None
         kind = what_it_is_about(said)
@@ -147,16 +192,17 @@ class ConcernFlow:
         return self.form if kind is ReportKind.COLLEAGUE else None
 
     async def _private(self, turn: Turn, card: Card, message_id: str) -> Reply:
-        """The card in the person's private chat; in a group the bot says nothing of it there."""
+        """The card in the person's private chat; in a group the bot says nothing of it there (not even that
+        someone is about to report something)."""
         if turn.is_private:
             return Reply(card=card)
-        await self._notifier.notify([OutboundMessage(recipient=turn.actor, message_id=message_id, card=card,
-                                                     created_at=self._clock())])
-        return Reply()
+        return await self._private_chat.send(turn, Reply(card=card), tell=False, message_id=message_id)
 
     async def _routing(self, person: Person, subject: Subject) -> Routing:
         """Who gets the report, in order, without anyone it is about (`NobodyToSendTo` when nobody is left)."""
         manager = await find_line_manager(person, self._managers)
+        if manager is not None:  # one name for each person, whether Graph, the staff list or the settings name them
+            manager = replace(manager, name=self._federation.display_name(manager.aad_object_id, manager.name))
         member = await self._directory.get_member(person)
         return route(person, subject, manager, self._federation, member.school if member else "")
 
@@ -170,32 +216,40 @@ class ConcernFlow:
             school = next((m.school for m in members if m.aad_object_id == mine), None)
             others = [m for m in members if m.aad_object_id != mine]
             # The whole federation when it fits on the card, else the person's own school, else no list.
-            staff = cards.staff_choices([(m.name, m.email) for m in others]) or cards.staff_choices(
-                [(m.name, m.email) for m in others if m.school == school])
+            named = [(m, self._federation.display_name(m.aad_object_id, m.name)) for m in others]
+            staff = cards.staff_choices([(name, m.email) for m, name in named]) or cards.staff_choices(
+                [(name, m.email) for m, name in named if m.school == school])
         return cards.FormView(tuple(zip(routing.chain, roles(routing.chain, self._federation), strict=True)),
                               token, kind, staff)
 
     async def form(self, turn: Turn) -> Reply:
-        """The form (for colleagues, or `kind` "outside" for someone who is not one), always in the private chat."""
+        """The form (for colleagues, or `kind` "outside" for someone who is not one), always in the private chat;
+        opened by what the person wrote ("a colleague keeps messaging me at night"), it starts with their words."""
         kind = ReportKind.NOT_COLLEAGUE if turn.data.get("kind") == ReportKind.NOT_COLLEAGUE.value \
             else ReportKind.COLLEAGUE
         token = "F-" + secrets.token_urlsafe(12)
+        typed = turn.data.get("what") if turn.verb else (turn.text if normalise(turn.text) not in FORM_WORDS else "")
+        values = {"what": typed} if isinstance(typed, str) and typed.strip() else None
         try:
-            form = cards.form_card(self._strings, turn.lang, await self._view(turn.actor, kind, token))
+            form = cards.form_card(self._strings, turn.lang, await self._view(turn.actor, kind, token), values=values)
         except NobodyToSendTo:
             form = cards.nobody_card(self._strings, turn.lang)
         return await self._private(turn, form, f"concern-form|{token}")
 
     async def not_a_colleague(self, turn: Turn) -> Reply:
         """Someone who is not a colleague: not the colleagues route; the headteacher, or the guidance, instead."""
-        offer = cards.not_colleague_card(self._strings, turn.lang, guidance_section=self._guidance_section())
+        offer = cards.not_colleague_card(self._strings, turn.lang, guidance_section=self._guidance_section(),
+                                         what=turn.text)
         return await self._private(turn, offer, f"concern-outside|{secrets.token_urlsafe(12)}")
 
     async def _about(self, value: str) -> StaffContact | None:
         if "@" not in value:
             return None
         member = next((m for m in await self._directory.list_members() if m.email == value.lower()), None)
-        return StaffContact(member.aad_object_id, member.name, member.email) if member else None
+        if member is None:
+            return None
+        return StaffContact(member.aad_object_id, self._federation.display_name(member.aad_object_id, member.name),
+                            member.email)
 
     async def submit(self, turn: Turn) -> Reply:
         """Store the report, send it to the first person it is not about, and give the reporter a receipt."""
@@ -428,8 +482,7 @@ class ConcernFlow:
     async def mine(self, turn: Turn) -> Reply:
         """The reports this person sent: status and who holds each, never their text."""
         reports = await self._reports.list_by_reporter(turn.actor)
-        return await self._private(turn, cards.my_reports_card(self._strings, turn.lang, reports),
-                                   f"concern-mine|{secrets.token_urlsafe(12)}")
+        return Reply(card=cards.my_reports_card(self._strings, turn.lang, reports))
 
     async def check_reports(self) -> int:
         """Remind once after two working days unacknowledged, escalate two more later; safe on many instances."""

@@ -8,7 +8,7 @@ from bot.domain.federation import Federation
 from bot.domain.people import Lang
 from cards.common import VERB_HELP, VERB_LANGUAGE, error_card, help_card, notice_card, welcome_card
 from cards.i18n import Catalogue
-from dialogs.base import Handler, Reply, Turn, normalise
+from dialogs.base import CardData, Handler, Reply, Text, Turn, Verb, normalise, opens
 
 GREETINGS = frozenset({"hi", "hello", "hey", "helo", "shwmae", "su mae", "sut mae", "bore da", "prynhawn da",
                        "hiya", "start", "dechrau", "menu", "bwydlen", "hi there", "hello there", "good morning",
@@ -26,6 +26,12 @@ TO_WELSH = frozenset({"cymraeg", "welsh", "yn gymraeg", "in welsh", "cy"})
 TO_ENGLISH = frozenset({"english", "saesneg", "yn saesneg", "in english", "en"})
 
 
+class LanguageData(CardData):
+    """`language.set`: the language to switch to ("en" or "cy")."""
+
+    lang: Text = ""
+
+
 class HomeFlow:
     """Welcome, help and the language switch."""
 
@@ -33,9 +39,9 @@ class HomeFlow:
         self._strings = strings
         self._federation = federation
 
-    def verbs(self) -> Mapping[str, Handler]:
+    def verbs(self) -> Mapping[str, Verb]:
         """The shared buttons this flow answers."""
-        return {VERB_LANGUAGE: self.switch_language, VERB_HELP: self.help}
+        return {VERB_LANGUAGE: Verb(self.switch_language, LanguageData), VERB_HELP: Verb(opens(self.help))}
 
     def match_text(self, turn: Turn) -> Handler | None:
         """Greetings, help words and language names."""
@@ -87,6 +93,10 @@ class HomeFlow:
     async def unknown_verb(self, turn: Turn) -> Reply:
         """A button no flow owns: explain, change nothing."""
         return Reply(card=error_card(self._strings, turn.lang, "error.unknown_action"))
+
+    async def invalid_card(self, turn: Turn) -> Reply:
+        """A button whose data is not what its verb takes (an old or forged card): explain, change nothing."""
+        return Reply(card=error_card(self._strings, turn.lang, "error.invalid_card"))
 
 
 def _is_thanks(said: str, text: str) -> bool:

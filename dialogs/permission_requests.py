@@ -6,9 +6,14 @@ import logging
 import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
+from typing import Any
 
+from pydantic import Field, model_validator
+
+from bot.domain.directory import StaffDirectory
 from bot.domain.errors import ConcurrentChange, NotAllowed, RecordNotFound, StorageUnavailable
 from bot.domain.federation import Federation, School
+from bot.domain.limits import Limit, RateLimited, RateLimiter
 from bot.domain.outbox import Notifier, OutboundMessage
 from bot.domain.people import Lang, Person
 from bot.domain.permission_requests import (
@@ -30,12 +35,14 @@ from bot.domain.permission_requests import (
 )
 from bot.domain.profiles import UserProfiles, preferred_language
 from bot.domain.text import clean_user_text
+from bot.domain.uk_time import uk_today
 from cards import permission_requests as cards
 from cards.answer import when
 from cards.common import VERB_MY_REQUESTS, VERB_PENDING, VERB_PERMISSION_FORM, error_card
 from cards.elements import Card
 from cards.i18n import Catalogue
-from dialogs.base import Handler, Reply, Turn, normalise
+from dialogs.base import CardData, Handler, Reply, Text, Turn, Verb, normalise, opens
+from dialogs.private import PrivateChat
 
 log = logging.getLogger(__name__)
 
@@ -51,36 +58,122 @@ _WANTS_FORM = re.compile(r"^(i|we)( (would|d))? (need|want|like|would like|d lik
                          r"(permission|approval)|^(dw i|rwy|rydw i|dwi) (angen|eisiau) (caniatad|ganiatad)")
 
 
+class RequestForm(CardData):
+    """`permission.submit`: the form's inputs (choices and dates as Teams sends them, as text)."""
+
+    school: Text = ""
+    platform: Text = ""
+    platform_other: Text = ""
+    account_kind: Text = ""
+    existing_account: Text = ""
+    purpose: Text = ""
+    audience: Text = ""
+    pupil_content: Text = ""
+    consent: Text = ""
+    moderator: Text = ""
+    moderation: Text = ""
+    start: Text = ""
+    end: Text = ""
+    ongoing: Text = ""
+    confirm: Text = ""
+
+
+class RequestClick(CardData):
+    """`permission.withdraw`, `permission.open`: the request's id; `from` is "list" when clicked on a list."""
+
+    id: Text = ""
+    from_: Text = Field(default="", alias="from")
+
+
+class DecisionClick(RequestClick):
+    """`permission.approve`, `permission.decline`: the reason or comment is `reason` on the headteacher's card,
+    and `reason_<id>` on the pending list (one box per request); the box of the clicked request wins."""
+
+    reason: Text = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _box_on_the_list(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("id"), str) and cards.note_input_id(data["id"]) in data:
+            return {**data, "reason": data[cards.note_input_id(data["id"])]}
+        return data
+
+
+# Words that name a platform (after `normalise`), for filling in the form from "I need permission for a class insta".
+_PLATFORM_WORDS = {"instagram": "instagram", "insta": "instagram", "facebook": "facebook", "fb": "facebook",
+                   "twitter": "x", "tweet": "x", "tweets": "x", "trydar": "x", "youtube": "youtube", "tiktok": "tiktok",
+                   "blog": "blog", "blogs": "blog", "blogio": "blog"}
+_OTHER_PLATFORMS = {"snapchat": "Snapchat", "threads": "Threads", "linkedin": "LinkedIn", "whatsapp": "WhatsApp",
+                    "pinterest": "Pinterest", "bluesky": "Bluesky", "mastodon": "Mastodon", "flickr": "Flickr",
+                    "vimeo": "Vimeo", "padlet": "Padlet", "seesaw": "Seesaw", "classdojo": "ClassDojo"}
+_X = re.compile(r"\b(on|an|a|the|our|my) x\b|\bx (account|page|feed)\b")
+_NEW = re.compile(r"\b(new|start|starting|set up|setting up|create|creating|open|opening|newydd|dechrau|ddechrau|"
+                  r"sefydlu|creu|greu)\b")
+_EXISTING = re.compile(r"\b(existing|already have|sy n bodoli|presennol)\b")
+
+
+def guess_request(text: str) -> dict[str, str]:
+    """The form's values that the words say plainly: the platform, and a new or existing account. Nothing is
+    guessed that the words do not name; the person checks every field before sending."""
+    said = normalise(text).replace("tik tok", "tiktok").replace("you tube", "youtube").replace("class dojo",
+                                                                                               "classdojo")
+    found = [_PLATFORM_WORDS[w] for w in said.split() if w in _PLATFORM_WORDS]
+    others = [_OTHER_PLATFORMS[w] for w in said.split() if w in _OTHER_PLATFORMS]
+    if _X.search(said):
+        found.append("x")
+    values: dict[str, str] = {}
+    if len(set(found)) == 1 and not others:
+        values["platform"] = found[0]
+    elif len(set(others)) == 1 and not found:
+        values.update(platform="other", platform_other=others[0])
+    existing, new = _EXISTING.search(said), _NEW.search(said)
+    if existing and not new:
+        values["account_kind"] = "existing"
+    elif new and not existing:
+        values["account_kind"] = "new"
+    return values
+
+
 class PermissionFlow:
-    """Requests for permission, decisions, withdrawals and the lists around them."""
+    """Requests for permission, decisions, withdrawals and the lists around them; all of it names a request or
+    a person, so it is shown only in the person's 1:1 chat."""
 
     def __init__(self, *, strings: Catalogue, federation: Federation, requests: PermissionRequests,
-                 notifier: Notifier, profiles: UserProfiles,
+                 notifier: Notifier, profiles: UserProfiles, directory: StaffDirectory, limiter: RateLimiter,
+                 request_limit: int,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self._strings = strings
         self._federation = federation
+        self._directory = directory
         self._requests = requests
         self._notifier = notifier
         self._profiles = profiles
+        self._limiter = limiter
+        self._request_limit = Limit("requests", request_limit)  # requests one person sends the headteacher
         self._clock = clock
+        self._private = PrivateChat(strings=strings, notifier=notifier, profiles=profiles, clock=clock)
 
-    def verbs(self) -> Mapping[str, Handler]:
+    def verbs(self) -> Mapping[str, Verb]:
         """Every verb of the permission cards."""
-        return {VERB_PERMISSION_FORM: self.form, cards.VERB_SUBMIT: self.submit, cards.VERB_APPROVE: self.approve,
-                cards.VERB_DECLINE: self.decline, cards.VERB_WITHDRAW: self.withdraw, cards.VERB_OPEN: self.open,
-                VERB_MY_REQUESTS: self.mine, VERB_PENDING: self.pending, cards.VERB_REGISTER: self.register}
+        only = self._private.only
+        return {VERB_PERMISSION_FORM: Verb(only(opens(self.form))),
+                cards.VERB_SUBMIT: Verb(only(self.submit), RequestForm),
+                cards.VERB_APPROVE: Verb(only(self.approve), DecisionClick),
+                cards.VERB_DECLINE: Verb(only(self.decline), DecisionClick),
+                cards.VERB_WITHDRAW: Verb(only(self.withdraw), RequestClick),
+                cards.VERB_OPEN: Verb(only(opens(self.open)), RequestClick),
+                VERB_MY_REQUESTS: Verb(only(opens(self.mine))), VERB_PENDING: Verb(only(opens(self.pending))),
+                cards.VERB_REGISTER: Verb(only(opens(self.register)))}
 
     def match_text(self, turn: Turn) -> Handler | None:
         """Commands and plain requests for the form; questions about permission are left to the policy."""
         said = normalise(turn.text)
         if said in FORM_WORDS or _WANTS_FORM.search(said):
-            return self.form
-        if said in MINE_WORDS:
-            return self.mine
-        if said in PENDING_WORDS:
-            return self.pending
-        if said in REGISTER_WORDS:
-            return self.register
+            return self._private.only(self.form)
+        for words, handler in ((MINE_WORDS, self.mine), (PENDING_WORDS, self.pending),
+                               (REGISTER_WORDS, self.register)):
+            if said in words:
+                return self._private.only(handler)
         return None
 
     # Helpers
@@ -140,17 +233,39 @@ class PermissionFlow:
     # Asking
 
     async def form(self, turn: Turn) -> Reply:
-        """The empty request form."""
-        return Reply(card=cards.form_card(self._strings, turn.lang, schools=self._schools(turn.lang)))
+        """The request form, filled in with what is already known: the person's school (from the staff list), and
+        the platform and kind of account their words name ("I need permission for a class Instagram")."""
+        values = guess_request(turn.text) if turn.text and not turn.verb else {}
+        school = await self._own_school(turn.actor)
+        if school:
+            values["school"] = school
+        return Reply(card=cards.form_card(self._strings, turn.lang, schools=self._schools(turn.lang), values=values))
+
+    async def _own_school(self, person: Person) -> str:
+        """The person's school by the staff list (or the only school), "" when unknown; never in the way."""
+        if len(self._federation.schools) == 1:
+            return self._federation.schools[0].school_id
+        try:
+            member = await self._directory.get_member(person)
+        except StorageUnavailable:
+            return ""
+        known = {s.school_id for s in self._federation.schools}
+        return member.school if member is not None and member.school in known else ""
 
     async def submit(self, turn: Turn) -> Reply:
         """Validate on the server; store, audit, tell the approver, and show the status card."""
         now = self._clock()
-        result = read_form(turn.data, federation=self._federation, requester=turn.actor, today=now.date(), now=now,
-                           request_id=new_request_id())
+        result = read_form(turn.data, federation=self._federation, requester=turn.actor, today=uk_today(now),
+                           now=now, request_id=new_request_id())
         if result.request is None:
             return Reply(card=cards.form_card(self._strings, turn.lang, schools=self._schools(turn.lang),
                                               values=turn.data, errors=result.errors))
+        try:
+            await self._limiter.take(self._request_limit, turn.actor.key, now)
+        except RateLimited as limited:
+            return Reply(card=cards.form_card(self._strings, turn.lang, schools=self._schools(turn.lang),
+                                              values=turn.data, notice=self._strings.text(
+                                                  "perm.rate_limited", turn.lang, count=limited.limit.count)))
         request = result.request
         await self._requests.create(request, self._audit(request, SUBMITTED, turn.actor))
         school = self._federation.school(request.school_id)
@@ -219,8 +334,8 @@ class PermissionFlow:
         return cards.approver_card(self._strings, lang, request, school=self._school_name(request.school_id, lang),
                                    error=error)
 
-    def _note(self, turn: Turn, request_id: str) -> str:
-        raw = turn.data.get(cards.note_input_id(request_id), turn.data.get("reason"))
+    def _note(self, turn: Turn) -> str:
+        raw = turn.data.get("reason")
         return raw.strip() if isinstance(raw, str) else ""
 
     async def _for_decider(self, turn: Turn) -> tuple[PermissionRequest, School] | Reply:
@@ -242,7 +357,7 @@ class PermissionFlow:
         request, school = found
         if turn.actor.aad_object_id == request.requester.aad_object_id:
             return Reply(card=error_card(self._strings, turn.lang, "perm.not_your_own"))
-        note = self._note(turn, request.request_id)
+        note = self._note(turn)
         problem = note_problem(note, approve=approve) if request.state is RequestState.PENDING else ""
         if problem:
             if from_list:
@@ -360,7 +475,7 @@ class PermissionFlow:
         """Approved permissions still in force: the federation's official accounts (for heads)."""
         if not may_see_register(turn.actor, self._federation):
             return Reply(card=error_card(self._strings, turn.lang, "perm.only_heads_register"))
-        today = self._clock().date()
+        today = uk_today(self._clock())
         rows = [r for r in await self._requests.list_all()
                 if r.requester.tenant_id == turn.actor.tenant_id and r.is_active_on(today)]
         return Reply(card=cards.register_card(self._strings, turn.lang,

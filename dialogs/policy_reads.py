@@ -30,7 +30,8 @@ from cards import publishing as cards
 from cards.common import error_card
 from cards.elements import Card
 from cards.i18n import Catalogue
-from dialogs.base import Handler, Reply, Turn, normalise
+from dialogs.base import CardData, Handler, Reply, Text, Turn, Verb, normalise
+from dialogs.private import PrivateChat
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,13 @@ READS_WORDS = frozenset({"who has read it", "who has read the policy", "who has 
 def read_message_id(version: str, person: Person) -> str:
     """The campaign card's id for one person: fixed, so it is queued at most once."""
     return f"policy|{version_key(version)}|read|{person.aad_object_id}"
+
+
+class VersionClick(CardData):
+    """The read-and-confirm buttons: the version they are about; `lang` when reading it in the other language."""
+
+    version: Text = ""
+    lang: Text = ""
 
 
 def _version(data: Mapping[str, Any]) -> str:
@@ -73,13 +81,16 @@ class ReadingFlow:
         self._directory = directory
         self._notifier = notifier
         self._profiles = profiles
+        self._private = PrivateChat(strings=strings, notifier=notifier, profiles=profiles, clock=clock)
         self._in_force = in_force
         self._clock = clock
 
-    def verbs(self) -> Mapping[str, Handler]:
-        """The buttons of the read-and-confirm cards."""
-        return {cards.VERB_CONFIRM_READ: self.confirm, cards.VERB_READ_REQUEST: self.request_card,
-                cards.VERB_READS: self.summary, cards.VERB_WHATS_NEW: self.whats_new}
+    def verbs(self) -> Mapping[str, Verb]:
+        """The buttons of the read-and-confirm cards (who has read it names people: only in the 1:1 chat)."""
+        return {cards.VERB_CONFIRM_READ: Verb(self.confirm, VersionClick),
+                cards.VERB_READ_REQUEST: Verb(self.request_card, VersionClick),
+                cards.VERB_READS: Verb(self._private.only(self.summary), VersionClick),
+                cards.VERB_WHATS_NEW: Verb(self.whats_new, VersionClick)}
 
     def match_text(self, turn: Turn) -> Handler | None:
         """ "what's new" and "who has read it"."""

@@ -43,7 +43,7 @@ from bot.policy.model import Policy
 from cards import publishing as cards
 from cards.common import error_card, notice_card
 from cards.i18n import Catalogue
-from dialogs.base import Handler, Reply, Turn, normalise
+from dialogs.base import CardData, Handler, Reply, Text, Turn, Verb, normalise
 from dialogs.policy_reads import ReadingFlow
 
 log = logging.getLogger(__name__)
@@ -64,6 +64,12 @@ class Published:
     staff: int | None
 
 
+
+class DraftClick(CardData):
+    """Publish and Cancel on the preview card: the draft they are about."""
+
+    draft: Text = ""
+
 class PublishingFlow:
     """The policy owner's document, its preview, and publishing (by click or by command)."""
 
@@ -83,9 +89,10 @@ class PublishingFlow:
         self._clock = clock
         self._background: set[asyncio.Task[None]] = set()
 
-    def verbs(self) -> Mapping[str, Handler]:
+    def verbs(self) -> Mapping[str, Verb]:
         """The preview card's buttons."""
-        return {cards.VERB_PUBLISH: self.publish_click, cards.VERB_CANCEL: self.cancel}
+        return {cards.VERB_PUBLISH: Verb(self.publish_click, DraftClick),
+                cards.VERB_CANCEL: Verb(self.cancel, DraftClick)}
 
     def match_text(self, turn: Turn) -> Handler | None:
         """A file sent to the bot, or asking how to publish."""

@@ -14,12 +14,16 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import logging
 import math
 import shutil
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib.util import find_spec
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -62,7 +66,7 @@ class _Graph:
         self.weights.append(numpy_helper.from_array(np.ascontiguousarray(value), name))
         return name
 
-    def op(self, kind: str, inputs: list[str], output: str, **attributes: object) -> str:
+    def op(self, kind: str, inputs: list[str], output: str, **attributes: Any) -> str:
         self.nodes.append(helper.make_node(kind, inputs, [output], **attributes))
         return output
 
@@ -150,6 +154,25 @@ def source_folder() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "model"
 
 
+class _DropPreprocessingAdvice(logging.Filter):
+    """onnxruntime logs advice for image models on the root logger at every quantisation; a newcomer's `make run`
+    should not show it (this graph is written whole here and needs no pre-processing)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Please consider to run pre-processing before quantization")
+
+
+@contextmanager
+def _quiet_preprocessing_advice() -> Iterator[None]:
+    advice = _DropPreprocessingAdvice()
+    root = logging.getLogger()
+    root.addFilter(advice)
+    try:
+        yield
+    finally:
+        root.removeFilter(advice)
+
+
 def build(out: Path) -> None:
     """Write the quantised encoder, the float16 word-piece table, the tokenizer and a note of the source."""
     source = source_folder()
@@ -159,14 +182,15 @@ def build(out: Path) -> None:
         full = Path(scratch) / "encoder.onnx"
         onnx.save(_encoder(weights), str(full))
         # reduce_range: 7-bit weights, so processors without VNNI give the same answers without saturating.
-        quantize_dynamic(
-            str(full),
-            str(out / MODEL_FILE),
-            weight_type=QuantType.QInt8,
-            per_channel=True,
-            reduce_range=True,
-            op_types_to_quantize=["MatMul"],
-        )
+        with _quiet_preprocessing_advice():
+            quantize_dynamic(
+                str(full),
+                str(out / MODEL_FILE),
+                weight_type=QuantType.QInt8,
+                per_channel=True,
+                reduce_range=True,
+                op_types_to_quantize=["MatMul"],
+            )
     np.save(out / PIECES_FILE, weights["embeddings.word_embeddings.weight"].astype(np.float16))
     shutil.copyfile(source / "tokenizer.json", out / TOKENIZER_FILE)
     digest = hashlib.sha256((source / "model.safetensors").read_bytes()).hexdigest()

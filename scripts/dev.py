@@ -160,7 +160,7 @@ def run(args: argparse.Namespace, supervisor: Supervisor, started: float) -> Non
 
     bot_url = f"http://127.0.0.1:{args.bot_port}"
     supervisor.start("the bot", [python(), "app.py"], env={
-        "APP_ENV": "local", "PORT": str(args.bot_port),
+        "APP_ENV": "local", "AGENTS_PLAYGROUND": "true", "PORT": str(args.bot_port),
         "AZURE_STORAGE_CONNECTION_STRING": connection_string(args.azurite_port),
         "FEDERATION_CONFIG": "config/federation.local.json"})
     supervisor.wait_until("healthy", "the bot", url=f"{bot_url}/healthz")

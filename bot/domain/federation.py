@@ -64,6 +64,14 @@ class Federation:
         """The schools whose requests this person may decide."""
         return tuple(school for school in self.schools if school.may_decide(person))
 
+    def display_name(self, aad_object_id: str, name: str) -> str:
+        """One name for each person wherever they appear: the name these settings give the people they name
+        (headteachers, delegates, policy owner, chair of governors), else `name` (from Teams, Graph or the staff
+        list)."""
+        contacts = (*(c for s in self.schools for c in (s.headteacher, *s.delegates)), self.policy_owner,
+                    *((self.chair_of_governors,) if self.chair_of_governors else ()))
+        return next((c.name for c in contacts if c.aad_object_id.lower() == aad_object_id.lower()), name)
+
     def is_headteacher(self, person: Person) -> bool:
         """True when the person is the headteacher of any school."""
         return any(s.headteacher.aad_object_id == person.aad_object_id for s in self.schools)

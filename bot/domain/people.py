@@ -32,6 +32,18 @@ class Person:
         return f"{self.tenant_id}|{self.aad_object_id}"
 
 
+# Titles that come before a name ("Mrs Siân Roberts"): a greeting uses the first name after them.
+TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "rev", "revd", "parch", "y parch"})
+
+
+def first_name(name: str) -> str:
+    """The name to greet someone by: "Mrs Siân Roberts" → "Siân"; "" when there is none."""
+    words = name.split()
+    while len(words) > 1 and words[0].rstrip(".").casefold() in TITLES:
+        words = words[1:]
+    return words[0] if words else ""
+
+
 @dataclass(frozen=True)
 class StaffContact:
     """A named person in the federation's configuration (headteacher, delegate, governor)."""

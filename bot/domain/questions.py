@@ -9,7 +9,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from bot.domain.errors import NotAllowed
-from bot.domain.people import Lang, Person
+from bot.domain.people import Lang, Person, StaffContact
 
 MAX_QUESTION = 2000
 MAX_REPLY = 2000
@@ -57,6 +57,8 @@ class QuestionRecord:
     feedback: Feedback = Feedback.NONE
     escalated_at: datetime | None = None
     escalated_to: str = ""
+    # The Entra object id of the one person the question was sent to; empty on records from before it was kept.
+    escalated_to_id: str = ""
     reply: str = ""
     replied_by: str = ""
     replied_at: datetime | None = None
@@ -72,18 +74,29 @@ class QuestionRecord:
             raise AlreadyDone("rated", self.asker.name, None)
         return replace(self, feedback=feedback)
 
-    def escalated(self, person: Person, to: str, now: datetime) -> QuestionRecord:
-        """The record passed to the headteacher; only by the asker, once."""
+    def escalated(self, person: Person, to: StaffContact, now: datetime) -> QuestionRecord:
+        """The record passed to the headteacher (the policy owner); only by the asker, once."""
         if person.aad_object_id != self.asker.aad_object_id:
             raise NotAllowed("only the asker passes a question on")
         if self.escalated_at is not None:
             raise AlreadyDone("escalated", self.escalated_to, self.escalated_at)
-        return replace(self, escalated_at=now, escalated_to=to)
+        return replace(self, escalated_at=now, escalated_to=to.name, escalated_to_id=to.aad_object_id)
 
-    def replied(self, person: Person, reply: str, now: datetime) -> QuestionRecord:
-        """The record with the headteacher's reply; once only."""
+    def sent_to(self, person: Person, *, policy_owner: StaffContact) -> bool:
+        """True for the one person this question was passed to, who alone may read it there and reply.
+
+        A named delegate stands in for the headteacher on permission requests only: a question (with the
+        asker's name) went to one person, and nobody else reads it. A record from before the recipient was
+        kept went, as every question did, to the policy owner.
+        """
         if self.escalated_at is None:
-            raise NotAllowed("the question was not passed on")
+            return False
+        return person.aad_object_id == (self.escalated_to_id or policy_owner.aad_object_id)
+
+    def replied(self, person: Person, reply: str, now: datetime, *, policy_owner: StaffContact) -> QuestionRecord:
+        """The record with the reply of the person it was sent to; once only."""
+        if not self.sent_to(person, policy_owner=policy_owner):
+            raise NotAllowed("only the person the question was sent to replies")
         if self.replied_at is not None:
             raise AlreadyDone("replied", self.replied_by, self.replied_at)
         return replace(self, reply=reply, replied_by=person.name, replied_at=now)

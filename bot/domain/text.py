@@ -21,12 +21,15 @@ def _clean_char(ch: str) -> str:
     return ch
 
 
-def clean_user_text(value: str, *, limit: int) -> str:
-    """Typed text without invisible or control characters, trimmed and cut to `limit` characters.
+def clean_user_text(value: str, *, limit: int, one_line: bool = False) -> str:
+    """Typed text without invisible or control characters, trimmed and cut to `limit` characters; with
+    `one_line` (a cell of an export), line breaks and tabs become single spaces too.
 
     Markdown stays as typed: cards make it inert by showing the result only in a `TextRun` (or an input's
     value, a choice's title, a button's data), which render no markdown, links or mentions.
     """
     unified = value.replace("\r\n", "\n").replace("\r", "\n")
     cleaned = "".join(_clean_char(ch) for ch in unified).strip()
+    if one_line:
+        cleaned = " ".join(cleaned.split())
     return cleaned if len(cleaned) <= limit else cleaned[: limit - 1].rstrip() + "…"

@@ -151,7 +151,7 @@ class Deliverer:
         except StorageUnavailable:
             await self._release(claimed.retry_later(now, "storage unavailable"))
             return False
-        if not reference_json:
+        if not personal_chat(reference_json):
             await self._release(replace(claimed, state=DeliveryState.PENDING, next_attempt_at=now + UNREACHABLE_RETRY,
                                         last_error="recipient has not opened the bot"))
             return False
@@ -214,6 +214,17 @@ class Deliverer:
             await self._adapter.continue_conversation(reference, callback, self._app_id)
         conversation_id = reference.conversation.id if reference.conversation else ""
         return result.get("id", ""), conversation_id or ""
+
+
+def personal_chat(reference_json: str) -> bool:
+    """True for a stored reference to a 1:1 chat: messages owed to one person go nowhere else (a reference
+    stored from a group before the bot checked conversation types counts as none)."""
+    try:
+        reference = json.loads(reference_json) if reference_json else None
+    except json.JSONDecodeError:
+        return False
+    conversation = reference.get("conversation") if isinstance(reference, dict) else None
+    return isinstance(conversation, dict) and conversation.get("conversationType") == "personal"
 
 
 def retry_after(error: BaseException, now: datetime) -> timedelta | None:

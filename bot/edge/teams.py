@@ -7,12 +7,14 @@ import logging
 import re
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
 import aiohttp
 from azure.core.exceptions import AzureError, DeserializationError
 from botbuilder.core import CardFactory, MessageFactory, TurnContext
+from botbuilder.core.teams import TeamsInfo
 from botbuilder.schema import Activity, ActivityTypes, InvokeResponse
 from msrest.exceptions import ClientRequestError, HttpOperationError
 
@@ -42,10 +44,13 @@ _MENTION = re.compile(r"<at[^>]*>.*?</at>", re.IGNORECASE | re.DOTALL)
 
 
 def conversation_ref_json(activity: Activity) -> str:
-    """The activity's conversation reference as stable JSON (no per-message ids)."""
+    """The reference of the person's 1:1 chat, from an activity in it, as stable JSON (no per-message ids); it
+    says it is a 1:1 chat, which is all delivery ever sends to."""
     reference = TurnContext.get_conversation_reference(activity)
     reference.activity_id = None
     reference.locale = None
+    if reference.conversation is not None:
+        reference.conversation.conversation_type = "personal"  # the Agents Playground leaves it out
     return json.dumps(reference.serialize(), sort_keys=True, separators=(",", ":"))
 
 
@@ -60,9 +65,16 @@ def _tenant_id(activity: Activity) -> str:
     return ""
 
 
-def _scope(activity: Activity) -> Scope:
-    kind = getattr(activity.conversation, "conversation_type", None) or "personal"
-    return {"groupChat": Scope.GROUP, "channel": Scope.CHANNEL}.get(kind, Scope.PERSONAL)
+_SCOPES = {"personal": Scope.PERSONAL, "groupChat": Scope.GROUP, "channel": Scope.CHANNEL}
+
+
+def conversation_scope(activity: Activity, *, untyped: Scope = Scope.UNKNOWN) -> Scope:
+    """Where the activity happened, failing closed: only what Teams calls a 1:1 chat is private (and only its
+    reference is ever stored); a conversation with no type is `untyped`, private only for the Agents Playground."""
+    kind = getattr(activity.conversation, "conversation_type", None)
+    if kind is None:
+        return untyped
+    return _SCOPES.get(kind, Scope.UNKNOWN) if isinstance(kind, str) else Scope.UNKNOWN
 
 
 def _sent_files(activity: Activity) -> tuple[SentFile, ...]:
@@ -88,12 +100,21 @@ def _invoke_action(activity: Activity) -> tuple[str, Mapping[str, Any]] | None:
     return (verb if isinstance(verb, str) else "", data if isinstance(data, dict) else {})
 
 
+def _is_refresh(activity: Activity) -> bool:
+    """True for Teams refreshing a card on its own (its `refresh` action), not a person clicking."""
+    value = activity.value if isinstance(activity.value, dict) else {}
+    return value.get("trigger") == "automatic"
+
+
 class TeamsBot:
     """The bot's turn logic at the Teams edge: identity, language, routing, replies, deliveries."""
 
     def __init__(self, *, router: Router, profiles: UserProfiles, deliverer: Deliverer, federation: Federation,
-                 strings: Catalogue, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+                 strings: Catalogue, clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+                 agents_playground: bool = False) -> None:
         self._router = router
+        # The Agents Playground sends its 1:1 chats without a conversation type (Teams always sends "personal").
+        self._untyped = Scope.PERSONAL if agents_playground else Scope.UNKNOWN
         self._profiles = profiles
         self._deliverer = deliverer
         self._federation = federation
@@ -103,6 +124,9 @@ class TeamsBot:
     def verbs(self) -> list[str]:
         """Every card verb the bot answers."""
         return self._router.verbs()
+
+    def _scope(self, activity: Activity) -> Scope:
+        return conversation_scope(activity, untyped=self._untyped)
 
     async def on_turn(self, context: TurnContext) -> None:
         """Handle one activity, logging one line with its outcome and latency."""
@@ -168,14 +192,15 @@ class TeamsBot:
         tenant = _tenant_id(activity)
         if not _ID.match(object_id) or not _ID.match(tenant):
             return None
-        return Person(tenant_id=tenant, aad_object_id=object_id, name=(getattr(sender, "name", "") or "")[:100])
+        name = " ".join((getattr(sender, "name", "") or "").split())[:100]
+        return Person(tenant_id=tenant, aad_object_id=object_id, name=self._federation.display_name(object_id, name))
 
     async def _load_profile(self, person: Person, activity: Activity) -> UserProfile:
         try:
             profile = await self._profiles.get_profile(person)
         except RecordNotFound:
             profile = UserProfile(person=person)
-        if _scope(activity) is Scope.PERSONAL:
+        if self._scope(activity) is Scope.PERSONAL:
             reference = conversation_ref_json(activity)
             now = self._clock()
             if profile.needs_refresh(reference, now):
@@ -195,7 +220,20 @@ class TeamsBot:
             await self._reply_error(context, lang, "error.other_tenant", federation=self._federation.name(lang))
             return "other-tenant"
         profile = await self._load_profile(person, activity)
+        if not person.name:
+            # Teams leaves the name out of an install's conversationUpdate: the one it gave before, or the member's
+            # name in this chat, so the first greeting names the person like every later one.
+            person = replace(person, name=profile.person.name or await self._member_name(context))
         return person, profile.language or lang, profile
+
+    async def _member_name(self, context: TurnContext) -> str:
+        sender = context.activity.from_property
+        try:
+            member = await TeamsInfo.get_member(context, sender.id)
+        except Exception as error:  # a name is a courtesy: without one the card greets without it
+            log.info("member name not available: %s", type(error).__name__)
+            return ""
+        return " ".join((member.name or "").split())[:100]
 
     async def _on_message(self, context: TurnContext) -> str:
         activity = context.activity
@@ -210,7 +248,7 @@ class TeamsBot:
             await context.send_activity(self._card_activity(error_card(
                 self._strings, lang, "error.too_long", length=len(text), limit=MAX_TEXT)))
             return "too-long"
-        turn = Turn(actor=person, lang=lang, scope=_scope(activity), text=text, verb=str(verb or ""),
+        turn = Turn(actor=person, lang=lang, scope=self._scope(activity), text=text, verb=str(verb or ""),
                     data=value if verb else {}, files=_sent_files(activity))
         reply = await self._route(turn)
         await self._remember_language(profile, reply)
@@ -232,17 +270,24 @@ class TeamsBot:
         if isinstance(begun, str):
             return begun
         person, lang, profile = begun
-        turn = Turn(actor=person, lang=lang, scope=_scope(activity), verb=verb, data=data, is_invoke=True)
+        turn = Turn(actor=person, lang=lang, scope=self._scope(activity), verb=verb, data=data, is_invoke=True)
         reply = await self._route(turn)
         await self._remember_language(profile, reply)
-        if reply.card is not None:
+        # Teams' automatic refresh of a card asks for that card's current state: it always replaces the card.
+        as_new_message = reply.new_message and not _is_refresh(activity)
+        if reply.card is not None and not as_new_message:
             await self._invoke_reply(context, InvokeResponse(status=200, body={
                 "statusCode": 200, "type": ADAPTIVE_CARD, "value": reply.card}))
             if reply.card_key and activity.reply_to_id:
                 await self._deliverer.remember_card(person, reply.card_key, activity.reply_to_id)
         else:
+            # The clicked card stays as it is.
             await self._invoke_reply(context, InvokeResponse(status=200, body={
                 "statusCode": 200, "type": "application/vnd.microsoft.activity.message", "value": " "}))
+        if reply.card is not None and as_new_message:
+            sent = await context.send_activity(self._card_activity(reply.card))
+            if reply.card_key and sent is not None and sent.id:
+                await self._deliverer.remember_card(person, reply.card_key, sent.id)
         for card in reply.more:
             await context.send_activity(self._card_activity(card))
         return f"invoke:{verb}"
@@ -258,7 +303,7 @@ class TeamsBot:
         if isinstance(begun, str):
             return begun
         person, lang, _ = begun
-        reply = await self._route(Turn(actor=person, lang=lang, scope=_scope(activity), text="hi"))
+        reply = await self._route(Turn(actor=person, lang=lang, scope=self._scope(activity), text="hi"))
         if reply.card:
             await context.send_activity(self._card_activity(reply.card))
         return "welcome"

@@ -29,6 +29,9 @@ TurnLogic = Callable[[TurnContext], Awaitable[None]]
 DRAIN_SECONDS = 10.0
 
 
+# The one channel served: in any other (Web Chat, Direct Line...) the tenant and the sender would be the client's
+# to choose, and so would the serviceUrl a reply goes to.
+SERVED_CHANNEL = "msteams"
 # Teams ids (`29:…`, `a:…`, `19:…@thread.v2`) are printable ASCII; anything else cannot be replied to.
 _TEAMS_ID = re.compile(r"^[\x21-\x7e]{1,512}$")
 _SERVICE_URL = re.compile(r"^https?://[\x21-\x7e]{1,2000}$")
@@ -126,6 +129,10 @@ class MessagesHandler:
                                         credentials_configured=self._credentials_configured)
         except AuthenticationFailed:
             return web.json_response({"error": "unauthorized"}, status=401)
+        if activity.channel_id != SERVED_CHANNEL:
+            # Refused before the turn: nothing is stored and nothing is sent to the activity's serviceUrl.
+            log.warning("activity refused: not from Microsoft Teams", extra={"channel_id": activity.channel_id[:40]})
+            return web.json_response({"error": "only Microsoft Teams is served"}, status=403)
         click = activity.type == ActivityTypes.invoke
         if click or self._admission.gate.has_room():
             return _invoke_answer(await self._turn(result, activity, click=click))

@@ -54,6 +54,7 @@ class Answer:
     section: PolicySection | None
     score: float
     language: str
+    # The sections nearest the question, best first (an answer's own section among them): where to look next.
     closest_sections: tuple[str, ...] = ()
     detail: str = ""
 
@@ -144,7 +145,12 @@ class PolicyIndex:
         ):
             chosen.append(runner_up)
         return Answer(
-            True, tuple(self._passages[p] for p in chosen), section, round(ranking.confidence, 4), ranking.language
+            True,
+            tuple(self._passages[p] for p in chosen),
+            section,
+            round(ranking.confidence, 4),
+            ranking.language,
+            self._closest(mixed),
         )
 
     def rank(self, question: str) -> Ranking | None:

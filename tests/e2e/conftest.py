@@ -28,7 +28,7 @@ def bot_endpoint() -> Iterator[str]:
     if not Path(CHROMIUM).exists():
         pytest.fail("Debian's chromium is missing: `apt-get install chromium` (.ci/run does this)")
     with start_azurite(in_memory=True) as (_, connection_string), start_bot({
-        "APP_ENV": "local", "AZURE_STORAGE_CONNECTION_STRING": connection_string,
+        "APP_ENV": "local", "AGENTS_PLAYGROUND": "true", "AZURE_STORAGE_CONNECTION_STRING": connection_string,
         "FEDERATION_CONFIG": str(REPO / "config" / "federation.local.json"),
         "DELIVERY_INTERVAL_SECONDS": "1", "LOG_LEVEL": "WARNING"}, ready_path="/readyz") as (_, base_url):
         # The fictional staff list, as `make run` imports it: Carys's line manager is Gareth.

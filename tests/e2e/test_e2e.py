@@ -73,7 +73,7 @@ def test_request_approved_in_the_headteachers_client(pages: Callable[[str], Page
     request = card_with(head, f"Permission request {request_id}")
     click(request, "Approve")
 
-    decided = card_with(head, "Approved by Siân Roberts")
+    decided = card_with(head, "Approved by Mrs Siân Roberts")
     assert request_id in decided.inner_text()
     assert not decided.get_by_role("button", name="Approve").count()
     assert request_id in card_with(staff, f"Your request {request_id} was approved").inner_text()

@@ -11,7 +11,7 @@ from aiohttp.test_utils import TestClient
 from azure.data.tables.aio import TableClient
 
 from app import SERVICES
-from tests.support.activities import CARYS, SIAN, card_action, message
+from tests.support.activities import CARYS, FFION, OWAIN, SIAN, card_action, message
 from tests.support.cards import verb_data
 from tests.support.connector import Connector
 from tests.support.faults import fail_next_enqueue
@@ -82,14 +82,80 @@ async def test_uncovered_question_goes_to_the_head_and_the_reply_comes_back(clie
     assert (row["Answered"], row["Reply"]) == (False, "See the staff handbook, section 4.")
 
 
-async def test_only_the_head_can_reply(client: TestClient, connector: Connector) -> None:
-    await client.post("/api/messages", json=message(CARYS, "Where do I park my car?", connector.url))
+# `ask.reply`: only the person the question was sent to replies, and nobody else reads it (issue 19, item 3).
+
+QUESTION = "How many days of annual leave does Dafydd Price get?"
+
+
+async def _passed_on(client: TestClient, connector: Connector) -> str:
+    """Carys's question, passed to the policy owner (Siân); its id."""
+    await client.post("/api/messages", json=message(SIAN, "hi", connector.url))
+    await client.post("/api/messages", json=message(CARYS, QUESTION, connector.url))
+    question = str(verb_data(connector.cards("a:personal-29:carys")[-1], "ask.escalate")["q"])
+    await client.post("/api/messages", json=card_action(CARYS, "ask.escalate", {"q": question}, connector.url))
+    await client.app[SERVICES].deliverer.drain()
+    return question
+
+
+async def _reply(client: TestClient, connector: Connector, person: dict[str, str], question: str,
+                 reply: str) -> str:
+    response = await client.post("/api/messages", json=card_action(person, "ask.reply",
+                                                                   {"q": question, "reply": reply}, connector.url))
+    await client.app[SERVICES].deliverer.drain()
+    return json.dumps((await response.json())["value"], ensure_ascii=False)
+
+
+@pytest.mark.parametrize("person", [FFION, OWAIN, CARYS], ids=["the head's named delegate", "a colleague",
+                                                                  "the asker"])
+async def test_nobody_but_the_person_it_was_sent_to_can_read_or_answer_a_question(
+        client: TestClient, connector: Connector, azurite: str, table_prefix: str, person: dict[str, str]) -> None:
+    question = await _passed_on(client, connector)
+    made_up = await _reply(client, connector, person, "Q9999999999999ABCD", "")
+
+    peeked = await _reply(client, connector, person, question, "")
+    answered = await _reply(client, connector, person, question, "Twenty-five days.")
+
+    for seen in (peeked, answered):
+        assert "Dafydd Price" not in seen and "Carys Jenkins" not in seen
+        assert seen == made_up  # the same answer as for a question that does not exist
+    [row] = await _rows(azurite, table_prefix + "questions")
+    assert row.get("Reply", "") == "" and row.get("RepliedAt") is None
+    assert not any("Twenty-five days." in json.dumps(c) for c in connector.cards("a:personal-29:carys"))
+
+
+async def test_a_question_never_passed_on_cannot_be_read_by_the_policy_owner(client: TestClient,
+                                                                            connector: Connector) -> None:
+    await client.post("/api/messages", json=message(CARYS, QUESTION, connector.url))
     question = verb_data(connector.cards()[-1], "ask.escalate")["q"]
 
-    forged = await client.post("/api/messages", json=card_action(CARYS, "ask.reply", {"q": question, "reply": "Yes"},
-                                                                 connector.url))
+    peeked = await _reply(client, connector, SIAN, question, "")
 
-    assert "Only the headteacher" in json.dumps(await forged.json())
+    assert "Dafydd Price" not in peeked and "can't find that record" in peeked
+
+
+async def test_the_person_it_was_sent_to_reads_it_and_replies(client: TestClient, connector: Connector) -> None:
+    question = await _passed_on(client, connector)
+
+    empty = await _reply(client, connector, SIAN, question, "")
+    sent = await _reply(client, connector, SIAN, question, "Twenty-five days.")
+
+    assert "Dafydd Price" in empty and "Please write a reply" in empty
+    assert "Replied by" in sent
+    assert "Twenty-five days." in json.dumps(connector.cards("a:personal-29:carys")[-1])
+
+
+async def test_a_question_passed_on_before_the_recipient_was_kept_goes_to_the_policy_owner(
+        client: TestClient, connector: Connector, azurite: str, table_prefix: str) -> None:
+    question = await _passed_on(client, connector)
+    async with TableClient.from_connection_string(azurite, table_prefix + "questions") as table:
+        row = await table.get_entity("log", question)
+        row["EscalatedToId"] = ""  # as rows written before this change are
+        await table.update_entity(row)
+
+    refused = await _reply(client, connector, FFION, question, "Not mine to answer.")
+    sent = await _reply(client, connector, SIAN, question, "Twenty-five days.")
+
+    assert "can't find that record" in refused and "Replied by" in sent
 
 
 async def test_feedback_is_stored_with_the_question_and_passage(client: TestClient, connector: Connector,
@@ -102,7 +168,7 @@ async def test_feedback_is_stored_with_the_question_and_passage(client: TestClie
     again = await client.post("/api/messages", json=card_action(CARYS, "ask.feedback",
                                                                 {**feedback, "value": "helpful"}, connector.url))
 
-    assert "Thank you" in json.dumps(await rated.json())
+    assert "Sorry that didn't help" in json.dumps(await rated.json())
     assert "already rated" in json.dumps(await again.json())
     [row] = await _rows(azurite, table_prefix + "questions")
     assert row["Feedback"] == "not_helpful"
@@ -148,7 +214,7 @@ async def test_a_reply_that_could_not_be_queued_can_simply_be_sent_again(
     await client.post("/api/messages", json=card_action(CARYS, "ask.escalate", {"q": question}, connector.url))
     reply = card_action(SIAN, "ask.reply", {"q": question, "reply": "See the staff handbook."}, connector.url)
 
-    fail_next_enqueue(monkeypatch)
+    fail_next_enqueue(monkeypatch, about=f"{question}|reply")
     failed = await (await client.post("/api/messages", json=reply)).json()
     [row_after_fault] = await _rows(azurite, table_prefix + "questions")
     again = await (await client.post("/api/messages", json=reply)).json()

@@ -184,7 +184,9 @@ async def test_someone_who_is_not_a_colleague_is_offered_the_headteacher_not_the
     buttons = [(a["verb"], a.get("data", {})) for a in actions(offer)]
 
     assert "concern.submit" not in json.dumps(buttons), "the colleagues form was opened"
-    assert ("concern.form", {"kind": "outside"}) in buttons and any(v == "policy.section" for v, _ in buttons)
+    assert ("concern.form", {"kind": "outside", "what": said}) in buttons
+    assert any(v == "policy.section" for v, _ in buttons)
+    # A card posted before the form carried the person's words sends {"kind": "outside"} alone: still the form.
     outside_form = await click(staffed, connector, CARYS, "concern.form", {"kind": "outside"})
     receipt = await send_report(staffed, connector, what="A parent comments on my photos",
                                 **verb_data(outside_form, "concern.submit"))
@@ -386,7 +388,7 @@ async def test_the_server_assigns_every_new_reference(staffed: TestClient, conne
 
 @pytest.mark.parametrize(("said", "locale", "title", "status"), [
     ("my reports", "en-GB", "Your reports", "Acknowledged"),
-    ("fy adroddiadau", "cy-GB", "Eich adroddiadau", "Cydnabuwyd"),
+    ("fy adroddiadau", "cy-GB", "Eich adroddiadau", "wedi cydnabod yr adroddiad"),
 ])
 async def test_my_reports_lists_status_and_holder(staffed: TestClient, connector: Connector, said: str, locale: str,
                                                   title: str, status: str) -> None:

@@ -69,5 +69,5 @@ async def test_killed_mid_turn_then_restarted(azurite: str, table_prefix: str, c
     record = next(row for row in rows if row["RowKey"] == "request")
     decisions = [row for row in rows if row["RowKey"].startswith("audit|") and row["Action"] == "approved"]
     assert record["State"] == "approved" and len(decisions) == 1
-    assert "Approved by Ffion Morgan" in json.dumps(after, ensure_ascii=False)
-    assert f"Permission request {request_id}" in json.dumps(connector.cards("a:personal-29:sian"), ensure_ascii=False)
+    assert "Approved by Mrs Ffion Morgan" in json.dumps(after, ensure_ascii=False)
+    assert f"Request {request_id}" in json.dumps(connector.cards("a:personal-29:sian"), ensure_ascii=False)

@@ -13,6 +13,7 @@ from aiohttp.test_utils import TestClient
 from bot.policy.import_command import import_policy_command
 from bot.settings import Settings
 from tests.support.activities import CARYS, card_action, message
+from tests.support.cards import press
 from tests.support.connector import Connector
 
 REPO = Path(__file__).resolve().parents[2]
@@ -60,12 +61,11 @@ async def test_the_about_card_in_welsh(client: TestClient, connector: Connector)
 
 async def test_a_welsh_section_card_cites_the_document_in_welsh_with_its_english_heading(
         client: TestClient, connector: Connector) -> None:
-    response = await client.post("/api/messages", json=card_action(
+    card = await press(client, connector, card_action(
         CARYS, "policy.section", {"section": "using-social-networking-personal-use"}, connector.url, locale="cy-GB"))
 
-    card = (await response.json())["value"]
     assert card["body"][0]["text"] == "Adran: Using social networking for personal use"
     source = card["body"][-1]["text"]
     assert source.startswith("Ffynhonnell: Polisi Cyfryngau Cymdeithasol i Staff, Fersiwn 1, 12 Hydref 2022, "
-                             'adran "Using social networking for personal use" (ei theitl yn y ddogfen Saesneg).')
-    assert "Dyfynnir y polisi yn ei eiriau ei hun (Saesneg)." in source
+                             'adran "Using social networking for personal use" (ei phennawd yn y ddogfen Saesneg).')
+    assert "Mae'r polisi'n cael ei ddyfynnu yn ei eiriau ei hun, yn Saesneg." in source

@@ -94,4 +94,4 @@ async def test_request_on_one_instance_approved_on_the_other(two_bots: tuple[str
     carys = [json.dumps(card) for card in connector.cards("a:personal-29:carys")]
     assert sum(f"Your request {request_id} was approved" in card for card in carys) == 1
     sian = [json.dumps(card) for card in connector.cards("a:personal-29:sian")]
-    assert sum(f"Permission request {request_id}" in card for card in sian) == 1
+    assert sum(f"Request {request_id}" in card for card in sian) == 1

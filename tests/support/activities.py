@@ -71,3 +71,11 @@ def file_message(user: dict[str, str], service_url: str, *, name: str, download_
         {"contentType": "text/html", "content": "<div><div></div></div>"},
     ]
     return activity
+
+
+def install(user: dict[str, str], service_url: str, *, locale: str = "en-GB") -> dict[str, Any]:
+    """The conversationUpdate Teams sends when a person adds the bot: the sender carries no name."""
+    activity = _base({"id": user["id"], "aadObjectId": user["aadObjectId"]}, service_url,
+                     conversation_type="personal", tenant=TENANT, locale=locale)
+    activity.update({"type": "conversationUpdate", "membersAdded": [{"id": BOT_ID}]})
+    return activity

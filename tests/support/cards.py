@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from aiohttp.test_utils import TestClient
+
+from app import SERVICES
+from tests.support.connector import Connector
+
 
 def actions(element: dict[str, Any]) -> list[dict[str, Any]]:
     """Every action in a card or element, including those in ActionSets nested in containers."""
@@ -21,3 +26,20 @@ def verb_data(card: dict[str, Any], verb: str) -> dict[str, Any]:
         if action.get("verb") == verb:
             return dict(action.get("data", {}))
     raise AssertionError(f"no {verb} button on the card")
+
+
+async def press(client: TestClient, connector: Connector, activity: dict[str, Any]) -> dict[str, Any]:
+    """Post a card click (an `adaptiveCard/action` invoke) and deliver what it caused; the card the person then sees:
+    the card that replaced the clicked one, or, for a button that opens something (the clicked card stays and the
+    invoke answers with a message), the card that came below it."""
+    chat = f"a:personal-{activity['from']['id']}" if activity["conversation"]["conversationType"] == "personal" \
+        else activity["conversation"]["id"]
+    before = len(connector.cards(chat))
+    response = await client.post("/api/messages", json=activity)
+    assert response.status == 200
+    await client.app[SERVICES].deliverer.drain()
+    body: dict[str, Any] | str = (await response.json())["value"]
+    if isinstance(body, dict):
+        return body
+    opened = connector.cards(chat)[before:]
+    return opened[0] if opened else {"message": body}

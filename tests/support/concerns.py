@@ -24,6 +24,7 @@ from bot.storage.users import TableUserProfiles
 from cards.i18n import load_catalogue
 from dialogs.concerns import ConcernFlow
 from tests.support.activities import CARYS, card_action, message
+from tests.support.cards import press
 from tests.support.connector import Connector
 
 REPO = Path(__file__).resolve().parents[2]
@@ -49,12 +50,8 @@ async def say_hi(client: TestClient, connector: Connector, *people: dict[str, st
 
 async def click(client: TestClient, connector: Connector, user: dict[str, str], verb: str, data: dict[str, Any],
                 *, locale: str = "en-GB") -> dict[str, Any]:
-    """A card button pressed; the card that replaces it (messages it caused are delivered first)."""
-    response = await client.post("/api/messages", json=card_action(user, verb, data, connector.url, locale=locale))
-    assert response.status == 200
-    await client.app[SERVICES].deliverer.drain()
-    body: dict[str, Any] = (await response.json())["value"]
-    return body
+    """A card button pressed; the card the person then sees (see `press`)."""
+    return await press(client, connector, card_action(user, verb, data, connector.url, locale=locale))
 
 
 async def send_report(client: TestClient, connector: Connector, user: dict[str, str] = CARYS,

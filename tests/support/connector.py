@@ -21,6 +21,8 @@ class Connector:
     url: str = ""
     sent: list[dict[str, Any]] = field(default_factory=list)
     updated: list[dict[str, Any]] = field(default_factory=list)
+    # Conversation members by their Teams id, as `GET /v3/conversations/{id}/members/{member id}` answers.
+    members: dict[str, dict[str, Any]] = field(default_factory=dict)
     fail_next: list[int] = field(default_factory=list)
     retry_after: str = ""  # the Retry-After header sent with each failure, when set
     hang_next: int = 0  # how many sends to answer only after `hang_seconds` (a connector that times out)
@@ -91,7 +93,14 @@ async def run_connector() -> AsyncIterator[Connector]:
         connector.event.set()
         return web.json_response({"id": activity["id"]})
 
+    async def member(request: web.Request) -> web.Response:
+        found = connector.members.get(request.match_info["member_id"])
+        if found is None:
+            return web.json_response({"error": {"code": "MemberNotFoundInConversation"}}, status=404)
+        return web.json_response(found)
+
     app = web.Application()
+    app.router.add_get("/v3/conversations/{conversation_id}/members/{member_id}", member)
     app.router.add_post("/v3/conversations/{conversation_id}/activities", send)
     app.router.add_post("/v3/conversations/{conversation_id}/activities/{activity_id}", send)
     app.router.add_put("/v3/conversations/{conversation_id}/activities/{activity_id}", update)

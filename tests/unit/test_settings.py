@@ -87,6 +87,14 @@ def test_local_mode_listens_on_loopback_unless_told() -> None:
     assert Settings.model_validate({**local, "BIND_HOST": "0.0.0.0"}).host == "0.0.0.0"
 
 
+def test_the_agents_playgrounds_untyped_chats_are_accepted_only_locally() -> None:
+    assert Settings.model_validate({"APP_ENV": "local", "AGENTS_PLAYGROUND": "true", **STORAGE}).agents_playground
+    assert not Settings.model_validate({"APP_ENV": "local", **STORAGE}).agents_playground
+
+    with pytest.raises(ValueError, match="AGENTS_PLAYGROUND is for local testing"):
+        Settings.model_validate({**DEPLOYED, "AGENTS_PLAYGROUND": "true"})
+
+
 def test_check_federation_reads_the_file_as_the_bot_will(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     broken = tmp_path / "federation.json"
     broken.write_text(FEDERATION.replace('"name": "Mr Huw Davies"', '"name": ""'), encoding="utf-8")
