@@ -20,20 +20,26 @@ from opentelemetry.sdk.trace.export import SpanExporter
 
 from bot.domain.errors import StorageUnavailable
 from bot.domain.federation import Federation
+from bot.domain.live_policy import LivePolicy
 from bot.domain.outbox import Notifier
 from bot.domain.profiles import UserProfiles
 from bot.edge.admission import TurnGate
 from bot.edge.auth import install_nonblocking_openid_metadata
 from bot.edge.delivery import Deliverer, OutboxNotifier
+from bot.edge.downloads import HttpDownloads
 from bot.edge.teams import TeamsBot
 from bot.edge.telemetry import azure_monitor_exporter, telemetry
 from bot.edge.web import Admission, MessagesHandler, TurnLogics
 from bot.graph.client import GraphLineManagers, GraphTokens, IdentityTokens, SecretTokens
 from bot.logs import configure_logging
 from bot.policy import PolicyIndex, load_policy
+from bot.policy.documents import MAX_DOCUMENT_BYTES
+from bot.policy.index import answer_index
+from bot.policy.loader import load_policy_data
 from bot.policy.retrieval import shared_sentences
 from bot.policy.sentence import ModelMissing
 from bot.settings import (
+    AppEnv,
     AppType,
     Settings,
     UnsafeSettings,
@@ -48,6 +54,8 @@ from bot.storage.directory import TableStaffDirectory
 from bot.storage.limits import TableRateLimiter
 from bot.storage.outbox import TableOutbox
 from bot.storage.permission_requests import TablePermissionRequests
+from bot.storage.policy_reads import TablePolicyReads
+from bot.storage.policy_versions import TablePolicyVersions
 from bot.storage.questions import TableQuestionLog
 from bot.storage.tables import TableStore, service_client
 from bot.storage.users import TableUserProfiles
@@ -57,12 +65,16 @@ from dialogs.base import Flow, Router
 from dialogs.concerns import ConcernFlow, offensive_comments_section
 from dialogs.home import HomeFlow
 from dialogs.permission_requests import PermissionFlow
+from dialogs.policy_reads import ReadingFlow
+from dialogs.publishing import PublishingFlow
 
 log = logging.getLogger("app")
 
 TABLES = ("users", "outbox", "questions", "permissions", "permissionindex", "reports", "audit", "directory",
-          "ratelimits")
+          "ratelimits", "policies", "policyreads")
 READY_TIMEOUT_SECONDS = 3.0
+# A file the policy owner sends: Teams' pre-authorised URL, fetched within this time.
+DOWNLOAD_TIMEOUT_SECONDS = 30.0
 # The Application Insights exporter's own statistics (to Microsoft and to our resource) and its remote settings:
 # off, so the bot sends nothing but its turn spans.
 SDK_SELF_REPORTING = ("APPLICATIONINSIGHTS_STATSBEAT_DISABLED_ALL", "APPLICATIONINSIGHTS_SDKSTATS_DISABLED",
@@ -117,13 +129,13 @@ class FlowParts:
     http: aiohttp.ClientSession
     periodic: list[tuple[str, float, Callable[[], Awaitable[int]]]]
     closing: list[Callable[[], Awaitable[None]]]
+    live: LivePolicy[PolicyIndex]
 
 
 def build_flows(parts: FlowParts) -> list[Flow]:
     """Every conversation flow, in the order typed text is offered to them (the catch-all question flow last)."""
-    policy = load_policy(parts.settings.policy_file)
     limiter = TableRateLimiter(parts.store)
-    ask = AskFlow(strings=parts.strings, federation=parts.federation, policy=policy, retriever=PolicyIndex(policy),
+    ask = AskFlow(strings=parts.strings, federation=parts.federation, in_force=parts.live.current,
                   questions=TableQuestionLog(parts.store), notifier=parts.notifier, profiles=parts.profiles,
                   limiter=limiter, question_limit=parts.settings.question_limit_per_day,
                   reply_limit=parts.settings.reply_limit_per_day)
@@ -141,7 +153,7 @@ def build_flows(parts: FlowParts) -> list[Flow]:
                            profiles=parts.profiles, limiter=limiter,
                            report_limit=parts.settings.report_limit_per_day,
                            escalation_limit=parts.settings.escalation_limit_per_day,
-                           guidance_section=offensive_comments_section(policy),
+                           guidance_section=lambda: offensive_comments_section(parts.live.current().policy),
                            check_interval=parts.settings.report_check_interval_seconds)
     parts.periodic.append(("concern-reminders", parts.settings.report_check_interval_seconds, concerns.check_reports))
     parts.periodic.append(("permission-catch-up", parts.settings.catch_up_interval_seconds, permissions.catch_up))
@@ -154,7 +166,25 @@ def build_flows(parts: FlowParts) -> list[Flow]:
         return deleted
 
     parts.periodic.append(("report-retention", parts.settings.retention_interval_seconds, purge_expired_reports))
-    return [parts.home, concerns, permissions, ask]
+    reading, publishing = _policy_versions(parts, directory)
+    return [publishing, parts.home, concerns, permissions, reading, ask]
+
+
+def _policy_versions(parts: FlowParts, directory: TableStaffDirectory) -> tuple[ReadingFlow, PublishingFlow]:
+    versions = TablePolicyVersions(parts.store)
+    reading = ReadingFlow(strings=parts.strings, federation=parts.federation, versions=versions,
+                          reads=TablePolicyReads(parts.store), directory=directory, notifier=parts.notifier,
+                          profiles=parts.profiles, in_force=parts.live.current)
+    downloads = HttpDownloads(parts.http, max_bytes=MAX_DOCUMENT_BYTES, timeout=DOWNLOAD_TIMEOUT_SECONDS,
+                              allow_http=parts.settings.app_env is AppEnv.LOCAL)
+    publishing = PublishingFlow(strings=parts.strings, federation=parts.federation, versions=versions,
+                                reading=reading, directory=directory,
+                                shipped=lambda: load_policy_data(parts.settings.policy_file), downloads=downloads,
+                                refresh=parts.live.refresh)
+    parts.periodic.append(("policy-version-poll", parts.settings.policy_poll_seconds, parts.live.refresh))
+    parts.periodic.append(("policy-campaigns", parts.settings.campaign_check_interval_seconds,
+                           reading.check_campaigns))
+    return reading, publishing
 
 
 def graph_line_managers(settings: Settings, session: aiohttp.ClientSession) -> GraphLineManagers | None:
@@ -251,9 +281,12 @@ async def _bot(app: web.Application) -> AsyncIterator[None]:
     deliverer = Deliverer(adapter, app_id=settings.app_id, outbox=outbox, profiles=profiles,
                           lease=timedelta(seconds=settings.outbox_lease_seconds))
     home = HomeFlow(strings, federation)
+    live = LivePolicy(TablePolicyVersions(store), default=lambda: load_policy(settings.policy_file),
+                      build_index=answer_index)
+    await live.start()
     parts = FlowParts(settings=settings, store=store, strings=strings, federation=federation,
                       notifier=OutboxNotifier(outbox, deliverer), profiles=profiles, home=home, http=app[HTTP],
-                      periodic=[], closing=[])
+                      periodic=[], closing=[], live=live)
     router = Router(build_flows(parts), fallback=home.help, unknown_verb=home.unknown_verb,
                     invalid_data=home.invalid_card)
     bot = TeamsBot(router=router, profiles=profiles, deliverer=deliverer, federation=federation, strings=strings,

@@ -3,34 +3,26 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
-from collections.abc import AsyncIterator, Coroutine
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 
 from bot.domain.directory import read_staff_csv
-from bot.domain.errors import DomainError
 from bot.domain.outbox import QueueingNotifier
 from bot.settings import UnsafeSettings, load_federation_settings, load_settings
 from bot.storage.concerns import TableConcernReports
 from bot.storage.directory import TableStaffDirectory
 from bot.storage.limits import TableRateLimiter
 from bot.storage.outbox import TableOutbox
-from bot.storage.tables import TableStore, open_store
+from bot.storage.tables import TableStore
 from bot.storage.users import TableUserProfiles
+from bot.tools import run_tool, tool_store
 from cards.i18n import load_catalogue
 from dialogs.concerns import ConcernFlow
 
 
-@asynccontextmanager
-async def _store() -> AsyncIterator[TableStore]:
-    settings = load_settings(tool=True)
-    async with open_store(connection_string=settings.storage_connection_string.get_secret_value(),
-                          endpoint=settings.storage_table_endpoint, prefix=settings.table_prefix,
-                          call_seconds=10) as store:
-        await store.ensure_tables(["directory", "reports", "audit", "outbox", "users", "ratelimits"])
-        yield store
+def _store() -> AbstractAsyncContextManager[TableStore]:
+    return tool_store(["directory", "reports", "audit", "outbox", "users", "ratelimits"])
 
 
 def _flow(store: TableStore) -> ConcernFlow:
@@ -41,18 +33,6 @@ def _flow(store: TableStore) -> ConcernFlow:
                        notifier=QueueingNotifier(TableOutbox(store)), profiles=TableUserProfiles(store),
                        limiter=TableRateLimiter(store), report_limit=settings.report_limit_per_day,
                        escalation_limit=settings.escalation_limit_per_day)
-
-
-def _run(command: str, coroutine: Coroutine[None, None, int]) -> int:
-    try:
-        return asyncio.run(coroutine)
-    except (UnsafeSettings, ValueError) as error:
-        print(f"{command}: {error}", file=sys.stderr)
-        return 2
-    except DomainError as error:
-        print(f"{command}: storage could not be reached ({type(error).__name__}); nothing was changed",
-              file=sys.stderr)
-        return 1
 
 
 def import_staff_command(argv: list[str]) -> int:
@@ -89,7 +69,7 @@ def import_staff_command(argv: list[str]) -> int:
         print(f"imported {len(result.staff)} staff")
         return 0
 
-    return _run("import-staff", write())
+    return run_tool("import-staff", write())
 
 
 def check_reports_command(argv: list[str]) -> int:
@@ -101,7 +81,7 @@ def check_reports_command(argv: list[str]) -> int:
         print(f"{done} reminder(s) or escalation(s) queued")
         return 0
 
-    return _run("check-reports", run())
+    return run_tool("check-reports", run())
 
 
 def purge_reports_command(argv: list[str]) -> int:
@@ -118,4 +98,4 @@ def purge_reports_command(argv: list[str]) -> int:
         print(f"{verb} {len(deleted)} report(s) more than {months} months after closure: {', '.join(deleted) or '-'}")
         return 0
 
-    return _run("purge-reports", run())
+    return run_tool("purge-reports", run())

@@ -79,6 +79,11 @@ class Settings(BaseSettings):
     report_check_interval_seconds: float = Field(default=900.0, alias="REPORT_CHECK_INTERVAL_SECONDS", gt=0)
     # How often notifications left owed by a storage fault are queued again.
     catch_up_interval_seconds: float = Field(default=60.0, alias="CATCH_UP_INTERVAL_SECONDS", gt=0)
+    # How often each instance looks for a newly published policy version (it answers from it within this, plus
+    # the seconds it takes to build the new version's answer index).
+    policy_poll_seconds: float = Field(default=30.0, alias="POLICY_POLL_SECONDS", gt=0, le=3600)
+    # How often owed read-and-confirm campaigns, staff new to the list and reminders are seen to.
+    campaign_check_interval_seconds: float = Field(default=900.0, alias="CAMPAIGN_CHECK_INTERVAL_SECONDS", gt=0)
     report_retention_months: int = Field(default=24, alias="REPORT_RETENTION_MONTHS", ge=1, le=120)
     retention_interval_seconds: float = Field(default=3600.0, alias="RETENTION_INTERVAL_SECONDS", gt=0)
     # Per person, per 24 hours from their first use; counted in Table storage, so every instance shares them.

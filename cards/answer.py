@@ -195,8 +195,10 @@ def sections_card(strings: Catalogue, lang: Lang, sections: Sequence[SectionView
                  text(strings.text("ask.sections_intro", lang), subtle=True), *section_rows(sections)])
 
 
-def about_card(strings: Catalogue, lang: Lang, details: PolicyDetails, *, overdue: bool) -> Card:
-    """The document's details in the reader's language, and a plain note when the review date has passed."""
+def about_card(strings: Catalogue, lang: Lang, details: PolicyDetails, *, overdue: bool,
+               changes: Sequence[Element] = ()) -> Card:
+    """The document's details in the reader's language, a plain note when the review date has passed, and what
+    changed from the version before (`changes`, already built) when the bot keeps versions."""
     code = lang.value
     rows: list[tuple[str, str]] = []
     if details.version:
@@ -229,6 +231,7 @@ def about_card(strings: Catalogue, lang: Lang, details: PolicyDetails, *, overdu
     if overdue and review:
         body.append({"type": "Container", "style": "warning",
                      "items": [text(strings.text("ask.about_overdue", lang, review=review))]})
+    body.extend(changes)
     return card(body, [execute(strings.text("button.sections", lang), VERB_SECTIONS)])
 
 

@@ -11,11 +11,15 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from bot.domain.concerns import About, ConcernReport, ReportKind, ReportState, Role, Route
+from bot.domain.federation import Federation, School
 from bot.domain.people import Lang, Person, StaffContact
 from bot.domain.permission_requests import PermissionRequest, RequestState
+from bot.domain.policy_reads import SchoolReads
+from bot.domain.policy_versions import PolicyChanges, SectionChange
+from bot.policy.details import Detail
 from bot.policy.loader import DEFAULT_POLICY_FILE, PolicyFileError, add_policy_option, load_policy, policy_file
 from bot.policy.model import Policy
-from cards import answer, common, concerns
+from cards import answer, common, concerns, publishing
 from cards import permission_requests as permission
 from cards.elements import Card
 from cards.i18n import Catalogue, load_catalogue
@@ -23,15 +27,38 @@ from cards.i18n import Catalogue, load_catalogue
 SAMPLE_TIME = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
 SAMPLE_QUESTION = ("Can I post photos from sports day on my own Instagram?\x07\u202e [click](https://evil.example) "
                    "<at>Head</at>")
+# The federation as the live bot names it: each card shows the names in the reader's language.
+SAMPLE_HEAD = StaffContact("a3", "Mrs Siân Roberts")
+SAMPLE_FEDERATION = Federation(
+    tenant_ids=("tenant",), name_en="Llanidloes Schools Federation", name_cy="Ffederasiwn Ysgolion Llanidloes",
+    schools=(School("high", "Llanidloes High School", "Ysgol Uwchradd Llanidloes", SAMPLE_HEAD),
+             School("primary", "Llanidloes Primary School", "Ysgol Gynradd Llanidloes", SAMPLE_HEAD)),
+    policy_owner=SAMPLE_HEAD)
+# What people typed on the sample cards (and the policy's disclaimer, which is quoted): shown as written in
+# either language, so the check for English left on Welsh cards leaves these out.
+SAMPLE_DISCLAIMER = ("The views and opinions expressed here are my own and do not necessarily represent those of "
+                     "Llanidloes Schools' Federation")
+SAMPLE_REPORT_WHAT = "A colleague keeps sending me messages about my lessons late at night.\x00\x1b[31m <at>Head</at>"
+SAMPLE_BLOG = "llanidloesgeography.example.blog"
+SAMPLE_PURPOSE = "Share Year 9 geography field trip highlights with parents. [click](https://evil.example)"
+SAMPLE_TYPED = (
+    SAMPLE_QUESTION, SAMPLE_DISCLAIMER, SAMPLE_REPORT_WHAT, SAMPLE_PURPOSE, SAMPLE_BLOG, "How much annual leave?",
+    "Please ask parents first. <at>Carys</at>", "Please ask parents first. **Now**",
+    "Work only, no names; parents opted in. <b>ok</b>", "Please use the school page instead. [here](https://evil.example)",
+    "Lovely idea. <at>Carys</at>", "September [link](https://evil.example)", "Teams chat",
+    "A colleague in another department", "Screenshots [link](https://evil.example)",
+    "Second time this term. <at>Head</at>", "Spoke to both; the messages have stopped. **Now**",
+    "We met and agreed a plan. [link](https://evil.example)", "It started again on Monday. <b>help</b>",
+)
 
 GalleryPart = Callable[[Catalogue, Lang], Iterator[tuple[str, Card]]]
 
 
 def _common(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
-    federation = "Llanidloes Schools Federation" if lang is Lang.EN else "Ffederasiwn Ysgolion Llanidloes"
+    federation = SAMPLE_FEDERATION.name(lang)
     yield "welcome", common.welcome_card(strings, lang, name="Carys Jenkins", federation=federation)
-    yield "welcome-headteacher", common.welcome_card(strings, lang, name="Mrs Siân Roberts",
-                                                     federation=federation, decides=True)
+    yield "welcome-headteacher", common.welcome_card(strings, lang, name=SAMPLE_HEAD.name, federation=federation,
+                                                     decides=True)
     yield "help", common.help_card(strings, lang)
     yield "thanks", common.notice_card(strings.text("home.thanks", lang), lang)
     yield "error-storage", common.error_card(strings, lang, "error.storage")
@@ -75,9 +102,7 @@ def _answer_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Iterator[tu
                                          next_steps=["request_permission", "report_concern"])
     yield "sections", answer.sections_card(strings, lang, [answer.section_view(s, lang) for s in policy.sections])
     yield "about", answer.about_card(strings, lang, policy.details, overdue=True)
-    disclaimer = "The views and opinions expressed here are my own and do not necessarily represent those of " \
-                 "Llanidloes Schools' Federation"
-    yield "blog-disclaimer", answer.disclaimer_card(strings, lang, disclaimer, source=source, section=view)
+    yield "blog-disclaimer", answer.disclaimer_card(strings, lang, SAMPLE_DISCLAIMER, source=source, section=view)
     yield "photo-checklist", answer.photo_checklist_card(strings, lang, [p.text for p in
                                                                          policy.passages_with("photo_checklist")])
     yield "question-for-head", answer.head_question_card(strings, lang, question_id="Q2", asker="Carys Jenkins",
@@ -98,7 +123,7 @@ def _answer_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Iterator[tu
                                               reply="Please ask parents first. **Now**")
     yield "review", answer.review_card(strings, lang, [
         answer.ReviewItem("How much annual leave?", SAMPLE_TIME, unanswered=True),
-        answer.ReviewItem(SAMPLE_QUESTION, SAMPLE_TIME, unanswered=False, section="Using social networking")])
+        answer.ReviewItem(SAMPLE_QUESTION, SAMPLE_TIME, unanswered=False, section=section.heading(lang.value))])
     yield "review-empty", answer.review_card(strings, lang, [])
 
 
@@ -106,7 +131,7 @@ def _sample_request(state: RequestState = RequestState.PENDING) -> PermissionReq
     request = PermissionRequest(
         request_id="P-7KX3QD", requester=Person("tenant", "a1", "Carys Jenkins"), school_id="high",
         platform="instagram", platform_other="", account_kind="new", existing_account="",
-        purpose="Share Year 9 geography field trip highlights with parents. [click](https://evil.example)",
+        purpose=SAMPLE_PURPOSE,
         audiences=("parents",), pupil_content=("work",), consent="Work only, no names; parents opted in. <b>ok</b>",
         moderator="Carys Jenkins", moderation="weekly", start=date(2026, 12, 1), end=None, submitted_at=SAMPLE_TIME)
     if state is RequestState.PENDING:
@@ -118,8 +143,7 @@ def _sample_request(state: RequestState = RequestState.PENDING) -> PermissionReq
 
 
 def _permissions(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
-    schools = [("high", "Llanidloes High School" if lang is Lang.EN else "Ysgol Uwchradd Llanidloes"),
-               ("primary", "Llanidloes Primary School" if lang is Lang.EN else "Ysgol Gynradd Llanidloes")]
+    schools = [(s.school_id, s.name(lang)) for s in SAMPLE_FEDERATION.schools]
     school = schools[0][1]
     yield "permission-form", permission.form_card(strings, lang, schools=schools)
     yield "permission-form-errors", permission.form_card(
@@ -145,7 +169,7 @@ def _permissions(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     yield "permission-decision", permission.decision_card(strings, lang, _sample_request(RequestState.APPROVED),
                                                           school=school)
     blog = replace(pending, request_id="P-9RT4MB", requester=Person("tenant", "a2", "Owain Pritchard"),
-                   platform="blog", account_kind="existing", existing_account="llanidloesgeography.example.blog",
+                   platform="blog", account_kind="existing", existing_account=SAMPLE_BLOG,
                    audiences=("parents", "pupils", "public"), pupil_content=("none",), consent="", moderation="daily")
     yield "permission-for-headteacher-existing-blog", permission.approver_card(strings, lang, blog, school=school)
     rows = [(pending, school), (_sample_request(RequestState.APPROVED), school),
@@ -161,13 +185,13 @@ def _permissions(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
 
 def _concerns(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     gareth = StaffContact("a4", "Gareth Hughes")
-    sian = StaffContact("a3", "Mrs Siân Roberts")
+    sian = SAMPLE_HEAD
     huw = StaffContact("a6", "Mr Huw Davies")
     carys = Person("tenant", "a1", "Carys Jenkins")
     as_gareth, as_sian = Person("tenant", "a4", "Gareth Hughes"), Person("tenant", "a3", "Mrs Siân Roberts")
     report = ConcernReport(
         reference="C-4QX9TB", reporter=carys,
-        what="A colleague keeps sending me messages about my lessons late at night.\x00\x1b[31m <at>Head</at>",
+        what=SAMPLE_REPORT_WHAT,
         since="September [link](https://evil.example)", where="Teams chat", who="A colleague in another department",
         evidence="Screenshots [link](https://evil.example)", wants_meeting=True, urgent=True,
         submitted_at=SAMPLE_TIME, chain=(gareth, sian, huw), route=Route.LINE_MANAGER,
@@ -223,11 +247,68 @@ def _concerns(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     yield "my-reports-empty", concerns.my_reports_card(strings, lang, [])
 
 
+SAMPLE_CHANGES = PolicyChanges(previous="1", sections=(
+    SectionChange("changed", "using-social-networking-personal-use", "Using social networking for personal use",
+                  "Defnyddio rhwydweithio cymdeithasol at ddefnydd personol", reworded=1, added=1),
+    SectionChange("changed", "school-accounts", "School accounts", "", was_en="Llanidloes High School's social media "
+                  "activity", reworded=2),
+    SectionChange("added", "generative-ai-tools", "Generative AI tools [click](https://evil.example)", "", added=2),
+    SectionChange("removed", "mobile-devices", "Use of personal mobile devices at work",
+                  "Defnyddio dyfeisiau symudol personol yn y gwaith", removed=1),
+))
+
+
+def _policy_versions(policy: Policy) -> GalleryPart:
+    return lambda strings, lang: _policy_version_cards(strings, lang, policy)
+
+
+def _policy_version_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Iterator[tuple[str, Card]]:
+    new = replace(policy.details, version="2", date_of_issue=date(2026, 9, 1),
+                  next_review=Detail("Autumn 2028", "Tymor yr Hydref 2028"))
+    def preview(changes: PolicyChanges = SAMPLE_CHANGES, problems: tuple[str, ...] = (),
+                refusal: tuple[str, dict[str, str]] | None = None) -> Card:
+        return publishing.preview_card(
+            strings, lang, draft_id="D-0123456789abcdef", file_name="Social Media Policy 2026 [final].docx",
+            details=new, current_version="1", sections=8, passages=43, changes=changes, problems=problems,
+            notes=["1 of 8 headings have no Welsh (Welsh cards show them in English)"], refusal=refusal)
+
+    yield "publish-preview", preview()
+    yield "publish-preview-refused", preview(refusal=("publish.older", {"version": "2", "current": "3"}))
+    yield "publish-preview-problems", preview(PolicyChanges(), problems=(
+        "$.sections[2].passages[0].text: 612 characters, more than 600; split the passage",))
+    yield "publish-done", publishing.published_card(strings, lang, version="2", asked=41, reinstated=False)
+    yield "publish-done-no-staff", publishing.published_card(strings, lang, version="2", asked=None, reinstated=False)
+    yield "publish-done-reinstated", publishing.published_card(strings, lang, version="2", asked=41, reinstated=True)
+    yield "read-request", publishing.read_request_card(strings, lang, details=new, changes=SAMPLE_CHANGES)
+    yield "read-reminder", publishing.read_request_card(strings, lang, details=new, changes=SAMPLE_CHANGES,
+                                                        reminder=True)
+    yield "read-confirmed", publishing.read_confirmed_card(strings, lang, version="2", at=SAMPLE_TIME, already=False)
+    yield "read-already-confirmed", publishing.read_confirmed_card(strings, lang, version="2", at=SAMPLE_TIME,
+                                                                   already=True)
+    high = School("high", "Llanidloes High School", "Ysgol Uwchradd Llanidloes", StaffContact("a3", "Siân Roberts"))
+    primary = School("primary", "Llanidloes Primary School", "Ysgol Gynradd Llanidloes",
+                     StaffContact("a3", "Siân Roberts"))
+    yield "read-summary", publishing.read_summary_card(strings, lang, version="2", schools=[
+        SchoolReads(high, 34, 41, ("Gareth Hughes", "Rhys ap Iorwerth <at>Head</at>"), ("Rhys ap Iorwerth",)),
+        SchoolReads(primary, 12, 12, ())])
+    yield "read-summary-no-staff", publishing.read_summary_card(strings, lang, version="2", schools=[
+        SchoolReads(high, 0, 0, ()), SchoolReads(primary, 0, 0, ())], no_staff=True)
+    yield "whats-new", publishing.whats_new_card(strings, lang, details=new, changes=SAMPLE_CHANGES,
+                                                 published=(SAMPLE_TIME, "Mrs Siân Roberts"))
+    yield "whats-new-confirmed", publishing.whats_new_card(strings, lang, details=new, changes=SAMPLE_CHANGES,
+                                                           published=(SAMPLE_TIME, "Mrs Siân Roberts"),
+                                                           confirmed_at=SAMPLE_TIME)
+    yield "whats-new-first", publishing.whats_new_card(strings, lang, details=policy.details, changes=None)
+    yield "about-with-changes", answer.about_card(strings, lang, new, overdue=False,
+                                                  changes=publishing.changes_elements(strings, lang, SAMPLE_CHANGES))
+
+
 def gallery(strings: Catalogue | None = None, policy: Policy | None = None) -> dict[str, Card]:
     """Every card by name (`<card>.<lang>`); the answer cards quote `policy` (the shipped one by default)."""
     catalogue = strings or load_catalogue()
     cards: dict[str, Card] = {}
-    for part in (_common, _answers(policy or load_policy(DEFAULT_POLICY_FILE)), _permissions, _concerns):
+    shown = policy or load_policy(DEFAULT_POLICY_FILE)
+    for part in (_common, _answers(shown), _permissions, _concerns, _policy_versions(shown)):
         for lang in Lang:
             for name, card in part(catalogue, lang):
                 key = f"{name}.{lang.value}"

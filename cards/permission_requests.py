@@ -241,16 +241,15 @@ def approver_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *,
 
 def decision_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *, school: str) -> Card:
     """The message the requester gets when their request is decided."""
-    word = strings.text(f"perm.word.{request.state.value}", lang)
-    body: list[Element] = [heading(strings.text("perm.decision_title", lang, id=request.request_id, decision=word))]
+    body: list[Element] = [heading(strings.text(f"perm.decision_title.{request.state.value}", lang,
+                                                id=request.request_id))]
     body += _outcome(strings, lang, request)
     body += _details(strings, lang, request, school, decider=False)
     return card(body, [execute(strings.text("button.my_requests", lang), VERB_MY_REQUESTS)])
 
 
 def _line(strings: Catalogue, lang: Lang, request: PermissionRequest, school: str) -> Element:
-    # The status standing alone: its own form (Welsh "Cymeradwywyd", not the "gymeradwyo" that follows "ei").
-    state = strings.text(f"perm.state.{request.state.value}", lang)
+    state = strings.text(f"perm.status_label.{request.state.value}", lang)
     return {"type": "RichTextBlock", "inlines": [
         {"type": "TextRun", "text": request.request_id, "weight": "Bolder"},
         {"type": "TextRun", "text": f" · {clean_user_text(request.platform_name, limit=60)} · {school} · {state}"}]}

@@ -12,6 +12,7 @@ from typing import Protocol
 from bot.domain.errors import ConcurrentChange, NotAllowed, RecordNotFound, StorageUnavailable
 from bot.domain.federation import Federation
 from bot.domain.limits import Limit, RateLimited, RateLimiter
+from bot.domain.live_policy import PolicyInForce
 from bot.domain.outbox import Notifier, OutboundMessage
 from bot.domain.people import Lang, Person
 from bot.domain.profiles import UserProfiles, preferred_language
@@ -28,6 +29,7 @@ from bot.policy.model import Policy, PolicyPassage
 from cards import answer as cards
 from cards.common import VERB_ABOUT, VERB_REVIEW, VERB_SECTIONS, error_card
 from cards.i18n import Catalogue
+from cards.publishing import changes_elements
 from dialogs.base import CardData, Handler, Reply, Text, Turn, Verb, normalise, opens
 from dialogs.private import PrivateChat
 
@@ -95,14 +97,14 @@ class ReplyClick(QuestionClick):
 class AskFlow:
     """Questions about the policy, and everything around the answer card."""
 
-    def __init__(self, *, strings: Catalogue, federation: Federation, policy: Policy, retriever: Retriever,
+    def __init__(self, *, strings: Catalogue, federation: Federation, in_force: Callable[[], PolicyInForce[Retriever]],
                  questions: QuestionLog, notifier: Notifier, profiles: UserProfiles, limiter: RateLimiter,
                  question_limit: int, reply_limit: int,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self._strings = strings
         self._federation = federation
-        self._policy = policy
-        self._retriever = retriever
+        # The version in force and its index, read once per turn: a new version may come in between turns.
+        self._in_force = in_force
         self._questions = questions
         self._notifier = notifier
         self._profiles = profiles
@@ -138,25 +140,34 @@ class AskFlow:
 
     # Answering
 
-    def _source(self, lang: Lang) -> str:
-        return self._policy.details.citation.text(lang.value)
+    @property
+    def _policy(self) -> Policy:
+        return self._in_force().policy
 
-    def _answer_card(self, record: QuestionRecord, lang: Lang) -> dict[str, object] | None:
+    @property
+    def _retriever(self) -> Retriever:
+        return self._in_force().index
+
+    @staticmethod
+    def _source(policy: Policy, lang: Lang) -> str:
+        return policy.details.citation.text(lang.value)
+
+    def _answer_card(self, record: QuestionRecord, lang: Lang, policy: Policy) -> dict[str, object] | None:
         passages = []
         for passage_id in record.passage_ids:
             try:
-                passages.append(self._policy.passage(passage_id))
+                passages.append(policy.passage(passage_id))
             except KeyError:  # the policy was replaced since; the record keeps its ids
                 continue
         if not passages:
             return None
-        section = self._policy.section_of(passages[0].id)
+        section = policy.section_of(passages[0].id)
         steps = list(dict.fromkeys(step for p in passages for step in p.next_steps))
         not_helpful = record.feedback is Feedback.NOT_HELPFUL
         escalated_to = record.escalated_to if record.escalated_at is not None else ""
         return cards.answer_card(self._strings, lang, question_id=record.question_id,
                                  section=cards.section_view(section, lang), quotes=[p.text for p in passages],
-                                 source=self._source(lang), next_steps=steps,
+                                 source=self._source(policy, lang), next_steps=steps,
                                  rated=record.feedback is not Feedback.NONE, not_helpful=not_helpful,
                                  related=self._related(record, lang) if not_helpful and not escalated_to else (),
                                  escalated_to=escalated_to)
@@ -175,7 +186,9 @@ class AskFlow:
     async def ask(self, turn: Turn) -> Reply:
         """Answer a typed question from the policy, or say honestly that it does not cover it."""
         question = turn.text.strip()
-        found = self._retriever.answer(question)
+        in_force = self._in_force()
+        policy = in_force.policy
+        found = in_force.index.answer(question)
         lang = Lang.CY if found.language == Lang.CY.value else turn.lang
         if found.detail:  # a question about the document itself: its details answer it
             return await self.about(replace(turn, lang=lang))
@@ -183,8 +196,9 @@ class AskFlow:
         now = self._clock()
         record = QuestionRecord(
             question_id=new_question_id(now), asker=turn.actor, text=question[:2000], lang=lang, asked_at=now,
-            answered=bool(passages), section_id=self._policy.section_of(passages[0].id).id if passages else "",
-            passage_ids=tuple(p.id for p in passages), score=float(found.score))
+            answered=bool(passages), section_id=policy.section_of(passages[0].id).id if passages else "",
+            passage_ids=tuple(p.id for p in passages), score=float(found.score),
+            policy_version=policy.details.version)
         try:
             await self._questions.add(record)
         except StorageUnavailable:
@@ -192,13 +206,13 @@ class AskFlow:
             log.warning("question not recorded: storage unavailable")
             record = replace(record, question_id="")
         if passages:
-            answer = self._answer_card(record, lang)
+            answer = self._answer_card(record, lang, policy)
             if answer is not None:
                 return Reply(card=answer)
         closest = []
         for section_id in list(found.closest_sections)[:3]:
             try:
-                closest.append(cards.section_view(self._policy.section(section_id), lang))
+                closest.append(cards.section_view(policy.section(section_id), lang))
             except KeyError:
                 continue
         return Reply(card=cards.no_answer_card(self._strings, lang, question_id=record.question_id,
@@ -206,13 +220,14 @@ class AskFlow:
 
     async def show_section(self, turn: Turn) -> Reply:
         """One section in full."""
+        policy = self._policy
         try:
-            section = self._policy.section(str(turn.data.get("section", "")))
+            section = policy.section(str(turn.data.get("section", "")))
         except KeyError:
             return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
         steps = list(dict.fromkeys(step for p in section.passages for step in p.next_steps))
         view = cards.section_view(section, turn.lang, full=True)
-        return Reply(card=cards.section_card(self._strings, turn.lang, view, source=self._source(turn.lang),
+        return Reply(card=cards.section_card(self._strings, turn.lang, view, source=self._source(policy, turn.lang),
                                              next_steps=steps))
 
     async def show_sections(self, turn: Turn) -> Reply:
@@ -221,9 +236,12 @@ class AskFlow:
         return Reply(card=cards.sections_card(self._strings, turn.lang, views))
 
     async def about(self, turn: Turn) -> Reply:
-        """Version, dates, approval and whether the review is overdue."""
-        overdue = self._policy.review_overdue(uk_today(self._clock()))
-        return Reply(card=cards.about_card(self._strings, turn.lang, self._policy.details, overdue=overdue))
+        """Version, dates, approval, whether the review is overdue, and what changed from the version before."""
+        in_force = self._in_force()
+        overdue = in_force.policy.review_overdue(uk_today(self._clock()))
+        changes = changes_elements(self._strings, turn.lang, in_force.record.changes) if in_force.record else []
+        return Reply(card=cards.about_card(self._strings, turn.lang, in_force.policy.details, overdue=overdue,
+                                           changes=changes))
 
     async def disclaimer(self, turn: Turn) -> Reply:
         """The standard blog disclaimer, from the policy's words."""
@@ -234,8 +252,8 @@ class AskFlow:
         if not text or passage is None:
             return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
         section = cards.section_view(self._policy.section_of(passage.id), turn.lang)
-        return Reply(card=cards.disclaimer_card(self._strings, turn.lang, text, source=self._source(turn.lang),
-                                                section=section))
+        return Reply(card=cards.disclaimer_card(self._strings, turn.lang, text,
+                                                source=self._source(self._policy, turn.lang), section=section))
 
     async def photos(self, turn: Turn) -> Reply:
         """The photo checklist with the passages it rests on."""
@@ -262,7 +280,7 @@ class AskFlow:
             return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
         except (AlreadyDone, ConcurrentChange):
             return Reply(card=error_card(self._strings, turn.lang, "ask.already_rated"))
-        answer = self._answer_card(updated, turn.lang)
+        answer = self._answer_card(updated, turn.lang, self._policy)
         return Reply(card=answer or error_card(self._strings, turn.lang, "error.not_found"))
 
     async def escalate(self, turn: Turn) -> Reply:
@@ -301,7 +319,7 @@ class AskFlow:
             # Put the record back, so the person can simply click again.
             await self._questions.update(replace(updated, escalated_at=None, escalated_to="", escalated_to_id=""))
             raise
-        answered = self._answer_card(updated, turn.lang) if updated.answered else None
+        answered = self._answer_card(updated, turn.lang, self._policy) if updated.answered else None
         if answered is not None:
             return Reply(card=answered)
         return Reply(card=cards.no_answer_card(self._strings, turn.lang, question_id=updated.question_id,

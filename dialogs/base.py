@@ -34,6 +34,16 @@ class Scope(StrEnum):
 
 
 @dataclass(frozen=True)
+class SentFile:
+    """A file someone sent the bot in their 1:1 chat, as Teams describes it; the name is theirs, never trusted."""
+
+    name: str
+    download_url: str
+    file_type: str = ""
+    unique_id: str = ""
+
+
+@dataclass(frozen=True)
 class Turn:
     """One thing a person did: typed text, or clicked a card button (`verb` with its `data`)."""
 
@@ -44,6 +54,7 @@ class Turn:
     verb: str = ""
     data: Mapping[str, Any] = field(default_factory=dict)
     is_invoke: bool = False
+    files: tuple[SentFile, ...] = ()
 
     @property
     def is_private(self) -> bool:

@@ -153,8 +153,8 @@ class ConcernFlow:
     def __init__(self, *, strings: Catalogue, federation: Federation, reports: ConcernReports,
                  directory: StaffDirectory, managers: Sequence[LineManagers], notifier: Notifier,
                  profiles: UserProfiles, limiter: RateLimiter, report_limit: int, escalation_limit: int,
-                 guidance_section: str = "", clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-                 check_interval: float = 900.0) -> None:
+                 guidance_section: str | Callable[[], str] = "",
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC), check_interval: float = 900.0) -> None:
         self._strings = strings
         self._check_interval = check_interval  # seconds between `check_reports` passes
         self._federation = federation
@@ -166,7 +166,8 @@ class ConcernFlow:
         self._limiter = limiter
         self._report_limit = Limit("reports", report_limit)
         self._escalation_limit = Limit("escalations", escalation_limit)
-        self._guidance_section = guidance_section  # the policy section on offensive comments, when there is one
+        # The policy section on offensive comments, when there is one; a callable follows the version in force.
+        self._guidance_section = guidance_section if callable(guidance_section) else (lambda: str(guidance_section))
         self._clock = clock
         self._private_chat = PrivateChat(strings=strings, notifier=notifier, profiles=profiles, clock=clock)
 
@@ -239,7 +240,7 @@ class ConcernFlow:
 
     async def not_a_colleague(self, turn: Turn) -> Reply:
         """Someone who is not a colleague: not the colleagues route; the headteacher, or the guidance, instead."""
-        offer = cards.not_colleague_card(self._strings, turn.lang, guidance_section=self._guidance_section,
+        offer = cards.not_colleague_card(self._strings, turn.lang, guidance_section=self._guidance_section(),
                                          what=turn.text)
         return await self._private(turn, offer, f"concern-outside|{secrets.token_urlsafe(12)}")
 

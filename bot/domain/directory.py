@@ -55,7 +55,7 @@ class StaffDirectory(LineManagers, Protocol):
         ...
 
     async def list_members(self) -> list[StaffMember]:
-        """Everyone on the list (for choosing who a report is about)."""
+        """Everyone on the list (for choosing who a report is about; for read-and-confirm campaigns)."""
         ...
 
 

@@ -62,6 +62,8 @@ class QuestionRecord:
     reply: str = ""
     replied_by: str = ""
     replied_at: datetime | None = None
+    # The version of the policy the answer came from ("" before versions were kept).
+    policy_version: str = ""
     etag: str = ""
 
     def rated(self, person: Person, feedback: Feedback) -> QuestionRecord:

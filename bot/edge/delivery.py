@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -27,6 +27,10 @@ SEND_TIMEOUT_SECONDS = 10.0
 MAX_SENDERS = 8
 # A person who has never opened the bot cannot be messaged; look again this often (and at once when they appear).
 UNREACHABLE_RETRY = timedelta(minutes=10)
+# Messages to more people than this at once (a campaign to all staff) go out a few people at a time, not with one
+# sender per person: a sender each would make hundreds of storage calls at once and time them out.
+BULK_RECIPIENTS = 10
+BULK_LANES = 4
 
 
 class Deliverer:
@@ -56,6 +60,26 @@ class Deliverer:
         task = asyncio.get_running_loop().create_task(self._deliver_while_owed(person))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+    def deliver_soon_in_turn(self, people: Iterable[Person]) -> None:
+        """Send what is owed to many people in the background, a few at a time."""
+        queue = list(dict.fromkeys(people))
+        task = asyncio.get_running_loop().create_task(self._deliver_in_lanes(queue))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _deliver_in_lanes(self, people: list[Person]) -> int:
+        async def lane(share: list[Person]) -> int:
+            sent = 0
+            for person in share:
+                if person.key in self._running:
+                    self._again.add(person.key)  # its own sender will look again
+                    continue
+                self._running.add(person.key)
+                sent += await self._deliver_while_owed(person)
+            return sent
+
+        return sum(await asyncio.gather(*(lane(people[n::BULK_LANES]) for n in range(BULK_LANES))))
 
     async def _deliver_while_owed(self, person: Person) -> int:
         sent = 0
@@ -231,5 +255,9 @@ class OutboxNotifier:
     async def notify(self, messages: Sequence[OutboundMessage]) -> None:
         """Queue the messages durably, then try each recipient at once."""
         await self._outbox.enqueue(messages)
-        for recipient in {message.recipient for message in messages}:
+        recipients = list(dict.fromkeys(message.recipient for message in messages))
+        if len(recipients) > BULK_RECIPIENTS:
+            self._deliverer.deliver_soon_in_turn(recipients)
+            return
+        for recipient in recipients:
             self._deliverer.deliver_soon(recipient)

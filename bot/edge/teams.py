@@ -26,7 +26,7 @@ from bot.edge.delivery import Deliverer
 from bot.edge.telemetry import tracer
 from cards.common import error_card
 from cards.i18n import Catalogue
-from dialogs.base import Reply, Router, Scope, Turn
+from dialogs.base import Reply, Router, Scope, SentFile, Turn
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +36,8 @@ CONNECTOR_ERRORS: tuple[type[BaseException], ...] = (
     aiohttp.ClientError, TimeoutError)
 
 ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
+# A file sent to the bot in a 1:1 chat (the manifest's `supportsFiles`): `content` holds a pre-authorised URL.
+FILE_DOWNLOAD_INFO = "application/vnd.microsoft.teams.file.download.info"
 MAX_TEXT = 4000
 _ID = re.compile(r"^[0-9A-Za-z-]{1,64}$")
 _MENTION = re.compile(r"<at[^>]*>.*?</at>", re.IGNORECASE | re.DOTALL)
@@ -73,6 +75,19 @@ def conversation_scope(activity: Activity, *, untyped: Scope = Scope.UNKNOWN) ->
     if kind is None:
         return untyped
     return _SCOPES.get(kind, Scope.UNKNOWN) if isinstance(kind, str) else Scope.UNKNOWN
+
+
+def _sent_files(activity: Activity) -> tuple[SentFile, ...]:
+    files = []
+    for attachment in activity.attachments or []:
+        content = attachment.content if isinstance(attachment.content, dict) else {}
+        url = content.get("downloadUrl")
+        if attachment.content_type != FILE_DOWNLOAD_INFO or not isinstance(url, str) or not url:
+            continue
+        files.append(SentFile(name=str(attachment.name or "")[:200], download_url=url[:4000],
+                              file_type=str(content.get("fileType") or "")[:20],
+                              unique_id=str(content.get("uniqueId") or "")[:100]))
+    return tuple(files[:5])
 
 
 def _invoke_action(activity: Activity) -> tuple[str, Mapping[str, Any]] | None:
@@ -234,7 +249,7 @@ class TeamsBot:
                 self._strings, lang, "error.too_long", length=len(text), limit=MAX_TEXT)))
             return "too-long"
         turn = Turn(actor=person, lang=lang, scope=self._scope(activity), text=text, verb=str(verb or ""),
-                    data=value if verb else {})
+                    data=value if verb else {}, files=_sent_files(activity))
         reply = await self._route(turn)
         await self._remember_language(profile, reply)
         for card in ([reply.card] if reply.card else []) + reply.more:

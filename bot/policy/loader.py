@@ -64,12 +64,26 @@ class PolicyFileError(ValueError):
 
 def load_policy(path: Path | str = DEFAULT_POLICY_FILE) -> Policy:
     """The policy in a JSON file; PolicyFileError listing every problem when the file is bad."""
+    return _build(load_policy_data(path))
+
+
+def load_policy_data(path: Path | str = DEFAULT_POLICY_FILE) -> dict[str, Any]:
+    """A policy file's checked content, as data (to store it); PolicyFileError listing every problem."""
     path = Path(path)
     raw, problems = _read(path)
     if not problems:
         problems = _problems(raw)
     if problems:
         raise PolicyFileError(path, problems)
+    data: dict[str, Any] = raw
+    return data
+
+
+def policy_from_data(raw: Any, where: str = "stored policy") -> Policy:
+    """The policy in a policy file's content (e.g. a version kept in storage); PolicyFileError when it is bad."""
+    problems = _problems(raw)
+    if problems:
+        raise PolicyFileError(Path(where), problems)
     return _build(raw)
 
 

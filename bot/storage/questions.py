@@ -44,6 +44,7 @@ def _to_entity(record: QuestionRecord) -> dict[str, Any]:
         "Reply": record.reply,
         "RepliedBy": record.replied_by,
         "RepliedAt": record.replied_at,
+        "PolicyVersion": record.policy_version,
     }
 
 
@@ -70,6 +71,7 @@ def _from_entity(entity: dict[str, Any]) -> QuestionRecord:
         reply=entity_text(entity, "Reply"),
         replied_by=entity_text(entity, "RepliedBy"),
         replied_at=entity_time(entity, "RepliedAt"),
+        policy_version=entity_text(entity, "PolicyVersion"),
         etag=entity_etag(entity),
     )
 

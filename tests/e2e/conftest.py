@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Callable, Generator, Iterator
 from contextlib import ExitStack
 from pathlib import Path
@@ -13,7 +10,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests.e2e.ui import COMPOSE
-from tests.support.processes import REPO, start_azurite, start_bot, start_playground
+from tests.support.processes import REPO, import_staff, start_azurite, start_bot, start_playground
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -35,11 +32,7 @@ def bot_endpoint() -> Iterator[str]:
         "FEDERATION_CONFIG": str(REPO / "config" / "federation.local.json"),
         "DELIVERY_INTERVAL_SECONDS": "1", "LOG_LEVEL": "WARNING"}, ready_path="/readyz") as (_, base_url):
         # The fictional staff list, as `make run` imports it: Carys's line manager is Gareth.
-        imported = subprocess.run(
-            [sys.executable, "-m", "bot", "import-staff", "config/staff.local.csv"], cwd=REPO, capture_output=True,
-            text=True, timeout=60, env={**os.environ, "APP_ENV": "local",
-                                        "AZURE_STORAGE_CONNECTION_STRING": connection_string})
-        assert imported.returncode == 0, imported.stderr
+        import_staff(connection_string)
         yield f"{base_url}/api/messages"
 
 

@@ -110,7 +110,8 @@ async def test_headteachers_report_goes_to_the_chair(staffed: TestClient, connec
     receipt = await _report(staffed, connector, SIAN)
 
     assert "Who will see it: the chair of governors, Mr Huw Davies, and nobody else." in form
-    assert "As headteacher, your report goes to Mr Huw Davies, the chair of governors." in json.dumps(receipt)
+    assert ("You are the headteacher, so your report goes to Mr Huw Davies, the chair of governors."
+            in json.dumps(receipt))
 
 
 async def test_no_manager_known_goes_to_the_headteacher(client: TestClient, connector: Connector) -> None:

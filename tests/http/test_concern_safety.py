@@ -388,7 +388,7 @@ async def test_the_server_assigns_every_new_reference(staffed: TestClient, conne
 
 @pytest.mark.parametrize(("said", "locale", "title", "status"), [
     ("my reports", "en-GB", "Your reports", "Acknowledged"),
-    ("fy adroddiadau", "cy-GB", "Eich adroddiadau", "Cydnabuwyd"),
+    ("fy adroddiadau", "cy-GB", "Eich adroddiadau", "wedi cydnabod yr adroddiad"),
 ])
 async def test_my_reports_lists_status_and_holder(staffed: TestClient, connector: Connector, said: str, locale: str,
                                                   title: str, status: str) -> None:

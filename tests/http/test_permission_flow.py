@@ -235,7 +235,7 @@ async def test_invalid_form_stores_nothing_and_explains_in_welsh(client: TestCli
 
     text = json.dumps(shown, ensure_ascii=False)
     for welsh in ("Dewiswch un o ysgolion y ffederasiwn.", "Dywedwch pa blatfform.", "yn y gorffennol",
-                  "Rhowch ddyddiad gorffen", "Cadarnhewch", "sut y ceir caniatâd"):
+                  "Rhowch ddyddiad gorffen", "Cadarnhewch", "sut y byddwch chi'n cael cydsyniad"):
         assert welsh in text
     assert await _rows(azurite, table_prefix + "permissions") == []
 

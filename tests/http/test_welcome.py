@@ -24,18 +24,18 @@ async def test_hi_gets_the_welcome_card(client: TestClient, connector: Connector
 async def test_welsh_locale_gets_welsh(client: TestClient, connector: Connector) -> None:
     await client.post("/api/messages", json=message(CARYS, "shwmae", connector.url, locale="cy-GB"))
 
-    assert connector.cards()[0]["body"][0]["text"].startswith("Polisi cyfryngau cymdeithasol")
+    assert connector.cards()[0]["body"][0]["text"].startswith("Cynorthwyydd y polisi cyfryngau cymdeithasol")
 
 
 async def test_language_choice_is_remembered(client: TestClient, connector: Connector) -> None:
     switch = await client.post("/api/messages", json=card_action(CARYS, "language.set", {"lang": "cy"}, connector.url))
     assert switch.status == 200
     body = await switch.json()
-    assert body["value"]["body"][0]["text"].startswith("Polisi cyfryngau cymdeithasol")
+    assert body["value"]["body"][0]["text"].startswith("Cynorthwyydd y polisi cyfryngau cymdeithasol")
 
     await client.post("/api/messages", json=message(CARYS, "hi", connector.url, locale="en-GB"))
 
-    assert connector.cards()[-1]["body"][0]["text"].startswith("Polisi cyfryngau cymdeithasol")
+    assert connector.cards()[-1]["body"][0]["text"].startswith("Cynorthwyydd y polisi cyfryngau cymdeithasol")
 
 
 async def test_small_talk_gets_help_or_a_friendly_word_not_a_policy_quote(client: TestClient,

@@ -55,6 +55,24 @@ def card_action(user: dict[str, str], verb: str, data: dict[str, Any], service_u
     return activity
 
 
+FILE_DOWNLOAD_INFO = "application/vnd.microsoft.teams.file.download.info"
+
+
+def file_message(user: dict[str, str], service_url: str, *, name: str, download_url: str, file_type: str = "docx",
+                 unique_id: str = "1E5A3B2C-7D4F-4A8B-9C6D-0E1F2A3B4C5D", **kwargs: Any) -> dict[str, Any]:
+    """A file sent to the bot in a 1:1 chat, as Teams sends it: a file.download.info attachment whose content has
+    a short-lived pre-authorised `downloadUrl`, beside the text/html attachment Teams adds."""
+    activity = message(user, "", service_url, **kwargs)
+    activity["attachments"] = [
+        {"contentType": FILE_DOWNLOAD_INFO,
+         "contentUrl": f"https://llanidloes.sharepoint.com/personal/files/{name}",
+         "name": name,
+         "content": {"downloadUrl": download_url, "uniqueId": unique_id, "fileType": file_type}},
+        {"contentType": "text/html", "content": "<div><div></div></div>"},
+    ]
+    return activity
+
+
 def install(user: dict[str, str], service_url: str, *, locale: str = "en-GB") -> dict[str, Any]:
     """The conversationUpdate Teams sends when a person adds the bot: the sender carries no name."""
     activity = _base({"id": user["id"], "aadObjectId": user["aadObjectId"]}, service_url,

@@ -206,3 +206,12 @@ def start_playground(config_path: Path | str, bot_endpoint: str,
             yield process, ui_url
         finally:
             stop_group(process)
+
+
+def import_staff(connection_string: str, csv_file: str = "config/staff.local.csv") -> None:
+    """`python -m bot import-staff` into that storage, as `make run` does (the fictional federation's staff)."""
+    imported = subprocess.run(
+        [python(), "-m", "bot", "import-staff", csv_file], cwd=REPO, capture_output=True, text=True, timeout=60,
+        env={**os.environ, "APP_ENV": "local", "AZURE_STORAGE_CONNECTION_STRING": connection_string})
+    if imported.returncode != 0:
+        raise StartError(f"import-staff failed: {imported.stderr}")

@@ -29,6 +29,7 @@ def test_the_package_builds_and_holds_what_teams_needs(tmp_path: Path) -> None:
         manifest = json.loads(package.read("manifest.json"))
     assert manifest["id"] == manifest["bots"][0]["botId"] == APP_ID
     assert set(manifest["bots"][0]["scopes"]) == {"personal", "team", "groupChat"}
+    assert manifest["bots"][0]["supportsFiles"] is True  # the policy owner sends the new policy as a file
     assert schema_problems(manifest, "MicrosoftTeams.schema.json") == []
     # No single sign-on resource: the bot never asks for a user token, and a managed identity cannot expose one.
     assert "webApplicationInfo" not in manifest

@@ -82,8 +82,8 @@ def test_the_welsh_source_line_gives_the_english_heading_too() -> None:
     english = cards["answer.en"]["body"][-3]["text"]
 
     assert welsh == ("Ffynhonnell: Polisi Cyfryngau Cymdeithasol, Fersiwn 1, 12 Hydref 2022, adran "
-                     "\"Defnyddio rhwydweithio cymdeithasol i gyfathrebu â'r cyhoedd (gan gynnwys disgyblion)\" "
+                     "\"Cyfathrebu â'r cyhoedd (gan gynnwys disgyblion) drwy rwydweithio cymdeithasol\" "
                      '("Using social networking for communicating with the public (including pupils)" yn y '
-                     "ddogfen Saesneg). Dyfynnir y polisi yn ei eiriau ei hun (Saesneg).")
+                     "ddogfen Saesneg). Mae'r polisi'n cael ei ddyfynnu yn ei eiriau ei hun, yn Saesneg.")
     assert english == ("Source: Social Media Policy, Version 1, 12.10.2022, section "
                        '"Using social networking for communicating with the public (including pupils)".')

@@ -19,6 +19,7 @@ from bot.policy.details import Detail
 from bot.policy.import_command import import_policy_command
 from bot.policy.importer import PolicyImportError, import_policy, section_id_for, split_passages
 from bot.policy.loader import DEFAULT_POLICY_FILE, load_policy, validate_policy_file
+from tests.support.policies import typed_into_word
 
 REPO = Path(__file__).resolve().parents[2]
 SHIPPED_TEXT = REPO / "bot/policy/data/social-media-policy-2022.txt"
@@ -302,23 +303,8 @@ def test_a_word_document_with_title_details_table_heading_styles_and_lists(tmp_p
 
 
 def test_the_2022_document_typed_into_word_gives_the_same_policy(tmp_path: Path) -> None:
-    lines = [line for line in SHIPPED_TEXT.read_text(encoding="utf-8").splitlines() if line.strip()]
     headings = {s["heading_en"] for s in json.loads(DEFAULT_POLICY_FILE.read_text(encoding="utf-8"))["sections"]}
-    document = docx.Document()
-    document.add_paragraph(lines[0], style="Title")
-    document.add_paragraph(lines[1])
-    _details_table(document, [tuple(line.split("\t", 1)) for line in lines if "\t" in line])
-    for line in lines[2:]:
-        if "\t" in line:
-            continue
-        if line in headings:
-            document.add_heading(line, level=1)
-        elif line.startswith("- "):
-            document.add_paragraph(line[2:], style="List Bullet")
-        else:
-            document.add_paragraph(line)
-    source = tmp_path / "Social Media Policy.docx"
-    document.save(str(source))
+    source = typed_into_word(SHIPPED_TEXT.read_text(encoding="utf-8"), headings, tmp_path / "Social Media Policy.docx")
 
     from_word, from_text = imported(source, tmp_path), import_policy(SHIPPED_TEXT, load_policy()).data
 

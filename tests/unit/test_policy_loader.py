@@ -49,8 +49,8 @@ def test_missing_keys(tmp_path: Path) -> None:
 
 def test_every_detail_and_welsh_heading_is_optional(tmp_path: Path) -> None:
     raw = good()
-    for key in ("title_cy", "federation", "version", "author", "date_of_issue", "agreed_by", "next_review",
-                "review_date", "source"):
+    for key in ("title_cy", "federation", "federation_cy", "version", "author", "date_of_issue", "agreed_by",
+                "next_review", "review_date", "source"):
         del raw[key]
     del raw["sections"][1]["heading_cy"]
 

@@ -1,0 +1,106 @@
+"""Read and confirm: who was asked to read a version of the policy, who confirmed it, and who is reminded.
+
+Each member of staff on the staff list is asked once per version (their card's message id is fixed by the version
+and the person, so asking twice sends nothing twice); "I have read it" is recorded once per person per version
+(a second click changes nothing); one reminder goes after five school days to those who have not confirmed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from bot.domain.concerns import add_working_days
+from bot.domain.directory import StaffMember
+from bot.domain.federation import School
+from bot.domain.people import Person
+
+REMINDER_SCHOOL_DAYS = 5
+
+
+@dataclass(frozen=True)
+class AskedStaff:
+    """A member of staff asked to read a version (from the staff list when the campaign reached them)."""
+
+    email: str
+    name: str
+    school: str
+    object_id: str
+    asked_at: datetime
+    reminded_at: datetime | None = None
+    etag: str = ""
+
+    def reminder_due(self, now: datetime, confirmed: set[str]) -> bool:
+        """True once five school days (Monday to Friday) have passed with no confirmation (`confirmed`: object ids
+        in lower case) and no reminder yet."""
+        if self.reminded_at is not None or not self.object_id or self.object_id.lower() in confirmed:
+            return False
+        return now >= add_working_days(self.asked_at, REMINDER_SCHOOL_DAYS)
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """A person's "I have read it" for one version."""
+
+    person: Person
+    read_at: datetime
+
+
+class AlreadyConfirmed(Exception):
+    """The person confirmed this version before; `confirmation` says when."""
+
+    def __init__(self, confirmation: Confirmation) -> None:
+        super().__init__("already confirmed")
+        self.confirmation = confirmation
+
+
+class PolicyReads(Protocol):
+    """Port: the campaign of each version (who was asked, who confirmed)."""
+
+    async def list_asked(self, version: str) -> list[AskedStaff]:
+        """Everyone asked to read a version."""
+        ...
+
+    async def add_asked(self, version: str, asked: AskedStaff) -> None:
+        """Record that a person was asked (one already recorded is left as it is)."""
+        ...
+
+    async def mark_reminded(self, version: str, asked: AskedStaff, at: datetime) -> None:
+        """Record the reminder (etag-conditional); `ConcurrentChange` when someone else did first."""
+        ...
+
+    async def confirm(self, version: str, person: Person, at: datetime) -> Confirmation:
+        """Record "I have read it" once; `AlreadyConfirmed` when it was recorded before."""
+        ...
+
+    async def list_confirmed(self, version: str) -> list[Confirmation]:
+        """Everyone who confirmed a version, oldest first."""
+        ...
+
+
+@dataclass(frozen=True)
+class SchoolReads:
+    """One school's count for one version: "read by 34 of 41", and who has not yet."""
+
+    school: School
+    read: int
+    total: int
+    outstanding: tuple[str, ...]
+    # Staff on the list with no Entra object id: the bot cannot reach them in Teams, nor match their click.
+    unreachable: tuple[str, ...] = ()
+
+
+def read_summary(schools: Sequence[School], staff: Sequence[StaffMember],
+                 confirmed: Iterable[Confirmation]) -> list[SchoolReads]:
+    """Per school, how many of the staff on the list confirmed, and the names of those who have not."""
+    done = {c.person.aad_object_id.lower() for c in confirmed}
+    summary = []
+    for school in schools:
+        members = sorted((m for m in staff if m.school == school.school_id), key=lambda m: m.name.casefold())
+        read = [m for m in members if m.aad_object_id and m.aad_object_id.lower() in done]
+        outstanding = tuple(m.name for m in members if m not in read)
+        unreachable = tuple(m.name for m in members if not m.aad_object_id)
+        summary.append(SchoolReads(school, len(read), len(members), outstanding, unreachable))
+    return summary

@@ -1,0 +1,286 @@
+"""Versions of the policy kept in storage: which is current, what changed from the one before, and the rules for
+publishing a new one (newer than the current, never the same document twice).
+
+The shipped policy file is only the default while storage holds no version. A version is identified by the number
+the document gives ("2", "2.1"); the document itself by the sha256 the importer records, so the same file sent
+twice is recognised and starts no second read-and-confirm campaign.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from bot.policy.model import Policy, PolicySection
+
+_VERSION = re.compile(r"^\d{1,5}(?:\.\d{1,5}){0,3}$")
+
+
+class PublishRefused(Exception):
+    """A version that may not be published (or made current); `key` names the explanation in the catalogue."""
+
+    def __init__(self, key: str, **values: str) -> None:
+        super().__init__(key)
+        self.key = key
+        self.values = values
+
+
+class PolicyTooLarge(ValueError):
+    """A policy file too large to keep as one version in storage."""
+
+
+def version_number(version: str) -> tuple[int, ...]:
+    """"2.1" -> (2, 1); PublishRefused when the document gives no usable version number."""
+    text = version.strip()
+    if not text:
+        raise PublishRefused("publish.no_version")
+    if not _VERSION.match(text):
+        raise PublishRefused("publish.bad_version", version=text[:40])
+    parts = [int(part) for part in text.split(".")]
+    while len(parts) > 1 and parts[-1] == 0:
+        parts.pop()  # "2.0" is version 2
+    return tuple(parts)
+
+
+def version_key(version: str) -> str:
+    """A key that sorts versions in order ("2.1" -> "00002.00001")."""
+    return ".".join(f"{part:05d}" for part in version_number(version))
+
+
+def document_sha256(data: Mapping[str, Any]) -> str:
+    """The document's fingerprint: the sha256 the importer recorded, else that of the policy file's content."""
+    document = data.get("document")
+    if isinstance(document, Mapping) and isinstance(document.get("sha256"), str):
+        return str(document["sha256"])
+    canonical = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class SectionChange:
+    """How one section differs from the version before: `kind` is "added", "removed" or "changed"."""
+
+    kind: str
+    section_id: str
+    heading_en: str
+    heading_cy: str = ""
+    # The heading it had before, when it was renamed.
+    was_en: str = ""
+    added: int = 0
+    removed: int = 0
+    reworded: int = 0
+
+    def heading(self, lang: str) -> str:
+        """The heading in "en" or "cy" (English where it has no Welsh)."""
+        return self.heading_cy if lang == "cy" and self.heading_cy else self.heading_en
+
+
+@dataclass(frozen=True)
+class PolicyChanges:
+    """What changed from `previous` (a version number; empty when there was nothing to compare with)."""
+
+    previous: str = ""
+    sections: tuple[SectionChange, ...] = ()
+
+    def as_data(self) -> dict[str, Any]:
+        """Plain data for storage."""
+        return {"previous": self.previous, "sections": [vars(change) for change in self.sections]}
+
+    @classmethod
+    def from_data(cls, raw: Any) -> PolicyChanges:
+        """Read what `as_data` wrote (an unreadable value is no changes)."""
+        if not isinstance(raw, dict):
+            return cls()
+        sections = []
+        for item in raw.get("sections") or []:
+            if isinstance(item, dict):
+                try:
+                    sections.append(SectionChange(**item))
+                except TypeError:
+                    continue
+        return cls(previous=str(raw.get("previous") or ""), sections=tuple(sections))
+
+
+def _texts(section: PolicySection) -> list[str]:
+    return [passage.text for passage in section.passages]
+
+
+def _overlap(old: PolicySection, new: PolicySection) -> int:
+    return sum((Counter(_texts(old)) & Counter(_texts(new))).values())
+
+
+def _match(new: PolicySection, candidates: list[PolicySection]) -> PolicySection | None:
+    """The section of the version before that `new` continues: same id, same heading, or (renamed) most of the
+    same passages."""
+    found = next((s for s in candidates if s.id == new.id), None) or next(
+        (s for s in candidates if s.heading_en.casefold() == new.heading_en.casefold()), None)
+    if found is not None:
+        return found
+    best = max(candidates, key=lambda s: _overlap(s, new), default=None)
+    if best is not None and 2 * _overlap(best, new) >= min(len(best.passages), len(new.passages)) > 0:
+        return best
+    return None
+
+
+def compare_policies(old: Policy | None, new: Policy) -> PolicyChanges:
+    """Sections added, removed and changed, in the new version's order (removed ones last)."""
+    if old is None:
+        return PolicyChanges()
+    unmatched = list(old.sections)
+    changes: list[SectionChange] = []
+    for section in new.sections:
+        before = _match(section, unmatched)
+        if before is None:
+            changes.append(SectionChange("added", section.id, section.heading_en, section.heading_cy,
+                                         added=len(section.passages)))
+            continue
+        unmatched.remove(before)
+        gone = Counter(_texts(before)) - Counter(_texts(section))
+        came = Counter(_texts(section)) - Counter(_texts(before))
+        renamed = before.heading_en != section.heading_en
+        if not gone and not came and not renamed:
+            continue
+        reworded = min(sum(gone.values()), sum(came.values()))
+        changes.append(SectionChange(
+            "changed", section.id, section.heading_en, section.heading_cy,
+            was_en=before.heading_en if renamed else "", added=sum(came.values()) - reworded,
+            removed=sum(gone.values()) - reworded, reworded=reworded))
+    changes += [SectionChange("removed", s.id, s.heading_en, s.heading_cy, removed=len(s.passages))
+                for s in unmatched]
+    return PolicyChanges(previous=old.details.version, sections=tuple(changes))
+
+
+@dataclass(frozen=True)
+class PolicyVersion:
+    """One stored version: its document, who published it and when, and what changed from the one before."""
+
+    version: str
+    sha256: str
+    title: str
+    published_at: datetime
+    published_by: str
+    published_by_id: str = ""
+    file: str = ""
+    date_of_issue: date | None = None
+    changes: PolicyChanges = field(default_factory=PolicyChanges)
+    # False for the version kept only so it can be gone back to (the shipped file): staff are never asked to read it.
+    campaign: bool = True
+
+    @property
+    def key(self) -> str:
+        """Its key in storage, sorting versions in order."""
+        return version_key(self.version)
+
+
+@dataclass(frozen=True)
+class CurrentPointer:
+    """Which stored version is current; `marker` changes whenever the pointer is written (a cheap poll)."""
+
+    version: str
+    marker: str
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A document the policy owner sent, checked and waiting for their click on Publish."""
+
+    draft_id: str
+    data: dict[str, Any]
+    warnings: tuple[str, ...]
+    sent_by_id: str
+    sent_at: datetime
+
+
+class PolicyVersions(Protocol):
+    """Port: every stored version, the pointer to the current one, and the campaigns still owed."""
+
+    async def get_pointer(self) -> CurrentPointer | None:
+        """The current pointer (one small row), or None while storage holds no version."""
+        ...
+
+    async def get(self, version: str) -> PolicyVersion:
+        """A stored version's record; `RecordNotFound` when there is none."""
+        ...
+
+    async def list_versions(self) -> list[PolicyVersion]:
+        """Every stored version, oldest first."""
+        ...
+
+    async def get_policy_data(self, version: str) -> dict[str, Any]:
+        """A stored version's policy file content; `RecordNotFound` when it is missing."""
+        ...
+
+    async def publish(self, record: PolicyVersion, data: Mapping[str, Any], *, expected: CurrentPointer | None,
+                      earlier: tuple[PolicyVersion, Mapping[str, Any]] | None = None) -> None:
+        """Store the version and make it current, with a campaign owed for it, all in one transaction (with
+        `earlier`, the version in force before, kept beside it); `ConcurrentChange` when the pointer is no longer
+        `expected`, `RecordExists` when the version is stored."""
+        ...
+
+    async def make_current(self, version: str, *, by: str, expected: CurrentPointer | None) -> None:
+        """Point at a stored version (no campaign); `ConcurrentChange` when the pointer moved meanwhile."""
+        ...
+
+    async def list_owed_campaigns(self) -> list[str]:
+        """Versions whose read-and-confirm campaign has not been fully queued yet."""
+        ...
+
+    async def campaign_queued(self, version: str) -> None:
+        """The campaign of a version is queued: it is no longer owed."""
+        ...
+
+    async def save_draft(self, draft: Draft) -> None:
+        """Keep a checked document until the policy owner publishes it."""
+        ...
+
+    async def get_draft(self, draft_id: str) -> Draft:
+        """A draft; `RecordNotFound` when there is none."""
+        ...
+
+    async def delete_draft(self, draft_id: str) -> None:
+        """Forget a draft (nothing happens when it is gone already)."""
+        ...
+
+
+@dataclass(frozen=True)
+class PublishPlan:
+    """What publishing a document will do: store a new version with a campaign, or make a stored one current
+    again (it had its campaign when it was first published)."""
+
+    version: str
+    reinstate: bool = False
+
+
+def plan_publish(version: str, sha256: str, *, current: PolicyVersion | None, default_version: str,
+                 stored: Sequence[PolicyVersion]) -> PublishPlan:
+    """The plan for publishing this document, or PublishRefused saying why not (older than the current version,
+    already current, or the same version number with other content)."""
+    wanted = version_number(version)
+    same_number = next((v for v in stored if version_number(v.version) == wanted), None)
+    if current is not None:
+        now = version_number(current.version)
+        if current.sha256 == sha256 or (wanted == now and same_number is not None and same_number.sha256 == sha256):
+            raise PublishRefused("publish.already_current", version=current.version)
+        if wanted < now:
+            raise PublishRefused("publish.older", version=version, current=current.version)
+    elif default_version and _comparable(default_version) and wanted < version_number(default_version):
+        raise PublishRefused("publish.older", version=version, current=default_version)
+    if same_number is not None:
+        if same_number.sha256 != sha256:
+            raise PublishRefused("publish.same_number", version=same_number.version)
+        return PublishPlan(same_number.version, reinstate=True)
+    return PublishPlan(version)
+
+
+def _comparable(version: str) -> bool:
+    try:
+        version_number(version)
+    except PublishRefused:
+        return False
+    return True

@@ -1,0 +1,109 @@
+"""A policy to publish, from the school's document (.docx or .txt, through the importer) or a structured policy file
+(.json), and the policy check shown before it is published.
+
+A file sent in Teams is judged by its content, never its name: the name is only shown, and reduced to safe
+characters before the importer sees it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bot.policy.importer import Imported, PolicyImportError, import_policy
+from bot.policy.loader import policy_from_data, validate_policy_data
+from bot.policy.model import Policy
+from bot.policy.retrieval import shipped_steering
+from bot.policy.steering import bind
+
+# A Word policy with a crest and a table is well under 1 MB; a document over this is not a policy.
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+_UNSAFE = re.compile(r"[^\w .()'-]+")
+
+
+def read_source(path: Path, current: Policy | None = None) -> Imported:
+    """The policy file content for a .docx or .txt document, or a .json policy file as it is;
+    PolicyImportError with a one-line reason when it cannot be used."""
+    if path.suffix.lower() != ".json":
+        return import_policy(path, current)
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise PolicyImportError(f"{path.name}: cannot read the file ({error.strerror or error})") from None
+    return _structured(raw, path.name)
+
+
+def read_sent_file(content: bytes, name: str, current: Policy | None = None) -> Imported:
+    """The policy in a file someone sent: its kind is read from its first bytes; `name` is only for messages."""
+    shown = safe_name(name)
+    if len(content) > MAX_DOCUMENT_BYTES:
+        raise PolicyImportError(f"{shown}: too large for a policy document ({len(content) // 1024} KB)")
+    if content.startswith(b"%PDF"):
+        raise PolicyImportError(f"{shown}: a PDF cannot be read reliably; send the Word document (.docx)")
+    if content.startswith(b"\xd0\xcf\x11\xe0"):
+        raise PolicyImportError(f"{shown}: this is an old Word document (.doc); save it as .docx and send it again")
+    if content.lstrip()[:1] == b"{":
+        return _structured(content, shown)
+    suffix = ".docx" if content.startswith(b"PK\x03\x04") else ".txt"
+    stem = Path(shown).stem or "document"
+    with tempfile.TemporaryDirectory(prefix="policy-") as folder:
+        path = Path(folder) / f"{stem}{suffix}"
+        path.write_bytes(content)
+        return import_policy(path, current)
+
+
+def safe_name(name: str) -> str:
+    """A file name fit to show and to use inside a private folder: no path, no control or odd characters."""
+    base = re.split(r"[\\/]", name.strip())[-1]
+    cleaned = _UNSAFE.sub("_", base).strip(" .")[:80]
+    return cleaned or "document"
+
+
+def _structured(raw: bytes, name: str) -> Imported:
+    try:
+        data: Any = json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise PolicyImportError(f"{name}: not a policy file (not valid JSON: {error})") from None
+    problems = validate_policy_data(data)
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise PolicyImportError(f"{name}: not a valid policy file: {problems[0]}{more}")
+    return Imported(data, ())
+
+
+@dataclass(frozen=True)
+class PolicyCheck:
+    """The check of a version before it is published: `problems` stop it, `notes` are for the policy owner."""
+
+    policy: Policy | None
+    problems: tuple[str, ...]
+    notes: tuple[str, ...]
+
+    @property
+    def passed(self) -> bool:
+        """True when nothing stops publishing."""
+        return self.policy is not None and not self.problems
+
+
+def check_policy(imported: Imported) -> PolicyCheck:
+    """Check a version to publish: the policy file's rules, the importer's notes, and what the steering data shipped
+    with the bot means for it (passages it has no wordings for, wording lists that no longer fit). The slower smoke
+    evaluation is `python -m bot check-policy`."""
+    problems = tuple(validate_policy_data(imported.data))
+    if problems:
+        return PolicyCheck(None, problems, imported.warnings)
+    policy = policy_from_data(imported.data)
+    bound = bind(policy, shipped_steering())
+    notes = list(imported.warnings)
+    unworded = sum(1 for asked in bound.asked_as if not asked)
+    if unworded:
+        notes.append(f"{unworded} of {len(bound.asked_as)} passages have no wordings in the steering data: they are "
+                     "answered from their own words alone")
+    if bound.stale:
+        notes.append(f"{len(bound.stale)} wording lists fit no passage of this version (reworded or removed) and are "
+                     "not used")
+    return PolicyCheck(policy, (), tuple(notes))

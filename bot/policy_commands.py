@@ -1,0 +1,250 @@
+"""Command-line tools for policy versions: publish-policy, policy-versions, rollback-policy and
+export-acknowledgements. Storage comes from the environment, as the bot reads it; a running bot sends the cards
+these queue, and every instance answers from a newly current version within POLICY_POLL_SECONDS."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import sys
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from bot.domain.directory import StaffMember
+from bot.domain.errors import RecordNotFound
+from bot.domain.federation import Federation
+from bot.domain.outbox import QueueingNotifier
+from bot.domain.people import Lang, Person
+from bot.domain.policy_reads import AskedStaff, Confirmation
+from bot.domain.policy_versions import PublishRefused, version_number
+from bot.export import export_cell
+from bot.policy.documents import read_source
+from bot.policy.importer import PolicyImportError
+from bot.policy.loader import PolicyFileError, load_policy, load_policy_data, policy_from_data
+from bot.policy.model import Policy
+from bot.settings import Settings, load_federation_settings, load_settings
+from bot.storage.directory import TableStaffDirectory
+from bot.storage.outbox import TableOutbox
+from bot.storage.policy_reads import TablePolicyReads
+from bot.storage.policy_versions import TablePolicyVersions
+from bot.storage.tables import TableStore
+from bot.storage.users import TableUserProfiles
+from bot.tools import run_tool, tool_store
+from cards.i18n import Catalogue, load_catalogue
+from dialogs.policy_reads import ReadingFlow
+from dialogs.publishing import PublishingFlow
+
+TABLES = ("policies", "policyreads", "directory", "outbox", "users")
+ACKNOWLEDGEMENT_COLUMNS = ["version", "school", "name", "email", "asked at", "reminded at", "read at", "status"]
+
+
+@dataclass(frozen=True)
+class _Tools:
+    settings: Settings
+    federation: Federation
+    strings: Catalogue
+    store: TableStore
+
+    def versions(self) -> TablePolicyVersions:
+        return TablePolicyVersions(self.store)
+
+    def reading(self) -> ReadingFlow:
+        return ReadingFlow(strings=self.strings, federation=self.federation, versions=self.versions(),
+                           reads=TablePolicyReads(self.store), directory=TableStaffDirectory(self.store),
+                           notifier=QueueingNotifier(TableOutbox(self.store)), profiles=TableUserProfiles(self.store))
+
+    def publishing(self) -> PublishingFlow:
+        return PublishingFlow(strings=self.strings, federation=self.federation, versions=self.versions(),
+                              reading=self.reading(), directory=TableStaffDirectory(self.store),
+                              shipped=lambda: load_policy_data(self.settings.policy_file))
+
+
+@asynccontextmanager
+async def _tools() -> AsyncIterator[_Tools]:
+    settings = load_settings(tool=True)
+    federation = load_federation_settings(settings)
+    async with tool_store(TABLES) as store:
+        yield _Tools(settings, federation, load_catalogue(), store)
+
+
+def _refused(command: str, strings: Catalogue, refused: PublishRefused) -> int:
+    print(f"{command}: {strings.text(refused.key, Lang.EN, **refused.values)}", file=sys.stderr)
+    return 1
+
+
+async def _current_policy(tools: _Tools) -> Policy | None:
+    """The current version (its Welsh headings are kept by the importer), or the shipped file."""
+    versions = tools.versions()
+    pointer = await versions.get_pointer()
+    try:
+        if pointer is not None:
+            return policy_from_data(await versions.get_policy_data(pointer.version))
+        return load_policy(tools.settings.policy_file)
+    except PolicyFileError:
+        return None
+
+
+def publish_policy_command(argv: list[str]) -> int:
+    """`publish-policy SOURCE [--by NAME]`: check a .docx, .txt or .json policy and make it the current version."""
+    parser = argparse.ArgumentParser(
+        prog="python -m bot publish-policy",
+        description="Check the policy document (.docx or .txt, read as import-policy reads it) or policy file "
+                    "(.json), store it as the current version and ask every member of staff to read it.")
+    parser.add_argument("source", type=Path, metavar="SOURCE")
+    parser.add_argument("--by", default="the policy owner (command line)", metavar="NAME",
+                        help="who is publishing, for the record")
+    args = parser.parse_args(argv)
+
+    async def run() -> int:
+        async with _tools() as tools:
+            try:
+                imported = read_source(args.source, await _current_policy(tools))
+            except PolicyImportError as error:
+                print(f"publish-policy: {error}", file=sys.stderr)
+                return 1
+            for note in imported.warnings:
+                print(f"note: {note}", file=sys.stderr)
+            publisher = Person(tools.federation.tenant_ids[0], "", args.by)
+            try:
+                published = await tools.publishing().publish(imported.data, by=publisher,
+                                                              warnings=imported.warnings)
+            except PublishRefused as refused:
+                return _refused("publish-policy", tools.strings, refused)
+        if published.reinstated:
+            print(f"version {published.version} is current again; it was published before, so nobody is asked "
+                  "to read it again")
+        elif published.staff is None:
+            print(f"published version {published.version}; no staff list is imported, so nobody is asked to read "
+                  "it yet (import one with `python -m bot import-staff`)")
+        else:
+            print(f"published version {published.version}; {published.staff} member(s) of staff asked to read and "
+                  "confirm it (the running bot sends the cards)")
+        return 0
+
+    return run_tool("publish-policy", run())
+
+
+def policy_versions_command(argv: list[str]) -> int:
+    """`policy-versions`: every stored version, the current one marked."""
+    argparse.ArgumentParser(prog="python -m bot policy-versions",
+                            description="List the policy versions kept in storage.").parse_args(argv)
+
+    async def run() -> int:
+        async with _tools() as tools:
+            versions = tools.versions()
+            pointer = await versions.get_pointer()
+            stored = await versions.list_versions()
+            if not stored:
+                default = load_policy(tools.settings.policy_file).details.version or "?"
+                print(f"no version is stored: the bot answers from {tools.settings.policy_file} "
+                      f"(version {default})")
+                return 0
+            for record in stored:
+                mark = "*" if pointer is not None and record.version == pointer.version else " "
+                issued = record.date_of_issue.isoformat() if record.date_of_issue else "-"
+                print(f"{mark} version {record.version:<6} issued {issued}  published "
+                      f"{record.published_at:%Y-%m-%d %H:%M} by {record.published_by}  {record.title}  "
+                      f"({record.file or 'policy file'}, sha256 {record.sha256[:12]})")
+            print("* current")
+        return 0
+
+    return run_tool("policy-versions", run())
+
+
+def rollback_policy_command(argv: list[str]) -> int:
+    """`rollback-policy VERSION [--by NAME]`: make a stored version current again (nobody is asked again)."""
+    parser = argparse.ArgumentParser(prog="python -m bot rollback-policy",
+                                     description="Make a stored policy version the current one again.")
+    parser.add_argument("version", metavar="VERSION")
+    parser.add_argument("--by", default="the policy owner (command line)", metavar="NAME")
+    args = parser.parse_args(argv)
+
+    async def run() -> int:
+        async with _tools() as tools:
+            versions = tools.versions()
+            try:
+                version_number(args.version)
+                await versions.get(args.version)
+            except (PublishRefused, RecordNotFound):
+                stored = ", ".join(v.version for v in await versions.list_versions()) or "none"
+                print(f"rollback-policy: version {args.version!r} is not stored (stored: {stored}); nothing was "
+                      "changed", file=sys.stderr)
+                return 1
+            pointer = await versions.get_pointer()
+            if pointer is not None and pointer.version == args.version:
+                print(f"version {args.version} is already current; nothing was changed")
+                return 0
+            await versions.make_current(args.version, by=args.by, expected=pointer)
+            poll = tools.settings.policy_poll_seconds
+        was = f" (was {pointer.version})" if pointer else ""
+        print(f"version {args.version} is current{was}; running bots answer from it within {poll:.0f} s, and "
+              "nobody is asked to read it again")
+        return 0
+
+    return run_tool("rollback-policy", run())
+
+
+def _time(moment: datetime | None) -> str:
+    return moment.isoformat(timespec="minutes") if moment else ""
+
+
+def acknowledgements_csv(version: str, *, staff: Sequence[StaffMember], asked: Sequence[AskedStaff],
+                         confirmed: Sequence[Confirmation], school_names: dict[str, str]) -> str:
+    """One row per member of staff (on the list now, or asked when the campaign reached them) and per person who
+    confirmed; every field quoted, and cells a spreadsheet would run as formulas defused."""
+    read = {c.person.aad_object_id.lower(): c for c in confirmed}
+    asked_by_email = {a.email: a for a in asked}
+    people = {m.email: (m.name, m.school, m.aad_object_id) for m in staff}
+    for a in asked:
+        people.setdefault(a.email, (a.name, a.school, a.object_id))
+    rows = []
+    for email, (name, school, object_id) in people.items():
+        confirmation = read.pop(object_id.lower(), None) if object_id else None
+        request = asked_by_email.get(email)
+        status = "read" if confirmation else ("not yet" if object_id else "not reachable: no Entra id on the list")
+        rows.append([version, school_names.get(school, school), name, email, _time(request.asked_at if request
+                     else None), _time(request.reminded_at if request else None),
+                     _time(confirmation.read_at if confirmation else None), status])
+    rows += [[version, "not on the staff list", c.person.name, "", "", "", _time(c.read_at), "read"]
+             for c in read.values()]
+    out = io.StringIO()
+    writer = csv.writer(out, quoting=csv.QUOTE_ALL)
+    writer.writerow(ACKNOWLEDGEMENT_COLUMNS)
+    ordered = sorted(rows, key=lambda r: (r[1], r[2].casefold()))
+    writer.writerows([[export_cell(cell) for cell in row] for row in ordered])
+    return out.getvalue()
+
+
+def export_acknowledgements_command(argv: list[str]) -> int:
+    """`export-acknowledgements --version V [--out FILE]`: who has read a version, as CSV for the governors."""
+    parser = argparse.ArgumentParser(prog="python -m bot export-acknowledgements",
+                                     description="Who was asked to read a policy version and who confirmed it.")
+    parser.add_argument("--version", required=True, metavar="V")
+    parser.add_argument("--out", type=Path, metavar="FILE", help="file to write (default: standard output)")
+    args = parser.parse_args(argv)
+
+    async def run() -> int:
+        async with _tools() as tools:
+            try:
+                version_number(args.version)
+                await tools.versions().get(args.version)
+            except (PublishRefused, RecordNotFound):
+                print(f"export-acknowledgements: version {args.version!r} is not stored", file=sys.stderr)
+                return 1
+            reads = TablePolicyReads(tools.store)
+            text = acknowledgements_csv(
+                args.version, staff=await TableStaffDirectory(tools.store).list_members(),
+                asked=await reads.list_asked(args.version), confirmed=await reads.list_confirmed(args.version),
+                school_names={s.school_id: s.name_en for s in tools.federation.schools})
+        if args.out:
+            args.out.write_text(text, encoding="utf-8", newline="")
+            print(f"wrote {text.count(chr(10)) - 1} row(s) to {args.out}", file=sys.stderr)
+        else:
+            sys.stdout.write(text)
+        return 0
+
+    return run_tool("export-acknowledgements", run())

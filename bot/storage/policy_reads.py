@@ -1,0 +1,101 @@
+"""Read-and-confirm campaigns in the `policyreads` table: PartitionKey = `v|<version key>`, one partition per
+version, so "who has read version 2" is one partition query.
+
+RowKeys: `asked|<email>` for each member of staff the campaign reached (name, school and object id as the staff
+list had them then; when they were reminded), and `read|<tenant>|<object id>` for each "I have read it", created
+once (a second click finds it and changes nothing) and never updated.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from azure.core import MatchConditions
+from azure.data.tables import UpdateMode
+
+from bot.domain.errors import RecordExists
+from bot.domain.people import Person
+from bot.domain.policy_reads import AlreadyConfirmed, AskedStaff, Confirmation
+from bot.domain.policy_versions import version_key
+from bot.storage.tables import TableStore, entity_etag, entity_text, entity_time, safe_key, utc_now
+
+TABLE = "policyreads"
+
+
+def _partition(version: str) -> str:
+    return f"v|{version_key(version)}"
+
+
+def _asked_entity(version: str, asked: AskedStaff) -> dict[str, Any]:
+    return {"PartitionKey": _partition(version), "RowKey": safe_key(f"asked|{asked.email}"), "Email": asked.email,
+            "Name": asked.name[:200], "School": asked.school, "ObjectId": asked.object_id,
+            "AskedAt": asked.asked_at, "RemindedAt": asked.reminded_at}
+
+
+def _asked(entity: dict[str, Any]) -> AskedStaff:
+    return AskedStaff(email=entity_text(entity, "Email"), name=entity_text(entity, "Name"),
+                      school=entity_text(entity, "School"), object_id=entity_text(entity, "ObjectId"),
+                      asked_at=entity_time(entity, "AskedAt") or utc_now(),
+                      reminded_at=entity_time(entity, "RemindedAt"), etag=entity_etag(entity))
+
+
+def _confirmation(entity: dict[str, Any]) -> Confirmation:
+    return Confirmation(Person(entity_text(entity, "TenantId"), entity_text(entity, "ObjectId"),
+                               entity_text(entity, "Name")), entity_time(entity, "ReadAt") or utc_now())
+
+
+class TablePolicyReads:
+    """`PolicyReads` on Azure Tables."""
+
+    def __init__(self, store: TableStore) -> None:
+        self._store = store
+        self._table = store.table(TABLE)
+
+    async def _query(self, version: str, low: str, high: str) -> list[dict[str, Any]]:
+        rows: list[dict[str, Any]] = []
+        async with self._store.call():
+            async for entity in self._table.query_entities(
+                    "PartitionKey eq @pk and RowKey ge @low and RowKey lt @high",
+                    parameters={"pk": _partition(version), "low": low, "high": high}):
+                rows.append(entity)
+        return rows
+
+    async def list_asked(self, version: str) -> list[AskedStaff]:
+        """Everyone the campaign reached."""
+        return [_asked(e) for e in await self._query(version, "asked|", "asked}")]
+
+    async def add_asked(self, version: str, asked: AskedStaff) -> None:
+        """Record one person as asked; already recorded is left alone (their first time stands)."""
+        try:
+            async with self._store.call():
+                await self._table.create_entity(_asked_entity(version, asked))
+        except RecordExists:
+            return
+
+    async def mark_reminded(self, version: str, asked: AskedStaff, at: datetime) -> None:
+        """Note the reminder, only if nobody changed the row since it was read."""
+        entity = _asked_entity(version, asked)
+        entity["RemindedAt"] = at
+        async with self._store.call():
+            await self._table.update_entity(entity, mode=UpdateMode.REPLACE, etag=asked.etag,
+                                            match_condition=MatchConditions.IfNotModified)
+
+    async def confirm(self, version: str, person: Person, at: datetime) -> Confirmation:
+        """Create the confirmation; `AlreadyConfirmed` with the first one when it exists."""
+        row = safe_key(f"read|{person.tenant_id}|{person.aad_object_id}")
+        entity = {"PartitionKey": _partition(version), "RowKey": row, "TenantId": person.tenant_id,
+                  "ObjectId": person.aad_object_id, "Name": person.name[:200], "ReadAt": at}
+        try:
+            async with self._store.call():
+                await self._table.create_entity(entity)
+        except RecordExists:
+            async with self._store.call():
+                first = await self._table.get_entity(_partition(version), row)
+            raise AlreadyConfirmed(_confirmation(first)) from None
+        return _confirmation(entity)
+
+    async def list_confirmed(self, version: str) -> list[Confirmation]:
+        """Every confirmation, oldest first."""
+        rows = [_confirmation(e) for e in await self._query(version, "read|", "read}")]
+        return sorted(rows, key=lambda c: c.read_at)

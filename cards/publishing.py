@@ -1,0 +1,199 @@
+"""Cards of a new policy version: the policy owner's preview and publish, read-and-confirm for staff, the count
+for the headteacher, and "what's new"."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+from bot.domain.people import Lang
+from bot.domain.policy_reads import SchoolReads
+from bot.domain.policy_versions import PolicyChanges, SectionChange
+from bot.policy.details import PolicyDetails
+from cards.answer import when
+from cards.common import VERB_SECTIONS
+from cards.elements import Card, Element, card, execute, facts, heading, text, user_text
+from cards.i18n import Catalogue
+
+VERB_PUBLISH = "policy.publish"
+VERB_CANCEL = "policy.publish_cancel"
+VERB_CONFIRM_READ = "policy.confirm_read"
+VERB_READ_REQUEST = "policy.read_request"
+VERB_READS = "policy.reads"
+VERB_WHATS_NEW = "policy.whats_new"
+# A card shows this many changed sections; a longer list ends with "…and N more".
+MAX_CHANGES_SHOWN = 15
+
+_LABELS = {"added": "publish.change_added", "changed": "publish.change_changed", "removed": "publish.change_removed"}
+
+
+def _other(lang: Lang) -> Lang:
+    return Lang.EN if lang is Lang.CY else Lang.CY
+
+
+def _labelled(label: str, value: str) -> Element:
+    """A bold label and text from the document (a heading), shown inert."""
+    return {"type": "RichTextBlock", "inlines": [{"type": "TextRun", "text": label, "weight": "Bolder"},
+                                                 {"type": "TextRun", "text": " " + value}]}
+
+
+def _counts(strings: Catalogue, lang: Lang, change: SectionChange) -> str:
+    parts = [strings.text(key, lang, n=n) for key, n in (("publish.count_reworded", change.reworded),
+                                                         ("publish.count_added", change.added),
+                                                         ("publish.count_removed", change.removed)) if n]
+    return f"{strings.text('publish.passages_label', lang)}: {' · '.join(parts)}" if parts else ""
+
+
+def changes_elements(strings: Catalogue, lang: Lang, changes: PolicyChanges) -> list[Element]:
+    """What changed from the version before, section by section, with headings in the reader's language."""
+    if not changes.previous:
+        return [text(strings.text("publish.changes_first", lang), subtle=True)]
+    title = text(strings.text("publish.changes_title", lang, previous=changes.previous), weight="Bolder")
+    if not changes.sections:
+        return [title, text(strings.text("publish.changes_none", lang, previous=changes.previous))]
+    shown: list[Element] = [title]
+    for change in changes.sections[:MAX_CHANGES_SHOWN]:
+        heading_text = change.heading(lang.value)
+        if change.was_en:
+            heading_text += " " + strings.text("publish.change_renamed", lang, was=change.was_en)
+        items = [_labelled(strings.text(_LABELS.get(change.kind, "publish.change_changed"), lang), heading_text)]
+        if change.kind == "changed" and (counts := _counts(strings, lang, change)):
+            items.append(text(counts, subtle=True, size="Small"))
+        shown.append({"type": "Container", "spacing": "Small", "items": items})
+    hidden = len(changes.sections) - MAX_CHANGES_SHOWN
+    if hidden > 0:
+        shown.append(text(strings.text("publish.changes_more", lang, n=hidden), subtle=True))
+    return shown
+
+
+def _version_facts(strings: Catalogue, lang: Lang, details: PolicyDetails, version: str) -> list[tuple[str, str]]:
+    code = lang.value
+    rows = [(strings.text("ask.about_version", lang), version)]
+    if (issued := details.issued()) is not None:
+        rows.append((strings.text("ask.about_issued", lang), issued.text(code)))
+    if details.agreed_by:
+        rows.append((strings.text("ask.about_agreed", lang), details.agreed_by.text(code)))
+    if details.next_review:
+        rows.append((strings.text("ask.about_review", lang), details.next_review.text(code)))
+    return rows
+
+
+def preview_card(strings: Catalogue, lang: Lang, *, draft_id: str, file_name: str, details: PolicyDetails,
+                 current_version: str, sections: int, passages: int, changes: PolicyChanges,
+                 problems: Sequence[str] = (), notes: Sequence[str] = (),
+                 refusal: tuple[str, Mapping[str, str]] | None = None) -> Card:
+    """What the policy owner is about to publish, checked and compared with the current version."""
+    version = details.version or "—"
+    shown_version = version
+    if current_version and details.version and current_version != details.version:
+        shown_version = strings.text("publish.version_replaces", lang, version=version, current=current_version)
+    rows = _version_facts(strings, lang, details, shown_version)
+    rows.append((strings.text("publish.size", lang),
+                 strings.text("publish.size_value", lang, sections=sections, passages=passages)))
+    body: list[Element] = [
+        heading(strings.text("publish.preview_title", lang)),
+        _labelled(strings.text("publish.file", lang) + ":", file_name),
+        user_text(details.title.text(lang.value), limit=300),
+        facts(rows),
+        *changes_elements(strings, lang, changes),
+        text(strings.text("publish.check_title", lang), weight="Bolder"),
+    ]
+    if problems:
+        body.append(text(strings.text("publish.check_failed", lang), weight="Bolder"))
+        body.extend(user_text(f"• {problem}", limit=400) for problem in problems[:10])
+    else:
+        body.append(text(strings.text("publish.check_passed", lang)))
+    if notes:
+        body.append(text(strings.text("publish.notes", lang), subtle=True))
+        body.extend(user_text(f"• {note}", limit=400) for note in notes[:10])
+    if refusal is not None:
+        key, values = refusal
+        body.append({"type": "Container", "style": "warning", "items": [text(strings.text(key, lang, **values))]})
+    if problems or refusal is not None:
+        return card(body)
+    return card(body, [execute(strings.text("publish.button", lang, version=version), VERB_PUBLISH,
+                               {"draft": draft_id}, style="positive"),
+                       execute(strings.text("publish.cancel", lang), VERB_CANCEL, {"draft": draft_id})])
+
+
+def published_card(strings: Catalogue, lang: Lang, *, version: str, asked: int | None, reinstated: bool) -> Card:
+    """The preview once published: the bot answers from it, and who is being asked to read it."""
+    if reinstated:
+        body = strings.text("publish.reinstated_body", lang, version=version)
+    elif asked is None:
+        body = strings.text("publish.done_no_staff", lang)
+    else:
+        body = strings.text("publish.done_body", lang, count=asked)
+    return card([heading(strings.text("publish.done_title", lang, version=version)), text(body)],
+                [execute(strings.text("publish.see_reads", lang), VERB_READS, {"version": version})])
+
+
+def read_request_card(strings: Catalogue, lang: Lang, *, details: PolicyDetails, changes: PolicyChanges,
+                      reminder: bool = False) -> Card:
+    """Sent to every member of staff: what changed, a way to read it, and "I have read it"."""
+    code = lang.value
+    issued = details.issued()
+    values = {"title": details.title.text(code), "version": details.version}
+    intro = (strings.text("reads.request_body", lang, issued=issued.text(code), **values) if issued
+             else strings.text("reads.request_body_undated", lang, **values))
+    title = strings.text("reads.reminder_title" if reminder else "reads.request_title", lang)
+    return card(
+        [heading(title), text(intro), *changes_elements(strings, lang, changes)],
+        [execute(strings.text("reads.confirm", lang), VERB_CONFIRM_READ, {"version": details.version},
+                 style="positive"),
+         execute(strings.text("reads.read_policy", lang), VERB_SECTIONS),
+         execute(strings.text("button.switch_language", lang), VERB_READ_REQUEST,
+                 {"version": details.version, "lang": _other(lang).value})])
+
+
+def read_confirmed_card(strings: Catalogue, lang: Lang, *, version: str, at: datetime, already: bool) -> Card:
+    """The read-and-confirm card once confirmed (a second click says when the first was)."""
+    key = "reads.already_confirmed" if already else "reads.confirmed"
+    return card([text(strings.text(key, lang, when=when(at), version=version))],
+                [execute(strings.text("reads.read_policy", lang), VERB_SECTIONS)])
+
+
+def read_summary_card(strings: Catalogue, lang: Lang, *, version: str, schools: Sequence[SchoolReads],
+                      no_staff: bool = False) -> Card:
+    """For the headteacher and policy owner: per school, "read by 34 of 41", and who has not yet."""
+    body: list[Element] = [heading(strings.text("reads.summary_title", lang, version=version))]
+    if no_staff:
+        body.append(text(strings.text("reads.summary_no_staff", lang)))
+    for school in schools:
+        items: list[Element] = [text(strings.text("reads.summary_school", lang, school=school.school.name(lang),
+                                                  read=school.read, total=school.total), weight="Bolder")]
+        if school.outstanding:
+            items.append(text(strings.text("reads.summary_outstanding", lang), subtle=True, size="Small"))
+            items.append(user_text(", ".join(school.outstanding), limit=3000))
+        elif school.total:
+            items.append(text(strings.text("reads.summary_all_read", lang), subtle=True, size="Small"))
+        if school.unreachable:
+            items.append(text(strings.text("reads.summary_unreachable", lang), subtle=True, size="Small"))
+            items.append(user_text(", ".join(school.unreachable), limit=2000))
+        body.append({"type": "Container", "separator": True, "items": items})
+    body.append(text(strings.text("reads.summary_export", lang, version=version), subtle=True, size="Small"))
+    return card(body, [execute(strings.text("reads.refresh", lang), VERB_READS, {"version": version})])
+
+
+def whats_new_card(strings: Catalogue, lang: Lang, *, details: PolicyDetails, changes: PolicyChanges | None,
+                   published: tuple[datetime, str] | None = None, confirmed_at: datetime | None = None) -> Card:
+    """The version in force, its dates, and what changed from the one before (None: the shipped default)."""
+    code = lang.value
+    body: list[Element] = [heading(strings.text("reads.whats_new_title", lang)),
+                           user_text(details.title.text(code), limit=300),
+                           facts(_version_facts(strings, lang, details, details.version or "—"))]
+    if changes is None:
+        body.append(text(strings.text("reads.whats_new_default", lang)))
+        return card(body, [execute(strings.text("reads.read_policy", lang), VERB_SECTIONS)])
+    if published is not None:
+        body.append(text(strings.text("reads.published_on", lang, when=when(published[0]), name=published[1]),
+                         subtle=True, size="Small"))
+    body.extend(changes_elements(strings, lang, changes))
+    actions = [execute(strings.text("reads.read_policy", lang), VERB_SECTIONS)]
+    if confirmed_at is not None:
+        body.append(text(strings.text("reads.you_confirmed", lang, when=when(confirmed_at)), subtle=True))
+    else:
+        body.append(text(strings.text("reads.please_confirm", lang), subtle=True))
+        actions.insert(0, execute(strings.text("reads.confirm", lang), VERB_CONFIRM_READ,
+                                  {"version": details.version}, style="positive"))
+    return card(body, actions)

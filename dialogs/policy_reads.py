@@ -1,0 +1,263 @@
+"""Read and confirm: every member of staff is asked to read a newly published version, confirms with one click,
+is reminded once after five school days; the headteacher and policy owner see who has read it; "what's new".
+
+Campaign cards have message ids fixed by version and person (`policy|<key>|read|<object id>`), so a campaign run
+twice (a retry after a fault, a second instance, the periodic pass) sends nobody a second card. A person is
+recorded as asked only after their card is queued, and a campaign stays owed (see `bot.storage.policy_versions`)
+until everyone on the staff list was reached: the periodic `check_campaigns` pass finishes what a fault left,
+asks staff added to the list later, and sends the reminders. It is safe on every instance at once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from bot.domain.directory import StaffDirectory
+from bot.domain.errors import ConcurrentChange, RecordNotFound
+from bot.domain.federation import Federation
+from bot.domain.live_policy import PolicyInForce
+from bot.domain.outbox import Notifier, OutboundMessage
+from bot.domain.people import Lang, Person
+from bot.domain.policy_reads import AlreadyConfirmed, AskedStaff, PolicyReads, read_summary
+from bot.domain.policy_versions import PolicyChanges, PolicyVersions, PublishRefused, version_key, version_number
+from bot.domain.profiles import UserProfiles, preferred_language
+from bot.policy.loader import PolicyFileError, policy_from_data
+from bot.policy.model import Policy
+from cards import publishing as cards
+from cards.common import error_card
+from cards.elements import Card
+from cards.i18n import Catalogue
+from dialogs.base import CardData, Handler, Reply, Text, Turn, Verb, normalise
+from dialogs.private import PrivateChat
+
+log = logging.getLogger(__name__)
+
+WHATS_NEW_WORDS = frozenset({"what s new", "whats new", "what is new", "what has changed", "what s changed",
+                             "what changed", "changes", "beth sy n newydd", "beth sydd yn newydd", "newidiadau",
+                             "beth sydd wedi newid"})
+READS_WORDS = frozenset({"who has read it", "who has read the policy", "who has read", "read receipts",
+                         "policy reads", "acknowledgements", "pwy sydd wedi darllen", "pwy sydd wedi darllen y polisi",
+                         "pwy sydd wedi ei ddarllen"})
+
+
+def read_message_id(version: str, person: Person) -> str:
+    """The campaign card's id for one person: fixed, so it is queued at most once."""
+    return f"policy|{version_key(version)}|read|{person.aad_object_id}"
+
+
+class VersionClick(CardData):
+    """The read-and-confirm buttons: the version they are about; `lang` when reading it in the other language."""
+
+    version: Text = ""
+    lang: Text = ""
+
+
+def _version(data: Mapping[str, Any]) -> str:
+    """The version a card's data names, or "" when it names none that could exist."""
+    value = data.get("version")
+    if not isinstance(value, str) or len(value) > 20:
+        return ""
+    try:
+        version_number(value)
+    except PublishRefused:
+        return ""
+    return value
+
+
+class ReadingFlow:
+    """Campaigns for new versions, confirmations, reminders, the heads' count and "what's new"."""
+
+    def __init__(self, *, strings: Catalogue, federation: Federation, versions: PolicyVersions, reads: PolicyReads,
+                 directory: StaffDirectory, notifier: Notifier, profiles: UserProfiles,
+                 in_force: Callable[[], PolicyInForce[object]] | None = None,
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        self._strings = strings
+        self._federation = federation
+        self._versions = versions
+        self._reads = reads
+        self._directory = directory
+        self._notifier = notifier
+        self._profiles = profiles
+        self._private = PrivateChat(strings=strings, notifier=notifier, profiles=profiles, clock=clock)
+        self._in_force = in_force
+        self._clock = clock
+
+    def verbs(self) -> Mapping[str, Verb]:
+        """The buttons of the read-and-confirm cards (who has read it names people: only in the 1:1 chat)."""
+        return {cards.VERB_CONFIRM_READ: Verb(self.confirm, VersionClick),
+                cards.VERB_READ_REQUEST: Verb(self.request_card, VersionClick),
+                cards.VERB_READS: Verb(self._private.only(self.summary), VersionClick),
+                cards.VERB_WHATS_NEW: Verb(self.whats_new, VersionClick)}
+
+    def match_text(self, turn: Turn) -> Handler | None:
+        """ "what's new" and "who has read it"."""
+        said = normalise(turn.text)
+        if said in WHATS_NEW_WORDS:
+            return self.whats_new
+        if said in READS_WORDS:
+            return self.summary
+        return None
+
+    # The campaign
+
+    async def _stored(self, version: str) -> tuple[Policy, PolicyChanges]:
+        record = await self._versions.get(version)
+        try:
+            policy = policy_from_data(await self._versions.get_policy_data(version), f"stored version {version}")
+        except PolicyFileError as error:
+            raise RecordNotFound(f"stored version {version} is unreadable") from error
+        return policy, record.changes
+
+    def _request(self, lang: Lang, policy: Policy, changes: PolicyChanges, *, reminder: bool = False) -> Card:
+        return cards.read_request_card(self._strings, lang, details=policy.details, changes=changes, reminder=reminder)
+
+    async def start_campaign(self, version: str) -> int:
+        """Ask everyone on the staff list who has not been asked to read this version yet; return how many are on
+        the list. Safe to run again after a fault, and on several instances at once."""
+        policy, changes = await self._stored(version)
+        members = await self._directory.list_members()
+        asked = {a.email for a in await self._reads.list_asked(version)}
+        tenant = self._federation.tenant_ids[0]
+        now = self._clock()
+        waiting = [m for m in members if m.email not in asked]
+        messages = []
+        for member in waiting:
+            if member.aad_object_id:
+                person = Person(tenant, member.aad_object_id, member.name)
+                lang = await preferred_language(self._profiles, person)
+                messages.append(OutboundMessage(recipient=person, message_id=read_message_id(version, person),
+                                                card=self._request(lang, policy, changes), created_at=now))
+        if messages:
+            await self._notifier.notify(messages)
+        for member in waiting:  # only once their card is queued, so a fault never marks someone asked unasked
+            await self._reads.add_asked(version, AskedStaff(member.email, member.name, member.school,
+                                                            member.aad_object_id, now))
+        if waiting:
+            log.info("read-and-confirm: %d member(s) of staff asked to read version %s", len(waiting), version)
+        return len(members)
+
+    async def catch_up(self) -> int:
+        """Queue every campaign a fault left owed; return how many were completed."""
+        done = 0
+        for version in await self._versions.list_owed_campaigns():
+            try:
+                await self.start_campaign(version)
+            except RecordNotFound:
+                log.warning("owed campaign for a version that cannot be read (%s): dropped", version)
+            await self._versions.campaign_queued(version)
+            done += 1
+        return done
+
+    async def remind(self) -> int:
+        """One reminder, after five school days, to each person who has not confirmed the current version."""
+        pointer = await self._versions.get_pointer()
+        if pointer is None:
+            return 0
+        version = pointer.version
+        now = self._clock()
+        confirmed = {c.person.aad_object_id.lower() for c in await self._reads.list_confirmed(version)}
+        due = [a for a in await self._reads.list_asked(version) if a.reminder_due(now, confirmed)]
+        if not due:
+            return 0
+        policy, changes = await self._stored(version)
+        tenant = self._federation.tenant_ids[0]
+        sent = 0
+        for asked in due:
+            person = Person(tenant, asked.object_id, asked.name)
+            lang = await preferred_language(self._profiles, person)
+            # Queued before it is marked, with a fixed id: a fault retries it, a second instance adds nothing.
+            await self._notifier.notify([OutboundMessage(
+                recipient=person, message_id=f"policy|{version_key(version)}|remind|{asked.object_id}",
+                card=self._request(lang, policy, changes, reminder=True), created_at=now)])
+            try:
+                await self._reads.mark_reminded(version, asked, now)
+            except ConcurrentChange:
+                continue  # another instance marked it first
+            sent += 1
+        return sent
+
+    async def check_campaigns(self) -> int:
+        """The periodic pass: owed campaigns, staff added to the list since, and reminders."""
+        done = await self.catch_up()
+        pointer = await self._versions.get_pointer()
+        if pointer is not None:
+            try:
+                if (await self._versions.get(pointer.version)).campaign:
+                    await self.start_campaign(pointer.version)
+            except RecordNotFound:
+                log.warning("the current version %s cannot be read", pointer.version)
+        return done + await self.remind()
+
+    # Staff
+
+    async def confirm(self, turn: Turn) -> Reply:
+        """ "I have read it": recorded once per person per version; a second click changes nothing."""
+        version = _version(turn.data)
+        if not version:
+            return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
+        try:
+            await self._versions.get(version)
+            confirmation = await self._reads.confirm(version, turn.actor, self._clock())
+        except RecordNotFound:
+            return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
+        except AlreadyConfirmed as already:
+            return Reply(card=cards.read_confirmed_card(self._strings, turn.lang, version=version,
+                                                        at=already.confirmation.read_at, already=True))
+        return Reply(card=cards.read_confirmed_card(self._strings, turn.lang, version=version,
+                                                    at=confirmation.read_at, already=False))
+
+    async def request_card(self, turn: Turn) -> Reply:
+        """The read-and-confirm card in the other language (and that language remembered)."""
+        version = _version(turn.data)
+        wanted = turn.data.get("lang")
+        if not version or wanted not in {lang.value for lang in Lang}:
+            return Reply(card=error_card(self._strings, turn.lang, "error.unknown_action"))
+        lang = Lang(str(wanted))
+        try:
+            policy, changes = await self._stored(version)
+        except RecordNotFound:
+            return Reply(card=error_card(self._strings, lang, "error.not_found"))
+        return Reply(card=self._request(lang, policy, changes), language=lang)
+
+    async def whats_new(self, turn: Turn) -> Reply:
+        """The version in force, its dates, what changed from the one before, and whether you confirmed it."""
+        if self._in_force is None:
+            return Reply(card=error_card(self._strings, turn.lang, "error.unknown_action"))
+        in_force = self._in_force()
+        details, record = in_force.policy.details, in_force.record
+        if record is None:
+            return Reply(card=cards.whats_new_card(self._strings, turn.lang, details=details, changes=None))
+        mine = [c for c in await self._reads.list_confirmed(record.version)
+                if c.person.aad_object_id == turn.actor.aad_object_id]
+        return Reply(card=cards.whats_new_card(
+            self._strings, turn.lang, details=details, changes=record.changes,
+            published=(record.published_at, record.published_by), confirmed_at=mine[0].read_at if mine else None))
+
+    # Headteachers and the policy owner
+
+    async def summary(self, turn: Turn) -> Reply:
+        """Per school, "read by 34 of 41" and who has not yet: for the policy owner (every school) and each
+        school's headteacher or delegate (their schools)."""
+        is_owner = turn.actor.aad_object_id == self._federation.policy_owner.aad_object_id
+        schools = self._federation.schools if is_owner else self._federation.schools_decided_by(turn.actor)
+        if not schools:
+            return Reply(card=error_card(self._strings, turn.lang, "reads.only_heads"))
+        version = _version(turn.data)
+        if not version:
+            pointer = await self._versions.get_pointer()
+            if pointer is None:
+                return Reply(card=error_card(self._strings, turn.lang, "reads.no_version"))
+            version = pointer.version
+        try:
+            await self._versions.get(version)
+        except RecordNotFound:
+            return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
+        members = await self._directory.list_members()
+        confirmed = await self._reads.list_confirmed(version)
+        return Reply(card=cards.read_summary_card(self._strings, turn.lang, version=version,
+                                                  schools=read_summary(schools, members, confirmed),
+                                                  no_staff=not members))
+

@@ -1,0 +1,313 @@
+"""Publishing a new version of the policy: the policy owner sends the Word document in their 1:1 chat, sees a
+preview (version, dates, sections added / removed / changed, the policy check) and publishes with one click.
+`python -m bot publish-policy` goes through `publish` here too, so both paths follow the same rules.
+
+Publishing stores the version, makes it current and marks its read-and-confirm campaign owed, in one transaction;
+the campaign is then queued (in the background after a click), and a fault leaves it owed for the periodic pass.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import secrets
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Any
+
+from bot.domain.directory import StaffDirectory
+from bot.domain.downloads import DownloadFailed, Downloads
+from bot.domain.errors import ConcurrentChange, RecordExists, RecordNotFound, StorageUnavailable
+from bot.domain.federation import Federation
+from bot.domain.people import Person
+from bot.domain.policy_versions import (
+    CurrentPointer,
+    Draft,
+    PolicyChanges,
+    PolicyTooLarge,
+    PolicyVersion,
+    PolicyVersions,
+    PublishPlan,
+    PublishRefused,
+    compare_policies,
+    document_sha256,
+    plan_publish,
+    version_number,
+)
+from bot.policy.documents import MAX_DOCUMENT_BYTES, PolicyCheck, check_policy, read_sent_file, safe_name
+from bot.policy.importer import Imported, PolicyImportError
+from bot.policy.loader import PolicyFileError, policy_from_data
+from bot.policy.model import Policy
+from cards import publishing as cards
+from cards.common import error_card, notice_card
+from cards.i18n import Catalogue
+from dialogs.base import CardData, Handler, Reply, Text, Turn, Verb, normalise
+from dialogs.policy_reads import ReadingFlow
+
+log = logging.getLogger(__name__)
+
+PUBLISH_WORDS = frozenset({"publish", "publish policy", "publish the policy", "publish a new version",
+                           "new policy version", "cyhoeddi", "cyhoeddi polisi", "cyhoeddi r polisi",
+                           "cyhoeddi fersiwn newydd"})
+_DRAFT_ID = re.compile(r"^D-[0-9a-f]{16}$")
+
+
+@dataclass(frozen=True)
+class Published:
+    """What publishing did: the version now current, whether it was stored before, how many staff are asked
+    (None when no staff list has been imported)."""
+
+    version: str
+    reinstated: bool
+    staff: int | None
+
+
+
+class DraftClick(CardData):
+    """Publish and Cancel on the preview card: the draft they are about."""
+
+    draft: Text = ""
+
+class PublishingFlow:
+    """The policy owner's document, its preview, and publishing (by click or by command)."""
+
+    def __init__(self, *, strings: Catalogue, federation: Federation, versions: PolicyVersions,
+                 reading: ReadingFlow, directory: StaffDirectory, shipped: Callable[[], Mapping[str, Any]],
+                 downloads: Downloads | None = None, refresh: Callable[[], Awaitable[int]] | None = None,
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        self._strings = strings
+        self._federation = federation
+        self._versions = versions
+        self._reading = reading
+        self._directory = directory
+        # The shipped policy file's content: in force while storage holds no version.
+        self._shipped = shipped
+        self._downloads = downloads
+        self._refresh = refresh
+        self._clock = clock
+        self._background: set[asyncio.Task[None]] = set()
+
+    def verbs(self) -> Mapping[str, Verb]:
+        """The preview card's buttons."""
+        return {cards.VERB_PUBLISH: Verb(self.publish_click, DraftClick),
+                cards.VERB_CANCEL: Verb(self.cancel, DraftClick)}
+
+    def match_text(self, turn: Turn) -> Handler | None:
+        """A file sent to the bot, or asking how to publish."""
+        if turn.files:
+            return self.receive_file
+        if normalise(turn.text) in PUBLISH_WORDS:
+            return self.how
+        return None
+
+    def _default_policy(self) -> Policy:
+        return policy_from_data(self._shipped(), "the shipped policy file")
+
+    def _is_owner(self, person: Person) -> bool:
+        return person.aad_object_id == self._federation.policy_owner.aad_object_id
+
+    def _refusal(self, turn: Turn) -> Reply:
+        return Reply(card=error_card(self._strings, turn.lang, "publish.not_owner",
+                                     owner=self._federation.policy_owner.name))
+
+    async def how(self, turn: Turn) -> Reply:
+        """How to publish (for the policy owner); anyone else hears who can."""
+        if not self._is_owner(turn.actor):
+            return self._refusal(turn)
+        return Reply(card=notice_card(self._strings.text("publish.how", turn.lang), turn.lang))
+
+    # The document
+
+    async def receive_file(self, turn: Turn) -> Reply:
+        """Check the policy owner's document and show what publishing it would do; anyone else is refused
+        before anything is downloaded."""
+        if not turn.is_private:
+            return Reply(card=error_card(self._strings, turn.lang, "publish.only_private"))
+        if not self._is_owner(turn.actor):
+            return self._refusal(turn)
+        sent = turn.files[0]
+        if self._downloads is None:
+            return Reply(card=error_card(self._strings, turn.lang, "publish.download_failed"))
+        try:
+            content = await self._downloads.fetch(sent.download_url)
+        except DownloadFailed as failed:
+            if failed.reason == "too_large":
+                return Reply(card=error_card(self._strings, turn.lang, "publish.download_too_large",
+                                             limit=MAX_DOCUMENT_BYTES // (1024 * 1024)))
+            return Reply(card=error_card(self._strings, turn.lang, "publish.download_failed"))
+        current = await self._current_policy()
+        try:
+            imported = await asyncio.to_thread(read_sent_file, content, sent.name, current)
+        except PolicyImportError as error:
+            return Reply(card=error_card(self._strings, turn.lang, "publish.import_failed", reason=str(error)))
+        check = await asyncio.to_thread(check_policy, imported)
+        draft_id = f"D-{secrets.token_hex(8)}"
+        refusal = await self._preview_refusal(imported, check)
+        if check.passed and refusal is None:
+            await self._versions.save_draft(Draft(draft_id, imported.data, imported.warnings,
+                                                  turn.actor.aad_object_id, self._clock()))
+        return self._preview(turn, draft_id, safe_name(sent.name), imported, check, current, refusal)
+
+    async def _current_policy(self) -> Policy:
+        """The version current in storage (a running bot may be seconds behind), else the shipped file."""
+        pointer = await self._versions.get_pointer()
+        if pointer is None:
+            return self._default_policy()
+        try:
+            return policy_from_data(await self._versions.get_policy_data(pointer.version))
+        except PolicyFileError as error:
+            raise RecordNotFound(f"current version {pointer.version} unreadable") from error
+
+    async def _preview_refusal(self, imported: Imported, check: PolicyCheck) -> tuple[str, dict[str, str]] | None:
+        if check.policy is None:
+            return None
+        try:
+            await self._plan(check.policy, imported.data)
+        except PublishRefused as refused:
+            return refused.key, dict(refused.values)
+        return None
+
+    def _preview(self, turn: Turn, draft_id: str, name: str, imported: Imported, check: PolicyCheck,
+                 current: Policy, refusal: tuple[str, dict[str, str]] | None) -> Reply:
+        if check.policy is None:  # not a valid policy file: show what the check found
+            reason = "; ".join(check.problems[:3])
+            return Reply(card=error_card(self._strings, turn.lang, "publish.import_failed", reason=reason))
+        policy = check.policy
+        return Reply(card=cards.preview_card(
+            self._strings, turn.lang, draft_id=draft_id, file_name=name, details=policy.details,
+            current_version=current.details.version, sections=len(policy.sections),
+            passages=len(policy.all_passages()), changes=compare_policies(current, policy), problems=check.problems,
+            notes=check.notes, refusal=refusal))
+
+    # Publishing
+
+    async def _plan(self, policy: Policy, data: Mapping[str, Any]) -> tuple[PublishPlan, CurrentPointer | None,
+                                                                          PolicyVersion | None]:
+        """(what publishing will do, the pointer seen, the current record), or PublishRefused."""
+        pointer = await self._versions.get_pointer()
+        current = await self._versions.get(pointer.version) if pointer else None
+        plan = plan_publish(policy.details.version, document_sha256(data), current=current,
+                            default_version=self._default_policy().details.version if current is None else "",
+                            stored=await self._versions.list_versions())
+        return plan, pointer, current
+
+    async def publish(self, data: Mapping[str, Any], *, by: Person, warnings: Sequence[str] = (),
+                      campaign_now: bool = True) -> Published:
+        """Check, store as the current version and start its campaign (now, or in the background); a stored
+        document is made current again without a second campaign. PublishRefused says why not."""
+        check = check_policy(Imported(dict(data), tuple(warnings)))
+        if check.policy is None:
+            raise PublishRefused("publish.import_failed", reason="; ".join(check.problems[:3]))
+        policy = check.policy
+        plan, pointer, current = await self._plan(policy, data)
+        reinstate, version = plan.reinstate, plan.version
+        try:
+            if reinstate:
+                await self._versions.make_current(version, by=by.name, expected=pointer)
+            else:
+                earlier = None if current is not None else self._shipped_version(version)
+                previous = (policy_from_data(await self._versions.get_policy_data(current.version))
+                            if current is not None else self._default_policy())
+                record = self._record(version, data, policy, by, compare_policies(previous, policy))
+                await self._versions.publish(record, data, expected=pointer, earlier=earlier)
+        except (ConcurrentChange, RecordExists):
+            raise PublishRefused("publish.changed_meanwhile") from None
+        except PolicyTooLarge as too_large:
+            raise PublishRefused("publish.too_large", detail=str(too_large)) from None
+        log.info("policy version %s published%s", version, " again" if reinstate else "")
+        staff = len(await self._directory.list_members())
+        if not reinstate:
+            if campaign_now:
+                await self._campaign(version)
+            else:
+                self._in_background(self._campaign(version))
+        if self._refresh is not None:
+            self._in_background(self._switch())
+        return Published(version, reinstate, staff or None)
+
+    def _record(self, version: str, data: Mapping[str, Any], policy: Policy, by: Person,
+                changes: PolicyChanges) -> PolicyVersion:
+        document = data.get("document")
+        return PolicyVersion(
+            version=version, sha256=document_sha256(data), title=policy.details.title.en, published_at=self._clock(),
+            published_by=by.name, published_by_id=by.aad_object_id,
+            file=str(document.get("file", "")) if isinstance(document, Mapping) else "",
+            date_of_issue=policy.details.date_of_issue, changes=changes)
+
+    def _shipped_version(self, publishing: str) -> tuple[PolicyVersion, Mapping[str, Any]] | None:
+        """The shipped file as a version of its own, kept when the first version is published so that it can be
+        gone back to (not when it has no version number, or the same number as the one published)."""
+        data = self._shipped()
+        policy = policy_from_data(data, "the shipped policy file")
+        try:
+            if version_number(policy.details.version) == version_number(publishing):
+                return None
+        except PublishRefused:
+            return None
+        kept = self._record(policy.details.version, data, policy, Person("", "", "shipped with the bot"),
+                            PolicyChanges())
+        return replace(kept, campaign=False), data
+
+    async def _campaign(self, version: str) -> None:
+        try:
+            await self._reading.start_campaign(version)
+            await self._versions.campaign_queued(version)
+        except StorageUnavailable:
+            log.warning("campaign for version %s left owed: storage unavailable", version)
+
+    async def _switch(self) -> None:
+        if self._refresh is None:
+            return
+        try:
+            await self._refresh()
+        except StorageUnavailable:
+            log.warning("this instance will switch versions at its next poll: storage unavailable")
+
+    def _in_background(self, job: Awaitable[None]) -> None:
+        async def run() -> None:
+            await job
+
+        task = asyncio.get_running_loop().create_task(run())
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def drain(self) -> None:
+        """Wait for campaigns and switches started by clicks (tests; shutdown)."""
+        while self._background:
+            await asyncio.gather(*self._background, return_exceptions=True)
+
+    async def publish_click(self, turn: Turn) -> Reply:
+        """The policy owner's one click on Publish: the draft is reloaded and checked again."""
+        if not self._is_owner(turn.actor):
+            return self._refusal(turn)
+        draft_id = turn.data.get("draft")
+        if not isinstance(draft_id, str) or not _DRAFT_ID.match(draft_id):
+            return Reply(card=error_card(self._strings, turn.lang, "publish.draft_gone"))
+        try:
+            draft = await self._versions.get_draft(draft_id)
+        except RecordNotFound:
+            return Reply(card=error_card(self._strings, turn.lang, "publish.draft_gone"))
+        try:
+            published = await self.publish(draft.data, by=turn.actor, warnings=draft.warnings, campaign_now=False)
+        except PublishRefused as refused:
+            return Reply(card=error_card(self._strings, turn.lang, refused.key, **refused.values))
+        await self._forget(draft_id)
+        return Reply(card=cards.published_card(self._strings, turn.lang, version=published.version,
+                                               asked=published.staff, reinstated=published.reinstated))
+
+    async def cancel(self, turn: Turn) -> Reply:
+        """Forget the draft: nothing is published."""
+        if not self._is_owner(turn.actor):
+            return self._refusal(turn)
+        draft_id = turn.data.get("draft")
+        if isinstance(draft_id, str) and _DRAFT_ID.match(draft_id):
+            await self._forget(draft_id)
+        return Reply(card=notice_card(self._strings.text("publish.cancelled", turn.lang), turn.lang))
+
+    async def _forget(self, draft_id: str) -> None:
+        try:
+            await self._versions.delete_draft(draft_id)
+        except StorageUnavailable:
+            log.warning("a draft could not be deleted; it is harmless and can be deleted later")

@@ -1,0 +1,443 @@
+"""Publishing a new policy version from Teams (the policy owner's Word file) and by command, read-and-confirm, the
+reminder, the heads' count, and every refusal and fault, at HTTP level against Azurite."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient
+from azure.data.tables.aio import TableClient
+
+from app import SERVICES, STORE, create_app
+from bot.domain.directory import StaffMember, read_staff_csv
+from bot.domain.errors import StorageUnavailable
+from bot.domain.federation import load_federation
+from bot.domain.outbox import QueueingNotifier
+from bot.domain.people import Person
+from bot.domain.profiles import UserProfile
+from bot.settings import Settings
+from bot.storage.directory import TableStaffDirectory
+from bot.storage.outbox import TableOutbox
+from bot.storage.policy_reads import TablePolicyReads
+from bot.storage.policy_versions import TablePolicyVersions
+from bot.storage.tables import TableStore
+from bot.storage.users import TableUserProfiles
+from cards.i18n import load_catalogue
+from dialogs.policy_reads import ReadingFlow
+from tests.support.activities import CARYS, FFION, GARETH, OWAIN, SIAN, TENANT, card_action, file_message, message
+from tests.support.cards import actions, verb_data
+from tests.support.connector import Connector
+from tests.support.faults import fail_next_enqueue
+from tests.support.files import FileServer, run_file_server
+from tests.support.policies import AI_SECTION, TEXT_2022, revised_docx, write_revised
+
+REPO = Path(__file__).resolve().parents[2]
+STAFF = (CARYS, OWAIN, SIAN, GARETH, FFION)
+CHAT = {person["id"]: f"a:personal-{person['id']}" for person in STAFF}
+AI_QUESTION = "Can I put pupils' names into ChatGPT?"
+
+
+@pytest.fixture
+async def bot(aiohttp_client: Any, settings: Settings) -> TestClient:
+    """The app, polling for a new current version every half second, with the federation's staff list."""
+    client: TestClient = await aiohttp_client(create_app(settings.model_copy(update={"policy_poll_seconds": 0.5})))
+    staff = read_staff_csv((REPO / "config" / "staff.local.csv").read_text(encoding="utf-8"),
+                           schools=["high", "primary"])
+    await TableStaffDirectory(client.app[STORE]).replace_all(staff.staff)
+    return client
+
+
+@pytest.fixture
+async def files() -> AsyncIterator[FileServer]:
+    async with run_file_server() as server:
+        yield server
+
+
+def _text(card: dict[str, Any]) -> str:
+    return json.dumps(card, ensure_ascii=False)
+
+
+async def _send(bot: TestClient, activity: dict[str, Any]) -> None:
+    response = await bot.post("/api/messages", json=activity)
+    assert response.status in (200, 201)
+    await bot.app[SERVICES].deliverer.drain()
+
+
+async def _click(bot: TestClient, user: dict[str, str], verb: str, data: dict[str, Any], url: str,
+                 **kwargs: Any) -> dict[str, Any]:
+    response = await bot.post("/api/messages", json=card_action(user, verb, data, url, **kwargs))
+    assert response.status == 200
+    body: dict[str, Any] = (await response.json())["value"]
+    return body
+
+
+async def _hi(bot: TestClient, connector: Connector, *people: dict[str, str]) -> None:
+    for person in people:
+        await _send(bot, message(person, "hi", connector.url))
+
+
+async def _preview(bot: TestClient, connector: Connector, files: FileServer, document: Path,
+                   user: dict[str, str] = SIAN) -> dict[str, Any]:
+    url = files.add(await asyncio.to_thread(document.read_bytes))
+    await _send(bot, file_message(user, connector.url, name=document.name, download_url=url))
+    return connector.cards(CHAT[user["id"]])[-1]
+
+
+async def _until(check: Callable[[], Awaitable[bool]], *, within: float = 30.0) -> None:
+    deadline = asyncio.get_running_loop().time() + within
+    while not await check():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"not so within {within:.0f} s")
+        await asyncio.sleep(0.2)
+
+
+def _reading(store: TableStore, now: datetime | None = None) -> ReadingFlow:
+    directory = TableStaffDirectory(store)
+    return ReadingFlow(strings=load_catalogue(), federation=load_federation(REPO / "config" / "federation.local.json"),
+                       versions=TablePolicyVersions(store), reads=TablePolicyReads(store), directory=directory,
+                       notifier=QueueingNotifier(TableOutbox(store)), profiles=TableUserProfiles(store),
+                       clock=(lambda: now) if now else (lambda: datetime.now(UTC)))
+
+
+def _read_cards(connector: Connector, user: dict[str, str]) -> list[dict[str, Any]]:
+    return [c for c in connector.cards(CHAT[user["id"]]) if any(a.get("verb") == "policy.confirm_read"
+                                                                for a in actions(c))]
+
+
+async def _publish_revised(bot: TestClient, connector: Connector, files: FileServer, tmp_path: Path
+                           ) -> dict[str, Any]:
+    preview = await _preview(bot, connector, files, revised_docx(tmp_path))
+    published = await _click(bot, SIAN, "policy.publish", verb_data(preview, "policy.publish"), connector.url)
+    await _until(lambda: _answered_from_version(bot, connector, "2"))
+    return published
+
+
+async def _answered_from_version(bot: TestClient, connector: Connector, version: str) -> bool:
+    await _send(bot, message(GARETH, "about", connector.url))
+    return f'"value": "{version}"' in _text(connector.cards(CHAT[GARETH["id"]])[-1])
+
+
+async def _rows(azurite: str, table: str) -> list[dict[str, Any]]:
+    async with TableClient.from_connection_string(azurite, table) as client:
+        return [dict(row) async for row in client.list_entities()]
+
+
+# From Teams
+
+
+async def test_the_policy_owner_publishes_a_word_file_and_each_member_of_staff_is_asked_once(
+        bot: TestClient, connector: Connector, files: FileServer, tmp_path: Path, azurite: str,
+        table_prefix: str) -> None:
+    await _hi(bot, connector, *STAFF)
+
+    preview = await _preview(bot, connector, files, revised_docx(tmp_path))
+    published = await _click(bot, SIAN, "policy.publish", verb_data(preview, "policy.publish"), connector.url)
+    for person in STAFF:
+        await connector.wait_for_cards(CHAT[person["id"]], 2)
+    await _until(lambda: _answered_from_version(bot, connector, "2"))
+    store = bot.app[STORE]
+    await asyncio.gather(_reading(store).check_campaigns(), _reading(store).check_campaigns())
+    await bot.app[SERVICES].deliverer.deliver_due()
+
+    shown = _text(preview)
+    assert "Publish a new version of the policy?" in shown and "2 (replaces version 1)" in shown
+    assert "New section:" in shown and "Generative AI tools" in shown
+    assert "Removed:" in shown and "Use of personal mobile devices at work" in shown
+    assert "Changed:" in shown and "Using social networking for personal use" in shown and "reworded: 1" in shown
+    assert "The policy check found nothing that stops it being published." in shown
+    assert files.requests == [{"method": "GET", "authorization": ""}]
+    assert "Version 2 is now the current policy" in _text(published) and "5 members of staff" in _text(published)
+    assert [len(_read_cards(connector, person)) for person in STAFF] == [1, 1, 1, 1, 1]
+    read_card = _text(_read_cards(connector, CARYS)[0])
+    assert "A new version of the staff social-media policy" in read_card and "Generative AI tools" in read_card
+    assert "Show the policy" not in read_card and "Read the policy" in read_card
+    await _send(bot, message(CARYS, AI_QUESTION, connector.url))
+    answer = _text(connector.cards(CHAT[CARYS["id"]])[-1])
+    assert AI_SECTION[1] in answer and "Version 2" in answer
+    questions = await _rows(azurite, f"{table_prefix}questions")
+    assert {row["PolicyVersion"] for row in questions if row["Text"] == AI_QUESTION} == {"2"}
+    about = _text(connector.cards(CHAT[GARETH["id"]])[-1])
+    assert "Changes from version 1" in about and "01.09.2026" in about and "Generative AI tools" in about
+
+
+async def test_a_welsh_speaker_gets_the_card_in_welsh(bot: TestClient, connector: Connector, files: FileServer,
+                                                     tmp_path: Path) -> None:
+    await _hi(bot, connector, SIAN)
+    await _send(bot, message(OWAIN, "Cymraeg", connector.url))
+
+    await _publish_revised(bot, connector, files, tmp_path)
+    await connector.wait_for_cards(CHAT[OWAIN["id"]], 3)
+
+    [card] = _read_cards(connector, OWAIN)
+    welsh = _text(card)
+    assert "Fersiwn newydd o'r Polisi Cyfryngau Cymdeithasol i Staff" in welsh
+    assert "Polisi Cyfryngau Cymdeithasol i Staff, fersiwn 2, a gyhoeddwyd ar 1 Medi 2026" in welsh
+    assert "Defnyddio dyfeisiau symudol personol yn y gwaith" in welsh and "Rwyf wedi'i ddarllen" in welsh
+    english = await _click(bot, OWAIN, "policy.read_request", verb_data(card, "policy.read_request"), connector.url)
+    assert "A new version of the staff social-media policy" in _text(english)
+
+
+async def test_anyone_else_sending_a_file_is_refused_and_it_is_never_downloaded(
+        bot: TestClient, connector: Connector, files: FileServer, tmp_path: Path, azurite: str,
+        table_prefix: str) -> None:
+    refused = await _preview(bot, connector, files, revised_docx(tmp_path), user=CARYS)
+    welsh = file_message(GARETH, connector.url, name="policy.docx", download_url=files.add(b"PK\x03\x04"),
+                         locale="cy-GB")
+    await _send(bot, welsh)
+
+    assert "only the policy owner (Mrs Siân Roberts) can publish a new version" in _text(refused)
+    assert "dim ond perchennog y polisi (Mrs Siân Roberts)" in _text(connector.cards(CHAT[GARETH["id"]])[-1])
+    assert files.requests == []
+    assert await _rows(azurite, f"{table_prefix}policies") == []
+
+
+async def test_a_file_in_a_group_chat_is_not_opened(bot: TestClient, connector: Connector, files: FileServer,
+                                                    tmp_path: Path) -> None:
+    url = files.add(revised_docx(tmp_path).read_bytes())
+    await _send(bot, file_message(SIAN, connector.url, name="p.docx", download_url=url, conversation_type="groupChat"))
+
+    assert "not here" in _text(connector.cards("19:group")[-1])
+    assert files.requests == []
+
+
+@pytest.mark.parametrize(("content", "name", "reason"), [
+    (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40, "policy.docx", "not a readable text file"),
+    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "Social Media Policy.pdf", "a PDF cannot be read reliably"),
+    (b"PK\x03\x04 this is not really a zip", "policy.docx", "not a Word document"),
+    (b"Minutes of the governing body\n\nWe met and agreed things.\n", "../../etc/minutes.txt", "minutes.txt"),
+])
+async def test_a_file_that_is_not_a_policy_gets_the_import_error_and_changes_nothing(
+        bot: TestClient, connector: Connector, files: FileServer, azurite: str, table_prefix: str, content: bytes,
+        name: str, reason: str) -> None:
+    await _send(bot, file_message(SIAN, connector.url, name=name, download_url=files.add(content)))
+
+    shown = _text(connector.cards(CHAT[SIAN["id"]])[-1])
+    assert "can't be published as the policy, and nothing was changed" in shown and reason in shown
+    assert "policy.publish" not in shown and "../" not in shown
+    assert await _rows(azurite, f"{table_prefix}policies") == []
+
+
+async def test_a_download_that_is_too_large_or_gone_changes_nothing(bot: TestClient, connector: Connector,
+                                                                    files: FileServer, azurite: str,
+                                                                    table_prefix: str) -> None:
+    await _send(bot, file_message(SIAN, connector.url, name="big.docx", download_url=files.add(b"x" * (11 << 20))))
+    too_large = _text(connector.cards(CHAT[SIAN["id"]])[-1])
+    await _send(bot, file_message(SIAN, connector.url, name="gone.docx",
+                                  download_url=f"{files.url}download.aspx?tempauth=expired"))
+    gone = _text(connector.cards(CHAT[SIAN["id"]])[-1])
+
+    assert "larger than 10 MB" in too_large
+    assert "couldn't download that file from Teams" in gone
+    assert await _rows(azurite, f"{table_prefix}policies") == []
+
+
+async def test_the_same_file_twice_and_an_older_version_start_no_second_campaign(
+        bot: TestClient, connector: Connector, files: FileServer, tmp_path: Path) -> None:
+    await _hi(bot, connector, *STAFF)
+    document = revised_docx(tmp_path)
+    first = await _preview(bot, connector, files, document)
+    await _click(bot, SIAN, "policy.publish", verb_data(first, "policy.publish"), connector.url)
+    await _until(lambda: _answered_from_version(bot, connector, "2"))
+
+    again = await _preview(bot, connector, files, document)
+    second_click = await _click(bot, SIAN, "policy.publish", verb_data(first, "policy.publish"), connector.url)
+    older = await _preview(bot, connector, files, TEXT_2022)
+    await bot.app[SERVICES].deliverer.deliver_due()
+
+    assert "already the current version (2)" in _text(again) and "policy.publish" not in _text(again)
+    assert "no longer available" in _text(second_click) or "already the current version" in _text(second_click)
+    assert "This is version 1, which is older than the current version, 2" in _text(older)
+    assert "policy.publish" not in _text(older)
+    assert [len(_read_cards(connector, person)) for person in STAFF] == [1, 1, 1, 1, 1]
+
+
+async def test_staff_confirm_once_and_the_head_sees_who_has_read_it(bot: TestClient, connector: Connector,
+                                                                    files: FileServer, tmp_path: Path,
+                                                                    azurite: str, table_prefix: str) -> None:
+    await _hi(bot, connector, *STAFF)
+    await _publish_revised(bot, connector, files, tmp_path)
+    await connector.wait_for_cards(CHAT[CARYS["id"]], 2)
+    [card] = _read_cards(connector, CARYS)
+
+    first = await _click(bot, CARYS, "policy.confirm_read", verb_data(card, "policy.confirm_read"), connector.url)
+    second = await _click(bot, CARYS, "policy.confirm_read", verb_data(card, "policy.confirm_read"), connector.url)
+    forged = await _click(bot, CARYS, "policy.confirm_read", {"version": "9"}, connector.url)
+    await _send(bot, message(SIAN, "who has read it", connector.url))
+    summary = _text(connector.cards(CHAT[SIAN["id"]])[-1])
+    await _send(bot, message(CARYS, "who has read it", connector.url))
+    staff_view = _text(connector.cards(CHAT[CARYS["id"]])[-1])
+    await _send(bot, message(CARYS, "what's new", connector.url))
+    whats_new = _text(connector.cards(CHAT[CARYS["id"]])[-1])
+
+    assert "Thank you. You confirmed on" in _text(first) and "version 2 of the policy" in _text(first)
+    assert "You had already confirmed" in _text(second) and "Nothing was changed" in _text(second)
+    assert "Sorry" in _text(forged)
+    reads = [r for r in await _rows(azurite, f"{table_prefix}policyreads") if r["RowKey"].startswith("read|")]
+    assert [r["Name"] for r in reads] == ["Carys Jenkins"]
+    assert "Llanidloes High School: read by 1 of 3" in summary
+    assert "Llanidloes Primary School: read by 0 of 2" in summary
+    assert "Gareth Hughes, Siân Roberts" in summary and "Carys Jenkins" not in summary
+    assert "Only the headteacher and the policy owner can see who has read the policy" in staff_view
+    assert "What's new in the policy" in whats_new and "You confirmed on" in whats_new
+    assert "policy.confirm_read" not in whats_new
+
+
+async def test_one_reminder_after_five_school_days_to_those_who_have_not_confirmed(
+        bot: TestClient, connector: Connector, files: FileServer, tmp_path: Path) -> None:
+    await _hi(bot, connector, *STAFF)
+    await _publish_revised(bot, connector, files, tmp_path)
+    store = bot.app[STORE]
+    outbox = TableOutbox(store)
+    await connector.wait_for_cards(CHAT[CARYS["id"]], 2)
+    await _click(bot, CARYS, "policy.confirm_read", {"version": "2"}, connector.url)
+    asked_at = (await TablePolicyReads(store).list_asked("2"))[0].asked_at
+
+    four_days = await _reading(store, asked_at + timedelta(days=4)).remind()
+    a_week = await asyncio.gather(*(_reading(store, asked_at + timedelta(days=7, minutes=1)).remind()
+                                    for _ in range(3)))
+    later = await _reading(store, asked_at + timedelta(days=20)).remind()
+
+    assert asked_at.weekday() in range(7)
+    reminded: dict[str, int] = {}
+    for person in STAFF:
+        queued = [m for m in await outbox.list_for_recipient(Person(TENANT, person["aadObjectId"]))
+                  if "|remind|" in m.message_id]
+        reminded[person["name"]] = len(queued) + len([c for c in connector.cards(CHAT[person["id"]])
+                                                      if "Reminder: please read the new policy" in _text(c)])
+    assert four_days == 0 and later == 0 and sum(a_week) == 4
+    assert reminded == {"Carys Jenkins": 0, "Owain Pritchard": 1, "Siân Roberts": 1, "Gareth Hughes": 1,
+                        "Ffion Morgan": 1}
+
+
+# Faults
+
+
+async def test_a_campaign_left_owed_by_a_storage_fault_is_sent_once_by_the_next_pass(
+        bot: TestClient, connector: Connector, files: FileServer, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    await _hi(bot, connector, *STAFF)
+    preview = await _preview(bot, connector, files, revised_docx(tmp_path))
+    fail_next_enqueue(monkeypatch)
+
+    published = await _click(bot, SIAN, "policy.publish", verb_data(preview, "policy.publish"), connector.url)
+    await _until(lambda: _answered_from_version(bot, connector, "2"))
+    versions = TablePolicyVersions(bot.app[STORE])
+    owed = await versions.list_owed_campaigns()
+    sent_before = sum(len(_read_cards(connector, person)) for person in STAFF)
+    await asyncio.gather(_reading(bot.app[STORE]).check_campaigns(), _reading(bot.app[STORE]).check_campaigns())
+    await bot.app[SERVICES].deliverer.deliver_due()
+
+    assert "Version 2 is now the current policy" in _text(published)
+    assert owed == ["2"] and sent_before == 0
+    assert [len(_read_cards(connector, person)) for person in STAFF] == [1, 1, 1, 1, 1]
+    assert await versions.list_owed_campaigns() == []
+
+
+async def test_storage_failing_while_publishing_changes_nothing(bot: TestClient, connector: Connector,
+                                                               files: FileServer, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    preview = await _preview(bot, connector, files, revised_docx(tmp_path))
+
+    async def storage_down(*args: Any, **kwargs: Any) -> None:
+        raise StorageUnavailable("injected")
+
+    monkeypatch.setattr(TablePolicyVersions, "publish", storage_down)
+    failed = await _click(bot, SIAN, "policy.publish", verb_data(preview, "policy.publish"), connector.url)
+    monkeypatch.undo()
+    versions = TablePolicyVersions(bot.app[STORE])
+
+    assert "couldn't reach the bot's records just now, so nothing was changed" in _text(failed)
+    assert await versions.get_pointer() is None and await versions.list_versions() == []
+    assert not await _answered_from_version(bot, connector, "2")
+    retried = await _click(bot, SIAN, "policy.publish", verb_data(preview, "policy.publish"), connector.url)
+    assert "Version 2 is now the current policy" in _text(retried)
+
+
+# By command
+
+
+def _command(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "APP_ENV": "local", "TABLE_PREFIX": settings.table_prefix,
+           "AZURE_STORAGE_CONNECTION_STRING": settings.storage_connection_string.get_secret_value()}
+    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=REPO, env=env, capture_output=True, text=True,
+                          timeout=120)
+
+
+async def test_publish_by_command_then_roll_back_and_export_for_the_governors(
+        bot: TestClient, connector: Connector, settings: Settings, tmp_path: Path) -> None:
+    await _hi(bot, connector, *STAFF)
+
+    published = await asyncio.to_thread(_command, settings, "publish-policy", str(write_revised(tmp_path)),
+                                        "--by", "Mrs Siân Roberts")
+    await _until(lambda: _answered_from_version(bot, connector, "2"))
+    await bot.app[SERVICES].deliverer.deliver_due()
+    await _click(bot, OWAIN, "policy.confirm_read", {"version": "2"}, connector.url)
+    twice = await asyncio.to_thread(_command, settings, "publish-policy", str(write_revised(tmp_path)))
+    bad = await asyncio.to_thread(_command, settings, "publish-policy", str(write_revised(tmp_path, version="Draft")))
+    rolled = await asyncio.to_thread(_command, settings, "rollback-policy", "1")
+    missing = await asyncio.to_thread(_command, settings, "rollback-policy", "7")
+    await _until(lambda: _answered_from_version(bot, connector, "1"))
+    await _reading(bot.app[STORE]).check_campaigns()  # the shipped version 1 is kept, never campaigned for
+    await bot.app[SERVICES].deliverer.deliver_due()
+    listed = await asyncio.to_thread(_command, settings, "policy-versions")
+    exported = await asyncio.to_thread(_command, settings, "export-acknowledgements", "--version", "2")
+
+    assert published.returncode == 0, published.stderr
+    assert "published version 2; 5 member(s) of staff asked" in published.stdout
+    assert [len(_read_cards(connector, person)) for person in STAFF] == [1, 1, 1, 1, 1]
+    assert twice.returncode == 1 and "already the current version (2)" in twice.stderr
+    assert bad.returncode == 1 and "The document gives no version number" in bad.stderr
+    assert rolled.returncode == 0 and "version 1 is current (was 2)" in rolled.stdout
+    assert missing.returncode == 1 and "is not stored (stored: 1, 2)" in missing.stderr
+    assert "* version 1 " in listed.stdout and "shipped with the bot" in listed.stdout
+    assert "  version 2 " in listed.stdout and "by Mrs Siân Roberts" in listed.stdout
+    assert [len(_read_cards(connector, person)) for person in STAFF] == [1, 1, 1, 1, 1]
+    lines = exported.stdout.splitlines()
+    assert lines[0] == '"version","school","name","email","asked at","reminded at","read at","status"'
+    assert len(lines) == 6 and all(line.startswith('"2","Llanidloes ') for line in lines[1:])
+    owain = next(line for line in lines if "Owain Pritchard" in line)
+    assert owain.endswith('"read"') and next(line for line in lines if "Carys" in line).endswith('"not yet"')
+
+
+async def test_a_campaign_to_a_whole_staff_list_sends_each_person_one_card(
+        bot: TestClient, connector: Connector, files: FileServer, tmp_path: Path) -> None:
+    size = 120
+    store = bot.app[STORE]
+    staff = [StaffMember(f"Member {n:03d}", f"member{n:03d}@llanidloes.example.cymru", ("high", "primary")[n % 2],
+                         "Teacher", "", f"b2000000-0000-4000-8000-{n:012d}") for n in range(size)]
+    await TableStaffDirectory(store).replace_all(staff)
+    profiles = TableUserProfiles(store)
+    for member in staff:  # each has opened the bot: a 1:1 conversation reference to the local connector
+        reference = {"bot": {"id": "28:policy-helper", "name": "Policy Helper"}, "channelId": "msteams",
+                     "conversation": {"id": f"a:personal-{member.aad_object_id}", "conversationType": "personal",
+                                      "tenantId": TENANT},
+                     "serviceUrl": connector.url, "user": {"id": f"29:{member.aad_object_id}", "name": member.name}}
+        await profiles.save_profile(UserProfile(Person(TENANT, member.aad_object_id, member.name),
+                                                conversation_ref=json.dumps(reference), updated_at=datetime.now(UTC)))
+    await _send(bot, message(SIAN, "hi", connector.url))
+    preview = await _preview(bot, connector, files, revised_docx(tmp_path))
+
+    started = asyncio.get_running_loop().time()
+    published = await _click(bot, SIAN, "policy.publish", verb_data(preview, "policy.publish"), connector.url)
+    click_seconds = asyncio.get_running_loop().time() - started
+    for member in staff:
+        await connector.wait_for_cards(f"a:personal-{member.aad_object_id}", 1, within=120)
+    all_sent_seconds = asyncio.get_running_loop().time() - started
+    await asyncio.gather(_reading(store).check_campaigns(), _reading(store).check_campaigns())
+    await bot.app[SERVICES].deliverer.deliver_due()
+    print(f"\ncampaign of {size}: Publish answered in {click_seconds:.2f} s, every card sent {all_sent_seconds:.1f} s "
+          "after the click")
+
+    assert f"{size} members of staff" in _text(published)
+    counts = {len(connector.cards(f"a:personal-{m.aad_object_id}")) for m in staff}
+    assert counts == {1}
+    assert len(await TablePolicyReads(store).list_asked("2")) == size

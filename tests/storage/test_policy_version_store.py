@@ -1,0 +1,177 @@
+"""Policy versions and read confirmations against Azurite: a version is stored whole or not at all, the pointer
+moves only from what was seen, a policy larger than one property is kept in chunks, a confirmation is kept once."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import string
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from azure.data.tables.aio import TableClient
+
+from bot.domain.errors import ConcurrentChange, RecordExists, RecordNotFound
+from bot.domain.people import Person
+from bot.domain.policy_reads import AlreadyConfirmed, AskedStaff
+from bot.domain.policy_versions import Draft, PolicyChanges, PolicyTooLarge, PolicyVersion, SectionChange
+from bot.policy.loader import load_policy_data
+from bot.storage.policy_reads import TablePolicyReads
+from bot.storage.policy_versions import TablePolicyVersions
+from bot.storage.tables import TableStore, service_client
+
+NOW = datetime(2026, 9, 7, 9, 0, tzinfo=UTC)
+CARYS = Person("5c0f1e2a-7b3d-4e8f-9a1b-2c3d4e5f6a7b", "a1000000-0000-4000-8000-000000000001", "Carys Jenkins")
+
+
+@pytest.fixture
+async def store(azurite: str, table_prefix: str) -> AsyncIterator[TableStore]:
+    async with service_client(connection_string=azurite, endpoint="", credential=None, timeout=10) as service:
+        tables = TableStore(service, prefix=table_prefix, timeout=10)
+        await tables.ensure_tables(["policies", "policyreads"])
+        yield tables
+
+
+def _record(version: str, *, sha: str = "a" * 64, changes: PolicyChanges | None = None) -> PolicyVersion:
+    return PolicyVersion(version=version, sha256=sha, title="Social Media Policy for Staff", published_at=NOW,
+                         published_by="Mrs Siân Roberts", published_by_id="a3", file="policy.docx",
+                         changes=changes or PolicyChanges())
+
+
+def _bulky(kilobytes: int) -> dict[str, Any]:
+    """A valid policy whose text does not compress away (random words), about `kilobytes` KB."""
+    rng = random.Random(7)
+    passages = [{"id": f"s.{n}", "text": " ".join("".join(rng.choices(string.ascii_lowercase, k=8))
+                                                  for _ in range(60))} for n in range(1, kilobytes * 2)]
+    return {"title_en": "Bulky", "version": "9", "sections": [{"id": "s", "heading_en": "S", "passages": passages}]}
+
+
+async def _rows(azurite: str, table: str) -> list[dict[str, Any]]:
+    async with TableClient.from_connection_string(azurite, table) as client:
+        return [dict(row) async for row in client.list_entities()]
+
+
+async def test_a_version_round_trips_and_becomes_current_with_its_campaign_owed(store: TableStore) -> None:
+    versions = TablePolicyVersions(store)
+    shipped = load_policy_data()
+    changes = PolicyChanges("1", (SectionChange("added", "ai", "Generative AI tools", added=2),))
+
+    await versions.publish(_record("2", changes=changes), shipped, expected=None)
+    pointer = await versions.get_pointer()
+
+    assert pointer is not None and pointer.version == "2" and pointer.marker
+    assert await versions.get_policy_data("2") == shipped
+    assert (await versions.get("2")).changes == changes
+    assert await versions.list_owed_campaigns() == ["2"]
+    await versions.campaign_queued("2")
+    await versions.campaign_queued("2")  # already gone is fine
+    assert await versions.list_owed_campaigns() == []
+
+
+async def test_a_policy_larger_than_a_property_is_kept_in_chunks(store: TableStore, azurite: str,
+                                                                 table_prefix: str) -> None:
+    versions = TablePolicyVersions(store)
+    bulky = _bulky(400)
+
+    await versions.publish(_record("9"), bulky, expected=None)
+
+    chunks = [r for r in await _rows(azurite, f"{table_prefix}policies") if r["RowKey"].startswith("text|")]
+    assert len(chunks) >= 4 and all(len(bytes(r["Data"])) <= 60_000 for r in chunks)
+    assert await versions.get_policy_data("9") == bulky
+
+
+async def test_a_policy_too_large_for_one_transaction_is_refused_before_anything_is_written(
+        store: TableStore, azurite: str, table_prefix: str) -> None:
+    with pytest.raises(PolicyTooLarge):
+        await TablePolicyVersions(store).publish(_record("9"), _bulky(4000), expected=None)
+
+    assert await _rows(azurite, f"{table_prefix}policies") == []
+
+
+async def test_a_stale_pointer_rolls_the_whole_version_back(store: TableStore, azurite: str,
+                                                           table_prefix: str) -> None:
+    versions = TablePolicyVersions(store)
+    await versions.publish(_record("2"), load_policy_data(), expected=None)
+    seen = await versions.get_pointer()
+    await versions.make_current("2", by="someone else", expected=seen)  # the pointer moves meanwhile
+    before = await _rows(azurite, f"{table_prefix}policies")
+
+    with pytest.raises(ConcurrentChange):
+        await versions.publish(_record("3", sha="b" * 64), _bulky(200), expected=seen)
+    with pytest.raises(RecordExists):
+        await versions.publish(_record("4", sha="c" * 64), load_policy_data(), expected=None)
+
+    assert await _rows(azurite, f"{table_prefix}policies") == before
+    assert [v.version for v in await versions.list_versions()] == ["2"]
+    with pytest.raises(RecordNotFound):
+        await versions.get_policy_data("3")
+
+
+async def test_two_publishers_at_once_exactly_one_wins(store: TableStore) -> None:
+    versions = TablePolicyVersions(store)
+    await versions.publish(_record("2"), load_policy_data(), expected=None)
+    seen = await versions.get_pointer()
+
+    results = await asyncio.gather(
+        versions.publish(_record("3", sha="b" * 64), load_policy_data(), expected=seen),
+        versions.publish(_record("4", sha="c" * 64), load_policy_data(), expected=seen), return_exceptions=True)
+
+    assert sorted(type(r).__name__ for r in results) == ["ConcurrentChange", "NoneType"]
+    assert len(await versions.list_versions()) == 2
+
+
+async def test_versions_list_in_order_and_the_shipped_one_is_kept_beside_the_first(store: TableStore) -> None:
+    versions = TablePolicyVersions(store)
+    shipped = replace(_record("1", sha="s" * 64), published_by="shipped with the bot", campaign=False)
+    await versions.publish(_record("2"), load_policy_data(), expected=None, earlier=(shipped, load_policy_data()))
+    await versions.publish(_record("10", sha="b" * 64), load_policy_data(), expected=await versions.get_pointer())
+    await versions.publish(_record("2.1", sha="c" * 64), load_policy_data(), expected=await versions.get_pointer())
+
+    await versions.make_current("1", by="Siân", expected=await versions.get_pointer())
+
+    listed = await versions.list_versions()
+    assert [v.version for v in listed] == ["1", "2", "2.1", "10"]
+    assert [v.campaign for v in listed] == [False, True, True, True]
+    assert (await versions.get_pointer()).version == "1"  # type: ignore[union-attr]
+    assert sorted(await versions.list_owed_campaigns()) == ["10", "2", "2.1"]
+    with pytest.raises(RecordNotFound):
+        await versions.make_current("7", by="Siân", expected=None)
+
+
+async def test_a_draft_is_kept_until_deleted(store: TableStore, azurite: str, table_prefix: str) -> None:
+    versions = TablePolicyVersions(store)
+    draft = Draft("D-0123456789abcdef", _bulky(150), ("a note",), "a3", NOW)
+
+    await versions.save_draft(draft)
+    kept = await versions.get_draft(draft.draft_id)
+    await versions.delete_draft(draft.draft_id)
+    await versions.delete_draft(draft.draft_id)
+
+    assert kept == draft
+    with pytest.raises(RecordNotFound):
+        await versions.get_draft(draft.draft_id)
+    assert await _rows(azurite, f"{table_prefix}policies") == []
+
+
+async def test_a_confirmation_is_kept_once_and_a_reminder_marked_once(store: TableStore) -> None:
+    reads = TablePolicyReads(store)
+    asked = AskedStaff("carys.jenkins@llanidloes.example.cymru", "Carys Jenkins", "high", CARYS.aad_object_id, NOW)
+    await reads.add_asked("2", asked)
+    await reads.add_asked("2", replace(asked, asked_at=NOW + timedelta(days=3)))  # the first time stands
+
+    first = await reads.confirm("2", CARYS, NOW + timedelta(hours=1))
+    with pytest.raises(AlreadyConfirmed) as again:
+        await reads.confirm("2", CARYS, NOW + timedelta(hours=2))
+    [stored] = await reads.list_asked("2")
+    await reads.mark_reminded("2", stored, NOW + timedelta(days=7))
+    with pytest.raises(ConcurrentChange):
+        await reads.mark_reminded("2", stored, NOW + timedelta(days=8))
+
+    assert stored.asked_at == NOW
+    assert again.value.confirmation.read_at == first.read_at == NOW + timedelta(hours=1)
+    assert [c.person.name for c in await reads.list_confirmed("2")] == ["Carys Jenkins"]
+    assert await reads.list_confirmed("3") == []
+    assert (await reads.list_asked("2"))[0].reminded_at == NOW + timedelta(days=7)

@@ -1,0 +1,260 @@
+"""Rules of policy versions without storage: version numbers, what may be published, what changed, the count,
+the reminder's timing, the governors' CSV, files judged by their content, and steering data only where it fits."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.domain.directory import StaffMember
+from bot.domain.federation import School
+from bot.domain.people import Person, StaffContact
+from bot.domain.policy_reads import AskedStaff, Confirmation, read_summary
+from bot.domain.policy_versions import (
+    PolicyChanges,
+    PolicyVersion,
+    PublishRefused,
+    compare_policies,
+    document_sha256,
+    plan_publish,
+    version_key,
+    version_number,
+)
+from bot.policy.documents import check_policy, read_sent_file, read_source, safe_name
+from bot.policy.importer import PolicyImportError
+from bot.policy.loader import load_policy, load_policy_data, policy_from_data
+from bot.policy_commands import acknowledgements_csv
+from tests.support.policies import AI_SECTION, TEXT_2022, revised_docx, write_revised
+
+NOW = datetime(2026, 9, 7, 9, 0, tzinfo=UTC)  # a Monday
+
+
+def _record(version: str, sha: str = "a" * 64) -> PolicyVersion:
+    return PolicyVersion(version=version, sha256=sha, title="Social Media Policy", published_at=NOW,
+                         published_by="Siân")
+
+
+# Version numbers
+
+
+@pytest.mark.parametrize(("text", "number"), [("1", (1,)), ("2.1", (2, 1)), ("2.0", (2,)), (" 10 ", (10,)),
+                                             ("3.0.1", (3, 0, 1))])
+def test_version_numbers(text: str, number: tuple[int, ...]) -> None:
+    assert version_number(text) == number
+
+
+@pytest.mark.parametrize(("text", "key"), [("", "publish.no_version"), ("Draft", "publish.bad_version"),
+                                          ("v2", "publish.bad_version"), ("2..1", "publish.bad_version")])
+def test_no_usable_version_number_is_refused(text: str, key: str) -> None:
+    with pytest.raises(PublishRefused) as refused:
+        version_number(text)
+
+    assert refused.value.key == key
+
+
+def test_version_keys_sort_as_versions_do() -> None:
+    versions = ["10", "2", "2.1", "1", "2.10", "2.2"]
+
+    assert sorted(versions, key=version_key) == ["1", "2", "2.1", "2.2", "2.10", "10"]
+
+
+# What may be published
+
+
+def test_a_newer_version_is_published() -> None:
+    plan = plan_publish("2", "b" * 64, current=_record("1"), default_version="", stored=[_record("1")])
+
+    assert plan.version == "2" and not plan.reinstate
+
+
+@pytest.mark.parametrize(("version", "sha", "key"), [
+    ("1", "b" * 64, "publish.older"),
+    ("2", "a" * 64, "publish.already_current"),
+    ("7", "a" * 64, "publish.already_current"),  # the same document with its version edited is still itself
+    ("2", "b" * 64, "publish.same_number"),
+])
+def test_older_the_same_and_a_reused_number_are_refused(version: str, sha: str, key: str) -> None:
+    with pytest.raises(PublishRefused) as refused:
+        plan_publish(version, sha, current=_record("2"), default_version="", stored=[_record("1", "c" * 64),
+                                                                                     _record("2")])
+
+    assert refused.value.key == key
+
+
+def test_a_version_stored_before_is_made_current_again_without_a_campaign() -> None:
+    stored = [_record("1", "c" * 64), _record("2")]
+
+    plan = plan_publish("2", "a" * 64, current=stored[0], default_version="", stored=stored)
+
+    assert plan.reinstate and plan.version == "2"
+
+
+def test_against_the_shipped_file_the_same_number_may_be_stored_but_not_an_older_one() -> None:
+    same = plan_publish("1", "a" * 64, current=None, default_version="1", stored=[])
+
+    with pytest.raises(PublishRefused, match="publish.older"):
+        plan_publish("0.9", "a" * 64, current=None, default_version="1", stored=[])
+    assert same.version == "1"
+
+
+def test_a_document_is_known_by_the_importers_sha256_else_by_its_content() -> None:
+    imported = {"title_en": "T", "document": {"file": "a.docx", "sha256": "f" * 64}, "sections": []}
+    reordered = {"sections": [], "title_en": "T"}
+
+    assert document_sha256(imported) == "f" * 64
+    assert document_sha256(reordered) == document_sha256({"title_en": "T", "sections": []}) != "f" * 64
+
+
+# What changed
+
+
+def test_changes_are_found_section_by_section_across_ids_the_importer_gave(tmp_path: Path) -> None:
+    shipped = load_policy()  # ids written by hand ("personal-use"); the importer's are longer
+    revised = policy_from_data(read_source(write_revised(tmp_path), shipped).data)
+
+    changes = compare_policies(shipped, revised)
+
+    assert changes.previous == "1"
+    assert [(c.kind, c.heading_en, c.reworded, c.added, c.removed) for c in changes.sections] == [
+        ("changed", "Using social networking for personal use", 1, 0, 0),
+        ("added", AI_SECTION[0], 0, 2, 0),
+        ("removed", "Use of personal mobile devices at work", 0, 0, 1)]
+    assert changes.sections[2].heading("cy") == "Defnyddio dyfeisiau symudol personol yn y gwaith"
+    assert compare_policies(shipped, shipped).sections == ()
+    assert compare_policies(None, revised) == PolicyChanges()
+
+
+def test_a_renamed_section_is_one_change_not_a_removal_and_an_addition() -> None:
+    shipped = load_policy()
+    section = shipped.section("mobile-devices")
+    renamed = replace(section, id="phones-work", heading_en="Phones at work", heading_cy="")
+    policy = replace(shipped, sections=tuple(renamed if s.id == section.id else s for s in shipped.sections))
+
+    [change] = compare_policies(shipped, policy).sections
+
+    assert (change.kind, change.heading_en, change.was_en) == ("changed", "Phones at work", section.heading_en)
+
+
+def test_changes_survive_storage_as_data() -> None:
+    changes = compare_policies(load_policy(), policy_from_data(read_source(TEXT_2022).data))
+    revised = PolicyChanges(previous="1", sections=changes.sections)
+
+    assert PolicyChanges.from_data(revised.as_data()) == revised
+    assert PolicyChanges.from_data("garbage") == PolicyChanges()
+
+
+# Read and confirm
+
+
+def _school(school_id: str) -> School:
+    return School(school_id, school_id.title(), school_id, StaffContact("h", "Head"))
+
+
+def test_the_count_per_school_names_who_has_not_read_it() -> None:
+    staff = [StaffMember("Carys", "c@x.cymru", "high", "", "", "oid-c"), StaffMember("Gareth", "g@x.cymru", "high",
+                                                                                    "", "", "oid-g"),
+             StaffMember("Nia", "n@x.cymru", "high", "", "", ""), StaffMember("Owain", "o@x.cymru", "primary", "",
+                                                                               "", "OID-O")]
+    confirmed = [Confirmation(Person("t", "oid-c", "Carys"), NOW), Confirmation(Person("t", "oid-o", "Owain"), NOW),
+                 Confirmation(Person("t", "oid-stranger", "Someone"), NOW)]
+
+    high, primary = read_summary([_school("high"), _school("primary")], staff, confirmed)
+
+    assert (high.read, high.total, high.outstanding, high.unreachable) == (1, 3, ("Gareth", "Nia"), ("Nia",))
+    assert (primary.read, primary.total, primary.outstanding) == (1, 1, ())
+
+
+@pytest.mark.parametrize(("asked", "now", "due"), [
+    (datetime(2026, 9, 7, 9, 0, tzinfo=UTC), datetime(2026, 9, 11, 17, 0, tzinfo=UTC), False),  # Monday to Friday
+    (datetime(2026, 9, 7, 9, 0, tzinfo=UTC), datetime(2026, 9, 14, 9, 0, tzinfo=UTC), True),  # five school days
+    (datetime(2026, 9, 10, 9, 0, tzinfo=UTC), datetime(2026, 9, 16, 9, 0, tzinfo=UTC), False),  # weekend not counted
+    (datetime(2026, 9, 10, 9, 0, tzinfo=UTC), datetime(2026, 9, 17, 9, 0, tzinfo=UTC), True),
+])
+def test_the_reminder_is_due_after_five_school_days(asked: datetime, now: datetime, due: bool) -> None:
+    person = AskedStaff("c@x.cymru", "Carys", "high", "oid-c", asked)
+
+    assert person.reminder_due(now, set()) is due
+    assert not person.reminder_due(now, {"oid-c"})
+    assert not replace(person, reminded_at=asked).reminder_due(now, set())
+    assert not replace(person, object_id="").reminder_due(now, set())
+
+
+def test_the_governors_csv_quotes_every_field_and_defuses_formulas() -> None:
+    staff = [StaffMember('=HYPERLINK("http://evil","x")', "a@x.cymru", "high", "", "", "oid-a"),
+             StaffMember("Bethan, Head of Art", "b@x.cymru", "high", "", "", "oid-b"),
+             StaffMember("+Carys", "c@x.cymru", "primary", "", "", "")]
+    asked = [AskedStaff("a@x.cymru", "", "high", "oid-a", NOW), AskedStaff("left@x.cymru", "@Dai", "high", "oid-d",
+                                                                         NOW, reminded_at=NOW)]
+    confirmed = [Confirmation(Person("t", "oid-b", "Bethan"), NOW), Confirmation(Person("t", "oid-z", "-Zoe"), NOW)]
+
+    text = acknowledgements_csv("2", staff=staff, asked=asked, confirmed=confirmed,
+                                school_names={"high": "Llanidloes High School"})
+    rows = list(csv.reader(io.StringIO(text)))
+
+    assert all(line.startswith('"') and line.endswith('"') for line in text.splitlines())
+    assert rows[0] == ["version", "school", "name", "email", "asked at", "reminded at", "read at", "status"]
+    by_name = {row[2]: row for row in rows[1:]}
+    assert set(by_name) == {"'=HYPERLINK(\"http://evil\",\"x\")", "Bethan, Head of Art", "'+Carys", "'@Dai", "'-Zoe"}
+    assert by_name["Bethan, Head of Art"][7] == "read" and by_name["'=HYPERLINK(\"http://evil\",\"x\")"][7] == "not yet"
+    assert by_name["'+Carys"][7] == "not reachable: no Entra id on the list" and by_name["'@Dai"][5]
+    assert by_name["'-Zoe"][1] == "not on the staff list"
+
+
+# Files judged by their content
+
+
+def test_a_word_file_is_read_whatever_it_is_called(tmp_path: Path) -> None:
+    content = revised_docx(tmp_path).read_bytes()
+
+    data = read_sent_file(content, "../../policy.txt").data
+
+    assert data["version"] == "2" and data["document"]["file"] == "policy.docx"
+
+
+@pytest.mark.parametrize(("name", "shown"), [("../../etc/passwd", "passwd"), ("C:\\Users\\x\\Policy v2.docx",
+                                                                            "Policy v2.docx"),
+                                             ("\x00\u202e.docx", "_.docx"), ("", "document"), ("...", "document")])
+def test_a_file_name_is_shown_without_its_path_or_odd_characters(name: str, shown: str) -> None:
+    assert safe_name(name) == shown
+
+
+def test_a_structured_policy_file_can_be_sent_and_a_bad_one_says_why() -> None:
+    good = read_sent_file(b'{"title_en": "T", "version": "3", "sections": [{"id": "a", "heading_en": "A", '
+                          b'"passages": [{"id": "a.1", "text": "Be kind."}]}]}', "policy.json")
+
+    with pytest.raises(PolicyImportError, match="not a valid policy file: \\$.sections: missing"):
+        read_sent_file(b'{"title_en": "T"}', "policy.json")
+    assert good.data["version"] == "3"
+
+
+def test_too_large_an_old_word_document_and_a_pdf_are_refused_with_the_reason() -> None:
+    with pytest.raises(PolicyImportError, match="too large"):
+        read_sent_file(b"x" * (10 * 1024 * 1024 + 1), "big.txt")
+    with pytest.raises(PolicyImportError, match=r"old Word document \(.doc\)"):
+        read_sent_file(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "policy.doc")
+    with pytest.raises(PolicyImportError, match="PDF"):
+        read_sent_file(b"%PDF-1.4", "policy.pdf")
+
+
+# The policy check shown before publishing
+
+
+def test_the_check_says_which_passages_the_steering_data_no_longer_fits(tmp_path: Path) -> None:
+    shipped = load_policy()
+
+    same_text = check_policy(read_source(TEXT_2022, shipped))
+    revised = check_policy(read_source(write_revised(tmp_path), shipped))
+
+    assert same_text.passed and same_text.notes == ()
+    assert revised.passed
+    assert "3 of 43 passages have no wordings in the steering data" in " ".join(revised.notes)
+    assert "2 wording lists fit no passage of this version" in " ".join(revised.notes)
+
+
+def test_the_shipped_file_reads_as_data() -> None:
+    assert load_policy_data()["version"] == "1"

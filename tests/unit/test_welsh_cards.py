@@ -1,0 +1,104 @@
+"""No English left on Welsh cards: every gallery card, rendered in Welsh, is read word by word against English
+dictionaries. The policy's own words (quoted passages, the English headings given so a reader can find them) and
+what people typed are shown as written, so they are left out; so are people's and platforms' names."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
+from functools import cache
+from typing import Any
+
+from english_words import get_english_words_set
+
+from bot.domain.text import clean_user_text
+from bot.policy.loader import DEFAULT_POLICY_FILE, load_policy
+from cards.gallery import SAMPLE_TYPED, gallery
+
+# Welsh words that English dictionaries also list ("mae", "dim", "beth"), and English words Welsh uses as they
+# are. Add a word here only when it is the Welsh word, written in Welsh, on the card where the test found it.
+WELSH_HOMOGRAPHS = frozenset({
+    "air", "all", "allan", "arni", "beth", "bob", "bod", "bot", "byth", "chi", "dal", "daw", "dim", "dod", "does",
+    "ers", "felly", "fod", "gael", "gall", "galla", "gan", "gau", "gen", "goll", "hon", "hun", "mae", "math", "mor",
+    "nad", "neb", "nid", "oes", "olaf", "pan", "pen", "person", "roi", "staff", "syth", "tan", "union", "wag", "weld",
+    "well",
+})
+# What a Welsh card rightly shows as it is and a dictionary also lists: the command "help", the button "English",
+# names of people (in the sample data and the policy's details) and of platforms.
+NAMES = frozenset({
+    "help", "english", "mrs", "carys", "jenkins", "roberts", "hughes", "davies", "evans", "daniel", "owen", "teams",
+    "twitter",
+})
+_WORD = re.compile(r"[^\W\d_]+")
+# Fields of a card a person reads; an input's "value" is what they typed.
+_READ = ("text", "title", "label", "placeholder", "errorMessage")
+
+
+@cache
+def _english() -> frozenset[str]:
+    return frozenset(get_english_words_set(["web2", "gcide"], lower=True))
+
+
+def is_english(word: str) -> bool:
+    """True when `word`, or its stem before an English ending (-s, -es, -ies, -ed, -ing, -ly), is in an English
+    dictionary; dictionaries list headwords, so "approved" is found as "approve"."""
+    word = word.casefold()
+    forms = {word}
+    if len(word) > 4:
+        endings = {"s": ("",), "es": ("",), "ies": ("y",), "ed": ("", "e"), "ing": ("", "e"), "ly": ("",)}
+        forms |= {word[: -len(end)] + add for end, adds in endings.items() if word.endswith(end) for add in adds}
+    return bool(forms & _english())
+
+
+def _read(node: Any) -> Iterator[str]:
+    if isinstance(node, Mapping):
+        yield from (node[key] for key in _READ if isinstance(node.get(key), str))
+        for fact in node.get("facts", []):
+            yield from (fact["title"], fact["value"])
+        for choice in node.get("choices", []):
+            yield choice["title"]
+        for value in node.values():
+            if isinstance(value, (list, Mapping)):
+                yield from _read(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _read(value)
+
+
+def _shown_as_written() -> list[str]:
+    policy = load_policy(DEFAULT_POLICY_FILE)
+    quoted = [p.text for p in policy.all_passages()] + [s.heading_en for s in policy.sections]
+    typed = [clean_user_text(text, limit=4000) for text in SAMPLE_TYPED]
+    return sorted({*quoted, *typed}, key=len, reverse=True)
+
+
+def english_on(cards: Mapping[str, Any], *, allowed: frozenset[str] = WELSH_HOMOGRAPHS | NAMES) -> dict[str, list[str]]:
+    """English words on each card, outside the policy's words and what people typed."""
+    leave_out = _shown_as_written()
+    found: dict[str, set[str]] = defaultdict(set)
+    for name, card in cards.items():
+        for text in _read(card):
+            for passage in leave_out:
+                text = text.replace(passage, " ")
+            found[name] |= {w for w in _WORD.findall(text)
+                            if len(w) > 2 and w.casefold() not in allowed and is_english(w)}
+    return {name: sorted(words) for name, words in found.items() if words}
+
+
+def test_welsh_cards_have_no_english_left_on_them() -> None:
+    welsh = {name: card for name, card in gallery().items() if name.endswith(".cy")}
+
+    assert len(welsh) > 50
+    assert english_on(welsh) == {}
+
+
+def test_english_left_on_a_welsh_card_is_found() -> None:
+    english = {name: card for name, card in gallery().items() if name.endswith(".en")}
+    card = {"type": "AdaptiveCard", "body": [
+        {"type": "FactSet", "facts": [{"title": "Cytunwyd gan", "value": "Governing Body"}]},
+        {"type": "TextBlock", "text": "Mae'r polisi'n dal mewn grym. Reviewed Autumn 2024."},
+        {"type": "Input.Text", "id": "x", "label": "Pwy sy'n gysylltiedig", "value": "typed by a person"}]}
+
+    assert english_on({"about.cy": card}) == {"about.cy": ["Autumn", "Body", "Governing", "Reviewed"]}
+    assert len(english_on(english)) > 0.9 * len(english)  # the English cards read as English
