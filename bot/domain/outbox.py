@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol
@@ -76,17 +76,6 @@ class CardSlot:
     card_key: str
     activity_id: str
     conversation_id: str = ""
-
-
-@dataclass
-class OutboxBatch:
-    """Messages a flow wants sent once its records are safely stored."""
-
-    messages: list[OutboundMessage] = field(default_factory=list)
-
-    def add(self, message: OutboundMessage) -> None:
-        """Queue one more message."""
-        self.messages.append(message)
 
 
 class Outbox(Protocol):
