@@ -70,8 +70,8 @@ from dialogs.publishing import PublishingFlow
 
 log = logging.getLogger("app")
 
-TABLES = ("users", "outbox", "questions", "permissions", "permissionindex", "reports", "audit", "directory",
-          "ratelimits", "policies", "policyreads")
+TABLES = ("users", "outbox", "outboxsent", "questions", "permissions", "permissionindex", "reports", "audit",
+          "directory", "ratelimits", "policies", "policyreads")
 READY_TIMEOUT_SECONDS = 3.0
 # A file the policy owner sends: Teams' pre-authorised URL, fetched within this time.
 DOWNLOAD_TIMEOUT_SECONDS = 30.0

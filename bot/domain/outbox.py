@@ -94,11 +94,12 @@ class Outbox(Protocol):
         ...
 
     async def claim(self, message: OutboundMessage, now: datetime, *, lease: timedelta = LEASE) -> OutboundMessage:
-        """Lease a message to this sender; raise `ConcurrentChange` if another sender got it first."""
+        """Lease a message to this sender; raise `ConcurrentChange` if another sender got it first, `RecordNotFound`
+        if it is gone or was sent already."""
         ...
 
     async def mark_sent(self, message: OutboundMessage) -> None:
-        """Record that Teams accepted the message."""
+        """Record that Teams accepted the message; it leaves the queue, and its id is never sent again."""
         ...
 
     async def release(self, message: OutboundMessage) -> None:
