@@ -70,7 +70,7 @@ def test_request_approved_in_the_headteachers_client(pages: Callable[[str], Page
     status = card_with(staff, "Waiting for Mrs Siân Roberts")
     request_id = status.inner_text().split("Request ")[1].split()[0]
 
-    request = card_with(head, f"Permission request {request_id}")
+    request = card_with(head, f"Request {request_id} ·")
     click(request, "Approve")
 
     decided = card_with(head, "Approved by Mrs Siân Roberts")

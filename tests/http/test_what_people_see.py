@@ -68,7 +68,8 @@ async def test_switching_language_still_redraws_the_welcome_card_in_place(client
     response = await client.post("/api/messages", json=card_action(CARYS, "language.set", {"lang": "cy"},
                                                                     connector.url))
 
-    assert (await response.json())["value"]["body"][0]["text"].startswith("Polisi cyfryngau cymdeithasol")
+    title = (await response.json())["value"]["body"][0]["text"]
+    assert title.startswith("Cynorthwyydd y polisi cyfryngau cymdeithasol")
     assert connector.cards() == []
 
 
