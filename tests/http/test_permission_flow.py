@@ -13,6 +13,8 @@ from aiohttp.test_utils import TestClient
 from azure.data.tables.aio import TableClient
 
 from app import SERVICES, create_app
+from bot.domain.errors import StorageUnavailable
+from bot.domain.permission_requests import PermissionRequest
 from bot.settings import Settings
 from dialogs.permission_requests import PermissionFlow
 from tests.support.activities import CARYS, FFION, OWAIN, SIAN, card_action, message
@@ -385,24 +387,27 @@ async def _app_catching_up_fast(aiohttp_client: Any, settings: Settings) -> Test
     client: TestClient = await aiohttp_client(create_app(fast))
     return client
 
-def _count_catch_ups(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """What each catch-up pass returns from now on (how many requests it caught up)."""
-    passes: list[int] = []
-    real = PermissionFlow.catch_up
+def _record_settled_notices(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """How each attempt to queue a decision's messages ended ("queued" or "failed"), whoever made it."""
+    attempts: list[str] = []
+    real = PermissionFlow._notify_settled
 
-    async def counting(flow: PermissionFlow) -> int:
-        done = await real(flow)
-        passes.append(done)
-        return done
+    async def recording(flow: PermissionFlow, request: PermissionRequest) -> None:
+        try:
+            await real(flow, request)
+        except StorageUnavailable:
+            attempts.append("failed")
+            raise
+        attempts.append("queued")
 
-    monkeypatch.setattr(PermissionFlow, "catch_up", counting)
-    return passes
+    monkeypatch.setattr(PermissionFlow, "_notify_settled", recording)
+    return attempts
 
 
 async def test_a_decision_whose_messages_could_not_be_queued_is_caught_up_once(
         aiohttp_client: Any, settings: Settings, connector: Connector, azurite: str, table_prefix: str,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    caught_up = _count_catch_ups(monkeypatch)  # before the app starts: its timer holds the method
+    attempts = _record_settled_notices(monkeypatch)
     client = await _app_catching_up_fast(aiohttp_client, settings)
     await _meet(client, connector, CARYS, SIAN)
     request_id = await _submit(client, connector)
@@ -417,8 +422,8 @@ async def test_a_decision_whose_messages_could_not_be_queued_is_caught_up_once(
                  if r["RowKey"].startswith("owed|")]
 
     assert "Approved by Mrs Siân Roberts" in json.dumps(decided, ensure_ascii=False)
-    # The fault left the decision's messages owed; a catch-up pass (not the click) queued them, once.
-    assert sum(caught_up) == 1 and owed_left == []
+    # The click's attempt failed and left the messages owed; a catch-up pass queued them, once.
+    assert attempts == ["failed", "queued"] and owed_left == []
     told = [json.dumps(c) for c in connector.cards(CARYS_CHAT)[before:]]
     assert sum(f"Your request {request_id} was approved" in c for c in told) == 1
     assert [r for r in await _rows(azurite, table_prefix + "permissions") if r["RowKey"].startswith("owed|")] == []

@@ -180,7 +180,7 @@ async def test_a_welsh_speaker_gets_the_card_in_welsh(bot: TestClient, connector
     [card] = _read_cards(connector, OWAIN)
     welsh = _text(card)
     assert "Fersiwn newydd o'r Polisi Cyfryngau Cymdeithasol i Staff" in welsh
-    assert "Polisi Cyfryngau Cymdeithasol i Staff, fersiwn 2, a gyhoeddwyd ar 1 Medi 2026" in welsh
+    assert "fersiwn 2, mewn grym bellach (dyddiad cyhoeddi: 1 Medi 2026)" in welsh
     assert "Dyfeisiau symudol personol yn y gwaith" in welsh and "Rwyf wedi'i ddarllen" in welsh
     english = await _click(bot, OWAIN, "policy.read_request", verb_data(card, "policy.read_request"), connector.url)
     assert "A new version of the staff social-media policy" in _text(english)

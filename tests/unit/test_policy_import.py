@@ -189,6 +189,39 @@ def test_without_details_the_first_heading_may_group_the_next(tmp_path: Path) ->
     assert data["federation"] == "Ysgol Enghraifft" and [s["heading_en"] for s in data["sections"]] == ["Purpose"]
 
 
+def test_a_heading_in_capitals_or_named_part_groups_the_headings_after_it(tmp_path: Path) -> None:
+    source = write(tmp_path, "parts.txt", "Staff Social Media Policy\n\nINTRODUCTION\n\nWhy we have it.\n\n"
+                                          "PART A: EXPECTATIONS OF ALL STAFF\n\nPersonal accounts\n\nKeep them "
+                                          "private.\n\nContact with learners\n\nNever online.\n\n"
+                                          "Part B: Official accounts\n\nWho runs them\n\nThe office.\n\n"
+                                          "MONITORING AND REVIEW\n\nEvery two years.\n")
+
+    data = imported(source, tmp_path)
+
+    assert [(s["heading_en"], [p["text"] for p in s["passages"]]) for s in data["sections"]] == [
+        ("INTRODUCTION", ["Why we have it."]), ("Personal accounts", ["Keep them private."]),
+        ("Contact with learners", ["Never online."]), ("Who runs them", ["The office."]),
+        ("MONITORING AND REVIEW", ["Every two years."])]
+
+
+def test_a_word_part_heading_styled_like_the_sections_under_it(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph("Social Media Policy for Staff", style="Title")
+    document.add_heading("Part A: Expectations of all staff", level=1)
+    document.add_heading("Personal accounts", level=1)
+    document.add_paragraph("Keep them private.")
+    document.add_heading("PART B: OFFICIAL ACCOUNTS", level=1)
+    document.add_heading("Who runs them", level=1)
+    document.add_paragraph("The office.")
+    source = tmp_path / "parts.docx"
+    document.save(str(source))
+
+    data = imported(source, tmp_path)
+
+    assert [s["heading_en"] for s in data["sections"]] == ["Personal accounts", "Who runs them"]
+    assert passages(data) == ["Keep them private.", "The office."]
+
+
 @pytest.mark.parametrize(("row", "by", "on"), [
     ("Authorisation\tChair of Governing Body Date: 12.10.2022 Signature:", "Chair of Governing Body", "2022-10-12"),
     ("Authorised by\tChair of Governors, 12/10/2022", "Chair of Governors", "2022-10-12"),
@@ -384,6 +417,8 @@ BAD: dict[str, tuple[str, str | bytes, str]] = {
                     "no headings found"),
     "empty-section": ("empty.txt", "Policy\n\n1. Purpose\n\n2. Scope\n\nAll staff.\n",
                       "the section 'Purpose' (line 3) is empty"),
+    "two-group-names-in-a-row": ("parts.txt", "Policy\n\nPurpose\n\nWhy.\n\nPART A: STAFF\n\nPART B: PUPILS\n\n"
+                                 "Scope\n\nAll staff.\n", "the section 'PART A: STAFF' (line 7) is empty"),
     "empty-last-section": ("last.txt", "Policy\n\nPurpose\n\nWhy.\n\nAppendix\n", "the section 'Appendix' (line 7)"),
     "too-long": ("long.txt", "Policy\n\nPurpose\n\n" + "Staff " + "really " * 110 + "must ask.\n",
                  "a passage is too long to quote: 'Purpose' (line 5) has a sentence of 785 characters"),

@@ -31,6 +31,35 @@ def test_a_paraphrase_is_nearer_than_an_unrelated_question(model: SentenceVector
     assert float(asked @ paraphrase) > float(asked @ unrelated) + 0.3
 
 
+def test_the_question_encoder_brings_a_staff_question_nearer_the_passage_that_answers_it(
+    model: SentenceVectors,
+) -> None:
+    passages = [model.embed(p) for p in (
+        "Contact with pupils. Staff must not accept friend requests from pupils on personal accounts.",
+        "Photographs. Photos of pupils may only be taken on school devices.",
+        "Reporting. Report any abusive posts about staff to the headteacher.",
+    )]
+    question = "a year 9 kid sent me a follow request on insta, what do I do"
+
+    asked, plain = model.embed(question, question=True), model.embed(question)
+
+    assert not np.allclose(asked, plain)
+    assert abs(float(np.linalg.norm(asked)) - 1.0) < 1e-5
+    assert int(np.argmax([p @ asked for p in passages])) == 0
+    assert float(passages[0] @ asked) > float(passages[0] @ plain)
+
+
+def test_a_text_kept_as_a_question_and_as_a_passage_keeps_both_vectors(folder: Path) -> None:
+    text = "Can I post photos of the school play on my own Facebook?"
+    vectors = SentenceVectors(folder)
+
+    rows = vectors.embed_all([text, text], [True, False])
+
+    assert np.allclose(rows[0], vectors.embed(text, question=True))
+    assert np.allclose(rows[1], vectors.embed(text))
+    assert not np.allclose(rows[0], rows[1])
+
+
 def test_vectors_are_unit_length_deterministic_and_zero_for_no_words(model: SentenceVectors) -> None:
     first = model.embed("Do I need the head's permission to run a class Twitter account?")
 
@@ -51,7 +80,7 @@ def test_policy_vectors_are_kept_and_reused(folder: Path, monkeypatch: pytest.Mo
     assert (folder / ROWS_FILE).is_file()
 
     again = SentenceVectors(folder)
-    monkeypatch.setattr(again, "embed", lambda text: pytest.fail(f"embedded again: {text}"))
+    monkeypatch.setattr(again, "embed", lambda text, **_: pytest.fail(f"embedded again: {text}"))
 
     assert np.array_equal(again.embed_all(texts), first)
 
@@ -65,9 +94,9 @@ def test_vectors_kept_by_another_build_of_the_model_are_not_reused(folder: Path)
     calls: list[str] = []
     original = rebuilt.embed
 
-    def counted(text: str) -> np.ndarray:
+    def counted(text: str, *, question: bool = False) -> np.ndarray:
         calls.append(text)
-        return original(text)
+        return original(text, question=question)
 
     rebuilt.embed = counted  # type: ignore[method-assign]
 

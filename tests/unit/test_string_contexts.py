@@ -22,7 +22,7 @@ MUTATING = frozenset({
     "hyd", "i", "mor", "na", "neu", "ni", "o", "pa", "rhy", "tan", "trwy", "tua", "wrth", "y", "yn", "yr",
 })
 # Placeholders always filled with digits, dates or references, which no mutation changes.
-NEVER_MUTATED = frozenset({"count", "id", "length", "limit", "minutes", "ref", "when"})
+NEVER_MUTATED = frozenset({"count", "id", "length", "limit", "minutes", "read", "ref", "total", "when"})
 _BEFORE_PLACEHOLDER = re.compile(r"(?:^|[\s(\"'])([^\W\d_]+)\s+\{([a-z_]+)\}", re.IGNORECASE)
 
 

@@ -14,15 +14,15 @@ from english_words import get_english_words_set
 
 from bot.domain.text import clean_user_text
 from bot.policy.loader import DEFAULT_POLICY_FILE, load_policy
-from cards.gallery import SAMPLE_TYPED, gallery
+from cards.gallery import SAMPLE_CHANGES, SAMPLE_CHECK_NOTES, SAMPLE_CHECK_PROBLEMS, SAMPLE_TYPED, gallery
 
 # Welsh words that English dictionaries also list ("mae", "dim", "beth"), and English words Welsh uses as they
 # are. Add a word here only when it is the Welsh word, written in Welsh, on the card where the test found it.
 WELSH_HOMOGRAPHS = frozenset({
-    "air", "all", "allan", "arni", "beth", "bob", "bod", "bot", "byth", "chi", "dal", "daw", "dim", "dod", "does",
-    "ers", "felly", "fod", "gael", "gall", "galla", "gan", "gau", "gen", "goll", "hon", "hun", "mae", "math", "mor",
-    "nad", "neb", "nid", "oes", "olaf", "pan", "pen", "person", "roi", "staff", "syth", "tan", "union", "wag", "weld",
-    "well",
+    "air", "all", "allan", "arni", "beth", "bob", "bod", "bot", "byth", "chi", "dal", "darn", "daw", "dim", "dod",
+    "does", "ers", "felly", "fod", "gael", "gall", "galla", "gan", "gau", "gen", "goll", "hon", "hun", "mae", "math",
+    "mor", "nad", "neb", "nid", "oes", "olaf", "pan", "pen", "person", "pob", "roi", "staff", "syth", "tan", "union",
+    "wag", "weld", "well",
 })
 # What a Welsh card rightly shows as it is and a dictionary also lists: the command "help", the button "English",
 # names of people (in the sample data and the policy's details) and of platforms.
@@ -31,6 +31,8 @@ NAMES = frozenset({
     "twitter",
 })
 _WORD = re.compile(r"[^\W\d_]+")
+# A command the IT technician types, quoted as it is in either language.
+_COMMAND = re.compile(r"python -m bot [a-z-]+(?: --[a-z-]+)*")
 # Fields of a card a person reads; an input's "value" is what they typed.
 _READ = ("text", "title", "label", "placeholder", "errorMessage")
 
@@ -69,6 +71,9 @@ def _read(node: Any) -> Iterator[str]:
 def _shown_as_written() -> list[str]:
     policy = load_policy(DEFAULT_POLICY_FILE)
     quoted = [p.text for p in policy.all_passages()] + [s.heading_en for s in policy.sections]
+    # A sample new version's English headings (no Welsh yet) and the policy check's findings, labelled English.
+    quoted += [h for c in SAMPLE_CHANGES.sections for h in (c.heading_en, c.was_en) if h]
+    quoted += [*SAMPLE_CHECK_PROBLEMS, *SAMPLE_CHECK_NOTES]
     typed = [clean_user_text(text, limit=4000) for text in SAMPLE_TYPED]
     return sorted({*quoted, *typed}, key=len, reverse=True)
 
@@ -81,6 +86,7 @@ def english_on(cards: Mapping[str, Any], *, allowed: frozenset[str] = WELSH_HOMO
         for text in _read(card):
             for passage in leave_out:
                 text = text.replace(passage, " ")
+            text = _COMMAND.sub(" ", text)
             found[name] |= {w for w in _WORD.findall(text)
                             if len(w) > 2 and w.casefold() not in allowed and is_english(w)}
     return {name: sorted(words) for name, words in found.items() if words}

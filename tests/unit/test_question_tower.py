@@ -1,0 +1,28 @@
+"""The committed question-tower weights: the build uses them only when they are the ones their recipe names."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from scripts.build_sentence_model import LAYERS, QUESTION_TOWER, QUESTION_TOWER_FOLDER, question_tower
+
+
+def test_the_committed_top_layers_match_their_recipe_and_name_only_the_top_two_layers() -> None:
+    tuned = question_tower()
+
+    layers = {int(name.split(".")[2]) for name in tuned}
+    assert layers == {LAYERS - 2, LAYERS - 1}
+    assert all(name.startswith("encoder.layer.") for name in tuned)
+
+
+def test_weights_that_are_not_the_recipes_are_refused(tmp_path: Path) -> None:
+    shutil.copyfile(QUESTION_TOWER_FOLDER / QUESTION_TOWER, tmp_path / QUESTION_TOWER)
+    recipe = json.loads((QUESTION_TOWER_FOLDER / "recipe.json").read_text(encoding="utf-8"))
+    (tmp_path / "recipe.json").write_text(json.dumps({**recipe, "sha256": "0" * 64}), encoding="utf-8")
+
+    with pytest.raises(SystemExit, match="is not the recipe's"):
+        question_tower(tmp_path)
