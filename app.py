@@ -31,6 +31,7 @@ from bot.edge.teams import TeamsBot
 from bot.edge.telemetry import azure_monitor_exporter, telemetry
 from bot.edge.web import Admission, MessagesHandler, TurnLogics
 from bot.graph.client import GraphLineManagers, GraphTokens, IdentityTokens, SecretTokens
+from bot.jobs import Job, running
 from bot.logs import configure_logging
 from bot.policy import PolicyIndex, load_policy
 from bot.policy.documents import MAX_DOCUMENT_BYTES
@@ -70,8 +71,8 @@ from dialogs.publishing import PublishingFlow
 
 log = logging.getLogger("app")
 
-TABLES = ("users", "outbox", "questions", "permissions", "permissionindex", "reports", "audit", "directory",
-          "ratelimits", "policies", "policyreads")
+TABLES = ("users", "outbox", "outboxsent", "questions", "permissions", "permissionindex", "reports", "audit",
+          "directory", "ratelimits", "policies", "policyreads")
 READY_TIMEOUT_SECONDS = 3.0
 # A file the policy owner sends: Teams' pre-authorised URL, fetched within this time.
 DOWNLOAD_TIMEOUT_SECONDS = 30.0
@@ -127,13 +128,20 @@ class FlowParts:
     profiles: UserProfiles
     home: HomeFlow
     http: aiohttp.ClientSession
-    periodic: list[tuple[str, float, Callable[[], Awaitable[int]]]]
-    closing: list[Callable[[], Awaitable[None]]]
+    graph: GraphLineManagers | None
     live: LivePolicy[PolicyIndex]
 
 
-def build_flows(parts: FlowParts) -> list[Flow]:
-    """Every conversation flow, in the order typed text is offered to them (the catch-all question flow last)."""
+@dataclass(frozen=True)
+class Flows:
+    """The conversation flows, in the order typed text is offered to them, and the background jobs they run."""
+
+    flows: list[Flow]
+    jobs: list[Job]
+
+
+def build_flows(parts: FlowParts) -> Flows:
+    """Every conversation flow (the catch-all question flow last) and their jobs, each at its setting's interval."""
     limiter = TableRateLimiter(parts.store)
     ask = AskFlow(strings=parts.strings, federation=parts.federation, in_force=parts.live.current,
                   questions=TableQuestionLog(parts.store), notifier=parts.notifier, profiles=parts.profiles,
@@ -144,19 +152,14 @@ def build_flows(parts: FlowParts) -> list[Flow]:
                                  requests=TablePermissionRequests(parts.store), notifier=parts.notifier,
                                  profiles=parts.profiles, directory=directory, limiter=limiter,
                                  request_limit=parts.settings.permission_limit_per_day)
-    graph = graph_line_managers(parts.settings, parts.http)
-    if graph is not None:
-        parts.closing.append(graph.close)
     concerns = ConcernFlow(strings=parts.strings, federation=parts.federation,
                            reports=TableConcernReports(parts.store), directory=directory,
-                           managers=[graph, directory] if graph else [directory], notifier=parts.notifier,
+                           managers=[parts.graph, directory] if parts.graph else [directory], notifier=parts.notifier,
                            profiles=parts.profiles, limiter=limiter,
                            report_limit=parts.settings.report_limit_per_day,
                            escalation_limit=parts.settings.escalation_limit_per_day,
                            guidance_section=lambda: offensive_comments_section(parts.live.current().policy),
                            check_interval=parts.settings.report_check_interval_seconds)
-    parts.periodic.append(("concern-reminders", parts.settings.report_check_interval_seconds, concerns.check_reports))
-    parts.periodic.append(("permission-catch-up", parts.settings.catch_up_interval_seconds, permissions.catch_up))
     months = parts.settings.report_retention_months
 
     async def purge_expired_reports() -> int:
@@ -165,9 +168,14 @@ def build_flows(parts: FlowParts) -> list[Flow]:
             log.info("retention: deleted %d concern report(s) %d months after closure", deleted, months)
         return deleted
 
-    parts.periodic.append(("report-retention", parts.settings.retention_interval_seconds, purge_expired_reports))
     reading, publishing = _policy_versions(parts, directory)
-    return [publishing, parts.home, concerns, permissions, reading, ask]
+    settings = parts.settings
+    jobs = [Job("concern-reminders", settings.report_check_interval_seconds, concerns.check_reports),
+            Job("permission-catch-up", settings.catch_up_interval_seconds, permissions.catch_up),
+            Job("report-retention", settings.retention_interval_seconds, purge_expired_reports),
+            Job("policy-version-poll", settings.policy_poll_seconds, parts.live.refresh),
+            Job("policy-campaigns", settings.campaign_check_interval_seconds, reading.check_campaigns)]
+    return Flows([publishing, parts.home, concerns, permissions, reading, ask], jobs)
 
 
 def _policy_versions(parts: FlowParts, directory: TableStaffDirectory) -> tuple[ReadingFlow, PublishingFlow]:
@@ -181,9 +189,6 @@ def _policy_versions(parts: FlowParts, directory: TableStaffDirectory) -> tuple[
                                 reading=reading, directory=directory,
                                 shipped=lambda: load_policy_data(parts.settings.policy_file), downloads=downloads,
                                 refresh=parts.live.refresh)
-    parts.periodic.append(("policy-version-poll", parts.settings.policy_poll_seconds, parts.live.refresh))
-    parts.periodic.append(("policy-campaigns", parts.settings.campaign_check_interval_seconds,
-                           reading.check_campaigns))
     return reading, publishing
 
 
@@ -284,10 +289,12 @@ async def _bot(app: web.Application) -> AsyncIterator[None]:
     live = LivePolicy(TablePolicyVersions(store), default=lambda: load_policy(settings.policy_file),
                       build_index=answer_index)
     await live.start()
+    graph = graph_line_managers(settings, app[HTTP])
     parts = FlowParts(settings=settings, store=store, strings=strings, federation=federation,
                       notifier=OutboxNotifier(outbox, deliverer), profiles=profiles, home=home, http=app[HTTP],
-                      periodic=[], closing=[], live=live)
-    router = Router(build_flows(parts), fallback=home.help, unknown_verb=home.unknown_verb,
+                      graph=graph, live=live)
+    built = build_flows(parts)
+    router = Router(built.flows, fallback=home.help, unknown_verb=home.unknown_verb,
                     invalid_data=home.invalid_card)
     bot = TeamsBot(router=router, profiles=profiles, deliverer=deliverer, federation=federation, strings=strings,
                    agents_playground=settings.agents_playground)
@@ -297,30 +304,13 @@ async def _bot(app: web.Application) -> AsyncIterator[None]:
                               admission=admission, session=app[HTTP], credentials_configured=bool(settings.app_id))
     app[SERVICES] = Services(store=store, bot=bot, router=router, deliverer=deliverer, adapter=adapter,
                              messages=handler)
-    tasks = [asyncio.create_task(deliverer.run(settings.delivery_interval_seconds), name="outbox-sender")]
-    tasks += [asyncio.create_task(_every(interval, job), name=name) for name, interval, job in parts.periodic]
-    yield
-    for task in tasks:
-        task.cancel()
-    for task in tasks:
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+    async with running([Job("outbox-sender", settings.delivery_interval_seconds, deliverer.deliver_due),
+                        *built.jobs]):
+        yield
     await handler.drain()
     await deliverer.drain()
-    for close in parts.closing:
-        await close()
-
-
-async def _every(interval: float, job: Callable[[], Awaitable[int]]) -> None:
-    """Run a background job forever; a failed pass is logged and retried next time (cancel to stop)."""
-    while True:
-        try:
-            await job()
-        except StorageUnavailable:
-            log.warning("background job skipped: storage unavailable")
-        except Exception:
-            log.exception("background job failed")
-        await asyncio.sleep(interval)
+    if graph is not None:
+        await graph.close()
 
 
 async def _http(app: web.Application) -> AsyncIterator[None]:

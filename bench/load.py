@@ -71,9 +71,12 @@ def message(person: dict[str, str], text: str, service_url: str) -> dict[str, An
     return activity
 
 
-def card_action(person: dict[str, str], verb: str, data: dict[str, Any], service_url: str) -> dict[str, Any]:
-    """An Action.Execute click, as Teams sends it."""
+def card_action(person: dict[str, str], verb: str, data: dict[str, Any], service_url: str, *,
+                reply_to: str = "") -> dict[str, Any]:
+    """An Action.Execute click, as Teams sends it (`reply_to`: the id of the message whose card was clicked)."""
     activity = _activity(person, service_url)
+    if reply_to:
+        activity["replyToId"] = reply_to
     activity.update({"type": "invoke", "name": "adaptiveCard/action",
                      "value": {"action": {"type": "Action.Execute", "verb": verb, "data": data}, "trigger": "manual"}})
     return activity
@@ -118,6 +121,31 @@ class Connector:
     extra_replies: int = 0
     typing: int = 0
     arrived: asyncio.Event = field(default_factory=asyncio.Event)
+    # Every proactive message and card update by conversation: (arrival time, PUT or POST, the activity as JSON).
+    heard: dict[str, list[tuple[float, str, str]]] = field(default_factory=dict)
+    watchers: list[tuple[Callable[[str, str], bool], str, asyncio.Future[float]]] = field(default_factory=list)
+
+    def watch(self, conversation_id: str, matches: Callable[[str, str], bool]) -> asyncio.Future[float]:
+        """A future resolved with the arrival time of the first proactive message or card update to this conversation
+        for which `matches(method, activity_json)` holds, whether it came already or comes later."""
+        future: asyncio.Future[float] = asyncio.get_running_loop().create_future()
+        for arrived, method, text in self.heard.get(conversation_id, []):
+            if matches(method, text):
+                future.set_result(arrived)
+                return future
+        self.watchers.append((matches, conversation_id, future))
+        return future
+
+    def _hear(self, arrived: float, method: str, conversation_id: str, activity: dict[str, Any]) -> None:
+        text = json.dumps(activity, ensure_ascii=False)
+        self.heard.setdefault(conversation_id, []).append((arrived, method, text))
+        for watcher in list(self.watchers):
+            matches, wanted, future = watcher
+            if future.done():
+                self.watchers.remove(watcher)
+            elif wanted == conversation_id and matches(method, text):
+                future.set_result(arrived)
+                self.watchers.remove(watcher)
 
     async def wait_proactive(self, count: int, within: float) -> None:
         """Wait until at least `count` proactive messages have arrived, or `within` seconds."""
@@ -163,11 +191,14 @@ async def run_connector() -> AsyncIterator[Connector]:
             # A proactive send replies to the SDK's own continuation activity (a fresh uuid).
             connector.proactive.append(activity)
             connector.arrived.set()
+            connector._hear(arrived, "POST", request.match_info["conversation_id"], activity)
         return web.json_response({"id": f"sent-{next(ids)}"})
 
     async def update(request: web.Request) -> web.Response:
-        await request.read()
+        arrived = time.perf_counter()
+        activity = json.loads(await request.read())
         connector.updates += 1
+        connector._hear(arrived, "PUT", request.match_info["conversation_id"], activity)
         return web.json_response({"id": request.match_info["activity_id"]})
 
     app = web.Application(client_max_size=4 * 1024 * 1024)
@@ -237,9 +268,10 @@ class Driver:
             self.connector.waiting.pop(activity["id"], None)
         return Outcome(kind, arrived - started, status, card=first_card(reply), reply=reply)
 
-    async def click(self, kind: str, person: dict[str, str], verb: str, data: dict[str, Any]) -> Outcome:
+    async def click(self, kind: str, person: dict[str, str], verb: str, data: dict[str, Any], *,
+                    reply_to: str = "") -> Outcome:
         """Click an Action.Execute button; the turn ends when the invoke response comes back."""
-        activity = card_action(person, verb, data, self.connector.url)
+        activity = card_action(person, verb, data, self.connector.url, reply_to=reply_to)
         started = time.perf_counter()
         try:
             async with self._session.post(self._next_endpoint(), json=activity) as response:
@@ -391,6 +423,80 @@ async def request_and_decide(driver: Driver, index: int, stats: Stats) -> None:
         stats.flows += 1
     elif decided.ok:
         stats.labels["decision not shown"] += 1
+
+
+PERMISSION_FORM = {"school": "high", "platform": "instagram", "platform_other": "", "account_kind": "new",
+                   "existing_account": "", "purpose": "Share Year 9 field trip highlights with parents.",
+                   "audience": "parents", "pupil_content": "work", "consent": "Only their work, never names.",
+                   "moderator": "Staff Member", "moderation": "daily", "start": "2030-01-01", "end": "",
+                   "ongoing": "true", "confirm": "true"}
+# Requests come from this many people in turn (each may send PERMISSION_LIMIT_PER_DAY a day), numbered from here.
+REQUESTERS = 100
+FIRST_REQUESTER = 10_000
+CARD_WAIT = 20.0
+_requests_made = itertools.count()
+
+
+def requesters() -> list[dict[str, str]]:
+    """Everyone `approve_one_click` sends requests as (each must have opened the bot, to be sent cards)."""
+    return [user(FIRST_REQUESTER + i) for i in range(REQUESTERS)]
+
+
+def conversation_of(person: dict[str, str]) -> str:
+    """The person's 1:1 chat with the bot, as the load's activities name it."""
+    return f"a:personal-{person['id']}"
+
+
+async def _arrival(kind: str, started: float, future: asyncio.Future[float], stats: Stats) -> Outcome:
+    try:
+        async with asyncio.timeout(CARD_WAIT):
+            arrived = await future
+    except TimeoutError:
+        return stats.add(Outcome(kind, time.perf_counter() - started, 0, error="card not sent"))
+    return stats.add(Outcome(kind, arrived - started, 200))
+
+
+async def approve_one_click(driver: Driver, index: int, stats: Stats) -> None:
+    """A member of staff asks permission; the headteacher gets the request's card and approves it with one click.
+    Measured from that click: the invoke answer (her card), and the requester's and her own copy of the card
+    updated in their chats."""
+    made = next(_requests_made)
+    requester = user(FIRST_REQUESTER + made % REQUESTERS)
+    # The form's message becomes the request's status card; Teams names it in the click, so it can be updated.
+    submitted = stats.add(await driver.click("approve: request sent (click)", requester, "permission.submit",
+                                             PERMISSION_FORM, reply_to=f"form-{made}"))
+    request_id = str((verb_data(submitted.card, "permission.withdraw") or {}).get("id", "")) if submitted.ok else ""
+    if not request_id:
+        stats.labels["no request made" if submitted.ok else "request failed"] += 1
+        return
+    head = driver.connector.watch(conversation_of(SIAN), lambda _, text: request_id in text
+                                  and '"permission.approve"' in text)
+    started = time.perf_counter()
+    reached = await _arrival("approve: request card reaches the head", started, head, stats)
+    if not reached.ok:
+        return
+    [*_, (_, _, card_text)] = [h for h in driver.connector.heard[conversation_of(SIAN)] if request_id in h[2]]
+    data = verb_data(first_card(json.loads(card_text)), "permission.approve")
+    if data is None:
+        stats.labels["no approve button"] += 1
+        return
+
+    def settled(method: str, text: str) -> bool:
+        """A card put in place of an earlier one, about this request, with nothing left to click about it."""
+        return (method == "PUT" and request_id in text and '"permission.approve"' not in text
+                and '"permission.withdraw"' not in text)
+
+    requester_copy = driver.connector.watch(conversation_of(requester), settled)
+    head_copy = driver.connector.watch(conversation_of(SIAN), settled)
+    started = time.perf_counter()
+    approved = stats.add(await driver.click("approve: Approve click answered", SIAN, "permission.approve", data))
+    if not approved.ok:
+        return
+    mine = await _arrival("approve: requester's card updated", started, requester_copy, stats)
+    theirs = await _arrival("approve: head's card updated", started, head_copy, stats)
+    if mine.ok and theirs.ok:
+        stats.add(Outcome("approve: both cards updated", max(mine.latency, theirs.latency), 200))
+        stats.flows += 1
 
 
 async def warm_up(driver: Driver, people: Sequence[dict[str, str]], text: str = "hi") -> list[Outcome]:

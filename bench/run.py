@@ -27,7 +27,11 @@ TARGET_LATENCY_RATIO = 1.5
 TARGET_CPU_RATIO = 1.5
 TARGET_STORAGE_CALLS = 2
 TARGET_COLD_START = 3.0
-TARGET_MEMORY_MB = 200.0
+TARGET_MEMORY_MB = 300.0  # issue 16 raised it from 200 MB
+TARGET_ANSWER_P99 = 0.020  # the policy's answer, in process
+TARGET_APPROVE_P99 = 0.150  # a request approved with one click, at APPROVE_TARGET_LEVEL concurrent (issue 21)
+APPROVE_TARGET_LEVEL = 10
+APPROVE_KINDS = ("approve: Approve click answered", "approve: both cards updated")
 
 
 @dataclass
@@ -37,6 +41,7 @@ class BotFigures:
     name: str
     levels: list[Level] = field(default_factory=list)
     flow_levels: list[Level] = field(default_factory=list)
+    approve_levels: list[Level] = field(default_factory=list)
     peak_mb: float = 0.0
     cold_starts: list[float] = field(default_factory=list)
     log_problems: list[str] = field(default_factory=list)
@@ -98,11 +103,13 @@ async def bench_bot(connector: load.Connector, azurite_port: int, seconds: float
                     profile: Path | None) -> BotFigures:
     """This bot (`python app.py`, APP_ENV=local) on Azurite under question load, then request-and-decide flows."""
     port = procs.free_port()
-    env = procs.bot_env(azurite_port, port)
+    # Requests are made faster than anyone would; the daily limit per person must not be what is measured.
+    env = procs.bot_env(azurite_port, port, extra={"PERMISSION_LIMIT_PER_DAY": "100"})
     bot = await procs.start_bot("this bot", ["app.py"], env, port, workdir / "bot.log")
     figures = BotFigures("this bot", cold_starts=[bot.cold_start])
     try:
-        await _warm(bot, connector, [load.user(i) for i in range(PERSONS)] + [load.SIAN, load.FFION])
+        await _warm(bot, connector, [load.user(i) for i in range(PERSONS)] + [load.SIAN, load.FFION]
+                    + load.requesters())
         if profile is not None:
             await _profile(bot, connector, seconds, profile)
         figures.levels = await _levels(bot, connector, load.question_turn, seconds, LEVELS)
@@ -114,6 +121,7 @@ async def bench_bot(connector: load.Connector, azurite_port: int, seconds: float
             expected = sum(1 for level in (*warm_ups, figures.flow_levels[-1]) for o in level.stats.outcomes
                            if o.ok and o.kind in ("flow: escalate (click)", "flow: decide (click)"))
             figures.notifications.append((*await _delivered(connector, before, expected), expected))
+        figures.approve_levels = await _levels(bot, connector, load.approve_one_click, seconds, LEVELS)
         figures.peak_mb = procs.peak_memory_mb(bot.pid)
     finally:
         procs.stop_bot(bot)
@@ -228,13 +236,11 @@ async def _count_turns(driver: Driver, counts: Counts) -> list[Counted]:
     return results
 
 
-def policy_timing(rounds: int = 200) -> str:
-    """In-process answer time of the policy retriever (what `python -m bot ask` runs)."""
-    try:
-        from bot.policy import PolicyIndex, load_policy
-        from bot.policy.loader import policy_file
-    except ImportError:
-        return "policy answer time: skipped (bot.policy is not there)"
+def policy_timing(rounds: int = 200) -> tuple[str, float]:
+    """In-process answer time of the policy retriever (what `python -m bot ask` runs), and its p99 in seconds."""
+    from bot.policy import PolicyIndex, load_policy
+    from bot.policy.loader import policy_file
+
     started = time.perf_counter()
     index = PolicyIndex(load_policy(policy_file()))
     build = time.perf_counter() - started
@@ -245,9 +251,10 @@ def policy_timing(rounds: int = 200) -> str:
             begun = time.perf_counter()
             index.answer(question)
             times.append(time.perf_counter() - begun)
+    p99 = load.percentile(times, 99)
     return (f"policy answer time (bot.policy in process, {len(times)} answers of {len(questions)} questions): "
-            f"p50 {load.percentile(times, 50) * 1e6:.0f} us, p99 {load.percentile(times, 99) * 1e6:.0f} us; "
-            f"loading the policy and building the index {build * 1000:.0f} ms")
+            f"p50 {load.percentile(times, 50) * 1e6:.0f} us, p99 {p99 * 1e6:.0f} us; "
+            f"loading the policy and building the index {build * 1000:.0f} ms"), p99
 
 
 def _table(title: str, echo: BotFigures, ours: BotFigures) -> list[str]:
@@ -272,15 +279,33 @@ def _table(title: str, echo: BotFigures, ours: BotFigures) -> list[str]:
 def _flow_table(figures: BotFigures) -> list[str]:
     lines = []
     for level, (arrived, after, expected) in zip(figures.flow_levels, figures.notifications, strict=True):
-        flows = level.stats.flows
-        lines.append(f"  conc {level.concurrency:2d}: {flows} flows in {level.seconds:.1f} s = "
-                     f"{flows / level.seconds:.1f} flows/s, {level.throughput:.1f} turns/s, "
-                     f"CPU {level.cpu_per_1000:.2f} s/1k turns, errors {dict(level.stats.errors()) or 0}; "
-                     f"notifications delivered {arrived}/{expected}, the last {after:.1f} s after the load ended")
-        for kind in level.stats.kinds():
-            latencies = level.stats.latencies(kind)
-            lines.append(f"    {kind:28} n={len(latencies):5d} p50 {_ms(load.percentile(latencies, 50))} ms"
-                         f"  p99 {_ms(load.percentile(latencies, 99))} ms")
+        lines.append(_flow_line(level) + f"; notifications delivered {arrived}/{expected}, the last {after:.1f} s "
+                     "after the load ended")
+        lines += _kind_lines(level)
+    return lines
+
+
+def _flow_line(level: Level) -> str:
+    flows = level.stats.flows
+    return (f"  conc {level.concurrency:2d}: {flows} flows in {level.seconds:.1f} s = {flows / level.seconds:.1f} "
+            f"flows/s, {level.throughput:.1f} turns/s, CPU {level.cpu_per_1000:.2f} s/1k turns, errors "
+            f"{dict(level.stats.errors()) or 0}" + (f", {dict(level.stats.labels)}" if level.stats.labels else ""))
+
+
+def _kind_lines(level: Level) -> list[str]:
+    lines = []
+    for kind in level.stats.kinds():
+        latencies = level.stats.latencies(kind)
+        lines.append(f"    {kind:40} n={len(latencies):5d} p50 {_ms(load.percentile(latencies, 50))} ms"
+                     f"  p99 {_ms(load.percentile(latencies, 99))} ms")
+    return lines
+
+
+def _approve_table(figures: BotFigures) -> list[str]:
+    lines = []
+    for level in figures.approve_levels:
+        lines.append(_flow_line(level))
+        lines += _kind_lines(level)
     return lines
 
 
@@ -292,15 +317,21 @@ def _verdict(ok: bool) -> str:
     return "PASS" if ok else "FAIL"
 
 
-def report(echo: BotFigures, ours: BotFigures, counted: list[Counted], policy: str, permission_note: str) -> str:
+def report(echo: BotFigures, ours: BotFigures, counted: list[Counted], policy: tuple[str, float]) -> str:
     """The whole printout."""
     lines = [f"== make bench: bare botbuilder echo bot vs this bot; Python {platform.python_version()}, "
              f"{os.cpu_count()} CPUs; each bot in its own process; load generator + connector in this one =="]
     labels = sum((level.stats.labels for level in ours.levels), Counter())
     lines += _table(f"Question turns (typed questions; this bot's replies: {dict(labels)})", echo, ours)
     lines.append("")
-    lines.append(f"Request-and-decide flows on this bot ({permission_note}):")
+    lines.append("Request-and-decide flows on this bot (typed question not covered -> 'ask the headteacher' click -> "
+                 "headteacher (or delegate) reply click, with both notifications):")
     lines += _flow_table(ours)
+    lines.append("")
+    lines.append("Permission request decided with one Approve click (a member of staff sends the form; the "
+                 "headteacher's card arrives; from her click: the invoke answer, then the requester's status card "
+                 "and her own copy updated in place):")
+    lines += _approve_table(ours)
     lines.append("")
     lines.append(f"Peak memory (VmHWM): echo bot {echo.peak_mb:.1f} MB, this bot {ours.peak_mb:.1f} MB "
                  f"({_ratio(ours.peak_mb, echo.peak_mb).strip()})")
@@ -315,7 +346,7 @@ def report(echo: BotFigures, ours: BotFigures, counted: list[Counted], policy: s
                      f"({_counts_text(item.during)}); {sum(item.after.values())} after ({_counts_text(item.after)})"
                      + ("" if item.ok else "  [TURN FAILED]"))
     lines.append("")
-    lines.append(policy)
+    lines.append(policy[0])
     lines.append(f"Bot log: {len(ours.log_problems)} ERROR lines or tracebacks"
                  + (f"; first: {ours.log_problems[0][:300]}" if ours.log_problems else ""))
     lines.append("")
@@ -339,16 +370,18 @@ def report(echo: BotFigures, ours: BotFigures, counted: list[Counted], policy: s
                  f"worst {worst:.2f} s of {len(starts)}")
     lines.append(f"  {_verdict(ours.peak_mb < TARGET_MEMORY_MB)}  memory < {TARGET_MEMORY_MB:.0f} MB: "
                  f"{ours.peak_mb:.1f} MB peak")
+    lines.append(f"  {_verdict(policy[1] <= TARGET_ANSWER_P99)}  policy answer p99 <= {TARGET_ANSWER_P99 * 1000:.0f} "
+                 f"ms: {policy[1] * 1000:.1f} ms")
+    for level in ours.approve_levels:
+        if level.concurrency != APPROVE_TARGET_LEVEL:
+            continue
+        for kind in APPROVE_KINDS:
+            latencies = level.stats.latencies(kind)
+            p99 = load.percentile(latencies, 99)
+            lines.append(f"  {_verdict(bool(latencies) and p99 < TARGET_APPROVE_P99)}  {kind[len('approve: '):]} "
+                         f"p99 < {TARGET_APPROVE_P99 * 1000:.0f} ms at {level.concurrency} concurrent: "
+                         f"{p99 * 1000:.1f} ms (n={len(latencies)})")
     return "\n".join(lines)
-
-
-def permission_flow_note() -> str:
-    """Which request-and-approve flow exists to measure."""
-    if (procs.REPO / "dialogs" / "permission.py").exists():
-        return ("dialogs/permission.py exists but this bench does not drive it yet; measured: typed question not "
-                "covered -> 'ask the headteacher' click -> headteacher's reply click")
-    return ("dialogs/permission.py is not in the tree yet; measured what exists: typed question not covered -> "
-            "'ask the headteacher' click -> headteacher (or delegate) reply click, with both notifications")
 
 
 async def main_async(seconds: float, profile: Path | None) -> int:
@@ -367,7 +400,7 @@ async def main_async(seconds: float, profile: Path | None) -> int:
             extra = await procs.start_bot("cold start", ["app.py"], procs.bot_env(azurite_port, port), port, None)
             procs.stop_bot(extra)
             ours.cold_starts.append(extra.cold_start)
-    print(report(echo, ours, counted, policy, permission_flow_note()))
+    print(report(echo, ours, counted, policy))
     print()
     print("\n".join(_table("Like for like: the echo bot with the same SDK fixes as this bot's edge "
                             "(bot.edge.speedups), not a target", echo_fixed, ours)))

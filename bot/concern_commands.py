@@ -22,7 +22,7 @@ from dialogs.concerns import ConcernFlow
 
 
 def _store() -> AbstractAsyncContextManager[TableStore]:
-    return tool_store(["directory", "reports", "audit", "outbox", "users", "ratelimits"])
+    return tool_store(["directory", "reports", "audit", "outbox", "outboxsent", "users", "ratelimits"])
 
 
 def _flow(store: TableStore) -> ConcernFlow:

@@ -38,7 +38,7 @@ from cards.i18n import Catalogue, load_catalogue
 from dialogs.policy_reads import ReadingFlow
 from dialogs.publishing import PublishingFlow
 
-TABLES = ("policies", "policyreads", "directory", "outbox", "users")
+TABLES = ("policies", "policyreads", "directory", "outbox", "outboxsent", "users")
 ACKNOWLEDGEMENT_COLUMNS = ["version", "school", "name", "email", "asked at", "reminded at", "read at", "status"]
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.domain.people import Lang
+from bot.domain.questions import MAX_QUESTION, MAX_REPLY
 from bot.domain.text import clean_user_text
 from bot.domain.uk_time import in_uk
 from bot.policy.details import PolicyDetails, dated, version_in
@@ -268,7 +269,7 @@ def head_question_card(strings: Catalogue, lang: Lang, *, question_id: str, aske
     body: list[Element] = [
         heading(strings.text("ask.head_title_not_helpful" if answered_from else "ask.head_title", lang)),
         plain_text(strings.text("ask.head_from", lang, name=asker, when=when(asked_at)), subtle=True),
-        user_text(question, limit=2000),
+        user_text(question, limit=MAX_QUESTION),
     ]
     if answered_from:
         body.append(text(strings.text("ask.head_answered_from", lang, section=answered_from), subtle=True))
@@ -277,11 +278,11 @@ def head_question_card(strings: Catalogue, lang: Lang, *, question_id: str, aske
         body.append(plain_text(replied, weight="Bolder"))
         body.append(user_text(reply))
         return card(body)
-    box: Element = {"type": "Input.Text", "id": "reply", "isMultiline": True, "maxLength": 2000, "isRequired": True,
-                    "label": strings.text("ask.head_reply_label", lang),
+    box: Element = {"type": "Input.Text", "id": "reply", "isMultiline": True, "maxLength": MAX_REPLY,
+                    "isRequired": True, "label": strings.text("ask.head_reply_label", lang),
                     "errorMessage": strings.text("ask.head_reply_required", lang)}
     if draft:
-        box["value"] = clean_user_text(draft, limit=2000)
+        box["value"] = clean_user_text(draft, limit=MAX_REPLY)
     body.append(box)
     if error:
         body.append({"type": "TextBlock", "text": error, "color": "Attention", "wrap": True})
@@ -293,7 +294,7 @@ def reply_card(strings: Catalogue, lang: Lang, *, name: str, question: str, repl
     """The headteacher's reply, delivered to the person who asked."""
     return card([plain_heading(strings.text("ask.reply_title", lang, name=name)),
                  text(strings.text("ask.your_question", lang), weight="Bolder", size="Small"),
-                 user_text(question, limit=2000, italic=True), user_text(reply)])
+                 user_text(question, limit=MAX_QUESTION, italic=True), user_text(reply)])
 
 
 @dataclass(frozen=True)

@@ -74,7 +74,7 @@ def help_card(strings: Catalogue, lang: Lang) -> Card:
     )
 
 
-def notice_card(message: str, lang: Lang, *, title: str = "") -> Card:
+def notice_card(message: str, *, title: str = "") -> Card:
     """A short message on its own card."""
     body = [heading(title)] if title else []
     return card([*body, text(message)])
@@ -82,4 +82,4 @@ def notice_card(message: str, lang: Lang, *, title: str = "") -> Card:
 
 def error_card(strings: Catalogue, lang: Lang, key: str, **values: object) -> Card:
     """A plain explanation that nothing was changed."""
-    return notice_card(strings.text(key, lang, **values), lang, title=strings.text("error.title", lang))
+    return notice_card(strings.text(key, lang, **values), title=strings.text("error.title", lang))

@@ -62,13 +62,13 @@ def _common(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     yield "welcome-headteacher", common.welcome_card(strings, lang, name=SAMPLE_HEAD.name, federation=federation,
                                                      decides=True)
     yield "help", common.help_card(strings, lang)
-    yield "thanks", common.notice_card(strings.text("home.thanks", lang), lang)
+    yield "thanks", common.notice_card(strings.text("home.thanks", lang))
     yield "error-storage", common.error_card(strings, lang, "error.storage")
     yield "error-busy", common.error_card(strings, lang, "error.busy")
     yield "error-unknown-action", common.error_card(strings, lang, "error.unknown_action")
     yield "error-invalid-card", common.error_card(strings, lang, "error.invalid_card")
-    yield "sent-privately", common.notice_card(strings.text("private.sent", lang), lang)
-    yield "waiting-privately", common.notice_card(strings.text("private.waiting", lang), lang)
+    yield "sent-privately", common.notice_card(strings.text("private.sent", lang))
+    yield "waiting-privately", common.notice_card(strings.text("private.waiting", lang))
 
 
 def _answers(policy: Policy) -> GalleryPart:

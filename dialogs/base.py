@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import re
-import unicodedata
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -18,10 +17,10 @@ from typing import Annotated, Any, Protocol
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 
 from bot.domain.people import Lang, Person
+from bot.domain.text import fold
+from cards.elements import Card
 
 log = logging.getLogger(__name__)
-
-Card = dict[str, Any]
 
 
 class Scope(StrEnum):
@@ -136,9 +135,7 @@ class Flow(Protocol):
 
 def normalise(text: str) -> str:
     """Lower-case text without accents or punctuation, for matching commands."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return re.sub(r"[^\w\s]", " ", plain).strip()
+    return re.sub(r"[^\w\s]", " ", fold(text)).strip()
 
 
 def words(text: str) -> list[str]:

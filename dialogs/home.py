@@ -79,16 +79,16 @@ class HomeFlow:
         lang = Lang(str(wanted))
         welcome = welcome_card(self._strings, lang, name=turn.actor.name, federation=self._federation.name(lang),
                                decides=self._decides(turn))
-        return Reply(card=welcome, more=[notice_card(self._strings.text("language.changed", lang), lang)]
+        return Reply(card=welcome, more=[notice_card(self._strings.text("language.changed", lang))]
                      if not turn.verb else [], language=lang)
 
     async def thanks(self, turn: Turn) -> Reply:
         """A short friendly word for thanks and goodbyes."""
-        return Reply(card=notice_card(self._strings.text("home.thanks", turn.lang), turn.lang))
+        return Reply(card=notice_card(self._strings.text("home.thanks", turn.lang)))
 
     async def coming_soon(self, turn: Turn) -> Reply:
         """For buttons whose flow is not built yet."""
-        return Reply(card=notice_card(self._strings.text("coming_soon", turn.lang), turn.lang))
+        return Reply(card=notice_card(self._strings.text("coming_soon", turn.lang)))
 
     async def unknown_verb(self, turn: Turn) -> Reply:
         """A button no flow owns: explain, change nothing."""

@@ -43,7 +43,7 @@ class PrivateChat:
         if not tell:
             return Reply(language=reply.language)
         said = "private.sent" if await self._reachable(turn.actor) else "private.waiting"
-        return Reply(card=notice_card(self._strings.text(said, turn.lang), turn.lang), language=reply.language)
+        return Reply(card=notice_card(self._strings.text(said, turn.lang)), language=reply.language)
 
     def only(self, handler: Handler) -> Handler:
         """The handler as it is in the 1:1 chat; anywhere else, its answer goes there and the group is told so."""

@@ -116,7 +116,7 @@ class PublishingFlow:
         """How to publish (for the policy owner); anyone else hears who can."""
         if not self._is_owner(turn.actor):
             return self._refusal(turn)
-        return Reply(card=notice_card(self._strings.text("publish.how", turn.lang), turn.lang))
+        return Reply(card=notice_card(self._strings.text("publish.how", turn.lang)))
 
     # The document
 
@@ -304,7 +304,7 @@ class PublishingFlow:
         draft_id = turn.data.get("draft")
         if isinstance(draft_id, str) and _DRAFT_ID.match(draft_id):
             await self._forget(draft_id)
-        return Reply(card=notice_card(self._strings.text("publish.cancelled", turn.lang), turn.lang))
+        return Reply(card=notice_card(self._strings.text("publish.cancelled", turn.lang)))
 
     async def _forget(self, draft_id: str) -> None:
         try:

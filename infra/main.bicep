@@ -29,7 +29,7 @@ param federationSettings object
 param logDailyCapGb string = '0.2'
 
 @description('Tables the bot uses; created here so the bot needs only data access.')
-param tableNames array = ['users', 'outbox', 'questions', 'permissions', 'permissionindex', 'reports', 'audit', 'directory']
+param tableNames array = ['users', 'outbox', 'outboxsent', 'questions', 'permissions', 'permissionindex', 'reports', 'audit', 'directory']
 
 var suffix = uniqueString(resourceGroup().id)
 var storageName = take('${toLower(replace(namePrefix, '-', ''))}${suffix}', 24)

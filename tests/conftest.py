@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
@@ -10,7 +11,11 @@ from pathlib import Path
 import pytest
 from aiohttp.test_utils import TestClient
 
+import app
 from app import create_app
+from bot.policy import PolicyIndex
+from bot.policy.index import answer_index
+from bot.policy.model import Policy
 from bot.settings import Settings
 from tests.support.connector import Connector, run_connector
 from tests.support.policies import FIXTURE_POLICY_FILE
@@ -26,6 +31,33 @@ def running_azurite() -> Iterator[str]:
         pytest.fail("Azurite is not installed: run `make test` (it runs npm ci)")
     with start_azurite(in_memory=True) as (_, connection_string):
         yield connection_string
+
+
+class SharedIndexes:
+    """`answer_index` built once per distinct policy for the whole session: every app a test starts in this process
+    asks for the same policy's index, which is read-only once built, and building it takes seconds."""
+
+    def __init__(self) -> None:
+        self._built: list[tuple[Policy, PolicyIndex]] = []
+        self._lock = threading.Lock()  # LivePolicy builds in a worker thread
+
+    def __call__(self, policy: Policy) -> PolicyIndex:
+        """The index of this policy, built the first time it is asked for."""
+        with self._lock:
+            for known, index in self._built:
+                if known == policy:
+                    return index
+            index = answer_index(policy)
+            self._built.append((policy, index))
+            return index
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_policy_indexes() -> Iterator[None]:
+    """Apps started in this process share each policy's index (bots started as processes build their own)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(app, "answer_index", SharedIndexes())
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -20,20 +20,19 @@ from __future__ import annotations
 
 import calendar
 import re
-import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
 
-from bot.domain.directory import fold
 from bot.domain.errors import DomainError, NotAllowed
 from bot.domain.federation import Federation
+from bot.domain.ids import readable_id
 from bot.domain.people import Person, StaffContact
+from bot.domain.text import fold
 
 LIMITS = {"what": 3000, "since": 200, "where": 300, "who": 300, "evidence": 2000, "note": 1000, "outcome": 500}
-_REF_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
 class Route(StrEnum):
@@ -104,7 +103,7 @@ class NobodyToSendTo(DomainError):
 
 def new_reference() -> str:
     """A short reference the reporter can quote: `C-` and six unambiguous characters."""
-    return "C-" + "".join(secrets.choice(_REF_ALPHABET) for _ in range(6))
+    return readable_id("C")
 
 
 def add_working_days(start: datetime, days: int) -> datetime:

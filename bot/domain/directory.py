@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -66,12 +65,6 @@ async def find_line_manager(person: Person, sources: Sequence[LineManagers]) -> 
         if manager is not None:
             return manager
     return None
-
-
-def fold(text: str) -> str:
-    """Lower case without accents, for matching names people typed."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 @dataclass(frozen=True)

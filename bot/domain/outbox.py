@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol
@@ -78,17 +78,6 @@ class CardSlot:
     conversation_id: str = ""
 
 
-@dataclass
-class OutboxBatch:
-    """Messages a flow wants sent once its records are safely stored."""
-
-    messages: list[OutboundMessage] = field(default_factory=list)
-
-    def add(self, message: OutboundMessage) -> None:
-        """Queue one more message."""
-        self.messages.append(message)
-
-
 class Outbox(Protocol):
     """Port: the queue of messages owed to people."""
 
@@ -105,11 +94,12 @@ class Outbox(Protocol):
         ...
 
     async def claim(self, message: OutboundMessage, now: datetime, *, lease: timedelta = LEASE) -> OutboundMessage:
-        """Lease a message to this sender; raise `ConcurrentChange` if another sender got it first."""
+        """Lease a message to this sender; raise `ConcurrentChange` if another sender got it first, `RecordNotFound`
+        if it is gone or was sent already."""
         ...
 
     async def mark_sent(self, message: OutboundMessage) -> None:
-        """Record that Teams accepted the message."""
+        """Record that Teams accepted the message; it leaves the queue, and its id is never sent again."""
         ...
 
     async def release(self, message: OutboundMessage) -> None:

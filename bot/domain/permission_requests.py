@@ -7,7 +7,6 @@ Microsoft Teams), they should seek permission from the headteacher."
 from __future__ import annotations
 
 import re
-import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -16,6 +15,7 @@ from typing import Any, Protocol
 
 from bot.domain.errors import NotAllowed
 from bot.domain.federation import Federation, School
+from bot.domain.ids import readable_id
 from bot.domain.people import Person
 
 PLATFORMS = ("x", "facebook", "instagram", "youtube", "tiktok", "blog", "other")
@@ -24,7 +24,6 @@ PUPIL_CONTENT = ("none", "photos", "names", "work")
 MODERATION = ("daily", "several_weekly", "weekly", "less")
 LIMITS = {"platform_other": 60, "existing_account": 200, "purpose": 1000, "consent": 1000, "moderator": 120,
           "reason": 500, "comment": 500}
-_ID_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 REQUEST_ID = re.compile(r"P-[A-Z0-9]{6}")
 
 # Audit actions: the trail is append-only, one row per thing that happened.
@@ -46,7 +45,7 @@ class RequestState(StrEnum):
 
 def new_request_id() -> str:
     """A short id staff can read out: `P-` and six unambiguous characters."""
-    return "P-" + "".join(secrets.choice(_ID_ALPHABET) for _ in range(6))
+    return readable_id("P")
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""The one cleaning every typed string gets before a card shows it or an export writes it."""
+"""The one cleaning every typed string gets before a card shows it or an export writes it, and the one folding
+of typed words for matching."""
 
 from __future__ import annotations
 
@@ -19,6 +20,12 @@ def _clean_char(ch: str) -> str:
     if (category in _DROPPED and ch not in _KEPT) or ord(ch) in _TAGS:
         return ""
     return ch
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, for matching what people typed ("Caniatâd" and "caniatad" match)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def clean_user_text(value: str, *, limit: int, one_line: bool = False) -> str:

@@ -118,12 +118,6 @@ class Deliverer:
             return 0
         return await self._deliver_all(due, ignore_backoff=False)
 
-    async def run(self, interval: float) -> None:
-        """Deliver what is due, forever, every `interval` seconds (cancel to stop)."""
-        while True:
-            await self.deliver_due()
-            await asyncio.sleep(interval)
-
     async def _deliver_all(self, messages: list[OutboundMessage], *, ignore_backoff: bool) -> int:
         sent = 0
         now = self._clock()

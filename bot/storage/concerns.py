@@ -9,8 +9,9 @@ each change (action and who, never the report's text). Change + audit go in one 
 Lists ("open reports" for the reminder task, "all" for retention, "mine" for the reporter) filter the `report`
 rows: a federation files a handful of reports a year, so a derived index would add a second write to keep
 consistent and gain nothing.
-Retention also removes the report's messages from the `outbox` table (their cards carry the report's text):
-their message ids all start with the reference (`msg|<reference>|...`, see bot/storage/outbox.py).
+Retention also removes the report's messages from the `outbox` table (their cards carry the report's text) and
+their sent marks from `outboxsent`: their message ids all start with the reference (`msg|<reference>|...`, see
+bot/storage/outbox.py).
 
 Records written before the chain of holders existed (`AssignedId`, `EscalationId`, `EscalationNote`) are read
 as a chain of those two people and one escalation note.
@@ -31,6 +32,7 @@ from azure.data.tables.aio import TableClient
 from bot.domain.concerns import ConcernReport, Note, NoteKind, ReportKind, ReportState, Route
 from bot.domain.errors import ConcurrentChange, RecordExists
 from bot.domain.people import Person, StaffContact
+from bot.storage.outbox import SENT_TABLE as OUTBOX_SENT
 from bot.storage.outbox import TABLE as OUTBOX
 from bot.storage.tables import TableStore, entity_etag, entity_text, entity_time, safe_key
 
@@ -132,6 +134,7 @@ class TableConcernReports:
         self._table = store.table(TABLE)
         self._audit_table = store.table(AUDIT)
         self._outbox = store.table(OUTBOX)
+        self._outbox_sent = store.table(OUTBOX_SENT)
 
     async def claim_form(self, reporter: Person, form: str, reference: str) -> str:
         """The reference this reporter's form token stands for: `reference` when the token is new."""
@@ -221,11 +224,11 @@ class TableConcernReports:
         people = {report.reporter.aad_object_id, *(c.aad_object_id for c in report.chain)}
         for object_id in people:
             recipient = safe_key(Person(report.reporter.tenant_id, object_id).key)
-            for kind in ("msg", "slot"):
+            for table, kind in ((self._outbox, "msg"), (self._outbox, "slot"), (self._outbox_sent, "msg")):
                 prefix = safe_key(f"{kind}|{report.reference}|")
-                for key in await self._keys(self._outbox, recipient, prefix, prefix[:-1] + "}"):
+                for key in await self._keys(table, recipient, prefix, prefix[:-1] + "}"):
                     async with self._store.call():
-                        await self._outbox.delete_entity(recipient, key)
+                        await table.delete_entity(recipient, key)
         keys = await self._keys(self._table, partition)
         for key in sorted(keys, key=lambda k: k == RECORD):  # the record last
             async with self._store.call():

@@ -1,12 +1,20 @@
-"""The outbox in the `outbox` table.
+"""The outbox in the `outbox` table, and what it has sent in the `outboxsent` table.
 
-Keys: PartitionKey = recipient (`tenant|object id`), RowKey = `msg|<message id>` for messages and
-`slot|<card key>` for where a card was posted. A person's pending messages are one partition query;
-the background sender's "what is due" is a filtered scan, small because sent rows are purged.
+`outbox` keys: PartitionKey = recipient (`tenant|object id`), RowKey = `msg|<message id>` for messages and
+`slot|<card key>` for where a card was posted. A person's pending messages are one partition query; the
+background sender's "what is due" scans the table, which stays small because a sent message leaves it.
+`outboxsent` keys: the same PartitionKey and RowKey, and nothing else: one small row per message sent, read
+only by its key, so a message queued again after it was sent (same id) is never sent twice.
+
+Sending a message writes its `outboxsent` row first, then deletes its `outbox` row (conditional on the
+sender's lease, so a row another instance has taken over never vanishes under it). A message queued again
+after that finds its `outboxsent` row when a sender claims it, and is dropped unsent. Sent rows written
+before messages left the table on sending are moved the same way as the due scan meets them.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Sequence
 from dataclasses import replace
@@ -16,22 +24,29 @@ from typing import Any
 from azure.core import MatchConditions
 from azure.data.tables import UpdateMode
 
-from bot.domain.errors import RecordExists
+from bot.domain.errors import ConcurrentChange, RecordExists, RecordNotFound
 from bot.domain.outbox import LEASE, CardSlot, DeliveryState, OutboundMessage
 from bot.domain.people import Person
 from bot.storage.tables import TableStore, entity_etag, entity_text, entity_time, safe_key
 
 TABLE = "outbox"
+SENT_TABLE = "outboxsent"
+# Sent rows from before sending moved them out: how many one due scan moves (the first scans after upgrading).
+MOVED_PER_SCAN = 100
 
 
 def _partition(person: Person) -> str:
     return safe_key(person.key)
 
 
+def _message_key(message: OutboundMessage) -> str:
+    return safe_key("msg|" + message.message_id)
+
+
 def _to_entity(message: OutboundMessage) -> dict[str, Any]:
     return {
         "PartitionKey": _partition(message.recipient),
-        "RowKey": safe_key("msg|" + message.message_id),
+        "RowKey": _message_key(message),
         "MessageId": message.message_id,
         "TenantId": message.recipient.tenant_id,
         "ObjectId": message.recipient.aad_object_id,
@@ -68,6 +83,7 @@ class TableOutbox:
     def __init__(self, store: TableStore) -> None:
         self._store = store
         self._table = store.table(TABLE)
+        self._sent = store.table(SENT_TABLE)
 
     async def enqueue(self, messages: Sequence[OutboundMessage]) -> None:
         """Store each message as pending; one already stored is left alone."""
@@ -88,20 +104,31 @@ class TableOutbox:
         return sorted(rows, key=lambda m: (m.created_at is None, m.created_at))
 
     async def list_due(self, now: datetime, *, limit: int = 100) -> list[OutboundMessage]:
-        """Unsent messages for anyone whose next attempt time has come."""
-        query = "RowKey ge 'msg|' and RowKey lt 'msg}' and State ne 'sent'"
+        """Unsent messages for anyone whose next attempt time has come (sent rows met on the way are moved)."""
+        query = "RowKey ge 'msg|' and RowKey lt 'msg}'"
         rows: list[OutboundMessage] = []
+        sent: list[OutboundMessage] = []
         async with self._store.call():
             async for entity in self._table.query_entities(query):
                 message = _from_entity(entity)
-                if message.is_due(now):
+                if message.state is DeliveryState.SENT:
+                    if len(sent) < MOVED_PER_SCAN:
+                        sent.append(message)
+                elif message.is_due(now):
                     rows.append(message)
                 if len(rows) >= limit:
                     break
+        for message in sent:
+            with contextlib.suppress(ConcurrentChange):  # changed since the scan: the next scan sees it again
+                await self._move_sent(message)
         return rows
 
     async def claim(self, message: OutboundMessage, now: datetime, *, lease: timedelta = LEASE) -> OutboundMessage:
-        """Lease the message (etag-conditional); `ConcurrentChange` when someone else has it."""
+        """Lease the message (etag-conditional); `ConcurrentChange` when someone else has it, `RecordNotFound`
+        when it is gone or was sent already (a message queued again after it was sent is dropped here)."""
+        if await self._was_sent(message):
+            await self._drop(message)
+            raise RecordNotFound(f"message {message.message_id} was sent already")
         claimed = message.claimed(now, lease)
         async with self._store.call():
             result = await self._table.update_entity(
@@ -112,12 +139,35 @@ class TableOutbox:
         return replace(claimed, etag=etag)
 
     async def mark_sent(self, message: OutboundMessage) -> None:
-        """Record that Teams accepted the message."""
-        sent = _to_entity(message)
-        sent["State"] = DeliveryState.SENT.value
+        """Record that Teams accepted the message: remember its id as sent, then take it out of the queue
+        (`ConcurrentChange` if the lease ran out and another sender took it over; the id is remembered anyway)."""
+        await self._move_sent(message)
+
+    async def _move_sent(self, message: OutboundMessage) -> None:
+        """Remember the message as sent, then delete its queued row if it is still as `message.etag` saw it."""
         async with self._store.call():
-            await self._table.update_entity(sent, mode=UpdateMode.REPLACE, etag=message.etag,
+            await self._sent.upsert_entity({"PartitionKey": _partition(message.recipient),
+                                            "RowKey": _message_key(message)}, mode=UpdateMode.REPLACE)
+        async with self._store.call():
+            await self._table.delete_entity(_partition(message.recipient), _message_key(message), etag=message.etag,
                                             match_condition=MatchConditions.IfNotModified)
+
+    async def _was_sent(self, message: OutboundMessage) -> bool:
+        try:
+            async with self._store.call():
+                await self._sent.get_entity(_partition(message.recipient), _message_key(message), select=["RowKey"])
+        except RecordNotFound:
+            return False
+        return True
+
+    async def _drop(self, message: OutboundMessage) -> None:
+        """Delete a queued copy of a message already sent, unless a sender holds it (then its claim fails)."""
+        try:
+            async with self._store.call():
+                await self._table.delete_entity(_partition(message.recipient), _message_key(message),
+                                                etag=message.etag, match_condition=MatchConditions.IfNotModified)
+        except (ConcurrentChange, RecordNotFound):
+            return
 
     async def release(self, message: OutboundMessage) -> None:
         """Store the message back as pending with its new attempt time."""

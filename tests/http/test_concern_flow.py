@@ -222,7 +222,7 @@ async def test_a_double_click_on_send_files_one_report(staffed: TestClient, conn
 async def store(azurite: str, table_prefix: str) -> AsyncIterator[TableStore]:
     async with service_client(connection_string=azurite, endpoint="", credential=None, timeout=3) as service:
         tables = TableStore(service, prefix=table_prefix, timeout=3)
-        await tables.ensure_tables(["reports", "audit", "outbox", "users", "directory", "ratelimits"])
+        await tables.ensure_tables(["reports", "audit", "outbox", "outboxsent", "users", "directory", "ratelimits"])
         await import_staff(tables)
         yield tables
 

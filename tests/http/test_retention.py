@@ -20,7 +20,7 @@ from bot.settings import Settings
 from bot.storage.concerns import PURGE_LEASE, TableConcernReports
 from bot.storage.directory import TableStaffDirectory
 from bot.storage.limits import TableRateLimiter
-from bot.storage.outbox import TableOutbox
+from bot.storage.outbox import SENT_TABLE, TableOutbox
 from bot.storage.tables import TableStore
 from bot.storage.users import TableUserProfiles
 from cards.i18n import load_catalogue
@@ -80,6 +80,19 @@ async def test_two_instances_purging_at_once_delete_each_report_once(store: Tabl
         [], [recent.reference])  # the purged reports' form tokens went with them
     outbox = json.dumps(await _rows(azurite, table_prefix + "outbox"), default=str)
     assert recent.reference in outbox and not any(r.reference in outbox for r in old)
+
+
+async def test_a_purge_also_forgets_that_the_reports_messages_were_sent(store: TableStore, azurite: str,
+                                                                      table_prefix: str) -> None:
+    report = await _closed_report(store)
+    outbox = TableOutbox(store)
+    for message in await outbox.list_due(CLOSED + timedelta(days=1)):
+        await outbox.mark_sent(await outbox.claim(message, CLOSED + timedelta(days=1)))
+    assert report.reference in json.dumps(await _rows(azurite, table_prefix + SENT_TABLE))
+
+    assert await _flow(store, PAST_RETENTION).purge(months=24) == [report.reference]
+
+    assert report.reference not in json.dumps(await _rows(azurite, table_prefix + SENT_TABLE))
 
 
 async def test_a_purge_that_stopped_half_way_is_finished_once_its_claim_expires(

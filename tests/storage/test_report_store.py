@@ -36,7 +36,7 @@ def _report(reference: str = "C-4QX9TB") -> ConcernReport:
 async def store(azurite: str, table_prefix: str) -> AsyncIterator[TableStore]:
     async with service_client(connection_string=azurite, endpoint="", credential=None, timeout=3) as service:
         tables = TableStore(service, prefix=table_prefix, timeout=3)
-        await tables.ensure_tables(["reports", "audit", "outbox"])
+        await tables.ensure_tables(["reports", "audit", "outbox", "outboxsent"])
         yield tables
 
 

@@ -124,7 +124,7 @@ def test_changes_are_found_section_by_section_across_ids_the_importer_gave(tmp_p
         ("changed", "Using social networking for personal use", 1, 0, 0),
         ("added", AI_SECTION[0], 0, 2, 0),
         ("removed", "Use of personal mobile devices at work", 0, 0, 1)]
-    assert changes.sections[2].heading("cy") == "Dyfeisiau symudol personol yn y gwaith"
+    assert changes.sections[2].heading("cy") == "Dyfeisiau symudol personol yn y gwaith"  # as the Welsh review named it
     assert compare_policies(shipped, shipped).sections == ()
     assert compare_policies(None, revised) == PolicyChanges()
 

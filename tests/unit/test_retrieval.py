@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.policy.retrieval import PolicyIndex
@@ -9,6 +11,8 @@ from bot.policy.steering import Steering, load_steering
 from bot.policy.text import stem
 from bot.policy.welsh import spoken_plurals, welsh_radicals
 from tests.support.policies import fixture_policy
+
+SOURCE = Path(__file__).resolve().parents[2] / "bot/policy/data/social-media-policy-2022.txt"
 
 
 @pytest.fixture(scope="module")
@@ -96,13 +100,14 @@ def test_deterministic(index: PolicyIndex) -> None:
     assert PolicyIndex(fixture_policy(), steering=load_steering()).answer(question) == first
 
 
-def test_quotes_are_verbatim_passages(index: PolicyIndex) -> None:
-    policy = fixture_policy()
+def test_the_quote_is_the_policy_documents_own_words(index: PolicyIndex) -> None:
+    source = " ".join(SOURCE.read_text(encoding="utf-8").split())
+
     answer = index.answer("what happens if I break the social media policy")
 
-    assert answer.answered
-    assert all(policy.passage(p.id).text == p.text for p in answer.passages)
-    assert answer.quote == " ".join(p.text for p in answer.passages)
+    assert answer.answered and answer.quote
+    assert all(" ".join(p.text.split()) in source for p in answer.passages)
+    assert all(" ".join(p.text.split()) in " ".join(answer.quote.split()) for p in answer.passages)
 
 
 def test_stemming_joins_word_forms() -> None:
