@@ -418,12 +418,10 @@ async def test_a_decision_whose_messages_could_not_be_queued_is_caught_up_once(
     await connector.wait_for_cards(CARYS_CHAT, before + 1)
     await asyncio.sleep(0.6)  # several more catch-up passes: nothing is sent twice
     await client.app[SERVICES].deliverer.drain()
-    owed_left = [r["RowKey"] for r in await _rows(azurite, table_prefix + "permissions")
-                 if r["RowKey"].startswith("owed|")]
 
     assert "Approved by Mrs Siân Roberts" in json.dumps(decided, ensure_ascii=False)
     # The click's attempt failed and left the messages owed; a catch-up pass queued them, once.
-    assert attempts == ["failed", "queued"] and owed_left == []
+    assert attempts == ["failed", "queued"]
     told = [json.dumps(c) for c in connector.cards(CARYS_CHAT)[before:]]
     assert sum(f"Your request {request_id} was approved" in c for c in told) == 1
     assert [r for r in await _rows(azurite, table_prefix + "permissions") if r["RowKey"].startswith("owed|")] == []
