@@ -35,7 +35,7 @@ from bot.domain.policy_versions import CurrentPointer, Draft, PolicyTooLarge, Po
 from bot.domain.profiles import UserProfile
 from bot.domain.questions import QuestionRecord
 from bot.storage.concerns import PURGE_LEASE
-from bot.storage.outbox import MOVED_PER_SCAN
+from bot.storage.outbox import DueScan
 from bot.storage.policy_versions import (
     PUBLISH_EXTRA_ROWS,
     TRANSACTION_ROWS,
@@ -225,20 +225,14 @@ class MemoryOutbox:
     async def list_due(self, now: datetime, *, limit: int = 100) -> list[OutboundMessage]:
         """Unsent messages for anyone whose next attempt time has come (sent ones met on the way are moved)."""
         await self._store.call()
-        rows: list[OutboundMessage] = []
-        sent: list[OutboundMessage] = []
+        scan = DueScan(now, limit)
         for message in self._queued():
-            if message.state is DeliveryState.SENT:
-                if len(sent) < MOVED_PER_SCAN:
-                    sent.append(message)
-            elif message.is_due(now):
-                rows.append(message)
-            if len(rows) >= limit:
+            if scan.meets(message):
                 break
-        for message in sent:
+        for message in scan.sent:
             with contextlib.suppress(ConcurrentChange):
                 await self._move_sent(message)
-        return rows
+        return scan.due
 
     async def claim(self, message: OutboundMessage, now: datetime, *, lease: timedelta = LEASE) -> OutboundMessage:
         """Lease the message (etag-conditional); `ConcurrentChange` when someone else has it, `RecordNotFound` when

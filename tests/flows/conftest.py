@@ -40,17 +40,24 @@ from dialogs.concerns import ConcernFlow, offensive_comments_section
 from dialogs.home import HomeFlow
 from dialogs.permission_requests import PermissionFlow
 from tests.conftest import SharedIndexes
+from tests.support import activities
+from tests.support.activities import TENANT
+from tests.support.concerns import CHAIR_ID
 from tests.support.policies import fixture_policy
 
 REPO = Path(__file__).resolve().parents[2]
-TENANT = "5c0f1e2a-7b3d-4e8f-9a1b-2c3d4e5f6a7b"
-# Named as the Teams edge names them: the federation's settings name its headteachers, delegates and chair.
-CARYS = Person(TENANT, "a1000000-0000-4000-8000-000000000001", "Carys Jenkins")
-OWAIN = Person(TENANT, "a1000000-0000-4000-8000-000000000002", "Owain Pritchard")
-SIAN = Person(TENANT, "a1000000-0000-4000-8000-000000000003", "Mrs Siân Roberts")
-GARETH = Person(TENANT, "a1000000-0000-4000-8000-000000000004", "Gareth Hughes")
-FFION = Person(TENANT, "a1000000-0000-4000-8000-000000000005", "Mrs Ffion Morgan")
-CHAIR = Person(TENANT, "a1000000-0000-4000-8000-000000000006", "Mr Huw Davies")
+FEDERATION = load_federation(REPO / "config" / "federation.local.json")
+
+
+def _as_the_edge_names(user: Mapping[str, str]) -> Person:
+    """A person of tests/support/activities as the Teams edge makes them from an activity: the federation's settings
+    name the people they name (headteachers, delegates, the chair)."""
+    return Person(TENANT, user["aadObjectId"], FEDERATION.display_name(user["aadObjectId"], user.get("name", "")))
+
+
+CARYS, OWAIN, SIAN, GARETH, FFION = (_as_the_edge_names(user) for user in (
+    activities.CARYS, activities.OWAIN, activities.SIAN, activities.GARETH, activities.FFION))
+CHAIR = _as_the_edge_names({"aadObjectId": CHAIR_ID})
 
 
 def text_of(cards: object) -> str:
@@ -124,7 +131,7 @@ def strings() -> Catalogue:
 @pytest.fixture(scope="session")
 def federation() -> Federation:
     """The fictional federation `make run` uses."""
-    return load_federation(REPO / "config" / "federation.local.json")
+    return FEDERATION
 
 
 @pytest.fixture(scope="session")

@@ -13,9 +13,9 @@ from bot.storage.memory import MemoryConcernReports
 from dialogs.base import Reply
 from tests.flows.conftest import CARYS, CHAIR, GARETH, SIAN, BotInMemory, text_of
 from tests.support.cards import verb_data
+from tests.support.concerns import NAMING_THE_LINE_MANAGER
 
 SECRET = "Dafydd from the science department keeps sending me nasty direct messages about my lessons"
-NIGHT = "keeps sending me messages late at night about my appearance"
 
 
 async def _report(bot: BotInMemory, person: Person = CARYS, /, **fields: str) -> Reply:
@@ -57,14 +57,7 @@ async def test_a_report_goes_to_the_line_manager_whose_acknowledgement_reaches_t
     assert "was acknowledged" in text_of((await staffed.cards_for(CARYS))[-1])
 
 
-@pytest.mark.parametrize("what", [
-    f"Mr Hughes {NIGHT}",
-    f"GARETH {NIGHT}",
-    f"gareth hughes {NIGHT}",
-    "Mr. Hughes' messages at night, and Gareth's comments about my appearance",
-    "Mae Mr Hughes yn anfon negeseuon ataf yn hwyr y nos am fy ngolwg",
-    f"Dr Gareth {NIGHT}",
-])
+@pytest.mark.parametrize("what", NAMING_THE_LINE_MANAGER)
 async def test_free_text_naming_the_line_manager_goes_to_the_head_not_to_him(staffed: BotInMemory,
                                                                             what: str) -> None:
     receipt = await _report(staffed, what=what)

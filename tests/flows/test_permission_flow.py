@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 from bot.domain.people import Person
 from bot.domain.permission_requests import RequestState
 from bot.storage.memory import MemoryPermissionRequests
-from tests.flows.conftest import CARYS, FFION, GARETH, OWAIN, SIAN, TENANT, BotInMemory, text_of
+from tests.flows.conftest import CARYS, FFION, GARETH, OWAIN, SIAN, BotInMemory, text_of
+from tests.support.activities import TENANT
 from tests.support.cards import actions, verb_data
 
 OTHER_TENANT = "99999999-0000-4000-8000-000000000000"
