@@ -53,11 +53,13 @@ class SharedIndexes:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def shared_policy_indexes() -> Iterator[None]:
-    """Apps started in this process share each policy's index (bots started as processes build their own)."""
+def shared_policy_indexes() -> Iterator[SharedIndexes]:
+    """Apps started in this process share each policy's index (bots started as processes build their own); so do
+    tests that ask for it."""
+    indexes = SharedIndexes()
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(app, "answer_index", SharedIndexes())
-        yield
+        patch.setattr(app, "answer_index", indexes)
+        yield indexes
 
 
 @pytest.fixture(scope="session")

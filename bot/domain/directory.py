@@ -58,6 +58,22 @@ class StaffDirectory(LineManagers, Protocol):
         ...
 
 
+def member_for(staff: Sequence[StaffMember], person: Person) -> StaffMember | None:
+    """The person's row on the staff list, matched by Entra object id (the list keeps them in lower case)."""
+    return next((m for m in staff if m.aad_object_id == person.aad_object_id.lower()), None)
+
+
+def line_manager_in(staff: Sequence[StaffMember], person: Person) -> StaffContact | None:
+    """The person's line manager by the staff list, if they and their manager are on it with object ids."""
+    me = member_for(staff, person)
+    if me is None or not me.line_manager_email:
+        return None
+    manager = next((m for m in staff if m.email == me.line_manager_email), None)
+    if manager is None or not manager.aad_object_id:
+        return None
+    return StaffContact(manager.aad_object_id, manager.name, manager.email)
+
+
 async def find_line_manager(person: Person, sources: Sequence[LineManagers]) -> StaffContact | None:
     """The first source that knows the person's line manager wins (Graph first, the staff list second)."""
     for source in sources:

@@ -27,6 +27,16 @@ class RateLimited(DomainError):
         self.until = until
 
 
+def counted(limit: Limit, started: datetime | None, count: int, now: datetime) -> tuple[datetime, int]:
+    """A person's window (its start and uses) after one more use: a window that has ended, or never started, starts
+    afresh at `now`; `RateLimited`, counting nothing, when the window's uses are spent."""
+    if started is None or now >= started + limit.window:
+        return now, 1
+    if count >= limit.count:
+        raise RateLimited(limit, started + limit.window)
+    return started, count + 1
+
+
 class RateLimiter(Protocol):
     """Port: counts uses per person and limit, in storage every instance shares."""
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from bot.domain.directory import StaffMember
+from bot.domain.directory import StaffMember, line_manager_in, member_for
 from bot.domain.people import Person, StaffContact
 from bot.storage.tables import TableStore, entity_text, safe_key
 
@@ -57,15 +57,8 @@ class TableStaffDirectory:
 
     async def get_member(self, person: Person) -> StaffMember | None:
         """The person's row, matched by Entra object id."""
-        return next((m for m in await self._all() if m.aad_object_id == person.aad_object_id.lower()), None)
+        return member_for(await self._all(), person)
 
     async def line_manager_of(self, person: Person) -> StaffContact | None:
         """The line manager on the staff list, if they and their manager are on it with object ids."""
-        rows = await self._all()
-        me = next((m for m in rows if m.aad_object_id == person.aad_object_id.lower()), None)
-        if me is None or not me.line_manager_email:
-            return None
-        manager = next((m for m in rows if m.email == me.line_manager_email), None)
-        if manager is None or not manager.aad_object_id:
-            return None
-        return StaffContact(manager.aad_object_id, manager.name, manager.email)
+        return line_manager_in(await self._all(), person)

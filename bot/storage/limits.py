@@ -15,7 +15,7 @@ from azure.core import MatchConditions
 from azure.data.tables import UpdateMode
 
 from bot.domain.errors import ConcurrentChange, RecordExists, RecordNotFound
-from bot.domain.limits import Limit, RateLimited
+from bot.domain.limits import Limit, counted
 from bot.storage.tables import TableStore, entity_etag, entity_time, safe_key
 
 TABLE = "ratelimits"
@@ -48,18 +48,10 @@ class TableRateLimiter:
         except RecordNotFound:
             row = None
         started = entity_time(row, "Start") if row is not None else None
-        if row is None or started is None or now >= started + limit.window:
-            fresh = {**keys, "Start": now, "Count": 1}
-            async with self._store.call():
-                if row is None:
-                    await self._table.create_entity(fresh)
-                else:
-                    await self._table.update_entity(fresh, mode=UpdateMode.REPLACE, etag=entity_etag(row),
-                                                    match_condition=MatchConditions.IfNotModified)
-            return
-        count = int(row.get("Count") or 0)
-        if count >= limit.count:
-            raise RateLimited(limit, started + limit.window)
+        start, count = counted(limit, started, int(row.get("Count") or 0) if row is not None else 0, now)
         async with self._store.call():
-            await self._table.update_entity({**keys, "Start": started, "Count": count + 1}, mode=UpdateMode.REPLACE,
-                                            etag=entity_etag(row), match_condition=MatchConditions.IfNotModified)
+            if row is None:
+                await self._table.create_entity({**keys, "Start": start, "Count": count})
+            else:
+                await self._table.update_entity({**keys, "Start": start, "Count": count}, mode=UpdateMode.REPLACE,
+                                                etag=entity_etag(row), match_condition=MatchConditions.IfNotModified)

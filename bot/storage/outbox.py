@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -33,6 +33,26 @@ TABLE = "outbox"
 SENT_TABLE = "outboxsent"
 # Sent rows from before sending moved them out: how many one due scan moves (the first scans after upgrading).
 MOVED_PER_SCAN = 100
+
+
+@dataclass
+class DueScan:
+    """One pass over the queue: the messages due now (at most `limit`), and the sent ones met on the way, to move
+    out of it (at most MOVED_PER_SCAN)."""
+
+    now: datetime
+    limit: int
+    due: list[OutboundMessage] = field(default_factory=list)
+    sent: list[OutboundMessage] = field(default_factory=list)
+
+    def meets(self, message: OutboundMessage) -> bool:
+        """Take in the scan's next message; True once enough are due (the scan stops there)."""
+        if message.state is DeliveryState.SENT:
+            if len(self.sent) < MOVED_PER_SCAN:
+                self.sent.append(message)
+        elif message.is_due(self.now):
+            self.due.append(message)
+        return len(self.due) >= self.limit
 
 
 def _partition(person: Person) -> str:
@@ -106,22 +126,15 @@ class TableOutbox:
     async def list_due(self, now: datetime, *, limit: int = 100) -> list[OutboundMessage]:
         """Unsent messages for anyone whose next attempt time has come (sent rows met on the way are moved)."""
         query = "RowKey ge 'msg|' and RowKey lt 'msg}'"
-        rows: list[OutboundMessage] = []
-        sent: list[OutboundMessage] = []
+        scan = DueScan(now, limit)
         async with self._store.call():
             async for entity in self._table.query_entities(query):
-                message = _from_entity(entity)
-                if message.state is DeliveryState.SENT:
-                    if len(sent) < MOVED_PER_SCAN:
-                        sent.append(message)
-                elif message.is_due(now):
-                    rows.append(message)
-                if len(rows) >= limit:
+                if scan.meets(_from_entity(entity)):
                     break
-        for message in sent:
+        for message in scan.sent:
             with contextlib.suppress(ConcurrentChange):  # changed since the scan: the next scan sees it again
                 await self._move_sent(message)
-        return rows
+        return scan.due
 
     async def claim(self, message: OutboundMessage, now: datetime, *, lease: timedelta = LEASE) -> OutboundMessage:
         """Lease the message (etag-conditional); `ConcurrentChange` when someone else has it, `RecordNotFound`

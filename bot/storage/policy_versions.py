@@ -48,9 +48,13 @@ CHUNK_BYTES = 60_000
 # Base64 in a batch request grows each chunk by a third: 40 chunks stay well inside a transaction's 4 MB.
 MAX_CHUNKS = 40
 MAX_CHANGES_CHARS = 30_000
+# Operations in one transaction; publishing adds the pointer, the owed campaign and the history to a version's rows.
+TRANSACTION_ROWS = 100
+PUBLISH_EXTRA_ROWS = 3
 
 
-def _pack(data: Mapping[str, Any]) -> list[bytes]:
+def pack_policy(data: Mapping[str, Any]) -> list[bytes]:
+    """A policy file as it is kept: zlib-compressed JSON in chunks; `PolicyTooLarge` beyond MAX_CHUNKS."""
     raw = zlib.compress(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 9)
     chunks = [raw[start:start + CHUNK_BYTES] for start in range(0, len(raw), CHUNK_BYTES)]
     if len(chunks) > MAX_CHUNKS:
@@ -59,7 +63,8 @@ def _pack(data: Mapping[str, Any]) -> list[bytes]:
     return chunks
 
 
-def _unpack(chunks: list[bytes]) -> dict[str, Any]:
+def unpack_policy(chunks: list[bytes]) -> dict[str, Any]:
+    """The policy file `pack_policy` kept; `ValueError` (or `zlib.error`) when it is damaged."""
     data = json.loads(zlib.decompress(b"".join(chunks)).decode("utf-8"))
     if not isinstance(data, dict):
         raise ValueError("not a policy file")
@@ -70,7 +75,8 @@ def _chunk_rows(prefix: str, chunks: list[bytes]) -> list[dict[str, Any]]:
     return [{"PartitionKey": PARTITION, "RowKey": f"{prefix}{n:03d}", "Data": chunk} for n, chunk in enumerate(chunks)]
 
 
-def _changes_json(changes: PolicyChanges) -> str:
+def changes_json(changes: PolicyChanges) -> str:
+    """What changed, as kept: JSON of at most MAX_CHANGES_CHARS, the last sections left out when it is longer."""
     data = changes.as_data()
     text = json.dumps(data, ensure_ascii=False)
     while len(text) > MAX_CHANGES_CHARS and data["sections"]:
@@ -85,7 +91,7 @@ def _record_entity(record: PolicyVersion, chunks: int) -> dict[str, Any]:
         "Sha256": record.sha256, "Title": record.title[:500], "File": record.file[:200],
         "IssuedOn": record.date_of_issue.isoformat() if record.date_of_issue else "",
         "PublishedAt": record.published_at, "PublishedBy": record.published_by[:200],
-        "PublishedById": record.published_by_id, "Changes": _changes_json(record.changes), "Chunks": chunks,
+        "PublishedById": record.published_by_id, "Changes": changes_json(record.changes), "Chunks": chunks,
         "Campaign": record.campaign,
     }
 
@@ -106,6 +112,11 @@ def _record(entity: Mapping[str, Any]) -> PolicyVersion:
         published_by_id=entity_text(dict(entity), "PublishedById"), file=entity_text(dict(entity), "File"),
         date_of_issue=date.fromisoformat(issued) if issued else None, changes=changes,
         campaign=entity.get("Campaign") is not False)
+
+
+def as_stored(record: PolicyVersion) -> PolicyVersion:
+    """The record as storage gives it back: texts cut to what a row keeps, the list of changes to MAX_CHANGES_CHARS."""
+    return _record(_record_entity(record, 0))
 
 
 def _history(action: str, version: str, by: str, at: datetime) -> dict[str, Any]:
@@ -172,7 +183,7 @@ class TablePolicyVersions:
         async with self._store.call():
             entity = await self._table.get_entity(PARTITION, f"version|{key}", select=["Chunks"])
         try:
-            return _unpack(await self._chunks(f"text|{key}|", int(entity.get("Chunks") or 0)))
+            return unpack_policy(await self._chunks(f"text|{key}|", int(entity.get("Chunks") or 0)))
         except (zlib.error, ValueError) as error:
             raise RecordNotFound(f"version {version}: damaged ({error})") from error
 
@@ -183,11 +194,11 @@ class TablePolicyVersions:
         gone back to."""
         operations: list[tuple[Any, ...]] = []
         for kept, content in ([earlier] if earlier else []) + [(record, data)]:
-            chunks = _pack(content)
+            chunks = pack_policy(content)
             operations.append(("create", _record_entity(kept, len(chunks))))
             operations += [("create", row) for row in _chunk_rows(f"text|{kept.key}|", chunks)]
-        if len(operations) > 97:
-            raise PolicyTooLarge(f"{len(operations) + 3} rows are more than one transaction holds")
+        if len(operations) + PUBLISH_EXTRA_ROWS > TRANSACTION_ROWS:
+            raise PolicyTooLarge(f"{len(operations) + PUBLISH_EXTRA_ROWS} rows are more than one transaction holds")
         operations.append(_pointer_operation(record.version, record.published_by, record.published_at, expected))
         operations.append(("upsert", {"PartitionKey": PARTITION, "RowKey": f"owed|campaign|{record.key}",
                                       "Version": record.version}))
@@ -221,7 +232,7 @@ class TablePolicyVersions:
 
     async def save_draft(self, draft: Draft) -> None:
         """The draft's record and chunks, in one transaction."""
-        chunks = _pack(draft.data)
+        chunks = pack_policy(draft.data)
         key = safe_key(draft.draft_id)
         record = {"PartitionKey": PARTITION, "RowKey": f"draft|{key}", "SentById": draft.sent_by_id,
                   "SentAt": draft.sent_at, "Warnings": json.dumps(list(draft.warnings), ensure_ascii=False)[:30_000],
@@ -237,7 +248,7 @@ class TablePolicyVersions:
             entity = await self._table.get_entity(PARTITION, f"draft|{key}")
         sent_at = entity_time(entity, "SentAt")
         try:
-            data = _unpack(await self._chunks(f"drafttext|{key}|", int(entity.get("Chunks") or 0)))
+            data = unpack_policy(await self._chunks(f"drafttext|{key}|", int(entity.get("Chunks") or 0)))
             warnings = json.loads(entity_text(entity, "Warnings") or "[]")
         except (zlib.error, ValueError) as error:
             raise RecordNotFound(f"draft {draft_id}: damaged ({error})") from error

@@ -25,6 +25,8 @@ from tests.support.concerns import (
     CARYS_CHAT,
     CHAIR_ID,
     GARETH_CHAT,
+    NAMING_THE_LINE_MANAGER,
+    NIGHT,
     SIAN_CHAT,
     click,
     concern_flow,
@@ -35,8 +37,6 @@ from tests.support.concerns import (
     shows,
 )
 from tests.support.connector import Connector
-
-NIGHT = "keeps sending me messages late at night about my appearance"
 
 
 async def _records(azurite: str, table_prefix: str) -> list[dict[str, Any]]:
@@ -74,14 +74,7 @@ def _choices(card: dict[str, Any], input_id: str) -> dict[str, str]:
 
 # 1. A report that names the line manager anywhere never reaches them.
 
-@pytest.mark.parametrize("what", [
-    f"Mr Hughes {NIGHT}",
-    f"GARETH {NIGHT}",
-    f"gareth hughes {NIGHT}",
-    "Mr. Hughes' messages at night, and Gareth's comments about my appearance",
-    "Mae Mr Hughes yn anfon negeseuon ataf yn hwyr y nos am fy ngolwg",
-    f"Dr Gareth {NIGHT}",
-])
+@pytest.mark.parametrize("what", NAMING_THE_LINE_MANAGER)
 async def test_free_text_naming_the_line_manager_goes_to_the_head_not_to_him(
         staffed: TestClient, connector: Connector, what: str) -> None:
     await say_hi(staffed, connector, CARYS, GARETH, SIAN)

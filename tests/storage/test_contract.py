@@ -1,9 +1,8 @@
-"""Storage contract: what every backend of the foundation's ports must do, run against Azurite."""
+"""Storage contract: what every backend of the foundation's ports must do, run against Tables (Azurite) and memory."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -13,21 +12,11 @@ from bot.domain.errors import ConcurrentChange, RecordNotFound
 from bot.domain.outbox import CardSlot, DeliveryState, OutboundMessage, Outbox
 from bot.domain.people import Lang, Person
 from bot.domain.profiles import UserProfile, UserProfiles
-from bot.storage.outbox import SENT_TABLE, TABLE, TableOutbox
-from bot.storage.tables import TableStore, service_client
-from bot.storage.users import TableUserProfiles
+from tests.storage.conftest import Backend
 
 CARYS = Person("5c0f1e2a-7b3d-4e8f-9a1b-2c3d4e5f6a7b", "a1000000-0000-4000-8000-000000000001", "Carys Jenkins")
 SIAN = Person("5c0f1e2a-7b3d-4e8f-9a1b-2c3d4e5f6a7b", "a1000000-0000-4000-8000-000000000003", "Siân Roberts")
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-async def store(azurite: str, table_prefix: str) -> AsyncIterator[TableStore]:
-    async with service_client(connection_string=azurite, endpoint="", credential=None, timeout=3) as service:
-        tables = TableStore(service, prefix=table_prefix, timeout=3)
-        await tables.ensure_tables(["users", "outbox", "outboxsent"])
-        yield tables
 
 
 def _message(message_id: str, *, card_key: str = "", recipient: Person = SIAN) -> OutboundMessage:
@@ -50,6 +39,14 @@ class UserProfilesContract:
 
         assert (loaded.person.name, loaded.language, loaded.conversation_ref, loaded.updated_at) == (
             "Carys Jenkins", Lang.CY, '{"x":1}', NOW)
+
+
+    async def test_a_name_is_kept_to_what_a_row_holds(self, profiles: UserProfiles) -> None:
+        await profiles.save_profile(UserProfile(person=replace(CARYS, name="C" * 300), updated_at=NOW))
+
+        loaded = await profiles.get_profile(CARYS)
+
+        assert loaded.person.name == "C" * 200 and loaded.language is None
 
 
 class OutboxContract:
@@ -118,48 +115,35 @@ class OutboxContract:
         assert (await outbox.get_slot(SIAN, "perm-1|head")).activity_id == "activity-9"
 
 
-class TestTableUserProfiles(UserProfilesContract):
+class TestUserProfiles(UserProfilesContract):
     @pytest.fixture
-    def profiles(self, store: TableStore) -> UserProfiles:
-        return TableUserProfiles(store)
+    async def profiles(self, backend: Backend) -> UserProfiles:
+        return await backend.profiles()
 
 
-class TestTableOutbox(OutboxContract):
+class TestOutbox(OutboxContract):
     @pytest.fixture
-    def outbox(self, store: TableStore) -> Outbox:
-        return TableOutbox(store)
+    async def outbox(self, backend: Backend) -> Outbox:
+        return await backend.outbox()
 
 
-async def _message_rows(store: TableStore, table: str = TABLE) -> list[str]:
-    rows = [str(row["RowKey"]) async for row in store.table(table).list_entities()]
-    return [key for key in rows if key.startswith("msg|")]
-
-
-@pytest.fixture
-async def other_instance(azurite: str, table_prefix: str, store: TableStore) -> AsyncIterator[TableOutbox]:
-    """A second bot instance: its own client and outbox over the same tables."""
-    async with service_client(connection_string=azurite, endpoint="", credential=None, timeout=3) as service:
-        yield TableOutbox(TableStore(service, prefix=table_prefix, timeout=3))
-
-
-async def test_a_sent_message_leaves_the_table_the_sender_scans(store: TableStore) -> None:
-    outbox = TableOutbox(store)
+async def test_a_sent_message_leaves_the_table_the_sender_scans(backend: Backend) -> None:
+    outbox = await backend.outbox()
     await outbox.enqueue([_message("m1"), _message("m2")])
     [first, _] = await outbox.list_due(NOW)
 
     await outbox.mark_sent(await outbox.claim(first, NOW))
 
-    assert await _message_rows(store) == ["msg|m2"]
-    assert await _message_rows(store, SENT_TABLE) == ["msg|m1"]
+    assert await backend.queued_messages() == ["m2"]
+    assert await backend.sent_messages() == ["m1"]
 
 
-async def test_two_instances_send_each_message_once_even_when_it_is_queued_again(
-        store: TableStore, other_instance: TableOutbox) -> None:
-    mine = TableOutbox(store)
+async def test_two_instances_send_each_message_once_even_when_it_is_queued_again(backend: Backend) -> None:
+    mine = await backend.outbox()
     await mine.enqueue([_message(f"m{i}") for i in range(6)])
     sent: list[str] = []
 
-    async def sender(outbox: TableOutbox) -> None:
+    async def sender(outbox: Outbox) -> None:
         for message in await outbox.list_due(NOW):
             try:
                 claimed = await outbox.claim(message, NOW)
@@ -169,33 +153,36 @@ async def test_two_instances_send_each_message_once_even_when_it_is_queued_again
             await outbox.enqueue([_message(claimed.message_id)])  # a flow queues it again meanwhile: no-op
             await outbox.mark_sent(claimed)
 
-    await asyncio.gather(sender(mine), sender(other_instance))
-    await other_instance.enqueue([_message(f"m{i}") for i in range(6)])  # and again, after it was sent
-    await asyncio.gather(sender(mine), sender(other_instance))
+    async with backend.other() as other:
+        other_instance = await other.outbox()
+        await asyncio.gather(sender(mine), sender(other_instance))
+        await other_instance.enqueue([_message(f"m{i}") for i in range(6)])  # and again, after it was sent
+        await asyncio.gather(sender(mine), sender(other_instance))
 
     assert sorted(sent) == [f"m{i}" for i in range(6)]
-    assert await _message_rows(store) == []
+    assert await backend.queued_messages() == []
 
 
-async def test_a_message_another_instance_took_over_does_not_vanish_under_it(
-        store: TableStore, other_instance: TableOutbox) -> None:
-    mine = TableOutbox(store)
+async def test_a_message_another_instance_took_over_does_not_vanish_under_it(backend: Backend) -> None:
+    mine = await backend.outbox()
     await mine.enqueue([_message("m1")])
     [message] = await mine.list_due(NOW)
     slow = await mine.claim(message, NOW, lease=timedelta(seconds=1))  # its lease runs out before it finishes
-    [expired] = await other_instance.list_due(NOW + timedelta(seconds=2))
-    taken_over = await other_instance.claim(expired, NOW + timedelta(seconds=2))
+    async with backend.other() as other:
+        other_instance = await other.outbox()
+        [expired] = await other_instance.list_due(NOW + timedelta(seconds=2))
+        taken_over = await other_instance.claim(expired, NOW + timedelta(seconds=2))
 
-    with pytest.raises(ConcurrentChange):
-        await mine.mark_sent(slow)
+        with pytest.raises(ConcurrentChange):
+            await mine.mark_sent(slow)
 
-    assert await _message_rows(store) == ["msg|m1"]  # still there for the instance holding it
-    await other_instance.mark_sent(taken_over)
-    assert await _message_rows(store) == []
+        assert await backend.queued_messages() == ["m1"]  # still there for the instance holding it
+        await other_instance.mark_sent(taken_over)
+    assert await backend.queued_messages() == []
 
 
-async def test_sent_rows_from_before_the_move_leave_on_the_next_scan(store: TableStore) -> None:
-    outbox = TableOutbox(store)
+async def test_sent_rows_from_before_the_move_leave_on_the_next_scan(backend: Backend) -> None:
+    outbox = await backend.outbox()
     await outbox.enqueue([_message("old"), _message("new")])
     [old] = [m for m in await outbox.list_for_recipient(SIAN) if m.message_id == "old"]
     await outbox.release(replace(old, state=DeliveryState.SENT))  # how a sent row used to be kept
@@ -204,7 +191,7 @@ async def test_sent_rows_from_before_the_move_leave_on_the_next_scan(store: Tabl
     await outbox.enqueue([_message("old")])
 
     assert [m.message_id for m in due] == ["new"]
-    assert await _message_rows(store, SENT_TABLE) == ["msg|old"]
+    assert await backend.sent_messages() == ["old"]
     [queued_again] = [m for m in await outbox.list_for_recipient(SIAN) if m.message_id == "old"]
     with pytest.raises(RecordNotFound):
         await outbox.claim(queued_again, NOW)

@@ -1,18 +1,16 @@
-"""The staff list in the `directory` table on Azurite, and `python -m bot import-staff` against it."""
+"""The staff list on Tables (Azurite) and in memory, and `python -m bot import-staff` against Azurite."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from azure.data.tables import TableServiceClient
 
 from bot.concern_commands import import_staff_command
-from bot.domain.directory import StaffMember, read_staff_csv
+from bot.domain.directory import StaffDirectory, StaffMember, read_staff_csv
 from bot.domain.people import Person, StaffContact
-from bot.storage.directory import TableStaffDirectory
-from bot.storage.tables import TableStore, service_client
+from tests.storage.conftest import Backend
 
 REPO = Path(__file__).resolve().parents[2]
 TENANT = "5c0f1e2a-7b3d-4e8f-9a1b-2c3d4e5f6a7b"
@@ -23,14 +21,11 @@ SAMPLE = REPO / "config" / "staff.local.csv"
 
 
 @pytest.fixture
-async def directory(azurite: str, table_prefix: str) -> AsyncIterator[TableStaffDirectory]:
-    async with service_client(connection_string=azurite, endpoint="", credential=None, timeout=3) as service:
-        store = TableStore(service, prefix=table_prefix, timeout=3)
-        await store.ensure_tables(["directory"])
-        yield TableStaffDirectory(store)
+async def directory(backend: Backend) -> StaffDirectory:
+    return await backend.staff_directory()
 
 
-async def test_line_managers_are_found_by_object_id(directory: TableStaffDirectory) -> None:
+async def test_line_managers_are_found_by_object_id(directory: StaffDirectory) -> None:
     await directory.replace_all(read_staff_csv(SAMPLE.read_text(encoding="utf-8"), schools=["high", "primary"]).staff)
 
     assert await directory.line_manager_of(CARYS) == StaffContact(
@@ -43,7 +38,7 @@ async def test_line_managers_are_found_by_object_id(directory: TableStaffDirecto
 
 
 async def test_a_new_list_replaces_the_old_and_a_manager_without_an_object_id_is_unknown(
-        directory: TableStaffDirectory) -> None:
+        directory: StaffDirectory) -> None:
     await directory.replace_all(read_staff_csv(SAMPLE.read_text(encoding="utf-8"), schools=["high", "primary"]).staff)
     await directory.replace_all([
         StaffMember("Carys Jenkins", "carys.jenkins@llanidloes.example.cymru", "high", "Teacher",

@@ -1,4 +1,6 @@
-"""The permission store against Azurite: audit entries travel with decisions, and stale writes lose."""
+"""The permission store against Tables (Azurite) and memory: audit entries travel with decisions, and stale writes lose.
+
+The derived index and the command-line export exist on Tables only, and are tested there."""
 
 from __future__ import annotations
 
@@ -18,10 +20,11 @@ from azure.data.tables.aio import TableClient
 
 from bot.domain.errors import ConcurrentChange, RecordExists, RecordNotFound
 from bot.domain.people import Person
-from bot.domain.permission_requests import AuditEntry, PermissionRequest, RequestState
+from bot.domain.permission_requests import AuditEntry, PermissionRequest, PermissionRequests, RequestState
 from bot.export import decisions_csv
 from bot.storage.permission_requests import TablePermissionRequests
 from bot.storage.tables import TableStore, service_client
+from tests.storage.conftest import Backend
 
 REPO = Path(__file__).resolve().parents[2]
 TENANT = "5c0f1e2a-7b3d-4e8f-9a1b-2c3d4e5f6a7b"
@@ -41,14 +44,19 @@ def _audit(action: str) -> AuditEntry:
 
 
 @pytest.fixture
-async def store(azurite: str, table_prefix: str) -> AsyncIterator[TablePermissionRequests]:
+async def store(backend: Backend) -> PermissionRequests:
+    return await backend.permission_requests()
+
+
+@pytest.fixture
+async def table_store(azurite: str, table_prefix: str) -> AsyncIterator[TablePermissionRequests]:
     async with service_client(connection_string=azurite, endpoint="", credential=None, timeout=3) as service:
         tables = TableStore(service, prefix=table_prefix, timeout=3)
         await tables.ensure_tables(["permissions", "permissionindex"])
         yield TablePermissionRequests(tables)
 
 
-async def test_created_request_reads_back_with_its_audit(store: TablePermissionRequests) -> None:
+async def test_created_request_reads_back_with_its_audit(store: PermissionRequests) -> None:
     await store.create(_request(), _audit("submitted"))
 
     loaded = await store.get("P-ABCDEF")
@@ -59,13 +67,13 @@ async def test_created_request_reads_back_with_its_audit(store: TablePermissionR
     assert [r.request_id for r in await store.list_pending(["high"])] == ["P-ABCDEF"]
 
 
-async def test_missing_request_raises(store: TablePermissionRequests) -> None:
+async def test_missing_request_raises(store: PermissionRequests) -> None:
     with pytest.raises(RecordNotFound):
         await store.get("P-NOPE22")
 
 
 async def test_of_two_writers_from_the_same_read_one_wins_and_only_its_audit_is_kept(
-        store: TablePermissionRequests) -> None:
+        store: PermissionRequests) -> None:
     await store.create(_request(), _audit("submitted"))
     read = await store.get("P-ABCDEF")
     approve = replace(read, state=RequestState.APPROVED, decided_by="Siân", decided_at=NOW)
@@ -82,7 +90,7 @@ async def test_of_two_writers_from_the_same_read_one_wins_and_only_its_audit_is_
     assert await store.list_pending(["high"]) == []
 
 
-async def test_export_guards_against_spreadsheet_formulas(store: TablePermissionRequests) -> None:
+async def test_export_guards_against_spreadsheet_formulas(store: PermissionRequests) -> None:
     await store.create(_request(purpose='=HYPERLINK("http://evil.example")'), _audit("submitted"))
     read = await store.get("P-ABCDEF")
     await store.save(replace(read, state=RequestState.APPROVED, decided_by="Siân", decided_at=NOW), _audit("approved"))
@@ -107,7 +115,7 @@ def test_export_command_refuses_bad_dates(azurite: str) -> None:
     assert "YYYY-MM-DD" in result.stderr
 
 
-async def test_a_stale_write_changes_nothing_and_leaves_no_audit_entry(store: TablePermissionRequests) -> None:
+async def test_a_stale_write_changes_nothing_and_leaves_no_audit_entry(store: PermissionRequests) -> None:
     await store.create(_request(), _audit("submitted"))
     stale = await store.get("P-ABCDEF")
     await store.save(replace(stale, state=RequestState.WITHDRAWN, decided_by="Carys Jenkins", decided_at=NOW),
@@ -121,7 +129,7 @@ async def test_a_stale_write_changes_nothing_and_leaves_no_audit_entry(store: Ta
     assert sorted(a.action for a in await store.list_audit("P-ABCDEF")) == ["submitted", "withdrawn"]
 
 
-async def test_a_second_request_with_the_same_id_is_refused_whole(store: TablePermissionRequests) -> None:
+async def test_a_second_request_with_the_same_id_is_refused_whole(store: PermissionRequests) -> None:
     await store.create(_request(), _audit("submitted"))
 
     with pytest.raises(RecordExists):
@@ -132,28 +140,28 @@ async def test_a_second_request_with_the_same_id_is_refused_whole(store: TablePe
 
 
 async def test_a_stale_index_row_never_shows_a_wrong_state_and_rebuild_repairs_the_index(
-        azurite: str, table_prefix: str, store: TablePermissionRequests) -> None:
-    await store.create(_request(), _audit("submitted"))
-    read = await store.get("P-ABCDEF")
-    await store.save(replace(read, state=RequestState.APPROVED, decided_by="Siân", decided_at=NOW),
-                     _audit("approved"))
+        azurite: str, table_prefix: str, table_store: TablePermissionRequests) -> None:
+    await table_store.create(_request(), _audit("submitted"))
+    read = await table_store.get("P-ABCDEF")
+    await table_store.save(replace(read, state=RequestState.APPROVED, decided_by="Siân", decided_at=NOW),
+                           _audit("approved"))
     async with TableClient.from_connection_string(azurite, table_prefix + "permissionindex") as index:
         await index.upsert_entity({"PartitionKey": "pending|high", "RowKey": "P-ABCDEF"})  # stale
         await index.delete_entity(f"by-requester|{TENANT}|{CARYS.aad_object_id}", "P-ABCDEF")  # lost
 
-    pending_before = await store.list_pending(["high"])
-    mine_before = await store.list_by_requester(CARYS)
-    rebuilt = await store.rebuild_index()
+    pending_before = await table_store.list_pending(["high"])
+    mine_before = await table_store.list_by_requester(CARYS)
+    rebuilt = await table_store.rebuild_index()
 
     assert pending_before == [] and mine_before == []
     assert rebuilt == 1
-    assert [r.state for r in await store.list_by_requester(CARYS)] == [RequestState.APPROVED]
+    assert [r.state for r in await table_store.list_by_requester(CARYS)] == [RequestState.APPROVED]
     async with TableClient.from_connection_string(azurite, table_prefix + "permissionindex") as index:
         assert [e["PartitionKey"] async for e in index.list_entities()] == [
             f"by-requester|{TENANT}|{CARYS.aad_object_id}"]
 
 
-async def test_lists_keep_people_and_schools_apart(store: TablePermissionRequests) -> None:
+async def test_lists_keep_people_and_schools_apart(store: PermissionRequests) -> None:
     owain = Person(TENANT, "a1000000-0000-4000-8000-000000000002", "Owain Pritchard")
     await store.create(_request("P-AAAAAA"), AuditEntry("P-AAAAAA", "submitted", CARYS.aad_object_id, "", NOW))
     await store.create(replace(_request("P-BBBBBB"), requester=owain, school_id="primary"),
@@ -165,13 +173,13 @@ async def test_lists_keep_people_and_schools_apart(store: TablePermissionRequest
 
 
 async def test_export_command_writes_the_decisions_in_range_to_a_file(azurite: str, table_prefix: str,
-                                                                      store: TablePermissionRequests,
+                                                                      table_store: TablePermissionRequests,
                                                                       tmp_path: Path) -> None:
-    await store.create(_request(purpose="@SUM(A1:A9)"), _audit("submitted"))
-    read = await store.get("P-ABCDEF")
-    await store.save(replace(read, state=RequestState.DECLINED, decided_by="Siân", decided_at=NOW,
-                             reason="-1 for privacy"), _audit("declined"))
-    await store.create(_request("P-PENDNG"), AuditEntry("P-PENDNG", "submitted", CARYS.aad_object_id, "", NOW))
+    await table_store.create(_request(purpose="@SUM(A1:A9)"), _audit("submitted"))
+    read = await table_store.get("P-ABCDEF")
+    await table_store.save(replace(read, state=RequestState.DECLINED, decided_by="Siân", decided_at=NOW,
+                                   reason="-1 for privacy"), _audit("declined"))
+    await table_store.create(_request("P-PENDNG"), AuditEntry("P-PENDNG", "submitted", CARYS.aad_object_id, "", NOW))
     env = {**os.environ, "APP_ENV": "local", "AZURE_STORAGE_CONNECTION_STRING": azurite, "TABLE_PREFIX": table_prefix}
     out = tmp_path / "decisions.csv"
 
@@ -197,7 +205,7 @@ def test_export_command_refuses_a_range_that_ends_before_it_starts(azurite: str)
     assert "before" in result.stderr
 
 
-async def test_each_saved_state_owes_its_notifications_until_marked_queued(store: TablePermissionRequests) -> None:
+async def test_each_saved_state_owes_its_notifications_until_marked_queued(store: PermissionRequests) -> None:
     await store.create(_request(), _audit("submitted"))
     owed_at_submit = await store.owed()
     await store.queued("P-ABCDEF", RequestState.PENDING)

@@ -1,38 +1,27 @@
-"""Policy versions and read confirmations against Azurite: a version is stored whole or not at all, the pointer
-moves only from what was seen, a policy larger than one property is kept in chunks, a confirmation is kept once."""
+"""Policy versions and read confirmations: a version is stored whole or not at all, the pointer
+moves only from what was seen, a policy larger than one property is kept in chunks, a confirmation is kept once. Each
+runs on Tables (Azurite) and in memory."""
 
 from __future__ import annotations
 
 import asyncio
 import random
 import string
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from azure.data.tables.aio import TableClient
 
 from bot.domain.errors import ConcurrentChange, RecordExists, RecordNotFound
 from bot.domain.people import Person
 from bot.domain.policy_reads import AlreadyConfirmed, AskedStaff
 from bot.domain.policy_versions import Draft, PolicyChanges, PolicyTooLarge, PolicyVersion, SectionChange
 from bot.policy.loader import load_policy_data
-from bot.storage.policy_reads import TablePolicyReads
-from bot.storage.policy_versions import TablePolicyVersions
-from bot.storage.tables import TableStore, service_client
+from tests.storage.conftest import Backend
 
 NOW = datetime(2026, 9, 7, 9, 0, tzinfo=UTC)
 CARYS = Person("5c0f1e2a-7b3d-4e8f-9a1b-2c3d4e5f6a7b", "a1000000-0000-4000-8000-000000000001", "Carys Jenkins")
-
-
-@pytest.fixture
-async def store(azurite: str, table_prefix: str) -> AsyncIterator[TableStore]:
-    async with service_client(connection_string=azurite, endpoint="", credential=None, timeout=10) as service:
-        tables = TableStore(service, prefix=table_prefix, timeout=10)
-        await tables.ensure_tables(["policies", "policyreads"])
-        yield tables
 
 
 def _record(version: str, *, sha: str = "a" * 64, changes: PolicyChanges | None = None) -> PolicyVersion:
@@ -49,13 +38,8 @@ def _bulky(kilobytes: int) -> dict[str, Any]:
     return {"title_en": "Bulky", "version": "9", "sections": [{"id": "s", "heading_en": "S", "passages": passages}]}
 
 
-async def _rows(azurite: str, table: str) -> list[dict[str, Any]]:
-    async with TableClient.from_connection_string(azurite, table) as client:
-        return [dict(row) async for row in client.list_entities()]
-
-
-async def test_a_version_round_trips_and_becomes_current_with_its_campaign_owed(store: TableStore) -> None:
-    versions = TablePolicyVersions(store)
+async def test_a_version_round_trips_and_becomes_current_with_its_campaign_owed(backend: Backend) -> None:
+    versions = await backend.policy_versions()
     shipped = load_policy_data()
     changes = PolicyChanges("1", (SectionChange("added", "ai", "Generative AI tools", added=2),))
 
@@ -71,47 +55,46 @@ async def test_a_version_round_trips_and_becomes_current_with_its_campaign_owed(
     assert await versions.list_owed_campaigns() == []
 
 
-async def test_a_policy_larger_than_a_property_is_kept_in_chunks(store: TableStore, azurite: str,
-                                                                 table_prefix: str) -> None:
-    versions = TablePolicyVersions(store)
+async def test_a_policy_larger_than_a_property_is_kept_in_chunks(backend: Backend) -> None:
+    versions = await backend.policy_versions()
     bulky = _bulky(400)
 
     await versions.publish(_record("9"), bulky, expected=None)
 
-    chunks = [r for r in await _rows(azurite, f"{table_prefix}policies") if r["RowKey"].startswith("text|")]
-    assert len(chunks) >= 4 and all(len(bytes(r["Data"])) <= 60_000 for r in chunks)
+    chunks = await backend.policy_chunks()
+    assert len(chunks) >= 4 and all(len(chunk) <= 60_000 for chunk in chunks)
     assert await versions.get_policy_data("9") == bulky
 
 
-async def test_a_policy_too_large_for_one_transaction_is_refused_before_anything_is_written(
-        store: TableStore, azurite: str, table_prefix: str) -> None:
+async def test_a_policy_too_large_for_one_transaction_is_refused_before_anything_is_written(backend: Backend) -> None:
+    versions = await backend.policy_versions()
+
     with pytest.raises(PolicyTooLarge):
-        await TablePolicyVersions(store).publish(_record("9"), _bulky(4000), expected=None)
+        await versions.publish(_record("9"), _bulky(4000), expected=None)
 
-    assert await _rows(azurite, f"{table_prefix}policies") == []
+    assert await backend.policy_rows() == []
 
 
-async def test_a_stale_pointer_rolls_the_whole_version_back(store: TableStore, azurite: str,
-                                                           table_prefix: str) -> None:
-    versions = TablePolicyVersions(store)
+async def test_a_stale_pointer_rolls_the_whole_version_back(backend: Backend) -> None:
+    versions = await backend.policy_versions()
     await versions.publish(_record("2"), load_policy_data(), expected=None)
     seen = await versions.get_pointer()
     await versions.make_current("2", by="someone else", expected=seen)  # the pointer moves meanwhile
-    before = await _rows(azurite, f"{table_prefix}policies")
+    before = await backend.policy_rows()
 
     with pytest.raises(ConcurrentChange):
         await versions.publish(_record("3", sha="b" * 64), _bulky(200), expected=seen)
     with pytest.raises(RecordExists):
         await versions.publish(_record("4", sha="c" * 64), load_policy_data(), expected=None)
 
-    assert await _rows(azurite, f"{table_prefix}policies") == before
+    assert await backend.policy_rows() == before
     assert [v.version for v in await versions.list_versions()] == ["2"]
     with pytest.raises(RecordNotFound):
         await versions.get_policy_data("3")
 
 
-async def test_two_publishers_at_once_exactly_one_wins(store: TableStore) -> None:
-    versions = TablePolicyVersions(store)
+async def test_two_publishers_at_once_exactly_one_wins(backend: Backend) -> None:
+    versions = await backend.policy_versions()
     await versions.publish(_record("2"), load_policy_data(), expected=None)
     seen = await versions.get_pointer()
 
@@ -123,8 +106,8 @@ async def test_two_publishers_at_once_exactly_one_wins(store: TableStore) -> Non
     assert len(await versions.list_versions()) == 2
 
 
-async def test_versions_list_in_order_and_the_shipped_one_is_kept_beside_the_first(store: TableStore) -> None:
-    versions = TablePolicyVersions(store)
+async def test_versions_list_in_order_and_the_shipped_one_is_kept_beside_the_first(backend: Backend) -> None:
+    versions = await backend.policy_versions()
     shipped = replace(_record("1", sha="s" * 64), published_by="shipped with the bot", campaign=False)
     await versions.publish(_record("2"), load_policy_data(), expected=None, earlier=(shipped, load_policy_data()))
     await versions.publish(_record("10", sha="b" * 64), load_policy_data(), expected=await versions.get_pointer())
@@ -141,8 +124,8 @@ async def test_versions_list_in_order_and_the_shipped_one_is_kept_beside_the_fir
         await versions.make_current("7", by="Siân", expected=None)
 
 
-async def test_a_draft_is_kept_until_deleted(store: TableStore, azurite: str, table_prefix: str) -> None:
-    versions = TablePolicyVersions(store)
+async def test_a_draft_is_kept_until_deleted(backend: Backend) -> None:
+    versions = await backend.policy_versions()
     draft = Draft("D-0123456789abcdef", _bulky(150), ("a note",), "a3", NOW)
 
     await versions.save_draft(draft)
@@ -153,11 +136,11 @@ async def test_a_draft_is_kept_until_deleted(store: TableStore, azurite: str, ta
     assert kept == draft
     with pytest.raises(RecordNotFound):
         await versions.get_draft(draft.draft_id)
-    assert await _rows(azurite, f"{table_prefix}policies") == []
+    assert await backend.policy_rows() == []
 
 
-async def test_a_confirmation_is_kept_once_and_a_reminder_marked_once(store: TableStore) -> None:
-    reads = TablePolicyReads(store)
+async def test_a_confirmation_is_kept_once_and_a_reminder_marked_once(backend: Backend) -> None:
+    reads = await backend.policy_reads()
     asked = AskedStaff("carys.jenkins@llanidloes.example.cymru", "Carys Jenkins", "high", CARYS.aad_object_id, NOW)
     await reads.add_asked("2", asked)
     await reads.add_asked("2", replace(asked, asked_at=NOW + timedelta(days=3)))  # the first time stands

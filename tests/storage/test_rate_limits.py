@@ -1,4 +1,4 @@
-"""Rate-limit contract, run against Azurite: what every `RateLimiter` backend must do."""
+"""Rate-limit contract, run against Tables (Azurite) and memory: what every `RateLimiter` backend must do."""
 
 from __future__ import annotations
 
@@ -9,20 +9,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.domain.limits import Limit, RateLimited, RateLimiter
-from bot.storage.limits import TableRateLimiter
-from bot.storage.tables import TableStore, service_client
+from tests.storage.conftest import Backend
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 REPORTS = Limit("reports", 3)
 CARYS, OWAIN = "tenant|carys", "tenant|owain"
-
-
-@pytest.fixture
-async def store(azurite: str, table_prefix: str) -> AsyncIterator[TableStore]:
-    async with service_client(connection_string=azurite, endpoint="", credential=None, timeout=3) as service:
-        tables = TableStore(service, prefix=table_prefix, timeout=3)
-        await tables.ensure_tables(["ratelimits"])
-        yield tables
 
 
 async def _outcomes(limiter: RateLimiter, limit: Limit, who: str, times: int, now: datetime) -> list[bool]:
@@ -77,12 +68,12 @@ class RateLimiterContract:
         assert sum(results) == 3
 
 
-class TestTableRateLimiter(RateLimiterContract):
+class TestRateLimiter(RateLimiterContract):
     @pytest.fixture
-    def limiter(self, store: TableStore) -> RateLimiter:
-        return TableRateLimiter(store)
+    async def limiter(self, backend: Backend) -> RateLimiter:
+        return await backend.rate_limiter()
 
     @pytest.fixture
-    async def other_instance(self, azurite: str, table_prefix: str) -> AsyncIterator[RateLimiter]:
-        async with service_client(connection_string=azurite, endpoint="", credential=None, timeout=3) as service:
-            yield TableRateLimiter(TableStore(service, prefix=table_prefix, timeout=3))
+    async def other_instance(self, backend: Backend) -> AsyncIterator[RateLimiter]:
+        async with backend.other() as other:
+            yield await other.rate_limiter()

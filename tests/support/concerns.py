@@ -32,6 +32,16 @@ CARYS_CHAT, GARETH_CHAT, SIAN_CHAT = "a:personal-29:carys", "a:personal-29:garet
 OWAIN_CHAT, FFION_CHAT = "a:personal-29:owain", "a:personal-29:ffion"
 CHAIR_ID = "a1000000-0000-4000-8000-000000000006"
 REFERENCE = re.compile(r"C-[A-Z0-9]{6}")
+NIGHT = "keeps sending me messages late at night about my appearance"
+# Ways a report's own words name Carys's line manager, Gareth Hughes: each must keep it from him.
+NAMING_THE_LINE_MANAGER = (
+    f"Mr Hughes {NIGHT}",
+    f"GARETH {NIGHT}",
+    f"gareth hughes {NIGHT}",
+    "Mr. Hughes' messages at night, and Gareth's comments about my appearance",
+    "Mae Mr Hughes yn anfon negeseuon ataf yn hwyr y nos am fy ngolwg",
+    f"Dr Gareth {NIGHT}",
+)
 
 
 async def import_staff(store: TableStore) -> None:

@@ -1,0 +1,696 @@
+"""Every storage port in memory, keeping the Table adapters' promises: for flow tests that take milliseconds.
+
+The storage contract tests (tests/storage) run against these and the Table adapters alike. What they keep: a write
+that decides something is conditional on the etag its record was read with (of two writers from the same read,
+exactly one wins; the other gets `ConcurrentChange`); creating what exists raises `RecordExists`, or is left alone
+where the Table adapter leaves it; reading what is not there raises `RecordNotFound`; deleting what is gone is
+fine; lists come in the Table adapters' order; a transaction's writes happen all or not at all; retention deletes a
+report with its messages. Each call first lets other tasks run, as a storage round trip does, so turns at once
+interleave here as they do against storage.
+
+What they do not do: outlive the process, or fail as storage can (`StorageUnavailable`). Records are copied in and
+out (cards and policy files through JSON, as a table keeps them), so nobody holds a reference into the store.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
+
+from bot.domain.concerns import ConcernReport, ReportState
+from bot.domain.directory import StaffMember, line_manager_in, member_for
+from bot.domain.errors import ConcurrentChange, RecordExists, RecordNotFound
+from bot.domain.limits import Limit, counted
+from bot.domain.outbox import LEASE, CardSlot, DeliveryState, OutboundMessage
+from bot.domain.people import Person, StaffContact
+from bot.domain.permission_requests import AuditEntry, PermissionRequest, RequestState
+from bot.domain.policy_reads import AlreadyConfirmed, AskedStaff, Confirmation
+from bot.domain.policy_versions import CurrentPointer, Draft, PolicyTooLarge, PolicyVersion, version_key
+from bot.domain.profiles import UserProfile
+from bot.domain.questions import QuestionRecord
+from bot.storage.concerns import PURGE_LEASE
+from bot.storage.outbox import DueScan
+from bot.storage.policy_versions import (
+    PUBLISH_EXTRA_ROWS,
+    TRANSACTION_ROWS,
+    as_stored,
+    pack_policy,
+    unpack_policy,
+)
+
+# What a table row keeps of a long text, as the Table adapters cut it.
+NAME_CHARS = 200
+AUDIT_DETAIL_CHARS = 1000
+DRAFT_WARNINGS_CHARS = 30_000
+
+
+@dataclass(frozen=True)
+class ReportAudit:
+    """One change to a concern report: the action, who, when; never the report's text."""
+
+    action: str
+    actor: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class RetentionTrace:
+    """What retention deleted, and when: the reference and dates only."""
+
+    reference: str
+    submitted_at: datetime
+    closed_at: datetime | None
+    deleted_at: datetime
+
+
+@dataclass(frozen=True)
+class PolicyHistory:
+    """Published, made current (who, when); never changed."""
+
+    action: str
+    version: str
+    by: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class StoredVersion:
+    """A version's record and its policy file, packed as a table keeps it."""
+
+    record: PolicyVersion
+    chunks: tuple[bytes, ...]
+
+
+@dataclass(frozen=True)
+class StoredDraft:
+    """A draft's record and its policy file, packed as a table keeps it."""
+
+    sent_by_id: str
+    sent_at: datetime
+    warnings: str
+    chunks: tuple[bytes, ...]
+
+
+@dataclass(frozen=True)
+class UseWindow:
+    """One person's uses of one limit: when their window started and how many it has seen."""
+
+    start: datetime
+    count: int
+
+
+class _Tagged(Protocol):
+    @property
+    def etag(self) -> str: ...
+
+
+@dataclass(eq=False)
+class MemoryStore:
+    """Everything the memory ports keep, shared by every port built on it, as one storage account's tables are shared
+    by the Table adapters of every instance of the bot. Keys are tuples where a table has a PartitionKey and RowKey."""
+
+    profiles: dict[tuple[str, str], UserProfile] = field(default_factory=dict)
+    # (recipient key, message id): queued messages; the ids of those sent; (recipient key, card key): card slots.
+    messages: dict[tuple[str, str], OutboundMessage] = field(default_factory=dict)
+    sent: set[tuple[str, str]] = field(default_factory=set)
+    slots: dict[tuple[str, str], CardSlot] = field(default_factory=dict)
+    requests: dict[str, PermissionRequest] = field(default_factory=dict)
+    request_audit: dict[str, list[AuditEntry]] = field(default_factory=dict)
+    owed_notifications: set[tuple[str, RequestState]] = field(default_factory=set)
+    reports: dict[str, ConcernReport] = field(default_factory=dict)
+    report_audit: dict[str, list[ReportAudit]] = field(default_factory=dict)
+    # (tenant, reporter id, form token) -> reference; reference -> when a retention run claimed it.
+    report_forms: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    purge_claims: dict[str, datetime] = field(default_factory=dict)
+    # (closure or submission time, reference): one trace per report, however often it is written.
+    retention_log: dict[tuple[str, str], RetentionTrace] = field(default_factory=dict)
+    staff: dict[str, StaffMember] = field(default_factory=dict)
+    use_windows: dict[tuple[str, str], UseWindow] = field(default_factory=dict)
+    questions: dict[str, QuestionRecord] = field(default_factory=dict)
+    pointer: CurrentPointer | None = None
+    # Keyed by `version_key`, so they sort in version order.
+    versions: dict[str, StoredVersion] = field(default_factory=dict)
+    owed_campaigns: dict[str, str] = field(default_factory=dict)
+    policy_history: list[PolicyHistory] = field(default_factory=list)
+    drafts: dict[str, StoredDraft] = field(default_factory=dict)
+    # (version key, email) and (version key, tenant, object id).
+    asked: dict[tuple[str, str], AskedStaff] = field(default_factory=dict)
+    confirmations: dict[tuple[str, str, str], Confirmation] = field(default_factory=dict)
+    _etags: itertools.count[int] = field(default_factory=lambda: itertools.count(1), init=False, repr=False)
+
+    def etag(self) -> str:
+        """A new etag: each write gives its record one no other write gave."""
+        return f'W/"{next(self._etags)}"'
+
+    async def call(self) -> None:
+        """One storage round trip: other tasks run meanwhile, as they do while a real call is on the wire."""
+        await asyncio.sleep(0)
+
+
+def _unchanged(stored: _Tagged | None, etag: str, what: str) -> None:
+    """A conditional write's check: `RecordNotFound` when the record is gone, `ConcurrentChange` when it changed."""
+    if stored is None:
+        raise RecordNotFound(f"{what}: not found")
+    if stored.etag != etag:
+        raise ConcurrentChange(f"{what}: changed since it was read")
+
+
+def _json_copy(value: Mapping[str, Any]) -> dict[str, Any]:
+    """What a table gives back of a mapping it keeps as JSON: a fresh copy (lists where tuples were)."""
+    copied: dict[str, Any] = json.loads(json.dumps(value, ensure_ascii=False))
+    return copied
+
+
+class MemoryUserProfiles:
+    """`UserProfiles` in memory."""
+
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+
+    async def get_profile(self, person: Person) -> UserProfile:
+        """The stored profile; `RecordNotFound` when there is none."""
+        await self._store.call()
+        kept = self._store.profiles.get((person.tenant_id, person.aad_object_id))
+        if kept is None:
+            raise RecordNotFound("no profile")
+        return replace(kept, person=replace(person, name=kept.person.name or person.name))
+
+    async def save_profile(self, profile: UserProfile) -> None:
+        """Create or replace the profile."""
+        await self._store.call()
+        person = profile.person
+        self._store.profiles[(person.tenant_id, person.aad_object_id)] = replace(
+            profile, person=replace(person, name=person.name[:NAME_CHARS]), etag=self._store.etag())
+
+
+class MemoryOutbox:
+    """`Outbox` in memory: a message leaves the queue when sent, and its id is remembered so it is never sent twice."""
+
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+
+    @staticmethod
+    def _key(message: OutboundMessage) -> tuple[str, str]:
+        return message.recipient.key, message.message_id
+
+    def _keep(self, message: OutboundMessage) -> OutboundMessage:
+        kept = replace(message, card=_json_copy(message.card), etag=self._store.etag())
+        self._store.messages[self._key(message)] = kept
+        return replace(kept, card=_json_copy(kept.card))
+
+    def _queued(self) -> list[OutboundMessage]:
+        """Every queued message in table order: by recipient, then by id."""
+        return [replace(m, card=_json_copy(m.card)) for _, m in sorted(self._store.messages.items(),
+                                                                        key=lambda item: item[0])]
+
+    async def enqueue(self, messages: Sequence[OutboundMessage]) -> None:
+        """Store each message as pending; one already stored is left alone."""
+        for message in messages:
+            await self._store.call()
+            if self._key(message) not in self._store.messages:
+                self._keep(message)
+
+    async def list_for_recipient(self, recipient: Person) -> list[OutboundMessage]:
+        """Unsent messages for one person, oldest first."""
+        await self._store.call()
+        rows = [m for m in self._queued() if m.recipient.key == recipient.key and m.state is not DeliveryState.SENT]
+        return sorted(rows, key=lambda m: (m.created_at is None, m.created_at))
+
+    async def list_due(self, now: datetime, *, limit: int = 100) -> list[OutboundMessage]:
+        """Unsent messages for anyone whose next attempt time has come (sent ones met on the way are moved)."""
+        await self._store.call()
+        scan = DueScan(now, limit)
+        for message in self._queued():
+            if scan.meets(message):
+                break
+        for message in scan.sent:
+            with contextlib.suppress(ConcurrentChange):
+                await self._move_sent(message)
+        return scan.due
+
+    async def claim(self, message: OutboundMessage, now: datetime, *, lease: timedelta = LEASE) -> OutboundMessage:
+        """Lease the message (etag-conditional); `ConcurrentChange` when someone else has it, `RecordNotFound` when
+        it is gone or was sent already (then a copy queued again is dropped)."""
+        await self._store.call()
+        key = self._key(message)
+        if key in self._store.sent:
+            stored = self._store.messages.get(key)
+            if stored is not None and stored.etag == message.etag:
+                del self._store.messages[key]
+            raise RecordNotFound(f"message {message.message_id} was sent already")
+        _unchanged(self._store.messages.get(key), message.etag, f"message {message.message_id}")
+        return self._keep(message.claimed(now, lease))
+
+    async def mark_sent(self, message: OutboundMessage) -> None:
+        """Remember the id as sent, then take the message out of the queue (`ConcurrentChange` if the lease ran out
+        and another sender took it over; the id is remembered anyway)."""
+        await self._move_sent(message)
+
+    async def _move_sent(self, message: OutboundMessage) -> None:
+        await self._store.call()
+        key = self._key(message)
+        self._store.sent.add(key)
+        stored = self._store.messages.get(key)
+        if stored is None:
+            return
+        _unchanged(stored, message.etag, f"message {message.message_id}")
+        del self._store.messages[key]
+
+    async def release(self, message: OutboundMessage) -> None:
+        """Store the message back (etag-conditional) with its new state and attempt time."""
+        await self._store.call()
+        _unchanged(self._store.messages.get(self._key(message)), message.etag, f"message {message.message_id}")
+        self._keep(message)
+
+    async def get_slot(self, recipient: Person, card_key: str) -> CardSlot:
+        """Where the keyed card was posted; `RecordNotFound` if never."""
+        await self._store.call()
+        slot = self._store.slots.get((recipient.key, card_key))
+        if slot is None:
+            raise RecordNotFound("no slot")
+        return replace(slot, recipient=recipient)
+
+    async def save_slot(self, slot: CardSlot) -> None:
+        """Remember where a keyed card was posted."""
+        await self._store.call()
+        self._store.slots[(slot.recipient.key, slot.card_key)] = slot
+
+
+class MemoryPermissionRequests:
+    """`PermissionRequests` in memory: a decision, its audit entry and the notifications it owes go together."""
+
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+
+    def _append(self, audit: AuditEntry) -> None:
+        entry = replace(audit, detail=audit.detail[:AUDIT_DETAIL_CHARS])
+        self._store.request_audit.setdefault(audit.request_id, []).append(entry)
+
+    def _in_order(self) -> list[PermissionRequest]:
+        return [r for _, r in sorted(self._store.requests.items(), key=lambda item: item[0])]
+
+    async def create(self, request: PermissionRequest, audit: AuditEntry) -> None:
+        """Store the request, its audit entry and its owed notifications; `RecordExists` (and nothing stored) when
+        the id is taken."""
+        await self._store.call()
+        if request.request_id in self._store.requests:
+            raise RecordExists(f"request {request.request_id} exists")
+        self._store.requests[request.request_id] = replace(request, etag=self._store.etag())
+        self._append(audit)
+        self._store.owed_notifications.add((request.request_id, request.state))
+
+    async def get(self, request_id: str) -> PermissionRequest:
+        """The request; `RecordNotFound` when there is none."""
+        await self._store.call()
+        request = self._store.requests.get(request_id)
+        if request is None:
+            raise RecordNotFound(f"request {request_id}: not found")
+        return request
+
+    async def save(self, request: PermissionRequest, audit: AuditEntry) -> PermissionRequest:
+        """Replace the record if unchanged since read (etag), with its audit entry and owed notifications, all or
+        nothing."""
+        await self._store.call()
+        _unchanged(self._store.requests.get(request.request_id), request.etag, f"request {request.request_id}")
+        saved = replace(request, etag=self._store.etag())
+        self._store.requests[request.request_id] = saved
+        self._append(audit)
+        self._store.owed_notifications.add((request.request_id, request.state))
+        return saved
+
+    async def owed(self) -> list[tuple[str, RequestState]]:
+        """Every (request id, state) whose notifications are still owed."""
+        await self._store.call()
+        return sorted(self._store.owed_notifications, key=lambda owed: (owed[0], owed[1].value))
+
+    async def queued(self, request_id: str, state: RequestState) -> None:
+        """No longer owed (nothing happens when it was not)."""
+        await self._store.call()
+        self._store.owed_notifications.discard((request_id, state))
+
+    async def add_audit(self, audit: AuditEntry) -> None:
+        """Append an audit entry on its own."""
+        await self._store.call()
+        self._append(audit)
+
+    async def list_audit(self, request_id: str) -> list[AuditEntry]:
+        """The request's trail, oldest first (a table sorts it by the time's text)."""
+        await self._store.call()
+        return sorted(self._store.request_audit.get(request_id, []), key=lambda a: a.at.isoformat())
+
+    async def list_by_requester(self, person: Person) -> list[PermissionRequest]:
+        """A person's requests, newest first."""
+        await self._store.call()
+        mine = [r for r in self._in_order() if r.requester.key == person.key]
+        return sorted(mine, key=lambda r: r.submitted_at, reverse=True)
+
+    async def list_pending(self, school_ids: Sequence[str]) -> list[PermissionRequest]:
+        """Requests still waiting at these schools, oldest first."""
+        await self._store.call()
+        rows = [r for school_id in dict.fromkeys(school_ids) for r in self._in_order()
+                if r.state is RequestState.PENDING and r.school_id == school_id]
+        return sorted(rows, key=lambda r: r.submitted_at)
+
+    async def list_all(self) -> list[PermissionRequest]:
+        """Every request, oldest first."""
+        await self._store.call()
+        return sorted(self._in_order(), key=lambda r: r.submitted_at)
+
+
+class MemoryConcernReports:
+    """`ConcernReports` in memory: etag-guarded changes with their audit entries; retention takes the report's
+    messages with it and leaves a trace."""
+
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+
+    def _audit(self, reference: str, action: str, actor: str, at: datetime) -> None:
+        self._store.report_audit.setdefault(reference, []).append(ReportAudit(action, actor, at))
+
+    def _in_order(self) -> list[ConcernReport]:
+        return [r for _, r in sorted(self._store.reports.items(), key=lambda item: item[0])]
+
+    async def claim_form(self, reporter: Person, form: str, reference: str) -> str:
+        """The reference this reporter's form token stands for: `reference` when the token is new."""
+        await self._store.call()
+        return self._store.report_forms.setdefault((reporter.tenant_id, reporter.aad_object_id, form), reference)
+
+    async def create(self, report: ConcernReport) -> None:
+        """Store the report and its 'submitted' audit entry; `RecordExists` when the reference is taken."""
+        await self._store.call()
+        if report.reference in self._store.reports:
+            raise RecordExists(f"report {report.reference} exists")
+        self._store.reports[report.reference] = replace(report, etag=self._store.etag())
+        self._audit(report.reference, "submitted", report.reporter.aad_object_id, report.submitted_at)
+
+    async def get(self, reference: str) -> ConcernReport:
+        """The report; `RecordNotFound` when there is none."""
+        await self._store.call()
+        report = self._store.reports.get(reference)
+        if report is None:
+            raise RecordNotFound(f"report {reference}: not found")
+        return report
+
+    async def save(self, report: ConcernReport, action: str, actor: str, *, at: datetime) -> ConcernReport:
+        """Replace if unchanged since read (etag), with its audit entry at `at`, all or nothing."""
+        await self._store.call()
+        _unchanged(self._store.reports.get(report.reference), report.etag, f"report {report.reference}")
+        saved = replace(report, etag=self._store.etag())
+        self._store.reports[report.reference] = saved
+        self._store.purge_claims.pop(report.reference, None)  # the whole record is replaced, a claim with it
+        self._audit(report.reference, action, actor, at)
+        return saved
+
+    async def list_open(self) -> list[ConcernReport]:
+        """Reports not closed, by reference."""
+        await self._store.call()
+        return [r for r in self._in_order() if r.state is not ReportState.CLOSED]
+
+    async def list_all(self) -> list[ConcernReport]:
+        """Every report, by reference."""
+        await self._store.call()
+        return self._in_order()
+
+    async def list_by_reporter(self, reporter: Person) -> list[ConcernReport]:
+        """The reports this person sent, newest first."""
+        await self._store.call()
+        rows = [r for r in self._in_order() if r.reporter.key == reporter.key]
+        return sorted(rows, key=lambda r: r.submitted_at, reverse=True)
+
+    async def delete(self, report: ConcernReport, *, at: datetime) -> None:
+        """Record the deletion (reference and dates only), then delete the report's messages, form token and record.
+
+        Of several runs at once, the first to claim the record deletes it; the others get `ConcurrentChange` while
+        its claim lasts (or `RecordNotFound` once it is gone).
+        """
+        await self._claim(report.reference, at)
+        await self._store.call()
+        closure = report.closure or report.submitted_at
+        self._store.retention_log[(closure.isoformat(), report.reference)] = RetentionTrace(
+            report.reference, report.submitted_at, report.closure, at)
+        if report.form:
+            self._store.report_forms.pop((report.reporter.tenant_id, report.reporter.aad_object_id, report.form), None)
+        people = {report.reporter.aad_object_id, *(c.aad_object_id for c in report.chain)}
+        recipients = {Person(report.reporter.tenant_id, object_id).key for object_id in people}
+        prefix = f"{report.reference}|"
+        for key in [k for k in self._store.messages if k[0] in recipients and k[1].startswith(prefix)]:
+            del self._store.messages[key]
+        for key in [k for k in self._store.slots if k[0] in recipients and k[1].startswith(prefix)]:
+            del self._store.slots[key]
+        self._store.sent -= {k for k in self._store.sent if k[0] in recipients and k[1].startswith(prefix)}
+        self._store.report_audit.pop(report.reference, None)
+        self._store.purge_claims.pop(report.reference, None)
+        del self._store.reports[report.reference]
+
+    async def _claim(self, reference: str, at: datetime) -> None:
+        await self._store.call()
+        stored = self._store.reports.get(reference)
+        if stored is None:
+            raise RecordNotFound(f"report {reference}: not found")
+        claimed = self._store.purge_claims.get(reference)
+        if claimed is not None and timedelta(0) <= at - claimed < PURGE_LEASE:
+            raise ConcurrentChange(f"report {reference} is being deleted by another instance")
+        self._store.purge_claims[reference] = at
+        self._store.reports[reference] = replace(stored, etag=self._store.etag())  # a claim is a write
+
+
+class MemoryStaffDirectory:
+    """`StaffDirectory` in memory."""
+
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+
+    async def _all(self) -> list[StaffMember]:
+        await self._store.call()
+        return [m for _, m in sorted(self._store.staff.items(), key=lambda item: item[0])]
+
+    async def replace_all(self, staff: Sequence[StaffMember]) -> None:
+        """The new list in place of the old (a validated file only)."""
+        await self._store.call()
+        self._store.staff = {m.email: m for m in staff}
+
+    async def list_members(self) -> list[StaffMember]:
+        """Everyone on the list, by email."""
+        return await self._all()
+
+    async def get_member(self, person: Person) -> StaffMember | None:
+        """The person's row, matched by Entra object id."""
+        return member_for(await self._all(), person)
+
+    async def line_manager_of(self, person: Person) -> StaffContact | None:
+        """The line manager on the staff list, if they and their manager are on it with object ids."""
+        return line_manager_in(await self._all(), person)
+
+
+class MemoryRateLimiter:
+    """`RateLimiter` in memory, shared by every flow built on the same store."""
+
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+
+    async def take(self, limit: Limit, who: str, now: datetime) -> None:
+        """Count one use, or raise `RateLimited` (counting nothing) when the window's uses are spent."""
+        await self._store.call()
+        window = self._store.use_windows.get((limit.name, who))
+        start, count = counted(limit, window.start if window else None, window.count if window else 0, now)
+        self._store.use_windows[(limit.name, who)] = UseWindow(start, count)
+
+
+class MemoryQuestionLog:
+    """`QuestionLog` in memory."""
+
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+
+    async def add(self, record: QuestionRecord) -> None:
+        """Record a new question; `RecordExists` when the id is taken."""
+        await self._store.call()
+        if record.question_id in self._store.questions:
+            raise RecordExists(f"question {record.question_id} exists")
+        self._store.questions[record.question_id] = replace(record, etag=self._store.etag())
+
+    async def get(self, question_id: str) -> QuestionRecord:
+        """The record; `RecordNotFound` when there is none."""
+        await self._store.call()
+        record = self._store.questions.get(question_id)
+        if record is None:
+            raise RecordNotFound(f"question {question_id}: not found")
+        return record
+
+    async def update(self, record: QuestionRecord) -> QuestionRecord:
+        """Replace the record if nobody changed it since it was read."""
+        await self._store.call()
+        _unchanged(self._store.questions.get(record.question_id), record.etag, f"question {record.question_id}")
+        saved = replace(record, etag=self._store.etag())
+        self._store.questions[record.question_id] = saved
+        return saved
+
+    async def list_for_review(self, *, limit: int) -> list[QuestionRecord]:
+        """Unanswered or unhelpful, newest first (ids sort that way)."""
+        await self._store.call()
+        rows = [r for _, r in sorted(self._store.questions.items(), key=lambda item: item[0]) if r.needs_review]
+        return rows[:limit]
+
+
+class MemoryPolicyReads:
+    """`PolicyReads` in memory: one campaign per version key, so "2" and "2.0" are one version, as in a table."""
+
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+
+    async def list_asked(self, version: str) -> list[AskedStaff]:
+        """Everyone the campaign reached, by email."""
+        await self._store.call()
+        key = version_key(version)
+        return [a for (v, _), a in sorted(self._store.asked.items(), key=lambda item: item[0]) if v == key]
+
+    async def add_asked(self, version: str, asked: AskedStaff) -> None:
+        """Record one person as asked; already recorded is left alone (their first time stands)."""
+        await self._store.call()
+        key = (version_key(version), asked.email)
+        if key not in self._store.asked:
+            self._store.asked[key] = replace(asked, name=asked.name[:NAME_CHARS], etag=self._store.etag())
+
+    async def mark_reminded(self, version: str, asked: AskedStaff, at: datetime) -> None:
+        """Note the reminder, only if nobody changed the row since it was read."""
+        await self._store.call()
+        key = (version_key(version), asked.email)
+        _unchanged(self._store.asked.get(key), asked.etag, f"asked {asked.email}")
+        self._store.asked[key] = replace(asked, name=asked.name[:NAME_CHARS], reminded_at=at, etag=self._store.etag())
+
+    async def confirm(self, version: str, person: Person, at: datetime) -> Confirmation:
+        """Keep the confirmation; `AlreadyConfirmed` with the first one when it exists."""
+        await self._store.call()
+        key = (version_key(version), person.tenant_id, person.aad_object_id)
+        first = self._store.confirmations.get(key)
+        if first is not None:
+            raise AlreadyConfirmed(first)
+        confirmation = Confirmation(replace(person, name=person.name[:NAME_CHARS]), at)
+        self._store.confirmations[key] = confirmation
+        return confirmation
+
+    async def list_confirmed(self, version: str) -> list[Confirmation]:
+        """Every confirmation, oldest first."""
+        await self._store.call()
+        key = version_key(version)
+        rows = [c for (v, *_), c in sorted(self._store.confirmations.items(), key=lambda item: item[0]) if v == key]
+        return sorted(rows, key=lambda c: c.read_at)
+
+
+class MemoryPolicyVersions:
+    """`PolicyVersions` in memory: a version, the pointer to it and its owed campaign are written together or not
+    at all, and within what one table transaction holds."""
+
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+
+    def _stored(self, version: str) -> StoredVersion:
+        stored = self._store.versions.get(version_key(version))
+        if stored is None:
+            raise RecordNotFound(f"version {version}: not found")
+        return stored
+
+    def _check_pointer(self, expected: CurrentPointer | None) -> None:
+        """What moving the pointer from `expected` would raise: `RecordExists` when a first publisher finds one,
+        `ConcurrentChange` when it moved meanwhile."""
+        pointer = self._store.pointer
+        if expected is None:
+            if pointer is not None:
+                raise RecordExists("the pointer exists")
+        elif pointer is None:
+            raise RecordNotFound("no pointer")
+        elif pointer.marker != expected.marker:
+            raise ConcurrentChange("the pointer moved")
+
+    def _point_at(self, version: str, action: str, by: str, at: datetime) -> None:
+        self._store.pointer = CurrentPointer(version, self._store.etag())
+        self._store.policy_history.append(PolicyHistory(action, version, by[:NAME_CHARS], at))
+
+    async def get_pointer(self) -> CurrentPointer | None:
+        """The pointer, or None when no version was ever published."""
+        await self._store.call()
+        return self._store.pointer
+
+    async def get(self, version: str) -> PolicyVersion:
+        """A version's record."""
+        await self._store.call()
+        return self._stored(version).record
+
+    async def list_versions(self) -> list[PolicyVersion]:
+        """Every version, oldest first."""
+        await self._store.call()
+        return [v.record for _, v in sorted(self._store.versions.items(), key=lambda item: item[0])]
+
+    async def get_policy_data(self, version: str) -> dict[str, Any]:
+        """The version's policy file content."""
+        await self._store.call()
+        return unpack_policy(list(self._stored(version).chunks))
+
+    async def publish(self, record: PolicyVersion, data: Mapping[str, Any], *, expected: CurrentPointer | None,
+                      earlier: tuple[PolicyVersion, Mapping[str, Any]] | None = None) -> None:
+        """Record, policy file, pointer, owed campaign and history together; `earlier` (the version in force before
+        the first one was published) kept beside it."""
+        kept = [StoredVersion(as_stored(version), tuple(pack_policy(content)))
+                for version, content in ([earlier] if earlier else []) + [(record, data)]]
+        rows = sum(1 + len(version.chunks) for version in kept) + PUBLISH_EXTRA_ROWS
+        if rows > TRANSACTION_ROWS:
+            raise PolicyTooLarge(f"{rows} rows are more than one transaction holds")
+        await self._store.call()
+        for version in kept:
+            if version.record.key in self._store.versions:
+                raise RecordExists(f"version {version.record.version} exists")
+        self._check_pointer(expected)
+        for version in kept:
+            self._store.versions[version.record.key] = version
+        self._store.owed_campaigns[record.key] = record.version
+        self._point_at(record.version, "published", record.published_by, record.published_at)
+
+    async def make_current(self, version: str, *, by: str, expected: CurrentPointer | None) -> None:
+        """Point at a stored version and note it in the history."""
+        await self.get(version)
+        await self._store.call()
+        self._check_pointer(expected)
+        self._point_at(version, "made current", by, datetime.now(UTC))
+
+    async def list_owed_campaigns(self) -> list[str]:
+        """Versions whose campaign is still owed, in version order."""
+        await self._store.call()
+        return [version for _, version in sorted(self._store.owed_campaigns.items(), key=lambda item: item[0])]
+
+    async def campaign_queued(self, version: str) -> None:
+        """No longer owed (already gone is fine)."""
+        await self._store.call()
+        self._store.owed_campaigns.pop(version_key(version), None)
+
+    async def save_draft(self, draft: Draft) -> None:
+        """Keep a draft; `RecordExists` when its id is taken."""
+        chunks = tuple(pack_policy(draft.data))
+        await self._store.call()
+        if draft.draft_id in self._store.drafts:
+            raise RecordExists(f"draft {draft.draft_id} exists")
+        warnings = json.dumps(list(draft.warnings), ensure_ascii=False)[:DRAFT_WARNINGS_CHARS]
+        self._store.drafts[draft.draft_id] = StoredDraft(draft.sent_by_id, draft.sent_at, warnings, chunks)
+
+    async def get_draft(self, draft_id: str) -> Draft:
+        """A draft and its policy file content."""
+        await self._store.call()
+        stored = self._store.drafts.get(draft_id)
+        if stored is None:
+            raise RecordNotFound(f"draft {draft_id}: not found")
+        try:
+            warnings = json.loads(stored.warnings)
+        except ValueError as error:
+            raise RecordNotFound(f"draft {draft_id}: damaged ({error})") from error
+        return Draft(draft_id, unpack_policy(list(stored.chunks)), tuple(str(w) for w in warnings), stored.sent_by_id,
+                     stored.sent_at)
+
+    async def delete_draft(self, draft_id: str) -> None:
+        """Forget a draft (nothing happens when it is gone already)."""
+        await self._store.call()
+        self._store.drafts.pop(draft_id, None)

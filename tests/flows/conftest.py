@@ -1,0 +1,157 @@
+"""Flow tests in milliseconds: the real flows, router and cards on the memory stores; no HTTP, no Azurite.
+
+A test speaks as a person of the fictional federation (a `Turn` carries who they are, as the Teams edge builds it from
+the activity) and looks at real outcomes: the card that came back, the records kept, and the messages owed to each
+person in the outbox (the edge's sender delivers those; the HTTP tests cover that part).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.domain.directory import read_staff_csv
+from bot.domain.federation import Federation, load_federation
+from bot.domain.live_policy import PolicyInForce
+from bot.domain.outbox import QueueingNotifier
+from bot.domain.people import Lang, Person
+from bot.domain.profiles import UserProfile
+from bot.policy import PolicyIndex
+from bot.storage.memory import (
+    MemoryConcernReports,
+    MemoryOutbox,
+    MemoryPermissionRequests,
+    MemoryQuestionLog,
+    MemoryRateLimiter,
+    MemoryStaffDirectory,
+    MemoryStore,
+    MemoryUserProfiles,
+)
+from cards.elements import Card
+from cards.i18n import Catalogue, load_catalogue
+from dialogs.ask import AskFlow
+from dialogs.base import Reply, Router, Scope, Turn
+from dialogs.concerns import ConcernFlow, offensive_comments_section
+from dialogs.home import HomeFlow
+from dialogs.permission_requests import PermissionFlow
+from tests.conftest import SharedIndexes
+from tests.support import activities
+from tests.support.activities import TENANT
+from tests.support.concerns import CHAIR_ID
+from tests.support.policies import fixture_policy
+
+REPO = Path(__file__).resolve().parents[2]
+FEDERATION = load_federation(REPO / "config" / "federation.local.json")
+
+
+def _as_the_edge_names(user: Mapping[str, str]) -> Person:
+    """A person of tests/support/activities as the Teams edge makes them from an activity: the federation's settings
+    name the people they name (headteachers, delegates, the chair)."""
+    return Person(TENANT, user["aadObjectId"], FEDERATION.display_name(user["aadObjectId"], user.get("name", "")))
+
+
+CARYS, OWAIN, SIAN, GARETH, FFION = (_as_the_edge_names(user) for user in (
+    activities.CARYS, activities.OWAIN, activities.SIAN, activities.GARETH, activities.FFION))
+CHAIR = _as_the_edge_names({"aadObjectId": CHAIR_ID})
+
+
+def text_of(cards: object) -> str:
+    """Everything a card (or a list of cards) says and carries, as one string to look for words in."""
+    return json.dumps(cards, ensure_ascii=False)
+
+
+@dataclass
+class BotInMemory:
+    """The flows as app.py builds them, on one memory store; `says` and `clicks` are a person's turns."""
+
+    store: MemoryStore
+    router: Router
+    federation: Federation
+
+    async def meets(self, *people: Person) -> None:
+        """Each person has opened the bot (the edge keeps where to reach them), so messages can reach them."""
+        profiles = MemoryUserProfiles(self.store)
+        for person in people:
+            await profiles.save_profile(UserProfile(person=person, conversation_ref=f'{{"user": "{person.name}"}}'))
+
+    async def has_the_staff_list(self) -> None:
+        """The office's fictional staff list: Carys's line manager is Gareth, Gareth's is Siân."""
+        staff = read_staff_csv((REPO / "config" / "staff.local.csv").read_text(encoding="utf-8"),
+                               schools=[s.school_id for s in self.federation.schools])
+        await MemoryStaffDirectory(self.store).replace_all(staff.staff)
+
+    async def says(self, person: Person, text: str, *, lang: Lang = Lang.EN, scope: Scope = Scope.PERSONAL) -> Reply:
+        """The person types `text`."""
+        return await self.router.route(Turn(actor=person, lang=lang, scope=scope, text=text))
+
+    async def clicks(self, person: Person, verb: str, data: Mapping[str, Any], *, lang: Lang = Lang.EN,
+                     scope: Scope = Scope.PERSONAL) -> Reply:
+        """The person presses a card's button: `verb` with the card's `data` (whoever the data names, the actor is
+        `person`, as the edge takes it from the activity)."""
+        return await self.router.route(Turn(actor=person, lang=lang, scope=scope, verb=verb, data=data,
+                                            is_invoke=True))
+
+    async def cards_for(self, person: Person) -> list[Card]:
+        """The cards owed to a person, oldest first: what the sender will bring to their chat."""
+        return [dict(m.card) for m in await MemoryOutbox(self.store).list_for_recipient(person)]
+
+
+def open_bot(strings: Catalogue, federation: Federation,
+             in_force: Callable[[], PolicyInForce[PolicyIndex]]) -> BotInMemory:
+    """The flows wired as `app.build_flows` wires them, each on the memory port of its Table adapter."""
+    store = MemoryStore()
+    profiles, directory = MemoryUserProfiles(store), MemoryStaffDirectory(store)
+    notifier, limiter = QueueingNotifier(MemoryOutbox(store)), MemoryRateLimiter(store)
+    home = HomeFlow(strings, federation)
+    ask = AskFlow(strings=strings, federation=federation, in_force=in_force, questions=MemoryQuestionLog(store),
+                  notifier=notifier, profiles=profiles, limiter=limiter, question_limit=10, reply_limit=50)
+    permissions = PermissionFlow(strings=strings, federation=federation, requests=MemoryPermissionRequests(store),
+                                 notifier=notifier, profiles=profiles, directory=directory, limiter=limiter,
+                                 request_limit=10)
+    concerns = ConcernFlow(strings=strings, federation=federation, reports=MemoryConcernReports(store),
+                           directory=directory, managers=[directory], notifier=notifier, profiles=profiles,
+                           limiter=limiter, report_limit=5, escalation_limit=10,
+                           guidance_section=lambda: offensive_comments_section(fixture_policy()))
+    router = Router([home, concerns, permissions, ask], fallback=home.help, unknown_verb=home.unknown_verb,
+                    invalid_data=home.invalid_card)
+    return BotInMemory(store, router, federation)
+
+
+@pytest.fixture(scope="session")
+def strings() -> Catalogue:
+    """Every card string, English and Welsh."""
+    return load_catalogue()
+
+
+@pytest.fixture(scope="session")
+def federation() -> Federation:
+    """The fictional federation `make run` uses."""
+    return FEDERATION
+
+
+@pytest.fixture(scope="session")
+def policy_in_force(shared_policy_indexes: SharedIndexes) -> PolicyInForce[PolicyIndex]:
+    """The 2022 policy with its answer index, built once for the whole session (apps started in tests share it)."""
+    policy = fixture_policy()
+    return PolicyInForce(policy, shared_policy_indexes(policy))
+
+
+@pytest.fixture
+def bot(strings: Catalogue, federation: Federation) -> BotInMemory:
+    """The bot on an empty memory store, for flows that quote no policy (asking a question fails the test)."""
+    def no_index() -> PolicyInForce[PolicyIndex]:
+        pytest.fail("this test asks a question: use the `answering_bot` fixture")
+
+    return open_bot(strings, federation, no_index)
+
+
+@pytest.fixture
+def answering_bot(strings: Catalogue, federation: Federation,
+                  policy_in_force: PolicyInForce[PolicyIndex]) -> BotInMemory:
+    """The bot on an empty memory store, answering from the 2022 policy."""
+    return open_bot(strings, federation, lambda: policy_in_force)

@@ -1,0 +1,53 @@
+"""A question about the policy on the memory stores: answered in the policy's own words, or passed to the
+headteacher whose reply comes back. The answer index is built once per session (`policy_in_force`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from bot.domain.people import Lang
+from tests.flows.conftest import CARYS, SIAN, BotInMemory, text_of
+from tests.support.cards import verb_data
+
+POLICY_TEXT = (Path(__file__).resolve().parents[2] / "bot/policy/data/social-media-policy-2022.txt").read_text(
+    encoding="utf-8")
+
+
+def _quotes(card: dict[str, Any]) -> list[str]:
+    """The policy's words an answer card quotes."""
+    return [run["text"] for block in card["body"]
+            if block.get("type") == "Container" and block.get("style") == "emphasis"
+            for item in block["items"] for run in item.get("inlines", [])]
+
+
+async def test_a_question_is_answered_in_the_policys_own_words_and_recorded(answering_bot: BotInMemory) -> None:
+    reply = await answering_bot.says(CARYS, "Can I be friends with pupils on Facebook?")
+
+    quotes = _quotes(reply.card or {})
+    assert quotes and all(q in POLICY_TEXT for q in quotes) and any("friends" in q for q in quotes)
+    assert "Social Media Policy, Version 1, 12.10.2022" in text_of(reply.card)
+    [record] = answering_bot.store.questions.values()
+    assert (record.asker, record.text, record.lang, record.answered) == (
+        CARYS, "Can I be friends with pupils on Facebook?", Lang.EN, True)
+    assert record.passage_ids and verb_data(reply.card or {}, "ask.feedback")["q"] == record.question_id
+
+
+async def test_a_question_the_policy_does_not_cover_goes_to_the_head_and_the_reply_comes_back(
+        answering_bot: BotInMemory) -> None:
+    bot = answering_bot
+    await bot.meets(CARYS, SIAN)
+    no_answer = await bot.says(CARYS, "How many days of annual leave do I get?")
+
+    passed_on = await bot.clicks(CARYS, "ask.escalate", verb_data(no_answer.card or {}, "ask.escalate"))
+    [to_head] = await bot.cards_for(SIAN)
+    replied = await bot.clicks(SIAN, "ask.reply", {"q": verb_data(to_head, "ask.reply")["q"],
+                                                   "reply": "See the staff handbook, section 4."})
+
+    assert "doesn't cover" in text_of(no_answer.card) and _quotes(no_answer.card or {}) == []
+    assert "passed your question to Mrs Siân Roberts" in text_of(passed_on.card)
+    assert "annual leave" in text_of(to_head) and "Replied by" in text_of(replied.card)
+    assert "See the staff handbook, section 4." in text_of((await bot.cards_for(CARYS))[-1])
+    [record] = bot.store.questions.values()
+    assert (record.answered, record.escalated_to_id, record.reply) == (False, SIAN.aad_object_id,
+                                                                       "See the staff handbook, section 4.")

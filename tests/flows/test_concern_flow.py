@@ -1,0 +1,109 @@
+"""Reporting being pestered or targeted, on the memory stores: the report goes to the line manager, and never to the
+person it is about (the rules tests/http/test_concern_safety.py checks over HTTP, here in milliseconds)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bot.domain.concerns import ReportState, Route
+from bot.domain.people import Person
+from bot.storage.memory import MemoryConcernReports
+from dialogs.base import Reply
+from tests.flows.conftest import CARYS, CHAIR, GARETH, SIAN, BotInMemory, text_of
+from tests.support.cards import verb_data
+from tests.support.concerns import NAMING_THE_LINE_MANAGER
+
+SECRET = "Dafydd from the science department keeps sending me nasty direct messages about my lessons"
+
+
+async def _report(bot: BotInMemory, person: Person = CARYS, /, **fields: str) -> Reply:
+    """The form opened by typing, then sent with these inputs (and the ones the form always sends)."""
+    form = await bot.says(person, "report a concern")
+    values = {"what": SECRET, "since": "September", "where": "Teams chat", "who": "", "evidence": "",
+              "meeting": "false", "urgent": "false", **fields}
+    return await bot.clicks(person, "concern.submit", {**verb_data(form.card or {}, "concern.submit"), **values})
+
+
+def _shows(cards: list[dict[str, Any]], text: str) -> bool:
+    return any(text in text_of(card) for card in cards)
+
+
+@pytest.fixture
+async def staffed(bot: BotInMemory) -> BotInMemory:
+    """Everyone has opened the bot, and the staff list says Carys's line manager is Gareth, his is Siân."""
+    await bot.has_the_staff_list()
+    await bot.meets(CARYS, GARETH, SIAN)
+    return bot
+
+
+async def test_a_report_goes_to_the_line_manager_whose_acknowledgement_reaches_the_reporter(
+        staffed: BotInMemory) -> None:
+    form = await staffed.says(CARYS, "report a concern")
+
+    receipt = await _report(staffed)
+    [holder_card] = await staffed.cards_for(GARETH)
+    acknowledged = await staffed.clicks(GARETH, "concern.acknowledge",
+                                        verb_data(holder_card, "concern.acknowledge"))
+
+    assert "Who will see it: your line manager, Gareth Hughes." in text_of(form.card)
+    assert "It went to Gareth Hughes." in text_of(receipt.card)
+    assert SECRET in text_of(holder_card) and await staffed.cards_for(SIAN) == []
+    [report] = await MemoryConcernReports(staffed.store).list_all()
+    assert (report.route, report.holder.aad_object_id, report.reporter) == (Route.LINE_MANAGER,
+                                                                            GARETH.aad_object_id, CARYS)
+    assert report.state is ReportState.ACKNOWLEDGED and "Acknowledged" in text_of(acknowledged.card)
+    assert "was acknowledged" in text_of((await staffed.cards_for(CARYS))[-1])
+
+
+@pytest.mark.parametrize("what", NAMING_THE_LINE_MANAGER)
+async def test_free_text_naming_the_line_manager_goes_to_the_head_not_to_him(staffed: BotInMemory,
+                                                                            what: str) -> None:
+    receipt = await _report(staffed, what=what)
+
+    assert await staffed.cards_for(GARETH) == [], "the report reached the person it is about"
+    assert _shows(await staffed.cards_for(SIAN), what)
+    assert "It went to Mrs Siân Roberts" in text_of(receipt.card)
+    [report] = await MemoryConcernReports(staffed.store).list_all()
+    assert GARETH.aad_object_id not in {c.aad_object_id for c in report.chain}
+
+
+@pytest.mark.parametrize("field", ["since", "where", "who", "evidence"])
+async def test_every_typed_field_is_checked_for_the_managers_name(staffed: BotInMemory, field: str) -> None:
+    await _report(staffed, **{field: "mr HUGHES"})
+
+    assert await staffed.cards_for(GARETH) == [], "something about the report reached Gareth"
+    assert _shows(await staffed.cards_for(SIAN), SECRET)
+
+
+async def test_choosing_the_line_manager_from_the_staff_list_sends_it_to_the_head(staffed: BotInMemory) -> None:
+    receipt = await _report(staffed, about="gareth.hughes@llanidloes.example.cymru")
+
+    assert await staffed.cards_for(GARETH) == []
+    assert _shows(await staffed.cards_for(SIAN), SECRET)
+    assert "It went to Mrs Siân Roberts" in text_of(receipt.card)
+
+
+async def test_saying_it_involves_the_line_manager_sends_it_to_the_head(staffed: BotInMemory) -> None:
+    await _report(staffed, involves_manager="true", about="rather_not_say")
+
+    assert await staffed.cards_for(GARETH) == []
+    assert _shows(await staffed.cards_for(SIAN), SECRET)
+
+
+async def test_a_report_about_the_head_goes_to_the_chair_never_to_her(staffed: BotInMemory) -> None:
+    # Gareth's line manager is the headteacher: a report naming her goes straight to the chair of governors.
+    receipt = await _report(staffed, GARETH, what="Siân keeps posting about my teaching in the staff group chat")
+
+    assert await staffed.cards_for(SIAN) == [], "the report reached the headteacher it is about"
+    assert _shows(await staffed.cards_for(CHAIR), "staff group chat")
+    assert "Mr Huw Davies" in text_of(receipt.card)
+
+
+async def test_a_report_naming_everyone_it_could_go_to_is_not_sent_and_says_so(staffed: BotInMemory) -> None:
+    answer = await _report(staffed, GARETH, what="Mrs Roberts and Mr Davies both message me")
+
+    assert await staffed.cards_for(SIAN) == [] and await staffed.cards_for(CHAIR) == []
+    assert await MemoryConcernReports(staffed.store).list_all() == []
+    assert "has not been sent" in text_of(answer.card)

@@ -1,0 +1,135 @@
+"""Asking the headteacher's permission, and the decision, on the memory stores: who decides, and only once."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+from bot.domain.people import Person
+from bot.domain.permission_requests import RequestState
+from bot.storage.memory import MemoryPermissionRequests
+from tests.flows.conftest import CARYS, FFION, GARETH, OWAIN, SIAN, BotInMemory, text_of
+from tests.support.activities import TENANT
+from tests.support.cards import actions, verb_data
+
+OTHER_TENANT = "99999999-0000-4000-8000-000000000000"
+
+
+def _form(**overrides: str) -> dict[str, str]:
+    """The request form's values as Teams sends them."""
+    tomorrow = (datetime.now(UTC).date() + timedelta(days=1)).isoformat()
+    return {"school": "high", "platform": "instagram", "platform_other": "", "account_kind": "new",
+            "existing_account": "", "purpose": "Share Year 9 geography field trip highlights with parents.",
+            "audience": "parents", "pupil_content": "work", "consent": "Only work, no names; parents opted in.",
+            "moderator": "Carys Jenkins", "moderation": "daily", "start": tomorrow, "end": "", "ongoing": "true",
+            "confirm": "true", **overrides}
+
+
+async def _submitted(bot: BotInMemory, person: Person = CARYS) -> str:
+    """A request sent by `person`; its id."""
+    status = await bot.clicks(person, "permission.submit", _form())
+    return str(verb_data(status.card or {}, "permission.withdraw")["id"])
+
+
+async def _trail(bot: BotInMemory, request_id: str) -> list[tuple[str, str]]:
+    return sorted((a.action, a.actor_id) for a in await MemoryPermissionRequests(bot.store).list_audit(request_id))
+
+
+async def test_a_request_reaches_the_deciders_and_the_approval_reaches_the_requester(bot: BotInMemory) -> None:
+    await bot.meets(CARYS, SIAN, FFION)
+
+    status = await bot.clicks(CARYS, "permission.submit", _form())
+    request_id = verb_data(status.card or {}, "permission.withdraw")["id"]
+    [to_head], [to_delegate] = await bot.cards_for(SIAN), await bot.cards_for(FFION)
+    decided = await bot.clicks(SIAN, "permission.approve", {**verb_data(to_head, "permission.approve"),
+                                                            "reason": "Lovely idea."})
+
+    assert "Waiting for Mrs Siân Roberts, headteacher of Llanidloes High School" in text_of(status.card)
+    assert verb_data(to_delegate, "permission.approve")["id"] == request_id
+    assert "Approved by Mrs Siân Roberts" in text_of(decided.card) and "permission.approve" not in text_of(decided.card)
+    requests = MemoryPermissionRequests(bot.store)
+    stored = await requests.get(request_id)
+    assert (stored.state, stored.decided_by_id, stored.comment) == (RequestState.APPROVED, SIAN.aad_object_id,
+                                                                    "Lovely idea.")
+    assert await _trail(bot, request_id) == [("approved", SIAN.aad_object_id),
+                                             ("sent to approver", CARYS.aad_object_id),
+                                             ("submitted", CARYS.aad_object_id)]
+    told = await bot.cards_for(CARYS)
+    assert f"Your request {request_id} was approved" in text_of(told) and "Lovely idea." in text_of(told)
+    assert "Approved by Mrs Siân Roberts" in text_of((await bot.cards_for(FFION))[-1])  # the delegate's copy
+    assert await requests.owed() == []  # every notification was queued
+
+
+async def test_deciders_clicking_at_once_make_exactly_one_decision(bot: BotInMemory) -> None:
+    await bot.meets(CARYS, SIAN, FFION)
+    request_id = await _submitted(bot)
+
+    replies = await asyncio.gather(*(
+        bot.clicks(SIAN if n % 2 else FFION, "permission.approve" if n % 3 else "permission.decline",
+                   {"id": request_id, "reason": f"click {n}"}) for n in range(10)))
+
+    stored = await MemoryPermissionRequests(bot.store).get(request_id)
+    decisions = [action for action, _ in await _trail(bot, request_id) if action in ("approved", "declined")]
+    assert decisions == [stored.state.value]
+    outcome = f"{stored.state.value.capitalize()} by {stored.decided_by}"
+    for reply in replies:  # every clicker sees the one decision, who made it, and no buttons
+        assert outcome in text_of(reply.card) and "permission.approve" not in text_of(reply.card)
+    assert len([c for c in await bot.cards_for(CARYS) if f"Your request {request_id} was" in text_of(c)]) == 1
+
+
+async def test_the_decider_is_who_clicked_whatever_the_card_data_says(bot: BotInMemory) -> None:
+    await bot.meets(CARYS, SIAN)
+    request_id = await _submitted(bot)
+    as_sian = {"aadObjectId": SIAN.aad_object_id, "name": SIAN.name, "tenant": TENANT,
+               "decided_by_id": SIAN.aad_object_id}
+    as_owain = {"aadObjectId": OWAIN.aad_object_id, "name": OWAIN.name, "decided_by_id": OWAIN.aad_object_id}
+
+    forged = await bot.clicks(OWAIN, "permission.approve", {"id": request_id, **as_sian})
+    after_forgery = await MemoryPermissionRequests(bot.store).get(request_id)
+    declined = await bot.clicks(SIAN, "permission.decline", {"id": request_id, "reason": "Use the school page.",
+                                                             **as_owain})
+
+    assert "Only the headteacher of that school" in text_of(forged.card)
+    assert after_forgery.state is RequestState.PENDING
+    stored = await MemoryPermissionRequests(bot.store).get(request_id)
+    assert (stored.state, stored.decided_by, stored.decided_by_id, stored.reason) == (
+        RequestState.DECLINED, "Mrs Siân Roberts", SIAN.aad_object_id, "Use the school page.")
+    assert "Declined by Mrs Siân Roberts" in text_of(declined.card)
+    assert ("declined", SIAN.aad_object_id) in await _trail(bot, request_id)
+    assert OWAIN.aad_object_id not in {actor for _, actor in await _trail(bot, request_id)}
+
+
+async def test_nobody_but_the_schools_deciders_decides(bot: BotInMemory) -> None:
+    await bot.meets(CARYS, SIAN)
+    request_id = await _submitted(bot)
+    before = await _trail(bot, request_id)
+
+    teacher = await bot.clicks(OWAIN, "permission.approve", {"id": request_id})
+    line_manager = await bot.clicks(GARETH, "permission.approve", {"id": request_id})
+    own = await bot.clicks(CARYS, "permission.approve", {"id": request_id})
+    other_tenant = await bot.clicks(Person(OTHER_TENANT, SIAN.aad_object_id, SIAN.name), "permission.approve",
+                                    {"id": request_id})
+    made_up = await bot.clicks(SIAN, "permission.approve", {"id": "P-ZZZZZZ"})
+    injected = await bot.clicks(SIAN, "permission.approve", {"id": "P-' or 1 eq 1"})
+
+    for refused in (teacher, line_manager, own):
+        assert "Only the headteacher of that school" in text_of(refused.card)
+    for unknown in (other_tenant, made_up, injected):
+        assert "can't find that record" in text_of(unknown.card)
+    for reply in (teacher, line_manager, own, other_tenant, made_up, injected):
+        assert "geography" not in text_of(reply.card) and "permission.approve" not in text_of(reply.card)
+    assert (await MemoryPermissionRequests(bot.store).get(request_id)).state is RequestState.PENDING
+    assert await _trail(bot, request_id) == before
+    assert not any("was approved" in text_of(card) for card in await bot.cards_for(CARYS))
+
+
+async def test_a_headteacher_cannot_decide_their_own_request_and_the_delegate_is_asked(bot: BotInMemory) -> None:
+    await bot.meets(SIAN, FFION)
+    request_id = await _submitted(bot, SIAN)
+
+    own = await bot.clicks(SIAN, "permission.approve", {"id": request_id})
+
+    assert "can't decide your own request" in text_of(own.card)
+    assert verb_data((await bot.cards_for(FFION))[-1], "permission.approve")["id"] == request_id
+    assert not any(a.get("verb") == "permission.approve" for c in await bot.cards_for(SIAN) for a in actions(c))
+    assert (await MemoryPermissionRequests(bot.store).get(request_id)).state is RequestState.PENDING
