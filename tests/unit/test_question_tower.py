@@ -11,11 +11,14 @@ import pytest
 from scripts.build_sentence_model import LAYERS, QUESTION_TOWER, QUESTION_TOWER_FOLDER, question_tower
 
 
-def test_the_committed_top_layers_match_their_recipe_and_name_only_the_top_two_layers() -> None:
+def test_the_committed_top_layers_match_their_recipe_and_name_only_the_layers_it_trained() -> None:
     tuned = question_tower()
+    recipe = json.loads((QUESTION_TOWER_FOLDER / "recipe.json").read_text(encoding="utf-8"))
+    trained = recipe["settings"]["trained_layers"]
 
     layers = {int(name.split(".")[2]) for name in tuned}
-    assert layers == {LAYERS - 2, LAYERS - 1}
+    assert 0 < trained < LAYERS
+    assert layers == set(range(LAYERS - trained, LAYERS))
     assert all(name.startswith("encoder.layer.") for name in tuned)
 
 
