@@ -24,7 +24,7 @@ from bot.policy.loader import PolicyFileError, add_policy_option, load_policy, p
 from bot.policy.model import Policy
 from bot.policy.retrieval import PolicyIndex
 from bot.policy.sentence import ModelMissing
-from bot.policy.steering import DEFAULT_STEERING_FILE, SteeringFileError, load_steering
+from bot.policy.steering import DEFAULT_STEERING_FILE, WORDINGS_MIN_SHARE, SteeringFileError, load_steering
 
 # The smoke evaluation fails when fewer passages than this are found by their own words, when a passage's wordings
 # find it less often than this, or when fewer not-covered questions in force than this are left unanswered.
@@ -40,6 +40,7 @@ class Report:
 
     without_wordings: list[str] = field(default_factory=list)
     stale: list[str] = field(default_factory=list)
+    set_aside: list[str] = field(default_factory=list)
     switched_off: list[str] = field(default_factory=list)
     inline: list[str] = field(default_factory=list)
     smoke: list[str] = field(default_factory=list)
@@ -50,7 +51,8 @@ class Report:
 
     def problems(self) -> int:
         """How many things need a person's attention."""
-        return sum(len(x) for x in (self.without_wordings, self.stale, self.switched_off, self.inline, self.smoke))
+        lists = (self.without_wordings, self.stale, self.set_aside, self.switched_off, self.inline, self.smoke)
+        return sum(len(x) for x in lists)
 
 
 def check(policy: Policy, index: PolicyIndex) -> Report:
@@ -65,6 +67,15 @@ def check(policy: Policy, index: PolicyIndex) -> Report:
         nearest = _nearest(index, entry.text)
         report.stale.append(f"{entry.passage} ({len(entry.asked_as)} wordings): {_short(entry.text)}\n"
                             f"      nearest passage now: {nearest}")
+    if bound.set_aside:
+        report.set_aside.append(
+            f"{len(bound.set_aside)} wording lists fit passages of this version, fewer than "
+            f"{WORDINGS_MIN_SHARE:.0%} of its {len(passages)} passages: they were written for another version and "
+            "are not used")
+    for group in bound.not_covered_set_aside:
+        report.set_aside.append(
+            f"a list of {len(group.questions)} not-covered questions was checked against another version (fewer than "
+            f"{WORDINGS_MIN_SHARE:.0%} of this one's passages): it is not used")
     for (question, number), answering in zip(bound.not_covered, index.answered_by, strict=True):
         if answering < 0:
             continue
@@ -137,6 +148,7 @@ def print_report(report: Report) -> None:
         ("Passages with no wordings in the steering data (answered from their own words alone)",
          report.without_wordings),
         ("Wording lists whose passage text is no longer in the policy (not used)", report.stale),
+        ("Wording lists set aside: too few of this version's passages have them", report.set_aside),
         ("Not-covered questions that a passage of this version answers (no longer silence it)", report.switched_off),
         ("Steering data in the policy file itself", report.inline),
         ("Smoke evaluation: failures", report.smoke),

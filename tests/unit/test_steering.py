@@ -11,6 +11,7 @@ import pytest
 
 from bot.policy.model import Policy, PolicyPassage, PolicySection
 from bot.policy.steering import (
+    WORDINGS_MIN_SHARE,
     NotCovered,
     Steering,
     SteeringFileError,
@@ -35,14 +36,31 @@ def test_text_key_ignores_spacing_only() -> None:
     assert text_key("Do not post photos.") != text_key("Do not post photographs.")
 
 
+def _one_list_each(policy: Policy) -> tuple[Wordings, ...]:
+    return tuple(Wordings(f"some-old-id.{i}", p.text, (f"how do I {i}?",)) for i, p in enumerate(policy.all_passages()))
+
+
 def test_wordings_bind_by_text_not_by_id() -> None:
     policy = fixture_policy()
-    passage = policy.all_passages()[3]
-    moved = Wordings("some-old-id.9", passage.text, ("how do I …?",))
+    moved = _one_list_each(policy)
 
-    bound = bind(policy, Steering((moved,)))
+    bound = bind(policy, Steering(moved))
 
-    assert bound.asked_as[3] == ("how do I …?",)
+    assert bound.asked_as[3] == ("how do I 3?",)
+    assert bound.stale == ()
+    assert bound.set_aside == ()
+
+
+def test_wordings_that_fit_too_few_passages_are_set_aside_and_listed() -> None:
+    policy = fixture_policy()
+    passages = policy.all_passages()
+    kept = int(WORDINGS_MIN_SHARE * len(passages)) - 1
+    partial = _one_list_each(policy)[:kept]
+
+    bound = bind(policy, Steering(partial))
+
+    assert not any(bound.asked_as)
+    assert bound.set_aside == partial
     assert bound.stale == ()
 
 
@@ -51,25 +69,41 @@ def test_a_reworded_passage_loses_its_wordings_and_they_are_listed() -> None:
     passage = policy.all_passages()[3]
     wordings = Wordings(passage.id, passage.text, ("how do I …?",))
 
-    bound = bind(_reworded(policy, passage.id, passage.text + " Reworded."), Steering((wordings,)))
+    others = tuple(w for w in _one_list_each(policy) if w.text != passage.text)
+
+    bound = bind(_reworded(policy, passage.id, passage.text + " Reworded."), Steering((wordings, *others)))
 
     assert bound.asked_as[3] == ()
     assert bound.stale == (wordings,)
+    assert bound.asked_as[4] == ("how do I 4?",)
 
 
 def test_a_not_covered_list_applies_only_to_the_passages_it_was_checked_against() -> None:
     policy = fixture_policy()
-    old, new = policy.all_passages()[:2]
-    checked = NotCovered(("can I use ChatGPT?",), frozenset({text_key(old.text)}))
+    new, *kept = policy.all_passages()
+    checked = NotCovered(("can I use ChatGPT?",), frozenset(text_key(p.text) for p in kept))
     generic = NotCovered(("where can I park?",), frozenset())
 
     bound = bind(policy, Steering((), (checked, generic)))
     checked_list = dict(bound.not_covered)["can I use ChatGPT?"]
     generic_list = dict(bound.not_covered)["where can I park?"]
 
-    assert bound.applies(checked_list, text_key(old.text))
+    assert bound.applies(checked_list, text_key(kept[0].text))
     assert not bound.applies(checked_list, text_key(new.text))
     assert bound.applies(generic_list, text_key(new.text))
+    assert bound.not_covered_set_aside == ()
+
+
+def test_a_not_covered_list_checked_against_another_version_is_set_aside() -> None:
+    policy = fixture_policy()
+    passages = policy.all_passages()
+    few = passages[: int(WORDINGS_MIN_SHARE * len(passages)) - 1]
+    other_version = NotCovered(("can I use ChatGPT?",), frozenset(text_key(p.text) for p in few))
+
+    bound = bind(policy, Steering((), (other_version,)))
+
+    assert "can I use ChatGPT?" not in dict(bound.not_covered)
+    assert bound.not_covered_set_aside == (other_version,)
 
 
 def test_the_shipped_file_loads_and_fits_the_2022_policy() -> None:
