@@ -1,0 +1,25 @@
+"""The question sets of `make eval`: every set named for a document exists, and every snippet a question expects is
+in that document's words, so a typo in a set cannot pass for a miss of the method."""
+
+from __future__ import annotations
+
+import pytest
+
+from eval.run import DOCS, DOCUMENTS, SETS, _norm, read_cases
+
+DETAILS = {"title", "version", "author", "date_of_issue", "agreed_by", "next_review", "schools", "authorisation"}
+
+
+@pytest.mark.parametrize(("document", "name"), [(d, n) for d, names in DOCUMENTS.items() for n in names])
+def test_every_expected_snippet_is_in_its_document(document: str, name: str) -> None:
+    text = _norm((DOCS / f"{document}.txt").read_text(encoding="utf-8"))
+    cases = read_cases(SETS / f"{name}.jsonl")
+
+    assert cases
+    for case in cases:
+        assert case.lang in ("en", "cy")
+        for snippet in case.expect:
+            if snippet.startswith("@details:"):
+                assert snippet.removeprefix("@details:") in DETAILS
+            else:
+                assert _norm(snippet) in text, f"{name}: {case.question!r} expects {snippet!r}"
