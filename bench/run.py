@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import os
 import platform
+import signal
 import statistics
 import sys
 import tempfile
@@ -143,11 +144,7 @@ async def _delivered(connector: load.Connector, before: int, expected: int, with
 
 async def _profile(bot: procs.BotProcess, connector: load.Connector, seconds: float, out: Path) -> None:
     duration = max(int(seconds * 2), 5)
-    spy = await asyncio.create_subprocess_exec(
-        str(Path(sys.executable).parent / "py-spy"), "record", "--pid", str(bot.pid), "--rate", "250",
-        "--duration", str(duration), "--format", "raw", "--output", str(out), "--nonblocking",
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
-    await asyncio.sleep(0.5)
+    spy = await _spy(bot, out, duration)
     await _levels(bot, connector, load.question_turn, duration - 1, (10,))
     await spy.wait()
     print(f"profile of {duration} s of question turns at 10 concurrent written to {out}")
@@ -372,6 +369,12 @@ def report(echo: BotFigures, ours: BotFigures, counted: list[Counted], policy: t
                  f"{ours.peak_mb:.1f} MB peak")
     lines.append(f"  {_verdict(policy[1] <= TARGET_ANSWER_P99)}  policy answer p99 <= {TARGET_ANSWER_P99 * 1000:.0f} "
                  f"ms: {policy[1] * 1000:.1f} ms")
+    lines += _approve_targets(ours)
+    return "\n".join(lines)
+
+
+def _approve_targets(ours: BotFigures) -> list[str]:
+    lines = []
     for level in ours.approve_levels:
         if level.concurrency != APPROVE_TARGET_LEVEL:
             continue
@@ -381,7 +384,51 @@ def report(echo: BotFigures, ours: BotFigures, counted: list[Counted], policy: t
             lines.append(f"  {_verdict(bool(latencies) and p99 < TARGET_APPROVE_P99)}  {kind[len('approve: '):]} "
                          f"p99 < {TARGET_APPROVE_P99 * 1000:.0f} ms at {level.concurrency} concurrent: "
                          f"{p99 * 1000:.1f} ms (n={len(latencies)})")
-    return "\n".join(lines)
+    return lines
+
+
+async def approve_only(seconds: float, profile: Path | None) -> int:
+    """Only the one-click approval (`--only approve`): this bot on Azurite at 1, 10 and 50 concurrent."""
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp, procs.azurite() as azurite_port:
+        workdir = Path(tmp)
+        async with load.run_connector() as connector:
+            port = procs.free_port()
+            env = procs.bot_env(azurite_port, port, extra={"PERMISSION_LIMIT_PER_DAY": "100"})
+            bot = await procs.start_bot("this bot", ["app.py"], env, port, workdir / "bot.log")
+            ours = BotFigures("this bot", cold_starts=[bot.cold_start])
+            try:
+                await _warm(bot, connector, [load.SIAN, load.FFION] + load.requesters())
+                spy = None if profile is None else await _spy(bot, profile, int(seconds * len(LEVELS) * 1.5) + 5)
+                ours.approve_levels = await _levels(bot, connector, load.approve_one_click, seconds, LEVELS)
+                if spy is not None:
+                    spy.send_signal(signal.SIGINT)  # py-spy writes what it has on Ctrl-C
+                    await spy.wait()
+            finally:
+                procs.stop_bot(bot)
+            ours.log_problems = bot.log_problems()
+    lines = [f"== bench --only approve: Python {platform.python_version()}, {os.cpu_count()} CPUs; "
+             f"load average {os.getloadavg()[0]:.2f} at the end =="]
+    lines += _approve_table(ours)
+    lines.append(f"Bot log: {len(ours.log_problems)} ERROR lines or tracebacks"
+                 + (f"; first: {ours.log_problems[0][:300]}" if ours.log_problems else ""))
+    lines.append("Targets:")
+    lines += _approve_targets(ours)
+    print("\n".join(lines))
+    if profile is not None:
+        print(f"py-spy profile of the approve levels written to {profile}")
+        print_profile(profile)
+    print(f"(bench took {time.perf_counter() - started:.0f} s; {seconds:g} s per load level)")
+    return 0
+
+
+async def _spy(bot: procs.BotProcess, out: Path, duration: int) -> asyncio.subprocess.Process:
+    spy = await asyncio.create_subprocess_exec(
+        str(Path(sys.executable).parent / "py-spy"), "record", "--pid", str(bot.pid), "--rate", "250",
+        "--duration", str(duration), "--format", "raw", "--output", str(out), "--nonblocking",
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+    await asyncio.sleep(0.5)
+    return spy
 
 
 async def main_async(seconds: float, profile: Path | None) -> int:
@@ -409,11 +456,15 @@ async def main_async(seconds: float, profile: Path | None) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """`python -m bench.run [--seconds S] [--profile FILE]`."""
+    """`python -m bench.run [--seconds S] [--profile FILE] [--only approve]`."""
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
     parser.add_argument("--seconds", type=float, default=5.0, help="measured seconds per load level")
     parser.add_argument("--profile", type=Path, help="also record a py-spy profile of this bot to FILE (raw)")
+    parser.add_argument("--only", choices=["approve"], help="run one scenario only: 'approve' (the one-click "
+                        "approval at 1, 10 and 50 concurrent; with --profile, profiled during it)")
     args = parser.parse_args(argv)
+    if args.only == "approve":
+        return asyncio.run(approve_only(args.seconds, args.profile))
     return asyncio.run(main_async(args.seconds, args.profile))
 
 
