@@ -43,6 +43,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bot.policy.importer import import_policy  # noqa: E402
+from bot.policy.lexical import LexicalIndex  # noqa: E402
 from bot.policy.sentence import MAX_PIECES  # noqa: E402
 from bot.policy.wordpiece import WordPiece  # noqa: E402
 from scripts.build_sentence_model import LAYERS, QUESTION_TOWER, QUESTION_TOWER_FOLDER, source_folder  # noqa: E402
@@ -163,12 +164,16 @@ def _plain(text: str) -> str:
 def policies(corpus: Path) -> list[dict[str, Any]]:
     """Each corpus policy's passages ("heading. text", as the bot embeds them), its in-scope questions with the
     passages (numbers) that answer them, and its out-of-scope questions; questions about the document itself are
-    left out."""
+    left out. A question is read as the bot reads it for the sentence model (LexicalIndex.read: a Welsh one as its
+    word-for-word English), so the encoder learns the text it will be given."""
     found = []
     for source in sorted(corpus.glob("*/*/policy.txt")):
         data = import_policy(source).data
         texts = [f"{s['heading_en']}. {p['text']}" for s in data["sections"] for p in s["passages"]]
         plain = [_plain(p["text"]) for s in data["sections"] for p in s["passages"]]
+        lexical = LexicalIndex([p["text"] for s in data["sections"] for p in s["passages"]],
+                               [s["heading_en"] for s in data["sections"] for _ in s["passages"]],
+                               [()] * len(texts))
         questions = []
         outside = []
         for language in ("en", "cy"):
@@ -176,10 +181,11 @@ def policies(corpus: Path) -> list[dict[str, Any]]:
                 case = json.loads(line)
                 snippets = [_plain(e) for e in case["expect"] if not e.startswith("@")]
                 gold = sorted({i for s in snippets for i, p in enumerate(plain) if s in p})
+                reading = lexical.read(case["q"]).reading
                 if gold:
-                    questions.append((case["q"], gold))
+                    questions.append((reading, gold))
                 elif not case["expect"]:
-                    outside.append(case["q"])
+                    outside.append(reading)
         name = f"{source.parent.parent.name}/{source.parent.name}"
         found.append({"name": name, "passages": texts, "questions": questions, "outside": outside})
     return found
