@@ -34,11 +34,14 @@ DOCS = HERE / "docs"
 SETS = HERE / "sets"
 # Each document and its question sets, in the order they are printed.
 DOCUMENTS: dict[str, tuple[str, ...]] = {
-    "2022": ("2022.en", "2022.cy", "2022-rounds", "2022-checks", "2022-sceptic", "2022-held.en", "2022-held.cy"),
+    "2022": ("2022.en", "2022.cy", "2022-rounds", "2022-checks", "2022-sceptic", "2022-held.en", "2022-held.cy",
+             "2022-third.en", "2022-third.cy"),
     "revised-a": ("revised-a.en", "revised-a.cy", "revised-a-held.en", "revised-a-held.cy"),
     "revised-b": ("revised-b.en", "revised-b.cy", "revised-b-held.en", "revised-b-held.cy"),
     "other-school": ("other-school.en", "other-school.cy", "other-school-held.en", "other-school-held.cy"),
     "revised-c": ("revised-c-held.en", "revised-c-held.cy"),
+    "revised-d": ("revised-d-third.en", "revised-d-third.cy"),
+    "other-school-2": ("other-school-2-third.en", "other-school-2-third.cy"),
 }
 # The 2022 sets whose misses taught the steering data: only the no-steering figure is fair for them.
 TAUGHT_STEERING = frozenset({"2022-rounds"})
@@ -182,7 +185,7 @@ def main(argv: list[str]) -> int:
     chosen = set(argv[argv.index("--sets") + 1].split(",")) if "--sets" in argv else None
     print("in-scope top-1 / out-of-scope abstention / Welsh (%); targets with steering data 95 / 95 / 90, "
           "without 85 / 85 / 75")
-    print(f"{'document':<13} {'set':<20} {'questions':>10}  {'with steering data':>22}  {'without steering data':>22}")
+    print(f"{'document':<14} {'set':<22} {'questions':>10}  {'with steering data':>22}  {'without steering data':>22}")
     cold_ms = 0.0
     for document, names in DOCUMENTS.items():
         policy = import_document(DOCS / f"{document}.txt")
@@ -201,16 +204,16 @@ def main(argv: list[str]) -> int:
                 with_data = tally(steered, cases, verbose, f"{name} with")
                 pooled["with"].add(with_data)
                 shown = figures(with_data)
-            print(f"{document:<13} {name:<20} {counts(without):>10}  {shown:>22}  {figures(without):>22}")
-        print(f"{document:<13} {'all of these':<20} {counts(pooled['without']):>10}  "
+            print(f"{document:<14} {name:<22} {counts(without):>10}  {shown:>22}  {figures(without):>22}")
+        print(f"{document:<14} {'all of these':<22} {counts(pooled['without']):>10}  "
               f"{figures(pooled['with']):>22}  {figures(pooled['without']):>22}")
         for mode, result in pooled.items():
             if result.document:
-                print(f"{'':<13} questions about the document, {mode} steering data: {rate(result.document)} "
+                print(f"{'':<14} questions about the document, {mode} steering data: {rate(result.document)} "
                       f"({len(result.document)})")
         stale = len(steered.steering.stale)
         suspended = int(steered.suspended.sum())
-        print(f"{'':<13} steering data: {len(policy.all_passages())} passages, "
+        print(f"{'':<14} steering data: {len(policy.all_passages())} passages, "
               f"{sum(1 for a in steered.steering.asked_as if a)} with wordings, {stale} wording lists fit no passage, "
               f"{len(steered.steering.set_aside)} wording and {len(steered.steering.not_covered_set_aside)} "
               "not-covered lists set aside (another version's), "
