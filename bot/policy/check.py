@@ -24,7 +24,7 @@ from bot.policy.loader import PolicyFileError, add_policy_option, load_policy, p
 from bot.policy.model import Policy
 from bot.policy.retrieval import PolicyIndex
 from bot.policy.sentence import ModelMissing
-from bot.policy.steering import DEFAULT_STEERING_FILE, WORDINGS_MIN_SHARE, SteeringFileError, load_steering
+from bot.policy.steering import DEFAULT_STEERING_FILE, VERSION_MIN_SHARE, SteeringFileError, load_steering
 
 # The smoke evaluation fails when fewer passages than this are found by their own words, when a passage's wordings
 # find it less often than this, or when fewer not-covered questions in force than this are left unanswered.
@@ -70,12 +70,12 @@ def check(policy: Policy, index: PolicyIndex) -> Report:
     if bound.set_aside:
         report.set_aside.append(
             f"{len(bound.set_aside)} wording lists fit passages of this version, fewer than "
-            f"{WORDINGS_MIN_SHARE:.0%} of its {len(passages)} passages: they were written for another version and "
+            f"{VERSION_MIN_SHARE:.0%} of its {len(passages)} passages: they were written for another version and "
             "are not used")
     for group in bound.not_covered_set_aside:
         report.set_aside.append(
             f"a list of {len(group.questions)} not-covered questions was checked against another version (fewer than "
-            f"{WORDINGS_MIN_SHARE:.0%} of this one's passages): it is not used")
+            f"{VERSION_MIN_SHARE:.0%} of this one's passages): it is not used")
     for (question, number), answering in zip(bound.not_covered, index.answered_by, strict=True):
         if answering < 0:
             continue
@@ -148,7 +148,8 @@ def print_report(report: Report) -> None:
         ("Passages with no wordings in the steering data (answered from their own words alone)",
          report.without_wordings),
         ("Wording lists whose passage text is no longer in the policy (not used)", report.stale),
-        ("Wording lists set aside: too few of this version's passages have them", report.set_aside),
+        ("Steering data set aside: written for another version (it fits too few of this one's passages)",
+         report.set_aside),
         ("Not-covered questions that a passage of this version answers (no longer silence it)", report.switched_off),
         ("Steering data in the policy file itself", report.inline),
         ("Smoke evaluation: failures", report.smoke),

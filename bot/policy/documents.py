@@ -103,9 +103,9 @@ def check_policy(imported: Imported) -> PolicyCheck:
     if unworded:
         notes.append(f"{unworded} of {len(bound.asked_as)} passages have no wordings in the steering data: they are "
                      "answered from their own words alone")
-    if bound.set_aside:
-        notes.append(f"{len(bound.set_aside)} wording lists still fit a passage, but too few of this version's "
-                     "passages have wordings: they are another version's and are not used")
+    if bound.set_aside or bound.not_covered_set_aside:
+        notes.append(f"{len(bound.set_aside)} wording lists and {len(bound.not_covered_set_aside)} not-covered lists "
+                     "fit too few of this version's passages: they are another version's and are not used")
     if bound.stale:
         notes.append(f"{len(bound.stale)} wording lists fit no passage of this version (reworded or removed) and are "
                      "not used")

@@ -28,10 +28,11 @@ from bot.policy.model import Policy
 
 DATA = Path(__file__).resolve().parent / "data"
 DEFAULT_STEERING_FILE = DATA / "steering.json"
-# Wordings are used only when they fit at least this share of a policy's passages: a partial set (a revision that
-# kept a quarter of the old passages word for word) pulls questions toward the passages that have wordings and away
-# from the new ones (measured: a third of a revision changed, top-1 74 % without the old wordings, 67 % with them).
-WORDINGS_MIN_SHARE = 0.75
+# Steering data written for a version (wordings, a not-covered list) is used only when it fits at least this share
+# of a policy's passages: a partial set (a revision that kept a quarter of the old passages word for word) pulls
+# questions toward the passages it fits and away from the new ones (measured: a third of a revision changed, top-1
+# 74 % without the old data, 67 % with it).
+VERSION_MIN_SHARE = 0.75
 GENERIC_NOT_COVERED_FILE = DATA / "staff-questions-not-covered.txt"
 
 
@@ -177,22 +178,27 @@ def bind(policy: Policy, steering: Steering) -> BoundSteering:
             stale.append(entry)
         else:
             fitting.append((entry, positions))
-    covered = {position for _, positions in fitting for position in positions}
+
+    def of_this_version(positions: int) -> bool:
+        return positions >= VERSION_MIN_SHARE * len(passages)
+
     set_aside: list[Wordings] = []
-    if passages and len(covered) < WORDINGS_MIN_SHARE * len(passages):
+    if passages and not of_this_version(len({p for _, positions in fitting for p in positions})):
         set_aside = [entry for entry, _ in fitting]
     else:
         for entry, positions in fitting:
             for position in positions:
                 asked[position].extend(entry.asked_as)
-    # A version's not-covered list is another version's too when too few of this one's passages were checked
-    # against it: like a partial set of wordings, it would only silence the passages that stayed the same.
-    def this_version(group: NotCovered) -> bool:
-        checked = sum(1 for key in by_text if key in group.checked_against)
-        return not group.checked_against or checked >= WORDINGS_MIN_SHARE * len(by_text)
-
-    groups = [NotCovered(policy.not_covered, frozenset(by_text))] + [g for g in steering.not_covered if this_version(g)]
-    lists_set_aside = tuple(g for g in steering.not_covered if not this_version(g))
+    kept: list[NotCovered] = []
+    lists_set_aside: list[NotCovered] = []
+    for group in steering.not_covered:
+        checked = sum(len(positions) for key, positions in by_text.items() if key in group.checked_against)
+        # The generic list was checked against no version: it is every version's.
+        if not group.checked_against or of_this_version(checked):
+            kept.append(group)
+        else:
+            lists_set_aside.append(group)
+    groups = [NotCovered(policy.not_covered, frozenset(by_text)), *kept]
     not_covered: dict[str, int] = {}
     for number, group in enumerate(groups):
         for question in group.questions:
@@ -203,5 +209,5 @@ def bind(policy: Policy, steering: Steering) -> BoundSteering:
         tuple(group.checked_against for group in groups),
         tuple(stale),
         tuple(set_aside),
-        lists_set_aside,
+        tuple(lists_set_aside),
     )

@@ -36,18 +36,16 @@ from bot.domain.profiles import UserProfile
 from bot.domain.questions import QuestionRecord
 from bot.storage.concerns import PURGE_LEASE
 from bot.storage.outbox import DueScan
+from bot.storage.permission_requests import AUDIT_DETAIL_CHARS
 from bot.storage.policy_versions import (
+    DRAFT_WARNINGS_CHARS,
     PUBLISH_EXTRA_ROWS,
     TRANSACTION_ROWS,
     as_stored,
     pack_policy,
     unpack_policy,
 )
-
-# What a table row keeps of a long text, as the Table adapters cut it.
-NAME_CHARS = 200
-AUDIT_DETAIL_CHARS = 1000
-DRAFT_WARNINGS_CHARS = 30_000
+from bot.storage.tables import NAME_CHARS
 
 
 @dataclass(frozen=True)

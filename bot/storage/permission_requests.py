@@ -38,6 +38,8 @@ from bot.storage.tables import TableStore, entity_etag, entity_text, entity_time
 log = logging.getLogger(__name__)
 
 TABLE = "permissions"
+# What an audit row keeps of its detail.
+AUDIT_DETAIL_CHARS = 1000
 INDEX = "permissionindex"
 RECORD = "request"
 # A row in the request's own partition, written in the same transaction as the state it is owed for.
@@ -100,7 +102,7 @@ def _audit_entity(audit: AuditEntry) -> dict[str, Any]:
         "PartitionKey": safe_key(audit.request_id),
         "RowKey": f"audit|{audit.at.isoformat()}|{secrets.token_hex(4)}",
         "Action": audit.action, "ActorId": audit.actor_id, "ActorName": audit.actor_name, "At": audit.at,
-        "Detail": audit.detail[:1000],
+        "Detail": audit.detail[:AUDIT_DETAIL_CHARS],
     }
 
 

@@ -18,7 +18,7 @@ from bot.domain.errors import RecordExists
 from bot.domain.people import Person
 from bot.domain.policy_reads import AlreadyConfirmed, AskedStaff, Confirmation
 from bot.domain.policy_versions import version_key
-from bot.storage.tables import TableStore, entity_etag, entity_text, entity_time, safe_key, utc_now
+from bot.storage.tables import NAME_CHARS, TableStore, entity_etag, entity_text, entity_time, safe_key, utc_now
 
 TABLE = "policyreads"
 
@@ -29,7 +29,7 @@ def _partition(version: str) -> str:
 
 def _asked_entity(version: str, asked: AskedStaff) -> dict[str, Any]:
     return {"PartitionKey": _partition(version), "RowKey": safe_key(f"asked|{asked.email}"), "Email": asked.email,
-            "Name": asked.name[:200], "School": asked.school, "ObjectId": asked.object_id,
+            "Name": asked.name[:NAME_CHARS], "School": asked.school, "ObjectId": asked.object_id,
             "AskedAt": asked.asked_at, "RemindedAt": asked.reminded_at}
 
 
@@ -85,7 +85,7 @@ class TablePolicyReads:
         """Create the confirmation; `AlreadyConfirmed` with the first one when it exists."""
         row = safe_key(f"read|{person.tenant_id}|{person.aad_object_id}")
         entity = {"PartitionKey": _partition(version), "RowKey": row, "TenantId": person.tenant_id,
-                  "ObjectId": person.aad_object_id, "Name": person.name[:200], "ReadAt": at}
+                  "ObjectId": person.aad_object_id, "Name": person.name[:NAME_CHARS], "ReadAt": at}
         try:
             async with self._store.call():
                 await self._table.create_entity(entity)

@@ -37,7 +37,7 @@ from bot.domain.policy_versions import (
     PolicyVersion,
     version_key,
 )
-from bot.storage.tables import TableStore, entity_etag, entity_text, entity_time, safe_key, utc_now
+from bot.storage.tables import NAME_CHARS, TableStore, entity_etag, entity_text, entity_time, safe_key, utc_now
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +48,8 @@ CHUNK_BYTES = 60_000
 # Base64 in a batch request grows each chunk by a third: 40 chunks stay well inside a transaction's 4 MB.
 MAX_CHUNKS = 40
 MAX_CHANGES_CHARS = 30_000
+# What a draft row keeps of the import's warnings (as JSON).
+DRAFT_WARNINGS_CHARS = 30_000
 # Operations in one transaction; publishing adds the pointer, the owed campaign and the history to a version's rows.
 TRANSACTION_ROWS = 100
 PUBLISH_EXTRA_ROWS = 3
@@ -90,7 +92,7 @@ def _record_entity(record: PolicyVersion, chunks: int) -> dict[str, Any]:
         "PartitionKey": PARTITION, "RowKey": f"version|{record.key}", "Version": record.version,
         "Sha256": record.sha256, "Title": record.title[:500], "File": record.file[:200],
         "IssuedOn": record.date_of_issue.isoformat() if record.date_of_issue else "",
-        "PublishedAt": record.published_at, "PublishedBy": record.published_by[:200],
+        "PublishedAt": record.published_at, "PublishedBy": record.published_by[:NAME_CHARS],
         "PublishedById": record.published_by_id, "Changes": changes_json(record.changes), "Chunks": chunks,
         "Campaign": record.campaign,
     }
@@ -121,12 +123,12 @@ def as_stored(record: PolicyVersion) -> PolicyVersion:
 
 def _history(action: str, version: str, by: str, at: datetime) -> dict[str, Any]:
     return {"PartitionKey": PARTITION, "RowKey": f"history|{at.isoformat()}|{secrets.token_hex(4)}",
-            "Action": action, "Version": version, "By": by[:200], "At": at}
+            "Action": action, "Version": version, "By": by[:NAME_CHARS], "At": at}
 
 
 def _pointer_operation(version: str, by: str, at: datetime, expected: CurrentPointer | None) -> tuple[Any, ...]:
     entity = {"PartitionKey": PARTITION, "RowKey": CURRENT, "Version": version, "Key": version_key(version),
-              "ChangedBy": by[:200], "ChangedAt": at}
+              "ChangedBy": by[:NAME_CHARS], "ChangedAt": at}
     if expected is None:
         return ("create", entity)  # fails if another publisher created it meanwhile
     return ("update", entity, {"mode": UpdateMode.REPLACE, "etag": expected.marker,
@@ -234,9 +236,9 @@ class TablePolicyVersions:
         """The draft's record and chunks, in one transaction."""
         chunks = pack_policy(draft.data)
         key = safe_key(draft.draft_id)
+        warnings = json.dumps(list(draft.warnings), ensure_ascii=False)[:DRAFT_WARNINGS_CHARS]
         record = {"PartitionKey": PARTITION, "RowKey": f"draft|{key}", "SentById": draft.sent_by_id,
-                  "SentAt": draft.sent_at, "Warnings": json.dumps(list(draft.warnings), ensure_ascii=False)[:30_000],
-                  "Chunks": len(chunks)}
+                  "SentAt": draft.sent_at, "Warnings": warnings, "Chunks": len(chunks)}
         async with self._store.call():
             await self._table.submit_transaction(
                 [("create", record), *(("create", row) for row in _chunk_rows(f"drafttext|{key}|", chunks))])

@@ -28,6 +28,8 @@ from bot.loop_lag import LoopLag
 log = logging.getLogger(__name__)
 
 _FORBIDDEN_KEY_CHARS = re.compile(r"[/\\#?\x00-\x1f\x7f-\x9f]")
+# What a row keeps of a person's name (a longer one is cut; every adapter and the memory store cut alike).
+NAME_CHARS = 200
 # However late the event loop runs, a call gives up after this many budgets of wall-clock time.
 WALL_CLOCK_BUDGETS = 4
 

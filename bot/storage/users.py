@@ -10,7 +10,7 @@ from azure.data.tables import UpdateMode
 
 from bot.domain.people import Lang, Person
 from bot.domain.profiles import UserProfile
-from bot.storage.tables import TableStore, entity_etag, entity_text, entity_time, safe_key
+from bot.storage.tables import NAME_CHARS, TableStore, entity_etag, entity_text, entity_time, safe_key
 
 TABLE = "users"
 
@@ -40,7 +40,7 @@ class TableUserProfiles:
         entity = {
             "PartitionKey": safe_key(profile.person.tenant_id),
             "RowKey": safe_key(profile.person.aad_object_id),
-            "Name": profile.person.name[:200],
+            "Name": profile.person.name[:NAME_CHARS],
             "Language": profile.language.value if profile.language else "",
             "ConversationRef": profile.conversation_ref,
             "UpdatedAt": profile.updated_at,

@@ -11,7 +11,7 @@ import pytest
 
 from bot.policy.model import Policy, PolicyPassage, PolicySection
 from bot.policy.steering import (
-    WORDINGS_MIN_SHARE,
+    VERSION_MIN_SHARE,
     NotCovered,
     Steering,
     SteeringFileError,
@@ -54,7 +54,7 @@ def test_wordings_bind_by_text_not_by_id() -> None:
 def test_wordings_that_fit_too_few_passages_are_set_aside_and_listed() -> None:
     policy = fixture_policy()
     passages = policy.all_passages()
-    kept = int(WORDINGS_MIN_SHARE * len(passages)) - 1
+    kept = int(VERSION_MIN_SHARE * len(passages)) - 1
     partial = _one_list_each(policy)[:kept]
 
     bound = bind(policy, Steering(partial))
@@ -97,7 +97,7 @@ def test_a_not_covered_list_applies_only_to_the_passages_it_was_checked_against(
 def test_a_not_covered_list_checked_against_another_version_is_set_aside() -> None:
     policy = fixture_policy()
     passages = policy.all_passages()
-    few = passages[: int(WORDINGS_MIN_SHARE * len(passages)) - 1]
+    few = passages[: int(VERSION_MIN_SHARE * len(passages)) - 1]
     other_version = NotCovered(("can I use ChatGPT?",), frozenset(text_key(p.text) for p in few))
 
     bound = bind(policy, Steering((), (other_version,)))
