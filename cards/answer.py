@@ -215,8 +215,8 @@ def about_card(strings: Catalogue, lang: Lang, details: PolicyDetails, *, overdu
     if details.authorised_by:
         on = f", {dated(details.authorised_on).text(code)}" if details.authorised_on else ""
         rows.append((strings.text("ask.about_authorised", lang), details.authorised_by.text(code) + on))
-    if details.last_reviewed:
-        rows.append((strings.text("ask.about_last_reviewed", lang), dated(details.last_reviewed).text(code)))
+    if (reviewed := details.reviewed()) is not None:
+        rows.append((strings.text("ask.about_last_reviewed", lang), reviewed.text(code)))
     review = details.next_review.text(code) if details.next_review else (
         dated(details.review_date).text(code) if details.review_date else "")
     if review:

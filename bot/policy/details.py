@@ -22,6 +22,7 @@ DEFAULT_TERMS_FILE = Path(__file__).resolve().parent / "data" / "welsh-terms.jso
 MONTHS = tuple(calendar.month_name)[1:]
 # The last month of each school term: a review due "Autumn 2024" is overdue from January 2025.
 TERM_LAST_MONTH = {"autumn": 12, "spring": 4, "summer": 8}
+TERM_FIRST_MONTH = {"autumn": 9, "spring": 1, "summer": 4}
 
 _MONTH = "|".join(MONTHS)
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})[./-](\d{1,2})[./-](\d{4}|\d{2})\b")
@@ -64,6 +65,9 @@ class PolicyDetails:
     author: Detail | None = None
     date_of_issue: date | None = None
     last_reviewed: date | None = None
+    # As the document gives them when it names a month or term, not a day ("October 2024"): what cards show.
+    issued_as: Detail | None = None
+    last_reviewed_as: Detail | None = None
     agreed_by: Detail | None = None
     next_review: Detail | None = None
     # When the review is overdue: the date, or the last day of the term or month, of `next_review`.
@@ -73,7 +77,11 @@ class PolicyDetails:
 
     def issued(self) -> Detail | None:
         """The date of issue as staff read it in each language."""
-        return dated(self.date_of_issue) if self.date_of_issue else None
+        return self.issued_as or (dated(self.date_of_issue) if self.date_of_issue else None)
+
+    def reviewed(self) -> Detail | None:
+        """The date of the last review as staff read it in each language."""
+        return self.last_reviewed_as or (dated(self.last_reviewed) if self.last_reviewed else None)
 
 
 class WelshTerms:
@@ -191,6 +199,18 @@ def _month_number(name: str) -> int:
     return [m.casefold() for m in MONTHS].index(name.casefold()) + 1
 
 
+def period_start(text: str) -> date | None:
+    """The first day of a date, month ("October 2024") or term ("Autumn Term 2024") a text names; None when it
+    names none of them (a year alone is too vague for a date of issue)."""
+    if (day := parse_date(text)) is not None:
+        return day
+    if (term := _TERM_YEAR.search(text)) is not None:
+        return date(int(term[3]), TERM_FIRST_MONTH[term.group(1).casefold()], 1)
+    if (month_year := _MONTH_YEAR.search(text)) is not None:
+        return date(int(month_year[2]), _month_number(month_year[1]), 1)
+    return None
+
+
 def review_deadline(text: str) -> date | None:
     """When a review given as "Autumn 2024", "Spring/Summer Term 2025", "October 2024", "2025" or a date is
     overdue: the last day of that period. None when the text names no period."""
@@ -260,7 +280,8 @@ def details_from(raw: Mapping[str, Any], texts: Iterable[str], terms: WelshTerms
         schools = tuple(Detail(name, terms.school(name)) for name in schools_named(texts, terms.school_kinds))
     return PolicyDetails(
         title=title,
-        citation=_citation(raw, title, version, issued, terms),
+        citation=_citation(raw, title, version, detail("issued_as") or (
+            Detail(english_date(issued), terms.date(issued)) if issued else None), terms),
         federation=detail("federation"),
         schools=schools,
         status=detail("status"),
@@ -268,6 +289,8 @@ def details_from(raw: Mapping[str, Any], texts: Iterable[str], terms: WelshTerms
         author=detail("author"),
         date_of_issue=issued,
         last_reviewed=day("last_reviewed"),
+        issued_as=detail("issued_as"),
+        last_reviewed_as=detail("last_reviewed_as"),
         agreed_by=detail("agreed_by"),
         next_review=next_review,
         review_date=review_date,
@@ -276,7 +299,7 @@ def details_from(raw: Mapping[str, Any], texts: Iterable[str], terms: WelshTerms
     )
 
 
-def _citation(raw: Mapping[str, Any], title: Detail, version: str, issued: date | None,
+def _citation(raw: Mapping[str, Any], title: Detail, version: str, issued: Detail | None,
               terms: WelshTerms) -> Detail:
     english = raw.get("source")
     welsh = raw.get("source_cy")
@@ -287,7 +310,7 @@ def _citation(raw: Mapping[str, Any], title: Detail, version: str, issued: date 
         parts_en.append(f"Version {version}")
         parts_cy.append(terms.render(f"Version {version}"))
     if issued:
-        parts_en.append(english_date(issued))
-        parts_cy.append(terms.date(issued))
+        parts_en.append(issued.en)
+        parts_cy.append(issued.cy)
     cy = welsh if isinstance(welsh, str) and welsh.strip() else ", ".join(parts_cy)
     return Detail(", ".join(parts_en), cy)

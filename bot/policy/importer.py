@@ -25,7 +25,7 @@ from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from bot.policy.details import parse_date, review_deadline, schools_named, version_in, welsh_terms
+from bot.policy.details import parse_date, period_start, review_deadline, schools_named, version_in, welsh_terms
 from bot.policy.loader import MAX_PASSAGE_CHARS, validate_policy_data
 from bot.policy.model import Policy
 
@@ -442,10 +442,13 @@ def _details(found: dict[str, str], file: str, warnings: list[str]) -> dict[str,
         data["author"] = values["author"]
     for key, label in (("date_of_issue", "date of issue"), ("last_reviewed", "date of review")):
         if key in values:
-            day = parse_date(values[key])
+            day = period_start(values[key])
             if day is None:
-                raise PolicyImportError(f"{file}: the {label} {values[key]!r} is not a date; write it like 12.10.2022")
+                raise PolicyImportError(f"{file}: the {label} {values[key]!r} is not a date; write it like 12.10.2022 "
+                                        "(or October 2024)")
             data[key] = day.isoformat()
+            if parse_date(values[key]) is None:  # a month or term: cards show it as written, not as its first day
+                data[key.replace("date_of_issue", "issued") + "_as"] = values[key]
     if "agreed_by" in values:
         data["agreed_by"] = values["agreed_by"]
     if "next_review" in values:

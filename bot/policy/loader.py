@@ -25,7 +25,8 @@ POLICY_FILE_VARIABLE = "POLICY_FILE"
 MAX_PASSAGE_CHARS = 600
 
 # Details in English as the document gives them; each may have a Welsh override, "<key>_cy".
-DETAIL_KEYS = ("federation", "status", "author", "agreed_by", "next_review", "authorised_by", "source")
+DETAIL_KEYS = ("federation", "status", "author", "agreed_by", "next_review", "authorised_by", "source", "issued_as",
+               "last_reviewed_as")
 DATE_KEYS = ("date_of_issue", "last_reviewed", "review_date", "authorised_on")
 TOP_KEYS = (
     "title_en", "title_cy", *DETAIL_KEYS, *(f"{key}_cy" for key in DETAIL_KEYS), "version", *DATE_KEYS,

@@ -179,6 +179,24 @@ def test_missing_details_rows_are_left_out_with_a_note(tmp_path: Path) -> None:
     assert (details.title.cy, details.author, details.review_date) == ("Polisi Diogelwch Ar-lein", None, None)
 
 
+@pytest.mark.parametrize(("written", "first_day", "welsh"), [
+    ("October 2024", "2024-10-01", "Hydref 2024"),
+    ("Autumn Term 2025", "2025-09-01", "Tymor yr Hydref 2025"),
+])
+def test_a_date_of_issue_given_as_a_month_or_term_is_shown_as_written(written: str, first_day: str, welsh: str,
+                                                                       tmp_path: Path) -> None:
+    source = write(tmp_path, "monthly.txt", f"Social Media Policy\n\nVersion\t2\nDate of Issue\t{written}\n"
+                                            f"Date reviewed\t{written}\n\nPurpose\n\nStaff must ask first.\n")
+
+    data = imported(source, tmp_path)
+    details = load_policy(tmp_path / "imported.json").details
+
+    assert (data["date_of_issue"], data["issued_as"], data["last_reviewed_as"]) == (first_day, written, written)
+    assert details.issued() == details.reviewed() == Detail(written, welsh)
+    assert details.citation == Detail(f"Social Media Policy, Version 2, {written}",
+                                      f"Polisi Cyfryngau Cymdeithasol, Fersiwn 2, {welsh}")
+
+
 def test_without_details_the_first_heading_may_group_the_next(tmp_path: Path) -> None:
     grouped = write(tmp_path, "grouped.txt", "Policy\n\nPersonal use\n\n1.1 Photos\n\nAsk first.\n\n"
                                              "1.2 Friends\n\nNot pupils.\n")
