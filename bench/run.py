@@ -399,10 +399,12 @@ async def approve_only(seconds: float, profile: Path | None) -> int:
             ours = BotFigures("this bot", cold_starts=[bot.cold_start])
             try:
                 await _warm(bot, connector, [load.SIAN, load.FFION] + load.requesters())
-                spy = None if profile is None else await _spy(bot, profile, int(seconds * len(LEVELS) * 1.5) + 5)
+                # Long enough for the levels' warm-ups and the cards still arriving after each; stopped when done.
+                spy = None if profile is None else await _spy(bot, profile, int(seconds * len(LEVELS) * 4) + 30)
                 ours.approve_levels = await _levels(bot, connector, load.approve_one_click, seconds, LEVELS)
                 if spy is not None:
-                    spy.send_signal(signal.SIGINT)  # py-spy writes what it has on Ctrl-C
+                    if spy.returncode is None:
+                        spy.send_signal(signal.SIGINT)  # py-spy writes what it has on Ctrl-C
                     await spy.wait()
             finally:
                 procs.stop_bot(bot)
