@@ -78,6 +78,15 @@ class CardSlot:
     conversation_id: str = ""
 
 
+@dataclass(frozen=True)
+class Owed:
+    """What one person is owed, as one pass of their sender reads it: the messages not sent yet, oldest first (a copy
+    of a message sent already is left out), and where the cards those messages replace were posted, by card key."""
+
+    messages: list[OutboundMessage]
+    slots: Mapping[str, CardSlot]
+
+
 class Outbox(Protocol):
     """Port: the queue of messages owed to people."""
 
@@ -89,17 +98,26 @@ class Outbox(Protocol):
         """Messages not yet sent to this person, oldest first."""
         ...
 
+    async def owed_to(self, recipient: Person) -> Owed:
+        """Messages not yet sent to this person, oldest first, with the slots of their card keys, in a few reads
+        whatever their number. Whether each was sent already is looked up after the listing (a copy queued again
+        after it was sent is left out, and dropped), so `claim(..., checked=True)` need not look again."""
+        ...
+
     async def list_due(self, now: datetime, *, limit: int = 100) -> list[OutboundMessage]:
         """Messages, for anyone, that are due to be tried now."""
         ...
 
-    async def claim(self, message: OutboundMessage, now: datetime, *, lease: timedelta = LEASE) -> OutboundMessage:
-        """Lease a message to this sender; raise `ConcurrentChange` if another sender got it first, `RecordNotFound`
-        if it is gone or was sent already."""
+    async def claim(self, message: OutboundMessage, now: datetime, *, lease: timedelta = LEASE,
+                    checked: bool = False) -> OutboundMessage:
+        """Lease a message to this sender (conditional on it being as it was read); raise `ConcurrentChange` if it
+        changed since (another sender got it first), `RecordNotFound` if it is gone or was sent already (`checked`:
+        it was read by `owed_to`, which looked that up already)."""
         ...
 
-    async def mark_sent(self, message: OutboundMessage) -> None:
-        """Record that Teams accepted the message; it leaves the queue, and its id is never sent again."""
+    async def mark_sent(self, message: OutboundMessage, *, slot: CardSlot | None = None) -> None:
+        """Record that Teams accepted the message; it leaves the queue, and its id is never sent again. With `slot`,
+        where its card now is, saved with it (saved even when `ConcurrentChange` says the lease ran out)."""
         ...
 
     async def release(self, message: OutboundMessage) -> None:
