@@ -68,6 +68,15 @@ class OutboundMessage:
         return self.next_attempt_at is None or self.next_attempt_at <= now
 
 
+def superseded(queue: Sequence[OutboundMessage], now: datetime) -> list[OutboundMessage]:
+    """Of one person's queue (oldest first), the messages a later one replaces: each replaces a card (its key) that
+    a later message in the queue replaces again, so only the last of them need reach the person. A message another
+    sender holds is not among them (it may be on its way)."""
+    last = {m.card_key: m.message_id for m in queue if m.card_key}
+    return [m for m in queue if m.card_key and last[m.card_key] != m.message_id
+            and not (m.state is DeliveryState.SENDING and not m.is_due(now))]
+
+
 @dataclass(frozen=True)
 class CardSlot:
     """Where a person's card with a given key was posted, so it can be updated in place."""

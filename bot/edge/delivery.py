@@ -15,7 +15,7 @@ from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import ConversationReference
 
 from bot.domain.errors import ConcurrentChange, DomainError, RecordNotFound, StorageUnavailable
-from bot.domain.outbox import LEASE, CardSlot, DeliveryState, OutboundMessage, Outbox, Owed
+from bot.domain.outbox import LEASE, CardSlot, DeliveryState, OutboundMessage, Outbox, Owed, superseded
 from bot.domain.people import Person
 from bot.domain.profiles import UserProfiles
 
@@ -136,6 +136,8 @@ class Deliverer:
     async def _deliver_all(self, messages: list[OutboundMessage], *, ignore_backoff: bool, reading: _Pass) -> int:
         sent = 0
         now = self._clock()
+        if reading.checked:  # one person's whole queue
+            messages = await self._skip_superseded(messages, now)
         for message in messages:
             leased_elsewhere = message.state is DeliveryState.SENDING and not message.is_due(now)
             if leased_elsewhere or (not ignore_backoff and not message.is_due(now)):
@@ -143,6 +145,23 @@ class Deliverer:
             if await self._deliver(message, reading):
                 sent += 1
         return sent
+
+    async def _skip_superseded(self, queue: list[OutboundMessage], now: datetime) -> list[OutboundMessage]:
+        """The queue less the messages whose card a later one replaces again: those are recorded as sent without
+        being sent (so they never are), and only the last reaches the person."""
+        skipped: set[str] = set()
+        for message in superseded(queue, now):
+            try:
+                await self._outbox.mark_sent(message)  # as listed: a sender that took it since keeps it
+            except (ConcurrentChange, RecordNotFound):
+                pass  # another sender has it: the message after it still goes
+            except DomainError as error:
+                log.warning("could not record a superseded message: %s", type(error).__name__)
+                continue
+            skipped.add(message.message_id)
+        if skipped:
+            log.info("%d superseded message(s) not sent", len(skipped))
+        return [m for m in queue if m.message_id not in skipped]
 
     async def _reference(self, person: Person, reading: _Pass) -> str:
         """The person's chat reference ("" when they never opened the bot), read once a pass."""

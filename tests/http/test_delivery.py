@@ -80,6 +80,28 @@ async def test_keyed_card_is_updated_in_place(client: TestClient, connector: Con
     assert len(connector.updated) == 1
 
 
+async def test_a_card_replaced_again_before_it_was_sent_is_sent_once_as_it_is_now(
+        client: TestClient, connector: Connector) -> None:
+    services = client.app[SERVICES]
+    outbox = TableOutbox(client.app[STORE])
+    started = datetime.now(UTC)
+    versions = [OutboundMessage(recipient=HEAD, message_id=f"perm-1|v{n}", card={**CARD, "n": n},
+                                card_key="perm-1|head", created_at=started + timedelta(seconds=n)) for n in (1, 2, 3)]
+    await outbox.enqueue([*versions, _owed("perm-2|to-head")])  # queued before she could be reached
+
+    await client.post("/api/messages", json=message(SIAN, "hi", connector.url))  # she opens the bot
+    await services.deliverer.drain()
+    await outbox.enqueue(versions[:2])  # the older versions, queued again by a catch-up pass
+    sent_again = await services.deliverer.deliver_to(HEAD)
+
+    [latest] = [c for c in connector.cards() if "n" in c]
+    assert latest["n"] == 3 and connector.updated == []  # the card as it is now, posted once
+    assert [c["body"][0]["text"] for c in connector.cards()].count("A request for you") == 1 + 1  # + the other
+    assert sent_again == 0 and await outbox.list_for_recipient(HEAD) == []  # the older ones count as sent
+    assert (await outbox.get_slot(HEAD, "perm-1|head")).activity_id == next(
+        a["id"] for a in connector.sent if a["attachments"][0]["content"].get("n") == 3)
+
+
 async def test_throttled_send_waits_as_long_as_the_connector_asks(client: TestClient, connector: Connector) -> None:
     services = client.app[SERVICES]
     outbox = TableOutbox(client.app[STORE])
