@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Coroutine, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -59,7 +59,7 @@ class Deliverer:
         self._profiles = profiles
         self._clock = clock
         self._lease = lease
-        self._tasks: set[asyncio.Task[int]] = set()
+        self._tasks: set[asyncio.Task[object]] = set()
         self._running: set[str] = set()
         self._again: set[str] = set()
         self._senders = asyncio.Semaphore(MAX_SENDERS)
@@ -72,14 +72,15 @@ class Deliverer:
             self._again.add(person.key)
             return
         self._running.add(person.key)
-        task = asyncio.get_running_loop().create_task(self._deliver_while_owed(person))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._background(self._deliver_while_owed(person))
 
     def deliver_soon_in_turn(self, people: Iterable[Person]) -> None:
         """Send what is owed to many people in the background, a few at a time."""
         queue = list(dict.fromkeys(people))
-        task = asyncio.get_running_loop().create_task(self._deliver_in_lanes(queue))
+        self._background(self._deliver_in_lanes(queue))
+
+    def _background(self, work: Coroutine[object, object, object]) -> None:
+        task = asyncio.get_running_loop().create_task(work)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
@@ -227,6 +228,11 @@ class Deliverer:
             await self._outbox.release(message)
         except DomainError as error:
             log.warning("could not release an outbox lease (it will expire): %s", type(error).__name__)
+
+    def remember_card_soon(self, person: Person, card_key: str, activity_id: str) -> None:
+        """Record where a card shown in a reply lives, so later messages can update it in place: in the background,
+        so the turn's answer (an invoke's is returned when the turn ends) does not wait for it."""
+        self._background(self.remember_card(person, card_key, activity_id))
 
     async def remember_card(self, person: Person, card_key: str, activity_id: str) -> None:
         """Record where a card shown in a reply lives, so later messages can update it in place."""
