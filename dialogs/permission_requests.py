@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import Callable, Mapping
@@ -214,16 +215,14 @@ class PermissionFlow:
         school = self._school(request.school_id)
         if school is None:
             return
-        messages = []
         skipped = {request.requester.aad_object_id, shown_to.aad_object_id if shown_to else ""}
-        for person in self._deciders(school, request.requester.tenant_id):
-            if person.aad_object_id in skipped:
-                continue
-            lang = await preferred_language(self._profiles, person)
-            card = cards.approver_card(self._strings, lang, request, school=school.name(lang))
-            messages.append(OutboundMessage(
-                recipient=person, message_id=f"{request.request_id}|{request.state.value}|to-{person.aad_object_id}",
-                card=card, card_key=f"{request.request_id}|decide", created_at=self._clock()))
+        people = [p for p in self._deciders(school, request.requester.tenant_id) if p.aad_object_id not in skipped]
+        languages = await asyncio.gather(*(preferred_language(self._profiles, person) for person in people))
+        messages = [OutboundMessage(
+            recipient=person, message_id=f"{request.request_id}|{request.state.value}|to-{person.aad_object_id}",
+            card=cards.approver_card(self._strings, lang, request, school=school.name(lang)),
+            card_key=f"{request.request_id}|decide", created_at=self._clock())
+            for person, lang in zip(people, languages, strict=True)]
         if messages:
             await self._notifier.notify(messages)
 
@@ -275,8 +274,7 @@ class PermissionFlow:
         head = Person(turn.actor.tenant_id, school.headteacher.aad_object_id, school.headteacher.name)
         undelivered = not_queued = False
         try:
-            undelivered = not await self._reachable(head)
-            await self._queue_for_deciders(request, turn.actor, undelivered=undelivered)
+            undelivered = await self._queue_for_deciders(request, turn.actor, head=head)
             await self._requests.queued(request.request_id, request.state)
         except StorageUnavailable:
             # The request is stored (and on the head's pending list); its card to them is still owed, and
@@ -286,13 +284,22 @@ class PermissionFlow:
                                    approver=school.headteacher.name, undelivered=undelivered, not_queued=not_queued)
         return Reply(card=status, card_key=f"{request.request_id}|status")
 
-    async def _queue_for_deciders(self, request: PermissionRequest, actor: Person, *, undelivered: bool) -> None:
-        await self._tell_deciders(request)
+    async def _queue_for_deciders(self, request: PermissionRequest, actor: Person, *,
+                                  head: Person | None = None) -> bool:
+        """Queue the deciders' cards and audit it; with `head`, whether the headteacher has opened the bot is read
+        meanwhile, said in the audit entry, and returned (True: not yet)."""
+        if head is None:
+            await self._tell_deciders(request)
+            undelivered = False
+        else:
+            reachable, _ = await asyncio.gather(self._reachable(head), self._tell_deciders(request))
+            undelivered = not reachable
         # Honest wording: this records that the card was queued for the approver, not that Teams showed it;
         # the outbox keeps it until it is sent.
         await self._requests.add_audit(self._audit(
             request, SENT_TO_APPROVER, actor,
             "queued; headteacher has not opened the bot yet" if undelivered else "queued for delivery"))
+        return undelivered
 
     async def catch_up(self) -> int:
         """Queue the notifications a fault left owed (the state was saved, its messages were not); every
@@ -309,7 +316,7 @@ class PermissionFlow:
                 if request.state is not state:
                     pass  # a later state superseded it; that state's own notifications say everything
                 elif state is RequestState.PENDING:
-                    await self._queue_for_deciders(request, request.requester, undelivered=False)
+                    await self._queue_for_deciders(request, request.requester)
                 else:
                     await self._notify_settled(request)
                 await self._requests.queued(request_id, state)
@@ -408,6 +415,10 @@ class PermissionFlow:
             log.warning("decision %s saved but its notifications could not be queued yet", request.request_id)
 
     async def _notify_settled(self, request: PermissionRequest, *, shown_to: Person | None = None) -> None:
+        """Queue the requester's messages and the deciders' copies, side by side."""
+        await asyncio.gather(self._tell_requester(request), self._tell_deciders(request, shown_to=shown_to))
+
+    async def _tell_requester(self, request: PermissionRequest) -> None:
         requester = request.requester
         lang = await preferred_language(self._profiles, requester)
         school = self._school_name(request.school_id, lang)
@@ -422,7 +433,6 @@ class PermissionFlow:
                 recipient=requester, message_id=f"{request.request_id}|decision",
                 card=cards.decision_card(self._strings, lang, request, school=school), created_at=self._clock()))
         await self._notifier.notify(messages)
-        await self._tell_deciders(request, shown_to=shown_to)
 
     async def withdraw(self, turn: Turn) -> Reply:
         """The requester takes a waiting request back."""

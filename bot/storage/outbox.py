@@ -124,13 +124,28 @@ class TableOutbox:
         self._sent = store.table(SENT_TABLE)
 
     async def enqueue(self, messages: Sequence[OutboundMessage]) -> None:
-        """Store each message as pending; one already stored is left alone."""
+        """Store each message as pending; one already stored is left alone. One person's messages go in one
+        transaction (one round trip); if one of them is stored already, each is stored on its own."""
+        by_partition: dict[str, dict[str, OutboundMessage]] = {}
         for message in messages:
-            try:
-                async with self._store.call():
-                    await self._table.create_entity(_to_entity(message))
-            except RecordExists:
-                continue
+            by_partition.setdefault(_partition(message.recipient), {}).setdefault(_message_key(message), message)
+        for same_person in by_partition.values():
+            batch = list(same_person.values())
+            if len(batch) > 1:
+                try:
+                    async with self._store.call():
+                        for start in range(0, len(batch), 100):  # a transaction's limit
+                            await self._table.submit_transaction(
+                                [("create", _to_entity(m)) for m in batch[start:start + 100]])
+                    continue
+                except RecordExists:
+                    pass
+            for message in batch:
+                try:
+                    async with self._store.call():
+                        await self._table.create_entity(_to_entity(message))
+                except RecordExists:
+                    continue
 
     async def list_for_recipient(self, recipient: Person) -> list[OutboundMessage]:
         """Unsent messages for one person, oldest first."""

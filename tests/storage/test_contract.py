@@ -59,6 +59,17 @@ class OutboxContract:
 
         assert sorted(m.message_id for m in pending) == ["m1", "m2"]
 
+    async def test_queuing_several_where_one_is_stored_already_stores_the_others(self, outbox: Outbox) -> None:
+        await outbox.enqueue([_message("m1")])
+
+        await outbox.enqueue([replace(_message("m1"), card={"type": "AdaptiveCard", "n": "changed"}), _message("m2"),
+                              _message("m3"), _message("to-carys", recipient=CARYS), _message("m2")])
+
+        pending = {m.message_id: m.card for m in await outbox.list_for_recipient(SIAN)}
+        assert pending == {"m1": {"type": "AdaptiveCard", "n": "m1"}, "m2": {"type": "AdaptiveCard", "n": "m2"},
+                           "m3": {"type": "AdaptiveCard", "n": "m3"}}
+        assert [m.message_id for m in await outbox.list_for_recipient(CARYS)] == ["to-carys"]
+
     async def test_only_one_of_two_senders_claims(self, outbox: Outbox) -> None:
         await outbox.enqueue([_message("m1")])
         [message] = await outbox.list_for_recipient(SIAN)
