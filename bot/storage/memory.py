@@ -265,8 +265,8 @@ class MemoryOutbox:
         return self._keep(message.claimed(now, lease))
 
     async def mark_sent(self, message: OutboundMessage, *, slot: CardSlot | None = None) -> None:
-        """Remember the id as sent, then take the message out of the queue, with its card's slot (`ConcurrentChange`
-        if the lease ran out and another sender took it over; the id and the slot are kept anyway)."""
+        """Remember the card's slot and the id as sent, then take the message out of the queue (`ConcurrentChange` if
+        the lease ran out and another sender took it over; the id and the slot are kept anyway)."""
         if slot is not None:
             self._store.slots[(slot.recipient.key, slot.card_key)] = slot
         await self._move_sent(message)
