@@ -21,6 +21,7 @@ in one round trip what took one per message, and returns only the rows asked for
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 from collections.abc import Sequence
@@ -40,6 +41,8 @@ TABLE = "outbox"
 SENT_TABLE = "outboxsent"
 # Sent rows from before sending moved them out: how many one due scan moves (the first scans after upgrading).
 MOVED_PER_SCAN = 100
+# Messages one `enqueue` stores at once (a campaign to all staff queues hundreds: not all at once).
+ENQUEUED_AT_ONCE = 4
 # Row keys one query asks for: the Table service allows 15 comparisons in a filter, one of them the partition's.
 KEYS_PER_QUERY = 14
 
@@ -124,14 +127,18 @@ class TableOutbox:
         self._sent = store.table(SENT_TABLE)
 
     async def enqueue(self, messages: Sequence[OutboundMessage]) -> None:
-        """Store each message as pending; one already stored is left alone. (One create each: a transaction of
-        several costs this SDK more CPU and more time than the creates it replaces, measured against Azurite.)"""
-        for message in messages:
-            try:
-                async with self._store.call():
-                    await self._table.create_entity(_to_entity(message))
-            except RecordExists:
-                continue
+        """Store each message as pending; one already stored is left alone. One create each, a few at once (the
+        order they are stored in does not matter: a queue is read oldest first by `CreatedAt`); a transaction of
+        several costs this SDK more CPU and more time than the creates it replaces, measured against Azurite."""
+        for start in range(0, len(messages), ENQUEUED_AT_ONCE):
+            await asyncio.gather(*(self._create(m) for m in messages[start:start + ENQUEUED_AT_ONCE]))
+
+    async def _create(self, message: OutboundMessage) -> None:
+        try:
+            async with self._store.call():
+                await self._table.create_entity(_to_entity(message))
+        except RecordExists:
+            return
 
     async def list_for_recipient(self, recipient: Person) -> list[OutboundMessage]:
         """Unsent messages for one person, oldest first."""
