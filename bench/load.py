@@ -121,29 +121,31 @@ class Connector:
     extra_replies: int = 0
     typing: int = 0
     arrived: asyncio.Event = field(default_factory=asyncio.Event)
-    # Every proactive message and card update by conversation: (arrival time, PUT or POST, the activity as JSON).
-    heard: dict[str, list[tuple[float, str, str]]] = field(default_factory=dict)
-    watchers: list[tuple[Callable[[str, str], bool], str, asyncio.Future[float]]] = field(default_factory=list)
+    # Every proactive message and card update by conversation: (arrival time, PUT or POST, the activity as JSON, the
+    # id of the message it made or changed, which a click on its card names).
+    heard: dict[str, list[tuple[float, str, str, str]]] = field(default_factory=dict)
+    watchers: list[tuple[Callable[[str, str, str], bool], str, asyncio.Future[float]]] = field(default_factory=list)
 
-    def watch(self, conversation_id: str, matches: Callable[[str, str], bool]) -> asyncio.Future[float]:
+    def watch(self, conversation_id: str, matches: Callable[[str, str, str], bool]) -> asyncio.Future[float]:
         """A future resolved with the arrival time of the first proactive message or card update to this conversation
-        for which `matches(method, activity_json)` holds, whether it came already or comes later."""
+        for which `matches(method, activity_json, message_id)` holds, whether it came already or comes later."""
         future: asyncio.Future[float] = asyncio.get_running_loop().create_future()
-        for arrived, method, text in self.heard.get(conversation_id, []):
-            if matches(method, text):
+        for arrived, method, text, message_id in self.heard.get(conversation_id, []):
+            if matches(method, text, message_id):
                 future.set_result(arrived)
                 return future
         self.watchers.append((matches, conversation_id, future))
         return future
 
-    def _hear(self, arrived: float, method: str, conversation_id: str, activity: dict[str, Any]) -> None:
+    def _hear(self, arrived: float, method: str, conversation_id: str, activity: dict[str, Any],
+              message_id: str) -> None:
         text = json.dumps(activity, ensure_ascii=False)
-        self.heard.setdefault(conversation_id, []).append((arrived, method, text))
+        self.heard.setdefault(conversation_id, []).append((arrived, method, text, message_id))
         for watcher in list(self.watchers):
             matches, wanted, future = watcher
             if future.done():
                 self.watchers.remove(watcher)
-            elif wanted == conversation_id and matches(method, text):
+            elif wanted == conversation_id and matches(method, text, message_id):
                 future.set_result(arrived)
                 self.watchers.remove(watcher)
 
@@ -182,6 +184,7 @@ async def run_connector() -> AsyncIterator[Connector]:
             return web.json_response({"id": f"sent-{next(ids)}"})
         reply_to = activity.get("replyToId") or request.match_info.get("activity_id")
         future = connector.waiting.pop(reply_to, None) if reply_to else None
+        message_id = f"sent-{next(ids)}"
         if future is not None:
             if not future.done():
                 future.set_result((arrived, activity))
@@ -191,14 +194,15 @@ async def run_connector() -> AsyncIterator[Connector]:
             # A proactive send replies to the SDK's own continuation activity (a fresh uuid).
             connector.proactive.append(activity)
             connector.arrived.set()
-            connector._hear(arrived, "POST", request.match_info["conversation_id"], activity)
-        return web.json_response({"id": f"sent-{next(ids)}"})
+            connector._hear(arrived, "POST", request.match_info["conversation_id"], activity, message_id)
+        return web.json_response({"id": message_id})
 
     async def update(request: web.Request) -> web.Response:
         arrived = time.perf_counter()
         activity = json.loads(await request.read())
         connector.updates += 1
-        connector._hear(arrived, "PUT", request.match_info["conversation_id"], activity)
+        connector._hear(arrived, "PUT", request.match_info["conversation_id"], activity,
+                        request.match_info["activity_id"])
         return web.json_response({"id": request.match_info["activity_id"]})
 
     app = web.Application(client_max_size=4 * 1024 * 1024)
@@ -459,7 +463,9 @@ async def _arrival(kind: str, started: float, future: asyncio.Future[float], sta
 async def approve_one_click(driver: Driver, index: int, stats: Stats) -> None:
     """A member of staff asks permission; the headteacher gets the request's card and approves it with one click.
     Measured from that click: the invoke answer (her card), and the requester's and her own copy of the card
-    updated in their chats."""
+    updated in their chats. The click names the card's message, as Teams does, and Teams puts the card of the invoke
+    answer in its place: her copy counts as updated by that answer when it shows the decision (no buttons left), and
+    otherwise by a later update of that message (PUT)."""
     made = next(_requests_made)
     requester = user(FIRST_REQUESTER + made % REQUESTERS)
     # The form's message becomes the request's status card; Teams names it in the click, so it can be updated.
@@ -469,31 +475,39 @@ async def approve_one_click(driver: Driver, index: int, stats: Stats) -> None:
     if not request_id:
         stats.labels["no request made" if submitted.ok else "request failed"] += 1
         return
-    head = driver.connector.watch(conversation_of(SIAN), lambda _, text: request_id in text
+    head = driver.connector.watch(conversation_of(SIAN), lambda _, text, __: request_id in text
                                   and '"permission.approve"' in text)
     started = time.perf_counter()
     reached = await _arrival("approve: request card reaches the head", started, head, stats)
     if not reached.ok:
         return
-    [*_, (_, _, card_text)] = [h for h in driver.connector.heard[conversation_of(SIAN)] if request_id in h[2]]
+    [*_, (_, _, card_text, card_message)] = [h for h in driver.connector.heard[conversation_of(SIAN)]
+                                            if request_id in h[2]]
     data = verb_data(first_card(json.loads(card_text)), "permission.approve")
     if data is None:
         stats.labels["no approve button"] += 1
         return
 
-    def settled(method: str, text: str) -> bool:
+    def settled(method: str, text: str, _: str = "") -> bool:
         """A card put in place of an earlier one, about this request, with nothing left to click about it."""
         return (method == "PUT" and request_id in text and '"permission.approve"' not in text
                 and '"permission.withdraw"' not in text)
 
     requester_copy = driver.connector.watch(conversation_of(requester), settled)
-    head_copy = driver.connector.watch(conversation_of(SIAN), settled)
     started = time.perf_counter()
-    approved = stats.add(await driver.click("approve: Approve click answered", SIAN, "permission.approve", data))
+    approved = stats.add(await driver.click("approve: Approve click answered", SIAN, "permission.approve", data,
+                                            reply_to=card_message))
     if not approved.ok:
         return
     mine = await _arrival("approve: requester's card updated", started, requester_copy, stats)
-    theirs = await _arrival("approve: head's card updated", started, head_copy, stats)
+    answer = json.dumps(approved.card, ensure_ascii=False)
+    if request_id in answer and '"permission.approve"' not in answer and '"permission.decline"' not in answer:
+        theirs = stats.add(Outcome("approve: head's card updated", approved.latency, 200))
+    else:
+        # Heard whenever it came (`watch` looks at what arrived already): a PUT of the clicked message.
+        head_copy = driver.connector.watch(conversation_of(SIAN), lambda method, text, changed: settled(method, text)
+                                           and changed == card_message)
+        theirs = await _arrival("approve: head's card updated", started, head_copy, stats)
     if mine.ok and theirs.ok:
         stats.add(Outcome("approve: both cards updated", max(mine.latency, theirs.latency), 200))
         stats.flows += 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import platform
 import signal
@@ -186,8 +187,10 @@ class Counted:
     ok: bool
 
 
-async def count_storage(connector: load.Connector, azurite_port: int, workdir: Path) -> tuple[list[Counted], float]:
-    """Storage requests per kind of turn, through a counting proxy in front of Azurite."""
+async def count_storage(connector: load.Connector, azurite_port: int, workdir: Path, *,
+                        approve_only: bool = False) -> tuple[list[Counted], float]:
+    """Storage requests per kind of turn, through a counting proxy in front of Azurite (`approve_only`: only the
+    one-click approval's turns)."""
     prefix = "cnt" + str(int(time.time()))[-6:]
     async with counting_proxy(azurite_port, prefix=prefix) as (proxy_port, counts):
         port = procs.free_port()
@@ -196,7 +199,10 @@ async def count_storage(connector: load.Connector, azurite_port: int, workdir: P
         bot = await procs.start_bot("this bot (counted)", ["app.py"], env, port, workdir / "bot-counted.log")
         try:
             async with _session(4) as session:
-                return await _count_turns(Driver(session, bot.url, connector), counts), bot.cold_start
+                driver = Driver(session, bot.url, connector)
+                if approve_only:
+                    return await _count_approval(driver, counts), bot.cold_start
+                return await _count_turns(driver, counts) + await _count_approval(driver, counts), bot.cold_start
         finally:
             procs.stop_bot(bot)
 
@@ -230,6 +236,38 @@ async def _count_turns(driver: Driver, counts: Counts) -> list[Counted]:
         "c", load.SIAN, "ask.reply", {"q": data.get("q", ""), "reply": "Yes, that is fine."}))
     feedback = load.verb_data(answered.card, "ask.feedback") or {}
     await counted("click: helpful (feedback)", driver.click("c", person, "ask.feedback", feedback))
+    return results
+
+
+async def _count_approval(driver: Driver, counts: Counts) -> list[Counted]:
+    """The one-click approval's turns, as `load.approve_one_click` makes them: the form sent, then the head's Approve
+    on the card that reached her ('after' = what each turn queued for others, sent in the background)."""
+    results: list[Counted] = []
+    requester = load.user(90_001)
+    for person in (requester, load.SIAN, load.FFION):
+        await driver.say("warm-up", person, "hi")
+    await counts.settle()
+
+    async def counted(label: str, turn: Awaitable[Outcome]) -> Outcome:
+        before = counts.snapshot()
+        outcome = await turn
+        during = counts.snapshot() - before
+        await counts.settle()
+        after = counts.snapshot() - before - during
+        results.append(Counted(label, during, after, outcome.ok))
+        return outcome
+
+    submitted = await counted("click: permission request sent (submit)", driver.click(
+        "c", requester, "permission.submit", load.PERMISSION_FORM, reply_to="form-counted"))
+    request_id = str((load.verb_data(submitted.card, "permission.withdraw") or {}).get("id", ""))
+    heard = [h for h in driver.connector.heard.get(load.conversation_of(load.SIAN), []) if request_id and
+             request_id in h[2]]
+    data = load.verb_data(load.first_card(json.loads(heard[-1][2])), "permission.approve") if heard else None
+    if data is None:
+        results.append(Counted("click: head's Approve on her card", Counter(), Counter(), False))
+        return results
+    await counted("click: head's Approve on her card", driver.click("c", load.SIAN, "permission.approve", data,
+                                                                     reply_to=heard[-1][3]))
     return results
 
 
@@ -306,6 +344,12 @@ def _approve_table(figures: BotFigures) -> list[str]:
     return lines
 
 
+def _counted_lines(counted: list[Counted]) -> list[str]:
+    return [f"  {item.label:42} {sum(item.during.values()):2d} before the response ({_counts_text(item.during)}); "
+            f"{sum(item.after.values())} after ({_counts_text(item.after)})" + ("" if item.ok else "  [TURN FAILED]")
+            for item in counted]
+
+
 def _counts_text(counts: Counter[str]) -> str:
     return ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items())) or "none"
 
@@ -338,10 +382,7 @@ def report(echo: BotFigures, ours: BotFigures, counted: list[Counted], policy: t
     lines.append("")
     lines.append("Storage requests per turn (counting proxy in front of Azurite; 'after' = background work the turn "
                  "started, e.g. deliveries):")
-    for item in counted:
-        lines.append(f"  {item.label:42} {sum(item.during.values()):2d} before the response "
-                     f"({_counts_text(item.during)}); {sum(item.after.values())} after ({_counts_text(item.after)})"
-                     + ("" if item.ok else "  [TURN FAILED]"))
+    lines += _counted_lines(counted)
     lines.append("")
     lines.append(policy[0])
     lines.append(f"Bot log: {len(ours.log_problems)} ERROR lines or tracebacks"
@@ -399,17 +440,23 @@ async def approve_only(seconds: float, profile: Path | None) -> int:
             ours = BotFigures("this bot", cold_starts=[bot.cold_start])
             try:
                 await _warm(bot, connector, [load.SIAN, load.FFION] + load.requesters())
-                spy = None if profile is None else await _spy(bot, profile, int(seconds * len(LEVELS) * 1.5) + 5)
+                # Long enough for the levels' warm-ups and the cards still arriving after each; stopped when done.
+                spy = None if profile is None else await _spy(bot, profile, int(seconds * len(LEVELS) * 4) + 30)
                 ours.approve_levels = await _levels(bot, connector, load.approve_one_click, seconds, LEVELS)
                 if spy is not None:
-                    spy.send_signal(signal.SIGINT)  # py-spy writes what it has on Ctrl-C
+                    if spy.returncode is None:
+                        spy.send_signal(signal.SIGINT)  # py-spy writes what it has on Ctrl-C
                     await spy.wait()
             finally:
                 procs.stop_bot(bot)
             ours.log_problems = bot.log_problems()
+            counted, _ = await count_storage(connector, azurite_port, workdir, approve_only=True)
     lines = [f"== bench --only approve: Python {platform.python_version()}, {os.cpu_count()} CPUs; "
              f"load average {os.getloadavg()[0]:.2f} at the end =="]
     lines += _approve_table(ours)
+    lines.append("Storage requests per turn (counting proxy in front of Azurite; 'after' = background work the turn "
+                 "started, e.g. deliveries):")
+    lines += _counted_lines(counted)
     lines.append(f"Bot log: {len(ours.log_problems)} ERROR lines or tracebacks"
                  + (f"; first: {ours.log_problems[0][:300]}" if ours.log_problems else ""))
     lines.append("Targets:")

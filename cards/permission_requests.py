@@ -221,9 +221,10 @@ def status_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *, s
 
 
 def approver_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *, school: str,
-                  error: str = "") -> Card:
+                  error: str = "", opened: bool = False) -> Card:
     """The headteacher's card, titled with what is asked: the whole request, and Approve / Decline while it waits;
-    the outcome after."""
+    the outcome after. `opened`: a copy opened from the pending list, whose buttons say so (`"from": "open"`), so a
+    decision made on it still updates the card the request came in (a click on that card updates it itself)."""
     body: list[Element] = [plain_heading(asks_sentence(strings, lang, request)), *_outcome(strings, lang, request),
                            *_details(strings, lang, request, school, decider=True, titled=True)]
     if request.state is not RequestState.PENDING:
@@ -232,7 +233,7 @@ def approver_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *,
                  "label": strings.text("perm.reason_label", lang)})
     if error:
         body.append({"type": "TextBlock", "text": error, "color": "Attention", "wrap": True})
-    data = {"id": request.request_id}
+    data = {"id": request.request_id, "from": "open"} if opened else {"id": request.request_id}
     return card(body, [execute(strings.text("perm.approve", lang), VERB_APPROVE, data, style="positive",
                                associated_inputs="auto"),
                        execute(strings.text("perm.decline", lang), VERB_DECLINE, data, style="destructive",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import Callable, Mapping
@@ -79,7 +80,8 @@ class RequestForm(CardData):
 
 
 class RequestClick(CardData):
-    """`permission.withdraw`, `permission.open`: the request's id; `from` is "list" when clicked on a list."""
+    """`permission.withdraw`, `permission.open`: the request's id; `from` is "list" when clicked on a list, and "open"
+    on a decision card opened from the pending list (not the card the request came in)."""
 
     id: Text = ""
     from_: Text = Field(default="", alias="from")
@@ -207,20 +209,20 @@ class PermissionFlow:
     def _audit(self, request: PermissionRequest, action: str, person: Person, detail: str = "") -> AuditEntry:
         return AuditEntry(request.request_id, action, person.aad_object_id, person.name, self._clock(), detail)
 
-    async def _tell_deciders(self, request: PermissionRequest) -> None:
-        """Send (or update in place) each decider's copy of the request; never to the requester."""
+    async def _tell_deciders(self, request: PermissionRequest, *, shown_to: Person | None = None) -> None:
+        """Send (or update in place) each decider's copy of the request; never to the requester, nor to `shown_to`,
+        whose copy the click's answer has already replaced."""
         school = self._school(request.school_id)
         if school is None:
             return
-        messages = []
-        for person in self._deciders(school, request.requester.tenant_id):
-            if person.aad_object_id == request.requester.aad_object_id:
-                continue
-            lang = await preferred_language(self._profiles, person)
-            card = cards.approver_card(self._strings, lang, request, school=school.name(lang))
-            messages.append(OutboundMessage(
-                recipient=person, message_id=f"{request.request_id}|{request.state.value}|to-{person.aad_object_id}",
-                card=card, card_key=f"{request.request_id}|decide", created_at=self._clock()))
+        skipped = {request.requester.aad_object_id, shown_to.aad_object_id if shown_to else ""}
+        people = [p for p in self._deciders(school, request.requester.tenant_id) if p.aad_object_id not in skipped]
+        languages = await asyncio.gather(*(preferred_language(self._profiles, person) for person in people))
+        messages = [OutboundMessage(
+            recipient=person, message_id=f"{request.request_id}|{request.state.value}|to-{person.aad_object_id}",
+            card=cards.approver_card(self._strings, lang, request, school=school.name(lang)),
+            card_key=f"{request.request_id}|decide", created_at=self._clock())
+            for person, lang in zip(people, languages, strict=True)]
         if messages:
             await self._notifier.notify(messages)
 
@@ -272,8 +274,7 @@ class PermissionFlow:
         head = Person(turn.actor.tenant_id, school.headteacher.aad_object_id, school.headteacher.name)
         undelivered = not_queued = False
         try:
-            undelivered = not await self._reachable(head)
-            await self._queue_for_deciders(request, turn.actor, undelivered=undelivered)
+            undelivered = await self._queue_for_deciders(request, turn.actor, head=head)
             await self._requests.queued(request.request_id, request.state)
         except StorageUnavailable:
             # The request is stored (and on the head's pending list); its card to them is still owed, and
@@ -283,13 +284,22 @@ class PermissionFlow:
                                    approver=school.headteacher.name, undelivered=undelivered, not_queued=not_queued)
         return Reply(card=status, card_key=f"{request.request_id}|status")
 
-    async def _queue_for_deciders(self, request: PermissionRequest, actor: Person, *, undelivered: bool) -> None:
-        await self._tell_deciders(request)
+    async def _queue_for_deciders(self, request: PermissionRequest, actor: Person, *,
+                                  head: Person | None = None) -> bool:
+        """Queue the deciders' cards and audit it; with `head`, whether the headteacher has opened the bot is read
+        meanwhile, said in the audit entry, and returned (True: not yet)."""
+        if head is None:
+            await self._tell_deciders(request)
+            undelivered = False
+        else:
+            reachable, _ = await asyncio.gather(self._reachable(head), self._tell_deciders(request))
+            undelivered = not reachable
         # Honest wording: this records that the card was queued for the approver, not that Teams showed it;
         # the outbox keeps it until it is sent.
         await self._requests.add_audit(self._audit(
             request, SENT_TO_APPROVER, actor,
             "queued; headteacher has not opened the bot yet" if undelivered else "queued for delivery"))
+        return undelivered
 
     async def catch_up(self) -> int:
         """Queue the notifications a fault left owed (the state was saved, its messages were not); every
@@ -306,7 +316,7 @@ class PermissionFlow:
                 if request.state is not state:
                     pass  # a later state superseded it; that state's own notifications say everything
                 elif state is RequestState.PENDING:
-                    await self._queue_for_deciders(request, request.requester, undelivered=False)
+                    await self._queue_for_deciders(request, request.requester)
                 else:
                     await self._notify_settled(request)
                 await self._requests.queued(request_id, state)
@@ -330,9 +340,9 @@ class PermissionFlow:
         """Decline; a reason is required."""
         return await self._decide(turn, approve=False)
 
-    def _settled_card(self, request: PermissionRequest, lang: Lang, error: str = "") -> Card:
+    def _settled_card(self, request: PermissionRequest, lang: Lang, error: str = "", *, opened: bool = False) -> Card:
         return cards.approver_card(self._strings, lang, request, school=self._school_name(request.school_id, lang),
-                                   error=error)
+                                   error=error, opened=opened)
 
     def _note(self, turn: Turn) -> str:
         raw = turn.data.get("reason")
@@ -350,7 +360,12 @@ class PermissionFlow:
         return request, school
 
     async def _decide(self, turn: Turn, *, approve: bool) -> Reply:
+        """The decision, shown where it was clicked. On the card the request came in (neither the list nor a copy
+        opened from it), the click's answer replaces that very card: it becomes the card's place (its key), and no
+        update of it is queued; every other copy is updated by message."""
         from_list = turn.data.get("from") == "list"
+        opened = turn.data.get("from") == "open"
+        on_its_card = not from_list and not opened
         found = await self._for_decider(turn)
         if isinstance(found, Reply):
             return found
@@ -362,7 +377,8 @@ class PermissionFlow:
         if problem:
             if from_list:
                 return await self._pending_reply(turn, errors={request.request_id: problem})
-            return Reply(card=self._settled_card(request, turn.lang, self._strings.text(problem, turn.lang)))
+            return Reply(card=self._settled_card(request, turn.lang, self._strings.text(problem, turn.lang),
+                                                 opened=opened))
         try:
             decided = decide(request, turn.actor, school, approve=approve, reason=note, comment=note,
                              now=self._clock())
@@ -374,10 +390,11 @@ class PermissionFlow:
         except ConcurrentChange:
             saved = await self._requests.get(request.request_id)
         else:
-            await self._after_settled(saved)
+            await self._after_settled(saved, shown_to=turn.actor if on_its_card else None)
         if from_list:
             return await self._pending_reply(turn, notice=self._settled_notice(saved, turn.lang))
-        return Reply(card=self._settled_card(saved, turn.lang))
+        return Reply(card=self._settled_card(saved, turn.lang, opened=opened),
+                     card_key=f"{saved.request_id}|decide" if on_its_card else "")
 
     def _settled_notice(self, request: PermissionRequest, lang: Lang) -> str:
         if request.state is RequestState.PENDING:
@@ -386,17 +403,22 @@ class PermissionFlow:
                                      when=when(request.decided_at))
         return f"{request.request_id}: {clean_user_text(outcome, limit=200)}"
 
-    async def _after_settled(self, request: PermissionRequest) -> None:
-        """Tell the requester, and update every decider's copy in place (the one who clicked included)."""
+    async def _after_settled(self, request: PermissionRequest, *, shown_to: Person | None = None) -> None:
+        """Tell the requester, and update every decider's copy in place, but for `shown_to`'s (the decider who clicked
+        on the request's own card, which the click's answer has replaced)."""
         try:
-            await self._notify_settled(request)
+            await self._notify_settled(request, shown_to=shown_to)
             await self._requests.queued(request.request_id, request.state)
         except StorageUnavailable:
             # The decision is on record and shown to the person who made it; its messages stay owed and
             # `catch_up` queues them once storage answers again.
             log.warning("decision %s saved but its notifications could not be queued yet", request.request_id)
 
-    async def _notify_settled(self, request: PermissionRequest) -> None:
+    async def _notify_settled(self, request: PermissionRequest, *, shown_to: Person | None = None) -> None:
+        """Queue the requester's messages and the deciders' copies, side by side."""
+        await asyncio.gather(self._tell_requester(request), self._tell_deciders(request, shown_to=shown_to))
+
+    async def _tell_requester(self, request: PermissionRequest) -> None:
         requester = request.requester
         lang = await preferred_language(self._profiles, requester)
         school = self._school_name(request.school_id, lang)
@@ -411,7 +433,6 @@ class PermissionFlow:
                 recipient=requester, message_id=f"{request.request_id}|decision",
                 card=cards.decision_card(self._strings, lang, request, school=school), created_at=self._clock()))
         await self._notifier.notify(messages)
-        await self._tell_deciders(request)
 
     async def withdraw(self, turn: Turn) -> Reply:
         """The requester takes a waiting request back."""
@@ -469,7 +490,7 @@ class PermissionFlow:
         found = await self._for_decider(turn)
         if isinstance(found, Reply):
             return found
-        return Reply(card=self._settled_card(found[0], turn.lang))
+        return Reply(card=self._settled_card(found[0], turn.lang, opened=True))
 
     async def register(self, turn: Turn) -> Reply:
         """Approved permissions still in force: the federation's official accounts (for heads)."""

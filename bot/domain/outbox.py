@@ -68,6 +68,15 @@ class OutboundMessage:
         return self.next_attempt_at is None or self.next_attempt_at <= now
 
 
+def superseded(queue: Sequence[OutboundMessage], now: datetime) -> list[OutboundMessage]:
+    """Of one person's queue (oldest first), the messages a later one replaces: each replaces a card (its key) that
+    a later message in the queue replaces again, so only the last of them need reach the person. A message another
+    sender holds is not among them (it may be on its way)."""
+    last = {m.card_key: m.message_id for m in queue if m.card_key}
+    return [m for m in queue if m.card_key and last[m.card_key] != m.message_id
+            and not (m.state is DeliveryState.SENDING and not m.is_due(now))]
+
+
 @dataclass(frozen=True)
 class CardSlot:
     """Where a person's card with a given key was posted, so it can be updated in place."""
@@ -76,6 +85,15 @@ class CardSlot:
     card_key: str
     activity_id: str
     conversation_id: str = ""
+
+
+@dataclass(frozen=True)
+class Owed:
+    """What one person is owed, as one pass of their sender reads it: the messages not sent yet, oldest first (a copy
+    of a message sent already is left out), and where the cards those messages replace were posted, by card key."""
+
+    messages: list[OutboundMessage]
+    slots: Mapping[str, CardSlot]
 
 
 class Outbox(Protocol):
@@ -89,17 +107,26 @@ class Outbox(Protocol):
         """Messages not yet sent to this person, oldest first."""
         ...
 
+    async def owed_to(self, recipient: Person) -> Owed:
+        """Messages not yet sent to this person, oldest first, with the slots of their card keys, in a few reads
+        whatever their number. Whether each was sent already is looked up after the listing (a copy queued again
+        after it was sent is left out, and dropped), so `claim(..., checked=True)` need not look again."""
+        ...
+
     async def list_due(self, now: datetime, *, limit: int = 100) -> list[OutboundMessage]:
         """Messages, for anyone, that are due to be tried now."""
         ...
 
-    async def claim(self, message: OutboundMessage, now: datetime, *, lease: timedelta = LEASE) -> OutboundMessage:
-        """Lease a message to this sender; raise `ConcurrentChange` if another sender got it first, `RecordNotFound`
-        if it is gone or was sent already."""
+    async def claim(self, message: OutboundMessage, now: datetime, *, lease: timedelta = LEASE,
+                    checked: bool = False) -> OutboundMessage:
+        """Lease a message to this sender (conditional on it being as it was read); raise `ConcurrentChange` if it
+        changed since (another sender got it first), `RecordNotFound` if it is gone or was sent already (`checked`:
+        it was read by `owed_to`, which looked that up already)."""
         ...
 
-    async def mark_sent(self, message: OutboundMessage) -> None:
-        """Record that Teams accepted the message; it leaves the queue, and its id is never sent again."""
+    async def mark_sent(self, message: OutboundMessage, *, slot: CardSlot | None = None) -> None:
+        """Record that Teams accepted the message; it leaves the queue, and its id is never sent again. With `slot`,
+        where its card now is, saved with it (saved even when `ConcurrentChange` says the lease ran out)."""
         ...
 
     async def release(self, message: OutboundMessage) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Coroutine, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
@@ -15,7 +15,7 @@ from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import ConversationReference
 
 from bot.domain.errors import ConcurrentChange, DomainError, RecordNotFound, StorageUnavailable
-from bot.domain.outbox import LEASE, CardSlot, DeliveryState, OutboundMessage, Outbox
+from bot.domain.outbox import LEASE, CardSlot, DeliveryState, OutboundMessage, Outbox, Owed, superseded
 from bot.domain.people import Person
 from bot.domain.profiles import UserProfiles
 
@@ -33,6 +33,21 @@ BULK_RECIPIENTS = 10
 BULK_LANES = 4
 
 
+@dataclass
+class _Pass:
+    """What one pass over queued messages has read already: each recipient's chat reference (read once a pass), and,
+    when the pass read them with the queue, where each keyed card is (kept current as the pass sends)."""
+
+    checked: bool = False
+    slots: dict[tuple[str, str], CardSlot] | None = None
+    references: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, owed: Owed) -> _Pass:
+        """A pass over one person's queue, read by `Outbox.owed_to`."""
+        return cls(checked=True, slots={(slot.recipient.key, key): slot for key, slot in owed.slots.items()})
+
+
 class Deliverer:
     """Drains the outbox through the adapter; safe to run on several instances at once (etag leases)."""
 
@@ -44,7 +59,7 @@ class Deliverer:
         self._profiles = profiles
         self._clock = clock
         self._lease = lease
-        self._tasks: set[asyncio.Task[int]] = set()
+        self._tasks: set[asyncio.Task[object]] = set()
         self._running: set[str] = set()
         self._again: set[str] = set()
         self._senders = asyncio.Semaphore(MAX_SENDERS)
@@ -57,14 +72,15 @@ class Deliverer:
             self._again.add(person.key)
             return
         self._running.add(person.key)
-        task = asyncio.get_running_loop().create_task(self._deliver_while_owed(person))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._background(self._deliver_while_owed(person))
 
     def deliver_soon_in_turn(self, people: Iterable[Person]) -> None:
         """Send what is owed to many people in the background, a few at a time."""
         queue = list(dict.fromkeys(people))
-        task = asyncio.get_running_loop().create_task(self._deliver_in_lanes(queue))
+        self._background(self._deliver_in_lanes(queue))
+
+    def _background(self, work: Coroutine[object, object, object]) -> None:
+        task = asyncio.get_running_loop().create_task(work)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
@@ -103,11 +119,11 @@ class Deliverer:
     async def deliver_to(self, person: Person) -> int:
         """Try every unsent message for one person now; return how many were sent."""
         try:
-            pending = await self._outbox.list_for_recipient(person)
+            owed = await self._outbox.owed_to(person)
         except DomainError as error:
             log.warning("outbox unreadable for a recipient: %s", type(error).__name__)
             return 0
-        return await self._deliver_all(pending, ignore_backoff=True)
+        return await self._deliver_all(owed.messages, ignore_backoff=True, reading=_Pass.of(owed))
 
     async def deliver_due(self) -> int:
         """Try every message whose time has come; return how many were sent."""
@@ -116,32 +132,69 @@ class Deliverer:
         except DomainError as error:
             log.warning("outbox unreadable: %s", type(error).__name__)
             return 0
-        return await self._deliver_all(due, ignore_backoff=False)
+        return await self._deliver_all(due, ignore_backoff=False, reading=_Pass())
 
-    async def _deliver_all(self, messages: list[OutboundMessage], *, ignore_backoff: bool) -> int:
+    async def _deliver_all(self, messages: list[OutboundMessage], *, ignore_backoff: bool, reading: _Pass) -> int:
         sent = 0
         now = self._clock()
+        if reading.checked:  # one person's whole queue
+            messages = await self._skip_superseded(messages, now)
         for message in messages:
             leased_elsewhere = message.state is DeliveryState.SENDING and not message.is_due(now)
             if leased_elsewhere or (not ignore_backoff and not message.is_due(now)):
                 continue
-            if await self._deliver(message):
+            if await self._deliver(message, reading):
                 sent += 1
         return sent
 
-    async def _deliver(self, message: OutboundMessage) -> bool:
+    async def _skip_superseded(self, queue: list[OutboundMessage], now: datetime) -> list[OutboundMessage]:
+        """The queue less the messages whose card a later one replaces again: those are recorded as sent without
+        being sent (so they never are), and only the last reaches the person."""
+        skipped: set[str] = set()
+        for message in superseded(queue, now):
+            try:
+                await self._outbox.mark_sent(message)  # as listed: a sender that took it since keeps it
+            except (ConcurrentChange, RecordNotFound):
+                pass  # another sender has it: the message after it still goes
+            except DomainError as error:
+                log.warning("could not record a superseded message: %s", type(error).__name__)
+                continue
+            skipped.add(message.message_id)
+        if skipped:
+            log.info("%d superseded message(s) not sent", len(skipped))
+        return [m for m in queue if m.message_id not in skipped]
+
+    async def _reference(self, person: Person, reading: _Pass) -> str:
+        """The person's chat reference ("" when they never opened the bot), read once a pass."""
+        if person.key not in reading.references:
+            try:
+                reading.references[person.key] = (await self._profiles.get_profile(person)).conversation_ref
+            except RecordNotFound:
+                reading.references[person.key] = ""
+        return reading.references[person.key]
+
+    async def _slot(self, message: OutboundMessage, reading: _Pass) -> CardSlot | None:
+        """Where the message's card was posted, if it has a key and was."""
+        if not message.card_key:
+            return None
+        if reading.slots is not None:
+            return reading.slots.get((message.recipient.key, message.card_key))
+        try:
+            return await self._outbox.get_slot(message.recipient, message.card_key)
+        except RecordNotFound:
+            return None
+
+    async def _deliver(self, message: OutboundMessage, reading: _Pass) -> bool:
         now = self._clock()
         try:
-            claimed = await self._outbox.claim(message, now, lease=self._lease)
+            claimed = await self._outbox.claim(message, now, lease=self._lease, checked=reading.checked)
         except (ConcurrentChange, RecordNotFound):
             return False
         except StorageUnavailable:
             return False
         try:
-            profile = await self._profiles.get_profile(message.recipient)
-            reference_json = profile.conversation_ref
-        except RecordNotFound:
-            reference_json = ""
+            reference_json = await self._reference(message.recipient, reading)
+            slot = await self._slot(message, reading)
         except StorageUnavailable:
             await self._release(claimed.retry_later(now, "storage unavailable"))
             return False
@@ -150,18 +203,21 @@ class Deliverer:
                                         last_error="recipient has not opened the bot"))
             return False
         try:
-            activity_id, conversation_id = await self._send(message, reference_json)
+            activity_id, conversation_id = await self._send(message, reference_json, slot)
         except Exception as error:  # the connector raises many types; every one means "try again later"
             wait = retry_after(error, now)
             log.warning("proactive send failed: %s%s", type(error).__name__,
                         f" (asked to wait {wait.total_seconds():.0f} s)" if wait else "")
             await self._release(claimed.retry_later(now, type(error).__name__, not_before=wait))
             return False
+        moved = None
+        if message.card_key and activity_id and (slot is None or slot.activity_id != activity_id):
+            # Posted anew: the card's place changed (updated in place, it did not, and is not written again).
+            moved = CardSlot(message.recipient, message.card_key, activity_id, conversation_id)
+            if reading.slots is not None:
+                reading.slots[(message.recipient.key, message.card_key)] = moved
         try:
-            if message.card_key and activity_id:
-                await self._outbox.save_slot(CardSlot(message.recipient, message.card_key, activity_id,
-                                                      conversation_id))
-            await self._outbox.mark_sent(claimed)
+            await self._outbox.mark_sent(claimed, slot=moved)
         except DomainError as error:
             # Teams has the message; the lease expiring would send it again, so say so loudly.
             log.error("sent but not recorded as sent: %s", type(error).__name__)
@@ -173,6 +229,11 @@ class Deliverer:
         except DomainError as error:
             log.warning("could not release an outbox lease (it will expire): %s", type(error).__name__)
 
+    def remember_card_soon(self, person: Person, card_key: str, activity_id: str) -> None:
+        """Record where a card shown in a reply lives, so later messages can update it in place: in the background,
+        so the turn's answer (an invoke's is returned when the turn ends) does not wait for it."""
+        self._background(self.remember_card(person, card_key, activity_id))
+
     async def remember_card(self, person: Person, card_key: str, activity_id: str) -> None:
         """Record where a card shown in a reply lives, so later messages can update it in place."""
         try:
@@ -180,14 +241,9 @@ class Deliverer:
         except DomainError as error:
             log.warning("could not remember a card slot: %s", type(error).__name__)
 
-    async def _send(self, message: OutboundMessage, reference_json: str) -> tuple[str, str]:
+    async def _send(self, message: OutboundMessage, reference_json: str, slot: CardSlot | None) -> tuple[str, str]:
         reference = ConversationReference().deserialize(json.loads(reference_json))
-        slot_activity_id = ""
-        if message.card_key:
-            try:
-                slot_activity_id = (await self._outbox.get_slot(message.recipient, message.card_key)).activity_id
-            except RecordNotFound:
-                slot_activity_id = ""
+        slot_activity_id = slot.activity_id if slot is not None else ""
         result: dict[str, str] = {}
 
         async def callback(context: TurnContext) -> None:

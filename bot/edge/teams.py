@@ -279,7 +279,7 @@ class TeamsBot:
             await self._invoke_reply(context, InvokeResponse(status=200, body={
                 "statusCode": 200, "type": ADAPTIVE_CARD, "value": reply.card}))
             if reply.card_key and activity.reply_to_id:
-                await self._deliverer.remember_card(person, reply.card_key, activity.reply_to_id)
+                self._deliverer.remember_card_soon(person, reply.card_key, activity.reply_to_id)
         else:
             # The clicked card stays as it is.
             await self._invoke_reply(context, InvokeResponse(status=200, body={
@@ -287,7 +287,7 @@ class TeamsBot:
         if reply.card is not None and as_new_message:
             sent = await context.send_activity(self._card_activity(reply.card))
             if reply.card_key and sent is not None and sent.id:
-                await self._deliverer.remember_card(person, reply.card_key, sent.id)
+                self._deliverer.remember_card_soon(person, reply.card_key, sent.id)
         for card in reply.more:
             await context.send_activity(self._card_activity(card))
         return f"invoke:{verb}"

@@ -27,7 +27,7 @@ from bot.domain.concerns import ConcernReport, ReportState
 from bot.domain.directory import StaffMember, line_manager_in, member_for
 from bot.domain.errors import ConcurrentChange, RecordExists, RecordNotFound
 from bot.domain.limits import Limit, counted
-from bot.domain.outbox import LEASE, CardSlot, DeliveryState, OutboundMessage
+from bot.domain.outbox import LEASE, CardSlot, DeliveryState, OutboundMessage, Owed
 from bot.domain.people import Person, StaffContact
 from bot.domain.permission_requests import AuditEntry, PermissionRequest, RequestState
 from bot.domain.policy_reads import AlreadyConfirmed, AskedStaff, Confirmation
@@ -220,6 +220,24 @@ class MemoryOutbox:
         rows = [m for m in self._queued() if m.recipient.key == recipient.key and m.state is not DeliveryState.SENT]
         return sorted(rows, key=lambda m: (m.created_at is None, m.created_at))
 
+    async def owed_to(self, recipient: Person) -> Owed:
+        """Unsent messages for one person, oldest first, less copies of messages sent already (dropped), and the
+        slots of their card keys."""
+        listed = await self.list_for_recipient(recipient)
+        await self._store.call()
+        messages = []
+        for message in listed:
+            if self._key(message) in self._store.sent:
+                stored = self._store.messages.get(self._key(message))
+                if stored is not None and stored.etag == message.etag:
+                    del self._store.messages[self._key(message)]
+            else:
+                messages.append(message)
+        await self._store.call()
+        slots = {m.card_key: replace(self._store.slots[(recipient.key, m.card_key)], recipient=recipient)
+                 for m in messages if (recipient.key, m.card_key) in self._store.slots}
+        return Owed(messages, slots)
+
     async def list_due(self, now: datetime, *, limit: int = 100) -> list[OutboundMessage]:
         """Unsent messages for anyone whose next attempt time has come (sent ones met on the way are moved)."""
         await self._store.call()
@@ -232,12 +250,13 @@ class MemoryOutbox:
                 await self._move_sent(message)
         return scan.due
 
-    async def claim(self, message: OutboundMessage, now: datetime, *, lease: timedelta = LEASE) -> OutboundMessage:
+    async def claim(self, message: OutboundMessage, now: datetime, *, lease: timedelta = LEASE,
+                    checked: bool = False) -> OutboundMessage:
         """Lease the message (etag-conditional); `ConcurrentChange` when someone else has it, `RecordNotFound` when
-        it is gone or was sent already (then a copy queued again is dropped)."""
+        it is gone or was sent already (then a copy queued again is dropped; `checked`: `owed_to` looked)."""
         await self._store.call()
         key = self._key(message)
-        if key in self._store.sent:
+        if not checked and key in self._store.sent:
             stored = self._store.messages.get(key)
             if stored is not None and stored.etag == message.etag:
                 del self._store.messages[key]
@@ -245,9 +264,11 @@ class MemoryOutbox:
         _unchanged(self._store.messages.get(key), message.etag, f"message {message.message_id}")
         return self._keep(message.claimed(now, lease))
 
-    async def mark_sent(self, message: OutboundMessage) -> None:
-        """Remember the id as sent, then take the message out of the queue (`ConcurrentChange` if the lease ran out
-        and another sender took it over; the id is remembered anyway)."""
+    async def mark_sent(self, message: OutboundMessage, *, slot: CardSlot | None = None) -> None:
+        """Remember the card's slot and the id as sent, then take the message out of the queue (`ConcurrentChange` if
+        the lease ran out and another sender took it over; the id and the slot are kept anyway)."""
+        if slot is not None:
+            self._store.slots[(slot.recipient.key, slot.card_key)] = slot
         await self._move_sent(message)
 
     async def _move_sent(self, message: OutboundMessage) -> None:

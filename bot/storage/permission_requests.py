@@ -20,6 +20,7 @@ rows, not millions).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 from collections.abc import Sequence
@@ -181,16 +182,15 @@ class TablePermissionRequests:
     async def _reindex(self, request: PermissionRequest) -> None:
         # Best effort: the main record is the truth (already written), lists re-check it, and
         # rebuild_index() repairs a row this could not write; so a failure here must not fail the turn.
+        pending = {"PartitionKey": _pending_partition(request.school_id), "RowKey": safe_key(request.request_id)}
         try:
             async with self._store.call():
-                await self._index.upsert_entity({"PartitionKey": _requester_partition(request.requester),
-                                                 "RowKey": safe_key(request.request_id)})
-                pending = {"PartitionKey": _pending_partition(request.school_id),
-                           "RowKey": safe_key(request.request_id)}
-                if request.state is RequestState.PENDING:
-                    await self._index.upsert_entity(pending)
-                else:
-                    await self._index.delete_entity(pending["PartitionKey"], pending["RowKey"])
+                # Two partitions, so not one transaction; nor need they wait for each other.
+                await asyncio.gather(
+                    self._index.upsert_entity({"PartitionKey": _requester_partition(request.requester),
+                                               "RowKey": safe_key(request.request_id)}),
+                    self._index.upsert_entity(pending) if request.state is RequestState.PENDING
+                    else self._index.delete_entity(pending["PartitionKey"], pending["RowKey"]))
         except DomainError as error:
             log.warning("permission index not updated for %s: %s", request.request_id, type(error).__name__)
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.domain.people import Person
 from bot.domain.permission_requests import RequestState
-from bot.storage.memory import MemoryPermissionRequests
+from bot.storage.memory import MemoryOutbox, MemoryPermissionRequests
 from tests.flows.conftest import CARYS, FFION, GARETH, OWAIN, SIAN, BotInMemory, text_of
 from tests.support.activities import TENANT
 from tests.support.cards import actions, verb_data
@@ -133,3 +133,53 @@ async def test_a_headteacher_cannot_decide_their_own_request_and_the_delegate_is
     assert verb_data((await bot.cards_for(FFION))[-1], "permission.approve")["id"] == request_id
     assert not any(a.get("verb") == "permission.approve" for c in await bot.cards_for(SIAN) for a in actions(c))
     assert (await MemoryPermissionRequests(bot.store).get(request_id)).state is RequestState.PENDING
+
+
+async def test_a_decision_on_the_request_card_replaces_that_card_and_updates_every_other_copy(
+        bot: BotInMemory) -> None:
+    await bot.meets(CARYS, SIAN, FFION)
+    request_id = await _submitted(bot)
+    [to_head] = await bot.cards_for(SIAN)
+
+    decided = await bot.clicks(SIAN, "permission.approve", verb_data(to_head, "permission.approve"))
+
+    # The click's answer is the head's copy (Teams puts it in place of the card clicked): it is remembered as the
+    # request's card there, and no second update of it waits in her queue.
+    assert "Approved by Mrs Siân Roberts" in text_of(decided.card) and "permission.approve" not in text_of(decided.card)
+    assert decided.card_key == f"{request_id}|decide" and not decided.new_message
+    assert await bot.cards_for(SIAN) == [to_head]
+    delegate_copy = (await bot.cards_for(FFION))[-1]
+    assert "Approved by Mrs Siân Roberts" in text_of(delegate_copy) and "permission.approve" not in text_of(
+        delegate_copy)
+    assert f"Your request {request_id} was approved" in text_of(await bot.cards_for(CARYS))
+
+
+async def test_a_decision_from_the_pending_list_updates_the_request_card_in_place(bot: BotInMemory) -> None:
+    await bot.meets(CARYS, SIAN)
+    request_id = await _submitted(bot)
+    listed = await bot.clicks(SIAN, "permission.pending", {})
+
+    after = await bot.clicks(SIAN, "permission.approve", {**verb_data(listed.card or {}, "permission.approve"),
+                                                          f"reason_{request_id}": "Go ahead"})
+
+    assert f"{request_id}: Approved by Mrs Siân Roberts" in text_of(after.card) and after.card_key == ""
+    [_, update] = await bot.cards_for(SIAN)  # the request's card, then its update (same key: in place)
+    assert "Approved by Mrs Siân Roberts" in text_of(update) and "permission.approve" not in text_of(update)
+    [queued_update] = [m for m in await MemoryOutbox(bot.store).list_for_recipient(SIAN) if m.card == update]
+    assert queued_update.card_key == f"{request_id}|decide"
+
+
+async def test_a_decision_on_a_copy_opened_from_the_list_updates_the_request_card_in_place(bot: BotInMemory) -> None:
+    await bot.meets(CARYS, SIAN)
+    request_id = await _submitted(bot)
+    opened = await bot.clicks(SIAN, "permission.open", {"id": request_id})
+    assert verb_data(opened.card or {}, "permission.approve") == {"id": request_id, "from": "open"}
+
+    missing = await bot.clicks(SIAN, "permission.decline", verb_data(opened.card or {}, "permission.decline"))
+    declined = await bot.clicks(SIAN, "permission.decline", {**verb_data(missing.card or {}, "permission.decline"),
+                                                             "reason": "Use the school page."})
+
+    assert verb_data(missing.card or {}, "permission.decline") == {"id": request_id, "from": "open"}
+    assert "Declined by Mrs Siân Roberts" in text_of(declined.card) and declined.card_key == ""
+    [_, update] = await bot.cards_for(SIAN)  # the card the request came in is not the one clicked: updated too
+    assert "Declined by Mrs Siân Roberts" in text_of(update) and "permission.decline" not in text_of(update)

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient
+from pydantic import SecretStr
 
-from app import SERVICES, STORE
-from bot.domain.outbox import OutboundMessage
+from app import SERVICES, STORE, create_app
+from bench.proxy import counting_proxy
+from bot.domain.outbox import CardSlot, OutboundMessage
 from bot.domain.people import Person
 from bot.edge import delivery
 from bot.edge.delivery import OutboxNotifier
+from bot.settings import Settings
 from bot.storage.outbox import TableOutbox
 from tests.support.activities import SIAN, TENANT, message
 from tests.support.connector import Connector
+from tests.support.processes import azurite_connection_string
 
 HEAD = Person(TENANT, SIAN["aadObjectId"], SIAN["name"])
 CARD = {"type": "AdaptiveCard", "version": "1.5", "body": [{"type": "TextBlock", "text": "A request for you"}]}
@@ -74,6 +80,28 @@ async def test_keyed_card_is_updated_in_place(client: TestClient, connector: Con
     assert len(connector.updated) == 1
 
 
+async def test_a_card_replaced_again_before_it_was_sent_is_sent_once_as_it_is_now(
+        client: TestClient, connector: Connector) -> None:
+    services = client.app[SERVICES]
+    outbox = TableOutbox(client.app[STORE])
+    started = datetime.now(UTC)
+    versions = [OutboundMessage(recipient=HEAD, message_id=f"perm-1|v{n}", card={**CARD, "n": n},
+                                card_key="perm-1|head", created_at=started + timedelta(seconds=n)) for n in (1, 2, 3)]
+    await outbox.enqueue([*versions, _owed("perm-2|to-head")])  # queued before she could be reached
+
+    await client.post("/api/messages", json=message(SIAN, "hi", connector.url))  # she opens the bot
+    await services.deliverer.drain()
+    await outbox.enqueue(versions[:2])  # the older versions, queued again by a catch-up pass
+    sent_again = await services.deliverer.deliver_to(HEAD)
+
+    [latest] = [c for c in connector.cards() if "n" in c]
+    assert latest["n"] == 3 and connector.updated == []  # the card as it is now, posted once
+    assert [c["body"][0]["text"] for c in connector.cards()].count("A request for you") == 1 + 1  # + the other
+    assert sent_again == 0 and await outbox.list_for_recipient(HEAD) == []  # the older ones count as sent
+    assert (await outbox.get_slot(HEAD, "perm-1|head")).activity_id == next(
+        a["id"] for a in connector.sent if a["attachments"][0]["content"].get("n") == 3)
+
+
 async def test_throttled_send_waits_as_long_as_the_connector_asks(client: TestClient, connector: Connector) -> None:
     services = client.app[SERVICES]
     outbox = TableOutbox(client.app[STORE])
@@ -130,3 +158,35 @@ def test_retry_after_header_forms(header: str, seconds: int | None) -> None:
     wait = delivery.retry_after(Throttled(), datetime(2026, 11, 27, 12, 0, tzinfo=UTC))
 
     assert wait == (None if seconds is None else timedelta(seconds=seconds))
+
+
+async def test_a_pass_over_many_messages_reads_the_person_once_not_once_a_message(
+        aiohttp_client: Any, settings: Settings, azurite: str, table_prefix: str, connector: Connector) -> None:
+    azurite_port = int(re.search(r"127\.0\.0\.1:(\d+)", azurite)[1])  # type: ignore[index]
+    async with counting_proxy(azurite_port, prefix=table_prefix) as (port, counts):
+        client: TestClient = await aiohttp_client(create_app(settings.model_copy(
+            update={"storage_connection_string": SecretStr(azurite_connection_string(port))})))
+        services = client.app[SERVICES]
+        await client.post("/api/messages", json=message(SIAN, "hi", connector.url))
+        await services.deliverer.drain()
+        outbox = TableOutbox(client.app[STORE])
+        await outbox.save_slot(CardSlot(HEAD, "perm-0|head", "sent-1"))  # the welcome card, as if it were one
+        await outbox.enqueue([OutboundMessage(recipient=HEAD, message_id=f"perm-{n}|v1", card=CARD,
+                                              card_key=f"perm-{n}|head", created_at=datetime.now(UTC))
+                              for n in range(20)])
+        await counts.settle()
+        before = counts.snapshot()
+
+        sent = await services.deliverer.deliver_to(HEAD)
+        made = counts.snapshot() - before
+        slot = await outbox.get_slot(HEAD, "perm-7|head")
+        await client.close()  # while its storage is still there
+
+    assert sent == 20 and len(connector.updated) == 1 and len(connector.cards()) == 1 + 19
+    # Her chat reference once, the queue with what was sent of it and where its cards are in a few queries; then
+    # for each message its lease, its sent mark and its removal from the queue, and for each card posted anew
+    # (not the one updated in place) its new place.
+    assert made["GET users"] == 1, made
+    assert made["GET outbox"] + made["GET outboxsent"] <= 1 + 2 + 2, made  # 14 keys a query
+    assert sum(n for kind, n in made.items() if not kind.startswith("GET")) == 3 * 20 + 19, made
+    assert slot.activity_id == connector.sent[-13]["id"]  # the new card's place, kept with its sent mark

@@ -12,12 +12,14 @@ import pytest
 from aiohttp.test_utils import TestClient
 from azure.data.tables.aio import TableClient
 
-from app import SERVICES, create_app
+from app import SERVICES, STORE, create_app
 from bot.domain.errors import StorageUnavailable
+from bot.domain.people import Person
 from bot.domain.permission_requests import PermissionRequest
 from bot.settings import Settings
+from bot.storage.outbox import TableOutbox
 from dialogs.permission_requests import PermissionFlow
-from tests.support.activities import CARYS, FFION, OWAIN, SIAN, card_action, message
+from tests.support.activities import CARYS, FFION, OWAIN, SIAN, TENANT, card_action, message
 from tests.support.cards import actions, press, verb_data
 from tests.support.connector import Connector
 from tests.support.faults import fail_next_enqueue
@@ -86,6 +88,31 @@ async def test_submit_deliver_approve_notify(client: TestClient, connector: Conn
     assert "Lovely idea." in updates["form-on-screen"]
     audit = [r["Action"] for r in await _rows(azurite, table_prefix + "permissions") if r["RowKey"] != "request"]
     assert sorted(audit) == ["approved", "sent to approver", "submitted"]
+
+
+async def test_approve_on_the_heads_card_is_her_copy_and_the_other_copies_are_updated(
+        client: TestClient, connector: Connector) -> None:
+    await _meet(client, connector, CARYS, SIAN, FFION)
+    request_id = await _submit(client, connector)
+    head_card, delegate_card = (next(a for a in reversed(connector.sent) if a["conversation"]["id"] == chat)
+                                for chat in (SIAN_CHAT, FFION_CHAT))
+
+    # Teams names the clicked message in the invoke and puts the answer's card in its place.
+    decided = await _invoke(client, SIAN, "permission.approve",
+                            verb_data(head_card["attachments"][0]["content"], "permission.approve"), connector,
+                            reply_to_id=head_card["id"])
+    await client.app[SERVICES].deliverer.drain()
+
+    assert "Approved by Mrs Siân Roberts" in json.dumps(decided, ensure_ascii=False)
+    assert "permission.approve" not in json.dumps(decided)
+    assert [a for a in connector.updated if a["conversation"]["id"] == SIAN_CHAT] == []  # answered, not sent again
+    assert [a for a in connector.sent if request_id in json.dumps(a) and a["conversation"]["id"] == SIAN_CHAT] == [
+        head_card]  # nor posted anew
+    updates = {a["id"]: json.dumps(a, ensure_ascii=False) for a in connector.updated}
+    assert "Approved by Mrs Siân Roberts" in updates[delegate_card["id"]]  # the delegate's copy, in place
+    slot = await TableOutbox(client.app[STORE]).get_slot(
+        Person(TENANT, SIAN["aadObjectId"], SIAN["name"]), f"{request_id}|decide")
+    assert slot.activity_id == head_card["id"]  # where the head's copy is, should it change again
 
 
 async def test_decline_without_a_reason_is_refused_and_changes_nothing(client: TestClient, connector: Connector,
@@ -316,6 +343,9 @@ async def test_the_headteacher_decides_from_the_pending_list(client: TestClient,
     assert "Please give a reason" in json.dumps(refused)
     assert f"{first}: Approved by Mrs Siân Roberts" in json.dumps(after, ensure_ascii=False)
     assert verb_data(after, "permission.approve")["id"] == second  # the list, now without the decided one
+    first_card = next(a for a in connector.sent if a["conversation"]["id"] == SIAN_CHAT and first in json.dumps(a))
+    updates = {a["id"]: json.dumps(a, ensure_ascii=False) for a in connector.updated}
+    assert "Approved by Mrs Siân Roberts" in updates[first_card["id"]]  # the card the request came in, in place
     records = {r["PartitionKey"]: r for r in await _rows(azurite, table_prefix + "permissions")
                if r["RowKey"] == "request"}
     assert (records[first]["State"], records[first]["Comment"], records[second]["State"]) == (
@@ -392,9 +422,9 @@ def _record_settled_notices(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     attempts: list[str] = []
     real = PermissionFlow._notify_settled
 
-    async def recording(flow: PermissionFlow, request: PermissionRequest) -> None:
+    async def recording(flow: PermissionFlow, request: PermissionRequest, **kwargs: Any) -> None:
         try:
-            await real(flow, request)
+            await real(flow, request, **kwargs)
         except StorageUnavailable:
             attempts.append("failed")
             raise

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.domain.errors import ConcurrentChange, RecordNotFound
-from bot.domain.outbox import CardSlot, DeliveryState, OutboundMessage, Outbox
+from bot.domain.outbox import CardSlot, DeliveryState, OutboundMessage, Outbox, Owed
 from bot.domain.people import Lang, Person
 from bot.domain.profiles import UserProfile, UserProfiles
 from tests.storage.conftest import Backend
@@ -58,6 +58,17 @@ class OutboxContract:
         pending = await outbox.list_for_recipient(SIAN)
 
         assert sorted(m.message_id for m in pending) == ["m1", "m2"]
+
+    async def test_queuing_several_where_one_is_stored_already_stores_the_others(self, outbox: Outbox) -> None:
+        await outbox.enqueue([_message("m1")])
+
+        await outbox.enqueue([replace(_message("m1"), card={"type": "AdaptiveCard", "n": "changed"}), _message("m2"),
+                              _message("m3"), _message("to-carys", recipient=CARYS), _message("m2")])
+
+        pending = {m.message_id: m.card for m in await outbox.list_for_recipient(SIAN)}
+        assert pending == {"m1": {"type": "AdaptiveCard", "n": "m1"}, "m2": {"type": "AdaptiveCard", "n": "m2"},
+                           "m3": {"type": "AdaptiveCard", "n": "m3"}}
+        assert [m.message_id for m in await outbox.list_for_recipient(CARYS)] == ["to-carys"]
 
     async def test_only_one_of_two_senders_claims(self, outbox: Outbox) -> None:
         await outbox.enqueue([_message("m1")])
@@ -113,6 +124,84 @@ class OutboxContract:
         await outbox.save_slot(CardSlot(SIAN, "perm-1|head", "activity-9", "a:conv"))
 
         assert (await outbox.get_slot(SIAN, "perm-1|head")).activity_id == "activity-9"
+
+
+    async def test_what_is_owed_comes_with_the_slots_of_its_cards(self, outbox: Outbox) -> None:
+        later = [replace(_message(f"m{n}", card_key=key), created_at=NOW + timedelta(seconds=n))
+                 for n, key in enumerate(["perm-1|head", "perm-2|head", "", "perm-1|head"])]
+        await outbox.enqueue(later[::-1])
+        await outbox.enqueue([_message("to-carys", card_key="perm-2|head", recipient=CARYS)])
+        await outbox.save_slot(CardSlot(SIAN, "perm-1|head", "activity-1", "a:conv"))
+        await outbox.save_slot(CardSlot(SIAN, "perm-9|head", "activity-9", "a:conv"))  # no message of its own
+        await outbox.save_slot(CardSlot(CARYS, "perm-2|head", "activity-c", "a:conv"))  # someone else's
+
+        owed = await outbox.owed_to(SIAN)
+
+        assert [m.message_id for m in owed.messages] == ["m0", "m1", "m2", "m3"]  # oldest first
+        assert {key: slot.activity_id for key, slot in owed.slots.items()} == {"perm-1|head": "activity-1"}
+        assert owed.slots["perm-1|head"] == CardSlot(SIAN, "perm-1|head", "activity-1", "a:conv")
+
+    async def test_what_is_owed_has_the_slots_of_many_cards(self, outbox: Outbox) -> None:
+        await outbox.enqueue([_message(f"m{n}", card_key=f"perm-{n}|head") for n in range(40)])
+        for n in range(0, 40, 3):
+            await outbox.save_slot(CardSlot(SIAN, f"perm-{n}|head", f"activity-{n}"))
+
+        owed = await outbox.owed_to(SIAN)
+
+        assert len(owed.messages) == 40
+        assert {key: slot.activity_id for key, slot in owed.slots.items()} == {
+            f"perm-{n}|head": f"activity-{n}" for n in range(0, 40, 3)}
+
+    async def test_what_is_owed_leaves_out_a_copy_queued_again_after_it_was_sent(self, outbox: Outbox) -> None:
+        await outbox.enqueue([_message(f"m{n}") for n in range(20)])
+        for message in (await outbox.owed_to(SIAN)).messages[::2]:
+            await outbox.mark_sent(await outbox.claim(message, NOW, checked=True))
+
+        await outbox.enqueue([_message(f"m{n}") for n in range(20)])
+        owed = await outbox.owed_to(SIAN)
+
+        assert sorted(m.message_id for m in owed.messages) == sorted(f"m{n}" for n in range(1, 20, 2))
+        assert sorted(m.message_id for m in await outbox.list_for_recipient(SIAN)) == sorted(
+            f"m{n}" for n in range(1, 20, 2))  # the copies were dropped
+
+    async def test_a_message_sent_after_it_was_read_as_owed_is_not_claimed_again(self, outbox: Outbox) -> None:
+        await outbox.enqueue([_message("m1")])
+        [read] = (await outbox.owed_to(SIAN)).messages
+        [listed] = await outbox.list_due(NOW)
+        await outbox.mark_sent(await outbox.claim(listed, NOW))  # another sender, meanwhile
+        await outbox.enqueue([_message("m1")])  # and a flow queues it again
+
+        with pytest.raises(ConcurrentChange):
+            await outbox.claim(read, NOW, checked=True)
+
+    async def test_a_sent_card_keeps_its_new_place(self, outbox: Outbox) -> None:
+        await outbox.enqueue([_message("m1", card_key="perm-1|head")])
+        [message] = (await outbox.owed_to(SIAN)).messages
+        claimed = await outbox.claim(message, NOW, checked=True)
+
+        await outbox.mark_sent(claimed, slot=CardSlot(SIAN, "perm-1|head", "activity-2", "a:conv"))
+
+        assert (await outbox.get_slot(SIAN, "perm-1|head")).activity_id == "activity-2"
+        assert await outbox.owed_to(SIAN) == Owed([], {})
+
+    async def test_a_sent_card_keeps_its_new_place_when_the_lease_ran_out(self, outbox: Outbox) -> None:
+        await outbox.enqueue([_message("m1", card_key="perm-1|head"), _message("m2", card_key="perm-2|head")])
+        [first, second] = (await outbox.owed_to(SIAN)).messages
+        slow_first = await outbox.claim(first, NOW, lease=timedelta(seconds=1), checked=True)
+        slow_second = await outbox.claim(second, NOW, lease=timedelta(seconds=1), checked=True)
+        later = NOW + timedelta(seconds=2)
+        for expired in await outbox.list_due(later):  # another sender takes both over; it finishes the second
+            taken = await outbox.claim(expired, later)
+            if taken.message_id == "m2":
+                await outbox.mark_sent(taken)
+
+        with pytest.raises(ConcurrentChange):
+            await outbox.mark_sent(slow_first, slot=CardSlot(SIAN, "perm-1|head", "activity-1"))
+        await outbox.mark_sent(slow_second, slot=CardSlot(SIAN, "perm-2|head", "activity-2"))  # gone: no error
+
+        assert (await outbox.get_slot(SIAN, "perm-1|head")).activity_id == "activity-1"
+        assert (await outbox.get_slot(SIAN, "perm-2|head")).activity_id == "activity-2"
+        assert [m.message_id for m in await outbox.list_for_recipient(SIAN)] == ["m1"]  # the other sender's now
 
 
 class TestUserProfiles(UserProfilesContract):

@@ -1,0 +1,39 @@
+"""Which queued messages a later one supersedes: only the last card of each key needs to reach the person."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+from bot.domain.outbox import OutboundMessage, superseded
+from bot.domain.people import Person
+
+SIAN = Person("5c0f1e2a-7b3d-4e8f-9a1b-2c3d4e5f6a7b", "a1000000-0000-4000-8000-000000000003", "Siân Roberts")
+NOW = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
+
+
+def _queued(message_id: str, card_key: str = "") -> OutboundMessage:
+    return OutboundMessage(recipient=SIAN, message_id=message_id, card={"n": message_id}, card_key=card_key,
+                           created_at=NOW)
+
+
+def test_only_the_last_message_for_a_card_is_left_to_send() -> None:
+    queue = [_queued("P-1|pending", "P-1|decide"), _queued("note"), _queued("P-2|pending", "P-2|decide"),
+             _queued("P-1|approved", "P-1|decide"), _queued("P-3|status-a", "P-3|status"),
+             _queued("P-3|status-b", "P-3|status"), _queued("P-3|status-c", "P-3|status")]
+
+    assert [m.message_id for m in superseded(queue, NOW)] == ["P-1|pending", "P-3|status-a", "P-3|status-b"]
+
+
+def test_a_message_another_sender_holds_is_not_superseded_but_one_whose_lease_ran_out_is() -> None:
+    held = _queued("P-1|pending", "P-1|decide").claimed(NOW, timedelta(seconds=60))
+    expired = _queued("P-2|pending", "P-2|decide").claimed(NOW - timedelta(minutes=2), timedelta(seconds=60))
+    queue = [held, expired, _queued("P-1|approved", "P-1|decide"), _queued("P-2|approved", "P-2|decide")]
+
+    assert [m.message_id for m in superseded(queue, NOW)] == ["P-2|pending"]
+
+
+def test_messages_without_a_card_key_are_never_superseded() -> None:
+    queue = [_queued("a"), _queued("a-again"), replace(_queued("b"), card_key="")]
+
+    assert superseded(queue, NOW) == []
