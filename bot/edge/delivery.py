@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Callable, Coroutine, Iterable, Sequence
+from collections.abc import Callable, Coroutine, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
+from typing import Any
 
 from botbuilder.core import CardFactory, MessageFactory, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter
@@ -233,6 +234,25 @@ class Deliverer:
         """Record where a card shown in a reply lives, so later messages can update it in place: in the background,
         so the turn's answer (an invoke's is returned when the turn ends) does not wait for it."""
         self._background(self.remember_card(person, card_key, activity_id))
+
+    def replace_soon(self, reference_json: str, activity_id: str, card: Mapping[str, Any]) -> None:
+        """Put a card in place of a message of a 1:1 chat, in the background, once: an invoke's answer replaces a
+        clicked card for the clicking device only. A failure is logged; that device already shows the card."""
+        self._background(self._replace(reference_json, activity_id, card))
+
+    async def _replace(self, reference_json: str, activity_id: str, card: Mapping[str, Any]) -> None:
+        reference = ConversationReference().deserialize(json.loads(reference_json))
+
+        async def callback(context: TurnContext) -> None:
+            activity = MessageFactory.attachment(CardFactory.adaptive_card(dict(card)))
+            activity.id = activity_id
+            await context.update_activity(activity)
+
+        try:
+            async with asyncio.timeout(SEND_TIMEOUT_SECONDS):
+                await self._adapter.continue_conversation(reference, callback, self._app_id)
+        except Exception as error:  # the connector raises many types; the clicking device has the card anyway
+            log.warning("could not replace a clicked card on the person's other devices: %s", type(error).__name__)
 
     async def remember_card(self, person: Person, card_key: str, activity_id: str) -> None:
         """Record where a card shown in a reply lives, so later messages can update it in place."""

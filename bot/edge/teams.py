@@ -280,6 +280,10 @@ class TeamsBot:
                 "statusCode": 200, "type": ADAPTIVE_CARD, "value": reply.card}))
             if reply.card_key and activity.reply_to_id:
                 self._deliverer.remember_card_soon(person, reply.card_key, activity.reply_to_id)
+                if turn.scope is Scope.PERSONAL:
+                    # The invoke's answer replaces the card on the clicking device only; the person's other
+                    # devices get it by an edit of the message. Never in a shared chat: the answer is the clicker's.
+                    self._deliverer.replace_soon(conversation_ref_json(activity), activity.reply_to_id, reply.card)
         else:
             # The clicked card stays as it is.
             await self._invoke_reply(context, InvokeResponse(status=200, body={

@@ -90,7 +90,7 @@ async def test_submit_deliver_approve_notify(client: TestClient, connector: Conn
     assert sorted(audit) == ["approved", "sent to approver", "submitted"]
 
 
-async def test_approve_on_the_heads_card_is_her_copy_and_the_other_copies_are_updated(
+async def test_approve_on_the_heads_card_answers_and_edits_her_copy_and_the_other_copies_are_updated(
         client: TestClient, connector: Connector) -> None:
     await _meet(client, connector, CARYS, SIAN, FFION)
     request_id = await _submit(client, connector)
@@ -105,7 +105,10 @@ async def test_approve_on_the_heads_card_is_her_copy_and_the_other_copies_are_up
 
     assert "Approved by Mrs Siân Roberts" in json.dumps(decided, ensure_ascii=False)
     assert "permission.approve" not in json.dumps(decided)
-    assert [a for a in connector.updated if a["conversation"]["id"] == SIAN_CHAT] == []  # answered, not sent again
+    # Her other devices: the clicked message edited once, straight away, not queued again.
+    [edited] = [a for a in connector.updated if a["conversation"]["id"] == SIAN_CHAT]
+    assert edited["id"] == head_card["id"] and "Approved by Mrs Siân Roberts" in json.dumps(edited, ensure_ascii=False)
+    assert "permission.approve" not in json.dumps(edited)
     assert [a for a in connector.sent if request_id in json.dumps(a) and a["conversation"]["id"] == SIAN_CHAT] == [
         head_card]  # nor posted anew
     updates = {a["id"]: json.dumps(a, ensure_ascii=False) for a in connector.updated}
