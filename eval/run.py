@@ -35,13 +35,15 @@ SETS = HERE / "sets"
 # Each document and its question sets, in the order they are printed.
 DOCUMENTS: dict[str, tuple[str, ...]] = {
     "2022": ("2022.en", "2022.cy", "2022-rounds", "2022-checks", "2022-sceptic", "2022-held.en", "2022-held.cy",
-             "2022-third.en", "2022-third.cy"),
+             "2022-third.en", "2022-third.cy", "2022-fourth.en", "2022-fourth.cy"),
     "revised-a": ("revised-a.en", "revised-a.cy", "revised-a-held.en", "revised-a-held.cy"),
     "revised-b": ("revised-b.en", "revised-b.cy", "revised-b-held.en", "revised-b-held.cy"),
     "other-school": ("other-school.en", "other-school.cy", "other-school-held.en", "other-school-held.cy"),
     "revised-c": ("revised-c-held.en", "revised-c-held.cy"),
     "revised-d": ("revised-d-third.en", "revised-d-third.cy"),
     "other-school-2": ("other-school-2-third.en", "other-school-2-third.cy"),
+    "revised-e": ("revised-e-fourth.en", "revised-e-fourth.cy"),
+    "other-school-3": ("other-school-3-fourth.en", "other-school-3-fourth.cy"),
 }
 # The 2022 sets whose misses taught the steering data: only the no-steering figure is fair for them.
 TAUGHT_STEERING = frozenset({"2022-rounds"})
