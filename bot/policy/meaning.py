@@ -3,7 +3,7 @@
 
 - nearest views: each passage is read as "heading. text" and as each of its wordings (steering data, when there
   is any). Questions, wordings and not-covered questions go through the question encoder, the passages' own
-  words through the model as shipped (sentence.py). A passage counts its best view, tempered by its second best
+  words through the passage encoder (sentence.py). A passage counts its best view, tempered by its second best
   (AGREEMENT), so one lucky wording weighs less than two that agree.
 - the classifier is trained on the same views plus pieces of the passage's own text (runs of 5, 8 and 12 words):
   with no wordings at all it still learns which words belong to which passage and not to its neighbours. A last

