@@ -13,7 +13,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -207,10 +207,8 @@ async def count_storage(connector: load.Connector, azurite_port: int, workdir: P
             procs.stop_bot(bot)
 
 
-async def _count_turns(driver: Driver, counts: Counts) -> list[Counted]:
-    results: list[Counted] = []
-    person = load.user(90_000)
-    await counts.settle()
+def _counter(counts: Counts, results: list[Counted]) -> Callable[[str, Awaitable[Outcome]], Awaitable[Outcome]]:
+    """Runs a turn and records its storage requests: during the turn, and after it until the store is quiet."""
 
     async def counted(label: str, turn: Awaitable[Outcome]) -> Outcome:
         before = counts.snapshot()
@@ -220,6 +218,16 @@ async def _count_turns(driver: Driver, counts: Counts) -> list[Counted]:
         after = counts.snapshot() - before - during
         results.append(Counted(label, during, after, outcome.ok))
         return outcome
+
+    return counted
+
+
+async def _count_turns(driver: Driver, counts: Counts) -> list[Counted]:
+    results: list[Counted] = []
+    person = load.user(90_000)
+    await counts.settle()
+
+    counted = _counter(counts, results)
 
     await counted("question, person's first turn ever", driver.say("q", person, load.ANSWERED[0]))
     for i in range(3):
@@ -248,14 +256,7 @@ async def _count_approval(driver: Driver, counts: Counts) -> list[Counted]:
         await driver.say("warm-up", person, "hi")
     await counts.settle()
 
-    async def counted(label: str, turn: Awaitable[Outcome]) -> Outcome:
-        before = counts.snapshot()
-        outcome = await turn
-        during = counts.snapshot() - before
-        await counts.settle()
-        after = counts.snapshot() - before - during
-        results.append(Counted(label, during, after, outcome.ok))
-        return outcome
+    counted = _counter(counts, results)
 
     submitted = await counted("click: permission request sent (submit)", driver.click(
         "c", requester, "permission.submit", load.PERMISSION_FORM, reply_to="form-counted"))

@@ -13,7 +13,7 @@ from typing import Any
 
 from botbuilder.core import CardFactory, MessageFactory, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter
-from botbuilder.schema import ConversationReference
+from botbuilder.schema import Activity, ConversationReference
 
 from bot.domain.errors import ConcurrentChange, DomainError, RecordNotFound, StorageUnavailable
 from bot.domain.outbox import LEASE, CardSlot, DeliveryState, OutboundMessage, Outbox, Owed, superseded
@@ -235,16 +235,14 @@ class Deliverer:
         so the turn's answer (an invoke's is returned when the turn ends) does not wait for it."""
         self._background(self.remember_card(person, card_key, activity_id))
 
-    def replace_soon(self, reference_json: str, activity_id: str, card: Mapping[str, Any]) -> None:
+    def replace_soon(self, reference: ConversationReference, activity_id: str, card: Mapping[str, Any]) -> None:
         """Put a card in place of a message of a 1:1 chat, in the background, once: an invoke's answer replaces a
         clicked card for the clicking device only. A failure is logged; that device already shows the card."""
-        self._background(self._replace(reference_json, activity_id, card))
+        self._background(self._replace(reference, activity_id, card))
 
-    async def _replace(self, reference_json: str, activity_id: str, card: Mapping[str, Any]) -> None:
-        reference = ConversationReference().deserialize(json.loads(reference_json))
-
+    async def _replace(self, reference: ConversationReference, activity_id: str, card: Mapping[str, Any]) -> None:
         async def callback(context: TurnContext) -> None:
-            activity = MessageFactory.attachment(CardFactory.adaptive_card(dict(card)))
+            activity = _card_activity(card)
             activity.id = activity_id
             await context.update_activity(activity)
 
@@ -267,7 +265,7 @@ class Deliverer:
         result: dict[str, str] = {}
 
         async def callback(context: TurnContext) -> None:
-            activity = MessageFactory.attachment(CardFactory.adaptive_card(dict(message.card)))
+            activity = _card_activity(message.card)
             if slot_activity_id:
                 activity.id = slot_activity_id
                 try:
@@ -284,6 +282,10 @@ class Deliverer:
             await self._adapter.continue_conversation(reference, callback, self._app_id)
         conversation_id = reference.conversation.id if reference.conversation else ""
         return result.get("id", ""), conversation_id or ""
+
+
+def _card_activity(card: Mapping[str, Any]) -> Activity:
+    return MessageFactory.attachment(CardFactory.adaptive_card(dict(card)))
 
 
 def personal_chat(reference_json: str) -> bool:

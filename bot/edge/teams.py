@@ -283,7 +283,8 @@ class TeamsBot:
                 if turn.scope is Scope.PERSONAL:
                     # The invoke's answer replaces the card on the clicking device only; the person's other
                     # devices get it by an edit of the message. Never in a shared chat: the answer is the clicker's.
-                    self._deliverer.replace_soon(conversation_ref_json(activity), activity.reply_to_id, reply.card)
+                    self._deliverer.replace_soon(TurnContext.get_conversation_reference(activity),
+                                                 activity.reply_to_id, reply.card)
         else:
             # The clicked card stays as it is.
             await self._invoke_reply(context, InvokeResponse(status=200, body={
