@@ -13,15 +13,21 @@ The policies left out: proxy settings (none are passed; the transport still read
 set), custom hooks, network-trace logging (`logging_enable` is never set), redirects (the Table service answers
 these calls without them), and tracing and HTTP logging unless they are switched on when the client is built.
 
-Transactions and whole-table listings (rare, and harder to build by hand) stay with the SDK's `TableClient`.
+A transaction's operations are built by the SDK's own batch; its multipart body is written here, and its answer
+read here when it is laid out as the Table service lays one out (otherwise by the SDK): the SDK does both with the
+`email` package, 3 of the 4 ms of CPU a transaction of three operations cost it (1 ms now). Whole-table listings
+(rare) stay with the SDK's `TableClient`.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
+from http.client import HTTPResponse as _HTTPResponse
 from typing import Any, NoReturn
 from urllib.parse import quote
+from uuid import uuid4
 
 from azure.core import MatchConditions
 from azure.core.exceptions import (
@@ -33,7 +39,7 @@ from azure.core.exceptions import (
     ResourceNotModifiedError,
     map_error,
 )
-from azure.core.pipeline import AsyncPipeline, PipelineResponse
+from azure.core.pipeline import AsyncPipeline, PipelineContext, PipelineRequest, PipelineResponse
 from azure.core.pipeline.policies import (
     AsyncRedirectPolicy,
     ContentDecodePolicy,
@@ -44,11 +50,17 @@ from azure.core.pipeline.policies import (
     ProxyPolicy,
 )
 from azure.core.rest import HttpRequest
+from azure.core.rest._http_response_impl_async import RestAsyncHttpClientTransportResponse
 from azure.core.settings import settings
-from azure.data.tables import TableEntity, UpdateMode, _deserialize, _error, _serialize
+from azure.core.utils._pipeline_transport_rest_shared import BytesIOSocket
+from azure.data.tables import TableEntity, TableTransactionError, UpdateMode, _deserialize, _error, _serialize
+from azure.data.tables._base_client import extract_batch_part_metadata
+from azure.data.tables._error import RequestTooLargeError
 from azure.data.tables._generated._serialization import Deserializer
 from azure.data.tables._generated._vendor import prep_if_match, prep_if_none_match
 from azure.data.tables._generated.models import TableServiceError
+from azure.data.tables._policies import StorageHeadersPolicy
+from azure.data.tables._table_batch import TableBatchOperations
 from azure.data.tables.aio import TableServiceClient
 from azure.data.tables.aio._base_client_async import AsyncTransportWrapper
 
@@ -65,6 +77,11 @@ _validate_key_values: Callable[..., None] = _error._validate_key_values  # noqa:
 _validate_tablename_error: Callable[..., None] = _error._validate_tablename_error  # noqa: SLF001
 _deserialize_rfc: Callable[[str], Any] = Deserializer.deserialize_rfc
 _transport_wrapper: Callable[[Any], Any] = AsyncTransportWrapper
+_batch_part_metadata: Callable[[Any], Mapping[str, Any]] = extract_batch_part_metadata
+_bytes_socket: Callable[[bytes], Any] = BytesIOSocket
+_part_answer: Callable[..., Any] = RestAsyncHttpClientTransportResponse
+# The policy the SDK's transactions run on each of their operations (it has no state of its own).
+_PART_HEADERS = StorageHeadersPolicy()
 
 # The headers of each kind of call, as the generated layer writes them (after `x-ms-version`).
 _READ_HEADERS = {"DataServiceVersion": "3.0", "Accept": "application/json;odata=minimalmetadata"}
@@ -272,8 +289,112 @@ class Table:
         return self._sdk.list_entities(**kwargs)
 
     async def submit_transaction(self, operations: Iterable[Any]) -> list[Mapping[str, Any]]:
-        """`TableClient.submit_transaction` (the SDK's own)."""
-        return await self._sdk.submit_transaction(operations)
+        """As `TableClient.submit_transaction`: the operations built by the SDK's own batch, sent as one request whose
+        multipart body is written here (the SDK writes it, and reads the answer, with the `email` package: three
+        quarters of the 4 ms of CPU a transaction of three cost)."""
+        batch = TableBatchOperations(config=self._sdk._client._config,  # noqa: SLF001
+                                     endpoint=f"{self._sdk.scheme}://{self._sdk._primary_hostname}",  # noqa: SLF001
+                                     table_name=self.table_name,
+                                     is_cosmos_endpoint=self._sdk._cosmos_endpoint)  # noqa: SLF001
+        try:
+            for operation in operations:
+                batch.add_operation(operation)
+        except TypeError as error:
+            raise TypeError(
+                "The value of 'operations' must be an iterator or async iterator "
+                "of Tuples. Please check documentation for correct Tuple format.") from error
+        if not batch.requests:
+            return await self._sdk.submit_transaction([])  # what the SDK answers to nothing to do
+        return await self._send_batch(batch.requests)
+
+    async def _send_batch(self, requests: list[HttpRequest]) -> list[Mapping[str, Any]]:
+        """`_batch_send` of the SDK's client, with the body written and the answer read without `email`."""
+        for request in requests:  # what the SDK's pipeline has each part's policy (StorageHeadersPolicy) do
+            _PART_HEADERS.on_request(PipelineRequest(request, PipelineContext(None)))
+        changeset, batch = f"changeset_{uuid4()}", f"batch_{uuid4()}"
+        body = [f"--{batch}\r\nContent-Type: multipart/mixed; boundary={changeset}\r\n\r\n".encode()]
+        for index, request in enumerate(requests):
+            body.append(f"--{changeset}\r\nContent-Type: application/http\r\nContent-Transfer-Encoding: binary\r\n"
+                        f"Content-ID: {index}\r\n\r\n".encode())
+            body += [request.serialize(), b"\r\n"]
+        body.append(f"--{changeset}--\r\n\r\n--{batch}--\r\n".encode())
+        sent = HttpRequest("POST", f"{self._sdk.scheme}://{self._sdk._primary_hostname}/$batch",  # noqa: SLF001
+                           headers={"x-ms-version": self._sdk.api_version, "DataServiceVersion": "3.0",
+                                    "MaxDataServiceVersion": "3.0;NetFx",
+                                    "Content-Type": f"multipart/mixed; boundary={batch}",
+                                    "Accept": "application/json"}, content=b"".join(body))
+        response = (await self._pipeline.run(sent, stream=False)).http_response
+        if response.status_code == 413:
+            raise _decode_error(response, error_message="The transaction request was too large",
+                                error_type=RequestTooLargeError)
+        if response.status_code != 202:
+            decoded = _decode_error(response)
+            _validate_tablename_error(decoded, self.table_name)
+            raise decoded
+        parts = _changeset_parts(response, requests)
+        if parts is None:  # not the layout written below: the SDK's own reading, as if it had sent the request
+            changeset_request = HttpRequest("POST", "")
+            changeset_request.set_multipart_mixed(*requests, policies=[_PART_HEADERS], boundary=changeset)
+            sent.set_multipart_mixed(changeset_request, policies=[_PART_HEADERS], enforce_https=False,
+                                     boundary=batch)
+            parts = [part async for part in response.parts()]
+        for part in parts:
+            await part.read()
+        error_parts = [part for part in parts if not 200 <= part.status_code < 300]
+        if error_parts:
+            if error_parts[0].status_code == 413:
+                raise _decode_error(response, error_message="The transaction request was too large",
+                                    error_type=RequestTooLargeError)
+            decoded = _decode_error(response=error_parts[0], error_type=TableTransactionError)
+            _validate_tablename_error(decoded, self.table_name)
+            raise decoded
+        return [_batch_part_metadata(part) for part in parts]
+
+
+_MULTIPART = re.compile(r'^multipart/mixed;\s*boundary="?([^";]+)"?\s*$', re.IGNORECASE)
+
+
+def _multipart(content_type: str | None, body: bytes) -> list[tuple[str, bytes]] | None:
+    """The parts (content type, payload) of a multipart/mixed body as the Table service writes one (CRLF line ends,
+    each part's headers then a blank line), or None for anything else."""
+    found = _MULTIPART.match(content_type or "")
+    if found is None:
+        return None
+    delimiter = b"--" + found.group(1).encode("ascii")
+    pieces = body.split(delimiter)
+    if len(pieces) < 3 or not pieces[-1].startswith(b"--"):
+        return None
+    parts = []
+    for piece in pieces[1:-1]:
+        if not piece.startswith(b"\r\n") or not piece.endswith(b"\r\n"):
+            return None
+        head, blank, payload = piece[2:-2].partition(b"\r\n\r\n")
+        if not blank:
+            return None
+        types = [line.split(b":", 1)[1].strip().decode("ascii", "replace") for line in head.split(b"\r\n")
+                 if line.lower().startswith(b"content-type:")]
+        if len(types) != 1:
+            return None
+        parts.append((types[0], payload))
+    return parts
+
+
+def _changeset_parts(response: Any, requests: list[HttpRequest]) -> list[Any] | None:
+    """The answers to a transaction's operations (one, the failing one, when it failed), as the SDK builds them
+    from the multipart answer; None when the answer is not laid out as the Table service lays one out."""
+    outer = _multipart(response.content_type, response.body())
+    if outer is None or len(outer) != 1:
+        return None
+    inner = _multipart(outer[0][0], outer[0][1])
+    if inner is None or not inner or any(kind.lower() != "application/http" for kind, _ in inner):
+        return None
+    answers = []
+    for index, (_, payload) in enumerate(inner):
+        request = requests[index] if index < len(requests) else response.request
+        answer = _HTTPResponse(_bytes_socket(payload), method=request.method)
+        answer.begin()
+        answers.append(_part_answer(request=request, internal_response=answer))
+    return answers
 
 
 def _with_condition(condition: MatchConditions | None, etag: str | None, headers: dict[str, str]

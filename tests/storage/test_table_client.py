@@ -4,6 +4,7 @@ result or the same error."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
@@ -13,9 +14,10 @@ import pytest
 from azure.core import MatchConditions
 from azure.core.exceptions import HttpResponseError
 from azure.core.pipeline.transport import AioHttpTransport, AsyncHttpTransport
-from azure.data.tables import EdmType, EntityProperty, UpdateMode
+from azure.data.tables import EdmType, EntityProperty, TableTransactionError, UpdateMode
 from azure.data.tables.aio import TableClient, TableServiceClient
 
+from bot.storage import table_client
 from bot.storage.table_client import Table
 
 # Headers that differ between any two requests: when, signed how, which request.
@@ -197,3 +199,83 @@ async def test_a_missing_table_fails_each_call_as_the_sdk_does(azurite: str, tab
                 assert our_result is None
             else:
                 _same_error(sdk_result, our_result)
+
+
+def _without_boundaries(sent: list[tuple[str, str, dict[str, str], Any]], etag: str
+                        ) -> list[tuple[str, str, dict[str, str], Any]]:
+    """Requests with their multipart boundaries (random), their parts' dates and `etag` made alike."""
+    def plain(value: Any) -> Any:
+        text = value.decode() if isinstance(value, bytes) else value
+        if not isinstance(text, str):
+            return text
+        text = re.sub(r"(batch|changeset)_[0-9a-f-]{36}", r"\1_X", text.replace(etag, "ETAG"))
+        return re.sub(r"(?m)^(x-ms-date|Date): [^\r\n]*", r"\1: X", text)
+
+    return [(method, url, {k: plain(v) for k, v in headers.items()}, plain(body))
+            for method, url, headers, body in sent]
+
+
+async def test_transactions_and_their_failures_are_the_sdks(clients: tuple[Recording, TableClient, Table],
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    recording, sdk, ours = clients
+    record = {**EVERY_TYPE, "RowKey": "request"}
+    owed = {"PartitionKey": PARTITION, "RowKey": "owed|pending", "State": "pending"}
+
+    async def decided(client: Any, etag: str) -> Any:
+        return await client.submit_transaction([
+            ("update", {**record, "Text": "approved"}, {"mode": UpdateMode.REPLACE, "etag": etag,
+                                                         "match_condition": MatchConditions.IfNotModified}),
+            ("create", {"PartitionKey": PARTITION, "RowKey": "audit|1", "Action": "approved", "At": NOW}),
+            ("upsert", owed, {"mode": UpdateMode.REPLACE}), ("delete", {"PartitionKey": PARTITION, "RowKey": "gone"})])
+
+    async def undo(client: Any) -> None:
+        await client.delete_entity(PARTITION, "audit|1")
+        await client.upsert_entity({"PartitionKey": PARTITION, "RowKey": "gone"})
+
+    async def compared(call: Call, **kwargs: Any) -> tuple[Any, Any]:
+        """`_both`, comparing requests with their boundaries and dates made alike."""
+        results, requests = [], []
+        for client in (sdk, ours):
+            etag = str((await sdk.get_entity(PARTITION, "request")).metadata["etag"])
+            recording.sent.clear()
+            try:
+                results.append(await call(client, etag))
+            except HttpResponseError as error:
+                results.append(error)
+            requests.append(_without_boundaries(recording.sent, etag))
+            if client is sdk and kwargs.get("undo"):
+                await kwargs["undo"](sdk)
+        assert requests[1] == requests[0]
+        return results[0], results[1]
+
+    read_here: list[Any] = []  # what Table read of each answer itself (None: it left the answer to the SDK)
+    reading = table_client._changeset_parts
+
+    def spied(response: Any, requests: Any) -> Any:
+        read_here.append(reading(response, requests))
+        return read_here[-1]
+
+    monkeypatch.setattr(table_client, "_changeset_parts", spied)
+    await sdk.create_entity(record)
+    await sdk.upsert_entity({"PartitionKey": PARTITION, "RowKey": "gone"})
+    sdk_result, our_result = await compared(decided, undo=undo)
+    assert [sorted(r) for r in our_result] == [sorted(r) for r in sdk_result] == [["etag"], ["etag"], ["etag"], []]
+    assert (await sdk.get_entity(PARTITION, "audit|1"))["Action"] == "approved"
+
+    # Each failure rolls the whole transaction back, on both clients: an entity that exists, a stale etag.
+    _same_error(*await compared(lambda c, _: c.submit_transaction([("upsert", owed), ("create", record)])))
+    _same_error(*await compared(lambda c, _: c.submit_transaction([
+        ("update", record, {"etag": 'W/"datetime\'2020-01-01T00%3A00%3A00Z\'"',
+                            "match_condition": MatchConditions.IfNotModified})])))
+    failed = await compared(lambda c, _: c.submit_transaction([("create", owed)]))
+    _same_error(*failed)
+    assert isinstance(failed[1], TableTransactionError)
+    assert getattr(failed[1], "error_code", None) == "EntityAlreadyExists"
+    assert [len(parts) for parts in read_here] == [4, 1, 1, 1]
+
+    # The SDK's own reading of the answer, taken when the answer is not laid out as expected, agrees.
+    monkeypatch.setattr(table_client, "_changeset_parts", lambda response, requests: None)
+    await undo(sdk)
+    fallback = await compared(decided, undo=undo)
+    assert [sorted(r) for r in fallback[1]] == [sorted(r) for r in fallback[0]]
+    _same_error(*await compared(lambda c, _: c.submit_transaction([("create", owed)])))
