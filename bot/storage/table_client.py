@@ -48,7 +48,9 @@ from azure.core.pipeline.policies import (
     HttpLoggingPolicy,
     NetworkTraceLoggingPolicy,
     ProxyPolicy,
+    RequestIdPolicy,
 )
+from azure.core.pipeline.policies._universal import _Unset as _UNSET
 from azure.core.rest import HttpRequest
 from azure.core.rest._http_response_impl_async import RestAsyncHttpClientTransportResponse
 from azure.core.settings import settings
@@ -101,11 +103,33 @@ _NEVER_HERE = (CustomHookPolicy, NetworkTraceLoggingPolicy, AsyncRedirectPolicy,
 _DECODED = ContentDecodePolicy.CONTEXT_NAME
 
 
+class _RandomRequestId(RequestIdPolicy):
+    """The SDK's RequestIdPolicy, but the id it makes up for each request is a random UUID (version 4) rather than a
+    time-based one (version 1): `uuid1` reads and locks libuuid's clock file on every call (10 us against 2.6 us,
+    for every storage call). The header stays what it was: an opaque id, unique to the request."""
+
+    def on_request(self, request: PipelineRequest[Any]) -> None:
+        """Set a new id when the SDK would make one up; otherwise do what it does."""
+        if ("request_id" not in request.context.options and self._request_id is _UNSET and self._auto_request_id
+                and self._request_id_header_name not in request.http_request.headers):
+            request.http_request.headers[self._request_id_header_name] = str(uuid4())
+            return
+        super().on_request(request)
+
+
+def _random_ids(policy: RequestIdPolicy) -> RequestIdPolicy:
+    random_ids = _RandomRequestId()
+    random_ids.__dict__.update(vars(policy))  # the same settings (header name, fixed id, whether to make one up)
+    return random_ids
+
+
 def lean_policies(policies: Iterable[Any]) -> list[Any]:
     """The service client's policies that do something for this bot (see the module's docstring)."""
     tracing = settings.tracing_implementation() is not None or bool(settings.tracing_enabled())
     kept = []
     for policy in policies:
+        if type(policy) is RequestIdPolicy:
+            policy = _random_ids(policy)
         if policy is None or isinstance(policy, _NEVER_HERE):
             continue
         if (isinstance(policy, ProxyPolicy) and not policy.proxies) or (

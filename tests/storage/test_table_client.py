@@ -36,10 +36,12 @@ class Recording(AsyncHttpTransport):
     def __init__(self) -> None:
         self.inner = AioHttpTransport()
         self.sent: list[tuple[str, str, dict[str, str], bytes | str | None]] = []
+        self.ids: list[str] = []  # each request's x-ms-client-request-id
 
     async def send(self, request: Any, **kwargs: Any) -> Any:
         headers = {name.lower(): value for name, value in request.headers.items() if name.lower() not in VARYING}
         self.sent.append((request.method, request.url, headers, request.content))
+        self.ids.append(request.headers.get("x-ms-client-request-id", ""))
         return await self.inner.send(request, **kwargs)
 
     async def open(self) -> None:
@@ -110,6 +112,18 @@ async def test_a_created_entity_and_a_second_create_are_the_sdks(clients: tuple[
                           undo=lambda c: c.delete_entity(PARTITION, EVERY_TYPE["RowKey"]))
     _same_write(*created)
     _same_error(*await _both(recording, sdk, ours, lambda c: c.create_entity(EVERY_TYPE)))
+
+
+async def test_every_request_has_its_own_request_id(clients: tuple[Recording, TableClient, Table]) -> None:
+    recording, sdk, ours = clients
+    recording.ids.clear()
+
+    for client in (sdk, ours, ours):
+        await client.upsert_entity({"PartitionKey": PARTITION, "RowKey": "r"})
+        await client.get_entity(PARTITION, "r")
+
+    assert len(set(recording.ids)) == len(recording.ids) == 6
+    assert [uuid.UUID(request_id).version for request_id in recording.ids] == [1, 1, 4, 4, 4, 4]
 
 
 async def test_an_entity_read_whole_or_in_part_or_missing_is_the_sdks(clients: tuple[Recording, TableClient, Table]
