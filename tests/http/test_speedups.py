@@ -14,7 +14,7 @@ from botframework.connector import models
 from botframework.connector.aio import ConnectorClient
 from botframework.connector.auth import MicrosoftAppCredentials
 from msrest.pipeline import Request
-from msrest.serialization import Serializer
+from msrest.serialization import Model, Serializer
 from msrest.universal_http import ClientRequest
 
 from bot.edge.speedups import _Authorization, install_sdk_speedups
@@ -41,6 +41,32 @@ async def test_one_connector_client_serves_every_turn_to_a_service_url(
 
     assert len(connector.cards()) == 5
     assert sorted(set(built)) == sorted({connector.url, other_url}) and len(built) <= 2
+
+
+def test_no_bot_framework_model_has_a_constraint_for_msrest_to_check() -> None:
+    """So the connector clients' check of each outgoing activity, turned off, could never have failed."""
+    model_classes = [v for v in models.__dict__.values() if isinstance(v, type) and issubclass(v, Model)]
+    constrained = [cls.__name__ for cls in model_classes if getattr(cls, "_validation", None)]
+
+    assert len(model_classes) > 50
+    assert constrained == []
+
+
+async def test_the_connector_clients_do_not_check_what_cannot_fail(client: TestClient, connector: Connector,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    built: list[ConnectorClient] = []
+    original = ConnectorClient.__init__
+
+    def keeping(self: ConnectorClient, *args: Any, **kwargs: Any) -> None:
+        built.append(self)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(ConnectorClient, "__init__", keeping)
+    response = await client.post("/api/messages", json=message(CARYS, "hi", connector.url))
+
+    assert response.status == 200
+    assert len(connector.cards()) == 1
+    assert built and all(not c._serialize.client_side_validation for c in built)  # noqa: SLF001
 
 
 def test_a_reply_card_is_serialized_exactly_as_msrest_would(monkeypatch: pytest.MonkeyPatch) -> None:
