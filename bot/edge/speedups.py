@@ -43,8 +43,8 @@ def install_sdk_speedups() -> None:
         _ConnectorFactoryImpl.create = _reusing(_ConnectorFactoryImpl.create)
     if not getattr(Serializer.serialize_object, "passes_plain_json", False):
         setattr(Serializer, "serialize_object", _passing_plain_json(Serializer.serialize_object))  # noqa: B010
-    if not getattr(Serializer._serialize, "skips_unset", False):  # noqa: SLF001
-        setattr(Serializer, "_serialize", _skipping_unset(Serializer._serialize))  # noqa: B010, SLF001
+    if not getattr(Serializer._serialize, "skips_unset", False):
+        setattr(Serializer, "_serialize", _skipping_unset(Serializer._serialize))  # noqa: B010
     user_token_client = _BuiltinBotFrameworkAuthentication.create_user_token_client
     if not getattr(user_token_client, "reuses_clients", False):
         _BuiltinBotFrameworkAuthentication.create_user_token_client = _reusing_token_clients(user_token_client)
@@ -94,7 +94,7 @@ def _reusing(create: Any) -> Any:
             # msrest checks each outgoing activity, recursively, against its models' constraints before sending;
             # the Bot Framework models declare none (tests/http/test_speedups.py), so the check never fails and
             # only costs (about a tenth of a proactive send's CPU).
-            client._serialize.client_side_validation = False  # noqa: SLF001
+            client._serialize.client_side_validation = False
             if session is not None:
                 config = client.config
                 config.pipeline = AsyncPipeline(
@@ -202,8 +202,8 @@ def _skipping_unset(msrest_serialize: Any) -> Any:
         serialized: dict[str, Any] = {}
         attr_name = None
         try:
-            for attr_name, attr_desc in target_obj._attribute_map.items():  # noqa: B007, SLF001
-                if not keep_readonly and target_obj._validation.get(attr_name, {}).get("readonly", False):  # noqa: SLF001
+            for attr_name, attr_desc in target_obj._attribute_map.items():
+                if not keep_readonly and target_obj._validation.get(attr_name, {}).get("readonly", False):
                     continue
                 if attr_name == "additional_properties" and attr_desc["key"] == "":
                     if target_obj.additional_properties is not None:

@@ -67,16 +67,16 @@ from azure.data.tables.aio import TableServiceClient
 from azure.data.tables.aio._base_client_async import AsyncTransportWrapper
 
 # The SDK's own converters and error handling (untyped there), used as they are.
-_convert_to_entity: Callable[[Mapping[str, Any]], TableEntity] = _deserialize._convert_to_entity  # noqa: SLF001
-_normalize_headers: Callable[[Mapping[str, Any]], dict[str, Any]] = _deserialize._normalize_headers  # noqa: SLF001
-_trim_service_metadata = _deserialize._trim_service_metadata  # noqa: SLF001
-_add_entity_properties = _serialize._add_entity_properties  # noqa: SLF001
-_parameter_filter_substitution = _serialize._parameter_filter_substitution  # noqa: SLF001
-_get_match_condition: Callable[..., MatchConditions] = _serialize._get_match_condition  # noqa: SLF001
-_decode_error: Callable[..., HttpResponseError] = _error._decode_error  # noqa: SLF001
-_process_table_error: Callable[..., NoReturn] = _error._process_table_error  # noqa: SLF001
-_validate_key_values: Callable[..., None] = _error._validate_key_values  # noqa: SLF001
-_validate_tablename_error: Callable[..., None] = _error._validate_tablename_error  # noqa: SLF001
+_convert_to_entity: Callable[[Mapping[str, Any]], TableEntity] = _deserialize._convert_to_entity
+_normalize_headers: Callable[[Mapping[str, Any]], dict[str, Any]] = _deserialize._normalize_headers
+_trim_service_metadata = _deserialize._trim_service_metadata
+_add_entity_properties = _serialize._add_entity_properties
+_parameter_filter_substitution = _serialize._parameter_filter_substitution
+_get_match_condition: Callable[..., MatchConditions] = _serialize._get_match_condition
+_decode_error: Callable[..., HttpResponseError] = _error._decode_error
+_process_table_error: Callable[..., NoReturn] = _error._process_table_error
+_validate_key_values: Callable[..., None] = _error._validate_key_values
+_validate_tablename_error: Callable[..., None] = _error._validate_tablename_error
 _deserialize_rfc: Callable[[str], Any] = Deserializer.deserialize_rfc
 _transport_wrapper: Callable[[Any], Any] = AsyncTransportWrapper
 _batch_part_metadata: Callable[[Any], Mapping[str, Any]] = extract_batch_part_metadata
@@ -172,17 +172,17 @@ class Table:
     def __init__(self, service: TableServiceClient, table_name: str) -> None:
         self._sdk = service.get_table_client(table_name)
         self.table_name = table_name
-        inner = service._client._client  # noqa: SLF001 - the service client's transport and policies are reused
+        inner = service._client._client  # the service client's transport and policies are reused
         self._pipeline: AsyncPipeline[Any, Any] = AsyncPipeline(
-            transport=_transport_wrapper(inner._pipeline._transport),  # noqa: SLF001
-            policies=lean_policies(service._policies))  # noqa: SLF001
-        self._deserialize = self._sdk._client.table._deserialize  # noqa: SLF001 - for error bodies only
-        base = self._sdk._client._config.url  # noqa: SLF001
+            transport=_transport_wrapper(inner._pipeline._transport),
+            policies=lean_policies(service._policies))
+        self._deserialize = self._sdk._client.table._deserialize  # for error bodies only
+        base = self._sdk._client._config.url
         # The generated layer joins the account URL and the path; without a query (a SAS) in it, that is this.
         self._url_of = (lambda path: base.rstrip("/") + "/" + path) if "?" not in base else (
             lambda path: inner.format_url("/" + path, url=base))
         self._table_path = quote(table_name, safe="")
-        version = self._sdk._client._config.version  # noqa: SLF001
+        version = self._sdk._client._config.version
         self._read, self._insert, self._write_headers = (
             {"x-ms-version": version, **headers} for headers in (_READ_HEADERS, _INSERT_HEADERS, _WRITE_HEADERS))
 
@@ -316,10 +316,10 @@ class Table:
         """As `TableClient.submit_transaction`: the operations built by the SDK's own batch, sent as one request whose
         multipart body is written here (the SDK writes it, and reads the answer, with the `email` package: three
         quarters of the 4 ms of CPU a transaction of three cost)."""
-        batch = TableBatchOperations(config=self._sdk._client._config,  # noqa: SLF001
-                                     endpoint=f"{self._sdk.scheme}://{self._sdk._primary_hostname}",  # noqa: SLF001
+        batch = TableBatchOperations(config=self._sdk._client._config,
+                                     endpoint=f"{self._sdk.scheme}://{self._sdk._primary_hostname}",
                                      table_name=self.table_name,
-                                     is_cosmos_endpoint=self._sdk._cosmos_endpoint)  # noqa: SLF001
+                                     is_cosmos_endpoint=self._sdk._cosmos_endpoint)
         try:
             for operation in operations:
                 batch.add_operation(operation)
@@ -342,7 +342,7 @@ class Table:
                         f"Content-ID: {index}\r\n\r\n".encode())
             body += [request.serialize(), b"\r\n"]
         body.append(f"--{changeset}--\r\n\r\n--{batch}--\r\n".encode())
-        sent = HttpRequest("POST", f"{self._sdk.scheme}://{self._sdk._primary_hostname}/$batch",  # noqa: SLF001
+        sent = HttpRequest("POST", f"{self._sdk.scheme}://{self._sdk._primary_hostname}/$batch",
                            headers={"x-ms-version": self._sdk.api_version, "DataServiceVersion": "3.0",
                                     "MaxDataServiceVersion": "3.0;NetFx",
                                     "Content-Type": f"multipart/mixed; boundary={batch}",

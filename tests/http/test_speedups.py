@@ -68,7 +68,7 @@ async def test_the_connector_clients_do_not_check_what_cannot_fail(client: TestC
 
     assert response.status == 200
     assert len(connector.cards()) == 1
-    assert built and all(not c._serialize.client_side_validation for c in built)  # noqa: SLF001
+    assert built and all(not c._serialize.client_side_validation for c in built)
 
 
 def _every_kind_of_activity_sent() -> list[Any]:
