@@ -128,8 +128,10 @@ class TableOutbox:
 
     async def enqueue(self, messages: Sequence[OutboundMessage]) -> None:
         """Store each message as pending; one already stored is left alone. One create each, a few at once (the
-        order they are stored in does not matter: a queue is read oldest first by `CreatedAt`); a transaction of
-        several costs this SDK more CPU and more time than the creates it replaces, measured against Azurite."""
+        order they are stored in does not matter: a queue is read oldest first by `CreatedAt`). Not a transaction: one
+        would refuse them all when one is stored already, and holds one person's only. (The SDK's own transaction
+        cost more CPU and time than the creates; the one `Table` writes now costs about half the CPU of as many
+        creates side by side, against Azurite: 1.2 ms for four against 2.4 ms.)"""
         for start in range(0, len(messages), ENQUEUED_AT_ONCE):
             await asyncio.gather(*(self._create(m) for m in messages[start:start + ENQUEUED_AT_ONCE]))
 
@@ -234,7 +236,8 @@ class TableOutbox:
         """Record that Teams accepted the message: its card's new place first (`slot`; should the rest fail and the
         message go again, it updates that card rather than posting another), then its id as sent, then take it out
         of the queue (`ConcurrentChange` if the lease ran out and another sender took it over; the id and the slot
-        are kept anyway). Three calls, not a transaction: one costs this SDK more than they do together."""
+        are kept anyway). Three calls, not a transaction: the sent row is in another table, and a transaction of the
+        other two costs about as much CPU as they do (against Azurite; it cost more with the SDK's own)."""
         if slot is not None:
             await self.save_slot(slot)
         await self._move_sent(message)
