@@ -36,7 +36,11 @@ def clean_user_text(value: str, *, limit: int, one_line: bool = False) -> str:
     value, a choice's title, a button's data), which render no markdown, links or mentions.
     """
     unified = value.replace("\r\n", "\n").replace("\r", "\n")
-    cleaned = "".join(_clean_char(ch) for ch in unified).strip()
+    # Printable text (no character of the categories dropped or turned into line breaks, none of the tag block;
+    # also no tab, line break or space but U+0020) is kept as it is: a card's every field, every time, without a
+    # loop over its characters.
+    kept = unified if unified.isprintable() else "".join(_clean_char(ch) for ch in unified)
+    cleaned = kept.strip()
     if one_line:
         cleaned = " ".join(cleaned.split())
     return cleaned if len(cleaned) <= limit else cleaned[: limit - 1].rstrip() + "…"

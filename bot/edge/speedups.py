@@ -10,13 +10,15 @@ from typing import Any
 
 import aiohttp
 import requests
+from azure.core.exceptions import SerializationError
 from botframework.connector.auth import BotFrameworkAuthentication
 from botframework.connector.auth._built_in_bot_framework_authentication import _BuiltinBotFrameworkAuthentication
 from botframework.connector.auth._connector_factory_impl import _ConnectorFactoryImpl
+from msrest.exceptions import raise_with_traceback
 from msrest.pipeline import Request, Response, SansIOHTTPPolicy
 from msrest.pipeline.async_abc import AsyncHTTPSender, AsyncPipeline
 from msrest.pipeline.universal import RawDeserializer
-from msrest.serialization import Serializer
+from msrest.serialization import Model, Serializer, full_restapi_key_transformer
 from msrest.universal_http.aiohttp import AioHttpClientResponse
 from msrest.universal_http.requests import ClientRetryPolicy
 
@@ -41,6 +43,8 @@ def install_sdk_speedups() -> None:
         _ConnectorFactoryImpl.create = _reusing(_ConnectorFactoryImpl.create)
     if not getattr(Serializer.serialize_object, "passes_plain_json", False):
         setattr(Serializer, "serialize_object", _passing_plain_json(Serializer.serialize_object))  # noqa: B010
+    if not getattr(Serializer._serialize, "skips_unset", False):
+        setattr(Serializer, "_serialize", _skipping_unset(Serializer._serialize))  # noqa: B010
     user_token_client = _BuiltinBotFrameworkAuthentication.create_user_token_client
     if not getattr(user_token_client, "reuses_clients", False):
         _BuiltinBotFrameworkAuthentication.create_user_token_client = _reusing_token_clients(user_token_client)
@@ -87,6 +91,10 @@ def _reusing(create: Any) -> Any:
 
         async def build() -> Any:
             client = await create(self, service_url, audience)
+            # msrest checks each outgoing activity, recursively, against its models' constraints before sending;
+            # the Bot Framework models declare none (tests/http/test_speedups.py), so the check never fails and
+            # only costs (about a tenth of a proactive send's CPU).
+            client._serialize.client_side_validation = False
             if session is not None:
                 config = client.config
                 config.pipeline = AsyncPipeline(
@@ -168,6 +176,65 @@ class _AiohttpSender(AsyncHTTPSender[Any, Any]):
         response = AioHttpClientResponse(http, answer)
         await response.load_body()
         return Response(request, response)
+
+
+def _is_xml_model(model: Any) -> bool:
+    return bool(model.is_xml_model())
+
+
+_serialize_data: Callable[..., Any] = Serializer.serialize_data
+
+
+def _skipping_unset(msrest_serialize: Any) -> Any:
+    """msrest serializes a model (an outgoing Activity and the accounts, conversation and attachments in it)
+    attribute by attribute, and most of an Activity's forty-odd attributes are unset: for each it still copies the
+    attribute's description, splits its key with a regular expression and raises and catches a ValueError ("No
+    value for given attribute") to leave it out. This is msrest's own loop for a JSON model with the default key
+    transformer, leaving unset attributes out before that work instead of after it: the same dict, at about half
+    the CPU (253 -> 136 us for a card sent proactively). Anything else goes to msrest's own code."""
+
+    def serialize(self: Serializer, target_obj: Any, data_type: Any = None, **kwargs: Any) -> Any:
+        if (data_type or not isinstance(target_obj, Model) or kwargs.get("is_xml") or _is_xml_model(target_obj)
+                or kwargs.get("key_transformer", self.key_transformer) is not full_restapi_key_transformer):
+            return msrest_serialize(self, target_obj, data_type, **kwargs)
+        kwargs.setdefault("is_xml", False)
+        keep_readonly = kwargs.get("keep_readonly", False)
+        serialized: dict[str, Any] = {}
+        attr_name = None
+        try:
+            for attr_name, attr_desc in target_obj._attribute_map.items():
+                if not keep_readonly and target_obj._validation.get(attr_name, {}).get("readonly", False):
+                    continue
+                if attr_name == "additional_properties" and attr_desc["key"] == "":
+                    if target_obj.additional_properties is not None:
+                        serialized.update(target_obj.additional_properties)
+                    continue
+                value = getattr(target_obj, attr_name)
+                if value is None:
+                    continue  # what msrest's serialize_data refuses with a ValueError, and the loop skips
+                try:
+                    keys, value = full_restapi_key_transformer(attr_name, attr_desc.copy(), value)
+                    kwargs["serialization_ctxt"] = attr_desc
+                    new_attr = _serialize_data(self, value, attr_desc["type"], **kwargs)
+                    for key in reversed(keys):
+                        new_attr = {key: new_attr}
+                    part, into = new_attr, serialized
+                    for key in keys:
+                        if key not in into:
+                            into.update(part)
+                        part, into = part[key], into[key]
+                except ValueError as error:
+                    if isinstance(error, SerializationError):
+                        raise
+                    continue
+        except (AttributeError, KeyError, TypeError) as error:
+            message = f"Attribute {attr_name} in object {target_obj.__class__.__name__} cannot be serialized.\n"
+            raise_with_traceback(SerializationError, message + str(target_obj), error)
+        return serialized
+
+    serialize.skips_unset = True  # type: ignore[attr-defined]
+    serialize.__wrapped__ = msrest_serialize  # type: ignore[attr-defined]
+    return serialize
 
 
 _PLAIN_LEAVES = frozenset({str, int, float, bool, type(None)})

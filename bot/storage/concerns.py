@@ -27,13 +27,13 @@ from typing import Any
 
 from azure.core import MatchConditions
 from azure.data.tables import UpdateMode
-from azure.data.tables.aio import TableClient
 
 from bot.domain.concerns import ConcernReport, Note, NoteKind, ReportKind, ReportState, Route
 from bot.domain.errors import ConcurrentChange, RecordExists
 from bot.domain.people import Person, StaffContact
 from bot.storage.outbox import SENT_TABLE as OUTBOX_SENT
 from bot.storage.outbox import TABLE as OUTBOX
+from bot.storage.table_client import Table
 from bot.storage.tables import TableStore, entity_etag, entity_text, entity_time, safe_key
 
 TABLE = "reports"
@@ -191,7 +191,7 @@ class TableConcernReports:
                                  {"rk": RECORD, "id": reporter.aad_object_id, "tenant": reporter.tenant_id})
         return sorted(rows, key=lambda r: r.submitted_at, reverse=True)
 
-    async def _keys(self, table: TableClient, partition: str, low: str = "", high: str = "") -> list[str]:
+    async def _keys(self, table: Table, partition: str, low: str = "", high: str = "") -> list[str]:
         query, parameters = "PartitionKey eq @pk", {"pk": partition}
         if low:
             query, parameters = query + " and RowKey ge @low and RowKey lt @high", {**parameters, "low": low,

@@ -14,9 +14,9 @@ its message was sent was queued after the `outboxsent` row was written, and the 
 on the row as listed), and is dropped unsent. Sent rows written before messages left the table on sending are
 moved the same way as the due scan meets them.
 
-`owed_to` reads one person's sent rows and slots by key, several keys to a query: a filter that ORs row keys is a
-scan of the person's partition on the service (sent rows and slots are kept, so it grows with time), but it answers
-in one round trip what took one per message, and returns only the rows asked for.
+`owed_to` reads one person's sent rows and slots by key, side by side after the listing, several keys to a query: a
+filter that ORs row keys is a scan of the person's partition on the service (sent rows and slots are kept, so it
+grows with time), but it answers in one round trip what took one per message, and returns only the rows asked for.
 """
 
 from __future__ import annotations
@@ -128,8 +128,10 @@ class TableOutbox:
 
     async def enqueue(self, messages: Sequence[OutboundMessage]) -> None:
         """Store each message as pending; one already stored is left alone. One create each, a few at once (the
-        order they are stored in does not matter: a queue is read oldest first by `CreatedAt`); a transaction of
-        several costs this SDK more CPU and more time than the creates it replaces, measured against Azurite."""
+        order they are stored in does not matter: a queue is read oldest first by `CreatedAt`). Not a transaction: one
+        would refuse them all when one is stored already, and holds one person's only. (The SDK's own transaction
+        cost more CPU and time than the creates; the one `Table` writes now costs about half the CPU of as many
+        creates side by side, against Azurite: 1.2 ms for four against 2.4 ms.)"""
         for start in range(0, len(messages), ENQUEUED_AT_ONCE):
             await asyncio.gather(*(self._create(m) for m in messages[start:start + ENQUEUED_AT_ONCE]))
 
@@ -151,9 +153,20 @@ class TableOutbox:
 
     async def owed_to(self, recipient: Person) -> Owed:
         """Unsent messages for one person, oldest first, less copies of messages sent already (dropped), and the
-        slots of their card keys: a listing, then the sent rows and the slots asked for by key."""
+        slots of their card keys: a listing, then the sent rows and the slots asked for by key, side by side."""
         listed = await self.list_for_recipient(recipient)
-        sent = await self._keys_present(self._sent, recipient, [_message_key(m) for m in listed], ["RowKey"])
+        # The sent rows and the slots side by side (both read after the listing): the slots of every listed card
+        # key, of which those of copies dropped below are not returned.
+        both = await asyncio.gather(
+            self._keys_present(self._sent, recipient, [_message_key(m) for m in listed], ["RowKey"]),
+            self._keys_present(self._table, recipient,
+                               [_slot_key(k) for k in dict.fromkeys(m.card_key for m in listed if m.card_key)],
+                               ["RowKey", "ActivityId", "ConversationId"]), return_exceptions=True)
+        sent, rows = both
+        for failed in both:
+            if isinstance(failed, BaseException):
+                raise failed  # the first to fail, once both are over (neither is left running)
+        assert not isinstance(sent, BaseException) and not isinstance(rows, BaseException)
         messages = []
         for message in listed:
             if _message_key(message) in sent:
@@ -161,8 +174,6 @@ class TableOutbox:
             else:
                 messages.append(message)
         card_keys = list(dict.fromkeys(m.card_key for m in messages if m.card_key))
-        rows = await self._keys_present(self._table, recipient, [_slot_key(k) for k in card_keys],
-                                        ["RowKey", "ActivityId", "ConversationId"])
         slots = {key: CardSlot(recipient, key, entity_text(rows[_slot_key(key)], "ActivityId"),
                                entity_text(rows[_slot_key(key)], "ConversationId"))
                  for key in card_keys if _slot_key(key) in rows}
@@ -225,7 +236,8 @@ class TableOutbox:
         """Record that Teams accepted the message: its card's new place first (`slot`; should the rest fail and the
         message go again, it updates that card rather than posting another), then its id as sent, then take it out
         of the queue (`ConcurrentChange` if the lease ran out and another sender took it over; the id and the slot
-        are kept anyway). Three calls, not a transaction: one costs this SDK more than they do together."""
+        are kept anyway). Three calls, not a transaction: the sent row is in another table, and a transaction of the
+        other two costs about as much CPU as they do (against Azurite; it cost more with the SDK's own)."""
         if slot is not None:
             await self.save_slot(slot)
         await self._move_sent(message)

@@ -20,10 +20,11 @@ from azure.core.exceptions import (
     ResourceNotFoundError,
 )
 from azure.data.tables import TableTransactionError
-from azure.data.tables.aio import TableClient, TableServiceClient
+from azure.data.tables.aio import TableServiceClient
 
 from bot.domain.errors import ConcurrentChange, RecordExists, RecordNotFound, StorageUnavailable
 from bot.loop_lag import LoopLag
+from bot.storage.table_client import Table
 
 log = logging.getLogger(__name__)
 
@@ -77,9 +78,9 @@ class TableStore:
         self.timeout = timeout
         self._answered_at = float("-inf")  # the loop's time when storage last answered a call, however it answered
 
-    def table(self, name: str) -> TableClient:
+    def table(self, name: str) -> Table:
         """The client of a table, by its short name (`users`, `outbox`, ...)."""
-        return self._service.get_table_client(self._prefix + name)
+        return Table(self._service, self._prefix + name)
 
     @asynccontextmanager
     async def call(self) -> AsyncIterator[None]:

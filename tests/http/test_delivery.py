@@ -190,3 +190,55 @@ async def test_a_pass_over_many_messages_reads_the_person_once_not_once_a_messag
     assert made["GET outbox"] + made["GET outboxsent"] <= 1 + 2 + 2, made  # 14 keys a query
     assert sum(n for kind, n in made.items() if not kind.startswith("GET")) == 3 * 20 + 19, made
     assert slot.activity_id == connector.sent[-13]["id"]  # the new card's place, kept with its sent mark
+
+
+async def test_the_chat_reference_is_read_while_the_first_message_is_claimed(
+        client: TestClient, connector: Connector, monkeypatch: pytest.MonkeyPatch) -> None:
+    services = client.app[SERVICES]
+    await client.post("/api/messages", json=message(SIAN, "hi", connector.url))
+    await services.deliverer.drain()
+    await TableOutbox(client.app[STORE]).enqueue([_owed("perm-1|to-head"), _owed("perm-2|to-head")])
+    events: list[str] = []
+    outbox, profiles = services.deliverer._outbox, services.deliverer._profiles
+    claim, get_profile = outbox.claim, profiles.get_profile
+
+    async def claiming(*args: Any, **kwargs: Any) -> Any:
+        events.append("claim")
+        claimed = await claim(*args, **kwargs)
+        events.append("claimed")
+        return claimed
+
+    async def reading(*args: Any, **kwargs: Any) -> Any:
+        events.append("read")
+        return await get_profile(*args, **kwargs)
+
+    monkeypatch.setattr(outbox, "claim", claiming)
+    monkeypatch.setattr(profiles, "get_profile", reading)
+    sent = await services.deliverer.deliver_to(HEAD)
+
+    assert sent == 2
+    assert events == ["claim", "read", "claimed", "claim", "claimed"]  # read once, while the first is claimed
+    assert [c["body"][0]["text"] for c in connector.cards()][-2:] == ["A request for you"] * 2
+
+
+async def test_a_queue_s_sent_marks_and_card_places_are_read_side_by_side(
+        client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    outbox = TableOutbox(client.app[STORE])
+    await outbox.save_slot(CardSlot(HEAD, "perm-1|head", "sent-1"))
+    await outbox.enqueue([OutboundMessage(recipient=HEAD, message_id="perm-1|v2", card=CARD, card_key="perm-1|head",
+                                          created_at=datetime.now(UTC))])
+    events: list[str] = []
+    keys_present = outbox._keys_present
+
+    async def looking(table: Any, recipient: Person, row_keys: list[str], select: list[str]) -> Any:
+        events.append(f"look {row_keys[0].split('|')[0]}")
+        found = await keys_present(table, recipient, row_keys, select)
+        events.append("found")
+        return found
+
+    monkeypatch.setattr(outbox, "_keys_present", looking)
+    owed = await outbox.owed_to(HEAD)
+
+    assert [m.message_id for m in owed.messages] == ["perm-1|v2"]
+    assert owed.slots["perm-1|head"].activity_id == "sent-1"
+    assert events == ["look msg", "look slot", "found", "found"]

@@ -12,7 +12,7 @@ import pytest
 
 from bot.domain.people import Person
 from bot.domain.permission_requests import PermissionRequest, RequestState
-from bot.domain.text import clean_user_text
+from bot.domain.text import _clean_char, clean_user_text
 from bot.export import decisions_csv
 
 # Named in the security review, then every code point of the categories the cleaning drops.
@@ -49,6 +49,13 @@ def test_line_and_paragraph_separators_become_line_breaks_and_text_is_kept() -> 
     assert cleaned.split("\n")[:2] == ["Line one", "line two"]
     assert cleaned.split("\n")[2] == "Llinell tri: Siân, ŵyr, ŷd 👩🏽🏫 [link](https://x.example) **bold**"
     assert cleaned.endswith("end\ttab")
+
+
+def test_printable_text_which_the_cleaning_keeps_as_it_is_has_no_character_it_would_change() -> None:
+    changed = [ch for ch in map(chr, range(sys.maxunicode + 1)) if ch.isprintable() and _clean_char(ch) != ch]
+
+    assert changed == []
+    assert "Siân, ŵyr: 👩🏽 [link](https://x.example) **bold**".isprintable()  # the shortcut is the usual case
 
 
 def test_long_text_is_cut_with_an_ellipsis() -> None:
