@@ -43,14 +43,14 @@ class _Pass:
     slots: dict[tuple[str, str], CardSlot] | None = None
     references: dict[str, str] = field(default_factory=dict)
     # References being read, side by side with the claim of the message that needs them first.
-    reading: dict[str, asyncio.Task[str]] = field(default_factory=dict)
+    pending_references: dict[str, asyncio.Task[str]] = field(default_factory=dict)
 
     async def finish(self) -> None:
         """Stop reading references no message of the pass needed in the end (every claim failed)."""
-        for task in self.reading.values():
+        for task in self.pending_references.values():
             task.cancel()
-        await asyncio.gather(*self.reading.values(), return_exceptions=True)
-        self.reading.clear()
+        await asyncio.gather(*self.pending_references.values(), return_exceptions=True)
+        self.pending_references.clear()
 
     @classmethod
     def of(cls, owed: Owed) -> _Pass:
@@ -179,8 +179,8 @@ class Deliverer:
 
     def _start_reading_reference(self, person: Person, reading: _Pass) -> None:
         """Begin reading the person's chat reference, unless this pass has it or is reading it."""
-        if person.key not in reading.references and person.key not in reading.reading:
-            reading.reading[person.key] = asyncio.ensure_future(self._read_reference(person))
+        if person.key not in reading.references and person.key not in reading.pending_references:
+            reading.pending_references[person.key] = asyncio.ensure_future(self._read_reference(person))
 
     async def _read_reference(self, person: Person) -> str:
         try:
@@ -193,7 +193,7 @@ class Deliverer:
         again for the pass's next message)."""
         if person.key not in reading.references:
             self._start_reading_reference(person, reading)
-            task = reading.reading.pop(person.key)
+            task = reading.pending_references.pop(person.key)
             reading.references[person.key] = await task
         return reading.references[person.key]
 

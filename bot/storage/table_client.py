@@ -349,8 +349,7 @@ class Table:
                                     "Accept": "application/json"}, content=b"".join(body))
         response = (await self._pipeline.run(sent, stream=False)).http_response
         if response.status_code == 413:
-            raise _decode_error(response, error_message="The transaction request was too large",
-                                error_type=RequestTooLargeError)
+            raise _too_large(response)
         if response.status_code != 202:
             decoded = _decode_error(response)
             _validate_tablename_error(decoded, self.table_name)
@@ -367,12 +366,17 @@ class Table:
         error_parts = [part for part in parts if not 200 <= part.status_code < 300]
         if error_parts:
             if error_parts[0].status_code == 413:
-                raise _decode_error(response, error_message="The transaction request was too large",
-                                    error_type=RequestTooLargeError)
+                raise _too_large(response)
             decoded = _decode_error(response=error_parts[0], error_type=TableTransactionError)
             _validate_tablename_error(decoded, self.table_name)
             raise decoded
         return [_batch_part_metadata(part) for part in parts]
+
+
+def _too_large(response: Any) -> HttpResponseError:
+    """The SDK's error for a transaction the service refused as too large (the whole, or one of its parts)."""
+    return _decode_error(response, error_message="The transaction request was too large",
+                         error_type=RequestTooLargeError)
 
 
 _MULTIPART = re.compile(r'^multipart/mixed;\s*boundary="?([^";]+)"?\s*$', re.IGNORECASE)
