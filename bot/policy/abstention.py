@@ -1,9 +1,9 @@
 """When to quote a passage and when to say the policy does not cover the question.
 
 The measures of the best passage are combined into one confidence (the matched share of the question's words,
-blended with the meaning similarity). The bot abstains below a calibrated threshold, when nothing but weak words
-("school", "staff") matched and the meaning is not close, when the question is nearer a not-covered question in
-force than to the passage, or (English only) when the classifier thinks "not covered" likely. It answers anyway
+blended with the meaning similarity). The bot abstains below a calibrated threshold, when the question is nearer a
+not-covered question in force than to the passage, or (English only) when the classifier thinks "not covered"
+likely. It answers anyway
 when the classifier is very sure of one passage and sure the question is covered. The README's method section
 says how each constant was chosen and on which question sets.
 """
@@ -17,7 +17,6 @@ UNMATCHED_SCALE = 1.0
 UNMATCHED_EXPONENT = 0.5
 CONFIDENCE_MEANING_WEIGHT = 0.7
 NOT_COVERED_MARGIN = 0.0
-MEANING_ALONE = 0.7
 CLASSIFIER_NOT_COVERED = 0.9
 CLASSIFIER_SURE = 0.9
 CLASSIFIER_SURE_NOT_COVERED = 0.05
@@ -30,7 +29,6 @@ class Evidence:
     language: str
     matched_share: float  # of the question's words, in the passage (lexical.py)
     meaning: float  # the passage's agreed similarity (meaning.py)
-    specific: bool  # some word that is not a weak word matched
     nearest_not_covered: float  # -1 when no not-covered question is in force
     chance: float  # the classifier's probability for the passage
     not_covered_chance: float  # the classifier's probability for "not covered"
@@ -43,8 +41,7 @@ def confidence(evidence: Evidence) -> float:
 
 def answered_by_passage(evidence: Evidence, threshold: float = THRESHOLD) -> bool:
     """The passage's own words and meaning are enough, whatever the not-covered questions say."""
-    covered = evidence.specific or evidence.meaning >= MEANING_ALONE
-    return covered and confidence(evidence) >= threshold
+    return confidence(evidence) >= threshold
 
 
 def answerable(evidence: Evidence, threshold: float = THRESHOLD) -> bool:

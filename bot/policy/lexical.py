@@ -23,7 +23,6 @@ from bot.policy.lexicon import (
     PHRASES,
     PLATFORM_WORDS,
     QUERY_SYNONYMS,
-    WEAK_WORDS,
 )
 from bot.policy.text import apply_phrases, stem, words
 from bot.policy.typos import MIN_TYPO_LENGTH, TypoIndex
@@ -39,11 +38,10 @@ PLATFORM_WEIGHT = 0.5
 
 @dataclass(frozen=True)
 class Slot:
-    """One meaningful word of a question: its alternative terms, its weight, and whether it is a weak word."""
+    """One meaningful word of a question: its alternative terms and its weight."""
 
     terms: frozenset[str]
     weight: float
-    weak: bool
 
 
 @dataclass
@@ -120,7 +118,6 @@ class LexicalIndex:
                 )
                 if term in text_terms[position]:
                     self._in_text.add((term, position))
-        self._weak = {term for word in WEAK_WORDS for term in canonical_terms(word)}
         known = set(_vocabulary(texts, headings, wordings)) | set(QUERY_SYNONYMS) | set(CANONICAL)
         self._known = known | ENGLISH_STOPWORDS
         self._typos = TypoIndex(known - ENGLISH_STOPWORDS)
@@ -145,7 +142,7 @@ class LexicalIndex:
             if terms and terms not in seen:
                 seen.add(terms)
                 weight *= PLATFORM_WEIGHT if token in PLATFORM_WORDS else 1.0
-                query.slots.append(Slot(terms, weight, weak=terms <= self._weak))
+                query.slots.append(Slot(terms, weight))
         return query
 
     def scores(self, query: Query) -> npt.NDArray[np.float64]:
@@ -156,10 +153,6 @@ class LexicalIndex:
             if rows:
                 total += slot.weight * (rows[0] if len(rows) == 1 else np.maximum.reduce(rows))
         return total
-
-    def specific(self, query: Query, position: int) -> bool:
-        """Whether a passage matches any of the question's words that is not a weak word ("school", "staff")."""
-        return any(not slot.weak and self._matches(slot, position) for slot in query.slots)
 
     def matched_share(self, query: Query, position: int, unmatched_scale: float, exponent: float) -> float:
         """The evidence matched in a passage against what the question asked that the passage does not mention

@@ -55,7 +55,6 @@ def _with_everyday(own: dict[str, str], everyday: dict[str, str]) -> dict[str, s
 
 
 ENGLISH_STOPWORDS = read_words("english-stopwords.txt")
-WEAK_WORDS = read_words("weak-words.txt")
 PLATFORM_WORDS = read_words("platforms.txt")
 CANONICAL = read_table("canonical.tsv")
 QUERY_SYNONYMS = read_table("synonyms.tsv")

@@ -177,7 +177,6 @@ class PolicyIndex:
                 query, best, abstention.UNMATCHED_SCALE, abstention.UNMATCHED_EXPONENT
             ),
             meaning=float(meaning[best]),
-            specific=self._lexical.specific(query, best),
             nearest_not_covered=self._meaning.nearest_not_covered(sentence, lists),
             chance=float(likely[best]),
             not_covered_chance=float(chances[lists[: len(chances)]].sum()),
@@ -203,7 +202,7 @@ class PolicyIndex:
     def _remembered_suspensions(self, sentences: SentenceVectors) -> npt.NDArray[np.intp]:
         """`_answered_by_new_passages`, worked out once per policy text and not-covered list (about 2 s for 1,200
         questions) and kept beside the model."""
-        settings = (self.threshold, abstention.MEANING_ALONE, abstention.CONFIDENCE_MEANING_WEIGHT,
+        settings = (self.threshold, abstention.CONFIDENCE_MEANING_WEIGHT,
                     abstention.UNMATCHED_SCALE, abstention.UNMATCHED_EXPONENT, MEANING_WEIGHT, words_digest())
         digest = hashlib.sha256(repr(settings).encode())
         for passage, section in zip(self._passages, self._sections, strict=True):
@@ -241,7 +240,6 @@ class PolicyIndex:
                     query, best, abstention.UNMATCHED_SCALE, abstention.UNMATCHED_EXPONENT
                 ),
                 meaning=float(meaning[best]),
-                specific=plain.specific(query, best),
                 nearest_not_covered=-1.0,
                 chance=0.0,
                 not_covered_chance=0.0,
