@@ -34,8 +34,8 @@ from bot.policy.steering import BoundSteering, Steering, bind, load_steering, te
 from bot.policy.text import words
 from bot.policy.welsh import detect_language
 
-MEANING_WEIGHT = 0.8
-CLASSIFIER_WEIGHT = 0.2
+MEANING_WEIGHT = 0.9
+CLASSIFIER_WEIGHT = 0.05
 SECOND_PASSAGE_RATIO = 0.8
 MAX_QUESTION_CHARS = 2000
 
