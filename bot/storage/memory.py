@@ -348,15 +348,12 @@ class MemoryPermissionRequests:
         await self._store.call()
         return sorted(self._store.owed_notifications, key=lambda owed: (owed[0], owed[1].value))
 
-    async def queued(self, request_id: str, state: RequestState) -> None:
-        """No longer owed (nothing happens when it was not)."""
+    async def queued(self, request_id: str, state: RequestState, *, audit: AuditEntry | None = None) -> None:
+        """No longer owed (nothing happens when it was not), with `audit` appended in the same step."""
         await self._store.call()
         self._store.owed_notifications.discard((request_id, state))
-
-    async def add_audit(self, audit: AuditEntry) -> None:
-        """Append an audit entry on its own."""
-        await self._store.call()
-        self._append(audit)
+        if audit is not None:
+            self._append(audit)
 
     async def list_audit(self, request_id: str) -> list[AuditEntry]:
         """The request's trail, oldest first (a table sorts it by the time's text)."""
