@@ -59,9 +59,12 @@ def _kind(method: str, path: str, prefix: str) -> str:
 
 @asynccontextmanager
 async def counting_proxy(target_port: int, *, prefix: str = "", port: int = 0,
-                         slow: tuple[str, float] = ("", 0.0)) -> AsyncIterator[tuple[int, Counts]]:
+                         slow: tuple[str, float] = ("", 0.0),
+                         late: tuple[str, float] = ("", 0.0)) -> AsyncIterator[tuple[int, Counts]]:
     """Run the proxy on loopback; yield its port and the live counts. `slow` = (marker, seconds): requests whose
-    path and query contain the marker are forwarded only after that many seconds (a slow storage service)."""
+    path and query contain the marker are forwarded only after that many seconds (a slow storage service). `late`
+    = (marker, seconds): requests whose method, a space, path and query contain the marker are answered that many
+    seconds after the service answered them (an answer slow to come back, to what the service did at once)."""
     counts = Counts()
     session = aiohttp.ClientSession(auto_decompress=False, timeout=aiohttp.ClientTimeout(total=30))
     target = f"http://127.0.0.1:{target_port}"
@@ -78,7 +81,9 @@ async def counting_proxy(target_port: int, *, prefix: str = "", port: int = 0,
                                        data=body or None, allow_redirects=False) as upstream:
                 payload = await upstream.read()
                 out = {k: v for k, v in upstream.headers.items() if k.lower() not in _SKIP}
-                return web.Response(status=upstream.status, body=payload, headers=out)
+            if late[0] and late[0] in f"{request.method} {request.path_qs}":
+                await asyncio.sleep(late[1])
+            return web.Response(status=upstream.status, body=payload, headers=out)
         finally:
             counts.in_flight -= 1
             counts.last_done = time.perf_counter()

@@ -228,7 +228,7 @@ class PermissionFlow:
 
     async def _reachable(self, person: Person) -> bool:
         try:
-            return bool((await self._profiles.get_profile(person)).conversation_ref)
+            return bool((await self._profiles.recent_profile(person)).conversation_ref)
         except RecordNotFound:
             return False
 

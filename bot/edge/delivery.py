@@ -184,7 +184,7 @@ class Deliverer:
 
     async def _read_reference(self, person: Person) -> str:
         try:
-            return (await self._profiles.get_profile(person)).conversation_ref
+            return (await self._profiles.recent_profile(person)).conversation_ref
         except RecordNotFound:
             return ""
 

@@ -169,6 +169,9 @@ async def test_a_pass_over_many_messages_reads_the_person_once_not_once_a_messag
         services = client.app[SERVICES]
         await client.post("/api/messages", json=message(SIAN, "hi", connector.url))
         await services.deliverer.drain()
+        # Saved again on this instance, so the pass cannot take her chat reference from her turn's recent read.
+        profiles = services.deliverer._profiles
+        await profiles.save_profile(await profiles.get_profile(HEAD))
         outbox = TableOutbox(client.app[STORE])
         await outbox.save_slot(CardSlot(HEAD, "perm-0|head", "sent-1"))  # the welcome card, as if it were one
         await outbox.enqueue([OutboundMessage(recipient=HEAD, message_id=f"perm-{n}|v1", card=CARD,
@@ -200,7 +203,7 @@ async def test_the_chat_reference_is_read_while_the_first_message_is_claimed(
     await TableOutbox(client.app[STORE]).enqueue([_owed("perm-1|to-head"), _owed("perm-2|to-head")])
     events: list[str] = []
     outbox, profiles = services.deliverer._outbox, services.deliverer._profiles
-    claim, get_profile = outbox.claim, profiles.get_profile
+    claim, get_profile = outbox.claim, profiles.recent_profile
 
     async def claiming(*args: Any, **kwargs: Any) -> Any:
         events.append("claim")
@@ -213,7 +216,7 @@ async def test_the_chat_reference_is_read_while_the_first_message_is_claimed(
         return await get_profile(*args, **kwargs)
 
     monkeypatch.setattr(outbox, "claim", claiming)
-    monkeypatch.setattr(profiles, "get_profile", reading)
+    monkeypatch.setattr(profiles, "recent_profile", reading)
     sent = await services.deliverer.deliver_to(HEAD)
 
     assert sent == 2
