@@ -221,7 +221,9 @@ class PermissionFlow:
         messages = [OutboundMessage(
             recipient=person, message_id=f"{request.request_id}|{request.state.value}|to-{person.aad_object_id}",
             card=cards.approver_card(self._strings, lang, request, school=school.name(lang)),
-            card_key=f"{request.request_id}|decide", created_at=self._clock())
+            card_key=f"{request.request_id}|decide", created_at=self._clock(),
+            # A new request's card: nobody has a copy of it yet (a decision on it replaces this one).
+            first_post=request.state is RequestState.PENDING)
             for person, lang in zip(people, languages, strict=True)]
         if messages:
             await self._notifier.notify(messages)

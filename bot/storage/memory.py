@@ -239,7 +239,7 @@ class MemoryOutbox:
                 messages.append(message)
         await self._store.call()
         slots = {m.card_key: replace(self._store.slots[(recipient.key, m.card_key)], recipient=recipient)
-                 for m in messages if (recipient.key, m.card_key) in self._store.slots}
+                 for m in messages if m.may_replace_a_card and (recipient.key, m.card_key) in self._store.slots}
         return Owed(messages, slots)
 
     async def list_due(self, now: datetime, *, limit: int = 100) -> list[OutboundMessage]:

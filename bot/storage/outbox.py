@@ -100,6 +100,7 @@ def _to_entity(message: OutboundMessage) -> dict[str, Any]:
         "Attempts": message.attempts,
         "NextAttemptAt": message.next_attempt_at,
         "LastError": message.last_error,
+        "FirstPost": message.first_post,
     }
 
 
@@ -116,6 +117,7 @@ def _from_entity(entity: dict[str, Any]) -> OutboundMessage:
         next_attempt_at=entity_time(entity, "NextAttemptAt"),
         last_error=entity_text(entity, "LastError"),
         etag=entity_etag(entity),
+        first_post=entity.get("FirstPost") is True,
     )
 
 
@@ -177,11 +179,13 @@ class TableOutbox:
         slots of their card keys: a listing, then the sent rows and the slots asked for by key, side by side."""
         listed = await self.list_for_recipient(recipient)
         # The sent rows and the slots side by side (both read after the listing): the slots of every listed card
-        # key, of which those of copies dropped below are not returned.
+        # key a message may replace (none for a first post never tried), of which those of copies dropped below are
+        # not returned.
         both = await asyncio.gather(
             self._keys_present(self._sent, recipient, [_message_key(m) for m in listed], ["RowKey"]),
             self._keys_present(self._table, recipient,
-                               [_slot_key(k) for k in dict.fromkeys(m.card_key for m in listed if m.card_key)],
+                               [_slot_key(k) for k in dict.fromkeys(m.card_key for m in listed
+                                                                    if m.may_replace_a_card)],
                                ["RowKey", "ActivityId", "ConversationId"]), return_exceptions=True)
         sent, rows = both
         for failed in both:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -12,6 +13,7 @@ from pydantic import SecretStr
 
 from app import SERVICES, STORE, create_app
 from bench.proxy import counting_proxy
+from bot.domain.errors import StorageUnavailable
 from bot.domain.outbox import CardSlot, OutboundMessage
 from bot.domain.people import Person
 from bot.edge import delivery
@@ -245,3 +247,32 @@ async def test_a_queue_s_sent_marks_and_card_places_are_read_side_by_side(
     assert [m.message_id for m in owed.messages] == ["perm-1|v2"]
     assert owed.slots["perm-1|head"].activity_id == "sent-1"
     assert events == ["look msg", "look slot", "found", "found"]
+
+
+async def test_a_first_post_sent_but_not_recorded_as_sent_is_updated_in_place_when_tried_again(
+        aiohttp_client: Any, settings: Settings, connector: Connector, monkeypatch: pytest.MonkeyPatch) -> None:
+    client: TestClient = await aiohttp_client(create_app(settings.model_copy(update={"outbox_lease_seconds": 1.0})))
+    services = client.app[SERVICES]
+    await client.post("/api/messages", json=message(SIAN, "hi", connector.url))
+    await services.deliverer.drain()
+    real_move = TableOutbox._move_sent
+    failing = {"left": 1}
+
+    async def move_failing_once(outbox: TableOutbox, sent: OutboundMessage) -> None:
+        if failing["left"]:
+            failing["left"] -= 1
+            raise StorageUnavailable("injected")
+        await real_move(outbox, sent)
+
+    monkeypatch.setattr(TableOutbox, "_move_sent", move_failing_once)
+    await TableOutbox(client.app[STORE]).enqueue([OutboundMessage(
+        recipient=HEAD, message_id="P-1|pending|to-head", card=CARD, card_key="P-1|decide",
+        created_at=datetime.now(UTC), first_post=True)])
+
+    first = await services.deliverer.deliver_to(HEAD)  # posted, its place kept, but not recorded as sent
+    await asyncio.sleep(1.2)  # its lease runs out
+    again = await services.deliverer.deliver_to(HEAD)
+
+    assert (first, again) == (1, 1)
+    [posted] = [a for a in connector.sent if a["attachments"][0]["content"] == CARD]
+    assert [a["id"] for a in connector.updated] == [posted["id"]]  # the same card again, in place: not posted twice

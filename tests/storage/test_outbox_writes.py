@@ -1,12 +1,14 @@
-"""How the Table outbox stores messages, against Azurite with its calls counted: one person's messages queued
-together are one transaction, and one stored already does not keep the others out."""
+"""How the Table outbox stores and reads messages, against Azurite with its calls counted: one person's messages
+queued together are one transaction, one stored already does not keep the others out, and a card posted for the
+first time has no place looked up until it has been tried."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 from bench.proxy import Counts, counting_proxy
 from bot.domain.outbox import OutboundMessage
@@ -59,3 +61,22 @@ async def test_a_message_stored_already_is_kept_and_the_others_are_stored(azurit
     assert cards == {"status": "first", "decision": "decision"}
     # The transaction refused whole, then one create each (of the two, one finds its message stored).
     assert made == {"POST /devstoreaccount1/$batch": 1, "POST outbox": 2}
+
+
+async def test_a_first_post_never_tried_has_no_place_looked_up_and_once_tried_it_has(
+        azurite: str, table_prefix: str) -> None:
+    new_card = replace(_message("P-1|pending|to-sian", SIAN), card_key="P-1|decide", first_post=True)
+    async with _outbox(azurite, table_prefix) as (outbox, counts):
+        await outbox.enqueue([new_card])
+        before = counts.snapshot()
+        [listed] = (await outbox.owed_to(SIAN)).messages
+        untried = counts.snapshot() - before
+        claimed = await outbox.claim(listed, NOW, checked=True)
+        await outbox.release(claimed.retry_later(NOW - timedelta(hours=1), "the connector failed"))
+        before = counts.snapshot()
+        [again] = (await outbox.owed_to(SIAN)).messages
+        tried = counts.snapshot() - before
+
+    assert listed.first_post and untried == {"GET outbox": 1, "GET outboxsent": 1}  # the queue, its sent rows
+    assert again.first_post and again.attempts == 1
+    assert tried == {"GET outbox": 2, "GET outboxsent": 1}  # ... and where its card is, should it be anywhere
