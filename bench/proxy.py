@@ -19,13 +19,26 @@ _SKIP = frozenset({"host", "content-length", "transfer-encoding", "connection", 
 _TABLE = re.compile(r"^/[^/]+/([A-Za-z][A-Za-z0-9]*)")
 
 
+@dataclass(frozen=True)
+class Seen:
+    """One request as the proxy saw it (`perf_counter` times), for a timeline."""
+
+    started: float
+    ended: float
+    method: str
+    path: str
+    status: int
+    body: bytes
+
+
 @dataclass
 class Counts:
-    """Requests seen, by "METHOD table", and when the last one finished."""
+    """Requests seen, by "METHOD table", and when the last one finished; with `timeline`, each request as well."""
 
     by_kind: Counter[str] = field(default_factory=Counter)
     in_flight: int = 0
     last_done: float = 0.0
+    timeline: list[Seen] | None = None
 
     @property
     def total(self) -> int:
@@ -59,16 +72,24 @@ def _kind(method: str, path: str, prefix: str) -> str:
 
 @asynccontextmanager
 async def counting_proxy(target_port: int, *, prefix: str = "", port: int = 0,
-                         slow: tuple[str, float] = ("", 0.0)) -> AsyncIterator[tuple[int, Counts]]:
+                         slow: tuple[str, float] = ("", 0.0),
+                         late: tuple[str, float] = ("", 0.0),
+                         timeline: bool = False) -> AsyncIterator[tuple[int, Counts]]:
     """Run the proxy on loopback; yield its port and the live counts. `slow` = (marker, seconds): requests whose
-    path and query contain the marker are forwarded only after that many seconds (a slow storage service)."""
-    counts = Counts()
+    path and query contain the marker are forwarded only after that many seconds (a slow storage service). `late`
+    = (marker, seconds): requests whose method, a space, path and query contain the marker are answered that many
+    seconds after the service answered them (an answer slow to come back, to what the service did at once). With
+    `timeline`, every request is kept in `counts.timeline` as well."""
+    counts = Counts(timeline=[] if timeline else None)
     session = aiohttp.ClientSession(auto_decompress=False, timeout=aiohttp.ClientTimeout(total=30))
     target = f"http://127.0.0.1:{target_port}"
 
     async def forward(request: web.Request) -> web.Response:
+        started = time.perf_counter()
         counts.in_flight += 1
         counts.by_kind[_kind(request.method, request.path, prefix)] += 1
+        status = 0
+        body = b""
         try:
             headers = {k: v for k, v in request.headers.items() if k.lower() not in _SKIP}
             body = await request.read()
@@ -78,10 +99,15 @@ async def counting_proxy(target_port: int, *, prefix: str = "", port: int = 0,
                                        data=body or None, allow_redirects=False) as upstream:
                 payload = await upstream.read()
                 out = {k: v for k, v in upstream.headers.items() if k.lower() not in _SKIP}
-                return web.Response(status=upstream.status, body=payload, headers=out)
+                status = upstream.status
+            if late[0] and late[0] in f"{request.method} {request.path_qs}":
+                await asyncio.sleep(late[1])
+            return web.Response(status=upstream.status, body=payload, headers=out)
         finally:
             counts.in_flight -= 1
             counts.last_done = time.perf_counter()
+            if counts.timeline is not None:
+                counts.timeline.append(Seen(started, counts.last_done, request.method, request.path_qs, status, body))
 
     app = web.Application(client_max_size=64 * 1024 * 1024)
     app.router.add_route("*", "/{tail:.*}", forward)

@@ -221,14 +221,16 @@ class PermissionFlow:
         messages = [OutboundMessage(
             recipient=person, message_id=f"{request.request_id}|{request.state.value}|to-{person.aad_object_id}",
             card=cards.approver_card(self._strings, lang, request, school=school.name(lang)),
-            card_key=f"{request.request_id}|decide", created_at=self._clock())
+            card_key=f"{request.request_id}|decide", created_at=self._clock(),
+            # A new request's card: nobody has a copy of it yet (a decision on it replaces this one).
+            first_post=request.state is RequestState.PENDING)
             for person, lang in zip(people, languages, strict=True)]
         if messages:
             await self._notifier.notify(messages)
 
     async def _reachable(self, person: Person) -> bool:
         try:
-            return bool((await self._profiles.get_profile(person)).conversation_ref)
+            return bool((await self._profiles.recent_profile(person)).conversation_ref)
         except RecordNotFound:
             return False
 
@@ -275,7 +277,6 @@ class PermissionFlow:
         undelivered = not_queued = False
         try:
             undelivered = await self._queue_for_deciders(request, turn.actor, head=head)
-            await self._requests.queued(request.request_id, request.state)
         except StorageUnavailable:
             # The request is stored (and on the head's pending list); its card to them is still owed, and
             # `catch_up` queues it once storage answers again.
@@ -286,8 +287,8 @@ class PermissionFlow:
 
     async def _queue_for_deciders(self, request: PermissionRequest, actor: Person, *,
                                   head: Person | None = None) -> bool:
-        """Queue the deciders' cards and audit it; with `head`, whether the headteacher has opened the bot is read
-        meanwhile, said in the audit entry, and returned (True: not yet)."""
+        """Queue the deciders' cards, then audit it and mark them queued (one write); with `head`, whether the
+        headteacher has opened the bot is read meanwhile, said in the audit entry, and returned (True: not yet)."""
         if head is None:
             await self._tell_deciders(request)
             undelivered = False
@@ -296,7 +297,7 @@ class PermissionFlow:
             undelivered = not reachable
         # Honest wording: this records that the card was queued for the approver, not that Teams showed it;
         # the outbox keeps it until it is sent.
-        await self._requests.add_audit(self._audit(
+        await self._requests.queued(request.request_id, request.state, audit=self._audit(
             request, SENT_TO_APPROVER, actor,
             "queued; headteacher has not opened the bot yet" if undelivered else "queued for delivery"))
         return undelivered
@@ -314,12 +315,13 @@ class PermissionFlow:
             try:
                 request = await self._requests.get(request_id)
                 if request.state is not state:
-                    pass  # a later state superseded it; that state's own notifications say everything
+                    # A later state superseded it; that state's own notifications say everything.
+                    await self._requests.queued(request_id, state)
                 elif state is RequestState.PENDING:
-                    await self._queue_for_deciders(request, request.requester)
+                    await self._queue_for_deciders(request, request.requester)  # marks them queued
                 else:
                     await self._notify_settled(request)
-                await self._requests.queued(request_id, state)
+                    await self._requests.queued(request_id, state)
                 done += 1
             except RecordNotFound:
                 log.warning("owed notifications for a missing request dropped")

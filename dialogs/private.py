@@ -55,6 +55,6 @@ class PrivateChat:
 
     async def _reachable(self, person: Person) -> bool:
         try:
-            return bool((await self._profiles.get_profile(person)).conversation_ref)
+            return bool((await self._profiles.recent_profile(person)).conversation_ref)
         except (RecordNotFound, StorageUnavailable):
             return False

@@ -31,7 +31,9 @@ class OutboundMessage:
 
     `message_id` is derived from what caused it (e.g. `perm-42|to-head`), so queuing twice is harmless.
     `card_key` names a card the person already has (e.g. `perm-42|status`): a message with the same
-    key replaces that card in place instead of posting a new one.
+    key replaces that card in place instead of posting a new one. `first_post`: the message's card is one the
+    person cannot have yet (a new request's card to the people who decide it), so until it has been tried once
+    there is no place of it to look up; it is posted, and its key says where later messages find it.
     """
 
     recipient: Person
@@ -44,6 +46,13 @@ class OutboundMessage:
     next_attempt_at: datetime | None = None
     last_error: str = ""
     etag: str = ""
+    first_post: bool = False
+
+    @property
+    def may_replace_a_card(self) -> bool:
+        """True when the card may already be somewhere to update in place: it has a key and is not a first post
+        never tried (once tried, the card may have been posted though the message was not recorded as sent)."""
+        return bool(self.card_key) and not (self.first_post and self.attempts == 0)
 
     def claimed(self, now: datetime, lease: timedelta = LEASE) -> OutboundMessage:
         """This message leased to one sender until the lease runs out (then another may take it over)."""

@@ -266,12 +266,10 @@ class PermissionRequests(Protocol):
         marked queued: what a crash or a storage fault between the two writes left behind."""
         ...
 
-    async def queued(self, request_id: str, state: RequestState) -> None:
-        """The notifications for this state are in the outbox: no longer owed."""
-        ...
-
-    async def add_audit(self, audit: AuditEntry) -> None:
-        """Append an audit entry that changes no decision (e.g. sent to the approver)."""
+    async def queued(self, request_id: str, state: RequestState, *, audit: AuditEntry | None = None) -> None:
+        """The notifications for this state are in the outbox: no longer owed. With `audit`, an entry that changes
+        no decision (e.g. sent to the approver) is appended in the same write, and appended all the same when the
+        state was owed no longer (another instance caught it up first)."""
         ...
 
     async def list_audit(self, request_id: str) -> list[AuditEntry]:

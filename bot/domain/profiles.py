@@ -41,7 +41,13 @@ class UserProfiles(Protocol):
     """Port: where profiles are kept."""
 
     async def get_profile(self, person: Person) -> UserProfile:
-        """Return the profile; raise `RecordNotFound` when the person never talked to the bot."""
+        """Return the profile as stored now; raise `RecordNotFound` when the person never talked to the bot."""
+        ...
+
+    async def recent_profile(self, person: Person) -> UserProfile:
+        """The profile, for a message to someone else (their language, their chat): as stored now, or as this
+        instance read it a few seconds ago, missing a change saved on another instance meanwhile (never one saved on
+        this instance, and never a profile stored since one was missing); `RecordNotFound` as `get_profile`."""
         ...
 
     async def save_profile(self, profile: UserProfile) -> None:
@@ -52,7 +58,7 @@ class UserProfiles(Protocol):
 async def preferred_language(profiles: UserProfiles, person: Person, default: Lang = Lang.EN) -> Lang:
     """The language a person chose, for cards sent to them unprompted; `default` when unknown or unreachable."""
     try:
-        profile = await profiles.get_profile(person)
+        profile = await profiles.recent_profile(person)
     except DomainError:
         return default
     return profile.language or default

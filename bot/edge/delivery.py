@@ -184,7 +184,7 @@ class Deliverer:
 
     async def _read_reference(self, person: Person) -> str:
         try:
-            return (await self._profiles.get_profile(person)).conversation_ref
+            return (await self._profiles.recent_profile(person)).conversation_ref
         except RecordNotFound:
             return ""
 
@@ -198,8 +198,8 @@ class Deliverer:
         return reading.references[person.key]
 
     async def _slot(self, message: OutboundMessage, reading: _Pass) -> CardSlot | None:
-        """Where the message's card was posted, if it has a key and was."""
-        if not message.card_key:
+        """Where the message's card was posted, if it has a key and was (a first post never tried was not)."""
+        if not message.may_replace_a_card:
             return None
         if reading.slots is not None:
             return reading.slots.get((message.recipient.key, message.card_key))

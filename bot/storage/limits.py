@@ -4,10 +4,17 @@ PartitionKey = limit name (`reports`, `escalations`, ...), RowKey = the person's
 row per person and limit, holding when their current window started and how many uses it has seen. A use is
 an etag-conditional write, so two instances counting at once cannot both take the last use; a window that
 has ended is started afresh by overwriting the row, so rows never pile up.
+
+A use reads the row, then writes it; but when this instance read or wrote the row last, it writes at once,
+conditional on the row being as it left it (one call, not two). A row changed since, by another instance or by
+hand, fails that write (or is gone) and the use starts again with a read, as the first would; and a use this
+instance's row says is spent is read again before it is refused. So the count is storage's, whatever this
+instance remembers.
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from datetime import datetime
 from typing import Any
 
@@ -15,12 +22,14 @@ from azure.core import MatchConditions
 from azure.data.tables import UpdateMode
 
 from bot.domain.errors import ConcurrentChange, RecordExists, RecordNotFound
-from bot.domain.limits import Limit, counted
+from bot.domain.limits import Limit, RateLimited, counted
 from bot.storage.tables import TableStore, entity_etag, entity_time, safe_key
 
 TABLE = "ratelimits"
 # Each retry follows a write another instance made in the meantime, so this is only reached under a storm.
 _ATTEMPTS = 20
+# Rows remembered at most (one per person and limit used lately); the least lately used go first.
+REMEMBERED = 10_000
 
 
 class TableRateLimiter:
@@ -29,6 +38,8 @@ class TableRateLimiter:
     def __init__(self, store: TableStore) -> None:
         self._store = store
         self._table = store.table(TABLE)
+        # (limit, person) -> (window start, uses, etag) as this instance last read or wrote the row.
+        self._known: OrderedDict[tuple[str, str], tuple[datetime | None, int, str]] = OrderedDict()
 
     async def take(self, limit: Limit, who: str, now: datetime) -> None:
         """Count one use, or raise `RateLimited` (counting nothing) when the window's uses are spent."""
@@ -37,21 +48,47 @@ class TableRateLimiter:
             try:
                 await self._count(limit, keys, now)
                 return
-            except (ConcurrentChange, RecordExists):
-                continue  # another instance counted first: read again
+            except (ConcurrentChange, RecordExists, RecordNotFound):
+                continue  # another instance counted first (or the row went): read again
         raise ConcurrentChange(f"{limit.name}: too many simultaneous uses")
 
     async def _count(self, limit: Limit, keys: dict[str, str], now: datetime) -> None:
+        key = (keys["PartitionKey"], keys["RowKey"])
+        known = self._known.pop(key, None)  # taken out: a write that fails leaves the next attempt to read
+        if known is not None:
+            try:
+                start, count = counted(limit, known[0], known[1], now)
+            except RateLimited:
+                pass  # refused only on what storage says now: read it
+            else:
+                await self._write(key, keys, start, count, etag=known[2])
+                return
         try:
             async with self._store.call():
                 row: dict[str, Any] | None = await self._table.get_entity(keys["PartitionKey"], keys["RowKey"])
         except RecordNotFound:
             row = None
         started = entity_time(row, "Start") if row is not None else None
-        start, count = counted(limit, started, int(row.get("Count") or 0) if row is not None else 0, now)
+        uses = int(row.get("Count") or 0) if row is not None else 0
+        start, count = counted(limit, started, uses, now)
+        await self._write(key, keys, start, count, etag=entity_etag(row) if row is not None else None)
+
+    async def _write(self, key: tuple[str, str], keys: dict[str, str], start: datetime, count: int, *,
+                     etag: str | None) -> None:
+        """Create the row (`etag` None) or replace it if unchanged since `etag`; remember what was written."""
         async with self._store.call():
-            if row is None:
-                await self._table.create_entity({**keys, "Start": start, "Count": count})
+            if etag is None:
+                written = await self._table.create_entity({**keys, "Start": start, "Count": count})
             else:
-                await self._table.update_entity({**keys, "Start": start, "Count": count}, mode=UpdateMode.REPLACE,
-                                                etag=entity_etag(row), match_condition=MatchConditions.IfNotModified)
+                written = await self._table.update_entity({**keys, "Start": start, "Count": count},
+                                                          mode=UpdateMode.REPLACE, etag=etag,
+                                                          match_condition=MatchConditions.IfNotModified)
+        new_etag = written.get("etag")
+        if isinstance(new_etag, str) and new_etag:
+            self._remember(key, (start, count, new_etag))
+
+    def _remember(self, key: tuple[str, str], row: tuple[datetime | None, int, str]) -> None:
+        self._known[key] = row
+        self._known.move_to_end(key)
+        while len(self._known) > REMEMBERED:
+            self._known.popitem(last=False)

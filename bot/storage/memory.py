@@ -179,6 +179,10 @@ class MemoryUserProfiles:
             raise RecordNotFound("no profile")
         return replace(kept, person=replace(person, name=kept.person.name or person.name))
 
+    async def recent_profile(self, person: Person) -> UserProfile:
+        """As `get_profile`: one store, nothing to miss."""
+        return await self.get_profile(person)
+
     async def save_profile(self, profile: UserProfile) -> None:
         """Create or replace the profile."""
         await self._store.call()
@@ -235,7 +239,7 @@ class MemoryOutbox:
                 messages.append(message)
         await self._store.call()
         slots = {m.card_key: replace(self._store.slots[(recipient.key, m.card_key)], recipient=recipient)
-                 for m in messages if (recipient.key, m.card_key) in self._store.slots}
+                 for m in messages if m.may_replace_a_card and (recipient.key, m.card_key) in self._store.slots}
         return Owed(messages, slots)
 
     async def list_due(self, now: datetime, *, limit: int = 100) -> list[OutboundMessage]:
@@ -348,15 +352,12 @@ class MemoryPermissionRequests:
         await self._store.call()
         return sorted(self._store.owed_notifications, key=lambda owed: (owed[0], owed[1].value))
 
-    async def queued(self, request_id: str, state: RequestState) -> None:
-        """No longer owed (nothing happens when it was not)."""
+    async def queued(self, request_id: str, state: RequestState, *, audit: AuditEntry | None = None) -> None:
+        """No longer owed (nothing happens when it was not), with `audit` appended in the same step."""
         await self._store.call()
         self._store.owed_notifications.discard((request_id, state))
-
-    async def add_audit(self, audit: AuditEntry) -> None:
-        """Append an audit entry on its own."""
-        await self._store.call()
-        self._append(audit)
+        if audit is not None:
+            self._append(audit)
 
     async def list_audit(self, request_id: str) -> list[AuditEntry]:
         """The request's trail, oldest first (a table sorts it by the time's text)."""

@@ -41,7 +41,8 @@ TABLE = "outbox"
 SENT_TABLE = "outboxsent"
 # Sent rows from before sending moved them out: how many one due scan moves (the first scans after upgrading).
 MOVED_PER_SCAN = 100
-# Messages one `enqueue` stores at once (a campaign to all staff queues hundreds: not all at once).
+# Writes one `enqueue` makes at once (a campaign to all staff queues hundreds: not all at once), and messages to one
+# person stored in one of them (a transaction of four cards stays far below the service's 4 MB).
 ENQUEUED_AT_ONCE = 4
 # Row keys one query asks for: the Table service allows 15 comparisons in a filter, one of them the partition's.
 KEYS_PER_QUERY = 14
@@ -99,6 +100,7 @@ def _to_entity(message: OutboundMessage) -> dict[str, Any]:
         "Attempts": message.attempts,
         "NextAttemptAt": message.next_attempt_at,
         "LastError": message.last_error,
+        "FirstPost": message.first_post,
     }
 
 
@@ -115,6 +117,7 @@ def _from_entity(entity: dict[str, Any]) -> OutboundMessage:
         next_attempt_at=entity_time(entity, "NextAttemptAt"),
         last_error=entity_text(entity, "LastError"),
         etag=entity_etag(entity),
+        first_post=entity.get("FirstPost") is True,
     )
 
 
@@ -127,13 +130,33 @@ class TableOutbox:
         self._sent = store.table(SENT_TABLE)
 
     async def enqueue(self, messages: Sequence[OutboundMessage]) -> None:
-        """Store each message as pending; one already stored is left alone. One create each, a few at once (the
-        order they are stored in does not matter: a queue is read oldest first by `CreatedAt`). Not a transaction: one
-        would refuse them all when one is stored already, and holds one person's only. (The SDK's own transaction
-        cost more CPU and time than the creates; the one `Table` writes now costs about half the CPU of as many
-        creates side by side, against Azurite: 1.2 ms for four against 2.4 ms.)"""
-        for start in range(0, len(messages), ENQUEUED_AT_ONCE):
-            await asyncio.gather(*(self._create(m) for m in messages[start:start + ENQUEUED_AT_ONCE]))
+        """Store each message as pending; one already stored is left alone (of one id given twice, the first). One
+        person's messages are created in one transaction (their partition), up to ENQUEUED_AT_ONCE together: it costs
+        about half the CPU of as many creates (1.2 ms for four against 2.4 ms, against Azurite) and one call. A
+        transaction is refused whole when one of its messages is stored already: then each is created on its own.
+        Writes go a few at once; the order they are stored in does not matter (a queue is read oldest first by
+        `CreatedAt`)."""
+        first: dict[tuple[str, str], OutboundMessage] = {}
+        for message in messages:
+            first.setdefault((_partition(message.recipient), _message_key(message)), message)
+        people: dict[str, list[OutboundMessage]] = {}
+        for (partition, _), message in first.items():
+            people.setdefault(partition, []).append(message)
+        writes = [queue[start:start + ENQUEUED_AT_ONCE] for queue in people.values()
+                  for start in range(0, len(queue), ENQUEUED_AT_ONCE)]
+        for start in range(0, len(writes), ENQUEUED_AT_ONCE):
+            await asyncio.gather(*(self._create_together(w) for w in writes[start:start + ENQUEUED_AT_ONCE]))
+
+    async def _create_together(self, messages: list[OutboundMessage]) -> None:
+        """Create one person's messages, in one transaction when there are several."""
+        if len(messages) > 1:
+            try:
+                async with self._store.call():
+                    await self._table.submit_transaction([("create", _to_entity(m)) for m in messages])
+                return
+            except RecordExists:
+                pass  # one of them is stored already: the others still are to be
+        await asyncio.gather(*(self._create(m) for m in messages))
 
     async def _create(self, message: OutboundMessage) -> None:
         try:
@@ -156,11 +179,13 @@ class TableOutbox:
         slots of their card keys: a listing, then the sent rows and the slots asked for by key, side by side."""
         listed = await self.list_for_recipient(recipient)
         # The sent rows and the slots side by side (both read after the listing): the slots of every listed card
-        # key, of which those of copies dropped below are not returned.
+        # key a message may replace (none for a first post never tried), of which those of copies dropped below are
+        # not returned.
         both = await asyncio.gather(
             self._keys_present(self._sent, recipient, [_message_key(m) for m in listed], ["RowKey"]),
             self._keys_present(self._table, recipient,
-                               [_slot_key(k) for k in dict.fromkeys(m.card_key for m in listed if m.card_key)],
+                               [_slot_key(k) for k in dict.fromkeys(m.card_key for m in listed
+                                                                    if m.may_replace_a_card)],
                                ["RowKey", "ActivityId", "ConversationId"]), return_exceptions=True)
         sent, rows = both
         for failed in both:

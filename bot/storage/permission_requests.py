@@ -3,8 +3,9 @@
 `permissions`: PartitionKey = request id; RowKey `request` for the record and `audit|<iso time>|<random>` for
 each audit entry. A decision updates the record (etag-conditional) and inserts its audit entry in one
 transaction, so there is never a decision without its entry, nor two decisions. The same transaction upserts
-`owed|<state>`: that state's notifications are owed until the flow has queued them and deletes the row; a
-catch-up pass queues whatever a fault left owed (message ids are fixed, so nothing is sent twice).
+`owed|<state>`: that state's notifications are owed until the flow has queued them and deletes the row (a new
+request's row in one transaction with its "sent to approver" entry); a catch-up pass queues whatever a fault left
+owed (message ids are fixed, so nothing is sent twice).
 
 `permissionindex` (derived, rebuildable): PartitionKey `by-requester|<tenant>|<object id>` or
 `pending|<school id>`, RowKey = request id. Written after the main transaction; every list re-reads each
@@ -155,15 +156,24 @@ class TablePermissionRequests:
                     log.warning("owed row with an unknown state skipped")
         return found
 
-    async def queued(self, request_id: str, state: RequestState) -> None:
-        """Remove the owed row (nothing happens when it is already gone)."""
+    async def queued(self, request_id: str, state: RequestState, *, audit: AuditEntry | None = None) -> None:
+        """Remove the owed row (nothing happens when it is already gone); with `audit`, append that entry in the same
+        transaction (both rows are in the request's partition), or on its own when the owed row was gone."""
+        owed = (safe_key(request_id), f"{OWED}{state.value}")
+        if audit is not None:
+            try:
+                async with self._store.call():
+                    await self._table.submit_transaction([
+                        ("create", _audit_entity(audit)),
+                        ("delete", {"PartitionKey": owed[0], "RowKey": owed[1]})])
+                return
+            except RecordNotFound:  # another instance caught this state up first: the entry still says what we did
+                pass
+            async with self._store.call():
+                await self._table.create_entity(_audit_entity(audit))
+            return
         async with self._store.call():
-            await self._table.delete_entity(safe_key(request_id), f"{OWED}{state.value}")
-
-    async def add_audit(self, audit: AuditEntry) -> None:
-        """Append an audit entry on its own."""
-        async with self._store.call():
-            await self._table.create_entity(_audit_entity(audit))
+            await self._table.delete_entity(*owed)
 
     async def list_audit(self, request_id: str) -> list[AuditEntry]:
         """The request's trail, oldest first."""

@@ -2,9 +2,25 @@
 
 Keys: PartitionKey = tenant id, RowKey = Entra object id: one row per person, read by the edge
 on every turn (point read) and rewritten only when the conversation reference changes.
+
+A profile read for a message to someone else (their language, whether and where they can be reached:
+`recent_profile`) may be one this instance read in the last `RECENT_SECONDS`, rather than a new read: one flow
+otherwise reads the same person several times within milliseconds (the headteacher's language and whether she has
+opened the bot, then her chat reference for the send). The rule: a person's own turn always reads storage
+(`get_profile`) and what it read is what later recent reads get; a save on this instance forgets the person at once
+(and a read that was under way meanwhile is not kept); a person with no profile is never remembered, so someone
+who opens the bot is reached at once. So the only thing this instance may not see for up to `RECENT_SECONDS` is a
+change saved on another instance: a card to someone else in the language they left a few seconds before, or sent
+to the 1:1 chat reference they had. Nothing here decides what anyone may do.
 """
 
 from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from azure.data.tables import UpdateMode
 
@@ -13,30 +29,109 @@ from bot.domain.profiles import UserProfile
 from bot.storage.tables import NAME_CHARS, TableStore, entity_etag, entity_text, entity_time, safe_key
 
 TABLE = "users"
+# How old a profile read for a message to someone else may be (see the module's docstring).
+RECENT_SECONDS = 5.0
+# People remembered at most (a campaign to all staff reads hundreds in a few seconds); the oldest go first.
+REMEMBERED = 2000
+
+
+@dataclass(frozen=True)
+class _Row:
+    """A profile row as read: what `get_profile` makes a profile of."""
+
+    name: str
+    language: Lang | None
+    conversation_ref: str
+    updated_at: datetime | None
+    etag: str
+
+    def profile(self, person: Person) -> UserProfile:
+        return UserProfile(person=Person(person.tenant_id, person.aad_object_id, self.name or person.name),
+                           language=self.language, conversation_ref=self.conversation_ref,
+                           updated_at=self.updated_at, etag=self.etag)
+
+
+@dataclass
+class _Read:
+    """A read under way; `stale` once a save on this instance makes what it will return not worth keeping."""
+
+    stale: bool = False
+
+
+@dataclass
+class _Recent:
+    """What this instance read lately, by person, with the `clock` time each read was sent."""
+
+    clock: Callable[[], float]
+    rows: dict[str, tuple[float, _Row]] = field(default_factory=dict)
+    reads: dict[str, list[_Read]] = field(default_factory=dict)
+    shared: dict[str, asyncio.Task[_Row]] = field(default_factory=dict)
 
 
 class TableUserProfiles:
     """`UserProfiles` on Azure Tables."""
 
-    def __init__(self, store: TableStore) -> None:
+    def __init__(self, store: TableStore, *, recent_seconds: float = RECENT_SECONDS,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self._store = store
         self._table = store.table(TABLE)
+        self._recent_seconds = recent_seconds
+        self._recent = _Recent(clock)
 
     async def get_profile(self, person: Person) -> UserProfile:
-        """Return the stored profile; raise `RecordNotFound` when there is none."""
+        """Return the stored profile, read now; raise `RecordNotFound` when there is none."""
+        return (await self._read_and_keep(person)).profile(person)
+
+    async def recent_profile(self, person: Person) -> UserProfile:
+        """The profile as this instance read it in the last `RECENT_SECONDS`, else as read now (by one read, whoever
+        else asks meanwhile); `RecordNotFound` when there is none. For messages to someone else only."""
+        key = person.key
+        known = self._recent.rows.get(key)
+        if known is not None and self._recent.clock() - known[0] < self._recent_seconds:
+            return known[1].profile(person)
+        task = self._recent.shared.get(key)
+        if task is None:
+            task = asyncio.ensure_future(self._read_and_keep(person))
+            self._recent.shared[key] = task
+            task.add_done_callback(lambda done: self._shared_done(key, done))
+        return (await asyncio.shield(task)).profile(person)
+
+    def _shared_done(self, key: str, task: asyncio.Task[_Row]) -> None:
+        if self._recent.shared.get(key) is task:
+            del self._recent.shared[key]
+        if not task.cancelled():
+            task.exception()  # retrieved here: its askers may all have stopped waiting
+
+    async def _read_and_keep(self, person: Person) -> _Row:
+        """Read the row; keep it as recent unless this instance saved the person meanwhile (a missing one is not
+        kept)."""
+        key, started, read = person.key, self._recent.clock(), _Read()
+        self._recent.reads.setdefault(key, []).append(read)
+        try:
+            row = await self._read(person)
+        finally:
+            reads = self._recent.reads[key]
+            reads.remove(read)
+            if not reads:
+                del self._recent.reads[key]
+        if not read.stale:
+            self._recent.rows.pop(key, None)  # re-inserted last: the oldest stay first
+            self._recent.rows[key] = (started, row)
+            while len(self._recent.rows) > REMEMBERED:
+                del self._recent.rows[next(iter(self._recent.rows))]
+        return row
+
+    async def _read(self, person: Person) -> _Row:
         async with self._store.call():
             entity = await self._table.get_entity(safe_key(person.tenant_id), safe_key(person.aad_object_id))
         language = entity_text(entity, "Language")
-        return UserProfile(
-            person=Person(person.tenant_id, person.aad_object_id, entity_text(entity, "Name") or person.name),
-            language=Lang(language) if language in {lang.value for lang in Lang} else None,
-            conversation_ref=entity_text(entity, "ConversationRef"),
-            updated_at=entity_time(entity, "UpdatedAt"),
-            etag=entity_etag(entity),
-        )
+        return _Row(name=entity_text(entity, "Name"),
+                    language=Lang(language) if language in {lang.value for lang in Lang} else None,
+                    conversation_ref=entity_text(entity, "ConversationRef"),
+                    updated_at=entity_time(entity, "UpdatedAt"), etag=entity_etag(entity))
 
     async def save_profile(self, profile: UserProfile) -> None:
-        """Create or replace the profile row."""
+        """Create or replace the profile row (and forget what this instance read of it)."""
         entity = {
             "PartitionKey": safe_key(profile.person.tenant_id),
             "RowKey": safe_key(profile.person.aad_object_id),
@@ -45,5 +140,14 @@ class TableUserProfiles:
             "ConversationRef": profile.conversation_ref,
             "UpdatedAt": profile.updated_at,
         }
-        async with self._store.call():
-            await self._table.upsert_entity(entity, mode=UpdateMode.REPLACE)
+        try:
+            async with self._store.call():
+                await self._table.upsert_entity(entity, mode=UpdateMode.REPLACE)
+        finally:  # written or not (a timeout may still have written it), what was read before is no longer trusted
+            self._forget(profile.person.key)
+
+    def _forget(self, key: str) -> None:
+        self._recent.rows.pop(key, None)
+        self._recent.shared.pop(key, None)
+        for read in self._recent.reads.get(key, []):
+            read.stale = True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -12,6 +13,7 @@ from pydantic import SecretStr
 
 from app import SERVICES, STORE, create_app
 from bench.proxy import counting_proxy
+from bot.domain.errors import StorageUnavailable
 from bot.domain.outbox import CardSlot, OutboundMessage
 from bot.domain.people import Person
 from bot.edge import delivery
@@ -169,6 +171,9 @@ async def test_a_pass_over_many_messages_reads_the_person_once_not_once_a_messag
         services = client.app[SERVICES]
         await client.post("/api/messages", json=message(SIAN, "hi", connector.url))
         await services.deliverer.drain()
+        # Saved again on this instance, so the pass cannot take her chat reference from her turn's recent read.
+        profiles = services.deliverer._profiles
+        await profiles.save_profile(await profiles.get_profile(HEAD))
         outbox = TableOutbox(client.app[STORE])
         await outbox.save_slot(CardSlot(HEAD, "perm-0|head", "sent-1"))  # the welcome card, as if it were one
         await outbox.enqueue([OutboundMessage(recipient=HEAD, message_id=f"perm-{n}|v1", card=CARD,
@@ -200,7 +205,7 @@ async def test_the_chat_reference_is_read_while_the_first_message_is_claimed(
     await TableOutbox(client.app[STORE]).enqueue([_owed("perm-1|to-head"), _owed("perm-2|to-head")])
     events: list[str] = []
     outbox, profiles = services.deliverer._outbox, services.deliverer._profiles
-    claim, get_profile = outbox.claim, profiles.get_profile
+    claim, get_profile = outbox.claim, profiles.recent_profile
 
     async def claiming(*args: Any, **kwargs: Any) -> Any:
         events.append("claim")
@@ -213,7 +218,7 @@ async def test_the_chat_reference_is_read_while_the_first_message_is_claimed(
         return await get_profile(*args, **kwargs)
 
     monkeypatch.setattr(outbox, "claim", claiming)
-    monkeypatch.setattr(profiles, "get_profile", reading)
+    monkeypatch.setattr(profiles, "recent_profile", reading)
     sent = await services.deliverer.deliver_to(HEAD)
 
     assert sent == 2
@@ -242,3 +247,32 @@ async def test_a_queue_s_sent_marks_and_card_places_are_read_side_by_side(
     assert [m.message_id for m in owed.messages] == ["perm-1|v2"]
     assert owed.slots["perm-1|head"].activity_id == "sent-1"
     assert events == ["look msg", "look slot", "found", "found"]
+
+
+async def test_a_first_post_sent_but_not_recorded_as_sent_is_updated_in_place_when_tried_again(
+        aiohttp_client: Any, settings: Settings, connector: Connector, monkeypatch: pytest.MonkeyPatch) -> None:
+    client: TestClient = await aiohttp_client(create_app(settings.model_copy(update={"outbox_lease_seconds": 1.0})))
+    services = client.app[SERVICES]
+    await client.post("/api/messages", json=message(SIAN, "hi", connector.url))
+    await services.deliverer.drain()
+    real_move = TableOutbox._move_sent
+    failing = {"left": 1}
+
+    async def move_failing_once(outbox: TableOutbox, sent: OutboundMessage) -> None:
+        if failing["left"]:
+            failing["left"] -= 1
+            raise StorageUnavailable("injected")
+        await real_move(outbox, sent)
+
+    monkeypatch.setattr(TableOutbox, "_move_sent", move_failing_once)
+    await TableOutbox(client.app[STORE]).enqueue([OutboundMessage(
+        recipient=HEAD, message_id="P-1|pending|to-head", card=CARD, card_key="P-1|decide",
+        created_at=datetime.now(UTC), first_post=True)])
+
+    first = await services.deliverer.deliver_to(HEAD)  # posted, its place kept, but not recorded as sent
+    await asyncio.sleep(1.2)  # its lease runs out
+    again = await services.deliverer.deliver_to(HEAD)
+
+    assert (first, again) == (1, 1)
+    [posted] = [a for a in connector.sent if a["attachments"][0]["content"] == CARD]
+    assert [a["id"] for a in connector.updated] == [posted["id"]]  # the same card again, in place: not posted twice

@@ -41,6 +41,20 @@ class UserProfilesContract:
             "Carys Jenkins", Lang.CY, '{"x":1}', NOW)
 
 
+    async def test_a_profile_read_for_someone_else_is_the_saved_one_and_a_missing_one_is_missing(
+            self, profiles: UserProfiles) -> None:
+        with pytest.raises(RecordNotFound):
+            await profiles.recent_profile(CARYS)
+        await profiles.save_profile(UserProfile(person=CARYS, language=Lang.CY, conversation_ref='{"x":1}',
+                                                updated_at=NOW))
+        first = await profiles.recent_profile(replace(CARYS, name=""))
+        await profiles.save_profile(UserProfile(person=CARYS, language=Lang.EN, conversation_ref='{"x":2}',
+                                                updated_at=NOW))
+        second = await profiles.recent_profile(CARYS)
+
+        assert (first.person.name, first.language, first.conversation_ref) == ("Carys Jenkins", Lang.CY, '{"x":1}')
+        assert (second.language, second.conversation_ref) == (Lang.EN, '{"x":2}')  # this instance's save, at once
+
     async def test_a_name_is_kept_to_what_a_row_holds(self, profiles: UserProfiles) -> None:
         await profiles.save_profile(UserProfile(person=replace(CARYS, name="C" * 300), updated_at=NOW))
 

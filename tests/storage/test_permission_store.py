@@ -224,3 +224,17 @@ async def test_each_saved_state_owes_its_notifications_until_marked_queued(store
     await store.queued("P-ABCDEF", RequestState.APPROVED)  # twice is harmless
     assert await store.owed() == []
     assert sorted(a.action for a in await store.list_audit("P-ABCDEF")) == ["approved", "submitted"]
+
+
+async def test_an_audit_entry_marked_queued_with_its_state_is_kept_whether_or_not_the_state_was_still_owed(
+        store: PermissionRequests, backend: Backend) -> None:
+    await store.create(_request(), _audit("submitted"))
+    await store.queued("P-ABCDEF", RequestState.PENDING, audit=_audit("sent to approver"))
+    after_first = await store.owed()
+    async with backend.other() as other:  # another instance caught the same state up meanwhile: no longer owed
+        await (await other.permission_requests()).queued("P-ABCDEF", RequestState.PENDING,
+                                                          audit=_audit("sent to approver"))
+
+    assert after_first == [] and await store.owed() == []
+    assert sorted(a.action for a in await store.list_audit("P-ABCDEF")) == [
+        "sent to approver", "sent to approver", "submitted"]

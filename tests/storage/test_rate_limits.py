@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from azure.data.tables.aio import TableClient
 
+from bench.proxy import Counts, counting_proxy
 from bot.domain.limits import Limit, RateLimited, RateLimiter
+from bot.storage.limits import TableRateLimiter
+from bot.storage.tables import TableStore, service_client
 from tests.storage.conftest import Backend
+from tests.support.processes import azurite_connection_string
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 REPORTS = Limit("reports", 3)
@@ -77,3 +84,51 @@ class TestRateLimiter(RateLimiterContract):
     async def other_instance(self, backend: Backend) -> AsyncIterator[RateLimiter]:
         async with backend.other() as other:
             yield await other.rate_limiter()
+
+
+@asynccontextmanager
+async def _counted_limiter(azurite: str, table_prefix: str) -> AsyncIterator[tuple[TableRateLimiter, Counts]]:
+    """A Table limiter whose calls to Azurite are counted by a proxy."""
+    azurite_port = int(re.search(r"127\.0\.0\.1:(\d+)", azurite)[1])  # type: ignore[index]
+    async with counting_proxy(azurite_port, prefix=table_prefix) as (port, counts), service_client(
+            connection_string=azurite_connection_string(port), endpoint="", credential=None, timeout=5) as service:
+        store = TableStore(service, prefix=table_prefix, timeout=5)
+        await store.ensure_tables(["ratelimits"])
+        yield TableRateLimiter(store), counts
+
+
+async def test_a_use_after_one_this_instance_counted_is_one_write(azurite: str, table_prefix: str) -> None:
+    async with _counted_limiter(azurite, table_prefix) as (limiter, counts):
+        start = counts.snapshot()
+        await limiter.take(REPORTS, CARYS, NOW)
+        first = counts.snapshot() - start
+        await limiter.take(REPORTS, CARYS, NOW)
+        second = counts.snapshot() - start - first
+
+    assert first == {"GET ratelimits": 1, "POST ratelimits": 1}  # read (none yet), created
+    assert second == {"PUT ratelimits": 1}  # replaced if unchanged since this instance wrote it
+
+
+async def test_a_row_changed_elsewhere_since_this_instance_counted_is_read_again_and_counts_right(
+        azurite: str, table_prefix: str) -> None:
+    async with _counted_limiter(azurite, table_prefix) as (here, counts), \
+            _counted_limiter(azurite, table_prefix) as (elsewhere, _):
+        taken_here = await _outcomes(here, REPORTS, CARYS, 2, NOW)
+        taken_elsewhere = await _outcomes(elsewhere, REPORTS, CARYS, 1, NOW)  # the third use, on another instance
+        before = counts.snapshot()
+        fourth = await _outcomes(here, REPORTS, CARYS, 1, NOW)
+        made = counts.snapshot() - before
+
+    assert taken_here == [True, True] and taken_elsewhere == [True] and fourth == [False]
+    assert made == {"PUT ratelimits": 1, "GET ratelimits": 1}  # the write as remembered failed; storage said spent
+
+
+async def test_a_limit_spent_as_this_instance_knows_it_is_read_again_before_it_refuses(
+        azurite: str, table_prefix: str) -> None:
+    async with _counted_limiter(azurite, table_prefix) as (limiter, _):
+        spent = await _outcomes(limiter, REPORTS, CARYS, 3, NOW)
+        async with TableClient.from_connection_string(azurite, table_prefix + "ratelimits") as table:
+            await table.delete_entity("reports", CARYS)  # the person's uses cleared by hand
+        after = await _outcomes(limiter, REPORTS, CARYS, 2, NOW)
+
+    assert spent == [True, True, True] and after == [True, True]
