@@ -34,7 +34,9 @@ DETAIL_LABELS = {
     "status": "status", "policy status": "status", "document status": "status",
     "version": "version", "version number": "version", "version no": "version",
     "author": "author", "authors": "author", "policy author": "author", "policy authors": "author",
-    "written by": "author", "prepared by": "author",
+    "written by": "author", "prepared by": "author", "compiled by": "author", "drafted by": "author",
+    "policy lead": "author", "lead": "author", "staff lead": "author", "policy owner": "author",
+    "document owner": "author", "owner": "author", "responsible officer": "author", "responsible person": "author",
     "date of issue": "date_of_issue", "issue date": "date_of_issue", "date issued": "date_of_issue",
     "issued": "date_of_issue", "date of publication": "date_of_issue",
     "date of review": "last_reviewed", "date reviewed": "last_reviewed", "last reviewed": "last_reviewed",
@@ -42,6 +44,7 @@ DETAIL_LABELS = {
     "agreed by": "agreed_by", "approved by": "agreed_by", "ratified by": "agreed_by", "adopted by": "agreed_by",
     "next review date": "next_review", "next review": "next_review", "review date": "next_review",
     "date of next review": "next_review", "review due": "next_review", "to be reviewed": "next_review",
+    "next review due": "next_review", "due for review": "next_review", "review by": "next_review",
     "authorisation": "authorisation", "authorization": "authorisation", "authorised by": "authorisation",
     "authorized by": "authorisation", "signed by": "authorisation",
     "schools": "schools", "applies to": "schools",
@@ -410,6 +413,8 @@ def _split_front(lines: list[Line], file: str) -> tuple[str, list[Line], list[Li
     details = [i + 1 for i, line in enumerate(opening) if line.kind == "detail" and line.key]
     if details:
         front_end = max(details)
+        while front_end < len(opening) and opening[front_end].kind == "detail":  # rows it does not know, below
+            front_end += 1
     elif headings:
         # The heading over the first text, and any numbered or shallower ones just above it ("2. Personal use",
         # then "2.1 Photos"); lines above those are the document's own, such as an organisation's name.

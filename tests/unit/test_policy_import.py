@@ -179,6 +179,29 @@ def test_missing_details_rows_are_left_out_with_a_note(tmp_path: Path) -> None:
     assert (details.title.cy, details.author, details.review_date) == ("Polisi Diogelwch Ar-lein", None, None)
 
 
+@pytest.mark.parametrize("label", ["Author", "Written by", "Policy lead", "Lead", "Document owner", "Policy Owner",
+                                   "Responsible officer"])
+def test_the_author_row_under_the_labels_schools_give_it(label: str, tmp_path: Path) -> None:
+    source = write(tmp_path, "lead.txt", f"Staff Online Conduct Policy\n\nVersion\t4\n{label}\tNerys ap Dafydd, Deputy "
+                                         "Headteacher\nDue for review\tSeptember 2027\n\nPurpose\n\nStaff must ask first.\n")
+
+    result = import_policy(source)
+
+    assert result.data["author"] == "Nerys ap Dafydd, Deputy Headteacher"
+    assert result.data["next_review"] == "September 2027"
+    assert not any("not one the bot knows" in w for w in result.warnings)
+
+
+def test_a_row_the_bot_does_not_know_is_left_out_with_a_note(tmp_path: Path) -> None:
+    source = write(tmp_path, "odd.txt", "Staff Online Conduct Policy\n\nVersion\t4\nCatering contact\tSam Jones\n\n"
+                                        "Purpose\n\nStaff must ask first.\n")
+
+    result = import_policy(source)
+
+    assert "author" not in result.data and "Sam Jones" not in json.dumps(result.data)
+    assert any("'Catering contact Sam Jones'" in w and "not one the bot knows" in w for w in result.warnings)
+
+
 @pytest.mark.parametrize(("written", "first_day", "welsh"), [
     ("October 2024", "2024-10-01", "Hydref 2024"),
     ("Autumn Term 2025", "2025-09-01", "Tymor yr Hydref 2025"),
