@@ -182,8 +182,9 @@ def test_missing_details_rows_are_left_out_with_a_note(tmp_path: Path) -> None:
 @pytest.mark.parametrize("label", ["Author", "Written by", "Policy lead", "Lead", "Document owner", "Policy Owner",
                                    "Responsible officer"])
 def test_the_author_row_under_the_labels_schools_give_it(label: str, tmp_path: Path) -> None:
-    source = write(tmp_path, "lead.txt", f"Staff Online Conduct Policy\n\nVersion\t4\n{label}\tNerys ap Dafydd, Deputy "
-                                         "Headteacher\nDue for review\tSeptember 2027\n\nPurpose\n\nStaff must ask first.\n")
+    source = write(tmp_path, "lead.txt", f"Staff Online Conduct Policy\n\nVersion\t4\n{label}\tNerys ap Dafydd, "
+                                         "Deputy Headteacher\nDue for review\tSeptember 2027\n\nPurpose\n\n"
+                                         "Staff must ask first.\n")
 
     result = import_policy(source)
 
