@@ -21,8 +21,10 @@ read here when it is laid out as the Table service lays one out (otherwise by th
 
 from __future__ import annotations
 
+import copy
 import logging
 import re
+import weakref
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from http.client import HTTPResponse as _HTTPResponse
 from typing import Any, NoReturn
@@ -41,6 +43,7 @@ from azure.core.exceptions import (
 )
 from azure.core.pipeline import AsyncPipeline, PipelineContext, PipelineRequest, PipelineResponse
 from azure.core.pipeline.policies import (
+    AsyncHTTPPolicy,
     AsyncRedirectPolicy,
     ContentDecodePolicy,
     CustomHookPolicy,
@@ -137,8 +140,23 @@ def lean_policies(policies: Iterable[Any]) -> list[Any]:
             continue
         if isinstance(policy, HttpLoggingPolicy) and not policy.logger.isEnabledFor(logging.INFO):
             continue
-        kept.append(policy)
+        # A pipeline links each of its HTTP policies (the bearer token's, the retries) to the next one in place: a
+        # shared one would send the service client's own calls down this shorter pipeline, past its decoding.
+        kept.append(copy.copy(policy) if isinstance(policy, AsyncHTTPPolicy) else policy)
     return kept
+
+
+# One lean pipeline per service client, so its copied token policy fetches and caches one token for every table.
+_PIPELINES: weakref.WeakKeyDictionary[TableServiceClient, AsyncPipeline[Any, Any]] = weakref.WeakKeyDictionary()
+
+
+def _lean_pipeline(service: TableServiceClient) -> AsyncPipeline[Any, Any]:
+    pipeline = _PIPELINES.get(service)
+    if pipeline is None:
+        inner = service._client._client
+        pipeline = _PIPELINES[service] = AsyncPipeline(
+            transport=_transport_wrapper(inner._pipeline._transport), policies=lean_policies(service._policies))
+    return pipeline
 
 
 def _key(value: str) -> str:
@@ -173,9 +191,7 @@ class Table:
         self._sdk = service.get_table_client(table_name)
         self.table_name = table_name
         inner = service._client._client  # the service client's transport and policies are reused
-        self._pipeline: AsyncPipeline[Any, Any] = AsyncPipeline(
-            transport=_transport_wrapper(inner._pipeline._transport),
-            policies=lean_policies(service._policies))
+        self._pipeline = _lean_pipeline(service)
         self._deserialize = self._sdk._client.table._deserialize  # for error bodies only
         base = self._sdk._client._config.url
         # The generated layer joins the account URL and the path; without a query (a SAS) in it, that is this.

@@ -293,3 +293,32 @@ async def test_transactions_and_their_failures_are_the_sdks(clients: tuple[Recor
     fallback = await compared(decided, undo=undo)
     assert [sorted(r) for r in fallback[1]] == [sorted(r) for r in fallback[0]]
     _same_error(*await compared(lambda c, _: c.submit_transaction([("create", owed)])))
+
+
+def _chain(service: TableServiceClient) -> list[str]:
+    """The service client's own pipeline, policy after policy, as its calls go through it (the SDK itself may relink
+    its policies to copies of the runners around them: the kinds, in order, are what must stay)."""
+    found: list[str] = []
+    policy: Any = service._client._client._pipeline._impl_policies[0]
+    while policy is not None:
+        found.append(type(getattr(policy, "_policy", policy)).__name__)
+        policy = getattr(policy, "next", None)
+    return found
+
+
+async def test_the_service_clients_own_pipeline_keeps_its_links_with_a_bearer_token_or_a_shared_key() -> None:
+    from azure.core.credentials import AccessToken, AzureNamedKeyCredential  # noqa: PLC0415
+
+    class Token:  # a token credential's shape: Table must not need it to build its pipeline
+        async def get_token(self, *scopes: str, **kwargs: Any) -> AccessToken:
+            raise AssertionError("no call is made here")
+
+    credentials: list[Any] = [Token(), AzureNamedKeyCredential("devstoreaccount1", "a2V5")]
+    for credential in credentials:
+        async with TableServiceClient("https://127.0.0.1:1/devstoreaccount1", credential=credential) as service:
+            before = _chain(service)
+            first, second = Table(service, "one"), Table(service, "two")
+
+            assert _chain(service) == before  # the SDK's calls still decode, redirect, trace and log
+            assert "ContentDecodePolicy" in before
+            assert first._pipeline is second._pipeline  # one token cache for every table

@@ -12,7 +12,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -128,9 +128,10 @@ def _log_dir(prefix: str) -> Iterator[Path]:
 
 
 @contextmanager
-def start_azurite(in_memory: bool = True, location: Path | None = None,
-                  port: int | None = None) -> Iterator[tuple[Process, str]]:
-    """Run Azurite's table service on 127.0.0.1; yield the process and its connection string."""
+def start_azurite(in_memory: bool = True, location: Path | None = None, port: int | None = None,
+                  extra: Sequence[str] = ()) -> Iterator[tuple[Process, str]]:
+    """Run Azurite's table service on 127.0.0.1 (`extra`: more of its options, such as HTTPS and OAuth); yield the
+    process and its connection string (plain HTTP's)."""
     port = port or free_port()
     storage = ["--inMemoryPersistence"]
     if not in_memory:
@@ -139,7 +140,7 @@ def start_azurite(in_memory: bool = True, location: Path | None = None,
         storage = ["--location", str(folder)]
     with _log_dir("azurite-") as logs:
         command = [str(NODE_BIN / "azurite-table"), "--tableHost", "127.0.0.1", "--tablePort", str(port),
-                   *storage, "--disableTelemetry"]
+                   *storage, "--disableTelemetry", *extra]
         process = _spawn(command, logs, "azurite")
         try:
             deadline = time.monotonic() + START_TIMEOUT
