@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import datetime as dt
-import ipaddress
 import json
 import threading
 import time
@@ -24,13 +22,10 @@ import aiohttp
 import pytest
 from azure.core.credentials import AzureNamedKeyCredential
 from azure.data.tables.aio import TableServiceClient
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
 from tests.support.activities import SIAN, TENANT, message
 from tests.support.connector import run_connector
+from tests.support.fake_graph import self_signed
 from tests.support.processes import AZURITE_KEY, free_port, start_azurite, start_bot
 
 STORAGE = "https://storage.azure.com"
@@ -40,37 +35,14 @@ PREFIX = "mi"
 
 @dataclass(frozen=True)
 class Certificates:
-    """A throw-away authority and the server certificate it signed for 127.0.0.1."""
+    """A throw-away certificate for 127.0.0.1 (its own authority) and its key."""
 
     authority: Path
-    certificate: Path
     key: Path
 
-
-def _certificates(folder: Path) -> Certificates:
-    now = dt.datetime.now(dt.UTC)
-    authority_key = ec.generate_private_key(ec.SECP256R1())
-    authority_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Test authority")])
-    authority = (x509.CertificateBuilder().subject_name(authority_name).issuer_name(authority_name)
-                 .public_key(authority_key.public_key()).serial_number(x509.random_serial_number())
-                 .not_valid_before(now - dt.timedelta(minutes=5)).not_valid_after(now + dt.timedelta(hours=1))
-                 .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-                 .sign(authority_key, hashes.SHA256()))
-    server_key = ec.generate_private_key(ec.SECP256R1())
-    server = (x509.CertificateBuilder()
-              .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")]))
-              .issuer_name(authority_name).public_key(server_key.public_key())
-              .serial_number(x509.random_serial_number())
-              .not_valid_before(now - dt.timedelta(minutes=5)).not_valid_after(now + dt.timedelta(hours=1))
-              .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-                             critical=False)
-              .sign(authority_key, hashes.SHA256()))
-    paths = Certificates(folder / "authority.pem", folder / "server.pem", folder / "server-key.pem")
-    paths.authority.write_bytes(authority.public_bytes(serialization.Encoding.PEM))
-    paths.certificate.write_bytes(server.public_bytes(serialization.Encoding.PEM))
-    paths.key.write_bytes(server_key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                                   serialization.NoEncryption()))
-    return paths
+    @property
+    def certificate(self) -> Path:
+        return self.authority
 
 
 def _part(value: dict[str, Any]) -> str:
@@ -134,7 +106,7 @@ def identity_endpoint() -> Iterator[IdentityEndpoint]:
 
 @pytest.fixture(scope="module")
 def certificates(tmp_path_factory: pytest.TempPathFactory) -> Certificates:
-    return _certificates(tmp_path_factory.mktemp("tls"))
+    return Certificates(*self_signed(tmp_path_factory.mktemp("tls")))
 
 
 @contextmanager
