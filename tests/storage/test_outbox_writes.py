@@ -4,18 +4,16 @@ first time has no place looked up until it has been tried."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from bench.proxy import Counts, counting_proxy
+from bench.proxy import Counts
 from bot.domain.outbox import OutboundMessage
 from bot.domain.people import Person
 from bot.storage.outbox import TableOutbox
-from bot.storage.tables import TableStore, service_client
-from tests.support.processes import azurite_connection_string
+from tests.support.counted import counted_store
 
 TENANT = "5c0f1e2a-7b3d-4e8f-9a1b-2c3d4e5f6a7b"
 CARYS = Person(TENANT, "a1000000-0000-4000-8000-000000000001", "Carys Jenkins")
@@ -30,11 +28,7 @@ def _message(message_id: str, recipient: Person = CARYS, text: str = "") -> Outb
 
 @asynccontextmanager
 async def _outbox(azurite: str, table_prefix: str) -> AsyncIterator[tuple[TableOutbox, Counts]]:
-    azurite_port = int(re.search(r"127\.0\.0\.1:(\d+)", azurite)[1])  # type: ignore[index]
-    async with counting_proxy(azurite_port, prefix=table_prefix) as (port, counts), service_client(
-            connection_string=azurite_connection_string(port), endpoint="", credential=None, timeout=5) as service:
-        store = TableStore(service, prefix=table_prefix, timeout=5)
-        await store.ensure_tables(["outbox", "outboxsent"])
+    async with counted_store(azurite, table_prefix, ["outbox", "outboxsent"]) as (store, counts):
         yield TableOutbox(store), counts
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
@@ -11,12 +10,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from azure.data.tables.aio import TableClient
 
-from bench.proxy import Counts, counting_proxy
+from bench.proxy import Counts
 from bot.domain.limits import Limit, RateLimited, RateLimiter
 from bot.storage.limits import TableRateLimiter
-from bot.storage.tables import TableStore, service_client
 from tests.storage.conftest import Backend
-from tests.support.processes import azurite_connection_string
+from tests.support.counted import counted_store
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 REPORTS = Limit("reports", 3)
@@ -89,11 +87,7 @@ class TestRateLimiter(RateLimiterContract):
 @asynccontextmanager
 async def _counted_limiter(azurite: str, table_prefix: str) -> AsyncIterator[tuple[TableRateLimiter, Counts]]:
     """A Table limiter whose calls to Azurite are counted by a proxy."""
-    azurite_port = int(re.search(r"127\.0\.0\.1:(\d+)", azurite)[1])  # type: ignore[index]
-    async with counting_proxy(azurite_port, prefix=table_prefix) as (port, counts), service_client(
-            connection_string=azurite_connection_string(port), endpoint="", credential=None, timeout=5) as service:
-        store = TableStore(service, prefix=table_prefix, timeout=5)
-        await store.ensure_tables(["ratelimits"])
+    async with counted_store(azurite, table_prefix, ["ratelimits"]) as (store, counts):
         yield TableRateLimiter(store), counts
 
 

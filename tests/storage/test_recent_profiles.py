@@ -6,20 +6,18 @@ change saved on another instance is seen once `RECENT_SECONDS` have passed."""
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 import pytest
 
-from bench.proxy import Counts, counting_proxy
+from bench.proxy import Counts
 from bot.domain.errors import RecordNotFound
 from bot.domain.people import Lang, Person
 from bot.domain.profiles import UserProfile, preferred_language
-from bot.storage.tables import TableStore, service_client
 from bot.storage.users import RECENT_SECONDS, TableUserProfiles
-from tests.support.processes import azurite_connection_string
+from tests.support.counted import counted_store
 
 CARYS = Person("5c0f1e2a-7b3d-4e8f-9a1b-2c3d4e5f6a7b", "a1000000-0000-4000-8000-000000000001", "Carys Jenkins")
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
@@ -39,11 +37,7 @@ class Clock:
 async def _instance(azurite: str, table_prefix: str, clock: Clock | None = None, *,
                     late: tuple[str, float] = ("", 0.0)) -> AsyncIterator[tuple[TableUserProfiles, Counts]]:
     """One instance's profiles, its calls to Azurite counted by a proxy (and with `late`, answered late)."""
-    azurite_port = int(re.search(r"127\.0\.0\.1:(\d+)", azurite)[1])  # type: ignore[index]
-    async with counting_proxy(azurite_port, prefix=table_prefix, late=late) as (port, counts), service_client(
-            connection_string=azurite_connection_string(port), endpoint="", credential=None, timeout=5) as service:
-        store = TableStore(service, prefix=table_prefix, timeout=5)
-        await store.ensure_tables(["users"])
+    async with counted_store(azurite, table_prefix, ["users"], late=late) as (store, counts):
         yield TableUserProfiles(store, clock=clock or Clock()), counts
 
 
