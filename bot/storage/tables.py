@@ -65,7 +65,9 @@ def raise_domain_error(error: BaseException) -> NoReturn:
     if isinstance(error, HttpResponseError) and error.status_code == 412:
         raise ConcurrentChange(str(error)) from error
     if isinstance(error, ClientAuthenticationError):
-        log.error("storage refused our credentials")
+        # What the service or the credential said (no token is in it): the IT technician's first clue.
+        said = (str(error).strip().splitlines() or [""])[0][:300]
+        log.error("storage refused our credentials (%s: %s)", type(error).__name__, said)
     raise StorageUnavailable(type(error).__name__) from error
 
 
