@@ -29,9 +29,9 @@ import pytest
 
 from scripts.deploy_zip import build
 from tests.support.bicep import app_settings, parse, site_config
-from tests.support.fake_graph import IDENTITY_CLIENT_ID, FakeGraph, run_fake_graph
+from tests.support.fake_graph import IDENTITY_CLIENT_ID, FakeGraph, run_fake_graph, self_signed
 from tests.support.fake_monitor import FakeMonitor, run_fake_monitor
-from tests.support.processes import free_port, tail
+from tests.support.processes import free_port, start_azurite, tail
 
 REPO = Path(__file__).resolve().parents[2]
 FEDERATION = REPO / "config" / "federation.local.json"
@@ -40,7 +40,7 @@ WHEELHOUSE = REPO / "build" / "wheelhouse"
 READY_TIMEOUT = 120.0
 
 
-def _computed(azurite: str, entra: FakeGraph, monitor: FakeMonitor) -> dict[str, str]:
+def _computed(table_endpoint: str, entra: FakeGraph, monitor: FakeMonitor) -> dict[str, str]:
     """What Azure puts into the settings main.bicep computes, as it stands in here."""
     tenant = json.loads(FEDERATION.read_text(encoding="utf-8"))["tenant_ids"][0]
     return {
@@ -49,9 +49,19 @@ def _computed(azurite: str, entra: FakeGraph, monitor: FakeMonitor) -> dict[str,
         "MicrosoftAppTenantId": tenant,  # identity.properties.tenantId
         "APPLICATIONINSIGHTS_CONNECTION_STRING": monitor.connection_string,
         "FEDERATION_JSON": FEDERATION.read_text(encoding="utf-8"),  # the federationSettings parameter
-        # Azurite takes the development key, not Entra tokens: the connection string replaces the endpoint below.
-        "AZURE_STORAGE_TABLE_ENDPOINT": "",
+        # storage.properties.primaryEndpoints.table: Azurite over HTTPS, taking the identity's tokens.
+        "AZURE_STORAGE_TABLE_ENDPOINT": table_endpoint,
     }
+
+
+@pytest.fixture
+def storage(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """The Table service as the bot reaches it on Azure: HTTPS, by the managed identity's token (Azurite checks its
+    issuer, audience and lifetime); its endpoint and the certificate to trust."""
+    cert, key = self_signed(tmp_path / "storage")
+    port = free_port()
+    with start_azurite(port=port, extra=["--cert", str(cert), "--key", str(key), "--oauth", "basic"]):
+        yield f"https://127.0.0.1:{port}/devstoreaccount1", cert
 
 
 @pytest.fixture
@@ -133,14 +143,15 @@ async def _stop(process: asyncio.subprocess.Process) -> None:
 
 
 async def test_the_deployment_zip_starts_as_app_service_starts_it(
-        azurite: str, stand_ins: tuple[FakeGraph, FakeMonitor]) -> None:
+        storage: tuple[str, Path], stand_ins: tuple[FakeGraph, FakeMonitor]) -> None:
     entra, monitor = stand_ins
     tree = parse()
     config = site_config(tree)
     stated, computed = app_settings(tree)
     # The fresh venv is made by this interpreter (its base, not its venv): the version App Service runs.
     assert config["linuxFxVersion"] == f"PYTHON|{sys.version_info.major}.{sys.version_info.minor}"
-    filled = _computed(azurite, entra, monitor)
+    table_endpoint, storage_cert = storage
+    filled = _computed(table_endpoint, entra, monitor)
     assert sorted(computed - set(filled)) == [], "main.bicep computes these settings: say here what Azure puts there"
     archive = build()
 
@@ -162,9 +173,9 @@ async def test_the_deployment_zip_starts_as_app_service_starts_it(
             env = {"PATH": f"{root / 'antenv' / 'bin'}{os.pathsep}{os.environ.get('PATH', '/usr/bin:/bin')}",
                    "HOME": str(root), "LANG": "C.UTF-8", **stated,
                    **{name: filled[name] for name in computed}, **entra.identity_environment(),
-                   "PORT": str(port), "REQUESTS_CA_BUNDLE": str(monitor.ca_file)}
-            del env["AZURE_STORAGE_TABLE_ENDPOINT"]
-            env["AZURE_STORAGE_CONNECTION_STRING"] = azurite
+                   "PORT": str(port), "REQUESTS_CA_BUNDLE": str(monitor.ca_file),
+                   # aiohttp (the Table SDK's transport) trusts the system's CA file: here, the storage stand-in's.
+                   "SSL_CERT_FILE": str(storage_cert)}
             with (logs / "app.out").open("wb") as out, (logs / "app.err").open("wb") as err:
                 process = await asyncio.create_subprocess_exec(
                     "/bin/sh", "-c", config["appCommandLine"], cwd=app, env=env, stdin=subprocess.DEVNULL,
@@ -176,3 +187,7 @@ async def test_the_deployment_zip_starts_as_app_service_starts_it(
             print(f"\ndeployment smoke: venv and packages {installed:.0f} s, ready {time.monotonic() - started:.0f} s")
 
     assert status == 200
+    # Ready means storage answered the identity's token: asked for the Table service, by the identity's client id.
+    assert {"resource": "https://storage.azure.com", "client_id": IDENTITY_CLIENT_ID}.items() <= next(
+        (asked.items() for asked in entra.identity_requests if asked.get("resource") == "https://storage.azure.com"),
+        {}.items())

@@ -6,7 +6,6 @@ protocol (api-version 2019-08-01, the X-IDENTITY-HEADER secret). The bot runs as
 from __future__ import annotations
 
 import asyncio
-import base64
 import json
 import threading
 import time
@@ -25,7 +24,7 @@ from azure.data.tables.aio import TableServiceClient
 
 from tests.support.activities import SIAN, TENANT, message
 from tests.support.connector import run_connector
-from tests.support.fake_graph import self_signed
+from tests.support.fake_graph import entra_shaped_token, self_signed
 from tests.support.processes import AZURITE_KEY, free_port, start_azurite, start_bot
 
 STORAGE = "https://storage.azure.com"
@@ -43,18 +42,6 @@ class Certificates:
     @property
     def certificate(self) -> Path:
         return self.authority
-
-
-def _part(value: dict[str, Any]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
-
-
-def _token(audience: str) -> str:
-    """A token shaped as Entra issues them for the bot's identity (Azurite checks issuer, audience and lifetime)."""
-    now = int(time.time())
-    claims = {"aud": audience, "iss": f"https://sts.windows.net/{TENANT}/", "iat": now, "nbf": now - 60,
-              "exp": now + 3600, "oid": "b0770000-0000-4000-8000-000000000001", "tid": TENANT}
-    return f"{_part({'alg': 'RS256', 'typ': 'JWT'})}.{_part(claims)}.c2lnbmF0dXJl"
 
 
 @dataclass
@@ -79,8 +66,9 @@ def identity_endpoint() -> Iterator[IdentityEndpoint]:
             if self.headers.get("X-IDENTITY-HEADER") != IDENTITY_SECRET or "resource" not in query:
                 self._answer(400, {"error": "invalid_request"})
                 return
-            self._answer(200, {"access_token": _token(endpoint.audience), "expires_on": str(int(time.time()) + 3600),
-                               "resource": query["resource"][0], "token_type": "Bearer"})
+            self._answer(200, {"access_token": entra_shaped_token(endpoint.audience),
+                               "expires_on": str(int(time.time()) + 3600), "resource": query["resource"][0],
+                               "token_type": "Bearer"})
 
         def _answer(self, status: int, body: dict[str, Any]) -> None:
             data = json.dumps(body).encode()

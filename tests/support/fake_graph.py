@@ -3,8 +3,10 @@ App Service's managed-identity endpoint (`IDENTITY_ENDPOINT`, plain http on the 
 
 from __future__ import annotations
 
+import base64
 import datetime
 import ipaddress
+import json
 import secrets
 import ssl
 from collections.abc import AsyncIterator
@@ -24,6 +26,8 @@ from tests.support.servers import serve
 CLIENT_ID = "22222222-3333-4444-8555-666666666666"
 CLIENT_SECRET = "test-only-client-secret-value"
 IDENTITY_CLIENT_ID = "33333333-4444-4555-8666-777777777777"
+IDENTITY_OBJECT_ID = "b0770000-0000-4000-8000-000000000001"
+IDENTITY_TENANT = "5c0f1e2a-7b3d-4e8f-9a1b-2c3d4e5f6a7b"
 
 
 def self_signed(directory: Path) -> tuple[Path, Path]:
@@ -44,6 +48,17 @@ def self_signed(directory: Path) -> tuple[Path, Path]:
     key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                            serialization.NoEncryption()))
     return cert_path, key_path
+
+
+def entra_shaped_token(audience: str, tenant: str = IDENTITY_TENANT) -> str:
+    """A token laid out as Entra issues one to a managed identity (unsigned: Azurite checks issuer, audience and
+    lifetime, and the fakes here check that they issued it); unique each time."""
+    now = int(datetime.datetime.now(datetime.UTC).timestamp())
+    claims = {"aud": audience, "iss": f"https://sts.windows.net/{tenant}/", "iat": now, "nbf": now - 60,
+              "exp": now + 3600, "tid": tenant, "oid": IDENTITY_OBJECT_ID, "jti": secrets.token_urlsafe(12)}
+    parts = ({"alg": "RS256", "typ": "JWT"}, claims)
+    encoded = [base64.urlsafe_b64encode(json.dumps(part).encode()).decode().rstrip("=") for part in parts]
+    return ".".join([*encoded, secrets.token_urlsafe(16)])
 
 
 @dataclass
@@ -109,7 +124,7 @@ async def run_fake_graph(directory: Path) -> AsyncIterator[FakeGraph]:
         if request.query.get("client_id") != IDENTITY_CLIENT_ID:
             return web.json_response({"statusCode": 400, "message": "Unable to load the proper Managed Identity."},
                                      status=400)
-        issued = secrets.token_urlsafe(24)
+        issued = entra_shaped_token(request.query.get("resource", ""))
         fake.issued.add(issued)
         expires_on = int(datetime.datetime.now(datetime.UTC).timestamp()) + 3600
         return web.json_response({"access_token": issued, "expires_on": str(expires_on), "token_type": "Bearer",
