@@ -3,9 +3,8 @@
 The measures of the best passage are combined into one confidence (the matched share of the question's words,
 blended with the meaning similarity). The bot abstains below a calibrated threshold, when the question is nearer a
 not-covered question in force than to the passage, or (English only) when the classifier thinks "not covered"
-likely. It answers anyway
-when the classifier is very sure of one passage and sure the question is covered. The README's method section
-says how each constant was chosen and on which question sets.
+likely. It answers anyway when the classifier is very sure of one passage and sure the question is covered. The
+README's method section says how each constant was chosen and on which question sets.
 """
 
 from __future__ import annotations
