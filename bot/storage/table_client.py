@@ -190,7 +190,7 @@ class Table:
     def __init__(self, service: TableServiceClient, table_name: str) -> None:
         self._sdk = service.get_table_client(table_name)
         self.table_name = table_name
-        inner = service._client._client  # the service client's transport and policies are reused
+        inner = service._client._client  # for its URL formatting (the pipeline: `_lean_pipeline`)
         self._pipeline = _lean_pipeline(service)
         self._deserialize = self._sdk._client.table._deserialize  # for error bodies only
         base = self._sdk._client._config.url

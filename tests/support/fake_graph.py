@@ -74,6 +74,8 @@ class FakeGraph:
     identity_endpoint: str = ""
     identity_header: str = field(default_factory=lambda: secrets.token_hex(16))
     identity_requests: list[dict[str, str]] = field(default_factory=list)
+    # The audience of the identity's tokens when it is not the resource asked for (a misconfigured identity).
+    identity_audience: str = ""
 
     def identity_environment(self) -> dict[str, str]:
         """The variables App Service sets so azure-identity finds its managed-identity endpoint."""
@@ -124,7 +126,7 @@ async def run_fake_graph(directory: Path) -> AsyncIterator[FakeGraph]:
         if request.query.get("client_id") != IDENTITY_CLIENT_ID:
             return web.json_response({"statusCode": 400, "message": "Unable to load the proper Managed Identity."},
                                      status=400)
-        issued = entra_shaped_token(request.query.get("resource", ""))
+        issued = entra_shaped_token(fake.identity_audience or request.query.get("resource", ""))
         fake.issued.add(issued)
         expires_on = int(datetime.datetime.now(datetime.UTC).timestamp()) + 3600
         return web.json_response({"access_token": issued, "expires_on": str(expires_on), "token_type": "Bearer",
