@@ -74,3 +74,16 @@ def test_the_commands_import_no_sdk() -> None:
     )
 
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_ask_answers_a_question_about_the_document_from_its_details() -> None:
+    details = fixture_policy().details
+    assert details.author is not None
+
+    text = run("ask", "--policy", str(FIXTURE_POLICY_FILE), "Who wrote this policy?")
+    as_json = run("ask", "--json", "--policy", str(FIXTURE_POLICY_FILE), "Who wrote this policy?")
+
+    assert text.returncode == 0 and as_json.returncode == 0
+    assert text.stdout.strip() == f"About the document, author: {details.author.en}"
+    assert json.loads(as_json.stdout) == {"answered": True, "section": "", "quote": "", "score": 1.0,
+                                          "detail": "author", "value": details.author.en}
