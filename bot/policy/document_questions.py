@@ -34,13 +34,17 @@ class DocumentQuestions:
 
     def __init__(self, raw: dict[str, Any]) -> None:
         """From the parsed cue file (see `load`)."""
-        self._document_words = frozenset(_phrase(w) for w in raw["document_words"])
-        self._pronouns = frozenset(_phrase(w) for w in raw["pronouns"])
+        self._ignored = frozenset(raw.get("ignored", ()))
+        self._read_as: tuple[tuple[str, str], ...] = ()
+        self._read_as = tuple((f" {self._phrase(said)} ", f" {self._phrase(reading)} ")
+                              for reading, spoken in raw.get("read_as", {}).items() for said in spoken)
+        self._document_words = frozenset(self._phrase(w) for w in raw["document_words"])
+        self._pronouns = frozenset(self._phrase(w) for w in raw["pronouns"])
         self._details = tuple(
             _Detail(
                 name,
-                tuple(_phrase(c) for c in entry["cues"]),
-                tuple(_phrase(c) for c in entry.get("cues_with_document", [])),
+                tuple(self._phrase(c) for c in entry["cues"]),
+                tuple(self._phrase(c) for c in entry.get("cues_with_document", [])),
             )
             for name, entry in raw["details"].items()
         )
@@ -55,10 +59,10 @@ class DocumentQuestions:
 
     def detail_asked(self, question: str) -> str | None:
         """The detail a question asks about ("author", "next_review", ...), or None for a question about the rules."""
-        tokens = words(question)
+        tokens = self._words(question)
         if not tokens:
             return None
-        text = f" {' '.join(tokens)} "
+        text = self._read(tokens)
         names_document = any(f" {w} " in text for w in self._document_words) or (
             len(tokens) <= SHORT_QUESTION_WORDS and any(f" {w} " in text for w in self._pronouns)
         )
@@ -69,9 +73,21 @@ class DocumentQuestions:
                 return detail.name
         return None
 
+    def _words(self, text: str) -> list[str]:
+        """Folded words, the ignored ones left out."""
+        return [w for w in words(text) if w not in self._ignored]
 
-def _phrase(text: str) -> str:
-    return " ".join(words(text))
+    def _read(self, tokens: list[str]) -> str:
+        """The words as one string padded with spaces, phrases read as the cue file says ("this policy" as "the
+        policy")."""
+        text = f" {' '.join(tokens)} "
+        for said, reading in self._read_as:
+            text = text.replace(said, reading)
+        return text
+
+    def _phrase(self, text: str) -> str:
+        """A cue as it is matched: folded, ignored words left out, read as the cue file says."""
+        return self._read(self._words(text)).strip()
 
 
 @cache

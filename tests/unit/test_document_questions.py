@@ -31,6 +31,10 @@ def questions() -> DocumentQuestions:
         ("Which schools does the policy cover?", "schools"),
         ("what is the policy called", "title"),
         ("who signed off the policy", "authorisation"),
+        ("when is our policy reviewed?", "next_review"),
+        ("who actually wrote this document?", "author"),
+        ("who wrote the new version?", "author"),
+        ("Pryd ddaeth y fersiwn newydd 'ma allan?", "date_of_issue"),
     ],
 )
 def test_a_question_about_the_document_names_its_detail(
@@ -48,6 +52,8 @@ def test_a_question_about_the_document_names_its_detail(
         "Can I be friends with pupils on Facebook?",
         "Ga i rannu lluniau o'r disgyblion ar fy nghyfrif personol?",
         "My consent form has expired, can I still post the photo?",
+        "Can I post a new version of my lesson plan?",
+        "I'd like to agree our approach to replies: is there guidance on debating critics?",
     ],
 )
 def test_a_question_about_the_rules_is_not_about_the_document(questions: DocumentQuestions, question: str) -> None:
@@ -59,3 +65,13 @@ def test_the_cue_file_names_only_known_details() -> None:
         DocumentQuestions({"document_words": [], "pronouns": [], "details": {"colour": {"cues": ["colour"]}}})
     shipped = json.loads(DEFAULT_CUES_FILE.read_text(encoding="utf-8"))
     assert set(shipped["details"]) == set(DETAILS)
+
+
+def test_read_as_and_ignored_words_apply_to_cues_and_questions_alike() -> None:
+    raw = {"document_words": ["policy"], "pronouns": [], "read_as": {"the policy": ["our policy"]},
+           "ignored": ["actually"], "details": {"author": {"cues": ["who actually wrote our policy"]}}}
+    cues = DocumentQuestions(raw)
+
+    assert cues.detail_asked("who wrote the policy") == "author"
+    assert cues.detail_asked("who actually wrote our policy?") == "author"
+    assert cues.detail_asked("who wrote our class blog?") is None
