@@ -48,7 +48,20 @@ DETAIL_LABELS = {
     "authorisation": "authorisation", "authorization": "authorisation", "authorised by": "authorisation",
     "authorized by": "authorisation", "signed by": "authorisation",
     "schools": "schools", "applies to": "schools",
+    "lead member of staff": "author", "member of staff responsible": "author", "responsible member of staff": "author",
+    "lead author": "author", "date approved": "date_of_issue", "approved on": "date_of_issue",
+    "date adopted": "date_of_issue", "review": "next_review", "review cycle": "next_review",
+    # Welsh labels of a bilingual document ("Cytunwyd gan / Agreed by" finds either half).
+    "statws": "status", "fersiwn": "version", "awdur": "author", "awduron": "author",
+    "dyddiad cyhoeddi": "date_of_issue",
+    "cytunwyd gan": "agreed_by", "cymeradwywyd gan": "agreed_by", "dyddiad adolygu": "next_review",
+    "adolygiad nesaf": "next_review", "dyddiad yr adolygiad nesaf": "next_review",
 }
+# Words a version history or sign-off table has in its header row, beside detail labels ("Version | Date | Author |
+# Summary of changes"): such a table records the document's past, not its rules or its current details.
+RECORD_HEADERS = frozenset({"date", "changes", "summary of changes", "summary", "description", "amendments",
+                            "reason", "reason for change", "details of change", "change", "page", "section",
+                            "signature", "name", "role", "reviewed by"})
 # What people write in a details row that has nothing to say.
 EMPTY_VALUES = frozenset({"", "-", "–", "n/a", "na", "none", "tbc", "tba"})
 MAX_HEADING_WORDS = 15
@@ -83,7 +96,7 @@ class PolicyImportError(ValueError):
 class Line:
     """One paragraph, line or table row of the document, as the reader classified it."""
 
-    kind: str  # "title", "subtitle", "heading", "text", "bullet" or "detail"
+    kind: str  # "title", "subtitle", "heading", "text", "bullet", "detail" or "record" (a history table, left out)
     text: str
     where: str
     level: int = 1
@@ -99,6 +112,7 @@ class _Section:
     where: str
     level: int
     blocks: list[Line] = field(default_factory=list)
+    records: bool = False  # holds a version history or sign-off table, left out: no text of its own is no mistake
 
 
 @dataclass(frozen=True)
@@ -146,7 +160,7 @@ def read_txt(source: Path) -> list[Line]:
     previous_blank = True
     for number, raw_line in enumerate(physical, start=1):
         line = raw_line.rstrip("\r\n")
-        if not line.strip():
+        if not line.strip() or _clutter(_collapse(line)):
             previous_blank = True
             continue
         entry = _classify_text_line(line, f"line {number}")
@@ -185,13 +199,13 @@ def _decode(raw: bytes, name: str) -> str:
 
 
 def _classify_text_line(line: str, where: str) -> Line:
+    stripped = _collapse(line)
+    if bullet := _BULLET.match(stripped):  # before details: Word saves a bullet as "•<TAB>text"
+        return Line("bullet", stripped[bullet.end():], where)
     if "\t" in line.strip(" "):
         label, _, value = line.strip(" ").partition("\t")
-        key = DETAIL_LABELS.get(_label(label), "")
+        key = detail_key(label) or ""
         return Line("detail", _collapse(value) if key else _collapse(line), where, key=key)
-    stripped = _collapse(line)
-    if bullet := _BULLET.match(stripped):
-        return Line("bullet", stripped[bullet.end():], where)
     if (heading := heading_like(stripped)) is not None:
         return Line("heading", heading[1], where, level=heading[0], numbered=heading[1] != stripped)
     if numbered := _NUMBERED_ITEM.match(stripped):  # a numbered paragraph: a list item without its number
@@ -242,7 +256,7 @@ def read_docx(source: Path) -> list[Line]:
 
 def _paragraph_line(paragraph: Paragraph, where: str) -> Line | None:
     text = _collapse(paragraph.text)
-    if not text:
+    if not text or _clutter(text):
         return None
     style = paragraph.style.name if paragraph.style is not None and paragraph.style.name else ""
     kind = style.casefold()
@@ -282,7 +296,9 @@ def _heading_level(paragraph: Paragraph) -> int:
 
 
 def _table_lines(table: Table, where: str) -> Iterator[Line]:
-    """A table's rows: a details row ("Agreed by" | "Governing Body") as a detail, any other cell as text."""
+    """A table's rows: a details row ("Agreed by" | "Governing Body") as a detail, any other cell as text; a version
+    history or sign-off table gives nothing, and a row of column names over rules ("Do | Don't") is left out."""
+    rows: list[list[str]] = []
     for row in table.rows:
         cells: list[str] = []
         seen: list[object] = []
@@ -291,16 +307,24 @@ def _table_lines(table: Table, where: str) -> Iterator[Line]:
                 continue
             seen.append(cell._tc)
             cells.append(_collapse(cell.text))
-        key = DETAIL_LABELS.get(_label(cells[0])) if cells else None
-        if key and len(cells) >= 4 and DETAIL_LABELS.get(_label(cells[2])):
+        rows.append(cells)
+    if _record_table(rows):
+        yield Line("record", "", where)
+        return
+    if _header_row(rows):
+        rows = rows[1:]
+    for cells in rows:
+        key = detail_key(cells[0]) if cells else None
+        second = detail_key(cells[2]) if len(cells) >= 4 else None
+        if key and second:
             yield Line("detail", cells[1], where, key=key)
-            yield Line("detail", " ".join(cells[3:]), where, key=DETAIL_LABELS[_label(cells[2])])
+            yield Line("detail", " ".join(cells[3:]), where, key=second)
         elif key:
             yield Line("detail", " ".join(c for c in cells[1:] if c), where, key=key)
         elif len(cells) == 2 and cells[0] and len(cells[0].split()) <= 4:  # a details row the importer does not know
             yield Line("detail", " ".join(cells), where)
         else:
-            yield from (Line("text", cell, where) for cell in cells if cell)
+            yield from (Line("text", cell, where) for cell in cells if cell and not _clutter(cell))
 
 
 def _guess_heading(line: Line) -> Line:
@@ -339,6 +363,38 @@ def _collapse(text: str) -> str:
 
 def _label(text: str) -> str:
     return " ".join(text.casefold().replace("(s)", "s").rstrip(": ").split())
+
+
+def detail_key(label: str) -> str | None:
+    """The detail a row's label names: the whole label, or the last half of it that is known ("Cytunwyd gan / Agreed
+    by", "Status / Version")."""
+    whole = _label(label)
+    if whole in DETAIL_LABELS:
+        return DETAIL_LABELS[whole]
+    parts = [DETAIL_LABELS.get(part.strip()) for part in re.split(r"[/|]", whole)]
+    return next((key for key in reversed(parts) if key), None)
+
+
+def _record_table(rows: list[list[str]]) -> bool:
+    """A version history or sign-off table: three or more columns, each named in the first row as a detail or a
+    record's header ("Version | Date | Author | Summary of changes"; not "Version | 2 | Approved by | Committee")."""
+    if len(rows) < 2 or len(rows[0]) < 3:
+        return False
+    return all(detail_key(cell) or _label(cell) in RECORD_HEADERS for cell in rows[0])
+
+
+def _header_row(rows: list[list[str]]) -> bool:
+    """A first row of short column names over rows of sentences ("Do | Don't" over the rules)."""
+    def short(cell: str) -> bool:
+        return len(cell.split()) <= 3 and not _ends_sentence(cell)
+
+    names = rows[0] if len(rows) >= 2 and len(rows[0]) >= 2 and not detail_key(rows[0][0]) else []
+    return bool(names) and all(short(c) for c in names) and any(len(c.split()) >= 6 for row in rows[1:] for c in row)
+
+
+def _clutter(text: str) -> bool:
+    """A line that is no policy text: a placeholder ("[SCHOOL LOGO]") or a form line to fill in ("Signed: ____")."""
+    return bool(re.fullmatch(r"\[[^\]]*\]", text)) or bool(re.search(r"_{3,}|\.{5,}", text))
 
 
 def _ends_sentence(text: str) -> bool:
@@ -385,7 +441,9 @@ def _split_front(lines: list[Line], file: str) -> tuple[str, list[Line], list[Li
     begin at the first heading style (a heading over nothing but details, such as "Document control", is still
     front matter); in text where the details end, or else at the heading over the first text."""
     titled = next((i for i, line in enumerate(lines) if line.kind == "title"), None)
-    first = titled if titled is not None else next((i for i, line in enumerate(lines) if line.kind != "detail"), None)
+    if titled is None:
+        titled = next((i for i, line in enumerate(lines) if line.kind not in ("detail", "record")), None)
+    first = titled
     if first is None:
         raise PolicyImportError(f"{file}: no title: the document's first line should be its title")
     title = lines[first].text
@@ -430,7 +488,7 @@ def _split_front(lines: list[Line], file: str) -> tuple[str, list[Line], list[Li
 def _as_detail(line: Line) -> Line:
     """A "Label: value" line whose label is a known detail, as that detail."""
     labelled = _LABELLED.match(line.text) if line.kind in ("text", "heading", "subtitle") else None
-    key = DETAIL_LABELS.get(_label(labelled.group(1))) if labelled else None
+    key = detail_key(labelled.group(1)) if labelled else None
     return Line("detail", labelled.group(2).strip(), line.where, key=key) if labelled and key else line
 
 
@@ -502,7 +560,7 @@ def _sections(title: str, body: list[Line], file: str) -> list[_Section]:
         if line.kind == "heading":
             if current is not None and not current.blocks:
                 grouping = _names_a_group(current.heading) and not _names_a_group(line.text)
-                if line.level <= current.level and not grouping:
+                if line.level <= current.level and not grouping and not current.records:
                     raise PolicyImportError(_empty(file, current))
                 sections.pop()
             current = _Section(line.text, line.where, line.level)
@@ -512,11 +570,15 @@ def _sections(title: str, body: list[Line], file: str) -> list[_Section]:
                 current = _Section(title, line.where, 1)
                 sections.append(current)
             current.blocks.append(line)
+        elif line.kind == "record" and current is not None:
+            current.records = True
     if not any(line.kind == "heading" for line in body):
         raise PolicyImportError(f"{file}: no headings found: put each section's heading on a line of its own "
                                 "(in Word, use the Heading 1 style)")
     if current is not None and not current.blocks:
-        raise PolicyImportError(_empty(file, current))
+        if not current.records:
+            raise PolicyImportError(_empty(file, current))
+        sections.pop()
     return sections
 
 

@@ -552,3 +552,44 @@ def _saved(folder: Path, data: dict[str, Any]) -> Path:
     path = folder / "saved.json"
     path.write_text(json.dumps(data), encoding="utf-8")
     return path
+
+
+def test_a_version_history_a_column_header_and_form_lines_are_not_passages(tmp_path: Path) -> None:
+    """Seen in schools' own documents: a "Document control" history at the end, a "Do | Don't" table, a logo
+    placeholder and a signature line on the cover, details labelled in both languages."""
+    document = docx.Document()
+    document.add_paragraph("Staff Social Media Policy", style="Title")
+    document.add_paragraph("[SCHOOL LOGO]")
+    _details_table(document, [("Statws / Status", "Fersiwn 3 / Version 3"), ("Cytunwyd gan / Agreed by", "Governors"),
+                              ("Lead member of staff", "Mrs N. Prosser"), ("Date approved", "15.01.2025")])
+    document.add_heading("Contact with pupils", level=1)
+    document.add_paragraph("Staff use only Hwb and Teams to contact pupils.")
+    _details_table(document, [("Do", "Don't"),
+                              ("Do use the class Team for homework reminders.",
+                               "Don't message a pupil directly outside Hwb, even to praise them.")])
+    document.add_paragraph("Signed: ____________ Chair of Governors   Date: ________")
+    document.add_heading("Document control", level=1)
+    _details_table(document, [("Version", "Date", "Author", "Summary of changes"),
+                              ("1.0", "March 2021", "G. Evans", "First federation policy"),
+                              ("3", "January 2025", "N. Prosser", "Section on AI added")])
+    source = tmp_path / "school.docx"
+    document.save(str(source))
+
+    data = imported(source, tmp_path)
+
+    assert passages(data) == ["Staff use only Hwb and Teams to contact pupils.",
+                              "Do use the class Team for homework reminders.",
+                              "Don't message a pupil directly outside Hwb, even to praise them."]
+    assert (data["version"], data["agreed_by"], data["author"], data["date_of_issue"]) == (
+        "3", "Governors", "Mrs N. Prosser", "2025-01-15")
+
+
+def test_a_text_file_saved_from_word_keeps_bullets_that_start_with_a_tab(tmp_path: Path) -> None:
+    source = tmp_path / "saved.txt"
+    source.write_text("Social Media Policy\n\nVersion\t2\nAgreed by\tGovernors\n\nPersonal accounts\n\n"
+                      "Staff keep their accounts private.\n\u2022\tDon\u2019t post photographs of pupils.\n"
+                      "Signed: ..........\n", encoding="utf-8")
+
+    data = imported(source, tmp_path)
+
+    assert passages(data) == ["Staff keep their accounts private.", "Don\u2019t post photographs of pupils."]
