@@ -93,6 +93,7 @@ class WelshTerms:
         self._months: dict[str, str] = {english.casefold(): str(welsh) for english, welsh in raw["months"].items()}
         self._terms: dict[str, str] = {_key(english): str(welsh) for english, welsh in raw["terms"].items()}
         self._schools: dict[str, str] = {str(english): str(welsh) for english, welsh in raw["schools"].items()}
+        self._english_place_words = frozenset(str(w).casefold() for w in raw.get("english_place_words", ()))
         names = "|".join(map(re.escape, sorted(self._terms, key=len, reverse=True)))
         self._term = re.compile(rf"^({names})(?:\s+term)?(?:\s+(\d{{4}}(?:[/-]\d{{2,4}})?))?$", re.IGNORECASE)
 
@@ -111,10 +112,13 @@ class WelshTerms:
         return f"{day.day} {self._months[MONTHS[day.month - 1].casefold()]} {day.year}"
 
     def school(self, name: str) -> str:
-        """A school's name in Welsh by its kind ("Llanidloes High School" -> "Ysgol Uwchradd Llanidloes")."""
+        """A school's name in Welsh by its kind ("Llanidloes High School" -> "Ysgol Uwchradd Llanidloes"); as written
+        when the rest of the name has English words ("Tywi Valley High School")."""
         for kind, welsh in self._schools.items():
             if name.casefold().endswith(kind.casefold()):
                 place = name[: len(name) - len(kind)].strip()
+                if any(word.strip(".,()").casefold() in self._english_place_words for word in place.split()):
+                    return name
                 return f"{welsh} {place}".strip()
         return name
 

@@ -47,6 +47,14 @@ def test_the_terms_are_data_a_welsh_speaker_can_edit() -> None:
     assert terms.school("Llanidloes Primary School") == "Ysgol Gynradd Llanidloes"
 
 
+def test_a_school_name_with_english_words_is_not_half_translated() -> None:
+    terms = WelshTerms(json.loads(DEFAULT_TERMS_FILE.read_text(encoding="utf-8")))
+
+    assert terms.school("Llanidloes High School") == "Ysgol Uwchradd Llanidloes"
+    assert terms.school("Tywi Valley High School") == "Tywi Valley High School"
+    assert terms.school("Upper Tawe Comprehensive School") == "Upper Tawe Comprehensive School"
+
+
 def test_dates_and_versions() -> None:
     assert parse_date("Chair Date: 12.10.2022 Signature:") == date(2022, 10, 12)
     assert parse_date("31/02/2024 or 1/3/24") == date(2024, 3, 1)
