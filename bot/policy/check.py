@@ -63,10 +63,16 @@ def check(policy: Policy, index: PolicyIndex) -> Report:
     for passage, asked in zip(passages, bound.asked_as, strict=True):
         if not asked:
             report.without_wordings.append(f"{passage.id}: {_short(passage.text)}")
-    for entry in bound.stale:
-        nearest = _nearest(index, entry.text)
-        report.stale.append(f"{entry.passage} ({len(entry.asked_as)} wordings): {_short(entry.text)}\n"
-                            f"      nearest passage now: {nearest}")
+    if len(bound.stale) > SHOWN and not bound.set_aside and not any(bound.asked_as):
+        # Not one list fits: another document's data (another school's policy, or one reworded throughout), where a
+        # nearest passage for each list says nothing.
+        report.stale.append(f"none of the steering file's {len(bound.stale)} wording lists fits a passage of this "
+                            "policy: they were written for another document and are not used")
+    else:
+        for entry in bound.stale:
+            nearest = _nearest(index, entry.text)
+            report.stale.append(f"{entry.passage} ({len(entry.asked_as)} wordings): {_short(entry.text)}\n"
+                                f"      nearest passage now: {nearest}")
     if bound.set_aside:
         report.set_aside.append(
             f"{len(bound.set_aside)} wording lists fit passages of this version, fewer than "

@@ -79,3 +79,20 @@ def test_the_command_exits_1_with_the_list(tmp_path: Path, capsys: pytest.Captur
     assert "Wording lists whose passage text is no longer in the policy (not used): 1" in out
     assert "old.1 (1 wordings): A rule that is no longer in the policy." in out
     assert "Passages with no wordings in the steering data" in out
+
+
+def test_another_documents_steering_data_is_one_line_not_a_list(tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    steering = tmp_path / "steering.json"
+    steering.write_text(json.dumps({"passages": [
+        {"passage": f"old.{n}", "text": f"Rule number {n} of another school's policy.", "asked_as": ["and this?"]}
+        for n in range(20)
+    ]}), encoding="utf-8")
+
+    status = check_policy_command(["--policy", str(FIXTURE_POLICY_FILE), "--steering", str(steering)])
+
+    out = capsys.readouterr().out
+    assert status == 1
+    assert "Wording lists whose passage text is no longer in the policy (not used): 1" in out
+    assert "none of the steering file's 20 wording lists fits a passage of this policy" in out
+    assert "old.3" not in out
