@@ -28,6 +28,8 @@ from docx.text.paragraph import Paragraph
 from bot.policy.details import parse_date, period_start, review_deadline, schools_named, version_in, welsh_terms
 from bot.policy.loader import MAX_PASSAGE_CHARS, validate_policy_data
 from bot.policy.model import Policy
+from bot.policy.text import words
+from bot.policy.welsh import detect_language, lookup_welsh
 
 # Words of a details row, as documents label them, and the detail each gives.
 DETAIL_LABELS = {
@@ -113,6 +115,7 @@ class _Section:
     level: int
     blocks: list[Line] = field(default_factory=list)
     records: bool = False  # holds a version history or sign-off table, left out: no text of its own is no mistake
+    heading_cy: str = ""  # its Welsh heading, when the document is bilingual
 
 
 @dataclass(frozen=True)
@@ -409,6 +412,12 @@ def build_policy(lines: Sequence[Line], *, file: str, sha256: str, current: Poli
     warnings: list[str] = []
     title, front, body = _split_front(list(lines), file)
     data: dict[str, Any] = {"title_en": title}
+    first_half, _, second_half = title.partition(" / ")
+    if second_half:  # a bilingual title, "Polisi … / … Policy": the half with more Welsh words is the Welsh
+        shares = [_welsh_share(first_half), _welsh_share(second_half)]
+        if abs(shares[0] - shares[1]) >= 0.5:
+            data["title_en"], data["title_cy"] = (second_half, first_half) if shares[0] > shares[1] else (
+                first_half, second_half)
     organisation = next((line.text for line in front if line.kind in ("subtitle", "text", "heading")
                          and not line.styled), "")
     if organisation:
@@ -420,7 +429,7 @@ def build_policy(lines: Sequence[Line], *, file: str, sha256: str, current: Poli
     data.update(_details({line.key: line.text for line in known}, file, warnings))
     # In the body, a tab-separated or two-cell row that is not a detail is the document's text.
     text = [replace(line, kind="text") if line.kind == "detail" else line for line in body if line not in known]
-    sections = _sections(title, text, file)
+    sections = _bilingual(_sections(title, text, file), warnings)
     data["sections"] = _write_sections(sections, current, warnings)
     if "schools" not in data:
         texts = [title, organisation, *(s["heading_en"] for s in data["sections"]),
@@ -587,6 +596,51 @@ def _names_a_group(heading: str) -> bool:
     return heading.isupper() or _PART.match(heading) is not None
 
 
+def _welsh(text: str) -> bool:
+    return detect_language(words(text)) == "cy"
+
+
+def _welsh_share(text: str) -> float:
+    """How much of a short text is Welsh words the lexicon knows (0 to 1)."""
+    tokens = words(text)
+    return sum(1 for t in tokens if lookup_welsh(t)) / len(tokens) if tokens else 0.0
+
+
+def _bilingual(sections: list[_Section], warnings: list[str]) -> list[_Section]:
+    """A bilingual document as its English policy with Welsh headings: a Welsh section beside the English one with
+    the same place (Welsh heading and text, then English, or the other way round) gives its heading to the English
+    one and is left out; so is the Welsh text of a section written in both ("Cyflwyniad / Introduction"). Cards quote
+    the English, as for any policy; a Welsh section with no English beside it stays."""
+    kept: list[_Section] = []
+    left_out = 0
+    index = 0
+    while index < len(sections):
+        section = sections[index]
+        text = " ".join(block.text for block in section.blocks)
+        neighbour = sections[index + 1] if index + 1 < len(sections) else None
+        if neighbour is not None and neighbour.level == section.level and _welsh(text) != _welsh(
+                " ".join(block.text for block in neighbour.blocks)):
+            english, welsh = (neighbour, section) if _welsh(text) else (section, neighbour)
+            english.heading_cy = welsh.heading
+            kept.append(english)
+            left_out += 1
+            index += 2
+            continue
+        english_blocks = [block for block in section.blocks if not _welsh(block.text)]
+        if english_blocks and len(english_blocks) < len(section.blocks):
+            left_out += 1
+            section.blocks = english_blocks
+            welsh_half, _, english_half = section.heading.partition(" / ")
+            if english_half and _welsh_share(welsh_half) - _welsh_share(english_half) >= 0.5:
+                section.heading, section.heading_cy = english_half, welsh_half
+        kept.append(section)
+        index += 1
+    if left_out:
+        warnings.append(f"the document is bilingual: the Welsh text of {left_out} section(s) is left out (cards quote "
+                        "the English, with the Welsh headings)")
+    return kept
+
+
 def _empty(file: str, section: _Section) -> str:
     return f"{file}: the section {section.heading!r} ({section.where}) is empty: it has no text before the next heading"
 
@@ -610,7 +664,9 @@ def _write_sections(sections: list[_Section], current: Policy | None, warnings: 
                     passage["next_steps"] = steps[text]
                 passages.append(passage)
         entry: dict[str, Any] = {"id": section_id, "heading_en": section.heading}
-        if section.heading in welsh:
+        if section.heading_cy:
+            entry["heading_cy"] = section.heading_cy
+        elif section.heading in welsh:
             entry["heading_cy"] = welsh[section.heading]
         entry["passages"] = passages
         written.append(entry)

@@ -593,3 +593,30 @@ def test_a_text_file_saved_from_word_keeps_bullets_that_start_with_a_tab(tmp_pat
     data = imported(source, tmp_path)
 
     assert passages(data) == ["Staff keep their accounts private.", "Don\u2019t post photographs of pupils."]
+
+
+def test_a_bilingual_document_gives_its_english_policy_with_welsh_headings(tmp_path: Path) -> None:
+    """As Welsh-medium schools publish: each section in Welsh, then in English."""
+    document = docx.Document()
+    document.add_paragraph("Polisi Cyfryngau Cymdeithasol Staff / Staff Social Media Policy", style="Title")
+    _details_table(document, [("Fersiwn / Version", "3"), ("Cytunwyd gan / Agreed by", "Corff Llywodraethu")])
+    for welsh, english in ((("Cyfrifon personol", "Mae gan staff hawl i fywyd preifat ac maen nhw'n cadw eu "
+                             "cyfrifon yn breifat."),
+                            ("Personal accounts", "Staff have a right to a private life and keep their accounts "
+                             "private.")),
+                           (("Lluniau a fideo", "Dim ond ar iPads yr ysgol y ceir tynnu lluniau o ddisgyblion."),
+                            ("Photographs and video", "Photographs of pupils may be taken only on school iPads."))):
+        for heading, text in (welsh, english):
+            document.add_heading(heading, level=1)
+            document.add_paragraph(text)
+    source = tmp_path / "dwyieithog.docx"
+    document.save(str(source))
+
+    data = imported(source, tmp_path)
+
+    assert (data["title_en"], data["title_cy"], data["version"]) == (
+        "Staff Social Media Policy", "Polisi Cyfryngau Cymdeithasol Staff", "3")
+    assert [(s["heading_en"], s["heading_cy"]) for s in data["sections"]] == [
+        ("Personal accounts", "Cyfrifon personol"), ("Photographs and video", "Lluniau a fideo")]
+    assert passages(data) == ["Staff have a right to a private life and keep their accounts private.",
+                              "Photographs of pupils may be taken only on school iPads."]
