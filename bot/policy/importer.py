@@ -75,6 +75,11 @@ _PART = re.compile(r"^part\s+(?:[a-z]|\d{1,2}|[ivx]{1,5})\b", re.IGNORECASE)
 _NUMBERED_ITEM = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})+\.?|\d{1,3}[.)])\s+(?=\S)")
 _BULLET = re.compile(r"^(?:[-–—•·*▪■●◦➢►]\s+|o\t|\(?[a-z]\)\s+|\(?(?:i|ii|iii|iv|v|vi|vii|viii|ix|x)\)\s+)")
 _LABELLED = re.compile(r"^([A-Za-z][A-Za-z ()/]{1,40}?)\s*:\s*(.*)$")
+_DOCUMENT_WORD = re.compile(r"\b(?:polic(?:y|ies)|code|guidance|guidelines|procedures?|polisi|cod|canllawiau)\b",
+                            re.IGNORECASE)
+_COVER_VERSION = re.compile(r"^(?:version|fersiwn)\s+\d+(?:\.\d+)*\b[^.]{0,30}$", re.IGNORECASE)
+_COVER_APPROVAL = re.compile(
+    r"^(?:approved|agreed|adopted|ratified)\s+by\s+(?:the\s+)?(.{3,80}?)(?:\s+on\s+.{4,30})?\.?$", re.IGNORECASE)
 _FORM_LABEL = re.compile(r"\b(Date|Signature|Signed|Name)\s*:", re.IGNORECASE)
 _TRAILING_DATE = re.compile(r"[,;]?\s*(?:on\s+)?\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\s*$")
 _LEANS_BACK = re.compile(r"^(?:and|but|or|nor|yet|so|instead|otherwise)\b", re.IGNORECASE)
@@ -425,7 +430,9 @@ def build_policy(lines: Sequence[Line], *, file: str, sha256: str, current: Poli
     known = [line for line in (*front, *body) if line.kind == "detail" and line.key]
     for line in front:
         if line.kind == "detail" and not line.key:
-            warnings.append(f"the details row {line.text!r} ({line.where}) is not one the bot knows: left out")
+            warnings.append(f"the details row {line.text!r} ({line.where}) is not one the bot knows: left out (the "
+                            "labels it reads include Status, Version, Author, Date of issue, Date of review, Agreed "
+                            "by, Next review date, Authorisation, Applies to)")
     data.update(_details({line.key: line.text for line in known}, file, warnings))
     # In the body, a tab-separated or two-cell row that is not a detail is the document's text.
     text = [replace(line, kind="text") if line.kind == "detail" else line for line in body if line not in known]
@@ -451,7 +458,11 @@ def _split_front(lines: list[Line], file: str) -> tuple[str, list[Line], list[Li
     front matter); in text where the details end, or else at the heading over the first text."""
     titled = next((i for i, line in enumerate(lines) if line.kind == "title"), None)
     if titled is None:
-        titled = next((i for i, line in enumerate(lines) if line.kind not in ("detail", "record")), None)
+        first_lines = [i for i, line in enumerate(lines[:6]) if line.kind not in ("detail", "record")]
+        titled = first_lines[0] if first_lines else None
+        if len(first_lines) > 1 and not _names_a_document(lines[first_lines[0]].text) and _names_a_document(
+                lines[first_lines[1]].text) and len(lines[first_lines[1]].text.split()) <= MAX_HEADING_WORDS:
+            titled = first_lines[1]  # the school's name above the policy's title
     first = titled
     if first is None:
         raise PolicyImportError(f"{file}: no title: the document's first line should be its title")
@@ -494,8 +505,18 @@ def _split_front(lines: list[Line], file: str) -> tuple[str, list[Line], list[Li
     return title, rest[:front_end], rest[front_end:]
 
 
+def _names_a_document(text: str) -> bool:
+    return bool(_DOCUMENT_WORD.search(text))
+
+
 def _as_detail(line: Line) -> Line:
-    """A "Label: value" line whose label is a known detail, as that detail."""
+    """A "Label: value" line whose label is a known detail, as that detail; on a cover, "Version 2.1" and "Approved
+    by the Governing Body on ..." too."""
+    if line.kind in ("text", "heading", "subtitle"):
+        if _COVER_VERSION.match(line.text):
+            return Line("detail", line.text, line.where, key="version")
+        if approved := _COVER_APPROVAL.match(line.text):
+            return Line("detail", approved.group(1).strip(), line.where, key="agreed_by")
     labelled = _LABELLED.match(line.text) if line.kind in ("text", "heading", "subtitle") else None
     key = detail_key(labelled.group(1)) if labelled else None
     return Line("detail", labelled.group(2).strip(), line.where, key=key) if labelled and key else line

@@ -620,3 +620,21 @@ def test_a_bilingual_document_gives_its_english_policy_with_welsh_headings(tmp_p
         ("Personal accounts", "Cyfrifon personol"), ("Photographs and video", "Lluniau a fideo")]
     assert passages(data) == ["Staff have a right to a private life and keep their accounts private.",
                               "Photographs of pupils may be taken only on school iPads."]
+
+
+def test_a_cover_with_the_school_above_the_title_and_details_in_plain_lines(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph("TYWI VALLEY HIGH SCHOOL")
+    document.add_paragraph("Social Media Policy for Staff")
+    document.add_paragraph("Approved by the Governing Body on 21 November 2024")
+    document.add_paragraph("Version 2.1")
+    document.add_heading("Purpose", level=1)
+    document.add_paragraph("This policy explains how staff use social media.")
+    source = tmp_path / "cover.docx"
+    document.save(str(source))
+
+    data = imported(source, tmp_path)
+
+    assert (data["title_en"], data["federation"], data["version"], data["agreed_by"]) == (
+        "Social Media Policy for Staff", "TYWI VALLEY HIGH SCHOOL", "2.1", "Governing Body")
+    assert passages(data) == ["This policy explains how staff use social media."]
