@@ -8,7 +8,8 @@ Run it on every new policy file before it goes live. It lists, and exits 1 when 
 - a failed smoke evaluation: fewer than 95 % of the passages found by their own words, a passage whose wordings
   find another passage more than a fifth of the time, or more than a tenth of the not-covered questions in force
   answered anyway.
-It also prints, for information, the everyday staff questions a passage answers and each smoke miss.
+It also prints, for information, the everyday staff questions near enough a passage to be switched off and each
+smoke miss.
 """
 
 from __future__ import annotations
@@ -85,7 +86,7 @@ def check(policy: Policy, index: PolicyIndex) -> Report:
     for (question, number), answering in zip(bound.not_covered, index.answered_by, strict=True):
         if answering < 0:
             continue
-        line = f"{question!r} is answered by {passages[answering].id}"
+        line = f"{question!r} is near enough {passages[answering].id} by its own words and meaning"
         if bound.checked_against[number]:
             report.switched_off.append(line)
         else:
@@ -156,10 +157,12 @@ def print_report(report: Report) -> None:
         ("Wording lists whose passage text is no longer in the policy (not used)", report.stale),
         ("Steering data set aside: written for another version (it fits too few of this one's passages)",
          report.set_aside),
-        ("Not-covered questions that a passage of this version answers (no longer silence it)", report.switched_off),
+        ("Not-covered questions near enough a passage of this version to be switched off (they no longer silence it; "
+         "the bot may still not answer them)", report.switched_off),
         ("Steering data in the policy file itself", report.inline),
         ("Smoke evaluation: failures", report.smoke),
-        ("For information: everyday staff questions a passage answers (they no longer count as not covered)",
+        ("For information: everyday staff questions near enough a passage to be switched off (they no longer count as "
+         "not covered; the bot may still not answer them)",
          report.generic_answered),
         ("For information: smoke evaluation misses", report.misses),
     )
