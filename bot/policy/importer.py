@@ -87,6 +87,7 @@ _QUALIFIES = re.compile(r"\b(?:still|of course)\b", re.IGNORECASE)
 _ABBREVIATIONS = frozenset({"e.g", "i.e", "etc", "mr", "mrs", "ms", "dr", "st", "vs", "approx", "incl", "prof",
                             "cllr", "rev", "cf", "nb", "fig", "dept"})
 _NUMBER_ABBREVIATIONS = frozenset({"no", "p", "pp", "para"})  # "No. 4", "p. 12": abbreviations before a number
+_BEFORE_A_PLATFORM = frozenset({"on", "to", "via", "from", "of", "and", "or", "like", "use", "using", "onto"})
 _CLOSERS = "\"'”’)]"
 # Words a heading does not end with, though the first line of a paragraph broken by hand may.
 _UNFINISHED = frozenset({"a", "an", "the", "of", "to", "and", "or", "for", "with", "in", "on", "at", "by", "from",
@@ -758,9 +759,12 @@ def _sentence_spans(text: str, *, quotes: bool = True) -> list[tuple[int, int]]:
             continue
         if not (following[0].isupper() or following[0].isdigit() or following[0] in "\"“‘('"):
             continue
-        word = text[start:i].rsplit(None, 1)[-1].casefold().lstrip("(\"'“‘") if text[start:i].strip() else ""
+        before = text[start:i].split()
+        word = before[-1].casefold().lstrip("(\"'“‘") if before else ""
+        # "J. Smith" is an initial; "posted on X. They" ends a sentence (the platform once called Twitter).
+        platform = word == "x" and len(before) > 1 and before[-2].casefold() in _BEFORE_A_PLATFORM
         if ch == "." and (word in _ABBREVIATIONS or (word in _NUMBER_ABBREVIATIONS and following[0].isdigit())
-                          or (len(word) == 1 and word.isalpha())):
+                          or (len(word) == 1 and word.isalpha() and not platform)):
             continue
         spans.append((start, end))
         start = len(text) - len(following)

@@ -301,6 +301,8 @@ def test_quotes_abbreviations_and_sentences_that_lean_on_the_one_before() -> Non
     assert split_passages("Ask first. Common sense still applies. We will of course help.") == [
         "Ask first. Common sense still applies. We will of course help."]
     assert split_passages(unclosed) == ['Say "no.', "Then leave.", "Always."]
+    assert split_passages("The school posts on X. Parents follow it. Ask J. Smith.") == [
+        "The school posts on X.", "Parents follow it.", "Ask J. Smith."]
 
 
 def test_section_ids_come_from_the_heading_words() -> None:
