@@ -103,7 +103,9 @@ def _answer_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Iterator[tu
     yield "section", answer.section_card(strings, lang, answer.section_view(section, lang, full=True), source=source,
                                          next_steps=["request_permission", "report_concern"])
     yield "sections", answer.sections_card(strings, lang, [answer.section_view(s, lang) for s in policy.sections])
-    yield "about", answer.about_card(strings, lang, policy.details, overdue=True)
+    # "about" as staff see it today; "about-overdue" with the note a passed review date adds.
+    yield "about", answer.about_card(strings, lang, policy.details, overdue=policy.review_overdue(date.today()))
+    yield "about-overdue", answer.about_card(strings, lang, policy.details, overdue=True)
     yield "blog-disclaimer", answer.disclaimer_card(strings, lang, SAMPLE_DISCLAIMER, source=source, section=view)
     yield "photo-checklist", answer.photo_checklist_card(strings, lang, [p.text for p in
                                                                          policy.passages_with("photo_checklist")])
