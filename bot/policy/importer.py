@@ -26,6 +26,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from bot.policy.details import parse_date, period_start, review_deadline, schools_named, version_in, welsh_terms
+from bot.policy.lexicon import ENGLISH_STOPWORDS
 from bot.policy.loader import MAX_PASSAGE_CHARS, validate_policy_data
 from bot.policy.model import Policy
 from bot.policy.text import words
@@ -67,6 +68,7 @@ RECORD_HEADERS = frozenset({"date", "changes", "summary of changes", "summary", 
 # What people write in a details row that has nothing to say.
 EMPTY_VALUES = frozenset({"", "-", "–", "n/a", "na", "none", "tbc", "tba"})
 MAX_HEADING_WORDS = 15
+RUNNING_LINE_REPEATS = 3  # a short line met this often in a text file is a page's running header or footer
 MAX_HEADING_CHARS = 120
 SUFFIXES = (".docx", ".txt")
 
@@ -80,6 +82,11 @@ _DOCUMENT_WORD = re.compile(r"\b(?:polic(?:y|ies)|code|guidance|guidelines|proce
 _COVER_VERSION = re.compile(r"^(?:version|fersiwn)\s+\d+(?:\.\d+)*\b[^.]{0,30}$", re.IGNORECASE)
 _COVER_APPROVAL = re.compile(
     r"^(?:approved|agreed|adopted|ratified)\s+by\s+(?:the\s+)?(.{3,80}?)(?:\s+on\s+.{4,30})?\.?$", re.IGNORECASE)
+_MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s+(\S.*?)\s*#*$")
+_PAGE_NUMBER = re.compile(r"^(?:-\s*)?(?:(?:page|tudalen)\s+)?\d{1,3}(?:\s*(?:of|o|/)\s*\d{1,3})?(?:\s*-)?$",
+                          re.IGNORECASE)
+_FORM_FIELD = re.compile(r"^(?:[☐☑☒□■]|(?:signed|signature|date|name|position|role|llofnod|dyddiad|enw)\s*:?\s*$)",
+                         re.IGNORECASE)
 _FORM_LABEL = re.compile(r"\b(Date|Signature|Signed|Name)\s*:", re.IGNORECASE)
 _TRAILING_DATE = re.compile(r"[,;]?\s*(?:on\s+)?\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\s*$")
 _LEANS_BACK = re.compile(r"^(?:and|but|or|nor|yet|so|instead|otherwise)\b", re.IGNORECASE)
@@ -164,6 +171,15 @@ def read_txt(source: Path) -> list[Line]:
     if raw.startswith(b"PK\x03\x04"):
         raise PolicyImportError(f"{source.name}: this is a Word document, not text; name it .docx")
     physical = _decode(raw, source.name).splitlines()
+    # Pages copied from a PDF (numbered "Page 2 of 9"): a running header or footer is the same short line again and
+    # again ("Staff should:" above each list of a document that is not paged is the document's own).
+    counts: dict[str, int] = {}
+    for text in physical:
+        key = _collapse(text)
+        if key and len(key.split()) <= MAX_HEADING_WORDS:
+            counts[key] = counts.get(key, 0) + 1
+    if sum(n for key, n in counts.items() if _PAGE_NUMBER.match(key)) >= RUNNING_LINE_REPEATS - 1:
+        physical = ["" if counts.get(_collapse(text), 0) >= RUNNING_LINE_REPEATS else text for text in physical]
     width = _wrap_width(physical)
     entries: list[Line] = []
     previous_blank = True
@@ -208,7 +224,12 @@ def _decode(raw: bytes, name: str) -> str:
 
 
 def _classify_text_line(line: str, where: str) -> Line:
-    stripped = _collapse(line)
+    stripped = _collapse(line).replace("**", "").replace("__", "")  # Markdown's bold marks
+    if marked := _MARKDOWN_HEADING.match(stripped):  # "## 3. Personal use", as Markdown writes a heading
+        text = marked.group(2)
+        numbered = _NUMBERING.match(text)
+        return Line("heading", text[numbered.end():] if numbered else text, where, level=len(marked.group(1)),
+                    numbered=bool(numbered))
     if bullet := _BULLET.match(stripped):  # before details: Word saves a bullet as "•<TAB>text"
         return Line("bullet", stripped[bullet.end():], where)
     if "\t" in line.strip(" "):
@@ -256,10 +277,15 @@ def read_docx(source: Path) -> list[Line]:
                 lines.append(line)
         else:
             lines.extend(_table_lines(block, f"table at {where}"))
-    if not any(line.styled for line in lines):
+    if not any(line.styled and line.kind == "heading" for line in lines):
         # No heading styles: headings are found by their shape, and where some such lines are bold, only those.
         bold_only = any(line.bold and heading_like(line.text) for line in lines if line.kind == "text")
-        lines = [_guess_heading(line) if line.bold or not bold_only else line for line in lines]
+        guessed = [_guess_heading(line) if line.bold or not bold_only else line for line in lines]
+        if not any(line.kind == "heading" for line in guessed):
+            # Headings typed as bold items of a numbered list ("1. Purpose" in Word's List Number style).
+            guessed = [_guess_heading(replace(line, kind="text")) if line.kind == "bullet" and line.bold
+                       and heading_like(line.text) else line for line in lines]
+        lines = guessed
     return lines
 
 
@@ -281,10 +307,10 @@ def _paragraph_line(paragraph: Paragraph, where: str) -> Line | None:
         words = text[numbered.end():] if numbered else text
         return Line("heading", words, where, level=level, styled=True)
     pPr = paragraph._p.pPr  # noqa: N806 - Word's own name
+    bold = bool(paragraph.runs) and all(run.bold for run in paragraph.runs if run.text.strip())
     if kind.startswith("list") or (pPr is not None and pPr.numPr is not None) or _BULLET.match(text):
         bullet = _BULLET.match(text)
-        return Line("bullet", text[bullet.end():] if bullet else text, where)
-    bold = bool(paragraph.runs) and all(run.bold for run in paragraph.runs if run.text.strip())
+        return Line("bullet", text[bullet.end():] if bullet else text, where, bold=bold)
     return Line("text", text, where, bold=bold)
 
 
@@ -320,9 +346,17 @@ def _table_lines(table: Table, where: str) -> Iterator[Line]:
     if _record_table(rows):
         yield Line("record", "", where)
         return
+    if (pairs := _labels_over_values(rows)) is not None:
+        # A cover table of labels over their values ("Approved by | Review date | Version" over one row).
+        for label, value in pairs:
+            key = detail_key(label)
+            yield Line("detail", value if key else f"{label} {value}", where, key=key or "")
+        return
     if _header_row(rows):
         rows = rows[1:]
     for cells in rows:
+        if any(re.search(r"_{3,}|\.{5,}", cell) for cell in cells):
+            continue  # a row with a blank to fill in: a form's, not the policy's
         key = detail_key(cells[0]) if cells else None
         second = detail_key(cells[2]) if len(cells) >= 4 else None
         if key and second:
@@ -330,7 +364,8 @@ def _table_lines(table: Table, where: str) -> Iterator[Line]:
             yield Line("detail", " ".join(cells[3:]), where, key=second)
         elif key:
             yield Line("detail", " ".join(c for c in cells[1:] if c), where, key=key)
-        elif len(cells) == 2 and cells[0] and len(cells[0].split()) <= 4:  # a details row the importer does not know
+        elif len(cells) == 2 and cells[0] and len(cells[0].split()) <= 4 and not _clutter(cells[0]):
+            # a details row the importer does not know
             yield Line("detail", " ".join(cells), where)
         else:
             yield from (Line("text", cell, where) for cell in cells if cell and not _clutter(cell))
@@ -389,7 +424,23 @@ def _record_table(rows: list[list[str]]) -> bool:
     record's header ("Version | Date | Author | Summary of changes"; not "Version | 2 | Approved by | Committee")."""
     if len(rows) < 2 or len(rows[0]) < 3:
         return False
-    return all(detail_key(cell) or _label(cell) in RECORD_HEADERS for cell in rows[0])
+    return all(detail_key(cell) or _label(cell) in RECORD_HEADERS for cell in rows[0]) and any(
+        _label(cell) in RECORD_HEADERS for cell in rows[0])
+
+
+def _labels_over_values(rows: list[list[str]]) -> list[tuple[str, str]] | None:
+    """(label, value) of a table whose rows go labels, values, labels, values..., at least half of each label row
+    a detail the importer knows; None for any other table."""
+    if len(rows) < 2 or len(rows) % 2:
+        return None
+    pairs: list[tuple[str, str]] = []
+    for labels, values in zip(rows[::2], rows[1::2], strict=True):
+        if len(labels) < 2 or len(values) != len(labels) or any(detail_key(v) for v in values):
+            return None
+        if 2 * sum(1 for label in labels if detail_key(label)) < len(labels):
+            return None
+        pairs.extend(zip(labels, values, strict=True))
+    return pairs
 
 
 def _header_row(rows: list[list[str]]) -> bool:
@@ -402,8 +453,10 @@ def _header_row(rows: list[list[str]]) -> bool:
 
 
 def _clutter(text: str) -> bool:
-    """A line that is no policy text: a placeholder ("[SCHOOL LOGO]") or a form line to fill in ("Signed: ____")."""
-    return bool(re.fullmatch(r"\[[^\]]*\]", text)) or bool(re.search(r"_{3,}|\.{5,}", text))
+    """A line that is no policy text: a placeholder ("[SCHOOL LOGO]"), a form line to fill in ("Signed: ____",
+    "☐ I agree", "Date"), or a page number ("Page 3 of 9")."""
+    return (bool(re.fullmatch(r"\[[^\]]*\]", text)) or bool(re.search(r"_{3,}|\.{5,}", text))
+            or bool(_FORM_FIELD.match(text)) or bool(_PAGE_NUMBER.match(text)))
 
 
 def _ends_sentence(text: str) -> bool:
@@ -421,7 +474,7 @@ def build_policy(lines: Sequence[Line], *, file: str, sha256: str, current: Poli
     first_half, _, second_half = title.partition(" / ")
     if second_half:  # a bilingual title, "Polisi … / … Policy": the half with more Welsh words is the Welsh
         shares = [_welsh_share(first_half), _welsh_share(second_half)]
-        if abs(shares[0] - shares[1]) >= 0.5:
+        if _one_is_welsh(*shares):
             data["title_en"], data["title_cy"] = (second_half, first_half) if shares[0] > shares[1] else (
                 first_half, second_half)
     organisation = next((line.text for line in front if line.kind in ("subtitle", "text", "heading")
@@ -526,6 +579,11 @@ def _as_detail(line: Line) -> Line:
 def _details(found: dict[str, str], file: str, warnings: list[str]) -> dict[str, Any]:
     values = {key: value for key, value in found.items() if value.casefold().strip(" .") not in EMPTY_VALUES}
     data: dict[str, Any] = {}
+    for key in ("status", "author", "agreed_by", "next_review"):
+        english, welsh = _languages(values.get(key, ""))
+        if welsh:  # "Corff Llywodraethu / Governing Body": each card shows its own language's half
+            values[key] = english
+            data[f"{key}_cy"] = welsh
     if "status" in values:
         data["status"] = values["status"]
     version = values.get("version", "")
@@ -622,10 +680,27 @@ def _welsh(text: str) -> bool:
     return detect_language(words(text)) == "cy"
 
 
+def _languages(value: str) -> tuple[str, str]:
+    """A detail given in both languages ("Corff Llywodraethu / Governing Body") as (English, Welsh); (value, "")
+    otherwise."""
+    first, _, second = value.partition(" / ")
+    if second and " / " not in second:
+        shares = _welsh_share(first), _welsh_share(second)
+        if _one_is_welsh(*shares):
+            return (second, first) if shares[0] > shares[1] else (first, second)
+    return value, ""
+
+
+def _one_is_welsh(first: float, second: float) -> bool:
+    """Whether, of two halves with these shares of Welsh words, one is Welsh and the other English."""
+    return abs(first - second) >= 0.3 and min(first, second) <= 0.3
+
+
 def _welsh_share(text: str) -> float:
     """How much of a short text is Welsh words the lexicon knows (0 to 1)."""
     tokens = words(text)
-    return sum(1 for t in tokens if lookup_welsh(t)) / len(tokens) if tokens else 0.0
+    welsh = [t for t in tokens if lookup_welsh(t) not in (None, t) and t not in ENGLISH_STOPWORDS]  # not "staff"
+    return len(welsh) / len(tokens) if tokens else 0.0
 
 
 def _bilingual(sections: list[_Section], warnings: list[str]) -> list[_Section]:
@@ -653,7 +728,8 @@ def _bilingual(sections: list[_Section], warnings: list[str]) -> list[_Section]:
             left_out += 1
             section.blocks = english_blocks
             welsh_half, _, english_half = section.heading.partition(" / ")
-            if english_half and _welsh_share(welsh_half) - _welsh_share(english_half) >= 0.5:
+            if english_half and _one_is_welsh(_welsh_share(welsh_half), _welsh_share(english_half)) and _welsh_share(
+                    welsh_half) > _welsh_share(english_half):
                 section.heading, section.heading_cy = english_half, welsh_half
         kept.append(section)
         index += 1

@@ -640,3 +640,70 @@ def test_a_cover_with_the_school_above_the_title_and_details_in_plain_lines(tmp_
     assert (data["title_en"], data["federation"], data["version"], data["agreed_by"]) == (
         "Social Media Policy for Staff", "TYWI VALLEY HIGH SCHOOL", "2.1", "Governing Body")
     assert passages(data) == ["This policy explains how staff use social media."]
+
+
+def test_a_markdown_text_file(tmp_path: Path) -> None:
+    source = tmp_path / "policy.md.txt"
+    source.write_text("# Social Media Policy for Staff\n\n**Version:** 1.2\n**Approved by:** Full Governing Body\n\n"
+                      "## 1. About this policy\n\nIt covers every member of staff.\n\n## 2. Talking to parents\n\n"
+                      "- Use the school app, never **your own** number.\n", encoding="utf-8")
+
+    data = imported(source, tmp_path)
+
+    assert (data["title_en"], data["version"], data["agreed_by"]) == (
+        "Social Media Policy for Staff", "1.2", "Full Governing Body")
+    assert [s["heading_en"] for s in data["sections"]] == ["About this policy", "Talking to parents"]
+    assert passages(data) == ["It covers every member of staff.", "Use the school app, never your own number."]
+
+
+def test_text_pasted_from_a_pdf_loses_its_page_numbers_and_running_header(tmp_path: Path) -> None:
+    page = "Afon Lwyd Schools Federation - Staff Social Media Policy"
+    source = tmp_path / "pasted.txt"
+    source.write_text(f"Staff Social Media Policy\n\nVersion\t4\n\n{page}\n\nIntroduction\n\nStaff use social media "
+                      f"with care.\n\nPage 1 of 3\n\n{page}\n\nImages of pupils\n\nOnly school devices take photos."
+                      f"\n\nPage 2 of 3\n\n{page}\n\nReview\n\nThe head reviews it yearly.\n\nPage 3 of 3\n",
+                      encoding="utf-8")
+
+    data = imported(source, tmp_path)
+
+    assert [s["heading_en"] for s in data["sections"]] == ["Introduction", "Images of pupils", "Review"]
+    assert passages(data) == ["Staff use social media with care.", "Only school devices take photos.",
+                              "The head reviews it yearly."]
+
+
+def test_headings_typed_as_bold_numbered_list_items_under_a_title_style(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph("Online Conduct Policy for Staff", style="Title")
+    for heading, body in (("Introduction", "All adults show respect online."), ("Personal accounts",
+                                                                                 "Keep accounts private.")):
+        document.add_paragraph(style="List Number").add_run(heading).bold = True
+        document.add_paragraph(body)
+    source = tmp_path / "listed.docx"
+    document.save(str(source))
+
+    data = imported(source, tmp_path)
+
+    assert [s["heading_en"] for s in data["sections"]] == ["Introduction", "Personal accounts"]
+
+
+def test_a_cover_table_of_labels_over_values_and_details_in_both_languages(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph("Social Media and Online Conduct Policy", style="Title")
+    _details_table(document, [("Policy owner", "Approved by", "Date approved", "Next review"),
+                              ("Director of People", "Y Corff Llywodraethu / Governing Body", "8 July 2025",
+                               "Gwanwyn 2027 / Spring 2027"),
+                              ("Version", "Published on website", "Statutory?", "Applies to"),
+                              ("3.0", "Yes", "No", "Every school of the trust")])
+    document.add_heading("Purpose", level=1)
+    document.add_paragraph("Staff keep accounts private.")
+    _details_table(document, [("Signed", "______________"), ("Date", "______")])
+    source = tmp_path / "trust.docx"
+    document.save(str(source))
+
+    data = imported(source, tmp_path)
+
+    assert (data["author"], data["agreed_by"], data["agreed_by_cy"], data["date_of_issue"], data["next_review"],
+            data["next_review_cy"], data["version"]) == (
+        "Director of People", "Governing Body", "Y Corff Llywodraethu", "2025-07-08", "Spring 2027", "Gwanwyn 2027",
+        "3.0")
+    assert passages(data) == ["Staff keep accounts private."]
