@@ -51,7 +51,8 @@ def test_a_revision_lists_reworded_passages_new_passages_and_answered_not_covere
 
     assert any(line.startswith("mobile-devices.1 (2 wordings)") for line in report.stale)
     assert any(line.startswith("ai.1:") for line in report.without_wordings)
-    assert report.switched_off == ["'can I use ChatGPT to write my reports?' is near enough ai.1 by its own words and meaning"]
+    assert report.switched_off == [
+        "'can I use ChatGPT to write my reports?' is near enough ai.1 by its own words and meaning"]
     assert report.problems() > 0
     assert index.answer("can I use ChatGPT to write my reports?").passages[0].id == "ai.1"
 
@@ -66,15 +67,19 @@ def test_the_version_the_data_was_written_for_keeps_every_list() -> None:
     assert not index.answer("can I use ChatGPT to write my reports?").answered
 
 
-def test_the_command_exits_1_with_the_list(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def _check_with_wordings(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                         wordings: list[dict[str, object]]) -> tuple[int, str]:
+    """check-policy on the fixture policy with a steering file of these wording lists: its status and output."""
     steering = tmp_path / "steering.json"
-    steering.write_text(json.dumps({"passages": [
-        {"passage": "old.1", "text": "A rule that is no longer in the policy.", "asked_as": ["is it still there?"]}
-    ]}), encoding="utf-8")
-
+    steering.write_text(json.dumps({"passages": wordings}), encoding="utf-8")
     status = check_policy_command(["--policy", str(FIXTURE_POLICY_FILE), "--steering", str(steering)])
+    return status, capsys.readouterr().out
 
-    out = capsys.readouterr().out
+
+def test_the_command_exits_1_with_the_list(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out = _check_with_wordings(tmp_path, capsys, [
+        {"passage": "old.1", "text": "A rule that is no longer in the policy.", "asked_as": ["is it still there?"]}])
+
     assert status == 1
     assert "Wording lists whose passage text is no longer in the policy (not used): 1" in out
     assert "old.1 (1 wordings): A rule that is no longer in the policy." in out
@@ -83,15 +88,10 @@ def test_the_command_exits_1_with_the_list(tmp_path: Path, capsys: pytest.Captur
 
 def test_another_documents_steering_data_is_one_line_not_a_list(tmp_path: Path,
                                                                 capsys: pytest.CaptureFixture[str]) -> None:
-    steering = tmp_path / "steering.json"
-    steering.write_text(json.dumps({"passages": [
+    status, out = _check_with_wordings(tmp_path, capsys, [
         {"passage": f"old.{n}", "text": f"Rule number {n} of another school's policy.", "asked_as": ["and this?"]}
-        for n in range(20)
-    ]}), encoding="utf-8")
+        for n in range(20)])
 
-    status = check_policy_command(["--policy", str(FIXTURE_POLICY_FILE), "--steering", str(steering)])
-
-    out = capsys.readouterr().out
     assert status == 1
     assert "Wording lists whose passage text is no longer in the policy (not used): 1" in out
     assert "none of the steering file's 20 wording lists fits a passage of this policy" in out

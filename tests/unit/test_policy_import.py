@@ -46,6 +46,13 @@ def imported(source: Path, tmp_path: Path) -> dict[str, Any]:
     return data
 
 
+def imported_text(tmp_path: Path, text: str) -> dict[str, Any]:
+    """Import a text file with this content (see `imported`)."""
+    source = tmp_path / "policy.txt"
+    source.write_text(text, encoding="utf-8")
+    return imported(source, tmp_path)
+
+
 # The school's 2022 document
 
 
@@ -587,12 +594,9 @@ def test_a_version_history_a_column_header_and_form_lines_are_not_passages(tmp_p
 
 
 def test_a_text_file_saved_from_word_keeps_bullets_that_start_with_a_tab(tmp_path: Path) -> None:
-    source = tmp_path / "saved.txt"
-    source.write_text("Social Media Policy\n\nVersion\t2\nAgreed by\tGovernors\n\nPersonal accounts\n\n"
-                      "Staff keep their accounts private.\n\u2022\tDon\u2019t post photographs of pupils.\n"
-                      "Signed: ..........\n", encoding="utf-8")
-
-    data = imported(source, tmp_path)
+    data = imported_text(tmp_path, "Social Media Policy\n\nVersion\t2\nAgreed by\tGovernors\n\nPersonal accounts\n\n"
+                         "Staff keep their accounts private.\n\u2022\tDon\u2019t post photographs of pupils.\n"
+                         "Signed: ..........\n")
 
     assert passages(data) == ["Staff keep their accounts private.", "Don\u2019t post photographs of pupils."]
 
@@ -643,12 +647,9 @@ def test_a_cover_with_the_school_above_the_title_and_details_in_plain_lines(tmp_
 
 
 def test_a_markdown_text_file(tmp_path: Path) -> None:
-    source = tmp_path / "policy.md.txt"
-    source.write_text("# Social Media Policy for Staff\n\n**Version:** 1.2\n**Approved by:** Full Governing Body\n\n"
-                      "## 1. About this policy\n\nIt covers every member of staff.\n\n## 2. Talking to parents\n\n"
-                      "- Use the school app, never **your own** number.\n", encoding="utf-8")
-
-    data = imported(source, tmp_path)
+    data = imported_text(tmp_path, "# Social Media Policy for Staff\n\n**Version:** 1.2\n**Approved by:** Full "
+                         "Governing Body\n\n## 1. About this policy\n\nIt covers every member of staff.\n\n## 2. "
+                         "Talking to parents\n\n- Use the school app, never **your own** number.\n")
 
     assert (data["title_en"], data["version"], data["agreed_by"]) == (
         "Social Media Policy for Staff", "1.2", "Full Governing Body")
@@ -658,13 +659,10 @@ def test_a_markdown_text_file(tmp_path: Path) -> None:
 
 def test_text_pasted_from_a_pdf_loses_its_page_numbers_and_running_header(tmp_path: Path) -> None:
     page = "Afon Lwyd Schools Federation - Staff Social Media Policy"
-    source = tmp_path / "pasted.txt"
-    source.write_text(f"Staff Social Media Policy\n\nVersion\t4\n\n{page}\n\nIntroduction\n\nStaff use social media "
-                      f"with care.\n\nPage 1 of 3\n\n{page}\n\nImages of pupils\n\nOnly school devices take photos."
-                      f"\n\nPage 2 of 3\n\n{page}\n\nReview\n\nThe head reviews it yearly.\n\nPage 3 of 3\n",
-                      encoding="utf-8")
-
-    data = imported(source, tmp_path)
+    data = imported_text(tmp_path, f"Staff Social Media Policy\n\nVersion\t4\n\n{page}\n\nIntroduction\n\nStaff use "
+                         f"social media with care.\n\nPage 1 of 3\n\n{page}\n\nImages of pupils\n\nOnly school "
+                         f"devices take photos.\n\nPage 2 of 3\n\n{page}\n\nReview\n\nThe head reviews it yearly."
+                         "\n\nPage 3 of 3\n")
 
     assert [s["heading_en"] for s in data["sections"]] == ["Introduction", "Images of pupils", "Review"]
     assert passages(data) == ["Staff use social media with care.", "Only school devices take photos.",
