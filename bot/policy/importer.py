@@ -470,13 +470,8 @@ def build_policy(lines: Sequence[Line], *, file: str, sha256: str, current: Poli
         raise PolicyImportError(f"{file}: the document is empty")
     warnings: list[str] = []
     title, front, body = _split_front(list(lines), file)
-    data: dict[str, Any] = {"title_en": title}
-    first_half, _, second_half = title.partition(" / ")
-    if second_half:  # a bilingual title, "Polisi … / … Policy": the half with more Welsh words is the Welsh
-        shares = [_welsh_share(first_half), _welsh_share(second_half)]
-        if _one_is_welsh(*shares):
-            data["title_en"], data["title_cy"] = (second_half, first_half) if shares[0] > shares[1] else (
-                first_half, second_half)
+    english_title, welsh_title = _languages(title)  # "Polisi … / … Policy" in a bilingual document
+    data: dict[str, Any] = {"title_en": english_title, **({"title_cy": welsh_title} if welsh_title else {})}
     organisation = next((line.text for line in front if line.kind in ("subtitle", "text", "heading")
                          and not line.styled), "")
     if organisation:
@@ -681,19 +676,14 @@ def _welsh(text: str) -> bool:
 
 
 def _languages(value: str) -> tuple[str, str]:
-    """A detail given in both languages ("Corff Llywodraethu / Governing Body") as (English, Welsh); (value, "")
-    otherwise."""
+    """A title, heading or detail given in both languages ("Corff Llywodraethu / Governing Body") as (English,
+    Welsh); (value, "") otherwise."""
     first, _, second = value.partition(" / ")
     if second and " / " not in second:
         shares = _welsh_share(first), _welsh_share(second)
-        if _one_is_welsh(*shares):
+        if abs(shares[0] - shares[1]) >= 0.3 and min(shares) <= 0.3:  # one half Welsh, the other English
             return (second, first) if shares[0] > shares[1] else (first, second)
     return value, ""
-
-
-def _one_is_welsh(first: float, second: float) -> bool:
-    """Whether, of two halves with these shares of Welsh words, one is Welsh and the other English."""
-    return abs(first - second) >= 0.3 and min(first, second) <= 0.3
 
 
 def _welsh_share(text: str) -> float:
@@ -727,10 +717,9 @@ def _bilingual(sections: list[_Section], warnings: list[str]) -> list[_Section]:
         if english_blocks and len(english_blocks) < len(section.blocks):
             left_out += 1
             section.blocks = english_blocks
-            welsh_half, _, english_half = section.heading.partition(" / ")
-            if english_half and _one_is_welsh(_welsh_share(welsh_half), _welsh_share(english_half)) and _welsh_share(
-                    welsh_half) > _welsh_share(english_half):
-                section.heading, section.heading_cy = english_half, welsh_half
+            english_heading, welsh_heading = _languages(section.heading)
+            if welsh_heading:
+                section.heading, section.heading_cy = english_heading, welsh_heading
         kept.append(section)
         index += 1
     if left_out:
