@@ -79,6 +79,8 @@ _BULLET = re.compile(r"^(?:[-–—•·*▪■●◦➢►]\s+|o\t|\(?[a-z]\)\s
 _LABELLED = re.compile(r"^([A-Za-z][A-Za-z ()/]{1,40}?)\s*:\s*(.*)$")
 _DOCUMENT_WORD = re.compile(r"\b(?:polic(?:y|ies)|code|guidance|guidelines|procedures?|polisi|cod|canllawiau)\b",
                             re.IGNORECASE)
+_SUBJECT = re.compile(r"\b(?:social media|social networking|online|internet|digital|e-safety|acceptable use|"
+                      r"cyfryngau cymdeithasol|ar-lein)\b", re.IGNORECASE)
 _COVER_VERSION = re.compile(r"^(?:version|fersiwn)\s+\d+(?:\.\d+)*\b[^.]{0,30}$", re.IGNORECASE)
 _COVER_APPROVAL = re.compile(
     r"^(?:approved|agreed|adopted|ratified)\s+by\s+(?:the\s+)?(.{3,80}?)(?:\s+on\s+.{4,30})?\.?$", re.IGNORECASE)
@@ -507,11 +509,15 @@ def _split_front(lines: list[Line], file: str) -> tuple[str, list[Line], list[Li
     front matter); in text where the details end, or else at the heading over the first text."""
     titled = next((i for i, line in enumerate(lines) if line.kind == "title"), None)
     if titled is None:
-        first_lines = [i for i, line in enumerate(lines[:6]) if line.kind not in ("detail", "record")]
-        titled = first_lines[0] if first_lines else None
-        if len(first_lines) > 1 and not _names_a_document(lines[first_lines[0]].text) and _names_a_document(
-                lines[first_lines[1]].text) and len(lines[first_lines[1]].text.split()) <= MAX_HEADING_WORDS:
-            titled = first_lines[1]  # the school's name above the policy's title
+        # The first line, unless a school's or council's name sits above the title: then the first short line that
+        # names the policy's subject ("Staff Use of Social Media"), else one that names a policy.
+        first_lines = [i for i, line in enumerate(lines[:8]) if line.kind not in ("detail", "record")
+                       and len(line.text.split()) <= MAX_HEADING_WORDS]
+        titled = next((i for i in first_lines if _SUBJECT.search(lines[i].text)),
+                      next((i for i in first_lines if _names_a_document(lines[i].text)),
+                           first_lines[0] if first_lines else None))
+        if titled is None:
+            titled = next((i for i, line in enumerate(lines) if line.kind not in ("detail", "record")), None)
     first = titled
     if first is None:
         raise PolicyImportError(f"{file}: no title: the document's first line should be its title")

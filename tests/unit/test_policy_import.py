@@ -705,3 +705,18 @@ def test_a_cover_table_of_labels_over_values_and_details_in_both_languages(tmp_p
         "Director of People", "Governing Body", "Y Corff Llywodraethu", "2025-07-08", "Spring 2027", "Gwanwyn 2027",
         "3.0")
     assert passages(data) == ["Staff keep accounts private."]
+
+
+def test_a_council_model_policy_keeps_its_own_title_under_the_councils_name(tmp_path: Path) -> None:
+    document = docx.Document()
+    for line in ("GLANYRAFON COUNTY BOROUGH COUNCIL", "Education and Learning Directorate", "MODEL POLICY FOR SCHOOLS",
+                 "Staff Use of Social Media"):
+        document.add_paragraph(line)
+    document.add_heading("1. Introduction", level=1)
+    document.add_paragraph("The council expects staff to use social media with care.")
+    source = tmp_path / "model.docx"
+    document.save(str(source))
+
+    data = imported(source, tmp_path)
+
+    assert (data["title_en"], data["federation"]) == ("Staff Use of Social Media", "GLANYRAFON COUNTY BOROUGH COUNCIL")
