@@ -35,7 +35,7 @@ class DocumentQuestions:
     def __init__(self, raw: dict[str, Any]) -> None:
         """From the parsed cue file (see `load`)."""
         self._ignored = frozenset(raw.get("ignored", ()))
-        self._read_as: tuple[tuple[str, str], ...] = ()
+        self._read_as: tuple[tuple[str, str], ...] = ()  # none while its own phrases are read
         self._read_as = tuple((f" {self._phrase(said)} ", f" {self._phrase(reading)} ")
                               for reading, spoken in raw.get("read_as", {}).items() for said in spoken)
         self._document_words = frozenset(self._phrase(w) for w in raw["document_words"])
