@@ -84,6 +84,8 @@ _SUBJECT = re.compile(r"\b(?:social media|social networking|online|internet|digi
 _COVER_VERSION = re.compile(r"^(?:version|fersiwn)\s+\d+(?:\.\d+)*\b[^.]{0,30}$", re.IGNORECASE)
 _COVER_APPROVAL = re.compile(
     r"^(?:approved|agreed|adopted|ratified)\s+by\s+(?:the\s+)?(.{3,80}?)(?:\s+on\s+.{4,30})?\.?$", re.IGNORECASE)
+_UNDERLINE = re.compile(r"={3,}|-{3,}")
+_CONTENTS = frozenset({"contents", "table of contents", "contents page", "cynnwys", "tabl cynnwys"})
 _MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s+(\S.*?)\s*#*$")
 _PAGE_NUMBER = re.compile(r"^(?:-\s*)?(?:(?:page|tudalen)\s+)?\d{1,3}(?:\s*(?:of|o|/)\s*\d{1,3})?(?:\s*-)?$",
                           re.IGNORECASE)
@@ -190,6 +192,14 @@ def read_txt(source: Path) -> list[Line]:
         if not line.strip() or _clutter(_collapse(line)):
             previous_blank = True
             continue
+        if _UNDERLINE.fullmatch(line.strip()) and entries and not previous_blank:
+            # "Personal use" over "=======" (or "-------" for a sub-heading): the line above is a heading.
+            level = 1 if line.strip()[0] == "=" else 2
+            numbered = _NUMBERING.match(entries[-1].text)
+            text = entries[-1].text[numbered.end():] if numbered else entries[-1].text
+            entries[-1] = replace(entries[-1], kind="heading", text=text, level=level, numbered=bool(numbered))
+            previous_blank = True
+            continue
         entry = _classify_text_line(line, f"line {number}")
         last = entries[-1] if entries else None
         if last is not None and not previous_blank and _continues(last, entry, line, width):
@@ -249,8 +259,8 @@ def _continues(last: Line, entry: Line, line: str, width: int) -> bool:
     """A line that carries on the one above it with no blank line between: a paragraph or bullet broken across
     lines (in a file broken at a `width`, every line of a paragraph), or a line taken for a heading whose sentence
     goes on (in lower case, or from a line nearly as wide as the rest)."""
-    if entry.kind in ("bullet", "detail"):
-        return False
+    if entry.kind in ("bullet", "detail") or detail_key(line.strip()) or detail_key(last.text):
+        return False  # a details label on a line of its own ("Approved by"), or the value under one
     first = line.strip()[:1]
     if last.kind == "heading":
         return first.islower() or bool(width and len(last.text) >= 0.75 * width)
@@ -345,6 +355,9 @@ def _table_lines(table: Table, where: str) -> Iterator[Line]:
             seen.append(cell._tc)
             cells.append(_collapse(cell.text))
         rows.append(cells)
+    if len(rows) == 1 and len(rows[0]) == 1 and heading_like(rows[0][0]):
+        yield Line("text", rows[0][0], where, bold=True)  # a heading in a shaded box, as school templates have it
+        return
     if _record_table(rows):
         yield Line("record", "", where)
         return
@@ -487,7 +500,8 @@ def build_policy(lines: Sequence[Line], *, file: str, sha256: str, current: Poli
     data.update(_details({line.key: line.text for line in known}, file, warnings))
     # In the body, a tab-separated or two-cell row that is not a detail is the document's text.
     text = [replace(line, kind="text") if line.kind == "detail" else line for line in body if line not in known]
-    sections = _bilingual(_sections(title, text, file), warnings)
+    sections = _bilingual([section for section in _sections(title, text, file)
+                           if _label(section.heading) not in _CONTENTS], warnings)
     data["sections"] = _write_sections(sections, current, warnings)
     if "schools" not in data:
         texts = [title, organisation, *(s["heading_en"] for s in data["sections"]),
@@ -537,6 +551,11 @@ def _split_front(lines: list[Line], file: str) -> tuple[str, list[Line], list[Li
         return title, front, [*text, *rest[front_end:]]
     opening_end = len(rest)
     for i, line in enumerate(rest):
+        key = detail_key(line.text) if line.kind in ("heading", "text") and ":" not in line.text else None
+        if key and i + 1 < len(rest) and rest[i + 1].kind in ("heading", "text") and not detail_key(rest[i + 1].text):
+            # A label on its own line over its value, as a details table comes out of Google Docs as text.
+            rest[i], rest[i + 1] = Line("detail", rest[i + 1].text, line.where, key=key), Line("record", "", line.where)
+            continue
         rest[i] = _as_detail(line)
         if rest[i].kind in ("text", "bullet"):
             opening_end = i
@@ -686,9 +705,12 @@ def _languages(value: str) -> tuple[str, str]:
     Welsh); (value, "") otherwise."""
     first, _, second = value.partition(" / ")
     if second and " / " not in second:
-        shares = _welsh_share(first), _welsh_share(second)
+        # "Dr Meinir Jenkins, Pennaeth Cynorthwyol / Assistant Headteacher": the name before the comma is both's.
+        name, comma, own = first.rpartition(", ")
+        shares = _welsh_share(own), _welsh_share(second)
         if abs(shares[0] - shares[1]) >= 0.3 and min(shares) <= 0.3:  # one half Welsh, the other English
-            return (second, first) if shares[0] > shares[1] else (first, second)
+            welsh, english = (own, second) if shares[0] > shares[1] else (second, own)
+            return f"{name}{comma}{english}", f"{name}{comma}{welsh}"
     return value, ""
 
 

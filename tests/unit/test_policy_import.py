@@ -720,3 +720,41 @@ def test_a_council_model_policy_keeps_its_own_title_under_the_councils_name(tmp_
     data = imported(source, tmp_path)
 
     assert (data["title_en"], data["federation"]) == ("Staff Use of Social Media", "GLANYRAFON COUNTY BOROUGH COUNCIL")
+
+
+def test_underlined_headings_and_labels_over_values_in_text(tmp_path: Path) -> None:
+    """A .txt with headings underlined by ==== or ----, and one exported from Google Docs, whose details table
+    comes out a label on one line, its value on the next."""
+    why = ("This policy keeps pupils and staff safe online, and it says what the federation expects of every member of "
+           "staff who uses social media at work or at home.")
+    post = ("Only the class teacher or the school office posts on a school page, and every post is checked by a second "
+            "member of staff before it goes out.")
+    data = imported_text(tmp_path, "SOCIAL MEDIA POLICY FOR STAFF\n=============================\n\n"
+                         "Policy owner\nMrs R. Beddoe, Deputy Headteacher\nApproved by\nGoverning Body\n\n"
+                         f"1. Why we have this policy\n==========================\n\n{why}\n\n"
+                         f"1.1 Who can post\n----------------\n\n{post}\n")
+
+    assert (data["title_en"], data["author"], data["agreed_by"]) == (
+        "SOCIAL MEDIA POLICY FOR STAFF", "Mrs R. Beddoe, Deputy Headteacher", "Governing Body")
+    assert [s["heading_en"] for s in data["sections"]] == ["Why we have this policy", "Who can post"]
+    assert passages(data) == [why, post]
+
+
+def test_headings_in_one_cell_tables_a_typed_contents_list_and_a_name_shared_by_both_languages(
+        tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph("Social Media Policy for Staff", style="Title")
+    _details_table(document, [("Author", "Dr M. Jenkins, Pennaeth Cynorthwyol / Assistant Headteacher")])
+    document.add_paragraph().add_run("Contents").bold = True
+    document.add_paragraph("Our vision 2")
+    for heading, body in (("Our vision", "Staff are role models online."), ("Governors", "Governors follow it too.")):
+        _details_table(document, [(heading,)])
+        document.add_paragraph(body)
+    source = tmp_path / "boxed.docx"
+    document.save(str(source))
+
+    data = imported(source, tmp_path)
+
+    assert [s["heading_en"] for s in data["sections"]] == ["Our vision", "Governors"]
+    assert (data["author"], data["author_cy"]) == ("Dr M. Jenkins, Assistant Headteacher",
+                                                   "Dr M. Jenkins, Pennaeth Cynorthwyol")
