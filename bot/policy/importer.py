@@ -323,6 +323,9 @@ def _paragraph_line(paragraph: Paragraph, where: str) -> Line | None:
     if kind.startswith("list") or (pPr is not None and pPr.numPr is not None) or _BULLET.match(text):
         bullet = _BULLET.match(text)
         return Line("bullet", text[bullet.end():] if bullet else text, where, bold=bold)
+    clause = _NUMBERED_ITEM.match(text)
+    if clause and "." in clause.group().strip().rstrip(".") and heading_like(text) is None:
+        return Line("bullet", text[clause.end():], where)  # a numbered clause ("3.3.1 Staff must..."), as in text files
     return Line("text", text, where, bold=bold)
 
 

@@ -758,3 +758,16 @@ def test_headings_in_one_cell_tables_a_typed_contents_list_and_a_name_shared_by_
     assert [s["heading_en"] for s in data["sections"]] == ["Our vision", "Governors"]
     assert (data["author"], data["author_cy"]) == ("Dr M. Jenkins, Assistant Headteacher",
                                                    "Dr M. Jenkins, Pennaeth Cynorthwyol")
+
+
+def test_numbered_clauses_in_word_are_quoted_without_their_numbers(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph("Staff Social Media Policy", style="Title")
+    document.add_heading("3. Academy accounts", level=1)
+    document.add_paragraph("3.3.1 Only post images of pupils whose parents have given written consent.")
+    document.add_paragraph("3.3.2 Never tag a pupil.")
+    source = tmp_path / "clauses.docx"
+    document.save(str(source))
+
+    assert passages(imported(source, tmp_path)) == [
+        "Only post images of pupils whose parents have given written consent.", "Never tag a pupil."]
