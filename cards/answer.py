@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -196,10 +196,19 @@ def sections_card(strings: Catalogue, lang: Lang, sections: Sequence[SectionView
                  text(strings.text("ask.sections_intro", lang), subtle=True), *section_rows(sections)])
 
 
+# What a detail asked for ("who wrote it?") looks like when the document gives it.
+_GIVEN: dict[str, Callable[[PolicyDetails], object]] = {
+    "author": lambda d: d.author, "version": lambda d: d.version, "date_of_issue": lambda d: d.issued(),
+    "agreed_by": lambda d: d.agreed_by, "next_review": lambda d: d.next_review or d.review_date,
+    "schools": lambda d: d.schools, "authorisation": lambda d: d.authorised_by,
+}
+
+
 def about_card(strings: Catalogue, lang: Lang, details: PolicyDetails, *, overdue: bool,
-               changes: Sequence[Element] = ()) -> Card:
-    """The document's details in the reader's language, a plain note when the review date has passed, and what
-    changed from the version before (`changes`, already built) when the bot keeps versions."""
+               changes: Sequence[Element] = (), asked: str = "") -> Card:
+    """The document's details in the reader's language, a plain note when the review date has passed or when the
+    detail a question `asked` for ("author") is not in the document, and what changed from the version before
+    (`changes`, already built) when the bot keeps versions."""
     code = lang.value
     rows: list[tuple[str, str]] = []
     if details.version:
@@ -229,6 +238,9 @@ def about_card(strings: Catalogue, lang: Lang, details: PolicyDetails, *, overdu
                                                                                  weight="Bolder")]
     if rows:
         body.append(facts(rows))
+    if asked in _GIVEN and not _GIVEN[asked](details):
+        body.append({"type": "Container", "style": "emphasis",
+                     "items": [text(strings.text(f"ask.about_not_given_{asked}", lang))]})
     if overdue and review:
         body.append({"type": "Container", "style": "warning",
                      "items": [text(strings.text("ask.about_overdue", lang, review=review))]})

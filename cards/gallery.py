@@ -106,6 +106,8 @@ def _answer_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Iterator[tu
     # "about" as staff see it today; "about-overdue" with the note a passed review date adds.
     yield "about", answer.about_card(strings, lang, policy.details, overdue=policy.review_overdue(date.today()))
     yield "about-overdue", answer.about_card(strings, lang, policy.details, overdue=True)
+    yield "about-author-not-given", answer.about_card(strings, lang, replace(policy.details, author=None),
+                                                      overdue=False, asked="author")
     yield "blog-disclaimer", answer.disclaimer_card(strings, lang, SAMPLE_DISCLAIMER, source=source, section=view)
     yield "photo-checklist", answer.photo_checklist_card(strings, lang, [p.text for p in
                                                                          policy.passages_with("photo_checklist")])

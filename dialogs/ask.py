@@ -192,7 +192,7 @@ class AskFlow:
         found = in_force.index.answer(question)
         lang = Lang.CY if found.language == Lang.CY.value else turn.lang
         if found.detail:  # a question about the document itself: its details answer it
-            return await self.about(replace(turn, lang=lang))
+            return await self.about(replace(turn, lang=lang), asked=found.detail)
         passages = list(found.passages) if found.answered else []
         now = self._clock()
         record = QuestionRecord(
@@ -236,13 +236,14 @@ class AskFlow:
         views = [cards.section_view(section, turn.lang) for section in self._policy.sections]
         return Reply(card=cards.sections_card(self._strings, turn.lang, views))
 
-    async def about(self, turn: Turn) -> Reply:
-        """Version, dates, approval, whether the review is overdue, and what changed from the version before."""
+    async def about(self, turn: Turn, *, asked: str = "") -> Reply:
+        """Version, dates, approval, whether the review is overdue, and what changed from the version before; for a
+        question about one detail (`asked`) the document does not give, a note that it does not."""
         in_force = self._in_force()
         overdue = in_force.policy.review_overdue(uk_today(self._clock()))
         changes = changes_elements(self._strings, turn.lang, in_force.record.changes) if in_force.record else []
         return Reply(card=cards.about_card(self._strings, turn.lang, in_force.policy.details, overdue=overdue,
-                                           changes=changes))
+                                           changes=changes, asked=asked))
 
     async def disclaimer(self, turn: Turn) -> Reply:
         """The standard blog disclaimer, from the policy's words."""

@@ -51,3 +51,10 @@ async def test_a_question_the_policy_does_not_cover_goes_to_the_head_and_the_rep
     [record] = bot.store.questions.values()
     assert (record.answered, record.escalated_to_id, record.reply) == (False, SIAN.aad_object_id,
                                                                        "See the staff handbook, section 4.")
+
+
+async def test_a_question_about_the_document_gets_the_about_card(answering_bot: BotInMemory) -> None:
+    reply = await answering_bot.says(CARYS, "Who actually wrote this policy?")
+
+    shown = text_of(reply.card)
+    assert "Daniel Owen" in shown and "does not say" not in shown

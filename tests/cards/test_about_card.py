@@ -1,0 +1,33 @@
+"""The About card answers a question about one detail of the document, and says so when the document is silent."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+from bot.domain.people import Lang
+from bot.policy.loader import load_policy
+from cards.answer import about_card
+from cards.i18n import load_catalogue
+from tests.support.policies import FIXTURE_POLICY_FILE
+
+STRINGS = load_catalogue()
+
+
+def test_a_detail_the_document_does_not_give_is_said_to_be_missing_in_both_languages() -> None:
+    details = replace(load_policy(FIXTURE_POLICY_FILE).details, author=None)
+
+    english = json.dumps(about_card(STRINGS, Lang.EN, details, overdue=False, asked="author"), ensure_ascii=False)
+    welsh = json.dumps(about_card(STRINGS, Lang.CY, details, overdue=False, asked="author"), ensure_ascii=False)
+
+    assert "The policy document does not say who wrote it." in english
+    assert "Nid yw dogfen y polisi'n dweud pwy a'i hysgrifennodd." in welsh
+
+
+def test_a_detail_the_document_gives_needs_no_note() -> None:
+    details = load_policy(FIXTURE_POLICY_FILE).details
+    assert details.author is not None
+
+    shown = json.dumps(about_card(STRINGS, Lang.EN, details, overdue=False, asked="author"), ensure_ascii=False)
+
+    assert details.author.en in shown and "does not say" not in shown
