@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -10,7 +10,7 @@ from bot.domain.people import Lang
 from bot.domain.questions import MAX_QUESTION, MAX_REPLY
 from bot.domain.text import clean_user_text
 from bot.domain.uk_time import in_uk
-from bot.policy.details import PolicyDetails, dated, version_in
+from bot.policy.details import PolicyDetails, version_in
 from bot.policy.model import PolicySection
 from cards.common import VERB_CONCERN_FORM, VERB_PERMISSION_FORM, VERB_SECTIONS
 from cards.elements import (
@@ -196,14 +196,6 @@ def sections_card(strings: Catalogue, lang: Lang, sections: Sequence[SectionView
                  text(strings.text("ask.sections_intro", lang), subtle=True), *section_rows(sections)])
 
 
-# What a detail asked for ("who wrote it?") looks like when the document gives it.
-_GIVEN: dict[str, Callable[[PolicyDetails], object]] = {
-    "author": lambda d: d.author, "version": lambda d: d.version, "date_of_issue": lambda d: d.issued(),
-    "agreed_by": lambda d: d.agreed_by, "next_review": lambda d: d.next_review or d.review_date,
-    "schools": lambda d: d.schools, "authorisation": lambda d: d.authorised_by,
-}
-
-
 def about_card(strings: Catalogue, lang: Lang, details: PolicyDetails, *, overdue: bool,
                changes: Sequence[Element] = (), asked: str = "") -> Card:
     """The document's details in the reader's language, a plain note when the review date has passed or when the
@@ -221,13 +213,11 @@ def about_card(strings: Catalogue, lang: Lang, details: PolicyDetails, *, overdu
         rows.append((strings.text("ask.about_issued", lang), issued.text(code)))
     if details.agreed_by:
         rows.append((strings.text("ask.about_agreed", lang), details.agreed_by.text(code)))
-    if details.authorised_by:
-        on = f", {dated(details.authorised_on).text(code)}" if details.authorised_on else ""
-        rows.append((strings.text("ask.about_authorised", lang), details.authorised_by.text(code) + on))
+    if (authorisation := details.authorisation()) is not None:
+        rows.append((strings.text("ask.about_authorised", lang), authorisation.text(code)))
     if (reviewed := details.reviewed()) is not None:
         rows.append((strings.text("ask.about_last_reviewed", lang), reviewed.text(code)))
-    review = details.next_review.text(code) if details.next_review else (
-        dated(details.review_date).text(code) if details.review_date else "")
+    review = due.text(code) if (due := details.review_due()) is not None else ""
     if review:
         rows.append((strings.text("ask.about_review", lang), review))
     if details.schools:
@@ -238,7 +228,7 @@ def about_card(strings: Catalogue, lang: Lang, details: PolicyDetails, *, overdu
                                                                                  weight="Bolder")]
     if rows:
         body.append(facts(rows))
-    if asked in _GIVEN and not _GIVEN[asked](details):
+    if asked and not details.asked(asked, code):
         body.append({"type": "Container", "style": "emphasis",
                      "items": [text(strings.text(f"ask.about_not_given_{asked}", lang))]})
     if overdue and review:

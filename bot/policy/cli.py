@@ -10,29 +10,10 @@ import json
 import sys
 from pathlib import Path
 
-from bot.policy.details import PolicyDetails, dated
+from bot.policy.details import PolicyDetails
 from bot.policy.loader import PolicyFileError, add_policy_option, load_policy, policy_file, validate_policy_file
 from bot.policy.retrieval import Answer, PolicyIndex
 from bot.policy.sentence import ModelMissing
-
-
-def detail_value(details: PolicyDetails, name: str) -> str:
-    """A detail of the document in English as the About card gives it ("" when the document does not say)."""
-    found = {
-        "title": details.title,
-        "author": details.author,
-        "date_of_issue": details.issued(),
-        "agreed_by": details.agreed_by,
-        "next_review": details.next_review,
-        "authorisation": details.authorised_by,
-    }.get(name)
-    if name == "version":
-        return details.version
-    if name == "schools":
-        return "; ".join(school.en for school in details.schools)
-    if name == "authorisation" and found is not None and details.authorised_on is not None:
-        return f"{found.en}, {dated(details.authorised_on).en}"
-    return found.en if found is not None else ""
 
 
 def answer_json(answer: Answer, details: PolicyDetails | None = None) -> str:
@@ -42,7 +23,7 @@ def answer_json(answer: Answer, details: PolicyDetails | None = None) -> str:
     shown: dict[str, object] = {"answered": answer.answered, "section": section, "quote": answer.quote,
                                 "score": answer.score}
     if answer.detail:
-        shown.update(detail=answer.detail, value=detail_value(details, answer.detail) if details else "")
+        shown.update(detail=answer.detail, value=details.asked(answer.detail, "en") if details else "")
     return json.dumps(shown, ensure_ascii=False)
 
 
@@ -69,7 +50,7 @@ def ask_command(argv: list[str]) -> int:
         if args.json:
             print(answer_json(answer, policy.details), flush=True)
         elif answer.detail:
-            value = detail_value(policy.details, answer.detail) or "(the document does not say)"
+            value = policy.details.asked(answer.detail, "en") or "(the document does not say)"
             print(f"About the document, {answer.detail.replace('_', ' ')}: {value}\n", flush=True)
         elif answer.answered and answer.section:
             print(f"{answer.section.heading_en} (score {answer.score:.2f}):\n{answer.quote}\n", flush=True)

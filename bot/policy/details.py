@@ -83,6 +83,29 @@ class PolicyDetails:
         """The date of the last review as staff read it in each language."""
         return self.last_reviewed_as or (dated(self.last_reviewed) if self.last_reviewed else None)
 
+    def review_due(self) -> Detail | None:
+        """The next review as staff read it: as the document words it, else the date it falls due."""
+        return self.next_review or (dated(self.review_date) if self.review_date else None)
+
+    def authorisation(self) -> Detail | None:
+        """Who authorised the document, with the day where it gives one."""
+        if self.authorised_by is None or self.authorised_on is None:
+            return self.authorised_by
+        on = dated(self.authorised_on)
+        return Detail(f"{self.authorised_by.en}, {on.en}", f"{self.authorised_by.cy}, {on.cy}")
+
+    def asked(self, name: str, lang: str) -> str:
+        """The detail a question about the document names ("author", "next_review"...) as a reader of `lang` sees
+        it; "" when the document does not give it."""
+        if name == "version":
+            return self.version
+        if name == "schools":
+            return ", ".join(school.text(lang) for school in self.schools)
+        found = {"title": self.title, "author": self.author, "date_of_issue": self.issued(),
+                 "agreed_by": self.agreed_by, "next_review": self.review_due(),
+                 "authorisation": self.authorisation()}.get(name)
+        return found.text(lang) if found is not None else ""
+
 
 class WelshTerms:
     """The Welsh of the words policy documents use about themselves, from an editable data file."""

@@ -89,6 +89,7 @@ _CONTENTS = frozenset({"contents", "table of contents", "contents page", "cynnwy
 _MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s+(\S.*?)\s*#*$")
 _PAGE_NUMBER = re.compile(r"^(?:-\s*)?(?:(?:page|tudalen)\s+)?\d{1,3}(?:\s*(?:of|o|/)\s*\d{1,3})?(?:\s*-)?$",
                           re.IGNORECASE)
+_BLANK_TO_FILL = re.compile(r"_{3,}|\.{5,}")  # "Signed: ______", "Date: ..........."
 _FORM_FIELD = re.compile(r"^(?:[☐☑☒□■]|(?:signed|signature|date|name|position|role|llofnod|dyddiad|enw)\s*:?\s*$)",
                          re.IGNORECASE)
 _FORM_LABEL = re.compile(r"\b(Date|Signature|Signed|Name)\s*:", re.IGNORECASE)
@@ -373,7 +374,7 @@ def _table_lines(table: Table, where: str) -> Iterator[Line]:
     if _header_row(rows):
         rows = rows[1:]
     for cells in rows:
-        if any(re.search(r"_{3,}|\.{5,}", cell) for cell in cells):
+        if any(_BLANK_TO_FILL.search(cell) for cell in cells):
             continue  # a row with a blank to fill in: a form's, not the policy's
         key = detail_key(cells[0]) if cells else None
         second = detail_key(cells[2]) if len(cells) >= 4 else None
@@ -473,7 +474,7 @@ def _header_row(rows: list[list[str]]) -> bool:
 def _clutter(text: str) -> bool:
     """A line that is no policy text: a placeholder ("[SCHOOL LOGO]"), a form line to fill in ("Signed: ____",
     "☐ I agree", "Date"), or a page number ("Page 3 of 9")."""
-    return (bool(re.fullmatch(r"\[[^\]]*\]", text)) or bool(re.search(r"_{3,}|\.{5,}", text))
+    return (bool(re.fullmatch(r"\[[^\]]*\]", text)) or bool(_BLANK_TO_FILL.search(text))
             or bool(_FORM_FIELD.match(text)) or bool(_PAGE_NUMBER.match(text)))
 
 
@@ -531,7 +532,7 @@ def _split_front(lines: list[Line], file: str) -> tuple[str, list[Line], list[Li
         first_lines = [i for i, line in enumerate(lines[:8]) if line.kind not in ("detail", "record")
                        and len(line.text.split()) <= MAX_HEADING_WORDS]
         titled = next((i for i in first_lines if _SUBJECT.search(lines[i].text)),
-                      next((i for i in first_lines if _names_a_document(lines[i].text)),
+                      next((i for i in first_lines if _DOCUMENT_WORD.search(lines[i].text)),
                            first_lines[0] if first_lines else None))
         if titled is None:
             titled = next((i for i, line in enumerate(lines) if line.kind not in ("detail", "record")), None)
@@ -580,10 +581,6 @@ def _split_front(lines: list[Line], file: str) -> tuple[str, list[Line], list[Li
     else:
         front_end = 0
     return title, rest[:front_end], rest[front_end:]
-
-
-def _names_a_document(text: str) -> bool:
-    return bool(_DOCUMENT_WORD.search(text))
 
 
 def _as_detail(line: Line) -> Line:
