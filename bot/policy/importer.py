@@ -94,6 +94,33 @@ _FORM_FIELD = re.compile(r"^(?:[☐☑☒□■]|(?:signed|signature|date|name|p
                          re.IGNORECASE)
 _FORM_LABEL = re.compile(r"\b(Date|Signature|Signed|Name)\s*:", re.IGNORECASE)
 _TRAILING_DATE = re.compile(r"[,;]?\s*(?:on\s+)?\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\s*$")
+# A details sentence in the prose before the first section, when a document has no details table ("It was drafted
+# by Priya Lal and approved by the Board of Trustees on 7 February 2024. It will next be reviewed in Spring 2026.").
+_UNTIL = (r"(?P<v>[^.;]+?)(?=,?\s+and\s+(?:was\s+|is\s+|has\s+been\s+|it\s+)?(?:approved|agreed|adopted|ratified|"
+          r"reviewed|signed|will)\b|,?\s+(?:on|in|who|which|it|this)\s|,?\s+a\s+(?:chymeradwywyd|gytunwyd)|[.;]|$)")
+_PROSE_DETAILS = (
+    ("author", re.compile(r"\b(?:drafted|written|prepared|compiled|authored|produced)\s+by\s+" + _UNTIL,
+                          re.IGNORECASE)),
+    ("agreed_by", re.compile(r"\b(?:approved|agreed|adopted|ratified)\s+by\s+(?:the\s+)?(?P<v>[^.;,]+?)"
+                             r"(?:\s+(?:on|in)\s+(?P<on>[^.;,]+?))?(?=,|\s+and\s|[.;]|$)", re.IGNORECASE)),
+    ("next_review", re.compile(r"\b(?:(?:will|shall|is\s+due\s+to|is\s+to)\s+(?:next\s+)?be\s+(?:next\s+)?reviewed|"
+                               r"next\s+review(?:\s+date)?\s+(?:is|will\s+be)|due\s+for\s+review)\s+"
+                               r"(?:in|by|on|before|during|at\s+the\s+end\s+of)?\s*(?:the\s+)?(?P<v>[^.;,]+?)"
+                               r"(?=,|\s+or\s|\s+and\s|[.;]|$)", re.IGNORECASE)),
+    ("version", re.compile(r"\b(?:this\s+is\s+)?version\s+(?P<v>\d+(?:\.\d+)*)\b", re.IGNORECASE)),
+    ("author", re.compile(r"\b(?:ysgrifennwyd|lluniwyd|paratowyd)\s+(?:y\s+polisi\s+(?:hwn\s+)?)?gan\s+" + _UNTIL,
+                          re.IGNORECASE)),
+    ("agreed_by", re.compile(r"\b(?:cymeradwywyd|cytunwyd|mabwysiadwyd)\s+(?:y\s+polisi\s+(?:hwn\s+)?)?gan\s+"
+                             r"(?:y\s+|yr\s+)?(?P<v>[^.;,]+?)(?:\s+ar\s+(?P<on>[^.;,]+?))?(?=,|\s+a\s|[.;]|$)",
+                             re.IGNORECASE)),
+)
+_ORGANISATION = re.compile(r"\b(?:trust|federation|council|diocese|academy|academies|schools?|college|"
+                           r"ffederasiwn|cyngor|esgobaeth|ysgolion)$|^ysgol\b", re.IGNORECASE)
+_KINDS_OF_SCHOOL = frozenset({"high", "primary", "secondary", "junior", "infant", "infants", "nursery", "special",
+                              "community", "comprehensive", "school", "schools", "trust", "federation", "academy",
+                              "council", "college", "the", "our", "ysgol", "ysgolion", "cyngor", "ffederasiwn"})
+_ABOUT_THE_DOCUMENT = re.compile(r"^(?:it|this|these|the\s+(?:policy|document|guidance)|polisi|fe'i|cafodd|caiff)\b|"
+                                 r"\b(?:this|the)\s+(?:policy|document|guidance)\b|\by\s+polisi\b", re.IGNORECASE)
 _LEANS_BACK = re.compile(r"^(?:and|but|or|nor|yet|so|instead|otherwise)\b", re.IGNORECASE)
 _QUALIFIES = re.compile(r"\b(?:still|of course)\b", re.IGNORECASE)
 _ABBREVIATIONS = frozenset({"e.g", "i.e", "etc", "mr", "mrs", "ms", "dr", "st", "vs", "approx", "incl", "prof",
@@ -282,14 +309,22 @@ def read_docx(source: Path) -> list[Line]:
         # SyntaxError covers lxml's XMLSyntaxError, for a damaged part inside the file.
         raise PolicyImportError(f"{source.name}: not a Word document that can be read ({error})") from None
     lines: list[Line] = []
+    just_above = False  # the last line came from the block just before this one
     for number, block in enumerate(document.iter_inner_content(), start=1):
         where = f"paragraph {number}"
+        before = len(lines)
         if isinstance(block, Paragraph):
             line = _paragraph_line(block, where)
-            if line is not None:
+            if line is None and _to_fill(_collapse(block.text)) and just_above and _labels_a_form(lines[-1]):
+                lines.pop()  # "Purpose of the account:" over a line to fill in
+            elif line is not None:
                 lines.append(line)
         else:
-            lines.extend(_table_lines(block, f"table at {where}"))
+            rows = list(_table_lines(block, f"table at {where}"))
+            if [row.kind for row in rows] == ["record"] and just_above and _labels_a_form(lines[-1]):
+                lines.pop()  # "For the headteacher" over the form's table
+            lines.extend(rows)
+        just_above = len(lines) > before
     if not any(line.styled and line.kind == "heading" for line in lines):
         # No heading styles: headings are found by their shape, and where some such lines are bold, only those.
         bold_only = any(line.bold and heading_like(line.text) for line in lines if line.kind == "text")
@@ -300,6 +335,18 @@ def read_docx(source: Path) -> list[Line]:
                        and heading_like(line.text) else line for line in lines]
         lines = guessed
     return lines
+
+
+def _to_fill(text: str) -> bool:
+    """A form's line to fill in ("______", "Signed:", "☐ I agree")."""
+    return bool(_BLANK_TO_FILL.search(text) or _FORM_FIELD.match(text))
+
+
+def _labels_a_form(line: Line) -> bool:
+    """Whether the line just above a blank to fill in (or a form's table) is that form's label, not policy text."""
+    if line.styled or line.kind not in ("text", "bullet"):
+        return False
+    return line.text.endswith(":") or (not _ends_sentence(line.text) and len(line.text.split()) <= MAX_HEADING_WORDS)
 
 
 def _paragraph_line(paragraph: Paragraph, where: str) -> Line | None:
@@ -362,7 +409,7 @@ def _table_lines(table: Table, where: str) -> Iterator[Line]:
     if len(rows) == 1 and len(rows[0]) == 1 and heading_like(rows[0][0]):
         yield Line("text", rows[0][0], where, bold=True)  # a heading in a shaded box, as school templates have it
         return
-    if _record_table(rows):
+    if _record_table(rows) or _form_table(rows):
         yield Line("record", "", where)
         return
     if (pairs := _labels_over_values(rows)) is not None:
@@ -447,6 +494,12 @@ def _record_table(rows: list[list[str]]) -> bool:
         _label(cell) in RECORD_HEADERS for cell in rows[0])
 
 
+def _form_table(rows: list[list[str]]) -> bool:
+    """A form to fill in: most rows a label beside an empty cell ("Reason (if not approved)" | "")."""
+    labelled = [cells for cells in rows if len(cells) >= 2 and cells[0]]
+    return len(labelled) >= 2 and sum(not any(cells[1:]) for cells in labelled) * 2 >= len(labelled)
+
+
 def _labels_over_values(rows: list[list[str]]) -> list[tuple[str, str]] | None:
     """(label, value) of a table whose rows go labels, values, labels, values..., at least half of each label row
     a detail the importer knows; None for any other table."""
@@ -474,8 +527,7 @@ def _header_row(rows: list[list[str]]) -> bool:
 def _clutter(text: str) -> bool:
     """A line that is no policy text: a placeholder ("[SCHOOL LOGO]"), a form line to fill in ("Signed: ____",
     "☐ I agree", "Date"), or a page number ("Page 3 of 9")."""
-    return (bool(re.fullmatch(r"\[[^\]]*\]", text)) or bool(_BLANK_TO_FILL.search(text))
-            or bool(_FORM_FIELD.match(text)) or bool(_PAGE_NUMBER.match(text)))
+    return bool(re.fullmatch(r"\[[^\]]*\]", text)) or _to_fill(text) or bool(_PAGE_NUMBER.match(text))
 
 
 def _ends_sentence(text: str) -> bool:
@@ -496,6 +548,8 @@ def build_policy(lines: Sequence[Line], *, file: str, sha256: str, current: Poli
     if organisation:
         data["federation"] = organisation
     known = [line for line in (*front, *body) if line.kind == "detail" and line.key]
+    told, body = _prose_details(body, {line.key for line in known if line.key})
+    known += told
     for line in front:
         if line.kind == "detail" and not line.key:
             warnings.append(f"the details row {line.text!r} ({line.where}) is not one the bot knows: left out (the "
@@ -578,9 +632,63 @@ def _split_front(lines: list[Line], file: str) -> tuple[str, list[Line], list[Li
         while front_end > 0 and opening[front_end - 1].kind == "heading" and (
                 opening[front_end - 1].numbered or opening[front_end - 1].level < opening[front_end].level):
             front_end -= 1
+        if headings == [0] and _names_an_organisation(opening[0].text):
+            front_end = 1  # the school's or trust's name under the title, over the opening paragraph
     else:
         front_end = 0
     return title, rest[:front_end], rest[front_end:]
+
+
+def _names_an_organisation(text: str) -> bool:
+    """A proper name of a school, trust or council ("Bryn Teg Trust", "Ysgol Eryri"; not "High school")."""
+    named = [word for word in text.split() if word[:1].isupper() and word.casefold() not in _KINDS_OF_SCHOOL]
+    return bool(_ORGANISATION.search(text) and named and all(
+        word[:1].isupper() or word.casefold() in _ID_STOPWORDS for word in text.split()))
+
+
+def _prose_details(body: list[Line], known: set[str]) -> tuple[list[Line], list[Line]]:
+    """Details the prose before the first section gives in sentences about the document, when no table gave them:
+    those details, and the body without those sentences (they are not the policy's rules)."""
+    told: list[Line] = []
+    kept: list[Line] = []
+    for n, line in enumerate(body):
+        if line.kind == "heading":
+            return told, kept + body[n:]
+        if line.kind != "text":
+            kept.append(line)
+            continue
+        rest: list[str] = []
+        for start, end in _sentence_spans(line.text):
+            sentence = line.text[start:end]
+            found = _sentence_details(sentence, known)
+            told += [Line("detail", value, line.where, key=key) for key, value in found]
+            known |= {key for key, _ in found}
+            if not found:
+                rest.append(sentence)
+        if rest:
+            kept.append(replace(line, text=" ".join(rest)))
+    return told, kept
+
+
+def _sentence_details(sentence: str, known: set[str]) -> list[tuple[str, str]]:
+    """The details one sentence about the document gives ("It was approved by the governors on 4 May 2024.")."""
+    if not _ABOUT_THE_DOCUMENT.search(sentence):
+        return []
+    found: list[tuple[str, str]] = []
+    for key, pattern in _PROSE_DETAILS:
+        match = pattern.search(sentence)
+        if match is None or key in known or key in dict(found):
+            continue
+        value = match.group("v").strip()
+        if key == "next_review" and review_deadline(value) is None:
+            continue
+        if len(value.split()) > 12:
+            continue
+        found.append((key, value))
+        day = match.groupdict().get("on")
+        if day and "date_of_issue" not in known and period_start(day.strip()) is not None:
+            found.append(("date_of_issue", day.strip()))
+    return found
 
 
 def _as_detail(line: Line) -> Line:

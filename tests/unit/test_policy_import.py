@@ -293,6 +293,32 @@ def test_text_before_the_first_heading_is_a_section_under_the_title(tmp_path: Pa
         ("acceptable-use-policy", "Acceptable Use Policy"), ("email", "Email")]
 
 
+def test_details_given_in_sentences_before_the_first_section(tmp_path: Path) -> None:
+    data = imported_text(tmp_path, (
+        "Staff Social Media Policy\n\nBryn Teg Trust\n\n"
+        "This policy applies to every school in the trust. It was drafted by Priya Lal, Data Protection and "
+        "Compliance Lead, and was approved by the Board of Trustees on 7 February 2024. It will next be reviewed "
+        "in the Spring Term 2026, or earlier if guidance changes. This is version 3.\n\n"
+        "Personal accounts\n\nAny class account must be approved by the headteacher before it is used.\n"))
+
+    assert {key: data.get(key) for key in ("author", "agreed_by", "date_of_issue", "next_review", "version")} == {
+        "author": "Priya Lal, Data Protection and Compliance Lead", "agreed_by": "Board of Trustees",
+        "date_of_issue": "2024-02-07", "next_review": "Spring Term 2026", "version": "3"}
+    # The sentences about the document are not quoted as rules; the rest of the paragraph, and a rule that says
+    # "approved by" in a section, are.
+    assert passages(data) == ["This policy applies to every school in the trust.",
+                              "Any class account must be approved by the headteacher before it is used."]
+
+
+def test_a_rule_before_the_first_section_is_not_read_as_a_detail(tmp_path: Path) -> None:
+    data = imported_text(tmp_path, (
+        "Staff Social Media Policy\n\nStaff must have any class page approved by the headteacher.\n\n"
+        "Personal accounts\n\nKeep your profile private.\n"))
+
+    assert "agreed_by" not in data
+    assert passages(data)[0] == "Staff must have any class page approved by the headteacher."
+
+
 def test_quotes_abbreviations_and_sentences_that_lean_on_the_one_before() -> None:
     paragraph = ('Use a disclaimer such as: "These views are mine. They are not the school\'s." Mr. Jones checks '
                  "blogs, i.e. staff ones. Each tool has its uses. The following apply:")
@@ -591,6 +617,34 @@ def test_a_version_history_a_column_header_and_form_lines_are_not_passages(tmp_p
                               "Don't message a pupil directly outside Hwb, even to praise them."]
     assert (data["version"], data["agreed_by"], data["author"], data["date_of_issue"]) == (
         "3", "Governors", "Mrs N. Prosser", "2025-01-15")
+
+
+def test_a_request_form_in_an_appendix_gives_no_passages(tmp_path: Path) -> None:
+    """A form's labels over lines to fill in, its sub-heading over a table of empty boxes, and a history table's
+    label: the form is for filling in, not a rule to quote; a declaration's sentences are kept."""
+    document = docx.Document()
+    document.add_paragraph("Staff Social Media Policy", style="Title")
+    document.add_heading("School accounts", level=1)
+    document.add_paragraph("Ask the headteacher before you open a class account.")
+    document.add_paragraph("Version history")
+    _details_table(document, [("Version", "Date", "Summary of changes"), ("2", "May 2025", "Forms added")])
+    document.add_heading("Appendix A: Request to open a class account", level=1)
+    document.add_paragraph("Name of member of staff: ______________________")
+    document.add_paragraph("Purpose of the account and who it is for:")
+    document.add_paragraph("________________________________________________")
+    document.add_paragraph("For the headteacher")
+    _details_table(document, [("Decision", ""), ("Reason (if not approved)", ""), ("Signed", ""), ("Date", "")])
+    document.add_heading("Appendix B: Declaration", level=1)
+    document.add_paragraph("I confirm that I have read this policy.")
+    document.add_paragraph("Signature: ________________")
+    source = tmp_path / "forms.docx"
+    document.save(str(source))
+
+    data = imported(source, tmp_path)
+
+    assert [(s["heading_en"], [p["text"] for p in s["passages"]]) for s in data["sections"]] == [
+        ("School accounts", ["Ask the headteacher before you open a class account."]),
+        ("Appendix B: Declaration", ["I confirm that I have read this policy."])]
 
 
 def test_a_text_file_saved_from_word_keeps_bullets_that_start_with_a_tab(tmp_path: Path) -> None:
