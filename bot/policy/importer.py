@@ -121,6 +121,8 @@ _KINDS_OF_SCHOOL = frozenset({"high", "primary", "secondary", "junior", "infant"
                               "council", "college", "the", "our", "ysgol", "ysgolion", "cyngor", "ffederasiwn"})
 _ABOUT_THE_DOCUMENT = re.compile(r"^(?:it|this|these|the\s+(?:policy|document|guidance)|polisi|fe'i|cafodd|caiff)\b|"
                                  r"\b(?:this|the)\s+(?:policy|document|guidance)\b|\by\s+polisi\b", re.IGNORECASE)
+_ASKED = re.compile(r"^(?:q|question|c|cwestiwn)\s*[:.]\s*\S.*\?$", re.IGNORECASE)  # "Q: Can I ...?"
+_ANSWERED = re.compile(r"^(?:a|answer|ateb)\s*[:.]\s*\S", re.IGNORECASE)  # "A: Yes. ..."
 _LEANS_BACK = re.compile(r"^(?:and|but|or|nor|yet|so|instead|otherwise)\b", re.IGNORECASE)
 _QUALIFIES = re.compile(r"\b(?:still|of course)\b", re.IGNORECASE)
 _ABBREVIATIONS = frozenset({"e.g", "i.e", "etc", "mr", "mrs", "ms", "dr", "st", "vs", "approx", "incl", "prof",
@@ -458,7 +460,7 @@ def heading_like(text: str) -> tuple[int, str] | None:
         level = numbered.group(1).count(".") + 1
         text = text[numbered.end():]
     core = text.rstrip(_CLOSERS)
-    if not core or core[-1] in ".,;:!" or not (text[0].isupper() or text[0].isdigit()):
+    if not core or core[-1] in ".,;:!" or not (text[0].isupper() or text[0].isdigit()) or _ASKED.match(text):
         return None
     if core.split()[-1].casefold() in _UNFINISHED:  # a sentence broken across lines, not a heading
         return None
@@ -876,8 +878,24 @@ def _write_sections(sections: list[_Section], current: Policy | None, warnings: 
     for section in sections:
         section_id = _unique(section_id_for(section.heading), used)
         passages: list[dict[str, Any]] = []
-        for block in section.blocks:
-            for text in split_passages(block.text):
+        lead = ""  # "Staff must not:" over a list: each item is quoted with it, or "accept requests" reads as a rule
+        for n, block in enumerate(section.blocks):
+            following = section.blocks[n + 1] if n + 1 < len(section.blocks) else None
+            texts = split_passages(block.text)
+            if lead and (block.kind == "bullet" or _ASKED.match(lead)):
+                if len(lead) + len(texts[0]) < MAX_PASSAGE_CHARS:
+                    texts[0] = f"{lead} {texts[0]}"
+                else:  # too long to quote with it: the lead-in stands before the item, as in the document
+                    texts.insert(0, lead)
+                if block.kind != "bullet":
+                    lead = ""  # a question of a "Q: … A: …" page goes with the first sentences of its answer
+            elif following is not None and (_leads_in(block) and following.kind == "bullet" or (
+                    _ASKED.match(block.text) and _ANSWERED.match(following.text))):
+                lead = block.text
+                continue
+            else:
+                lead = ""
+            for text in texts:
                 if len(text) > MAX_PASSAGE_CHARS:
                     raise PolicyImportError(
                         f"a passage is too long to quote: {section.heading!r} ({block.where}) has a sentence of "
@@ -898,6 +916,12 @@ def _write_sections(sections: list[_Section], current: Policy | None, warnings: 
         warnings.append(f"{len(untranslated)} of {len(written)} headings have no Welsh (Welsh cards show them in "
                         'English): add "heading_cy" to a section to give it one')
     return written
+
+
+def _leads_in(block: Line) -> bool:
+    """A short line that only introduces the list under it ("Staff must not:", "You should:")."""
+    return (block.kind == "text" and block.text.endswith(":") and len(block.text.split()) <= 12
+            and len(_sentence_spans(block.text)) == 1)
 
 
 def section_id_for(heading: str) -> str:
@@ -924,7 +948,9 @@ def split_passages(text: str) -> list[str]:
     passages: list[tuple[int, int]] = []
     for start, end in spans:
         sentence = text[start:end]
-        if passages and _leans_on_previous(sentence) and end - passages[-1][0] <= MAX_PASSAGE_CHARS:
+        before = text[passages[-1][0]:passages[-1][1]] if passages else ""
+        short = len(before.split()) <= 2 or (_ANSWERED.match(before) and len(before.split()) <= 4)  # "A: Yes."
+        if before and (short or _leans_on_previous(sentence)) and end - passages[-1][0] <= MAX_PASSAGE_CHARS:
             passages[-1] = (passages[-1][0], end)
         else:
             passages.append((start, end))

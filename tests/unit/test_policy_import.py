@@ -310,6 +310,30 @@ def test_details_given_in_sentences_before_the_first_section(tmp_path: Path) -> 
                               "Any class account must be approved by the headteacher before it is used."]
 
 
+def test_a_list_under_a_lead_in_is_quoted_with_it(tmp_path: Path) -> None:
+    """Without "Staff must not:" the item "accept friend requests from pupils" would read as a rule to follow."""
+    data = imported_text(tmp_path, (
+        "Staff Social Media Policy\n\nPersonal accounts\n\nKeep your profile private.\n\nStaff must not:\n\n"
+        "- accept friend requests from pupils;\n- post photographs of pupils.\n\nAsk if you are unsure.\n\n"
+        "- This list has no lead-in.\n"))
+
+    assert passages(data) == ["Keep your profile private.", "Staff must not: accept friend requests from pupils;",
+                              "Staff must not: post photographs of pupils.", "Ask if you are unsure.",
+                              "This list has no lead-in."]
+
+
+def test_questions_and_answers_are_quoted_together(tmp_path: Path) -> None:
+    data = imported_text(tmp_path, (
+        "Social Media: Questions Staff Ask\n\nStudents\n\nQ: Can I use WhatsApp with my team?\n\n"
+        "A: No. Use Teams for all contact with students. Personal apps must never be used.\n\n"
+        "Q: Do I need to make my accounts private?\n\nA: You should. Check your settings each September.\n"))
+
+    assert passages(data) == [
+        "Q: Can I use WhatsApp with my team? A: No. Use Teams for all contact with students.",
+        "Personal apps must never be used.",
+        "Q: Do I need to make my accounts private? A: You should. Check your settings each September."]
+
+
 def test_a_rule_before_the_first_section_is_not_read_as_a_detail(tmp_path: Path) -> None:
     data = imported_text(tmp_path, (
         "Staff Social Media Policy\n\nStaff must have any class page approved by the headteacher.\n\n"
@@ -333,7 +357,7 @@ def test_quotes_abbreviations_and_sentences_that_lean_on_the_one_before() -> Non
         "Photos need consent. But names never appear.", "However, first names may be used."]
     assert split_passages("Ask first. Common sense still applies. We will of course help.") == [
         "Ask first. Common sense still applies. We will of course help."]
-    assert split_passages(unclosed) == ['Say "no.', "Then leave.", "Always."]
+    assert split_passages(unclosed) == ['Say "no. Then leave.', "Always."]  # two words alone are no rule
     assert split_passages("The school posts on X. Parents follow it. Ask J. Smith.") == [
         "The school posts on X.", "Parents follow it.", "Ask J. Smith."]
 
@@ -400,7 +424,8 @@ def test_a_word_document_with_title_details_table_heading_styles_and_lists(tmp_p
     assert [(s["id"], s["heading_en"]) for s in data["sections"]] == [
         ("purpose", "Purpose"), ("class-accounts", "Class accounts")]
     assert passages(data) == ["This policy covers Bro Enghraifft Primary School.", "Staff must read it.",
-                              "Keep it professional:", "Ask the headteacher first", "Use the school's account"]
+                              "Keep it professional: Ask the headteacher first",
+                              "Keep it professional: Use the school's account"]
     assert {k: v for k, v in data.items() if k not in ("sections", "document")} == {
         "title_en": "Social Media Policy for Staff", "federation": "Ysgol Bro Enghraifft",
         "status": "Version 4", "version": "4", "author": "A. Jones", "date_of_issue": "2025-09-01",
