@@ -123,6 +123,9 @@ _ABOUT_THE_DOCUMENT = re.compile(r"^(?:it|this|these|the\s+(?:policy|document|gu
                                  r"\b(?:this|the)\s+(?:policy|document|guidance)\b|\by\s+polisi\b", re.IGNORECASE)
 _ASKED = re.compile(r"^(?:q|question|c|cwestiwn)\s*[:.]\s*\S.*\?$", re.IGNORECASE)  # "Q: Can I ...?"
 _ANSWERED = re.compile(r"^(?:a|answer|ateb)\s*[:.]\s*\S", re.IGNORECASE)  # "A: Yes. ..."
+# Words every English text has and no Welsh one ("a", "i", "y" are both).
+_ENGLISH_ONLY = frozenset({"the", "and", "of", "to", "is", "are", "for", "that", "this", "with", "be", "will", "must",
+                           "should", "not", "you", "your", "it", "or", "by", "from", "on"})
 _LEANS_BACK = re.compile(r"^(?:and|but|or|nor|yet|so|instead|otherwise)\b", re.IGNORECASE)
 _QUALIFIES = re.compile(r"\b(?:still|of course)\b", re.IGNORECASE)
 _ABBREVIATIONS = frozenset({"e.g", "i.e", "etc", "mr", "mrs", "ms", "dr", "st", "vs", "approx", "incl", "prof",
@@ -220,6 +223,10 @@ def read_txt(source: Path) -> list[Line]:
     for number, raw_line in enumerate(physical, start=1):
         line = raw_line.rstrip("\r\n")
         if not line.strip() or _clutter(_collapse(line)):
+            if _to_fill(_collapse(line)):
+                if entries and not previous_blank and _labels_a_form(entries[-1]):
+                    entries.pop()  # "Purpose of the account:" over a line to fill in
+                entries.append(Line("record", "", f"line {number}"))  # a form's: its section may hold nothing else
             previous_blank = True
             continue
         if _UNDERLINE.fullmatch(line.strip()) and entries and not previous_blank:
@@ -317,9 +324,11 @@ def read_docx(source: Path) -> list[Line]:
         before = len(lines)
         if isinstance(block, Paragraph):
             line = _paragraph_line(block, where)
-            if line is None and _to_fill(_collapse(block.text)) and just_above and _labels_a_form(lines[-1]):
-                lines.pop()  # "Purpose of the account:" over a line to fill in
-            elif line is not None:
+            if line is None and _to_fill(_collapse(block.text)):
+                if just_above and _labels_a_form(lines[-1]):
+                    lines.pop()  # "Purpose of the account:" over a line to fill in
+                line = Line("record", "", where)  # a form's: its section may hold nothing else
+            if line is not None:
                 lines.append(line)
         else:
             rows = list(_table_lines(block, f"table at {where}"))
@@ -557,11 +566,21 @@ def build_policy(lines: Sequence[Line], *, file: str, sha256: str, current: Poli
             warnings.append(f"the details row {line.text!r} ({line.where}) is not one the bot knows: left out (the "
                             "labels it reads include Status, Version, Author, Date of issue, Date of review, Agreed "
                             "by, Next review date, Authorisation, Applies to)")
-    data.update(_details({line.key: line.text for line in known}, file, warnings))
     # In the body, a tab-separated or two-cell row that is not a detail is the document's text.
-    text = [replace(line, kind="text") if line.kind == "detail" else line for line in body if line not in known]
-    sections = _bilingual([section for section in _sections(title, text, file)
-                           if _label(section.heading) not in _CONTENTS], warnings)
+    # So is a "Label: value" line shaped like a heading ("Version: 2" under "Approval"): it may be a detail, below.
+    text = [replace(line, kind="text") if line.kind == "detail" or (
+        line.kind == "heading" and not line.styled and _as_detail(line).key) else line
+        for line in body if line not in known]
+    sections = [section for section in _sections(title, text, file) if _label(section.heading) not in _CONTENTS]
+    _refuse_welsh_only(sections, file)
+    sections = _bilingual(sections, warnings)
+    for section in list(sections):  # "Approval" at the end: "Policy author: …", "Version: 2", nothing else
+        rows = [_as_detail(block) for block in section.blocks]
+        if len(rows) >= 2 and all(row.kind == "detail" and row.key for row in rows):
+            sections.remove(section)
+            had = {line.key for line in known}
+            known += [row for row in rows if row.key not in had]
+    data.update(_details({line.key: line.text for line in known}, file, warnings))
     data["sections"] = _write_sections(sections, current, warnings)
     if "schools" not in data:
         texts = [title, organisation, *(s["heading_en"] for s in data["sections"]),
@@ -864,6 +883,17 @@ def _bilingual(sections: list[_Section], warnings: list[str]) -> list[_Section]:
         warnings.append(f"the document is bilingual: the Welsh text of {left_out} section(s) is left out (cards quote "
                         "the English, with the Welsh headings)")
     return kept
+
+
+def _refuse_welsh_only(sections: list[_Section], file: str) -> None:
+    """The bot quotes a policy's English text (Welsh cards translate its headings and details): a document with no
+    English in it would import and then answer nothing."""
+    text = " ".join(block.text for section in sections for block in section.blocks)
+    english = [t for t in words(text) if t in _ENGLISH_ONLY]
+    if len(words(text)) >= 30 and len(english) < 0.05 * len(words(text)) and _welsh(text):
+        raise PolicyImportError(f"{file}: the document is in Welsh only; the bot quotes the policy's English text "
+                                "(Welsh cards translate its headings and details): import the English version, or a "
+                                "bilingual document")
 
 
 def _empty(file: str, section: _Section) -> str:

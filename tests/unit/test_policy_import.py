@@ -531,6 +531,10 @@ BAD: dict[str, tuple[str, str | bytes, str]] = {
     "not-word": ("broken.docx", b"this is not a zip file", "not a Word document that can be read"),
     "pdf": ("policy.pdf", b"%PDF-1.4", "import a Word document (.docx) or a text file (.txt)"),
     "empty": ("empty2.txt", "", "the document is empty"),
+    "welsh-only": ("cymraeg.txt", "Polisi Cyfryngau Cymdeithasol Staff\n\nCyfrifon personol\n\nDylai staff gadw eu "
+                   "cyfrifon personol yn breifat a pheidio ag ychwanegu disgyblion fel ffrindiau. Rhaid i staff ofyn "
+                   "i'r pennaeth cyn agor cyfrif dosbarth. Ni ddylai staff rannu lluniau o ddisgyblion ar eu "
+                   "cyfrifon eu hunain.\n", "the document is in Welsh only; the bot quotes the policy's English text"),
 }
 
 
@@ -670,6 +674,18 @@ def test_a_request_form_in_an_appendix_gives_no_passages(tmp_path: Path) -> None
     assert [(s["heading_en"], [p["text"] for p in s["passages"]]) for s in data["sections"]] == [
         ("School accounts", ["Ask the headteacher before you open a class account."]),
         ("Appendix B: Declaration", ["I confirm that I have read this policy."])]
+
+
+def test_details_in_a_section_of_their_own_at_the_end(tmp_path: Path) -> None:
+    data = imported_text(tmp_path, (
+        "Staff Social Media Policy\n\nPersonal accounts\n\nKeep your profile private.\n\nAppendix A: Request form\n\n"
+        "Name: ______________\n\nApproval\n\nPolicy author: Mr S. Fairley, Executive Headteacher\n"
+        "Approved by: Federation Governing Body\nDate approved: 9 July 2025\nVersion: 2\nNext review: July 2027\n"))
+
+    assert {key: data.get(key) for key in ("author", "agreed_by", "date_of_issue", "version", "next_review")} == {
+        "author": "Mr S. Fairley, Executive Headteacher", "agreed_by": "Federation Governing Body",
+        "date_of_issue": "2025-07-09", "version": "2", "next_review": "July 2027"}
+    assert [s["heading_en"] for s in data["sections"]] == ["Personal accounts"]  # the form and the details: no rules
 
 
 def test_a_text_file_saved_from_word_keeps_bullets_that_start_with_a_tab(tmp_path: Path) -> None:
