@@ -92,6 +92,7 @@ _PAGE_NUMBER = re.compile(r"^(?:-\s*)?(?:(?:page|tudalen)\s+)?\d{1,3}(?:\s*(?:of
 _BLANK_TO_FILL = re.compile(r"_{3,}|\.{5,}")  # "Signed: ______", "Date: ..........."
 _FORM_FIELD = re.compile(r"^(?:[☐☑☒□■]|(?:signed|signature|date|name|position|role|llofnod|dyddiad|enw)\s*:?\s*$)",
                          re.IGNORECASE)
+_TICK_BOX = re.compile(r"[☐☑☒□]")  # "School: ☐ St Ebba's ☐ Holy Cross"
 _FORM_LABEL = re.compile(r"\b(Date|Signature|Signed|Name)\s*:", re.IGNORECASE)
 _TRAILING_DATE = re.compile(r"[,;]?\s*(?:on\s+)?\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\s*$")
 # A details sentence in the prose before the first section, when a document has no details table ("It was drafted
@@ -122,6 +123,7 @@ _KINDS_OF_SCHOOL = frozenset({"high", "primary", "secondary", "junior", "infant"
 _ABOUT_THE_DOCUMENT = re.compile(r"^(?:it|this|these|the\s+(?:policy|document|guidance)|polisi|fe'i|cafodd|caiff)\b|"
                                  r"\b(?:this|the)\s+(?:policy|document|guidance)\b|\by\s+polisi\b", re.IGNORECASE)
 _ASKED = re.compile(r"^(?:q|question|c|cwestiwn)\s*[:.]\s*\S.*\?$", re.IGNORECASE)  # "Q: Can I ...?"
+_BRANCH = re.compile(r"^(?:if\s+)?(?:yes|no|ydy|nac\s+ydy|oes|nac\s+oes|ie|na)\b\s*[:,.→>-]", re.IGNORECASE)
 _ANSWERED = re.compile(r"^(?:a|answer|ateb)\s*[:.]\s*\S", re.IGNORECASE)  # "A: Yes. ..."
 # Words every English text has and no Welsh one ("a", "i", "y" are both).
 _ENGLISH_ONLY = frozenset({"the", "and", "of", "to", "is", "are", "for", "that", "this", "with", "be", "will", "must",
@@ -272,6 +274,11 @@ def _decode(raw: bytes, name: str) -> str:
     return text
 
 
+def _depth(number: str) -> int:
+    """A numbered clause's depth: "3." and "3)" are 1, "3.3" is 2, "3.3.1" is 3."""
+    return number.strip().rstrip(".)").count(".") + 1
+
+
 def _classify_text_line(line: str, where: str) -> Line:
     stripped = _collapse(line).replace("**", "").replace("__", "")  # Markdown's bold marks
     if marked := _MARKDOWN_HEADING.match(stripped):  # "## 3. Personal use", as Markdown writes a heading
@@ -288,7 +295,7 @@ def _classify_text_line(line: str, where: str) -> Line:
     if (heading := heading_like(stripped)) is not None:
         return Line("heading", heading[1], where, level=heading[0], numbered=heading[1] != stripped)
     if numbered := _NUMBERED_ITEM.match(stripped):  # a numbered paragraph: a list item without its number
-        return Line("bullet", stripped[numbered.end():], where)
+        return Line("bullet", stripped[numbered.end():], where, level=_depth(numbered.group()))
     return Line("text", stripped, where)
 
 
@@ -350,7 +357,7 @@ def read_docx(source: Path) -> list[Line]:
 
 def _to_fill(text: str) -> bool:
     """A form's line to fill in ("______", "Signed:", "☐ I agree")."""
-    return bool(_BLANK_TO_FILL.search(text) or _FORM_FIELD.match(text))
+    return bool(_BLANK_TO_FILL.search(text) or _FORM_FIELD.match(text) or _TICK_BOX.search(text))
 
 
 def _labels_a_form(line: Line) -> bool:
@@ -384,7 +391,8 @@ def _paragraph_line(paragraph: Paragraph, where: str) -> Line | None:
         return Line("bullet", text[bullet.end():] if bullet else text, where, bold=bold)
     clause = _NUMBERED_ITEM.match(text)
     if clause and "." in clause.group().strip().rstrip(".") and heading_like(text) is None:
-        return Line("bullet", text[clause.end():], where)  # a numbered clause ("3.3.1 Staff must..."), as in text files
+        # a numbered clause ("3.3.1 Staff must..."), as in text files
+        return Line("bullet", text[clause.end():], where, level=_depth(clause.group()))
     return Line("text", text, where, bold=bold)
 
 
@@ -538,7 +546,8 @@ def _header_row(rows: list[list[str]]) -> bool:
 def _clutter(text: str) -> bool:
     """A line that is no policy text: a placeholder ("[SCHOOL LOGO]"), a form line to fill in ("Signed: ____",
     "☐ I agree", "Date"), or a page number ("Page 3 of 9")."""
-    return bool(re.fullmatch(r"\[[^\]]*\]", text)) or _to_fill(text) or bool(_PAGE_NUMBER.match(text))
+    return (bool(re.fullmatch(r"\[[^\]]*\]", text)) or _to_fill(text) or bool(_PAGE_NUMBER.match(text))
+            or not any(c.isalnum() for c in text))  # a flowchart's "↓"
 
 
 def _ends_sentence(text: str) -> bool:
@@ -908,23 +917,23 @@ def _write_sections(sections: list[_Section], current: Policy | None, warnings: 
     for section in sections:
         section_id = _unique(section_id_for(section.heading), used)
         passages: list[dict[str, Any]] = []
-        lead = ""  # "Staff must not:" over a list: each item is quoted with it, or "accept requests" reads as a rule
+        # "Staff must not:" over a list: each item is quoted with it, or "accept requests" reads as a rule
+        lead: Line | None = None
         for n, block in enumerate(section.blocks):
             following = section.blocks[n + 1] if n + 1 < len(section.blocks) else None
             texts = split_passages(block.text)
-            if lead and (block.kind == "bullet" or _ASKED.match(lead)):
-                if len(lead) + len(texts[0]) < MAX_PASSAGE_CHARS:
-                    texts[0] = f"{lead} {texts[0]}"
+            if lead is not None and _under(lead, block):
+                if len(lead.text) + len(texts[0]) < MAX_PASSAGE_CHARS:
+                    texts[0] = f"{lead.text} {texts[0]}"
                 else:  # too long to quote with it: the lead-in stands before the item, as in the document
-                    texts.insert(0, lead)
-                if block.kind != "bullet":
-                    lead = ""  # a question of a "Q: … A: …" page goes with the first sentences of its answer
-            elif following is not None and (_leads_in(block) and following.kind == "bullet" or (
-                    _ASKED.match(block.text) and _ANSWERED.match(following.text))):
-                lead = block.text
+                    texts.insert(0, lead.text)
+                if _ASKED.match(lead.text):
+                    lead = None  # a question of a "Q: … A: …" page goes with the first sentences of its answer
+            elif following is not None and _under(block, following):
+                lead = block
                 continue
             else:
-                lead = ""
+                lead = None
             for text in texts:
                 if len(text) > MAX_PASSAGE_CHARS:
                     raise PolicyImportError(
@@ -948,10 +957,17 @@ def _write_sections(sections: list[_Section], current: Policy | None, warnings: 
     return written
 
 
-def _leads_in(block: Line) -> bool:
-    """A short line that only introduces the list under it ("Staff must not:", "You should:")."""
-    return (block.kind == "text" and block.text.endswith(":") and len(block.text.split()) <= 12
-            and len(_sentence_spans(block.text)) == 1)
+def _under(lead: Line, block: Line) -> bool:
+    """Whether a line reads only with the one that leads into it: a list item under "Staff must not:" (deeper than
+    it, when both are numbered clauses: "3.3 … must:" over "3.3.1 …", not "3.4 …"), the answer under "Q: Can I …?",
+    a flowchart's "YES → …" under "Is a child at risk?"."""
+    if _ASKED.match(lead.text):
+        return bool(_ANSWERED.match(block.text))
+    if lead.text.endswith("?") and len(lead.text.split()) <= 15:
+        return bool(_BRANCH.match(block.text))
+    deeper = lead.kind != "bullet" or lead.level == 1 or block.level > lead.level
+    return (block.kind == "bullet" and deeper and lead.text.endswith(":") and len(lead.text.split()) <= 12
+            and len(_sentence_spans(lead.text)) == 1)
 
 
 def section_id_for(heading: str) -> str:

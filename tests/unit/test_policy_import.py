@@ -334,6 +334,34 @@ def test_questions_and_answers_are_quoted_together(tmp_path: Path) -> None:
         "Q: Do I need to make my accounts private? A: You should. Check your settings each September."]
 
 
+def test_numbered_clauses_under_a_lead_in_arrows_and_tick_boxes(tmp_path: Path) -> None:
+    data = imported_text(tmp_path, (
+        "Staff Social Media Policy\n\nOfficial accounts\n\n3.3 Staff posting on official accounts must:\n"
+        "3.3.1 post only pupils whose parents agreed;\n3.3.2 leave out surnames.\n"
+        "3.4 Staff must not answer complaints online.\n\n↓\n\nSchool: ☐ St Ebba's ☐ Holy Cross\n\n"
+        "Call the helpline on\n08000 562 561.\n"))
+
+    assert passages(data) == [
+        "Staff posting on official accounts must: post only pupils whose parents agreed;",
+        "Staff posting on official accounts must: leave out surnames.",
+        "Staff must not answer complaints online.", "Call the helpline on 08000 562 561."]
+
+
+def test_a_flowchart_quotes_each_branch_with_its_question(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph("Staff Social Media Policy", style="Title")
+    document.add_heading("If you see something worrying online", level=1)
+    for line in ("Step 1: Do not reply.", "↓", "Step 2: Is a child at risk?", "YES → Tell the DSL straight away.",
+                 "NO → Tell the headteacher."):
+        document.add_paragraph(line)
+    source = tmp_path / "flow.docx"
+    document.save(str(source))
+
+    assert passages(imported(source, tmp_path)) == [
+        "Step 1: Do not reply.", "Step 2: Is a child at risk? YES → Tell the DSL straight away.",
+        "Step 2: Is a child at risk? NO → Tell the headteacher."]
+
+
 def test_a_rule_before_the_first_section_is_not_read_as_a_detail(tmp_path: Path) -> None:
     data = imported_text(tmp_path, (
         "Staff Social Media Policy\n\nStaff must have any class page approved by the headteacher.\n\n"
