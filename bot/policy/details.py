@@ -268,7 +268,10 @@ def schools_named(texts: Iterable[str], kinds: Iterable[str]) -> tuple[str, ...]
     kind = "|".join(re.escape(k) for k in sorted(kinds, key=len, reverse=True))
     if not kind:
         return ()
-    pattern = re.compile(rf"\b((?:[A-Z][\w'’-]*\s+){{1,3}}(?:{kind}))\b")
+    # A name's words are capitalised, but for a church school's "Church of England" / "Church in Wales", and may end
+    # with its status in brackets: "St Ebba's Church of England (VA) Primary School".
+    unit = r"(?:Church\s+of\s+England|Church\s+in\s+Wales|[A-Z][\w'’-]*)"
+    pattern = re.compile(rf"\b((?:{unit}\s+){{1,3}}(?:\([A-Za-z ]{{1,15}}\)\s+)?(?:{kind}))\b")
     found: dict[str, None] = {}
     for text in texts:
         for match in pattern.finditer(text):

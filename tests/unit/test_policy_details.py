@@ -8,7 +8,15 @@ from typing import Any
 
 import pytest
 
-from bot.policy.details import DEFAULT_TERMS_FILE, WelshTerms, parse_date, review_deadline, version_in, welsh_terms
+from bot.policy.details import (
+    DEFAULT_TERMS_FILE,
+    WelshTerms,
+    parse_date,
+    review_deadline,
+    schools_named,
+    version_in,
+    welsh_terms,
+)
 from cards.gallery import gallery
 
 
@@ -53,6 +61,18 @@ def test_a_school_name_with_english_words_is_not_half_translated() -> None:
     assert terms.school("Llanidloes High School") == "Ysgol Uwchradd Llanidloes"
     assert terms.school("Tywi Valley High School") == "Tywi Valley High School"
     assert terms.school("Upper Tawe Comprehensive School") == "Upper Tawe Comprehensive School"
+
+
+def test_church_schools_keep_their_whole_name() -> None:
+    kinds = welsh_terms().school_kinds
+    text = ("St Ebba's Church of England (VA) Primary School and Holy Cross Church of England (VC) Infant School. "
+            "Staff of Llanfair Church in Wales Primary School and Glan Ithon Community Primary School.")
+
+    assert schools_named([text], kinds) == (
+        "St Ebba's Church of England (VA) Primary School", "Holy Cross Church of England (VC) Infant School",
+        "Llanfair Church in Wales Primary School", "Glan Ithon Community Primary School")
+    # Not half translated on Welsh cards ("Ysgol Gynradd … Church in Wales" would be neither language).
+    assert welsh_terms().school("Llanfair Church in Wales Primary School") == "Llanfair Church in Wales Primary School"
 
 
 def test_dates_and_versions() -> None:
