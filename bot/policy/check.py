@@ -5,6 +5,8 @@ Run it on every new policy file before it goes live. It lists, and exits 1 when 
 - wording lists whose passage text is no longer in the policy (reworded or removed), with the nearest passage now;
 - not-covered questions that a passage of this version answers, so they no longer silence it;
 - wordings written into the policy file itself, which nothing binds to their passage's text;
+- text a council's or trust's model policy leaves to fill in or delete ("[School name]", "delete as appropriate"),
+  and a policy of one long section (its headings were not found);
 - a failed smoke evaluation: fewer than 95 % of the passages found by their own words, a passage whose wordings
   find another passage more than a fifth of the time, or more than a tenth of the not-covered questions in force
   answered anyway.
@@ -26,6 +28,7 @@ from bot.policy.model import Policy
 from bot.policy.retrieval import PolicyIndex
 from bot.policy.sentence import ModelMissing
 from bot.policy.steering import DEFAULT_STEERING_FILE, VERSION_MIN_SHARE, SteeringFileError, load_steering
+from bot.policy.text import template_leftover
 
 # The smoke evaluation fails when fewer passages than this are found by their own words, when a passage's wordings
 # find it less often than this, or when fewer not-covered questions in force than this are left unanswered.
@@ -44,6 +47,7 @@ class Report:
     set_aside: list[str] = field(default_factory=list)
     switched_off: list[str] = field(default_factory=list)
     inline: list[str] = field(default_factory=list)
+    unfinished: list[str] = field(default_factory=list)
     smoke: list[str] = field(default_factory=list)
     # For information only: everyday questions a passage answers (switched off as intended), the smoke misses.
     generic_answered: list[str] = field(default_factory=list)
@@ -52,7 +56,8 @@ class Report:
 
     def problems(self) -> int:
         """How many things need a person's attention."""
-        lists = (self.without_wordings, self.stale, self.set_aside, self.switched_off, self.inline, self.smoke)
+        lists = (self.without_wordings, self.stale, self.set_aside, self.switched_off, self.inline, self.unfinished,
+                 self.smoke)
         return sum(len(x) for x in lists)
 
 
@@ -95,6 +100,12 @@ def check(policy: Policy, index: PolicyIndex) -> Report:
         count = len(policy.not_covered) + sum(len(p.asked_as) for p in passages)
         report.inline.append(f"{count} wordings or not-covered questions are in the policy file itself: move them to "
                              f"the steering file, where they are bound to their passage's text")
+    for passage in passages:
+        if leftover := template_leftover(passage.text):
+            report.unfinished.append(f"{passage.id}: {leftover!r} in {_short(passage.text)}")
+    if len(policy.sections) == 1 and len(passages) > SHOWN:
+        report.unfinished.append(f"the policy has one section of {len(passages)} passages: its headings were not "
+                                 "found, so cards cannot say where a rule comes from")
     _smoke(policy, index, report)
     return report
 
@@ -160,6 +171,8 @@ def print_report(report: Report) -> None:
         ("Not-covered questions near enough a passage of this version to be switched off (they no longer silence it; "
          "the bot may still not answer them)", report.switched_off),
         ("Steering data in the policy file itself", report.inline),
+        ("Text a model policy leaves to fill in or delete, or a document whose headings were not found",
+         report.unfinished),
         ("Smoke evaluation: failures", report.smoke),
         ("For information: everyday staff questions near enough a passage to be switched off (they no longer count as "
          "not covered; the bot may still not answer them)",

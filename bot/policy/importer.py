@@ -29,7 +29,7 @@ from bot.policy.details import parse_date, period_start, review_deadline, school
 from bot.policy.lexicon import ENGLISH_STOPWORDS
 from bot.policy.loader import MAX_PASSAGE_CHARS, validate_policy_data
 from bot.policy.model import Policy
-from bot.policy.text import words
+from bot.policy.text import template_leftover, words
 from bot.policy.welsh import detect_language, lookup_welsh
 
 # Words of a details row, as documents label them, and the detail each gives.
@@ -950,6 +950,11 @@ def _write_sections(sections: list[_Section], current: Policy | None, warnings: 
             entry["heading_cy"] = welsh[section.heading]
         entry["passages"] = passages
         written.append(entry)
+    leftovers = [template_leftover(p["text"]) for s in written for p in s["passages"]]
+    if any(leftovers):
+        shown = ", ".join(dict.fromkeys(repr(x) for x in leftovers if x))
+        warnings.append(f"{sum(map(bool, leftovers))} passage(s) still hold text a model policy leaves to fill in or "
+                        f"delete ({shown}): edit the document, then import it again")
     untranslated = [s["heading_en"] for s in written if "heading_cy" not in s]
     if untranslated:
         warnings.append(f"{len(untranslated)} of {len(written)} headings have no Welsh (Welsh cards show them in "

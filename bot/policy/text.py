@@ -93,3 +93,16 @@ def phrase_pieces(
 def apply_phrases(tokens: list[str], phrases: dict[tuple[str, ...], str]) -> list[str]:
     """The tokens with each known run of words replaced by what it means."""
     return [word for word, _ in phrase_pieces([(token, False) for token in tokens], phrases)]
+
+
+# What a council's or trust's model policy leaves for the school to fill in or delete: "[School name]", "[insert
+# name]", "delete as appropriate", "Guidance note for schools: ...".
+_TEMPLATE_LEFTOVER = re.compile(
+    r"\[[^\]\n]{1,40}\]|<<[^>\n]{1,40}>>|\bdelete as (?:appropriate|applicable)\b|\bguidance notes? for schools\b|"
+    r"\b(?:insert|add) (?:the )?(?:name|date|school)\b", re.IGNORECASE)
+
+
+def template_leftover(text: str) -> str:
+    """The first thing in a passage that a model policy left to fill in or delete, or ''."""
+    found = _TEMPLATE_LEFTOVER.search(text)
+    return found.group() if found else ""

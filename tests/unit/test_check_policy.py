@@ -67,6 +67,23 @@ def test_the_version_the_data_was_written_for_keeps_every_list() -> None:
     assert not index.answer("can I use ChatGPT to write my reports?").answered
 
 
+def test_a_model_policys_placeholders_and_a_policy_of_one_section_are_listed() -> None:
+    policy = fixture_policy()
+    first = policy.sections[0]
+    filled = replace(first.passages[0], text="Staff of [School name] must ask the headteacher (delete as appropriate).")
+    changed = replace(first, passages=(filled, *first.passages[1:]))
+    unfinished = replace(policy, sections=(changed, *policy.sections[1:]))
+    one_section = replace(policy, sections=(replace(first, passages=policy.all_passages()),))
+
+    listed = check(unfinished, PolicyIndex(unfinished, steering=Steering((), ()))).unfinished
+    merged = check(one_section, PolicyIndex(one_section, steering=Steering((), ()))).unfinished
+
+    assert listed == [f"{filled.id}: '[School name]' in {filled.text}"]
+    assert merged == [f"the policy has one section of {len(policy.all_passages())} passages: its headings were not "
+                      "found, so cards cannot say where a rule comes from"]
+    assert check(policy, PolicyIndex(policy, steering=Steering((), ()))).unfinished == []
+
+
 def _check_with_wordings(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                          wordings: list[dict[str, object]]) -> tuple[int, str]:
     """check-policy on the fixture policy with a steering file of these wording lists: its status and output."""

@@ -362,6 +362,16 @@ def test_a_flowchart_quotes_each_branch_with_its_question(tmp_path: Path) -> Non
         "Step 2: Is a child at risk? NO → Tell the headteacher."]
 
 
+def test_a_model_policys_placeholders_are_named_in_a_note(tmp_path: Path) -> None:
+    source = write(tmp_path, "model.txt", "Staff Social Media Policy\n\nContacts\n\nStaff of [School name] ask "
+                                          "[insert name] first. Report it to the DSL (delete as appropriate).\n")
+
+    imported_model = import_policy(source)
+
+    assert ("2 passage(s) still hold text a model policy leaves to fill in or delete ('[School name]', "
+            "'delete as appropriate'): edit the document, then import it again") in imported_model.warnings
+
+
 def test_a_rule_before_the_first_section_is_not_read_as_a_detail(tmp_path: Path) -> None:
     data = imported_text(tmp_path, (
         "Staff Social Media Policy\n\nStaff must have any class page approved by the headteacher.\n\n"
