@@ -128,6 +128,7 @@ _ANSWERED = re.compile(r"^(?:a|answer|ateb)\s*[:.]\s*\S", re.IGNORECASE)  # "A: 
 # Words every English text has and no Welsh one ("a", "i", "y" are both).
 _ENGLISH_ONLY = frozenset({"the", "and", "of", "to", "is", "are", "for", "that", "this", "with", "be", "will", "must",
                            "should", "not", "you", "your", "it", "or", "by", "from", "on"})
+_EMAIL_HEADER = re.compile(r"^(?:from|sent|to|cc|subject|date|oddi wrth|at|pwnc):\s", re.IGNORECASE)
 _LEANS_BACK = re.compile(r"^(?:and|but|or|nor|yet|so|instead|otherwise)\b", re.IGNORECASE)
 _QUALIFIES = re.compile(r"\b(?:still|of course)\b", re.IGNORECASE)
 _ABBREVIATIONS = frozenset({"e.g", "i.e", "etc", "mr", "mrs", "ms", "dr", "st", "vs", "approx", "incl", "prof",
@@ -157,7 +158,7 @@ class Line:
     key: str = ""  # a detail's key; empty for a details row the importer does not know (`text` is the whole row)
     styled: bool = False  # a heading from a Word heading style, not guessed from its shape
     bold: bool = False  # Word text that is bold throughout
-    numbered: bool = False  # a heading numbered in its text ("3. Personal use"): never an organisation's name
+    numbered: bool = False  # numbered in its text ("3. Personal use", "3.3.1 Staff must"); a heading so is no name
 
 
 @dataclass
@@ -209,7 +210,7 @@ def read_txt(source: Path) -> list[Line]:
     raw = source.read_bytes()
     if raw.startswith(b"PK\x03\x04"):
         raise PolicyImportError(f"{source.name}: this is a Word document, not text; name it .docx")
-    physical = _decode(raw, source.name).splitlines()
+    physical = _without_email(_decode(raw, source.name).splitlines())
     # Pages copied from a PDF (numbered "Page 2 of 9"): a running header or footer is the same short line again and
     # again ("Staff should:" above each list of a document that is not paged is the document's own).
     counts: dict[str, int] = {}
@@ -253,6 +254,23 @@ def read_txt(source: Path) -> list[Line]:
     return entries
 
 
+def _without_email(lines: list[str]) -> list[str]:
+    """A policy pasted into an email and saved as text: the header ("From:", "Subject:"), the message above the
+    line that sets the policy off, and the signature after "--" are not the policy's (lines stay blank, so
+    messages still give the document's line numbers)."""
+    top = [line for line in lines[:12] if line.strip()][:6]
+    if sum(bool(_EMAIL_HEADER.match(line)) for line in top) < 2:
+        return lines
+    kept = list(lines)
+    rule = next((i for i, line in enumerate(lines[:60]) if re.fullmatch(r"\s*[-_=*]{10,}\s*", line)), None)
+    if rule is not None:
+        kept[: rule + 1] = [""] * (rule + 1)
+    signature = next((i for i, line in enumerate(lines) if line.rstrip() == "--" and (rule is None or i > rule)), None)
+    if signature is not None:
+        kept[signature:] = [""] * (len(lines) - signature)
+    return kept
+
+
 def _wrap_width(lines: list[str]) -> int:
     """The width a file's lines were broken at (most lines come close to it), or 0 when each paragraph is a line
     of its own."""
@@ -288,6 +306,9 @@ def _classify_text_line(line: str, where: str) -> Line:
                     numbered=bool(numbered))
     if bullet := _BULLET.match(stripped):  # before details: Word saves a bullet as "•<TAB>text"
         return Line("bullet", stripped[bullet.end():], where)
+    number, tab, value = line.strip().partition("\t")
+    if tab and _NUMBERED_ITEM.match(f"{number} x"):  # "<TAB>1.<TAB>Social media is ...", numbered with tabs
+        return Line("bullet", _collapse(value), where, level=_depth(number), numbered=True)
     if "\t" in line.strip(" "):
         label, _, value = line.strip(" ").partition("\t")
         key = detail_key(label) or ""
@@ -295,7 +316,7 @@ def _classify_text_line(line: str, where: str) -> Line:
     if (heading := heading_like(stripped)) is not None:
         return Line("heading", heading[1], where, level=heading[0], numbered=heading[1] != stripped)
     if numbered := _NUMBERED_ITEM.match(stripped):  # a numbered paragraph: a list item without its number
-        return Line("bullet", stripped[numbered.end():], where, level=_depth(numbered.group()))
+        return Line("bullet", stripped[numbered.end():], where, level=_depth(numbered.group()), numbered=True)
     return Line("text", stripped, where)
 
 
@@ -392,7 +413,7 @@ def _paragraph_line(paragraph: Paragraph, where: str) -> Line | None:
     clause = _NUMBERED_ITEM.match(text)
     if clause and "." in clause.group().strip().rstrip(".") and heading_like(text) is None:
         # a numbered clause ("3.3.1 Staff must..."), as in text files
-        return Line("bullet", text[clause.end():], where, level=_depth(clause.group()))
+        return Line("bullet", text[clause.end():], where, level=_depth(clause.group()), numbered=True)
     return Line("text", text, where, bold=bold)
 
 
@@ -479,7 +500,7 @@ def heading_like(text: str) -> tuple[int, str] | None:
     core = text.rstrip(_CLOSERS)
     if not core or core[-1] in ".,;:!" or not (text[0].isupper() or text[0].isdigit()) or _ASKED.match(text):
         return None
-    if core.split()[-1].casefold() in _UNFINISHED:  # a sentence broken across lines, not a heading
+    if core.split()[-1].casefold() in _UNFINISHED and not core.isupper():  # a sentence broken across lines
         return None
     if len(text.split()) > MAX_HEADING_WORDS or len(text) > MAX_HEADING_CHARS or not any(c.isalpha() for c in text):
         return None
@@ -687,6 +708,10 @@ def _prose_details(body: list[Line], known: set[str]) -> tuple[list[Line], list[
         if line.kind != "text":
             kept.append(line)
             continue
+        if (labelled := _as_detail(line)).key and labelled.key not in known:  # "Policy lead: Mr G. Lyons"
+            told.append(labelled)
+            known.add(labelled.key)
+            continue
         rest: list[str] = []
         for start, end in _sentence_spans(line.text):
             sentence = line.text[start:end]
@@ -702,7 +727,7 @@ def _prose_details(body: list[Line], known: set[str]) -> tuple[list[Line], list[
 
 def _sentence_details(sentence: str, known: set[str]) -> list[tuple[str, str]]:
     """The details one sentence about the document gives ("It was approved by the governors on 4 May 2024.")."""
-    if not _ABOUT_THE_DOCUMENT.search(sentence):
+    if not (_ABOUT_THE_DOCUMENT.search(sentence) or _as_detail(Line("text", sentence.rstrip("."), "")).key):
         return []
     found: list[tuple[str, str]] = []
     for key, pattern in _PROSE_DETAILS:
@@ -970,7 +995,7 @@ def _under(lead: Line, block: Line) -> bool:
         return bool(_ANSWERED.match(block.text))
     if lead.text.endswith("?") and len(lead.text.split()) <= 15:
         return bool(_BRANCH.match(block.text))
-    deeper = lead.kind != "bullet" or lead.level == 1 or block.level > lead.level
+    deeper = not (lead.numbered and block.numbered) or block.level > lead.level
     return (block.kind == "bullet" and deeper and lead.text.endswith(":") and len(lead.text.split()) <= 12
             and len(_sentence_spans(lead.text)) == 1)
 

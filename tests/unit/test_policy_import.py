@@ -372,6 +372,30 @@ def test_a_model_policys_placeholders_are_named_in_a_note(tmp_path: Path) -> Non
             "'delete as appropriate'): edit the document, then import it again") in imported_model.warnings
 
 
+def test_a_policy_pasted_into_an_email(tmp_path: Path) -> None:
+    """The header, the message above the rule and the signature after "--" are the email's; capital headings may end
+    with "TO"; paragraphs numbered with tabs; details as a cover sentence and labelled lines under the title."""
+    data = imported_text(tmp_path, (
+        "From: Sharon Pike <s.pike@example.sch.uk>\nSent: Tuesday, 21 January 2025 08:12\nTo: All Staff\n"
+        "Subject: Revised policy\n\nMorning all,\n\nThe governors agreed the revised policy last night. I have pasted "
+        "it below so that you can read it on your phone; please read it by Friday.\n\nThanks\nSharon\n\n"
+        "------------------------------------------------------------\n\nHEOL LAS PRIMARY SCHOOL\n"
+        "STAFF SOCIAL MEDIA POLICY\n\nVersion 4. Agreed by the Governing Body on 20 January 2025.\n"
+        "Policy lead: Mr Gareth Lyons\nReview date: January 2027\n\nWHO THIS POLICY APPLIES TO\n\n"
+        "\t1.\tThis policy applies to everyone who works at Heol Las, including teachers, teaching assistants, "
+        "cleaners, governors, volunteers and supply staff.\n\t2.\tStaff must not:\n\t-\tadd pupils as friends.\n"
+        "\t3.\tAsk if unsure.\n\n--\nSharon Pike\nSchool Business Manager\nTel: 01633 000 000\n"))
+
+    assert (data["title_en"], data["federation"], data["version"], data["agreed_by"], data["date_of_issue"],
+            data["author"], data["next_review"]) == (
+        "STAFF SOCIAL MEDIA POLICY", "HEOL LAS PRIMARY SCHOOL", "4", "Governing Body", "2025-01-20",
+        "Mr Gareth Lyons", "January 2027")
+    assert [(s["heading_en"], [p["text"] for p in s["passages"]]) for s in data["sections"]] == [
+        ("WHO THIS POLICY APPLIES TO", [
+            "This policy applies to everyone who works at Heol Las, including teachers, teaching assistants, cleaners, "
+            "governors, volunteers and supply staff.", "Staff must not: add pupils as friends.", "Ask if unsure."])]
+
+
 def test_a_rule_before_the_first_section_is_not_read_as_a_detail(tmp_path: Path) -> None:
     data = imported_text(tmp_path, (
         "Staff Social Media Policy\n\nStaff must have any class page approved by the headteacher.\n\n"
