@@ -108,9 +108,14 @@ def _answer_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Iterator[tu
     yield "about-overdue", answer.about_card(strings, lang, policy.details, overdue=True)
     yield "about-author-not-given", answer.about_card(strings, lang, replace(policy.details, author=None),
                                                       overdue=False, asked="author")
-    yield "blog-disclaimer", answer.disclaimer_card(strings, lang, SAMPLE_DISCLAIMER, source=source, section=view)
-    yield "photo-checklist", answer.photo_checklist_card(strings, lang, [p.text for p in
-                                                                         policy.passages_with("photo_checklist")])
+    # Only where the policy gives them (a new version's passages are tagged by import-policy when their text is
+    # unchanged): a technician checking another document sees what its staff would see.
+    if (disclaimer := policy.disclaimer()) is not None:
+        text, passage = disclaimer
+        yield "blog-disclaimer", answer.disclaimer_card(strings, lang, text, source=source, section=answer.section_view(
+            policy.section_of(passage.id), lang))
+    if photo_rules := [p.text for p in policy.passages_with("photo_checklist")]:
+        yield "photo-checklist", answer.photo_checklist_card(strings, lang, photo_rules)
     yield "question-for-head", answer.head_question_card(strings, lang, question_id="Q2", asker="Carys Jenkins",
                                                          asked_at=SAMPLE_TIME, question=SAMPLE_QUESTION)
     yield "question-for-head-not-helpful", answer.head_question_card(

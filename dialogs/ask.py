@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -43,9 +42,6 @@ ABOUT_WORDS = frozenset({"about", "about this policy", "about the policy", "vers
 # Text is normalised before matching, so "i'w" is looked up as "i w".
 REVIEW_WORDS = frozenset({"review", "questions for review", "unanswered questions", "review questions", "adolygu",
                           "cwestiynau heb eu hateb", "cwestiynau i w hadolygu"})
-_QUOTED = re.compile(r"\"([^\"]{20,})\"")
-
-
 class Answer(Protocol):
     """What the retriever found for a question."""
 
@@ -247,12 +243,10 @@ class AskFlow:
 
     async def disclaimer(self, turn: Turn) -> Reply:
         """The standard blog disclaimer, from the policy's words."""
-        passages = self._policy.passages_with("blog_disclaimer")
-        quoted = [(m.group(1), p) for p in passages for m in _QUOTED.finditer(p.text)]
-        text, passage = next(((q, p) for q, p in quoted if "views" in q.lower()),
-                             (passages[0].text, passages[0]) if passages else ("", None))
-        if not text or passage is None:
+        disclaimer = self._policy.disclaimer()
+        if disclaimer is None:
             return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
+        text, passage = disclaimer
         section = cards.section_view(self._policy.section_of(passage.id), turn.lang)
         return Reply(card=cards.disclaimer_card(self._strings, turn.lang, text,
                                                 source=self._source(self._policy, turn.lang), section=section))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -9,6 +10,7 @@ from bot.policy.details import PolicyDetails
 
 # What a passage may lead to; the cards turn each into a button.
 NEXT_STEP_TAGS = frozenset({"request_permission", "report_concern", "blog_disclaimer", "photo_checklist"})
+_QUOTED = re.compile(r"\"([^\"]{20,})\"")  # a disclaimer quoted in the policy's sentence
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,15 @@ class Policy:
     def passages_with(self, next_step: str) -> tuple[PolicyPassage, ...]:
         """The passages tagged with a next step, in document order."""
         return tuple(p for p in self.all_passages() if next_step in p.next_steps)
+
+    def disclaimer(self) -> tuple[str, PolicyPassage] | None:
+        """The standard blog disclaimer in the policy's words (the quoted one about "views", else the first tagged
+        passage), and the passage it is in; None when no passage gives one."""
+        passages = self.passages_with("blog_disclaimer")
+        quoted = [(m.group(1), p) for p in passages for m in _QUOTED.finditer(p.text)]
+        chosen = next(((q, p) for q, p in quoted if "views" in q.lower()),
+                      (passages[0].text, passages[0]) if passages else None)
+        return chosen if chosen is not None and chosen[0] else None
 
     def review_overdue(self, today: date) -> bool:
         """True once the review date has passed (never when the document gives none)."""

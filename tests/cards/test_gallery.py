@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 from playwright.sync_api import Page
 
+from bot.policy.loader import DEFAULT_POLICY_FILE, load_policy
 from cards.gallery import gallery
 from tests.cards.renderer import validate_cards
 
@@ -35,3 +37,15 @@ def test_welsh_cards_are_not_english_cards() -> None:
             json.dumps(cards[name]) == json.dumps(cards[name[:-3] + ".cy"])]
 
     assert same == []
+
+
+def test_another_documents_gallery_quotes_only_that_document() -> None:
+    """A technician checks a new document's cards: no disclaimer or photo checklist it does not give."""
+    shipped = load_policy(DEFAULT_POLICY_FILE)
+    untagged = replace(shipped, sections=tuple(
+        replace(s, passages=tuple(replace(p, next_steps=()) for p in s.passages)) for s in shipped.sections))
+    disclaimer = shipped.disclaimer()
+
+    assert disclaimer is not None and "views" in disclaimer[0]
+    assert disclaimer[0] in json.dumps(gallery()["blog-disclaimer.en"], ensure_ascii=False)
+    assert {"blog-disclaimer.en", "photo-checklist.cy"} & set(gallery(policy=untagged)) == set()
