@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import docx
+from docx.document import Document as DocumentObject
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 from docx.table import Table
@@ -83,7 +84,9 @@ _SUBJECT = re.compile(r"\b(?:social media|social networking|online|internet|digi
                       r"cyfryngau cymdeithasol|ar-lein)\b", re.IGNORECASE)
 _COVER_VERSION = re.compile(r"^(?:version|fersiwn)\s+\d+(?:\.\d+)*\b[^.]{0,30}$", re.IGNORECASE)
 _COVER_APPROVAL = re.compile(
-    r"^(?:approved|agreed|adopted|ratified)\s+by\s+(?:the\s+)?(.{3,80}?)(?:\s+on\s+.{4,30})?\.?$", re.IGNORECASE)
+    r"^(?:approved|agreed|adopted|ratified)\s+by\s+(?:the\s+)?(.{3,80}?)"
+    r"(?:\s+on\s+.{4,30}|\s+\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]+\s+\d{4}|\s+\d{1,2}[./]\d{1,2}[./]\d{2,4})?\.?$",
+    re.IGNORECASE)
 _UNDERLINE = re.compile(r"={3,}|-{3,}")
 _CONTENTS = frozenset({"contents", "table of contents", "contents page", "cynnwys", "tabl cynnwys"})
 _MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s+(\S.*?)\s*#*$")
@@ -372,8 +375,48 @@ def read_docx(source: Path) -> list[Line]:
             # Headings typed as bold items of a numbered list ("1. Purpose" in Word's List Number style).
             guessed = [_guess_heading(replace(line, kind="text")) if line.kind == "bullet" and line.bold
                        and heading_like(line.text) else line for line in lines]
+        if not any(line.kind == "heading" for line in guessed):
+            guessed = _colon_headings(lines)
         lines = guessed
-    return lines
+    return [*lines, *_page_details(document)]
+
+
+def _colon_headings(lines: list[Line]) -> list[Line]:
+    """Headings typed as short unnumbered lines ending in a colon ("Personal accounts:") over numbered paragraphs,
+    in a document with no other headings; a colon line over list items ("Staff must not:") stays a lead-in."""
+    found = list(lines)
+    for i, line in enumerate(lines[:-1]):
+        words = line.text.rstrip(":").strip()
+        if (line.kind == "text" and line.text.endswith(":") and not line.numbered and len(words.split()) <= 8
+                and heading_like(words) and lines[i + 1].kind in ("text", "bullet") and (
+                    lines[i + 1].kind == "text" or lines[i + 1].numbered)):
+            found[i] = replace(line, kind="heading", text=words)
+    return found
+
+
+def _page_details(document: DocumentObject) -> list[Line]:
+    """Details in the page header or footer ("Version 1.3 | Approved by the Governing Body 6 February 2025 | Next
+    review February 2027 | Policy owner: Ms D. Probert"), as detail lines the body's own details overrule."""
+    found: dict[str, Line] = {}
+    for section in document.sections:
+        for part in (section.header, section.footer):
+            for paragraph in part.paragraphs:
+                for piece in re.split(r"\s+[|–—•]\s+|\t+", _collapse(paragraph.text)):
+                    line = _as_detail(Line("text", piece.strip(" ."), "the page header or footer"))
+                    if not line.key:
+                        line = _labelled_without_colon(piece.strip(" ."))
+                    if line.key and line.key not in found:
+                        found[line.key] = line
+    return list(found.values())
+
+
+def _labelled_without_colon(text: str) -> Line:
+    """"Next review February 2027": a detail's label, then its value, with no colon between (page footers)."""
+    folded = text.casefold()
+    for label in sorted(DETAIL_LABELS, key=len, reverse=True):
+        if folded.startswith(label + " ") and len(label) > 5:
+            return Line("detail", text[len(label):].strip(), "the page header or footer", key=DETAIL_LABELS[label])
+    return Line("text", text, "the page header or footer")
 
 
 def _to_fill(text: str) -> bool:
@@ -411,7 +454,8 @@ def _paragraph_line(paragraph: Paragraph, where: str) -> Line | None:
         bullet = _BULLET.match(text)
         return Line("bullet", text[bullet.end():] if bullet else text, where, bold=bold)
     clause = _NUMBERED_ITEM.match(text)
-    if clause and "." in clause.group().strip().rstrip(".") and heading_like(text) is None:
+    typed = re.match(r"\s*\d{1,3}[.)]\t", paragraph.text)  # "4.<TAB>Staff must:", numbered by hand
+    if clause and ("." in clause.group().strip().rstrip(".") or typed) and heading_like(text) is None:
         # a numbered clause ("3.3.1 Staff must..."), as in text files
         return Line("bullet", text[clause.end():], where, level=_depth(clause.group()), numbered=True)
     return Line("text", text, where, bold=bold)

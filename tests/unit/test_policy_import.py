@@ -750,6 +750,31 @@ def test_details_in_a_section_of_their_own_at_the_end(tmp_path: Path) -> None:
     assert [s["heading_en"] for s in data["sections"]] == ["Personal accounts"]  # the form and the details: no rules
 
 
+def test_colon_headings_hand_numbered_paragraphs_and_details_in_the_page_footer(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph("Staff Social Media Policy", style="Title")
+    for text in ("Purpose of this policy:", "1.\tThis policy explains what the school expects of staff online.",
+                 "Personal accounts:", "2.\tStaff must not:", "a)\tfollow learners on any personal account;",
+                 "b)\tpost about learners.", "3.\tBlock a learner who follows you."):
+        document.add_paragraph(text)
+    document.sections[0].header.paragraphs[0].text = "Ysgol Penrhos Uchaf – Staff Social Media Policy"
+    document.sections[0].footer.paragraphs[0].text = (
+        "Version 1.3 | Approved by the Governing Body 6 February 2025 | Next review February 2027 | "
+        "Policy owner: Ms Dawn Probert, Assistant Headteacher | Page 1")
+    source = tmp_path / "colons.docx"
+    document.save(str(source))
+
+    data = imported(source, tmp_path)
+
+    assert [(s["heading_en"], [p["text"] for p in s["passages"]]) for s in data["sections"]] == [
+        ("Purpose of this policy", ["This policy explains what the school expects of staff online."]),
+        ("Personal accounts", ["Staff must not: follow learners on any personal account;",
+                               "Staff must not: post about learners.", "Block a learner who follows you."])]
+    assert {key: data.get(key) for key in ("version", "agreed_by", "next_review", "author")} == {
+        "version": "1.3", "agreed_by": "Governing Body", "next_review": "February 2027",
+        "author": "Ms Dawn Probert, Assistant Headteacher"}
+
+
 def test_a_text_file_saved_from_word_keeps_bullets_that_start_with_a_tab(tmp_path: Path) -> None:
     data = imported_text(tmp_path, "Social Media Policy\n\nVersion\t2\nAgreed by\tGovernors\n\nPersonal accounts\n\n"
                          "Staff keep their accounts private.\n\u2022\tDon\u2019t post photographs of pupils.\n"
