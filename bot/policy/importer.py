@@ -496,6 +496,16 @@ def _table_lines(table: Table, where: str) -> Iterator[Line]:
     if _record_table(rows) or _form_table(rows):
         yield Line("record", "", where)
         return
+    if _headings_beside_text(rows):
+        # A policy laid out as a table: each row a heading beside its text ("Personal accounts" | paragraphs, bullets).
+        for row in table.rows:
+            cells = list(dict.fromkeys(cell._tc for cell in row.cells))
+            heading, body = (next(c for c in row.cells if c._tc is tc) for tc in cells)
+            yield Line("heading", _collapse(heading.text), where)
+            for paragraph in body.paragraphs:
+                if line := _paragraph_line(paragraph, where):
+                    yield line
+        return
     if (pairs := _labels_over_values(rows)) is not None:
         # A cover table of labels over their values ("Approved by | Review date | Version" over one row).
         for label, value in pairs:
@@ -576,6 +586,13 @@ def _record_table(rows: list[list[str]]) -> bool:
         return False
     return all(detail_key(cell) or _label(cell) in RECORD_HEADERS for cell in rows[0]) and any(
         _label(cell) in RECORD_HEADERS for cell in rows[0])
+
+
+def _headings_beside_text(rows: list[list[str]]) -> bool:
+    """Rows of a short heading beside a long text: the whole policy set out as a two-column table."""
+    return len(rows) >= 3 and all(len(cells) == 2 for cells in rows) and sum(
+        heading_like(cells[0]) is not None and len(cells[0].split()) <= 8 and len(cells[1].split()) >= 25
+        for cells in rows) >= 0.8 * len(rows)
 
 
 def _form_table(rows: list[list[str]]) -> bool:

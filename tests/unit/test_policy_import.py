@@ -775,6 +775,31 @@ def test_colon_headings_hand_numbered_paragraphs_and_details_in_the_page_footer(
         "author": "Ms Dawn Probert, Assistant Headteacher"}
 
 
+def test_a_policy_laid_out_as_a_table_of_headings_beside_their_text(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph("Staff Social Media Policy", style="Title")
+    table = document.add_table(rows=3, cols=2)
+    rows = [("Purpose", ["This policy sets out how staff use social media, both for school and in their own private "
+                         "lives, and how the school protects its pupils.", "Read it with the Code of Conduct."]),
+            ("Personal accounts", ["We respect the right of staff to a private life online, but anything posted can "
+                                   "be copied and shared.", "• Set accounts to private.", "• Never add pupils."]),
+            ("Photographs", ["Photographs of pupils may only be taken on school iPads and must be deleted from the "
+                             "device at the end of each half term, once they are saved."])]
+    for row, (heading, paragraphs) in zip(table.rows, rows, strict=True):
+        row.cells[0].text = heading
+        row.cells[1].text = paragraphs[0]
+        for paragraph in paragraphs[1:]:
+            row.cells[1].add_paragraph(paragraph)
+    source = tmp_path / "table.docx"
+    document.save(str(source))
+
+    data = imported(source, tmp_path)
+
+    assert [(s["heading_en"], len(s["passages"])) for s in data["sections"]] == [
+        ("Purpose", 2), ("Personal accounts", 3), ("Photographs", 1)]
+    assert passages(data)[3:5] == ["Set accounts to private.", "Never add pupils."]
+
+
 def test_a_text_file_saved_from_word_keeps_bullets_that_start_with_a_tab(tmp_path: Path) -> None:
     data = imported_text(tmp_path, "Social Media Policy\n\nVersion\t2\nAgreed by\tGovernors\n\nPersonal accounts\n\n"
                          "Staff keep their accounts private.\n\u2022\tDon\u2019t post photographs of pupils.\n"
