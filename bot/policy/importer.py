@@ -667,10 +667,18 @@ def build_policy(lines: Sequence[Line], *, file: str, sha256: str, current: Poli
     sections = _bilingual(sections, warnings)
     for section in list(sections):  # "Approval" at the end: "Policy author: …", "Version: 2", nothing else
         rows = [_as_detail(block) for block in section.blocks]
-        if len(rows) >= 2 and all(row.kind == "detail" and row.key for row in rows):
+        had = {line.key for line in known}
+        keys = [row.key for row in rows if row.kind == "detail" and row.key]
+        if len(rows) >= 2 and len(set(keys)) == len(keys) == len(rows):
             sections.remove(section)
-            had = {line.key for line in known}
             known += [row for row in rows if row.key not in had]
+            continue
+        # Elsewhere, a dated or versioned line among other text ("Date of next review: Autumn Term 2026").
+        dated = {row.key: n for n, row in reversed(list(enumerate(rows)))
+                 if row.key not in had and _checkable_detail(row)}  # the first of each
+        if dated and len(dated) < len(rows):
+            section.blocks = [block for n, block in enumerate(section.blocks) if n not in dated.values()]
+            known += [rows[n] for n in sorted(dated.values())]
     data.update(_details({line.key: line.text for line in known}, file, warnings))
     data["sections"] = _write_sections(sections, current, warnings)
     if "schools" not in data:
@@ -978,6 +986,15 @@ def _bilingual(sections: list[_Section], warnings: list[str]) -> list[_Section]:
         warnings.append(f"the document is bilingual: the Welsh text of {left_out} section(s) is left out (cards quote "
                         "the English, with the Welsh headings)")
     return kept
+
+
+def _checkable_detail(row: Line) -> bool:
+    """A labelled line whose value shows it is the document's detail: a review date, an issue date, a version."""
+    if row.key == "next_review":
+        return review_deadline(row.text) is not None
+    if row.key in ("date_of_issue", "last_reviewed"):
+        return period_start(row.text) is not None
+    return row.key == "version" and bool(version_in(row.text))
 
 
 def _refuse_welsh_only(sections: list[_Section], file: str) -> None:

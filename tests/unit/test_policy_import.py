@@ -800,6 +800,17 @@ def test_a_policy_laid_out_as_a_table_of_headings_beside_their_text(tmp_path: Pa
     assert passages(data)[3:5] == ["Set accounts to private.", "Never add pupils."]
 
 
+def test_a_dated_details_line_among_other_text_is_a_detail(tmp_path: Path) -> None:
+    data = imported_text(tmp_path, (
+        "Staff Social Media Policy\n\nPersonal accounts\n\nKeep your profile private.\n\nAdoption by the school\n\n"
+        "This model policy was prepared by the council and adopted by the school.\n\nHeadteacher: Mrs Nia Howells\n\n"
+        "Date of next review: Autumn Term 2026\n\nReview: the headteacher reads new guidance each term.\n"))
+
+    assert (data["next_review"], data["review_date"]) == ("Autumn Term 2026", "2026-12-31")
+    assert "Date of next review: Autumn Term 2026" not in passages(data)
+    assert "Review: the headteacher reads new guidance each term." in passages(data)  # names no date: a rule
+
+
 def test_a_text_file_saved_from_word_keeps_bullets_that_start_with_a_tab(tmp_path: Path) -> None:
     data = imported_text(tmp_path, "Social Media Policy\n\nVersion\t2\nAgreed by\tGovernors\n\nPersonal accounts\n\n"
                          "Staff keep their accounts private.\n\u2022\tDon\u2019t post photographs of pupils.\n"
