@@ -37,6 +37,11 @@ def passages(data: dict[str, Any]) -> list[str]:
     return [p["text"] for s in data["sections"] for p in s["passages"]]
 
 
+def details_of(data: dict[str, Any], *keys: str) -> dict[str, Any]:
+    """The imported file's values of these details (None for one it does not give)."""
+    return {key: data.get(key) for key in keys}
+
+
 def imported(source: Path, tmp_path: Path) -> dict[str, Any]:
     """Import through the command, check the written file is a valid policy file, and return its content."""
     out = tmp_path / "imported.json"
@@ -301,7 +306,7 @@ def test_details_given_in_sentences_before_the_first_section(tmp_path: Path) -> 
         "in the Spring Term 2026, or earlier if guidance changes. This is version 3.\n\n"
         "Personal accounts\n\nAny class account must be approved by the headteacher before it is used.\n"))
 
-    assert {key: data.get(key) for key in ("author", "agreed_by", "date_of_issue", "next_review", "version")} == {
+    assert details_of(data, "author", "agreed_by", "date_of_issue", "next_review", "version") == {
         "author": "Priya Lal, Data Protection and Compliance Lead", "agreed_by": "Board of Trustees",
         "date_of_issue": "2024-02-07", "next_review": "Spring Term 2026", "version": "3"}
     # The sentences about the document are not quoted as rules; the rest of the paragraph, and a rule that says
@@ -310,28 +315,28 @@ def test_details_given_in_sentences_before_the_first_section(tmp_path: Path) -> 
                               "Any class account must be approved by the headteacher before it is used."]
 
 
-def test_a_list_under_a_lead_in_is_quoted_with_it(tmp_path: Path) -> None:
-    """Without "Staff must not:" the item "accept friend requests from pupils" would read as a rule to follow."""
-    data = imported_text(tmp_path, (
-        "Staff Social Media Policy\n\nPersonal accounts\n\nKeep your profile private.\n\nStaff must not:\n\n"
-        "- accept friend requests from pupils;\n- post photographs of pupils.\n\nAsk if you are unsure.\n\n"
-        "- This list has no lead-in.\n"))
-
-    assert passages(data) == ["Keep your profile private.", "Staff must not: accept friend requests from pupils;",
-                              "Staff must not: post photographs of pupils.", "Ask if you are unsure.",
-                              "This list has no lead-in."]
-
-
-def test_questions_and_answers_are_quoted_together(tmp_path: Path) -> None:
-    data = imported_text(tmp_path, (
+LEANING_LINES = {
+    # Without "Staff must not:" the item "accept friend requests from pupils" would read as a rule to follow.
+    "lead-in": ("Staff Social Media Policy\n\nPersonal accounts\n\nKeep your profile private.\n\nStaff must not:\n\n"
+                "- accept friend requests from pupils;\n- post photographs of pupils.\n\nAsk if you are unsure.\n\n"
+                "- This list has no lead-in.\n",
+                ["Keep your profile private.", "Staff must not: accept friend requests from pupils;",
+                 "Staff must not: post photographs of pupils.", "Ask if you are unsure.", "This list has no lead-in."]),
+    "questions-and-answers": (
         "Social Media: Questions Staff Ask\n\nStudents\n\nQ: Can I use WhatsApp with my team?\n\n"
         "A: No. Use Teams for all contact with students. Personal apps must never be used.\n\n"
-        "Q: Do I need to make my accounts private?\n\nA: You should. Check your settings each September.\n"))
+        "Q: Do I need to make my accounts private?\n\nA: You should. Check your settings each September.\n",
+        ["Q: Can I use WhatsApp with my team? A: No. Use Teams for all contact with students.",
+         "Personal apps must never be used.",
+         "Q: Do I need to make my accounts private? A: You should. Check your settings each September."]),
+}
 
-    assert passages(data) == [
-        "Q: Can I use WhatsApp with my team? A: No. Use Teams for all contact with students.",
-        "Personal apps must never be used.",
-        "Q: Do I need to make my accounts private? A: You should. Check your settings each September."]
+
+@pytest.mark.parametrize("case", sorted(LEANING_LINES))
+def test_a_line_that_reads_only_with_the_one_before_is_quoted_with_it(case: str, tmp_path: Path) -> None:
+    text, expected = LEANING_LINES[case]
+
+    assert passages(imported_text(tmp_path, text)) == expected
 
 
 def test_numbered_clauses_under_a_lead_in_arrows_and_tick_boxes(tmp_path: Path) -> None:
@@ -744,7 +749,7 @@ def test_details_in_a_section_of_their_own_at_the_end(tmp_path: Path) -> None:
         "Name: ______________\n\nApproval\n\nPolicy author: Mr S. Fairley, Executive Headteacher\n"
         "Approved by: Federation Governing Body\nDate approved: 9 July 2025\nVersion: 2\nNext review: July 2027\n"))
 
-    assert {key: data.get(key) for key in ("author", "agreed_by", "date_of_issue", "version", "next_review")} == {
+    assert details_of(data, "author", "agreed_by", "date_of_issue", "version", "next_review") == {
         "author": "Mr S. Fairley, Executive Headteacher", "agreed_by": "Federation Governing Body",
         "date_of_issue": "2025-07-09", "version": "2", "next_review": "July 2027"}
     assert [s["heading_en"] for s in data["sections"]] == ["Personal accounts"]  # the form and the details: no rules
@@ -770,7 +775,7 @@ def test_colon_headings_hand_numbered_paragraphs_and_details_in_the_page_footer(
         ("Purpose of this policy", ["This policy explains what the school expects of staff online."]),
         ("Personal accounts", ["Staff must not: follow learners on any personal account;",
                                "Staff must not: post about learners.", "Block a learner who follows you."])]
-    assert {key: data.get(key) for key in ("version", "agreed_by", "next_review", "author")} == {
+    assert details_of(data, "version", "agreed_by", "next_review", "author") == {
         "version": "1.3", "agreed_by": "Governing Body", "next_review": "February 2027",
         "author": "Ms Dawn Probert, Assistant Headteacher"}
 
