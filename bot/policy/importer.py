@@ -132,6 +132,13 @@ _ANSWERED = re.compile(r"^(?:a|answer|ateb)\s*[:.]\s*\S", re.IGNORECASE)  # "A: 
 _ENGLISH_ONLY = frozenset({"the", "and", "of", "to", "is", "are", "for", "that", "this", "with", "be", "will", "must",
                            "should", "not", "you", "your", "it", "or", "by", "from", "on"})
 _EMAIL_HEADER = re.compile(r"^(?:from|sent|to|cc|subject|date|oddi wrth|at|pwnc):\s", re.IGNORECASE)
+# Word's XML: text, tab, breaks; what is not the paragraph's current text (deleted or moved-away text under
+# tracked changes, a text box's own paragraphs, the old-style copy of a text box).
+_T, _TAB, _BR, _CR = qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")
+_TEXT_BOX = qn("w:txbxContent")
+_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+_NOT_THE_TEXT = frozenset({qn("w:del"), qn("w:moveFrom"), _TEXT_BOX, _FALLBACK})
+_TRACKED = (qn("w:ins"), qn("w:del"), qn("w:moveFrom"), qn("w:moveTo"))
 _LEANS_BACK = re.compile(r"^(?:and|but|or|nor|yet|so|instead|otherwise)\b", re.IGNORECASE)
 _QUALIFIES = re.compile(r"\b(?:still|of course)\b", re.IGNORECASE)
 _ABBREVIATIONS = frozenset({"e.g", "i.e", "etc", "mr", "mrs", "ms", "dr", "st", "vs", "approx", "incl", "prof",
@@ -190,7 +197,17 @@ def import_policy(source: Path, current: Policy | None = None) -> Imported:
         digest = hashlib.sha256(source.read_bytes()).hexdigest()
     except OSError as error:
         raise PolicyImportError(f"{source.name}: cannot read the file ({error.strerror or error})") from None
-    return build_policy(lines, file=source.name, sha256=digest, current=current)
+    imported = build_policy(lines, file=source.name, sha256=digest, current=current)
+    if source.suffix.lower() == ".docx" and _tracked_changes(source):
+        imported = replace(imported, warnings=(
+            "the document has tracked changes that are not accepted: it was read as if all were accepted (insertions "
+            "in, deletions out); accept or reject them in Word if that is not the text agreed", *imported.warnings))
+    return imported
+
+
+def _tracked_changes(source: Path) -> bool:
+    body = docx.Document(str(source)).element.body
+    return any(True for _ in body.iter(*_TRACKED))
 
 
 def read_document(source: Path) -> list[Line]:
@@ -361,6 +378,7 @@ def read_docx(source: Path) -> list[Line]:
                 line = Line("record", "", where)  # a form's: its section may hold nothing else
             if line is not None:
                 lines.append(line)
+            lines += [Line("text", text, f"{where} (text box)") for text in _text_boxes(block)]
         else:
             rows = list(_table_lines(block, f"table at {where}"))
             if [row.kind for row in rows] == ["record"] and just_above and _labels_a_form(lines[-1]):
@@ -431,8 +449,33 @@ def _labels_a_form(line: Line) -> bool:
     return line.text.endswith(":") or (not _ends_sentence(line.text) and len(line.text.split()) <= MAX_HEADING_WORDS)
 
 
+def _accepted_text(element: Any) -> str:
+    """A paragraph's text with its tracked changes accepted (insertions in, deletions out), without the text of any
+    text box anchored in it (see `_text_boxes`)."""
+    parts: list[str] = []
+    for node in element.iter(_T, _TAB, _BR, _CR):
+        ancestor = node.getparent()
+        while ancestor is not None and ancestor is not element and ancestor.tag not in _NOT_THE_TEXT:
+            ancestor = ancestor.getparent()
+        if ancestor is not element:
+            continue
+        parts.append(node.text or "" if node.tag == _T else "\t" if node.tag == _TAB else "\n")
+    return "".join(parts)
+
+
+def _text_boxes(paragraph: Paragraph) -> list[str]:
+    """The paragraphs of text boxes anchored in a paragraph ("Remember: …" callouts), each once: Word also keeps an
+    old-style copy of each box for older readers."""
+    found: list[str] = []
+    for box in paragraph._p.iter(_TEXT_BOX):
+        if any(ancestor.tag == _FALLBACK for ancestor in box.iterancestors()):
+            continue
+        found += [text for inner in box.iter(qn("w:p")) if (text := _collapse(_accepted_text(inner)))]
+    return found
+
+
 def _paragraph_line(paragraph: Paragraph, where: str) -> Line | None:
-    text = _collapse(paragraph.text)
+    text = _collapse(_accepted_text(paragraph._p))
     if not text or _clutter(text):
         return None
     style = paragraph.style.name if paragraph.style is not None and paragraph.style.name else ""
@@ -454,7 +497,7 @@ def _paragraph_line(paragraph: Paragraph, where: str) -> Line | None:
         bullet = _BULLET.match(text)
         return Line("bullet", text[bullet.end():] if bullet else text, where, bold=bold)
     clause = _NUMBERED_ITEM.match(text)
-    typed = re.match(r"\s*\d{1,3}[.)]\t", paragraph.text)  # "4.<TAB>Staff must:", numbered by hand
+    typed = re.match(r"\s*\d{1,3}[.)]\t", _accepted_text(paragraph._p))  # "4.<TAB>Staff must:", numbered by hand
     if clause and ("." in clause.group().strip().rstrip(".") or typed) and heading_like(text) is None:
         # a numbered clause ("3.3.1 Staff must..."), as in text files
         return Line("bullet", text[clause.end():], where, level=_depth(clause.group()), numbered=True)

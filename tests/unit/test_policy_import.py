@@ -14,6 +14,7 @@ from typing import Any
 import docx
 import pytest
 from docx.document import Document
+from docx.oxml import parse_xml
 
 from bot.policy.details import Detail
 from bot.policy.import_command import import_policy_command
@@ -814,6 +815,39 @@ def test_a_dated_details_line_among_other_text_is_a_detail(tmp_path: Path) -> No
     assert (data["next_review"], data["review_date"]) == ("Autumn Term 2026", "2026-12-31")
     assert "Date of next review: Autumn Term 2026" not in passages(data)
     assert "Review: the headteacher reads new guidance each term." in passages(data)  # names no date: a rule
+
+
+WORD = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+MARKUP = 'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'
+
+
+def test_tracked_changes_are_read_accepted_and_text_boxes_are_passages(tmp_path: Path) -> None:
+    """A draft with changes not yet accepted, and a "Remember:" box (with the old-style copy Word keeps of it)."""
+    document = docx.Document()
+    document.add_paragraph("Staff Social Media Policy", style="Title")
+    document.add_heading("Personal accounts", level=1)
+    tracked = document.add_paragraph()
+    tracked._p.append(parse_xml(f'<w:r {WORD}><w:t xml:space="preserve">Staff must not accept requests from </w:t>'
+                                '</w:r>'))
+    tracked._p.append(parse_xml(f'<w:del {WORD} w:id="1" w:author="A" w:date="2026-01-01T00:00:00Z"><w:r>'
+                                '<w:delText>pupils.</w:delText></w:r></w:del>'))
+    tracked._p.append(parse_xml(f'<w:ins {WORD} w:id="2" w:author="A" w:date="2026-01-01T00:00:00Z"><w:r>'
+                                '<w:t>pupils or parents.</w:t></w:r></w:ins>'))
+    box = ("<w:txbxContent><w:p><w:r><w:t>Remember: former pupils count as pupils until they are 18.</w:t></w:r></w:p>"
+           "</w:txbxContent>")
+    anchor = document.add_paragraph("Keep your profile private.")
+    anchor._p.append(parse_xml(f'<w:r {WORD} {MARKUP}><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing>'
+                               f'{box}</w:drawing></mc:Choice><mc:Fallback><w:pict>{box}</w:pict></mc:Fallback>'
+                               '</mc:AlternateContent></w:r>'))
+    source = tmp_path / "draft.docx"
+    document.save(str(source))
+
+    result = import_policy(source)
+
+    assert passages(result.data) == ["Staff must not accept requests from pupils or parents.",
+                                     "Keep your profile private.",
+                                     "Remember: former pupils count as pupils until they are 18."]
+    assert result.warnings[0].startswith("the document has tracked changes that are not accepted")
 
 
 def test_a_text_file_saved_from_word_keeps_bullets_that_start_with_a_tab(tmp_path: Path) -> None:
