@@ -11,6 +11,7 @@ What the bot is steered by (`asked_as`, `not_covered`) is not the document's, an
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 import unicodedata
 import zipfile
@@ -139,6 +140,16 @@ _TEXT_BOX = qn("w:txbxContent")
 _FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _NOT_THE_TEXT = frozenset({qn("w:del"), qn("w:moveFrom"), _TEXT_BOX, _FALLBACK})
 _TRACKED = (qn("w:ins"), qn("w:del"), qn("w:moveFrom"), qn("w:moveTo"))
+_ENTITY = re.compile(r"&(?:#\d{2,5}|#x[0-9a-f]{2,4}|[a-z]{2,8});", re.IGNORECASE)
+# A revised document's marks beside what changed ("NEW: Staff must …", "… (updated)", "(updated – previously …)").
+_REVISION_MARK = re.compile(r"^(?:NEW|UPDATED|AMENDED|CHANGED)\s*[:–-]\s*|\s*\((?:new|updated|amended|changed|"
+                            r"revised)(?:\s*[–:-][^)]*)?\)\s*$", re.IGNORECASE)
+_WEB_PAGE_LINES = frozenset({"skip to main content", "skip to content", "back to top", "print this page"})
+_CONTACT = re.compile(r"\d{5}|\d{3,5}\s\d{3}\s?\d{3,4}|@\w")  # a phone number or an email address: no heading
+_SITUATION_HEADERS = frozenset({"scenario", "situation", "if", "when", "what happens", "if this happens", "question",
+                                "sefyllfa", "os"})
+_ACTION_HEADERS = frozenset({"what to do", "action", "response", "what you should do", "what staff should do",
+                             "answer", "beth i'w wneud", "ateb"})
 _LEANS_BACK = re.compile(r"^(?:and|but|or|nor|yet|so|instead|otherwise)\b", re.IGNORECASE)
 _QUALIFIES = re.compile(r"\b(?:still|of course)\b", re.IGNORECASE)
 _ABBREVIATIONS = frozenset({"e.g", "i.e", "etc", "mr", "mrs", "ms", "dr", "st", "vs", "approx", "incl", "prof",
@@ -169,6 +180,7 @@ class Line:
     styled: bool = False  # a heading from a Word heading style, not guessed from its shape
     bold: bool = False  # Word text that is bold throughout
     numbered: bool = False  # numbered in its text ("3. Personal use", "3.3.1 Staff must"); a heading so is no name
+    leads: bool = False  # a table's situation, quoted with the line after it (what to do)
 
 
 @dataclass
@@ -260,6 +272,10 @@ def read_txt(source: Path) -> list[Line]:
             entries[-1] = replace(entries[-1], kind="heading", text=text, level=level, numbered=bool(numbered))
             previous_blank = True
             continue
+        if len(cells := _details_in_a_row(line, f"line {number}")) >= 2:
+            entries += cells  # "Approved by: … | Version: 2024-1 | Review date: September 2025"
+            previous_blank = True
+            continue
         entry = _classify_text_line(line, f"line {number}")
         last = entries[-1] if entries else None
         if last is not None and not previous_blank and _continues(last, entry, line, width):
@@ -309,6 +325,8 @@ def _decode(raw: bytes, name: str) -> str:
         text = raw.decode("cp1252", errors="replace")
     if "\x00" in text or sum(not ch.isprintable() and ch not in "\t\r\n\f" for ch in text) > len(text) // 100:
         raise PolicyImportError(f"{name}: not a readable text file")
+    if len(_ENTITY.findall(text)) >= 3:  # a web page saved as text: "&rsquo;", "&amp;", "&nbsp;"
+        text = html.unescape(text)
     return text
 
 
@@ -318,7 +336,7 @@ def _depth(number: str) -> int:
 
 
 def _classify_text_line(line: str, where: str) -> Line:
-    stripped = _collapse(line).replace("**", "").replace("__", "")  # Markdown's bold marks
+    stripped = _REVISION_MARK.sub("", _collapse(line).replace("**", "").replace("__", ""))  # Markdown's bold marks
     if marked := _MARKDOWN_HEADING.match(stripped):  # "## 3. Personal use", as Markdown writes a heading
         text = marked.group(2)
         numbered = _NUMBERING.match(text)
@@ -428,6 +446,13 @@ def _page_details(document: DocumentObject) -> list[Line]:
     return list(found.values())
 
 
+def _details_in_a_row(line: str, where: str) -> list[Line]:
+    """A line of "Label: value" details set side by side with bars ("Version: 2 | Review date: July 2027"); []
+    when any part is not a detail."""
+    parts = [_as_detail(Line("text", part.strip(), where)) for part in _collapse(line).split(" | ")]
+    return parts if len(parts) >= 2 and all(part.key for part in parts) else []
+
+
 def _labelled_without_colon(text: str) -> Line:
     """"Next review February 2027": a detail's label, then its value, with no colon between (page footers)."""
     folded = text.casefold()
@@ -475,7 +500,7 @@ def _text_boxes(paragraph: Paragraph) -> list[str]:
 
 
 def _paragraph_line(paragraph: Paragraph, where: str) -> Line | None:
-    text = _collapse(_accepted_text(paragraph._p))
+    text = _REVISION_MARK.sub("", _collapse(_accepted_text(paragraph._p)))
     if not text or _clutter(text):
         return None
     style = paragraph.style.name if paragraph.style is not None and paragraph.style.name else ""
@@ -539,6 +564,13 @@ def _table_lines(table: Table, where: str) -> Iterator[Line]:
     if _record_table(rows) or _form_table(rows):
         yield Line("record", "", where)
         return
+    if _situations_and_actions(rows):
+        # "Scenario | What to do": each situation is quoted with what to do about it.
+        for cells in rows[1:]:
+            if all(cells):
+                yield Line("text", cells[0], where, leads=True)
+                yield Line("text", cells[1], where)
+        return
     if _headings_beside_text(rows):
         # A policy laid out as a table: each row a heading beside its text ("Personal accounts" | paragraphs, bullets).
         for row in table.rows:
@@ -601,6 +633,8 @@ def heading_like(text: str) -> tuple[int, str] | None:
         return None
     if len(text.split()) > MAX_HEADING_WORDS or len(text) > MAX_HEADING_CHARS or not any(c.isalpha() for c in text):
         return None
+    if _CONTACT.search(text):  # "Headteacher – Mr G. Llewellyn – 01656 555 210": a contact, not a heading
+        return None
     return level, text
 
 
@@ -629,6 +663,13 @@ def _record_table(rows: list[list[str]]) -> bool:
         return False
     return all(detail_key(cell) or _label(cell) in RECORD_HEADERS for cell in rows[0]) and any(
         _label(cell) in RECORD_HEADERS for cell in rows[0])
+
+
+def _situations_and_actions(rows: list[list[str]]) -> bool:
+    """A table of situations and what to do in each, under a header row that says so."""
+    return len(rows) >= 2 and len(rows[0]) == 2 and (
+        _label(rows[0][0]) in _SITUATION_HEADERS or _label(rows[0][1]) in _ACTION_HEADERS) and all(
+        len(cells) == 2 for cells in rows)
 
 
 def _headings_beside_text(rows: list[list[str]]) -> bool:
@@ -672,6 +713,7 @@ def _clutter(text: str) -> bool:
     """A line that is no policy text: a placeholder ("[SCHOOL LOGO]"), a form line to fill in ("Signed: ____",
     "☐ I agree", "Date"), or a page number ("Page 3 of 9")."""
     return (bool(re.fullmatch(r"\[[^\]]*\]", text)) or _to_fill(text) or bool(_PAGE_NUMBER.match(text))
+            or text.count(" > ") >= 2 or text.casefold() in _WEB_PAGE_LINES  # a web page's "Home > Parents > …"
             or not any(c.isalnum() for c in text))  # a flowchart's "↓"
 
 
@@ -686,6 +728,12 @@ def build_policy(lines: Sequence[Line], *, file: str, sha256: str, current: Poli
         raise PolicyImportError(f"{file}: the document is empty")
     warnings: list[str] = []
     title, front, body = _split_front(list(lines), file)
+    policy_line = next((line for line in front if line.kind in ("subtitle", "text", "heading")
+                        and len(line.text.split()) <= MAX_HEADING_WORDS and _names_the_policy(line.text)), None)
+    if policy_line is not None and not _names_the_policy(title):
+        # The school's name in the Title style over the policy's in the Subtitle: the policy's is the title.
+        front = [Line("subtitle", title, "the title"), *(line for line in front if line is not policy_line)]
+        title = policy_line.text
     english_title, welsh_title = _languages(title)  # "Polisi … / … Policy" in a bilingual document
     data: dict[str, Any] = {"title_en": english_title, **({"title_cy": welsh_title} if welsh_title else {})}
     organisation = next((line.text for line in front if line.kind in ("subtitle", "text", "heading")
@@ -702,9 +750,10 @@ def build_policy(lines: Sequence[Line], *, file: str, sha256: str, current: Poli
                             "by, Next review date, Authorisation, Applies to)")
     # In the body, a tab-separated or two-cell row that is not a detail is the document's text.
     # So is a "Label: value" line shaped like a heading ("Version: 2" under "Approval"): it may be a detail, below.
-    text = [replace(line, kind="text") if line.kind == "detail" or (
-        line.kind == "heading" and not line.styled and _as_detail(line).key) else line
-        for line in body if line not in known]
+    # A detail read from the body leaves a record: a heading over nothing else ("Policy information") is no error.
+    text = [Line("record", "", line.where) if line in known else replace(line, kind="text")
+            if line.kind == "detail" or (line.kind == "heading" and not line.styled and _as_detail(line).key) else line
+            for line in body]
     sections = [section for section in _sections(title, text, file) if _label(section.heading) not in _CONTENTS]
     _refuse_welsh_only(sections, file)
     sections = _bilingual(sections, warnings)
@@ -800,6 +849,10 @@ def _split_front(lines: list[Line], file: str) -> tuple[str, list[Line], list[Li
     else:
         front_end = 0
     return title, rest[:front_end], rest[front_end:]
+
+
+def _names_the_policy(text: str) -> bool:
+    return bool(_SUBJECT.search(text) or _DOCUMENT_WORD.search(text))
 
 
 def _names_an_organisation(text: str) -> bool:
@@ -945,7 +998,7 @@ def _sections(title: str, body: list[Line], file: str) -> list[_Section]:
             if current is not None and not current.blocks:
                 grouping = _names_a_group(current.heading) and not _names_a_group(line.text)
                 if line.level <= current.level and not grouping and not current.records:
-                    raise PolicyImportError(_empty(file, current))
+                    raise PolicyImportError(_empty(file, current, line))
                 sections.pop()
             current = _Section(line.text, line.where, line.level)
             sections.append(current)
@@ -1051,8 +1104,13 @@ def _refuse_welsh_only(sections: list[_Section], file: str) -> None:
                                 "bilingual document")
 
 
-def _empty(file: str, section: _Section) -> str:
-    return f"{file}: the section {section.heading!r} ({section.where}) is empty: it has no text before the next heading"
+def _empty(file: str, section: _Section, following: Line | None = None) -> str:
+    message = (f"{file}: the section {section.heading!r} ({section.where}) is empty: it has no text before the next "
+               "heading")
+    if following is not None and not following.styled:
+        message += (f"; the line after it, {following.text[:60]!r} ({following.where}), was read as a heading (a short "
+                    "line with no full stop): end it with a full stop if it is text")
+    return message
 
 
 def _write_sections(sections: list[_Section], current: Policy | None, warnings: list[str]) -> list[dict[str, Any]]:
@@ -1073,7 +1131,7 @@ def _write_sections(sections: list[_Section], current: Policy | None, warnings: 
                     texts[0] = f"{lead.text} {texts[0]}"
                 else:  # too long to quote with it: the lead-in stands before the item, as in the document
                     texts.insert(0, lead.text)
-                if _ASKED.match(lead.text):
+                if _ASKED.match(lead.text) or lead.leads:
                     lead = None  # a question of a "Q: … A: …" page goes with the first sentences of its answer
             elif following is not None and _under(block, following):
                 lead = block
@@ -1112,6 +1170,8 @@ def _under(lead: Line, block: Line) -> bool:
     """Whether a line reads only with the one that leads into it: a list item under "Staff must not:" (deeper than
     it, when both are numbered clauses: "3.3 … must:" over "3.3.1 …", not "3.4 …"), the answer under "Q: Can I …?",
     a flowchart's "YES → …" under "Is a child at risk?"."""
+    if lead.leads:
+        return block.kind == "text"
     if _ASKED.match(lead.text):
         return bool(_ANSWERED.match(block.text))
     if lead.text.endswith("?") and len(lead.text.split()) <= 15:

@@ -850,6 +850,46 @@ def test_tracked_changes_are_read_accepted_and_text_boxes_are_passages(tmp_path:
     assert result.warnings[0].startswith("the document has tracked changes that are not accepted")
 
 
+def test_a_policy_saved_from_the_schools_website_with_revision_marks(tmp_path: Path) -> None:
+    data = imported_text(tmp_path, (
+        "Skip to main content\nCoed Derw High School\nHome &gt; Parents &gt; Policies &gt; Staff Social Media Policy\n"
+        "Staff Social Media Policy\n\nApproved by: Governing Body&nbsp;| Version: 2024-1 | "
+        "Review date: September 2025\n\nPersonal accounts\n\n"
+        "Staff must keep accounts private &amp; must not add pupils.\n\n"
+        "NEW: Staff must not promote a private business to parents.\n\n"
+        "Staff must reply within two days. (updated &ndash; previously &quot;within a week&quot;)\n\n"
+        "Appendix 1: Useful contacts\n\nHeadteacher &ndash; Mr Gareth Llewellyn &ndash; 01656 555 210\n"))
+
+    assert (data["title_en"], data["federation"], data["agreed_by"], data["version"], data["next_review"]) == (
+        "Staff Social Media Policy", "Coed Derw High School", "Governing Body", "2024-1", "September 2025")
+    assert [(s["heading_en"], [p["text"] for p in s["passages"]]) for s in data["sections"]] == [
+        ("Personal accounts", ["Staff must keep accounts private & must not add pupils.",
+                               "Staff must not promote a private business to parents.",
+                               "Staff must reply within two days."]),
+        ("Appendix 1: Useful contacts", ["Headteacher – Mr Gareth Llewellyn – 01656 555 210"])]
+
+
+def test_a_table_of_situations_and_what_to_do_a_title_in_the_subtitle_and_details_at_the_end(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph("Pont-y-Glyn Federation", style="Title")
+    document.add_paragraph("Staff Social Media Policy", style="Subtitle")
+    document.add_heading("What to do", level=1)
+    _details_table(document, [("Scenario", "What to do"),
+                              ("A pupil sends you a friend request.", "Do not accept it. Tell the DSP the same day."),
+                              ("A parent messages you about their child.", "Reply once, pointing them to the office.")])
+    document.add_heading("Policy information", level=1)
+    _details_table(document, [("Version", "Approved by", "Next review"), ("1.2", "Trust Board", "July 2026")])
+    source = tmp_path / "scenarios.docx"
+    document.save(str(source))
+
+    data = imported(source, tmp_path)
+
+    assert (data["title_en"], data["federation"], data["version"], data["agreed_by"]) == (
+        "Staff Social Media Policy", "Pont-y-Glyn Federation", "1.2", "Trust Board")
+    assert passages(data) == ["A pupil sends you a friend request. Do not accept it.", "Tell the DSP the same day.",
+                              "A parent messages you about their child. Reply once, pointing them to the office."]
+
+
 def test_a_text_file_saved_from_word_keeps_bullets_that_start_with_a_tab(tmp_path: Path) -> None:
     data = imported_text(tmp_path, "Social Media Policy\n\nVersion\t2\nAgreed by\tGovernors\n\nPersonal accounts\n\n"
                          "Staff keep their accounts private.\n\u2022\tDon\u2019t post photographs of pupils.\n"
