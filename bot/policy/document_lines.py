@@ -1,0 +1,168 @@
+"""A policy document's lines as its readers (Word, text) give them to the importer, and the shapes that tell
+a heading, a detail, a list item or a form's line from the policy's text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Words of a details row, as documents label them, and the detail each gives.
+DETAIL_LABELS = {
+    "status": "status", "policy status": "status", "document status": "status",
+    "version": "version", "version number": "version", "version no": "version",
+    "author": "author", "authors": "author", "policy author": "author", "policy authors": "author",
+    "written by": "author", "prepared by": "author", "compiled by": "author", "drafted by": "author",
+    "policy lead": "author", "lead": "author", "staff lead": "author", "policy owner": "author",
+    "document owner": "author", "owner": "author", "responsible officer": "author", "responsible person": "author",
+    "date of issue": "date_of_issue", "issue date": "date_of_issue", "date issued": "date_of_issue",
+    "issued": "date_of_issue", "date of publication": "date_of_issue",
+    "date of review": "last_reviewed", "date reviewed": "last_reviewed", "last reviewed": "last_reviewed",
+    "date of last review": "last_reviewed", "last review date": "last_reviewed",
+    "agreed by": "agreed_by", "approved by": "agreed_by", "ratified by": "agreed_by", "adopted by": "agreed_by",
+    "next review date": "next_review", "next review": "next_review", "review date": "next_review",
+    "date of next review": "next_review", "review due": "next_review", "to be reviewed": "next_review",
+    "next review due": "next_review", "due for review": "next_review", "review by": "next_review",
+    "authorisation": "authorisation", "authorization": "authorisation", "authorised by": "authorisation",
+    "authorized by": "authorisation", "signed by": "authorisation",
+    "schools": "schools", "applies to": "schools",
+    "lead member of staff": "author", "member of staff responsible": "author", "responsible member of staff": "author",
+    "lead author": "author", "date approved": "date_of_issue", "approved on": "date_of_issue",
+    "date adopted": "date_of_issue", "review": "next_review", "review cycle": "next_review",
+    # Welsh labels of a bilingual document ("Cytunwyd gan / Agreed by" finds either half).
+    "statws": "status", "fersiwn": "version", "awdur": "author", "awduron": "author",
+    "dyddiad cyhoeddi": "date_of_issue",
+    "cytunwyd gan": "agreed_by", "cymeradwywyd gan": "agreed_by", "dyddiad adolygu": "next_review",
+    "adolygiad nesaf": "next_review", "dyddiad yr adolygiad nesaf": "next_review",
+}
+MAX_HEADING_WORDS = 15
+MAX_HEADING_CHARS = 120
+
+NUMBERING = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*)(?:[.)]\s*|\s+)(?=\S)")
+NUMBERED_ITEM = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})+\.?|\d{1,3}[.)])\s+(?=\S)")
+BULLET = re.compile(r"^(?:[-–—•·*▪■●◦➢►]\s+|o\t|\(?[a-z]\)\s+|\(?(?:i|ii|iii|iv|v|vi|vii|viii|ix|x)\)\s+)")
+_LABELLED = re.compile(r"^([A-Za-z][A-Za-z ()/]{1,40}?)\s*:\s*(.*)$")
+_COVER_VERSION = re.compile(r"^(?:version|fersiwn)\s+\d+(?:\.\d+)*\b[^.]{0,30}$", re.IGNORECASE)
+_COVER_APPROVAL = re.compile(
+    r"^(?:approved|agreed|adopted|ratified)\s+by\s+(?:the\s+)?(.{3,80}?)"
+    r"(?:\s+on\s+.{4,30}|\s+\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]+\s+\d{4}|\s+\d{1,2}[./]\d{1,2}[./]\d{2,4})?\.?$",
+    re.IGNORECASE)
+PAGE_NUMBER = re.compile(r"^(?:-\s*)?(?:(?:page|tudalen)\s+)?\d{1,3}(?:\s*(?:of|o|/)\s*\d{1,3})?(?:\s*-)?$",
+                          re.IGNORECASE)
+BLANK_TO_FILL = re.compile(r"_{3,}|\.{5,}")  # "Signed: ______", "Date: ..........."
+_FORM_FIELD = re.compile(r"^(?:[☐☑☒□■]|(?:signed|signature|date|name|position|role|llofnod|dyddiad|enw)\s*:?\s*$)",
+                         re.IGNORECASE)
+_TICK_BOX = re.compile(r"[☐☑☒□]")  # "School: ☐ St Ebba's ☐ Holy Cross"
+ASKED = re.compile(r"^(?:q|question|c|cwestiwn)\s*[:.]\s*\S.*\?$", re.IGNORECASE)  # "Q: Can I ...?"
+# A revised document's marks beside what changed ("NEW: Staff must …", "… (updated)", "(updated – previously …)").
+REVISION_MARK = re.compile(r"^(?:NEW|UPDATED|AMENDED|CHANGED)\s*[:–-]\s*|\s*\((?:new|updated|amended|changed|"
+                            r"revised)(?:\s*[–:-][^)]*)?\)\s*$", re.IGNORECASE)
+_WEB_PAGE_LINES = frozenset({"skip to main content", "skip to content", "back to top", "print this page"})
+_CONTACT = re.compile(r"\d{5}|\d{3,5}\s\d{3}\s?\d{3,4}|@\w")  # a phone number or an email address: no heading
+CLOSERS = "\"'”’)]"
+# Words a heading does not end with, though the first line of a paragraph broken by hand may.
+_UNFINISHED = frozenset({"a", "an", "the", "of", "to", "and", "or", "for", "with", "in", "on", "at", "by", "from",
+                         "their", "your", "our", "its", "is", "are", "be", "that", "which", "who", "as", "if"})
+
+
+class PolicyImportError(ValueError):
+    """A document that cannot be imported; the message is one line saying why."""
+
+
+@dataclass(frozen=True)
+class Line:
+    """One paragraph, line or table row of the document, as the reader classified it."""
+
+    kind: str  # "title", "subtitle", "heading", "text", "bullet", "detail" or "record" (a history table, left out)
+    text: str
+    where: str
+    level: int = 1
+    key: str = ""  # a detail's key; empty for a details row the importer does not know (`text` is the whole row)
+    styled: bool = False  # a heading from a Word heading style, not guessed from its shape
+    bold: bool = False  # Word text that is bold throughout
+    numbered: bool = False  # numbered in its text ("3. Personal use", "3.3.1 Staff must"); a heading so is no name
+    leads: bool = False  # a table's situation, quoted with the line after it (what to do)
+
+
+def clause_depth(number: str) -> int:
+    """A numbered clause's depth: "3." and "3)" are 1, "3.3" is 2, "3.3.1" is 3."""
+    return number.strip().rstrip(".)").count(".") + 1
+
+
+def is_to_fill(text: str) -> bool:
+    """A form's line to fill in ("______", "Signed:", "☐ I agree")."""
+    return bool(BLANK_TO_FILL.search(text) or _FORM_FIELD.match(text) or _TICK_BOX.search(text))
+
+
+def labels_a_form(line: Line) -> bool:
+    """Whether the line just above a blank to fill in (or a form's table) is that form's label, not policy text."""
+    if line.styled or line.kind not in ("text", "bullet"):
+        return False
+    return line.text.endswith(":") or (not ends_sentence(line.text) and len(line.text.split()) <= MAX_HEADING_WORDS)
+
+
+# Shared
+
+
+def heading_like(text: str) -> tuple[int, str] | None:
+    """(level, words) when a line reads as a heading: short, not a sentence (no final full stop, comma,
+    colon or semicolon), starting with a capital, maybe numbered ("3. Personal use" is level 1, "3.1 Photos"
+    level 2)."""
+    level = 1
+    numbered = NUMBERING.match(text)
+    if numbered:
+        level = numbered.group(1).count(".") + 1
+        text = text[numbered.end():]
+    core = text.rstrip(CLOSERS)
+    if not core or core[-1] in ".,;:!" or not (text[0].isupper() or text[0].isdigit()) or ASKED.match(text):
+        return None
+    if core.split()[-1].casefold() in _UNFINISHED and not core.isupper():  # a sentence broken across lines
+        return None
+    if len(text.split()) > MAX_HEADING_WORDS or len(text) > MAX_HEADING_CHARS or not any(c.isalpha() for c in text):
+        return None
+    if _CONTACT.search(text):  # "Headteacher – Mr G. Llewellyn – 01656 555 210": a contact, not a heading
+        return None
+    return level, text
+
+
+def collapse_spaces(text: str) -> str:
+    return " ".join(text.split())
+
+
+def label_key(text: str) -> str:
+    return " ".join(text.casefold().replace("(s)", "s").rstrip(": ").split())
+
+
+def detail_key(label: str) -> str | None:
+    """The detail a row's label names: the whole label, or the last half of it that is known ("Cytunwyd gan / Agreed
+    by", "Status / Version")."""
+    whole = label_key(label)
+    if whole in DETAIL_LABELS:
+        return DETAIL_LABELS[whole]
+    parts = [DETAIL_LABELS.get(part.strip()) for part in re.split(r"[/|]", whole)]
+    return next((key for key in reversed(parts) if key), None)
+
+
+def is_clutter(text: str) -> bool:
+    """A line that is no policy text: a placeholder ("[SCHOOL LOGO]"), a form line to fill in ("Signed: ____",
+    "☐ I agree", "Date"), or a page number ("Page 3 of 9")."""
+    return (bool(re.fullmatch(r"\[[^\]]*\]", text)) or is_to_fill(text) or bool(PAGE_NUMBER.match(text))
+            or text.count(" > ") >= 2 or text.casefold() in _WEB_PAGE_LINES  # a web page's "Home > Parents > …"
+            or not any(c.isalnum() for c in text))  # a flowchart's "↓"
+
+
+def ends_sentence(text: str) -> bool:
+    core = text.rstrip(CLOSERS)
+    return bool(core) and core[-1] in ".!?:"
+
+
+def as_detail(line: Line) -> Line:
+    """A "Label: value" line whose label is a known detail, as that detail; on a cover, "Version 2.1" and "Approved
+    by the Governing Body on ..." too."""
+    if line.kind in ("text", "heading", "subtitle"):
+        if _COVER_VERSION.match(line.text):
+            return Line("detail", line.text, line.where, key="version")
+        if approved := _COVER_APPROVAL.match(line.text):
+            return Line("detail", approved.group(1).strip(), line.where, key="agreed_by")
+    labelled = _LABELLED.match(line.text) if line.kind in ("text", "heading", "subtitle") else None
+    key = detail_key(labelled.group(1)) if labelled else None
+    return Line("detail", labelled.group(2).strip(), line.where, key=key) if labelled and key else line

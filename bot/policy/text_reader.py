@@ -1,0 +1,178 @@
+"""Reads a plain text document (.txt) into lines: tab-separated details, headings on lines of their own (Markdown,
+underlined or numbered), bullets; text broken at a width, a PDF's page furniture, a web page's entities and an
+email's header and signature are dealt with."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import replace
+from pathlib import Path
+
+from bot.policy.document_lines import (
+    BULLET,
+    MAX_HEADING_WORDS,
+    NUMBERED_ITEM,
+    NUMBERING,
+    PAGE_NUMBER,
+    REVISION_MARK,
+    Line,
+    PolicyImportError,
+    as_detail,
+    clause_depth,
+    collapse_spaces,
+    detail_key,
+    ends_sentence,
+    heading_like,
+    is_clutter,
+    is_to_fill,
+    labels_a_form,
+)
+
+RUNNING_LINE_REPEATS = 3  # a short line met this often in a text file is a page's running header or footer
+_UNDERLINE = re.compile(r"={3,}|-{3,}")
+_MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s+(\S.*?)\s*#*$")
+_EMAIL_HEADER = re.compile(r"^(?:from|sent|to|cc|subject|date|oddi wrth|at|pwnc):\s", re.IGNORECASE)
+_ENTITY = re.compile(r"&(?:#\d{2,5}|#x[0-9a-f]{2,4}|[a-z]{2,8});", re.IGNORECASE)
+
+
+# Plain text
+
+
+def read_txt(source: Path) -> list[Line]:
+    """Lines of a text file laid out as the school writes them: title first, details as tab-separated lines,
+    headings on lines of their own, bullets starting "- ". A file whose lines were broken at a width (text copied
+    from a PDF, or wrapped by an editor) has its paragraphs put back together."""
+    raw = source.read_bytes()
+    if raw.startswith(b"PK\x03\x04"):
+        raise PolicyImportError(f"{source.name}: this is a Word document, not text; name it .docx")
+    physical = _without_email(_decode(raw, source.name).splitlines())
+    # Pages copied from a PDF (numbered "Page 2 of 9"): a running header or footer is the same short line again and
+    # again ("Staff should:" above each list of a document that is not paged is the document's own).
+    counts: dict[str, int] = {}
+    for text in physical:
+        key = collapse_spaces(text)
+        if key and len(key.split()) <= MAX_HEADING_WORDS:
+            counts[key] = counts.get(key, 0) + 1
+    if sum(n for key, n in counts.items() if PAGE_NUMBER.match(key)) >= RUNNING_LINE_REPEATS - 1:
+        physical = ["" if counts.get(collapse_spaces(text), 0) >= RUNNING_LINE_REPEATS else text for text in physical]
+    width = _wrap_width(physical)
+    entries: list[Line] = []
+    previous_blank = True
+    for number, raw_line in enumerate(physical, start=1):
+        line = raw_line.rstrip("\r\n")
+        if not line.strip() or is_clutter(collapse_spaces(line)):
+            if is_to_fill(collapse_spaces(line)):
+                if entries and not previous_blank and labels_a_form(entries[-1]):
+                    entries.pop()  # "Purpose of the account:" over a line to fill in
+                entries.append(Line("record", "", f"line {number}"))  # a form's: its section may hold nothing else
+            previous_blank = True
+            continue
+        if _UNDERLINE.fullmatch(line.strip()) and entries and not previous_blank:
+            # "Personal use" over "=======" (or "-------" for a sub-heading): the line above is a heading.
+            level = 1 if line.strip()[0] == "=" else 2
+            numbered = NUMBERING.match(entries[-1].text)
+            text = entries[-1].text[numbered.end():] if numbered else entries[-1].text
+            entries[-1] = replace(entries[-1], kind="heading", text=text, level=level, numbered=bool(numbered))
+            previous_blank = True
+            continue
+        if len(cells := _details_in_a_row(line, f"line {number}")) >= 2:
+            entries += cells  # "Approved by: … | Version: 2024-1 | Review date: September 2025"
+            previous_blank = True
+            continue
+        entry = _classify_text_line(line, f"line {number}")
+        last = entries[-1] if entries else None
+        if last is not None and not previous_blank and _continues(last, entry, line, width):
+            joiner = "" if re.search(r"[^\W\d_]-$", last.text) else " "  # "on-" + "line"
+            text = f"{last.text}{joiner}{collapse_spaces(line)}"
+            # Judged again as one line: a heading broken across lines is a heading, a paragraph taken for one text.
+            kind = ("heading" if heading_like(text) else "text") if last.kind in ("heading", "text") else last.kind
+            entries[-1] = replace(last, kind=kind, text=text)
+        else:
+            entries.append(entry)
+        previous_blank = False
+    return entries
+
+
+def _without_email(lines: list[str]) -> list[str]:
+    """A policy pasted into an email and saved as text: the header ("From:", "Subject:"), the message above the
+    line that sets the policy off, and the signature after "--" are not the policy's (lines stay blank, so
+    messages still give the document's line numbers)."""
+    top = [line for line in lines[:12] if line.strip()][:6]
+    if sum(bool(_EMAIL_HEADER.match(line)) for line in top) < 2:
+        return lines
+    kept = list(lines)
+    rule = next((i for i, line in enumerate(lines[:60]) if re.fullmatch(r"\s*[-_=*]{10,}\s*", line)), None)
+    if rule is not None:
+        kept[: rule + 1] = [""] * (rule + 1)
+    signature = next((i for i, line in enumerate(lines) if line.rstrip() == "--" and (rule is None or i > rule)), None)
+    if signature is not None:
+        kept[signature:] = [""] * (len(lines) - signature)
+    return kept
+
+
+def _wrap_width(lines: list[str]) -> int:
+    """The width a file's lines were broken at (most lines come close to it), or 0 when each paragraph is a line
+    of its own."""
+    lengths = sorted(len(line.strip()) for line in lines if line.strip())
+    if not lengths:
+        return 0
+    width = lengths[int(0.9 * (len(lengths) - 1))]
+    near = sum(length >= 0.7 * width for length in lengths)
+    return width if width <= 120 and near >= max(3, len(lengths) // 4) else 0
+
+
+def _decode(raw: bytes, name: str) -> str:
+    try:
+        text = raw.decode("utf-16") if raw.startswith((b"\xff\xfe", b"\xfe\xff")) else raw.decode("utf-8-sig")
+    except UnicodeDecodeError:  # saved as "ANSI" by Notepad or an older Word
+        text = raw.decode("cp1252", errors="replace")
+    if "\x00" in text or sum(not ch.isprintable() and ch not in "\t\r\n\f" for ch in text) > len(text) // 100:
+        raise PolicyImportError(f"{name}: not a readable text file")
+    if len(_ENTITY.findall(text)) >= 3:  # a web page saved as text: "&rsquo;", "&amp;", "&nbsp;"
+        text = html.unescape(text)
+    return text
+
+
+def _classify_text_line(line: str, where: str) -> Line:
+    stripped = REVISION_MARK.sub("", collapse_spaces(line).replace("**", "").replace("__", ""))  # Markdown's bold marks
+    if marked := _MARKDOWN_HEADING.match(stripped):  # "## 3. Personal use", as Markdown writes a heading
+        text = marked.group(2)
+        numbered = NUMBERING.match(text)
+        return Line("heading", text[numbered.end():] if numbered else text, where, level=len(marked.group(1)),
+                    numbered=bool(numbered))
+    if bullet := BULLET.match(stripped):  # before details: Word saves a bullet as "•<TAB>text"
+        return Line("bullet", stripped[bullet.end():], where)
+    number, tab, value = line.strip().partition("\t")
+    if tab and NUMBERED_ITEM.match(f"{number} x"):  # "<TAB>1.<TAB>Social media is ...", numbered with tabs
+        return Line("bullet", collapse_spaces(value), where, level=clause_depth(number), numbered=True)
+    if "\t" in line.strip(" "):
+        label, _, value = line.strip(" ").partition("\t")
+        key = detail_key(label) or ""
+        return Line("detail", collapse_spaces(value) if key else collapse_spaces(line), where, key=key)
+    if (heading := heading_like(stripped)) is not None:
+        return Line("heading", heading[1], where, level=heading[0], numbered=heading[1] != stripped)
+    if numbered := NUMBERED_ITEM.match(stripped):  # a numbered paragraph: a list item without its number
+        return Line("bullet", stripped[numbered.end():], where, level=clause_depth(numbered.group()), numbered=True)
+    return Line("text", stripped, where)
+
+
+def _continues(last: Line, entry: Line, line: str, width: int) -> bool:
+    """A line that carries on the one above it with no blank line between: a paragraph or bullet broken across
+    lines (in a file broken at a `width`, every line of a paragraph), or a line taken for a heading whose sentence
+    goes on (in lower case, or from a line nearly as wide as the rest)."""
+    if entry.kind in ("bullet", "detail") or detail_key(line.strip()) or detail_key(last.text):
+        return False  # a details label on a line of its own ("Approved by"), or the value under one
+    first = line.strip()[:1]
+    if last.kind == "heading":
+        return first.islower() or bool(width and len(last.text) >= 0.75 * width)
+    if last.kind == "bullet":  # bullets often have no full stop: only an indented or lower-case line carries on
+        return first.islower() or line[:1].isspace()
+    return last.kind == "text" and (bool(width) or first.islower() or not ends_sentence(last.text))
+
+
+def _details_in_a_row(line: str, where: str) -> list[Line]:
+    """A line of "Label: value" details set side by side with bars ("Version: 2 | Review date: July 2027"); []
+    when any part is not a detail."""
+    parts = [as_detail(Line("text", part.strip(), where)) for part in collapse_spaces(line).split(" | ")]
+    return parts if len(parts) >= 2 and all(part.key for part in parts) else []

@@ -1,0 +1,337 @@
+"""Reads a Word document (.docx) into lines: its Title, heading styles, lists, tables, text boxes, page header and
+footer, tracked changes read as accepted; a document with no heading styles has its headings found by their shape."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import docx
+from docx.document import Document as DocumentObject
+from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml.ns import qn
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+from bot.policy.document_lines import (
+    BLANK_TO_FILL,
+    BULLET,
+    DETAIL_LABELS,
+    NUMBERED_ITEM,
+    NUMBERING,
+    REVISION_MARK,
+    Line,
+    PolicyImportError,
+    as_detail,
+    clause_depth,
+    collapse_spaces,
+    detail_key,
+    ends_sentence,
+    heading_like,
+    is_clutter,
+    is_to_fill,
+    label_key,
+    labels_a_form,
+)
+
+# Words a version history or sign-off table has in its header row, beside detail labels ("Version | Date | Author |
+# Summary of changes"): such a table records the document's past, not its rules or its current details.
+RECORD_HEADERS = frozenset({"date", "changes", "summary of changes", "summary", "description", "amendments",
+                            "reason", "reason for change", "details of change", "change", "page", "section",
+                            "signature", "name", "role", "reviewed by"})
+# Word's XML: text, tab, breaks; what is not the paragraph's current text (deleted or moved-away text under
+# tracked changes, a text box's own paragraphs, the old-style copy of a text box).
+_T, _TAB, _BR, _CR = qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")
+_TEXT_BOX = qn("w:txbxContent")
+_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+_NOT_THE_TEXT = frozenset({qn("w:del"), qn("w:moveFrom"), _TEXT_BOX, _FALLBACK})
+_TRACKED = (qn("w:ins"), qn("w:del"), qn("w:moveFrom"), qn("w:moveTo"))
+_SITUATION_HEADERS = frozenset({"scenario", "situation", "if", "when", "what happens", "if this happens", "question",
+                                "sefyllfa", "os"})
+_ACTION_HEADERS = frozenset({"what to do", "action", "response", "what you should do", "what staff should do",
+                             "answer", "beth i'w wneud", "ateb"})
+
+
+def tracked_changes(source: Path) -> bool:
+    body = docx.Document(str(source)).element.body
+    return any(True for _ in body.iter(*_TRACKED))
+
+
+# Word
+
+
+def read_docx(source: Path) -> list[Line]:
+    """Lines of a Word document: its Title, heading styles (Heading 1, 2, ...; or outline levels), lists and
+    tables. A document with no heading styles has its headings found by their shape, as in a text file."""
+    try:
+        document = docx.Document(str(source))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, SyntaxError) as error:
+        # SyntaxError covers lxml's XMLSyntaxError, for a damaged part inside the file.
+        raise PolicyImportError(f"{source.name}: not a Word document that can be read ({error})") from None
+    lines: list[Line] = []
+    just_above = False  # the last line came from the block just before this one
+    for number, block in enumerate(document.iter_inner_content(), start=1):
+        where = f"paragraph {number}"
+        before = len(lines)
+        if isinstance(block, Paragraph):
+            line = _paragraph_line(block, where)
+            if line is None and is_to_fill(collapse_spaces(block.text)):
+                if just_above and labels_a_form(lines[-1]):
+                    lines.pop()  # "Purpose of the account:" over a line to fill in
+                line = Line("record", "", where)  # a form's: its section may hold nothing else
+            if line is not None:
+                lines.append(line)
+            lines += [Line("text", text, f"{where} (text box)") for text in _text_boxes(block)]
+        else:
+            rows = list(_table_lines(block, f"table at {where}"))
+            if [row.kind for row in rows] == ["record"] and just_above and labels_a_form(lines[-1]):
+                lines.pop()  # "For the headteacher" over the form's table
+            lines.extend(rows)
+        just_above = len(lines) > before
+    if not any(line.styled and line.kind == "heading" for line in lines):
+        # No heading styles: headings are found by their shape, and where some such lines are bold, only those.
+        bold_only = any(line.bold and heading_like(line.text) for line in lines if line.kind == "text")
+        guessed = [_guess_heading(line) if line.bold or not bold_only else line for line in lines]
+        if not any(line.kind == "heading" for line in guessed):
+            # Headings typed as bold items of a numbered list ("1. Purpose" in Word's List Number style).
+            guessed = [_guess_heading(replace(line, kind="text")) if line.kind == "bullet" and line.bold
+                       and heading_like(line.text) else line for line in lines]
+        if not any(line.kind == "heading" for line in guessed):
+            guessed = _colon_headings(lines)
+        lines = guessed
+    return [*lines, *_page_details(document)]
+
+
+def _colon_headings(lines: list[Line]) -> list[Line]:
+    """Headings typed as short unnumbered lines ending in a colon ("Personal accounts:") over numbered paragraphs,
+    in a document with no other headings; a colon line over list items ("Staff must not:") stays a lead-in."""
+    found = list(lines)
+    for i, line in enumerate(lines[:-1]):
+        words = line.text.rstrip(":").strip()
+        if (line.kind == "text" and line.text.endswith(":") and not line.numbered and len(words.split()) <= 8
+                and heading_like(words) and lines[i + 1].kind in ("text", "bullet") and (
+                    lines[i + 1].kind == "text" or lines[i + 1].numbered)):
+            found[i] = replace(line, kind="heading", text=words)
+    return found
+
+
+def _page_details(document: DocumentObject) -> list[Line]:
+    """Details in the page header or footer ("Version 1.3 | Approved by the Governing Body 6 February 2025 | Next
+    review February 2027 | Policy owner: Ms D. Probert"), as detail lines the body's own details overrule."""
+    found: dict[str, Line] = {}
+    for section in document.sections:
+        for part in (section.header, section.footer):
+            for paragraph in part.paragraphs:
+                for piece in re.split(r"\s+[|–—•]\s+|\t+", collapse_spaces(paragraph.text)):
+                    line = as_detail(Line("text", piece.strip(" ."), "the page header or footer"))
+                    if not line.key:
+                        line = _labelled_without_colon(piece.strip(" ."))
+                    if line.key and line.key not in found:
+                        found[line.key] = line
+    return list(found.values())
+
+
+def _labelled_without_colon(text: str) -> Line:
+    """"Next review February 2027": a detail's label, then its value, with no colon between (page footers)."""
+    folded = text.casefold()
+    for label in sorted(DETAIL_LABELS, key=len, reverse=True):
+        if folded.startswith(label + " ") and len(label) > 5:
+            return Line("detail", text[len(label):].strip(), "the page header or footer", key=DETAIL_LABELS[label])
+    return Line("text", text, "the page header or footer")
+
+
+def _accepted_text(element: Any) -> str:
+    """A paragraph's text with its tracked changes accepted (insertions in, deletions out), without the text of any
+    text box anchored in it (see `_text_boxes`)."""
+    parts: list[str] = []
+    for node in element.iter(_T, _TAB, _BR, _CR):
+        ancestor = node.getparent()
+        while ancestor is not None and ancestor is not element and ancestor.tag not in _NOT_THE_TEXT:
+            ancestor = ancestor.getparent()
+        if ancestor is not element:
+            continue
+        parts.append(node.text or "" if node.tag == _T else "\t" if node.tag == _TAB else "\n")
+    return "".join(parts)
+
+
+def _text_boxes(paragraph: Paragraph) -> list[str]:
+    """The paragraphs of text boxes anchored in a paragraph ("Remember: …" callouts), each once: Word also keeps an
+    old-style copy of each box for older readers."""
+    found: list[str] = []
+    for box in paragraph._p.iter(_TEXT_BOX):
+        if any(ancestor.tag == _FALLBACK for ancestor in box.iterancestors()):
+            continue
+        found += [text for inner in box.iter(qn("w:p")) if (text := collapse_spaces(_accepted_text(inner)))]
+    return found
+
+
+def _paragraph_line(paragraph: Paragraph, where: str) -> Line | None:
+    text = REVISION_MARK.sub("", collapse_spaces(_accepted_text(paragraph._p)))
+    if not text or is_clutter(text):
+        return None
+    style = paragraph.style.name if paragraph.style is not None and paragraph.style.name else ""
+    kind = style.casefold()
+    if kind.startswith("toc"):  # a table of contents repeats the headings
+        return None
+    if kind == "title":
+        return Line("title", text, where, styled=True)
+    if kind == "subtitle":
+        return Line("subtitle", text, where)
+    level = _heading_level(paragraph)
+    if level:
+        numbered = NUMBERING.match(text)
+        words = text[numbered.end():] if numbered else text
+        return Line("heading", words, where, level=level, styled=True)
+    pPr = paragraph._p.pPr  # noqa: N806 - Word's own name
+    bold = bool(paragraph.runs) and all(run.bold for run in paragraph.runs if run.text.strip())
+    if kind.startswith("list") or (pPr is not None and pPr.numPr is not None) or BULLET.match(text):
+        bullet = BULLET.match(text)
+        return Line("bullet", text[bullet.end():] if bullet else text, where, bold=bold)
+    clause = NUMBERED_ITEM.match(text)
+    typed = re.match(r"\s*\d{1,3}[.)]\t", _accepted_text(paragraph._p))  # "4.<TAB>Staff must:", numbered by hand
+    if clause and ("." in clause.group().strip().rstrip(".") or typed) and heading_like(text) is None:
+        # a numbered clause ("3.3.1 Staff must..."), as in text files
+        return Line("bullet", text[clause.end():], where, level=clause_depth(clause.group()), numbered=True)
+    return Line("text", text, where, bold=bold)
+
+
+def _heading_level(paragraph: Paragraph) -> int:
+    """The heading level from the style (or the style it is based on), or the outline level; 0 for body text."""
+    style = paragraph.style
+    while style is not None:
+        if (found := re.fullmatch(r"heading\s*(\d)", (style.name or "").casefold())) is not None:
+            return int(found.group(1))
+        style = style.base_style
+    for holder in (paragraph._p.pPr, paragraph.style.element.pPr if paragraph.style is not None else None):
+        outline = holder.find(qn("w:outlineLvl")) if holder is not None else None
+        if outline is not None and (value := outline.get(qn("w:val"))) is not None and value.isdigit():
+            level = int(value) + 1
+            if level <= 9:
+                return level
+    return 0
+
+
+def _table_lines(table: Table, where: str) -> Iterator[Line]:
+    """A table's rows: a details row ("Agreed by" | "Governing Body") as a detail, any other cell as text; a version
+    history or sign-off table gives nothing, and a row of column names over rules ("Do | Don't") is left out."""
+    rows: list[list[str]] = []
+    for row in table.rows:
+        cells: list[str] = []
+        seen: list[object] = []
+        for cell in row.cells:
+            if any(cell._tc is other for other in seen):  # a merged cell repeats
+                continue
+            seen.append(cell._tc)
+            cells.append(collapse_spaces(cell.text))
+        rows.append(cells)
+    if len(rows) == 1 and len(rows[0]) == 1 and heading_like(rows[0][0]):
+        yield Line("text", rows[0][0], where, bold=True)  # a heading in a shaded box, as school templates have it
+        return
+    if _record_table(rows) or _form_table(rows):
+        yield Line("record", "", where)
+        return
+    if _situations_and_actions(rows):
+        # "Scenario | What to do": each situation is quoted with what to do about it.
+        for cells in rows[1:]:
+            if all(cells):
+                yield Line("text", cells[0], where, leads=True)
+                yield Line("text", cells[1], where)
+        return
+    if _headings_beside_text(rows):
+        # A policy laid out as a table: each row a heading beside its text ("Personal accounts" | paragraphs, bullets).
+        for row in table.rows:
+            cells = list(dict.fromkeys(cell._tc for cell in row.cells))
+            heading, body = (next(c for c in row.cells if c._tc is tc) for tc in cells)
+            yield Line("heading", collapse_spaces(heading.text), where)
+            for paragraph in body.paragraphs:
+                if line := _paragraph_line(paragraph, where):
+                    yield line
+        return
+    if (pairs := _labels_over_values(rows)) is not None:
+        # A cover table of labels over their values ("Approved by | Review date | Version" over one row).
+        for label, value in pairs:
+            key = detail_key(label)
+            yield Line("detail", value if key else f"{label} {value}", where, key=key or "")
+        return
+    if _header_row(rows):
+        rows = rows[1:]
+    for cells in rows:
+        if any(BLANK_TO_FILL.search(cell) for cell in cells):
+            continue  # a row with a blank to fill in: a form's, not the policy's
+        key = detail_key(cells[0]) if cells else None
+        second = detail_key(cells[2]) if len(cells) >= 4 else None
+        if key and second:
+            yield Line("detail", cells[1], where, key=key)
+            yield Line("detail", " ".join(cells[3:]), where, key=second)
+        elif key:
+            yield Line("detail", " ".join(c for c in cells[1:] if c), where, key=key)
+        elif len(cells) == 2 and cells[0] and len(cells[0].split()) <= 4 and not is_clutter(cells[0]):
+            # a details row the importer does not know
+            yield Line("detail", " ".join(cells), where)
+        else:
+            yield from (Line("text", cell, where) for cell in cells if cell and not is_clutter(cell))
+
+
+def _guess_heading(line: Line) -> Line:
+    if line.kind != "text":
+        return line
+    heading = heading_like(line.text)
+    return Line("heading", heading[1], line.where, level=heading[0], numbered=heading[1] != line.text) if heading \
+        else line
+
+
+def _record_table(rows: list[list[str]]) -> bool:
+    """A version history or sign-off table: three or more columns, each named in the first row as a detail or a
+    record's header ("Version | Date | Author | Summary of changes"; not "Version | 2 | Approved by | Committee")."""
+    if len(rows) < 2 or len(rows[0]) < 3:
+        return False
+    return all(detail_key(cell) or label_key(cell) in RECORD_HEADERS for cell in rows[0]) and any(
+        label_key(cell) in RECORD_HEADERS for cell in rows[0])
+
+
+def _situations_and_actions(rows: list[list[str]]) -> bool:
+    """A table of situations and what to do in each, under a header row that says so."""
+    return len(rows) >= 2 and len(rows[0]) == 2 and (
+        label_key(rows[0][0]) in _SITUATION_HEADERS or label_key(rows[0][1]) in _ACTION_HEADERS) and all(
+        len(cells) == 2 for cells in rows)
+
+
+def _headings_beside_text(rows: list[list[str]]) -> bool:
+    """Rows of a short heading beside a long text: the whole policy set out as a two-column table."""
+    return len(rows) >= 3 and all(len(cells) == 2 for cells in rows) and sum(
+        heading_like(cells[0]) is not None and len(cells[0].split()) <= 8 and len(cells[1].split()) >= 25
+        for cells in rows) >= 0.8 * len(rows)
+
+
+def _form_table(rows: list[list[str]]) -> bool:
+    """A form to fill in: most rows a label beside an empty cell ("Reason (if not approved)" | "")."""
+    labelled = [cells for cells in rows if len(cells) >= 2 and cells[0]]
+    return len(labelled) >= 2 and sum(not any(cells[1:]) for cells in labelled) * 2 >= len(labelled)
+
+
+def _labels_over_values(rows: list[list[str]]) -> list[tuple[str, str]] | None:
+    """(label, value) of a table whose rows go labels, values, labels, values..., at least half of each label row
+    a detail the importer knows; None for any other table."""
+    if len(rows) < 2 or len(rows) % 2:
+        return None
+    pairs: list[tuple[str, str]] = []
+    for labels, values in zip(rows[::2], rows[1::2], strict=True):
+        if len(labels) < 2 or len(values) != len(labels) or any(detail_key(v) for v in values):
+            return None
+        if 2 * sum(1 for label in labels if detail_key(label)) < len(labels):
+            return None
+        pairs.extend(zip(labels, values, strict=True))
+    return pairs
+
+
+def _header_row(rows: list[list[str]]) -> bool:
+    """A first row of short column names over rows of sentences ("Do | Don't" over the rules)."""
+    def short(cell: str) -> bool:
+        return len(cell.split()) <= 3 and not ends_sentence(cell)
+
+    names = rows[0] if len(rows) >= 2 and len(rows[0]) >= 2 and not detail_key(rows[0][0]) else []
+    return bool(names) and all(short(c) for c in names) and any(len(c.split()) >= 6 for row in rows[1:] for c in row)
