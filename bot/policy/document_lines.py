@@ -48,6 +48,8 @@ _COVER_APPROVAL = re.compile(
     re.IGNORECASE)
 PAGE_NUMBER = re.compile(r"^(?:-\s*)?(?:(?:page|tudalen)\s+)?\d{1,3}(?:\s*(?:of|o|/)\s*\d{1,3})?(?:\s*-)?$",
                           re.IGNORECASE)
+# A running footer pasted from a PDF: "Staff Social Media Policy v4 – Ysgol … – Page 1 of 3".
+_RUNNING_FOOTER = re.compile(r"^.{0,100}\b(?:page|tudalen)\s+\d{1,3}\s*(?:of|o|/)\s*\d{1,3}$", re.IGNORECASE)
 BLANK_TO_FILL = re.compile(r"_{3,}|\.{5,}")  # "Signed: ______", "Date: ..........."
 _FORM_FIELD = re.compile(r"^(?:[☐☑☒□■]|(?:signed|signature|date|name|position|role|llofnod|dyddiad|enw)\s*:?\s*$)",
                          re.IGNORECASE)
@@ -144,8 +146,9 @@ def detail_key(label: str) -> str | None:
 
 def is_clutter(text: str) -> bool:
     """A line that is no policy text: a placeholder ("[SCHOOL LOGO]"), a form line to fill in ("Signed: ____",
-    "☐ I agree", "Date"), or a page number ("Page 3 of 9")."""
+    "☐ I agree", "Date"), or a page number ("Page 3 of 9", or a running footer ending with one)."""
     return (bool(re.fullmatch(r"\[[^\]]*\]", text)) or is_to_fill(text) or bool(PAGE_NUMBER.match(text))
+            or bool(_RUNNING_FOOTER.match(text))
             or text.count(" > ") >= 2 or text.casefold() in _WEB_PAGE_LINES  # a web page's "Home > Parents > …"
             or not any(c.isalnum() for c in text))  # a flowchart's "↓"
 

@@ -65,7 +65,7 @@ _PROSE_DETAILS = (
                                r"next\s+review(?:\s+date)?\s+(?:is|will\s+be)|due\s+for\s+review)\s+"
                                r"(?:in|by|on|before|during|at\s+the\s+end\s+of)?\s*(?:the\s+)?(?P<v>[^.;,]+?)"
                                r"(?=,|\s+or\s|\s+and\s|[.;]|$)", re.IGNORECASE)),
-    ("version", re.compile(r"\b(?:this\s+is\s+)?version\s+(?P<v>\d+(?:\.\d+)*)\b", re.IGNORECASE)),
+    ("version", re.compile(r"(?:^|\bthis\s+is\s+)version\s+(?P<v>\d+(?:\.\d+)*)\b", re.IGNORECASE)),
     ("author", re.compile(r"\b(?:ysgrifennwyd|lluniwyd|paratowyd)\s+(?:y\s+polisi\s+(?:hwn\s+)?)?gan\s+" + _UNTIL,
                           re.IGNORECASE)),
     ("agreed_by", re.compile(r"\b(?:cymeradwywyd|cytunwyd|mabwysiadwyd)\s+(?:y\s+polisi\s+(?:hwn\s+)?)?gan\s+"
@@ -151,9 +151,13 @@ def build_policy(lines: Sequence[Line], *, file: str, sha256: str, current: Poli
         front = [Line("subtitle", title, "the title"), *(line for line in front if line is not policy_line)]
         title = policy_line.text
     english_title, welsh_title = _languages(title)  # "Polisi … / … Policy" in a bilingual document
+    own_lines = [line.text for line in front if line.kind in ("subtitle", "text", "heading") and not line.styled]
+    if not welsh_title and own_lines and _names_the_policy(own_lines[0]) and (
+            _welsh_share(title) - _welsh_share(own_lines[0]) >= 0.3 and _welsh_share(own_lines[0]) <= 0.3):
+        # The Welsh title on one line, the English on the next.
+        english_title, welsh_title, own_lines = own_lines[0], title, own_lines[1:]
     data: dict[str, Any] = {"title_en": english_title, **({"title_cy": welsh_title} if welsh_title else {})}
-    organisation = next((line.text for line in front if line.kind in ("subtitle", "text", "heading")
-                         and not line.styled), "")
+    organisation = own_lines[0] if own_lines else ""
     if organisation:
         data["federation"] = organisation
     known = [line for line in (*front, *body) if line.kind == "detail" and line.key]
@@ -539,6 +543,10 @@ def _write_sections(sections: list[_Section], current: Policy | None, warnings: 
             elif following is not None and _under(block, following):
                 lead = block
                 continue
+            elif following is not None and (tail := _last_sentence(block)) and _under(tail, following):
+                # "… many staff use it. However, staff must not:" over a list: the last sentence leads into it.
+                texts = split_passages(block.text[: len(block.text) - len(tail.text)].rstrip())
+                lead = tail
             else:
                 lead = None
             for text in texts:
@@ -567,6 +575,12 @@ def _write_sections(sections: list[_Section], current: Policy | None, warnings: 
         warnings.append(f"{len(untranslated)} of {len(written)} headings have no Welsh (Welsh cards show them in "
                         'English): add "heading_cy" to a section to give it one')
     return written
+
+
+def _last_sentence(block: Line) -> Line | None:
+    """A paragraph's last sentence, as a line of its own; None for a paragraph of one sentence."""
+    spans = _sentence_spans(block.text)
+    return replace(block, text=block.text[spans[-1][0]:spans[-1][1]]) if len(spans) > 1 else None
 
 
 def _under(lead: Line, block: Line) -> bool:

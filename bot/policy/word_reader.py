@@ -132,6 +132,12 @@ def _page_details(document: DocumentObject) -> list[Line]:
                         line = _labelled_without_colon(piece.strip(" ."))
                     if line.key and line.key not in found:
                         found[line.key] = line
+            for row in (row for table in part.tables for row in table.rows):  # "Version | 3 | Review date | …"
+                cells = [collapse_spaces(cell.text) for cell in row.cells]
+                for label, value in zip(cells, cells[1:], strict=False):
+                    key = detail_key(label)
+                    if key and value and not detail_key(value) and key not in found:
+                        found[key] = Line("detail", value, "the page header or footer", key=key)
     return list(found.values())
 
 

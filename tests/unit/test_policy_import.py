@@ -323,6 +323,11 @@ LEANING_LINES = {
                 "- This list has no lead-in.\n",
                 ["Keep your profile private.", "Staff must not: accept friend requests from pupils;",
                  "Staff must not: post photographs of pupils.", "Ask if you are unsure.", "This list has no lead-in."]),
+    "lead-in ending a paragraph": (
+        "Staff Social Media Policy\n\nPersonal accounts\n\nMany of us use social media. However, staff must not:\n\n"
+        "- follow former pupils under 19;\n- name the school on dating apps.\n",
+        ["Many of us use social media.", "However, staff must not: follow former pupils under 19;",
+         "However, staff must not: name the school on dating apps."]),
     "questions-and-answers": (
         "Social Media: Questions Staff Ask\n\nStudents\n\nQ: Can I use WhatsApp with my team?\n\n"
         "A: No. Use Teams for all contact with students. Personal apps must never be used.\n\n"
@@ -888,6 +893,33 @@ def test_a_table_of_situations_and_what_to_do_a_title_in_the_subtitle_and_detail
         "Staff Social Media Policy", "Pont-y-Glyn Federation", "1.2", "Trust Board")
     assert passages(data) == ["A pupil sends you a friend request. Do not accept it.", "Tell the DSP the same day.",
                               "A parent messages you about their child. Reply once, pointing them to the office."]
+
+
+def test_a_pdf_footer_a_header_table_of_details_and_a_welsh_title_over_the_english(tmp_path: Path) -> None:
+    document = docx.Document()
+    for text in ("Polisi Cyfryngau Cymdeithasol i Staff", "Staff Social Media Policy",
+                 "This is the policy of Ysgol Uwchradd Pen-y-Garth; it replaces version 2 of 2022."):
+        document.add_paragraph(text)
+    document.add_heading("Contact with pupils", level=1)
+    document.add_paragraph("Staff must not contact pupils through personal accounts.")
+    document.add_paragraph("Staff Social Media Policy v3 – Ysgol Uwchradd Pen-y-Garth – Page 1 of 3")
+    header = document.sections[0].header.add_table(rows=2, cols=4, width=docx.shared.Cm(16))
+    for row, values in zip(header.rows, [("Version", "3", "Review date", "Spring Term 2027"),
+                                         ("Approved by", "Governing Body", "Date approved", "6 February 2025")],
+                           strict=True):
+        for cell, value in zip(row.cells, values, strict=True):
+            cell.text = value
+    source = tmp_path / "header.docx"
+    document.save(str(source))
+
+    data = imported(source, tmp_path)
+
+    assert (data["title_en"], data["title_cy"]) == (
+        "Staff Social Media Policy", "Polisi Cyfryngau Cymdeithasol i Staff")
+    assert details_of(data, "version", "next_review", "agreed_by", "date_of_issue") == {
+        "version": "3", "next_review": "Spring Term 2027", "agreed_by": "Governing Body",
+        "date_of_issue": "2025-02-06"}
+    assert passages(data)[-1] == "Staff must not contact pupils through personal accounts."
 
 
 def test_a_text_file_saved_from_word_keeps_bullets_that_start_with_a_tab(tmp_path: Path) -> None:
