@@ -74,7 +74,9 @@ class PolicyImportError(ValueError):
 class Line:
     """One paragraph, line or table row of the document, as the reader classified it."""
 
-    kind: str  # "title", "subtitle", "heading", "text", "bullet", "detail" or "record" (a history table, left out)
+    # "title", "subtitle", "heading", "text", "bullet", "detail", "record" (a history table, left out) or "note"
+    # (something the reader noticed, for the importer's notes)
+    kind: str
     text: str
     where: str
     level: int = 1

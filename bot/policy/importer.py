@@ -39,7 +39,7 @@ from bot.policy.model import Policy
 from bot.policy.text import template_leftover, words
 from bot.policy.text_reader import read_txt
 from bot.policy.welsh import detect_language, lookup_welsh
-from bot.policy.word_reader import read_docx, tracked_changes
+from bot.policy.word_reader import read_docx
 
 # What people write in a details row that has nothing to say.
 EMPTY_VALUES = frozenset({"", "-", "–", "n/a", "na", "none", "tbc", "tba"})
@@ -120,12 +120,7 @@ def import_policy(source: Path, current: Policy | None = None) -> Imported:
         digest = hashlib.sha256(source.read_bytes()).hexdigest()
     except OSError as error:
         raise PolicyImportError(f"{source.name}: cannot read the file ({error.strerror or error})") from None
-    imported = build_policy(lines, file=source.name, sha256=digest, current=current)
-    if source.suffix.lower() == ".docx" and tracked_changes(source):
-        imported = replace(imported, warnings=(
-            "the document has tracked changes that are not accepted: it was read as if all were accepted (insertions "
-            "in, deletions out); accept or reject them in Word if that is not the text agreed", *imported.warnings))
-    return imported
+    return build_policy(lines, file=source.name, sha256=digest, current=current)
 
 
 def read_document(source: Path) -> list[Line]:
@@ -140,10 +135,11 @@ def read_document(source: Path) -> list[Line]:
 
 def build_policy(lines: Sequence[Line], *, file: str, sha256: str, current: Policy | None = None) -> Imported:
     """The policy file's content from a document's lines."""
+    warnings = [line.text for line in lines if line.kind == "note"]  # what a reader noticed about the document
+    lines = [line for line in lines if line.kind != "note"]
     if not lines:
         raise PolicyImportError(f"{file}: the document is empty")
-    warnings: list[str] = []
-    title, front, body = _split_front(list(lines), file)
+    title, front, body = _split_front(lines, file)
     policy_line = next((line for line in front if line.kind in ("subtitle", "text", "heading")
                         and len(line.text.split()) <= MAX_HEADING_WORDS and _names_the_policy(line.text)), None)
     if policy_line is not None and not _names_the_policy(title):
@@ -186,8 +182,10 @@ def build_policy(lines: Sequence[Line], *, file: str, sha256: str, current: Poli
             known += [row for row in rows if row.key not in had]
             continue
         # Elsewhere, a dated or versioned line among other text ("Date of next review: Autumn Term 2026").
-        dated = {row.key: n for n, row in reversed(list(enumerate(rows)))
-                 if row.key not in had and _checkable_detail(row)}  # the first of each
+        dated: dict[str, int] = {}  # each detail's first such line
+        for n, row in enumerate(rows):
+            if row.key not in had and _checkable_detail(row):
+                dated.setdefault(row.key, n)
         if dated and len(dated) < len(rows):
             section.blocks = [block for n, block in enumerate(section.blocks) if n not in dated.values()]
             known += [rows[n] for n in sorted(dated.values())]

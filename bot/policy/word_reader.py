@@ -56,11 +56,6 @@ _ACTION_HEADERS = frozenset({"what to do", "action", "response", "what you shoul
                              "answer", "beth i'w wneud", "ateb"})
 
 
-def tracked_changes(source: Path) -> bool:
-    body = docx.Document(str(source)).element.body
-    return any(True for _ in body.iter(*_TRACKED))
-
-
 # Word
 
 
@@ -73,6 +68,10 @@ def read_docx(source: Path) -> list[Line]:
         # SyntaxError covers lxml's XMLSyntaxError, for a damaged part inside the file.
         raise PolicyImportError(f"{source.name}: not a Word document that can be read ({error})") from None
     lines: list[Line] = []
+    if any(True for _ in document.element.body.iter(*_TRACKED)):
+        lines.append(Line("note", "the document has tracked changes that are not accepted: it was read as if all were "
+                          "accepted (insertions in, deletions out); accept or reject them in Word if that is not the "
+                          "text agreed", "the document"))
     just_above = False  # the last line came from the block just before this one
     for number, block in enumerate(document.iter_inner_content(), start=1):
         where = f"paragraph {number}"
