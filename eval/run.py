@@ -37,7 +37,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
     "2022": ("2022.en", "2022.cy", "2022-rounds", "2022-checks", "2022-sceptic", "2022-held.en", "2022-held.cy",
              "2022-third.en", "2022-third.cy", "2022-fourth.en", "2022-fourth.cy",
              "2022-fifth.en", "2022-fifth.cy", "2022-sixth.en", "2022-sixth.cy", "2022-seventh.en", "2022-seventh.cy",
-             "2022-eighth.en", "2022-eighth.cy", "2022-ninth.en", "2022-ninth.cy", "2022-tenth.en", "2022-tenth.cy"),
+             "2022-eighth.en", "2022-eighth.cy", "2022-ninth.en", "2022-ninth.cy", "2022-tenth.en", "2022-tenth.cy",
+             "2022-eleventh.en", "2022-eleventh.cy"),
     "revised-a": ("revised-a.en", "revised-a.cy", "revised-a-held.en", "revised-a-held.cy"),
     "revised-b": ("revised-b.en", "revised-b.cy", "revised-b-held.en", "revised-b-held.cy"),
     "other-school": ("other-school.en", "other-school.cy", "other-school-held.en", "other-school-held.cy"),
@@ -56,6 +57,7 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
     "revised-j": ("revised-j-ninth.en", "revised-j-ninth.cy"),
     "revised-k": ("revised-k-tenth.en", "revised-k-tenth.cy"),
     "other-school-7": ("other-school-7-tenth.en", "other-school-7-tenth.cy"),
+    "revised-l": ("revised-l-eleventh.en", "revised-l-eleventh.cy"),
 }
 # The 2022 sets whose misses taught the steering data: only the no-steering figure is fair for them.
 TAUGHT_STEERING = frozenset({"2022-rounds"})
