@@ -81,6 +81,11 @@ _ABOUT_THE_DOCUMENT = re.compile(r"^(?:it|this|these|the\s+(?:policy|document|gu
                                  r"\b(?:this|the)\s+(?:policy|document|guidance)\b|\by\s+polisi\b", re.IGNORECASE)
 _BRANCH = re.compile(r"^(?:if\s+)?(?:yes|no|ydy|nac\s+ydy|oes|nac\s+oes|ie|na)\b\s*[:,.→>-]", re.IGNORECASE)
 _ANSWERED = re.compile(r"^(?:a|answer|ateb)\s*[:.]\s*\S", re.IGNORECASE)  # "A: Yes. ..."
+# A list item that names its own subject ("Staff must not ...") reads without the lead-in above it.
+_OWN_SUBJECT = re.compile(
+    r"^(?:(?:all\s+)?staff|members?\s+of\s+staff|employees?|teachers?|you|we|pupils?|students?|parents?|"
+    r"governors?|the\s+(?:school|federation|trust|headteacher|head)|no\s+one|nobody|everyone|anyone)\b"
+    r"(?:\s+[\w'’]+){0,2}?\s+(?:must|should|may|can|cannot|will|shall|are|is|need|do)\b", re.IGNORECASE)
 # Words every English text has and no Welsh one ("a", "i", "y" are both).
 _ENGLISH_ONLY = frozenset({"the", "and", "of", "to", "is", "are", "for", "that", "this", "with", "be", "will", "must",
                            "should", "not", "you", "your", "it", "or", "by", "from", "on"})
@@ -528,23 +533,26 @@ def _write_sections(sections: list[_Section], current: Policy | None, warnings: 
         passages: list[dict[str, Any]] = []
         # "Staff must not:" over a list: each item is quoted with it, or "accept requests" reads as a rule
         lead: Line | None = None
+        lead_at = -1
         for n, block in enumerate(section.blocks):
             following = section.blocks[n + 1] if n + 1 < len(section.blocks) else None
             texts = split_passages(block.text)
-            if lead is not None and _under(lead, block):
-                if len(lead.text) + len(texts[0]) < MAX_PASSAGE_CHARS:
+            if lead is not None and _under(lead, block, next_to_it=lead_at == n - 1):
+                if lead.text.endswith(":") and texts[0][:1].isupper() and _OWN_SUBJECT.match(texts[0]):
+                    pass  # "Staff should:" over "Staff must not …": the item is a whole rule of its own
+                elif len(lead.text) + len(texts[0]) < MAX_PASSAGE_CHARS:
                     texts[0] = f"{lead.text} {texts[0]}"
                 else:  # too long to quote with it: the lead-in stands before the item, as in the document
                     texts.insert(0, lead.text)
-                if ASKED.match(lead.text) or lead.leads:
+                if ASKED.match(lead.text) or lead.leads or (lead.text.endswith("?") and not _BRANCH.match(block.text)):
                     lead = None  # a question of a "Q: … A: …" page goes with the first sentences of its answer
-            elif following is not None and _under(block, following):
-                lead = block
+            elif following is not None and _under(block, following, next_to_it=True):
+                lead, lead_at = block, n
                 continue
-            elif following is not None and (tail := _last_sentence(block)) and _under(tail, following):
+            elif following is not None and (tail := _last_sentence(block)) and _under(tail, following, next_to_it=True):
                 # "… many staff use it. However, staff must not:" over a list: the last sentence leads into it.
                 texts = split_passages(block.text[: len(block.text) - len(tail.text)].rstrip())
-                lead = tail
+                lead, lead_at = tail, n
             else:
                 lead = None
             for text in texts:
@@ -581,16 +589,19 @@ def _last_sentence(block: Line) -> Line | None:
     return replace(block, text=block.text[spans[-1][0]:spans[-1][1]]) if len(spans) > 1 else None
 
 
-def _under(lead: Line, block: Line) -> bool:
+def _under(lead: Line, block: Line, *, next_to_it: bool) -> bool:
     """Whether a line reads only with the one that leads into it: a list item under "Staff must not:" (deeper than
-    it, when both are numbered clauses: "3.3 … must:" over "3.3.1 …", not "3.4 …"), the answer under "Q: Can I …?",
-    a flowchart's "YES → …" under "Is a child at risk?"."""
+    it, when both are numbered clauses: "3.3 … must:" over "3.3.1 …", not "3.4 …"), the answer under "Q: Can I …?"
+    or right under a question in a paragraph of its own (a FAQ page), a flowchart's "YES → …" under "Is a child at
+    risk?"."""
     if lead.leads:
         return block.kind == "text"
     if ASKED.match(lead.text):
         return bool(_ANSWERED.match(block.text))
-    if lead.text.endswith("?") and len(lead.text.split()) <= 15:
-        return bool(_BRANCH.match(block.text))
+    if lead.text.endswith("?"):
+        return (len(lead.text.split()) <= 15 and bool(_BRANCH.match(block.text))) or (
+            next_to_it and lead.kind == block.kind == "text" and not block.text.endswith("?")
+            and len(lead.text.split()) <= 40)
     deeper = not (lead.numbered and block.numbered) or block.level > lead.level
     return (block.kind == "bullet" and deeper and lead.text.endswith(":") and len(lead.text.split()) <= 12
             and len(_sentence_spans(lead.text)) == 1)

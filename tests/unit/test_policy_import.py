@@ -335,6 +335,14 @@ LEANING_LINES = {
         ["Q: Can I use WhatsApp with my team? A: No. Use Teams for all contact with students.",
          "Personal apps must never be used.",
          "Q: Do I need to make my accounts private? A: You should. Check your settings each September."]),
+    # "Staff should: Staff must not …" reads as neither; "provided that: you do not …" needs its lead-in.
+    "items that name their own subject": (
+        "Staff Social Media Policy\n\nParents\n\nStaff should:\n\n- Keep friendships with parents private.\n"
+        "- Staff must not accept new friend requests from parents.\n\nYou may sell things online, provided that:\n\n"
+        "- you do not sell to pupils.\n",
+        ["Staff should: Keep friendships with parents private.",
+         "Staff must not accept new friend requests from parents.",
+         "You may sell things online, provided that: you do not sell to pupils."]),
 }
 
 
@@ -358,19 +366,38 @@ def test_numbered_clauses_under_a_lead_in_arrows_and_tick_boxes(tmp_path: Path) 
         "Staff must not answer complaints online.", "Call the helpline on 08000 562 561."]
 
 
+def test_a_question_in_a_paragraph_of_its_own_is_quoted_with_its_answer(tmp_path: Path) -> None:
+    # Alone, "Is that allowed?" is quoted as an answer, and "Yes, …" answers nothing.
+    document = docx.Document()
+    document.add_paragraph("Staff Social Media Policy", style="Title")
+    document.add_heading("Frequently asked questions", level=1)
+    for line in ("A colleague asked me for a LinkedIn recommendation. Is that allowed?",
+                 "Yes, in your own name. Formal references come from the headteacher.",
+                 "I run a club. Can I share its posts on my own account?",
+                 "My class has a blog. What about photos of pupils on it?", "Post none of pupils."):
+        document.add_paragraph(line)
+    source = tmp_path / "faq.docx"
+    document.save(str(source))
+
+    assert passages(imported(source, tmp_path)) == [
+        "A colleague asked me for a LinkedIn recommendation. Is that allowed? Yes, in your own name.",
+        "Formal references come from the headteacher.", "I run a club.", "Can I share its posts on my own account?",
+        "My class has a blog. What about photos of pupils on it? Post none of pupils."]
+
+
 def test_a_flowchart_quotes_each_branch_with_its_question(tmp_path: Path) -> None:
     document = docx.Document()
     document.add_paragraph("Staff Social Media Policy", style="Title")
     document.add_heading("If you see something worrying online", level=1)
     for line in ("Step 1: Do not reply.", "↓", "Step 2: Is a child at risk?", "YES → Tell the DSL straight away.",
-                 "NO → Tell the headteacher."):
+                 "NO → Tell the headteacher.", "Step 3: Keep a note of what you saw."):
         document.add_paragraph(line)
     source = tmp_path / "flow.docx"
     document.save(str(source))
 
     assert passages(imported(source, tmp_path)) == [
         "Step 1: Do not reply.", "Step 2: Is a child at risk? YES → Tell the DSL straight away.",
-        "Step 2: Is a child at risk? NO → Tell the headteacher."]
+        "Step 2: Is a child at risk? NO → Tell the headteacher.", "Step 3: Keep a note of what you saw."]
 
 
 def test_a_model_policys_placeholders_are_named_in_a_note(tmp_path: Path) -> None:
