@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 _WORD = re.compile(r"[a-z0-9]+")
 _SUFFIXES = (
@@ -69,17 +69,25 @@ def stem(word: str) -> str:
 
 
 def phrase_pieces(
-    pieces: Sequence[tuple[str, bool]], phrases: dict[tuple[str, ...], str]
+    pieces: Sequence[tuple[str, bool]],
+    phrases: dict[tuple[str, ...], str],
+    first_forms: Callable[[str], Sequence[str]] | None = None,
 ) -> list[tuple[str, bool]]:
     """Phrases replaced by their English; each piece says whether it is a phrase's English already, so that is
-    never read again as Welsh ("o gwbl" is "at all", and "all" must not become "gall", can)."""
+    never read again as Welsh ("o gwbl" is "at all", and "all" must not become "gall", can). `first_forms` gives
+    the forms a phrase's first word may stand for (a Welsh mutation undone: "ngham drin" is "cam drin")."""
     longest = max(len(key) for key in phrases)
     out: list[tuple[str, bool]] = []
     i = 0
     while i < len(pieces):
         for size in range(longest, 1, -1):
             span = pieces[i : i + size]
-            replacement = None if any(english for _, english in span) else phrases.get(tuple(w for w, _ in span))
+            replacement = None
+            if len(span) == size and not any(english for _, english in span):
+                rest = tuple(w for w, _ in span[1:])
+                for first in first_forms(span[0][0]) if first_forms else (span[0][0],):
+                    if (replacement := phrases.get((first, *rest))) is not None:
+                        break
             if replacement is not None:
                 out.extend((word, True) for word in replacement.split())
                 i += size

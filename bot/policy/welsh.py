@@ -100,12 +100,12 @@ class WelshReader:
 
     def pieces(self, tokens: Sequence[str]) -> list[tuple[str, bool]]:
         """The tokens with Welsh phrases replaced by their English (marked True)."""
-        return phrase_pieces([(token, False) for token in tokens], WELSH_PHRASES)
+        return phrase_pieces([(token, False) for token in tokens], WELSH_PHRASES, welsh_radicals)
 
     def gloss(self, pieces: list[tuple[str, bool]]) -> list[str]:
         """Welsh read as English word by word, grammar words included, for the sentence model."""
         out: list[str] = []
-        for token, english in phrase_pieces(pieces, WELSH_GLOSS_PHRASES):
+        for token, english in phrase_pieces(pieces, WELSH_GLOSS_PHRASES, welsh_radicals):
             if english:
                 out.append(token)
                 continue

@@ -51,6 +51,13 @@ def test_a_welsh_phrases_english_is_not_read_again_as_welsh(index: PolicyIndex) 
     assert reading.endswith("social media at all")
 
 
+def test_a_welsh_phrase_is_read_with_its_first_word_mutated(index: PolicyIndex) -> None:
+    # "ngham-drin" is "cam-drin" (abuse) after "fy"; "waith cartref" is "gwaith cartref" (homework) after "am".
+    reading = index._lexical.read("Dw i'n cael fy ngham-drin ar-lein gan riant am waith cartref.").reading
+
+    assert "abuse" in reading and "homework" in reading
+
+
 def test_spoken_plurals_and_mutated_loanwords_are_read(index: PolicyIndex) -> None:
     assert spoken_plurals("lunie") == ["lunie", "luniau"] and spoken_plurals("ffrindia")[-1] == "ffrindiau"
     assert spoken_plurals("lluniau") == ["lluniau"]
