@@ -102,6 +102,10 @@ def read_docx(source: Path) -> list[Line]:
         if not any(line.kind == "heading" for line in guessed):
             guessed = _colon_headings(lines)
         lines = guessed
+    else:
+        # Beside heading styles, a heading typed as a bold line of its own ("8. Safeguarding", "Privacy") over text.
+        lines = [_guess_heading(line) if line.bold and n + 1 < len(lines) and lines[n + 1].kind in ("text", "bullet")
+                 else line for n, line in enumerate(lines)]
     return [*lines, *_page_details(document)]
 
 

@@ -537,6 +537,25 @@ def test_a_word_document_with_title_details_table_heading_styles_and_lists(tmp_p
     assert welsh.schools == (Detail("Bro Enghraifft Primary School", "Ysgol Gynradd Bro Enghraifft"),)
 
 
+def test_a_bold_heading_among_heading_styles_starts_a_section(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph("Social Media Policy for Staff", style="Title")
+    document.add_heading("1. Contact with pupils", level=1)
+    document.add_paragraph("Use Hwb to contact pupils.")
+    document.add_paragraph().add_run("2. Personal use").bold = True  # typed bold, not in a heading style
+    document.add_paragraph("Keep your accounts private.")
+    document.add_paragraph().add_run("Remember to ask first.").bold = True  # a bold sentence stays a passage
+    document.add_paragraph("The headteacher decides.")
+    source = tmp_path / "policy.docx"
+    document.save(str(source))
+
+    data = imported(source, tmp_path)
+
+    assert [(s["heading_en"], [p["text"] for p in s["passages"]]) for s in data["sections"]] == [
+        ("Contact with pupils", ["Use Hwb to contact pupils."]),
+        ("Personal use", ["Keep your accounts private.", "Remember to ask first.", "The headteacher decides."])]
+
+
 def test_the_2022_document_typed_into_word_gives_the_same_policy(tmp_path: Path) -> None:
     headings = {s["heading_en"] for s in json.loads(DEFAULT_POLICY_FILE.read_text(encoding="utf-8"))["sections"]}
     source = typed_into_word(SHIPPED_TEXT.read_text(encoding="utf-8"), headings, tmp_path / "Social Media Policy.docx")
