@@ -250,7 +250,8 @@ def _split_front(lines: list[Line], file: str) -> tuple[str, list[Line], list[Li
             rest[i], rest[i + 1] = Line("detail", rest[i + 1].text, line.where, key=key), Line("record", "", line.where)
             continue
         rest[i] = as_detail(line)
-        if rest[i].kind in ("text", "bullet"):
+        if rest[i].kind in ("text", "bullet") and not (i == 0 and heading_like(line.text) and _names_an_organisation(
+                line.text)):  # the school's or federation's name under the title stays with the details
             opening_end = i
             break
     opening = rest[:opening_end]
@@ -472,7 +473,7 @@ def _bilingual(sections: list[_Section], warnings: list[str]) -> list[_Section]:
         text = " ".join(block.text for block in section.blocks)
         neighbour = sections[index + 1] if index + 1 < len(sections) else None
         if neighbour is not None and neighbour.level == section.level and _welsh(text) != _welsh(
-                " ".join(block.text for block in neighbour.blocks)):
+                " ".join(block.text for block in neighbour.blocks)) and _translations(section, neighbour):
             english, welsh = (neighbour, section) if _welsh(text) else (section, neighbour)
             english.heading_cy = welsh.heading
             kept.append(english)
@@ -483,15 +484,23 @@ def _bilingual(sections: list[_Section], warnings: list[str]) -> list[_Section]:
         if english_blocks and len(english_blocks) < len(section.blocks):
             left_out += 1
             section.blocks = english_blocks
-            english_heading, welsh_heading = _languages(section.heading)
-            if welsh_heading:
-                section.heading, section.heading_cy = english_heading, welsh_heading
+        english_heading, welsh_heading = _languages(section.heading)
+        if welsh_heading:  # "Cyflwyniad / Introduction"
+            section.heading, section.heading_cy = english_heading, welsh_heading
         kept.append(section)
         index += 1
     if left_out:
         warnings.append(f"the document is bilingual: the Welsh text of {left_out} section(s) is left out (cards quote "
                         "the English, with the Welsh headings)")
     return kept
+
+
+def _translations(first: _Section, second: _Section) -> bool:
+    """Whether two neighbouring sections in different languages can be one section's Welsh and English: headings
+    each in its own language (not "Title / Teitl") and about as many paragraphs."""
+    one, other = len(first.blocks), len(second.blocks)
+    return (" / " not in first.heading and " / " not in second.heading
+            and max(one, other) <= 2 * min(one, other) + 1)
 
 
 def _checkable_detail(row: Line) -> bool:

@@ -14,7 +14,7 @@ import docx
 from docx.document import Document as DocumentObject
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
-from docx.table import Table
+from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 
 from bot.policy.document_lines import (
@@ -37,6 +37,8 @@ from bot.policy.document_lines import (
     label_key,
     labels_a_form,
 )
+from bot.policy.text import words
+from bot.policy.welsh import detect_language
 
 # Words a version history or sign-off table has in its header row, beside detail labels ("Version | Date | Author |
 # Summary of changes"): such a table records the document's past, not its rules or its current details.
@@ -227,16 +229,7 @@ def _heading_level(paragraph: Paragraph) -> int:
 def _table_lines(table: Table, where: str) -> Iterator[Line]:
     """A table's rows: a details row ("Agreed by" | "Governing Body") as a detail, any other cell as text; a version
     history or sign-off table gives nothing, and a row of column names over rules ("Do | Don't") is left out."""
-    rows: list[list[str]] = []
-    for row in table.rows:
-        cells: list[str] = []
-        seen: list[object] = []
-        for cell in row.cells:
-            if any(cell._tc is other for other in seen):  # a merged cell repeats
-                continue
-            seen.append(cell._tc)
-            cells.append(collapse_spaces(cell.text))
-        rows.append(cells)
+    rows = [[collapse_spaces(cell.text) for cell in _distinct_cells(row)] for row in table.rows]
     if len(rows) == 1 and len(rows[0]) == 1 and heading_like(rows[0][0]):
         yield Line("text", rows[0][0], where, bold=True)  # a heading in a shaded box, as school templates have it
         return
@@ -250,11 +243,13 @@ def _table_lines(table: Table, where: str) -> Iterator[Line]:
                 yield Line("text", cells[0], where, leads=True)
                 yield Line("text", cells[1], where)
         return
+    if (welsh_column := _side_by_side_languages(rows)) is not None:
+        yield from _side_by_side_lines(table, welsh_column, where)
+        return
     if _headings_beside_text(rows):
         # A policy laid out as a table: each row a heading beside its text ("Personal accounts" | paragraphs, bullets).
         for row in table.rows:
-            cells = list(dict.fromkeys(cell._tc for cell in row.cells))
-            heading, body = (next(c for c in row.cells if c._tc is tc) for tc in cells)
+            heading, body = _distinct_cells(row)
             yield Line("heading", collapse_spaces(heading.text), where)
             for paragraph in body.paragraphs:
                 if line := _paragraph_line(paragraph, where):
@@ -265,6 +260,19 @@ def _table_lines(table: Table, where: str) -> Iterator[Line]:
         for label, value in pairs:
             key = detail_key(label)
             yield Line("detail", value if key else f"{label} {value}", where, key=key or "")
+        return
+    if _rule_columns(rows):
+        # "Do | Don't" over the rules: each rule is read under its column's name, as a list under "Don't:" (alone,
+        # "accept friend requests from pupils" would read as a rule to follow).
+        for column, name in enumerate(rows[0]):
+            items = [line for row in table.rows[1:] for cell in _distinct_cells(row)[column:column + 1]
+                     for paragraph in cell.paragraphs if (line := _paragraph_line(paragraph, where))]
+            said = name.rstrip(":").replace("’", "'").casefold()
+            if all(item.text.replace("’", "'").casefold().startswith(f"{said} ") for item in items):
+                yield from (replace(item, kind="text") for item in items)  # "Don't message a pupil …" says it
+                continue
+            yield Line("text", f"{name.rstrip(':')}:", where)
+            yield from (replace(item, kind="bullet", level=1, numbered=False) for item in items)
         return
     if _header_row(rows):
         rows = rows[1:]
@@ -283,6 +291,14 @@ def _table_lines(table: Table, where: str) -> Iterator[Line]:
             yield Line("detail", " ".join(cells), where)
         else:
             yield from (Line("text", cell, where) for cell in cells if cell and not is_clutter(cell))
+
+
+def _distinct_cells(row: _Row) -> list[_Cell]:
+    """A table row's cells, a merged cell once (python-docx repeats it for each grid column it spans)."""
+    cells: dict[object, _Cell] = {}
+    for cell in row.cells:
+        cells.setdefault(cell._tc, cell)
+    return list(cells.values())
 
 
 def _guess_heading(line: Line) -> Line:
@@ -307,6 +323,49 @@ def _situations_and_actions(rows: list[list[str]]) -> bool:
     return len(rows) >= 2 and len(rows[0]) == 2 and (
         label_key(rows[0][0]) in _SITUATION_HEADERS or label_key(rows[0][1]) in _ACTION_HEADERS) and all(
         len(cells) == 2 for cells in rows)
+
+
+_LANGUAGE_NAMES = frozenset({"english", "saesneg", "cymraeg", "welsh"})
+
+
+def _side_by_side_languages(rows: list[list[str]]) -> int | None:
+    """The column that holds the Welsh of a policy set out in English and Welsh side by side (two columns, most rows
+    one language beside the other); None for any other table."""
+    pairs = [cells for cells in rows if len(cells) == 2 and all(cells)]
+    if len(pairs) < 3 or len(pairs) < 0.8 * len(rows):
+        return None
+    welsh = [(detect_language(words(a)) == "cy", detect_language(words(b)) == "cy") for a, b in pairs]
+    for column in (0, 1):
+        if sum(row[column] and not row[1 - column] for row in welsh) >= 0.7 * len(pairs):
+            return column
+    return None
+
+
+def _side_by_side_lines(table: Table, welsh_column: int, where: str) -> Iterator[Line]:
+    """Each row's English: a row of two short headings is one heading, "English / Welsh" (the importer gives it
+    both); a cell's paragraphs under one ending in ":" are its list. The Welsh column is left out, with a note."""
+    for row in table.rows:
+        cells = _distinct_cells(row)
+        if len(cells) != 2:
+            continue
+        english, welsh = (cells[1], cells[0]) if welsh_column == 0 else (cells[0], cells[1])
+        texts = [collapse_spaces(english.text), collapse_spaces(welsh.text)]
+        if all(t.casefold() in _LANGUAGE_NAMES for t in texts if t):
+            continue  # the "English | Cymraeg" row over the columns
+        if all(texts) and heading_like(texts[0]) and heading_like(texts[1]):
+            yield Line("heading", f"{texts[0]} / {texts[1]}", where)
+            continue
+        listed = False
+        for paragraph in english.paragraphs:
+            line = _paragraph_line(paragraph, where)
+            if line is None:
+                continue
+            if listed and line.kind == "text":
+                line = replace(line, kind="bullet")
+            listed = listed or (line.kind in ("text", "bullet") and line.text.endswith(":"))
+            yield line
+    yield Line("note", "the document is bilingual, set out side by side: the Welsh column is left out (cards quote "
+                       "the English, with the Welsh headings)", where)
 
 
 def _headings_beside_text(rows: list[list[str]]) -> bool:
@@ -335,6 +394,18 @@ def _labels_over_values(rows: list[list[str]]) -> list[tuple[str, str]] | None:
             return None
         pairs.extend(zip(labels, values, strict=True))
     return pairs
+
+
+_RULE_COLUMN = re.compile(
+    r"^(?:do|dos|do's|don['’]?t|don['’]?ts|do not|should|should not|shouldn['’]t|must|must not|never|always|"
+    r"acceptable|unacceptable|not acceptable|allowed|not allowed|permitted|not permitted|"
+    r"gwnewch|peidiwch|dylech|ni ddylech|[✓✔✗✘×])(?:\s*[(:].*)?$", re.IGNORECASE)
+
+
+def _rule_columns(rows: list[list[str]]) -> bool:
+    """A table of rules under column names that say which way they go ("Do | Don't", "Acceptable | Not acceptable")."""
+    return (len(rows) >= 2 and len(rows[0]) >= 2 and all(_RULE_COLUMN.match(cell.strip(" .")) for cell in rows[0])
+            and any(len(cell.split()) >= 3 for row in rows[1:] for cell in row))
 
 
 def _header_row(rows: list[list[str]]) -> bool:

@@ -767,6 +767,56 @@ def test_a_version_history_a_column_header_and_form_lines_are_not_passages(tmp_p
         "3", "Governors", "Mrs N. Prosser", "2025-01-15")
 
 
+def test_a_do_and_dont_table_quotes_each_rule_under_its_column(tmp_path: Path) -> None:
+    # Alone, "accept friend requests from pupils" reads as a rule to follow.
+    document = docx.Document()
+    document.add_paragraph("Staff Social Media Policy", style="Title")
+    document.add_heading("Professional conduct", level=1)
+    document.add_paragraph("Staff keep these rules.")
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "Do", "Don’t"
+    table.cell(1, 0).text = "set your accounts to private"
+    table.cell(1, 1).text = "accept friend requests from pupils"
+    table.cell(1, 1).add_paragraph("post photographs of pupils")
+    source = tmp_path / "rules.docx"
+    document.save(str(source))
+
+    assert passages(imported(source, tmp_path)) == [
+        "Staff keep these rules.", "Do: set your accounts to private", "Don’t: accept friend requests from pupils",
+        "Don’t: post photographs of pupils"]
+
+
+def test_a_policy_set_out_in_english_and_welsh_side_by_side(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph().add_run("Social Media Policy / Polisi Cyfryngau Cymdeithasol").bold = True
+    document.add_paragraph("Ffederasiwn Ysgolion Enghraifft Schools Federation")
+    _details_table(document, [("Agreed by / Cytunwyd gan", "Governing Body / Corff Llywodraethu")])
+    rows = [("English", "Cymraeg"), ("Contact with pupils", "Cysylltu â disgyblion"),
+            ("Staff must use Hwb to contact pupils.", "Rhaid i staff ddefnyddio Hwb i gysylltu â disgyblion."),
+            ("Personal use", "Defnydd personol"),
+            ("Staff must not:\naccept friend requests from pupils;\npost photographs of pupils.",
+             "Ni ddylai staff:\nderbyn ceisiadau ffrind gan ddisgyblion;\npostio lluniau o ddisgyblion.")]
+    table = document.add_table(rows=len(rows), cols=2)
+    for row, (english, welsh) in zip(table.rows, rows, strict=True):
+        for cell, text in ((row.cells[0], english), (row.cells[1], welsh)):
+            first, *more = text.split("\n")
+            cell.text = first
+            for line in more:
+                cell.add_paragraph(line)
+    source = tmp_path / "bilingual.docx"
+    document.save(str(source))
+
+    data = imported(source, tmp_path)
+
+    assert [(s["heading_en"], s["heading_cy"], [p["text"] for p in s["passages"]]) for s in data["sections"]] == [
+        ("Contact with pupils", "Cysylltu â disgyblion", ["Staff must use Hwb to contact pupils."]),
+        ("Personal use", "Defnydd personol", ["Staff must not: accept friend requests from pupils;",
+                                              "Staff must not: post photographs of pupils."])]
+    assert (data["title_en"], data["title_cy"], data["federation"], data["agreed_by"], data["agreed_by_cy"]) == (
+        "Social Media Policy", "Polisi Cyfryngau Cymdeithasol", "Ffederasiwn Ysgolion Enghraifft Schools Federation",
+        "Governing Body", "Corff Llywodraethu")
+
+
 def test_a_request_form_in_an_appendix_gives_no_passages(tmp_path: Path) -> None:
     """A form's labels over lines to fill in, its sub-heading over a table of empty boxes, and a history table's
     label: the form is for filling in, not a rule to quote; a declaration's sentences are kept."""
