@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -370,6 +371,9 @@ def _details(found: dict[str, str], file: str, warnings: list[str]) -> dict[str,
                             "the bot will not say when the review is overdue")
         else:
             data["review_date"] = deadline.isoformat()
+            if deadline < date.today():
+                warnings.append(f"the next review ({values['next_review']}) has passed: cards say the review is "
+                                "overdue; if this is the reviewed version, give its new review date")
     if "authorisation" in values:
         data.update(_authorisation(values["authorisation"]))
     if "schools" in values:
@@ -533,7 +537,8 @@ def _empty(file: str, section: _Section, following: Line | None = None) -> str:
 
 
 def _write_sections(sections: list[_Section], current: Policy | None, warnings: list[str]) -> list[dict[str, Any]]:
-    welsh = {s.heading_en: s.heading_cy for s in current.sections if s.heading_cy} if current else {}
+    # The current version's Welsh heading for a heading with the same words ("LEGISLATION", "3. Legislation").
+    welsh = {section_id_for(s.heading_en): s.heading_cy for s in current.sections if s.heading_cy} if current else {}
     steps = {p.text: list(p.next_steps) for p in current.all_passages() if p.next_steps} if current else {}
     used: set[str] = set()
     written: list[dict[str, Any]] = []
@@ -576,8 +581,8 @@ def _write_sections(sections: list[_Section], current: Policy | None, warnings: 
         entry: dict[str, Any] = {"id": section_id, "heading_en": section.heading}
         if section.heading_cy:
             entry["heading_cy"] = section.heading_cy
-        elif section.heading in welsh:
-            entry["heading_cy"] = welsh[section.heading]
+        elif section_id_for(section.heading) in welsh:
+            entry["heading_cy"] = welsh[section_id_for(section.heading)]
         entry["passages"] = passages
         written.append(entry)
     leftovers = [template_leftover(p["text"]) for s in written for p in s["passages"]]

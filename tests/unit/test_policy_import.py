@@ -127,6 +127,17 @@ def test_the_loaded_import_carries_its_details_in_both_languages(tmp_path: Path)
     assert [s.cy for s in details.schools] == ["Ysgol Uwchradd Llanidloes", "Ysgol Gynradd Llanidloes"]
 
 
+def test_a_heading_in_capitals_or_numbered_keeps_the_current_versions_welsh(tmp_path: Path) -> None:
+    source = tmp_path / "revised.txt"
+    source.write_text("Social Media Policy for Staff\n\nLEGISLATION\n\nThe law applies online.\n\n"
+                      "4. Using social networking for personal use\n\nKeep your accounts private.\n", encoding="utf-8")
+
+    result = import_policy(source, current=load_policy(DEFAULT_POLICY_FILE))
+
+    assert [s.get("heading_cy") for s in result.data["sections"]] == [
+        "Deddfwriaeth", "Defnydd personol o rwydweithio cymdeithasol"]
+
+
 def test_without_a_current_policy_headings_have_no_welsh(tmp_path: Path) -> None:
     result = import_policy(SHIPPED_TEXT, current=None)
 
