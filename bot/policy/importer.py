@@ -51,6 +51,12 @@ _DOCUMENT_WORD = re.compile(r"\b(?:polic(?:y|ies)|code|guidance|guidelines|proce
 _SUBJECT = re.compile(r"\b(?:social media|social networking|online|internet|digital|e-safety|acceptable use|"
                       r"cyfryngau cymdeithasol|ar-lein)\b", re.IGNORECASE)
 _CONTENTS = frozenset({"contents", "table of contents", "contents page", "cynnwys", "tabl cynnwys"})
+# What changed from the last version: the rules themselves are in the sections, so such a list is no passage.
+_CHANGE_LOG = re.compile(
+    r"^(?:summary of (?:the )?changes|(?:main |key )?changes (?:in|to|since|made|from)\b.*|version history|"
+    r"document history|revision history|change ?log|record of (?:changes|amendments)|amendments(?: to this policy)?|"
+    r"what(?:'s| has| is) changed\b.*|crynodeb o'?r newidiadau|newidiadau (?:yn|i|ers)\b.*|hanes (?:y )?fersiynau)$",
+    re.IGNORECASE)
 _FORM_LABEL = re.compile(r"\b(Date|Signature|Signed|Name)\s*:", re.IGNORECASE)
 _TRAILING_DATE = re.compile(r"[,;]?\s*(?:on\s+)?\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\s*$")
 # A details sentence in the prose before the first section, when a document has no details table ("It was drafted
@@ -165,6 +171,10 @@ def build_policy(lines: Sequence[Line], *, file: str, sha256: str, current: Poli
     known = [line for line in (*front, *body) if line.kind == "detail" and line.key]
     told, body = _prose_details(body, {line.key for line in known if line.key})
     known += told
+    logged = [i for i, line in enumerate(front) if line.kind == "heading" and _CHANGE_LOG.match(label_key(line.text))]
+    if logged:  # "Summary of changes" over rows ("Section | Change made in this version") before the first section
+        end = next((i for i in range(logged[0] + 1, len(front)) if front[i].kind == "heading"), len(front))
+        front = front[:logged[0]] + front[end:]
     for line in front:
         if line.kind == "detail" and not line.key:
             warnings.append(f"the details row {line.text!r} ({line.where}) is not one the bot knows: left out (the "
@@ -176,14 +186,16 @@ def build_policy(lines: Sequence[Line], *, file: str, sha256: str, current: Poli
     text = [Line("record", "", line.where) if line in known else replace(line, kind="text")
             if line.kind == "detail" or (line.kind == "heading" and not line.styled and as_detail(line).key) else line
             for line in body]
-    sections = [section for section in _sections(title, text, file) if label_key(section.heading) not in _CONTENTS]
+    sections = [section for section in _sections(title, text, file)
+                if label_key(section.heading) not in _CONTENTS and not _CHANGE_LOG.match(label_key(section.heading))]
     _refuse_welsh_only(sections, file)
     sections = _bilingual(sections, warnings)
     for section in list(sections):  # "Approval" at the end: "Policy author: …", "Version: 2", nothing else
         rows = [as_detail(block) for block in section.blocks]
         had = {line.key for line in known}
         keys = [row.key for row in rows if row.kind == "detail" and row.key]
-        if len(rows) >= 2 and len(set(keys)) == len(keys) == len(rows):
+        used = [key for key in keys if key != "unused"]
+        if len(rows) >= 2 and len(set(used)) == len(used) and len(keys) == len(rows):
             sections.remove(section)
             known += [row for row in rows if row.key not in had]
             continue

@@ -828,6 +828,24 @@ def test_a_policy_set_out_in_english_and_welsh_side_by_side(tmp_path: Path) -> N
         "Governing Body", "Corff Llywodraethu")
 
 
+def test_a_summary_of_changes_is_no_passage_and_a_details_row_the_bot_does_not_show_is_no_note(
+        tmp_path: Path) -> None:
+    source = tmp_path / "revised.txt"
+    source.write_text(
+        "Social Media Policy for Staff\n\nSummary of changes\nSection\tChange made in this version\n"
+        "Personal use\tNew paragraph on privacy settings.\n\nPersonal use\nKeep your accounts private.\n\n"
+        "Changes since version 1\n- Privacy settings are now checked each term.\n\n"
+        "Document control\nStatus\tVersion 2\nReviewed by\tStaffing Committee\nNext Review Date\tSpring 2030\n",
+        encoding="utf-8")
+
+    result = import_policy(source)
+
+    assert [(s["heading_en"], [p["text"] for p in s["passages"]]) for s in result.data["sections"]] == [
+        ("Personal use", ["Keep your accounts private."])]
+    assert result.data["version"] == "2" and result.data["next_review"] == "Spring 2030"
+    assert not any("details row" in w for w in result.warnings)
+
+
 def test_a_request_form_in_an_appendix_gives_no_passages(tmp_path: Path) -> None:
     """A form's labels over lines to fill in, its sub-heading over a table of empty boxes, and a history table's
     label: the form is for filling in, not a rule to quote; a declaration's sentences are kept."""
