@@ -18,13 +18,13 @@ from bot.policy.model import Policy
 
 
 def import_policy_command(argv: list[str]) -> int:
-    """`import-policy SOURCE --out FILE.json [--policy CURRENT]`: write the policy file for a .docx or .txt
+    """`import-policy SOURCE --out FILE.json [--policy CURRENT]`: write the policy file for a .docx, .txt or .md
     document, or say in one line why it cannot be, writing nothing."""
     parser = argparse.ArgumentParser(
         prog="python -m bot import-policy",
-        description="Read the school's policy document (.docx or .txt) and write the policy file the bot reads. "
+        description="Read the school's policy document (.docx, .txt or .md) and write the policy file the bot reads. "
                     "Welsh headings and next steps are kept from the current policy where the words are the same.")
-    parser.add_argument("source", type=Path, metavar="SOURCE", help="the policy document, .docx or .txt")
+    parser.add_argument("source", type=Path, metavar="SOURCE", help="the policy document: .docx, or text (.txt, .md)")
     parser.add_argument("--out", type=Path, required=True, metavar="FILE.json", help="the policy file to write")
     add_policy_option(parser)
     args = parser.parse_args(argv)

@@ -44,7 +44,19 @@ from bot.policy.word_reader import read_docx
 
 # What people write in a details row that has nothing to say.
 EMPTY_VALUES = frozenset({"", "-", "–", "n/a", "na", "none", "tbc", "tba"})
-SUFFIXES = (".docx", ".txt")
+SUFFIXES = (".docx", ".txt", ".md")
+# What to do with a file the importer cannot read, by its kind.
+_SAVE_AS = {
+    ".doc": ": open it in Word and save it as a Word Document (.docx)",
+    ".docm": ": open it in Word and save it as a Word Document (.docx)",
+    ".dotx": ": open it in Word and save it as a Word Document (.docx)",
+    ".odt": ": open it and save it as a Word Document (.docx)",
+    ".rtf": ": open it in Word and save it as a Word Document (.docx)",
+    ".pdf": ": open the school's Word original and import that; or open the PDF in Word and save it as a Word "
+            "Document (.docx), then check its headings",
+    ".html": ": a web page; open the policy's Word original, or copy the page's text into a .txt file",
+    ".htm": ": a web page; open the policy's Word original, or copy the page's text into a .txt file",
+}
 _PART = re.compile(r"^part\s+(?:[a-z]|\d{1,2}|[ivx]{1,5})\b", re.IGNORECASE)
 _DOCUMENT_WORD = re.compile(r"\b(?:polic(?:y|ies)|code|guidance|guidelines|procedures?|polisi|cod|canllawiau)\b",
                             re.IGNORECASE)
@@ -139,7 +151,8 @@ def read_document(source: Path) -> list[Line]:
     """The classified lines of a .docx or .txt document."""
     suffix = source.suffix.lower()
     if suffix not in SUFFIXES:
-        raise PolicyImportError(f"{source.name}: import a Word document (.docx) or a text file (.txt)")
+        how = _SAVE_AS.get(suffix, "")
+        raise PolicyImportError(f"{source.name}: import a Word document (.docx) or a text file (.txt){how}")
     if not source.is_file():
         raise PolicyImportError(f"{source}: no such file")
     return read_docx(source) if suffix == ".docx" else read_txt(source)

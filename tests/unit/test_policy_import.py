@@ -659,7 +659,9 @@ BAD: dict[str, tuple[str, str | bytes, str]] = {
     "binary": ("binary.txt", b"\x00\x01\x02\xff" * 50, "not a readable text file"),
     "word-named-txt": ("word.txt", b"PK\x03\x04rest", "this is a Word document, not text"),
     "not-word": ("broken.docx", b"this is not a zip file", "not a Word document that can be read"),
-    "pdf": ("policy.pdf", b"%PDF-1.4", "import a Word document (.docx) or a text file (.txt)"),
+    "pdf": ("policy.pdf", b"%PDF-1.4", "import a Word document (.docx) or a text file (.txt): open the school's "
+            "Word original and import that"),
+    "old-word": ("policy.doc", b"\xd0\xcf\x11\xe0", "open it in Word and save it as a Word Document (.docx)"),
     "empty": ("empty2.txt", "", "the document is empty"),
     "welsh-only": ("cymraeg.txt", "Polisi Cyfryngau Cymdeithasol Staff\n\nCyfrifon personol\n\nDylai staff gadw eu "
                    "cyfrifon personol yn breifat a pheidio ag ychwanegu disgyblion fel ffrindiau. Rhaid i staff ofyn "
@@ -1101,9 +1103,11 @@ def test_a_cover_with_the_school_above_the_title_and_details_in_plain_lines(tmp_
 
 
 def test_a_markdown_text_file(tmp_path: Path) -> None:
-    data = imported_text(tmp_path, "# Social Media Policy for Staff\n\n**Version:** 1.2\n**Approved by:** Full "
-                         "Governing Body\n\n## 1. About this policy\n\nIt covers every member of staff.\n\n## 2. "
-                         "Talking to parents\n\n- Use the school app, never **your own** number.\n")
+    source = tmp_path / "policy.md"  # as a policy kept in a wiki or a Git repository is saved
+    source.write_text("# Social Media Policy for Staff\n\n**Version:** 1.2\n**Approved by:** Full Governing Body"
+                      "\n\n## 1. About this policy\n\nIt covers every member of staff.\n\n## 2. Talking to parents"
+                      "\n\n- Use the school app, never **your own** number.\n", encoding="utf-8")
+    data = imported(source, tmp_path)
 
     assert (data["title_en"], data["version"], data["agreed_by"]) == (
         "Social Media Policy for Staff", "1.2", "Full Governing Body")
