@@ -287,8 +287,9 @@ def _table_lines(table: Table, where: str) -> Iterator[Line]:
         elif key:
             yield Line("detail", " ".join(c for c in cells[1:] if c), where, key=key)
         elif len(cells) == 2 and cells[0] and len(cells[0].split()) <= 4 and not is_clutter(cells[0]):
-            # a details row the importer does not know
-            yield Line("detail", " ".join(cells), where)
+            # a details row the importer does not know, or a term or role beside what it means ("Headteacher: Is
+            # responsible for …"): in the body it is the document's text
+            yield Line("detail", f"{cells[0].rstrip(':')}: {cells[1]}" if cells[1] else cells[0], where)
         else:
             yield from (Line("text", cell, where) for cell in cells if cell and not is_clutter(cell))
 

@@ -621,7 +621,7 @@ def test_a_heading_used_as_the_title_and_a_table_in_the_body(tmp_path: Path) -> 
     document.add_heading("Social Media Policy", level=1)
     _details_table(document, [("Version", "1"), ("Date of issue", "12.10.2022")])
     document.add_heading("Platforms", level=1)
-    _details_table(document, [("Platform", "Use"), ("Hwb", "Teaching")])
+    _details_table(document, [("Platform", "Use"), ("Hwb", "Teaching"), ("DSL", "The Designated Safeguarding Lead")])
     source = tmp_path / "table.docx"
     document.save(str(source))
 
@@ -629,7 +629,8 @@ def test_a_heading_used_as_the_title_and_a_table_in_the_body(tmp_path: Path) -> 
 
     assert data["title_en"] == "Social Media Policy" and data["date_of_issue"] == "2022-10-12"
     assert [s["heading_en"] for s in data["sections"]] == ["Platforms"]
-    assert passages(data) == ["Platform Use", "Hwb Teaching"]
+    # A term beside what it means reads as it does in a glossary.
+    assert passages(data) == ["Platform: Use", "Hwb: Teaching", "DSL: The Designated Safeguarding Lead"]
 
 
 # Documents that cannot be imported: one line, and nothing written
