@@ -11,6 +11,7 @@ What the bot is steered by (`asked_as`, `not_covered`) is not the document's, an
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -63,6 +64,9 @@ _DOCUMENT_WORD = re.compile(r"\b(?:polic(?:y|ies)|code|guidance|guidelines|proce
 _SUBJECT = re.compile(r"\b(?:social media|social networking|online|internet|digital|e-safety|acceptable use|"
                       r"cyfryngau cymdeithasol|ar-lein)\b", re.IGNORECASE)
 _CONTENTS = frozenset({"contents", "table of contents", "contents page", "cynnwys", "tabl cynnwys"})
+# A first section that introduces the document, where it may say who wrote it ("It was written by …").
+_INTRODUCTION = re.compile(r"^(?:about (?:this|the) (?:policy|guidance|document|code)|introduction|overview|"
+                           r"policy statement|cyflwyniad|am y polisi hwn)$")
 # What changed from the last version: the rules themselves are in the sections, so such a list is no passage.
 _CHANGE_LOG = re.compile(
     r"^(?:summary of (?:the )?changes|(?:main |key )?changes (?:in|to|since|made|from)\b.*|version history|"
@@ -199,8 +203,7 @@ def build_policy(lines: Sequence[Line], *, file: str, sha256: str, current: Poli
     text = [Line("record", "", line.where) if line in known else replace(line, kind="text")
             if line.kind == "detail" or (line.kind == "heading" and not line.styled and as_detail(line).key) else line
             for line in body]
-    sections = [section for section in _sections(title, text, file)
-                if label_key(section.heading) not in _CONTENTS and not _CHANGE_LOG.match(label_key(section.heading))]
+    sections = [section for section in _sections(title, text, file) if label_key(section.heading) not in _CONTENTS]
     _refuse_welsh_only(sections, file)
     sections = _bilingual(sections, warnings)
     for section in list(sections):  # "Approval" at the end: "Policy author: …", "Version: 2", nothing else
@@ -208,7 +211,8 @@ def build_policy(lines: Sequence[Line], *, file: str, sha256: str, current: Poli
         had = {line.key for line in known}
         keys = [row.key for row in rows if row.kind == "detail" and row.key]
         used = [key for key in keys if key != "unused"]
-        if len(rows) >= 2 and len(set(used)) == len(used) and len(keys) == len(rows):
+        alone = len(rows) == 1 and _checkable_detail(rows[0])  # "Next review: January 2026" under a history table
+        if (len(rows) >= 2 or alone) and len(set(used)) == len(used) and len(keys) == len(rows):
             sections.remove(section)
             known += [row for row in rows if row.key not in had]
             continue
@@ -220,6 +224,8 @@ def build_policy(lines: Sequence[Line], *, file: str, sha256: str, current: Poli
         if dated and len(dated) < len(rows):
             section.blocks = [block for n, block in enumerate(section.blocks) if n not in dated.values()]
             known += [rows[n] for n in sorted(dated.values())]
+    # What changed from the last version (its details read above): the rules themselves are in the sections.
+    sections = [section for section in sections if not _CHANGE_LOG.match(label_key(section.heading))]
     data.update(_details({line.key: line.text for line in known}, file, warnings))
     data["sections"] = _write_sections(sections, current, warnings)
     if "schools" not in data:
@@ -318,8 +324,12 @@ def _prose_details(body: list[Line], known: set[str]) -> tuple[list[Line], list[
     told: list[Line] = []
     kept: list[Line] = []
     for n, line in enumerate(body):
+        if line.kind == "heading" and (told or any(b.kind == "heading" for b in body[:n])
+                                       or not _INTRODUCTION.match(label_key(NUMBERING.sub("", line.text)))):
+            return told, kept + body[n:]  # past the prose before the sections, or an "About this policy" first
         if line.kind == "heading":
-            return told, kept + body[n:]
+            kept.append(line)
+            continue
         if line.kind != "text":
             kept.append(line)
             continue
@@ -349,7 +359,7 @@ def _sentence_details(sentence: str, known: set[str]) -> list[tuple[str, str]]:
         match = pattern.search(sentence)
         if match is None or key in known or key in dict(found):
             continue
-        value = match.group("v").strip()
+        value = re.sub(r"(?:,?\s+(?:and|ac|a)|,)$", "", match.group("v").strip())  # "…, and approved by …"
         if key == "next_review" and review_deadline(value) is None:
             continue
         if len(value.split()) > 12:
@@ -372,7 +382,8 @@ def _details(found: dict[str, str], file: str, warnings: list[str]) -> dict[str,
     if "status" in values:
         data["status"] = values["status"]
     version = values.get("version", "")
-    version = version_in(version) or version or version_in(values.get("status", ""))
+    version = version_in(version) or version or version_in(values.get("status", "")) or values.get(
+        "history_version", "")
     if version:
         data["version"] = version
     if "author" in values:
@@ -433,11 +444,18 @@ def _sections(title: str, body: list[Line], file: str) -> list[_Section]:
     accounts"); its sections keep their own headings. Two plain headings in a row leave the first one empty."""
     sections: list[_Section] = []
     current: _Section | None = None
-    for line in body:
+    for n, line in enumerate(body):
         if line.kind == "heading":
             if current is not None and not current.blocks:
                 grouping = _names_a_group(current.heading) and not _names_a_group(line.text)
                 if line.level <= current.level and not grouping and not current.records:
+                    run = list(itertools.takewhile(lambda b: b.kind == "heading" and not b.styled, body[n:]))
+                    if len(run) >= 3 and not any(map(_names_a_group, (b.text for b in run))):
+                        # four or more short lines in a row: a table's cells, one to a line
+                        raise PolicyImportError(
+                            f"{file}: {current.where} to {run[-1].where} are short lines with no full stops "
+                            f"('{current.heading[:30]}', '{line.text[:30]}', …), as a table copied from a PDF gives: "
+                            "write the table's rows as sentences, or import the Word document")
                     raise PolicyImportError(_empty(file, current, line))
                 sections.pop()
             current = _Section(line.text, line.where, line.level)
@@ -526,9 +544,10 @@ def _bilingual(sections: list[_Section], warnings: list[str]) -> list[_Section]:
 
 def _translations(first: _Section, second: _Section) -> bool:
     """Whether two neighbouring sections in different languages can be one section's Welsh and English: headings
-    each in its own language (not "Title / Teitl") and about as many paragraphs."""
+    each in its own language, as their text is (not "Title / Teitl"), and about as many paragraphs."""
     one, other = len(first.blocks), len(second.blocks)
     return (" / " not in first.heading and " / " not in second.heading
+            and _welsh(first.heading) != _welsh(second.heading)
             and max(one, other) <= 2 * min(one, other) + 1)
 
 

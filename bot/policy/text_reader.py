@@ -39,6 +39,9 @@ _ENTITY = re.compile(r"&(?:#\d{2,5}|#x[0-9a-f]{2,4}|[a-z]{2,8});", re.IGNORECASE
 # Plain text
 
 
+_LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"})
+
+
 def read_txt(source: Path) -> list[Line]:
     """Lines of a text file laid out as the school writes them: title first, details as tab-separated lines,
     headings on lines of their own, bullets starting "- ". A file whose lines were broken at a width (text copied
@@ -46,7 +49,8 @@ def read_txt(source: Path) -> list[Line]:
     raw = source.read_bytes()
     if raw.startswith(b"PK\x03\x04"):
         raise PolicyImportError(f"{source.name}: this is a Word document, not text; name it .docx")
-    physical = _without_email(_decode(raw, source.name).splitlines())
+    # Lines as an editor numbers them: a page break (form feed) between two lines is no line of its own.
+    physical = _without_email(re.split(r"\r\n|\r|\n", _decode(raw, source.name).replace("\f", " ")))
     # Pages copied from a PDF (numbered "Page 2 of 9"): a running header or footer is the same short line again and
     # again ("Staff should:" above each list of a document that is not paged is the document's own).
     counts: dict[str, int] = {}
@@ -131,7 +135,7 @@ def _decode(raw: bytes, name: str) -> str:
         raise PolicyImportError(f"{name}: not a readable text file")
     if len(_ENTITY.findall(text)) >= 3:  # a web page saved as text: "&rsquo;", "&amp;", "&nbsp;"
         text = html.unescape(text)
-    return text
+    return text.translate(_LIGATURES)  # text copied from a PDF: "ofﬁce" is "office"
 
 
 def _classify_text_line(line: str, where: str) -> Line:

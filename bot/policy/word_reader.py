@@ -44,7 +44,10 @@ from bot.policy.welsh import detect_language
 # Summary of changes"): such a table records the document's past, not its rules or its current details.
 RECORD_HEADERS = frozenset({"date", "changes", "summary of changes", "summary", "description", "amendments",
                             "reason", "reason for change", "details of change", "change", "page", "section",
-                            "signature", "name", "role", "reviewed by"})
+                            "signature", "name", "role", "reviewed by", "by", "who", "notes", "comments",
+                            "changed by", "updated by", "amended by", "approved", "approval", "reviewer", "action",
+                            "details", "change made", "changes made", "description of change", "nature of change",
+                            "summary of change", "reason for review", "newidiadau", "dyddiad", "gan"})
 # Word's XML: text, tab, breaks; what is not the paragraph's current text (deleted or moved-away text under
 # tracked changes, a text box's own paragraphs, the old-style copy of a text box).
 _T, _TAB, _BR, _CR = qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")
@@ -89,7 +92,7 @@ def read_docx(source: Path) -> list[Line]:
             lines += [Line("text", text, f"{where} (text box)") for text in _text_boxes(block)]
         else:
             rows = list(_table_lines(block, f"table at {where}"))
-            if [row.kind for row in rows] == ["record"] and just_above and labels_a_form(lines[-1]):
+            if rows and rows[0].kind == "record" and just_above and labels_a_form(lines[-1]):
                 lines.pop()  # "For the headteacher" over the form's table
             lines.extend(rows)
         just_above = len(lines) > before
@@ -97,8 +100,10 @@ def read_docx(source: Path) -> list[Line]:
         # No heading styles: headings are found by their shape, and where some such lines are bold, only those.
         bold_only = any(line.bold and heading_like(line.text) for line in lines if line.kind == "text")
         guessed = [_guess_heading(line) if line.bold or not bold_only else line for line in lines]
-        if not any(line.kind == "heading" for line in guessed):
-            # Headings typed as bold items of a numbered list ("1. Purpose" in Word's List Number style).
+        body = next((n for n, line in enumerate(guessed) if line.kind in ("text", "bullet")), len(guessed))
+        if not any(line.kind == "heading" for line in guessed[body:]):
+            # Headings typed as bold items of a numbered list ("1. Purpose" in Word's List Number style); bold lines
+            # above the first text (the school's name, the title) are not the sections'.
             guessed = [_guess_heading(replace(line, kind="text")) if line.kind == "bullet" and line.bold
                        and heading_like(line.text) else line for line in lines]
         if not any(line.kind == "heading" for line in guessed):
@@ -138,7 +143,7 @@ def _page_details(document: DocumentObject) -> list[Line]:
                     if line.key and line.key not in found:
                         found[line.key] = line
             for row in (row for table in part.tables for row in table.rows):  # "Version | 3 | Review date | …"
-                cells = [collapse_spaces(cell.text) for cell in row.cells]
+                cells = [_cell_text(cell) for cell in row.cells]
                 for label, value in zip(cells, cells[1:], strict=False):
                     key = detail_key(label)
                     if key and value and not detail_key(value) and key not in found:
@@ -153,6 +158,11 @@ def _labelled_without_colon(text: str) -> Line:
         if folded.startswith(label + " ") and len(label) > 5:
             return Line("detail", text[len(label):].strip(), "the page header or footer", key=DETAIL_LABELS[label])
     return Line("text", text, "the page header or footer")
+
+
+def _cell_text(cell: _Cell) -> str:
+    """A table cell's text, its tracked changes accepted as in the body."""
+    return collapse_spaces(" ".join(_accepted_text(paragraph._p) for paragraph in cell.paragraphs))
 
 
 def _accepted_text(element: Any) -> str:
@@ -229,12 +239,14 @@ def _heading_level(paragraph: Paragraph) -> int:
 def _table_lines(table: Table, where: str) -> Iterator[Line]:
     """A table's rows: a details row ("Agreed by" | "Governing Body") as a detail, any other cell as text; a version
     history or sign-off table gives nothing, and a row of column names over rules ("Do | Don't") is left out."""
-    rows = [[collapse_spaces(cell.text) for cell in _distinct_cells(row)] for row in table.rows]
+    rows = [[_cell_text(cell) for cell in _distinct_cells(row)] for row in table.rows]
     if len(rows) == 1 and len(rows[0]) == 1 and heading_like(rows[0][0]):
         yield Line("text", rows[0][0], where, bold=True)  # a heading in a shaded box, as school templates have it
         return
     if _record_table(rows) or _form_table(rows):
         yield Line("record", "", where)
+        if latest := _latest_version(rows):  # a version history: its newest version, if no details row gives one
+            yield Line("detail", latest, where, key="history_version")
         return
     if _situations_and_actions(rows):
         # "Scenario | What to do": each situation is quoted with what to do about it.
@@ -250,7 +262,7 @@ def _table_lines(table: Table, where: str) -> Iterator[Line]:
         # A policy laid out as a table: each row a heading beside its text ("Personal accounts" | paragraphs, bullets).
         for row in table.rows:
             heading, body = _distinct_cells(row)
-            yield Line("heading", collapse_spaces(heading.text), where)
+            yield Line("heading", _cell_text(heading), where)
             for paragraph in body.paragraphs:
                 if line := _paragraph_line(paragraph, where):
                     yield line
@@ -350,7 +362,7 @@ def _side_by_side_lines(table: Table, welsh_column: int, where: str) -> Iterator
         if len(cells) != 2:
             continue
         english, welsh = (cells[1], cells[0]) if welsh_column == 0 else (cells[0], cells[1])
-        texts = [collapse_spaces(english.text), collapse_spaces(welsh.text)]
+        texts = [_cell_text(english), _cell_text(welsh)]
         if all(t.casefold() in _LANGUAGE_NAMES for t in texts if t):
             continue  # the "English | Cymraeg" row over the columns
         if all(texts) and heading_like(texts[0]) and heading_like(texts[1]):
@@ -374,6 +386,16 @@ def _headings_beside_text(rows: list[list[str]]) -> bool:
     return len(rows) >= 3 and all(len(cells) == 2 for cells in rows) and sum(
         heading_like(cells[0]) is not None and len(cells[0].split()) <= 8 and len(cells[1].split()) >= 25
         for cells in rows) >= 0.8 * len(rows)
+
+
+def _latest_version(rows: list[list[str]]) -> str:
+    """The highest version number in a version history's "Version" column ("" when it has none)."""
+    column = next((i for i, cell in enumerate(rows[0]) if detail_key(cell) == "version"), None)
+    if column is None:
+        return ""
+    numbers = [cells[column] for cells in rows[1:] if column < len(cells) and re.fullmatch(r"v?\d+(?:\.\d+)*",
+                                                                                           cells[column].strip())]
+    return max(numbers, key=lambda n: tuple(int(part) for part in n.lstrip("v").split(".")), default="")
 
 
 def _form_table(rows: list[list[str]]) -> bool:

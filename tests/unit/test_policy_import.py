@@ -1128,19 +1128,79 @@ def test_text_pasted_from_a_pdf_loses_its_page_numbers_and_running_header(tmp_pa
                               "The head reviews it yearly."]
 
 
-def test_headings_typed_as_bold_numbered_list_items_under_a_title_style(tmp_path: Path) -> None:
+@pytest.mark.parametrize("title_style", ["Title", "bold"])
+def test_headings_typed_as_bold_numbered_list_items(title_style: str, tmp_path: Path) -> None:
     document = docx.Document()
-    document.add_paragraph("Online Conduct Policy for Staff", style="Title")
+    if title_style == "Title":
+        document.add_paragraph("Online Conduct Policy for Staff", style="Title")
+    else:  # the school's name and the title typed bold, as the numbered headings are
+        document.add_paragraph().add_run("YSGOL ENGHRAIFFT").bold = True
+        document.add_paragraph().add_run("Online Conduct Policy for Staff").bold = True
     for heading, body in (("Introduction", "All adults show respect online."), ("Personal accounts",
                                                                                  "Keep accounts private.")):
         document.add_paragraph(style="List Number").add_run(heading).bold = True
-        document.add_paragraph(body)
+        document.add_paragraph(body, style="List Number")
     source = tmp_path / "listed.docx"
     document.save(str(source))
 
     data = imported(source, tmp_path)
 
+    assert data["title_en"] == "Online Conduct Policy for Staff"
     assert [s["heading_en"] for s in data["sections"]] == ["Introduction", "Personal accounts"]
+
+
+def test_a_version_history_gives_the_version_and_an_introduction_says_who_wrote_it(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph("Staff Social Media Guidance", style="Title")
+    document.add_heading("About this guidance", level=1)
+    document.add_paragraph("It tells staff what is expected online. It was written by Owain Jarman, Digital Lead, "
+                           "and approved by the governors.")
+    document.add_heading("Personal accounts", level=1)
+    document.add_paragraph("Keep your accounts private.")
+    document.add_heading("Version history", level=1)
+    _details_table(document, [("Version", "Date", "Change", "By"), ("1.0", "September 2023", "First draft", "O. J."),
+                              ("2.0", "January 2025", "WhatsApp added", "O. J.")])
+    document.add_paragraph("Next review: January 2030, or sooner if national guidance changes.")
+    source = tmp_path / "guidance.docx"
+    document.save(str(source))
+
+    data = imported(source, tmp_path)
+
+    assert (data["version"], data["author"], data["agreed_by"], data["review_date"]) == (
+        "2.0", "Owain Jarman, Digital Lead", "governors", "2030-01-31")
+    assert passages(data) == ["It tells staff what is expected online.", "Keep your accounts private."]
+
+
+def test_a_tracked_change_in_the_details_table_is_read_accepted(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph("Staff Social Media Policy", style="Title")
+    _details_table(document, [("Status", "Version "), ("Next Review Date", "")])
+    table = document.tables[0]
+    for cell, inserted in ((table.cell(0, 1), "2"), (table.cell(1, 1), "Summer 2030")):
+        cell.paragraphs[0]._p.append(parse_xml(
+            f'<w:ins {WORD} w:id="9" w:author="A" w:date="2026-01-01T00:00:00Z"><w:r><w:t>{inserted}</w:t></w:r>'
+            "</w:ins>"))
+    document.add_heading("Personal accounts", level=1)
+    document.add_paragraph("Keep your accounts private.")
+    source = tmp_path / "tracked.docx"
+    document.save(str(source))
+
+    data = imported(source, tmp_path)
+
+    assert (data["status"], data["version"], data["next_review"]) == ("Version 2", "2", "Summer 2030")
+
+
+def test_text_copied_from_a_pdf_page_breaks_ligatures_and_a_table_one_cell_to_a_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = imported_text(tmp_path, "Staff Social Media Policy\n\nContact\n\nAsk the ofﬁce ﬁrst.\n\f\nPhotos\n\n"
+                                   "Use school devices.\n")
+    assert passages(data) == ["Ask the office first.", "Use school devices."]
+
+    source = tmp_path / "table.txt"
+    source.write_text("Staff Social Media Policy\n\nPhotos\n\nSee the table.\n\f\nType of image\nConsent needed"
+                      "\nWhere it may be shared\nGroup photo\nNone\n", encoding="utf-8")
+    assert import_policy_command([str(source), "--out", str(tmp_path / "t.json")]) == 1
+    assert "line 7 to line 11 are short lines with no full stops" in capsys.readouterr().err
 
 
 def test_a_cover_table_of_labels_over_values_and_details_in_both_languages(tmp_path: Path) -> None:
