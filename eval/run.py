@@ -38,7 +38,7 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
              "2022-third.en", "2022-third.cy", "2022-fourth.en", "2022-fourth.cy",
              "2022-fifth.en", "2022-fifth.cy", "2022-sixth.en", "2022-sixth.cy", "2022-seventh.en", "2022-seventh.cy",
              "2022-eighth.en", "2022-eighth.cy", "2022-ninth.en", "2022-ninth.cy", "2022-tenth.en", "2022-tenth.cy",
-             "2022-eleventh.en", "2022-eleventh.cy"),
+             "2022-eleventh.en", "2022-eleventh.cy", "2022-twelfth.en", "2022-twelfth.cy"),
     "revised-a": ("revised-a.en", "revised-a.cy", "revised-a-held.en", "revised-a-held.cy"),
     "revised-b": ("revised-b.en", "revised-b.cy", "revised-b-held.en", "revised-b-held.cy"),
     "other-school": ("other-school.en", "other-school.cy", "other-school-held.en", "other-school-held.cy"),
@@ -58,6 +58,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
     "revised-k": ("revised-k-tenth.en", "revised-k-tenth.cy"),
     "other-school-7": ("other-school-7-tenth.en", "other-school-7-tenth.cy"),
     "revised-l": ("revised-l-eleventh.en", "revised-l-eleventh.cy"),
+    "revised-m": ("revised-m-twelfth.en", "revised-m-twelfth.cy"),
+    "other-school-8": ("other-school-8-twelfth.en", "other-school-8-twelfth.cy"),
 }
 # The 2022 sets whose misses taught the steering data: only the no-steering figure is fair for them.
 TAUGHT_STEERING = frozenset({"2022-rounds"})
@@ -160,6 +162,11 @@ def counts(result: Tally) -> str:
     return f"{len(result.in_scope)}/{len(result.out_of_scope)}/{len(result.welsh)}"
 
 
+def document_file(name: str) -> Path:
+    """A document of eval/docs by its name: the school's Word file (revised-m.docx) or its text."""
+    return next(path for path in (DOCS / f"{name}.docx", DOCS / f"{name}.txt") if path.is_file())
+
+
 def import_document(path: Path) -> Policy:
     """A policy document imported as `python -m bot import-policy` would (a .json policy file is read as it is)."""
     if path.suffix == ".json":
@@ -206,7 +213,7 @@ def main(argv: list[str]) -> int:
     for document, names in DOCUMENTS.items():
         if chosen and not chosen.intersection(names):
             continue
-        policy = import_document(DOCS / f"{document}.txt")
+        policy = import_document(document_file(document))
         steered, built_ms = timed(lambda policy=policy: PolicyIndex(policy, steering=shipped_steering()))
         cold_ms = cold_ms or built_ms
         bare = PolicyIndex(policy, steering=without_steering())
