@@ -661,7 +661,7 @@ def _under(lead: Line, block: Line, *, next_to_it: bool) -> bool:
             next_to_it and lead.kind == block.kind == "text" and not block.text.endswith("?")
             and len(lead.text.split()) <= 40)
     deeper = not (lead.numbered and block.numbered) or block.level > lead.level
-    return (block.kind == "bullet" and deeper and lead.text.endswith(":") and len(lead.text.split()) <= 12
+    return (block.kind == "bullet" and deeper and lead.text.endswith(":") and len(lead.text.split()) <= 25
             and len(_sentence_spans(lead.text)) == 1)
 
 

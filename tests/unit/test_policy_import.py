@@ -334,6 +334,12 @@ LEANING_LINES = {
                 "- This list has no lead-in.\n",
                 ["Keep your profile private.", "Staff must not: accept friend requests from pupils;",
                  "Staff must not: post photographs of pupils.", "Ask if you are unsure.", "This list has no lead-in."]),
+    "long lead-in": (
+        "Staff Social Media Policy\n\nConcerns\n\nIf you see something online that concerns you, or you are the "
+        "subject of negative posts:\n\n- do not reply;\n- tell the headteacher.\n",
+        ["If you see something online that concerns you, or you are the subject of negative posts: do not reply;",
+         "If you see something online that concerns you, or you are the subject of negative posts: tell the "
+         "headteacher."]),
     "lead-in ending a paragraph": (
         "Staff Social Media Policy\n\nPersonal accounts\n\nMany of us use social media. However, staff must not:\n\n"
         "- follow former pupils under 19;\n- name the school on dating apps.\n",
