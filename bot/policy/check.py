@@ -66,9 +66,14 @@ def check(policy: Policy, index: PolicyIndex) -> Report:
     report = Report()
     passages = policy.all_passages()
     bound = index.steering
-    for passage, asked in zip(passages, bound.asked_as, strict=True):
-        if not asked:
-            report.without_wordings.append(f"{passage.id}: {_short(passage.text)}")
+    if not any(bound.asked_as):  # a new document: one line, not one per passage
+        report.without_wordings.append(
+            f"none of the {len(passages)} passages has wordings in the steering data: each is answered from its own "
+            "words, as any new document is (wordings are optional; they sharpen answers for the version they were "
+            "written for)")
+    else:
+        report.without_wordings += [f"{passage.id}: {_short(passage.text)}"
+                                    for passage, asked in zip(passages, bound.asked_as, strict=True) if not asked]
     if len(bound.stale) > SHOWN and not bound.set_aside and not any(bound.asked_as):
         # Not one list fits: another document's data (another school's policy, or one reworded throughout), where a
         # nearest passage for each list says nothing.

@@ -50,11 +50,23 @@ def test_a_revision_lists_reworded_passages_new_passages_and_answered_not_covere
     report = check(policy, index)
 
     assert any(line.startswith("mobile-devices.1 (2 wordings)") for line in report.stale)
-    assert any(line.startswith("ai.1:") for line in report.without_wordings)
+    # Two lists for two of 43 passages: another version's data, set aside, so no passage has wordings: one line.
+    assert len(report.without_wordings) == 1 and report.without_wordings[0].startswith(
+        f"none of the {len(policy.all_passages())} passages has wordings")
     assert report.switched_off == [
         "'can I use ChatGPT to write my reports?' is near enough ai.1 by its own words and meaning"]
     assert report.problems() > 0
     assert index.answer("can I use ChatGPT to write my reports?").passages[0].id == "ai.1"
+
+
+def test_a_new_passage_beside_passages_with_wordings_is_listed_by_name() -> None:
+    policy = fixture_policy()
+    everyone = Steering(tuple(Wordings(p.id, p.text, (f"question about {p.id}",)) for p in policy.all_passages()), ())
+    revised = _revised(policy)
+
+    report = check(revised, PolicyIndex(revised, steering=everyone))
+
+    assert [line.split(":")[0] for line in report.without_wordings] == ["mobile-devices.1", "ai.1"]
 
 
 def test_the_version_the_data_was_written_for_keeps_every_list() -> None:
