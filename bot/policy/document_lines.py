@@ -27,7 +27,8 @@ DETAIL_LABELS = {
     "schools": "schools", "applies to": "schools",
     "lead member of staff": "author", "member of staff responsible": "author", "responsible member of staff": "author",
     "lead author": "author", "date approved": "date_of_issue", "approved on": "date_of_issue",
-    "date adopted": "date_of_issue", "review": "next_review", "review cycle": "next_review",
+    "date adopted": "date_of_issue", "date agreed": "date_of_issue", "review": "next_review",
+    "review cycle": "next_review",
     # Details the bot does not show: known, so they are neither a passage nor a note about an unknown row.
     "reviewed by": "unused", "review frequency": "unused", "review period": "unused", "frequency of review": "unused",
     "policy type": "unused", "type of policy": "unused", "statutory": "unused", "statutory policy": "unused",
@@ -35,7 +36,7 @@ DETAIL_LABELS = {
     "related policies": "unused", "audience": "unused", "classification": "unused", "consultation": "unused",
     # Welsh labels of a bilingual document ("Cytunwyd gan / Agreed by" finds either half).
     "statws": "status", "fersiwn": "version", "awdur": "author", "awduron": "author",
-    "dyddiad cyhoeddi": "date_of_issue",
+    "dyddiad cyhoeddi": "date_of_issue", "dyddiad cytuno": "date_of_issue",
     "cytunwyd gan": "agreed_by", "cymeradwywyd gan": "agreed_by", "dyddiad adolygu": "next_review",
     "adolygiad nesaf": "next_review", "dyddiad yr adolygiad nesaf": "next_review",
 }

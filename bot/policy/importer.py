@@ -35,7 +35,7 @@ from bot.policy.document_lines import (
 from bot.policy.document_lines import (
     PolicyImportError as PolicyImportError,  # the importer's error, for its callers
 )
-from bot.policy.lexicon import ENGLISH_STOPWORDS
+from bot.policy.lexicon import ENGLISH_STOPWORDS, WELSH_MARKERS
 from bot.policy.loader import MAX_PASSAGE_CHARS, validate_policy_data
 from bot.policy.model import Policy
 from bot.policy.text import template_leftover, words
@@ -486,6 +486,14 @@ def _welsh(text: str) -> bool:
     return detect_language(words(text)) == "cy"
 
 
+def _welsh_sentences(text: str) -> bool:
+    """Welsh prose: Welsh by its words, most of them Welsh the lexicon knows or two of Welsh's own function words
+    ("mae", "yn", "ar") among them; not a row of names that merely has no English function words."""
+    tokens = words(text)
+    return len(tokens) >= 3 and _welsh(text) and (
+        sum(t in WELSH_MARKERS for t in tokens) >= 2 or _welsh_share(text) >= 0.4)
+
+
 def _languages(value: str) -> tuple[str, str]:
     """A title, heading or detail given in both languages ("Corff Llywodraethu / Governing Body") as (English,
     Welsh); (value, "") otherwise."""
@@ -527,7 +535,9 @@ def _bilingual(sections: list[_Section], warnings: list[str]) -> list[_Section]:
             left_out += 1
             index += 2
             continue
-        english_blocks = [block for block in section.blocks if not _welsh(block.text)]
+        # A Welsh paragraph beside English ones is the same text in Welsh; a Welsh name ("Ysgol Gynradd Llanidloes"
+        # in a table of accounts, "Pont-y-Glyn" in a contact's row) is the English text's own.
+        english_blocks = [block for block in section.blocks if not _welsh_sentences(block.text)]
         if english_blocks and len(english_blocks) < len(section.blocks):
             left_out += 1
             section.blocks = english_blocks

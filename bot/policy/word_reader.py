@@ -111,8 +111,9 @@ def read_docx(source: Path) -> list[Line]:
         lines = guessed
     else:
         # Beside heading styles, a heading typed as a bold line of its own ("8. Safeguarding", "Privacy") over text.
-        lines = [_guess_heading(line) if line.bold and n + 1 < len(lines) and lines[n + 1].kind in ("text", "bullet")
-                 else line for n, line in enumerate(lines)]
+        # A bold question is a FAQ's, quoted with its answer, not a heading.
+        lines = [_guess_heading(line) if line.bold and not line.text.endswith("?") and n + 1 < len(lines)
+                 and lines[n + 1].kind in ("text", "bullet") else line for n, line in enumerate(lines)]
     return [*lines, *_page_details(document)]
 
 
@@ -286,7 +287,8 @@ def _table_lines(table: Table, where: str) -> Iterator[Line]:
             yield Line("text", f"{name.rstrip(':')}:", where)
             yield from (replace(item, kind="bullet", level=1, numbered=False) for item in items)
         return
-    if _header_row(rows):
+    names = rows[0] if _header_row(rows) or _names_over_entries(rows) else []
+    if names:
         rows = rows[1:]
     for cells in rows:
         if any(BLANK_TO_FILL.search(cell) for cell in cells):
@@ -302,8 +304,28 @@ def _table_lines(table: Table, where: str) -> Iterator[Line]:
             # a details row the importer does not know, or a term or role beside what it means ("Headteacher: Is
             # responsible for …"): in the body it is the document's text
             yield Line("detail", f"{cells[0].rstrip(':')}: {cells[1]}" if cells[1] else cells[0], where)
+        elif _one_entry(cells):
+            # A row of short cells (account | school | who runs it) is one entry: its cells read together, each
+            # under its column's name when the table has one ("Account: X @LlaniHigh; Run by: the office").
+            named = names if len(names) == len(cells) else [""] * len(cells)
+            yield Line("text", "; ".join(f"{name}: {cell}" if name else cell
+                                         for name, cell in zip(named, cells, strict=True) if cell), where)
         else:
             yield from (Line("text", cell, where) for cell in cells if cell and not is_clutter(cell))
+
+
+def _names_over_entries(rows: list[list[str]]) -> bool:
+    """A first row of short column names ("Account | School | Managed by") over entries (see `_one_entry`)."""
+    return (len(rows) >= 2 and len(rows[0]) >= 3 and all(c and len(c.split()) <= 3 and not ends_sentence(c)
+                                                          for c in rows[0])
+            and all(_one_entry(cells) for cells in rows[1:]))
+
+
+def _one_entry(cells: list[str]) -> bool:
+    """Three or more filled cells, none a sentence or long: one entry of a list set out as a table."""
+    filled = [cell for cell in cells if cell]
+    return (len(filled) >= 3 and sum(len(cell) for cell in filled) <= 300
+            and not any(ends_sentence(cell) or len(cell.split()) > 12 for cell in filled))
 
 
 def _distinct_cells(row: _Row) -> list[_Cell]:
@@ -345,8 +367,8 @@ def _side_by_side_languages(rows: list[list[str]]) -> int | None:
     """The column that holds the Welsh of a policy set out in English and Welsh side by side (two columns, most rows
     one language beside the other); None for any other table."""
     pairs = [cells for cells in rows if len(cells) == 2 and all(cells)]
-    if len(pairs) < 3 or len(pairs) < 0.8 * len(rows):
-        return None
+    if len(pairs) < 3 or len(pairs) < 0.8 * len(rows) or sum(bool(detail_key(a)) for a, _ in pairs) * 2 >= len(pairs):
+        return None  # not a details table in both languages ("Fersiwn / Version" | "2 / 2")
     welsh = [(detect_language(words(a)) == "cy", detect_language(words(b)) == "cy") for a, b in pairs]
     for column in (0, 1):
         if sum(row[column] and not row[1 - column] for row in welsh) >= 0.7 * len(pairs):

@@ -806,6 +806,33 @@ def test_a_do_and_dont_table_quotes_each_rule_under_its_column(tmp_path: Path) -
         "Don’t: post photographs of pupils"]
 
 
+def test_a_table_of_entries_bold_faq_questions_and_a_details_table_in_both_languages(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph("Staff Social Media Policy", style="Title")
+    _details_table(document, [("Fersiwn / Version", "3"), ("Awdur / Author", "Daniel Owen"),
+                              ("Cytunwyd gan / Agreed by", "Corff Llywodraethu / Governing Body")])
+    document.add_heading("Official accounts", level=1)
+    document.add_paragraph("These are the schools' accounts.")
+    _details_table(document, [("Account", "School", "Managed by"),
+                              ("Instagram @ysgoluwchraddllani", "Ysgol Uwchradd Llanidloes", "Marketing Officer"),
+                              ("Facebook page", "Ysgol Gynradd Llanidloes", "School Office Manager")])
+    document.add_heading("Frequently asked questions", level=1)
+    document.add_paragraph().add_run("Can I share trip photos on my own Facebook?").bold = True
+    document.add_paragraph("No. Trip photos go only on the official accounts.")
+    source = tmp_path / "entries.docx"
+    document.save(str(source))
+
+    data = imported(source, tmp_path)
+
+    assert (data["version"], data["author"], data["agreed_by"], data["agreed_by_cy"]) == (
+        "3", "Daniel Owen", "Governing Body", "Corff Llywodraethu")
+    assert passages(data) == [
+        "These are the schools' accounts.",
+        "Account: Instagram @ysgoluwchraddllani; School: Ysgol Uwchradd Llanidloes; Managed by: Marketing Officer",
+        "Account: Facebook page; School: Ysgol Gynradd Llanidloes; Managed by: School Office Manager",
+        "Can I share trip photos on my own Facebook? No. Trip photos go only on the official accounts."]
+
+
 def test_a_policy_set_out_in_english_and_welsh_side_by_side(tmp_path: Path) -> None:
     document = docx.Document()
     document.add_paragraph().add_run("Social Media Policy / Polisi Cyfryngau Cymdeithasol").bold = True
