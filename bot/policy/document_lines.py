@@ -157,7 +157,8 @@ def is_clutter(text: str) -> bool:
     "☐ I agree", "Date"), or a page number ("Page 3 of 9", or a running footer ending with one)."""
     return (bool(re.fullmatch(r"\[[^\]]*\]", text)) or is_to_fill(text) or bool(PAGE_NUMBER.match(text))
             or bool(_RUNNING_FOOTER.match(text))
-            or text.count(" > ") >= 2 or text.casefold() in _WEB_PAGE_LINES  # a web page's "Home > Parents > …"
+            # a web page's "Home > Parents > …", a wiki's "Related pages: A · B · C" or "Edit this page · History"
+            or any(text.count(f" {mark} ") >= 2 for mark in ">›»·") or text.casefold() in _WEB_PAGE_LINES
             or not any(c.isalnum() for c in text))  # a flowchart's "↓"
 
 

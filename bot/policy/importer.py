@@ -63,7 +63,8 @@ _DOCUMENT_WORD = re.compile(r"\b(?:polic(?:y|ies)|code|guidance|guidelines|proce
                             re.IGNORECASE)
 _SUBJECT = re.compile(r"\b(?:social media|social networking|online|internet|digital|e-safety|acceptable use|"
                       r"cyfryngau cymdeithasol|ar-lein)\b", re.IGNORECASE)
-_CONTENTS = frozenset({"contents", "table of contents", "contents page", "cynnwys", "tabl cynnwys"})
+_CONTENTS = frozenset({"contents", "table of contents", "contents page", "cynnwys", "tabl cynnwys", "on this page",
+                       "in this policy", "ar y dudalen hon"})
 # A first section that introduces the document, where it may say who wrote it ("It was written by …").
 _INTRODUCTION = re.compile(r"^(?:about (?:this|the) (?:policy|guidance|document|code)|introduction|overview|"
                            r"policy statement|cyflwyniad|am y polisi hwn)$")

@@ -51,6 +51,8 @@ def read_txt(source: Path) -> list[Line]:
         raise PolicyImportError(f"{source.name}: this is a Word document, not text; name it .docx")
     # Lines as an editor numbers them: a page break (form feed) between two lines is no line of its own.
     physical = _without_email(re.split(r"\r\n|\r|\n", _decode(raw, source.name).replace("\f", " ")))
+    if source.suffix.lower() == ".md":
+        physical = _plain_markdown(physical)
     # Pages copied from a PDF (numbered "Page 2 of 9"): a running header or footer is the same short line again and
     # again ("Staff should:" above each list of a document that is not paged is the document's own).
     counts: dict[str, int] = {}
@@ -96,6 +98,53 @@ def read_txt(source: Path) -> list[Line]:
             entries.append(entry)
         previous_blank = False
     return entries
+
+
+_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+_MD_RULE_ROW = re.compile(r"\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*")
+_MD_EMPHASIS = re.compile(r"(\*\*|__|`)(.+?)\1|(?<![\w*])\*(?!\s)([^*]+?)(?<!\s)\*(?![\w*])")
+
+
+def _plain_markdown(lines: list[str]) -> list[str]:
+    """A Markdown page (a staff wiki's copy) as the plain lines of the text layout, line for line: its front matter
+    between "---" lines, images and quote marks dropped; links as their words; a table row as tab-separated cells (a
+    details row then reads as one); emphasis marks gone. Headings ("## 3. Personal use") are read as they are."""
+    plain = list(lines)
+    if plain and plain[0].strip() == "---":
+        end = next((i for i in range(1, min(len(plain), 40)) if plain[i].strip() == "---"), 0)
+        plain[: end + 1] = [""] * (end + 1)
+    open_at: int | None = None  # the line holding the paragraph or list item being read: Markdown joins its lines
+    names: list[str] = []  # the column names of the table being read, when it has three or more
+    for n, line in enumerate(plain):
+        line = _MD_EMPHASIS.sub(lambda m: m.group(2) or m.group(3) or "", _MD_LINK.sub(r"\1", _MD_IMAGE.sub("", line)))
+        line = re.sub(r"^\s*>\s?", "", line)
+        table_row = line.strip().startswith("|") and line.strip().endswith("|") and len(line.strip()) > 1
+        cells = [cell.strip() for cell in line.strip()[1:-1].split("|")] if table_row else []
+        if _MD_RULE_ROW.fullmatch(line) or re.fullmatch(r"\s*(?:\*\s*){3,}|\s*(?:_\s*){3,}", line):
+            line = ""  # a table's rule row, or a horizontal rule
+        elif table_row and n + 1 < len(plain) and _MD_RULE_ROW.fullmatch(plain[n + 1]) and "|" in plain[n + 1]:
+            names = cells if len(cells) >= 3 and all(cells) else []  # the header row over the rule row
+            line = "" if names else "\t".join(cells)
+        elif table_row and len(names) == len(cells):
+            # A row of a table of three or more columns: an item of its own, each cell under its column's name.
+            line = "- " + "; ".join(f"{name}: {cell}" for name, cell in zip(names, cells, strict=True) if cell)
+        elif table_row:
+            line = "\t".join(cells)
+        if not table_row and line.strip():
+            names = []
+        if not line.strip():
+            plain[n], open_at = "", None
+        elif table_row or line.lstrip().startswith("#"):
+            plain[n], open_at = line, None
+        elif open_at is not None and not re.match(r"\s*(?:[-*+]|\d{1,3}[.)])\s", line) and not any(
+                detail_key(text.partition(":")[0]) for text in (line, plain[open_at]) if ":" in text):
+            # (a details line, "Approved by: …", stands alone, as its writer meant, though Markdown would join it)
+            plain[open_at] = f"{plain[open_at].rstrip()} {line.strip()}"
+            plain[n] = ""
+        else:
+            plain[n], open_at = line, n
+    return plain
 
 
 def _without_email(lines: list[str]) -> list[str]:

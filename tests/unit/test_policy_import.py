@@ -1149,6 +1149,28 @@ def test_a_markdown_text_file(tmp_path: Path) -> None:
     assert passages(data) == ["It covers every member of staff.", "Use the school app, never your own number."]
 
 
+def test_a_staff_wiki_page_in_markdown(tmp_path: Path) -> None:
+    source = tmp_path / "wiki.md"
+    source.write_text(
+        "---\ntitle: Social Media Policy\npublished: true\n---\n\n[Staff Wiki](/) › [Policies](/policies) › Social "
+        "Media Policy\n\n# Social Media Policy for Staff\n\n| | |\n|---|---|\n| **Status** | Version 2.2 |\n"
+        "| **Agreed by** | Governing Body |\n\n**On this page**\n\n- [Photos](#photos)\n- [Personal use](#personal-use)"
+        "\n\n## Photos\n\nCheck the consent list before\nposting **any** image.\n\n| Code | Meaning | On social media? |"
+        "\n|---|---|---|\n| A | Consent for all uses | Yes |\n| N | No consent | No |\n\n## Personal use\n\n"
+        "- Do not use the school logo on\n  your own pages.\n\n---\n\n*Related pages:* [Safeguarding](/s) · "
+        "[Code of Conduct](/c) · [Edit this page](/e)\n", encoding="utf-8")
+
+    data = imported(source, tmp_path)
+
+    assert (data["title_en"], data["version"], data["agreed_by"]) == (
+        "Social Media Policy for Staff", "2.2", "Governing Body")
+    assert [s["heading_en"] for s in data["sections"]] == ["Photos", "Personal use"]
+    assert passages(data) == ["Check the consent list before posting any image.",
+                              "Code: A; Meaning: Consent for all uses; On social media?: Yes",
+                              "Code: N; Meaning: No consent; On social media?: No",
+                              "Do not use the school logo on your own pages."]
+
+
 def test_text_pasted_from_a_pdf_loses_its_page_numbers_and_running_header(tmp_path: Path) -> None:
     page = "Afon Lwyd Schools Federation - Staff Social Media Policy"
     data = imported_text(tmp_path, f"Staff Social Media Policy\n\nVersion\t4\n\n{page}\n\nIntroduction\n\nStaff use "
