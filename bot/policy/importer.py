@@ -603,10 +603,14 @@ def _write_sections(sections: list[_Section], current: Policy | None, warnings: 
         # "Staff must not:" over a list: each item is quoted with it, or "accept requests" reads as a rule
         lead: Line | None = None
         lead_at = -1
+        items_level = 0  # how deep the lead-in's items are: an item back at a shallower level is not one of them
         for n, block in enumerate(section.blocks):
             following = section.blocks[n + 1] if n + 1 < len(section.blocks) else None
             texts = split_passages(block.text)
+            if lead is not None and block.level < items_level:
+                lead = None
             if lead is not None and _under(lead, block, next_to_it=lead_at == n - 1):
+                items_level = items_level or block.level
                 if lead.text.endswith(":") and texts[0][:1].isupper() and _OWN_SUBJECT.match(texts[0]):
                     pass  # "Staff should:" over "Staff must not …": the item is a whole rule of its own
                 elif len(lead.text) + len(texts[0]) < MAX_PASSAGE_CHARS:
@@ -616,12 +620,12 @@ def _write_sections(sections: list[_Section], current: Policy | None, warnings: 
                 if ASKED.match(lead.text) or lead.leads or (lead.text.endswith("?") and not _BRANCH.match(block.text)):
                     lead = None  # a question of a "Q: … A: …" page goes with the first sentences of its answer
             elif following is not None and _under(block, following, next_to_it=True):
-                lead, lead_at = block, n
+                lead, lead_at, items_level = block, n, 0
                 continue
             elif following is not None and (tail := _last_sentence(block)) and _under(tail, following, next_to_it=True):
                 # "… many staff use it. However, staff must not:" over a list: the last sentence leads into it.
                 texts = split_passages(block.text[: len(block.text) - len(tail.text)].rstrip())
-                lead, lead_at = tail, n
+                lead, lead_at, items_level = tail, n, 0
             else:
                 lead = None
             for text in texts:

@@ -212,13 +212,23 @@ def _paragraph_line(paragraph: Paragraph, where: str) -> Line | None:
     bold = bool(paragraph.runs) and all(run.bold for run in paragraph.runs if run.text.strip())
     if kind.startswith("list") or (pPr is not None and pPr.numPr is not None) or BULLET.match(text):
         bullet = BULLET.match(text)
-        return Line("bullet", text[bullet.end():] if bullet else text, where, bold=bold)
+        return Line("bullet", text[bullet.end():] if bullet else text, where, bold=bold, level=_list_level(paragraph))
     clause = NUMBERED_ITEM.match(text)
     typed = re.match(r"\s*\d{1,3}[.)]\t", _accepted_text(paragraph._p))  # "4.<TAB>Staff must:", numbered by hand
     if clause and ("." in clause.group().strip().rstrip(".") or typed) and heading_like(text) is None:
         # a numbered clause ("3.3.1 Staff must..."), as in text files
         return Line("bullet", text[clause.end():], where, level=clause_depth(clause.group()), numbered=True)
     return Line("text", text, where, bold=bold)
+
+
+def _list_level(paragraph: Paragraph) -> int:
+    """A list item's depth, 1 for the outermost: from its numbering level, else from its style ("List Bullet 2")."""
+    ilvl = paragraph._p.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:ilvl')}")
+    if ilvl is not None and (value := ilvl.get(qn("w:val"))) is not None and value.isdigit():
+        return int(value) + 1
+    style = paragraph.style.name if paragraph.style is not None and paragraph.style.name else ""
+    found = re.search(r"\s(\d)$", style)
+    return int(found.group(1)) if found else 1
 
 
 def _heading_level(paragraph: Paragraph) -> int:

@@ -383,6 +383,23 @@ def test_numbered_clauses_under_a_lead_in_arrows_and_tick_boxes(tmp_path: Path) 
         "Staff must not answer complaints online.", "Call the helpline on 08000 562 561."]
 
 
+def test_a_list_item_back_at_the_lead_ins_level_is_not_one_of_its_items(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph("Staff Social Media Policy", style="Title")
+    document.add_heading("Photographs", level=1)
+    document.add_paragraph("When posting on the school page, staff must not:", style="List Bullet")
+    document.add_paragraph("give a pupil's surname;", style="List Bullet 2")
+    document.add_paragraph("show pupils in PE kit.", style="List Bullet 2")
+    document.add_paragraph("School iPads must be locked with a passcode.", style="List Bullet")
+    source = tmp_path / "levels.docx"
+    document.save(str(source))
+
+    assert passages(imported(source, tmp_path)) == [
+        "When posting on the school page, staff must not: give a pupil's surname;",
+        "When posting on the school page, staff must not: show pupils in PE kit.",
+        "School iPads must be locked with a passcode."]
+
+
 def test_a_question_in_a_paragraph_of_its_own_is_quoted_with_its_answer(tmp_path: Path) -> None:
     # Alone, "Is that allowed?" is quoted as an answer, and "Yes, …" answers nothing.
     document = docx.Document()
@@ -1155,8 +1172,9 @@ def test_a_staff_wiki_page_in_markdown(tmp_path: Path) -> None:
         "---\ntitle: Social Media Policy\npublished: true\n---\n\n[Staff Wiki](/) › [Policies](/policies) › Social "
         "Media Policy\n\n# Social Media Policy for Staff\n\n| | |\n|---|---|\n| **Status** | Version 2.2 |\n"
         "| **Agreed by** | Governing Body |\n\n**On this page**\n\n- [Photos](#photos)\n- [Personal use](#personal-use)"
-        "\n\n## Photos\n\nCheck the consent list before\nposting **any** image.\n\n| Code | Meaning | On social media? |"
-        "\n|---|---|---|\n| A | Consent for all uses | Yes |\n| N | No consent | No |\n\n## Personal use\n\n"
+        "\n\n## Photos\n\nCheck the consent list before\nposting **any** image.\n\n"
+        "| Code | Meaning | On social media? |\n|---|---|---|\n| A | Consent for all uses | Yes |\n"
+        "| N | No consent | No |\n\n## Personal use\n\n"
         "- Do not use the school logo on\n  your own pages.\n\n---\n\n*Related pages:* [Safeguarding](/s) · "
         "[Code of Conduct](/c) · [Edit this page](/e)\n", encoding="utf-8")
 
