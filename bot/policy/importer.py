@@ -47,17 +47,12 @@ from bot.policy.word_reader import read_docx
 EMPTY_VALUES = frozenset({"", "-", "–", "n/a", "na", "none", "tbc", "tba"})
 SUFFIXES = (".docx", ".txt", ".md")
 # What to do with a file the importer cannot read, by its kind.
-_SAVE_AS = {
-    ".doc": ": open it in Word and save it as a Word Document (.docx)",
-    ".docm": ": open it in Word and save it as a Word Document (.docx)",
-    ".dotx": ": open it in Word and save it as a Word Document (.docx)",
-    ".odt": ": open it and save it as a Word Document (.docx)",
-    ".rtf": ": open it in Word and save it as a Word Document (.docx)",
-    ".pdf": ": open the school's Word original and import that; or open the PDF in Word and save it as a Word "
-            "Document (.docx), then check its headings",
-    ".html": ": a web page; open the policy's Word original, or copy the page's text into a .txt file",
-    ".htm": ": a web page; open the policy's Word original, or copy the page's text into a .txt file",
-}
+_IN_WORD = ": open it in Word and save it as a Word Document (.docx)"
+_WEB_PAGE = ": a web page; open the policy's Word original, or copy the page's text into a .txt file"
+_SAVE_AS = {".doc": _IN_WORD, ".docm": _IN_WORD, ".dotx": _IN_WORD, ".odt": _IN_WORD, ".rtf": _IN_WORD,
+            ".html": _WEB_PAGE, ".htm": _WEB_PAGE,
+            ".pdf": ": open the school's Word original and import that; or open the PDF in Word and save it as a "
+                    "Word Document (.docx), then check its headings"}
 _PART = re.compile(r"^part\s+(?:[a-z]|\d{1,2}|[ivx]{1,5})\b", re.IGNORECASE)
 _DOCUMENT_WORD = re.compile(r"\b(?:polic(?:y|ies)|code|guidance|guidelines|procedures?|polisi|cod|canllawiau)\b",
                             re.IGNORECASE)
@@ -324,11 +319,12 @@ def _prose_details(body: list[Line], known: set[str]) -> tuple[list[Line], list[
     those details, and the body without those sentences (they are not the policy's rules)."""
     told: list[Line] = []
     kept: list[Line] = []
+    headings = 0
     for n, line in enumerate(body):
-        if line.kind == "heading" and (told or any(b.kind == "heading" for b in body[:n])
-                                       or not _INTRODUCTION.match(label_key(NUMBERING.sub("", line.text)))):
-            return told, kept + body[n:]  # past the prose before the sections, or an "About this policy" first
         if line.kind == "heading":
+            headings += 1
+            if told or headings > 1 or not _INTRODUCTION.match(label_key(NUMBERING.sub("", line.text))):
+                return told, kept + body[n:]  # past the prose before the sections, and an "About this policy" first
             kept.append(line)
             continue
         if line.kind != "text":
