@@ -38,6 +38,11 @@ def passages(data: dict[str, Any]) -> list[str]:
     return [p["text"] for s in data["sections"] for p in s["passages"]]
 
 
+def headed(data: dict[str, Any]) -> list[tuple[str, list[str]]]:
+    """Each section's heading with its passages' texts."""
+    return [(s["heading_en"], [p["text"] for p in s["passages"]]) for s in data["sections"]]
+
+
 def details_of(data: dict[str, Any], *keys: str) -> dict[str, Any]:
     """The imported file's values of these details (None for one it does not give)."""
     return {key: data.get(key) for key in keys}
@@ -264,7 +269,7 @@ def test_a_heading_in_capitals_or_named_part_groups_the_headings_after_it(tmp_pa
 
     data = imported(source, tmp_path)
 
-    assert [(s["heading_en"], [p["text"] for p in s["passages"]]) for s in data["sections"]] == [
+    assert headed(data) == [
         ("INTRODUCTION", ["Why we have it."]), ("Personal accounts", ["Keep them private."]),
         ("Contact with learners", ["Never online."]), ("Who runs them", ["The office."]),
         ("MONITORING AND REVIEW", ["Every two years."])]
@@ -462,7 +467,7 @@ def test_a_policy_pasted_into_an_email(tmp_path: Path) -> None:
             data["author"], data["next_review"]) == (
         "STAFF SOCIAL MEDIA POLICY", "HEOL LAS PRIMARY SCHOOL", "4", "Governing Body", "2025-01-20",
         "Mr Gareth Lyons", "January 2027")
-    assert [(s["heading_en"], [p["text"] for p in s["passages"]]) for s in data["sections"]] == [
+    assert headed(data) == [
         ("WHO THIS POLICY APPLIES TO", [
             "This policy applies to everyone who works at Heol Las, including teachers, teaching assistants, cleaners, "
             "governors, volunteers and supply staff.", "Staff must not: add pupils as friends.", "Ask if unsure."])]
@@ -585,7 +590,7 @@ def test_a_bold_heading_among_heading_styles_starts_a_section(tmp_path: Path) ->
 
     data = imported(source, tmp_path)
 
-    assert [(s["heading_en"], [p["text"] for p in s["passages"]]) for s in data["sections"]] == [
+    assert headed(data) == [
         ("Contact with pupils", ["Use Hwb to contact pupils."]),
         ("Personal use", ["Keep your accounts private.", "Remember to ask first.", "The headteacher decides."])]
 
@@ -893,7 +898,7 @@ def test_a_summary_of_changes_is_no_passage_and_a_details_row_the_bot_does_not_s
 
     result = import_policy(source)
 
-    assert [(s["heading_en"], [p["text"] for p in s["passages"]]) for s in result.data["sections"]] == [
+    assert headed(result.data) == [
         ("Personal use", ["Keep your accounts private."])]
     assert result.data["version"] == "2" and result.data["next_review"] == "Spring 2030"
     assert not any("details row" in w for w in result.warnings)
@@ -922,7 +927,7 @@ def test_a_request_form_in_an_appendix_gives_no_passages(tmp_path: Path) -> None
 
     data = imported(source, tmp_path)
 
-    assert [(s["heading_en"], [p["text"] for p in s["passages"]]) for s in data["sections"]] == [
+    assert headed(data) == [
         ("School accounts", ["Ask the headteacher before you open a class account."]),
         ("Appendix B: Declaration", ["I confirm that I have read this policy."])]
 
@@ -955,7 +960,7 @@ def test_colon_headings_hand_numbered_paragraphs_and_details_in_the_page_footer(
 
     data = imported(source, tmp_path)
 
-    assert [(s["heading_en"], [p["text"] for p in s["passages"]]) for s in data["sections"]] == [
+    assert headed(data) == [
         ("Purpose of this policy", ["This policy explains what the school expects of staff online."]),
         ("Personal accounts", ["Staff must not: follow learners on any personal account;",
                                "Staff must not: post about learners.", "Block a learner who follows you."])]
@@ -1045,7 +1050,7 @@ def test_a_policy_saved_from_the_schools_website_with_revision_marks(tmp_path: P
 
     assert (data["title_en"], data["federation"], data["agreed_by"], data["version"], data["next_review"]) == (
         "Staff Social Media Policy", "Coed Derw High School", "Governing Body", "2024-1", "September 2025")
-    assert [(s["heading_en"], [p["text"] for p in s["passages"]]) for s in data["sections"]] == [
+    assert headed(data) == [
         ("Personal accounts", ["Staff must keep accounts private & must not add pupils.",
                                "Staff must not promote a private business to parents.",
                                "Staff must reply within two days."]),
