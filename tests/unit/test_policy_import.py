@@ -38,6 +38,13 @@ def passages(data: dict[str, Any]) -> list[str]:
     return [p["text"] for s in data["sections"] for p in s["passages"]]
 
 
+def imported_docx(document: Document, tmp_path: Path, name: str = "policy.docx") -> dict[str, Any]:
+    """Save a Word document built in a test and import it (see `imported`)."""
+    source = tmp_path / name
+    document.save(str(source))
+    return imported(source, tmp_path)
+
+
 def headed(data: dict[str, Any]) -> list[tuple[str, list[str]]]:
     """Each section's heading with its passages' texts."""
     return [(s["heading_en"], [p["text"] for p in s["passages"]]) for s in data["sections"]]
@@ -284,10 +291,8 @@ def test_a_word_part_heading_styled_like_the_sections_under_it(tmp_path: Path) -
     document.add_heading("PART B: OFFICIAL ACCOUNTS", level=1)
     document.add_heading("Who runs them", level=1)
     document.add_paragraph("The office.")
-    source = tmp_path / "parts.docx"
-    document.save(str(source))
 
-    data = imported(source, tmp_path)
+    data = imported_docx(document, tmp_path, "parts.docx")
 
     assert [s["heading_en"] for s in data["sections"]] == ["Personal accounts", "Who runs them"]
     assert passages(data) == ["Keep them private.", "The office."]
@@ -555,10 +560,8 @@ def test_a_word_document_with_title_details_table_heading_styles_and_lists(tmp_p
     document.add_paragraph("Keep it professional:")
     document.add_paragraph("Ask the headteacher first", style="List Bullet")
     document.add_paragraph("Use the school's account", style="List Number")
-    source = tmp_path / "policy.docx"
-    document.save(str(source))
 
-    data = imported(source, tmp_path)
+    data = imported_docx(document, tmp_path)
 
     assert [(s["id"], s["heading_en"]) for s in data["sections"]] == [
         ("purpose", "Purpose"), ("class-accounts", "Class accounts")]
@@ -585,10 +588,8 @@ def test_a_bold_heading_among_heading_styles_starts_a_section(tmp_path: Path) ->
     document.add_paragraph("Keep your accounts private.")
     document.add_paragraph().add_run("Remember to ask first.").bold = True  # a bold sentence stays a passage
     document.add_paragraph("The headteacher decides.")
-    source = tmp_path / "policy.docx"
-    document.save(str(source))
 
-    data = imported(source, tmp_path)
+    data = imported_docx(document, tmp_path)
 
     assert headed(data) == [
         ("Contact with pupils", ["Use Hwb to contact pupils."]),
@@ -614,10 +615,8 @@ def test_a_word_heading_over_only_details_and_an_introduction_before_the_first_s
     _details_table(document, [("Version", "5"), ("Agreed by", "Governors")])
     document.add_heading("Scope", level=1)
     document.add_paragraph("All staff and volunteers.")
-    source = tmp_path / "control.docx"
-    document.save(str(source))
 
-    data = imported(source, tmp_path)
+    data = imported_docx(document, tmp_path, "control.docx")
 
     assert (data["federation"], data["version"], data["agreed_by"]) == ("Ysgol Enghraifft", "5", "Governors")
     assert [(s["heading_en"], len(s["passages"])) for s in data["sections"]] == [
@@ -633,10 +632,8 @@ def test_a_word_document_without_heading_styles_uses_bold_short_lines(tmp_path: 
         document.add_paragraph(body)
     document.add_paragraph("A short line")
     document.add_paragraph("that is not a heading.")
-    source = tmp_path / "plain.docx"
-    document.save(str(source))
 
-    data = imported(source, tmp_path)
+    data = imported_docx(document, tmp_path, "plain.docx")
 
     assert [s["heading_en"] for s in data["sections"]] == ["Purpose", "Mobile phones"]
     assert passages(data)[-2:] == ["A short line", "that is not a heading."]
@@ -650,10 +647,8 @@ def test_a_heading_used_as_the_title_and_a_table_in_the_body(tmp_path: Path) -> 
     _details_table(document, [("Version", "1"), ("Date of issue", "12.10.2022")])
     document.add_heading("Platforms", level=1)
     _details_table(document, [("Platform", "Use"), ("Hwb", "Teaching"), ("DSL", "The Designated Safeguarding Lead")])
-    source = tmp_path / "table.docx"
-    document.save(str(source))
 
-    data = imported(source, tmp_path)
+    data = imported_docx(document, tmp_path, "table.docx")
 
     assert data["title_en"] == "Social Media Policy" and data["date_of_issue"] == "2022-10-12"
     assert [s["heading_en"] for s in data["sections"]] == ["Platforms"]
@@ -797,10 +792,8 @@ def test_a_version_history_a_column_header_and_form_lines_are_not_passages(tmp_p
     _details_table(document, [("Version", "Date", "Author", "Summary of changes"),
                               ("1.0", "March 2021", "G. Evans", "First federation policy"),
                               ("3", "January 2025", "N. Prosser", "Section on AI added")])
-    source = tmp_path / "school.docx"
-    document.save(str(source))
 
-    data = imported(source, tmp_path)
+    data = imported_docx(document, tmp_path, "school.docx")
 
     assert passages(data) == ["Staff use only Hwb and Teams to contact pupils.",
                               "Do use the class Team for homework reminders.",
@@ -841,10 +834,8 @@ def test_a_table_of_entries_bold_faq_questions_and_a_details_table_in_both_langu
     document.add_heading("Frequently asked questions", level=1)
     document.add_paragraph().add_run("Can I share trip photos on my own Facebook?").bold = True
     document.add_paragraph("No. Trip photos go only on the official accounts.")
-    source = tmp_path / "entries.docx"
-    document.save(str(source))
 
-    data = imported(source, tmp_path)
+    data = imported_docx(document, tmp_path, "entries.docx")
 
     assert (data["version"], data["author"], data["agreed_by"], data["agreed_by_cy"]) == (
         "3", "Daniel Owen", "Governing Body", "Corff Llywodraethu")
@@ -872,10 +863,8 @@ def test_a_policy_set_out_in_english_and_welsh_side_by_side(tmp_path: Path) -> N
             cell.text = first
             for line in more:
                 cell.add_paragraph(line)
-    source = tmp_path / "bilingual.docx"
-    document.save(str(source))
 
-    data = imported(source, tmp_path)
+    data = imported_docx(document, tmp_path, "bilingual.docx")
 
     assert [(s["heading_en"], s["heading_cy"], [p["text"] for p in s["passages"]]) for s in data["sections"]] == [
         ("Contact with pupils", "Cysylltu â disgyblion", ["Staff must use Hwb to contact pupils."]),
@@ -922,10 +911,8 @@ def test_a_request_form_in_an_appendix_gives_no_passages(tmp_path: Path) -> None
     document.add_heading("Appendix B: Declaration", level=1)
     document.add_paragraph("I confirm that I have read this policy.")
     document.add_paragraph("Signature: ________________")
-    source = tmp_path / "forms.docx"
-    document.save(str(source))
 
-    data = imported(source, tmp_path)
+    data = imported_docx(document, tmp_path, "forms.docx")
 
     assert headed(data) == [
         ("School accounts", ["Ask the headteacher before you open a class account."]),
@@ -955,10 +942,8 @@ def test_colon_headings_hand_numbered_paragraphs_and_details_in_the_page_footer(
     document.sections[0].footer.paragraphs[0].text = (
         "Version 1.3 | Approved by the Governing Body 6 February 2025 | Next review February 2027 | "
         "Policy owner: Ms Dawn Probert, Assistant Headteacher | Page 1")
-    source = tmp_path / "colons.docx"
-    document.save(str(source))
 
-    data = imported(source, tmp_path)
+    data = imported_docx(document, tmp_path, "colons.docx")
 
     assert headed(data) == [
         ("Purpose of this policy", ["This policy explains what the school expects of staff online."]),
@@ -984,10 +969,8 @@ def test_a_policy_laid_out_as_a_table_of_headings_beside_their_text(tmp_path: Pa
         row.cells[1].text = paragraphs[0]
         for paragraph in paragraphs[1:]:
             row.cells[1].add_paragraph(paragraph)
-    source = tmp_path / "table.docx"
-    document.save(str(source))
 
-    data = imported(source, tmp_path)
+    data = imported_docx(document, tmp_path, "table.docx")
 
     assert [(s["heading_en"], len(s["passages"])) for s in data["sections"]] == [
         ("Purpose", 2), ("Personal accounts", 3), ("Photographs", 1)]
@@ -1067,10 +1050,8 @@ def test_a_table_of_situations_and_what_to_do_a_title_in_the_subtitle_and_detail
                               ("A parent messages you about their child.", "Reply once, pointing them to the office.")])
     document.add_heading("Policy information", level=1)
     _details_table(document, [("Version", "Approved by", "Next review"), ("1.2", "Trust Board", "July 2026")])
-    source = tmp_path / "scenarios.docx"
-    document.save(str(source))
 
-    data = imported(source, tmp_path)
+    data = imported_docx(document, tmp_path, "scenarios.docx")
 
     assert (data["title_en"], data["federation"], data["version"], data["agreed_by"]) == (
         "Staff Social Media Policy", "Pont-y-Glyn Federation", "1.2", "Trust Board")
@@ -1092,10 +1073,8 @@ def test_a_pdf_footer_a_header_table_of_details_and_a_welsh_title_over_the_engli
                            strict=True):
         for cell, value in zip(row.cells, values, strict=True):
             cell.text = value
-    source = tmp_path / "header.docx"
-    document.save(str(source))
 
-    data = imported(source, tmp_path)
+    data = imported_docx(document, tmp_path, "header.docx")
 
     assert (data["title_en"], data["title_cy"]) == (
         "Staff Social Media Policy", "Polisi Cyfryngau Cymdeithasol i Staff")
@@ -1127,10 +1106,8 @@ def test_a_bilingual_document_gives_its_english_policy_with_welsh_headings(tmp_p
         for heading, text in (welsh, english):
             document.add_heading(heading, level=1)
             document.add_paragraph(text)
-    source = tmp_path / "dwyieithog.docx"
-    document.save(str(source))
 
-    data = imported(source, tmp_path)
+    data = imported_docx(document, tmp_path, "dwyieithog.docx")
 
     assert (data["title_en"], data["title_cy"], data["version"]) == (
         "Staff Social Media Policy", "Polisi Cyfryngau Cymdeithasol Staff", "3")
@@ -1148,10 +1125,8 @@ def test_a_cover_with_the_school_above_the_title_and_details_in_plain_lines(tmp_
     document.add_paragraph("Version 2.1")
     document.add_heading("Purpose", level=1)
     document.add_paragraph("This policy explains how staff use social media.")
-    source = tmp_path / "cover.docx"
-    document.save(str(source))
 
-    data = imported(source, tmp_path)
+    data = imported_docx(document, tmp_path, "cover.docx")
 
     assert (data["title_en"], data["federation"], data["version"], data["agreed_by"]) == (
         "Social Media Policy for Staff", "TYWI VALLEY HIGH SCHOOL", "2.1", "Governing Body")
@@ -1218,10 +1193,8 @@ def test_headings_typed_as_bold_numbered_list_items(title_style: str, tmp_path: 
                                                                                  "Keep accounts private.")):
         document.add_paragraph(style="List Number").add_run(heading).bold = True
         document.add_paragraph(body, style="List Number")
-    source = tmp_path / "listed.docx"
-    document.save(str(source))
 
-    data = imported(source, tmp_path)
+    data = imported_docx(document, tmp_path, "listed.docx")
 
     assert data["title_en"] == "Online Conduct Policy for Staff"
     assert [s["heading_en"] for s in data["sections"]] == ["Introduction", "Personal accounts"]
@@ -1239,10 +1212,8 @@ def test_a_version_history_gives_the_version_and_an_introduction_says_who_wrote_
     _details_table(document, [("Version", "Date", "Change", "By"), ("1.0", "September 2023", "First draft", "O. J."),
                               ("2.0", "January 2025", "WhatsApp added", "O. J.")])
     document.add_paragraph("Next review: January 2030, or sooner if national guidance changes.")
-    source = tmp_path / "guidance.docx"
-    document.save(str(source))
 
-    data = imported(source, tmp_path)
+    data = imported_docx(document, tmp_path, "guidance.docx")
 
     assert (data["version"], data["author"], data["agreed_by"], data["review_date"]) == (
         "2.0", "Owain Jarman, Digital Lead", "governors", "2030-01-31")
@@ -1260,10 +1231,8 @@ def test_a_tracked_change_in_the_details_table_is_read_accepted(tmp_path: Path) 
             "</w:ins>"))
     document.add_heading("Personal accounts", level=1)
     document.add_paragraph("Keep your accounts private.")
-    source = tmp_path / "tracked.docx"
-    document.save(str(source))
 
-    data = imported(source, tmp_path)
+    data = imported_docx(document, tmp_path, "tracked.docx")
 
     assert (data["status"], data["version"], data["next_review"]) == ("Version 2", "2", "Summer 2030")
 
@@ -1292,10 +1261,8 @@ def test_a_cover_table_of_labels_over_values_and_details_in_both_languages(tmp_p
     document.add_heading("Purpose", level=1)
     document.add_paragraph("Staff keep accounts private.")
     _details_table(document, [("Signed", "______________"), ("Date", "______")])
-    source = tmp_path / "trust.docx"
-    document.save(str(source))
 
-    data = imported(source, tmp_path)
+    data = imported_docx(document, tmp_path, "trust.docx")
 
     assert (data["author"], data["agreed_by"], data["agreed_by_cy"], data["date_of_issue"], data["next_review"],
             data["next_review_cy"], data["version"]) == (
@@ -1311,10 +1278,8 @@ def test_a_council_model_policy_keeps_its_own_title_under_the_councils_name(tmp_
         document.add_paragraph(line)
     document.add_heading("1. Introduction", level=1)
     document.add_paragraph("The council expects staff to use social media with care.")
-    source = tmp_path / "model.docx"
-    document.save(str(source))
 
-    data = imported(source, tmp_path)
+    data = imported_docx(document, tmp_path, "model.docx")
 
     assert (data["title_en"], data["federation"]) == ("Staff Use of Social Media", "GLANYRAFON COUNTY BOROUGH COUNCIL")
 
@@ -1347,10 +1312,8 @@ def test_headings_in_one_cell_tables_a_typed_contents_list_and_a_name_shared_by_
     for heading, body in (("Our vision", "Staff are role models online."), ("Governors", "Governors follow it too.")):
         _details_table(document, [(heading,)])
         document.add_paragraph(body)
-    source = tmp_path / "boxed.docx"
-    document.save(str(source))
 
-    data = imported(source, tmp_path)
+    data = imported_docx(document, tmp_path, "boxed.docx")
 
     assert [s["heading_en"] for s in data["sections"]] == ["Our vision", "Governors"]
     assert (data["author"], data["author_cy"]) == ("Dr M. Jenkins, Assistant Headteacher",
