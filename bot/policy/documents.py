@@ -48,7 +48,8 @@ def read_sent_file(content: bytes, name: str, current: Policy | None = None) -> 
         raise PolicyImportError(f"{shown}: this is an old Word document (.doc); save it as .docx and send it again")
     if content.lstrip()[:1] == b"{":
         return _structured(content, shown)
-    suffix = ".docx" if content.startswith(b"PK\x03\x04") else ".txt"
+    # Text sent as a Markdown page (a wiki's copy) is read as Markdown; any other text as the text layout.
+    suffix = ".docx" if content.startswith(b"PK\x03\x04") else ".md" if shown.lower().endswith(".md") else ".txt"
     stem = Path(shown).stem or "document"
     with tempfile.TemporaryDirectory(prefix="policy-") as folder:
         path = Path(folder) / f"{stem}{suffix}"

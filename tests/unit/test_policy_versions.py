@@ -216,6 +216,15 @@ def test_a_word_file_is_read_whatever_it_is_called(tmp_path: Path) -> None:
     assert data["version"] == "2" and data["document"]["file"] == "policy.docx"
 
 
+def test_a_markdown_page_sent_in_teams_is_read_as_markdown() -> None:
+    content = ("# Staff Social Media Policy\n\n| | |\n|---|---|\n| **Status** | Version 4 |\n\n## Personal use\n\n"
+               "Keep your accounts [private](/privacy).\n").encode()
+
+    data = read_sent_file(content, "wiki copy.md").data
+
+    assert data["version"] == "4" and data["sections"][0]["passages"][0]["text"] == "Keep your accounts private."
+
+
 @pytest.mark.parametrize(("name", "shown"), [("../../etc/passwd", "passwd"), ("C:\\Users\\x\\Policy v2.docx",
                                                                             "Policy v2.docx"),
                                              ("\x00\u202e.docx", "_.docx"), ("", "document"), ("...", "document")])
