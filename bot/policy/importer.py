@@ -201,6 +201,7 @@ def build_policy(lines: Sequence[Line], *, file: str, sha256: str, current: Poli
             for line in body]
     sections = [section for section in _sections(title, text, file) if label_key(section.heading) not in _CONTENTS]
     _refuse_welsh_only(sections, file)
+    sections = _welsh_version_after(sections, warnings)
     sections = _bilingual(sections, warnings)
     for section in list(sections):  # "Approval" at the end: "Policy author: …", "Version: 2", nothing else
         rows = [as_detail(block) for block in section.blocks]
@@ -498,6 +499,8 @@ def _languages(value: str) -> tuple[str, str]:
     if second and " / " not in second:
         # "Dr Meinir Jenkins, Pennaeth Cynorthwyol / Assistant Headteacher": the name before the comma is both's.
         name, comma, own = first.rpartition(", ")
+        if name and second.startswith(f"{name}{comma}"):  # "Owain Jarman, Digital Lead / Owain Jarman, Arweinydd …"
+            second = second[len(name) + len(comma):]
         shares = _welsh_share(own), _welsh_share(second)
         if abs(shares[0] - shares[1]) >= 0.3 and min(shares) <= 0.3:  # one half Welsh, the other English
             welsh, english = (own, second) if shares[0] > shares[1] else (second, own)
@@ -547,6 +550,28 @@ def _bilingual(sections: list[_Section], warnings: list[str]) -> list[_Section]:
         warnings.append(f"the document is bilingual: the Welsh text of {left_out} section(s) is left out (cards quote "
                         "the English, with the Welsh headings)")
     return kept
+
+
+_WELSH_VERSION = re.compile(r"^(?:(?:appendix|atodiad)\b[^:]*:\s*)?(?:(?:the )?welsh (?:version|translation|text)|"
+                            r"fersiwn gymraeg|y fersiwn gymraeg|cyfieithiad cymraeg|testun cymraeg)\b", re.IGNORECASE)
+
+
+def _welsh_version_after(sections: list[_Section], warnings: list[str]) -> list[_Section]:
+    """The policy, then its Welsh translation under "Atodiad: Fersiwn Gymraeg" (or "Welsh version"): the Welsh is left
+    out, its headings given to the English sections in order when there are as many."""
+    marker = next((i for i, section in enumerate(sections) if _WELSH_VERSION.match(section.heading)), None)
+    if marker is None or marker == 0:
+        return sections
+    english, welsh = sections[:marker], [s for s in sections[marker + 1:] if s.blocks]
+    if not welsh or not all(_welsh(" ".join(block.text for block in s.blocks)) for s in welsh):
+        return sections
+    if len(welsh) == len(english):
+        for section, translated in zip(english, welsh, strict=True):
+            section.heading_cy = section.heading_cy or translated.heading
+    headings = ", with the Welsh headings" if len(welsh) == len(english) else ""
+    warnings.append(f"the document has its Welsh version after the English ({sections[marker].heading!r}): it is left "
+                    f"out (cards quote the English{headings})")
+    return english
 
 
 def _translations(first: _Section, second: _Section) -> bool:

@@ -192,7 +192,11 @@ def _text_boxes(paragraph: Paragraph) -> list[str]:
 
 
 def _paragraph_line(paragraph: Paragraph, where: str) -> Line | None:
-    text = REVISION_MARK.sub("", collapse_spaces(_accepted_text(paragraph._p)))
+    raw = _accepted_text(paragraph._p).strip()
+    label, tab, value = raw.partition("\t")
+    if tab and (key := detail_key(label)):  # "Policy Author<TAB>Daniel Owen", typed (or pasted) as in the text layout
+        return Line("detail", collapse_spaces(value), where, key=key)
+    text = REVISION_MARK.sub("", collapse_spaces(raw))
     if not text or is_clutter(text):
         return None
     style = paragraph.style.name if paragraph.style is not None and paragraph.style.name else ""
@@ -278,7 +282,8 @@ def _table_lines(table: Table, where: str) -> Iterator[Line]:
                 if line := _paragraph_line(paragraph, where):
                     yield line
         return
-    if (pairs := _labels_over_values(rows)) is not None:
+    paired = all(detail_key(cells[0]) and (len(cells) < 4 or detail_key(cells[2])) for cells in rows if any(cells))
+    if not paired and (pairs := _labels_over_values(rows)) is not None:
         # A cover table of labels over their values ("Approved by | Review date | Version" over one row).
         for label, value in pairs:
             key = detail_key(label)
@@ -297,7 +302,10 @@ def _table_lines(table: Table, where: str) -> Iterator[Line]:
             yield Line("text", f"{name.rstrip(':')}:", where)
             yield from (replace(item, kind="bullet", level=1, numbered=False) for item in items)
         return
-    names = rows[0] if _header_row(rows) or _names_over_entries(rows) else []
+    if len(rows) >= 2 and len(rows[0]) == 3 and all(name.casefold() in _LANGUAGE_NAMES for name in rows[0][1:]):
+        # Details given in both languages, a column each ("" | "English" | "Cymraeg"): "English / Welsh".
+        rows = [[cells[0], " / ".join(c for c in cells[1:] if c)] if len(cells) == 3 else cells for cells in rows[1:]]
+    names = rows[0] if not paired and (_header_row(rows) or _names_over_entries(rows)) else []
     if names:
         rows = rows[1:]
     for cells in rows:

@@ -846,6 +846,52 @@ def test_a_table_of_entries_bold_faq_questions_and_a_details_table_in_both_langu
         "Can I share trip photos on my own Facebook? No. Trip photos go only on the official accounts."]
 
 
+@pytest.mark.parametrize("layout", ["typed with tabs", "four columns", "a column a language"])
+def test_details_as_policy_owners_lay_them_out_in_word(layout: str, tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph("Social Media Policy for Staff", style="Title")
+    if layout == "typed with tabs":  # the text layout pasted into Word
+        for line in ("Status\tVersion 2", "Policy Author\tDaniel Owen", "Next Review Date\tSpring 2030"):
+            document.add_paragraph(line)
+    elif layout == "four columns":
+        _details_table(document, [("Status", "Version 2", "Date of Issue", "02.06.2026"),
+                                  ("Policy Author", "Daniel Owen", "Next Review Date", "Spring 2030")])
+    else:
+        _details_table(document, [("", "English", "Cymraeg"), ("Status / Statws", "Version 2", "Fersiwn 2"),
+                                  ("Policy Author", "Daniel Owen, Digital Lead", "Daniel Owen, Arweinydd Digidol"),
+                                  ("Next Review Date", "Spring 2030", "Gwanwyn 2030")])
+    document.add_heading("Personal use", level=1)
+    document.add_paragraph("Keep your accounts private.")
+
+    data = imported_docx(document, tmp_path)
+
+    assert (data["version"], data["next_review"]) == ("2", "Spring 2030")
+    assert passages(data) == ["Keep your accounts private."]
+    assert data["author"] == ("Daniel Owen, Digital Lead" if layout == "a column a language" else "Daniel Owen")
+    if layout == "a column a language":
+        assert (data["author_cy"], data["status_cy"]) == ("Daniel Owen, Arweinydd Digidol", "Fersiwn 2")
+
+
+def test_a_welsh_version_after_the_english_is_left_out_and_gives_the_welsh_headings(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph("Social Media Policy for Staff", style="Title")
+    for heading, text in (("Personal use", "Keep your accounts private and do not add pupils."),
+                          ("Photographs", "Use school devices for photographs of pupils."),
+                          ("Atodiad: Fersiwn Gymraeg", "Mae'r fersiwn Gymraeg isod."),
+                          ("Defnydd personol", "Cadwch eich cyfrifon yn breifat a pheidiwch ag ychwanegu disgyblion."),
+                          ("Lluniau", "Defnyddiwch ddyfeisiau'r ysgol ar gyfer lluniau o ddisgyblion.")):
+        document.add_heading(heading, level=1)
+        document.add_paragraph(text)
+    source = tmp_path / "appendix.docx"
+    document.save(str(source))
+
+    result = import_policy(source)
+
+    assert [(s["heading_en"], s.get("heading_cy")) for s in result.data["sections"]] == [
+        ("Personal use", "Defnydd personol"), ("Photographs", "Lluniau")]
+    assert any("Welsh version after the English" in w for w in result.warnings)
+
+
 def test_a_policy_set_out_in_english_and_welsh_side_by_side(tmp_path: Path) -> None:
     document = docx.Document()
     document.add_paragraph().add_run("Social Media Policy / Polisi Cyfryngau Cymdeithasol").bold = True
