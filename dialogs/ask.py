@@ -42,6 +42,8 @@ ABOUT_WORDS = frozenset({"about", "about this policy", "about the policy", "vers
 # Text is normalised before matching, so "i'w" is looked up as "i w".
 REVIEW_WORDS = frozenset({"review", "questions for review", "unanswered questions", "review questions", "adolygu",
                           "cwestiynau heb eu hateb", "cwestiynau i w hadolygu"})
+
+
 class Answer(Protocol):
     """What the retriever found for a question."""
 

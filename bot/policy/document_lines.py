@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+# The key of a detail the bot does not show ("Reviewed by"): known, so neither a passage nor a note.
+UNUSED_DETAIL = "unused"
 # Words of a details row, as documents label them, and the detail each gives.
 DETAIL_LABELS = {
     "status": "status", "policy status": "status", "document status": "status",
@@ -30,10 +32,10 @@ DETAIL_LABELS = {
     "date adopted": "date_of_issue", "date agreed": "date_of_issue", "review": "next_review",
     "review cycle": "next_review",
     # Details the bot does not show: known, so they are neither a passage nor a note about an unknown row.
-    "reviewed by": "unused", "review frequency": "unused", "review period": "unused", "frequency of review": "unused",
-    "policy type": "unused", "type of policy": "unused", "statutory": "unused", "statutory policy": "unused",
-    "category": "unused", "committee": "unused", "responsible committee": "unused", "linked policies": "unused",
-    "related policies": "unused", "audience": "unused", "classification": "unused", "consultation": "unused",
+    **dict.fromkeys(("reviewed by", "review frequency", "review period", "frequency of review", "policy type",
+                     "type of policy", "statutory", "statutory policy", "category", "committee",
+                     "responsible committee", "linked policies", "related policies", "audience", "classification",
+                     "consultation"), UNUSED_DETAIL),
     # Welsh labels of a bilingual document ("Cytunwyd gan / Agreed by" finds either half).
     "statws": "status", "fersiwn": "version", "awdur": "author", "awduron": "author",
     "dyddiad cyhoeddi": "date_of_issue", "dyddiad cytuno": "date_of_issue",
@@ -150,6 +152,13 @@ def detail_key(label: str) -> str | None:
         return DETAIL_LABELS[whole]
     parts = [DETAIL_LABELS.get(part.strip()) for part in re.split(r"[/|]", whole)]
     return next((key for key in reversed(parts) if key), None)
+
+
+def entry_text(names: list[str], cells: list[str]) -> str:
+    """A table row read as one entry, each filled cell under its column's name when there is one ("Account: X
+    @LlaniHigh; School: Ysgol Uwchradd Llanidloes; Managed by: Marketing Officer")."""
+    named = names if len(names) == len(cells) else [""] * len(cells)
+    return "; ".join(f"{name}: {cell}" if name else cell for name, cell in zip(named, cells, strict=True) if cell)
 
 
 def is_clutter(text: str) -> bool:

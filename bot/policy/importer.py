@@ -26,6 +26,7 @@ from bot.policy.document_lines import (
     CLOSERS,
     MAX_HEADING_WORDS,
     NUMBERING,
+    UNUSED_DETAIL,
     Line,
     as_detail,
     detail_key,
@@ -207,7 +208,7 @@ def build_policy(lines: Sequence[Line], *, file: str, sha256: str, current: Poli
         rows = [as_detail(block) for block in section.blocks]
         had = {line.key for line in known}
         keys = [row.key for row in rows if row.kind == "detail" and row.key]
-        used = [key for key in keys if key != "unused"]
+        used = [key for key in keys if key != UNUSED_DETAIL]
         alone = len(rows) == 1 and _checkable_detail(rows[0])  # "Next review: January 2026" under a history table
         if (len(rows) >= 2 or alone) and len(set(used)) == len(used) and len(keys) == len(rows):
             sections.remove(section)

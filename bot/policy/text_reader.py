@@ -23,6 +23,7 @@ from bot.policy.document_lines import (
     collapse_spaces,
     detail_key,
     ends_sentence,
+    entry_text,
     heading_like,
     is_clutter,
     is_to_fill,
@@ -128,7 +129,7 @@ def _plain_markdown(lines: list[str]) -> list[str]:
             line = "" if names else "\t".join(cells)
         elif table_row and len(names) == len(cells):
             # A row of a table of three or more columns: an item of its own, each cell under its column's name.
-            line = "- " + "; ".join(f"{name}: {cell}" for name, cell in zip(names, cells, strict=True) if cell)
+            line = f"- {entry_text(names, cells)}"
         elif table_row:
             line = "\t".join(cells)
         if not table_row and line.strip():

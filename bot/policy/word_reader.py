@@ -31,6 +31,7 @@ from bot.policy.document_lines import (
     collapse_spaces,
     detail_key,
     ends_sentence,
+    entry_text,
     heading_like,
     is_clutter,
     is_to_fill,
@@ -218,7 +219,7 @@ def _paragraph_line(paragraph: Paragraph, where: str) -> Line | None:
         bullet = BULLET.match(text)
         return Line("bullet", text[bullet.end():] if bullet else text, where, bold=bold, level=_list_level(paragraph))
     clause = NUMBERED_ITEM.match(text)
-    typed = re.match(r"\s*\d{1,3}[.)]\t", _accepted_text(paragraph._p))  # "4.<TAB>Staff must:", numbered by hand
+    typed = re.match(r"\d{1,3}[.)]\t", raw)  # "4.<TAB>Staff must:", numbered by hand
     if clause and ("." in clause.group().strip().rstrip(".") or typed) and heading_like(text) is None:
         # a numbered clause ("3.3.1 Staff must..."), as in text files
         return Line("bullet", text[clause.end():], where, level=clause_depth(clause.group()), numbered=True)
@@ -252,8 +253,10 @@ def _heading_level(paragraph: Paragraph) -> int:
 
 
 def _table_lines(table: Table, where: str) -> Iterator[Line]:
-    """A table's rows: a details row ("Agreed by" | "Governing Body") as a detail, any other cell as text; a version
-    history or sign-off table gives nothing, and a row of column names over rules ("Do | Don't") is left out."""
+    """A table's rows: a details row ("Agreed by" | "Governing Body") as a detail; a version history or sign-off
+    table gives only its newest version; rules under "Do | Don't" each under its column's name; a row of short cells
+    as one entry; a policy set out as a table (headings beside text, or English beside Welsh) as its lines; any
+    other cell as text."""
     rows = [[_cell_text(cell) for cell in _distinct_cells(row)] for row in table.rows]
     if len(rows) == 1 and len(rows[0]) == 1 and heading_like(rows[0][0]):
         yield Line("text", rows[0][0], where, bold=True)  # a heading in a shaded box, as school templates have it
@@ -325,9 +328,7 @@ def _table_lines(table: Table, where: str) -> Iterator[Line]:
         elif _one_entry(cells):
             # A row of short cells (account | school | who runs it) is one entry: its cells read together, each
             # under its column's name when the table has one ("Account: X @LlaniHigh; Run by: the office").
-            named = names if len(names) == len(cells) else [""] * len(cells)
-            yield Line("text", "; ".join(f"{name}: {cell}" if name else cell
-                                         for name, cell in zip(named, cells, strict=True) if cell), where)
+            yield Line("text", entry_text(names, cells), where)
         else:
             yield from (Line("text", cell, where) for cell in cells if cell and not is_clutter(cell))
 

@@ -64,9 +64,9 @@ def imported(source: Path, tmp_path: Path) -> dict[str, Any]:
     return data
 
 
-def imported_text(tmp_path: Path, text: str) -> dict[str, Any]:
-    """Import a text file with this content (see `imported`)."""
-    source = tmp_path / "policy.txt"
+def imported_text(tmp_path: Path, text: str, name: str = "policy.txt") -> dict[str, Any]:
+    """Import a text file (or a Markdown page, "x.md") with this content (see `imported`)."""
+    source = tmp_path / name
     source.write_text(text, encoding="utf-8")
     return imported(source, tmp_path)
 
@@ -1180,11 +1180,10 @@ def test_a_cover_with_the_school_above_the_title_and_details_in_plain_lines(tmp_
 
 
 def test_a_markdown_text_file(tmp_path: Path) -> None:
-    source = tmp_path / "policy.md"  # as a policy kept in a wiki or a Git repository is saved
-    source.write_text("# Social Media Policy for Staff\n\n**Version:** 1.2\n**Approved by:** Full Governing Body"
-                      "\n\n## 1. About this policy\n\nIt covers every member of staff.\n\n## 2. Talking to parents"
-                      "\n\n- Use the school app, never **your own** number.\n", encoding="utf-8")
-    data = imported(source, tmp_path)
+    # as a policy kept in a wiki or a Git repository is saved
+    data = imported_text(tmp_path, "# Social Media Policy for Staff\n\n**Version:** 1.2\n**Approved by:** Full "
+                         "Governing Body\n\n## 1. About this policy\n\nIt covers every member of staff.\n\n## 2. "
+                         "Talking to parents\n\n- Use the school app, never **your own** number.\n", "policy.md")
 
     assert (data["title_en"], data["version"], data["agreed_by"]) == (
         "Social Media Policy for Staff", "1.2", "Full Governing Body")
@@ -1193,8 +1192,8 @@ def test_a_markdown_text_file(tmp_path: Path) -> None:
 
 
 def test_a_staff_wiki_page_in_markdown(tmp_path: Path) -> None:
-    source = tmp_path / "wiki.md"
-    source.write_text(
+    data = imported_text(
+        tmp_path,
         "---\ntitle: Social Media Policy\npublished: true\n---\n\n[Staff Wiki](/) › [Policies](/policies) › Social "
         "Media Policy\n\n# Social Media Policy for Staff\n\n| | |\n|---|---|\n| **Status** | Version 2.2 |\n"
         "| **Agreed by** | Governing Body |\n\n**On this page**\n\n- [Photos](#photos)\n- [Personal use](#personal-use)"
@@ -1202,9 +1201,7 @@ def test_a_staff_wiki_page_in_markdown(tmp_path: Path) -> None:
         "| Code | Meaning | On social media? |\n|---|---|---|\n| A | Consent for all uses | Yes |\n"
         "| N | No consent | No |\n\n## Personal use\n\n"
         "- Do not use the school logo on\n  your own pages.\n\n---\n\n*Related pages:* [Safeguarding](/s) · "
-        "[Code of Conduct](/c) · [Edit this page](/e)\n", encoding="utf-8")
-
-    data = imported(source, tmp_path)
+        "[Code of Conduct](/c) · [Edit this page](/e)\n", "wiki.md")
 
     assert (data["title_en"], data["version"], data["agreed_by"]) == (
         "Social Media Policy for Staff", "2.2", "Governing Body")
