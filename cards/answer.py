@@ -54,17 +54,23 @@ class SectionView:
     passages: tuple[str, ...] = ()
     # The heading in the English document, so a Welsh reader can find the section there.
     heading_en: str = ""
+    # How many of `passages` are the document's own Welsh (a bilingual document), not its English.
+    welsh_passages: int = 0
 
 
 def section_view(section: PolicySection, lang: Lang, *, full: bool = False) -> SectionView:
-    """A section in a language, with its passages when the card shows it in full."""
-    passages = tuple(p.text for p in section.passages) if full else ()
-    return SectionView(section.id, section.heading(lang.value), passages, section.heading_en)
+    """A section in a language, with its passages, each in the document's words in that language where it has
+    them, when the card shows it in full."""
+    shown = section.passages if full else ()
+    welsh = sum(bool(p.text_cy) for p in shown) if lang is Lang.CY else 0
+    return SectionView(section.id, section.heading(lang.value), tuple(p.quote(lang.value) for p in shown),
+                       section.heading_en, welsh)
 
 
-def source_line(strings: Catalogue, lang: Lang, source: str, section: SectionView) -> Element:
-    """Where quoted words come from; on a Welsh card also the section's English heading, and that the policy is
-    quoted in its own (English) words."""
+def source_line(strings: Catalogue, lang: Lang, source: str, section: SectionView, *, quoted: int = 0,
+                quoted_welsh: int = 0) -> Element:
+    """Where quoted words come from; on a Welsh card also the section's English heading, and whether the policy is
+    quoted in its own Welsh (`quoted_welsh` of the `quoted` passages) or in its English words."""
     english = section.heading_en or section.heading
     if lang is not Lang.CY:
         line = strings.text("ask.source", lang, source=source, section=section.heading)
@@ -73,7 +79,9 @@ def source_line(strings: Catalogue, lang: Lang, source: str, section: SectionVie
     else:
         line = strings.text("ask.source_english_heading", lang, source=source, section=english)
     if lang is Lang.CY:
-        line = f"{line} {strings.text('ask.quote_language_note', lang)}"
+        note = ("ask.quote_language_note" if not quoted_welsh else
+                "ask.quote_welsh_note" if quoted_welsh >= quoted else "ask.quote_mixed_note")
+        line = f"{line} {strings.text(note, lang)}"
     return text(line, subtle=True, size="Small")
 
 
@@ -93,12 +101,13 @@ def when(moment: datetime | None) -> str:
 
 def answer_card(strings: Catalogue, lang: Lang, *, question_id: str, section: SectionView, quotes: Sequence[str],
                 source: str, next_steps: Sequence[str], rated: bool = False, not_helpful: bool = False,
-                related: Sequence[SectionView] = (), escalated_to: str = "") -> Card:
-    """The policy's own words that answer a question, where they come from, and what to do next; once marked not
-    helpful, where to go from there (ask again, a related section, the headteacher)."""
+                related: Sequence[SectionView] = (), escalated_to: str = "", welsh_quotes: int = 0) -> Card:
+    """The policy's own words that answer a question (`welsh_quotes` of them the document's Welsh), where they come
+    from, and what to do next; once marked not helpful, where to go from there (ask again, a related section, the
+    headteacher)."""
     body: list[Element] = [heading(strings.text("ask.answer_title", lang, section=section.heading))]
     body.extend(quote(passage) for passage in quotes)
-    body.append(source_line(strings, lang, source, section))
+    body.append(source_line(strings, lang, source, section, quoted=len(quotes), quoted_welsh=welsh_quotes))
     buttons = [execute(strings.text("ask.read_section", lang), VERB_SECTION, {"section": section.section_id})]
     for step in next_steps:
         if step in NEXT_STEPS:
@@ -181,7 +190,7 @@ def section_card(strings: Catalogue, lang: Lang, section: SectionView, *, source
             "title": strings.text("ask.section_rest", lang, count=len(passages) - FIRST_PASSAGES)}])]
     elif passages:
         body.append(_passages(passages))
-    body.append(source_line(strings, lang, source, section))
+    body.append(source_line(strings, lang, source, section, quoted=len(passages), quoted_welsh=section.welsh_passages))
     actions = [execute(strings.text("button.sections", lang), VERB_SECTIONS)]
     for step in next_steps:
         if step in NEXT_STEPS:

@@ -165,7 +165,9 @@ class AskFlow:
         not_helpful = record.feedback is Feedback.NOT_HELPFUL
         escalated_to = record.escalated_to if record.escalated_at is not None else ""
         return cards.answer_card(self._strings, lang, question_id=record.question_id,
-                                 section=cards.section_view(section, lang), quotes=[p.text for p in passages],
+                                 section=cards.section_view(section, lang),
+                                 quotes=[p.quote(lang.value) for p in passages],
+                                 welsh_quotes=sum(bool(p.text_cy) for p in passages) if lang is Lang.CY else 0,
                                  source=self._source(policy, lang), next_steps=steps,
                                  rated=record.feedback is not Feedback.NONE, not_helpful=not_helpful,
                                  related=self._related(record, lang) if not_helpful and not escalated_to else (),

@@ -78,10 +78,15 @@ def table_prefix() -> str:
 @pytest.fixture
 def settings(azurite: str, table_prefix: str) -> Settings:
     """Local settings against the session's Azurite."""
+    return local_settings(azurite, table_prefix, FIXTURE_POLICY_FILE)
+
+
+def local_settings(azurite: str, table_prefix: str, policy_file: Path) -> Settings:
+    """Local settings against the session's Azurite that answer from `policy_file`."""
     return Settings.model_validate({
         "APP_ENV": "local", "AZURE_STORAGE_CONNECTION_STRING": azurite, "TABLE_PREFIX": table_prefix,
         "MicrosoftAppId": "", "MicrosoftAppPassword": "", "DELIVERY_INTERVAL_SECONDS": 3600,
-        "POLICY_FILE": str(FIXTURE_POLICY_FILE),
+        "POLICY_FILE": str(policy_file),
     })
 
 

@@ -17,11 +17,14 @@ from bot.policy.sentence import ModelMissing
 
 
 def answer_json(answer: Answer, details: PolicyDetails | None = None) -> str:
-    """One answer as the JSON object `ask --json` prints; a question about the document adds the `detail` asked for
-    and its `value`."""
+    """One answer as the JSON object `ask --json` prints (`quote` in the document's English; `quote_cy` its Welsh,
+    for a Welsh question on a bilingual document); a question about the document adds the `detail` asked for and
+    its `value`."""
     section = answer.section.heading_en if answer.answered and answer.section else ""
     shown: dict[str, object] = {"answered": answer.answered, "section": section, "quote": answer.quote,
                                 "score": answer.score}
+    if answer.shown != answer.quote:  # a Welsh question, quoted from a bilingual document's Welsh
+        shown["quote_cy"] = answer.shown
     if answer.detail:
         shown.update(detail=answer.detail, value=details.asked(answer.detail, "en") if details else "")
     return json.dumps(shown, ensure_ascii=False)
@@ -53,7 +56,8 @@ def ask_command(argv: list[str]) -> int:
             value = policy.details.asked(answer.detail, "en") or "(the document does not say)"
             print(f"About the document, {answer.detail.replace('_', ' ')}: {value}\n", flush=True)
         elif answer.answered and answer.section:
-            print(f"{answer.section.heading_en} (score {answer.score:.2f}):\n{answer.quote}\n", flush=True)
+            heading = answer.section.heading(answer.language)
+            print(f"{heading} (score {answer.score:.2f}):\n{answer.shown}\n", flush=True)
         else:
             closest = ", ".join(answer.closest_sections) or "none"
             print(

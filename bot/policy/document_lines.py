@@ -93,6 +93,7 @@ class Line:
     bold: bool = False  # Word text that is bold throughout
     numbered: bool = False  # numbered in its text ("3. Personal use", "3.3.1 Staff must"); a heading so is no name
     leads: bool = False  # a table's situation, quoted with the line after it (what to do)
+    welsh: str = ""  # the same paragraph in the document's Welsh, where a bilingual document gives it
 
 
 def clause_depth(number: str) -> int:

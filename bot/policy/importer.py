@@ -532,6 +532,7 @@ def _bilingual(sections: list[_Section], warnings: list[str]) -> list[_Section]:
                 " ".join(block.text for block in neighbour.blocks)) and _translations(section, neighbour):
             english, welsh = (neighbour, section) if _welsh(text) else (section, neighbour)
             english.heading_cy = welsh.heading
+            english.blocks = _with_welsh(english.blocks, welsh.blocks)
             kept.append(english)
             left_out += 1
             index += 2
@@ -541,15 +542,16 @@ def _bilingual(sections: list[_Section], warnings: list[str]) -> list[_Section]:
         english_blocks = [block for block in section.blocks if not _welsh_sentences(block.text)]
         if english_blocks and len(english_blocks) < len(section.blocks):
             left_out += 1
-            section.blocks = english_blocks
+            welsh_blocks = [block for block in section.blocks if _welsh_sentences(block.text)]
+            section.blocks = _with_welsh(english_blocks, welsh_blocks)
         english_heading, welsh_heading = _languages(section.heading)
         if welsh_heading:  # "Cyflwyniad / Introduction"
             section.heading, section.heading_cy = english_heading, welsh_heading
         kept.append(section)
         index += 1
     if left_out:
-        warnings.append(f"the document is bilingual: the Welsh text of {left_out} section(s) is left out (cards quote "
-                        "the English, with the Welsh headings)")
+        warnings.append(f"the document is bilingual: {left_out} section(s) in English and Welsh; the English is the "
+                        "policy, each paragraph with its Welsh where the Welsh has as many paragraphs")
     return kept
 
 
@@ -569,10 +571,34 @@ def _welsh_version_after(sections: list[_Section], warnings: list[str]) -> list[
     if len(welsh) == len(english):
         for section, translated in zip(english, welsh, strict=True):
             section.heading_cy = section.heading_cy or translated.heading
+            section.blocks = _with_welsh(section.blocks, translated.blocks)
     headings = ", with the Welsh headings" if len(welsh) == len(english) else ""
-    warnings.append(f"the document has its Welsh version after the English ({sections[marker].heading!r}): it is left "
-                    f"out (cards quote the English{headings})")
+    warnings.append(f"the document has its Welsh version after the English ({sections[marker].heading!r}): the "
+                    f"English is the policy{headings}, each paragraph with its Welsh where the sections match")
     return english
+
+
+def _with_welsh(english: list[Line], welsh: list[Line]) -> list[Line]:
+    """The English paragraphs, each with its Welsh, when the Welsh has as many paragraphs in the same order (a
+    translation keeps the document's shape); unchanged otherwise: a card then quotes the English."""
+    if len(english) != len(welsh) or any(block.welsh for block in english):
+        return english
+    return [replace(block, welsh=translated.text) for block, translated in zip(english, welsh, strict=True)]
+
+
+def _welsh_of(block: Line, part: str) -> str:
+    """The Welsh of one passage of a paragraph (`part`, some of its sentences): the same sentences of the Welsh
+    paragraph when both have as many sentences; the whole Welsh for the whole paragraph; else nothing."""
+    if not block.welsh:
+        return ""
+    if part.strip() == block.text.strip():
+        return block.welsh
+    start = block.text.find(part)
+    english, welsh = _sentence_spans(block.text), _sentence_spans(block.welsh)
+    if start < 0 or len(english) != len(welsh):
+        return ""
+    inside = [n for n, (a, b) in enumerate(english) if a >= start and b <= start + len(part)]
+    return block.welsh[welsh[inside[0]][0]:welsh[inside[-1]][1]] if inside else ""
 
 
 def _translations(first: _Section, second: _Section) -> bool:
@@ -629,6 +655,7 @@ def _write_sections(sections: list[_Section], current: Policy | None, warnings: 
         for n, block in enumerate(section.blocks):
             following = section.blocks[n + 1] if n + 1 < len(section.blocks) else None
             texts = split_passages(block.text)
+            texts_cy = [_welsh_of(block, text) for text in texts]
             if lead is not None and block.level < items_level:
                 lead = None
             if lead is not None and _under(lead, block, next_to_it=lead_at == n - 1):
@@ -637,8 +664,10 @@ def _write_sections(sections: list[_Section], current: Policy | None, warnings: 
                     pass  # "Staff should:" over "Staff must not …": the item is a whole rule of its own
                 elif len(lead.text) + len(texts[0]) < MAX_PASSAGE_CHARS:
                     texts[0] = f"{lead.text} {texts[0]}"
+                    texts_cy[0] = f"{lead.welsh} {texts_cy[0]}" if lead.welsh and texts_cy[0] else ""
                 else:  # too long to quote with it: the lead-in stands before the item, as in the document
                     texts.insert(0, lead.text)
+                    texts_cy.insert(0, lead.welsh)
                 if ASKED.match(lead.text) or lead.leads or (lead.text.endswith("?") and not _BRANCH.match(block.text)):
                     lead = None  # a question of a "Q: … A: …" page goes with the first sentences of its answer
             elif following is not None and _under(block, following, next_to_it=True):
@@ -647,15 +676,19 @@ def _write_sections(sections: list[_Section], current: Policy | None, warnings: 
             elif following is not None and (tail := _last_sentence(block)) and _under(tail, following, next_to_it=True):
                 # "… many staff use it. However, staff must not:" over a list: the last sentence leads into it.
                 texts = split_passages(block.text[: len(block.text) - len(tail.text)].rstrip())
+                texts_cy = [_welsh_of(block, text) for text in texts]
+                tail = replace(tail, welsh=_welsh_of(block, tail.text))
                 lead, lead_at, items_level = tail, n, 0
             else:
                 lead = None
-            for text in texts:
+            for text, text_cy in zip(texts, texts_cy, strict=True):
                 if len(text) > MAX_PASSAGE_CHARS:
                     raise PolicyImportError(
                         f"a passage is too long to quote: {section.heading!r} ({block.where}) has a sentence of "
                         f"{len(text)} characters starting {text[:40]!r}…; a card quotes at most {MAX_PASSAGE_CHARS}")
                 passage: dict[str, Any] = {"id": f"{section_id}.{len(passages) + 1}", "text": text}
+                if text_cy and len(text_cy) <= MAX_PASSAGE_CHARS:
+                    passage["text_cy"] = text_cy
                 if text in steps:
                     passage["next_steps"] = steps[text]
                 passages.append(passage)
@@ -671,6 +704,13 @@ def _write_sections(sections: list[_Section], current: Policy | None, warnings: 
         shown = ", ".join(dict.fromkeys(repr(x) for x in leftovers if x))
         warnings.append(f"{sum(map(bool, leftovers))} passage(s) still hold text a model policy leaves to fill in or "
                         f"delete ({shown}): edit the document, then import it again")
+    paired = [p for s in written for p in s["passages"] if "text_cy" in p]
+    if paired or any(block.welsh for section in sections for block in section.blocks):
+        count = sum(len(s["passages"]) for s in written)
+        warnings.append(f"Welsh cards quote the document's Welsh for {len(paired)} of {count} passages; the rest are "
+                        "quoted in English (their Welsh did not match the English paragraph for paragraph, sentence "
+                        "for sentence)" if len(paired) < count else
+                        f"Welsh cards quote the document's Welsh for all {count} passages")
     untranslated = [s["heading_en"] for s in written if "heading_cy" not in s]
     if untranslated:
         warnings.append(f"{len(untranslated)} of {len(written)} headings have no Welsh (Welsh cards show them in "

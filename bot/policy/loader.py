@@ -34,7 +34,7 @@ TOP_KEYS = (
 )
 SECTION_KEYS = ("id", "heading_en", "heading_cy", "passages")
 PASSAGE_KEYS = ("id", "text")
-OPTIONAL_PASSAGE_KEYS = ("next_steps", "asked_as")
+OPTIONAL_PASSAGE_KEYS = ("text_cy", "next_steps", "asked_as")
 MAX_WORDING_CHARS = 200
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -200,7 +200,7 @@ def _passage_problems(passage: Any, where: str, section_id: Any, passage_ids: di
     if not isinstance(passage, dict):
         return [f"{where}: must be an object"]
     problems = _unknown_keys(passage, where, (*PASSAGE_KEYS, *OPTIONAL_PASSAGE_KEYS))
-    for key in PASSAGE_KEYS:
+    for key in (*PASSAGE_KEYS, *(("text_cy",) if "text_cy" in passage else ())):
         problems += _text_problems(passage, key, where)
     passage_id, text = passage.get("id"), passage.get("text")
     if isinstance(passage_id, str) and passage_id:
@@ -214,10 +214,9 @@ def _passage_problems(passage: Any, where: str, section_id: Any, passage_ids: di
             )
         else:
             passage_ids[passage_id] = f"{where}.id"
-    if isinstance(text, str) and len(text) > MAX_PASSAGE_CHARS:
-        problems.append(
-            f"{where}.text: {len(text)} characters, more than {MAX_PASSAGE_CHARS}; split the passage"
-        )
+    for key, value in (("text", text), ("text_cy", passage.get("text_cy"))):
+        if isinstance(value, str) and len(value) > MAX_PASSAGE_CHARS:
+            problems.append(f"{where}.{key}: {len(value)} characters, more than {MAX_PASSAGE_CHARS}; split the passage")
     steps = passage.get("next_steps", [])
     if not isinstance(steps, list):
         problems.append(f"{where}.next_steps: must be a list")
@@ -276,6 +275,7 @@ def _build(raw: dict[str, Any]) -> Policy:
                 PolicyPassage(
                     id=p["id"],
                     text=p["text"],
+                    text_cy=p.get("text_cy", ""),
                     next_steps=tuple(p.get("next_steps", [])),
                     asked_as=tuple(p.get("asked_as", [])),
                 )

@@ -22,6 +22,12 @@ class PolicyPassage:
     next_steps: tuple[str, ...] = ()
     # How staff might ask about this passage, in their words: used to find it, never shown as the policy.
     asked_as: tuple[str, ...] = ()
+    # The same passage in the document's own Welsh, where a bilingual document gives it: Welsh cards quote it.
+    text_cy: str = ""
+
+    def quote(self, lang: str) -> str:
+        """The passage as a card in "en" or "cy" quotes it: the document's Welsh where it has one."""
+        return self.text_cy if lang == "cy" and self.text_cy else self.text
 
 
 @dataclass(frozen=True)

@@ -63,6 +63,11 @@ class Answer:
         """The quoted passages joined by a space ("" when not answered)."""
         return " ".join(p.text for p in self.passages)
 
+    @property
+    def shown(self) -> str:
+        """The quote as the asker's card shows it: a Welsh question gets the document's Welsh where it has it."""
+        return " ".join(p.quote(self.language) for p in self.passages)
+
 
 @dataclass(frozen=True)
 class Ranking:

@@ -397,7 +397,7 @@ def _side_by_side_languages(rows: list[list[str]]) -> int | None:
 
 def _side_by_side_lines(table: Table, welsh_column: int, where: str) -> Iterator[Line]:
     """Each row's English: a row of two short headings is one heading, "English / Welsh" (the importer gives it
-    both); a cell's paragraphs under one ending in ":" are its list. The Welsh column is left out, with a note."""
+    both); each English paragraph carries its Welsh when the Welsh cell has as many paragraphs."""
     for row in table.rows:
         cells = _distinct_cells(row)
         if len(cells) != 2:
@@ -409,17 +409,28 @@ def _side_by_side_lines(table: Table, welsh_column: int, where: str) -> Iterator
         if all(texts) and heading_like(texts[0]) and heading_like(texts[1]):
             yield Line("heading", f"{texts[0]} / {texts[1]}", where)
             continue
-        listed = False
-        for paragraph in english.paragraphs:
-            line = _paragraph_line(paragraph, where)
-            if line is None:
-                continue
-            if listed and line.kind == "text":
-                line = replace(line, kind="bullet")
-            listed = listed or (line.kind in ("text", "bullet") and line.text.endswith(":"))
-            yield line
-    yield Line("note", "the document is bilingual, set out side by side: the Welsh column is left out (cards quote "
-                       "the English, with the Welsh headings)", where)
+        lines = _cell_lines(english, where)
+        translated = _cell_lines(welsh, where)
+        if len(translated) == len(lines):  # the Welsh paragraph for paragraph: Welsh cards quote it
+            lines = [replace(line, welsh=own.text) for line, own in zip(lines, translated, strict=True)]
+        yield from lines
+    yield Line("note", "the document is bilingual, set out side by side: the English column is the policy, each "
+                       "paragraph with its Welsh beside it", where)
+
+
+def _cell_lines(cell: _Cell, where: str) -> list[Line]:
+    """A cell's paragraphs as lines; those under one ending in ":" are its list."""
+    lines: list[Line] = []
+    listed = False
+    for paragraph in cell.paragraphs:
+        line = _paragraph_line(paragraph, where)
+        if line is None:
+            continue
+        if listed and line.kind == "text":
+            line = replace(line, kind="bullet")
+        listed = listed or (line.kind in ("text", "bullet") and line.text.endswith(":"))
+        lines.append(line)
+    return lines
 
 
 def _headings_beside_text(rows: list[list[str]]) -> bool:

@@ -12,6 +12,7 @@ from aiohttp.test_utils import TestClient
 
 from bot.policy.import_command import import_policy_command
 from bot.settings import Settings
+from tests.conftest import local_settings
 from tests.support.activities import CARYS, card_action, message
 from tests.support.cards import press
 from tests.support.connector import Connector
@@ -26,11 +27,7 @@ def settings(azurite: str, table_prefix: str, tmp_path: Path) -> Settings:
     """Local settings whose POLICY_FILE is the 2022 document as `import-policy` writes it."""
     imported = tmp_path / "imported.json"
     assert import_policy_command([str(SHIPPED_TEXT), "--out", str(imported), "--policy", str(NO_POLICY)]) == 0
-    return Settings.model_validate({
-        "APP_ENV": "local", "AZURE_STORAGE_CONNECTION_STRING": azurite, "TABLE_PREFIX": table_prefix,
-        "MicrosoftAppId": "", "MicrosoftAppPassword": "", "DELIVERY_INTERVAL_SECONDS": 3600,
-        "POLICY_FILE": str(imported),
-    })
+    return local_settings(azurite, table_prefix, imported)
 
 
 def _texts(card: dict[str, Any]) -> str:

@@ -40,6 +40,25 @@ def test_ask_json_prints_one_object_with_a_verbatim_quote() -> None:
     )
 
 
+def test_a_welsh_question_on_a_bilingual_policy_shows_the_documents_welsh(tmp_path: Path) -> None:
+    raw = json.loads(FIXTURE_POLICY_FILE.read_text(encoding="utf-8"))
+    for section in raw["sections"]:
+        for passage in section["passages"]:
+            passage["text_cy"] = f"(Cymraeg) {passage['text'][:580]}"
+    bilingual = tmp_path / "bilingual.json"
+    bilingual.write_text(json.dumps(raw), encoding="utf-8")
+    question = "Ga i roi logo'r ysgol ar fy nhudalen Facebook bersonol?"
+
+    as_json = json.loads(run("ask", "--json", "--policy", str(bilingual), question).stdout)
+    plain = run("ask", "--policy", str(bilingual), question).stdout
+    english = json.loads(run("ask", "--json", "--policy", str(bilingual), "Can I put the school logo on my "
+                             "personal Facebook page?").stdout)
+
+    assert as_json["answered"] is True and as_json["quote_cy"].startswith("(Cymraeg) ")
+    assert not as_json["quote"].startswith("(Cymraeg)") and as_json["quote_cy"] in plain
+    assert "quote_cy" not in english
+
+
 def test_ask_json_reads_one_question_a_line() -> None:
     result = run("ask", "--json", "--policy", str(FIXTURE_POLICY_FILE), "-",
                  stdin="what is the wifi password\nCan I use my phone in lessons?\n")

@@ -872,7 +872,7 @@ def test_details_as_policy_owners_lay_them_out_in_word(layout: str, tmp_path: Pa
         assert (data["author_cy"], data["status_cy"]) == ("Daniel Owen, Arweinydd Digidol", "Fersiwn 2")
 
 
-def test_a_welsh_version_after_the_english_is_left_out_and_gives_the_welsh_headings(tmp_path: Path) -> None:
+def test_a_welsh_version_after_the_english_gives_its_headings_and_text_to_the_english(tmp_path: Path) -> None:
     document = docx.Document()
     document.add_paragraph("Social Media Policy for Staff", style="Title")
     for heading, text in (("Personal use", "Keep your accounts private and do not add pupils."),
@@ -889,7 +889,11 @@ def test_a_welsh_version_after_the_english_is_left_out_and_gives_the_welsh_headi
 
     assert [(s["heading_en"], s.get("heading_cy")) for s in result.data["sections"]] == [
         ("Personal use", "Defnydd personol"), ("Photographs", "Lluniau")]
+    assert [p.get("text_cy") for s in result.data["sections"] for p in s["passages"]] == [
+        "Cadwch eich cyfrifon yn breifat a pheidiwch ag ychwanegu disgyblion.",
+        "Defnyddiwch ddyfeisiau'r ysgol ar gyfer lluniau o ddisgyblion."]
     assert any("Welsh version after the English" in w for w in result.warnings)
+    assert "Welsh cards quote the document's Welsh for all 2 passages" in result.warnings
 
 
 def test_a_policy_set_out_in_english_and_welsh_side_by_side(tmp_path: Path) -> None:
@@ -916,6 +920,9 @@ def test_a_policy_set_out_in_english_and_welsh_side_by_side(tmp_path: Path) -> N
         ("Contact with pupils", "Cysylltu â disgyblion", ["Staff must use Hwb to contact pupils."]),
         ("Personal use", "Defnydd personol", ["Staff must not: accept friend requests from pupils;",
                                               "Staff must not: post photographs of pupils."])]
+    assert [p.get("text_cy") for s in data["sections"] for p in s["passages"]] == [
+        "Rhaid i staff ddefnyddio Hwb i gysylltu â disgyblion.", "Ni ddylai staff: derbyn ceisiadau ffrind gan "
+        "ddisgyblion;", "Ni ddylai staff: postio lluniau o ddisgyblion."]
     assert (data["title_en"], data["title_cy"], data["federation"], data["agreed_by"], data["agreed_by_cy"]) == (
         "Social Media Policy", "Polisi Cyfryngau Cymdeithasol", "Ffederasiwn Ysgolion Enghraifft Schools Federation",
         "Governing Body", "Corff Llywodraethu")
@@ -1161,6 +1168,33 @@ def test_a_bilingual_document_gives_its_english_policy_with_welsh_headings(tmp_p
         ("Personal accounts", "Cyfrifon personol"), ("Photographs and video", "Lluniau a fideo")]
     assert passages(data) == ["Staff have a right to a private life and keep their accounts private.",
                               "Photographs of pupils may be taken only on school iPads."]
+    assert [p["text_cy"] for s in data["sections"] for p in s["passages"]] == [
+        "Mae gan staff hawl i fywyd preifat ac maen nhw'n cadw eu cyfrifon yn breifat.",
+        "Dim ond ar iPads yr ysgol y ceir tynnu lluniau o ddisgyblion."]
+
+
+def test_each_english_paragraph_takes_the_welsh_paragraph_beside_it_sentence_for_sentence(tmp_path: Path) -> None:
+    """A paragraph in English, then the same in Welsh: a passage quotes on Welsh cards only the Welsh sentences that
+    say what it says; where the Welsh has another number of sentences, the English paragraph's passages have none."""
+    source = tmp_path / "bilingual.txt"
+    source.write_text(
+        "Staff Social Media Policy / Polisi Cyfryngau Cymdeithasol Staff\n\nPhotographs / Lluniau\n\n"
+        "Do not post photographs of pupils on personal accounts. Photographs for the school account need consent.\n\n"
+        "Peidiwch â phostio lluniau o ddisgyblion ar gyfrifon personol. Mae angen caniatâd ar gyfer lluniau ar "
+        "gyfrif yr ysgol.\n\n"
+        "Use school devices only. Delete photographs at the end of the term.\n\n"
+        "Defnyddiwch ddyfeisiau'r ysgol yn unig, a dilëwch y lluniau ar ddiwedd y tymor.\n", encoding="utf-8")
+
+    result = import_policy(source)
+
+    shown = [(p["text"], p.get("text_cy")) for s in result.data["sections"] for p in s["passages"]]
+    assert shown == [
+        ("Do not post photographs of pupils on personal accounts.",
+         "Peidiwch â phostio lluniau o ddisgyblion ar gyfrifon personol."),
+        ("Photographs for the school account need consent.",
+         "Mae angen caniatâd ar gyfer lluniau ar gyfrif yr ysgol."),
+        ("Use school devices only.", None), ("Delete photographs at the end of the term.", None)]
+    assert any(w.startswith("Welsh cards quote the document's Welsh for 2 of 4 passages") for w in result.warnings)
 
 
 def test_a_cover_with_the_school_above_the_title_and_details_in_plain_lines(tmp_path: Path) -> None:

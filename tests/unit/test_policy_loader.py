@@ -114,6 +114,22 @@ def test_empty_and_long_passages(tmp_path: Path) -> None:
     ]
 
 
+def test_a_passage_s_welsh_text_is_optional_and_checked_as_its_english_is(tmp_path: Path) -> None:
+    raw = good()
+    raw["sections"][0]["passages"][0]["text_cy"] = "Mae'r polisi hwn yn berthnasol i bob aelod o staff."
+    raw["sections"][0]["passages"][1]["text_cy"] = " "
+    raw["sections"][1]["passages"][0]["text_cy"] = "y" * 601
+
+    assert validate_policy_file(write(tmp_path, raw)) == [
+        "$.sections[0].passages[1].text_cy: empty",
+        "$.sections[1].passages[0].text_cy: 601 characters, more than 600; split the passage",
+    ]
+    del raw["sections"][0]["passages"][1]["text_cy"], raw["sections"][1]["passages"][0]["text_cy"]
+    first, second = load_policy(write(tmp_path, raw)).sections[0].passages[:2]
+    assert first.quote("cy") == "Mae'r polisi hwn yn berthnasol i bob aelod o staff." != first.quote("en")
+    assert second.quote("cy") == second.quote("en") == second.text
+
+
 def test_unknown_next_step_and_unknown_key(tmp_path: Path) -> None:
     raw = good()
     raw["sections"][2]["passages"][1]["next_steps"] = ["request_permission", "phone_the_head"]
