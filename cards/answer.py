@@ -11,7 +11,7 @@ from bot.domain.questions import MAX_QUESTION, MAX_REPLY
 from bot.domain.text import clean_user_text
 from bot.domain.uk_time import in_uk
 from bot.policy.details import PolicyDetails, version_in
-from bot.policy.model import PolicySection
+from bot.policy.model import PolicySection, quotes
 from cards.common import VERB_CONCERN_FORM, VERB_PERMISSION_FORM, VERB_SECTIONS
 from cards.elements import (
     Card,
@@ -63,8 +63,8 @@ def section_view(section: PolicySection, lang: Lang, *, full: bool = False) -> S
     them, when the card shows it in full."""
     shown = section.passages if full else ()
     welsh = sum(bool(p.text_cy) for p in shown) if lang is Lang.CY else 0
-    return SectionView(section.id, section.heading(lang.value), tuple(p.quote(lang.value) for p in shown),
-                       section.heading_en, welsh)
+    return SectionView(section.id, section.heading(lang.value), tuple(quotes(shown, lang.value)), section.heading_en,
+                       welsh)
 
 
 def source_line(strings: Catalogue, lang: Lang, source: str, section: SectionView, *, quoted: int = 0,

@@ -25,7 +25,7 @@ from bot.domain.questions import (
     new_question_id,
 )
 from bot.domain.uk_time import uk_today
-from bot.policy.model import Policy, PolicyPassage
+from bot.policy.model import Policy, PolicyPassage, quotes
 from cards import answer as cards
 from cards.common import VERB_ABOUT, VERB_REVIEW, VERB_SECTIONS, error_card
 from cards.i18n import Catalogue
@@ -166,7 +166,7 @@ class AskFlow:
         escalated_to = record.escalated_to if record.escalated_at is not None else ""
         return cards.answer_card(self._strings, lang, question_id=record.question_id,
                                  section=cards.section_view(section, lang),
-                                 quotes=[p.quote(lang.value) for p in passages],
+                                 quotes=quotes(passages, lang.value),
                                  welsh_quotes=sum(bool(p.text_cy) for p in passages) if lang is Lang.CY else 0,
                                  source=self._source(policy, lang), next_steps=steps,
                                  rated=record.feedback is not Feedback.NONE, not_helpful=not_helpful,

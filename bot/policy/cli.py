@@ -18,13 +18,16 @@ from bot.policy.sentence import ModelMissing
 
 def answer_json(answer: Answer, details: PolicyDetails | None = None) -> str:
     """One answer as the JSON object `ask --json` prints (`quote` in the document's English; `quote_cy` its Welsh,
-    for a Welsh question on a bilingual document); a question about the document adds the `detail` asked for and
+    for a Welsh question on a bilingual document; `clause` the quoted clause's number, where the document numbers
+    them); a question about the document adds the `detail` asked for and
     its `value`."""
     section = answer.section.heading_en if answer.answered and answer.section else ""
     shown: dict[str, object] = {"answered": answer.answered, "section": section, "quote": answer.quote,
                                 "score": answer.score}
-    if answer.shown != answer.quote:  # a Welsh question, quoted from a bilingual document's Welsh
-        shown["quote_cy"] = answer.shown
+    if answer.language == "cy" and any(p.text_cy for p in answer.passages):  # quoted from a bilingual document
+        shown["quote_cy"] = " ".join(p.quote("cy") for p in answer.passages)
+    if clauses := [p.clause for p in answer.passages if p.clause]:
+        shown["clause"] = clauses[0]
     if answer.detail:
         shown.update(detail=answer.detail, value=details.asked(answer.detail, "en") if details else "")
     return json.dumps(shown, ensure_ascii=False)

@@ -120,6 +120,18 @@ class WelshTerms:
         names = "|".join(map(re.escape, sorted(self._terms, key=len, reverse=True)))
         self._term = re.compile(rf"^({names})(?:\s+term)?(?:\s+(\d{{4}}(?:[/-]\d{{2,4}})?))?$", re.IGNORECASE)
 
+    def in_english(self, text: str) -> str:
+        """A date, month or term written in Welsh ("9 Ionawr 2025", "Tymor yr Hydref 2025") in English words, so
+        it reads as a date; other text as it is."""
+        for english, welsh in sorted(self._terms.items(), key=lambda pair: -len(pair[1])):
+            if "/" not in english:  # "Tymor yr Hydref" is "Autumn Term"; "Hydref" alone is October
+                text = re.sub(rf"\b{re.escape(welsh)}\b", f"{english.title()} Term", text, flags=re.IGNORECASE)
+        for english, welsh in self._months.items():
+            text = re.sub(rf"\b{re.escape(welsh)}\b", english.title(), text, flags=re.IGNORECASE)
+        for season, english in (("Gwanwyn", "Spring"), ("Haf", "Summer")):  # "Gwanwyn 2030" ("Hydref" is October)
+            text = re.sub(rf"\b{season}\b", english, text, flags=re.IGNORECASE)
+        return text
+
     @property
     def school_kinds(self) -> tuple[str, ...]:
         """The kinds of school the file names in English ("High School", "Primary School", ...)."""
@@ -203,7 +215,9 @@ def dated(day: date) -> Detail:
 
 
 def parse_date(text: str) -> date | None:
-    """The first whole date in a text, read the British way (12.10.2022 is 12 October); None when there is none."""
+    """The first whole date in a text, read the British way (12.10.2022 is 12 October; Welsh month names too); None
+    when there is none."""
+    text = welsh_terms().in_english(text)
     candidates: list[tuple[int, date]] = []
     for match in _ISO_DATE.finditer(text):
         candidates += _candidate(match.start(), int(match[1]), int(match[2]), int(match[3]))
@@ -229,6 +243,7 @@ def _month_number(name: str) -> int:
 def period_start(text: str) -> date | None:
     """The first day of a date, month ("October 2024") or term ("Autumn Term 2024") a text names; None when it
     names none of them (a year alone is too vague for a date of issue)."""
+    text = welsh_terms().in_english(text)
     if (day := parse_date(text)) is not None:
         return day
     if (term := _TERM_YEAR.search(text)) is not None:
@@ -241,6 +256,7 @@ def period_start(text: str) -> date | None:
 def review_deadline(text: str) -> date | None:
     """When a review given as "Autumn 2024", "Spring/Summer Term 2025", "October 2024", "2025" or a date is
     overdue: the last day of that period. None when the text names no period."""
+    text = welsh_terms().in_english(text)
     if (day := parse_date(text)) is not None:
         return day
     if (term := _TERM_YEAR.search(text)) is not None:
@@ -263,6 +279,16 @@ def version_in(text: str) -> str:
     return (found.group(1) or found.group(2)) if found else ""
 
 
+# What a Welsh school's name may say after "Ysgol" before the name itself ("Ysgol Gynradd Gymraeg Bro Hafren").
+_WELSH_KINDS = "Gynradd|Uwchradd|Gymraeg|Gyfun|Feithrin|Fabanod|Iau|Arbennig|Eglwys|Bro|Sant|Santes|Babanod"
+
+
+_NOT_A_NAME = frozenset({"Staff", "Policy", "Social", "Media", "Governing", "Body", "Code", "Conduct", "Handbook",
+                         "Federation", "Trust", "Council", "Pupils", "Parents", "Headteacher", "Online", "Safety",
+                         "Facebook", "Instagram", "Twitter", "X", "YouTube", "TikTok", "Page", "Account", "Website",
+                         "School"})
+
+
 def schools_named(texts: Iterable[str], kinds: Iterable[str]) -> tuple[str, ...]:
     """Schools a document names ("Llanidloes High School"), in order of first mention, each once."""
     kind = "|".join(re.escape(k) for k in sorted(kinds, key=len, reverse=True))
@@ -271,14 +297,24 @@ def schools_named(texts: Iterable[str], kinds: Iterable[str]) -> tuple[str, ...]
     # A name's words are capitalised, but for a church school's "Church of England" / "Church in Wales", and may end
     # with its status in brackets: "St Ebba's Church of England (VA) Primary School".
     unit = r"(?:Church\s+of\s+England|Church\s+in\s+Wales|[A-Z][\w'’-]*)"
-    pattern = re.compile(rf"\b((?:{unit}\s+){{1,3}}(?:\([A-Za-z ]{{1,15}}\)\s+)?(?:{kind}))\b")
+    # Welsh place names keep their small words ("Maes y Garn High School", "Ysgol Gynradd Pant yr Ehedydd").
+    joined = rf"{unit}(?:\s+(?:y|yr|ar|o|a)\s+[A-Z][\w'’-]*)?"
+    pattern = re.compile(rf"\b((?:{joined}\s+){{1,3}}(?:\([A-Za-z ]{{1,15}}\)\s+)?(?:{kind}))\b")
+    welsh = re.compile(rf"\b(Ysgol(?:\s+(?:{_WELSH_KINDS}))*(?:\s+yr?)?(?:\s+{joined}){{1,3}})")
     found: dict[str, None] = {}
     for text in texts:
-        for match in pattern.finditer(text):
+        english = list(pattern.finditer(text))
+        # "Ysgol Gynradd Glan Ithon Community Primary School" is one name: its English reading
+        own = [m for m in welsh.finditer(text) if not any(m.start() < e.end() and e.start() < m.end() for e in english)]
+        for match in sorted([*english, *own], key=lambda m: m.start()):
             words = match.group(1).split()
             while words and words[0] in ("The", "A", "At", "In", "For", "Our", "Each", "Every"):
                 words = words[1:]
-            found.setdefault(" ".join(words))
+            while words[0] == "Ysgol" and len(words) > 2 and words[-1] in _NOT_A_NAME:  # "Ysgol Bro Ddyfi Staff …"
+                words = words[:-1]
+            name = " ".join(words)
+            if not any(name.startswith(f"{known} ") for known in found):  # "Ysgol Bryn Teg Facebook page"
+                found.setdefault(name)
     return tuple(found)
 
 

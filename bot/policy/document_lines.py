@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 # The key of a detail the bot does not show ("Reviewed by"): known, so neither a passage nor a note.
 UNUSED_DETAIL = "unused"
+APPROVED_ON = "approved_on"  # read as the date of issue when the document gives none
 # Words of a details row, as documents label them, and the detail each gives.
 DETAIL_LABELS = {
     "status": "status", "policy status": "status", "document status": "status",
@@ -28,8 +29,10 @@ DETAIL_LABELS = {
     "authorized by": "authorisation", "signed by": "authorisation",
     "schools": "schools", "applies to": "schools",
     "lead member of staff": "author", "member of staff responsible": "author", "responsible member of staff": "author",
-    "lead author": "author", "date approved": "date_of_issue", "approved on": "date_of_issue",
-    "date adopted": "date_of_issue", "date agreed": "date_of_issue", "review": "next_review",
+    # The day it was approved stands for the date of issue only where no issue date is given ("Issued: 1 September",
+    # then "Date approved: 27 September").
+    "lead author": "author", "date approved": APPROVED_ON, "approved on": APPROVED_ON,
+    "date adopted": APPROVED_ON, "date agreed": APPROVED_ON, "review": "next_review",
     "review cycle": "next_review",
     # Details the bot does not show: known, so they are neither a passage nor a note about an unknown row.
     **dict.fromkeys(("reviewed by", "review frequency", "review period", "frequency of review", "policy type",
@@ -38,7 +41,7 @@ DETAIL_LABELS = {
                      "consultation"), UNUSED_DETAIL),
     # Welsh labels of a bilingual document ("Cytunwyd gan / Agreed by" finds either half).
     "statws": "status", "fersiwn": "version", "awdur": "author", "awduron": "author",
-    "dyddiad cyhoeddi": "date_of_issue", "dyddiad cytuno": "date_of_issue",
+    "dyddiad cyhoeddi": "date_of_issue", "dyddiad cytuno": APPROVED_ON,
     "cytunwyd gan": "agreed_by", "cymeradwywyd gan": "agreed_by", "dyddiad adolygu": "next_review",
     "adolygiad nesaf": "next_review", "dyddiad yr adolygiad nesaf": "next_review",
 }
@@ -94,6 +97,14 @@ class Line:
     numbered: bool = False  # numbered in its text ("3. Personal use", "3.3.1 Staff must"); a heading so is no name
     leads: bool = False  # a table's situation, quoted with the line after it (what to do)
     welsh: str = ""  # the same paragraph in the document's Welsh, where a bilingual document gives it
+    number: str = ""  # its clause number, typed or Word's ("4.2", "2.3.1"), by which staff and the policy refer to it
+
+
+def clause_number(mark: str) -> str:
+    """A clause's number as staff cite it ("4.2" for "4.2.", "2.3.1)"); "" for a list's "1." (no clause of its own
+    by that number: lists number from 1 again)."""
+    number = mark.strip().rstrip(".)")
+    return number if re.fullmatch(r"\d{1,3}(?:\.\d{1,3})+", number) else ""
 
 
 def clause_depth(number: str) -> int:
@@ -167,8 +178,10 @@ def is_clutter(text: str) -> bool:
     "☐ I agree", "Date"), or a page number ("Page 3 of 9", or a running footer ending with one)."""
     return (bool(re.fullmatch(r"\[[^\]]*\]", text)) or is_to_fill(text) or bool(PAGE_NUMBER.match(text))
             or bool(_RUNNING_FOOTER.match(text))
-            # a web page's "Home > Parents > …", a wiki's "Related pages: A · B · C" or "Edit this page · History"
-            or any(text.count(f" {mark} ") >= 2 for mark in ">›»·") or text.casefold() in _WEB_PAGE_LINES
+            # a web page's "Home > Parents > …", a wiki's "Related pages: A · B · C" or "Edit this page · History";
+            # not a sentence with a menu path in it ("Go to Settings > Privacy > Audience and set it to Friends.")
+            or (any(text.count(f" {mark} ") >= 2 for mark in ">›»·") and text.rstrip(CLOSERS)[-1:] not in ".!?")
+            or text.casefold() in _WEB_PAGE_LINES
             or not any(c.isalnum() for c in text))  # a flowchart's "↓"
 
 

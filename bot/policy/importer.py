@@ -22,6 +22,7 @@ from typing import Any
 
 from bot.policy.details import parse_date, period_start, review_deadline, schools_named, version_in, welsh_terms
 from bot.policy.document_lines import (
+    APPROVED_ON,
     ASKED,
     CLOSERS,
     MAX_HEADING_WORDS,
@@ -101,6 +102,8 @@ _ABOUT_THE_DOCUMENT = re.compile(r"^(?:it|this|these|the\s+(?:policy|document|gu
                                  r"\b(?:this|the)\s+(?:policy|document|guidance)\b|\by\s+polisi\b", re.IGNORECASE)
 _BRANCH = re.compile(r"^(?:if\s+)?(?:yes|no|ydy|nac\s+ydy|oes|nac\s+oes|ie|na)\b\s*[:,.→>-]", re.IGNORECASE)
 _ANSWERED = re.compile(r"^(?:a|answer|ateb)\s*[:.]\s*\S", re.IGNORECASE)  # "A: Yes. ..."
+_ASKED_AND_ANSWERED = re.compile(r"^(?:q|question|c|cwestiwn)\s*[:.]\s*\S.*?\?\s+(?:a|answer|ateb)\s*[:.]\s*",
+                                 re.IGNORECASE)
 # A list item that names its own subject ("Staff must not ...") reads without the lead-in above it.
 _OWN_SUBJECT = re.compile(
     r"^(?:(?:all\s+)?staff|members?\s+of\s+staff|employees?|teachers?|you|we|pupils?|students?|parents?|"
@@ -181,7 +184,13 @@ def build_policy(lines: Sequence[Line], *, file: str, sha256: str, current: Poli
     data: dict[str, Any] = {"title_en": english_title, **({"title_cy": welsh_title} if welsh_title else {})}
     organisation = own_lines[0] if own_lines else ""
     if organisation:
-        data["federation"] = organisation
+        # "Ysgol Gynradd Llwyn Onn | Llwyn Onn Primary School": each card its own language's name
+        english_name, welsh_name = _languages(organisation)
+        # (not a motto: "Ffederasiwn … – Dysgu gyda'n gilydd / Learning together")
+        if welsh_name and _ORGANISATION.search(english_name):
+            data["federation"], data["federation_cy"] = english_name, welsh_name
+        else:
+            data["federation"] = organisation
     known = [line for line in (*front, *body) if line.kind == "detail" and line.key]
     told, body = _prose_details(body, {line.key for line in known if line.key})
     known += told
@@ -200,6 +209,7 @@ def build_policy(lines: Sequence[Line], *, file: str, sha256: str, current: Poli
     text = [Line("record", "", line.where) if line in known else replace(line, kind="text")
             if line.kind == "detail" or (line.kind == "heading" and not line.styled and as_detail(line).key) else line
             for line in body]
+    text = _paired_headings(_welsh_title_marks_its_version(text, english_title))
     sections = [section for section in _sections(title, text, file) if label_key(section.heading) not in _CONTENTS]
     _refuse_welsh_only(sections, file)
     sections = _welsh_version_after(sections, warnings)
@@ -224,20 +234,118 @@ def build_policy(lines: Sequence[Line], *, file: str, sha256: str, current: Poli
             known += [rows[n] for n in sorted(dated.values())]
     # What changed from the last version (its details read above): the rules themselves are in the sections.
     sections = [section for section in sections if not _CHANGE_LOG.match(label_key(section.heading))]
-    data.update(_details({line.key: line.text for line in known}, file, warnings))
+    data.update(_details(_detail_values(known), file, warnings))
     data["sections"] = _write_sections(sections, current, warnings)
     if "schools" not in data:
-        texts = [title, organisation, *(s["heading_en"] for s in data["sections"]),
+        texts = [title, data.get("federation", ""), data.get("federation_cy", ""),
+                 *(s["heading_en"] for s in data["sections"]),
                  *(p["text"] for s in data["sections"] for p in s["passages"])]
         named = schools_named(texts, welsh_terms().school_kinds)
         if named:
-            data["schools"] = [{"en": name} for name in named]
+            data["schools"] = _one_name_a_school(named)
     data["document"] = {"file": file, "sha256": sha256}
     data["sections"] = data.pop("sections")  # last, after the details, for whoever reads the file
     problems = validate_policy_data(data)
     if problems:  # the rules above should make this impossible; never write a file the bot would refuse
         raise PolicyImportError(f"{file}: the result would not be a valid policy file: {problems[0]}")
     return Imported(data, tuple(warnings))
+
+
+_BILINGUAL_DETAILS = ("status", "author", "agreed_by", "next_review")  # shown in each card's language
+
+
+def _one_name_a_school(names: Sequence[str]) -> list[dict[str, str]]:
+    """Schools by name, a school named in English and in Welsh ("Bryn Celyn Primary School", "Ysgol Gynradd Bryn
+    Celyn") once, with its Welsh name; "Llanidloes High School" and "Ysgol Gynradd Llanidloes" are two schools."""
+    schools: list[dict[str, str]] = []
+    seen: list[tuple[str, str, dict[str, str]]] = []  # (kind in Welsh, the name's own words, its entry)
+    for name in names:
+        kind, core = _kind_of_school(name)
+        welsh = name.startswith("Ysgol ")
+        twin = next((entry for other_kind, other_core, entry in seen if other_core == core and (
+            other_kind == kind or "Ysgol" in (kind, other_kind))), None)
+        if twin is not None and welsh == twin["en"].startswith("Ysgol "):
+            continue  # "Ysgol Cwm Eithin" after "Ysgol Gymraeg Cwm Eithin": the same school, named shorter
+        if twin is not None and "cy" not in twin:
+            if welsh:
+                twin["cy"] = name
+            else:
+                twin.update(en=name, cy=twin["en"])
+            continue
+        entry = {"en": name}
+        seen.append((kind, core, entry))
+        schools.append(entry)
+    return schools
+
+
+def _kind_of_school(name: str) -> tuple[str, str]:
+    """A school's kind, in Welsh ("Ysgol Gynradd"; "Ysgol" where the name does not say), and the rest of its name:
+    ("Ysgol Gynradd", "bryn celyn") for both "Bryn Celyn Primary School" and "Ysgol Gynradd Bryn Celyn"."""
+    kinds = welsh_terms().school_kinds
+    for english in kinds:
+        if name.casefold().endswith(f" {english.casefold()}"):
+            return welsh_terms().school(english), name[: -len(english)].strip().casefold()
+    for welsh in sorted({welsh_terms().school(english) for english in kinds}, key=len, reverse=True):
+        if name.casefold().startswith(f"{welsh.casefold()} "):
+            return welsh, name[len(welsh):].strip().casefold()
+    words = name.split()[1:] if name.startswith("Ysgol ") else name.split()
+    while words and words[0].casefold() in _WELSH_DESCRIPTIONS:  # "Ysgol Gymraeg Cwm Eithin" is "Cwm Eithin"
+        words = words[1:]
+    return "Ysgol", " ".join(words).casefold()
+
+
+_WELSH_DESCRIPTIONS = frozenset({"gymraeg", "gynradd", "uwchradd", "gyfun", "eglwys"})
+
+
+def _detail_values(known: list[Line]) -> dict[str, str]:
+    """Each detail's value, the last given; a detail given in English and again in Welsh (a bilingual cover, a Welsh
+    version's own details table) keeps its English, as "English / Welsh" where cards show each language's half."""
+    given: dict[str, list[str]] = {}
+    for line in known:
+        given.setdefault(line.key or "", []).append(line.text)
+    values: dict[str, str] = {}
+    for key, texts in given.items():
+        least = min(map(_welsh_share, texts))
+        welsh = [text for text in texts if _welsh_share(text) - least >= 0.3]
+        english = [text for text in texts if text not in welsh]
+        if welsh and english:
+            values[key] = f"{english[-1]} / {welsh[-1]}" if key in _BILINGUAL_DETAILS else english[-1]
+        else:
+            values[key] = texts[-1]
+    return values
+
+
+def _welsh_title_marks_its_version(lines: list[Line], english_title: str) -> list[Line]:
+    """The English policy, then its Welsh version under the Welsh title (after a page break, with no "Fersiwn
+    Gymraeg" heading): the Welsh title is read as that heading, so the Welsh version gives its headings and text."""
+    for n, line in enumerate(lines):
+        if line.kind == "title" and _welsh(line.text) and not _welsh(english_title) and _welsh_share(line.text) >= 0.5:
+            return [*lines[:n], replace(line, kind="heading", text=f"Fersiwn Gymraeg: {line.text}", level=1),
+                    *lines[n + 1:]]
+    return lines
+
+
+def _paired_headings(lines: list[Line]) -> list[Line]:
+    """A heading straight over its translation ("1. Purpose", then "1. Diben", each in a heading style of its own)
+    as one heading in both languages, "Purpose / Diben"."""
+    paired: list[Line] = []
+    skip = False
+    for n, line in enumerate(lines):
+        if skip:
+            skip = False
+            continue
+        following = lines[n + 1] if n + 1 < len(lines) else None
+        if (following is not None and line.kind == following.kind == "heading" and line.numbered == following.numbered
+                and following.level - line.level in (0, 1) and " / " not in line.text + following.text
+                and _welsh(line.text) != _welsh(following.text)
+                and max(_welsh_share(line.text), _welsh_share(following.text)) >= 0.35
+                and not any(text.startswith("Ysgol ") for text in (line.text, following.text))  # a school's name
+                and n + 2 < len(lines) and lines[n + 2].kind in ("text", "bullet")):
+            paired.append(replace(line, text=f"{line.text} / {following.text}"))
+            skip = True
+            continue
+        paired.append(line)
+    return paired
 
 
 def _split_front(lines: list[Line], file: str) -> tuple[str, list[Line], list[Line]]:
@@ -264,7 +372,8 @@ def _split_front(lines: list[Line], file: str) -> tuple[str, list[Line], list[Li
     if styled:
         front_end = styled[0]
         for start, end in zip(styled, [*styled[1:], len(rest)], strict=True):
-            if start != front_end or not all(line.kind == "detail" and line.key for line in rest[start + 1:end]):
+            if start != front_end or start + 1 == end or not all(
+                    line.kind == "detail" and line.key for line in rest[start + 1:end]):
                 break
             front_end = end
         front = [as_detail(line) for line in rest[:front_end]]
@@ -372,6 +481,8 @@ def _sentence_details(sentence: str, known: set[str]) -> list[tuple[str, str]]:
 
 def _details(found: dict[str, str], file: str, warnings: list[str]) -> dict[str, Any]:
     values = {key: value for key, value in found.items() if value.casefold().strip(" .") not in EMPTY_VALUES}
+    if APPROVED_ON in values:
+        values.setdefault("date_of_issue", values.pop(APPROVED_ON))
     data: dict[str, Any] = {}
     for key in ("status", "author", "agreed_by", "next_review"):
         english, welsh = _languages(values.get(key, ""))
@@ -445,7 +556,7 @@ def _sections(title: str, body: list[Line], file: str) -> list[_Section]:
     current: _Section | None = None
     for n, line in enumerate(body):
         if line.kind == "heading":
-            if current is not None and not current.blocks:
+            if current is not None and not current.blocks and not _WELSH_VERSION.match(current.heading):
                 grouping = _names_a_group(current.heading) and not _names_a_group(line.text)
                 if line.level <= current.level and not grouping and not current.records:
                     run = list(itertools.takewhile(lambda b: b.kind == "heading" and not b.styled, body[n:]))
@@ -463,7 +574,7 @@ def _sections(title: str, body: list[Line], file: str) -> list[_Section]:
             if current is None:
                 current = _Section(title, line.where, 1)
                 sections.append(current)
-            current.blocks.append(line)
+            _section_of(line, current, sections).blocks.append(line)
         elif line.kind == "record" and current is not None:
             current.records = True
     if not any(line.kind == "heading" for line in body):
@@ -474,6 +585,17 @@ def _sections(title: str, body: list[Line], file: str) -> list[_Section]:
             raise PolicyImportError(_empty(file, current))
         sections.pop()
     return sections
+
+
+def _section_of(line: Line, current: _Section, sections: list[_Section]) -> _Section:
+    """Where a paragraph goes: its section, unless it is a numbered clause back at the level of the clauses above a
+    sub-heading ("8.3 …", then "8.4 Images of learners" over "8.4.1 …", then "8.5 …"): "8.5" is the outer section's."""
+    items = [block.level for block in current.blocks if block.kind == "bullet" and block.numbered]
+    if not (line.kind == "bullet" and line.numbered and items and line.level < items[0]):
+        return current
+    outer = next((s for s in reversed(sections) if s.level < current.level), None)
+    own = [block.level for block in outer.blocks if block.kind == "bullet" and block.numbered] if outer else []
+    return outer if outer is not None and own and own[0] == line.level else current
 
 
 def _names_a_group(heading: str) -> bool:
@@ -496,8 +618,8 @@ def _welsh_sentences(text: str) -> bool:
 def _languages(value: str) -> tuple[str, str]:
     """A title, heading or detail given in both languages ("Corff Llywodraethu / Governing Body") as (English,
     Welsh); (value, "") otherwise."""
-    first, _, second = value.partition(" / ")
-    if second and " / " not in second:
+    first, _, second = value.partition(" / ") if " / " in value else value.partition(" | ")
+    if second and " / " not in second and " | " not in second:
         # "Dr Meinir Jenkins, Pennaeth Cynorthwyol / Assistant Headteacher": the name before the comma is both's.
         name, comma, own = first.rpartition(", ")
         if name and second.startswith(f"{name}{comma}"):  # "Owain Jarman, Digital Lead / Owain Jarman, Arweinydd …"
@@ -614,7 +736,7 @@ def _checkable_detail(row: Line) -> bool:
     """A labelled line whose value shows it is the document's detail: a review date, an issue date, a version."""
     if row.key == "next_review":
         return review_deadline(row.text) is not None
-    if row.key in ("date_of_issue", "last_reviewed"):
+    if row.key in ("date_of_issue", APPROVED_ON, "last_reviewed"):
         return period_start(row.text) is not None
     return row.key == "version" and bool(version_in(row.text))
 
@@ -656,6 +778,7 @@ def _write_sections(sections: list[_Section], current: Policy | None, warnings: 
             following = section.blocks[n + 1] if n + 1 < len(section.blocks) else None
             texts = split_passages(block.text)
             texts_cy = [_welsh_of(block, text) for text in texts]
+            clauses = [block.number] * len(texts)
             if lead is not None and block.level < items_level:
                 lead = None
             if lead is not None and _under(lead, block, next_to_it=lead_at == n - 1):
@@ -668,6 +791,7 @@ def _write_sections(sections: list[_Section], current: Policy | None, warnings: 
                 else:  # too long to quote with it: the lead-in stands before the item, as in the document
                     texts.insert(0, lead.text)
                     texts_cy.insert(0, lead.welsh)
+                    clauses.insert(0, lead.number)
                 if ASKED.match(lead.text) or lead.leads or (lead.text.endswith("?") and not _BRANCH.match(block.text)):
                     lead = None  # a question of a "Q: … A: …" page goes with the first sentences of its answer
             elif following is not None and _under(block, following, next_to_it=True):
@@ -677,11 +801,12 @@ def _write_sections(sections: list[_Section], current: Policy | None, warnings: 
                 # "… many staff use it. However, staff must not:" over a list: the last sentence leads into it.
                 texts = split_passages(block.text[: len(block.text) - len(tail.text)].rstrip())
                 texts_cy = [_welsh_of(block, text) for text in texts]
+                clauses = [block.number] * len(texts)
                 tail = replace(tail, welsh=_welsh_of(block, tail.text))
                 lead, lead_at, items_level = tail, n, 0
             else:
                 lead = None
-            for text, text_cy in zip(texts, texts_cy, strict=True):
+            for text, text_cy, clause in zip(texts, texts_cy, clauses, strict=True):
                 if len(text) > MAX_PASSAGE_CHARS:
                     raise PolicyImportError(
                         f"a passage is too long to quote: {section.heading!r} ({block.where}) has a sentence of "
@@ -689,6 +814,8 @@ def _write_sections(sections: list[_Section], current: Policy | None, warnings: 
                 passage: dict[str, Any] = {"id": f"{section_id}.{len(passages) + 1}", "text": text}
                 if text_cy and len(text_cy) <= MAX_PASSAGE_CHARS:
                     passage["text_cy"] = text_cy
+                if clause:
+                    passage["clause"] = clause
                 if text in steps:
                     passage["next_steps"] = steps[text]
                 passages.append(passage)
@@ -761,7 +888,13 @@ def _unique(candidate: str, used: set[str]) -> str:
 
 
 def split_passages(text: str) -> list[str]:
-    """A paragraph's quotable passages: its sentences, verbatim, each kept with any that leans on it."""
+    """A paragraph's quotable passages: its sentences, verbatim, each kept with any that leans on it; a FAQ's
+    question and answer in one paragraph ("Q. … ? A. Yes. …") is quoted with the answer's first passage."""
+    asked = _ASKED_AND_ANSWERED.match(text)
+    if asked and asked.end() < len(text):
+        answer = split_passages(text[asked.end():])
+        if len(text[:asked.end()]) + len(answer[0]) <= MAX_PASSAGE_CHARS:
+            return [text[:asked.end()] + answer[0], *answer[1:]]
     spans = _sentence_spans(text)
     passages: list[tuple[int, int]] = []
     for start, end in spans:

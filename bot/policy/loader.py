@@ -34,10 +34,11 @@ TOP_KEYS = (
 )
 SECTION_KEYS = ("id", "heading_en", "heading_cy", "passages")
 PASSAGE_KEYS = ("id", "text")
-OPTIONAL_PASSAGE_KEYS = ("text_cy", "next_steps", "asked_as")
+OPTIONAL_PASSAGE_KEYS = ("text_cy", "clause", "next_steps", "asked_as")
 MAX_WORDING_CHARS = 200
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_CLAUSE = re.compile(r"\d{1,3}(?:\.\d{1,3})+")
 
 
 def policy_file(option: Path | str | None = None, environ: Mapping[str, str] | None = None) -> Path:
@@ -214,6 +215,9 @@ def _passage_problems(passage: Any, where: str, section_id: Any, passage_ids: di
             )
         else:
             passage_ids[passage_id] = f"{where}.id"
+    clause = passage.get("clause")
+    if "clause" in passage and not (isinstance(clause, str) and _CLAUSE.fullmatch(clause)):
+        problems.append(f'{where}.clause: must be a clause number such as "4.2" or "2.3.1", not {clause!r}')
     for key, value in (("text", text), ("text_cy", passage.get("text_cy"))):
         if isinstance(value, str) and len(value) > MAX_PASSAGE_CHARS:
             problems.append(f"{where}.{key}: {len(value)} characters, more than {MAX_PASSAGE_CHARS}; split the passage")
@@ -276,6 +280,7 @@ def _build(raw: dict[str, Any]) -> Policy:
                     id=p["id"],
                     text=p["text"],
                     text_cy=p.get("text_cy", ""),
+                    clause=p.get("clause", ""),
                     next_steps=tuple(p.get("next_steps", [])),
                     asked_as=tuple(p.get("asked_as", [])),
                 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -24,10 +25,22 @@ class PolicyPassage:
     asked_as: tuple[str, ...] = ()
     # The same passage in the document's own Welsh, where a bilingual document gives it: Welsh cards quote it.
     text_cy: str = ""
+    # Its clause number in the document ("4.2"), typed or Word's, where the document numbers its paragraphs.
+    clause: str = ""
 
     def quote(self, lang: str) -> str:
         """The passage as a card in "en" or "cy" quotes it: the document's Welsh where it has one."""
         return self.text_cy if lang == "cy" and self.text_cy else self.text
+
+
+def quotes(passages: Sequence[PolicyPassage], lang: str) -> list[str]:
+    """Passages as a card quotes them in "en" or "cy", each clause's number before its first words ("5.2 Where a
+    pupil …"), as the document prints it."""
+    shown: list[str] = []
+    for n, passage in enumerate(passages):
+        numbered = passage.clause and (n == 0 or passages[n - 1].clause != passage.clause)
+        shown.append(f"{passage.clause} {passage.quote(lang)}" if numbered else passage.quote(lang))
+    return shown
 
 
 @dataclass(frozen=True)

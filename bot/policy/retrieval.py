@@ -22,13 +22,14 @@ import numpy as np
 import numpy.typing as npt
 from threadpoolctl import threadpool_limits
 
-from bot.policy import abstention
+from bot.policy import abstention, clauses
 from bot.policy.abstention import Evidence
+from bot.policy.clauses import clause_cited
 from bot.policy.document_questions import DocumentQuestions, shared_document_questions
 from bot.policy.lexical import LexicalIndex
 from bot.policy.lexicon import words_digest
 from bot.policy.meaning import MeaningIndex, pieces_of
-from bot.policy.model import Policy, PolicyPassage, PolicySection
+from bot.policy.model import Policy, PolicyPassage, PolicySection, quotes
 from bot.policy.sentence import SentenceVectors
 from bot.policy.steering import BoundSteering, Steering, bind, load_steering, text_key
 from bot.policy.text import words
@@ -65,8 +66,9 @@ class Answer:
 
     @property
     def shown(self) -> str:
-        """The quote as the asker's card shows it: a Welsh question gets the document's Welsh where it has it."""
-        return " ".join(p.quote(self.language) for p in self.passages)
+        """The quote as the asker's card shows it: a clause's number first, and for a Welsh question the document's
+        Welsh where it has it."""
+        return " ".join(quotes(self.passages, self.language))
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,10 @@ class PolicyIndex:
         self.threshold = threshold
         self._passages = policy.all_passages()
         self._sections = [policy.section_of(p.id) for p in self._passages]
+        self._clauses: dict[str, list[int]] = {}
+        for position, passage in enumerate(self._passages):
+            if passage.clause:
+                self._clauses.setdefault(passage.clause, []).append(position)
         self.steering: BoundSteering = bind(policy, shipped_steering() if steering is None else steering)
         self._document_questions = document_questions or shared_document_questions()
         headings = [section.heading_en for section in self._sections]
@@ -133,6 +139,11 @@ class PolicyIndex:
         detail = self._document_questions.detail_asked(question)
         if detail is not None:
             return Answer(True, (), None, 1.0, detect_language(words(question)), detail=detail)
+        if (cited := clause_cited(question, self._clauses)) is not None:  # "What does paragraph 4.2 say?"
+            quoted = self._clauses[cited][:clauses.MOST_PASSAGES]
+            section = self._sections[quoted[0]]
+            return Answer(True, tuple(self._passages[p] for p in quoted), section, 1.0,
+                          detect_language(words(question)), (section.id,))
         ranking = self.rank(question)
         if ranking is None:
             return Answer(False, (), None, 0.0, detect_language(words(question)))

@@ -20,6 +20,7 @@ from bot.policy.document_lines import (
     PolicyImportError,
     as_detail,
     clause_depth,
+    clause_number,
     collapse_spaces,
     detail_key,
     ends_sentence,
@@ -199,7 +200,8 @@ def _classify_text_line(line: str, where: str) -> Line:
         return Line("bullet", stripped[bullet.end():], where)
     number, tab, value = line.strip().partition("\t")
     if tab and NUMBERED_ITEM.match(f"{number} x"):  # "<TAB>1.<TAB>Social media is ...", numbered with tabs
-        return Line("bullet", collapse_spaces(value), where, level=clause_depth(number), numbered=True)
+        return Line("bullet", collapse_spaces(value), where, level=clause_depth(number), numbered=True,
+                    number=clause_number(number))
     if "\t" in line.strip(" "):
         label, _, value = line.strip(" ").partition("\t")
         key = detail_key(label) or ""
@@ -207,7 +209,8 @@ def _classify_text_line(line: str, where: str) -> Line:
     if (heading := heading_like(stripped)) is not None:
         return Line("heading", heading[1], where, level=heading[0], numbered=heading[1] != stripped)
     if numbered := NUMBERED_ITEM.match(stripped):  # a numbered paragraph: a list item without its number
-        return Line("bullet", stripped[numbered.end():], where, level=clause_depth(numbered.group()), numbered=True)
+        return Line("bullet", stripped[numbered.end():], where, level=clause_depth(numbered.group()), numbered=True,
+                    number=clause_number(numbered.group()))
     return Line("text", stripped, where)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import Any
 import docx
 from docx.document import Document as DocumentObject
 from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
@@ -28,6 +30,7 @@ from bot.policy.document_lines import (
     PolicyImportError,
     as_detail,
     clause_depth,
+    clause_number,
     collapse_spaces,
     detail_key,
     ends_sentence,
@@ -40,6 +43,7 @@ from bot.policy.document_lines import (
 )
 from bot.policy.text import words
 from bot.policy.welsh import detect_language
+from bot.policy.word_numbers import ClauseNumbers
 
 # Words a version history or sign-off table has in its header row, beside detail labels ("Version | Date | Author |
 # Summary of changes"): such a table records the document's past, not its rules or its current details.
@@ -70,8 +74,9 @@ def read_docx(source: Path) -> list[Line]:
     tables. A document with no heading styles has its headings found by their shape, as in a text file."""
     try:
         document = docx.Document(str(source))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, SyntaxError) as error:
-        # SyntaxError covers lxml's XMLSyntaxError, for a damaged part inside the file.
+    except (PackageNotFoundError, zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, SyntaxError) as error:
+        # SyntaxError covers lxml's XMLSyntaxError, for a damaged part inside the file; zlib.error and EOFError a
+        # damaged or cut-off compressed part.
         raise PolicyImportError(f"{source.name}: not a Word document that can be read ({error})") from None
     lines: list[Line] = []
     if any(True for _ in document.element.body.iter(*_TRACKED)):
@@ -79,11 +84,16 @@ def read_docx(source: Path) -> list[Line]:
                           "accepted (insertions in, deletions out); accept or reject them in Word if that is not the "
                           "text agreed", "the document"))
     just_above = False  # the last line came from the block just before this one
+    notes = _notes(document)
+    noted = 0
+    numbers = ClauseNumbers(document)
     for number, block in enumerate(document.iter_inner_content(), start=1):
         where = f"paragraph {number}"
         before = len(lines)
         if isinstance(block, Paragraph):
             line = _paragraph_line(block, where)
+            if line is not None and (clause := clause_number(numbers.number(block))) and not line.number:
+                line = replace(line, number=clause)  # "5.2", numbered by Word
             if line is None and is_to_fill(collapse_spaces(block.text)):
                 if just_above and labels_a_form(lines[-1]):
                     lines.pop()  # "Purpose of the account:" over a line to fill in
@@ -96,7 +106,17 @@ def read_docx(source: Path) -> list[Line]:
             if rows and rows[0].kind == "record" and just_above and labels_a_form(lines[-1]):
                 lines.pop()  # "For the headteacher" over the form's table
             lines.extend(rows)
+        # A footnote (or endnote) may hold a rule ("Supply staff are covered from their first day"): it is quoted
+        # as a passage of its own under the paragraph or table that points to it.
+        element = block._p if isinstance(block, Paragraph) else block._tbl
+        found = [text for kind in ("footnote", "endnote") for mark in element.iter(qn(f"w:{kind}Reference"))
+                 if (text := notes.get((kind, mark.get(qn("w:id")) or "")))]
+        lines += [Line("text", text, f"{where} (footnote)") for text in found]
+        noted += len(found)
         just_above = len(lines) > before
+    if noted:
+        lines.append(Line("note", f"{noted} footnote(s) read: each is a passage of its own after the paragraph or "
+                          "table that points to it", "the document"))
     if not any(line.styled and line.kind == "heading" for line in lines):
         # No heading styles: headings are found by their shape, and where some such lines are bold, only those.
         bold_only = any(line.bold and heading_like(line.text) for line in lines if line.kind == "text")
@@ -111,10 +131,13 @@ def read_docx(source: Path) -> list[Line]:
             guessed = _colon_headings(lines)
         lines = guessed
     else:
-        # Beside heading styles, a heading typed as a bold line of its own ("8. Safeguarding", "Privacy") over text.
-        # A bold question is a FAQ's, quoted with its answer, not a heading.
-        lines = [_guess_heading(line) if line.bold and not line.text.endswith("?") and n + 1 < len(lines)
-                 and lines[n + 1].kind in ("text", "bullet") else line for n, line in enumerate(lines)]
+        # Beside heading styles, a heading typed as a bold line of its own ("8. Safeguarding", "Privacy") over text,
+        # or as a numbered line over numbered clauses ("3.1 Pupils" over "3.1.1 Employees must not …"). A bold
+        # question is a FAQ's, quoted with its answer, not a heading.
+        lines = [_guess_heading(line) if n + 1 < len(lines) and (
+            (line.bold and not line.text.endswith("?") and lines[n + 1].kind in ("text", "bullet"))
+            or (lines[n + 1].kind == "bullet" and lines[n + 1].numbered and _numbered_heading(line.text)))
+            else line for n, line in enumerate(lines)]
     return [*lines, *_page_details(document)]
 
 
@@ -163,8 +186,13 @@ def _labelled_without_colon(text: str) -> Line:
 
 
 def _cell_text(cell: _Cell) -> str:
-    """A table cell's text, its tracked changes accepted as in the body."""
-    return collapse_spaces(" ".join(_accepted_text(paragraph._p) for paragraph in cell.paragraphs))
+    """A table cell's text, its tracked changes accepted as in the body; a cell of two paragraphs, one English and
+    one Welsh ("Spring Term 2026" over "Tymor y Gwanwyn 2026"), as "English / Welsh"."""
+    texts = [text for paragraph in cell.paragraphs for part in _accepted_text(paragraph._p).split("\n")
+             if (text := collapse_spaces(part))]  # a line break ends a line as a paragraph does
+    if len(texts) == 2 and len({detect_language(words(text)) == "cy" for text in texts}) == 2:
+        return " / ".join(texts)
+    return collapse_spaces(" ".join(texts))
 
 
 def _accepted_text(element: Any) -> str:
@@ -179,6 +207,21 @@ def _accepted_text(element: Any) -> str:
             continue
         parts.append(node.text or "" if node.tag == _T else "\t" if node.tag == _TAB else "\n")
     return "".join(parts)
+
+
+def _notes(document: DocumentObject) -> dict[tuple[str, str], str]:
+    """The text of each footnote and endnote, by ("footnote" or "endnote", its id); Word's separators left out."""
+    found: dict[tuple[str, str], str] = {}
+    for relation in document.part.rels.values():
+        kind = relation.reltype.rsplit("/", 1)[-1].rstrip("s")
+        if relation.is_external or kind not in ("footnote", "endnote"):
+            continue
+        root = parse_xml(relation.target_part.blob)
+        for note in root.iter(qn(f"w:{kind}")):
+            text = collapse_spaces(" ".join(_accepted_text(p) for p in note.iter(qn("w:p"))))
+            if text and note.get(qn("w:type")) in (None, "normal"):
+                found[(kind, note.get(qn("w:id")) or "")] = text
+    return found
 
 
 def _text_boxes(paragraph: Paragraph) -> list[str]:
@@ -222,7 +265,8 @@ def _paragraph_line(paragraph: Paragraph, where: str) -> Line | None:
     typed = re.match(r"\d{1,3}[.)]\t", raw)  # "4.<TAB>Staff must:", numbered by hand
     if clause and ("." in clause.group().strip().rstrip(".") or typed) and heading_like(text) is None:
         # a numbered clause ("3.3.1 Staff must..."), as in text files
-        return Line("bullet", text[clause.end():], where, level=clause_depth(clause.group()), numbered=True)
+        return Line("bullet", text[clause.end():], where, level=clause_depth(clause.group()), numbered=True,
+                    number=clause_number(clause.group()))
     return Line("text", text, where, bold=bold)
 
 
@@ -355,6 +399,12 @@ def _distinct_cells(row: _Row) -> list[_Cell]:
     return list(cells.values())
 
 
+def _numbered_heading(text: str) -> bool:
+    """A short line with a clause number and no full stop: "3.1 Pupils"."""
+    heading = heading_like(text)
+    return heading is not None and heading[1] != text
+
+
 def _guess_heading(line: Line) -> Line:
     if line.kind != "text":
         return line
@@ -406,8 +456,17 @@ def _side_by_side_lines(table: Table, welsh_column: int, where: str) -> Iterator
         texts = [_cell_text(english), _cell_text(welsh)]
         if all(t.casefold() in _LANGUAGE_NAMES for t in texts if t):
             continue  # the "English | Cymraeg" row over the columns
-        if all(texts) and heading_like(texts[0]) and heading_like(texts[1]):
-            yield Line("heading", f"{texts[0]} / {texts[1]}", where)
+        labelled = [as_detail(Line("text", text, where)) for text in texts]
+        if all(line.key for line in labelled) and labelled[0].key == labelled[1].key:  # "Version: 2" | "Fersiwn: 2"
+            english_value, welsh_value = labelled[0].text, labelled[1].text
+            both = english_value == welsh_value or labelled[0].key not in ("status", "author", "agreed_by",
+                                                                           "next_review")
+            value = english_value if both else f"{english_value} / {welsh_value}"
+            yield Line("detail", value, where, key=labelled[0].key)
+            continue
+        if all(texts) and (english_heading := heading_like(texts[0])) and (welsh_heading := heading_like(texts[1])):
+            yield Line("heading", f"{english_heading[1]} / {welsh_heading[1]}", where, level=english_heading[0],
+                       numbered=english_heading[1] != texts[0])
             continue
         lines = _cell_lines(english, where)
         translated = _cell_lines(welsh, where)

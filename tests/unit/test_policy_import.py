@@ -94,7 +94,8 @@ def test_the_2022_details_steps_and_welsh_headings(tmp_path: Path) -> None:
         "status": "Version 1", "version": "1", "author": "Daniel Owen / Elen Chennetier",
         "date_of_issue": "2022-10-12", "agreed_by": "Governing Body", "next_review": "Autumn 2024",
         "review_date": "2024-12-31", "authorised_by": "Chair of Governing Body", "authorised_on": "2022-10-12",
-        "schools": [{"en": "Llanidloes High School"}, {"en": "Llanidloes Primary School"}],
+        "schools": [{"en": "Llanidloes High School"},
+                    {"en": "Llanidloes Primary School", "cy": "Ysgol Gynradd Llanidloes"}],
     }
     assert data["document"]["file"] == "social-media-policy-2022.txt" and len(data["document"]["sha256"]) == 64
     assert [s.get("heading_cy") for s in data["sections"]] == [s["heading_cy"] for s in shipped["sections"]]
@@ -573,10 +574,11 @@ def test_a_word_document_with_title_details_table_heading_styles_and_lists(tmp_p
         "status": "Version 4", "version": "4", "author": "A. Jones", "date_of_issue": "2025-09-01",
         "agreed_by": "Governing Body", "next_review": "Autumn Term 2027", "review_date": "2027-12-31",
         "authorised_by": "Chair of Governors", "authorised_on": "2025-09-01",
-        "schools": [{"en": "Bro Enghraifft Primary School"}]}
+        "schools": [{"en": "Bro Enghraifft Primary School", "cy": "Ysgol Bro Enghraifft"}]}
     welsh = load_policy(tmp_path / "imported.json").details
     assert welsh.next_review == Detail("Autumn Term 2027", "Tymor yr Hydref 2027")
-    assert welsh.schools == (Detail("Bro Enghraifft Primary School", "Ysgol Gynradd Bro Enghraifft"),)
+    # the school's own Welsh name, as the document gives it (the subtitle), not one made from its English
+    assert welsh.schools == (Detail("Bro Enghraifft Primary School", "Ysgol Bro Enghraifft"),)
 
 
 def test_a_bold_heading_among_heading_styles_starts_a_section(tmp_path: Path) -> None:

@@ -1,0 +1,117 @@
+"""`import-policy` on policies Welsh schools publish in both languages: the English is the policy, Welsh cards get
+the document's own Welsh headings, text and details; dates and details written in Welsh are read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+
+from bot.policy.details import parse_date, review_deadline
+from bot.policy.document_questions import shared_document_questions
+from bot.policy.importer import _one_name_a_school
+from tests.unit.test_policy_import import imported_docx
+
+_DETAILS = (("Version", "1.4"), ("Author", "Rhodri Morgan, Business Manager"), ("Date of issue", "9 January 2025"),
+            ("Agreed by", "Resources Committee"), ("Next review", "January 2027"))
+_DETAILS_CY = (("Fersiwn", "1.4"), ("Awdur", "Rhodri Morgan, Rheolwr Busnes"), ("Dyddiad cyhoeddi", "9 Ionawr 2025"),
+               ("Cytunwyd gan", "Y Pwyllgor Adnoddau"), ("Adolygiad nesaf", "Ionawr 2027"))
+
+
+def _table(document: docx.document.Document, rows: tuple[tuple[str, str], ...]) -> None:
+    table = document.add_table(rows=len(rows), cols=2)
+    for row, (label, value) in zip(table.rows, rows, strict=True):
+        row.cells[0].text, row.cells[1].text = label, value
+
+
+def test_the_welsh_version_after_a_page_break_gives_its_details_headings_and_text(tmp_path: Path) -> None:
+    document = docx.Document()
+    for title, details, sections in (
+            ("Social Media Policy for Staff", _DETAILS, (("Personal use", "Keep your accounts private."),
+                                                         ("Photographs", "Use school devices for photographs."))),
+            ("Polisi Cyfryngau Cymdeithasol i Staff", _DETAILS_CY, (
+                ("Defnydd personol", "Cadwch eich cyfrifon yn breifat."),
+                ("Lluniau", "Defnyddiwch ddyfeisiau'r ysgol ar gyfer lluniau.")))):
+        document.add_paragraph(title, style="Title")
+        _table(document, details)
+        for heading, text in sections:
+            document.add_heading(heading, level=1)
+            document.add_paragraph(text)
+
+    data = imported_docx(document, tmp_path)
+
+    assert [(s["heading_en"], s["heading_cy"], [(p["text"], p["text_cy"]) for p in s["passages"]])
+            for s in data["sections"]] == [
+        ("Personal use", "Defnydd personol", [("Keep your accounts private.", "Cadwch eich cyfrifon yn breifat.")]),
+        ("Photographs", "Lluniau", [("Use school devices for photographs.",
+                                     "Defnyddiwch ddyfeisiau'r ysgol ar gyfer lluniau.")])]
+    assert {key: data.get(key) for key in ("author", "author_cy", "agreed_by", "agreed_by_cy", "date_of_issue",
+                                           "next_review", "next_review_cy", "review_date")} == {
+        "author": "Rhodri Morgan, Business Manager", "author_cy": "Rhodri Morgan, Rheolwr Busnes",
+        "agreed_by": "Resources Committee", "agreed_by_cy": "Y Pwyllgor Adnoddau", "date_of_issue": "2025-01-09",
+        "next_review": "January 2027", "next_review_cy": "Ionawr 2027", "review_date": "2027-01-31"}
+
+
+def test_a_heading_over_its_translation_and_a_details_cell_in_both_languages(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph("Staff Social Media Policy", style="Title")
+    table = document.add_table(rows=1, cols=2)
+    table.rows[0].cells[0].text = "Next review"
+    table.rows[0].cells[1].paragraphs[0].add_run("Spring Term 2026").add_break()
+    table.rows[0].cells[1].paragraphs[0].add_run("Tymor y Gwanwyn 2026")
+    for english, welsh, text, text_cy in (
+            ("Purpose", "Diben", "This policy applies to all staff.", "Mae'r polisi hwn yn berthnasol i bob aelod o "
+             "staff."),
+            ("Our schools' accounts", "Ysgol Gynradd Bro Hafren", "Only the office posts.", "")):
+        document.add_heading(english, level=1)
+        document.add_heading(welsh, level=2)
+        document.add_paragraph(text)
+        if text_cy:
+            document.add_paragraph(text_cy)
+
+    data = imported_docx(document, tmp_path)
+
+    assert [(s["heading_en"], s.get("heading_cy")) for s in data["sections"]] == [
+        ("Purpose", "Diben"), ("Ysgol Gynradd Bro Hafren", None)]  # a school's name is no heading's Welsh
+    assert (data["next_review"], data["next_review_cy"]) == ("Spring Term 2026", "Tymor y Gwanwyn 2026")
+
+
+def test_details_rows_side_by_side_in_both_languages(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph("Polisi Cyfryngau Cymdeithasol i Staff | Staff Social Media Policy", style="Title")
+    rows = [("Ysgol Gynradd Llwyn Onn", "Llwyn Onn Primary School"), ("Fersiwn: 2", "Version: 2"),
+            ("Awdur: Gwenllian Rees, Pennaeth", "Author: Gwenllian Rees, Headteacher"),
+            ("1. Cyflwyniad", "1. Introduction"),
+            ("Rhaid i bob neges gan yr ysgol fod yn Gymraeg.", "Every post from the school must be in Welsh."),
+            ("Ni ddylai staff dderbyn ceisiadau ffrind gan ddisgyblion.",
+             "Staff must not accept friend requests from pupils.")]
+    _table(document, tuple(rows))  # Cymraeg left, English right
+
+    data = imported_docx(document, tmp_path)
+
+    assert {key: data.get(key) for key in ("title_en", "title_cy", "version", "author", "author_cy")} == {
+        "title_en": "Staff Social Media Policy", "title_cy": "Polisi Cyfryngau Cymdeithasol i Staff", "version": "2",
+        "author": "Gwenllian Rees, Headteacher", "author_cy": "Gwenllian Rees, Pennaeth"}
+    assert [(s["heading_en"], s["heading_cy"]) for s in data["sections"]] == [("Introduction", "Cyflwyniad")]
+    assert data["schools"] == [{"en": "Llwyn Onn Primary School", "cy": "Ysgol Gynradd Llwyn Onn"}]
+
+
+def test_a_school_named_in_both_languages_is_one_school_and_two_schools_stay_two() -> None:
+    assert _one_name_a_school(["Llanidloes High School", "Llanidloes Primary School", "Ysgol Gynradd Llanidloes",
+                               "Ysgol Gymraeg Cwm Eithin", "Ysgol Cwm Eithin"]) == [
+        {"en": "Llanidloes High School"}, {"en": "Llanidloes Primary School", "cy": "Ysgol Gynradd Llanidloes"},
+        {"en": "Ysgol Gymraeg Cwm Eithin"}]
+
+
+def test_dates_written_in_welsh() -> None:
+    assert [str(parse_date(text)) for text in ("9 Ionawr 2025", "23 Mai 2024")] == ["2025-01-09", "2024-05-23"]
+    assert [str(review_deadline(text)) for text in ("Tymor yr Hydref 2025", "Ionawr 2027", "Gwanwyn 2030")] == [
+        "2025-12-31", "2027-01-31", "2030-04-30"]
+
+
+def test_a_rule_about_approval_is_not_a_question_about_who_agreed_the_document() -> None:
+    asked = shared_document_questions().detail_asked
+
+    assert asked("Does a post for the school's Facebook page need to be approved by anyone?") is None
+    assert asked("was this approved by the governors and when") == "agreed_by"
+    assert asked("who was it approved by") == "agreed_by"

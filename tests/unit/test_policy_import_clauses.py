@@ -1,0 +1,162 @@
+"""`import-policy` on documents as local authorities and schools write them: numbered clauses (typed, or numbered by
+Word), footnotes, FAQs, details in both languages, and a policy in English and Welsh; and asking for a clause by its
+number."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import docx
+from docx.opc.constants import RELATIONSHIP_TYPE
+from docx.opc.packuri import PackURI
+from docx.opc.part import XmlPart
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
+
+from bot.policy.importer import PolicyImportError, import_policy, split_passages
+from bot.policy.loader import load_policy
+from bot.policy.retrieval import PolicyIndex
+from tests.unit.test_policy_import import headed, imported_docx, imported_text, passages
+
+_FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+
+
+def _with_footnote(document: docx.document.Document, paragraph_text: str, note: str) -> None:
+    """A paragraph whose last word points to a real Word footnote (a footnotes part, as Word writes it)."""
+    part = XmlPart(PackURI("/word/footnotes.xml"), _FOOTNOTES, parse_xml(
+        f'<w:footnotes {nsdecls("w")}><w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p>'
+        f'</w:footnote><w:footnote w:id="1"><w:p><w:r><w:footnoteRef/></w:r><w:r><w:t xml:space="preserve"> {note}'
+        "</w:t></w:r></w:p></w:footnote></w:footnotes>"), document.part.package)
+    document.part.relate_to(part, RELATIONSHIP_TYPE.FOOTNOTES)
+    paragraph = document.add_paragraph(paragraph_text)
+    paragraph.add_run()._r.append(parse_xml(f'<w:footnoteReference {nsdecls("w")} w:id="1"/>'))
+
+
+def test_a_footnote_is_a_passage_under_the_paragraph_that_points_to_it(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph("Staff Social Media Policy", style="Title")
+    document.add_heading("Scope", level=1)
+    _with_footnote(document, "This policy applies to all staff.", "Supply staff are covered from their first day.")
+    document.add_paragraph("It covers every social media site.")
+    source = tmp_path / "footnote.docx"
+    document.save(str(source))
+
+    result = import_policy(source)
+
+    assert [p["text"] for s in result.data["sections"] for p in s["passages"]] == [
+        "This policy applies to all staff.", "Supply staff are covered from their first day.",
+        "It covers every social media site."]
+    assert any(w.startswith("1 footnote(s) read") for w in result.warnings)
+
+
+def test_a_sentence_with_a_menu_path_is_text_and_a_breadcrumb_trail_is_not(tmp_path: Path) -> None:
+    data = imported_text(tmp_path, "Staff Social Media Policy\n\nHome > Policies > Staff > Social media\n\nPrivacy\n"
+                         "Go to Settings > Privacy > Audience and set your posts to Friends.\n")
+
+    assert passages(data) == ["Go to Settings > Privacy > Audience and set your posts to Friends."]
+
+
+def test_a_clause_after_a_numbered_sub_heading_goes_back_to_its_section(tmp_path: Path) -> None:
+    data = imported_text(tmp_path, "Staff Social Media Policy\n\n8. Personal accounts\n8.1 Staff must keep accounts "
+                         "private.\n"
+                         "8.2 Images of learners\n8.2.1 Staff must not post photographs of learners.\n"
+                         "8.3 Staff must not discuss complaints online.\n\n9. Gifts\n9.1 Staff may accept small "
+                         "gifts.\n")
+
+    assert headed(data) == [
+        ("Personal accounts", ["Staff must keep accounts private.", "Staff must not discuss complaints online."]),
+        ("Images of learners", ["Staff must not post photographs of learners."]),
+        ("Gifts", ["Staff may accept small gifts."])]
+    assert [p.get("clause") for s in data["sections"] for p in s["passages"]] == ["8.1", "8.3", "8.2.1", "9.1"]
+
+
+def test_word_numbering_gives_each_clause_its_number_and_a_typed_number_heading_is_a_heading(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph("Staff Social Media Policy", style="Title")
+    numbering = document.part.numbering_part.element
+    numbering.append(parse_xml(
+        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="7"><w:multiLevelType w:val="multilevel"/>'
+        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/></w:lvl>'
+        '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1.%2"/></w:lvl>'
+        '<w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="lowerLetter"/><w:lvlText w:val="(%3)"/></w:lvl>'
+        "</w:abstractNum>"))
+    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="9"><w:abstractNumId w:val="7"/></w:num>'))
+
+    def numbered(text: str, level: int, style: str | None = None) -> None:
+        paragraph = document.add_paragraph(text, style=style)
+        paragraph._p.get_or_add_pPr().append(parse_xml(
+            f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/><w:numId w:val="9"/></w:numPr>'))
+
+    numbered("Purpose", 0, "Heading 1")
+    numbered("This policy applies to all staff.", 1)
+    numbered("Contact with pupils", 0, "Heading 1")
+    numbered("Staff must not accept friend requests from pupils.", 1)
+    numbered("Staff must use Hwb to contact pupils about work.", 1)
+    numbered("a lettered item has no clause number of its own.", 2)
+    document.add_heading("Parents", level=1)
+    document.add_paragraph("3.1 Parents and carers")
+    document.add_paragraph("3.1.1 Staff should not discuss pupils with parents online.")
+
+    data = imported_docx(document, tmp_path)
+
+    assert [(p["text"][:26], p.get("clause")) for s in data["sections"] for p in s["passages"]] == [
+        ("This policy applies to all", "1.1"), ("Staff must not accept frie", "2.1"),
+        ("Staff must use Hwb to cont", "2.2"), ("a lettered item has no cla", None),
+        ("Staff should not discuss p", "3.1.1")]
+    assert [s["heading_en"] for s in data["sections"]] == ["Purpose", "Contact with pupils", "Parents and carers"]
+
+
+def test_a_question_that_cites_a_clause_is_answered_with_it(tmp_path: Path) -> None:
+    data = imported_text(tmp_path, "Staff Social Media Policy\n\n4. School accounts\n4.1 Only the office posts on "
+                         "the school's accounts.\n4.2 No member of staff may set up a class account without the "
+                         "headteacher's written approval. Requests are made on the form at Appendix B.\n\n5. Pupils\n"
+                         "5.1 Staff must not accept friend requests from pupils (see paragraph 4.2).\n")
+    out = tmp_path / "cited.json"
+    out.write_text(json.dumps(data), encoding="utf-8")
+    index = PolicyIndex(load_policy(out))
+
+    cited = index.answer("What does paragraph 4.2 say?")
+    welsh = index.answer("Beth mae 4.2 yn ei ddweud?")
+    version = index.answer("Is version 4.2 the latest?")
+
+    assert [p.text for p in cited.passages] == [
+        "No member of staff may set up a class account without the headteacher's written approval.",
+        "Requests are made on the form at Appendix B."]
+    assert cited.shown.startswith("4.2 No member of staff") and cited.section is not None
+    assert [p.clause for p in welsh.passages] == ["4.2", "4.2"] and welsh.language == "cy"
+    assert all(p.clause != "4.2" for p in version.passages)
+
+
+def test_a_faq_question_and_its_answer_in_one_paragraph_are_quoted_together() -> None:
+    assert split_passages("Q. My sister's children attend the school. Can I still be friends with her? A. Yes. Do "
+                          "not discuss school matters. Keep it private.") == [
+        "Q. My sister's children attend the school. Can I still be friends with her? A. Yes. Do not discuss school "
+        "matters.", "Keep it private."]
+
+
+def test_the_date_of_issue_wins_over_the_date_approved(tmp_path: Path) -> None:
+    data = imported_text(tmp_path, "Staff Social Media Policy\nIssued\t1 September 2023\nDate approved\t27 September "
+                         "2023\n\nScope\nThis policy applies to all staff.\n")
+    approved_only = imported_text(tmp_path, "Staff Social Media Policy\nDate approved\t27 September 2023\n\nScope\n"
+                                  "This policy applies to all staff.\n", "approved.txt")
+
+    assert (data["date_of_issue"], approved_only["date_of_issue"]) == ("2023-09-01", "2023-09-27")
+
+
+def test_a_damaged_word_file_gets_one_line(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph("Staff Social Media Policy", style="Title")
+    source = tmp_path / "damaged.docx"
+    document.save(str(source))
+    raw = bytearray(source.read_bytes())
+    start = raw.index(b"word/document.xml") + 40  # inside the compressed document part
+    raw[start:start + 60] = bytes(60)
+    source.write_bytes(bytes(raw))
+
+    try:
+        import_policy(source)
+    except PolicyImportError as error:
+        assert str(error).startswith("damaged.docx: not a Word document that can be read")
+    else:
+        raise AssertionError("a damaged file was imported")
