@@ -112,6 +112,10 @@ _OWN_SUBJECT = re.compile(
 # Words every English text has and no Welsh one ("a", "i", "y" are both).
 _ENGLISH_ONLY = frozenset({"the", "and", "of", "to", "is", "are", "for", "that", "this", "with", "be", "will", "must",
                            "should", "not", "you", "your", "it", "or", "by", "from", "on"})
+# English words of bodies and roles: a detail with one is English, whatever Welsh place name it holds.
+_ENGLISH_BODIES = frozenset({"school", "primary", "secondary", "high", "academy", "college", "committee", "council",
+                             "body", "board", "trust", "governing", "governors", "headteacher", "manager", "head",
+                             "deputy", "term", "federation"})
 _LEANS_BACK = re.compile(r"^(?:and|but|or|nor|yet|so|instead|otherwise)\b", re.IGNORECASE)
 _QUALIFIES = re.compile(r"\b(?:still|of course)\b", re.IGNORECASE)
 _ABBREVIATIONS = frozenset({"e.g", "i.e", "etc", "mr", "mrs", "ms", "dr", "st", "vs", "approx", "incl", "prof",
@@ -306,8 +310,11 @@ def _detail_values(known: list[Line]) -> dict[str, str]:
     values: dict[str, str] = {}
     for key, texts in given.items():
         least = min(map(_welsh_share, texts))
-        welsh = [text for text in texts if _welsh_share(text) - least >= 0.3]
-        english = [text for text in texts if text not in welsh]
+        # Welsh by its words ("Rhodri Morgan, Rheolwr Busnes"), not an English name of a Welsh place ("Cwm Tawel
+        # Primary School" beside "Full Governing Body")
+        welsh = [text for text in texts if _welsh_share(text) - least >= 0.3 and _welsh(text)
+                 and not set(words(text)) & (_ENGLISH_ONLY | _ENGLISH_BODIES)]
+        english = [text for text in texts if text not in welsh and not _welsh(text)]
         if welsh and english:
             values[key] = f"{english[-1]} / {welsh[-1]}" if key in _BILINGUAL_DETAILS else english[-1]
         else:

@@ -87,7 +87,7 @@ def read_docx(source: Path) -> list[Line]:
     notes = _notes(document)
     noted = 0
     numbers = ClauseNumbers(document)
-    for number, block in enumerate(document.iter_inner_content(), start=1):
+    for number, block in enumerate(_blocks(document, document.element.body), start=1):
         where = f"paragraph {number}"
         before = len(lines)
         if isinstance(block, Paragraph):
@@ -188,7 +188,7 @@ def _labelled_without_colon(text: str) -> Line:
 def _cell_text(cell: _Cell) -> str:
     """A table cell's text, its tracked changes accepted as in the body; a cell of two paragraphs, one English and
     one Welsh ("Spring Term 2026" over "Tymor y Gwanwyn 2026"), as "English / Welsh"."""
-    texts = [text for paragraph in cell.paragraphs for part in _accepted_text(paragraph._p).split("\n")
+    texts = [text for paragraph in _paragraphs(cell) for part in _accepted_text(paragraph._p).split("\n")
              if (text := collapse_spaces(part))]  # a line break ends a line as a paragraph does
     if len(texts) == 2 and len({detect_language(words(text)) == "cy" for text in texts}) == 2:
         return " / ".join(texts)
@@ -207,6 +207,34 @@ def _accepted_text(element: Any) -> str:
             continue
         parts.append(node.text or "" if node.tag == _T else "\t" if node.tag == _TAB else "\n")
     return "".join(parts)
+
+
+def _blocks(document: DocumentObject, parent: Any) -> Iterator[Paragraph | Table]:
+    """The body's paragraphs and tables in order, with those inside content controls (a template's "Policy
+    details" box, a cover page), which python-docx leaves out; a table of contents control is left out."""
+    for child in parent.iterchildren():
+        if child.tag == qn("w:p"):
+            yield Paragraph(child, document._body)
+        elif child.tag == qn("w:tbl"):
+            yield Table(child, document._body)
+        elif child.tag == qn("w:sdt"):
+            gallery = child.find(f"{qn('w:sdtPr')}/{qn('w:docPartObj')}/{qn('w:docPartGallery')}")
+            content = child.find(qn("w:sdtContent"))
+            contents = gallery is not None and "contents" in (gallery.get(qn("w:val")) or "").casefold()
+            if content is not None and not contents:
+                yield from _blocks(document, content)
+
+
+def _paragraphs(cell: _Cell) -> list[Paragraph]:
+    """A table cell's paragraphs, with those inside content controls (a form template's boxes)."""
+    found: list[Paragraph] = []
+    for element in cell._tc.iter(qn("w:p")):
+        owner = element.getparent()
+        while owner is not None and owner.tag == qn("w:sdtContent"):
+            owner = owner.getparent().getparent()  # out of the control: w:sdtContent's parent is w:sdt
+        if owner is cell._tc:  # not a paragraph of a table nested in the cell
+            found.append(Paragraph(element, cell))
+    return found
 
 
 def _notes(document: DocumentObject) -> dict[tuple[str, str], str]:
@@ -325,7 +353,7 @@ def _table_lines(table: Table, where: str) -> Iterator[Line]:
         for row in table.rows:
             heading, body = _distinct_cells(row)
             yield Line("heading", _cell_text(heading), where)
-            for paragraph in body.paragraphs:
+            for paragraph in _paragraphs(body):
                 if line := _paragraph_line(paragraph, where):
                     yield line
         return
@@ -341,7 +369,7 @@ def _table_lines(table: Table, where: str) -> Iterator[Line]:
         # "accept friend requests from pupils" would read as a rule to follow).
         for column, name in enumerate(rows[0]):
             items = [line for row in table.rows[1:] for cell in _distinct_cells(row)[column:column + 1]
-                     for paragraph in cell.paragraphs if (line := _paragraph_line(paragraph, where))]
+                     for paragraph in _paragraphs(cell) if (line := _paragraph_line(paragraph, where))]
             said = name.rstrip(":").replace("’", "'").casefold()
             if all(item.text.replace("’", "'").casefold().startswith(f"{said} ") for item in items):
                 yield from (replace(item, kind="text") for item in items)  # "Don't message a pupil …" says it
@@ -481,7 +509,7 @@ def _cell_lines(cell: _Cell, where: str) -> list[Line]:
     """A cell's paragraphs as lines; those under one ending in ":" are its list."""
     lines: list[Line] = []
     listed = False
-    for paragraph in cell.paragraphs:
+    for paragraph in _paragraphs(cell):
         line = _paragraph_line(paragraph, where)
         if line is None:
             continue

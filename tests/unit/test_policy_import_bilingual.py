@@ -8,8 +8,9 @@ from pathlib import Path
 import docx
 
 from bot.policy.details import parse_date, review_deadline
+from bot.policy.document_lines import Line
 from bot.policy.document_questions import shared_document_questions
-from bot.policy.importer import _one_name_a_school
+from bot.policy.importer import _detail_values, _one_name_a_school
 from tests.unit.test_policy_import import imported_docx
 
 _DETAILS = (("Version", "1.4"), ("Author", "Rhodri Morgan, Business Manager"), ("Date of issue", "9 January 2025"),
@@ -115,3 +116,14 @@ def test_a_rule_about_approval_is_not_a_question_about_who_agreed_the_document()
     assert asked("Does a post for the school's Facebook page need to be approved by anyone?") is None
     assert asked("was this approved by the governors and when") == "agreed_by"
     assert asked("who was it approved by") == "agreed_by"
+
+
+def test_a_detail_given_twice_in_english_is_not_taken_for_its_welsh() -> None:
+    given = [Line("detail", value, "table 1", key="agreed_by") for value in ("Full Governing Body",
+                                                                          "Cwm Tawel Primary School")]
+    welsh = [Line("detail", value, "table 1", key="author") for value in ("Rhodri Morgan, Business Manager",
+                                                                       "Rhodri Morgan, Rheolwr Busnes")]
+
+    assert _detail_values([*given, *welsh]) == {"agreed_by": "Cwm Tawel Primary School",
+                                                "author": "Rhodri Morgan, Business Manager / Rhodri Morgan, "
+                                                          "Rheolwr Busnes"}

@@ -160,3 +160,26 @@ def test_a_damaged_word_file_gets_one_line(tmp_path: Path) -> None:
         assert str(error).startswith("damaged.docx: not a Word document that can be read")
     else:
         raise AssertionError("a damaged file was imported")
+
+
+def test_text_inside_content_controls_is_read_and_a_table_of_contents_control_is_not(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph("Staff Social Media Policy", style="Title")
+    body = document.element.body
+    for control in (
+            '<w:sdtPr><w:docPartObj><w:docPartGallery w:val="Table of Contents"/></w:docPartObj></w:sdtPr>'
+            "<w:sdtContent><w:p><w:r><w:t>Personal use 2</w:t></w:r></w:p></w:sdtContent>",
+            '<w:sdtPr><w:alias w:val="Policy details"/></w:sdtPr><w:sdtContent><w:p><w:r><w:t>Version 3.0</w:t>'
+            '</w:r></w:p><w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr><w:r><w:t>Personal use</w:t></w:r></w:p>'
+            "<w:p><w:r><w:t>Staff must keep their accounts private.</w:t></w:r></w:p></w:sdtContent>"):
+        body.insert(len(body) - 1, parse_xml(f'<w:sdt {nsdecls("w")}>{control}</w:sdt>'))
+    table = document.add_table(rows=1, cols=1)
+    table.rows[0].cells[0]._tc.append(parse_xml(
+        f'<w:sdt {nsdecls("w")}><w:sdtContent><w:p><w:r><w:t>Staff must not post photographs of pupils.</w:t></w:r>'
+        "</w:p></w:sdtContent></w:sdt>"))
+
+    data = imported_docx(document, tmp_path)
+
+    assert data["version"] == "3.0"
+    assert headed(data) == [("Personal use", ["Staff must keep their accounts private.",
+                                              "Staff must not post photographs of pupils."])]
