@@ -160,6 +160,7 @@ class AskFlow:
                 continue
         if not passages:
             return None
+        passages = list(policy.in_context(passages))
         section = policy.section_of(passages[0].id)
         steps = list(dict.fromkeys(step for p in passages for step in p.next_steps))
         not_helpful = record.feedback is Feedback.NOT_HELPFUL

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from bot.policy.details import PolicyDetails
 from bot.policy.loader import PolicyFileError, add_policy_option, load_policy, policy_file, validate_policy_file
+from bot.policy.model import quotes
 from bot.policy.retrieval import Answer, PolicyIndex
 from bot.policy.sentence import ModelMissing
 
@@ -60,7 +61,8 @@ def ask_command(argv: list[str]) -> int:
             print(f"About the document, {answer.detail.replace('_', ' ')}: {value}\n", flush=True)
         elif answer.answered and answer.section:
             heading = answer.section.heading(answer.language)
-            print(f"{heading} (score {answer.score:.2f}):\n{answer.shown}\n", flush=True)
+            shown = " ".join(quotes(policy.in_context(answer.passages), answer.language))
+            print(f"{heading} (score {answer.score:.2f}):\n{shown}\n", flush=True)
         else:
             closest = ", ".join(answer.closest_sections) or "none"
             print(

@@ -786,6 +786,7 @@ def _write_sections(sections: list[_Section], current: Policy | None, warnings: 
             texts = split_passages(block.text)
             texts_cy = [_welsh_of(block, text) for text in texts]
             clauses = [block.number] * len(texts)
+            continuing = [False] + [True] * (len(texts) - 1)  # a paragraph's later sentences
             if lead is not None and block.level < items_level:
                 lead = None
             if lead is not None and _under(lead, block, next_to_it=lead_at == n - 1):
@@ -799,6 +800,7 @@ def _write_sections(sections: list[_Section], current: Policy | None, warnings: 
                     texts.insert(0, lead.text)
                     texts_cy.insert(0, lead.welsh)
                     clauses.insert(0, lead.number)
+                    continuing.insert(0, False)
                 if ASKED.match(lead.text) or lead.leads or (lead.text.endswith("?") and not _BRANCH.match(block.text)):
                     lead = None  # a question of a "Q: … A: …" page goes with the first sentences of its answer
             elif following is not None and _under(block, following, next_to_it=True):
@@ -809,11 +811,12 @@ def _write_sections(sections: list[_Section], current: Policy | None, warnings: 
                 texts = split_passages(block.text[: len(block.text) - len(tail.text)].rstrip())
                 texts_cy = [_welsh_of(block, text) for text in texts]
                 clauses = [block.number] * len(texts)
+                continuing = [False] + [True] * (len(texts) - 1)
                 tail = replace(tail, welsh=_welsh_of(block, tail.text))
                 lead, lead_at, items_level = tail, n, 0
             else:
                 lead = None
-            for text, text_cy, clause in zip(texts, texts_cy, clauses, strict=True):
+            for text, text_cy, clause, continues in zip(texts, texts_cy, clauses, continuing, strict=True):
                 if len(text) > MAX_PASSAGE_CHARS:
                     raise PolicyImportError(
                         f"a passage is too long to quote: {section.heading!r} ({block.where}) has a sentence of "
@@ -823,6 +826,8 @@ def _write_sections(sections: list[_Section], current: Policy | None, warnings: 
                     passage["text_cy"] = text_cy
                 if clause:
                     passage["clause"] = clause
+                if continues:
+                    passage["continues"] = True
                 if text in steps:
                     passage["next_steps"] = steps[text]
                 passages.append(passage)

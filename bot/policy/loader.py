@@ -34,7 +34,7 @@ TOP_KEYS = (
 )
 SECTION_KEYS = ("id", "heading_en", "heading_cy", "passages")
 PASSAGE_KEYS = ("id", "text")
-OPTIONAL_PASSAGE_KEYS = ("text_cy", "clause", "next_steps", "asked_as")
+OPTIONAL_PASSAGE_KEYS = ("text_cy", "clause", "continues", "next_steps", "asked_as")
 MAX_WORDING_CHARS = 200
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -218,6 +218,8 @@ def _passage_problems(passage: Any, where: str, section_id: Any, passage_ids: di
     clause = passage.get("clause")
     if "clause" in passage and not (isinstance(clause, str) and _CLAUSE.fullmatch(clause)):
         problems.append(f'{where}.clause: must be a clause number such as "4.2" or "2.3.1", not {clause!r}')
+    if not isinstance(passage.get("continues", False), bool):
+        problems.append(f"{where}.continues: must be true or false")
     for key, value in (("text", text), ("text_cy", passage.get("text_cy"))):
         if isinstance(value, str) and len(value) > MAX_PASSAGE_CHARS:
             problems.append(f"{where}.{key}: {len(value)} characters, more than {MAX_PASSAGE_CHARS}; split the passage")
@@ -281,6 +283,7 @@ def _build(raw: dict[str, Any]) -> Policy:
                     text=p["text"],
                     text_cy=p.get("text_cy", ""),
                     clause=p.get("clause", ""),
+                    continues=p.get("continues", False),
                     next_steps=tuple(p.get("next_steps", [])),
                     asked_as=tuple(p.get("asked_as", [])),
                 )

@@ -11,6 +11,9 @@ from bot.policy.details import PolicyDetails
 
 # What a passage may lead to; the cards turn each into a button.
 NEXT_STEP_TAGS = frozenset({"request_permission", "report_concern", "blog_disclaimer", "photo_checklist"})
+# An answer quotes the whole paragraph of its best passage up to this size (longer: the sentences that answer).
+PARAGRAPH_PASSAGES = 3
+PARAGRAPH_CHARS = 600
 _QUOTED = re.compile(r"\"([^\"]{20,})\"")  # a disclaimer quoted in the policy's sentence
 
 
@@ -27,6 +30,8 @@ class PolicyPassage:
     text_cy: str = ""
     # Its clause number in the document ("4.2"), typed or Word's, where the document numbers its paragraphs.
     clause: str = ""
+    # It goes on from the passage before it, in one paragraph of the document (its later sentences).
+    continues: bool = False
 
     def quote(self, lang: str) -> str:
         """The passage as a card in "en" or "cy" quotes it: the document's Welsh where it has one."""
@@ -91,6 +96,26 @@ class Policy:
     def all_passages(self) -> tuple[PolicyPassage, ...]:
         """Every passage in document order."""
         return tuple(p for section in self.sections for p in section.passages)
+
+    def in_context(self, passages: Sequence[PolicyPassage]) -> tuple[PolicyPassage, ...]:
+        """What a card quotes for an answer's passages (the best first): the best one's whole paragraph, in the
+        document's order, when that paragraph is short (its other sentences may say what to do: "… do not respond.
+        Take screenshots and report it to your line manager."), then the others."""
+        if not passages:
+            return ()
+        every = self.all_passages()
+        at = next((n for n, p in enumerate(every) if p.id == passages[0].id), None)
+        if at is None:
+            return tuple(passages)
+        start, end = at, at + 1
+        while every[start].continues and start > 0:
+            start -= 1
+        while end < len(every) and every[end].continues:
+            end += 1
+        paragraph = every[start:end]
+        if not 1 < len(paragraph) <= PARAGRAPH_PASSAGES or sum(len(p.text) for p in paragraph) > PARAGRAPH_CHARS:
+            return tuple(passages)
+        return (*paragraph, *(p for p in passages[1:] if p not in paragraph))
 
     def passages_with(self, next_step: str) -> tuple[PolicyPassage, ...]:
         """The passages tagged with a next step, in document order."""

@@ -29,7 +29,7 @@ from bot.policy.document_questions import DocumentQuestions, shared_document_que
 from bot.policy.lexical import LexicalIndex
 from bot.policy.lexicon import words_digest
 from bot.policy.meaning import MeaningIndex, pieces_of
-from bot.policy.model import Policy, PolicyPassage, PolicySection, quotes
+from bot.policy.model import Policy, PolicyPassage, PolicySection
 from bot.policy.sentence import SentenceVectors
 from bot.policy.steering import BoundSteering, Steering, bind, load_steering, text_key
 from bot.policy.text import words
@@ -63,12 +63,6 @@ class Answer:
     def quote(self) -> str:
         """The quoted passages joined by a space ("" when not answered)."""
         return " ".join(p.text for p in self.passages)
-
-    @property
-    def shown(self) -> str:
-        """The quote as the asker's card shows it: a clause's number first, and for a Welsh question the document's
-        Welsh where it has it."""
-        return " ".join(quotes(self.passages, self.language))
 
 
 @dataclass(frozen=True)

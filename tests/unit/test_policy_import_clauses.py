@@ -16,6 +16,7 @@ from docx.oxml.ns import nsdecls
 
 from bot.policy.importer import PolicyImportError, import_policy, split_passages
 from bot.policy.loader import load_policy
+from bot.policy.model import quotes
 from bot.policy.retrieval import PolicyIndex
 from tests.unit.test_policy_import import headed, imported_docx, imported_text, passages
 
@@ -123,7 +124,7 @@ def test_a_question_that_cites_a_clause_is_answered_with_it(tmp_path: Path) -> N
     assert [p.text for p in cited.passages] == [
         "No member of staff may set up a class account without the headteacher's written approval.",
         "Requests are made on the form at Appendix B."]
-    assert cited.shown.startswith("4.2 No member of staff") and cited.section is not None
+    assert quotes(cited.passages, "en")[0].startswith("4.2 No member of staff") and cited.section is not None
     assert [p.clause for p in welsh.passages] == ["4.2", "4.2"] and welsh.language == "cy"
     assert all(p.clause != "4.2" for p in version.passages)
 
@@ -183,3 +184,18 @@ def test_text_inside_content_controls_is_read_and_a_table_of_contents_control_is
     assert data["version"] == "3.0"
     assert headed(data) == [("Personal use", ["Staff must keep their accounts private.",
                                               "Staff must not post photographs of pupils."])]
+
+
+def test_an_answer_quotes_its_short_paragraph_whole(tmp_path: Path) -> None:
+    data = imported_text(tmp_path, "Staff Social Media Policy\n\nAbuse online\nIf a parent posts abuse about you, do "
+                         "not respond. Take screenshots and report it to your line manager the same day.\n\nLong rules\n"
+                         "Staff must be kind online. Staff must be fair online. Staff must be honest online. Staff must "
+                         "be careful online.\n")
+    out = tmp_path / "paragraphs.json"
+    out.write_text(json.dumps(data), encoding="utf-8")
+    policy = load_policy(out)
+    respond, report, *rest = policy.all_passages()
+
+    assert [p.continues for p in policy.all_passages()] == [False, True, False, True, True, True]
+    assert policy.in_context([respond]) == policy.in_context([report, respond]) == (respond, report)
+    assert policy.in_context([rest[1]]) == (rest[1],)  # four sentences: only the one that answers
