@@ -16,7 +16,7 @@ from docx.oxml.ns import nsdecls
 
 from bot.policy.importer import PolicyImportError, import_policy, split_passages
 from bot.policy.loader import load_policy
-from bot.policy.model import quotes
+from bot.policy.model import Policy, quotes
 from bot.policy.retrieval import PolicyIndex
 from tests.unit.test_policy_import import headed, imported_docx, imported_text, passages
 
@@ -32,6 +32,13 @@ def _with_footnote(document: docx.document.Document, paragraph_text: str, note: 
     document.part.relate_to(part, RELATIONSHIP_TYPE.FOOTNOTES)
     paragraph = document.add_paragraph(paragraph_text)
     paragraph.add_run()._r.append(parse_xml(f'<w:footnoteReference {nsdecls("w")} w:id="1"/>'))
+
+
+def _loaded(tmp_path: Path, text: str) -> Policy:
+    """The policy the bot reads from a text document imported with `import-policy`."""
+    out = tmp_path / "loaded.json"
+    out.write_text(json.dumps(imported_text(tmp_path, text)), encoding="utf-8")
+    return load_policy(out)
 
 
 def test_a_footnote_is_a_passage_under_the_paragraph_that_points_to_it(tmp_path: Path) -> None:
@@ -109,13 +116,10 @@ def test_word_numbering_gives_each_clause_its_number_and_a_typed_number_heading_
 
 
 def test_a_question_that_cites_a_clause_is_answered_with_it(tmp_path: Path) -> None:
-    data = imported_text(tmp_path, "Staff Social Media Policy\n\n4. School accounts\n4.1 Only the office posts on "
-                         "the school's accounts.\n4.2 No member of staff may set up a class account without the "
-                         "headteacher's written approval. Requests are made on the form at Appendix B.\n\n5. Pupils\n"
-                         "5.1 Staff must not accept friend requests from pupils (see paragraph 4.2).\n")
-    out = tmp_path / "cited.json"
-    out.write_text(json.dumps(data), encoding="utf-8")
-    index = PolicyIndex(load_policy(out))
+    index = PolicyIndex(_loaded(tmp_path, "Staff Social Media Policy\n\n4. School accounts\n4.1 Only the office posts "
+                                "on the school's accounts.\n4.2 No member of staff may set up a class account without "
+                                "the headteacher's written approval. Requests are made on the form at Appendix B.\n\n"
+                                "5. Pupils\n5.1 Staff must not accept friend requests from pupils (see 4.2).\n"))
 
     cited = index.answer("What does paragraph 4.2 say?")
     welsh = index.answer("Beth mae 4.2 yn ei ddweud?")
@@ -187,13 +191,10 @@ def test_text_inside_content_controls_is_read_and_a_table_of_contents_control_is
 
 
 def test_an_answer_quotes_its_short_paragraph_whole(tmp_path: Path) -> None:
-    data = imported_text(tmp_path, "Staff Social Media Policy\n\nAbuse online\nIf a parent posts abuse about you, do "
-                         "not respond. Take screenshots and report it to your line manager the same day.\n\nLong rules\n"
-                         "Staff must be kind online. Staff must be fair online. Staff must be honest online. Staff must "
-                         "be careful online.\n")
-    out = tmp_path / "paragraphs.json"
-    out.write_text(json.dumps(data), encoding="utf-8")
-    policy = load_policy(out)
+    policy = _loaded(tmp_path, "Staff Social Media Policy\n\nAbuse online\nIf a parent posts abuse about you, do not "
+                     "respond. Take screenshots and report it to your line manager the same day.\n\nLong rules\nStaff "
+                     "must be kind online. Staff must be fair online. Staff must be honest online. Staff must be "
+                     "careful online.\n")
     respond, report, *rest = policy.all_passages()
 
     assert [p.continues for p in policy.all_passages()] == [False, True, False, True, True, True]
