@@ -20,25 +20,27 @@ DETAIL_LABELS = {
     "date of issue": "date_of_issue", "issue date": "date_of_issue", "date issued": "date_of_issue",
     "issued": "date_of_issue", "date of publication": "date_of_issue",
     "date of review": "last_reviewed", "date reviewed": "last_reviewed", "last reviewed": "last_reviewed",
-    "date of last review": "last_reviewed", "last review date": "last_reviewed",
+    "date of last review": "last_reviewed", "last review date": "last_reviewed", "last updated": "last_reviewed",
     "agreed by": "agreed_by", "approved by": "agreed_by", "ratified by": "agreed_by", "adopted by": "agreed_by",
     "next review date": "next_review", "next review": "next_review", "review date": "next_review",
     "date of next review": "next_review", "review due": "next_review", "to be reviewed": "next_review",
     "next review due": "next_review", "due for review": "next_review", "review by": "next_review",
     "authorisation": "authorisation", "authorization": "authorisation", "authorised by": "authorisation",
     "authorized by": "authorisation", "signed by": "authorisation",
-    "schools": "schools", "applies to": "schools",
+    "schools": "schools", "applies to": "schools", "school": "schools",
     "lead member of staff": "author", "member of staff responsible": "author", "responsible member of staff": "author",
     # The day it was approved stands for the date of issue only where no issue date is given ("Issued: 1 September",
     # then "Date approved: 27 September").
     "lead author": "author", "date approved": APPROVED_ON, "approved on": APPROVED_ON,
-    "date adopted": APPROVED_ON, "date agreed": APPROVED_ON, "review": "next_review",
+    "date adopted": APPROVED_ON, "date agreed": APPROVED_ON, "date of ratification": APPROVED_ON,
+    "date ratified": APPROVED_ON, "ratified on": APPROVED_ON, "review": "next_review",
     "review cycle": "next_review",
     # Details the bot does not show: known, so they are neither a passage nor a note about an unknown row.
     **dict.fromkeys(("reviewed by", "review frequency", "review period", "frequency of review", "policy type",
                      "type of policy", "statutory", "statutory policy", "category", "committee",
                      "responsible committee", "linked policies", "related policies", "audience", "classification",
-                     "consultation"), UNUSED_DETAIL),
+                     "consultation", "policy title", "title of policy", "document title", "based on",
+                     "model policy", "reference", "policy reference", "policy", "policy name"), UNUSED_DETAIL),
     # Welsh labels of a bilingual document ("Cytunwyd gan / Agreed by" finds either half).
     "statws": "status", "fersiwn": "version", "awdur": "author", "awduron": "author",
     "dyddiad cyhoeddi": "date_of_issue", "dyddiad cytuno": APPROVED_ON,
@@ -70,6 +72,16 @@ ASKED = re.compile(r"^(?:q|question|c|cwestiwn)\s*[:.]\s*\S.*\?$", re.IGNORECASE
 REVISION_MARK = re.compile(r"^(?:NEW|UPDATED|AMENDED|CHANGED)\s*[:–-]\s*|\s*\((?:new|updated|amended|changed|"
                             r"revised)(?:\s*[–:-][^)]*)?\)\s*$", re.IGNORECASE)
 _WEB_PAGE_LINES = frozenset({"skip to main content", "skip to content", "back to top", "print this page"})
+# A web page's furniture pasted with its text: cookie banners, share and download links, "Back to top ↑", the
+# copyright line, a menu bar ("Home  About us  Parents  Contact"), and Word's empty content-control prompts.
+_WEB_FURNITURE = re.compile(
+    r"^(?:(?:we|this (?:site|website)) uses? cookies\b.*|accept (?:all )?cookies\b.*|"
+    r"(?:reject|manage) [\w -]*cookies\b.*|cookie (?:settings|preferences)\b.*|back to top\W*|"
+    r"share this (?:page|post)\b.*|download this (?:policy|page|document)\b.*|"
+    r"(?:©|\(c\)|copyright\s+©?)\s*\d{4}\b.*|all rights reserved\.?|.*\bwebsite (?:by|design by)\b.*|"
+    r"home\b(?=.*\b(?:contact|cysylltu)\b)[\w ]{0,100}|click or tap (?:here )?to enter (?:a date|text)\.?)$",
+    re.IGNORECASE)
+_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b")
 _CONTACT = re.compile(r"\d{5}|\d{3,5}\s\d{3}\s?\d{3,4}|@\w")  # a phone number or an email address: no heading
 CLOSERS = "\"'”’)]"
 # Words a heading does not end with, though the first line of a paragraph broken by hand may.
@@ -127,10 +139,10 @@ def labels_a_form(line: Line) -> bool:
 # Shared
 
 
-def heading_like(text: str) -> tuple[int, str] | None:
+def heading_like(text: str, *, whole: bool = False) -> tuple[int, str] | None:
     """(level, words) when a line reads as a heading: short, not a sentence (no final full stop, comma,
     colon or semicolon), starting with a capital, maybe numbered ("3. Personal use" is level 1, "3.1 Photos"
-    level 2)."""
+    level 2). A `whole` paragraph (a bold one in Word) may end as a broken line would ("Who this policy is for")."""
     level = 1
     numbered = NUMBERING.match(text)
     if numbered:
@@ -139,7 +151,7 @@ def heading_like(text: str) -> tuple[int, str] | None:
     core = text.rstrip(CLOSERS)
     if not core or core[-1] in ".,;:!" or not (text[0].isupper() or text[0].isdigit()) or ASKED.match(text):
         return None
-    if core.split()[-1].casefold() in _UNFINISHED and not core.isupper():  # a sentence broken across lines
+    if core.split()[-1].casefold() in _UNFINISHED and not core.isupper() and not whole:  # a line broken by hand
         return None
     if len(text.split()) > MAX_HEADING_WORDS or len(text) > MAX_HEADING_CHARS or not any(c.isalpha() for c in text):
         return None
@@ -181,7 +193,8 @@ def is_clutter(text: str) -> bool:
             # a web page's "Home > Parents > …", a wiki's "Related pages: A · B · C" or "Edit this page · History";
             # not a sentence with a menu path in it ("Go to Settings > Privacy > Audience and set it to Friends.")
             or (any(text.count(f" {mark} ") >= 2 for mark in ">›»·") and text.rstrip(CLOSERS)[-1:] not in ".!?")
-            or text.casefold() in _WEB_PAGE_LINES
+            or text.casefold() in _WEB_PAGE_LINES or bool(_WEB_FURNITURE.match(text))
+            or bool(_POSTCODE.search(text) and _CONTACT.search(text))  # a school's address, telephone and email
             or not any(c.isalnum() for c in text))  # a flowchart's "↓"
 
 

@@ -46,7 +46,11 @@ from bot.policy.welsh import detect_language, lookup_welsh
 from bot.policy.word_reader import read_docx
 
 # What people write in a details row that has nothing to say.
-EMPTY_VALUES = frozenset({"", "-", "–", "n/a", "na", "none", "tbc", "tba"})
+EMPTY_VALUES = frozenset({"", "-", "–", "n/a", "na", "none", "tbc", "tba",
+                          # a Word template's empty content control
+                          "click or tap to enter a date", "click or tap here to enter text",
+                          "click here to enter a date",
+                          "click here to enter text", "choose an item"})
 SUFFIXES = (".docx", ".txt", ".md")
 # What to do with a file the importer cannot read, by its kind.
 _IN_WORD = ": open it in Word and save it as a Word Document (.docx)"
@@ -247,6 +251,12 @@ def build_policy(lines: Sequence[Line], *, file: str, sha256: str, current: Poli
         named = schools_named(texts, welsh_terms().school_kinds)
         if named:
             data["schools"] = _one_name_a_school(named)
+    elif texts := [data.get("federation", ""), data.get("federation_cy", ""), title]:
+        # the schools the details name, each with its other language's name where the document gives it
+        given = [school["en"] for school in data["schools"]]
+        paired = _one_name_a_school([*given, *schools_named(texts, welsh_terms().school_kinds)])
+        data["schools"] = [school for school in paired if given and (school["en"] in given or school.get("cy")
+                                                                     in given)] or data["schools"]
     data["document"] = {"file": file, "sha256": sha256}
     data["sections"] = data.pop("sections")  # last, after the details, for whoever reads the file
     problems = validate_policy_data(data)
@@ -264,6 +274,8 @@ def _one_name_a_school(names: Sequence[str]) -> list[dict[str, str]]:
     schools: list[dict[str, str]] = []
     seen: list[tuple[str, str, dict[str, str]]] = []  # (kind in Welsh, the name's own words, its entry)
     for name in names:
+        if any(name in (school["en"], school.get("cy")) for school in schools):
+            continue
         kind, core = _kind_of_school(name)
         welsh = name.startswith("Ysgol ")
         twin = next((entry for other_kind, other_core, entry in seen if other_core == core and (
@@ -286,19 +298,21 @@ def _kind_of_school(name: str) -> tuple[str, str]:
     """A school's kind, in Welsh ("Ysgol Gynradd"; "Ysgol" where the name does not say), and the rest of its name:
     ("Ysgol Gynradd", "bryn celyn") for both "Bryn Celyn Primary School" and "Ysgol Gynradd Bryn Celyn"."""
     kinds = welsh_terms().school_kinds
+    kind, rest = "Ysgol", name.removeprefix("Ysgol ")
     for english in kinds:
         if name.casefold().endswith(f" {english.casefold()}"):
-            return welsh_terms().school(english), name[: -len(english)].strip().casefold()
-    for welsh in sorted({welsh_terms().school(english) for english in kinds}, key=len, reverse=True):
-        if name.casefold().startswith(f"{welsh.casefold()} "):
-            return welsh, name[len(welsh):].strip().casefold()
-    words = name.split()[1:] if name.startswith("Ysgol ") else name.split()
-    while words and words[0].casefold() in _WELSH_DESCRIPTIONS:  # "Ysgol Gymraeg Cwm Eithin" is "Cwm Eithin"
-        words = words[1:]
-    return "Ysgol", " ".join(words).casefold()
+            kind, rest = welsh_terms().school(english), name[: -len(english)]
+            break
+    else:
+        for welsh in sorted({welsh_terms().school(english) for english in kinds}, key=len, reverse=True):
+            if name.casefold().startswith(f"{welsh.casefold()} "):
+                kind, rest = welsh, name[len(welsh):]
+                break
+    # "Ysgol Gymraeg Cwm Eithin" is "Cwm Eithin"; "Heol Fawr Community …" is "Ysgol … Gymunedol Heol Fawr"
+    return kind, " ".join(word for word in rest.casefold().split() if word not in _DESCRIPTIONS)
 
 
-_WELSH_DESCRIPTIONS = frozenset({"gymraeg", "gynradd", "uwchradd", "gyfun", "eglwys"})
+_DESCRIPTIONS = frozenset({"gymraeg", "gynradd", "uwchradd", "gyfun", "gymunedol", "community", "welsh-medium"})
 
 
 def _detail_values(known: list[Line]) -> dict[str, str]:
@@ -427,6 +441,8 @@ def _names_the_policy(text: str) -> bool:
 
 def _names_an_organisation(text: str) -> bool:
     """A proper name of a school, trust or council ("Bryn Teg Trust", "Ysgol Eryri"; not "High school")."""
+    if " / " in text:  # "Heol Fawr Community Primary School / Ysgol Gynradd Gymunedol Heol Fawr"
+        return all(_names_an_organisation(half) for half in text.split(" / "))
     named = [word for word in text.split() if word[:1].isupper() and word.casefold() not in _KINDS_OF_SCHOOL]
     return bool(_ORGANISATION.search(text) and named and all(
         word[:1].isupper() or word.casefold() in _ID_STOPWORDS for word in text.split()))
@@ -529,9 +545,13 @@ def _details(found: dict[str, str], file: str, warnings: list[str]) -> dict[str,
                                 "overdue; if this is the reviewed version, give its new review date")
     if "authorisation" in values:
         data.update(_authorisation(values["authorisation"]))
-    if "schools" in values:
+    if "schools" in values:  # "Applies to: Llanidloes High School and …", not "Applies to: all staff and volunteers"
         names = [n.strip() for n in re.split(r"\s*(?:,|;|/|&|\band\b)\s*", values["schools"]) if n.strip()]
-        data["schools"] = [{"en": name} for name in names]
+        kinds = welsh_terms().school_kinds
+        names = [found for name in names for found in (schools_named([name], kinds) or (
+            [name] if name.startswith(("Ysgol ", "St ")) else []))]  # "All staff at Ysgol Maes y Wennol"
+        if names:
+            data["schools"] = [{"en": name} for name in names]
     missing = [label for key, label in (("version", "version"), ("date_of_issue", "date of issue"),
                                         ("agreed_by", "agreed by"), ("next_review", "next review date"))
                if key not in data]
@@ -622,6 +642,13 @@ def _welsh_sentences(text: str) -> bool:
         sum(t in WELSH_MARKERS for t in tokens) >= 2 or _welsh_share(text) >= 0.4)
 
 
+def _welsh_prose(text: str) -> bool:
+    """A paragraph of Welsh text, not a line that names a school in both languages ("Heol Fawr Community Primary
+    School Ysgol Gynradd Gymunedol Heol Fawr")."""
+    return _welsh_sentences(text) and not (len(text.split()) <= 12 and any(
+        not name.startswith("Ysgol ") for name in schools_named([text], welsh_terms().school_kinds)))
+
+
 def _languages(value: str) -> tuple[str, str]:
     """A title, heading or detail given in both languages ("Corff Llywodraethu / Governing Body") as (English,
     Welsh); (value, "") otherwise."""
@@ -668,10 +695,10 @@ def _bilingual(sections: list[_Section], warnings: list[str]) -> list[_Section]:
             continue
         # A Welsh paragraph beside English ones is the same text in Welsh; a Welsh name ("Ysgol Gynradd Llanidloes"
         # in a table of accounts, "Pont-y-Glyn" in a contact's row) is the English text's own.
-        english_blocks = [block for block in section.blocks if not _welsh_sentences(block.text)]
+        english_blocks = [block for block in section.blocks if not _welsh_prose(block.text)]
         if english_blocks and len(english_blocks) < len(section.blocks):
             left_out += 1
-            welsh_blocks = [block for block in section.blocks if _welsh_sentences(block.text)]
+            welsh_blocks = [block for block in section.blocks if _welsh_prose(block.text)]
             section.blocks = _with_welsh(english_blocks, welsh_blocks)
         english_heading, welsh_heading = _languages(section.heading)
         if welsh_heading:  # "Cyflwyniad / Introduction"
@@ -732,9 +759,12 @@ def _welsh_of(block: Line, part: str) -> str:
 
 def _translations(first: _Section, second: _Section) -> bool:
     """Whether two neighbouring sections in different languages can be one section's Welsh and English: headings
-    each in its own language, as their text is (not "Title / Teitl"), and about as many paragraphs."""
+    each in its own language, as their text is (not "Title / Teitl"), the Welsh one's text Welsh sentences (not a
+    school's Welsh name over "Last updated: …"), and about as many paragraphs."""
     one, other = len(first.blocks), len(second.blocks)
-    return (" / " not in first.heading and " / " not in second.heading
+    welsh = first if _welsh(" ".join(block.text for block in first.blocks)) else second
+    return (any(_welsh_prose(block.text) for block in welsh.blocks)
+            and " / " not in first.heading and " / " not in second.heading
             and _welsh(first.heading) != _welsh(second.heading)
             and max(one, other) <= 2 * min(one, other) + 1)
 

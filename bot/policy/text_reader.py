@@ -51,8 +51,16 @@ def read_txt(source: Path) -> list[Line]:
     raw = source.read_bytes()
     if raw.startswith(b"PK\x03\x04"):
         raise PolicyImportError(f"{source.name}: this is a Word document, not text; name it .docx")
+    text = _decode(raw, source.name)
     # Lines as an editor numbers them: a page break (form feed) between two lines is no line of its own.
-    physical = _without_email(re.split(r"\r\n|\r|\n", _decode(raw, source.name).replace("\f", " ")))
+    as_numbered = re.split(r"\r\n|\r|\n", text.replace("\f", " "))
+    starts = [0, *(n for n, line in enumerate(re.split(r"\r\n|\r|\n", text)) if n and "\f" in line)]
+    # A page set in two columns (as `pdftotext -layout` gives a two-column PDF) is read a column at a time.
+    pages = [_in_reading_order(page) for page in _without_running_lines(
+        [as_numbered[a:b] for a, b in zip(starts, [*starts[1:], len(as_numbered)], strict=True)])]
+    physical = _without_email([line for page in pages for line in page])
+    columns = sum(len(page) != b - a for page, a, b in zip(pages, starts, [*starts[1:], len(as_numbered)],
+                                                           strict=True))
     if source.suffix.lower() == ".md":
         physical = _plain_markdown(physical)
     # Pages copied from a PDF (numbered "Page 2 of 9"): a running header or footer is the same short line again and
@@ -99,9 +107,13 @@ def read_txt(source: Path) -> list[Line]:
         else:
             entries.append(entry)
         previous_blank = False
+    if columns:
+        entries.append(Line("note", f"{columns} page(s) are set in two columns: each was read a column at a time, left "
+                            "then right (check the passages; a Word or PDF original imports more surely)", "the text"))
     return entries
 
 
+_SPACED_DETAIL = re.compile(r"^([A-Za-z][A-Za-z ()/]{1,40}?) {3,}(\S.*)$")
 _MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 _MD_RULE_ROW = re.compile(r"\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*")
@@ -166,6 +178,47 @@ def _without_email(lines: list[str]) -> list[str]:
     return kept
 
 
+def _without_running_lines(pages: list[list[str]]) -> list[list[str]]:
+    """Pages without the header or footer every page repeats (the first or last line of each, the same but for its
+    page number): a PDF's running lines are not the policy's text."""
+    filled = [page for page in pages if any(line.strip() for line in page)]
+    if len(filled) < 2:
+        return pages
+    for last in (False, True):
+        found = {id(page): _edge_line(page, last=last) for page in filled}
+        if len({re.sub(r"\d+", "#", collapse_spaces(page[found[id(page)]])) for page in filled}) == 1:
+            pages = [[*page[:n], "", *page[n + 1:]] if (n := found.get(id(page))) is not None else page
+                     for page in pages]
+            filled = [page for page in pages if any(line.strip() for line in page)]
+    return pages
+
+
+def _edge_line(page: list[str], *, last: bool) -> int:
+    """Where a page's first (or last) line with text is."""
+    order = range(len(page) - 1, -1, -1) if last else range(len(page))
+    return next(n for n in order if page[n].strip())
+
+
+def _in_reading_order(lines: list[str]) -> list[str]:
+    """A page's lines, its left column's then its right column's when it is set in two (most lines hold text that
+    starts at the same column after a gap of three or more spaces); the page as it is otherwise."""
+    starts: dict[int, int] = {}
+    for line in lines:
+        for gap in re.finditer(r"(?:^|\S) {3,}(?=\S)", line):
+            starts[gap.end()] = starts.get(gap.end(), 0) + 1
+    filled = sum(bool(line.strip()) for line in lines)
+    column = max((at for at in starts if at >= 20), key=lambda at: (starts[at], at), default=0)  # not an indent
+    if not column or starts[column] < max(8, filled // 3):
+        return lines
+
+    def split(line: str) -> bool:
+        return len(line) > column and line[column] != " " and line[column - 2:column] == "  "
+
+    left = [line[:column].rstrip() if split(line) else line for line in lines]
+    right = [line[column:] if split(line) else "" for line in lines]
+    return [*left, "", *right]
+
+
 def _wrap_width(lines: list[str]) -> int:
     """The width a file's lines were broken at (most lines come close to it), or 0 when each paragraph is a line
     of its own."""
@@ -202,6 +255,9 @@ def _classify_text_line(line: str, where: str) -> Line:
     if tab and NUMBERED_ITEM.match(f"{number} x"):  # "<TAB>1.<TAB>Social media is ...", numbered with tabs
         return Line("bullet", collapse_spaces(value), where, level=clause_depth(number), numbered=True,
                     number=clause_number(number))
+    spaced = _SPACED_DETAIL.match(line.strip())
+    if spaced and (key := detail_key(spaced.group(1))):  # "Version        5.2": a details box drawn with spaces
+        return Line("detail", collapse_spaces(spaced.group(2)), where, key=key)
     if "\t" in line.strip(" "):
         label, _, value = line.strip(" ").partition("\t")
         key = detail_key(label) or ""

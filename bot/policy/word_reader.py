@@ -90,6 +90,10 @@ def read_docx(source: Path) -> list[Line]:
     for number, block in enumerate(_blocks(document, document.element.body), start=1):
         where = f"paragraph {number}"
         before = len(lines)
+        if isinstance(block, Paragraph) and len(details := _details_on_lines(block, where)) >= 2:
+            lines += details  # "Version: 1.4⏎Written by: …⏎Next review: …" in one paragraph (a pasted web page)
+            just_above = True
+            continue
         if isinstance(block, Paragraph):
             line = _paragraph_line(block, where)
             if line is not None and (clause := clause_number(numbers.number(block))) and not line.number:
@@ -161,7 +165,7 @@ def _page_details(document: DocumentObject) -> list[Line]:
     for section in document.sections:
         for part in (section.header, section.footer):
             for paragraph in part.paragraphs:
-                for piece in re.split(r"\s+[|–—•]\s+|\t+", collapse_spaces(paragraph.text)):
+                for piece in re.split(r"\s+[|–—•·]\s+|\t+", collapse_spaces(paragraph.text)):
                     line = as_detail(Line("text", piece.strip(" ."), "the page header or footer"))
                     if not line.key:
                         line = _labelled_without_colon(piece.strip(" ."))
@@ -190,9 +194,17 @@ def _cell_text(cell: _Cell) -> str:
     one Welsh ("Spring Term 2026" over "Tymor y Gwanwyn 2026"), as "English / Welsh"."""
     texts = [text for paragraph in _paragraphs(cell) for part in _accepted_text(paragraph._p).split("\n")
              if (text := collapse_spaces(part))]  # a line break ends a line as a paragraph does
-    if len(texts) == 2 and len({detect_language(words(text)) == "cy" for text in texts}) == 2:
-        return " / ".join(texts)
-    return collapse_spaces(" ".join(texts))
+    return _in_two_languages(texts) or collapse_spaces(" ".join(texts))
+
+
+def _in_two_languages(texts: list[str]) -> str:
+    """Two lines, one English and one Welsh ("Spring Term 2026" over "Tymor y Gwanwyn 2026", a school's English
+    name over its Welsh one), as "English / Welsh"; "" for anything else."""
+    if len(texts) != 2:
+        return ""
+    named = [text.startswith("Ysgol ") for text in texts]  # a school's Welsh name, whatever its place names
+    welsh = named if any(named) else [detect_language(words(text)) == "cy" for text in texts]
+    return " / ".join(texts) if welsh[0] != welsh[1] else ""
 
 
 def _accepted_text(element: Any) -> str:
@@ -263,12 +275,22 @@ def _text_boxes(paragraph: Paragraph) -> list[str]:
     return found
 
 
+def _details_on_lines(paragraph: Paragraph, where: str) -> list[Line]:
+    """A paragraph of "Label: value" lines broken by hand, every line a detail the bot knows, as those details; []
+    for any other paragraph."""
+    parts = [collapse_spaces(part) for part in _accepted_text(paragraph._p).split("\n") if part.strip()]
+    found = [as_detail(Line("text", part, where)) for part in parts]
+    return found if len(found) >= 2 and all(line.kind == "detail" and line.key for line in found) else []
+
+
 def _paragraph_line(paragraph: Paragraph, where: str) -> Line | None:
     raw = _accepted_text(paragraph._p).strip()
     label, tab, value = raw.partition("\t")
     if tab and (key := detail_key(label)):  # "Policy Author<TAB>Daniel Owen", typed (or pasted) as in the text layout
         return Line("detail", collapse_spaces(value), where, key=key)
-    text = REVISION_MARK.sub("", collapse_spaces(raw))
+    parts = [collapse_spaces(part) for part in raw.split("\n") if part.strip()]
+    two = _in_two_languages(parts) if all(heading_like(part) for part in parts) else ""  # a name in both languages
+    text = two or REVISION_MARK.sub("", collapse_spaces(raw))
     if not text or is_clutter(text):
         return None
     style = paragraph.style.name if paragraph.style is not None and paragraph.style.name else ""
@@ -436,7 +458,7 @@ def _numbered_heading(text: str) -> bool:
 def _guess_heading(line: Line) -> Line:
     if line.kind != "text":
         return line
-    heading = heading_like(line.text)
+    heading = heading_like(line.text, whole=line.bold)
     return Line("heading", heading[1], line.where, level=heading[0], numbered=heading[1] != line.text) if heading \
         else line
 

@@ -200,3 +200,76 @@ def test_an_answer_quotes_its_short_paragraph_whole(tmp_path: Path) -> None:
     assert [p.continues for p in policy.all_passages()] == [False, True, False, True, True, True]
     assert policy.in_context([respond]) == policy.in_context([report, respond]) == (respond, report)
     assert policy.in_context([rest[1]]) == (rest[1],)  # four sentences: only the one that answers
+
+
+def test_a_two_column_pdf_text_is_read_a_column_at_a_time_without_its_running_lines(tmp_path: Path) -> None:
+    left = ["1. Introduction", "Social media is part of how our pupils and", "staff communicate every day.", "",
+            "2. Principles", "Staff hold a position of trust and must act", "online as they would in class."]
+    right = ["3. Personal accounts", "Staff must not accept contact from pupils", "on personal social media.", "",
+             "3.2 Staff who are parents may join parent", "groups but must not answer school", "questions there."]
+    page = [f"    {a:<46}{b}" for a, b in zip(left, right, strict=True)]
+    text = "\n".join(["Ysgol Cwm Rhiw                         Staff Social Media Policy v5", "", "Staff Social Media "
+                      "Policy", "", "        Version          5.2", "        Next review      February 2027", "",
+                      *page, *page[:3], "", "Uncontrolled when printed                        Page 1 of 2",
+                      "\fYsgol Cwm Rhiw                         Staff Social Media Policy v5", "",
+                      "    4. Breaches", "    Breaches will be investigated.", "",
+                      "Uncontrolled when printed                        Page 2 of 2", ""])
+
+    result = import_policy(_written(tmp_path, "columns.txt", text))
+
+    sections = {s["heading_en"]: [p["text"] for p in s["passages"]] for s in result.data["sections"]}
+    assert sections["Introduction"][0] == "Social media is part of how our pupils and staff communicate every day."
+    assert sections["Personal accounts"][0] == "Staff must not accept contact from pupils on personal social media."
+    assert (result.data["title_en"], result.data["version"], result.data["next_review"]) == (
+        "Staff Social Media Policy", "5.2", "February 2027")
+    assert any("set in two columns" in w for w in result.warnings)
+
+
+def test_a_web_page_pasted_into_word_keeps_its_policy_and_drops_its_furniture(tmp_path: Path) -> None:
+    document = docx.Document()
+    for text in ("We use cookies to make this website work. Accept all cookies", "Home  About us  Parents  Contact",
+                 "Staff Social Media Policy", "Back to top ↑", "Share this page: Facebook X Email",
+                 "© 2024 Heol Fawr Primary School.", "Heol Fawr, Llanfair SY00 0AA Tel: 01234 567890"):
+        document.add_paragraph(text)
+    document.paragraphs[2].runs[0].bold = True
+    details = document.add_paragraph("Version: 1.4")
+    details.add_run().add_break()
+    details.add_run("Next review: September 2026")
+    for heading, text in (("Who this policy is for", "It is for everyone who works at the school."),
+                          ("Your own accounts", "Keep your accounts private.")):
+        document.add_paragraph().add_run(heading).bold = True
+        document.add_paragraph(text)
+        document.add_paragraph("Back to top ↑")
+
+    data = imported_docx(document, tmp_path)
+
+    assert headed(data) == [("Who this policy is for", ["It is for everyone who works at the school."]),
+                            ("Your own accounts", ["Keep your accounts private."])]
+    assert (data["version"], data["next_review"]) == ("1.4", "September 2026")
+
+
+def _written(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_details_from_a_footer_with_dots_and_a_template_s_details_table(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph("Staff Social Media Policy", style="Title")
+    document.sections[0].footer.paragraphs[0].text = "Version 4.0 · Review date: Summer Term 2027 · Page 1"
+    table = document.add_table(rows=4, cols=2)
+    for row, (label, value) in zip(table.rows, (
+            ("Policy title", "Staff Social Media Policy"), ("Applies to", "All staff, volunteers and governors"),
+            ("Date of ratification", "Click or tap to enter a date."), ("School", "Cwm Tawel Primary School")),
+            strict=True):
+        row.cells[0].text, row.cells[1].text = label, value
+    document.add_heading("Scope", level=1)
+    document.add_paragraph("This policy applies to all staff.")
+
+    data = imported_docx(document, tmp_path)
+
+    assert {key: data.get(key) for key in ("version", "next_review", "date_of_issue", "schools")} == {
+        "version": "4.0", "next_review": "Summer Term 2027", "date_of_issue": None,
+        "schools": [{"en": "Cwm Tawel Primary School"}]}
+    assert passages(data) == ["This policy applies to all staff."]
