@@ -503,7 +503,8 @@ def _sentence_details(sentence: str, known: set[str]) -> list[tuple[str, str]]:
 
 
 def _details(found: dict[str, str], file: str, warnings: list[str]) -> dict[str, Any]:
-    values = {key: value for key, value in found.items() if value.casefold().strip(" .") not in EMPTY_VALUES}
+    values = {key: value.rstrip(" :") for key, value in found.items()  # "Approved by the Governing Body: 3 Feb…"
+              if value.casefold().strip(" .") not in EMPTY_VALUES}
     if APPROVED_ON in values:
         values.setdefault("date_of_issue", values.pop(APPROVED_ON))
     data: dict[str, Any] = {}
