@@ -77,8 +77,9 @@ _WEB_PAGE_LINES = frozenset({"skip to main content", "skip to content", "back to
 _WEB_FURNITURE = re.compile(
     r"^(?:(?:we|this (?:site|website)) uses? cookies\b.*|accept (?:all )?cookies\b.*|"
     r"(?:reject|manage) [\w -]*cookies\b.*|cookie (?:settings|preferences)\b.*|back to top\W*|"
-    r"share this (?:page|post)\b.*|download this (?:policy|page|document)\b.*|"
-    r"(?:©|\(c\)|copyright\s+©?)\s*\d{4}\b.*|all rights reserved\.?|.*\bwebsite (?:by|design by)\b.*|"
+    r"share this (?:page|post)\b[^.]*|download this (?:policy|page|document)\b[^.]*|"
+    r"(?:©|\(c\)|copyright\s+©?)\s*\d{4}\b.*|all rights reserved\.?|"
+    r"(?:.*\|\s*)?website (?:design(?:ed)? )?by [^.]{1,40}|"
     r"home\b(?=.*\b(?:contact|cysylltu)\b)[\w ]{0,100}|click or tap (?:here )?to enter (?:a date|text)\.?)$",
     re.IGNORECASE)
 _POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b")

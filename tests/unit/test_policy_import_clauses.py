@@ -14,6 +14,7 @@ from docx.opc.part import XmlPart
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 
+from bot.policy.document_lines import is_clutter
 from bot.policy.importer import PolicyImportError, import_policy, split_passages
 from bot.policy.loader import load_policy
 from bot.policy.model import Policy, quotes
@@ -246,6 +247,9 @@ def test_a_web_page_pasted_into_word_keeps_its_policy_and_drops_its_furniture(tm
     assert headed(data) == [("Who this policy is for", ["It is for everyone who works at the school."]),
                             ("Your own accounts", ["Keep your accounts private."])]
     assert (data["version"], data["next_review"]) == ("1.4", "September 2026")
+    # a policy's own sentence about the website is no furniture
+    assert not is_clutter("Newsletters and term dates are published on the website by the office.")
+    assert not is_clutter("Download this policy from the staff drive before your induction.")
 
 
 def _written(folder: Path, name: str, text: str) -> Path:
