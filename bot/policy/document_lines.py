@@ -195,7 +195,8 @@ def is_clutter(text: str) -> bool:
             # not a sentence with a menu path in it ("Go to Settings > Privacy > Audience and set it to Friends.")
             or (any(text.count(f" {mark} ") >= 2 for mark in ">›»·") and text.rstrip(CLOSERS)[-1:] not in ".!?")
             or text.casefold() in _WEB_PAGE_LINES or bool(_WEB_FURNITURE.match(text))
-            or bool(_POSTCODE.search(text) and _CONTACT.search(text))  # a school's address, telephone and email
+            # a school's address, telephone and email
+            or bool(_POSTCODE.search(text) and (_CONTACT.search(text) or _POSTCODE.search(text[-9:])))
             or not any(c.isalnum() for c in text))  # a flowchart's "↓"
 
 

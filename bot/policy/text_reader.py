@@ -58,7 +58,7 @@ def read_txt(source: Path) -> list[Line]:
     # A page set in two columns (as `pdftotext -layout` gives a two-column PDF) is read a column at a time.
     pages = [_in_reading_order(page) for page in _without_running_lines(
         [as_numbered[a:b] for a, b in zip(starts, [*starts[1:], len(as_numbered)], strict=True)])]
-    physical = _without_email([line for page in pages for line in page])
+    physical = _without_share_links(_without_email([line for page in pages for line in page]))
     columns = sum(len(page) != b - a for page, a, b in zip(pages, starts, [*starts[1:], len(as_numbered)],
                                                            strict=True))
     if source.suffix.lower() == ".md":
@@ -175,6 +175,22 @@ def _without_email(lines: list[str]) -> list[str]:
     signature = next((i for i, line in enumerate(lines) if line.rstrip() == "--" and (rule is None or i > rule)), None)
     if signature is not None:
         kept[signature:] = [""] * (len(lines) - signature)
+    return kept
+
+
+def _without_share_links(lines: list[str]) -> list[str]:
+    """A web page's "Share this page" with its buttons under it, a word a line ("Facebook", "X", "Email"), as blank
+    lines: the buttons are no headings."""
+    kept = list(lines)
+    sharing = False
+    for n, line in enumerate(lines):
+        words = line.split()
+        if re.fullmatch(r"\s*share(?: this (?:page|post))?:?\s*", line, re.IGNORECASE):
+            sharing, kept[n] = True, ""
+        elif sharing and 0 < len(words) <= 2 and not line.rstrip().endswith("."):
+            kept[n] = ""
+        else:
+            sharing = False
     return kept
 
 

@@ -277,3 +277,11 @@ def test_details_from_a_footer_with_dots_and_a_template_s_details_table(tmp_path
         "version": "4.0", "next_review": "Summer Term 2027", "date_of_issue": None,
         "schools": [{"en": "Cwm Tawel Primary School"}]}
     assert passages(data) == ["This policy applies to all staff."]
+
+
+def test_a_web_page_saved_as_text_loses_its_share_buttons_and_address(tmp_path: Path) -> None:
+    data = imported_text(tmp_path, "Staff Social Media Policy\n\nPersonal accounts\nKeep your accounts private.\n\n"
+                         "Share this page\nFacebook\nX\nEmail\nAshcombe Vale School, Ridgeway Lane, Bristol BS14 9XX\n"
+                         "\u00a9 2024 Ashcombe Vale School. All rights reserved.\n")
+
+    assert headed(data) == [("Personal accounts", ["Keep your accounts private."])]
