@@ -30,6 +30,9 @@ def import_policy_command(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     current = _current_policy(policy_file(args.policy))
     try:
+        if args.source.exists() and args.out.exists() and args.source.resolve() == args.out.resolve():
+            raise PolicyImportError(f"--out {args.out} is the document itself: name a new .json file, so the "
+                                    "school's document is not overwritten")
         imported = import_policy(args.source, current)
         _write_atomically(args.out, json.dumps(imported.data, ensure_ascii=False, indent=2) + "\n")
     except PolicyImportError as error:
@@ -57,11 +60,19 @@ def _current_policy(path: Path) -> Policy | None:
 
 
 def _write_atomically(path: Path, text: str) -> None:
-    """Write the whole file or, on any fault, leave what was there."""
+    """Write the whole file or, on any fault, leave what was there; a file written again keeps its permissions, and
+    a link is followed to the file it names."""
+    path = path.resolve() if path.is_symlink() else path
     handle, temporary = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", suffix=".tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(text)
+        if path.exists():
+            os.chmod(temporary, path.stat().st_mode & 0o7777)
+        else:  # as any new file is made (mkstemp makes it the owner's alone)
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(temporary, 0o666 & ~umask)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -38,7 +38,7 @@ from bot.policy.document_lines import (
     PolicyImportError as PolicyImportError,  # the importer's error, for its callers
 )
 from bot.policy.lexicon import ENGLISH_STOPWORDS, WELSH_MARKERS
-from bot.policy.loader import MAX_PASSAGE_CHARS, validate_policy_data
+from bot.policy.loader import MAX_PASSAGE_CHARS, MAX_PASSAGES, validate_policy_data
 from bot.policy.model import Policy
 from bot.policy.text import template_leftover, words
 from bot.policy.text_reader import read_txt
@@ -162,11 +162,18 @@ def import_policy(source: Path, current: Policy | None = None) -> Imported:
 def read_document(source: Path) -> list[Line]:
     """The classified lines of a .docx or .txt document."""
     suffix = source.suffix.lower()
+    if source.is_dir():
+        raise PolicyImportError(f"{source}: this is a folder: name the policy document in it (.docx, .txt or .md)")
     if suffix not in SUFFIXES:
         how = _SAVE_AS.get(suffix, "")
-        raise PolicyImportError(f"{source.name}: import a Word document (.docx) or a text file (.txt){how}")
+        raise PolicyImportError(f"{source.name}: import a Word document (.docx) or a text file (.txt, .md){how}")
     if not source.is_file():
         raise PolicyImportError(f"{source}: no such file")
+    with source.open("rb") as opened:
+        start = opened.read(8)
+    if start.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE file: a password-protected Word file, or an old .doc
+        raise PolicyImportError(f"{source.name}: this is a password-protected Word file or an old Word (.doc) file: "
+                                "open it in Word, remove any password, and save it as a Word Document (.docx)")
     return read_docx(source) if suffix == ".docx" else read_txt(source)
 
 
@@ -244,6 +251,9 @@ def build_policy(lines: Sequence[Line], *, file: str, sha256: str, current: Poli
     sections = [section for section in sections if not _CHANGE_LOG.match(label_key(section.heading))]
     data.update(_details(_detail_values(known), file, warnings))
     data["sections"] = _write_sections(sections, current, warnings)
+    if (count := sum(len(section["passages"]) for section in data["sections"])) > MAX_PASSAGES:
+        raise PolicyImportError(f"{file}: {count} passages, more than the {MAX_PASSAGES} a policy may have: import the "
+                                "staff social-media policy alone, not a whole handbook")
     if "schools" not in data:
         texts = [title, data.get("federation", ""), data.get("federation_cy", ""),
                  *(s["heading_en"] for s in data["sections"]),

@@ -23,6 +23,9 @@ DEFAULT_POLICY_FILE = Path(__file__).resolve().parent / "data" / "social-media-p
 POLICY_FILE_VARIABLE = "POLICY_FILE"
 # What one answer card quotes at most (about six lines on a phone); a longer passage must be split.
 MAX_PASSAGE_CHARS = 600
+# The most passages a policy may have: the largest policy imported here has 122; thousands (a whole
+# handbook, a generated file) would make every answer slow and the index too big to build.
+MAX_PASSAGES = 400
 
 # Details in English as the document gives them; each may have a Welsh override, "<key>_cy".
 DETAIL_KEYS = ("federation", "status", "author", "agreed_by", "next_review", "authorised_by", "source", "issued_as",
@@ -139,6 +142,9 @@ def _problems(raw: Any) -> list[str]:
     passage_ids: dict[str, str] = {}
     for i, section in enumerate(sections):
         problems += _section_problems(section, f"$.sections[{i}]", section_ids, passage_ids)
+    if len(passage_ids) > MAX_PASSAGES:
+        problems.append(f"$.sections: {len(passage_ids)} passages, more than {MAX_PASSAGES}: the file should hold the "
+                        "staff social-media policy alone")
     return problems
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from dataclasses import replace
 from pathlib import Path
 
@@ -41,7 +42,12 @@ _ENTITY = re.compile(r"&(?:#\d{2,5}|#x[0-9a-f]{2,4}|[a-z]{2,8});", re.IGNORECASE
 # Plain text
 
 
-_LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"})
+_LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st",
+                            # marks no reader sees: a soft hyphen, zero-width space, direction marks, a stray BOM
+                            "\u00ad": "", "\u200b": "", "\u200e": "", "\u200f": "", "\ufeff": ""})
+_HTML_PAGE = re.compile(r"\s*(?:<!doctype html|<html\b)", re.IGNORECASE)
+_HTML_HIDDEN = re.compile(r"<!--.*?-->|<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_HTML_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
 
 
 def read_txt(source: Path) -> list[Line]:
@@ -124,7 +130,9 @@ def _plain_markdown(lines: list[str]) -> list[str]:
     """A Markdown page (a staff wiki's copy) as the plain lines of the text layout, line for line: its front matter
     between "---" lines, images and quote marks dropped; links as their words; a table row as tab-separated cells (a
     details row then reads as one); emphasis marks gone. Headings ("## 3. Personal use") are read as they are."""
-    plain = list(lines)
+    # HTML inside Markdown: a comment (an author's hidden note) and a script are no text; tags go, their words stay.
+    hidden = _HTML_HIDDEN.sub(lambda m: "\n" * m.group().count("\n"), "\n".join(lines))
+    plain = [_HTML_TAG.sub(" ", line) for line in hidden.split("\n")]
     if plain and plain[0].strip() == "---":
         end = next((i for i in range(1, min(len(plain), 40)) if plain[i].strip() == "---"), 0)
         plain[: end + 1] = [""] * (end + 1)
@@ -249,13 +257,26 @@ def _wrap_width(lines: list[str]) -> int:
 def _decode(raw: bytes, name: str) -> str:
     try:
         text = raw.decode("utf-16") if raw.startswith((b"\xff\xfe", b"\xfe\xff")) else raw.decode("utf-8-sig")
-    except UnicodeDecodeError:  # saved as "ANSI" by Notepad or an older Word
-        text = raw.decode("cp1252", errors="replace")
-    if "\x00" in text or sum(not ch.isprintable() and ch not in "\t\r\n\f" for ch in text) > len(text) // 100:
+    except UnicodeDecodeError:
+        # Saved as "ANSI" by Notepad or an older Word; or UTF-8 with a paragraph pasted in from such a file: each line
+        # in the encoding it reads in ("Gŵyl" stays "Gŵyl" beside a Windows "–").
+        text = "\n".join(_line_decoded(line) for line in raw.removeprefix(b"\xef\xbb\xbf").split(b"\n"))
+    controls = sum(unicodedata.category(ch) == "Cc" and ch not in "\t\r\n\f" for ch in text)
+    if "\x00" in text or controls > len(text) // 100:
         raise PolicyImportError(f"{name}: not a readable text file")
+    if _HTML_PAGE.match(text):
+        raise PolicyImportError(f"{name}: this is a web page's code (HTML), not text: open the page in a browser and "
+                                "save it as text, or import the Word original")
     if len(_ENTITY.findall(text)) >= 3:  # a web page saved as text: "&rsquo;", "&amp;", "&nbsp;"
         text = html.unescape(text)
-    return text.translate(_LIGATURES)  # text copied from a PDF: "ofﬁce" is "office"
+    return text.translate(_LIGATURES)  # text copied from a PDF: "ofﬁce" is "office"; invisible marks go
+
+
+def _line_decoded(line: bytes) -> str:
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError:
+        return line.decode("cp1252", errors="replace")
 
 
 def _classify_text_line(line: str, where: str) -> Line:

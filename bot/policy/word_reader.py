@@ -74,10 +74,11 @@ def read_docx(source: Path) -> list[Line]:
     tables. A document with no heading styles has its headings found by their shape, as in a text file."""
     try:
         document = docx.Document(str(source))
-    except (PackageNotFoundError, zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, SyntaxError) as error:
+    except (PackageNotFoundError, zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, SyntaxError):
         # SyntaxError covers lxml's XMLSyntaxError, for a damaged part inside the file; zlib.error and EOFError a
         # damaged or cut-off compressed part.
-        raise PolicyImportError(f"{source.name}: not a Word document that can be read ({error})") from None
+        raise PolicyImportError(f"{source.name}: not a Word document that can be read (damaged, or another kind of "
+                                "file named .docx): open it in Word and save it as a Word Document (.docx)") from None
     lines: list[Line] = []
     if any(True for _ in document.element.body.iter(*_TRACKED)):
         lines.append(Line("note", "the document has tracked changes that are not accepted: it was read as if all were "
@@ -118,6 +119,10 @@ def read_docx(source: Path) -> list[Line]:
         lines += [Line("text", text, f"{where} (footnote)") for text in found]
         noted += len(found)
         just_above = len(lines) > before
+    nested = sum(1 for table in document.element.body.iter(qn("w:tbl")) if table.getparent().tag == qn("w:tc"))
+    if nested:
+        lines.append(Line("note", f"{nested} table(s) inside a table's cell are not read: move their text out of the "
+                          "outer table if it holds rules", "the document"))
     if noted:
         lines.append(Line("note", f"{noted} footnote(s) read: each is a passage of its own after the paragraph or "
                           "table that points to it", "the document"))

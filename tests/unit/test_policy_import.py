@@ -685,7 +685,7 @@ BAD: dict[str, tuple[str, str | bytes, str]] = {
     "binary": ("binary.txt", b"\x00\x01\x02\xff" * 50, "not a readable text file"),
     "word-named-txt": ("word.txt", b"PK\x03\x04rest", "this is a Word document, not text"),
     "not-word": ("broken.docx", b"this is not a zip file", "not a Word document that can be read"),
-    "pdf": ("policy.pdf", b"%PDF-1.4", "import a Word document (.docx) or a text file (.txt): open the school's "
+    "pdf": ("policy.pdf", b"%PDF-1.4", "import a Word document (.docx) or a text file (.txt, .md): open the school's "
             "Word original and import that"),
     "old-word": ("policy.doc", b"\xd0\xcf\x11\xe0", "open it in Word and save it as a Word Document (.docx)"),
     "empty": ("empty2.txt", "", "the document is empty"),

@@ -1,0 +1,95 @@
+"""`import-policy` with the files a careless or mischievous owner brings: each is read right or refused in one line,
+and no file but `--out` is ever written."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from bot.policy.import_command import import_policy_command
+from bot.policy.loader import DEFAULT_POLICY_FILE, MAX_PASSAGES
+from tests.unit.test_policy_import import imported, imported_text, passages
+
+POLICY = "Staff Social Media Policy\n\nPersonal use\nKeep your accounts private.\n"
+
+
+def _run(source: Path, out: Path) -> int:
+    return import_policy_command([str(source), "--out", str(out), "--policy", str(DEFAULT_POLICY_FILE)])
+
+
+def test_the_document_itself_is_never_the_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "policy.txt"
+    source.write_text(POLICY, encoding="utf-8")
+
+    assert _run(source, source) == 1
+    assert source.read_text(encoding="utf-8") == POLICY
+    assert "is the document itself" in capsys.readouterr().err
+
+
+def test_a_file_written_again_keeps_its_permissions_and_a_link_is_followed(tmp_path: Path) -> None:
+    source = tmp_path / "policy.txt"
+    source.write_text(POLICY, encoding="utf-8")
+    target, link = tmp_path / "live" / "policy.json", tmp_path / "policy.json"
+    target.parent.mkdir()
+    target.write_text("{}", encoding="utf-8")
+    os.chmod(target, 0o644)
+    link.symlink_to(target)
+
+    assert _run(source, link) == 0
+    assert link.is_symlink() and "Keep your accounts private." in target.read_text(encoding="utf-8")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644
+
+
+@pytest.mark.parametrize(("name", "content", "said"), [
+    ("page.txt", b"<!DOCTYPE html><html><body><h1>Policy</h1></body></html>", "this is a web page's code (HTML)"),
+    ("locked.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512), "password-protected Word file or an old Word"),
+])
+def test_files_that_are_not_what_they_say_are_refused_in_plain_words(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, content: bytes, said: str) -> None:
+    source = tmp_path / name
+    source.write_bytes(content)
+
+    assert _run(source, tmp_path / "out.json") == 1
+    assert said in capsys.readouterr().err and not (tmp_path / "out.json").exists()
+
+
+def test_a_folder_is_named_as_a_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _run(tmp_path, tmp_path / "out.json") == 1
+    assert "this is a folder" in capsys.readouterr().err
+
+
+def test_text_with_a_pasted_windows_paragraph_and_invisible_marks_is_read(tmp_path: Path) -> None:
+    source = tmp_path / "mixed.txt"
+    source.write_bytes("Staff Social Media Policy\n\nEvents\nPost about Gŵyl Ddewi only on the school's "
+                       "page.\nDo not share photos\u00a0of pupils \u2013 ever.\n".encode()
+                       + "Ask first \u2013 always.\n".encode("cp1252")  # a paragraph pasted from a Windows file
+                       + "Use\u00ad the school\u200b account.\n".encode())
+
+    data = imported(source, tmp_path)
+
+    assert passages(data) == ["Post about Gŵyl Ddewi only on the school's page.",
+                              "Do not share photos of pupils \u2013 ever.", "Ask first \u2013 always.",
+                              "Use the school account."]
+
+
+def test_html_inside_markdown_is_no_text(tmp_path: Path) -> None:
+    data = imported_text(tmp_path, "# Staff Social Media Policy\n\n## Personal use\n\nKeep your accounts "
+                         "<b>private</b>.<br>\n<!-- draft: we may ban WhatsApp next year -->\n"
+                         "<script>alert(1)</script>\n", "wiki.md")
+
+    assert passages(data) == ["Keep your accounts private ."]
+
+
+def test_a_document_with_more_passages_than_a_policy_has_is_refused(tmp_path: Path,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "handbook.txt"
+    source.write_text("Staff Handbook\n\n" + "".join(f"Part {n}\nRule number {n} is kept by staff.\n\n"
+                                                    for n in range(MAX_PASSAGES + 1)), encoding="utf-8")
+
+    assert _run(source, tmp_path / "out.json") == 1
+    assert f"{MAX_PASSAGES + 1} passages, more than the {MAX_PASSAGES}" in capsys.readouterr().err
+
+
