@@ -2,18 +2,22 @@
 
 They are answered from the document's details, not from a passage: no sentence of the policy says who wrote it.
 The cue phrases live in `data/document-questions.json`, which a Welsh speaker can extend; matching is on whole
-folded words, so capitals, accents and apostrophes do not matter.
+folded words, so capitals, accents and apostrophes do not matter, and a cue word typed with two letters swapped or
+one dropped or doubled ("reveiw", "aproved") is read as that word.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from bot.policy.text import words
+from bot.policy.typos import MIN_TYPO_LENGTH, TypoIndex, is_subsequence
+from bot.policy.welsh import detect_language
 
 DEFAULT_CUES_FILE = Path(__file__).resolve().parent / "data" / "document-questions.json"
 # The details a question can be about, as the policy's details name them.
@@ -35,6 +39,8 @@ class DocumentQuestions:
     def __init__(self, raw: dict[str, Any]) -> None:
         """From the parsed cue file (see `load`)."""
         self._ignored = frozenset(raw.get("ignored", ()))
+        self._cue_words = frozenset(_every_word(raw))
+        self._typos = TypoIndex(self._cue_words)
         self._read_as: tuple[tuple[str, str], ...] = ()  # none while its own phrases are read
         self._read_as = tuple((f" {self._phrase(said)} ", f" {self._phrase(reading)} ")
                               for reading, spoken in raw.get("read_as", {}).items() for said in spoken)
@@ -74,8 +80,24 @@ class DocumentQuestions:
         return None
 
     def _words(self, text: str) -> list[str]:
-        """Folded words, the ignored ones left out."""
-        return [w for w in words(text) if w not in self._ignored]
+        """Folded words, the ignored ones left out; in English, typos of cue words read as the cue word (a Welsh
+        mutation also adds or drops a letter: "waith" is work, not "with")."""
+        folded = words(text)
+        english = detect_language(folded) == "en"
+        return [self._spelled(w) if english else w for w in folded if w not in self._ignored]
+
+    def _spelled(self, token: str) -> str:
+        """The cue word a token is a typo of, else the token. Only swapped, dropped or doubled letters count: a
+        changed letter is as often another word ("agrees" is not "agreed")."""
+        if token in self._cue_words or len(token) < MIN_TYPO_LENGTH:
+            return token
+        known = self._typos.correct(token)
+        if known is None:
+            return token
+        shorter, longer = sorted((token, known), key=len)
+        if len(shorter) < len(longer):
+            return known if is_subsequence(shorter, longer) else token
+        return known if sorted(token) == sorted(known) else token
 
     def _read(self, tokens: list[str]) -> str:
         """The words as one string padded with spaces, phrases read as the cue file says ("this policy" as "the
@@ -88,6 +110,15 @@ class DocumentQuestions:
     def _phrase(self, text: str) -> str:
         """A cue as it is matched: folded, ignored words left out, read as the cue file says."""
         return self._read(self._words(text)).strip()
+
+
+def _every_word(raw: dict[str, Any]) -> Iterable[str]:
+    """Every word of the cue file's phrases: the words a typo may stand for."""
+    phrases = [*raw["document_words"], *raw["pronouns"], *raw.get("read_as", {})]
+    phrases += [said for spoken in raw.get("read_as", {}).values() for said in spoken]
+    for entry in raw["details"].values():
+        phrases += [*entry["cues"], *entry.get("cues_with_document", [])]
+    return (word for phrase in phrases for word in words(phrase))
 
 
 @cache

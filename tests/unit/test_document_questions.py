@@ -75,3 +75,29 @@ def test_read_as_and_ignored_words_apply_to_cues_and_questions_alike() -> None:
     assert cues.detail_asked("who wrote the policy") == "author"
     assert cues.detail_asked("who actually wrote our policy?") == "author"
     assert cues.detail_asked("who wrote our class blog?") is None
+
+
+@pytest.mark.parametrize(
+    ("question", "detail"),
+    [
+        ("when is it next up for reveiw", "next_review"),  # two letters swapped
+        ("when was the polcy aproved?", "date_of_issue"),  # letters dropped
+        ("when was this adopted", "date_of_issue"),  # "this" for the document, as "it"
+    ],
+)
+def test_a_typo_or_a_pronoun_does_not_hide_a_question_about_the_document(
+    questions: DocumentQuestions, question: str, detail: str
+) -> None:
+    assert questions.detail_asked(question) == detail
+
+
+def test_only_swapped_dropped_or_doubled_letters_are_typos() -> None:
+    raw = {"document_words": ["policy"], "pronouns": [], "details": {"agreed_by": {"cues": ["who agreed"]}}}
+    cues = DocumentQuestions(raw)
+
+    assert cues.detail_asked("who agred the policy") == "agreed_by"
+    assert cues.detail_asked("who agrees the class rules") is None  # a changed letter: another word
+    # Welsh mutations add and drop letters: a Welsh question is read as typed.
+    welsh = DocumentQuestions({"document_words": [], "pronouns": [], "details": {"author": {"cues": ["with"]}}})
+    assert welsh.detail_asked("Ydy fy ngwaith i ar y wefan?") is None
+    assert welsh.detail_asked("is it wiith you") == "author"
