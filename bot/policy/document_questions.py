@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.policy.text import words
-from bot.policy.typos import MIN_TYPO_LENGTH, TypoIndex, is_subsequence
+from bot.policy.typos import MIN_TYPO_LENGTH, TypoIndex
 from bot.policy.welsh import detect_language
 
 DEFAULT_CUES_FILE = Path(__file__).resolve().parent / "data" / "document-questions.json"
@@ -92,12 +92,10 @@ class DocumentQuestions:
         if token in self._cue_words or len(token) < MIN_TYPO_LENGTH:
             return token
         known = self._typos.correct(token)
-        if known is None:
+        # `correct` gives one edit, or letters dropped: of the same length, only a swap counts.
+        if known is None or (len(known) == len(token) and sorted(known) != sorted(token)):
             return token
-        shorter, longer = sorted((token, known), key=len)
-        if len(shorter) < len(longer):
-            return known if is_subsequence(shorter, longer) else token
-        return known if sorted(token) == sorted(known) else token
+        return known
 
     def _read(self, tokens: list[str]) -> str:
         """The words as one string padded with spaces, phrases read as the cue file says ("this policy" as "the
