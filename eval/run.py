@@ -39,7 +39,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
              "2022-fifth.en", "2022-fifth.cy", "2022-sixth.en", "2022-sixth.cy", "2022-seventh.en", "2022-seventh.cy",
              "2022-eighth.en", "2022-eighth.cy", "2022-ninth.en", "2022-ninth.cy", "2022-tenth.en", "2022-tenth.cy",
              "2022-eleventh.en", "2022-eleventh.cy", "2022-twelfth.en", "2022-twelfth.cy",
-             "2022-thirteenth.en", "2022-thirteenth.cy", "2022-fourteenth.en", "2022-fourteenth.cy"),
+             "2022-thirteenth.en", "2022-thirteenth.cy", "2022-fourteenth.en", "2022-fourteenth.cy",
+             "2022-fifteenth.en", "2022-fifteenth.cy"),
     "revised-a": ("revised-a.en", "revised-a.cy", "revised-a-held.en", "revised-a-held.cy"),
     "revised-b": ("revised-b.en", "revised-b.cy", "revised-b-held.en", "revised-b-held.cy"),
     "other-school": ("other-school.en", "other-school.cy", "other-school-held.en", "other-school-held.cy"),
@@ -65,6 +66,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
     "other-school-9": ("other-school-9-thirteenth.en", "other-school-9-thirteenth.cy"),
     "revised-o": ("revised-o-fourteenth.en", "revised-o-fourteenth.cy"),
     "other-school-10": ("other-school-10-fourteenth.en", "other-school-10-fourteenth.cy"),
+    "revised-p": ("revised-p-fifteenth.en", "revised-p-fifteenth.cy"),
+    "other-school-11": ("other-school-11-fifteenth.en", "other-school-11-fifteenth.cy"),
 }
 # The 2022 sets whose misses taught the steering data: only the no-steering figure is fair for them.
 TAUGHT_STEERING = frozenset({"2022-rounds"})
