@@ -94,6 +94,14 @@ class PolicyDetails:
         on = dated(self.authorised_on)
         return Detail(f"{self.authorised_by.en}, {on.en}", f"{self.authorised_by.cy}, {on.cy}")
 
+    def answering(self, name: str) -> str:
+        """The detail that answers a question about `name`: who signed the document off is its authorisation where it
+        gives one, else the body that agreed it, and the other way round (staff say "signed off" for both)."""
+        other = {"authorisation": "agreed_by", "agreed_by": "authorisation"}.get(name)
+        if other is not None and not self.asked(name, "en") and self.asked(other, "en"):
+            return other
+        return name
+
     def asked(self, name: str, lang: str) -> str:
         """The detail a question about the document names ("author", "next_review"...) as a reader of `lang` sees
         it; "" when the document does not give it."""

@@ -132,6 +132,7 @@ class PolicyIndex:
         question = question[:MAX_QUESTION_CHARS]
         detail = self._document_questions.detail_asked(question)
         if detail is not None:
+            detail = self.policy.details.answering(detail)
             return Answer(True, (), None, 1.0, detect_language(words(question)), detail=detail)
         if (cited := clause_cited(question, self._clauses)) is not None:  # "What does paragraph 4.2 say?"
             quoted = self._clauses[cited][:clauses.MOST_PASSAGES]

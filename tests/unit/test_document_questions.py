@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from bot.policy.details import Detail, PolicyDetails
 from bot.policy.document_questions import DEFAULT_CUES_FILE, DETAILS, DocumentQuestions, shared_document_questions
 
 
@@ -35,6 +36,12 @@ def questions() -> DocumentQuestions:
         ("who actually wrote this document?", "author"),
         ("who wrote the new version?", "author"),
         ("Pryd ddaeth y fersiwn newydd 'ma allan?", "date_of_issue"),
+        ("which campuses does this apply to", "schools"),
+        ("I ba gampysau mae'r polisi'n berthnasol?", "schools"),
+        ("whose policy is this?", "author"),
+        ("is a new version of this due soon?", "next_review"),
+        ("was the SM policy approved by governors or just the head?", "agreed_by"),
+        ("when was the social media policy approved", "date_of_issue"),
     ],
 )
 def test_a_question_about_the_document_names_its_detail(
@@ -101,3 +108,19 @@ def test_only_swapped_dropped_or_doubled_letters_are_typos() -> None:
     welsh = DocumentQuestions({"document_words": [], "pronouns": [], "details": {"author": {"cues": ["with"]}}})
     assert welsh.detail_asked("Ydy fy ngwaith i ar y wefan?") is None
     assert welsh.detail_asked("is it wiith you") == "author"
+
+
+def test_signed_off_is_answered_by_whichever_of_authorisation_and_agreed_by_the_document_gives() -> None:
+    title = Detail("Social Media Policy", "Polisi Cyfryngau Cymdeithasol")
+    agreed_only = PolicyDetails(title, title, agreed_by=Detail("Trust Board", "Bwrdd yr Ymddiriedolaeth"))
+    chair = Detail("Chair of Governors", "Cadeirydd y Llywodraethwyr")
+    authorised_only = PolicyDetails(title, title, authorised_by=chair)
+    both = PolicyDetails(title, title, agreed_by=Detail("Governing Body", "Corff Llywodraethu"), authorised_by=chair)
+    neither = PolicyDetails(title, title)
+
+    assert agreed_only.answering("authorisation") == "agreed_by"
+    assert authorised_only.answering("agreed_by") == "authorisation"
+    assert both.answering("authorisation") == "authorisation"
+    assert both.answering("agreed_by") == "agreed_by"
+    assert neither.answering("authorisation") == "authorisation"  # the card says the document does not say
+    assert agreed_only.answering("author") == "author"
