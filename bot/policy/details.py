@@ -34,6 +34,7 @@ _TERM_YEAR = re.compile(r"\b(autumn|spring|summer)(?:\s*/\s*(autumn|spring|summe
 _YEAR = re.compile(r"\b(20\d{2})\b")
 _VERSION = re.compile(r"^(?:version|ver\.?|v)\s*(\d+(?:\.\d+)*)$", re.IGNORECASE)
 _VERSION_IN = re.compile(r"\b(?:version|ver\.?|v)\s*(\d+(?:\.\d+)*)\b|^(\d+(?:\.\d+)*)$", re.IGNORECASE)
+_LEADING_VERSION = re.compile(r"^(?:version\s+|v\s*)?(\d{1,3}(?:\.\d{1,3}){0,2})\b(?![./]\d)", re.IGNORECASE)
 _LIST = re.compile(r"(\s*[,;]\s*)")
 _ALTERNATIVES = re.compile(r"(\s*(?:(?<!\d)/|/(?!\d))\s*)")  # "/" between words, not inside 12/10/2022
 
@@ -283,8 +284,9 @@ def review_deadline(text: str) -> date | None:
 
 def version_in(text: str) -> str:
     """The version number in a status such as "Version 1", "v2.1" or "3"; empty when there is none."""
-    found = _VERSION_IN.search(text.strip())
-    return (found.group(1) or found.group(2)) if found else ""
+    # "3.0 (replaces version 2.1)": the number it opens with is its own
+    found = _LEADING_VERSION.match(text.strip()) or _VERSION_IN.search(text.strip())
+    return next((group for group in found.groups() if group), "") if found else ""
 
 
 # What a Welsh school's name may say after "Ysgol" before the name itself ("Ysgol Gynradd Gymraeg Bro Hafren").

@@ -111,6 +111,7 @@ class Line:
     leads: bool = False  # a table's situation, quoted with the line after it (what to do)
     welsh: str = ""  # the same paragraph in the document's Welsh, where a bilingual document gives it
     number: str = ""  # its clause number, typed or Word's ("4.2", "2.3.1"), by which staff and the policy refer to it
+    label: str = ""  # a details row's label that DETAIL_LABELS does not know ("Issued on"); `text` starts with it
 
 
 def clause_number(mark: str) -> str:
@@ -177,6 +178,44 @@ def detail_key(label: str) -> str | None:
         return DETAIL_LABELS[whole]
     parts = [DETAIL_LABELS.get(part.strip()) for part in re.split(r"[/|]", whole)]
     return next((key for key in reversed(parts) if key), None)
+
+
+# A details table's label in words of its own ("Issued on", "Signed off by", "Academies covered", "Model version"):
+# the detail its words name, the first rule that matches. Read only for rows of the table of details above the
+# first section, where every row is a detail: in the text, "Who this policy covers" is a heading.
+_LABEL_WORDS: tuple[tuple[frozenset[str], str], ...] = (
+    (frozenset({"last", "previous", "previously", "reviewed", "updated", "amended", "revised"}), "last_reviewed"),
+    (frozenset({"review", "reviews", "renewal", "adolygu", "adolygiad"}), "next_review"),
+    (frozenset({"version", "fersiwn"}), "version"),
+    (frozenset({"signed", "signature", "sign", "authorised", "authorized", "authorisation", "authorization",
+                "llofnodwyd", "awdurdodwyd"}), "authorisation"),
+    (frozenset({"agreed", "approved", "ratified", "adopted", "endorsed", "approval", "ratification", "adoption",
+                "cytunwyd", "cymeradwywyd", "mabwysiadwyd"}), "agreed_by"),
+    (frozenset({"issued", "issue", "published", "publication", "effective", "commenced", "implemented",
+                "implementation", "operative", "cyhoeddwyd", "cyhoeddi"}), "date_of_issue"),
+    (frozenset({"written", "author", "authors", "authored", "prepared", "drafted", "compiled", "produced", "owner",
+                "owned", "lead", "responsible", "awdur", "awduron", "ysgrifennwyd"}), "author"),
+    (frozenset({"schools", "school", "academies", "academy", "sites", "site", "campuses", "campus", "settings",
+                "setting", "covered", "covers", "coverage", "applies", "ysgolion", "ysgol"}), "schools"),
+    (frozenset({"status", "statws"}), "status"),
+)
+# A date's words: "Date signed" or "Approved on" is the day it was approved, not who approved it.
+_WHEN = frozenset({"date", "on", "when", "dyddiad"})
+
+
+def detail_key_by_words(label: str) -> str | None:
+    """The detail a details table's row names in words of its own; None when its words name none."""
+    said = frozenset(re.findall(r"[a-z]+", label_key(label).replace("on behalf of", "for")))
+    if "reviewed" in said and "by" in said:
+        return UNUSED_DETAIL  # who reviews it is no detail the bot shows
+    for cues, key in _LABEL_WORDS:
+        if said & cues:
+            if key in ("agreed_by", "authorisation") and said & _WHEN:
+                return APPROVED_ON
+            if key == "last_reviewed" and not said & {"review", "reviewed", "updated", "amended", "revised"}:
+                return UNUSED_DETAIL  # "Previous version", "Last version": not this one's
+            return key
+    return None
 
 
 def entry_text(names: list[str], cells: list[str]) -> str:

@@ -31,6 +31,7 @@ from bot.policy.document_lines import (
     Line,
     as_detail,
     detail_key,
+    detail_key_by_words,
     heading_like,
     label_key,
 )
@@ -76,7 +77,8 @@ _CHANGE_LOG = re.compile(
     r"what(?:'s| has| is) changed\b.*|crynodeb o'?r newidiadau|newidiadau (?:yn|i|ers)\b.*|hanes (?:y )?fersiynau)$",
     re.IGNORECASE)
 _FORM_LABEL = re.compile(r"\b(Date|Signature|Signed|Name)\s*:", re.IGNORECASE)
-_TRAILING_DATE = re.compile(r"[,;]?\s*(?:on\s+)?\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\s*$")
+_TRAILING_DATE = re.compile(r"[,;]?\s*(?:on\s+)?(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|"
+                            r"\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]+\s+\d{4})\s*$")
 # A details sentence in the prose before the first section, when a document has no details table ("It was drafted
 # by Priya Lal and approved by the Board of Trustees on 7 February 2024. It will next be reviewed in Spring 2026.").
 _UNTIL = (r"(?P<v>[^.;]+?)(?=,?\s+and\s+(?:was\s+|is\s+|has\s+been\s+|it\s+)?(?:approved|agreed|adopted|ratified|"
@@ -206,6 +208,8 @@ def build_policy(lines: Sequence[Line], *, file: str, sha256: str, current: Poli
             data["federation"], data["federation_cy"] = english_name, welsh_name
         else:
             data["federation"] = organisation
+    exact = {line.key for line in (*front, *body) if line.kind == "detail" and line.key}
+    front = [_by_label_words(line, exact) for line in front]
     known = [line for line in (*front, *body) if line.kind == "detail" and line.key]
     told, body = _prose_details(body, {line.key for line in known if line.key})
     known += told
@@ -276,6 +280,20 @@ def build_policy(lines: Sequence[Line], *, file: str, sha256: str, current: Poli
 
 
 _BILINGUAL_DETAILS = ("status", "author", "agreed_by", "next_review")  # shown in each card's language
+
+
+def _by_label_words(line: Line, given: set[str]) -> Line:
+    """A row of the details table whose label is worded the document's own way ("Issued on"), as the detail its
+    words name, unless a row labelled the usual way gives it ("Author", then "Drafted with"); other lines as they
+    are."""
+    key = detail_key_by_words(line.label) if line.kind == "detail" and not line.key and line.label else None
+    if not key or key in given:
+        return line
+    row = replace(line, text=line.text[len(line.label):].lstrip(" :\t"), key=key, label="")
+    # only a value of the detail's shape: "Published on website: Yes" is no date of issue
+    if key in ("next_review", "date_of_issue", APPROVED_ON, "last_reviewed", "version"):
+        return row if _checkable_detail(row) else line
+    return row if len(re.findall(r"[^\W\d_]{2,}", row.text)) >= 2 else line  # a name, not "Yes" or "All"
 
 
 def _one_name_a_school(names: Sequence[str]) -> list[dict[str, str]]:

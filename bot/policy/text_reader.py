@@ -298,7 +298,9 @@ def _classify_text_line(line: str, where: str) -> Line:
     if "\t" in line.strip(" "):
         label, _, value = line.strip(" ").partition("\t")
         key = detail_key(label) or ""
-        return Line("detail", collapse_spaces(value) if key else collapse_spaces(line), where, key=key)
+        if key:
+            return Line("detail", collapse_spaces(value), where, key=key)
+        return Line("detail", collapse_spaces(line), where, label=collapse_spaces(label))
     if (heading := heading_like(stripped)) is not None:
         return Line("heading", heading[1], where, level=heading[0], numbered=heading[1] != stripped)
     if numbered := NUMBERED_ITEM.match(stripped):  # a numbered paragraph: a list item without its number

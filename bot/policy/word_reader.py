@@ -389,7 +389,8 @@ def _table_lines(table: Table, where: str) -> Iterator[Line]:
         # A cover table of labels over their values ("Approved by | Review date | Version" over one row).
         for label, value in pairs:
             key = detail_key(label)
-            yield Line("detail", value if key else f"{label} {value}", where, key=key or "")
+            yield Line("detail", value if key else f"{label} {value}", where, key=key or "",
+                       label="" if key else label)
         return
     if _rule_columns(rows):
         # "Do | Don't" over the rules: each rule is read under its column's name, as a list under "Don't:" (alone,
@@ -423,7 +424,8 @@ def _table_lines(table: Table, where: str) -> Iterator[Line]:
         elif len(cells) == 2 and cells[0] and len(cells[0].split()) <= 4 and not is_clutter(cells[0]):
             # a details row the importer does not know, or a term or role beside what it means ("Headteacher: Is
             # responsible for …"): in the body it is the document's text
-            yield Line("detail", f"{cells[0].rstrip(':')}: {cells[1]}" if cells[1] else cells[0], where)
+            yield Line("detail", f"{cells[0].rstrip(':')}: {cells[1]}" if cells[1] else cells[0], where,
+                       label=cells[0].rstrip(":") if cells[1] else "")
         elif _one_entry(cells):
             # A row of short cells (account | school | who runs it) is one entry: its cells read together, each
             # under its column's name when the table has one ("Account: X @LlaniHigh; Run by: the office").

@@ -42,6 +42,10 @@ def questions() -> DocumentQuestions:
         ("is a new version of this due soon?", "next_review"),
         ("was the SM policy approved by governors or just the head?", "agreed_by"),
         ("when was the social media policy approved", "date_of_issue"),
+        ("Pwy arwyddodd y polisi?", "authorisation"),
+        ("is this the newest version?", "version"),
+        ("what's the proper name of this document", "title"),
+        ("who's the owner of this policy", "author"),
     ],
 )
 def test_a_question_about_the_document_names_its_detail(
@@ -61,6 +65,7 @@ def test_a_question_about_the_document_names_its_detail(
         "My consent form has expired, can I still post the photo?",
         "Can I post a new version of my lesson plan?",
         "I'd like to agree our approach to replies: is there guidance on debating critics?",
+        "oes rhaid i mi arwyddo rhywbeth i ddeud mod i wedi darllen y polisi?",
     ],
 )
 def test_a_question_about_the_rules_is_not_about_the_document(questions: DocumentQuestions, question: str) -> None:

@@ -83,6 +83,9 @@ def test_dates_and_versions() -> None:
     assert review_deadline("Spring Term 2025") == date(2025, 4, 30)
     assert review_deadline("to be agreed") is None
     assert (version_in("Version 1"), version_in("v2.1"), version_in("3"), version_in("Final")) == ("1", "2.1", "3", "")
+    # the number it opens with is its own, not the one it replaces
+    assert (version_in("3.0 (replaces version 2.1, March 2022)"), version_in("3.1, replacing version 2.4"),
+            version_in("Version 2.1 (replaces Version 2.0)")) == ("3.0", "3.1", "2.1")
 
 
 def _text(card: dict[str, Any]) -> str:

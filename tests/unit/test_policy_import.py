@@ -240,6 +240,55 @@ def test_a_row_the_bot_does_not_know_is_left_out_with_a_note(tmp_path: Path) -> 
     assert any("'Catering contact Sam Jones'" in w and "not one the bot knows" in w for w in result.warnings)
 
 
+_OWN_LABELS = (("Written by", "Karen Pritchard, Headteacher"), ("Model version", "3.1, replacing version 2.4"),
+               ("Issued on", "9 September 2024"), ("Approved at", "Full Governing Body meeting, 2 July 2024"),
+               ("Signed off by", "Alun Roberts, Chair of Governors, 19 March 2025"),
+               ("Schools covered", "Ysgol Cefn Alwen and Ysgol Rhiwlas"), ("Due for review", "Summer Term 2026"))
+_FROM_OWN_LABELS = {"version": "3.1", "author": "Karen Pritchard, Headteacher", "date_of_issue": "2024-09-09",
+                    "agreed_by": "Full Governing Body meeting, 2 July 2024", "authorised_by": "Alun Roberts, Chair of "
+                    "Governors", "authorised_on": "2025-03-19", "next_review": "Summer Term 2026",
+                    "schools": [{"en": "Ysgol Cefn Alwen"}, {"en": "Ysgol Rhiwlas"}]}
+
+
+def test_details_rows_labelled_in_the_schools_own_words(tmp_path: Path) -> None:
+    rows = "".join(f"{label}\t{value}\n" for label, value in _OWN_LABELS)
+    source = write(tmp_path, "own.txt", f"Staff Online Conduct Policy\n\n{rows}\nWho this policy covers\n\n"
+                                        "Every adult who works in the school.\n")
+
+    result = import_policy(source)
+
+    assert {key: result.data.get(key) for key in _FROM_OWN_LABELS} == _FROM_OWN_LABELS
+    assert not any("not one the bot knows" in w for w in result.warnings)
+    # a heading in the text is no details row, whatever its words
+    assert headed(result.data) == [("Who this policy covers", ["Every adult who works in the school."])]
+
+
+def test_details_table_in_word_labelled_in_the_schools_own_words(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph("Staff Online Conduct Policy", style="Title")
+    _details_table(document, list(_OWN_LABELS))
+    document.add_heading("Purpose", level=1)
+    document.add_paragraph("Staff must ask first.")
+
+    data = imported_docx(document, tmp_path)
+
+    assert {key: data.get(key) for key in _FROM_OWN_LABELS} == _FROM_OWN_LABELS
+
+
+@pytest.mark.parametrize(("rows", "expected"), [
+    ("Author\tNerys ap Dafydd\nDrafted with\tSam Jones\n", {"author": "Nerys ap Dafydd"}),  # the usual label wins
+    ("Version\t4\nPrevious version\t3.2\n", {"version": "4"}),
+    ("Previous version\t3.2\n", {"version": None}),
+    ("Signed on behalf of governors\tMrs Ann Lewis\n", {"authorised_by": "Mrs Ann Lewis"}),
+    ("Date signed\t4 March 2024\n", {"date_of_issue": "2024-03-04"}),
+    ("Version\t3.0 (replaces version 2.1, March 2022)\n", {"version": "3.0"}),
+])
+def test_own_words_labels_never_override_or_misread(rows: str, expected: dict[str, Any], tmp_path: Path) -> None:
+    data = import_policy(write(tmp_path, "rows.txt", f"Staff Policy\n\n{rows}\nPurpose\n\nAsk first.\n")).data
+
+    assert {key: data.get(key) for key in expected} == expected
+
+
 @pytest.mark.parametrize(("written", "first_day", "welsh"), [
     ("October 2024", "2024-10-01", "Hydref 2024"),
     ("Autumn Term 2025", "2025-09-01", "Tymor yr Hydref 2025"),
