@@ -183,8 +183,9 @@ def detail_key(label: str) -> str | None:
 # A details table's label in words of its own ("Issued on", "Signed off by", "Academies covered", "Model version"):
 # the detail its words name, the first rule that matches. Read only for rows of the table of details above the
 # first section, where every row is a detail: in the text, "Who this policy covers" is a heading.
+_REVISED = frozenset({"review", "reviewed", "updated", "amended", "revised"})
 _LABEL_WORDS: tuple[tuple[frozenset[str], str], ...] = (
-    (frozenset({"last", "previous", "previously", "reviewed", "updated", "amended", "revised"}), "last_reviewed"),
+    (frozenset({"last", "previous", "previously"}) | _REVISED - {"review"}, "last_reviewed"),
     (frozenset({"review", "reviews", "renewal", "adolygu", "adolygiad"}), "next_review"),
     (frozenset({"version", "fersiwn"}), "version"),
     (frozenset({"signed", "signature", "sign", "authorised", "authorized", "authorisation", "authorization",
@@ -212,7 +213,7 @@ def detail_key_by_words(label: str) -> str | None:
         if said & cues:
             if key in ("agreed_by", "authorisation") and said & _WHEN:
                 return APPROVED_ON
-            if key == "last_reviewed" and not said & {"review", "reviewed", "updated", "amended", "revised"}:
+            if key == "last_reviewed" and not said & _REVISED:
                 return UNUSED_DETAIL  # "Previous version", "Last version": not this one's
             return key
     return None
