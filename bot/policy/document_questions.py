@@ -24,6 +24,8 @@ DEFAULT_CUES_FILE = Path(__file__).resolve().parent / "data" / "document-questio
 DETAILS = ("title", "version", "author", "date_of_issue", "agreed_by", "next_review", "schools", "authorisation")
 # A pronoun stands for the document only in a short question ("who approved it?").
 SHORT_QUESTION_WORDS = 8
+# What an apostrophe leaves of a short form ("when's", "it'll", "mae'r"): not words of their own for that count.
+CLITICS = frozenset({"s", "t", "ll", "re", "ve", "d", "m", "r", "n"})
 
 
 @dataclass(frozen=True)
@@ -69,8 +71,9 @@ class DocumentQuestions:
         if not tokens:
             return None
         text = self._read(tokens)
+        short = sum(t not in CLITICS for t in tokens) <= SHORT_QUESTION_WORDS
         names_document = any(f" {w} " in text for w in self._document_words) or (
-            len(tokens) <= SHORT_QUESTION_WORDS and any(f" {w} " in text for w in self._pronouns)
+            short and any(f" {w} " in text for w in self._pronouns)
         )
         for detail in self._details:
             if any(f" {cue} " in text for cue in detail.cues):

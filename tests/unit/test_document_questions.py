@@ -46,6 +46,7 @@ def questions() -> DocumentQuestions:
         ("is this the newest version?", "version"),
         ("what's the proper name of this document", "title"),
         ("who's the owner of this policy", "author"),
+        ("is this the final version or still a draft", "version"),
     ],
 )
 def test_a_question_about_the_document_names_its_detail(
@@ -66,6 +67,7 @@ def test_a_question_about_the_document_names_its_detail(
         "Can I post a new version of my lesson plan?",
         "I'd like to agree our approach to replies: is there guidance on debating critics?",
         "oes rhaid i mi arwyddo rhywbeth i ddeud mod i wedi darllen y polisi?",
+        "can i post a draft of the newsletter on the class page before it's final?",
     ],
 )
 def test_a_question_about_the_rules_is_not_about_the_document(questions: DocumentQuestions, question: str) -> None:
@@ -95,6 +97,7 @@ def test_read_as_and_ignored_words_apply_to_cues_and_questions_alike() -> None:
         ("when is it next up for reveiw", "next_review"),  # two letters swapped
         ("when was the polcy aproved?", "date_of_issue"),  # letters dropped
         ("when was this adopted", "date_of_issue"),  # "this" for the document, as "it"
+        ("when's it due to be looked at again", "next_review"),  # "when's" is one word, not two
     ],
 )
 def test_a_typo_or_a_pronoun_does_not_hide_a_question_about_the_document(
