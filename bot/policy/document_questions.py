@@ -29,10 +29,29 @@ CLITICS = frozenset({"s", "t", "ll", "re", "ve", "d", "m", "r", "n"})
 
 
 @dataclass(frozen=True)
+class _Setting:
+    """Asking whether the document covers a part of the school: an ask, a setting and a contrast, and none of the
+    words that make it a question about whom or what the rules reach ("does this cover me too?")."""
+
+    asks: tuple[str, ...] = ()
+    settings: tuple[str, ...] = ()
+    contrasts: tuple[str, ...] = ()
+    unless: tuple[str, ...] = ()
+
+    def matches(self, text: str) -> bool:
+        """Whether the read question asks it."""
+        def has(group: tuple[str, ...]) -> bool:
+            return any(f" {phrase} " in text for phrase in group)
+
+        return has(self.asks) and has(self.settings) and has(self.contrasts) and not has(self.unless)
+
+
+@dataclass(frozen=True)
 class _Detail:
     name: str
     cues: tuple[str, ...]
     cues_with_document: tuple[str, ...]
+    cues_with_setting: _Setting
 
 
 class DocumentQuestions:
@@ -53,6 +72,8 @@ class DocumentQuestions:
                 name,
                 tuple(self._phrase(c) for c in entry["cues"]),
                 tuple(self._phrase(c) for c in entry.get("cues_with_document", [])),
+                _Setting(*(tuple(self._phrase(c) for c in entry.get("cues_with_setting", {}).get(group, []))
+                           for group in ("asks", "settings", "contrasts", "unless"))),
             )
             for name, entry in raw["details"].items()
         )
@@ -79,6 +100,8 @@ class DocumentQuestions:
             if any(f" {cue} " in text for cue in detail.cues):
                 return detail.name
             if names_document and any(f" {cue} " in text for cue in detail.cues_with_document):
+                return detail.name
+            if detail.cues_with_setting.matches(text):
                 return detail.name
         return None
 
@@ -119,6 +142,7 @@ def _every_word(raw: dict[str, Any]) -> Iterable[str]:
     phrases += [said for spoken in raw.get("read_as", {}).values() for said in spoken]
     for entry in raw["details"].values():
         phrases += [*entry["cues"], *entry.get("cues_with_document", [])]
+        phrases += [phrase for group in entry.get("cues_with_setting", {}).values() for phrase in group]
     return (word for phrase in phrases for word in words(phrase))
 
 

@@ -47,6 +47,8 @@ def questions() -> DocumentQuestions:
         ("what's the proper name of this document", "title"),
         ("who's the owner of this policy", "author"),
         ("is this the final version or still a draft", "version"),
+        ("does this cover the nursery as well or just the main school?", "schools"),
+        ("Ydy'r polisi yma'n berthnasol i'r ganolfan iaith hefyd?", "schools"),
     ],
 )
 def test_a_question_about_the_document_names_its_detail(
@@ -68,6 +70,9 @@ def test_a_question_about_the_document_names_its_detail(
         "I'd like to agree our approach to replies: is there guidance on debating critics?",
         "oes rhaid i mi arwyddo rhywbeth i ddeud mod i wedi darllen y polisi?",
         "can i post a draft of the newsletter on the class page before it's final?",
+        "does this cover WhatsApp too or just Facebook?",
+        "I work in the kitchen at the primary - does the policy apply to me too?",
+        "does this cover what i do at home or only in school",
     ],
 )
 def test_a_question_about_the_rules_is_not_about_the_document(questions: DocumentQuestions, question: str) -> None:
