@@ -23,7 +23,7 @@ DEFAULT_CUES_FILE = Path(__file__).resolve().parent / "data" / "document-questio
 # The details a question can be about, as the policy's details name them.
 DETAILS = ("title", "version", "author", "date_of_issue", "agreed_by", "next_review", "schools", "authorisation")
 # A pronoun stands for the document only in a short question ("who approved it?").
-SHORT_QUESTION_WORDS = 8
+SHORT_QUESTION_WORDS = 10
 # What an apostrophe leaves of a short form ("when's", "it'll", "mae'r"): not words of their own for that count.
 CLITICS = frozenset({"s", "t", "ll", "re", "ve", "d", "m", "r", "n"})
 

@@ -49,6 +49,9 @@ def questions() -> DocumentQuestions:
         ("is this the final version or still a draft", "version"),
         ("does this cover the nursery as well or just the main school?", "schools"),
         ("Ydy'r polisi yma'n berthnasol i'r ganolfan iaith hefyd?", "schools"),
+        ("Gan bwy gafodd hwn ei gymeradwyo?", "agreed_by"),
+        ("which edition are we on", "version"),
+        ("is this the 2021 version or a newer one", "version"),
     ],
 )
 def test_a_question_about_the_document_names_its_detail(
