@@ -41,7 +41,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
              "2022-eleventh.en", "2022-eleventh.cy", "2022-twelfth.en", "2022-twelfth.cy",
              "2022-thirteenth.en", "2022-thirteenth.cy", "2022-fourteenth.en", "2022-fourteenth.cy",
              "2022-fifteenth.en", "2022-fifteenth.cy", "2022-sixteenth.en", "2022-sixteenth.cy",
-             "2022-seventeenth.en", "2022-seventeenth.cy", "2022-eighteenth.en", "2022-eighteenth.cy"),
+             "2022-seventeenth.en", "2022-seventeenth.cy", "2022-eighteenth.en", "2022-eighteenth.cy",
+             "2022-nineteenth.en", "2022-nineteenth.cy"),
     "revised-a": ("revised-a.en", "revised-a.cy", "revised-a-held.en", "revised-a-held.cy"),
     "revised-b": ("revised-b.en", "revised-b.cy", "revised-b-held.en", "revised-b-held.cy"),
     "other-school": ("other-school.en", "other-school.cy", "other-school-held.en", "other-school-held.cy"),
@@ -75,6 +76,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
     "other-school-13": ("other-school-13-seventeenth.en", "other-school-13-seventeenth.cy"),
     "revised-s": ("revised-s-eighteenth.en", "revised-s-eighteenth.cy"),
     "other-school-14": ("other-school-14-eighteenth.en", "other-school-14-eighteenth.cy"),
+    "revised-t": ("revised-t-nineteenth.en", "revised-t-nineteenth.cy"),
+    "other-school-15": ("other-school-15-nineteenth.en", "other-school-15-nineteenth.cy"),
 }
 # The 2022 sets whose misses taught the steering data: only the no-steering figure is fair for them.
 TAUGHT_STEERING = frozenset({"2022-rounds"})
