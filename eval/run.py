@@ -42,7 +42,7 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
              "2022-thirteenth.en", "2022-thirteenth.cy", "2022-fourteenth.en", "2022-fourteenth.cy",
              "2022-fifteenth.en", "2022-fifteenth.cy", "2022-sixteenth.en", "2022-sixteenth.cy",
              "2022-seventeenth.en", "2022-seventeenth.cy", "2022-eighteenth.en", "2022-eighteenth.cy",
-             "2022-nineteenth.en", "2022-nineteenth.cy"),
+             "2022-nineteenth.en", "2022-nineteenth.cy", "2022-twentieth.en", "2022-twentieth.cy"),
     "revised-a": ("revised-a.en", "revised-a.cy", "revised-a-held.en", "revised-a-held.cy"),
     "revised-b": ("revised-b.en", "revised-b.cy", "revised-b-held.en", "revised-b-held.cy"),
     "other-school": ("other-school.en", "other-school.cy", "other-school-held.en", "other-school-held.cy"),
@@ -78,6 +78,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
     "other-school-14": ("other-school-14-eighteenth.en", "other-school-14-eighteenth.cy"),
     "revised-t": ("revised-t-nineteenth.en", "revised-t-nineteenth.cy"),
     "other-school-15": ("other-school-15-nineteenth.en", "other-school-15-nineteenth.cy"),
+    "revised-u": ("revised-u-twentieth.en", "revised-u-twentieth.cy"),
+    "other-school-16": ("other-school-16-twentieth.en", "other-school-16-twentieth.cy"),
 }
 # The 2022 sets whose misses taught the steering data: only the no-steering figure is fair for them.
 TAUGHT_STEERING = frozenset({"2022-rounds"})
