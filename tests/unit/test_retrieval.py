@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.policy.retrieval import PolicyIndex
-from bot.policy.steering import Steering, load_steering
+from bot.policy.steering import NotCovered, Steering, load_steering, text_key
 from bot.policy.text import stem
 from bot.policy.welsh import spoken_plurals, welsh_radicals
 from tests.support.policies import fixture_policy
@@ -138,3 +138,14 @@ def test_a_question_nearer_a_not_covered_one_abstains() -> None:
 
     assert without.answer(question).answered  # near the staff mobile-device rule in words and meaning
     assert not PolicyIndex(fixture_policy(), steering=load_steering()).answer(question).answered
+
+
+def test_a_welsh_not_covered_question_is_read_as_a_welsh_question_is() -> None:
+    policy = fixture_policy()
+    question = "ydi'r ysgol yn monitro be dwi'n bostio ar fy instagram personol?"
+    welsh_example = "ydi'r ysgol yn cael monitro fy nghyfrif instagram personol i?"
+    steering = Steering((), (NotCovered((welsh_example,), frozenset(text_key(p.text) for p in policy.all_passages())),))
+
+    assert PolicyIndex(policy, steering=Steering()).answer(question).answered  # near the profiles rule
+    # Read as its word-for-word English, like the question: raw Welsh would sit far from it.
+    assert not PolicyIndex(policy, steering=steering).answer(question).answered
