@@ -125,16 +125,8 @@ class LexicalIndex:
 
     def read(self, question: str) -> Query:
         """A question's language, its slots, and the text the sentence model should read."""
-        tokens = words(question)
-        language = detect_language(tokens)
-        query = Query(language, reading=question)
-        if language == "cy":
-            pieces = self._welsh.pieces(tokens)
-            query.reading = " ".join(self._welsh.gloss(pieces))
-            tokens = self._welsh.terms(pieces)
-        meanings = [NEW_WORDS[t] for t in dict.fromkeys(tokens) if t in NEW_WORDS]
-        if meanings:  # words newer than the sentence model, said in words it knows
-            query.reading = f"{query.reading} ({'; '.join(meanings)})"
+        language, reading, tokens = self._reading(question)
+        query = Query(language, reading=reading)
         seen: set[frozenset[str]] = set()
         for token, weight in self._english(tokens, correct_typos=language == "en"):
             alternatives = QUERY_SYNONYMS[token].split() if token in QUERY_SYNONYMS else [token]
@@ -144,6 +136,25 @@ class LexicalIndex:
                 weight *= PLATFORM_WEIGHT if token in PLATFORM_WORDS else 1.0
                 query.slots.append(Slot(terms, weight))
         return query
+
+    def reading(self, question: str) -> str:
+        """Only the text the sentence model should read for a question (what `read` gives, without its slots)."""
+        return self._reading(question)[1]
+
+    def _reading(self, question: str) -> tuple[str, str, list[str]]:
+        """A question's language, its reading (a Welsh one as its word-for-word English; words newer than the
+        sentence model said in words it knows) and its words as English terms."""
+        tokens = words(question)
+        language = detect_language(tokens)
+        reading = question
+        if language == "cy":
+            pieces = self._welsh.pieces(tokens)
+            reading = " ".join(self._welsh.gloss(pieces))
+            tokens = self._welsh.terms(pieces)
+        meanings = [NEW_WORDS[t] for t in dict.fromkeys(tokens) if t in NEW_WORDS]
+        if meanings:
+            reading = f"{reading} ({'; '.join(meanings)})"
+        return language, reading, tokens
 
     def scores(self, query: Query) -> npt.NDArray[np.float64]:
         """Every passage's BM25 score at once: each slot counts its best term."""

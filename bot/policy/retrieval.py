@@ -117,7 +117,7 @@ class PolicyIndex:
             sentences or shared_sentences(),
             [(f"{h}. {t}", *a) for h, t, a in zip(headings, texts, self.steering.asked_as, strict=True)],
             [pieces_of(t) for t in texts],
-            [self._lexical.read(question).reading for question, _ in self.steering.not_covered],
+            [self._lexical.reading(question) for question, _ in self.steering.not_covered],
             [number for _, number in self.steering.not_covered],
         )
         self._keys = [text_key(p.text) for p in self._passages]

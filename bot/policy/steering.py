@@ -8,7 +8,8 @@ version it was written for, and is built so that a new version of the policy can
 - `not_covered` questions were each checked against one version of the policy, whose passages they name by text
   hash (`checked_against`). If a passage that was not in that version answers one of them, that question stops
   counting (the revision's new AI section is not silenced by old "can I use ChatGPT?" examples). They may be in
-  English or Welsh: each is read as the bot reads a question (a Welsh one as its word-for-word English).
+  English or Welsh: each is read as the bot reads a question (`LexicalIndex.reading`: a Welsh one as its
+  word-for-word English).
 - the generic list of everyday staff questions (`data/staff-questions-not-covered.txt`: leave, pay, IT, parking...)
   was checked against no policy at all: any passage that answers one of them switches it off.
 
