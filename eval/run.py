@@ -43,7 +43,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
              "2022-fifteenth.en", "2022-fifteenth.cy", "2022-sixteenth.en", "2022-sixteenth.cy",
              "2022-seventeenth.en", "2022-seventeenth.cy", "2022-eighteenth.en", "2022-eighteenth.cy",
              "2022-nineteenth.en", "2022-nineteenth.cy", "2022-twentieth.en", "2022-twentieth.cy",
-             "2022-twentyfirst.en", "2022-twentyfirst.cy", "2022-twentysecond.en", "2022-twentysecond.cy"),
+             "2022-twentyfirst.en", "2022-twentyfirst.cy", "2022-twentysecond.en", "2022-twentysecond.cy",
+             "2022-twentythird.en", "2022-twentythird.cy"),
     "revised-a": ("revised-a.en", "revised-a.cy", "revised-a-held.en", "revised-a-held.cy"),
     "revised-b": ("revised-b.en", "revised-b.cy", "revised-b-held.en", "revised-b-held.cy"),
     "other-school": ("other-school.en", "other-school.cy", "other-school-held.en", "other-school-held.cy"),
@@ -83,6 +84,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
     "other-school-16": ("other-school-16-twentieth.en", "other-school-16-twentieth.cy"),
     "revised-v": ("revised-v-twentysecond.en", "revised-v-twentysecond.cy"),
     "other-school-17": ("other-school-17-twentysecond.en", "other-school-17-twentysecond.cy"),
+    "revised-w": ("revised-w-twentythird.en", "revised-w-twentythird.cy"),
+    "other-school-18": ("other-school-18-twentythird.en", "other-school-18-twentythird.cy"),
 }
 # The 2022 sets whose misses taught the steering data: only the no-steering figure is fair for them.
 TAUGHT_STEERING = frozenset({"2022-rounds"})
