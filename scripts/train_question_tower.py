@@ -16,9 +16,9 @@ and runs this. `make install` and `make test` never run it; they build both enco
 CPU-minutes on one core for thirty-nine policies (every step runs its policy's passages through the passage tower),
 and 4.2 GB of memory.
 
-Run: `python scripts/train_question_tower.py [--corpus FOLDER] [--out FOLDER]`; writes top-layers-f16.npz (questions),
-passage-top-layers-f16.npz and recipe.json there. `--corpus` with some batches left out is how the recipe was chosen
-(README, method).
+Run: `python scripts/train_question_tower.py [--corpus FOLDER] [--out FOLDER] [--near FOLDER]`; writes
+top-layers-f16.npz (questions), passage-top-layers-f16.npz and recipe.json there. `--corpus` with some batches left
+out is how the recipe was chosen (README, method); `--near training/near-misses` adds the near misses (not shipped).
 """
 
 from __future__ import annotations
@@ -165,7 +165,7 @@ def _plain(text: str) -> str:
     return " ".join(re.sub(r"^\s*-\s+", "", text).split())
 
 
-def policies(corpus: Path) -> list[dict[str, Any]]:
+def policies(corpus: Path, near: Path | None = None) -> list[dict[str, Any]]:
     """Each corpus policy's passages ("heading. text", as the bot embeds them), its in-scope questions with the
     passages (numbers) that answer them, and its out-of-scope questions; questions about the document itself are
     left out. A question is read as the bot reads it for the sentence model (LexicalIndex.read: a Welsh one as its
@@ -180,8 +180,12 @@ def policies(corpus: Path) -> list[dict[str, Any]]:
                                [()] * len(texts))
         questions = []
         outside = []
-        for language in ("en", "cy"):
-            for line in (source.parent / f"{language}.jsonl").read_text(encoding="utf-8").splitlines():
+        files = [source.parent / f"{language}.jsonl" for language in ("en", "cy")]
+        if near is not None:  # near misses the policy does not answer, kept apart (training/near-misses/README.md)
+            own = near / source.parent.parent.name / source.parent.name
+            files += [own / f"{language}.jsonl" for language in ("en", "cy")]
+        for file in (f for f in files if f.is_file()):
+            for line in file.read_text(encoding="utf-8").splitlines():
                 case = json.loads(line)
                 snippets = [_plain(e) for e in case["expect"] if not e.startswith("@")]
                 gold = sorted({i for s in snippets for i, p in enumerate(plain) if s in p})
@@ -233,7 +237,7 @@ def _named(layers: nn.ModuleList, first: int) -> dict[str, np.ndarray[Any, Any]]
             for n, layer in enumerate(layers) for short, name in PARTS.items() for kind in ("weight", "bias")}
 
 
-def train(corpus: Path, out: Path) -> None:
+def train(corpus: Path, out: Path, near: Path | None = None) -> None:
     """Train, then write both towers' top layers (float16, Hugging Face names) and the recipe with their sha256."""
     torch.set_num_threads(1)
     torch.manual_seed(SETTINGS.seed)
@@ -264,7 +268,7 @@ def train(corpus: Path, out: Path) -> None:
                 states += [state.clone() for state in model.lower(ids[s : s + 64], start)]
         return states
 
-    docs = policies(corpus)
+    docs = policies(corpus, near)
     for doc in docs:
         doc["question_states"] = frozen([q for q, _ in doc["questions"]])
         doc["outside_states"] = frozen(doc["outside"])
@@ -324,8 +328,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--out", type=Path, default=QUESTION_TOWER_FOLDER)
+    parser.add_argument("--near", type=Path, default=None,
+                        help="also push away the near misses under this folder (training/near-misses; not shipped)")
     arguments = parser.parse_args()
-    train(arguments.corpus, arguments.out)
+    train(arguments.corpus, arguments.out, arguments.near)
 
 
 if __name__ == "__main__":
