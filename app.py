@@ -309,7 +309,7 @@ async def _bot(app: web.Application) -> AsyncIterator[None]:
                         *built.jobs]):
         yield
     await handler.drain()
-    await deliverer.drain()
+    await deliverer.close()
     if graph is not None:
         await graph.close()
 

@@ -70,6 +70,7 @@ class Deliverer:
         self._clock = clock
         self._lease = lease
         self._tasks: set[asyncio.Task[object]] = set()
+        self._timers: set[asyncio.TimerHandle] = set()
         self._running: set[str] = set()
         self._again: set[str] = set()
         self._senders = asyncio.Semaphore(MAX_SENDERS)
@@ -121,8 +122,15 @@ class Deliverer:
             self._running.discard(person.key)
             self._again.discard(person.key)
 
+    async def close(self) -> None:
+        """On shutdown: look again for nobody, and wait for background sends started by turns."""
+        for timer in self._timers:
+            timer.cancel()
+        self._timers.clear()
+        await self.drain()
+
     async def drain(self) -> None:
-        """Wait for background sends started by turns (on shutdown)."""
+        """Wait for background sends started by turns."""
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
 
@@ -133,7 +141,25 @@ class Deliverer:
         except DomainError as error:
             log.warning("outbox unreadable for a recipient: %s", type(error).__name__)
             return 0
-        return await self._deliver_all(owed.messages, ignore_backoff=True, reading=_Pass.of(owed))
+        now = self._clock()
+        held = [m.next_attempt_at for m in owed.messages
+                if m.state is DeliveryState.SENDING and m.next_attempt_at is not None and not m.is_due(now)]
+        sent = await self._deliver_all(owed.messages, ignore_backoff=True, reading=_Pass.of(owed))
+        if held:
+            # Another sender holds a message: it may be a pass that found no chat for this person a moment before
+            # they opened the bot, and will park it for UNREACHABLE_RETRY. Look again once its lease has run out.
+            self._look_again(person, min(held) - now)
+        return sent
+
+    def _look_again(self, person: Person, after: timedelta) -> None:
+        loop = asyncio.get_running_loop()
+
+        def fire() -> None:
+            self._timers.discard(timer)
+            self.deliver_soon(person)
+
+        timer = loop.call_later(max(after.total_seconds(), 0.0) + 0.05, fire)
+        self._timers.add(timer)
 
     async def deliver_due(self) -> int:
         """Try every message whose time has come; return how many were sent."""

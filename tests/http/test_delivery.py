@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -14,7 +15,7 @@ from pydantic import SecretStr
 from app import SERVICES, STORE, create_app
 from bench.proxy import counting_proxy
 from bot.domain.errors import StorageUnavailable
-from bot.domain.outbox import CardSlot, OutboundMessage
+from bot.domain.outbox import CardSlot, DeliveryState, OutboundMessage
 from bot.domain.people import Person
 from bot.edge import delivery
 from bot.edge.delivery import OutboxNotifier
@@ -43,6 +44,31 @@ async def test_message_waits_until_the_person_first_talks_to_the_bot(client: Tes
     await client.post("/api/messages", json=message(SIAN, "hi", connector.url))
     await services.deliverer.drain()
 
+    assert [c["body"][0]["text"] for c in connector.cards()] == ["Social media policy helper", "A request for you"]
+    assert await outbox.list_for_recipient(HEAD) == []
+
+
+async def test_a_message_another_pass_holds_when_the_person_first_talks_is_sent_once_its_lease_ends(
+    client: TestClient, connector: Connector
+) -> None:
+    """The race a killed-and-restarted bot met under load: a pass claims the message, finds no chat for the person
+    and parks it for UNREACHABLE_RETRY, while the person opens the bot and their own pass skips the held message.
+    Their pass looks again when the lease runs out, so the message is not left for ten minutes."""
+    services = client.app[SERVICES]
+    outbox = TableOutbox(client.app[STORE])
+    await OutboxNotifier(outbox, services.deliverer).notify([_owed()])
+    await services.deliverer.drain()
+    [queued] = await outbox.list_for_recipient(HEAD)
+    now = datetime.now(UTC)
+    held = await outbox.claim(queued, now, lease=timedelta(seconds=1))  # the other pass, which found no chat
+
+    await client.post("/api/messages", json=message(SIAN, "hi", connector.url))
+    await services.deliverer.drain()  # her pass has run, and skipped the held message
+    assert [c["body"][0]["text"] for c in connector.cards()] == ["Social media policy helper"]
+    await outbox.release(replace(held, state=DeliveryState.PENDING, next_attempt_at=now + delivery.UNREACHABLE_RETRY))
+
+    await connector.wait_for_cards("a:personal-29:sian", 2, within=10.0)
+    await services.deliverer.drain()
     assert [c["body"][0]["text"] for c in connector.cards()] == ["Social media policy helper", "A request for you"]
     assert await outbox.list_for_recipient(HEAD) == []
 
