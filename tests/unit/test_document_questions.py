@@ -126,6 +126,27 @@ def test_only_swapped_dropped_or_doubled_letters_are_typos() -> None:
     assert welsh.detail_asked("is it wiith you") == "author"
 
 
+@pytest.mark.parametrize(
+    ("question", "detail"),
+    [
+        ("was this signed off by the governors?", "agreed_by"),
+        ("has the policy been signed off by the board?", "agreed_by"),
+        ("which body signed this policy off?", "agreed_by"),
+        ("who signed this off?", "authorisation"),
+        ("who signed it off for the governors?", "authorisation"),
+        ("does my class account need to be signed off by the governors?", None),
+        ("can I friend the governors or parents on facebook?", None),
+    ],
+)
+def test_signed_off_by_a_body_asks_who_agreed_it(
+    questions: DocumentQuestions, question: str, detail: str | None
+) -> None:
+    """Staff say "signed off" of the body that agreed a document and of the person who signed it: naming the body
+    ("by the governors", "which body") asks for the first; a rule question that names governors stays a rule
+    question."""
+    assert questions.detail_asked(question) == detail
+
+
 def test_signed_off_is_answered_by_whichever_of_authorisation_and_agreed_by_the_document_gives() -> None:
     title = Detail("Social Media Policy", "Polisi Cyfryngau Cymdeithasol")
     agreed_only = PolicyDetails(title, title, agreed_by=Detail("Trust Board", "Bwrdd yr Ymddiriedolaeth"))
