@@ -76,6 +76,12 @@ class OutboundMessage:
             return False
         return self.next_attempt_at is None or self.next_attempt_at <= now
 
+    def held_until(self, now: datetime) -> datetime | None:
+        """When another sender's lease on it runs out; None when no sender holds it now."""
+        if self.state is DeliveryState.SENDING and self.next_attempt_at is not None and self.next_attempt_at > now:
+            return self.next_attempt_at
+        return None
+
 
 def superseded(queue: Sequence[OutboundMessage], now: datetime) -> list[OutboundMessage]:
     """Of one person's queue (oldest first), the messages a later one replaces: each replaces a card (its key) that
@@ -83,7 +89,7 @@ def superseded(queue: Sequence[OutboundMessage], now: datetime) -> list[Outbound
     sender holds is not among them (it may be on its way)."""
     last = {m.card_key: m.message_id for m in queue if m.card_key}
     return [m for m in queue if m.card_key and last[m.card_key] != m.message_id
-            and not (m.state is DeliveryState.SENDING and not m.is_due(now))]
+            and m.held_until(now) is None]
 
 
 @dataclass(frozen=True)

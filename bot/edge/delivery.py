@@ -142,8 +142,7 @@ class Deliverer:
             log.warning("outbox unreadable for a recipient: %s", type(error).__name__)
             return 0
         now = self._clock()
-        held = [m.next_attempt_at for m in owed.messages
-                if m.state is DeliveryState.SENDING and m.next_attempt_at is not None and not m.is_due(now)]
+        held = [until for m in owed.messages if (until := m.held_until(now)) is not None]
         sent = await self._deliver_all(owed.messages, ignore_backoff=True, reading=_Pass.of(owed))
         if held:
             # Another sender holds a message: it may be a pass that found no chat for this person a moment before
@@ -177,8 +176,7 @@ class Deliverer:
             messages = await self._skip_superseded(messages, now)
         try:
             for message in messages:
-                leased_elsewhere = message.state is DeliveryState.SENDING and not message.is_due(now)
-                if leased_elsewhere or (not ignore_backoff and not message.is_due(now)):
+                if message.held_until(now) is not None or (not ignore_backoff and not message.is_due(now)):
                     continue
                 if await self._deliver(message, reading):
                     sent += 1

@@ -37,3 +37,12 @@ def test_messages_without_a_card_key_are_never_superseded() -> None:
     queue = [_queued("a"), _queued("a-again"), replace(_queued("b"), card_key="")]
 
     assert superseded(queue, NOW) == []
+
+
+def test_a_message_is_held_until_another_sender_s_lease_runs_out() -> None:
+    held = _queued("a").claimed(NOW, timedelta(seconds=60))
+    expired = _queued("b").claimed(NOW - timedelta(minutes=2), timedelta(seconds=60))
+
+    assert held.held_until(NOW) == NOW + timedelta(seconds=60)
+    assert expired.held_until(NOW) is None
+    assert _queued("c").held_until(NOW) is None  # waiting, not held
