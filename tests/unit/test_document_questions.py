@@ -136,6 +136,7 @@ def test_only_swapped_dropped_or_doubled_letters_are_typos() -> None:
         ("who signed it off for the governors?", "authorisation"),
         ("does my class account need to be signed off by the governors?", None),
         ("can I friend the governors or parents on facebook?", None),
+        ("is the policy for governors or just staff?", None),
     ],
 )
 def test_signed_off_by_a_body_asks_who_agreed_it(
