@@ -45,7 +45,7 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
              "2022-nineteenth.en", "2022-nineteenth.cy", "2022-twentieth.en", "2022-twentieth.cy",
              "2022-twentyfirst.en", "2022-twentyfirst.cy", "2022-twentysecond.en", "2022-twentysecond.cy",
              "2022-twentythird.en", "2022-twentythird.cy",
-             "2022-twentyfourth.en", "2022-twentyfourth.cy"),
+             "2022-twentyfourth.en", "2022-twentyfourth.cy", "2022-twentyfifth.en", "2022-twentyfifth.cy"),
     "revised-a": ("revised-a.en", "revised-a.cy", "revised-a-held.en", "revised-a-held.cy"),
     "revised-b": ("revised-b.en", "revised-b.cy", "revised-b-held.en", "revised-b-held.cy"),
     "other-school": ("other-school.en", "other-school.cy", "other-school-held.en", "other-school-held.cy"),
@@ -89,6 +89,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
     "other-school-18": ("other-school-18-twentythird.en", "other-school-18-twentythird.cy"),
     "revised-x": ("revised-x-twentyfourth.en", "revised-x-twentyfourth.cy"),
     "other-school-19": ("other-school-19-twentyfourth.en", "other-school-19-twentyfourth.cy"),
+    "revised-y": ("revised-y-twentyfifth.en", "revised-y-twentyfifth.cy"),
+    "other-school-20": ("other-school-20-twentyfifth.en", "other-school-20-twentyfifth.cy"),
 }
 # The 2022 sets whose misses taught the steering data: only the no-steering figure is fair for them.
 TAUGHT_STEERING = frozenset({"2022-rounds"})
