@@ -28,22 +28,26 @@ SHORT_QUESTION_WORDS = 10
 CLITICS = frozenset({"s", "t", "ll", "re", "ve", "d", "m", "r", "n"})
 
 
+def _has(text: str, phrases: tuple[str, ...]) -> bool:
+    return any(f" {phrase} " in text for phrase in phrases)
+
+
 @dataclass(frozen=True)
-class _Setting:
-    """Asking whether the document covers a part of the school: an ask, a setting and a contrast, and none of the
-    words that make it a question about whom or what the rules reach ("does this cover me too?")."""
+class _Together:
+    """Words that ask about a detail only together, anywhere in the question: an ask and a name (and, where listed, a
+    contrast), with none of the `unless` words. "Does this cover the nursery as well?" asks which schools (an ask, a
+    setting, a contrast), "does this cover me too?" whom the rules reach; "who signed this off, was it the
+    governors?" asks who agreed it (an ask and a body), "who signed it for the governors?" who authorised it."""
 
     asks: tuple[str, ...] = ()
-    settings: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()
     contrasts: tuple[str, ...] = ()
     unless: tuple[str, ...] = ()
 
     def matches(self, text: str) -> bool:
         """Whether the read question asks it."""
-        def has(group: tuple[str, ...]) -> bool:
-            return any(f" {phrase} " in text for phrase in group)
-
-        return has(self.asks) and has(self.settings) and has(self.contrasts) and not has(self.unless)
+        return (_has(text, self.asks) and _has(text, self.names) and (not self.contrasts or _has(text, self.contrasts))
+                and not _has(text, self.unless))
 
 
 @dataclass(frozen=True)
@@ -51,7 +55,9 @@ class _Detail:
     name: str
     cues: tuple[str, ...]
     cues_with_document: tuple[str, ...]
-    cues_with_setting: _Setting
+    cues_with_setting: _Together
+    cues_with_body: _Together  # counts only when the question names the document, like cues_with_document
+    unless: tuple[str, ...]  # a question with one of these is not about this detail ("a Welsh version?")
 
 
 class DocumentQuestions:
@@ -70,10 +76,13 @@ class DocumentQuestions:
         self._details = tuple(
             _Detail(
                 name,
-                tuple(self._phrase(c) for c in entry["cues"]),
-                tuple(self._phrase(c) for c in entry.get("cues_with_document", [])),
-                _Setting(*(tuple(self._phrase(c) for c in entry.get("cues_with_setting", {}).get(group, []))
-                           for group in ("asks", "settings", "contrasts", "unless"))),
+                self._phrases(entry["cues"]),
+                self._phrases(entry.get("cues_with_document", [])),
+                _Together(*(self._phrases(entry.get("cues_with_setting", {}).get(group, []))
+                            for group in ("asks", "settings", "contrasts", "unless"))),
+                _Together(*(self._phrases(entry.get("cues_with_body", {}).get(group, []))
+                            for group in ("asks", "bodies", "contrasts", "unless"))),
+                self._phrases(entry.get("unless", [])),
             )
             for name, entry in raw["details"].items()
         )
@@ -97,11 +106,11 @@ class DocumentQuestions:
             short and any(f" {w} " in text for w in self._pronouns)
         )
         for detail in self._details:
-            if any(f" {cue} " in text for cue in detail.cues):
+            if _has(text, detail.unless):
+                continue
+            if _has(text, detail.cues) or detail.cues_with_setting.matches(text):
                 return detail.name
-            if names_document and any(f" {cue} " in text for cue in detail.cues_with_document):
-                return detail.name
-            if detail.cues_with_setting.matches(text):
+            if names_document and (_has(text, detail.cues_with_document) or detail.cues_with_body.matches(text)):
                 return detail.name
         return None
 
@@ -131,6 +140,9 @@ class DocumentQuestions:
             text = text.replace(said, reading)
         return text
 
+    def _phrases(self, texts: Iterable[str]) -> tuple[str, ...]:
+        return tuple(self._phrase(text) for text in texts)
+
     def _phrase(self, text: str) -> str:
         """A cue as it is matched: folded, ignored words left out, read as the cue file says."""
         return self._read(self._words(text)).strip()
@@ -141,8 +153,9 @@ def _every_word(raw: dict[str, Any]) -> Iterable[str]:
     phrases = [*raw["document_words"], *raw["pronouns"], *raw.get("read_as", {})]
     phrases += [said for spoken in raw.get("read_as", {}).values() for said in spoken]
     for entry in raw["details"].values():
-        phrases += [*entry["cues"], *entry.get("cues_with_document", [])]
-        phrases += [phrase for group in entry.get("cues_with_setting", {}).values() for phrase in group]
+        phrases += [*entry["cues"], *entry.get("cues_with_document", []), *entry.get("unless", [])]
+        phrases += [phrase for key in ("cues_with_setting", "cues_with_body")
+                    for group in entry.get(key, {}).values() for phrase in group]
     return (word for phrase in phrases for word in words(phrase))
 
 

@@ -137,6 +137,10 @@ def test_only_swapped_dropped_or_doubled_letters_are_typos() -> None:
         ("does my class account need to be signed off by the governors?", None),
         ("can I friend the governors or parents on facebook?", None),
         ("is the policy for governors or just staff?", None),
+        ("who signed the policy off - the governing body?", "agreed_by"),  # the body anywhere in the question
+        ("Pwy lofnododd y polisi, y llywodraethwyr?", "agreed_by"),
+        ("who signed it off for the trustees?", "authorisation"),
+        ("who signs off a class account, the governors?", None),
     ],
 )
 def test_signed_off_by_a_body_asks_who_agreed_it(
@@ -145,6 +149,29 @@ def test_signed_off_by_a_body_asks_who_agreed_it(
     """Staff say "signed off" of the body that agreed a document and of the person who signed it: naming the body
     ("by the governors", "which body") asks for the first; a rule question that names governors stays a rule
     question."""
+    assert questions.detail_asked(question) == detail
+
+
+@pytest.mark.parametrize(
+    ("question", "detail"),
+    [
+        ("Pwy gadarnhaodd y polisi?", "agreed_by"),  # cadarnhau: to ratify
+        ("Ers pryd mae'r polisi mewn grym?", "date_of_issue"),  # since when, not when next
+        ("since when has this policy been in force?", "date_of_issue"),
+        ("when does this policy take effect?", "date_of_issue"),
+        ("who created this policy?", "author"),
+        ("is the policy valid until 2027?", "next_review"),
+        ("Pa fersiwn o'r polisi sydd mewn grym nawr?", "version"),
+        ("which version of the policy is this?", "version"),
+        # A translation or another format of the document is not its version: the policy does not say.
+        ("is there a Welsh version of this policy?", None),
+        ("oes fersiwn Gymraeg o'r polisi?", None),
+        ("can I get a large print version of the policy?", None),
+    ],
+)
+def test_more_ways_staff_ask_about_the_document(
+    questions: DocumentQuestions, question: str, detail: str | None
+) -> None:
     assert questions.detail_asked(question) == detail
 
 
