@@ -1,10 +1,11 @@
 """Scoring by meaning: a sentence model (sentence.py) compares the question with each passage, and a classifier
 (classifier.py) learns what tells the passages apart.
 
-- nearest views: each passage is read as "heading. text" and as each of its wordings (steering data, when there
-  is any). Questions, wordings and not-covered questions go through the question encoder, the passages' own
-  words through the passage encoder (sentence.py). A passage counts its best view, tempered by its second best
-  (AGREEMENT), so one lucky wording weighs less than two that agree.
+- nearest views: each passage is read as "heading. text", a rule under a short label also without its label
+  ("Keep it professional: don't use your personal profile…" as "don't use your personal profile…"), and as each of
+  its wordings (steering data, when there is any). Questions, wordings and not-covered questions go through the
+  question encoder, the passages' own words through the passage encoder (sentence.py). A passage counts its best
+  view, tempered by its second best (AGREEMENT), so one lucky wording weighs less than two that agree.
 - the classifier is trained on the same views plus pieces of the passage's own text (runs of 5, 8 and 12 words):
   with no wordings at all it still learns which words belong to which passage and not to its neighbours. A last
   class holds the questions the policy does not cover that are in force (see retrieval.py).
@@ -28,11 +29,21 @@ AGREEMENT = 0.25
 # length after the last.
 PIECE_LENGTHS = (5, 8, 12)
 _TOKEN = re.compile(r"[^\s]+")
+# "Label: the rule", with a label of a few words and a rule of a sentence.
+_LABELLED = re.compile(r"^[^:]{3,60}:\s+(.{20,})$", re.DOTALL)
 
 
 def agreed(best: Vector, second: Vector) -> Vector:
     """The best similarity pulled toward the second best (AGREEMENT): one lucky view counts for less."""
     return best - AGREEMENT * (best - second)
+
+
+def own_views(heading: str, text: str) -> list[str]:
+    """How a passage is read in its own words: "heading. text", and a labelled rule also without its label."""
+    views = [f"{heading}. {text}"]
+    if labelled := _LABELLED.match(text):
+        views.append(f"{heading}. {labelled.group(1)}")
+    return views
 
 
 def pieces_of(text: str) -> list[str]:
@@ -53,23 +64,27 @@ class MeaningIndex:
     def __init__(
         self,
         sentences: SentenceVectors,
-        views: Sequence[Sequence[str]],
+        own: Sequence[Sequence[str]],
+        wordings: Sequence[Sequence[str]],
         pieces: Sequence[Sequence[str]],
         not_covered: Sequence[str],
         not_covered_lists: Sequence[int],
     ) -> None:
-        """`views[i]` and `pieces[i]` are passage i's texts (views: compared with questions and learnt from;
-        pieces: only learnt from); `not_covered` are questions the policy does not answer, and
-        `not_covered_lists` the number of the list each comes from (the classifier learns one class per list)."""
+        """`own[i]` (its own words, `own_views`, "heading. text" first), `wordings[i]` and `pieces[i]` are passage
+        i's texts (views, own and wordings: compared with questions and learnt from; pieces: only learnt from);
+        `not_covered` are questions the policy does not answer, and `not_covered_lists` the number of the list each
+        comes from (the classifier learns one class per list)."""
         self._sentences = sentences
+        views = [[*mine, *asked] for mine, asked in zip(own, wordings, strict=True)]
         self.passages = len(views)
         owners = [i for i, texts in enumerate(views) for _ in texts]
         piece_owners = [i for i, texts in enumerate(pieces) for _ in texts]
         view_texts = [t for texts in views for t in texts]
         piece_texts = [t for texts in pieces for t in texts]
-        # One call, so the kept vectors are read once. A passage's first view and its pieces are its own words; its
-        # other views (wordings) and the not-covered questions are things staff ask, read like their questions.
-        asked = [i > 0 for texts in views for i in range(len(texts))] + [False] * len(piece_texts)
+        # One call, so the kept vectors are read once. A passage's own views and its pieces are its own words; its
+        # wordings and the not-covered questions are things staff ask, read like their questions.
+        asked = [i >= len(mine) for mine, texts in zip(own, views, strict=True) for i in range(len(texts))]
+        asked += [False] * len(piece_texts)
         embedded = sentences.embed_all(
             view_texts + piece_texts + list(not_covered), asked + [True] * len(not_covered)
         )

@@ -28,7 +28,7 @@ from bot.policy.clauses import clause_cited
 from bot.policy.document_questions import DocumentQuestions, shared_document_questions
 from bot.policy.lexical import LexicalIndex
 from bot.policy.lexicon import words_digest
-from bot.policy.meaning import MeaningIndex, pieces_of
+from bot.policy.meaning import MeaningIndex, own_views, pieces_of
 from bot.policy.model import Policy, PolicyPassage, PolicySection
 from bot.policy.sentence import SentenceVectors
 from bot.policy.steering import BoundSteering, Steering, bind, load_steering, text_key
@@ -115,7 +115,8 @@ class PolicyIndex:
         self._lexical = LexicalIndex(texts, headings, self.steering.asked_as)
         self._meaning = MeaningIndex(
             sentences or shared_sentences(),
-            [(f"{h}. {t}", *a) for h, t, a in zip(headings, texts, self.steering.asked_as, strict=True)],
+            [own_views(h, t) for h, t in zip(headings, texts, strict=True)],
+            self.steering.asked_as,
             [pieces_of(t) for t in texts],
             [self._lexical.reading(question) for question, _ in self.steering.not_covered],
             [number for _, number in self.steering.not_covered],

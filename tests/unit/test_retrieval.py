@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from bot.policy.retrieval import PolicyIndex
+from bot.policy.meaning import MeaningIndex, own_views
+from bot.policy.retrieval import PolicyIndex, shared_sentences
 from bot.policy.steering import NotCovered, Steering, load_steering, text_key
 from bot.policy.text import stem
 from bot.policy.welsh import spoken_plurals, welsh_radicals
@@ -149,3 +151,25 @@ def test_a_welsh_not_covered_question_is_read_as_a_welsh_question_is() -> None:
     assert PolicyIndex(policy, steering=Steering()).answer(question).answered  # near the profiles rule
     # Read as its word-for-word English, like the question: raw Welsh would sit far from it.
     assert not PolicyIndex(policy, steering=steering).answer(question).answered
+
+
+def test_a_labelled_rule_is_also_read_without_its_label() -> None:
+    assert own_views("Using social media", "Keep it professional: don't use your personal profile for school.") == [
+        "Using social media. Keep it professional: don't use your personal profile for school.",
+        "Using social media. don't use your personal profile for school.",
+    ]
+    assert own_views("Photos", "Staff must not post photographs of pupils.") == ["Photos. Staff must not post "
+                                                                                "photographs of pupils."]
+    long_label = "When a member of staff posts for a school account on any platform, they must always: check consent."
+    assert len(own_views("Posting", long_label)) == 1  # no short label: one reading
+
+
+def test_a_passage_s_own_views_are_read_by_the_passage_encoder_and_its_wordings_by_the_question_encoder() -> None:
+    sentences = shared_sentences()
+    rule = "Keep it professional: don't use your personal profile to talk to parents about school."
+    views = own_views("Using social media", rule)
+    meaning = MeaningIndex(sentences, [views], [["can I message a parent on my own facebook?"]], [[]], [], [])
+
+    assert np.allclose(meaning.view_rows[1], sentences.embed(views[1]), atol=1e-6)
+    assert np.allclose(meaning.view_rows[2], sentences.embed("can I message a parent on my own facebook?",
+                                                             question=True), atol=1e-6)
