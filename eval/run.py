@@ -46,7 +46,7 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
              "2022-twentyfirst.en", "2022-twentyfirst.cy", "2022-twentysecond.en", "2022-twentysecond.cy",
              "2022-twentythird.en", "2022-twentythird.cy",
              "2022-twentyfourth.en", "2022-twentyfourth.cy", "2022-twentyfifth.en", "2022-twentyfifth.cy",
-             "2022-twentysixth.en", "2022-twentysixth.cy"),
+             "2022-twentysixth.en", "2022-twentysixth.cy", "2022-twentyseventh.en", "2022-twentyseventh.cy"),
     "revised-a": ("revised-a.en", "revised-a.cy", "revised-a-held.en", "revised-a-held.cy"),
     "revised-b": ("revised-b.en", "revised-b.cy", "revised-b-held.en", "revised-b-held.cy"),
     "other-school": ("other-school.en", "other-school.cy", "other-school-held.en", "other-school-held.cy"),
@@ -94,6 +94,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
     "other-school-20": ("other-school-20-twentyfifth.en", "other-school-20-twentyfifth.cy"),
     "revised-z": ("revised-z-twentysixth.en", "revised-z-twentysixth.cy"),
     "other-school-21": ("other-school-21-twentysixth.en", "other-school-21-twentysixth.cy"),
+    "revised-aa": ("revised-aa-twentyseventh.en", "revised-aa-twentyseventh.cy"),
+    "other-school-22": ("other-school-22-twentyseventh.en", "other-school-22-twentyseventh.cy"),
 }
 # The 2022 sets whose misses taught the steering data: only the no-steering figure is fair for them.
 TAUGHT_STEERING = frozenset({"2022-rounds"})
