@@ -5,7 +5,8 @@
   ("Keep it professional: don't use your personal profile…" as "don't use your personal profile…"), and as each of
   its wordings (steering data, when there is any). Questions, wordings and not-covered questions go through the
   question encoder, the passages' own words through the passage encoder (sentence.py). A passage counts its best
-  view, tempered by its second best (AGREEMENT), so one lucky wording weighs less than two that agree.
+  view, tempered by its second best (AGREEMENT), so one lucky view weighs less than two that agree; a passage with
+  wordings counts its second best (WORDING_AGREEMENT): among seventy wordings, one near a question says little.
 - the classifier is trained on the same views plus pieces of the passage's own text (runs of 5, 8 and 12 words):
   with no wordings at all it still learns which words belong to which passage and not to its neighbours. A last
   class holds the questions the policy does not cover that are in force (see retrieval.py).
@@ -25,6 +26,7 @@ from bot.policy.sentence import SentenceVectors, Vector
 # A passage's meaning is its best view's similarity, pulled this far toward its second best's: one lucky wording
 # is weaker evidence than two that agree. The nearest not-covered question is tempered the same way.
 AGREEMENT = 0.25
+WORDING_AGREEMENT = 1.0
 # The runs of a passage's own words the classifier learns from, by length in words; each run starts half its
 # length after the last.
 PIECE_LENGTHS = (5, 8, 12)
@@ -101,6 +103,7 @@ class MeaningIndex:
         for position, rows in enumerate(groups):
             self._view_grid[position, : len(rows)] = rows
         self._own_rows = self.view_rows[[rows[0] for rows in groups]]
+        self._agreement = np.array([WORDING_AGREEMENT if asked else AGREEMENT for asked in wordings], np.float32)
         self._lists = np.array(not_covered_lists, dtype=np.intp)
         self.list_count = int(self._lists.max()) + 1 if len(self._lists) else 0
         self._active = np.ones(len(not_covered), dtype=bool)
@@ -117,7 +120,8 @@ class MeaningIndex:
         top_two = np.partition(grid, -2, axis=1)[:, -2:]
         second, best = top_two[:, 0], top_two[:, 1]
         second = np.where(np.isfinite(second), second, best)
-        return agreed(best, second).astype(np.float32)
+        meaning: Vector = (best - self._agreement * (best - second)).astype(np.float32)
+        return meaning
 
     def by_own_text(self, sentence: Vector) -> Vector:
         """Each passage's similarity by its own text ("heading. text", its first view) alone."""

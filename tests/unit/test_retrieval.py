@@ -173,3 +173,19 @@ def test_a_passage_s_own_views_are_read_by_the_passage_encoder_and_its_wordings_
     assert np.allclose(meaning.view_rows[1], sentences.embed(views[1]), atol=1e-6)
     assert np.allclose(meaning.view_rows[2], sentences.embed("can I message a parent on my own facebook?",
                                                              question=True), atol=1e-6)
+
+
+def test_a_passage_with_wordings_counts_its_second_best_view() -> None:
+    sentences = shared_sentences()
+    rule = "Keep it professional: don't use your personal profile to talk to parents about school."
+    lucky = "can we livestream the christmas concert on facebook?"
+    meaning = MeaningIndex(sentences, [own_views("Personal use", rule), ["Photos. Do not post photographs of pupils."]],
+                           [["can I reply to a parent on my own facebook?", lucky], []], [[], []], [], [])
+    question = meaning.embed(lucky)
+    similarity = meaning.view_rows @ question
+    with_wordings, own_words_only = meaning.by_passage(question)
+
+    # One wording the question repeats word for word is not enough: the passage counts its second best view.
+    assert similarity[3] == pytest.approx(1.0, abs=1e-5)
+    assert with_wordings == pytest.approx(np.sort(similarity[:4])[-2], abs=1e-6)
+    assert own_words_only == pytest.approx(similarity[4], abs=1e-6)
