@@ -46,7 +46,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
              "2022-twentyfirst.en", "2022-twentyfirst.cy", "2022-twentysecond.en", "2022-twentysecond.cy",
              "2022-twentythird.en", "2022-twentythird.cy",
              "2022-twentyfourth.en", "2022-twentyfourth.cy", "2022-twentyfifth.en", "2022-twentyfifth.cy",
-             "2022-twentysixth.en", "2022-twentysixth.cy", "2022-twentyseventh.en", "2022-twentyseventh.cy"),
+             "2022-twentysixth.en", "2022-twentysixth.cy", "2022-twentyseventh.en", "2022-twentyseventh.cy",
+             "2022-twentyeighth.en", "2022-twentyeighth.cy"),
     "revised-a": ("revised-a.en", "revised-a.cy", "revised-a-held.en", "revised-a-held.cy"),
     "revised-b": ("revised-b.en", "revised-b.cy", "revised-b-held.en", "revised-b-held.cy"),
     "other-school": ("other-school.en", "other-school.cy", "other-school-held.en", "other-school-held.cy"),
@@ -96,6 +97,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
     "other-school-21": ("other-school-21-twentysixth.en", "other-school-21-twentysixth.cy"),
     "revised-aa": ("revised-aa-twentyseventh.en", "revised-aa-twentyseventh.cy"),
     "other-school-22": ("other-school-22-twentyseventh.en", "other-school-22-twentyseventh.cy"),
+    "revised-ab": ("revised-ab-twentyeighth.en", "revised-ab-twentyeighth.cy"),
+    "other-school-23": ("other-school-23-twentyeighth.en", "other-school-23-twentyeighth.cy"),
 }
 # The 2022 sets whose misses taught the steering data: only the no-steering figure is fair for them.
 TAUGHT_STEERING = frozenset({"2022-rounds"})
