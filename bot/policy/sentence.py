@@ -36,6 +36,10 @@ SOURCE_FILE = "source.json"
 ROWS_FILE = "rows.npz"
 # The length the model was trained on; longer stories are read to here (the words still count in full).
 MAX_PIECES = 128
+# Rows kept in ROWS_FILE (about 1.5 KB each): a few policy versions with their steering data. Every index build reads
+# the whole file, so an unbounded one grew with each version, preview and evaluation (202 MB of rows took a bot's
+# peak memory from 202 to 374 MB); past the bound the rows unused longest go first.
+MAX_KEPT_ROWS = 30_000
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +110,7 @@ class SentenceVectors:
         if fresh:
             keys = keys + list(fresh)
             vectors = np.concatenate([vectors, np.stack([self.embed(t, question=q) for t, q in fresh.values()])])
+            keys, vectors = _newest_rows(keys, vectors, set(wanted))
             where = {key: row for row, key in enumerate(keys)}
             self._write_rows(keys, vectors)
         return vectors[[where[k] for k in wanted]]
@@ -165,3 +170,16 @@ class SentenceVectors:
             log.warning("could not keep %s in %s: %s", path.name, self._folder, error)
             if temporary is not None:
                 Path(temporary).unlink(missing_ok=True)
+
+
+def _newest_rows(
+    keys: list[str], vectors: npt.NDArray[np.float32], wanted: set[str]
+) -> tuple[list[str], npt.NDArray[np.float32]]:
+    """The rows to keep: the ones wanted now last, as the newest, and at most MAX_KEPT_ROWS in all unless more are
+    wanted at once; the others keep their order, the oldest dropped first."""
+    if len(keys) <= MAX_KEPT_ROWS:
+        return keys, vectors
+    order = [row for row, key in enumerate(keys) if key not in wanted]
+    order += [row for row, key in enumerate(keys) if key in wanted]
+    order = order[-max(MAX_KEPT_ROWS, len(wanted)):]
+    return [keys[row] for row in order], vectors[order]

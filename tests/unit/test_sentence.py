@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from bot.policy import sentence
 from bot.policy.sentence import ROWS_FILE, SOURCE_FILE, SentenceVectors
 from tests.support.model import linked_model
 
@@ -138,3 +139,29 @@ def test_a_folder_that_cannot_be_written_still_answers(folder: Path, caplog: pyt
 def test_a_missing_model_says_how_to_build_it(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError, match="make install"):
         SentenceVectors(tmp_path)
+
+
+def test_the_kept_vectors_are_bounded_and_the_rows_unused_longest_go_first(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sentence, "MAX_KEPT_ROWS", 3)
+    vectors = SentenceVectors(folder)
+    vectors.embed_all(["Photos need consent.", "Be courteous online."])
+    vectors.embed_all(["Report concerns the same day.", "Seek the headteacher's permission."])
+
+    with np.load(folder / ROWS_FILE) as saved:
+        assert len(saved["keys"]) == 3  # the first text, unused since, went
+    embedded: list[str] = []
+    original = vectors.embed
+
+    def counted(text: str, *, question: bool = False) -> np.ndarray:
+        embedded.append(text)
+        return original(text, question=question)
+
+    monkeypatch.setattr(vectors, "embed", counted)
+    rows = vectors.embed_all(["Photos need consent.", "Seek the headteacher's permission.", "Be courteous online."])
+
+    assert embedded == ["Photos need consent."]
+    assert rows.shape == (3, SentenceVectors.dimensions)
+    with np.load(folder / ROWS_FILE) as saved:
+        assert len(saved["keys"]) == 3
