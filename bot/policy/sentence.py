@@ -33,13 +33,9 @@ QUESTION_MODEL_FILE = "question-encoder-int8.onnx"
 PIECES_FILE = "word-pieces-f16.npy"
 TOKENIZER_FILE = "tokenizer.json"
 SOURCE_FILE = "source.json"
-ROWS_FILE = "rows.npz"
+ROWS = "rows"  # kept vectors: one rows-<key>.npz per set of texts embedded at once (an index's, say)
 # The length the model was trained on; longer stories are read to here (the words still count in full).
 MAX_PIECES = 128
-# Rows kept in ROWS_FILE (about 1.5 KB each): a few policy versions with their steering data. Every index build reads
-# the whole file, so an unbounded one grew with each version, preview and evaluation (202 MB of rows took a bot's
-# peak memory from 202 to 374 MB); past the bound the rows unused longest go first.
-MAX_KEPT_ROWS = 30_000
 
 log = logging.getLogger(__name__)
 
@@ -97,23 +93,24 @@ class SentenceVectors:
         return vector / norm if norm else vector
 
     def embed_all(self, texts: list[str], asked: Sequence[bool] | None = None) -> npt.NDArray[np.float32]:
-        """One row per text, read from `rows.npz` where it was embedded before; new ones are added to it. `asked[i]`
-        says text i is something a person asks (a question, a wording), read by the question encoder; by default
-        every text is a passage's."""
+        """One row per text. `asked[i]` says text i is something a person asks (a question, a wording), read by the
+        question encoder; by default every text is a passage's. The rows of the same texts asked for again (an
+        index of the same policy at its next start) are read back from beside the model (`remembered`): one file
+        per set of texts, so an index build reads only its own rows, whatever other versions, previews and
+        evaluations were embedded before."""
         if not texts:
             return np.zeros((0, self.dimensions), np.float32)
         flags = list(asked) if asked is not None else [False] * len(texts)
-        keys, vectors = self._read_rows()
-        where = {key: row for row, key in enumerate(keys)}
         wanted = [self._key(t, q) for t, q in zip(texts, flags, strict=True)]
-        fresh = {k: (t, q) for k, t, q in zip(wanted, texts, flags, strict=True) if k not in where}
-        if fresh:
-            keys = keys + list(fresh)
-            vectors = np.concatenate([vectors, np.stack([self.embed(t, question=q) for t, q in fresh.values()])])
-            keys, vectors = _newest_rows(keys, vectors, set(wanted))
-            where = {key: row for row, key in enumerate(keys)}
-            self._write_rows(keys, vectors)
-        return vectors[[where[k] for k in wanted]]
+        key = hashlib.sha256("\n".join(wanted).encode()).hexdigest()
+
+        def embed_each() -> dict[str, npt.NDArray[np.float32]]:
+            unique = dict(zip(wanted, zip(texts, flags, strict=True), strict=True))
+            rows = {k: self.embed(t, question=q) for k, (t, q) in unique.items()}
+            return {"vectors": np.stack([rows[k] for k in wanted]).astype(np.float32)}
+
+        vectors: npt.NDArray[np.float32] = self.remembered(ROWS, key, embed_each)["vectors"]
+        return vectors
 
     def _key(self, text: str, question: bool) -> str:
         return hashlib.sha256(("question\x1f" if question else "").encode() + text.encode("utf-8")).hexdigest()
@@ -124,16 +121,6 @@ class SentenceVectors:
         note = source.read_text(encoding="utf-8") if source.is_file() else ""
         sizes = [(self._folder / name).stat().st_size for name in (MODEL_FILE, QUESTION_MODEL_FILE)]
         return hashlib.sha256(f"{note}|{sizes}".encode()).hexdigest()
-
-    def _read_rows(self) -> tuple[list[str], npt.NDArray[np.float32]]:
-        empty: tuple[list[str], npt.NDArray[np.float32]] = ([], np.zeros((0, self.dimensions), np.float32))
-        try:
-            with np.load(self._folder / ROWS_FILE) as saved:
-                if str(saved["model"]) != self._model_id:
-                    return empty
-                return [str(k) for k in saved["keys"]], np.asarray(saved["vectors"], dtype=np.float32)
-        except (OSError, KeyError, ValueError):
-            return empty
 
     def remembered(
         self, name: str, key: str, compute: Callable[[], dict[str, npt.NDArray[Any]]]
@@ -152,11 +139,6 @@ class SentenceVectors:
         self._save(path, {"model": np.array(self._model_id), "key": np.array(key), **arrays})
         return arrays
 
-    def _write_rows(self, keys: list[str], vectors: npt.NDArray[np.float32]) -> None:
-        self._save(
-            self._folder / ROWS_FILE, {"model": np.array(self._model_id), "keys": np.array(keys), "vectors": vectors}
-        )
-
     def _save(self, path: Path, arrays: dict[str, npt.NDArray[Any]]) -> None:
         """Best effort and atomic: a read-only deployment still works, only its start is slower."""
         temporary: str | None = None
@@ -171,15 +153,3 @@ class SentenceVectors:
             if temporary is not None:
                 Path(temporary).unlink(missing_ok=True)
 
-
-def _newest_rows(
-    keys: list[str], vectors: npt.NDArray[np.float32], wanted: set[str]
-) -> tuple[list[str], npt.NDArray[np.float32]]:
-    """The rows to keep: the ones wanted now last, as the newest, and at most MAX_KEPT_ROWS in all unless more are
-    wanted at once; the others keep their order, the oldest dropped first."""
-    if len(keys) <= MAX_KEPT_ROWS:
-        return keys, vectors
-    order = [row for row, key in enumerate(keys) if key not in wanted]
-    order += [row for row, key in enumerate(keys) if key in wanted]
-    order = order[-max(MAX_KEPT_ROWS, len(wanted)):]
-    return [keys[row] for row in order], vectors[order]

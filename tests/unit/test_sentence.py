@@ -8,8 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.policy import sentence
-from bot.policy.sentence import ROWS_FILE, SOURCE_FILE, SentenceVectors
+from bot.policy.sentence import ROWS, SOURCE_FILE, SentenceVectors
 from tests.support.model import linked_model
 
 
@@ -78,7 +77,7 @@ def test_a_story_longer_than_the_model_reads_still_gets_a_vector(model: Sentence
 def test_policy_vectors_are_kept_and_reused(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     texts = ["Staff should not befriend pupils on social media.", "Seek the headteacher's permission."]
     first = SentenceVectors(folder).embed_all(texts)
-    assert (folder / ROWS_FILE).is_file()
+    assert len(list(folder.glob(f"{ROWS}-*.npz"))) == 1
 
     again = SentenceVectors(folder)
     monkeypatch.setattr(again, "embed", lambda text, **_: pytest.fail(f"embedded again: {text}"))
@@ -124,8 +123,13 @@ def test_worked_out_arrays_are_kept_under_their_key(folder: Path) -> None:
     assert other["weights"][0] == 2 and len(list(folder.glob("weights-*.npz"))) == 2
 
 
-def test_a_folder_that_cannot_be_written_still_answers(folder: Path, caplog: pytest.LogCaptureFixture) -> None:
-    (folder / ROWS_FILE).mkdir()  # neither readable nor replaceable as a file
+def test_a_folder_that_cannot_be_written_still_answers(
+    folder: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refused(*_: object, **__: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("bot.policy.sentence.tempfile.mkstemp", refused)  # a read-only deployment
     texts = ["Photos of pupils must only be taken on school devices."]
 
     with caplog.at_level(logging.WARNING):
@@ -133,7 +137,7 @@ def test_a_folder_that_cannot_be_written_still_answers(folder: Path, caplog: pyt
 
     assert rows.shape == (1, SentenceVectors.dimensions)
     assert "could not keep" in caplog.text
-    assert sorted(p.name for p in folder.iterdir() if p.suffix == ".npz") == [ROWS_FILE]
+    assert not list(folder.glob("*.npz"))
 
 
 def test_a_missing_model_says_how_to_build_it(tmp_path: Path) -> None:
@@ -141,27 +145,19 @@ def test_a_missing_model_says_how_to_build_it(tmp_path: Path) -> None:
         SentenceVectors(tmp_path)
 
 
-def test_the_kept_vectors_are_bounded_and_the_rows_unused_longest_go_first(
-    folder: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(sentence, "MAX_KEPT_ROWS", 3)
+def test_an_index_build_reads_only_its_own_kept_vectors(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every set of texts embedded at once is kept apart: a bot reading its policy's rows does not load every other
+    version, preview and evaluation embedded before (a single shared file grew to 202 MB and took the bot's peak
+    memory from 202 to 374 MB)."""
     vectors = SentenceVectors(folder)
-    vectors.embed_all(["Photos need consent.", "Be courteous online."])
+    policy = ["Photos need consent.", "Be courteous online."]
+    vectors.embed_all(policy)
     vectors.embed_all(["Report concerns the same day.", "Seek the headteacher's permission."])
+    kept = sorted(folder.glob(f"{ROWS}-*.npz"))
+    assert len(kept) == 2
+    for path in kept:
+        with np.load(path) as saved:
+            assert saved["vectors"].shape == (2, SentenceVectors.dimensions)
 
-    with np.load(folder / ROWS_FILE) as saved:
-        assert len(saved["keys"]) == 3  # the first text, unused since, went
-    embedded: list[str] = []
-    original = vectors.embed
-
-    def counted(text: str, *, question: bool = False) -> np.ndarray:
-        embedded.append(text)
-        return original(text, question=question)
-
-    monkeypatch.setattr(vectors, "embed", counted)
-    rows = vectors.embed_all(["Photos need consent.", "Seek the headteacher's permission.", "Be courteous online."])
-
-    assert embedded == ["Photos need consent."]
-    assert rows.shape == (3, SentenceVectors.dimensions)
-    with np.load(folder / ROWS_FILE) as saved:
-        assert len(saved["keys"]) == 3
+    monkeypatch.setattr(vectors, "embed", lambda text, **_: pytest.fail(f"embedded again: {text}"))
+    assert vectors.embed_all(policy).shape == (2, SentenceVectors.dimensions)
