@@ -4,7 +4,9 @@ In it: app.py, the bot's packages with their data (the policy, card strings, the
 `make install`) and requirements.txt, from which App Service's build installs the Python packages. Not in it:
 pyproject.toml (App Service's build would take it for a Poetry project and fail), tests, tools, and config/,
 which holds the federation's people (they reach the server as the FEDERATION_JSON app setting instead).
-The archive is the same bytes for the same files (fixed order and timestamps).
+The archive is the same bytes for the same files (fixed order and timestamps). Of the files worked out beside the
+sentence model (`rows-`, `classifier-`, `answered-by-*.npz`), only the shipped policy's go: the others are left by
+tests, evaluations and drafts, and the bot would never read them.
 """
 
 from __future__ import annotations
@@ -12,14 +14,20 @@ from __future__ import annotations
 import argparse
 import sys
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
+
+from bot.policy.loader import load_policy
+from bot.policy.retrieval import PolicyIndex
+from bot.policy.sentence import SentenceVectors
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "build" / "bot.zip"
 FILES = ("app.py", "requirements.txt")
 PACKAGES = ("bot", "dialogs", "cards")
-MODELS = ("bot/policy/sentence_model/encoder-int8.onnx", "bot/policy/sentence_model/question-encoder-int8.onnx")
+MODEL_FOLDER = Path("bot/policy/sentence_model")
+MODELS = (str(MODEL_FOLDER / "encoder-int8.onnx"), str(MODEL_FOLDER / "question-encoder-int8.onnx"))
 # Never shipped, whatever a package folder holds: byte code, and anything that could carry people's details.
 NEVER = (".pyc", ".csv")
 STAMP = (1980, 1, 1, 0, 0, 0)
@@ -31,13 +39,32 @@ class DeployZipError(RuntimeError):
 
 def contents(source: Path = REPO) -> Iterator[Path]:
     """The files that go into the archive, relative to `source`, in a fixed order."""
+    kept = shipped_policy_files(source / MODEL_FOLDER)
     for name in FILES:
         yield Path(name)
     for package in PACKAGES:
         for path in sorted((source / package).rglob("*")):
             relative = path.relative_to(source)
-            if path.is_file() and "__pycache__" not in relative.parts and path.suffix not in NEVER:
-                yield relative
+            if not path.is_file() or "__pycache__" in relative.parts or path.suffix in NEVER:
+                continue
+            if relative.parent == MODEL_FOLDER and path.suffix == ".npz" and path.name not in kept:
+                continue
+            yield relative
+
+
+def shipped_policy_files(folder: Path) -> set[str]:
+    """The names of the files beside the model that the shipped policy's index reads (worked out now if missing)."""
+    used: set[str] = set()
+
+    class Recording(SentenceVectors):
+        def remembered(
+            self, name: str, key: str, compute: Callable[[], dict[str, Any]]
+        ) -> dict[str, Any]:
+            used.add(f"{name}-{key[:16]}.npz")
+            return super().remembered(name, key, compute)
+
+    PolicyIndex(load_policy(), sentences=Recording(folder))
+    return used
 
 
 def build(out: Path = OUT, *, source: Path = REPO) -> Path:

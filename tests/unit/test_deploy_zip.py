@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scripts.deploy_zip import contents
+from bot.policy.sentence import default_folder
+from scripts.deploy_zip import MODEL_FOLDER, contents, shipped_policy_files
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -18,6 +19,19 @@ def test_the_zip_holds_the_app_its_data_and_requirements_but_no_people_or_pyproj
     assert not [n for n in names if n.startswith(("config/", "tests/", "playground/")) or n.endswith(".csv")]
     assert "pyproject.toml" not in names  # App Service's build would take it for a Poetry project
     assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
+
+
+def test_of_the_files_worked_out_beside_the_model_only_the_shipped_policy_s_go() -> None:
+    stray = default_folder() / "rows-0123456789abcdef.npz"  # as a test, an evaluation or a draft leaves them
+    stray.write_bytes(b"not read by the shipped policy")
+    try:
+        names = {path.as_posix() for path in contents()}
+    finally:
+        stray.unlink()
+
+    kept = {n for n in names if n.startswith(f"{MODEL_FOLDER.as_posix()}/") and n.endswith(".npz")}
+    assert kept == {f"{MODEL_FOLDER.as_posix()}/{name}" for name in shipped_policy_files(default_folder())}
+    assert {name.split("/")[-1].split("-")[0] for name in kept} >= {"rows", "classifier"}
 
 
 def test_the_federations_real_settings_are_never_committed() -> None:
