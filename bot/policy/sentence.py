@@ -6,8 +6,8 @@ Passages are read by the passage encoder; questions (staff questions, wordings, 
 question encoder: the top four layers of each were trained together to bring a staff question near the passage
 that answers it, and a question the policy does not answer away from all of them
 (scripts/train_question_tower.py). A question costs 2–6 ms on one core. The policy's own texts are embedded once
-and kept in `rows.npz` beside the model, so the index is ready in well under a second after the first start with a
-new policy file.
+and kept beside the model (`rows-<key>.npz`, one file per index), so the index is ready in well under a second after
+the first start with a new policy file.
 """
 
 from __future__ import annotations
