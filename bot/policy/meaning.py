@@ -35,9 +35,10 @@ _TOKEN = re.compile(r"[^\s]+")
 _LABELLED = re.compile(r"^[^:]{3,60}:\s+(.{20,})$", re.DOTALL)
 
 
-def agreed(best: Vector, second: Vector) -> Vector:
-    """The best similarity pulled toward the second best (AGREEMENT): one lucky view counts for less."""
-    return best - AGREEMENT * (best - second)
+def agreed(best: Vector, second: Vector, agreement: float | Vector = AGREEMENT) -> Vector:
+    """The best similarity pulled toward the second best by `agreement`: one lucky view counts for less."""
+    pulled: Vector = (best - agreement * (best - second)).astype(np.float32)
+    return pulled
 
 
 def own_views(heading: str, text: str) -> list[str]:
@@ -83,8 +84,8 @@ class MeaningIndex:
         piece_owners = [i for i, texts in enumerate(pieces) for _ in texts]
         view_texts = [t for texts in views for t in texts]
         piece_texts = [t for texts in pieces for t in texts]
-        # One call, so the kept vectors are read once. A passage's own views and its pieces are its own words; its
-        # wordings and the not-covered questions are things staff ask, read like their questions.
+        # One call, so the index's vectors are kept in one file. A passage's own views and its pieces are its own
+        # words; its wordings and the not-covered questions are things staff ask, read like their questions.
         asked = [i >= len(mine) for mine, texts in zip(own, views, strict=True) for i in range(len(texts))]
         asked += [False] * len(piece_texts)
         embedded = sentences.embed_all(
@@ -120,8 +121,7 @@ class MeaningIndex:
         top_two = np.partition(grid, -2, axis=1)[:, -2:]
         second, best = top_two[:, 0], top_two[:, 1]
         second = np.where(np.isfinite(second), second, best)
-        meaning: Vector = (best - self._agreement * (best - second)).astype(np.float32)
-        return meaning
+        return agreed(best, second, self._agreement)
 
     def by_own_text(self, sentence: Vector) -> Vector:
         """Each passage's similarity by its own text ("heading. text", its first view) alone."""

@@ -152,4 +152,3 @@ class SentenceVectors:
             log.warning("could not keep %s in %s: %s", path.name, self._folder, error)
             if temporary is not None:
                 Path(temporary).unlink(missing_ok=True)
-
