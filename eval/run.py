@@ -47,7 +47,7 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
              "2022-twentythird.en", "2022-twentythird.cy",
              "2022-twentyfourth.en", "2022-twentyfourth.cy", "2022-twentyfifth.en", "2022-twentyfifth.cy",
              "2022-twentysixth.en", "2022-twentysixth.cy", "2022-twentyseventh.en", "2022-twentyseventh.cy",
-             "2022-twentyeighth.en", "2022-twentyeighth.cy"),
+             "2022-twentyeighth.en", "2022-twentyeighth.cy", "2022-twentyninth.en", "2022-twentyninth.cy"),
     "revised-a": ("revised-a.en", "revised-a.cy", "revised-a-held.en", "revised-a-held.cy"),
     "revised-b": ("revised-b.en", "revised-b.cy", "revised-b-held.en", "revised-b-held.cy"),
     "other-school": ("other-school.en", "other-school.cy", "other-school-held.en", "other-school-held.cy"),
@@ -99,6 +99,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
     "other-school-22": ("other-school-22-twentyseventh.en", "other-school-22-twentyseventh.cy"),
     "revised-ab": ("revised-ab-twentyeighth.en", "revised-ab-twentyeighth.cy"),
     "other-school-23": ("other-school-23-twentyeighth.en", "other-school-23-twentyeighth.cy"),
+    "revised-ac": ("revised-ac-twentyninth.en", "revised-ac-twentyninth.cy"),
+    "other-school-24": ("other-school-24-twentyninth.en", "other-school-24-twentyninth.cy"),
 }
 # The 2022 sets whose misses taught the steering data: only the no-steering figure is fair for them.
 TAUGHT_STEERING = frozenset({"2022-rounds"})
