@@ -7,6 +7,10 @@
   question encoder, the passages' own words through the passage encoder (sentence.py). A passage counts its best
   view, tempered by its second best (AGREEMENT), so one lucky view weighs less than two that agree; a passage with
   wordings counts its second best (WORDING_AGREEMENT): among seventy wordings, one near a question says little.
+- read after the one before: a sentence that continues a short paragraph (one a card quotes whole) is also read
+  after the sentence before it, which may say what it is about ("The school has a Facebook page. These are managed
+  by the office manager."). That reading can lift the passage's similarity, tempered toward its own, never lower it,
+  and the classifier does not learn from it (it would learn the sentence before's words as this one's).
 - the classifier is trained on the same views plus pieces of the passage's own text (runs of 5, 8 and 12 words):
   with no wordings at all it still learns which words belong to which passage and not to its neighbours. A last
   class holds the questions the policy does not cover that are in force (see retrieval.py).
@@ -72,11 +76,13 @@ class MeaningIndex:
         pieces: Sequence[Sequence[str]],
         not_covered: Sequence[str],
         not_covered_lists: Sequence[int],
+        after: Sequence[str] = (),
     ) -> None:
         """`own[i]` (its own words, `own_views`, "heading. text" first), `wordings[i]` and `pieces[i]` are passage
         i's texts (views, own and wordings: compared with questions and learnt from; pieces: only learnt from);
         `not_covered` are questions the policy does not answer, and `not_covered_lists` the number of the list each
-        comes from (the classifier learns one class per list)."""
+        comes from (the classifier learns one class per list); `after[i]`, when not empty, is passage i read after
+        the one before it."""
         self._sentences = sentences
         views = [[*mine, *asked] for mine, asked in zip(own, wordings, strict=True)]
         self.passages = len(views)
@@ -86,14 +92,19 @@ class MeaningIndex:
         piece_texts = [t for texts in pieces for t in texts]
         # One call, so the index's vectors are kept in one file. A passage's own views and its pieces are its own
         # words; its wordings and the not-covered questions are things staff ask, read like their questions.
+        self._after_at = np.array([n for n, text in enumerate(after) if text], dtype=np.intp)
+        after_texts = [after[n] for n in self._after_at]
         asked = [i >= len(mine) for mine, texts in zip(own, views, strict=True) for i in range(len(texts))]
-        asked += [False] * len(piece_texts)
+        asked += [False] * (len(after_texts) + len(piece_texts))
         embedded = sentences.embed_all(
-            view_texts + piece_texts + list(not_covered), asked + [True] * len(not_covered)
+            view_texts + after_texts + piece_texts + list(not_covered), asked + [True] * len(not_covered)
         )
-        self.view_rows = embedded[: len(view_texts)]
-        self.piece_rows = embedded[len(view_texts) : len(view_texts) + len(piece_texts)]
-        self.not_covered_rows = embedded[len(view_texts) + len(piece_texts) :]
+        start = len(view_texts)
+        self.view_rows = embedded[:start]
+        self._after_rows = embedded[start : start + len(after_texts)]
+        start += len(after_texts)
+        self.piece_rows = embedded[start : start + len(piece_texts)]
+        self.not_covered_rows = embedded[start + len(piece_texts) :]
         self._owners = np.array(owners + piece_owners, dtype=np.intp)
         # Row numbers of each passage's views, padded with len(owners): a slot that reads as -inf. At least two
         # columns, for the second best, even when no passage has more than one view.
@@ -115,13 +126,19 @@ class MeaningIndex:
         return self._sentences.embed(text, question=True)
 
     def by_passage(self, sentence: Vector) -> Vector:
-        """Each passage's similarity over its views: the best, tempered by the second best."""
+        """Each passage's similarity over its views: the best, tempered by the second best; lifted by its reading
+        after the one before, where that is nearer."""
         similarity = self.view_rows @ sentence
         grid = np.append(similarity, np.float32(-np.inf))[self._view_grid]
         top_two = np.partition(grid, -2, axis=1)[:, -2:]
         second, best = top_two[:, 0], top_two[:, 1]
         second = np.where(np.isfinite(second), second, best)
-        return agreed(best, second, self._agreement)
+        meaning = agreed(best, second, self._agreement)
+        at = self._after_at
+        if len(at):
+            read_after = agreed(self._after_rows @ sentence, meaning[at], self._agreement[at])
+            meaning[at] = np.maximum(meaning[at], read_after)
+        return meaning
 
     def by_own_text(self, sentence: Vector) -> Vector:
         """Each passage's similarity by its own text ("heading. text", its first view) alone."""

@@ -15,6 +15,7 @@ which stops counting when a passage it was not checked against answers it.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -88,6 +89,19 @@ def shipped_steering() -> Steering:
     return load_steering()
 
 
+def read_after_the_one_before(
+    policy: Policy, passages: Sequence[PolicyPassage], headings: Sequence[str]
+) -> list[str]:
+    """Each passage that continues a short paragraph (one a card quotes whole) as "heading. the one before. it";
+    "" for the others."""
+    return [
+        f"{heading}. {passages[n - 1].text} {passage.text}"
+        if n and passage.continues and len(policy.in_context((passage,))) > 1
+        else ""
+        for n, (passage, heading) in enumerate(zip(passages, headings, strict=True))
+    ]
+
+
 class PolicyIndex:
     """An in-memory index of the policy's passages that answers questions."""
 
@@ -120,6 +134,7 @@ class PolicyIndex:
             [pieces_of(t) for t in texts],
             [self._lexical.reading(question) for question, _ in self.steering.not_covered],
             [number for _, number in self.steering.not_covered],
+            read_after_the_one_before(policy, self._passages, headings),
         )
         self._keys = [text_key(p.text) for p in self._passages]
         # For each not-covered question, the passage (number) that answers it when it is switched off, else -1.

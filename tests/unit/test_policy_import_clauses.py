@@ -18,7 +18,7 @@ from bot.policy.document_lines import is_clutter
 from bot.policy.importer import PolicyImportError, import_policy, split_passages
 from bot.policy.loader import load_policy
 from bot.policy.model import Policy, quotes
-from bot.policy.retrieval import PolicyIndex
+from bot.policy.retrieval import PolicyIndex, read_after_the_one_before
 from tests.unit.test_policy_import import headed, imported_docx, imported_text, passages
 
 _FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
@@ -201,6 +201,18 @@ def test_an_answer_quotes_its_short_paragraph_whole(tmp_path: Path) -> None:
     assert [p.continues for p in policy.all_passages()] == [False, True, False, True, True, True]
     assert policy.in_context([respond]) == policy.in_context([report, respond]) == (respond, report)
     assert policy.in_context([rest[1]]) == (rest[1],)  # four sentences: only the one that answers
+
+
+def test_only_a_sentence_that_continues_a_short_paragraph_is_read_after_the_one_before(tmp_path: Path) -> None:
+    policy = _loaded(tmp_path, "Staff Social Media Policy\n\nAbuse online\nIf a parent posts abuse about you, do not "
+                     "respond. Take screenshots and report it the same day.\n\nLong rules\nStaff must be kind online. "
+                     "Staff must be fair online. Staff must be honest online. Staff must be careful online.\n")
+    passages = policy.all_passages()
+    headings = [policy.section_of(p.id).heading_en for p in passages]
+
+    assert read_after_the_one_before(policy, passages, headings) == [
+        "", "Abuse online. If a parent posts abuse about you, do not respond. Take screenshots and report it the same "
+        "day.", "", "", "", ""]  # a paragraph of four sentences is not quoted whole: its sentences stand alone
 
 
 def test_a_two_column_pdf_text_is_read_a_column_at_a_time_without_its_running_lines(tmp_path: Path) -> None:

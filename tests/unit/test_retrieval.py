@@ -175,6 +175,26 @@ def test_a_passage_s_own_views_are_read_by_the_passage_encoder_and_its_wordings_
                                                              question=True), atol=1e-6)
 
 
+def test_a_sentence_that_continues_a_short_paragraph_is_also_read_after_the_one_before() -> None:
+    sentences = shared_sentences()
+    lead = "Friends and family. We recognise that some staff are friends or relatives of parents."
+    rule = "In these cases staff may remain connected online but must not discuss school matters or pupils."
+    own = [[lead], [f"Friends and family. {rule}"]]
+    alone = MeaningIndex(sentences, own, [[], []], [[], []], [], [])
+    after = MeaningIndex(sentences, own, [[], []], [[], []], [], [], ["", f"{lead} {rule}"])
+
+    unfriend = alone.embed("I'm mates with loads of parents, do I have to unfriend them?")
+    # "In these cases" alone says nothing of parents; read after the sentence before, it does.
+    assert after.by_passage(unfriend)[1] > alone.by_passage(unfriend)[1] + 0.05
+    for question in ("I'm mates with loads of parents, do I have to unfriend them?",
+                     "are some staff related to parents?", "can I post photos of pupils?"):
+        vector = alone.embed(question)
+        lifted, before = after.by_passage(vector), alone.by_passage(vector)
+        assert lifted[0] == before[0] and lifted[1] >= before[1]  # it lifts, it never lowers
+    about_the_lead = alone.embed("are some staff related to parents?")
+    assert int(np.argmax(after.by_passage(about_the_lead))) == 0
+
+
 def test_a_passage_with_wordings_counts_its_second_best_view() -> None:
     sentences = shared_sentences()
     rule = "Keep it professional: don't use your personal profile to talk to parents about school."
