@@ -17,7 +17,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 if __package__ in (None, ""):
@@ -26,7 +26,7 @@ if __package__ in (None, ""):
 from bot.policy.importer import import_policy
 from bot.policy.loader import load_policy
 from bot.policy.model import Policy
-from bot.policy.retrieval import PolicyIndex, shipped_steering
+from bot.policy.retrieval import Answer, PolicyIndex, shipped_steering
 from bot.policy.steering import Steering, generic_not_covered
 
 HERE = Path(__file__).resolve().parent
@@ -126,12 +126,14 @@ class Case:
 
 @dataclass
 class Tally:
-    """Right/asked counts: English in scope, English out of scope, Welsh (both), about the document (both)."""
+    """Right/asked counts: English in scope, English out of scope, Welsh (both), about the document (both), and rule
+    questions whose card quotes the answer."""
 
     in_scope: list[bool]
     out_of_scope: list[bool]
     welsh: list[bool]
     document: list[bool]
+    on_the_card: list[bool] = field(default_factory=list)  # rule questions, English and Welsh: see on_the_card
 
     def add(self, other: Tally) -> None:
         """Pool another tally into this one."""
@@ -139,8 +141,8 @@ class Tally:
             mine.extend(theirs)
 
     def lists(self) -> tuple[list[bool], ...]:
-        """The four lists in order."""
-        return self.in_scope, self.out_of_scope, self.welsh, self.document
+        """The lists in order."""
+        return self.in_scope, self.out_of_scope, self.welsh, self.document, self.on_the_card
 
 
 def read_cases(path: Path) -> list[Case]:
@@ -159,9 +161,8 @@ def _norm(text: str) -> str:
     return " ".join(text.split())
 
 
-def correct(index: PolicyIndex, case: Case) -> bool:
+def correct(answer: Answer, case: Case) -> bool:
     """The right detail, the right sentence quoted first, or an abstention where the policy has no answer."""
-    answer = index.answer(case.question)
     details = [e.removeprefix("@details:") for e in case.expect if e.startswith("@details:")]
     if details:
         return answer.detail in details
@@ -173,13 +174,25 @@ def correct(index: PolicyIndex, case: Case) -> bool:
     return any(_norm(snippet) in quoted for snippet in case.expect)
 
 
+def on_the_card(policy: Policy, answer: Answer, case: Case) -> bool:
+    """An answered rule question whose card quotes the right sentence anywhere (a short paragraph is quoted whole, in
+    the document's order, so staff read the answer whichever of its sentences ranked first)."""
+    if not answer.answered or answer.detail or not answer.passages:
+        return False
+    quoted = [_norm(p.text) for p in policy.in_context(answer.passages)]
+    return any(_norm(snippet) in text for snippet in case.expect for text in quoted)
+
+
 def tally(index: PolicyIndex, cases: Sequence[Case], verbose: bool, label: str) -> Tally:
     """Ask every case and count what was right."""
     result = Tally([], [], [], [])
     for case in cases:
-        right = correct(index, case)
+        answer = index.answer(case.question)
+        right = correct(answer, case)
         if any(e.startswith("@details:") for e in case.expect):
             result.document.append(right)
+        elif case.expect:
+            result.on_the_card.append(on_the_card(index.policy, answer, case))
         if case.lang == "cy":
             result.welsh.append(right)
         elif case.expect:
@@ -187,7 +200,6 @@ def tally(index: PolicyIndex, cases: Sequence[Case], verbose: bool, label: str) 
         else:
             result.out_of_scope.append(right)
         if verbose and not right:
-            answer = index.answer(case.question)
             got = answer.detail or (answer.passages[0].id if answer.answered and answer.passages else "(abstained)")
             wanted = list(case.expect) or "abstain"
             print(f"    MISS {label} [{case.lang}] {case.question[:110]!r}: got {got}, expected {wanted}")
@@ -279,6 +291,8 @@ def main(argv: list[str]) -> int:
             print(f"{document:<14} {name:<22} {counts(without):>10}  {shown:>22}  {figures(without):>22}")
         print(f"{document:<14} {'all of these':<22} {counts(pooled['without']):>10}  "
               f"{figures(pooled['with']):>22}  {figures(pooled['without']):>22}")
+        print(f"{'':<14} rule questions whose card quotes the answer (English and Welsh), without steering data: "
+              f"{rate(pooled['without'].on_the_card)} ({len(pooled['without'].on_the_card)})")
         for mode, result in pooled.items():
             if result.document:
                 print(f"{'':<14} questions about the document, {mode} steering data: {rate(result.document)} "
