@@ -101,11 +101,17 @@ def when(moment: datetime | None) -> str:
 
 def answer_card(strings: Catalogue, lang: Lang, *, question_id: str, section: SectionView, quotes: Sequence[str],
                 source: str, next_steps: Sequence[str], rated: bool = False, not_helpful: bool = False,
-                related: Sequence[SectionView] = (), escalated_to: str = "", welsh_quotes: int = 0) -> Card:
+                related: Sequence[SectionView] = (), escalated_to: str = "", welsh_quotes: int = 0,
+                tentative: bool = False) -> Card:
     """The policy's own words that answer a question (`welsh_quotes` of them the document's Welsh), where they come
     from, and what to do next; once marked not helpful, where to go from there (ask again, a related section, the
-    headteacher)."""
+    headteacher). A tentative answer says it is the nearest the policy comes, and, while it can still be rated, how
+    to ask again or ask the headteacher."""
     body: list[Element] = [heading(strings.text("ask.answer_title", lang, section=section.heading))]
+    if tentative:
+        rating = bool(question_id) and not (rated or not_helpful or escalated_to)
+        note = strings.text("ask.tentative", lang)
+        body.append(text(f"{note} {strings.text('ask.tentative_next', lang)}" if rating else note))
     body.extend(quote(passage) for passage in quotes)
     body.append(source_line(strings, lang, source, section, quoted=len(quotes), quoted_welsh=welsh_quotes))
     buttons = [execute(strings.text("ask.read_section", lang), VERB_SECTION, {"section": section.section_id})]

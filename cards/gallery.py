@@ -85,6 +85,8 @@ def _answer_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Iterator[tu
                                        source=source, next_steps=shown.next_steps)
     yield "answer-rated", answer.answer_card(strings, lang, question_id="Q1", section=view, quotes=[shown.text],
                                              source=source, next_steps=[], rated=True)
+    yield "answer-tentative", answer.answer_card(strings, lang, question_id="Q1", section=view, quotes=[shown.text],
+                                                 source=source, next_steps=shown.next_steps, tentative=True)
     closest = [answer.section_view(s, lang) for s in policy.sections[:3]]
     yield "answer-not-helpful", answer.answer_card(strings, lang, question_id="Q1", section=view, quotes=[shown.text],
                                                    source=source, next_steps=shown.next_steps, rated=True,

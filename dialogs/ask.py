@@ -59,6 +59,8 @@ class Answer(Protocol):
     def closest_sections(self) -> Sequence[str]: ...
     @property
     def detail(self) -> str: ...
+    @property
+    def tentative(self) -> bool: ...
 
 
 class Retriever(Protocol):
@@ -172,7 +174,7 @@ class AskFlow:
                                  source=self._source(policy, lang), next_steps=steps,
                                  rated=record.feedback is not Feedback.NONE, not_helpful=not_helpful,
                                  related=self._related(record, lang) if not_helpful and not escalated_to else (),
-                                 escalated_to=escalated_to)
+                                 escalated_to=escalated_to, tentative=record.tentative)
 
     def _related(self, record: QuestionRecord, lang: Lang) -> list[cards.SectionView]:
         """The sections nearest the question other than the one that did not help."""
@@ -200,7 +202,7 @@ class AskFlow:
             question_id=new_question_id(now), asker=turn.actor, text=question[:MAX_QUESTION], lang=lang, asked_at=now,
             answered=bool(passages), section_id=policy.section_of(passages[0].id).id if passages else "",
             passage_ids=tuple(p.id for p in passages), score=float(found.score),
-            policy_version=policy.details.version)
+            policy_version=policy.details.version, tentative=bool(passages) and found.tentative)
         try:
             await self._questions.add(record)
         except StorageUnavailable:

@@ -134,6 +134,9 @@ class Tally:
     welsh: list[bool]
     document: list[bool]
     on_the_card: list[bool] = field(default_factory=list)  # rule questions, English and Welsh: see on_the_card
+    # Answered rule questions, tentative or not (abstention.tentative): whether the card quotes an answer.
+    tentative: list[bool] = field(default_factory=list)
+    confident: list[bool] = field(default_factory=list)
 
     def add(self, other: Tally) -> None:
         """Pool another tally into this one."""
@@ -142,7 +145,8 @@ class Tally:
 
     def lists(self) -> tuple[list[bool], ...]:
         """The lists in order."""
-        return self.in_scope, self.out_of_scope, self.welsh, self.document, self.on_the_card
+        return (self.in_scope, self.out_of_scope, self.welsh, self.document, self.on_the_card, self.tentative,
+                self.confident)
 
 
 def read_cases(path: Path) -> list[Case]:
@@ -191,8 +195,12 @@ def tally(index: PolicyIndex, cases: Sequence[Case], verbose: bool, label: str) 
         right = correct(answer, case)
         if any(e.startswith("@details:") for e in case.expect):
             result.document.append(right)
-        elif case.expect:
-            result.on_the_card.append(on_the_card(index.policy, answer, case))
+        else:
+            shown = bool(case.expect) and on_the_card(index.policy, answer, case)
+            if case.expect:
+                result.on_the_card.append(shown)
+            if answer.answered:
+                (result.tentative if answer.tentative else result.confident).append(shown)
         if case.lang == "cy":
             result.welsh.append(right)
         elif case.expect:
@@ -269,6 +277,7 @@ def main(argv: list[str]) -> int:
           "without 85 / 85 / 75")
     print(f"{'document':<14} {'set':<22} {'questions':>10}  {'with steering data':>22}  {'without steering data':>22}")
     cold_ms = 0.0
+    others = Tally([], [], [], [])
     for document, names in DOCUMENTS.items():
         if chosen and not chosen.intersection(names):
             continue
@@ -293,6 +302,8 @@ def main(argv: list[str]) -> int:
               f"{figures(pooled['with']):>22}  {figures(pooled['without']):>22}")
         print(f"{'':<14} rule questions whose card quotes the answer (English and Welsh), without steering data: "
               f"{rate(pooled['without'].on_the_card)} ({len(pooled['without'].on_the_card)})")
+        if document != "2022":
+            others.add(pooled["without"])
         for mode, result in pooled.items():
             if result.document:
                 print(f"{'':<14} questions about the document, {mode} steering data: {rate(result.document)} "
@@ -304,6 +315,12 @@ def main(argv: list[str]) -> int:
               f"{len(steered.steering.set_aside)} wording and {len(steered.steering.not_covered_set_aside)} "
               "not-covered lists set aside (another version's), "
               f"{suspended} not-covered questions switched off by a passage that answers them")
+    answers = len(others.tentative) + len(others.confident)
+    if answers:
+        print(f"answers on the documents other than 2022, without steering data: {answers}, "
+              f"{100 * len(others.tentative) / answers:.1f} % tentative (the card says it may not answer exactly); "
+              f"the card quotes the answer for {rate(others.tentative).strip()} % of the tentative and "
+              f"{rate(others.confident).strip()} % of the others")
     if not quick:
         policy = import_document(DOCS / "2022.txt")
         index = PolicyIndex(policy)

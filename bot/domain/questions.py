@@ -64,6 +64,8 @@ class QuestionRecord:
     replied_at: datetime | None = None
     # The version of the policy the answer came from ("" before versions were kept).
     policy_version: str = ""
+    # The answer may not answer the question exactly (the nearest the policy comes); its card says so.
+    tentative: bool = False
     etag: str = ""
 
     def rated(self, person: Person, feedback: Feedback) -> QuestionRecord:

@@ -3,8 +3,9 @@
 The measures of the best passage are combined into one confidence (the matched share of the question's words,
 blended with the meaning similarity). The bot abstains below a calibrated threshold, when the question is nearer a
 not-covered question in force than to the passage, or (English only) when the classifier thinks "not covered"
-likely. It answers anyway when the classifier is very sure of one passage and sure the question is covered. The
-README's method section says how each constant was chosen and on which question sets.
+likely. It answers anyway when the classifier is very sure of one passage and sure the question is covered. An
+answer with a confidence under TENTATIVE_BELOW, and no sure classifier, is tentative: the card says it may not answer
+the question exactly. The README's method section says how each constant was chosen and on which question sets.
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ NOT_COVERED_MARGIN = 0.0
 CLASSIFIER_NOT_COVERED = 0.9
 CLASSIFIER_SURE = 0.9
 CLASSIFIER_SURE_NOT_COVERED = 0.05
+# Without steering data, about two answers in five under this confidence quote the wrong sentence first or answer a
+# question the policy does not cover, against one in ten above it (README, fifteenth round).
+TENTATIVE_BELOW = 0.46
 
 
 @dataclass(frozen=True)
@@ -54,5 +58,13 @@ def answerable(evidence: Evidence, threshold: float = THRESHOLD) -> bool:
         and not nearer_not_covered
         and evidence.not_covered_chance < doubt
     )
-    sure = evidence.chance > CLASSIFIER_SURE and evidence.not_covered_chance < CLASSIFIER_SURE_NOT_COVERED
-    return by_scores or sure
+    return by_scores or _classifier_sure(evidence)
+
+
+def tentative(evidence: Evidence) -> bool:
+    """Whether an answer is uncertain enough for the card to say it may not answer the question exactly."""
+    return confidence(evidence) < TENTATIVE_BELOW and not _classifier_sure(evidence)
+
+
+def _classifier_sure(evidence: Evidence) -> bool:
+    return evidence.chance > CLASSIFIER_SURE and evidence.not_covered_chance < CLASSIFIER_SURE_NOT_COVERED

@@ -59,6 +59,8 @@ class Answer:
     # The sections nearest the question, best first (an answer's own section among them): where to look next.
     closest_sections: tuple[str, ...] = ()
     detail: str = ""
+    # Answered, but the nearest the policy comes may not answer the question exactly (abstention.tentative).
+    tentative: bool = False
 
     @property
     def quote(self) -> str:
@@ -75,6 +77,7 @@ class Ranking:
     best: int
     confidence: float
     answerable: bool
+    tentative: bool = False
 
 
 @cache
@@ -178,6 +181,7 @@ class PolicyIndex:
             round(ranking.confidence, 4),
             ranking.language,
             self._closest(mixed),
+            tentative=ranking.tentative,
         )
 
     def rank(self, question: str) -> Ranking | None:
@@ -214,6 +218,7 @@ class PolicyIndex:
             best,
             abstention.confidence(evidence),
             abstention.answerable(evidence, self.threshold),
+            abstention.tentative(evidence),
         )
 
     def _mix(

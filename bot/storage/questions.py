@@ -45,6 +45,7 @@ def _to_entity(record: QuestionRecord) -> dict[str, Any]:
         "RepliedBy": record.replied_by,
         "RepliedAt": record.replied_at,
         "PolicyVersion": record.policy_version,
+        "Tentative": record.tentative,
     }
 
 
@@ -72,6 +73,7 @@ def _from_entity(entity: dict[str, Any]) -> QuestionRecord:
         replied_by=entity_text(entity, "RepliedBy"),
         replied_at=entity_time(entity, "RepliedAt"),
         policy_version=entity_text(entity, "PolicyVersion"),
+        tentative=bool(entity.get("Tentative")),
         etag=entity_etag(entity),
     )
 

@@ -6,9 +6,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from bot.domain.federation import Federation
+from bot.domain.live_policy import PolicyInForce
 from bot.domain.people import Lang
-from tests.flows.conftest import CARYS, SIAN, BotInMemory, text_of
+from bot.policy import PolicyIndex
+from bot.policy.steering import Steering
+from cards.i18n import Catalogue
+from tests.flows.conftest import CARYS, SIAN, BotInMemory, open_bot, text_of
 from tests.support.cards import verb_data
+from tests.support.policies import fixture_policy
 
 POLICY_TEXT = (Path(__file__).resolve().parents[2] / "bot/policy/data/social-media-policy-2022.txt").read_text(
     encoding="utf-8")
@@ -58,3 +64,24 @@ async def test_a_question_about_the_document_gets_the_about_card(answering_bot: 
 
     shown = text_of(reply.card)
     assert "Daniel Owen" in shown and "does not say" not in shown
+
+
+async def test_an_uncertain_answer_says_it_is_the_nearest_the_policy_comes(strings: Catalogue,
+                                                                           federation: Federation) -> None:
+    policy = fixture_policy()  # without steering data, as a new version of the policy is read
+    in_force = PolicyInForce(policy, PolicyIndex(policy, steering=Steering()))
+    bot = open_bot(strings, federation, lambda: in_force)
+
+    uncertain = await bot.says(CARYS, "can I use tiktok with my class?")
+    [record] = bot.store.questions.values()
+    rated = await bot.clicks(CARYS, "ask.feedback", {"q": record.question_id, "value": "helpful"})
+    welsh = await bot.says(CARYS, "ga i ddefnyddio tiktok efo fy nosbarth?", lang=Lang.CY)
+    sure = await bot.says(CARYS, "Can I be friends with pupils on Facebook?")
+
+    assert _quotes(uncertain.card or {}) and record.tentative
+    assert "may not answer your question exactly" in text_of(uncertain.card)
+    assert "choose **Not helpful** to ask again or to ask the headteacher" in text_of(uncertain.card)
+    # Once rated, the card still says so, without the way on it no longer offers.
+    assert "may not answer your question exactly" in text_of(rated.card) and "choose" not in text_of(rated.card)
+    assert "efallai nad ydy'n ateb eich cwestiwn yn union" in text_of(welsh.card)
+    assert _quotes(sure.card or {}) and "may not answer" not in text_of(sure.card)

@@ -22,7 +22,8 @@ def _question(text: str, *, minutes: int = 0, answered: bool = False) -> Questio
     asked_at = NOW + timedelta(minutes=minutes)
     return QuestionRecord(question_id=new_question_id(asked_at), asker=CARYS, text=text, lang=Lang.CY,
                           asked_at=asked_at, answered=answered, section_id="s2" if answered else "",
-                          passage_ids=("s2.1", "s2.3") if answered else (), score=0.75, policy_version="2")
+                          passage_ids=("s2.1", "s2.3") if answered else (), score=0.75, policy_version="2",
+                          tentative=answered)
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from bot.policy.abstention import TENTATIVE_BELOW, Evidence, answerable, tentative
 from bot.policy.meaning import MeaningIndex, own_views
 from bot.policy.retrieval import PolicyIndex, shared_sentences
 from bot.policy.steering import NotCovered, Steering, load_steering, text_key
@@ -209,3 +210,14 @@ def test_a_passage_with_wordings_counts_its_second_best_view() -> None:
     assert similarity[3] == pytest.approx(1.0, abs=1e-5)
     assert with_wordings == pytest.approx(np.sort(similarity[:4])[-2], abs=1e-6)
     assert own_words_only == pytest.approx(similarity[4], abs=1e-6)
+
+
+def test_an_answer_under_the_tentative_confidence_is_tentative_unless_the_classifier_is_sure() -> None:
+    def evidence(meaning: float, chance: float) -> Evidence:
+        return Evidence("en", matched_share=meaning, meaning=meaning, nearest_not_covered=-1.0, chance=chance,
+                        not_covered_chance=0.0)
+
+    low, high = evidence(TENTATIVE_BELOW - 0.02, 0.5), evidence(TENTATIVE_BELOW + 0.02, 0.5)
+    assert answerable(low) and tentative(low)
+    assert answerable(high) and not tentative(high)
+    assert not tentative(evidence(TENTATIVE_BELOW - 0.02, 0.95))  # the classifier is sure of the passage
