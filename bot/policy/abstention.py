@@ -67,4 +67,5 @@ def tentative(evidence: Evidence) -> bool:
 
 
 def _classifier_sure(evidence: Evidence) -> bool:
+    """The classifier is very sure of the passage and sure the question is covered."""
     return evidence.chance > CLASSIFIER_SURE and evidence.not_covered_chance < CLASSIFIER_SURE_NOT_COVERED
