@@ -182,8 +182,9 @@ def correct(answer: Answer, case: Case) -> bool:
 
 
 def on_the_card(policy: Policy, answer: Answer, case: Case) -> bool:
-    """An answered rule question whose card quotes the right sentence anywhere (a short paragraph is quoted whole, in
-    the document's order, so staff read the answer whichever of its sentences ranked first)."""
+    """An answered rule question whose card quotes an expected sentence anywhere: a short paragraph is quoted whole,
+    in the document's order, so staff read the answer whichever of its sentences ranked first. Never true for a
+    question the policy does not cover (it expects none)."""
     if not answer.answered or answer.detail or not answer.passages:
         return False
     quoted = [_norm(p.text) for p in policy.in_context(answer.passages)]
@@ -199,7 +200,7 @@ def tally(index: PolicyIndex, cases: Sequence[Case], verbose: bool, label: str) 
         if any(e.startswith("@details:") for e in case.expect):
             result.document.append(right)
         else:
-            shown = bool(case.expect) and on_the_card(index.policy, answer, case)
+            shown = on_the_card(index.policy, answer, case)
             if case.expect:
                 result.on_the_card.append(shown)
             if answer.answered:

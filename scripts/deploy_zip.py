@@ -20,7 +20,7 @@ from typing import Any
 
 from bot.policy.loader import load_policy
 from bot.policy.retrieval import PolicyIndex
-from bot.policy.sentence import SentenceVectors
+from bot.policy.sentence import SentenceVectors, kept_file
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "build" / "bot.zip"
@@ -60,7 +60,7 @@ def shipped_policy_files(folder: Path) -> set[str]:
         def remembered(
             self, name: str, key: str, compute: Callable[[], dict[str, Any]]
         ) -> dict[str, Any]:
-            used.add(f"{name}-{key[:16]}.npz")
+            used.add(kept_file(name, key))
             return super().remembered(name, key, compute)
 
     PolicyIndex(load_policy(), sentences=Recording(folder))

@@ -28,7 +28,8 @@ SHORT_QUESTION_WORDS = 10
 CLITICS = frozenset({"s", "t", "ll", "re", "ve", "d", "m", "r", "n"})
 
 
-def _has(text: str, phrases: tuple[str, ...]) -> bool:
+def _has(text: str, phrases: Iterable[str]) -> bool:
+    """Whether the read question holds one of the phrases as whole words."""
     return any(f" {phrase} " in text for phrase in phrases)
 
 
@@ -102,9 +103,7 @@ class DocumentQuestions:
             return None
         text = self._read(tokens)
         short = sum(t not in CLITICS for t in tokens) <= SHORT_QUESTION_WORDS
-        names_document = any(f" {w} " in text for w in self._document_words) or (
-            short and any(f" {w} " in text for w in self._pronouns)
-        )
+        names_document = _has(text, self._document_words) or (short and _has(text, self._pronouns))
         for detail in self._details:
             if _has(text, detail.unless):
                 continue

@@ -49,6 +49,11 @@ def default_folder() -> Path:
     return Path(__file__).resolve().parent / "sentence_model"
 
 
+def kept_file(name: str, key: str) -> str:
+    """The name of the file beside the model that keeps `remembered(name, key, …)`'s arrays."""
+    return f"{name}-{key[:16]}.npz"
+
+
 class SentenceVectors:
     """Turns texts into unit vectors whose dot product measures how alike their meanings are."""
 
@@ -128,7 +133,7 @@ class SentenceVectors:
         """Arrays worked out from this model's vectors (e.g. a classifier's weights), kept in `<name>-<key>.npz`
         beside the model: computed again only for a new key or model. One file per key, so indexes of different
         policy files (the tests build several) do not overwrite each other's."""
-        path = self._folder / f"{name}-{key[:16]}.npz"
+        path = self._folder / kept_file(name, key)
         try:
             with np.load(path) as saved:
                 if str(saved["model"]) == self._model_id and str(saved["key"]) == key:
