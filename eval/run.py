@@ -51,7 +51,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
              "2022-thirtieth.en", "2022-thirtieth.cy",
              "2022-thirtyfirst.en", "2022-thirtyfirst.cy",
              "2022-thirtysecond.en", "2022-thirtysecond.cy",
-             "2022-thirtythird.en", "2022-thirtythird.cy"),
+             "2022-thirtythird.en", "2022-thirtythird.cy",
+             "2022-thirtyfourth.en", "2022-thirtyfourth.cy"),
     "revised-a": ("revised-a.en", "revised-a.cy", "revised-a-held.en", "revised-a-held.cy"),
     "revised-b": ("revised-b.en", "revised-b.cy", "revised-b-held.en", "revised-b-held.cy"),
     "other-school": ("other-school.en", "other-school.cy", "other-school-held.en", "other-school-held.cy"),
@@ -113,6 +114,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
     "other-school-27": ("other-school-27-thirtysecond.en", "other-school-27-thirtysecond.cy"),
     "revised-ag": ("revised-ag-thirtythird.en", "revised-ag-thirtythird.cy"),
     "other-school-28": ("other-school-28-thirtythird.en", "other-school-28-thirtythird.cy"),
+    "revised-ah": ("revised-ah-thirtyfourth.en", "revised-ah-thirtyfourth.cy"),
+    "other-school-29": ("other-school-29-thirtyfourth.en", "other-school-29-thirtyfourth.cy"),
 }
 # The 2022 sets whose misses taught the steering data: only the no-steering figure is fair for them.
 TAUGHT_STEERING = frozenset({"2022-rounds"})
