@@ -34,7 +34,7 @@ from bot.domain.concerns import (
     roles,
     route,
 )
-from bot.domain.directory import LineManagers, StaffDirectory, find_line_manager
+from bot.domain.directory import LineManagers, StaffDirectory, StaffMember, find_line_manager
 from bot.domain.errors import (
     ConcurrentChange,
     DomainError,
@@ -244,10 +244,9 @@ class ConcernFlow:
                                          what=turn.text)
         return await self._private(turn, offer, f"concern-outside|{secrets.token_urlsafe(12)}")
 
-    async def _about(self, value: str) -> StaffContact | None:
-        if "@" not in value:
-            return None
-        member = next((m for m in await self._directory.list_members() if m.email == value.lower()), None)
+    def _about(self, value: str, staff: Sequence[StaffMember]) -> StaffContact | None:
+        """The colleague picked from the staff list (the form sends their row's email), or None."""
+        member = next((m for m in staff if m.email == value.lower()), None)
         if member is None:
             return None
         return StaffContact(member.aad_object_id, self._federation.display_name(member.aad_object_id, member.name),
@@ -269,9 +268,13 @@ class ConcernFlow:
             view = await self._view(turn.actor, ReportKind.NOT_COLLEAGUE, token)
             return Reply(card=cards.form_card(self._strings, turn.lang, view, values=texts, notice=self._strings.text(
                 "concern.moved_to_outside", turn.lang)))
-        about = await self._about(texts["about"]) if kind is ReportKind.COLLEAGUE else None
+        # The list the colleague was picked from goes with them: where it has no object ids, it is what tells the
+        # people the report could go to apart from the person it is about.
+        picking = kind is ReportKind.COLLEAGUE and "@" in texts["about"]
+        staff = tuple(await self._directory.list_members()) if picking else ()
+        about = self._about(texts["about"], staff)
         subject = Subject(typed=tuple(texts[k] for k in ("what", "since", "where", "who", "evidence")), about=about,
-                          involves_manager=texts["involves_manager"] == "true", kind=kind)
+                          involves_manager=texts["involves_manager"] == "true", kind=kind, staff=staff)
         try:
             routing = await self._routing(turn.actor, subject)
         except NobodyToSendTo:
@@ -311,7 +314,8 @@ class ConcernFlow:
             minutes = max(1, round(self._check_interval / 60))
             return await again(error=self._strings.text("concern.saved_not_sent", turn.lang,
                                                          name=report.holder.name, minutes=minutes))
-        left_out = routing.left_out if report.chain == routing.chain else ()
+        same_chain = [c.aad_object_id for c in report.chain] == [c.aad_object_id for c in routing.chain]
+        left_out = routing.left_out if same_chain else ()
         return Reply(card=cards.receipt_card(self._strings, turn.lang, report,
                                              roles(report.chain, self._federation), left_out=left_out))
 

@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
 
+from bot.domain.directory import StaffMember
 from bot.domain.errors import DomainError, NotAllowed
 from bot.domain.federation import Federation
 from bot.domain.ids import readable_id
@@ -157,8 +158,7 @@ def mentions(text: str, contact: StaffContact) -> bool:
     with or without a title, Welsh mutations included). Over-matching is the safe mistake: a report that might
     be about someone goes one step past them."""
     said = fold(text)
-    email = fold(contact.email)
-    if email and email in said:
+    if any(fold(address) in said for address in contact.addresses):
         return True
     parts = [p for p in _words(contact.name) if p not in _TITLES]
     if not parts:
@@ -178,10 +178,11 @@ class Subject:
     about: StaffContact | None = None  # the colleague they picked from the staff list
     involves_manager: bool = False
     kind: ReportKind = ReportKind.COLLEAGUE
+    staff: tuple[StaffMember, ...] = ()  # the list `about` was picked from: tells people apart where it has no ids
 
     def names(self, contact: StaffContact, *, manager: StaffContact | None) -> bool:
         """True when the report is about `contact` (picked, flagged as the manager, or named in the text)."""
-        if self.about is not None and _same(self.about, contact):
+        if self.about is not None and may_be(self.about, contact, self.staff):
             return True
         if self.involves_manager and manager is not None and _same(manager, contact):
             return True
@@ -189,9 +190,47 @@ class Subject:
 
 
 def _same(one: StaffContact, other: StaffContact) -> bool:
+    """The same person: the same object id, or an address in common."""
     if one.aad_object_id and one.aad_object_id.lower() == other.aad_object_id.lower():
         return True
-    return bool(one.email) and one.email.lower() == other.email.lower()
+    return bool(one.addresses & other.addresses)
+
+
+def _name(name: str) -> tuple[str, ...]:
+    """A name's words without titles, to compare two names whole."""
+    return tuple(w for w in _words(name) if w not in _TITLES)
+
+
+def _listed_as(member: StaffMember, contact: StaffContact) -> bool:
+    """The staff list's row is this contact: by object id, an address, or the whole name."""
+    if member.aad_object_id and member.aad_object_id == contact.aad_object_id.lower():
+        return True
+    return member.email in contact.addresses or (bool(_name(member.name)) and _name(member.name) == _name(
+        contact.name))
+
+
+def may_be(picked: StaffContact, contact: StaffContact, staff: Sequence[StaffMember] = ()) -> bool:
+    """False only when the bot can tell `contact` is not the colleague picked from the staff list; when it cannot
+    tell, the report must not reach them, so True.
+
+    A staff list may have no object ids (the import allows it) and Graph may know a person by an address the list
+    does not (a Hwb mail or user name). In order: an object id or address in common is the same person; two object ids
+    that differ are two people; a contact the list knows as another of its rows (by id, address or whole name) is
+    someone else; a shared name (first name or surname, as in typed text) or the picked person's name inside one of
+    the contact's addresses may be the same person; and so is a contact whose name reads as no name at all."""
+    if _same(picked, contact):
+        return True
+    if picked.aad_object_id and contact.aad_object_id:
+        return False
+    rows = [m for m in staff if _listed_as(m, contact)]
+    if rows:
+        return any(m.email in picked.addresses for m in rows)
+    if mentions(picked.name, contact) or mentions(contact.name, picked):
+        return True
+    parts = [p for p in _name(picked.name) if len(p) > 2 and p not in _COMMON]
+    if any(p in fold(address.split("@")[0]) for p in parts for address in contact.addresses):
+        return True
+    return not any(w.isalpha() and len(w) > 1 for w in _name(contact.name))
 
 
 def _distinct(contacts: Iterable[StaffContact]) -> tuple[StaffContact, ...]:

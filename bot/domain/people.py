@@ -51,3 +51,10 @@ class StaffContact:
     aad_object_id: str
     name: str
     email: str = ""
+    # Further addresses a directory knows the person by (Graph's userPrincipalName, otherMails, proxyAddresses).
+    other_addresses: tuple[str, ...] = ()
+
+    @property
+    def addresses(self) -> frozenset[str]:
+        """Every address the person is known by, in lower case."""
+        return frozenset(a.strip().lower() for a in (self.email, *self.other_addresses) if a and a.strip())

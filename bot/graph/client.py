@@ -120,7 +120,8 @@ class GraphLineManagers:
                 token = await self._tokens.token(person.tenant_id)
             url = f"{self._base_url}/v1.0/users/{person.aad_object_id}/manager"
             async with self._session.get(url, headers={"Authorization": f"Bearer {token}"},
-                                         params={"$select": "id,displayName,mail,userPrincipalName"},
+                                         params={"$select": "id,displayName,mail,userPrincipalName,otherMails,"
+                                                            "proxyAddresses"},
                                          timeout=self._timeout) as response:
                 if response.status == 404:
                     return None
@@ -133,4 +134,18 @@ class GraphLineManagers:
         if not isinstance(object_id, str) or not isinstance(name, str):
             return None
         email = body.get("mail") or body.get("userPrincipalName") or ""
-        return StaffContact(object_id, name, email if isinstance(email, str) else "")
+        email = email if isinstance(email, str) else ""
+        return StaffContact(object_id, name, email, tuple(a for a in _addresses(body) if a != email.strip().lower()))
+
+
+def _addresses(body: dict[str, Any]) -> tuple[str, ...]:
+    """Every address Graph gives for a user: a report must never reach the person it is about, whichever of them
+    the staff list knows him by. Proxy addresses carry their kind ("SMTP:", "smtp:", "sip:"): mail ones are kept."""
+    found = [body.get("mail"), body.get("userPrincipalName")]
+    others = body.get("otherMails")
+    found += others if isinstance(others, list) else []
+    proxies = body.get("proxyAddresses")
+    for proxy in proxies if isinstance(proxies, list) else []:
+        kind, _, address = proxy.partition(":") if isinstance(proxy, str) else ("", "", "")
+        found.append(address if kind.lower() == "smtp" else None)
+    return tuple(dict.fromkeys(a.strip().lower() for a in found if isinstance(a, str) and "@" in a))

@@ -3,15 +3,28 @@ person it is about (the rules tests/http/test_concern_safety.py checks over HTTP
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
-from bot.domain.concerns import ReportState, Route
-from bot.domain.people import Person
-from bot.storage.memory import MemoryConcernReports
-from dialogs.base import Reply
-from tests.flows.conftest import CARYS, CHAIR, GARETH, SIAN, BotInMemory, text_of
+from bot.domain.concerns import ConcernReport, ReportState, Route
+from bot.domain.directory import LineManagers, read_staff_csv
+from bot.domain.outbox import QueueingNotifier
+from bot.domain.people import Lang, Person, StaffContact
+from bot.storage.memory import (
+    MemoryConcernReports,
+    MemoryOutbox,
+    MemoryRateLimiter,
+    MemoryStaffDirectory,
+    MemoryUserProfiles,
+)
+from cards.i18n import load_catalogue
+from dialogs.base import Reply, Scope, Turn
+from dialogs.concerns import ConcernFlow
+from tests.flows.conftest import CARYS, CHAIR, GARETH, REPO, SIAN, BotInMemory, text_of
 from tests.support.cards import verb_data
 from tests.support.concerns import NAMING_THE_LINE_MANAGER
 
@@ -107,3 +120,48 @@ async def test_a_report_naming_everyone_it_could_go_to_is_not_sent_and_says_so(s
     assert await staffed.cards_for(SIAN) == [] and await staffed.cards_for(CHAIR) == []
     assert await MemoryConcernReports(staffed.store).list_all() == []
     assert "has not been sent" in text_of(answer.card)
+
+
+class HwbGraph:
+    """Graph as a Hwb tenant answers: Carys's line manager is Gareth (his own object id), known by his Hwb address."""
+
+    async def line_manager_of(self, person: Person) -> StaffContact | None:
+        """Gareth, for Carys; nobody else's manager is known."""
+        if person.aad_object_id != CARYS.aad_object_id:
+            return None
+        return StaffContact(GARETH.aad_object_id, "Gareth Hughes", "HughesG42@hwbcymru.net")
+
+
+def _concerns(bot: BotInMemory, *, managers: Sequence[LineManagers] = (),
+              clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> ConcernFlow:
+    """The concern flow on the bot's own stores, with line-manager sources before the staff list and a clock."""
+    directory = MemoryStaffDirectory(bot.store)
+    return ConcernFlow(strings=load_catalogue(), federation=bot.federation, reports=MemoryConcernReports(bot.store),
+                       directory=directory, managers=[*managers, directory],
+                       notifier=QueueingNotifier(MemoryOutbox(bot.store)), profiles=MemoryUserProfiles(bot.store),
+                       limiter=MemoryRateLimiter(bot.store), report_limit=5, escalation_limit=10, clock=clock)
+
+
+async def _only_report(bot: BotInMemory) -> ConcernReport:
+    [report] = await MemoryConcernReports(bot.store).list_all()
+    return report
+
+
+async def test_a_report_about_the_picked_line_manager_never_reaches_him_when_graph_knows_another_address(
+        bot: BotInMemory) -> None:
+    # The office's list without object ids: the import allows it ("only Graph can find those people's managers").
+    staff = read_staff_csv((REPO / "config" / "staff.local.csv").read_text(encoding="utf-8"),
+                           schools=["high", "primary"]).staff
+    await MemoryStaffDirectory(bot.store).replace_all([replace(m, aad_object_id="") for m in staff])
+    await bot.meets(CARYS, GARETH, SIAN)
+
+    receipt = await _concerns(bot, managers=[HwbGraph()]).submit(Turn(
+        actor=CARYS, lang=Lang.EN, scope=Scope.PERSONAL, verb="concern.submit", is_invoke=True,
+        data={"what": SECRET, "about": "gareth.hughes@llanidloes.example.cymru"}))
+
+    report = await _only_report(bot)
+    assert GARETH.aad_object_id not in [c.aad_object_id for c in report.chain]
+    assert await bot.cards_for(GARETH) == [], "the report reached the person it is about"
+    assert _shows(await bot.cards_for(SIAN), SECRET)
+    assert "It went to Mrs Siân Roberts." in text_of(receipt.card)
+    assert "Gareth Hughes will not see it." in text_of(receipt.card)

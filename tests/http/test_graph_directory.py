@@ -184,6 +184,41 @@ async def test_a_report_about_graphs_manager_goes_to_the_headteacher(
     assert (report.assigned_to.name, report.route) == ("Mrs Siân Roberts", Route.MANAGER_INVOLVED)
 
 
+# The office's export: school addresses, no object ids (the import warns and accepts it).
+WITHOUT_IDS = """name,email,school,role,line_manager_email
+Carys Jenkins,carys.jenkins@llanidloes.example.cymru,high,Teacher of Geography,gareth.hughes@llanidloes.example.cymru
+Gareth Hughes,gareth.hughes@llanidloes.example.cymru,high,Head of Humanities,sian.roberts@llanidloes.example.cymru
+Siân Roberts,sian.roberts@llanidloes.example.cymru,high,Executive Headteacher,
+"""
+
+
+@pytest.mark.parametrize("as_graph_knows_him", [
+    {"displayName": "Gareth Hughes", "mail": "HughesG42@hwbcymru.net"},
+    {"displayName": "Gareth Hughes", "mail": None, "userPrincipalName": "HughesG42@hwbcymru.net"},
+    {"displayName": "Staff 42", "mail": "s42@hwbcymru.net", "otherMails": ["gareth.hughes@llanidloes.example.cymru"]},
+    {"displayName": "Staff 42", "mail": "s42@hwbcymru.net",
+     "proxyAddresses": ["SMTP:s42@hwbcymru.net", "smtp:Gareth.Hughes@llanidloes.example.cymru"]},
+], ids=["hwb-mail", "upn-only", "other-mails", "proxy-addresses"])
+async def test_a_report_about_the_picked_line_manager_never_reaches_him(
+        graph: GraphLineManagers, fake: FakeGraph, store: TableStore, as_graph_knows_him: dict[str, object]) -> None:
+    fake.managers[CARYS.aad_object_id] = {"id": GARETH["id"], **as_graph_knows_him}  # type: ignore[dict-item]
+    staff = read_staff_csv(WITHOUT_IDS, schools=["high", "primary"])
+    assert staff.problems == () and staff.warnings
+    await TableStaffDirectory(store).replace_all(staff.staff)
+    flow, reports = _flow(store, [graph, TableStaffDirectory(store)])
+
+    receipt = await flow.submit(Turn(
+        actor=CARYS, lang=Lang.EN, scope=Scope.PERSONAL, verb="concern.submit", is_invoke=True,
+        data={"what": "Unkind messages about my lessons, late at night",
+              "about": "gareth.hughes@llanidloes.example.cymru"}))
+
+    [report] = await reports.list_all()
+    gareth = Person(TENANT, GARETH["id"], "Gareth Hughes")
+    assert GARETH["id"] not in [c.aad_object_id for c in report.chain]
+    assert await TableOutbox(store).list_for_recipient(gareth) == []
+    assert "It went to Mrs Siân Roberts." in json.dumps(receipt.card, ensure_ascii=False)
+
+
 async def test_the_apps_own_msal_setup_works_offline_against_a_custom_authority(
         fake: FakeGraph, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(fake.ca_file))  # msal's own requests session trusts the test CA

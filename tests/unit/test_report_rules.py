@@ -24,6 +24,7 @@ from bot.domain.concerns import (
     roles,
     route,
 )
+from bot.domain.directory import StaffMember, read_staff_csv
 from bot.domain.errors import NotAllowed
 from bot.domain.federation import load_federation
 from bot.domain.people import Person, StaffContact
@@ -43,6 +44,9 @@ assert FEDERATION.chair_of_governors is not None
 CHAIR = FEDERATION.chair_of_governors
 AS_CHAIR = Person(TENANT, CHAIR.aad_object_id, CHAIR.name)
 MONDAY = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+# The office's list imported without object ids, as the import allows ("only Graph can find those people's managers").
+WITHOUT_IDS = tuple(replace(m, aad_object_id="") for m in read_staff_csv(
+    (REPO / "config" / "staff.local.csv").read_text(encoding="utf-8"), schools=["high", "primary"]).staff)
 
 
 def _typed(*texts: str) -> Subject:
@@ -86,6 +90,44 @@ def test_picking_the_manager_or_saying_it_involves_them_skips_the_manager() -> N
 
     for subject in (picked, by_email_only, flagged):
         assert route(CARYS, subject, GARETH, FEDERATION, "high").chain == (HEAD, CHAIR)
+
+
+def _picked(email: str, staff: tuple[StaffMember, ...] = WITHOUT_IDS) -> Subject:
+    """The colleague the reporter chose from the staff list (the form sends the row's email)."""
+    row = next(m for m in staff if m.email == email)
+    return Subject(about=StaffContact(row.aad_object_id, row.name, row.email), staff=staff)
+
+
+@pytest.mark.parametrize("manager", [
+    StaffContact(GARETH.aad_object_id, "Gareth Hughes", "HughesG42@hwbcymru.net"),
+    StaffContact(GARETH.aad_object_id, "Mr G. Hughes", "hughesg42@hwbcymru.net"),
+    StaffContact(GARETH.aad_object_id, "HughesG42", "HughesG42@hwbcymru.net"),
+    StaffContact(GARETH.aad_object_id, "GH42", "gh42@hwbcymru.net"),
+    StaffContact(GARETH.aad_object_id, "Staff 42", "s42@hwbcymru.net", ("x@hwbcymru.net", GARETH.email.upper())),
+], ids=["hwb-mail", "graphs-own-name", "user-name-for-a-name", "nothing-to-tell-him-by", "school-mail-in-other-mails"])
+def test_a_report_about_the_picked_line_manager_never_reaches_him_whatever_address_graph_knows(
+        manager: StaffContact) -> None:
+    routing = route(CARYS, _picked(GARETH.email), manager, FEDERATION, "high")
+
+    assert routing == Routing((HEAD, CHAIR), Route.MANAGER_INVOLVED, (manager,))
+
+
+def test_a_report_about_another_colleague_still_goes_to_the_line_manager_graph_names() -> None:
+    manager = StaffContact(GARETH.aad_object_id, "Gareth Hughes", "HughesG42@hwbcymru.net")
+    namesake = StaffMember("Gareth Jones", "gareth.jones@llanidloes.example.cymru", "high", "Teacher of Welsh", "")
+    staff = (*WITHOUT_IDS, namesake)
+
+    about_owain = route(CARYS, _picked("owain.pritchard@llanidloes.example.cymru", staff), manager, FEDERATION, "high")
+    about_namesake = route(CARYS, _picked(namesake.email, staff), manager, FEDERATION, "high")
+
+    assert about_owain == Routing((manager, HEAD, CHAIR), Route.LINE_MANAGER)
+    assert about_namesake == Routing((manager, HEAD, CHAIR), Route.LINE_MANAGER)  # the list tells the two apart
+
+
+def test_a_picked_colleague_with_an_object_id_is_told_apart_by_it() -> None:
+    with_ids = Subject(about=StaffContact("a1000000-0000-4000-8000-000000000002", "Gareth Owain", "go@x.cymru"))
+
+    assert route(CARYS, with_ids, GARETH, FEDERATION, "high") == Routing((GARETH, HEAD, CHAIR), Route.LINE_MANAGER)
 
 
 def test_the_headteachers_own_report_goes_to_the_chair() -> None:
