@@ -355,7 +355,10 @@ class ConcernFlow:
 
     async def _to_holder(self, report: ConcernReport, *, reminder: bool = False) -> OutboundMessage:
         holder = report.holder
-        kind = "reminder" if reminder else _HOLDER_MESSAGE.get(report.level, f"escalated-{report.level}")
+        if reminder:  # one reminder for each holder (the first holder's has the id it has always had)
+            kind = "reminder" if report.level == 0 else f"reminder-{report.level}"
+        else:
+            kind = _HOLDER_MESSAGE.get(report.level, f"escalated-{report.level}")
         return await self._message(holder, report, kind, lambda lang: (
             cards.reminder_card(self._strings, lang, report) if reminder
             else cards.holder_card(self._strings, lang, report, self._as_person(report, holder))),
@@ -491,7 +494,8 @@ class ConcernFlow:
         return Reply(card=cards.my_reports_card(self._strings, turn.lang, reports))
 
     async def check_reports(self) -> int:
-        """Remind once after two working days unacknowledged, escalate two more later; safe on many instances."""
+        """Remind a holder once after two working days unacknowledged (whether it was sent to them or passed up to
+        them), and pass it up two more later; safe on many instances."""
         done = 0
         now = self._clock()
         for report in await self._reports.list_open():

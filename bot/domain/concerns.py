@@ -442,15 +442,28 @@ class ConcernReport:
         return replace(self, state=ReportState.ESCALATED, level=self.level + 1, escalated_at=now, closed_at=None,
                        acknowledged_at=None, reopened_at=now, notes=notes)
 
+    @property
+    def waiting_since(self) -> datetime | None:
+        """When its holder got it, while nobody has acknowledged it (sent, or passed up the chain); else None."""
+        if self.state is ReportState.OPEN:
+            return self.submitted_at
+        if self.state is ReportState.ESCALATED:
+            return self.escalated_at or self.submitted_at
+        return None
+
     def due(self, now: datetime) -> str:
-        """What the reminder task owes this report now: "remind", "escalate" or ""."""
-        if self.state is not ReportState.OPEN:
+        """What the reminder task owes this report now: "remind" its holder two working days after they got it,
+        "escalate" two more after that, or ""."""
+        since = self.waiting_since
+        if since is None:
             return ""
-        if self.reminded_at is None:
-            return "remind" if now >= add_working_days(self.submitted_at, 2) else ""
+        # A reminder counts for this holder only: one sent to whoever held it before was sent before they got it.
+        reminded = self.reminded_at if self.reminded_at is not None and self.reminded_at >= since else None
+        if reminded is None:
+            return "remind" if now >= add_working_days(since, 2) else ""
         if self.next_up is None:
             return ""
-        return "escalate" if now >= add_working_days(self.reminded_at, 2) else ""
+        return "escalate" if now >= add_working_days(reminded, 2) else ""
 
     @property
     def closure(self) -> datetime | None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 import pytest
@@ -142,6 +143,10 @@ def _concerns(bot: BotInMemory, *, managers: Sequence[LineManagers] = (),
                        limiter=MemoryRateLimiter(bot.store), report_limit=5, escalation_limit=10, clock=clock)
 
 
+def _at(moment: datetime) -> datetime:
+    return moment
+
+
 async def _only_report(bot: BotInMemory) -> ConcernReport:
     [report] = await MemoryConcernReports(bot.store).list_all()
     return report
@@ -165,3 +170,29 @@ async def test_a_report_about_the_picked_line_manager_never_reaches_him_when_gra
     assert _shows(await bot.cards_for(SIAN), SECRET)
     assert "It went to Mrs Siân Roberts." in text_of(receipt.card)
     assert "Gareth Hughes will not see it." in text_of(receipt.card)
+
+
+async def _escalated_by_gareth(bot: BotInMemory) -> None:
+    await _report(bot)
+    [card] = await bot.cards_for(GARETH)
+    await bot.clicks(GARETH, "concern.escalate", {**verb_data(card, "concern.escalate"), "note": "please"})
+
+
+async def test_an_escalated_report_nobody_acknowledges_is_reminded_then_passed_to_the_chair(
+        staffed: BotInMemory) -> None:
+    await staffed.meets(CHAIR)
+    await _escalated_by_gareth(staffed)
+    escalated = await _only_report(staffed)
+    assert escalated.escalated_at is not None
+    days: list[str] = []
+
+    for day in range(1, 8):  # the task runs every day for a week: working days, whatever day it was escalated
+        moment = escalated.escalated_at + timedelta(days=day)
+        await _concerns(staffed, clock=partial(_at, moment)).check_reports()
+        days.append(f"{(await _only_report(staffed)).level}")
+
+    reminders = [c for c in await staffed.cards_for(SIAN) if "Reminder" in text_of(c)]
+    assert len(reminders) == 1 and SECRET in text_of(reminders[0])
+    assert (await _only_report(staffed)).holder.aad_object_id == CHAIR.aad_object_id
+    assert _shows(await staffed.cards_for(CHAIR), SECRET)
+    assert days[0] == "1" and days[-1] == "2"

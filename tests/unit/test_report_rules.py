@@ -206,6 +206,29 @@ def test_reminded_after_two_working_days_then_escalated_after_two_more() -> None
     assert replace(reminded, state=ReportState.ACKNOWLEDGED).due(MONDAY + timedelta(days=30)) == ""
 
 
+def test_an_escalated_report_nobody_acknowledges_is_reminded_then_passed_up_on_the_same_clock() -> None:
+    thursday = MONDAY + timedelta(days=3)
+    escalated = _report(reminded_at=MONDAY + timedelta(days=2)).escalated(None, "", thursday)
+    next_monday = add_working_days(thursday, 2)
+    reminded = replace(escalated, reminded_at=next_monday)
+
+    assert escalated.due(add_working_days(thursday, 1)) == ""  # Gareth's reminder is not Siân's
+    assert escalated.due(next_monday) == "remind"
+    assert reminded.due(add_working_days(next_monday, 1)) == ""
+    assert reminded.due(add_working_days(next_monday, 2)) == "escalate"
+    assert escalated.acknowledged(SIAN, next_monday).due(MONDAY + timedelta(days=60)) == ""
+    at_the_top = reminded.escalated(None, "", add_working_days(next_monday, 2))
+    assert at_the_top.due(add_working_days(next_monday, 4)) == "remind"
+
+
+def test_a_report_the_reporter_says_is_not_resolved_is_reminded_if_nobody_acknowledges_it() -> None:
+    closed = _report(reminded_at=MONDAY).closed(AS_GARETH, "Spoke to them", shared=False, now=MONDAY)
+    reopened = closed.reopened(CARYS, "Still happening", MONDAY + timedelta(days=7))
+
+    assert reopened.due(MONDAY + timedelta(days=8)) == ""
+    assert reopened.due(MONDAY + timedelta(days=9)) == "remind"
+
+
 def test_a_report_with_nobody_above_its_holder_is_reminded_but_not_escalated() -> None:
     report = _report(chain=(CHAIR,), route=Route.REPORTER_IS_HEAD)
 
