@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import re
 import secrets
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -365,20 +365,50 @@ class ConcernFlow:
             # A reminder is a new message (it should be noticed); anything else updates the card they have.
             card_key="" if reminder else f"{report.reference}|{holder.aad_object_id}")
 
-    async def _save(self, before: ConcernReport, after: ConcernReport, action: str, actor: str,
-                    messages: Callable[[ConcernReport], Awaitable[list[OutboundMessage]]]) -> ConcernReport:
-        """Write a change (etag-guarded), then queue its messages; if they can't be queued, undo the change."""
-        saved = await self._reports.save(after, action, actor, at=self._clock())
+    async def _messages(self, action: str, report: ConcernReport) -> list[OutboundMessage]:
+        """What an action owes the people it concerns; the ids are fixed by report, action and level, so queuing
+        them again (the reminder task catching up) sends nothing twice."""
+        if action == "acknowledged":
+            return [await self._message(report.reporter, report, f"acknowledged-{report.level}", lambda lang:
+                                        cards.acknowledged_card(self._strings, lang, report))]
+        if action == "escalated":
+            return await self._escalation_messages(report)
+        if action == "closed":
+            return [await self._message(report.reporter, report, f"closed-{report.level}", lambda lang:
+                                        cards.closed_for_reporter(self._strings, lang, report))]
+        if action == "not resolved":
+            return [await self._to_holder(report)]
+        if action == "reminded":
+            return [await self._to_holder(report, reminder=True)]
+        return []
+
+    async def _save(self, before: ConcernReport, after: ConcernReport, action: str,
+                    actor: str) -> tuple[ConcernReport, bool]:
+        """Write a change (etag-guarded) owing its messages, queue them, and clear the debt: the report and True.
+
+        If the messages can't be queued the change is undone, so "nothing was changed" is true. If the undo fails too,
+        the change stands and its messages stay owed (written with it) for `check_reports` to queue: the report and
+        False, so the person can be told so."""
+        saved = await self._reports.save(replace(after, owed=action), action, actor, at=self._clock())
         try:
-            await self._notifier.notify(await messages(saved))
+            await self._notifier.notify(await self._messages(action, saved))
         except DomainError:
             try:
                 await self._reports.save(replace(before, etag=saved.etag), f"{action} undone", "bot",
                                          at=self._clock())
             except DomainError:
-                log.error("report %s: %s saved but its messages were not queued", before.reference, action)
+                log.warning("report %s: %s saved; its messages are owed to the next check", before.reference, action)
+                return saved, False
             raise StorageUnavailable("messages not queued") from None
-        return saved
+        return await self._paid(saved), True
+
+    async def _paid(self, report: ConcernReport) -> ConcernReport:
+        """The report with its messages no longer owed. When that can't be written (a later change, storage gone),
+        the next check queues them again under the same ids, which sends nothing twice."""
+        try:
+            return await self._reports.queued(report)
+        except (ConcurrentChange, StorageUnavailable):
+            return report
 
     async def _load(self, turn: Turn) -> ConcernReport:
         reference = turn.data.get("ref")
@@ -398,8 +428,7 @@ class ConcernFlow:
         return Reply(card=cards.holder_card(self._strings, turn.lang, report, turn.actor, notice=notice,
                                             closing=closing, error=error))
 
-    async def _act(self, turn: Turn, action: str, change: Callable[[ConcernReport], ConcernReport],
-                   messages: Callable[[ConcernReport], Awaitable[list[OutboundMessage]]], *,
+    async def _act(self, turn: Turn, action: str, change: Callable[[ConcernReport], ConcernReport], *,
                    limit: Limit | None = None) -> Reply:
         try:
             report = await self._load(turn)
@@ -418,10 +447,13 @@ class ConcernFlow:
                 return self._show(turn, report, notice=self._strings.text("concern.escalation_limited", turn.lang,
                                                                           count=limit.count))
         try:
-            saved = await self._save(report, changed, action, turn.actor.aad_object_id, messages)
+            saved, queued = await self._save(report, changed, action, turn.actor.aad_object_id)
         except ConcurrentChange:
-            saved = await self._reports.get(report.reference)
-        return self._show(turn, saved)
+            saved, queued = await self._reports.get(report.reference), True
+        if queued:
+            return self._show(turn, saved)
+        minutes = max(1, round(self._check_interval / 60))
+        return self._show(turn, saved, notice=self._strings.text("concern.messages_owed", turn.lang, minutes=minutes))
 
     async def show(self, turn: Turn) -> Reply:
         """A report as this viewer may see it (the reporter's view from "my reports", or a holder's)."""
@@ -432,11 +464,7 @@ class ConcernFlow:
 
     async def acknowledge(self, turn: Turn) -> Reply:
         """The holder has read it; the reporter is told."""
-        async def messages(report: ConcernReport) -> list[OutboundMessage]:
-            return [await self._message(report.reporter, report, f"acknowledged-{report.level}", lambda lang:
-                                        cards.acknowledged_card(self._strings, lang, report))]
-
-        return await self._act(turn, "acknowledged", lambda r: r.acknowledged(turn.actor, self._clock()), messages)
+        return await self._act(turn, "acknowledged", lambda r: r.acknowledged(turn.actor, self._clock()))
 
     async def _escalation_messages(self, report: ConcernReport) -> list[OutboundMessage]:
         """The next holder gets the report; the reporter and the one before are told where it went."""
@@ -455,7 +483,7 @@ class ConcernFlow:
         raw = turn.data.get("note")
         note = raw.strip()[:LIMITS["note"]] if isinstance(raw, str) else ""
         return await self._act(turn, "escalated", lambda r: r.escalated(turn.actor, note, self._clock()),
-                               self._escalation_messages, limit=self._escalation_limit)
+                               limit=self._escalation_limit)
 
     async def close(self, turn: Turn) -> Reply:
         """Closing is a decision: it needs a short outcome. The reporter is told (the outcome only if shared)."""
@@ -469,24 +497,15 @@ class ConcernFlow:
             error = self._strings.text("concern.outcome_required", turn.lang) if "outcome" in turn.data else ""
             return self._show(turn, report, closing=report.can_act(turn.actor), error=error)
         shared = turn.data.get("share_outcome") == "true"
-
-        async def messages(report: ConcernReport) -> list[OutboundMessage]:
-            return [await self._message(report.reporter, report, f"closed-{report.level}", lambda lang:
-                                        cards.closed_for_reporter(self._strings, lang, report))]
-
         return await self._act(turn, "closed", lambda r: r.closed(turn.actor, outcome, shared=shared,
-                                                                  now=self._clock()), messages)
+                                                                  now=self._clock()))
 
     async def reopen(self, turn: Turn) -> Reply:
         """The reporter's "this isn't resolved", once: it goes to the next person up, with their note."""
         raw = turn.data.get("note")
         note = raw.strip()[:LIMITS["note"]] if isinstance(raw, str) else ""
-
-        async def messages(report: ConcernReport) -> list[OutboundMessage]:
-            return [await self._to_holder(report)]
-
         return await self._act(turn, "not resolved", lambda r: r.reopened(turn.actor, note, self._clock()),
-                               messages, limit=self._escalation_limit)
+                               limit=self._escalation_limit)
 
     async def mine(self, turn: Turn) -> Reply:
         """The reports this person sent: status and who holds each, never their text."""
@@ -494,8 +513,10 @@ class ConcernFlow:
         return Reply(card=cards.my_reports_card(self._strings, turn.lang, reports))
 
     async def check_reports(self) -> int:
-        """Remind a holder once after two working days unacknowledged (whether it was sent to them or passed up to
-        them), and pass it up two more later; safe on many instances."""
+        """Queue the messages a fault left owed; then remind a holder once after two working days unacknowledged
+        (whether it was sent to them or passed up to them) and pass it up two more later. Safe on many instances;
+        returns how many reports were reminded or passed up."""
+        await self._catch_up()
         done = 0
         now = self._clock()
         for report in await self._reports.list_open():
@@ -506,19 +527,24 @@ class ConcernFlow:
                     # report, so when it is already queued (or sent) this adds nothing.
                     await self._notifier.notify([await self._to_holder(report)])
                 if due == "remind":
-                    async def reminder(saved: ConcernReport) -> list[OutboundMessage]:
-                        return [await self._to_holder(saved, reminder=True)]
-
-                    await self._save(report, replace(report, reminded_at=now), "reminded", "task", reminder)
+                    await self._save(report, replace(report, reminded_at=now), "reminded", "task")
                 elif due == "escalate":
-                    await self._save(report, report.escalated(None, "", now), "escalated", "task",
-                                     self._escalation_messages)
+                    await self._save(report, report.escalated(None, "", now), "escalated", "task")
                 else:
                     continue
             except ConcurrentChange:
                 continue  # another instance claimed it first: it sends, this one does not
             done += 1
         return done
+
+    async def _catch_up(self) -> None:
+        """Queue what changes saved while storage failed still owe (their ids are fixed: nothing goes twice)."""
+        for report in await self._reports.list_owed():
+            messages = await self._messages(report.owed, report)
+            if messages:
+                await self._notifier.notify(messages)
+            await self._paid(report)
+            log.info("report %s: the messages owed for %s are queued", report.reference, report.owed)
 
     async def purge(self, *, months: int, dry_run: bool = False) -> list[str]:
         """Delete reports whose retention period after closure has passed; return their references."""

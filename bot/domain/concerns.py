@@ -343,6 +343,9 @@ class ConcernReport:
     reopened_at: datetime | None = None  # when the reporter said it is not resolved (once)
     notes: tuple[Note, ...] = ()
     form: str = ""  # the form's own token: a second press of the same Send is the same report
+    # The action whose messages were not yet known to be queued when it was saved (written with it): the reminder task
+    # queues them (their ids are fixed, so never twice) and clears it.
+    owed: str = ""
     etag: str = field(default="", compare=False)
 
     @property
@@ -496,6 +499,15 @@ class ConcernReports(Protocol):
 
     async def list_open(self) -> list[ConcernReport]:
         """Reports not yet closed, for the reminder task and retention."""
+        ...
+
+    async def list_owed(self) -> list[ConcernReport]:
+        """Reports saved with messages still owed (`owed` set), closed ones included."""
+        ...
+
+    async def queued(self, report: ConcernReport) -> ConcernReport:
+        """Clear `owed` if nobody changed the report since it was read (else `ConcurrentChange`: the later change owes
+        its own messages); the report as it is now stored."""
         ...
 
     async def list_all(self) -> list[ConcernReport]:

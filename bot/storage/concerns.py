@@ -3,11 +3,13 @@
 `reports`: PartitionKey = report reference; RowKey `report` for the record, `audit|<iso time>|<random>` for
 each change (action and who, never the report's text). Change + audit go in one transaction. A form's token
 (what makes a second press of the same Send the same report) is a row of its own: PartitionKey
-`form|<tenant>|<reporter id>`, RowKey = token, holding the reference the server gave it.
+`form|<tenant>|<reporter id>`, RowKey = token, holding the reference the server gave it. A change is written with
+`Owed` (the action whose messages are still to be queued), cleared once they are: a fault between the two leaves it
+for the reminder task to catch up.
 `audit`: PartitionKey `reports`, RowKey `<closed at>|<reference>`: what retention deleted, and when (`DeletedAt`).
 
-Lists ("open reports" for the reminder task, "all" for retention, "mine" for the reporter) filter the `report`
-rows: a federation files a handful of reports a year, so a derived index would add a second write to keep
+Lists ("open reports" and "owed" for the reminder task, "all" for retention, "mine" for the reporter) filter the
+`report` rows: a federation files a handful of reports a year, so a derived index would add a second write to keep
 consistent and gain nothing.
 Retention also removes the report's messages from the `outbox` table (their cards carry the report's text) and
 their sent marks from `outboxsent`: their message ids all start with the reference (`msg|<reference>|...`, see
@@ -72,7 +74,7 @@ def _to_entity(report: ConcernReport) -> dict[str, Any]:
         "AboutName": report.about_name, "InvolvesManager": report.involves_manager, "State": report.state.value,
         "AcknowledgedAt": report.acknowledged_at, "RemindedAt": report.reminded_at,
         "EscalatedAt": report.escalated_at, "ClosedAt": report.closed_at, "ReopenedAt": report.reopened_at,
-        "Notes": _notes_json(report.notes), "FormToken": report.form,
+        "Notes": _notes_json(report.notes), "FormToken": report.form, "Owed": report.owed,
     }
 
 
@@ -118,7 +120,7 @@ def _from_entity(entity: dict[str, Any]) -> ConcernReport:
         acknowledged_at=acknowledged, reminded_at=entity_time(entity, "RemindedAt"),
         escalated_at=entity_time(entity, "EscalatedAt"), closed_at=entity_time(entity, "ClosedAt"),
         reopened_at=entity_time(entity, "ReopenedAt"), notes=_notes(entity), form=entity_text(entity, "FormToken"),
-        etag=entity_etag(entity))
+        owed=entity_text(entity, "Owed"), etag=entity_etag(entity))
 
 
 def _audit(reference: str, action: str, actor: str, at: datetime) -> dict[str, Any]:
@@ -180,6 +182,18 @@ class TableConcernReports:
     async def list_open(self) -> list[ConcernReport]:
         """Reports not closed."""
         return await self._query("RowKey eq @rk and State ne @closed", {"rk": RECORD, "closed": "closed"})
+
+    async def list_owed(self) -> list[ConcernReport]:
+        """Reports saved with messages still owed (records written before `Owed` existed have none)."""
+        return await self._query("RowKey eq @rk and Owed gt @none", {"rk": RECORD, "none": ""})
+
+    async def queued(self, report: ConcernReport) -> ConcernReport:
+        """Clear `Owed` if unchanged since read (etag); `ConcurrentChange` otherwise."""
+        async with self._store.call():
+            result = await self._table.update_entity(
+                {"PartitionKey": safe_key(report.reference), "RowKey": RECORD, "Owed": ""}, mode=UpdateMode.MERGE,
+                etag=report.etag, match_condition=MatchConditions.IfNotModified)
+        return replace(report, owed="", etag=str(result.get("etag", "")))
 
     async def list_all(self) -> list[ConcernReport]:
         """Every report."""

@@ -432,6 +432,19 @@ class MemoryConcernReports:
         await self._store.call()
         return [r for r in self._in_order() if r.state is not ReportState.CLOSED]
 
+    async def list_owed(self) -> list[ConcernReport]:
+        """Reports saved with messages still owed, by reference."""
+        await self._store.call()
+        return [r for r in self._in_order() if r.owed]
+
+    async def queued(self, report: ConcernReport) -> ConcernReport:
+        """Clear `owed` if unchanged since read (etag); `ConcurrentChange` otherwise."""
+        await self._store.call()
+        _unchanged(self._store.reports.get(report.reference), report.etag, f"report {report.reference}")
+        cleared = replace(report, owed="", etag=self._store.etag())
+        self._store.reports[report.reference] = cleared
+        return cleared
+
     async def list_all(self) -> list[ConcernReport]:
         """Every report, by reference."""
         await self._store.call()

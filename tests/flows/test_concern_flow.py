@@ -13,6 +13,7 @@ import pytest
 
 from bot.domain.concerns import ConcernReport, ReportState, Route
 from bot.domain.directory import LineManagers, read_staff_csv
+from bot.domain.errors import StorageUnavailable
 from bot.domain.outbox import QueueingNotifier
 from bot.domain.people import Lang, Person, StaffContact
 from bot.storage.memory import (
@@ -196,3 +197,32 @@ async def test_an_escalated_report_nobody_acknowledges_is_reminded_then_passed_t
     assert (await _only_report(staffed)).holder.aad_object_id == CHAIR.aad_object_id
     assert _shows(await staffed.cards_for(CHAIR), SECRET)
     assert days[0] == "1" and days[-1] == "2"
+
+
+async def test_an_escalation_whose_messages_and_undo_both_fail_is_told_truly_and_reaches_the_head(
+        staffed: BotInMemory, monkeypatch: pytest.MonkeyPatch) -> None:
+    await _report(staffed)
+    [card] = await staffed.cards_for(GARETH)
+    real_save = MemoryConcernReports.save
+
+    async def gone_after_the_save(reports: MemoryConcernReports, report: ConcernReport, action: str, actor: str, *,
+                                  at: datetime) -> ConcernReport:
+        if action.endswith("undone"):
+            raise StorageUnavailable("injected: storage went away after the change was saved")
+        return await real_save(reports, report, action, actor, at=at)
+
+    async def outbox_gone(outbox: MemoryOutbox, messages: object) -> None:
+        raise StorageUnavailable("injected: storage went away")
+
+    with monkeypatch.context() as fault:
+        fault.setattr(MemoryConcernReports, "save", gone_after_the_save)
+        fault.setattr(MemoryOutbox, "enqueue", outbox_gone)
+        told = await staffed.clicks(GARETH, "concern.escalate", {**verb_data(card, "concern.escalate"), "note": "x"})
+    # Storage is back; the task runs as it does every few minutes.
+    await _concerns(staffed).check_reports()
+    await _concerns(staffed).check_reports()
+
+    assert "Passed to Mrs Siân Roberts" in text_of(told.card)
+    assert "will send them on its own" in text_of(told.card) and "nothing was changed" not in text_of(told.card)
+    assert len([c for c in await staffed.cards_for(SIAN) if SECRET in text_of(c)]) == 1
+    assert (await _only_report(staffed)).owed == ""

@@ -85,6 +85,30 @@ async def test_open_list_leaves_out_closed_reports(backend: Backend) -> None:
     assert sorted(r.reference for r in await reports.list_all()) == ["C-AAAAAA", "C-BBBBBB"]
 
 
+async def test_a_change_whose_messages_are_owed_is_listed_until_they_are_queued(backend: Backend) -> None:
+    reports = await backend.concern_reports()
+    await reports.create(_report("C-AAAAAA"))
+    await reports.create(_report("C-BBBBBB"))
+    await reports.create(_report("C-CCCCCC"))
+    gareth = Person(TENANT, GARETH.aad_object_id)
+    a, b, c = [await reports.get(reference) for reference in ("C-AAAAAA", "C-BBBBBB", "C-CCCCCC")]
+    escalated = await reports.save(replace(a.escalated(gareth, "", WHEN), owed="escalated"), "escalated", "g", at=WHEN)
+    closed = await reports.save(replace(b.closed(gareth, "done", shared=False, now=WHEN), owed="closed"), "closed", "g",
+                                at=WHEN)
+    await reports.save(c.acknowledged(gareth, WHEN), "acknowledged", "g", at=WHEN)
+
+    owed = await reports.list_owed()
+    queued = await reports.queued(escalated)
+
+    assert sorted((r.reference, r.owed) for r in owed) == [("C-AAAAAA", "escalated"), ("C-BBBBBB", "closed")]
+    assert queued.owed == "" and replace(queued, etag="") == replace(escalated, owed="", etag="")
+    assert (await reports.get("C-AAAAAA")).owed == "" and [r.reference for r in await reports.list_owed()] == [
+        "C-BBBBBB"]
+    with pytest.raises(ConcurrentChange):  # a later change owes its own messages: a stale clear leaves them owed
+        await reports.queued(escalated)
+    assert (await reports.get("C-BBBBBB")).owed == "closed" and closed.owed == "closed"
+
+
 async def test_deleting_removes_every_row_and_its_messages_and_leaves_a_trace(backend: Backend) -> None:
     reports, outbox = await backend.concern_reports(), await backend.outbox()
     await reports.create(_report())
