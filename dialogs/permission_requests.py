@@ -488,11 +488,16 @@ class PermissionFlow:
                                              notice=notice, errors=errors))
 
     async def open(self, turn: Turn) -> Reply:
-        """One pending request's decision card, from the list."""
+        """One pending request's decision card, from the list; a decider's own request opens as its requester sees it
+        (nobody decides their own)."""
         found = await self._for_decider(turn)
         if isinstance(found, Reply):
             return found
-        return Reply(card=self._settled_card(found[0], turn.lang, opened=True))
+        request, school = found
+        if turn.actor.aad_object_id == request.requester.aad_object_id:
+            return Reply(card=cards.status_card(self._strings, turn.lang, request, school=school.name(turn.lang),
+                                                approver=school.headteacher.name))
+        return Reply(card=self._settled_card(request, turn.lang, opened=True))
 
     async def register(self, turn: Turn) -> Reply:
         """Approved permissions still in force: the federation's official accounts (for heads)."""

@@ -183,3 +183,14 @@ async def test_a_decision_on_a_copy_opened_from_the_list_updates_the_request_car
     assert "Declined by Mrs Siân Roberts" in text_of(declined.card) and declined.card_key == ""
     [_, update] = await bot.cards_for(SIAN)  # the card the request came in is not the one clicked: updated too
     assert "Declined by Mrs Siân Roberts" in text_of(update) and "permission.decline" not in text_of(update)
+
+
+async def test_a_headteacher_opening_their_own_request_is_offered_no_decision(bot: BotInMemory) -> None:
+    await bot.meets(SIAN, FFION)
+    request_id = await _submitted(bot, SIAN)
+
+    opened = await bot.clicks(SIAN, "permission.open", {"id": request_id})
+
+    verbs = {a.get("verb") for a in actions(opened.card or {})}
+    assert not verbs & {"permission.approve", "permission.decline"}
+    assert verb_data(opened.card or {}, "permission.withdraw")["id"] == request_id  # her own request, to withdraw
