@@ -37,9 +37,22 @@ def counted(limit: Limit, started: datetime | None, count: int, now: datetime) -
     return started, count + 1
 
 
+def given_back(limit: Limit, started: datetime | None, count: int, now: datetime) -> int | None:
+    """A window's uses after one is given back (a use that made nothing); None when there is none to give back (no
+    window, an ended one, or none used)."""
+    if started is None or now >= started + limit.window or count <= 0:
+        return None
+    return count - 1
+
+
 class RateLimiter(Protocol):
     """Port: counts uses per person and limit, in storage every instance shares."""
 
     async def take(self, limit: Limit, who: str, now: datetime) -> None:
         """Count one use by `who` (a stable person key); raise `RateLimited`, counting nothing, when it is used up."""
+        ...
+
+    async def give_back(self, limit: Limit, who: str, now: datetime) -> None:
+        """Uncount one use by `who` in the window running at `now` (what it was taken for was not made); nothing
+        happens when that window has ended or has no use left to give back."""
         ...

@@ -10,6 +10,9 @@ conditional on the row being as it left it (one call, not two). A row changed si
 hand, fails that write (or is gone) and the use starts again with a read, as the first would; and a use this
 instance's row says is spent is read again before it is refused. So the count is storage's, whatever this
 instance remembers.
+
+A use given back (what it was taken for was not made) is a read and a conditional write of the same row, retried
+as a use is.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from azure.core import MatchConditions
 from azure.data.tables import UpdateMode
 
 from bot.domain.errors import ConcurrentChange, RecordExists, RecordNotFound
-from bot.domain.limits import Limit, RateLimited, counted
+from bot.domain.limits import Limit, RateLimited, counted, given_back
 from bot.storage.tables import TableStore, entity_etag, entity_time, safe_key
 
 TABLE = "ratelimits"
@@ -50,6 +53,28 @@ class TableRateLimiter:
                 return
             except (ConcurrentChange, RecordExists, RecordNotFound):
                 continue  # another instance counted first (or the row went): read again
+        raise ConcurrentChange(f"{limit.name}: too many simultaneous uses")
+
+    async def give_back(self, limit: Limit, who: str, now: datetime) -> None:
+        """Uncount one use in the window running at `now`, if it has one (read, then write if unchanged)."""
+        keys = {"PartitionKey": safe_key(limit.name), "RowKey": safe_key(who)}
+        key = (keys["PartitionKey"], keys["RowKey"])
+        for _ in range(_ATTEMPTS):
+            self._known.pop(key, None)
+            try:
+                async with self._store.call():
+                    row: dict[str, Any] = await self._table.get_entity(keys["PartitionKey"], keys["RowKey"])
+            except RecordNotFound:
+                return
+            started = entity_time(row, "Start")
+            count = given_back(limit, started, int(row.get("Count") or 0), now)
+            if started is None or count is None:
+                return
+            try:
+                await self._write(key, keys, started, count, etag=entity_etag(row))
+                return
+            except (ConcurrentChange, RecordNotFound):
+                continue  # another instance counted meanwhile: read again
         raise ConcurrentChange(f"{limit.name}: too many simultaneous uses")
 
     async def _count(self, limit: Limit, keys: dict[str, str], now: datetime) -> None:

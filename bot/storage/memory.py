@@ -26,7 +26,7 @@ from typing import Any, Protocol
 from bot.domain.concerns import ConcernReport, ReportState
 from bot.domain.directory import StaffMember, line_manager_in, member_for
 from bot.domain.errors import ConcurrentChange, RecordExists, RecordNotFound
-from bot.domain.limits import Limit, counted
+from bot.domain.limits import Limit, counted, given_back
 from bot.domain.outbox import LEASE, CardSlot, DeliveryState, OutboundMessage, Owed
 from bot.domain.people import Person, StaffContact
 from bot.domain.permission_requests import AuditEntry, PermissionRequest, RequestState
@@ -533,6 +533,14 @@ class MemoryRateLimiter:
         window = self._store.use_windows.get((limit.name, who))
         start, count = counted(limit, window.start if window else None, window.count if window else 0, now)
         self._store.use_windows[(limit.name, who)] = UseWindow(start, count)
+
+    async def give_back(self, limit: Limit, who: str, now: datetime) -> None:
+        """Uncount one use in the window running at `now`, if it has one."""
+        await self._store.call()
+        window = self._store.use_windows.get((limit.name, who))
+        count = given_back(limit, window.start, window.count, now) if window else None
+        if window is not None and count is not None:
+            self._store.use_windows[(limit.name, who)] = UseWindow(window.start, count)
 
 
 class MemoryQuestionLog:

@@ -72,6 +72,25 @@ class RateLimiterContract:
 
         assert sum(results) == 3
 
+    async def test_a_use_given_back_can_be_taken_again(self, limiter: RateLimiter,
+                                                       other_instance: RateLimiter) -> None:
+        await _outcomes(limiter, REPORTS, CARYS, 3, NOW)
+
+        await limiter.give_back(REPORTS, CARYS, NOW + timedelta(minutes=1))
+        again = await _outcomes(other_instance, REPORTS, CARYS, 2, NOW + timedelta(minutes=2))
+
+        assert again == [True, False]
+
+    async def test_nothing_is_given_back_to_a_window_that_has_ended_or_was_never_used(
+            self, limiter: RateLimiter) -> None:
+        await limiter.give_back(REPORTS, CARYS, NOW)  # never used: no credit for later
+        await _outcomes(limiter, REPORTS, CARYS, 3, NOW)
+        await limiter.give_back(REPORTS, CARYS, NOW + timedelta(days=1))  # yesterday's window
+
+        taken = await _outcomes(limiter, REPORTS, CARYS, 4, NOW + timedelta(days=1))
+
+        assert taken == [True, True, True, False]
+
 
 class TestRateLimiter(RateLimiterContract):
     @pytest.fixture
