@@ -61,9 +61,9 @@ def _error(strings: Catalogue, lang: Lang, errors: Mapping[str, str], field: str
 
 def form_card(strings: Catalogue, lang: Lang, *, schools: Sequence[tuple[str, str]],
               values: Mapping[str, Any] | None = None, errors: Mapping[str, str] | None = None,
-              notice: str = "") -> Card:
+              notice: str = "", form: str = "") -> Card:
     """The request form, with the person's values kept and each problem shown under its field (`notice`: why
-    a valid form was not sent)."""
+    a valid form was not sent; `form`: the token its Send carries, so a second press is the same request)."""
     given = values or {}
     problems = errors or {}
 
@@ -133,8 +133,8 @@ def form_card(strings: Catalogue, lang: Lang, *, schools: Sequence[tuple[str, st
     body += date_input("end", required=False)
     body += toggle("ongoing", required=False)
     body += toggle("confirm", required=True)
-    return card(body, [execute(strings.text("perm.submit", lang), VERB_SUBMIT, style="positive",
-                               associated_inputs="auto")])
+    return card(body, [execute(strings.text("perm.submit", lang), VERB_SUBMIT, {"form": form} if form else None,
+                               style="positive", associated_inputs="auto")])
 
 
 def asks_sentence(strings: Catalogue, lang: Lang, request: PermissionRequest) -> str:

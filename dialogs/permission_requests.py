@@ -6,13 +6,21 @@ import asyncio
 import logging
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import Field, model_validator
 
 from bot.domain.directory import StaffDirectory
-from bot.domain.errors import ConcurrentChange, NotAllowed, RecordNotFound, StorageUnavailable
+from bot.domain.errors import (
+    ConcurrentChange,
+    DomainError,
+    NotAllowed,
+    RecordExists,
+    RecordNotFound,
+    StorageUnavailable,
+)
 from bot.domain.federation import Federation, School
 from bot.domain.limits import Limit, RateLimited, RateLimiter
 from bot.domain.outbox import Notifier, OutboundMessage
@@ -27,8 +35,11 @@ from bot.domain.permission_requests import (
     PermissionRequests,
     RequestState,
     decide,
+    form_request_id,
+    is_form_token,
     is_request_id,
     may_see_register,
+    new_form_token,
     new_request_id,
     note_problem,
     read_form,
@@ -60,8 +71,10 @@ _WANTS_FORM = re.compile(r"^(i|we)( (would|d))? (need|want|like|would like|d lik
 
 
 class RequestForm(CardData):
-    """`permission.submit`: the form's inputs (choices and dates as Teams sends them, as text)."""
+    """`permission.submit`: the form's token (forms posted before tokens send none) and its inputs (choices and dates
+    as Teams sends them, as text)."""
 
+    form: Text = ""
     school: Text = ""
     platform: Text = ""
     platform_other: Text = ""
@@ -243,7 +256,8 @@ class PermissionFlow:
         school = await self._own_school(turn.actor)
         if school:
             values["school"] = school
-        return Reply(card=cards.form_card(self._strings, turn.lang, schools=self._schools(turn.lang), values=values))
+        return Reply(card=cards.form_card(self._strings, turn.lang, schools=self._schools(turn.lang), values=values,
+                                          form=new_form_token()))
 
     async def _own_school(self, person: Person) -> str:
         """The person's school by the staff list (or the only school), "" when unknown; never in the way."""
@@ -257,21 +271,33 @@ class PermissionFlow:
         return member.school if member is not None and member.school in known else ""
 
     async def submit(self, turn: Turn) -> Reply:
-        """Validate on the server; store, audit, tell the approver, and show the status card."""
+        """Validate on the server; store, audit, tell the approver, and show the status card. Every press of one form's
+        Send names the same request (by the form's token), so a second press shows the request the first made."""
         now = self._clock()
+        given = turn.data.get("form") if is_form_token(turn.data.get("form")) else ""
+        form = str(given) or new_form_token()  # a form posted before tokens gets one, for its next Send
         result = read_form(turn.data, federation=self._federation, requester=turn.actor, today=uk_today(now),
-                           now=now, request_id=new_request_id())
+                           now=now, request_id=form_request_id(turn.actor, form))
         if result.request is None:
             return Reply(card=cards.form_card(self._strings, turn.lang, schools=self._schools(turn.lang),
-                                              values=turn.data, errors=result.errors))
+                                              values=turn.data, errors=result.errors, form=form))
         try:
             await self._limiter.take(self._request_limit, turn.actor.key, now)
         except RateLimited as limited:
+            sent = await self._own(result.request.request_id, turn.actor) if given else None
+            if sent is not None:
+                return self._status_reply(sent, turn.lang)
             return Reply(card=cards.form_card(self._strings, turn.lang, schools=self._schools(turn.lang),
-                                              values=turn.data, notice=self._strings.text(
+                                              values=turn.data, form=form, notice=self._strings.text(
                                                   "perm.rate_limited", turn.lang, count=limited.limit.count)))
-        request = result.request
-        await self._requests.create(request, self._audit(request, SUBMITTED, turn.actor))
+        try:
+            request, stored_now = await self._create(result.request, turn.actor)
+        except DomainError:
+            await self._give_back(turn.actor, now)  # nothing was stored: the use does not count
+            raise
+        if not stored_now:  # an earlier press of this Send stored it
+            await self._give_back(turn.actor, now)
+            return self._status_reply(request, turn.lang)
         school = self._federation.school(request.school_id)
         head = Person(turn.actor.tenant_id, school.headteacher.aad_object_id, school.headteacher.name)
         undelivered = not_queued = False
@@ -284,6 +310,43 @@ class PermissionFlow:
         status = cards.status_card(self._strings, turn.lang, request, school=school.name(turn.lang),
                                    approver=school.headteacher.name, undelivered=undelivered, not_queued=not_queued)
         return Reply(card=status, card_key=f"{request.request_id}|status")
+
+    async def _create(self, request: PermissionRequest, requester: Person) -> tuple[PermissionRequest, bool]:
+        """Store a new request (and True); when an earlier press of the same Send stored it, that one (and False). If
+        the id was another person's (a one-in-a-billion draw, or a forged token), this request gets a fresh id."""
+        try:
+            await self._requests.create(request, self._audit(request, SUBMITTED, requester))
+            return request, True
+        except RecordExists:
+            if (sent := await self._own(request.request_id, requester)) is not None:
+                return sent, False
+        fresh = replace(request, request_id=new_request_id())
+        await self._requests.create(fresh, self._audit(fresh, SUBMITTED, requester))
+        return fresh, True
+
+    async def _own(self, request_id: str, requester: Person) -> PermissionRequest | None:
+        """The person's own request with this id, or None (there is none, or it is someone else's)."""
+        try:
+            request = await self._requests.get(request_id)
+        except RecordNotFound:
+            return None
+        return request if request.requester.key == requester.key else None
+
+    async def _give_back(self, requester: Person, now: datetime) -> None:
+        """Uncount a use of the daily limit that stored nothing; if storage refuses even that, the use stays counted
+        (the person can send fewer today, never more)."""
+        try:
+            await self._limiter.give_back(self._request_limit, requester.key, now)
+        except DomainError as error:
+            log.warning("a permission request's use of the daily limit was not given back: %s", type(error).__name__)
+
+    def _status_reply(self, request: PermissionRequest, lang: Lang) -> Reply:
+        """The requester's status card, in place of the card clicked."""
+        school = self._school(request.school_id)
+        return Reply(card=cards.status_card(self._strings, lang, request,
+                                            school=school.name(lang) if school else request.school_id,
+                                            approver=school.headteacher.name if school else ""),
+                     card_key=f"{request.request_id}|status")
 
     async def _queue_for_deciders(self, request: PermissionRequest, actor: Person, *,
                                   head: Person | None = None) -> bool:
@@ -454,11 +517,7 @@ class PermissionFlow:
             await self._after_settled(saved)
         if turn.data.get("from") == "list":
             return await self._mine_reply(turn, notice=self._settled_notice(saved, turn.lang))
-        school = self._school(saved.school_id)
-        return Reply(card=cards.status_card(self._strings, turn.lang, saved,
-                                            school=school.name(turn.lang) if school else saved.school_id,
-                                            approver=school.headteacher.name if school else ""),
-                     card_key=f"{saved.request_id}|status")
+        return self._status_reply(saved, turn.lang)
 
     # Lists
 

@@ -7,6 +7,7 @@ Microsoft Teams), they should seek permission from the headteacher."
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -15,7 +16,7 @@ from typing import Any, Protocol
 
 from bot.domain.errors import NotAllowed
 from bot.domain.federation import Federation, School
-from bot.domain.ids import readable_id
+from bot.domain.ids import readable_id, readable_id_from
 from bot.domain.people import Person
 
 PLATFORMS = ("x", "facebook", "instagram", "youtube", "tiktok", "blog", "other")
@@ -25,6 +26,8 @@ MODERATION = ("daily", "several_weekly", "weekly", "less")
 LIMITS = {"platform_other": 60, "existing_account": 200, "purpose": 1000, "consent": 1000, "moderator": 120,
           "reason": 500, "comment": 500}
 REQUEST_ID = re.compile(r"P-[A-Z0-9]{6}")
+# A request form's token, as the server gives it (`F-` and 16 characters); forms posted before tokens send none.
+FORM_TOKEN = re.compile(r"F-[A-Za-z0-9_-]{16}")
 
 # Audit actions: the trail is append-only, one row per thing that happened.
 SUBMITTED = "submitted"
@@ -46,6 +49,22 @@ class RequestState(StrEnum):
 def new_request_id() -> str:
     """A short id staff can read out: `P-` and six unambiguous characters."""
     return readable_id("P")
+
+
+def new_form_token() -> str:
+    """The token a request form's Send carries, so a second press of it is the same request."""
+    return "F-" + secrets.token_urlsafe(12)
+
+
+def is_form_token(value: object) -> bool:
+    """True for a string shaped like a form token this bot gives out."""
+    return isinstance(value, str) and FORM_TOKEN.fullmatch(value) is not None
+
+
+def form_request_id(requester: Person, form: str) -> str:
+    """The id of the request this person's form sends: the same for every press of that form's Send, and nobody
+    else's form names it (the server still checks whose a request is: ids can be forged, people cannot)."""
+    return readable_id_from("P", f"{requester.tenant_id}|{requester.aad_object_id}|{form}")
 
 
 @dataclass(frozen=True)

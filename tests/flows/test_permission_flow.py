@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
+import pytest
+
+from bot.domain.errors import StorageUnavailable
 from bot.domain.people import Person
 from bot.domain.permission_requests import RequestState
 from bot.storage.memory import MemoryOutbox, MemoryPermissionRequests
@@ -185,6 +189,48 @@ async def test_a_decision_on_a_copy_opened_from_the_list_updates_the_request_car
     assert "Declined by Mrs Siân Roberts" in text_of(update) and "permission.decline" not in text_of(update)
 
 
+async def _form_token(bot: BotInMemory, person: Person = CARYS) -> str:
+    """The token the request form's Send carries: opened as staff open it, by typing."""
+    form = await bot.says(person, "request permission")
+    return str(verb_data(form.card or {}, "permission.submit")["form"])
+
+
+async def test_a_double_press_of_send_makes_one_request(bot: BotInMemory) -> None:
+    await bot.meets(CARYS, SIAN, FFION)
+    form = {**_form(), "form": await _form_token(bot)}
+
+    first, second = await asyncio.gather(bot.clicks(CARYS, "permission.submit", form),
+                                         bot.clicks(CARYS, "permission.submit", form))
+
+    [stored] = await MemoryPermissionRequests(bot.store).list_by_requester(CARYS)
+    for reply in (first, second):  # both presses show the one request
+        assert verb_data(reply.card or {}, "permission.withdraw")["id"] == stored.request_id
+    assert len([c for c in await bot.cards_for(SIAN) if "permission.approve" in text_of(c)]) == 1
+    assert [a for a, _ in await _trail(bot, stored.request_id)] == ["sent to approver", "submitted"]
+
+
+async def test_a_form_sent_again_after_a_mistake_was_corrected_is_still_one_request(bot: BotInMemory) -> None:
+    await bot.meets(CARYS, SIAN)
+    token = await _form_token(bot)
+
+    corrected = await bot.clicks(CARYS, "permission.submit", {**_form(purpose=""), "form": token})
+    sent = await bot.clicks(CARYS, "permission.submit", {**_form(), "form": verb_data(
+        corrected.card or {}, "permission.submit")["form"]})
+    again = await bot.clicks(CARYS, "permission.submit", {**_form(), "form": token})
+
+    assert len(await MemoryPermissionRequests(bot.store).list_by_requester(CARYS)) == 1
+    assert verb_data(sent.card or {}, "permission.withdraw") == verb_data(again.card or {}, "permission.withdraw")
+
+
+async def test_forms_posted_before_form_tokens_still_send_a_request_each(bot: BotInMemory) -> None:
+    await bot.meets(CARYS, SIAN)
+
+    await bot.clicks(CARYS, "permission.submit", _form())
+    await bot.clicks(CARYS, "permission.submit", _form(platform="youtube"))
+
+    assert len(await MemoryPermissionRequests(bot.store).list_by_requester(CARYS)) == 2
+
+
 async def test_a_headteacher_opening_their_own_request_is_offered_no_decision(bot: BotInMemory) -> None:
     await bot.meets(SIAN, FFION)
     request_id = await _submitted(bot, SIAN)
@@ -194,3 +240,60 @@ async def test_a_headteacher_opening_their_own_request_is_offered_no_decision(bo
     verbs = {a.get("verb") for a in actions(opened.card or {})}
     assert not verbs & {"permission.approve", "permission.decline"}
     assert verb_data(opened.card or {}, "permission.withdraw")["id"] == request_id  # her own request, to withdraw
+
+
+async def _refused_by_storage(self: MemoryPermissionRequests, *args: Any) -> None:
+    raise StorageUnavailable("storage refused the write")
+
+
+async def test_requests_storage_refused_do_not_use_up_the_daily_limit(bot: BotInMemory,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    await bot.meets(CARYS, SIAN)
+    with monkeypatch.context() as storage_down:
+        storage_down.setattr(MemoryPermissionRequests, "create", _refused_by_storage)
+        for _ in range(10):  # each press is told nothing changed, and the form stays
+            with pytest.raises(StorageUnavailable):
+                await bot.clicks(CARYS, "permission.submit", _form())
+
+    sent = await bot.clicks(CARYS, "permission.submit", _form())
+
+    assert "permission.withdraw" in text_of(sent.card) and "as many requests" not in text_of(sent.card)
+    assert len(await MemoryPermissionRequests(bot.store).list_by_requester(CARYS)) == 1
+
+
+async def test_a_burst_of_requests_stops_at_the_daily_limit(bot: BotInMemory) -> None:
+    await bot.meets(CARYS, SIAN)
+
+    replies = await asyncio.gather(*(bot.clicks(CARYS, "permission.submit", _form(purpose=f"Page {n}"))
+                                     for n in range(12)))
+
+    assert len(await MemoryPermissionRequests(bot.store).list_by_requester(CARYS)) == 10
+    assert sum("as many requests" in text_of(r.card) for r in replies) == 2
+    assert len([c for c in await bot.cards_for(SIAN) if "permission.approve" in text_of(c)]) == 10
+
+
+async def test_a_second_press_of_the_last_request_allowed_today_shows_that_request(bot: BotInMemory) -> None:
+    await bot.meets(CARYS, SIAN)
+    for n in range(9):
+        await bot.clicks(CARYS, "permission.submit", _form(purpose=f"Page {n}"))
+    last = {**_form(), "form": await _form_token(bot)}
+
+    sent = await bot.clicks(CARYS, "permission.submit", last)
+    again = await bot.clicks(CARYS, "permission.submit", last)
+
+    assert verb_data(again.card or {}, "permission.withdraw") == verb_data(sent.card or {}, "permission.withdraw")
+    assert len(await MemoryPermissionRequests(bot.store).list_by_requester(CARYS)) == 10
+
+
+async def test_a_form_whose_request_id_is_already_someone_elses_still_sends_a_request_of_its_own(
+        bot: BotInMemory, monkeypatch: pytest.MonkeyPatch) -> None:
+    await bot.meets(CARYS, OWAIN, SIAN)
+    owains = await _submitted(bot, OWAIN)
+    monkeypatch.setattr("dialogs.permission_requests.form_request_id", lambda person, form: owains)
+
+    sent = await bot.clicks(CARYS, "permission.submit", {**_form(purpose="Carys's page"), "form": "F-" + "a" * 16})
+
+    [carys] = await MemoryPermissionRequests(bot.store).list_by_requester(CARYS)
+    assert carys.request_id != owains and carys.purpose == "Carys's page"
+    assert verb_data(sent.card or {}, "permission.withdraw")["id"] == carys.request_id
+    assert any(carys.request_id in text_of(c) for c in await bot.cards_for(SIAN))

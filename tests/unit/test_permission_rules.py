@@ -16,8 +16,11 @@ from bot.domain.permission_requests import (
     PermissionRequest,
     RequestState,
     decide,
+    form_request_id,
+    is_form_token,
     is_request_id,
     may_see_register,
+    new_form_token,
     new_request_id,
     note_problem,
     read_form,
@@ -185,3 +188,13 @@ def test_the_register_holds_approved_permissions_not_yet_ended(federation: Feder
     assert approved.is_active_on(date(2026, 12, 31))
     assert not approved.is_active_on(date(2027, 1, 1))
     assert not replace(approved, state=RequestState.DECLINED).is_active_on(TODAY)
+
+
+def test_every_press_of_one_form_names_one_request_and_nobody_elses_form_names_it() -> None:
+    form, other_form = new_form_token(), new_form_token()
+
+    ids = {form_request_id(CARYS, form) for _ in range(3)}
+
+    assert len(ids) == 1 and all(is_request_id(i) for i in ids)
+    assert form_request_id(OWAIN, form) not in ids and form_request_id(CARYS, other_form) not in ids
+    assert is_form_token(form) and not any(is_form_token(v) for v in ("", "F-short", "P-ABCDEF", form + "x", None))
