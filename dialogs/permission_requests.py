@@ -167,6 +167,7 @@ class PermissionFlow:
         self._request_limit = Limit("requests", request_limit)  # requests one person sends the headteacher
         self._clock = clock
         self._private = PrivateChat(strings=strings, notifier=notifier, profiles=profiles, clock=clock)
+        self._lists_mended = False  # by this instance's first catch-up pass
 
     def verbs(self) -> Mapping[str, Verb]:
         """Every verb of the permission cards."""
@@ -368,8 +369,10 @@ class PermissionFlow:
     async def catch_up(self) -> int:
         """Queue the notifications a fault left owed (the state was saved, its messages were not); every
         message id is fixed by request and state, so one queued already is not queued twice. Returns how many
-        requests were caught up."""
+        requests were caught up. The first pass also puts back on the lists any request a fault left off them."""
         try:
+            if not self._lists_mended:
+                await self._mend_lists()
             owed = await self._requests.owed()
         except StorageUnavailable:
             return 0
@@ -394,6 +397,17 @@ class PermissionFlow:
         if done:
             log.info("caught up the notifications of %d permission request(s)", done)
         return done
+
+    async def _mend_lists(self) -> None:
+        """Put back on the lists any request a fault left off them; storage down: the next pass tries again."""
+        try:
+            if mended := await self._requests.rebuild_index():
+                log.info("permission lists mended: %d entries", mended)
+        except StorageUnavailable:
+            raise
+        except DomainError as error:  # a record it cannot read: said once, and the owed messages still go
+            log.warning("permission lists not mended: %s", type(error).__name__)
+        self._lists_mended = True
 
     # Deciding
 

@@ -306,3 +306,8 @@ class PermissionRequests(Protocol):
     async def list_all(self) -> list[PermissionRequest]:
         """Every request (the federation has hundreds, not millions), for the register and the export."""
         ...
+
+    async def rebuild_index(self) -> int:
+        """Put every request on the lists it belongs on, whatever a fault left (lists kept apart from the records
+        are mended; safe while requests are sent and decided); returns how many list entries changed."""
+        ...

@@ -382,6 +382,11 @@ class MemoryPermissionRequests:
         await self._store.call()
         return sorted(self._in_order(), key=lambda r: r.submitted_at)
 
+    async def rebuild_index(self) -> int:
+        """Nothing to mend: the lists here are read from the records themselves."""
+        await self._store.call()
+        return 0
+
 
 class MemoryConcernReports:
     """`ConcernReports` in memory: etag-guarded changes with their audit entries; retention takes the report's

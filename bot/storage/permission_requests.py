@@ -8,10 +8,13 @@ request's row in one transaction with its "sent to approver" entry); a catch-up 
 owed (message ids are fixed, so nothing is sent twice).
 
 `permissionindex` (derived, rebuildable): PartitionKey `by-requester|<tenant>|<object id>` or
-`pending|<school id>`, RowKey = request id. Written after the main transaction; every list re-reads each
-request's record, so a stale index row can never show a wrong state (it is just skipped). If an index
-write fails after the main transaction, the request is still safely stored; `rebuild_index()` rewrites
-every index row from the records.
+`pending|<school id>`, RowKey = request id. A new request's two rows are written before its record, so a
+request is never stored off the lists: when they cannot be written, nothing is stored and the person is told
+so. A decision's rows (the end of its pending row) follow its transaction, best effort: a row left behind is
+only stale, and every list re-reads each request's record, so a stale row can never show a wrong state (it is
+just skipped), nor can the rows of a request whose record was then not written. `rebuild_index()` (each
+instance's first catch-up pass) writes any row a record lacks, as a fault could leave before rows came first,
+and drops rows their record has no need of.
 
 Access patterns: by id (a card click) = one point read; by requester ("My requests") = one index partition
 plus a point read per request; pending by school (the head's list) = one index partition per school plus
@@ -54,6 +57,19 @@ def _requester_partition(person: Person) -> str:
 
 def _pending_partition(school_id: str) -> str:
     return safe_key(f"pending|{school_id}")
+
+
+def _index_keys(request: PermissionRequest) -> list[tuple[str, str]]:
+    """The (partition, row) of each index row the request's record needs: its requester's, and its school's while
+    it waits."""
+    keys = [(_requester_partition(request.requester), safe_key(request.request_id))]
+    if request.state is RequestState.PENDING:
+        keys.append((_pending_partition(request.school_id), safe_key(request.request_id)))
+    return keys
+
+
+def _index_rows(request: PermissionRequest) -> list[dict[str, Any]]:
+    return [{"PartitionKey": partition, "RowKey": row} for partition, row in _index_keys(request)]
 
 
 def _to_entity(request: PermissionRequest) -> dict[str, Any]:
@@ -117,12 +133,15 @@ class TablePermissionRequests:
         self._index = store.table(INDEX)
 
     async def create(self, request: PermissionRequest, audit: AuditEntry) -> None:
-        """Store the request and its audit entry in one transaction, then index it."""
+        """List the request, then store it and its audit entry in one transaction (nothing is stored when either
+        step fails: lists skip rows without a record)."""
+        async with self._store.call():
+            # Two partitions, so not one transaction; nor need they wait for each other.
+            await asyncio.gather(*(self._index.upsert_entity(row) for row in _index_rows(request)))
         async with self._store.call():
             await self._table.submit_transaction([("create", _to_entity(request)),
                                                   ("create", _audit_entity(audit)),
                                                   ("upsert", _owed_entity(request))])
-        await self._reindex(request)
 
     async def get(self, request_id: str) -> PermissionRequest:
         """The request; `RecordNotFound` when there is none."""
@@ -190,8 +209,8 @@ class TablePermissionRequests:
         return entries
 
     async def _reindex(self, request: PermissionRequest) -> None:
-        # Best effort: the main record is the truth (already written), lists re-check it, and
-        # rebuild_index() repairs a row this could not write; so a failure here must not fail the turn.
+        # Best effort: the record is the truth (already written), lists re-check it, and its requester's row
+        # was written before it, so a failure here leaves only a stale row and must not fail the turn.
         pending = {"PartitionKey": _pending_partition(request.school_id), "RowKey": safe_key(request.request_id)}
         try:
             async with self._store.call():
@@ -205,21 +224,23 @@ class TablePermissionRequests:
             log.warning("permission index not updated for %s: %s", request.request_id, type(error).__name__)
 
     async def rebuild_index(self) -> int:
-        """Rewrite every index row from the request records and drop rows no record supports; returns the count."""
+        """Write every index row a request record needs and lacks, and drop the rows a record has no need of (a
+        decided request's pending row); returns how many rows changed. The rows of an id with no record are kept: they
+        may be a request being sent at this moment (its rows come first), and lists skip them."""
         requests = await self.list_all()
-        wanted = {(_requester_partition(r.requester), safe_key(r.request_id)) for r in requests}
-        wanted |= {(_pending_partition(r.school_id), safe_key(r.request_id)) for r in requests
-                   if r.state is RequestState.PENDING}
+        wanted = {row for r in requests for row in _index_keys(r)}
+        recorded = {safe_key(r.request_id) for r in requests}
         async with self._store.call():
-            existing = [(entity_text(e, "PartitionKey"), entity_text(e, "RowKey"))
-                        async for e in self._index.list_entities(select=["PartitionKey", "RowKey"])]
-        for partition, row in set(existing) - wanted:
+            existing = {(entity_text(e, "PartitionKey"), entity_text(e, "RowKey"))
+                        async for e in self._index.list_entities(select=["PartitionKey", "RowKey"])}
+        unneeded = {(partition, row) for partition, row in existing - wanted if row in recorded}
+        for partition, row in unneeded:
             async with self._store.call():
                 await self._index.delete_entity(partition, row)
-        for partition, row in wanted - set(existing):
+        for partition, row in wanted - existing:
             async with self._store.call():
                 await self._index.upsert_entity({"PartitionKey": partition, "RowKey": row})
-        return len(wanted)
+        return len(unneeded) + len(wanted - existing)
 
     async def _indexed(self, partition: str) -> list[PermissionRequest]:
         ids: list[str] = []

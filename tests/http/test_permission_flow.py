@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient
+from azure.core.exceptions import ServiceRequestError
 from azure.data.tables.aio import TableClient
 
 from app import SERVICES, STORE, create_app
@@ -18,6 +19,7 @@ from bot.domain.people import Person
 from bot.domain.permission_requests import PermissionRequest
 from bot.settings import Settings
 from bot.storage.outbox import TableOutbox
+from bot.storage.table_client import Table
 from dialogs.permission_requests import PermissionFlow
 from tests.support.activities import CARYS, FFION, OWAIN, SIAN, TENANT, card_action, message
 from tests.support.cards import actions, press, verb_data
@@ -474,3 +476,64 @@ async def test_a_request_whose_card_to_the_head_could_not_be_queued_reaches_them
 
     to_head = [c for c in connector.cards(SIAN_CHAT)[before:] if request_id in json.dumps(c)]
     assert len(to_head) == 1 and "permission.approve" in json.dumps(to_head[0])
+
+
+def _list_rows_fail(monkeypatch: pytest.MonkeyPatch, *, times: int) -> None:
+    """The next `times` writes of a request's list rows (the `permissionindex` table) fail as a connection reset."""
+    real_upsert = Table.upsert_entity
+    left = {"times": times}
+
+    async def upsert(table: Table, entity: Any, *args: Any, **kwargs: Any) -> Any:
+        if table.table_name.endswith("permissionindex") and left["times"]:
+            left["times"] -= 1
+            raise ServiceRequestError("injected: connection reset")
+        return await real_upsert(table, entity, *args, **kwargs)
+
+    monkeypatch.setattr(Table, "upsert_entity", upsert)
+
+
+async def test_a_request_is_never_stored_off_the_lists_when_its_list_rows_cannot_be_written(
+        client: TestClient, connector: Connector, azurite: str, table_prefix: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    await _meet(client, connector, CARYS, SIAN)
+    await client.post("/api/messages", json=message(CARYS, "request permission", connector.url))
+    sent_form = {**form(), "form": verb_data(connector.cards(CARYS_CHAT)[-1], "permission.submit")["form"]}
+    heads_cards_before = len(connector.cards(SIAN_CHAT))
+    _list_rows_fail(monkeypatch, times=2)  # storage blinks for both list rows of the first press
+
+    failed = await _invoke(client, CARYS, "permission.submit", sent_form, connector)
+    stored_after_failure = [r for r in await _rows(azurite, table_prefix + "permissions") if r["RowKey"] == "request"]
+    heads_cards_after_failure = len(connector.cards(SIAN_CHAT))
+    status = await _invoke(client, CARYS, "permission.submit", sent_form, connector)  # Send, again
+    request_id = verb_data(status, "permission.withdraw")["id"]
+    await client.post("/api/messages", json=message(SIAN, "pending requests", connector.url))
+    await client.post("/api/messages", json=message(CARYS, "my requests", connector.url))
+
+    assert "nothing was changed" in json.dumps(failed) and stored_after_failure == []
+    assert heads_cards_after_failure == heads_cards_before  # nothing was sent for a request not stored
+    assert verb_data(connector.cards(SIAN_CHAT)[-1], "permission.open")["id"] == request_id
+    assert verb_data(connector.cards(CARYS_CHAT)[-1], "permission.withdraw")["id"] == request_id
+    assert sum(request_id in json.dumps(c) and "permission.approve" in json.dumps(c)
+               for c in connector.cards(SIAN_CHAT)) == 2  # her card for it, and the pending list
+
+
+async def test_a_request_left_off_the_lists_by_an_earlier_fault_is_listed_again_once_the_bot_starts(
+        aiohttp_client: Any, settings: Settings, connector: Connector, azurite: str, table_prefix: str) -> None:
+    running = await aiohttp_client(create_app(settings))
+    await _meet(running, connector, CARYS, SIAN)
+    request_id = await _submit(running, connector)
+    async with TableClient.from_connection_string(azurite, table_prefix + "permissionindex") as index:
+        # Both list rows lost, as a fault could lose them before rows were written ahead of the record.
+        await index.delete_entity(f"by-requester|{TENANT}|{CARYS['aadObjectId']}", request_id)
+        await index.delete_entity("pending|high", request_id)
+
+    restarted = await aiohttp_client(create_app(settings))  # its first catch-up pass runs as it starts
+    for _ in range(100):
+        if len(await _rows(azurite, table_prefix + "permissionindex")) == 2:
+            break
+        await asyncio.sleep(0.1)
+    await restarted.post("/api/messages", json=message(SIAN, "pending requests", connector.url))
+    await restarted.post("/api/messages", json=message(CARYS, "my requests", connector.url))
+
+    assert verb_data(connector.cards(SIAN_CHAT)[-1], "permission.open")["id"] == request_id
+    assert verb_data(connector.cards(CARYS_CHAT)[-1], "permission.withdraw")["id"] == request_id

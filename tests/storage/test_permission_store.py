@@ -14,15 +14,18 @@ from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
+from azure.core.exceptions import ServiceRequestError
 from azure.data.tables.aio import TableClient
 
-from bot.domain.errors import ConcurrentChange, RecordExists, RecordNotFound
+from bot.domain.errors import ConcurrentChange, RecordExists, RecordNotFound, StorageUnavailable
 from bot.domain.people import Person
 from bot.domain.permission_requests import AuditEntry, PermissionRequest, PermissionRequests, RequestState
 from bot.export import decisions_csv
 from bot.storage.permission_requests import TablePermissionRequests
+from bot.storage.table_client import Table
 from bot.storage.tables import TableStore, service_client
 from tests.storage.conftest import Backend
 
@@ -154,11 +157,51 @@ async def test_a_stale_index_row_never_shows_a_wrong_state_and_rebuild_repairs_t
     rebuilt = await table_store.rebuild_index()
 
     assert pending_before == [] and mine_before == []
-    assert rebuilt == 1
+    assert rebuilt == 2  # the lost row written, the stale one dropped
     assert [r.state for r in await table_store.list_by_requester(CARYS)] == [RequestState.APPROVED]
     async with TableClient.from_connection_string(azurite, table_prefix + "permissionindex") as index:
         assert [e["PartitionKey"] async for e in index.list_entities()] == [
             f"by-requester|{TENANT}|{CARYS.aad_object_id}"]
+
+
+async def test_a_request_whose_list_rows_cannot_be_written_is_not_stored(
+        table_store: TablePermissionRequests, monkeypatch: pytest.MonkeyPatch) -> None:
+    real_upsert = Table.upsert_entity
+
+    async def refused(table: Table, entity: Any, *args: Any, **kwargs: Any) -> Any:
+        if table.table_name.endswith("permissionindex"):
+            raise ServiceRequestError("injected: connection reset")
+        return await real_upsert(table, entity, *args, **kwargs)
+
+    with monkeypatch.context() as storage_blinks:
+        storage_blinks.setattr(Table, "upsert_entity", refused)
+        with pytest.raises(StorageUnavailable):
+            await table_store.create(_request(), _audit("submitted"))
+        with pytest.raises(RecordNotFound):
+            await table_store.get("P-ABCDEF")
+    await table_store.create(_request(), _audit("submitted"))  # sent again
+
+    assert [r.request_id for r in await table_store.list_by_requester(CARYS)] == ["P-ABCDEF"]
+    assert [r.request_id for r in await table_store.list_pending(["high"])] == ["P-ABCDEF"]
+
+
+async def test_rebuilding_the_index_keeps_the_rows_of_a_request_being_sent_and_lists_any_left_off(
+        azurite: str, table_prefix: str, table_store: TablePermissionRequests) -> None:
+    await table_store.create(_request(), _audit("submitted"))
+    async with TableClient.from_connection_string(azurite, table_prefix + "permissionindex") as index:
+        # A request stored before list rows were written first, whose rows were lost to a fault...
+        await index.delete_entity(f"by-requester|{TENANT}|{CARYS.aad_object_id}", "P-ABCDEF")
+        await index.delete_entity("pending|high", "P-ABCDEF")
+        # ...and the rows of one being sent at this moment (its rows come first, then its record).
+        await index.upsert_entity({"PartitionKey": "pending|high", "RowKey": "P-BBBBBB"})
+
+    await table_store.rebuild_index()
+
+    assert [r.request_id for r in await table_store.list_pending(["high"])] == ["P-ABCDEF"]
+    assert [r.request_id for r in await table_store.list_by_requester(CARYS)] == ["P-ABCDEF"]
+    async with TableClient.from_connection_string(azurite, table_prefix + "permissionindex") as index:
+        assert [e["RowKey"] async for e in index.query_entities("PartitionKey eq 'pending|high'")] == [
+            "P-ABCDEF", "P-BBBBBB"]
 
 
 async def test_lists_keep_people_and_schools_apart(store: PermissionRequests) -> None:
