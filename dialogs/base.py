@@ -17,7 +17,7 @@ from typing import Annotated, Any, Protocol
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 
 from bot.domain.people import Lang, Person
-from bot.domain.text import fold
+from bot.domain.text import fold, has_visible_text
 from cards.elements import Card
 
 log = logging.getLogger(__name__)
@@ -78,12 +78,16 @@ class Reply:
 Handler = Callable[[Turn], Awaitable[Reply]]
 
 
-def _absent_if_null(value: object) -> object:
-    return "" if value is None else value
+def _empty_if_nothing_shows(value: object) -> object:
+    if value is None or (isinstance(value, str) and not has_visible_text(value)):
+        return ""
+    return value
 
 
-# A card input's value: Teams sends text (toggles "true"/"false", multi-choices "a,b"); null counts as empty.
-Text = Annotated[str, BeforeValidator(_absent_if_null)]
+# A card input's value: Teams sends text (toggles "true"/"false", multi-choices "a,b"). Null, and text that shows
+# nothing (spaces, zero-width and other invisible characters), count as empty: every flow's "required" check sees
+# "" and answers with its own message, whatever it strips.
+Text = Annotated[str, BeforeValidator(_empty_if_nothing_shows)]
 
 
 class CardData(BaseModel):

@@ -11,6 +11,10 @@ import unicodedata
 _DROPPED = frozenset({"Cc", "Cf", "Co", "Cs"})
 _KEPT = frozenset("\n\t")
 _TAGS = range(0xE0000, 0xE0080)  # the whole block, including its unassigned code points
+# Letters, numbers, punctuation and symbols show; these are letters or symbols by category yet draw as blank
+# (Hangul fillers, the blank Braille pattern), a known way to fill in a required field with nothing.
+_SHOWN = frozenset("LNPS")
+_BLANK_LOOKING = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 
 
 def _clean_char(ch: str) -> str:
@@ -20,6 +24,12 @@ def _clean_char(ch: str) -> str:
     if (category in _DROPPED and ch not in _KEPT) or ord(ch) in _TAGS:
         return ""
     return ch
+
+
+def has_visible_text(value: str) -> bool:
+    """True when the text shows at least one character; spaces, line breaks, invisible characters, controls,
+    private-use characters and combining marks alone show nothing, so a required field of them is empty."""
+    return any(unicodedata.category(ch)[0] in _SHOWN and ch not in _BLANK_LOOKING for ch in value)
 
 
 def fold(text: str) -> str:

@@ -85,3 +85,26 @@ async def test_an_uncertain_answer_says_it_is_the_nearest_the_policy_comes(strin
     assert "may not answer your question exactly" in text_of(rated.card) and "choose" not in text_of(rated.card)
     assert "efallai nad ydy'n ateb eich cwestiwn yn union" in text_of(welsh.card)
     assert _quotes(sure.card or {}) and "may not answer" not in text_of(sure.card)
+
+
+async def test_a_message_that_shows_nothing_is_not_taken_for_a_question(answering_bot: BotInMemory) -> None:
+    reply = await answering_bot.says(CARYS, "\u200b\u2060\ufeff")
+
+    assert answering_bot.store.questions == {}
+    assert "ask.escalate" not in text_of(reply.card)
+
+
+async def test_a_headteachers_reply_that_shows_nothing_is_asked_for_again_and_not_sent(
+        answering_bot: BotInMemory) -> None:
+    bot = answering_bot
+    await bot.meets(CARYS, SIAN)
+    no_answer = await bot.says(CARYS, "How many days of annual leave do I get?")
+    await bot.clicks(CARYS, "ask.escalate", verb_data(no_answer.card or {}, "ask.escalate"))
+    [to_head] = await bot.cards_for(SIAN)
+    told_before = await bot.cards_for(CARYS)
+
+    answer = await bot.clicks(SIAN, "ask.reply", {"q": verb_data(to_head, "ask.reply")["q"], "reply": "\u200b\u200b"})
+
+    assert "Please write a reply before sending." in text_of(answer.card)
+    [record] = bot.store.questions.values()
+    assert record.reply == "" and await bot.cards_for(CARYS) == told_before

@@ -226,3 +226,24 @@ async def test_an_escalation_whose_messages_and_undo_both_fail_is_told_truly_and
     assert "will send them on its own" in text_of(told.card) and "nothing was changed" not in text_of(told.card)
     assert len([c for c in await staffed.cards_for(SIAN) if SECRET in text_of(c)]) == 1
     assert (await _only_report(staffed)).owed == ""
+
+async def test_a_report_that_shows_nothing_is_asked_for_again_and_neither_stored_nor_sent(
+        staffed: BotInMemory) -> None:
+    answer = await _report(staffed, what="\u200b\u200b\u200b")
+
+    assert "Please tell us what has been happening." in text_of(answer.card)
+    assert await MemoryConcernReports(staffed.store).list_all() == []
+    assert await staffed.cards_for(GARETH) == []
+
+
+async def test_an_outcome_that_shows_nothing_does_not_close_the_report(staffed: BotInMemory) -> None:
+    await _report(staffed)
+    [holder_card] = await staffed.cards_for(GARETH)
+    reference = verb_data(holder_card, "concern.acknowledge")["ref"]
+
+    answer = await staffed.clicks(GARETH, "concern.close", {"ref": reference, "outcome": "\u2060\ufeff\u200b",
+                                                            "share_outcome": "true"})
+
+    assert "Write a short outcome to close the report." in text_of(answer.card)
+    [report] = await MemoryConcernReports(staffed.store).list_all()
+    assert report.state is ReportState.OPEN and report.closed_at is None

@@ -297,3 +297,30 @@ async def test_a_form_whose_request_id_is_already_someone_elses_still_sends_a_re
     assert carys.request_id != owains and carys.purpose == "Carys's page"
     assert verb_data(sent.card or {}, "permission.withdraw")["id"] == carys.request_id
     assert any(carys.request_id in text_of(c) for c in await bot.cards_for(SIAN))
+
+async def test_a_request_whose_purpose_and_moderator_show_nothing_is_refused_and_nothing_stored(
+        bot: BotInMemory) -> None:
+    await bot.meets(CARYS, SIAN)
+
+    answer = await bot.clicks(CARYS, "permission.submit", _form(purpose="\u200b\u200b", moderator="\ufeff\u2060"))
+
+    assert "Say what the account is for." in text_of(answer.card) and "Say who moderates it." in text_of(answer.card)
+    assert await MemoryPermissionRequests(bot.store).list_by_requester(CARYS) == []
+    assert await bot.cards_for(SIAN) == []
+
+
+@pytest.mark.parametrize("reason", ["\u200b\u200b", "\u2028", "\ufeff", " \u2060\n"])
+@pytest.mark.parametrize("where", ["card", "list"])
+async def test_a_decline_whose_reason_shows_nothing_asks_for_one_and_the_requester_hears_nothing(
+        bot: BotInMemory, reason: str, where: str) -> None:
+    await bot.meets(CARYS, SIAN)
+    request_id = await _submitted(bot)
+    told_before = await bot.cards_for(CARYS)
+    data = {"id": request_id, "reason": reason} if where == "card" else {
+        "id": request_id, "from": "list", f"reason_{request_id}": reason}
+
+    answer = await bot.clicks(SIAN, "permission.decline", data)
+
+    assert "Please give a reason when declining." in text_of(answer.card)
+    assert (await MemoryPermissionRequests(bot.store).get(request_id)).state is RequestState.PENDING
+    assert await bot.cards_for(CARYS) == told_before

@@ -45,6 +45,13 @@ def test_unknown_fields_are_dropped_and_null_is_empty() -> None:
     assert _dump(NoData, {"anything": {"at": "all"}}) == {}
 
 
+def test_a_typed_value_that_shows_nothing_arrives_empty_and_one_that_shows_something_as_typed() -> None:
+    assert _dump(CloseClick, {"ref": "C-7KX3QD", "outcome": "\u200b\u2060\ufeff \n"}) == {"ref": "C-7KX3QD",
+                                                                                       "outcome": ""}
+    assert _dump(CloseClick, {"ref": "C-7KX3QD", "outcome": " \u200bDone. "}) == {"ref": "C-7KX3QD",
+                                                                                 "outcome": " \u200bDone. "}
+
+
 @pytest.mark.parametrize("wrong", [["cy"], {"cy": 1}, 1, 0.5, True, False])
 def test_a_wrong_type_is_refused(wrong: Any) -> None:
     with pytest.raises(ValidationError):

@@ -12,7 +12,7 @@ import pytest
 
 from bot.domain.people import Person
 from bot.domain.permission_requests import PermissionRequest, RequestState
-from bot.domain.text import _clean_char, clean_user_text
+from bot.domain.text import _clean_char, clean_user_text, has_visible_text
 from bot.export import decisions_csv
 
 # Named in the security review, then every code point of the categories the cleaning drops.
@@ -75,3 +75,19 @@ def test_the_export_cleans_with_the_same_function() -> None:
 
     assert (row[2], row[5], row[8]) == ("Carys Jenkins", "Field trip", "Siân")  # one line in a CSV cell
     assert all(_shown(cell) & set(DROPPED) == set() for cell in row)
+
+
+# Text that shows nothing: spaces and line breaks of every kind, the characters the cleaning drops, and the fillers
+# that are letters or symbols by category but draw as blank (Hangul fillers, the blank Braille pattern).
+SHOWS_NOTHING = ["", "   ", "\n\t", "\u200b\u200b", "\u2028", "\ufeff", "\u00a0\u3000", "\u2060\u00ad\u202e",
+                 "\U000e0041\U000e007f", "\u3164\u115f\u1160\uffa0", "\u2800", "\ue000", "\u0301"]
+
+
+@pytest.mark.parametrize("typed", SHOWS_NOTHING, ids=range(len(SHOWS_NOTHING)))
+def test_text_with_no_visible_character_is_empty(typed: str) -> None:
+    assert not has_visible_text(typed)
+
+
+@pytest.mark.parametrize("typed", ["a", " \u200bOK\u200b ", "?", "🙂", "5", "Siân", "ŵ", "—", "\u200b.\u200b"])
+def test_one_visible_character_is_enough(typed: str) -> None:
+    assert has_visible_text(typed)
