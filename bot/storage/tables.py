@@ -28,7 +28,12 @@ from bot.storage.table_client import Table
 
 log = logging.getLogger(__name__)
 
-_FORBIDDEN_KEY_CHARS = re.compile(r"[/\\#?\x00-\x1f\x7f-\x9f]")
+# What Azure Tables forbids in keys (/ \ # ? and control characters), and the escape character itself: each
+# becomes "!" and two hex digits. "!" rather than "%" or "~", which some table clients mishandle in keys.
+_ESCAPED_IN_KEYS = re.compile(r"[!/\\#?\x00-\x1f\x7f-\x9f]")
+_ESCAPE = re.compile(r"!([0-9A-F]{2})")
+# The longest key: the service holds 1 KiB of UTF-16.
+KEY_CHARS = 512
 # What a row keeps of a person's name (a longer one is cut; every adapter and the memory store cut alike).
 NAME_CHARS = 200
 # However late the event loop runs, a call gives up after this many budgets of wall-clock time.
@@ -36,8 +41,18 @@ WALL_CLOCK_BUDGETS = 4
 
 
 def safe_key(value: str) -> str:
-    """A partition or row key with the characters Azure Tables forbids replaced."""
-    return _FORBIDDEN_KEY_CHARS.sub("_", value)[:512]
+    """The partition or row key of `value`: two values never share a key, `key_value` gives the value back, and a
+    value with none of the escaped characters (every id, every ordinary email) is its own key, as keys always were.
+    Raises `ValueError` for a value whose key would be too long (cutting it could make another value's key)."""
+    key = _ESCAPED_IN_KEYS.sub(lambda found: f"!{ord(found.group()):02X}", value)
+    if len(key) > KEY_CHARS:
+        raise ValueError(f"a value of {len(value)} characters is too long for a table key")
+    return key
+
+
+def key_value(key: str) -> str:
+    """The value `safe_key` made this key of."""
+    return _ESCAPE.sub(lambda found: chr(int(found.group(1), 16)), key)
 
 
 def utc_now() -> datetime:
