@@ -1,4 +1,8 @@
-"""A member of staff's profile: chosen language and where to reach them privately."""
+"""A member of staff's profile: their language and where to reach them privately.
+
+A person is written to in the language they chose ("Cymraeg" / "English"), else in the language of the Teams they last
+wrote to the bot from (their locale, recorded with the profile), else in English.
+"""
 
 from __future__ import annotations
 
@@ -16,25 +20,34 @@ REFRESH_AFTER = timedelta(hours=12)
 
 @dataclass(frozen=True)
 class UserProfile:
-    """One row per person: language choice and their 1:1 conversation reference (opaque JSON)."""
+    """One row per person: language choice, the language of their Teams, their 1:1 conversation reference (opaque
+    JSON)."""
 
     person: Person
     language: Lang | None = None
     conversation_ref: str = ""
     updated_at: datetime | None = None
     etag: str = ""
+    teams_language: Lang | None = None
 
-    def needs_refresh(self, conversation_ref: str, now: datetime) -> bool:
-        """True when the stored reference differs from the current one or is stale."""
+    def speaks(self, default: Lang = Lang.EN) -> Lang:
+        """The language to write to them in: their choice, else their Teams', else `default`."""
+        return self.language or self.teams_language or default
+
+    def needs_refresh(self, conversation_ref: str, now: datetime, teams_language: Lang | None = None) -> bool:
+        """True when the stored reference or Teams language differs from the current one, or is stale."""
         if conversation_ref and conversation_ref != self.conversation_ref:
+            return True
+        if teams_language is not None and teams_language != self.teams_language:
             return True
         return self.updated_at is None or now - self.updated_at > REFRESH_AFTER
 
-    def refreshed(self, conversation_ref: str, now: datetime, name: str) -> UserProfile:
-        """The profile with the latest reference and name."""
+    def refreshed(self, conversation_ref: str, now: datetime, name: str,
+                  teams_language: Lang | None = None) -> UserProfile:
+        """The profile with the latest reference, name and Teams language."""
         person = replace(self.person, name=name or self.person.name)
         return replace(self, person=person, conversation_ref=conversation_ref or self.conversation_ref,
-                       updated_at=now)
+                       teams_language=teams_language or self.teams_language, updated_at=now)
 
 
 class UserProfiles(Protocol):
@@ -56,9 +69,10 @@ class UserProfiles(Protocol):
 
 
 async def preferred_language(profiles: UserProfiles, person: Person, default: Lang = Lang.EN) -> Lang:
-    """The language a person chose, for cards sent to them unprompted; `default` when unknown or unreachable."""
+    """The language to write to a person in, for cards sent to them unprompted (`UserProfile.speaks`); `default`
+    when unknown or unreachable."""
     try:
         profile = await profiles.recent_profile(person)
     except DomainError:
         return default
-    return profile.language or default
+    return profile.speaks(default)

@@ -195,16 +195,19 @@ class TeamsBot:
         name = " ".join((getattr(sender, "name", "") or "").split())[:100]
         return Person(tenant_id=tenant, aad_object_id=object_id, name=self._federation.display_name(object_id, name))
 
-    async def _load_profile(self, person: Person, activity: Activity) -> UserProfile:
+    async def _load_profile(self, person: Person, context: TurnContext) -> UserProfile:
+        activity = context.activity
+        teams_language = Lang.from_locale(activity.locale) if activity.locale else None
         try:
             profile = await self._profiles.get_profile(person)
         except RecordNotFound:
             profile = UserProfile(person=person)
         if self._scope(activity) is Scope.PERSONAL:
+            # Kept in the write the reference already makes, for messages sent to them by others' actions.
             reference = conversation_ref_json(activity)
             now = self._clock()
-            if profile.needs_refresh(reference, now):
-                profile = profile.refreshed(reference, now, person.name)
+            if profile.needs_refresh(reference, now, teams_language):
+                profile = profile.refreshed(reference, now, person.name, teams_language)
                 await self._profiles.save_profile(profile)
                 self._deliverer.deliver_soon(person)
         return profile
@@ -219,7 +222,7 @@ class TeamsBot:
         if not self._federation.serves_tenant(person.tenant_id):
             await self._reply_error(context, lang, "error.other_tenant", federation=self._federation.name(lang))
             return "other-tenant"
-        profile = await self._load_profile(person, activity)
+        profile = await self._load_profile(person, context)
         if not person.name:
             # Teams leaves the name out of an install's conversationUpdate: the one it gave before, or the member's
             # name in this chat, so the first greeting names the person like every later one.
@@ -328,9 +331,8 @@ class TeamsBot:
                 current = await self._profiles.get_profile(profile.person)
             except RecordNotFound:
                 pass
-            await self._profiles.save_profile(UserProfile(
-                person=current.person, language=reply.language, conversation_ref=current.conversation_ref,
-                updated_at=current.updated_at or self._clock()))
+            await self._profiles.save_profile(replace(current, language=reply.language,
+                                                      updated_at=current.updated_at or self._clock()))
 
     @staticmethod
     def _card_activity(card: Mapping[str, Any]) -> Activity:

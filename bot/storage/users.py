@@ -1,7 +1,8 @@
 """User profiles in the `users` table.
 
 Keys: PartitionKey = tenant id, RowKey = Entra object id: one row per person, read by the edge
-on every turn (point read) and rewritten only when the conversation reference changes.
+on every turn (point read) and rewritten only when the conversation reference or the language of their Teams
+(`TeamsLanguage`; absent from rows written before it was kept) changes.
 
 A profile read for a message to someone else (their language, whether and where they can be reached:
 `recent_profile`) may be one this instance read in the last `RECENT_SECONDS`, rather than a new read: one flow
@@ -21,6 +22,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from azure.data.tables import UpdateMode
 
@@ -44,11 +46,17 @@ class _Row:
     conversation_ref: str
     updated_at: datetime | None
     etag: str
+    teams_language: Lang | None
 
     def profile(self, person: Person) -> UserProfile:
         return UserProfile(person=Person(person.tenant_id, person.aad_object_id, self.name or person.name),
                            language=self.language, conversation_ref=self.conversation_ref,
-                           updated_at=self.updated_at, etag=self.etag)
+                           updated_at=self.updated_at, etag=self.etag, teams_language=self.teams_language)
+
+
+def _lang(entity: dict[str, Any], key: str) -> Lang | None:
+    value = entity_text(entity, key)
+    return Lang(value) if value in {lang.value for lang in Lang} else None
 
 
 @dataclass
@@ -124,11 +132,10 @@ class TableUserProfiles:
     async def _read(self, person: Person) -> _Row:
         async with self._store.call():
             entity = await self._table.get_entity(safe_key(person.tenant_id), safe_key(person.aad_object_id))
-        language = entity_text(entity, "Language")
-        return _Row(name=entity_text(entity, "Name"),
-                    language=Lang(language) if language in {lang.value for lang in Lang} else None,
+        return _Row(name=entity_text(entity, "Name"), language=_lang(entity, "Language"),
                     conversation_ref=entity_text(entity, "ConversationRef"),
-                    updated_at=entity_time(entity, "UpdatedAt"), etag=entity_etag(entity))
+                    updated_at=entity_time(entity, "UpdatedAt"), etag=entity_etag(entity),
+                    teams_language=_lang(entity, "TeamsLanguage"))
 
     async def save_profile(self, profile: UserProfile) -> None:
         """Create or replace the profile row (and forget what this instance read of it)."""
@@ -137,6 +144,7 @@ class TableUserProfiles:
             "RowKey": safe_key(profile.person.aad_object_id),
             "Name": profile.person.name[:NAME_CHARS],
             "Language": profile.language.value if profile.language else "",
+            "TeamsLanguage": profile.teams_language.value if profile.teams_language else "",
             "ConversationRef": profile.conversation_ref,
             "UpdatedAt": profile.updated_at,
         }

@@ -23,7 +23,7 @@ from bot.storage.outbox import TableOutbox
 from bot.storage.tables import TableStore, service_client
 from dialogs.base import Scope, Turn
 from tests.support.activities import CARYS, GARETH, OWAIN, SIAN, TENANT, card_action, message
-from tests.support.cards import verb_data
+from tests.support.cards import actions, verb_data
 from tests.support.concerns import (
     CARYS_CHAT,
     GARETH_CHAT,
@@ -336,3 +336,16 @@ async def test_a_report_saved_but_not_queued_is_sent_by_the_next_check(store: Ta
     assert submitted.card is not None and "could not be sent" in json.dumps(submitted.card)
     assert owed_before == []
     assert [m.message_id.split("|")[1] for m in await outbox.list_for_recipient(gareth)] == ["to-holder"]
+
+
+async def test_a_line_manager_whose_teams_is_in_welsh_gets_the_report_in_welsh(staffed: TestClient,
+                                                                               connector: Connector) -> None:
+    await say_hi(staffed, connector, CARYS)
+    await staffed.post("/api/messages", json=message(GARETH, "shwmae", connector.url, locale="cy-GB"))
+
+    await _report(staffed, connector)
+    await staffed.app[SERVICES].deliverer.drain()
+
+    holder = connector.cards(GARETH_CHAT)[-1]
+    buttons = {a.get("verb"): a["title"] for a in actions(holder)}
+    assert buttons["concern.acknowledge"] == "Cydnabod" and buttons["concern.escalate"].startswith("Uwchgyfeirio")

@@ -537,3 +537,26 @@ async def test_a_request_left_off_the_lists_by_an_earlier_fault_is_listed_again_
 
     assert verb_data(connector.cards(SIAN_CHAT)[-1], "permission.open")["id"] == request_id
     assert verb_data(connector.cards(CARYS_CHAT)[-1], "permission.withdraw")["id"] == request_id
+
+
+async def test_a_headteacher_whose_teams_is_in_welsh_gets_the_request_in_welsh_and_the_requester_the_decision(
+        client: TestClient, connector: Connector) -> None:
+    """Neither pressed Cymraeg: each one's Teams is in Welsh, and each card reaches them because of the other."""
+    for person in (CARYS, SIAN):
+        await client.post("/api/messages", json=message(person, "shwmae", connector.url, locale="cy-GB"))
+    await client.app[SERVICES].deliverer.drain()
+
+    status = await _invoke(client, CARYS, "permission.submit", form(), connector, locale="cy-GB")
+    await client.app[SERVICES].deliverer.drain()
+    to_head = connector.cards(SIAN_CHAT)[-1]
+    await _invoke(client, SIAN, "permission.approve", verb_data(to_head, "permission.approve"), connector,
+                  locale="cy-GB")
+    await client.app[SERVICES].deliverer.drain()
+
+    request_id = verb_data(status, "permission.withdraw")["id"]
+    [approve, decline] = [a["title"] for a in actions(to_head) if a.get("verb") in ("permission.approve",
+                                                                                    "permission.decline")]
+    assert "Mae Carys Jenkins yn gofyn am gael dechrau cyfrif Instagram" in json.dumps(to_head, ensure_ascii=False)
+    assert (approve, decline) == ("Cymeradwyo", "Gwrthod")
+    told = json.dumps(connector.cards(CARYS_CHAT)[-1], ensure_ascii=False)
+    assert f"Cafodd eich cais {request_id} ei gymeradwyo" in told and "was approved" not in told

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from aiohttp.test_utils import TestClient
+from azure.data.tables.aio import TableClient
 
-from tests.support.activities import CARYS, card_action, message
+from tests.support.activities import CARYS, TENANT, card_action, message
 from tests.support.connector import Connector
 
 
@@ -51,3 +53,24 @@ async def test_small_talk_gets_help_or_a_friendly_word_not_a_policy_quote(client
     assert ["You're welcome" in c for c in cards] == [False, False, True, True, False]
     assert all("From the policy" not in c for c in cards[:4])
     assert "From the policy" in cards[4]  # a question after the thanks is still answered
+
+
+async def test_the_language_of_their_teams_is_written_only_when_it_changes(client: TestClient, connector: Connector,
+                                                                           azurite: str, table_prefix: str) -> None:
+    """Kept in the profile row the first message writes; another message from the same Teams writes nothing."""
+
+    async def row() -> tuple[dict[str, Any], str]:
+        async with TableClient.from_connection_string(azurite, table_prefix + "users") as users:
+            entity = await users.get_entity(TENANT, CARYS["aadObjectId"])
+        return dict(entity), str(entity.metadata["etag"])
+
+    await client.post("/api/messages", json=message(CARYS, "shwmae", connector.url, locale="cy-GB"))
+    first, first_etag = await row()
+    await client.post("/api/messages", json=message(CARYS, "help", connector.url, locale="cy-GB"))
+    _, etag_after_the_same = await row()
+    await client.post("/api/messages", json=message(CARYS, "hi", connector.url, locale="en-GB"))
+    changed, _ = await row()
+
+    assert (first["TeamsLanguage"], first["Language"]) == ("cy", "")
+    assert etag_after_the_same == first_etag
+    assert changed["TeamsLanguage"] == "en" and changed["ConversationRef"] == first["ConversationRef"]

@@ -11,7 +11,7 @@ import pytest
 from bot.domain.errors import ConcurrentChange, RecordNotFound
 from bot.domain.outbox import CardSlot, DeliveryState, OutboundMessage, Outbox, Owed
 from bot.domain.people import Lang, Person
-from bot.domain.profiles import UserProfile, UserProfiles
+from bot.domain.profiles import UserProfile, UserProfiles, preferred_language
 from tests.storage.conftest import Backend
 
 CARYS = Person("5c0f1e2a-7b3d-4e8f-9a1b-2c3d4e5f6a7b", "a1000000-0000-4000-8000-000000000001", "Carys Jenkins")
@@ -54,6 +54,28 @@ class UserProfilesContract:
 
         assert (first.person.name, first.language, first.conversation_ref) == ("Carys Jenkins", Lang.CY, '{"x":1}')
         assert (second.language, second.conversation_ref) == (Lang.EN, '{"x":2}')  # this instance's save, at once
+
+    async def test_the_language_of_their_teams_is_kept_with_the_profile(self, profiles: UserProfiles) -> None:
+        await profiles.save_profile(UserProfile(person=CARYS, teams_language=Lang.CY, conversation_ref='{"x":1}',
+                                                updated_at=NOW))
+
+        loaded = await profiles.get_profile(CARYS)
+
+        assert (loaded.language, loaded.teams_language) == (None, Lang.CY)
+
+    @pytest.mark.parametrize(("chosen", "teams", "written_to"), [
+        (Lang.CY, Lang.EN, Lang.CY),  # pressed Cymraeg, Teams in English
+        (Lang.EN, Lang.CY, Lang.EN),  # pressed English, Teams in Welsh
+        (None, Lang.CY, Lang.CY),  # never chose: their Teams
+        (None, None, Lang.EN),  # nothing known
+    ])
+    async def test_messages_to_someone_are_in_the_language_they_chose_else_that_of_their_teams(
+            self, profiles: UserProfiles, chosen: Lang | None, teams: Lang | None, written_to: Lang) -> None:
+        await profiles.save_profile(UserProfile(person=CARYS, language=chosen, teams_language=teams,
+                                                conversation_ref='{"x":1}', updated_at=NOW))
+
+        assert await preferred_language(profiles, CARYS) is written_to
+        assert await preferred_language(profiles, SIAN) is Lang.EN  # never talked to the bot
 
     async def test_a_name_is_kept_to_what_a_row_holds(self, profiles: UserProfiles) -> None:
         await profiles.save_profile(UserProfile(person=replace(CARYS, name="C" * 300), updated_at=NOW))

@@ -11,6 +11,8 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 import pytest
+from azure.data.tables import UpdateMode
+from azure.data.tables.aio import TableClient
 
 from bench.proxy import Counts
 from bot.domain.errors import RecordNotFound
@@ -107,3 +109,16 @@ async def test_a_read_under_way_when_this_instance_saves_is_not_kept(azurite: st
     assert old.conversation_ref == '{"old":1}'  # the read began before the save: what it returned is its own
     assert later.conversation_ref == '{"new":1}'  # ... but was not kept for later reads
     assert counts.by_kind["GET users"] == 2
+
+
+async def test_a_profile_stored_before_the_teams_language_was_kept_still_reads(azurite: str, table_prefix: str) -> None:
+    async with _instance(azurite, table_prefix) as (profiles, _):
+        await profiles.save_profile(_profile(Lang.CY))
+    async with TableClient.from_connection_string(azurite, table_prefix + "users") as table:
+        entity = await table.get_entity(CARYS.tenant_id, CARYS.aad_object_id)
+        await table.upsert_entity({k: v for k, v in entity.items() if k != "TeamsLanguage"}, mode=UpdateMode.REPLACE)
+
+    async with _instance(azurite, table_prefix) as (profiles, _):
+        loaded = await profiles.get_profile(CARYS)
+
+    assert (loaded.language, loaded.teams_language, loaded.conversation_ref) == (Lang.CY, None, '{"c":1}')
