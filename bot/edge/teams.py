@@ -41,6 +41,8 @@ FILE_DOWNLOAD_INFO = "application/vnd.microsoft.teams.file.download.info"
 MAX_TEXT = 4000
 _ID = re.compile(r"^[0-9A-Za-z-]{1,64}$")
 _MENTION = re.compile(r"<at[^>]*>.*?</at>", re.IGNORECASE | re.DOTALL)
+# Where a turn keeps the language it speaks to the person in, once their profile is read (`TurnContext.turn_state`).
+_SPEAKS = "policy_helper.speaks"
 
 
 def conversation_ref_json(activity: Activity) -> str:
@@ -139,7 +141,7 @@ class TeamsBot:
         except StorageUnavailable as error:
             outcome = "storage-unavailable"
             log.warning("storage unavailable: %s", error)  # the kind of fault (a timeout, a refused connection)
-            await self._reply_error(context, Lang.from_locale(activity.locale), "error.storage")
+            await self._reply_error(context, self._speaks(context), "error.storage")
         except CONNECTOR_ERRORS as error:
             # Teams (the connector) refused or could not take the reply: its fault is not ours to trace.
             outcome = "reply-not-delivered"
@@ -147,7 +149,7 @@ class TeamsBot:
         except Exception:
             outcome = "error"
             log.exception("turn failed", extra={"activity_id": activity.id, "activity_type": activity.type})
-            await self._reply_error(context, Lang.from_locale(activity.locale), "error.unexpected")
+            await self._reply_error(context, self._speaks(context), "error.unexpected")
         finally:
             latency_ms = round((time.perf_counter() - started) * 1000, 1)
             span.set_attribute("turn.outcome", outcome)
@@ -195,6 +197,13 @@ class TeamsBot:
         name = " ".join((getattr(sender, "name", "") or "").split())[:100]
         return Person(tenant_id=tenant, aad_object_id=object_id, name=self._federation.display_name(object_id, name))
 
+    @staticmethod
+    def _speaks(context: TurnContext) -> Lang:
+        """The language to tell this person something in: as every reply of the turn, once their profile was read;
+        before that, or when it could not be read (storage down), the language of their Teams."""
+        known = context.turn_state.get(_SPEAKS)
+        return known if isinstance(known, Lang) else Lang.from_locale(context.activity.locale)
+
     async def _load_profile(self, person: Person, context: TurnContext) -> UserProfile:
         activity = context.activity
         teams_language = Lang.from_locale(activity.locale) if activity.locale else None
@@ -202,6 +211,8 @@ class TeamsBot:
             profile = await self._profiles.get_profile(person)
         except RecordNotFound:
             profile = UserProfile(person=person)
+        # Their choice, else this turn's Teams: the same for every reply of the turn, an error's too.
+        context.turn_state[_SPEAKS] = profile.language or Lang.from_locale(activity.locale)
         if self._scope(activity) is Scope.PERSONAL:
             # Kept in the write the reference already makes, for messages sent to them by others' actions.
             reference = conversation_ref_json(activity)
@@ -227,7 +238,7 @@ class TeamsBot:
             # Teams leaves the name out of an install's conversationUpdate: the one it gave before, or the member's
             # name in this chat, so the first greeting names the person like every later one.
             person = replace(person, name=profile.person.name or await self._member_name(context))
-        return person, profile.language or lang, profile
+        return person, self._speaks(context), profile
 
     async def _member_name(self, context: TurnContext) -> str:
         sender = context.activity.from_property

@@ -6,13 +6,17 @@ import asyncio
 import json
 from typing import Any
 
+import pytest
 from aiohttp.test_utils import TestClient
 
 from app import create_app
 from bot.settings import Settings
 from tests.conftest import running_azurite
 from tests.support.activities import CARYS, card_action, message
+from tests.support.cards import verb_data
+from tests.support.concerns import CARYS_CHAT
 from tests.support.connector import Connector
+from tests.support.faults import fail_next_enqueue
 from tests.support.processes import azurite_connection_string
 
 
@@ -59,3 +63,34 @@ async def test_hung_storage_gives_a_plain_message(aiohttp_client: Any, connector
 
     assert (health.status, ready.status, said.status) == (200, 503, 200)
     assert "couldn't reach the bot's records" in json.dumps(connector.cards()[-1])
+
+
+async def test_someone_who_chose_cymraeg_hears_a_storage_fault_in_welsh_though_their_teams_is_in_english(
+        client: TestClient, connector: Connector, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Carys pressed Cymraeg; her Teams is in English. Storage fails as the question she passes on is queued."""
+    await client.post("/api/messages", json=message(CARYS, "Cymraeg", connector.url))
+    await client.post("/api/messages", json=message(CARYS, "How many days of annual leave do I get?", connector.url))
+    question = str(verb_data(connector.cards(CARYS_CHAT)[-1], "ask.escalate")["q"])
+    fail_next_enqueue(monkeypatch, about=question)
+
+    clicked = await client.post("/api/messages", json=card_action(CARYS, "ask.escalate", {"q": question},
+                                                                  connector.url))
+    await client.post("/api/messages", json=message(CARYS, "hi", connector.url))
+
+    said = json.dumps(await clicked.json(), ensure_ascii=False)
+    assert "Allwn i ddim cyrraedd cofnodion y bot" in said and "couldn't reach" not in said
+    assert "Cynorthwyydd y polisi" in json.dumps(connector.cards(CARYS_CHAT)[-1], ensure_ascii=False)  # as every reply
+
+
+async def test_when_the_profile_cannot_be_read_the_fault_is_told_in_the_language_of_their_teams(
+        aiohttp_client: Any, connector: Connector) -> None:
+    with running_azurite() as connection_string:
+        settings = Settings.model_validate({"APP_ENV": "local", "AZURE_STORAGE_CONNECTION_STRING": connection_string,
+                                            "DELIVERY_INTERVAL_SECONDS": 3600, "STORAGE_TIMEOUT_SECONDS": 1})
+        client: TestClient = await aiohttp_client(create_app(settings))
+        await client.post("/api/messages", json=message(CARYS, "hi", connector.url))
+    # Azurite is stopped now.
+
+    await client.post("/api/messages", json=message(CARYS, "shwmae", connector.url, locale="cy-GB"))
+
+    assert "Allwn i ddim cyrraedd cofnodion y bot" in json.dumps(connector.cards()[-1], ensure_ascii=False)
