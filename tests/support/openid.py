@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -45,14 +46,17 @@ class Issuer:
 
 @asynccontextmanager
 async def run_issuer() -> AsyncIterator[Issuer]:
-    """Serve `/.well-known/openid-configuration` and `/keys` on a free loopback port."""
+    """Serve `/.well-known/openid-configuration` and `/keys` on a free loopback port, under a path of its own."""
     key = new_key()
     issuer = Issuer(metadata_url="", key=key)
+    # The SDK caches keys by metadata URL for the life of the process: an issuer that reused an earlier one's port
+    # would be checked against that issuer's key, so each one's URL is its own.
+    root = f"/{uuid.uuid4().hex}"
 
     async def metadata(request: web.Request) -> web.Response:
         issuer.fetches += 1
         base = f"http://{request.host}"
-        return web.json_response({"issuer": ISSUER, "jwks_uri": f"{base}/keys",
+        return web.json_response({"issuer": ISSUER, "jwks_uri": f"{base}{root}/keys",
                                   "id_token_signing_alg_values_supported": ["RS256"]})
 
     async def keys(request: web.Request) -> web.Response:
@@ -61,8 +65,8 @@ async def run_issuer() -> AsyncIterator[Issuer]:
         return web.json_response({"keys": [public]})
 
     app = web.Application()
-    app.router.add_get("/.well-known/openid-configuration", metadata)
-    app.router.add_get("/keys", keys)
+    app.router.add_get(f"{root}/.well-known/openid-configuration", metadata)
+    app.router.add_get(f"{root}/keys", keys)
     async with serve(app) as port:
-        issuer.metadata_url = f"http://127.0.0.1:{port}/.well-known/openid-configuration"
+        issuer.metadata_url = f"http://127.0.0.1:{port}{root}/.well-known/openid-configuration"
         yield issuer
