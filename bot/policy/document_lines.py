@@ -52,7 +52,12 @@ MAX_HEADING_CHARS = 120
 
 NUMBERING = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*)(?:[.)]\s*|\s+)(?=\S)")
 NUMBERED_ITEM = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})+\.?|\d{1,3}[.)])\s+(?=\S)")
-BULLET = re.compile(r"^(?:[-–—•·*▪■●◦➢►]\s+|o\t|\(?[a-z]\)\s+|\(?(?:i|ii|iii|iv|v|vi|vii|viii|ix|x)\)\s+)")
+# A list item's mark as typed or as Word's "Save as Plain Text" writes a bullet (its symbol font's letter, then a
+# tab: "o", "§", "Ø", "ü"): a symbol, or a small letter or numeral ("a.", "iv)", "(b)"); a capital one ("A.", "IV.")
+# only before a tab or a word in small letters, as "A. Smith" or "A. Yes, …" are no list items.
+_SYMBOL_MARK = re.compile(r"^(?:[-–—•·*▪■●◦➢►➤§Øü✓✔◆❖○\uf0a7\uf0b7\uf0d8\uf0fc]\s+|o\t\s*)")
+_SMALL_MARK = re.compile(r"^\(?(?:[a-z]|[ivx]{2,5})[.)]\s+")
+_CAPITAL_MARK = re.compile(r"^\(?(?:[A-Z]|[IVX]{2,5})[.)](?:\t\s*|\s+(?=[a-z]))")
 _LABELLED = re.compile(r"^([A-Za-z][A-Za-z ()/]{1,40}?)\s*:\s*(.*)$")
 _COVER_VERSION = re.compile(r"^(?:version|fersiwn)\s+\d+(?:\.\d+)*\b[^.]{0,30}$", re.IGNORECASE)
 _COVER_APPROVAL = re.compile(
@@ -129,6 +134,21 @@ def clause_depth(number: str) -> int:
 def is_to_fill(text: str) -> bool:
     """A form's line to fill in ("______", "Signed:", "☐ I agree")."""
     return bool(BLANK_TO_FILL.search(text) or _FORM_FIELD.match(text) or _TICK_BOX.search(text))
+
+
+def typed_item(raw: str, *, after: str = "") -> str | None:
+    """A list item's text without the mark it was typed with ("a.<TAB>accept …", "o<TAB>accept …" are "accept …");
+    None for a line with no such mark. A capital mark is no item's where the rest reads as a heading ("IV.<TAB>
+    Monitoring") or answers the question `after` which it comes ("A.<TAB>No, …")."""
+    start = raw.strip()
+    found = _SYMBOL_MARK.match(start) or _SMALL_MARK.match(start)
+    if found is None and (capital := _CAPITAL_MARK.match(start)) is not None:
+        answers = capital.group().lstrip("(")[0] == "A" and after.rstrip(CLOSERS).endswith("?")
+        if heading_like(collapse_spaces(start[capital.end():])) is None and not answers:
+            found = capital
+    if found is None:
+        return None
+    return collapse_spaces(start[found.end():]) or None
 
 
 def labels_a_form(line: Line) -> bool:

@@ -11,7 +11,6 @@ from dataclasses import replace
 from pathlib import Path
 
 from bot.policy.document_lines import (
-    BULLET,
     MAX_HEADING_WORDS,
     NUMBERED_ITEM,
     NUMBERING,
@@ -30,6 +29,7 @@ from bot.policy.document_lines import (
     is_clutter,
     is_to_fill,
     labels_a_form,
+    typed_item,
 )
 
 RUNNING_LINE_REPEATS = 3  # a short line met this often in a text file is a page's running header or footer
@@ -81,6 +81,7 @@ def read_txt(source: Path) -> list[Line]:
     width = _wrap_width(physical)
     entries: list[Line] = []
     previous_blank = True
+    indent = items_indent = ""  # the last line's indent, and that of the items of a list typed with no marks
     for number, raw_line in enumerate(physical, start=1):
         line = raw_line.rstrip("\r\n")
         if not line.strip() or is_clutter(collapse_spaces(line)):
@@ -102,8 +103,16 @@ def read_txt(source: Path) -> list[Line]:
             entries += cells  # "Approved by: … | Version: 2024-1 | Review date: September 2025"
             previous_blank = True
             continue
-        entry = _classify_text_line(line, f"line {number}")
         last = entries[-1] if entries else None
+        entry = _classify_text_line(line, f"line {number}", after=last.text if last else "")
+        above, indent = indent, line[: len(line) - len(line.lstrip())].expandtabs(8)
+        if indent and last is not None and not (entry.kind == "bullet" or entry.key) and (
+                (last.kind == "text" and last.text.endswith(":") and len(indent) > len(above))
+                or (last.kind == "bullet" and indent == items_indent)):
+            # "Staff must not:" over items indented with no marks (Word saves an indented paragraph as "<TAB>text")
+            entry, items_indent = Line("bullet", collapse_spaces(line), f"line {number}"), indent
+        elif len(indent) < len(items_indent):  # (a deeper line carries on the item above)
+            items_indent = ""
         if last is not None and not previous_blank and _continues(last, entry, line, width):
             joiner = "" if re.search(r"[^\W\d_]-$", last.text) else " "  # "on-" + "line"
             text = f"{last.text}{joiner}{collapse_spaces(line)}"
@@ -279,15 +288,17 @@ def _line_decoded(line: bytes) -> str:
         return line.decode("cp1252", errors="replace")
 
 
-def _classify_text_line(line: str, where: str) -> Line:
+def _classify_text_line(line: str, where: str, after: str = "") -> Line:
+    """What one line of a text file is; `after` is the text of the line above (an answer's "A." is no list's)."""
     stripped = REVISION_MARK.sub("", collapse_spaces(line).replace("**", "").replace("__", ""))  # Markdown's bold marks
     if marked := _MARKDOWN_HEADING.match(stripped):  # "## 3. Personal use", as Markdown writes a heading
         text = marked.group(2)
         numbered = NUMBERING.match(text)
         return Line("heading", text[numbered.end():] if numbered else text, where, level=len(marked.group(1)),
                     numbered=bool(numbered))
-    if bullet := BULLET.match(stripped):  # before details: Word saves a bullet as "•<TAB>text"
-        return Line("bullet", stripped[bullet.end():], where)
+    # Before details: Word saves a bullet as "•<TAB>text", "o<TAB>text", a lettered item as "a.<TAB>text".
+    if (item := typed_item(line.replace("**", "").replace("__", ""), after=after)) is not None:
+        return Line("bullet", REVISION_MARK.sub("", item), where)
     number, tab, value = line.strip().partition("\t")
     if tab and NUMBERED_ITEM.match(f"{number} x"):  # "<TAB>1.<TAB>Social media is ...", numbered with tabs
         return Line("bullet", collapse_spaces(value), where, level=clause_depth(number), numbered=True,

@@ -21,7 +21,6 @@ from docx.text.paragraph import Paragraph
 
 from bot.policy.document_lines import (
     BLANK_TO_FILL,
-    BULLET,
     DETAIL_LABELS,
     NUMBERED_ITEM,
     NUMBERING,
@@ -40,6 +39,7 @@ from bot.policy.document_lines import (
     is_to_fill,
     label_key,
     labels_a_form,
+    typed_item,
 )
 from bot.policy.text import words
 from bot.policy.welsh import detect_language
@@ -88,6 +88,7 @@ def read_docx(source: Path) -> list[Line]:
     notes = _notes(document)
     noted = 0
     numbers = ClauseNumbers(document)
+    indent = items_indent = 0  # the last paragraph's indent, and that of the items of a list typed with no marks
     for number, block in enumerate(_blocks(document, document.element.body), start=1):
         where = f"paragraph {number}"
         before = len(lines)
@@ -96,7 +97,16 @@ def read_docx(source: Path) -> list[Line]:
             just_above = True
             continue
         if isinstance(block, Paragraph):
-            line = _paragraph_line(block, where)
+            above = lines[-1] if just_above and lines else None
+            line = _paragraph_line(block, where, after=above.text if above else "")
+            before_indent, indent = indent, _indent(block)
+            if line is not None and line.kind == "text" and above is not None and (
+                    (above.kind == "text" and above.text.endswith(":") and indent > before_indent)
+                    or (above.kind == "bullet" and items_indent and indent == items_indent)):
+                # "Staff must not:" over items indented with no marks
+                line, items_indent = replace(line, kind="bullet"), indent
+            elif indent < items_indent or (line is not None and line.kind != "bullet"):
+                items_indent = 0
             if line is not None and (clause := clause_number(numbers.number(block))) and not line.number:
                 line = replace(line, number=clause)  # "5.2", numbered by Word
             if line is None and is_to_fill(collapse_spaces(block.text)):
@@ -288,7 +298,8 @@ def _details_on_lines(paragraph: Paragraph, where: str) -> list[Line]:
     return found if len(found) >= 2 and all(line.kind == "detail" and line.key for line in found) else []
 
 
-def _paragraph_line(paragraph: Paragraph, where: str) -> Line | None:
+def _paragraph_line(paragraph: Paragraph, where: str, after: str = "") -> Line | None:
+    """A paragraph as a line (None for one that is no text of the policy); `after` is the text of the line above."""
     raw = _accepted_text(paragraph._p).strip()
     label, tab, value = raw.partition("\t")
     if tab and (key := detail_key(label)):  # "Policy Author<TAB>Daniel Owen", typed (or pasted) as in the text layout
@@ -313,9 +324,10 @@ def _paragraph_line(paragraph: Paragraph, where: str) -> Line | None:
         return Line("heading", words, where, level=level, styled=True)
     pPr = paragraph._p.pPr  # noqa: N806 - Word's own name
     bold = bool(paragraph.runs) and all(run.bold for run in paragraph.runs if run.text.strip())
-    if kind.startswith("list") or (pPr is not None and pPr.numPr is not None) or BULLET.match(text):
-        bullet = BULLET.match(text)
-        return Line("bullet", text[bullet.end():] if bullet else text, where, bold=bold, level=_list_level(paragraph))
+    item = typed_item(raw, after=after)  # "a.<TAB>accept …": a list item typed by hand, without its mark
+    if kind.startswith("list") or (pPr is not None and pPr.numPr is not None) or item is not None:
+        return Line("bullet", REVISION_MARK.sub("", item) if item else text, where, bold=bold,
+                    level=_list_level(paragraph))
     clause = NUMBERED_ITEM.match(text)
     typed = re.match(r"\d{1,3}[.)]\t", raw)  # "4.<TAB>Staff must:", numbered by hand
     if clause and ("." in clause.group().strip().rstrip(".") or typed) and heading_like(text) is None:
@@ -323,6 +335,14 @@ def _paragraph_line(paragraph: Paragraph, where: str) -> Line | None:
         return Line("bullet", text[clause.end():], where, level=clause_depth(clause.group()), numbered=True,
                     number=clause_number(clause.group()))
     return Line("text", text, where, bold=bold)
+
+
+def _indent(paragraph: Paragraph) -> int:
+    """How far a paragraph is indented from the margin (EMU), by its own formatting or its style's."""
+    for holder in (paragraph.paragraph_format, paragraph.style.paragraph_format if paragraph.style else None):
+        if holder is not None and holder.left_indent is not None:
+            return max(0, int(holder.left_indent))
+    return 0
 
 
 def _list_level(paragraph: Paragraph) -> int:

@@ -1,0 +1,70 @@
+"""`import-policy` on documents as staff type them and as Word saves them as text: lists lettered or marked by hand,
+Do/Don't tables under headers of their own, details repeated in an old footer, headings numbered with a tab, dates
+written the short way, forms, rules set as headings and sections renumbered between versions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+import pytest
+from docx.document import Document
+
+from tests.unit.test_policy_import import headed, imported_docx, imported_text, passages
+
+TITLE = "Staff Social Media Policy"
+ITEMS = ("accept friend requests from current pupils;", "post photographs of pupils on personal accounts;",
+         "share their personal mobile number with parents.")
+WITH_LEAD_IN = [f"Staff must not: {item}" for item in ITEMS]
+
+
+def _word_list(marks: tuple[str, str, str], *, indented: bool = False) -> Document:
+    """A policy whose list under "Staff must not:" is typed by hand, each item after its mark."""
+    document = docx.Document()
+    document.add_paragraph(TITLE, style="Title")
+    document.add_heading("Personal use", level=1)
+    document.add_paragraph("Staff must not:")
+    for mark, item in zip(marks, ITEMS, strict=True):
+        paragraph = document.add_paragraph(mark + item)
+        if indented:
+            paragraph.paragraph_format.left_indent = 457200
+    document.add_heading("Breaches", level=1)
+    document.add_paragraph("Breaches may lead to disciplinary action.")
+    return document
+
+
+# A list's lead-in, however its items are marked
+
+
+@pytest.mark.parametrize("marks", [("a.\t", "b.\t", "c.\t"), ("A.\t", "B.\t", "C.\t"), ("i.\t", "ii.\t", "iii.\t"),
+                                   ("a. ", "b. ", "c. "), ("o\t", "o\t", "o\t"), ("✓ ", "✓ ", "✓ "), ("", "", "")],
+                         ids=["a.", "A.", "i.", "a. spaced", "o", "tick", "indented"])
+def test_a_ban_typed_as_a_lettered_or_marked_list_in_word_is_never_quoted_as_an_instruction(
+        marks: tuple[str, str, str], tmp_path: Path) -> None:
+    data = imported_docx(_word_list(marks, indented=not any(marks)), tmp_path)
+
+    assert headed(data)[0] == ("Personal use", WITH_LEAD_IN)
+
+
+@pytest.mark.parametrize("mark", ["o", "Ø", "ü", "§", "a.", "i.", "A.", "✓", ""])
+@pytest.mark.parametrize("blank_lines", [True, False])
+def test_a_ban_in_words_save_as_plain_text_keeps_its_lead_in(mark: str, blank_lines: bool, tmp_path: Path) -> None:
+    # Word's "Save as Plain Text" writes a bullet as its symbol font's letter and a tab ("o", "§", "Ø", "ü"); a
+    # lettered list as "a.<TAB>"; an indented paragraph with no mark as a tab.
+    sequence = {"a.": ("a.", "b.", "c."), "i.": ("i.", "ii.", "iii."), "A.": ("A.", "B.", "C.")}.get(mark, (mark,) * 3)
+    gap = "\n" if blank_lines else ""
+    items = gap.join(f"{m}\t{item}\n" for m, item in zip(sequence, ITEMS, strict=True))
+    text = (f"{TITLE}\n\nVersion\t3.0\n\n1. Purpose\n\nThis policy explains how staff should use social media.\n\n"
+            f"2. Personal use\n\nStaff must not:\n{gap}{items}\n3. Breaches\n\nBreaches may lead to disciplinary "
+            "action.\n")
+
+    data = imported_text(tmp_path, text)
+
+    assert headed(data)[1] == ("Personal use", WITH_LEAD_IN)
+
+
+def test_a_faq_answer_typed_after_a_tab_is_still_its_questions_answer(tmp_path: Path) -> None:
+    data = imported_text(tmp_path, f"{TITLE}\n\nQuestions\n\nQ.\tCan I use WhatsApp with parents?\n"
+                                   "A.\tNo. Use the school's app.\n")
+
+    assert passages(data) == ["Q. Can I use WhatsApp with parents? A. No. Use the school's app."]
