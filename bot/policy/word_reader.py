@@ -412,18 +412,19 @@ def _table_lines(table: Table, where: str) -> Iterator[Line]:
             yield Line("detail", value if key else f"{label} {value}", where, key=key or "",
                        label="" if key else label)
         return
-    if _rule_columns(rows):
+    if (names := _rule_columns(rows)) is not None:
         # "Do | Don't" over the rules: each rule is read under its column's name, as a list under "Don't:" (alone,
-        # "accept friend requests from pupils" would read as a rule to follow).
-        for column, name in enumerate(rows[0]):
-            items = [line for row in table.rows[1:] for cell in _distinct_cells(row)[column:column + 1]
-                     for paragraph in _paragraphs(cell) if (line := _paragraph_line(paragraph, where))]
-            said = name.rstrip(":").replace("’", "'").casefold()
-            if all(item.text.replace("’", "'").casefold().startswith(f"{said} ") for item in items):
-                yield from (replace(item, kind="text") for item in items)  # "Don't message a pupil …" says it
-                continue
-            yield Line("text", f"{name.rstrip(':')}:", where)
-            yield from (replace(item, kind="bullet", level=1, numbered=False) for item in items)
+        # "accept friend requests from pupils" would read as a rule to follow); a first column of areas ("Area" over
+        # "Parents") names each row's rules too: "Parents – Don't: …".
+        by_area = not names[0]
+        for group in [[row] for row in table.rows[1:]] if by_area else [table.rows[1:]]:
+            area = _cell_text(_distinct_cells(group[0])[0]) if by_area else ""
+            for column, name in enumerate(names):
+                if not name:
+                    continue
+                items = [line for row in group for cell in _distinct_cells(row)[column:column + 1]
+                         for paragraph in _paragraphs(cell) if (line := _paragraph_line(paragraph, where))]
+                yield from _under_column(items, name, area, where)
         return
     if len(rows) >= 2 and len(rows[0]) == 3 and all(name.casefold() in _LANGUAGE_NAMES for name in rows[0][1:]):
         # Details given in both languages, a column each ("" | "English" | "Cymraeg"): "English / Welsh".
@@ -611,12 +612,75 @@ _RULE_COLUMN = re.compile(
     r"^(?:do|dos|do's|don['’]?t|don['’]?ts|do not|should|should not|shouldn['’]t|must|must not|never|always|"
     r"acceptable|unacceptable|not acceptable|allowed|not allowed|permitted|not permitted|"
     r"gwnewch|peidiwch|dylech|ni ddylech|[✓✔✗✘×])(?:\s*[(:].*)?$", re.IGNORECASE)
+# What a column's name says of its rules: that they are forbidden or discouraged ("Staff should not", "Unacceptable
+# use", "Poor practice", "Avoid", "Peidiwch"), or that they are to be followed ("Staff should", "Good practice").
+_FORBIDDING_WORDS = frozenset({"not", "never", "no", "don't", "dont", "donts", "don'ts", "shouldn't", "mustn't",
+                               "can't", "cannot", "won't", "avoid", "poor", "bad", "wrong", "worst", "risky",
+                               "prohibited", "forbidden", "banned", "peidiwch", "ni", "na", "nid", "ddim", "gwael",
+                               "annerbyniol", "✗", "✘", "×", "❌", "⛔", "🚫"})
+_NEGATED = re.compile(r"^(?:un(?!der|til|less|ion|ique|it|iform|ivers)[a-z]{4,}|in(?:appropriate|advisable|correct|"
+                      r"secure)|im(?:proper|permissible|prudent)|ir(?:responsible|relevant)|dis(?:allowed|couraged|"
+                      r"approved)|il(?:legal|licit))$")
+_ALLOWING_WORDS = frozenset({"do", "dos", "do's", "should", "must", "always", "acceptable", "appropriate", "good",
+                             "best", "allowed", "permitted", "safe", "recommended", "encouraged", "ok", "okay", "yes",
+                             "can", "may", "gwnewch", "dylech", "derbyniol", "✓", "✔", "☑"})
+_MARKS = "✓✔☑✗✘×❌⛔🚫"
 
 
-def _rule_columns(rows: list[list[str]]) -> bool:
-    """A table of rules under column names that say which way they go ("Do | Don't", "Acceptable | Not acceptable")."""
-    return (len(rows) >= 2 and len(rows[0]) >= 2 and all(_RULE_COLUMN.match(cell.strip(" .")) for cell in rows[0])
-            and any(len(cell.split()) >= 3 for row in rows[1:] for cell in row))
+def _column_words(name: str) -> list[str]:
+    return re.findall(rf"[a-z']+|[{_MARKS}]", name.replace("’", "'").casefold())
+
+
+def _forbids(name: str) -> bool:
+    """Whether a column's name forbids or discourages its rules, by a word of negation ("not", "never", "avoid",
+    "poor", "un…", "peidiwch")."""
+    return any(word in _FORBIDDING_WORDS or _NEGATED.match(word) for word in _column_words(name))
+
+
+def _allows(name: str) -> bool:
+    return any(word in _ALLOWING_WORDS for word in _column_words(name))
+
+
+def _column_name(name: str) -> str:
+    """A rule column's name as its rules are quoted under it: its English half ("Peidiwch / Don't" is "Don't"),
+    without a tick or cross beside words ("Don't ✘" is "Don't")."""
+    halves = [half.strip() for half in name.split(" / ")]
+    english = [half for half in halves if detect_language(words(half)) != "cy"]
+    name = english[-1] if english and len(halves) == 2 else name
+    bare = name.strip(f" {_MARKS}").rstrip(":").strip()
+    return bare if any(c.isalpha() for c in bare) else name.rstrip(":").strip()
+
+
+def _rule_columns(rows: list[list[str]]) -> list[str] | None:
+    """The name each column's rules are quoted under in a table of rules under column names that say which way they
+    go ("Do | Don't", "Staff should | Staff should not", "Good practice | Poor practice"), "" for a first column of
+    areas each row's rules are about ("Area | Do | Don't"); None for any other table."""
+    if len(rows) < 2 or len(rows[0]) < 2 or not any(len(cell.split()) >= 3 for row in rows[1:] for cell in row):
+        return None
+    header = rows[0]
+    if all(_RULE_COLUMN.match(cell.strip(" .")) for cell in header):
+        return [_column_name(cell) for cell in header]
+    if not any(map(_forbids, header)) or not all(
+            cell and len(cell.split()) <= 6 and not ends_sentence(cell) for cell in header):
+        return None
+    area = not _forbids(header[0]) and not _allows(header[0]) and all(
+        len(cells[0].split()) <= 5 and not ends_sentence(cells[0]) for cells in rows[1:] if cells)
+    return ["" if area and n == 0 else _column_name(cell) for n, cell in enumerate(header)]
+
+
+def _under_column(items: list[Line], name: str, area: str, where: str) -> Iterator[Line]:
+    """A rule column's items, under its name ("Don't:"), and its row's area when the table has one ("Parents –
+    Don't:"); a column whose items say the name themselves ("Don't message a pupil …") under the area alone."""
+    said = name.replace("’", "'").casefold()
+    if not items:
+        return
+    if all(item.text.replace("’", "'").casefold().startswith(f"{said} ") for item in items):
+        if not area:
+            yield from (replace(item, kind="text") for item in items)
+            return
+        name = ""
+    yield Line("text", f"{area} – {name}:" if area and name else f"{area or name}:", where)
+    yield from (replace(item, kind="bullet", level=1, numbered=False) for item in items)
 
 
 def _header_row(rows: list[list[str]]) -> bool:

@@ -68,3 +68,58 @@ def test_a_faq_answer_typed_after_a_tab_is_still_its_questions_answer(tmp_path: 
                                    "A.\tNo. Use the school's app.\n")
 
     assert passages(data) == ["Q. Can I use WhatsApp with parents? A. No. Use the school's app."]
+
+
+# Do/Don't tables under headers in the school's own words
+
+
+def _rules_table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> Document:
+    document = docx.Document()
+    document.add_paragraph(TITLE, style="Title")
+    document.add_heading("Using social media safely", level=1)
+    document.add_paragraph("The table below sets out what staff should and should not do.")
+    table = document.add_table(rows=1, cols=len(header))
+    for cell, name in zip(table.rows[0].cells, header, strict=True):
+        cell.text = name
+    for values in rows:
+        for cell, value in zip(table.add_row().cells, values, strict=True):
+            cell.text = value
+    return document
+
+
+@pytest.mark.parametrize(("header", "forbidding"), [
+    (("Staff should", "Staff should not"), "Staff should not"), (("You should", "You should not"), "You should not"),
+    (("Acceptable use", "Unacceptable use"), "Unacceptable use"), (("Good practice", "Poor practice"), "Poor practice"),
+    (("Do ✔", "Don't ✘"), "Don't"), (("✔ Staff should", "✘ Staff should not"), "Staff should not"),
+    (("Gwnewch / Do", "Peidiwch / Don't"), "Don't"), (("Recommended", "Avoid"), "Avoid"),
+    (("Safe practice", "Unsafe practice"), "Unsafe practice"), (("Appropriate", "Inappropriate"), "Inappropriate"),
+])
+def test_a_rule_under_a_header_that_forbids_it_is_never_quoted_as_an_instruction(
+        header: tuple[str, str], forbidding: str, tmp_path: Path) -> None:
+    data = imported_docx(_rules_table(header, [
+        ("Decline friend requests from pupils.", "Accept friend requests from pupils or ex-pupils."),
+        ("Use Schoolcomms to contact parents.", "Give parents your personal mobile number.")]), tmp_path)
+
+    quoted = [text for text in passages(data) if "personal mobile number" in text]
+    assert quoted == [f"{forbidding}: Give parents your personal mobile number."]
+    assert f"{forbidding}: Accept friend requests from pupils or ex-pupils." in passages(data)
+
+
+def test_a_do_and_dont_table_with_a_column_of_areas_keeps_each_rows_area(tmp_path: Path) -> None:
+    data = imported_docx(_rules_table(("Area", "Do", "Don't"), [
+        ("Friend requests", "Ignore or decline requests from pupils.", "Accept friend requests from pupils."),
+        ("Parents", "Use Schoolcomms to contact parents.", "Give parents your personal mobile number.")]), tmp_path)
+
+    assert passages(data)[1:] == [
+        "Friend requests – Do: Ignore or decline requests from pupils.",
+        "Friend requests – Don't: Accept friend requests from pupils.",
+        "Parents – Do: Use Schoolcomms to contact parents.",
+        "Parents – Don't: Give parents your personal mobile number."]
+
+
+def test_a_table_whose_headers_neither_allow_nor_forbid_is_read_as_before(tmp_path: Path) -> None:
+    data = imported_docx(_rules_table(("Account", "Purpose"), [
+        ("The school's Facebook page", "News and events for parents, posted by the office."),
+        ("The PE department's X account", "Fixtures and results, posted by the head of PE.")]), tmp_path)
+
+    assert not any(text.startswith(("Account", "Purpose")) for text in passages(data))
