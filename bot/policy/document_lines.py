@@ -48,6 +48,7 @@ DETAIL_LABELS = {
     "adolygiad nesaf": "next_review", "dyddiad yr adolygiad nesaf": "next_review",
 }
 MAX_HEADING_WORDS = 15
+PAGE_EDGE = "the page header or footer"  # where a detail read from the page header or footer was found
 MAX_HEADING_CHARS = 120
 
 NUMBERING = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*)(?:[.)]\s*|\s+)(?=\S)")

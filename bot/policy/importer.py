@@ -27,6 +27,7 @@ from bot.policy.document_lines import (
     CLOSERS,
     MAX_HEADING_WORDS,
     NUMBERING,
+    PAGE_EDGE,
     UNUSED_DETAIL,
     Line,
     as_detail,
@@ -182,7 +183,9 @@ def read_document(source: Path) -> list[Line]:
 def build_policy(lines: Sequence[Line], *, file: str, sha256: str, current: Policy | None = None) -> Imported:
     """The policy file's content from a document's lines."""
     warnings = [line.text for line in lines if line.kind == "note"]  # what a reader noticed about the document
-    lines = [line for line in lines if line.kind != "note"]
+    # Details in the page header or footer count only where nothing in the document gives them (below).
+    page = [line for line in lines if line.kind == "detail" and line.where == PAGE_EDGE]
+    lines = [line for line in lines if line.kind != "note" and not (line.kind == "detail" and line.where == PAGE_EDGE)]
     if not lines:
         raise PolicyImportError(f"{file}: the document is empty")
     title, front, body = _split_front(lines, file)
@@ -253,6 +256,7 @@ def build_policy(lines: Sequence[Line], *, file: str, sha256: str, current: Poli
             known += [rows[n] for n in sorted(dated.values())]
     # What changed from the last version (its details read above): the rules themselves are in the sections.
     sections = [section for section in sections if not _CHANGE_LOG.match(label_key(section.heading))]
+    known += _from_the_page(page, known, warnings)
     data.update(_details(_detail_values(known), file, warnings))
     data["sections"] = _write_sections(sections, current, warnings)
     if (count := sum(len(section["passages"]) for section in data["sections"])) > MAX_PASSAGES:
@@ -280,6 +284,32 @@ def build_policy(lines: Sequence[Line], *, file: str, sha256: str, current: Poli
 
 
 _BILINGUAL_DETAILS = ("status", "author", "agreed_by", "next_review")  # shown in each card's language
+
+
+def _from_the_page(page: list[Line], known: list[Line], warnings: list[str]) -> list[Line]:
+    """The page header's or footer's details that the document does not give otherwise; where it gives one the footer
+    words otherwise (a footer left from the last version), a note says so and the document's stands."""
+    given = {("version" if line.key == "history_version" else line.key): line.text for line in known
+             if line.text.casefold().strip(" .:") not in EMPTY_VALUES}  # "Next review: TBC" gives none
+    kept: list[Line] = []
+    for line in page:
+        if line.key not in given:
+            kept.append(line)
+        elif not _same_detail(line.key, line.text, given[line.key]):
+            warnings.append(f"the page header or footer gives the {line.key.replace('_', ' ')} as {line.text!r}, the "
+                            f"document {given[line.key]!r}: the document's is used (correct the footer if it is not)")
+    return kept
+
+
+def _same_detail(key: str, one: str, other: str) -> bool:
+    """Whether two ways of writing a detail say the same ("Version 3" and "3"; "Summer 2027" and "Summer Term 2027")."""
+    if key in ("version", "status") and version_in(one) and version_in(other):
+        return version_in(one) == version_in(other)
+    if key == "next_review":
+        return review_deadline(one) is not None and review_deadline(one) == review_deadline(other)
+    if key in ("date_of_issue", APPROVED_ON, "last_reviewed"):
+        return period_start(one) is not None and period_start(one) == period_start(other)
+    return " ".join(words(one)) == " ".join(words(other))
 
 
 def _by_label_words(line: Line, given: set[str]) -> Line:

@@ -24,6 +24,7 @@ from bot.policy.document_lines import (
     DETAIL_LABELS,
     NUMBERED_ITEM,
     NUMBERING,
+    PAGE_EDGE,
     REVISION_MARK,
     Line,
     PolicyImportError,
@@ -181,7 +182,7 @@ def _page_details(document: DocumentObject) -> list[Line]:
         for part in (section.header, section.footer):
             for paragraph in part.paragraphs:
                 for piece in re.split(r"\s+[|–—•·]\s+|\t+", collapse_spaces(paragraph.text)):
-                    line = as_detail(Line("text", piece.strip(" ."), "the page header or footer"))
+                    line = as_detail(Line("text", piece.strip(" ."), PAGE_EDGE))
                     if not line.key:
                         line = _labelled_without_colon(piece.strip(" ."))
                     if line.key and line.key not in found:
@@ -191,7 +192,7 @@ def _page_details(document: DocumentObject) -> list[Line]:
                 for label, value in zip(cells, cells[1:], strict=False):
                     key = detail_key(label)
                     if key and value and not detail_key(value) and key not in found:
-                        found[key] = Line("detail", value, "the page header or footer", key=key)
+                        found[key] = Line("detail", value, PAGE_EDGE, key=key)
     return list(found.values())
 
 
@@ -200,8 +201,8 @@ def _labelled_without_colon(text: str) -> Line:
     folded = text.casefold()
     for label in sorted(DETAIL_LABELS, key=len, reverse=True):
         if folded.startswith(label + " ") and len(label) > 5:
-            return Line("detail", text[len(label):].strip(), "the page header or footer", key=DETAIL_LABELS[label])
-    return Line("text", text, "the page header or footer")
+            return Line("detail", text[len(label):].strip(), PAGE_EDGE, key=DETAIL_LABELS[label])
+    return Line("text", text, PAGE_EDGE)
 
 
 def _cell_text(cell: _Cell) -> str:

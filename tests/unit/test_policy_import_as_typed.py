@@ -123,3 +123,47 @@ def test_a_table_whose_headers_neither_allow_nor_forbid_is_read_as_before(tmp_pa
         ("The PE department's X account", "Fixtures and results, posted by the head of PE.")]), tmp_path)
 
     assert not any(text.startswith(("Account", "Purpose")) for text in passages(data))
+
+
+# A footer left over from the last version
+
+
+@pytest.mark.parametrize(("footer", "key", "table_value", "footer_value"), [
+    ("Version 2.0", "version", "3.0", "2.0"),
+    ("Next review: Summer 2026", "next_review", "Spring Term 2027", "Summer 2026"),
+    ("Author: J. Bloggs", "author", "Mrs S. Pritchard", "J. Bloggs"),
+])
+def test_an_out_of_date_footer_never_overrides_the_details_table(footer: str, key: str, table_value: str,
+                                                                 footer_value: str, tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    document = docx.Document()
+    document.add_paragraph(TITLE, style="Title")
+    table = document.add_table(rows=3, cols=2)
+    for row, values in zip(table.rows, [("Version", "3.0"), ("Author", "Mrs S. Pritchard"),
+                                        ("Next review date", "Spring Term 2027")], strict=True):
+        row.cells[0].text, row.cells[1].text = values
+    document.add_heading("Personal use", level=1)
+    document.add_paragraph("Keep your accounts private.")
+    document.sections[0].footer.paragraphs[0].text = footer
+
+    data = imported_docx(document, tmp_path)
+
+    assert data[key] == table_value
+    notes = [line for line in capsys.readouterr().err.splitlines() if footer_value in line]
+    assert len(notes) == 1 and table_value in notes[0]
+
+
+def test_a_footer_that_agrees_with_the_table_gives_no_note(tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    document = docx.Document()
+    document.add_paragraph(TITLE, style="Title")
+    table = document.add_table(rows=1, cols=2)
+    table.rows[0].cells[0].text, table.rows[0].cells[1].text = "Version", "3"
+    document.add_heading("Personal use", level=1)
+    document.add_paragraph("Keep your accounts private.")
+    document.sections[0].footer.paragraphs[0].text = "Version 3 | Next review: Summer 2027"
+
+    data = imported_docx(document, tmp_path)
+
+    assert (data["version"], data["next_review"]) == ("3", "Summer 2027")
+    assert "footer" not in capsys.readouterr().err
