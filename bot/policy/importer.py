@@ -233,6 +233,9 @@ def build_policy(lines: Sequence[Line], *, file: str, sha256: str, current: Poli
             for line in body]
     text = _paired_headings(_welsh_title_marks_its_version(text, english_title))
     sections = [section for section in _sections(title, text, file) if label_key(section.heading) not in _CONTENTS]
+    if not sections:
+        raise PolicyImportError(f"{file}: no sections found after the contents list: put each section's heading on a "
+                                "line of its own after the contents, with its text under it")
     _refuse_welsh_only(sections, file)
     sections = _welsh_version_after(sections, warnings)
     sections = _bilingual(sections, warnings)

@@ -104,7 +104,7 @@ def read_txt(source: Path) -> list[Line]:
             previous_blank = True
             continue
         last = entries[-1] if entries else None
-        entry = _classify_text_line(line, f"line {number}", after=last.text if last else "")
+        entry = _classify_text_line(line, f"line {number}", last)
         above, indent = indent, line[: len(line) - len(line.lstrip())].expandtabs(8)
         if indent and last is not None and not (entry.kind == "bullet" or entry.key) and (
                 (last.kind == "text" and last.text.endswith(":") and len(indent) > len(above))
@@ -288,8 +288,10 @@ def _line_decoded(line: bytes) -> str:
         return line.decode("cp1252", errors="replace")
 
 
-def _classify_text_line(line: str, where: str, after: str = "") -> Line:
-    """What one line of a text file is; `after` is the text of the line above (an answer's "A." is no list's)."""
+def _classify_text_line(line: str, where: str, above: Line | None = None) -> Line:
+    """What one line of a text file is; `above` is the line before it (an answer's "A." is no list's, "2.<TAB>X"
+    after "1.<TAB>Y" or "…:" is a list's item)."""
+    after = above.text if above is not None else ""
     stripped = REVISION_MARK.sub("", collapse_spaces(line).replace("**", "").replace("__", ""))  # Markdown's bold marks
     if marked := _MARKDOWN_HEADING.match(stripped):  # "## 3. Personal use", as Markdown writes a heading
         text = marked.group(2)
@@ -300,6 +302,12 @@ def _classify_text_line(line: str, where: str, after: str = "") -> Line:
     if (item := typed_item(line.replace("**", "").replace("__", ""), after=after)) is not None:
         return Line("bullet", REVISION_MARK.sub("", item), where)
     number, tab, value = line.strip().partition("\t")
+    numbered_heading = heading_like(collapse_spaces(value)) if tab and not line[:1].isspace() else None
+    listed = after.endswith(":") or (above is not None and above.kind == "bullet" and above.numbered
+                                     and above.level == clause_depth(number))
+    if numbered_heading and NUMBERED_ITEM.match(f"{number} x") and not listed:
+        # "1.<TAB>Purpose", as Word saves a numbered heading as text (not an item under "Staff may use:")
+        return Line("heading", numbered_heading[1], where, level=clause_depth(number), numbered=True)
     if tab and NUMBERED_ITEM.match(f"{number} x"):  # "<TAB>1.<TAB>Social media is ...", numbered with tabs
         return Line("bullet", collapse_spaces(value), where, level=clause_depth(number), numbered=True,
                     number=clause_number(number))

@@ -10,6 +10,7 @@ import docx
 import pytest
 from docx.document import Document
 
+from bot.policy.importer import PolicyImportError, import_policy
 from tests.unit.test_policy_import import headed, imported_docx, imported_text, passages
 
 TITLE = "Staff Social Media Policy"
@@ -167,3 +168,43 @@ def test_a_footer_that_agrees_with_the_table_gives_no_note(tmp_path: Path,
 
     assert (data["version"], data["next_review"]) == ("3", "Summer 2027")
     assert "footer" not in capsys.readouterr().err
+
+
+# Headings numbered with a tab, as Word's "Save as Plain Text" writes them
+
+
+def test_headings_numbered_with_a_tab_in_text_saved_from_word(tmp_path: Path) -> None:
+    data = imported_text(tmp_path, f"{TITLE}\n\nVersion\t3.0\n\n1.\tPurpose\n\nThis policy explains how staff "
+                                   "should use social media.\n\n2.\tPersonal use\n\nStaff must not accept friend "
+                                   "requests from pupils.\n\n2.1.\tParents\n\nUse Schoolcomms to contact parents.\n")
+
+    assert headed(data) == [("Purpose", ["This policy explains how staff should use social media."]),
+                            ("Personal use", ["Staff must not accept friend requests from pupils."]),
+                            ("Parents", ["Use Schoolcomms to contact parents."])]
+
+
+def test_a_contents_list_over_tab_numbered_headings_is_left_out(tmp_path: Path) -> None:
+    data = imported_text(tmp_path, f"{TITLE}\n\nVersion\t3.0\n\nContents\n1.\tPurpose.............\t2\n"
+                                   "2.\tPersonal use.............\t3\n\n1.\tPurpose\n\nThis policy explains how staff "
+                                   "should use social media.\n\n2.\tPersonal use\n\nStaff must not accept friend "
+                                   "requests from pupils.\n")
+
+    assert [heading for heading, _ in headed(data)] == ["Purpose", "Personal use"]
+
+
+def test_a_numbered_list_of_short_items_under_a_lead_in_stays_a_list(tmp_path: Path) -> None:
+    data = imported_text(tmp_path, f"{TITLE}\n\nPlatforms\n\nStaff may use these for school accounts:\n1.\tFacebook\n"
+                                   "2.\tInstagram\n")
+
+    assert passages(data) == ["Staff may use these for school accounts: Facebook",
+                              "Staff may use these for school accounts: Instagram"]
+
+
+def test_a_document_that_is_all_contents_says_so_in_words_a_school_can_act_on(tmp_path: Path) -> None:
+    source = tmp_path / "contents.txt"
+    source.write_text(f"{TITLE}\n\nContents\n\nThe policy is in the staff handbook, section 4.\n", encoding="utf-8")
+
+    with pytest.raises(PolicyImportError) as raised:
+        import_policy(source)
+
+    assert "$" not in str(raised.value) and "contents" in str(raised.value).casefold()
