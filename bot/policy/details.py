@@ -24,11 +24,22 @@ MONTHS = tuple(calendar.month_name)[1:]
 TERM_LAST_MONTH = {"autumn": 12, "spring": 4, "summer": 8}
 TERM_FIRST_MONTH = {"autumn": 9, "spring": 1, "summer": 4}
 
-_MONTH = "|".join(MONTHS)
+# Each month by its name and the short forms schools write ("Sept", "Feb."); Welsh names are read into English first.
+_MONTH_NUMBERS = {**{name.casefold(): n for n, name in enumerate(MONTHS, start=1)},
+                  **{name[:3].casefold(): n for n, name in enumerate(MONTHS, start=1)}, "sept": 9}
+_MONTH = rf"({'|'.join(sorted(_MONTH_NUMBERS, key=len, reverse=True))})(?:\.(?!\w)|(?!\w))"  # its name: group
+# Welsh short forms, read only beside a day or a year ("3 Chwef 2025", "Gorff 2027": "hyd" alone is "until").
+_WELSH_SHORT_MONTHS = {"ion": "January", "chwef": "February", "maw": "March", "ebr": "April", "meh": "June",
+                       "gorff": "July", "hyd": "October", "tach": "November", "rhag": "December"}
+_WELSH_SHORT = re.compile(rf"\b({'|'.join(_WELSH_SHORT_MONTHS)})\.?(?=\s+\d{{4}}\b)", re.IGNORECASE)
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})[./-](\d{1,2})[./-](\d{4}|\d{2})\b")
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
-_WORDED_DATE = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH}),?\s+(\d{{4}})\b", re.IGNORECASE)
-_MONTH_YEAR = re.compile(rf"\b({_MONTH})\s+(\d{{4}})\b", re.IGNORECASE)
+_WORDED_DATE = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+(\d{{4}})\b", re.IGNORECASE)
+_MONTH_FIRST_DATE = re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b",
+                               re.IGNORECASE)  # "March 14, 2025"
+_MONTH_YEAR = re.compile(rf"\b{_MONTH},?\s+(\d{{4}})\b", re.IGNORECASE)
+# An academic year: "2026-27", "2026/2027 academic year"; a review then is due by the end of August.
+_ACADEMIC_YEAR = re.compile(r"\b(20\d{2})\s*[-/–]\s*(20\d{2}|\d{2})\b")
 _TERM_YEAR = re.compile(r"\b(autumn|spring|summer)(?:\s*/\s*(autumn|spring|summer))?(?:\s+term)?\s+(\d{4})\b",
                         re.IGNORECASE)
 _YEAR = re.compile(r"\b(20\d{2})\b")
@@ -139,7 +150,7 @@ class WelshTerms:
             text = re.sub(rf"\b{re.escape(welsh)}\b", english.title(), text, flags=re.IGNORECASE)
         for season, english in (("Gwanwyn", "Spring"), ("Haf", "Summer")):  # "Gwanwyn 2030" ("Hydref" is October)
             text = re.sub(rf"\b{season}\b", english, text, flags=re.IGNORECASE)
-        return text
+        return _WELSH_SHORT.sub(lambda short: _WELSH_SHORT_MONTHS[short[1].casefold()], text)
 
     @property
     def school_kinds(self) -> tuple[str, ...]:
@@ -181,7 +192,7 @@ class WelshTerms:
         if (day := parse_date(stripped)) is not None and _only_a_date(stripped):
             return self.date(day)
         if (month := _MONTH_YEAR.fullmatch(stripped)) is not None:
-            return f"{self._months[month.group(1).casefold()]} {month.group(2)}"
+            return f"{self._months[MONTHS[_month_number(month.group(1)) - 1].casefold()]} {month.group(2)}"
         if stripped.casefold() in self._months:
             return self._months[stripped.casefold()]
         return None
@@ -204,7 +215,7 @@ def _key(text: str) -> str:
 
 
 def _only_a_date(text: str) -> bool:
-    return any(pattern.fullmatch(text) for pattern in (_NUMERIC_DATE, _ISO_DATE, _WORDED_DATE))
+    return any(pattern.fullmatch(text) for pattern in (_NUMERIC_DATE, _ISO_DATE, _WORDED_DATE, _MONTH_FIRST_DATE))
 
 
 @cache
@@ -235,6 +246,8 @@ def parse_date(text: str) -> date | None:
         candidates += _candidate(match.start(), year, int(match[2]), int(match[1]))
     for match in _WORDED_DATE.finditer(text):
         candidates += _candidate(match.start(), int(match[3]), _month_number(match[2]), int(match[1]))
+    for match in _MONTH_FIRST_DATE.finditer(text):
+        candidates += _candidate(match.start(), int(match[3]), _month_number(match[1]), int(match[2]))
     return min(candidates, key=lambda found: found[0])[1] if candidates else None
 
 
@@ -246,7 +259,7 @@ def _candidate(where: int, year: int, month: int, day: int) -> list[tuple[int, d
 
 
 def _month_number(name: str) -> int:
-    return [m.casefold() for m in MONTHS].index(name.casefold()) + 1
+    return _MONTH_NUMBERS[name.casefold().rstrip(".")]
 
 
 def period_start(text: str) -> date | None:
@@ -277,6 +290,10 @@ def review_deadline(text: str) -> date | None:
     if (month_year := _MONTH_YEAR.search(text)) is not None:
         year, month = int(month_year[2]), _month_number(month_year[1])
         return date(year, month, calendar.monthrange(year, month)[1])
+    if (academic := _ACADEMIC_YEAR.search(text)) is not None:
+        first, second = int(academic[1]), int(academic[2])
+        if second in (first + 1, (first + 1) % 100):  # "2026-27": the school year that ends in August 2027
+            return date(first + 1, 8, 31)
     if (year_only := _YEAR.search(text)) is not None:
         return date(int(year_only[1]), 12, 31)
     return None

@@ -4,12 +4,14 @@ written the short way, forms, rules set as headings and sections renumbered betw
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import docx
 import pytest
 from docx.document import Document
 
+from bot.policy.details import review_deadline, welsh_terms
 from bot.policy.importer import PolicyImportError, import_policy
 from tests.unit.test_policy_import import headed, imported_docx, imported_text, passages
 
@@ -208,3 +210,32 @@ def test_a_document_that_is_all_contents_says_so_in_words_a_school_can_act_on(tm
         import_policy(source)
 
     assert "$" not in str(raised.value) and "contents" in str(raised.value).casefold()
+
+
+# Dates as schools write them
+
+
+@pytest.mark.parametrize(("written", "deadline"), [
+    ("Aug 2026", date(2026, 8, 31)), ("Sept 2027", date(2027, 9, 30)), ("Feb 2027", date(2027, 2, 28)),
+    ("Sep. 2027", date(2027, 9, 30)), ("2026-27 academic year", date(2027, 8, 31)),
+    ("academic year 2026/2027", date(2027, 8, 31)), ("Gorff 2027", date(2027, 7, 31)),
+    ("Medi 2027", date(2027, 9, 30)), ("March 14, 2027", date(2027, 3, 14)), ("14th Mar 2027", date(2027, 3, 14)),
+])
+def test_a_next_review_written_the_short_way_falls_due_when_it_says(written: str, deadline: date) -> None:
+    assert review_deadline(written) == deadline
+
+
+@pytest.mark.parametrize(("written", "first_day", "as_written"), [
+    ("Sept 2025", "2025-09-01", "Sept 2025"), ("12th Feb 2025", "2025-02-12", None),
+    ("March 14, 2025", "2025-03-14", None), ("3 Chwef 2025", "2025-02-03", None),
+])
+def test_a_date_of_issue_written_the_short_way_is_a_date(written: str, first_day: str, as_written: str | None,
+                                                          tmp_path: Path) -> None:
+    data = imported_text(tmp_path, f"{TITLE}\n\nDate of issue\t{written}\n\nPersonal use\n\nKeep your accounts "
+                                   "private.\n")
+
+    assert (data["date_of_issue"], data.get("issued_as")) == (first_day, as_written)
+
+
+def test_a_short_month_is_shown_in_welsh_on_welsh_cards() -> None:
+    assert welsh_terms().render("Sept 2027") == "Medi 2027"
