@@ -69,8 +69,12 @@ PAGE_NUMBER = re.compile(r"^(?:-\s*)?(?:(?:page|tudalen)\s+)?\d{1,3}(?:\s*(?:of|
                           re.IGNORECASE)
 # A running footer pasted from a PDF: "Staff Social Media Policy v4 – Ysgol … – Page 1 of 3".
 _RUNNING_FOOTER = re.compile(r"^.{0,100}\b(?:page|tudalen)\s+\d{1,3}\s*(?:of|o|/)\s*\d{1,3}$", re.IGNORECASE)
-BLANK_TO_FILL = re.compile(r"_{3,}|\.{5,}")  # "Signed: ______", "Date: ..........."
-_FORM_FIELD = re.compile(r"^(?:[☐☑☒□■]|(?:signed|signature|date|name|position|role|llofnod|dyddiad|enw)\s*:?\s*$)",
+# "Signed: ______", "Date: ...........", "Class: ………" (Word's AutoCorrect makes "..." an ellipsis), "Date: ..../....",
+# "Signature: - - - - -"
+BLANK_TO_FILL = re.compile(r"_{3,}|\.{5,}|…{2,}|(?:[.…]\s?){4,}|(?:-\s){4,}|\(\s*\)")  # (and "Phone: (      )")
+_FORM_FIELD = re.compile(r"^(?:[☐☑☒□■]|(?:signed|signature|date|name|position|role|llofnod|dyddiad|enw)\s*:?\s*$)|"
+                         # a choice to make: "Approved by headteacher: Yes / No", "Year group (please circle): R 1 2"
+                         r".*:\s*(?:yes|y|ydw|ie)\s*/\s*(?:no|n|nac ydw|na)\.?$|.*\(please (?:circle|tick|ring)\b",
                          re.IGNORECASE)
 _TICK_BOX = re.compile(r"[☐☑☒□]")  # "School: ☐ St Ebba's ☐ Holy Cross"
 ASKED = re.compile(r"^(?:q|question|c|cwestiwn)\s*[:.]\s*\S.*\?$", re.IGNORECASE)  # "Q: Can I ...?"

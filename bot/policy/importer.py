@@ -898,6 +898,9 @@ def _write_sections(sections: list[_Section], current: Policy | None, warnings: 
             elif following is not None and _under(block, following, next_to_it=True):
                 lead, lead_at, items_level = block, n, 0
                 continue
+            elif section.records and block.text.endswith(":") and len(block.text.split()) <= 6:
+                lead = None  # a form's label over nothing ("Telephone number:"), in a section with lines to fill in
+                continue
             elif following is not None and (tail := _last_sentence(block)) and _under(tail, following, next_to_it=True):
                 # "… many staff use it. However, staff must not:" over a list: the last sentence leads into it.
                 texts = split_passages(block.text[: len(block.text) - len(tail.text)].rstrip())

@@ -86,7 +86,7 @@ def read_txt(source: Path) -> list[Line]:
         line = raw_line.rstrip("\r\n")
         if not line.strip() or is_clutter(collapse_spaces(line)):
             if is_to_fill(collapse_spaces(line)):
-                if entries and not previous_blank and labels_a_form(entries[-1]):
+                if entries and labels_a_form(entries[-1]) and (not previous_blank or entries[-1].text.endswith(":")):
                     entries.pop()  # "Purpose of the account:" over a line to fill in
                 entries.append(Line("record", "", f"line {number}"))  # a form's: its section may hold nothing else
             previous_blank = True

@@ -239,3 +239,37 @@ def test_a_date_of_issue_written_the_short_way_is_a_date(written: str, first_day
 
 def test_a_short_month_is_shown_in_welsh_on_welsh_cards() -> None:
     assert welsh_terms().render("Sept 2027") == "Medi 2027"
+
+
+# Forms in an appendix
+
+
+FORM_LINES = ("Purpose of the account:", "………………………………", "I confirm that I have read the policy and will follow it.",
+              "Approved by headteacher:  Yes / No", "Child’s name: ……………………", "Class: ………………",
+              "Parent/carer signature: ……………………… Date: ………………", "Date: ..../..../........",
+              "Signature: - - - - - - - - -", "Year group (please circle): R 1 2 3 4 5 6", "Telephone number:",
+              "Relationship to child:", "Please return this form to the school office by Friday.")
+FORM_PASSAGES = ["I confirm that I have read the policy and will follow it.",
+                 "Please return this form to the school office by Friday."]
+
+
+def test_a_consent_forms_lines_are_not_quoted_as_rules_in_word(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph(TITLE, style="Title")
+    document.add_heading("Personal use", level=1)
+    document.add_paragraph("Keep your accounts private.")
+    document.add_heading("Appendix A: Consent form", level=1)
+    for line in FORM_LINES:
+        document.add_paragraph(line)
+
+    data = imported_docx(document, tmp_path)
+
+    assert headed(data)[1] == ("Appendix A: Consent form", FORM_PASSAGES)
+
+
+def test_a_consent_forms_lines_are_not_quoted_as_rules_in_text(tmp_path: Path) -> None:
+    form = "\n\n".join(FORM_LINES)
+    data = imported_text(tmp_path, f"{TITLE}\n\nPersonal use\n\nKeep your accounts private.\n\nAppendix A: Consent form"
+                                   f"\n\n{form}\n")
+
+    assert headed(data)[1] == ("Appendix A: Consent form", FORM_PASSAGES)
