@@ -187,6 +187,25 @@ def heading_like(text: str, *, whole: bool = False) -> tuple[int, str] | None:
     return level, text
 
 
+# A rule, not a heading: an instruction ("Never accept …", "Do not share …") or a sentence with a modal verb
+# ("Staff must never …"); not a heading that asks or names ("What staff must do", "Do's and don'ts").
+_INSTRUCTION = re.compile(r"^(?:never|always|do\s+not|don['’]t|avoid|ensure|make\s+sure|please)\s", re.IGNORECASE)
+_MODAL = re.compile(r"\b(?:must|should|shall|may\s+not|cannot|can\s*not|will\s+not)\b(?:\s+\S+){2,}",
+                    re.IGNORECASE)
+_ASKS = re.compile(r"^(?:what|when|where|why|how|who|which|if)\b", re.IGNORECASE)
+
+
+def reads_as_rule(text: str) -> bool:
+    """Whether a line shaped or styled as a heading reads as one of the policy's rules (a whole sentence, an
+    instruction or a "must"), so is the text under the heading before it."""
+    numbered = NUMBERING.match(text)
+    text = text[numbered.end():] if numbered else text
+    if len(text.split()) < 4 or _ASKS.match(text):
+        return False
+    sentence = text.rstrip(CLOSERS)[-1:] in ".!" and len(text.split()) >= 6
+    return sentence or bool(_INSTRUCTION.match(text) or _MODAL.search(text))
+
+
 def collapse_spaces(text: str) -> str:
     return " ".join(text.split())
 

@@ -40,6 +40,7 @@ from bot.policy.document_lines import (
     is_to_fill,
     label_key,
     labels_a_form,
+    reads_as_rule,
     typed_item,
 )
 from bot.policy.text import words
@@ -155,9 +156,14 @@ def read_docx(source: Path) -> list[Line]:
         # or as a numbered line over numbered clauses ("3.1 Pupils" over "3.1.1 Employees must not …"). A bold
         # question is a FAQ's, quoted with its answer, not a heading.
         lines = [_guess_heading(line) if n + 1 < len(lines) and (
-            (line.bold and not line.text.endswith("?") and lines[n + 1].kind in ("text", "bullet"))
+            (line.bold and not line.text.endswith("?") and lines[n + 1].kind in ("text", "bullet")
+             and not reads_as_rule(line.text))  # "Never accept a friend request from a pupil", set in bold
             or (lines[n + 1].kind == "bullet" and lines[n + 1].numbered and _numbered_heading(line.text)))
             else line for n, line in enumerate(lines)]
+        # A rule set in a heading style ("Staff must never accept …" in Heading 3) is text under the heading before.
+        headed = [n for n, line in enumerate(lines) if line.kind == "heading"]
+        lines = [replace(line, kind="text", styled=False, level=1) if line.kind == "heading" and line.styled
+                 and n > headed[0] and reads_as_rule(line.text) else line for n, line in enumerate(lines)]
     return [*lines, *_page_details(document)]
 
 

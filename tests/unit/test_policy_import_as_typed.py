@@ -273,3 +273,47 @@ def test_a_consent_forms_lines_are_not_quoted_as_rules_in_text(tmp_path: Path) -
                                    f"\n\n{form}\n")
 
     assert headed(data)[1] == ("Appendix A: Consent form", FORM_PASSAGES)
+
+
+# Rules emphasised as headings
+
+
+def test_a_bold_rule_on_its_own_line_beside_heading_styles_stays_a_rule(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph(TITLE, style="Title")
+    document.add_heading("Personal use", level=1)
+    document.add_paragraph("Staff may use social media in their own time.")
+    document.add_paragraph().add_run("Never accept a friend request from a pupil").bold = True
+    document.add_paragraph("This includes pupils who have left the school in the last five years.")
+    document.add_paragraph().add_run("Do not share your school login with anyone").bold = True
+    document.add_paragraph("Passwords are personal to you.")
+    document.add_paragraph().add_run("Privacy settings").bold = True
+    document.add_paragraph("Check your settings each September.")
+
+    data = imported_docx(document, tmp_path)
+
+    assert headed(data) == [
+        ("Personal use", ["Staff may use social media in their own time.", "Never accept a friend request from a pupil",
+                          "This includes pupils who have left the school in the last five years.",
+                          "Do not share your school login with anyone", "Passwords are personal to you."]),
+        ("Privacy settings", ["Check your settings each September."])]
+
+
+@pytest.mark.parametrize("rule", ["Staff must never accept friend requests from pupils or former pupils under 18.",
+                                  "Never accept friend requests from pupils"])
+def test_a_rule_set_in_a_heading_style_stays_text_under_the_heading_before_it(rule: str, tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph(TITLE, style="Title")
+    document.add_heading("1. Personal use", level=1)
+    document.add_paragraph("Staff may use social media in their own time.")
+    document.add_heading(rule, level=3)
+    document.add_paragraph("If a pupil sends you a request, decline it and tell the DSP.")
+    document.add_heading("2. What staff must do if they are targeted", level=1)
+    document.add_paragraph("Tell your line manager.")
+
+    data = imported_docx(document, tmp_path)
+
+    assert headed(data) == [
+        ("Personal use", ["Staff may use social media in their own time.", rule,
+                          "If a pupil sends you a request, decline it and tell the DSP."]),
+        ("What staff must do if they are targeted", ["Tell your line manager."])]
