@@ -12,7 +12,7 @@ import pytest
 from docx.document import Document
 
 from bot.policy.details import review_deadline, welsh_terms
-from bot.policy.importer import PolicyImportError, import_policy
+from bot.policy.importer import PolicyImportError, import_policy, section_id_for
 from tests.unit.test_policy_import import headed, imported_docx, imported_text, passages
 
 TITLE = "Staff Social Media Policy"
@@ -317,3 +317,37 @@ def test_a_rule_set_in_a_heading_style_stays_text_under_the_heading_before_it(ru
         ("Personal use", ["Staff may use social media in their own time.", rule,
                           "If a pupil sends you a request, decline it and tell the DSP."]),
         ("What staff must do if they are targeted", ["Tell your line manager."])]
+
+
+# Section ids across a renumbering
+
+
+RENUMBERED = [("Section 5: School accounts", "Section 6: School accounts"),
+              ("Section 5 - Photographs", "Section 7 - Photographs"),
+              ("Appendix 1: Consent form", "Appendix 2: Consent form"), ("Part B – Reporting", "Part C – Reporting"),
+              ("IV. Monitoring", "V. Monitoring"), ("C. Definitions", "D. Definitions"),
+              ("3a) Contact with parents", "4a) Contact with parents"), ("(3) Breaches", "(4) Breaches"),
+              ("Step 2: Report it", "Step 3: Report it")]
+
+
+def test_a_sections_id_stays_the_same_when_the_document_is_renumbered(tmp_path: Path) -> None:
+    def version(n: int) -> Document:
+        document = docx.Document()
+        document.add_paragraph(TITLE, style="Title")
+        for i, pair in enumerate(RENUMBERED):
+            document.add_heading(pair[n], level=1)
+            document.add_paragraph(f"Rule {i} applies to all staff.")
+        return document
+
+    first = imported_docx(version(0), tmp_path, "first.docx")["sections"]
+    second = imported_docx(version(1), tmp_path, "second.docx")["sections"]
+
+    assert [s["id"] for s in first] == [s["id"] for s in second] == [
+        "school-accounts", "photographs", "appendix-consent-form", "reporting", "monitoring", "definitions",
+        "contact-parents", "breaches", "report-it"]
+
+
+def test_words_that_look_like_numbering_are_kept_in_an_id() -> None:
+    assert [section_id_for(heading) for heading in ("Key Stage 2 pupils", "A guide for new staff",
+                                                    "Appendix: Frequently asked questions", "Part-time staff")] == [
+        "key-stage-2-pupils", "guide-new-staff", "appendix-frequently-asked-questions", "part-time-staff"]
