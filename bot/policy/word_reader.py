@@ -58,6 +58,7 @@ RECORD_HEADERS = frozenset({"date", "changes", "summary of changes", "summary", 
 # Word's XML: text, tab, breaks; what is not the paragraph's current text (deleted or moved-away text under
 # tracked changes, a text box's own paragraphs, the old-style copy of a text box).
 _T, _TAB, _BR, _CR = qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")
+_HYPHEN, _RUN, _HIDDEN = qn("w:noBreakHyphen"), qn("w:r"), qn("w:vanish")  # "e‑safety"; text hidden in Word
 _TEXT_BOX = qn("w:txbxContent")
 _FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _NOT_THE_TEXT = frozenset({qn("w:del"), qn("w:moveFrom"), _TEXT_BOX, _FALLBACK})
@@ -233,14 +234,23 @@ def _accepted_text(element: Any) -> str:
     """A paragraph's text with its tracked changes accepted (insertions in, deletions out), without the text of any
     text box anchored in it (see `_text_boxes`)."""
     parts: list[str] = []
-    for node in element.iter(_T, _TAB, _BR, _CR):
+    for node in element.iter(_T, _TAB, _BR, _CR, _HYPHEN):
         ancestor = node.getparent()
         while ancestor is not None and ancestor is not element and ancestor.tag not in _NOT_THE_TEXT:
+            if ancestor.tag == _RUN and _hidden(ancestor):
+                break  # an author's note hidden in Word is no text of the policy
             ancestor = ancestor.getparent()
         if ancestor is not element:
             continue
-        parts.append(node.text or "" if node.tag == _T else "\t" if node.tag == _TAB else "\n")
+        text = {_T: node.text or "", _TAB: "\t", _HYPHEN: "-"}.get(node.tag, "\n")
+        parts.append(text)
     return "".join(parts)
+
+
+def _hidden(run: Any) -> bool:
+    """Whether a run's text is hidden (Word's Hidden font effect)."""
+    hidden = run.find(f"{qn('w:rPr')}/{_HIDDEN}")
+    return hidden is not None and hidden.get(qn("w:val"), "true") not in ("0", "false", "off")
 
 
 def _blocks(document: DocumentObject, parent: Any) -> Iterator[Paragraph | Table]:
