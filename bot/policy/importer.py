@@ -196,6 +196,9 @@ def build_policy(lines: Sequence[Line], *, file: str, sha256: str, current: Poli
         front = [Line("subtitle", title, "the title"), *(line for line in front if line is not policy_line)]
         title = policy_line.text
     english_title, welsh_title = _languages(title)  # "Polisi … / … Policy" in a bilingual document
+    contents = next((n for n, line in enumerate(front) if label_key(line.text) in _CONTENTS), len(front))
+    # A contents list under the title ("Contents", "1<TAB>Personal use<TAB>2") names no organisation.
+    front = front[:contents] + [line for line in front[contents + 1:] if line.kind in ("detail", "record")]
     own_lines = [line.text for line in front if line.kind in ("subtitle", "text", "heading") and not line.styled]
     if not welsh_title and own_lines and _names_the_policy(own_lines[0]) and (
             _welsh_share(title) - _welsh_share(own_lines[0]) >= 0.3 and _welsh_share(own_lines[0]) <= 0.3):
@@ -853,7 +856,8 @@ def _refuse_welsh_only(sections: list[_Section], file: str) -> None:
 
 def _empty(file: str, section: _Section, following: Line | None = None) -> str:
     message = (f"{file}: the section {section.heading!r} ({section.where}) is empty: it has no text before the next "
-               "heading")
+               "heading" if following is not None else f"{file}: the section {section.heading!r} ({section.where}) is "
+               "empty: it is the last heading and has no text under it: delete it, or put its text under it")
     if following is not None and not following.styled:
         message += (f"; the line after it, {following.text[:60]!r} ({following.where}), was read as a heading (a short "
                     "line with no full stop): end it with a full stop if it is text")

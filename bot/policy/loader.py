@@ -104,6 +104,9 @@ def validate_policy_data(raw: Any) -> list[str]:
 
 
 def _read(path: Path) -> tuple[Any, list[str]]:
+    if path.suffix.lower() in (".docx", ".doc", ".txt", ".md", ".pdf", ".odt", ".rtf"):
+        return None, [f"$: {path.name} is the policy document, not a policy file: turn it into one with "
+                      f"python -m bot import-policy '{path}' --out policy.json"]
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:

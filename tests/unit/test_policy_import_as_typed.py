@@ -10,9 +10,12 @@ from pathlib import Path
 import docx
 import pytest
 from docx.document import Document
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
 
 from bot.policy.details import review_deadline, welsh_terms
 from bot.policy.importer import PolicyImportError, import_policy, section_id_for
+from bot.policy.loader import validate_policy_file
 from tests.unit.test_policy_import import headed, imported_docx, imported_text, passages
 
 TITLE = "Staff Social Media Policy"
@@ -351,3 +354,57 @@ def test_words_that_look_like_numbering_are_kept_in_an_id() -> None:
     assert [section_id_for(heading) for heading in ("Key Stage 2 pupils", "A guide for new staff",
                                                     "Appendix: Frequently asked questions", "Part-time staff")] == [
         "key-stage-2-pupils", "guide-new-staff", "appendix-frequently-asked-questions", "part-time-staff"]
+
+
+# Smaller things a school met
+
+
+def test_an_empty_closing_heading_is_named_without_a_next_heading(tmp_path: Path) -> None:
+    source = tmp_path / "policy.txt"
+    source.write_text(f"{TITLE}\n\nPersonal use\n\nKeep your accounts private.\n\nAppendices\n", encoding="utf-8")
+
+    with pytest.raises(PolicyImportError) as raised:
+        import_policy(source)
+
+    message = str(raised.value)
+    assert "'Appendices'" in message and "next heading" not in message and "\n" not in message
+
+
+def test_validating_or_asking_from_a_word_document_points_to_import_policy(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "policy.docx"
+    _word_list(("", "", "")).save(str(source))
+
+    problems = validate_policy_file(source)
+
+    assert len(problems) == 1 and "import-policy" in problems[0] and "UTF-8" not in problems[0]
+
+
+def test_hidden_text_is_not_quoted_and_a_non_breaking_hyphen_is_kept(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph(TITLE, style="Title")
+    document.add_heading("Training", level=1)
+    paragraph = document.add_paragraph("Staff must complete the e")
+    paragraph.add_run()._r.append(parse_xml(f"<w:noBreakHyphen {nsdecls('w')}/>"))
+    paragraph.add_run("safety training every year.")
+    hidden = document.add_paragraph().add_run("NOTE TO SELF: check this with the LA.")
+    hidden.font.hidden = True
+    document.add_paragraph("Ask the office if you missed it.").add_run(" (Draft: ask Gareth.)").font.hidden = True
+
+    data = imported_docx(document, tmp_path)
+
+    assert passages(data) == ["Staff must complete the e-safety training every year.",
+                              "Ask the office if you missed it."]
+
+
+def test_a_contents_line_under_the_title_is_not_the_organisation(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph(TITLE, style="Title")
+    document.add_paragraph("Contents")
+    document.add_paragraph("1\tPersonal use\t2")
+    document.add_heading("Personal use", level=1)
+    document.add_paragraph("Keep your accounts private.")
+
+    data = imported_docx(document, tmp_path)
+
+    assert "federation" not in data
