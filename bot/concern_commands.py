@@ -8,6 +8,7 @@ from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 
 from bot.domain.directory import read_staff_csv
+from bot.domain.errors import DomainError
 from bot.domain.outbox import QueueingNotifier
 from bot.settings import UnsafeSettings, load_federation_settings, load_settings
 from bot.storage.concerns import TableConcernReports
@@ -65,7 +66,14 @@ def import_staff_command(argv: list[str]) -> int:
 
     async def write() -> int:
         async with _store() as store:
-            await TableStaffDirectory(store).replace_all(result.staff)
+            try:
+                await TableStaffDirectory(store).replace_all(result.staff)
+            except DomainError as error:
+                # Written in batches of 100: some may be in. Writing the same file again finishes the change.
+                print(f"import-staff: storage stopped part-way ({type(error).__name__}); the staff list may now "
+                      f"hold part of this file beside the old list: run the same command again to complete it",
+                      file=sys.stderr)
+                return 1
         print(f"imported {len(result.staff)} staff")
         return 0
 

@@ -13,13 +13,16 @@ import io
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from bot.domain.people import Person, StaffContact
 
 _EMAIL = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
 _OBJECT_ID = re.compile(r"^[0-9a-fA-F-]{36}$")
 COLUMNS = ("name", "email", "school", "role", "line_manager_email", "aad_object_id")
+# Longest value a row may hold, so that storage can never refuse a row the file check passed (an email address
+# is at most 254 characters by RFC 5321; a name or role longer than 200 is a mistake in the export).
+MAX_LENGTHS = {"name": 200, "email": 254, "role": 200, "line manager email": 254}
 
 
 @dataclass(frozen=True)
@@ -108,14 +111,23 @@ def read_staff_csv(text: str, *, schools: Sequence[str]) -> ImportResult:
     """Validate a staff CSV as a school office exports it; every bad row is reported with its line."""
     problems: list[str] = []
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = ["email" if h.strip().lower() == "upn" else h.strip().lower() for h in (reader.fieldnames or [])]
+    try:
+        fieldnames = reader.fieldnames or []
+    except csv.Error as error:
+        return ImportResult((), (f"line 1: {error}",))
+    header = ["email" if h.strip().lower() == "upn" else h.strip().lower() for h in fieldnames]
     reader.fieldnames = header
     missing = [c for c in COLUMNS[:5] if c not in header]
     if missing:
         return ImportResult((), (f"line 1: missing column(s): {', '.join(missing)}",))
     rows: list[tuple[int, StaffMember]] = []
-    for raw in reader:
-        number = reader.line_num  # the file's own line (blank lines and quoted line breaks counted)
+    records: list[tuple[int, dict[str | Any, str | Any]]] = []
+    try:
+        for raw in reader:  # with the file's own line (blank lines and quoted line breaks counted)
+            records.append((reader.line_num, raw))
+    except csv.Error as error:  # e.g. a field over the csv module's limit: the row after the last one read
+        return ImportResult((), (f"line {reader.line_num + 1}: {error}",))
+    for number, raw in records:
         row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items() if isinstance(v, str)}
         member = StaffMember(row.get("name", ""), row.get("email", "").lower(), row.get("school", ""),
                              row.get("role", ""), row.get("line_manager_email", "").lower(),
@@ -133,6 +145,10 @@ def read_staff_csv(text: str, *, schools: Sequence[str]) -> ImportResult:
             errors.append("is their own line manager")
         if member.aad_object_id and not _OBJECT_ID.match(member.aad_object_id):
             errors.append(f"aad_object_id {member.aad_object_id!r} is not an Entra object id")
+        values = {"name": member.name, "email": member.email, "role": member.role,
+                  "line manager email": member.line_manager_email}
+        errors += [f"{what} is longer than {limit} characters" for what, limit in MAX_LENGTHS.items()
+                   if len(values[what]) > limit]
         problems.extend(f"line {number}: {e}" for e in errors)
         rows.append((number, member))
     problems += _first_seen(rows, lambda m: m.email, "email")

@@ -9,6 +9,7 @@ from azure.data.tables import TableServiceClient
 
 from bot.concern_commands import import_staff_command
 from bot.domain.directory import StaffDirectory, StaffMember, read_staff_csv
+from bot.domain.errors import StorageUnavailable
 from bot.domain.people import Person, StaffContact
 from tests.storage.conftest import Backend, opened_tables
 
@@ -139,3 +140,45 @@ def test_import_staff_takes_a_list_with_near_twin_emails_and_names_a_real_duplic
     err = capsys.readouterr().err
     assert refused == 1 and "line 6: email dai#jones@llani.example.cymru is already on line 2" in err
     assert imported == 0 and len(_rows(azurite, table_prefix + "directory")) == 4
+
+
+def _staff_file(numbers: range, *, long_name_at: int | None = None) -> str:
+    return "name,email,school,role,line_manager_email,aad_object_id\n" + "".join(
+        f'"{"B" * 40_000 if n == long_name_at else f"Staff {n:03d}"}",s{n:03d}@llanidloes.example.cymru,high,'
+        f"Teacher,,b2000000-0000-4000-8000-{n:012d}\n" for n in numbers)
+
+
+def test_a_list_with_a_name_storage_would_refuse_is_turned_away_whole_and_the_old_list_stays(
+        azurite: str, table_prefix: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("APP_ENV", "local")
+    monkeypatch.setenv("AZURE_STORAGE_CONNECTION_STRING", azurite)
+    monkeypatch.setenv("TABLE_PREFIX", table_prefix)
+    good, bad = tmp_path / "good.csv", tmp_path / "bad.csv"
+    good.write_text(_staff_file(range(5)), encoding="utf-8")
+    bad.write_text(_staff_file(range(100, 250), long_name_at=220), encoding="utf-8")
+
+    assert import_staff_command([str(good)]) == 0
+    refused = import_staff_command([str(bad)])
+
+    err = capsys.readouterr().err
+    assert refused == 1 and "line 122: name is longer than 200 characters" in err
+    assert len(_rows(azurite, table_prefix + "directory")) == 5
+
+
+async def test_an_import_storage_stops_part_way_is_completed_by_running_it_again(
+        azurite: str, table_prefix: str) -> None:
+    """Storage refusing the second batch leaves the list part-written; the same list written again is whole."""
+    old = read_staff_csv(_staff_file(range(5)), schools=["high"]).staff
+    new = read_staff_csv(_staff_file(range(100, 250)), schools=["high"]).staff
+    refused = (*new[:120], StaffMember("B" * 40_000, "s220@llanidloes.example.cymru", "high", "Teacher", ""),
+               *new[121:])
+    async with opened_tables(azurite, table_prefix) as tables:
+        directory = await tables.staff_directory()
+        await directory.replace_all(old)
+        with pytest.raises(StorageUnavailable):
+            await directory.replace_all(refused)
+        await directory.replace_all(new)
+        members = await directory.list_members()
+
+    assert sorted(m.email for m in members) == sorted(m.email for m in new)

@@ -84,3 +84,26 @@ def test_the_command_refuses_a_bad_file_before_touching_storage(tmp_path: Path, 
     assert code == 1 and dry == 0
     assert "line 2: name is empty" in out.err and "line 2: school 'nowhere'" in out.err
     assert "nothing was imported" in out.err and "5 staff would be imported" in out.out
+
+
+def test_a_name_too_long_for_the_staff_list_is_a_bad_row_reported_by_its_line() -> None:
+    text = (HEADER + "Carys Jenkins,carys@llanidloes.example.cymru,high,Teacher,,\n"
+            + f"{'B' * 40_000},owain@llanidloes.example.cymru,high,{'T' * 1_000},,\n"
+            + f"Long Email,{'e' * 300}@llanidloes.example.cymru,high,Teacher,,\n")
+
+    result = read_staff_csv(text, schools=SCHOOLS)
+
+    assert result.staff == ()
+    assert result.problems[0].startswith("line 3: name is longer than")
+    assert result.problems[1].startswith("line 3: role is longer than")
+    assert result.problems[2].startswith("line 4: email is longer than")
+
+
+def test_a_field_larger_than_a_csv_can_hold_is_a_reason_not_a_traceback() -> None:
+    text = (HEADER + "Carys Jenkins,carys@llanidloes.example.cymru,high,Teacher,,\n"
+            + f'"{"A" * 200_000}",x@y.cymru,high,T,,\n')
+
+    result = read_staff_csv(text, schools=SCHOOLS)
+
+    assert result.staff == ()
+    assert len(result.problems) == 1 and result.problems[0].startswith("line 3: ")
