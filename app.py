@@ -19,7 +19,7 @@ from azure.identity.aio import DefaultAzureCredential, ManagedIdentityCredential
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from opentelemetry.sdk.trace.export import SpanExporter
 
-from bot.domain.errors import StorageUnavailable
+from bot.domain.errors import RecordNotFound, StorageUnavailable
 from bot.domain.federation import Federation
 from bot.domain.live_policy import LivePolicy
 from bot.domain.outbox import Notifier
@@ -37,7 +37,8 @@ from bot.logs import configure_logging
 from bot.policy import PolicyIndex, load_policy
 from bot.policy.documents import MAX_DOCUMENT_BYTES
 from bot.policy.index import answer_index
-from bot.policy.loader import load_policy_data
+from bot.policy.loader import PolicyFileError, load_policy_data, policy_from_data
+from bot.policy.model import Policy
 from bot.policy.retrieval import shared_sentences
 from bot.policy.sentence import ModelMissing
 from bot.settings import (
@@ -147,7 +148,7 @@ def build_flows(parts: FlowParts) -> Flows:
     ask = AskFlow(strings=parts.strings, federation=parts.federation, in_force=parts.live.current,
                   questions=TableQuestionLog(parts.store), notifier=parts.notifier, profiles=parts.profiles,
                   limiter=limiter, question_limit=parts.settings.question_limit_per_day,
-                  reply_limit=parts.settings.reply_limit_per_day)
+                  reply_limit=parts.settings.reply_limit_per_day, policy_version=_earlier_policy(parts))
     directory = TableStaffDirectory(parts.store)
     permissions = PermissionFlow(strings=parts.strings, federation=parts.federation,
                                  requests=TablePermissionRequests(parts.store), notifier=parts.notifier,
@@ -177,6 +178,22 @@ def build_flows(parts: FlowParts) -> Flows:
             Job("policy-version-poll", settings.policy_poll_seconds, parts.live.refresh),
             Job("policy-campaigns", settings.campaign_check_interval_seconds, reading.check_campaigns)]
     return Flows([publishing, parts.home, concerns, permissions, reading, ask], jobs)
+
+
+def _earlier_policy(parts: FlowParts) -> Callable[[str], Awaitable[Policy | None]]:
+    """A version by its number, stored or shipped, for answers given before the version in force came in."""
+    versions = TablePolicyVersions(parts.store)
+
+    async def policy(version: str) -> Policy | None:
+        shipped = load_policy(parts.settings.policy_file)
+        if shipped.details.version == version:
+            return shipped
+        try:
+            return policy_from_data(await versions.get_policy_data(version), f"stored version {version}")
+        except (RecordNotFound, PolicyFileError):
+            return None
+
+    return policy
 
 
 def _policy_versions(parts: FlowParts, directory: TableStaffDirectory) -> tuple[ReadingFlow, PublishingFlow]:

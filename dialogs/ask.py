@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Protocol
 
-from bot.domain.errors import ConcurrentChange, NotAllowed, RecordNotFound, StorageUnavailable
+from bot.domain.errors import ConcurrentChange, DomainError, NotAllowed, RecordNotFound, StorageUnavailable
 from bot.domain.federation import Federation
 from bot.domain.limits import Limit, RateLimited, RateLimiter
 from bot.domain.live_policy import PolicyInForce
@@ -101,11 +101,14 @@ class AskFlow:
     def __init__(self, *, strings: Catalogue, federation: Federation, in_force: Callable[[], PolicyInForce[Retriever]],
                  questions: QuestionLog, notifier: Notifier, profiles: UserProfiles, limiter: RateLimiter,
                  question_limit: int, reply_limit: int,
+                 policy_version: Callable[[str], Awaitable[Policy | None]] | None = None,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self._strings = strings
         self._federation = federation
         # The version in force and its index, read once per turn: a new version may come in between turns.
         self._in_force = in_force
+        # An earlier version by its number (None when unknown), to show an answer given from it.
+        self._policy_version = policy_version
         self._questions = questions
         self._notifier = notifier
         self._profiles = profiles
@@ -175,6 +178,19 @@ class AskFlow:
                                  rated=record.feedback is not Feedback.NONE, not_helpful=not_helpful,
                                  related=self._related(record, lang) if not_helpful and not escalated_to else (),
                                  escalated_to=escalated_to, tentative=record.tentative)
+
+    async def _answered_policy(self, record: QuestionRecord) -> Policy:
+        """The version the question was answered from, so a rating or a pass-on shows what was rated; the version
+        in force when that one cannot be read."""
+        policy = self._policy
+        if self._policy_version is None or not record.policy_version or \
+                record.policy_version == policy.details.version:
+            return policy
+        try:
+            earlier = await self._policy_version(record.policy_version)
+        except DomainError:
+            earlier = None
+        return earlier or policy
 
     def _related(self, record: QuestionRecord, lang: Lang) -> list[cards.SectionView]:
         """The sections nearest the question other than the one that did not help."""
@@ -283,7 +299,7 @@ class AskFlow:
             return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
         except (AlreadyDone, ConcurrentChange):
             return Reply(card=error_card(self._strings, turn.lang, "ask.already_rated"))
-        answer = self._answer_card(updated, turn.lang, self._policy)
+        answer = self._answer_card(updated, turn.lang, await self._answered_policy(updated))
         return Reply(card=answer or error_card(self._strings, turn.lang, "error.not_found"))
 
     async def escalate(self, turn: Turn) -> Reply:
@@ -322,7 +338,8 @@ class AskFlow:
             # Put the record back, so the person can simply click again.
             await self._questions.update(replace(updated, escalated_at=None, escalated_to="", escalated_to_id=""))
             raise
-        answered = self._answer_card(updated, turn.lang, self._policy) if updated.answered else None
+        answered = (self._answer_card(updated, turn.lang, await self._answered_policy(updated)) if updated.answered
+                    else None)
         if answered is not None:
             return Reply(card=answered)
         return Reply(card=cards.no_answer_card(self._strings, turn.lang, question_id=updated.question_id,
