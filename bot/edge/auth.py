@@ -61,7 +61,8 @@ def install_nonblocking_openid_metadata() -> None:
     setattr(_OpenIdMetadata, "_find", _find_or_none)  # noqa: B010
 
 
-def _precheck(auth_header: str) -> None:
+def precheck(auth_header: str) -> None:
+    """`AuthenticationFailed` unless the header holds a well-formed RS256 bearer token (checked before the body)."""
     scheme, _, token = auth_header.partition(" ")
     if scheme != "Bearer" or not token:
         raise AuthenticationFailed("no bearer token")
@@ -78,7 +79,7 @@ async def authenticate(auth: BotFrameworkAuthentication, activity: Activity, aut
                        credentials_configured: bool) -> AuthenticateRequestResult:
     """Validate the request's token; raise `AuthenticationFailed` for every kind of bad token."""
     if credentials_configured:
-        _precheck(auth_header)
+        precheck(auth_header)
     try:
         result: AuthenticateRequestResult = await auth.authenticate_request(activity, auth_header)
     except Exception as error:  # the SDK raises bare Exception, PermissionError and jwt errors alike

@@ -18,7 +18,7 @@ from botbuilder.schema import Activity, ActivityTypes, InvokeResponse
 from botframework.connector.auth import AuthenticateRequestResult, BotFrameworkAuthentication
 
 from bot.edge.admission import Busy, TurnGate
-from bot.edge.auth import AuthenticationFailed, authenticate
+from bot.edge.auth import AuthenticationFailed, authenticate, precheck
 from bot.edge.speedups import install_sdk_speedups, send_with
 
 log = logging.getLogger(__name__)
@@ -113,12 +113,17 @@ class MessagesHandler:
         """Check the request, then run its turn when a place is free."""
         if request.content_type != "application/json":
             return web.json_response({"error": "Content-Type must be application/json"}, status=415)
+        if self._credentials_configured:
+            try:  # an anonymous caller's body is never read, let alone parsed
+                precheck(request.headers.get("Authorization", ""))
+            except AuthenticationFailed:
+                return web.json_response({"error": "unauthorized"}, status=401)
         try:
             raw = await request.read()
             body = json.loads(raw)
         except web.HTTPRequestEntityTooLarge:
             return web.json_response({"error": "body too large"}, status=413)
-        except (json.JSONDecodeError, UnicodeDecodeError):
+        except (ValueError, RecursionError):  # not JSON, not UTF-8, nested too deep, a number too long to read
             return _bad_request("the body is not JSON")
         try:
             activity = parse_activity(body)

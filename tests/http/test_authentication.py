@@ -85,3 +85,10 @@ async def test_valid_token_is_accepted(secured: TestClient, issuer: Issuer, conn
     async with TableClient.from_connection_string(azurite, table_prefix + "users") as users:
         profile = await users.get_entity(TENANT, CARYS["aadObjectId"])
     assert profile["Name"] == "Carys Jenkins"
+
+
+async def test_a_body_without_a_token_is_refused_before_it_is_read(secured: TestClient) -> None:
+    response = await secured.post("/api/messages", data=b"[" * 120_000 + b"]" * 120_000,
+                                  headers={"Content-Type": "application/json"})
+
+    assert response.status == 401

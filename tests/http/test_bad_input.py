@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from aiohttp.test_utils import TestClient
 from azure.data.tables.aio import TableClient
 
@@ -114,3 +115,22 @@ async def test_health_and_readiness(client: TestClient) -> None:
     ready = await client.get("/readyz")
 
     assert (health.status, ready.status) == (200, 200)
+
+
+@pytest.mark.parametrize("body", [
+    pytest.param(b"[" * 120_000 + b"]" * 120_000, id="deeply nested"),
+    pytest.param(b'{"type": "message", "x": ' + b"9" * 5000 + b"}", id="a 5000-digit number"),
+])
+async def test_json_the_parser_cannot_take_is_400_not_500(client: TestClient, body: bytes) -> None:
+    response = await client.post("/api/messages", data=body, headers={"Content-Type": "application/json"})
+
+    assert response.status == 400
+
+
+async def test_card_data_nested_too_deep_is_400(client: TestClient, connector: Connector) -> None:
+    activity = card_action(CARYS, "ask.feedback", {"q": "@@", "value": "helpful"}, connector.url)
+    body = json.dumps(activity).replace('"@@"', "[" * 20_000 + '"x"' + "]" * 20_000)
+
+    response = await client.post("/api/messages", data=body, headers={"Content-Type": "application/json"})
+
+    assert response.status == 400 and connector.sent == []
