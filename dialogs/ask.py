@@ -393,10 +393,12 @@ class AskFlow:
             current = await self._questions.get(record.question_id)
             return Reply(card=error_card(self._strings, turn.lang, "ask.already_replied", name=current.replied_by,
                                          when=cards.when(current.replied_at)))
+        # In the asker's language now (they may have switched since asking), not the one they asked in.
+        asker_lang = await preferred_language(self._profiles, updated.asker, default=updated.lang)
         try:
             await self._notifier.notify([OutboundMessage(
                 recipient=updated.asker, message_id=f"{updated.question_id}|reply",
-                card=cards.reply_card(self._strings, updated.lang, name=turn.actor.name, question=updated.text,
+                card=cards.reply_card(self._strings, asker_lang, name=turn.actor.name, question=updated.text,
                                       reply=text), created_at=self._clock())])
         except StorageUnavailable:
             # Put the record back, so the headteacher can simply send the reply again (it would otherwise be

@@ -225,3 +225,16 @@ async def test_a_reply_that_could_not_be_queued_can_simply_be_sent_again(
     assert "Replied by" in json.dumps(again["value"])
     told = [c for c in connector.cards("a:personal-29:carys") if "See the staff handbook." in json.dumps(c)]
     assert len(told) == 1
+
+
+async def test_the_reply_comes_in_the_language_the_asker_chose_after_asking(client: TestClient,
+                                                                           connector: Connector) -> None:
+    """Carys asks in English, then chooses Cymraeg before the headteacher replies."""
+    question = await _passed_on(client, connector)
+    await client.post("/api/messages", json=message(CARYS, "Cymraeg", connector.url))
+
+    await _reply(client, connector, SIAN, question, "See the staff handbook.")
+
+    reply = json.dumps(connector.cards("a:personal-29:carys")[-1], ensure_ascii=False)
+    assert "See the staff handbook." in reply
+    assert "replied" not in reply.lower() and "your question" not in reply.lower()
