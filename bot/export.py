@@ -91,8 +91,12 @@ def export_command(argv: list[str]) -> int:
     names = {s.school_id: s.name_en for s in federation.schools}
     text = decisions_csv(requests, start=start, end=end, school_names=names)
     if args.out:
-        with open(args.out, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        try:
+            with open(args.out, "w", encoding="utf-8", newline="") as handle:
+                handle.write(text)
+        except OSError as error:  # a folder that does not exist, no permission, a full disk
+            print(f"cannot write {args.out}: {error.strerror or error}", file=sys.stderr)
+            return 2
         print(f"wrote {text.count(chr(10)) - 1} decisions to {args.out}", file=sys.stderr)
     else:
         sys.stdout.write(text)

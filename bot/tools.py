@@ -25,10 +25,11 @@ async def tool_store(tables: Iterable[str]) -> AsyncIterator[TableStore]:
 
 
 def run_tool(command: str, coroutine: Coroutine[None, None, int]) -> int:
-    """Run a tool's work: 2 with the reason for unusable settings or input, 1 when storage could not be reached."""
+    """Run a tool's work: 2 with the reason for unusable settings, input or an output file it cannot write, 1 when
+    storage could not be reached."""
     try:
         return asyncio.run(coroutine)
-    except (UnsafeSettings, ValueError) as error:
+    except (UnsafeSettings, ValueError, OSError) as error:
         print(f"{command}: {error}", file=sys.stderr)
         return 2
     except DomainError as error:
