@@ -86,19 +86,20 @@ class ReadingFlow:
         self._clock = clock
 
     def verbs(self) -> Mapping[str, Verb]:
-        """The buttons of the read-and-confirm cards (who has read it names people: only in the 1:1 chat)."""
+        """The buttons of the read-and-confirm cards (who has read it, and what's new with who published it and
+        whether you confirmed, name people: only in the 1:1 chat)."""
         return {cards.VERB_CONFIRM_READ: Verb(self.confirm, VersionClick),
                 cards.VERB_READ_REQUEST: Verb(self.request_card, VersionClick),
                 cards.VERB_READS: Verb(self._private.only(self.summary), VersionClick),
-                cards.VERB_WHATS_NEW: Verb(self.whats_new, VersionClick)}
+                cards.VERB_WHATS_NEW: Verb(self._private.only(self.whats_new), VersionClick)}
 
     def match_text(self, turn: Turn) -> Handler | None:
-        """ "what's new" and "who has read it"."""
+        """ "what's new" and "who has read it", typed: as their buttons, only in the 1:1 chat."""
         said = normalise(turn.text)
         if said in WHATS_NEW_WORDS:
-            return self.whats_new
+            return self._private.only(self.whats_new)
         if said in READS_WORDS:
-            return self.summary
+            return self._private.only(self.summary)
         return None
 
     # The campaign

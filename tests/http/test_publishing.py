@@ -291,6 +291,24 @@ async def test_staff_confirm_once_and_the_head_sees_who_has_read_it(bot: TestCli
     assert "policy.confirm_read" not in whats_new
 
 
+async def test_who_has_read_it_typed_in_a_group_chat_names_nobody_there(
+        bot: TestClient, connector: Connector, files: FileServer, tmp_path: Path) -> None:
+    await _hi(bot, connector, *STAFF)
+    await _publish_revised(bot, connector, files, tmp_path)
+    before = len(connector.cards(CHAT[SIAN["id"]]))
+
+    await _send(bot, message(SIAN, "who has read it", connector.url, conversation_type="groupChat"))
+    await _send(bot, message(SIAN, "pwy sydd wedi darllen", connector.url, conversation_type="channel"))
+    await _send(bot, message(SIAN, "what's new", connector.url, conversation_type="groupChat"))
+
+    group = _text(connector.cards("19:group"))
+    assert "I've sent that to you privately" in group
+    assert not any(person["name"] in group for person in STAFF)
+    private = [_text(c) for c in connector.cards(CHAT[SIAN["id"]])[before:]]
+    assert len(private) == 3 and all("Gareth Hughes" in card for card in private[:2])
+    assert "Published in the bot on" in private[2]
+
+
 async def test_one_reminder_after_five_school_days_to_those_who_have_not_confirmed(
         bot: TestClient, connector: Connector, files: FileServer, tmp_path: Path) -> None:
     await _hi(bot, connector, *STAFF)
