@@ -301,7 +301,7 @@ async def test_who_has_read_it_typed_in_a_group_chat_names_nobody_there(
     await _send(bot, message(SIAN, "pwy sydd wedi darllen", connector.url, conversation_type="channel"))
     await _send(bot, message(SIAN, "what's new", connector.url, conversation_type="groupChat"))
 
-    group = _text(connector.cards("19:group"))
+    group = " ".join(_text(card) for card in connector.cards("19:group"))
     assert "I've sent that to you privately" in group
     assert not any(person["name"] in group for person in STAFF)
     private = [_text(c) for c in connector.cards(CHAT[SIAN["id"]])[before:]]
