@@ -19,7 +19,7 @@ from bot.domain.errors import RecordNotFound
 from bot.domain.federation import Federation
 from bot.domain.outbox import QueueingNotifier
 from bot.domain.people import Lang, Person
-from bot.domain.policy_reads import AskedStaff, Confirmation
+from bot.domain.policy_reads import AskedStaff, Confirmation, person_key
 from bot.domain.policy_versions import PublishRefused, version_number
 from bot.export import export_cell
 from bot.policy.documents import read_source
@@ -194,17 +194,22 @@ def _time(moment: datetime | None) -> str:
 
 def acknowledgements_csv(version: str, *, staff: Sequence[StaffMember], asked: Sequence[AskedStaff],
                          confirmed: Sequence[Confirmation], school_names: dict[str, str]) -> str:
-    """One row per member of staff (on the list now, or asked when the campaign reached them) and per person who
-    confirmed; every field quoted, and cells a spreadsheet would run as formulas defused."""
+    """One row per member of staff (on the list now, or asked when the campaign reached them; one person is one
+    Entra object id, whatever their email was) and per person who confirmed; every field quoted, and cells a
+    spreadsheet would run as formulas defused."""
     read = {c.person.aad_object_id.lower(): c for c in confirmed}
-    asked_by_email = {a.email: a for a in asked}
-    people = {m.email: (m.name, m.school, m.aad_object_id) for m in staff}
-    for a in asked:
-        people.setdefault(a.email, (a.name, a.school, a.object_id))
+    requests: dict[str, AskedStaff] = {}
+    for a in sorted(asked, key=lambda a: a.asked_at):  # the first time they were reached
+        requests.setdefault(person_key(a.email, a.object_id), a)
+    people = {person_key(m.email, m.aad_object_id): (m.email, m.name, m.school, m.aad_object_id) for m in staff}
+    listed = {m.email.lower() for m in staff}
+    for key, a in requests.items():  # those asked who have left (the list now has their email: it has them)
+        if a.email.lower() not in listed:
+            people.setdefault(key, (a.email, a.name, a.school, a.object_id))
     rows = []
-    for email, (name, school, object_id) in people.items():
+    for key, (email, name, school, object_id) in people.items():
         confirmation = read.pop(object_id.lower(), None) if object_id else None
-        request = asked_by_email.get(email)
+        request = requests.get(key)
         status = "read" if confirmation else ("not yet" if object_id else "not reachable: no Entra id on the list")
         rows.append([version, school_names.get(school, school), name, email, _time(request.asked_at if request
                      else None), _time(request.reminded_at if request else None),

@@ -5,7 +5,9 @@ Campaign cards have message ids fixed by version and person (`policy|<key>|read|
 twice (a retry after a fault, a second instance, the periodic pass) sends nobody a second card. A person is
 recorded as asked only after their card is queued, and a campaign stays owed (see `bot.storage.policy_versions`)
 until everyone on the staff list was reached: the periodic `check_campaigns` pass finishes what a fault left,
-asks staff added to the list later, and sends the reminders. It is safe on every instance at once.
+asks staff added to the list later (or given an Entra id later), and sends the reminders (only to staff still on
+the list). A person is their Entra object id: a new email with the same id is not asked again. It is safe on every
+instance at once.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from bot.domain.federation import Federation
 from bot.domain.live_policy import PolicyInForce
 from bot.domain.outbox import Notifier, OutboundMessage
 from bot.domain.people import Lang, Person
-from bot.domain.policy_reads import AlreadyConfirmed, AskedStaff, PolicyReads, read_summary
+from bot.domain.policy_reads import AlreadyConfirmed, AskedStaff, PolicyReads, read_summary, reminders_due, still_to_ask
 from bot.domain.policy_versions import PolicyChanges, PolicyVersions, PublishRefused, version_key, version_number
 from bot.domain.profiles import UserProfiles, preferred_language
 from bot.policy.loader import PolicyFileError, policy_from_data
@@ -120,17 +122,15 @@ class ReadingFlow:
         the list. Safe to run again after a fault, and on several instances at once."""
         policy, changes = await self._stored(version)
         members = await self._directory.list_members()
-        asked = {a.email for a in await self._reads.list_asked(version)}
+        waiting = still_to_ask(members, await self._reads.list_asked(version))
         tenant = self._federation.tenant_ids[0]
         now = self._clock()
-        waiting = [m for m in members if m.email not in asked]
         messages = []
         for member in waiting:
-            if member.aad_object_id:
-                person = Person(tenant, member.aad_object_id, member.name)
-                lang = await preferred_language(self._profiles, person)
-                messages.append(OutboundMessage(recipient=person, message_id=read_message_id(version, person),
-                                                card=self._request(lang, policy, changes), created_at=now))
+            person = Person(tenant, member.aad_object_id, member.name)
+            lang = await preferred_language(self._profiles, person)
+            messages.append(OutboundMessage(recipient=person, message_id=read_message_id(version, person),
+                                            card=self._request(lang, policy, changes), created_at=now))
         if messages:
             await self._notifier.notify(messages)
         for member in waiting:  # only once their card is queued, so a fault never marks someone asked unasked
@@ -159,8 +159,8 @@ class ReadingFlow:
             return 0
         version = pointer.version
         now = self._clock()
-        confirmed = {c.person.aad_object_id.lower() for c in await self._reads.list_confirmed(version)}
-        due = [a for a in await self._reads.list_asked(version) if a.reminder_due(now, confirmed)]
+        due = reminders_due(await self._reads.list_asked(version), await self._directory.list_members(),
+                            await self._reads.list_confirmed(version), now)
         if not due:
             return 0
         policy, changes = await self._stored(version)

@@ -40,6 +40,32 @@ class AskedStaff:
         return now >= add_working_days(self.asked_at, REMINDER_SCHOOL_DAYS)
 
 
+def person_key(email: str, object_id: str) -> str:
+    """Who a member of staff is across re-imports of the list: their Entra object id when they have one (it
+    survives a change of email), else their email."""
+    return f"id|{object_id.lower()}" if object_id else f"email|{email.lower()}"
+
+
+def still_to_ask(staff: Sequence[StaffMember], asked: Iterable[AskedStaff]) -> list[StaffMember]:
+    """Staff on the list the bot can reach (an Entra object id) and has not yet asked: a row stored with no id
+    (the id was added to the list since) never counts as asked, and a new email with the same id is not a new
+    person."""
+    reached = {a.object_id.lower() for a in asked if a.object_id}
+    return [m for m in staff if m.aad_object_id and m.aad_object_id.lower() not in reached]
+
+
+def reminders_due(asked: Iterable[AskedStaff], staff: Sequence[StaffMember], confirmed: Iterable[Confirmation],
+                  now: datetime) -> list[AskedStaff]:
+    """Those to remind now: due, still on the staff list (someone who left is not chased), once per person."""
+    on_list = {m.aad_object_id.lower() for m in staff if m.aad_object_id}
+    done = {c.person.aad_object_id.lower() for c in confirmed}
+    due: dict[str, AskedStaff] = {}
+    for a in asked:
+        if a.reminder_due(now, done) and a.object_id.lower() in on_list:
+            due.setdefault(a.object_id.lower(), a)
+    return list(due.values())
+
+
 @dataclass(frozen=True)
 class Confirmation:
     """A person's "I have read it" for one version."""
@@ -64,7 +90,8 @@ class PolicyReads(Protocol):
         ...
 
     async def add_asked(self, version: str, asked: AskedStaff) -> None:
-        """Record that a person was asked (one already recorded is left as it is)."""
+        """Record that a person was asked (one already recorded is left as it is, unless it was recorded with no
+        object id and now has one: they were only asked now)."""
         ...
 
     async def mark_reminded(self, version: str, asked: AskedStaff, at: datetime) -> None:

@@ -600,7 +600,8 @@ class MemoryPolicyReads:
         """Record one person as asked; already recorded is left alone (their first time stands)."""
         await self._store.call()
         key = (version_key(version), asked.email)
-        if key not in self._store.asked:
+        first = self._store.asked.get(key)
+        if first is None or (asked.object_id and not first.object_id):
             self._store.asked[key] = replace(asked, name=asked.name[:NAME_CHARS], etag=self._store.etag())
 
     async def mark_reminded(self, version: str, asked: AskedStaff, at: datetime) -> None:

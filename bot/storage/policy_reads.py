@@ -14,7 +14,7 @@ from typing import Any
 from azure.core import MatchConditions
 from azure.data.tables import UpdateMode
 
-from bot.domain.errors import RecordExists
+from bot.domain.errors import ConcurrentChange, RecordExists
 from bot.domain.people import Person
 from bot.domain.policy_reads import AlreadyConfirmed, AskedStaff, Confirmation
 from bot.domain.policy_versions import version_key
@@ -66,12 +66,27 @@ class TablePolicyReads:
         return [_asked(e) for e in await self._query(version, "asked|", "asked}")]
 
     async def add_asked(self, version: str, asked: AskedStaff) -> None:
-        """Record one person as asked; already recorded is left alone (their first time stands)."""
+        """Record one person as asked; already recorded is left alone (their first time stands), unless that row
+        has no object id and this one has: it was written before the bot could reach them, so this is their
+        first time."""
+        entity = _asked_entity(version, asked)
         try:
             async with self._store.call():
-                await self._table.create_entity(_asked_entity(version, asked))
-        except RecordExists:
+                await self._table.create_entity(entity)
             return
+        except RecordExists:
+            if not asked.object_id:
+                return
+        async with self._store.call():
+            first = await self._table.get_entity(entity["PartitionKey"], entity["RowKey"])
+        if entity_text(first, "ObjectId"):
+            return
+        try:
+            async with self._store.call():
+                await self._table.update_entity(entity, mode=UpdateMode.REPLACE, etag=entity_etag(first),
+                                                match_condition=MatchConditions.IfNotModified)
+        except ConcurrentChange:
+            return  # another instance recorded it first
 
     async def mark_reminded(self, version: str, asked: AskedStaff, at: datetime) -> None:
         """Note the reminder, only if nobody changed the row since it was read."""

@@ -336,6 +336,77 @@ async def test_one_reminder_after_five_school_days_to_those_who_have_not_confirm
                         "Ffion Morgan": 1}
 
 
+async def _staff_list(bot: TestClient, edit: Callable[[str], str]) -> None:
+    """The office re-imports the staff list, edited."""
+    text = (REPO / "config" / "staff.local.csv").read_text(encoding="utf-8")
+    staff = read_staff_csv(edit(text), schools=["high", "primary"]).staff
+    await TableStaffDirectory(bot.app[STORE]).replace_all(staff)
+
+
+async def _reminders(connector: Connector, person: dict[str, str]) -> int:
+    return len([c for c in connector.cards(CHAT[person["id"]]) if "Reminder: please read the new policy" in _text(c)])
+
+
+async def test_a_member_whose_entra_id_is_added_after_publishing_is_asked_then_reminded(
+        bot: TestClient, connector: Connector, files: FileServer, tmp_path: Path) -> None:
+    store = bot.app[STORE]
+    await _staff_list(bot, lambda text: text.replace(f",{OWAIN['aadObjectId']}", ","))
+    await _hi(bot, connector, *STAFF)
+    await _publish_revised(bot, connector, files, tmp_path)
+    await bot.app[SERVICES].deliverer.drain()
+    unreachable = _read_cards(connector, OWAIN)
+
+    await _staff_list(bot, lambda text: text)  # the office adds his Entra id
+    await _reading(store).check_campaigns()
+    await _reading(store).check_campaigns()
+    await bot.app[SERVICES].deliverer.deliver_due()
+    await bot.app[SERVICES].deliverer.drain()
+    asked = {a.name: a for a in await TablePolicyReads(store).list_asked("2")}
+    reminded = await _reading(store, asked["Owain Pritchard"].asked_at + timedelta(days=8)).remind()
+    await bot.app[SERVICES].deliverer.deliver_due()
+    await bot.app[SERVICES].deliverer.drain()
+
+    assert unreachable == []
+    assert len(_read_cards(connector, OWAIN)) == 2  # asked once, reminded once
+    assert asked["Owain Pritchard"].object_id == OWAIN["aadObjectId"]
+    assert reminded == 5 and await _reminders(connector, OWAIN) == 1
+
+
+async def test_a_member_who_left_the_school_is_not_reminded(
+        bot: TestClient, connector: Connector, files: FileServer, tmp_path: Path) -> None:
+    store = bot.app[STORE]
+    await _hi(bot, connector, *STAFF)
+    await _publish_revised(bot, connector, files, tmp_path)
+    await _staff_list(bot, lambda text: "\n".join(line for line in text.splitlines() if not line.startswith("Owain")))
+    asked_at = (await TablePolicyReads(store).list_asked("2"))[0].asked_at
+
+    reminded = await _reading(store, asked_at + timedelta(days=8)).remind()
+    await bot.app[SERVICES].deliverer.deliver_due()
+    await bot.app[SERVICES].deliverer.drain()
+
+    assert reminded == 4
+    assert await _reminders(connector, OWAIN) == 0 and await _reminders(connector, CARYS) == 1
+
+
+async def test_a_member_whose_email_changes_is_asked_once_and_listed_once_for_the_governors(
+        bot: TestClient, connector: Connector, files: FileServer, tmp_path: Path, settings: Settings) -> None:
+    await _hi(bot, connector, *STAFF)
+    await _publish_revised(bot, connector, files, tmp_path)
+    await bot.app[SERVICES].deliverer.drain()
+    await _click(bot, CARYS, "policy.confirm_read", {"version": "2"}, connector.url)
+    await _staff_list(bot, lambda text: text.replace("Carys Jenkins,carys.jenkins@", "Carys Pugh,carys.pugh@"))
+
+    await _reading(bot.app[STORE]).check_campaigns()
+    await bot.app[SERVICES].deliverer.deliver_due()
+    await bot.app[SERVICES].deliverer.drain()
+    exported = await asyncio.to_thread(_command, settings, "export-acknowledgements", "--version", "2")
+
+    assert len(_read_cards(connector, CARYS)) == 1
+    carys = [line for line in exported.stdout.splitlines() if "Carys" in line]
+    assert len(carys) == 1 and "Carys Pugh" in carys[0] and "carys.pugh@" in carys[0]
+    assert carys[0].endswith('"read"') and '""' not in carys[0].split(",")[4]  # asked at is kept
+
+
 # Faults
 
 

@@ -22,6 +22,7 @@ from tests.storage.conftest import Backend
 
 NOW = datetime(2026, 9, 7, 9, 0, tzinfo=UTC)
 CARYS = Person("5c0f1e2a-7b3d-4e8f-9a1b-2c3d4e5f6a7b", "a1000000-0000-4000-8000-000000000001", "Carys Jenkins")
+OWAIN = Person("5c0f1e2a-7b3d-4e8f-9a1b-2c3d4e5f6a7b", "a1000000-0000-4000-8000-000000000002", "Owain Pritchard")
 
 
 def _record(version: str, *, sha: str = "a" * 64, changes: PolicyChanges | None = None) -> PolicyVersion:
@@ -158,3 +159,16 @@ async def test_a_confirmation_is_kept_once_and_a_reminder_marked_once(backend: B
     assert [c.person.name for c in await reads.list_confirmed("2")] == ["Carys Jenkins"]
     assert await reads.list_confirmed("3") == []
     assert (await reads.list_asked("2"))[0].reminded_at == NOW + timedelta(days=7)
+
+
+async def test_a_member_recorded_before_their_entra_id_was_on_the_list_counts_as_asked_when_reached(
+        backend: Backend) -> None:
+    reads = await backend.policy_reads()
+    unreachable = AskedStaff("owain.pritchard@llanidloes.example.cymru", "Owain Pritchard", "high", "", NOW)
+    await reads.add_asked("2", unreachable)  # as an earlier bot recorded staff it could not reach
+    await reads.add_asked("2", replace(unreachable, object_id=OWAIN.aad_object_id, asked_at=NOW + timedelta(days=2)))
+    await reads.add_asked("2", replace(unreachable, object_id=OWAIN.aad_object_id, asked_at=NOW + timedelta(days=3)))
+    await reads.add_asked("2", replace(unreachable, asked_at=NOW + timedelta(days=4)))
+
+    [stored] = await reads.list_asked("2")
+    assert stored.object_id == OWAIN.aad_object_id and stored.asked_at == NOW + timedelta(days=2)
