@@ -153,6 +153,22 @@ def read_confirmed_card(strings: Catalogue, lang: Lang, *, version: str, at: dat
                 [execute(strings.text("reads.read_policy", lang), VERB_SECTIONS)])
 
 
+def _names(strings: Catalogue, lang: Lang, names: Sequence[str], *, limit: int, version: str) -> list[Element]:
+    """As many whole names as fit the card's budget, and how many more there are (never cut off silently)."""
+    shown: list[str] = []
+    used = 0
+    for name in names:
+        used += len(name) + 2
+        if used > limit:
+            break
+        shown.append(name)
+    items = [user_text(", ".join(shown), limit=limit)]
+    if len(shown) < len(names):
+        items.append(text(strings.text("reads.summary_more", lang, count=len(names) - len(shown), version=version),
+                          subtle=True, size="Small"))
+    return items
+
+
 def read_summary_card(strings: Catalogue, lang: Lang, *, version: str, schools: Sequence[SchoolReads],
                       no_staff: bool = False) -> Card:
     """For the headteacher and policy owner: per school, "read by 34 of 41", and who has not yet."""
@@ -164,12 +180,12 @@ def read_summary_card(strings: Catalogue, lang: Lang, *, version: str, schools: 
                                                   read=school.read, total=school.total), weight="Bolder")]
         if school.outstanding:
             items.append(text(strings.text("reads.summary_outstanding", lang), subtle=True, size="Small"))
-            items.append(user_text(", ".join(school.outstanding), limit=3000))
+            items.extend(_names(strings, lang, school.outstanding, limit=3000, version=version))
         elif school.total:
             items.append(text(strings.text("reads.summary_all_read", lang), subtle=True, size="Small"))
         if school.unreachable:
             items.append(text(strings.text("reads.summary_unreachable", lang), subtle=True, size="Small"))
-            items.append(user_text(", ".join(school.unreachable), limit=2000))
+            items.extend(_names(strings, lang, school.unreachable, limit=2000, version=version))
         body.append({"type": "Container", "separator": True, "items": items})
     body.append(text(strings.text("reads.summary_export", lang, version=version), subtle=True, size="Small"))
     return card(body, [execute(strings.text("reads.refresh", lang), VERB_READS, {"version": version})])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,7 +14,7 @@ import pytest
 
 from bot.domain.directory import StaffMember
 from bot.domain.federation import School
-from bot.domain.people import Person, StaffContact
+from bot.domain.people import Lang, Person, StaffContact
 from bot.domain.policy_reads import AskedStaff, Confirmation, read_summary
 from bot.domain.policy_versions import (
     PolicyChanges,
@@ -29,6 +30,8 @@ from bot.policy.documents import check_policy, read_sent_file, read_source, safe
 from bot.policy.importer import PolicyImportError
 from bot.policy.loader import load_policy, load_policy_data, policy_from_data
 from bot.policy_commands import acknowledgements_csv
+from cards.i18n import load_catalogue
+from cards.publishing import read_summary_card
 from tests.support.policies import AI_SECTION, TEXT_2022, revised_docx, write_revised
 
 NOW = datetime(2026, 9, 7, 9, 0, tzinfo=UTC)  # a Monday
@@ -167,6 +170,22 @@ def test_the_count_per_school_names_who_has_not_read_it() -> None:
 
     assert (high.read, high.total, high.outstanding, high.unreachable) == (1, 3, ("Gareth", "Nia"), ("Nia",))
     assert (primary.read, primary.total, primary.outstanding) == (1, 1, ())
+
+
+@pytest.mark.parametrize(("lang", "more"), [(Lang.EN, "and {n} more, not shown here"),
+                                             (Lang.CY, "{n} arall heb eu dangos yma")])
+def test_the_heads_not_yet_list_of_a_large_school_says_how_many_more_and_where_to_find_them(
+        lang: Lang, more: str) -> None:
+    staff = [StaffMember(f"Aelod Staff Rhif {n:03d}", f"m{n:03d}@x.cymru", "high", "", "", f"oid-{n}")
+             for n in range(180)]
+    [high] = read_summary([_school("high")], staff, [])
+
+    shown = json.dumps(read_summary_card(load_catalogue(), lang, version="2", schools=[high]), ensure_ascii=False)
+
+    listed = [m.name for m in staff if m.name in shown]
+    assert 0 < len(listed) < 180 and listed == [m.name for m in staff[:len(listed)]]  # whole names, in order
+    assert more.format(n=180 - len(listed)) in shown
+    assert "export-acknowledgements --version 2" in shown
 
 
 @pytest.mark.parametrize(("asked", "now", "due"), [
