@@ -177,6 +177,10 @@ class ReadingFlow:
                 await self._reads.mark_reminded(version, asked, now)
             except ConcurrentChange:
                 continue  # another instance marked it first
+            except RecordNotFound:
+                # Gone since it was listed (a new campaign, a cleared version): the rest are still owed theirs.
+                log.warning("a reminder's asked row of version %s is gone", version)
+                continue
             sent += 1
         return sent
 

@@ -28,7 +28,8 @@ def _partition(version: str) -> str:
 
 
 def _asked_entity(version: str, asked: AskedStaff) -> dict[str, Any]:
-    return {"PartitionKey": _partition(version), "RowKey": safe_key(f"asked|{asked.email}"), "Email": asked.email,
+    return {"PartitionKey": _partition(version), "RowKey": asked.row or safe_key(f"asked|{asked.email}"),
+            "Email": asked.email,
             "Name": asked.name[:NAME_CHARS], "School": asked.school, "ObjectId": asked.object_id,
             "AskedAt": asked.asked_at, "RemindedAt": asked.reminded_at}
 
@@ -37,7 +38,8 @@ def _asked(entity: dict[str, Any]) -> AskedStaff:
     return AskedStaff(email=entity_text(entity, "Email"), name=entity_text(entity, "Name"),
                       school=entity_text(entity, "School"), object_id=entity_text(entity, "ObjectId"),
                       asked_at=entity_time(entity, "AskedAt") or utc_now(),
-                      reminded_at=entity_time(entity, "RemindedAt"), etag=entity_etag(entity))
+                      reminded_at=entity_time(entity, "RemindedAt"), etag=entity_etag(entity),
+                      row=entity_text(entity, "RowKey"))
 
 
 def _confirmation(entity: dict[str, Any]) -> Confirmation:

@@ -12,13 +12,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from azure.data.tables.aio import TableClient
 
 from bot.domain.errors import ConcurrentChange, RecordExists, RecordNotFound
 from bot.domain.people import Person
 from bot.domain.policy_reads import AlreadyConfirmed, AskedStaff
 from bot.domain.policy_versions import Draft, PolicyChanges, PolicyTooLarge, PolicyVersion, SectionChange
 from bot.policy.loader import load_policy_data
-from tests.storage.conftest import Backend
+from tests.storage.conftest import Backend, opened_tables
 
 NOW = datetime(2026, 9, 7, 9, 0, tzinfo=UTC)
 CARYS = Person("5c0f1e2a-7b3d-4e8f-9a1b-2c3d4e5f6a7b", "a1000000-0000-4000-8000-000000000001", "Carys Jenkins")
@@ -172,3 +173,24 @@ async def test_a_member_recorded_before_their_entra_id_was_on_the_list_counts_as
 
     [stored] = await reads.list_asked("2")
     assert stored.object_id == OWAIN.aad_object_id and stored.asked_at == NOW + timedelta(days=2)
+
+
+async def test_a_member_asked_under_a_key_made_before_todays_escaping_is_reminded_on_that_row(
+        azurite: str, table_prefix: str) -> None:
+    # Before keys escaped "#" as "!23", it became "_": a campaign under way at the upgrade keeps such rows.
+    async with opened_tables(azurite, table_prefix) as tables:
+        reads = await tables.policy_reads()
+        await reads.add_asked("2", AskedStaff("carys.jenkins@llanidloes.example.cymru", "Carys Jenkins", "high",
+                                              CARYS.aad_object_id, NOW))
+        async with TableClient.from_connection_string(azurite, table_prefix + "policyreads") as raw:
+            await raw.create_entity({
+                "PartitionKey": "v|00002", "RowKey": "asked|dai_jones@llanidloes.example.cymru",
+                "Email": "dai#jones@llanidloes.example.cymru", "Name": "Dai Jones", "School": "high",
+                "ObjectId": OWAIN.aad_object_id, "AskedAt": NOW})
+
+        for asked in await reads.list_asked("2"):
+            await reads.mark_reminded("2", asked, NOW + timedelta(days=7))
+
+        rows = await reads.list_asked("2")
+        assert sorted(a.name for a in rows) == ["Carys Jenkins", "Dai Jones"]  # no second row for Dai
+        assert [a.reminded_at for a in rows] == [NOW + timedelta(days=7)] * 2
