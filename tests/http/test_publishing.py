@@ -295,6 +295,8 @@ async def test_who_has_read_it_typed_in_a_group_chat_names_nobody_there(
         bot: TestClient, connector: Connector, files: FileServer, tmp_path: Path) -> None:
     await _hi(bot, connector, *STAFF)
     await _publish_revised(bot, connector, files, tmp_path)
+    await _reading(bot.app[STORE]).check_campaigns()  # her own "please read" card is in before the commands
+    await bot.app[SERVICES].deliverer.drain()
     before = len(connector.cards(CHAT[SIAN["id"]]))
 
     await _send(bot, message(SIAN, "who has read it", connector.url, conversation_type="groupChat"))
