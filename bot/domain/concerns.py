@@ -209,15 +209,28 @@ def _listed_as(member: StaffMember, contact: StaffContact) -> bool:
         contact.name))
 
 
+def _first_name_only(picked: StaffContact, contact: StaffContact) -> bool:
+    """Two whole names (a first name and a surname each) with nothing in common but the first name: "Huw Jones" and
+    "Mr Huw Davies". Weak evidence of one person, unlike a whole name, a surname or an address."""
+    one, other = _name(picked.name), _name(contact.name)
+    if len(one) < 2 or len(other) < 2:
+        return False
+    if not all(w.isalpha() and len(w) > 1 for w in (one[0], one[-1], other[0], other[-1])):
+        return False
+    return one[0] == other[0] and set(one[1:]).isdisjoint(other) and set(other[1:]).isdisjoint(one)
+
+
 def may_be(picked: StaffContact, contact: StaffContact, staff: Sequence[StaffMember] = ()) -> bool:
     """False only when the bot can tell `contact` is not the colleague picked from the staff list; when it cannot
     tell, the report must not reach them, so True.
 
-    A staff list may have no object ids (the import allows it) and Graph may know a person by an address the list
-    does not (a Hwb mail or user name). In order: an object id or address in common is the same person; two object ids
-    that differ are two people; a contact the list knows as another of its rows (by id, address or whole name) is
-    someone else; a shared name (first name or surname, as in typed text) or the picked person's name inside one of
-    the contact's addresses may be the same person; and so is a contact whose name reads as no name at all."""
+    A staff list may have no object ids (the import allows it) and Graph may know a person by another name (his legal
+    "David" for the list's "Dai") and an address the list does not (a Hwb mail or user name). In order: an object id or
+    address in common is the same person; two object ids that differ are two people; a contact the list knows by id
+    or address as another of its rows is someone else, unless the two have the same whole name (one person may have
+    two rows); a name part in common (but a lone first name in front of two surnames) or the picked person's name
+    inside one of the contact's addresses may be the same person; and so is a contact whose name reads as no name at
+    all. A name alone never tells two people apart: another row of that name may be a namesake."""
     if _same(picked, contact):
         return True
     if picked.aad_object_id and contact.aad_object_id:
@@ -225,9 +238,10 @@ def may_be(picked: StaffContact, contact: StaffContact, staff: Sequence[StaffMem
     rows = [m for m in staff if _listed_as(m, contact)]
     if rows:
         return any(m.email in picked.addresses for m in rows)
-    if mentions(picked.name, contact) or mentions(contact.name, picked):
+    weak = _first_name_only(picked, contact)
+    parts = [p for p in _name(picked.name)[1 if weak else 0:] if len(p) > 2 and p not in _COMMON]
+    if set(parts) & set(_name(contact.name)):
         return True
-    parts = [p for p in _name(picked.name) if len(p) > 2 and p not in _COMMON]
     if any(p in fold(address.split("@")[0]) for p in parts for address in contact.addresses):
         return True
     return not any(w.isalpha() and len(w) > 1 for w in _name(contact.name))

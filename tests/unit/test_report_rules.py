@@ -124,6 +124,28 @@ def test_a_report_about_another_colleague_still_goes_to_the_line_manager_graph_n
     assert about_namesake == Routing((manager, HEAD, CHAIR), Route.LINE_MANAGER)  # the list tells the two apart
 
 
+def test_a_colleague_sharing_only_the_chairs_first_name_does_not_drop_the_chair() -> None:
+    huw = StaffMember("Huw Jones", "huw.jones@llanidloes.example.cymru", "high", "Science", "")
+
+    routing = route(CARYS, _picked(huw.email, (*WITHOUT_IDS, huw)), None, FEDERATION, "high")
+
+    assert routing == Routing((HEAD, CHAIR), Route.NO_MANAGER)
+
+
+@pytest.mark.parametrize("manager", [
+    StaffContact("a1000000-0000-4000-8000-0000000000e1", "Mrs R Jones", "JonesR7@hwbcymru.net"),
+    StaffContact("a1000000-0000-4000-8000-0000000000e1", "Dafydd", "d7@hwbcymru.net"),
+    StaffContact("a1000000-0000-4000-8000-0000000000e1", "Jones, Dafydd", "d7@hwbcymru.net"),
+    StaffContact("a1000000-0000-4000-8000-0000000000e1", "Dafydd Pugh", "dafydd.jones7@hwbcymru.net"),
+], ids=["surname", "first-name-alone", "surname-first", "name-in-address"])
+def test_a_manager_who_may_be_the_picked_colleague_by_name_is_passed_over(manager: StaffContact) -> None:
+    dafydd = StaffMember("Dafydd Jones", "dafydd.jones@llanidloes.example.cymru", "high", "Science", "")
+
+    routing = route(CARYS, _picked(dafydd.email, (*WITHOUT_IDS, dafydd)), manager, FEDERATION, "high")
+
+    assert routing.chain == (HEAD, CHAIR)
+
+
 def test_a_picked_colleague_with_an_object_id_is_told_apart_by_it() -> None:
     with_ids = Subject(about=StaffContact("a1000000-0000-4000-8000-000000000002", "Gareth Owain", "go@x.cymru"))
 
