@@ -202,11 +202,11 @@ def _name(name: str) -> tuple[str, ...]:
 
 
 def _listed_as(member: StaffMember, contact: StaffContact) -> bool:
-    """The staff list's row is this contact: by object id, an address, or the whole name."""
+    """The staff list's row is this contact by object id or address (a name alone never tells: "David Jones" on
+    the list may be someone else than the "David Jones" Graph knows)."""
     if member.aad_object_id and member.aad_object_id == contact.aad_object_id.lower():
         return True
-    return member.email in contact.addresses or (bool(_name(member.name)) and _name(member.name) == _name(
-        contact.name))
+    return member.email in contact.addresses
 
 
 def _first_name_only(picked: StaffContact, contact: StaffContact) -> bool:
@@ -237,7 +237,7 @@ def may_be(picked: StaffContact, contact: StaffContact, staff: Sequence[StaffMem
         return False
     rows = [m for m in staff if _listed_as(m, contact)]
     if rows:
-        return any(m.email in picked.addresses for m in rows)
+        return any(m.email in picked.addresses for m in rows) or _name(picked.name) == _name(contact.name)
     weak = _first_name_only(picked, contact)
     parts = [p for p in _name(picked.name)[1 if weak else 0:] if len(p) > 2 and p not in _COMMON]
     if set(parts) & set(_name(contact.name)):

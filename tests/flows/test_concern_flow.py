@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from bot.domain.concerns import ConcernReport, ReportState, Route
-from bot.domain.directory import LineManagers, read_staff_csv
+from bot.domain.directory import LineManagers, StaffMember, read_staff_csv
 from bot.domain.errors import StorageUnavailable
 from bot.domain.outbox import QueueingNotifier
 from bot.domain.people import Lang, Person, StaffContact
@@ -171,6 +171,38 @@ async def test_a_report_about_the_picked_line_manager_never_reaches_him_when_gra
     assert _shows(await bot.cards_for(SIAN), SECRET)
     assert "It went to Mrs Siân Roberts." in text_of(receipt.card)
     assert "Gareth Hughes will not see it." in text_of(receipt.card)
+
+
+class GraphKnowsDaiAsDavid:
+    """Graph: Carys's line manager is Dai Jones, by his Entra (legal) name David Jones and a Hwb address."""
+
+    async def line_manager_of(self, person: Person) -> StaffContact | None:
+        """Dai, for Carys; nobody else's manager is known."""
+        if person.aad_object_id != CARYS.aad_object_id:
+            return None
+        return StaffContact(DAI.aad_object_id, "David Jones", "JonesD42@hwbcymru.net")
+
+
+DAI = Person(CARYS.tenant_id, "a1000000-0000-4000-8000-0000000000d1", "David Jones")
+
+
+async def test_a_report_about_dai_never_reaches_him_when_graph_calls_him_by_another_teachers_name(
+        bot: BotInMemory) -> None:
+    staff = read_staff_csv((REPO / "config" / "staff.local.csv").read_text(encoding="utf-8"),
+                           schools=["high", "primary"]).staff
+    await MemoryStaffDirectory(bot.store).replace_all([
+        *(replace(m, aad_object_id="") for m in staff),
+        StaffMember("Dai Jones", "dai.jones@llanidloes.example.cymru", "high", "Head of Science", ""),
+        StaffMember("David Jones", "david.jones@llanidloes.example.cymru", "primary", "Year 5 Teacher", "")])
+    await bot.meets(CARYS, DAI, SIAN)
+
+    receipt = await _concerns(bot, managers=[GraphKnowsDaiAsDavid()]).submit(Turn(
+        actor=CARYS, lang=Lang.EN, scope=Scope.PERSONAL, verb="concern.submit", is_invoke=True,
+        data={"what": SECRET, "about": "dai.jones@llanidloes.example.cymru"}))
+
+    assert DAI.aad_object_id not in [c.aad_object_id for c in (await _only_report(bot)).chain]
+    assert await bot.cards_for(DAI) == [], "the report reached the person it is about"
+    assert "It went to Mrs Siân Roberts." in text_of(receipt.card)
 
 
 async def _escalated_by_gareth(bot: BotInMemory) -> None:

@@ -124,6 +124,36 @@ def test_a_report_about_another_colleague_still_goes_to_the_line_manager_graph_n
     assert about_namesake == Routing((manager, HEAD, CHAIR), Route.LINE_MANAGER)  # the list tells the two apart
 
 
+def test_a_picked_colleague_graph_knows_by_a_name_another_row_has_never_holds_the_report() -> None:
+    # The list knows him as "Dai Jones"; Entra has his legal name, "David Jones", which another teacher really has.
+    dai = StaffMember("Dai Jones", "dai.jones@llanidloes.example.cymru", "high", "Head of Science", "")
+    david = StaffMember("David Jones", "david.jones@llanidloes.example.cymru", "primary", "Year 5 Teacher", "")
+    manager = StaffContact("a1000000-0000-4000-8000-0000000000d1", "David Jones", "JonesD42@hwbcymru.net")
+
+    routing = route(CARYS, _picked(dai.email, (*WITHOUT_IDS, dai, david)), manager, FEDERATION, "high")
+
+    assert routing == Routing((HEAD, CHAIR), Route.MANAGER_INVOLVED, (manager,))
+
+
+def test_an_address_of_another_row_tells_graphs_namesake_apart() -> None:
+    dai = StaffMember("Dai Jones", "dai.jones@llanidloes.example.cymru", "high", "Head of Science", "")
+    david = StaffMember("David Jones", "david.jones@llanidloes.example.cymru", "primary", "Year 5 Teacher", "")
+    manager = StaffContact("a1000000-0000-4000-8000-0000000000d1", "David Jones", david.email.upper())
+
+    routing = route(CARYS, _picked(dai.email, (*WITHOUT_IDS, dai, david)), manager, FEDERATION, "high")
+
+    assert routing == Routing((manager, HEAD, CHAIR), Route.LINE_MANAGER)
+
+
+def test_a_holder_with_the_picked_colleagues_whole_name_is_passed_over_even_on_a_row_of_their_own() -> None:
+    # One person can have two rows (an old and a new address): the same whole name is never told apart.
+    ta = StaffMember("Siân Roberts", "s.roberts2@llanidloes.example.cymru", "primary", "Teaching Assistant", "")
+
+    routing = route(CARYS, _picked(ta.email, (*WITHOUT_IDS, ta)), None, FEDERATION, "primary")
+
+    assert routing.chain == (CHAIR,)
+
+
 def test_a_colleague_sharing_only_the_chairs_first_name_does_not_drop_the_chair() -> None:
     huw = StaffMember("Huw Jones", "huw.jones@llanidloes.example.cymru", "high", "Science", "")
 
