@@ -388,7 +388,13 @@ class ConcernFlow:
 
         If the messages can't be queued the change is undone, so "nothing was changed" is true. If the undo fails too,
         the change stands and its messages stay owed (written with it) for `check_reports` to queue: the report and
-        False, so the person can be told so."""
+        False, so the person can be told so.
+
+        What an earlier change still owes is queued first, since this change's mark replaces it (the ids are fixed:
+        nothing goes twice); if that can't be queued, this change is not made."""
+        if before.owed:
+            await self._notifier.notify(await self._messages(before.owed, before))
+            before = replace(before, owed="")
         saved = await self._reports.save(replace(after, owed=action), action, actor, at=self._clock())
         try:
             await self._notifier.notify(await self._messages(action, saved))

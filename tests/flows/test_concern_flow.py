@@ -231,10 +231,8 @@ async def test_an_escalated_report_nobody_acknowledges_is_reminded_then_passed_t
     assert days[0] == "1" and days[-1] == "2"
 
 
-async def test_an_escalation_whose_messages_and_undo_both_fail_is_told_truly_and_reaches_the_head(
-        staffed: BotInMemory, monkeypatch: pytest.MonkeyPatch) -> None:
-    await _report(staffed)
-    [card] = await staffed.cards_for(GARETH)
+def _messages_and_undo_fail(fault: pytest.MonkeyPatch) -> None:
+    """Storage goes away just after a change is saved: its messages can't be queued, nor the change undone."""
     real_save = MemoryConcernReports.save
 
     async def gone_after_the_save(reports: MemoryConcernReports, report: ConcernReport, action: str, actor: str, *,
@@ -246,9 +244,17 @@ async def test_an_escalation_whose_messages_and_undo_both_fail_is_told_truly_and
     async def outbox_gone(outbox: MemoryOutbox, messages: object) -> None:
         raise StorageUnavailable("injected: storage went away")
 
+    fault.setattr(MemoryConcernReports, "save", gone_after_the_save)
+    fault.setattr(MemoryOutbox, "enqueue", outbox_gone)
+
+
+async def test_an_escalation_whose_messages_and_undo_both_fail_is_told_truly_and_reaches_the_head(
+        staffed: BotInMemory, monkeypatch: pytest.MonkeyPatch) -> None:
+    await _report(staffed)
+    [card] = await staffed.cards_for(GARETH)
+
     with monkeypatch.context() as fault:
-        fault.setattr(MemoryConcernReports, "save", gone_after_the_save)
-        fault.setattr(MemoryOutbox, "enqueue", outbox_gone)
+        _messages_and_undo_fail(fault)
         told = await staffed.clicks(GARETH, "concern.escalate", {**verb_data(card, "concern.escalate"), "note": "x"})
     # Storage is back; the task runs as it does every few minutes.
     await _concerns(staffed).check_reports()
@@ -258,6 +264,26 @@ async def test_an_escalation_whose_messages_and_undo_both_fail_is_told_truly_and
     assert "will send them on its own" in text_of(told.card) and "nothing was changed" not in text_of(told.card)
     assert len([c for c in await staffed.cards_for(SIAN) if SECRET in text_of(c)]) == 1
     assert (await _only_report(staffed)).owed == ""
+
+
+async def test_an_owed_acknowledgement_reaches_the_reporter_when_the_holder_escalates_before_the_check(
+        staffed: BotInMemory, monkeypatch: pytest.MonkeyPatch) -> None:
+    await _report(staffed)
+    [card] = await staffed.cards_for(GARETH)
+    with monkeypatch.context() as fault:
+        _messages_and_undo_fail(fault)
+        await staffed.clicks(GARETH, "concern.acknowledge", verb_data(card, "concern.acknowledge"))
+    assert (await _only_report(staffed)).owed == "acknowledged"
+
+    # Storage is back, and Gareth escalates before the task runs.
+    await staffed.clicks(GARETH, "concern.escalate", {**verb_data(card, "concern.escalate"), "note": "for the head"})
+    await _concerns(staffed).check_reports()
+
+    to_carys = [text_of(c) for c in await staffed.cards_for(CARYS)]
+    assert len([t for t in to_carys if "was acknowledged" in t]) == 1, to_carys
+    assert _shows(await staffed.cards_for(SIAN), SECRET)
+    assert (await _only_report(staffed)).owed == ""
+
 
 async def test_a_report_that_shows_nothing_is_asked_for_again_and_neither_stored_nor_sent(
         staffed: BotInMemory) -> None:
