@@ -42,6 +42,7 @@ class Route(StrEnum):
     LINE_MANAGER = "line_manager"
     NO_MANAGER = "no_manager"
     MANAGER_INVOLVED = "manager_involved"
+    MANAGER_MAY_BE_PICKED = "manager_may_be_picked"  # passed over only because the bot can't tell him from the pick
     ABOUT_HEAD = "about_head"
     REPORTER_IS_HEAD = "reporter_is_head"
     NOT_COLLEAGUE = "not_colleague"
@@ -184,6 +185,13 @@ class Subject:
         """True when the report is about `contact` (picked, flagged as the manager, or named in the text)."""
         if self.about is not None and may_be(self.about, contact, self.staff):
             return True
+        return self.plainly_names(contact, manager=manager)
+
+    def plainly_names(self, contact: StaffContact, *, manager: StaffContact | None) -> bool:
+        """True when the report is about `contact` for certain: picked by id or address, flagged as the manager, or
+        named in the text (not just a colleague the bot can't tell them apart from)."""
+        if self.about is not None and _same(self.about, contact):
+            return True
         if self.involves_manager and manager is not None and _same(manager, contact):
             return True
         return any(mentions(text, contact) for text in self.typed if text)
@@ -301,6 +309,8 @@ def route(reporter: Person, subject: Subject, manager: StaffContact | None, fede
         raise NobodyToSendTo("everyone the report could go to is named in it")
     if reporter_is_head:
         why = Route.REPORTER_IS_HEAD
+    elif manager_named and manager is not None and not subject.plainly_names(manager, manager=manager):
+        why = Route.MANAGER_MAY_BE_PICKED  # told so: she named nobody, the bot just can't tell him from her pick
     elif manager_named:
         why = Route.MANAGER_INVOLVED
     elif head_named and not _same(chain[0], manager or me):

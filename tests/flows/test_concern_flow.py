@@ -205,6 +205,41 @@ async def test_a_report_about_dai_never_reaches_him_when_graph_calls_him_by_anot
     assert "It went to Mrs Siân Roberts." in text_of(receipt.card)
 
 
+class GraphRhian:
+    """Graph: Carys's line manager is Rhian Jones, as "Mrs R Jones" with a Hwb address."""
+
+    async def line_manager_of(self, person: Person) -> StaffContact | None:
+        """Rhian, for Carys; nobody else's manager is known."""
+        return StaffContact(RHIAN.aad_object_id, RHIAN.name, "JonesR7@hwbcymru.net") if person == CARYS else None
+
+
+RHIAN = Person(CARYS.tenant_id, "a1000000-0000-4000-8000-0000000000e1", "Mrs R Jones")
+
+
+@pytest.mark.parametrize(("lang", "why"), [
+    (Lang.EN, "I couldn't be sure your line manager isn't the colleague you picked, so it went to Mrs Siân Roberts"),
+    (Lang.CY, "Allwn i ddim bod yn siŵr nad eich rheolwr llinell yw'r cydweithiwr a ddewisoch chi"),
+])
+async def test_a_manager_passed_over_for_sharing_a_surname_is_told_truly_on_the_receipt(
+        bot: BotInMemory, lang: Lang, why: str) -> None:
+    staff = read_staff_csv((REPO / "config" / "staff.local.csv").read_text(encoding="utf-8"),
+                           schools=["high", "primary"]).staff
+    await MemoryStaffDirectory(bot.store).replace_all([
+        *(replace(m, aad_object_id="") for m in staff),
+        StaffMember("Rhian Jones", "rhian.jones@llanidloes.example.cymru", "high", "Head of Geography", ""),
+        StaffMember("Dafydd Jones", "dafydd.jones@llanidloes.example.cymru", "high", "Science", "")])
+    await bot.meets(CARYS, SIAN, RHIAN)
+
+    receipt = await _concerns(bot, managers=[GraphRhian()]).submit(Turn(
+        actor=CARYS, lang=lang, scope=Scope.PERSONAL, verb="concern.submit", is_invoke=True,
+        data={"what": SECRET, "about": "dafydd.jones@llanidloes.example.cymru"}))
+
+    assert (await _only_report(bot)).holder.aad_object_id == SIAN.aad_object_id
+    assert why in text_of(receipt.card)
+    assert "line manager, or names them" not in text_of(receipt.card)
+    assert "neu'n ei enwi" not in text_of(receipt.card)
+
+
 async def _escalated_by_gareth(bot: BotInMemory) -> None:
     await _report(bot)
     [card] = await bot.cards_for(GARETH)
