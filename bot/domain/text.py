@@ -12,9 +12,10 @@ _DROPPED = frozenset({"Cc", "Cf", "Co", "Cs"})
 _KEPT = frozenset("\n\t")
 _TAGS = range(0xE0000, 0xE0080)  # the whole block, including its unassigned code points
 # Letters, numbers, punctuation and symbols show; these are letters or symbols by category yet draw as blank
-# (Hangul fillers, the blank Braille pattern), a known way to fill in a required field with nothing.
+# (Hangul fillers, the blank Braille pattern, the musical null notehead U+1D159), a known way to fill in a required
+# field with nothing. (The musical beam, tie, slur and phrase marks U+1D173-1D17A are format characters already.)
 _SHOWN = frozenset("LNPS")
-_BLANK_LOOKING = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+_BLANK_LOOKING = frozenset("\u115f\u1160\u3164\uffa0\u2800\U0001d159")
 
 
 def _clean_char(ch: str) -> str:

@@ -78,9 +78,12 @@ def test_the_export_cleans_with_the_same_function() -> None:
 
 
 # Text that shows nothing: spaces and line breaks of every kind, the characters the cleaning drops, and the fillers
-# that are letters or symbols by category but draw as blank (Hangul fillers, the blank Braille pattern).
+# that are letters or symbols by category but draw as blank (Hangul fillers, the blank Braille pattern, the musical
+# null notehead; the musical beam, tie, slur and phrase marks are format characters).
 SHOWS_NOTHING = ["", "   ", "\n\t", "\u200b\u200b", "\u2028", "\ufeff", "\u00a0\u3000", "\u2060\u00ad\u202e",
-                 "\U000e0041\U000e007f", "\u3164\u115f\u1160\uffa0", "\u2800", "\ue000", "\u0301"]
+                 "\U000e0041\U000e007f", "\u3164\u115f\u1160\uffa0", "\u2800", "\ue000", "\u0301",
+                 "\U0001d159\U0001d159", " \U0001d159 ", "".join(map(chr, range(0x1D173, 0x1D17B))),
+                 "\U00016fe4\u034f"]
 
 
 @pytest.mark.parametrize("typed", SHOWS_NOTHING, ids=range(len(SHOWS_NOTHING)))
@@ -88,6 +91,7 @@ def test_text_with_no_visible_character_is_empty(typed: str) -> None:
     assert not has_visible_text(typed)
 
 
-@pytest.mark.parametrize("typed", ["a", " \u200bOK\u200b ", "?", "🙂", "5", "Siân", "ŵ", "—", "\u200b.\u200b"])
+@pytest.mark.parametrize("typed", ["a", " \u200bOK\u200b ", "?", "🙂", "5", "Siân", "ŵ", "—", "\u200b.\u200b",
+                                   "\U0001d15f", "\u2801", "\u3164A"])
 def test_one_visible_character_is_enough(typed: str) -> None:
     assert has_visible_text(typed)
