@@ -12,10 +12,11 @@ import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import Annotated, Any, Protocol
+from typing import Annotated, Any, Protocol, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 
+from bot.domain.errors import RecordExists, RecordNotFound
 from bot.domain.people import Lang, Person
 from bot.domain.text import fold, has_visible_text
 from cards.elements import Card
@@ -190,3 +191,32 @@ class Router:
             if matched is not None:
                 return await matched(turn)
         return await self._fallback(turn)
+
+
+Stored = TypeVar("Stored")
+
+
+async def owned(get: Callable[[str], Awaitable[Stored]], record_id: str, person: Person,
+                owner: Callable[[Stored], Person]) -> Stored | None:
+    """The record with this id if it is `person`'s, or None (there is none, or it is someone else's)."""
+    try:
+        record = await get(record_id)
+    except RecordNotFound:
+        return None
+    return record if owner(record).key == person.key else None
+
+
+async def created_once(create: Callable[[Stored], Awaitable[object]], record: Stored,
+                       earlier: Callable[[], Awaitable[Stored | None]], renamed: Callable[[], Stored]
+                       ) -> tuple[Stored, bool]:
+    """Store a new record (and True); when an earlier press of the same Send stored it, that one (and False). If its id
+    was already someone else's (a one-in-a-billion draw, or a forged form token), the record is stored as `renamed`."""
+    try:
+        await create(record)
+        return record, True
+    except RecordExists:
+        if (sent := await earlier()) is not None:
+            return sent, False
+    fresh = renamed()
+    await create(fresh)
+    return fresh, True

@@ -39,7 +39,6 @@ from bot.domain.errors import (
     ConcurrentChange,
     DomainError,
     NotAllowed,
-    RecordExists,
     RecordNotFound,
     StorageUnavailable,
 )
@@ -53,7 +52,7 @@ from cards import concerns as cards
 from cards.common import VERB_CONCERN_FORM, error_card
 from cards.elements import Card
 from cards.i18n import Catalogue
-from dialogs.base import CardData, Handler, Reply, Text, Turn, Verb, normalise, opens
+from dialogs.base import CardData, Handler, Reply, Text, Turn, Verb, created_once, normalise, opens, owned
 from dialogs.private import PrivateChat
 
 log = logging.getLogger(__name__)
@@ -321,25 +320,14 @@ class ConcernFlow:
 
     async def _own(self, reference: str, reporter: Person) -> ConcernReport | None:
         """The reporter's report with this reference, or None (there is none, or it is someone else's)."""
-        try:
-            report = await self._reports.get(reference)
-        except RecordNotFound:
-            return None
-        return report if report.reporter.key == reporter.key else None
+        return await owned(self._reports.get, reference, reporter, lambda r: r.reporter)
 
     async def _create(self, report: ConcernReport) -> ConcernReport:
         """Store a new report; when a second press of the same Send stored it first, that one."""
-        try:
-            await self._reports.create(report)
-            return report
-        except RecordExists:
-            existing = await self._own(report.reference, report.reporter)
-            if existing is not None:
-                return existing
-        # The reference was already another report's (a one-in-a-billion draw): this one gets a new one.
-        fresh = replace(report, reference=new_reference())
-        await self._reports.create(fresh)
-        return fresh
+        stored, _ = await created_once(
+            self._reports.create, report, lambda: self._own(report.reference, report.reporter),
+            lambda: replace(report, reference=new_reference()))
+        return stored
 
     async def _message(self, contact: StaffContact | Person, report: ConcernReport, message_id: str,
                        build: Callable[[Lang], Card], *, card_key: str = "") -> OutboundMessage:

@@ -17,7 +17,6 @@ from bot.domain.errors import (
     ConcurrentChange,
     DomainError,
     NotAllowed,
-    RecordExists,
     RecordNotFound,
     StorageUnavailable,
 )
@@ -53,7 +52,7 @@ from cards.answer import when
 from cards.common import VERB_MY_REQUESTS, VERB_PENDING, VERB_PERMISSION_FORM, error_card
 from cards.elements import Card
 from cards.i18n import Catalogue
-from dialogs.base import CardData, Handler, Reply, Text, Turn, Verb, normalise, opens
+from dialogs.base import CardData, Handler, Reply, Text, Turn, Verb, created_once, normalise, opens, owned
 from dialogs.private import PrivateChat
 
 log = logging.getLogger(__name__)
@@ -313,25 +312,14 @@ class PermissionFlow:
         return Reply(card=status, card_key=f"{request.request_id}|status")
 
     async def _create(self, request: PermissionRequest, requester: Person) -> tuple[PermissionRequest, bool]:
-        """Store a new request (and True); when an earlier press of the same Send stored it, that one (and False). If
-        the id was another person's (a one-in-a-billion draw, or a forged token), this request gets a fresh id."""
-        try:
-            await self._requests.create(request, self._audit(request, SUBMITTED, requester))
-            return request, True
-        except RecordExists:
-            if (sent := await self._own(request.request_id, requester)) is not None:
-                return sent, False
-        fresh = replace(request, request_id=new_request_id())
-        await self._requests.create(fresh, self._audit(fresh, SUBMITTED, requester))
-        return fresh, True
+        """Store a new request (and True), or the one an earlier press of the same Send stored (and False)."""
+        return await created_once(
+            lambda r: self._requests.create(r, self._audit(r, SUBMITTED, requester)), request,
+            lambda: self._own(request.request_id, requester), lambda: replace(request, request_id=new_request_id()))
 
     async def _own(self, request_id: str, requester: Person) -> PermissionRequest | None:
         """The person's own request with this id, or None (there is none, or it is someone else's)."""
-        try:
-            request = await self._requests.get(request_id)
-        except RecordNotFound:
-            return None
-        return request if request.requester.key == requester.key else None
+        return await owned(self._requests.get, request_id, requester, lambda r: r.requester)
 
     async def _give_back(self, requester: Person, now: datetime) -> None:
         """Uncount a use of the daily limit that stored nothing; if storage refuses even that, the use stays counted
