@@ -202,12 +202,14 @@ def _outcome(strings: Catalogue, lang: Lang, request: PermissionRequest) -> list
 
 
 def status_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *, school: str, approver: str,
-                undelivered: bool = False, not_queued: bool = False) -> Card:
-    """The requester's card: where the request is, with Withdraw while it waits."""
+                undelivered: bool = False, not_queued: bool = False, delegate: bool = False) -> Card:
+    """The requester's card: where the request is, with Withdraw while it waits (`delegate`: the approver is the
+    named delegate who decides the headteacher's own requests)."""
     body: list[Element] = [heading(strings.text("perm.status_title", lang, id=request.request_id))]
     actions: list[Element] = []
     if request.state is RequestState.PENDING:
-        body.append(text(strings.text("perm.status_pending", lang, name=approver, school=school), weight="Bolder"))
+        waiting = "perm.status_pending_delegate" if delegate else "perm.status_pending"
+        body.append(text(strings.text(waiting, lang, name=approver, school=school), weight="Bolder"))
         if not_queued:
             body.append(text(strings.text("perm.status_not_queued", lang, name=approver), subtle=True))
         elif undelivered:

@@ -299,7 +299,8 @@ class PermissionFlow:
             await self._give_back(turn.actor, now)
             return self._status_reply(request, turn.lang)
         school = self._federation.school(request.school_id)
-        head = Person(turn.actor.tenant_id, school.headteacher.aad_object_id, school.headteacher.name)
+        decider = school.decider_for(turn.actor)
+        head = Person(turn.actor.tenant_id, decider.aad_object_id, decider.name)
         undelivered = not_queued = False
         try:
             undelivered = await self._queue_for_deciders(request, turn.actor, head=head)
@@ -308,7 +309,8 @@ class PermissionFlow:
             # `catch_up` queues it once storage answers again.
             not_queued = True
         status = cards.status_card(self._strings, turn.lang, request, school=school.name(turn.lang),
-                                   approver=school.headteacher.name, undelivered=undelivered, not_queued=not_queued)
+                                   approver=decider.name, undelivered=undelivered, not_queued=not_queued,
+                                   delegate=decider != school.headteacher)
         return Reply(card=status, card_key=f"{request.request_id}|status")
 
     async def _create(self, request: PermissionRequest, requester: Person) -> tuple[PermissionRequest, bool]:
@@ -332,9 +334,10 @@ class PermissionFlow:
     def _status_reply(self, request: PermissionRequest, lang: Lang) -> Reply:
         """The requester's status card, in place of the card clicked."""
         school = self._school(request.school_id)
+        approver, delegate = _waiting_for(school, request.requester)
         return Reply(card=cards.status_card(self._strings, lang, request,
                                             school=school.name(lang) if school else request.school_id,
-                                            approver=school.headteacher.name if school else ""),
+                                            approver=approver, delegate=delegate),
                      card_key=f"{request.request_id}|status")
 
     async def _queue_for_deciders(self, request: PermissionRequest, actor: Person, *,
@@ -489,11 +492,10 @@ class PermissionFlow:
         requester = request.requester
         lang = await preferred_language(self._profiles, requester)
         school = self._school_name(request.school_id, lang)
-        head = self._school(request.school_id)
-        approver = head.headteacher.name if head else ""
+        approver, delegate = _waiting_for(self._school(request.school_id), requester)
         messages = [OutboundMessage(
             recipient=requester, message_id=f"{request.request_id}|status-{request.state.value}",
-            card=cards.status_card(self._strings, lang, request, school=school, approver=approver),
+            card=cards.status_card(self._strings, lang, request, school=school, approver=approver, delegate=delegate),
             card_key=f"{request.request_id}|status", created_at=self._clock())]
         if request.state is not RequestState.WITHDRAWN:
             messages.append(OutboundMessage(
@@ -556,8 +558,9 @@ class PermissionFlow:
             return found
         request, school = found
         if turn.actor.aad_object_id == request.requester.aad_object_id:
+            approver, delegate = _waiting_for(school, request.requester)
             return Reply(card=cards.status_card(self._strings, turn.lang, request, school=school.name(turn.lang),
-                                                approver=school.headteacher.name))
+                                                approver=approver, delegate=delegate))
         return Reply(card=self._settled_card(request, turn.lang, opened=True))
 
     async def register(self, turn: Turn) -> Reply:
@@ -571,3 +574,9 @@ class PermissionFlow:
                                               [(r, self._school_name(r.school_id, turn.lang)) for r in rows]))
 
 
+def _waiting_for(school: School | None, requester: Person) -> tuple[str, bool]:
+    """Whom a requester's card says the request waits for, and whether that is the delegate (the head's own)."""
+    if school is None:
+        return "", False
+    decider = school.decider_for(requester)
+    return decider.name, decider != school.headteacher

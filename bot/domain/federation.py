@@ -28,6 +28,13 @@ class School:
         """The school's name in a language."""
         return self.name_cy if lang is Lang.CY else self.name_en
 
+    def decider_for(self, requester: Person) -> StaffContact:
+        """Who decides this person's requests: the headteacher, or for the headteacher's own, her first named
+        delegate (nobody decides their own; with no delegate, the headteacher is still the one named)."""
+        if requester.aad_object_id == self.headteacher.aad_object_id and self.delegates:
+            return self.delegates[0]
+        return self.headteacher
+
     def may_decide(self, person: Person) -> bool:
         """True for the headteacher and named delegates."""
         deciders = (self.headteacher, *self.delegates)

@@ -242,6 +242,17 @@ async def test_a_headteacher_opening_their_own_request_is_offered_no_decision(bo
     assert verb_data(opened.card or {}, "permission.withdraw")["id"] == request_id  # her own request, to withdraw
 
 
+async def test_a_headteachers_own_request_says_it_waits_for_her_delegate(bot: BotInMemory) -> None:
+    await bot.meets(SIAN, FFION)
+    status = await bot.clicks(SIAN, "permission.submit", _form())
+    request_id = str(verb_data(status.card or {}, "permission.withdraw")["id"])
+
+    opened = await bot.clicks(SIAN, "permission.open", {"id": request_id})
+
+    for card in (status.card, opened.card):
+        assert "Waiting for Mrs Ffion Morgan, the named delegate who decides the headteacher's own" in text_of(card)
+
+
 async def _refused_by_storage(self: MemoryPermissionRequests, *args: Any) -> None:
     raise StorageUnavailable("storage refused the write")
 
