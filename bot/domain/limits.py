@@ -38,9 +38,9 @@ def counted(limit: Limit, started: datetime | None, count: int, now: datetime) -
 
 
 def given_back(limit: Limit, started: datetime | None, count: int, now: datetime) -> int | None:
-    """A window's uses after one is given back (a use that made nothing); None when there is none to give back (no
-    window, an ended one, or none used)."""
-    if started is None or now >= started + limit.window or count <= 0:
+    """A window's uses after the use taken at `now` is given back (it made nothing); None when that use is not in the
+    window (no window, an ended one, or one started after it) or none is used."""
+    if started is None or now < started or now >= started + limit.window or count <= 0:
         return None
     return count - 1
 
@@ -53,6 +53,6 @@ class RateLimiter(Protocol):
         ...
 
     async def give_back(self, limit: Limit, who: str, now: datetime) -> None:
-        """Uncount one use by `who` in the window running at `now` (what it was taken for was not made); nothing
-        happens when that window has ended or has no use left to give back."""
+        """Uncount the use `who` took at `now` (what it was taken for was not made); nothing happens when its window
+        has ended, a later window has started, or it has no use left to give back."""
         ...

@@ -56,7 +56,7 @@ class TableRateLimiter:
         raise ConcurrentChange(f"{limit.name}: too many simultaneous uses")
 
     async def give_back(self, limit: Limit, who: str, now: datetime) -> None:
-        """Uncount one use in the window running at `now`, if it has one (read, then write if unchanged)."""
+        """Uncount the use taken at `now`, if its window still runs (read, then write if unchanged)."""
         keys = {"PartitionKey": safe_key(limit.name), "RowKey": safe_key(who)}
         key = (keys["PartitionKey"], keys["RowKey"])
         for _ in range(_ATTEMPTS):

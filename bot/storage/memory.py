@@ -540,7 +540,7 @@ class MemoryRateLimiter:
         self._store.use_windows[(limit.name, who)] = UseWindow(start, count)
 
     async def give_back(self, limit: Limit, who: str, now: datetime) -> None:
-        """Uncount one use in the window running at `now`, if it has one."""
+        """Uncount the use taken at `now`, if its window still runs."""
         await self._store.call()
         window = self._store.use_windows.get((limit.name, who))
         count = given_back(limit, window.start, window.count, now) if window else None

@@ -92,6 +92,16 @@ class RateLimiterContract:
         assert taken == [True, True, True, False]
 
 
+    async def test_a_use_is_not_given_back_to_a_window_that_started_after_it(self, limiter: RateLimiter) -> None:
+        await _outcomes(limiter, REPORTS, CARYS, 1, NOW)  # the use that will turn out to have made nothing
+        tomorrow = NOW + timedelta(days=1, minutes=1)
+        await _outcomes(limiter, REPORTS, CARYS, 3, tomorrow)  # a new window, full
+
+        await limiter.give_back(REPORTS, CARYS, NOW)  # yesterday's use, given back late
+
+        assert await _outcomes(limiter, REPORTS, CARYS, 1, tomorrow) == [False]
+
+
 class TestRateLimiter(RateLimiterContract):
     @pytest.fixture
     async def limiter(self, backend: Backend) -> RateLimiter:
