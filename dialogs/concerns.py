@@ -43,6 +43,7 @@ from bot.domain.errors import (
     StorageUnavailable,
 )
 from bot.domain.federation import Federation
+from bot.domain.ids import new_form_token
 from bot.domain.limits import Limit, RateLimited, RateLimiter
 from bot.domain.outbox import Notifier, OutboundMessage
 from bot.domain.people import Lang, Person, StaffContact
@@ -228,7 +229,7 @@ class ConcernFlow:
         opened by what the person wrote ("a colleague keeps messaging me at night"), it starts with their words."""
         kind = ReportKind.NOT_COLLEAGUE if turn.data.get("kind") == ReportKind.NOT_COLLEAGUE.value \
             else ReportKind.COLLEAGUE
-        token = "F-" + secrets.token_urlsafe(12)
+        token = new_form_token()
         typed = turn.data.get("what") if turn.verb else (turn.text if normalise(turn.text) not in FORM_WORDS else "")
         values = {"what": typed} if isinstance(typed, str) and typed.strip() else None
         try:
@@ -261,7 +262,7 @@ class ConcernFlow:
             else ReportKind.COLLEAGUE
         given = next((v for v in (turn.data.get("form"), turn.data.get("ref"))
                       if isinstance(v, str) and _TOKEN.fullmatch(v)), "")
-        token = given or "F-" + secrets.token_urlsafe(12)
+        token = given or new_form_token()
         if kind is ReportKind.COLLEAGUE and texts["about"] == About.NOT_COLLEAGUE.value:
             # Not the colleagues route: the same words, on the headteacher's form, for them to check and send.
             view = await self._view(turn.actor, ReportKind.NOT_COLLEAGUE, token)

@@ -21,6 +21,7 @@ from bot.domain.errors import (
     StorageUnavailable,
 )
 from bot.domain.federation import Federation, School
+from bot.domain.ids import new_form_token
 from bot.domain.limits import Limit, RateLimited, RateLimiter
 from bot.domain.outbox import Notifier, OutboundMessage
 from bot.domain.people import Lang, Person
@@ -38,7 +39,6 @@ from bot.domain.permission_requests import (
     is_form_token,
     is_request_id,
     may_see_register,
-    new_form_token,
     new_request_id,
     note_problem,
     read_form,

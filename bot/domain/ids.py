@@ -18,3 +18,8 @@ def readable_id_from(prefix: str, seed: str) -> str:
     """As `readable_id`, but the same for the same `seed` (so a second press of one form names the same record)."""
     digest = hashlib.sha256(seed.encode()).digest()
     return f"{prefix}-" + "".join(_READABLE[byte % len(_READABLE)] for byte in digest[:6])
+
+
+def new_form_token() -> str:
+    """The token a form's Send carries (`F-` and 16 characters), so a second press of it names the same record."""
+    return "F-" + secrets.token_urlsafe(12)

@@ -7,7 +7,6 @@ Microsoft Teams), they should seek permission from the headteacher."
 from __future__ import annotations
 
 import re
-import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -49,11 +48,6 @@ class RequestState(StrEnum):
 def new_request_id() -> str:
     """A short id staff can read out: `P-` and six unambiguous characters."""
     return readable_id("P")
-
-
-def new_form_token() -> str:
-    """The token a request form's Send carries, so a second press of it is the same request."""
-    return "F-" + secrets.token_urlsafe(12)
 
 
 def is_form_token(value: object) -> bool:

@@ -31,7 +31,7 @@ class AskedStaff:
     asked_at: datetime
     reminded_at: datetime | None = None
     etag: str = ""
-    row: str = ""  # the storage row it was read from ("" for a new one): rows keyed before today's escaping keep theirs
+    row: str = ""  # the storage row it was read from ("" for a new one): a row keyed by an older scheme keeps its key
 
     def reminder_due(self, now: datetime, confirmed: set[str]) -> bool:
         """True once five school days (Monday to Friday) have passed with no confirmation (`confirmed`: object ids

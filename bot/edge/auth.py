@@ -77,9 +77,8 @@ def precheck(auth_header: str) -> None:
 
 async def authenticate(auth: BotFrameworkAuthentication, activity: Activity, auth_header: str, *,
                        credentials_configured: bool) -> AuthenticateRequestResult:
-    """Validate the request's token; raise `AuthenticationFailed` for every kind of bad token."""
-    if credentials_configured:
-        precheck(auth_header)
+    """Validate the request's token; raise `AuthenticationFailed` for every kind of bad token (with credentials
+    configured, the caller has already turned away a header that is no well-formed bearer token: `precheck`)."""
     try:
         result: AuthenticateRequestResult = await auth.authenticate_request(activity, auth_header)
     except Exception as error:  # the SDK raises bare Exception, PermissionError and jwt errors alike

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from functools import partial
 from typing import Any
 
 import pytest
@@ -124,14 +123,19 @@ async def test_a_report_naming_everyone_it_could_go_to_is_not_sent_and_says_so(s
     assert "has not been sent" in text_of(answer.card)
 
 
-class HwbGraph:
-    """Graph as a Hwb tenant answers: Carys's line manager is Gareth (his own object id), known by his Hwb address."""
+class GraphGives:
+    """Graph as a Hwb tenant answers: Carys's line manager is `manager` (with an address the staff list does not
+    have); nobody else's manager is known."""
+
+    def __init__(self, manager: StaffContact) -> None:
+        self._manager = manager
 
     async def line_manager_of(self, person: Person) -> StaffContact | None:
-        """Gareth, for Carys; nobody else's manager is known."""
-        if person.aad_object_id != CARYS.aad_object_id:
-            return None
-        return StaffContact(GARETH.aad_object_id, "Gareth Hughes", "HughesG42@hwbcymru.net")
+        """The manager, for Carys."""
+        return self._manager if person.aad_object_id == CARYS.aad_object_id else None
+
+
+HWB_GARETH = StaffContact(GARETH.aad_object_id, "Gareth Hughes", "HughesG42@hwbcymru.net")
 
 
 def _concerns(bot: BotInMemory, *, managers: Sequence[LineManagers] = (),
@@ -144,8 +148,9 @@ def _concerns(bot: BotInMemory, *, managers: Sequence[LineManagers] = (),
                        limiter=MemoryRateLimiter(bot.store), report_limit=5, escalation_limit=10, clock=clock)
 
 
-def _at(moment: datetime) -> datetime:
-    return moment
+def _stopped_at(moment: datetime) -> Callable[[], datetime]:
+    """A clock that always says `moment`."""
+    return lambda: moment
 
 
 async def _only_report(bot: BotInMemory) -> ConcernReport:
@@ -161,7 +166,7 @@ async def test_a_report_about_the_picked_line_manager_never_reaches_him_when_gra
     await MemoryStaffDirectory(bot.store).replace_all([replace(m, aad_object_id="") for m in staff])
     await bot.meets(CARYS, GARETH, SIAN)
 
-    receipt = await _concerns(bot, managers=[HwbGraph()]).submit(Turn(
+    receipt = await _concerns(bot, managers=[GraphGives(HWB_GARETH)]).submit(Turn(
         actor=CARYS, lang=Lang.EN, scope=Scope.PERSONAL, verb="concern.submit", is_invoke=True,
         data={"what": SECRET, "about": "gareth.hughes@llanidloes.example.cymru"}))
 
@@ -173,17 +178,9 @@ async def test_a_report_about_the_picked_line_manager_never_reaches_him_when_gra
     assert "Gareth Hughes will not see it." in text_of(receipt.card)
 
 
-class GraphKnowsDaiAsDavid:
-    """Graph: Carys's line manager is Dai Jones, by his Entra (legal) name David Jones and a Hwb address."""
-
-    async def line_manager_of(self, person: Person) -> StaffContact | None:
-        """Dai, for Carys; nobody else's manager is known."""
-        if person.aad_object_id != CARYS.aad_object_id:
-            return None
-        return StaffContact(DAI.aad_object_id, "David Jones", "JonesD42@hwbcymru.net")
-
-
 DAI = Person(CARYS.tenant_id, "a1000000-0000-4000-8000-0000000000d1", "David Jones")
+# Dai Jones on the staff list, as Graph knows him: by his Entra (legal) name and a Hwb address.
+HWB_DAI = StaffContact(DAI.aad_object_id, "David Jones", "JonesD42@hwbcymru.net")
 
 
 async def test_a_report_about_dai_never_reaches_him_when_graph_calls_him_by_another_teachers_name(
@@ -196,7 +193,7 @@ async def test_a_report_about_dai_never_reaches_him_when_graph_calls_him_by_anot
         StaffMember("David Jones", "david.jones@llanidloes.example.cymru", "primary", "Year 5 Teacher", "")])
     await bot.meets(CARYS, DAI, SIAN)
 
-    receipt = await _concerns(bot, managers=[GraphKnowsDaiAsDavid()]).submit(Turn(
+    receipt = await _concerns(bot, managers=[GraphGives(HWB_DAI)]).submit(Turn(
         actor=CARYS, lang=Lang.EN, scope=Scope.PERSONAL, verb="concern.submit", is_invoke=True,
         data={"what": SECRET, "about": "dai.jones@llanidloes.example.cymru"}))
 
@@ -205,15 +202,8 @@ async def test_a_report_about_dai_never_reaches_him_when_graph_calls_him_by_anot
     assert "It went to Mrs Siân Roberts." in text_of(receipt.card)
 
 
-class GraphRhian:
-    """Graph: Carys's line manager is Rhian Jones, as "Mrs R Jones" with a Hwb address."""
-
-    async def line_manager_of(self, person: Person) -> StaffContact | None:
-        """Rhian, for Carys; nobody else's manager is known."""
-        return StaffContact(RHIAN.aad_object_id, RHIAN.name, "JonesR7@hwbcymru.net") if person == CARYS else None
-
-
 RHIAN = Person(CARYS.tenant_id, "a1000000-0000-4000-8000-0000000000e1", "Mrs R Jones")
+HWB_RHIAN = StaffContact(RHIAN.aad_object_id, RHIAN.name, "JonesR7@hwbcymru.net")
 
 
 @pytest.mark.parametrize(("lang", "why"), [
@@ -230,7 +220,7 @@ async def test_a_manager_passed_over_for_sharing_a_surname_is_told_truly_on_the_
         StaffMember("Dafydd Jones", "dafydd.jones@llanidloes.example.cymru", "high", "Science", "")])
     await bot.meets(CARYS, SIAN, RHIAN)
 
-    receipt = await _concerns(bot, managers=[GraphRhian()]).submit(Turn(
+    receipt = await _concerns(bot, managers=[GraphGives(HWB_RHIAN)]).submit(Turn(
         actor=CARYS, lang=lang, scope=Scope.PERSONAL, verb="concern.submit", is_invoke=True,
         data={"what": SECRET, "about": "dafydd.jones@llanidloes.example.cymru"}))
 
@@ -256,7 +246,7 @@ async def test_an_escalated_report_nobody_acknowledges_is_reminded_then_passed_t
 
     for day in range(1, 8):  # the task runs every day for a week: working days, whatever day it was escalated
         moment = escalated.escalated_at + timedelta(days=day)
-        await _concerns(staffed, clock=partial(_at, moment)).check_reports()
+        await _concerns(staffed, clock=_stopped_at(moment)).check_reports()
         days.append(f"{(await _only_report(staffed)).level}")
 
     reminders = [c for c in await staffed.cards_for(SIAN) if "Reminder" in text_of(c)]

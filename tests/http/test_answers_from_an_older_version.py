@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from aiohttp.test_utils import TestClient
 
@@ -18,13 +19,20 @@ bot, files = test_publishing.bot, test_publishing.files  # the app with versions
 LOGO = "Can I use the school logo on my personal page?"
 
 
-async def test_an_answer_from_the_version_before_can_still_be_rated_and_shows_what_was_rated(
-        bot: TestClient, connector: Connector, files: FileServer, tmp_path: Path) -> None:
-    """Carys is answered from version 1, version 2 comes in, then she rates the old answer."""
+async def _answered_then_revised(bot: TestClient, connector: Connector, files: FileServer, tmp_path: Path
+                                 ) -> dict[str, Any]:
+    """Carys's answer card from version 1, once version 2 is in force."""
     await _hi(bot, connector, *STAFF)
     await _send(bot, message(CARYS, LOGO, connector.url))
     old_card = connector.cards(CHAT[CARYS["id"]])[-1]
     await _publish_revised(bot, connector, files, tmp_path)
+    return old_card
+
+
+async def test_an_answer_from_the_version_before_can_still_be_rated_and_shows_what_was_rated(
+        bot: TestClient, connector: Connector, files: FileServer, tmp_path: Path) -> None:
+    """Carys is answered from version 1, version 2 comes in, then she rates the old answer."""
+    old_card = await _answered_then_revised(bot, connector, files, tmp_path)
 
     rated = await _click(bot, CARYS, "ask.feedback", {**verb_data(old_card, "ask.feedback"), "value": "helpful"},
                          connector.url)
@@ -35,10 +43,7 @@ async def test_an_answer_from_the_version_before_can_still_be_rated_and_shows_wh
 
 async def test_not_helpful_on_an_answer_from_the_version_before_can_still_be_passed_to_the_headteacher(
         bot: TestClient, connector: Connector, files: FileServer, tmp_path: Path) -> None:
-    await _hi(bot, connector, *STAFF)
-    await _send(bot, message(CARYS, LOGO, connector.url))
-    old_card = connector.cards(CHAT[CARYS["id"]])[-1]
-    await _publish_revised(bot, connector, files, tmp_path)
+    old_card = await _answered_then_revised(bot, connector, files, tmp_path)
 
     rated = await _click(bot, CARYS, "ask.feedback", {**verb_data(old_card, "ask.feedback"), "value": "not_helpful"},
                          connector.url)

@@ -10,6 +10,7 @@ import pytest
 
 from bot.domain.errors import NotAllowed
 from bot.domain.federation import Federation, load_federation
+from bot.domain.ids import new_form_token
 from bot.domain.people import Person
 from bot.domain.permission_requests import (
     AlreadySettled,
@@ -20,7 +21,6 @@ from bot.domain.permission_requests import (
     is_form_token,
     is_request_id,
     may_see_register,
-    new_form_token,
     new_request_id,
     note_problem,
     read_form,
