@@ -83,7 +83,7 @@ async def test_an_uncertain_answer_says_it_is_the_nearest_the_policy_comes(strin
     assert "choose **Not helpful** to ask again or to ask the headteacher" in text_of(uncertain.card)
     # Once rated, the card still says so, without the way on it no longer offers.
     assert "may not answer your question exactly" in text_of(rated.card) and "choose" not in text_of(rated.card)
-    assert "efallai nad ydy'n ateb eich cwestiwn yn union" in text_of(welsh.card)
+    assert "efallai nad yw'n ateb eich cwestiwn yn union" in text_of(welsh.card)
     assert _quotes(sure.card or {}) and "may not answer" not in text_of(sure.card)
 
 
