@@ -9,6 +9,8 @@ from dataclasses import dataclass
 # The key of a detail the bot does not show ("Reviewed by"): known, so neither a passage nor a note.
 UNUSED_DETAIL = "unused"
 APPROVED_ON = "approved_on"  # read as the date of issue when the document gives none
+# "Applies to": the schools only when it names one or a site ("Applies to: all staff and volunteers" names none).
+APPLIES_TO = "applies_to"
 # Words of a details row, as documents label them, and the detail each gives.
 DETAIL_LABELS = {
     "status": "status", "policy status": "status", "document status": "status",
@@ -27,7 +29,7 @@ DETAIL_LABELS = {
     "next review due": "next_review", "due for review": "next_review", "review by": "next_review",
     "authorisation": "authorisation", "authorization": "authorisation", "authorised by": "authorisation",
     "authorized by": "authorisation", "signed by": "authorisation",
-    "schools": "schools", "applies to": "schools", "school": "schools",
+    "schools": "schools", "applies to": APPLIES_TO, "school": "schools",
     "lead member of staff": "author", "member of staff responsible": "author", "responsible member of staff": "author",
     # The day it was approved stands for the date of issue only where no issue date is given ("Issued: 1 September",
     # then "Date approved: 27 September").
@@ -241,7 +243,8 @@ _LABEL_WORDS: tuple[tuple[frozenset[str], str], ...] = (
     (frozenset({"written", "author", "authors", "authored", "prepared", "drafted", "compiled", "produced", "owner",
                 "owned", "lead", "responsible", "awdur", "awduron", "ysgrifennwyd"}), "author"),
     (frozenset({"schools", "school", "academies", "academy", "sites", "site", "campuses", "campus", "settings",
-                "setting", "covered", "covers", "coverage", "applies", "ysgolion", "ysgol"}), "schools"),
+                "setting", "ysgolion", "ysgol"}), "schools"),
+    (frozenset({"covered", "covers", "coverage", "applies"}), APPLIES_TO),  # "Who it covers": staff, or schools
     (frozenset({"status", "statws"}), "status"),
 )
 # A date's words: "Date signed" or "Approved on" is the day it was approved, not who approved it.

@@ -22,6 +22,7 @@ from typing import Any
 
 from bot.policy.details import parse_date, period_start, review_deadline, schools_named, version_in, welsh_terms
 from bot.policy.document_lines import (
+    APPLIES_TO,
     APPROVED_ON,
     ASKED,
     CLOSERS,
@@ -275,8 +276,9 @@ def build_policy(lines: Sequence[Line], *, file: str, sha256: str, current: Poli
         named = schools_named(texts, welsh_terms().school_kinds)
         if named:
             data["schools"] = _one_name_a_school(named)
-    elif texts := [data.get("federation", ""), data.get("federation_cy", ""), title]:
+    elif all("cy" not in school for school in data["schools"]):  # names, not the details line kept whole
         # the schools the details name, each with its other language's name where the document gives it
+        texts = [data.get("federation", ""), data.get("federation_cy", ""), title]
         given = [school["en"] for school in data["schools"]]
         paired = _one_name_a_school([*given, *schools_named(texts, welsh_terms().school_kinds)])
         data["schools"] = [school for school in paired if given and (school["en"] in given or school.get("cy")
@@ -610,19 +612,76 @@ def _details(found: dict[str, str], file: str, warnings: list[str]) -> dict[str,
                                 "overdue; if this is the reviewed version, give its new review date")
     if "authorisation" in values:
         data.update(_authorisation(values["authorisation"]))
-    if "schools" in values:  # "Applies to: Llanidloes High School and …", not "Applies to: all staff and volunteers"
-        names = [n.strip() for n in re.split(r"\s*(?:,|;|/|&|\band\b)\s*", values["schools"]) if n.strip()]
-        kinds = welsh_terms().school_kinds
-        names = [found for name in names for found in (schools_named([name], kinds) or (
-            [name] if name.startswith(("Ysgol ", "St ")) else []))]  # "All staff at Ysgol Maes y Wennol"
-        if names:
-            data["schools"] = [{"en": name} for name in names]
+    schools = _schools_covered(values["schools"], labelled=True) if "schools" in values else []
+    if not schools and APPLIES_TO in values:
+        schools = _schools_covered(values[APPLIES_TO], labelled=False)
+    if schools:
+        data["schools"] = schools
     missing = [label for key, label in (("version", "version"), ("date_of_issue", "date of issue"),
                                         ("agreed_by", "agreed by"), ("next_review", "next review date"))
                if key not in data]
     if missing:
         warnings.append(f"the details do not give the {', '.join(missing)}: cards and answers leave them out")
     return data
+
+
+# Words that name a school or a part of one in a details line ("the Rowan Centre", "Quarry Road site", "the Cylch
+# Meithrin"); a part of the line with none of them is the school's town or who the policy covers ("volunteers").
+_PLACE_WORDS = frozenset({
+    "school", "schools", "academy", "academies", "college", "colleges", "site", "sites", "campus", "campuses",
+    "centre", "centres", "center", "unit", "units", "annexe", "annex", "nursery", "meithrin", "class", "classes",
+    "club", "clubs", "department", "departments", "provision", "building", "buildings", "block", "hall", "base",
+    "hub"})
+# Capitalised words before a place word that name no school or site of their own ("All Staff In School", "Whole
+# School", "Primary Schools"), besides the small words of English.
+_NO_PROPER_NAME = ENGLISH_STOPWORDS | frozenset({
+    "whole", "federation", "trust", "partner", "member", "local", "primary", "secondary", "high", "junior", "infant",
+    "infants", "middle", "senior", "special", "community", "comprehensive", "independent", "maintained", "staff"})
+_BRACKETED = re.compile(r"\([^()]*\)")
+_LIST_BREAK = re.compile(r"\s*(?:,|;|/|&|\band\b)\s*")
+
+
+def _schools_covered(line: str, *, labelled: bool) -> list[dict[str, str]]:
+    """The schools a details line names ("Schools covered", or `labelled=False` for "Applies to"): their names where
+    that is all it says beside their town and who they cover; else, where it names a site or a school the importer
+    cannot tell by its name ("Hollybank School, Mill Lane (Lower Site) and the Rowan Centre"), the line whole, in
+    the document's words on Welsh cards too (a name of no known kind has no Welsh to give)."""
+    kinds = welsh_terms().school_kinds
+    names: list[str] = []
+    places = False  # a part that names a site or a school of no known kind
+    for part in _parts_outside_brackets(line):
+        found = list(schools_named([part], kinds)) or ([part] if part.startswith(("Ysgol ", "St ")) else [])
+        names += found  # "All staff at Ysgol Maes y Wennol"
+        places = places or (not found and bool(_place_words(part)))
+    if names and not places:
+        return [{"en": name} for name in names]
+    if names or labelled or _names_a_place(line):
+        return [{"en": line, "cy": line}]
+    return []
+
+
+def _parts_outside_brackets(line: str) -> list[str]:
+    """The parts of a list of schools and sites, split where a bracket does not hold the separator: "Hollybank School,
+    Mill Lane (Lower Site)" but "Bryn Teg Primary School (Years 3 to 6, ages 7 to 11)" whole."""
+    masked = _BRACKETED.sub(lambda bracket: "(" + "x" * (len(bracket[0]) - 2) + ")", line)
+    parts, start = [], 0
+    for separator in _LIST_BREAK.finditer(masked):
+        parts.append(line[start:separator.start()])
+        start = separator.end()
+    return [part.strip() for part in [*parts, line[start:]] if part.strip()]
+
+
+def _place_words(text: str) -> list[tuple[str, str]]:
+    """Each word (outside brackets) that names a school or site, with the word before it."""
+    said = re.findall(r"[\w'’-]+", _BRACKETED.sub(" ", text))
+    return [(said[i - 1] if i else "", word) for i, word in enumerate(said) if word.casefold() in _PLACE_WORDS]
+
+
+def _names_a_place(text: str) -> bool:
+    """Whether a line names a school or site by its own name ("Oakhurst Academy", "the Willow Unit"), not "all staff
+    at the school" or "every school in the trust"."""
+    return any(before[:1].isupper() and before.casefold() not in _NO_PROPER_NAME | _PLACE_WORDS
+               for before, _ in _place_words(text))
 
 
 def _authorisation(value: str) -> dict[str, str]:

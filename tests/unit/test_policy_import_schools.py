@@ -1,0 +1,99 @@
+"""Which schools and sites an imported policy covers: the details line that says so, whatever the schools are
+called, answers "which schools does this cover?" on the About card in English and Welsh."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from bot.domain.people import Lang
+from bot.policy.details import PolicyDetails
+from bot.policy.import_command import import_policy_command
+from bot.policy.loader import DEFAULT_POLICY_FILE, load_policy, validate_policy_file
+from cards.answer import about_card
+from cards.i18n import load_catalogue
+
+
+def imported_details(tmp_path: Path, label: str, value: str, text: str = "Staff must ask first.") -> PolicyDetails:
+    """Import a document whose details table has the line `label<TAB>value`; check the written file is valid and
+    return the details the bot reads from it."""
+    source = tmp_path / "policy.txt"
+    source.write_text(f"Staff Online Conduct Policy\n\nVersion\t2\n{label}\t{value}\nNext review\tSummer Term 2027\n\n"
+                      f"Purpose\n\n{text}\n", encoding="utf-8")
+    out = tmp_path / "imported.json"
+    assert import_policy_command([str(source), "--out", str(out), "--policy", str(DEFAULT_POLICY_FILE)]) == 0
+    assert validate_policy_file(out) == []
+    return load_policy(out).details
+
+
+def about_schools_row(details: PolicyDetails, lang: Lang) -> str:
+    """The value of the About card's "Schools" row in `lang`."""
+    strings = load_catalogue()
+    card = about_card(strings, lang, details, overdue=False, asked="schools")
+    label = strings.text("ask.about_schools", lang)
+    facts = [fact for element in card["body"] if element.get("type") == "FactSet" for fact in element["facts"]]
+    return str(next(fact["value"] for fact in facts if fact["title"] == label))
+
+
+def test_a_school_with_no_kind_word_in_its_name_is_covered_with_its_sites_in_the_documents_words(
+        tmp_path: Path) -> None:
+    line = "Hollybank School, Mill Lane (Lower Site) and the Rowan Centre (short-stay provision)"
+
+    details = imported_details(tmp_path, "Schools and sites covered", line)
+
+    assert details.asked("schools", "en") == line  # whole, not "Mill Lane (Lower Site)" on its own
+    assert about_schools_row(details, Lang.EN) == line
+
+
+def test_one_school_on_two_sites_is_covered_as_the_document_words_it(tmp_path: Path) -> None:
+    line = ("Briarwood School: Upper School and Sixth Form (Quarry Road site); Junior and Infant Departments "
+            "(Beech House site)")
+
+    details = imported_details(tmp_path, "Schools covered", line)
+
+    assert details.asked("schools", "en") == line
+
+
+def test_a_welsh_school_keeps_the_settings_its_line_names_with_it(tmp_path: Path) -> None:
+    line = "Ysgol Cae'r Onnen, including the Cylch Meithrin and the breakfast club in Neuadd Goffa"
+
+    details = imported_details(tmp_path, "Sites covered", line)
+
+    assert details.asked("schools", "en") == line  # not "Ysgol Cae'r Onnen" alone: the Meithrin is covered too
+
+
+def test_applies_to_naming_a_school_and_a_site_gives_them(tmp_path: Path) -> None:
+    line = "All staff at Oakhurst Academy and the Willow Unit"
+
+    details = imported_details(tmp_path, "Applies to", line)
+
+    assert details.asked("schools", "en") == line
+
+
+def test_applies_to_all_staff_is_never_taken_for_the_schools(tmp_path: Path) -> None:
+    details = imported_details(tmp_path, "Applies to", "All staff, governors and volunteers",
+                               text="Staff of Nant Celyn Primary School must ask first.")
+    nobody_named = imported_details(tmp_path, "Applies to", "all staff, governors and volunteers")
+
+    assert details.asked("schools", "en") == "Nant Celyn Primary School"  # named in its text, as before
+    assert nobody_named.schools == ()
+
+
+def test_a_line_of_school_names_and_their_town_still_gives_the_names(tmp_path: Path) -> None:
+    details = imported_details(tmp_path, "Schools covered", "Bryn Glas Primary School and Ysgol Rhyd-y-Main, Aberwen")
+
+    assert [(school.en, school.cy) for school in details.schools] == [
+        ("Bryn Glas Primary School", "Ysgol Gynradd Bryn Glas"), ("Ysgol Rhyd-y-Main", "Ysgol Rhyd-y-Main")]
+
+
+def test_the_welsh_about_card_shows_the_documents_own_words_for_the_sites_never_a_made_up_translation(
+        tmp_path: Path) -> None:
+    line = "Glan Morfa Annexe, Pen-y-Bryn Primary School"
+
+    details = imported_details(tmp_path, "Sites covered", line)
+
+    welsh = about_schools_row(details, Lang.CY)
+    assert welsh == line  # as the document words it: not "Ysgol Gynradd Glan Morfa Annexe, Pen-y-Bryn"
+    assert details.asked("schools", "cy") == line
+    assert "Ysgol Gynradd" not in json.dumps(about_card(load_catalogue(), Lang.CY, details, overdue=False),
+                                             ensure_ascii=False)
