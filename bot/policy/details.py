@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -345,6 +345,53 @@ def schools_named(texts: Iterable[str], kinds: Iterable[str]) -> tuple[str, ...]
     return tuple(found)
 
 
+def one_name_a_school(names: Sequence[str]) -> list[dict[str, str]]:
+    """Schools by name, a school named in English and in Welsh ("Bryn Celyn Primary School", "Ysgol Gynradd Bryn
+    Celyn") once, with its Welsh name; "Llanidloes High School" and "Ysgol Gynradd Llanidloes" are two schools."""
+    schools: list[dict[str, str]] = []
+    seen: list[tuple[str, str, dict[str, str]]] = []  # (kind in Welsh, the name's own words, its entry)
+    for name in names:
+        if any(name in (school["en"], school.get("cy")) for school in schools):
+            continue
+        kind, core = _kind_of_school(name)
+        welsh = name.startswith("Ysgol ")
+        twin = next((entry for other_kind, other_core, entry in seen if other_core == core and (
+            other_kind == kind or "Ysgol" in (kind, other_kind))), None)
+        if twin is not None and welsh == twin["en"].startswith("Ysgol "):
+            continue  # "Ysgol Cwm Eithin" after "Ysgol Gymraeg Cwm Eithin": the same school, named shorter
+        if twin is not None and "cy" not in twin:
+            if welsh:
+                twin["cy"] = name
+            else:
+                twin.update(en=name, cy=twin["en"])
+            continue
+        entry = {"en": name}
+        seen.append((kind, core, entry))
+        schools.append(entry)
+    return schools
+
+
+def _kind_of_school(name: str) -> tuple[str, str]:
+    """A school's kind, in Welsh ("Ysgol Gynradd"; "Ysgol" where the name does not say), and the rest of its name:
+    ("Ysgol Gynradd", "bryn celyn") for both "Bryn Celyn Primary School" and "Ysgol Gynradd Bryn Celyn"."""
+    kinds = welsh_terms().school_kinds
+    kind, rest = "Ysgol", name.removeprefix("Ysgol ")
+    for english in kinds:
+        if name.casefold().endswith(f" {english.casefold()}"):
+            kind, rest = welsh_terms().school(english), name[: -len(english)]
+            break
+    else:
+        for welsh in sorted({welsh_terms().school(english) for english in kinds}, key=len, reverse=True):
+            if name.casefold().startswith(f"{welsh.casefold()} "):
+                kind, rest = welsh, name[len(welsh):]
+                break
+    # "Ysgol Gymraeg Cwm Eithin" is "Cwm Eithin"; "Heol Fawr Community …" is "Ysgol … Gymunedol Heol Fawr"
+    return kind, " ".join(word for word in rest.casefold().split() if word not in _DESCRIPTIONS)
+
+
+_DESCRIPTIONS = frozenset({"gymraeg", "gynradd", "uwchradd", "gyfun", "gymunedol", "community", "welsh-medium"})
+
+
 def details_from(raw: Mapping[str, Any], texts: Iterable[str], terms: WelshTerms | None = None) -> PolicyDetails:
     """The details of a checked policy file; `texts` are its headings and passages, where schools are named
     when the file does not list them."""
@@ -370,7 +417,8 @@ def details_from(raw: Mapping[str, Any], texts: Iterable[str], terms: WelshTerms
     if "schools" in raw:
         schools = tuple(Detail(s["en"], s.get("cy") or terms.school(s["en"])) for s in raw["schools"])
     else:
-        schools = tuple(Detail(name, terms.school(name)) for name in schools_named(texts, terms.school_kinds))
+        schools = tuple(Detail(s["en"], s.get("cy") or terms.school(s["en"]))
+                        for s in one_name_a_school(schools_named(texts, terms.school_kinds)))
     return PolicyDetails(
         title=title,
         citation=_citation(raw, title, version, detail("issued_as") or (

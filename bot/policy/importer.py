@@ -20,7 +20,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bot.policy.details import parse_date, period_start, review_deadline, schools_named, version_in, welsh_terms
+from bot.policy.details import (
+    one_name_a_school,
+    parse_date,
+    period_start,
+    review_deadline,
+    schools_named,
+    version_in,
+    welsh_terms,
+)
 from bot.policy.document_lines import (
     APPLIES_TO,
     APPROVED_ON,
@@ -275,12 +283,12 @@ def build_policy(lines: Sequence[Line], *, file: str, sha256: str, current: Poli
                  *(p["text"] for s in data["sections"] for p in s["passages"])]
         named = schools_named(texts, welsh_terms().school_kinds)
         if named:
-            data["schools"] = _one_name_a_school(named)
+            data["schools"] = one_name_a_school(named)
     elif all("cy" not in school for school in data["schools"]):  # names, not the details line kept whole
         # the schools the details name, each with its other language's name where the document gives it
         texts = [data.get("federation", ""), data.get("federation_cy", ""), title]
         given = [school["en"] for school in data["schools"]]
-        paired = _one_name_a_school([*given, *schools_named(texts, welsh_terms().school_kinds)])
+        paired = one_name_a_school([*given, *schools_named(texts, welsh_terms().school_kinds)])
         data["schools"] = [school for school in paired if given and (school["en"] in given or school.get("cy")
                                                                      in given)] or data["schools"]
     data["document"] = {"file": file, "sha256": sha256}
@@ -332,53 +340,6 @@ def _by_label_words(line: Line, given: set[str]) -> Line:
     if key in ("next_review", "date_of_issue", APPROVED_ON, "last_reviewed", "version"):
         return row if _checkable_detail(row) else line
     return row if len(re.findall(r"[^\W\d_]{2,}", row.text)) >= 2 else line  # a name, not "Yes" or "All"
-
-
-def _one_name_a_school(names: Sequence[str]) -> list[dict[str, str]]:
-    """Schools by name, a school named in English and in Welsh ("Bryn Celyn Primary School", "Ysgol Gynradd Bryn
-    Celyn") once, with its Welsh name; "Llanidloes High School" and "Ysgol Gynradd Llanidloes" are two schools."""
-    schools: list[dict[str, str]] = []
-    seen: list[tuple[str, str, dict[str, str]]] = []  # (kind in Welsh, the name's own words, its entry)
-    for name in names:
-        if any(name in (school["en"], school.get("cy")) for school in schools):
-            continue
-        kind, core = _kind_of_school(name)
-        welsh = name.startswith("Ysgol ")
-        twin = next((entry for other_kind, other_core, entry in seen if other_core == core and (
-            other_kind == kind or "Ysgol" in (kind, other_kind))), None)
-        if twin is not None and welsh == twin["en"].startswith("Ysgol "):
-            continue  # "Ysgol Cwm Eithin" after "Ysgol Gymraeg Cwm Eithin": the same school, named shorter
-        if twin is not None and "cy" not in twin:
-            if welsh:
-                twin["cy"] = name
-            else:
-                twin.update(en=name, cy=twin["en"])
-            continue
-        entry = {"en": name}
-        seen.append((kind, core, entry))
-        schools.append(entry)
-    return schools
-
-
-def _kind_of_school(name: str) -> tuple[str, str]:
-    """A school's kind, in Welsh ("Ysgol Gynradd"; "Ysgol" where the name does not say), and the rest of its name:
-    ("Ysgol Gynradd", "bryn celyn") for both "Bryn Celyn Primary School" and "Ysgol Gynradd Bryn Celyn"."""
-    kinds = welsh_terms().school_kinds
-    kind, rest = "Ysgol", name.removeprefix("Ysgol ")
-    for english in kinds:
-        if name.casefold().endswith(f" {english.casefold()}"):
-            kind, rest = welsh_terms().school(english), name[: -len(english)]
-            break
-    else:
-        for welsh in sorted({welsh_terms().school(english) for english in kinds}, key=len, reverse=True):
-            if name.casefold().startswith(f"{welsh.casefold()} "):
-                kind, rest = welsh, name[len(welsh):]
-                break
-    # "Ysgol Gymraeg Cwm Eithin" is "Cwm Eithin"; "Heol Fawr Community …" is "Ysgol … Gymunedol Heol Fawr"
-    return kind, " ".join(word for word in rest.casefold().split() if word not in _DESCRIPTIONS)
-
-
-_DESCRIPTIONS = frozenset({"gymraeg", "gynradd", "uwchradd", "gyfun", "gymunedol", "community", "welsh-medium"})
 
 
 def _detail_values(known: list[Line]) -> dict[str, str]:

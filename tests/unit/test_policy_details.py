@@ -118,3 +118,17 @@ def test_the_welsh_source_line_gives_the_english_heading_too() -> None:
                      "ddogfen Saesneg). Mae'r polisi'n cael ei ddyfynnu yn ei eiriau ei hun, yn Saesneg.")
     assert english == ("Source: Social Media Policy, Version 1, 12.10.2022, section "
                        '"Using social networking for communicating with the public (including pupils)".')
+
+
+def test_a_school_named_in_english_and_welsh_is_one_school_on_the_about_card() -> None:
+    """A policy file with no schools list names its schools from its text: the primary school the 2022 text calls
+    both "Llanidloes Primary School" and "Ysgol Gynradd Llanidloes" is listed once, with its Welsh name."""
+    from bot.policy.details import details_from
+
+    texts = ["identify that you work for Llanidloes High School or Llanidloes Primary School.",
+             "The Ysgol Gynradd Llanidloes Facebook page is run by the office."]
+    details = details_from({"title_en": "Social Media Policy"}, texts)
+
+    assert [(school.en, school.cy) for school in details.schools] == [
+        ("Llanidloes High School", "Ysgol Uwchradd Llanidloes"),
+        ("Llanidloes Primary School", "Ysgol Gynradd Llanidloes")]

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import docx
 
-from bot.policy.details import parse_date, review_deadline
+from bot.policy.details import one_name_a_school, parse_date, review_deadline
 from bot.policy.document_lines import Line
 from bot.policy.document_questions import shared_document_questions
-from bot.policy.importer import _detail_values, _one_name_a_school
+from bot.policy.importer import _detail_values
 from tests.unit.test_policy_import import imported_docx
 
 _DETAILS = (("Version", "1.4"), ("Author", "Rhodri Morgan, Business Manager"), ("Date of issue", "9 January 2025"),
@@ -98,7 +98,7 @@ def test_details_rows_side_by_side_in_both_languages(tmp_path: Path) -> None:
 
 
 def test_a_school_named_in_both_languages_is_one_school_and_two_schools_stay_two() -> None:
-    assert _one_name_a_school(["Llanidloes High School", "Llanidloes Primary School", "Ysgol Gynradd Llanidloes",
+    assert one_name_a_school(["Llanidloes High School", "Llanidloes Primary School", "Ysgol Gynradd Llanidloes",
                                "Ysgol Gymraeg Cwm Eithin", "Ysgol Cwm Eithin"]) == [
         {"en": "Llanidloes High School"}, {"en": "Llanidloes Primary School", "cy": "Ysgol Gynradd Llanidloes"},
         {"en": "Ysgol Gymraeg Cwm Eithin"}]
