@@ -225,12 +225,17 @@ def graph_line_managers(settings: Settings, session: aiohttp.ClientSession) -> G
     return GraphLineManagers(session, base_url=settings.graph_base_url, tokens=tokens)
 
 
-async def _create_tables(store: TableStore, *, retry_seconds: float = 5.0) -> None:
+async def _create_tables(store: TableStore, said: str, *, retry_seconds: float = 5.0) -> None:
+    """Keep trying until the tables exist, saying so when the reason storage gives changes, and when it answers."""
     while True:
         try:
             await store.ensure_tables(TABLES)
+            log.info("storage answers now; the tables are ready")
             return
-        except StorageUnavailable:
+        except StorageUnavailable as error:
+            if str(error) != said:
+                said = str(error)
+                log.warning("storage still unavailable (%s); will keep trying to create the tables", said)
             await asyncio.sleep(retry_seconds)
 
 
@@ -249,10 +254,12 @@ async def _storage(app: web.Application) -> AsyncIterator[None]:
         creating: asyncio.Task[None] | None = None
         try:
             await store.ensure_tables(TABLES)
-        except StorageUnavailable:
+        except StorageUnavailable as error:
             # Start even when storage is down: /readyz says so, turns explain it, tables appear when it is back.
-            log.warning("storage unavailable at start-up; will keep trying to create the tables")
-            creating = asyncio.create_task(_create_tables(store), name="create-tables")
+            # The reason (e.g. 403 AuthorizationPermissionMismatch: the data role is still applying) is the IT
+            # technician's clue in the Log stream (README step 6).
+            log.warning("storage unavailable at start-up (%s); will keep trying to create the tables", error)
+            creating = asyncio.create_task(_create_tables(store, str(error)), name="create-tables")
         yield
         if creating is not None:
             creating.cancel()
@@ -367,7 +374,9 @@ async def readyz(request: web.Request) -> web.Response:
     try:
         async with asyncio.timeout(READY_TIMEOUT_SECONDS):
             await request.app[STORE].ping()
-    except (StorageUnavailable, TimeoutError):
+    except (StorageUnavailable, TimeoutError) as error:
+        # Why, for whoever checks readiness and then the Log stream (README step 6); the answer itself says no more.
+        log.warning("readiness: storage unavailable (%s)", error or f"no answer within {READY_TIMEOUT_SECONDS:g} s")
         return web.json_response({"status": "storage unavailable"}, status=503)
     return web.json_response({"status": "ready"})
 

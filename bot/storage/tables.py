@@ -60,6 +60,18 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def fault(error: BaseException) -> str:
+    """What went wrong, in one line with no secret: the kind of error and, when the service answered, its status and
+    error code (e.g. `HttpResponseError 403 AuthorizationPermissionMismatch` while a data role is still applying)."""
+    kind = type(error).__name__
+    status = getattr(error, "status_code", None)
+    if not isinstance(error, HttpResponseError) or status is None:
+        return kind
+    code = getattr(error, "error_code", None)
+    code = getattr(code, "value", code)
+    return f"{kind} {status} {code}" if code else f"{kind} {status}"
+
+
 def raise_domain_error(error: BaseException) -> NoReturn:
     """Translate an Azure SDK or timeout error into the domain's error."""
     if isinstance(error, ResourceModifiedError):
@@ -83,7 +95,7 @@ def raise_domain_error(error: BaseException) -> NoReturn:
         # What the service or the credential said (no token is in it): the IT technician's first clue.
         said = (str(error).strip().splitlines() or [""])[0][:300]
         log.error("storage refused our credentials (%s: %s)", type(error).__name__, said)
-    raise StorageUnavailable(type(error).__name__) from error
+    raise StorageUnavailable(fault(error)) from error
 
 
 class TableStore:

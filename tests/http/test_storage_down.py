@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from typing import Any
 
 import pytest
+from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from app import create_app
@@ -17,7 +19,13 @@ from tests.support.cards import verb_data
 from tests.support.concerns import CARYS_CHAT
 from tests.support.connector import Connector
 from tests.support.faults import fail_next_enqueue
-from tests.support.processes import azurite_connection_string
+from tests.support.processes import AZURITE_KEY, azurite_connection_string
+from tests.support.servers import serve
+
+# What Azure's Table service answers while the identity's data role is still applying (README step 6).
+NOT_YET_PERMITTED = {"odata.error": {"code": "AuthorizationPermissionMismatch", "message": {
+    "lang": "en-US", "value": "This request is not authorized to perform this operation using this permission.\n"
+                              "RequestId:5b1c7d2e-0002-0041-3e2a-000000000000\nTime:2026-12-05T00:00:00.0000000Z"}}}
 
 
 async def test_storage_stopped_gives_a_plain_message(aiohttp_client: Any, connector: Connector) -> None:
@@ -63,6 +71,35 @@ async def test_hung_storage_gives_a_plain_message(aiohttp_client: Any, connector
 
     assert (health.status, ready.status, said.status) == (200, 503, 200)
     assert "couldn't reach the bot's records" in json.dumps(connector.cards()[-1])
+
+
+async def test_storage_refusing_the_bot_at_start_up_is_explained_in_one_line_of_the_log(
+        aiohttp_client: Any, caplog: pytest.LogCaptureFixture) -> None:
+    """The role assignment of step 4 has not applied yet: every call is refused with 403."""
+    asked: list[str] = []
+
+    async def refuse(request: web.Request) -> web.Response:
+        asked.append(request.method)
+        return web.json_response(NOT_YET_PERMITTED, status=403,
+                                 headers={"x-ms-error-code": "AuthorizationPermissionMismatch"})
+
+    refusing = web.Application()
+    refusing.router.add_route("*", "/{path:.*}", refuse)
+    caplog.set_level(logging.INFO)
+    async with serve(refusing) as port:
+        settings = Settings.model_validate({"APP_ENV": "local", "DELIVERY_INTERVAL_SECONDS": 3600,
+                                            "STORAGE_TIMEOUT_SECONDS": 1,
+                                            "AZURE_STORAGE_CONNECTION_STRING": azurite_connection_string(port)})
+        client: TestClient = await aiohttp_client(create_app(settings))
+        ready = await client.get("/readyz")
+
+    said = [record.getMessage() for record in caplog.records if record.name == "app"]
+    explained = [line for line in said if "403 AuthorizationPermissionMismatch" in line]
+    assert ready.status == 503 and asked
+    # At start-up, and again when readiness is asked (the technician's curl of step 6).
+    assert [line.split(" (")[0] for line in explained] == ["storage unavailable at start-up",
+                                                          "readiness: storage unavailable"], said
+    assert not [line for line in explained if "\n" in line or "RequestId" in line or AZURITE_KEY in line]
 
 
 async def test_someone_who_chose_cymraeg_hears_a_storage_fault_in_welsh_though_their_teams_is_in_english(
