@@ -5,39 +5,75 @@ from __future__ import annotations
 import importlib
 import sys
 from collections.abc import Callable
+from typing import NamedTuple
 
-# name -> "module:function" taking argv, returning an exit code; imported only when run, so start-up is fast.
-COMMANDS: dict[str, str] = {
-    "ask": "bot.policy.cli:ask_command",
-    "validate-policy": "bot.policy.cli:validate_policy_command",
-    "import-policy": "bot.policy.import_command:import_policy_command",
-    "check-policy": "bot.policy.check:check_policy_command",
-    "cards": "cards.gallery:cards_command",
-    "export-decisions": "bot.export:export_command",
-    "import-staff": "bot.concern_commands:import_staff_command",
-    "check-reports": "bot.concern_commands:check_reports_command",
-    "purge-reports": "bot.concern_commands:purge_reports_command",
-    "publish-policy": "bot.policy_commands:publish_policy_command",
-    "policy-versions": "bot.policy_commands:policy_versions_command",
-    "rollback-policy": "bot.policy_commands:rollback_policy_command",
-    "export-acknowledgements": "bot.policy_commands:export_acknowledgements_command",
-    "check-federation": "bot.federation_command:check_federation_command",
-    "backup-records": "bot.records_commands:backup_command",
-    "restore-records": "bot.records_commands:restore_command",
+
+class Command(NamedTuple):
+    """Where a command lives ("module:function" taking argv, returning an exit code) and what it does."""
+
+    target: str
+    summary: str
+
+
+# Imported only when run, so start-up (and --help) is fast.
+COMMANDS: dict[str, Command] = {
+    "ask": Command("bot.policy.cli:ask_command", "answer a question from the policy, without Teams or storage"),
+    "validate-policy": Command("bot.policy.cli:validate_policy_command",
+                               "check a policy file and say exactly what is wrong"),
+    "import-policy": Command("bot.policy.import_command:import_policy_command",
+                             "turn the policy document (.docx, .txt, .md) into a policy file"),
+    "check-policy": Command("bot.policy.check:check_policy_command",
+                            "check a new policy version against the steering data"),
+    "cards": Command("cards.gallery:cards_command", "write every card the bot can send, in both languages"),
+    "export-decisions": Command("bot.export:export_command",
+                                "CSV of permission decisions between two dates, for the governing body"),
+    "import-staff": Command("bot.concern_commands:import_staff_command",
+                            "replace the staff list (with line managers) from a CSV; --dry-run checks it only"),
+    "check-reports": Command("bot.concern_commands:check_reports_command",
+                             "queue the concern-report reminders and escalations due now (the bot does this itself)"),
+    "purge-reports": Command("bot.concern_commands:purge_reports_command",
+                             "delete concern reports past their retention period; --dry-run lists them only"),
+    "publish-policy": Command("bot.policy_commands:publish_policy_command",
+                              "store a new policy version as current and ask every member of staff to read it"),
+    "policy-versions": Command("bot.policy_commands:policy_versions_command",
+                               "list the policy versions kept in storage"),
+    "rollback-policy": Command("bot.policy_commands:rollback_policy_command",
+                               "make a stored policy version the current one again"),
+    "export-acknowledgements": Command("bot.policy_commands:export_acknowledgements_command",
+                                       "CSV of who was asked to read a policy version and who confirmed it"),
+    "check-federation": Command("bot.federation_command:check_federation_command",
+                                "read the federation's settings file as the bot will"),
+    "backup-records": Command("bot.records_commands:backup_command",
+                              "copy the permission requests, their audit trail and the retention log to a folder"),
+    "restore-records": Command("bot.records_commands:restore_command",
+                               "restore a backup-records folder into empty tables"),
 }
+
+
+def usage() -> str:
+    """Every command with what it does."""
+    width = max(map(len, COMMANDS))
+    lines = [f"  {name.ljust(width)}  {command.summary}" for name, command in COMMANDS.items()]
+    return "\n".join(["usage: python -m bot COMMAND [options]   (python -m bot COMMAND --help for its options)",
+                      "", "commands:", *lines])
 
 
 def resolve(name: str) -> Callable[[list[str]], int]:
     """The function behind a command name."""
-    module, _, function = COMMANDS[name].partition(":")
+    module, _, function = COMMANDS[name].target.partition(":")
     command: Callable[[list[str]], int] = getattr(importlib.import_module(module), function)
     return command
 
 
 def main(argv: list[str]) -> int:
     """Dispatch on the first argument."""
+    if argv[:1] in (["--help"], ["-h"]):
+        print(usage())
+        return 0
     if not argv or argv[0] not in COMMANDS:
-        print(f"usage: python -m bot {{{','.join(sorted(COMMANDS))}}} ...", file=sys.stderr)
+        if argv:
+            print(f"python -m bot: no command {argv[0]!r}", file=sys.stderr)
+        print(usage(), file=sys.stderr)
         return 2
     return resolve(argv[0])(argv[1:])
 

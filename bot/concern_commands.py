@@ -82,6 +82,16 @@ def import_staff_command(argv: list[str]) -> int:
 
 def check_reports_command(argv: list[str]) -> int:
     """`python -m bot check-reports`: one pass of reminders and escalations."""
+    if "--dry-run" in argv:
+        # Refused, not ignored: a "dry run" that ran would queue real messages.
+        print("check-reports: there is no --dry-run: it queues the reminders and escalations that are due, "
+              "so nothing was done", file=sys.stderr)
+        return 2
+    argparse.ArgumentParser(
+        prog="python -m bot check-reports",
+        description="One pass of the concern-report task the running bot does every 15 minutes: queues the messages "
+                    "a storage fault left owed, reminds a holder after two working days unacknowledged and passes a "
+                    "report up two working days later. It has no dry run.").parse_args(argv)
 
     async def run() -> int:
         async with _store() as store:

@@ -1,0 +1,124 @@
+"""`python -m bot`: the list of commands, and no command that acts on an option it does not know or on `--help`."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from aiohttp import web
+
+from bot.__main__ import COMMANDS
+from bot.__main__ import main as bot_main
+from bot.policy.loader import DEFAULT_POLICY_FILE
+from bot.settings import LOCAL_FEDERATION, REPO_ROOT
+from tests.support.processes import azurite_connection_string
+from tests.support.servers import serve
+
+
+def _valid(name: str, folder: Path) -> list[str]:
+    """Arguments each command would run with, so that only the option a test adds can be wrong."""
+    out = str(folder / "out")
+    return {
+        "ask": ["Can I use TikTok with my class?"],
+        "validate-policy": [str(DEFAULT_POLICY_FILE)],
+        "import-policy": [str(REPO_ROOT / "README.md"), "--out", out],
+        "check-policy": [],
+        "cards": ["--dump", out],
+        "export-decisions": ["--from", "2026-09-01", "--to", "2026-12-31", "--out", out],
+        "import-staff": [str(REPO_ROOT / "config" / "staff.local.csv")],
+        "check-reports": [],
+        "purge-reports": [],
+        "publish-policy": [str(DEFAULT_POLICY_FILE)],
+        "policy-versions": [],
+        "rollback-policy": ["1"],
+        "export-acknowledgements": ["--version", "1", "--out", out],
+        "check-federation": [str(LOCAL_FEDERATION)],
+        "backup-records": [out],
+        "restore-records": [str(folder / "backup")],
+    }[name]
+
+
+def _run(argv: list[str]) -> int:
+    """`python -m bot ARGV`'s exit code (argparse exits by raising SystemExit)."""
+    try:
+        return bot_main(argv)
+    except SystemExit as exit_:
+        return exit_.code if isinstance(exit_.code, int) else 0 if exit_.code is None else 2
+
+
+@pytest.fixture
+async def storage_asked(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[list[str]]:
+    """The tools' storage: a server that records every request it gets (and refuses it)."""
+    asked: list[str] = []
+
+    async def record(request: web.Request) -> web.Response:
+        asked.append(f"{request.method} {request.path_qs}")
+        return web.Response(status=500)
+
+    server = web.Application()
+    server.router.add_route("*", "/{path:.*}", record)
+    async with serve(server) as port:
+        monkeypatch.setenv("AZURE_STORAGE_CONNECTION_STRING", azurite_connection_string(port))
+        monkeypatch.setenv("FEDERATION_CONFIG", str(LOCAL_FEDERATION))
+        monkeypatch.delenv("AZURE_STORAGE_TABLE_ENDPOINT", raising=False)
+        yield asked
+
+
+def test_help_lists_every_command_with_what_it_does(capsys: pytest.CaptureFixture[str]) -> None:
+    code = _run(["--help"])
+
+    out = capsys.readouterr().out
+    assert code == 0
+    described = dict(re.findall(r"^  ([a-z-]+) +(\S.*)$", out, flags=re.MULTILINE))
+    assert sorted(described) == sorted(COMMANDS)
+    assert "queue" in described["check-reports"] and "retention" in described["purge-reports"]
+
+
+@pytest.mark.parametrize("argv", [[], ["no-such-command"]], ids=["nothing", "unknown"])
+def test_no_or_an_unknown_command_shows_the_list_and_fails(argv: list[str], capsys: pytest.CaptureFixture[str]
+                                                           ) -> None:
+    code = _run(argv)
+
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "check-reports" in err and "import-staff" in err
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+async def test_help_on_a_command_shows_its_usage_and_does_nothing(
+        name: str, storage_asked: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = await asyncio.to_thread(_run, [name, "--help"])
+
+    out = capsys.readouterr().out
+    assert code == 0
+    assert f"usage: python -m bot {name}" in out
+    assert storage_asked == []
+    assert os.listdir(tmp_path) == []  # nothing written
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+async def test_an_option_a_command_does_not_know_is_refused_and_changes_nothing(
+        name: str, storage_asked: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = await asyncio.to_thread(_run, [name, *_valid(name, tmp_path), "--no-such-option"])
+
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "--no-such-option" in err
+    assert storage_asked == []
+    assert os.listdir(tmp_path) == []  # nothing written
+
+
+async def test_check_reports_refuses_a_dry_run_it_cannot_do_truthfully(
+        storage_asked: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    """It queues reminders and escalations; a dry run that did so would be a live run."""
+    code = await asyncio.to_thread(_run, ["check-reports", "--dry-run"])
+
+    err = capsys.readouterr().err.strip()
+    assert code == 2
+    assert err == ("check-reports: there is no --dry-run: it queues the reminders and escalations that are due, "
+                   "so nothing was done")
+    assert storage_asked == []
