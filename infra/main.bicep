@@ -28,8 +28,43 @@ param federationSettings object
 @description('Most log data Log Analytics takes in one day, in GB (a cost cap; the first 5 GB a month are free).')
 param logDailyCapGb string = '0.2'
 
+@description('Troubleshooting only: log every table read, write and delete to Log Analytics. Each entry holds the request\'s URL, whose keys and filters carry staff members\' object ids: anyone who can query the workspace would see who filed a concern report, who was sent which report\'s messages, and when. Off by default; turn it on for as short a time as you need, then deploy again with it off (what was logged stays in the workspace for its 30 days).')
+param tableRequestLogs bool = false
+
 @description('Tables the bot uses; created here so the bot needs only data access.')
-param tableNames array = ['users', 'outbox', 'outboxsent', 'questions', 'permissions', 'permissionindex', 'reports', 'audit', 'directory']
+param tableNames array = ['users', 'outbox', 'outboxsent', 'questions', 'permissions', 'permissionindex', 'reports', 'audit', 'directory', 'ratelimits', 'policies', 'policyreads']
+
+// The settings a school may choose (README "Settings"). Change them here, in main.parameters.json, never in the
+// portal: every deployment writes all the app settings again, so a value changed in the portal goes back.
+@description('Concern reports are deleted this many calendar months after they are acknowledged or closed (REPORT_RETENTION_MONTHS).')
+@minValue(1)
+@maxValue(120)
+param reportRetentionMonths int = 24
+
+@description('Concern reports one person may send in 24 hours (REPORT_LIMIT_PER_DAY).')
+@minValue(1)
+@maxValue(100)
+param reportLimitPerDay int = 5
+
+@description('Escalations of concern reports one person may make in 24 hours (ESCALATION_LIMIT_PER_DAY).')
+@minValue(1)
+@maxValue(100)
+param escalationLimitPerDay int = 10
+
+@description('Permission requests one person may send in 24 hours (PERMISSION_LIMIT_PER_DAY).')
+@minValue(1)
+@maxValue(100)
+param permissionLimitPerDay int = 10
+
+@description('Questions one person may pass to the headteacher in 24 hours (QUESTION_LIMIT_PER_DAY).')
+@minValue(1)
+@maxValue(100)
+param questionLimitPerDay int = 10
+
+@description('Replies to passed-on questions one person may send in 24 hours (REPLY_LIMIT_PER_DAY).')
+@minValue(1)
+@maxValue(1000)
+param replyLimitPerDay int = 50
 
 var suffix = uniqueString(resourceGroup().id)
 var storageName = take('${toLower(replace(namePrefix, '-', ''))}${suffix}', 24)
@@ -101,16 +136,22 @@ resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
   }
 }
 
-// Who read, wrote or deleted which table row, and when (operations and keys, never the rows' contents).
+// The table service's transaction counts (no keys, no URLs). Its request logs only with tableRequestLogs: their URLs
+// name staff (a concern report's reporter in its form and rate-limit keys, each recipient in the outbox's keys with
+// the report's reference), so by default nobody can read from the workspace who reported whom. The record of what
+// retention deleted is the audit table (reference and dates only).
 resource tableLogs 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
   scope: tableService
   name: 'table-logs'
   properties: {
     workspaceId: workspace.id
+    metrics: [
+      { category: 'Transaction', enabled: true }
+    ]
     logs: [
-      { category: 'StorageRead', enabled: true }
-      { category: 'StorageWrite', enabled: true }
-      { category: 'StorageDelete', enabled: true }
+      { category: 'StorageRead', enabled: tableRequestLogs }
+      { category: 'StorageWrite', enabled: tableRequestLogs }
+      { category: 'StorageDelete', enabled: tableRequestLogs }
     ]
   }
 }
@@ -186,6 +227,12 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'AZURE_STORAGE_TABLE_ENDPOINT', value: storage.properties.primaryEndpoints.table }
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: insights.properties.ConnectionString }
         { name: 'FEDERATION_JSON', value: string(federationSettings) }
+        { name: 'REPORT_RETENTION_MONTHS', value: string(reportRetentionMonths) }
+        { name: 'REPORT_LIMIT_PER_DAY', value: string(reportLimitPerDay) }
+        { name: 'ESCALATION_LIMIT_PER_DAY', value: string(escalationLimitPerDay) }
+        { name: 'PERMISSION_LIMIT_PER_DAY', value: string(permissionLimitPerDay) }
+        { name: 'QUESTION_LIMIT_PER_DAY', value: string(questionLimitPerDay) }
+        { name: 'REPLY_LIMIT_PER_DAY', value: string(replyLimitPerDay) }
         { name: 'SCM_DO_BUILD_DURING_DEPLOYMENT', value: 'true' }
       ]
     }

@@ -31,13 +31,32 @@ def site_config(tree: dict[str, Any]) -> dict[str, Any]:
     return config
 
 
+def setting_parameters(tree: dict[str, Any]) -> dict[str, str]:
+    """The web app's settings whose value is a parameter (`p` or `string(p)`): setting name -> parameter name."""
+    parameters = set(tree.get("parameters", {}))
+    found: dict[str, str] = {}
+    for setting in site_config(tree)["appSettings"]:
+        value = setting["value"]
+        if isinstance(value, dict) and value.get("function", {}).get("type") == "string":
+            value = value["function"]["parameters"].get("value_to_convert")
+        if isinstance(value, str) and value in parameters:
+            found[setting["name"]] = value
+    return found
+
+
 def app_settings(tree: dict[str, Any]) -> tuple[dict[str, str], set[str]]:
-    """The web app's settings: those the file states, and the names of those Azure computes at deployment."""
+    """The web app's settings: those the file states (a parameter's as its default, as the parameters file deploys
+    it), and the names of those Azure computes at deployment."""
     stated: dict[str, str] = {}
     computed: set[str] = set()
+    from_parameters = setting_parameters(tree)
     for setting in site_config(tree)["appSettings"]:
-        if is_expression(setting["value"], tree):
-            computed.add(setting["name"])
+        name = setting["name"]
+        default = tree["parameters"][from_parameters[name]].get("default") if name in from_parameters else None
+        if isinstance(default, int | str) and not isinstance(default, bool):
+            stated[name] = str(default)
+        elif is_expression(setting["value"], tree):
+            computed.add(name)
         else:
-            stated[setting["name"]] = setting["value"]
+            stated[name] = setting["value"]
     return stated, computed

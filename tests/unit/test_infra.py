@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import ast
+import importlib
+import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
+from annotated_types import Ge, Le
 
-from tests.support.bicep import INFRA, parse
+from bot.settings import Settings
+from tests.support.bicep import INFRA, app_settings, parse, setting_parameters
+
+REPO = INFRA.parent
+# The settings a school may want other than the code's defaults: how long concern reports are kept, and how many
+# reports, escalations, requests, questions and replies one person may send in a day.
+SCHOOL_SETTINGS = ("REPORT_RETENTION_MONTHS", *sorted(field.alias for field in Settings.model_fields.values()
+                                                      if field.alias and field.alias.endswith("_LIMIT_PER_DAY")))
 
 REQUIRED_TYPES = {"Microsoft.Web/sites", "Microsoft.Web/serverfarms", "Microsoft.BotService/botServices",
                   "Microsoft.BotService/botServices/channels", "Microsoft.Storage/storageAccounts",
@@ -57,3 +69,107 @@ def test_the_tenant_comes_from_the_identity_and_global_names_are_unique() -> Non
     assert "uniqueString(resourceGroup().id)" in text
     for name in ("storageName", "webAppName", "botName"):
         assert "suffix" in str(tree["variables"][name]), name
+
+
+def _table_names(node: ast.expr, module: Any) -> set[str]:
+    """The table name(s) an argument names: a literal, a list of them, or a module's constant (imported or not)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return {node.value}
+    if isinstance(node, ast.List | ast.Tuple):
+        return set().union(*(_table_names(item, module) for item in node.elts))
+    value = getattr(module, node.id, None) if isinstance(node, ast.Name) else None
+    if isinstance(value, str):
+        return {value}
+    if isinstance(value, tuple | list) and all(isinstance(item, str) for item in value):
+        return set(value)
+    return set()
+
+
+def _tables_the_code_uses() -> set[str]:
+    """Every table the bot and its tools open (`store.table(...)`) or create (`ensure_tables`, `tool_store`)."""
+    used: set[str] = set()
+    for path in [REPO / "app.py", *sorted((REPO / "bot").rglob("*.py"))]:
+        name = ".".join(path.relative_to(REPO).with_suffix("").parts)
+        module = importlib.import_module(name.removesuffix(".__init__"))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and node.args:
+                called = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+                if called in {"table", "ensure_tables", "tool_store"}:
+                    used |= _table_names(node.args[0], module)
+    return used
+
+
+def test_the_deployment_creates_every_table_the_code_uses() -> None:
+    """The bot's identity holds a data role only: a table the deployment did not create it must create itself."""
+    created = set(parse()["parameters"]["tableNames"]["default"])
+    used = _tables_the_code_uses()
+
+    assert {"ratelimits", "policies", "policyreads", "reports", "outbox"} <= used  # the scan finds them
+    assert sorted(used - created) == []
+
+
+def _diagnostic_settings_on_storage(tree: dict[str, Any]) -> list[dict[str, Any]]:
+    storage = {name for name, r in tree["resources"].items() if r["type"].startswith("Microsoft.Storage/")}
+    return [r["config"] for r in tree["resources"].values()
+            if r["type"] == "Microsoft.Insights/diagnosticSettings" and r["config"]["scope"] in storage]
+
+
+def test_who_read_or_wrote_which_table_row_is_not_logged_unless_a_technician_turns_it_on() -> None:
+    """A table request's log entry holds its URL, and the keys in it name staff: `form|<tenant>|<reporter id>`,
+    a rate-limit row `<tenant>|<reporter id>`, an outbox row `<tenant>|<recipient id>` / `msg|<report reference>|…`
+    (deleted as each message is sent), a filter `ReporterId eq '<id>'`. Logged, anyone who can query the
+    workspace would learn who filed a concern report and when."""
+    tree = parse()
+    switch = tree["parameters"]["tableRequestLogs"]
+    [description] = [d["argument"] for d in switch["decorators"] if d["type"] == "description"]
+    settings = _diagnostic_settings_on_storage(tree)
+
+    assert switch["type"] == "bool" and switch["default"] is False
+    assert "object id" in description and "concern report" in description
+    assert settings, "the table service's transactions are still counted (metrics carry no keys)"
+    for setting in settings:
+        logs = setting["properties"].get("logs", [])
+        assert [log for log in logs if log.get("enabled") != "tableRequestLogs" or "categoryGroup" in log] == []
+    assert "never the rows' contents" not in (INFRA / "main.bicep").read_text(encoding="utf-8")
+
+
+def _bounds(alias: str) -> tuple[Any, Any, Any]:
+    [field] = [f for f in Settings.model_fields.values() if f.alias == alias]
+    ge = next((m.ge for m in field.metadata if isinstance(m, Ge)), None)
+    le = next((m.le for m in field.metadata if isinstance(m, Le)), None)
+    return field.default, ge, le
+
+
+@pytest.mark.parametrize("setting", SCHOOL_SETTINGS)
+def test_a_setting_a_school_may_change_is_a_parameter_with_the_codes_default(setting: str) -> None:
+    """Step 4's redeploy writes every app setting: one changed in the portal would silently go back."""
+    tree = parse()
+    parameter = setting_parameters(tree).get(setting)
+    assert parameter, f"{setting} is not set from a parameter"
+    declared = tree["parameters"][parameter]
+    decorators = {d["type"]: d["argument"] for d in declared["decorators"]}
+    in_file = json.loads((INFRA / "main.parameters.json").read_text(encoding="utf-8"))["parameters"]
+
+    assert (declared["default"], decorators.get("min_value"), decorators.get("max_value")) == _bounds(setting)
+    assert in_file[parameter]["value"] == declared["default"]  # where the technician changes it
+    assert app_settings(tree)[0][setting] == str(declared["default"])
+
+
+def test_the_parameters_file_names_only_parameters_that_exist() -> None:
+    names = set(parse()["parameters"])
+    in_file = json.loads((INFRA / "main.parameters.json").read_text(encoding="utf-8"))["parameters"]
+
+    assert sorted(set(in_file) - names) == []
+
+
+def test_the_readme_documents_every_setting_the_bot_reads_or_the_deployment_gives_it() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    table = readme.split("\n## Settings\n")[1].split("\n## ")[0]
+    documented = set(re.findall(r"`([A-Za-z_]+)`", "\n".join(
+        line.split("|")[1] for line in table.splitlines() if line.startswith("| `"))))
+    stated, computed = app_settings(parse())
+    app_service_own = {"WEBSITES_PORT", "SCM_DO_BUILD_DURING_DEPLOYMENT"}  # read by App Service, not the bot
+
+    read = {field.alias for field in Settings.model_fields.values() if field.alias}
+    assert sorted(read - documented) == []
+    assert sorted((set(stated) | computed) - app_service_own - documented) == []
