@@ -187,18 +187,21 @@ def _notes(strings: Catalogue, lang: Lang, notes: Sequence[Note]) -> list[Elemen
     return rows
 
 
-def _state(strings: Catalogue, lang: Lang, report: ConcernReport) -> Element:
+def _state(strings: Catalogue, lang: Lang, report: ConcernReport, viewer: Person | None = None) -> Element:
+    """Where the report is, said to the one who holds it as "you"."""
     moment = {ReportState.OPEN: report.submitted_at, ReportState.ACKNOWLEDGED: report.acknowledged_at,
               ReportState.ESCALATED: report.escalated_at, ReportState.CLOSED: report.closed_at}[report.state]
-    return plain_text(strings.text(f"concern.state.{report.state.value}", lang, when=when(moment),
-                                   name=report.holder.name), weight="Bolder")
+    key = "concern.state_yours" if viewer is not None and report.handled_by(viewer) else "concern.state"
+    return plain_text(strings.text(f"{key}.{report.state.value}", lang, when=when(moment), name=report.holder.name),
+                      weight="Bolder")
 
 
 def _about(strings: Catalogue, lang: Lang, report: ConcernReport) -> list[Element]:
     rows: list[Element] = []
     if report.about in {a.value for a in About}:
+        # Not the form's words ("Someone else (not on this list)"): the holder never saw its list.
         rows.append(labelled(strings.text("concern.label.about", lang),
-                             strings.text(f"concern.about.{report.about}", lang)))
+                             strings.text(f"concern.about_shown.{report.about}", lang)))
     elif report.about_name:
         rows.append(labelled(strings.text("concern.label.about", lang), report.about_name, limit=100))
     if report.involves_manager:
@@ -217,6 +220,12 @@ def _details(strings: Catalogue, lang: Lang, report: ConcernReport, viewer: Pers
         rows += [text(strings.text("concern.label.evidence", lang), weight="Bolder", size="Small"),
                  user_text(report.evidence, limit=LIMITS["evidence"])]
     rows += _notes(strings, lang, report.notes_for(viewer))
+    return rows
+
+
+def _flags(strings: Catalogue, lang: Lang, report: ConcernReport) -> list[Element]:
+    """What the reporter asked for besides reading it (urgent, a meeting): read before a description of any length."""
+    rows: list[Element] = []
     if report.urgent:
         rows.append({"type": "TextBlock", "text": strings.text("concern.flag.urgent", lang), "color": "Attention",
                      "weight": "Bolder", "wrap": True})
@@ -225,20 +234,36 @@ def _details(strings: Catalogue, lang: Lang, report: ConcernReport, viewer: Pers
     return rows
 
 
+def _holder_next(report: ConcernReport) -> str:
+    """What the holder is asked to do now: acknowledge it, deal with it, or nothing (closed)."""
+    if report.is_settled:
+        return "concern.holder_next.closed"
+    return "concern.holder_next.acknowledge" if report.acknowledged_at is None else "concern.holder_next.acknowledged"
+
+
 def holder_card(strings: Catalogue, lang: Lang, report: ConcernReport, viewer: Person, *, reminder: bool = False,
                 closing: bool = False, error: str = "", notice: str = "") -> Card:
     """The private card of whoever holds (or held) the report: only what `viewer` may read, and what they can do
     now. `closing` shows the outcome box that closing needs."""
-    reporter = report.reporter.name
+    reporter, holder = report.reporter.name, report.holder.name
     kind = "outside" if report.kind is ReportKind.NOT_COLLEAGUE else "colleague"
-    title_key = "concern.reminder_title" if reminder else (
-        "concern.escalated_title" if report.level > 0 else "concern.manager_title")
-    body: list[Element] = [plain_heading(strings.text(title_key, lang, ref=report.reference, name=reporter))]
-    if reminder and report.next_up is not None:
-        body.append({"type": "Container", "style": "warning", "items": [plain_text(strings.text(
-            "concern.reminder_body", lang, name=report.next_up.name))]})
-    body += [plain_text(strings.text(f"concern.holder_intro.{kind}", lang, name=reporter)),
-             _state(strings, lang, report), *_details(strings, lang, report, viewer)]
+    if not report.handled_by(viewer):  # someone who held it before: it has gone from them to `holder`
+        body: list[Element] = [
+            plain_heading(strings.text("concern.passed_on_title", lang, ref=report.reference, name=reporter,
+                                       holder=holder)),
+            plain_text(strings.text("concern.passed_on_closed" if report.is_settled else "concern.passed_on", lang,
+                                    holder=holder))]
+    else:
+        title_key = "concern.reminder_title" if reminder else (
+            "concern.escalated_title" if report.level > 0 else "concern.manager_title")
+        body = [plain_heading(strings.text(title_key, lang, ref=report.reference, name=reporter))]
+        if reminder and report.next_up is not None:
+            body.append({"type": "Container", "style": "warning", "items": [plain_text(strings.text(
+                "concern.reminder_body", lang, name=report.next_up.name))]})
+        body.append(plain_text(f"{strings.text(f'concern.holder_intro.{kind}', lang, name=reporter)} "
+                               f"{strings.text(_holder_next(report), lang)}"))
+    body += [_state(strings, lang, report, viewer), *_flags(strings, lang, report),
+             *_details(strings, lang, report, viewer)]
     if notice:
         body.append({"type": "Container", "style": "warning", "items": [plain_text(notice)]})
     data = {"ref": report.reference}

@@ -26,7 +26,7 @@ from cards.i18n import load_catalogue
 from dialogs.base import Reply, Scope, Turn
 from dialogs.concerns import ConcernFlow
 from tests.flows.conftest import CARYS, CHAIR, GARETH, REPO, SIAN, BotInMemory, text_of
-from tests.support.cards import verb_data
+from tests.support.cards import actions, verb_data
 from tests.support.concerns import NAMING_THE_LINE_MANAGER
 
 SECRET = "Dafydd from the science department keeps sending me nasty direct messages about my lessons"
@@ -330,3 +330,17 @@ async def test_an_outcome_that_shows_nothing_does_not_close_the_report(staffed: 
     assert "Write a short outcome to close the report." in text_of(answer.card)
     [report] = await MemoryConcernReports(staffed.store).list_all()
     assert report.state is ReportState.OPEN and report.closed_at is None
+
+
+async def test_the_manager_who_passes_a_report_on_is_told_where_it_went_and_not_asked_to_acknowledge_it(
+        staffed: BotInMemory) -> None:
+    await _report(staffed)
+    [card] = await staffed.cards_for(GARETH)
+
+    told = await staffed.clicks(GARETH, "concern.escalate", {**verb_data(card, "concern.escalate"), "note": "please"})
+    his_copy = (await staffed.cards_for(GARETH))[-1]
+
+    for seen in (told.card or {}, his_copy):
+        assert "passed on to you" not in text_of(seen) and "Please acknowledge" not in text_of(seen)
+        assert "Mrs Siân Roberts holds it now and decides what happens next" in text_of(seen)
+        assert actions(seen) == []

@@ -1,0 +1,107 @@
+"""What the people who hold a report read on its card: written for the one reading it, in the report's state, with
+what is urgent first, and rows of buttons Teams can show whole (it never wraps a row: microsoft/AdaptiveCards#6880)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from bot.domain.concerns import About, ConcernReport, ReportKind, Route
+from bot.domain.people import Lang, Person, StaffContact
+from cards import concerns
+from cards.i18n import load_catalogue
+from tests.support.cards import actions
+
+STRINGS = load_catalogue()
+SENT = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
+CARYS = Person("tenant", "a1", "Carys Jenkins")
+GARETH, AS_GARETH = StaffContact("a4", "Gareth Hughes"), Person("tenant", "a4", "Gareth Hughes")
+SIAN, AS_SIAN = StaffContact("a3", "Mrs Siân Roberts"), Person("tenant", "a3", "Mrs Siân Roberts")
+HUW = StaffContact("a6", "Mr Huw Davies")
+WHAT = "A colleague keeps sending me messages about my lessons late at night."
+# The request to acknowledge, and the old heading of a report passed on, in each language.
+PLEASE_ACKNOWLEDGE = {Lang.EN: "Please acknowledge it", Lang.CY: "Cydnabyddwch yr adroddiad"}
+PASSED_ON_TO_YOU = {Lang.EN: "passed on to you", Lang.CY: "wedi'i drosglwyddo i chi"}
+
+
+def _report(**changes: Any) -> ConcernReport:
+    """Carys's report to her line manager Gareth (then the head, then the chair): urgent, and she'd like a meeting."""
+    report = ConcernReport(
+        reference="C-4QX9TB", reporter=CARYS, what=WHAT, since="September", where="Teams chat", who="",
+        evidence="Screenshots saved on my phone", wants_meeting=True, urgent=True, submitted_at=SENT,
+        chain=(GARETH, SIAN, HUW), route=Route.LINE_MANAGER, about=About.SOMEONE_ELSE.value)
+    return replace(report, **changes)
+
+
+def _said(card: dict[str, Any]) -> str:
+    """The card's body as one string, in the order it reads."""
+    return json.dumps(card["body"], ensure_ascii=False)
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+def test_the_manager_who_passed_a_report_on_reads_that_it_left_him_and_has_nothing_to_do(lang: Lang) -> None:
+    passed = _report().acknowledged(AS_GARETH, SENT).escalated(AS_GARETH, "Second time this term.", SENT)
+
+    card = concerns.holder_card(STRINGS, lang, passed, AS_GARETH)
+    heads_copy = concerns.holder_card(STRINGS, lang, passed, AS_SIAN)
+
+    assert PASSED_ON_TO_YOU[lang] not in _said(card)
+    assert PLEASE_ACKNOWLEDGE[lang] not in _said(card)
+    assert STRINGS.text("concern.passed_on", lang, holder="Mrs Siân Roberts") in _said(card)
+    assert actions(card) == []
+    # The headteacher it was passed to still reads it was passed to her, and is asked to acknowledge it.
+    assert PASSED_ON_TO_YOU[lang] in _said(heads_copy) and PLEASE_ACKNOWLEDGE[lang] in _said(heads_copy)
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+def test_the_request_to_acknowledge_goes_once_the_report_is_acknowledged_or_closed(lang: Lang) -> None:
+    acknowledged = _report().acknowledged(AS_GARETH, SENT)
+    closed = acknowledged.closed(AS_GARETH, "Spoke to both; the messages have stopped.", shared=False, now=SENT)
+    outside = _report(kind=ReportKind.NOT_COLLEAGUE, chain=(SIAN, HUW), route=Route.NOT_COLLEAGUE, about="")
+
+    assert PLEASE_ACKNOWLEDGE[lang] in _said(concerns.holder_card(STRINGS, lang, _report(), AS_GARETH))
+    assert PLEASE_ACKNOWLEDGE[lang] in _said(concerns.holder_card(STRINGS, lang, outside, AS_SIAN))
+    assert PLEASE_ACKNOWLEDGE[lang] not in _said(concerns.holder_card(STRINGS, lang, acknowledged, AS_GARETH))
+    assert PLEASE_ACKNOWLEDGE[lang] not in _said(concerns.holder_card(STRINGS, lang, closed, AS_GARETH))
+    assert PLEASE_ACKNOWLEDGE[lang] not in _said(concerns.holder_card(
+        STRINGS, lang, outside.acknowledged(AS_SIAN, SENT), AS_SIAN))
+
+
+@pytest.mark.parametrize(("lang", "unseen_list"), [(Lang.EN, "not on this list"), (Lang.CY, "nad yw ar y rhestr hon")])
+def test_who_it_is_about_reads_right_to_a_manager_who_never_saw_the_forms_list(lang: Lang, unseen_list: str) -> None:
+    for about in (About.SOMEONE_ELSE, About.RATHER_NOT_SAY):
+        card = concerns.holder_card(STRINGS, lang, _report(about=about.value), AS_GARETH)
+
+        assert unseen_list not in _said(card)
+        assert STRINGS.text(f"concern.about.{about.value}", lang) not in _said(card)
+        assert STRINGS.text(f"concern.about_shown.{about.value}", lang) in _said(card)
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+def test_the_holder_reads_that_the_report_waits_for_him_and_the_reporter_reads_his_name(lang: Lang) -> None:
+    passed = _report().escalated(AS_GARETH, "", SENT)
+    waiting = {Lang.EN: "Waiting for you to acknowledge it", Lang.CY: "Yn aros i chi ei gydnabod"}[lang]
+
+    holders = concerns.holder_card(STRINGS, lang, _report(), AS_GARETH)
+    reminder = concerns.reminder_card(STRINGS, lang, _report())
+    heads = concerns.holder_card(STRINGS, lang, passed, AS_SIAN)
+    reporters = concerns.reporter_card(STRINGS, lang, _report())
+
+    assert waiting in _said(holders) and waiting in _said(reminder) and waiting.lower() in _said(heads).lower()
+    assert "Gareth Hughes" not in _said(holders)
+    assert STRINGS.text("concern.state.open", lang, name="Gareth Hughes", when="24/11/2026 09:30") in _said(reporters)
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+def test_urgent_and_a_meeting_are_read_before_the_description(lang: Lang) -> None:
+    long = _report(what=WHAT * 40, evidence="Screenshots saved on my phone, dated; " * 50)
+
+    for card in (concerns.holder_card(STRINGS, lang, long, AS_GARETH), concerns.reminder_card(STRINGS, lang, long)):
+        said = _said(card)
+
+        assert said.index(STRINGS.text("concern.flag.urgent", lang)) < said.index(WHAT)
+        assert said.index(STRINGS.text("concern.flag.meeting", lang)) < said.index(WHAT)
