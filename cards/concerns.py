@@ -142,6 +142,7 @@ def not_colleague_card(strings: Catalogue, lang: Lang, *, guidance_section: str,
     """Someone who isn't a colleague: what the policy's route covers, and what can be done instead. `what` (the
     person's own words, on their private card) goes with the form buttons, so the form opens with it filled in."""
     typed = {"what": clean_user_text(what, limit=LIMITS["what"])} if what.strip() else {}
+    # A button a row: Teams never wraps a row, and three in one (two, in Welsh, on a phone) were cut short.
     buttons = [execute(strings.text("concern.tell_head", lang), VERB_CONCERN_FORM,
                        {"kind": ReportKind.NOT_COLLEAGUE.value, **typed}, style="positive")]
     if guidance_section:
@@ -150,7 +151,7 @@ def not_colleague_card(strings: Catalogue, lang: Lang, *, guidance_section: str,
     buttons.append(execute(strings.text("concern.it_is_a_colleague", lang), VERB_CONCERN_FORM, typed))
     return card([heading(strings.text("concern.not_colleague_title", lang)),
                  text(strings.text("concern.not_colleague_body", lang)),
-                 text(strings.text("concern.not_colleague_offer", lang))], buttons)
+                 text(strings.text("concern.not_colleague_offer", lang)), *(action_set([b]) for b in buttons)])
 
 
 def nobody_card(strings: Catalogue, lang: Lang) -> Card:
@@ -267,6 +268,8 @@ def holder_card(strings: Catalogue, lang: Lang, report: ConcernReport, viewer: P
     if notice:
         body.append({"type": "Container", "style": "warning", "items": [plain_text(notice)]})
     data = {"ref": report.reference}
+    # Teams never wraps a row of buttons, so no row has more than two, and the next holder's name is in the
+    # sentence above Escalate, not in its title, where it was cut off.
     actions: list[Element] = []
     if report.can_act(viewer) and closing:
         body += [{"type": "Input.Text", "id": "outcome", "isMultiline": True, "maxLength": LIMITS["outcome"],
@@ -281,16 +284,17 @@ def holder_card(strings: Catalogue, lang: Lang, report: ConcernReport, viewer: P
                            associated_inputs="auto"),
                    execute(strings.text("concern.close_cancel", lang), VERB_SHOW, data)]
     elif report.can_act(viewer):
-        if report.acknowledged_at is None:
-            actions.append(execute(strings.text("concern.acknowledge", lang), VERB_ACKNOWLEDGE, data,
-                                   style="positive"))
+        row = [execute(strings.text("concern.acknowledge", lang), VERB_ACKNOWLEDGE, data, style="positive")] \
+            if report.acknowledged_at is None else []
+        body.append(action_set([*row, execute(strings.text("concern.close", lang), VERB_CLOSE, data)]))
         if report.next_up is not None:
             name = report.next_up.name
-            body.append({"type": "Input.Text", "id": "note", "isMultiline": True, "maxLength": LIMITS["note"],
-                         "label": strings.text("concern.note_label", lang, name=name)})
-            actions.append(execute(strings.text("concern.escalate", lang, name=name), VERB_ESCALATE, data,
-                                   associated_inputs="auto"))
-        actions.append(execute(strings.text("concern.close", lang), VERB_CLOSE, data))
+            body.append({"type": "Container", "separator": True, "spacing": "Medium", "items": [
+                plain_text(strings.text("concern.escalate_offer", lang, name=name)),
+                {"type": "Input.Text", "id": "note", "isMultiline": True, "maxLength": LIMITS["note"],
+                 "label": strings.text("concern.note_label", lang, name=name)},
+                action_set([execute(strings.text("concern.escalate", lang), VERB_ESCALATE, data,
+                                    associated_inputs="auto")])]})
     return card(body, actions)
 
 
@@ -324,8 +328,9 @@ def reporter_card(strings: Catalogue, lang: Lang, report: ConcernReport, *, titl
 def my_reports_card(strings: Catalogue, lang: Lang, reports: Sequence[ConcernReport]) -> Card:
     """The reporter's list: each report's reference, date, status and holder (never its text or notes)."""
     body: list[Element] = [heading(strings.text("concern.mine_title", lang))]
-    if not reports:
-        body.append(text(strings.text("concern.mine_empty", lang)))
+    if not reports:  # the same button the welcome and help cards have
+        body += [text(strings.text("concern.mine_empty", lang)),
+                 action_set([execute(strings.text("button.concern", lang), VERB_CONCERN_FORM)])]
     for report in reports[:20]:
         body.append({"type": "Container", "separator": True, "items": [
             text(strings.text("concern.mine_row", lang, ref=report.reference, when=when(report.submitted_at)),

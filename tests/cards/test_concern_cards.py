@@ -13,8 +13,10 @@ import pytest
 from bot.domain.concerns import About, ConcernReport, ReportKind, Route
 from bot.domain.people import Lang, Person, StaffContact
 from cards import concerns
+from cards.common import VERB_CONCERN_FORM
+from cards.gallery import gallery
 from cards.i18n import load_catalogue
-from tests.support.cards import actions
+from tests.support.cards import actions, verb_data
 
 STRINGS = load_catalogue()
 SENT = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
@@ -40,6 +42,20 @@ def _report(**changes: Any) -> ConcernReport:
 def _said(card: dict[str, Any]) -> str:
     """The card's body as one string, in the order it reads."""
     return json.dumps(card["body"], ensure_ascii=False)
+
+
+def _rows(node: Any) -> list[list[dict[str, Any]]]:
+    """Every row of buttons on a card: its own actions, and each ActionSet wherever it sits."""
+    found: list[list[dict[str, Any]]] = []
+    if isinstance(node, dict):
+        if node.get("actions") and node.get("type") in {"AdaptiveCard", "ActionSet"}:
+            found.append(node["actions"])
+        for value in node.values():
+            found += _rows(value)
+    elif isinstance(node, list):
+        for value in node:
+            found += _rows(value)
+    return found
 
 
 @pytest.mark.parametrize("lang", list(Lang))
@@ -105,3 +121,36 @@ def test_urgent_and_a_meeting_are_read_before_the_description(lang: Lang) -> Non
 
         assert said.index(STRINGS.text("concern.flag.urgent", lang)) < said.index(WHAT)
         assert said.index(STRINGS.text("concern.flag.meeting", lang)) < said.index(WHAT)
+
+
+def _concern_cards() -> dict[str, dict[str, Any]]:
+    return {name: card for name, card in gallery().items() if name.startswith(("concern-", "my-reports"))}
+
+
+def test_no_row_of_buttons_on_a_report_card_holds_more_than_two() -> None:
+    crowded = {name: [a["title"] for a in row] for name, card in _concern_cards().items()
+               for row in _rows(card) if len(row) > 2}
+
+    assert crowded == {}
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+def test_the_holders_buttons_send_what_they_always_sent_and_the_name_is_in_the_sentence(lang: Lang) -> None:
+    card = concerns.reminder_card(STRINGS, lang, _report())
+
+    sent = sorted((a["verb"], a["data"], a.get("associatedInputs", "")) for a in actions(card))
+    titles = [a["title"] for a in actions(card)]
+
+    assert sent == [("concern.acknowledge", {"ref": "C-4QX9TB"}, ""), ("concern.close", {"ref": "C-4QX9TB"}, ""),
+                    ("concern.escalate", {"ref": "C-4QX9TB"}, "auto")]
+    assert not any("Siân" in title for title in titles)
+    assert STRINGS.text("concern.escalate_offer", lang, name="Mrs Siân Roberts") in _said(card)
+    assert '"id": "note"' in _said(card)
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+def test_someone_with_no_reports_can_report_a_concern_from_the_empty_list(lang: Lang) -> None:
+    card = concerns.my_reports_card(STRINGS, lang, [])
+
+    assert verb_data(card, VERB_CONCERN_FORM) == {}
+    assert STRINGS.text("button.concern", lang) in [a["title"] for a in actions(card)]
