@@ -65,7 +65,7 @@ from bot.storage.users import TableUserProfiles
 from cards.i18n import Catalogue, load_catalogue
 from dialogs.ask import AskFlow
 from dialogs.base import Flow, Router
-from dialogs.concerns import ConcernFlow, offensive_comments_section
+from dialogs.concerns import ConcernFlow, offensive_comments_passage, offensive_comments_section
 from dialogs.home import HomeFlow
 from dialogs.permission_requests import PermissionFlow
 from dialogs.policy_reads import ReadingFlow
@@ -161,6 +161,7 @@ def build_flows(parts: FlowParts) -> Flows:
                            report_limit=parts.settings.report_limit_per_day,
                            escalation_limit=parts.settings.escalation_limit_per_day,
                            guidance_section=lambda: offensive_comments_section(parts.live.current().policy),
+                           guidance_passage=lambda: offensive_comments_passage(parts.live.current().policy),
                            check_interval=parts.settings.report_check_interval_seconds)
     months = parts.settings.report_retention_months
 

@@ -11,7 +11,7 @@ from bot.domain.questions import MAX_QUESTION, MAX_REPLY
 from bot.domain.text import clean_user_text
 from bot.domain.uk_time import in_uk
 from bot.policy.details import PolicyDetails, version_in
-from bot.policy.model import PolicySection, quotes
+from bot.policy.model import PolicyPassage, PolicySection, quotes
 from cards.common import VERB_CONCERN_FORM, VERB_PERMISSION_FORM, VERB_SECTIONS
 from cards.elements import (
     Card,
@@ -56,15 +56,32 @@ class SectionView:
     heading_en: str = ""
     # How many of `passages` are the document's own Welsh (a bilingual document), not its English.
     welsh_passages: int = 0
+    # How many of `passages`, moved to the front, are the part a button named (the rest follow in document order).
+    leading: int = 0
 
 
-def section_view(section: PolicySection, lang: Lang, *, full: bool = False) -> SectionView:
+def _paragraph(passages: Sequence[PolicyPassage], passage_id: str) -> tuple[int, int]:
+    """Where the paragraph holding this passage starts and ends in `passages`; (0, 0) when it is not there."""
+    at = next((n for n, p in enumerate(passages) if p.id == passage_id), None)
+    if at is None:
+        return 0, 0
+    start, end = at, at + 1
+    while start > 0 and passages[start].continues:
+        start -= 1
+    while end < len(passages) and passages[end].continues:
+        end += 1
+    return start, end
+
+
+def section_view(section: PolicySection, lang: Lang, *, full: bool = False, first: str = "") -> SectionView:
     """A section in a language, with its passages, each in the document's words in that language where it has
-    them, when the card shows it in full."""
+    them, when the card shows it in full; `first`, a passage id, puts that passage's paragraph before the rest."""
     shown = section.passages if full else ()
+    start, end = _paragraph(shown, first) if first else (0, 0)
+    shown = (*shown[start:end], *shown[:start], *shown[end:])
     welsh = sum(bool(p.text_cy) for p in shown) if lang is Lang.CY else 0
     return SectionView(section.id, section.heading(lang.value), tuple(quotes(shown, lang.value)), section.heading_en,
-                       welsh)
+                       welsh, end - start)
 
 
 def source_line(strings: Catalogue, lang: Lang, source: str, section: SectionView, *, quoted: int = 0,
@@ -187,13 +204,15 @@ def section_card(strings: Catalogue, lang: Lang, section: SectionView, *, source
     """A whole section, verbatim: compact on a phone, with the rest of a long one one tap away."""
     body: list[Element] = [heading(strings.text("ask.section_title", lang, section=section.heading))]
     passages = section.passages
-    if len(passages) > FIRST_PASSAGES + 1:
+    # The first few and the rest one tap away; opened at a passage (a button naming it), that passage and the rest.
+    shown = section.leading or FIRST_PASSAGES
+    if len(passages) > shown and (section.leading or len(passages) > FIRST_PASSAGES + 1):
         rest_id = f"rest-{section.section_id}"
-        rest = _passages(passages[FIRST_PASSAGES:])
+        rest = _passages(passages[shown:])
         rest.update({"id": rest_id, "isVisible": False, "spacing": "None"})
-        body += [_passages(passages[:FIRST_PASSAGES]), rest, action_set([{
+        body += [_passages(passages[:shown]), rest, action_set([{
             "type": "Action.ToggleVisibility", "targetElements": [rest_id],
-            "title": strings.text("ask.section_rest", lang, count=len(passages) - FIRST_PASSAGES)}])]
+            "title": strings.text("ask.section_rest", lang, count=len(passages) - shown)}])]
     elif passages:
         body.append(_passages(passages))
     body.append(source_line(strings, lang, source, section, quoted=len(passages), quoted_welsh=section.welsh_passages))

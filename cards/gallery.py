@@ -104,6 +104,10 @@ def _answer_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Iterator[tu
                                                                                      count=10))
     yield "section", answer.section_card(strings, lang, answer.section_view(section, lang, full=True), source=source,
                                          next_steps=["request_permission", "report_concern"])
+    # Opened at a passage (the not-a-colleague card's guidance button): that passage first, the rest one tap away.
+    longest = max(policy.sections, key=lambda s: len(s.passages))
+    yield "section-at-passage", answer.section_card(strings, lang, answer.section_view(
+        longest, lang, full=True, first=longest.passages[len(longest.passages) // 2].id), source=source)
     yield "sections", answer.sections_card(strings, lang, [answer.section_view(s, lang) for s in policy.sections])
     # "about" as staff see it today; "about-overdue" with the note a passed review date adds.
     yield "about", answer.about_card(strings, lang, policy.details, overdue=policy.review_overdue(date.today()))
@@ -222,7 +226,8 @@ def _concerns(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
         strings, lang, view, values={"what": report.what}, notice=strings.text("concern.rate_limited", lang, count=5))
     yield "concern-form-outside", concerns.form_card(strings, lang, outside_view)
     yield "concern-not-colleague", concerns.not_colleague_card(strings, lang,
-                                                               guidance_section="communicating-with-public")
+                                                               guidance_section="communicating-with-public",
+                                                               guidance_passage="communicating-with-public.12")
     yield "concern-nobody", concerns.nobody_card(strings, lang)
     yield "concern-receipt", concerns.receipt_card(strings, lang, report, chain_roles)
     yield "concern-receipt-manager-involved", concerns.receipt_card(

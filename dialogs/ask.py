@@ -72,9 +72,10 @@ class Retriever(Protocol):
 
 
 class SectionClick(CardData):
-    """`policy.section`: the section's id."""
+    """`policy.section`: the section's id; `passage` (optional, newer buttons) the passage to show first."""
 
     section: Text = ""
+    passage: Text = ""
 
 
 class QuestionClick(CardData):
@@ -239,14 +240,14 @@ class AskFlow:
                                                question=question, closest=closest))
 
     async def show_section(self, turn: Turn) -> Reply:
-        """One section in full."""
+        """One section in full (opened at a passage of it when the button names one)."""
         policy = self._policy
         try:
             section = policy.section(str(turn.data.get("section", "")))
         except KeyError:
             return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
         steps = list(dict.fromkeys(step for p in section.passages for step in p.next_steps))
-        view = cards.section_view(section, turn.lang, full=True)
+        view = cards.section_view(section, turn.lang, full=True, first=str(turn.data.get("passage", "")))
         return Reply(card=cards.section_card(self._strings, turn.lang, view, source=self._source(policy, turn.lang),
                                              next_steps=steps))
 

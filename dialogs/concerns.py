@@ -98,10 +98,15 @@ def what_it_is_about(said: str) -> ReportKind | None:
     return None
 
 
+def offensive_comments_passage(policy: Policy) -> str:
+    """The id of the policy's passage on offensive comments, or "" when the policy has none."""
+    return next((p.id for p in policy.all_passages() if "offensive comment" in p.text.casefold()), "")
+
+
 def offensive_comments_section(policy: Policy) -> str:
     """The id of the policy section with the guidance on offensive comments, or "" when the policy has none."""
-    passage = next((p for p in policy.all_passages() if "offensive comment" in p.text.casefold()), None)
-    return policy.section_of(passage.id).id if passage else ""
+    passage = offensive_comments_passage(policy)
+    return policy.section_of(passage).id if passage else ""
 
 
 class FormClick(CardData):
@@ -153,7 +158,7 @@ class ConcernFlow:
     def __init__(self, *, strings: Catalogue, federation: Federation, reports: ConcernReports,
                  directory: StaffDirectory, managers: Sequence[LineManagers], notifier: Notifier,
                  profiles: UserProfiles, limiter: RateLimiter, report_limit: int, escalation_limit: int,
-                 guidance_section: str | Callable[[], str] = "",
+                 guidance_section: str | Callable[[], str] = "", guidance_passage: str | Callable[[], str] = "",
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC), check_interval: float = 900.0) -> None:
         self._strings = strings
         self._check_interval = check_interval  # seconds between `check_reports` passes
@@ -168,6 +173,8 @@ class ConcernFlow:
         self._escalation_limit = Limit("escalations", escalation_limit)
         # The policy section on offensive comments, when there is one; a callable follows the version in force.
         self._guidance_section = guidance_section if callable(guidance_section) else (lambda: str(guidance_section))
+        # The passage on them, which the guidance button opens at (a long section would bury it).
+        self._guidance_passage = guidance_passage if callable(guidance_passage) else (lambda: str(guidance_passage))
         self._clock = clock
         self._private_chat = PrivateChat(strings=strings, notifier=notifier, profiles=profiles, clock=clock)
 
@@ -241,6 +248,7 @@ class ConcernFlow:
     async def not_a_colleague(self, turn: Turn) -> Reply:
         """Someone who is not a colleague: not the colleagues route; the headteacher, or the guidance, instead."""
         offer = cards.not_colleague_card(self._strings, turn.lang, guidance_section=self._guidance_section(),
+                                         guidance_passage=self._guidance_passage(),
                                          what=turn.text)
         return await self._private(turn, offer, f"concern-outside|{secrets.token_urlsafe(12)}")
 

@@ -36,7 +36,7 @@ from cards.elements import Card
 from cards.i18n import Catalogue, load_catalogue
 from dialogs.ask import AskFlow
 from dialogs.base import Reply, Router, Scope, Turn
-from dialogs.concerns import ConcernFlow, offensive_comments_section
+from dialogs.concerns import ConcernFlow, offensive_comments_passage, offensive_comments_section
 from dialogs.home import HomeFlow
 from dialogs.permission_requests import PermissionFlow
 from tests.conftest import SharedIndexes
@@ -116,7 +116,8 @@ def open_bot(strings: Catalogue, federation: Federation,
     concerns = ConcernFlow(strings=strings, federation=federation, reports=MemoryConcernReports(store),
                            directory=directory, managers=[directory], notifier=notifier, profiles=profiles,
                            limiter=limiter, report_limit=5, escalation_limit=10,
-                           guidance_section=lambda: offensive_comments_section(fixture_policy()))
+                           guidance_section=lambda: offensive_comments_section(fixture_policy()),
+                           guidance_passage=lambda: offensive_comments_passage(fixture_policy()))
     router = Router([home, concerns, permissions, ask], fallback=home.help, unknown_verb=home.unknown_verb,
                     invalid_data=home.invalid_card)
     return BotInMemory(store, router, federation)

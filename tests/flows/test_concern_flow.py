@@ -344,3 +344,25 @@ async def test_the_manager_who_passes_a_report_on_is_told_where_it_went_and_not_
         assert "passed on to you" not in text_of(seen) and "Please acknowledge" not in text_of(seen)
         assert "Mrs Siân Roberts holds it now and decides what happens next" in text_of(seen)
         assert actions(seen) == []
+
+
+def _first_quote(card: dict[str, Any]) -> str:
+    """The first of the policy's words a section card shows."""
+    [first, *_] = [box for box in card["body"] if box.get("type") == "Container" and box.get("style") == "emphasis"]
+    return str(first["items"][0]["inlines"][0]["text"])
+
+
+async def test_the_guidance_on_offensive_comments_opens_at_the_passage_on_them(answering_bot: BotInMemory) -> None:
+    offer = await answering_bot.says(CARYS, "I'm being targeted by a parent on Facebook")
+    data = verb_data(offer.card or {}, "policy.section")
+
+    guidance = await answering_bot.clicks(CARYS, "policy.section", data)
+    # A card posted before the button named the passage sends the section alone: the section from its start.
+    posted_before = await answering_bot.clicks(CARYS, "policy.section", {"section": data["section"]})
+    # A passage a newer policy no longer has in that section: the section from its start, not an error.
+    gone = await answering_bot.clicks(CARYS, "policy.section", {"section": data["section"], "passage": "gone.1"})
+
+    assert data["passage"] == "communicating-with-public.12"
+    assert _first_quote(guidance.card or {}).startswith("Handle offensive comments swiftly")
+    assert _first_quote(posted_before.card or {}).startswith("Social media tools present unique opportunities")
+    assert _first_quote(gone.card or {}).startswith("Social media tools present unique opportunities")
