@@ -4,7 +4,8 @@ Softmax regression over sentence vectors: one class per passage (its text, runs 
 staff use for it) and one for the questions the policy does not cover. Nearest-view similarity rewards one lucky
 wording; the regression weighs every text of every passage at once, so it learns what tells two neighbouring
 passages apart. Training is deterministic full-batch gradient descent from zero (about 1.6 s for 4,100 texts);
-`SentenceVectors.remembered` keeps the result beside the model, so only a new policy file pays for it.
+`SentenceVectors.remembered` keeps the result (beside the model, or in INDEX_CACHE_FOLDER), so only a new policy
+file pays for it.
 """
 
 from __future__ import annotations

@@ -31,7 +31,7 @@ from bot.policy.lexical import LexicalIndex
 from bot.policy.lexicon import words_digest
 from bot.policy.meaning import MeaningIndex, own_views, pieces_of
 from bot.policy.model import Policy, PolicyPassage, PolicySection
-from bot.policy.sentence import SentenceVectors
+from bot.policy.sentence import SentenceVectors, index_cache_folder
 from bot.policy.steering import BoundSteering, Steering, bind, load_steering, text_key
 from bot.policy.text import words
 from bot.policy.welsh import detect_language
@@ -82,8 +82,9 @@ class Ranking:
 
 @cache
 def shared_sentences() -> SentenceVectors:
-    """One sentence model per process (about 35 MB): every index shares it."""
-    return SentenceVectors()
+    """One sentence model per process (about 35 MB): every index shares it. What it works out is kept in the
+    INDEX_CACHE_FOLDER when set."""
+    return SentenceVectors(cache=index_cache_folder())
 
 
 @cache
@@ -233,7 +234,7 @@ class PolicyIndex:
 
     def _remembered_suspensions(self, sentences: SentenceVectors) -> npt.NDArray[np.intp]:
         """`_answered_by_new_passages`, worked out once per policy text and not-covered list (about 2 s for 1,200
-        questions) and kept beside the model."""
+        questions) and kept like the vectors (`SentenceVectors.remembered`)."""
         settings = (self.threshold, abstention.CONFIDENCE_MEANING_WEIGHT,
                     abstention.UNMATCHED_SCALE, abstention.UNMATCHED_EXPONENT, MEANING_WEIGHT, words_digest())
         digest = hashlib.sha256(repr(settings).encode())

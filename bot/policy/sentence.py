@@ -6,17 +6,20 @@ Passages are read by the passage encoder; questions (staff questions, wordings, 
 question encoder: the top four layers of each were trained together to bring a staff question near the passage
 that answers it, and a question the policy does not answer away from all of them
 (scripts/train_question_tower.py). A question costs 2–6 ms on one core. The policy's own texts are embedded once
-and kept beside the model (`rows-<key>.npz`, one file per index), so the index is ready in well under a second after
-the first start with a new policy file.
+and kept (`rows-<key>.npz`, one file per index), so the index is ready in well under a second after the first start
+with a new policy file: beside the model, or with INDEX_CACHE_FOLDER set, in that folder (App Service runs the bot
+from its package, which cannot be written; the package still carries the shipped policy's files, read from there).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
 import tempfile
-from collections.abc import Callable, Sequence
+import zipfile
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -33,9 +36,13 @@ QUESTION_MODEL_FILE = "question-encoder-int8.onnx"
 PIECES_FILE = "word-pieces-f16.npy"
 TOKENIZER_FILE = "tokenizer.json"
 SOURCE_FILE = "source.json"
+INDEX_CACHE_VARIABLE = "INDEX_CACHE_FOLDER"
 ROWS = "rows"  # kept vectors: one rows-<key>.npz per set of texts embedded at once (an index's, say)
 # The length the model was trained on; longer stories are read to here (the words still count in full).
 MAX_PIECES = 128
+
+# What a kept file that cannot be read raises (half-written, emptied, not an .npz): it is worked out again.
+UNREADABLE = (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile)
 
 log = logging.getLogger(__name__)
 
@@ -49,8 +56,16 @@ def default_folder() -> Path:
     return Path(__file__).resolve().parent / "sentence_model"
 
 
+def index_cache_folder(environ: Mapping[str, str] | None = None) -> Path | None:
+    """The folder INDEX_CACHE_FOLDER names for the files worked out from the model, or None: beside the model."""
+    environ = os.environ if environ is None else environ
+    chosen = environ.get(INDEX_CACHE_VARIABLE, "").strip()
+    return Path(chosen) if chosen else None
+
+
 def kept_file(name: str, key: str) -> str:
-    """The name of the file beside the model that keeps `remembered(name, key, …)`'s arrays."""
+    """The name of the file (beside the model, or in the cache folder) that keeps `remembered(name, key, …)`'s
+    arrays."""
     return f"{name}-{key[:16]}.npz"
 
 
@@ -59,9 +74,12 @@ class SentenceVectors:
 
     dimensions = 384
 
-    def __init__(self, folder: Path | None = None) -> None:
-        """Load the model from its folder (see `default_folder`); a missing model is a clear error."""
+    def __init__(self, folder: Path | None = None, *, cache: Path | None = None) -> None:
+        """Load the model from its folder (see `default_folder`); a missing model is a clear error. What is worked
+        out from it is kept in `cache` when given (see `remembered`), else beside the model."""
         self._folder = folder or default_folder()
+        self._cache = cache
+        self._told_unkept = False
         files = (MODEL_FILE, QUESTION_MODEL_FILE, PIECES_FILE, TOKENIZER_FILE)
         missing = [f for f in files if not (self._folder / f).is_file()]
         if missing:
@@ -100,9 +118,9 @@ class SentenceVectors:
     def embed_all(self, texts: list[str], asked: Sequence[bool] | None = None) -> npt.NDArray[np.float32]:
         """One row per text. `asked[i]` says text i is something a person asks (a question, a wording), read by the
         question encoder; by default every text is a passage's. The rows of the same texts asked for again (an
-        index of the same policy at its next start) are read back from beside the model (`remembered`): one file
-        per set of texts, so an index build reads only its own rows, whatever other versions, previews and
-        evaluations were embedded before."""
+        index of the same policy at its next start) are read back (`remembered`): one file per set of texts, so
+        an index build reads only its own rows, whatever other versions, previews and evaluations were embedded
+        before."""
         if not texts:
             return np.zeros((0, self.dimensions), np.float32)
         flags = list(asked) if asked is not None else [False] * len(texts)
@@ -130,30 +148,62 @@ class SentenceVectors:
     def remembered(
         self, name: str, key: str, compute: Callable[[], dict[str, npt.NDArray[Any]]]
     ) -> dict[str, npt.NDArray[Any]]:
-        """Arrays worked out from this model's vectors (e.g. a classifier's weights), kept in `<name>-<key>.npz`
-        beside the model: computed again only for a new key or model. One file per key, so indexes of different
-        policy files (the tests build several) do not overwrite each other's."""
-        path = self._folder / kept_file(name, key)
-        try:
-            with np.load(path) as saved:
-                if str(saved["model"]) == self._model_id and str(saved["key"]) == key:
-                    return {k: np.asarray(saved[k]) for k in saved.files if k not in ("model", "key")}
-        except (OSError, KeyError, ValueError):
-            pass
+        """Arrays worked out from this model's vectors (e.g. a classifier's weights), kept in `<name>-<key>.npz`:
+        computed again only for a new key or model. Read from beside the model (where the package carries the
+        shipped policy's), then from the cache folder; kept in the cache folder when there is one, else beside the
+        model. One file per key, so indexes of different policy files (the tests build several) do not overwrite
+        each other's."""
+        file = kept_file(name, key)
+        for folder in dict.fromkeys((self._folder, self._cache or self._folder)):
+            if (kept := self._read(folder / file, key)) is not None:
+                return kept
         arrays = compute()
-        self._save(path, {"model": np.array(self._model_id), "key": np.array(key), **arrays})
+        identity = {"model": np.array(self._model_id), "key": np.array(key)}
+        self._save((self._cache or self._folder) / file, {**identity, **arrays})
         return arrays
 
+    def _read(self, path: Path, key: str) -> dict[str, npt.NDArray[Any]] | None:
+        """The arrays kept in `path` for this model and key; None when there are none, or none that can be read."""
+        if not path.is_file():
+            return None
+        try:
+            # Opened here, not by np.load, which leaves an empty file open.
+            with path.open("rb") as handle, np.load(handle) as saved:
+                if str(saved["model"]) == self._model_id and str(saved["key"]) == key:
+                    return {k: np.asarray(saved[k]) for k in saved.files if k not in ("model", "key")}
+        except UNREADABLE as error:
+            log.warning("ignored %s, which cannot be read (%s: %s): working it out again", path, type(error).__name__,
+                        error)
+        return None
+
     def _save(self, path: Path, arrays: dict[str, npt.NDArray[Any]]) -> None:
-        """Best effort and atomic: a read-only deployment still works, only its start is slower."""
+        """Best effort and atomic (written under another name, then renamed): a reader, or another instance keeping
+        the same file at once, never sees half of it; a folder that cannot be written only makes starts slower."""
         temporary: str | None = None
         try:
-            handle, temporary = tempfile.mkstemp(dir=self._folder, suffix=".npz")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".npz")
             with os.fdopen(handle, "wb") as out:
                 np.savez(out, allow_pickle=False, **arrays)
             os.chmod(temporary, 0o644)
-            os.replace(temporary, path)
-        except OSError as error:
-            log.warning("could not keep %s in %s: %s", path.name, self._folder, error)
-            if temporary is not None:
+            try:
+                os.replace(temporary, path)
+            except OSError:
+                if not path.is_file():
+                    raise
+                # Another instance kept it first, on a file system that will not replace a file being read.
                 Path(temporary).unlink(missing_ok=True)
+        except OSError as error:
+            if temporary is not None:
+                with contextlib.suppress(OSError):
+                    Path(temporary).unlink(missing_ok=True)
+            self._tell_unkept(path.parent, error)
+
+    def _tell_unkept(self, folder: Path, error: OSError) -> None:
+        """One line, the first time only: why every start will work the index out again."""
+        if self._told_unkept:
+            return
+        self._told_unkept = True
+        advice = "" if self._cache else f"; set {INDEX_CACHE_VARIABLE} to a folder the bot can write to keep them"
+        log.warning("could not keep the answer index's worked-out files in %s (%s): each start works them out "
+                    "again, which takes seconds%s", folder, error, advice)

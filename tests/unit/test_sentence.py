@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import logging
+import tempfile
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from bot.policy.sentence import ROWS, SOURCE_FILE, SentenceVectors
+from bot.policy import classifier
+from bot.policy.retrieval import PolicyIndex, shared_sentences
+from bot.policy.sentence import INDEX_CACHE_VARIABLE, ROWS, SOURCE_FILE, SentenceVectors, kept_file
 from tests.support.model import linked_model
+from tests.support.policies import fixture_policy
 
 
 @pytest.fixture(scope="module")
@@ -21,6 +27,41 @@ def model() -> SentenceVectors:
 def folder(tmp_path: Path) -> Path:
     """A private copy of the built model (linked), so the kept vectors can be written and spoiled freely."""
     return linked_model(tmp_path)
+
+
+@pytest.fixture
+def read_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[Path], Path]]:
+    """Makes a model folder what App Service runs, a deployed package: nothing can be written in it. The tests run
+    as root, whom chmod does not stop, so a new file there is also refused as a read-only file system would."""
+    packages: list[Path] = []
+    made = tempfile.mkstemp
+
+    def refused(*args: object, dir: str | Path | None = None, **kwargs: object) -> tuple[int, str]:  # noqa: A002
+        if dir is not None and Path(dir).resolve() in packages:
+            raise OSError(30, "Read-only file system", str(dir))
+        return made(*args, dir=dir, **kwargs)  # type: ignore[call-overload, no-any-return]
+
+    def package(folder: Path) -> Path:
+        folder.chmod(0o555)
+        packages.append(folder.resolve())
+        return folder
+
+    monkeypatch.setattr("bot.policy.sentence.tempfile.mkstemp", refused)
+    yield package
+    for folder in packages:
+        folder.chmod(0o755)
+
+
+class Counted(SentenceVectors):
+    """The sentence model, counting the texts it runs the encoders on."""
+
+    def __init__(self, folder: Path, *, cache: Path | None = None) -> None:
+        super().__init__(folder, cache=cache)
+        self.encoded: list[str] = []
+
+    def embed(self, text: str, *, question: bool = False) -> np.ndarray:
+        self.encoded.append(text)
+        return super().embed(text, question=question)
 
 
 def test_a_paraphrase_is_nearer_than_an_unrelated_question(model: SentenceVectors) -> None:
@@ -161,3 +202,156 @@ def test_an_index_build_reads_only_its_own_kept_vectors(folder: Path, monkeypatc
 
     monkeypatch.setattr(vectors, "embed", lambda text, **_: pytest.fail(f"embedded again: {text}"))
     assert vectors.embed_all(policy).shape == (2, SentenceVectors.dimensions)
+
+
+def test_a_second_start_from_a_read_only_package_reuses_what_the_first_kept_in_the_cache_folder(
+    tmp_path: Path, folder: Path, read_only: Callable[[Path], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """App Service runs the bot from its package: after the headteacher publishes a new version, each restart,
+    scale-out or maintenance rebuilt the index before listening (13 s). The cache folder keeps it for every start."""
+    package = read_only(folder)
+    shipped = {path.name for path in package.glob("*.npz")}
+    cache = tmp_path / "home" / "index-cache"
+    policy = fixture_policy()
+    first = PolicyIndex(policy, sentences=Counted(package, cache=cache))
+    assert {path.name for path in package.glob("*.npz")} == shipped
+    assert list(cache.glob(f"{ROWS}-*.npz")), "the policy's vectors were not kept"
+
+    again = Counted(package, cache=cache)
+    monkeypatch.setattr(classifier, "train", lambda *_: pytest.fail("the classifier was trained again"))
+    index = PolicyIndex(policy, sentences=again)
+
+    assert again.encoded == []
+    question = "can I be friends with pupils on facebook"
+    assert index.answer(question) == first.answer(question)
+
+
+def test_the_shipped_policys_files_are_read_from_the_package_and_not_copied_to_the_cache_folder(
+    tmp_path: Path, folder: Path, read_only: Callable[[Path], Path]
+) -> None:
+    texts = ["Staff should not befriend pupils on social media.", "Seek the headteacher's permission."]
+    shipped = SentenceVectors(folder).embed_all(texts)  # as `make deploy-zip` works them out before packing
+    package = read_only(folder)
+    cache = tmp_path / "index-cache"
+
+    started = Counted(package, cache=cache)
+    rows = started.embed_all(texts)
+
+    assert started.encoded == []
+    assert np.array_equal(rows, shipped)
+    assert not cache.exists() or not list(cache.iterdir())
+
+
+def test_the_cache_folder_setting_reaches_the_bots_sentence_model(
+    tmp_path: Path, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "index-cache"
+    monkeypatch.setenv(INDEX_CACHE_VARIABLE, str(cache))
+    monkeypatch.setattr("bot.policy.sentence.default_folder", lambda: folder)
+    shared_sentences.cache_clear()
+    try:
+        shared_sentences().embed_all(["Report any abusive posts about staff to the headteacher."])
+    finally:
+        shared_sentences.cache_clear()
+
+    assert len(list(cache.glob(f"{ROWS}-*.npz"))) == 1
+    assert not list(folder.glob("*.npz"))
+
+
+@pytest.mark.parametrize("spoilt", ["half-written", "empty", "not an npz"])
+def test_an_unreadable_file_in_the_cache_folder_is_worked_out_again(
+    tmp_path: Path, folder: Path, read_only: Callable[[Path], Path], spoilt: str
+) -> None:
+    texts = ["Photos of pupils must only be taken on school devices.", "Be courteous online."]
+    package, cache = read_only(folder), tmp_path / "index-cache"
+    kept = Counted(package, cache=cache).embed_all(texts)
+    (path,) = cache.glob(f"{ROWS}-*.npz")
+    whole = path.read_bytes()
+    spoilt_bytes = {"half-written": whole[: len(whole) // 2], "empty": b"", "not an npz": b"\x00garbage" * 50}
+    path.write_bytes(spoilt_bytes[spoilt])
+
+    started = Counted(package, cache=cache)
+    rows = started.embed_all(texts)
+
+    assert started.encoded == texts
+    assert np.array_equal(rows, kept)
+    again = Counted(package, cache=cache)
+    assert np.array_equal(again.embed_all(texts), kept) and again.encoded == []
+
+
+def test_instances_keeping_the_same_file_at_once_leave_one_that_reads_whole(tmp_path: Path, folder: Path) -> None:
+    """Two instances (after a scale-out) start together and both work out the new version's arrays."""
+    cache = tmp_path / "index-cache"
+    writers = 6
+    together = threading.Barrier(writers)
+    big = np.arange(2_000_000, dtype=np.float32)
+    torn: list[str] = []
+    kept = cache / kept_file("classifier", "same-key")
+
+    def compute() -> dict[str, np.ndarray]:
+        together.wait()
+        return {"weights": big}
+
+    def keep() -> None:
+        SentenceVectors(folder, cache=cache).remembered("classifier", "same-key", compute)
+
+    def watch(stop: threading.Event) -> None:
+        while not stop.is_set():
+            try:
+                with np.load(kept) as saved:
+                    if not np.array_equal(saved["weights"], big):
+                        torn.append("different arrays")
+            except FileNotFoundError:
+                pass
+            except Exception as error:  # noqa: BLE001 - any failure to read is a torn file
+                torn.append(repr(error))
+
+    stop = threading.Event()
+    watcher = threading.Thread(target=watch, args=(stop,))
+    watcher.start()
+    threads = [threading.Thread(target=keep) for _ in range(writers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    stop.set()
+    watcher.join()
+
+    assert torn == []
+    assert list(cache.iterdir()) == [kept]  # nothing half-written left behind
+    reread = SentenceVectors(folder, cache=cache).remembered("classifier", "same-key", lambda: pytest.fail("again"))
+    assert np.array_equal(reread["weights"], big)
+
+
+@pytest.fixture
+def with_rows(tmp_path: Path) -> Path:
+    """A model folder holding the kept vectors of the tests' policies (linked), so only the rest is worked out."""
+    (tmp_path / "package").mkdir()
+    return linked_model(tmp_path / "package", with_rows=True)
+
+
+def test_a_cache_folder_that_cannot_be_written_still_starts_and_says_why_once(
+    tmp_path: Path, with_rows: Path, read_only: Callable[[Path], Path], caplog: pytest.LogCaptureFixture
+) -> None:
+    blocked = tmp_path / "home-not-mounted"
+    blocked.write_text("a file where the folder should be")
+    vectors = SentenceVectors(read_only(with_rows), cache=blocked / "index-cache")
+
+    with caplog.at_level(logging.WARNING, logger="bot.policy.sentence"):
+        index = PolicyIndex(fixture_policy(), sentences=vectors)
+
+    assert index.answer("can I be friends with pupils on facebook").answered
+    warnings = [record for record in caplog.records if record.levelno >= logging.WARNING]
+    assert len(warnings) == 1, [record.getMessage() for record in warnings]
+    assert "home-not-mounted" in warnings[0].getMessage()
+
+
+def test_a_read_only_model_folder_without_a_cache_folder_says_so_once_and_names_the_setting(
+    with_rows: Path, read_only: Callable[[Path], Path], caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="bot.policy.sentence"):
+        PolicyIndex(fixture_policy(), sentences=SentenceVectors(read_only(with_rows)))
+
+    warnings = [record.getMessage() for record in caplog.records if record.levelno >= logging.WARNING]
+    assert len(warnings) == 1, warnings
+    assert INDEX_CACHE_VARIABLE in warnings[0]
