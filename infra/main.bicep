@@ -234,6 +234,9 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'QUESTION_LIMIT_PER_DAY', value: string(questionLimitPerDay) }
         { name: 'REPLY_LIMIT_PER_DAY', value: string(replyLimitPerDay) }
         { name: 'SCM_DO_BUILD_DURING_DEPLOYMENT', value: 'true' }
+        // The package the bot runs from is read-only: what it works out for a newly published policy version is
+        // kept here, in App Service's persistent storage, shared by every instance (else each start redoes it).
+        { name: 'INDEX_CACHE_FOLDER', value: '/home/data/index-cache' }
       ]
     }
   }

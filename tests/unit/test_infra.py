@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from annotated_types import Ge, Le
 
+from bot.policy.sentence import INDEX_CACHE_VARIABLE
 from bot.settings import Settings
 from tests.support.bicep import INFRA, app_settings, parse, setting_parameters
 
@@ -173,3 +174,14 @@ def test_the_readme_documents_every_setting_the_bot_reads_or_the_deployment_give
     read = {field.alias for field in Settings.model_fields.values() if field.alias}
     assert sorted(read - documented) == []
     assert sorted((set(stated) | computed) - app_service_own - documented) == []
+
+
+def test_the_bot_keeps_what_it_works_out_for_a_new_policy_in_app_services_persistent_storage() -> None:
+    """The package App Service runs from is read-only: without a folder under /home (persistent, writable and shared
+    by every instance), each start after a new policy version worked its answer index out again."""
+    web_app = parse(INFRA / "main.bicep")["resources"]["webApp"]
+    settings = {s["name"]: s["value"] for s in web_app["config"]["properties"]["siteConfig"]["appSettings"]}
+
+    folder = settings.get(INDEX_CACHE_VARIABLE, "")
+
+    assert folder.startswith("/home/") and not folder.startswith("/home/site/wwwroot")
