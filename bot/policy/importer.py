@@ -971,7 +971,8 @@ def _write_sections(sections: list[_Section], current: Policy | None, warnings: 
                         f"Welsh cards quote the document's Welsh for all {count} passages")
     untranslated = [s["heading_en"] for s in written if "heading_cy" not in s]
     if untranslated:
-        warnings.append(f"{len(untranslated)} of {len(written)} headings have no Welsh (Welsh cards show them in "
+        has = "has" if len(untranslated) == 1 else "have"
+        warnings.append(f"{len(untranslated)} of {len(written)} headings {has} no Welsh (Welsh cards show them in "
                         'English): add "heading_cy" to a section to give it one')
     return written
 

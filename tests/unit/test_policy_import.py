@@ -1459,3 +1459,13 @@ def test_numbered_clauses_in_word_are_quoted_without_their_numbers(tmp_path: Pat
 
     assert passages(imported(source, tmp_path)) == [
         "Only post images of pupils whose parents have given written consent.", "Never tag a pupil."]
+
+
+def test_one_heading_without_welsh_is_counted_in_the_singular(tmp_path: Path) -> None:
+    source = tmp_path / "revised.txt"
+    source.write_text("Social Media Policy for Staff\n\nLEGISLATION\n\nThe law applies online.\n\n"
+                      "Generative AI tools\n\nDo not paste pupils' work into AI tools.\n", encoding="utf-8")
+
+    result = import_policy(source, current=load_policy(DEFAULT_POLICY_FILE))
+
+    assert any(w.startswith("1 of 2 headings has no Welsh") for w in result.warnings), result.warnings

@@ -27,7 +27,7 @@ from bot.domain.policy_versions import (
     version_number,
 )
 from bot.policy.documents import check_policy, read_sent_file, read_source, safe_name
-from bot.policy.importer import PolicyImportError
+from bot.policy.importer import Imported, PolicyImportError
 from bot.policy.loader import load_policy, load_policy_data, policy_from_data
 from bot.policy_commands import acknowledgements_csv
 from cards.i18n import load_catalogue
@@ -289,3 +289,15 @@ def test_the_check_says_which_passages_the_steering_data_no_longer_fits(tmp_path
 
 def test_the_shipped_file_reads_as_data() -> None:
     assert load_policy_data()["version"] == "1"
+
+
+def test_a_problem_that_stops_publishing_names_the_section_by_its_heading_and_the_passage_by_its_number() -> None:
+    data = load_policy_data()
+    section = data["sections"][2]
+    section["passages"][0]["text"] = "x" * 612
+
+    check = check_policy(Imported(data, ()))
+
+    assert not check.passed
+    assert check.problems == (f'Section 3, "{section["heading_en"]}", passage 1: 612 characters, more than 600; '
+                              "split the passage",)
