@@ -17,6 +17,7 @@ from cards.elements import (
     Card,
     Element,
     action_set,
+    button_rows,
     card,
     execute,
     facts,
@@ -136,7 +137,7 @@ def answer_card(strings: Catalogue, lang: Lang, *, question_id: str, section: Se
         if step in NEXT_STEPS:
             verb, key = NEXT_STEPS[step]
             buttons.append(execute(strings.text(key, lang), verb))
-    body.append(action_set(buttons))
+    body += button_rows(buttons)
     if escalated_to:
         body.append(plain_text(strings.text("ask.escalated", lang, name=escalated_to), weight="Bolder"))
     elif not_helpful:
@@ -221,7 +222,7 @@ def section_card(strings: Catalogue, lang: Lang, section: SectionView, *, source
         if step in NEXT_STEPS:
             verb, key = NEXT_STEPS[step]
             actions.append(execute(strings.text(key, lang), verb))
-    return card(body, actions[:5])
+    return card([*body, *button_rows(actions[:5])])
 
 
 def sections_card(strings: Catalogue, lang: Lang, sections: Sequence[SectionView]) -> Card:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.domain.people import Lang, first_name
-from cards.elements import Card, action_set, card, execute, heading, plain_text, text
+from cards.elements import Card, button_rows, card, execute, heading, plain_text, text
 from cards.i18n import Catalogue
 
 # Verbs of the shared buttons; the flows that own them register handlers for the same names.
@@ -30,12 +30,11 @@ VERB_REVIEW = "ask.review"
 
 
 def welcome_card(strings: Catalogue, lang: Lang, *, name: str, federation: str, decides: bool = False) -> Card:
-    """The card shown on install and on "hi": what the bot does, a button for each job (and the head's lists)."""
+    """The card shown on install and on "hi": what the bot does, a button for each job (and the head's lists), in
+    rows that fit a phone."""
     first = first_name(name)
-    head_tools = [action_set([
-        execute(strings.text("button.pending", lang), VERB_PENDING),
-        execute(strings.text("button.review", lang), VERB_REVIEW),
-    ])] if decides else []
+    head_tools = [execute(strings.text("button.pending", lang), VERB_PENDING),
+                  execute(strings.text("button.review", lang), VERB_REVIEW)] if decides else []
     return card(
         [
             heading(strings.text("welcome.title", lang)),
@@ -46,32 +45,31 @@ def welcome_card(strings: Catalogue, lang: Lang, *, name: str, federation: str, 
                  + "\n- " + strings.text("welcome.permission", lang)
                  + "\n- " + strings.text("welcome.concern", lang)),
             text(strings.text("welcome.try", lang), subtle=True),
-            action_set([
+            *button_rows([
                 execute(strings.text("button.permission", lang), VERB_PERMISSION_FORM),
                 execute(strings.text("button.concern", lang), VERB_CONCERN_FORM),
                 execute(strings.text("button.my_requests", lang), VERB_MY_REQUESTS),
             ]),
-            action_set([
+            *button_rows([
                 execute(strings.text("button.sections", lang), VERB_SECTIONS),
                 execute(strings.text("button.about", lang), VERB_ABOUT),
-                language_button(strings, lang),
             ]),
-            *head_tools,
+            *button_rows([*head_tools, language_button(strings, lang)]),
         ],
     )
 
 
 def help_card(strings: Catalogue, lang: Lang) -> Card:
     """The list of things to type or click."""
-    return card(
-        [heading(strings.text("help.title", lang)), text(strings.text("help.commands", lang))],
-        [
+    return card([
+        heading(strings.text("help.title", lang)), text(strings.text("help.commands", lang)),
+        *button_rows([
             execute(strings.text("button.permission", lang), VERB_PERMISSION_FORM),
             execute(strings.text("button.concern", lang), VERB_CONCERN_FORM),
             execute(strings.text("button.sections", lang), VERB_SECTIONS),
             language_button(strings, lang),
-        ],
-    )
+        ]),
+    ])
 
 
 def notice_card(message: str, *, title: str = "") -> Card:

@@ -110,6 +110,32 @@ def action_set(actions: Sequence[Element]) -> Element:
     return {"type": "ActionSet", "actions": list(actions)}
 
 
+# Teams never wraps a row of buttons (microsoft/AdaptiveCards#6880): a title too long for its share of the row is cut
+# off. Two buttons share a row only when both titles fit a phone's card (340 px wide), by an estimate of each title's
+# width in pixels (Teams' bold 14 px buttons, from the widest font it may fall back to).
+_ROW_WIDTH = 290  # two buttons' widths on a 340 px card: its padding and the gap between them taken off
+_BUTTON_PADDING = 26
+_CHAR_WIDTHS = {**dict.fromkeys("ijlI.,;:'’!|", 3.7), **dict.fromkeys("ft-/()", 4.5), "r": 5.3, " ": 3.9,
+                **dict.fromkeys("mwŵMWŴ", 12.5)}
+
+
+def title_width(title: str) -> float:
+    """About how wide a button with this title is, in pixels."""
+    return _BUTTON_PADDING + sum(_CHAR_WIDTHS.get(ch, 10.2 if ch.isupper() else 8.3) for ch in title)
+
+
+def button_rows(actions: Sequence[Element]) -> list[Element]:
+    """The buttons in order, in rows of one or two: two where both titles fit side by side on a phone."""
+    rows: list[list[Element]] = []
+    for action in actions:
+        last = rows[-1] if rows else []
+        if len(last) == 1 and title_width(last[0]["title"]) + title_width(action["title"]) <= _ROW_WIDTH:
+            last.append(action)
+        else:
+            rows.append([action])
+    return [action_set(row) for row in rows]
+
+
 def separator() -> Element:
     """A thin line between parts of a card."""
     return {"type": "TextBlock", "text": " ", "separator": True, "spacing": "Medium"}

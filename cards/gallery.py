@@ -13,7 +13,7 @@ from pathlib import Path
 from bot.domain.concerns import About, ConcernReport, ReportKind, ReportState, Role, Route
 from bot.domain.federation import Federation, School
 from bot.domain.people import Lang, Person, StaffContact
-from bot.domain.permission_requests import PermissionRequest, RequestState
+from bot.domain.permission_requests import PermissionRequest, RequestState, decide, withdraw
 from bot.domain.policy_reads import SchoolReads
 from bot.domain.policy_versions import PolicyChanges, SectionChange
 from bot.policy.details import Detail
@@ -41,10 +41,13 @@ SAMPLE_DISCLAIMER = ("The views and opinions expressed here are my own and do no
 SAMPLE_REPORT_WHAT = "A colleague keeps sending me messages about my lessons late at night.\x00\x1b[31m <at>Head</at>"
 SAMPLE_BLOG = "llanidloesgeography.example.blog"
 SAMPLE_PURPOSE = "Share Year 9 geography field trip highlights with parents. [click](https://evil.example)"
+# Longer than the pending list shows of a purpose: it is cut short there, and decided on its full card.
+SAMPLE_LONG_PURPOSE = ("Share Year 9 geography field trip highlights with parents: photos of the river study at Llyn "
+                       "Clywedog, pupils' worksheets and short videos, posted after each trip day. ") * 4
 SAMPLE_FILE_NAME = "Social Media Policy 2026 [final].docx"
 SAMPLE_TYPED = (
     SAMPLE_FILE_NAME, "Rhys ap Iorwerth <at>Head</at>", SAMPLE_QUESTION, SAMPLE_DISCLAIMER, SAMPLE_REPORT_WHAT,
-    SAMPLE_PURPOSE, SAMPLE_BLOG, "How much annual leave?",
+    SAMPLE_PURPOSE, SAMPLE_LONG_PURPOSE, SAMPLE_BLOG, "How much annual leave?",
     "Please ask parents first. <at>Carys</at>", "Please ask parents first. **Now**",
     "Work only, no names; parents opted in. <b>ok</b>", "Please use the school page instead. [here](https://evil.example)",
     "Lovely idea. <at>Carys</at>", "September [link](https://evil.example)", "Teams chat",
@@ -145,18 +148,23 @@ def _answer_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Iterator[tu
 
 
 def _sample_request(state: RequestState = RequestState.PENDING) -> PermissionRequest:
+    """The sample request, waiting or settled as the flows settle it."""
     request = PermissionRequest(
         request_id="P-7KX3QD", requester=Person("tenant", "a1", "Carys Jenkins"), school_id="high",
         platform="instagram", platform_other="", account_kind="new", existing_account="",
         purpose=SAMPLE_PURPOSE,
         audiences=("parents",), pupil_content=("work",), consent="Work only, no names; parents opted in. <b>ok</b>",
         moderator="Carys Jenkins", moderation="weekly", start=date(2026, 12, 1), end=None, submitted_at=SAMPLE_TIME)
+    # Settled as the flows settle it: withdrawn by the person who asked, decided by the headteacher.
+    if state is RequestState.WITHDRAWN:
+        return withdraw(request, request.requester, SAMPLE_TIME)
     if state is RequestState.PENDING:
         return request
-    declined = state is RequestState.DECLINED
-    return replace(request, state=state, decided_by="Mrs Siân Roberts", decided_at=SAMPLE_TIME,
-                   reason="Please use the school page instead. [here](https://evil.example)" if declined else "",
-                   comment="Lovely idea. <at>Carys</at>" if state is RequestState.APPROVED else "")
+    head = Person("tenant", SAMPLE_HEAD.aad_object_id, SAMPLE_HEAD.name)
+    note = ("Lovely idea. <at>Carys</at>" if state is RequestState.APPROVED
+            else "Please use the school page instead. [here](https://evil.example)")
+    return decide(request, head, SAMPLE_FEDERATION.school(request.school_id),
+                  approve=state is RequestState.APPROVED, reason=note, comment=note, now=SAMPLE_TIME)
 
 
 def _permissions(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
@@ -194,6 +202,8 @@ def _permissions(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     yield "my-requests", permission.my_requests_card(strings, lang, rows)
     yield "my-requests-empty", permission.my_requests_card(strings, lang, [])
     yield "pending-requests", permission.pending_card(strings, lang, [(pending, school), (blog, school)])
+    long = replace(pending, request_id="P-4LNG7Z", purpose=SAMPLE_LONG_PURPOSE)
+    yield "pending-requests-shortened", permission.pending_card(strings, lang, [(long, school), (blog, school)])
     many = [(replace(pending, request_id=f"P-{n:06d}", purpose=pending.purpose * 3), school) for n in range(25)]
     yield "pending-requests-many", permission.pending_card(strings, lang, many)
     yield "pending-requests-empty", permission.pending_card(strings, lang, [])
@@ -266,8 +276,9 @@ def _concerns(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
 
 
 # The policy check's findings are written in English (the preview says so in Welsh), like the policy's own words.
-SAMPLE_CHECK_PROBLEMS = ("$.sections[2].passages[0].text: 612 characters, more than 600; split the passage",)
-SAMPLE_CHECK_NOTES = ("1 of 8 headings have no Welsh (Welsh cards show them in English)",)
+SAMPLE_CHECK_PROBLEMS = ('Section 3, "Using social networking for communicating with the public (including pupils)", '
+                         "passage 1: 612 characters, more than 600; split the passage",)
+SAMPLE_CHECK_NOTES = ("1 of 8 headings has no Welsh (Welsh cards show them in English)",)
 SAMPLE_CHANGES = PolicyChanges(previous="1", sections=(
     SectionChange("changed", "using-social-networking-personal-use", "Using social networking for personal use",
                   "Defnyddio rhwydweithio cymdeithasol at ddefnydd personol", reworded=1, added=1),
@@ -287,15 +298,20 @@ def _policy_version_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Ite
     new = replace(policy.details, version="2", date_of_issue=date(2026, 9, 1),
                   next_review=Detail("Autumn 2028", "Tymor yr Hydref 2028"))
     def preview(changes: PolicyChanges = SAMPLE_CHANGES, problems: tuple[str, ...] = (),
-                refusal: tuple[str, dict[str, str]] | None = None) -> Card:
+                refusal: tuple[str, dict[str, str]] | None = None, current: str = "1") -> Card:
         return publishing.preview_card(
             strings, lang, draft_id="D-0123456789abcdef", file_name=SAMPLE_FILE_NAME,
-            details=new, current_version="1", sections=8, passages=43, changes=changes, problems=problems,
+            details=new, current_version=current, sections=8, passages=43, changes=changes, problems=problems,
             notes=SAMPLE_CHECK_NOTES, refusal=refusal)
 
     yield "publish-preview", preview()
-    yield "publish-preview-refused", preview(refusal=("publish.older", {"version": "2", "current": "3"}))
+    # Version 2 sent while version 3 is current: compared with version 3, and refused.
+    yield "publish-preview-refused", preview(replace(SAMPLE_CHANGES, previous="3"), current="3",
+                                             refusal=("publish.older", {"version": "2", "current": "3"}))
     yield "publish-preview-problems", preview(PolicyChanges(), problems=SAMPLE_CHECK_PROBLEMS)
+    # What the policy owner is sent when a document fails the check (the flow shows no preview of it).
+    yield "publish-check-failed", common.error_card(strings, lang, "publish.import_failed",
+                                                    reason="; ".join(SAMPLE_CHECK_PROBLEMS))
     yield "publish-done", publishing.published_card(strings, lang, version="2", asked=41, reinstated=False)
     yield "publish-done-no-staff", publishing.published_card(strings, lang, version="2", asked=None, reinstated=False)
     yield "publish-done-reinstated", publishing.published_card(strings, lang, version="2", asked=41, reinstated=True)

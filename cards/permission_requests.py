@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from bot.domain.people import Lang
@@ -23,6 +24,7 @@ from cards.elements import (
     Card,
     Element,
     action_set,
+    button_rows,
     card,
     card_bytes,
     execute,
@@ -42,6 +44,9 @@ VERB_WITHDRAW = "permission.withdraw"
 VERB_OPEN = "permission.open"
 VERB_REGISTER = "permission.register"
 MAX_LISTED = 20  # requests on one list card
+LISTED_IN_FULL = 3  # a pending list this long shows each request whole; a longer one, a summary of each
+MAX_SUMMARISED = 10  # summaries on one pending list (the oldest), then how many more wait
+SHORTENED_TO = 300  # characters of a purpose or consent the pending list shows
 
 _PLATFORM_TITLES = {"x": "X (Twitter)", "facebook": "Facebook", "instagram": "Instagram", "youtube": "YouTube",
                     "tiktok": "TikTok"}
@@ -157,32 +162,44 @@ def _risks(strings: Catalogue, lang: Lang, request: PermissionRequest, *, decide
         text(strings.text("perm.moderation_warning", lang), size="Small")]}]
 
 
+@dataclass(frozen=True)
+class _Details:
+    """A request's details as a card shows them, and whether any field was cut short to fit."""
+
+    rows: list[Element]
+    shortened: bool
+
+
+def _field(label: str, value: str, limit: int) -> tuple[Element, bool]:
+    """A labelled field, and whether its value was cut to `limit` characters."""
+    return labelled(label, value, limit=limit), len(clean_user_text(value, limit=len(value) + 1)) > limit
+
+
 def _details(strings: Catalogue, lang: Lang, request: PermissionRequest, school: str, *, decider: bool,
-             limit: int = 1000, titled: bool = False) -> list[Element]:
+             limit: int = 1000, titled: bool = False) -> _Details:
     """What a decision needs: the request in a sentence (unless the card is `titled` with it), where and when it was
     sent, anything that falls short, the purpose, pupils' content, consent and moderation, the account and dates."""
     dates = f"{request.start:%d/%m/%Y} – " + (f"{request.end:%d/%m/%Y}" if request.end
                                                else strings.text("perm.ongoing", lang))
-    content = ", ".join(_choice(strings, lang, c) for c in request.pupil_content)
+    content = (strings.text("perm.pupil_content_none", lang) if request.pupil_content in ((), ("none",))
+               else ", ".join(_choice(strings, lang, c) for c in request.pupil_content))
     rows: list[Element] = [] if titled else [plain_text(asks_sentence(strings, lang, request), weight="Bolder")]
     # The requester's card is headed with the request's id already.
     sent = strings.text("perm.request_line" if decider else "perm.sent_line", lang, id=request.request_id,
                         school=school, when=when(request.submitted_at))
-    rows += [
-        plain_text(sent, subtle=True, size="Small"),
-        *_risks(strings, lang, request, decider=decider),
-        labelled(strings.text("perm.label.purpose", lang), request.purpose, limit=limit),
-        labelled(strings.text("perm.label.pupil_content", lang), content),
-    ]
+    rows += [plain_text(sent, subtle=True, size="Small"), *_risks(strings, lang, request, decider=decider)]
+    fields = [(strings.text("perm.label.purpose", lang), request.purpose, limit),
+              (strings.text("perm.label.pupil_content", lang), content, limit)]
     if request.consent:
-        rows.append(labelled(strings.text("perm.label.consent", lang), request.consent, limit=limit))
-    rows.append(labelled(strings.text("perm.label.moderation", lang),
-                         f"{request.moderator} · {_choice(strings, lang, request.moderation)}", limit=300))
+        fields.append((strings.text("perm.label.consent", lang), request.consent, limit))
+    fields.append((strings.text("perm.label.moderation", lang),
+                   f"{request.moderator} · {_choice(strings, lang, request.moderation)}", 300))
     if request.account_kind == "existing":
-        rows.append(labelled(strings.text("perm.label.account", lang),
-                             f"{strings.text('perm.choice.existing', lang)}: {request.existing_account}"))
-    rows.append(labelled(strings.text("perm.label.dates", lang), dates))
-    return rows
+        fields.append((strings.text("perm.label.account", lang),
+                       f"{strings.text('perm.choice.existing', lang)}: {request.existing_account}", 300))
+    fields.append((strings.text("perm.label.dates", lang), dates, 100))
+    shown = [_field(label, value, most) for label, value, most in fields]
+    return _Details(rows + [row for row, _ in shown], any(cut for _, cut in shown))
 
 
 def _outcome(strings: Catalogue, lang: Lang, request: PermissionRequest) -> list[Element]:
@@ -210,6 +227,7 @@ def status_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *, s
     if request.state is RequestState.PENDING:
         waiting = "perm.status_pending_delegate" if delegate else "perm.status_pending"
         body.append(text(strings.text(waiting, lang, name=approver, school=school), weight="Bolder"))
+        body.append(text(strings.text("perm.status_pending_next", lang)))
         if not_queued:
             body.append(text(strings.text("perm.status_not_queued", lang, name=approver), subtle=True))
         elif undelivered:
@@ -217,9 +235,17 @@ def status_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *, s
         actions.append(execute(strings.text("perm.withdraw", lang), VERB_WITHDRAW, {"id": request.request_id},
                                style="destructive"))
     body += _outcome(strings, lang, request)
-    body += _details(strings, lang, request, school, decider=False)
+    body += _next_step(strings, lang, request)
+    body += _details(strings, lang, request, school, decider=False).rows
     actions.append(execute(strings.text("button.my_requests", lang), VERB_MY_REQUESTS))
     return card(body, actions)
+
+
+def _next_step(strings: Catalogue, lang: Lang, request: PermissionRequest) -> list[Element]:
+    """After an approval: keep to what was approved, and ask again for anything new."""
+    if request.state is not RequestState.APPROVED:
+        return []
+    return [text(strings.text("perm.approved_next", lang))]
 
 
 def approver_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *, school: str,
@@ -228,7 +254,7 @@ def approver_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *,
     the outcome after. `opened`: a copy opened from the pending list, whose buttons say so (`"from": "open"`), so a
     decision made on it still updates the card the request came in (a click on that card updates it itself)."""
     body: list[Element] = [plain_heading(asks_sentence(strings, lang, request)), *_outcome(strings, lang, request),
-                           *_details(strings, lang, request, school, decider=True, titled=True)]
+                           *_details(strings, lang, request, school, decider=True, titled=True).rows]
     if request.state is not RequestState.PENDING:
         return card(body)
     body.append({"type": "Input.Text", "id": "reason", "isMultiline": True, "maxLength": LIMITS["reason"],
@@ -247,7 +273,8 @@ def decision_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *,
     body: list[Element] = [heading(strings.text(f"perm.decision_title.{request.state.value}", lang,
                                                 id=request.request_id))]
     body += _outcome(strings, lang, request)
-    body += _details(strings, lang, request, school, decider=False)
+    body += _next_step(strings, lang, request)
+    body += _details(strings, lang, request, school, decider=False).rows
     return card(body, [execute(strings.text("button.my_requests", lang), VERB_MY_REQUESTS)])
 
 
@@ -273,7 +300,7 @@ def my_requests_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[Pe
             items.append(action_set([execute(strings.text("perm.withdraw", lang), VERB_WITHDRAW,
                                              {"id": request.request_id, "from": "list"})]))
         body.append({"type": "Container", "separator": True, "items": items})
-    return card(body, [execute(strings.text("perm.button.new", lang), VERB_PERMISSION_FORM)])
+    return card(body, [execute(strings.text("button.permission", lang), VERB_PERMISSION_FORM)])
 
 
 def note_input_id(request_id: str) -> str:
@@ -283,41 +310,74 @@ def note_input_id(request_id: str) -> str:
 
 def pending_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[PermissionRequest, str]], *,
                  notice: str = "", errors: Mapping[str, str] | None = None) -> Card:
-    """What waits for the headteacher: each request with what a decision needs (pupils' content, consent,
-    moderation) beside its reason box and Approve / Decline. Teams refreshes the list whenever it is shown, so a
-    request withdrawn or decided since leaves it."""
+    """What waits for the headteacher, oldest first, and how many. A short list shows each request with what a decision
+    needs beside its reason box and Approve / Decline; a request cut short to fit is decided only on its full card, one
+    click away. A longer list shows a summary of each, with its full card one click away. Teams refreshes the list
+    whenever it is shown, so a request withdrawn or decided since leaves it."""
     problems = errors or {}
     body: list[Element] = [heading(strings.text("perm.pending_title", lang))]
     if notice:
         body.append(text(notice, weight="Bolder"))
+    summarised = len(requests) > LISTED_IN_FULL
     if not requests:
         body.append(text(strings.text("perm.pending_empty", lang)))
+    else:
+        count = strings.text("perm.pending_count", lang, count=len(requests))
+        body.append(text(f"{count} {strings.text('perm.pending_summaries', lang)}" if summarised else count))
     footer = [execute(strings.text("perm.button.register", lang), VERB_REGISTER)]
+    most = MAX_SUMMARISED if summarised else MAX_LISTED
     for shown, (request, school) in enumerate(requests):
-        data = {"id": request.request_id, "from": "list"}
-        items: list[Element] = [
-            *_details(strings, lang, request, school, decider=True, limit=300),
-            {"type": "Input.Text", "id": note_input_id(request.request_id), "isMultiline": True,
-             "maxLength": LIMITS["reason"], "label": strings.text("perm.reason_label", lang)}]
-        if request.request_id in problems:
-            items.append({"type": "TextBlock", "text": strings.text(problems[request.request_id], lang),
-                          "color": "Attention", "wrap": True})
-        items.append(action_set([
-            execute(strings.text("perm.approve", lang), VERB_APPROVE, data, style="positive",
-                    associated_inputs="auto"),
-            execute(strings.text("perm.decline", lang), VERB_DECLINE, data, style="destructive",
-                    associated_inputs="auto"),
-            execute(strings.text("perm.open", lang), VERB_OPEN, {"id": request.request_id})]))
+        problem = problems.get(request.request_id, "")
+        items = _summary(strings, lang, request, school, problem) if summarised else _in_full(
+            strings, lang, request, school, problem)
         entry = {"type": "Container", "separator": True, "spacing": "Large", "items": items}
         more = text(strings.text("perm.more_waiting", lang, count=len(requests) - shown), weight="Bolder")
         # Teams refuses a card over 28 KB: the oldest requests first, as many as fit, and how many more wait.
-        if shown >= MAX_LISTED or card_bytes(card([*body, entry, more], footer)) > MAX_CARD_BYTES:
+        if shown >= most or card_bytes(card([*body, entry, more], footer)) > MAX_CARD_BYTES:
             body.append(more)
             break
         body.append(entry)
     listed = card(body, footer)
     listed["refresh"] = {"action": execute(strings.text("button.pending", lang), VERB_PENDING)}
     return listed
+
+
+def _see_in_full(strings: Catalogue, lang: Lang, request: PermissionRequest) -> Element:
+    return execute(strings.text("perm.open", lang), VERB_OPEN, {"id": request.request_id})
+
+
+def _problem(strings: Catalogue, lang: Lang, problem: str) -> list[Element]:
+    """Why a decision clicked on the list was not made (a decline without a reason)."""
+    return [{"type": "TextBlock", "text": strings.text(problem, lang), "color": "Attention", "wrap": True}] if problem \
+        else []
+
+
+def _in_full(strings: Catalogue, lang: Lang, request: PermissionRequest, school: str, problem: str) -> list[Element]:
+    """A request on a short pending list: its details, and its decision there unless a detail had to be cut short."""
+    details = _details(strings, lang, request, school, decider=True, limit=SHORTENED_TO)
+    if details.shortened:
+        return [*details.rows, text(strings.text("perm.shortened", lang), weight="Bolder"),
+                *_problem(strings, lang, problem), action_set([_see_in_full(strings, lang, request)])]
+    data = {"id": request.request_id, "from": "list"}
+    items: list[Element] = [
+        *details.rows,
+        {"type": "Input.Text", "id": note_input_id(request.request_id), "isMultiline": True,
+         "maxLength": LIMITS["reason"], "label": strings.text("perm.reason_label", lang)},
+        *_problem(strings, lang, problem)]
+    return [*items, *button_rows([
+        execute(strings.text("perm.approve", lang), VERB_APPROVE, data, style="positive", associated_inputs="auto"),
+        execute(strings.text("perm.decline", lang), VERB_DECLINE, data, style="destructive", associated_inputs="auto"),
+        _see_in_full(strings, lang, request)])]
+
+
+def _summary(strings: Catalogue, lang: Lang, request: PermissionRequest, school: str, problem: str) -> list[Element]:
+    """A request on a long pending list: who asks, for which platform, its purpose on one line, and its full card."""
+    sent = strings.text("perm.request_line", lang, id=request.request_id, school=school,
+                        when=when(request.submitted_at))
+    return [plain_text(f"{request.requester.name} · {request.platform_name}", weight="Bolder"),
+            user_text(clean_user_text(request.purpose, limit=60, one_line=True), italic=True),
+            plain_text(sent, subtle=True, size="Small"), *_problem(strings, lang, problem),
+            action_set([_see_in_full(strings, lang, request)])]
 
 
 def register_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[PermissionRequest, str]]) -> Card:

@@ -12,7 +12,7 @@ from bot.domain.policy_versions import PolicyChanges, SectionChange
 from bot.policy.details import PolicyDetails
 from cards.answer import when
 from cards.common import VERB_SECTIONS
-from cards.elements import Card, Element, card, execute, facts, heading, text, user_text
+from cards.elements import Card, Element, button_rows, card, execute, facts, heading, text, user_text
 from cards.i18n import Catalogue
 
 VERB_PUBLISH = "policy.publish"
@@ -82,10 +82,12 @@ def preview_card(strings: Catalogue, lang: Lang, *, draft_id: str, file_name: st
                  current_version: str, sections: int, passages: int, changes: PolicyChanges,
                  problems: Sequence[str] = (), notes: Sequence[str] = (),
                  refusal: tuple[str, Mapping[str, str]] | None = None) -> Card:
-    """What the policy owner is about to publish, checked and compared with the current version."""
+    """What the policy owner is about to publish, checked and compared with the current version (a version refused
+    or stopped by the check replaces nothing, so says only its own number)."""
     version = details.version or "—"
     shown_version = version
-    if current_version and details.version and current_version != details.version:
+    publishable = not problems and refusal is None
+    if current_version and details.version and current_version != details.version and publishable:
         shown_version = strings.text("publish.version_replaces", lang, version=version, current=current_version)
     rows = _version_facts(strings, lang, details, shown_version)
     rows.append((strings.text("publish.size", lang),
@@ -109,7 +111,7 @@ def preview_card(strings: Catalogue, lang: Lang, *, draft_id: str, file_name: st
     if refusal is not None:
         key, values = refusal
         body.append({"type": "Container", "style": "warning", "items": [text(strings.text(key, lang, **values))]})
-    if problems or refusal is not None:
+    if not publishable:
         return card(body)
     return card(body, [execute(strings.text("publish.button", lang, version=version), VERB_PUBLISH,
                                {"draft": draft_id}, style="positive"),
@@ -137,20 +139,18 @@ def read_request_card(strings: Catalogue, lang: Lang, *, details: PolicyDetails,
     intro = (strings.text("reads.request_body", lang, issued=issued.text(code), **values) if issued
              else strings.text("reads.request_body_undated", lang, **values))
     title = strings.text("reads.reminder_title" if reminder else "reads.request_title", lang)
-    return card(
-        [heading(title), text(intro), *changes_elements(strings, lang, changes)],
-        [execute(strings.text("reads.confirm", lang), VERB_CONFIRM_READ, {"version": details.version},
-                 style="positive"),
-         execute(strings.text("reads.read_policy", lang), VERB_SECTIONS),
-         execute(strings.text("button.switch_language", lang), VERB_READ_REQUEST,
-                 {"version": details.version, "lang": _other(lang).value})])
+    return card([heading(title), text(intro), *changes_elements(strings, lang, changes), *button_rows([
+        execute(strings.text("reads.confirm", lang), VERB_CONFIRM_READ, {"version": details.version}, style="positive"),
+        execute(strings.text("button.sections", lang), VERB_SECTIONS),
+        execute(strings.text("button.switch_language", lang), VERB_READ_REQUEST,
+                {"version": details.version, "lang": _other(lang).value})])])
 
 
 def read_confirmed_card(strings: Catalogue, lang: Lang, *, version: str, at: datetime, already: bool) -> Card:
     """The read-and-confirm card once confirmed (a second click says when the first was)."""
     key = "reads.already_confirmed" if already else "reads.confirmed"
     return card([text(strings.text(key, lang, when=when(at), version=version))],
-                [execute(strings.text("reads.read_policy", lang), VERB_SECTIONS)])
+                [execute(strings.text("button.sections", lang), VERB_SECTIONS)])
 
 
 def _names(strings: Catalogue, lang: Lang, names: Sequence[str], *, limit: int, version: str) -> list[Element]:
@@ -200,16 +200,16 @@ def whats_new_card(strings: Catalogue, lang: Lang, *, details: PolicyDetails, ch
                            facts(_version_facts(strings, lang, details, details.version or "—"))]
     if changes is None:
         body.append(text(strings.text("reads.whats_new_default", lang)))
-        return card(body, [execute(strings.text("reads.read_policy", lang), VERB_SECTIONS)])
+        return card(body, [execute(strings.text("button.sections", lang), VERB_SECTIONS)])
     if published is not None:
         body.append(text(strings.text("reads.published_on", lang, when=when(published[0]), name=published[1]),
                          subtle=True, size="Small"))
     body.extend(changes_elements(strings, lang, changes))
-    actions = [execute(strings.text("reads.read_policy", lang), VERB_SECTIONS)]
+    actions = [execute(strings.text("button.sections", lang), VERB_SECTIONS)]
     if confirmed_at is not None:
         body.append(text(strings.text("reads.you_confirmed", lang, when=when(confirmed_at)), subtle=True))
     else:
         body.append(text(strings.text("reads.please_confirm", lang), subtle=True))
         actions.insert(0, execute(strings.text("reads.confirm", lang), VERB_CONFIRM_READ,
                                   {"version": details.version}, style="positive"))
-    return card(body, actions)
+    return card([*body, *button_rows(actions)])

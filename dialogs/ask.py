@@ -35,8 +35,8 @@ from dialogs.private import PrivateChat
 
 log = logging.getLogger(__name__)
 
-SECTIONS_WORDS = frozenset({"show the policy", "the policy", "policy", "sections", "contents", "dangos y polisi",
-                            "y polisi", "polisi", "adrannau", "cynnwys"})
+SECTIONS_WORDS = frozenset({"read the policy", "show the policy", "the policy", "policy", "sections", "contents",
+                            "darllen y polisi", "dangos y polisi", "y polisi", "polisi", "adrannau", "cynnwys"})
 ABOUT_WORDS = frozenset({"about", "about this policy", "about the policy", "version", "am y polisi",
                          "am y polisi hwn", "fersiwn"})
 # Text is normalised before matching, so "i'w" is looked up as "i w".

@@ -58,7 +58,8 @@ from dialogs.private import PrivateChat
 log = logging.getLogger(__name__)
 
 FORM_WORDS = frozenset({"request permission", "ask permission", "permission", "permission request",
-                        "ask for permission", "gofyn caniatad", "caniatad", "cais am ganiatad", "gofyn am ganiatad"})
+                        "ask for permission", "ask to use social media", "gofyn caniatad", "caniatad",
+                        "cais am ganiatad", "gofyn am ganiatad", "caniatad cyfryngau cymdeithasol"})
 MINE_WORDS = frozenset({"my requests", "my request", "requests", "fy ngheisiadau", "fy ngheisiau", "ceisiadau"})
 PENDING_WORDS = frozenset({"pending", "pending requests", "requests to decide", "ceisiadau sy n aros",
                            "yn aros"})

@@ -21,6 +21,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 MAX_VERSION = (1, 5)  # Teams renders up to 1.5; a 1.6 card does not display at all
 MAX_BYTES = 28 * 1024  # Teams refuses messages over about 28 KB
+PHONE_WIDTH = 340  # a card's width in Teams on a phone, in CSS pixels
 
 Card = Mapping[str, Any]
 
@@ -94,6 +95,14 @@ def validate_cards(cards: Sequence[Card], page: Page | None = None) -> list[list
             return validate_cards(cards, own)
     return [rendered + teams_findings(card) for card, rendered in zip(cards, renderer_findings(cards, page),
                                                                         strict=True)]
+
+
+def cut_buttons(cards: Sequence[Card], page: Page, *, width: int = PHONE_WIDTH) -> list[list[str]]:
+    """For each card, the titles of buttons cut off when it is `width` pixels wide and each button row stays on one
+    line, as Teams draws them (it never wraps a row: microsoft/AdaptiveCards#6880)."""
+    result: list[list[str]] = page.evaluate("([cards, width]) => window.cutButtons(cards, width)",
+                                            [list(cards), width])
+    return result
 
 
 def render_cards_to_png(cards: Mapping[str, Card] | Sequence[Card], out_dir: Path,

@@ -19,7 +19,7 @@ def test_hi_shows_the_welcome_card(pages: Callable[[str], Page]) -> None:
     send(page, "hi")
 
     welcome = card_with(page, "Social media policy helper")
-    assert welcome.get_by_role("button", name="Ask permission").is_visible()
+    assert welcome.get_by_role("button", name="Ask to use social media").is_visible()
 
 
 def test_a_question_is_answered_with_the_policys_words(pages: Callable[[str], Page]) -> None:

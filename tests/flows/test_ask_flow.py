@@ -3,6 +3,7 @@ headteacher whose reply comes back. The answer index is built once per session (
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ from bot.policy import PolicyIndex
 from bot.policy.steering import Steering
 from cards.i18n import Catalogue
 from tests.flows.conftest import CARYS, SIAN, BotInMemory, open_bot, text_of
-from tests.support.cards import verb_data
+from tests.support.cards import actions, verb_data
 from tests.support.policies import fixture_policy
 
 POLICY_TEXT = (Path(__file__).resolve().parents[2] / "bot/policy/data/social-media-policy-2022.txt").read_text(
@@ -108,3 +109,15 @@ async def test_a_headteachers_reply_that_shows_nothing_is_asked_for_again_and_no
     assert "Please write a reply before sending." in text_of(answer.card)
     [record] = bot.store.questions.values()
     assert record.reply == "" and await bot.cards_for(CARYS) == told_before
+
+
+async def test_every_command_the_help_card_names_does_what_it_says_not_answered_as_a_question(
+        answering_bot: BotInMemory, strings: Catalogue) -> None:
+    for lang in Lang:
+        commands = re.findall(r"\*\*([^*]+)\*\*", strings.text("help.commands", lang))
+        assert len(commands) >= 10
+        for command in commands:
+            reply = await answering_bot.says(SIAN, command, lang=lang)
+            verbs = {a.get("verb") for a in actions(reply.card or {})}
+            assert not verbs & {"ask.feedback", "ask.escalate"}, (lang, command)
+    assert answering_bot.store.questions == {}

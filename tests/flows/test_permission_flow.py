@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from bot.domain.errors import StorageUnavailable
-from bot.domain.people import Person
+from bot.domain.people import Lang, Person
 from bot.domain.permission_requests import RequestState
 from bot.storage.memory import MemoryOutbox, MemoryPermissionRequests
+from cards.i18n import Catalogue
 from tests.flows.conftest import CARYS, FFION, GARETH, OWAIN, SIAN, BotInMemory, text_of
 from tests.support.activities import TENANT
 from tests.support.cards import actions, verb_data
@@ -335,3 +338,93 @@ async def test_a_decline_whose_reason_shows_nothing_asks_for_one_and_the_request
     assert "Please give a reason when declining." in text_of(answer.card)
     assert (await MemoryPermissionRequests(bot.store).get(request_id)).state is RequestState.PENDING
     assert await bot.cards_for(CARYS) == told_before
+
+
+def _inputs(card: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every input on a card, wherever it sits."""
+    found = [e for e in card.get("body", []) if str(e.get("type", "")).startswith("Input.")]
+    for element in card.get("body", []):
+        found += _inputs({"body": element.get("items", [])})
+    return found
+
+
+LONG_PURPOSE = ("Share Year 9 geography field trip highlights with parents, with photos of the river study at Llyn "
+                "Clywedog. " * 8 + "Pupils' faces are never shown.")
+
+
+async def test_a_request_cut_short_on_the_pending_list_is_decided_only_on_its_full_card(bot: BotInMemory) -> None:
+    await bot.meets(CARYS, OWAIN, SIAN)
+    long_id = str(verb_data((await bot.clicks(CARYS, "permission.submit", _form(purpose=LONG_PURPOSE))).card or {},
+                            "permission.withdraw")["id"])
+    short_id = await _submitted(bot, OWAIN)
+
+    listed = (await bot.clicks(SIAN, "permission.pending", {})).card or {}
+    opened = await bot.clicks(SIAN, "permission.open", verb_data(listed, "permission.open"))
+
+    on_list = {(a["verb"], a["data"].get("id")): a["title"] for a in actions(listed)}
+    # The long request's last words are not on the list: no decision there, only the way to the whole request.
+    assert "Pupils' faces are never shown." not in text_of(listed)
+    assert on_list[("permission.open", long_id)] == "See full request"
+    assert ("permission.approve", long_id) not in on_list and ("permission.decline", long_id) not in on_list
+    assert f"reason_{long_id}" not in {i["id"] for i in _inputs(listed)}
+    # Shown whole, the other keeps its decision on the list.
+    assert {("permission.approve", short_id), ("permission.decline", short_id)} <= set(on_list)
+    assert "Pupils' faces are never shown." in text_of(opened.card)
+    assert verb_data(opened.card or {}, "permission.approve") == {"id": long_id, "from": "open"}
+
+
+async def test_a_long_pending_list_summarises_each_request_and_says_how_many_wait(bot: BotInMemory) -> None:
+    await bot.meets(CARYS, OWAIN, SIAN)
+    sent = [await _submitted(bot, CARYS if n % 2 else OWAIN) for n in range(12)]
+
+    listed = (await bot.clicks(SIAN, "permission.pending", {})).card or {}
+    opened = await bot.clicks(SIAN, "permission.open", {"id": sent[-1]})
+
+    assert "Waiting for a decision: 12." in text_of(listed)
+    assert [a["data"] for a in actions(listed) if a["verb"] == "permission.open"] == [{"id": i} for i in sent[:10]]
+    assert not {"permission.approve", "permission.decline"} & {a["verb"] for a in actions(listed)}
+    assert _inputs(listed) == []
+    assert "Carys Jenkins · Instagram" in text_of(listed) and "Only work, no names" not in text_of(listed)
+    assert "2 more waiting" in text_of(listed)
+    assert verb_data(opened.card or {}, "permission.approve") == {"id": sent[-1], "from": "open"}
+
+
+async def test_the_requester_is_told_where_the_decision_comes_and_to_wait_for_it(bot: BotInMemory) -> None:
+    await bot.meets(CARYS, SIAN)
+
+    status = await bot.clicks(CARYS, "permission.submit", _form())
+    request_id = verb_data(status.card or {}, "permission.withdraw")["id"]
+    await bot.clicks(SIAN, "permission.approve", {"id": request_id})
+
+    assert "The decision will come back to you here, in this chat." in text_of(status.card)
+    assert "don't start using the account until the request is approved" in text_of(status.card)
+    [_, decision] = [c for c in await bot.cards_for(CARYS) if "was approved" in text_of(c) or "Approved" in text_of(c)]
+    assert "Keep to what was approved" in text_of(decision) and "ask again" in text_of(decision)
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_the_end_date_asks_for_what_the_form_accepts(bot: BotInMemory, strings: Catalogue,
+                                                           lang: Lang) -> None:
+    await bot.meets(CARYS, SIAN)
+
+    refused = await bot.clicks(CARYS, "permission.submit", _form(end="", ongoing="false"), lang=lang)
+
+    inputs = {i["id"]: i for i in _inputs(refused.card or {})}
+    error = strings.text("perm.error.end_or_ongoing", lang)
+    [ongoing] = re.findall(r'"([^"]+)"', error)  # the box the error asks to tick, by its name
+    assert json.dumps(error, ensure_ascii=False) in text_of(refused.card)
+    assert inputs["ongoing"]["title"].startswith(ongoing) and f'"{ongoing}"' in inputs["end"]["label"]
+    assert await MemoryPermissionRequests(bot.store).list_by_requester(CARYS) == []
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_the_consent_box_says_when_it_must_be_filled_in(bot: BotInMemory, strings: Catalogue,
+                                                              lang: Lang) -> None:
+    await bot.meets(CARYS, SIAN)
+
+    refused = await bot.clicks(CARYS, "permission.submit", _form(pupil_content="photos", consent=""), lang=lang)
+
+    when_needed = {Lang.EN: "pupils' photos, names or work", Lang.CY: "lluniau, enwau neu waith disgyblion"}[lang]
+    label = {i["id"]: i for i in _inputs(refused.card or {})}["consent"]["label"]
+    assert when_needed in label.lower() and when_needed in strings.text("perm.error.consent", lang).lower()
+    assert json.dumps(strings.text("perm.error.consent", lang), ensure_ascii=False) in text_of(refused.card)

@@ -169,10 +169,11 @@ async def test_someone_who_never_opened_the_bot_is_told_where_to_find_it(staffed
                                                                          connector: Connector) -> None:
     seen = await _said_in_group(staffed, connector, SIAN, text="pending requests")
 
-    assert "Open a chat with me" in seen and "Requests waiting for you" not in seen
+    # The pending list is the card headed "Pending requests" (the welcome card has a button of that name).
+    assert "Open a chat with me" in seen and '"text": "Pending requests"' not in seen
     await staffed.post("/api/messages", json=message(SIAN, "hi", connector.url))
     await staffed.app[SERVICES].deliverer.drain()
-    assert any("Requests waiting for you" in json.dumps(c) for c in connector.cards(SIAN_CHAT))
+    assert any(c["body"][0].get("text") == "Pending requests" for c in connector.cards(SIAN_CHAT))
 
 
 # Item 2: a conversation whose type is missing or unknown is not a private chat.

@@ -109,8 +109,8 @@ def test_the_welsh_about_card_shows_the_details_in_welsh() -> None:
 def test_the_welsh_source_line_gives_the_english_heading_too() -> None:
     cards = gallery()
 
-    welsh = cards["answer.cy"]["body"][-3]["text"]
-    english = cards["answer.en"]["body"][-3]["text"]
+    [welsh] = [b["text"] for b in cards["answer.cy"]["body"] if b.get("text", "").startswith("Ffynhonnell:")]
+    [english] = [b["text"] for b in cards["answer.en"]["body"] if b.get("text", "").startswith("Source:")]
 
     assert welsh == ("Ffynhonnell: Polisi Cyfryngau Cymdeithasol, Fersiwn 1, 12 Hydref 2022, adran "
                      "\"Cyfathrebu â'r cyhoedd (gan gynnwys disgyblion) drwy rwydweithio cymdeithasol\" "

@@ -78,12 +78,20 @@ def _shown_as_written() -> list[str]:
     return sorted({*quoted, *typed}, key=len, reverse=True)
 
 
+def _cut_short(text: str, written: list[str]) -> bool:
+    """True for the start of something shown as written, cut short to fit a card ("Share Year 9 geography…")."""
+    start = text.removesuffix("…").rstrip()
+    return text.endswith("…") and len(start) >= 20 and any(" ".join(w.split()).startswith(start) for w in written)
+
+
 def english_on(cards: Mapping[str, Any], *, allowed: frozenset[str] = WELSH_HOMOGRAPHS | NAMES) -> dict[str, list[str]]:
     """English words on each card, outside the policy's words and what people typed."""
     leave_out = _shown_as_written()
     found: dict[str, set[str]] = defaultdict(set)
     for name, card in cards.items():
         for text in _read(card):
+            if _cut_short(text, leave_out):
+                continue
             for passage in leave_out:
                 text = text.replace(passage, " ")
             text = _COMMAND.sub(" ", text)

@@ -1,0 +1,83 @@
+"""What the cards call things: one name for one thing, in both languages, and samples that show what the code does."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import replace
+
+from bot.domain.people import Lang
+from cards import permission_requests as permission
+from cards.gallery import SAMPLE_FEDERATION, _sample_request, gallery
+from cards.i18n import load_catalogue
+from tests.flows.conftest import text_of
+from tests.support.cards import actions
+
+# Buttons that open something named: the same thing has the same name on every card.
+OPENERS = ("policy.sections", "permission.pending", "permission.mine", "permission.form")
+
+
+def test_a_button_that_opens_the_same_thing_has_one_name_everywhere() -> None:
+    titles: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for name, card in gallery().items():
+        for action in actions(card) + [card.get("refresh", {}).get("action", {})]:
+            if action.get("verb") in OPENERS:
+                titles[(action["verb"], name.rsplit(".", 1)[1])].add(action["title"])
+
+    assert len(titles) == 2 * len(OPENERS)
+    assert {key: names for key, names in titles.items() if len(names) > 1} == {}
+
+
+def test_the_pending_list_and_the_lists_of_ones_own_are_headed_as_their_buttons_say() -> None:
+    strings = load_catalogue()
+
+    for lang in Lang:
+        def say(key: str, lang: Lang = lang) -> str:
+            return strings.text(key, lang)
+
+        assert say("perm.pending_title") == say("button.pending")
+        # "My requests" opens "Your requests" as "My reports" opens "Your reports".
+        assert say("perm.mine_title").split()[0] == say("concern.mine_title").split()[0]
+        assert say("button.my_requests").split()[0] == say("concern.my_reports").split()[0]
+
+
+def test_the_welsh_cards_say_i_have_one_way() -> None:
+    strings = load_catalogue()
+
+    contracted = [key for key in strings.keys() if re.search(r"\bRwy(f\b|'n\b)", strings.text(key, Lang.CY))]
+
+    assert contracted == []
+
+
+def test_the_button_to_ask_permission_says_it_is_for_social_media_beside_ask_the_headteacher() -> None:
+    cards = gallery()
+
+    for lang, words in ((Lang.EN, "social media"), (Lang.CY, "cyfryngau cymdeithasol")):
+        card = cards[f"answer-not-helpful.{lang.value}"]
+        [form] = [a["title"] for a in actions(card) if a["verb"] == "permission.form"]
+        [head] = [a["title"] for a in actions(card) if a["verb"] == "ask.escalate"]
+        assert words in form and form != head
+    for name in ("answer.en", "photo-checklist.en", "welcome.en", "help.en", "section.en"):
+        assert "Ask permission" not in text_of(cards[name])
+
+
+def test_a_request_with_no_pupils_content_says_so_plainly() -> None:
+    strings = load_catalogue()
+    request = replace(_sample_request(), pupil_content=("none",), consent="")
+
+    english = permission.approver_card(strings, Lang.EN, request, school="Llanidloes High School")
+    welsh = permission.approver_card(strings, Lang.CY, request, school="Ysgol Uwchradd Llanidloes")
+
+    assert "No pupils' photos, names or work" in text_of(english) and "None of these" not in text_of(english)
+    assert "Dim lluniau, enwau neu waith disgyblion" in text_of(welsh)
+
+
+def test_the_gallery_shows_a_withdrawal_and_a_refused_version_as_the_code_makes_them() -> None:
+    cards = gallery()
+    requester = _sample_request().requester.name
+
+    for name in ("permission-withdrawn.en", "permission-withdrawn-headteacher.en"):
+        assert f"Withdrawn by {requester}" in text_of(cards[name])
+        assert f"Withdrawn by {SAMPLE_FEDERATION.schools[0].headteacher.name}" not in text_of(cards[name])
+    refused = text_of(cards["publish-preview-refused.en"])
+    assert "older than the current version, 3" in refused and "replaces version" not in refused
