@@ -375,7 +375,7 @@ def _summary(strings: Catalogue, lang: Lang, request: PermissionRequest, school:
     sent = strings.text("perm.request_line", lang, id=request.request_id, school=school,
                         when=when(request.submitted_at))
     return [plain_text(f"{request.requester.name} · {request.platform_name}", weight="Bolder"),
-            user_text(clean_user_text(request.purpose, limit=60, one_line=True), italic=True),
+            user_text(clean_user_text(request.purpose, limit=48, one_line=True), italic=True),
             plain_text(sent, subtle=True, size="Small"), *_problem(strings, lang, problem),
             action_set([_see_in_full(strings, lang, request)])]
 
