@@ -11,6 +11,7 @@ from playwright.sync_api import Page
 from cards.gallery import gallery
 from tests.cards.renderer import cut_buttons
 
+
 def _checked() -> dict[str, dict[str, Any]]:
     return gallery()
 
