@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 
@@ -34,7 +34,7 @@ from bot.storage.memory import (
 )
 from cards.elements import Card
 from cards.i18n import Catalogue, load_catalogue
-from dialogs.ask import AskFlow
+from dialogs.ask import AskFlow, Retriever
 from dialogs.base import Reply, Router, Scope, Turn
 from dialogs.concerns import ConcernFlow, offensive_comments_passage, offensive_comments_section
 from dialogs.home import HomeFlow
@@ -102,7 +102,7 @@ class BotInMemory:
 
 
 def open_bot(strings: Catalogue, federation: Federation,
-             in_force: Callable[[], PolicyInForce[PolicyIndex]]) -> BotInMemory:
+             in_force: Callable[[], PolicyInForce[Retriever]]) -> BotInMemory:
     """The flows wired as `app.build_flows` wires them, each on the memory port of its Table adapter."""
     store = MemoryStore()
     profiles, directory = MemoryUserProfiles(store), MemoryStaffDirectory(store)
@@ -116,8 +116,8 @@ def open_bot(strings: Catalogue, federation: Federation,
     concerns = ConcernFlow(strings=strings, federation=federation, reports=MemoryConcernReports(store),
                            directory=directory, managers=[directory], notifier=notifier, profiles=profiles,
                            limiter=limiter, report_limit=5, escalation_limit=10,
-                           guidance_section=lambda: offensive_comments_section(fixture_policy()),
-                           guidance_passage=lambda: offensive_comments_passage(fixture_policy()))
+                           guidance_section=lambda: offensive_comments_section(in_force().policy),
+                           guidance_passage=lambda: offensive_comments_passage(in_force().policy))
     router = Router([home, concerns, permissions, ask], fallback=home.help, unknown_verb=home.unknown_verb,
                     invalid_data=home.invalid_card)
     return BotInMemory(store, router, federation)
@@ -142,13 +142,19 @@ def policy_in_force(shared_policy_indexes: SharedIndexes) -> PolicyInForce[Polic
     return PolicyInForce(policy, shared_policy_indexes(policy))
 
 
+class NoIndex:
+    """The answer index of a bot that should never be asked a question: asking one fails the test."""
+
+    def answer(self, question: str) -> NoReturn:
+        """Fail: the test asked a question."""
+        pytest.fail("this test asks a question: use the `answering_bot` fixture")
+
+
 @pytest.fixture
 def bot(strings: Catalogue, federation: Federation) -> BotInMemory:
     """The bot on an empty memory store, for flows that quote no policy (asking a question fails the test)."""
-    def no_index() -> PolicyInForce[PolicyIndex]:
-        pytest.fail("this test asks a question: use the `answering_bot` fixture")
-
-    return open_bot(strings, federation, no_index)
+    in_force = PolicyInForce(fixture_policy(), NoIndex())
+    return open_bot(strings, federation, lambda: in_force)
 
 
 @pytest.fixture
