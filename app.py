@@ -65,7 +65,7 @@ from bot.storage.users import TableUserProfiles
 from cards.i18n import Catalogue, load_catalogue
 from dialogs.ask import AskFlow
 from dialogs.base import Flow, Router
-from dialogs.concerns import ConcernFlow, offensive_comments_passage, offensive_comments_section
+from dialogs.concerns import ConcernFlow, offensive_comments_guidance
 from dialogs.home import HomeFlow
 from dialogs.permission_requests import PermissionFlow
 from dialogs.policy_reads import ReadingFlow
@@ -148,7 +148,8 @@ def build_flows(parts: FlowParts) -> Flows:
     ask = AskFlow(strings=parts.strings, federation=parts.federation, in_force=parts.live.current,
                   questions=TableQuestionLog(parts.store), notifier=parts.notifier, profiles=parts.profiles,
                   limiter=limiter, question_limit=parts.settings.question_limit_per_day,
-                  reply_limit=parts.settings.reply_limit_per_day, policy_version=_earlier_policy(parts))
+                  reply_limit=parts.settings.reply_limit_per_day, policy_version=_earlier_policy(parts),
+                  shipped=_shipped_policy(parts.settings))
     directory = TableStaffDirectory(parts.store)
     permissions = PermissionFlow(strings=parts.strings, federation=parts.federation,
                                  requests=TablePermissionRequests(parts.store), notifier=parts.notifier,
@@ -160,8 +161,7 @@ def build_flows(parts: FlowParts) -> Flows:
                            profiles=parts.profiles, limiter=limiter,
                            report_limit=parts.settings.report_limit_per_day,
                            escalation_limit=parts.settings.escalation_limit_per_day,
-                           guidance_section=lambda: offensive_comments_section(parts.live.current().policy),
-                           guidance_passage=lambda: offensive_comments_passage(parts.live.current().policy),
+                           guidance=lambda: offensive_comments_guidance(parts.live.current().policy),
                            check_interval=parts.settings.report_check_interval_seconds)
     months = parts.settings.report_retention_months
 
@@ -179,6 +179,16 @@ def build_flows(parts: FlowParts) -> Flows:
             Job("policy-version-poll", settings.policy_poll_seconds, parts.live.refresh),
             Job("policy-campaigns", settings.campaign_check_interval_seconds, reading.check_campaigns)]
     return Flows([publishing, parts.home, concerns, permissions, reading, ask], jobs)
+
+
+def _shipped_policy(settings: Settings) -> Policy | None:
+    """The shipped policy file, whose ids buttons posted before a version was published name; None when unreadable
+    (those buttons then open what their ids still name)."""
+    try:
+        return load_policy(settings.policy_file)
+    except PolicyFileError as error:
+        log.warning("the shipped policy file is unreadable: %s", error.problems[:3])
+        return None
 
 
 def _earlier_policy(parts: FlowParts) -> Callable[[str], Awaitable[Policy | None]]:

@@ -12,6 +12,7 @@ from bot.domain.text import clean_user_text
 from bot.domain.uk_time import in_uk
 from bot.policy.details import PolicyDetails, version_in
 from bot.policy.model import PolicyPassage, PolicySection, quotes
+from bot.policy.places import PolicyPlace, heading_mark
 from cards.common import VERB_CONCERN_FORM, VERB_PERMISSION_FORM, VERB_SECTIONS
 from cards.elements import (
     Card,
@@ -59,6 +60,8 @@ class SectionView:
     welsh_passages: int = 0
     # How many of `passages`, moved to the front, are the part a button named (the rest follow in document order).
     leading: int = 0
+    # The mark of its heading's words, so a button to it finds it again in a later version.
+    heading_mark: str = ""
 
 
 def _paragraph(passages: Sequence[PolicyPassage], passage_id: str) -> tuple[int, int]:
@@ -82,7 +85,17 @@ def section_view(section: PolicySection, lang: Lang, *, full: bool = False, firs
     shown = (*shown[start:end], *shown[:start], *shown[end:])
     welsh = sum(bool(p.text_cy) for p in shown) if lang is Lang.CY else 0
     return SectionView(section.id, section.heading(lang.value), tuple(quotes(shown, lang.value)), section.heading_en,
-                       welsh, end - start)
+                       welsh, end - start, heading_mark(section))
+
+
+def place_data(place: PolicyPlace) -> dict[str, str]:
+    """A `policy.section` button's data: the ids every card posted before sends, and the marks of their words."""
+    optional = {"passage": place.passage, "section_mark": place.section_mark, "passage_mark": place.passage_mark}
+    return {"section": place.section, **{key: value for key, value in optional.items() if value}}
+
+
+def _section_data(section: SectionView) -> dict[str, str]:
+    return place_data(PolicyPlace(section.section_id, section_mark=section.heading_mark))
 
 
 def source_line(strings: Catalogue, lang: Lang, source: str, section: SectionView, *, quoted: int = 0,
@@ -106,7 +119,7 @@ def source_line(strings: Catalogue, lang: Lang, source: str, section: SectionVie
 def section_rows(sections: Sequence[SectionView]) -> list[Element]:
     """Each section a full-width row to tap: a heading wraps whole, where a button's title is cut off."""
     return [{"type": "Container", "separator": index > 0, "spacing": "Small",
-             "selectAction": execute(section.heading, VERB_SECTION, {"section": section.section_id}),
+             "selectAction": execute(section.heading, VERB_SECTION, _section_data(section)),
              "items": [{"type": "RichTextBlock", "inlines": [
                  {"type": "TextRun", "text": f"{section.heading} ›", "color": "Accent"}]}]}
             for index, section in enumerate(sections)]
@@ -132,7 +145,7 @@ def answer_card(strings: Catalogue, lang: Lang, *, question_id: str, section: Se
         body.append(text(f"{note} {strings.text('ask.tentative_next', lang)}" if rating else note))
     body.extend(quote(passage) for passage in quotes)
     body.append(source_line(strings, lang, source, section, quoted=len(quotes), quoted_welsh=welsh_quotes))
-    buttons = [execute(strings.text("ask.read_section", lang), VERB_SECTION, {"section": section.section_id})]
+    buttons = [execute(strings.text("ask.read_section", lang), VERB_SECTION, _section_data(section))]
     for step in next_steps:
         if step in NEXT_STEPS:
             verb, key = NEXT_STEPS[step]
@@ -229,6 +242,13 @@ def sections_card(strings: Catalogue, lang: Lang, sections: Sequence[SectionView
     """The policy's sections, each a row to tap (whole headings, never cut off)."""
     return card([heading(strings.text("ask.sections_title", lang)),
                  text(strings.text("ask.sections_intro", lang), subtle=True), *section_rows(sections)])
+
+
+def policy_changed_card(strings: Catalogue, lang: Lang, sections: Sequence[SectionView]) -> Card:
+    """A button posted under an earlier version whose section the version in force no longer has: says so plainly,
+    with the sections in force to choose from."""
+    return card([heading(strings.text("ask.policy_changed_title", lang)),
+                 text(strings.text("ask.policy_changed", lang)), *section_rows(sections)])
 
 
 def about_card(strings: Catalogue, lang: Lang, details: PolicyDetails, *, overdue: bool,

@@ -14,7 +14,8 @@ from typing import Any
 from bot.domain.concerns import LIMITS, About, ConcernReport, Note, NoteKind, ReportKind, ReportState, Role
 from bot.domain.people import Lang, Person, StaffContact
 from bot.domain.text import clean_user_text
-from cards.answer import VERB_SECTION, when
+from bot.policy.places import PolicyPlace
+from cards.answer import VERB_SECTION, place_data, when
 from cards.common import VERB_CONCERN_FORM
 from cards.elements import (
     MAX_CARD_BYTES,
@@ -138,19 +139,16 @@ def form_card(strings: Catalogue, lang: Lang, view: FormView, *, values: Mapping
     return form
 
 
-def not_colleague_card(strings: Catalogue, lang: Lang, *, guidance_section: str, guidance_passage: str = "",
-                       what: str = "") -> Card:
+def not_colleague_card(strings: Catalogue, lang: Lang, *, guidance: PolicyPlace | None, what: str = "") -> Card:
     """Someone who isn't a colleague: what the policy's route covers, and what can be done instead. `what` (the
     person's own words, on their private card) goes with the form buttons, so the form opens with it filled in; the
-    guidance opens at `guidance_passage` (the one on offensive comments), not at the top of its long section."""
+    guidance opens at its passage (the one on offensive comments), not at the top of its long section."""
     typed = {"what": clean_user_text(what, limit=LIMITS["what"])} if what.strip() else {}
     # A button a row: Teams never wraps a row, and three in one (two, in Welsh, on a phone) were cut short.
     buttons = [execute(strings.text("concern.tell_head", lang), VERB_CONCERN_FORM,
                        {"kind": ReportKind.NOT_COLLEAGUE.value, **typed}, style="positive")]
-    if guidance_section:
-        at = {"passage": guidance_passage} if guidance_passage else {}
-        buttons.append(execute(strings.text("concern.read_guidance", lang), VERB_SECTION,
-                               {"section": guidance_section, **at}))
+    if guidance is not None:
+        buttons.append(execute(strings.text("concern.read_guidance", lang), VERB_SECTION, place_data(guidance)))
     buttons.append(execute(strings.text("concern.it_is_a_colleague", lang), VERB_CONCERN_FORM, typed))
     return card([heading(strings.text("concern.not_colleague_title", lang)),
                  text(strings.text("concern.not_colleague_body", lang)),

@@ -19,6 +19,7 @@ from bot.domain.policy_versions import PolicyChanges, SectionChange
 from bot.policy.details import Detail
 from bot.policy.loader import DEFAULT_POLICY_FILE, PolicyFileError, add_policy_option, load_policy, policy_file
 from bot.policy.model import Policy
+from bot.policy.places import PolicyPlace
 from cards import answer, common, concerns, publishing
 from cards import permission_requests as permission
 from cards.elements import Card
@@ -112,6 +113,9 @@ def _answer_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Iterator[tu
     yield "section-at-passage", answer.section_card(strings, lang, answer.section_view(
         longest, lang, full=True, first=longest.passages[len(longest.passages) // 2].id), source=source)
     yield "sections", answer.sections_card(strings, lang, [answer.section_view(s, lang) for s in policy.sections])
+    # A section button posted under an earlier version whose section the version in force no longer has.
+    yield "policy-changed", answer.policy_changed_card(strings, lang, [answer.section_view(s, lang)
+                                                                        for s in policy.sections])
     # "about" as staff see it today; "about-overdue" with the note a passed review date adds.
     yield "about", answer.about_card(strings, lang, policy.details, overdue=policy.review_overdue(date.today()))
     yield "about-overdue", answer.about_card(strings, lang, policy.details, overdue=True)
@@ -235,9 +239,8 @@ def _concerns(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     yield "concern-form-rate-limited", concerns.form_card(
         strings, lang, view, values={"what": report.what}, notice=strings.text("concern.rate_limited", lang, count=5))
     yield "concern-form-outside", concerns.form_card(strings, lang, outside_view)
-    yield "concern-not-colleague", concerns.not_colleague_card(strings, lang,
-                                                               guidance_section="communicating-with-public",
-                                                               guidance_passage="communicating-with-public.12")
+    yield "concern-not-colleague", concerns.not_colleague_card(strings, lang, guidance=PolicyPlace(
+        "communicating-with-public", "communicating-with-public.12"))
     yield "concern-nobody", concerns.nobody_card(strings, lang)
     yield "concern-receipt", concerns.receipt_card(strings, lang, report, chain_roles)
     yield "concern-receipt-manager-involved", concerns.receipt_card(

@@ -26,6 +26,7 @@ from bot.domain.questions import (
 )
 from bot.domain.uk_time import uk_today
 from bot.policy.model import Policy, PolicyPassage, quotes
+from bot.policy.places import PolicyPlace, find_place
 from cards import answer as cards
 from cards.common import VERB_ABOUT, VERB_REVIEW, VERB_SECTIONS, error_card
 from cards.i18n import Catalogue
@@ -72,10 +73,13 @@ class Retriever(Protocol):
 
 
 class SectionClick(CardData):
-    """`policy.section`: the section's id; `passage` (optional, newer buttons) the passage to show first."""
+    """`policy.section`: the section's id; `passage` (optional, newer buttons) the passage to show first; the marks
+    of their words (optional, newer still), by which a later version finds them."""
 
     section: Text = ""
     passage: Text = ""
+    section_mark: Text = ""
+    passage_mark: Text = ""
 
 
 class QuestionClick(CardData):
@@ -103,13 +107,15 @@ class AskFlow:
                  questions: QuestionLog, notifier: Notifier, profiles: UserProfiles, limiter: RateLimiter,
                  question_limit: int, reply_limit: int,
                  policy_version: Callable[[str], Awaitable[Policy | None]] | None = None,
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+                 shipped: Policy | None = None, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self._strings = strings
         self._federation = federation
         # The version in force and its index, read once per turn: a new version may come in between turns.
         self._in_force = in_force
         # An earlier version by its number (None when unknown), to show an answer given from it.
         self._policy_version = policy_version
+        # The shipped file, whose ids buttons made before they carried marks name (a published version renames them).
+        self._shipped = shipped
         self._questions = questions
         self._notifier = notifier
         self._profiles = profiles
@@ -240,14 +246,21 @@ class AskFlow:
                                                question=question, closest=closest))
 
     async def show_section(self, turn: Turn) -> Reply:
-        """One section in full (opened at a passage of it when the button names one)."""
+        """One section in full, found in the version in force by the words its button named (opened at the passage
+        it names, where that is still there); when this version no longer has it, a plain "the policy has changed"
+        with its sections to choose from."""
         policy = self._policy
-        try:
-            section = policy.section(str(turn.data.get("section", "")))
-        except KeyError:
-            return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
+        named = PolicyPlace(**{key: str(turn.data.get(key, "")) for key in ("section", "passage", "section_mark",
+                                                                             "passage_mark")})
+        found = find_place(policy, named, shipped=self._shipped)
+        if found is None:
+            if not named.section:
+                return Reply(card=error_card(self._strings, turn.lang, "error.invalid_card"))
+            views = [cards.section_view(section, turn.lang) for section in policy.sections]
+            return Reply(card=cards.policy_changed_card(self._strings, turn.lang, views))
+        section = found.section
         steps = list(dict.fromkeys(step for p in section.passages for step in p.next_steps))
-        view = cards.section_view(section, turn.lang, full=True, first=str(turn.data.get("passage", "")))
+        view = cards.section_view(section, turn.lang, full=True, first=found.passage)
         return Reply(card=cards.section_card(self._strings, turn.lang, view, source=self._source(policy, turn.lang),
                                              next_steps=steps))
 

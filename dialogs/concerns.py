@@ -49,6 +49,7 @@ from bot.domain.outbox import Notifier, OutboundMessage
 from bot.domain.people import Lang, Person, StaffContact
 from bot.domain.profiles import UserProfiles, preferred_language
 from bot.policy.model import Policy
+from bot.policy.places import PolicyPlace
 from cards import concerns as cards
 from cards.common import VERB_CONCERN_FORM, error_card
 from cards.elements import Card
@@ -103,10 +104,10 @@ def offensive_comments_passage(policy: Policy) -> str:
     return next((p.id for p in policy.all_passages() if "offensive comment" in p.text.casefold()), "")
 
 
-def offensive_comments_section(policy: Policy) -> str:
-    """The id of the policy section with the guidance on offensive comments, or "" when the policy has none."""
+def offensive_comments_guidance(policy: Policy) -> PolicyPlace | None:
+    """Where the policy's guidance on offensive comments is (its passage, in its section), or None when it has none."""
     passage = offensive_comments_passage(policy)
-    return policy.section_of(passage).id if passage else ""
+    return PolicyPlace.of(policy.section_of(passage), policy.passage(passage)) if passage else None
 
 
 class FormClick(CardData):
@@ -158,7 +159,7 @@ class ConcernFlow:
     def __init__(self, *, strings: Catalogue, federation: Federation, reports: ConcernReports,
                  directory: StaffDirectory, managers: Sequence[LineManagers], notifier: Notifier,
                  profiles: UserProfiles, limiter: RateLimiter, report_limit: int, escalation_limit: int,
-                 guidance_section: str | Callable[[], str] = "", guidance_passage: str | Callable[[], str] = "",
+                 guidance: Callable[[], PolicyPlace | None] = lambda: None,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC), check_interval: float = 900.0) -> None:
         self._strings = strings
         self._check_interval = check_interval  # seconds between `check_reports` passes
@@ -171,10 +172,9 @@ class ConcernFlow:
         self._limiter = limiter
         self._report_limit = Limit("reports", report_limit)
         self._escalation_limit = Limit("escalations", escalation_limit)
-        # The policy section on offensive comments, when there is one; a callable follows the version in force.
-        self._guidance_section = guidance_section if callable(guidance_section) else (lambda: str(guidance_section))
-        # The passage on them, which the guidance button opens at (a long section would bury it).
-        self._guidance_passage = guidance_passage if callable(guidance_passage) else (lambda: str(guidance_passage))
+        # The policy's guidance on offensive comments in the version in force, when it has one: the button opens at
+        # its passage (a long section would bury it).
+        self._guidance = guidance
         self._clock = clock
         self._private_chat = PrivateChat(strings=strings, notifier=notifier, profiles=profiles, clock=clock)
 
@@ -247,9 +247,7 @@ class ConcernFlow:
 
     async def not_a_colleague(self, turn: Turn) -> Reply:
         """Someone who is not a colleague: not the colleagues route; the headteacher, or the guidance, instead."""
-        offer = cards.not_colleague_card(self._strings, turn.lang, guidance_section=self._guidance_section(),
-                                         guidance_passage=self._guidance_passage(),
-                                         what=turn.text)
+        offer = cards.not_colleague_card(self._strings, turn.lang, guidance=self._guidance(), what=turn.text)
         return await self._private(turn, offer, f"concern-outside|{secrets.token_urlsafe(12)}")
 
     def _about(self, value: str, staff: Sequence[StaffMember]) -> StaffContact | None:

@@ -36,7 +36,7 @@ from cards.elements import Card
 from cards.i18n import Catalogue, load_catalogue
 from dialogs.ask import AskFlow, Retriever
 from dialogs.base import Reply, Router, Scope, Turn
-from dialogs.concerns import ConcernFlow, offensive_comments_passage, offensive_comments_section
+from dialogs.concerns import ConcernFlow, offensive_comments_guidance
 from dialogs.home import HomeFlow
 from dialogs.permission_requests import PermissionFlow
 from tests.conftest import SharedIndexes
@@ -109,15 +109,15 @@ def open_bot(strings: Catalogue, federation: Federation,
     notifier, limiter = QueueingNotifier(MemoryOutbox(store)), MemoryRateLimiter(store)
     home = HomeFlow(strings, federation)
     ask = AskFlow(strings=strings, federation=federation, in_force=in_force, questions=MemoryQuestionLog(store),
-                  notifier=notifier, profiles=profiles, limiter=limiter, question_limit=10, reply_limit=50)
+                  notifier=notifier, profiles=profiles, limiter=limiter, question_limit=10, reply_limit=50,
+                  shipped=fixture_policy())
     permissions = PermissionFlow(strings=strings, federation=federation, requests=MemoryPermissionRequests(store),
                                  notifier=notifier, profiles=profiles, directory=directory, limiter=limiter,
                                  request_limit=10)
     concerns = ConcernFlow(strings=strings, federation=federation, reports=MemoryConcernReports(store),
                            directory=directory, managers=[directory], notifier=notifier, profiles=profiles,
                            limiter=limiter, report_limit=5, escalation_limit=10,
-                           guidance_section=lambda: offensive_comments_section(in_force().policy),
-                           guidance_passage=lambda: offensive_comments_passage(in_force().policy))
+                           guidance=lambda: offensive_comments_guidance(in_force().policy))
     router = Router([home, concerns, permissions, ask], fallback=home.help, unknown_verb=home.unknown_verb,
                     invalid_data=home.invalid_card)
     return BotInMemory(store, router, federation)
