@@ -73,10 +73,10 @@ async def test_an_uncertain_answer_says_it_is_the_nearest_the_policy_comes(strin
     in_force = PolicyInForce(policy, PolicyIndex(policy, steering=Steering()))
     bot = open_bot(strings, federation, lambda: in_force)
 
-    uncertain = await bot.says(CARYS, "can I use tiktok with my class?")
+    uncertain = await bot.says(CARYS, "can I set up a class instagram?")
     [record] = bot.store.questions.values()
     rated = await bot.clicks(CARYS, "ask.feedback", {"q": record.question_id, "value": "helpful"})
-    welsh = await bot.says(CARYS, "ga i ddefnyddio tiktok efo fy nosbarth?", lang=Lang.CY)
+    welsh = await bot.says(CARYS, "ga i roi fy nosbarth ar youtube?", lang=Lang.CY)
     sure = await bot.says(CARYS, "Can I be friends with pupils on Facebook?")
 
     assert _quotes(uncertain.card or {}) and record.tentative
