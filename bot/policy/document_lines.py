@@ -243,7 +243,7 @@ _LABEL_WORDS: tuple[tuple[frozenset[str], str], ...] = (
     (frozenset({"written", "author", "authors", "authored", "prepared", "drafted", "compiled", "produced", "owner",
                 "owned", "lead", "responsible", "awdur", "awduron", "ysgrifennwyd"}), "author"),
     (frozenset({"schools", "school", "academies", "academy", "sites", "site", "campuses", "campus", "settings",
-                "setting", "ysgolion", "ysgol"}), "schools"),
+                "setting", "ysgolion", "ysgol", "safleoedd", "safle", "campysau", "campws"}), "schools"),
     (frozenset({"covered", "covers", "coverage", "applies"}), APPLIES_TO),  # "Who it covers": staff, or schools
     (frozenset({"status", "statws"}), "status"),
 )

@@ -57,7 +57,8 @@ from bot.policy.welsh import detect_language, lookup_welsh
 from bot.policy.word_reader import read_docx
 
 # What people write in a details row that has nothing to say.
-EMPTY_VALUES = frozenset({"", "-", "–", "n/a", "na", "none", "tbc", "tba",
+EMPTY_VALUES = frozenset({"", "-", "–", "n/a", "na", "none", "tbc", "tba", "not applicable",
+                          "dim", "amh", "amherthnasol", "i'w gadarnhau",  # (Welsh: none, n/a, n/a, TBC)
                           # a Word template's empty content control
                           "click or tap to enter a date", "click or tap here to enter text",
                           "click here to enter a date",
@@ -234,9 +235,9 @@ def build_policy(lines: Sequence[Line], *, file: str, sha256: str, current: Poli
         front = front[:logged[0]] + front[end:]
     for line in front:
         if line.kind == "detail" and not line.key:
-            warnings.append(f"the details row {line.text!r} ({line.where}) is not one the bot knows: left out (the "
-                            "labels it reads include Status, Version, Author, Date of issue, Date of review, Agreed "
-                            "by, Next review date, Authorisation, Applies to)")
+            warnings.append(f"the details row {_shown(line.text)!r} ({line.where}) is not one the bot knows: left out "
+                            "(the labels it reads include Status, Version, Author, Date of issue, Date of review, "
+                            "Agreed by, Next review date, Authorisation, Applies to)")
     # In the body, a tab-separated or two-cell row that is not a detail is the document's text.
     # So is a "Label: value" line shaped like a heading ("Version: 2" under "Approval"): it may be a detail, below.
     # A detail read from the body leaves a record: a heading over nothing else ("Policy information") is no error.
@@ -339,6 +340,8 @@ def _by_label_words(line: Line, given: set[str]) -> Line:
     # only a value of the detail's shape: "Published on website: Yes" is no date of issue
     if key in ("next_review", "date_of_issue", APPROVED_ON, "last_reviewed", "version"):
         return row if _checkable_detail(row) else line
+    if key == "schools":  # its value is checked with the schools ("Schools covered: N/A" names none: said so)
+        return row
     return row if len(re.findall(r"[^\W\d_]{2,}", row.text)) >= 2 else line  # a name, not "Yes" or "All"
 
 
@@ -573,9 +576,7 @@ def _details(found: dict[str, str], file: str, warnings: list[str]) -> dict[str,
                                 "overdue; if this is the reviewed version, give its new review date")
     if "authorisation" in values:
         data.update(_authorisation(values["authorisation"]))
-    schools = _schools_covered(values["schools"], labelled=True) if "schools" in values else []
-    if not schools and APPLIES_TO in values:
-        schools = _schools_covered(values[APPLIES_TO], labelled=False)
+    schools = _schools_of(found, warnings)
     if schools:
         data["schools"] = schools
     missing = [label for key, label in (("version", "version"), ("date_of_issue", "date of issue"),
@@ -598,8 +599,44 @@ _PLACE_WORDS = frozenset({
 _NO_PROPER_NAME = ENGLISH_STOPWORDS | frozenset({
     "whole", "federation", "trust", "partner", "member", "local", "primary", "secondary", "high", "junior", "infant",
     "infants", "middle", "senior", "special", "community", "comprehensive", "independent", "maintained", "staff"})
+# Words that name no school or site of their own, whatever their case: a schools line of nothing else ("See appendix
+# 2", "Not applicable", "All schools in the federation", "Gweler yr atodiad") names none.
+_NAMES_NOTHING = _NO_PROPER_NAME | _PLACE_WORDS | EMPTY_VALUES | frozenset({
+    "see", "refer", "appendix", "appendices", "attached", "overleaf", "listed", "list", "page", "section", "schedule",
+    "applicable", "various", "unknown", "pending", "confirmed", "st", "ysgol", "ysgolion", "safle", "safleoedd",
+    "campws", "campysau", "gweler", "atodiad", "atodiadau", "isod", "uchod", "holl", "pob", "yr", "ac",
+    "i'w", "gadarnhau", "ffederasiwn", "gynradd", "uwchradd", "gyfun", "feithrin", "babanod", "fabanod", "iau",
+    "arbennig"})
+# Longer than any list of schools and sites: a paragraph pasted into the row, not its schools.
+MAX_SCHOOLS_CHARS = 300
+_SHOWN_CHARS = 60  # of a document's line echoed in a note
 _BRACKETED = re.compile(r"\([^()]*\)")
 _LIST_BREAK = re.compile(r"\s*(?:,|;|/|&|\band\b)\s*")
+
+
+def _shown(text: str) -> str:
+    """A document's line as a note quotes it: its start alone when it is long."""
+    return text if len(text) <= _SHOWN_CHARS else text[:_SHOWN_CHARS] + "…"
+
+
+def _schools_of(found: dict[str, str], warnings: list[str]) -> list[dict[str, str]]:
+    """The schools the details name: the schools row's, else the "Applies to" row's where it names one. A schools row
+    that names no school or site, or is too long to be a list of them, is left out with a note saying so (the About
+    card then names the schools only where the document's text does)."""
+    given = {key: found[key].strip().rstrip(" :") for key in ("schools", APPLIES_TO) if key in found}
+    for key, value in given.items():
+        if len(value) > MAX_SCHOOLS_CHARS:
+            name = "schools" if key == "schools" else "applies to"
+            warnings.append(f"the {name} row ({_shown(value)!r}) is {len(value)} characters, more than the "
+                            f"{MAX_SCHOOLS_CHARS} a list of schools and sites may be: left out (give the schools' "
+                            "and sites' names alone)")
+    schools = _schools_covered(given["schools"], labelled=True) if "schools" in given else []
+    if not schools and APPLIES_TO in given:
+        schools = _schools_covered(given[APPLIES_TO], labelled=False)
+    if not schools and "schools" in given and len(given["schools"]) <= MAX_SCHOOLS_CHARS:
+        warnings.append(f"the schools row ({_shown(given['schools'])!r}) names no school or site: left out, so cards "
+                        "name the schools only where the document's text does, else say the document does not")
+    return schools
 
 
 def _schools_covered(line: str, *, labelled: bool) -> list[dict[str, str]]:
@@ -607,11 +644,15 @@ def _schools_covered(line: str, *, labelled: bool) -> list[dict[str, str]]:
     that is all it says beside their town and who they cover; else, where it names a site or a school the importer
     cannot tell by its name ("Hollybank School, Mill Lane (Lower Site) and the Rowan Centre"), the line whole, in
     the document's words on Welsh cards too (a name of no known kind has no Welsh to give)."""
+    if len(line) > MAX_SCHOOLS_CHARS or not _names_something(line):
+        return []
     kinds = welsh_terms().school_kinds
     names: list[str] = []
-    places = False  # a part that names a site or a school of no known kind
+    places = False  # a part that names a site or a school of no known kind, or one whose name is read only in part
     for part in _parts_outside_brackets(line):
         found = list(schools_named([part], kinds)) or ([part] if part.startswith(("Ysgol ", "St ")) else [])
+        if any(_read_in_part(name, part) for name in found):
+            found, places = [], True  # "Ysgol Gynradd Llanfihangel Rhos Goch Pen Bont": the line whole, not its start
         names += found  # "All staff at Ysgol Maes y Wennol"
         places = places or (not found and bool(_place_words(part)))
     if names and not places:
@@ -619,6 +660,25 @@ def _schools_covered(line: str, *, labelled: bool) -> list[dict[str, str]]:
     if names or labelled or _names_a_place(line):
         return [{"en": line, "cy": line}]
     return []
+
+
+def _names_something(line: str) -> bool:
+    """Whether a details line has a word that could be a name ("Hollybank", "Llanidloes", "Rowan"), not only
+    placeholders, cross-references, who it covers or punctuation ("See Appendix 2", "All", "N/A", ",,,")."""
+    return any(word[:1].isupper() and len(word) > 1 and word.casefold() not in _NAMES_NOTHING
+               for word in re.findall(r"[^\W\d_][\w'’-]*", line))
+
+
+def _read_in_part(name: str, part: str) -> bool:
+    """Whether the part goes on naming past the school name read from it ("… Rhos Goch Pen Bont", of which the
+    name read stops at "Rhos Goch"): capitalised words run on after it, or before it (but for "The", "All Staff At"
+    …)."""
+    start = part.find(name)
+    if start < 0:  # spaced otherwise than the name read
+        return False
+    led = re.search(r"([A-Z][\w'’-]*)\s+$", part[:start])
+    return bool(re.match(r"\s+[A-Z]", part[start + len(name):])) or bool(
+        led and led[1].casefold() not in _NO_PROPER_NAME)
 
 
 def _parts_outside_brackets(line: str) -> list[str]:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from bot.domain.people import Lang
 from bot.policy.details import PolicyDetails
 from bot.policy.import_command import import_policy_command
@@ -97,3 +99,73 @@ def test_the_welsh_about_card_shows_the_documents_own_words_for_the_sites_never_
     assert details.asked("schools", "cy") == line
     assert "Ysgol Gynradd" not in json.dumps(about_card(load_catalogue(), Lang.CY, details, overdue=False),
                                              ensure_ascii=False)
+
+
+def the_about_card_says(details: PolicyDetails, lang: Lang) -> str:
+    """Everything the About card asked "which schools?" shows, as one text."""
+    return json.dumps(about_card(load_catalogue(), lang, details, overdue=False, asked="schools"), ensure_ascii=False)
+
+
+@pytest.mark.parametrize(("label", "value"), [
+    ("Schools", ",,,,,,,"), ("Sites", "see appendix"), ("Schools covered", "See Appendix 2"),
+    ("Schools", "Not applicable"), ("Schools", "All"), ("Schools", "?"), ("Ysgolion", "Gweler yr atodiad"),
+    ("Schools covered", "N/A"), ("Ysgolion", "Dim"), ("Schools covered", "All schools in the federation"),
+    ("Schools", "St"),
+])
+def test_a_schools_line_that_names_no_school_is_left_out_and_said_plainly(
+        tmp_path: Path, label: str, value: str, capsys: pytest.CaptureFixture[str]) -> None:
+    details = imported_details(tmp_path, label, value)
+    notes = capsys.readouterr().err
+
+    assert details.schools == ()
+    for lang in Lang:
+        shown = the_about_card_says(details, lang)
+        assert load_catalogue().text("ask.about_not_given_schools", lang) in shown
+    assert f"the schools row ({value!r}) names no school or site" in notes
+    assert "is not one the bot knows" not in notes  # the row is known: its value names nobody
+
+
+def test_a_schools_line_that_names_none_still_lets_the_documents_text_name_them(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    details = imported_details(tmp_path, "Schools covered", "See Appendix 2",
+                               text="Staff of Nant Celyn Primary School must ask first.")
+
+    assert details.asked("schools", "en") == "Nant Celyn Primary School"
+    assert "names no school or site" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("label", ["Safle", "Safleoedd", "Campws", "Campysau"])
+def test_welsh_sites_labels_are_read_like_the_english_ones(tmp_path: Path, label: str) -> None:
+    english = imported_details(tmp_path, "Sites", "Ysgol Cae'r Onnen, Uned Maes")
+    welsh = imported_details(tmp_path, label, "Ysgol Cae'r Onnen, Uned Maes")
+
+    assert welsh.schools == english.schools != ()
+
+
+def test_an_over_long_schools_line_is_refused_never_cut_to_a_name_the_document_never_uses(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    line = "Ysgol Gynradd " + "Llanidloes " * 190
+
+    details = imported_details(tmp_path, "Schools", line)
+    notes = capsys.readouterr().err
+
+    assert details.schools == ()
+    assert "the schools row ('Ysgol Gynradd Llanidloes Llanidloes Llanidloes Llanidloes Ll…') is 2103 characters" \
+        in notes
+    assert "Llanidloes " * 10 not in notes  # the line is not echoed whole
+
+
+def test_a_school_name_longer_than_the_importer_reads_is_kept_whole(tmp_path: Path) -> None:
+    line = "Ysgol Gynradd Llanfihangel Rhos Goch Pen Bont Gwaelod"
+
+    details = imported_details(tmp_path, "Schools", line)
+
+    assert [school.en for school in details.schools] == [line]  # not "Ysgol Gynradd Llanfihangel Rhos Goch"
+
+
+def test_an_unknown_details_row_is_echoed_short(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    imported_details(tmp_path, "Colour of the cover", "Blue " * 400)
+    notes = capsys.readouterr().err
+
+    assert "is not one the bot knows" in notes
+    assert "Blue " * 20 not in notes
