@@ -9,6 +9,8 @@ that answers it, and a question the policy does not answer away from all of them
 and kept (`rows-<key>.npz`, one file per index), so the index is ready in well under a second after the first start
 with a new policy file: beside the model, or with INDEX_CACHE_FOLDER set, in that folder (App Service runs the bot
 from its package, which cannot be written; the package still carries the shipped policy's files, read from there).
+Each kept file names the model that worked it out by what its files hold, so one a rebuilt model finds (in a cache
+folder kept across deployments) is worked out again, never used.
 """
 
 from __future__ import annotations
@@ -17,9 +19,11 @@ import contextlib
 import hashlib
 import logging
 import os
+import re
 import tempfile
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -57,16 +61,47 @@ def default_folder() -> Path:
 
 
 def index_cache_folder(environ: Mapping[str, str] | None = None) -> Path | None:
-    """The folder INDEX_CACHE_FOLDER names for the files worked out from the model, or None: beside the model."""
+    """The folder INDEX_CACHE_FOLDER names for the files worked out from the model, or None: beside the model.
+    "~" is the home folder and "$NAME" or "${NAME}" another setting; a path that is still not a full one would be a
+    folder under wherever the bot was started, so it is refused, in one line of the log."""
     environ = os.environ if environ is None else environ
     chosen = environ.get(INDEX_CACHE_VARIABLE, "").strip()
-    return Path(chosen) if chosen else None
+    if not chosen:
+        return None
+    expanded = re.sub(r"\$(?:\{(\w+)\}|(\w+))", lambda name: environ.get(name[1] or name[2], name[0]), chosen)
+    try:
+        folder = Path(expanded).expanduser()
+    except RuntimeError:  # "~someone" who has no home folder here
+        folder = Path(expanded)
+    if not folder.is_absolute():
+        log.warning("%s=%s is not a full path (such as /home/data/index-cache): ignored, so the answer index is kept "
+                    "beside the model", INDEX_CACHE_VARIABLE, chosen)
+        return None
+    return folder
 
 
 def kept_file(name: str, key: str) -> str:
     """The name of the file (beside the model, or in the cache folder) that keeps `remembered(name, key, …)`'s
     arrays."""
     return f"{name}-{key[:16]}.npz"
+
+
+def _contents(path: Path) -> str:
+    """A digest of a model file's bytes ("" for none), worked out once a process for each version of the file:
+    the model's 47 MB take about 55 ms."""
+    if not path.is_file():
+        return ""
+    real = path.resolve()
+    seen = real.stat()
+    return _digest(str(real), seen.st_size, seen.st_mtime_ns, seen.st_ino, seen.st_dev)
+
+
+@lru_cache(maxsize=64)
+def _digest(path: str, size: int, modified: int, inode: int, device: int) -> str:
+    """The digest of the file at `path`; its stat, the other arguments, keys the memo (a file written again is read
+    again)."""
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "blake2b").hexdigest()
 
 
 class SentenceVectors:
@@ -139,11 +174,12 @@ class SentenceVectors:
         return hashlib.sha256(("question\x1f" if question else "").encode() + text.encode("utf-8")).hexdigest()
 
     def _identity(self) -> str:
-        """Names this build of the model, so rows embedded by another build are not reused."""
-        source = self._folder / SOURCE_FILE
-        note = source.read_text(encoding="utf-8") if source.is_file() else ""
-        sizes = [(self._folder / name).stat().st_size for name in (MODEL_FILE, QUESTION_MODEL_FILE)]
-        return hashlib.sha256(f"{note}|{sizes}".encode()).hexdigest()
+        """Names this build of the model by what its files hold and the length texts are read to, so rows embedded
+        by another build (a new word-piece table, quantisation or trained layers, whatever the files' sizes) are
+        never reused, from a cache folder that outlives deployments above all."""
+        contents = [f"{name}:{_contents(self._folder / name)}" for name in (
+            SOURCE_FILE, TOKENIZER_FILE, PIECES_FILE, MODEL_FILE, QUESTION_MODEL_FILE)]
+        return hashlib.sha256("|".join([f"pieces:{MAX_PIECES}", *contents]).encode()).hexdigest()
 
     def remembered(
         self, name: str, key: str, compute: Callable[[], dict[str, npt.NDArray[Any]]]

@@ -9,11 +9,24 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
+import onnx
 import pytest
+from onnx import numpy_helper
 
 from bot.policy import classifier
 from bot.policy.retrieval import PolicyIndex, shared_sentences
-from bot.policy.sentence import INDEX_CACHE_VARIABLE, ROWS, SOURCE_FILE, SentenceVectors, kept_file
+from bot.policy.sentence import (
+    INDEX_CACHE_VARIABLE,
+    MODEL_FILE,
+    PIECES_FILE,
+    QUESTION_MODEL_FILE,
+    ROWS,
+    SOURCE_FILE,
+    SentenceVectors,
+    default_folder,
+    index_cache_folder,
+    kept_file,
+)
 from tests.support.model import linked_model
 from tests.support.policies import fixture_policy
 
@@ -355,3 +368,84 @@ def test_a_read_only_model_folder_without_a_cache_folder_says_so_once_and_names_
     warnings = [record.getMessage() for record in caplog.records if record.levelno >= logging.WARNING]
     assert len(warnings) == 1, warnings
     assert INDEX_CACHE_VARIABLE in warnings[0]
+
+
+def rebuild_in_place(folder: Path, name: str) -> None:
+    """Replace the model's file `name` in `folder` by one of the same size whose numbers differ, as a rebuild with
+    changed build code, quantisation or trained layers makes (the source note left as it was)."""
+    original = default_folder() / name
+    (folder / name).unlink()
+    if name == PIECES_FILE:
+        pieces = np.load(original)
+        noise = np.random.default_rng(0).normal(0, 0.05, pieces.shape)
+        np.save(folder / name, (pieces + noise).astype(pieces.dtype))
+    else:
+        model = onnx.load(str(original))
+        weight = next(t for t in model.graph.initializer if t.data_type == onnx.TensorProto.INT8 and t.raw_data)
+        weight.CopyFrom(numpy_helper.from_array(-numpy_helper.to_array(weight), weight.name))
+        onnx.save(model, str(folder / name))
+    assert (folder / name).stat().st_size == original.stat().st_size
+
+
+@pytest.mark.parametrize("rebuilt", [PIECES_FILE, MODEL_FILE, QUESTION_MODEL_FILE])
+def test_a_rebuilt_model_of_the_same_sizes_never_answers_from_the_last_builds_kept_vectors(
+    tmp_path: Path, rebuilt: str
+) -> None:
+    """The cache folder on /home outlives deployments: a package with a rebuilt model must not read the vectors the
+    last package's model kept there."""
+    texts = ["Report any abusive posts about staff to the headteacher.", "can I post photos of pupils?"]
+    asked = [False, True]
+    cache = tmp_path / "home-index-cache"
+    (tmp_path / "last").mkdir()
+    (tmp_path / "new").mkdir()
+    last, new = linked_model(tmp_path / "last"), linked_model(tmp_path / "new")
+    kept_by_last = SentenceVectors(last, cache=cache).embed_all(texts, asked)
+    rebuild_in_place(new, rebuilt)
+
+    started = Counted(new, cache=cache)
+    rows = started.embed_all(texts, asked)
+
+    truth = np.stack([SentenceVectors(new).embed(t, question=q) for t, q in zip(texts, asked, strict=True)])
+    assert not np.allclose(truth, kept_by_last, atol=1e-3)  # the rebuild does change the vectors
+    assert started.encoded == texts
+    assert np.allclose(rows, truth, atol=1e-6)
+    again = Counted(new, cache=cache)
+    assert np.array_equal(again.embed_all(texts, asked), rows) and again.encoded == []  # kept for the new build
+
+
+def test_vectors_kept_when_texts_were_read_to_another_length_are_not_reused(
+    tmp_path: Path, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    story = "I teach year six and a parent sent me a friend request after the school concert last week. " * 8
+    cache = tmp_path / "index-cache"
+    read_to_128 = SentenceVectors(folder, cache=cache).embed_all([story])
+    monkeypatch.setattr("bot.policy.sentence.MAX_PIECES", 32)
+
+    shorter = Counted(folder, cache=cache)
+    rows = shorter.embed_all([story])
+
+    assert shorter.encoded == [story]
+    assert not np.allclose(rows, read_to_128, atol=1e-3)
+
+
+def test_a_home_relative_cache_folder_is_under_home_never_a_folder_named_tilde(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+
+    assert index_cache_folder({INDEX_CACHE_VARIABLE: "~/index-cache"}) == tmp_path / "home" / "index-cache"
+    assert index_cache_folder({INDEX_CACHE_VARIABLE: "$DATA/index-cache", "DATA": "/home/data"}) == Path(
+        "/home/data/index-cache")
+    assert index_cache_folder({INDEX_CACHE_VARIABLE: "${DATA}/cache", "DATA": "/home/data"}) == Path("/home/data/cache")
+
+
+@pytest.mark.parametrize("setting", ["index-cache", "./data/index-cache", "$NOT_SET/index-cache", "~nobody-here/cache"])
+def test_a_cache_folder_that_is_not_a_full_path_is_refused_in_one_line(
+    setting: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="bot.policy.sentence"):
+        folder = index_cache_folder({INDEX_CACHE_VARIABLE: setting})
+
+    assert folder is None  # beside the model, as when it is not set
+    warnings = [record.getMessage() for record in caplog.records if record.levelno >= logging.WARNING]
+    assert len(warnings) == 1 and INDEX_CACHE_VARIABLE in warnings[0] and setting in warnings[0], warnings
