@@ -227,6 +227,8 @@ def read_form(data: Mapping[str, Any], *, federation: Federation, requester: Per
     ongoing = _text(data, "ongoing") == "true"
     if end_text and end is None:
         errors["end"] = "perm.error.end"
+    elif end is not None and ongoing:  # contradictory: which one was meant is the person's to say
+        errors["end"] = "perm.error.end_and_ongoing"
     elif end is None and not ongoing:
         errors["end"] = "perm.error.end_or_ongoing"
     elif end is not None and start is not None and end < start:
@@ -243,7 +245,7 @@ def read_form(data: Mapping[str, Any], *, federation: Federation, requester: Per
         platform_other=platform_other if platform == "other" else "", account_kind=account_kind,
         existing_account=existing if account_kind == "existing" else "", purpose=purpose, audiences=audiences,
         pupil_content=pupil_content, consent=consent, moderator=moderator, moderation=moderation, start=start,
-        end=None if ongoing and end is None else end, submitted_at=now), {})
+        end=end, submitted_at=now), {})
 
 
 @dataclass(frozen=True)

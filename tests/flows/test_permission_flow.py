@@ -428,3 +428,23 @@ async def test_the_consent_box_says_when_it_must_be_filled_in(bot: BotInMemory, 
     label = {i["id"]: i for i in _inputs(refused.card or {})}["consent"]["label"]
     assert when_needed in label.lower() and when_needed in strings.text("perm.error.consent", lang).lower()
     assert json.dumps(strings.text("perm.error.consent", lang), ensure_ascii=False) in text_of(refused.card)
+
+
+def _ongoing_and_an_end_date() -> dict[str, str]:
+    return _form(end=(datetime.now(UTC).date() + timedelta(days=30)).isoformat(), ongoing="true")
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_ongoing_ticked_with_an_end_date_is_refused_and_the_form_kept(bot: BotInMemory, lang: Lang) -> None:
+    await bot.meets(CARYS, SIAN)
+    sent = _ongoing_and_an_end_date()
+
+    refused = await bot.clicks(CARYS, "permission.submit", sent, lang=lang)
+
+    inputs = {i["id"]: i for i in _inputs(refused.card or {})}
+    said = {Lang.EN: "not both", Lang.CY: "nid y ddau"}[lang]
+    assert said in text_of(refused.card)
+    assert (inputs["end"]["value"], inputs["ongoing"]["value"]) == (sent["end"], "true")
+    assert await MemoryPermissionRequests(bot.store).list_by_requester(CARYS) == []
+    assert await bot.cards_for(SIAN) == []
+

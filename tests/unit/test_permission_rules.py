@@ -90,6 +90,7 @@ def test_a_complete_form_makes_a_pending_request(federation: Federation) -> None
     ({"start": "2026-11-23"}, "start", "perm.error.start_past"),
     ({"end": "soon"}, "end", "perm.error.end"),
     ({"ongoing": "false"}, "end", "perm.error.end_or_ongoing"),
+    ({"end": "2026-12-31", "ongoing": "true"}, "end", "perm.error.end_and_ongoing"),
     ({"end": "2026-11-30", "ongoing": "false"}, "end", "perm.error.end_before_start"),
     ({"confirm": "false"}, "confirm", "perm.error.confirm"),
     ({"purpose": "x" * 1001}, "purpose", "perm.error.too_long"),
