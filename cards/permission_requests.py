@@ -249,16 +249,20 @@ def _next_step(strings: Catalogue, lang: Lang, request: PermissionRequest) -> li
 
 
 def approver_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *, school: str,
-                  error: str = "", opened: bool = False) -> Card:
+                  error: str = "", opened: bool = False, note: str = "") -> Card:
     """The headteacher's card, titled with what is asked: the whole request, and Approve / Decline while it waits;
     the outcome after. `opened`: a copy opened from the pending list, whose buttons say so (`"from": "open"`), so a
-    decision made on it still updates the card the request came in (a click on that card updates it itself)."""
+    decision made on it still updates the card the request came in (a click on that card updates it itself).
+    `note`: the reason or comment already typed, kept in its box."""
     body: list[Element] = [plain_heading(asks_sentence(strings, lang, request)), *_outcome(strings, lang, request),
                            *_details(strings, lang, request, school, decider=True, titled=True).rows]
     if request.state is not RequestState.PENDING:
         return card(body)
-    body.append({"type": "Input.Text", "id": "reason", "isMultiline": True, "maxLength": LIMITS["reason"],
-                 "label": strings.text("perm.reason_label", lang)})
+    reason: Element = {"type": "Input.Text", "id": "reason", "isMultiline": True, "maxLength": LIMITS["reason"],
+                       "label": strings.text("perm.reason_label", lang)}
+    if note:
+        reason["value"] = clean_user_text(note, limit=LIMITS["reason"])
+    body.append(reason)
     if error:
         body.append({"type": "TextBlock", "text": error, "color": "Attention", "wrap": True})
     data = {"id": request.request_id, "from": "open"} if opened else {"id": request.request_id}
@@ -318,7 +322,7 @@ def pending_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[Permis
     body: list[Element] = [heading(strings.text("perm.pending_title", lang))]
     if notice:
         body.append(text(notice, weight="Bolder"))
-    summarised = len(requests) > LISTED_IN_FULL
+    summarised = is_summary(len(requests))
     if not requests:
         body.append(text(strings.text("perm.pending_empty", lang)))
     else:
@@ -331,7 +335,8 @@ def pending_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[Permis
         items = _summary(strings, lang, request, school, problem) if summarised else _in_full(
             strings, lang, request, school, problem)
         entry = {"type": "Container", "separator": True, "spacing": "Large", "items": items}
-        more = text(strings.text("perm.more_waiting", lang, count=len(requests) - shown), weight="Bolder")
+        more = text(strings.text("perm.more_summarised" if summarised else "perm.more_waiting", lang,
+                                 count=len(requests) - shown), weight="Bolder")
         # Teams refuses a card over 28 KB: the oldest requests first, as many as fit, and how many more wait.
         if shown >= most or card_bytes(card([*body, entry, more], footer)) > MAX_CARD_BYTES:
             body.append(more)
@@ -340,6 +345,20 @@ def pending_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[Permis
     listed = card(body, footer)
     listed["refresh"] = {"action": execute(strings.text("button.pending", lang), VERB_PENDING)}
     return listed
+
+
+def is_summary(waiting: int) -> bool:
+    """Whether a pending list of this many requests shows a summary of each (decided only on its full card)."""
+    return waiting > LISTED_IN_FULL
+
+
+def _on_the_list(strings: Catalogue, lang: Lang, request: PermissionRequest, school: str) -> _Details:
+    return _details(strings, lang, request, school, decider=True, limit=SHORTENED_TO)
+
+
+def cut_short_on_list(strings: Catalogue, lang: Lang, request: PermissionRequest, school: str) -> bool:
+    """Whether a short pending list shows this request only in part (so it is decided only on its full card)."""
+    return _on_the_list(strings, lang, request, school).shortened
 
 
 def _see_in_full(strings: Catalogue, lang: Lang, request: PermissionRequest) -> Element:
@@ -354,7 +373,7 @@ def _problem(strings: Catalogue, lang: Lang, problem: str) -> list[Element]:
 
 def _in_full(strings: Catalogue, lang: Lang, request: PermissionRequest, school: str, problem: str) -> list[Element]:
     """A request on a short pending list: its details, and its decision there unless a detail had to be cut short."""
-    details = _details(strings, lang, request, school, decider=True, limit=SHORTENED_TO)
+    details = _on_the_list(strings, lang, request, school)
     if details.shortened:
         return [*details.rows, text(strings.text("perm.shortened", lang), weight="Bolder"),
                 *_problem(strings, lang, problem), action_set([_see_in_full(strings, lang, request)])]

@@ -444,10 +444,18 @@ class PermissionFlow:
         if turn.actor.aad_object_id == request.requester.aad_object_id:
             return Reply(card=error_card(self._strings, turn.lang, "perm.not_your_own"))
         note = self._note(turn)
-        problem = note_problem(note, approve=approve) if request.state is RequestState.PENDING else ""
+        waiting = request.state is RequestState.PENDING
+        # A list card posted before the list stopped offering a decision under a request cut short, or one Teams
+        # has not refreshed: nobody decides what they could not read whole.
+        if from_list and waiting and cards.cut_short_on_list(self._strings, turn.lang, request,
+                                                             school.name(turn.lang)):
+            return self._shown_whole(request, turn.lang, "perm.decide_in_full", note)
+        problem = note_problem(note, approve=approve) if waiting else ""
         if problem:
-            if from_list:
+            if from_list and not cards.is_summary(len(await self._to_decide(turn))):
                 return await self._pending_reply(turn, errors={request.request_id: problem})
+            if from_list:  # the list now is a summary, with no box to give the reason in
+                return self._shown_whole(request, turn.lang, problem, note)
             return Reply(card=self._settled_card(request, turn.lang, self._strings.text(problem, turn.lang),
                                                  opened=opened))
         try:
@@ -466,6 +474,13 @@ class PermissionFlow:
             return await self._pending_reply(turn, notice=self._settled_notice(saved, turn.lang))
         return Reply(card=self._settled_card(saved, turn.lang, opened=opened),
                      card_key=f"{saved.request_id}|decide" if on_its_card else "")
+
+    def _shown_whole(self, request: PermissionRequest, lang: Lang, why: str, note: str) -> Reply:
+        """A waiting request's full card, as "See full request" opens it, saying why a click on the list did not
+        decide it; the list clicked stays as it was."""
+        card = cards.approver_card(self._strings, lang, request, school=self._school_name(request.school_id, lang),
+                                   error=self._strings.text(why, lang), opened=True, note=note)
+        return Reply(card=card, new_message=True)
 
     def _settled_notice(self, request: PermissionRequest, lang: Lang) -> str:
         if request.state is RequestState.PENDING:
@@ -540,13 +555,17 @@ class PermissionFlow:
         """What waits for this headteacher or delegate, with the decide buttons."""
         return await self._pending_reply(turn)
 
-    async def _pending_reply(self, turn: Turn, *, notice: str = "", errors: Mapping[str, str] | None = None) -> Reply:
+    async def _to_decide(self, turn: Turn) -> list[PermissionRequest]:
+        """The requests waiting for this person's decision, oldest first (none for someone who decides nothing)."""
         schools = self._federation.schools_decided_by(turn.actor)
-        if not schools:
-            return Reply(card=error_card(self._strings, turn.lang, "perm.only_heads"))
-        rows = await self._requests.list_pending([s.school_id for s in schools])
-        rows = [r for r in rows if r.requester.tenant_id == turn.actor.tenant_id
+        rows = await self._requests.list_pending([s.school_id for s in schools]) if schools else []
+        return [r for r in rows if r.requester.tenant_id == turn.actor.tenant_id
                 and r.requester.aad_object_id != turn.actor.aad_object_id]
+
+    async def _pending_reply(self, turn: Turn, *, notice: str = "", errors: Mapping[str, str] | None = None) -> Reply:
+        if not self._federation.schools_decided_by(turn.actor):
+            return Reply(card=error_card(self._strings, turn.lang, "perm.only_heads"))
+        rows = await self._to_decide(turn)
         return Reply(card=cards.pending_card(self._strings, turn.lang,
                                              [(r, self._school_name(r.school_id, turn.lang)) for r in rows],
                                              notice=notice, errors=errors))

@@ -448,3 +448,57 @@ async def test_ongoing_ticked_with_an_end_date_is_refused_and_the_form_kept(bot:
     assert await MemoryPermissionRequests(bot.store).list_by_requester(CARYS) == []
     assert await bot.cards_for(SIAN) == []
 
+
+@pytest.mark.parametrize("lang", list(Lang))
+@pytest.mark.parametrize("verb", ["permission.approve", "permission.decline"])
+async def test_a_decision_clicked_on_the_list_under_a_request_cut_short_decides_nothing_and_shows_it_whole(
+        bot: BotInMemory, verb: str, lang: Lang) -> None:
+    """A list card posted before the list stopped offering it (or one Teams has not refreshed) still has Approve and
+    Decline under a request cut short: the click shows the whole request instead of deciding it unread."""
+    await bot.meets(CARYS, SIAN)
+    long_id = str(verb_data((await bot.clicks(CARYS, "permission.submit", _form(purpose=LONG_PURPOSE))).card or {},
+                            "permission.withdraw")["id"])
+    told_before, trail_before = await bot.cards_for(CARYS), await _trail(bot, long_id)
+
+    answer = await bot.clicks(SIAN, verb, {"id": long_id, "from": "list", f"reason_{long_id}": "Looks fine"},
+                              lang=lang)
+
+    assert (await MemoryPermissionRequests(bot.store).get(long_id)).state is RequestState.PENDING
+    assert await _trail(bot, long_id) == trail_before and await bot.cards_for(CARYS) == told_before
+    said = {Lang.EN: "Not decided yet", Lang.CY: "Heb benderfynu eto"}[lang]
+    assert said in text_of(answer.card) and "Pupils' faces are never shown." in text_of(answer.card)
+    assert verb_data(answer.card or {}, verb) == {"id": long_id, "from": "open"}
+    assert {i["id"]: i.get("value") for i in _inputs(answer.card or {})} == {"reason": "Looks fine"}
+    assert answer.new_message  # as "See full request" opens it: the list clicked stays to come back to
+
+
+async def test_a_reasonless_decline_from_a_list_grown_long_since_asks_for_the_reason_on_the_full_request(
+        bot: BotInMemory) -> None:
+    await bot.meets(CARYS, OWAIN, SIAN)
+    for _ in range(3):
+        await _submitted(bot, OWAIN)
+    short = (await bot.clicks(SIAN, "permission.pending", {})).card or {}
+    await _submitted(bot)
+    await _submitted(bot)  # five wait now: the list is a summary, with no reason boxes
+    clicked = verb_data(short, "permission.decline")
+
+    answer = await bot.clicks(SIAN, "permission.decline", {**clicked, f"reason_{clicked['id']}": ""})
+
+    assert "Please give a reason when declining." in text_of(answer.card)
+    assert [i["id"] for i in _inputs(answer.card or {})] == ["reason"]
+    assert verb_data(answer.card or {}, "permission.decline") == {"id": clicked["id"], "from": "open"}
+    assert (await MemoryPermissionRequests(bot.store).get(clicked["id"])).state is RequestState.PENDING
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_a_long_pending_list_says_to_open_each_request_to_decide_it(bot: BotInMemory, lang: Lang) -> None:
+    await bot.meets(CARYS, OWAIN, SIAN)
+    for n in range(12):
+        await _submitted(bot, CARYS if n % 2 else OWAIN)
+
+    listed = text_of((await bot.clicks(SIAN, "permission.pending", {}, lang=lang)).card)
+
+    decide_these_first, open_each = {Lang.EN: ("Decide these first", "Open each request above to decide it"),
+                                     Lang.CY: ("Penderfynwch ar y rhain yn gyntaf",
+                                               "Agorwch bob cais uchod i benderfynu arno")}[lang]
+    assert open_each in listed and decide_these_first not in listed
