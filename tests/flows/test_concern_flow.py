@@ -158,17 +158,26 @@ async def _only_report(bot: BotInMemory) -> ConcernReport:
     return report
 
 
-async def test_a_report_about_the_picked_line_manager_never_reaches_him_when_graph_knows_another_address(
-        bot: BotInMemory) -> None:
-    # The office's list without object ids: the import allows it ("only Graph can find those people's managers").
+async def _staff_list_without_ids(bot: BotInMemory, *more: StaffMember) -> None:
+    """The office's list without object ids (the import allows it: "only Graph can find those people's managers")."""
     staff = read_staff_csv((REPO / "config" / "staff.local.csv").read_text(encoding="utf-8"),
                            schools=["high", "primary"]).staff
-    await MemoryStaffDirectory(bot.store).replace_all([replace(m, aad_object_id="") for m in staff])
+    await MemoryStaffDirectory(bot.store).replace_all([*(replace(m, aad_object_id="") for m in staff), *more])
+
+
+async def _report_about(bot: BotInMemory, graph: StaffContact, about: str, lang: Lang = Lang.EN) -> Reply:
+    """Carys reports `about` in the 1:1 chat, Graph giving `graph` as her line manager."""
+    return await _concerns(bot, managers=[GraphGives(graph)]).submit(Turn(
+        actor=CARYS, lang=lang, scope=Scope.PERSONAL, verb="concern.submit", is_invoke=True,
+        data={"what": SECRET, "about": about}))
+
+
+async def test_a_report_about_the_picked_line_manager_never_reaches_him_when_graph_knows_another_address(
+        bot: BotInMemory) -> None:
+    await _staff_list_without_ids(bot)
     await bot.meets(CARYS, GARETH, SIAN)
 
-    receipt = await _concerns(bot, managers=[GraphGives(HWB_GARETH)]).submit(Turn(
-        actor=CARYS, lang=Lang.EN, scope=Scope.PERSONAL, verb="concern.submit", is_invoke=True,
-        data={"what": SECRET, "about": "gareth.hughes@llanidloes.example.cymru"}))
+    receipt = await _report_about(bot, HWB_GARETH, "gareth.hughes@llanidloes.example.cymru")
 
     report = await _only_report(bot)
     assert GARETH.aad_object_id not in [c.aad_object_id for c in report.chain]
@@ -185,17 +194,12 @@ HWB_DAI = StaffContact(DAI.aad_object_id, "David Jones", "JonesD42@hwbcymru.net"
 
 async def test_a_report_about_dai_never_reaches_him_when_graph_calls_him_by_another_teachers_name(
         bot: BotInMemory) -> None:
-    staff = read_staff_csv((REPO / "config" / "staff.local.csv").read_text(encoding="utf-8"),
-                           schools=["high", "primary"]).staff
-    await MemoryStaffDirectory(bot.store).replace_all([
-        *(replace(m, aad_object_id="") for m in staff),
-        StaffMember("Dai Jones", "dai.jones@llanidloes.example.cymru", "high", "Head of Science", ""),
-        StaffMember("David Jones", "david.jones@llanidloes.example.cymru", "primary", "Year 5 Teacher", "")])
+    await _staff_list_without_ids(
+        bot, StaffMember("Dai Jones", "dai.jones@llanidloes.example.cymru", "high", "Head of Science", ""),
+        StaffMember("David Jones", "david.jones@llanidloes.example.cymru", "primary", "Year 5 Teacher", ""))
     await bot.meets(CARYS, DAI, SIAN)
 
-    receipt = await _concerns(bot, managers=[GraphGives(HWB_DAI)]).submit(Turn(
-        actor=CARYS, lang=Lang.EN, scope=Scope.PERSONAL, verb="concern.submit", is_invoke=True,
-        data={"what": SECRET, "about": "dai.jones@llanidloes.example.cymru"}))
+    receipt = await _report_about(bot, HWB_DAI, "dai.jones@llanidloes.example.cymru")
 
     assert DAI.aad_object_id not in [c.aad_object_id for c in (await _only_report(bot)).chain]
     assert await bot.cards_for(DAI) == [], "the report reached the person it is about"
@@ -212,17 +216,12 @@ HWB_RHIAN = StaffContact(RHIAN.aad_object_id, RHIAN.name, "JonesR7@hwbcymru.net"
 ])
 async def test_a_manager_passed_over_for_sharing_a_surname_is_told_truly_on_the_receipt(
         bot: BotInMemory, lang: Lang, why: str) -> None:
-    staff = read_staff_csv((REPO / "config" / "staff.local.csv").read_text(encoding="utf-8"),
-                           schools=["high", "primary"]).staff
-    await MemoryStaffDirectory(bot.store).replace_all([
-        *(replace(m, aad_object_id="") for m in staff),
-        StaffMember("Rhian Jones", "rhian.jones@llanidloes.example.cymru", "high", "Head of Geography", ""),
-        StaffMember("Dafydd Jones", "dafydd.jones@llanidloes.example.cymru", "high", "Science", "")])
+    await _staff_list_without_ids(
+        bot, StaffMember("Rhian Jones", "rhian.jones@llanidloes.example.cymru", "high", "Head of Geography", ""),
+        StaffMember("Dafydd Jones", "dafydd.jones@llanidloes.example.cymru", "high", "Science", ""))
     await bot.meets(CARYS, SIAN, RHIAN)
 
-    receipt = await _concerns(bot, managers=[GraphGives(HWB_RHIAN)]).submit(Turn(
-        actor=CARYS, lang=lang, scope=Scope.PERSONAL, verb="concern.submit", is_invoke=True,
-        data={"what": SECRET, "about": "dafydd.jones@llanidloes.example.cymru"}))
+    receipt = await _report_about(bot, HWB_RHIAN, "dafydd.jones@llanidloes.example.cymru", lang)
 
     assert (await _only_report(bot)).holder.aad_object_id == SIAN.aad_object_id
     assert why in text_of(receipt.card)

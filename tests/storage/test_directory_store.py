@@ -82,12 +82,17 @@ def _rows(azurite: str, table: str) -> list[dict[str, object]]:
         return list(service.get_table_client(table).list_entities())
 
 
-def test_import_staff_writes_a_good_file_and_nothing_from_a_bad_one(
-        azurite: str, table_prefix: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.fixture
+def tool_storage(azurite: str, table_prefix: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command-line tools pointed at this test's tables on Azurite, as an IT technician's shell would be."""
     monkeypatch.setenv("APP_ENV", "local")
     monkeypatch.setenv("AZURE_STORAGE_CONNECTION_STRING", azurite)
     monkeypatch.setenv("TABLE_PREFIX", table_prefix)
+
+
+def test_import_staff_writes_a_good_file_and_nothing_from_a_bad_one(
+        azurite: str, table_prefix: str, tmp_path: Path, tool_storage: None,
+        capsys: pytest.CaptureFixture[str]) -> None:
     bad = tmp_path / "bad.csv"
     lines = SAMPLE.read_text(encoding="utf-8").splitlines()
     bad.write_text("\n".join([*lines, "Carys Jenkins,carys.jenkins@llanidloes.example.cymru,high,Teacher,,"]) + "\n",
@@ -125,11 +130,8 @@ async def test_an_ordinary_email_keeps_the_row_key_it_always_had_and_a_row_of_th
 
 
 def test_import_staff_takes_a_list_with_near_twin_emails_and_names_a_real_duplicate_by_its_line(
-        azurite: str, table_prefix: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        azurite: str, table_prefix: str, tmp_path: Path, tool_storage: None,
         capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setenv("APP_ENV", "local")
-    monkeypatch.setenv("AZURE_STORAGE_CONNECTION_STRING", azurite)
-    monkeypatch.setenv("TABLE_PREFIX", table_prefix)
     twins, duplicated = tmp_path / "twins.csv", tmp_path / "duplicated.csv"
     twins.write_text(HASHED, encoding="utf-8")
     duplicated.write_text(HASHED + "Dai Again,DAI#Jones@llani.example.cymru,high,Teacher,,\n", encoding="utf-8")
@@ -149,11 +151,8 @@ def _staff_file(numbers: range, *, long_name_at: int | None = None) -> str:
 
 
 def test_a_list_with_a_name_storage_would_refuse_is_turned_away_whole_and_the_old_list_stays(
-        azurite: str, table_prefix: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        azurite: str, table_prefix: str, tmp_path: Path, tool_storage: None,
         capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setenv("APP_ENV", "local")
-    monkeypatch.setenv("AZURE_STORAGE_CONNECTION_STRING", azurite)
-    monkeypatch.setenv("TABLE_PREFIX", table_prefix)
     good, bad = tmp_path / "good.csv", tmp_path / "bad.csv"
     good.write_text(_staff_file(range(5)), encoding="utf-8")
     bad.write_text(_staff_file(range(100, 250), long_name_at=220), encoding="utf-8")
