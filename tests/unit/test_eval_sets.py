@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.policy.importer import read_document
-from eval.run import DOCUMENTS, SETS, _norm, document_file, read_cases
+from eval.run import DOCUMENTS, SETS, _norm, document_file, parse_options, read_cases
 
 DETAILS = {"title", "version", "author", "date_of_issue", "agreed_by", "next_review", "schools", "authorisation"}
 
@@ -28,3 +28,13 @@ def test_every_expected_snippet_is_in_its_document(document: str, name: str) -> 
                 assert snippet.removeprefix("@details:") in DETAILS
             else:
                 assert _norm(snippet) in text, f"{name}: {case.question!r} expects {snippet!r}"
+
+
+def test_a_misspelt_set_name_stops_the_evaluation_instead_of_measuring_nothing(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        parse_options(["--sets", "2022.en,2022-thirtysevnth.en"])
+    assert stopped.value.code == 2
+    assert "no such set: 2022-thirtysevnth.en" in capsys.readouterr().err
+    assert parse_options(["--sets", "2022.en", "--quick"]).sets == "2022.en"
