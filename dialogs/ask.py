@@ -10,7 +10,7 @@ from typing import Protocol
 
 from bot.domain.errors import ConcurrentChange, DomainError, NotAllowed, RecordNotFound, StorageUnavailable
 from bot.domain.federation import Federation
-from bot.domain.limits import Limit, RateLimited, RateLimiter
+from bot.domain.limits import Limit, RateLimited, RateLimiter, give_back_unused
 from bot.domain.live_policy import PolicyInForce
 from bot.domain.outbox import Notifier, OutboundMessage
 from bot.domain.people import Lang, Person
@@ -326,7 +326,6 @@ class AskFlow:
                 raise NotAllowed("an answer is passed on only once its asker marked it not helpful")
             escalated = record.escalated(turn.actor, owner, now)
             await self._limiter.take(self._question_limit, turn.actor.key, now)
-            updated = await self._questions.update(escalated)
         except (RecordNotFound, NotAllowed):
             return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
         except AlreadyDone as done:
@@ -335,10 +334,16 @@ class AskFlow:
             return Reply(card=cards.no_answer_card(
                 self._strings, turn.lang, question_id=record.question_id, question=record.text, closest=[],
                 notice=self._strings.text("ask.question_limited", turn.lang, count=limited.limit.count)))
-        except ConcurrentChange:
+        try:
+            updated = await self._questions.update(escalated)
+        except ConcurrentChange:  # someone else passed it on first: this press made nothing
+            await give_back_unused(self._limiter, self._question_limit, turn.actor.key, now)
             current = await self._questions.get(record.question_id)
             return Reply(card=cards.escalated_card(self._strings, turn.lang, name=current.escalated_to,
                                                    at=current.escalated_at, already=True))
+        except DomainError:
+            await give_back_unused(self._limiter, self._question_limit, turn.actor.key, now)
+            raise
         recipient = Person(turn.actor.tenant_id, owner.aad_object_id, owner.name)
         owner_lang = await preferred_language(self._profiles, recipient)
         owner_card = cards.head_question_card(self._strings, owner_lang, question_id=updated.question_id,
@@ -349,8 +354,9 @@ class AskFlow:
                 recipient=recipient, message_id=f"{updated.question_id}|to-owner", card=owner_card,
                 card_key=f"{updated.question_id}|owner", created_at=self._clock())])
         except StorageUnavailable:
-            # Put the record back, so the person can simply click again.
+            # Put the record back, so the person can simply click again (and the press costs nothing).
             await self._questions.update(replace(updated, escalated_at=None, escalated_to="", escalated_to_id=""))
+            await give_back_unused(self._limiter, self._question_limit, turn.actor.key, now)
             raise
         answered = (self._answer_card(updated, turn.lang, await self._answered_policy(updated)) if updated.answered
                     else None)
@@ -397,16 +403,21 @@ class AskFlow:
         try:
             replied = record.replied(turn.actor, text, now, policy_owner=self._federation.policy_owner)
             await self._limiter.take(self._reply_limit, turn.actor.key, now)
-            updated = await self._questions.update(replied)
         except NotAllowed:
             return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
         except RateLimited as limited:
             return self._question_card(record, turn.lang, draft=text, error=self._strings.text(
                 "ask.reply_limited", turn.lang, count=limited.limit.count))
-        except (AlreadyDone, ConcurrentChange):
-            current = await self._questions.get(record.question_id)
-            return Reply(card=error_card(self._strings, turn.lang, "ask.already_replied", name=current.replied_by,
-                                         when=cards.when(current.replied_at)))
+        except AlreadyDone:
+            return await self._already_replied(record, turn.lang)
+        try:
+            updated = await self._questions.update(replied)
+        except ConcurrentChange:  # someone else replied first: this press made nothing
+            await give_back_unused(self._limiter, self._reply_limit, turn.actor.key, now)
+            return await self._already_replied(record, turn.lang)
+        except DomainError:
+            await give_back_unused(self._limiter, self._reply_limit, turn.actor.key, now)
+            raise
         # In the asker's language now (they may have switched since asking), not the one they asked in.
         asker_lang = await preferred_language(self._profiles, updated.asker, default=updated.lang)
         try:
@@ -416,10 +427,16 @@ class AskFlow:
                                       reply=text), created_at=self._clock())])
         except StorageUnavailable:
             # Put the record back, so the headteacher can simply send the reply again (it would otherwise be
-            # "already replied" while the asker never hears it).
+            # "already replied" while the asker never hears it), and the press costs nothing.
             await self._questions.update(replace(updated, reply="", replied_by="", replied_at=None))
+            await give_back_unused(self._limiter, self._reply_limit, turn.actor.key, now)
             raise
         return self._question_card(updated, turn.lang)
+
+    async def _already_replied(self, record: QuestionRecord, lang: Lang) -> Reply:
+        current = await self._questions.get(record.question_id)
+        return Reply(card=error_card(self._strings, lang, "ask.already_replied", name=current.replied_by,
+                                     when=cards.when(current.replied_at)))
 
     async def review(self, turn: Turn) -> Reply:
         """For the headteacher or policy owner: what to look at in the next review, newest first."""

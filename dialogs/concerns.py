@@ -44,7 +44,7 @@ from bot.domain.errors import (
 )
 from bot.domain.federation import Federation
 from bot.domain.ids import new_form_token
-from bot.domain.limits import Limit, RateLimited, RateLimiter
+from bot.domain.limits import Limit, RateLimited, RateLimiter, give_back_unused
 from bot.domain.outbox import Notifier, OutboundMessage
 from bot.domain.people import Lang, Person, StaffContact
 from bot.domain.profiles import UserProfiles, preferred_language
@@ -178,6 +178,11 @@ class ConcernFlow:
         self._clock = clock
         self._private_chat = PrivateChat(strings=strings, notifier=notifier, profiles=profiles, clock=clock)
 
+    @property
+    def _check_minutes(self) -> int:
+        """Minutes between `check_reports` passes, as people are told them."""
+        return max(1, round(self._check_interval / 60))
+
     def verbs(self) -> Mapping[str, Verb]:
         """The verbs of the concern cards."""
         return {VERB_CONCERN_FORM: Verb(opens(self.form), FormClick), cards.VERB_SUBMIT: Verb(self.submit, ReportForm),
@@ -300,26 +305,30 @@ class ConcernFlow:
         reference = await self._reports.claim_form(turn.actor, token, new_reference())
         report = await self._own(reference, turn.actor)
         if report is None:
+            now = self._clock()
             try:
-                await self._limiter.take(self._report_limit, turn.actor.key, self._clock())
+                await self._limiter.take(self._report_limit, turn.actor.key, now)
             except RateLimited as limited:
                 return await again(notice=self._strings.text("concern.rate_limited", turn.lang,
                                                              count=limited.limit.count))
-            report = await self._create(ConcernReport(
-                reference=reference, reporter=turn.actor, what=texts["what"], since=texts["since"],
-                where=texts["where"], who=texts["who"], evidence=texts["evidence"],
-                wants_meeting=texts["meeting"] == "true", urgent=texts["urgent"] == "true",
-                submitted_at=self._clock(), chain=routing.chain, route=routing.why, kind=kind,
-                about=texts["about"] if about or texts["about"] in {a.value for a in About} else "",
-                about_name=about.name if about else "", involves_manager=subject.involves_manager, form=token))
+            try:
+                report = await self._create(ConcernReport(
+                    reference=reference, reporter=turn.actor, what=texts["what"], since=texts["since"],
+                    where=texts["where"], who=texts["who"], evidence=texts["evidence"],
+                    wants_meeting=texts["meeting"] == "true", urgent=texts["urgent"] == "true",
+                    submitted_at=now, chain=routing.chain, route=routing.why, kind=kind,
+                    about=texts["about"] if about or texts["about"] in {a.value for a in About} else "",
+                    about_name=about.name if about else "", involves_manager=subject.involves_manager, form=token))
+            except DomainError:
+                await self._give_back(self._report_limit, turn.actor, now)
+                raise
         try:
             await self._notifier.notify([await self._to_holder(report)])
         except StorageUnavailable:
             # Saved but not queued: sending the same form again is the same report; `check_reports` queues it
             # anyway on its next pass.
-            minutes = max(1, round(self._check_interval / 60))
             return await again(error=self._strings.text("concern.saved_not_sent", turn.lang,
-                                                         name=report.holder.name, minutes=minutes))
+                                                         name=report.holder.name, minutes=self._check_minutes))
         same_chain = [c.aad_object_id for c in report.chain] == [c.aad_object_id for c in routing.chain]
         left_out = routing.left_out if same_chain else ()
         return Reply(card=cards.receipt_card(self._strings, turn.lang, report,
@@ -328,6 +337,11 @@ class ConcernFlow:
     async def _own(self, reference: str, reporter: Person) -> ConcernReport | None:
         """The reporter's report with this reference, or None (there is none, or it is someone else's)."""
         return await owned(self._reports.get, reference, reporter, lambda r: r.reporter)
+
+    async def _give_back(self, limit: Limit | None, person: Person, now: datetime) -> None:
+        """A press that made nothing costs nothing: the use of `limit` it took at `now` is given back."""
+        if limit is not None:
+            await give_back_unused(self._limiter, limit, person.key, now)
 
     async def _create(self, report: ConcernReport) -> ConcernReport:
         """Store a new report; when a second press of the same Send stored it first, that one."""
@@ -441,20 +455,25 @@ class ConcernFlow:
             return self._show(turn, report)  # e.g. the manager, after the report went to the headteacher
         if changed == report:
             return self._show(turn, report)  # a settled report, or a button already pressed: nothing changes
+        now = self._clock()
         if limit is not None:
             try:
-                await self._limiter.take(limit, turn.actor.key, self._clock())
+                await self._limiter.take(limit, turn.actor.key, now)
             except RateLimited:
                 return self._show(turn, report, notice=self._strings.text("concern.escalation_limited", turn.lang,
                                                                           count=limit.count))
         try:
             saved, queued = await self._save(report, changed, action, turn.actor.aad_object_id)
-        except ConcurrentChange:
+        except ConcurrentChange:  # someone else's change came first: this press made none
+            await self._give_back(limit, turn.actor, now)
             saved, queued = await self._reports.get(report.reference), True
+        except DomainError:  # a fault: nothing was changed
+            await self._give_back(limit, turn.actor, now)
+            raise
         if queued:
             return self._show(turn, saved)
-        minutes = max(1, round(self._check_interval / 60))
-        return self._show(turn, saved, notice=self._strings.text("concern.messages_owed", turn.lang, minutes=minutes))
+        return self._show(turn, saved, notice=self._strings.text("concern.messages_owed", turn.lang,
+                                                                 minutes=self._check_minutes))
 
     async def show(self, turn: Turn) -> Reply:
         """A report as this viewer may see it (the reporter's view from "my reports", or a holder's)."""

@@ -22,7 +22,7 @@ from bot.domain.errors import (
 )
 from bot.domain.federation import Federation, School
 from bot.domain.ids import new_form_token
-from bot.domain.limits import Limit, RateLimited, RateLimiter
+from bot.domain.limits import Limit, RateLimited, RateLimiter, give_back_unused
 from bot.domain.outbox import Notifier, OutboundMessage
 from bot.domain.people import Lang, Person
 from bot.domain.permission_requests import (
@@ -325,12 +325,8 @@ class PermissionFlow:
         return await owned(self._requests.get, request_id, requester, lambda r: r.requester)
 
     async def _give_back(self, requester: Person, now: datetime) -> None:
-        """Uncount a use of the daily limit that stored nothing; if storage refuses even that, the use stays counted
-        (the person can send fewer today, never more)."""
-        try:
-            await self._limiter.give_back(self._request_limit, requester.key, now)
-        except DomainError as error:
-            log.warning("a permission request's use of the daily limit was not given back: %s", type(error).__name__)
+        """Uncount a use of the daily limit that stored nothing."""
+        await give_back_unused(self._limiter, self._request_limit, requester.key, now)
 
     def _status_reply(self, request: PermissionRequest, lang: Lang) -> Reply:
         """The requester's status card, in place of the card clicked."""

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot.domain.errors import DomainError
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -56,3 +59,12 @@ class RateLimiter(Protocol):
         """Uncount the use `who` took at `now` (what it was taken for was not made); nothing happens when its window
         has ended, a later window has started, or it has no use left to give back."""
         ...
+
+
+async def give_back_unused(limiter: RateLimiter, limit: Limit, who: str, now: datetime) -> None:
+    """Give back the use taken at `now` by a press that made nothing (a storage fault, someone else's change first).
+    When storage refuses even that, the use stays counted: the person can do fewer that day, never more."""
+    try:
+        await limiter.give_back(limit, who, now)
+    except DomainError as error:
+        log.warning("a use of the %s limit was not given back: %s", limit.name, type(error).__name__)

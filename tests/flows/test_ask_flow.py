@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
+import pytest
+
+from bot.domain.errors import StorageUnavailable
 from bot.domain.federation import Federation
 from bot.domain.live_policy import PolicyInForce
 from bot.domain.people import Lang
 from bot.policy import PolicyIndex
 from bot.policy.steering import Steering
+from bot.storage.memory import MemoryOutbox
 from cards.i18n import Catalogue
 from tests.flows.conftest import CARYS, SIAN, BotInMemory, open_bot, text_of
 from tests.support.cards import actions, verb_data
@@ -109,6 +113,48 @@ async def test_a_headteachers_reply_that_shows_nothing_is_asked_for_again_and_no
     assert "Please write a reply before sending." in text_of(answer.card)
     [record] = bot.store.questions.values()
     assert record.reply == "" and await bot.cards_for(CARYS) == told_before
+
+
+async def _outbox_refused(*args: object) -> NoReturn:
+    raise StorageUnavailable("injected: storage refused the write")
+
+
+async def test_questions_that_could_not_be_passed_on_do_not_use_up_the_days_questions(
+        answering_bot: BotInMemory, monkeypatch: pytest.MonkeyPatch) -> None:
+    bot = answering_bot
+    await bot.meets(CARYS, SIAN)
+    no_answer = await bot.says(CARYS, "How many days of annual leave do I get?")
+    pass_on = verb_data(no_answer.card or {}, "ask.escalate")
+    with monkeypatch.context() as storage:
+        storage.setattr(MemoryOutbox, "enqueue", _outbox_refused)
+        for _ in range(10):  # as many as the day allows; each is told nothing changed
+            with pytest.raises(StorageUnavailable):
+                await bot.clicks(CARYS, "ask.escalate", pass_on)
+
+    passed_on = await bot.clicks(CARYS, "ask.escalate", pass_on)
+
+    assert "passed your question to Mrs Siân Roberts" in text_of(passed_on.card)
+    assert "annual leave" in text_of(await bot.cards_for(SIAN))
+
+
+async def test_replies_that_could_not_be_sent_do_not_use_up_the_days_replies(
+        answering_bot: BotInMemory, monkeypatch: pytest.MonkeyPatch) -> None:
+    bot = answering_bot
+    await bot.meets(CARYS, SIAN)
+    no_answer = await bot.says(CARYS, "How many days of annual leave do I get?")
+    await bot.clicks(CARYS, "ask.escalate", verb_data(no_answer.card or {}, "ask.escalate"))
+    [to_head] = await bot.cards_for(SIAN)
+    reply = {"q": verb_data(to_head, "ask.reply")["q"], "reply": "See the staff handbook, section 4."}
+    with monkeypatch.context() as storage:
+        storage.setattr(MemoryOutbox, "enqueue", _outbox_refused)
+        for _ in range(50):  # as many as the day allows
+            with pytest.raises(StorageUnavailable):
+                await bot.clicks(SIAN, "ask.reply", reply)
+
+    replied = await bot.clicks(SIAN, "ask.reply", reply)
+
+    assert "Replied by" in text_of(replied.card)
+    assert "See the staff handbook, section 4." in text_of(await bot.cards_for(CARYS))
 
 
 async def test_every_command_the_help_card_names_does_what_it_says_not_answered_as_a_question(

@@ -3,16 +3,17 @@ person it is about (the rules tests/http/test_concern_safety.py checks over HTTP
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import contextlib
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 
 from bot.domain.concerns import ConcernReport, ReportState, Route
 from bot.domain.directory import LineManagers, StaffMember, read_staff_csv
-from bot.domain.errors import StorageUnavailable
+from bot.domain.errors import ConcurrentChange, StorageUnavailable
 from bot.domain.outbox import QueueingNotifier
 from bot.domain.people import Lang, Person, StaffContact
 from bot.storage.memory import (
@@ -307,6 +308,53 @@ async def test_an_owed_acknowledgement_reaches_the_reporter_when_the_holder_esca
     assert len([t for t in to_carys if "was acknowledged" in t]) == 1, to_carys
     assert _shows(await staffed.cards_for(SIAN), SECRET)
     assert (await _only_report(staffed)).owed == ""
+
+
+async def _refused(*args: object, **kwargs: object) -> NoReturn:
+    raise StorageUnavailable("injected: storage refused the write")
+
+
+async def _someone_else_first(*args: object, **kwargs: object) -> NoReturn:
+    raise ConcurrentChange("injected: another change was saved first")
+
+
+@pytest.mark.parametrize("fault", [_refused, _someone_else_first])
+async def test_passing_a_report_on_when_it_could_not_be_saved_does_not_use_up_the_days_pass_ons(
+        staffed: BotInMemory, monkeypatch: pytest.MonkeyPatch, fault: Callable[..., Awaitable[NoReturn]]) -> None:
+    await _report(staffed)
+    [card] = await staffed.cards_for(GARETH)
+    escalate = {**verb_data(card, "concern.escalate"), "note": "for the head"}
+    with monkeypatch.context() as storage:
+        storage.setattr(MemoryConcernReports, "save", fault)
+        for _ in range(10):  # as many as the day allows; each is told nothing changed
+            with contextlib.suppress(StorageUnavailable):
+                await staffed.clicks(GARETH, "concern.escalate", escalate)
+
+    passed = await staffed.clicks(GARETH, "concern.escalate", escalate)
+
+    assert "as many reports today" not in text_of(passed.card)
+    assert "Passed to Mrs Siân Roberts" in text_of(passed.card)
+    assert _shows(await staffed.cards_for(SIAN), SECRET)
+
+
+async def test_saying_it_isnt_resolved_when_storage_refused_does_not_use_up_the_days_pass_ons(
+        staffed: BotInMemory, monkeypatch: pytest.MonkeyPatch) -> None:
+    await _report(staffed)
+    [card] = await staffed.cards_for(GARETH)
+    await staffed.clicks(GARETH, "concern.close", {**verb_data(card, "concern.acknowledge"), "outcome": "Talked to D",
+                                                   "share_outcome": "true"})
+    not_resolved = {**verb_data(card, "concern.acknowledge"), "note": "It is still happening"}
+    with monkeypatch.context() as storage:
+        storage.setattr(MemoryConcernReports, "save", _refused)
+        for _ in range(10):
+            with pytest.raises(StorageUnavailable):
+                await staffed.clicks(CARYS, "concern.reopen", not_resolved)
+
+    reopened = await staffed.clicks(CARYS, "concern.reopen", not_resolved)
+
+    assert "as many reports today" not in text_of(reopened.card)
+    assert (await _only_report(staffed)).holder.aad_object_id == SIAN.aad_object_id
+    assert _shows(await staffed.cards_for(SIAN), "It is still happening")
 
 
 async def test_a_report_that_shows_nothing_is_asked_for_again_and_neither_stored_nor_sent(

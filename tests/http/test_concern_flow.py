@@ -338,6 +338,36 @@ async def test_a_report_saved_but_not_queued_is_sent_by_the_next_check(store: Ta
     assert [m.message_id.split("|")[1] for m in await outbox.list_for_recipient(gareth)] == ["to-holder"]
 
 
+def _reports_written(monkeypatch: pytest.MonkeyPatch, *, refused: int = 0) -> None:
+    """Storage refuses the next `refused` reports (nothing written)."""
+    real_create = TableConcernReports.create
+    left = {"refused": refused}
+
+    async def create(reports: TableConcernReports, report: Any) -> None:
+        if left["refused"]:
+            left["refused"] -= 1
+            raise StorageUnavailable("injected: the write was refused")
+        await real_create(reports, report)
+
+    monkeypatch.setattr(TableConcernReports, "create", create)
+
+
+async def test_sends_that_storage_refused_do_not_use_up_her_reports_for_the_day(
+        staffed: TestClient, connector: Connector, monkeypatch: pytest.MonkeyPatch) -> None:
+    await say_hi(staffed, connector, CARYS, GARETH)
+    await staffed.post("/api/messages", json=message(CARYS, "report a concern", connector.url))
+    form = verb_data(connector.cards(CARYS_CHAT)[-1], "concern.submit")
+    _reports_written(monkeypatch, refused=5)  # as many presses as the day allows
+
+    refused = [await _report(staffed, connector, **form) for _ in range(5)]
+    sent = await _report(staffed, connector, **form)
+
+    assert all("couldn't reach the bot's records" in json.dumps(r) for r in refused), refused
+    assert "as many reports today" not in json.dumps(sent)
+    assert f"Your report {reference_in(sent)} has been sent" in json.dumps(sent)
+    assert len([c for c in connector.cards(GARETH_CHAT) if SECRET in json.dumps(c)]) == 1
+
+
 async def test_a_line_manager_whose_teams_is_in_welsh_gets_the_report_in_welsh(staffed: TestClient,
                                                                                connector: Connector) -> None:
     await say_hi(staffed, connector, CARYS)
