@@ -59,9 +59,10 @@ def _lang(entity: dict[str, Any], key: str) -> Lang | None:
     return Lang(value) if value in {lang.value for lang in Lang} else None
 
 
-@dataclass
+@dataclass(eq=False)
 class _Read:
-    """A read under way; `stale` once a save on this instance makes what it will return not worth keeping."""
+    """A read under way; `stale` once a save on this instance makes what it will return not worth keeping. Compared
+    by identity: each read takes itself off the list, not the first read equal to it (reads finish in any order)."""
 
     stale: bool = False
 

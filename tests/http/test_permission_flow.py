@@ -20,6 +20,7 @@ from bot.domain.permission_requests import PermissionRequest
 from bot.settings import Settings
 from bot.storage.outbox import TableOutbox
 from bot.storage.table_client import Table
+from bot.storage.users import TableUserProfiles
 from dialogs.permission_requests import PermissionFlow
 from tests.support.activities import CARYS, FFION, OWAIN, SIAN, TENANT, card_action, message
 from tests.support.cards import actions, press, verb_data
@@ -257,6 +258,36 @@ async def test_twenty_concurrent_clicks_make_exactly_one_decision(client: TestCl
         assert outcome in shown and "permission.approve" not in shown
     assert [json.dumps(c) for c in connector.cards(CARYS_CHAT)].count(
         next(json.dumps(c) for c in connector.cards(CARYS_CHAT) if "Your request" in json.dumps(c))) == 1
+
+
+async def test_approve_tapped_on_laptop_and_phone_while_storage_answers_the_laptop_late_never_goes_wrong(
+        client: TestClient, connector: Connector, azurite: str, table_prefix: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    await _meet(client, connector, CARYS, SIAN, FFION)
+    request_id = await _submit(client, connector)
+    # Storage answers the laptop's read of Siân's profile half a second late; her phone's tap (Teams in Welsh, so its
+    # turn saves her profile) is read and answered meanwhile.
+    real_read, late = TableUserProfiles._read, {"left": 1}
+
+    async def read(profiles: TableUserProfiles, person: Person) -> Any:
+        row = await real_read(profiles, person)
+        if late["left"]:
+            late["left"] -= 1
+            await asyncio.sleep(0.5)
+        return row
+
+    monkeypatch.setattr(TableUserProfiles, "_read", read)
+    laptop = asyncio.create_task(client.post("/api/messages", json=card_action(
+        SIAN, "permission.approve", {"id": request_id}, connector.url, locale="en-GB")))
+    await asyncio.sleep(0.1)
+    phone = await client.post("/api/messages", json=card_action(
+        SIAN, "permission.approve", {"id": request_id}, connector.url, locale="cy-GB"))
+    answers = [json.dumps((await r.json())["value"], ensure_ascii=False) for r in (await laptop, phone)]
+    await client.app[SERVICES].deliverer.drain()
+
+    assert not [a for a in answers if "Something went wrong" in a or "Aeth rhywbeth o'i le" in a], answers
+    [record] = [r for r in await _rows(azurite, table_prefix + "permissions") if r["RowKey"] == "request"]
+    assert record["State"] == "approved"
 
 
 async def test_invalid_form_stores_nothing_and_explains_in_welsh(client: TestClient, connector: Connector,

@@ -9,6 +9,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from azure.data.tables import UpdateMode
@@ -109,6 +110,33 @@ async def test_a_read_under_way_when_this_instance_saves_is_not_kept(azurite: st
     assert old.conversation_ref == '{"old":1}'  # the read began before the save: what it returned is its own
     assert later.conversation_ref == '{"new":1}'  # ... but was not kept for later reads
     assert counts.by_kind["GET users"] == 2
+
+
+async def test_a_slow_read_that_finishes_after_a_quicker_one_and_a_save_still_answers(
+        azurite: str, table_prefix: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    async with _instance(azurite, table_prefix) as (profiles, _):
+        await profiles.save_profile(_profile(Lang.EN, '{"old":1}'))
+        # Storage answers the first of two reads of her row (her laptop's click) 0.3 s late; the second (her phone's,
+        # a moment later) at once, and that turn saves her profile before the first read's answer comes.
+        real_read, late = TableUserProfiles._read, {"left": 1}
+
+        async def read(self: TableUserProfiles, person: Person) -> Any:
+            row = await real_read(self, person)
+            if late["left"]:
+                late["left"] -= 1
+                await asyncio.sleep(0.3)
+            return row
+
+        monkeypatch.setattr(TableUserProfiles, "_read", read)
+        laptop = asyncio.create_task(profiles.get_profile(CARYS))
+        await asyncio.sleep(0.05)
+        phone = await profiles.get_profile(CARYS)
+        await profiles.save_profile(_profile(Lang.CY, '{"new":1}'))
+        slow = await laptop
+        later = await profiles.recent_profile(CARYS)
+
+    assert (phone.conversation_ref, slow.conversation_ref) == ('{"old":1}', '{"old":1}')
+    assert later.conversation_ref == '{"new":1}'  # the slow read began before the save: not kept
 
 
 async def test_a_profile_stored_before_the_teams_language_was_kept_still_reads(azurite: str, table_prefix: str) -> None:
