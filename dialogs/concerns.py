@@ -319,6 +319,19 @@ class ConcernFlow:
                     submitted_at=now, chain=routing.chain, route=routing.why, kind=kind,
                     about=texts["about"] if about or texts["about"] in {a.value for a in About} else "",
                     about_name=about.name if about else "", involves_manager=subject.involves_manager, form=token))
+            except StorageUnavailable:
+                # A write that timed out may still have been made, and `check_reports` would send it: only a report
+                # read back is called sent, and none is ever called unsent.
+                stored = await self._stored_after_all(reference, turn.actor)
+                if stored is None:
+                    await self._give_back(self._report_limit, turn.actor, now)
+                    maybe = {"name": routing.holder.name, "minutes": self._check_minutes}
+                    try:
+                        return await again(error=self._strings.text("concern.maybe_saved", turn.lang, **maybe))
+                    except StorageUnavailable:  # the same words, below the form as she left it
+                        return Reply(card=error_card(self._strings, turn.lang, "concern.maybe_saved", **maybe),
+                                     new_message=True)
+                report = stored
             except DomainError:
                 await self._give_back(self._report_limit, turn.actor, now)
                 raise
@@ -342,6 +355,14 @@ class ConcernFlow:
         """A press that made nothing costs nothing: the use of `limit` it took at `now` is given back."""
         if limit is not None:
             await give_back_unused(self._limiter, limit, person.key, now)
+
+    async def _stored_after_all(self, reference: str, reporter: Person) -> ConcernReport | None:
+        """The reporter's report as storage has it after a failed write, or None when it is not there or can't be
+        read."""
+        try:
+            return await self._own(reference, reporter)
+        except StorageUnavailable:
+            return None
 
     async def _create(self, report: ConcernReport) -> ConcernReport:
         """Store a new report; when a second press of the same Send stored it first, that one."""

@@ -291,16 +291,26 @@ class PermissionFlow:
             return Reply(card=cards.form_card(self._strings, turn.lang, schools=self._schools(turn.lang),
                                               values=turn.data, form=form, notice=self._strings.text(
                                                   "perm.rate_limited", turn.lang, count=limited.limit.count)))
+        school = self._federation.school(result.request.school_id)
+        decider = school.decider_for(turn.actor)
         try:
             request, stored_now = await self._create(result.request, turn.actor)
+        except StorageUnavailable:
+            # A write that timed out may still have been made, and `catch_up` would take it to the head: only a
+            # request read back is called sent, and none is ever called unsent.
+            stored = await self._stored_after_all(result.request.request_id, turn.actor)
+            if stored is None:
+                await self._give_back(turn.actor, now)
+                return Reply(card=cards.form_card(self._strings, turn.lang, schools=self._schools(turn.lang),
+                                                  values=turn.data, form=form, notice=self._strings.text(
+                                                      "perm.maybe_saved", turn.lang, name=decider.name)))
+            request, stored_now = stored, True
         except DomainError:
             await self._give_back(turn.actor, now)  # nothing was stored: the use does not count
             raise
         if not stored_now:  # an earlier press of this Send stored it
             await self._give_back(turn.actor, now)
             return self._status_reply(request, turn.lang)
-        school = self._federation.school(request.school_id)
-        decider = school.decider_for(turn.actor)
         head = Person(turn.actor.tenant_id, decider.aad_object_id, decider.name)
         undelivered = not_queued = False
         try:
@@ -323,6 +333,14 @@ class PermissionFlow:
     async def _own(self, request_id: str, requester: Person) -> PermissionRequest | None:
         """The person's own request with this id, or None (there is none, or it is someone else's)."""
         return await owned(self._requests.get, request_id, requester, lambda r: r.requester)
+
+    async def _stored_after_all(self, request_id: str, requester: Person) -> PermissionRequest | None:
+        """The person's request as storage has it after a failed write, or None when it is not there or can't be
+        read."""
+        try:
+            return await self._own(request_id, requester)
+        except StorageUnavailable:
+            return None
 
     async def _give_back(self, requester: Person, now: datetime) -> None:
         """Uncount a use of the daily limit that stored nothing."""

@@ -310,6 +310,42 @@ async def test_an_owed_acknowledgement_reaches_the_reporter_when_the_holder_esca
     assert (await _only_report(staffed)).owed == ""
 
 
+def _written_but_unconfirmed(fault: pytest.MonkeyPatch) -> None:
+    """Storage writes the next report but answers after the time budget, and can't be read just after it either."""
+    real_create, real_get = MemoryConcernReports.create, MemoryConcernReports.get
+    unreadable = {"left": 0}
+
+    async def answered_late(reports: MemoryConcernReports, report: ConcernReport) -> None:
+        await real_create(reports, report)
+        unreadable["left"] = 1
+        raise StorageUnavailable("injected: the write answered after the budget")
+
+    async def get(reports: MemoryConcernReports, reference: str) -> ConcernReport:
+        if unreadable["left"]:
+            unreadable["left"] -= 1
+            raise StorageUnavailable("injected: storage went away")
+        return await real_get(reports, reference)
+
+    fault.setattr(MemoryConcernReports, "create", answered_late)
+    fault.setattr(MemoryConcernReports, "get", get)
+
+
+async def test_a_report_storage_may_have_saved_is_never_called_unsent_and_reaches_her_line_manager_once(
+        staffed: BotInMemory, monkeypatch: pytest.MonkeyPatch) -> None:
+    with monkeypatch.context() as fault:
+        _written_but_unconfirmed(fault)
+        told = await _report(staffed)
+    await _concerns(staffed).check_reports()  # the background pass, minutes later
+    again = await staffed.clicks(CARYS, "concern.submit", {**verb_data(told.card or {}, "concern.submit"),
+                                                            "what": SECRET})
+
+    assert "can't tell whether your report was saved" in text_of(told.card)
+    assert "reach Gareth Hughes within 15 minutes" in text_of(told.card)
+    assert "nothing was changed" not in text_of(told.card) and SECRET in text_of(told.card)
+    assert "has been sent" in text_of(again.card)
+    assert len([c for c in await staffed.cards_for(GARETH) if SECRET in text_of(c)]) == 1
+
+
 async def _refused(*args: object, **kwargs: object) -> NoReturn:
     raise StorageUnavailable("injected: storage refused the write")
 

@@ -11,10 +11,19 @@ from typing import Any
 import pytest
 
 from bot.domain.errors import StorageUnavailable
+from bot.domain.outbox import QueueingNotifier
 from bot.domain.people import Lang, Person
-from bot.domain.permission_requests import RequestState
-from bot.storage.memory import MemoryOutbox, MemoryPermissionRequests
-from cards.i18n import Catalogue
+from bot.domain.permission_requests import AuditEntry, PermissionRequest, RequestState
+from bot.storage.memory import (
+    MemoryOutbox,
+    MemoryPermissionRequests,
+    MemoryRateLimiter,
+    MemoryStaffDirectory,
+    MemoryUserProfiles,
+)
+from cards.elements import Card
+from cards.i18n import Catalogue, load_catalogue
+from dialogs.permission_requests import PermissionFlow
 from tests.flows.conftest import CARYS, FFION, GARETH, OWAIN, SIAN, BotInMemory, text_of
 from tests.support.activities import TENANT
 from tests.support.cards import actions, verb_data
@@ -265,14 +274,79 @@ async def test_requests_storage_refused_do_not_use_up_the_daily_limit(bot: BotIn
     await bot.meets(CARYS, SIAN)
     with monkeypatch.context() as storage_down:
         storage_down.setattr(MemoryPermissionRequests, "create", _refused_by_storage)
-        for _ in range(10):  # each press is told nothing changed, and the form stays
-            with pytest.raises(StorageUnavailable):
-                await bot.clicks(CARYS, "permission.submit", _form())
+        # Each press is told the records could not be reached, and the form stays.
+        refused = [await bot.clicks(CARYS, "permission.submit", _form()) for _ in range(10)]
 
     sent = await bot.clicks(CARYS, "permission.submit", _form())
 
+    assert all("couldn't reach the bot's records" in text_of(r.card) for r in refused)
+    assert all("permission.submit" in text_of(r.card) for r in refused)
     assert "permission.withdraw" in text_of(sent.card) and "as many requests" not in text_of(sent.card)
     assert len(await MemoryPermissionRequests(bot.store).list_by_requester(CARYS)) == 1
+
+
+def _written_late(fault: pytest.MonkeyPatch, *, then_unreadable: bool) -> None:
+    """Storage writes the next request but answers after the time budget; `then_unreadable`: nor can it be read just
+    after."""
+    real_create, real_get = MemoryPermissionRequests.create, MemoryPermissionRequests.get
+    unreadable = {"left": 0}
+
+    async def answered_late(requests: MemoryPermissionRequests, request: PermissionRequest,
+                            audit: AuditEntry) -> None:
+        await real_create(requests, request, audit)
+        unreadable["left"] = int(then_unreadable)
+        raise StorageUnavailable("injected: the write answered after the budget")
+
+    async def get(requests: MemoryPermissionRequests, request_id: str) -> PermissionRequest:
+        if unreadable["left"]:
+            unreadable["left"] -= 1
+            raise StorageUnavailable("injected: storage went away")
+        return await real_get(requests, request_id)
+
+    fault.setattr(MemoryPermissionRequests, "create", answered_late)
+    fault.setattr(MemoryPermissionRequests, "get", get)
+
+
+def _catching_up(bot: BotInMemory) -> PermissionFlow:
+    """The permission flow on the bot's stores, for the catch-up pass the bot runs every minute."""
+    return PermissionFlow(strings=load_catalogue(), federation=bot.federation,
+                          requests=MemoryPermissionRequests(bot.store), notifier=QueueingNotifier(MemoryOutbox(
+                              bot.store)), profiles=MemoryUserProfiles(bot.store),
+                          directory=MemoryStaffDirectory(bot.store), limiter=MemoryRateLimiter(bot.store),
+                          request_limit=10)
+
+
+async def _cards_to_decide(bot: BotInMemory, person: Person) -> list[Card]:
+    return [c for c in await bot.cards_for(person) if "permission.approve" in text_of(c)]
+
+
+async def test_a_request_whose_save_answered_late_is_shown_as_sent_and_reaches_the_head_once(
+        bot: BotInMemory, monkeypatch: pytest.MonkeyPatch) -> None:
+    await bot.meets(CARYS, SIAN)
+    with monkeypatch.context() as fault:
+        _written_late(fault, then_unreadable=False)
+        told = await bot.clicks(CARYS, "permission.submit", {**_form(), "form": await _form_token(bot)})
+    await _catching_up(bot).catch_up()
+
+    assert "nothing was changed" not in text_of(told.card) and "permission.withdraw" in text_of(told.card)
+    assert len(await _cards_to_decide(bot, SIAN)) == 1
+
+
+async def test_a_request_storage_may_have_saved_is_never_called_unsent_and_reaches_the_head_once(
+        bot: BotInMemory, monkeypatch: pytest.MonkeyPatch) -> None:
+    await bot.meets(CARYS, SIAN)
+    form = {**_form(), "form": await _form_token(bot)}
+    with monkeypatch.context() as fault:
+        _written_late(fault, then_unreadable=True)
+        told = await bot.clicks(CARYS, "permission.submit", form)
+    await _catching_up(bot).catch_up()  # a minute later
+    again = await bot.clicks(CARYS, "permission.submit", form)
+
+    assert "can't tell whether your request was saved" in text_of(told.card)
+    assert "will reach Mrs Siân Roberts within a few minutes" in text_of(told.card)
+    assert "nothing was changed" not in text_of(told.card) and "Year 9 geography" in text_of(told.card)
+    assert "permission.withdraw" in text_of(again.card)
+    assert len(await _cards_to_decide(bot, SIAN)) == 1
 
 
 async def test_a_burst_of_requests_stops_at_the_daily_limit(bot: BotInMemory) -> None:

@@ -338,16 +338,20 @@ async def test_a_report_saved_but_not_queued_is_sent_by_the_next_check(store: Ta
     assert [m.message_id.split("|")[1] for m in await outbox.list_for_recipient(gareth)] == ["to-holder"]
 
 
-def _reports_written(monkeypatch: pytest.MonkeyPatch, *, refused: int = 0) -> None:
-    """Storage refuses the next `refused` reports (nothing written)."""
+def _reports_written(monkeypatch: pytest.MonkeyPatch, *, refused: int = 0, answered_late: int = 0) -> None:
+    """Storage refuses the next `refused` reports (nothing written), then writes the next `answered_late` but answers
+    after the time budget (written, yet the call fails as a timeout does)."""
     real_create = TableConcernReports.create
-    left = {"refused": refused}
+    left = {"refused": refused, "late": answered_late}
 
     async def create(reports: TableConcernReports, report: Any) -> None:
         if left["refused"]:
             left["refused"] -= 1
             raise StorageUnavailable("injected: the write was refused")
         await real_create(reports, report)
+        if left["late"]:
+            left["late"] -= 1
+            raise StorageUnavailable("injected: TimeoutError")
 
     monkeypatch.setattr(TableConcernReports, "create", create)
 
@@ -365,6 +369,20 @@ async def test_sends_that_storage_refused_do_not_use_up_her_reports_for_the_day(
     assert all("couldn't reach the bot's records" in json.dumps(r) for r in refused), refused
     assert "as many reports today" not in json.dumps(sent)
     assert f"Your report {reference_in(sent)} has been sent" in json.dumps(sent)
+    assert len([c for c in connector.cards(GARETH_CHAT) if SECRET in json.dumps(c)]) == 1
+
+
+async def test_a_report_whose_save_answered_late_is_told_as_sent_and_reaches_her_line_manager_once(
+        staffed: TestClient, connector: Connector, monkeypatch: pytest.MonkeyPatch) -> None:
+    await say_hi(staffed, connector, CARYS, GARETH)
+    _reports_written(monkeypatch, answered_late=1)
+
+    told = await _report(staffed, connector)
+    await concern_flow(staffed.app[STORE], datetime.now(UTC)).check_reports()  # the background pass, minutes on
+    await staffed.app[SERVICES].deliverer.deliver_to(Person(TENANT, GARETH["aadObjectId"]))
+
+    assert "nothing was changed" not in json.dumps(told)
+    assert f"Your report {reference_in(told)} has been sent" in json.dumps(told)
     assert len([c for c in connector.cards(GARETH_CHAT) if SECRET in json.dumps(c)]) == 1
 
 
