@@ -43,6 +43,8 @@ _ID = re.compile(r"^[0-9A-Za-z-]{1,64}$")
 _MENTION = re.compile(r"<at[^>]*>.*?</at>", re.IGNORECASE | re.DOTALL)
 # Where a turn keeps the language it speaks to the person in, once their profile is read (`TurnContext.turn_state`).
 _SPEAKS = "policy_helper.speaks"
+# People whose language choice this instance keeps for the busy answer (the oldest go first).
+CHOICES_REMEMBERED = 2000
 
 
 def conversation_ref_json(activity: Activity) -> str:
@@ -122,6 +124,10 @@ class TeamsBot:
         self._federation = federation
         self._strings = strings
         self._clock = clock
+        # Each person's language choice as their last turn on this instance read or saved it: the busy answer reads
+        # no storage (it must come at once), so this is the choice it can have. A choice saved on another instance
+        # is seen here at the person's next turn.
+        self._choices: dict[str, Lang] = {}
 
     def verbs(self) -> list[str]:
         """Every card verb the bot answers."""
@@ -163,7 +169,9 @@ class TeamsBot:
         outcome = "ignored"
         if activity.type in (ActivityTypes.message, ActivityTypes.invoke):
             outcome = "busy"
-            await self._reply_error(context, Lang.from_locale(activity.locale), "error.busy")
+            person = self._person(activity)
+            choice = self._choices.get(person.key) if person is not None else None
+            await self._reply_error(context, choice or Lang.from_locale(activity.locale), "error.busy")
         log.warning("turn", extra={"activity_id": activity.id, "activity_type": activity.type, "outcome": outcome,
                                    "latency_ms": 0.0})
 
@@ -213,6 +221,7 @@ class TeamsBot:
             profile = UserProfile(person=person)
         # Their choice, else this turn's Teams: the same for every reply of the turn, an error's too.
         context.turn_state[_SPEAKS] = profile.language or Lang.from_locale(activity.locale)
+        self._keep_choice(person, profile.language)
         if self._scope(activity) is Scope.PERSONAL:
             # Kept in the write the reference already makes, for messages sent to them by others' actions.
             reference = conversation_ref_json(activity)
@@ -344,6 +353,15 @@ class TeamsBot:
                 pass
             await self._profiles.save_profile(replace(current, language=reply.language,
                                                       updated_at=current.updated_at or self._clock()))
+            self._keep_choice(profile.person, reply.language)
+
+    def _keep_choice(self, person: Person, choice: Lang | None) -> None:
+        """Keep the person's language choice (or forget it, when they have none) for the busy answer."""
+        self._choices.pop(person.key, None)  # re-inserted last: the oldest stay first
+        if choice is not None:
+            self._choices[person.key] = choice
+            while len(self._choices) > CHOICES_REMEMBERED:
+                del self._choices[next(iter(self._choices))]
 
     @staticmethod
     def _card_activity(card: Mapping[str, Any]) -> Activity:

@@ -55,6 +55,22 @@ async def test_a_click_that_gets_no_place_in_time_hears_the_bot_is_busy_and_noth
     assert connector.cards(OWAINS_CHAT)[-1]["body"][0]["text"] == WELCOME  # still English: the click changed nothing
 
 
+async def test_someone_who_chose_cymraeg_hears_the_bot_is_busy_in_welsh_though_their_teams_is_in_english(
+        aiohttp_client: Any, settings: Settings, connector: Connector) -> None:
+    client = await _one_at_a_time(aiohttp_client, settings, click_queue_seconds=0.2)
+    await client.post("/api/messages", json=message(OWAIN, "hi", connector.url))
+    chose = await client.post("/api/messages", json=card_action(OWAIN, "language.set", {"lang": "cy"}, connector.url))
+    assert chose.status == 200
+    held = await _hold_the_only_place(client, connector, seconds=1.5)
+
+    clicked = await client.post("/api/messages", json=card_action(OWAIN, "language.set", {"lang": "cy"},
+                                                                  connector.url))
+    answer = (await clicked.json())["value"]
+    await held
+
+    assert "Mae llawer o staff yn holi ar yr un pryd" in answer, answer
+
+
 async def test_a_message_that_waits_is_acknowledged_shown_typing_and_then_answered(
         aiohttp_client: Any, settings: Settings, connector: Connector, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(MessagesHandler, "HOLD_SECONDS", 0.2)
