@@ -141,16 +141,24 @@ class ReadingFlow:
         return len(members)
 
     async def catch_up(self) -> int:
-        """Queue every campaign a fault left owed; return how many were completed."""
-        done = 0
-        for version in await self._versions.list_owed_campaigns():
-            try:
-                await self.start_campaign(version)
-            except RecordNotFound:
-                log.warning("owed campaign for a version that cannot be read (%s): dropped", version)
+        """Queue the campaign a fault left owed for the version in force; return how many owed campaigns were
+        settled. One owed for a version no longer in force is dropped unsent: staff are only ever asked to confirm
+        the version in force (its own campaign asks them)."""
+        owed = await self._versions.list_owed_campaigns()
+        if not owed:
+            return 0
+        pointer = await self._versions.get_pointer()
+        in_force = version_number(pointer.version) if pointer is not None else None
+        for version in owed:
+            if version_number(version) != in_force:
+                log.info("owed campaign for version %s dropped: it is no longer the version in force", version)
+            else:
+                try:
+                    await self.start_campaign(version)
+                except RecordNotFound:
+                    log.warning("owed campaign for a version that cannot be read (%s): dropped", version)
             await self._versions.campaign_queued(version)
-            done += 1
-        return done
+        return len(owed)
 
     async def remind(self) -> int:
         """One reminder, after five school days, to each person who has not confirmed the current version."""

@@ -1,0 +1,148 @@
+"""Publishing a new version of the policy and read-and-confirm, as the policy owner and staff meet them: the real
+publishing, reading, question and home flows and their cards on the memory stores. The policy owner's document comes
+as Teams gives it (a download URL), the campaign's cards are what the outbox owes each person (tests/http/
+test_publishing.py covers the download, the sender and the commands)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.domain.directory import read_staff_csv
+from bot.domain.errors import StorageUnavailable
+from bot.domain.federation import Federation
+from bot.domain.live_policy import LivePolicy, PolicyInForce
+from bot.domain.outbox import QueueingNotifier
+from bot.domain.people import Lang, Person
+from bot.policy.loader import load_policy_data
+from bot.storage.memory import (
+    MemoryOutbox,
+    MemoryPolicyReads,
+    MemoryPolicyVersions,
+    MemoryQuestionLog,
+    MemoryRateLimiter,
+    MemoryStaffDirectory,
+    MemoryStore,
+    MemoryUserProfiles,
+)
+from cards.elements import Card
+from cards.i18n import Catalogue
+from cards.publishing import VERB_CONFIRM_READ, VERB_PUBLISH
+from dialogs.ask import AskFlow
+from dialogs.base import Reply, Router, Scope, SentFile, Turn
+from dialogs.home import HomeFlow
+from dialogs.policy_reads import ReadingFlow
+from dialogs.publishing import PublishingFlow
+from tests.flows.conftest import CARYS, FFION, GARETH, OWAIN, REPO, SIAN, BotInMemory, NoIndex, text_of
+from tests.support.cards import actions, verb_data
+from tests.support.policies import FIXTURE_POLICY_FILE, fixture_policy, write_revised
+
+STAFF = (CARYS, OWAIN, SIAN, GARETH, FFION)
+
+
+class TeamsFiles:
+    """Files sent to the bot, by the pre-authorised URL Teams gives each."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, bytes] = {}
+
+    async def fetch(self, url: str) -> bytes:
+        """The file's bytes."""
+        return self.files[url]
+
+
+@dataclass
+class PublishingBot:
+    """The bot as app.py builds it for publishing: the flows on one memory store, following the current version."""
+
+    bot: BotInMemory
+    reading: ReadingFlow
+    publishing: PublishingFlow
+    live: LivePolicy[NoIndex]
+    files: TeamsFiles
+
+    async def sends(self, person: Person, document: Path) -> Reply:
+        """The person sends the document as a file in their 1:1 chat."""
+        url = f"https://llanidloes.example.cymru/download/{len(self.files.files)}"
+        self.files.files[url] = await asyncio.to_thread(document.read_bytes)
+        return await self.bot.router.route(Turn(actor=person, lang=Lang.EN, scope=Scope.PERSONAL,
+                                                files=(SentFile(document.name, url),)))
+
+    async def publishes(self, document: Path, version: str) -> Reply:
+        """Siân sends the document and clicks Publish; the campaign is queued and the bot answers from it."""
+        preview = await self.sends(SIAN, document)
+        published = await self.bot.clicks(SIAN, VERB_PUBLISH, verb_data(preview.card or {}, VERB_PUBLISH))
+        await self.publishing.drain()
+        assert f"Version {version} is now the current policy" in text_of(published.card), text_of(published.card)
+        return published
+
+    async def read_cards(self, person: Person) -> list[Card]:
+        """The read-and-confirm cards the outbox owes a person."""
+        return [c for c in await self.bot.cards_for(person)
+                if any(a.get("verb") == VERB_CONFIRM_READ for a in actions(c))]
+
+
+def open_publishing_bot(strings: Catalogue, federation: Federation) -> PublishingBot:
+    """The flows wired as `app.build_flows` wires them (publishing first, questions last), on memory ports."""
+    store = MemoryStore()
+    profiles, directory, versions = MemoryUserProfiles(store), MemoryStaffDirectory(store), MemoryPolicyVersions(store)
+    notifier = QueueingNotifier(MemoryOutbox(store))
+    live = LivePolicy[NoIndex](versions, default=fixture_policy, build_index=lambda policy: NoIndex())
+    in_force: Callable[[], PolicyInForce[Any]] = live.current
+    reading = ReadingFlow(strings=strings, federation=federation, versions=versions, reads=MemoryPolicyReads(store),
+                          directory=directory, notifier=notifier, profiles=profiles, in_force=in_force)
+    files = TeamsFiles()
+    publishing = PublishingFlow(strings=strings, federation=federation, versions=versions, reading=reading,
+                                directory=directory, shipped=lambda: load_policy_data(FIXTURE_POLICY_FILE),
+                                downloads=files, refresh=live.refresh)
+    home = HomeFlow(strings, federation)
+    ask = AskFlow(strings=strings, federation=federation, in_force=in_force, questions=MemoryQuestionLog(store),
+                  notifier=notifier, profiles=profiles, limiter=MemoryRateLimiter(store), question_limit=10,
+                  reply_limit=50, shipped=fixture_policy())
+    router = Router([publishing, home, reading, ask], fallback=home.help, unknown_verb=home.unknown_verb,
+                    invalid_data=home.invalid_card)
+    return PublishingBot(BotInMemory(store, router, federation), reading, publishing, live, files)
+
+
+@pytest.fixture
+async def bot(strings: Catalogue, federation: Federation) -> PublishingBot:
+    """The bot answering from the shipped (2022) file, with the federation's staff list; everyone has opened it."""
+    opened = open_publishing_bot(strings, federation)
+    await opened.live.start()
+    staff = read_staff_csv((REPO / "config" / "staff.local.csv").read_text(encoding="utf-8"),
+                           schools=[s.school_id for s in federation.schools])
+    await MemoryStaffDirectory(opened.bot.store).replace_all(staff.staff)
+    await opened.bot.meets(*STAFF)
+    return opened
+
+
+def _storage_down(*args: object, **kwargs: object) -> Any:
+    raise StorageUnavailable("injected")
+
+
+# The campaign
+
+
+async def test_a_campaign_a_fault_left_owed_is_never_sent_once_a_newer_version_is_in_force(
+        bot: PublishingBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Version 2's cards could not be queued (storage went away); version 3 is published before the periodic pass:
+    staff are asked to read version 3 only, never the version 2 that is no longer in force."""
+    with monkeypatch.context() as fault:
+        fault.setattr(MemoryOutbox, "enqueue", _storage_down)
+        await bot.publishes(write_revised(tmp_path, "v2.txt"), "2")
+    assert await MemoryPolicyVersions(bot.bot.store).list_owed_campaigns() == ["2"]
+    await bot.publishes(write_revised(tmp_path, "v3.txt", version="3", issued="01.01.2027"), "3")
+
+    await bot.reading.check_campaigns()
+
+    for person in STAFF:
+        [card] = await bot.read_cards(person)
+        assert "version 3, issued 01.01.2027, is now in force" in text_of(card)
+        assert verb_data(card, VERB_CONFIRM_READ)["version"] == "3"
+    assert await MemoryPolicyVersions(bot.bot.store).list_owed_campaigns() == []
+    assert await MemoryPolicyReads(bot.bot.store).list_asked("2") == []
