@@ -117,6 +117,9 @@ def publish_policy_command(argv: list[str]) -> int:
         if published.reinstated:
             print(f"version {published.version} is current again; it was published before, so nobody is asked "
                   "to read it again")
+        elif published.cards_later:
+            print(f"published version {published.version}; storage could not be reached just after, so the cards "
+                  "asking staff to read and confirm it are sent at the running bot's next campaign check")
         elif published.staff is None:
             print(f"published version {published.version}; no staff list is imported, so nobody is asked to read "
                   "it yet (import one with `python -m bot import-staff`)")

@@ -118,10 +118,14 @@ def preview_card(strings: Catalogue, lang: Lang, *, draft_id: str, file_name: st
                        execute(strings.text("publish.cancel", lang), VERB_CANCEL, {"draft": draft_id})])
 
 
-def published_card(strings: Catalogue, lang: Lang, *, version: str, asked: int | None, reinstated: bool) -> Card:
-    """The preview once published: the bot answers from it, and who is being asked to read it."""
+def published_card(strings: Catalogue, lang: Lang, *, version: str, asked: int | None, reinstated: bool,
+                   cards_later: bool = False) -> Card:
+    """The preview once published: the bot answers from it, and who is being asked to read it (`cards_later`: the
+    cards go out on the periodic pass)."""
     if reinstated:
         body = strings.text("publish.reinstated_body", lang, version=version)
+    elif cards_later:
+        body = strings.text("publish.done_later", lang)
     elif asked is None:
         body = strings.text("publish.done_no_staff", lang)
     else:

@@ -57,11 +57,13 @@ _DRAFT_ID = re.compile(r"^D-[0-9a-f]{16}$")
 @dataclass(frozen=True)
 class Published:
     """What publishing did: the version now current, whether it was stored before, how many staff are asked
-    (None when no staff list has been imported)."""
+    (None when no staff list has been imported), and whether storage went away once it was stored (`cards_later`: its
+    campaign is left owed, and the periodic pass sends the cards)."""
 
     version: str
     reinstated: bool
     staff: int | None
+    cards_later: bool = False
 
 
 
@@ -217,7 +219,14 @@ class PublishingFlow:
         except PolicyTooLarge as too_large:
             raise PublishRefused("publish.too_large", detail=str(too_large)) from None
         log.info("policy version %s published%s", version, " again" if reinstate else "")
-        staff = len(await self._directory.list_members())
+        try:
+            staff = len(await self._directory.list_members())
+        except StorageUnavailable:
+            # It is published (the transaction is in): saying "nothing was changed" would be wrong.
+            log.warning("campaign for version %s left owed: storage unavailable", version)
+            if self._refresh is not None:
+                self._in_background(self._switch())
+            return Published(version, reinstate, None, cards_later=not reinstate)
         if not reinstate:
             if campaign_now:
                 await self._campaign(version)
@@ -295,7 +304,8 @@ class PublishingFlow:
             return Reply(card=error_card(self._strings, turn.lang, refused.key, **refused.values))
         await self._forget(draft_id)
         return Reply(card=cards.published_card(self._strings, turn.lang, version=published.version,
-                                               asked=published.staff, reinstated=published.reinstated))
+                                               asked=published.staff, reinstated=published.reinstated,
+                                               cards_later=published.cards_later))
 
     async def cancel(self, turn: Turn) -> Reply:
         """Forget the draft: nothing is published."""

@@ -146,3 +146,26 @@ async def test_a_campaign_a_fault_left_owed_is_never_sent_once_a_newer_version_i
         assert verb_data(card, VERB_CONFIRM_READ)["version"] == "3"
     assert await MemoryPolicyVersions(bot.bot.store).list_owed_campaigns() == []
     assert await MemoryPolicyReads(bot.bot.store).list_asked("2") == []
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_storage_failing_just_after_the_version_is_stored_says_it_is_published_and_the_cards_follow(
+        bot: PublishingBot, strings: Catalogue, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: Lang) -> None:
+    """The version, the pointer and the owed campaign are stored; then storage goes away (the staff list cannot be
+    read). Siân is told it is published, not "nothing was changed", and the periodic pass sends the cards."""
+    preview = await bot.sends(SIAN, write_revised(tmp_path))
+    with monkeypatch.context() as fault:
+        fault.setattr(MemoryStaffDirectory, "list_members", _storage_down)
+        published = await bot.bot.clicks(SIAN, VERB_PUBLISH, verb_data(preview.card or {}, VERB_PUBLISH), lang=lang)
+        await bot.publishing.drain()
+    sent_before = [len(await bot.read_cards(person)) for person in STAFF]
+    await bot.reading.check_campaigns()
+
+    shown = text_of(published.card)
+    assert strings.text("publish.done_title", lang, version="2") in shown
+    assert strings.text("publish.done_later", lang) in shown
+    assert strings.text("error.storage", lang) not in shown
+    pointer = await MemoryPolicyVersions(bot.bot.store).get_pointer()
+    assert pointer is not None and pointer.version == "2"
+    assert sent_before == [0] * len(STAFF)
+    assert [len(await bot.read_cards(person)) for person in STAFF] == [1] * len(STAFF)
