@@ -135,15 +135,22 @@ def published_card(strings: Catalogue, lang: Lang, *, version: str, asked: int |
 
 
 def read_request_card(strings: Catalogue, lang: Lang, *, details: PolicyDetails, changes: PolicyChanges,
-                      reminder: bool = False) -> Card:
-    """Sent to every member of staff: what changed, a way to read it, and "I have read it"."""
+                      reminder: bool = False, superseded: str = "", recorded_nothing: bool = False) -> Card:
+    """Sent to every member of staff: what changed, a way to read it, and "I have read it". In place of a card about
+    an older version (`superseded`), it says so first (and, `recorded_nothing`, that its click recorded nothing)."""
     code = lang.value
     issued = details.issued()
     values = {"title": details.title.text(code), "version": details.version}
     intro = (strings.text("reads.request_body", lang, issued=issued.text(code), **values) if issued
              else strings.text("reads.request_body_undated", lang, **values))
     title = strings.text("reads.reminder_title" if reminder else "reads.request_title", lang)
-    return card([heading(title), text(intro), *changes_elements(strings, lang, changes), *button_rows([
+    notes: list[Element] = []
+    if superseded:
+        note = strings.text("reads.superseded", lang, version=superseded, current=details.version)
+        if recorded_nothing:
+            note += " " + strings.text("reads.nothing_recorded", lang, version=superseded)
+        notes.append({"type": "Container", "style": "warning", "items": [text(note)]})
+    return card([heading(title), *notes, text(intro), *changes_elements(strings, lang, changes), *button_rows([
         execute(strings.text("reads.confirm", lang), VERB_CONFIRM_READ, {"version": details.version}, style="positive"),
         execute(strings.text("button.sections", lang), VERB_SECTIONS),
         execute(strings.text("button.switch_language", lang), VERB_READ_REQUEST,

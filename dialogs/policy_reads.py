@@ -114,8 +114,24 @@ class ReadingFlow:
             raise RecordNotFound(f"stored version {version} is unreadable") from error
         return policy, record.changes
 
-    def _request(self, lang: Lang, policy: Policy, changes: PolicyChanges, *, reminder: bool = False) -> Card:
-        return cards.read_request_card(self._strings, lang, details=policy.details, changes=changes, reminder=reminder)
+    def _request(self, lang: Lang, policy: Policy, changes: PolicyChanges, *, reminder: bool = False,
+                 superseded: str = "", recorded_nothing: bool = False) -> Card:
+        return cards.read_request_card(self._strings, lang, details=policy.details, changes=changes, reminder=reminder,
+                                       superseded=superseded, recorded_nothing=recorded_nothing)
+
+    async def _in_force_instead(self, version: str, lang: Lang, *, recorded_nothing: bool = False) -> Reply | None:
+        """For a card about a version no longer in force: the card of the version in force (staff only ever confirm
+        that one), saying so; None while `version` is in force."""
+        pointer = await self._versions.get_pointer()
+        if pointer is None:
+            raise RecordNotFound("no version is in force")
+        if version_number(pointer.version) == version_number(version):
+            return None
+        if not (await self._versions.get(pointer.version)).campaign:
+            return Reply(card=error_card(self._strings, lang, "reads.superseded_not_asked", version=version,
+                                         current=pointer.version))
+        policy, changes = await self._stored(pointer.version)
+        return Reply(card=self._request(lang, policy, changes, superseded=version, recorded_nothing=recorded_nothing))
 
     async def start_campaign(self, version: str) -> int:
         """Ask everyone on the staff list who has not been asked to read this version yet; return how many are on
@@ -207,12 +223,18 @@ class ReadingFlow:
     # Staff
 
     async def confirm(self, turn: Turn) -> Reply:
-        """ "I have read it": recorded once per person per version; a second click changes nothing."""
+        """ "I have read it": recorded once per person per version; a second click changes nothing. Only the version
+        in force is confirmed: a click on an older version's card records nothing and offers the card of the version
+        in force, and a version nobody was asked to read (the shipped file) is refused."""
         version = _version(turn.data)
         if not version:
             return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
         try:
-            await self._versions.get(version)
+            record = await self._versions.get(version)
+            if (instead := await self._in_force_instead(version, turn.lang, recorded_nothing=True)) is not None:
+                return instead
+            if not record.campaign:
+                return Reply(card=error_card(self._strings, turn.lang, "reads.not_asked", version=version))
             confirmation = await self._reads.confirm(version, turn.actor, self._clock())
         except RecordNotFound:
             return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
@@ -230,6 +252,9 @@ class ReadingFlow:
             return Reply(card=error_card(self._strings, turn.lang, "error.unknown_action"))
         lang = Lang(str(wanted))
         try:
+            if (instead := await self._in_force_instead(version, lang)) is not None:
+                instead.language = lang
+                return instead
             policy, changes = await self._stored(version)
         except RecordNotFound:
             return Reply(card=error_card(self._strings, lang, "error.not_found"))

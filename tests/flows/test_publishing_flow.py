@@ -32,7 +32,7 @@ from bot.storage.memory import (
 )
 from cards.elements import Card
 from cards.i18n import Catalogue
-from cards.publishing import VERB_CONFIRM_READ, VERB_PUBLISH
+from cards.publishing import VERB_CONFIRM_READ, VERB_PUBLISH, VERB_READ_REQUEST
 from dialogs.ask import AskFlow
 from dialogs.base import Reply, Router, Scope, SentFile, Turn
 from dialogs.home import HomeFlow
@@ -169,3 +169,36 @@ async def test_storage_failing_just_after_the_version_is_stored_says_it_is_publi
     assert pointer is not None and pointer.version == "2"
     assert sent_before == [0] * len(STAFF)
     assert [len(await bot.read_cards(person)) for person in STAFF] == [1] * len(STAFF)
+
+
+# Staff
+
+
+async def _two_versions(bot: PublishingBot, folder: Path) -> Card:
+    """Versions 2 and 3 published one after the other; Carys's card for version 2 (still in her chat)."""
+    await bot.publishes(write_revised(folder, "v2.txt"), "2")
+    [old_card] = await bot.read_cards(CARYS)
+    await bot.publishes(write_revised(folder, "v3.txt", version="3", issued="01.01.2027"), "3")
+    return old_card
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_i_have_read_it_on_last_versions_card_records_nothing_and_offers_the_version_in_force(
+        bot: PublishingBot, strings: Catalogue, tmp_path: Path, lang: Lang) -> None:
+    old_card = await _two_versions(bot, tmp_path)
+    reads = MemoryPolicyReads(bot.bot.store)
+
+    reply = await bot.bot.clicks(CARYS, VERB_CONFIRM_READ, verb_data(old_card, VERB_CONFIRM_READ), lang=lang)
+    switched = await bot.bot.clicks(CARYS, VERB_READ_REQUEST, verb_data(old_card, VERB_READ_REQUEST), lang=lang)
+    confirmed = await bot.bot.clicks(CARYS, VERB_CONFIRM_READ, verb_data(reply.card or {}, VERB_CONFIRM_READ),
+                                     lang=lang)
+
+    shown = text_of(reply.card)
+    assert strings.text("reads.superseded", lang, version="2", current="3") in shown
+    assert strings.text("reads.nothing_recorded", lang, version="2") in shown
+    assert verb_data(reply.card or {}, VERB_CONFIRM_READ) == {"version": "3"}
+    assert verb_data(switched.card or {}, VERB_CONFIRM_READ) == {"version": "3"}
+    assert strings.text("reads.superseded", Lang.CY, version="2", current="3") in text_of(switched.card)
+    assert await reads.list_confirmed("2") == []
+    assert [c.person.aad_object_id for c in await reads.list_confirmed("3")] == [CARYS.aad_object_id]
+    assert "version 3" in text_of(confirmed.card) or "fersiwn 3" in text_of(confirmed.card)
