@@ -34,6 +34,7 @@ from bot.domain.policy_versions import (
     compare_policies,
     document_sha256,
     plan_publish,
+    unchanged_policy,
     version_number,
 )
 from bot.policy.documents import MAX_DOCUMENT_BYTES, PolicyCheck, check_policy, read_sent_file, safe_name
@@ -186,14 +187,16 @@ class PublishingFlow:
     # Publishing
 
     async def _plan(self, policy: Policy, data: Mapping[str, Any]) -> tuple[PublishPlan, CurrentPointer | None,
-                                                                          PolicyVersion | None]:
-        """(what publishing will do, the pointer seen, the current record), or PublishRefused."""
+                                                                          PolicyVersion | None, Policy]:
+        """(what publishing will do, the pointer seen, the current record, the policy in force), or PublishRefused."""
         pointer = await self._versions.get_pointer()
         current = await self._versions.get(pointer.version) if pointer else None
+        in_force = (policy_from_data(await self._versions.get_policy_data(current.version)) if current is not None
+                    else self._default_policy())
         plan = plan_publish(policy.details.version, document_sha256(data), current=current,
-                            default_version=self._default_policy().details.version if current is None else "",
-                            stored=await self._versions.list_versions())
-        return plan, pointer, current
+                            default_version=in_force.details.version if current is None else "",
+                            stored=await self._versions.list_versions(), unchanged=unchanged_policy(in_force, policy))
+        return plan, pointer, current, in_force
 
     async def publish(self, data: Mapping[str, Any], *, by: Person, warnings: Sequence[str] = (),
                       campaign_now: bool = True) -> Published:
@@ -203,15 +206,13 @@ class PublishingFlow:
         if check.policy is None:
             raise PublishRefused("publish.import_failed", reason="; ".join(check.problems[:3]))
         policy = check.policy
-        plan, pointer, current = await self._plan(policy, data)
+        plan, pointer, current, previous = await self._plan(policy, data)
         reinstate, version = plan.reinstate, plan.version
         try:
             if reinstate:
                 await self._versions.make_current(version, by=by.name, expected=pointer)
             else:
                 earlier = None if current is not None else self._shipped_version(version)
-                previous = (policy_from_data(await self._versions.get_policy_data(current.version))
-                            if current is not None else self._default_policy())
                 record = self._record(version, data, policy, by, compare_policies(previous, policy))
                 await self._versions.publish(record, data, expected=pointer, earlier=earlier)
         except (ConcurrentChange, RecordExists):

@@ -257,10 +257,22 @@ class PublishPlan:
     reinstate: bool = False
 
 
+def unchanged_policy(in_force: Policy, sent: Policy) -> bool:
+    """True when `sent` is the policy in force again, whatever file it came in (the shipped policy file, the
+    document it was made from, a re-saved copy): the same version number and, section by section, the same words."""
+    if not _comparable(in_force.details.version) or not _comparable(sent.details.version):
+        return False
+    same_number = version_number(in_force.details.version) == version_number(sent.details.version)
+    return same_number and not compare_policies(in_force, sent).sections
+
+
 def plan_publish(version: str, sha256: str, *, current: PolicyVersion | None, default_version: str,
-                 stored: Sequence[PolicyVersion]) -> PublishPlan:
+                 stored: Sequence[PolicyVersion], unchanged: bool = False) -> PublishPlan:
     """The plan for publishing this document, or PublishRefused saying why not (older than the current version,
-    already current, or the same version number with other content)."""
+    already current by its sha256 or, `unchanged`, by its content (`unchanged_policy`), or the same version number
+    with other content)."""
+    if unchanged:
+        raise PublishRefused("publish.already_current", version=current.version if current else default_version)
     wanted = version_number(version)
     same_number = next((v for v in stored if version_number(v.version) == wanted), None)
     if current is not None:

@@ -40,7 +40,7 @@ from dialogs.policy_reads import ReadingFlow
 from dialogs.publishing import PublishingFlow
 from tests.flows.conftest import CARYS, FFION, GARETH, OWAIN, REPO, SIAN, BotInMemory, NoIndex, text_of
 from tests.support.cards import actions, verb_data
-from tests.support.policies import FIXTURE_POLICY_FILE, fixture_policy, write_revised
+from tests.support.policies import FIXTURE_POLICY_FILE, TEXT_2022, fixture_policy, write_revised
 
 STAFF = (CARYS, OWAIN, SIAN, GARETH, FFION)
 
@@ -202,3 +202,22 @@ async def test_i_have_read_it_on_last_versions_card_records_nothing_and_offers_t
     assert await reads.list_confirmed("2") == []
     assert [c.person.aad_object_id for c in await reads.list_confirmed("3")] == [CARYS.aad_object_id]
     assert "version 3" in text_of(confirmed.card) or "fersiwn 3" in text_of(confirmed.card)
+
+
+# The policy owner
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_the_policy_in_force_sent_before_anything_was_published_is_already_current(
+        bot: PublishingBot, strings: Catalogue, lang: Lang) -> None:
+    """Siân sends the 2022 document the bot already answers from (the shipped file): no 'new version' for staff."""
+    url = "https://llanidloes.example.cymru/download/2022"
+    bot.files.files[url] = await asyncio.to_thread(TEXT_2022.read_bytes)
+
+    preview = await bot.bot.router.route(Turn(actor=SIAN, lang=lang, scope=Scope.PERSONAL,
+                                              files=(SentFile(TEXT_2022.name, url),)))
+
+    shown = text_of(preview.card)
+    assert strings.text("publish.already_current", lang, version="1") in shown
+    assert VERB_PUBLISH not in shown
+    assert await MemoryPolicyVersions(bot.bot.store).list_versions() == []

@@ -23,12 +23,14 @@ from bot.domain.policy_versions import (
     compare_policies,
     document_sha256,
     plan_publish,
+    unchanged_policy,
     version_key,
     version_number,
 )
 from bot.policy.documents import check_policy, read_sent_file, read_source, safe_name
 from bot.policy.importer import Imported, PolicyImportError
 from bot.policy.loader import load_policy, load_policy_data, policy_from_data
+from bot.policy.model import Policy
 from bot.policy_commands import acknowledgements_csv
 from cards.i18n import load_catalogue
 from cards.publishing import read_summary_card
@@ -103,6 +105,34 @@ def test_against_the_shipped_file_the_same_number_may_be_stored_but_not_an_older
     with pytest.raises(PublishRefused, match="publish.older"):
         plan_publish("0.9", "a" * 64, current=None, default_version="1", stored=[])
     assert same.version == "1"
+
+
+def test_the_policy_in_force_sent_again_in_another_file_is_already_current() -> None:
+    """The shipped file before anything was published, or a re-saved copy of the stored version in force."""
+    with pytest.raises(PublishRefused) as shipped:
+        plan_publish("1", "b" * 64, current=None, default_version="1", stored=[], unchanged=True)
+    with pytest.raises(PublishRefused) as stored:
+        plan_publish("2", "b" * 64, current=_record("2"), default_version="", stored=[_record("2")], unchanged=True)
+
+    assert (shipped.value.key, shipped.value.values) == ("publish.already_current", {"version": "1"})
+    assert (stored.value.key, stored.value.values) == ("publish.already_current", {"version": "2"})
+
+
+def test_the_2022_document_is_the_shipped_policy_in_force_and_a_reviewed_or_revised_one_is_not(
+        tmp_path: Path) -> None:
+    shipped = load_policy()
+
+    def sent(path: Path) -> Policy:
+        policy = check_policy(read_source(path, shipped)).policy
+        assert policy is not None
+        return policy
+
+    reviewed = write_revised(tmp_path, "reviewed.txt")  # the 2022 words under a new version number and dates
+    reviewed.write_text(TEXT_2022.read_text(encoding="utf-8").replace("Version 1", "Version 2"), encoding="utf-8")
+
+    assert unchanged_policy(shipped, sent(TEXT_2022))
+    assert not unchanged_policy(shipped, sent(reviewed))
+    assert not unchanged_policy(shipped, sent(write_revised(tmp_path, version="1")))
 
 
 def test_a_document_is_known_by_the_importers_sha256_else_by_its_content() -> None:
