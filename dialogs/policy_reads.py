@@ -25,7 +25,7 @@ from bot.domain.outbox import Notifier, OutboundMessage
 from bot.domain.people import Lang, Person
 from bot.domain.policy_reads import AlreadyConfirmed, AskedStaff, PolicyReads, read_summary, reminders_due, still_to_ask
 from bot.domain.policy_versions import PolicyChanges, PolicyVersions, PublishRefused, version_key, version_number
-from bot.domain.profiles import UserProfiles, preferred_language
+from bot.domain.profiles import UserProfiles
 from bot.policy.loader import PolicyFileError, policy_from_data
 from bot.policy.model import Policy
 from cards import publishing as cards
@@ -141,12 +141,11 @@ class ReadingFlow:
         waiting = still_to_ask(members, await self._reads.list_asked(version))
         tenant = self._federation.tenant_ids[0]
         now = self._clock()
-        messages = []
-        for member in waiting:
-            person = Person(tenant, member.aad_object_id, member.name)
-            lang = await preferred_language(self._profiles, person)
-            messages.append(OutboundMessage(recipient=person, message_id=read_message_id(version, person),
-                                            card=self._request(lang, policy, changes), created_at=now))
+        english, welsh = (self._request(lang, policy, changes) for lang in (Lang.EN, Lang.CY))
+        # In both languages: many have never opened the bot, so their language is chosen when their card is sent.
+        messages = [OutboundMessage(recipient=person, message_id=read_message_id(version, person), card=english,
+                                    card_cy=welsh, created_at=now)
+                    for person in (Person(tenant, member.aad_object_id, member.name) for member in waiting)]
         if messages:
             await self._notifier.notify(messages)
         for member in waiting:  # only once their card is queued, so a fault never marks someone asked unasked
@@ -188,15 +187,15 @@ class ReadingFlow:
         if not due:
             return 0
         policy, changes = await self._stored(version)
+        english, welsh = (self._request(lang, policy, changes, reminder=True) for lang in (Lang.EN, Lang.CY))
         tenant = self._federation.tenant_ids[0]
         sent = 0
         for asked in due:
             person = Person(tenant, asked.object_id, asked.name)
-            lang = await preferred_language(self._profiles, person)
             # Queued before it is marked, with a fixed id: a fault retries it, a second instance adds nothing.
             await self._notifier.notify([OutboundMessage(
                 recipient=person, message_id=f"policy|{version_key(version)}|remind|{asked.object_id}",
-                card=self._request(lang, policy, changes, reminder=True), created_at=now)])
+                card=english, card_cy=welsh, created_at=now)])
             try:
                 await self._reads.mark_reminded(version, asked, now)
             except ConcurrentChange:

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol
 
-from bot.domain.people import Person
+from bot.domain.people import Lang, Person
 
 Card = Mapping[str, Any]
 
@@ -34,6 +34,8 @@ class OutboundMessage:
     key replaces that card in place instead of posting a new one. `first_post`: the message's card is one the
     person cannot have yet (a new request's card to the people who decide it), so until it has been tried once
     there is no place of it to look up; it is posted, and its key says where later messages find it.
+    `card_cy`: the same card in Welsh; with it, `card` is the English and the sender chooses by the recipient's
+    language when it sends (a campaign queued before people first open the bot, when nobody knew their language).
     """
 
     recipient: Person
@@ -47,6 +49,11 @@ class OutboundMessage:
     last_error: str = ""
     etag: str = ""
     first_post: bool = False
+    card_cy: Card | None = None
+
+    def card_in(self, lang: Lang) -> Card:
+        """The card to send to someone who reads `lang`."""
+        return self.card_cy if lang is Lang.CY and self.card_cy is not None else self.card
 
     @property
     def may_replace_a_card(self) -> bool:

@@ -17,7 +17,7 @@ from botbuilder.schema import Activity, ConversationReference
 
 from bot.domain.errors import ConcurrentChange, DomainError, RecordNotFound, StorageUnavailable
 from bot.domain.outbox import LEASE, CardSlot, DeliveryState, OutboundMessage, Outbox, Owed, superseded
-from bot.domain.people import Person
+from bot.domain.people import Lang, Person
 from bot.domain.profiles import UserProfiles
 
 log = logging.getLogger(__name__)
@@ -34,16 +34,24 @@ BULK_RECIPIENTS = 10
 BULK_LANES = 4
 
 
+@dataclass(frozen=True)
+class _Recipient:
+    """Where to reach a person ("" when they never opened the bot) and the language they read now."""
+
+    reference: str
+    lang: Lang
+
+
 @dataclass
 class _Pass:
-    """What one pass over queued messages has read already: each recipient's chat reference (read once a pass), and,
-    when the pass read them with the queue, where each keyed card is (kept current as the pass sends)."""
+    """What one pass over queued messages has read already: each recipient's chat reference and language (read once a
+    pass), and, when the pass read them with the queue, where each keyed card is (kept current as the pass sends)."""
 
     checked: bool = False
     slots: dict[tuple[str, str], CardSlot] | None = None
-    references: dict[str, str] = field(default_factory=dict)
+    references: dict[str, _Recipient] = field(default_factory=dict)
     # References being read, side by side with the claim of the message that needs them first.
-    pending_references: dict[str, asyncio.Task[str]] = field(default_factory=dict)
+    pending_references: dict[str, asyncio.Task[_Recipient]] = field(default_factory=dict)
 
     async def finish(self) -> None:
         """Stop reading references no message of the pass needed in the end (every claim failed)."""
@@ -206,15 +214,16 @@ class Deliverer:
         if person.key not in reading.references and person.key not in reading.pending_references:
             reading.pending_references[person.key] = asyncio.ensure_future(self._read_reference(person))
 
-    async def _read_reference(self, person: Person) -> str:
+    async def _read_reference(self, person: Person) -> _Recipient:
         try:
-            return (await self._profiles.recent_profile(person)).conversation_ref
+            profile = await self._profiles.recent_profile(person)
         except RecordNotFound:
-            return ""
+            return _Recipient("", Lang.EN)
+        return _Recipient(profile.conversation_ref, profile.speaks())
 
-    async def _reference(self, person: Person, reading: _Pass) -> str:
-        """The person's chat reference ("" when they never opened the bot), read once a pass (a failed read is tried
-        again for the pass's next message)."""
+    async def _reference(self, person: Person, reading: _Pass) -> _Recipient:
+        """The person's chat reference ("" when they never opened the bot) and language, read once a pass (a failed
+        read is tried again for the pass's next message)."""
         if person.key not in reading.references:
             self._start_reading_reference(person, reading)
             task = reading.pending_references.pop(person.key)
@@ -243,17 +252,18 @@ class Deliverer:
         except StorageUnavailable:
             return False
         try:
-            reference_json = await self._reference(message.recipient, reading)
+            recipient = await self._reference(message.recipient, reading)
             slot = await self._slot(message, reading)
         except StorageUnavailable:
             await self._release(claimed.retry_later(now, "storage unavailable"))
             return False
-        if not personal_chat(reference_json):
+        if not personal_chat(recipient.reference):
             await self._release(replace(claimed, state=DeliveryState.PENDING, next_attempt_at=now + UNREACHABLE_RETRY,
                                         last_error="recipient has not opened the bot"))
             return False
         try:
-            activity_id, conversation_id = await self._send(message, reference_json, slot)
+            activity_id, conversation_id = await self._send(message.card_in(recipient.lang), recipient.reference,
+                                                            slot)
         except Exception as error:  # the connector raises many types; every one means "try again later"
             wait = retry_after(error, now)
             log.warning("proactive send failed: %s%s", type(error).__name__,
@@ -308,13 +318,13 @@ class Deliverer:
         except DomainError as error:
             log.warning("could not remember a card slot: %s", type(error).__name__)
 
-    async def _send(self, message: OutboundMessage, reference_json: str, slot: CardSlot | None) -> tuple[str, str]:
+    async def _send(self, card: Mapping[str, Any], reference_json: str, slot: CardSlot | None) -> tuple[str, str]:
         reference = ConversationReference().deserialize(json.loads(reference_json))
         slot_activity_id = slot.activity_id if slot is not None else ""
         result: dict[str, str] = {}
 
         async def callback(context: TurnContext) -> None:
-            activity = _card_activity(message.card)
+            activity = _card_activity(card)
             if slot_activity_id:
                 activity.id = slot_activity_id
                 try:

@@ -165,6 +165,12 @@ def _json_copy(value: Mapping[str, Any]) -> dict[str, Any]:
     return copied
 
 
+def _cards_copied(message: OutboundMessage) -> OutboundMessage:
+    """The message with fresh copies of its cards, as a table gives them back."""
+    return replace(message, card=_json_copy(message.card),
+                   card_cy=_json_copy(message.card_cy) if message.card_cy is not None else None)
+
+
 class MemoryUserProfiles:
     """`UserProfiles` in memory."""
 
@@ -202,14 +208,13 @@ class MemoryOutbox:
         return message.recipient.key, message.message_id
 
     def _keep(self, message: OutboundMessage) -> OutboundMessage:
-        kept = replace(message, card=_json_copy(message.card), etag=self._store.etag())
+        kept = _cards_copied(replace(message, etag=self._store.etag()))
         self._store.messages[self._key(message)] = kept
-        return replace(kept, card=_json_copy(kept.card))
+        return _cards_copied(kept)
 
     def _queued(self) -> list[OutboundMessage]:
         """Every queued message in table order: by recipient, then by id."""
-        return [replace(m, card=_json_copy(m.card)) for _, m in sorted(self._store.messages.items(),
-                                                                        key=lambda item: item[0])]
+        return [_cards_copied(m) for _, m in sorted(self._store.messages.items(), key=lambda item: item[0])]
 
     async def enqueue(self, messages: Sequence[OutboundMessage]) -> None:
         """Store each message as pending; one already stored is left alone."""

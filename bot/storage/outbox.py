@@ -101,6 +101,7 @@ def _to_entity(message: OutboundMessage) -> dict[str, Any]:
         "NextAttemptAt": message.next_attempt_at,
         "LastError": message.last_error,
         "FirstPost": message.first_post,
+        "CardCy": json.dumps(message.card_cy, ensure_ascii=False, separators=(",", ":")) if message.card_cy else "",
     }
 
 
@@ -118,6 +119,7 @@ def _from_entity(entity: dict[str, Any]) -> OutboundMessage:
         last_error=entity_text(entity, "LastError"),
         etag=entity_etag(entity),
         first_post=entity.get("FirstPost") is True,
+        card_cy=json.loads(welsh) if (welsh := entity_text(entity, "CardCy")) else None,
     )
 
 

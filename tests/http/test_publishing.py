@@ -186,6 +186,24 @@ async def test_a_welsh_speaker_gets_the_card_in_welsh(bot: TestClient, connector
     assert "A new version of the staff social-media policy" in _text(english)
 
 
+async def test_a_welsh_speaker_who_first_opens_the_bot_after_publishing_gets_the_card_in_welsh(
+        bot: TestClient, connector: Connector, files: FileServer, tmp_path: Path) -> None:
+    """Owain's Teams is in Welsh; the campaign was queued before he ever opened the bot, so nobody knew his language
+    then: his card is chosen in his language when it is sent."""
+    await _hi(bot, connector, SIAN)
+    await _publish_revised(bot, connector, files, tmp_path)
+    await bot.app[SERVICES].deliverer.drain()
+
+    await _send(bot, message(OWAIN, "helo", connector.url, locale="cy-GB"))
+    await bot.app[SERVICES].deliverer.deliver_due()
+    await connector.wait_for_cards(CHAT[OWAIN["id"]], 2)
+
+    [card] = _read_cards(connector, OWAIN)
+    welsh = _text(card)
+    assert "Fersiwn newydd o'r Polisi Cyfryngau Cymdeithasol i Staff" in welsh and "Rydw i wedi'i ddarllen" in welsh
+    assert verb_data(card, "policy.read_request") == {"version": "2", "lang": "en"}
+
+
 async def test_anyone_else_sending_a_file_is_refused_and_it_is_never_downloaded(
         bot: TestClient, connector: Connector, files: FileServer, tmp_path: Path, azurite: str,
         table_prefix: str) -> None:

@@ -106,6 +106,17 @@ class OutboxContract:
                            "m3": {"type": "AdaptiveCard", "n": "m3"}}
         assert [m.message_id for m in await outbox.list_for_recipient(CARYS)] == ["to-carys"]
 
+    async def test_a_card_in_both_languages_is_kept_in_both_and_a_card_in_one_is_that_one_in_either(
+            self, outbox: Outbox) -> None:
+        """A campaign queued before its recipients opened the bot: their language is chosen when it is sent."""
+        english, welsh = {"type": "AdaptiveCard", "n": "en"}, {"type": "AdaptiveCard", "n": "cy"}
+        await outbox.enqueue([replace(_message("both"), card=english, card_cy=welsh), _message("one")])
+
+        pending = {m.message_id: m for m in await outbox.list_for_recipient(SIAN)}
+
+        assert [pending["both"].card_in(lang) for lang in (Lang.EN, Lang.CY)] == [english, welsh]
+        assert [pending["one"].card_in(lang) for lang in (Lang.EN, Lang.CY)] == [pending["one"].card] * 2
+
     async def test_only_one_of_two_senders_claims(self, outbox: Outbox) -> None:
         await outbox.enqueue([_message("m1")])
         [message] = await outbox.list_for_recipient(SIAN)
