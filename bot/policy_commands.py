@@ -20,7 +20,7 @@ from bot.domain.federation import Federation
 from bot.domain.outbox import QueueingNotifier
 from bot.domain.people import Lang, Person
 from bot.domain.policy_reads import AskedStaff, Confirmation, person_key
-from bot.domain.policy_versions import PublishRefused, version_number
+from bot.domain.policy_versions import BY_COMMAND, PublishRefused, version_number
 from bot.export import export_cell
 from bot.policy.documents import read_source
 from bot.policy.importer import PolicyImportError
@@ -95,8 +95,8 @@ def publish_policy_command(argv: list[str]) -> int:
         description="Check the policy document (.docx or .txt, read as import-policy reads it) or policy file "
                     "(.json), store it as the current version and ask every member of staff to read it.")
     parser.add_argument("source", type=Path, metavar="SOURCE")
-    parser.add_argument("--by", default="the policy owner (command line)", metavar="NAME",
-                        help="who is publishing, for the record")
+    parser.add_argument("--by", default=BY_COMMAND, metavar="NAME",
+                        help="who is publishing, for the record (cards name the policy owner without it)")
     args = parser.parse_args(argv)
 
     async def run() -> int:
@@ -163,7 +163,7 @@ def rollback_policy_command(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot rollback-policy",
                                      description="Make a stored policy version the current one again.")
     parser.add_argument("version", metavar="VERSION")
-    parser.add_argument("--by", default="the policy owner (command line)", metavar="NAME")
+    parser.add_argument("--by", default=BY_COMMAND, metavar="NAME")
     args = parser.parse_args(argv)
 
     async def run() -> int:

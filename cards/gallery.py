@@ -15,7 +15,7 @@ from bot.domain.federation import Federation, School
 from bot.domain.people import Lang, Person, StaffContact
 from bot.domain.permission_requests import PermissionRequest, RequestState, decide, withdraw
 from bot.domain.policy_reads import SchoolReads
-from bot.domain.policy_versions import PolicyChanges, SectionChange
+from bot.domain.policy_versions import BY_COMMAND, PolicyChanges, SectionChange
 from bot.policy.details import Detail
 from bot.policy.loader import DEFAULT_POLICY_FILE, PolicyFileError, add_policy_option, load_policy, policy_file
 from bot.policy.model import Policy
@@ -336,6 +336,8 @@ def _policy_version_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Ite
                                                            published=(SAMPLE_TIME, "Mrs Siân Roberts"),
                                                            confirmed_at=SAMPLE_TIME)
     yield "whats-new-first", publishing.whats_new_card(strings, lang, details=policy.details, changes=None)
+    yield "whats-new-by-command", publishing.whats_new_card(strings, lang, details=new, changes=SAMPLE_CHANGES,
+                                                            published=(SAMPLE_TIME, BY_COMMAND))
     yield "about-with-changes", answer.about_card(strings, lang, new, overdue=False,
                                                   changes=publishing.changes_elements(strings, lang, SAMPLE_CHANGES))
 

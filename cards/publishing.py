@@ -8,7 +8,7 @@ from datetime import datetime
 
 from bot.domain.people import Lang
 from bot.domain.policy_reads import SchoolReads
-from bot.domain.policy_versions import PolicyChanges, SectionChange
+from bot.domain.policy_versions import BY_COMMAND, PolicyChanges, SectionChange
 from bot.policy.details import PolicyDetails
 from cards.answer import when
 from cards.common import VERB_SECTIONS
@@ -202,6 +202,12 @@ def read_summary_card(strings: Catalogue, lang: Lang, *, version: str, schools: 
     return card(body, [execute(strings.text("reads.refresh", lang), VERB_READS, {"version": version})])
 
 
+def published_text(strings: Catalogue, lang: Lang, at: datetime, by: str) -> str:
+    """ "Published in the bot on … by …", the publisher named in the reader's language when no person was named."""
+    name = strings.text("reads.by_command", lang) if by == BY_COMMAND else by
+    return strings.text("reads.published_on", lang, when=when(at), name=name)
+
+
 def whats_new_card(strings: Catalogue, lang: Lang, *, details: PolicyDetails, changes: PolicyChanges | None,
                    published: tuple[datetime, str] | None = None, confirmed_at: datetime | None = None) -> Card:
     """The version in force, its dates, and what changed from the one before (None: the shipped default)."""
@@ -213,8 +219,7 @@ def whats_new_card(strings: Catalogue, lang: Lang, *, details: PolicyDetails, ch
         body.append(text(strings.text("reads.whats_new_default", lang)))
         return card(body, [execute(strings.text("button.sections", lang), VERB_SECTIONS)])
     if published is not None:
-        body.append(text(strings.text("reads.published_on", lang, when=when(published[0]), name=published[1]),
-                         subtle=True, size="Small"))
+        body.append(text(published_text(strings, lang, *published), subtle=True, size="Small"))
     body.extend(changes_elements(strings, lang, changes))
     actions = [execute(strings.text("button.sections", lang), VERB_SECTIONS)]
     if confirmed_at is not None:

@@ -20,6 +20,9 @@ from typing import Any, Protocol
 from bot.policy.model import Policy, PolicySection
 
 _VERSION = re.compile(r"^\d{1,5}(?:\.\d{1,5}){0,3}$")
+# Who published a version by `python -m bot publish-policy` without `--by` (records keep it as written; cards show it
+# in the reader's language).
+BY_COMMAND = "the policy owner (command line)"
 
 
 class PublishRefused(Exception):

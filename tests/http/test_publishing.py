@@ -521,6 +521,30 @@ async def test_publish_by_command_then_roll_back_and_export_for_the_governors(
     assert owain.endswith('"read"') and next(line for line in lines if "Carys" in line).endswith('"not yet"')
 
 
+def _last_card_saying(connector: Connector, person: dict[str, str], words: str) -> str:
+    """The newest card in the person's chat with these words (their read-and-confirm card may come after it)."""
+    return next(text for text in map(_text, reversed(connector.cards(CHAT[person["id"]]))) if words in text)
+
+
+async def test_whats_new_after_the_documented_publish_command_names_the_publisher_in_the_readers_language(
+        bot: TestClient, connector: Connector, settings: Settings, tmp_path: Path) -> None:
+    """`python -m bot publish-policy FILE`, as the README gives it (no `--by`)."""
+    await _hi(bot, connector, *STAFF)
+    published = await asyncio.to_thread(_command, settings, "publish-policy", str(write_revised(tmp_path)))
+    await _until(lambda: _answered_from_version(bot, connector, "2"))
+
+    await _send(bot, message(OWAIN, "Cymraeg", connector.url))
+    await _send(bot, message(OWAIN, "beth sy'n newydd", connector.url))
+    await _send(bot, message(CARYS, "what's new", connector.url))
+
+    assert published.returncode == 0, published.stderr
+    welsh = _last_card_saying(connector, OWAIN, "Beth sy'n newydd yn y polisi")
+    english = _last_card_saying(connector, CARYS, "What's new in the policy")
+    assert "(perchennog y polisi, o'r llinell orchymyn)." in welsh
+    assert "policy owner" not in welsh and "command line" not in welsh
+    assert "by the policy owner, from the command line." in english
+
+
 async def test_a_campaign_to_a_whole_staff_list_sends_each_person_one_card(
         bot: TestClient, connector: Connector, files: FileServer, tmp_path: Path) -> None:
     size = 120
