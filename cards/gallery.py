@@ -336,6 +336,8 @@ def _policy_version_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Ite
                                                            published=(SAMPLE_TIME, "Mrs Siân Roberts"),
                                                            confirmed_at=SAMPLE_TIME)
     yield "whats-new-first", publishing.whats_new_card(strings, lang, details=policy.details, changes=None)
+    yield "whats-new-installed-again", publishing.whats_new_card(strings, lang, details=policy.details, changes=None,
+                                                                 installed_again=True)
     yield "whats-new-by-command", publishing.whats_new_card(strings, lang, details=new, changes=SAMPLE_CHANGES,
                                                             published=(SAMPLE_TIME, BY_COMMAND))
     yield "about-with-changes", answer.about_card(strings, lang, new, overdue=False,

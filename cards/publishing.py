@@ -209,14 +209,17 @@ def published_text(strings: Catalogue, lang: Lang, at: datetime, by: str) -> str
 
 
 def whats_new_card(strings: Catalogue, lang: Lang, *, details: PolicyDetails, changes: PolicyChanges | None,
-                   published: tuple[datetime, str] | None = None, confirmed_at: datetime | None = None) -> Card:
-    """The version in force, its dates, and what changed from the one before (None: the shipped default)."""
+                   published: tuple[datetime, str] | None = None, confirmed_at: datetime | None = None,
+                   installed_again: bool = False) -> Card:
+    """The version in force, its dates, and what changed from the one before (None: the shipped default, never
+    replaced, or `installed_again` after a rollback to it; nobody is asked to confirm it)."""
     code = lang.value
     body: list[Element] = [heading(strings.text("reads.whats_new_title", lang)),
                            user_text(details.title.text(code), limit=300),
                            facts(_version_facts(strings, lang, details, details.version or "—"))]
     if changes is None:
-        body.append(text(strings.text("reads.whats_new_default", lang)))
+        key = "reads.whats_new_installed_again" if installed_again else "reads.whats_new_default"
+        body.append(text(strings.text(key, lang)))
         return card(body, [execute(strings.text("button.sections", lang), VERB_SECTIONS)])
     if published is not None:
         body.append(text(published_text(strings, lang, *published), subtle=True, size="Small"))

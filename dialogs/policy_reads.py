@@ -265,8 +265,9 @@ class ReadingFlow:
             return Reply(card=error_card(self._strings, turn.lang, "error.unknown_action"))
         in_force = self._in_force()
         details, record = in_force.policy.details, in_force.record
-        if record is None:
-            return Reply(card=cards.whats_new_card(self._strings, turn.lang, details=details, changes=None))
+        if record is None or not record.campaign:  # the shipped file, never replaced or gone back to
+            return Reply(card=cards.whats_new_card(self._strings, turn.lang, details=details, changes=None,
+                                                   installed_again=record is not None))
         mine = [c for c in await self._reads.list_confirmed(record.version)
                 if c.person.aad_object_id == turn.actor.aad_object_id]
         return Reply(card=cards.whats_new_card(

@@ -19,6 +19,7 @@ from bot.domain.federation import Federation
 from bot.domain.live_policy import LivePolicy, PolicyInForce
 from bot.domain.outbox import QueueingNotifier
 from bot.domain.people import Lang, Person
+from bot.domain.policy_versions import BY_COMMAND
 from bot.policy.loader import load_policy_data
 from bot.storage.memory import (
     MemoryOutbox,
@@ -221,3 +222,43 @@ async def test_the_policy_in_force_sent_before_anything_was_published_is_already
     assert strings.text("publish.already_current", lang, version="1") in shown
     assert VERB_PUBLISH not in shown
     assert await MemoryPolicyVersions(bot.bot.store).list_versions() == []
+
+
+async def _rolled_back(bot: PublishingBot, version: str) -> None:
+    """`python -m bot rollback-policy VERSION`, and the bot answering from it."""
+    versions = MemoryPolicyVersions(bot.bot.store)
+    await versions.make_current(version, by=BY_COMMAND, expected=await versions.get_pointer())
+    await bot.live.refresh()
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_after_rolling_back_to_the_shipped_version_whats_new_asks_nobody_to_confirm_it(
+        bot: PublishingBot, strings: Catalogue, tmp_path: Path, lang: Lang) -> None:
+    """The README: `rollback-policy 1` goes back to the version the bot was installed with, and nobody is asked to
+    read it again."""
+    await bot.publishes(write_revised(tmp_path), "2")
+    await _rolled_back(bot, "1")
+
+    whats_new = await bot.bot.says(OWAIN, "what's new", lang=lang)
+
+    shown = text_of(whats_new.card)
+    assert strings.text("reads.whats_new_installed_again", lang) in shown
+    assert "shipped with the bot" not in shown and VERB_CONFIRM_READ not in shown
+
+
+async def test_confirming_a_version_nobody_was_asked_to_read_records_nothing(
+        bot: PublishingBot, strings: Catalogue, tmp_path: Path) -> None:
+    """Card data made up to confirm the shipped version 1, under version 2 and after rolling back to 1; and Carys's
+    card for version 2 clicked after the rollback."""
+    await bot.publishes(write_revised(tmp_path), "2")
+    [card] = await bot.read_cards(CARYS)
+    under_2 = await bot.bot.clicks(CARYS, VERB_CONFIRM_READ, {"version": "1", "person": OWAIN.aad_object_id})
+    await _rolled_back(bot, "1")
+    under_1 = await bot.bot.clicks(CARYS, VERB_CONFIRM_READ, {"version": "1", "person": OWAIN.aad_object_id})
+    old_card = await bot.bot.clicks(CARYS, VERB_CONFIRM_READ, verb_data(card, VERB_CONFIRM_READ))
+
+    assert strings.text("reads.superseded", Lang.EN, version="1", current="2") in text_of(under_2.card)
+    assert strings.text("reads.not_asked", Lang.EN, version="1") in text_of(under_1.card)
+    assert strings.text("reads.superseded_not_asked", Lang.EN, version="2", current="1") in text_of(old_card.card)
+    reads = MemoryPolicyReads(bot.bot.store)
+    assert await reads.list_confirmed("1") == [] and await reads.list_confirmed("2") == []
