@@ -278,9 +278,10 @@ class ReadingFlow:
 
     async def summary(self, turn: Turn) -> Reply:
         """Per school, "read by 34 of 41" and who has not yet: for the policy owner (every school) and each
-        school's headteacher or delegate (their schools)."""
+        school's headteacher (their schools). Not a named delegate: they stand in for the head on permission requests
+        only (the README)."""
         is_owner = turn.actor.aad_object_id == self._federation.policy_owner.aad_object_id
-        schools = self._federation.schools if is_owner else self._federation.schools_decided_by(turn.actor)
+        schools = self._federation.schools if is_owner else self._federation.schools_headed_by(turn.actor)
         if not schools:
             return Reply(card=error_card(self._strings, turn.lang, "reads.only_heads"))
         version = _version(turn.data)

@@ -79,6 +79,10 @@ class Federation:
                     *((self.chair_of_governors,) if self.chair_of_governors else ()))
         return next((c.name for c in contacts if c.aad_object_id.lower() == aad_object_id.lower()), name)
 
+    def schools_headed_by(self, person: Person) -> tuple[School, ...]:
+        """The schools this person is the headteacher of (a named delegate is not)."""
+        return tuple(s for s in self.schools if s.headteacher.aad_object_id == person.aad_object_id)
+
     def is_headteacher(self, person: Person) -> bool:
         """True when the person is the headteacher of any school."""
         return any(s.headteacher.aad_object_id == person.aad_object_id for s in self.schools)

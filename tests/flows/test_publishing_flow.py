@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +18,9 @@ from bot.domain.errors import StorageUnavailable
 from bot.domain.federation import Federation
 from bot.domain.live_policy import LivePolicy, PolicyInForce
 from bot.domain.outbox import QueueingNotifier
-from bot.domain.people import Lang, Person
+from bot.domain.people import Lang, Person, StaffContact
 from bot.domain.policy_versions import BY_COMMAND
+from bot.policy.documents import read_source
 from bot.policy.loader import load_policy_data
 from bot.storage.memory import (
     MemoryOutbox,
@@ -33,7 +34,7 @@ from bot.storage.memory import (
 )
 from cards.elements import Card
 from cards.i18n import Catalogue
-from cards.publishing import VERB_CONFIRM_READ, VERB_PUBLISH, VERB_READ_REQUEST
+from cards.publishing import VERB_CONFIRM_READ, VERB_PUBLISH, VERB_READ_REQUEST, VERB_READS
 from dialogs.ask import AskFlow
 from dialogs.base import Reply, Router, Scope, SentFile, Turn
 from dialogs.home import HomeFlow
@@ -262,3 +263,34 @@ async def test_confirming_a_version_nobody_was_asked_to_read_records_nothing(
     assert strings.text("reads.superseded_not_asked", Lang.EN, version="2", current="1") in text_of(old_card.card)
     reads = MemoryPolicyReads(bot.bot.store)
     assert await reads.list_confirmed("1") == [] and await reads.list_confirmed("2") == []
+
+
+# Who has read it
+
+
+async def test_the_heads_delegate_does_not_see_who_has_read_the_policy(
+        bot: PublishingBot, strings: Catalogue, tmp_path: Path) -> None:
+    """The README: only the headteacher and the policy owner see it; Ffion stands in for the head on permission
+    requests only."""
+    await bot.publishes(write_revised(tmp_path), "2")
+
+    typed = await bot.bot.says(FFION, "who has read it")
+    clicked = await bot.bot.clicks(FFION, VERB_READS, {"version": "2"})
+    head = await bot.bot.says(SIAN, "who has read it")
+
+    for refused in (typed, clicked):
+        assert strings.text("reads.only_heads", Lang.EN) in text_of(refused.card)
+        assert CARYS.name not in text_of(refused.card)
+    assert CARYS.name in text_of(head.card)
+
+
+async def test_a_headteacher_who_is_not_the_policy_owner_sees_who_has_read_it_in_their_schools(
+        strings: Catalogue, federation: Federation, tmp_path: Path) -> None:
+    office = StaffContact(GARETH.aad_object_id, GARETH.name)
+    bot = open_publishing_bot(strings, replace(federation, policy_owner=office))
+    await bot.live.start()
+    await bot.publishing.publish(read_source(write_revised(tmp_path)).data, by=GARETH)
+
+    head = await bot.bot.says(SIAN, "who has read it")
+
+    assert strings.text("reads.summary_title", Lang.EN, version="2") in text_of(head.card)
