@@ -216,6 +216,9 @@ class PublishingFlow:
                 record = self._record(version, data, policy, by, compare_policies(previous, policy))
                 await self._versions.publish(record, data, expected=pointer, earlier=earlier)
         except (ConcurrentChange, RecordExists):
+            # Planned again against what is current now: this very document (a double click on Publish) is already
+            # current; anything else was published or rolled back meanwhile.
+            await self._plan(policy, data)
             raise PublishRefused("publish.changed_meanwhile") from None
         except PolicyTooLarge as too_large:
             raise PublishRefused("publish.too_large", detail=str(too_large)) from None

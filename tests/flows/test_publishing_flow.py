@@ -265,6 +265,22 @@ async def test_confirming_a_version_nobody_was_asked_to_read_records_nothing(
     assert await reads.list_confirmed("1") == [] and await reads.list_confirmed("2") == []
 
 
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_a_double_click_on_publish_never_says_someone_else_published(
+        bot: PublishingBot, strings: Catalogue, tmp_path: Path, lang: Lang) -> None:
+    preview = await bot.sends(SIAN, write_revised(tmp_path))
+    data = verb_data(preview.card or {}, VERB_PUBLISH)
+
+    replies = await asyncio.gather(*(bot.bot.clicks(SIAN, VERB_PUBLISH, data, lang=lang) for _ in range(3)))
+    await bot.publishing.drain()
+
+    shown = [text_of(reply.card) for reply in replies]
+    assert sum(strings.text("publish.done_title", lang, version="2") in card for card in shown) == 1
+    assert sum(strings.text("publish.already_current", lang, version="2") in card for card in shown) == 2
+    assert not any(strings.text("publish.changed_meanwhile", lang) in card for card in shown)
+    assert [len(await bot.read_cards(person)) for person in STAFF] == [1] * len(STAFF)
+
+
 # Who has read it
 
 
