@@ -318,7 +318,17 @@ def _policy_version_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Ite
     yield "publish-done", publishing.published_card(strings, lang, version="2", asked=41, reinstated=False)
     yield "publish-done-no-staff", publishing.published_card(strings, lang, version="2", asked=None, reinstated=False)
     yield "publish-done-reinstated", publishing.published_card(strings, lang, version="2", asked=41, reinstated=True)
+    yield "publish-done-later", publishing.published_card(strings, lang, version="2", asked=None, reinstated=False,
+                                                          cards_later=True)
+    yield "publish-not-owner-typed", common.error_card(strings, lang, "publish.not_owner_typed",
+                                                       owner="Mrs Siân Roberts")
     yield "read-request", publishing.read_request_card(strings, lang, details=new, changes=SAMPLE_CHANGES)
+    # "I have read it" clicked on version 1's card once version 2 is in force.
+    yield "read-request-superseded", publishing.read_request_card(strings, lang, details=new, changes=SAMPLE_CHANGES,
+                                                                  superseded="1", recorded_nothing=True)
+    yield "read-superseded-not-asked", common.error_card(strings, lang, "reads.superseded_not_asked", version="2",
+                                                         current="1")
+    yield "read-not-asked", common.error_card(strings, lang, "reads.not_asked", version="1")
     yield "read-reminder", publishing.read_request_card(strings, lang, details=new, changes=SAMPLE_CHANGES,
                                                         reminder=True)
     yield "read-confirmed", publishing.read_confirmed_card(strings, lang, version="2", at=SAMPLE_TIME, already=False)

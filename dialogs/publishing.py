@@ -111,14 +111,13 @@ class PublishingFlow:
     def _is_owner(self, person: Person) -> bool:
         return person.aad_object_id == self._federation.policy_owner.aad_object_id
 
-    def _refusal(self, turn: Turn) -> Reply:
-        return Reply(card=error_card(self._strings, turn.lang, "publish.not_owner",
-                                     owner=self._federation.policy_owner.name))
+    def _refusal(self, turn: Turn, key: str = "publish.not_owner") -> Reply:
+        return Reply(card=error_card(self._strings, turn.lang, key, owner=self._federation.policy_owner.name))
 
     async def how(self, turn: Turn) -> Reply:
-        """How to publish (for the policy owner); anyone else hears who can."""
+        """How to publish (for the policy owner); anyone else hears who can (no file was sent to speak of)."""
         if not self._is_owner(turn.actor):
-            return self._refusal(turn)
+            return self._refusal(turn, "publish.not_owner_typed")
         return Reply(card=notice_card(self._strings.text("publish.how", turn.lang)))
 
     # The document

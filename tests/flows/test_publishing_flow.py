@@ -265,6 +265,17 @@ async def test_confirming_a_version_nobody_was_asked_to_read_records_nothing(
     assert await reads.list_confirmed("1") == [] and await reads.list_confirmed("2") == []
 
 
+@pytest.mark.parametrize(("said", "lang"), [("publish", Lang.EN), ("cyhoeddi", Lang.CY)])
+async def test_a_teacher_typing_publish_is_told_plainly_that_only_the_policy_owner_publishes(
+        bot: PublishingBot, strings: Catalogue, said: str, lang: Lang) -> None:
+    """No file was sent, so nothing is said about one."""
+    reply = await bot.bot.says(CARYS, said, lang=lang)
+
+    shown = text_of(reply.card)
+    assert strings.text("publish.not_owner_typed", lang, owner="Mrs Siân Roberts") in shown
+    assert strings.text("publish.not_owner", lang, owner="Mrs Siân Roberts") not in shown
+
+
 @pytest.mark.parametrize("lang", list(Lang))
 async def test_a_double_click_on_publish_never_says_someone_else_published(
         bot: PublishingBot, strings: Catalogue, tmp_path: Path, lang: Lang) -> None:
