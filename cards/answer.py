@@ -252,10 +252,11 @@ def policy_changed_card(strings: Catalogue, lang: Lang, sections: Sequence[Secti
 
 
 def about_card(strings: Catalogue, lang: Lang, details: PolicyDetails, *, overdue: bool,
-               changes: Sequence[Element] = (), asked: str = "") -> Card:
+               changes: Sequence[Element] = (), asked: str = "", published: str = "") -> Card:
     """The document's details in the reader's language, a plain note when the review date has passed or when the
-    detail a question `asked` for ("author") is not in the document, and what changed from the version before
-    (`changes`, already built) when the bot keeps versions."""
+    detail a question `asked` for ("author") is not in the document, and, when the bot keeps versions, when and by
+    whom the version in force was published (`published`, already worded) and what changed from the version before
+    (`changes`, already built)."""
     code = lang.value
     rows: list[tuple[str, str]] = []
     if details.version:
@@ -283,6 +284,8 @@ def about_card(strings: Catalogue, lang: Lang, details: PolicyDetails, *, overdu
                                                                                  weight="Bolder")]
     if rows:
         body.append(facts(rows))
+    if published:
+        body.append(text(published, subtle=True, size="Small"))
     if asked and not details.asked(asked, code):
         body.append({"type": "Container", "style": "emphasis",
                      "items": [text(strings.text(f"ask.about_not_given_{asked}", lang))]})

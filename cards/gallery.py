@@ -351,7 +351,9 @@ def _policy_version_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Ite
     yield "whats-new-by-command", publishing.whats_new_card(strings, lang, details=new, changes=SAMPLE_CHANGES,
                                                             published=(SAMPLE_TIME, BY_COMMAND))
     yield "about-with-changes", answer.about_card(strings, lang, new, overdue=False,
-                                                  changes=publishing.changes_elements(strings, lang, SAMPLE_CHANGES))
+                                                  changes=publishing.changes_elements(strings, lang, SAMPLE_CHANGES),
+                                                  published=publishing.published_text(strings, lang, SAMPLE_TIME,
+                                                                                      "Mrs Siân Roberts"))
 
 
 def gallery(strings: Catalogue | None = None, policy: Policy | None = None) -> dict[str, Card]:

@@ -30,7 +30,7 @@ from bot.policy.places import PolicyPlace, find_place
 from cards import answer as cards
 from cards.common import VERB_ABOUT, VERB_REVIEW, VERB_SECTIONS, error_card
 from cards.i18n import Catalogue
-from cards.publishing import changes_elements
+from cards.publishing import changes_elements, published_text
 from dialogs.base import CardData, Handler, Reply, Text, Turn, Verb, normalise, opens
 from dialogs.private import PrivateChat
 
@@ -274,9 +274,14 @@ class AskFlow:
         question about one detail (`asked`) the document does not give, a note that it does not."""
         in_force = self._in_force()
         overdue = in_force.policy.review_overdue(uk_today(self._clock()))
-        changes = changes_elements(self._strings, turn.lang, in_force.record.changes) if in_force.record else []
-        return Reply(card=cards.about_card(self._strings, turn.lang, in_force.policy.details, overdue=overdue,
-                                           changes=changes, asked=asked))
+        record = in_force.record
+        if record is None or not record.campaign:  # the shipped file, never replaced or gone back to
+            return Reply(card=cards.about_card(self._strings, turn.lang, in_force.policy.details, overdue=overdue,
+                                               asked=asked))
+        return Reply(card=cards.about_card(
+            self._strings, turn.lang, in_force.policy.details, overdue=overdue, asked=asked,
+            published=published_text(self._strings, turn.lang, record.published_at, record.published_by),
+            changes=changes_elements(self._strings, turn.lang, record.changes)))
 
     async def disclaimer(self, turn: Turn) -> Reply:
         """The standard blog disclaimer, from the policy's words."""

@@ -34,7 +34,7 @@ from bot.storage.memory import (
 )
 from cards.elements import Card
 from cards.i18n import Catalogue
-from cards.publishing import VERB_CONFIRM_READ, VERB_PUBLISH, VERB_READ_REQUEST, VERB_READS
+from cards.publishing import VERB_CONFIRM_READ, VERB_PUBLISH, VERB_READ_REQUEST, VERB_READS, published_text
 from dialogs.ask import AskFlow
 from dialogs.base import Reply, Router, Scope, SentFile, Turn
 from dialogs.home import HomeFlow
@@ -225,6 +225,20 @@ async def test_the_policy_in_force_sent_before_anything_was_published_is_already
     assert await MemoryPolicyVersions(bot.bot.store).list_versions() == []
 
 
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_about_says_when_and_by_whom_the_version_in_force_was_published(
+        bot: PublishingBot, strings: Catalogue, tmp_path: Path, lang: Lang) -> None:
+    before = await bot.bot.says(GARETH, "about", lang=lang)
+    await bot.publishes(write_revised(tmp_path), "2")
+    record = await MemoryPolicyVersions(bot.bot.store).get("2")
+
+    about = await bot.bot.says(GARETH, "about", lang=lang)
+
+    assert record.published_by == "Mrs Siân Roberts"
+    assert published_text(strings, lang, record.published_at, record.published_by) in text_of(about.card)
+    assert strings.text("reads.published_on", lang, when="", name="").split()[0] not in text_of(before.card)
+
+
 async def _rolled_back(bot: PublishingBot, version: str) -> None:
     """`python -m bot rollback-policy VERSION`, and the bot answering from it."""
     versions = MemoryPolicyVersions(bot.bot.store)
@@ -241,10 +255,13 @@ async def test_after_rolling_back_to_the_shipped_version_whats_new_asks_nobody_t
     await _rolled_back(bot, "1")
 
     whats_new = await bot.bot.says(OWAIN, "what's new", lang=lang)
+    about = await bot.bot.says(OWAIN, "about", lang=lang)
 
     shown = text_of(whats_new.card)
     assert strings.text("reads.whats_new_installed_again", lang) in shown
     assert "shipped with the bot" not in shown and VERB_CONFIRM_READ not in shown
+    assert "shipped with the bot" not in text_of(about.card)
+    assert strings.text("publish.changes_first", lang) not in text_of(about.card)
 
 
 async def test_confirming_a_version_nobody_was_asked_to_read_records_nothing(
