@@ -170,21 +170,22 @@ def rollback_policy_command(argv: list[str]) -> int:
         async with _tools() as tools:
             versions = tools.versions()
             try:
-                version_number(args.version)
-                await versions.get(args.version)
+                wanted = version_number(args.version)
+                # As stored ("2.0" is version 2), so the pointer names it as every record and card does.
+                version = (await versions.get(args.version)).version
             except (PublishRefused, RecordNotFound):
                 stored = ", ".join(v.version for v in await versions.list_versions()) or "none"
                 print(f"rollback-policy: version {args.version!r} is not stored (stored: {stored}); nothing was "
                       "changed", file=sys.stderr)
                 return 1
             pointer = await versions.get_pointer()
-            if pointer is not None and pointer.version == args.version:
-                print(f"version {args.version} is already current; nothing was changed")
+            if pointer is not None and version_number(pointer.version) == wanted:
+                print(f"version {pointer.version} is already current; nothing was changed")
                 return 0
-            await versions.make_current(args.version, by=args.by, expected=pointer)
+            await versions.make_current(version, by=args.by, expected=pointer)
             poll = tools.settings.policy_poll_seconds
         was = f" (was {pointer.version})" if pointer else ""
-        print(f"version {args.version} is current{was}; running bots answer from it within {poll:.0f} s, and "
+        print(f"version {version} is current{was}; running bots answer from it within {poll:.0f} s, and "
               "nobody is asked to read it again")
         return 0
 

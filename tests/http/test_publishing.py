@@ -521,6 +521,21 @@ async def test_publish_by_command_then_roll_back_and_export_for_the_governors(
     assert owain.endswith('"read"') and next(line for line in lines if "Carys" in line).endswith('"not yet"')
 
 
+async def test_rolling_back_to_the_current_version_written_another_way_changes_nothing(
+        bot: TestClient, connector: Connector, settings: Settings, tmp_path: Path) -> None:
+    """Version 2 is current; the policy owner types `rollback-policy 2.0`."""
+    published = await asyncio.to_thread(_command, settings, "publish-policy", str(write_revised(tmp_path)))
+    assert published.returncode == 0, published.stderr
+
+    rolled = await asyncio.to_thread(_command, settings, "rollback-policy", "2.0")
+    listed = await asyncio.to_thread(_command, settings, "policy-versions")
+
+    assert rolled.returncode == 0 and "version 2 is already current; nothing was changed" in rolled.stdout
+    assert "* version 2 " in listed.stdout
+    pointer = await TablePolicyVersions(bot.app[STORE]).get_pointer()
+    assert pointer is not None and pointer.version == "2"
+
+
 def _last_card_saying(connector: Connector, person: dict[str, str], words: str) -> str:
     """The newest card in the person's chat with these words (their read-and-confirm card may come after it)."""
     return next(text for text in map(_text, reversed(connector.cards(CHAT[person["id"]]))) if words in text)
