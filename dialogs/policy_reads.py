@@ -4,10 +4,10 @@ is reminded once after five school days; the headteacher and policy owner see wh
 Campaign cards have message ids fixed by version and person (`policy|<key>|read|<object id>`), so a campaign run
 twice (a retry after a fault, a second instance, the periodic pass) sends nobody a second card. A person is
 recorded as asked only after their card is queued, and a campaign stays owed (see `bot.storage.policy_versions`)
-until everyone on the staff list was reached: the periodic `check_campaigns` pass finishes what a fault left,
-asks staff added to the list later (or given an Entra id later), and sends the reminders (only to staff still on
-the list). A person is their Entra object id: a new email with the same id is not asked again. It is safe on every
-instance at once.
+until everyone on the staff list was reached: the periodic `check_campaigns` pass finishes what a fault left (for
+the version in force only), asks staff added to the list later (or given an Entra id later), and sends the
+reminders (only to staff still on the list). A person is their Entra object id: a new email with the same id is not
+asked again. Staff only ever confirm the version in force. It is safe on every instance at once.
 """
 
 from __future__ import annotations
