@@ -192,7 +192,7 @@ class TeamsBot:
                 return await self._on_card_action(context)
             await self._invoke_reply(context, InvokeResponse(status=200))
             return "invoke-ignored"
-        if activity.type in (ActivityTypes.conversation_update, ActivityTypes.installation_update):
+        if activity.type == ActivityTypes.installation_update:
             return await self._on_install(context)
         return "ignored"
 
@@ -321,11 +321,11 @@ class TeamsBot:
         return f"invoke:{verb}"
 
     async def _on_install(self, context: TurnContext) -> str:
+        """The welcome, once per install. Teams sends a conversationUpdate and an installationUpdate for one install, in
+        either order, and only the installationUpdate carries the locale of the person's Teams: it alone is answered
+        (as Microsoft advises), and only for "add" (not an update of the app, nor its removal)."""
         activity = context.activity
-        added = activity.members_added or []
-        bot_id = activity.recipient.id if activity.recipient else None
-        # Teams sends both a conversationUpdate and an installationUpdate on install: welcome once, on the first.
-        if activity.type != ActivityTypes.conversation_update or not any(m.id == bot_id for m in added):
+        if activity.action != "add":
             return "ignored"
         begun = await self._begin(context)
         if isinstance(begun, str):

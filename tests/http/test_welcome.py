@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from aiohttp.test_utils import TestClient
 from azure.data.tables.aio import TableClient
 
-from tests.support.activities import CARYS, TENANT, card_action, message
+from tests.support.activities import CARYS, TENANT, card_action, install, installation_update, message
 from tests.support.connector import Connector
+
+WELSH_WELCOME = "Cynorthwyydd y polisi cyfryngau cymdeithasol"
 
 
 async def test_hi_gets_the_welcome_card(client: TestClient, connector: Connector) -> None:
@@ -74,3 +77,35 @@ async def test_the_language_of_their_teams_is_written_only_when_it_changes(clien
     assert (first["TeamsLanguage"], first["Language"]) == ("cy", "")
     assert etag_after_the_same == first_etag
     assert changed["TeamsLanguage"] == "en" and changed["ConversationRef"] == first["ConversationRef"]
+
+
+@pytest.mark.parametrize("installation_update_first", [True, False])
+async def test_a_new_member_of_staff_whose_teams_is_in_welsh_is_welcomed_once_in_welsh(
+        client: TestClient, connector: Connector, installation_update_first: bool) -> None:
+    """Teams sends two activities for one install, in either order; only the installationUpdate carries her locale."""
+    both = [installation_update(CARYS, connector.url, locale="cy-GB"), install(CARYS, connector.url)]
+    for activity in both if installation_update_first else both[::-1]:
+        response = await client.post("/api/messages", json=activity)
+        assert response.status == 200
+
+    [welcome] = connector.cards()
+    assert welcome["body"][0]["text"] == WELSH_WELCOME
+
+
+@pytest.mark.parametrize("action", ["add-upgrade", "remove", "remove-upgrade"])
+async def test_updating_or_removing_the_app_sends_no_welcome(client: TestClient, connector: Connector,
+                                                              action: str) -> None:
+    response = await client.post("/api/messages", json=installation_update(CARYS, connector.url, action=action))
+
+    assert response.status == 200
+    assert connector.cards() == []
+
+
+async def test_an_install_from_english_teams_is_greeted_in_english_though_her_teams_was_welsh_before(
+        client: TestClient, connector: Connector) -> None:
+    """The Teams she writes from now decides (not her profile's older one), unless she chose a language."""
+    await client.post("/api/messages", json=message(CARYS, "shwmae", connector.url, locale="cy-GB"))
+
+    await client.post("/api/messages", json=installation_update(CARYS, connector.url, locale="en-GB"))
+
+    assert connector.cards()[-1]["body"][0]["text"] == "Social media policy helper"

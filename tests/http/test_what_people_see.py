@@ -11,7 +11,7 @@ from aiohttp.test_utils import TestClient
 
 from app import SERVICES
 from tests.http.test_permission_flow import form as filled_form
-from tests.support.activities import CARYS, OWAIN, SIAN, card_action, install, message
+from tests.support.activities import CARYS, OWAIN, SIAN, card_action, install, installation_update, message
 from tests.support.cards import press, verb_data
 from tests.support.concerns import CARYS_CHAT, OWAIN_CHAT, SIAN_CHAT
 from tests.support.connector import Connector
@@ -188,6 +188,7 @@ async def test_the_first_greeting_names_the_person_like_every_later_one(client: 
     connector.members["29:carys"] = {"id": "29:carys", "name": "Carys Jenkins",
                                      "aadObjectId": CARYS["aadObjectId"]}
 
+    await client.post("/api/messages", json=installation_update(CARYS, connector.url))
     await client.post("/api/messages", json=install(CARYS, connector.url))
     later = await _say(client, connector, CARYS, "hi")
 

@@ -73,9 +73,24 @@ def file_message(user: dict[str, str], service_url: str, *, name: str, download_
     return activity
 
 
-def install(user: dict[str, str], service_url: str, *, locale: str = "en-GB") -> dict[str, Any]:
-    """The conversationUpdate Teams sends when a person adds the bot: the sender carries no name."""
+def install(user: dict[str, str], service_url: str, *, locale: str | None = None) -> dict[str, Any]:
+    """The conversationUpdate Teams sends when a person adds the bot: the sender carries no name, and the activity no
+    locale (a Teams limitation; the installationUpdate sent beside it has one)."""
+    activity = _base({"id": user["id"], "aadObjectId": user["aadObjectId"]}, service_url,
+                     conversation_type="personal", tenant=TENANT, locale=locale or "")
+    activity.update({"type": "conversationUpdate", "membersAdded": [{"id": BOT_ID}]})
+    if locale is None:
+        del activity["locale"]
+    return activity
+
+
+def installation_update(user: dict[str, str], service_url: str, *, locale: str = "en-GB",
+                        action: str = "add") -> dict[str, Any]:
+    """The installationUpdate Teams sends beside the conversationUpdate when a person adds the bot ("add"), updates
+    it ("add-upgrade") or removes it ("remove"): it carries the locale of their Teams, and no name."""
     activity = _base({"id": user["id"], "aadObjectId": user["aadObjectId"]}, service_url,
                      conversation_type="personal", tenant=TENANT, locale=locale)
-    activity.update({"type": "conversationUpdate", "membersAdded": [{"id": BOT_ID}]})
+    activity.update({"type": "installationUpdate", "action": action,
+                     "entities": [{"type": "clientInfo", "locale": locale, "country": "GB", "platform": "Web"}]})
+    activity["channelData"]["source"] = {"name": "message"}
     return activity
