@@ -219,8 +219,9 @@ class TeamsBot:
             profile = await self._profiles.get_profile(person)
         except RecordNotFound:
             profile = UserProfile(person=person)
-        # Their choice, else this turn's Teams: the same for every reply of the turn, an error's too.
-        context.turn_state[_SPEAKS] = profile.language or Lang.from_locale(activity.locale)
+        # Their choice, else this turn's Teams, else the Teams they last wrote from (an activity may carry no locale):
+        # the same for every reply of the turn, an error's too.
+        context.turn_state[_SPEAKS] = profile.language or teams_language or profile.speaks()
         self._keep_choice(person, profile.language)
         if self._scope(activity) is Scope.PERSONAL:
             # Kept in the write the reference already makes, for messages sent to them by others' actions.

@@ -101,6 +101,18 @@ async def test_updating_or_removing_the_app_sends_no_welcome(client: TestClient,
     assert connector.cards() == []
 
 
+async def test_re_adding_the_bot_greets_in_the_language_of_the_teams_they_last_wrote_from(
+        client: TestClient, connector: Connector) -> None:
+    """Her profile knows her Teams is Welsh: an install that carries no locale of its own is greeted in Welsh."""
+    await client.post("/api/messages", json=message(CARYS, "shwmae", connector.url, locale="cy-GB"))
+    without_locale = installation_update(CARYS, connector.url)
+    del without_locale["locale"]
+
+    await client.post("/api/messages", json=without_locale)
+
+    assert [card["body"][0]["text"] for card in connector.cards()] == [WELSH_WELCOME, WELSH_WELCOME]
+
+
 async def test_an_install_from_english_teams_is_greeted_in_english_though_her_teams_was_welsh_before(
         client: TestClient, connector: Connector) -> None:
     """The Teams she writes from now decides (not her profile's older one), unless she chose a language."""
