@@ -67,6 +67,7 @@ def _common(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
                                                      decides=True)
     yield "help", common.help_card(strings, lang)
     yield "thanks", common.notice_card(strings.text("home.thanks", lang))
+    yield "backed-out", common.notice_card(strings.text("home.backed_out", lang))
     yield "error-storage", common.error_card(strings, lang, "error.storage")
     yield "error-busy", common.error_card(strings, lang, "error.busy")
     yield "error-unknown-action", common.error_card(strings, lang, "error.unknown_action")

@@ -22,6 +22,24 @@ HELP_WORDS = frozenset({"help", "help me", "cymorth", "helpu", "commands", "gorc
 THANKS = frozenset({"thanks", "thank you", "thankyou", "thanks a lot", "cheers", "ta", "diolch", "diolch yn fawr",
                     "bye", "ok bye", "ok thanks", "okay thanks", "great thanks", "hwyl", "hwyl fawr", "ta ra",
                     "thank you very much", "many thanks", "perfect thanks", "lovely thanks", "nice one"})
+# Backing out of a form by typing, as the whole message: a short word that nothing was sent, never a policy search
+# (which quoted "Abuse of the guidance" at someone about to report being targeted) nor a question for review.
+BACKING_OUT = frozenset({"cancel", "cancel that", "cancel it", "cancel this", "never mind", "nevermind", "forget it",
+                         "forget that", "forget about it", "i ve changed my mind", "i have changed my mind",
+                         "i changed my mind", "changed my mind", "no thanks", "no thank you", "not now", "leave it",
+                         "don t worry", "dont worry", "don t worry about it", "doesn t matter", "it doesn t matter",
+                         "scrap that", "ignore that", "stop", "canslo", "canslo fe", "canslo fo", "canslo hwn",
+                         "canslo hynny", "dim ots", "dim ots am hynny", "anghofia fo", "anghofia fe", "anghofia hi",
+                         "anghofia hynny", "anghofia am y peth", "anghofiwch", "anghofiwch e", "anghofiwch fe",
+                         "anghofiwch fo", "anghofiwch hynny", "anghofiwch am y peth", "dim diolch", "dim nawr",
+                         "dim rwan", "wedi newid fy meddwl", "dw i wedi newid fy meddwl", "dwi wedi newid fy meddwl",
+                         "rydw i wedi newid fy meddwl", "paid poeni", "paid a phoeni", "peidiwch poeni",
+                         "peidiwch a phoeni", "gad o", "gad e", "gadewch e", "gadewch o", "stopio"})
+# Words around a back-out that change nothing: "ok, never mind then", "o, dim ots", "I've changed my mind, sorry".
+_BEFORE_BACKING_OUT = frozenset({"oh", "ok", "okay", "actually", "sorry", "no", "nah", "um", "erm", "hmm", "well",
+                                 "o", "iawn", "na", "sori", "wel"})
+_AFTER_BACKING_OUT = frozenset({"then", "thanks", "please", "sorry", "anyway", "now", "te", "diolch", "plis", "sori",
+                                "nawr", "rwan"})
 TO_WELSH = frozenset({"cymraeg", "welsh", "yn gymraeg", "in welsh", "cy"})
 TO_ENGLISH = frozenset({"english", "saesneg", "yn saesneg", "in english", "en"})
 
@@ -50,6 +68,8 @@ class HomeFlow:
             return self.welcome
         if said in HELP_WORDS or turn.text.strip() == "?":
             return self.help
+        if _is_backing_out(said):
+            return self.backed_out
         if _is_thanks(said, turn.text):
             return self.thanks
         if said in TO_WELSH or said in TO_ENGLISH:
@@ -86,6 +106,10 @@ class HomeFlow:
         """A short friendly word for thanks and goodbyes."""
         return Reply(card=notice_card(self._strings.text("home.thanks", turn.lang)))
 
+    async def backed_out(self, turn: Turn) -> Reply:
+        """Nothing was sent or changed, and how to start again."""
+        return Reply(card=notice_card(self._strings.text("home.backed_out", turn.lang)))
+
     async def coming_soon(self, turn: Turn) -> Reply:
         """For buttons whose flow is not built yet."""
         return Reply(card=notice_card(self._strings.text("coming_soon", turn.lang)))
@@ -106,3 +130,16 @@ def _is_thanks(said: str, text: str) -> bool:
     if "?" in text or not words or len(words) > 6:
         return False
     return any(" ".join(words[:size]) in THANKS for size in (1, 2, 3))
+
+
+def _is_backing_out(said: str) -> bool:
+    """ "cancel", "dim ots", "ok, never mind then": the whole message backs out (a question that mentions cancelling,
+    "can I cancel a post I made?", does not)."""
+    words = said.split()
+    if " ".join(words) in BACKING_OUT:
+        return True
+    while words and words[0] in _BEFORE_BACKING_OUT:
+        words = words[1:]
+    while words and words[-1] in _AFTER_BACKING_OUT:
+        words = words[:-1]
+    return " ".join(words) in BACKING_OUT

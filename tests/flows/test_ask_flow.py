@@ -167,3 +167,31 @@ async def test_every_command_the_help_card_names_does_what_it_says_not_answered_
             verbs = {a.get("verb") for a in actions(reply.card or {})}
             assert not verbs & {"ask.feedback", "ask.escalate"}, (lang, command)
     assert answering_bot.store.questions == {}
+
+
+BACKING_OUT = [("cancel", Lang.EN), ("Never mind", Lang.EN), ("I've changed my mind", Lang.EN),
+               ("Forget it.", Lang.EN), ("ok, never mind then", Lang.EN), ("No thanks", Lang.EN),
+               ("I’ve changed my mind, sorry", Lang.EN), ("canslo", Lang.CY), ("Dim ots", Lang.CY),
+               ("anghofia fo", Lang.CY), ("Anghofia fe!", Lang.CY), ("dim diolch", Lang.CY),
+               ("Dw i wedi newid fy meddwl", Lang.CY), ("O, dim ots", Lang.CY)]
+
+
+@pytest.mark.parametrize(("said", "lang"), BACKING_OUT)
+async def test_backing_out_of_a_form_by_typing_is_told_nothing_was_sent_and_never_logged_as_a_question(
+        answering_bot: BotInMemory, said: str, lang: Lang) -> None:
+    """Someone who opened the concern form and thinks better of it is not quoted "Abuse of the guidance" at."""
+    await answering_bot.says(CARYS, "report a concern", lang=lang)
+
+    reply = await answering_bot.says(CARYS, said, lang=lang)
+
+    shown = text_of(reply.card)
+    assert ("nothing has been sent" if lang is Lang.EN else "does dim byd wedi'i anfon") in shown
+    assert not {a.get("verb") for a in actions(reply.card or {})} & {"ask.feedback", "ask.escalate"}
+    assert answering_bot.store.questions == {}
+
+
+async def test_a_question_that_only_mentions_cancelling_is_still_answered(answering_bot: BotInMemory) -> None:
+    reply = await answering_bot.says(CARYS, "can I cancel a post I made?")
+
+    assert "nothing has been sent" not in text_of(reply.card)
+    assert len(answering_bot.store.questions) == 1

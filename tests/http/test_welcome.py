@@ -58,6 +58,26 @@ async def test_small_talk_gets_help_or_a_friendly_word_not_a_policy_quote(client
     assert "From the policy" in cards[4]  # a question after the thanks is still answered
 
 
+@pytest.mark.parametrize(("locale", "opened_with", "backs_out_with", "told"), [
+    ("cy-GB", "codi pryder", "canslo", "does dim byd wedi'i anfon"),
+    ("cy-GB", "caniatâd cyfryngau cymdeithasol", "dim ots", "does dim byd wedi'i anfon"),
+    ("en-GB", "report a concern", "never mind", "nothing has been sent"),
+    ("en-GB", "ask to use social media", "I've changed my mind", "nothing has been sent"),
+])
+async def test_backing_out_of_a_form_by_typing_says_nothing_was_sent(
+        staffed: TestClient, connector: Connector, locale: str, opened_with: str, backs_out_with: str,
+        told: str) -> None:
+    """Not a policy quote ("Abuse of the guidance…", to someone about to report being targeted), nor "not covered"."""
+    await staffed.post("/api/messages", json=message(CARYS, opened_with, connector.url, locale=locale))
+    assert "Input.Text" in json.dumps(connector.cards()[-1])  # the form is open
+
+    await staffed.post("/api/messages", json=message(CARYS, backs_out_with, connector.url, locale=locale))
+
+    reply = json.dumps(connector.cards()[-1], ensure_ascii=False)
+    assert told in reply
+    assert "ask.feedback" not in reply and "ask.escalate" not in reply
+
+
 async def test_the_language_of_their_teams_is_written_only_when_it_changes(client: TestClient, connector: Connector,
                                                                            azurite: str, table_prefix: str) -> None:
     """Kept in the profile row the first message writes; another message from the same Teams writes nothing."""
