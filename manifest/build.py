@@ -1,13 +1,22 @@
-"""`make package`: fill the manifest's ids, validate it and the Welsh file against Microsoft's schemas, zip it."""
+"""`make package`: fill the manifest's ids and version, validate it and the Welsh file against Microsoft's schemas, zip
+it.
+
+The package's version has one source, `version.json`, which also records a hash of everything else the package holds
+(the template without ids or version, the Welsh file, the icons). Teams takes a package as an update only when its
+version is higher, so a package whose contents no longer match the hash is refused until `--new-version` records a
+higher version with the new contents.
+"""
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import re
 import sys
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +28,10 @@ REPO = HERE.parent
 SCHEMAS = REPO / "node_modules" / "@microsoft" / "app-manifest" / "build" / "json-schemas" / "teams" / "v1.17"
 LOCAL_APP_ID = "00000000-0000-0000-0000-00000000b07a"
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+# The manifest schema's pattern for `version`: three numbers, no leading zeros.
+_VERSION = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$")
+VERSION_FILE = "version.json"
+ICONS = ("color.png", "outline.png")
 
 
 class PackageError(ValueError):
@@ -40,10 +53,77 @@ def schema_problems(document: dict[str, Any], schema_file: str) -> list[str]:
                   for error in validator.iter_errors(document))
 
 
-def fill(template: dict[str, Any], app_id: str) -> dict[str, Any]:
-    """The manifest with the app and bot ids set (the parsed JSON is changed, never the text)."""
+@dataclass(frozen=True)
+class Release:
+    """The package's version and the hash of the contents it was recorded with (`version.json`)."""
+
+    version: str
+    contents: str
+
+
+def _numbers(version: str) -> tuple[int, ...]:
+    if not _VERSION.match(version):
+        raise PackageError(f"the version {version!r} is not three numbers such as 1.2.0 (what Teams takes)")
+    return tuple(int(part) for part in version.split("."))
+
+
+def read_release(source: Path = HERE) -> Release:
+    """The recorded version and contents hash."""
+    path = source / VERSION_FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return Release(version=str(data["version"]), contents=str(data["contents"]))
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise PackageError(f"{path} is missing or unreadable ({type(error).__name__}): it holds the package's "
+                           "version; see the README's deploy section") from error
+
+
+def contents_digest(source: Path = HERE) -> str:
+    """A hash of everything the package holds but its version and ids: the JSON as parsed (so layout does not count),
+    and the icons' bytes."""
+    template = json.loads((source / "manifest.template.json").read_text(encoding="utf-8"))
+    template.pop("version", None)
+    welsh = json.loads((source / "cy.json").read_text(encoding="utf-8"))
+    digest = hashlib.sha256()
+    parts = [json.dumps(document, sort_keys=True, ensure_ascii=False).encode() for document in (template, welsh)]
+    for part in [*parts, *((source / icon).read_bytes() for icon in ICONS)]:
+        digest.update(len(part).to_bytes(8, "big") + part)
+    return digest.hexdigest()
+
+
+def release_problems(source: Path = HERE) -> list[str]:
+    """Why the recorded version cannot go to Teams: it is malformed, or the contents changed since it was recorded."""
+    release = read_release(source)
+    try:
+        _numbers(release.version)
+    except PackageError as error:
+        return [f"{VERSION_FILE}: {error}"]
+    if contents_digest(source) != release.contents:
+        return [f"the package changed since version {release.version} was recorded, and Teams takes an update only "
+                f"with a higher version: run `python -m manifest.build --new-version X.Y.Z` (higher than "
+                f"{release.version}) and commit manifest/{VERSION_FILE}"]
+    return []
+
+
+def record_version(version: str, source: Path = HERE) -> Release:
+    """Record `version`, higher than the recorded one, with the package's contents as they are now."""
+    recorded = read_release(source)
+    if _numbers(version) <= _numbers(recorded.version):
+        raise PackageError(f"the new version {version} must be higher than {recorded.version}: Teams refuses an "
+                           "update whose version is not")
+    release = Release(version=version, contents=contents_digest(source))
+    (source / VERSION_FILE).write_text(json.dumps({"version": release.version, "contents": release.contents},
+                                                  indent=2) + "\n", encoding="utf-8")
+    return release
+
+
+def fill(template: dict[str, Any], app_id: str, version: str = "") -> dict[str, Any]:
+    """The manifest with the app and bot ids (and the version, when given) set: the parsed JSON is changed, never the
+    text."""
     manifest: dict[str, Any] = json.loads(json.dumps(template))
     manifest["id"] = app_id
+    if version:
+        manifest["version"] = version
     for bot in manifest.get("bots", []):
         bot["botId"] = app_id
     return manifest
@@ -80,9 +160,11 @@ def build(app_id: str, out: Path, *, source: Path = HERE) -> Path:
     """Validate everything, then write the zip; raise `PackageError` listing every problem."""
     if not _GUID.match(app_id):
         raise PackageError(f"the app id {app_id!r} is not a GUID (MicrosoftAppId)")
-    manifest = fill(json.loads((source / "manifest.template.json").read_text(encoding="utf-8")), app_id)
+    manifest = fill(json.loads((source / "manifest.template.json").read_text(encoding="utf-8")), app_id,
+                    read_release(source).version)
     welsh: dict[str, Any] = json.loads((source / "cy.json").read_text(encoding="utf-8"))
-    problems = [f"manifest.json {p}" for p in schema_problems(manifest, "MicrosoftTeams.schema.json")]
+    problems = release_problems(source)
+    problems += [f"manifest.json {p}" for p in schema_problems(manifest, "MicrosoftTeams.schema.json")]
     if manifest.get("manifestVersion") != "1.17":
         problems.append(f"manifest.json manifestVersion: {manifest.get('manifestVersion')!r} is not the 1.17 this "
                         "build validates against")
@@ -98,17 +180,28 @@ def build(app_id: str, out: Path, *, source: Path = HERE) -> Path:
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
         package.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
         package.writestr("cy.json", json.dumps(welsh, ensure_ascii=False, indent=2))
-        package.write(source / "color.png", "color.png")
-        package.write(source / "outline.png", "outline.png")
+        for icon in ICONS:
+            package.write(source / icon, icon)
     return out
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Build `build/appPackage.zip` with the bot's app id from `--app-id` or MicrosoftAppId."""
+    """Build `build/appPackage.zip` with the bot's app id from `--app-id` or MicrosoftAppId; or, with `--new-version`,
+    record the next version of the package."""
     parser = argparse.ArgumentParser(prog="python -m manifest.build")
     parser.add_argument("--app-id", default=os.environ.get("MicrosoftAppId", ""))
     parser.add_argument("--out", type=Path, default=REPO / "build" / "appPackage.zip")
+    parser.add_argument("--new-version", default="", metavar="X.Y.Z",
+                        help="record this version (higher than the recorded one) with the package's contents now")
     args = parser.parse_args(argv)
+    if args.new_version:
+        try:
+            release = record_version(args.new_version)
+        except PackageError as error:
+            print(error, file=sys.stderr)
+            return 1
+        print(f"recorded version {release.version} in manifest/{VERSION_FILE}: commit it")
+        return 0
     app_id = args.app_id
     if not app_id:
         if os.environ.get("APP_ENV", "local") != "local":

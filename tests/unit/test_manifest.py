@@ -10,7 +10,15 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from manifest.build import HERE, PackageError, build, schema_problems
+from manifest.build import (
+    HERE,
+    PackageError,
+    build,
+    read_release,
+    record_version,
+    release_problems,
+    schema_problems,
+)
 
 APP_ID = "3f2504e0-4f89-41d3-9a0c-0305e82c3301"
 
@@ -67,3 +75,40 @@ def test_missing_welsh_and_bad_icons_are_reported(tmp_path: Path) -> None:
 def test_an_app_id_that_is_not_a_guid_is_refused(tmp_path: Path) -> None:
     with pytest.raises(PackageError, match="not a GUID"):
         build("my-bot", tmp_path / "out.zip")
+
+
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.split("."))
+
+
+def test_the_package_carries_the_one_recorded_version_higher_than_the_first_package(tmp_path: Path) -> None:
+    """The first package (1.0.0) had the SSO resource and other commands: Teams takes this one only if it is higher."""
+    with zipfile.ZipFile(build(APP_ID, tmp_path / "appPackage.zip")) as package:
+        manifest = json.loads(package.read("manifest.json"))
+
+    assert manifest["version"] == read_release().version
+    assert _version(manifest["version"]) > (1, 0, 0)
+
+
+def test_the_package_has_not_changed_since_its_version_was_recorded() -> None:
+    """Fails when a command, description, the Welsh or an icon changed without a higher version: Teams would refuse the
+    new package as an update. `python -m manifest.build --new-version X.Y.Z` records the next one."""
+    assert release_problems() == []
+
+
+def test_a_changed_package_is_refused_until_it_has_a_higher_version(tmp_path: Path) -> None:
+    source = _copy(tmp_path)
+    recorded = read_release(source).version
+    template = json.loads((source / "manifest.template.json").read_text(encoding="utf-8"))
+    template["bots"][0]["commandLists"][1]["commands"][0]["description"] = "What the bot does"
+    (source / "manifest.template.json").write_text(json.dumps(template), encoding="utf-8")
+
+    with pytest.raises(PackageError, match=f"changed since version {recorded}"):
+        build(APP_ID, tmp_path / "out.zip", source=source)
+    for not_higher in (recorded, "1.0.0", "1.1"):
+        with pytest.raises(PackageError):
+            record_version(not_higher, source=source)
+    higher = ".".join(map(str, (*_version(recorded)[:2], _version(recorded)[2] + 1)))
+    record_version(higher, source=source)
+    with zipfile.ZipFile(build(APP_ID, tmp_path / "out.zip", source=source)) as package:
+        assert json.loads(package.read("manifest.json"))["version"] == higher
