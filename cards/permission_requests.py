@@ -101,7 +101,9 @@ def form_card(strings: Catalogue, lang: Lang, *, schools: Sequence[tuple[str, st
         return [element, *_error(strings, lang, problems, key)]
 
     def date_input(key: str, *, required: bool) -> list[Element]:
-        element: Element = {"type": "Input.Date", "id": key, "label": label(key), "isRequired": required}
+        # Teams' own placeholder is English ("Select a date..."), even on a Welsh card.
+        element: Element = {"type": "Input.Date", "id": key, "label": label(key), "isRequired": required,
+                            "placeholder": strings.text("perm.date_placeholder", lang)}
         if required:
             element["errorMessage"] = strings.text("perm.error.required", lang)
         if value(key):

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import replace
+from typing import Any
 
 from bot.domain.people import Lang
 from cards import permission_requests as permission
@@ -81,3 +83,24 @@ def test_the_gallery_shows_a_withdrawal_and_a_refused_version_as_the_code_makes_
         assert f"Withdrawn by {SAMPLE_FEDERATION.schools[0].headteacher.name}" not in text_of(cards[name])
     refused = text_of(cards["publish-preview-refused.en"])
     assert "older than the current version, 3" in refused and "replaces version" not in refused
+
+
+def _date_boxes(node: object) -> Iterator[dict[str, Any]]:
+    if isinstance(node, dict):
+        if node.get("type") == "Input.Date":
+            yield node
+        node = list(node.values())
+    if isinstance(node, list):
+        for value in node:
+            yield from _date_boxes(value)
+
+
+def test_every_date_box_prompts_in_the_readers_language() -> None:
+    """Without a placeholder Teams fills a date box with its own English "Select a date...", on Welsh cards too."""
+    strings = load_catalogue()
+    prompts: dict[str, set[str]] = defaultdict(set)
+    for name, card in gallery().items():
+        for box in _date_boxes(card):
+            prompts[name.rsplit(".", 1)[1]].add(str(box.get("placeholder")))
+
+    assert prompts == {lang.value: {strings.text("perm.date_placeholder", lang)} for lang in Lang}
