@@ -59,10 +59,16 @@ def welcome_card(strings: Catalogue, lang: Lang, *, name: str, federation: str, 
     )
 
 
-def help_card(strings: Catalogue, lang: Lang) -> Card:
-    """The list of things to type or click."""
+def help_card(strings: Catalogue, lang: Lang, *, decides: bool = False, oversees: bool = False) -> Card:
+    """The things to type or click, only those this person can use: the pending list for whoever `decides` requests;
+    the questions for review and who has read the policy for whoever `oversees` it (a headteacher, a delegate, the
+    policy owner)."""
+    names = ["help", "permission", "concern", "my_reports", "my_requests",
+             *(["pending"] if decides else []), *(["review"] if oversees else []),
+             "whats_new", *(["reads"] if oversees else []), "sections", "about", "language"]
+    commands = ", ".join(f"**{strings.text(f'help.command.{name}', lang)}**" for name in names)
     return card([
-        heading(strings.text("help.title", lang)), text(strings.text("help.commands", lang)),
+        heading(strings.text("help.title", lang)), text(strings.text("help.commands", lang, commands=commands)),
         *button_rows([
             execute(strings.text("button.permission", lang), VERB_PERMISSION_FORM),
             execute(strings.text("button.concern", lang), VERB_CONCERN_FORM),

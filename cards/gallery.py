@@ -66,6 +66,7 @@ def _common(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     yield "welcome-headteacher", common.welcome_card(strings, lang, name=SAMPLE_HEAD.name, federation=federation,
                                                      decides=True)
     yield "help", common.help_card(strings, lang)
+    yield "help-headteacher", common.help_card(strings, lang, decides=True, oversees=True)
     yield "thanks", common.notice_card(strings.text("home.thanks", lang))
     yield "backed-out", common.notice_card(strings.text("home.backed_out", lang))
     yield "error-storage", common.error_card(strings, lang, "error.storage")

@@ -79,15 +79,17 @@ class HomeFlow:
     async def welcome(self, turn: Turn) -> Reply:
         """The welcome card."""
         return Reply(card=welcome_card(self._strings, turn.lang, name=turn.actor.name,
-                                       federation=self._federation.name(turn.lang), decides=self._decides(turn)))
+                                       federation=self._federation.name(turn.lang), decides=self._oversees(turn)))
 
-    def _decides(self, turn: Turn) -> bool:
+    def _oversees(self, turn: Turn) -> bool:
+        """The policy owner, a headteacher or a named delegate: who sees the heads' lists."""
         owner = self._federation.policy_owner.aad_object_id == turn.actor.aad_object_id
         return owner or bool(self._federation.schools_decided_by(turn.actor))
 
     async def help(self, turn: Turn) -> Reply:
-        """The help card."""
-        return Reply(card=help_card(self._strings, turn.lang))
+        """The help card, naming only the commands this person can use."""
+        decides = bool(self._federation.schools_decided_by(turn.actor))
+        return Reply(card=help_card(self._strings, turn.lang, decides=decides, oversees=self._oversees(turn)))
 
     async def switch_language(self, turn: Turn) -> Reply:
         """Remember the chosen language and show the welcome card in it."""
@@ -98,7 +100,7 @@ class HomeFlow:
             return Reply(card=error_card(self._strings, turn.lang, "error.unknown_action"))
         lang = Lang(str(wanted))
         welcome = welcome_card(self._strings, lang, name=turn.actor.name, federation=self._federation.name(lang),
-                               decides=self._decides(turn))
+                               decides=self._oversees(turn))
         return Reply(card=welcome, more=[notice_card(self._strings.text("language.changed", lang))]
                      if not turn.verb else [], language=lang)
 

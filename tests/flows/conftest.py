@@ -26,6 +26,8 @@ from bot.storage.memory import (
     MemoryConcernReports,
     MemoryOutbox,
     MemoryPermissionRequests,
+    MemoryPolicyReads,
+    MemoryPolicyVersions,
     MemoryQuestionLog,
     MemoryRateLimiter,
     MemoryStaffDirectory,
@@ -39,6 +41,7 @@ from dialogs.base import Reply, Router, Scope, Turn
 from dialogs.concerns import ConcernFlow, offensive_comments_guidance
 from dialogs.home import HomeFlow
 from dialogs.permission_requests import PermissionFlow
+from dialogs.policy_reads import ReadingFlow
 from tests.conftest import SharedIndexes
 from tests.support import activities
 from tests.support.activities import TENANT
@@ -118,7 +121,10 @@ def open_bot(strings: Catalogue, federation: Federation,
                            directory=directory, managers=[directory], notifier=notifier, profiles=profiles,
                            limiter=limiter, report_limit=5, escalation_limit=10,
                            guidance=lambda: offensive_comments_guidance(in_force().policy))
-    router = Router([home, concerns, permissions, ask], fallback=home.help, unknown_verb=home.unknown_verb,
+    reading = ReadingFlow(strings=strings, federation=federation, versions=MemoryPolicyVersions(store),
+                          reads=MemoryPolicyReads(store), directory=directory, notifier=notifier, profiles=profiles,
+                          in_force=in_force)
+    router = Router([home, concerns, permissions, reading, ask], fallback=home.help, unknown_verb=home.unknown_verb,
                     invalid_data=home.invalid_card)
     return BotInMemory(store, router, federation)
 

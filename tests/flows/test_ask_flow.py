@@ -12,7 +12,7 @@ import pytest
 from bot.domain.errors import StorageUnavailable
 from bot.domain.federation import Federation
 from bot.domain.live_policy import PolicyInForce
-from bot.domain.people import Lang
+from bot.domain.people import Lang, Person
 from bot.policy import PolicyIndex
 from bot.policy.steering import Steering
 from bot.storage.memory import MemoryOutbox
@@ -159,15 +159,28 @@ async def test_replies_that_could_not_be_sent_do_not_use_up_the_days_replies(
 
 async def test_every_command_the_help_card_names_does_what_it_says_not_answered_as_a_question(
         answering_bot: BotInMemory, strings: Catalogue) -> None:
+
+
+HEADS_COMMANDS = {Lang.EN: {"pending requests", "questions for review", "who has read it"},
+                  Lang.CY: {"ceisiadau sy'n aros", "cwestiynau i'w hadolygu", "pwy sydd wedi darllen"}}
+ONLY_FOR_HEADS = ("perm.only_heads", "ask.review_only_owner", "reads.only_heads")
+
+
+@pytest.mark.parametrize("person", [CARYS, SIAN], ids=["staff", "headteacher"])
+async def test_the_help_card_names_only_the_commands_the_person_can_use_and_each_does_what_it_says(
+        answering_bot: BotInMemory, strings: Catalogue, person: Person) -> None:
+    """Carys (staff) is not offered the head's lists; Siân (head and policy owner) is; neither gets a question."""
     for lang in Lang:
-        commands = re.findall(r"\*\*([^*]+)\*\*", strings.text("help.commands", lang))
-        assert len(commands) >= 10
+        help_card = (await answering_bot.says(person, "help", lang=lang)).card
+        commands = re.findall(r"\*\*([^*]+)\*\*", text_of(help_card))
+        assert len(commands) >= 9
+        assert set(commands) & HEADS_COMMANDS[lang] == (HEADS_COMMANDS[lang] if person == SIAN else set())
         for command in commands:
-            reply = await answering_bot.says(SIAN, command, lang=lang)
+            reply = await answering_bot.says(person, command, lang=lang)
             verbs = {a.get("verb") for a in actions(reply.card or {})}
             assert not verbs & {"ask.feedback", "ask.escalate"}, (lang, command)
+            assert not any(strings.text(key, lang) in text_of(reply.card) for key in ONLY_FOR_HEADS), (lang, command)
     assert answering_bot.store.questions == {}
-
 
 BACKING_OUT = [("cancel", Lang.EN), ("Never mind", Lang.EN), ("I've changed my mind", Lang.EN),
                ("Forget it.", Lang.EN), ("ok, never mind then", Lang.EN), ("No thanks", Lang.EN),
