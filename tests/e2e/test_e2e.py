@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import Locator, Page
 
-from tests.e2e.ui import card_with, click, send, settle
+from tests.e2e.ui import CARD, card_with, click, send, settle
 
 pytestmark = pytest.mark.e2e
 
@@ -117,3 +117,14 @@ def test_a_report_about_the_line_manager_reaches_the_head_not_him(pages: Callabl
     assert "Comments about my appearance" in card_with(head, f"Private report {reference}").inner_text()
     settle(manager, quiet_ms=2_000)
     assert not any(reference in text for text in manager.locator(".ac-adaptiveCard").all_inner_texts())
+
+
+def test_opening_the_bot_welcomes_the_person_once(pages: Callable[[str], Page]) -> None:
+    """The Playground, as Teams, sends a conversationUpdate and an installationUpdate for one install: one welcome."""
+    page = pages("owain")
+
+    settle(page, quiet_ms=3_000)
+
+    welcomes = [shown for shown in page.locator(CARD).all_inner_texts()
+                if "Social media policy helper" in shown]
+    assert len(welcomes) == 1
