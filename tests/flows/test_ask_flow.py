@@ -157,10 +157,6 @@ async def test_replies_that_could_not_be_sent_do_not_use_up_the_days_replies(
     assert "See the staff handbook, section 4." in text_of(await bot.cards_for(CARYS))
 
 
-async def test_every_command_the_help_card_names_does_what_it_says_not_answered_as_a_question(
-        answering_bot: BotInMemory, strings: Catalogue) -> None:
-
-
 HEADS_COMMANDS = {Lang.EN: {"pending requests", "questions for review", "who has read it"},
                   Lang.CY: {"ceisiadau sy'n aros", "cwestiynau i'w hadolygu", "pwy sydd wedi darllen"}}
 ONLY_FOR_HEADS = ("perm.only_heads", "ask.review_only_owner", "reads.only_heads")
