@@ -9,8 +9,10 @@ for the reminder task to catch up.
 `audit`: PartitionKey `reports`, RowKey `<closed at>|<reference>`: what retention deleted, and when (`DeletedAt`).
 
 Lists ("open reports" and "owed" for the reminder task, "all" for retention, "mine" for the reporter) filter the
-`report` rows: a federation files a handful of reports a year, so a derived index would add a second write to keep
-consistent and gain nothing.
+`report` rows outside the `form|` partitions (a form's token is the client's: "report" is a token too): a federation
+files a handful of reports a year, so a derived index would add a second write to keep consistent and gain nothing.
+A row a list cannot read as a report is left out and logged once (by its keys): one bad row must not stop the
+reminders or retention of every other report.
 Retention also removes the report's messages from the `outbox` table (their cards carry the report's text) and
 their sent marks from `outboxsent`: their message ids all start with the reference (`msg|<reference>|...`, see
 bot/storage/outbox.py).
@@ -22,6 +24,7 @@ as a chain of those two people and one escalation note.
 from __future__ import annotations
 
 import json
+import logging
 import secrets
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -41,8 +44,13 @@ from bot.storage.tables import TableStore, entity_etag, entity_text, entity_time
 TABLE = "reports"
 AUDIT = "audit"
 RECORD = "report"
+FORMS = "form|"  # the start of every form token's partition key
 # How long a retention run on one instance holds a report it is deleting before another may take over.
 PURGE_LEASE = timedelta(minutes=10)
+# The report rows: a report's partition is its reference, never a form token's partition.
+_REPORTS = "RowKey eq @rk and ( PartitionKey lt @forms or PartitionKey ge @after )"
+
+log = logging.getLogger(__name__)
 
 
 def _contact(entity: dict[str, Any], prefix: str) -> StaffContact:
@@ -51,7 +59,7 @@ def _contact(entity: dict[str, Any], prefix: str) -> StaffContact:
 
 
 def _form_partition(reporter: Person) -> str:
-    return safe_key(f"form|{reporter.tenant_id}|{reporter.aad_object_id}")
+    return safe_key(f"{FORMS}{reporter.tenant_id}|{reporter.aad_object_id}")
 
 
 def _chain_json(chain: tuple[StaffContact, ...]) -> str:
@@ -97,7 +105,8 @@ def _notes(entity: dict[str, Any]) -> tuple[Note, ...]:
 
 def _from_entity(entity: dict[str, Any]) -> ConcernReport:
     submitted = entity_time(entity, "SubmittedAt")
-    assert submitted is not None
+    if submitted is None:
+        raise ValueError("a report row without SubmittedAt")
     chain = _chain(entity)
     state = ReportState(entity_text(entity, "State"))
     acknowledged = entity_time(entity, "AcknowledgedAt")
@@ -137,6 +146,7 @@ class TableConcernReports:
         self._audit_table = store.table(AUDIT)
         self._outbox = store.table(OUTBOX)
         self._outbox_sent = store.table(OUTBOX_SENT)
+        self._unreadable: set[tuple[str, str]] = set()  # rows already logged as unreadable
 
     async def claim_form(self, reporter: Person, form: str, reference: str) -> str:
         """The reference this reporter's form token stands for: `reference` when the token is new."""
@@ -173,19 +183,31 @@ class TableConcernReports:
         return replace(report, etag=str(results[0].get("etag", "")) if results else "")
 
     async def _query(self, query: str, parameters: dict[str, Any]) -> list[ConcernReport]:
+        """The report rows matching `query` (and `_REPORTS`); a row that is not a readable report is skipped."""
         rows: list[ConcernReport] = []
+        bounds = {"rk": RECORD, "forms": FORMS, "after": FORMS[:-1] + chr(ord(FORMS[-1]) + 1)}
         async with self._store.call():
-            async for entity in self._table.query_entities(query, parameters=parameters):
-                rows.append(_from_entity(entity))
+            async for entity in self._table.query_entities(f"{_REPORTS}{query}", parameters={**parameters, **bounds}):
+                try:
+                    rows.append(_from_entity(entity))
+                except (ValueError, KeyError, TypeError) as unreadable:
+                    self._skipped(entity, unreadable)
         return rows
+
+    def _skipped(self, entity: dict[str, Any], why: Exception) -> None:
+        keys = (entity_text(entity, "PartitionKey"), entity_text(entity, "RowKey"))
+        if keys not in self._unreadable:  # by its keys and the kind of fault only: a row may hold a report's text
+            self._unreadable.add(keys)
+            log.warning("reports table: row %s/%s is not a readable report (%s); left out of every list",
+                        *keys, type(why).__name__)
 
     async def list_open(self) -> list[ConcernReport]:
         """Reports not closed."""
-        return await self._query("RowKey eq @rk and State ne @closed", {"rk": RECORD, "closed": "closed"})
+        return await self._query(" and State ne @closed", {"closed": "closed"})
 
     async def list_owed(self) -> list[ConcernReport]:
         """Reports saved with messages still owed (records written before `Owed` existed have none)."""
-        return await self._query("RowKey eq @rk and Owed gt @none", {"rk": RECORD, "none": ""})
+        return await self._query(" and Owed gt @none", {"none": ""})
 
     async def queued(self, report: ConcernReport) -> ConcernReport:
         """Clear `Owed` if unchanged since read (etag); `ConcurrentChange` otherwise."""
@@ -197,12 +219,12 @@ class TableConcernReports:
 
     async def list_all(self) -> list[ConcernReport]:
         """Every report."""
-        return await self._query("RowKey eq @rk", {"rk": RECORD})
+        return await self._query("", {})
 
     async def list_by_reporter(self, reporter: Person) -> list[ConcernReport]:
         """The reports this person sent, newest first."""
-        rows = await self._query("RowKey eq @rk and ReporterId eq @id and TenantId eq @tenant",
-                                 {"rk": RECORD, "id": reporter.aad_object_id, "tenant": reporter.tenant_id})
+        rows = await self._query(" and ReporterId eq @id and TenantId eq @tenant",
+                                 {"id": reporter.aad_object_id, "tenant": reporter.tenant_id})
         return sorted(rows, key=lambda r: r.submitted_at, reverse=True)
 
     async def _keys(self, table: Table, partition: str, low: str = "", high: str = "") -> list[str]:

@@ -5,6 +5,7 @@ Reading records in the previous release's Table layout is tested on Tables only.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -19,6 +20,7 @@ from bot.domain.people import Person, StaffContact
 from bot.storage.concerns import TableConcernReports
 from bot.storage.tables import TableStore, service_client
 from tests.storage.conftest import Backend
+from tests.support.concerns import concern_flow
 
 TENANT = "5c0f1e2a-7b3d-4e8f-9a1b-2c3d4e5f6a7b"
 CARYS = Person(TENANT, "a1000000-0000-4000-8000-000000000001", "Carys Jenkins")
@@ -152,6 +154,50 @@ async def test_a_form_token_stands_for_one_reference_per_reporter(backend: Backe
     someone_else = await reports.claim_form(owain, "F-token", "C-CCCCCC")
 
     assert (first, again, someone_else) == ("C-AAAAAA", "C-AAAAAA", "C-CCCCCC")
+
+
+async def test_a_form_sent_with_the_token_report_is_never_read_as_a_report(backend: Backend) -> None:
+    # Card data is the client's: "report" passes the token pattern, and is the RowKey a report's own record has.
+    reports = await backend.concern_reports()
+    await reports.create(_report("C-AAAAAA"))
+
+    claimed = await reports.claim_form(CARYS, "report", "C-BBBBBB")
+    again = await reports.claim_form(CARYS, "report", "C-CCCCCC")
+
+    assert (claimed, again) == ("C-BBBBBB", "C-BBBBBB")
+    assert [r.reference for r in await reports.list_all()] == ["C-AAAAAA"]
+    assert [r.reference for r in await reports.list_open()] == ["C-AAAAAA"]
+    assert [r.reference for r in await reports.list_by_reporter(CARYS)] == ["C-AAAAAA"]
+    assert await reports.list_owed() == []
+
+
+async def test_retention_still_deletes_old_reports_after_a_form_token_named_report(store: TableStore) -> None:
+    reports = TableConcernReports(store)
+    await reports.create(_report("C-AAAAAA"))
+    old = await reports.get("C-AAAAAA")
+    closed = WHEN + timedelta(days=3)
+    await reports.save(old.closed(Person(TENANT, GARETH.aad_object_id), "done", shared=False, now=closed), "closed",
+                       "g", at=closed)
+    await reports.claim_form(CARYS, "report", "C-BBBBBB")
+
+    deleted = await concern_flow(store, closed + timedelta(days=800)).purge(months=24)
+
+    assert deleted == ["C-AAAAAA"]
+
+
+async def test_a_row_that_is_not_a_readable_report_is_skipped_and_logged_once(
+        store: TableStore, azurite: str, table_prefix: str, caplog: pytest.LogCaptureFixture) -> None:
+    reports = TableConcernReports(store)
+    await reports.create(_report("C-AAAAAA"))
+    async with TableClient.from_connection_string(azurite, table_prefix + "reports") as table:
+        await table.create_entity({"PartitionKey": "C-BROKEN", "RowKey": "report", "What": SECRET, "State": "open"})
+
+    with caplog.at_level(logging.DEBUG, logger="bot.storage.concerns"):
+        first, second = await reports.list_all(), await reports.list_open()
+
+    assert [r.reference for r in first] == [r.reference for r in second] == ["C-AAAAAA"]
+    [logged] = [r for r in caplog.records if "C-BROKEN" in r.getMessage()]
+    assert logged.levelno == logging.WARNING and SECRET not in caplog.text
 
 
 async def test_the_reporters_list_holds_only_their_reports_newest_first(backend: Backend) -> None:
