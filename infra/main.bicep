@@ -36,7 +36,7 @@ param tableNames array = ['users', 'outbox', 'outboxsent', 'questions', 'permiss
 
 // The settings a school may choose (README "Settings"). Change them here, in main.parameters.json, never in the
 // portal: every deployment writes all the app settings again, so a value changed in the portal goes back.
-@description('Concern reports are deleted this many calendar months after they are acknowledged or closed (REPORT_RETENTION_MONTHS).')
+@description('Concern reports are deleted this many calendar months after they are closed; an open one, acknowledged or not, is kept (REPORT_RETENTION_MONTHS).')
 @minValue(1)
 @maxValue(120)
 param reportRetentionMonths int = 24

@@ -13,7 +13,8 @@ the reporter says it involves them, and anyone whose name appears in anything th
 never sent to anyone named in it. The first person left holds it; each escalation (the holder's, the
 reminder task's, or the reporter's one "this isn't resolved") passes it one step up the chain.
 
-Closure (when the retention period starts): acknowledged by whoever holds it, or closed with an outcome.
+Closure (when the retention period starts): closed by whoever holds it, with an outcome. An acknowledged report is
+still being dealt with, and is kept: its holder can always close it, and a holder who leaves passes it on.
 """
 
 from __future__ import annotations
@@ -494,8 +495,9 @@ class ConcernReport:
 
     @property
     def closure(self) -> datetime | None:
-        """When the report was closed: acknowledged by whoever holds it, or closed."""
-        return self.closed_at or self.acknowledged_at
+        """When the report was closed, or None while it is open (acknowledged is not closed: it is being dealt
+        with)."""
+        return self.closed_at if self.is_settled else None
 
     def expired(self, now: datetime, months: int) -> bool:
         """True once `months` calendar months have passed since closure."""

@@ -429,6 +429,25 @@ async def test_the_manager_who_passes_a_report_on_is_told_where_it_went_and_not_
         assert actions(seen) == []
 
 
+async def test_an_acknowledged_report_still_being_dealt_with_outlives_the_retention_period(
+        staffed: BotInMemory) -> None:
+    await _report(staffed)
+    [card] = await staffed.cards_for(GARETH)
+    await staffed.clicks(GARETH, "concern.acknowledge", verb_data(card, "concern.acknowledge"))
+    acknowledged = await _only_report(staffed)
+    assert acknowledged.acknowledged_at is not None
+    years_later = acknowledged.acknowledged_at + timedelta(days=800)
+
+    kept = await _concerns(staffed, clock=_stopped_at(years_later)).purge(months=24)
+    assert kept == [], "an open report (acknowledged, never closed) was deleted"
+    await staffed.clicks(GARETH, "concern.close", {"ref": acknowledged.reference, "outcome": "Spoke to both"})
+    closed = await _only_report(staffed)
+    assert closed.closed_at is not None
+    deleted = await _concerns(staffed, clock=_stopped_at(closed.closed_at + timedelta(days=731))).purge(months=24)
+
+    assert deleted == [acknowledged.reference]
+
+
 def _first_quote(card: dict[str, Any]) -> str:
     """The first of the policy's words a section card shows."""
     [first, *_] = [box for box in card["body"] if box.get("type") == "Container" and box.get("style") == "emphasis"]

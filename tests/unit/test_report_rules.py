@@ -358,16 +358,20 @@ def test_each_note_is_shown_only_to_the_people_it_is_for() -> None:
     assert [n.kind for n in reopened.notes] == [NoteKind.ESCALATION, NoteKind.OUTCOME, NoteKind.NOT_RESOLVED]
 
 
-def test_retention_counts_calendar_months_from_closure() -> None:
-    acknowledged = _report(state=ReportState.ACKNOWLEDGED, acknowledged_at=datetime(2024, 1, 31, tzinfo=UTC))
-    closed = _report(state=ReportState.CLOSED, acknowledged_at=None, closed_at=datetime(2024, 3, 1, tzinfo=UTC))
+def test_retention_counts_calendar_months_from_closing() -> None:
+    closed = _report(state=ReportState.CLOSED, acknowledged_at=None, closed_at=datetime(2024, 1, 31, tzinfo=UTC))
 
     assert add_months(datetime(2024, 1, 31, tzinfo=UTC), 1) == datetime(2024, 2, 29, tzinfo=UTC)
-    assert not acknowledged.expired(datetime(2026, 1, 30, tzinfo=UTC), 24)
-    assert acknowledged.expired(datetime(2026, 1, 31, tzinfo=UTC), 24)
-    assert not closed.expired(datetime(2026, 2, 28, tzinfo=UTC), 24) and closed.expired(datetime(2026, 3, 1,
+    assert not closed.expired(datetime(2026, 1, 30, tzinfo=UTC), 24) and closed.expired(datetime(2026, 1, 31,
                                                                                                   tzinfo=UTC), 24)
     assert not _report().expired(datetime(2099, 1, 1, tzinfo=UTC), 24)
+
+
+def test_an_acknowledged_report_nobody_closed_is_still_open_and_kept() -> None:
+    acknowledged = _report(state=ReportState.ACKNOWLEDGED, acknowledged_at=datetime(2024, 1, 31, tzinfo=UTC))
+
+    assert acknowledged.closure is None
+    assert not acknowledged.expired(datetime(2099, 1, 1, tzinfo=UTC), 24)
 
 
 @pytest.mark.parametrize(("said", "kind"), [
