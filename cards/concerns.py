@@ -363,6 +363,15 @@ def escalated_for_reporter(strings: Catalogue, lang: Lang, report: ConcernReport
                 [execute(strings.text("concern.my_reports", lang), VERB_MINE)])
 
 
+def passed_on_for_reporter(strings: Catalogue, lang: Lang, report: ConcernReport) -> Card:
+    """Tells the reporter who holds their report now, because whoever held it has left (or left that post)."""
+    name, former = report.holder.name, report.chain[report.level - 1].name
+    return card([plain_heading(strings.text("concern.escalated_reporter_title", lang, ref=report.reference,
+                                            name=name)),
+                 plain_text(strings.text("concern.passed_on_reporter_body", lang, former=former, name=name))],
+                [execute(strings.text("concern.my_reports", lang), VERB_MINE)])
+
+
 def closed_for_reporter(strings: Catalogue, lang: Lang, report: ConcernReport) -> Card:
     """Tells the reporter their report was closed (with the outcome only if the holder shared it)."""
     return reporter_card(strings, lang, report, title_key="concern.closed_reporter_title")

@@ -268,6 +268,7 @@ def _concerns(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     yield "concern-for-headteacher-outside", concerns.holder_card(strings, lang, outside, as_sian)
     yield "concern-acknowledged", concerns.acknowledged_card(strings, lang, acknowledged)
     yield "concern-escalated-reporter", concerns.escalated_for_reporter(strings, lang, escalated)
+    yield "concern-passed-on-reporter", concerns.passed_on_for_reporter(strings, lang, escalated)
     yield "concern-closed-reporter", concerns.closed_for_reporter(strings, lang, closed)
     shared = escalated.closed(as_sian, "We met and agreed a plan. [link](https://evil.example)", shared=True,
                               now=SAMPLE_TIME)

@@ -30,11 +30,12 @@ from bot.domain.concerns import (
     ReportState,
     Routing,
     Subject,
+    Today,
     new_reference,
     roles,
     route,
 )
-from bot.domain.directory import LineManagers, StaffDirectory, StaffMember, find_line_manager
+from bot.domain.directory import LineManagers, StaffDirectory, StaffMember, find_line_manager, member_for
 from bot.domain.errors import (
     ConcurrentChange,
     DomainError,
@@ -177,6 +178,7 @@ class ConcernFlow:
         self._guidance = guidance
         self._clock = clock
         self._private_chat = PrivateChat(strings=strings, notifier=notifier, profiles=profiles, clock=clock)
+        self._stuck: set[str] = set()  # reports already logged as held by someone who left, with nobody to take them
 
     @property
     def _check_minutes(self) -> int:
@@ -410,6 +412,10 @@ class ConcernFlow:
             return [await self._to_holder(report)]
         if action == "reminded":
             return [await self._to_holder(report, reminder=True)]
+        if action == "passed on":  # nothing to whoever left
+            return [await self._to_holder(report),
+                    await self._message(report.reporter, report, f"passed-on-{report.level}", lambda lang:
+                                        cards.passed_on_for_reporter(self._strings, lang, report))]
         return []
 
     async def _save(self, before: ConcernReport, after: ConcernReport, action: str,
@@ -454,7 +460,20 @@ class ConcernFlow:
         # A stranger learns nothing, not even that the reference exists.
         if report.reporter.tenant_id != turn.actor.tenant_id or not report.may_see(turn.actor):
             raise RecordNotFound("not visible")
-        return report
+        return report.as_of(await self._today(report))
+
+    async def _today(self, report: ConcernReport, staff: Sequence[StaffMember] | None = None) -> Today:
+        """The settings and staff list as they are now, and what this report says about whom: what it is checked
+        against before it moves on (its chain was fixed when it was sent)."""
+        members = tuple(await self._directory.list_members() if staff is None else staff)
+        about = None
+        if "@" in report.about:  # the colleague picked from the list, as they were named then if they have left it
+            about = self._about(report.about, members) or StaffContact("", report.about_name, report.about)
+        subject = Subject(typed=(report.what, report.since, report.where, report.who, report.evidence), about=about,
+                          involves_manager=report.involves_manager, kind=report.kind, staff=members)
+        manager = await find_line_manager(report.reporter, self._managers) if report.involves_manager else None
+        member = member_for(members, report.reporter)
+        return Today(self._federation, members, subject, manager, member.school if member else "")
 
     def _show(self, turn: Turn, report: ConcernReport, *, notice: str = "", closing: bool = False,
               error: str = "") -> Reply:
@@ -560,9 +579,20 @@ class ConcernFlow:
         await self._catch_up()
         done = 0
         now = self._clock()
-        for report in await self._reports.list_open():
+        staff = await self._directory.list_members()
+        for stored in await self._reports.list_open():
+            today = await self._today(stored, staff)
+            report = stored.as_of(today)
             due = report.due(now)
             try:
+                passed = report.passed_on(today, now)
+                if passed != report:  # its holder has left: on at once, not after the reminders
+                    await self._save(report, passed, "passed on", "task")
+                    done += 1
+                    continue
+                if report.holder_has_left(today):
+                    self._nobody_left(report)
+                    continue
                 if report.state is ReportState.OPEN:
                     # The first message to the holder may have failed to queue at submit; its id is fixed by the
                     # report, so when it is already queued (or sent) this adds nothing.
@@ -577,6 +607,12 @@ class ConcernFlow:
                 continue  # another instance claimed it first: it sends, this one does not
             done += 1
         return done
+
+    def _nobody_left(self, report: ConcernReport) -> None:
+        if report.reference not in self._stuck:  # once: the task runs every few minutes
+            self._stuck.add(report.reference)
+            log.warning("report %s: its holder has left and nobody it can go to is left; check the settings and the "
+                        "staff list", report.reference)
 
     async def _catch_up(self) -> None:
         """Queue what changes saved while storage failed still owe (their ids are fixed: nothing goes twice)."""

@@ -13,6 +13,12 @@ the reporter says it involves them, and anyone whose name appears in anything th
 never sent to anyone named in it. The first person left holds it; each escalation (the holder's, the
 reminder task's, or the reporter's one "this isn't resolved") passes it one step up the chain.
 
+The chain is fixed when the report is sent, but heads change and people leave: whenever a report moves on, the people
+after its holder are taken as they are today (`Today`, `ConcernReport.as_of`): each post (headteacher, chair of
+governors) held by whoever the settings name now, a line manager while still on the staff list, and never anyone the
+report is about. A holder who has left (off the staff list, or no longer in the post they had it for) passes it on
+(`ConcernReport.passed_on`).
+
 Closure (when the retention period starts): closed by whoever holds it, with an outcome. An acknowledged report is
 still being dealt with, and is kept: its holder can always close it, and a holder who leaves passes it on.
 """
@@ -325,6 +331,40 @@ def route(reporter: Person, subject: Subject, manager: StaffContact | None, fede
     return Routing(chain, why, named)
 
 
+@dataclass(frozen=True)
+class Today:
+    """What a report's chain is checked against when the report moves on: the federation's settings and staff list as
+    they are now, and what the report says about whom (so it never reaches anyone it is about)."""
+
+    federation: Federation
+    staff: tuple[StaffMember, ...]
+    subject: Subject
+    manager: StaffContact | None = None  # the reporter's line manager now, to honour "it involves my line manager"
+    school_id: str = ""  # the reporter's school
+
+    @property
+    def headteacher(self) -> StaffContact:
+        """The headteacher of the reporter's school now."""
+        schools = self.federation.schools
+        return next((s.headteacher for s in schools if s.school_id == self.school_id), schools[0].headteacher)
+
+    def in_post(self, post: Role) -> StaffContact | None:
+        """Who holds a post now; None for a line manager (no setting names one) or a post nobody holds."""
+        if post is Role.HEADTEACHER:
+            return self.headteacher
+        return self.federation.chair_of_governors if post is Role.CHAIR else None
+
+    def still_there(self, contact: StaffContact, post: Role) -> bool:
+        """A headteacher or chair while the settings name them in that post; a line manager while on the staff list
+        (or named in the settings; an empty list says nobody has left)."""
+        if post is not Role.LINE_MANAGER:
+            now = self.in_post(post)
+            return now is not None and _same(now, contact)
+        if not self.staff or roles((contact,), self.federation) != (Role.LINE_MANAGER,):
+            return True
+        return any(_listed_as(member, contact) for member in self.staff)
+
+
 def roles(chain: Iterable[StaffContact], federation: Federation) -> tuple[Role, ...]:
     """Each person's role in a chain: chair of governors, a headteacher, or (anyone else) the line manager."""
     chair = federation.chair_of_governors
@@ -337,6 +377,30 @@ def roles(chain: Iterable[StaffContact], federation: Federation) -> tuple[Role, 
         return Role.LINE_MANAGER
 
     return tuple(role(contact) for contact in chain)
+
+
+def posts(report: ConcernReport, federation: Federation) -> tuple[Role, ...]:
+    """The post each person of a report's chain has it for. `route` builds a chain as the line manager (first, on the
+    line-manager route only), the headteacher, then the chair of governors, less whoever it left out. Someone the
+    settings still name as head or chair holds that post; someone they no longer name is told by place: of two after
+    the line manager, the first was the head; one alone was the head where the route puts the head first, else the
+    chair (when unsure, the chair: nobody comes after them)."""
+    managed = 1 if report.route is Route.LINE_MANAGER else 0
+    today = roles(report.chain, federation)
+    upper = len(report.chain) - managed
+    head_first = report.route in (Route.NO_MANAGER, Route.NOT_COLLEAGUE) or (
+        managed == 1 and today[0] is Role.LINE_MANAGER)  # a line manager who is also the head has the head's place
+
+    def post(place: int) -> Role:
+        if place < managed:
+            return Role.LINE_MANAGER
+        if today[place] is not Role.LINE_MANAGER:
+            return today[place]
+        if upper == 2:
+            return Role.HEADTEACHER if place == managed else Role.CHAIR
+        return Role.HEADTEACHER if head_first else Role.CHAIR
+
+    return tuple(post(place) for place in range(len(report.chain)))
 
 
 @dataclass(frozen=True)
@@ -469,6 +533,50 @@ class ConcernReport:
         notes = self.notes + ((Note(NoteKind.NOT_RESOLVED, note, self.level, now),) if note else ())
         return replace(self, state=ReportState.ESCALATED, level=self.level + 1, escalated_at=now, closed_at=None,
                        acknowledged_at=None, reopened_at=now, notes=notes)
+
+    def _may_go_to(self, today: Today, taken: Sequence[StaffContact], contact: StaffContact | None) -> bool:
+        """Someone the report may move on to: not the reporter, not anyone already in `taken`, never anyone it is
+        about."""
+        if contact is None or _same(contact, StaffContact(self.reporter.aad_object_id, self.reporter.name)):
+            return False
+        if today.subject.involves_manager and today.manager is None and not any(_same(contact, c) for c in self.chain):
+            return False  # the line manager it involves is not known today: nobody new, who might be him
+        return not any(_same(contact, t) for t in taken) and not today.subject.names(contact, manager=today.manager)
+
+    def _onward(self, today: Today, candidates: Iterable[StaffContact | None]) -> tuple[StaffContact, ...]:
+        taken = list(self.chain[: self.level + 1])
+        for contact in candidates:
+            if contact is not None and self._may_go_to(today, taken, contact):
+                taken.append(contact)
+        return tuple(taken[self.level + 1:])
+
+    def as_of(self, today: Today) -> ConcernReport:
+        """The report with the people after its holder as they are today: each post held by whoever holds it now (a
+        line manager while still on the staff list), without the reporter, anyone who has held it, or anyone it is
+        about. Who has held it stays as it was."""
+        after = zip(self.chain[self.level + 1:], posts(self, today.federation)[self.level + 1:], strict=True)
+        onward = self._onward(today, (c if post is Role.LINE_MANAGER and today.still_there(c, post)
+                                      else today.in_post(post) for c, post in after))
+        return replace(self, chain=(*self.chain[: self.level + 1], *onward))
+
+    def holder_has_left(self, today: Today) -> bool:
+        """True when whoever holds the report is no longer there for it: off the staff list, or no longer in the post
+        they had it for."""
+        return not today.still_there(self.holder, posts(self, today.federation)[self.level])
+
+    def passed_on(self, today: Today, now: datetime) -> ConcernReport:
+        """A report whose holder has left goes to whoever holds their post now, else the next person still there,
+        else the headteacher (as the reminder task passes up an unacknowledged one); it is unchanged while its holder
+        is there, once closed, or when nobody is left to take it."""
+        if self.is_settled or not self.holder_has_left(today):
+            return self
+        post = posts(self, today.federation)[self.level]
+        onward = self._onward(today, (today.in_post(post), *self.as_of(today).chain[self.level + 1:])) or \
+            self._onward(today, (today.headteacher,))
+        if not onward:
+            return self
+        return replace(self, chain=(*self.chain[: self.level + 1], *onward), state=ReportState.ESCALATED,
+                       level=self.level + 1, escalated_at=now, acknowledged_at=None)
 
     @property
     def waiting_since(self) -> datetime | None:

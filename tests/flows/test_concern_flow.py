@@ -4,6 +4,7 @@ person it is about (the rules tests/http/test_concern_safety.py checks over HTTP
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -14,8 +15,10 @@ import pytest
 from bot.domain.concerns import ConcernReport, ReportState, Route
 from bot.domain.directory import LineManagers, StaffMember, read_staff_csv
 from bot.domain.errors import ConcurrentChange, StorageUnavailable
+from bot.domain.federation import Federation, parse_federation
 from bot.domain.outbox import QueueingNotifier
 from bot.domain.people import Lang, Person, StaffContact
+from bot.domain.profiles import UserProfile
 from bot.storage.memory import (
     MemoryConcernReports,
     MemoryOutbox,
@@ -140,10 +143,13 @@ HWB_GARETH = StaffContact(GARETH.aad_object_id, "Gareth Hughes", "HughesG42@hwbc
 
 
 def _concerns(bot: BotInMemory, *, managers: Sequence[LineManagers] = (),
-              clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> ConcernFlow:
-    """The concern flow on the bot's own stores, with line-manager sources before the staff list and a clock."""
+              clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+              federation: Federation | None = None) -> ConcernFlow:
+    """The concern flow on the bot's own stores, with line-manager sources before the staff list, a clock, and the
+    federation's settings (the bot's own unless given)."""
     directory = MemoryStaffDirectory(bot.store)
-    return ConcernFlow(strings=load_catalogue(), federation=bot.federation, reports=MemoryConcernReports(bot.store),
+    return ConcernFlow(strings=load_catalogue(), federation=federation or bot.federation,
+                       reports=MemoryConcernReports(bot.store),
                        directory=directory, managers=[*managers, directory],
                        notifier=QueueingNotifier(MemoryOutbox(bot.store)), profiles=MemoryUserProfiles(bot.store),
                        limiter=MemoryRateLimiter(bot.store), report_limit=5, escalation_limit=10, clock=clock)
@@ -446,6 +452,124 @@ async def test_an_acknowledged_report_still_being_dealt_with_outlives_the_retent
     deleted = await _concerns(staffed, clock=_stopped_at(closed.closed_at + timedelta(days=731))).purge(months=24)
 
     assert deleted == [acknowledged.reference]
+
+
+async def _staff_list_without_gareth(bot: BotInMemory) -> None:
+    """The office's next list: Gareth Hughes has left, and Carys's line manager is now the headteacher."""
+    csv = (REPO / "config" / "staff.local.csv").read_text(encoding="utf-8")
+    kept = "\n".join(line.replace("gareth.hughes@", "sian.roberts@") for line in csv.splitlines()
+                     if not line.startswith("Gareth Hughes"))
+    staff = read_staff_csv(kept, schools=["high", "primary"])
+    assert not staff.problems
+    await MemoryStaffDirectory(bot.store).replace_all(staff.staff)
+
+
+@pytest.mark.parametrize(("lang", "told"), [
+    (Lang.EN, "Gareth Hughes has left or moved to another post, so your report has been passed on."),
+    (Lang.CY, "Mae Gareth Hughes wedi gadael neu wedi symud i swydd arall"),
+])
+async def test_a_report_acknowledged_by_a_line_manager_who_left_passes_to_the_head_and_the_reporter_is_told(
+        staffed: BotInMemory, lang: Lang, told: str) -> None:
+    await MemoryUserProfiles(staffed.store).save_profile(UserProfile(CARYS, language=lang, conversation_ref="{}"))
+    await _report(staffed)
+    [card] = await staffed.cards_for(GARETH)
+    await staffed.clicks(GARETH, "concern.acknowledge", verb_data(card, "concern.acknowledge"))
+    acknowledged = await _only_report(staffed)
+    assert acknowledged.acknowledged_at is not None
+    await _staff_list_without_gareth(staffed)
+
+    await _concerns(staffed, clock=_stopped_at(acknowledged.acknowledged_at + timedelta(days=1))).check_reports()
+
+    report = await _only_report(staffed)
+    assert report.holder.aad_object_id == SIAN.aad_object_id, "still held by the member of staff who left"
+    assert report.state is ReportState.ESCALATED and report.acknowledged_at is None
+    assert _shows(await staffed.cards_for(SIAN), SECRET)
+    assert told in text_of((await staffed.cards_for(CARYS))[-1])
+    assert await staffed.cards_for(GARETH) == [card], "the member of staff who left was sent the report again"
+
+
+async def test_an_unacknowledged_report_whose_line_manager_left_passes_on_without_waiting_for_reminders(
+        staffed: BotInMemory) -> None:
+    await _report(staffed)
+    filed = await _only_report(staffed)
+    await _staff_list_without_gareth(staffed)
+
+    await _concerns(staffed, clock=_stopped_at(filed.submitted_at + timedelta(minutes=15))).check_reports()
+
+    assert (await _only_report(staffed)).holder.aad_object_id == SIAN.aad_object_id
+    assert not [c for c in await staffed.cards_for(GARETH) if "Reminder" in text_of(c)]
+
+
+RHYS = Person(CARYS.tenant_id, "a1000000-0000-4000-8000-0000000000ee", "Dr Rhys Ellis")
+
+
+def _with_new_head() -> Federation:
+    """The settings after Easter: Mrs Roberts has left, and Dr Rhys Ellis is headteacher of both schools."""
+    raw = json.loads((REPO / "config" / "federation.local.json").read_text(encoding="utf-8"))
+    for school in raw["schools"]:
+        school["headteacher"] = {"aad_object_id": RHYS.aad_object_id, "name": RHYS.name,
+                                 "email": "rhys.ellis@llanidloes.example.cymru"}
+    raw["policy_owner"] = raw["schools"][0]["headteacher"]
+    return parse_federation(raw)
+
+
+async def test_a_report_escalated_after_the_headteacher_changed_goes_to_the_new_head(staffed: BotInMemory) -> None:
+    await _report(staffed)
+    [card] = await staffed.cards_for(GARETH)
+    after_easter = _concerns(staffed, federation=_with_new_head())
+
+    shown = await after_easter.show(Turn(actor=GARETH, lang=Lang.EN, scope=Scope.PERSONAL, verb="concern.show",
+                                         data={"ref": verb_data(card, "concern.escalate")["ref"]}, is_invoke=True))
+    told = await after_easter.escalate(Turn(actor=GARETH, lang=Lang.EN, scope=Scope.PERSONAL, verb="concern.escalate",
+                                            data={**verb_data(card, "concern.escalate"), "note": "needs the head"},
+                                            is_invoke=True))
+
+    report = await _only_report(staffed)
+    assert (report.level, report.holder.aad_object_id) == (1, RHYS.aad_object_id)
+    assert _shows(await staffed.cards_for(RHYS), SECRET)
+    assert await staffed.cards_for(SIAN) == [], "the report went to the headteacher who has left"
+    assert "Mrs Siân Roberts" not in text_of(shown.card) + text_of(told.card)
+    assert "Dr Rhys Ellis" in text_of(shown.card) and "Dr Rhys Ellis" in text_of(told.card)
+
+
+async def test_a_report_naming_the_new_headteacher_passes_over_him_to_the_chair(staffed: BotInMemory) -> None:
+    await _report(staffed, who="Rhys Ellis, before he became head")
+    [card] = await staffed.cards_for(GARETH)
+
+    await _concerns(staffed, federation=_with_new_head()).escalate(Turn(
+        actor=GARETH, lang=Lang.EN, scope=Scope.PERSONAL, verb="concern.escalate", is_invoke=True,
+        data={**verb_data(card, "concern.escalate"), "note": ""}))
+
+    assert (await _only_report(staffed)).holder.aad_object_id == CHAIR.aad_object_id
+    assert await staffed.cards_for(RHYS) == [], "the report reached the person it is about"
+
+
+async def test_a_report_the_former_headteacher_holds_passes_to_the_new_head(staffed: BotInMemory) -> None:
+    await _escalated_by_gareth(staffed)
+    escalated = await _only_report(staffed)
+    assert escalated.holder.aad_object_id == SIAN.aad_object_id and escalated.escalated_at is not None
+
+    await _concerns(staffed, federation=_with_new_head(),
+                    clock=_stopped_at(escalated.escalated_at + timedelta(hours=1))).check_reports()
+
+    report = await _only_report(staffed)
+    assert (report.level, report.holder.aad_object_id) == (2, RHYS.aad_object_id)
+    assert _shows(await staffed.cards_for(RHYS), SECRET)
+    assert "Mrs Siân Roberts has left or moved to another post" in text_of((await staffed.cards_for(CARYS))[-1])
+
+
+async def test_not_resolved_after_the_headteacher_changed_goes_to_the_new_head(staffed: BotInMemory) -> None:
+    await _report(staffed)
+    [card] = await staffed.cards_for(GARETH)
+    reference = verb_data(card, "concern.escalate")["ref"]
+    await staffed.clicks(GARETH, "concern.close", {"ref": reference, "outcome": "Spoke to both"})
+
+    await _concerns(staffed, federation=_with_new_head()).reopen(Turn(
+        actor=CARYS, lang=Lang.EN, scope=Scope.PERSONAL, verb="concern.reopen", is_invoke=True,
+        data={"ref": reference, "note": "It started again"}))
+
+    assert (await _only_report(staffed)).holder.aad_object_id == RHYS.aad_object_id
+    assert await staffed.cards_for(SIAN) == []
 
 
 def _first_quote(card: dict[str, Any]) -> str:
