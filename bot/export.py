@@ -18,6 +18,11 @@ from bot.settings import UnsafeSettings, load_federation_settings, load_settings
 from bot.storage.permission_requests import TablePermissionRequests
 from bot.storage.tables import open_store
 
+# Excel opens a .csv by double-click as UTF-8 only when it starts with a byte-order mark; otherwise in the Windows
+# code page, which shows "SiÃ¢n" for Siân. Standard output stays plain UTF-8, for programs that read it.
+EXCEL_ENCODING = "utf-8-sig"
+OUT_HELP = ("file to write, UTF-8 with a byte-order mark so that Excel shows Welsh letters (default: standard output, "
+            "plain UTF-8)")
 CELL_LIMIT = 5000  # longer than any field a form accepts
 COLUMNS = ["request id", "school", "requester", "platform", "account", "purpose", "submitted at", "decision",
            "decided by", "decided at", "reason or comment"]
@@ -69,7 +74,7 @@ def export_command(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot export-decisions")
     parser.add_argument("--from", dest="start", required=True, help="first day, YYYY-MM-DD")
     parser.add_argument("--to", dest="end", required=True, help="last day, YYYY-MM-DD")
-    parser.add_argument("--out", help="file to write (default: standard output)")
+    parser.add_argument("--out", help=OUT_HELP)
     args = parser.parse_args(argv)
     try:
         start, end = date.fromisoformat(args.start), date.fromisoformat(args.end)
@@ -92,7 +97,7 @@ def export_command(argv: list[str]) -> int:
     text = decisions_csv(requests, start=start, end=end, school_names=names)
     if args.out:
         try:
-            with open(args.out, "w", encoding="utf-8", newline="") as handle:
+            with open(args.out, "w", encoding=EXCEL_ENCODING, newline="") as handle:
                 handle.write(text)
         except OSError as error:  # a folder that does not exist, no permission, a full disk
             print(f"cannot write {args.out}: {error.strerror or error}", file=sys.stderr)

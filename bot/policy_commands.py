@@ -21,7 +21,7 @@ from bot.domain.outbox import QueueingNotifier
 from bot.domain.people import Lang, Person
 from bot.domain.policy_reads import AskedStaff, Confirmation, person_key
 from bot.domain.policy_versions import BY_COMMAND, PublishRefused, version_number
-from bot.export import export_cell
+from bot.export import EXCEL_ENCODING, OUT_HELP, export_cell
 from bot.policy.documents import read_source
 from bot.policy.importer import PolicyImportError
 from bot.policy.loader import PolicyFileError, load_policy, load_policy_data, policy_from_data
@@ -233,7 +233,7 @@ def export_acknowledgements_command(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot export-acknowledgements",
                                      description="Who was asked to read a policy version and who confirmed it.")
     parser.add_argument("--version", required=True, metavar="V")
-    parser.add_argument("--out", type=Path, metavar="FILE", help="file to write (default: standard output)")
+    parser.add_argument("--out", type=Path, metavar="FILE", help=OUT_HELP)
     args = parser.parse_args(argv)
 
     async def run() -> int:
@@ -250,7 +250,7 @@ def export_acknowledgements_command(argv: list[str]) -> int:
                 asked=await reads.list_asked(args.version), confirmed=await reads.list_confirmed(args.version),
                 school_names={s.school_id: s.name_en for s in tools.federation.schools})
         if args.out:
-            args.out.write_text(text, encoding="utf-8", newline="")
+            args.out.write_text(text, encoding=EXCEL_ENCODING, newline="")
             print(f"wrote {text.count(chr(10)) - 1} row(s) to {args.out}", file=sys.stderr)
         else:
             sys.stdout.write(text)

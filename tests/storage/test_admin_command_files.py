@@ -1,14 +1,38 @@
-"""Admin commands writing to a file they cannot write give a one-line reason, never a Python traceback."""
+"""Admin commands' files: they open in Excel with Welsh names intact, and a file they cannot write gives a one-line
+reason, never a Python traceback."""
 
 from __future__ import annotations
 
+import asyncio
+import codecs
+import csv
+import io
+import json
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from azure.data.tables import TableServiceClient
 
+from bot.domain.directory import read_staff_csv
+from bot.domain.people import Person
+from bot.domain.permission_requests import AuditEntry, PermissionRequest, RequestState
+from bot.domain.policy_versions import PolicyVersion
 from bot.export import export_command
+from bot.policy.loader import DEFAULT_POLICY_FILE
+from bot.policy_commands import export_acknowledgements_command
+from bot.settings import REPO_ROOT
+from bot.storage.directory import TableStaffDirectory
+from bot.storage.permission_requests import TablePermissionRequests
+from bot.storage.policy_versions import TablePolicyVersions
+from bot.storage.tables import TableStore, service_client
 from bot.tools import run_tool
+
+TENANT = "5c0f1e2a-7b3d-4e8f-9a1b-2c3d4e5f6a7b"
+LLYR = Person(TENANT, "a1000000-0000-4000-8000-0000000000aa", "Llŷr ap Siôn")
+NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -16,6 +40,62 @@ def tool_environment(azurite: str, table_prefix: str, monkeypatch: pytest.Monkey
     monkeypatch.setenv("APP_ENV", "local")
     monkeypatch.setenv("AZURE_STORAGE_CONNECTION_STRING", azurite)
     monkeypatch.setenv("TABLE_PREFIX", table_prefix)
+
+
+@pytest.fixture
+async def store(azurite: str, table_prefix: str) -> AsyncIterator[TableStore]:
+    async with service_client(connection_string=azurite, endpoint="", credential=None, timeout=5) as service:
+        yield TableStore(service, prefix=table_prefix, timeout=5)
+
+
+def _as_excel_reads_it(data: bytes) -> str:
+    """What Excel shows for a .csv opened by double-click: UTF-8 when the file starts with a byte-order mark,
+    otherwise the Windows code page (Windows-1252 in the UK)."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8):].decode("utf-8")
+    return data.decode("cp1252", errors="replace")
+
+
+async def test_the_decisions_file_keeps_welsh_names_when_excel_opens_it(
+        tool_environment: None, store: TableStore, tmp_path: Path) -> None:
+    await store.ensure_tables(["permissions", "permissionindex"])
+    requests = TablePermissionRequests(store)
+    request = PermissionRequest(
+        request_id="P-WELSH1", requester=LLYR, school_id="high", platform="facebook", platform_other="",
+        account_kind="new", existing_account="", purpose="Newyddion yr adran Gymraeg i rieni", audiences=("parents",),
+        pupil_content=("none",), consent="", moderator="Llŷr", moderation="daily", start=date(2026, 11, 10),
+        end=None, submitted_at=NOW)
+    await requests.create(request, AuditEntry("P-WELSH1", "submitted", LLYR.aad_object_id, "", NOW))
+    decided = NOW + timedelta(hours=2)
+    await requests.save(replace(await requests.get("P-WELSH1"), state=RequestState.APPROVED,
+                                decided_by="Mrs Siân Roberts", decided_at=decided),
+                        AuditEntry("P-WELSH1", "approved", "head", "", decided))
+    out = tmp_path / "decisions.csv"
+
+    code = await asyncio.to_thread(export_command, ["--from", "2026-11-01", "--to", "2026-11-30", "--out", str(out)])
+
+    assert code == 0
+    [_, row] = list(csv.reader(io.StringIO(_as_excel_reads_it(out.read_bytes()))))
+    assert (row[2], row[8]) == ("Llŷr ap Siôn", "Mrs Siân Roberts")
+    assert row[5] == "Newyddion yr adran Gymraeg i rieni"
+
+
+async def test_the_acknowledgements_file_keeps_welsh_names_when_excel_opens_it(
+        tool_environment: None, store: TableStore, tmp_path: Path) -> None:
+    await store.ensure_tables(["policies", "policyreads", "directory"])
+    staff = read_staff_csv((REPO_ROOT / "config" / "staff.local.csv").read_text(encoding="utf-8"),
+                           schools=["high", "primary"]).staff
+    await TableStaffDirectory(store).replace_all(staff)
+    data = json.loads(DEFAULT_POLICY_FILE.read_text(encoding="utf-8"))
+    await TablePolicyVersions(store).publish(
+        PolicyVersion("2", "0" * 64, "Social media policy", NOW, "Mrs Siân Roberts"), data, expected=None)
+    out = tmp_path / "reads.csv"
+
+    code = await asyncio.to_thread(export_acknowledgements_command, ["--version", "2", "--out", str(out)])
+
+    assert code == 0
+    names = [row[2] for row in csv.reader(io.StringIO(_as_excel_reads_it(out.read_bytes())))]
+    assert "Siân Roberts" in names and len(names) == len(staff) + 1
 
 
 def test_decisions_exported_to_a_folder_that_does_not_exist_are_refused_in_one_line(

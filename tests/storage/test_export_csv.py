@@ -79,8 +79,8 @@ def test_the_exported_file_is_safe_to_open_in_a_spreadsheet(decided: None, azuri
                             timeout=120)
 
     assert result.returncode == 0, result.stderr
-    raw = out.read_bytes().decode("utf-8")
-    with out.open(encoding="utf-8", newline="") as handle:
+    raw = out.read_bytes().decode("utf-8-sig")
+    with out.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
     header, body = rows[0], rows[1:]
     assert len(body) == len(CORPUS)
