@@ -9,11 +9,12 @@ import io
 import re
 import sys
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 
 from bot.domain.errors import DomainError
 from bot.domain.permission_requests import PermissionRequest, RequestState
 from bot.domain.text import clean_user_text
+from bot.domain.uk_time import in_uk, uk_today
 from bot.settings import UnsafeSettings, load_federation_settings, load_settings
 from bot.storage.permission_requests import TablePermissionRequests
 from bot.storage.tables import open_store
@@ -24,8 +25,9 @@ EXCEL_ENCODING = "utf-8-sig"
 OUT_HELP = ("file to write, UTF-8 with a byte-order mark so that Excel shows Welsh letters (default: standard output, "
             "plain UTF-8)")
 CELL_LIMIT = 5000  # longer than any field a form accepts
-COLUMNS = ["request id", "school", "requester", "platform", "account", "purpose", "submitted at", "decision",
-           "decided by", "decided at", "reason or comment"]
+# Times as the cards showed them (GMT in winter, BST in summer), and the --from/--to days as UK calendars have them.
+COLUMNS = ["request id", "school", "requester", "platform", "account", "purpose", "submitted at (UK time)", "decision",
+           "decided by", "decided at (UK time)", "reason or comment"]
 
 
 # Spreadsheet programs run a cell that starts with one of these as a formula (tab and CR cannot remain after
@@ -42,21 +44,25 @@ def export_cell(value: str) -> str:
     return "'" + cleaned if cleaned.startswith(FORMULA_START) else cleaned
 
 
+def uk_time(moment: datetime) -> str:
+    """A moment as UK clocks showed it, in a form spreadsheets read as a date and time."""
+    return in_uk(moment).strftime("%Y-%m-%d %H:%M")
+
+
 def decisions_csv(requests: Sequence[PermissionRequest], *, start: date, end: date,
                   school_names: dict[str, str]) -> str:
-    """The decided requests whose decision falls in [start, end], oldest first, as CSV text."""
+    """The decided requests whose decision falls in [start, end] (UK days), oldest first, as CSV text."""
     out = io.StringIO()
     writer = csv.writer(out, quoting=csv.QUOTE_ALL)
     writer.writerow(COLUMNS)
     decided = [r for r in requests if r.state in (RequestState.APPROVED, RequestState.DECLINED)
-               and r.decided_at is not None and start <= r.decided_at.date() <= end]
+               and r.decided_at is not None and start <= uk_today(r.decided_at) <= end]
     for request in sorted(decided, key=lambda r: r.decided_at or r.submitted_at):
         account = request.existing_account if request.account_kind == "existing" else "new account"
         writer.writerow([export_cell(v) for v in (
             request.request_id, school_names.get(request.school_id, request.school_id), request.requester.name,
-            request.platform_name, account, request.purpose, request.submitted_at.isoformat(timespec="minutes"),
-            request.state.value, request.decided_by,
-            request.decided_at.isoformat(timespec="minutes") if request.decided_at else "",
+            request.platform_name, account, request.purpose, uk_time(request.submitted_at), request.state.value,
+            request.decided_by, uk_time(request.decided_at) if request.decided_at else "",
             request.reason or request.comment)])
     return out.getvalue()
 
@@ -72,8 +78,8 @@ async def _load_requests() -> list[PermissionRequest]:
 def export_command(argv: list[str]) -> int:
     """Write the CSV to --out or standard output; bad dates exit 2 with a message."""
     parser = argparse.ArgumentParser(prog="python -m bot export-decisions")
-    parser.add_argument("--from", dest="start", required=True, help="first day, YYYY-MM-DD")
-    parser.add_argument("--to", dest="end", required=True, help="last day, YYYY-MM-DD")
+    parser.add_argument("--from", dest="start", required=True, help="first day (UK time), YYYY-MM-DD")
+    parser.add_argument("--to", dest="end", required=True, help="last day (UK time), YYYY-MM-DD")
     parser.add_argument("--out", help=OUT_HELP)
     args = parser.parse_args(argv)
     try:

@@ -232,8 +232,8 @@ async def test_export_command_writes_the_decisions_in_range_to_a_file(azurite: s
 
     assert result.returncode == 0, result.stderr
     [header, row] = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
-    assert header == ["request id", "school", "requester", "platform", "account", "purpose", "submitted at",
-                      "decision", "decided by", "decided at", "reason or comment"]
+    assert header == ["request id", "school", "requester", "platform", "account", "purpose",
+                      "submitted at (UK time)", "decision", "decided by", "decided at (UK time)", "reason or comment"]
     assert (row[0], row[1], row[5], row[7], row[10]) == (
         "P-ABCDEF", "Llanidloes High School", "'@SUM(A1:A9)", "declined", "'-1 for privacy")
 
