@@ -30,7 +30,12 @@ async def _tables(*, backup: dict[str, list[dict[str, Any]]] | None) -> dict[str
         if backup is None:
             return await read_tables(store)
         done = await restore(store, backup)
-        return "restored " + ", ".join(f"{table} {n} rows" for table, n in done.items())
+        return "restored " + ", ".join(f"{table} {n} rows" + _earlier(done.already[table])
+                                       for table, n in done.rows.items())
+
+
+def _earlier(rows: int) -> str:
+    return f" ({rows} of them from the run before)" if rows else ""
 
 
 def _main(command: str, folder: Path, *, restoring: bool) -> int:
@@ -57,6 +62,7 @@ def backup_command(argv: list[str]) -> int:
 
 
 def restore_command(argv: list[str]) -> int:
-    """`python -m bot restore-records FOLDER`: put a backup into empty tables (it refuses tables that hold rows)."""
+    """`python -m bot restore-records FOLDER`: put a backup into empty tables, or finish a restore of the same backup
+    that stopped part-way (it refuses tables that hold other rows)."""
     folder = _folder(argv, "restore-records", "a folder written by backup-records")
     return _main("restore-records", folder, restoring=True)

@@ -3,7 +3,8 @@
 One file per table (`<table>.jsonl`, one entity a line) and `backup.json` saying what was taken, when and how many
 rows. Values JSON has no type for are tagged: `{"$type": "datetime", "value": "2026-11-23T09:00:00+00:00"}`, and
 likewise `binary` (base64), `guid` and any Edm type the service returned (`Edm.Int64`). A restore goes into empty
-tables only, so it can never mix an old record with a newer one.
+tables, or finishes a restore of the same backup that stopped part-way (tables holding only rows of that backup, as
+the backup holds them), so it can never mix an old record with a newer one.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import base64
 import json
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -101,22 +103,41 @@ def read_backup(folder: Path) -> dict[str, list[dict[str, Any]]]:
     return tables
 
 
-async def restore(store: TableStore, tables: dict[str, list[dict[str, Any]]]) -> dict[str, int]:
-    """Put a backup (`read_backup`) into empty tables; return the rows written to each. Tables that hold rows are
-    refused before anything is written: old rows mixed with newer ones could bring back what was since removed."""
+@dataclass(frozen=True)
+class Restored:
+    """What a restore put back, per table: every row of the backup, and how many of them a run before had written."""
+
+    rows: dict[str, int]
+    already: dict[str, int]
+
+
+async def restore(store: TableStore, tables: dict[str, list[dict[str, Any]]]) -> Restored:
+    """Put a backup (`read_backup`) into empty tables, or finish a restore of the same backup that stopped part-way.
+
+    Tables holding any row the backup does not hold, or holds otherwise, are refused before anything is written: old
+    rows mixed with newer ones could bring back what was since removed. Rows a run before wrote are left as they are.
+    """
     await store.ensure_tables(tables)
+    already: dict[str, set[tuple[str, str]]] = {}
     occupied = []
-    for table in tables:
+    for table, rows in tables.items():
+        backed_up = {(row["PartitionKey"], row["RowKey"]): row for row in rows}
+        already[table] = set()
         async with store.call():
-            async for _ in store.table(table).list_entities(results_per_page=1, select=["RowKey"]):
-                occupied.append(table)
-                break
+            async for entity in store.table(table).list_entities():
+                key = (entity["PartitionKey"], entity["RowKey"])
+                if backed_up.get(key) != dict(entity):
+                    occupied.append(table)
+                    break
+                already[table].add(key)
     if occupied:
-        raise BackupError(f"{', '.join(occupied)} already hold rows: restore into empty tables (a new storage "
-                          "account, or TABLE_PREFIX set to a new prefix)")
+        raise BackupError(f"{', '.join(occupied)} already hold rows that are not in this backup: restore into empty "
+                          "tables (a new storage account, or TABLE_PREFIX set to a new prefix)")
     for table, rows in tables.items():
         client = store.table(table)
         for row in rows:
-            async with store.call():
-                await client.create_entity(row)
-    return {table: len(rows) for table, rows in tables.items()}
+            if (row["PartitionKey"], row["RowKey"]) not in already[table]:
+                async with store.call():
+                    await client.create_entity(row)
+    return Restored(rows={table: len(rows) for table, rows in tables.items()},
+                    already={table: len(keys) for table, keys in already.items()})

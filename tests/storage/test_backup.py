@@ -1,5 +1,5 @@
-"""The decision record's backup on Azurite: every row and property type comes back, and a restore never
-overwrites what exists."""
+"""The decision record's backup on Azurite: every row and property type comes back, a restore that stopped part-way
+is finished by running it again, and a restore never overwrites what exists."""
 
 from __future__ import annotations
 
@@ -82,7 +82,7 @@ async def test_a_restore_elsewhere_gives_back_every_row_and_the_same_decision_re
 
     assert counts == {table: len(await _rows(original, table)) for table in RECORD_TABLES}
     assert counts["permissions"] >= 5 and counts["permissionindex"] >= 2 and counts["audit"] == 1
-    assert restored == counts
+    assert restored.rows == counts and restored.already == dict.fromkeys(RECORD_TABLES, 0)
     for table in RECORD_TABLES:
         assert await _rows(elsewhere, table) == await _rows(original, table), table
     [row] = await _rows(elsewhere, "audit")
@@ -101,11 +101,64 @@ async def test_a_restore_over_tables_that_hold_rows_is_refused_and_changes_nothi
                         AuditEntry(later.request_id, "declined", SIAN.aad_object_id, SIAN.name, NOW))
     before = {table: await _rows(original, table) for table in RECORD_TABLES}
 
-    with pytest.raises(BackupError, match="permissions, permissionindex, audit already hold rows"):
+    with pytest.raises(BackupError, match="permissions already hold rows that are not in this backup"):
         await restore(original, read_backup(tmp_path / "backup"))
 
     assert {table: await _rows(original, table) for table in RECORD_TABLES} == before
     assert (await requests.get("P-ABCDE1")).state is RequestState.DECLINED
+
+
+def _stopped_after(backup: dict[str, list[dict[str, Any]]], rows: int) -> dict[str, list[dict[str, Any]]]:
+    """What a restore that stopped part-way had written: the first `rows` rows, in the order a restore writes them."""
+    written: dict[str, list[dict[str, Any]]] = {}
+    for table, table_rows in backup.items():
+        written[table] = table_rows[:max(rows, 0)]
+        rows -= len(written[table])
+    return written
+
+
+async def test_a_restore_that_stopped_part_way_is_finished_by_running_it_again(
+        stores: tuple[TableStore, TableStore], azurite: str, table_prefix: str, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """Storage throttled, or the laptop slept: the technician runs the same command again and it completes."""
+    original, elsewhere = stores
+    requests = await _decided(original)
+    write_backup(tmp_path / "b", await read_tables(original))
+    backup = read_backup(tmp_path / "b")
+    await restore(elsewhere, _stopped_after(backup, 3))
+    monkeypatch.setenv("AZURE_STORAGE_CONNECTION_STRING", azurite)
+    monkeypatch.setenv("FEDERATION_CONFIG", str(LOCAL_FEDERATION))
+    monkeypatch.setenv("TABLE_PREFIX", table_prefix + "r")
+
+    again = await asyncio.to_thread(bot_main, ["restore-records", str(tmp_path / "b")])
+
+    captured = capsys.readouterr()
+    assert again == 0, captured.err
+    rows = len(backup["permissions"])
+    assert f"restored permissions {rows} rows (3 of them from the run before)" in captured.out
+    for table in RECORD_TABLES:
+        assert await _rows(elsewhere, table) == await _rows(original, table), table
+    assert await _record(TablePermissionRequests(elsewhere)) == await _record(requests)
+    assert (await restore(elsewhere, backup)).already == {table: len(backup[table]) for table in RECORD_TABLES}
+
+
+async def test_another_backup_is_never_mixed_into_a_restore_that_stopped_part_way(
+        stores: tuple[TableStore, TableStore], tmp_path: Path) -> None:
+    original, elsewhere = stores
+    requests = await _decided(original)
+    write_backup(tmp_path / "older", await read_tables(original))
+    later = await requests.get("P-ABCDE1")
+    await requests.save(replace(later, state=RequestState.DECLINED, decided_by=SIAN.name, decided_at=NOW),
+                        AuditEntry(later.request_id, "declined", SIAN.aad_object_id, SIAN.name, NOW))
+    write_backup(tmp_path / "newer", await read_tables(original))
+    newer = read_backup(tmp_path / "newer")
+    await restore(elsewhere, _stopped_after(newer, sum(map(len, newer.values())) - 1))
+    before = {table: await _rows(elsewhere, table) for table in RECORD_TABLES}
+
+    with pytest.raises(BackupError, match="already hold rows that are not in this backup"):
+        await restore(elsewhere, read_backup(tmp_path / "older"))
+
+    assert {table: await _rows(elsewhere, table) for table in RECORD_TABLES} == before
 
 
 def test_an_incomplete_backup_is_refused_saying_which_file(tmp_path: Path) -> None:
