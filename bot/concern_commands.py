@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import codecs
 import sys
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
@@ -36,6 +37,20 @@ def _flow(store: TableStore) -> ConcernFlow:
                        escalation_limit=settings.escalation_limit_per_day)
 
 
+def _staff_text(path: Path) -> str:
+    """The staff list's text, UTF-8 with or without Excel's byte-order mark; anything else is refused, not guessed:
+    Excel's plain "CSV (Comma delimited)" writes Windows-1252, which has no ŵ or ŷ (they are already "?" in the
+    file), so reading it as such would import names wrongly without a word."""
+    data = path.read_bytes().removeprefix(codecs.BOM_UTF8)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise ValueError(f"line {line} is not UTF-8 (byte 0x{data[error.start]:02x}); Excel's "
+                         '"CSV (Comma delimited)" loses Welsh letters such as ŵ and ŷ: in Excel, File > Save As > '
+                         '"CSV UTF-8 (Comma delimited)", then import that file; nothing was imported') from None
+
+
 def import_staff_command(argv: list[str]) -> int:
     """`python -m bot import-staff FILE.csv [--dry-run]`: all rows valid, or nothing changes."""
     parser = argparse.ArgumentParser(prog="python -m bot import-staff")
@@ -43,8 +58,8 @@ def import_staff_command(argv: list[str]) -> int:
     parser.add_argument("--dry-run", action="store_true", help="check the file, change nothing")
     args = parser.parse_args(argv)
     try:
-        text = args.file.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
+        text = _staff_text(args.file)
+    except (OSError, ValueError) as error:
         print(f"cannot read {args.file}: {error}", file=sys.stderr)
         return 2
     try:

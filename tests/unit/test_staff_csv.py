@@ -12,6 +12,9 @@ from bot.domain.directory import read_staff_csv
 REPO = Path(__file__).resolve().parents[2]
 SCHOOLS = ["high", "primary"]
 HEADER = "name,email,school,role,line_manager_email,aad_object_id\n"
+# Storage where nothing listens: a command that tried it would report that, not what is wrong with the file.
+NOWHERE = ("DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;"
+           "TableEndpoint=http://127.0.0.1:9/devstoreaccount1;")
 
 
 def test_the_sample_staff_list_is_valid() -> None:
@@ -73,9 +76,7 @@ def test_the_command_refuses_a_bad_file_before_touching_storage(tmp_path: Path, 
     bad = tmp_path / "staff.csv"
     bad.write_text(HEADER + ",nobody,nowhere,,,\n", encoding="utf-8")
     monkeypatch.setenv("APP_ENV", "local")
-    # Nothing listens here: had the command tried storage it would report that, not the rows.
-    monkeypatch.setenv("AZURE_STORAGE_CONNECTION_STRING", "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;"
-                       "AccountKey=a2V5;TableEndpoint=http://127.0.0.1:9/devstoreaccount1;")
+    monkeypatch.setenv("AZURE_STORAGE_CONNECTION_STRING", NOWHERE)
 
     code = import_staff_command([str(bad)])
     dry = import_staff_command([str(REPO / "config" / "staff.local.csv"), "--dry-run"])
@@ -107,3 +108,24 @@ def test_a_field_larger_than_a_csv_can_hold_is_a_reason_not_a_traceback() -> Non
 
     assert result.staff == ()
     assert len(result.problems) == 1 and result.problems[0].startswith("line 3: ")
+
+
+def test_a_staff_list_saved_by_excel_as_plain_csv_is_refused_with_its_line_and_how_to_save_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """Excel's "CSV (Comma delimited)" writes Windows-1252 (Siân's â is one byte, and ŵ and ŷ are lost as "?")."""
+    monkeypatch.setenv("APP_ENV", "local")
+    monkeypatch.setenv("AZURE_STORAGE_CONNECTION_STRING", NOWHERE)  # a dry run never reaches it
+    sample = (REPO / "config" / "staff.local.csv").read_text(encoding="utf-8")
+    plain = tmp_path / "staff.csv"
+    plain.write_bytes(sample.replace("\n", "\r\n").encode("cp1252"))
+    utf8 = tmp_path / "staff-utf8.csv"
+    utf8.write_bytes(b"\xef\xbb\xbf" + sample.replace("\n", "\r\n").encode("utf-8"))  # Excel's "CSV UTF-8"
+
+    code = import_staff_command([str(plain), "--dry-run"])
+    refused = capsys.readouterr()
+    saved_again = import_staff_command([str(utf8), "--dry-run"])
+
+    assert code == 2 and refused.out == ""
+    [reason] = refused.err.strip().splitlines()
+    assert "line 4" in reason and '"CSV UTF-8 (Comma delimited)"' in reason and "nothing was imported" in reason
+    assert saved_again == 0 and "5 staff would be imported" in capsys.readouterr().out
