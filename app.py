@@ -10,7 +10,7 @@ import os
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import aiohttp
 from aiohttp import web
@@ -24,6 +24,7 @@ from bot.domain.federation import Federation
 from bot.domain.live_policy import LivePolicy
 from bot.domain.outbox import Notifier
 from bot.domain.profiles import UserProfiles
+from bot.domain.questions import forget_old_questions
 from bot.edge.admission import TurnGate
 from bot.edge.auth import install_nonblocking_openid_metadata
 from bot.edge.delivery import Deliverer, OutboxNotifier
@@ -144,9 +145,9 @@ class Flows:
 
 def build_flows(parts: FlowParts) -> Flows:
     """Every conversation flow (the catch-all question flow last) and their jobs, each at its setting's interval."""
-    limiter = TableRateLimiter(parts.store)
+    limiter, questions = TableRateLimiter(parts.store), TableQuestionLog(parts.store)
     ask = AskFlow(strings=parts.strings, federation=parts.federation, in_force=parts.live.current,
-                  questions=TableQuestionLog(parts.store), notifier=parts.notifier, profiles=parts.profiles,
+                  questions=questions, notifier=parts.notifier, profiles=parts.profiles,
                   limiter=limiter, question_limit=parts.settings.question_limit_per_day,
                   reply_limit=parts.settings.reply_limit_per_day, policy_version=_earlier_policy(parts),
                   shipped=_shipped_policy(parts.settings))
@@ -163,19 +164,24 @@ def build_flows(parts: FlowParts) -> Flows:
                            escalation_limit=parts.settings.escalation_limit_per_day,
                            guidance=lambda: offensive_comments_guidance(parts.live.current().policy),
                            check_interval=parts.settings.report_check_interval_seconds)
-    months = parts.settings.report_retention_months
+    months, question_months = parts.settings.report_retention_months, parts.settings.question_retention_months
 
-    async def purge_expired_reports() -> int:
+    async def apply_retention() -> int:
         deleted = len(await concerns.purge(months=months))
         if deleted:
             log.info("retention: deleted %d concern report(s) %d months after closure", deleted, months)
-        return deleted
+        forgotten = len(await forget_old_questions(questions, now=datetime.now(UTC), months=question_months,
+                                                   policy_owner=parts.federation.policy_owner))
+        if forgotten:
+            log.info("retention: deleted %d question(s) %d months after they were asked or answered", forgotten,
+                     question_months)
+        return deleted + forgotten
 
     reading, publishing = _policy_versions(parts, directory)
     settings = parts.settings
     jobs = [Job("concern-reminders", settings.report_check_interval_seconds, concerns.check_reports),
             Job("permission-catch-up", settings.catch_up_interval_seconds, permissions.catch_up),
-            Job("report-retention", settings.retention_interval_seconds, purge_expired_reports),
+            Job("retention", settings.retention_interval_seconds, apply_retention),
             Job("policy-version-poll", settings.policy_poll_seconds, parts.live.refresh),
             Job("policy-campaigns", settings.campaign_check_interval_seconds, reading.check_campaigns)]
     return Flows([publishing, parts.home, concerns, permissions, reading, ask], jobs)

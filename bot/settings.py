@@ -85,6 +85,8 @@ class Settings(BaseSettings):
     # How often owed read-and-confirm campaigns, staff new to the list and reminders are seen to.
     campaign_check_interval_seconds: float = Field(default=900.0, alias="CAMPAIGN_CHECK_INTERVAL_SECONDS", gt=0)
     report_retention_months: int = Field(default=24, alias="REPORT_RETENTION_MONTHS", ge=1, le=120)
+    # The question log holds each asker's name, Entra id and words: kept this long after asking (or the reply).
+    question_retention_months: int = Field(default=12, alias="QUESTION_RETENTION_MONTHS", ge=1, le=120)
     retention_interval_seconds: float = Field(default=3600.0, alias="RETENTION_INTERVAL_SECONDS", gt=0)
     # Per person, per 24 hours from their first use; counted in Table storage, so every instance shares them.
     report_limit_per_day: int = Field(default=5, alias="REPORT_LIMIT_PER_DAY", ge=1, le=100)

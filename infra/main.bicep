@@ -41,6 +41,11 @@ param tableNames array = ['users', 'outbox', 'outboxsent', 'questions', 'permiss
 @maxValue(120)
 param reportRetentionMonths int = 24
 
+@description('Questions staff asked (their words, name and Entra id, the answer and any reply) are deleted this many calendar months after they were asked, or after the reply to one passed to the headteacher; one still waiting for its reply is kept (QUESTION_RETENTION_MONTHS).')
+@minValue(1)
+@maxValue(120)
+param questionRetentionMonths int = 12
+
 @description('Concern reports one person may send in 24 hours (REPORT_LIMIT_PER_DAY).')
 @minValue(1)
 @maxValue(100)
@@ -228,6 +233,7 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: insights.properties.ConnectionString }
         { name: 'FEDERATION_JSON', value: string(federationSettings) }
         { name: 'REPORT_RETENTION_MONTHS', value: string(reportRetentionMonths) }
+        { name: 'QUESTION_RETENTION_MONTHS', value: string(questionRetentionMonths) }
         { name: 'REPORT_LIMIT_PER_DAY', value: string(reportLimitPerDay) }
         { name: 'ESCALATION_LIMIT_PER_DAY', value: string(escalationLimitPerDay) }
         { name: 'PERMISSION_LIMIT_PER_DAY', value: string(permissionLimitPerDay) }

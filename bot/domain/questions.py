@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
-from bot.domain.errors import NotAllowed
+from bot.domain.concerns import add_months
+from bot.domain.errors import ConcurrentChange, NotAllowed, RecordNotFound
 from bot.domain.people import Lang, Person, StaffContact
 
 MAX_QUESTION = 2000
@@ -104,6 +106,23 @@ class QuestionRecord:
         return replace(self, reply=reply, replied_by=person.name, replied_at=now)
 
     @property
+    def waiting_for_reply(self) -> bool:
+        """True when it was passed on and the person it went to has not replied yet."""
+        return self.escalated_at is not None and self.replied_at is None
+
+    def past_retention(self, start: datetime) -> bool:
+        """True when it was asked (or, passed on, replied to) at or before `start`; never while waiting for a reply:
+        the person who asked is still owed an answer."""
+        return not self.waiting_for_reply and (self.replied_at or self.asked_at) <= start
+
+    def messaged(self, *, policy_owner: StaffContact) -> list[Person]:
+        """The people the bot sent messages about this question: once passed on, the person it went to (the policy
+        owner on records from before that was kept) and the asker (the reply)."""
+        if self.escalated_at is None:
+            return []
+        return [self.asker, Person(self.asker.tenant_id, self.escalated_to_id or policy_owner.aad_object_id)]
+
+    @property
     def needs_review(self) -> bool:
         """True when the policy owner should look at it: unanswered, or the answer was not helpful."""
         return not self.answered or self.feedback is Feedback.NOT_HELPFUL
@@ -127,3 +146,33 @@ class QuestionLog(Protocol):
     async def list_for_review(self, *, limit: int) -> list[QuestionRecord]:
         """Unanswered questions and answers marked not helpful, newest first."""
         ...
+
+    async def list_asked_until(self, moment: datetime) -> list[QuestionRecord]:
+        """Questions asked at or before `moment` (for retention)."""
+        ...
+
+    async def delete(self, record: QuestionRecord, *, messages_to: Sequence[Person] = ()) -> None:
+        """Delete the question's messages to these people (queued, remembered as sent, where its cards were posted),
+        then the record if unchanged since read: `ConcurrentChange` otherwise; nothing happens when it is gone."""
+        ...
+
+
+async def forget_old_questions(questions: QuestionLog, *, now: datetime, months: int,
+                               policy_owner: StaffContact) -> list[str]:
+    """Delete the questions whose retention period has passed, `months` calendar months after they were asked, or
+    after the reply to one passed on; one still waiting for its reply is kept until answered. Return their ids.
+
+    Safe to run again and on several instances at once: a question already gone is deleted again harmlessly, and one
+    changed meanwhile (rated, passed on) is left for a later run to judge again.
+    """
+    start = add_months(now, -months)
+    forgotten = []
+    for record in await questions.list_asked_until(start):
+        if not record.past_retention(start):
+            continue
+        try:
+            await questions.delete(record, messages_to=record.messaged(policy_owner=policy_owner))
+        except (ConcurrentChange, RecordNotFound):
+            continue
+        forgotten.append(record.question_id)
+    return forgotten

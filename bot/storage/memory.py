@@ -588,6 +588,28 @@ class MemoryQuestionLog:
         rows = [r for _, r in sorted(self._store.questions.items(), key=lambda item: item[0]) if r.needs_review]
         return rows[:limit]
 
+    async def list_asked_until(self, moment: datetime) -> list[QuestionRecord]:
+        """Questions asked at or before `moment` (for retention), newest first, as the table lists them."""
+        await self._store.call()
+        return [r for _, r in sorted(self._store.questions.items()) if r.asked_at <= moment]
+
+    async def delete(self, record: QuestionRecord, *, messages_to: Sequence[Person] = ()) -> None:
+        """Delete the question's messages to these people, then the record if unchanged since read (a record
+        already gone is no error)."""
+        await self._store.call()
+        recipients = {person.key for person in messages_to}
+        prefix = f"{record.question_id}|"
+        for key in [k for k in self._store.messages if k[0] in recipients and k[1].startswith(prefix)]:
+            del self._store.messages[key]
+        for key in [k for k in self._store.slots if k[0] in recipients and k[1].startswith(prefix)]:
+            del self._store.slots[key]
+        self._store.sent -= {k for k in self._store.sent if k[0] in recipients and k[1].startswith(prefix)}
+        stored = self._store.questions.get(record.question_id)
+        if stored is None:
+            return
+        _unchanged(stored, record.etag, f"question {record.question_id}")
+        del self._store.questions[record.question_id]
+
 
 class MemoryPolicyReads:
     """`PolicyReads` in memory: one campaign per version key, so "2" and "2.0" are one version, as in a table."""

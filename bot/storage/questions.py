@@ -8,7 +8,9 @@ a single ordered query.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from azure.core import MatchConditions
@@ -16,6 +18,8 @@ from azure.data.tables import UpdateMode
 
 from bot.domain.people import Lang, Person
 from bot.domain.questions import Feedback, QuestionLog, QuestionRecord
+from bot.storage.outbox import SENT_TABLE
+from bot.storage.outbox import TABLE as OUTBOX_TABLE
 from bot.storage.tables import TableStore, entity_etag, entity_text, entity_time, safe_key
 
 TABLE = "questions"
@@ -84,6 +88,8 @@ class TableQuestionLog(QuestionLog):
     def __init__(self, store: TableStore) -> None:
         self._store = store
         self._table = store.table(TABLE)
+        self._outbox = store.table(OUTBOX_TABLE)
+        self._outbox_sent = store.table(SENT_TABLE)
 
     async def add(self, record: QuestionRecord) -> None:
         """Record a new question."""
@@ -113,3 +119,32 @@ class TableQuestionLog(QuestionLog):
                 if len(rows) >= limit:
                     break
         return rows
+
+    async def list_asked_until(self, moment: datetime) -> list[QuestionRecord]:
+        """Questions asked at or before `moment` (for retention)."""
+        rows: list[QuestionRecord] = []
+        async with self._store.call():
+            async for entity in self._table.query_entities("PartitionKey eq @pk and AskedAt le @moment",
+                                                           parameters={"pk": PARTITION, "moment": moment}):
+                rows.append(_from_entity(entity))
+        return rows
+
+    async def delete(self, record: QuestionRecord, *, messages_to: Sequence[Person] = ()) -> None:
+        """Delete the question's messages to these people, then the record if unchanged since read (a record
+        already gone is no error). The messages go first, so a run that stops half way is finished by the next."""
+        for person in messages_to:
+            partition = safe_key(person.key)
+            for table, kind in ((self._outbox, "msg"), (self._outbox, "slot"), (self._outbox_sent, "msg")):
+                low = safe_key(f"{kind}|{record.question_id}|")
+                keys = []
+                async with self._store.call():
+                    async for entity in table.query_entities(
+                            "PartitionKey eq @pk and RowKey ge @low and RowKey lt @high", select=["RowKey"],
+                            parameters={"pk": partition, "low": low, "high": low[:-1] + "}"}):
+                        keys.append(entity_text(entity, "RowKey"))
+                for key in keys:
+                    async with self._store.call():
+                        await table.delete_entity(partition, key)
+        async with self._store.call():
+            await self._table.delete_entity(PARTITION, safe_key(record.question_id), etag=record.etag,
+                                            match_condition=MatchConditions.IfNotModified)

@@ -1,23 +1,27 @@
 """A question about the policy on the memory stores: answered in the policy's own words, or passed to the
-headteacher whose reply comes back. The answer index is built once per session (`policy_in_force`)."""
+headteacher whose reply comes back, and forgotten when the retention period has passed. The answer index is built
+once per session (`policy_in_force`)."""
 
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, NoReturn
 
 import pytest
 
+from bot.domain.concerns import add_months
 from bot.domain.errors import StorageUnavailable
 from bot.domain.federation import Federation
 from bot.domain.live_policy import PolicyInForce
 from bot.domain.people import Lang, Person
+from bot.domain.questions import forget_old_questions
 from bot.policy import PolicyIndex
 from bot.policy.steering import Steering
-from bot.storage.memory import MemoryOutbox
+from bot.storage.memory import MemoryOutbox, MemoryQuestionLog
 from cards.i18n import Catalogue
-from tests.flows.conftest import CARYS, SIAN, BotInMemory, open_bot, text_of
+from tests.flows.conftest import CARYS, OWAIN, SIAN, BotInMemory, open_bot, text_of
 from tests.support.cards import actions, verb_data
 from tests.support.policies import fixture_policy
 
@@ -204,3 +208,29 @@ async def test_a_question_that_only_mentions_cancelling_is_still_answered(answer
 
     assert "nothing has been sent" not in text_of(reply.card)
     assert len(answering_bot.store.questions) == 1
+
+
+async def test_a_year_on_questions_are_forgotten_with_their_cards_but_one_the_head_has_not_answered_is_kept(
+        answering_bot: BotInMemory, federation: Federation) -> None:
+    bot = answering_bot
+    await bot.meets(CARYS, SIAN, OWAIN)
+    await bot.says(CARYS, "Can I be friends with pupils on Facebook?")
+    carys_leave = await bot.says(CARYS, "How many days of annual leave do I get?")
+    await bot.clicks(CARYS, "ask.escalate", verb_data(carys_leave.card or {}, "ask.escalate"))
+    [to_head] = await bot.cards_for(SIAN)
+    await bot.clicks(SIAN, "ask.reply", {"q": verb_data(to_head, "ask.reply")["q"], "reply": "See the handbook."})
+    owain_leave = await bot.says(OWAIN, "How many days of annual leave do I get?")
+    await bot.clicks(OWAIN, "ask.escalate", verb_data(owain_leave.card or {}, "ask.escalate"))
+    assert [len(await bot.cards_for(person)) for person in (CARYS, SIAN)] == [1, 2]  # the reply; both questions
+    questions = MemoryQuestionLog(bot.store)
+    a_year_on = add_months(datetime.now(UTC), 12) + timedelta(minutes=1)
+
+    forgotten = await forget_old_questions(questions, now=a_year_on, months=12, policy_owner=federation.policy_owner)
+    again = await forget_old_questions(questions, now=a_year_on, months=12, policy_owner=federation.policy_owner)
+
+    assert len(forgotten) == 2 and again == []
+    [kept] = bot.store.questions.values()
+    assert (kept.asker, kept.waiting_for_reply) == (OWAIN, True)
+    assert await bot.cards_for(CARYS) == []  # the reply she was still owed went with her question
+    [still_owed] = await bot.cards_for(SIAN)
+    assert "Owain Pritchard" in text_of(still_owed) and "Carys" not in text_of(still_owed)

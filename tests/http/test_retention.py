@@ -1,5 +1,5 @@
 """Retention runs by itself: the running bot deletes concern reports 24 months after closure, on every instance,
-each report once, leaving one trace."""
+each report once, leaving one trace; and questions 12 months after they were asked or answered."""
 
 from __future__ import annotations
 
@@ -16,11 +16,13 @@ from bot.domain.concerns import ConcernReport, ReportState
 from bot.domain.federation import load_federation
 from bot.domain.outbox import QueueingNotifier
 from bot.domain.people import Lang, Person
+from bot.domain.questions import QuestionRecord, new_question_id
 from bot.settings import Settings
 from bot.storage.concerns import PURGE_LEASE, TableConcernReports
 from bot.storage.directory import TableStaffDirectory
 from bot.storage.limits import TableRateLimiter
 from bot.storage.outbox import SENT_TABLE, TableOutbox
+from bot.storage.questions import TableQuestionLog
 from bot.storage.tables import TableStore
 from bot.storage.users import TableUserProfiles
 from cards.i18n import load_catalogue
@@ -125,3 +127,32 @@ async def test_the_running_bot_purges_by_itself(azurite: str, table_prefix: str,
     assert [r.reference for r in await reports.list_all()] == [recent.reference]
     [trace] = await _rows(azurite, table_prefix + "audit")
     assert trace["Reference"] == old.reference and WORDS not in json.dumps(trace, default=str)
+
+
+async def test_the_running_bot_forgets_questions_past_their_retention_by_itself(
+        azurite: str, table_prefix: str, store: TableStore) -> None:
+    """The question log keeps each asker's name, Entra id and words: gone 12 months on, unless still owed a reply."""
+    await store.ensure_tables(["questions"])
+    questions = TableQuestionLog(store)
+    carys = Person(TENANT, CARYS["aadObjectId"], "Carys Jenkins")
+    now = datetime.now(UTC)
+
+    def asked(text: str, at: datetime) -> QuestionRecord:
+        return QuestionRecord(question_id=new_question_id(at), asker=carys, text=text, lang=Lang.EN, asked_at=at,
+                              answered=False)
+
+    old, recent = asked("asked long ago", CLOSED), asked("asked last month", now - timedelta(days=30))
+    waiting = replace(asked("passed on long ago", CLOSED), escalated_at=CLOSED, escalated_to="Mrs Siân Roberts")
+    for record in (old, recent, waiting):
+        await questions.add(record)
+    settings = Settings.model_validate({
+        "APP_ENV": "local", "AZURE_STORAGE_CONNECTION_STRING": azurite, "TABLE_PREFIX": table_prefix,
+        "DELIVERY_INTERVAL_SECONDS": 3600, "RETENTION_INTERVAL_SECONDS": 0.2})
+
+    with live_bot(settings):
+        for _ in range(200):  # up to 20 s
+            if len(await questions.list_asked_until(now)) == 2:
+                break
+            await asyncio.sleep(0.1)
+
+    assert sorted(r.text for r in await questions.list_asked_until(now)) == ["asked last month", "passed on long ago"]

@@ -133,7 +133,7 @@ class TableBackend:
         return TableRateLimiter(await self._tables("ratelimits"))
 
     async def question_log(self) -> QuestionLog:
-        return TableQuestionLog(await self._tables("questions"))
+        return TableQuestionLog(await self._tables("questions", "outbox", "outboxsent"))
 
     async def policy_versions(self) -> PolicyVersions:
         return TablePolicyVersions(await self._tables("policies"))

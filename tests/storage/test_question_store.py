@@ -1,5 +1,6 @@
-"""The question log on Tables (Azurite) and in memory: records read back whole, a stale update loses, and the
-review list is the newest unanswered or unhelpful questions first."""
+"""The question log on Tables (Azurite) and in memory: records read back whole, a stale update loses, the review
+list is the newest unanswered or unhelpful questions first, and retention forgets questions (with their messages) a
+set number of months after they were asked or answered, never one still waiting for the headteacher's reply."""
 
 from __future__ import annotations
 
@@ -10,11 +11,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.domain.errors import ConcurrentChange, RecordExists, RecordNotFound
-from bot.domain.people import Lang, Person
-from bot.domain.questions import Feedback, QuestionLog, QuestionRecord, new_question_id
+from bot.domain.outbox import CardSlot, OutboundMessage, Outbox
+from bot.domain.people import Lang, Person, StaffContact
+from bot.domain.questions import Feedback, QuestionLog, QuestionRecord, forget_old_questions, new_question_id
 from tests.storage.conftest import Backend
 
 CARYS = Person("5c0f1e2a-7b3d-4e8f-9a1b-2c3d4e5f6a7b", "a1000000-0000-4000-8000-000000000001", "Carys Jenkins")
+SIAN = Person("5c0f1e2a-7b3d-4e8f-9a1b-2c3d4e5f6a7b", "a1000000-0000-4000-8000-000000000003", "Mrs Siân Roberts")
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 
 
@@ -72,3 +75,83 @@ async def test_the_review_list_is_unanswered_or_unhelpful_newest_first(questions
 
     assert [r.text for r in listed] == ["last", "not helpful", "first"]
     assert [r.text for r in await questions.list_for_review(limit=2)] == ["last", "not helpful"]
+
+
+def _passed_on(text: str, *, asked: datetime, replied: datetime | None) -> QuestionRecord:
+    """A question Carys passed to the headteacher when she asked it, replied to at `replied` (or still waiting)."""
+    record = replace(_question(text), question_id=new_question_id(asked), asked_at=asked)
+    record = replace(record, escalated_at=asked, escalated_to=SIAN.name, escalated_to_id=SIAN.aad_object_id)
+    return replace(record, reply="See the handbook.", replied_by=SIAN.name, replied_at=replied) if replied else record
+
+
+async def _message(outbox: Outbox, to: Person, message_id: str, *, sent: bool = False) -> None:
+    message = OutboundMessage(recipient=to, message_id=message_id, card={"type": "AdaptiveCard"},
+                              card_key=message_id + "-card", created_at=NOW)
+    await outbox.enqueue([message])
+    if sent:
+        [queued] = [m for m in await outbox.list_for_recipient(to) if m.message_id == message_id]
+        claimed = await outbox.claim(queued, NOW)
+        await outbox.mark_sent(claimed, slot=CardSlot(to, message.card_key, "activity-1", "conversation-1"))
+
+
+async def test_retention_lists_the_questions_asked_until_a_moment_and_deletes_one_with_its_messages(
+        backend: Backend, questions: QuestionLog) -> None:
+    outbox = await backend.outbox()
+    old = _passed_on("asked last year", asked=NOW - timedelta(days=400), replied=NOW - timedelta(days=399))
+    new = _question("asked today")
+    for record in (old, new):
+        await questions.add(record)
+    await _message(outbox, SIAN, f"{old.question_id}|to-owner", sent=True)
+    await _message(outbox, CARYS, f"{old.question_id}|reply")  # Carys never opened the bot again: still owed
+    await _message(outbox, CARYS, f"{new.question_id}|reply")
+
+    listed = await questions.list_asked_until(NOW - timedelta(days=1))
+    await questions.delete(listed[0], messages_to=[CARYS, SIAN])
+    await questions.delete(listed[0], messages_to=[CARYS, SIAN])  # a second run, or a second instance
+
+    assert [r.question_id for r in listed] == [old.question_id]
+    with pytest.raises(RecordNotFound):
+        await questions.get(old.question_id)
+    assert (await questions.get(new.question_id)).text == "asked today"
+    assert await backend.queued_messages() == [f"{new.question_id}|reply"]
+    assert await backend.sent_messages() == []
+    with pytest.raises(RecordNotFound):
+        await outbox.get_slot(SIAN, f"{old.question_id}|to-owner-card")
+
+
+async def test_retention_never_deletes_a_question_changed_since_it_was_read(questions: QuestionLog) -> None:
+    old = _question("rated while retention ran")
+    await questions.add(old)
+    read = await questions.get(old.question_id)
+    await questions.update(replace(read, feedback=Feedback.HELPFUL))
+
+    with pytest.raises(ConcurrentChange):
+        await questions.delete(read)
+
+    assert (await questions.get(old.question_id)).feedback is Feedback.HELPFUL
+
+
+async def test_questions_are_forgotten_after_the_retention_period_but_kept_while_the_head_has_not_replied(
+        questions: QuestionLog) -> None:
+    """Asked or replied to more than 12 calendar months ago: deleted; passed on and still waiting: kept, however old."""
+    owner = StaffContact(SIAN.aad_object_id, SIAN.name)
+    asked = datetime(2025, 1, 31, 9, 0, tzinfo=UTC)
+    answered = replace(_question("answered by the policy", answered=True), question_id=new_question_id(asked),
+                       asked_at=asked)
+    waiting = _passed_on("still waiting for the head", asked=asked - timedelta(days=700), replied=None)
+    replied_late = _passed_on("replied to in the spring", asked=asked, replied=datetime(2025, 4, 2, 9, tzinfo=UTC))
+    for record in (answered, waiting, replied_late):
+        await questions.add(record)
+
+    too_soon = await forget_old_questions(questions, now=datetime(2026, 1, 31, 8, 59, tzinfo=UTC), months=12,
+                                          policy_owner=owner)
+    a_year_on = await forget_old_questions(questions, now=datetime(2026, 1, 31, 9, 0, tzinfo=UTC), months=12,
+                                           policy_owner=owner)
+    again = await forget_old_questions(questions, now=datetime(2026, 1, 31, 9, 0, tzinfo=UTC), months=12,
+                                       policy_owner=owner)
+    after_the_reply = await forget_old_questions(questions, now=datetime(2026, 4, 2, 9, 0, tzinfo=UTC), months=12,
+                                                 policy_owner=owner)
+
+    assert (too_soon, a_year_on, again) == ([], [answered.question_id], [])
+    assert after_the_reply == [replied_late.question_id]
+    assert (await questions.get(waiting.question_id)).text == "still waiting for the head"

@@ -17,10 +17,11 @@ from bot.settings import Settings
 from tests.support.bicep import INFRA, app_settings, parse, setting_parameters
 
 REPO = INFRA.parent
-# The settings a school may want other than the code's defaults: how long concern reports are kept, and how many
-# reports, escalations, requests, questions and replies one person may send in a day.
-SCHOOL_SETTINGS = ("REPORT_RETENTION_MONTHS", *sorted(field.alias for field in Settings.model_fields.values()
-                                                      if field.alias and field.alias.endswith("_LIMIT_PER_DAY")))
+# The settings a school may want other than the code's defaults: how long concern reports and questions are kept, and
+# how many reports, escalations, requests, questions and replies one person may send in a day.
+SCHOOL_SETTINGS = ("REPORT_RETENTION_MONTHS", "QUESTION_RETENTION_MONTHS",
+                   *sorted(field.alias for field in Settings.model_fields.values()
+                           if field.alias and field.alias.endswith("_LIMIT_PER_DAY")))
 
 REQUIRED_TYPES = {"Microsoft.Web/sites", "Microsoft.Web/serverfarms", "Microsoft.BotService/botServices",
                   "Microsoft.BotService/botServices/channels", "Microsoft.Storage/storageAccounts",
