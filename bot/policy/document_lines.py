@@ -118,7 +118,7 @@ class Line:
     level: int = 1
     key: str = ""  # a detail's key; empty for a details row the importer does not know (`text` is the whole row)
     styled: bool = False  # a heading from a Word heading style, not guessed from its shape
-    bold: bool = False  # Word text that is bold throughout
+    emphasised: bool = False  # Word text that is bold or underlined throughout, as headings typed by hand are
     numbered: bool = False  # numbered in its text ("3. Personal use", "3.3.1 Staff must"); a heading so is no name
     leads: bool = False  # a table's situation, quoted with the line after it (what to do)
     welsh: str = ""  # the same paragraph in the document's Welsh, where a bilingual document gives it

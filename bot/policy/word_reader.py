@@ -13,6 +13,7 @@ from typing import Any
 
 import docx
 from docx.document import Document as DocumentObject
+from docx.enum.text import WD_UNDERLINE
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml import parse_xml
 from docx.oxml.ns import qn
@@ -140,14 +141,18 @@ def read_docx(source: Path) -> list[Line]:
         lines.append(Line("note", f"{noted} footnote(s) read: each is a passage of its own after the paragraph or "
                           "table that points to it", "the document"))
     if not any(line.styled and line.kind == "heading" for line in lines):
-        # No heading styles: headings are found by their shape, and where some such lines are bold, only those.
-        bold_only = any(line.bold and heading_like(line.text) for line in lines if line.kind == "text")
-        guessed = [_guess_heading(line) if line.bold or not bold_only else line for line in lines]
+        # No heading styles: headings are found by their shape, and where the body sets some such lines apart (bold
+        # or underlined), only those. The body starts at the first sentence: a bold title or school name above it
+        # says nothing of how the sections' headings are set apart (underlined, in capitals, in a bigger font).
+        start = next((n for n, line in enumerate(lines) if line.kind in ("text", "bullet")
+                      and heading_like(line.text) is None), len(lines))
+        set_apart = any(line.emphasised and heading_like(line.text) for line in lines[start:] if line.kind == "text")
+        guessed = [_guess_heading(line) if line.emphasised or not set_apart else line for line in lines]
         body = next((n for n, line in enumerate(guessed) if line.kind in ("text", "bullet")), len(guessed))
         if not any(line.kind == "heading" for line in guessed[body:]):
             # Headings typed as bold items of a numbered list ("1. Purpose" in Word's List Number style); bold lines
             # above the first text (the school's name, the title) are not the sections'.
-            guessed = [_guess_heading(replace(line, kind="text")) if line.kind == "bullet" and line.bold
+            guessed = [_guess_heading(replace(line, kind="text")) if line.kind == "bullet" and line.emphasised
                        and heading_like(line.text) else line for line in lines]
         if not any(line.kind == "heading" for line in guessed):
             guessed = _colon_headings(lines)
@@ -157,7 +162,7 @@ def read_docx(source: Path) -> list[Line]:
         # or as a numbered line over numbered clauses ("3.1 Pupils" over "3.1.1 Employees must not …"). A bold
         # question is a FAQ's, quoted with its answer, not a heading.
         lines = [_guess_heading(line) if n + 1 < len(lines) and (
-            (line.bold and not line.text.endswith("?") and lines[n + 1].kind in ("text", "bullet")
+            (line.emphasised and not line.text.endswith("?") and lines[n + 1].kind in ("text", "bullet")
              and not reads_as_rule(line.text))  # "Never accept a friend request from a pupil", set in bold
             or (lines[n + 1].kind == "bullet" and lines[n + 1].numbered and _numbered_heading(line.text)))
             else line for n, line in enumerate(lines)]
@@ -340,10 +345,12 @@ def _paragraph_line(paragraph: Paragraph, where: str, after: str = "") -> Line |
         words = text[numbered.end():] if numbered else text
         return Line("heading", words, where, level=level, styled=True)
     pPr = paragraph._p.pPr  # noqa: N806 - Word's own name
-    bold = bool(paragraph.runs) and all(run.bold for run in paragraph.runs if run.text.strip())
+    # Bold or underlined throughout (a hyperlink's runs are not the paragraph's own: a link is no heading)
+    emphasised = bool(paragraph.runs) and all(run.bold or _underlined(run.underline) for run in paragraph.runs
+                                              if run.text.strip())
     item = typed_item(raw, after=after)  # "a.<TAB>accept …": a list item typed by hand, without its mark
     if kind.startswith("list") or (pPr is not None and pPr.numPr is not None) or item is not None:
-        return Line("bullet", REVISION_MARK.sub("", item) if item else text, where, bold=bold,
+        return Line("bullet", REVISION_MARK.sub("", item) if item else text, where, emphasised=emphasised,
                     level=_list_level(paragraph))
     clause = NUMBERED_ITEM.match(text)
     typed = re.match(r"\d{1,3}[.)]\t", raw)  # "4.<TAB>Staff must:", numbered by hand
@@ -351,7 +358,12 @@ def _paragraph_line(paragraph: Paragraph, where: str, after: str = "") -> Line |
         # a numbered clause ("3.3.1 Staff must..."), as in text files
         return Line("bullet", text[clause.end():], where, level=clause_depth(clause.group()), numbered=True,
                     number=clause_number(clause.group()))
-    return Line("text", text, where, bold=bold)
+    return Line("text", text, where, emphasised=emphasised)
+
+
+def _underlined(underline: bool | WD_UNDERLINE | None) -> bool:
+    """Whether a run's underline (True, or Word's kind of underline: double, thick, ...) shows."""
+    return underline is True or (isinstance(underline, WD_UNDERLINE) and underline != WD_UNDERLINE.NONE)
 
 
 def _indent(paragraph: Paragraph) -> int:
@@ -395,7 +407,7 @@ def _table_lines(table: Table, where: str) -> Iterator[Line]:
     other cell as text."""
     rows = [[_cell_text(cell) for cell in _distinct_cells(row)] for row in table.rows]
     if len(rows) == 1 and len(rows[0]) == 1 and heading_like(rows[0][0]):
-        yield Line("text", rows[0][0], where, bold=True)  # a heading in a shaded box, as school templates have it
+        yield Line("text", rows[0][0], where, emphasised=True)  # a heading in a shaded box, as school templates have it
         return
     if _record_table(rows) or _form_table(rows):
         yield Line("record", "", where)
@@ -503,7 +515,7 @@ def _numbered_heading(text: str) -> bool:
 def _guess_heading(line: Line) -> Line:
     if line.kind != "text":
         return line
-    heading = heading_like(line.text, whole=line.bold)
+    heading = heading_like(line.text, whole=line.emphasised)
     return Line("heading", heading[1], line.where, level=heading[0], numbered=heading[1] != line.text) if heading \
         else line
 
