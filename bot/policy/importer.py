@@ -939,8 +939,11 @@ def _empty(file: str, section: _Section, following: Line | None = None) -> str:
                "heading" if following is not None else f"{file}: the section {section.heading!r} ({section.where}) is "
                "empty: it is the last heading and has no text under it: delete it, or put its text under it")
     if following is not None and not following.styled:
+        # It may be text, or a sub-heading that nothing marks as one: say how to make it either.
+        deeper = (f"give it the Heading {section.level + 1} style" if file.casefold().endswith(".docx")
+                  else "number the two headings (3. over 3.1)")
         message += (f"; the line after it, {following.text[:60]!r} ({following.where}), was read as a heading (a short "
-                    "line with no full stop): end it with a full stop if it is text")
+                    f"line with no full stop): end it with a full stop if it is text; if it is a sub-heading, {deeper}")
     return message
 
 

@@ -335,21 +335,20 @@ def _paragraph_line(paragraph: Paragraph, where: str, after: str = "") -> Line |
     kind = style.casefold()
     if kind.startswith("toc"):  # a table of contents repeats the headings
         return None
-    if kind == "title":
+    if kind in ("title", "teitl"):  # Word's own style names, in English or in Welsh
         return Line("title", text, where, styled=True)
-    if kind == "subtitle":
+    if kind in ("subtitle", "is-deitl", "isdeitl"):
         return Line("subtitle", text, where)
     level = _heading_level(paragraph)
     if level:
         numbered = NUMBERING.match(text)
         words = text[numbered.end():] if numbered else text
         return Line("heading", words, where, level=level, styled=True)
-    pPr = paragraph._p.pPr  # noqa: N806 - Word's own name
     # Bold or underlined throughout (a hyperlink's runs are not the paragraph's own: a link is no heading)
     emphasised = bool(paragraph.runs) and all(run.bold or _underlined(run.underline) for run in paragraph.runs
                                               if run.text.strip())
     item = typed_item(raw, after=after)  # "a.<TAB>accept …": a list item typed by hand, without its mark
-    if kind.startswith("list") or (pPr is not None and pPr.numPr is not None) or item is not None:
+    if kind.startswith(("list", "rhestr")) or _numbering(paragraph) is not None or item is not None:
         return Line("bullet", REVISION_MARK.sub("", item) if item else text, where, emphasised=emphasised,
                     level=_list_level(paragraph))
     clause = NUMBERED_ITEM.match(text)
@@ -374,9 +373,27 @@ def _indent(paragraph: Paragraph) -> int:
     return 0
 
 
+def _numbering(paragraph: Paragraph) -> Any | None:
+    """The numbering (w:numPr) a paragraph shows: its own, else its style's or that of a style it is based on (a
+    template's "Policy Bullet" numbers its paragraphs in the style); None for none, or numbering switched off."""
+    holders = [paragraph._p]
+    style = paragraph.style
+    while style is not None:
+        holders.append(style.element)
+        style = style.base_style
+    for holder in holders:
+        found = holder.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
+        number = found.find(qn("w:numId")) if found is not None else None
+        if number is not None:  # (a numPr with only a level takes its list from the style)
+            return found if number.get(qn("w:val")) not in (None, "0") else None  # numId 0 switches it off
+    return None
+
+
 def _list_level(paragraph: Paragraph) -> int:
     """A list item's depth, 1 for the outermost: from its numbering level, else from its style ("List Bullet 2")."""
-    ilvl = paragraph._p.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:ilvl')}")
+    numbering = _numbering(paragraph)
+    own = paragraph._p.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:ilvl')}")
+    ilvl = own if own is not None else numbering.find(qn("w:ilvl")) if numbering is not None else None
     if ilvl is not None and (value := ilvl.get(qn("w:val"))) is not None and value.isdigit():
         return int(value) + 1
     style = paragraph.style.name if paragraph.style is not None and paragraph.style.name else ""
@@ -385,10 +402,11 @@ def _list_level(paragraph: Paragraph) -> int:
 
 
 def _heading_level(paragraph: Paragraph) -> int:
-    """The heading level from the style (or the style it is based on), or the outline level; 0 for body text."""
+    """The heading level from the style (or the style it is based on), named in English or Welsh ("Heading 2",
+    "Pennawd 2"), or the outline level; 0 for body text."""
     style = paragraph.style
     while style is not None:
-        if (found := re.fullmatch(r"heading\s*(\d)", (style.name or "").casefold())) is not None:
+        if (found := re.fullmatch(r"(?:heading|pennawd)\s*(\d)", (style.name or "").casefold())) is not None:
             return int(found.group(1))
         style = style.base_style
     for holder in (paragraph._p.pPr, paragraph.style.element.pPr if paragraph.style is not None else None):

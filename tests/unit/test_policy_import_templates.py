@@ -19,7 +19,7 @@ from docx.text.paragraph import Paragraph
 from bot.policy.import_command import import_policy_command
 from bot.policy.loader import DEFAULT_POLICY_FILE, load_policy
 from bot.policy.retrieval import PolicyIndex
-from tests.unit.test_policy_import import headed, imported_docx
+from tests.unit.test_policy_import import headed, imported_docx, passages
 
 TITLE = "Staff Social Media Policy"
 BANNED = ("post anything that could bring the school into disrepute;",
@@ -125,8 +125,48 @@ def test_headings_under_a_bold_title_are_found_however_they_are_set_apart(set_ap
 # A template's own list and heading styles
 
 
+@pytest.mark.parametrize("bullet", ["Policy Bullet", "Policy Bullet 2"])
+def test_items_in_a_templates_own_bullet_style_keep_their_lead_in(bullet: str, tmp_path: Path) -> None:
+    document = docx.Document()
+    _list_style(document, "Policy Bullet")
+    _list_style(document, "Policy Bullet 2", based_on="Policy Bullet")  # its numbering from the style it is based on
+    document.add_paragraph(TITLE, style="Title")
+    document.add_heading("Personal use of social media", level=1)
+    document.add_paragraph("Staff must not:")
+    for item in BANNED:
+        document.add_paragraph(item, style=bullet)
+
+    data = imported_docx(document, tmp_path)
+
+    assert passages(data) == [f"Staff must not: {item}" for item in BANNED]
+    assert _index(tmp_path).answer("Can I share confidential information about the school?").quote.startswith(
+        "Staff must not")
 
 
+def test_heading_styles_named_in_welsh_are_headings_and_the_teitl_is_the_title(tmp_path: Path) -> None:
+    document = docx.Document()
+    for name, size in (("Teitl", 20), ("Pennawd 1", 14), ("Pennawd 2", 12)):
+        _heading_style(document, name, size)
+    document.styles.add_style("Is-bennawd yr Ysgol", WD_STYLE_TYPE.PARAGRAPH).base_style = document.styles["Pennawd 2"]
+    _list_style(document, "Rhestr Bwled")
+    document.add_paragraph(TITLE, style="Teitl")
+    document.add_paragraph("Personal use of social media", style="Pennawd 1")
+    document.add_paragraph("Staff must not:")
+    for item in BANNED:
+        document.add_paragraph(item, style="Rhestr Bwled")
+    document.add_paragraph("Contact with pupils", style="Pennawd 1")
+    document.add_paragraph("Current pupils", style="Pennawd 2")
+    document.add_paragraph("Staff must not accept friend requests from pupils.")
+    document.add_paragraph("Former pupils", style="Is-bennawd yr Ysgol")
+    document.add_paragraph("Contact with former pupils under 18 is not permitted.")
+
+    data = imported_docx(document, tmp_path)
+
+    assert data["title_en"] == TITLE
+    assert headed(data) == [
+        ("Personal use of social media", [f"Staff must not: {item}" for item in BANNED]),
+        ("Current pupils", ["Staff must not accept friend requests from pupils."]),
+        ("Former pupils", ["Contact with former pupils under 18 is not permitted."])]
 
 
 def _imported_or_refused(source: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
@@ -135,6 +175,26 @@ def _imported_or_refused(source: Path, tmp_path: Path, capsys: pytest.CaptureFix
     return capsys.readouterr().err
 
 
+def test_an_empty_section_over_a_sub_heading_read_by_its_shape_is_told_how_to_keep_it_a_sub_heading(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    document = docx.Document()
+    document.add_paragraph(TITLE, style="Title")
+    document.add_heading("Purpose", level=1)
+    document.add_paragraph("This policy sets out what staff must do online.")
+    document.add_heading("Contact with pupils", level=1)
+    _line(document, "Current pupils", bold=True)  # a sub-heading in bold, not in the Heading 2 style
+    document.add_paragraph("Staff must not accept friend requests from pupils.")
+    document.save(str(tmp_path / "policy.docx"))
+    (tmp_path / "policy.txt").write_text(f"{TITLE}\n\nPurpose\n\nThis policy sets out what staff must do "
+                                         "online.\n\nContact with pupils\n\nCurrent pupils\n\nStaff must not accept "
+                                         "friend requests from pupils.\n", encoding="utf-8")
+
+    in_word = _imported_or_refused(tmp_path / "policy.docx", tmp_path, capsys)
+    in_text = _imported_or_refused(tmp_path / "policy.txt", tmp_path, capsys)
+
+    assert "'Current pupils'" in in_word and "if it is a sub-heading, give it the Heading 2 style" in in_word
+    assert "if it is a sub-heading, number the two headings (3. over 3.1)" in in_text
+    assert all("end it with a full stop if it is text" in said for said in (in_word, in_text))
 
 
 # Clause numbers of lead-ins and sub-headings; sub-clauses inside sub-clauses
