@@ -4,7 +4,7 @@ a heading, a detail, a list item or a form's line from the policy's text."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 # The key of a detail the bot does not show ("Reviewed by"): known, so neither a passage nor a note.
 UNUSED_DETAIL = "unused"
@@ -124,6 +124,7 @@ class Line:
     welsh: str = ""  # the same paragraph in the document's Welsh, where a bilingual document gives it
     number: str = ""  # its clause number, typed or Word's ("4.2", "2.3.1"), by which staff and the policy refer to it
     label: str = ""  # a details row's label that DETAIL_LABELS does not know ("Issued on"); `text` starts with it
+    mark: str = ""  # the mark a list item was typed with, without brackets or stop ("b", "ii", "•")
 
 
 def clause_number(mark: str) -> str:
@@ -156,6 +157,55 @@ def typed_item(raw: str, *, after: str = "") -> str | None:
     if found is None:
         return None
     return collapse_spaces(start[found.end():]) or None
+
+
+def typed_mark(raw: str, *, after: str = "") -> str:
+    """The mark of a list item typed by hand, without brackets or stop ("(b)<TAB>…" is "b", "ii.<TAB>…" "ii"); "" for
+    a line that is no such item (see `typed_item`)."""
+    if typed_item(raw, after=after) is None:
+        return ""
+    start = raw.strip()
+    found = _SYMBOL_MARK.match(start) or _SMALL_MARK.match(start) or _CAPITAL_MARK.match(start)
+    return found.group().strip().strip("().") if found else ""
+
+
+def nest_typed_items(lines: list[Line]) -> list[Line]:
+    """Items typed by hand nested as they are marked: an item under one that ends with a colon and marked another way
+    ("(b) … including:" over "(i) the camera roll;") one level deeper, an item marked as one before at that one's
+    level ("(c)" after "(ii)"). A list under a numbered clause ("2.1 … must:") is deeper than the clause."""
+    nested: list[Line] = []
+    kinds: list[str] = []  # the mark kinds of the list being read, outermost first
+    base = 0
+    letter = ""  # the last letter marked: "i" after "h" is a letter, not a numeral
+    for line in lines:
+        above = nested[-1] if nested else None
+        if not line.mark:
+            kinds = [] if line.kind != "note" else kinds
+            nested.append(line)
+            continue
+        kind = _mark_kind(line.mark, letter)
+        if not kinds or above is None or not above.mark:
+            base = above.level if above is not None and above.kind == "bullet" else 0
+            kinds = [kind]
+        elif kind in kinds:
+            del kinds[kinds.index(kind) + 1:]
+        elif above.text.endswith(":"):
+            kinds.append(kind)
+        else:
+            kinds[-1] = kind
+        letter = line.mark.casefold() if kind in ("a", "A") else letter
+        nested.append(replace(line, level=base + len(kinds)))
+    return nested
+
+
+def _mark_kind(mark: str, letter: str) -> str:
+    """A typed mark's kind: "a" (letters), "A", "i" (numerals), "I", or the symbol itself."""
+    if re.fullmatch(r"[ivx]+", mark, re.IGNORECASE) and not (
+            len(mark) == 1 and letter and ord(mark.casefold()) == ord(letter) + 1):
+        return "i" if mark.islower() else "I"
+    if mark.isalpha():
+        return "a" if mark.islower() else "A"
+    return mark
 
 
 def labels_a_form(line: Line) -> bool:

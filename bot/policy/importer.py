@@ -956,20 +956,22 @@ def _write_sections(sections: list[_Section], current: Policy | None, warnings: 
     for section in sections:
         section_id = _unique(section_id_for(section.heading), used)
         passages: list[dict[str, Any]] = []
-        # "Staff must not:" over a list: each item is quoted with it, or "accept requests" reads as a rule
-        lead: Line | None = None
-        lead_at = -1
-        items_level = 0  # how deep the lead-in's items are: an item back at a shallower level is not one of them
+        # "Staff must not:" over a list: each item is quoted with it, or "accept requests" reads as a rule; an item
+        # that leads into a list of its own ("(b) … including:" over "(i) …") is quoted with each of its items, after
+        # the lead-in above it. Innermost last.
+        leads: list[_LeadIn] = []
         for n, block in enumerate(section.blocks):
             following = section.blocks[n + 1] if n + 1 < len(section.blocks) else None
             texts = split_passages(block.text)
             texts_cy = [_welsh_of(block, text) for text in texts]
             clauses = [block.number] * len(texts)
             continuing = [False] + [True] * (len(texts) - 1)  # a paragraph's later sentences
-            if lead is not None and block.level < items_level:
-                lead = None
-            if lead is not None and _under(lead, block, next_to_it=lead_at == n - 1):
-                items_level = items_level or block.level
+            while leads and block.level < leads[-1].items_level:  # back above the lead-in's items: not one of them
+                leads.pop()
+            lead = leads[-1] if leads else None
+            if lead is not None and _under(lead.line, block, next_to_it=lead.at == n - 1):
+                lead.items_level = lead.items_level or block.level
+                clauses = [block.number or lead.number] * len(texts)  # "4.2 Staff must not:" numbers its items
                 if lead.text.endswith(":") and texts[0][:1].isupper() and _OWN_SUBJECT.match(texts[0]):
                     pass  # "Staff should:" over "Staff must not …": the item is a whole rule of its own
                 elif len(lead.text) + len(texts[0]) < MAX_PASSAGE_CHARS:
@@ -980,13 +982,18 @@ def _write_sections(sections: list[_Section], current: Policy | None, warnings: 
                     texts_cy.insert(0, lead.welsh)
                     clauses.insert(0, lead.number)
                     continuing.insert(0, False)
-                if ASKED.match(lead.text) or lead.leads or (lead.text.endswith("?") and not _BRANCH.match(block.text)):
-                    lead = None  # a question of a "Q: … A: …" page goes with the first sentences of its answer
+                if (following is not None and len(texts) == 1 and following.level > block.level
+                        and _under(block, following, next_to_it=True)):
+                    leads.append(_LeadIn(block, texts[0], texts_cy[0], clauses[0], n))
+                    continue
+                if ASKED.match(lead.text) or lead.line.leads or (
+                        lead.text.endswith("?") and not _BRANCH.match(block.text)):
+                    leads.pop()  # a question of a "Q: … A: …" page goes with the first sentences of its answer
             elif following is not None and _under(block, following, next_to_it=True):
-                lead, lead_at, items_level = block, n, 0
+                leads = [_LeadIn(block, block.text, block.welsh, block.number, n)]
                 continue
             elif section.records and block.text.endswith(":") and len(block.text.split()) <= 6:
-                lead = None  # a form's label over nothing ("Telephone number:"), in a section with lines to fill in
+                leads = []  # a form's label over nothing ("Telephone number:"), in a section with lines to fill in
                 continue
             elif following is not None and (tail := _last_sentence(block)) and _under(tail, following, next_to_it=True):
                 # "… many staff use it. However, staff must not:" over a list: the last sentence leads into it.
@@ -994,10 +1001,9 @@ def _write_sections(sections: list[_Section], current: Policy | None, warnings: 
                 texts_cy = [_welsh_of(block, text) for text in texts]
                 clauses = [block.number] * len(texts)
                 continuing = [False] + [True] * (len(texts) - 1)
-                tail = replace(tail, welsh=_welsh_of(block, tail.text))
-                lead, lead_at, items_level = tail, n, 0
+                leads = [_LeadIn(tail, tail.text, _welsh_of(block, tail.text), block.number, n)]
             else:
-                lead = None
+                leads = []
             for text, text_cy, clause, continues in zip(texts, texts_cy, clauses, continuing, strict=True):
                 if len(text) > MAX_PASSAGE_CHARS:
                     raise PolicyImportError(
@@ -1038,6 +1044,19 @@ def _write_sections(sections: list[_Section], current: Policy | None, warnings: 
         warnings.append(f"{len(untranslated)} of {len(written)} headings {has} no Welsh (Welsh cards show them in "
                         'English): add "heading_cy" to a section to give it one')
     return written
+
+
+@dataclass
+class _LeadIn:
+    """A line that leads into a list ("Staff must not:"), as its items are quoted with it: its own words and those
+    of any lead-in above it."""
+
+    line: Line
+    text: str
+    welsh: str
+    number: str  # its clause number, or that of the lead-in above it: its items' where they have none of their own
+    at: int  # where it is among its section's lines
+    items_level: int = 0  # how deep its items are: a line back at a shallower level is not one of them
 
 
 def _last_sentence(block: Line) -> Line | None:

@@ -123,9 +123,15 @@ class PolicyIndex:
         self._passages = policy.all_passages()
         self._sections = [policy.section_of(p.id) for p in self._passages]
         self._clauses: dict[str, list[int]] = {}
+        within: dict[str, list[int]] = {}  # the passages of each clause's sub-clauses ("4.1" holds 4.1.1 and 4.1.2)
         for position, passage in enumerate(self._passages):
             if passage.clause:
                 self._clauses.setdefault(passage.clause, []).append(position)
+                parts = passage.clause.split(".")
+                for depth in range(2, len(parts)):
+                    within.setdefault(".".join(parts[:depth]), []).append(position)
+        # A clause no passage is numbered by is its sub-clauses: "4.1 General", a numbered sub-heading.
+        self._clauses |= {number: found for number, found in within.items() if number not in self._clauses}
         self.steering: BoundSteering = bind(policy, shipped_steering() if steering is None else steering)
         self._document_questions = document_questions or shared_document_questions()
         headings = [section.heading_en for section in self._sections]

@@ -29,7 +29,9 @@ from bot.policy.document_lines import (
     is_clutter,
     is_to_fill,
     labels_a_form,
+    nest_typed_items,
     typed_item,
+    typed_mark,
 )
 
 RUNNING_LINE_REPEATS = 3  # a short line met this often in a text file is a page's running header or footer
@@ -125,7 +127,7 @@ def read_txt(source: Path) -> list[Line]:
     if columns:
         entries.append(Line("note", f"{columns} page(s) are set in two columns: each was read a column at a time, left "
                             "then right (check the passages; a Word or PDF original imports more surely)", "the text"))
-    return entries
+    return nest_typed_items(entries)
 
 
 _SPACED_DETAIL = re.compile(r"^([A-Za-z][A-Za-z ()/]{1,40}?) {3,}(\S.*)$")
@@ -299,8 +301,8 @@ def _classify_text_line(line: str, where: str, above: Line | None = None) -> Lin
         return Line("heading", text[numbered.end():] if numbered else text, where, level=len(marked.group(1)),
                     numbered=bool(numbered))
     # Before details: Word saves a bullet as "•<TAB>text", "o<TAB>text", a lettered item as "a.<TAB>text".
-    if (item := typed_item(line.replace("**", "").replace("__", ""), after=after)) is not None:
-        return Line("bullet", REVISION_MARK.sub("", item), where)
+    if (item := typed_item(unmarked := line.replace("**", "").replace("__", ""), after=after)) is not None:
+        return Line("bullet", REVISION_MARK.sub("", item), where, mark=typed_mark(unmarked, after=after))
     number, tab, value = line.strip().partition("\t")
     numbered_heading = heading_like(collapse_spaces(value)) if tab and not line[:1].isspace() else None
     listed = after.endswith(":") or (above is not None and above.kind == "bullet" and above.numbered

@@ -41,8 +41,10 @@ from bot.policy.document_lines import (
     is_to_fill,
     label_key,
     labels_a_form,
+    nest_typed_items,
     reads_as_rule,
     typed_item,
+    typed_mark,
 )
 from bot.policy.text import words
 from bot.policy.welsh import detect_language
@@ -133,6 +135,7 @@ def read_docx(source: Path) -> list[Line]:
         lines += [Line("text", text, f"{where} (footnote)") for text in found]
         noted += len(found)
         just_above = len(lines) > before
+    lines = nest_typed_items(lines)
     nested = sum(1 for table in document.element.body.iter(qn("w:tbl")) if table.getparent().tag == qn("w:tc"))
     if nested:
         lines.append(Line("note", f"{nested} table(s) inside a table's cell are not read: move their text out of the "
@@ -350,7 +353,7 @@ def _paragraph_line(paragraph: Paragraph, where: str, after: str = "") -> Line |
     item = typed_item(raw, after=after)  # "a.<TAB>accept …": a list item typed by hand, without its mark
     if kind.startswith(("list", "rhestr")) or _numbering(paragraph) is not None or item is not None:
         return Line("bullet", REVISION_MARK.sub("", item) if item else text, where, emphasised=emphasised,
-                    level=_list_level(paragraph))
+                    level=_list_level(paragraph), mark=typed_mark(raw, after=after) if item else "")
     clause = NUMBERED_ITEM.match(text)
     typed = re.match(r"\d{1,3}[.)]\t", raw)  # "4.<TAB>Staff must:", numbered by hand
     if clause and ("." in clause.group().strip().rstrip(".") or typed) and heading_like(text) is None:

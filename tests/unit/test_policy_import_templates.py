@@ -19,7 +19,7 @@ from docx.text.paragraph import Paragraph
 from bot.policy.import_command import import_policy_command
 from bot.policy.loader import DEFAULT_POLICY_FILE, load_policy
 from bot.policy.retrieval import PolicyIndex
-from tests.unit.test_policy_import import headed, imported_docx, passages
+from tests.unit.test_policy_import import headed, imported_docx, imported_text, passages
 
 TITLE = "Staff Social Media Policy"
 BANNED = ("post anything that could bring the school into disrepute;",
@@ -200,8 +200,72 @@ def test_an_empty_section_over_a_sub_heading_read_by_its_shape_is_told_how_to_ke
 # Clause numbers of lead-ins and sub-headings; sub-clauses inside sub-clauses
 
 
+@pytest.mark.parametrize("numbered_by", ["typed", "word"])
+def test_a_numbered_lead_in_and_a_numbered_sub_heading_are_found_by_their_number(numbered_by: str,
+                                                                                 tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph(TITLE, style="Title")
+    number = _numbering(document, [("decimal", "%1."), ("decimal", "%1.%2"), ("decimal", "%1.%2.%3")], first=4)
+
+    def clause(text: str, typed: str, level: int, style: str | None = None) -> None:
+        if numbered_by == "typed":
+            _line(document, f"{typed}\t{text}", bold=style is not None)
+        else:
+            _numbered(document.add_paragraph(text, style=style), number, level)
+
+    clause("Personal use of social media", "4.", 0, "Heading 1")
+    clause("General", "4.1", 1, "Heading 2")
+    clause("Staff may use social media in their own time.", "4.1.1", 2)
+    clause("Staff must not:", "4.1.2", 2)
+    for item in BANNED:
+        document.add_paragraph(item, style="List Bullet 2")
+    clause("Staff should check their privacy settings every term.", "4.2", 1)
+    clause("Contact with pupils", "5.", 0, "Heading 1")
+    clause("Staff must not accept friend requests from pupils.", "5.1", 1)
+
+    data = imported_docx(document, tmp_path)
+
+    assert [p.get("clause") for s in data["sections"] for p in s["passages"]] == [
+        "4.1.1", "4.1.2", "4.1.2", "4.2", "5.1"]
+    index = _index(tmp_path)
+    assert [p.text for p in index.answer("What does 4.1.2 say?").passages] == [
+        f"Staff must not: {item}" for item in BANNED]
+    assert [p.text for p in index.answer("What does 4.1 say?").passages] == [
+        "Staff may use social media in their own time.", *(f"Staff must not: {item}" for item in BANNED)]
 
 
+@pytest.mark.parametrize("numbered_by", ["typed", "word", "text file"])
+def test_a_sub_clause_inside_a_sub_clause_goes_under_its_own_lead_in(numbered_by: str, tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph(TITLE, style="Title")
+    number = _numbering(document, [("decimal", "%1."), ("decimal", "%1.%2"), ("lowerLetter", "(%3)"),
+                                   ("lowerRoman", "(%4)")], first=2)
+    document.add_heading("Photographs", level=1)
+    typed_lines = [TITLE, "", "Photographs", ""]
+    for text, level, typed in (
+            ("Before a photograph of a pupil is posted, the member of staff must:", 1, "2.1"),
+            ("check the consent list;", 2, "(a)"),
+            ("delete the photograph from the device, including:", 2, "(b)"),
+            ("the camera roll;", 3, "(i)"), ("any cloud backup;", 3, "(ii)"),
+            ("tell the office.", 2, "(c)"),
+            ("Photographs taken on trips belong to the school.", 1, "2.2")):
+        typed_lines.append(f"{typed}\t{text}")
+        if numbered_by == "typed":
+            document.add_paragraph(f"{typed}\t{text}")
+        else:
+            _numbered(document.add_paragraph(text), number, level)
+
+    data = (imported_text(tmp_path, "\n".join(typed_lines) + "\n") if numbered_by == "text file"
+            else imported_docx(document, tmp_path))
+
+    must = "Before a photograph of a pupil is posted, the member of staff must:"
+    assert [p["text"] for p in data["sections"][0]["passages"]] == [
+        f"{must} check the consent list;",
+        f"{must} delete the photograph from the device, including: the camera roll;",
+        f"{must} delete the photograph from the device, including: any cloud backup;",
+        f"{must} tell the office.",
+        "Photographs taken on trips belong to the school."]
+    assert [p.get("clause") for p in data["sections"][0]["passages"]] == ["2.1"] * 4 + ["2.2"]
 
 
 # A grouping heading's words
