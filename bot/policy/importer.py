@@ -92,8 +92,11 @@ _TRAILING_DATE = re.compile(r"[,;]?\s*(?:on\s+)?(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,
                             r"\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]+\s+\d{4})\s*$")
 # A details sentence in the prose before the first section, when a document has no details table ("It was drafted
 # by Priya Lal and approved by the Board of Trustees on 7 February 2024. It will next be reviewed in Spring 2026.").
-_UNTIL = (r"(?P<v>[^.;]+?)(?=,?\s+and\s+(?:was\s+|is\s+|has\s+been\s+|it\s+)?(?:approved|agreed|adopted|ratified|"
-          r"reviewed|signed|will)\b|,?\s+(?:on|in|who|which|it|this)\s|,?\s+a\s+(?:chymeradwywyd|gytunwyd)|[.;]|$)")
+# A name's initial or title ("Mrs C. Watkins", "Dr. Rees") does not end it.
+_NAME_STOP = r"(?:(?<=\b[A-Z])|(?<=\bMrs)|(?<=\bMr)|(?<=\bMs)|(?<=\bDr))\."
+_UNTIL = (rf"(?P<v>(?:[^.;]|{_NAME_STOP})+?)(?=,?\s+and\s+(?:was\s+|is\s+|has\s+been\s+|it\s+)?(?:approved|agreed|"
+          r"adopted|ratified|reviewed|signed|will)\b|,?\s+(?:on|in|who|which|it|this)\s|,?\s+a\s+(?:chymeradwywyd|"
+          rf"gytunwyd)|;|(?<!\b[A-Z])(?<!\bMrs)(?<!\bMr)(?<!\bMs)(?<!\bDr)\.|$)")
 _PROSE_DETAILS = (
     ("author", re.compile(r"\b(?:drafted|written|prepared|compiled|authored|produced)\s+by\s+" + _UNTIL,
                           re.IGNORECASE)),

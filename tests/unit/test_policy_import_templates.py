@@ -19,7 +19,7 @@ from docx.text.paragraph import Paragraph
 from bot.policy.import_command import import_policy_command
 from bot.policy.loader import DEFAULT_POLICY_FILE, load_policy
 from bot.policy.retrieval import PolicyIndex
-from tests.unit.test_policy_import import headed, imported_docx, imported_text, passages
+from tests.unit.test_policy_import import details_of, headed, imported_docx, imported_text, passages
 
 TITLE = "Staff Social Media Policy"
 BANNED = ("post anything that could bring the school into disrepute;",
@@ -292,5 +292,22 @@ def _with_sign_off(lines: tuple[str, ...]) -> Document:
 
 
 
+@pytest.mark.parametrize("layout", ["word", "text"])
+def test_an_author_named_with_an_initial_is_read_whole(layout: str, tmp_path: Path) -> None:
+    about = ("This policy was written by the headteacher, Mrs C. Watkins, and approved by the Governing Body on 3 "
+             "February 2025. It will next be reviewed in Spring 2027.")
+    if layout == "word":
+        document = docx.Document()
+        document.add_paragraph(TITLE, style="Title")
+        document.add_paragraph(about)
+        document.add_heading("Contact with pupils", level=1)
+        document.add_paragraph("Staff must not accept friend requests from pupils.")
+        data = imported_docx(document, tmp_path)
+    else:
+        data = imported_text(tmp_path, f"{TITLE}\n\n{about}\n\nContact with pupils\n\nStaff must not accept friend "
+                                       "requests from pupils.\n")
+
+    assert details_of(data, "author", "agreed_by", "next_review") == {
+        "author": "the headteacher, Mrs C. Watkins", "agreed_by": "Governing Body", "next_review": "Spring 2027"}
 
 
