@@ -191,10 +191,13 @@ def _colon_headings(lines: list[Line]) -> list[Line]:
 
 def _page_details(document: DocumentObject) -> list[Line]:
     """Details in the page header or footer ("Version 1.3 | Approved by the Governing Body 6 February 2025 | Next
-    review February 2027 | Policy owner: Ms D. Probert"), as detail lines the body's own details overrule."""
+    review February 2027 | Policy owner: Ms D. Probert"), the first page's own too (a cover's footer), as detail
+    lines the body's own details overrule."""
     found: dict[str, Line] = {}
     for section in document.sections:
-        for part in (section.header, section.footer):
+        first_page = (section.first_page_header, section.first_page_footer) if (
+            section.different_first_page_header_footer) else ()
+        for part in (section.header, section.footer, *first_page):
             for paragraph in part.paragraphs:
                 for piece in re.split(r"\s+[|–—•·]\s+|\t+", collapse_spaces(paragraph.text)):
                     line = as_detail(Line("text", piece.strip(" ."), PAGE_EDGE))

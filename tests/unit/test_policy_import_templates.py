@@ -311,3 +311,18 @@ def test_an_author_named_with_an_initial_is_read_whole(layout: str, tmp_path: Pa
         "author": "the headteacher, Mrs C. Watkins", "agreed_by": "Governing Body", "next_review": "Spring 2027"}
 
 
+def test_details_only_in_the_first_pages_own_footer_are_read(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph(TITLE, style="Title")
+    document.add_heading("Contact with pupils", level=1)
+    document.add_paragraph("Staff must not accept friend requests from pupils.")
+    section = document.sections[0]
+    section.different_first_page_header_footer = True
+    section.first_page_footer.paragraphs[0].text = ("Version 2 | Approved by the Governing Body 6 February 2025 | "
+                                                    "Next review February 2027")
+    section.footer.paragraphs[0].text = TITLE
+
+    data = imported_docx(document, tmp_path)
+
+    assert details_of(data, "version", "agreed_by", "next_review") == {
+        "version": "2", "agreed_by": "Governing Body", "next_review": "February 2027"}
