@@ -212,6 +212,8 @@ def labels_a_form(line: Line) -> bool:
     """Whether the line just above a blank to fill in (or a form's table) is that form's label, not policy text."""
     if line.styled or line.kind not in ("text", "bullet"):
         return False
+    if (labelled := _LABELLED.match(line.text)) and labelled.group(2).strip():
+        return False  # "Review date: March 2027" over "Signed: ____": a labelled line with its value is no label
     return line.text.endswith(":") or (not ends_sentence(line.text) and len(line.text.split()) <= MAX_HEADING_WORDS)
 
 

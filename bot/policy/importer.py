@@ -242,10 +242,12 @@ def build_policy(lines: Sequence[Line], *, file: str, sha256: str, current: Poli
                             "(the labels it reads include Status, Version, Author, Date of issue, Date of review, "
                             "Agreed by, Next review date, Authorisation, Applies to)")
     # In the body, a tab-separated or two-cell row that is not a detail is the document's text.
-    # So is a "Label: value" line shaped like a heading ("Version: 2" under "Approval"): it may be a detail, below.
-    # A detail read from the body leaves a record: a heading over nothing else ("Policy information") is no error.
+    # So is a "Label: value" line shaped like a heading ("Version: 2" under "Approval", "Date: 4 March 2025" under
+    # "Approved by: …"): it may be a detail, below. A detail read from the body leaves a record: a heading over
+    # nothing else ("Policy information") is no error.
     text = [Line("record", "", line.where) if line in known else replace(line, kind="text")
-            if line.kind == "detail" or (line.kind == "heading" and not line.styled and as_detail(line).key) else line
+            if line.kind == "detail" or (line.kind == "heading" and not line.styled and (
+                as_detail(line).key or _SIGNED.match(line.text))) else line
             for line in body]
     text = _paired_headings(_welsh_title_marks_its_version(text, english_title))
     sections = [section for section in _sections(title, text, file) if label_key(section.heading) not in _CONTENTS]
@@ -265,6 +267,11 @@ def build_policy(lines: Sequence[Line], *, file: str, sha256: str, current: Poli
             sections.remove(section)
             known += [row for row in rows if row.key not in had]
             continue
+        if section is sections[-1] and (signed := _signed_off(rows)):
+            # A sign-off block after the last section's text ("Approved by: Governing Body", "Date: 4 March 2025",
+            # "Review date: March 2027"): the document's details, not its last rules.
+            section.blocks, rows = section.blocks[:-len(signed)], rows[:-len(signed)]
+            known += [row for row in signed if row.key not in had]
         # Elsewhere, a dated or versioned line among other text ("Date of next review: Autumn Term 2026").
         dated: dict[str, int] = {}  # each detail's first such line
         for n, row in enumerate(rows):
@@ -304,6 +311,32 @@ def build_policy(lines: Sequence[Line], *, file: str, sha256: str, current: Poli
 
 
 _BILINGUAL_DETAILS = ("status", "author", "agreed_by", "next_review")  # shown in each card's language
+
+
+# What a sign-off block labels beside the details: the day it was signed (or approved), and who signed it.
+_SIGNED = re.compile(r"^(?:(?P<on>date|dated|dyddiad)|signed|signature|llofnod|llofnodwyd)\s*:\s*(?P<v>\S.*)$",
+                     re.IGNORECASE)
+
+
+def _signed_off(rows: list[Line]) -> list[Line]:
+    """The sign-off block that ends a section (two or more lines, every one a labelled detail, or the date or name of
+    a signature beside them), as details; [] where the section does not end so."""
+    block: list[Line] = []
+    labelled = 0
+    for row in reversed(rows):
+        signed = _SIGNED.match(row.text) if row.kind == "text" else None
+        if row.kind == "detail" and row.key:
+            block.insert(0, row)
+            labelled += 1
+        elif signed and (not signed["on"] or period_start(signed["v"]) is not None):
+            block.insert(0, replace(row, kind="detail", text=signed["v"].strip(),
+                                    key=APPROVED_ON if signed["on"] else "authorisation"))
+        else:
+            break
+    keys = [row.key for row in block if row.key != UNUSED_DETAIL]
+    if len(block) < 2 or not labelled or len(block) == len(rows) or len(set(keys)) < len(keys):
+        return []
+    return block
 
 
 def _from_the_page(page: list[Line], known: list[Line], warnings: list[str]) -> list[Line]:

@@ -288,8 +288,30 @@ def _with_sign_off(lines: tuple[str, ...]) -> Document:
     return document
 
 
+@pytest.mark.parametrize("layout", ["word", "text"])
+def test_a_sign_off_block_after_the_last_section_gives_the_details(layout: str, tmp_path: Path) -> None:
+    sign_off = ("Approved by: Governing Body", "Date: 4 March 2025", "Review date: March 2027",
+                "Signed: ____________________ (Chair of Governors)")
+    data = imported_docx(_with_sign_off(sign_off), tmp_path) if layout == "word" else imported_text(
+        tmp_path, f"{TITLE}\n\nContact with pupils\n\nStaff must not accept friend requests from pupils.\n\n"
+                  "Monitoring and review\n\nThis policy will be reviewed every two years by the governing body.\n\n"
+                  + "\n".join(sign_off) + "\n")
+
+    assert details_of(data, "agreed_by", "date_of_issue", "next_review") == {
+        "agreed_by": "Governing Body", "date_of_issue": "2025-03-04", "next_review": "March 2027"}
+    assert headed(data)[-1] == ("Monitoring and review",
+                                ["This policy will be reviewed every two years by the governing body."])
 
 
+def test_lines_at_the_end_that_are_not_all_details_stay_the_policys_text(tmp_path: Path) -> None:
+    data = imported_docx(_with_sign_off(("Approved by: Governing Body",
+                                         "Questions about this policy go to the headteacher.",
+                                         "Review date: March 2027", "Signed: ____________________")), tmp_path)
+
+    # the labelled line over the signature line keeps its value: a detail, not a form's label
+    assert details_of(data, "agreed_by", "next_review") == {"agreed_by": None, "next_review": "March 2027"}
+    assert headed(data)[-1][1] == ["This policy will be reviewed every two years by the governing body.",
+                                   "Approved by: Governing Body", "Questions about this policy go to the headteacher."]
 
 
 @pytest.mark.parametrize("layout", ["word", "text"])
