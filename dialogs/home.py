@@ -34,12 +34,22 @@ BACKING_OUT = frozenset({"cancel", "cancel that", "cancel it", "cancel this", "n
                          "anghofiwch fo", "anghofiwch hynny", "anghofiwch am y peth", "dim diolch", "dim nawr",
                          "dim rwan", "wedi newid fy meddwl", "dw i wedi newid fy meddwl", "dwi wedi newid fy meddwl",
                          "rydw i wedi newid fy meddwl", "paid poeni", "paid a phoeni", "peidiwch poeni",
-                         "peidiwch a phoeni", "gad o", "gad e", "gadewch e", "gadewch o", "stopio"})
+                         "peidiwch a phoeni", "gad o", "gad e", "gadewch e", "gadewch o", "stopio",
+                         # More of how staff type it, north and south (accents and apostrophes are folded away:
+                         # "dio'm ots" is "dio m ots", "rŵan" is "rwan"), and without the mutation after "â".
+                         "na diolch", "dim angen", "canslo e", "canslo hi", "canslo r ffurflen", "sdim ots",
+                         "does dim ots", "dio m ots", "dim otsh", "anghofia e", "anghofia r peth", "ddim nawr",
+                         "ddim rwan", "dim ar hyn o bryd", "newid fy meddwl", "di newid fy meddwl",
+                         "dwi di newid fy meddwl", "dw i di newid fy meddwl", "wi wedi newid fy meddwl",
+                         "wi di newid fy meddwl", "rwy wedi newid fy meddwl", "rwyf wedi newid fy meddwl",
+                         "wedi newid meddwl", "dwi wedi newid meddwl", "paid a poeni", "peidiwch a poeni",
+                         "paid becso", "paid a becso", "peidiwch becso", "peidiwch a becso", "gad hi",
+                         "gadewch hi", "gad o fod", "gad e fod", "stopia"})
 # Words around a back-out that change nothing: "ok, never mind then", "o, dim ots", "I've changed my mind, sorry".
 _BEFORE_BACKING_OUT = frozenset({"oh", "ok", "okay", "actually", "sorry", "no", "nah", "um", "erm", "hmm", "well",
-                                 "o", "iawn", "na", "sori", "wel"})
+                                 "o", "iawn", "na", "sori", "wel", "oce", "ym"})
 _AFTER_BACKING_OUT = frozenset({"then", "thanks", "please", "sorry", "anyway", "now", "te", "diolch", "plis", "sori",
-                                "nawr", "rwan"})
+                                "nawr", "rwan", "ta", "felly"})
 TO_WELSH = frozenset({"cymraeg", "welsh", "yn gymraeg", "in welsh", "cy"})
 TO_ENGLISH = frozenset({"english", "saesneg", "yn saesneg", "in english", "en"})
 
@@ -138,10 +148,16 @@ def _is_backing_out(said: str) -> bool:
     """ "cancel", "dim ots", "ok, never mind then": the whole message backs out (a question that mentions cancelling,
     "can I cancel a post I made?", does not)."""
     words = said.split()
-    if " ".join(words) in BACKING_OUT:
-        return True
-    while words and words[0] in _BEFORE_BACKING_OUT:
-        words = words[1:]
-    while words and words[-1] in _AFTER_BACKING_OUT:
-        words = words[:-1]
-    return " ".join(words) in BACKING_OUT
+    # Checked after each word taken off, since some back-outs end in one ("dim nawr, diolch", "ddim rŵan").
+    start = 0
+    while True:
+        end = len(words)
+        while True:
+            if " ".join(words[start:end]) in BACKING_OUT:
+                return True
+            if end <= start or words[end - 1] not in _AFTER_BACKING_OUT:
+                break
+            end -= 1
+        if start >= len(words) or words[start] not in _BEFORE_BACKING_OUT:
+            return False
+        start += 1

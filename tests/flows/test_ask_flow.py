@@ -186,7 +186,9 @@ BACKING_OUT = [("cancel", Lang.EN), ("Never mind", Lang.EN), ("I've changed my m
                ("Forget it.", Lang.EN), ("ok, never mind then", Lang.EN), ("No thanks", Lang.EN),
                ("I’ve changed my mind, sorry", Lang.EN), ("canslo", Lang.CY), ("Dim ots", Lang.CY),
                ("anghofia fo", Lang.CY), ("Anghofia fe!", Lang.CY), ("dim diolch", Lang.CY),
-               ("Dw i wedi newid fy meddwl", Lang.CY), ("O, dim ots", Lang.CY)]
+               ("Dw i wedi newid fy meddwl", Lang.CY), ("O, dim ots", Lang.CY), ("Na diolch", Lang.CY),
+               ("Dim rŵan, diolch", Lang.CY), ("Paid â becso", Lang.CY), ("Dwi 'di newid fy meddwl", Lang.CY),
+               ("Sdim ots", Lang.CY), ("Anghofia fo 'ta", Lang.CY)]
 
 
 @pytest.mark.parametrize(("said", "lang"), BACKING_OUT)
