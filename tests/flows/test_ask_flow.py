@@ -200,7 +200,7 @@ async def test_backing_out_of_a_form_by_typing_is_told_nothing_was_sent_and_neve
     reply = await answering_bot.says(CARYS, said, lang=lang)
 
     shown = text_of(reply.card)
-    assert ("nothing has been sent" if lang is Lang.EN else "does dim byd wedi'i anfon") in shown
+    assert ("I haven't sent anything new" if lang is Lang.EN else "dw i ddim wedi anfon dim byd newydd") in shown
     assert not {a.get("verb") for a in actions(reply.card or {})} & {"ask.feedback", "ask.escalate"}
     assert answering_bot.store.questions == {}
 
@@ -208,7 +208,7 @@ async def test_backing_out_of_a_form_by_typing_is_told_nothing_was_sent_and_neve
 async def test_a_question_that_only_mentions_cancelling_is_still_answered(answering_bot: BotInMemory) -> None:
     reply = await answering_bot.says(CARYS, "can I cancel a post I made?")
 
-    assert "nothing has been sent" not in text_of(reply.card)
+    assert "I haven't sent anything new" not in text_of(reply.card)
     assert len(answering_bot.store.questions) == 1
 
 

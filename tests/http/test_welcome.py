@@ -59,10 +59,10 @@ async def test_small_talk_gets_help_or_a_friendly_word_not_a_policy_quote(client
 
 
 @pytest.mark.parametrize(("locale", "opened_with", "backs_out_with", "told"), [
-    ("cy-GB", "codi pryder", "canslo", "does dim byd wedi'i anfon"),
-    ("cy-GB", "caniatâd cyfryngau cymdeithasol", "dim ots", "does dim byd wedi'i anfon"),
-    ("en-GB", "report a concern", "never mind", "nothing has been sent"),
-    ("en-GB", "ask to use social media", "I've changed my mind", "nothing has been sent"),
+    ("cy-GB", "codi pryder", "canslo", "dw i ddim wedi anfon dim byd newydd"),
+    ("cy-GB", "caniatâd cyfryngau cymdeithasol", "dim ots", "dw i ddim wedi anfon dim byd newydd"),
+    ("en-GB", "report a concern", "never mind", "I haven't sent anything new"),
+    ("en-GB", "ask to use social media", "I've changed my mind", "I haven't sent anything new"),
 ])
 async def test_backing_out_of_a_form_by_typing_says_nothing_was_sent(
         staffed: TestClient, connector: Connector, locale: str, opened_with: str, backs_out_with: str,
