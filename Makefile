@@ -64,7 +64,7 @@ test-long: install
 eval: install
 	$(PY) -m eval.run
 
-# Trains both encoders' top layers again from training/corpus (about 45–65 CPU-minutes, ~4.4 GB); then
+# Trains both encoders' top layers again from training/corpus (about 45–65 CPU-minutes, ~4.6 GB); then
 # `make install` rebuilds the model from them. PyTorch lives in its own venv: the bot never needs it.
 train-question-tower: $(STAMP_PY)
 	@test -x $(TRAIN_VENV)/bin/python || $(PYTHON) -m venv $(TRAIN_VENV)
