@@ -56,7 +56,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
              "2022-thirtythird.en", "2022-thirtythird.cy",
              "2022-thirtyfourth.en", "2022-thirtyfourth.cy",
              "2022-thirtyfifth.en", "2022-thirtyfifth.cy", "2022-thirtysixth.en", "2022-thirtysixth.cy",
-             "2022-thirtyseventh.en", "2022-thirtyseventh.cy", "2022-thirtyeighth.en", "2022-thirtyeighth.cy"),
+             "2022-thirtyseventh.en", "2022-thirtyseventh.cy", "2022-thirtyeighth.en", "2022-thirtyeighth.cy",
+             "2022-thirtyninth.en", "2022-thirtyninth.cy"),
     "revised-a": ("revised-a.en", "revised-a.cy", "revised-a-held.en", "revised-a-held.cy"),
     "revised-b": ("revised-b.en", "revised-b.cy", "revised-b-held.en", "revised-b-held.cy"),
     "other-school": ("other-school.en", "other-school.cy", "other-school-held.en", "other-school-held.cy"),
@@ -128,6 +129,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
     "other-school-32": ("other-school-32-thirtyseventh.en", "other-school-32-thirtyseventh.cy"),
     "revised-al": ("revised-al-thirtyeighth.en", "revised-al-thirtyeighth.cy"),
     "other-school-33": ("other-school-33-thirtyeighth.en", "other-school-33-thirtyeighth.cy"),
+    "revised-am": ("revised-am-thirtyninth.en", "revised-am-thirtyninth.cy"),
+    "other-school-34": ("other-school-34-thirtyninth.en", "other-school-34-thirtyninth.cy"),
 }
 # The 2022 sets whose misses taught the steering data: only the no-steering figure is fair for them.
 TAUGHT_STEERING = frozenset({"2022-rounds"})
