@@ -16,7 +16,7 @@ from typing import Annotated, Any, Protocol, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 
-from bot.domain.errors import RecordExists, RecordNotFound
+from bot.domain.errors import RecordExists, RecordNotFound, StorageUnavailable
 from bot.domain.people import Lang, Person
 from bot.domain.text import fold, has_visible_text
 from cards.elements import Card
@@ -204,6 +204,15 @@ async def owned(get: Callable[[str], Awaitable[Stored]], record_id: str, person:
     except RecordNotFound:
         return None
     return record if owner(record).key == person.key else None
+
+
+async def stored_after_all(own: Callable[[], Awaitable[Stored | None]]) -> Stored | None:
+    """After a write that failed but may have been made all the same (it timed out): the person's record as storage
+    has it, or None when it is not there or can't be read."""
+    try:
+        return await own()
+    except StorageUnavailable:
+        return None
 
 
 async def created_once(create: Callable[[Stored], Awaitable[object]], record: Stored,

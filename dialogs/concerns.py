@@ -55,7 +55,19 @@ from cards import concerns as cards
 from cards.common import VERB_CONCERN_FORM, error_card
 from cards.elements import Card
 from cards.i18n import Catalogue
-from dialogs.base import CardData, Handler, Reply, Text, Turn, Verb, created_once, normalise, opens, owned
+from dialogs.base import (
+    CardData,
+    Handler,
+    Reply,
+    Text,
+    Turn,
+    Verb,
+    created_once,
+    normalise,
+    opens,
+    owned,
+    stored_after_all,
+)
 from dialogs.private import PrivateChat
 
 log = logging.getLogger(__name__)
@@ -324,7 +336,7 @@ class ConcernFlow:
             except StorageUnavailable:
                 # A write that timed out may still have been made, and `check_reports` would send it: only a report
                 # read back is called sent, and none is ever called unsent.
-                stored = await self._stored_after_all(reference, turn.actor)
+                stored = await stored_after_all(lambda: self._own(reference, turn.actor))
                 if stored is None:
                     await self._give_back(self._report_limit, turn.actor, now)
                     maybe = {"name": routing.holder.name, "minutes": self._check_minutes}
@@ -357,14 +369,6 @@ class ConcernFlow:
         """A press that made nothing costs nothing: the use of `limit` it took at `now` is given back."""
         if limit is not None:
             await give_back_unused(self._limiter, limit, person.key, now)
-
-    async def _stored_after_all(self, reference: str, reporter: Person) -> ConcernReport | None:
-        """The reporter's report as storage has it after a failed write, or None when it is not there or can't be
-        read."""
-        try:
-            return await self._own(reference, reporter)
-        except StorageUnavailable:
-            return None
 
     async def _create(self, report: ConcernReport) -> ConcernReport:
         """Store a new report; when a second press of the same Send stored it first, that one."""

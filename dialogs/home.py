@@ -146,18 +146,15 @@ def _is_thanks(said: str, text: str) -> bool:
 
 def _is_backing_out(said: str) -> bool:
     """ "cancel", "dim ots", "ok, never mind then": the whole message backs out (a question that mentions cancelling,
-    "can I cancel a post I made?", does not)."""
+    "can I cancel a post I made?", does not), once words that change nothing are taken off either end."""
     words = said.split()
-    # Checked after each word taken off, since some back-outs end in one ("dim nawr, diolch", "ddim rŵan").
-    start = 0
-    while True:
-        end = len(words)
-        while True:
+    for start in range(len(words) + 1):
+        # Checked after each word taken off the end, since some back-outs end in one ("dim nawr, diolch").
+        for end in range(len(words), start - 1, -1):
             if " ".join(words[start:end]) in BACKING_OUT:
                 return True
-            if end <= start or words[end - 1] not in _AFTER_BACKING_OUT:
+            if end == start or words[end - 1] not in _AFTER_BACKING_OUT:
                 break
-            end -= 1
-        if start >= len(words) or words[start] not in _BEFORE_BACKING_OUT:
+        if start == len(words) or words[start] not in _BEFORE_BACKING_OUT:
             return False
-        start += 1
+    return False

@@ -52,7 +52,19 @@ from cards.answer import when
 from cards.common import VERB_MY_REQUESTS, VERB_PENDING, VERB_PERMISSION_FORM, error_card
 from cards.elements import Card
 from cards.i18n import Catalogue
-from dialogs.base import CardData, Handler, Reply, Text, Turn, Verb, created_once, normalise, opens, owned
+from dialogs.base import (
+    CardData,
+    Handler,
+    Reply,
+    Text,
+    Turn,
+    Verb,
+    created_once,
+    normalise,
+    opens,
+    owned,
+    stored_after_all,
+)
 from dialogs.private import PrivateChat
 
 log = logging.getLogger(__name__)
@@ -298,7 +310,8 @@ class PermissionFlow:
         except StorageUnavailable:
             # A write that timed out may still have been made, and `catch_up` would take it to the head: only a
             # request read back is called sent, and none is ever called unsent.
-            stored = await self._stored_after_all(result.request.request_id, turn.actor)
+            request_id = result.request.request_id
+            stored = await stored_after_all(lambda: self._own(request_id, turn.actor))
             if stored is None:
                 await self._give_back(turn.actor, now)
                 return Reply(card=cards.form_card(self._strings, turn.lang, schools=self._schools(turn.lang),
@@ -333,14 +346,6 @@ class PermissionFlow:
     async def _own(self, request_id: str, requester: Person) -> PermissionRequest | None:
         """The person's own request with this id, or None (there is none, or it is someone else's)."""
         return await owned(self._requests.get, request_id, requester, lambda r: r.requester)
-
-    async def _stored_after_all(self, request_id: str, requester: Person) -> PermissionRequest | None:
-        """The person's request as storage has it after a failed write, or None when it is not there or can't be
-        read."""
-        try:
-            return await self._own(request_id, requester)
-        except StorageUnavailable:
-            return None
 
     async def _give_back(self, requester: Person, now: datetime) -> None:
         """Uncount a use of the daily limit that stored nothing."""
