@@ -21,7 +21,7 @@ from bot.domain.outbox import QueueingNotifier
 from bot.domain.people import Lang, Person
 from bot.domain.policy_reads import AskedStaff, Confirmation, person_key
 from bot.domain.policy_versions import BY_COMMAND, PublishRefused, version_number
-from bot.export import EXCEL_ENCODING, OUT_HELP, export_cell
+from bot.export import EXCEL_ENCODING, OUT_HELP, export_cell, uk_time
 from bot.policy.documents import read_source
 from bot.policy.importer import PolicyImportError
 from bot.policy.loader import PolicyFileError, load_policy, load_policy_data, policy_from_data
@@ -193,7 +193,7 @@ def rollback_policy_command(argv: list[str]) -> int:
 
 
 def _time(moment: datetime | None) -> str:
-    return moment.isoformat(timespec="minutes") if moment else ""
+    return uk_time(moment) if moment else ""
 
 
 def acknowledgements_csv(version: str, *, staff: Sequence[StaffMember], asked: Sequence[AskedStaff],

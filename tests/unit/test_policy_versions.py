@@ -254,6 +254,18 @@ def test_the_governors_csv_quotes_every_field_and_defuses_formulas() -> None:
     assert by_name["'-Zoe"][1] == "not on the staff list"
 
 
+def test_the_governors_csv_gives_times_as_uk_clocks_showed_them() -> None:
+    summer = datetime(2026, 7, 1, 8, 30, tzinfo=UTC)
+    winter = datetime(2026, 12, 1, 8, 30, tzinfo=UTC)
+    staff = [StaffMember("Bethan", "b@x.cymru", "high", "", "", "oid-b")]
+
+    text = acknowledgements_csv("2", staff=staff, asked=[AskedStaff("b@x.cymru", "Bethan", "high", "oid-b", summer)],
+                                confirmed=[Confirmation(Person("t", "oid-b", "Bethan"), winter)], school_names={})
+    row = list(csv.reader(io.StringIO(text)))[1]
+
+    assert (row[4], row[6]) == ("2026-07-01 09:30", "2026-12-01 08:30")
+
+
 # Files judged by their content
 
 
