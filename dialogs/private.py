@@ -32,7 +32,8 @@ class PrivateChat:
 
     async def send(self, turn: Turn, reply: Reply, *, tell: bool = True, message_id: str = "") -> Reply:
         """Queue the reply's cards for the person's private chat; what to say where they asked (with `tell`,
-        that it was sent, or where to find it; without, nothing)."""
+        that it was sent, or where to find it; without, nothing). What is said comes as a new message: a card clicked
+        in the group (the bot's answer, say) stays there for everyone, the clicker too."""
         cards = ([reply.card] if reply.card is not None else []) + reply.more
         if not cards:
             return reply
@@ -43,7 +44,7 @@ class PrivateChat:
         if not tell:
             return Reply(language=reply.language)
         said = "private.sent" if await self._reachable(turn.actor) else "private.waiting"
-        return Reply(card=notice_card(self._strings.text(said, turn.lang)), language=reply.language)
+        return Reply(card=notice_card(self._strings.text(said, turn.lang)), language=reply.language, new_message=True)
 
     def only(self, handler: Handler) -> Handler:
         """The handler as it is in the 1:1 chat; anywhere else, its answer goes there and the group is told so."""

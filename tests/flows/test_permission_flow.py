@@ -23,6 +23,7 @@ from bot.storage.memory import (
 )
 from cards.elements import Card
 from cards.i18n import Catalogue, load_catalogue
+from dialogs.base import Scope
 from dialogs.permission_requests import PermissionFlow
 from tests.flows.conftest import CARYS, FFION, GARETH, OWAIN, SIAN, BotInMemory, text_of
 from tests.support.activities import TENANT
@@ -576,3 +577,18 @@ async def test_a_long_pending_list_says_to_open_each_request_to_decide_it(bot: B
                                      Lang.CY: ("Penderfynwch ar y rhain yn gyntaf",
                                                "Agorwch bob cais uchod i benderfynu arno")}[lang]
     assert open_each in listed and decide_these_first not in listed
+
+
+@pytest.mark.parametrize("verb", ["permission.form", "permission.mine", "permission.pending", "permission.register",
+                                  "concern.mine", "ask.review"])
+async def test_a_button_clicked_on_a_card_in_a_group_leaves_that_card_in_place(bot: BotInMemory, verb: str) -> None:
+    """"Ask to use social media" under the bot's answer in a department chat: the answer stays, and the word that the
+    form went to the private chat comes below it (an answer that is not a new message replaces the card clicked)."""
+    await bot.meets(CARYS, SIAN)
+    person = SIAN if verb in ("permission.pending", "permission.register", "ask.review") else CARYS
+    before = len(await bot.cards_for(person))
+
+    clicked = await bot.clicks(person, verb, {}, scope=Scope.GROUP)
+
+    assert "sent that to you privately" in text_of(clicked.card) and clicked.new_message
+    assert len(await bot.cards_for(person)) == before + 1  # the card itself, in the private chat
