@@ -291,22 +291,43 @@ def _line(strings: Catalogue, lang: Lang, request: PermissionRequest, school: st
         {"type": "TextRun", "text": f" · {clean_user_text(request.platform_name, limit=60)} · {school} · {state}"}]}
 
 
+def _decided(strings: Catalogue, lang: Lang, request: PermissionRequest) -> list[Element]:
+    """On the person's list: who decided (or withdrew) a request and when, on UK clocks, and the reason or comment."""
+    if request.state is RequestState.PENDING:
+        return []
+    # The decider's display name comes from Teams: a cleaned TextRun keeps it from being read as markdown.
+    items = [plain_text(strings.text(f"perm.status_{request.state.value}", lang, name=request.decided_by,
+                                     when=when(request.decided_at)), size="Small")]
+    for label, note in (("perm.label.reason", request.reason), ("perm.label.comment", request.comment)):
+        if note:
+            items.append(labelled(strings.text(label, lang), note, limit=300))
+    return items
+
+
 def my_requests_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[PermissionRequest, str]], *,
                      notice: str = "") -> Card:
-    """A person's requests, newest first, with Withdraw on those still waiting."""
+    """A person's requests, newest first: each one's state, who decided it, when and why, and Withdraw on those still
+    waiting; as many as fit (`MAX_LISTED` at most), then how many more there are."""
     body: list[Element] = [heading(strings.text("perm.mine_title", lang))]
     if notice:
         body.append(text(notice, weight="Bolder"))
     if not requests:
         body.append(text(strings.text("perm.mine_empty", lang)))
-    for request, school in requests[:20]:
+    footer = [execute(strings.text("button.permission", lang), VERB_PERMISSION_FORM)]
+    for shown, (request, school) in enumerate(requests):
         items: list[Element] = [_line(strings, lang, request, school),
-                                user_text(request.purpose, limit=200, italic=True)]
+                                user_text(request.purpose, limit=200, italic=True), *_decided(strings, lang, request)]
         if request.state is RequestState.PENDING:
             items.append(action_set([execute(strings.text("perm.withdraw", lang), VERB_WITHDRAW,
                                              {"id": request.request_id, "from": "list"})]))
-        body.append({"type": "Container", "separator": True, "items": items})
-    return card(body, [execute(strings.text("button.permission", lang), VERB_PERMISSION_FORM)])
+        entry = {"type": "Container", "separator": True, "items": items}
+        more = text(strings.text("perm.mine_more", lang, count=len(requests) - shown), weight="Bolder")
+        # Teams refuses a card over 28 KB: the newest first, as many as fit, and how many more there are.
+        if shown >= MAX_LISTED or card_bytes(card([*body, entry, more], footer)) > MAX_CARD_BYTES:
+            body.append(more)
+            break
+        body.append(entry)
+    return card(body, footer)
 
 
 def note_input_id(request_id: str) -> str:

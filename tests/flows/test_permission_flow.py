@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -577,6 +579,46 @@ async def test_a_long_pending_list_says_to_open_each_request_to_decide_it(bot: B
                                      Lang.CY: ("Penderfynwch ar y rhain yn gyntaf",
                                                "Agorwch bob cais uchod i benderfynu arno")}[lang]
     assert open_each in listed and decide_these_first not in listed
+
+
+def _on_uk_clocks(moment: datetime | None) -> str:
+    assert moment is not None
+    return moment.astimezone(ZoneInfo("Europe/London")).strftime("%d/%m/%Y %H:%M")
+
+
+@pytest.mark.parametrize(("lang", "declined_by"), [(Lang.EN, "Declined by Mrs Siân Roberts"),
+                                                   (Lang.CY, "Mae Mrs Siân Roberts wedi gwrthod y cais")])
+async def test_my_requests_says_who_declined_a_request_when_and_why(bot: BotInMemory, lang: Lang,
+                                                                     declined_by: str) -> None:
+    await bot.meets(CARYS, SIAN, FFION)
+    declined_id, approved_id = await _submitted(bot), await _submitted(bot)
+    await bot.clicks(SIAN, "permission.decline", {"id": declined_id, "reason": "Use the school's own page instead."})
+    await bot.clicks(FFION, "permission.approve", {"id": approved_id, "reason": "Keep it to the trip."})
+
+    mine = text_of((await bot.says(CARYS, "my requests", lang=lang)).card)
+
+    declined = await MemoryPermissionRequests(bot.store).get(declined_id)
+    assert f"{declined_by}, {_on_uk_clocks(declined.decided_at)}" in mine or (
+        f"{declined_by} ({_on_uk_clocks(declined.decided_at)})" in mine)
+    assert "Use the school's own page instead." in mine
+    assert "Mrs Ffion Morgan" in mine and "Keep it to the trip." in mine
+
+
+async def test_my_requests_says_how_many_more_there_are_than_it_shows(bot: BotInMemory) -> None:
+    await bot.meets(CARYS, SIAN)
+    first = await MemoryPermissionRequests(bot.store).get(await _submitted(bot))
+    requests = MemoryPermissionRequests(bot.store)
+    for n in range(1, 30):
+        older = replace(first, request_id=f"P-OLD{n:03d}", submitted_at=first.submitted_at - timedelta(days=n))
+        await requests.create(older, AuditEntry(older.request_id, "submitted", CARYS.aad_object_id, CARYS.name,
+                                                older.submitted_at))
+
+    mine = (await bot.says(CARYS, "my requests")).card or {}
+
+    shown = len(set(re.findall(r'"(P-[0-9A-Z]{6})"', text_of(mine))))
+    assert 0 < shown < 30
+    assert f"{30 - shown} more" in text_of(mine)
+    assert first.request_id in text_of(mine)  # the newest first
 
 
 @pytest.mark.parametrize("verb", ["permission.form", "permission.mine", "permission.pending", "permission.register",
