@@ -206,6 +206,7 @@ def _permissions(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     rows = [(pending, school), (_sample_request(RequestState.APPROVED), school),
             (_sample_request(RequestState.DECLINED), school), (_sample_request(RequestState.WITHDRAWN), school)]
     yield "my-requests", permission.my_requests_card(strings, lang, rows)
+    yield "my-requests-how-to-change", permission.my_requests_card(strings, lang, rows[:2], how_to_change=True)
     all_mine = [(replace(request, request_id=f"P-{n:06d}"), school) for n, (request, _) in enumerate(rows * 9)]
     yield "my-requests-many", permission.my_requests_card(strings, lang, all_mine)
     yield "my-requests-empty", permission.my_requests_card(strings, lang, [])

@@ -305,14 +305,17 @@ def _decided(strings: Catalogue, lang: Lang, request: PermissionRequest) -> list
 
 
 def my_requests_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[PermissionRequest, str]], *,
-                     notice: str = "") -> Card:
+                     notice: str = "", how_to_change: bool = False) -> Card:
     """A person's requests, newest first: each one's state, who decided it, when and why, and Withdraw on those still
-    waiting; as many as fit (`MAX_LISTED` at most), then how many more there are."""
+    waiting; as many as fit (`MAX_LISTED` at most), then how many more there are. `how_to_change`: a request sent is
+    never edited, so how to change one (withdraw it and ask again)."""
     body: list[Element] = [heading(strings.text("perm.mine_title", lang))]
     if notice:
         body.append(text(notice, weight="Bolder"))
     if not requests:
         body.append(text(strings.text("perm.mine_empty", lang)))
+    elif how_to_change:
+        body.append(text(strings.text("perm.mine_change", lang)))
     footer = [execute(strings.text("button.permission", lang), VERB_PERMISSION_FORM)]
     for shown, (request, school) in enumerate(requests):
         items: list[Element] = [_line(strings, lang, request, school),

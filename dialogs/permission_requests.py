@@ -73,6 +73,15 @@ FORM_WORDS = frozenset({"request permission", "ask permission", "permission", "p
                         "ask for permission", "ask to use social media", "gofyn caniatad", "caniatad",
                         "cais am ganiatad", "gofyn am ganiatad", "caniatad cyfryngau cymdeithasol"})
 MINE_WORDS = frozenset({"my requests", "my request", "requests", "fy ngheisiadau", "fy ngheisiau", "ceisiadau"})
+# A question about the person's own requests, in any words: "what happened to my request?", "Pam cafodd fy nghais ei
+# wrthod?" ("cais" after "fy" is "nghais"; typed without the mutation too).
+_ABOUT_MINE = re.compile(r"\bmy (own |permission |social media )*requests?\b|\b(nghais|ngheisiadau|ngheisiau)\b"
+                         r"|\bfy (cais|ceisiadau)\b")
+# ...but "can I accept a friend request?" is about social media's requests: a question for the policy.
+_SOCIAL_REQUEST = re.compile(r"\b(friend|friends|follow|follower|followers|connection|ffrind|ffrindiau|dilyn)\b")
+# Asking to change a request, which is never edited once sent ("edit my request", "newid fy nghais").
+_CHANGE = re.compile(r"\b(change|changing|edit|editing|amend|amending|alter|altering|newid|golygu|olygu|diwygio|"
+                     r"ddiwygio|cywiro|gywiro|addasu)\b")
 PENDING_WORDS = frozenset({"pending", "pending requests", "requests to decide", "ceisiadau sy n aros",
                            "yn aros"})
 REGISTER_WORDS = frozenset({"register", "official accounts", "cofrestr", "cyfrifon swyddogol"})
@@ -194,14 +203,20 @@ class PermissionFlow:
                 cards.VERB_REGISTER: Verb(only(opens(self.register)))}
 
     def match_text(self, turn: Turn) -> Handler | None:
-        """Commands and plain requests for the form; questions about permission are left to the policy."""
-        said = normalise(turn.text)
+        """Commands, plain requests for the form, and questions about the person's own requests; questions about
+        permission (or a friend request) are left to the policy."""
+        handler = self._typed(normalise(turn.text))
+        return self._private.only(handler) if handler is not None else None
+
+    def _typed(self, said: str) -> Handler | None:
         if said in FORM_WORDS or _WANTS_FORM.search(said):
-            return self._private.only(self.form)
-        for words, handler in ((MINE_WORDS, self.mine), (PENDING_WORDS, self.pending),
-                               (REGISTER_WORDS, self.register)):
-            if said in words:
-                return self._private.only(handler)
+            return self.form
+        for commands, handler in ((MINE_WORDS, self.mine), (PENDING_WORDS, self.pending),
+                                  (REGISTER_WORDS, self.register)):
+            if said in commands:
+                return handler
+        if _ABOUT_MINE.search(said) and not _SOCIAL_REQUEST.search(said):
+            return self.how_to_change if _CHANGE.search(said) else self.mine
         return None
 
     # Helpers
@@ -564,11 +579,16 @@ class PermissionFlow:
         """The person's own requests."""
         return await self._mine_reply(turn)
 
-    async def _mine_reply(self, turn: Turn, *, notice: str = "") -> Reply:
+    async def how_to_change(self, turn: Turn) -> Reply:
+        """The person's own requests, and how to change one: a request sent is never edited, so withdraw it and ask
+        again."""
+        return await self._mine_reply(turn, how_to_change=True)
+
+    async def _mine_reply(self, turn: Turn, *, notice: str = "", how_to_change: bool = False) -> Reply:
         rows = await self._requests.list_by_requester(turn.actor)
         return Reply(card=cards.my_requests_card(self._strings, turn.lang,
                                                  [(r, self._school_name(r.school_id, turn.lang)) for r in rows],
-                                                 notice=notice))
+                                                 notice=notice, how_to_change=how_to_change))
 
     async def pending(self, turn: Turn) -> Reply:
         """What waits for this headteacher or delegate, with the decide buttons."""

@@ -19,6 +19,7 @@ from bot.domain.permission_requests import AuditEntry, PermissionRequest, Reques
 from bot.storage.memory import (
     MemoryOutbox,
     MemoryPermissionRequests,
+    MemoryQuestionLog,
     MemoryRateLimiter,
     MemoryStaffDirectory,
     MemoryUserProfiles,
@@ -579,6 +580,78 @@ async def test_a_long_pending_list_says_to_open_each_request_to_decide_it(bot: B
                                      Lang.CY: ("Penderfynwch ar y rhain yn gyntaf",
                                                "Agorwch bob cais uchod i benderfynu arno")}[lang]
     assert open_each in listed and decide_these_first not in listed
+
+
+def _title(card: Card | None) -> str:
+    return str((card or {}).get("body", [{}])[0].get("text", ""))
+
+
+ABOUT_MY_REQUEST = [
+    ("what happened to my request", Lang.EN),
+    ("has my request been approved?", Lang.EN),
+    ("check my request", Lang.EN),
+    ("Why was my request declined?", Lang.EN),
+    ("Any news on my permission request?", Lang.EN),
+    ("where are my requests", Lang.EN),
+    ("Any update on my request?", Lang.EN),
+    ("Beth ddigwyddodd i fy nghais?", Lang.CY),
+    ("fy nghais", Lang.CY),
+    ("Ydy fy nghais wedi cael ei gymeradwyo?", Lang.CY),
+    ("Pam cafodd fy nghais ei wrthod?", Lang.CY),
+    ("fy ngheisiadau", Lang.CY),
+]
+
+
+@pytest.mark.parametrize(("typed", "lang"), ABOUT_MY_REQUEST, ids=[t for t, _ in ABOUT_MY_REQUEST])
+async def test_a_requester_asking_about_their_request_in_their_own_words_is_shown_it(
+        answering_bot: BotInMemory, strings: Catalogue, typed: str, lang: Lang) -> None:
+    """Not a quote of the policy about being friends with students, nor "the policy doesn't cover that"."""
+    await answering_bot.meets(CARYS, SIAN)
+    request_id = await _submitted(answering_bot)
+
+    reply = await answering_bot.says(CARYS, typed, lang=lang)
+
+    assert _title(reply.card) == strings.text("perm.mine_title", lang)
+    assert request_id in text_of(reply.card)
+
+
+FRIEND_REQUESTS = ["can I accept a friend request from a parent?", "Should I accept friend requests from pupils?",
+                   "A parent sent me a friend request on Facebook, what should I do?",
+                   "What should I do about my requests from pupils to follow me?",
+                   "Ga i dderbyn cais ffrind gan riant?"]
+
+
+@pytest.mark.parametrize("typed", FRIEND_REQUESTS)
+async def test_a_policy_question_that_mentions_a_request_is_answered_from_the_policy(
+        answering_bot: BotInMemory, strings: Catalogue, typed: str) -> None:
+    await answering_bot.meets(CARYS, SIAN)
+    await _submitted(answering_bot)
+
+    reply = await answering_bot.says(CARYS, typed)
+
+    assert _title(reply.card) not in {strings.text("perm.mine_title", lang) for lang in Lang}
+    asked = await MemoryQuestionLog(answering_bot.store).list_asked_until(datetime.now(UTC) + timedelta(minutes=1))
+    assert [q.text for q in asked] == [typed]  # answered from the policy (or said honestly that it does not say)
+
+
+@pytest.mark.parametrize(("typed", "lang", "withdraw_and_ask_again"), [
+    ("I want to change my request", Lang.EN, "withdraw it"),
+    ("How do I edit my request?", Lang.EN, "withdraw it"),
+    ("Dw i eisiau newid fy nghais", Lang.CY, "tynnwch y cais yn ôl"),
+])
+async def test_asking_to_change_a_request_says_to_withdraw_it_and_ask_again(
+        answering_bot: BotInMemory, strings: Catalogue, typed: str, lang: Lang, withdraw_and_ask_again: str) -> None:
+    """There is no editing a request once it is sent: the list says how, beside the request's Withdraw."""
+    await answering_bot.meets(CARYS, SIAN)
+    request_id = await _submitted(answering_bot)
+
+    reply = await answering_bot.says(CARYS, typed, lang=lang)
+
+    assert _title(reply.card) == strings.text("perm.mine_title", lang)
+    assert withdraw_and_ask_again in text_of(reply.card)
+    assert verb_data(reply.card or {}, "permission.withdraw") == {"id": request_id, "from": "list"}
+    plain = await answering_bot.says(CARYS, "my requests", lang=lang)
+    assert withdraw_and_ask_again not in text_of(plain.card)
 
 
 def _on_uk_clocks(moment: datetime | None) -> str:
