@@ -68,7 +68,8 @@ def form_card(strings: Catalogue, lang: Lang, *, schools: Sequence[tuple[str, st
               values: Mapping[str, Any] | None = None, errors: Mapping[str, str] | None = None,
               notice: str = "", form: str = "") -> Card:
     """The request form, with the person's values kept and each problem shown under its field (`notice`: why
-    a valid form was not sent; `form`: the token its Send carries, so a second press is the same request)."""
+    a valid form was not sent; `form`: the token its Send carries, so a second press is the same request). Its Send
+    carries the form's language, so a form asked for in Welsh is answered in Welsh whatever Teams is set to."""
     given = values or {}
     problems = errors or {}
 
@@ -140,8 +141,9 @@ def form_card(strings: Catalogue, lang: Lang, *, schools: Sequence[tuple[str, st
     body += date_input("end", required=False)
     body += toggle("ongoing", required=False)
     body += toggle("confirm", required=True)
-    return card(body, [execute(strings.text("perm.submit", lang), VERB_SUBMIT, {"form": form} if form else None,
-                               style="positive", associated_inputs="auto")])
+    sent = {"form": form, "lang": lang.value} if form else {"lang": lang.value}
+    return card(body, [execute(strings.text("perm.submit", lang), VERB_SUBMIT, sent, style="positive",
+                               associated_inputs="auto")])
 
 
 def asks_sentence(strings: Catalogue, lang: Lang, request: PermissionRequest) -> str:

@@ -47,6 +47,8 @@ from bot.domain.permission_requests import (
 from bot.domain.profiles import UserProfiles, preferred_language
 from bot.domain.text import clean_user_text
 from bot.domain.uk_time import uk_today
+from bot.policy.text import words as policy_words
+from bot.policy.welsh import detect_language
 from cards import permission_requests as cards
 from cards.answer import when
 from cards.common import VERB_MY_REQUESTS, VERB_PENDING, VERB_PERMISSION_FORM, error_card
@@ -92,10 +94,11 @@ _WANTS_FORM = re.compile(r"^(i|we)( (would|d))? (need|want|like|would like|d lik
 
 
 class RequestForm(CardData):
-    """`permission.submit`: the form's token (forms posted before tokens send none) and its inputs (choices and dates
-    as Teams sends them, as text)."""
+    """`permission.submit`: the form's token (forms posted before tokens send none), its language (forms posted before
+    it send none) and its inputs (choices and dates as Teams sends them, as text)."""
 
     form: Text = ""
+    lang: Text = ""
     school: Text = ""
     platform: Text = ""
     platform_other: Text = ""
@@ -170,6 +173,21 @@ def guess_request(text: str) -> dict[str, str]:
     return values
 
 
+def in_the_words_language(turn: Turn) -> Turn:
+    """The turn in the language of the words typed, as a question is answered: Welsh words get Welsh whatever Teams is
+    set to; other words keep the person's language."""
+    return replace(turn, lang=Lang.CY) if detect_language(policy_words(turn.text)) == Lang.CY.value else turn
+
+
+def in_the_forms_language(handler: Handler) -> Handler:
+    """A form's Send answered in the language the form was shown in (a form without one: the person's language)."""
+    async def answering(turn: Turn) -> Reply:
+        shown_in = {lang.value: lang for lang in Lang}.get(str(turn.data.get("lang", "")))
+        return await handler(replace(turn, lang=shown_in) if shown_in else turn)
+
+    return answering
+
+
 class PermissionFlow:
     """Requests for permission, decisions, withdrawals and the lists around them; all of it names a request or
     a person, so it is shown only in the person's 1:1 chat."""
@@ -194,7 +212,7 @@ class PermissionFlow:
         """Every verb of the permission cards."""
         only = self._private.only
         return {VERB_PERMISSION_FORM: Verb(only(opens(self.form))),
-                cards.VERB_SUBMIT: Verb(only(self.submit), RequestForm),
+                cards.VERB_SUBMIT: Verb(only(in_the_forms_language(self.submit)), RequestForm),
                 cards.VERB_APPROVE: Verb(only(self.approve), DecisionClick),
                 cards.VERB_DECLINE: Verb(only(self.decline), DecisionClick),
                 cards.VERB_WITHDRAW: Verb(only(self.withdraw), RequestClick),
@@ -203,10 +221,13 @@ class PermissionFlow:
                 cards.VERB_REGISTER: Verb(only(opens(self.register)))}
 
     def match_text(self, turn: Turn) -> Handler | None:
-        """Commands, plain requests for the form, and questions about the person's own requests; questions about
-        permission (or a friend request) are left to the policy."""
+        """Commands, plain requests for the form, and questions about the person's own requests, answered in the
+        language of the words typed; questions about permission (or a friend request) are left to the policy."""
         handler = self._typed(normalise(turn.text))
-        return self._private.only(handler) if handler is not None else None
+        if handler is None:
+            return None
+        in_private = self._private.only(handler)
+        return lambda typed: in_private(in_the_words_language(typed))
 
     def _typed(self, said: str) -> Handler | None:
         if said in FORM_WORDS or _WANTS_FORM.search(said):

@@ -694,6 +694,22 @@ async def test_my_requests_says_how_many_more_there_are_than_it_shows(bot: BotIn
     assert first.request_id in text_of(mine)  # the newest first
 
 
+@pytest.mark.parametrize(("typed", "teams", "title"), [
+    ("Dw i angen caniatâd ar gyfer Instagram y dosbarth", Lang.EN, "Gofyn caniatâd y pennaeth"),
+    ("gofyn caniatâd", Lang.EN, "Gofyn caniatâd y pennaeth"),
+    ("I need permission for a class Instagram", Lang.CY, "Gofyn caniatâd y pennaeth"),
+    ("I need permission for a class Instagram", Lang.EN, "Ask the headteacher's permission"),
+])
+async def test_a_request_typed_in_welsh_gets_the_form_in_welsh_whatever_the_teams_language(
+        bot: BotInMemory, typed: str, teams: Lang, title: str) -> None:
+    """As a Welsh question gets a Welsh answer: Welsh words choose Welsh; English words keep the person's language."""
+    await bot.meets(CARYS)
+
+    reply = await bot.says(CARYS, typed, lang=teams)
+
+    assert _title(reply.card) == title
+
+
 @pytest.mark.parametrize("verb", ["permission.form", "permission.mine", "permission.pending", "permission.register",
                                   "concern.mine", "ask.review"])
 async def test_a_button_clicked_on_a_card_in_a_group_leaves_that_card_in_place(bot: BotInMemory, verb: str) -> None:
@@ -707,3 +723,16 @@ async def test_a_button_clicked_on_a_card_in_a_group_leaves_that_card_in_place(b
 
     assert "sent that to you privately" in text_of(clicked.card) and clicked.new_message
     assert len(await bot.cards_for(person)) == before + 1  # the card itself, in the private chat
+
+
+async def test_a_form_typed_for_in_welsh_is_answered_in_welsh_when_sent(bot: BotInMemory) -> None:
+    """Teams in English, the form asked for in Welsh: its mistakes and the request's status come back in Welsh too."""
+    await bot.meets(CARYS, SIAN)
+    form = (await bot.says(CARYS, "Dw i angen caniatâd ar gyfer Instagram y dosbarth", lang=Lang.EN)).card or {}
+    sent = verb_data(form, "permission.submit")
+
+    mistaken = await bot.clicks(CARYS, "permission.submit", {**_form(purpose=""), **sent}, lang=Lang.EN)
+    status = await bot.clicks(CARYS, "permission.submit", {**_form(), **sent}, lang=Lang.EN)
+
+    assert _title(mistaken.card) == "Gofyn caniatâd y pennaeth"
+    assert "Yn aros: Mrs Siân Roberts" in text_of(status.card)
