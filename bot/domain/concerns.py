@@ -7,7 +7,8 @@ as early as possible."
 Routing builds the report's chain of holders: the line manager (Graph first, then the staff list), the
 headteacher, the chair of governors; for the headteacher's own report, the chair alone; for a report about
 someone who is not a colleague (a parent, a pupil, someone online), the headteacher then the chair; for a
-report about the headteacher, the chair alone (a grievance about the head goes to the governors). Anyone
+report about the headteacher, the chair alone (a grievance about the head goes to the governors) unless the chair
+may be named too (then whoever it does not name, in order). Anyone
 the report is about leaves the chain: whoever the reporter picked from the staff list, the line manager when
 the reporter says it involves them, and anyone whose name appears in anything they typed. The report is
 never sent to anyone named in it. The first person left holds it; each escalation (the holder's, the
@@ -308,10 +309,11 @@ def route(reporter: Person, subject: Subject, manager: StaffContact | None, fede
     named = tuple(c for c in people if subject.names(c, manager=manager))
     manager_named = manager is not None and any(_same(manager, c) for c in named)
     head_named = any(_same(head, c) for c in named)
-    if head_named and chair is not None:
-        # A report about the headteacher goes straight to the chair of governors, not to someone who reports to them.
-        people = tuple(c for c in people if _same(c, chair))
     chain = tuple(c for c in people if c not in named)
+    if head_named and chair is not None and any(_same(c, chair) for c in chain):
+        # A report about the headteacher goes straight to the chair of governors, not to someone who reports to them.
+        # When the chair may be named too, it goes to whoever it does not name: never to nobody while someone is left.
+        chain = tuple(c for c in chain if _same(c, chair))
     if not chain:
         raise NobodyToSendTo("everyone the report could go to is named in it")
     if reporter_is_head:

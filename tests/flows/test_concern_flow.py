@@ -127,6 +127,19 @@ async def test_a_report_naming_everyone_it_could_go_to_is_not_sent_and_says_so(s
     assert "has not been sent" in text_of(answer.card)
 
 
+async def test_colleagues_sharing_the_heads_and_chairs_first_names_do_not_stop_a_report_to_the_line_manager(
+        staffed: BotInMemory) -> None:
+    await staffed.meets(CHAIR)
+    what = "Siân Evans from the office and Huw Jones in maths keep posting about me in the staff WhatsApp group"
+
+    receipt = await _report(staffed, what=what)
+
+    assert "has not been sent" not in text_of(receipt.card), "dropped though her line manager is named nowhere"
+    assert "It went to Gareth Hughes." in text_of(receipt.card)
+    assert _shows(await staffed.cards_for(GARETH), what)
+    assert await staffed.cards_for(SIAN) == [] and await staffed.cards_for(CHAIR) == []
+
+
 class GraphGives:
     """Graph as a Hwb tenant answers: Carys's line manager is `manager` (with an address the staff list does not
     have); nobody else's manager is known."""

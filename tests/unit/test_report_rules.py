@@ -218,6 +218,19 @@ def test_without_a_chair_a_report_about_the_head_stays_with_the_line_manager() -
                                                                                     (HEAD,))
 
 
+def test_colleagues_sharing_the_heads_and_chairs_first_names_leave_the_report_with_the_line_manager() -> None:
+    said = _typed("Siân Evans from the office and Huw Jones in maths keep posting about me in the staff WhatsApp group")
+
+    # Either may be the head or the chair, so neither gets it; Gareth is named nowhere, so he does.
+    assert route(CARYS, said, GARETH, FEDERATION, "high") == Routing((GARETH,), Route.LINE_MANAGER, (HEAD, CHAIR))
+
+
+def test_a_report_naming_the_head_and_the_chair_goes_to_the_line_manager_it_does_not_name() -> None:
+    said = _typed("Mrs Roberts and Mr Davies both message me")
+
+    assert route(CARYS, said, GARETH, FEDERATION, "high") == Routing((GARETH,), Route.LINE_MANAGER, (HEAD, CHAIR))
+
+
 def test_a_report_naming_everyone_it_could_go_to_goes_to_nobody() -> None:
     with pytest.raises(NobodyToSendTo):
         route(CARYS, _typed("Gareth, Mrs Roberts and Huw Davies"), GARETH, FEDERATION, "high")
