@@ -358,13 +358,17 @@ class Today:
 
     def still_there(self, contact: StaffContact, post: Role) -> bool:
         """A headteacher or chair while the settings name them in that post; a line manager while on the staff list
-        (or named in the settings; an empty list says nobody has left)."""
+        (or named in the settings; an empty list says nobody has left).
+
+        Someone is known to have left only when no row of the list can be them (`may_be`): a row with their object id
+        or any of their addresses is them, and a row without an object id may be them by name, since Graph may know
+        them by a Hwb address the office's list does not have."""
         if post is not Role.LINE_MANAGER:
             now = self.in_post(post)
             return now is not None and _same(now, contact)
         if not self.staff or roles((contact,), self.federation) != (Role.LINE_MANAGER,):
             return True
-        return any(_listed_as(member, contact) for member in self.staff)
+        return any(may_be(StaffContact(m.aad_object_id, m.name, m.email), contact) for m in self.staff)
 
 
 def roles(chain: Iterable[StaffContact], federation: Federation) -> tuple[Role, ...]:

@@ -62,8 +62,20 @@ def _form_partition(reporter: Person) -> str:
     return safe_key(f"{FORMS}{reporter.tenant_id}|{reporter.aad_object_id}")
 
 
+def _contact_json(contact: StaffContact) -> dict[str, Any]:
+    """A person as stored: with every other address Graph knows them by, to tell later whether they are still here."""
+    stored: dict[str, Any] = {"id": contact.aad_object_id, "name": contact.name, "email": contact.email}
+    if contact.other_addresses:
+        stored["other"] = list(contact.other_addresses)
+    return stored
+
+
+def _stored_contact(stored: dict[str, Any]) -> StaffContact:
+    return StaffContact(stored["id"], stored["name"], stored.get("email", ""), tuple(stored.get("other", ())))
+
+
 def _chain_json(chain: tuple[StaffContact, ...]) -> str:
-    return json.dumps([{"id": c.aad_object_id, "name": c.name, "email": c.email} for c in chain], ensure_ascii=False)
+    return json.dumps([_contact_json(c) for c in chain], ensure_ascii=False)
 
 
 def _notes_json(notes: tuple[Note, ...]) -> str:
@@ -89,7 +101,7 @@ def _to_entity(report: ConcernReport) -> dict[str, Any]:
 def _chain(entity: dict[str, Any]) -> tuple[StaffContact, ...]:
     stored = entity_text(entity, "Chain")
     if stored:
-        return tuple(StaffContact(c["id"], c["name"], c.get("email", "")) for c in json.loads(stored))
+        return tuple(_stored_contact(c) for c in json.loads(stored))
     first, second = _contact(entity, "Assigned"), _contact(entity, "Escalation")
     return (first,) if second.aad_object_id in ("", first.aad_object_id) else (first, second)
 

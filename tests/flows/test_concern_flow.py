@@ -12,7 +12,7 @@ from typing import Any, NoReturn
 
 import pytest
 
-from bot.domain.concerns import ConcernReport, ReportState, Route
+from bot.domain.concerns import About, ConcernReport, ReportState, Route
 from bot.domain.directory import LineManagers, StaffMember, read_staff_csv
 from bot.domain.errors import ConcurrentChange, StorageUnavailable
 from bot.domain.federation import Federation, parse_federation
@@ -205,6 +205,22 @@ async def test_a_report_about_the_picked_line_manager_never_reaches_him_when_gra
     assert _shows(await bot.cards_for(SIAN), SECRET)
     assert "It went to Mrs Siân Roberts." in text_of(receipt.card)
     assert "Gareth Hughes will not see it." in text_of(receipt.card)
+
+
+async def test_a_report_graph_sent_to_the_line_manager_stays_with_him_when_the_list_has_no_object_ids(
+        bot: BotInMemory) -> None:
+    await _staff_list_without_ids(bot)
+    await bot.meets(CARYS, GARETH, SIAN)
+    await _report_about(bot, HWB_GARETH, About.SOMEONE_ELSE.value)
+    filed = await _only_report(bot)
+    assert filed.holder.aad_object_id == GARETH.aad_object_id
+
+    await _concerns(bot, managers=[GraphGives(HWB_GARETH)],
+                    clock=_stopped_at(filed.submitted_at + timedelta(minutes=15))).check_reports()
+
+    assert (await _only_report(bot)).holder.aad_object_id == GARETH.aad_object_id, "passed on as if he had left"
+    assert not _shows(await bot.cards_for(CARYS), "has left")
+    assert not _shows(await bot.cards_for(SIAN), SECRET)
 
 
 DAI = Person(CARYS.tenant_id, "a1000000-0000-4000-8000-0000000000d1", "David Jones")

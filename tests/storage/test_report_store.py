@@ -57,6 +57,16 @@ async def test_a_report_reads_back_as_written(backend: Backend) -> None:
         await reports.get("C-ZZZZZZ")
 
 
+async def test_a_holder_keeps_every_address_graph_knows_him_by(backend: Backend) -> None:
+    reports = await backend.concern_reports()
+    from_graph = StaffContact(GARETH.aad_object_id, GARETH.name, "HughesG42@hwbcymru.net", (GARETH.email,))
+    await reports.create(replace(_report(), chain=(from_graph, SIAN)))
+
+    stored = await reports.get("C-4QX9TB")
+
+    assert stored.holder == from_graph and stored.holder.addresses == {"hughesg42@hwbcymru.net", GARETH.email}
+
+
 async def test_a_stale_change_is_refused_and_leaves_no_audit_row(backend: Backend) -> None:
     reports = await backend.concern_reports()
     await reports.create(_report())

@@ -455,6 +455,18 @@ def test_a_holder_who_left_passes_it_to_the_next_person_still_there() -> None:
     assert not acknowledged.holder_has_left(_today(staff=()))  # without a staff list nobody is known to have left
 
 
+def test_a_line_manager_graph_knows_by_another_address_is_still_there_on_a_list_without_object_ids() -> None:
+    hwb = StaffContact(GARETH.aad_object_id, "Gareth Hughes", "HughesG42@hwbcymru.net")
+    hwb_with_school_mail = StaffContact(GARETH.aad_object_id, "G H", "HughesG42@hwbcymru.net", (GARETH.email,))
+    list_without_him = tuple(m for m in WITHOUT_IDS if m.email != GARETH.email)
+
+    assert _today(staff=WITHOUT_IDS).still_there(hwb, Role.LINE_MANAGER)  # a row of his name may be him
+    assert _today(staff=WITHOUT_IDS).still_there(hwb_with_school_mail, Role.LINE_MANAGER)
+    assert not _today(staff=list_without_him).still_there(hwb, Role.LINE_MANAGER)  # no row can be him
+    assert not _today(staff=WITHOUT_GARETH).still_there(hwb, Role.LINE_MANAGER)
+    assert not _report(chain=(hwb, HEAD, CHAIR)).holder_has_left(_today(staff=WITHOUT_IDS))
+
+
 def test_a_holder_who_left_keeps_a_report_nobody_else_may_have() -> None:
     alone = _report(chain=(GARETH,))  # the head and the chair are both named in it
 
