@@ -332,7 +332,8 @@ class ConcernFlow:
                     wants_meeting=texts["meeting"] == "true", urgent=texts["urgent"] == "true",
                     submitted_at=now, chain=routing.chain, route=routing.why, kind=kind,
                     about=texts["about"] if about or texts["about"] in {a.value for a in About} else "",
-                    about_name=about.name if about else "", involves_manager=subject.involves_manager, form=token))
+                    about_name=about.name if about else "", involves_manager=subject.involves_manager,
+                    involved_manager=routing.manager if subject.involves_manager else None, form=token))
             except StorageUnavailable:
                 # A write that timed out may still have been made, and `check_reports` would send it: only a report
                 # read back is called sent, and none is ever called unsent.
@@ -475,9 +476,8 @@ class ConcernFlow:
             about = self._about(report.about, members) or StaffContact("", report.about_name, report.about)
         subject = Subject(typed=(report.what, report.since, report.where, report.who, report.evidence), about=about,
                           involves_manager=report.involves_manager, kind=report.kind, staff=members)
-        manager = await find_line_manager(report.reporter, self._managers) if report.involves_manager else None
         member = member_for(members, report.reporter)
-        return Today(self._federation, members, subject, manager, member.school if member else "")
+        return Today(self._federation, members, subject, member.school if member else "")
 
     def _show(self, turn: Turn, report: ConcernReport, *, notice: str = "", closing: bool = False,
               error: str = "") -> Reply:

@@ -273,11 +273,13 @@ def _distinct(contacts: Iterable[StaffContact]) -> tuple[StaffContact, ...]:
 
 @dataclass(frozen=True)
 class Routing:
-    """Who holds a new report (`chain[0]`), who it goes to after them, why, and who was left out for being named."""
+    """Who holds a new report (`chain[0]`), who it goes to after them, why, and who was left out for being named;
+    `manager` is the reporter's line manager as found (in the chain or not), kept with a report that involves him."""
 
     chain: tuple[StaffContact, ...]
     why: Route
     left_out: tuple[StaffContact, ...] = ()
+    manager: StaffContact | None = field(default=None, compare=False)
 
     @property
     def holder(self) -> StaffContact:
@@ -330,7 +332,7 @@ def route(reporter: Person, subject: Subject, manager: StaffContact | None, fede
         why = Route.LINE_MANAGER
     else:
         why = Route.NO_MANAGER
-    return Routing(chain, why, named)
+    return Routing(chain, why, named, manager)
 
 
 @dataclass(frozen=True)
@@ -341,7 +343,6 @@ class Today:
     federation: Federation
     staff: tuple[StaffMember, ...]
     subject: Subject
-    manager: StaffContact | None = None  # the reporter's line manager now, to honour "it involves my line manager"
     school_id: str = ""  # the reporter's school
 
     @property
@@ -429,6 +430,9 @@ class ConcernReport:
     about: str = ""  # an `About` value, or the email of the colleague picked from the staff list
     about_name: str = ""
     involves_manager: bool = False
+    # The reporter's line manager when she sent a report that involves him (None: not known, or it does not involve
+    # him): it never goes to him, whatever post he holds later.
+    involved_manager: StaffContact | None = None
     state: ReportState = ReportState.OPEN
     level: int = 0  # which person of the chain holds it
     acknowledged_at: datetime | None = None  # by its current holder
@@ -545,9 +549,12 @@ class ConcernReport:
         about."""
         if contact is None or _same(contact, StaffContact(self.reporter.aad_object_id, self.reporter.name)):
             return False
-        if today.subject.involves_manager and today.manager is None and not any(_same(contact, c) for c in self.chain):
-            return False  # the line manager it involves is not known today: nobody new, who might be him
-        return not any(_same(contact, t) for t in taken) and not today.subject.names(contact, manager=today.manager)
+        if self.involves_manager:  # the line manager it involves never has it, whatever post he holds later
+            if self.involved_manager is None and not any(_same(contact, c) for c in self.chain):
+                return False  # who he was is not known (an older report, or none found): nobody new, who might be him
+            if self.involved_manager is not None and may_be(self.involved_manager, contact, today.staff):
+                return False
+        return not any(_same(contact, t) for t in taken) and not today.subject.names(contact, manager=None)
 
     def _onward(self, today: Today, candidates: Iterable[StaffContact | None]) -> tuple[StaffContact, ...]:
         taken = list(self.chain[: self.level + 1])

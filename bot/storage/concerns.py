@@ -17,6 +17,8 @@ Retention also removes the report's messages from the `outbox` table (their card
 their sent marks from `outboxsent`: their message ids all start with the reference (`msg|<reference>|...`, see
 bot/storage/outbox.py).
 
+`InvolvedManager` (JSON, like a person of `Chain`) is who the reporter's line manager was when she sent a report
+that involves him; rows written before it existed have none, read as "not known".
 Records written before the chain of holders existed (`AssignedId`, `EscalationId`, `EscalationNote`) are read
 as a chain of those two people and one escalation note.
 """
@@ -91,7 +93,10 @@ def _to_entity(report: ConcernReport) -> dict[str, Any]:
         "Who": report.who, "Evidence": report.evidence, "WantsMeeting": report.wants_meeting,
         "Urgent": report.urgent, "SubmittedAt": report.submitted_at, "Chain": _chain_json(report.chain),
         "Level": report.level, "Route": report.route.value, "Kind": report.kind.value, "About": report.about,
-        "AboutName": report.about_name, "InvolvesManager": report.involves_manager, "State": report.state.value,
+        "AboutName": report.about_name, "InvolvesManager": report.involves_manager,
+        "InvolvedManager": json.dumps(_contact_json(report.involved_manager), ensure_ascii=False)
+        if report.involved_manager is not None else "",
+        "State": report.state.value,
         "AcknowledgedAt": report.acknowledged_at, "RemindedAt": report.reminded_at,
         "EscalatedAt": report.escalated_at, "ClosedAt": report.closed_at, "ReopenedAt": report.reopened_at,
         "Notes": _notes_json(report.notes), "FormToken": report.form, "Owed": report.owed,
@@ -104,6 +109,13 @@ def _chain(entity: dict[str, Any]) -> tuple[StaffContact, ...]:
         return tuple(_stored_contact(c) for c in json.loads(stored))
     first, second = _contact(entity, "Assigned"), _contact(entity, "Escalation")
     return (first,) if second.aad_object_id in ("", first.aad_object_id) else (first, second)
+
+
+def _involved_manager(entity: dict[str, Any]) -> StaffContact | None:
+    """Who the line manager a report involves was; None for reports written before it was kept (and those involving
+    no known manager), which the domain treats as "might be anyone new"."""
+    stored = entity_text(entity, "InvolvedManager")
+    return _stored_contact(json.loads(stored)) if stored else None
 
 
 def _notes(entity: dict[str, Any]) -> tuple[Note, ...]:
@@ -137,7 +149,8 @@ def _from_entity(entity: dict[str, Any]) -> ConcernReport:
         chain=chain, route=Route(entity_text(entity, "Route")),
         kind=ReportKind(entity_text(entity, "Kind") or ReportKind.COLLEAGUE.value),
         about=entity_text(entity, "About"), about_name=entity_text(entity, "AboutName"),
-        involves_manager=bool(entity.get("InvolvesManager")), state=state, level=min(level, len(chain) - 1),
+        involves_manager=bool(entity.get("InvolvesManager")), involved_manager=_involved_manager(entity), state=state,
+        level=min(level, len(chain) - 1),
         acknowledged_at=acknowledged, reminded_at=entity_time(entity, "RemindedAt"),
         escalated_at=entity_time(entity, "EscalatedAt"), closed_at=entity_time(entity, "ClosedAt"),
         reopened_at=entity_time(entity, "ReopenedAt"), notes=_notes(entity), form=entity_text(entity, "FormToken"),

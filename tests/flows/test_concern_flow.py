@@ -140,6 +140,37 @@ async def test_colleagues_sharing_the_heads_and_chairs_first_names_do_not_stop_a
     assert await staffed.cards_for(SIAN) == [] and await staffed.cards_for(CHAIR) == []
 
 
+def _gareth_acting_head() -> Federation:
+    """The settings while Mrs Roberts is on long-term leave: Gareth Hughes is acting headteacher of the high school."""
+    raw = json.loads((REPO / "config" / "federation.local.json").read_text(encoding="utf-8"))
+    raw["schools"][0]["headteacher"] = {"aad_object_id": GARETH.aad_object_id, "name": "Gareth Hughes",
+                                        "email": "gareth.hughes@llanidloes.example.cymru"}
+    return parse_federation(raw)
+
+
+async def test_a_report_involving_the_line_manager_never_reaches_him_after_he_becomes_acting_head(
+        staffed: BotInMemory) -> None:
+    await staffed.meets(CHAIR)
+    await _report(staffed, involves_manager="true", about="rather_not_say")
+    filed = await _only_report(staffed)
+    assert filed.holder.aad_object_id == SIAN.aad_object_id
+    # The office's next list gives Carys a new line manager, Ffion Morgan.
+    csv = (REPO / "config" / "staff.local.csv").read_text(encoding="utf-8")
+    staff = read_staff_csv(csv.replace(",gareth.hughes@llanidloes.example.cymru,a1000000-0000-4000-8000-000000000001",
+                                       ",ffion.morgan@llanidloes.example.cymru,a1000000-0000-4000-8000-000000000001"),
+                           schools=["high", "primary"])
+    assert not staff.problems
+    await MemoryStaffDirectory(staffed.store).replace_all(staff.staff)
+
+    await _concerns(staffed, federation=_gareth_acting_head(),
+                    clock=_stopped_at(filed.submitted_at + timedelta(hours=1))).check_reports()
+
+    report = await _only_report(staffed)
+    assert report.holder.aad_object_id == CHAIR.aad_object_id
+    assert GARETH.aad_object_id not in [c.aad_object_id for c in report.chain]
+    assert await staffed.cards_for(GARETH) == [], "the report reached the line manager it involves"
+
+
 class GraphGives:
     """Graph as a Hwb tenant answers: Carys's line manager is `manager` (with an address the staff list does not
     have); nobody else's manager is known."""

@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from azure.data.tables import UpdateMode
 from azure.data.tables.aio import TableClient
 
 from bot.domain.concerns import ConcernReport, ReportState, Route
@@ -65,6 +66,30 @@ async def test_a_holder_keeps_every_address_graph_knows_him_by(backend: Backend)
     stored = await reports.get("C-4QX9TB")
 
     assert stored.holder == from_graph and stored.holder.addresses == {"hughesg42@hwbcymru.net", GARETH.email}
+
+
+async def test_a_report_involving_the_line_manager_keeps_who_he_was(backend: Backend) -> None:
+    reports = await backend.concern_reports()
+    await reports.create(replace(_report(), chain=(SIAN,), route=Route.MANAGER_INVOLVED, involves_manager=True,
+                                 involved_manager=GARETH))
+
+    stored = await reports.get("C-4QX9TB")
+
+    assert stored.involves_manager and stored.involved_manager == GARETH
+
+
+async def test_a_report_written_before_the_involved_manager_was_kept_reads_as_not_known(
+        store: TableStore, azurite: str, table_prefix: str) -> None:
+    reports = TableConcernReports(store)
+    await reports.create(replace(_report(), chain=(SIAN,), route=Route.MANAGER_INVOLVED, involves_manager=True))
+    async with TableClient.from_connection_string(azurite, table_prefix + "reports") as table:
+        row = dict(await table.get_entity("C-4QX9TB", "report"))
+        del row["InvolvedManager"]  # the shape the previous release wrote
+        await table.update_entity(row, mode=UpdateMode.REPLACE)
+
+    old = await reports.get("C-4QX9TB")
+
+    assert old.involves_manager and old.involved_manager is None
 
 
 async def test_a_stale_change_is_refused_and_leaves_no_audit_row(backend: Backend) -> None:
