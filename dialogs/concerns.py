@@ -474,8 +474,8 @@ class ConcernFlow:
         about = None
         if "@" in report.about:  # the colleague picked from the list, as they were named then if they have left it
             about = self._about(report.about, members) or StaffContact("", report.about_name, report.about)
-        subject = Subject(typed=(report.what, report.since, report.where, report.who, report.evidence), about=about,
-                          involves_manager=report.involves_manager, kind=report.kind, staff=members)
+        subject = Subject(typed=report.typed, about=about, involves_manager=report.involves_manager, kind=report.kind,
+                          staff=members)
         member = member_for(members, report.reporter)
         return Today(self._federation, members, subject, member.school if member else "")
 
@@ -497,6 +497,8 @@ class ConcernFlow:
             changed = change(report)
         except NotAllowed:
             return self._show(turn, report)  # e.g. the manager, after the report went to the headteacher
+        except NobodyToSendTo:  # the reporter's note names everyone it could go to next
+            return self._show(turn, report, notice=self._strings.text("concern.note_names_everyone", turn.lang))
         if changed == report:
             return self._show(turn, report)  # a settled report, or a button already pressed: nothing changes
         now = self._clock()

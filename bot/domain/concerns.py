@@ -463,6 +463,12 @@ class ConcernReport:
         return self.chain[self.level + 1] if self.level + 1 < len(self.chain) else None
 
     @property
+    def typed(self) -> tuple[str, ...]:
+        """Everything the reporter wrote, to check who it names: the form's fields and her "not resolved" note."""
+        notes = (n.text for n in self.notes if n.kind is NoteKind.NOT_RESOLVED)
+        return (self.what, self.since, self.where, self.who, self.evidence, *notes)
+
+    @property
     def is_settled(self) -> bool:
         """Closed: final for whoever holds it."""
         return self.state is ReportState.CLOSED
@@ -535,14 +541,19 @@ class ConcernReport:
         return replace(self, state=ReportState.CLOSED, closed_at=now, notes=(*self.notes, note))
 
     def reopened(self, person: Person, note: str, now: datetime) -> ConcernReport:
-        """The reporter says it isn't resolved: once, it goes to the next person up."""
+        """The reporter says it isn't resolved: once, it goes to the next person up that her note does not name
+        (`NobodyToSendTo` when it names everyone above)."""
         if person.aad_object_id != self.reporter.aad_object_id:
             raise NotAllowed("not the reporter")
         if not self.can_reopen:
             return self
+        onward = tuple(c for c in self.chain[self.level + 1:] if not mentions(note, c))
+        if not onward:
+            raise NobodyToSendTo("everyone above is named in the note")
         notes = self.notes + ((Note(NoteKind.NOT_RESOLVED, note, self.level, now),) if note else ())
-        return replace(self, state=ReportState.ESCALATED, level=self.level + 1, escalated_at=now, closed_at=None,
-                       acknowledged_at=None, reopened_at=now, notes=notes)
+        return replace(self, chain=(*self.chain[: self.level + 1], *onward), state=ReportState.ESCALATED,
+                       level=self.level + 1, escalated_at=now, closed_at=None, acknowledged_at=None, reopened_at=now,
+                       notes=notes)
 
     def _may_go_to(self, today: Today, taken: Sequence[StaffContact], contact: StaffContact | None) -> bool:
         """Someone the report may move on to: not the reporter, not anyone already in `taken`, never anyone it is

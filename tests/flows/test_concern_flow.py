@@ -632,6 +632,39 @@ async def test_not_resolved_after_the_headteacher_changed_goes_to_the_new_head(s
     assert await staffed.cards_for(SIAN) == []
 
 
+async def _closed_by_gareth(bot: BotInMemory) -> str:
+    """Carys's report, closed by Gareth: its reference."""
+    await _report(bot)
+    [card] = await bot.cards_for(GARETH)
+    reference = verb_data(card, "concern.escalate")["ref"]
+    await bot.clicks(GARETH, "concern.close", {"ref": reference, "outcome": "Spoke to Dafydd"})
+    return str(reference)
+
+
+async def test_a_not_resolved_note_naming_the_next_person_up_does_not_go_to_them(staffed: BotInMemory) -> None:
+    await staffed.meets(CHAIR)
+    reference = await _closed_by_gareth(staffed)
+    note = "It has got worse: Mrs Roberts now comments on my posts in the staff group as well"
+
+    await staffed.clicks(CARYS, "concern.reopen", {"ref": reference, "note": note})
+
+    assert not _shows(await staffed.cards_for(SIAN), note), "the reporter's note reached the headteacher it names"
+    assert (await _only_report(staffed)).holder.aad_object_id == CHAIR.aad_object_id
+    assert _shows(await staffed.cards_for(CHAIR), note)
+
+
+async def test_a_not_resolved_note_naming_everyone_above_is_not_passed_on_and_says_so(staffed: BotInMemory) -> None:
+    reference = await _closed_by_gareth(staffed)
+
+    told = await staffed.clicks(CARYS, "concern.reopen", {"ref": reference,
+                                                           "note": "Mrs Roberts and Mr Davies have joined in"})
+
+    assert "has not been passed on: everyone it could go to next is named in your note" in text_of(told.card)
+    report = await _only_report(staffed)
+    assert report.holder.aad_object_id == GARETH.aad_object_id and report.is_settled and report.can_reopen
+    assert await staffed.cards_for(SIAN) == []
+
+
 def _first_quote(card: dict[str, Any]) -> str:
     """The first of the policy's words a section card shows."""
     [first, *_] = [box for box in card["body"] if box.get("type") == "Container" and box.get("style") == "emphasis"]

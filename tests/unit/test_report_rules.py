@@ -370,6 +370,25 @@ def test_this_is_not_resolved_goes_one_step_up_once_and_only_from_the_reporter()
     assert not top.can_reopen and top.reopened(CARYS, "", MONDAY) == top
 
 
+def test_a_not_resolved_note_naming_the_next_person_up_passes_over_them() -> None:
+    closed = _report().closed(AS_GARETH, "Spoke to them", shared=False, now=MONDAY)
+
+    reopened = closed.reopened(CARYS, "Mrs Roberts now comments on my posts as well", MONDAY + timedelta(days=1))
+
+    assert reopened.holder == CHAIR and HEAD not in reopened.chain
+    with pytest.raises(NobodyToSendTo):
+        closed.reopened(CARYS, "Now Siân Roberts and Huw Davies have joined in", MONDAY)
+
+
+def test_a_report_passes_over_anyone_the_reporters_not_resolved_note_names_whenever_it_moves_on() -> None:
+    reopened = _report().closed(AS_GARETH, "Spoke to them", shared=False, now=MONDAY).reopened(
+        CARYS, "Dr Ellis has joined in", MONDAY)
+
+    assert reopened.typed == ("w", "", "", "", "", "Dr Ellis has joined in")
+    # Mrs Roberts, who holds it now, leaves; Dr Ellis, the new head, is named in Carys's note.
+    assert reopened.passed_on(_today(AFTER_EASTER, subject=_typed(*reopened.typed)), MONDAY).holder == CHAIR
+
+
 def test_each_note_is_shown_only_to_the_people_it_is_for() -> None:
     escalated = _report().escalated(AS_GARETH, "for the head", MONDAY)
     closed = escalated.closed(SIAN, "kept from the reporter", shared=False, now=MONDAY)
