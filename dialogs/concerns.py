@@ -462,10 +462,13 @@ class ConcernFlow:
         if not turn.is_private or not isinstance(reference, str) or not _REFERENCE.fullmatch(reference):
             raise RecordNotFound("no report")
         report = await self._reports.get(reference)
-        # A stranger learns nothing, not even that the reference exists.
-        if report.reporter.tenant_id != turn.actor.tenant_id or not report.may_see(turn.actor):
+        # A stranger, or someone who has left, learns nothing, not even that the reference exists.
+        if report.reporter.tenant_id != turn.actor.tenant_id:
             raise RecordNotFound("not visible")
-        return report.as_of(await self._today(report))
+        today = await self._today(report)
+        if not report.may_see(turn.actor, today):
+            raise RecordNotFound("not visible")
+        return report.as_of(today)
 
     async def _today(self, report: ConcernReport, staff: Sequence[StaffMember] | None = None) -> Today:
         """The settings and staff list as they are now, and what this report says about whom: what it is checked

@@ -483,9 +483,14 @@ class ConcernReport:
         held = [n for n, c in enumerate(self.chain[: self.level + 1]) if c.aad_object_id == person.aad_object_id]
         return held[-1] if held else None
 
-    def may_see(self, person: Person) -> bool:
-        """Only the reporter and the people who hold or have held it."""
-        return person.aad_object_id == self.reporter.aad_object_id or self.level_of(person) is not None
+    def may_see(self, person: Person, today: Today) -> bool:
+        """Only the reporter and the people who hold or have held it, while they are still there for it (on the staff
+        list, or in the post they had it for): someone who has left can no longer open it, nor can the holder it was
+        passed on from for leaving. The reporter always can."""
+        if person.aad_object_id == self.reporter.aad_object_id:
+            return True
+        level = self.level_of(person)
+        return level is not None and today.still_there(self.chain[level], posts(self, today.federation)[level])
 
     def handled_by(self, person: Person) -> bool:
         """True for whoever holds the report now."""

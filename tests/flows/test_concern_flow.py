@@ -560,6 +560,21 @@ async def test_an_unacknowledged_report_whose_line_manager_left_passes_on_withou
     assert not [c for c in await staffed.cards_for(GARETH) if "Reminder" in text_of(c)]
 
 
+async def test_a_line_manager_who_has_left_can_no_longer_open_the_report(staffed: BotInMemory) -> None:
+    await _report(staffed)
+    filed = await _only_report(staffed)
+    await _staff_list_without_gareth(staffed)  # his Hwb account stays: he now teaches elsewhere in Powys
+    await _concerns(staffed, clock=_stopped_at(filed.submitted_at + timedelta(minutes=15))).check_reports()
+    assert (await _only_report(staffed)).holder.aad_object_id == SIAN.aad_object_id
+
+    shown = await staffed.clicks(GARETH, "concern.show", {"ref": filed.reference})
+    hers = await staffed.clicks(CARYS, "concern.show", {"ref": filed.reference})
+
+    assert SECRET not in text_of(shown.card), "a leaver still reads the report he no longer has any part in"
+    assert "Mrs Siân Roberts" not in text_of(shown.card)
+    assert "Passed to Mrs Siân Roberts" in text_of(hers.card)  # the reporter still follows her report
+
+
 RHYS = Person(CARYS.tenant_id, "a1000000-0000-4000-8000-0000000000ee", "Dr Rhys Ellis")
 
 

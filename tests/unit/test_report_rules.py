@@ -323,10 +323,25 @@ def test_a_report_with_nobody_above_its_holder_is_reminded_but_not_escalated() -
 def test_only_the_reporter_and_those_who_have_held_it_may_see_it() -> None:
     report = _report()
     escalated = report.escalated(AS_GARETH, "note", MONDAY)
+    today = _today()
 
-    assert report.may_see(CARYS) and report.may_see(AS_GARETH)
-    assert not report.may_see(SIAN) and not report.may_see(STRANGER) and not report.may_see(AS_CHAIR)
-    assert escalated.may_see(SIAN) and escalated.may_see(AS_GARETH) and not escalated.may_see(AS_CHAIR)
+    assert report.may_see(CARYS, today) and report.may_see(AS_GARETH, today)
+    assert not report.may_see(SIAN, today) and not report.may_see(STRANGER, today)
+    assert not report.may_see(AS_CHAIR, today)
+    assert escalated.may_see(SIAN, today) and escalated.may_see(AS_GARETH, today)
+    assert not escalated.may_see(AS_CHAIR, today)
+
+
+def test_a_line_manager_who_left_can_no_longer_see_the_report_he_held() -> None:
+    gone = _today(staff=WITHOUT_GARETH)
+    passed = _report().passed_on(gone, MONDAY)
+    without_carys = _today(staff=tuple(m for m in STAFF if m.aad_object_id != CARYS.aad_object_id))
+
+    assert passed.holder == HEAD
+    assert not passed.may_see(AS_GARETH, gone) and not _report().may_see(AS_GARETH, gone)
+    assert passed.may_see(SIAN, gone) and passed.may_see(CARYS, gone)
+    assert _report().may_see(CARYS, without_carys)  # the reporter always keeps hers
+    assert _report().may_see(AS_GARETH, _today(staff=()))  # without a staff list nobody is known to have left
 
 
 def test_only_the_holder_acts_and_escalation_needs_a_fresh_acknowledgement() -> None:
