@@ -62,6 +62,8 @@ class SectionView:
     leading: int = 0
     # The mark of its heading's words, so a button to it finds it again in a later version.
     heading_mark: str = ""
+    # The language it is shown in, so a button to it opens it in the language of the card it sits on.
+    lang: str = ""
 
 
 def _paragraph(passages: Sequence[PolicyPassage], passage_id: str) -> tuple[int, int]:
@@ -85,7 +87,7 @@ def section_view(section: PolicySection, lang: Lang, *, full: bool = False, firs
     shown = (*shown[start:end], *shown[:start], *shown[end:])
     welsh = sum(bool(p.text_cy) for p in shown) if lang is Lang.CY else 0
     return SectionView(section.id, section.heading(lang.value), tuple(quotes(shown, lang.value)), section.heading_en,
-                       welsh, end - start, heading_mark(section))
+                       welsh, end - start, heading_mark(section), lang.value)
 
 
 def place_data(place: PolicyPlace) -> dict[str, str]:
@@ -95,7 +97,24 @@ def place_data(place: PolicyPlace) -> dict[str, str]:
 
 
 def _section_data(section: SectionView) -> dict[str, str]:
-    return place_data(PolicyPlace(section.section_id, section_mark=section.heading_mark))
+    shown_in = {"lang": section.lang} if section.lang else {}
+    return place_data(PolicyPlace(section.section_id, section_mark=section.heading_mark)) | shown_in
+
+
+def shown_in(lang: Lang) -> dict[str, str]:
+    """The data of a button that opens something of the policy (optional `lang`): opened in the card's language."""
+    return {"lang": lang.value}
+
+
+def _next_steps(strings: Catalogue, lang: Lang, steps: Sequence[str]) -> list[Element]:
+    """The buttons to what a passage leads to; the policy's own (disclaimer, photos) open in the card's language."""
+    buttons = []
+    for step in steps:
+        if step in NEXT_STEPS:
+            verb, key = NEXT_STEPS[step]
+            buttons.append(execute(strings.text(key, lang), verb,
+                                   shown_in(lang) if verb in (VERB_DISCLAIMER, VERB_PHOTOS) else None))
+    return buttons
 
 
 def source_line(strings: Catalogue, lang: Lang, source: str, section: SectionView, *, quoted: int = 0,
@@ -145,11 +164,8 @@ def answer_card(strings: Catalogue, lang: Lang, *, question_id: str, section: Se
         body.append(text(f"{note} {strings.text('ask.tentative_next', lang)}" if rating else note))
     body.extend(quote(passage) for passage in quotes)
     body.append(source_line(strings, lang, source, section, quoted=len(quotes), quoted_welsh=welsh_quotes))
-    buttons = [execute(strings.text("ask.read_section", lang), VERB_SECTION, _section_data(section))]
-    for step in next_steps:
-        if step in NEXT_STEPS:
-            verb, key = NEXT_STEPS[step]
-            buttons.append(execute(strings.text(key, lang), verb))
+    buttons = [execute(strings.text("ask.read_section", lang), VERB_SECTION, _section_data(section)),
+               *_next_steps(strings, lang, next_steps)]
     body += button_rows(buttons)
     if escalated_to:
         body.append(plain_text(strings.text("ask.escalated", lang, name=escalated_to), weight="Bolder"))
@@ -230,11 +246,8 @@ def section_card(strings: Catalogue, lang: Lang, section: SectionView, *, source
     elif passages:
         body.append(_passages(passages))
     body.append(source_line(strings, lang, source, section, quoted=len(passages), quoted_welsh=section.welsh_passages))
-    actions = [execute(strings.text("button.sections", lang), VERB_SECTIONS)]
-    for step in next_steps:
-        if step in NEXT_STEPS:
-            verb, key = NEXT_STEPS[step]
-            actions.append(execute(strings.text(key, lang), verb))
+    actions = [execute(strings.text("button.sections", lang), VERB_SECTIONS, shown_in(lang)),
+               *_next_steps(strings, lang, next_steps)]
     return card([*body, *button_rows(actions[:5])])
 
 
@@ -293,7 +306,7 @@ def about_card(strings: Catalogue, lang: Lang, details: PolicyDetails, *, overdu
         body.append({"type": "Container", "style": "warning",
                      "items": [text(strings.text("ask.about_overdue", lang, review=review))]})
     body.extend(changes)
-    return card(body, [execute(strings.text("button.sections", lang), VERB_SECTIONS)])
+    return card(body, [execute(strings.text("button.sections", lang), VERB_SECTIONS, shown_in(lang))])
 
 
 def disclaimer_card(strings: Catalogue, lang: Lang, disclaimer: str, *, source: str, section: SectionView) -> Card:

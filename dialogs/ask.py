@@ -72,7 +72,13 @@ class Retriever(Protocol):
         ...
 
 
-class SectionClick(CardData):
+class ShownIn(CardData):
+    """A button that opens something of the policy: `lang` (optional, newer buttons), the language of its card."""
+
+    lang: Text = ""
+
+
+class SectionClick(ShownIn):
     """`policy.section`: the section's id; `passage` (optional, newer buttons) the passage to show first; the marks
     of their words (optional, newer still), by which a later version finds them."""
 
@@ -98,6 +104,17 @@ class ReplyClick(QuestionClick):
     """`ask.reply`: the question's id and the reply typed on the card."""
 
     reply: Text = ""
+
+
+def in_its_cards_language(handler: Handler) -> Handler:
+    """The handler answering in the language of the card the button sits on (a Welsh answer, to someone whose Teams is
+    in English, opens its section in Welsh); in the person's own for a button from before buttons said."""
+
+    async def in_language(turn: Turn) -> Reply:
+        shown = turn.data.get("lang")
+        return await handler(replace(turn, lang=Lang(shown)) if shown in tuple(Lang) else turn)
+
+    return in_language
 
 
 class AskFlow:
@@ -129,12 +146,14 @@ class AskFlow:
         """The verbs of the answer cards (passing a question on, the head's question card and the review list
         only in private: the reply comes back there)."""
         return {
-            cards.VERB_SECTION: Verb(opens(self.show_section), SectionClick),
-            VERB_SECTIONS: Verb(opens(self.show_sections)), VERB_ABOUT: Verb(opens(self.about)),
+            cards.VERB_SECTION: Verb(opens(in_its_cards_language(self.show_section)), SectionClick),
+            VERB_SECTIONS: Verb(opens(in_its_cards_language(self.show_sections)), ShownIn),
+            VERB_ABOUT: Verb(opens(self.about)),
             cards.VERB_FEEDBACK: Verb(self.feedback, FeedbackClick),
             cards.VERB_ESCALATE: Verb(self._private.only(self.escalate), QuestionClick),
             cards.VERB_REPLY: Verb(self._private.only(self.reply), ReplyClick),
-            cards.VERB_DISCLAIMER: Verb(opens(self.disclaimer)), cards.VERB_PHOTOS: Verb(opens(self.photos)),
+            cards.VERB_DISCLAIMER: Verb(opens(in_its_cards_language(self.disclaimer)), ShownIn),
+            cards.VERB_PHOTOS: Verb(opens(in_its_cards_language(self.photos)), ShownIn),
             VERB_REVIEW: Verb(self._private.only(opens(self.review))),
         }
 
@@ -307,7 +326,8 @@ class AskFlow:
         return await self._questions.get(question_id)
 
     async def feedback(self, turn: Turn) -> Reply:
-        """Store Helpful / Not helpful with the question and passage; once, by the asker only."""
+        """Store Helpful / Not helpful with the question and passage; once, by the asker only. The card is shown
+        again in the language it was answered in, whatever the language of the person's Teams."""
         value = turn.data.get("value")
         if value not in (Feedback.HELPFUL.value, Feedback.NOT_HELPFUL.value):
             return Reply(card=error_card(self._strings, turn.lang, "error.unknown_action"))
@@ -317,12 +337,13 @@ class AskFlow:
         except (RecordNotFound, NotAllowed):
             return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
         except (AlreadyDone, ConcurrentChange):
-            return Reply(card=error_card(self._strings, turn.lang, "ask.already_rated"))
-        answer = self._answer_card(updated, turn.lang, await self._answered_policy(updated))
-        return Reply(card=answer or error_card(self._strings, turn.lang, "error.not_found"))
+            return Reply(card=error_card(self._strings, record.lang, "ask.already_rated"))
+        answer = self._answer_card(updated, record.lang, await self._answered_policy(updated))
+        return Reply(card=answer or error_card(self._strings, record.lang, "error.not_found"))
 
     async def escalate(self, turn: Turn) -> Reply:
-        """Pass an unanswered question to the policy owner, who gets a card with a reply box."""
+        """Pass an unanswered question to the policy owner, who gets a card with a reply box; the asker's card is
+        shown again in the language it was answered in."""
         owner = self._federation.policy_owner
         now = self._clock()
         try:
@@ -334,17 +355,17 @@ class AskFlow:
         except (RecordNotFound, NotAllowed):
             return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
         except AlreadyDone as done:
-            return Reply(card=cards.escalated_card(self._strings, turn.lang, name=done.by, at=done.at, already=True))
+            return Reply(card=cards.escalated_card(self._strings, record.lang, name=done.by, at=done.at, already=True))
         except RateLimited as limited:
             return Reply(card=cards.no_answer_card(
-                self._strings, turn.lang, question_id=record.question_id, question=record.text, closest=[],
-                notice=self._strings.text("ask.question_limited", turn.lang, count=limited.limit.count)))
+                self._strings, record.lang, question_id=record.question_id, question=record.text, closest=[],
+                notice=self._strings.text("ask.question_limited", record.lang, count=limited.limit.count)))
         try:
             updated = await self._questions.update(escalated)
         except ConcurrentChange:  # someone else passed it on first: this press made nothing
             await give_back_unused(self._limiter, self._question_limit, turn.actor.key, now)
             current = await self._questions.get(record.question_id)
-            return Reply(card=cards.escalated_card(self._strings, turn.lang, name=current.escalated_to,
+            return Reply(card=cards.escalated_card(self._strings, record.lang, name=current.escalated_to,
                                                    at=current.escalated_at, already=True))
         except DomainError:
             await give_back_unused(self._limiter, self._question_limit, turn.actor.key, now)
@@ -363,11 +384,11 @@ class AskFlow:
             await self._questions.update(replace(updated, escalated_at=None, escalated_to="", escalated_to_id=""))
             await give_back_unused(self._limiter, self._question_limit, turn.actor.key, now)
             raise
-        answered = (self._answer_card(updated, turn.lang, await self._answered_policy(updated)) if updated.answered
+        answered = (self._answer_card(updated, updated.lang, await self._answered_policy(updated)) if updated.answered
                     else None)
         if answered is not None:
             return Reply(card=answered)
-        return Reply(card=cards.no_answer_card(self._strings, turn.lang, question_id=updated.question_id,
+        return Reply(card=cards.no_answer_card(self._strings, updated.lang, question_id=updated.question_id,
                                                question=updated.text, closest=[], escalated_to=owner.name))
 
     def _may_review(self, person: Person) -> bool:

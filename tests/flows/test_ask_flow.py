@@ -236,3 +236,75 @@ async def test_a_year_on_questions_are_forgotten_with_their_cards_but_one_the_he
     assert await bot.cards_for(CARYS) == []  # the reply she was still owed went with her question
     [still_owed] = await bot.cards_for(SIAN)
     assert "Owain Pritchard" in text_of(still_owed) and "Carys" not in text_of(still_owed)
+
+
+# The language of the card a button sits on
+
+WELSH_QUESTION = "Ga i fod yn ffrindiau gyda disgyblion ar Facebook?"
+
+
+def _rows(card: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The data of each section row to tap on a card, wherever it sits."""
+    found: list[dict[str, Any]] = []
+    for box in (card or {}).get("body", []):
+        if box.get("selectAction", {}).get("verb") == "policy.section":
+            found.append(dict(box["selectAction"]["data"]))
+        found += _rows(box) if box.get("items") else []
+    return found
+
+
+@pytest.mark.parametrize("value", ["helpful", "not_helpful"])
+async def test_rating_a_welsh_answer_keeps_the_card_in_welsh_for_someone_whose_teams_is_in_english(
+        answering_bot: BotInMemory, value: str) -> None:
+    """Carys's Teams is in English; she asks in Welsh and gets a Welsh card, then presses Defnyddiol / Annefnyddiol."""
+    asked = await answering_bot.says(CARYS, WELSH_QUESTION, lang=Lang.EN)
+    assert "O'r polisi" in text_of(asked.card)
+
+    rated = await answering_bot.clicks(CARYS, "ask.feedback", verb_data(asked.card or {}, "ask.feedback") | {
+        "value": value}, lang=Lang.EN)
+
+    shown = text_of(rated.card)
+    assert "O'r polisi" in shown and "From the policy" not in shown
+    if value == "not_helpful":
+        assert "Gofyn i'r pennaeth" in shown and "Sorry that didn't help" not in shown
+
+
+async def test_passing_on_a_welsh_answer_says_so_in_welsh(answering_bot: BotInMemory) -> None:
+    bot = answering_bot
+    await bot.meets(CARYS, SIAN)
+    asked = await bot.says(CARYS, WELSH_QUESTION, lang=Lang.EN)
+    rated = await bot.clicks(CARYS, "ask.feedback", verb_data(asked.card or {}, "ask.feedback") | {
+        "value": "not_helpful"}, lang=Lang.EN)
+
+    passed = await bot.clicks(CARYS, "ask.escalate", verb_data(rated.card or {}, "ask.escalate"), lang=Lang.EN)
+
+    assert "Rydw i wedi anfon eich cwestiwn ymlaen" in text_of(passed.card)
+    assert "I've passed your question" not in text_of(passed.card)
+
+
+async def test_reading_the_whole_section_of_a_welsh_answer_opens_it_in_welsh(answering_bot: BotInMemory) -> None:
+    asked = await answering_bot.says(CARYS, WELSH_QUESTION, lang=Lang.EN)
+
+    opened = await answering_bot.clicks(CARYS, "policy.section", verb_data(asked.card or {}, "policy.section"),
+                                        lang=Lang.EN)
+
+    assert "Adran:" in text_of(opened.card) and "Section:" not in text_of(opened.card)
+    assert opened.new_message  # the answer stays to come back to
+
+
+async def test_the_closest_sections_on_a_welsh_not_covered_card_open_in_welsh(answering_bot: BotInMemory) -> None:
+    no_answer = await answering_bot.says(CARYS, "Faint o wyliau blynyddol dw i'n eu cael?", lang=Lang.EN)
+    assert "Dydy'r polisi ddim yn sôn am hynny" in text_of(no_answer.card)
+    [row, *_] = _rows(no_answer.card)
+
+    opened = await answering_bot.clicks(CARYS, "policy.section", row, lang=Lang.EN)
+
+    assert "Adran:" in text_of(opened.card) and "Section:" not in text_of(opened.card)
+
+
+async def test_a_section_button_from_before_buttons_named_their_language_opens_in_the_persons_language(
+        answering_bot: BotInMemory) -> None:
+    for lang, title in ((Lang.EN, "Section:"), (Lang.CY, "Adran:")):
+        opened = await answering_bot.clicks(CARYS, "policy.section", {"section": "personal-use"}, lang=lang)
+
+        assert title in text_of(opened.card)
