@@ -28,7 +28,7 @@ from bot.domain.uk_time import uk_today
 from bot.policy.model import Policy, PolicyPassage, quotes
 from bot.policy.places import PolicyPlace, find_place
 from cards import answer as cards
-from cards.common import VERB_ABOUT, VERB_REVIEW, VERB_SECTIONS, error_card
+from cards.common import VERB_ABOUT, VERB_REVIEW, VERB_SECTIONS, error_card, notice_card
 from cards.i18n import Catalogue
 from cards.publishing import changes_elements, published_text
 from dialogs.base import CardData, Handler, Reply, Text, Turn, Verb, normalise, opens
@@ -150,7 +150,7 @@ class AskFlow:
             VERB_SECTIONS: Verb(opens(in_its_cards_language(self.show_sections)), ShownIn),
             VERB_ABOUT: Verb(opens(self.about)),
             cards.VERB_FEEDBACK: Verb(self.feedback, FeedbackClick),
-            cards.VERB_ESCALATE: Verb(self._private.only(self.escalate), QuestionClick),
+            cards.VERB_ESCALATE: Verb(self.pass_on, QuestionClick),
             cards.VERB_REPLY: Verb(self._private.only(self.reply), ReplyClick),
             cards.VERB_DISCLAIMER: Verb(opens(in_its_cards_language(self.disclaimer)), ShownIn),
             cards.VERB_PHOTOS: Verb(opens(in_its_cards_language(self.photos)), ShownIn),
@@ -325,6 +325,15 @@ class AskFlow:
             raise RecordNotFound("no question id")
         return await self._questions.get(question_id)
 
+    def _only_the_asker(self, turn: Turn) -> Reply:
+        """For someone who pressed a button on another person's answer (in a group chat): their card stays as it is,
+        and a note below it says who may rate it or pass it on, and how to ask a question of one's own."""
+        return Reply(card=notice_card(self._strings.text("ask.only_asker", turn.lang)), new_message=True)
+
+    @staticmethod
+    def _someone_elses(record: QuestionRecord, person: Person) -> bool:
+        return record.asker.tenant_id == person.tenant_id and record.asker.aad_object_id != person.aad_object_id
+
     async def feedback(self, turn: Turn) -> Reply:
         """Store Helpful / Not helpful with the question and passage; once, by the asker only. The card is shown
         again in the language it was answered in, whatever the language of the person's Teams."""
@@ -333,6 +342,11 @@ class AskFlow:
             return Reply(card=error_card(self._strings, turn.lang, "error.unknown_action"))
         try:
             record = await self._record(turn)
+        except RecordNotFound:
+            return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
+        if self._someone_elses(record, turn.actor):
+            return self._only_the_asker(turn)
+        try:
             updated = await self._questions.update(record.rated(turn.actor, Feedback(str(value))))
         except (RecordNotFound, NotAllowed):
             return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
@@ -340,6 +354,17 @@ class AskFlow:
             return Reply(card=error_card(self._strings, record.lang, "ask.already_rated"))
         answer = self._answer_card(updated, record.lang, await self._answered_policy(updated))
         return Reply(card=answer or error_card(self._strings, record.lang, "error.not_found"))
+
+    async def pass_on(self, turn: Turn) -> Reply:
+        """Ask the headteacher: for the person who asked, answered in their 1:1 chat (it names the headteacher and
+        what they asked); anyone else who presses it on a shared card is told, there, who can."""
+        try:
+            record = await self._record(turn)
+        except RecordNotFound:
+            record = None
+        if record is not None and self._someone_elses(record, turn.actor):
+            return self._only_the_asker(turn)
+        return await self._private.only(self.escalate)(turn)
 
     async def escalate(self, turn: Turn) -> Reply:
         """Pass an unanswered question to the policy owner, who gets a card with a reply box; the asker's card is

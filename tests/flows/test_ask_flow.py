@@ -16,11 +16,13 @@ from bot.domain.errors import StorageUnavailable
 from bot.domain.federation import Federation
 from bot.domain.live_policy import PolicyInForce
 from bot.domain.people import Lang, Person
-from bot.domain.questions import forget_old_questions
+from bot.domain.questions import Feedback, forget_old_questions
 from bot.policy import PolicyIndex
 from bot.policy.steering import Steering
 from bot.storage.memory import MemoryOutbox, MemoryQuestionLog
+from cards.common import notice_card
 from cards.i18n import Catalogue
+from dialogs.base import Scope
 from tests.flows.conftest import CARYS, OWAIN, SIAN, BotInMemory, open_bot, text_of
 from tests.support.cards import actions, verb_data
 from tests.support.policies import fixture_policy
@@ -308,3 +310,36 @@ async def test_a_section_button_from_before_buttons_named_their_language_opens_i
         opened = await answering_bot.clicks(CARYS, "policy.section", {"section": "personal-use"}, lang=lang)
 
         assert title in text_of(opened.card)
+
+
+# Group chats: the answer is the asker's
+
+
+async def test_a_colleague_pressing_helpful_on_an_answer_in_a_group_chat_leaves_it_and_is_told_who_can(
+        answering_bot: BotInMemory, strings: Catalogue) -> None:
+    bot = answering_bot
+    asked = await bot.says(CARYS, "Can I be friends with pupils on Facebook?", scope=Scope.GROUP)
+
+    clicked = await bot.clicks(OWAIN, "ask.feedback", verb_data(asked.card or {}, "ask.feedback") | {
+        "value": "helpful"}, scope=Scope.GROUP)
+
+    assert clicked.new_message  # the answer card stays as it is
+    assert text_of(clicked.card) == text_of(notice_card(strings.text("ask.only_asker", Lang.EN)))
+    [record] = bot.store.questions.values()
+    assert record.feedback is Feedback.NONE
+
+
+async def test_a_colleague_pressing_ask_the_headteacher_in_a_group_chat_is_told_who_can_and_nothing_is_sent(
+        answering_bot: BotInMemory, strings: Catalogue) -> None:
+    bot = answering_bot
+    await bot.meets(CARYS, OWAIN, SIAN)
+    asked = await bot.says(CARYS, "How many days of annual leave do I get?", scope=Scope.GROUP)
+
+    clicked = await bot.clicks(OWAIN, "ask.escalate", verb_data(asked.card or {}, "ask.escalate"), scope=Scope.GROUP,
+                               lang=Lang.CY)
+
+    assert clicked.new_message
+    assert text_of(clicked.card) == text_of(notice_card(strings.text("ask.only_asker", Lang.CY)))
+    assert await bot.cards_for(OWAIN) == [] and await bot.cards_for(SIAN) == []
+    [record] = bot.store.questions.values()
+    assert record.escalated_at is None
