@@ -200,7 +200,7 @@ def _after_not_helpful(strings: Catalogue, lang: Lang, question_id: str,
 def no_answer_card(strings: Catalogue, lang: Lang, *, question_id: str, question: str,
                    closest: Sequence[SectionView], escalated_to: str = "", notice: str = "") -> Card:
     """An honest "not covered", the closest sections, and the offer to ask the headteacher (with `notice`, why
-    it could not be sent just now)."""
+    it could not be sent just now); without a `question_id` (the question could not be kept) no offer, but why not."""
     body: list[Element] = [
         heading(strings.text("ask.no_answer_title", lang)),
         text(strings.text("ask.your_question", lang), weight="Bolder", size="Small"),
@@ -212,6 +212,9 @@ def no_answer_card(strings: Catalogue, lang: Lang, *, question_id: str, question
         body += section_rows(closest[:3])
     if escalated_to:
         body.append(text(strings.text("ask.escalated", lang, name=escalated_to), weight="Bolder"))
+        return card(body)
+    if not question_id:
+        body.append(text(strings.text("ask.not_recorded", lang), subtle=True))
         return card(body)
     if notice:
         body.append({"type": "TextBlock", "text": notice, "color": "Attention", "wrap": True})

@@ -105,6 +105,9 @@ def _answer_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Iterator[tu
     yield "no-answer-escalated", answer.no_answer_card(strings, lang, question_id="Q2",
                                                        question="How much annual leave?", closest=[],
                                                        escalated_to="Mrs Siân Roberts")
+    # The question could not be recorded (storage failed just then): nothing to pass on.
+    yield "no-answer-not-recorded", answer.no_answer_card(strings, lang, question_id="",
+                                                          question="How much annual leave?", closest=closest)
     # A colleague pressed Helpful or Ask the headteacher on someone else's answer in a group chat.
     yield "only-the-asker", common.notice_card(strings.text("ask.only_asker", lang))
     yield "no-answer-limited", answer.no_answer_card(strings, lang, question_id="Q2", question="How much annual leave?",

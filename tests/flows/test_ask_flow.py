@@ -343,3 +343,17 @@ async def test_a_colleague_pressing_ask_the_headteacher_in_a_group_chat_is_told_
     assert await bot.cards_for(OWAIN) == [] and await bot.cards_for(SIAN) == []
     [record] = bot.store.questions.values()
     assert record.escalated_at is None
+
+
+# A question whose record could not be written
+
+
+async def test_a_not_covered_card_whose_question_was_not_recorded_does_not_offer_ask_the_headteacher(
+        answering_bot: BotInMemory, strings: Catalogue, monkeypatch: pytest.MonkeyPatch) -> None:
+    with monkeypatch.context() as storage:
+        storage.setattr(MemoryQuestionLog, "add", _outbox_refused)
+        asked = await answering_bot.says(CARYS, "How many days of annual leave do I get?")
+
+    assert "doesn't cover" in text_of(asked.card)
+    assert "ask.escalate" not in text_of(asked.card)
+    assert strings.text("ask.not_recorded", Lang.EN) in text_of(asked.card)
