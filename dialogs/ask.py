@@ -224,9 +224,11 @@ class AskFlow:
         nearest = self._retriever.answer(record.text).closest_sections
         return [cards.section_view(sections[s], lang) for s in nearest if s != record.section_id and s in sections][:3]
 
-    def _answered_from(self, record: QuestionRecord, lang: Lang) -> str:
-        """The heading of the section the bot answered from, for the headteacher ("" when it did not answer)."""
-        section = next((s for s in self._policy.sections if s.id == record.section_id), None)
+    @staticmethod
+    def _answered_from(record: QuestionRecord, lang: Lang, policy: Policy) -> str:
+        """The heading of the section the bot answered from in `policy`, the version it answered from, for the
+        headteacher ("" when it did not answer)."""
+        section = next((s for s in policy.sections if s.id == record.section_id), None)
         return section.heading(lang.value) if record.answered and section is not None else ""
 
     async def ask(self, turn: Turn) -> Reply:
@@ -397,9 +399,10 @@ class AskFlow:
             raise
         recipient = Person(turn.actor.tenant_id, owner.aad_object_id, owner.name)
         owner_lang = await preferred_language(self._profiles, recipient)
+        answered_policy = await self._answered_policy(updated)
         owner_card = cards.head_question_card(self._strings, owner_lang, question_id=updated.question_id,
                                               asker=turn.actor.name, asked_at=updated.asked_at, question=updated.text,
-                                              answered_from=self._answered_from(updated, owner_lang))
+                                              answered_from=self._answered_from(updated, owner_lang, answered_policy))
         try:
             await self._notifier.notify([OutboundMessage(
                 recipient=recipient, message_id=f"{updated.question_id}|to-owner", card=owner_card,
@@ -409,8 +412,7 @@ class AskFlow:
             await self._questions.update(replace(updated, escalated_at=None, escalated_to="", escalated_to_id=""))
             await give_back_unused(self._limiter, self._question_limit, turn.actor.key, now)
             raise
-        answered = (self._answer_card(updated, updated.lang, await self._answered_policy(updated)) if updated.answered
-                    else None)
+        answered = self._answer_card(updated, updated.lang, answered_policy) if updated.answered else None
         if answered is not None:
             return Reply(card=answered)
         return Reply(card=cards.no_answer_card(self._strings, updated.lang, question_id=updated.question_id,
@@ -429,11 +431,12 @@ class AskFlow:
             raise RecordNotFound("not sent to this person")
         return record
 
-    def _question_card(self, record: QuestionRecord, lang: Lang, *, error: str = "", draft: str = "") -> Reply:
+    async def _question_card(self, record: QuestionRecord, lang: Lang, *, error: str = "", draft: str = "") -> Reply:
+        answered_from = self._answered_from(record, lang, await self._answered_policy(record))
         return Reply(card=cards.head_question_card(
             self._strings, lang, question_id=record.question_id, asker=record.asker.name, asked_at=record.asked_at,
             question=record.text, reply=record.reply, replied_by=record.replied_by, replied_at=record.replied_at,
-            error=error, draft=draft, answered_from=self._answered_from(record, lang)))
+            error=error, draft=draft, answered_from=answered_from))
 
     async def reply(self, turn: Turn) -> Reply:
         """The reply of the person the question was sent to: stored once, sent back to the person who asked."""
@@ -449,7 +452,7 @@ class AskFlow:
         elif len(text) > MAX_REPLY:
             error = self._strings.text("ask.reply_too_long", turn.lang, length=len(text), limit=MAX_REPLY)
         if error:
-            return self._question_card(record, turn.lang, error=error, draft=text)
+            return await self._question_card(record, turn.lang, error=error, draft=text)
         now = self._clock()
         try:
             replied = record.replied(turn.actor, text, now, policy_owner=self._federation.policy_owner)
@@ -457,7 +460,7 @@ class AskFlow:
         except NotAllowed:
             return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
         except RateLimited as limited:
-            return self._question_card(record, turn.lang, draft=text, error=self._strings.text(
+            return await self._question_card(record, turn.lang, draft=text, error=self._strings.text(
                 "ask.reply_limited", turn.lang, count=limited.limit.count))
         except AlreadyDone:
             return await self._already_replied(record, turn.lang)
@@ -482,7 +485,7 @@ class AskFlow:
             await self._questions.update(replace(updated, reply="", replied_by="", replied_at=None))
             await give_back_unused(self._limiter, self._reply_limit, turn.actor.key, now)
             raise
-        return self._question_card(updated, turn.lang)
+        return await self._question_card(updated, turn.lang)
 
     async def _already_replied(self, record: QuestionRecord, lang: Lang) -> Reply:
         current = await self._questions.get(record.question_id)
@@ -494,15 +497,13 @@ class AskFlow:
         if not self._may_review(turn.actor):
             return Reply(card=error_card(self._strings, turn.lang, "ask.review_only_owner"))
         records = await self._questions.list_for_review(limit=25)
+        answered_from: dict[str, Policy] = {}  # each version read once
         items = []
         for record in records:
-            section = ""
-            if record.section_id:
-                try:
-                    section = self._policy.section(record.section_id).heading(turn.lang.value)
-                except KeyError:
-                    section = ""
-            items.append(cards.ReviewItem(question=record.text, asked_at=record.asked_at,
-                                          unanswered=not record.answered, section=section))
+            if record.policy_version not in answered_from:
+                answered_from[record.policy_version] = await self._answered_policy(record)
+            items.append(cards.ReviewItem(
+                question=record.text, asked_at=record.asked_at, unanswered=not record.answered,
+                section=self._answered_from(record, turn.lang, answered_from[record.policy_version])))
         return Reply(card=cards.review_card(self._strings, turn.lang, items))
 

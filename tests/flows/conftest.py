@@ -8,7 +8,7 @@ person in the outbox (the edge's sender delivers those; the HTTP tests cover tha
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
@@ -22,6 +22,7 @@ from bot.domain.outbox import QueueingNotifier
 from bot.domain.people import Lang, Person
 from bot.domain.profiles import UserProfile
 from bot.policy import PolicyIndex
+from bot.policy.model import Policy
 from bot.storage.memory import (
     MemoryConcernReports,
     MemoryOutbox,
@@ -104,16 +105,17 @@ class BotInMemory:
         return [dict(m.card) for m in await MemoryOutbox(self.store).list_for_recipient(person)]
 
 
-def open_bot(strings: Catalogue, federation: Federation,
-             in_force: Callable[[], PolicyInForce[Retriever]]) -> BotInMemory:
-    """The flows wired as `app.build_flows` wires them, each on the memory port of its Table adapter."""
+def open_bot(strings: Catalogue, federation: Federation, in_force: Callable[[], PolicyInForce[Retriever]], *,
+             policy_version: Callable[[str], Awaitable[Policy | None]] | None = None) -> BotInMemory:
+    """The flows wired as `app.build_flows` wires them, each on the memory port of its Table adapter;
+    `policy_version` gives earlier versions."""
     store = MemoryStore()
     profiles, directory = MemoryUserProfiles(store), MemoryStaffDirectory(store)
     notifier, limiter = QueueingNotifier(MemoryOutbox(store)), MemoryRateLimiter(store)
     home = HomeFlow(strings, federation)
     ask = AskFlow(strings=strings, federation=federation, in_force=in_force, questions=MemoryQuestionLog(store),
                   notifier=notifier, profiles=profiles, limiter=limiter, question_limit=10, reply_limit=50,
-                  shipped=fixture_policy())
+                  shipped=fixture_policy(), policy_version=policy_version)
     permissions = PermissionFlow(strings=strings, federation=federation, requests=MemoryPermissionRequests(store),
                                  notifier=notifier, profiles=profiles, directory=directory, limiter=limiter,
                                  request_limit=10)

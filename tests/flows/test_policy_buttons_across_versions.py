@@ -20,7 +20,8 @@ from bot.policy.loader import DEFAULT_POLICY_FILE, load_policy
 from bot.policy.model import Policy
 from cards.i18n import Catalogue
 from dialogs.ask import Retriever
-from tests.flows.conftest import CARYS, BotInMemory, NoIndex, open_bot, text_of
+from tests.conftest import SharedIndexes
+from tests.flows.conftest import CARYS, SIAN, BotInMemory, NoIndex, open_bot, text_of
 from tests.support.cards import verb_data
 from tests.support.policies import TEXT_2022, fixture_policy, revised_text
 
@@ -201,3 +202,34 @@ async def test_a_mark_of_the_wrong_type_is_refused_as_an_old_card(bot: BotInMemo
     opened = await bot.clicks(CARYS, "policy.section", {"section": "communicating-with-public", "passage_mark": mark})
 
     assert strings.text("error.invalid_card", Lang.EN) in text_of(opened.card)
+
+
+async def test_a_question_answered_before_a_new_version_reaches_the_head_with_the_section_it_was_answered_from(
+        strings: Catalogue, federation: Federation, versions: dict[str, Policy],
+        shared_policy_indexes: SharedIndexes) -> None:
+    """Carys is answered from the shipped file (version 1); version 2 comes in from the document (section ids from
+    its headings); she marks the answer not helpful and passes it on: the headteacher was shown "A question the policy
+    doesn't answer", and the review list lost the section."""
+    shipped, v2 = fixture_policy(), versions["2"]
+    in_force = {"policy": PolicyInForce(shipped, shared_policy_indexes(shipped))}
+
+    async def earlier(version: str) -> Policy | None:  # as app.py's: the shipped file is version 1
+        return shipped if version == "1" else None
+
+    bot = open_bot(strings, federation, lambda: in_force["policy"], policy_version=earlier)
+    await bot.meets(CARYS, SIAN)
+    asked = await bot.says(CARYS, "Can I be friends with pupils on Facebook?")
+    [record] = bot.store.questions.values()
+    heading = shipped.section(record.section_id).heading("en")
+    assert record.section_id not in {s.id for s in v2.sections}
+    in_force["policy"] = PolicyInForce(v2, shared_policy_indexes(v2))
+
+    rated = await bot.clicks(CARYS, "ask.feedback", verb_data(asked.card or {}, "ask.feedback") | {
+        "value": "not_helpful"})
+    await bot.clicks(CARYS, "ask.escalate", verb_data(rated.card or {}, "ask.escalate"))
+    [to_head] = await bot.cards_for(SIAN)
+    review = await bot.says(SIAN, "questions for review")
+
+    assert _title(to_head) == strings.text("ask.head_title_not_helpful", Lang.EN)
+    assert heading in text_of(to_head)
+    assert f"· {heading}" in text_of(review.card)
