@@ -37,6 +37,7 @@ VERB_ESCALATE = "ask.escalate"
 VERB_REPLY = "ask.reply"
 VERB_DISCLAIMER = "ask.disclaimer"
 VERB_PHOTOS = "ask.photos"
+VERB_QUESTION = "ask.question"
 
 # Next steps a passage may lead to, and the button (verb, string key) that takes the person there.
 NEXT_STEPS: dict[str, tuple[str, str]] = {
@@ -381,6 +382,8 @@ class ReviewItem:
     asked_at: datetime
     unanswered: bool
     section: str = ""
+    # Set when the person reading the list is the one to reply to it: a button opens it with its reply box.
+    question_id: str = ""
 
 
 def review_card(strings: Catalogue, lang: Lang, items: Sequence[ReviewItem]) -> Card:
@@ -392,7 +395,10 @@ def review_card(strings: Catalogue, lang: Lang, items: Sequence[ReviewItem]) -> 
     for item in items:
         label = strings.text("ask.review_unanswered" if item.unanswered else "ask.review_not_helpful", lang)
         suffix = f" · {item.section}" if item.section and not item.unanswered else ""
-        body.append({"type": "Container", "separator": True, "items": [
-            text(f"{when(item.asked_at)} · {label}{suffix}", subtle=True, size="Small"),
-            user_text(item.question, limit=500)]})
+        shown = [text(f"{when(item.asked_at)} · {label}{suffix}", subtle=True, size="Small"),
+                 user_text(item.question, limit=500)]
+        if item.question_id:
+            shown.append(action_set([execute(strings.text("ask.review_reply", lang), VERB_QUESTION,
+                                             {"q": item.question_id})]))
+        body.append({"type": "Container", "separator": True, "items": shown})
     return card(body)

@@ -153,7 +153,7 @@ def _answer_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Iterator[tu
     yield "reply-to-asker", answer.reply_card(strings, lang, name="Mrs Siân Roberts", question=SAMPLE_QUESTION,
                                               reply="Please ask parents first. **Now**")
     yield "review", answer.review_card(strings, lang, [
-        answer.ReviewItem("How much annual leave?", SAMPLE_TIME, unanswered=True),
+        answer.ReviewItem("How much annual leave?", SAMPLE_TIME, unanswered=True, question_id="Q2"),
         answer.ReviewItem(SAMPLE_QUESTION, SAMPLE_TIME, unanswered=False, section=section.heading(lang.value))])
     yield "review-empty", answer.review_card(strings, lang, [])
 

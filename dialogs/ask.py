@@ -152,6 +152,7 @@ class AskFlow:
             cards.VERB_FEEDBACK: Verb(self.feedback, FeedbackClick),
             cards.VERB_ESCALATE: Verb(self.pass_on, QuestionClick),
             cards.VERB_REPLY: Verb(self._private.only(self.reply), ReplyClick),
+            cards.VERB_QUESTION: Verb(self._private.only(opens(self.question)), QuestionClick),
             cards.VERB_DISCLAIMER: Verb(opens(in_its_cards_language(self.disclaimer)), ShownIn),
             cards.VERB_PHOTOS: Verb(opens(in_its_cards_language(self.photos)), ShownIn),
             VERB_REVIEW: Verb(self._private.only(opens(self.review))),
@@ -438,6 +439,15 @@ class AskFlow:
             question=record.text, reply=record.reply, replied_by=record.replied_by, replied_at=record.replied_at,
             error=error, draft=draft, answered_from=answered_from))
 
+    async def question(self, turn: Turn) -> Reply:
+        """A question passed on, with its reply box, for the person to reply to it (from the review list: a new
+        policy owner never had its card)."""
+        try:
+            record = await self._sent_to(turn)
+        except RecordNotFound:
+            return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
+        return await self._question_card(record, turn.lang)
+
     async def reply(self, turn: Turn) -> Reply:
         """The reply of the person the question was sent to: stored once, sent back to the person who asked."""
         try:
@@ -497,13 +507,16 @@ class AskFlow:
         if not self._may_review(turn.actor):
             return Reply(card=error_card(self._strings, turn.lang, "ask.review_only_owner"))
         records = await self._questions.list_for_review(limit=25)
+        owner = self._federation.policy_owner
         answered_from: dict[str, Policy] = {}  # each version read once
         items = []
         for record in records:
             if record.policy_version not in answered_from:
                 answered_from[record.policy_version] = await self._answered_policy(record)
+            to_reply = record.waiting_for_reply and record.sent_to(turn.actor, policy_owner=owner)
             items.append(cards.ReviewItem(
                 question=record.text, asked_at=record.asked_at, unanswered=not record.answered,
-                section=self._answered_from(record, turn.lang, answered_from[record.policy_version])))
+                section=self._answered_from(record, turn.lang, answered_from[record.policy_version]),
+                question_id=record.question_id if to_reply else ""))
         return Reply(card=cards.review_card(self._strings, turn.lang, items))
 

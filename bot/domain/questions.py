@@ -87,15 +87,18 @@ class QuestionRecord:
         return replace(self, escalated_at=now, escalated_to=to.name, escalated_to_id=to.aad_object_id)
 
     def sent_to(self, person: Person, *, policy_owner: StaffContact) -> bool:
-        """True for the one person this question was passed to, who alone may read it there and reply.
+        """True, once it was passed on, for the one person who holds the role it went to (the policy owner) today,
+        who alone may read it and reply: the person it went to while they hold it, whoever follows them after.
 
         A named delegate stands in for the headteacher on permission requests only: a question (with the
-        asker's name) went to one person, and nobody else reads it. A record from before the recipient was
-        kept went, as every question did, to the policy owner.
+        asker's name) goes to one person, and nobody else reads it.
         """
-        if self.escalated_at is None:
-            return False
-        return person.aad_object_id == (self.escalated_to_id or policy_owner.aad_object_id)
+        return self.escalated_at is not None and person.aad_object_id == policy_owner.aad_object_id
+
+    def stranded(self, *, policy_owner: StaffContact) -> bool:
+        """True when it was passed to someone who no longer holds the role (their card is no longer theirs to
+        answer); a record from before the recipient was kept went to the policy owner of the day, taken as today's."""
+        return bool(self.escalated_to_id) and self.escalated_to_id != policy_owner.aad_object_id
 
     def replied(self, person: Person, reply: str, now: datetime, *, policy_owner: StaffContact) -> QuestionRecord:
         """The record with the reply of the person it was sent to; once only."""
@@ -110,10 +113,12 @@ class QuestionRecord:
         """True when it was passed on and the person it went to has not replied yet."""
         return self.escalated_at is not None and self.replied_at is None
 
-    def past_retention(self, start: datetime) -> bool:
-        """True when it was asked (or, passed on, replied to) at or before `start`; never while waiting for a reply:
-        the person who asked is still owed an answer."""
-        return not self.waiting_for_reply and (self.replied_at or self.asked_at) <= start
+    def past_retention(self, start: datetime, *, policy_owner: StaffContact) -> bool:
+        """True when it was asked (or, passed on, replied to) at or before `start`; never while waiting for the reply
+        of the person it went to, who still holds the role: the person who asked is still owed an answer. One whose
+        recipient has left the role waits for nobody, and is not kept for ever."""
+        waiting = self.waiting_for_reply and not self.stranded(policy_owner=policy_owner)
+        return not waiting and (self.replied_at or self.asked_at) <= start
 
     def messaged(self, *, policy_owner: StaffContact) -> list[Person]:
         """The people the bot sent messages about this question: once passed on, the person it went to (the policy
@@ -160,7 +165,8 @@ class QuestionLog(Protocol):
 async def forget_old_questions(questions: QuestionLog, *, now: datetime, months: int,
                                policy_owner: StaffContact) -> list[str]:
     """Delete the questions whose retention period has passed, `months` calendar months after they were asked, or
-    after the reply to one passed on; one still waiting for its reply is kept until answered. Return their ids.
+    after the reply to one passed on; one still waiting for the reply of the `policy_owner` is kept until answered.
+    Return their ids.
 
     Safe to run again and on several instances at once: a question already gone is deleted again harmlessly, and one
     changed meanwhile (rated, passed on) is left for a later run to judge again.
@@ -168,7 +174,7 @@ async def forget_old_questions(questions: QuestionLog, *, now: datetime, months:
     start = add_months(now, -months)
     forgotten = []
     for record in await questions.list_asked_until(start):
-        if not record.past_retention(start):
+        if not record.past_retention(start, policy_owner=policy_owner):
             continue
         try:
             await questions.delete(record, messages_to=record.messaged(policy_owner=policy_owner))

@@ -106,10 +106,11 @@ class BotInMemory:
 
 
 def open_bot(strings: Catalogue, federation: Federation, in_force: Callable[[], PolicyInForce[Retriever]], *,
+             store: MemoryStore | None = None,
              policy_version: Callable[[str], Awaitable[Policy | None]] | None = None) -> BotInMemory:
-    """The flows wired as `app.build_flows` wires them, each on the memory port of its Table adapter;
-    `policy_version` gives earlier versions."""
-    store = MemoryStore()
+    """The flows wired as `app.build_flows` wires them, each on the memory port of its Table adapter (of `store`: the
+    records another bot kept, as after a restart with new settings); `policy_version` gives earlier versions."""
+    store = store if store is not None else MemoryStore()
     profiles, directory = MemoryUserProfiles(store), MemoryStaffDirectory(store)
     notifier, limiter = QueueingNotifier(MemoryOutbox(store)), MemoryRateLimiter(store)
     home = HomeFlow(strings, federation)

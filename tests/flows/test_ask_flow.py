@@ -5,6 +5,7 @@ once per session (`policy_in_force`)."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, NoReturn
@@ -15,7 +16,7 @@ from bot.domain.concerns import add_months
 from bot.domain.errors import StorageUnavailable
 from bot.domain.federation import Federation
 from bot.domain.live_policy import PolicyInForce
-from bot.domain.people import Lang, Person
+from bot.domain.people import Lang, Person, StaffContact
 from bot.domain.questions import Feedback, forget_old_questions
 from bot.policy import PolicyIndex
 from bot.policy.steering import Steering
@@ -23,7 +24,7 @@ from bot.storage.memory import MemoryOutbox, MemoryQuestionLog
 from cards.common import notice_card
 from cards.i18n import Catalogue
 from dialogs.base import Scope
-from tests.flows.conftest import CARYS, OWAIN, SIAN, BotInMemory, open_bot, text_of
+from tests.flows.conftest import CARYS, GARETH, OWAIN, SIAN, BotInMemory, open_bot, text_of
 from tests.support.cards import actions, verb_data
 from tests.support.policies import fixture_policy
 
@@ -357,3 +358,29 @@ async def test_a_not_covered_card_whose_question_was_not_recorded_does_not_offer
     assert "doesn't cover" in text_of(asked.card)
     assert "ask.escalate" not in text_of(asked.card)
     assert strings.text("ask.not_recorded", Lang.EN) in text_of(asked.card)
+
+
+# When the policy owner changes
+
+
+async def test_a_question_passed_to_a_policy_owner_who_has_since_left_can_be_answered_by_the_new_one(
+        answering_bot: BotInMemory, strings: Catalogue, federation: Federation,
+        policy_in_force: PolicyInForce[PolicyIndex]) -> None:
+    """Mrs Roberts leaves the role with Carys's question unanswered; Gareth becomes policy owner."""
+    await answering_bot.meets(CARYS, SIAN, GARETH)
+    asked = await answering_bot.says(CARYS, "How many days of annual leave do I get?")
+    await answering_bot.clicks(CARYS, "ask.escalate", verb_data(asked.card or {}, "ask.escalate"))
+    [to_sian] = await answering_bot.cards_for(SIAN)
+    federation_now = replace(federation, policy_owner=StaffContact(GARETH.aad_object_id, GARETH.name))
+    later = open_bot(strings, federation_now, lambda: policy_in_force, store=answering_bot.store)
+
+    review = await later.says(GARETH, "questions for review")
+    opened = await later.clicks(GARETH, "ask.question", verb_data(review.card or {}, "ask.question"))
+    left = await later.clicks(SIAN, "ask.reply", {"q": verb_data(to_sian, "ask.reply")["q"], "reply": "Too late."})
+    replied = await later.clicks(GARETH, "ask.reply", verb_data(opened.card or {}, "ask.reply") | {
+        "reply": "Ask the office."})
+
+    assert "annual leave" in text_of(opened.card) and opened.new_message
+    assert "can't find that record" in text_of(left.card)
+    assert "Replied by" in text_of(replied.card)
+    assert "Ask the office." in text_of((await later.cards_for(CARYS))[-1])

@@ -155,3 +155,25 @@ async def test_questions_are_forgotten_after_the_retention_period_but_kept_while
     assert (too_soon, a_year_on, again) == ([], [answered.question_id], [])
     assert after_the_reply == [replied_late.question_id]
     assert (await questions.get(waiting.question_id)).text == "still waiting for the head"
+
+
+async def test_a_question_passed_to_a_policy_owner_who_has_since_left_the_role_is_forgotten_a_year_after_it_was_asked(
+        questions: QuestionLog) -> None:
+    """Mrs Roberts was policy owner when Carys passed it on; Gareth holds the role now. Her card is no longer hers to
+    answer, so nobody is waiting for her reply: it was kept for ever."""
+    gareth = StaffContact("a1000000-0000-4000-8000-000000000004", "Gareth Hughes")
+    asked = datetime(2025, 1, 31, 9, 0, tzinfo=UTC)
+    stranded = _passed_on("passed to the owner before", asked=asked, replied=None)
+    before_recipients_were_kept = replace(_passed_on("passed on long ago", asked=asked - timedelta(days=1),
+                                                     replied=None), escalated_to_id="")
+    for record in (stranded, before_recipients_were_kept):
+        await questions.add(record)
+
+    too_soon = await forget_old_questions(questions, now=datetime(2026, 1, 31, 8, 59, tzinfo=UTC), months=12,
+                                          policy_owner=gareth)
+    a_year_on = await forget_old_questions(questions, now=datetime(2026, 1, 31, 9, 0, tzinfo=UTC), months=12,
+                                           policy_owner=gareth)
+
+    assert (too_soon, a_year_on) == ([], [stranded.question_id])
+    assert (await questions.get(before_recipients_were_kept.question_id)).waiting_for_reply
+
