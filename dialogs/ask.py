@@ -16,12 +16,12 @@ from bot.domain.outbox import Notifier, OutboundMessage
 from bot.domain.people import Lang, Person
 from bot.domain.profiles import UserProfiles, preferred_language
 from bot.domain.questions import (
-    MAX_QUESTION,
     MAX_REPLY,
     AlreadyDone,
     Feedback,
     QuestionLog,
     QuestionRecord,
+    kept_text,
     new_question_id,
 )
 from bot.domain.uk_time import uk_today
@@ -244,7 +244,7 @@ class AskFlow:
         passages = list(found.passages) if found.answered else []
         now = self._clock()
         record = QuestionRecord(
-            question_id=new_question_id(now), asker=turn.actor, text=question[:MAX_QUESTION], lang=lang, asked_at=now,
+            question_id=new_question_id(now), asker=turn.actor, text=kept_text(question), lang=lang, asked_at=now,
             answered=bool(passages), section_id=policy.section_of(passages[0].id).id if passages else "",
             passage_ids=tuple(p.id for p in passages), score=float(found.score),
             policy_version=policy.details.version, tentative=bool(passages) and found.tentative)

@@ -13,7 +13,9 @@ from bot.domain.concerns import add_months
 from bot.domain.errors import ConcurrentChange, NotAllowed, RecordNotFound
 from bot.domain.people import Lang, Person, StaffContact
 
-MAX_QUESTION = 2000
+# As much as the bot takes in one message (bot/edge/teams.py MAX_TEXT), so a question is kept and passed on whole; an
+# Azure Table string property holds 32,000 characters.
+MAX_QUESTION = 4000
 MAX_REPLY = 2000
 # Ids sort newest first: the first part counts down from a far-future instant.
 _FAR_FUTURE_MS = 10**13
@@ -35,6 +37,11 @@ class AlreadyDone(Exception):
         self.what = what
         self.by = by
         self.at = at
+
+
+def kept_text(question: str) -> str:
+    """The question as it is kept: whole, or, longer than the bot ever takes, cut with an ellipsis that says so."""
+    return question if len(question) <= MAX_QUESTION else question[:MAX_QUESTION - 1].rstrip() + "…"
 
 
 def new_question_id(now: datetime) -> str:

@@ -17,7 +17,8 @@ from bot.domain.errors import StorageUnavailable
 from bot.domain.federation import Federation
 from bot.domain.live_policy import PolicyInForce
 from bot.domain.people import Lang, Person, StaffContact
-from bot.domain.questions import Feedback, forget_old_questions
+from bot.domain.questions import MAX_QUESTION, Feedback, forget_old_questions, kept_text
+from bot.edge.teams import MAX_TEXT
 from bot.policy import PolicyIndex
 from bot.policy.steering import Steering
 from bot.storage.memory import MemoryOutbox, MemoryQuestionLog
@@ -358,6 +359,30 @@ async def test_a_not_covered_card_whose_question_was_not_recorded_does_not_offer
     assert "doesn't cover" in text_of(asked.card)
     assert "ask.escalate" not in text_of(asked.card)
     assert strings.text("ask.not_recorded", Lang.EN) in text_of(asked.card)
+
+
+# A long question
+
+
+async def test_a_long_question_passed_to_the_headteacher_reaches_her_whole(answering_bot: BotInMemory) -> None:
+    """As long as the bot takes (4,000 characters): it was cut at 2,000, mid-sentence, with nothing to say so."""
+    bot = answering_bot
+    await bot.meets(CARYS, SIAN)
+    long = ("How many days of annual leave do I get when my class goes on a residential trip? " * 50)[
+        :MAX_TEXT - 8] + "THE END?"
+    asked = await bot.says(CARYS, long)
+
+    await bot.clicks(CARYS, "ask.escalate", verb_data(asked.card or {}, "ask.escalate"))
+
+    [to_head] = await bot.cards_for(SIAN)
+    assert long in text_of(to_head)
+
+
+def test_a_question_is_kept_whole_up_to_what_the_bot_takes_and_a_longer_one_shows_it_was_cut() -> None:
+    longer = kept_text("What about the parents' group? " * 200)
+
+    assert MAX_TEXT <= MAX_QUESTION and kept_text("x" * MAX_TEXT) == "x" * MAX_TEXT
+    assert len(longer) <= MAX_QUESTION and longer.endswith("…")
 
 
 # When the policy owner changes

@@ -177,3 +177,10 @@ async def test_a_question_passed_to_a_policy_owner_who_has_since_left_the_role_i
     assert (too_soon, a_year_on) == ([], [stranded.question_id])
     assert (await questions.get(before_recipients_were_kept.question_id)).waiting_for_reply
 
+
+async def test_a_question_as_long_as_the_bot_takes_reads_back_whole(questions: QuestionLog) -> None:
+    asked = replace(_question("x"), text=("Beth am grŵp WhatsApp y rhieni? " * 130)[:4000])
+
+    await questions.add(asked)
+
+    assert (await questions.get(asked.question_id)).text == asked.text
