@@ -28,7 +28,8 @@ COMMANDS: dict[str, Command] = {
     "export-decisions": Command("bot.export:export_command",
                                 "CSV of permission decisions between two dates, for the governing body"),
     "import-staff": Command("bot.concern_commands:import_staff_command",
-                            "replace the staff list (with line managers) from a CSV; --dry-run checks it only"),
+                            "replace the staff list (with line managers) from a CSV; refuses to take more than half of "
+                            "a school off unless --replace-all; --dry-run checks the file only"),
     "check-reports": Command("bot.concern_commands:check_reports_command",
                              "queue the concern-report reminders and escalations due now (the bot does this itself)"),
     "purge-reports": Command("bot.concern_commands:purge_reports_command",

@@ -8,7 +8,7 @@ import sys
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 
-from bot.domain.directory import read_staff_csv
+from bot.domain.directory import StaffListChange, read_staff_csv, staff_list_change
 from bot.domain.errors import DomainError
 from bot.domain.outbox import QueueingNotifier
 from bot.settings import UnsafeSettings, load_federation_settings, load_settings
@@ -16,6 +16,7 @@ from bot.storage.concerns import TableConcernReports
 from bot.storage.directory import TableStaffDirectory
 from bot.storage.limits import TableRateLimiter
 from bot.storage.outbox import TableOutbox
+from bot.storage.permission_requests import TablePermissionRequests
 from bot.storage.tables import TableStore
 from bot.storage.users import TableUserProfiles
 from bot.tools import run_tool, tool_store
@@ -51,11 +52,40 @@ def _staff_text(path: Path) -> str:
                          '"CSV UTF-8 (Comma delimited)", then import that file; nothing was imported') from None
 
 
+def _some(references: list[str]) -> str:
+    """Up to five references, and how many more."""
+    more = f" and {len(references) - 5} more" if len(references) > 5 else ""
+    return ", ".join(references[:5]) + more
+
+
+async def _taking_off(store: TableStore, change: StaffListChange, schools: list[str]) -> list[str]:
+    """What taking those staff off the list does to work under way, by reference only (never a report's text)."""
+    held = [r.reference for r in await TableConcernReports(store).list_open()
+            if change.takes_off(r.holder.aad_object_id, r.holder.email)]
+    asked = [r.request_id for r in await TablePermissionRequests(store).list_pending(schools)
+             if change.takes_off(r.requester.aad_object_id)]
+    said = []
+    if held:
+        said.append(f"{len(held)} open concern report(s) held by staff not in the file ({_some(held)}): once they "
+                    f"are off the list, the next check passes each on to the next person up and tells its reporter")
+    if asked:
+        said.append(f"{len(asked)} pending permission request(s) made by staff not in the file ({_some(asked)}): "
+                    f"these stay with the headteacher to decide")
+    return said
+
+
 def import_staff_command(argv: list[str]) -> int:
-    """`python -m bot import-staff FILE.csv [--dry-run]`: all rows valid, or nothing changes."""
-    parser = argparse.ArgumentParser(prog="python -m bot import-staff")
+    """`python -m bot import-staff FILE.csv [--dry-run] [--replace-all]`: all rows valid, or nothing changes; a list
+    that would take more than half of a school's staff off is refused unless `--replace-all` says it is meant."""
+    parser = argparse.ArgumentParser(
+        prog="python -m bot import-staff",
+        description="Replace the staff list with the file's. Staff not in the file are taken off the list (the "
+                    "reports they hold are passed on at the next check); a file that would take more than half of "
+                    "any school's staff off (one school's export on its own, say) is refused unless --replace-all.")
     parser.add_argument("file", type=Path)
-    parser.add_argument("--dry-run", action="store_true", help="check the file, change nothing")
+    parser.add_argument("--dry-run", action="store_true", help="check the file only; storage is not read")
+    parser.add_argument("--replace-all", action="store_true",
+                        help="import even if it takes more than half of a school's staff off the list")
     args = parser.parse_args(argv)
     try:
         text = _staff_text(args.file)
@@ -80,16 +110,34 @@ def import_staff_command(argv: list[str]) -> int:
         return 0
 
     async def write() -> int:
-        async with _store() as store:
+        async with tool_store(["directory", "reports", "permissions", "permissionindex"]) as store:
+            directory = TableStaffDirectory(store)
+            change = staff_list_change(await directory.list_members(), result.staff)
+            consequences = await _taking_off(store, change, schools) if change.taken_off else []
+            sweeping = change.sweeping()
+            if sweeping and not args.replace_all:
+                for school in sweeping:
+                    print(f"import-staff: this file would take {change.by_school()[school]} of the "
+                          f"{change.on_the_list[school]} staff at {school} off the list (is it one school's export, "
+                          f"or cut short?); nothing was changed", file=sys.stderr)
+                for line in consequences:
+                    print(f"import-staff: {line}", file=sys.stderr)
+                print("import-staff: if they have left, run it again with --replace-all; to import one school's "
+                      "export, put every school's staff in one file first", file=sys.stderr)
+                return 1
             try:
-                await TableStaffDirectory(store).replace_all(result.staff)
+                await directory.replace_all(result.staff)
             except DomainError as error:
                 # Written in batches of 100: some may be in. Writing the same file again finishes the change.
                 print(f"import-staff: storage stopped part-way ({type(error).__name__}); the staff list may now "
                       f"hold part of this file beside the old list: run the same command again to complete it",
                       file=sys.stderr)
                 return 1
-        print(f"imported {len(result.staff)} staff")
+        gone = ", ".join(f"{school}: {n}" for school, n in change.by_school().items())
+        print(f"imported {len(result.staff)} staff" + (f"; took {len(change.taken_off)} staff off the list ({gone})"
+                                                       if change.taken_off else ""))
+        for line in consequences:
+            print(line)
         return 0
 
     return run_tool("import-staff", write())

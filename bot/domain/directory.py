@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -162,6 +163,38 @@ def read_staff_csv(text: str, *, schools: Sequence[str]) -> ImportResult:
                 for number, m in rows if not m.aad_object_id]
     ordered = tuple(sorted(problems, key=_line_number))
     return ImportResult(tuple(m for _, m in rows) if not problems else (), ordered, tuple(warnings))
+
+
+@dataclass(frozen=True)
+class StaffListChange:
+    """What importing a list does to the list kept now: who it takes off, and how many each school has on it now."""
+
+    taken_off: tuple[StaffMember, ...]
+    on_the_list: dict[str, int]
+
+    def by_school(self) -> dict[str, int]:
+        """How many it takes off, by school."""
+        return dict(sorted(Counter(m.school for m in self.taken_off).items()))
+
+    def sweeping(self) -> tuple[str, ...]:
+        """The schools that would lose more than half their staff on the list: one school's export imported alone
+        (the other school keeps at most the staff both share), or an export cut short. Leavers never come to half."""
+        return tuple(school for school, gone in self.by_school().items() if gone * 2 > self.on_the_list[school])
+
+    def takes_off(self, aad_object_id: str, email: str = "") -> bool:
+        """True when the person with this object id (or, without one, this email) is among those taken off."""
+        if aad_object_id:
+            return any(m.aad_object_id == aad_object_id.lower() for m in self.taken_off)
+        return bool(email) and any(m.email == email.lower() for m in self.taken_off)
+
+
+def staff_list_change(now: Sequence[StaffMember], incoming: Sequence[StaffMember]) -> StaffListChange:
+    """Who importing `incoming` takes off the list kept `now`: everyone not in it, except someone whose email changed
+    (the same Entra object id is in it)."""
+    emails = {m.email for m in incoming}
+    ids = {m.aad_object_id for m in incoming if m.aad_object_id}
+    gone = tuple(m for m in now if m.email not in emails and not (m.aad_object_id and m.aad_object_id in ids))
+    return StaffListChange(gone, dict(Counter(m.school for m in now)))
 
 
 def _line_number(problem: str) -> int:

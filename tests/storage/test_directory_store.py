@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 from azure.data.tables import TableServiceClient
 
 from bot.concern_commands import import_staff_command
+from bot.domain.concerns import ConcernReport, Route
 from bot.domain.directory import StaffDirectory, StaffMember, read_staff_csv
 from bot.domain.errors import StorageUnavailable
 from bot.domain.people import Person, StaffContact
+from bot.domain.permission_requests import AuditEntry, PermissionRequest
 from tests.storage.conftest import Backend, opened_tables
 
 REPO = Path(__file__).resolve().parents[2]
@@ -19,6 +23,10 @@ CARYS = Person(TENANT, "a1000000-0000-4000-8000-000000000001", "Carys Jenkins")
 OWAIN = Person(TENANT, "a1000000-0000-4000-8000-000000000002", "Owain Pritchard")
 SIAN = Person(TENANT, "a1000000-0000-4000-8000-000000000003", "Siân Roberts")
 SAMPLE = REPO / "config" / "staff.local.csv"
+GARETH = StaffContact("a1000000-0000-4000-8000-000000000004", "Gareth Hughes", "gareth.hughes@llanidloes.example.cymru")
+SIAN_CONTACT = StaffContact(SIAN.aad_object_id, "Mrs Siân Roberts", "sian.roberts@llanidloes.example.cymru")
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+SECRET = "Private words about Dafydd that the staff import never shows"
 
 
 @pytest.fixture
@@ -181,3 +189,45 @@ async def test_an_import_storage_stops_part_way_is_completed_by_running_it_again
         members = await directory.list_members()
 
     assert sorted(m.email for m in members) == sorted(m.email for m in new)
+
+
+async def test_importing_one_schools_export_alone_is_refused_and_says_whose_staff_and_open_work_it_would_take_off(
+        azurite: str, table_prefix: str, tmp_path: Path, tool_storage: None,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The primary's office imports its own MIS export (its staff and the executive head) over the federation's list:
+    the high school's Carys and Gareth would go, and with them the open report Gareth holds would be passed on as
+    "has left" at the next check. Nothing changes until the office says they really have left."""
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines()
+    primary = tmp_path / "primary.csv"
+    primary.write_text("\n".join([lines[0], *(line for line in lines[1:]
+                                              if ",primary," in line or line.startswith("Siân Roberts,"))]) + "\n",
+                       encoding="utf-8")
+    assert await asyncio.to_thread(import_staff_command, [str(SAMPLE)]) == 0
+    report = ConcernReport(reference="C-AAAAAA", reporter=CARYS, what=SECRET, since="", where="", who="",
+                           evidence="", wants_meeting=False, urgent=False, submitted_at=NOW,
+                           chain=(GARETH, SIAN_CONTACT), route=Route.LINE_MANAGER)
+    request = PermissionRequest(
+        request_id="P-ABCDEF", requester=CARYS, school_id="high", platform="facebook", platform_other="",
+        account_kind="new", existing_account="", purpose=SECRET, audiences=("parents",), pupil_content=("none",),
+        consent="", moderator="Carys", moderation="daily", start=date(2026, 12, 1), end=None, submitted_at=NOW)
+    async with opened_tables(azurite, table_prefix) as tables:
+        await (await tables.concern_reports()).create(report)
+        await (await tables.permission_requests()).create(
+            request, AuditEntry("P-ABCDEF", "submitted", CARYS.aad_object_id, CARYS.name, NOW))
+    capsys.readouterr()
+
+    refused = await asyncio.to_thread(import_staff_command, [str(primary)])
+    after_refusal = _rows(azurite, table_prefix + "directory")
+    said = capsys.readouterr()
+    meant = await asyncio.to_thread(import_staff_command, [str(primary), "--replace-all"])
+    after_meant = _rows(azurite, table_prefix + "directory")
+    told = capsys.readouterr()
+
+    assert refused == 1 and len(after_refusal) == 5
+    assert "2 of the 3 staff at high" in said.err and "nothing was changed" in said.err
+    assert "C-AAAAAA" in said.err and "P-ABCDEF" in said.err and "--replace-all" in said.err
+    assert all(len(line) < 250 for line in said.err.splitlines()), said.err
+    assert meant == 0 and sorted(str(row["Name"]) for row in after_meant) == [
+        "Ffion Morgan", "Owain Pritchard", "Siân Roberts"]
+    assert "took 2 staff off the list (high: 2)" in told.out and "C-AAAAAA" in told.out
+    assert SECRET not in said.err + said.out + told.err + told.out

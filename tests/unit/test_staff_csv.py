@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from bot.concern_commands import import_staff_command
-from bot.domain.directory import read_staff_csv
+from bot.domain.directory import StaffMember, read_staff_csv, staff_list_change
 
 REPO = Path(__file__).resolve().parents[2]
 SCHOOLS = ["high", "primary"]
@@ -129,3 +130,34 @@ def test_a_staff_list_saved_by_excel_as_plain_csv_is_refused_with_its_line_and_h
     [reason] = refused.err.strip().splitlines()
     assert "line 4" in reason and '"CSV UTF-8 (Comma delimited)"' in reason and "nothing was imported" in reason
     assert saved_again == 0 and "5 staff would be imported" in capsys.readouterr().out
+
+
+def _sample() -> tuple[StaffMember, ...]:
+    return read_staff_csv((REPO / "config" / "staff.local.csv").read_text(encoding="utf-8"), schools=SCHOOLS).staff
+
+
+def test_one_schools_export_imported_alone_would_take_most_of_the_other_school_off_the_list() -> None:
+    """The primary's export names the executive head (its staff's line manager), but none of the high school's
+    other staff: two of the high school's three would go."""
+    now = _sample()
+    primary_export = [m for m in now if m.school == "primary" or m.name == "Siân Roberts"]
+
+    change = staff_list_change(now, primary_export)
+
+    assert sorted(m.name for m in change.taken_off) == ["Carys Jenkins", "Gareth Hughes"]
+    assert change.by_school() == {"high": 2} and change.sweeping() == ("high",)
+    assert change.takes_off("a1000000-0000-4000-8000-000000000004")
+    assert not change.takes_off("a1000000-0000-4000-8000-000000000003")
+
+
+def test_a_leaver_or_a_changed_email_is_not_a_sweeping_change() -> None:
+    now = _sample()
+    gareth = next(m for m in now if m.name == "Gareth Hughes")
+    renamed = [replace(m, email="ffion.morgan-jones@llanidloes.example.cymru") if m.name == "Ffion Morgan" else m
+               for m in now if m is not gareth]
+
+    change = staff_list_change(now, renamed)
+
+    assert change.taken_off == (gareth,) and change.by_school() == {"high": 1} and change.sweeping() == ()
+    assert not change.takes_off("a1000000-0000-4000-8000-000000000005")  # Ffion, under her new email
+    assert staff_list_change((), now).taken_off == ()
