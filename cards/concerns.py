@@ -375,3 +375,9 @@ def passed_on_for_reporter(strings: Catalogue, lang: Lang, report: ConcernReport
 def closed_for_reporter(strings: Catalogue, lang: Lang, report: ConcernReport) -> Card:
     """Tells the reporter their report was closed (with the outcome only if the holder shared it)."""
     return reporter_card(strings, lang, report, title_key="concern.closed_reporter_title")
+
+
+def deleted_card(strings: Catalogue, lang: Lang, reference: str, months: int) -> Card:
+    """What a card of a report says once retention has deleted the report: its reference and why, nothing of it."""
+    return card([heading(strings.text("concern.deleted_title", lang, ref=reference)),
+                 text(strings.text("concern.deleted_body", lang, months=months))])

@@ -287,6 +287,7 @@ def _concerns(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     yield "concern-reporter-status", concerns.reporter_card(strings, lang, reopened)
     yield "my-reports", concerns.my_reports_card(strings, lang, [reopened, replace(acknowledged, reference="C-7PD2KW")])
     yield "my-reports-empty", concerns.my_reports_card(strings, lang, [])
+    yield "concern-deleted", concerns.deleted_card(strings, lang, report.reference, 24)
 
 
 # The policy check's findings are written in English (the preview says so in Welsh), like the policy's own words.

@@ -18,7 +18,7 @@ import re
 import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from bot.domain.concerns import (
     LIMITS,
@@ -75,6 +75,9 @@ _REFERENCE = re.compile(r"C-[A-Z0-9]{6}")
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{1,40}")
 # The ids of the messages that bring a report to each holder (the first two are the ids they have always had).
 _HOLDER_MESSAGE = {0: "to-holder", 1: "escalated"}
+# How long after retention deletes a report its cards in Teams are still being replaced (the outbox tries again while
+# Teams refuses or the person cannot be reached): then the message is given up, and where the card was is forgotten.
+CARDS_REPLACED_WITHIN = timedelta(days=30)
 FORM_WORDS = frozenset({"report a concern", "report concern", "concern", "report", "raise a concern",
                         "rhoi gwybod am bryder", "pryder", "codi pryder", "codi pryder am gydweithiwr"})
 MINE_WORDS = frozenset({"my reports", "my report", "my concerns", "my concern reports", "reports i sent",
@@ -632,16 +635,38 @@ class ConcernFlow:
             await self._paid(report)
             log.info("report %s: the messages owed for %s are queued", report.reference, report.owed)
 
+    async def _replacing_cards(self, report: ConcernReport, months: int) -> list[OutboundMessage]:
+        """A message for each card of the report posted in Teams, putting in its place one that says it was deleted
+        under the retention rule and nothing of it; English and Welsh, the sender choosing by the reader's language.
+        Its id is fixed by the card, so queuing it again sends nothing twice."""
+        return [OutboundMessage(recipient=slot.recipient, message_id=f"{slot.card_key}|deleted",
+                                card=cards.deleted_card(self._strings, Lang.EN, report.reference, months),
+                                card_cy=cards.deleted_card(self._strings, Lang.CY, report.reference, months),
+                                card_key=slot.card_key, created_at=self._clock())
+                for slot in await self._reports.list_posted_cards(report)]
+
     async def purge(self, *, months: int, dry_run: bool = False) -> list[str]:
-        """Delete reports whose retention period after closure has passed; return their references."""
+        """Delete reports whose retention period after closure has passed; return their references.
+
+        Each card of a report posted in Teams is replaced first, by a message queued like any other (Teams refusing it,
+        or the person not reachable, it is tried again), so the report's words leave the chats as they leave storage.
+        What that keeps (the message, where the card is) goes CARDS_REPLACED_WITHIN after the deletion, a message
+        still unsent then being given up and logged by the report's reference: an unreplaceable card never keeps a
+        report, nor anything of it, for ever."""
         now = self._clock()
         expired = [r for r in await self._reports.list_all() if r.expired(now, months)]
         if dry_run:
             return [r.reference for r in expired]
+        for reference in await self._reports.forget_replaced_cards(deleted_before=now - CARDS_REPLACED_WITHIN):
+            log.warning("report %s: a card of it in Teams could not be replaced within %d days of its deletion; "
+                        "given up", reference, CARDS_REPLACED_WITHIN.days)
         deleted = []
         for report in expired:
             try:
-                await self._reports.delete(report, at=now)
+                replacing = await self._replacing_cards(report, months)
+                if replacing:
+                    await self._notifier.notify(replacing)
+                await self._reports.delete(report, at=now, replacing=replacing)
             except (ConcurrentChange, RecordNotFound):
                 continue  # another instance is deleting it (the running bot purges on every instance)
             deleted.append(report.reference)

@@ -38,6 +38,7 @@ from bot.domain.directory import StaffMember
 from bot.domain.errors import DomainError, NotAllowed
 from bot.domain.federation import Federation
 from bot.domain.ids import readable_id
+from bot.domain.outbox import CardSlot, OutboundMessage
 from bot.domain.people import Person, StaffContact
 from bot.domain.text import fold
 
@@ -681,6 +682,19 @@ class ConcernReports(Protocol):
         """The reports this person sent, newest first."""
         ...
 
-    async def delete(self, report: ConcernReport, *, at: datetime) -> None:
-        """Delete a report and its rows, leaving a deletion entry (reference and dates only) in the audit table."""
+    async def list_posted_cards(self, report: ConcernReport) -> list[CardSlot]:
+        """Where the report's keyed cards were posted in Teams (the reporter's and each holder's): the cards that show
+        it, to replace before it is deleted."""
+        ...
+
+    async def delete(self, report: ConcernReport, *, at: datetime,
+                     replacing: Sequence[OutboundMessage] = ()) -> None:
+        """Delete a report and its rows, leaving a deletion entry (reference and dates only) in the audit table.
+        `replacing`: the messages (queued already, holding none of it) that replace its posted cards: they, and the
+        places of the cards they replace, are kept until `forget_replaced_cards`."""
+        ...
+
+    async def forget_replaced_cards(self, *, deleted_before: datetime) -> list[str]:
+        """Of reports deleted before then, remove what was kept to replace their cards (a replacing message still
+        unsent is given up); the references of those with one given up."""
         ...

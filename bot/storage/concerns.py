@@ -15,7 +15,9 @@ A row a list cannot read as a report is left out and logged once (by its keys): 
 reminders or retention of every other report.
 Retention also removes the report's messages from the `outbox` table (their cards carry the report's text) and
 their sent marks from `outboxsent`: their message ids all start with the reference (`msg|<reference>|...`, see
-bot/storage/outbox.py).
+bot/storage/outbox.py). Except the messages that replace the report's cards posted in Teams (they hold none of it) and
+the places of those cards (`slot|<reference>|...`): they are kept, listed in a row of the report's partition with
+RowKey `cards` (recipient, card key and message id of each; `DeletedAt`), until `forget_replaced_cards` removes them.
 
 `InvolvedManager` (JSON, like a person of `Chain`) is who the reporter's line manager was when she sent a report
 that involves him; rows written before it existed have none, read as "not known".
@@ -28,6 +30,7 @@ from __future__ import annotations
 import json
 import logging
 import secrets
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -36,16 +39,18 @@ from azure.core import MatchConditions
 from azure.data.tables import UpdateMode
 
 from bot.domain.concerns import ConcernReport, Note, NoteKind, ReportKind, ReportState, Route
-from bot.domain.errors import ConcurrentChange, RecordExists
+from bot.domain.errors import ConcurrentChange, RecordExists, RecordNotFound
+from bot.domain.outbox import CardSlot, OutboundMessage
 from bot.domain.people import Person, StaffContact
 from bot.storage.outbox import SENT_TABLE as OUTBOX_SENT
 from bot.storage.outbox import TABLE as OUTBOX
 from bot.storage.table_client import Table
-from bot.storage.tables import TableStore, entity_etag, entity_text, entity_time, safe_key
+from bot.storage.tables import TableStore, entity_etag, entity_text, entity_time, key_value, safe_key
 
 TABLE = "reports"
 AUDIT = "audit"
 RECORD = "report"
+REPLACED = "cards"  # in a deleted report's partition: what is kept to replace its cards in Teams
 FORMS = "form|"  # the start of every form token's partition key
 # How long a retention run on one instance holds a report it is deleting before another may take over.
 PURGE_LEASE = timedelta(minutes=10)
@@ -58,6 +63,15 @@ log = logging.getLogger(__name__)
 def _contact(entity: dict[str, Any], prefix: str) -> StaffContact:
     return StaffContact(entity_text(entity, f"{prefix}Id"), entity_text(entity, f"{prefix}Name"),
                         entity_text(entity, f"{prefix}Email"))
+
+
+def people_of(report: ConcernReport) -> dict[str, Person]:
+    """The reporter and everyone who held or would hold the report, by their key."""
+    tenant = report.reporter.tenant_id
+    people: dict[str, Person] = {}
+    for person in (report.reporter, *(Person(tenant, c.aad_object_id, c.name) for c in report.chain)):
+        people.setdefault(person.key, person)
+    return people
 
 
 def _form_partition(reporter: Person) -> str:
@@ -263,8 +277,25 @@ class TableConcernReports:
                 keys.append(entity_text(entity, "RowKey"))
         return keys
 
-    async def delete(self, report: ConcernReport, *, at: datetime) -> None:
-        """Record the deletion (reference and dates only), then delete the report's messages and rows.
+    async def list_posted_cards(self, report: ConcernReport) -> list[CardSlot]:
+        """Where the report's keyed cards were posted (their slots in the `outbox` table, by the reference)."""
+        prefix = safe_key(f"slot|{report.reference}|")
+        slots: list[CardSlot] = []
+        for person in people_of(report).values():
+            async with self._store.call():
+                async for entity in self._outbox.query_entities(
+                        "PartitionKey eq @pk and RowKey ge @low and RowKey lt @high",
+                        parameters={"pk": safe_key(person.key), "low": prefix, "high": prefix[:-1] + "}"},
+                        select=["RowKey", "ActivityId", "ConversationId"]):
+                    card_key = key_value(entity_text(entity, "RowKey")).removeprefix("slot|")
+                    slots.append(CardSlot(person, card_key, entity_text(entity, "ActivityId"),
+                                          entity_text(entity, "ConversationId")))
+        return slots
+
+    async def delete(self, report: ConcernReport, *, at: datetime,
+                     replacing: Sequence[OutboundMessage] = ()) -> None:
+        """Record the deletion (reference and dates only), then delete the report's messages and rows, all but the
+        `replacing` messages and the slots of the cards they replace (listed in its `cards` row).
 
         Safe on several instances at once: the first to claim the record deletes it, the others get
         `ConcurrentChange` (or `RecordNotFound` once it is gone). Every step can be repeated, and the record goes
@@ -279,21 +310,55 @@ class TableConcernReports:
                 "RowKey": f"{(report.closure or report.submitted_at).isoformat()}|{partition}",
                 "Action": "deleted after retention", "Reference": report.reference,
                 "SubmittedAt": report.submitted_at, "ClosedAt": report.closure, "DeletedAt": at})
+        if replacing:
+            cards = [[m.recipient.tenant_id, m.recipient.aad_object_id, m.card_key, m.message_id] for m in replacing]
+            async with self._store.call():
+                await self._table.upsert_entity({"PartitionKey": partition, "RowKey": REPLACED,
+                                                 "Cards": json.dumps(cards), "DeletedAt": at})
         if report.form:
             async with self._store.call():
                 await self._table.delete_entity(_form_partition(report.reporter), safe_key(report.form))
-        people = {report.reporter.aad_object_id, *(c.aad_object_id for c in report.chain)}
-        for object_id in people:
-            recipient = safe_key(Person(report.reporter.tenant_id, object_id).key)
+        kept = {(safe_key(m.recipient.key), key) for m in replacing
+                for key in (safe_key("msg|" + m.message_id), safe_key("slot|" + m.card_key))}
+        for person in people_of(report).values():
+            recipient = safe_key(person.key)
             for table, kind in ((self._outbox, "msg"), (self._outbox, "slot"), (self._outbox_sent, "msg")):
                 prefix = safe_key(f"{kind}|{report.reference}|")
                 for key in await self._keys(table, recipient, prefix, prefix[:-1] + "}"):
-                    async with self._store.call():
-                        await table.delete_entity(recipient, key)
-        keys = await self._keys(self._table, partition)
+                    if (recipient, key) not in kept:
+                        async with self._store.call():
+                            await table.delete_entity(recipient, key)
+        keys = [key for key in await self._keys(self._table, partition) if key != REPLACED]
         for key in sorted(keys, key=lambda k: k == RECORD):  # the record last
             async with self._store.call():
                 await self._table.delete_entity(partition, key)
+
+    async def forget_replaced_cards(self, *, deleted_before: datetime) -> list[str]:
+        """Remove the replacing messages, slots and sent marks kept for reports deleted before then; the references of
+        those with a replacing message still unsent (given up)."""
+        async with self._store.call():
+            rows = [dict(entity) async for entity in self._table.query_entities(
+                "RowKey eq @rk and DeletedAt lt @before", parameters={"rk": REPLACED, "before": deleted_before})]
+        given_up: list[str] = []
+        for row in rows:
+            unsent = False
+            for tenant, object_id, card_key, message_id in json.loads(entity_text(row, "Cards") or "[]"):
+                recipient, message = safe_key(Person(tenant, object_id).key), safe_key("msg|" + message_id)
+                try:
+                    async with self._store.call():
+                        await self._outbox.get_entity(recipient, message, select=["RowKey"])
+                    unsent = True
+                except RecordNotFound:
+                    pass
+                for table, key in ((self._outbox, message), (self._outbox, safe_key("slot|" + card_key)),
+                                   (self._outbox_sent, message)):
+                    async with self._store.call():
+                        await table.delete_entity(recipient, key)
+            async with self._store.call():
+                await self._table.delete_entity(entity_text(row, "PartitionKey"), REPLACED)
+            if unsent:
+                given_up.append(key_value(entity_text(row, "PartitionKey")))
+        return given_up
 
     async def _claim(self, partition: str, at: datetime) -> None:
         async with self._store.call():

@@ -34,7 +34,7 @@ from bot.domain.policy_reads import AlreadyConfirmed, AskedStaff, Confirmation
 from bot.domain.policy_versions import CurrentPointer, Draft, PolicyTooLarge, PolicyVersion, version_key
 from bot.domain.profiles import UserProfile
 from bot.domain.questions import QuestionRecord
-from bot.storage.concerns import PURGE_LEASE
+from bot.storage.concerns import PURGE_LEASE, people_of
 from bot.storage.outbox import DueScan
 from bot.storage.permission_requests import AUDIT_DETAIL_CHARS
 from bot.storage.policy_versions import (
@@ -65,6 +65,14 @@ class RetentionTrace:
     submitted_at: datetime
     closed_at: datetime | None
     deleted_at: datetime
+
+
+@dataclass(frozen=True)
+class ReplacedCards:
+    """What retention kept of a deleted report to replace its cards: (recipient key, card key, message id) of each."""
+
+    deleted_at: datetime
+    cards: tuple[tuple[str, str, str], ...]
 
 
 @dataclass(frozen=True)
@@ -128,6 +136,8 @@ class MemoryStore:
     purge_claims: dict[str, datetime] = field(default_factory=dict)
     # (closure or submission time, reference): one trace per report, however often it is written.
     retention_log: dict[tuple[str, str], RetentionTrace] = field(default_factory=dict)
+    # reference of a deleted report -> what is kept to replace its cards, until forgotten
+    replaced_cards: dict[str, ReplacedCards] = field(default_factory=dict)
     staff: dict[str, StaffMember] = field(default_factory=dict)
     use_windows: dict[tuple[str, str], UseWindow] = field(default_factory=dict)
     questions: dict[str, QuestionRecord] = field(default_factory=dict)
@@ -466,8 +476,17 @@ class MemoryConcernReports:
         rows = [r for r in self._in_order() if r.reporter.key == reporter.key]
         return sorted(rows, key=lambda r: r.submitted_at, reverse=True)
 
-    async def delete(self, report: ConcernReport, *, at: datetime) -> None:
-        """Record the deletion (reference and dates only), then delete the report's messages, form token and record.
+    async def list_posted_cards(self, report: ConcernReport) -> list[CardSlot]:
+        """Where the report's keyed cards were posted (their slots, by the reference)."""
+        await self._store.call()
+        people, prefix = people_of(report), f"{report.reference}|"
+        return [replace(slot, recipient=people[recipient]) for (recipient, card_key), slot in self._store.slots.items()
+                if recipient in people and card_key.startswith(prefix)]
+
+    async def delete(self, report: ConcernReport, *, at: datetime,
+                     replacing: Sequence[OutboundMessage] = ()) -> None:
+        """Record the deletion (reference and dates only), then delete the report's messages, form token and record,
+        all but the `replacing` messages and the slots of the cards they replace.
 
         Of several runs at once, the first to claim the record deletes it; the others get `ConcurrentChange` while
         its claim lasts (or `RecordNotFound` once it is gone).
@@ -477,19 +496,45 @@ class MemoryConcernReports:
         closure = report.closure or report.submitted_at
         self._store.retention_log[(closure.isoformat(), report.reference)] = RetentionTrace(
             report.reference, report.submitted_at, report.closure, at)
+        if replacing:
+            self._store.replaced_cards[report.reference] = ReplacedCards(at, tuple(
+                (m.recipient.key, m.card_key, m.message_id) for m in replacing))
         if report.form:
             self._store.report_forms.pop((report.reporter.tenant_id, report.reporter.aad_object_id, report.form), None)
-        people = {report.reporter.aad_object_id, *(c.aad_object_id for c in report.chain)}
-        recipients = {Person(report.reporter.tenant_id, object_id).key for object_id in people}
+        recipients = set(people_of(report))
+        kept_messages = {(m.recipient.key, m.message_id) for m in replacing}
+        kept_slots = {(m.recipient.key, m.card_key) for m in replacing}
         prefix = f"{report.reference}|"
-        for key in [k for k in self._store.messages if k[0] in recipients and k[1].startswith(prefix)]:
+
+        def going(key: tuple[str, str], kept: set[tuple[str, str]]) -> bool:
+            return key[0] in recipients and key[1].startswith(prefix) and key not in kept
+
+        for key in [k for k in self._store.messages if going(k, kept_messages)]:
             del self._store.messages[key]
-        for key in [k for k in self._store.slots if k[0] in recipients and k[1].startswith(prefix)]:
+        for key in [k for k in self._store.slots if going(k, kept_slots)]:
             del self._store.slots[key]
-        self._store.sent -= {k for k in self._store.sent if k[0] in recipients and k[1].startswith(prefix)}
+        self._store.sent -= {k for k in self._store.sent if going(k, kept_messages)}
         self._store.report_audit.pop(report.reference, None)
         self._store.purge_claims.pop(report.reference, None)
         del self._store.reports[report.reference]
+
+    async def forget_replaced_cards(self, *, deleted_before: datetime) -> list[str]:
+        """Remove the replacing messages, slots and sent marks kept for reports deleted before then; the references of
+        those with a replacing message still unsent (given up)."""
+        await self._store.call()
+        given_up: list[str] = []
+        for reference, kept in sorted(self._store.replaced_cards.items()):
+            if kept.deleted_at >= deleted_before:
+                continue
+            unsent = False
+            for recipient, card_key, message_id in kept.cards:
+                unsent = self._store.messages.pop((recipient, message_id), None) is not None or unsent
+                self._store.slots.pop((recipient, card_key), None)
+                self._store.sent.discard((recipient, message_id))
+            del self._store.replaced_cards[reference]
+            if unsent:
+                given_up.append(reference)
+        return given_up
 
     async def _claim(self, reference: str, at: datetime) -> None:
         await self._store.call()

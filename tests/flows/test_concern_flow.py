@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -14,9 +15,9 @@ import pytest
 
 from bot.domain.concerns import About, ConcernReport, ReportState, Route
 from bot.domain.directory import LineManagers, StaffMember, read_staff_csv
-from bot.domain.errors import ConcurrentChange, StorageUnavailable
+from bot.domain.errors import ConcurrentChange, RecordNotFound, StorageUnavailable
 from bot.domain.federation import Federation, parse_federation
-from bot.domain.outbox import QueueingNotifier
+from bot.domain.outbox import CardSlot, QueueingNotifier
 from bot.domain.people import Lang, Person, StaffContact
 from bot.domain.profiles import UserProfile
 from bot.storage.memory import (
@@ -512,6 +513,70 @@ async def test_an_acknowledged_report_still_being_dealt_with_outlives_the_retent
     deleted = await _concerns(staffed, clock=_stopped_at(closed.closed_at + timedelta(days=731))).purge(months=24)
 
     assert deleted == [acknowledged.reference]
+
+
+async def _delivered(bot: BotInMemory, *people: Person) -> None:
+    """The sender brought each person what they were owed, as Teams takes it: a keyed card is updated where it was
+    posted, or posted and its place kept."""
+    outbox = MemoryOutbox(bot.store)
+    for person in people:
+        for message in (await outbox.owed_to(person)).messages:
+            place = None
+            if message.card_key:
+                try:
+                    await outbox.get_slot(person, message.card_key)
+                except RecordNotFound:
+                    place = CardSlot(person, message.card_key, f"activity-{message.message_id}")
+            await outbox.mark_sent(await outbox.claim(message, datetime.now(UTC), checked=True), slot=place)
+
+
+async def _closed_and_seen(bot: BotInMemory) -> ConcernReport:
+    """Carys's report, its card posted to Gareth in Teams, closed by him, Carys told."""
+    await _report(bot)
+    await _delivered(bot, GARETH)
+    reference = (await _only_report(bot)).reference
+    await bot.clicks(GARETH, "concern.close", {"ref": reference, "outcome": "Spoke to Dafydd"})
+    await _delivered(bot, CARYS, GARETH)
+    return await _only_report(bot)
+
+
+async def test_retention_takes_the_report_off_the_card_posted_to_the_line_manager_in_teams(
+        staffed: BotInMemory) -> None:
+    """Two years after closing, the record goes, and the card Gareth was sent (which showed the whole report) is
+    replaced in place by one that says, in his language, that it was deleted under the records retention rule."""
+    closed = await _closed_and_seen(staffed)
+    assert closed.closed_at is not None
+
+    deleted = await _concerns(staffed, clock=_stopped_at(closed.closed_at + timedelta(days=740))).purge(months=24)
+
+    assert deleted == [closed.reference] and await MemoryConcernReports(staffed.store).list_all() == []
+    [replacing] = await MemoryOutbox(staffed.store).list_for_recipient(GARETH)
+    assert replacing.card_key == f"{closed.reference}|{GARETH.aad_object_id}"
+    assert "deleted under the records retention rule" in text_of(replacing.card)
+    assert "wedi'i ddileu o dan y rheol cadw cofnodion" in text_of(replacing.card_cy)
+    for card in (replacing.card, replacing.card_cy):
+        assert closed.reference in text_of(card)
+        assert SECRET not in text_of(card) and "Spoke to Dafydd" not in text_of(card) and "Carys" not in text_of(card)
+
+
+async def test_a_card_that_cannot_be_replaced_within_thirty_days_is_given_up_and_logged_by_reference(
+        staffed: BotInMemory, caplog: pytest.LogCaptureFixture) -> None:
+    """Gareth's chat cannot be reached after the deletion (Teams refusing it every time): the replacing message is
+    tried for thirty days, then given up, logged by the report's reference only, and nothing of it is kept."""
+    closed = await _closed_and_seen(staffed)
+    assert closed.closed_at is not None
+    deleted_at = closed.closed_at + timedelta(days=740)
+    await _concerns(staffed, clock=_stopped_at(deleted_at)).purge(months=24)
+
+    with caplog.at_level(logging.WARNING, logger="dialogs.concerns"):
+        await _concerns(staffed, clock=_stopped_at(deleted_at + timedelta(days=29))).purge(months=24)
+        still_trying = await MemoryOutbox(staffed.store).list_for_recipient(GARETH)
+        await _concerns(staffed, clock=_stopped_at(deleted_at + timedelta(days=31))).purge(months=24)
+
+    assert len(still_trying) == 1
+    assert await MemoryOutbox(staffed.store).list_for_recipient(GARETH) == [] and staffed.store.slots == {}
+    [given_up] = [r for r in caplog.records if closed.reference in r.getMessage()]
+    assert "given up" in given_up.getMessage() and SECRET not in caplog.text
 
 
 async def _staff_list_without_gareth(bot: BotInMemory) -> None:

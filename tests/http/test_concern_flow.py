@@ -303,6 +303,33 @@ async def test_purge_deletes_expired_reports_and_keeps_a_trace(store: TableStore
 
 
 
+async def test_retention_takes_the_report_off_the_card_the_line_manager_was_sent_in_teams(
+        staffed: TestClient, connector: Connector) -> None:
+    """Two years after Gareth closed it, retention deletes the report: the card in his Teams chat that showed the whole
+    report now says, in place, that the report was deleted under the records retention rule, and nothing more."""
+    await say_hi(staffed, connector, CARYS, GARETH)
+    await _report(staffed, connector)
+    [posted] = [a for a in connector.sent
+                if a.get("conversation", {}).get("id") == GARETH_CHAT and SECRET in json.dumps(a)]
+    holder = connector.cards(GARETH_CHAT)[-1]
+    await staffed.post("/api/messages", json=card_action(
+        GARETH, "concern.close", {**verb_data(holder, "concern.close"), "outcome": "Spoke to Dafydd"}, connector.url))
+    deliverer = staffed.app[SERVICES].deliverer
+    await deliverer.drain()
+    [closed] = await TableConcernReports(staffed.app[STORE]).list_all()
+    assert closed.closed_at is not None
+    updates_before = len(connector.updated)
+
+    deleted = await concern_flow(staffed.app[STORE], closed.closed_at + timedelta(days=740)).purge(months=24)
+    await deliverer.deliver_to(Person(TENANT, GARETH["aadObjectId"]))
+
+    assert deleted == [closed.reference]
+    [replaced] = [a for a in connector.updated[updates_before:] if a["id"] == posted["id"]]
+    card = json.dumps(replaced, ensure_ascii=False)
+    assert "deleted under the records retention rule" in card and closed.reference in card
+    assert SECRET not in card and "Spoke to Dafydd" not in card and "Carys" not in card
+
+
 async def test_a_report_that_could_not_be_sent_says_so_and_send_again_sends_it_once(
         staffed: TestClient, connector: Connector, monkeypatch: pytest.MonkeyPatch) -> None:
     await say_hi(staffed, connector, CARYS, GARETH)

@@ -80,7 +80,8 @@ class Backend(Protocol):
         ...
 
     async def report_rows(self) -> list[Any]:
-        """Everything kept of concern reports: records, their audit entries, form tokens."""
+        """Everything kept of concern reports: records, their audit entries, form tokens, what retention keeps to
+        replace their cards."""
         ...
 
     async def report_audit(self, reference: str) -> tuple[list[str], str]:
@@ -228,7 +229,7 @@ class MemoryBackend:
 
     async def report_rows(self) -> list[Any]:
         return [*self.store.reports.values(), *(a for trail in self.store.report_audit.values() for a in trail),
-                *self.store.report_forms.items(), *self.store.purge_claims.items()]
+                *self.store.report_forms.items(), *self.store.purge_claims.items(), *self.store.replaced_cards.items()]
 
     async def report_audit(self, reference: str) -> tuple[list[str], str]:
         trail = self.store.report_audit.get(reference, [])

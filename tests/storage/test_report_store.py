@@ -16,7 +16,7 @@ from azure.data.tables.aio import TableClient
 
 from bot.domain.concerns import ConcernReport, ReportState, Route
 from bot.domain.errors import ConcurrentChange, RecordExists, RecordNotFound
-from bot.domain.outbox import OutboundMessage
+from bot.domain.outbox import CardSlot, OutboundMessage
 from bot.domain.people import Person, StaffContact
 from bot.storage.concerns import TableConcernReports
 from bot.storage.tables import TableStore, service_client
@@ -165,6 +165,62 @@ async def test_deleting_removes_every_row_and_its_messages_and_leaves_a_trace(ba
     assert await outbox.list_for_recipient(CARYS) == []
     [(reference, trace)] = await backend.retention_log()  # the Table backend checks the row's keys as it reads it
     assert reference == "C-4QX9TB" and SECRET not in trace
+
+
+async def _posted_to_gareth(backend: Backend) -> tuple[ConcernReport, OutboundMessage]:
+    """The report, its card to Gareth posted in Teams (sent, its slot kept), and the message that would replace that
+    card, queued."""
+    reports, outbox = await backend.concern_reports(), await backend.outbox()
+    await reports.create(_report())
+    gareth = Person(TENANT, GARETH.aad_object_id, GARETH.name)
+    card_key = f"C-4QX9TB|{gareth.aad_object_id}"
+    await outbox.enqueue([OutboundMessage(gareth, "C-4QX9TB|to-holder", {"body": [{"text": SECRET}]},
+                                          card_key=card_key)])
+    [posted] = await outbox.list_for_recipient(gareth)
+    await outbox.mark_sent(await outbox.claim(posted, WHEN), slot=CardSlot(gareth, card_key, "activity-1"))
+    notice = OutboundMessage(gareth, f"{card_key}|deleted", {"body": [{"text": "deleted"}]}, card_key=card_key)
+    await outbox.enqueue([notice])
+    return await reports.get("C-4QX9TB"), notice
+
+
+async def test_deleting_keeps_only_the_message_replacing_a_posted_card_and_its_place_until_they_are_forgotten(
+        backend: Backend) -> None:
+    """Gareth's card was posted in Teams; the message that replaces it, holding nothing of the report, outlives the
+    report with the card's place, for as long as it may take to reach him; given up after that, it goes too."""
+    reports, outbox = await backend.concern_reports(), await backend.outbox()
+    report, notice = await _posted_to_gareth(backend)
+    gareth, deleted_at = notice.recipient, WHEN + timedelta(days=900)
+
+    [slot] = await reports.list_posted_cards(report)
+    await reports.delete(report, at=deleted_at, replacing=[notice])
+    owed = await outbox.owed_to(gareth)
+    too_soon = await reports.forget_replaced_cards(deleted_before=deleted_at)
+    given_up = await reports.forget_replaced_cards(deleted_before=deleted_at + timedelta(days=30))
+
+    assert (slot.recipient.key, slot.card_key, slot.activity_id) == (gareth.key, notice.card_key, "activity-1")
+    assert [m.message_id for m in owed.messages] == [notice.message_id]
+    assert owed.slots[notice.card_key].activity_id == "activity-1"
+    assert await backend.sent_messages() == []  # the report's own sent marks went with it
+    assert (too_soon, given_up) == ([], ["C-4QX9TB"])
+    assert await backend.queued_messages() == [] and await backend.report_rows() == []
+    with pytest.raises(RecordNotFound):
+        await outbox.get_slot(gareth, notice.card_key)
+
+
+async def test_a_replacing_message_that_reached_teams_is_forgotten_with_its_card_place_and_nothing_given_up(
+        backend: Backend) -> None:
+    reports, outbox = await backend.concern_reports(), await backend.outbox()
+    report, notice = await _posted_to_gareth(backend)
+    deleted_at = WHEN + timedelta(days=900)
+    await reports.delete(report, at=deleted_at, replacing=[notice])
+    [queued] = await outbox.list_for_recipient(notice.recipient)
+    await outbox.mark_sent(await outbox.claim(queued, deleted_at))
+
+    given_up = await reports.forget_replaced_cards(deleted_before=deleted_at + timedelta(days=30))
+
+    assert given_up == [] and await backend.sent_messages() == [] and await backend.report_rows() == []
+    with pytest.raises(RecordNotFound):
+        await outbox.get_slot(notice.recipient, notice.card_key)
 
 
 async def test_of_two_retention_runs_at_once_one_deletes_and_the_other_stands_back(backend: Backend) -> None:
