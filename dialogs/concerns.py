@@ -402,8 +402,9 @@ class ConcernFlow:
         return await self._message(holder, report, kind, lambda lang: (
             cards.reminder_card(self._strings, lang, report) if reminder
             else cards.holder_card(self._strings, lang, report, self._as_person(report, holder))),
-            # A reminder is a new message (it should be noticed); anything else updates the card they have.
-            card_key="" if reminder else f"{report.reference}|{holder.aad_object_id}")
+            # A reminder is a new message (it should be noticed), with a key of its own only so that retention can
+            # replace it (it shows the whole report); anything else updates the card they have.
+            card_key=f"{report.reference}|{holder.aad_object_id}" + (f"|{kind}" if reminder else ""))
 
     async def _messages(self, action: str, report: ConcernReport) -> list[OutboundMessage]:
         """What an action owes the people it concerns; the ids are fixed by report, action and level, so queuing
@@ -413,9 +414,11 @@ class ConcernFlow:
                                         cards.acknowledged_card(self._strings, lang, report))]
         if action == "escalated":
             return await self._escalation_messages(report)
-        if action == "closed":
-            return [await self._message(report.reporter, report, f"closed-{report.level}", lambda lang:
-                                        cards.closed_for_reporter(self._strings, lang, report))]
+        if action == "closed":  # keyed only so that retention can replace it: it may show the outcome
+            kind = f"closed-{report.level}"
+            return [await self._message(report.reporter, report, kind, lambda lang:
+                                        cards.closed_for_reporter(self._strings, lang, report),
+                                        card_key=f"{report.reference}|{report.reporter.aad_object_id}|{kind}")]
         if action == "not resolved":
             return [await self._to_holder(report)]
         if action == "reminded":

@@ -559,6 +559,33 @@ async def test_retention_takes_the_report_off_the_card_posted_to_the_line_manage
         assert SECRET not in text_of(card) and "Spoke to Dafydd" not in text_of(card) and "Carys" not in text_of(card)
 
 
+async def test_retention_also_replaces_the_reminder_and_the_reporters_closed_card_with_the_outcome_shared(
+        staffed: BotInMemory) -> None:
+    """The reminder Gareth was sent shows the whole report, and the card that told Carys it was closed shows the
+    outcome he shared with her: both are posted cards of the report, replaced at retention like his first card."""
+    await _report(staffed)
+    await _delivered(staffed, GARETH)
+    filed = await _only_report(staffed)
+    await _concerns(staffed, clock=_stopped_at(filed.submitted_at + timedelta(days=7))).check_reports()
+    await _delivered(staffed, GARETH)
+    await staffed.clicks(GARETH, "concern.close", {"ref": filed.reference, "outcome": "Spoke to Dafydd",
+                                                   "share_outcome": "true"})
+    await _delivered(staffed, CARYS, GARETH)
+    closed = await _only_report(staffed)
+    assert closed.closed_at is not None and closed.reminded_at is not None
+
+    await _concerns(staffed, clock=_stopped_at(closed.closed_at + timedelta(days=740))).purge(months=24)
+
+    outbox = MemoryOutbox(staffed.store)
+    to_gareth, to_carys = await outbox.list_for_recipient(GARETH), await outbox.list_for_recipient(CARYS)
+    assert sorted(m.card_key for m in to_gareth) == [f"{closed.reference}|{GARETH.aad_object_id}",
+                                                      f"{closed.reference}|{GARETH.aad_object_id}|reminder"]
+    assert [m.card_key for m in to_carys] == [f"{closed.reference}|{CARYS.aad_object_id}|closed-0"]
+    for message in (*to_gareth, *to_carys):
+        assert "deleted under the records retention rule" in text_of(message.card)
+        assert SECRET not in text_of(message.card) and "Spoke to Dafydd" not in text_of(message.card)
+
+
 async def test_a_card_that_cannot_be_replaced_within_thirty_days_is_given_up_and_logged_by_reference(
         staffed: BotInMemory, caplog: pytest.LogCaptureFixture) -> None:
     """Gareth's chat cannot be reached after the deletion (Teams refusing it every time): the replacing message is
