@@ -553,7 +553,7 @@ async def test_retention_takes_the_report_off_the_card_posted_to_the_line_manage
     [replacing] = await MemoryOutbox(staffed.store).list_for_recipient(GARETH)
     assert replacing.card_key == f"{closed.reference}|{GARETH.aad_object_id}"
     assert "deleted under the records retention rule" in text_of(replacing.card)
-    assert "wedi'i ddileu o dan y rheol cadw cofnodion" in text_of(replacing.card_cy)
+    assert "wedi'i ddileu yn ôl y rheol cadw cofnodion" in text_of(replacing.card_cy)
     for card in (replacing.card, replacing.card_cy):
         assert closed.reference in text_of(card)
         assert SECRET not in text_of(card) and "Spoke to Dafydd" not in text_of(card) and "Carys" not in text_of(card)
