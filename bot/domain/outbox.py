@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -163,12 +163,23 @@ class Outbox(Protocol):
         """Remember where a card was posted."""
         ...
 
+    async def recall(self, card_key: str, *, keep: Iterable[Person]) -> int:
+        """Take back the messages with this card key not sent yet, but those to the people in `keep`: they are never
+        sent (one a sender holds now is on its way, and stays). Not remembered as sent: one queued again later goes.
+        Returns how many were taken back."""
+        ...
+
 
 class Notifier(Protocol):
     """Port for flows: queue messages for other people; they are sent as soon as each person can be reached."""
 
     async def notify(self, messages: Sequence[OutboundMessage]) -> None:
         """Store the messages (raising `StorageUnavailable` if that fails), then start sending them."""
+        ...
+
+    async def recall(self, card_key: str, *, keep: Iterable[Person]) -> None:
+        """Messages with this card key not sent yet never reach anyone but the people in `keep` (a card queued for
+        someone who is no longer the one it is for)."""
         ...
 
 
@@ -181,3 +192,7 @@ class QueueingNotifier:
     async def notify(self, messages: Sequence[OutboundMessage]) -> None:
         """Store the messages as pending."""
         await self._outbox.enqueue(messages)
+
+    async def recall(self, card_key: str, *, keep: Iterable[Person]) -> None:
+        """Take back the messages with this card key not sent yet, but those to `keep`."""
+        await self._outbox.recall(card_key, keep=keep)

@@ -392,3 +392,9 @@ class OutboxNotifier:
             return
         for recipient in recipients:
             self._deliverer.deliver_soon(recipient)
+
+    async def recall(self, card_key: str, *, keep: Iterable[Person]) -> None:
+        """Take back the messages with this card key not sent yet, but those to `keep`."""
+        taken = await self._outbox.recall(card_key, keep=keep)
+        if taken:
+            log.info("%d queued message(s) taken back from people they are no longer for", taken)

@@ -18,7 +18,7 @@ import asyncio
 import contextlib
 import itertools
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
@@ -318,6 +318,16 @@ class MemoryOutbox:
         """Remember where a keyed card was posted."""
         await self._store.call()
         self._store.slots[(slot.recipient.key, slot.card_key)] = slot
+
+    async def recall(self, card_key: str, *, keep: Iterable[Person]) -> int:
+        """Delete the unsent messages with this card key, but those to `keep` (one a sender holds stays)."""
+        await self._store.call()
+        kept = {person.key for person in keep}
+        taken = [key for key, m in self._store.messages.items() if m.card_key == card_key
+                 and m.state is DeliveryState.PENDING and m.recipient.key not in kept]
+        for key in taken:
+            del self._store.messages[key]
+        return len(taken)
 
 
 class MemoryPermissionRequests:

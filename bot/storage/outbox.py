@@ -24,7 +24,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -300,6 +300,29 @@ class TableOutbox:
         async with self._store.call():
             await self._table.update_entity(_to_entity(message), mode=UpdateMode.REPLACE, etag=message.etag,
                                             match_condition=MatchConditions.IfNotModified)
+
+    async def recall(self, card_key: str, *, keep: Iterable[Person]) -> int:
+        """Delete the unsent messages with this card key, but those to `keep`, each as it was read (one a sender has
+        claimed since is on its way, and stays); no sent row, so one queued again later goes. One scan of the queue,
+        which stays small (a sent message leaves it), as the sender's due scan is."""
+        kept = {person.key for person in keep}
+        query = "RowKey ge 'msg|' and RowKey lt 'msg}' and CardKey eq @key"
+        found: list[OutboundMessage] = []
+        async with self._store.call():
+            async for entity in self._table.query_entities(query, parameters={"key": card_key}):
+                found.append(_from_entity(entity))
+        taken = 0
+        for message in found:
+            if message.recipient.key in kept or message.state is not DeliveryState.PENDING:
+                continue
+            try:
+                async with self._store.call():
+                    await self._table.delete_entity(_partition(message.recipient), _message_key(message),
+                                                    etag=message.etag, match_condition=MatchConditions.IfNotModified)
+            except (ConcurrentChange, RecordNotFound):
+                continue
+            taken += 1
+        return taken
 
     async def get_slot(self, recipient: Person, card_key: str) -> CardSlot:
         """Where the keyed card was posted; `RecordNotFound` if never."""

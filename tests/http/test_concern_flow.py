@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -258,6 +258,10 @@ class _RefusingNotifier:
     """A notifier whose outbox is unreachable."""
 
     async def notify(self, messages: Sequence[OutboundMessage]) -> None:
+        """Refuse, as the outbox would when storage is down."""
+        raise StorageUnavailable("outbox down")
+
+    async def recall(self, card_key: str, *, keep: Iterable[Person]) -> None:
         """Refuse, as the outbox would when storage is down."""
         raise StorageUnavailable("outbox down")
 

@@ -250,6 +250,31 @@ class OutboxContract:
         assert (await outbox.get_slot(SIAN, "perm-2|head")).activity_id == "activity-2"
         assert [m.message_id for m in await outbox.list_for_recipient(SIAN)] == ["m1"]  # the other sender's now
 
+    async def test_a_card_recalled_from_people_it_is_no_longer_for_never_reaches_them(self, outbox: Outbox) -> None:
+        """A request's card queued for a head who has since left the post (she never opened the bot)."""
+        gareth = replace(SIAN, aad_object_id="a1000000-0000-4000-8000-000000000004", name="Gareth Hughes")
+        await outbox.enqueue([_message("to-sian", card_key="P-1|decide"), _message("other", card_key="P-2|decide"),
+                              _message("to-gareth", card_key="P-1|decide", recipient=gareth)])
+        [on_its_way] = await outbox.list_for_recipient(gareth)
+        await outbox.claim(on_its_way, NOW)  # a sender has the new head's copy at this moment
+
+        recalled = await outbox.recall("P-1|decide", keep=[CARYS])
+
+        assert recalled == 1
+        assert [m.message_id for m in (await outbox.owed_to(SIAN)).messages] == ["other"]
+        assert sorted(m.message_id for m in await outbox.list_due(NOW + timedelta(hours=1))) == ["other", "to-gareth"]
+
+    async def test_a_recalled_card_queued_again_for_its_person_reaches_them(self, outbox: Outbox) -> None:
+        """Recalled is not sent: if the settings name her again, her card is queued anew and goes."""
+        await outbox.enqueue([_message("to-sian", card_key="P-1|decide"), _message("to-carys", card_key="P-1|decide",
+                                                                                    recipient=CARYS)])
+
+        await outbox.recall("P-1|decide", keep=[CARYS])
+        await outbox.enqueue([_message("to-sian", card_key="P-1|decide")])
+
+        assert [m.message_id for m in (await outbox.owed_to(SIAN)).messages] == ["to-sian"]
+        assert [m.message_id for m in (await outbox.owed_to(CARYS)).messages] == ["to-carys"]
+
 
 class TestUserProfiles(UserProfilesContract):
     @pytest.fixture
