@@ -174,7 +174,7 @@ def _sample_request(state: RequestState = RequestState.PENDING) -> PermissionReq
     head = Person("tenant", SAMPLE_HEAD.aad_object_id, SAMPLE_HEAD.name)
     note = ("Lovely idea. <at>Carys</at>" if state is RequestState.APPROVED
             else "Please use the school page instead. [here](https://evil.example)")
-    return decide(request, head, SAMPLE_FEDERATION.school(request.school_id),
+    return decide(request, head, SAMPLE_FEDERATION,
                   approve=state is RequestState.APPROVED, reason=note, comment=note, now=SAMPLE_TIME)
 
 
@@ -194,6 +194,13 @@ def _permissions(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
                                                        approver="Mrs Siân Roberts")
     yield "permission-pending-undelivered", permission.status_card(strings, lang, pending, school=school,
                                                                    approver="Mrs Siân Roberts", undelivered=True)
+    # A headteacher's own request: her school has no delegate, so the other school's headteacher decides it.
+    yield "permission-pending-other-head", permission.status_card(strings, lang, pending, school=school,
+                                                                  approver="Mr Gareth Hughes",
+                                                                  headteacher_of=schools[1][1])
+    yield "permission-form-nobody-decides", permission.form_card(
+        strings, lang, schools=schools, values={"school": "high", "purpose": "Year 9 trip page."},
+        notice=strings.text("perm.nobody_decides_own", lang, school=school))
     yield "permission-for-headteacher", permission.approver_card(strings, lang, pending, school=school)
     yield "permission-for-headteacher-error", permission.approver_card(
         strings, lang, pending, school=school, error=strings.text("perm.reason_required", lang))

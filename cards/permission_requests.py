@@ -223,14 +223,21 @@ def _outcome(strings: Catalogue, lang: Lang, request: PermissionRequest) -> list
 
 
 def status_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *, school: str, approver: str,
-                undelivered: bool = False, not_queued: bool = False, delegate: bool = False) -> Card:
+                undelivered: bool = False, not_queued: bool = False, delegate: bool = False,
+                headteacher_of: str = "") -> Card:
     """The requester's card: where the request is, with Withdraw while it waits (`delegate`: the approver is the
-    named delegate who decides the headteacher's own requests)."""
+    named delegate who decides the headteacher's own requests; `headteacher_of`: the approver heads that other school
+    and decides them, the request's school having no delegate; no `approver`: nobody is named to decide it)."""
     body: list[Element] = [heading(strings.text("perm.status_title", lang, id=request.request_id))]
     actions: list[Element] = []
     if request.state is RequestState.PENDING:
         waiting = "perm.status_pending_delegate" if delegate else "perm.status_pending"
-        body.append(text(strings.text(waiting, lang, name=approver, school=school), weight="Bolder"))
+        if headteacher_of:
+            waiting = "perm.status_pending_other_head"
+        if not approver:
+            waiting = "perm.status_pending_nobody"
+        body.append(text(strings.text(waiting, lang, name=approver, school=school, other=headteacher_of),
+                         weight="Bolder"))
         body.append(text(strings.text("perm.status_pending_next", lang)))
         if not_queued:
             body.append(text(strings.text("perm.status_not_queued", lang, name=approver), subtle=True))

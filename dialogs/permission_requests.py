@@ -255,9 +255,10 @@ class PermissionFlow:
     def _schools(self, lang: Lang) -> list[tuple[str, str]]:
         return [(s.school_id, s.name(lang)) for s in self._federation.schools]
 
-    def _deciders(self, school: School, tenant_id: str) -> list[Person]:
-        people = [Person(tenant_id, c.aad_object_id, c.name) for c in (school.headteacher, *school.delegates)]
-        return list({p.aad_object_id: p for p in people}.values())
+    def _deciders(self, school: School, requester: Person) -> list[Person]:
+        """Whoever decides this person's requests at the school under today's settings (never the requester)."""
+        return [Person(requester.tenant_id, c.aad_object_id, c.name)
+                for c in self._federation.deciders_for(school, requester)]
 
     async def _load(self, turn: Turn) -> PermissionRequest:
         request_id = turn.data.get("id")
@@ -272,13 +273,13 @@ class PermissionFlow:
         return AuditEntry(request.request_id, action, person.aad_object_id, person.name, self._clock(), detail)
 
     async def _tell_deciders(self, request: PermissionRequest, *, shown_to: Person | None = None) -> None:
-        """Send (or update in place) each decider's copy of the request; never to the requester, nor to `shown_to`,
-        whose copy the click's answer has already replaced."""
+        """Send (or update in place) the copy of each person who decides the request today; never to the requester,
+        nor to `shown_to`, whose copy the click's answer has already replaced."""
         school = self._school(request.school_id)
         if school is None:
             return
-        skipped = {request.requester.aad_object_id, shown_to.aad_object_id if shown_to else ""}
-        people = [p for p in self._deciders(school, request.requester.tenant_id) if p.aad_object_id not in skipped]
+        people = [p for p in self._deciders(school, request.requester)
+                  if shown_to is None or p.aad_object_id != shown_to.aad_object_id]
         languages = await asyncio.gather(*(preferred_language(self._profiles, person) for person in people))
         messages = [OutboundMessage(
             recipient=person, message_id=f"{request.request_id}|{request.state.value}|to-{person.aad_object_id}",
@@ -330,6 +331,12 @@ class PermissionFlow:
         if result.request is None:
             return Reply(card=cards.form_card(self._strings, turn.lang, schools=self._schools(turn.lang),
                                               values=turn.data, errors=result.errors, form=form))
+        school = self._federation.school(result.request.school_id)
+        deciders = self._deciders(school, turn.actor)
+        if not deciders:  # a headteacher's own, with nobody named to decide it: stored, it would wait for ever
+            return Reply(card=cards.form_card(self._strings, turn.lang, schools=self._schools(turn.lang),
+                                              values=turn.data, form=form, notice=self._strings.text(
+                                                  "perm.nobody_decides_own", turn.lang, school=school.name(turn.lang))))
         try:
             await self._limiter.take(self._request_limit, turn.actor.key, now)
         except RateLimited as limited:
@@ -339,8 +346,6 @@ class PermissionFlow:
             return Reply(card=cards.form_card(self._strings, turn.lang, schools=self._schools(turn.lang),
                                               values=turn.data, form=form, notice=self._strings.text(
                                                   "perm.rate_limited", turn.lang, count=limited.limit.count)))
-        school = self._federation.school(result.request.school_id)
-        decider = school.decider_for(turn.actor)
         try:
             request, stored_now = await self._create(result.request, turn.actor)
         except StorageUnavailable:
@@ -352,7 +357,7 @@ class PermissionFlow:
                 await self._give_back(turn.actor, now)
                 return Reply(card=cards.form_card(self._strings, turn.lang, schools=self._schools(turn.lang),
                                                   values=turn.data, form=form, notice=self._strings.text(
-                                                      "perm.maybe_saved", turn.lang, name=decider.name)))
+                                                      "perm.maybe_saved", turn.lang, name=deciders[0].name)))
             request, stored_now = stored, True
         except DomainError:
             await self._give_back(turn.actor, now)  # nothing was stored: the use does not count
@@ -360,17 +365,14 @@ class PermissionFlow:
         if not stored_now:  # an earlier press of this Send stored it
             await self._give_back(turn.actor, now)
             return self._status_reply(request, turn.lang)
-        head = Person(turn.actor.tenant_id, decider.aad_object_id, decider.name)
         undelivered = not_queued = False
         try:
-            undelivered = await self._queue_for_deciders(request, turn.actor, head=head)
+            undelivered = await self._queue_for_deciders(request, turn.actor, deciders=deciders)
         except StorageUnavailable:
             # The request is stored (and on the head's pending list); its card to them is still owed, and
             # `catch_up` queues it once storage answers again.
             not_queued = True
-        status = cards.status_card(self._strings, turn.lang, request, school=school.name(turn.lang),
-                                   approver=decider.name, undelivered=undelivered, not_queued=not_queued,
-                                   delegate=decider != school.headteacher)
+        status = self._status_card(request, turn.lang, undelivered=undelivered, not_queued=not_queued)
         return Reply(card=status, card_key=f"{request.request_id}|status")
 
     async def _create(self, request: PermissionRequest, requester: Person) -> tuple[PermissionRequest, bool]:
@@ -389,28 +391,41 @@ class PermissionFlow:
 
     def _status_reply(self, request: PermissionRequest, lang: Lang) -> Reply:
         """The requester's status card, in place of the card clicked."""
+        return Reply(card=self._status_card(request, lang), card_key=f"{request.request_id}|status")
+
+    def _status_card(self, request: PermissionRequest, lang: Lang, *, undelivered: bool = False,
+                     not_queued: bool = False) -> Card:
+        """The requester's card, saying whom a waiting request waits for: the headteacher; for her own, her named
+        delegate, else another school's headteacher; or that nobody is named to decide it."""
         school = self._school(request.school_id)
-        approver, delegate = _waiting_for(school, request.requester)
-        return Reply(card=cards.status_card(self._strings, lang, request,
-                                            school=school.name(lang) if school else request.school_id,
-                                            approver=approver, delegate=delegate),
-                     card_key=f"{request.request_id}|status")
+        if school is None:
+            return cards.status_card(self._strings, lang, request, school=request.school_id, approver="")
+        first = next(iter(self._federation.deciders_for(school, request.requester)), None)
+        decider_id = first.aad_object_id if first else ""
+        delegate = any(d.aad_object_id == decider_id for d in school.delegates)
+        other = "" if delegate or decider_id == school.headteacher.aad_object_id else next(
+            (s.name(lang) for s in self._federation.schools if s.headteacher.aad_object_id == decider_id), "")
+        return cards.status_card(self._strings, lang, request, school=school.name(lang),
+                                 approver=first.name if first else "", undelivered=undelivered, not_queued=not_queued,
+                                 delegate=delegate, headteacher_of=other)
 
     async def _queue_for_deciders(self, request: PermissionRequest, actor: Person, *,
-                                  head: Person | None = None) -> bool:
-        """Queue the deciders' cards, then audit it and mark them queued (one write); with `head`, whether the
-        headteacher has opened the bot is read meanwhile, said in the audit entry, and returned (True: not yet)."""
-        if head is None:
+                                  deciders: list[Person] | None = None) -> bool:
+        """Queue the deciders' cards, then audit it and mark them queued (one write); with `deciders`,
+        whether any of them has opened the bot is read meanwhile, said in the audit entry, and returned (True: none
+        has yet, so nobody can decide it until one does)."""
+        if deciders is None:
             await self._tell_deciders(request)
             undelivered = False
         else:
-            reachable, _ = await asyncio.gather(self._reachable(head), self._tell_deciders(request))
-            undelivered = not reachable
+            opened, _ = await asyncio.gather(asyncio.gather(*(self._reachable(p) for p in deciders)),
+                                             self._tell_deciders(request))
+            undelivered = not any(opened)
         # Honest wording: this records that the card was queued for the approver, not that Teams showed it;
         # the outbox keeps it until it is sent.
         await self._requests.queued(request.request_id, request.state, audit=self._audit(
             request, SENT_TO_APPROVER, actor,
-            "queued; headteacher has not opened the bot yet" if undelivered else "queued for delivery"))
+            "queued; no decider has opened the bot yet" if undelivered else "queued for delivery"))
         return undelivered
 
     async def catch_up(self) -> int:
@@ -481,7 +496,8 @@ class PermissionFlow:
         except RecordNotFound:
             return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
         school = self._school(request.school_id)
-        if school is None or not school.may_decide(turn.actor):
+        if school is None or not (school.may_decide(turn.actor)
+                                  or self._federation.may_decide(school, request.requester, turn.actor)):
             return Reply(card=error_card(self._strings, turn.lang, "perm.not_your_decision"))
         return request, school
 
@@ -514,7 +530,7 @@ class PermissionFlow:
             return Reply(card=self._settled_card(request, turn.lang, self._strings.text(problem, turn.lang),
                                                  opened=opened))
         try:
-            decided = decide(request, turn.actor, school, approve=approve, reason=note, comment=note,
+            decided = decide(request, turn.actor, self._federation, approve=approve, reason=note, comment=note,
                              now=self._clock())
             saved = await self._requests.save(decided, self._audit(decided, decided.state.value, turn.actor, note))
         except NotAllowed:
@@ -563,11 +579,9 @@ class PermissionFlow:
         requester = request.requester
         lang = await preferred_language(self._profiles, requester)
         school = self._school_name(request.school_id, lang)
-        approver, delegate = _waiting_for(self._school(request.school_id), requester)
         messages = [OutboundMessage(
             recipient=requester, message_id=f"{request.request_id}|status-{request.state.value}",
-            card=cards.status_card(self._strings, lang, request, school=school, approver=approver, delegate=delegate),
-            card_key=f"{request.request_id}|status", created_at=self._clock())]
+            card=self._status_card(request, lang), card_key=f"{request.request_id}|status", created_at=self._clock())]
         if request.state is not RequestState.WITHDRAWN:
             messages.append(OutboundMessage(
                 recipient=requester, message_id=f"{request.request_id}|decision",
@@ -616,11 +630,14 @@ class PermissionFlow:
         return await self._pending_reply(turn)
 
     async def _to_decide(self, turn: Turn) -> list[PermissionRequest]:
-        """The requests waiting for this person's decision, oldest first (none for someone who decides nothing)."""
-        schools = self._federation.schools_decided_by(turn.actor)
-        rows = await self._requests.list_pending([s.school_id for s in schools]) if schools else []
+        """The requests waiting for this person's decision, oldest first (none for someone who decides nothing): at
+        the schools they head or are a delegate of, and a headteacher's at a school with no delegate."""
+        head = self._federation.is_headteacher(turn.actor)
+        schools = {s.school_id: s for s in self._federation.schools
+                   if s.may_decide(turn.actor) or (head and not s.delegates)}
+        rows = await self._requests.list_pending(list(schools)) if schools else []
         return [r for r in rows if r.requester.tenant_id == turn.actor.tenant_id
-                and r.requester.aad_object_id != turn.actor.aad_object_id]
+                and self._federation.may_decide(schools[r.school_id], r.requester, turn.actor)]
 
     async def _pending_reply(self, turn: Turn, *, notice: str = "", errors: Mapping[str, str] | None = None) -> Reply:
         if not self._federation.schools_decided_by(turn.actor):
@@ -638,9 +655,7 @@ class PermissionFlow:
             return found
         request, school = found
         if turn.actor.aad_object_id == request.requester.aad_object_id:
-            approver, delegate = _waiting_for(school, request.requester)
-            return Reply(card=cards.status_card(self._strings, turn.lang, request, school=school.name(turn.lang),
-                                                approver=approver, delegate=delegate))
+            return Reply(card=self._status_card(request, turn.lang))
         return Reply(card=self._settled_card(request, turn.lang, opened=True))
 
     async def register(self, turn: Turn) -> Reply:
@@ -653,10 +668,3 @@ class PermissionFlow:
         return Reply(card=cards.register_card(self._strings, turn.lang,
                                               [(r, self._school_name(r.school_id, turn.lang)) for r in rows]))
 
-
-def _waiting_for(school: School | None, requester: Person) -> tuple[str, bool]:
-    """Whom a requester's card says the request waits for, and whether that is the delegate (the head's own)."""
-    if school is None:
-        return "", False
-    decider = school.decider_for(requester)
-    return decider.name, decider != school.headteacher

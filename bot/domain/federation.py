@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,13 +28,6 @@ class School:
     def name(self, lang: Lang) -> str:
         """The school's name in a language."""
         return self.name_cy if lang is Lang.CY else self.name_en
-
-    def decider_for(self, requester: Person) -> StaffContact:
-        """Who decides this person's requests: the headteacher, or for the headteacher's own, her first named
-        delegate (nobody decides their own; with no delegate, the headteacher is still the one named)."""
-        if requester.aad_object_id == self.headteacher.aad_object_id and self.delegates:
-            return self.delegates[0]
-        return self.headteacher
 
     def may_decide(self, person: Person) -> bool:
         """True for the headteacher and named delegates."""
@@ -79,6 +73,19 @@ class Federation:
                     *((self.chair_of_governors,) if self.chair_of_governors else ()))
         return next((c.name for c in contacts if c.aad_object_id.lower() == aad_object_id.lower()), name)
 
+    def deciders_for(self, school: School, requester: Person) -> tuple[StaffContact, ...]:
+        """Who decides this person's requests at `school`: its headteacher and named delegates, never the requester
+        (a headteacher's own go to her delegates). A headteacher's own request at a school with no delegate goes to the
+        federation's other headteachers; none (an executive head of every school, with no delegate): nobody can."""
+        def not_theirs(contacts: Iterable[StaffContact]) -> tuple[StaffContact, ...]:
+            return _distinct(c for c in contacts if c.aad_object_id != requester.aad_object_id)
+
+        return not_theirs((school.headteacher, *school.delegates)) or not_theirs(s.headteacher for s in self.schools)
+
+    def may_decide(self, school: School, requester: Person, person: Person) -> bool:
+        """True when `person` is one of those who decide `requester`'s requests at `school`."""
+        return any(c.aad_object_id == person.aad_object_id for c in self.deciders_for(school, requester))
+
     def schools_headed_by(self, person: Person) -> tuple[School, ...]:
         """The schools this person is the headteacher of (a named delegate is not)."""
         return tuple(s for s in self.schools if s.headteacher.aad_object_id == person.aad_object_id)
@@ -86,6 +93,14 @@ class Federation:
     def is_headteacher(self, person: Person) -> bool:
         """True when the person is the headteacher of any school."""
         return any(s.headteacher.aad_object_id == person.aad_object_id for s in self.schools)
+
+
+def _distinct(contacts: Iterable[StaffContact]) -> tuple[StaffContact, ...]:
+    """Each person once (an executive head heads several schools), in order."""
+    first: dict[str, StaffContact] = {}
+    for contact in contacts:
+        first.setdefault(contact.aad_object_id, contact)
+    return tuple(first.values())
 
 
 def _contact(raw: Any, where: str) -> StaffContact:

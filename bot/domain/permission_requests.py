@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from bot.domain.errors import NotAllowed
-from bot.domain.federation import Federation, School
+from bot.domain.federation import Federation
 from bot.domain.ids import readable_id, readable_id_from
 from bot.domain.people import Person
 
@@ -129,13 +129,18 @@ def may_see_register(person: Person, federation: Federation) -> bool:
     return bool(federation.schools_decided_by(person)) or person.aad_object_id == federation.policy_owner.aad_object_id
 
 
-def decide(request: PermissionRequest, person: Person, school: School, *, approve: bool, reason: str,
+def decide(request: PermissionRequest, person: Person, federation: Federation, *, approve: bool, reason: str,
            comment: str, now: datetime) -> PermissionRequest:
-    """The request approved or declined by `person`, if they may; raises `NotAllowed` or `AlreadySettled`."""
-    if not school.may_decide(person):
-        raise NotAllowed("only the school's headteacher or delegate decides")
+    """The request approved or declined by `person`, if they decide it (`Federation.deciders_for`); raises
+    `NotAllowed` or `AlreadySettled`."""
     if person.aad_object_id == request.requester.aad_object_id:
         raise NotAllowed("nobody decides their own request")
+    try:
+        school = federation.school(request.school_id)
+    except KeyError:
+        raise NotAllowed("the request's school is not in the settings") from None
+    if not federation.may_decide(school, request.requester, person):
+        raise NotAllowed("only the school's headteacher or delegate decides")
     if request.state is not RequestState.PENDING:
         raise AlreadySettled(request)
     if note_problem(reason if not approve else comment, approve=approve):

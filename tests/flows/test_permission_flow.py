@@ -13,8 +13,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.domain.errors import StorageUnavailable
+from bot.domain.federation import Federation
+from bot.domain.live_policy import PolicyInForce
 from bot.domain.outbox import QueueingNotifier
-from bot.domain.people import Lang, Person
+from bot.domain.people import Lang, Person, StaffContact
 from bot.domain.permission_requests import AuditEntry, PermissionRequest, RequestState
 from bot.storage.memory import (
     MemoryOutbox,
@@ -28,9 +30,10 @@ from cards.elements import Card
 from cards.i18n import Catalogue, load_catalogue
 from dialogs.base import Scope
 from dialogs.permission_requests import PermissionFlow
-from tests.flows.conftest import CARYS, FFION, GARETH, OWAIN, SIAN, BotInMemory, text_of
+from tests.flows.conftest import CARYS, FFION, GARETH, OWAIN, SIAN, BotInMemory, NoIndex, open_bot, text_of
 from tests.support.activities import TENANT
 from tests.support.cards import actions, verb_data
+from tests.support.policies import fixture_policy
 
 OTHER_TENANT = "99999999-0000-4000-8000-000000000000"
 
@@ -267,6 +270,76 @@ async def test_a_headteachers_own_request_says_it_waits_for_her_delegate(bot: Bo
 
     for card in (status.card, opened.card):
         assert "Waiting for Mrs Ffion Morgan, the named delegate who decides the headteacher's own" in text_of(card)
+
+
+GARETH_AS_HEAD = StaffContact(GARETH.aad_object_id, "Mr Gareth Hughes", "gareth.hughes@llanidloes.example.cymru")
+
+
+def _headed_by(federation: Federation, head: StaffContact, *school_ids: str) -> Federation:
+    """The settings naming `head` as the headteacher of these schools, with no named delegate there."""
+    return replace(federation, schools=tuple(replace(s, headteacher=head, delegates=()) if s.school_id in school_ids
+                                             else s for s in federation.schools))
+
+
+def _restarted(bot: BotInMemory, federation: Federation) -> BotInMemory:
+    """The bot started again on the records it kept, with these settings (the office named a new head)."""
+    in_force = PolicyInForce(fixture_policy(), NoIndex())
+    return open_bot(load_catalogue(), federation, lambda: in_force, bot.store)
+
+
+async def _decidable_by(bot: BotInMemory, person: Person) -> list[str]:
+    """The ids of the requests whose Approve button is on a card owed to the person."""
+    return [str(a.get("data", {}).get("id")) for c in await bot.cards_for(person) for a in actions(c)
+            if a.get("verb") == "permission.approve"]
+
+
+@pytest.mark.parametrize("lang", [Lang.EN, Lang.CY])
+async def test_a_headteachers_own_request_with_nobody_to_decide_it_is_not_sent_and_she_is_told_why(
+        bot: BotInMemory, strings: Catalogue, federation: Federation, lang: Lang) -> None:
+    """The executive head of both schools, no delegate named: stored, her request would wait for her for ever."""
+    bot = _restarted(bot, _headed_by(federation, federation.school("high").headteacher, "high", "primary"))
+    await bot.meets(SIAN, CARYS, GARETH, FFION)
+
+    told = await bot.clicks(SIAN, "permission.submit", _form(), lang=lang)
+
+    said = text_of(told.card)
+    assert "Waiting for" not in said and "permission.withdraw" not in said
+    assert await MemoryPermissionRequests(bot.store).list_by_requester(SIAN) == []
+    assert [await bot.cards_for(p) for p in (SIAN, CARYS, GARETH, FFION)] == [[], [], [], []]
+    assert strings.text("perm.nobody_decides_own", lang, school=federation.school("high").name(lang)) in said
+    assert ("name a delegate" if lang is Lang.EN else "dirprwy enwebedig") in said
+    assert "permission.submit" in said and "Year 9 geography" in said  # her form, as she filled it in
+
+
+async def test_a_headteachers_own_request_with_no_delegate_goes_to_the_other_schools_headteacher(
+        bot: BotInMemory) -> None:
+    siân_and_gareth = _headed_by(bot.federation, bot.federation.school("high").headteacher, "high")
+    two_heads = _restarted(bot, _headed_by(siân_and_gareth, GARETH_AS_HEAD, "primary"))
+    await two_heads.meets(SIAN, GARETH, CARYS)
+    status = await two_heads.clicks(SIAN, "permission.submit", _form())
+    own = str(verb_data(status.card or {}, "permission.withdraw")["id"])
+    carys = await _submitted(two_heads, CARYS)
+
+    pending = await two_heads.says(GARETH, "pending requests")
+    not_his = await two_heads.clicks(GARETH, "permission.approve", {"id": carys})
+    declined = await two_heads.clicks(GARETH, "permission.decline", {"id": own, "reason": "Use the school page."})
+
+    assert "Waiting for Mr Gareth Hughes, headteacher of Llanidloes Primary School" in text_of(status.card)
+    assert await _decidable_by(two_heads, GARETH) == [own]
+    assert own in text_of(pending.card) and carys not in text_of(pending.card)
+    assert "Only the headteacher of that school" in text_of(not_his.card)
+    assert "Declined by Gareth Hughes" in text_of(declined.card)
+    assert (await MemoryPermissionRequests(two_heads.store).get(own)).decided_by_id == GARETH.aad_object_id
+
+
+@pytest.mark.parametrize(("opened", "stuck"), [((FFION,), False), ((SIAN,), False), ((), True)])
+async def test_the_requester_is_told_her_request_waits_only_when_nobody_who_decides_it_has_opened_the_bot(
+        bot: BotInMemory, opened: tuple[Person, ...], stuck: bool) -> None:
+    await bot.meets(CARYS, *opened)
+
+    status = await bot.clicks(CARYS, "permission.submit", _form())
+
+    assert ("Mrs Siân Roberts hasn't opened this bot in Teams yet" in text_of(status.card)) is stuck
 
 
 async def _refused_by_storage(self: MemoryPermissionRequests, *args: Any) -> None:

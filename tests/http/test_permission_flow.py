@@ -184,7 +184,7 @@ async def test_delivery_waits_until_the_headteacher_appears(client: TestClient, 
     rows = await _rows(azurite, table_prefix + "permissions")
     assert [r["State"] for r in rows if r["RowKey"] == "request"] == ["pending"]
     [sent] = [r for r in rows if r["RowKey"] != "request" and r["Action"] == "sent to approver"]
-    assert "has not opened the bot" in sent["Detail"]
+    assert "no decider has opened the bot yet" in sent["Detail"]  # neither the head nor her delegate
 
     await _meet(client, connector, SIAN)
 

@@ -11,7 +11,7 @@ import pytest
 from bot.domain.errors import NotAllowed
 from bot.domain.federation import Federation, load_federation
 from bot.domain.ids import new_form_token
-from bot.domain.people import Person
+from bot.domain.people import Person, StaffContact
 from bot.domain.permission_requests import (
     AlreadySettled,
     PermissionRequest,
@@ -32,6 +32,7 @@ TENANT = "5c0f1e2a-7b3d-4e8f-9a1b-2c3d4e5f6a7b"
 CARYS = Person(TENANT, "a1000000-0000-4000-8000-000000000001", "Carys Jenkins")
 OWAIN = Person(TENANT, "a1000000-0000-4000-8000-000000000002", "Owain Pritchard")
 SIAN = Person(TENANT, "a1000000-0000-4000-8000-000000000003", "Siân Roberts")
+GARETH = Person(TENANT, "a1000000-0000-4000-8000-000000000004", "Gareth Hughes")
 FFION = Person(TENANT, "a1000000-0000-4000-8000-000000000005", "Ffion Morgan")
 TODAY = date(2026, 11, 24)
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
@@ -114,10 +115,8 @@ def test_values_that_are_not_text_are_treated_as_missing(federation: Federation)
 
 
 def test_the_headteacher_and_the_delegate_may_decide(federation: Federation) -> None:
-    school = federation.school("high")
-
-    by_head = decide(_pending(federation), SIAN, school, approve=True, reason="", comment="Good", now=NOW)
-    by_delegate = decide(_pending(federation), FFION, school, approve=False, reason="Use Hwb", comment="", now=NOW)
+    by_head = decide(_pending(federation), SIAN, federation, approve=True, reason="", comment="Good", now=NOW)
+    by_delegate = decide(_pending(federation), FFION, federation, approve=False, reason="Use Hwb", comment="", now=NOW)
 
     assert (by_head.state, by_head.decided_by, by_head.comment, by_head.reason) == (
         RequestState.APPROVED, "Siân Roberts", "Good", "")
@@ -126,14 +125,49 @@ def test_the_headteacher_and_the_delegate_may_decide(federation: Federation) -> 
 
 def test_anyone_else_may_not_decide(federation: Federation) -> None:
     with pytest.raises(NotAllowed):
-        decide(_pending(federation), OWAIN, federation.school("high"), approve=True, reason="", comment="", now=NOW)
+        decide(_pending(federation), OWAIN, federation, approve=True, reason="", comment="", now=NOW)
 
 
 def test_nobody_decides_their_own_request_not_even_a_headteacher(federation: Federation) -> None:
     own = _pending(federation, requester=SIAN)
 
     with pytest.raises(NotAllowed):
-        decide(own, SIAN, federation.school("high"), approve=True, reason="", comment="", now=NOW)
+        decide(own, SIAN, federation, approve=True, reason="", comment="", now=NOW)
+
+
+def _without_delegates(federation: Federation, *, primary_head: StaffContact | None = None) -> Federation:
+    """The federation with no named delegates; with `primary_head`, the primary school has its own headteacher."""
+    return replace(federation, schools=tuple(
+        replace(s, delegates=(), headteacher=primary_head if primary_head and s.school_id == "primary"
+                else s.headteacher) for s in federation.schools))
+
+
+def test_a_headteachers_own_request_goes_to_her_named_delegate_only(federation: Federation) -> None:
+    high = federation.school("high")
+
+    assert federation.deciders_for(high, SIAN) == high.delegates
+    assert federation.deciders_for(high, CARYS) == (high.headteacher, *high.delegates)
+
+
+def test_a_headteachers_own_request_with_no_delegate_goes_to_the_other_schools_headteacher(
+        federation: Federation) -> None:
+    gareth = StaffContact(GARETH.aad_object_id, "Gareth Hughes")
+    two_heads = _without_delegates(federation, primary_head=gareth)
+    own = _pending(two_heads, requester=SIAN)
+
+    decided = decide(own, GARETH, two_heads, approve=True, reason="", comment="", now=NOW)
+
+    assert two_heads.deciders_for(two_heads.school("high"), SIAN) == (gareth,)
+    assert decided.decided_by_id == GARETH.aad_object_id
+    with pytest.raises(NotAllowed):  # Carys's requests at the high school are still Siân's alone
+        decide(_pending(two_heads), GARETH, two_heads, approve=True, reason="", comment="", now=NOW)
+
+
+def test_an_executive_heads_own_request_with_no_delegate_has_nobody_to_decide_it(federation: Federation) -> None:
+    executive_head_only = _without_delegates(federation)
+
+    assert executive_head_only.deciders_for(executive_head_only.school("high"), SIAN) == ()
+    assert not executive_head_only.may_decide(executive_head_only.school("high"), SIAN, SIAN)
 
 
 @pytest.mark.parametrize("state", [RequestState.APPROVED, RequestState.DECLINED, RequestState.WITHDRAWN])
@@ -141,7 +175,7 @@ def test_a_settled_request_cannot_be_decided_again(federation: Federation, state
     settled = replace(_pending(federation), state=state, decided_by="Ffion Morgan", decided_at=NOW)
 
     with pytest.raises(AlreadySettled) as raised:
-        decide(settled, SIAN, federation.school("high"), approve=True, reason="", comment="", now=NOW)
+        decide(settled, SIAN, federation, approve=True, reason="", comment="", now=NOW)
 
     assert raised.value.request.decided_by == "Ffion Morgan"
 
@@ -155,7 +189,7 @@ def test_a_decline_needs_a_reason() -> None:
 
 def test_decide_refuses_a_decline_without_a_reason(federation: Federation) -> None:
     with pytest.raises(ValueError):
-        decide(_pending(federation), SIAN, federation.school("high"), approve=False, reason="", comment="", now=NOW)
+        decide(_pending(federation), SIAN, federation, approve=False, reason="", comment="", now=NOW)
 
 
 def test_only_the_requester_withdraws_and_only_while_pending(federation: Federation) -> None:

@@ -106,3 +106,27 @@ def test_check_federation_reads_the_file_as_the_bot_will(tmp_path: Path, capsys:
     assert (good, bad) == (0, 2)
     assert "high: Llanidloes High School / Ysgol Uwchradd Llanidloes; headteacher Mrs Siân Roberts" in out
     assert "chair_of_governors: aad_object_id and name are required strings" in err
+    assert "warning" not in err
+
+
+def test_check_federation_warns_of_a_head_whose_own_requests_nobody_may_decide(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    settings = json.loads(FEDERATION)
+    for school in settings["schools"]:
+        school["delegates"] = []
+    executive_head_alone = tmp_path / "federation.json"
+    executive_head_alone.write_text(json.dumps(settings), encoding="utf-8")
+    settings["schools"][1]["headteacher"] = {"aad_object_id": "a1000000-0000-4000-8000-000000000004",
+                                             "name": "Mr Gareth Hughes"}
+    two_heads = tmp_path / "two-heads.json"
+    two_heads.write_text(json.dumps(settings), encoding="utf-8")
+
+    alone = bot_main(["check-federation", str(executive_head_alone)])
+    _, alone_err = capsys.readouterr()
+    heads = bot_main(["check-federation", str(two_heads)])
+    heads_out, heads_err = capsys.readouterr()
+
+    assert alone == 0 and "warning: high: nobody may decide the headteacher's own requests" in alone_err
+    assert "warning: primary:" in alone_err
+    assert heads == 0 and heads_err == ""
+    assert "the headteacher's own requests go to Mr Gareth Hughes" in heads_out
