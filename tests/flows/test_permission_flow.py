@@ -342,6 +342,22 @@ async def test_the_requester_is_told_her_request_waits_only_when_nobody_who_deci
     assert ("Mrs Siân Roberts hasn't opened this bot in Teams yet" in text_of(status.card)) is stuck
 
 
+async def test_the_welsh_status_of_a_heads_own_request_names_the_delegate_not_the_head(
+        bot: BotInMemory, monkeypatch: pytest.MonkeyPatch) -> None:
+    await bot.meets(SIAN)  # her delegate has not opened the bot
+
+    undelivered = await bot.clicks(SIAN, "permission.submit", _form(), lang=Lang.CY)
+    with monkeypatch.context() as outbox_down:
+        outbox_down.setattr(MemoryOutbox, "enqueue", _refused_by_storage)
+        not_queued = await bot.clicks(SIAN, "permission.submit", _form(platform="youtube"), lang=Lang.CY)
+
+    for card in (undelivered.card, not_queued.card):
+        said = text_of(card)
+        assert "Mrs Ffion Morgan" in said and "pennaeth yn agor" not in said and "at y pennaeth" not in said
+    assert "Dydy Mrs Ffion Morgan ddim wedi agor y bot" in text_of(undelivered.card)
+    assert "ar restr Mrs Ffion Morgan" in text_of(not_queued.card)
+
+
 async def _refused_by_storage(self: MemoryPermissionRequests, *args: Any) -> None:
     raise StorageUnavailable("storage refused the write")
 
