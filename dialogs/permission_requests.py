@@ -207,6 +207,7 @@ class PermissionFlow:
         self._clock = clock
         self._private = PrivateChat(strings=strings, notifier=notifier, profiles=profiles, clock=clock)
         self._lists_mended = False  # by this instance's first catch-up pass
+        self._deciders_followed = False  # likewise: waiting requests sent to whoever decides them under its settings
 
     def verbs(self) -> Mapping[str, Verb]:
         """Every verb of the permission cards."""
@@ -290,6 +291,13 @@ class PermissionFlow:
             for person, lang in zip(people, languages, strict=True)]
         if messages:
             await self._notifier.notify(messages)
+
+    async def _recall_from_former_deciders(self, request: PermissionRequest) -> None:
+        """Copies of the request's card not yet delivered to someone who no longer decides it (the settings named
+        another head since) never reach them: they would show the request, and buttons they may not use."""
+        school = self._school(request.school_id)
+        keep = self._deciders(school, request.requester) if school else []
+        await self._notifier.recall(f"{request.request_id}|decide", keep=keep)
 
     async def _reachable(self, person: Person) -> bool:
         try:
@@ -431,10 +439,13 @@ class PermissionFlow:
     async def catch_up(self) -> int:
         """Queue the notifications a fault left owed (the state was saved, its messages were not); every
         message id is fixed by request and state, so one queued already is not queued twice. Returns how many
-        requests were caught up. The first pass also puts back on the lists any request a fault left off them."""
+        requests were caught up. The first pass also puts back on the lists any request a fault left off them, and
+        takes every waiting request to whoever decides it today."""
         try:
             if not self._lists_mended:
                 await self._mend_lists()
+            if not self._deciders_followed:
+                await self._follow_todays_deciders()
             owed = await self._requests.owed()
         except StorageUnavailable:
             return 0
@@ -459,6 +470,21 @@ class PermissionFlow:
         if done:
             log.info("caught up the notifications of %d permission request(s)", done)
         return done
+
+    async def _follow_todays_deciders(self) -> None:
+        """Each waiting request to whoever decides it under the settings this instance started with (a new head is
+        named by a restart): a card to each who has none (its id is fixed by request, state and person, so a card
+        queued or sent already never goes twice), and copies not yet delivered to anyone who no longer decides it
+        taken back. Storage down: the next pass tries again."""
+        try:
+            waiting = await self._requests.list_pending([s.school_id for s in self._federation.schools])
+            for request in waiting:
+                await asyncio.gather(self._tell_deciders(request), self._recall_from_former_deciders(request))
+        except StorageUnavailable:
+            raise
+        except DomainError as error:  # a record it cannot read: said once, and the owed messages still go
+            log.warning("waiting requests not checked against today's deciders: %s", type(error).__name__)
+        self._deciders_followed = True
 
     async def _mend_lists(self) -> None:
         """Put back on the lists any request a fault left off them; storage down: the next pass tries again."""
@@ -572,8 +598,10 @@ class PermissionFlow:
             log.warning("decision %s saved but its notifications could not be queued yet", request.request_id)
 
     async def _notify_settled(self, request: PermissionRequest, *, shown_to: Person | None = None) -> None:
-        """Queue the requester's messages and the deciders' copies, side by side."""
-        await asyncio.gather(self._tell_requester(request), self._tell_deciders(request, shown_to=shown_to))
+        """Queue the requester's messages and the deciders' copies, side by side; copies still owed to anyone who no
+        longer decides it are taken back."""
+        await asyncio.gather(self._tell_requester(request), self._tell_deciders(request, shown_to=shown_to),
+                             self._recall_from_former_deciders(request))
 
     async def _tell_requester(self, request: PermissionRequest) -> None:
         requester = request.requester

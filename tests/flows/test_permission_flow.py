@@ -284,7 +284,7 @@ def _headed_by(federation: Federation, head: StaffContact, *school_ids: str) -> 
 def _restarted(bot: BotInMemory, federation: Federation) -> BotInMemory:
     """The bot started again on the records it kept, with these settings (the office named a new head)."""
     in_force = PolicyInForce(fixture_policy(), NoIndex())
-    return open_bot(load_catalogue(), federation, lambda: in_force, bot.store)
+    return open_bot(load_catalogue(), federation, lambda: in_force, store=bot.store)
 
 
 async def _decidable_by(bot: BotInMemory, person: Person) -> list[str]:
@@ -330,6 +330,40 @@ async def test_a_headteachers_own_request_with_no_delegate_goes_to_the_other_sch
     assert "Only the headteacher of that school" in text_of(not_his.card)
     assert "Declined by Gareth Hughes" in text_of(declined.card)
     assert (await MemoryPermissionRequests(two_heads.store).get(own)).decided_by_id == GARETH.aad_object_id
+
+
+async def test_a_new_headteacher_gets_the_requests_that_were_waiting_when_the_head_changed(bot: BotInMemory) -> None:
+    await bot.meets(CARYS, SIAN, FFION, GARETH)
+    request_id = await _submitted(bot)
+    new_head = _headed_by(bot.federation, GARETH_AS_HEAD, "high")
+
+    after = _restarted(bot, new_head)
+    await _catching_up(after).catch_up()  # what the restarted bot does within a minute
+    [to_gareth] = (await MemoryOutbox(bot.store).owed_to(GARETH)).messages
+    await MemoryOutbox(bot.store).mark_sent(to_gareth)  # he has it now
+    await _catching_up(_restarted(after, new_head)).catch_up()  # restarted once more
+
+    assert verb_data(dict(to_gareth.card), "permission.approve")["id"] == request_id
+    assert (await MemoryOutbox(bot.store).owed_to(GARETH)).messages == []  # never twice
+    # Nor is the request's card still owed to the head and delegate who no longer decide it.
+    assert request_id not in await _decidable_by(after, SIAN) + await _decidable_by(after, FFION)
+
+
+@pytest.mark.parametrize("decided", [True, False])
+async def test_a_former_head_who_never_opened_the_bot_is_not_later_handed_the_request(bot: BotInMemory,
+                                                                                     decided: bool) -> None:
+    await bot.meets(CARYS, FFION, GARETH)  # Siân never opened the bot: her card waits in the outbox
+    request_id = await _submitted(bot)
+    after = _restarted(bot, _headed_by(bot.federation, GARETH_AS_HEAD, "high", "primary"))
+
+    if decided:
+        await after.clicks(GARETH, "permission.decline", {"id": request_id, "reason": "Use the school page."})
+    else:
+        await _catching_up(after).catch_up()
+
+    for former in (SIAN, FFION):  # the requester's details, with Approve and Decline, reach neither
+        assert request_id not in text_of(await after.cards_for(former))
+    assert request_id in text_of(await after.cards_for(GARETH if not decided else CARYS))
 
 
 @pytest.mark.parametrize(("opened", "stuck"), [((FFION,), False), ((SIAN,), False), ((), True)])
