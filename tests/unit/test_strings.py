@@ -52,3 +52,14 @@ def test_a_key_defined_twice_is_refused(tmp_path: Path) -> None:
 
     with pytest.raises(CatalogueError, match="defined twice"):
         load_catalogue(tmp_path)
+
+
+def test_welsh_already_is_eisoes_not_a_trailing_yn_barod() -> None:
+    """WELSH.md: "wedi anfon cais yn barod" is a calque of "already sent"; a Welsh teacher writes "eisoes" ("yn
+    barod" stays where the English says "ready")."""
+    strings = load_catalogue()
+
+    calques = [key for key in strings.keys()
+               if "yn barod" in strings.text(key, Lang.CY) and "ready" not in strings.text(key, Lang.EN).lower()]
+
+    assert calques == []
