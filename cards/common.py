@@ -29,12 +29,13 @@ def language_button(strings: Catalogue, lang: Lang) -> dict[str, object]:
 VERB_REVIEW = "ask.review"
 
 
-def welcome_card(strings: Catalogue, lang: Lang, *, name: str, federation: str, decides: bool = False) -> Card:
-    """The card shown on install and on "hi": what the bot does, a button for each job (and the head's lists), in
-    rows that fit a phone."""
+def welcome_card(strings: Catalogue, lang: Lang, *, name: str, federation: str, decides: bool = False,
+                 oversees: bool = False) -> Card:
+    """The card shown on install and on "hi": what the bot does, a button for each job (and the pending requests for
+    whoever `decides` them, the questions for review for whoever `oversees` the policy), in rows that fit a phone."""
     first = first_name(name)
-    head_tools = [execute(strings.text("button.pending", lang), VERB_PENDING),
-                  execute(strings.text("button.review", lang), VERB_REVIEW)] if decides else []
+    head_tools = [*([execute(strings.text("button.pending", lang), VERB_PENDING)] if decides else []),
+                  *([execute(strings.text("button.review", lang), VERB_REVIEW)] if oversees else [])]
     return card(
         [
             heading(strings.text("welcome.title", lang)),
@@ -60,9 +61,9 @@ def welcome_card(strings: Catalogue, lang: Lang, *, name: str, federation: str, 
 
 
 def help_card(strings: Catalogue, lang: Lang, *, decides: bool = False, oversees: bool = False) -> Card:
-    """The things to type or click, only those this person can use: the pending list for whoever `decides` requests;
-    the questions for review and who has read the policy for whoever `oversees` it (a headteacher, a delegate, the
-    policy owner)."""
+    """The things to type or click, only those this person can use: the pending list for whoever `decides` requests
+    (a headteacher or named delegate); the questions for review and who has read the policy for whoever `oversees` it
+    (a headteacher or the policy owner: a delegate stands in on permission requests only)."""
     names = ["help", "permission", "concern", "my_reports", "my_requests",
              *(["pending"] if decides else []), *(["review"] if oversees else []),
              "whats_new", *(["reads"] if oversees else []), "sections", "about", "language"]

@@ -64,7 +64,7 @@ def _common(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     federation = SAMPLE_FEDERATION.name(lang)
     yield "welcome", common.welcome_card(strings, lang, name="Carys Jenkins", federation=federation)
     yield "welcome-headteacher", common.welcome_card(strings, lang, name=SAMPLE_HEAD.name, federation=federation,
-                                                     decides=True)
+                                                     decides=True, oversees=True)
     yield "help", common.help_card(strings, lang)
     yield "help-headteacher", common.help_card(strings, lang, decides=True, oversees=True)
     yield "thanks", common.notice_card(strings.text("home.thanks", lang))

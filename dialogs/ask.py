@@ -420,8 +420,10 @@ class AskFlow:
                                                question=updated.text, closest=[], escalated_to=owner.name))
 
     def _may_review(self, person: Person) -> bool:
+        """The policy owner or a headteacher; not a named delegate, who stands in on permission requests only (a
+        colleague's question may name her)."""
         owner = self._federation.policy_owner
-        return person.aad_object_id == owner.aad_object_id or bool(self._federation.schools_decided_by(person))
+        return person.aad_object_id == owner.aad_object_id or self._federation.is_headteacher(person)
 
     async def _sent_to(self, turn: Turn) -> QuestionRecord:
         """The question, if it was passed to this person; else `RecordNotFound`, as for an id that never existed,

@@ -89,17 +89,23 @@ class HomeFlow:
     async def welcome(self, turn: Turn) -> Reply:
         """The welcome card."""
         return Reply(card=welcome_card(self._strings, turn.lang, name=turn.actor.name,
-                                       federation=self._federation.name(turn.lang), decides=self._oversees(turn)))
+                                       federation=self._federation.name(turn.lang), decides=self._decides(turn),
+                                       oversees=self._oversees(turn)))
+
+    def _decides(self, turn: Turn) -> bool:
+        """A headteacher or a named delegate: who sees the pending requests."""
+        return bool(self._federation.schools_decided_by(turn.actor))
 
     def _oversees(self, turn: Turn) -> bool:
-        """The policy owner, a headteacher or a named delegate: who sees the heads' lists."""
+        """The policy owner or a headteacher: who sees the questions for review and who has read the policy (not a
+        named delegate, who stands in on permission requests only, as `AskFlow` and `ReadingFlow` hold)."""
         owner = self._federation.policy_owner.aad_object_id == turn.actor.aad_object_id
-        return owner or bool(self._federation.schools_decided_by(turn.actor))
+        return owner or self._federation.is_headteacher(turn.actor)
 
     async def help(self, turn: Turn) -> Reply:
         """The help card, naming only the commands this person can use."""
-        decides = bool(self._federation.schools_decided_by(turn.actor))
-        return Reply(card=help_card(self._strings, turn.lang, decides=decides, oversees=self._oversees(turn)))
+        return Reply(card=help_card(self._strings, turn.lang, decides=self._decides(turn),
+                                    oversees=self._oversees(turn)))
 
     async def switch_language(self, turn: Turn) -> Reply:
         """Remember the chosen language and show the welcome card in it."""
@@ -110,7 +116,7 @@ class HomeFlow:
             return Reply(card=error_card(self._strings, turn.lang, "error.unknown_action"))
         lang = Lang(str(wanted))
         welcome = welcome_card(self._strings, lang, name=turn.actor.name, federation=self._federation.name(lang),
-                               decides=self._oversees(turn))
+                               decides=self._decides(turn), oversees=self._oversees(turn))
         return Reply(card=welcome, more=[notice_card(self._strings.text("language.changed", lang))]
                      if not turn.verb else [], language=lang)
 

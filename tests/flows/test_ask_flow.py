@@ -25,7 +25,7 @@ from bot.storage.memory import MemoryOutbox, MemoryQuestionLog
 from cards.common import notice_card
 from cards.i18n import Catalogue
 from dialogs.base import Scope
-from tests.flows.conftest import CARYS, GARETH, OWAIN, SIAN, BotInMemory, open_bot, text_of
+from tests.flows.conftest import CARYS, FFION, GARETH, OWAIN, SIAN, BotInMemory, open_bot, text_of
 from tests.support.cards import actions, verb_data
 from tests.support.policies import fixture_policy
 
@@ -165,26 +165,56 @@ async def test_replies_that_could_not_be_sent_do_not_use_up_the_days_replies(
     assert "See the staff handbook, section 4." in text_of(await bot.cards_for(CARYS))
 
 
+PENDING = {Lang.EN: {"pending requests"}, Lang.CY: {"ceisiadau sy'n aros"}}
 HEADS_COMMANDS = {Lang.EN: {"pending requests", "questions for review", "who has read it"},
                   Lang.CY: {"ceisiadau sy'n aros", "cwestiynau i'w hadolygu", "pwy sydd wedi darllen"}}
 ONLY_FOR_HEADS = ("perm.only_heads", "ask.review_only_owner", "reads.only_heads")
 
 
-@pytest.mark.parametrize("person", [CARYS, SIAN], ids=["staff", "headteacher"])
+@pytest.mark.parametrize(("person", "heads_commands"), [(CARYS, {Lang.EN: set(), Lang.CY: set()}),
+                                                        (SIAN, HEADS_COMMANDS), (FFION, PENDING)],
+                         ids=["staff", "headteacher", "named delegate"])
 async def test_the_help_card_names_only_the_commands_the_person_can_use_and_each_does_what_it_says(
-        answering_bot: BotInMemory, strings: Catalogue, person: Person) -> None:
-    """Carys (staff) is not offered the head's lists; Siân (head and policy owner) is; neither gets a question."""
+        answering_bot: BotInMemory, strings: Catalogue, person: Person, heads_commands: dict[Lang, set[str]]) -> None:
+    """Carys (staff) is not offered the head's lists; Siân (head and policy owner) is; Ffion (the head's named
+    delegate, who stands in on permission requests only) is offered the pending requests; none gets a question."""
     for lang in Lang:
         help_card = (await answering_bot.says(person, "help", lang=lang)).card
         commands = re.findall(r"\*\*([^*]+)\*\*", text_of(help_card))
         assert len(commands) >= 9
-        assert set(commands) & HEADS_COMMANDS[lang] == (HEADS_COMMANDS[lang] if person == SIAN else set())
+        assert set(commands) & HEADS_COMMANDS[lang] == heads_commands[lang]
         for command in commands:
             reply = await answering_bot.says(person, command, lang=lang)
             verbs = {a.get("verb") for a in actions(reply.card or {})}
             assert not verbs & {"ask.feedback", "ask.escalate"}, (lang, command)
             assert not any(strings.text(key, lang) in text_of(reply.card) for key in ONLY_FOR_HEADS), (lang, command)
     assert answering_bot.store.questions == {}
+
+@pytest.mark.parametrize(("person", "offered"), [(CARYS, set()), (SIAN, {"permission.pending", "ask.review"}),
+                                                 (FFION, {"permission.pending"})],
+                         ids=["staff", "headteacher", "named delegate"])
+async def test_the_welcome_card_offers_only_the_lists_the_person_can_open(
+        answering_bot: BotInMemory, person: Person, offered: set[str]) -> None:
+    welcome = (await answering_bot.says(person, "hi")).card
+
+    assert {a.get("verb") for a in actions(welcome or {})} & {"permission.pending", "ask.review"} == offered
+
+
+async def test_the_heads_named_delegate_is_not_shown_the_questions_colleagues_asked(
+        answering_bot: BotInMemory, strings: Catalogue) -> None:
+    """A delegate stands in on permission requests only; a colleague's question may name her."""
+    bot = answering_bot
+    await bot.says(CARYS, "How many days of annual leave do I get?")
+
+    typed = await bot.says(FFION, "questions for review")
+    clicked = await bot.clicks(FFION, "ask.review", {})
+    owners = await bot.says(SIAN, "questions for review")
+
+    for refused in (typed, clicked):
+        assert strings.text("ask.review_only_owner", Lang.EN) in text_of(refused.card)
+        assert "annual leave" not in text_of(refused.card)
+    assert "annual leave" in text_of(owners.card)
+
 
 BACKING_OUT = [("cancel", Lang.EN), ("Never mind", Lang.EN), ("I've changed my mind", Lang.EN),
                ("Forget it.", Lang.EN), ("ok, never mind then", Lang.EN), ("No thanks", Lang.EN),
