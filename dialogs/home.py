@@ -17,7 +17,13 @@ HELP_WORDS = frozenset({"help", "help me", "cymorth", "helpu", "commands", "gorc
                         "what can you help me with", "what can you help with", "what do you do", "how does this work",
                         "who are you", "what are you", "are you a bot", "are you chatgpt", "who built you",
                         "who made you", "beth alli di wneud", "beth allwch chi wneud", "pwy wyt ti", "pwy ydych chi",
-                        "sut mae hwn yn gweithio"})
+                        "sut mae hwn yn gweithio",
+                        # Asking for it in everyday words, as the whole message ("I need help with a parent posting
+                        # about me" is a question).
+                        "i need help", "i need some help", "need help", "need some help", "can you help",
+                        "can you help me", "could you help me", "helpa fi", "helpwch fi", "dw i angen help",
+                        "dwi angen help", "dw i angen cymorth", "dwi angen cymorth", "angen help", "angen cymorth",
+                        "alli di helpu", "alli di fy helpu", "allwch chi helpu", "allwch chi fy helpu"})
 # Thanks and goodbyes get a short friendly word, not a search of the policy.
 THANKS = frozenset({"thanks", "thank you", "thankyou", "thanks a lot", "cheers", "ta", "diolch", "diolch yn fawr",
                     "bye", "ok bye", "ok thanks", "okay thanks", "great thanks", "hwyl", "hwyl fawr", "ta ra",
@@ -45,13 +51,21 @@ BACKING_OUT = frozenset({"cancel", "cancel that", "cancel it", "cancel this", "n
                          "wedi newid meddwl", "dwi wedi newid meddwl", "paid a poeni", "peidiwch a poeni",
                          "paid becso", "paid a becso", "peidiwch becso", "peidiwch a becso", "gad hi",
                          "gadewch hi", "gad o fod", "gad e fod", "stopia"})
-# Words around a back-out that change nothing: "ok, never mind then", "o, dim ots", "I've changed my mind, sorry".
-_BEFORE_BACKING_OUT = frozenset({"oh", "ok", "okay", "actually", "sorry", "no", "nah", "um", "erm", "hmm", "well",
-                                 "o", "iawn", "na", "sori", "wel", "oce", "ym"})
-_AFTER_BACKING_OUT = frozenset({"then", "thanks", "please", "sorry", "anyway", "now", "te", "diolch", "plis", "sori",
-                                "nawr", "rwan", "ta", "felly"})
-TO_WELSH = frozenset({"cymraeg", "welsh", "yn gymraeg", "in welsh", "cy"})
-TO_ENGLISH = frozenset({"english", "saesneg", "yn saesneg", "in english", "en"})
+# Words around a back-out, a call for help or a language that change nothing: "ok, never mind then", "o, dim ots",
+# "I've changed my mind, sorry", "Welsh please", "Cymraeg os gwelwch yn dda", "help plis".
+_BEFORE = frozenset({"oh", "ok", "okay", "actually", "sorry", "no", "nah", "um", "erm", "hmm", "well", "o", "iawn",
+                     "na", "sori", "wel", "oce", "ym", "please", "plis"})
+_AFTER = frozenset({"then", "thanks", "please", "sorry", "anyway", "now", "te", "diolch", "plis", "sori", "nawr",
+                    "rwan", "ta", "felly", "pls", "plz", "thank you", "os gwelwch yn dda", "os gwelwch chi n dda",
+                    "os gweli di n dda", "os gweli n dda"})
+_AFTER_WORDS = tuple(tuple(phrase.split()) for phrase in _AFTER)
+# Asking for a language by its name, in English or Welsh ("switch to Welsh", "newid i'r Gymraeg", "yn ôl i'r
+# Saesneg"), as the whole message: "do I have to post in Welsh?" is a question.
+_ASKING_FOR = ("{}", "in {}", "yn {}", "switch to {}", "change to {}", "switch back to {}", "back to {}",
+               "change language to {}", "switch language to {}", "speak {}", "siarad {}", "newid i {}", "newid i r {}",
+               "newid iaith i r {}", "newid yn ol i r {}", "yn ol i r {}", "nol i r {}")
+TO_WELSH = frozenset({"cy", *(way.format(name) for way in _ASKING_FOR for name in ("welsh", "cymraeg", "gymraeg"))})
+TO_ENGLISH = frozenset({"en", *(way.format(name) for way in _ASKING_FOR for name in ("english", "saesneg"))})
 
 
 class LanguageData(CardData):
@@ -76,13 +90,13 @@ class HomeFlow:
         said = normalise(turn.text)
         if said in GREETINGS:
             return self.welcome
-        if said in HELP_WORDS or turn.text.strip() == "?":
+        if _says_only(said, HELP_WORDS) or turn.text.strip() == "?":
             return self.help
-        if _is_backing_out(said):
+        if _says_only(said, BACKING_OUT):
             return self.backed_out
         if _is_thanks(said, turn.text):
             return self.thanks
-        if said in TO_WELSH or said in TO_ENGLISH:
+        if _says_only(said, TO_WELSH) or _says_only(said, TO_ENGLISH):
             return self.switch_language
         return None
 
@@ -111,7 +125,7 @@ class HomeFlow:
         """Remember the chosen language and show the welcome card in it."""
         wanted = turn.data.get("lang") if turn.verb else None
         if not turn.verb:
-            wanted = Lang.CY.value if normalise(turn.text) in TO_WELSH else Lang.EN.value
+            wanted = Lang.CY.value if _says_only(normalise(turn.text), TO_WELSH) else Lang.EN.value
         if wanted not in {lang.value for lang in Lang}:
             return Reply(card=error_card(self._strings, turn.lang, "error.unknown_action"))
         lang = Lang(str(wanted))
@@ -150,17 +164,22 @@ def _is_thanks(said: str, text: str) -> bool:
     return any(" ".join(words[:size]) in THANKS for size in (1, 2, 3))
 
 
-def _is_backing_out(said: str) -> bool:
-    """ "cancel", "dim ots", "ok, never mind then": the whole message backs out (a question that mentions cancelling,
-    "can I cancel a post I made?", does not), once words that change nothing are taken off either end."""
+def _says_only(said: str, phrases: frozenset[str]) -> bool:
+    """ "cancel", "ok, never mind then", "Welsh please", "help plis": the whole message is one of `phrases` once words
+    that change nothing are taken off either end (a question that mentions one, "can I cancel a post I made?", "do I
+    have to post in Welsh?", "I need help with a parent posting about me", is not)."""
     words = said.split()
     for start in range(len(words) + 1):
-        # Checked after each word taken off the end, since some back-outs end in one ("dim nawr, diolch").
-        for end in range(len(words), start - 1, -1):
-            if " ".join(words[start:end]) in BACKING_OUT:
+        end = len(words)
+        # Checked after each courtesy taken off the end, since some back-outs end in one ("dim nawr, diolch").
+        while start < end:
+            if " ".join(words[start:end]) in phrases:
                 return True
-            if end == start or words[end - 1] not in _AFTER_BACKING_OUT:
+            taken = max((len(after) for after in _AFTER_WORDS if tuple(words[start:end][-len(after):]) == after),
+                        default=0)
+            if not taken:
                 break
-        if start == len(words) or words[start] not in _BEFORE_BACKING_OUT:
+            end -= taken
+        if start == len(words) or words[start] not in _BEFORE:
             return False
     return False

@@ -246,6 +246,42 @@ async def test_a_question_that_only_mentions_cancelling_is_still_answered(answer
     assert len(answering_bot.store.questions) == 1
 
 
+@pytest.mark.parametrize(("said", "lang", "wanted"), [
+    ("Welsh please", Lang.EN, Lang.CY), ("switch to Welsh", Lang.EN, Lang.CY), ("Cymraeg plis", Lang.EN, Lang.CY),
+    ("Cymraeg os gwelwch yn dda", Lang.EN, Lang.CY), ("newid i'r Gymraeg", Lang.EN, Lang.CY),
+    ("ok, in Welsh please", Lang.EN, Lang.CY), ("English please", Lang.CY, Lang.EN),
+    ("switch to English", Lang.CY, Lang.EN), ("Saesneg plis", Lang.CY, Lang.EN),
+    ("Saesneg os gwelwch chi'n dda", Lang.CY, Lang.EN), ("newid yn ôl i'r Saesneg", Lang.CY, Lang.EN)])
+async def test_asking_for_the_other_language_in_everyday_words_switches_and_is_never_a_question(
+        answering_bot: BotInMemory, said: str, lang: Lang, wanted: Lang) -> None:
+    """ "Welsh please" got "The policy doesn't cover that" with Ask the headteacher, and went on the review list."""
+    reply = await answering_bot.says(CARYS, said, lang=lang)
+
+    assert reply.language is wanted
+    assert not {a.get("verb") for a in actions(reply.card or {})} & {"ask.feedback", "ask.escalate"}
+    assert answering_bot.store.questions == {}
+
+
+@pytest.mark.parametrize("said", ["help please", "I need help", "help me please", "can you help me?", "Please help",
+                                  "cymorth plis", "help plis", "Dwi angen help", "Allwch chi fy helpu?"])
+async def test_asking_for_help_in_everyday_words_gets_the_help_card_and_is_never_a_question(
+        answering_bot: BotInMemory, said: str) -> None:
+    reply = await answering_bot.says(CARYS, said)
+
+    assert "What I can do" in text_of(reply.card)
+    assert answering_bot.store.questions == {}
+
+
+@pytest.mark.parametrize("said", ["do I have to post in Welsh on the school page?", "Can I post in English only?",
+                                  "I need help with a parent posting about me", "can you help me write a post?"])
+async def test_a_question_that_mentions_a_language_or_help_is_still_a_question(answering_bot: BotInMemory,
+                                                                               said: str) -> None:
+    reply = await answering_bot.says(CARYS, said)
+
+    assert reply.language is None and "What I can do" not in text_of(reply.card)
+    assert len(answering_bot.store.questions) == 1
+
+
 async def test_a_year_on_questions_are_forgotten_with_their_cards_but_one_the_head_has_not_answered_is_kept(
         answering_bot: BotInMemory, federation: Federation) -> None:
     bot = answering_bot
