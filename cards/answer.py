@@ -304,13 +304,21 @@ def about_card(strings: Catalogue, lang: Lang, details: PolicyDetails, *, overdu
     if published:
         body.append(text(published, subtle=True, size="Small"))
     if asked and not details.asked(asked, code):
-        body.append({"type": "Container", "style": "emphasis",
-                     "items": [text(strings.text(f"ask.about_not_given_{asked}", lang))]})
+        body.append({"type": "Container", "style": "emphasis", "items": [text(_not_given(strings, lang, details,
+                                                                                         asked))]})
     if overdue and review:
         body.append({"type": "Container", "style": "warning",
                      "items": [text(strings.text("ask.about_overdue", lang, review=review))]})
     body.extend(changes)
     return card(body, [execute(strings.text("button.sections", lang), VERB_SECTIONS, shown_in(lang))])
+
+
+def _not_given(strings: Catalogue, lang: Lang, details: PolicyDetails, asked: str) -> str:
+    """That the document does not give the detail asked for; for its last review, the date it does give (of issue)."""
+    issued = details.issued()
+    if asked == "last_reviewed" and issued is not None:
+        return strings.text("ask.about_not_given_last_reviewed_issued", lang, issued=issued.text(lang.value))
+    return strings.text(f"ask.about_not_given_{asked}", lang)
 
 
 def disclaimer_card(strings: Catalogue, lang: Lang, disclaimer: str, *, source: str, section: SectionView) -> Card:

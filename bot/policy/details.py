@@ -122,7 +122,7 @@ class PolicyDetails:
         if name == "schools":
             return ", ".join(school.text(lang) for school in self.schools)
         found = {"title": self.title, "author": self.author, "date_of_issue": self.issued(),
-                 "agreed_by": self.agreed_by, "next_review": self.review_due(),
+                 "agreed_by": self.agreed_by, "last_reviewed": self.reviewed(), "next_review": self.review_due(),
                  "authorisation": self.authorisation()}.get(name)
         return found.text(lang) if found is not None else ""
 

@@ -21,7 +21,8 @@ from bot.policy.welsh import detect_language
 
 DEFAULT_CUES_FILE = Path(__file__).resolve().parent / "data" / "document-questions.json"
 # The details a question can be about, as the policy's details name them.
-DETAILS = ("title", "version", "author", "date_of_issue", "agreed_by", "next_review", "schools", "authorisation")
+DETAILS = ("title", "version", "author", "date_of_issue", "agreed_by", "last_reviewed", "next_review", "schools",
+           "authorisation")
 # A pronoun stands for the document only in a short question ("who approved it?").
 SHORT_QUESTION_WORDS = 10
 # What an apostrophe leaves of a short form ("when's", "it'll", "mae'r"): not words of their own for that count.

@@ -31,3 +31,18 @@ def test_a_detail_the_document_gives_needs_no_note() -> None:
     shown = json.dumps(about_card(STRINGS, Lang.EN, details, overdue=False, asked="author"), ensure_ascii=False)
 
     assert details.author.en in shown and "does not say" not in shown
+
+
+def test_a_last_review_the_document_does_not_give_is_said_to_be_missing_with_the_date_it_does_give() -> None:
+    details = load_policy(FIXTURE_POLICY_FILE).details
+    assert details.last_reviewed is None and details.date_of_issue is not None
+
+    english = json.dumps(about_card(STRINGS, Lang.EN, details, overdue=False, asked="last_reviewed"),
+                         ensure_ascii=False)
+    welsh = json.dumps(about_card(STRINGS, Lang.CY, details, overdue=False, asked="last_reviewed"), ensure_ascii=False)
+    undated = json.dumps(about_card(STRINGS, Lang.EN, replace(details, date_of_issue=None), overdue=False,
+                                    asked="last_reviewed"), ensure_ascii=False)
+
+    assert "does not say when it was last reviewed. Its date of issue is 12.10.2022." in english
+    assert "pryd y cafodd ei hadolygu ddiwethaf. Dyddiad ei chyhoeddi yw 12 Hydref 2022." in welsh
+    assert "The policy document does not say when it was last reviewed." in undated and "date of issue" not in undated

@@ -4,6 +4,7 @@ once per session (`policy_in_force`)."""
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -20,6 +21,7 @@ from bot.domain.people import Lang, Person, StaffContact
 from bot.domain.questions import MAX_QUESTION, Feedback, forget_old_questions, kept_text
 from bot.edge.teams import MAX_TEXT
 from bot.policy import PolicyIndex
+from bot.policy.loader import load_policy
 from bot.policy.steering import Steering
 from bot.storage.memory import MemoryOutbox, MemoryQuestionLog
 from cards.common import notice_card
@@ -27,7 +29,7 @@ from cards.i18n import Catalogue
 from dialogs.base import Scope
 from tests.flows.conftest import CARYS, FFION, GARETH, OWAIN, SIAN, BotInMemory, open_bot, text_of
 from tests.support.cards import actions, verb_data
-from tests.support.policies import fixture_policy
+from tests.support.policies import FIXTURE_POLICY_FILE, fixture_policy
 
 POLICY_TEXT = (Path(__file__).resolve().parents[2] / "bot/policy/data/social-media-policy-2022.txt").read_text(
     encoding="utf-8")
@@ -77,6 +79,48 @@ async def test_a_question_about_the_document_gets_the_about_card(answering_bot: 
 
     shown = text_of(reply.card)
     assert "Daniel Owen" in shown and "does not say" not in shown
+
+
+@pytest.fixture(scope="module")
+def reviewed_in_force(tmp_path_factory: pytest.TempPathFactory) -> PolicyInForce[PolicyIndex]:
+    """The 2022 policy as a file that also gives the date it was last reviewed."""
+    data = json.loads(FIXTURE_POLICY_FILE.read_text(encoding="utf-8")) | {"last_reviewed": "2024-06-10"}
+    path = tmp_path_factory.mktemp("reviewed") / "policy.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    policy = load_policy(path)
+    return PolicyInForce(policy, PolicyIndex(policy))
+
+
+@pytest.mark.parametrize(("question", "lang", "shown"), [
+    ("When was the policy last reviewed?", Lang.EN, "Last reviewed"),
+    ("when was it last updated?", Lang.EN, "Last reviewed"),
+    ("Pryd cafodd y polisi ei adolygu ddiwethaf?", Lang.CY, "Adolygwyd ddiwethaf")])
+async def test_asking_when_the_policy_was_last_reviewed_gets_the_date_the_document_gives(
+        strings: Catalogue, federation: Federation, reviewed_in_force: PolicyInForce[PolicyIndex], question: str,
+        lang: Lang, shown: str) -> None:
+    """The About card showed "Last reviewed: 10.06.2024", yet the question got "The policy doesn't cover that" (in
+    Welsh, the next review)."""
+    bot = open_bot(strings, federation, lambda: reviewed_in_force)
+
+    reply = await bot.says(CARYS, question)
+
+    reviewed = reviewed_in_force.policy.details.reviewed()
+    assert reviewed is not None and reviewed.text(lang.value) in text_of(reply.card)
+    assert shown in text_of(reply.card) and "does not say" not in text_of(reply.card)
+    assert bot.store.questions == {}
+
+
+@pytest.mark.parametrize(("question", "said"), [
+    ("When was the policy last reviewed?", "does not say when it was last reviewed. Its date of issue is 12.10.2022."),
+    ("Pryd cafodd y polisi ei adolygu ddiwethaf?",
+     "pryd y cafodd ei hadolygu ddiwethaf. Dyddiad ei chyhoeddi yw 12 Hydref 2022.")])
+async def test_asking_when_a_policy_that_gives_no_last_review_was_last_reviewed_says_so_and_gives_its_date_of_issue(
+        answering_bot: BotInMemory, question: str, said: str) -> None:
+    """The 2022 policy gives its date of issue and next review, not a last review."""
+    reply = await answering_bot.says(CARYS, question)
+
+    assert said in text_of(reply.card)
+    assert answering_bot.store.questions == {}
 
 
 async def test_an_uncertain_answer_says_it_is_the_nearest_the_policy_comes(strings: Catalogue,

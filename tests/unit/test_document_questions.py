@@ -189,3 +189,36 @@ def test_signed_off_is_answered_by_whichever_of_authorisation_and_agreed_by_the_
     assert both.answering("agreed_by") == "agreed_by"
     assert neither.answering("authorisation") == "authorisation"  # the card says the document does not say
     assert agreed_only.answering("author") == "author"
+
+
+@pytest.mark.parametrize(
+    ("question", "detail"),
+    [
+        ("When was the policy last reviewed?", "last_reviewed"),
+        ("When was this policy last updated?", "last_reviewed"),
+        ("when was it last reviewed?", "last_reviewed"),
+        ("has this policy been reviewed since it came out?", "last_reviewed"),
+        ("when was the last review of the social media policy?", "last_reviewed"),
+        ("what's the date of the last review?", "last_reviewed"),
+        ("when was this document last revised?", "last_reviewed"),
+        ("Pryd cafodd y polisi ei adolygu ddiwethaf?", "last_reviewed"),
+        ("Pryd gafodd hwn ei ddiweddaru ddiwetha?", "last_reviewed"),
+        ("Pryd adolygwyd y polisi ddiwethaf?", "last_reviewed"),
+        ("Pryd oedd adolygiad diwethaf y polisi?", "last_reviewed"),
+        # The next review is still the next review.
+        ("When is the policy next reviewed?", "next_review"),
+        ("Pryd mae'r polisi'n cael ei adolygu nesaf?", "next_review"),
+        ("when will it be updated?", "next_review"),
+        ("Pryd fydd y polisi'n cael ei ddiweddaru?", "next_review"),
+        # A review that is not the document's.
+        ("I mentioned my Facebook page at my last review with my line manager, was that wrong?", None),
+        ("my profile picture was last updated in 2019, do I need to change it?", None),
+        ("why was the policy reviewed early this time?", None),  # the reasons are in its words
+    ],
+)
+def test_when_the_document_was_last_reviewed_is_told_from_when_it_is_next_reviewed(
+    questions: DocumentQuestions, question: str, detail: str | None
+) -> None:
+    """ "Pryd cafodd … ei adolygu ddiwethaf" was read as the next review, and "when was it last reviewed?" as a rule
+    question."""
+    assert questions.detail_asked(question) == detail

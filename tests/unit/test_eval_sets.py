@@ -8,7 +8,8 @@ import pytest
 from bot.policy.importer import read_document
 from eval.run import DOCUMENTS, SETS, _norm, document_file, parse_options, read_cases
 
-DETAILS = {"title", "version", "author", "date_of_issue", "agreed_by", "next_review", "schools", "authorisation"}
+DETAILS = {"title", "version", "author", "date_of_issue", "agreed_by", "last_reviewed", "next_review", "schools",
+           "authorisation"}
 
 
 @pytest.mark.parametrize(("document", "name"), [(d, n) for d, names in DOCUMENTS.items() for n in names])
