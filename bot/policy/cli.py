@@ -16,15 +16,21 @@ from bot.policy.model import quotes
 from bot.policy.retrieval import Answer, PolicyIndex
 from bot.policy.sentence import ModelMissing
 
+# What a card says above a tentative answer (`ask.tentative`), for the policy owner checking it.
+TENTATIVE = ('Tentative: the card tells staff "This is the nearest the policy comes, and it may not answer your '
+             'question exactly."')
+
 
 def answer_json(answer: Answer, details: PolicyDetails | None = None) -> str:
     """One answer as the JSON object `ask --json` prints (`quote` in the document's English; `quote_cy` its Welsh,
     for a Welsh question on a bilingual document; `clause` the quoted clause's number, where the document numbers
-    them); a question about the document adds the `detail` asked for and
-    its `value`."""
+    them; `tentative` when the card says it may not answer the question exactly; `source` the version answered from,
+    as cards cite it); a question about the document adds the `detail` asked for and its `value`."""
     section = answer.section.heading_en if answer.answered and answer.section else ""
     shown: dict[str, object] = {"answered": answer.answered, "section": section, "quote": answer.quote,
-                                "score": answer.score}
+                                "score": answer.score, "tentative": answer.answered and answer.tentative}
+    if details:
+        shown["source"] = details.citation.en
     if answer.language == "cy" and any(p.text_cy for p in answer.passages):  # quoted from a bilingual document
         shown["quote_cy"] = " ".join(p.quote("cy") for p in answer.passages)
     if clauses := [p.clause for p in answer.passages if p.clause]:
@@ -43,12 +49,16 @@ def ask_command(argv: list[str]) -> int:
     add_policy_option(parser)
     parser.add_argument("question", help='the question, or "-" to read one question a line from stdin')
     args = parser.parse_args(argv)
+    path = policy_file(args.policy)
     try:
-        policy = load_policy(policy_file(args.policy))
+        policy = load_policy(path)
         index = PolicyIndex(policy)
     except (PolicyFileError, ModelMissing) as error:
         print(error, file=sys.stderr)
         return 2
+    if not args.json:  # the bot answers from the version published in Teams, once there is one; this is the file
+        print(f"Answering from {path}: {policy.details.citation.en}. (The bot answers from the version published in "
+              "Teams once there is one: `python -m bot policy-versions` lists them.)\n", flush=True)
     questions = (line.rstrip("\n") for line in sys.stdin) if args.question == "-" else iter([args.question])
     for question in questions:
         if args.question == "-" and not question.strip():
@@ -57,12 +67,13 @@ def ask_command(argv: list[str]) -> int:
         if args.json:
             print(answer_json(answer, policy.details), flush=True)
         elif answer.detail:
-            value = policy.details.asked(answer.detail, "en") or "(the document does not say)"
+            value = policy.details.asked(answer.detail, "en") or _not_given(policy.details, answer.detail)
             print(f"About the document, {answer.detail.replace('_', ' ')}: {value}\n", flush=True)
         elif answer.answered and answer.section:
             heading = answer.section.heading(answer.language)
             shown = " ".join(quotes(policy.in_context(answer.passages), answer.language))
-            print(f"{heading} (score {answer.score:.2f}):\n{shown}\n", flush=True)
+            note = f"\n{TENTATIVE}" if answer.tentative else ""
+            print(f"{heading} (score {answer.score:.2f}):\n{shown}{note}\n", flush=True)
         else:
             closest = ", ".join(answer.closest_sections) or "none"
             print(
@@ -70,6 +81,14 @@ def ask_command(argv: list[str]) -> int:
                 flush=True,
             )
     return 0
+
+
+def _not_given(details: PolicyDetails, detail: str) -> str:
+    """As the About card says it: for the last review, with the date the document does give."""
+    issued = details.issued()
+    if detail == "last_reviewed" and issued is not None:
+        return f"(the document does not say; its date of issue is {issued.en})"
+    return "(the document does not say)"
 
 
 def validate_policy_command(argv: list[str]) -> int:

@@ -31,7 +31,7 @@ def test_ask_json_prints_one_object_with_a_verbatim_quote() -> None:
 
     assert result.returncode == 0, result.stderr
     answer = json.loads(result.stdout)
-    assert set(answer) == {"answered", "section", "quote", "score"}
+    assert set(answer) == {"answered", "section", "quote", "score", "tentative", "source"}
     assert answer["answered"] is True and isinstance(answer["score"], float)
     assert answer["section"] == "Using social networking for personal use"
     passages = [p.text for p in fixture_policy().all_passages()]
@@ -66,7 +66,8 @@ def test_ask_json_reads_one_question_a_line() -> None:
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert result.returncode == 0
     assert [line["answered"] for line in lines] == [False, True]
-    assert lines[0] == {"answered": False, "section": "", "quote": "", "score": lines[0]["score"]}
+    assert lines[0] == {"answered": False, "section": "", "quote": "", "score": lines[0]["score"], "tentative": False,
+                        "source": "Social Media Policy, Version 1, 12.10.2022"}
 
 
 def test_validate_policy(tmp_path: Path) -> None:
@@ -103,6 +104,48 @@ def test_ask_answers_a_question_about_the_document_from_its_details() -> None:
     as_json = run("ask", "--json", "--policy", str(FIXTURE_POLICY_FILE), "Who wrote this policy?")
 
     assert text.returncode == 0 and as_json.returncode == 0
-    assert text.stdout.strip() == f"About the document, author: {details.author.en}"
+    assert text.stdout.strip().splitlines()[-1] == f"About the document, author: {details.author.en}"
     assert json.loads(as_json.stdout) == {"answered": True, "section": "", "quote": "", "score": 1.0,
-                                          "detail": "author", "value": details.author.en}
+                                          "tentative": False, "source": details.citation.en, "detail": "author",
+                                          "value": details.author.en}
+
+
+TENTATIVE = "Can I post on my Facebook that a certain family hasn't paid for the residential trip?"
+SURE = "Can I be friends with pupils on Facebook?"
+
+
+def test_ask_says_when_staff_are_told_the_answer_may_not_be_exact() -> None:
+    """The policy owner checking an answer saw a confident quote where staff's card says "This is the nearest the
+    policy comes, and it may not answer your question exactly"."""
+    unsure = json.loads(run("ask", "--json", "--policy", str(FIXTURE_POLICY_FILE), TENTATIVE).stdout)
+    sure = json.loads(run("ask", "--json", "--policy", str(FIXTURE_POLICY_FILE), SURE).stdout)
+    plain = run("ask", "--policy", str(FIXTURE_POLICY_FILE), "-", stdin=f"{TENTATIVE}\n{SURE}\n").stdout
+
+    assert unsure["answered"] is True and unsure["tentative"] is True
+    assert sure["answered"] is True and sure["tentative"] is False
+    first, second = plain.split(f"(score {sure['score']:.2f})")
+    assert "may not answer your question exactly" in first and "may not answer" not in second
+
+
+def test_ask_names_the_file_and_the_version_it_answers_from(tmp_path: Path) -> None:
+    """After a new version is published in Teams, `ask` still reads POLICY_FILE: it says which file and version."""
+    raw = json.loads(FIXTURE_POLICY_FILE.read_text(encoding="utf-8"))
+    newer = tmp_path / "policy-2026.json"
+    newer.write_text(json.dumps(raw | {"version": "2", "source": "Social Media Policy, Version 2, 01.09.2026"}),
+                     encoding="utf-8")
+
+    shipped = run("ask", "--policy", str(FIXTURE_POLICY_FILE), SURE).stdout
+    revised = run("ask", "--policy", str(newer), SURE).stdout
+    as_json = json.loads(run("ask", "--json", "--policy", str(newer), SURE).stdout)
+
+    assert str(FIXTURE_POLICY_FILE) in shipped and "Social Media Policy, Version 1, 12.10.2022" in shipped
+    assert str(newer) in revised and "Version 2, 01.09.2026" in revised and "Version 1" not in revised
+    assert "published in Teams" in revised
+    assert as_json["source"] == "Social Media Policy, Version 2, 01.09.2026"
+
+
+def test_ask_about_a_last_review_the_document_does_not_give_gives_its_date_of_issue() -> None:
+    shown = run("ask", "--policy", str(FIXTURE_POLICY_FILE), "When was the policy last reviewed?").stdout
+
+    assert shown.strip().splitlines()[-1] == ("About the document, last reviewed: (the document does not say; its "
+                                              "date of issue is 12.10.2022)")
