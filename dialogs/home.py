@@ -23,7 +23,16 @@ HELP_WORDS = frozenset({"help", "help me", "cymorth", "helpu", "commands", "gorc
                         "i need help", "i need some help", "need help", "need some help", "can you help",
                         "can you help me", "could you help me", "helpa fi", "helpwch fi", "dw i angen help",
                         "dwi angen help", "dw i angen cymorth", "dwi angen cymorth", "angen help", "angen cymorth",
-                        "alli di helpu", "alli di fy helpu", "allwch chi helpu", "allwch chi fy helpu"})
+                        "alli di helpu", "alli di fy helpu", "allwch chi helpu", "allwch chi fy helpu",
+                        # How it is said every day, north and south: "Mae angen help arna i", "Alli di helpu fi?",
+                        # "Fedrwch chi fy helpu?", "Wnewch chi helpu fi?".
+                        "mae angen help arna i", "mae angen help arnaf i", "angen help arna i",
+                        "mae angen cymorth arna i", "angen cymorth arna i", "rwy angen help", "rydw i angen help",
+                        "wi angen help", "helpa", "helpwch", "alli di helpu fi",
+                        "allwch chi helpu fi", "elli di helpu", "elli di fy helpu", "elli di helpu fi",
+                        "ellwch chi helpu", "ellwch chi fy helpu", "fedri di helpu", "fedri di fy helpu",
+                        "fedri di helpu fi", "fedrwch chi helpu", "fedrwch chi fy helpu", "fedrwch chi helpu fi",
+                        "wnei di fy helpu", "wnei di helpu fi", "wnewch chi fy helpu", "wnewch chi helpu fi"})
 # Thanks and goodbyes get a short friendly word, not a search of the policy.
 THANKS = frozenset({"thanks", "thank you", "thankyou", "thanks a lot", "cheers", "ta", "diolch", "diolch yn fawr",
                     "bye", "ok bye", "ok thanks", "okay thanks", "great thanks", "hwyl", "hwyl fawr", "ta ra",
@@ -50,20 +59,26 @@ BACKING_OUT = frozenset({"cancel", "cancel that", "cancel it", "cancel this", "n
                          "wi di newid fy meddwl", "rwy wedi newid fy meddwl", "rwyf wedi newid fy meddwl",
                          "wedi newid meddwl", "dwi wedi newid meddwl", "paid a poeni", "peidiwch a poeni",
                          "paid becso", "paid a becso", "peidiwch becso", "peidiwch a becso", "gad hi",
-                         "gadewch hi", "gad o fod", "gad e fod", "stopia"})
+                         "gadewch hi", "gad o fod", "gad e fod", "stopia",
+                         # The polite imperative ("Canslwch", "Stopiwch", "Gadewch e fod"), as staff write to "chi".
+                         "canslwch", "canslwch e", "canslwch fe", "canslwch fo", "canslwch hi", "canslwch hwn",
+                         "canslwch hynny", "canslwch y ffurflen", "stopiwch", "gadewch o fod", "gadewch e fod",
+                         "anghofia am hynny", "anghofiwch am hynny", "anghofiwch hi", "does dim angen",
+                         "sdim angen"})
 # Words around a back-out, a call for help or a language that change nothing: "ok, never mind then", "o, dim ots",
 # "I've changed my mind, sorry", "Welsh please", "Cymraeg os gwelwch yn dda", "help plis".
 _BEFORE = frozenset({"oh", "ok", "okay", "actually", "sorry", "no", "nah", "um", "erm", "hmm", "well", "o", "iawn",
                      "na", "sori", "wel", "oce", "ym", "please", "plis"})
 _AFTER = frozenset({"then", "thanks", "please", "sorry", "anyway", "now", "te", "diolch", "plis", "sori", "nawr",
                     "rwan", "ta", "felly", "pls", "plz", "thank you", "os gwelwch yn dda", "os gwelwch chi n dda",
-                    "os gweli di n dda", "os gweli n dda"})
+                    "os gweli di n dda", "os gweli n dda", "ogydd", "diolch yn fawr", "diolch i chi"})
 _AFTER_WORDS = tuple(tuple(phrase.split()) for phrase in _AFTER)
 # Asking for a language by its name, in English or Welsh ("switch to Welsh", "newid i'r Gymraeg", "yn ôl i'r
 # Saesneg"), as the whole message: "do I have to post in Welsh?" is a question.
 _ASKING_FOR = ("{}", "in {}", "yn {}", "switch to {}", "change to {}", "switch back to {}", "back to {}",
                "change language to {}", "switch language to {}", "speak {}", "siarad {}", "newid i {}", "newid i r {}",
-               "newid iaith i r {}", "newid yn ol i r {}", "yn ol i r {}", "nol i r {}")
+               "newid iaith i r {}", "newid yn ol i r {}", "yn ol i r {}", "nol i r {}", "newid iaith i {}",
+               "siaradwch {}", "siarada {}", "ga i {}", "gaf i {}")
 TO_WELSH = frozenset({"cy", *(way.format(name) for way in _ASKING_FOR for name in ("welsh", "cymraeg", "gymraeg"))})
 TO_ENGLISH = frozenset({"en", *(way.format(name) for way in _ASKING_FOR for name in ("english", "saesneg"))})
 

@@ -266,7 +266,8 @@ BACKING_OUT = [("cancel", Lang.EN), ("Never mind", Lang.EN), ("I've changed my m
                ("anghofia fo", Lang.CY), ("Anghofia fe!", Lang.CY), ("dim diolch", Lang.CY),
                ("Dw i wedi newid fy meddwl", Lang.CY), ("O, dim ots", Lang.CY), ("Na diolch", Lang.CY),
                ("Dim rŵan, diolch", Lang.CY), ("Paid â becso", Lang.CY), ("Dwi 'di newid fy meddwl", Lang.CY),
-               ("Sdim ots", Lang.CY), ("Anghofia fo 'ta", Lang.CY)]
+               ("Sdim ots", Lang.CY), ("Anghofia fo 'ta", Lang.CY), ("Canslwch e, diolch yn fawr", Lang.CY),
+               ("Stopiwch", Lang.CY), ("Gadewch e fod", Lang.CY)]
 
 
 @pytest.mark.parametrize(("said", "lang"), BACKING_OUT)
@@ -295,7 +296,9 @@ async def test_a_question_that_only_mentions_cancelling_is_still_answered(answer
     ("Cymraeg os gwelwch yn dda", Lang.EN, Lang.CY), ("newid i'r Gymraeg", Lang.EN, Lang.CY),
     ("ok, in Welsh please", Lang.EN, Lang.CY), ("English please", Lang.CY, Lang.EN),
     ("switch to English", Lang.CY, Lang.EN), ("Saesneg plis", Lang.CY, Lang.EN),
-    ("Saesneg os gwelwch chi'n dda", Lang.CY, Lang.EN), ("newid yn ôl i'r Saesneg", Lang.CY, Lang.EN)])
+    ("Saesneg os gwelwch chi'n dda", Lang.CY, Lang.EN), ("newid yn ôl i'r Saesneg", Lang.CY, Lang.EN),
+    ("Siaradwch Gymraeg plis", Lang.EN, Lang.CY), ("Ga i Gymraeg?", Lang.EN, Lang.CY),
+    ("newid iaith i Saesneg", Lang.CY, Lang.EN)])
 async def test_asking_for_the_other_language_in_everyday_words_switches_and_is_never_a_question(
         answering_bot: BotInMemory, said: str, lang: Lang, wanted: Lang) -> None:
     """ "Welsh please" got "The policy doesn't cover that" with Ask the headteacher, and went on the review list."""
@@ -307,7 +310,8 @@ async def test_asking_for_the_other_language_in_everyday_words_switches_and_is_n
 
 
 @pytest.mark.parametrize("said", ["help please", "I need help", "help me please", "can you help me?", "Please help",
-                                  "cymorth plis", "help plis", "Dwi angen help", "Allwch chi fy helpu?"])
+                                  "cymorth plis", "help plis", "Dwi angen help", "Allwch chi fy helpu?",
+                                  "Mae angen help arna i", "Alli di helpu fi?", "Fedrwch chi fy helpu, plis?"])
 async def test_asking_for_help_in_everyday_words_gets_the_help_card_and_is_never_a_question(
         answering_bot: BotInMemory, said: str) -> None:
     reply = await answering_bot.says(CARYS, said)
@@ -317,7 +321,8 @@ async def test_asking_for_help_in_everyday_words_gets_the_help_card_and_is_never
 
 
 @pytest.mark.parametrize("said", ["do I have to post in Welsh on the school page?", "Can I post in English only?",
-                                  "I need help with a parent posting about me", "can you help me write a post?"])
+                                  "I need help with a parent posting about me", "can you help me write a post?",
+                                  "Ga i bostio yn Gymraeg yn unig?", "Helpwch fi i ysgrifennu post am y daith"])
 async def test_a_question_that_mentions_a_language_or_help_is_still_a_question(answering_bot: BotInMemory,
                                                                                said: str) -> None:
     reply = await answering_bot.says(CARYS, said)
