@@ -78,12 +78,15 @@ MINE_WORDS = frozenset({"my requests", "my request", "requests", "fy ngheisiadau
 # A question about the person's own requests, in any words: "what happened to my request?", "Pam cafodd fy nghais ei
 # wrthod?" ("cais" after "fy" is "nghais"; typed without the mutation too).
 _ABOUT_MINE = re.compile(r"\bmy (own |permission |social media )*requests?\b|\b(nghais|ngheisiadau|ngheisiau)\b"
-                         r"|\bfy (cais|ceisiadau)\b")
-# ...but "can I accept a friend request?" is about social media's requests: a question for the policy.
-_SOCIAL_REQUEST = re.compile(r"\b(friend|friends|follow|follower|followers|connection|ffrind|ffrindiau|dilyn)\b")
-# Asking to change a request, which is never edited once sent ("edit my request", "newid fy nghais").
-_CHANGE = re.compile(r"\b(change|changing|edit|editing|amend|amending|alter|altering|newid|golygu|olygu|diwygio|"
-                     r"ddiwygio|cywiro|gywiro|addasu)\b")
+                         r"|\bfy (cais|ceisiadau)\b|\b(cais|ceisiadau) fi\b")  # "cais fi": spoken "my request"
+# ...but "can I accept a friend request?" is about social media's requests: a question for the policy ("fy nghais i
+# ddilyn ei gyfrif": "i" mutates "dilyn").
+_SOCIAL_REQUEST = re.compile(r"\b(friend|friends|follow|follower|followers|connection|ffrind|ffrindiau|ffrindia|"
+                             r"dilyn|ddilyn|dilynwyr|ddilynwyr|cysylltiad|gysylltiad)\b")
+# Asking to change a request, which is never edited once sent ("edit my request", "newid fy nghais"); not "beth mae
+# hyn yn ei olygu i fy nghais?" (what it means) nor "ydy fy nghais wedi newid?" (whether it has changed).
+_CHANGE = re.compile(r"\b(change|changing|edit|editing|amend|amending|alter|altering|(?<!wedi )(?<!di )newid|"
+                     r"(?<!\byn )golygu|(?<!n ei )olygu|diwygio|ddiwygio|cywiro|gywiro|addasu)\b")
 PENDING_WORDS = frozenset({"pending", "pending requests", "requests to decide", "ceisiadau sy n aros",
                            "yn aros"})
 REGISTER_WORDS = frozenset({"register", "official accounts", "cofrestr", "cyfrifon swyddogol"})

@@ -722,6 +722,7 @@ ABOUT_MY_REQUEST = [
     ("Ydy fy nghais wedi cael ei gymeradwyo?", Lang.CY),
     ("Pam cafodd fy nghais ei wrthod?", Lang.CY),
     ("fy ngheisiadau", Lang.CY),
+    ("Be ddigwyddodd i cais fi?", Lang.CY),
 ]
 
 
@@ -741,7 +742,8 @@ async def test_a_requester_asking_about_their_request_in_their_own_words_is_show
 FRIEND_REQUESTS = ["can I accept a friend request from a parent?", "Should I accept friend requests from pupils?",
                    "A parent sent me a friend request on Facebook, what should I do?",
                    "What should I do about my requests from pupils to follow me?",
-                   "Ga i dderbyn cais ffrind gan riant?"]
+                   "Ga i dderbyn cais ffrind gan riant?",
+                   "Derbyniodd disgybl fy nghais i ddilyn ei gyfrif Instagram. Beth ddylwn i ei wneud?"]
 
 
 @pytest.mark.parametrize("typed", FRIEND_REQUESTS)
@@ -761,6 +763,7 @@ async def test_a_policy_question_that_mentions_a_request_is_answered_from_the_po
     ("I want to change my request", Lang.EN, "withdraw it"),
     ("How do I edit my request?", Lang.EN, "withdraw it"),
     ("Dw i eisiau newid fy nghais", Lang.CY, "tynnwch y cais yn ôl"),
+    ("Alla i olygu fy nghais?", Lang.CY, "tynnwch y cais yn ôl"),
 ])
 async def test_asking_to_change_a_request_says_to_withdraw_it_and_ask_again(
         answering_bot: BotInMemory, strings: Catalogue, typed: str, lang: Lang, withdraw_and_ask_again: str) -> None:
@@ -775,6 +778,21 @@ async def test_asking_to_change_a_request_says_to_withdraw_it_and_ask_again(
     assert verb_data(reply.card or {}, "permission.withdraw") == {"id": request_id, "from": "list"}
     plain = await answering_bot.says(CARYS, "my requests", lang=lang)
     assert withdraw_and_ask_again not in text_of(plain.card)
+
+
+@pytest.mark.parametrize("typed", ["Beth mae 'Yn aros' yn ei olygu ar fy nghais?", "Ydy fy nghais wedi newid?",
+                                   "Beth mae hyn yn golygu i fy nghais?"])
+async def test_asking_what_a_request_means_or_whether_it_changed_is_not_asking_to_change_it(
+        answering_bot: BotInMemory, strings: Catalogue, typed: str) -> None:
+    """ "golygu" is to edit and to mean, "newid" to change and, after "wedi", changed: only asking to change a request
+    is told to withdraw it and ask again."""
+    await answering_bot.meets(CARYS, SIAN)
+    await _submitted(answering_bot)
+
+    reply = await answering_bot.says(CARYS, typed, lang=Lang.CY)
+
+    assert _title(reply.card) == strings.text("perm.mine_title", Lang.CY)
+    assert strings.text("perm.mine_change", Lang.CY) not in text_of(reply.card)
 
 
 def _on_uk_clocks(moment: datetime | None) -> str:
