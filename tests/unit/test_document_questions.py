@@ -205,6 +205,14 @@ def test_signed_off_is_answered_by_whichever_of_authorisation_and_agreed_by_the_
         ("Pryd gafodd hwn ei ddiweddaru ddiwetha?", "last_reviewed"),
         ("Pryd adolygwyd y polisi ddiwethaf?", "last_reviewed"),
         ("Pryd oedd adolygiad diwethaf y polisi?", "last_reviewed"),
+        # The Welsh past without "ddiwethaf", not the next review's "ei adolygu".
+        ("Pryd cafodd y polisi ei adolygu?", "last_reviewed"),
+        ("Pryd gafodd y ddogfen ei hadolygu?", "last_reviewed"),
+        ("Pryd cafodd e ei adolygu?", "last_reviewed"),
+        ("Pryd cafodd y polisi ei ddiweddaru?", "last_reviewed"),
+        ("Pryd wnaethon nhw adolygu'r polisi?", "last_reviewed"),
+        ("Pryd oedd yr adolygiad olaf o'r polisi?", "last_reviewed"),
+        ("Pryd caiff y polisi ei adolygu?", "next_review"),
         # The next review is still the next review.
         ("When is the policy next reviewed?", "next_review"),
         ("Pryd mae'r polisi'n cael ei adolygu nesaf?", "next_review"),
@@ -214,6 +222,8 @@ def test_signed_off_is_answered_by_whichever_of_authorisation_and_agreed_by_the_
         ("I mentioned my Facebook page at my last review with my line manager, was that wrong?", None),
         ("my profile picture was last updated in 2019, do I need to change it?", None),
         ("why was the policy reviewed early this time?", None),  # the reasons are in its words
+        ("Pam cafodd y polisi ei adolygu'n gynnar?", None),
+        ("Pam mae'r polisi'n cael ei adolygu bob blwyddyn?", None),
     ],
 )
 def test_when_the_document_was_last_reviewed_is_told_from_when_it_is_next_reviewed(
