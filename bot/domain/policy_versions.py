@@ -269,13 +269,21 @@ def unchanged_policy(in_force: Policy, sent: Policy) -> bool:
     return same_number and not compare_policies(in_force, sent).sections
 
 
+def _next_numbers(version: str) -> tuple[str]:
+    """The numbers to suggest after `version`: for a new version ("2" -> "3")."""
+    parts = version_number(version)
+    return (str(parts[0] + 1),)
+
+
 def plan_publish(version: str, sha256: str, *, current: PolicyVersion | None, default_version: str,
                  stored: Sequence[PolicyVersion], unchanged: bool = False) -> PublishPlan:
-    """The plan for publishing this document, or PublishRefused saying why not (older than the current version,
-    already current by its sha256 or, `unchanged`, by its content (`unchanged_policy`), or the same version number
-    with other content)."""
+    """The plan for publishing this document, or PublishRefused saying why not: older than the version in force;
+    already current by its sha256 or, `unchanged`, by its content (`unchanged_policy`); or the number of a version
+    stored, or of the shipped file in force, with other content (it would replace that text, which could then never
+    be gone back to)."""
+    in_force = current.version if current is not None else default_version
     if unchanged:
-        raise PublishRefused("publish.already_current", version=current.version if current else default_version)
+        raise PublishRefused("publish.already_current", version=in_force)
     wanted = version_number(version)
     same_number = next((v for v in stored if version_number(v.version) == wanted), None)
     if current is not None:
@@ -284,8 +292,12 @@ def plan_publish(version: str, sha256: str, *, current: PolicyVersion | None, de
             raise PublishRefused("publish.already_current", version=current.version)
         if wanted < now:
             raise PublishRefused("publish.older", version=version, current=current.version)
-    elif default_version and _comparable(default_version) and wanted < version_number(default_version):
-        raise PublishRefused("publish.older", version=version, current=default_version)
+    elif default_version and _comparable(default_version):
+        if wanted < version_number(default_version):
+            raise PublishRefused("publish.older", version=version, current=default_version)
+        if wanted == version_number(default_version):
+            raise PublishRefused("publish.same_number_installed", version=default_version,
+                                 next=_next_numbers(default_version)[0])
     if same_number is not None:
         if same_number.sha256 != sha256:
             raise PublishRefused("publish.same_number", version=same_number.version)

@@ -19,7 +19,7 @@ from bot.domain.federation import Federation
 from bot.domain.live_policy import LivePolicy, PolicyInForce
 from bot.domain.outbox import QueueingNotifier
 from bot.domain.people import Lang, Person, StaffContact
-from bot.domain.policy_versions import BY_COMMAND
+from bot.domain.policy_versions import BY_COMMAND, PublishRefused
 from bot.policy.documents import read_source
 from bot.policy.loader import load_policy_data
 from bot.storage.memory import (
@@ -68,11 +68,11 @@ class PublishingBot:
     live: LivePolicy[NoIndex]
     files: TeamsFiles
 
-    async def sends(self, person: Person, document: Path) -> Reply:
+    async def sends(self, person: Person, document: Path, lang: Lang = Lang.EN) -> Reply:
         """The person sends the document as a file in their 1:1 chat."""
         url = f"https://llanidloes.example.cymru/download/{len(self.files.files)}"
         self.files.files[url] = await asyncio.to_thread(document.read_bytes)
-        return await self.bot.router.route(Turn(actor=person, lang=Lang.EN, scope=Scope.PERSONAL,
+        return await self.bot.router.route(Turn(actor=person, lang=lang, scope=Scope.PERSONAL,
                                                 files=(SentFile(document.name, url),)))
 
     async def publishes(self, document: Path, version: str) -> Reply:
@@ -223,6 +223,29 @@ async def test_the_policy_in_force_sent_before_anything_was_published_is_already
     assert strings.text("publish.already_current", lang, version="1") in shown
     assert VERB_PUBLISH not in shown
     assert await MemoryPolicyVersions(bot.bot.store).list_versions() == []
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_a_revised_document_still_marked_version_1_never_replaces_the_2022_text_as_version_1(
+        bot: PublishingBot, strings: Catalogue, tmp_path: Path, lang: Lang) -> None:
+    """Siân forgets to change "Version 1" in the revised document: published, it replaced the version 1 the bot was
+    installed with, so `rollback-policy 1` could never bring the 2022 text back. Marked version 2, it is published
+    and the 2022 text is kept as version 1."""
+    forgot = write_revised(tmp_path, "forgot.txt", version="1")
+    versions = MemoryPolicyVersions(bot.bot.store)
+
+    preview = await bot.sends(SIAN, forgot, lang=lang)
+    with pytest.raises(PublishRefused) as by_command:
+        await bot.publishing.publish(read_source(forgot).data, by=SIAN)
+
+    shown = text_of(preview.card)
+    assert strings.text("publish.same_number_installed", lang, version="1", next="2") in shown
+    assert VERB_PUBLISH not in shown
+    assert by_command.value.key == "publish.same_number_installed"
+    assert await versions.list_versions() == [] and await versions.get_pointer() is None
+    await bot.publishes(write_revised(tmp_path, "fixed.txt"), "2")
+    assert [v.version for v in await versions.list_versions()] == ["1", "2"]
+    assert await versions.get_policy_data("1") == load_policy_data(FIXTURE_POLICY_FILE)
 
 
 @pytest.mark.parametrize("lang", list(Lang))

@@ -99,12 +99,16 @@ def test_a_version_stored_before_is_made_current_again_without_a_campaign() -> N
     assert plan.reinstate and plan.version == "2"
 
 
-def test_against_the_shipped_file_the_same_number_may_be_stored_but_not_an_older_one() -> None:
-    same = plan_publish("1", "a" * 64, current=None, default_version="1", stored=[])
-
+def test_against_the_shipped_file_its_number_with_other_words_and_an_older_one_are_refused() -> None:
+    """A revised document still marked "Version 1" would replace the 2022 text as version 1: the shipped text could
+    never be rolled back to, and two texts would both be "Version 1"."""
+    with pytest.raises(PublishRefused) as same:
+        plan_publish("1", "a" * 64, current=None, default_version="1", stored=[])
     with pytest.raises(PublishRefused, match="publish.older"):
         plan_publish("0.9", "a" * 64, current=None, default_version="1", stored=[])
-    assert same.version == "1"
+
+    assert (same.value.key, same.value.values) == ("publish.same_number_installed", {"version": "1", "next": "2"})
+    assert plan_publish("2", "a" * 64, current=None, default_version="1", stored=[]).version == "2"
 
 
 def test_the_policy_in_force_sent_again_in_another_file_is_already_current() -> None:
@@ -133,6 +137,7 @@ def test_the_2022_document_is_the_shipped_policy_in_force_and_a_reviewed_or_revi
     assert unchanged_policy(shipped, sent(TEXT_2022))
     assert not unchanged_policy(shipped, sent(reviewed))
     assert not unchanged_policy(shipped, sent(write_revised(tmp_path, version="1")))
+
 
 
 def test_a_document_is_known_by_the_importers_sha256_else_by_its_content() -> None:
