@@ -34,6 +34,7 @@ from bot.domain.policy_versions import (
     compare_policies,
     document_sha256,
     plan_publish,
+    same_version_and_words,
     unchanged_policy,
     version_number,
 )
@@ -192,9 +193,11 @@ class PublishingFlow:
         current = await self._versions.get(pointer.version) if pointer else None
         in_force = (policy_from_data(await self._versions.get_policy_data(current.version)) if current is not None
                     else self._default_policy())
+        unchanged = unchanged_policy(in_force, policy)
         plan = plan_publish(policy.details.version, document_sha256(data), current=current,
                             default_version=in_force.details.version if current is None else "",
-                            stored=await self._versions.list_versions(), unchanged=unchanged_policy(in_force, policy))
+                            stored=await self._versions.list_versions(), unchanged=unchanged,
+                            details_only=not unchanged and same_version_and_words(in_force, policy))
         return plan, pointer, current, in_force
 
     async def publish(self, data: Mapping[str, Any], *, by: Person, warnings: Sequence[str] = (),

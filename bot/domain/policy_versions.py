@@ -260,30 +260,54 @@ class PublishPlan:
     reinstate: bool = False
 
 
-def unchanged_policy(in_force: Policy, sent: Policy) -> bool:
-    """True when `sent` is the policy in force again, whatever file it came in (the shipped policy file, the
-    document it was made from, a re-saved copy): the same version number and, section by section, the same words."""
+# The details staff see on the About card that a document may give otherwise under the same version number.
+_DETAILS = ("title", "author", "date_of_issue", "agreed_by", "last_reviewed", "next_review", "authorisation",
+            "schools")
+
+
+def same_version_and_words(in_force: Policy, sent: Policy) -> bool:
+    """True when `sent` has the version number and, section by section, the words of the policy in force, whatever
+    file it came in (the shipped policy file, the document it was made from, a re-saved copy)."""
     if not _comparable(in_force.details.version) or not _comparable(sent.details.version):
         return False
     same_number = version_number(in_force.details.version) == version_number(sent.details.version)
     return same_number and not compare_policies(in_force, sent).sections
 
 
-def _next_numbers(version: str) -> tuple[str]:
-    """The numbers to suggest after `version`: for a new version ("2" -> "3")."""
+def changed_details(in_force: Policy, sent: Policy) -> tuple[str, ...]:
+    """The details both documents give and `sent` gives otherwise ("next_review"), as the About card shows them; one
+    only one of them gives is no correction (the shipped file gives fewer details than the school's document)."""
+    return tuple(name for name in _DETAILS
+                 if (was := in_force.details.asked(name, "en")) and (now := sent.details.asked(name, "en"))
+                 and was != now)
+
+
+def unchanged_policy(in_force: Policy, sent: Policy) -> bool:
+    """True when `sent` is the policy in force again: its version number, words and details."""
+    return same_version_and_words(in_force, sent) and not changed_details(in_force, sent)
+
+
+def _next_numbers(version: str) -> tuple[str, str]:
+    """The numbers to suggest after `version`: for a new version ("2" -> "3") and for a correction ("2" -> "2.1",
+    "2.1" -> "2.2")."""
     parts = version_number(version)
-    return (str(parts[0] + 1),)
+    minor = (*parts[:-1], parts[-1] + 1) if len(parts) > 1 else (*parts, 1)
+    return str(parts[0] + 1), ".".join(map(str, minor))
 
 
 def plan_publish(version: str, sha256: str, *, current: PolicyVersion | None, default_version: str,
-                 stored: Sequence[PolicyVersion], unchanged: bool = False) -> PublishPlan:
+                 stored: Sequence[PolicyVersion], unchanged: bool = False,
+                 details_only: bool = False) -> PublishPlan:
     """The plan for publishing this document, or PublishRefused saying why not: older than the version in force;
-    already current by its sha256 or, `unchanged`, by its content (`unchanged_policy`); or the number of a version
-    stored, or of the shipped file in force, with other content (it would replace that text, which could then never
-    be gone back to)."""
+    already current by its sha256 or, `unchanged`, by its content (`unchanged_policy`); the version in force with
+    only its details given otherwise (`details_only`: a version in force is never changed, as a new number with new
+    details alone is a new version); or the number of a version stored, or of the shipped file in force, with other
+    content (it would replace that text, which could then never be gone back to)."""
     in_force = current.version if current is not None else default_version
     if unchanged:
         raise PublishRefused("publish.already_current", version=in_force)
+    if details_only:
+        raise PublishRefused("publish.details_only", version=in_force, next=_next_numbers(in_force)[1])
     wanted = version_number(version)
     same_number = next((v for v in stored if version_number(v.version) == wanted), None)
     if current is not None:

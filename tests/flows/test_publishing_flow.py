@@ -248,6 +248,25 @@ async def test_a_revised_document_still_marked_version_1_never_replaces_the_2022
     assert await versions.get_policy_data("1") == load_policy_data(FIXTURE_POLICY_FILE)
 
 
+async def test_a_corrected_review_date_under_the_same_version_is_refused_with_the_number_to_give_it(
+        bot: PublishingBot, strings: Catalogue, tmp_path: Path) -> None:
+    """Version 2 went out with the wrong next review date; sent again with it corrected, it was called "already the
+    current version (2). Nothing was changed", beside "only the document's details did [change]", and the About card
+    kept the wrong date. A version in force is never changed: the correction is refused with the number to give it,
+    and published under that number the About card shows the corrected date."""
+    await bot.publishes(write_revised(tmp_path, "v2.txt", review="Autumn 2028"), "2")
+
+    corrected = await bot.sends(SIAN, write_revised(tmp_path, "v2-fixed.txt", review="Summer 2027"))
+
+    shown = text_of(corrected.card)
+    assert strings.text("publish.details_only", Lang.EN, version="2", next="2.1") in shown
+    assert strings.text("publish.already_current", Lang.EN, version="2") not in shown
+    assert VERB_PUBLISH not in shown
+    await bot.publishes(write_revised(tmp_path, "v2.1.txt", version="2.1", review="Summer 2027"), "2.1")
+    about = text_of((await bot.bot.says(GARETH, "about")).card)
+    assert "Summer 2027" in about and "Autumn 2028" not in about
+
+
 @pytest.mark.parametrize("lang", list(Lang))
 async def test_about_says_when_and_by_whom_the_version_in_force_was_published(
         bot: PublishingBot, strings: Catalogue, tmp_path: Path, lang: Lang) -> None:

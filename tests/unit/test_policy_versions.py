@@ -20,9 +20,11 @@ from bot.domain.policy_versions import (
     PolicyChanges,
     PolicyVersion,
     PublishRefused,
+    changed_details,
     compare_policies,
     document_sha256,
     plan_publish,
+    same_version_and_words,
     unchanged_policy,
     version_key,
     version_number,
@@ -111,6 +113,25 @@ def test_against_the_shipped_file_its_number_with_other_words_and_an_older_one_a
     assert plan_publish("2", "a" * 64, current=None, default_version="1", stored=[]).version == "2"
 
 
+@pytest.mark.parametrize(("current", "stored", "next_number"), [
+    (None, [], "1.1"),  # the shipped version 1, before anything was published
+    (_record("2"), [_record("2")], "2.1"),
+    (_record("2.1"), [_record("2.1")], "2.2"),
+])
+def test_a_correction_of_the_details_alone_is_refused_with_a_new_number_to_give_it(
+        current: PolicyVersion | None, stored: list[PolicyVersion], next_number: str) -> None:
+    """The same number and words as the version in force, a corrected next review date: a version in force is
+    never changed, as a new number with only new details is a new version."""
+    version = current.version if current else "1"
+
+    with pytest.raises(PublishRefused) as refused:
+        plan_publish(version, "b" * 64, current=current, default_version="" if current else "1", stored=stored,
+                     details_only=True)
+
+    assert (refused.value.key, refused.value.values) == ("publish.details_only",
+                                                         {"version": version, "next": next_number})
+
+
 def test_the_policy_in_force_sent_again_in_another_file_is_already_current() -> None:
     """The shipped file before anything was published, or a re-saved copy of the stored version in force."""
     with pytest.raises(PublishRefused) as shipped:
@@ -138,6 +159,18 @@ def test_the_2022_document_is_the_shipped_policy_in_force_and_a_reviewed_or_revi
     assert not unchanged_policy(shipped, sent(reviewed))
     assert not unchanged_policy(shipped, sent(write_revised(tmp_path, version="1")))
 
+
+def test_a_detail_both_documents_give_otherwise_is_a_change_and_one_only_the_document_gives_is_not(
+        tmp_path: Path) -> None:
+    """The shipped file gives no authorisation where the 2022 document does: that is the same version 1; version 2
+    sent again with its next review date corrected is not the version 2 in force."""
+    shipped = load_policy()
+    v2 = policy_from_data(read_source(write_revised(tmp_path, "v2.txt", review="Autumn 2028"), shipped).data)
+    corrected = policy_from_data(read_source(write_revised(tmp_path, "fixed.txt", review="Summer 2027"), shipped).data)
+
+    assert changed_details(shipped, policy_from_data(read_source(TEXT_2022, shipped).data)) == ()
+    assert changed_details(v2, corrected) == ("next_review",)
+    assert same_version_and_words(v2, corrected) and not unchanged_policy(v2, corrected)
 
 
 def test_a_document_is_known_by_the_importers_sha256_else_by_its_content() -> None:
