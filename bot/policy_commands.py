@@ -1,6 +1,10 @@
 """Command-line tools for policy versions: publish-policy, policy-versions, rollback-policy and
 export-acknowledgements. Storage comes from the environment, as the bot reads it; a running bot sends the cards
-these queue, and every instance answers from a newly current version within POLICY_POLL_SECONDS."""
+these queue, and every instance answers from a newly current version within POLICY_POLL_SECONDS.
+
+The version in force is the one stored, else the policy file the bot ships with (the deployment sets no
+POLICY_FILE). POLICY_FILE in the shell of whoever runs these is for checking a new version (ask, validate-policy,
+check-policy): it is named when it points elsewhere, never taken for the version in force."""
 
 from __future__ import annotations
 
@@ -24,7 +28,7 @@ from bot.domain.policy_versions import BY_COMMAND, PublishRefused, version_numbe
 from bot.export import EXCEL_ENCODING, OUT_HELP, export_cell, uk_time
 from bot.policy.documents import read_source
 from bot.policy.importer import PolicyImportError
-from bot.policy.loader import PolicyFileError, load_policy, load_policy_data, policy_from_data
+from bot.policy.loader import DEFAULT_POLICY_FILE, PolicyFileError, load_policy, load_policy_data, policy_from_data
 from bot.policy.model import Policy
 from bot.settings import Settings, load_federation_settings, load_settings
 from bot.storage.directory import TableStaffDirectory
@@ -60,7 +64,19 @@ class _Tools:
     def publishing(self) -> PublishingFlow:
         return PublishingFlow(strings=self.strings, federation=self.federation, versions=self.versions(),
                               reading=self.reading(), directory=TableStaffDirectory(self.store),
-                              shipped=lambda: load_policy_data(self.settings.policy_file))
+                              shipped=lambda: load_policy_data(DEFAULT_POLICY_FILE))
+
+    def checking_note(self) -> str:
+        """One line naming POLICY_FILE when it names another file than the one the bot ships with, else ""."""
+        chosen = self.settings.policy_file
+        if chosen.resolve() == DEFAULT_POLICY_FILE.resolve():
+            return ""
+        try:
+            named = f"{chosen} (version {load_policy(chosen).details.version or '?'})"
+        except (PolicyFileError, OSError):
+            named = str(chosen)
+        return (f"note: POLICY_FILE names {named}, a file for checking (ask, validate-policy, check-policy); the "
+                f"version in force is the one stored, else {DEFAULT_POLICY_FILE}, the file the bot ships with")
 
 
 @asynccontextmanager
@@ -77,13 +93,13 @@ def _refused(command: str, strings: Catalogue, refused: PublishRefused) -> int:
 
 
 async def _current_policy(tools: _Tools) -> Policy | None:
-    """The current version (its Welsh headings are kept by the importer), or the shipped file."""
+    """The current version (its Welsh headings are kept by the importer), or the file the bot ships with."""
     versions = tools.versions()
     pointer = await versions.get_pointer()
     try:
         if pointer is not None:
             return policy_from_data(await versions.get_policy_data(pointer.version))
-        return load_policy(tools.settings.policy_file)
+        return load_policy(DEFAULT_POLICY_FILE)
     except PolicyFileError:
         return None
 
@@ -101,6 +117,8 @@ def publish_policy_command(argv: list[str]) -> int:
 
     async def run() -> int:
         async with _tools() as tools:
+            if note := tools.checking_note():
+                print(note, file=sys.stderr)
             try:
                 imported = read_source(args.source, await _current_policy(tools))
             except PolicyImportError as error:
@@ -138,13 +156,14 @@ def policy_versions_command(argv: list[str]) -> int:
 
     async def run() -> int:
         async with _tools() as tools:
+            if note := tools.checking_note():
+                print(note, file=sys.stderr)
             versions = tools.versions()
             pointer = await versions.get_pointer()
             stored = await versions.list_versions()
             if not stored:
-                default = load_policy(tools.settings.policy_file).details.version or "?"
-                print(f"no version is stored: the bot answers from {tools.settings.policy_file} "
-                      f"(version {default})")
+                default = load_policy(DEFAULT_POLICY_FILE).details.version or "?"
+                print(f"no version is stored: the bot answers from {DEFAULT_POLICY_FILE} (version {default})")
                 return 0
             for record in stored:
                 mark = "*" if pointer is not None and record.version == pointer.version else " "

@@ -1,0 +1,78 @@
+"""`publish-policy` and `policy-versions` as IT runs them, against Azurite: the version in force is the one stored,
+else the policy file the bot ships with, whatever POLICY_FILE the shell still has from checking a new version."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.policy.documents import read_source
+from bot.policy.loader import DEFAULT_POLICY_FILE, load_policy, load_policy_data
+from bot.policy_commands import policy_versions_command, publish_policy_command
+from bot.storage.policy_versions import TablePolicyVersions
+from bot.storage.tables import TableStore, service_client
+from tests.support.policies import write_revised
+
+
+@pytest.fixture
+def tool_environment(azurite: str, table_prefix: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("APP_ENV", "local")
+    monkeypatch.setenv("AZURE_STORAGE_CONNECTION_STRING", azurite)
+    monkeypatch.setenv("TABLE_PREFIX", table_prefix)
+    monkeypatch.delenv("POLICY_FILE", raising=False)
+
+
+@pytest.fixture
+async def store(azurite: str, table_prefix: str) -> AsyncIterator[TableStore]:
+    async with service_client(connection_string=azurite, endpoint="", credential=None, timeout=5) as service:
+        yield TableStore(service, prefix=table_prefix, timeout=5)
+
+
+def _checked_policy_file(folder: Path) -> Path:
+    """policy-2026.json as `import-policy` writes it from the revised document (version 2)."""
+    out = folder / "policy-2026.json"
+    data = read_source(write_revised(folder), load_policy()).data
+    out.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return out
+
+
+async def test_a_policy_file_left_set_from_checking_is_not_taken_for_the_version_in_force(
+        tool_environment: None, store: TableStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """IT checked policy-2026.json with POLICY_FILE and left it set: `policy-versions` said the bot answers from
+    version 2 and publishing that very file was refused as "already the current version (2)", while nothing was
+    stored and the bot answered from the shipped version 1 (a different version 2 was published with no version 1
+    kept to roll back to)."""
+    checked = _checked_policy_file(tmp_path)
+    monkeypatch.setenv("POLICY_FILE", str(checked))
+
+    listed_code = await asyncio.to_thread(policy_versions_command, [])
+    listed = capsys.readouterr()
+    published_code = await asyncio.to_thread(publish_policy_command, [str(checked)])
+    published = capsys.readouterr()
+
+    assert listed_code == 0
+    assert f"the bot answers from {DEFAULT_POLICY_FILE} (version 1)" in listed.out
+    assert f"POLICY_FILE names {checked} (version 2)" in listed.err
+    assert published_code == 0, published.err
+    assert "published version 2" in published.out
+    assert f"POLICY_FILE names {checked} (version 2)" in published.err
+    versions = TablePolicyVersions(store)
+    assert [v.version for v in await versions.list_versions()] == ["1", "2"]
+    assert await versions.get_policy_data("1") == load_policy_data(DEFAULT_POLICY_FILE)
+
+
+async def test_no_note_when_policy_file_names_the_file_the_bot_ships_with(
+        tool_environment: None, store: TableStore, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("POLICY_FILE", str(DEFAULT_POLICY_FILE))
+
+    code = await asyncio.to_thread(policy_versions_command, [])
+
+    shown = capsys.readouterr()
+    assert code == 0 and "POLICY_FILE" not in shown.err
+    assert f"the bot answers from {DEFAULT_POLICY_FILE} (version 1)" in shown.out
