@@ -25,7 +25,8 @@ def answer_json(answer: Answer, details: PolicyDetails | None = None) -> str:
     """One answer as the JSON object `ask --json` prints (`quote` in the document's English; `quote_cy` its Welsh,
     for a Welsh question on a bilingual document; `clause` the quoted clause's number, where the document numbers
     them; `tentative` when the card says it may not answer the question exactly; `source` the version answered from,
-    as cards cite it); a question about the document adds the `detail` asked for and its `value`."""
+    as cards cite it); a question about the document adds the `detail` asked for and its `value`, and for a Welsh
+    question `value_cy`, the detail as the Welsh About card shows it."""
     section = answer.section.heading_en if answer.answered and answer.section else ""
     shown: dict[str, object] = {"answered": answer.answered, "section": section, "quote": answer.quote,
                                 "score": answer.score, "tentative": answer.answered and answer.tentative}
@@ -37,6 +38,8 @@ def answer_json(answer: Answer, details: PolicyDetails | None = None) -> str:
         shown["clause"] = clauses[0]
     if answer.detail:
         shown.update(detail=answer.detail, value=details.asked(answer.detail, "en") if details else "")
+        if answer.language == "cy":
+            shown["value_cy"] = details.asked(answer.detail, "cy") if details else ""
     return json.dumps(shown, ensure_ascii=False)
 
 
@@ -66,9 +69,11 @@ def ask_command(argv: list[str]) -> int:
         answer = index.answer(question)
         if args.json:
             print(answer_json(answer, policy.details), flush=True)
-        elif answer.detail:
-            value = policy.details.asked(answer.detail, "en") or _not_given(policy.details, answer.detail)
-            print(f"About the document, {answer.detail.replace('_', ' ')}: {value}\n", flush=True)
+        elif answer.detail:  # in the language the bot would answer in, as its About card shows the detail
+            lang = answer.language
+            value = policy.details.asked(answer.detail, lang) or _not_given(policy.details, answer.detail, lang)
+            card = " (Welsh card)" if lang == "cy" else ""
+            print(f"About the document, {answer.detail.replace('_', ' ')}{card}: {value}\n", flush=True)
         elif answer.answered and answer.section:
             heading = answer.section.heading(answer.language)
             shown = " ".join(quotes(policy.in_context(answer.passages), answer.language))
@@ -83,11 +88,11 @@ def ask_command(argv: list[str]) -> int:
     return 0
 
 
-def _not_given(details: PolicyDetails, detail: str) -> str:
+def _not_given(details: PolicyDetails, detail: str, lang: str) -> str:
     """As the About card says it: for the last review, with the date the document does give."""
     issued = details.issued()
     if detail == "last_reviewed" and issued is not None:
-        return f"(the document does not say; its date of issue is {issued.en})"
+        return f"(the document does not say; its date of issue is {issued.text(lang)})"
     return "(the document does not say)"
 
 

@@ -7,6 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from cards.gallery import gallery
 from tests.support.policies import FIXTURE_POLICY_FILE, fixture_policy
 
 REPO = Path(__file__).resolve().parents[2]
@@ -149,3 +152,37 @@ def test_ask_about_a_last_review_the_document_does_not_give_gives_its_date_of_is
 
     assert shown.strip().splitlines()[-1] == ("About the document, last reviewed: (the document does not say; its "
                                               "date of issue is 12.10.2022)")
+
+
+@pytest.mark.parametrize(("question", "detail"), [
+    ("Pwy gytunodd ar y polisi?", "agreed_by"),
+    ("Pryd mae'r adolygiad nesaf?", "next_review"),
+    ("Pa ysgolion mae'r polisi yn eu cynnwys?", "schools"),
+])
+def test_a_welsh_question_about_the_document_gets_the_welsh_details_the_card_shows(question: str,
+                                                                                   detail: str) -> None:
+    """The policy owner checking the Welsh saw "Governing Body" where the Welsh About card says "Y Corff
+    Llywodraethu", and --json had no Welsh value at all."""
+    details = fixture_policy().details
+    welsh, english = details.asked(detail, "cy"), details.asked(detail, "en")
+    welsh_card = json.dumps(gallery(policy=fixture_policy())["about.cy"], ensure_ascii=False)
+
+    plain = run("ask", "--policy", str(FIXTURE_POLICY_FILE), question)
+    as_json = json.loads(run("ask", "--json", "--policy", str(FIXTURE_POLICY_FILE), question).stdout)
+
+    assert welsh != english and welsh in welsh_card
+    assert plain.returncode == 0 and plain.stdout.strip().splitlines()[-1].endswith(f": {welsh}"), plain.stdout
+    assert english not in plain.stdout.strip().splitlines()[-1]
+    assert (as_json["detail"], as_json["value"], as_json["value_cy"]) == (detail, english, welsh)
+
+
+def test_a_welsh_question_about_a_last_review_not_given_gets_the_welsh_date_of_issue() -> None:
+    shown = run("ask", "--policy", str(FIXTURE_POLICY_FILE), "Pryd cafodd y polisi ei adolygu ddiwethaf?").stdout
+
+    assert shown.strip().splitlines()[-1].endswith("(the document does not say; its date of issue is 12 Hydref 2022)")
+
+
+def test_an_english_question_about_the_document_has_no_welsh_value() -> None:
+    as_json = json.loads(run("ask", "--json", "--policy", str(FIXTURE_POLICY_FILE), "Who agreed this policy?").stdout)
+
+    assert as_json["value"] == "Governing Body" and "value_cy" not in as_json
