@@ -17,7 +17,14 @@ from bot.domain.permission_requests import PermissionRequest, RequestState, deci
 from bot.domain.policy_reads import SchoolReads
 from bot.domain.policy_versions import BY_COMMAND, PolicyChanges, SectionChange
 from bot.policy.details import Detail
-from bot.policy.loader import DEFAULT_POLICY_FILE, PolicyFileError, add_policy_option, load_policy, policy_file
+from bot.policy.loader import (
+    DEFAULT_POLICY_FILE,
+    PolicyFileError,
+    PolicyFileUnreadable,
+    add_policy_option,
+    load_policy,
+    readable_policy_file,
+)
 from bot.policy.model import Policy
 from bot.policy.places import PolicyPlace
 from cards import answer, common, concerns, publishing
@@ -407,7 +414,10 @@ def cards_command(argv: list[str]) -> int:
     add_policy_option(parser)
     args = parser.parse_args(argv)
     try:
-        policy = load_policy(policy_file(args.policy))
+        policy = load_policy(readable_policy_file(args.policy))
+    except PolicyFileUnreadable as error:
+        print(f"cards: {error}", file=sys.stderr)
+        return 2
     except PolicyFileError as error:
         print(error, file=sys.stderr)
         return 2

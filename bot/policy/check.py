@@ -23,7 +23,14 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.policy.loader import PolicyFileError, add_policy_option, load_policy, policy_file, validate_policy_file
+from bot.policy.loader import (
+    PolicyFileError,
+    PolicyFileUnreadable,
+    add_policy_option,
+    load_policy,
+    readable_policy_file,
+    validate_policy_file,
+)
 from bot.policy.model import Policy
 from bot.policy.retrieval import PolicyIndex
 from bot.policy.sentence import ModelMissing
@@ -205,7 +212,11 @@ def check_policy_command(argv: list[str]) -> int:
     add_policy_option(parser)
     parser.add_argument("--steering", type=Path, default=DEFAULT_STEERING_FILE, help="the steering data file")
     args = parser.parse_args(argv)
-    path = policy_file(args.policy)
+    try:
+        path = readable_policy_file(args.policy)
+    except PolicyFileUnreadable as error:
+        print(f"check-policy: {error}", file=sys.stderr)
+        return 2
     problems = validate_policy_file(path)
     if problems:
         print("\n".join(problems))

@@ -11,7 +11,14 @@ import sys
 from pathlib import Path
 
 from bot.policy.details import PolicyDetails
-from bot.policy.loader import PolicyFileError, add_policy_option, load_policy, policy_file, validate_policy_file
+from bot.policy.loader import (
+    PolicyFileError,
+    PolicyFileUnreadable,
+    add_policy_option,
+    load_policy,
+    readable_policy_file,
+    validate_policy_file,
+)
 from bot.policy.model import quotes
 from bot.policy.retrieval import Answer, PolicyIndex
 from bot.policy.sentence import ModelMissing
@@ -52,7 +59,11 @@ def ask_command(argv: list[str]) -> int:
     add_policy_option(parser)
     parser.add_argument("question", help='the question, or "-" to read one question a line from stdin')
     args = parser.parse_args(argv)
-    path = policy_file(args.policy)
+    try:
+        path = readable_policy_file(args.policy)
+    except PolicyFileUnreadable as error:
+        print(f"ask: {error}", file=sys.stderr)
+        return 2
     try:
         policy = load_policy(path)
         index = PolicyIndex(policy)
@@ -97,7 +108,8 @@ def _not_given(details: PolicyDetails, detail: str, lang: str) -> str:
 
 
 def validate_policy_command(argv: list[str]) -> int:
-    """`validate-policy [FILE | --policy FILE]`: print every problem and exit 1, or print OK and exit 0."""
+    """`validate-policy [FILE | --policy FILE]`: print every problem and exit 1, or print OK and exit 0; exit 2 when
+    the file cannot be read at all."""
     parser = argparse.ArgumentParser(prog="python -m bot validate-policy", description="Check a policy file.")
     parser.add_argument("path", type=Path, nargs="?", metavar="FILE",
                         help="the policy file (the same as --policy)")
@@ -105,7 +117,13 @@ def validate_policy_command(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     if args.path and args.policy and args.path != args.policy:
         parser.error("name the policy file once: FILE or --policy FILE")
-    problems = validate_policy_file(policy_file(args.path or args.policy))
+    try:
+        path = readable_policy_file(args.path or args.policy,
+                                    named="on the command line" if args.path else "by --policy")
+    except PolicyFileUnreadable as error:
+        print(f"validate-policy: {error}", file=sys.stderr)
+        return 2
+    problems = validate_policy_file(path)
     for problem in problems:
         print(problem)
     if problems:

@@ -13,7 +13,13 @@ import tempfile
 from pathlib import Path
 
 from bot.policy.importer import PolicyImportError, import_policy
-from bot.policy.loader import PolicyFileError, add_policy_option, load_policy, policy_file
+from bot.policy.loader import (
+    PolicyFileError,
+    PolicyFileUnreadable,
+    add_policy_option,
+    load_policy,
+    readable_policy_file,
+)
 from bot.policy.model import Policy
 
 
@@ -28,7 +34,11 @@ def import_policy_command(argv: list[str]) -> int:
     parser.add_argument("--out", type=Path, required=True, metavar="FILE.json", help="the policy file to write")
     add_policy_option(parser)
     args = parser.parse_args(argv)
-    current = _current_policy(policy_file(args.policy))
+    try:  # a --policy or POLICY_FILE that is not there is a slip: carrying no Welsh headings over would hide it
+        current = _current_policy(readable_policy_file(args.policy))
+    except PolicyFileUnreadable as error:
+        print(f"import-policy: {error}", file=sys.stderr)
+        return 2
     try:
         if args.source.exists() and args.out.exists() and args.source.resolve() == args.out.resolve():
             raise PolicyImportError(f"--out {args.out} is the document itself: name a new .json file, so the "

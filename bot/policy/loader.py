@@ -52,6 +52,32 @@ def policy_file(option: Path | str | None = None, environ: Mapping[str, str] | N
     return Path(chosen) if chosen else DEFAULT_POLICY_FILE
 
 
+class PolicyFileUnreadable(Exception):
+    """The policy file a command was given cannot be opened at all (not there, a folder, not permitted); the message
+    is one line naming the file and what named it. Every command stops with it, exit 2."""
+
+
+def readable_policy_file(option: Path | str | None = None, environ: Mapping[str, str] | None = None, *,
+                         named: str = "by --policy") -> Path:
+    """The policy file `policy_file` chooses, or PolicyFileUnreadable when it cannot be opened: a typo in --policy,
+    or a POLICY_FILE left naming a file that has gone, says which file and where it came from (`named`: how the
+    option was given, "on the command line" for a FILE argument)."""
+    environ = os.environ if environ is None else environ
+    path = policy_file(option, environ)
+    try:
+        with path.open("rb"):
+            pass
+    except OSError as error:
+        if str(option or "").strip():
+            where = f"the policy file named {named}"
+        elif environ.get(POLICY_FILE_VARIABLE, "").strip():
+            where = f"the policy file named by {POLICY_FILE_VARIABLE}"
+        else:
+            where = "the shipped policy file"
+        raise PolicyFileUnreadable(f"cannot read {path}, {where}: {error.strerror or error}") from error
+    return path
+
+
 def add_policy_option(parser: argparse.ArgumentParser) -> None:
     """The `--policy FILE` option, worded the same for every command; resolve it with `policy_file`."""
     parser.add_argument("--policy", type=Path, metavar="FILE",

@@ -16,17 +16,18 @@ from tests.conftest import local_settings
 from tests.support.activities import CARYS, card_action, message
 from tests.support.cards import press
 from tests.support.connector import Connector
+from tests.support.policies import write_policy_without_welsh
 
 REPO = Path(__file__).resolve().parents[2]
 SHIPPED_TEXT = REPO / "bot/policy/data/social-media-policy-2022.txt"
-NO_POLICY = REPO / "tests" / "no-such-policy.json"  # no Welsh headings lent: the imported ones stay English
 
 
 @pytest.fixture
 def settings(azurite: str, table_prefix: str, tmp_path: Path) -> Settings:
     """Local settings whose POLICY_FILE is the 2022 document as `import-policy` writes it."""
     imported = tmp_path / "imported.json"
-    assert import_policy_command([str(SHIPPED_TEXT), "--out", str(imported), "--policy", str(NO_POLICY)]) == 0
+    no_welsh = write_policy_without_welsh(tmp_path)  # the imported headings stay English
+    assert import_policy_command([str(SHIPPED_TEXT), "--out", str(imported), "--policy", str(no_welsh)]) == 0
     return local_settings(azurite, table_prefix, imported)
 
 

@@ -4,6 +4,7 @@ school would write them, in .txt and .docx."""
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from pathlib import Path
 
@@ -60,6 +61,15 @@ def write_revised(folder: Path, name: str = "Social Media Policy 2026.txt", **ch
     """The revised text as a file."""
     path = folder / name
     path.write_text(revised_text(**changes), encoding="utf-8")
+    return path
+
+
+def write_policy_without_welsh(folder: Path) -> Path:
+    """A policy file with nothing to lend an import (`--policy`): the imported headings stay English."""
+    path = folder / "policy-without-welsh.json"
+    path.write_text(json.dumps({"title_en": "Another policy", "sections": [
+        {"id": "another", "heading_en": "Another section", "passages": [{"id": "another.1", "text": "Nothing."}]}]}),
+        encoding="utf-8")
     return path
 
 

@@ -121,3 +121,42 @@ def test_import_policy_keeps_the_welsh_headings_of_the_policy_it_reads(variant: 
         assert headings["Using social networking for personal use"] == ""  # renamed in the variant
     assert env_broken.returncode == 0 and "the current policy could not be read" in env_broken.stderr
     assert set(welsh_headings(tmp_path / "broken.json").values()) == {""}
+
+
+MISSING_POLICY_COMMANDS = {
+    "ask": ["ask", "Can I use TikTok with my class?"],
+    "validate-policy": ["validate-policy"],
+    "check-policy": ["check-policy"],
+    "cards": ["cards", "--dump", "{out}"],
+    "import-policy": ["import-policy", str(SHIPPED_TEXT), "--out", "{out}"],
+}
+
+
+@pytest.mark.parametrize("named_by", ["--policy", "POLICY_FILE"])
+@pytest.mark.parametrize("command", list(MISSING_POLICY_COMMANDS))
+def test_a_policy_file_that_is_not_there_is_named_in_one_line_by_every_command(command: str, named_by: str,
+                                                                               tmp_path: Path) -> None:
+    """POLICY_FILE left pointing at last year's file, or a typo in --policy: validate-policy and check-policy said
+    only "$: cannot read the file", ask and cards two lines, and import-policy wrote its file without the Welsh."""
+    missing, out = tmp_path / "policy-2026.json", tmp_path / "out.json"
+    args = [arg.format(out=out) for arg in MISSING_POLICY_COMMANDS[command]]
+    if named_by == "--policy":
+        result = run(*args, "--policy", str(missing), policy_env=DEFAULT_POLICY_FILE)
+    else:
+        result = run(*args, policy_env=missing)
+
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stdout == "" and result.stderr.count("\n") == 1, result.stdout + result.stderr
+    assert str(missing) in result.stderr and named_by in result.stderr
+    assert result.stderr.startswith(f"{command}: ")
+    assert not out.exists()
+
+
+def test_validate_policy_names_a_file_given_on_the_command_line_that_is_not_there(tmp_path: Path) -> None:
+    missing = tmp_path / "policy-2026.json"
+
+    result = run("validate-policy", str(missing))
+
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr == f"validate-policy: cannot read {missing}, the policy file named on the command line: " \
+                            "No such file or directory\n"
