@@ -25,13 +25,15 @@ from bot.policy.model import Policy
 
 def import_policy_command(argv: list[str]) -> int:
     """`import-policy SOURCE --out FILE.json [--policy CURRENT]`: write the policy file for a .docx, .txt or .md
-    document, or say in one line why it cannot be, writing nothing."""
+    document, or say in one line why it cannot be, writing nothing (exit 1; exit 2 when the current policy file is
+    not there)."""
     parser = argparse.ArgumentParser(
         prog="python -m bot import-policy",
         description="Read the school's policy document (.docx, .txt or .md) and write the policy file the bot reads. "
                     "Welsh headings and next steps are kept from the current policy where the words are the same.")
     parser.add_argument("source", type=Path, metavar="SOURCE", help="the policy document: .docx, or text (.txt, .md)")
-    parser.add_argument("--out", type=Path, required=True, metavar="FILE.json", help="the policy file to write")
+    parser.add_argument("--out", type=Path, required=True, metavar="FILE.json",
+                        help="the policy file to write (a .json file)")
     add_policy_option(parser)
     args = parser.parse_args(argv)
     try:  # a --policy or POLICY_FILE that is not there is a slip: carrying no Welsh headings over would hide it
@@ -43,6 +45,9 @@ def import_policy_command(argv: list[str]) -> int:
         if args.source.exists() and args.out.exists() and args.source.resolve() == args.out.resolve():
             raise PolicyImportError(f"--out {args.out} is the document itself: name a new .json file, so the "
                                     "school's document is not overwritten")
+        if args.out.suffix.lower() != ".json":  # a slip of tab completion would otherwise replace a Word document
+            raise PolicyImportError(f"--out {args.out} is not a .json file: name the policy file to write, such as "
+                                    "policy-2026.json, so that no other file is overwritten")
         imported = import_policy(args.source, current)
         _write_atomically(args.out, json.dumps(imported.data, ensure_ascii=False, indent=2) + "\n")
     except PolicyImportError as error:

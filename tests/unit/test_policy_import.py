@@ -807,6 +807,36 @@ def test_a_missing_source_and_an_unwritable_out(tmp_path: Path, capsys: pytest.C
     assert capsys.readouterr().err.startswith("import-policy: cannot write")
 
 
+LAST_YEARS_DOCUMENT = b"PK\x03\x04 last year's Word document"
+
+
+@pytest.mark.parametrize("name", ["Social Media Policy 2022.docx", "policy.txt", "policy-2026"])
+@pytest.mark.parametrize("there", [True, False], ids=["there", "new"])
+def test_an_out_that_is_not_a_json_file_is_refused_and_nothing_is_written(
+        name: str, there: bool, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`import-policy "Policy 2026.docx" --out "Policy 2022.docx"` (a slip of tab completion) replaced last year's
+    Word document with JSON: only an --out naming the document itself was refused."""
+    source = write(tmp_path, "Social Media Policy 2026.txt", "Policy\n\nPurpose\n\nWhy.\n")
+    out = tmp_path / name
+    if there:
+        out.write_bytes(LAST_YEARS_DOCUMENT)
+
+    code = import_policy_command([str(source), "--out", str(out), "--policy", str(DEFAULT_POLICY_FILE)])
+
+    err = capsys.readouterr().err
+    assert code == 1 and err.count("\n") == 1 and err.startswith(f"import-policy: --out {out} ")
+    assert ".json" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted({source.name, *([name] if there else [])})
+    assert not there or out.read_bytes() == LAST_YEARS_DOCUMENT
+
+
+def test_an_out_ending_in_json_in_capitals_is_written(tmp_path: Path) -> None:
+    source = write(tmp_path, "policy.txt", "Policy\n\nPurpose\n\nWhy.\n")
+
+    assert import_policy_command([str(source), "--out", str(tmp_path / "POLICY.JSON")]) == 0
+    assert validate_policy_file(tmp_path / "POLICY.JSON") == []
+
+
 def test_the_command_from_the_shell(tmp_path: Path) -> None:
     out = tmp_path / "policy.json"
 
