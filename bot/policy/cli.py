@@ -100,10 +100,13 @@ def ask_command(argv: list[str]) -> int:
 
 
 def _not_given(details: PolicyDetails, detail: str, lang: str) -> str:
-    """As the About card says it: for the last review, with the date the document does give."""
+    """As the About card says it: for the last review, with the date the document does give; for the schools, with
+    what it applies to."""
     issued = details.issued()
     if detail == "last_reviewed" and issued is not None:
         return f"(the document does not say; its date of issue is {issued.text(lang)})"
+    if detail == "schools" and details.federation is not None:
+        return f"(the document does not name the schools it covers; it applies to {details.federation.text(lang)})"
     return "(the document does not say)"
 
 

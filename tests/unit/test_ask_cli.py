@@ -186,3 +186,17 @@ def test_an_english_question_about_the_document_has_no_welsh_value() -> None:
     as_json = json.loads(run("ask", "--json", "--policy", str(FIXTURE_POLICY_FILE), "Who agreed this policy?").stdout)
 
     assert as_json["value"] == "Governing Body" and "value_cy" not in as_json
+
+
+def test_a_question_about_the_schools_a_document_does_not_name_gets_what_it_applies_to(tmp_path: Path) -> None:
+    """As the About card: it says the document names no schools, and gives the federation it applies to."""
+    policy = tmp_path / "policy.json"
+    policy.write_text(json.dumps({"title_en": "Social Media Policy", "federation": "Llanidloes Schools Federation",
+                                  "sections": [{"id": "purpose", "heading_en": "Purpose", "passages": [
+                                      {"id": "purpose.1", "text": "This policy covers all social media tools."}]}]}),
+                      encoding="utf-8")
+
+    shown = run("ask", "--policy", str(policy), "Pa ysgolion mae'r polisi yn eu cynnwys?").stdout
+
+    assert shown.strip().splitlines()[-1] == ("About the document, schools (Welsh card): (the document does not name "
+                                              "the schools it covers; it applies to Llanidloes Schools Federation)")
