@@ -51,7 +51,7 @@ from bot.policy.document_lines import (
 from bot.policy.lexicon import ENGLISH_STOPWORDS, WELSH_MARKERS
 from bot.policy.loader import MAX_PASSAGE_CHARS, MAX_PASSAGES, validate_policy_data
 from bot.policy.model import Policy
-from bot.policy.text import template_leftover, words
+from bot.policy.text import stem, template_leftover, words
 from bot.policy.text_reader import read_txt
 from bot.policy.welsh import detect_language, lookup_welsh
 from bot.policy.word_reader import read_docx
@@ -857,9 +857,11 @@ def _bilingual(sections: list[_Section], warnings: list[str]) -> list[_Section]:
     """A bilingual document as its English policy with Welsh headings: a Welsh section beside the English one with
     the same place (Welsh heading and text, then English, or the other way round) gives its heading to the English
     one and is left out; so is the Welsh text of a section written in both ("Cyflwyniad / Introduction"). Cards quote
-    the English, as for any policy; a Welsh section with no English beside it stays."""
+    the English, as for any policy; a Welsh section with no English beside it that says the same stays, with a
+    note."""
     kept: list[_Section] = []
     left_out = 0
+    welsh_only: list[str] = []  # sections typed in Welsh with no English beside them
     index = 0
     while index < len(sections):
         section = sections[index]
@@ -884,12 +886,25 @@ def _bilingual(sections: list[_Section], warnings: list[str]) -> list[_Section]:
         english_heading, welsh_heading = _languages(section.heading)
         if welsh_heading:  # "Cyflwyniad / Introduction"
             section.heading, section.heading_cy = english_heading, welsh_heading
+        elif section.blocks and not english_blocks:
+            # A rule typed only in Welsh: kept as it is (no rule lost), its heading the Welsh one too.
+            welsh_only.append(section.heading)
+            section.heading_cy = section.heading if _welsh(section.heading) else ""
         kept.append(section)
         index += 1
     if left_out:
         warnings.append(f"the document is bilingual: {left_out} section(s) in English and Welsh; the English is the "
                         "policy, each paragraph with its Welsh where the Welsh has as many paragraphs")
+    if welsh_only:
+        warnings.append(f"{len(welsh_only)} section(s) typed only in Welsh, with no English beside them "
+                        f"({_named(welsh_only)}): kept as typed, so English cards quote them in Welsh too: put the "
+                        "English of each, under its English heading, right before it")
     return kept
+
+
+def _named(headings: list[str]) -> str:
+    """Headings as a note names them: 'Diben', 'Lluniau'."""
+    return ", ".join(repr(_shown(heading)) for heading in headings)
 
 
 _WELSH_VERSION = re.compile(r"^(?:(?:appendix|atodiad)\b[^:]*:\s*)?(?:(?:the )?welsh (?:version|translation|text)|"
@@ -941,13 +956,35 @@ def _welsh_of(block: Line, part: str) -> str:
 def _translations(first: _Section, second: _Section) -> bool:
     """Whether two neighbouring sections in different languages can be one section's Welsh and English: headings
     each in its own language, as their text is (not "Title / Teitl"), the Welsh one's text Welsh sentences (not a
-    school's Welsh name over "Last updated: …"), and about as many paragraphs."""
+    school's Welsh name over "Last updated: …"), about as many paragraphs, and saying much the same."""
     one, other = len(first.blocks), len(second.blocks)
-    welsh = first if _welsh(" ".join(block.text for block in first.blocks)) else second
+    welsh, english = (first, second) if _welsh(" ".join(block.text for block in first.blocks)) else (second, first)
     return (any(_welsh_prose(block.text) for block in welsh.blocks)
             and " / " not in first.heading and " / " not in second.heading
             and _welsh(first.heading) != _welsh(second.heading)
-            and max(one, other) <= 2 * min(one, other) + 1)
+            and max(one, other) <= 2 * min(one, other) + 1
+            and _says_the_same(english, welsh))
+
+
+# Fewer Welsh words the lexicon can read as English than this, and a section is too short to judge by its words.
+_WORDS_TO_JUDGE = 3
+
+
+def _says_the_same(english: _Section, welsh: _Section) -> bool:
+    """Whether a Welsh section's words, read as English by the lexicon, are much those of the English section beside
+    it (a third of them at least), as a translation's are: a rule typed only in Welsh ("Ceisiadau ffrind") after
+    the logo rule is no translation of it. A section with too few words the lexicon knows is taken as one."""
+    read = {stem(english_word) for token in words(_heading_and_text(welsh)) if token not in ENGLISH_STOPWORDS
+            and (meaning := lookup_welsh(token)) and meaning != token
+            for english_word in words(meaning) if english_word not in ENGLISH_STOPWORDS}
+    if len(read) < _WORDS_TO_JUDGE:
+        return True
+    own = {stem(word) for word in words(_heading_and_text(english))}
+    return 3 * len(read & own) >= len(read)
+
+
+def _heading_and_text(section: _Section) -> str:
+    return " ".join([section.heading, *(block.text for block in section.blocks)])
 
 
 def _checkable_detail(row: Line) -> bool:

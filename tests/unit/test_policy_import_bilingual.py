@@ -10,7 +10,7 @@ import docx
 from bot.policy.details import one_name_a_school, parse_date, review_deadline
 from bot.policy.document_lines import Line
 from bot.policy.document_questions import shared_document_questions
-from bot.policy.importer import _detail_values
+from bot.policy.importer import _detail_values, import_policy
 from tests.unit.test_policy_import import imported_docx
 
 _DETAILS = (("Version", "1.4"), ("Author", "Rhodri Morgan, Business Manager"), ("Date of issue", "9 January 2025"),
@@ -127,3 +127,51 @@ def test_a_detail_given_twice_in_english_is_not_taken_for_its_welsh() -> None:
     assert _detail_values([*given, *welsh]) == {"agreed_by": "Cwm Tawel Primary School",
                                                 "author": "Rhodri Morgan, Business Manager / Rhodri Morgan, "
                                                           "Rheolwr Busnes"}
+
+
+_ENGLISH_COVER = ("Social Media Policy for Staff\n\nFfederasiwn Ysgolion Llanidloes Schools Federation\n\n"
+                  "Version\t2\nAgreed by\tGoverning Body\nNext Review Date\tSummer 2028\n\n")
+
+
+def test_a_rule_typed_only_in_welsh_stays_a_rule_of_its_own_not_the_welsh_of_the_rule_before_it(
+        tmp_path: Path) -> None:
+    """An English policy with one section typed in Welsh (no friend requests from pupils) after the logo rule: the
+    Welsh is no translation of the logo rule, so a Welsh card about the logo must not quote the friend-request rule,
+    and that rule must not be lost."""
+    source = tmp_path / "policy.txt"
+    source.write_text(_ENGLISH_COVER + (
+        "Purpose of this policy\n\nThis policy covers all social media tools including blogs and video sharing "
+        "sites.\n\nUsing social networking for personal use\n\nStaff must not use the school logo on their personal "
+        "pages.\n\nCeisiadau ffrind\n\nNi ddylai staff dderbyn ceisiadau ffrind gan ddisgyblion presennol.\n\n"
+        "Use of personal mobile devices at work\n\nStaff should not use personal devices for personal matters during "
+        "pupil-facing working time.\n"), encoding="utf-8")
+
+    result = import_policy(source)
+
+    sections = {s["heading_en"]: s for s in result.data["sections"]}
+    logo = sections["Using social networking for personal use"]
+    assert "heading_cy" not in logo and "text_cy" not in logo["passages"][0]
+    assert [p["text"] for p in sections["Ceisiadau ffrind"]["passages"]] == [
+        "Ni ddylai staff dderbyn ceisiadau ffrind gan ddisgyblion presennol."]
+    assert any("Ceisiadau ffrind" in w and "no English" in w for w in result.warnings), result.warnings
+    assert not any("bilingual" in w for w in result.warnings), result.warnings
+
+
+def test_a_welsh_section_beside_its_english_is_still_its_translation(tmp_path: Path) -> None:
+    """The check that keeps a Welsh-only rule apart does not part a real translation from its English."""
+    source = tmp_path / "policy.txt"
+    source.write_text(_ENGLISH_COVER + (
+        "Purpose\n\nThis policy covers all social media tools including blogs and video sharing sites.\n\n"
+        "Diben\n\nMae'r polisi hwn yn cynnwys pob offeryn cyfryngau cymdeithasol gan gynnwys blogiau a gwefannau "
+        "rhannu fideos.\n\nBreaches\n\nAny breaches of this policy will be fully investigated.\n\n"
+        "Torri'r polisi\n\nBydd unrhyw achos o dorri'r polisi hwn yn cael ei ymchwilio'n llawn.\n"),
+        encoding="utf-8")
+
+    result = import_policy(source)
+
+    assert [(s["heading_en"], s.get("heading_cy"), [p.get("text_cy") for p in s["passages"]])
+            for s in result.data["sections"]] == [
+        ("Purpose", "Diben", ["Mae'r polisi hwn yn cynnwys pob offeryn cyfryngau cymdeithasol gan gynnwys blogiau a "
+                              "gwefannau rhannu fideos."]),
+        ("Breaches", "Torri'r polisi", ["Bydd unrhyw achos o dorri'r polisi hwn yn cael ei ymchwilio'n llawn."])]
+
