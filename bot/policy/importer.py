@@ -862,6 +862,7 @@ def _bilingual(sections: list[_Section], warnings: list[str]) -> list[_Section]:
     kept: list[_Section] = []
     left_out = 0
     welsh_only: list[str] = []  # sections typed in Welsh with no English beside them
+    welsh_headed: list[str] = []  # Welsh headings over English text
     index = 0
     while index < len(sections):
         section = sections[index]
@@ -890,6 +891,11 @@ def _bilingual(sections: list[_Section], warnings: list[str]) -> list[_Section]:
             # A rule typed only in Welsh: kept as it is (no rule lost), its heading the Welsh one too.
             welsh_only.append(section.heading)
             section.heading_cy = section.heading if _welsh(section.heading) else ""
+        elif _welsh_heading(section.heading):
+            # "Defnydd personol" over English rules: Welsh cards show it as the Welsh heading it is; English cards
+            # show it too, as the document gives no other.
+            welsh_headed.append(section.heading)
+            section.heading_cy = section.heading
         kept.append(section)
         index += 1
     if left_out:
@@ -899,12 +905,24 @@ def _bilingual(sections: list[_Section], warnings: list[str]) -> list[_Section]:
         warnings.append(f"{len(welsh_only)} section(s) typed only in Welsh, with no English beside them "
                         f"({_named(welsh_only)}): kept as typed, so English cards quote them in Welsh too: put the "
                         "English of each, under its English heading, right before it")
+    if welsh_headed:
+        warnings.append(f"{len(welsh_headed)} heading(s) typed in Welsh over English text ({_named(welsh_headed)}): "
+                        "Welsh cards show them as their Welsh heading, English cards in Welsh too: write each as "
+                        '"English / Cymraeg" ("Personal use / Defnydd personol") to give English cards an English '
+                        "heading")
     return kept
 
 
 def _named(headings: list[str]) -> str:
     """Headings as a note names them: 'Diben', 'Lluniau'."""
     return ", ".join(repr(_shown(heading)) for heading in headings)
+
+
+def _welsh_heading(heading: str) -> bool:
+    """A heading typed in Welsh ("Defnydd personol", "Torri'r polisi"): Welsh by its words, most of them Welsh the
+    lexicon knows; not an English heading with a word both languages share ("Staff group chats") or a Welsh name in
+    it ("Leaving Maes y Wennol"), nor a name such as a project's ("Fferm i Fforc") or a school's."""
+    return _welsh(heading) and _welsh_share(heading) >= 0.6 and not heading.startswith("Ysgol ")
 
 
 _WELSH_VERSION = re.compile(r"^(?:(?:appendix|atodiad)\b[^:]*:\s*)?(?:(?:the )?welsh (?:version|translation|text)|"

@@ -175,3 +175,35 @@ def test_a_welsh_section_beside_its_english_is_still_its_translation(tmp_path: P
                               "gwefannau rhannu fideos."]),
         ("Breaches", "Torri'r polisi", ["Bydd unrhyw achos o dorri'r polisi hwn yn cael ei ymchwilio'n llawn."])]
 
+
+def test_a_heading_typed_in_welsh_over_english_rules_is_the_sections_welsh_heading(tmp_path: Path) -> None:
+    """Headings typed in Welsh in an English document ("Defnydd personol"): Welsh cards show them as their Welsh
+    heading, and the owner is told they have no English, not that they have no Welsh."""
+    source = tmp_path / "policy.txt"
+    source.write_text(_ENGLISH_COVER + (
+        "Purpose of this policy\n\nThis policy covers all social media tools.\n\n"
+        "Defnydd personol\n\nStaff must not accept friend requests from current pupils.\n\n"
+        "Torri'r polisi\n\nAny breaches of this policy will be fully investigated.\n"), encoding="utf-8")
+
+    result = import_policy(source)
+
+    assert [(s["heading_en"], s.get("heading_cy")) for s in result.data["sections"]] == [
+        ("Purpose of this policy", None), ("Defnydd personol", "Defnydd personol"),
+        ("Torri'r polisi", "Torri'r polisi")]
+    assert any(w.startswith("1 of 3 headings has no Welsh") for w in result.warnings), result.warnings
+    assert any("Defnydd personol" in w and "Torri'r polisi" in w and "English" in w for w in result.warnings), \
+        result.warnings
+
+
+def test_a_welsh_name_as_a_heading_is_no_welsh_heading(tmp_path: Path) -> None:
+    """A project's or school's Welsh name over English text ("Fferm i Fforc", "Ysgol Gynradd Llanidloes") is the
+    English heading too: no note that it is in Welsh."""
+    source = tmp_path / "policy.txt"
+    source.write_text(_ENGLISH_COVER + (
+        "Fferm i Fforc\n\nOur farm-to-fork project links the school farm with the kitchen.\n\n"
+        "Ysgol Gynradd Llanidloes\n\nThe primary school posts on its own page.\n"), encoding="utf-8")
+
+    result = import_policy(source)
+
+    assert [s.get("heading_cy") for s in result.data["sections"]] == [None, None]
+    assert any(w.startswith("2 of 2 headings have no Welsh") for w in result.warnings), result.warnings
