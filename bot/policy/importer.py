@@ -1129,6 +1129,13 @@ def _write_sections(sections: list[_Section], current: Policy | None, warnings: 
                         "quoted in English (their Welsh did not match the English paragraph for paragraph, sentence "
                         "for sentence)" if len(paired) < count else
                         f"Welsh cards quote the document's Welsh for all {count} passages")
+    headings: dict[str, list[str]] = {}
+    for entry in written:  # "Legislation" pasted twice, or "LEGISLATION" again further on
+        headings.setdefault(" ".join(words(entry["heading_en"])), []).append(entry["heading_en"])
+    for same in (same for same in headings.values() if len(same) > 1):
+        times = "twice" if len(same) == 2 else f"{len(same)} times"
+        warnings.append(f"the heading {_shown(same[0])!r} is used for {len(same)} sections: the sections card lists "
+                        f"it {times}: give each its own heading, or join them")
     untranslated = [s["heading_en"] for s in written if "heading_cy" not in s]
     if untranslated:
         has = "has" if len(untranslated) == 1 else "have"

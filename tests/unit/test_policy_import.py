@@ -1499,3 +1499,20 @@ def test_one_heading_without_welsh_is_counted_in_the_singular(tmp_path: Path) ->
     result = import_policy(source, current=load_policy(DEFAULT_POLICY_FILE))
 
     assert any(w.startswith("1 of 2 headings has no Welsh") for w in result.warnings), result.warnings
+
+
+def test_the_same_heading_twice_is_named_in_a_note(tmp_path: Path) -> None:
+    """A section pasted twice under the same heading: both are kept, each with its own id, and the owner is told
+    which heading the sections card would list twice."""
+    source = write(tmp_path, "revised.txt", "Social Media Policy for Staff\n\n"
+                   "Legislation\n\nStaff must follow the law on data protection.\n\n"
+                   "Personal use\n\nStaff must not use the school logo on their personal pages.\n\n"
+                   "3. LEGISLATION\n\nStaff must follow copyright law when posting.\n")
+
+    result = import_policy(source)
+
+    assert [(s["id"], s["heading_en"]) for s in result.data["sections"]] == [
+        ("legislation", "Legislation"), ("personal-use", "Personal use"), ("legislation-2", "LEGISLATION")]
+    assert [w for w in result.warnings if "Legislation" in w] == [
+        "the heading 'Legislation' is used for 2 sections: the sections card lists it twice: give each its own "
+        "heading, or join them"]
