@@ -8,9 +8,12 @@ import sys
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 
+from bot.domain.concerns import Role, Subject, Today
 from bot.domain.directory import StaffListChange, read_staff_csv, staff_list_change
 from bot.domain.errors import DomainError
+from bot.domain.federation import Federation
 from bot.domain.outbox import QueueingNotifier
+from bot.domain.people import StaffContact
 from bot.settings import UnsafeSettings, load_federation_settings, load_settings
 from bot.storage.concerns import TableConcernReports
 from bot.storage.directory import TableStaffDirectory
@@ -58,12 +61,23 @@ def _some(references: list[str]) -> str:
     return ", ".join(references[:5]) + more
 
 
-async def _taking_off(store: TableStore, change: StaffListChange, schools: list[str]) -> list[str]:
-    """What taking those staff off the list does to work under way, by reference only (never a report's text)."""
+async def _taking_off(store: TableStore, change: StaffListChange, federation: Federation) -> list[str]:
+    """What taking those staff off the list does to work under way, by reference only (never a report's text).
+
+    Who has left is told by the rule the next check passes reports on by (`Today.still_there`: a row with their object
+    id or any of their addresses is them, and a row without an object id may be them by name), on the list as it was
+    and as it will be: only what this import changes is named."""
+    was, will_be = Today(federation, change.was, Subject()), Today(federation, change.will_be, Subject())
+
+    def leaves(contact: StaffContact) -> bool:
+        # Taken as a line manager: someone the settings name as head or chair is there whatever the list says.
+        return was.still_there(contact, Role.LINE_MANAGER) and not will_be.still_there(contact, Role.LINE_MANAGER)
+
     held = [r.reference for r in await TableConcernReports(store).list_open()
-            if change.takes_off(r.holder.aad_object_id, r.holder.email)]
+            if r.holder_has_left(will_be) and not r.holder_has_left(was)]
+    schools = [s.school_id for s in federation.schools]
     asked = [r.request_id for r in await TablePermissionRequests(store).list_pending(schools)
-             if change.takes_off(r.requester.aad_object_id)]
+             if leaves(StaffContact(r.requester.aad_object_id, r.requester.name))]
     said = []
     if held:
         said.append(f"{len(held)} open concern report(s) held by staff not in the file ({_some(held)}): once they "
@@ -93,11 +107,11 @@ def import_staff_command(argv: list[str]) -> int:
         print(f"cannot read {args.file}: {error}", file=sys.stderr)
         return 2
     try:
-        schools = [s.school_id for s in load_federation_settings(load_settings(tool=True)).schools]
+        federation = load_federation_settings(load_settings(tool=True))
     except UnsafeSettings as error:
         print(f"import-staff: {error}", file=sys.stderr)
         return 2
-    result = read_staff_csv(text, schools=schools)
+    result = read_staff_csv(text, schools=[s.school_id for s in federation.schools])
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     if result.problems:
@@ -113,7 +127,7 @@ def import_staff_command(argv: list[str]) -> int:
         async with tool_store(["directory", "reports", "permissions", "permissionindex"]) as store:
             directory = TableStaffDirectory(store)
             change = staff_list_change(await directory.list_members(), result.staff)
-            consequences = await _taking_off(store, change, schools) if change.taken_off else []
+            consequences = await _taking_off(store, change, federation) if change.taken_off else []
             sweeping = change.sweeping()
             if sweeping and not args.replace_all:
                 for school in sweeping:

@@ -167,10 +167,14 @@ def read_staff_csv(text: str, *, schools: Sequence[str]) -> ImportResult:
 
 @dataclass(frozen=True)
 class StaffListChange:
-    """What importing a list does to the list kept now: who it takes off, and how many each school has on it now."""
+    """What importing a list does to the list kept now: who it takes off, and how many each school has on it now.
+    Whether someone's work is affected is for the rule that tells who has left (`Today.still_there` in the concerns
+    domain), applied to the list as it was and as it will be."""
 
     taken_off: tuple[StaffMember, ...]
     on_the_list: dict[str, int]
+    was: tuple[StaffMember, ...] = ()
+    will_be: tuple[StaffMember, ...] = ()
 
     def by_school(self) -> dict[str, int]:
         """How many it takes off, by school."""
@@ -181,12 +185,6 @@ class StaffListChange:
         (the other school keeps at most the staff both share), or an export cut short. Leavers never come to half."""
         return tuple(school for school, gone in self.by_school().items() if gone * 2 > self.on_the_list[school])
 
-    def takes_off(self, aad_object_id: str, email: str = "") -> bool:
-        """True when the person with this object id (or, without one, this email) is among those taken off."""
-        if aad_object_id:
-            return any(m.aad_object_id == aad_object_id.lower() for m in self.taken_off)
-        return bool(email) and any(m.email == email.lower() for m in self.taken_off)
-
 
 def staff_list_change(now: Sequence[StaffMember], incoming: Sequence[StaffMember]) -> StaffListChange:
     """Who importing `incoming` takes off the list kept `now`: everyone not in it, except someone whose email changed
@@ -194,7 +192,7 @@ def staff_list_change(now: Sequence[StaffMember], incoming: Sequence[StaffMember
     emails = {m.email for m in incoming}
     ids = {m.aad_object_id for m in incoming if m.aad_object_id}
     gone = tuple(m for m in now if m.email not in emails and not (m.aad_object_id and m.aad_object_id in ids))
-    return StaffListChange(gone, dict(Counter(m.school for m in now)))
+    return StaffListChange(gone, dict(Counter(m.school for m in now)), tuple(now), tuple(incoming))
 
 
 def _line_number(problem: str) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -231,3 +232,44 @@ async def test_importing_one_schools_export_alone_is_refused_and_says_whose_staf
         "Ffion Morgan", "Owain Pritchard", "Siân Roberts"]
     assert "took 2 staff off the list (high: 2)" in told.out and "C-AAAAAA" in told.out
     assert SECRET not in said.err + said.out + told.err + told.out
+
+
+async def test_a_leaver_whose_row_has_no_object_id_is_named_with_the_open_report_and_request_he_leaves(
+        azurite: str, table_prefix: str, tmp_path: Path, tool_storage: None,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The office's list has no object ids (the import allows it); Graph found Gareth as Carys's line manager under
+    his Hwb address, the list's address among his others. Taking him off the list names the report he holds (the next
+    check passes it on as "has left") and the request he made; a report held by Ffion, who stays, is not named."""
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines()
+    lines = [lines[0], *(line.rsplit(",", 1)[0] + "," for line in lines[1:])]
+    everyone, without_gareth = tmp_path / "everyone.csv", tmp_path / "without-gareth.csv"
+    everyone.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    without_gareth.write_text("\n".join(line.replace("gareth.hughes@", "sian.roberts@") for line in lines
+                                        if not line.startswith("Gareth")) + "\n", encoding="utf-8")
+    assert await asyncio.to_thread(import_staff_command, [str(everyone)]) == 0
+    gareth = replace(GARETH, email="g.hughes@hwbcymru.net", other_addresses=(GARETH.email,))
+    ffion = StaffContact("a1000000-0000-4000-8000-000000000005", "Ffion Morgan", "f.morgan@hwbcymru.net",
+                         ("ffion.morgan@llanidloes.example.cymru",))
+    held = ConcernReport(reference="C-BBBBBB", reporter=CARYS, what=SECRET, since="", where="", who="",
+                         evidence="", wants_meeting=False, urgent=False, submitted_at=NOW,
+                         chain=(gareth, SIAN_CONTACT), route=Route.LINE_MANAGER)
+    staying = replace(held, reference="C-CCCCCC", reporter=OWAIN, chain=(ffion, SIAN_CONTACT))
+    request = PermissionRequest(
+        request_id="P-GGGGGG", requester=Person(TENANT, GARETH.aad_object_id, "Gareth Hughes"), school_id="high",
+        platform="facebook", platform_other="", account_kind="new", existing_account="", purpose=SECRET,
+        audiences=("parents",), pupil_content=("none",), consent="", moderator="Gareth", moderation="daily",
+        start=date(2026, 12, 1), end=None, submitted_at=NOW)
+    async with opened_tables(azurite, table_prefix) as tables:
+        for report in (held, staying):
+            await (await tables.concern_reports()).create(report)
+        await (await tables.permission_requests()).create(
+            request, AuditEntry("P-GGGGGG", "submitted", GARETH.aad_object_id, "Gareth Hughes", NOW))
+    capsys.readouterr()
+
+    code = await asyncio.to_thread(import_staff_command, [str(without_gareth)])
+    told = capsys.readouterr()
+
+    assert code == 0 and "took 1 staff off the list (high: 1)" in told.out, told
+    assert "1 open concern report(s) held by staff not in the file (C-BBBBBB)" in told.out, told.out
+    assert "1 pending permission request(s) made by staff not in the file (P-GGGGGG)" in told.out, told.out
+    assert "C-CCCCCC" not in told.out and SECRET not in told.out + told.err
