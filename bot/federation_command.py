@@ -6,8 +6,26 @@ import argparse
 import sys
 from pathlib import Path
 
-from bot.domain.federation import FederationConfigError, load_federation
-from bot.domain.people import Person
+from bot.domain.federation import Federation, FederationConfigError, School, load_federation
+from bot.domain.people import Person, StaffContact
+
+
+def _delegates(school: School) -> tuple[StaffContact, ...]:
+    """The school's delegates who can take its headteacher's own requests (not the headteacher)."""
+    return tuple(d for d in school.delegates if d.aad_object_id != school.headteacher.aad_object_id)
+
+
+def _no_delegate(federation: Federation, school: School) -> str:
+    """Why nobody may decide the headteacher's own requests at `school`, true of this federation: the school names no
+    delegate (or only its headteacher), and the head heads every school; other schools' delegates decide only there."""
+    head = school.headteacher.name
+    named = "names no delegate but its headteacher" if school.delegates else "names no delegate"
+    why = f'school "{school.school_id}" {named}, and {head} heads every school, so no other headteacher can take them'
+    elsewhere = [s.school_id for s in federation.schools if s is not school and _delegates(s)]
+    if elsewhere:
+        schools = ", ".join(f'"{s}"' for s in elsewhere)
+        why += f" (the delegates of {schools} decide only their own school's requests)"
+    return why
 
 
 def check_federation_command(argv: list[str]) -> int:
@@ -29,10 +47,10 @@ def check_federation_command(argv: list[str]) -> int:
         head = Person(federation.tenant_ids[0], school.headteacher.aad_object_id, school.headteacher.name)
         own = federation.deciders_for(school, head)
         if not own:
-            print(f"warning: {school.school_id}: nobody may decide the headteacher's own requests "
-                  f"({school.headteacher.name} heads every school and no delegate is named): the bot will refuse them "
-                  'until a delegate is added under "delegates"', file=sys.stderr)
-        elif not school.delegates:
+            print(f"warning: {school.school_id}: nobody may decide the headteacher's own requests: "
+                  f"{_no_delegate(federation, school)}; the bot will refuse them until a delegate other than the "
+                  f'headteacher is added under "delegates" for "{school.school_id}"', file=sys.stderr)
+        elif not _delegates(school):
             print(f"    no delegate: the headteacher's own requests go to {', '.join(c.name for c in own)} "
                   f"(headteacher of another school)")
     chair = federation.chair_of_governors.name if federation.chair_of_governors else "none"

@@ -130,3 +130,30 @@ def test_check_federation_warns_of_a_head_whose_own_requests_nobody_may_decide(
     assert "warning: primary:" in alone_err
     assert heads == 0 and heads_err == ""
     assert "the headteacher's own requests go to Mr Gareth Hughes" in heads_out
+
+
+def test_check_federation_says_which_school_has_no_delegate_when_the_other_school_names_one(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Siân heads both schools; the high school names Ffion as delegate, the primary names nobody (or only Siân
+    herself): the warning is about the primary alone, and never says no delegate is named anywhere."""
+    settings = json.loads(FEDERATION)
+    settings["schools"][1]["delegates"] = []
+    primary_without = tmp_path / "primary-without.json"
+    primary_without.write_text(json.dumps(settings), encoding="utf-8")
+    settings["schools"][1]["delegates"] = [settings["schools"][1]["headteacher"]]
+    primary_names_its_head = tmp_path / "primary-names-its-head.json"
+    primary_names_its_head.write_text(json.dumps(settings), encoding="utf-8")
+
+    without = bot_main(["check-federation", str(primary_without)])
+    _, without_err = capsys.readouterr()
+    names_head = bot_main(["check-federation", str(primary_names_its_head)])
+    _, names_head_err = capsys.readouterr()
+
+    assert (without, names_head) == (0, 0)
+    for err in (without_err, names_head_err):
+        [warning] = err.splitlines()
+        assert warning.startswith("warning: primary: nobody may decide the headteacher's own requests"), warning
+        assert "no delegate is named" not in warning and "high" in warning, warning
+        assert "Mrs Siân Roberts heads every school, so no other headteacher can take them" in warning, warning
+    assert 'school "primary" names no delegate, and' in without_err
+    assert 'school "primary" names no delegate but its headteacher, and' in names_head_err
