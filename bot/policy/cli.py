@@ -10,7 +10,7 @@ import json
 import sys
 from pathlib import Path
 
-from bot.policy.details import PolicyDetails
+from bot.policy.details import Detail, PolicyDetails
 from bot.policy.loader import (
     PolicyFileError,
     PolicyFileUnreadable,
@@ -33,7 +33,9 @@ def answer_json(answer: Answer, details: PolicyDetails | None = None) -> str:
     for a Welsh question on a bilingual document; `clause` the quoted clause's number, where the document numbers
     them; `tentative` when the card says it may not answer the question exactly; `source` the version answered from,
     as cards cite it); a question about the document adds the `detail` asked for and its `value`, and for a Welsh
-    question `value_cy`, the detail as the Welsh About card shows it."""
+    question `value_cy`, the detail as the Welsh About card shows it. Where the document does not give
+    the detail but the card gives another in its place, `value` is that one and `value_is` says which:
+    "date_of_issue" for a last review, "applies_to" (the federation line) for the schools."""
     section = answer.section.heading_en if answer.answered and answer.section else ""
     shown: dict[str, object] = {"answered": answer.answered, "section": section, "quote": answer.quote,
                                 "score": answer.score, "tentative": answer.answered and answer.tentative}
@@ -44,9 +46,19 @@ def answer_json(answer: Answer, details: PolicyDetails | None = None) -> str:
     if clauses := [p.clause for p in answer.passages if p.clause]:
         shown["clause"] = clauses[0]
     if answer.detail:
-        shown.update(detail=answer.detail, value=details.asked(answer.detail, "en") if details else "")
+        detail = answer.detail
+        instead = _instead(details, detail) if details and not details.asked(detail, "en") else None
+
+        def value(lang: str) -> str:
+            if instead is not None:
+                return instead[1].text(lang)
+            return details.asked(detail, lang) if details else ""
+
+        shown.update(detail=detail, value=value("en"))
         if answer.language == "cy":
-            shown["value_cy"] = details.asked(answer.detail, "cy") if details else ""
+            shown["value_cy"] = value("cy")
+        if instead is not None:
+            shown["value_is"] = instead[0]
     return json.dumps(shown, ensure_ascii=False)
 
 
@@ -99,15 +111,27 @@ def ask_command(argv: list[str]) -> int:
     return 0
 
 
+def _instead(details: PolicyDetails, detail: str) -> tuple[str, Detail] | None:
+    """What the About card gives when the document does not give the detail: for the last review, the date of issue;
+    for the schools, what the document applies to. None when it gives nothing in its place."""
+    issued = details.issued()
+    if detail == "last_reviewed" and issued is not None:
+        return "date_of_issue", issued
+    if detail == "schools" and details.federation is not None:
+        return "applies_to", details.federation
+    return None
+
+
 def _not_given(details: PolicyDetails, detail: str, lang: str) -> str:
     """As the About card says it: for the last review, with the date the document does give; for the schools, with
     what it applies to."""
-    issued = details.issued()
-    if detail == "last_reviewed" and issued is not None:
-        return f"(the document does not say; its date of issue is {issued.text(lang)})"
-    if detail == "schools" and details.federation is not None:
-        return f"(the document does not name the schools it covers; it applies to {details.federation.text(lang)})"
-    return "(the document does not say)"
+    instead = _instead(details, detail)
+    if instead is None:
+        return "(the document does not say)"
+    what, value = instead[0], instead[1].text(lang)
+    if what == "date_of_issue":
+        return f"(the document does not say; its date of issue is {value})"
+    return f"(the document does not name the schools it covers; it applies to {value})"
 
 
 def validate_policy_command(argv: list[str]) -> int:

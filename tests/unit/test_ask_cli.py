@@ -200,3 +200,36 @@ def test_a_question_about_the_schools_a_document_does_not_name_gets_what_it_appl
 
     assert shown.strip().splitlines()[-1] == ("About the document, schools (Welsh card): (the document does not name "
                                               "the schools it covers; it applies to Llanidloes Schools Federation)")
+
+
+def test_json_about_a_last_review_not_given_carries_the_date_of_issue_the_plain_output_gives() -> None:
+    """--json said `value: ""` where the plain output and the About card give the date of issue instead."""
+    english = json.loads(run("ask", "--json", "--policy", str(FIXTURE_POLICY_FILE),
+                             "When was the policy last reviewed?").stdout)
+    welsh = json.loads(run("ask", "--json", "--policy", str(FIXTURE_POLICY_FILE),
+                           "Pryd cafodd y polisi ei adolygu ddiwethaf?").stdout)
+
+    assert (english["detail"], english["value"], english["value_is"]) == (
+        "last_reviewed", "12.10.2022", "date_of_issue"), english
+    assert "value_cy" not in english
+    assert (welsh["value"], welsh["value_cy"], welsh["value_is"]) == ("12.10.2022", "12 Hydref 2022",
+                                                                      "date_of_issue"), welsh
+
+
+def test_json_about_the_schools_a_document_does_not_name_carries_what_it_applies_to(tmp_path: Path) -> None:
+    policy = tmp_path / "policy.json"
+    policy.write_text(json.dumps({"title_en": "Social Media Policy", "federation": "Llanidloes Schools Federation",
+                                  "sections": [{"id": "purpose", "heading_en": "Purpose", "passages": [
+                                      {"id": "purpose.1", "text": "This policy covers all social media tools."}]}]}),
+                      encoding="utf-8")
+
+    shown = json.loads(run("ask", "--json", "--policy", str(policy), "Which schools does the policy cover?").stdout)
+
+    assert (shown["detail"], shown["value"], shown["value_is"]) == (
+        "schools", "Llanidloes Schools Federation", "applies_to"), shown
+
+
+def test_json_about_a_detail_given_says_nothing_of_a_fallback() -> None:
+    shown = json.loads(run("ask", "--json", "--policy", str(FIXTURE_POLICY_FILE), "When was the policy issued?").stdout)
+
+    assert shown["detail"] == "date_of_issue" and shown["value"] == "12.10.2022" and "value_is" not in shown
