@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import math
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -48,7 +49,7 @@ from bot.policy.document_lines import (
 from bot.policy.document_lines import (
     PolicyImportError as PolicyImportError,  # the importer's error, for its callers
 )
-from bot.policy.lexicon import ENGLISH_STOPWORDS, WELSH_MARKERS
+from bot.policy.lexicon import ENGLISH_STOPWORDS, PLATFORM_WORDS, WELSH_MARKERS
 from bot.policy.loader import MAX_PASSAGE_CHARS, MAX_PASSAGES, validate_policy_data
 from bot.policy.model import Policy
 from bot.policy.text import stem, template_leftover, words
@@ -869,7 +870,7 @@ def _bilingual(sections: list[_Section], warnings: list[str]) -> list[_Section]:
         text = " ".join(block.text for block in section.blocks)
         neighbour = sections[index + 1] if index + 1 < len(sections) else None
         if neighbour is not None and neighbour.level == section.level and _welsh(text) != _welsh(
-                " ".join(block.text for block in neighbour.blocks)) and _translations(section, neighbour):
+                " ".join(block.text for block in neighbour.blocks)) and _translations(section, neighbour, sections):
             english, welsh = (neighbour, section) if _welsh(text) else (section, neighbour)
             english.heading_cy = welsh.heading
             english.blocks = _with_welsh(english.blocks, welsh.blocks)
@@ -971,7 +972,7 @@ def _welsh_of(block: Line, part: str) -> str:
     return block.welsh[welsh[inside[0]][0]:welsh[inside[-1]][1]] if inside else ""
 
 
-def _translations(first: _Section, second: _Section) -> bool:
+def _translations(first: _Section, second: _Section, document: Sequence[_Section]) -> bool:
     """Whether two neighbouring sections in different languages can be one section's Welsh and English: headings
     each in its own language, as their text is (not "Title / Teitl"), the Welsh one's text Welsh sentences (not a
     school's Welsh name over "Last updated: …"), about as many paragraphs, and saying much the same."""
@@ -981,24 +982,40 @@ def _translations(first: _Section, second: _Section) -> bool:
             and " / " not in first.heading and " / " not in second.heading
             and _welsh(first.heading) != _welsh(second.heading)
             and max(one, other) <= 2 * min(one, other) + 1
-            and _says_the_same(english, welsh))
+            and _says_the_same(english, welsh, document))
 
 
 # Fewer Welsh words the lexicon can read as English than this, and a section is too short to judge by its words.
 _WORDS_TO_JUDGE = 3
 
 
-def _says_the_same(english: _Section, welsh: _Section) -> bool:
+def _says_the_same(english: _Section, welsh: _Section, document: Sequence[_Section]) -> bool:
     """Whether a Welsh section's words, read as English by the lexicon, are much those of the English section beside
-    it (a third of them at least), as a translation's are: a rule typed only in Welsh ("Ceisiadau ffrind") after
-    the logo rule is no translation of it. A section with too few words the lexicon knows is taken as one."""
-    read = {stem(english_word) for token in words(_heading_and_text(welsh)) if token not in ENGLISH_STOPWORDS
+    it, as a translation's are. Each word counts by how few of the document's English sections have it: "staff",
+    "use" and "pupils" are in most rules, so a rule typed only in Welsh on a related subject (no TikTok videos of
+    pupils, before the rule on phones at work; no friend requests from pupils, after the logo rule) shares them and
+    is no translation: the words that set a rule apart must be there, half the weight at least. A word the
+    Welsh keeps as it is ("TikTok", "logo") counts when it is a platform or the document's English has it. A section
+    with too few words the lexicon knows is taken as one."""
+    tokens = words(_heading_and_text(welsh))
+    read = {stem(english_word) for token in tokens if token not in ENGLISH_STOPWORDS
             and (meaning := lookup_welsh(token)) and meaning != token
             for english_word in words(meaning) if english_word not in ENGLISH_STOPWORDS}
     if len(read) < _WORDS_TO_JUDGE:
         return True
     own = {stem(word) for word in words(_heading_and_text(english))}
-    return 3 * len(read & own) >= len(read)
+    english_sections = [{stem(word) for word in words(_heading_and_text(section))} for section in document
+                        if not _welsh(" ".join(block.text for block in section.blocks))]
+    known = set().union(*english_sections)
+    read |= {stem(token) for token in tokens if lookup_welsh(token) in (None, token) and len(token) > 2
+             and token not in ENGLISH_STOPWORDS and (token in PLATFORM_WORDS or stem(token) in known)}
+
+    def weight(word: str) -> float:  # a word in every English section tells nothing; one in a single section most
+        having = max(1, sum(word in section for section in english_sections))
+        return math.log((len(english_sections) + 1) / having)
+
+    total = sum(weight(word) for word in read)
+    return total == 0 or 2 * sum(weight(word) for word in read & own) >= total
 
 
 def _heading_and_text(section: _Section) -> str:

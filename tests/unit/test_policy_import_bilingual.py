@@ -207,3 +207,59 @@ def test_a_welsh_name_as_a_heading_is_no_welsh_heading(tmp_path: Path) -> None:
 
     assert [s.get("heading_cy") for s in result.data["sections"]] == [None, None]
     assert any(w.startswith("2 of 2 headings have no Welsh") for w in result.warnings), result.warnings
+
+
+_POLICY_2022 = Path(__file__).resolve().parents[2] / "bot" / "policy" / "data" / "social-media-policy-2022.txt"
+_MOBILE = "Use of personal mobile devices at work"
+
+
+def _2022_with(tmp_path: Path, *inserted: tuple[str, str]) -> Path:
+    """The 2022 policy with Welsh sections put in before the given English headings."""
+    text = _POLICY_2022.read_text(encoding="utf-8")
+    for before, welsh in inserted:
+        at = text.index(f"{before}\n")
+        text = f"{text[:at]}{welsh}\n\n{text[at:]}"
+    source = tmp_path / "policy.txt"
+    source.write_text(text, encoding="utf-8")
+    return source
+
+
+_TIKTOK = "Rhaid i staff beidio â defnyddio TikTok i rannu fideos o ddisgyblion nac i gysylltu â rhieni."
+
+
+def test_a_welsh_only_rule_about_pupils_is_not_the_welsh_of_the_rule_on_phones_at_work(tmp_path: Path) -> None:
+    """A rule typed only in Welsh (no TikTok videos of pupils, no contacting parents on it) before the rule on phones
+    at work shares its commonest words ("staff", "use", "pupils"), not what it is about: Welsh cards about phones at
+    work must not quote the TikTok rule under "Fideos TikTok", and the rule must not be lost."""
+    source = _2022_with(tmp_path, (_MOBILE, f"Fideos TikTok\n\n{_TIKTOK}"))
+
+    result = import_policy(source)
+
+    sections = {s["heading_en"]: s for s in result.data["sections"]}
+    assert "heading_cy" not in sections[_MOBILE]
+    assert not any("text_cy" in p for p in sections[_MOBILE]["passages"])
+    assert [p["text"] for p in sections["Fideos TikTok"]["passages"]] == [_TIKTOK]
+    assert any("Fideos TikTok" in w and "no English" in w for w in result.warnings), result.warnings
+
+
+def test_the_welsh_of_rules_in_a_whole_policy_is_still_their_translation(tmp_path: Path) -> None:
+    """Weighing words by how few sections have them does not part real translations, short or long, from their
+    English in a whole policy."""
+    source = _2022_with(
+        tmp_path,
+        ("Using social networking for communicating with the public (including pupils)",
+         "Deddfwriaeth\n\nDylai staff gofio bod gwybodaeth y maent yn ei rhannu drwy gymwysiadau rhwydweithio "
+         "cymdeithasol, hyd yn oed os ydynt ar fannau preifat, yn dal yn ddarostyngedig i ddeddfwriaeth hawlfraint, "
+         "diogelu data a Rhyddid Gwybodaeth, Deddf Diogelu Grwpiau Agored i Niwed 2006 a deddfwriaeth arall."),
+        ("Abuse of the guidance",
+         "Defnyddio dyfeisiau symudol personol yn y gwaith\n\nDylai staff yr ysgolion fod yn ymwybodol o'r esiampl y "
+         "maent yn ei gosod i ddisgyblion wrth ddefnyddio dyfeisiau symudol, ac ni ddylent ddefnyddio dyfeisiau "
+         "personol na chyfarpar yr ysgol at faterion personol yn ystod amser gwaith gyda disgyblion."))
+
+    result = import_policy(source)
+
+    sections = {s["heading_en"]: s for s in result.data["sections"]}
+    assert sections["Legislation"].get("heading_cy") == "Deddfwriaeth"
+    assert sections[_MOBILE].get("heading_cy") == "Defnyddio dyfeisiau symudol personol yn y gwaith"
+    assert sections[_MOBILE]["passages"][0]["text_cy"].startswith("Dylai staff yr ysgolion")
+    assert len(result.data["sections"]) == 8, [s["heading_en"] for s in result.data["sections"]]
