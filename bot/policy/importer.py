@@ -49,12 +49,12 @@ from bot.policy.document_lines import (
 from bot.policy.document_lines import (
     PolicyImportError as PolicyImportError,  # the importer's error, for its callers
 )
-from bot.policy.lexicon import ENGLISH_STOPWORDS, PLATFORM_WORDS, WELSH_MARKERS
+from bot.policy.lexicon import ENGLISH_STOPWORDS, PLATFORM_WORDS
 from bot.policy.loader import MAX_PASSAGE_CHARS, MAX_PASSAGES, validate_policy_data
 from bot.policy.model import Policy
 from bot.policy.text import stem, template_leftover, words
 from bot.policy.text_reader import read_txt
-from bot.policy.welsh import detect_language, lookup_welsh
+from bot.policy.welsh import detect_language, lookup_welsh, welsh_sentences, welsh_share
 from bot.policy.word_reader import read_docx
 
 # What people write in a details row that has nothing to say.
@@ -215,7 +215,7 @@ def build_policy(lines: Sequence[Line], *, file: str, sha256: str, current: Poli
     front = front[:contents] + [line for line in front[contents + 1:] if line.kind in ("detail", "record")]
     own_lines = [line.text for line in front if line.kind in ("subtitle", "text", "heading") and not line.styled]
     if not welsh_title and own_lines and _names_the_policy(own_lines[0]) and (
-            _welsh_share(title) - _welsh_share(own_lines[0]) >= 0.3 and _welsh_share(own_lines[0]) <= 0.3):
+            welsh_share(title) - welsh_share(own_lines[0]) >= 0.3 and welsh_share(own_lines[0]) <= 0.3):
         # The Welsh title on one line, the English on the next.
         english_title, welsh_title, own_lines = own_lines[0], title, own_lines[1:]
     data: dict[str, Any] = {"title_en": english_title, **({"title_cy": welsh_title} if welsh_title else {})}
@@ -390,10 +390,10 @@ def _detail_values(known: list[Line]) -> dict[str, str]:
         given.setdefault(line.key or "", []).append(line.text)
     values: dict[str, str] = {}
     for key, texts in given.items():
-        least = min(map(_welsh_share, texts))
+        least = min(map(welsh_share, texts))
         # Welsh by its words ("Rhodri Morgan, Rheolwr Busnes"), not an English name of a Welsh place ("Cwm Tawel
         # Primary School" beside "Full Governing Body")
-        welsh = [text for text in texts if _welsh_share(text) - least >= 0.3 and _welsh(text)
+        welsh = [text for text in texts if welsh_share(text) - least >= 0.3 and _welsh(text)
                  and not set(words(text)) & (_ENGLISH_ONLY | _ENGLISH_BODIES)]
         english = [text for text in texts if text not in welsh and not _welsh(text)]
         if welsh and english:
@@ -407,7 +407,7 @@ def _welsh_title_marks_its_version(lines: list[Line], english_title: str) -> lis
     """The English policy, then its Welsh version under the Welsh title (after a page break, with no "Fersiwn
     Gymraeg" heading): the Welsh title is read as that heading, so the Welsh version gives its headings and text."""
     for n, line in enumerate(lines):
-        if line.kind == "title" and _welsh(line.text) and not _welsh(english_title) and _welsh_share(line.text) >= 0.5:
+        if line.kind == "title" and _welsh(line.text) and not _welsh(english_title) and welsh_share(line.text) >= 0.5:
             return [*lines[:n], replace(line, kind="heading", text=f"Fersiwn Gymraeg: {line.text}", level=1),
                     *lines[n + 1:]]
     return lines
@@ -426,7 +426,7 @@ def _paired_headings(lines: list[Line]) -> list[Line]:
         if (following is not None and line.kind == following.kind == "heading" and line.numbered == following.numbered
                 and following.level - line.level in (0, 1) and " / " not in line.text + following.text
                 and _welsh(line.text) != _welsh(following.text)
-                and max(_welsh_share(line.text), _welsh_share(following.text)) >= 0.35
+                and max(welsh_share(line.text), welsh_share(following.text)) >= 0.35
                 and not any(text.startswith("Ysgol ") for text in (line.text, following.text))  # a school's name
                 and n + 2 < len(lines) and lines[n + 2].kind in ("text", "bullet")):
             paired.append(replace(line, text=f"{line.text} / {following.text}"))
@@ -816,18 +816,10 @@ def _welsh(text: str) -> bool:
     return detect_language(words(text)) == "cy"
 
 
-def _welsh_sentences(text: str) -> bool:
-    """Welsh prose: Welsh by its words, most of them Welsh the lexicon knows or two of Welsh's own function words
-    ("mae", "yn", "ar") among them; not a row of names that merely has no English function words."""
-    tokens = words(text)
-    return len(tokens) >= 3 and _welsh(text) and (
-        sum(t in WELSH_MARKERS for t in tokens) >= 2 or _welsh_share(text) >= 0.4)
-
-
 def _welsh_prose(text: str) -> bool:
     """A paragraph of Welsh text, not a line that names a school in both languages ("Heol Fawr Community Primary
     School Ysgol Gynradd Gymunedol Heol Fawr")."""
-    return _welsh_sentences(text) and not (len(text.split()) <= 12 and any(
+    return welsh_sentences(text) and not (len(text.split()) <= 12 and any(
         not name.startswith("Ysgol ") for name in schools_named([text], welsh_terms().school_kinds)))
 
 
@@ -840,18 +832,11 @@ def _languages(value: str) -> tuple[str, str]:
         name, comma, own = first.rpartition(", ")
         if name and second.startswith(f"{name}{comma}"):  # "Owain Jarman, Digital Lead / Owain Jarman, Arweinydd …"
             second = second[len(name) + len(comma):]
-        shares = _welsh_share(own), _welsh_share(second)
+        shares = welsh_share(own), welsh_share(second)
         if abs(shares[0] - shares[1]) >= 0.3 and min(shares) <= 0.3:  # one half Welsh, the other English
             welsh, english = (own, second) if shares[0] > shares[1] else (second, own)
             return f"{name}{comma}{english}", f"{name}{comma}{welsh}"
     return value, ""
-
-
-def _welsh_share(text: str) -> float:
-    """How much of a short text is Welsh words the lexicon knows (0 to 1)."""
-    tokens = words(text)
-    welsh = [t for t in tokens if lookup_welsh(t) not in (None, t) and t not in ENGLISH_STOPWORDS]  # not "staff"
-    return len(welsh) / len(tokens) if tokens else 0.0
 
 
 def _bilingual(sections: list[_Section], warnings: list[str]) -> list[_Section]:
@@ -923,7 +908,7 @@ def _welsh_heading(heading: str) -> bool:
     """A heading typed in Welsh ("Defnydd personol", "Torri'r polisi"): Welsh by its words, most of them Welsh the
     lexicon knows; not an English heading with a word both languages share ("Staff group chats") or a Welsh name in
     it ("Leaving Maes y Wennol"), nor a name such as a project's ("Fferm i Fforc") or a school's."""
-    return _welsh(heading) and _welsh_share(heading) >= 0.6 and not heading.startswith("Ysgol ")
+    return _welsh(heading) and welsh_share(heading) >= 0.6 and not heading.startswith("Ysgol ")
 
 
 _WELSH_VERSION = re.compile(r"^(?:(?:appendix|atodiad)\b[^:]*:\s*)?(?:(?:the )?welsh (?:version|translation|text)|"

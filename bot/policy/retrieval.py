@@ -28,13 +28,13 @@ from bot.policy.abstention import Evidence
 from bot.policy.clauses import clause_cited
 from bot.policy.document_questions import DocumentQuestions, shared_document_questions
 from bot.policy.lexical import LexicalIndex
-from bot.policy.lexicon import words_digest
+from bot.policy.lexicon import CANONICAL, ENGLISH_STOPWORDS, QUERY_SYNONYMS, words_digest
 from bot.policy.meaning import MeaningIndex, own_views, pieces_of
 from bot.policy.model import Policy, PolicyPassage, PolicySection
 from bot.policy.sentence import SentenceVectors, index_cache_folder
 from bot.policy.steering import BoundSteering, Steering, bind, load_steering, text_key
 from bot.policy.text import words
-from bot.policy.welsh import detect_language
+from bot.policy.welsh import WelshReader, detect_language, welsh_sentences
 
 MEANING_WEIGHT = 0.9
 CLASSIFIER_WEIGHT = 0.05
@@ -93,6 +93,28 @@ def shipped_steering() -> Steering:
     return load_steering()
 
 
+def readings(headings: Sequence[str], texts: Sequence[str]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Each passage's (heading, text) as the word measure and as the sentence model read it: as typed; a rule kept
+    in Welsh only (a bilingual document's rule with no English beside it) read as English, as a Welsh question is,
+    so that a question in either language can find it."""
+    english = [f"{heading} {text}" for heading, text in zip(headings, texts, strict=True) if not welsh_sentences(text)]
+    known = {word for text in english for word in words(text)} | set(QUERY_SYNONYMS) | set(CANONICAL)
+    reader = WelshReader(lambda word: word in known or word in ENGLISH_STOPWORDS)
+    by_words: list[tuple[str, str]] = []
+    by_meaning: list[tuple[str, str]] = []
+    for heading, text in zip(headings, texts, strict=True):
+        if not welsh_sentences(text):
+            by_words.append((heading, text))
+            by_meaning.append((heading, text))
+            continue
+        terms, gloss = reader.as_english(text)
+        heading_terms, heading_gloss = (reader.as_english(heading) if detect_language(words(heading)) == "cy"
+                                        else (heading, heading))
+        by_words.append((heading_terms, terms))
+        by_meaning.append((heading_gloss, gloss))
+    return by_words, by_meaning
+
+
 def read_after_the_one_before(
     policy: Policy, passages: Sequence[PolicyPassage], headings: Sequence[str]
 ) -> list[str]:
@@ -135,13 +157,14 @@ class PolicyIndex:
         self.steering: BoundSteering = bind(policy, shipped_steering() if steering is None else steering)
         self._document_questions = document_questions or shared_document_questions()
         headings = [section.heading_en for section in self._sections]
-        texts = [p.text for p in self._passages]
-        self._lexical = LexicalIndex(texts, headings, self.steering.asked_as)
+        self._by_words, by_meaning = readings(headings, [p.text for p in self._passages])
+        self._lexical = LexicalIndex([t for _, t in self._by_words], [h for h, _ in self._by_words],
+                                     self.steering.asked_as)
         self._meaning = MeaningIndex(
             sentences or shared_sentences(),
-            [own_views(h, t) for h, t in zip(headings, texts, strict=True)],
+            [own_views(h, t) for h, t in by_meaning],
             self.steering.asked_as,
-            [pieces_of(t) for t in texts],
+            [pieces_of(t) for _, t in by_meaning],
             [self._lexical.reading(question) for question, _ in self.steering.not_covered],
             [number for _, number in self.steering.not_covered],
             read_after_the_one_before(policy, self._passages, headings),
@@ -261,7 +284,7 @@ class PolicyIndex:
         if not len(suspended):
             return suspended
         # Judged by the passages' own words: wordings are this version's steering, not the policy.
-        plain = LexicalIndex([p.text for p in self._passages], [s.heading_en for s in self._sections],
+        plain = LexicalIndex([t for _, t in self._by_words], [h for h, _ in self._by_words],
                              [()] * len(self._passages))
         for i, ((question, number), sentence) in enumerate(
             zip(self.steering.not_covered, self._meaning.not_covered_rows, strict=True)

@@ -21,7 +21,7 @@ from bot.policy.lexicon import (
     WELSH_PHRASES,
     WELSH_STOPWORDS,
 )
-from bot.policy.text import phrase_pieces
+from bot.policy.text import phrase_pieces, words
 
 _MUTATIONS = (
     ("ngh", "c"),
@@ -90,6 +90,22 @@ def detect_language(tokens: Sequence[str]) -> str:
     return "cy" if welsh > english else "en"
 
 
+def welsh_share(text: str) -> float:
+    """How much of a short text is Welsh words the lexicon knows (0 to 1)."""
+    tokens = words(text)
+    welsh = [t for t in tokens if lookup_welsh(t) not in (None, t) and t not in ENGLISH_STOPWORDS]  # not "staff"
+    return len(welsh) / len(tokens) if tokens else 0.0
+
+
+def welsh_sentences(text: str) -> bool:
+    """Welsh prose: Welsh by its words, most of them Welsh the lexicon knows or two of Welsh's own function words
+    ("mae", "yn", "ar") among them; not a row of names, or a short English sentence, that merely has few English
+    function words."""
+    tokens = words(text)
+    return len(tokens) >= 3 and detect_language(tokens) == "cy" and (
+        sum(t in WELSH_MARKERS for t in tokens) >= 2 or welsh_share(text) >= 0.4)
+
+
 class WelshReader:
     """Reads a Welsh question's words as English; `is_known` says which English words the policy index knows, so a
     mutated English loanword ("broblem", "ddata") is read as the English word."""
@@ -125,6 +141,12 @@ class WelshReader:
             else:
                 out.extend(translation.split())
         return out
+
+    def as_english(self, text: str) -> tuple[str, str]:
+        """A Welsh text read as a Welsh question is: its English terms for the word measure, and its word-for-word
+        English for the sentence model."""
+        pieces = self.pieces(words(text))
+        return " ".join(self.terms(pieces)), " ".join(self.gloss(pieces))
 
     def loanword(self, token: str) -> str:
         """An English word mutated in a Welsh sentence ("broblem", "ddata") as the English word; else the token."""

@@ -8,8 +8,10 @@ import numpy as np
 import pytest
 
 from bot.policy.abstention import TENTATIVE_BELOW, Evidence, answerable, tentative
+from bot.policy.importer import import_policy
+from bot.policy.loader import policy_from_data
 from bot.policy.meaning import MeaningIndex, own_views
-from bot.policy.retrieval import PolicyIndex, shared_sentences
+from bot.policy.retrieval import PolicyIndex, readings, shared_sentences
 from bot.policy.steering import NotCovered, Steering, load_steering, text_key
 from bot.policy.text import stem
 from bot.policy.welsh import spoken_plurals, welsh_radicals
@@ -221,3 +223,42 @@ def test_an_answer_under_the_tentative_confidence_is_tentative_unless_the_classi
     assert answerable(low) and tentative(low)
     assert answerable(high) and not tentative(high)
     assert not tentative(evidence(TENTATIVE_BELOW - 0.02, 0.95))  # the classifier is sure of the passage
+
+
+_LIVESTREAMING = "Ni chaiff staff ffrydio'n fyw o'r ystafell ddosbarth ar unrhyw blatfform."
+
+
+@pytest.fixture(scope="module")
+def with_a_welsh_only_rule(tmp_path_factory: pytest.TempPathFactory) -> PolicyIndex:
+    """The 2022 policy with one rule typed only in Welsh (no livestreaming from the classroom), imported as the
+    policy owner would."""
+    text = SOURCE.read_text(encoding="utf-8")
+    at = text.index("Use of personal mobile devices at work")
+    source = tmp_path_factory.mktemp("policy") / "policy.txt"
+    source.write_text(f"{text[:at]}Ffrydio byw\n\n{_LIVESTREAMING}\n\n{text[at:]}", encoding="utf-8")
+    return PolicyIndex(policy_from_data(import_policy(source).data))
+
+
+@pytest.mark.parametrize("question", ["Ga i ffrydio'n fyw o'r ystafell ddosbarth?",
+                                      "Can I livestream from my classroom?"])
+def test_a_rule_kept_in_welsh_only_is_found_by_a_question_about_it(with_a_welsh_only_rule: PolicyIndex,
+                                                                  question: str) -> None:
+    """The import keeps a rule typed only in Welsh as typed; staff asking about it, in Welsh or English, are quoted
+    it, not told the policy does not cover it."""
+    answer = with_a_welsh_only_rule.answer(question)
+
+    assert answer.answered and [p.text for p in answer.passages] == [_LIVESTREAMING], (answer.score, answer.quote)
+
+
+def test_only_welsh_sentences_are_read_as_english() -> None:
+    """A rule kept in Welsh is read through the Welsh word lists; English passages, short ones with few English
+    grammar words among them, and their headings are read as typed."""
+    by_words, by_meaning = readings(
+        ["Ffrydio byw", "Parents, carers and families", "Staff group chats"],
+        [_LIVESTREAMING, "Parents sometimes message staff late at night.", "Staff group chats stay professional."])
+
+    assert by_words[1:] == by_meaning[1:] == [
+        ("Parents, carers and families", "Parents sometimes message staff late at night."),
+        ("Staff group chats", "Staff group chats stay professional.")]
+    assert by_words[0] == ("stream live", "chaiff staff stream live classroom platform")
+    assert by_meaning[0] == ("stream live", "may not staff stream live from classroom on any platform")
