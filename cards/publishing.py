@@ -50,7 +50,9 @@ def changes_elements(strings: Catalogue, lang: Lang, changes: PolicyChanges) -> 
         return [text(strings.text("publish.changes_first", lang), subtle=True)]
     title = text(strings.text("publish.changes_title", lang, previous=changes.previous), weight="Bolder")
     if not changes.sections:
-        return [title, text(strings.text("publish.changes_none", lang, previous=changes.previous))]
+        none = (strings.text("publish.changes_welsh", lang, previous=changes.previous, n=changes.welsh)
+                if changes.welsh else strings.text("publish.changes_none", lang, previous=changes.previous))
+        return [title, text(none)]
     shown: list[Element] = [title]
     for change in changes.sections[:MAX_CHANGES_SHOWN]:
         heading_text = change.heading(lang.value)

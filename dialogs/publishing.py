@@ -31,6 +31,7 @@ from bot.domain.policy_versions import (
     PolicyVersions,
     PublishPlan,
     PublishRefused,
+    changed_welsh,
     compare_policies,
     document_sha256,
     plan_publish,
@@ -194,10 +195,11 @@ class PublishingFlow:
         in_force = (policy_from_data(await self._versions.get_policy_data(current.version)) if current is not None
                     else self._default_policy())
         unchanged = unchanged_policy(in_force, policy)
+        correction = not unchanged and same_version_and_words(in_force, policy)  # the number and English in force
         plan = plan_publish(policy.details.version, document_sha256(data), current=current,
                             default_version=in_force.details.version if current is None else "",
                             stored=await self._versions.list_versions(), unchanged=unchanged,
-                            details_only=not unchanged and same_version_and_words(in_force, policy))
+                            welsh_changed=correction and changed_welsh(in_force, policy) > 0, details_only=correction)
         return plan, pointer, current, in_force
 
     async def publish(self, data: Mapping[str, Any], *, by: Person, warnings: Sequence[str] = (),

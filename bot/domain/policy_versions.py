@@ -86,14 +86,17 @@ class SectionChange:
 
 @dataclass(frozen=True)
 class PolicyChanges:
-    """What changed from `previous` (a version number; empty when there was nothing to compare with)."""
+    """What changed from `previous` (a version number; empty when there was nothing to compare with); `welsh`
+    counts the headings and passages given new or changed Welsh (`changed_welsh`)."""
 
     previous: str = ""
     sections: tuple[SectionChange, ...] = ()
+    welsh: int = 0
 
     def as_data(self) -> dict[str, Any]:
         """Plain data for storage."""
-        return {"previous": self.previous, "sections": [vars(change) for change in self.sections]}
+        return {"previous": self.previous, "sections": [vars(change) for change in self.sections],
+                "welsh": self.welsh}
 
     @classmethod
     def from_data(cls, raw: Any) -> PolicyChanges:
@@ -107,7 +110,9 @@ class PolicyChanges:
                     sections.append(SectionChange(**item))
                 except TypeError:
                     continue
-        return cls(previous=str(raw.get("previous") or ""), sections=tuple(sections))
+        welsh = raw.get("welsh")
+        return cls(previous=str(raw.get("previous") or ""), sections=tuple(sections),
+                   welsh=welsh if isinstance(welsh, int) and not isinstance(welsh, bool) else 0)
 
 
 def _texts(section: PolicySection) -> list[str]:
@@ -156,7 +161,18 @@ def compare_policies(old: Policy | None, new: Policy) -> PolicyChanges:
             removed=sum(gone.values()) - reworded, reworded=reworded))
     changes += [SectionChange("removed", s.id, s.heading_en, s.heading_cy, removed=len(s.passages))
                 for s in unmatched]
-    return PolicyChanges(previous=old.details.version, sections=tuple(changes))
+    return PolicyChanges(previous=old.details.version, sections=tuple(changes), welsh=changed_welsh(old, new))
+
+
+def changed_welsh(old: Policy, new: Policy) -> int:
+    """How many headings and passages `new` gives Welsh that `old` does not, added or worded otherwise, where both
+    have the same English; Welsh only `old` gives is no change (a document sent without it loses nothing)."""
+    headings = {section.heading_en: section.heading_cy for section in old.sections}
+    passages = {passage.text: passage.text_cy for passage in old.all_passages()}
+    return (sum(1 for section in new.sections if section.heading_cy and section.heading_en in headings
+                and headings[section.heading_en] != section.heading_cy)
+            + sum(1 for passage in new.all_passages() if passage.text_cy and passage.text in passages
+                  and passages[passage.text] != passage.text_cy))
 
 
 @dataclass(frozen=True)
@@ -266,8 +282,8 @@ _DETAILS = ("title", "author", "date_of_issue", "agreed_by", "last_reviewed", "n
 
 
 def same_version_and_words(in_force: Policy, sent: Policy) -> bool:
-    """True when `sent` has the version number and, section by section, the words of the policy in force, whatever
-    file it came in (the shipped policy file, the document it was made from, a re-saved copy)."""
+    """True when `sent` has the version number and, section by section, the English words of the policy in force,
+    whatever file it came in (the shipped policy file, the document it was made from, a re-saved copy)."""
     if not _comparable(in_force.details.version) or not _comparable(sent.details.version):
         return False
     same_number = version_number(in_force.details.version) == version_number(sent.details.version)
@@ -283,8 +299,9 @@ def changed_details(in_force: Policy, sent: Policy) -> tuple[str, ...]:
 
 
 def unchanged_policy(in_force: Policy, sent: Policy) -> bool:
-    """True when `sent` is the policy in force again: its version number, words and details."""
-    return same_version_and_words(in_force, sent) and not changed_details(in_force, sent)
+    """True when `sent` is the policy in force again: its version number, words (the Welsh too) and details."""
+    return (same_version_and_words(in_force, sent) and not changed_details(in_force, sent)
+            and not changed_welsh(in_force, sent))
 
 
 def _next_numbers(version: str) -> tuple[str, str]:
@@ -296,16 +313,19 @@ def _next_numbers(version: str) -> tuple[str, str]:
 
 
 def plan_publish(version: str, sha256: str, *, current: PolicyVersion | None, default_version: str,
-                 stored: Sequence[PolicyVersion], unchanged: bool = False,
+                 stored: Sequence[PolicyVersion], unchanged: bool = False, welsh_changed: bool = False,
                  details_only: bool = False) -> PublishPlan:
     """The plan for publishing this document, or PublishRefused saying why not: older than the version in force;
     already current by its sha256 or, `unchanged`, by its content (`unchanged_policy`); the version in force with
-    only its details given otherwise (`details_only`: a version in force is never changed, as a new number with new
-    details alone is a new version); or the number of a version stored, or of the shipped file in force, with other
-    content (it would replace that text, which could then never be gone back to)."""
+    Welsh added or changed (`welsh_changed`) or only its details given otherwise (`details_only`): a version in
+    force is never changed, as a new number with new Welsh or new details alone is a new version; or the number of
+    a version stored, or of the shipped file in force, with other content (it would replace that text, which could
+    then never be gone back to)."""
     in_force = current.version if current is not None else default_version
     if unchanged:
         raise PublishRefused("publish.already_current", version=in_force)
+    if welsh_changed:
+        raise PublishRefused("publish.welsh_changed", version=in_force, next=_next_numbers(in_force)[1])
     if details_only:
         raise PublishRefused("publish.details_only", version=in_force, next=_next_numbers(in_force)[1])
     wanted = version_number(version)

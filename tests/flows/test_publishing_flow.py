@@ -6,6 +6,7 @@ test_publishing.py covers the download, the sender and the commands)."""
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -265,6 +266,39 @@ async def test_a_corrected_review_date_under_the_same_version_is_refused_with_th
     await bot.publishes(write_revised(tmp_path, "v2.1.txt", version="2.1", review="Summer 2027"), "2.1")
     about = text_of((await bot.bot.says(GARETH, "about")).card)
     assert "Summer 2027" in about and "Autumn 2028" not in about
+
+
+def _with_welsh(source: Path, folder: Path, name: str, version: str) -> Path:
+    """The policy file of a document with the Welsh of every passage added, as the office would send it."""
+    data = read_source(source).data
+    data.pop("document", None)
+    data["version"] = version
+    for section in data["sections"]:
+        for passage in section["passages"]:
+            passage["text_cy"] = f"Cyfieithiad Cymraeg: {passage['text'][:40]}"
+    path = folder / name
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+async def test_adding_the_welsh_to_the_version_in_force_is_refused_with_the_number_to_give_it(
+        bot: PublishingBot, strings: Catalogue, tmp_path: Path) -> None:
+    """The office adds the Welsh text to version 2 and sends it: it was told "already the current version, nothing
+    was changed" beside "only the document's details did [change]", and the Welsh never reached Welsh cards. A
+    version in force is never changed: the Welsh is refused with the number to give it, the preview says the Welsh
+    changed, and published under that number Welsh cards quote it."""
+    v2 = write_revised(tmp_path, "v2.txt")
+    await bot.publishes(v2, "2")
+
+    preview = await bot.sends(SIAN, _with_welsh(v2, tmp_path, "v2-gyda-chymraeg.json", "2"))
+
+    shown = text_of(preview.card)
+    assert strings.text("publish.welsh_changed", Lang.EN, version="2", next="2.1") in shown
+    assert strings.text("publish.already_current", Lang.EN, version="2") not in shown
+    assert strings.text("publish.changes_none", Lang.EN, previous="2") not in shown
+    assert "new or changed Welsh" in shown and VERB_PUBLISH not in shown
+    await bot.publishes(_with_welsh(v2, tmp_path, "v2.1.json", "2.1"), "2.1")
+    assert bot.live.current().policy.all_passages()[0].quote("cy").startswith("Cyfieithiad Cymraeg: ")
 
 
 @pytest.mark.parametrize("lang", list(Lang))

@@ -43,7 +43,7 @@ def _bulky(kilobytes: int) -> dict[str, Any]:
 async def test_a_version_round_trips_and_becomes_current_with_its_campaign_owed(backend: Backend) -> None:
     versions = await backend.policy_versions()
     shipped = load_policy_data()
-    changes = PolicyChanges("1", (SectionChange("added", "ai", "Generative AI tools", added=2),))
+    changes = PolicyChanges("1", (SectionChange("added", "ai", "Generative AI tools", added=2),), welsh=3)
 
     await versions.publish(_record("2", changes=changes), shipped, expected=None)
     pointer = await versions.get_pointer()

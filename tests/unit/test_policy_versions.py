@@ -21,6 +21,7 @@ from bot.domain.policy_versions import (
     PolicyVersion,
     PublishRefused,
     changed_details,
+    changed_welsh,
     compare_policies,
     document_sha256,
     plan_publish,
@@ -171,6 +172,47 @@ def test_a_detail_both_documents_give_otherwise_is_a_change_and_one_only_the_doc
     assert changed_details(shipped, policy_from_data(read_source(TEXT_2022, shipped).data)) == ()
     assert changed_details(v2, corrected) == ("next_review",)
     assert same_version_and_words(v2, corrected) and not unchanged_policy(v2, corrected)
+
+
+def _with_welsh(policy: Policy) -> Policy:
+    """The same policy with its Welsh added: a Welsh heading changed and every passage's Welsh text."""
+    first, *rest = policy.sections
+    sections = [replace(first, heading_cy="Pwrpas y polisi"), *rest]
+    return replace(policy, sections=tuple(
+        replace(s, passages=tuple(replace(p, text_cy=f"Cymraeg: {p.text[:30]}") for p in s.passages))
+        for s in sections))
+
+
+def test_the_welsh_added_to_the_version_in_force_is_a_change_and_welsh_a_document_leaves_out_is_not(
+        tmp_path: Path) -> None:
+    """Version 2 sent again with its Welsh added has the number, English and details of version 2 in force, but it
+    is not that version again; Welsh only the version in force gives is no difference (nothing would be lost)."""
+    v2 = policy_from_data(read_source(write_revised(tmp_path, "v2.txt"), load_policy()).data)
+    welsh = _with_welsh(v2)
+    passages = len(v2.all_passages())
+
+    assert same_version_and_words(v2, welsh) and changed_details(v2, welsh) == ()
+    assert changed_welsh(v2, welsh) == passages + 1 and not unchanged_policy(v2, welsh)
+    without_welsh = replace(v2, sections=tuple(replace(s, heading_cy="") for s in v2.sections))
+    assert changed_welsh(welsh, without_welsh) == 0 and unchanged_policy(welsh, without_welsh)
+    assert compare_policies(v2, welsh) == PolicyChanges(previous="2", welsh=passages + 1)
+
+
+@pytest.mark.parametrize(("current", "stored", "next_number"), [
+    (None, [], "1.1"),
+    (_record("2"), [_record("2")], "2.1"),
+])
+def test_the_welsh_added_under_the_version_in_forces_number_is_refused_with_a_new_number_to_give_it(
+        current: PolicyVersion | None, stored: list[PolicyVersion], next_number: str) -> None:
+    """A version in force is never changed, its Welsh included: the Welsh is published under a new number."""
+    version = current.version if current else "1"
+
+    with pytest.raises(PublishRefused) as refused:
+        plan_publish(version, "b" * 64, current=current, default_version="" if current else "1", stored=stored,
+                     welsh_changed=True, details_only=True)
+
+    assert (refused.value.key, refused.value.values) == ("publish.welsh_changed",
+                                                         {"version": version, "next": next_number})
 
 
 def test_a_document_is_known_by_the_importers_sha256_else_by_its_content() -> None:
