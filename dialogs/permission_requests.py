@@ -74,15 +74,77 @@ log = logging.getLogger(__name__)
 FORM_WORDS = frozenset({"request permission", "ask permission", "permission", "permission request",
                         "ask for permission", "ask to use social media", "gofyn caniatad", "caniatad",
                         "cais am ganiatad", "gofyn am ganiatad", "caniatad cyfryngau cymdeithasol"})
-MINE_WORDS = frozenset({"my requests", "my request", "requests", "fy ngheisiadau", "fy ngheisiau", "ceisiadau"})
-# A question about the person's own requests, in any words: "what happened to my request?", "Pam cafodd fy nghais ei
-# wrthod?" ("cais" after "fy" is "nghais"; typed without the mutation too).
-_ABOUT_MINE = re.compile(r"\bmy (own |permission |social media )*requests?\b|\b(nghais|ngheisiadau|ngheisiau)\b"
-                         r"|\bfy (cais|ceisiadau)\b|\b(cais|ceisiadau) fi\b")  # "cais fi": spoken "my request"
-# ...but "can I accept a friend request?" is about social media's requests: a question for the policy ("fy nghais i
-# ddilyn ei gyfrif": "i" mutates "dilyn").
-_SOCIAL_REQUEST = re.compile(r"\b(friend|friends|follow|follower|followers|connection|ffrind|ffrindiau|ffrindia|"
-                             r"dilyn|ddilyn|dilynwyr|ddilynwyr|cysylltiad|gysylltiad)\b")
+MINE_WORDS = frozenset({"my requests", "my request", "requests", "fy ngheisiadau", "fy ngheisiau", "ceisiadau",
+                        "my own requests", "my permission requests", "fy nghais", "fy nghais i", "fy ngheisiadau i",
+                        "cais fi", "ceisiadau fi"})
+# Where a person names a request of their own ("cais" after "fy" is "nghais"; typed without the mutation too, and
+# "cais fi" as it is spoken). Whether it is one to the headteacher is told by what follows it and what is asked of it.
+_MY_REQUEST = re.compile(r"\bmy (?:own |permission |social media )*requests?\b"
+                         r"|\b(?:fy )?(?:nghais|ngheisiadau|ngheisiau)\b|\bfy (?:cais|ceisiadau)\b"
+                         r"|\b(?:cais|ceisiadau) fi\b")
+# "my request to ..." / "fy nghais i ...": to the headteacher (or a named person), or to do what the head permits.
+_TO_THE_HEAD = frozenset({"head", "headteacher", "headmaster", "headmistress", "deputy", "delegate", "mrs", "mr",
+                          "miss", "ms", "dr", "pennaeth", "bennaeth", "dirprwy", "ddirprwy"})
+_FOR_AN_ACCOUNT = frozenset({"use", "set", "setup", "start", "open", "create", "run", "have", "get", "make", "launch",
+                             "post", "share", "blog", "film", "stream", "livestream", "tweet", "defnyddio",
+                             "ddefnyddio", "sefydlu", "creu", "greu", "agor", "dechrau", "ddechrau", "cael", "gael",
+                             "rhedeg", "redeg", "postio", "bostio", "rhannu", "rannu", "ffilmio", "blogio", "flogio",
+                             "gwneud", "wneud"})
+_ARTICLES = frozenset({"the", "my", "our", "a", "an", "r", "y", "yr", "fy", "ein"})
+# "fy nghais i wedi ...": "i" after "nghais" is "my" said twice, not "to".
+_MINE_SAID_TWICE = frozenset({"wedi", "di", "yn", "n", "ei", "am", "ar", "dal", "eto", "gyda", "wnaeth", "gafodd"})
+# "my request from last week" is when it was sent; "my requests from pupils" are other people's.
+_WHEN = frozenset({"last", "yesterday", "this", "earlier", "before", "today", "monday", "tuesday", "wednesday",
+                   "thursday", "friday", "january", "february", "march", "april", "may", "june", "july", "august",
+                   "september", "october", "november", "december"})
+# What a person asks of their own request to the headteacher: whether it was approved or declined, what happened to
+# it, where it is, any news, to see, check, change or withdraw it ("golygu": to edit, and to mean).
+_ASKED_OF_A_REQUEST = frozenset({
+    "approved", "approve", "approval", "declined", "decline", "rejected", "refused", "turned", "pending", "waiting",
+    "withdraw", "withdrawn", "cancel", "cancelled", "decided", "decision", "happened", "happening", "heard", "news",
+    "update", "updates", "status", "where", "check", "progress", "sent", "submitted", "through", "change", "changed",
+    "edit", "amend", "alter", "mean", "means", "see", "seen", "look", "looked", "show", "list",
+    "cymeradwyo", "gymeradwyo", "chymeradwyo", "cymeradwywyd", "cymeradwyaeth", "gymeradwyaeth", "gwrthod", "wrthod",
+    "gwrthodwyd", "aros", "tynnu", "dynnu", "penderfynu", "benderfynu", "penderfynodd", "benderfynodd", "penderfyniad",
+    "benderfyniad", "digwyddodd", "ddigwyddodd", "digwydd", "ddigwydd", "newyddion", "clywed", "glywed", "ble", "lle",
+    "gwirio", "wirio", "statws", "newid", "golygu", "olygu", "diwygio", "anfon", "anfonais", "gweld", "weld", "dangos",
+    "ddangos", "ateb", "hanes"})
+
+
+def _goes_to(after: list[str]) -> str:
+    """What the words after "my request" say of it: "head" for a request to the headteacher ("my request for a class
+    Instagram", "to Mrs Roberts", "to set up a blog", "fy nghais am dudalen", "i'r pennaeth", "i ddefnyddio"), "other"
+    for one to or from someone else ("my request to stop messaging me", "my requests from pupils", "fy nghais i ddilyn
+    ei gyfrif", "cais ffrind"), "" when they say neither."""
+    first, rest = (after[0], after[1:]) if after else ("", [])
+    if first in ("for", "am") or after[:2] == ["ar", "gyfer"]:
+        return "head"
+    if first in ("from", "gan"):
+        return "" if rest and rest[0] in _WHEN else "other"
+    if first in ("ffrind", "ffrindiau", "dilyn", "ddilyn"):
+        return "other"
+    if first == "to" or (first == "i" and rest and rest[0] not in _MINE_SAID_TWICE):
+        named = next((word for word in rest if word not in _ARTICLES), "")
+        return "" if not named else "head" if named in _TO_THE_HEAD | _FOR_AN_ACCOUNT else "other"
+    return ""
+
+
+def asks_about_own_request(said: str) -> bool:
+    """Whether normalised words ask about a request of the person's own to the headteacher: "my request" (or "fy
+    nghais") that is not one to or from someone else, named with what it was for or where it went, or with what one
+    asks of such a request ("has my request been approved?", "Beth ddigwyddodd i fy nghais?"). "A parent ignored my
+    request to stop messaging me" and "What should I do about my requests from pupils to follow me?" are questions for
+    the policy; "Has my request for a page parents can follow been approved?" is not."""
+    said = " ".join(said.split())
+    asked = any(word in _ASKED_OF_A_REQUEST for word in said.split())
+    for named in _MY_REQUEST.finditer(said):
+        goes_to = _goes_to(said[named.end():].split())
+        names_permission = "permission" in named.group() or "social media" in named.group()
+        if goes_to == "head" or (not goes_to and (asked or names_permission)):
+            return True
+    return False
+
+
 # Asking to change a request, which is never edited once sent ("edit my request", "newid fy nghais"); not "beth mae
 # hyn yn ei olygu i fy nghais?" (what it means) nor "ydy fy nghais wedi newid?" (whether it has changed).
 _CHANGE = re.compile(r"\b(change|changing|edit|editing|amend|amending|alter|altering|(?<!wedi )(?<!di )newid|"
@@ -197,7 +259,7 @@ class PermissionFlow:
 
     def __init__(self, *, strings: Catalogue, federation: Federation, requests: PermissionRequests,
                  notifier: Notifier, profiles: UserProfiles, directory: StaffDirectory, limiter: RateLimiter,
-                 request_limit: int,
+                 request_limit: int, policy_question: Handler | None = None,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self._strings = strings
         self._federation = federation
@@ -208,6 +270,7 @@ class PermissionFlow:
         self._limiter = limiter
         self._request_limit = Limit("requests", request_limit)  # requests one person sends the headteacher
         self._clock = clock
+        self._policy_question = policy_question  # for "my request" from someone who has never sent one
         self._private = PrivateChat(strings=strings, notifier=notifier, profiles=profiles, clock=clock)
         self._lists_mended = False  # by this instance's first catch-up pass
         self._deciders_followed = False  # likewise: waiting requests sent to whoever decides them under its settings
@@ -227,11 +290,28 @@ class PermissionFlow:
     def match_text(self, turn: Turn) -> Handler | None:
         """Commands, plain requests for the form, and questions about the person's own requests, answered in the
         language of the words typed; questions about permission (or a friend request) are left to the policy."""
-        handler = self._typed(normalise(turn.text))
-        if handler is None:
-            return None
+        said = normalise(turn.text)
+        handler = self._typed(said)
+        if handler is not None:
+            return self._in_private(handler)
+        if asks_about_own_request(said):
+            return self._or_the_policy(self._in_private(self.how_to_change if _CHANGE.search(said) else self.mine))
+        return None
+
+    def _in_private(self, handler: Handler) -> Handler:
+        """Typed words answered in their language, in the person's 1:1 chat."""
         in_private = self._private.only(handler)
         return lambda typed: in_private(in_the_words_language(typed))
+
+    def _or_the_policy(self, handler: Handler) -> Handler:
+        """Someone who has never sent a request is not asking about one of theirs ("a parent declined my request"): the
+        policy answers, where it was asked."""
+        async def answering(turn: Turn) -> Reply:
+            if self._policy_question is not None and not await self._requests.list_by_requester(turn.actor):
+                return await self._policy_question(turn)
+            return await handler(turn)
+
+        return answering
 
     def _typed(self, said: str) -> Handler | None:
         if said in FORM_WORDS or _WANTS_FORM.search(said):
@@ -240,8 +320,6 @@ class PermissionFlow:
                                   (REGISTER_WORDS, self.register)):
             if said in commands:
                 return handler
-        if _ABOUT_MINE.search(said) and not _SOCIAL_REQUEST.search(said):
-            return self.how_to_change if _CHANGE.search(said) else self.mine
         return None
 
     # Helpers

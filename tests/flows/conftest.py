@@ -119,7 +119,7 @@ def open_bot(strings: Catalogue, federation: Federation, in_force: Callable[[], 
                   shipped=fixture_policy(), policy_version=policy_version)
     permissions = PermissionFlow(strings=strings, federation=federation, requests=MemoryPermissionRequests(store),
                                  notifier=notifier, profiles=profiles, directory=directory, limiter=limiter,
-                                 request_limit=10)
+                                 request_limit=10, policy_question=ask.ask)
     concerns = ConcernFlow(strings=strings, federation=federation, reports=MemoryConcernReports(store),
                            directory=directory, managers=[directory], notifier=notifier, profiles=profiles,
                            limiter=limiter, report_limit=5, escalation_limit=10,

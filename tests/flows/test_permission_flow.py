@@ -723,6 +723,17 @@ ABOUT_MY_REQUEST = [
     ("Pam cafodd fy nghais ei wrthod?", Lang.CY),
     ("fy ngheisiadau", Lang.CY),
     ("Be ddigwyddodd i cais fi?", Lang.CY),
+    # What the request was for may name followers, friends or other people: it is still the person's own request.
+    ("Has my request for a class Instagram that parents can follow been approved?", Lang.EN),
+    ("Why was my request for a Facebook page for the Friends of the School declined?", Lang.EN),
+    ("Is my request to set up a class blog still pending?", Lang.EN),
+    ("Has the head seen my request yet?", Lang.EN),
+    ("I sent my request to Mrs Roberts last week, has she decided?", Lang.EN),
+    ("What happened to my request from last week?", Lang.EN),
+    ("Ydy fy nghais am dudalen Facebook i ffrindiau'r ysgol wedi cael ei gymeradwyo?", Lang.CY),
+    ("Ydy fy nghais am gyfrif i ddilynwyr yr ysgol yn dal i aros?", Lang.CY),
+    ("Ble mae fy nghais i ddefnyddio Instagram?", Lang.CY),
+    ("Unrhyw newyddion am fy nghais i'r pennaeth?", Lang.CY),
 ]
 
 
@@ -743,7 +754,14 @@ FRIEND_REQUESTS = ["can I accept a friend request from a parent?", "Should I acc
                    "A parent sent me a friend request on Facebook, what should I do?",
                    "What should I do about my requests from pupils to follow me?",
                    "Ga i dderbyn cais ffrind gan riant?",
-                   "Derbyniodd disgybl fy nghais i ddilyn ei gyfrif Instagram. Beth ddylwn i ei wneud?"]
+                   "Derbyniodd disgybl fy nghais i ddilyn ei gyfrif Instagram. Beth ddylwn i ei wneud?",
+                   # "my request" to someone other than the headteacher: what to do about them is the policy's.
+                   "A parent ignored my request to stop messaging me on Facebook. What should I do?",
+                   "My request to remove a photo of me from the PTA Facebook page was ignored, what can I do?",
+                   "My request to the parent to take the photo down was declined, what now?",
+                   "A pupil accepted my request on Instagram by mistake, what should I do?",
+                   "Anwybyddodd rhiant fy nghais i stopio anfon negeseuon ata i. Beth ddylwn i ei wneud?",
+                   "Gwrthodwyd fy nghais i dynnu'r llun i lawr gan y rhiant. Beth nawr?"]
 
 
 @pytest.mark.parametrize("typed", FRIEND_REQUESTS)
@@ -757,6 +775,31 @@ async def test_a_policy_question_that_mentions_a_request_is_answered_from_the_po
     assert _title(reply.card) not in {strings.text("perm.mine_title", lang) for lang in Lang}
     asked = await MemoryQuestionLog(answering_bot.store).list_asked_until(datetime.now(UTC) + timedelta(minutes=1))
     assert [q.text for q in asked] == [typed]  # answered from the policy (or said honestly that it does not say)
+
+
+@pytest.mark.parametrize("typed", ["Has my request been approved?", "Ydy fy nghais wedi cael ei gymeradwyo?",
+                                   "A parent declined my request, what should I do?"])
+async def test_someone_who_has_never_asked_permission_is_answered_from_the_policy(
+        answering_bot: BotInMemory, strings: Catalogue, typed: str) -> None:
+    """With no request of theirs, "my request" is not one to the headteacher: an empty list would answer nothing."""
+    await answering_bot.meets(CARYS, SIAN)
+
+    reply = await answering_bot.says(CARYS, typed)
+
+    assert _title(reply.card) not in {strings.text("perm.mine_title", lang) for lang in Lang}
+    asked = await MemoryQuestionLog(answering_bot.store).list_asked_until(datetime.now(UTC) + timedelta(minutes=1))
+    assert [q.text for q in asked] == [typed]
+
+
+@pytest.mark.parametrize("typed", ["my requests", "fy nghais", "Fy ngheisiadau"])
+async def test_my_requests_asked_for_by_name_shows_the_list_even_when_it_is_empty(
+        bot: BotInMemory, strings: Catalogue, typed: str) -> None:
+    await bot.meets(CARYS, SIAN)
+
+    reply = await bot.says(CARYS, typed)
+
+    assert _title(reply.card) in {strings.text("perm.mine_title", lang) for lang in Lang}
+    assert any(strings.text("perm.mine_empty", lang) in text_of(reply.card) for lang in Lang)
 
 
 @pytest.mark.parametrize(("typed", "lang", "withdraw_and_ask_again"), [
