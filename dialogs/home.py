@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from bot.domain.federation import Federation
 from bot.domain.people import Lang
+from bot.domain.text import fold
 from cards.common import VERB_HELP, VERB_LANGUAGE, error_card, help_card, notice_card, welcome_card
 from cards.i18n import Catalogue
 from dialogs.base import CardData, Handler, Reply, Text, Turn, Verb, normalise, opens
@@ -81,6 +83,15 @@ _ASKING_FOR = ("{}", "in {}", "yn {}", "switch to {}", "change to {}", "switch b
                "siaradwch {}", "siarada {}", "ga i {}", "gaf i {}")
 TO_WELSH = frozenset({"cy", *(way.format(name) for way in _ASKING_FOR for name in ("welsh", "cymraeg", "gymraeg"))})
 TO_ENGLISH = frozenset({"en", *(way.format(name) for way in _ASKING_FOR for name in ("english", "saesneg"))})
+# Saying no to a language is asking for the other one ("No Welsh please", "not in Welsh", "dim Saesneg plis"); but
+# "No, English please", with a pause after the no, answers the card it was shown and asks for English.
+_REFUSING = ("no {}", "not {}", "not in {}", "no more {}", "don t want {}", "i don t want {}", "dont want {}",
+             "i dont want {}", "don t speak {}", "i don t speak {}", "dont speak {}", "i dont speak {}",
+             "dim {}", "ddim {}", "dim yn {}", "ddim yn {}", "nid {}", "nid yn {}", "dim mwy o {}",
+             "dw i ddim yn siarad {}", "dwi ddim yn siarad {}", "dw i ddim yn deall {}", "dwi ddim yn deall {}")
+NOT_WELSH = frozenset(way.format(name) for way in _REFUSING for name in ("welsh", "cymraeg", "gymraeg"))
+NOT_ENGLISH = frozenset(way.format(name) for way in _REFUSING for name in ("english", "saesneg"))
+_NO_AND_A_PAUSE = re.compile(r"\b(no|nope|nah|na|not|dim|ddim)\s*[,.;:!—–-]")
 
 
 class LanguageData(CardData):
@@ -111,7 +122,7 @@ class HomeFlow:
             return self.backed_out
         if _is_thanks(said, turn.text):
             return self.thanks
-        if _says_only(said, TO_WELSH) or _says_only(said, TO_ENGLISH):
+        if language_asked_for(turn.text) is not None:
             return self.switch_language
         return None
 
@@ -140,7 +151,7 @@ class HomeFlow:
         """Remember the chosen language and show the welcome card in it."""
         wanted = turn.data.get("lang") if turn.verb else None
         if not turn.verb:
-            wanted = Lang.CY.value if _says_only(normalise(turn.text), TO_WELSH) else Lang.EN.value
+            wanted = (language_asked_for(turn.text) or Lang.EN).value
         if wanted not in {lang.value for lang in Lang}:
             return Reply(card=error_card(self._strings, turn.lang, "error.unknown_action"))
         lang = Lang(str(wanted))
@@ -168,6 +179,22 @@ class HomeFlow:
     async def invalid_card(self, turn: Turn) -> Reply:
         """A button whose data is not what its verb takes (an old or forged card): explain, change nothing."""
         return Reply(card=error_card(self._strings, turn.lang, "error.invalid_card"))
+
+
+def language_asked_for(text: str) -> Lang | None:
+    """The language a whole message asks for: "Welsh please", "newid i'r Saesneg"; "No Welsh please" and "dim Saesneg"
+    ask for the other one. None for anything else ("do I have to post in Welsh?" is a question)."""
+    said = normalise(text)
+    if not _NO_AND_A_PAUSE.search(fold(text)):
+        if _says_only(said, NOT_WELSH):
+            return Lang.EN
+        if _says_only(said, NOT_ENGLISH):
+            return Lang.CY
+    if _says_only(said, TO_WELSH):
+        return Lang.CY
+    if _says_only(said, TO_ENGLISH):
+        return Lang.EN
+    return None
 
 
 def _is_thanks(said: str, text: str) -> bool:

@@ -309,6 +309,25 @@ async def test_asking_for_the_other_language_in_everyday_words_switches_and_is_n
     assert answering_bot.store.questions == {}
 
 
+@pytest.mark.parametrize(("said", "lang", "wanted"), [
+    ("No Welsh please", Lang.EN, Lang.EN), ("no welsh", Lang.CY, Lang.EN), ("not in Welsh", Lang.CY, Lang.EN),
+    ("I don't speak Welsh", Lang.CY, Lang.EN), ("ok no welsh thanks", Lang.CY, Lang.EN),
+    ("dim Cymraeg", Lang.CY, Lang.EN), ("Dim Cymraeg plis", Lang.EN, Lang.EN), ("ddim yn Gymraeg", Lang.CY, Lang.EN),
+    ("No English please", Lang.CY, Lang.CY), ("no more English", Lang.EN, Lang.CY),
+    ("dim Saesneg plis", Lang.EN, Lang.CY), ("dim mwy o Saesneg", Lang.EN, Lang.CY),
+    # A pause after "no" answers the card it was shown: "No, English please" asks for English.
+    ("No, English please", Lang.CY, Lang.EN), ("Na, Cymraeg plis", Lang.EN, Lang.CY),
+    ("no - welsh please", Lang.EN, Lang.CY)])
+async def test_saying_no_to_a_language_chooses_the_other_one(answering_bot: BotInMemory, strings: Catalogue, said: str,
+                                                              lang: Lang, wanted: Lang) -> None:
+    """ "No Welsh please" switched the person to Welsh, and the bot kept speaking it."""
+    reply = await answering_bot.says(CARYS, said, lang=lang)
+
+    assert reply.language is wanted
+    assert strings.text("language.changed", wanted) in text_of(reply.more[0])
+    assert answering_bot.store.questions == {}
+
+
 @pytest.mark.parametrize("said", ["help please", "I need help", "help me please", "can you help me?", "Please help",
                                   "cymorth plis", "help plis", "Dwi angen help", "Allwch chi fy helpu?",
                                   "Mae angen help arna i", "Alli di helpu fi?", "Fedrwch chi fy helpu, plis?"])
