@@ -103,7 +103,8 @@ def _section_data(section: SectionView) -> dict[str, str]:
 
 
 def shown_in(lang: Lang) -> dict[str, str]:
-    """The data of a button that opens something of the policy (optional `lang`): opened in the card's language."""
+    """The data of a button (optional `lang`): what it opens or answers comes in the card's language, whatever the
+    language of the Teams it is clicked in."""
     return {"lang": lang.value}
 
 

@@ -17,7 +17,7 @@ from bot.domain.permission_requests import (
     RequestState,
 )
 from bot.domain.text import clean_user_text
-from cards.answer import when
+from cards.answer import shown_in, when
 from cards.common import VERB_MY_REQUESTS, VERB_PENDING, VERB_PERMISSION_FORM
 from cards.elements import (
     MAX_CARD_BYTES,
@@ -243,12 +243,12 @@ def status_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *, s
             body.append(text(strings.text("perm.status_not_queued", lang, name=approver), subtle=True))
         elif undelivered:
             body.append(text(strings.text("perm.status_undelivered", lang, name=approver), subtle=True))
-        actions.append(execute(strings.text("perm.withdraw", lang), VERB_WITHDRAW, {"id": request.request_id},
-                               style="destructive"))
+        actions.append(execute(strings.text("perm.withdraw", lang), VERB_WITHDRAW,
+                               {"id": request.request_id, **shown_in(lang)}, style="destructive"))
     body += _outcome(strings, lang, request)
     body += _next_step(strings, lang, request)
     body += _details(strings, lang, request, school, decider=False).rows
-    actions.append(execute(strings.text("button.my_requests", lang), VERB_MY_REQUESTS))
+    actions.append(execute(strings.text("button.my_requests", lang), VERB_MY_REQUESTS, shown_in(lang)))
     return card(body, actions)
 
 
@@ -276,7 +276,7 @@ def approver_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *,
     body.append(reason)
     if error:
         body.append({"type": "TextBlock", "text": error, "color": "Attention", "wrap": True})
-    data = {"id": request.request_id, "from": "open"} if opened else {"id": request.request_id}
+    data = {"id": request.request_id, **({"from": "open"} if opened else {}), **shown_in(lang)}
     return card(body, [execute(strings.text("perm.approve", lang), VERB_APPROVE, data, style="positive",
                                associated_inputs="auto"),
                        execute(strings.text("perm.decline", lang), VERB_DECLINE, data, style="destructive",
@@ -290,7 +290,7 @@ def decision_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *,
     body += _outcome(strings, lang, request)
     body += _next_step(strings, lang, request)
     body += _details(strings, lang, request, school, decider=False).rows
-    return card(body, [execute(strings.text("button.my_requests", lang), VERB_MY_REQUESTS)])
+    return card(body, [execute(strings.text("button.my_requests", lang), VERB_MY_REQUESTS, shown_in(lang))])
 
 
 def _line(strings: Catalogue, lang: Lang, request: PermissionRequest, school: str) -> Element:
@@ -325,13 +325,13 @@ def my_requests_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[Pe
         body.append(text(strings.text("perm.mine_empty", lang)))
     elif how_to_change:
         body.append(text(strings.text("perm.mine_change", lang)))
-    footer = [execute(strings.text("button.permission", lang), VERB_PERMISSION_FORM)]
+    footer = [execute(strings.text("button.permission", lang), VERB_PERMISSION_FORM, shown_in(lang))]
     for shown, (request, school) in enumerate(requests):
         items: list[Element] = [_line(strings, lang, request, school),
                                 user_text(request.purpose, limit=200, italic=True), *_decided(strings, lang, request)]
         if request.state is RequestState.PENDING:
             items.append(action_set([execute(strings.text("perm.withdraw", lang), VERB_WITHDRAW,
-                                             {"id": request.request_id, "from": "list"})]))
+                                             {"id": request.request_id, "from": "list", **shown_in(lang)})]))
         entry = {"type": "Container", "separator": True, "items": items}
         more = text(strings.text("perm.mine_more", lang, count=len(requests) - shown), weight="Bolder")
         # Teams refuses a card over 28 KB: the newest first, as many as fit, and how many more there are.
@@ -363,7 +363,7 @@ def pending_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[Permis
     else:
         count = strings.text("perm.pending_count", lang, count=len(requests))
         body.append(text(f"{count} {strings.text('perm.pending_summaries', lang)}" if summarised else count))
-    footer = [execute(strings.text("perm.button.register", lang), VERB_REGISTER)]
+    footer = [execute(strings.text("perm.button.register", lang), VERB_REGISTER, shown_in(lang))]
     most = MAX_SUMMARISED if summarised else MAX_LISTED
     for shown, (request, school) in enumerate(requests):
         problem = problems.get(request.request_id, "")
@@ -378,7 +378,7 @@ def pending_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[Permis
             break
         body.append(entry)
     listed = card(body, footer)
-    listed["refresh"] = {"action": execute(strings.text("button.pending", lang), VERB_PENDING)}
+    listed["refresh"] = {"action": execute(strings.text("button.pending", lang), VERB_PENDING, shown_in(lang))}
     return listed
 
 
@@ -397,7 +397,7 @@ def cut_short_on_list(strings: Catalogue, lang: Lang, request: PermissionRequest
 
 
 def _see_in_full(strings: Catalogue, lang: Lang, request: PermissionRequest) -> Element:
-    return execute(strings.text("perm.open", lang), VERB_OPEN, {"id": request.request_id})
+    return execute(strings.text("perm.open", lang), VERB_OPEN, {"id": request.request_id, **shown_in(lang)})
 
 
 def _problem(strings: Catalogue, lang: Lang, problem: str) -> list[Element]:
@@ -412,7 +412,7 @@ def _in_full(strings: Catalogue, lang: Lang, request: PermissionRequest, school:
     if details.shortened:
         return [*details.rows, text(strings.text("perm.shortened", lang), weight="Bolder"),
                 *_problem(strings, lang, problem), action_set([_see_in_full(strings, lang, request)])]
-    data = {"id": request.request_id, "from": "list"}
+    data = {"id": request.request_id, "from": "list", **shown_in(lang)}
     items: list[Element] = [
         *details.rows,
         {"type": "Input.Text", "id": note_input_id(request.request_id), "isMultiline": True,
@@ -444,4 +444,4 @@ def register_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[Permi
         body.append({"type": "Container", "separator": True, "items": [
             text(f"**{request.request_id}** · {school} · {when(request.decided_at)}"),
             user_text(f"{request.platform_name}: {account} ({request.requester.name})", limit=300)]})
-    return card(body, [execute(strings.text("button.pending", lang), VERB_PENDING)])
+    return card(body, [execute(strings.text("button.pending", lang), VERB_PENDING, shown_in(lang))])

@@ -181,9 +181,16 @@ class RequestForm(CardData):
     confirm: Text = ""
 
 
-class RequestClick(CardData):
+class ShownIn(CardData):
+    """`permission.form`, `permission.mine`, `permission.pending`, `permission.register`: the language of the card the
+    button is on (optional: cards posted before it, and the menus, send none)."""
+
+    lang: Text = ""
+
+
+class RequestClick(ShownIn):
     """`permission.withdraw`, `permission.open`: the request's id; `from` is "list" when clicked on a list, and "open"
-    on a decision card opened from the pending list (not the card the request came in)."""
+    on a decision card opened from the pending list (not the card the request came in); and the card's language."""
 
     id: Text = ""
     from_: Text = Field(default="", alias="from")
@@ -244,8 +251,9 @@ def in_the_words_language(turn: Turn) -> Turn:
     return replace(turn, lang=Lang.CY) if detect_language(policy_words(turn.text)) == Lang.CY.value else turn
 
 
-def in_the_forms_language(handler: Handler) -> Handler:
-    """A form's Send answered in the language the form was shown in (a form without one: the person's language)."""
+def in_the_cards_language(handler: Handler) -> Handler:
+    """A button answered in the language of the card it is on (its `lang`): a form's Send, a list's Withdraw, a
+    request's Approve; a card posted without one: the person's language."""
     async def answering(turn: Turn) -> Reply:
         shown_in = {lang.value: lang for lang in Lang}.get(str(turn.data.get("lang", "")))
         return await handler(replace(turn, lang=shown_in) if shown_in else turn)
@@ -277,15 +285,18 @@ class PermissionFlow:
 
     def verbs(self) -> Mapping[str, Verb]:
         """Every verb of the permission cards."""
-        only = self._private.only
-        return {VERB_PERMISSION_FORM: Verb(only(opens(self.form))),
-                cards.VERB_SUBMIT: Verb(only(in_the_forms_language(self.submit)), RequestForm),
+        def only(handler: Handler) -> Handler:
+            return in_the_cards_language(self._private.only(handler))
+
+        return {VERB_PERMISSION_FORM: Verb(only(opens(self.form)), ShownIn),
+                cards.VERB_SUBMIT: Verb(only(self.submit), RequestForm),
                 cards.VERB_APPROVE: Verb(only(self.approve), DecisionClick),
                 cards.VERB_DECLINE: Verb(only(self.decline), DecisionClick),
                 cards.VERB_WITHDRAW: Verb(only(self.withdraw), RequestClick),
                 cards.VERB_OPEN: Verb(only(opens(self.open)), RequestClick),
-                VERB_MY_REQUESTS: Verb(only(opens(self.mine))), VERB_PENDING: Verb(only(opens(self.pending))),
-                cards.VERB_REGISTER: Verb(only(opens(self.register)))}
+                VERB_MY_REQUESTS: Verb(only(opens(self.mine)), ShownIn),
+                VERB_PENDING: Verb(only(opens(self.pending)), ShownIn),
+                cards.VERB_REGISTER: Verb(only(opens(self.register)), ShownIn)}
 
     def match_text(self, turn: Turn) -> Handler | None:
         """Commands, plain requests for the form, and questions about the person's own requests, answered in the
@@ -667,26 +678,30 @@ class PermissionFlow:
                                      when=when(request.decided_at))
         return f"{request.request_id}: {clean_user_text(outcome, limit=200)}"
 
-    async def _after_settled(self, request: PermissionRequest, *, shown_to: Person | None = None) -> None:
-        """Tell the requester, and update every decider's copy in place, but for `shown_to`'s (the decider who clicked
-        on the request's own card, which the click's answer has replaced)."""
+    async def _after_settled(self, request: PermissionRequest, *, shown_to: Person | None = None,
+                             requester_reads: Lang | None = None) -> None:
+        """Tell the requester (in `requester_reads`, the language of the card she withdrew it on, else her own), and
+        update every decider's copy in place, but for `shown_to`'s (the decider who clicked on the request's own card,
+        which the click's answer has replaced)."""
         try:
-            await self._notify_settled(request, shown_to=shown_to)
+            await self._notify_settled(request, shown_to=shown_to, requester_reads=requester_reads)
             await self._requests.queued(request.request_id, request.state)
         except StorageUnavailable:
             # The decision is on record and shown to the person who made it; its messages stay owed and
             # `catch_up` queues them once storage answers again.
             log.warning("decision %s saved but its notifications could not be queued yet", request.request_id)
 
-    async def _notify_settled(self, request: PermissionRequest, *, shown_to: Person | None = None) -> None:
+    async def _notify_settled(self, request: PermissionRequest, *, shown_to: Person | None = None,
+                              requester_reads: Lang | None = None) -> None:
         """Queue the requester's messages and the deciders' copies, side by side; copies still owed to anyone who no
         longer decides it are taken back."""
-        await asyncio.gather(self._tell_requester(request), self._tell_deciders(request, shown_to=shown_to),
+        await asyncio.gather(self._tell_requester(request, requester_reads),
+                             self._tell_deciders(request, shown_to=shown_to),
                              self._recall_from_former_deciders(request))
 
-    async def _tell_requester(self, request: PermissionRequest) -> None:
+    async def _tell_requester(self, request: PermissionRequest, reads: Lang | None = None) -> None:
         requester = request.requester
-        lang = await preferred_language(self._profiles, requester)
+        lang = reads or await preferred_language(self._profiles, requester)
         school = self._school_name(request.school_id, lang)
         messages = [OutboundMessage(
             recipient=requester, message_id=f"{request.request_id}|status-{request.state.value}",
@@ -712,7 +727,7 @@ class PermissionFlow:
         except ConcurrentChange:
             saved = await self._requests.get(str(turn.data.get("id")))
         else:
-            await self._after_settled(saved)
+            await self._after_settled(saved, requester_reads=turn.lang)
         if turn.data.get("from") == "list":
             return await self._mine_reply(turn, notice=self._settled_notice(saved, turn.lang))
         return self._status_reply(saved, turn.lang)

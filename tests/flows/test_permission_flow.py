@@ -18,6 +18,7 @@ from bot.domain.live_policy import PolicyInForce
 from bot.domain.outbox import QueueingNotifier
 from bot.domain.people import Lang, Person, StaffContact
 from bot.domain.permission_requests import AuditEntry, PermissionRequest, RequestState
+from bot.domain.profiles import UserProfile
 from bot.storage.memory import (
     MemoryOutbox,
     MemoryPermissionRequests,
@@ -196,13 +197,13 @@ async def test_a_decision_on_a_copy_opened_from_the_list_updates_the_request_car
     await bot.meets(CARYS, SIAN)
     request_id = await _submitted(bot)
     opened = await bot.clicks(SIAN, "permission.open", {"id": request_id})
-    assert verb_data(opened.card or {}, "permission.approve") == {"id": request_id, "from": "open"}
+    assert verb_data(opened.card or {}, "permission.approve") == {"id": request_id, "from": "open", "lang": "en"}
 
     missing = await bot.clicks(SIAN, "permission.decline", verb_data(opened.card or {}, "permission.decline"))
     declined = await bot.clicks(SIAN, "permission.decline", {**verb_data(missing.card or {}, "permission.decline"),
                                                              "reason": "Use the school page."})
 
-    assert verb_data(missing.card or {}, "permission.decline") == {"id": request_id, "from": "open"}
+    assert verb_data(missing.card or {}, "permission.decline") == {"id": request_id, "from": "open", "lang": "en"}
     assert "Declined by Mrs Siân Roberts" in text_of(declined.card) and declined.card_key == ""
     [_, update] = await bot.cards_for(SIAN)  # the card the request came in is not the one clicked: updated too
     assert "Declined by Mrs Siân Roberts" in text_of(update) and "permission.decline" not in text_of(update)
@@ -571,7 +572,7 @@ async def test_a_request_cut_short_on_the_pending_list_is_decided_only_on_its_fu
     # Shown whole, the other keeps its decision on the list.
     assert {("permission.approve", short_id), ("permission.decline", short_id)} <= set(on_list)
     assert "Pupils' faces are never shown." in text_of(opened.card)
-    assert verb_data(opened.card or {}, "permission.approve") == {"id": long_id, "from": "open"}
+    assert verb_data(opened.card or {}, "permission.approve") == {"id": long_id, "from": "open", "lang": "en"}
 
 
 async def test_a_long_pending_list_summarises_each_request_and_says_how_many_wait(bot: BotInMemory) -> None:
@@ -582,12 +583,13 @@ async def test_a_long_pending_list_summarises_each_request_and_says_how_many_wai
     opened = await bot.clicks(SIAN, "permission.open", {"id": sent[-1]})
 
     assert "Waiting for a decision: 12." in text_of(listed)
-    assert [a["data"] for a in actions(listed) if a["verb"] == "permission.open"] == [{"id": i} for i in sent[:10]]
+    opens = [a["data"] for a in actions(listed) if a["verb"] == "permission.open"]
+    assert opens == [{"id": i, "lang": "en"} for i in sent[:10]]
     assert not {"permission.approve", "permission.decline"} & {a["verb"] for a in actions(listed)}
     assert _inputs(listed) == []
     assert "Carys Jenkins · Instagram" in text_of(listed) and "Only work, no names" not in text_of(listed)
     assert "2 more waiting" in text_of(listed)
-    assert verb_data(opened.card or {}, "permission.approve") == {"id": sent[-1], "from": "open"}
+    assert verb_data(opened.card or {}, "permission.approve") == {"id": sent[-1], "from": "open", "lang": "en"}
 
 
 async def test_the_requester_is_told_where_the_decision_comes_and_to_wait_for_it(bot: BotInMemory) -> None:
@@ -668,7 +670,7 @@ async def test_a_decision_clicked_on_the_list_under_a_request_cut_short_decides_
     assert await _trail(bot, long_id) == trail_before and await bot.cards_for(CARYS) == told_before
     said = {Lang.EN: "Not decided yet", Lang.CY: "Heb benderfynu eto"}[lang]
     assert said in text_of(answer.card) and "Pupils' faces are never shown." in text_of(answer.card)
-    assert verb_data(answer.card or {}, verb) == {"id": long_id, "from": "open"}
+    assert verb_data(answer.card or {}, verb) == {"id": long_id, "from": "open", "lang": lang.value}
     assert {i["id"]: i.get("value") for i in _inputs(answer.card or {})} == {"reason": "Looks fine"}
     assert answer.new_message  # as "See full request" opens it: the list clicked stays to come back to
 
@@ -687,7 +689,7 @@ async def test_a_reasonless_decline_from_a_list_grown_long_since_asks_for_the_re
 
     assert "Please give a reason when declining." in text_of(answer.card)
     assert [i["id"] for i in _inputs(answer.card or {})] == ["reason"]
-    assert verb_data(answer.card or {}, "permission.decline") == {"id": clicked["id"], "from": "open"}
+    assert verb_data(answer.card or {}, "permission.decline") == {"id": clicked["id"], "from": "open", "lang": "en"}
     assert (await MemoryPermissionRequests(bot.store).get(clicked["id"])).state is RequestState.PENDING
 
 
@@ -818,7 +820,7 @@ async def test_asking_to_change_a_request_says_to_withdraw_it_and_ask_again(
 
     assert _title(reply.card) == strings.text("perm.mine_title", lang)
     assert withdraw_and_ask_again in text_of(reply.card)
-    assert verb_data(reply.card or {}, "permission.withdraw") == {"id": request_id, "from": "list"}
+    assert verb_data(reply.card or {}, "permission.withdraw") == {"id": request_id, "from": "list", "lang": lang.value}
     plain = await answering_bot.says(CARYS, "my requests", lang=lang)
     assert withdraw_and_ask_again not in text_of(plain.card)
 
@@ -920,3 +922,81 @@ async def test_a_form_typed_for_in_welsh_is_answered_in_welsh_when_sent(bot: Bot
 
     assert _title(mistaken.card) == "Gofyn caniatâd y pennaeth"
     assert "Yn aros: Mrs Siân Roberts" in text_of(status.card)
+
+
+async def _sent_in_welsh(bot: BotInMemory) -> Card:
+    """Teams in English, the request asked for and sent in Welsh: its Welsh status card."""
+    form = (await bot.says(CARYS, "Dw i angen caniatâd ar gyfer Instagram y dosbarth", lang=Lang.EN)).card or {}
+    status = await bot.clicks(CARYS, "permission.submit", {**_form(), **verb_data(form, "permission.submit")},
+                              lang=Lang.EN)
+    return status.card or {}
+
+
+async def test_a_welsh_request_stays_welsh_when_withdrawn_from_its_status_card(bot: BotInMemory) -> None:
+    """ "Tynnu'n ôl" on the Welsh status card answered in English, for someone whose Teams is in English."""
+    await bot.meets(CARYS, SIAN)
+    status = await _sent_in_welsh(bot)
+
+    withdrawn = await bot.clicks(CARYS, "permission.withdraw", verb_data(status, "permission.withdraw"), lang=Lang.EN)
+
+    assert _title(withdrawn.card).startswith("Cais ") and "wedi tynnu'r cais yn ôl" in text_of(withdrawn.card)
+    # The same card in the chat's other places (another device) is updated in Welsh too, not turned English.
+    [in_the_chat] = [c for c in await bot.cards_for(CARYS) if "tynnu'r cais" in text_of(c) or "Withdrawn" in text_of(c)]
+    assert "wedi tynnu'r cais yn ôl" in text_of(in_the_chat)
+
+
+async def test_my_requests_from_a_welsh_status_card_is_welsh(bot: BotInMemory) -> None:
+    await bot.meets(CARYS, SIAN)
+    status = await _sent_in_welsh(bot)
+
+    mine = await bot.clicks(CARYS, "permission.mine", verb_data(status, "permission.mine"), lang=Lang.EN)
+    form = await bot.clicks(CARYS, "permission.form", verb_data(mine.card or {}, "permission.form"), lang=Lang.EN)
+
+    assert _title(mine.card) == "Eich ceisiadau"
+    assert _title(form.card) == "Gofyn caniatâd y pennaeth"
+
+
+async def test_my_requests_asked_for_in_welsh_stays_welsh_when_a_request_is_withdrawn_from_it(
+        bot: BotInMemory) -> None:
+    """ "fy nghais" shows the Welsh list to someone whose Teams is in English; its "Tynnu'n ôl" answered with the
+    list in English."""
+    await bot.meets(CARYS, SIAN)
+    await _submitted(bot)
+    listed = await bot.says(CARYS, "Beth ddigwyddodd i fy nghais?", lang=Lang.EN)
+
+    after = await bot.clicks(CARYS, "permission.withdraw", verb_data(listed.card or {}, "permission.withdraw"),
+                             lang=Lang.EN)
+
+    assert _title(after.card) == "Eich ceisiadau" and "wedi tynnu'r cais yn ôl" in text_of(after.card)
+
+
+async def test_the_pending_list_asked_for_in_welsh_stays_welsh_when_a_request_is_decided_on_it(
+        bot: BotInMemory) -> None:
+    await bot.meets(CARYS, SIAN)
+    await _submitted(bot)
+    listed = (await bot.says(SIAN, "Ceisiadau sy'n aros", lang=Lang.EN)).card or {}
+    assert _title(listed) == "Ceisiadau sy'n aros"
+
+    opened = await bot.clicks(SIAN, "permission.open", verb_data(listed, "permission.open"), lang=Lang.EN)
+    after = await bot.clicks(SIAN, "permission.approve", verb_data(listed, "permission.approve"), lang=Lang.EN)
+    register = await bot.clicks(SIAN, "permission.register", verb_data(after.card or {}, "permission.register"),
+                                lang=Lang.EN)
+
+    assert "Cymeradwyo" in text_of(opened.card)
+    assert _title(after.card) == "Ceisiadau sy'n aros" and "wedi cymeradwyo'r cais" in text_of(after.card)
+    assert _title(register.card) == "Cyfrifon cyfryngau cymdeithasol swyddogol"
+    assert verb_data(register.card or {}, "permission.pending")["lang"] == "cy"
+
+
+async def test_a_headteachers_welsh_request_card_stays_welsh_when_she_decides_it(bot: BotInMemory) -> None:
+    """Her card came in Welsh (her Teams was in Welsh then); the click comes from a Teams in English."""
+    await bot.meets(CARYS, SIAN)
+    await MemoryUserProfiles(bot.store).save_profile(UserProfile(person=SIAN, teams_language=Lang.CY,
+                                                                 conversation_ref='{"user": "Siân"}'))
+    await _submitted(bot)
+    [to_head] = await bot.cards_for(SIAN)
+
+    decided = await bot.clicks(SIAN, "permission.decline", {**verb_data(to_head, "permission.decline"),
+                                                            "reason": "Defnyddiwch dudalen yr ysgol."}, lang=Lang.EN)
+
+    assert "wedi gwrthod y cais" in text_of(decided.card)
