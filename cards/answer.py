@@ -109,14 +109,10 @@ def shown_in(lang: Lang) -> dict[str, str]:
 
 
 def _next_steps(strings: Catalogue, lang: Lang, steps: Sequence[str]) -> list[Element]:
-    """The buttons to what a passage leads to; the policy's own (disclaimer, photos) open in the card's language."""
-    buttons = []
-    for step in steps:
-        if step in NEXT_STEPS:
-            verb, key = NEXT_STEPS[step]
-            buttons.append(execute(strings.text(key, lang), verb,
-                                   shown_in(lang) if verb in (VERB_DISCLAIMER, VERB_PHOTOS) else None))
-    return buttons
+    """The buttons to what a passage leads to (the disclaimer, the photo checklist, the permission and concern forms),
+    each opening in the card's language: a Welsh answer leads to Welsh, whatever the language of the person's Teams."""
+    return [execute(strings.text(NEXT_STEPS[step][1], lang), NEXT_STEPS[step][0], shown_in(lang))
+            for step in steps if step in NEXT_STEPS]
 
 
 def source_line(strings: Catalogue, lang: Lang, source: str, section: SectionView, *, quoted: int = 0,

@@ -15,7 +15,7 @@ from bot.domain.concerns import LIMITS, About, ConcernReport, Note, NoteKind, Re
 from bot.domain.people import Lang, Person, StaffContact
 from bot.domain.text import clean_user_text
 from bot.policy.places import PolicyPlace
-from cards.answer import VERB_SECTION, place_data, when
+from cards.answer import VERB_SECTION, place_data, shown_in, when
 from cards.common import VERB_CONCERN_FORM
 from cards.elements import (
     MAX_CARD_BYTES,
@@ -131,7 +131,7 @@ def form_card(strings: Catalogue, lang: Lang, view: FormView, *, values: Mapping
         body.append({"type": "Container", "style": "warning", "items": [plain_text(notice)]})
     if error:
         body.append({"type": "TextBlock", "text": error, "color": "Attention", "wrap": True})
-    data = {"form": view.token, "kind": view.kind.value}
+    data = {"form": view.token, "kind": view.kind.value, **shown_in(lang)}  # answered in the form's language
     form = card(body, [execute(strings.text("concern.submit", lang), VERB_SUBMIT, data, style="positive",
                                associated_inputs="auto")])
     if card_bytes(form) > MAX_CARD_BYTES and view.staff:
@@ -142,13 +142,16 @@ def form_card(strings: Catalogue, lang: Lang, view: FormView, *, values: Mapping
 def not_colleague_card(strings: Catalogue, lang: Lang, *, guidance: PolicyPlace | None, what: str = "") -> Card:
     """Someone who isn't a colleague: what the policy's route covers, and what can be done instead. `what` (the
     person's own words, on their private card) goes with the form buttons, so the form opens with it filled in; the
-    guidance opens at its passage (the one on offensive comments), not at the top of its long section."""
+    guidance opens at its passage (the one on offensive comments), not at the top of its long section. Each opens in
+    this card's language."""
     typed = {"what": clean_user_text(what, limit=LIMITS["what"])} if what.strip() else {}
+    typed |= shown_in(lang)
     # A button a row: Teams never wraps a row, and three in one (two, in Welsh, on a phone) were cut short.
     buttons = [execute(strings.text("concern.tell_head", lang), VERB_CONCERN_FORM,
                        {"kind": ReportKind.NOT_COLLEAGUE.value, **typed}, style="positive")]
     if guidance is not None:
-        buttons.append(execute(strings.text("concern.read_guidance", lang), VERB_SECTION, place_data(guidance)))
+        buttons.append(execute(strings.text("concern.read_guidance", lang), VERB_SECTION,
+                               place_data(guidance) | shown_in(lang)))
     buttons.append(execute(strings.text("concern.it_is_a_colleague", lang), VERB_CONCERN_FORM, typed))
     return card([heading(strings.text("concern.not_colleague_title", lang)),
                  text(strings.text("concern.not_colleague_body", lang)),

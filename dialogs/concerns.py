@@ -68,6 +68,7 @@ from dialogs.base import (
     owned,
     stored_after_all,
 )
+from dialogs.language import in_the_cards_language
 from dialogs.private import PrivateChat
 
 log = logging.getLogger(__name__)
@@ -128,10 +129,11 @@ def offensive_comments_guidance(policy: Policy) -> PolicyPlace | None:
 
 class FormClick(CardData):
     """`concern.form`: `kind` "outside" for the form about someone who is not a colleague; `what`, the words that
-    opened it, to start the form with."""
+    opened it, to start the form with; `lang`, the language of the card it was on (optional), which the form is in."""
 
     kind: Text = ""
     what: Text = ""
+    lang: Text = ""
 
 
 class ReportForm(FormClick):
@@ -202,7 +204,8 @@ class ConcernFlow:
 
     def verbs(self) -> Mapping[str, Verb]:
         """The verbs of the concern cards."""
-        return {VERB_CONCERN_FORM: Verb(opens(self.form), FormClick), cards.VERB_SUBMIT: Verb(self.submit, ReportForm),
+        return {VERB_CONCERN_FORM: Verb(in_the_cards_language(opens(self.form)), FormClick),
+                cards.VERB_SUBMIT: Verb(in_the_cards_language(self.submit), ReportForm),
                 cards.VERB_ACKNOWLEDGE: Verb(self.acknowledge, ReportClick),
                 cards.VERB_ESCALATE: Verb(self.escalate, NoteClick), cards.VERB_CLOSE: Verb(self.close, CloseClick),
                 cards.VERB_REOPEN: Verb(self.reopen, NoteClick), cards.VERB_SHOW: Verb(self.show, ReportClick),

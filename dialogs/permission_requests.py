@@ -47,8 +47,6 @@ from bot.domain.permission_requests import (
 from bot.domain.profiles import UserProfiles, preferred_language
 from bot.domain.text import clean_user_text
 from bot.domain.uk_time import uk_today
-from bot.policy.text import words as policy_words
-from bot.policy.welsh import detect_language
 from cards import permission_requests as cards
 from cards.answer import when
 from cards.common import VERB_MY_REQUESTS, VERB_PENDING, VERB_PERMISSION_FORM, error_card
@@ -67,6 +65,7 @@ from dialogs.base import (
     owned,
     stored_after_all,
 )
+from dialogs.language import in_the_cards_language, in_the_words_typed
 from dialogs.private import PrivateChat
 
 log = logging.getLogger(__name__)
@@ -245,22 +244,6 @@ def guess_request(text: str) -> dict[str, str]:
     return values
 
 
-def in_the_words_language(turn: Turn) -> Turn:
-    """The turn in the language of the words typed, as a question is answered: Welsh words get Welsh whatever Teams is
-    set to; other words keep the person's language."""
-    return replace(turn, lang=Lang.CY) if detect_language(policy_words(turn.text)) == Lang.CY.value else turn
-
-
-def in_the_cards_language(handler: Handler) -> Handler:
-    """A button answered in the language of the card it is on (its `lang`): a form's Send, a list's Withdraw, a
-    request's Approve; a card posted without one: the person's language."""
-    async def answering(turn: Turn) -> Reply:
-        shown_in = {lang.value: lang for lang in Lang}.get(str(turn.data.get("lang", "")))
-        return await handler(replace(turn, lang=shown_in) if shown_in else turn)
-
-    return answering
-
-
 class PermissionFlow:
     """Requests for permission, decisions, withdrawals and the lists around them; all of it names a request or
     a person, so it is shown only in the person's 1:1 chat."""
@@ -311,8 +294,7 @@ class PermissionFlow:
 
     def _in_private(self, handler: Handler) -> Handler:
         """Typed words answered in their language, in the person's 1:1 chat."""
-        in_private = self._private.only(handler)
-        return lambda typed: in_private(in_the_words_language(typed))
+        return in_the_words_typed(self._private.only(handler))
 
     def _or_the_policy(self, handler: Handler) -> Handler:
         """Someone who has never sent a request is not asking about one of theirs ("a parent declined my request"): the

@@ -440,6 +440,36 @@ async def test_the_closest_sections_on_a_welsh_not_covered_card_open_in_welsh(an
     assert "Adran:" in text_of(opened.card) and "Section:" not in text_of(opened.card)
 
 
+async def test_the_ask_permission_button_on_a_welsh_answer_opens_the_welsh_form(answering_bot: BotInMemory) -> None:
+    """Teams in English, the question asked in Welsh: "Caniatâd cyfryngau cymdeithasol" opened the English form (typing
+    the same request in Welsh gave the Welsh one)."""
+    await answering_bot.meets(CARYS, SIAN)
+    answer = await answering_bot.says(
+        CARYS, "Oes angen caniatâd y pennaeth arna i i ddefnyddio Facebook ar gyfer gwaith?", lang=Lang.EN)
+
+    form = await answering_bot.clicks(CARYS, "permission.form", verb_data(answer.card or {}, "permission.form"),
+                                      lang=Lang.EN)
+
+    assert "Gofyn caniatâd y pennaeth" in text_of(form.card) and form.new_message
+
+
+async def test_the_concern_button_on_a_welsh_answer_opens_the_welsh_form_and_its_receipt_is_welsh(
+        answering_bot: BotInMemory) -> None:
+    bot = answering_bot
+    await bot.has_the_staff_list()
+    await bot.meets(CARYS, GARETH, SIAN)
+    answer = await bot.says(CARYS, "Beth ddylwn i ei wneud os ydw i'n cael fy nhargedu gan staff eraill?",
+                            lang=Lang.EN)
+
+    form = await bot.clicks(CARYS, "concern.form", verb_data(answer.card or {}, "concern.form"), lang=Lang.EN)
+    sent = await bot.clicks(CARYS, "concern.submit", {**verb_data(form.card or {}, "concern.submit"),
+                                                      "what": "Mae cydweithiwr yn anfon negeseuon cas ataf."},
+                            lang=Lang.EN)
+
+    assert "Dywedwch wrthym yn breifat" in text_of(form.card)
+    assert "wedi'i anfon" in text_of(sent.card) and "has been sent" not in text_of(sent.card)
+
+
 async def test_a_section_button_from_before_buttons_named_their_language_opens_in_the_persons_language(
         answering_bot: BotInMemory) -> None:
     for lang, title in ((Lang.EN, "Section:"), (Lang.CY, "Adran:")):

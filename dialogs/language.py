@@ -1,0 +1,35 @@
+"""Which language a turn is answered in, when it is not simply the person's own: the words they typed, or the card
+they clicked on."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.domain.people import Lang
+from bot.policy.text import words as policy_words
+from bot.policy.welsh import detect_language
+from dialogs.base import Handler, Reply, Turn
+
+
+def in_the_words_language(turn: Turn) -> Turn:
+    """The turn in the language of the words typed, as a question is answered: Welsh words get Welsh whatever Teams is
+    set to; other words keep the person's language."""
+    return replace(turn, lang=Lang.CY) if detect_language(policy_words(turn.text)) == Lang.CY.value else turn
+
+
+def in_the_words_typed(handler: Handler) -> Handler:
+    """A handler for typed words, answering in their language."""
+    async def answering(turn: Turn) -> Reply:
+        return await handler(in_the_words_language(turn))
+
+    return answering
+
+
+def in_the_cards_language(handler: Handler) -> Handler:
+    """A button answered in the language of the card it is on (its optional `lang`): a form's Send, a list's
+    Withdraw, a request's Approve; a card posted without one (or with another value): the person's language."""
+    async def answering(turn: Turn) -> Reply:
+        shown_in = {lang.value: lang for lang in Lang}.get(str(turn.data.get("lang", "")))
+        return await handler(replace(turn, lang=shown_in) if shown_in else turn)
+
+    return answering
