@@ -68,7 +68,7 @@ from dialogs.base import (
     owned,
     stored_after_all,
 )
-from dialogs.language import in_the_cards_language
+from dialogs.language import in_the_cards_language, in_the_words_typed
 from dialogs.private import PrivateChat
 
 log = logging.getLogger(__name__)
@@ -215,15 +215,15 @@ class ConcernFlow:
         """"Report a concern", "my reports", or a statement that someone is pestering or targeting the person."""
         said = normalise(turn.text)
         if said in FORM_WORDS:
-            return self.form
+            return in_the_words_typed(self.form)
         if said in MINE_WORDS:
-            return self._private_chat.only(self.mine)
+            return in_the_words_typed(self._private_chat.only(self.mine))
         if turn.text.rstrip().endswith("?"):
             return None
         kind = what_it_is_about(said)
         if kind is ReportKind.NOT_COLLEAGUE:
-            return self.not_a_colleague
-        return self.form if kind is ReportKind.COLLEAGUE else None
+            return in_the_words_typed(self.not_a_colleague)
+        return in_the_words_typed(self.form) if kind is ReportKind.COLLEAGUE else None
 
     async def _private(self, turn: Turn, card: Card, message_id: str) -> Reply:
         """The card in the person's private chat; in a group the bot says nothing of it there (not even that

@@ -11,6 +11,7 @@ from bot.domain.text import fold
 from cards.common import VERB_HELP, VERB_LANGUAGE, error_card, help_card, notice_card, welcome_card
 from cards.i18n import Catalogue
 from dialogs.base import CardData, Handler, Reply, Text, Turn, Verb, normalise, opens
+from dialogs.language import in_the_words_typed
 
 GREETINGS = frozenset({"hi", "hello", "hey", "helo", "shwmae", "su mae", "sut mae", "bore da", "prynhawn da",
                        "hiya", "start", "dechrau", "menu", "bwydlen", "hi there", "hello there", "good morning",
@@ -114,14 +115,15 @@ class HomeFlow:
     def match_text(self, turn: Turn) -> Handler | None:
         """Greetings, help words and language names."""
         said = normalise(turn.text)
+        # Answered in the words' language, as a question is: "cymorth", "dim diolch" get Welsh whatever Teams is set to.
         if said in GREETINGS:
-            return self.welcome
+            return in_the_words_typed(self.welcome)
         if _says_only(said, HELP_WORDS) or turn.text.strip() == "?":
-            return self.help
+            return in_the_words_typed(self.help)
         if _says_only(said, BACKING_OUT):
-            return self.backed_out
+            return in_the_words_typed(self.backed_out)
         if _is_thanks(said, turn.text):
-            return self.thanks
+            return in_the_words_typed(self.thanks)
         if language_asked_for(turn.text) is not None:
             return self.switch_language
         return None

@@ -335,7 +335,7 @@ async def test_asking_for_help_in_everyday_words_gets_the_help_card_and_is_never
         answering_bot: BotInMemory, said: str) -> None:
     reply = await answering_bot.says(CARYS, said)
 
-    assert "What I can do" in text_of(reply.card)
+    assert "What I can do" in text_of(reply.card) or "Beth alla i ei wneud" in text_of(reply.card)
     assert answering_bot.store.questions == {}
 
 
@@ -468,6 +468,17 @@ async def test_the_concern_button_on_a_welsh_answer_opens_the_welsh_form_and_its
 
     assert "Dywedwch wrthym yn breifat" in text_of(form.card)
     assert "wedi'i anfon" in text_of(sent.card) and "has been sent" not in text_of(sent.card)
+
+
+@pytest.mark.parametrize(("said", "shows"), [("cymorth plis", "Beth alla i ei wneud"),
+                                             ("Mae angen help arna i", "Beth alla i ei wneud"),
+                                             ("dim diolch", "dw i ddim wedi anfon dim byd newydd"),
+                                             ("canslo", "dw i ddim wedi anfon dim byd newydd")])
+async def test_help_and_backing_out_typed_in_welsh_are_answered_in_welsh_whatever_the_teams_language(
+        answering_bot: BotInMemory, said: str, shows: str) -> None:
+    reply = await answering_bot.says(CARYS, said, lang=Lang.EN)
+
+    assert shows in text_of(reply.card)
 
 
 async def test_a_section_button_from_before_buttons_named_their_language_opens_in_the_persons_language(

@@ -792,3 +792,17 @@ async def test_the_guidance_on_offensive_comments_opens_at_the_passage_on_them(a
     assert _first_quote(guidance.card or {}).startswith("Handle offensive comments swiftly")
     assert _first_quote(posted_before.card or {}).startswith("Social media tools present unique opportunities")
     assert _first_quote(gone.card or {}).startswith("Social media tools present unique opportunities")
+
+
+@pytest.mark.parametrize("typed", ["fy adroddiadau", "Fy mhryderon"])
+async def test_my_reports_typed_in_welsh_are_shown_in_welsh_whatever_the_teams_language(bot: BotInMemory,
+                                                                                           typed: str) -> None:
+    reply = await bot.says(CARYS, typed, lang=Lang.EN)
+
+    assert "Eich adroddiadau" in text_of(reply.card)
+
+
+async def test_a_concern_typed_in_welsh_gets_the_welsh_form(staffed: BotInMemory) -> None:
+    form = await staffed.says(CARYS, "Mae cydweithiwr yn fy mhoeni ar Facebook bob nos", lang=Lang.EN)
+
+    assert "Dywedwch wrthym yn breifat" in text_of(form.card)
