@@ -177,7 +177,7 @@ async def test_someone_who_is_not_a_colleague_is_offered_the_headteacher_not_the
     buttons = [(a["verb"], a.get("data", {})) for a in actions(offer)]
 
     assert "concern.submit" not in json.dumps(buttons), "the colleagues form was opened"
-    assert ("concern.form", {"kind": "outside", "what": said}) in buttons
+    assert ("concern.form", {"kind": "outside", "what": said, "lang": locale[:2]}) in buttons
     assert any(v == "policy.section" for v, _ in buttons)
     # A card posted before the form carried the person's words sends {"kind": "outside"} alone: still the form.
     outside_form = await click(staffed, connector, CARYS, "concern.form", {"kind": "outside"})

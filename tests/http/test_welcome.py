@@ -53,7 +53,8 @@ async def test_small_talk_gets_help_or_a_friendly_word_not_a_policy_quote(client
     cards = [json.dumps(card, ensure_ascii=False) for card in connector.cards()]
     assert len(cards) == len(said)
     assert ["What I can do" in c for c in cards] == [True, True, False, False, False]
-    assert ["You're welcome" in c for c in cards] == [False, False, True, True, False]
+    assert ["You're welcome" in c for c in cards] == [False, False, True, False, False]
+    assert "Croeso." in cards[3]  # thanks in Welsh, answered in Welsh
     assert all("From the policy" not in c for c in cards[:4])
     assert "From the policy" in cards[4]  # a question after the thanks is still answered
 

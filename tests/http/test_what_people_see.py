@@ -179,7 +179,7 @@ async def test_the_concern_form_starts_with_the_words_that_opened_it(staffed: Te
                                                                verb_data(offer, "concern.form"), connector.url))
 
     assert _inputs(form)["what"]["value"] == said
-    assert verb_data(offer, "concern.form") == {"kind": "outside", "what": outside}
+    assert verb_data(offer, "concern.form") == {"kind": "outside", "what": outside, "lang": "en"}
     assert _inputs(outside_form)["what"]["value"] == outside
 
 
