@@ -57,7 +57,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
              "2022-thirtyfourth.en", "2022-thirtyfourth.cy",
              "2022-thirtyfifth.en", "2022-thirtyfifth.cy", "2022-thirtysixth.en", "2022-thirtysixth.cy",
              "2022-thirtyseventh.en", "2022-thirtyseventh.cy", "2022-thirtyeighth.en", "2022-thirtyeighth.cy",
-             "2022-thirtyninth.en", "2022-thirtyninth.cy", "2022-fortieth.en", "2022-fortieth.cy"),
+             "2022-thirtyninth.en", "2022-thirtyninth.cy", "2022-fortieth.en", "2022-fortieth.cy",
+             "2022-fortyfirst.en", "2022-fortyfirst.cy"),
     "revised-a": ("revised-a.en", "revised-a.cy", "revised-a-held.en", "revised-a-held.cy"),
     "revised-b": ("revised-b.en", "revised-b.cy", "revised-b-held.en", "revised-b-held.cy"),
     "other-school": ("other-school.en", "other-school.cy", "other-school-held.en", "other-school-held.cy"),
@@ -133,6 +134,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
     "other-school-34": ("other-school-34-thirtyninth.en", "other-school-34-thirtyninth.cy"),
     "revised-an": ("revised-an-fortieth.en", "revised-an-fortieth.cy"),
     "other-school-35": ("other-school-35-fortieth.en", "other-school-35-fortieth.cy"),
+    "revised-ao": ("revised-ao-fortyfirst.en", "revised-ao-fortyfirst.cy"),
+    "other-school-36": ("other-school-36-fortyfirst.en", "other-school-36-fortyfirst.cy"),
 }
 # The 2022 sets whose misses taught the steering data: only the no-steering figure is fair for them.
 TAUGHT_STEERING = frozenset({"2022-rounds"})
