@@ -212,6 +212,13 @@ def test_signed_off_is_answered_by_whichever_of_authorisation_and_agreed_by_the_
         ("Pryd cafodd y polisi ei ddiweddaru?", "last_reviewed"),
         ("Pryd wnaethon nhw adolygu'r polisi?", "last_reviewed"),
         ("Pryd oedd yr adolygiad olaf o'r polisi?", "last_reviewed"),
+        # "this policy" said the Welsh way, or the policy named in full, with the same past.
+        ("Pryd gafodd y polisi hwn ei adolygu?", "last_reviewed"),
+        ("Pryd cafodd y Polisi Cyfryngau Cymdeithasol i Staff ei adolygu?", "last_reviewed"),
+        ("Pryd gafodd y ddogfen hon ei hadolygu?", "last_reviewed"),
+        ("Pryd gafodd hwn ei ddiweddaru?", "last_reviewed"),
+        ("Pryd wnaethon nhw ddiweddaru'r polisi?", "last_reviewed"),
+        ("Pryd mae'r polisi hwn yn cael ei adolygu nesaf?", "next_review"),
         ("Pryd caiff y polisi ei adolygu?", "next_review"),
         # The next review is still the next review.
         ("When is the policy next reviewed?", "next_review"),
