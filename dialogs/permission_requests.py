@@ -90,8 +90,10 @@ _FOR_AN_ACCOUNT = frozenset({"use", "set", "setup", "start", "open", "create", "
                              "rhedeg", "redeg", "postio", "bostio", "rhannu", "rannu", "ffilmio", "blogio", "flogio",
                              "gwneud", "wneud"})
 _ARTICLES = frozenset({"the", "my", "our", "a", "an", "r", "y", "yr", "fy", "ein"})
-# "fy nghais i wedi ...": "i" after "nghais" is "my" said twice, not "to".
-_MINE_SAID_TWICE = frozenset({"wedi", "di", "yn", "n", "ei", "am", "ar", "dal", "eto", "gyda", "wnaeth", "gafodd"})
+# "fy nghais i wedi ...": "i" after "nghais" is "my" said twice, not "to" ("Dydy fy nghais i ddim wedi...", "Mae fy
+# nghais i heb gael ateb", "fy nghais i sy'n aros").
+_MINE_SAID_TWICE = frozenset({"wedi", "di", "yn", "n", "ei", "am", "ar", "dal", "eto", "gyda", "wnaeth", "gafodd",
+                              "ddim", "heb", "sydd", "sy", "byth", "nawr", "rwan"})
 # "my request from last week" is when it was sent; "my requests from pupils" are other people's.
 _WHEN = frozenset({"last", "yesterday", "this", "earlier", "before", "today", "monday", "tuesday", "wednesday",
                    "thursday", "friday", "january", "february", "march", "april", "may", "june", "july", "august",
@@ -107,7 +109,7 @@ _ASKED_OF_A_REQUEST = frozenset({
     "gwrthodwyd", "aros", "tynnu", "dynnu", "penderfynu", "benderfynu", "penderfynodd", "benderfynodd", "penderfyniad",
     "benderfyniad", "digwyddodd", "ddigwyddodd", "digwydd", "ddigwydd", "newyddion", "clywed", "glywed", "ble", "lle",
     "gwirio", "wirio", "statws", "newid", "golygu", "olygu", "diwygio", "anfon", "anfonais", "gweld", "weld", "dangos",
-    "ddangos", "ateb", "hanes"})
+    "ddangos", "ateb", "hanes", "cytuno", "gytuno", "chytuno", "cytunodd", "gytunodd"})
 
 
 def _goes_to(after: list[str]) -> str:
@@ -145,9 +147,10 @@ def asks_about_own_request(said: str) -> bool:
 
 
 # Asking to change a request, which is never edited once sent ("edit my request", "newid fy nghais"); not "beth mae
-# hyn yn ei olygu i fy nghais?" (what it means) nor "ydy fy nghais wedi newid?" (whether it has changed).
+# hyn yn ei olygu i fy nghais?", "beth mae hynny'n golygu?" (what it means) nor "ydy fy nghais wedi newid?" (whether
+# it has changed).
 _CHANGE = re.compile(r"\b(change|changing|edit|editing|amend|amending|alter|altering|(?<!wedi )(?<!di )newid|"
-                     r"(?<!\byn )golygu|(?<!n ei )olygu|diwygio|ddiwygio|cywiro|gywiro|addasu)\b")
+                     r"(?<!\byn )(?<!\bn )golygu|(?<!n ei )olygu|diwygio|ddiwygio|cywiro|gywiro|addasu)\b")
 PENDING_WORDS = frozenset({"pending", "pending requests", "requests to decide", "ceisiadau sy n aros",
                            "yn aros"})
 REGISTER_WORDS = frozenset({"register", "official accounts", "cofrestr", "cyfrifon swyddogol"})

@@ -736,6 +736,11 @@ ABOUT_MY_REQUEST = [
     ("Ydy fy nghais am gyfrif i ddilynwyr yr ysgol yn dal i aros?", Lang.CY),
     ("Ble mae fy nghais i ddefnyddio Instagram?", Lang.CY),
     ("Unrhyw newyddion am fy nghais i'r pennaeth?", Lang.CY),
+    # "fy nghais i" then "ddim", "heb", "sy'n": "my" said twice, not "to"; the head "agreeing" is approving.
+    ("Dydy fy nghais i ddim wedi cael ateb eto", Lang.CY),
+    ("Mae fy nghais i heb gael ei ateb", Lang.CY),
+    ("Ydy fy nghais i sy'n aros wedi cael ei weld?", Lang.CY),
+    ("Ydy'r pennaeth wedi cytuno i fy nghais?", Lang.CY),
 ]
 
 
@@ -763,7 +768,8 @@ FRIEND_REQUESTS = ["can I accept a friend request from a parent?", "Should I acc
                    "My request to the parent to take the photo down was declined, what now?",
                    "A pupil accepted my request on Instagram by mistake, what should I do?",
                    "Anwybyddodd rhiant fy nghais i stopio anfon negeseuon ata i. Beth ddylwn i ei wneud?",
-                   "Gwrthodwyd fy nghais i dynnu'r llun i lawr gan y rhiant. Beth nawr?"]
+                   "Gwrthodwyd fy nghais i dynnu'r llun i lawr gan y rhiant. Beth nawr?",
+                   "Mae rhiant wedi gwrthod fy nghais ffrind ar Facebook, beth ddylwn i ei wneud?"]
 
 
 @pytest.mark.parametrize("typed", FRIEND_REQUESTS)
@@ -826,7 +832,7 @@ async def test_asking_to_change_a_request_says_to_withdraw_it_and_ask_again(
 
 
 @pytest.mark.parametrize("typed", ["Beth mae 'Yn aros' yn ei olygu ar fy nghais?", "Ydy fy nghais wedi newid?",
-                                   "Beth mae hyn yn golygu i fy nghais?"])
+                                   "Beth mae hyn yn golygu i fy nghais?", "Beth mae hynny'n golygu i fy nghais?"])
 async def test_asking_what_a_request_means_or_whether_it_changed_is_not_asking_to_change_it(
         answering_bot: BotInMemory, strings: Catalogue, typed: str) -> None:
     """ "golygu" is to edit and to mean, "newid" to change and, after "wedi", changed: only asking to change a request
