@@ -75,6 +75,9 @@ def test_a_question_about_the_document_names_its_detail(
         "can i post a draft of the newsletter on the class page before it's final?",
         "does this cover WhatsApp too or just Facebook?",
         "I work in the kitchen at the primary - does the policy apply to me too?",
+        "Dw i'n gweithio yn y gegin yn yr ysgol gynradd. "
+        "Ydy'r polisi cyfryngau cymdeithasol yn berthnasol i mi hefyd?",
+        "Ydy'r polisi'n berthnasol i mi hefyd? Dw i'n gweithio yn yr ysgol gynradd",
         "does this cover what i do at home or only in school",
     ],
 )
