@@ -35,7 +35,11 @@ HELP_WORDS = frozenset({"help", "help me", "cymorth", "helpu", "commands", "gorc
                         "allwch chi helpu fi", "elli di helpu", "elli di fy helpu", "elli di helpu fi",
                         "ellwch chi helpu", "ellwch chi fy helpu", "fedri di helpu", "fedri di fy helpu",
                         "fedri di helpu fi", "fedrwch chi helpu", "fedrwch chi fy helpu", "fedrwch chi helpu fi",
-                        "wnei di fy helpu", "wnei di helpu fi", "wnewch chi fy helpu", "wnewch chi helpu fi"})
+                        "wnei di fy helpu", "wnei di helpu fi", "wnewch chi fy helpu", "wnewch chi helpu fi",
+                        # The polite conditional ("Allech chi fy helpu?") and "Ga i help?".
+                        "allech chi helpu", "allech chi fy helpu", "allech chi helpu fi", "fedrech chi helpu",
+                        "fedrech chi fy helpu", "fedrech chi helpu fi", "ga i help", "gaf i help", "ga i gymorth",
+                        "gaf i gymorth"})
 # Thanks and goodbyes get a short friendly word, not a search of the policy.
 THANKS = frozenset({"thanks", "thank you", "thankyou", "thanks a lot", "cheers", "ta", "diolch", "diolch yn fawr",
                     "bye", "ok bye", "ok thanks", "okay thanks", "great thanks", "hwyl", "hwyl fawr", "ta ra",
@@ -67,7 +71,7 @@ BACKING_OUT = frozenset({"cancel", "cancel that", "cancel it", "cancel this", "n
                          "canslwch", "canslwch e", "canslwch fe", "canslwch fo", "canslwch hi", "canslwch hwn",
                          "canslwch hynny", "canslwch y ffurflen", "stopiwch", "gadewch o fod", "gadewch e fod",
                          "anghofia am hynny", "anghofiwch am hynny", "anghofiwch hi", "does dim angen",
-                         "sdim angen"})
+                         "sdim angen", "canslwch o"})
 # Words around a back-out, a call for help or a language that change nothing: "ok, never mind then", "o, dim ots",
 # "I've changed my mind, sorry", "Welsh please", "Cymraeg os gwelwch yn dda", "help plis".
 _BEFORE = frozenset({"oh", "ok", "okay", "actually", "sorry", "no", "nah", "um", "erm", "hmm", "well", "o", "iawn",
@@ -89,7 +93,9 @@ TO_ENGLISH = frozenset({"en", *(way.format(name) for way in _ASKING_FOR for name
 _REFUSING = ("no {}", "not {}", "not in {}", "no more {}", "don t want {}", "i don t want {}", "dont want {}",
              "i dont want {}", "don t speak {}", "i don t speak {}", "dont speak {}", "i dont speak {}",
              "dim {}", "ddim {}", "dim yn {}", "ddim yn {}", "nid {}", "nid yn {}", "dim mwy o {}",
-             "dw i ddim yn siarad {}", "dwi ddim yn siarad {}", "dw i ddim yn deall {}", "dwi ddim yn deall {}")
+             "dw i ddim yn siarad {}", "dwi ddim yn siarad {}", "dw i ddim yn deall {}", "dwi ddim yn deall {}",
+             "dydw i ddim yn siarad {}", "dydw i ddim yn deall {}", "sa i n siarad {}", "sa i n deall {}",
+             "dwi m yn siarad {}", "dwi m yn deall {}")
 NOT_WELSH = frozenset(way.format(name) for way in _REFUSING for name in ("welsh", "cymraeg", "gymraeg"))
 NOT_ENGLISH = frozenset(way.format(name) for way in _REFUSING for name in ("english", "saesneg"))
 _NO_AND_A_PAUSE = re.compile(r"\b(no|nope|nah|na|not|dim|ddim)\s*[,.;:!—–-]")
@@ -188,10 +194,11 @@ def language_asked_for(text: str) -> Lang | None:
     ask for the other one. None for anything else ("do I have to post in Welsh?" is a question)."""
     said = normalise(text)
     if not _NO_AND_A_PAUSE.search(fold(text)):
-        if _says_only(said, NOT_WELSH):
-            return Lang.EN
-        if _says_only(said, NOT_ENGLISH):
-            return Lang.CY
+        refused = Lang.EN if _says_only(said, NOT_WELSH) else Lang.CY if _says_only(said, NOT_ENGLISH) else None
+        # "Dim Cymraeg?" / "No Welsh?" asks whether there is any (of a quote left in English): a question, not a
+        # choice of language.
+        if refused is not None:
+            return None if text.rstrip().endswith("?") else refused
     if _says_only(said, TO_WELSH):
         return Lang.CY
     if _says_only(said, TO_ENGLISH):

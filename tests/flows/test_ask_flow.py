@@ -267,7 +267,7 @@ BACKING_OUT = [("cancel", Lang.EN), ("Never mind", Lang.EN), ("I've changed my m
                ("Dw i wedi newid fy meddwl", Lang.CY), ("O, dim ots", Lang.CY), ("Na diolch", Lang.CY),
                ("Dim rŵan, diolch", Lang.CY), ("Paid â becso", Lang.CY), ("Dwi 'di newid fy meddwl", Lang.CY),
                ("Sdim ots", Lang.CY), ("Anghofia fo 'ta", Lang.CY), ("Canslwch e, diolch yn fawr", Lang.CY),
-               ("Stopiwch", Lang.CY), ("Gadewch e fod", Lang.CY)]
+               ("Stopiwch", Lang.CY), ("Gadewch e fod", Lang.CY), ("Canslwch o", Lang.CY)]
 
 
 @pytest.mark.parametrize(("said", "lang"), BACKING_OUT)
@@ -315,6 +315,7 @@ async def test_asking_for_the_other_language_in_everyday_words_switches_and_is_n
     ("dim Cymraeg", Lang.CY, Lang.EN), ("Dim Cymraeg plis", Lang.EN, Lang.EN), ("ddim yn Gymraeg", Lang.CY, Lang.EN),
     ("No English please", Lang.CY, Lang.CY), ("no more English", Lang.EN, Lang.CY),
     ("dim Saesneg plis", Lang.EN, Lang.CY), ("dim mwy o Saesneg", Lang.EN, Lang.CY),
+    ("Sa i'n siarad Cymraeg", Lang.CY, Lang.EN), ("Dydw i ddim yn deall Cymraeg", Lang.CY, Lang.EN),
     # A pause after "no" answers the card it was shown: "No, English please" asks for English.
     ("No, English please", Lang.CY, Lang.EN), ("Na, Cymraeg plis", Lang.EN, Lang.CY),
     ("no - welsh please", Lang.EN, Lang.CY)])
@@ -330,7 +331,8 @@ async def test_saying_no_to_a_language_chooses_the_other_one(answering_bot: BotI
 
 @pytest.mark.parametrize("said", ["help please", "I need help", "help me please", "can you help me?", "Please help",
                                   "cymorth plis", "help plis", "Dwi angen help", "Allwch chi fy helpu?",
-                                  "Mae angen help arna i", "Alli di helpu fi?", "Fedrwch chi fy helpu, plis?"])
+                                  "Mae angen help arna i", "Alli di helpu fi?", "Fedrwch chi fy helpu, plis?",
+                                  "Allech chi fy helpu?", "Ga i help plis?"])
 async def test_asking_for_help_in_everyday_words_gets_the_help_card_and_is_never_a_question(
         answering_bot: BotInMemory, said: str) -> None:
     reply = await answering_bot.says(CARYS, said)
@@ -341,7 +343,9 @@ async def test_asking_for_help_in_everyday_words_gets_the_help_card_and_is_never
 
 @pytest.mark.parametrize("said", ["do I have to post in Welsh on the school page?", "Can I post in English only?",
                                   "I need help with a parent posting about me", "can you help me write a post?",
-                                  "Ga i bostio yn Gymraeg yn unig?", "Helpwch fi i ysgrifennu post am y daith"])
+                                  "Ga i bostio yn Gymraeg yn unig?", "Helpwch fi i ysgrifennu post am y daith",
+                                  # "No Welsh?" of a quote left in English asks, it does not choose a language.
+                                  "Dim Cymraeg?", "dim Cymraeg ar y dudalen?", "No Welsh?"])
 async def test_a_question_that_mentions_a_language_or_help_is_still_a_question(answering_bot: BotInMemory,
                                                                                said: str) -> None:
     reply = await answering_bot.says(CARYS, said)
