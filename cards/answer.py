@@ -312,9 +312,9 @@ def about_card(strings: Catalogue, lang: Lang, details: PolicyDetails, *, overdu
 
 def _not_given(strings: Catalogue, lang: Lang, details: PolicyDetails, asked: str) -> str:
     """That the document does not give the detail asked for; for its last review, the date it does give (of issue)."""
-    issued = details.issued()
-    if asked == "last_reviewed" and issued is not None:
-        return strings.text("ask.about_not_given_last_reviewed_issued", lang, issued=issued.text(lang.value))
+    instead = details.given_instead(asked)
+    if instead is not None and instead[0] == "date_of_issue":
+        return strings.text("ask.about_not_given_last_reviewed_issued", lang, issued=instead[1].text(lang.value))
     return strings.text(f"ask.about_not_given_{asked}", lang)
 
 

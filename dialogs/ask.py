@@ -32,6 +32,7 @@ from cards.common import VERB_ABOUT, VERB_REVIEW, VERB_SECTIONS, error_card, not
 from cards.i18n import Catalogue
 from cards.publishing import changes_elements, published_text
 from dialogs.base import CardData, Handler, Reply, Text, Turn, Verb, normalise, opens
+from dialogs.language import ShownIn, in_the_cards_language
 from dialogs.private import PrivateChat
 
 log = logging.getLogger(__name__)
@@ -72,12 +73,6 @@ class Retriever(Protocol):
         ...
 
 
-class ShownIn(CardData):
-    """A button that opens something of the policy: `lang` (optional, newer buttons), the language of its card."""
-
-    lang: Text = ""
-
-
 class SectionClick(ShownIn):
     """`policy.section`: the section's id; `passage` (optional, newer buttons) the passage to show first; the marks
     of their words (optional, newer still), by which a later version finds them."""
@@ -104,17 +99,6 @@ class ReplyClick(QuestionClick):
     """`ask.reply`: the question's id and the reply typed on the card."""
 
     reply: Text = ""
-
-
-def in_its_cards_language(handler: Handler) -> Handler:
-    """The handler answering in the language of the card the button sits on (a Welsh answer, to someone whose Teams is
-    in English, opens its section in Welsh); in the person's own for a button from before buttons said."""
-
-    async def in_language(turn: Turn) -> Reply:
-        shown = turn.data.get("lang")
-        return await handler(replace(turn, lang=Lang(shown)) if shown in tuple(Lang) else turn)
-
-    return in_language
 
 
 class AskFlow:
@@ -146,15 +130,15 @@ class AskFlow:
         """The verbs of the answer cards (passing a question on, the head's question card and the review list
         only in private: the reply comes back there)."""
         return {
-            cards.VERB_SECTION: Verb(opens(in_its_cards_language(self.show_section)), SectionClick),
-            VERB_SECTIONS: Verb(opens(in_its_cards_language(self.show_sections)), ShownIn),
+            cards.VERB_SECTION: Verb(opens(in_the_cards_language(self.show_section)), SectionClick),
+            VERB_SECTIONS: Verb(opens(in_the_cards_language(self.show_sections)), ShownIn),
             VERB_ABOUT: Verb(opens(self.about)),
             cards.VERB_FEEDBACK: Verb(self.feedback, FeedbackClick),
             cards.VERB_ESCALATE: Verb(self.pass_on, QuestionClick),
             cards.VERB_REPLY: Verb(self._private.only(self.reply), ReplyClick),
             cards.VERB_QUESTION: Verb(self._private.only(opens(self.question)), QuestionClick),
-            cards.VERB_DISCLAIMER: Verb(opens(in_its_cards_language(self.disclaimer)), ShownIn),
-            cards.VERB_PHOTOS: Verb(opens(in_its_cards_language(self.photos)), ShownIn),
+            cards.VERB_DISCLAIMER: Verb(opens(in_the_cards_language(self.disclaimer)), ShownIn),
+            cards.VERB_PHOTOS: Verb(opens(in_the_cards_language(self.photos)), ShownIn),
             VERB_REVIEW: Verb(self._private.only(opens(self.review))),
         }
 

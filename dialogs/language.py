@@ -8,7 +8,14 @@ from dataclasses import replace
 from bot.domain.people import Lang
 from bot.policy.text import words as policy_words
 from bot.policy.welsh import detect_language
-from dialogs.base import Handler, Reply, Turn
+from dialogs.base import CardData, Handler, Reply, Text, Turn
+
+
+class ShownIn(CardData):
+    """A button that says the language of the card it is on: `lang` (optional: cards posted before buttons said, and
+    the menus, send none)."""
+
+    lang: Text = ""
 
 
 def in_the_words_language(turn: Turn) -> Turn:

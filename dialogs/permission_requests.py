@@ -65,7 +65,7 @@ from dialogs.base import (
     owned,
     stored_after_all,
 )
-from dialogs.language import in_the_cards_language, in_the_words_typed
+from dialogs.language import ShownIn, in_the_cards_language, in_the_words_typed
 from dialogs.private import PrivateChat
 
 log = logging.getLogger(__name__)
@@ -181,13 +181,6 @@ class RequestForm(CardData):
     end: Text = ""
     ongoing: Text = ""
     confirm: Text = ""
-
-
-class ShownIn(CardData):
-    """`permission.form`, `permission.mine`, `permission.pending`, `permission.register`: the language of the card the
-    button is on (optional: cards posted before it, and the menus, send none)."""
-
-    lang: Text = ""
 
 
 class RequestClick(ShownIn):
@@ -739,11 +732,10 @@ class PermissionFlow:
         return await self._pending_reply(turn)
 
     async def _to_decide(self, turn: Turn) -> list[PermissionRequest]:
-        """The requests waiting for this person's decision, oldest first (none for someone who decides nothing): at
-        the schools they head or are a delegate of, and a headteacher's at a school with no delegate."""
+        """The requests waiting for this person's decision, oldest first (none for someone who decides nothing): those
+        `Federation.deciders_for` gives them (a headteacher may decide another school's head's own)."""
         head = self._federation.is_headteacher(turn.actor)
-        schools = {s.school_id: s for s in self._federation.schools
-                   if s.may_decide(turn.actor) or (head and not s.delegates)}
+        schools = {s.school_id: s for s in self._federation.schools if head or s.may_decide(turn.actor)}
         rows = await self._requests.list_pending(list(schools)) if schools else []
         return [r for r in rows if r.requester.tenant_id == turn.actor.tenant_id
                 and self._federation.may_decide(schools[r.school_id], r.requester, turn.actor)]

@@ -172,9 +172,13 @@ class StaffListChange:
     domain), applied to the list as it was and as it will be."""
 
     taken_off: tuple[StaffMember, ...]
-    on_the_list: dict[str, int]
-    was: tuple[StaffMember, ...] = ()
-    will_be: tuple[StaffMember, ...] = ()
+    was: tuple[StaffMember, ...]
+    will_be: tuple[StaffMember, ...]
+
+    @property
+    def on_the_list(self) -> Counter[str]:
+        """How many staff each school has on the list now."""
+        return Counter(m.school for m in self.was)
 
     def by_school(self) -> dict[str, int]:
         """How many it takes off, by school."""
@@ -183,7 +187,8 @@ class StaffListChange:
     def sweeping(self) -> tuple[str, ...]:
         """The schools that would lose more than half their staff on the list: one school's export imported alone
         (the other school keeps at most the staff both share), or an export cut short. Leavers never come to half."""
-        return tuple(school for school, gone in self.by_school().items() if gone * 2 > self.on_the_list[school])
+        on_the_list = self.on_the_list
+        return tuple(school for school, gone in self.by_school().items() if gone * 2 > on_the_list[school])
 
 
 def staff_list_change(now: Sequence[StaffMember], incoming: Sequence[StaffMember]) -> StaffListChange:
@@ -192,7 +197,7 @@ def staff_list_change(now: Sequence[StaffMember], incoming: Sequence[StaffMember
     emails = {m.email for m in incoming}
     ids = {m.aad_object_id for m in incoming if m.aad_object_id}
     gone = tuple(m for m in now if m.email not in emails and not (m.aad_object_id and m.aad_object_id in ids))
-    return StaffListChange(gone, dict(Counter(m.school for m in now)), tuple(now), tuple(incoming))
+    return StaffListChange(gone, tuple(now), tuple(incoming))
 
 
 def _line_number(problem: str) -> int:

@@ -10,7 +10,7 @@ import json
 import sys
 from pathlib import Path
 
-from bot.policy.details import Detail, PolicyDetails
+from bot.policy.details import PolicyDetails
 from bot.policy.loader import (
     PolicyFileError,
     PolicyFileUnreadable,
@@ -47,7 +47,7 @@ def answer_json(answer: Answer, details: PolicyDetails | None = None) -> str:
         shown["clause"] = clauses[0]
     if answer.detail:
         detail = answer.detail
-        instead = _instead(details, detail) if details and not details.asked(detail, "en") else None
+        instead = details.given_instead(detail) if details and not details.asked(detail, "en") else None
 
         def value(lang: str) -> str:
             if instead is not None:
@@ -111,21 +111,10 @@ def ask_command(argv: list[str]) -> int:
     return 0
 
 
-def _instead(details: PolicyDetails, detail: str) -> tuple[str, Detail] | None:
-    """What the About card gives when the document does not give the detail: for the last review, the date of issue;
-    for the schools, what the document applies to. None when it gives nothing in its place."""
-    issued = details.issued()
-    if detail == "last_reviewed" and issued is not None:
-        return "date_of_issue", issued
-    if detail == "schools" and details.federation is not None:
-        return "applies_to", details.federation
-    return None
-
-
 def _not_given(details: PolicyDetails, detail: str, lang: str) -> str:
     """As the About card says it: for the last review, with the date the document does give; for the schools, with
     what it applies to."""
-    instead = _instead(details, detail)
+    instead = details.given_instead(detail)
     if instead is None:
         return "(the document does not say)"
     what, value = instead[0], instead[1].text(lang)

@@ -114,6 +114,16 @@ class PolicyDetails:
             return other
         return name
 
+    def given_instead(self, name: str) -> tuple[str, Detail] | None:
+        """What the About card gives when the document does not give the detail asked for: for the last review, the
+        date of issue ("date_of_issue"); for the schools, what the document applies to ("applies_to"); else None."""
+        issued = self.issued()
+        if name == "last_reviewed" and issued is not None:
+            return "date_of_issue", issued
+        if name == "schools" and self.federation is not None:
+            return "applies_to", self.federation
+        return None
+
     def asked(self, name: str, lang: str) -> str:
         """The detail a question about the document names ("author", "next_review"...) as a reader of `lang` sees
         it; "" when the document does not give it."""
