@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import tomllib
+from fnmatch import fnmatch
 from pathlib import Path
 
 from bot.policy.sentence import default_folder
@@ -38,3 +41,17 @@ def test_the_federations_real_settings_are_never_committed() -> None:
     ignored = (REPO / ".gitignore").read_text(encoding="utf-8").splitlines()
 
     assert "config/federation.json" in ignored
+
+
+def test_an_installed_package_carries_every_data_file_the_bot_reads() -> None:
+    """`pip install .` copies only the package data pyproject.toml names: a word list it leaves out
+    (`bot/policy/data/words/*.tsv`, `dialogs/data/*`) would stop the bot at import."""
+    settings = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = settings["tool"]["setuptools"]["package-data"]["*"]
+    tracked = subprocess.run(["git", "ls-files", "bot", "dialogs", "cards"], cwd=REPO, check=True, text=True,
+                             capture_output=True).stdout.split()
+
+    data = [name for name in tracked if not name.endswith((".py", ".csv"))]
+    left_out = [name for name in data if not any(fnmatch(Path(name).name, pattern) for pattern in patterns)]
+
+    assert data and left_out == []
