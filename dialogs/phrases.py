@@ -1,0 +1,65 @@
+"""The words and phrases the flows recognise as commands, read once from the plain files in `data/`.
+
+Each file is one list, so anyone (a Welsh speaker above all) can add a phrase without touching code: one phrase a
+line, lines starting with "#" are comments (each file's header says what its list means and how it is matched).
+A phrase is compared as the bot compares what people type (`normalise`): lower case, accents and punctuation taken
+away ("Dw i'n" is "dw i n", "rŵan" is "rwan"), so it may be written either way. `.tsv` files hold a word, a tab, then
+what it stands for.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from dialogs.base import normalise
+
+DATA_FOLDER = Path(__file__).resolve().parent / "data"
+# Where a language's name goes in the phrases for asking for (or refusing) one: "switch to {}".
+PLACEHOLDER = "{}"
+
+
+def _lines(name: str, folder: Path) -> list[tuple[int, str]]:
+    text = (folder / name).read_text(encoding="utf-8")
+    return [(number, line.strip()) for number, line in enumerate(text.splitlines(), start=1)
+            if line.strip() and not line.lstrip().startswith("#")]
+
+
+def _as_compared(text: str) -> str:
+    return " ".join(normalise(text).split())
+
+
+def read_phrases(name: str, *, folder: Path = DATA_FOLDER) -> tuple[str, ...]:
+    """A list of phrases, as compared, in the file's order; a line of punctuation alone ("?") is kept as written,
+    for a message that is only that."""
+    return tuple(_as_compared(line) or line for _, line in _lines(name, folder))
+
+
+def read_patterns(name: str, *, folder: Path = DATA_FOLDER) -> tuple[str, ...]:
+    """A list of phrases that each hold `PLACEHOLDER` once, where a language's name goes ("switch to {}")."""
+    patterns = []
+    for number, line in _lines(name, folder):
+        if line.count(PLACEHOLDER) != 1:
+            raise ValueError(f"{folder / name}: line {number} needs {PLACEHOLDER} once, where the language's name "
+                             f"goes: {line!r}")
+        patterns.append(f" {PLACEHOLDER} ".join(_as_compared(part) for part in line.split(PLACEHOLDER)).strip())
+    return tuple(patterns)
+
+
+def read_table(name: str, *, folder: Path = DATA_FOLDER) -> dict[str, str]:
+    """A two-column list: word (as compared) -> what it stands for (as written); a later line wins."""
+    table: dict[str, str] = {}
+    for number, line in _lines(name, folder):
+        key, tab, value = line.partition("\t")
+        if not tab or not _as_compared(key) or not value.strip():
+            raise ValueError(f"{folder / name}: line {number} is not 'word<TAB>what it stands for': {line!r}")
+        table[_as_compared(key)] = value.strip()
+    return table
+
+
+def one_of(phrases: tuple[str, ...]) -> str:
+    """A regular expression's alternation of whole phrases, in their order: "(new|set up|creu)"."""
+    odd = [phrase for phrase in phrases if not re.fullmatch(r"\w+(?: \w+)*", phrase)]
+    if odd:
+        raise ValueError(f"only words can be matched here, not {odd!r}")
+    return f"({'|'.join(phrases)})"

@@ -1,0 +1,79 @@
+"""Every phrase in the lists a Welsh speaker extends (dialogs/data/) gets its answer, typed as the list writes it: a
+phrase added to a file is recognised without touching code, and one that never could be fails here by name."""
+
+from __future__ import annotations
+
+from bot.domain.people import Lang, Person
+from cards.i18n import Catalogue
+from dialogs.home import language_asked_for
+from dialogs.phrases import DATA_FOLDER, PLACEHOLDER
+from tests.flows.conftest import CARYS, BotInMemory, text_of
+
+
+def lines(name: str) -> list[str]:
+    """A list's phrases as its file writes them (capitals, accents, apostrophes), read here without the bot's loader."""
+    text = (DATA_FOLDER / name).read_text(encoding="utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+
+
+def language_phrases(name: str) -> list[tuple[str, Lang]]:
+    """Each line of a list of ways to ask for (or refuse) a language, with each name of each language in it."""
+    names = {Lang.CY: lines("language-names-welsh.txt"), Lang.EN: lines("language-names-english.txt")}
+    return [(way.replace(PLACEHOLDER, language), lang)
+            for way in lines(name) for lang, languages in names.items() for language in languages]
+
+
+async def _not_answered_with(bot: BotInMemory, strings: Catalogue, phrases: list[str], key: str, *,
+                             person: Person = CARYS) -> list[str]:
+    """The phrases whose reply does not show the string `key` (in either language: Welsh words get Welsh)."""
+    shown = {strings.text(key, lang) for lang in Lang}
+    missed = []
+    for phrase in phrases:
+        reply = await bot.says(person, phrase)
+        if not any(text in text_of(reply.card) for text in shown):
+            missed.append(phrase)
+    return missed
+
+
+async def test_every_greeting_in_the_list_gets_the_welcome_card(bot: BotInMemory, strings: Catalogue) -> None:
+    assert await _not_answered_with(bot, strings, lines("greetings.txt"), "welcome.title") == []
+
+
+async def test_every_call_for_help_in_the_list_gets_the_help_card(bot: BotInMemory, strings: Catalogue) -> None:
+    assert "?" in lines("help.txt")
+    assert await _not_answered_with(bot, strings, lines("help.txt"), "help.title") == []
+
+
+async def test_every_thanks_in_the_list_gets_a_friendly_word(bot: BotInMemory, strings: Catalogue) -> None:
+    assert await _not_answered_with(bot, strings, lines("thanks.txt"), "home.thanks") == []
+
+
+async def test_every_way_of_backing_out_in_the_list_is_told_nothing_was_sent(bot: BotInMemory,
+                                                                             strings: Catalogue) -> None:
+    assert await _not_answered_with(bot, strings, lines("backing-out.txt"), "home.backed_out") == []
+
+
+async def test_every_courtesy_word_in_the_lists_changes_nothing(bot: BotInMemory, strings: Catalogue) -> None:
+    """ "ok, never mind", "never mind, os gwelwch yn dda": still backing out."""
+    typed = ([f"{word}, never mind" for word in lines("courtesy-before.txt")]
+             + [f"never mind, {words}" for words in lines("courtesy-after.txt")])
+
+    assert await _not_answered_with(bot, strings, typed, "home.backed_out") == []
+
+
+async def test_every_way_of_asking_for_or_refusing_a_language_in_the_lists_switches_to_it(bot: BotInMemory) -> None:
+    """ "switch to Welsh" and "newid i'r Saesneg" ask for the language they name; "dim Saesneg" for the other."""
+    other = {Lang.CY: Lang.EN, Lang.EN: Lang.CY}
+    wanted = [*language_phrases("language-asking.txt"),
+              *((phrase, other[lang]) for phrase, lang in language_phrases("language-refusing.txt"))]
+
+    switched = {phrase: (await bot.says(CARYS, phrase)).language for phrase, _ in wanted}
+
+    assert {phrase: switched[phrase] for phrase, lang in wanted if switched[phrase] is not lang} == {}
+
+
+def test_no_and_a_pause_answers_the_card_instead_of_refusing_the_language() -> None:
+    """ "Dim, Cymraeg": a no, a pause, then the language; never read as "dim Cymraeg" (no Welsh)."""
+    assert [word for word in lines("language-no-and-a-pause.txt")
+            if language_asked_for(f"{word}, Welsh") is Lang.EN or language_asked_for(f"{word}. Saesneg") is Lang.CY
+            ] == []

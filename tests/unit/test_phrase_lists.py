@@ -1,0 +1,99 @@
+"""The lists of words and phrases the flows recognise (dialogs/data/): each is read, none is empty, a phrase is in no
+two lists that would answer it differently, and a phrase added to a file is read as people type it."""
+
+from __future__ import annotations
+
+import itertools
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from dialogs import ask, concerns, home, permission_requests, policy_reads, publishing
+from dialogs.base import normalise
+from dialogs.home import _says_only
+from dialogs.phrases import DATA_FOLDER, read_patterns, read_phrases
+
+PATTERN_LISTS = ("language-asking.txt", "language-refusing.txt")
+# Lists compared word by word with the words of a message: a line of two words there would never match.
+WORD_LISTS = ("courtesy-before.txt", "language-no-and-a-pause.txt")
+DIALOGS = Path(home.__file__).resolve().parent
+
+
+def entries(name: str) -> tuple[str, ...]:
+    """A list's entries as the flows read them."""
+    return read_patterns(name) if name in PATTERN_LISTS else read_phrases(name)
+
+
+def data_files() -> list[str]:
+    return sorted(path.name for path in DATA_FOLDER.iterdir() if path.is_file())
+
+
+@pytest.mark.parametrize("name", data_files())
+def test_every_list_is_read_by_a_flow_and_none_is_empty(name: str) -> None:
+    """A file no flow reads would take a Welsh speaker's new phrase and do nothing with it."""
+    readers = [path.name for path in DIALOGS.glob("*.py")
+               if any(f"{quote}{name}{quote}" in path.read_text(encoding="utf-8") for quote in "\"'")]
+
+    assert readers, f"no flow reads {name}"
+    assert entries(name), f"{name} has no phrases"
+
+
+@pytest.mark.parametrize("name", WORD_LISTS)
+def test_lists_compared_word_by_word_hold_one_word_a_line(name: str) -> None:
+    assert [entry for entry in entries(name) if len(entry.split()) != 1] == []
+
+
+def test_no_command_is_in_two_lists_that_answer_it_differently() -> None:
+    """A help phrase that is also a back-out, "fy nghais" that is also a concern command: whichever flow is asked
+    first would win, silently. Asking for Welsh and refusing English are one answer."""
+    commands = {
+        "greetings.txt": home.GREETINGS, "help.txt": home.HELP_WORDS, "thanks.txt": home.THANKS,
+        "backing-out.txt": home.BACKING_OUT, "asking for Welsh or refusing English": home.TO_WELSH | home.NOT_ENGLISH,
+        "asking for English or refusing Welsh": home.TO_ENGLISH | home.NOT_WELSH,
+        "permission_requests.FORM_WORDS": permission_requests.FORM_WORDS,
+        "permission_requests.MINE_WORDS": permission_requests.MINE_WORDS,
+        "permission_requests.PENDING_WORDS": permission_requests.PENDING_WORDS,
+        "permission_requests.REGISTER_WORDS": permission_requests.REGISTER_WORDS,
+        "concerns.FORM_WORDS": concerns.FORM_WORDS, "concerns.MINE_WORDS": concerns.MINE_WORDS,
+        "ask.SECTIONS_WORDS": ask.SECTIONS_WORDS, "ask.ABOUT_WORDS": ask.ABOUT_WORDS,
+        "ask.REVIEW_WORDS": ask.REVIEW_WORDS, "policy_reads.WHATS_NEW_WORDS": policy_reads.WHATS_NEW_WORDS,
+        "policy_reads.READS_WORDS": policy_reads.READS_WORDS, "publishing.PUBLISH_WORDS": publishing.PUBLISH_WORDS}
+
+    both = [f"{phrase!r} is in {a} and {b}" for (a, first), (b, second) in itertools.combinations(commands.items(), 2)
+            for phrase in sorted(first & second)]
+
+    assert both == []
+
+
+def test_a_phrase_added_to_a_list_is_read_as_people_type_it(tmp_path: Path) -> None:
+    """Capitals, accents, apostrophes and question marks make no difference; a line of punctuation alone is kept."""
+    folder = tmp_path / "data"
+    shutil.copytree(DATA_FOLDER, folder)
+    with (folder / "help.txt").open("a", encoding="utf-8") as help_list:
+        help_list.write("\n# Added by a Welsh speaker\nWyt ti'n gallu fy helpu?\n")
+    with (folder / "language-asking.txt").open("a", encoding="utf-8") as asking:
+        asking.write("\nMae'n well gen i {}\n")
+
+    extended = frozenset(read_phrases("help.txt", folder=folder))
+    typed = normalise("Ok, wyt ti’n gallu fy helpu? Diolch yn fawr")
+
+    assert "wyt ti n gallu fy helpu" in extended and "?" in extended
+    assert _says_only(typed, extended) and not _says_only(typed, home.HELP_WORDS)
+    assert read_patterns("language-asking.txt", folder=folder)[-1] == "mae n well gen i {}"
+
+
+@pytest.mark.parametrize(("name", "line", "reader"), [
+    ("language-asking.txt", "newid i Gymraeg", read_patterns),
+    ("language-asking.txt", "{} neu {}", read_patterns),
+])
+def test_a_line_the_flows_could_not_use_stops_them_saying_which_line(
+        tmp_path: Path, name: str, line: str, reader: Callable[..., object]) -> None:
+    shutil.copytree(DATA_FOLDER, tmp_path, dirs_exist_ok=True)
+    with (tmp_path / name).open("a", encoding="utf-8") as data:
+        data.write(f"\n{line}\n")
+    count = len((tmp_path / name).read_text(encoding="utf-8").splitlines())
+
+    with pytest.raises(ValueError, match=rf"{name}: line {count}"):
+        reader(name, folder=tmp_path)
