@@ -66,50 +66,32 @@ from dialogs.base import (
     stored_after_all,
 )
 from dialogs.language import ShownIn, in_the_cards_language, in_the_words_typed
+from dialogs.phrases import one_of, read_phrases, read_table
 from dialogs.private import PrivateChat
 
 log = logging.getLogger(__name__)
 
-FORM_WORDS = frozenset({"request permission", "ask permission", "permission", "permission request",
-                        "ask for permission", "ask to use social media", "gofyn caniatad", "caniatad",
-                        "cais am ganiatad", "gofyn am ganiatad", "caniatad cyfryngau cymdeithasol"})
-MINE_WORDS = frozenset({"my requests", "my request", "requests", "fy ngheisiadau", "fy ngheisiau", "ceisiadau",
-                        "my own requests", "my permission requests", "fy nghais", "fy nghais i", "fy ngheisiadau i",
-                        "cais fi", "ceisiadau fi"})
+# The commands and words this flow recognises are lists in data/ (`dialogs.phrases`), which a Welsh speaker can extend;
+# each file's header says how its words are matched.
+FORM_WORDS = frozenset(read_phrases("permission-form.txt"))
+MINE_WORDS = frozenset(read_phrases("permission-my-requests.txt"))
 # Where a person names a request of their own ("cais" after "fy" is "nghais"; typed without the mutation too, and
 # "cais fi" as it is spoken). Whether it is one to the headteacher is told by what follows it and what is asked of it.
 _MY_REQUEST = re.compile(r"\bmy (?:own |permission |social media )*requests?\b"
                          r"|\b(?:fy )?(?:nghais|ngheisiadau|ngheisiau)\b|\bfy (?:cais|ceisiadau)\b"
                          r"|\b(?:cais|ceisiadau) fi\b")
 # "my request to ..." / "fy nghais i ...": to the headteacher (or a named person), or to do what the head permits.
-_TO_THE_HEAD = frozenset({"head", "headteacher", "headmaster", "headmistress", "deputy", "delegate", "mrs", "mr",
-                          "miss", "ms", "dr", "pennaeth", "bennaeth", "dirprwy", "ddirprwy"})
-_FOR_AN_ACCOUNT = frozenset({"use", "set", "setup", "start", "open", "create", "run", "have", "get", "make", "launch",
-                             "post", "share", "blog", "film", "stream", "livestream", "tweet", "defnyddio",
-                             "ddefnyddio", "sefydlu", "creu", "greu", "agor", "dechrau", "ddechrau", "cael", "gael",
-                             "rhedeg", "redeg", "postio", "bostio", "rhannu", "rannu", "ffilmio", "blogio", "flogio",
-                             "gwneud", "wneud"})
-_ARTICLES = frozenset({"the", "my", "our", "a", "an", "r", "y", "yr", "fy", "ein"})
+_TO_THE_HEAD = frozenset(read_phrases("my-request-to-the-head.txt"))
+_FOR_AN_ACCOUNT = frozenset(read_phrases("my-request-for-an-account.txt"))
+_ARTICLES = frozenset(read_phrases("my-request-articles.txt"))
 # "fy nghais i wedi ...": "i" after "nghais" is "my" said twice, not "to" ("Dydy fy nghais i ddim wedi...", "Mae fy
 # nghais i heb gael ateb", "fy nghais i sy'n aros").
-_MINE_SAID_TWICE = frozenset({"wedi", "di", "yn", "n", "ei", "am", "ar", "dal", "eto", "gyda", "wnaeth", "gafodd",
-                              "ddim", "heb", "sydd", "sy", "byth", "nawr", "rwan"})
+_MINE_SAID_TWICE = frozenset(read_phrases("my-request-said-twice.txt"))
 # "my request from last week" is when it was sent; "my requests from pupils" are other people's.
-_WHEN = frozenset({"last", "yesterday", "this", "earlier", "before", "today", "monday", "tuesday", "wednesday",
-                   "thursday", "friday", "january", "february", "march", "april", "may", "june", "july", "august",
-                   "september", "october", "november", "december"})
+_WHEN = frozenset(read_phrases("my-request-when.txt"))
 # What a person asks of their own request to the headteacher: whether it was approved or declined, what happened to
 # it, where it is, any news, to see, check, change or withdraw it ("golygu": to edit, and to mean).
-_ASKED_OF_A_REQUEST = frozenset({
-    "approved", "approve", "approval", "declined", "decline", "rejected", "refused", "turned", "pending", "waiting",
-    "withdraw", "withdrawn", "cancel", "cancelled", "decided", "decision", "happened", "happening", "heard", "news",
-    "update", "updates", "status", "where", "check", "progress", "sent", "submitted", "through", "change", "changed",
-    "edit", "amend", "alter", "mean", "means", "see", "seen", "look", "looked", "show", "list",
-    "cymeradwyo", "gymeradwyo", "chymeradwyo", "cymeradwywyd", "cymeradwyaeth", "gymeradwyaeth", "gwrthod", "wrthod",
-    "gwrthodwyd", "aros", "tynnu", "dynnu", "penderfynu", "benderfynu", "penderfynodd", "benderfynodd", "penderfyniad",
-    "benderfyniad", "digwyddodd", "ddigwyddodd", "digwydd", "ddigwydd", "newyddion", "clywed", "glywed", "ble", "lle",
-    "gwirio", "wirio", "statws", "newid", "golygu", "olygu", "diwygio", "anfon", "anfonais", "gweld", "weld", "dangos",
-    "ddangos", "ateb", "hanes", "cytuno", "gytuno", "chytuno", "cytunodd", "gytunodd"})
+_ASKED_OF_A_REQUEST = frozenset(read_phrases("my-request-asked.txt"))
 
 
 def _goes_to(after: list[str]) -> str:
@@ -151,9 +133,8 @@ def asks_about_own_request(said: str) -> bool:
 # it has changed).
 _CHANGE = re.compile(r"\b(change|changing|edit|editing|amend|amending|alter|altering|(?<!wedi )(?<!di )newid|"
                      r"(?<!\byn )(?<!\bn )golygu|(?<!n ei )olygu|diwygio|ddiwygio|cywiro|gywiro|addasu)\b")
-PENDING_WORDS = frozenset({"pending", "pending requests", "requests to decide", "ceisiadau sy n aros",
-                           "yn aros"})
-REGISTER_WORDS = frozenset({"register", "official accounts", "cofrestr", "cyfrifon swyddogol"})
+PENDING_WORDS = frozenset(read_phrases("permission-pending.txt"))
+REGISTER_WORDS = frozenset(read_phrases("permission-register.txt"))
 # "I need permission for a class Instagram" asks for the form; "Do I need permission to ...?" is a question.
 _WANTS_FORM = re.compile(r"^(i|we)( (would|d))? (need|want|like|would like|d like)( to (get|ask|request))?"
                          r"( for| the| some)? (permission|approval)|^(request|requesting|apply|applying) (for )?"
@@ -205,17 +186,13 @@ class DecisionClick(RequestClick):
         return data
 
 
-# Words that name a platform (after `normalise`), for filling in the form from "I need permission for a class insta".
-_PLATFORM_WORDS = {"instagram": "instagram", "insta": "instagram", "facebook": "facebook", "fb": "facebook",
-                   "twitter": "x", "tweet": "x", "tweets": "x", "trydar": "x", "youtube": "youtube", "tiktok": "tiktok",
-                   "blog": "blog", "blogs": "blog", "blogio": "blog"}
-_OTHER_PLATFORMS = {"snapchat": "Snapchat", "threads": "Threads", "linkedin": "LinkedIn", "whatsapp": "WhatsApp",
-                    "pinterest": "Pinterest", "bluesky": "Bluesky", "mastodon": "Mastodon", "flickr": "Flickr",
-                    "vimeo": "Vimeo", "padlet": "Padlet", "seesaw": "Seesaw", "classdojo": "ClassDojo"}
+# Words that name a platform (after `normalise`), for filling in the form from "I need permission for a class insta":
+# the form's choice, or the name an "other" platform is shown by.
+_PLATFORM_WORDS = read_table("form-platforms.tsv")
+_OTHER_PLATFORMS = read_table("form-other-platforms.tsv")
 _X = re.compile(r"\b(on|an|a|the|our|my) x\b|\bx (account|page|feed)\b")
-_NEW = re.compile(r"\b(new|start|starting|set up|setting up|create|creating|open|opening|newydd|dechrau|ddechrau|"
-                  r"sefydlu|creu|greu)\b")
-_EXISTING = re.compile(r"\b(existing|already have|sy n bodoli|presennol)\b")
+_NEW = re.compile(rf"\b{one_of(read_phrases('form-new-account.txt'))}\b")
+_EXISTING = re.compile(rf"\b{one_of(read_phrases('form-existing-account.txt'))}\b")
 
 
 def guess_request(text: str) -> dict[str, str]:

@@ -5,15 +5,22 @@ from __future__ import annotations
 
 from bot.domain.people import Lang, Person
 from cards.i18n import Catalogue
+from dialogs.base import normalise
 from dialogs.home import language_asked_for
+from dialogs.permission_requests import asks_about_own_request, guess_request
 from dialogs.phrases import DATA_FOLDER, PLACEHOLDER
-from tests.flows.conftest import CARYS, BotInMemory, text_of
+from tests.flows.conftest import CARYS, SIAN, BotInMemory, text_of
 
 
 def lines(name: str) -> list[str]:
     """A list's phrases as its file writes them (capitals, accents, apostrophes), read here without the bot's loader."""
     text = (DATA_FOLDER / name).read_text(encoding="utf-8")
     return [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+
+
+def table(name: str) -> dict[str, str]:
+    """A `.tsv` list: the word people type -> what it stands for."""
+    return dict((key.strip(), value.strip()) for key, _, value in (line.partition("\t") for line in lines(name)))
 
 
 def language_phrases(name: str) -> list[tuple[str, Lang]]:
@@ -77,3 +84,54 @@ def test_no_and_a_pause_answers_the_card_instead_of_refusing_the_language() -> N
     assert [word for word in lines("language-no-and-a-pause.txt")
             if language_asked_for(f"{word}, Welsh") is Lang.EN or language_asked_for(f"{word}. Saesneg") is Lang.CY
             ] == []
+
+
+async def test_every_permission_command_in_the_lists_opens_its_card(bot: BotInMemory, strings: Catalogue) -> None:
+    """The form, the person's own requests, and, for the executive headteacher, what waits and the register."""
+    assert await _not_answered_with(bot, strings, lines("permission-form.txt"), "perm.form_title", person=SIAN) == []
+    assert await _not_answered_with(bot, strings, lines("permission-my-requests.txt"), "perm.mine_title",
+                                    person=SIAN) == []
+    assert await _not_answered_with(bot, strings, lines("permission-pending.txt"), "perm.pending_title",
+                                    person=SIAN) == []
+    assert await _not_answered_with(bot, strings, lines("permission-register.txt"), "perm.register_title",
+                                    person=SIAN) == []
+
+
+def test_every_word_in_the_my_request_lists_reads_as_a_question_about_the_persons_own_request() -> None:
+    """Each word does its part in telling "has my request been approved?" from "a parent ignored my request to stop"."""
+    said = {
+        "my-request-asked.txt": "{} my request",
+        "my-request-to-the-head.txt": "has my request to the {} gone",
+        "my-request-for-an-account.txt": "my request to {} a page",
+        "my-request-articles.txt": "my request to {} head",
+        "my-request-said-twice.txt": "ydy fy nghais i {} aros",
+        "my-request-when.txt": "has my request from {} been approved",
+    }
+
+    missed = {name: [word for word in lines(name)
+                     if not asks_about_own_request(normalise(way.format(word)))]
+              for name, way in said.items()}
+
+    assert missed == dict.fromkeys(said, [])
+    assert not asks_about_own_request("has my request to the pupils gone")  # the sentences can fail
+
+
+def test_every_platform_in_the_lists_is_chosen_on_the_form() -> None:
+    def asked(word: str) -> dict[str, str]:
+        return guess_request(f"I need permission for a class {word}")
+
+    chosen = {word: asked(word) for word in table("form-platforms.tsv")}
+    others = {word: asked(word) for word in table("form-other-platforms.tsv")}
+
+    assert chosen == {word: {"platform": value} for word, value in table("form-platforms.tsv").items()}
+    assert others == {word: {"platform": "other", "platform_other": name}
+                      for word, name in table("form-other-platforms.tsv").items()}
+
+
+def test_every_word_for_a_new_or_an_existing_account_in_the_lists_chooses_it_on_the_form() -> None:
+    kinds = {"form-new-account.txt": "new", "form-existing-account.txt": "existing"}
+
+    guessed = {name: {words: guess_request(f"permission for {words} facebook page").get("account_kind")
+                      for words in lines(name)} for name in kinds}
+
+    assert guessed == {name: dict.fromkeys(lines(name), kind) for name, kind in kinds.items()}

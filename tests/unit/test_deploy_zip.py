@@ -18,8 +18,8 @@ def test_the_zip_holds_the_app_its_data_and_requirements_but_no_people_or_pyproj
 
     assert {"app.py", "requirements.txt", "bot/policy/sentence_model/encoder-int8.onnx",
             "bot/policy/sentence_model/question-encoder-int8.onnx",
-            "bot/policy/data/social-media-policy.json", "cards/strings/concerns.json",
-            "dialogs/data/help.txt"} <= names
+            "bot/policy/data/social-media-policy.json", "cards/strings/concerns.json", "dialogs/data/help.txt",
+            "dialogs/data/form-platforms.tsv"} <= names
     assert not [n for n in names if n.startswith(("config/", "tests/", "playground/")) or n.endswith(".csv")]
     assert "pyproject.toml" not in names  # App Service's build would take it for a Poetry project
     assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]

@@ -10,19 +10,24 @@ from pathlib import Path
 
 import pytest
 
+from bot.domain.permission_requests import PLATFORMS
 from dialogs import ask, concerns, home, permission_requests, policy_reads, publishing
 from dialogs.base import normalise
 from dialogs.home import _says_only
-from dialogs.phrases import DATA_FOLDER, read_patterns, read_phrases
+from dialogs.phrases import DATA_FOLDER, read_patterns, read_phrases, read_table
 
 PATTERN_LISTS = ("language-asking.txt", "language-refusing.txt")
 # Lists compared word by word with the words of a message: a line of two words there would never match.
-WORD_LISTS = ("courtesy-before.txt", "language-no-and-a-pause.txt")
+WORD_LISTS = ("courtesy-before.txt", "language-no-and-a-pause.txt", "my-request-asked.txt",
+              "my-request-to-the-head.txt", "my-request-for-an-account.txt", "my-request-articles.txt",
+              "my-request-said-twice.txt", "my-request-when.txt")
 DIALOGS = Path(home.__file__).resolve().parent
 
 
 def entries(name: str) -> tuple[str, ...]:
-    """A list's entries as the flows read them."""
+    """A list's entries as the flows read them (a table's words)."""
+    if name.endswith(".tsv"):
+        return tuple(read_table(name))
     return read_patterns(name) if name in PATTERN_LISTS else read_phrases(name)
 
 
@@ -45,6 +50,11 @@ def test_lists_compared_word_by_word_hold_one_word_a_line(name: str) -> None:
     assert [entry for entry in entries(name) if len(entry.split()) != 1] == []
 
 
+def test_the_platforms_named_pick_choices_the_form_has() -> None:
+    assert set(read_table("form-platforms.tsv").values()) <= set(PLATFORMS) - {"other"}
+    assert not set(read_table("form-platforms.tsv")) & set(read_table("form-other-platforms.tsv"))
+
+
 def test_no_command_is_in_two_lists_that_answer_it_differently() -> None:
     """A help phrase that is also a back-out, "fy nghais" that is also a concern command: whichever flow is asked
     first would win, silently. Asking for Welsh and refusing English are one answer."""
@@ -52,17 +62,25 @@ def test_no_command_is_in_two_lists_that_answer_it_differently() -> None:
         "greetings.txt": home.GREETINGS, "help.txt": home.HELP_WORDS, "thanks.txt": home.THANKS,
         "backing-out.txt": home.BACKING_OUT, "asking for Welsh or refusing English": home.TO_WELSH | home.NOT_ENGLISH,
         "asking for English or refusing Welsh": home.TO_ENGLISH | home.NOT_WELSH,
-        "permission_requests.FORM_WORDS": permission_requests.FORM_WORDS,
-        "permission_requests.MINE_WORDS": permission_requests.MINE_WORDS,
-        "permission_requests.PENDING_WORDS": permission_requests.PENDING_WORDS,
-        "permission_requests.REGISTER_WORDS": permission_requests.REGISTER_WORDS,
+        "permission-form.txt": permission_requests.FORM_WORDS,
+        "permission-my-requests.txt": permission_requests.MINE_WORDS,
+        "permission-pending.txt": permission_requests.PENDING_WORDS,
+        "permission-register.txt": permission_requests.REGISTER_WORDS,
         "concerns.FORM_WORDS": concerns.FORM_WORDS, "concerns.MINE_WORDS": concerns.MINE_WORDS,
         "ask.SECTIONS_WORDS": ask.SECTIONS_WORDS, "ask.ABOUT_WORDS": ask.ABOUT_WORDS,
         "ask.REVIEW_WORDS": ask.REVIEW_WORDS, "policy_reads.WHATS_NEW_WORDS": policy_reads.WHATS_NEW_WORDS,
         "policy_reads.READS_WORDS": policy_reads.READS_WORDS, "publishing.PUBLISH_WORDS": publishing.PUBLISH_WORDS}
+    # Word lists whose words must not be in both: an article is skipped, so it could never say where a request went;
+    # "i" before a word of "my said twice" is not "to", so it could never name the head or what the request is for.
+    roles = [("my-request-articles.txt", "my-request-to-the-head.txt"),
+             ("my-request-articles.txt", "my-request-for-an-account.txt"),
+             ("my-request-said-twice.txt", "my-request-to-the-head.txt"),
+             ("my-request-said-twice.txt", "my-request-for-an-account.txt"),
+             ("form-new-account.txt", "form-existing-account.txt")]
 
     both = [f"{phrase!r} is in {a} and {b}" for (a, first), (b, second) in itertools.combinations(commands.items(), 2)
             for phrase in sorted(first & second)]
+    both += [f"{word!r} is in {a} and {b}" for a, b in roles for word in sorted(set(entries(a)) & set(entries(b)))]
 
     assert both == []
 
@@ -87,6 +105,7 @@ def test_a_phrase_added_to_a_list_is_read_as_people_type_it(tmp_path: Path) -> N
 @pytest.mark.parametrize(("name", "line", "reader"), [
     ("language-asking.txt", "newid i Gymraeg", read_patterns),
     ("language-asking.txt", "{} neu {}", read_patterns),
+    ("form-platforms.tsv", "insta    instagram", read_table),
 ])
 def test_a_line_the_flows_could_not_use_stops_them_saying_which_line(
         tmp_path: Path, name: str, line: str, reader: Callable[..., object]) -> None:
