@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 import re
@@ -79,6 +80,14 @@ def conversation_scope(activity: Activity, *, untyped: Scope = Scope.UNKNOWN) ->
     if kind is None:
         return untyped
     return _SCOPES.get(kind, Scope.UNKNOWN) if isinstance(kind, str) else Scope.UNKNOWN
+
+
+def _typed_text(sent: str) -> str:
+    """The words a person typed, from a message's text as Teams sends it: without the @mentions of the bot, and in
+    a group chat or channel, where Teams sends HTML ("<at>Policy Helper</at>&nbsp;Q&amp;A"), with its character
+    references decoded (after the mentions are gone, so a decoded "<at>" is shown as typed, never taken for one)."""
+    unmentioned = _MENTION.sub(" ", sent)
+    return html.unescape(unmentioned).replace("\xa0", " ").strip()
 
 
 def _sent_files(activity: Activity) -> tuple[SentFile, ...]:
@@ -265,7 +274,7 @@ class TeamsBot:
         if isinstance(begun, str):
             return begun
         person, lang, profile = begun
-        text = _MENTION.sub(" ", activity.text or "").strip()
+        text = _typed_text(activity.text or "")
         value = activity.value if isinstance(activity.value, dict) else {}
         verb = value.get("verb") if isinstance(value.get("verb"), str) else ""
         if len(text) > MAX_TEXT:
