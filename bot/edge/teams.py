@@ -28,6 +28,7 @@ from bot.edge.telemetry import tracer
 from cards.common import error_card
 from cards.i18n import Catalogue
 from dialogs.base import Reply, Router, Scope, SentFile, Turn
+from dialogs.language import in_the_words_language
 
 log = logging.getLogger(__name__)
 
@@ -277,12 +278,14 @@ class TeamsBot:
         text = _typed_text(activity.text or "")
         value = activity.value if isinstance(activity.value, dict) else {}
         verb = value.get("verb") if isinstance(value.get("verb"), str) else ""
-        if len(text) > MAX_TEXT:
-            await context.send_activity(self._card_activity(error_card(
-                self._strings, lang, "error.too_long", length=len(text), limit=MAX_TEXT)))
-            return "too-long"
         turn = Turn(actor=person, lang=lang, scope=self._scope(activity), text=text, verb=str(verb or ""),
                     data=value if verb else {}, files=_sent_files(activity))
+        if len(text) > MAX_TEXT:
+            # In the language of the words, as they would have been answered (the first of them say which it is).
+            said_in = in_the_words_language(replace(turn, text=text[:MAX_TEXT])).lang
+            await context.send_activity(self._card_activity(error_card(
+                self._strings, said_in, "error.too_long", length=len(text), limit=MAX_TEXT)))
+            return "too-long"
         reply = await self._route(turn)
         await self._remember_language(profile, reply)
         for card in ([reply.card] if reply.card else []) + reply.more:

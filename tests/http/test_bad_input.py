@@ -71,6 +71,20 @@ async def test_long_message_gets_a_plain_refusal(client: TestClient, connector: 
     assert "too long" in json.dumps(connector.cards()[-1])
 
 
+async def test_a_long_message_typed_in_welsh_is_refused_in_welsh_whatever_the_teams_language(
+        client: TestClient, connector: Connector) -> None:
+    """As every Welsh message is answered in Welsh, not "That message is too long for me"."""
+    welsh = "Ga i bostio lluniau o'r disgyblion ar fy nhudalen Facebook bersonol os yw'r rhieni wedi rhoi caniatâd? "
+    english = "Can I post photos of pupils on my own Facebook page if their parents have agreed? "
+
+    for typed in (welsh, english):
+        await client.post("/api/messages", json=message(CARYS, (typed * 60)[:4100], connector.url, locale="en-GB"))
+
+    to_welsh, to_english = (json.dumps(card, ensure_ascii=False) for card in connector.cards())
+    assert "Mae'r neges honno'n rhy hir i mi (" in to_welsh
+    assert "That message is too long for me (" in to_english
+
+
 async def test_invoke_that_is_not_action_execute_is_400(client: TestClient, connector: Connector) -> None:
     activity = card_action(CARYS, "help.show", {}, connector.url)
     activity["value"] = {"action": {"type": "Action.Submit", "data": {}}}
