@@ -83,15 +83,26 @@ FORM_WORDS = frozenset({"report a concern", "report concern", "concern", "report
                         "rhoi gwybod am bryder", "pryder", "codi pryder", "codi pryder am gydweithiwr"})
 MINE_WORDS = frozenset({"my reports", "my report", "my concerns", "my concern reports", "reports i sent",
                         "fy adroddiadau", "fy adroddiad", "fy mhryderon", "fy adroddiadau i"})
+# Getting in touch or posting, in Welsh, as the verb-noun and its soft mutation (after "i"), which people write
+# either way: "yn dal i anfon", "yn dal i bostio / postio", "yn dal i yrru / gyrru".
+_CONTACTING_CY = (r"anfon|gyrru|yrru|e ?bostio|postio|bostio|tecstio|decstio|ffonio|galw|alw|cysylltu|gysylltu|"
+                  r"tagio|dagio|negesu|negeseuo|mesejio|fesejio|gwneud sylwadau|wneud sylwadau|rhoi sylwadau|"
+                  r"roi sylwadau|sylwadu|son amdana\w*|siarad amdana\w*")
+# "Keeps ...ing" in Welsh: "yn dal (ati) i ...", "yn parhau i ...", or "yn ... o hyd / byth a beunydd / drwy'r amser".
+_KEEPS_CY = (rf"(dal|parhau) (ati )?i ({_CONTACTING_CY})|"
+             rf"(yn|n) (fy )?({_CONTACTING_CY})( \w+){{0,8}} (o hyd|byth a beunydd|drwy r amser|trwy r amser|"
+             r"yn gyson)")
 # Being pestered or targeted (the harm), by whom (a colleague, or someone who is not one). Statements only:
 # questions ("what should I do if...?") get the policy's own words.
 _HARM = (r"pester\w*|target\w*|harass\w*|bull(y|ied|ying|ies)|abus\w*|attack\w*|threat\w*|intimidat\w*|"
          r"troll\w*|stalk\w*|insult\w*|picking on|nasty|horrible|keeps? (messag\w*|sending|posting|comment\w*|"
          r"tagging|contacting|calling|texting|dm\w*)|poeni|mhoeni|targedu|nhargedu|bwlio|mwlio|aflonyddu|"
-         r"sarhau|bygwth|ymosod\w*|cas")
+         r"sarhau|bygwth|ymosod\w*|cas|pigo arna\w*|hwyl am fy mhen|bychanu|mychanu|(c|g|ch|ngh)am drin|"
+         rf"{_KEEPS_CY}")
 _COLLEAGUE = (r"colleagues?|co ?workers?|members? of staff|staff members?|another teacher|other teachers?|"
-              r"teaching assistant|my (line )?manager|head of \w+|deputy|cydweithiw\w*|gydweithiw\w*|"
-              r"athro arall|athrawes arall|aelod o staff|aelodau o staff")
+              r"teaching assistant|my (line )?manager|head of \w+|deputy|(cyd|gyd|nghyd|chyd)weith(iw|w)\w*|"
+              r"athro arall|athrawes arall|aelod o (r )?staff|aelodau o (r )?staff|rheolwr llinell|"
+              r"rheolwraig llinell|dirprwy")
 _NOT_COLLEAGUE = (r"parents?|mum|dad|carers?|guardians?|pupils?|students?|learners?|child|children|kids?|"
                   r"ex pupils?|former pupils?|someone online|strangers?|troll\w*|member of the public|"
                   r"anonymous|fake account|rhiant|rhieni|disgybl\w*|myfyriw\w*|plentyn|plant|dieithr\w*|"

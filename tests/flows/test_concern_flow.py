@@ -802,7 +802,20 @@ async def test_my_reports_typed_in_welsh_are_shown_in_welsh_whatever_the_teams_l
     assert "Eich adroddiadau" in text_of(reply.card)
 
 
-async def test_a_concern_typed_in_welsh_gets_the_welsh_form(staffed: BotInMemory) -> None:
-    form = await staffed.says(CARYS, "Mae cydweithiwr yn fy mhoeni ar Facebook bob nos", lang=Lang.EN)
+@pytest.mark.parametrize("said", ["Mae cydweithiwr yn fy mhoeni ar Facebook bob nos",
+                                  "Mae cydweithiwr yn dal i anfon negeseuon ata i gyda'r nos",
+                                  "Mae aelod o staff yn dal i bostio amdana i ar Facebook",
+                                  "Mae fy nghydweithiwr yn gyrru negeseuon ata i o hyd"])
+async def test_a_concern_typed_in_welsh_gets_the_welsh_form(staffed: BotInMemory, said: str) -> None:
+    form = await staffed.says(CARYS, said, lang=Lang.EN)
 
     assert "Dywedwch wrthym yn breifat" in text_of(form.card)
+
+
+@pytest.mark.parametrize("said", ["Ga i bostio lluniau o'r trip?", "ga i bostio lluniau o'r trip"])
+async def test_a_welsh_question_about_posting_is_answered_from_the_policy_not_taken_for_a_concern(
+        answering_bot: BotInMemory, said: str) -> None:
+    reply = await answering_bot.says(CARYS, said, lang=Lang.EN)
+
+    assert "Dywedwch wrthym yn breifat" not in text_of(reply.card)
+    assert len(answering_bot.store.questions) == 1

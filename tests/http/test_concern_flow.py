@@ -79,6 +79,21 @@ async def test_started_in_a_group_it_leaks_nothing_there(staffed: TestClient, co
     assert "Tell us privately" in json.dumps(connector.cards(CARYS_CHAT)[-1])
 
 
+@pytest.mark.parametrize("said", ["Mae cydweithiwr yn dal i anfon negeseuon ata i gyda'r nos",
+                                  "Mae aelod o staff yn dal i bostio amdana i ar Facebook"])
+async def test_started_in_welsh_in_a_group_it_leaks_nothing_there(staffed: TestClient, connector: Connector,
+                                                                  said: str) -> None:
+    """As "a colleague keeps messaging me" does: not a policy quote about being pestered in front of the group."""
+    await say_hi(staffed, connector, CARYS)
+
+    await staffed.post("/api/messages", json=message(CARYS, f"<at>Policy Helper</at> {said}", connector.url,
+                                                      conversation_type="groupChat", locale="cy-GB"))
+    await staffed.app[SERVICES].deliverer.drain()
+
+    assert [a for a in connector.sent + connector.updated if a.get("conversation", {}).get("id") == "19:group"] == []
+    assert "Dywedwch wrthym yn breifat" in json.dumps(connector.cards(CARYS_CHAT)[-1], ensure_ascii=False)
+
+
 async def test_a_stranger_learns_nothing(staffed: TestClient, connector: Connector, azurite: str,
                                          table_prefix: str) -> None:
     await say_hi(staffed, connector, CARYS, GARETH)

@@ -538,3 +538,32 @@ def test_a_holder_who_left_keeps_a_report_nobody_else_may_have() -> None:
 ])
 def test_what_a_typed_statement_is_about(said: str, kind: ReportKind | None) -> None:
     assert what_it_is_about(normalise(said)) is kind
+
+
+@pytest.mark.parametrize("said", [
+    "Mae cydweithiwr yn dal i anfon negeseuon ata i gyda'r nos",
+    "Mae aelod o staff yn dal i bostio amdana i ar Facebook",
+    "Mae aelod o'r staff yn dal i yrru negeseuon ata i ar WhatsApp",
+    "Mae fy nghydweithiwr yn gyrru negeseuon ata i o hyd",
+    "Mae cydweithwraig yn postio amdana i byth a beunydd",
+    "Mae athro arall yn dal i wneud sylwadau amdana i ar Instagram",
+    "Mae fy rheolwr llinell yn dal ati i decstio fi ar y penwythnos",
+    "Mae'r dirprwy'n fy ffonio i drwy'r amser",
+    "Mae athrawes arall yn pigo arna i ar grŵp WhatsApp y staff",
+    "Mae cydweithwyr yn gwneud hwyl am fy mhen ar Facebook",
+])
+def test_a_colleague_who_keeps_messaging_or_posting_about_me_said_in_welsh_is_a_concern(said: str) -> None:
+    """As "a colleague keeps messaging me" is: "yn dal i ..." (keeps ...ing), "o hyd", "byth a beunydd"."""
+    assert what_it_is_about(normalise(said)) is ReportKind.COLLEAGUE
+
+
+@pytest.mark.parametrize("said", [
+    "ga i bostio lluniau o'r trip?",
+    "Ga i bostio lluniau o'r trip",
+    "Mae cydweithiwr yn dal i ofyn i mi hoffi tudalen Facebook yr ysgol",
+    "Mae cydweithiwr yn postio lluniau o'r trip ar dudalen yr ysgol",
+    "Dw i'n dal i bostio lluniau o'r cyngerdd ar Hwb",
+    "Ydy cydweithwyr yn cael anfon negeseuon at rieni gyda'r nos",
+])
+def test_a_welsh_policy_question_about_posting_or_messaging_is_not_a_concern(said: str) -> None:
+    assert what_it_is_about(normalise(said)) is None
