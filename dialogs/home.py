@@ -20,6 +20,8 @@ GREETINGS = frozenset(read_phrases("greetings.txt"))
 HELP_WORDS = frozenset(read_phrases("help.txt"))
 # Thanks and goodbyes get a short friendly word, not a search of the policy.
 THANKS = frozenset(read_phrases("thanks.txt"))
+# A lone "ok" (after an answer, mostly) gets a short friendly word, never an offer to pass "ok" to the headteacher.
+OK_WORDS = frozenset(read_phrases("acknowledgements.txt"))
 # Backing out of a form by typing, as the whole message: a short word that nothing was sent, never a policy search
 # (which quoted "Abuse of the guidance" at someone about to report being targeted) nor a question for review.
 BACKING_OUT = frozenset(read_phrases("backing-out.txt"))
@@ -73,6 +75,8 @@ class HomeFlow:
             return in_the_words_typed(self.backed_out)
         if _is_thanks(said, turn.text):
             return in_the_words_typed(self.thanks)
+        if _says_only(said, OK_WORDS):
+            return in_the_words_typed(self.ok)
         if language_asked_for(turn.text) is not None:
             return self.switch_language
         return None
@@ -114,6 +118,10 @@ class HomeFlow:
     async def thanks(self, turn: Turn) -> Reply:
         """A short friendly word for thanks and goodbyes."""
         return Reply(card=notice_card(self._strings.text("home.thanks", turn.lang)))
+
+    async def ok(self, turn: Turn) -> Reply:
+        """A short friendly word for a lone "ok", and what to do next."""
+        return Reply(card=notice_card(self._strings.text("home.ok", turn.lang)))
 
     async def backed_out(self, turn: Turn) -> Reply:
         """Nothing was sent or changed, and how to start again."""

@@ -284,6 +284,21 @@ async def test_backing_out_of_a_form_by_typing_is_told_nothing_was_sent_and_neve
     assert answering_bot.store.questions == {}
 
 
+@pytest.mark.parametrize(("said", "teams_in", "told"), [
+    ("ok", Lang.EN, "All right."), ("Okay.", Lang.EN, "All right."), ("OK then", Lang.EN, "All right."),
+    ("got it", Lang.EN, "All right."), ("ok", Lang.CY, "Iawn."), ("grand", Lang.CY, "Iawn."),
+    ("iawn", Lang.EN, "Iawn."), ("O'r gorau", Lang.EN, "Iawn."), ("Iawn, diolch", Lang.EN, "Croeso."),
+])
+async def test_a_lone_ok_gets_a_short_friendly_word_never_an_offer_to_ask_the_headteacher(
+        answering_bot: BotInMemory, said: str, teams_in: Lang, told: str) -> None:
+    """Not "The policy doesn't cover that" with an offer to pass "ok" to the headteacher."""
+    reply = await answering_bot.says(CARYS, said, lang=teams_in)
+
+    assert told in text_of(reply.card)
+    assert not {a.get("verb") for a in actions(reply.card or {})} & {"ask.feedback", "ask.escalate"}
+    assert answering_bot.store.questions == {}
+
+
 async def test_a_question_that_only_mentions_cancelling_is_still_answered(answering_bot: BotInMemory) -> None:
     reply = await answering_bot.says(CARYS, "can I cancel a post I made?")
 

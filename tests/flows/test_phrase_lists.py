@@ -55,6 +55,10 @@ async def test_every_thanks_in_the_list_gets_a_friendly_word(bot: BotInMemory, s
     assert await _not_answered_with(bot, strings, lines("thanks.txt"), "home.thanks") == []
 
 
+async def test_every_lone_ok_in_the_list_gets_a_friendly_word(bot: BotInMemory, strings: Catalogue) -> None:
+    assert await _not_answered_with(bot, strings, lines("acknowledgements.txt"), "home.ok") == []
+
+
 async def test_every_way_of_backing_out_in_the_list_is_told_nothing_was_sent(bot: BotInMemory,
                                                                              strings: Catalogue) -> None:
     assert await _not_answered_with(bot, strings, lines("backing-out.txt"), "home.backed_out") == []

@@ -60,6 +60,7 @@ def test_no_command_is_in_two_lists_that_answer_it_differently() -> None:
     first would win, silently. Asking for Welsh and refusing English are one answer."""
     commands = {
         "greetings.txt": home.GREETINGS, "help.txt": home.HELP_WORDS, "thanks.txt": home.THANKS,
+        "acknowledgements.txt": home.OK_WORDS,
         "backing-out.txt": home.BACKING_OUT, "asking for Welsh or refusing English": home.TO_WELSH | home.NOT_ENGLISH,
         "asking for English or refusing Welsh": home.TO_ENGLISH | home.NOT_WELSH,
         "permission-form.txt": permission_requests.FORM_WORDS,
