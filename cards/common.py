@@ -60,6 +60,18 @@ def welcome_card(strings: Catalogue, lang: Lang, *, name: str, federation: str, 
     )
 
 
+def everyone_welcome_card(strings: Catalogue, lang: Lang, *, federation: str) -> Card:
+    """The welcome posted to a team or a group chat, for everyone in it: what the bot does, how to ask it there (an
+    @mention), and that requests and reports are made in a personal chat. No buttons: a form or a list opened from a
+    shared card would be the clicker's, in front of everyone."""
+    return card([
+        heading(strings.text("welcome.title", lang)),
+        text(strings.text("welcome.everyone.intro", lang, federation=federation)),
+        text(strings.text("welcome.everyone.ask", lang)),
+        text(strings.text("welcome.everyone.private", lang)),
+    ])
+
+
 def help_card(strings: Catalogue, lang: Lang, *, decides: bool = False, oversees: bool = False) -> Card:
     """The things to type or click, only those this person can use: the pending list for whoever `decides` requests
     (a headteacher or named delegate); the questions for review and who has read the policy for whoever `oversees` it

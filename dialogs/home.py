@@ -8,7 +8,16 @@ from collections.abc import Mapping
 from bot.domain.federation import Federation
 from bot.domain.people import Lang
 from bot.domain.text import fold
-from cards.common import VERB_HELP, VERB_LANGUAGE, error_card, help_card, notice_card, welcome_card
+from cards.common import (
+    VERB_HELP,
+    VERB_LANGUAGE,
+    error_card,
+    everyone_welcome_card,
+    help_card,
+    notice_card,
+    welcome_card,
+)
+from cards.elements import Card
 from cards.i18n import Catalogue
 from dialogs.base import CardData, Handler, Reply, Text, Turn, Verb, normalise, opens
 from dialogs.language import in_the_words_typed
@@ -83,9 +92,16 @@ class HomeFlow:
 
     async def welcome(self, turn: Turn) -> Reply:
         """The welcome card."""
-        return Reply(card=welcome_card(self._strings, turn.lang, name=turn.actor.name,
-                                       federation=self._federation.name(turn.lang), decides=self._decides(turn),
-                                       oversees=self._oversees(turn)))
+        return Reply(card=self._welcome_card(turn, turn.lang))
+
+    def _welcome_card(self, turn: Turn, lang: Lang) -> Card:
+        """The person's own welcome in their 1:1 chat; in a team or a group chat (the bot added there, or greeted),
+        the welcome for everyone in it, in the language of whoever brought it, as any answer given there is."""
+        federation = self._federation.name(lang)
+        if not turn.is_private:
+            return everyone_welcome_card(self._strings, lang, federation=federation)
+        return welcome_card(self._strings, lang, name=turn.actor.name, federation=federation,
+                            decides=self._decides(turn), oversees=self._oversees(turn))
 
     def _decides(self, turn: Turn) -> bool:
         """A headteacher or a named delegate: who sees the pending requests."""
@@ -110,10 +126,8 @@ class HomeFlow:
         if wanted not in {lang.value for lang in Lang}:
             return Reply(card=error_card(self._strings, turn.lang, "error.unknown_action"))
         lang = Lang(str(wanted))
-        welcome = welcome_card(self._strings, lang, name=turn.actor.name, federation=self._federation.name(lang),
-                               decides=self._decides(turn), oversees=self._oversees(turn))
-        return Reply(card=welcome, more=[notice_card(self._strings.text("language.changed", lang))]
-                     if not turn.verb else [], language=lang)
+        changed = [notice_card(self._strings.text("language.changed", lang))] if not turn.verb else []
+        return Reply(card=self._welcome_card(turn, lang), more=changed, language=lang)
 
     async def thanks(self, turn: Turn) -> Reply:
         """A short friendly word for thanks and goodbyes."""

@@ -9,7 +9,18 @@ import pytest
 from aiohttp.test_utils import TestClient
 from azure.data.tables.aio import TableClient
 
-from tests.support.activities import CARYS, TENANT, card_action, install, installation_update, message
+from tests.support.activities import (
+    CARYS,
+    SIAN,
+    STAFF_TEAM,
+    TENANT,
+    card_action,
+    in_team,
+    install,
+    installation_update,
+    message,
+)
+from tests.support.cards import actions
 from tests.support.connector import Connector
 
 WELSH_WELCOME = "Cynorthwyydd y polisi cyfryngau cymdeithasol"
@@ -142,3 +153,44 @@ async def test_an_install_from_english_teams_is_greeted_in_english_though_her_te
     await client.post("/api/messages", json=installation_update(CARYS, connector.url, locale="en-GB"))
 
     assert connector.cards()[-1]["body"][0]["text"] == "Social media policy helper"
+
+
+@pytest.mark.parametrize(("locale", "hello", "privately"), [
+    ("en-GB", "Hello, everyone.", "open a personal chat with me"),
+    ("cy-GB", "Helo bawb.", "agorwch sgwrs bersonol â mi"),
+])
+async def test_the_welcome_posted_to_a_team_is_for_everyone_not_the_headteacher_who_added_it(
+        client: TestClient, connector: Connector, locale: str, hello: str, privately: str) -> None:
+    """The head adds the bot to the staff team: every teacher used to see "Hello Siân" and her Pending requests and
+    Questions for review buttons. In the language of the Teams of whoever added it, as every answer given in a group
+    is in the language of the person who asked."""
+    response = await client.post("/api/messages", json=in_team(installation_update(SIAN, connector.url, locale=locale)))
+
+    assert response.status == 200
+    [welcome] = connector.cards(STAFF_TEAM)
+    shown = json.dumps(welcome, ensure_ascii=False)
+    assert hello in shown and "@Policy Helper" in shown and privately in shown
+    assert "Siân" not in shown
+    assert actions(welcome) == []  # nobody's own buttons: forms and lists are opened in a personal chat
+    assert connector.cards("a:personal-29:sian") == []
+
+
+async def test_a_group_chat_greeted_by_the_headteacher_gets_the_welcome_for_everyone(
+        client: TestClient, connector: Connector) -> None:
+    """Added to a group chat, or greeted there ("@Policy Helper hi"), the bot speaks to the group, not to Siân."""
+    await client.post("/api/messages", json=installation_update(SIAN, connector.url, conversation_type="groupChat"))
+    await client.post("/api/messages", json=message(SIAN, "<at>Policy Helper</at> hi", connector.url,
+                                                     conversation_type="groupChat"))
+
+    added, greeted = connector.cards("19:group")
+    assert added == greeted
+    assert "Hello, everyone." in json.dumps(added) and "Siân" not in json.dumps(added, ensure_ascii=False)
+
+
+async def test_the_headteacher_adding_the_bot_for_herself_gets_her_own_welcome(client: TestClient,
+                                                                               connector: Connector) -> None:
+    await client.post("/api/messages", json=installation_update(SIAN, connector.url))
+
+    [welcome] = connector.cards("a:personal-29:sian")
+    assert "Hello Siân." in json.dumps(welcome, ensure_ascii=False)
+    assert {"permission.pending", "ask.review"} <= {a.get("verb") for a in actions(welcome)}

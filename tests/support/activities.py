@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 import itertools
 from typing import Any
 
 TENANT = "5c0f1e2a-7b3d-4e8f-9a1b-2c3d4e5f6a7b"
 BOT_ID = "28:policy-helper"
+# The staff team's General channel (a team's id is its General channel's).
+STAFF_TEAM = "19:staffroom@thread.tacv2"
 
 CARYS = {"id": "29:carys", "name": "Carys Jenkins", "aadObjectId": "a1000000-0000-4000-8000-000000000001"}
 OWAIN = {"id": "29:owain", "name": "Owain Pritchard", "aadObjectId": "a1000000-0000-4000-8000-000000000002"}
@@ -84,13 +87,23 @@ def install(user: dict[str, str], service_url: str, *, locale: str | None = None
     return activity
 
 
-def installation_update(user: dict[str, str], service_url: str, *, locale: str = "en-GB",
-                        action: str = "add") -> dict[str, Any]:
+def installation_update(user: dict[str, str], service_url: str, *, locale: str = "en-GB", action: str = "add",
+                        conversation_type: str = "personal") -> dict[str, Any]:
     """The installationUpdate Teams sends beside the conversationUpdate when a person adds the bot ("add"), updates
-    it ("add-upgrade") or removes it ("remove"): it carries the locale of their Teams, and no name."""
+    it ("add-upgrade") or removes it ("remove"), for themselves or (`conversation_type` "groupChat") to a group chat:
+    it carries the locale of their Teams, and no name."""
     activity = _base({"id": user["id"], "aadObjectId": user["aadObjectId"]}, service_url,
-                     conversation_type="personal", tenant=TENANT, locale=locale)
+                     conversation_type=conversation_type, tenant=TENANT, locale=locale)
     activity.update({"type": "installationUpdate", "action": action,
                      "entities": [{"type": "clientInfo", "locale": locale, "country": "GB", "platform": "Web"}]})
     activity["channelData"]["source"] = {"name": "message"}
+    return activity
+
+
+def in_team(activity: dict[str, Any]) -> dict[str, Any]:
+    """The activity as Teams sends it in the staff team's General channel."""
+    activity = copy.deepcopy(activity)
+    activity["conversation"] = {"id": STAFF_TEAM, "conversationType": "channel",
+                                "tenantId": activity["conversation"]["tenantId"], "isGroup": True}
+    activity["channelData"].update({"team": {"id": STAFF_TEAM, "name": "Staff room"}, "channel": {"id": STAFF_TEAM}})
     return activity
