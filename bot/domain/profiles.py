@@ -49,6 +49,11 @@ class UserProfile:
         return replace(self, person=person, conversation_ref=conversation_ref or self.conversation_ref,
                        teams_language=teams_language or self.teams_language, updated_at=now)
 
+    def without_chat(self, now: datetime) -> UserProfile:
+        """The profile once the person removed the bot from their Teams: no 1:1 chat to write to (so they count as not
+        reachable, and messages owed to them wait) until they add it again or write to it; their language is kept."""
+        return replace(self, conversation_ref="", updated_at=now)
+
 
 class UserProfiles(Protocol):
     """Port: where profiles are kept."""

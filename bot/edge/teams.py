@@ -45,6 +45,9 @@ _ID = re.compile(r"^[0-9A-Za-z-]{1,64}$")
 _MENTION = re.compile(r"<at[^>]*>.*?</at>", re.IGNORECASE | re.DOTALL)
 # Where a turn keeps the language it speaks to the person in, once their profile is read (`TurnContext.turn_state`).
 _SPEAKS = "policy_helper.speaks"
+# The installationUpdate actions of the bot leaving a person's Teams, a team or a chat (on its own, or in an update of
+# the app that drops it).
+REMOVED = frozenset({"remove", "remove-upgrade"})
 # People whose language choice this instance keeps for the busy answer (the oldest go first).
 CHOICES_REMEMBERED = 2000
 
@@ -336,8 +339,10 @@ class TeamsBot:
     async def _on_install(self, context: TurnContext) -> str:
         """The welcome, once per install. Teams sends a conversationUpdate and an installationUpdate for one install, in
         either order, and only the installationUpdate carries the locale of the person's Teams: it alone is answered
-        (as Microsoft advises), and only for "add" (not an update of the app, nor its removal)."""
+        (as Microsoft advises), and only for "add" (not an update of the app, nor its removal, which is recorded)."""
         activity = context.activity
+        if activity.action in REMOVED:
+            return await self._on_remove(context)
         if activity.action != "add":
             return "ignored"
         begun = await self._begin(context)
@@ -348,6 +353,28 @@ class TeamsBot:
         if reply.card:
             await context.send_activity(self._card_activity(reply.card))
         return "welcome"
+
+    async def _on_remove(self, context: TurnContext) -> str:
+        """The person removed the bot from their own Teams: Teams no longer lets it write to their 1:1 chat, so where
+        to reach them is forgotten and they count as not reachable (a group is told where to find what they asked for,
+        a request to them says it waits); messages owed to them stay in the outbox until they add the bot again or
+        write to it, which stores the reference anew. Removed from a team or a group chat, nobody's 1:1 chat changed.
+        Nothing is said: there is nowhere left to say it."""
+        activity = context.activity
+        person = self._person(activity)
+        if self._scope(activity) is not Scope.PERSONAL or person is None \
+                or not self._federation.serves_tenant(person.tenant_id):
+            return "ignored"
+        try:
+            profile = await self._profiles.get_profile(person)
+            if profile.conversation_ref:
+                await self._profiles.save_profile(profile.without_chat(self._clock()))
+        except RecordNotFound:
+            pass  # never opened the bot: no reference to forget
+        except StorageUnavailable as error:  # the reference stays: sends to it fail and are tried again, kept meanwhile
+            log.warning("removal not recorded: %s", error)
+            return "removal-not-recorded"
+        return "removed"
 
     async def _route(self, turn: Turn) -> Reply:
         try:

@@ -22,7 +22,7 @@ from bot.storage.outbox import TableOutbox
 from bot.storage.table_client import Table
 from bot.storage.users import TableUserProfiles
 from dialogs.permission_requests import PermissionFlow
-from tests.support.activities import CARYS, FFION, OWAIN, SIAN, TENANT, card_action, message
+from tests.support.activities import CARYS, FFION, OWAIN, SIAN, TENANT, card_action, installation_update, message
 from tests.support.cards import actions, press, verb_data
 from tests.support.connector import Connector
 from tests.support.faults import fail_next_enqueue
@@ -191,6 +191,25 @@ async def test_delivery_waits_until_the_headteacher_appears(client: TestClient, 
     delivered = connector.cards(SIAN_CHAT)[-1]
     assert f"Request {request_id}" in json.dumps(delivered)
     assert verb_data(delivered, "permission.approve")["id"] == request_id
+
+
+async def test_a_request_to_a_headteacher_who_removed_the_app_says_it_waits_until_she_adds_it_again(
+        client: TestClient, connector: Connector) -> None:
+    """Siân removed the app: the request was shown as simply pending with her, and its card went to a chat the bot can
+    no longer write to. It now says it waits, and reaches her when she adds the app again."""
+    await _meet(client, connector, CARYS, SIAN)
+    await client.post("/api/messages", json=installation_update(SIAN, connector.url, action="remove"))
+    before = len(connector.cards(SIAN_CHAT))
+
+    status = await _invoke(client, CARYS, "permission.submit", form(), connector)
+    await client.app[SERVICES].deliverer.drain()
+
+    assert "hasn't opened this bot" in json.dumps(status)
+    assert connector.cards(SIAN_CHAT)[before:] == []
+    await client.post("/api/messages", json=installation_update(SIAN, connector.url))
+    await client.app[SERVICES].deliverer.drain()
+    assert verb_data(connector.cards(SIAN_CHAT)[-1], "permission.approve")["id"] == verb_data(
+        status, "permission.withdraw")["id"]
 
 
 async def test_only_the_schools_deciders_may_decide(client: TestClient, connector: Connector, azurite: str,

@@ -18,7 +18,7 @@ from bot.domain.people import Person
 from bot.domain.profiles import UserProfile
 from bot.settings import Settings
 from bot.storage.users import TableUserProfiles
-from tests.support.activities import CARYS, GARETH, SIAN, TENANT, card_action, message
+from tests.support.activities import CARYS, GARETH, SIAN, TENANT, card_action, in_team, installation_update, message
 from tests.support.cards import verb_data
 from tests.support.concerns import (
     CARYS_CHAT,
@@ -174,6 +174,34 @@ async def test_someone_who_never_opened_the_bot_is_told_where_to_find_it(staffed
     await staffed.post("/api/messages", json=message(SIAN, "hi", connector.url))
     await staffed.app[SERVICES].deliverer.drain()
     assert any(c["body"][0].get("text") == "Pending requests" for c in connector.cards(SIAN_CHAT))
+
+
+async def test_after_removing_the_app_a_group_is_told_where_to_find_it_not_that_it_was_sent(
+        staffed: TestClient, connector: Connector) -> None:
+    """Carys removed the app; "my requests" in a group said "I've sent that to you privately, in your chat with me",
+    a chat the bot can no longer write to. Her list waits for her, and adding the app again brings it."""
+    await _prepare(staffed, connector, "pending")
+    removed = await staffed.post("/api/messages", json=installation_update(CARYS, connector.url, action="remove"))
+    assert removed.status == 200
+    privately_before = len(connector.cards(CARYS_CHAT))
+
+    seen = await _said_in_group(staffed, connector, CARYS, text="my requests")
+
+    assert "sent that to you privately" not in seen and "Open a chat with me" in seen and SEN not in seen
+    assert connector.cards(CARYS_CHAT)[privately_before:] == []
+    await staffed.post("/api/messages", json=installation_update(CARYS, connector.url))
+    await staffed.app[SERVICES].deliverer.drain()
+    assert SEN in json.dumps(connector.cards(CARYS_CHAT)[privately_before:], ensure_ascii=False)
+
+
+async def test_removing_the_app_from_a_team_leaves_the_persons_own_chat_as_it_was(staffed: TestClient,
+                                                                               connector: Connector) -> None:
+    await _prepare(staffed, connector, "pending")
+    await staffed.post("/api/messages", json=in_team(installation_update(SIAN, connector.url, action="remove")))
+
+    seen = await _said_in_group(staffed, connector, SIAN, text="pending requests")
+
+    _assert_sent_privately(seen, connector.cards(SIAN_CHAT)[-1:], [SEN])
 
 
 # Item 2: a conversation whose type is missing or unknown is not a private chat.

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient
 from azure.data.tables.aio import TableClient
 
+from bot.domain.errors import StorageUnavailable
+from bot.domain.profiles import UserProfile
+from bot.storage.users import TableUserProfiles
 from tests.support.activities import (
     CARYS,
     SIAN,
@@ -131,6 +135,39 @@ async def test_updating_or_removing_the_app_sends_no_welcome(client: TestClient,
 
     assert response.status == 200
     assert connector.cards() == []
+
+
+async def test_removing_the_app_forgets_only_where_to_reach_her(client: TestClient, connector: Connector,
+                                                                 azurite: str, table_prefix: str) -> None:
+    """Her chat with the bot is gone: its reference is forgotten (so nothing is sent there, and she counts as not
+    reachable); her language is kept for when she comes back."""
+    await client.post("/api/messages", json=message(CARYS, "Cymraeg", connector.url))
+
+    await client.post("/api/messages", json=installation_update(CARYS, connector.url, action="remove"))
+
+    async with TableClient.from_connection_string(azurite, table_prefix + "users") as users:
+        row = await users.get_entity(TENANT, CARYS["aadObjectId"])
+    assert (row["ConversationRef"], row["Language"], row["Name"]) == ("", "cy", "Carys Jenkins")
+
+
+async def test_a_removal_storage_could_not_record_is_logged_and_says_nothing(
+        client: TestClient, connector: Connector, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    """Sends to the old reference then fail and are kept for later, as any refused send; no error goes to a chat the
+    bot is no longer in."""
+    await client.post("/api/messages", json=message(CARYS, "hi", connector.url))
+    sent = len(connector.sent)
+
+    async def storage_down(profiles: TableUserProfiles, profile: UserProfile) -> None:
+        raise StorageUnavailable("timed out")
+
+    monkeypatch.setattr(TableUserProfiles, "save_profile", storage_down)
+    caplog.set_level(logging.INFO, logger="bot.edge.teams")
+    response = await client.post("/api/messages", json=installation_update(CARYS, connector.url, action="remove"))
+
+    assert response.status == 200
+    assert connector.sent[sent:] == []
+    assert [getattr(r, "outcome", "") for r in caplog.records if r.getMessage() == "turn"] == ["removal-not-recorded"]
 
 
 async def test_re_adding_the_bot_greets_in_the_language_of_the_teams_they_last_wrote_from(
