@@ -209,6 +209,7 @@ def _permissions(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     yield "permission-form-nobody-decides", permission.form_card(
         strings, lang, schools=schools, values={"school": "high", "purpose": "Year 9 trip page."},
         notice=strings.text("perm.nobody_decides_own", lang, school=school))
+    yield "permission-guest", common.error_card(strings, lang, "perm.guest", federation=SAMPLE_FEDERATION.name(lang))
     yield "permission-for-headteacher", permission.approver_card(strings, lang, pending, school=school)
     yield "permission-for-headteacher-error", permission.approver_card(
         strings, lang, pending, school=school, error=strings.text("perm.reason_required", lang))
@@ -263,6 +264,7 @@ def _concerns(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     yield "concern-form-error", concerns.form_card(strings, lang, view, error=strings.text("concern.required", lang))
     yield "concern-form-rate-limited", concerns.form_card(
         strings, lang, view, values={"what": report.what}, notice=strings.text("concern.rate_limited", lang, count=5))
+    yield "concern-guest", common.error_card(strings, lang, "concern.guest", federation=SAMPLE_FEDERATION.name(lang))
     yield "concern-form-outside", concerns.form_card(strings, lang, outside_view)
     yield "concern-not-colleague", concerns.not_colleague_card(strings, lang, guidance=PolicyPlace(
         "communicating-with-public", "communicating-with-public.12"))

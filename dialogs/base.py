@@ -17,7 +17,7 @@ from typing import Annotated, Any, Protocol, TypeVar
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 
 from bot.domain.errors import RecordExists, RecordNotFound, StorageUnavailable
-from bot.domain.people import Lang, Person
+from bot.domain.people import Lang, Membership, Person
 from bot.domain.text import fold, has_visible_text
 from cards.elements import Card
 
@@ -43,9 +43,16 @@ class SentFile:
     unique_id: str = ""
 
 
+async def _not_looked_up() -> Membership:
+    return Membership.NOT_KNOWN
+
+
 @dataclass(frozen=True)
 class Turn:
-    """One thing a person did: typed text, or clicked a card button (`verb` with its `data`)."""
+    """One thing a person did: typed text, or clicked a card button (`verb` with its `data`).
+
+    `membership` asks Teams what the person is in the tenant: a round trip, so only a flow about to send something to
+    someone else calls it (through `is_guest`), never a question's answer."""
 
     actor: Person
     lang: Lang
@@ -55,11 +62,17 @@ class Turn:
     data: Mapping[str, Any] = field(default_factory=dict)
     is_invoke: bool = False
     files: tuple[SentFile, ...] = ()
+    membership: Callable[[], Awaitable[Membership]] = field(default=_not_looked_up, compare=False, repr=False)
 
     @property
     def is_private(self) -> bool:
         """True in the person's 1:1 chat with the bot."""
         return self.scope is Scope.PERSONAL
+
+    async def is_guest(self) -> bool:
+        """True when Teams lists the person as a guest from another organisation. When Teams cannot say, they count as
+        staff: a request or report is never lost to a failed lookup, and whoever receives it sees who sent it."""
+        return await self.membership() is Membership.GUEST
 
 
 @dataclass

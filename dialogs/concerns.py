@@ -295,9 +295,14 @@ class ConcernFlow:
                             member.email)
 
     async def submit(self, turn: Turn) -> Reply:
-        """Store the report, send it to the first person it is not about, and give the reporter a receipt."""
+        """Store the report, send it to the first person it is not about, and give the reporter a receipt. A guest from
+        another organisation is told to contact the school, below the form as they left it; nothing is stored or
+        sent."""
         if not turn.is_private:
             return Reply()
+        if await turn.is_guest():
+            return Reply(card=error_card(self._strings, turn.lang, "concern.guest",
+                                         federation=self._federation.name(turn.lang)), new_message=True)
         texts = {key: (value.strip() if isinstance(value := turn.data.get(key), str) else "") for key in
                  ("what", "since", "where", "who", "evidence", "meeting", "urgent", "about", "involves_manager")}
         kind = ReportKind.NOT_COLLEAGUE if turn.data.get("kind") == ReportKind.NOT_COLLEAGUE.value \

@@ -377,7 +377,11 @@ class PermissionFlow:
 
     async def submit(self, turn: Turn) -> Reply:
         """Validate on the server; store, audit, tell the approver, and show the status card. Every press of one form's
-        Send names the same request (by the form's token), so a second press shows the request the first made."""
+        Send names the same request (by the form's token), so a second press shows the request the first made. A
+        guest from another organisation is told, below the form as they left it, and nothing is stored or sent."""
+        if await turn.is_guest():
+            return Reply(card=error_card(self._strings, turn.lang, "perm.guest",
+                                         federation=self._federation.name(turn.lang)), new_message=True)
         now = self._clock()
         given = turn.data.get("form") if is_form_token(turn.data.get("form")) else ""
         form = str(given) or new_form_token()  # a form posted before tokens gets one, for its next Send

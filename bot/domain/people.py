@@ -18,6 +18,14 @@ class Lang(StrEnum):
         return cls.CY if (locale or "").lower().startswith("cy") else cls.EN
 
 
+class Membership(StrEnum):
+    """What Teams says a person is in the school's tenant (its activities carry no such mark: Teams is asked)."""
+
+    STAFF = "staff"  # one of the tenant's own accounts
+    GUEST = "guest"  # a guest from another organisation (or an anonymous meeting attendee)
+    NOT_KNOWN = "not-known"  # Teams could not say (the lookup failed or timed out)
+
+
 @dataclass(frozen=True)
 class Person:
     """A member of staff as Teams identifies them: tenant and Entra object id, from the activity only."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
 import json
 import logging
@@ -10,6 +11,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 import aiohttp
@@ -21,7 +23,7 @@ from msrest.exceptions import ClientRequestError, HttpOperationError
 
 from bot.domain.errors import ConcurrentChange, NotAllowed, RecordNotFound, StorageUnavailable
 from bot.domain.federation import Federation
-from bot.domain.people import Lang, Person
+from bot.domain.people import Lang, Membership, Person
 from bot.domain.profiles import UserProfile, UserProfiles
 from bot.edge.delivery import Deliverer
 from bot.edge.telemetry import tracer
@@ -45,6 +47,10 @@ _ID = re.compile(r"^[0-9A-Za-z-]{1,64}$")
 _MENTION = re.compile(r"<at[^>]*>.*?</at>", re.IGNORECASE | re.DOTALL)
 # Where a turn keeps the language it speaks to the person in, once their profile is read (`TurnContext.turn_state`).
 _SPEAKS = "policy_helper.speaks"
+# How long asking Teams whether the sender is a guest may take before they count as staff (see `Turn.is_guest`).
+MEMBER_LOOKUP_SECONDS = 3.0
+# Teams' userRole of someone from outside the tenant's own accounts ("user" is one of its own).
+_NOT_STAFF = frozenset({"guest", "anonymous"})
 # The installationUpdate actions of the bot leaving a person's Teams, a team or a chat (on its own, or in an update of
 # the app that drops it).
 REMOVED = frozenset({"remove", "remove-upgrade"})
@@ -272,6 +278,19 @@ class TeamsBot:
             return ""
         return " ".join((member.name or "").split())[:100]
 
+    async def _membership(self, context: TurnContext) -> Membership:
+        """What Teams' member lookup says the sender is in the tenant (a message carries no guest mark): asked only when
+        a flow is about to send something to someone else. A lookup that fails or is slow is logged and says
+        NOT_KNOWN, which the flows take as staff."""
+        try:
+            async with asyncio.timeout(MEMBER_LOOKUP_SECONDS):
+                member = await TeamsInfo.get_member(context, context.activity.from_property.id)
+        except Exception as error:  # the connector raises many types; the request must not be lost to any of them
+            log.warning("membership not known: %s", type(error).__name__)
+            return Membership.NOT_KNOWN
+        role = str(getattr(member, "user_role", None) or "").lower()
+        return Membership.GUEST if role in _NOT_STAFF else Membership.STAFF if role == "user" else Membership.NOT_KNOWN
+
     async def _on_message(self, context: TurnContext) -> str:
         activity = context.activity
         begun = await self._begin(context)
@@ -309,7 +328,8 @@ class TeamsBot:
         if isinstance(begun, str):
             return begun
         person, lang, profile = begun
-        turn = Turn(actor=person, lang=lang, scope=self._scope(activity), verb=verb, data=data, is_invoke=True)
+        turn = Turn(actor=person, lang=lang, scope=self._scope(activity), verb=verb, data=data, is_invoke=True,
+                    membership=partial(self._membership, context))
         reply = await self._route(turn)
         await self._remember_language(profile, reply)
         # Teams' automatic refresh of a card asks for that card's current state: it always replaces the card.

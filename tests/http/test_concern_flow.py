@@ -22,7 +22,7 @@ from bot.storage.concerns import TableConcernReports
 from bot.storage.outbox import TableOutbox
 from bot.storage.tables import TableStore, service_client
 from dialogs.base import Scope, Turn
-from tests.support.activities import CARYS, GARETH, OWAIN, SIAN, TENANT, card_action, message
+from tests.support.activities import CARYS, GARETH, GUEST, OWAIN, SIAN, TENANT, as_a_member, card_action, message
 from tests.support.cards import actions, verb_data
 from tests.support.concerns import (
     CARYS_CHAT,
@@ -62,6 +62,25 @@ async def test_report_reaches_the_line_manager_who_acknowledges(staffed: TestCli
     assert SECRET in json.dumps(holder)
     assert "Acknowledged" in json.dumps(await acknowledged.json())
     assert "was acknowledged" in json.dumps(connector.cards(CARYS_CHAT)[-1])
+
+
+@pytest.mark.parametrize(("locale", "told"), [("en-GB", "Teams shows you as a guest"), ("cy-GB", "fel gwestai")])
+async def test_a_guest_in_the_school_tenant_cannot_send_a_report(staffed: TestClient, connector: Connector,
+                                                                 azurite: str, table_prefix: str, locale: str,
+                                                                 told: str) -> None:
+    """A guest from another organisation is told, in her language and below the form as she left it, to contact the
+    school; no report is stored and nobody is sent anything."""
+    connector.members[GUEST["id"]] = as_a_member(GUEST, "guest")
+    await say_hi(staffed, connector, GUEST, GARETH, SIAN)
+    sent = len(connector.sent)
+
+    refused = await send_report(staffed, connector, GUEST, locale=locale)
+
+    assert told in json.dumps(refused, ensure_ascii=False)
+    assert {a["conversation"]["id"] for a in connector.sent[sent:] + connector.updated} == {"a:personal-29:guest"}
+    for table in ("reports", "ratelimits"):
+        async with TableClient.from_connection_string(azurite, table_prefix + table) as rows:
+            assert [row async for row in rows.list_entities()] == [], table
 
 
 async def test_started_in_a_group_it_leaks_nothing_there(staffed: TestClient, connector: Connector) -> None:

@@ -22,7 +22,18 @@ from bot.storage.outbox import TableOutbox
 from bot.storage.table_client import Table
 from bot.storage.users import TableUserProfiles
 from dialogs.permission_requests import PermissionFlow
-from tests.support.activities import CARYS, FFION, OWAIN, SIAN, TENANT, card_action, installation_update, message
+from tests.support.activities import (
+    CARYS,
+    FFION,
+    GUEST,
+    OWAIN,
+    SIAN,
+    TENANT,
+    as_a_member,
+    card_action,
+    installation_update,
+    message,
+)
 from tests.support.cards import actions, press, verb_data
 from tests.support.connector import Connector
 from tests.support.faults import fail_next_enqueue
@@ -210,6 +221,46 @@ async def test_a_request_to_a_headteacher_who_removed_the_app_says_it_waits_unti
     await client.app[SERVICES].deliverer.drain()
     assert verb_data(connector.cards(SIAN_CHAT)[-1], "permission.approve")["id"] == verb_data(
         status, "permission.withdraw")["id"]
+
+
+@pytest.mark.parametrize(("locale", "told"), [("en-GB", "Teams shows you as a guest"), ("cy-GB", "fel gwestai")])
+async def test_a_guest_in_the_school_tenant_cannot_send_the_headteacher_a_request(
+        client: TestClient, connector: Connector, azurite: str, table_prefix: str, locale: str, told: str) -> None:
+    """A guest from another organisation (the county's officer, say) sent a request, and the headteacher got Approve /
+    Decline for it as for any member of staff. Now the guest is told, in her language, below the form she filled in,
+    and nothing is stored or sent."""
+    connector.members[GUEST["id"]] = as_a_member(GUEST, "guest")
+    await _meet(client, connector, SIAN, GUEST)
+    before = len(connector.cards(SIAN_CHAT))
+
+    refused = await _invoke(client, GUEST, "permission.submit", form(), connector, locale=locale)
+    await client.app[SERVICES].deliverer.drain()
+
+    assert told in json.dumps(refused, ensure_ascii=False) and "permission.withdraw" not in json.dumps(refused)
+    assert connector.cards(SIAN_CHAT)[before:] == []
+    for table in ("permissions", "permissionindex", "ratelimits"):
+        assert await _rows(azurite, table_prefix + table) == [], table
+
+
+@pytest.mark.parametrize("teams_says", ["user", "nothing"])
+async def test_staff_are_looked_up_only_when_they_send_and_a_failed_lookup_loses_no_request(
+        client: TestClient, connector: Connector, teams_says: str) -> None:
+    """A question is answered without asking Teams who the person is; at Send it is asked once, and when it cannot say
+    (down, or no answer) the request goes to the headteacher all the same."""
+    if teams_says == "user":
+        connector.members[CARYS["id"]] = as_a_member(CARYS, "user")
+    else:
+        connector.members_down = True
+    await _meet(client, connector, CARYS, SIAN)
+    await client.post("/api/messages", json=message(CARYS, "Can I be friends with pupils on Facebook?", connector.url))
+    asked = list(connector.member_lookups)
+
+    status = await _invoke(client, CARYS, "permission.submit", form(), connector)
+    await client.app[SERVICES].deliverer.drain()
+
+    assert asked == [] and connector.member_lookups == [CARYS["id"]]
+    assert "Waiting for Mrs Siân Roberts" in json.dumps(status, ensure_ascii=False)
+    assert "permission.approve" in json.dumps(connector.cards(SIAN_CHAT)[-1])
 
 
 async def test_only_the_schools_deciders_may_decide(client: TestClient, connector: Connector, azurite: str,

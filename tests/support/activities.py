@@ -16,6 +16,8 @@ OWAIN = {"id": "29:owain", "name": "Owain Pritchard", "aadObjectId": "a1000000-0
 SIAN = {"id": "29:sian", "name": "Siân Roberts", "aadObjectId": "a1000000-0000-4000-8000-000000000003"}
 GARETH = {"id": "29:gareth", "name": "Gareth Hughes", "aadObjectId": "a1000000-0000-4000-8000-000000000004"}
 FFION = {"id": "29:ffion", "name": "Ffion Morgan", "aadObjectId": "a1000000-0000-4000-8000-000000000005"}
+# A guest from another organisation in the school's tenant (Teams lists her with userRole "guest": `as_guest`).
+GUEST = {"id": "29:guest", "name": "Alex Visitor (Powys LA)", "aadObjectId": "b2000000-0000-4000-8000-0000000000aa"}
 
 _ids = itertools.count(1)
 
@@ -107,3 +109,9 @@ def in_team(activity: dict[str, Any]) -> dict[str, Any]:
                                 "tenantId": activity["conversation"]["tenantId"], "isGroup": True}
     activity["channelData"].update({"team": {"id": STAFF_TEAM, "name": "Staff room"}, "channel": {"id": STAFF_TEAM}})
     return activity
+
+
+def as_a_member(user: dict[str, str], role: str) -> dict[str, Any]:
+    """The person as Teams' member lookup answers for them: `role` is their userRole ("user", or "guest" for a guest
+    from another organisation)."""
+    return {**user, "userRole": role, "tenantId": TENANT, "userPrincipalName": f"{user['id'][3:]}@example.org"}

@@ -64,12 +64,12 @@ async def click(client: TestClient, connector: Connector, user: dict[str, str], 
     return await press(client, connector, card_action(user, verb, data, connector.url, locale=locale))
 
 
-async def send_report(client: TestClient, connector: Connector, user: dict[str, str] = CARYS,
-                      **fields: str) -> dict[str, Any]:
+async def send_report(client: TestClient, connector: Connector, user: dict[str, str] = CARYS, *,
+                      locale: str = "en-GB", **fields: str) -> dict[str, Any]:
     """`concern.submit` with the fields the form has always sent, overridden or extended by `fields`."""
     values = {"what": "Someone keeps sending me nasty direct messages about my lessons", "since": "September",
               "where": "Teams chat", "who": "", "evidence": "", "meeting": "false", "urgent": "false", **fields}
-    return await click(client, connector, user, "concern.submit", values)
+    return await click(client, connector, user, "concern.submit", values, locale=locale)
 
 
 def reference_in(card: dict[str, Any]) -> str:

@@ -21,8 +21,11 @@ class Connector:
     url: str = ""
     sent: list[dict[str, Any]] = field(default_factory=list)
     updated: list[dict[str, Any]] = field(default_factory=list)
-    # Conversation members by their Teams id, as `GET /v3/conversations/{id}/members/{member id}` answers.
+    # Conversation members by their Teams id, as `GET /v3/conversations/{id}/members/{member id}` answers (404 for
+    # anyone else); the Teams ids looked up, in order; `members_down`: that lookup answers 503.
     members: dict[str, dict[str, Any]] = field(default_factory=dict)
+    member_lookups: list[str] = field(default_factory=list)
+    members_down: bool = False
     fail_next: list[int] = field(default_factory=list)
     retry_after: str = ""  # the Retry-After header sent with each failure, when set
     hang_next: int = 0  # how many sends to answer only after `hang_seconds` (a connector that times out)
@@ -94,6 +97,9 @@ async def run_connector() -> AsyncIterator[Connector]:
         return web.json_response({"id": activity["id"]})
 
     async def member(request: web.Request) -> web.Response:
+        connector.member_lookups.append(request.match_info["member_id"])
+        if connector.members_down:
+            return web.json_response({"error": {"code": "ServiceUnavailable"}}, status=503)
         found = connector.members.get(request.match_info["member_id"])
         if found is None:
             return web.json_response({"error": {"code": "MemberNotFoundInConversation"}}, status=404)
