@@ -38,7 +38,13 @@ from bot.logs import configure_logging
 from bot.policy import PolicyIndex, load_policy
 from bot.policy.documents import MAX_DOCUMENT_BYTES
 from bot.policy.index import answer_index
-from bot.policy.loader import PolicyFileError, load_policy_data, policy_from_data
+from bot.policy.loader import (
+    PolicyFileError,
+    PolicyFileUnreadable,
+    load_policy_data,
+    policy_from_data,
+    readable_policy_file,
+)
 from bot.policy.model import Policy
 from bot.policy.retrieval import shared_sentences
 from bot.policy.sentence import ModelMissing
@@ -417,10 +423,25 @@ def create_app(settings: Settings, *, federation: Federation | None = None,
     return app
 
 
+def usable_policy_file(settings: Settings) -> None:
+    """Raise `UnsafeSettings`, in one line naming it, for a policy file the bot cannot use: it answers from it while
+    storage holds no published version (or cannot be read) and quotes it for answers given before one."""
+    try:
+        readable_policy_file()  # POLICY_FILE as the settings read it, worded as every command words it
+        load_policy_data(settings.policy_file)
+    except PolicyFileUnreadable as error:
+        raise UnsafeSettings(str(error)) from None
+    except PolicyFileError as error:
+        more = f"; and {len(error.problems) - 3} more" if len(error.problems) > 3 else ""
+        raise UnsafeSettings(f"the policy file {error.path} cannot be used: {'; '.join(error.problems[:3])}{more} "
+                             f"(python -m bot validate-policy lists every problem)") from None
+
+
 def main() -> int:
     """Run the bot: `python app.py`."""
     try:
         settings = load_settings()
+        usable_policy_file(settings)
     except UnsafeSettings as error:
         print(f"refusing to start: {error}", file=sys.stderr)
         return 2

@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -15,6 +16,8 @@ from bot.policy.loader import DEFAULT_POLICY_FILE, policy_file
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 LOCAL_FEDERATION = REPO_ROOT / "config" / "federation.local.json"
+# The levels LOG_LEVEL may name, in any case: a misspelt one is refused with these listed.
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 
 
 class AppEnv(StrEnum):
@@ -68,7 +71,7 @@ class Settings(BaseSettings):
     federation_config: Path | None = Field(default=None, alias="FEDERATION_CONFIG")
     policy_file: Path = Field(default=DEFAULT_POLICY_FILE, alias="POLICY_FILE")
     max_body_bytes: int = Field(default=256 * 1024, alias="MAX_BODY_BYTES", ge=4096)
-    log_level: str = Field(default="INFO", alias="LOG_LEVEL")
+    log_level: LogLevel = Field(default="INFO", alias="LOG_LEVEL")
     delivery_interval_seconds: float = Field(default=30.0, alias="DELIVERY_INTERVAL_SECONDS", gt=0)
     # How long a sender holds a message before another instance may take it over (e.g. after a crash).
     outbox_lease_seconds: float = Field(default=60.0, alias="OUTBOX_LEASE_SECONDS", ge=1, le=3600)
@@ -106,6 +109,11 @@ class Settings(BaseSettings):
     def _policy_file(cls, value: object) -> Path:
         # The same rule as every command's: an empty POLICY_FILE means the shipped file.
         return policy_file(str(value) if value is not None else None, environ={})
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _log_level(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value
 
     @model_validator(mode="after")
     def _refuse_unsafe(self) -> Settings:

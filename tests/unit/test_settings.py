@@ -157,3 +157,17 @@ def test_check_federation_says_which_school_has_no_delegate_when_the_other_schoo
         assert "Mrs Siân Roberts heads every school, so no other headteacher can take them" in warning, warning
     assert 'school "primary" names no delegate, and' in without_err
     assert 'school "primary" names no delegate but its headteacher, and' in names_head_err
+
+
+def test_a_log_level_is_read_in_any_case_and_a_misspelt_one_lists_the_levels(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("APP_ENV", "local")
+    monkeypatch.setenv("AZURE_STORAGE_TABLE_ENDPOINT", STORAGE["AZURE_STORAGE_TABLE_ENDPOINT"])
+    monkeypatch.setenv("LOG_LEVEL", " debug")
+    lower_case = load_settings().log_level
+    monkeypatch.setenv("LOG_LEVEL", "verbose")
+
+    with pytest.raises(UnsafeSettings) as refused:
+        load_settings()
+
+    assert lower_case == "DEBUG"
+    assert str(refused.value) == "setting LOG_LEVEL: Input should be 'DEBUG', 'INFO', 'WARNING', 'ERROR' or 'CRITICAL'"

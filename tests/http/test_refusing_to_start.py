@@ -1,0 +1,58 @@
+"""`python app.py`, as App Service starts it, with a setting the IT technician got wrong: the Log stream shows one line,
+"refusing to start: …", naming the setting or file, and the bot exits 2; never a Python traceback."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.support.processes import REPO, azurite_connection_string, free_port, python
+
+START_TIMEOUT = 90
+
+
+def _start(**settings: str) -> subprocess.CompletedProcess[str]:
+    """The bot started with `settings` on top of a local one (no Bot Framework identity; storage that is not there,
+    which the bot starts without, so only the setting under test can stop it)."""
+    env = {"APP_ENV": "local", "AZURE_STORAGE_CONNECTION_STRING": azurite_connection_string(1),
+           "PORT": str(free_port()), **settings}
+    try:
+        return subprocess.run([python(), "app.py"], cwd=REPO, env=env, capture_output=True, text=True,
+                              timeout=START_TIMEOUT)
+    except subprocess.TimeoutExpired as error:
+        pytest.fail(f"the bot started instead of refusing: {error.stderr!r}"[:2000])
+
+
+@pytest.mark.parametrize("level", ["verbose", ""])
+def test_a_misspelt_or_empty_log_level_is_refused_in_one_line_saying_what_it_may_be(level: str) -> None:
+    started = _start(LOG_LEVEL=level)
+
+    assert started.returncode == 2, started.stderr[-1500:]
+    [line] = started.stderr.splitlines()
+    assert line.startswith("refusing to start: setting LOG_LEVEL:"), line
+    assert all(name in line for name in ("DEBUG", "INFO", "WARNING", "ERROR")), line
+
+
+def test_a_policy_file_that_is_not_there_is_refused_in_one_line_naming_it(tmp_path: Path) -> None:
+    missing = tmp_path / "social-media-policy-2026.json"
+
+    started = _start(POLICY_FILE=str(missing))
+
+    assert started.returncode == 2, started.stderr[-1500:]
+    [line] = started.stderr.splitlines()
+    assert line == (f"refusing to start: cannot read {missing}, the policy file named by POLICY_FILE: No such file or "
+                    "directory"), line
+
+
+def test_a_policy_file_that_is_not_a_policy_is_refused_in_one_line_naming_it(tmp_path: Path) -> None:
+    staff_list = tmp_path / "staff.json"
+    staff_list.write_text('{"staff": []}', encoding="utf-8")
+
+    started = _start(POLICY_FILE=str(staff_list))
+
+    assert started.returncode == 2, started.stderr[-1500:]
+    [line] = started.stderr.splitlines()
+    assert line.startswith(f"refusing to start: the policy file {staff_list} cannot be used: $.staff: unknown key"), \
+        line
