@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from bot.domain.federation import Federation, FederationConfigError, School, load_federation
-from bot.domain.people import Person, StaffContact
+from bot.domain.people import Person, StaffContact, is_entra_id
 
 
 def _delegates(school: School) -> tuple[StaffContact, ...]:
@@ -30,7 +30,8 @@ def _no_delegate(federation: Federation, school: School) -> str:
 
 def check_federation_command(argv: list[str]) -> int:
     """Print who decides and who is escalated to, or the exact problem (exit 2); a warning (on stderr) for a school
-    whose headteacher's own requests nobody may decide (the bot refuses them)."""
+    whose headteacher's own requests nobody may decide (the bot refuses them), a tenant id that is not one, and no
+    chair of governors."""
     parser = argparse.ArgumentParser(prog="python -m bot check-federation")
     parser.add_argument("file", type=Path, help="the federation's settings, e.g. config/federation.json")
     args = parser.parse_args(argv)
@@ -55,4 +56,17 @@ def check_federation_command(argv: list[str]) -> int:
                   f"(headteacher of another school)")
     chair = federation.chair_of_governors.name if federation.chair_of_governors else "none"
     print(f"  policy owner {federation.policy_owner.name}; chair of governors {chair}")
+    for warning in _warnings(federation):
+        print(f"warning: {warning}", file=sys.stderr)
     return 0
+
+
+def _warnings(federation: Federation) -> list[str]:
+    """What the bot can run with but the federation would miss: a tenant id that Teams never sends, no chair."""
+    said = [f"tenant_ids: {tenant!r} is not a tenant id (a GUID: az account show --query tenantId -o tsv prints "
+            "yours): nobody from it can use the bot" for tenant in federation.tenant_ids if not is_entra_id(tenant)]
+    if federation.chair_of_governors is None:
+        said.append("no chair of governors is named: a headteacher's own concern report has nobody to go to, and one "
+                    'about a headteacher cannot go to the governors; add "chair_of_governors" with its '
+                    '"aad_object_id", "name" and "email"')
+    return said

@@ -167,7 +167,8 @@ def load_federation_settings(settings: Settings) -> Federation:
         else:
             federation = load_federation(settings.federation_config or LOCAL_FEDERATION)
     except FederationConfigError as error:
-        source = "FEDERATION_JSON" if settings.federation_json else "FEDERATION_CONFIG"
+        source = "FEDERATION_JSON" if settings.federation_json else \
+            f"FEDERATION_CONFIG: {settings.federation_config or LOCAL_FEDERATION}"
         raise UnsafeSettings(f"{source}: {error}") from None
     tenant = settings.app_tenant_id
     if settings.app_env is AppEnv.PRODUCTION and tenant and not federation.serves_tenant(tenant):

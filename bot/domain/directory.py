@@ -16,10 +16,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from bot.domain.people import Person, StaffContact
+from bot.domain.people import Person, StaffContact, is_entra_id
 
 _EMAIL = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
-_OBJECT_ID = re.compile(r"^[0-9a-fA-F-]{36}$")
 COLUMNS = ("name", "email", "school", "role", "line_manager_email", "aad_object_id")
 # Longest value a row may hold, so that storage can never refuse a row the file check passed (an email address
 # is at most 254 characters by RFC 5321; a name or role longer than 200 is a mistake in the export).
@@ -144,7 +143,7 @@ def read_staff_csv(text: str, *, schools: Sequence[str]) -> ImportResult:
             errors.append(f"line manager email {member.line_manager_email!r} is not an email address")
         if member.line_manager_email and member.line_manager_email == member.email:
             errors.append("is their own line manager")
-        if member.aad_object_id and not _OBJECT_ID.match(member.aad_object_id):
+        if member.aad_object_id and not is_entra_id(member.aad_object_id):
             errors.append(f"aad_object_id {member.aad_object_id!r} is not an Entra object id")
         values = {"name": member.name, "email": member.email, "role": member.role,
                   "line manager email": member.line_manager_email}

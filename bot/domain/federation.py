@@ -1,4 +1,7 @@
-"""The federation's schools and who decides for each, from a settings file the office keeps."""
+"""The federation's schools and who decides for each, from a settings file the office keeps.
+
+Every Entra id in it (tenants, people) is kept as Teams sends it, in lower case, so that comparing one with the
+sender of an activity or a staff-list row is a plain `==` wherever it is made."""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.domain.people import Lang, Person, StaffContact
+from bot.domain.people import Lang, Person, StaffContact, entra_id, is_entra_id
 
 
 class FederationConfigError(ValueError):
@@ -59,7 +62,7 @@ class Federation:
 
     def serves_tenant(self, tenant_id: str) -> bool:
         """True when activities from this tenant belong to the federation."""
-        return tenant_id in self.tenant_ids
+        return entra_id(tenant_id) in self.tenant_ids
 
     def schools_decided_by(self, person: Person) -> tuple[School, ...]:
         """The schools whose requests this person may decide."""
@@ -109,8 +112,12 @@ def _contact(raw: Any, where: str) -> StaffContact:
     object_id, name = raw.get("aad_object_id"), raw.get("name")
     if not isinstance(object_id, str) or not object_id or not isinstance(name, str) or not name:
         raise FederationConfigError(f"{where}: aad_object_id and name are required strings")
+    if not is_entra_id(object_id):
+        # An email or a name here is never matched: the bot would not know the person.
+        raise FederationConfigError(f"{where}.aad_object_id: {object_id!r} is not an Entra object id "
+                                    "(az ad user show --id EMAIL --query id -o tsv prints it)")
     email = raw.get("email", "")
-    return StaffContact(aad_object_id=object_id, name=name, email=email if isinstance(email, str) else "")
+    return StaffContact(aad_object_id=entra_id(object_id), name=name, email=email if isinstance(email, str) else "")
 
 
 def _text(raw: dict[str, Any], key: str, where: str) -> str:
@@ -150,7 +157,7 @@ def parse_federation(raw: Any) -> Federation:
         raise FederationConfigError("schools: school ids must be unique")
     chair = raw.get("chair_of_governors")
     return Federation(
-        tenant_ids=tuple(tenants),
+        tenant_ids=tuple(entra_id(tenant) for tenant in tenants),
         name_en=_text(raw, "name_en", "federation"),
         name_cy=_text(raw, "name_cy", "federation"),
         schools=tuple(schools),
@@ -160,11 +167,14 @@ def parse_federation(raw: Any) -> Federation:
 
 
 def load_federation(path: Path) -> Federation:
-    """Read the federation settings file."""
+    """Read the federation settings file (UTF-8, with or without the byte-order mark Windows Notepad writes); the
+    error's message does not name the file: whoever named it says which."""
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        raw = json.loads(path.read_text(encoding="utf-8-sig"))
     except OSError as error:
-        raise FederationConfigError(f"cannot read {path}: {error.strerror}") from None
+        raise FederationConfigError(f"cannot read it ({error.strerror or error})") from None
+    except UnicodeDecodeError as error:
+        raise FederationConfigError(f"not UTF-8 text (byte {error.start + 1}): save it as UTF-8") from None
     except json.JSONDecodeError as error:
-        raise FederationConfigError(f"{path}: not JSON ({error.msg} at line {error.lineno})") from None
+        raise FederationConfigError(f"not JSON ({error.msg} at line {error.lineno})") from None
     return parse_federation(raw)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
+
+# An Entra id (a person's object id, a tenant's id) is a GUID; Teams sends it in lower case.
+_ENTRA_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
 class Lang(StrEnum):
@@ -16,6 +20,16 @@ class Lang(StrEnum):
     def from_locale(cls, locale: str | None) -> Lang:
         """Map a Teams locale such as `cy-GB` to a language; anything not Welsh is English."""
         return cls.CY if (locale or "").lower().startswith("cy") else cls.EN
+
+
+def entra_id(written: str) -> str:
+    """An Entra id as Teams sends it (lower case, nothing round it), however the office wrote it."""
+    return written.strip().lower()
+
+
+def is_entra_id(written: str) -> bool:
+    """True for an Entra object or tenant id (a GUID) in any case; false for an email, a name or a cut-short id."""
+    return bool(_ENTRA_ID.match(entra_id(written)))
 
 
 class Membership(StrEnum):

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.domain.errors import StorageUnavailable
-from bot.domain.federation import Federation
+from bot.domain.federation import Federation, parse_federation
 from bot.domain.live_policy import PolicyInForce
 from bot.domain.outbox import QueueingNotifier
 from bot.domain.people import Lang, Person, StaffContact
@@ -31,7 +31,7 @@ from cards.elements import Card
 from cards.i18n import Catalogue, load_catalogue
 from dialogs.base import Scope
 from dialogs.permission_requests import PermissionFlow
-from tests.flows.conftest import CARYS, FFION, GARETH, OWAIN, SIAN, BotInMemory, NoIndex, open_bot, text_of
+from tests.flows.conftest import CARYS, FFION, GARETH, OWAIN, REPO, SIAN, BotInMemory, NoIndex, open_bot, text_of
 from tests.support.activities import TENANT
 from tests.support.cards import actions, verb_data
 from tests.support.policies import fixture_policy
@@ -331,6 +331,28 @@ async def test_a_headteachers_own_request_with_no_delegate_goes_to_the_other_sch
     assert "Only the headteacher of that school" in text_of(not_his.card)
     assert "Declined by Gareth Hughes" in text_of(declined.card)
     assert (await MemoryPermissionRequests(two_heads.store).get(own)).decided_by_id == GARETH.aad_object_id
+
+
+async def test_a_headteacher_whose_object_id_the_office_wrote_in_capitals_still_gets_and_decides_requests(
+        bot: BotInMemory) -> None:
+    """The federation settings give Siân's object id (and the tenant's) in capitals, with a space copied in; Teams
+    sends them in lower case. Before, Carys was told to wait for Siân, whose card went to nobody Teams knows, and Siân
+    was told only headteachers have a list of pending requests."""
+    raw = json.loads((REPO / "config" / "federation.local.json").read_text(encoding="utf-8"))
+    for contact in (*(school["headteacher"] for school in raw["schools"]), raw["policy_owner"]):
+        contact["aad_object_id"] = f" {contact['aad_object_id'].upper()}"
+    raw["tenant_ids"] = [tenant.upper() for tenant in raw["tenant_ids"]]
+    in_capitals = _restarted(bot, parse_federation(raw))
+    await in_capitals.meets(CARYS, SIAN)
+
+    request_id = await _submitted(in_capitals)
+    pending = await in_capitals.says(SIAN, "pending requests")
+    approved = await in_capitals.clicks(SIAN, "permission.approve", {"id": request_id, "reason": ""})
+
+    assert await _decidable_by(in_capitals, SIAN) == [request_id]
+    assert request_id in text_of(pending.card) and "Only headteachers" not in text_of(pending.card)
+    assert "Approved by Mrs Siân Roberts" in text_of(approved.card)
+    assert in_capitals.federation.serves_tenant(TENANT)
 
 
 async def test_a_new_headteacher_gets_the_requests_that_were_waiting_when_the_head_changed(bot: BotInMemory) -> None:

@@ -171,3 +171,65 @@ def test_a_log_level_is_read_in_any_case_and_a_misspelt_one_lists_the_levels(mon
 
     assert lower_case == "DEBUG"
     assert str(refused.value) == "setting LOG_LEVEL: Input should be 'DEBUG', 'INFO', 'WARNING', 'ERROR' or 'CRITICAL'"
+
+
+def test_check_federation_refuses_an_email_where_an_entra_object_id_belongs(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Step 2: the technician pastes the head's email, or a half-copied id, into "aad_object_id"; the bot would never
+    know her, so the file is refused where the staff list refuses one."""
+    settings = json.loads(FEDERATION)
+    head = settings["schools"][0]["headteacher"]
+    head["aad_object_id"] = head["email"]
+    email_as_id = tmp_path / "email.json"
+    email_as_id.write_text(json.dumps(settings), encoding="utf-8")
+    head["aad_object_id"] = "a1000000-0000-4000-8000-00000000000"
+    cut_short = tmp_path / "cut-short.json"
+    cut_short.write_text(json.dumps(settings), encoding="utf-8")
+
+    codes = [bot_main(["check-federation", str(path)]) for path in (email_as_id, cut_short)]
+
+    out, err = capsys.readouterr()
+    assert codes == [2, 2] and out == ""
+    assert err.splitlines() == [
+        f"{email_as_id}: schools[0].headteacher.aad_object_id: 'sian.roberts@llanidloes.example.cymru' is not an "
+        "Entra object id (az ad user show --id EMAIL --query id -o tsv prints it)",
+        f"{cut_short}: schools[0].headteacher.aad_object_id: 'a1000000-0000-4000-8000-00000000000' is not an Entra "
+        "object id (az ad user show --id EMAIL --query id -o tsv prints it)"]
+
+
+def test_check_federation_warns_of_a_tenant_id_that_is_not_one_and_of_no_chair_of_governors(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The tenant's domain name where its id belongs, and no chair of governors (step 2 asks for one): the file is
+    still usable, but nobody from that "tenant" can use the bot, and a head's own concern report has nobody to go to."""
+    settings = json.loads(FEDERATION)
+    settings["tenant_ids"] = ["llanidloes.example.cymru"]
+    del settings["chair_of_governors"]
+    path = tmp_path / "federation.json"
+    path.write_text(json.dumps(settings), encoding="utf-8")
+
+    code = bot_main(["check-federation", str(path)])
+
+    out, err = capsys.readouterr()
+    assert code == 0 and "chair of governors none" in out
+    assert err.splitlines() == [
+        "warning: tenant_ids: 'llanidloes.example.cymru' is not a tenant id (a GUID: az account show --query tenantId "
+        "-o tsv prints yours): nobody from it can use the bot",
+        'warning: no chair of governors is named: a headteacher\'s own concern report has nobody to go to, and one '
+        'about a headteacher cannot go to the governors; add "chair_of_governors" with its '
+        '"aad_object_id", "name" and "email"']
+
+
+def test_check_federation_reads_a_file_notepad_saved_with_a_byte_order_mark_and_names_it_once(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    notepad = tmp_path / "federation.json"
+    notepad.write_text(FEDERATION, encoding="utf-8-sig")
+    ansi = tmp_path / "ansi.json"
+    ansi.write_text(FEDERATION, encoding="cp1252")
+    missing = tmp_path / "federaton.json"
+
+    codes = [bot_main(["check-federation", str(path)]) for path in (notepad, ansi, missing)]
+
+    out, err = capsys.readouterr()
+    assert codes == [0, 2, 2] and "headteacher Mrs Siân Roberts" in out
+    assert err.splitlines() == [f"{ansi}: not UTF-8 text (byte {FEDERATION.index('â') + 1}): save it as UTF-8",
+                                f"{missing}: cannot read it (No such file or directory)"]
