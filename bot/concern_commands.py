@@ -22,7 +22,7 @@ from bot.storage.outbox import TableOutbox
 from bot.storage.permission_requests import TablePermissionRequests
 from bot.storage.tables import TableStore
 from bot.storage.users import TableUserProfiles
-from bot.tools import run_tool, tool_store
+from bot.tools import run_tool, storage_fault, tool_store
 from cards.i18n import load_catalogue
 from dialogs.concerns import ConcernFlow
 
@@ -143,7 +143,7 @@ def import_staff_command(argv: list[str]) -> int:
                 await directory.replace_all(result.staff)
             except DomainError as error:
                 # Written in batches of 100: some may be in. Writing the same file again finishes the change.
-                print(f"import-staff: storage stopped part-way ({type(error).__name__}); the staff list may now "
+                print(f"import-staff: storage stopped part-way: {storage_fault(error)}; the staff list may now "
                       f"hold part of this file beside the old list: run the same command again to complete it",
                       file=sys.stderr)
                 return 1

@@ -18,6 +18,7 @@ from bot.domain.uk_time import in_uk, uk_today
 from bot.settings import UnsafeSettings, load_federation_settings, load_settings
 from bot.storage.permission_requests import TablePermissionRequests
 from bot.storage.tables import open_store
+from bot.tools import storage_fault
 
 # Excel opens a .csv by double-click as UTF-8 only when it starts with a byte-order mark; otherwise in the Windows
 # code page, which shows "SiÃ¢n" for Siân. Standard output stays plain UTF-8, for programs that read it.
@@ -97,7 +98,7 @@ def export_command(argv: list[str]) -> int:
         print(f"cannot export: {error}", file=sys.stderr)
         return 2
     except DomainError as error:
-        print(f"cannot reach storage: {type(error).__name__}", file=sys.stderr)
+        print(f"export-decisions: {storage_fault(error)}; nothing was written", file=sys.stderr)
         return 1
     names = {s.school_id: s.name_en for s in federation.schools}
     text = decisions_csv(requests, start=start, end=end, school_names=names)

@@ -12,6 +12,7 @@ from bot.domain.errors import DomainError
 from bot.settings import UnsafeSettings, load_settings
 from bot.storage.backup import RECORD_TABLES, BackupError, read_backup, read_tables, restore, write_backup
 from bot.storage.tables import open_store
+from bot.tools import storage_fault
 
 
 def _folder(argv: list[str], command: str, what: str) -> Path:
@@ -51,7 +52,7 @@ def _main(command: str, folder: Path, *, restoring: bool) -> int:
         print(f"{command}: {error}", file=sys.stderr)
         return 2
     except DomainError as error:
-        print(f"{command}: storage could not be reached ({type(error).__name__})", file=sys.stderr)
+        print(f"{command}: {storage_fault(error)}", file=sys.stderr)
         return 1
 
 

@@ -8,7 +8,7 @@ import sys
 from collections.abc import AsyncIterator, Coroutine, Iterable
 from contextlib import asynccontextmanager
 
-from bot.domain.errors import DomainError
+from bot.domain.errors import DomainError, StorageUnavailable
 from bot.settings import UnsafeSettings, load_settings
 from bot.storage.tables import TableStore, open_store
 
@@ -24,15 +24,35 @@ async def tool_store(tables: Iterable[str]) -> AsyncIterator[TableStore]:
         yield store
 
 
+def storage_fault(error: DomainError) -> str:
+    """Why storage failed a tool, in the README's words: with the HTTP status and error code when the service
+    answered (403 AuthorizationPermissionMismatch: the technician's data role of step 8 has not applied yet), else
+    the kind of fault. Never the service's message, a key or a connection string."""
+    answer = error.__cause__
+    status = getattr(answer, "status_code", None)
+    if not isinstance(status, int):
+        # A StorageUnavailable names only the kind of fault (`bot.storage.tables.fault`); other errors may say more.
+        kind = str(error) if isinstance(error, StorageUnavailable) and str(error) else type(error).__name__
+        return f"storage could not be reached ({kind})"
+    code = getattr(answer, "error_code", None)
+    code = getattr(code, "value", code)
+    said = f"{status} {code}" if code else str(status)
+    if code == "AuthorizationPermissionMismatch":
+        return (f"storage refused access ({said}): your sign-in has no data role on the tables yet, or it has not "
+                "applied (a few minutes, sometimes ten): wait and run it again")
+    if status == 403:
+        return f"storage refused access ({said})"
+    return f"storage answered {said}"
+
+
 def run_tool(command: str, coroutine: Coroutine[None, None, int]) -> int:
-    """Run a tool's work: 2 with the reason for unusable settings, input or an output file it cannot write, 1 when
-    storage could not be reached."""
+    """Run a tool's work: 2 with the reason for unusable settings, input or an output file it cannot write, 1 with
+    `storage_fault`'s when storage failed it."""
     try:
         return asyncio.run(coroutine)
     except (UnsafeSettings, ValueError, OSError) as error:
         print(f"{command}: {error}", file=sys.stderr)
         return 2
     except DomainError as error:
-        print(f"{command}: storage could not be reached ({type(error).__name__}); nothing was changed",
-              file=sys.stderr)
+        print(f"{command}: {storage_fault(error)}; nothing was changed", file=sys.stderr)
         return 1

@@ -18,14 +18,9 @@ from tests.support.activities import CARYS, card_action, message
 from tests.support.cards import verb_data
 from tests.support.concerns import CARYS_CHAT
 from tests.support.connector import Connector
-from tests.support.faults import fail_next_enqueue
+from tests.support.faults import NOT_YET_PERMITTED, fail_next_enqueue
 from tests.support.processes import AZURITE_KEY, azurite_connection_string
 from tests.support.servers import serve
-
-# What Azure's Table service answers while the identity's data role is still applying (README step 6).
-NOT_YET_PERMITTED = {"odata.error": {"code": "AuthorizationPermissionMismatch", "message": {
-    "lang": "en-US", "value": "This request is not authorized to perform this operation using this permission.\n"
-                              "RequestId:5b1c7d2e-0002-0041-3e2a-000000000000\nTime:2026-12-05T00:00:00.0000000Z"}}}
 
 
 async def test_storage_stopped_gives_a_plain_message(aiohttp_client: Any, connector: Connector) -> None:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 
 import pytest
+from aiohttp import web
 
 from bot.domain.errors import StorageUnavailable
 from bot.domain.outbox import OutboundMessage
 from bot.storage.outbox import TableOutbox
+from tests.support.processes import azurite_connection_string
+from tests.support.servers import serve
 
 
 def fail_next_enqueue(monkeypatch: pytest.MonkeyPatch, *, about: str = "") -> None:
@@ -25,3 +29,26 @@ def fail_next_enqueue(monkeypatch: pytest.MonkeyPatch, *, about: str = "") -> No
         await real_enqueue(outbox, messages)
 
     monkeypatch.setattr(TableOutbox, "enqueue", enqueue_failing_once)
+
+
+# What Azure's Table service answers while a data role is still applying (README step 6, infra/README.md step 8).
+NOT_YET_PERMITTED = {"odata.error": {"code": "AuthorizationPermissionMismatch", "message": {
+    "lang": "en-US", "value": "This request is not authorized to perform this operation using this permission.\n"
+                              "RequestId:5b1c7d2e-0002-0041-3e2a-000000000000\nTime:2026-12-05T00:00:00.0000000Z"}}}
+
+
+@asynccontextmanager
+async def storage_refusing_access() -> AsyncIterator[tuple[str, list[str]]]:
+    """A table service on a loopback port that answers every call 403 AuthorizationPermissionMismatch; yields its
+    connection string (Azurite's account and key) and the methods it is asked, as they come."""
+    asked: list[str] = []
+
+    async def refuse(request: web.Request) -> web.Response:
+        asked.append(request.method)
+        return web.json_response(NOT_YET_PERMITTED, status=403,
+                                 headers={"x-ms-error-code": "AuthorizationPermissionMismatch"})
+
+    refusing = web.Application()
+    refusing.router.add_route("*", "/{path:.*}", refuse)
+    async with serve(refusing) as port:
+        yield azurite_connection_string(port), asked
