@@ -107,7 +107,7 @@ def import_staff_command(argv: list[str]) -> int:
         print(f"cannot read {args.file}: {error}", file=sys.stderr)
         return 2
     try:
-        federation = load_federation_settings(load_settings(tool=True))
+        federation = load_federation_settings(load_settings(tool=True, storage=not args.dry_run))
     except UnsafeSettings as error:
         print(f"import-staff: {error}", file=sys.stderr)
         return 2

@@ -129,6 +129,9 @@ class Settings(BaseSettings):
             if not self.federation_json and self.federation_config is None:
                 yield ("APP_ENV=production needs the federation's settings: FEDERATION_JSON (the deployment sets it) "
                        "or FEDERATION_CONFIG (a file); config/federation.local.json is fictional")
+        yield from self._storage_problems()
+
+    def _storage_problems(self) -> Iterator[str]:
         if not self.storage_connection_string.get_secret_value() and not self.storage_table_endpoint:
             yield "storage is not configured: set AZURE_STORAGE_CONNECTION_STRING or AZURE_STORAGE_TABLE_ENDPOINT"
 
@@ -151,6 +154,14 @@ class ToolSettings(Settings):
     no Bot Framework identity (the technician's own Azure sign-in reaches storage)."""
 
     def _identity_problems(self) -> Iterator[str]:
+        return iter(())
+
+
+class FileCheckSettings(ToolSettings):
+    """Settings of a tool that only checks a file against the federation (a dry run): it reads no storage, so it
+    needs no storage setting."""
+
+    def _storage_problems(self) -> Iterator[str]:
         return iter(())
 
 
@@ -196,11 +207,13 @@ def graph_managed_identity(settings: Settings) -> str:
     return (settings.graph_client_id or settings.app_id) if managed_identity(settings) else ""
 
 
-def load_settings(*, tool: bool = False) -> Settings:
-    """Read settings from the environment (`tool`: for a command-line tool), raising `UnsafeSettings` with a
-    one-line reason."""
+def load_settings(*, tool: bool = False, storage: bool = True) -> Settings:
+    """Read settings from the environment (`tool`: for a command-line tool; without `storage`, for one that reads
+    none), raising `UnsafeSettings` with a one-line reason."""
     try:
-        return ToolSettings() if tool else Settings()
+        if tool:
+            return ToolSettings() if storage else FileCheckSettings()
+        return Settings()
     except UnsafeSettings:
         raise
     except ValueError as error:

@@ -88,6 +88,23 @@ def test_the_command_refuses_a_bad_file_before_touching_storage(tmp_path: Path, 
     assert "nothing was imported" in out.err and "5 staff would be imported" in out.out
 
 
+def test_the_office_checks_its_staff_list_with_a_dry_run_before_any_storage_is_set(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """--dry-run says "check the file only; storage is not read": the office checks the export on its own computer,
+    with the federation's settings and no storage setting, and is not told "storage is not configured"."""
+    for name in ("AZURE_STORAGE_CONNECTION_STRING", "AZURE_STORAGE_TABLE_ENDPOINT", "FEDERATION_JSON"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("FEDERATION_CONFIG", str(REPO / "config" / "federation.local.json"))
+
+    dry = import_staff_command([str(REPO / "config" / "staff.local.csv"), "--dry-run"])
+    out, err = capsys.readouterr()
+    real = import_staff_command([str(REPO / "config" / "staff.local.csv")])
+
+    assert (dry, out, err) == (0, "5 staff would be imported\n", "")
+    assert real == 2 and "storage is not configured" in capsys.readouterr().err
+
+
 def test_a_name_too_long_for_the_staff_list_is_a_bad_row_reported_by_its_line() -> None:
     text = (HEADER + "Carys Jenkins,carys@llanidloes.example.cymru,high,Teacher,,\n"
             + f"{'B' * 40_000},owain@llanidloes.example.cymru,high,{'T' * 1_000},,\n"
