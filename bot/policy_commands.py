@@ -114,6 +114,13 @@ def publish_policy_command(argv: list[str]) -> int:
     parser.add_argument("--by", default=BY_COMMAND, metavar="NAME",
                         help="who is publishing, for the record (cards name the policy owner without it)")
     args = parser.parse_args(argv)
+    try:  # before storage, so that a mistyped name is not taken for a storage fault
+        with args.source.open("rb"):
+            pass
+    except OSError as error:
+        print(f"publish-policy: cannot read {args.source}: {error.strerror or error}; nothing was published",
+              file=sys.stderr)
+        return 2
 
     async def run() -> int:
         async with _tools() as tools:

@@ -15,6 +15,7 @@ from bot.policy.loader import DEFAULT_POLICY_FILE, load_policy, load_policy_data
 from bot.policy_commands import policy_versions_command, publish_policy_command
 from bot.storage.policy_versions import TablePolicyVersions
 from bot.storage.tables import TableStore, service_client
+from tests.support.faults import storage_refusing_access
 from tests.support.policies import write_revised
 
 
@@ -76,3 +77,19 @@ async def test_no_note_when_policy_file_names_the_file_the_bot_ships_with(
     shown = capsys.readouterr()
     assert code == 0 and "POLICY_FILE" not in shown.err
     assert f"the bot answers from {DEFAULT_POLICY_FILE} (version 1)" in shown.out
+
+
+async def test_a_mistyped_file_name_is_said_before_storage_is_asked_anything(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """The policy owner typed "Social Media Polciy 2026.docx" on the morning the technician's data role was still
+    applying: she was told storage refused access, and looked for the fault there."""
+    mistyped = tmp_path / "Social Media Polciy 2026.docx"
+    monkeypatch.setenv("APP_ENV", "local")
+    async with storage_refusing_access() as (connection_string, asked):
+        monkeypatch.setenv("AZURE_STORAGE_CONNECTION_STRING", connection_string)
+
+        code = await asyncio.to_thread(publish_policy_command, [str(mistyped)])
+
+    out, err = capsys.readouterr()
+    assert (code, out, asked) == (2, "", [])
+    assert err == f"publish-policy: cannot read {mistyped}: No such file or directory; nothing was published\n"
