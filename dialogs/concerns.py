@@ -452,9 +452,10 @@ class ConcernFlow:
                     actor: str) -> tuple[ConcernReport, bool]:
         """Write a change (etag-guarded) owing its messages, queue them, and clear the debt: the report and True.
 
-        If the messages can't be queued the change is undone, so "nothing was changed" is true. If the undo fails too,
-        the change stands and its messages stay owed (written with it) for `check_reports` to queue: the report and
-        False, so the person can be told so.
+        If the messages can't all be queued the change is undone, so "nothing was changed" is true: those stored before
+        the fault (one write per person) are taken back first, so that nothing of an undone change reaches anyone. If
+        one can't be (a sender has it already), or the undo fails, the change stands and its messages stay owed
+        (written with it) for `check_reports` to queue: the report and False, so the person can be told so.
 
         What an earlier change still owes is queued first, since this change's mark replaces it (the ids are fixed:
         nothing goes twice); if that can't be queued, this change is not made."""
@@ -462,13 +463,19 @@ class ConcernFlow:
             await self._notifier.notify(await self._messages(before.owed, before))
             before = replace(before, owed="")
         saved = await self._reports.save(replace(after, owed=action), action, actor, at=self._clock())
+        messages: list[OutboundMessage] = []
         try:
-            await self._notifier.notify(await self._messages(action, saved))
+            messages = await self._messages(action, saved)
+            await self._notifier.notify(messages)
         except DomainError:
             try:
-                await self._reports.save(replace(before, etag=saved.etag), f"{action} undone", "bot",
-                                         at=self._clock())
+                undone = await self._notifier.take_back(messages)
+                if undone:
+                    await self._reports.save(replace(before, etag=saved.etag), f"{action} undone", "bot",
+                                             at=self._clock())
             except DomainError:
+                undone = False
+            if not undone:
                 log.warning("report %s: %s saved; its messages are owed to the next check", before.reference, action)
                 return saved, False
             raise StorageUnavailable("messages not queued") from None

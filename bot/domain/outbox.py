@@ -169,6 +169,12 @@ class Outbox(Protocol):
         Returns how many were taken back."""
         ...
 
+    async def take_back(self, messages: Sequence[OutboundMessage]) -> bool:
+        """Take back these messages (by recipient and id), queued for a change being undone: each still waiting for a
+        sender is deleted as it was read. True when none of them can reach anyone now (one never stored is no matter);
+        False when one is with a sender or was sent, and goes. Not remembered as sent: one queued again later goes."""
+        ...
+
 
 class Notifier(Protocol):
     """Port for flows: queue messages for other people; they are sent as soon as each person can be reached."""
@@ -180,6 +186,11 @@ class Notifier(Protocol):
     async def recall(self, card_key: str, *, keep: Iterable[Person]) -> None:
         """Messages with this card key not sent yet never reach anyone but the people in `keep` (a card queued for
         someone who is no longer the one it is for)."""
+        ...
+
+    async def take_back(self, messages: Sequence[OutboundMessage]) -> bool:
+        """Take back messages queued for a change that is being undone (`Outbox.take_back`): True when none of them
+        can reach anyone now; False when one is on its way, so the change must stand."""
         ...
 
 
@@ -196,3 +207,7 @@ class QueueingNotifier:
     async def recall(self, card_key: str, *, keep: Iterable[Person]) -> None:
         """Take back the messages with this card key not sent yet, but those to `keep`."""
         await self._outbox.recall(card_key, keep=keep)
+
+    async def take_back(self, messages: Sequence[OutboundMessage]) -> bool:
+        """Take back messages queued for a change that is being undone; False when one is on its way."""
+        return await self._outbox.take_back(messages)

@@ -398,3 +398,7 @@ class OutboxNotifier:
         taken = await self._outbox.recall(card_key, keep=keep)
         if taken:
             log.info("%d queued message(s) taken back from people they are no longer for", taken)
+
+    async def take_back(self, messages: Sequence[OutboundMessage]) -> bool:
+        """Take back messages queued for a change that is being undone; False when one is on its way."""
+        return await self._outbox.take_back(messages)

@@ -329,6 +329,21 @@ class MemoryOutbox:
             del self._store.messages[key]
         return len(taken)
 
+    async def take_back(self, messages: Sequence[OutboundMessage]) -> bool:
+        """Delete these messages where they still wait for a sender; False when one is with a sender or was sent."""
+        gone = True
+        for message in messages:
+            await self._store.call()
+            key = self._key(message)
+            stored = self._store.messages.get(key)
+            if stored is None:
+                gone = gone and key not in self._store.sent
+            elif stored.state is DeliveryState.PENDING:
+                del self._store.messages[key]
+            else:
+                gone = False
+        return gone
+
 
 class MemoryPermissionRequests:
     """`PermissionRequests` in memory: a decision, its audit entry and the notifications it owes go together."""

@@ -24,7 +24,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -123,6 +123,14 @@ def _from_entity(entity: dict[str, Any]) -> OutboundMessage:
     )
 
 
+async def _all_finished(writes: Iterable[Awaitable[None]]) -> None:
+    """Run the writes side by side and raise the first fault only once every one is over: a caller told a write
+    failed may take back what was stored, and nothing of it may land after that."""
+    for result in await asyncio.gather(*writes, return_exceptions=True):
+        if isinstance(result, BaseException):
+            raise result
+
+
 class TableOutbox:
     """`Outbox` on Azure Tables, with etag leases so several instances never send one message twice."""
 
@@ -147,7 +155,7 @@ class TableOutbox:
         writes = [queue[start:start + ENQUEUED_AT_ONCE] for queue in people.values()
                   for start in range(0, len(queue), ENQUEUED_AT_ONCE)]
         for start in range(0, len(writes), ENQUEUED_AT_ONCE):
-            await asyncio.gather(*(self._create_together(w) for w in writes[start:start + ENQUEUED_AT_ONCE]))
+            await _all_finished(self._create_together(w) for w in writes[start:start + ENQUEUED_AT_ONCE])
 
     async def _create_together(self, messages: list[OutboundMessage]) -> None:
         """Create one person's messages, in one transaction when there are several."""
@@ -158,7 +166,7 @@ class TableOutbox:
                 return
             except RecordExists:
                 pass  # one of them is stored already: the others still are to be
-        await asyncio.gather(*(self._create(m) for m in messages))
+        await _all_finished(self._create(m) for m in messages)
 
     async def _create(self, message: OutboundMessage) -> None:
         try:
@@ -323,6 +331,35 @@ class TableOutbox:
                 continue
             taken += 1
         return taken
+
+    async def take_back(self, messages: Sequence[OutboundMessage]) -> bool:
+        """Delete these messages where they still wait for a sender, each as it was read (a point read and a
+        conditional delete, the messages side by side); False when one is with a sender or was sent (it goes)."""
+        unique = {(_partition(m.recipient), _message_key(m)): m for m in messages}
+        results = await asyncio.gather(*(self._take_back(m) for m in unique.values()), return_exceptions=True)
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result
+        return all(results)
+
+    async def _take_back(self, message: OutboundMessage) -> bool:
+        try:
+            async with self._store.call():
+                entity = await self._table.get_entity(_partition(message.recipient), _message_key(message))
+        except RecordNotFound:
+            return not await self._was_sent(message)  # never stored, or sent (a sent message leaves the queue)
+        stored = _from_entity(entity)
+        if stored.state is not DeliveryState.PENDING:
+            return False  # a sender holds it
+        try:
+            async with self._store.call():
+                await self._table.delete_entity(_partition(message.recipient), _message_key(message),
+                                                etag=stored.etag, match_condition=MatchConditions.IfNotModified)
+        except ConcurrentChange:
+            return False  # a sender took it meanwhile
+        # (A row gone by now was claimed after the read, sent to Teams and moved out, all within this one round trip:
+        # a delete of a missing row answers as a delete does.)
+        return True
 
     async def get_slot(self, recipient: Person, card_key: str) -> CardSlot:
         """Where the keyed card was posted; `RecordNotFound` if never."""

@@ -17,7 +17,7 @@ from bot.domain.concerns import About, ConcernReport, ReportState, Route
 from bot.domain.directory import LineManagers, StaffMember, read_staff_csv
 from bot.domain.errors import ConcurrentChange, RecordNotFound, StorageUnavailable
 from bot.domain.federation import Federation, parse_federation
-from bot.domain.outbox import CardSlot, QueueingNotifier
+from bot.domain.outbox import CardSlot, OutboundMessage, QueueingNotifier
 from bot.domain.people import Lang, Person, StaffContact
 from bot.domain.profiles import UserProfile
 from bot.storage.memory import (
@@ -356,6 +356,69 @@ async def test_an_escalation_whose_messages_and_undo_both_fail_is_told_truly_and
     assert "will send them on its own" in text_of(told.card) and "nothing was changed" not in text_of(told.card)
     assert len([c for c in await staffed.cards_for(SIAN) if SECRET in text_of(c)]) == 1
     assert (await _only_report(staffed)).owed == ""
+
+
+def _the_note_to_the_reporter_fails(fault: pytest.MonkeyPatch, *, sender_takes: Person | None = None) -> None:
+    """Storage refuses one write of an escalation, its note to the reporter; the other people's copies are stored
+    (and, with `sender_takes`, that person's copy is taken by a sender at once, as a delivery pass may)."""
+    real = MemoryOutbox.enqueue
+
+    async def enqueue(outbox: MemoryOutbox, messages: Sequence[OutboundMessage]) -> None:
+        refused = [m for m in messages if m.message_id.endswith("|escalated-reporter")]
+        await real(outbox, [m for m in messages if m not in refused])
+        if sender_takes is not None:
+            for queued in await outbox.list_for_recipient(sender_takes):
+                await outbox.claim(queued, datetime.now(UTC))
+        if refused:
+            raise StorageUnavailable("injected: storage refused one write")
+
+    fault.setattr(MemoryOutbox, "enqueue", enqueue)
+
+
+async def _queued_ids(bot: BotInMemory, person: Person) -> list[str]:
+    return [m.message_id.split("|", 1)[1] for m in await MemoryOutbox(bot.store).list_for_recipient(person)]
+
+
+async def test_an_escalation_undone_by_a_storage_fault_reaches_nobody_and_can_be_pressed_again(
+        staffed: BotInMemory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Gareth is told nothing was changed: Siân is not sent the report, nor Carys told it went up, nor his own card
+    changed to say it was passed on."""
+    await _report(staffed)
+    [card] = await staffed.cards_for(GARETH)
+    escalate = {**verb_data(card, "concern.escalate"), "note": "please"}
+
+    with monkeypatch.context() as fault:
+        _the_note_to_the_reporter_fails(fault)
+        with pytest.raises(StorageUnavailable):  # the edge tells him "nothing was changed"
+            await staffed.clicks(GARETH, "concern.escalate", escalate)
+    undone = await _only_report(staffed)
+    to_sian, to_carys, to_gareth = [await _queued_ids(staffed, p) for p in (SIAN, CARYS, GARETH)]
+    again = await staffed.clicks(GARETH, "concern.escalate", escalate)
+
+    assert (undone.state, undone.level, undone.owed) == (ReportState.OPEN, 0, "")
+    assert (to_sian, to_carys, to_gareth) == ([], [], ["to-holder"])
+    assert "Passed to Mrs Siân Roberts" in text_of(again.card)
+    assert len([c for c in await staffed.cards_for(SIAN) if SECRET in text_of(c)]) == 1
+    assert await _queued_ids(staffed, CARYS) == ["escalated-reporter"]
+
+
+async def test_an_escalation_whose_copy_is_already_on_its_way_to_the_head_stands_and_the_rest_follows(
+        staffed: BotInMemory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A sender took Siân's copy before the fault: it can't be taken back, so the escalation is not undone; Gareth is
+    told it was passed on and that the bot sends the rest itself, and the next check tells Carys."""
+    await _report(staffed)
+    [card] = await staffed.cards_for(GARETH)
+
+    with monkeypatch.context() as fault:
+        _the_note_to_the_reporter_fails(fault, sender_takes=SIAN)
+        told = await staffed.clicks(GARETH, "concern.escalate", {**verb_data(card, "concern.escalate"), "note": "x"})
+    await _concerns(staffed).check_reports()
+
+    assert "Passed to Mrs Siân Roberts" in text_of(told.card)
+    assert "will send them on its own" in text_of(told.card) and "nothing was changed" not in text_of(told.card)
+    assert (await _only_report(staffed)).state is ReportState.ESCALATED
+    assert await _queued_ids(staffed, SIAN) == ["escalated"]
+    assert await _queued_ids(staffed, CARYS) == ["escalated-reporter"]
 
 
 async def test_an_owed_acknowledgement_reaches_the_reporter_when_the_holder_escalates_before_the_check(

@@ -299,6 +299,10 @@ class _RefusingNotifier:
         """Refuse, as the outbox would when storage is down."""
         raise StorageUnavailable("outbox down")
 
+    async def take_back(self, messages: Sequence[OutboundMessage]) -> bool:
+        """Refuse, as the outbox would when storage is down."""
+        raise StorageUnavailable("outbox down")
+
 
 async def test_a_reminder_that_cannot_be_queued_is_not_marked_as_sent(store: TableStore) -> None:
     monday = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -383,6 +387,41 @@ async def test_a_report_that_could_not_be_sent_says_so_and_send_again_sends_it_o
     assert verb_data(not_sent, "concern.submit") == form
     assert f"Your report {reference_in(again)} has been sent" in json.dumps(again)
     assert len([c for c in connector.cards(GARETH_CHAT) if SECRET in json.dumps(c)]) == 1
+
+
+@pytest.mark.parametrize("refused_first", [False, True])
+async def test_an_escalation_undone_by_a_storage_fault_never_reaches_the_headteacher(
+        staffed: TestClient, connector: Connector, azurite: str, table_prefix: str,
+        monkeypatch: pytest.MonkeyPatch, refused_first: bool) -> None:
+    """Storage refuses the escalation's note to Carys while Siân's copy is written (before the refusal, or landing
+    after it): Gareth is told nothing was changed, so nothing may bring Siân the report or change his card."""
+    await say_hi(staffed, connector, CARYS, GARETH, SIAN)
+    reference = reference_in(await _report(staffed, connector))
+    real, refused = TableOutbox._create_together, {"left": 1}
+
+    async def create_together(outbox: TableOutbox, messages: list[OutboundMessage]) -> None:
+        if refused["left"] and any(m.message_id.endswith("|escalated-reporter") for m in messages):
+            refused["left"] -= 1
+            await asyncio.sleep(0 if refused_first else 0.05)
+            raise StorageUnavailable("injected")
+        await asyncio.sleep(0.05 if refused_first else 0)
+        await real(outbox, messages)
+
+    monkeypatch.setattr(TableOutbox, "_create_together", create_together)
+    answer = await staffed.post("/api/messages", json=card_action(
+        GARETH, "concern.escalate", {"ref": reference, "note": "Please take this"}, connector.url))
+    shown = json.dumps(await answer.json(), ensure_ascii=False)
+    await staffed.app[SERVICES].deliverer.drain()
+    await staffed.app[SERVICES].deliverer.deliver_due()  # the next delivery pass
+    await staffed.app[SERVICES].deliverer.drain()
+
+    async with TableClient.from_connection_string(azurite, table_prefix + "reports") as table:
+        record = await table.get_entity(reference, "report")
+    assert "nothing was changed" in shown and record["State"] == "open"
+    assert not [c for c in connector.cards(SIAN_CHAT) if SECRET in json.dumps(c)], "Siân was sent the report"
+    assert not [c for c in connector.cards(CARYS_CHAT) if "has been passed to" in json.dumps(c)]
+    assert not any("There is nothing more for you to do" in json.dumps(a, ensure_ascii=False)
+                   for a in connector.updated if a.get("conversation", {}).get("id") == GARETH_CHAT)
 
 
 async def test_a_report_saved_but_not_queued_is_sent_by_the_next_check(store: TableStore) -> None:

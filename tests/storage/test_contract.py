@@ -275,6 +275,33 @@ class OutboxContract:
         assert [m.message_id for m in (await outbox.owed_to(SIAN)).messages] == ["to-sian"]
         assert [m.message_id for m in (await outbox.owed_to(CARYS)).messages] == ["to-carys"]
 
+    async def test_messages_taken_back_before_a_sender_has_them_never_go(self, outbox: Outbox) -> None:
+        """A change undone after a fault: what it had queued is taken back (one never stored is no matter), and a
+        message queued again later, when the change is made after all, goes."""
+        await outbox.enqueue([_message("C-1|escalated", card_key="C-1|sian"), _message("C-1|note", recipient=CARYS)])
+
+        taken = await outbox.take_back([_message("C-1|escalated", card_key="C-1|sian"),
+                                        _message("C-1|note", recipient=CARYS), _message("C-1|never-stored")])
+        left = await outbox.list_due(NOW + timedelta(hours=1))
+        await outbox.enqueue([_message("C-1|escalated", card_key="C-1|sian")])
+
+        assert taken is True and left == []
+        assert [m.message_id for m in (await outbox.owed_to(SIAN)).messages] == ["C-1|escalated"]
+
+    async def test_a_message_a_sender_holds_or_has_sent_is_not_taken_back(self, outbox: Outbox) -> None:
+        await outbox.enqueue([_message("on-its-way"), _message("sent"), _message("waiting", recipient=CARYS)])
+        listed = {m.message_id: m for m in await outbox.list_for_recipient(SIAN)}
+        await outbox.claim(listed["on-its-way"], NOW)
+        await outbox.mark_sent(await outbox.claim(listed["sent"], NOW))
+
+        held = await outbox.take_back([_message("on-its-way")])
+        sent = await outbox.take_back([_message("sent")])
+        some = await outbox.take_back([_message("waiting", recipient=CARYS), _message("on-its-way")])
+
+        assert (held, sent, some) == (False, False, False)
+        assert [m.message_id for m in await outbox.list_for_recipient(SIAN)] == ["on-its-way"]  # still on its way
+        assert await outbox.list_for_recipient(CARYS) == []  # what could be taken back was
+
 
 class TestUserProfiles(UserProfilesContract):
     @pytest.fixture
