@@ -677,11 +677,13 @@ class ConcernFlow:
     async def purge(self, *, months: int, dry_run: bool = False) -> list[str]:
         """Delete reports whose retention period after closure has passed; return their references.
 
-        Each card of a report posted in Teams is replaced first, by a message queued like any other (Teams refusing it,
-        or the person not reachable, it is tried again), so the report's words leave the chats as they leave storage.
-        What that keeps (the message, where the card is) goes CARDS_REPLACED_WITHIN after the deletion, a message
-        still unsent then being given up and logged by the report's reference: an unreplaceable card never keeps a
-        report, nor anything of it, for ever."""
+        A report changed since this pass read it (the reporter said it isn't resolved) is left alone: it is deleted
+        only as it was read, and from the moment it is claimed nobody else finds it. Each card of it posted in Teams
+        is then replaced first, by a message queued like any other (Teams refusing it, or the person not reachable,
+        it is tried again), so the report's words leave the chats as they leave storage. What that keeps (the message,
+        where the card is) goes CARDS_REPLACED_WITHIN after the deletion, a message still unsent then being given up
+        and logged by the report's reference: an unreplaceable card never keeps a report, nor anything of it, for
+        ever."""
         now = self._clock()
         expired = [r for r in await self._reports.list_all() if r.expired(now, months)]
         if dry_run:
@@ -690,13 +692,18 @@ class ConcernFlow:
             log.warning("report %s: a card of it in Teams could not be replaced within %d days of its deletion; "
                         "given up", reference, CARDS_REPLACED_WITHIN.days)
         deleted = []
+        async def replace_cards(claimed: ConcernReport) -> list[OutboundMessage]:
+            replacing = await self._replacing_cards(claimed, months)
+            if replacing:
+                await self._notifier.notify(replacing)
+            return replacing
+
         for report in expired:
             try:
-                replacing = await self._replacing_cards(report, months)
-                if replacing:
-                    await self._notifier.notify(replacing)
-                await self._reports.delete(report, at=now, replacing=replacing)
+                await self._reports.delete(report, at=now, replacing=replace_cards)
             except (ConcurrentChange, RecordNotFound):
-                continue  # another instance is deleting it (the running bot purges on every instance)
+                # Changed since it was read, or another instance is deleting it (the running bot purges on every
+                # instance).
+                continue
             deleted.append(report.reference)
         return deleted

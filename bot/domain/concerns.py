@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -642,6 +642,15 @@ class ConcernReport:
         return self.closure is not None and now >= add_months(self.closure, months)
 
 
+# Given a report retention has claimed, queues the messages that replace its cards posted in Teams, and returns them.
+CardReplacer = Callable[[ConcernReport], Awaitable[Sequence[OutboundMessage]]]
+
+
+async def no_cards(report: ConcernReport) -> Sequence[OutboundMessage]:
+    """No card of the report to replace."""
+    return ()
+
+
 class ConcernReports(Protocol):
     """Port: the reports table (and its audit rows)."""
 
@@ -654,7 +663,7 @@ class ConcernReports(Protocol):
         ...
 
     async def get(self, reference: str) -> ConcernReport:
-        """The report; `RecordNotFound` when there is none."""
+        """The report; `RecordNotFound` when there is none, or retention has claimed it (`delete`: it is going)."""
         ...
 
     async def save(self, report: ConcernReport, action: str, actor: str, *, at: datetime) -> ConcernReport:
@@ -687,11 +696,14 @@ class ConcernReports(Protocol):
         it, to replace before it is deleted."""
         ...
 
-    async def delete(self, report: ConcernReport, *, at: datetime,
-                     replacing: Sequence[OutboundMessage] = ()) -> None:
+    async def delete(self, report: ConcernReport, *, at: datetime, replacing: CardReplacer = no_cards) -> None:
         """Delete a report and its rows, leaving a deletion entry (reference and dates only) in the audit table.
-        `replacing`: the messages (queued already, holding none of it) that replace its posted cards: they, and the
-        places of the cards they replace, are kept until `forget_replaced_cards`."""
+
+        It is first claimed, if nobody changed it since it was read (else `ConcurrentChange`, and so while another run
+        is deleting it; `RecordNotFound` once it is gone): from then on nobody finds it, so nobody changes it. Then
+        `replacing` gives, from the report as claimed, the messages (queued by it, holding none of the report) that
+        replace its posted cards: they, and the places of the cards they replace, are kept until
+        `forget_replaced_cards`."""
         ...
 
     async def forget_replaced_cards(self, *, deleted_before: datetime) -> list[str]:

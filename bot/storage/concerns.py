@@ -30,7 +30,6 @@ from __future__ import annotations
 import json
 import logging
 import secrets
-from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -38,9 +37,18 @@ from typing import Any
 from azure.core import MatchConditions
 from azure.data.tables import UpdateMode
 
-from bot.domain.concerns import ConcernReport, Note, NoteKind, ReportKind, ReportState, Route
+from bot.domain.concerns import (
+    CardReplacer,
+    ConcernReport,
+    Note,
+    NoteKind,
+    ReportKind,
+    ReportState,
+    Route,
+    no_cards,
+)
 from bot.domain.errors import ConcurrentChange, RecordExists, RecordNotFound
-from bot.domain.outbox import CardSlot, OutboundMessage
+from bot.domain.outbox import CardSlot
 from bot.domain.people import Person, StaffContact
 from bot.storage.outbox import SENT_TABLE as OUTBOX_SENT
 from bot.storage.outbox import TABLE as OUTBOX
@@ -207,9 +215,11 @@ class TableConcernReports:
                 ("create", _audit(report.reference, "submitted", report.reporter.aad_object_id, report.submitted_at))])
 
     async def get(self, reference: str) -> ConcernReport:
-        """The report; `RecordNotFound` when there is none."""
+        """The report; `RecordNotFound` when there is none, or retention has claimed it (it is being deleted)."""
         async with self._store.call():
             entity = await self._table.get_entity(safe_key(reference), RECORD)
+        if entity_time(entity, "PurgeClaimedAt") is not None:
+            raise RecordNotFound(f"report {reference}: being deleted")
         return _from_entity(entity)
 
     async def save(self, report: ConcernReport, action: str, actor: str, *, at: datetime) -> ConcernReport:
@@ -292,17 +302,19 @@ class TableConcernReports:
                                           entity_text(entity, "ConversationId")))
         return slots
 
-    async def delete(self, report: ConcernReport, *, at: datetime,
-                     replacing: Sequence[OutboundMessage] = ()) -> None:
-        """Record the deletion (reference and dates only), then delete the report's messages and rows, all but the
-        `replacing` messages and the slots of the cards they replace (listed in its `cards` row).
+    async def delete(self, report: ConcernReport, *, at: datetime, replacing: CardReplacer = no_cards) -> None:
+        """Claim the record as it was read, have `replacing` queue what replaces its cards, record the deletion
+        (reference and dates only), then delete the report's messages and rows, all but the replacing messages and the
+        slots of the cards they replace (listed in its `cards` row).
 
         Safe on several instances at once: the first to claim the record deletes it, the others get
-        `ConcurrentChange` (or `RecordNotFound` once it is gone). Every step can be repeated, and the record goes
-        last, so a run that stops half way is finished by the next one.
+        `ConcurrentChange` (or `RecordNotFound` once it is gone); so does a run whose report was changed since it read
+        it. Every step can be repeated, and the record goes last, so a run that stops half way is finished by the next
+        one.
         """
         partition = safe_key(report.reference)
-        await self._claim(partition, at)
+        report = await self._claim(report, at)
+        replaced = await replacing(report)
         async with self._store.call():
             # One trace per report, whoever writes it and however often (the key holds no instant of this run).
             await self._audit_table.upsert_entity({
@@ -310,15 +322,15 @@ class TableConcernReports:
                 "RowKey": f"{(report.closure or report.submitted_at).isoformat()}|{partition}",
                 "Action": "deleted after retention", "Reference": report.reference,
                 "SubmittedAt": report.submitted_at, "ClosedAt": report.closure, "DeletedAt": at})
-        if replacing:
-            cards = [[m.recipient.tenant_id, m.recipient.aad_object_id, m.card_key, m.message_id] for m in replacing]
+        if replaced:
+            cards = [[m.recipient.tenant_id, m.recipient.aad_object_id, m.card_key, m.message_id] for m in replaced]
             async with self._store.call():
                 await self._table.upsert_entity({"PartitionKey": partition, "RowKey": REPLACED,
                                                  "Cards": json.dumps(cards), "DeletedAt": at})
         if report.form:
             async with self._store.call():
                 await self._table.delete_entity(_form_partition(report.reporter), safe_key(report.form))
-        kept = {(safe_key(m.recipient.key), key) for m in replacing
+        kept = {(safe_key(m.recipient.key), key) for m in replaced
                 for key in (safe_key("msg|" + m.message_id), safe_key("slot|" + m.card_key))}
         for person in people_of(report).values():
             recipient = safe_key(person.key)
@@ -360,13 +372,17 @@ class TableConcernReports:
                 given_up.append(key_value(entity_text(row, "PartitionKey")))
         return given_up
 
-    async def _claim(self, partition: str, at: datetime) -> None:
+    async def _claim(self, report: ConcernReport, at: datetime) -> ConcernReport:
+        """The report marked as being deleted (`PurgeClaimedAt`), if it is as `report` was read: one changed since
+        (the reporter's "this isn't resolved") is no longer what the pass judged expired."""
+        partition = safe_key(report.reference)
         async with self._store.call():
             entity = await self._table.get_entity(partition, RECORD)
         claimed = entity_time(entity, "PurgeClaimedAt")
         if claimed is not None and timedelta(0) <= at - claimed < PURGE_LEASE:
             raise ConcurrentChange(f"report {partition} is being deleted by another instance")
         async with self._store.call():
-            await self._table.update_entity({"PartitionKey": partition, "RowKey": RECORD, "PurgeClaimedAt": at},
-                                            mode=UpdateMode.MERGE, etag=entity_etag(entity),
-                                            match_condition=MatchConditions.IfNotModified)
+            result = await self._table.update_entity(
+                {"PartitionKey": partition, "RowKey": RECORD, "PurgeClaimedAt": at}, mode=UpdateMode.MERGE,
+                etag=report.etag, match_condition=MatchConditions.IfNotModified)
+        return replace(report, etag=str(result.get("etag", "")))

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
-from bot.domain.concerns import ConcernReport, ReportState
+from bot.domain.concerns import CardReplacer, ConcernReport, ReportState, no_cards
 from bot.domain.directory import StaffMember, line_manager_in, member_for
 from bot.domain.errors import ConcurrentChange, RecordExists, RecordNotFound
 from bot.domain.limits import Limit, counted, given_back
@@ -455,10 +455,10 @@ class MemoryConcernReports:
         self._audit(report.reference, "submitted", report.reporter.aad_object_id, report.submitted_at)
 
     async def get(self, reference: str) -> ConcernReport:
-        """The report; `RecordNotFound` when there is none."""
+        """The report; `RecordNotFound` when there is none, or retention has claimed it (it is being deleted)."""
         await self._store.call()
         report = self._store.reports.get(reference)
-        if report is None:
+        if report is None or reference in self._store.purge_claims:
             raise RecordNotFound(f"report {reference}: not found")
         return report
 
@@ -508,27 +508,28 @@ class MemoryConcernReports:
         return [replace(slot, recipient=people[recipient]) for (recipient, card_key), slot in self._store.slots.items()
                 if recipient in people and card_key.startswith(prefix)]
 
-    async def delete(self, report: ConcernReport, *, at: datetime,
-                     replacing: Sequence[OutboundMessage] = ()) -> None:
-        """Record the deletion (reference and dates only), then delete the report's messages, form token and record,
-        all but the `replacing` messages and the slots of the cards they replace.
+    async def delete(self, report: ConcernReport, *, at: datetime, replacing: CardReplacer = no_cards) -> None:
+        """Claim the record as it was read, have `replacing` queue what replaces its cards, record the deletion
+        (reference and dates only), then delete the report's messages, form token and record, all but the replacing
+        messages and the slots of the cards they replace.
 
         Of several runs at once, the first to claim the record deletes it; the others get `ConcurrentChange` while
-        its claim lasts (or `RecordNotFound` once it is gone).
+        its claim lasts (or `RecordNotFound` once it is gone); so does a run whose report was changed since it read it.
         """
-        await self._claim(report.reference, at)
+        report = await self._claim(report, at)
+        replaced = await replacing(report)
         await self._store.call()
         closure = report.closure or report.submitted_at
         self._store.retention_log[(closure.isoformat(), report.reference)] = RetentionTrace(
             report.reference, report.submitted_at, report.closure, at)
-        if replacing:
+        if replaced:
             self._store.replaced_cards[report.reference] = ReplacedCards(at, tuple(
-                (m.recipient.key, m.card_key, m.message_id) for m in replacing))
+                (m.recipient.key, m.card_key, m.message_id) for m in replaced))
         if report.form:
             self._store.report_forms.pop((report.reporter.tenant_id, report.reporter.aad_object_id, report.form), None)
         recipients = set(people_of(report))
-        kept_messages = {(m.recipient.key, m.message_id) for m in replacing}
-        kept_slots = {(m.recipient.key, m.card_key) for m in replacing}
+        kept_messages = {(m.recipient.key, m.message_id) for m in replaced}
+        kept_slots = {(m.recipient.key, m.card_key) for m in replaced}
         prefix = f"{report.reference}|"
 
         def going(key: tuple[str, str], kept: set[tuple[str, str]]) -> bool:
@@ -561,16 +562,20 @@ class MemoryConcernReports:
                 given_up.append(reference)
         return given_up
 
-    async def _claim(self, reference: str, at: datetime) -> None:
+    async def _claim(self, report: ConcernReport, at: datetime) -> ConcernReport:
+        """The report marked as being deleted, if it is as `report` was read."""
         await self._store.call()
+        reference = report.reference
         stored = self._store.reports.get(reference)
         if stored is None:
             raise RecordNotFound(f"report {reference}: not found")
         claimed = self._store.purge_claims.get(reference)
         if claimed is not None and timedelta(0) <= at - claimed < PURGE_LEASE:
             raise ConcurrentChange(f"report {reference} is being deleted by another instance")
+        _unchanged(stored, report.etag, f"report {reference}")
         self._store.purge_claims[reference] = at
         self._store.reports[reference] = replace(stored, etag=self._store.etag())  # a claim is a write
+        return self._store.reports[reference]
 
 
 class MemoryStaffDirectory:

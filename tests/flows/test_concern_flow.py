@@ -669,6 +669,55 @@ async def test_a_card_that_cannot_be_replaced_within_thirty_days_is_given_up_and
     assert "given up" in given_up.getMessage() and SECRET not in caplog.text
 
 
+def _not_resolved_during(fault: pytest.MonkeyPatch, bot: BotInMemory, report: ConcernReport, step: str,
+                         told: list[Reply]) -> None:
+    """Carys presses "This isn't resolved" on her closed report once, as retention comes to `step` of deleting it."""
+    real = getattr(MemoryConcernReports, step)
+
+    async def then_the_step(reports: MemoryConcernReports, *args: Any, **kwargs: Any) -> Any:
+        if not told:
+            told.append(await bot.clicks(CARYS, "concern.reopen", {"ref": report.reference,
+                                                                   "note": "It has started again"}))
+        return await real(reports, *args, **kwargs)
+
+    fault.setattr(MemoryConcernReports, step, then_the_step)
+
+
+async def test_a_not_resolved_click_as_retention_comes_to_the_report_keeps_it_and_its_cards(
+        staffed: BotInMemory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pass listed her closed report as expired, then she said it isn't resolved: she is told it went to the
+    headteacher, and so it did; nothing of it is deleted, and no card of it is replaced."""
+    closed = await _closed_and_seen(staffed)
+    assert closed.closed_at is not None
+    told: list[Reply] = []
+
+    with monkeypatch.context() as moment:
+        _not_resolved_during(moment, staffed, closed, "delete", told)
+        deleted = await _concerns(staffed, clock=_stopped_at(closed.closed_at + timedelta(days=740))).purge(months=24)
+
+    assert deleted == [] and "Mrs Siân Roberts" in text_of(told[0].card)
+    assert (await _only_report(staffed)).state is ReportState.ESCALATED
+    assert _shows(await staffed.cards_for(SIAN), SECRET)
+    assert not [c for p in (GARETH, CARYS) for c in await staffed.cards_for(p) if "retention" in text_of(c)]
+
+
+async def test_a_not_resolved_click_once_retention_has_claimed_the_report_is_told_it_is_gone(
+        staffed: BotInMemory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Her click lands as the report is being deleted (claimed, its posted cards being listed): she is told it can't
+    be found, which is so once the pass is over, and nothing of it reaches the headteacher."""
+    closed = await _closed_and_seen(staffed)
+    assert closed.closed_at is not None
+    told: list[Reply] = []
+
+    with monkeypatch.context() as moment:
+        _not_resolved_during(moment, staffed, closed, "list_posted_cards", told)
+        deleted = await _concerns(staffed, clock=_stopped_at(closed.closed_at + timedelta(days=740))).purge(months=24)
+
+    assert deleted == [closed.reference] and "I can't find that record" in text_of(told[0].card)
+    assert not _shows(await staffed.cards_for(SIAN), SECRET)
+    assert await MemoryConcernReports(staffed.store).list_all() == []
+
+
 async def _staff_list_without_gareth(bot: BotInMemory) -> None:
     """The office's next list: Gareth Hughes has left, and Carys's line manager is now the headteacher."""
     csv = (REPO / "config" / "staff.local.csv").read_text(encoding="utf-8")

@@ -101,7 +101,7 @@ async def test_a_purge_that_stopped_half_way_is_finished_once_its_claim_expires(
         store: TableStore, azurite: str, table_prefix: str) -> None:
     report = await _closed_report(store)
     reports = TableConcernReports(store)
-    await reports._claim(report.reference, PAST_RETENTION)  # an instance claimed it, then died
+    await reports._claim(await reports.get(report.reference), PAST_RETENTION)  # an instance claimed it, then died
 
     meanwhile = await _flow(store, PAST_RETENTION + PURGE_LEASE / 2).purge(months=24)
     later = await _flow(store, PAST_RETENTION + PURGE_LEASE * 2).purge(months=24)

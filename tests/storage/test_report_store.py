@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -183,6 +183,13 @@ async def _posted_to_gareth(backend: Backend) -> tuple[ConcernReport, OutboundMe
     return await reports.get("C-4QX9TB"), notice
 
 
+def _already(*queued: OutboundMessage) -> Callable[[ConcernReport], Awaitable[list[OutboundMessage]]]:
+    """What replaces the report's cards: messages queued already."""
+    async def replacing(claimed: ConcernReport) -> list[OutboundMessage]:
+        return list(queued)
+    return replacing
+
+
 async def test_deleting_keeps_only_the_message_replacing_a_posted_card_and_its_place_until_they_are_forgotten(
         backend: Backend) -> None:
     """Gareth's card was posted in Teams; the message that replaces it, holding nothing of the report, outlives the
@@ -192,7 +199,7 @@ async def test_deleting_keeps_only_the_message_replacing_a_posted_card_and_its_p
     gareth, deleted_at = notice.recipient, WHEN + timedelta(days=900)
 
     [slot] = await reports.list_posted_cards(report)
-    await reports.delete(report, at=deleted_at, replacing=[notice])
+    await reports.delete(report, at=deleted_at, replacing=_already(notice))
     owed = await outbox.owed_to(gareth)
     too_soon = await reports.forget_replaced_cards(deleted_before=deleted_at)
     given_up = await reports.forget_replaced_cards(deleted_before=deleted_at + timedelta(days=30))
@@ -212,7 +219,7 @@ async def test_a_replacing_message_that_reached_teams_is_forgotten_with_its_card
     reports, outbox = await backend.concern_reports(), await backend.outbox()
     report, notice = await _posted_to_gareth(backend)
     deleted_at = WHEN + timedelta(days=900)
-    await reports.delete(report, at=deleted_at, replacing=[notice])
+    await reports.delete(report, at=deleted_at, replacing=_already(notice))
     [queued] = await outbox.list_for_recipient(notice.recipient)
     await outbox.mark_sent(await outbox.claim(queued, deleted_at))
 
@@ -234,6 +241,43 @@ async def test_of_two_retention_runs_at_once_one_deletes_and_the_other_stands_ba
     assert results.count(None) == 1
     assert all(isinstance(r, ConcurrentChange | RecordNotFound) for r in results if r is not None), results
     assert await reports.list_all() == [] and len(await backend.retention_log()) == 1
+
+
+async def test_a_report_changed_since_the_retention_pass_read_it_is_not_deleted(backend: Backend) -> None:
+    """Carys said "this isn't resolved" after the pass listed her closed report as expired: it is hers again."""
+    reports = await backend.concern_reports()
+    await reports.create(_report())
+    read = await reports.get("C-4QX9TB")
+    asked_for = []
+
+    async def replacing(claimed: ConcernReport) -> list[OutboundMessage]:
+        asked_for.append(claimed)
+        return []
+
+    await reports.save(replace(read, state=ReportState.ESCALATED, level=1), "not resolved", CARYS.aad_object_id,
+                       at=WHEN + timedelta(days=899))
+    with pytest.raises(ConcurrentChange):
+        await reports.delete(read, at=WHEN + timedelta(days=900), replacing=replacing)
+
+    assert [(r.reference, r.state) for r in await reports.list_all()] == [("C-4QX9TB", ReportState.ESCALATED)]
+    assert asked_for == [] and await backend.retention_log() == []
+
+
+async def test_a_report_retention_has_claimed_is_found_by_nobody_while_it_is_deleted(backend: Backend) -> None:
+    """Once claimed, nobody can open (and so change) it: a click then is answered as for a report that is gone."""
+    reports = await backend.concern_reports()
+    await reports.create(_report())
+    seen: list[str] = []
+
+    async def replacing(claimed: ConcernReport) -> list[OutboundMessage]:
+        with pytest.raises(RecordNotFound):
+            await reports.get(claimed.reference)
+        seen.append(claimed.reference)
+        return []
+
+    await reports.delete(await reports.get("C-4QX9TB"), at=WHEN + timedelta(days=900), replacing=replacing)
+
+    assert seen == ["C-4QX9TB"] and await reports.list_all() == []
 
 
 async def test_a_form_token_stands_for_one_reference_per_reporter(backend: Backend) -> None:
