@@ -389,10 +389,13 @@ class ReviewItem:
     section: str = ""
     # Set when the person reading the list is the one to reply to it: a button opens it with its reply box.
     question_id: str = ""
+    waiting: bool = False  # passed on, and nobody has replied yet
+    more_from_asker: int = 0  # on the last shown from someone: how many more they asked that the list leaves out
 
 
-def review_card(strings: Catalogue, lang: Lang, items: Sequence[ReviewItem]) -> Card:
-    """Questions to consider at the policy's next review, newest first."""
+def review_card(strings: Catalogue, lang: Lang, items: Sequence[ReviewItem], *, left_out: int = 0) -> Card:
+    """Questions to consider at the policy's next review: those waiting for a reply first, then the newest; how many
+    more the list leaves out."""
     body: list[Element] = [heading(strings.text("ask.review_title", lang)),
                            text(strings.text("ask.review_intro", lang), subtle=True)]
     if not items:
@@ -400,10 +403,16 @@ def review_card(strings: Catalogue, lang: Lang, items: Sequence[ReviewItem]) -> 
     for item in items:
         label = strings.text("ask.review_unanswered" if item.unanswered else "ask.review_not_helpful", lang)
         suffix = f" · {item.section}" if item.section and not item.unanswered else ""
-        shown = [text(f"{when(item.asked_at)} · {label}{suffix}", subtle=True, size="Small"),
+        waiting = f" · {strings.text('ask.review_waiting', lang)}" if item.waiting else ""
+        shown = [text(f"{when(item.asked_at)} · {label}{suffix}{waiting}", subtle=True, size="Small"),
                  user_text(item.question, limit=500)]
+        if item.more_from_asker:
+            shown.append(text(strings.text("ask.review_more_from_asker", lang, count=item.more_from_asker),
+                              subtle=True, size="Small"))
         if item.question_id:
             shown.append(action_set([execute(strings.text("ask.review_reply", lang), VERB_QUESTION,
                                              {"q": item.question_id})]))
         body.append({"type": "Container", "separator": True, "items": shown})
+    if left_out:
+        body.append(text(strings.text("ask.review_left_out", lang, count=left_out), subtle=True))
     return card(body)

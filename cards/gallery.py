@@ -55,7 +55,7 @@ SAMPLE_LONG_PURPOSE = ("Share Year 9 geography field trip highlights with parent
 SAMPLE_FILE_NAME = "Social Media Policy 2026 [final].docx"
 SAMPLE_TYPED = (
     SAMPLE_FILE_NAME, "Rhys ap Iorwerth <at>Head</at>", SAMPLE_QUESTION, SAMPLE_DISCLAIMER, SAMPLE_REPORT_WHAT,
-    SAMPLE_PURPOSE, SAMPLE_LONG_PURPOSE, SAMPLE_BLOG, "How much annual leave?",
+    SAMPLE_PURPOSE, SAMPLE_LONG_PURPOSE, SAMPLE_BLOG, "How much annual leave?", "Where do I park at the high school?",
     "Please ask parents first. <at>Carys</at>", "Please ask parents first. **Now**",
     "Work only, no names; parents opted in. <b>ok</b>", "Please use the school page instead. [here](https://evil.example)",
     "Lovely idea. <at>Carys</at>", "September [link](https://evil.example)", "Teams chat",
@@ -161,8 +161,10 @@ def _answer_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Iterator[tu
     yield "reply-to-asker", answer.reply_card(strings, lang, name="Mrs Siân Roberts", question=SAMPLE_QUESTION,
                                               reply="Please ask parents first. **Now**")
     yield "review", answer.review_card(strings, lang, [
-        answer.ReviewItem("How much annual leave?", SAMPLE_TIME, unanswered=True, question_id="Q2"),
-        answer.ReviewItem(SAMPLE_QUESTION, SAMPLE_TIME, unanswered=False, section=section.heading(lang.value))])
+        answer.ReviewItem("How much annual leave?", SAMPLE_TIME, unanswered=True, question_id="Q2", waiting=True),
+        answer.ReviewItem(SAMPLE_QUESTION, SAMPLE_TIME, unanswered=False, section=section.heading(lang.value)),
+        answer.ReviewItem("Where do I park at the high school?", SAMPLE_TIME, unanswered=True, more_from_asker=27)],
+        left_out=27)
     yield "review-empty", answer.review_card(strings, lang, [])
 
 

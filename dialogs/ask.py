@@ -23,6 +23,7 @@ from bot.domain.questions import (
     QuestionRecord,
     kept_text,
     new_question_id,
+    review_list,
 )
 from bot.domain.uk_time import uk_today
 from bot.policy.model import Policy, PolicyPassage, quotes
@@ -489,20 +490,22 @@ class AskFlow:
                                      when=cards.when(current.replied_at)))
 
     async def review(self, turn: Turn) -> Reply:
-        """For the headteacher or policy owner: what to look at in the next review, newest first."""
+        """For the headteacher or policy owner: what to look at in the next review, those waiting for a reply first
+        (`review_list`), and how many more there are."""
         if not self._may_review(turn.actor):
             return Reply(card=error_card(self._strings, turn.lang, "ask.review_only_owner"))
-        records = await self._questions.list_for_review(limit=25)
+        review = review_list(await self._questions.list_for_review())
         owner = self._federation.policy_owner
         answered_from: dict[str, Policy] = {}  # each version read once
         items = []
-        for record in records:
+        for record in review.shown:
             if record.policy_version not in answered_from:
                 answered_from[record.policy_version] = await self._answered_policy(record)
             to_reply = record.waiting_for_reply and record.sent_to(turn.actor, policy_owner=owner)
             items.append(cards.ReviewItem(
                 question=record.text, asked_at=record.asked_at, unanswered=not record.answered,
                 section=self._answered_from(record, turn.lang, answered_from[record.policy_version]),
-                question_id=record.question_id if to_reply else ""))
-        return Reply(card=cards.review_card(self._strings, turn.lang, items))
+                question_id=record.question_id if to_reply else "", waiting=record.waiting_for_reply,
+                more_from_asker=review.more_from_asker.get(record.question_id, 0)))
+        return Reply(card=cards.review_card(self._strings, turn.lang, items, left_out=review.left_out))
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
@@ -19,6 +19,8 @@ MAX_QUESTION = 4000
 MAX_REPLY = 2000
 # Ids sort newest first: the first part counts down from a far-future instant.
 _FAR_FUTURE_MS = 10**13
+# How many questions the review list shows.
+REVIEW_SHOWN = 25
 
 
 class Feedback(StrEnum):
@@ -155,8 +157,9 @@ class QuestionLog(Protocol):
         """Replace the record if unchanged since read (etag); `ConcurrentChange` otherwise."""
         ...
 
-    async def list_for_review(self, *, limit: int) -> list[QuestionRecord]:
-        """Unanswered questions and answers marked not helpful, newest first."""
+    async def list_for_review(self, *, limit: int | None = None) -> list[QuestionRecord]:
+        """Unanswered questions and answers marked not helpful (every question passed on is one), newest first; all of
+        them, or the newest `limit`."""
         ...
 
     async def list_asked_until(self, moment: datetime) -> list[QuestionRecord]:
@@ -167,6 +170,45 @@ class QuestionLog(Protocol):
         """Delete the question's messages to these people (queued, remembered as sent, where its cards were posted),
         then the record if unchanged since read: `ConcurrentChange` otherwise; nothing happens when it is gone."""
         ...
+
+
+@dataclass(frozen=True)
+class ReviewList:
+    """The questions one review list shows, in order, and what it leaves out."""
+
+    shown: tuple[QuestionRecord, ...]
+    # By the id of the last question shown from a person who asked more: how many more of theirs are left out.
+    more_from_asker: Mapping[str, int]
+    left_out: int
+
+
+def _taking_turns(records: Sequence[QuestionRecord], room: int) -> list[QuestionRecord]:
+    """Up to `room` of the records, in their order, taking turns between the people who asked them: each person's
+    first, then each one's second, and so on."""
+    turn: dict[str, int] = {}
+    ranked = []
+    for place, record in enumerate(records):
+        turn[record.asker.key] = turn.get(record.asker.key, 0) + 1
+        ranked.append((turn[record.asker.key], place))
+    chosen = sorted(sorted(ranked)[:max(room, 0)], key=lambda rank: rank[1])
+    return [records[place] for _, place in chosen]
+
+
+def review_list(for_review: Sequence[QuestionRecord], *, shown: int = REVIEW_SHOWN) -> ReviewList:
+    """What the policy owner's review list shows, `shown` at most: the questions still waiting for a reply first,
+    longest waiting first, so none drops off while someone is owed an answer; then the others, newest first. Each part
+    takes turns between the people who asked, so one person's many questions cannot push a colleague's off."""
+    waiting = sorted((r for r in for_review if r.waiting_for_reply), key=lambda r: (r.escalated_at, r.question_id))
+    others = [r for r in for_review if not r.waiting_for_reply]
+    first = _taking_turns(waiting, shown)
+    chosen = (*first, *_taking_turns(others, shown - len(first)))
+    taken = {r.question_id for r in chosen}
+    last_shown = {r.asker.key: r.question_id for r in chosen}
+    more: dict[str, int] = {}
+    for record in for_review:
+        if record.question_id not in taken and record.asker.key in last_shown:
+            more[last_shown[record.asker.key]] = more.get(last_shown[record.asker.key], 0) + 1
+    return ReviewList(chosen, more, len(for_review) - len(chosen))
 
 
 async def forget_old_questions(questions: QuestionLog, *, now: datetime, months: int,

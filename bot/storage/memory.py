@@ -657,8 +657,8 @@ class MemoryQuestionLog:
         self._store.questions[record.question_id] = saved
         return saved
 
-    async def list_for_review(self, *, limit: int) -> list[QuestionRecord]:
-        """Unanswered or unhelpful, newest first (ids sort that way)."""
+    async def list_for_review(self, *, limit: int | None = None) -> list[QuestionRecord]:
+        """Unanswered or unhelpful, newest first (ids sort that way): all, or the newest `limit`."""
         await self._store.call()
         rows = [r for _, r in sorted(self._store.questions.items(), key=lambda item: item[0]) if r.needs_review]
         return rows[:limit]

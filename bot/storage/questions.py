@@ -109,14 +109,14 @@ class TableQuestionLog(QuestionLog):
                                                      match_condition=MatchConditions.IfNotModified)
         return replace(record, etag=str(result.get("etag", "")))
 
-    async def list_for_review(self, *, limit: int) -> list[QuestionRecord]:
-        """Unanswered or unhelpful, newest first (ids sort that way)."""
+    async def list_for_review(self, *, limit: int | None = None) -> list[QuestionRecord]:
+        """Unanswered or unhelpful, newest first (ids sort that way): all, or the newest `limit`."""
         rows: list[QuestionRecord] = []
         async with self._store.call():
             async for entity in self._table.query_entities("PartitionKey eq @pk and NeedsReview eq true",
                                                            parameters={"pk": PARTITION}):
                 rows.append(_from_entity(entity))
-                if len(rows) >= limit:
+                if limit is not None and len(rows) >= limit:
                     break
         return rows
 

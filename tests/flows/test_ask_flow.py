@@ -260,6 +260,46 @@ async def test_the_heads_named_delegate_is_not_shown_the_questions_colleagues_as
     assert "annual leave" in text_of(owners.card)
 
 
+async def test_a_burst_of_off_topic_questions_does_not_hide_a_question_waiting_for_a_reply(
+        answering_bot: BotInMemory) -> None:
+    """Owain fires thirty questions the policy doesn't cover: Siân's review list still shows Carys's question, passed
+    to her and waiting for her reply, first, and Gareth's, and says how many it leaves out."""
+    bot = answering_bot
+    await bot.meets(CARYS, OWAIN, GARETH, SIAN)
+    asked = await bot.says(CARYS, "How many days of annual leave do I get?")
+    await bot.clicks(CARYS, "ask.escalate", verb_data(asked.card or {}, "ask.escalate"))
+    await bot.says(GARETH, "Can I claim mileage for the trip to Aberystwyth?")
+    for n in range(30):
+        await bot.says(OWAIN, f"Where do I park my car at the high school? {n}")
+
+    review = await bot.says(SIAN, "questions for review")
+    welsh = await bot.says(SIAN, "questions for review", lang=Lang.CY)
+
+    items = [text_of(item) for item in (review.card or {})["body"] if item.get("type") == "Container"]
+    assert "annual leave" in items[0] and "Waiting for a reply" in items[0] and "ask.question" in items[0]
+    assert any("mileage" in item for item in items)
+    assert len(items) == 25 and sum("park my car" in item for item in items) == 23
+    assert "More questions for review, not shown here: 7." in text_of(review.card)
+    assert "Rhagor o gwestiynau i'w hadolygu, heb eu dangos yma: 7." in text_of(welsh.card)
+    assert "Yn aros am ateb" in text_of(welsh.card)
+
+
+async def test_one_persons_many_questions_leave_room_for_everyone_elses(answering_bot: BotInMemory) -> None:
+    """Carys and Gareth asked twenty-five questions between them, then Owain thirty: the list takes turns between the
+    people who asked, so his cannot push theirs off, and says how many more each of them asked."""
+    bot = answering_bot
+    for n in range(25):
+        await bot.says(CARYS if n % 2 else GARETH, f"Is there a staff choir this term? {n}")
+    for n in range(30):
+        await bot.says(OWAIN, f"Where do I park my car at the high school? {n}")
+
+    review = text_of((await bot.says(SIAN, "questions for review")).card)
+
+    assert review.count("park my car") == 9 and review.count("staff choir") == 16
+    assert "The same person asked 21 more, not shown here." in review
+    assert "More questions for review, not shown here: 30." in review
+
+
 BACKING_OUT = [("cancel", Lang.EN), ("Never mind", Lang.EN), ("I've changed my mind", Lang.EN),
                ("Forget it.", Lang.EN), ("ok, never mind then", Lang.EN), ("No thanks", Lang.EN),
                ("I’ve changed my mind, sorry", Lang.EN), ("canslo", Lang.CY), ("Dim ots", Lang.CY),
