@@ -481,6 +481,17 @@ class ConcernFlow:
             raise StorageUnavailable("messages not queued") from None
         return await self._paid(saved), True
 
+    async def _queued_after_all(self, report: ConcernReport) -> tuple[ConcernReport, bool]:
+        """A change saved though storage answered too late to say so: its messages queued now, as `_save` queues them,
+        and the report and True; or, when they can't be, the report and False (they stay owed to `check_reports`)."""
+        if not report.owed:  # another instance's check queued them already
+            return report, True
+        try:
+            await self._notifier.notify(await self._messages(report.owed, report))
+        except DomainError:
+            return report, False
+        return await self._paid(report), True
+
     async def _paid(self, report: ConcernReport) -> ConcernReport:
         """The report with its messages no longer owed. When that can't be written (a later change, storage gone),
         the next check queues them again under the same ids, which sends nothing twice."""
@@ -548,6 +559,16 @@ class ConcernFlow:
         except ConcurrentChange:  # someone else's change came first: this press made none
             await self._give_back(limit, turn.actor, now)
             saved, queued = await self._reports.get(report.reference), True
+        except StorageUnavailable:
+            # A write that timed out may still have been made (and `check_reports` would send its messages): only a
+            # report read back without this change is called unchanged, and one read back with it is called changed.
+            stored = await stored_after_all(lambda: self._reports.get(report.reference))
+            if stored is None:
+                return self._show(turn, report, notice=self._strings.text("error.storage_unsure", turn.lang))
+            if replace(stored, owed="") != replace(changed, owed=""):
+                await self._give_back(limit, turn.actor, now)
+                raise
+            saved, queued = await self._queued_after_all(stored)
         except DomainError:  # a fault: nothing was changed
             await self._give_back(limit, turn.actor, now)
             raise

@@ -217,6 +217,11 @@ def guess_request(text: str) -> dict[str, str]:
     return values
 
 
+def _made_by(request: PermissionRequest, person: Person, state: RequestState) -> bool:
+    """Whether the request is in `state` by this person's change (not by someone else's that came first)."""
+    return request.state is state and request.decided_by_id == person.aad_object_id
+
+
 class PermissionFlow:
     """Requests for permission, decisions, withdrawals and the lists around them; all of it names a request or
     a person, so it is shown only in the person's 1:1 chat."""
@@ -616,6 +621,17 @@ class PermissionFlow:
             saved = settled.request
         except ConcurrentChange:
             saved = await self._requests.get(request.request_id)
+        except StorageUnavailable:
+            stored = await self._after_a_late_save(request.request_id)
+            if stored is None:
+                if from_list:
+                    return self._shown_whole(request, turn.lang, "error.storage_unsure", note)
+                return Reply(card=self._settled_card(request, turn.lang,
+                                                     self._strings.text("error.storage_unsure", turn.lang),
+                                                     opened=opened))
+            saved = stored
+            if _made_by(saved, turn.actor, RequestState.APPROVED if approve else RequestState.DECLINED):
+                await self._after_settled(saved, shown_to=turn.actor if on_its_card else None)
         else:
             await self._after_settled(saved, shown_to=turn.actor if on_its_card else None)
         if from_list:
@@ -677,19 +693,41 @@ class PermissionFlow:
             request = await self._load(turn)
             if request.requester.aad_object_id != turn.actor.aad_object_id:
                 raise RecordNotFound("not the requester")
-            withdrawn = withdraw(request, turn.actor, self._clock())
-            saved = await self._requests.save(withdrawn, self._audit(withdrawn, WITHDRAWN, turn.actor))
+            saved = await self._withdrawn(request, turn)
         except (RecordNotFound, NotAllowed):
             return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
-        except AlreadySettled as settled:
-            saved = settled.request
-        except ConcurrentChange:
-            saved = await self._requests.get(str(turn.data.get("id")))
-        else:
-            await self._after_settled(saved, requester_reads=turn.lang)
+        if saved is None:  # below the card clicked, which stays as it was to press again
+            return Reply(card=error_card(self._strings, turn.lang, "error.storage_unsure"), new_message=True)
         if turn.data.get("from") == "list":
             return await self._mine_reply(turn, notice=self._settled_notice(saved, turn.lang))
         return self._status_reply(saved, turn.lang)
+
+    async def _withdrawn(self, request: PermissionRequest, turn: Turn) -> PermissionRequest | None:
+        """The request once the requester's withdrawal is saved (or as another change that came first left it), with
+        its messages queued; None when storage did not answer and can't say whether it was made."""
+        try:
+            withdrawn = withdraw(request, turn.actor, self._clock())
+            saved = await self._requests.save(withdrawn, self._audit(withdrawn, WITHDRAWN, turn.actor))
+        except AlreadySettled as settled:
+            return settled.request
+        except ConcurrentChange:
+            return await self._requests.get(request.request_id)
+        except StorageUnavailable:
+            saved_after_all = await self._after_a_late_save(request.request_id)
+            if saved_after_all is None or not _made_by(saved_after_all, turn.actor, RequestState.WITHDRAWN):
+                return saved_after_all
+            saved = saved_after_all
+        await self._after_settled(saved, requester_reads=turn.lang)
+        return saved
+
+    async def _after_a_late_save(self, request_id: str) -> PermissionRequest | None:
+        """After a save that failed but may have been made all the same (it timed out): the request as storage has it
+        once it waits no more (this change, or another that came first), None when it can't be read. Still waiting:
+        `StorageUnavailable` again, and "nothing was changed" is true."""
+        stored = await stored_after_all(lambda: self._requests.get(request_id))
+        if stored is not None and stored.state is RequestState.PENDING:
+            raise StorageUnavailable("the change was not made")
+        return stored
 
     # Lists
 

@@ -476,6 +476,64 @@ async def test_a_report_storage_may_have_saved_is_never_called_unsent_and_reache
     assert len([c for c in await staffed.cards_for(GARETH) if SECRET in text_of(c)]) == 1
 
 
+def _changed_late(fault: pytest.MonkeyPatch, *, then_unreadable: bool) -> None:
+    """Storage makes the next change of a report but answers after the time budget; `then_unreadable`: nor can it be
+    read just after."""
+    real_save, real_get = MemoryConcernReports.save, MemoryConcernReports.get
+    late, unreadable = {"left": 1}, {"left": 0}
+
+    async def answered_late(reports: MemoryConcernReports, report: ConcernReport, action: str, actor: str, *,
+                            at: datetime) -> ConcernReport:
+        saved = await real_save(reports, report, action, actor, at=at)
+        if late["left"]:
+            late["left"], unreadable["left"] = 0, int(then_unreadable)
+            raise StorageUnavailable("injected: the write answered after the budget")
+        return saved
+
+    async def get(reports: MemoryConcernReports, reference: str) -> ConcernReport:
+        if unreadable["left"]:
+            unreadable["left"] -= 1
+            raise StorageUnavailable("injected: storage went away")
+        return await real_get(reports, reference)
+
+    fault.setattr(MemoryConcernReports, "save", answered_late)
+    fault.setattr(MemoryConcernReports, "get", get)
+
+
+async def test_an_acknowledgement_storage_made_but_answered_late_is_shown_as_made_and_reaches_the_reporter(
+        staffed: BotInMemory, monkeypatch: pytest.MonkeyPatch) -> None:
+    await _report(staffed)
+    [card] = await staffed.cards_for(GARETH)
+
+    with monkeypatch.context() as fault:
+        _changed_late(fault, then_unreadable=False)
+        told = await staffed.clicks(GARETH, "concern.acknowledge", verb_data(card, "concern.acknowledge"))
+
+    assert "nothing was changed" not in text_of(told.card) and "Acknowledged" in text_of(told.card)
+    assert (await _only_report(staffed)).state is ReportState.ACKNOWLEDGED
+    assert "was acknowledged" in text_of((await staffed.cards_for(CARYS))[-1])
+    assert (await _only_report(staffed)).owed == ""
+
+
+async def test_an_escalation_storage_may_have_made_is_never_called_unmade_and_is_made_once(
+        staffed: BotInMemory, monkeypatch: pytest.MonkeyPatch) -> None:
+    await _report(staffed)
+    [card] = await staffed.cards_for(GARETH)
+    escalate = {**verb_data(card, "concern.escalate"), "note": "for the head"}
+
+    with monkeypatch.context() as fault:
+        _changed_late(fault, then_unreadable=True)
+        told = await staffed.clicks(GARETH, "concern.escalate", escalate)
+    again = await staffed.clicks(GARETH, "concern.escalate", escalate)
+    await _concerns(staffed).check_reports()
+
+    assert "can't tell whether that was saved" in text_of(told.card)
+    assert "nothing was changed" not in text_of(told.card)
+    assert "Passed to Mrs Siân Roberts" in text_of(again.card)
+    assert (await _only_report(staffed)).level == 1  # passed up once, not twice
+    assert len([c for c in await staffed.cards_for(SIAN) if SECRET in text_of(c)]) == 1
+
+
 async def _refused(*args: object, **kwargs: object) -> NoReturn:
     raise StorageUnavailable("injected: storage refused the write")
 

@@ -499,6 +499,89 @@ async def test_a_request_storage_may_have_saved_is_never_called_unsent_and_reach
     assert len(await _cards_to_decide(bot, SIAN)) == 1
 
 
+def _changed_late(fault: pytest.MonkeyPatch, *, then_unreadable: bool) -> None:
+    """Storage makes the next change of a request (a decision, a withdrawal) but answers after the time budget;
+    `then_unreadable`: nor can it be read just after."""
+    real_save, real_get = MemoryPermissionRequests.save, MemoryPermissionRequests.get
+    unreadable = {"left": 0}
+
+    async def answered_late(requests: MemoryPermissionRequests, request: PermissionRequest,
+                            audit: AuditEntry) -> PermissionRequest:
+        await real_save(requests, request, audit)
+        unreadable["left"] = int(then_unreadable)
+        raise StorageUnavailable("injected: the write answered after the budget")
+
+    async def get(requests: MemoryPermissionRequests, request_id: str) -> PermissionRequest:
+        if unreadable["left"]:
+            unreadable["left"] -= 1
+            raise StorageUnavailable("injected: storage went away")
+        return await real_get(requests, request_id)
+
+    fault.setattr(MemoryPermissionRequests, "save", answered_late)
+    fault.setattr(MemoryPermissionRequests, "get", get)
+
+
+@pytest.mark.parametrize("where", ["its card", "the pending list"])
+async def test_a_decision_storage_made_but_answered_late_is_shown_as_made_and_reaches_the_requester(
+        bot: BotInMemory, monkeypatch: pytest.MonkeyPatch, where: str) -> None:
+    await bot.meets(CARYS, SIAN, FFION)
+    request_id = await _submitted(bot)
+    clicked = {"id": request_id, "reason": "Fine.", **({"from": "list"} if where == "the pending list" else {})}
+
+    with monkeypatch.context() as fault:
+        _changed_late(fault, then_unreadable=False)
+        told = await bot.clicks(SIAN, "permission.approve", clicked)
+
+    assert "nothing was changed" not in text_of(told.card)
+    assert "Approved by Mrs Siân Roberts" in text_of(told.card) or f"{request_id}: Approved by" in text_of(told.card)
+    assert (await MemoryPermissionRequests(bot.store).get(request_id)).state is RequestState.APPROVED
+    assert f"Your request {request_id} was approved" in text_of(await bot.cards_for(CARYS))
+    assert "Approved by Mrs Siân Roberts" in text_of((await bot.cards_for(FFION))[-1])
+    assert await MemoryPermissionRequests(bot.store).owed() == []
+
+
+async def test_a_decision_storage_may_have_made_is_never_called_unmade(bot: BotInMemory,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    await bot.meets(CARYS, SIAN)
+    request_id = await _submitted(bot)
+
+    with monkeypatch.context() as fault:
+        _changed_late(fault, then_unreadable=True)
+        told = await bot.clicks(SIAN, "permission.approve", {"id": request_id, "reason": "Fine."})
+    again = await bot.clicks(SIAN, "permission.approve", {"id": request_id, "reason": "Fine."})
+
+    assert "can't tell whether that was saved" in text_of(told.card)
+    assert "nothing was changed" not in text_of(told.card)
+    assert "Approved by Mrs Siân Roberts" in text_of(again.card)  # pressed again: the one decision, shown
+    assert [a for a, _ in await _trail(bot, request_id)].count("approved") == 1
+
+
+async def test_a_decision_storage_did_not_make_is_told_nothing_changed(bot: BotInMemory,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    await bot.meets(CARYS, SIAN)
+    request_id = await _submitted(bot)
+
+    with monkeypatch.context() as storage_down, pytest.raises(StorageUnavailable):  # the edge: "nothing was changed"
+        storage_down.setattr(MemoryPermissionRequests, "save", _refused_by_storage)
+        await bot.clicks(SIAN, "permission.approve", {"id": request_id, "reason": "Fine."})
+
+    assert (await MemoryPermissionRequests(bot.store).get(request_id)).state is RequestState.PENDING
+
+
+async def test_a_withdrawal_storage_made_but_answered_late_is_shown_as_made(bot: BotInMemory,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    await bot.meets(CARYS, SIAN)
+    request_id = await _submitted(bot)
+
+    with monkeypatch.context() as fault:
+        _changed_late(fault, then_unreadable=False)
+        told = await bot.clicks(CARYS, "permission.withdraw", {"id": request_id})
+
+    assert "nothing was changed" not in text_of(told.card) and "Withdrawn" in text_of(told.card)
+    assert "Withdrawn" in text_of((await bot.cards_for(SIAN))[-1])
+    assert await MemoryPermissionRequests(bot.store).owed() == []
+
+
 async def test_a_burst_of_requests_stops_at_the_daily_limit(bot: BotInMemory) -> None:
     await bot.meets(CARYS, SIAN)
 

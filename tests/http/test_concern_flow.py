@@ -501,3 +501,30 @@ async def test_a_line_manager_whose_teams_is_in_welsh_gets_the_report_in_welsh(s
     holder = connector.cards(GARETH_CHAT)[-1]
     buttons = {a.get("verb"): a["title"] for a in actions(holder)}
     assert buttons["concern.acknowledge"] == "Cydnabod" and buttons["concern.escalate"].startswith("Uwchgyfeirio")
+
+
+async def test_an_escalation_storage_made_but_answered_late_is_not_called_unmade_and_reaches_the_head(
+        staffed: TestClient, connector: Connector, monkeypatch: pytest.MonkeyPatch) -> None:
+    await say_hi(staffed, connector, CARYS, GARETH, SIAN)
+    await _report(staffed, connector)
+    holder = connector.cards(GARETH_CHAT)[-1]
+    real_save, late = TableConcernReports.save, {"left": 1}
+
+    async def save(reports: TableConcernReports, *args: Any, **kwargs: Any) -> Any:
+        saved = await real_save(reports, *args, **kwargs)
+        if late["left"]:  # storage made the write; its answer came after the budget
+            late["left"] -= 1
+            raise StorageUnavailable("injected: TimeoutError")
+        return saved
+
+    monkeypatch.setattr(TableConcernReports, "save", save)
+    answer = await staffed.post("/api/messages", json=card_action(
+        GARETH, "concern.escalate", {**verb_data(holder, "concern.escalate"), "note": "Please take this"},
+        connector.url))
+    shown = json.dumps(await answer.json(), ensure_ascii=False)
+    await staffed.app[SERVICES].deliverer.drain()
+
+    assert "nothing was changed" not in shown and "Passed to Mrs Siân Roberts" in shown
+    assert len([c for c in connector.cards(SIAN_CHAT) if SECRET in json.dumps(c)]) == 1
+    [report] = await TableConcernReports(staffed.app[STORE]).list_all()
+    assert (report.level, report.owed) == (1, "")

@@ -661,3 +661,29 @@ async def test_a_headteacher_whose_teams_is_in_welsh_gets_the_request_in_welsh_a
     assert (approve, decline) == ("Cymeradwyo", "Gwrthod")
     told = json.dumps(connector.cards(CARYS_CHAT)[-1], ensure_ascii=False)
     assert f"Cafodd eich cais {request_id} ei gymeradwyo" in told and "was approved" not in told
+
+
+async def test_a_decision_storage_made_but_answered_late_is_not_called_unmade(
+        client: TestClient, connector: Connector, azurite: str, table_prefix: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.storage.permission_requests import TablePermissionRequests
+    await _meet(client, connector, CARYS, SIAN, FFION)
+    request_id = await _submit(client, connector)
+    real_save, late = TablePermissionRequests.save, {"left": 1}
+
+    async def save(requests: TablePermissionRequests, *args: Any) -> PermissionRequest:
+        saved = await real_save(requests, *args)
+        if late["left"]:  # storage made the write; its answer came after the budget
+            late["left"] -= 1
+            raise StorageUnavailable("injected: TimeoutError")
+        return saved
+
+    monkeypatch.setattr(TablePermissionRequests, "save", save)
+    shown = await _invoke(client, SIAN, "permission.approve", {"id": request_id, "reason": "Fine."}, connector)
+    await client.app[SERVICES].deliverer.drain()
+
+    [record] = [r for r in await _rows(azurite, table_prefix + "permissions") if r["RowKey"] == "request"]
+    assert record["State"] == "approved"
+    assert "nothing was changed" not in json.dumps(shown)
+    assert "Approved by Mrs Siân Roberts" in json.dumps(shown, ensure_ascii=False)
+    assert f"Your request {request_id} was approved" in json.dumps(connector.cards(CARYS_CHAT), ensure_ascii=False)
