@@ -158,7 +158,7 @@ class MessagesHandler:
                     started: asyncio.Event | None = None) -> InvokeResponse | None:
         admission = self._admission
         try:
-            async with admission.gate.admitted(click=click,
+            async with admission.gate.admitted(click=click, sender=_sender(activity),
                                                within=admission.click_wait if click else admission.message_wait):
                 if started is not None:
                     started.set()
@@ -183,6 +183,13 @@ class MessagesHandler:
             for task in left:
                 task.cancel()
             await asyncio.gather(*left, return_exceptions=True)
+
+
+def _sender(activity: Activity) -> str:
+    """Who sent the activity, as Teams names them: only to share the gate's places fairly (the turn itself checks
+    who may do what)."""
+    sender = activity.from_property
+    return str(getattr(sender, "aad_object_id", None) or getattr(sender, "id", None) or "")
 
 
 def _invoke_answer(invoke_response: InvokeResponse | None) -> web.StreamResponse:

@@ -20,6 +20,7 @@ from tests.support.connector import Connector
 BUSY = "Lots of staff are asking at once"
 WELCOME = "Social media policy helper"
 OWAINS_CHAT = "a:personal-29:owain"
+CARYS_CHAT = "a:personal-29:carys"
 
 
 async def _one_at_a_time(aiohttp_client: Any, settings: Settings, **more: object) -> TestClient:
@@ -100,6 +101,29 @@ async def test_a_message_that_waits_too_long_is_told_the_bot_is_busy(
 
     assert said.status == 202
     assert BUSY in json.dumps(connector.cards(OWAINS_CHAT)[0])
+
+
+async def test_one_persons_burst_of_messages_does_not_leave_a_colleague_told_the_bot_is_busy(
+        aiohttp_client: Any, settings: Settings, connector: Connector, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(MessagesHandler, "HOLD_SECONDS", 0.05)
+    client = await _one_at_a_time(aiohttp_client, settings, message_queue_seconds=1.75)
+    connector.hang_next, connector.hang_seconds = 10_000, 0.5  # Teams takes half a second to take each card
+    # Owain's script sends eight messages at once: one runs, the rest wait (Teams is told each arrived).
+    running = asyncio.create_task(client.post("/api/messages", json=message(OWAIN, "hi", connector.url)))
+    async with asyncio.timeout(10):
+        while connector.hang_next == 10_000:  # noqa: ASYNC110 - the connector has no event for "a send arrived"
+            await asyncio.sleep(0.01)
+    waiting = await asyncio.gather(*(client.post("/api/messages", json=message(OWAIN, f"hi {n}", connector.url))
+                                     for n in range(7)))
+
+    said = await client.post("/api/messages", json=message(CARYS, "hi", connector.url))
+    await connector.wait_for_cards(CARYS_CHAT, 1)
+    connector.hang_next = 0
+
+    assert (await running).status == 200 and {r.status for r in waiting} == {202}
+    assert said.status == 202  # she waited, behind the turn running
+    assert BUSY not in json.dumps(connector.cards(CARYS_CHAT)), "Carys was told the bot is busy behind Owain's burst"
+    assert connector.cards(CARYS_CHAT)[0]["body"][0]["text"] == WELCOME
 
 
 async def test_what_start_up_built_is_kept_out_of_full_collections_until_shutdown(aiohttp_client: Any,

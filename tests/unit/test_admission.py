@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from bot.edge.admission import FLOOR, Busy, TurnGate
+from bot.edge.admission import FLOOR, PER_SENDER, Busy, TurnGate
 from bot.loop_lag import TICK_SECONDS, LoopLag
 
 
@@ -119,3 +119,40 @@ async def test_the_loop_lag_counts_time_the_loop_was_blocked() -> None:
 
     assert lag.total() - before >= 0.15
     assert LoopLag.of_running_loop() is lag
+
+
+async def _hold_as(gate: TurnGate, sender: str, name: str, started: list[str], release: asyncio.Event, *,
+                   click: bool = True) -> str:
+    async with gate.admitted(click=click, within=60.0, sender=sender):
+        started.append(name)
+        await release.wait()
+    return name
+
+
+async def test_a_colleagues_click_goes_before_the_rest_of_one_persons_burst() -> None:
+    gate, started, release = TurnGate(1), list[str](), asyncio.Event()
+    burst = [asyncio.create_task(_hold_as(gate, "owain", f"owain {n}", started, release)) for n in range(4)]
+    await _settle()
+    colleague = asyncio.create_task(_hold_as(gate, "carys", "carys", started, release))
+    await _settle()
+    release.set()
+    await asyncio.gather(*burst, colleague)
+
+    assert started == ["owain 0", "carys", "owain 1", "owain 2", "owain 3"]
+
+
+async def test_turns_one_person_sends_beyond_their_share_are_refused_at_once_and_others_still_get_in() -> None:
+    gate, started, release = TurnGate(1), list[str](), asyncio.Event()
+    held = [asyncio.create_task(_hold_as(gate, "owain", f"owain {n}", started, release))
+            for n in range(PER_SENDER)]
+    await _settle()
+    extra = asyncio.create_task(_hold_as(gate, "owain", "owain extra", started, release))
+    colleague = asyncio.create_task(_hold_as(gate, "carys", "carys", started, release))
+    await _settle()
+
+    assert extra.done() and isinstance(extra.exception(), Busy)  # refused without waiting for a place
+    assert not colleague.done()  # waiting for a place, as anyone would
+    release.set()
+    await asyncio.gather(*held, colleague)
+    assert started[:2] == ["owain 0", "carys"] and len(started) == PER_SENDER + 1
+    assert (gate.running, gate.waiting) == (0, 0)
