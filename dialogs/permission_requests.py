@@ -325,17 +325,20 @@ class PermissionFlow:
     def _audit(self, request: PermissionRequest, action: str, person: Person, detail: str = "") -> AuditEntry:
         return AuditEntry(request.request_id, action, person.aad_object_id, person.name, self._clock(), detail)
 
-    async def _tell_deciders(self, request: PermissionRequest, *, shown_to: Person | None = None) -> None:
+    async def _tell_deciders(self, request: PermissionRequest, *, shown_to: Person | None = None,
+                             again: bool = False) -> None:
         """Send (or update in place) the copy of each person who decides the request today; never to the requester,
-        nor to `shown_to`, whose copy the click's answer has already replaced."""
+        nor to `shown_to`, whose copy the click's answer has already replaced. `again`: under ids of their own, so
+        copies queued (or sent) already do not stop these."""
         school = self._school(request.school_id)
         if school is None:
             return
         people = [p for p in self._deciders(school, request.requester)
                   if shown_to is None or p.aad_object_id != shown_to.aad_object_id]
         languages = await asyncio.gather(*(preferred_language(self._profiles, person) for person in people))
+        state, after = f"{request.request_id}|{request.state.value}", "|again" if again else ""
         messages = [OutboundMessage(
-            recipient=person, message_id=f"{request.request_id}|{request.state.value}|to-{person.aad_object_id}",
+            recipient=person, message_id=f"{state}|to-{person.aad_object_id}{after}",
             card=cards.approver_card(self._strings, lang, request, school=school.name(lang)),
             card_key=f"{request.request_id}|decide", created_at=self._clock(),
             # A new request's card: nobody has a copy of it yet (a decision on it replaces this one).
@@ -343,6 +346,19 @@ class PermissionFlow:
             for person, lang in zip(people, languages, strict=True)]
         if messages:
             await self._notifier.notify(messages)
+
+    async def _tell_deciders_it_waits(self, request: PermissionRequest) -> None:
+        """A waiting request's card to whoever decides it. If it was decided (or withdrawn) since it was read, the
+        copies saying so may have been queued before this card, which would then come last and offer Approve: they
+        are queued again, after it."""
+        await self._tell_deciders(request)
+        try:
+            now = await self._requests.get(request.request_id)
+        except StorageUnavailable:  # rare on rare: a card clicked after a decision shows the decision
+            log.warning("request %s: not read again after its card was queued", request.request_id)
+            return
+        if now.state is not RequestState.PENDING:
+            await self._tell_deciders(now, again=True)
 
     async def _recall_from_former_deciders(self, request: PermissionRequest) -> None:
         """Copies of the request's card not yet delivered to someone who no longer decides it (the settings named
@@ -479,11 +495,11 @@ class PermissionFlow:
         whether any of them has opened the bot is read meanwhile, said in the audit entry, and returned (True: none
         has yet, so nobody can decide it until one does)."""
         if deciders is None:
-            await self._tell_deciders(request)
+            await self._tell_deciders_it_waits(request)
             undelivered = False
         else:
             opened, _ = await asyncio.gather(asyncio.gather(*(self._reachable(p) for p in deciders)),
-                                             self._tell_deciders(request))
+                                             self._tell_deciders_it_waits(request))
             undelivered = not any(opened)
         # Honest wording: this records that the card was queued for the approver, not that Teams showed it;
         # the outbox keeps it until it is sent.
@@ -535,7 +551,8 @@ class PermissionFlow:
         try:
             waiting = await self._requests.list_pending([s.school_id for s in self._federation.schools])
             for request in waiting:
-                await asyncio.gather(self._tell_deciders(request), self._recall_from_former_deciders(request))
+                await asyncio.gather(self._tell_deciders_it_waits(request),
+                                     self._recall_from_former_deciders(request))
         except StorageUnavailable:
             raise
         except DomainError as error:  # a record it cannot read: said once, and the owed messages still go

@@ -582,6 +582,54 @@ async def test_a_withdrawal_storage_made_but_answered_late_is_shown_as_made(bot:
     assert await MemoryPermissionRequests(bot.store).owed() == []
 
 
+async def _last_card_about(bot: BotInMemory, person: Person, request_id: str) -> str:
+    """The card the sender brings last about the request to a person's chat (a later card replaces one of the same
+    key, so only the last one of each reaches Teams)."""
+    queued = [m for m in await MemoryOutbox(bot.store).list_for_recipient(person) if request_id in m.card_key]
+    return text_of(queued[-1].card) if queued else ""
+
+
+@pytest.mark.parametrize("pass_", ["catch-up", "first pass"])
+async def test_a_decision_made_while_the_catch_up_pass_sends_the_request_leaves_no_live_approve_card(
+        bot: BotInMemory, monkeypatch: pytest.MonkeyPatch, pass_: str) -> None:
+    await bot.meets(CARYS, SIAN, FFION)
+    catching_up = _catching_up(bot)
+    if pass_ == "catch-up":
+        await catching_up.catch_up()  # the instance's first pass, before anything was owed
+    with monkeypatch.context() as outbox_down:  # the request is stored; its cards to the deciders are owed
+        outbox_down.setattr(MemoryOutbox, "enqueue", _refused_by_storage)
+        request_id = await _submitted(bot)
+    real_get, real_pending = MemoryPermissionRequests.get, MemoryPermissionRequests.list_pending
+    decided: list[str] = []
+
+    async def sian_approves_from_her_list() -> None:
+        decided.append("clicking")
+        reply = await bot.clicks(SIAN, "permission.approve", {"id": request_id, "from": "list"})
+        decided.append(text_of(reply.card))
+
+    async def get(requests: MemoryPermissionRequests, wanted: str) -> PermissionRequest:
+        read = await real_get(requests, wanted)
+        if not decided and read.state is RequestState.PENDING:  # the pass has read it waiting
+            await sian_approves_from_her_list()
+        return read
+
+    async def list_pending(requests: MemoryPermissionRequests, school_ids: Any) -> list[PermissionRequest]:
+        read = await real_pending(requests, school_ids)
+        if not decided and read:
+            await sian_approves_from_her_list()
+        return read
+
+    monkeypatch.setattr(MemoryPermissionRequests, "get", get)
+    monkeypatch.setattr(MemoryPermissionRequests, "list_pending", list_pending)
+    await catching_up.catch_up()
+
+    assert f"{request_id}: Approved by Mrs Siân Roberts" in decided[-1]
+    for person in (SIAN, FFION):
+        last = await _last_card_about(bot, person, request_id)
+        assert "Approved by Mrs Siân Roberts" in last, f"{person.name}'s last card of the request: {last[:300]}"
+        assert "permission.approve" not in last
+
+
 async def test_a_burst_of_requests_stops_at_the_daily_limit(bot: BotInMemory) -> None:
     await bot.meets(CARYS, SIAN)
 
