@@ -72,6 +72,15 @@ class UserProfiles(Protocol):
         """Create or replace the profile (last writer wins: it only holds preferences)."""
         ...
 
+    async def save_contact(self, profile: UserProfile) -> None:
+        """Create the profile, or write where to reach them (name, Teams language, 1:1 conversation reference, when)
+        and nothing else: a language they chose meanwhile, on another device, stays as it is."""
+        ...
+
+    async def save_language(self, person: Person, language: Lang) -> None:
+        """Record the language they chose, and nothing else (the profile is created if they have none)."""
+        ...
+
 
 async def preferred_language(profiles: UserProfiles, person: Person, default: Lang = Lang.EN) -> Lang:
     """The language to write to a person in, for cards sent to them unprompted (`UserProfile.speaks`); `default`

@@ -248,7 +248,7 @@ class TeamsBot:
             now = self._clock()
             if profile.needs_refresh(reference, now, teams_language):
                 profile = profile.refreshed(reference, now, person.name, teams_language)
-                await self._profiles.save_profile(profile)
+                await self._profiles.save_contact(profile)  # a choice made meanwhile on another device stays
                 self._deliverer.deliver_soon(person)
         return profile
 
@@ -388,7 +388,7 @@ class TeamsBot:
         try:
             profile = await self._profiles.get_profile(person)
             if profile.conversation_ref:
-                await self._profiles.save_profile(profile.without_chat(self._clock()))
+                await self._profiles.save_contact(profile.without_chat(self._clock()))  # their language stays
         except RecordNotFound:
             pass  # never opened the bot: no reference to forget
         except StorageUnavailable as error:  # the reference stays: sends to it fail and are tried again, kept meanwhile
@@ -406,13 +406,7 @@ class TeamsBot:
 
     async def _remember_language(self, profile: UserProfile, reply: Reply) -> None:
         if reply.language is not None and reply.language != profile.language:
-            current = profile
-            try:
-                current = await self._profiles.get_profile(profile.person)
-            except RecordNotFound:
-                pass
-            await self._profiles.save_profile(replace(current, language=reply.language,
-                                                      updated_at=current.updated_at or self._clock()))
+            await self._profiles.save_language(profile.person, reply.language)
             self._keep_choice(profile.person, reply.language)
 
     def _keep_choice(self, person: Person, choice: Lang | None) -> None:

@@ -28,7 +28,7 @@ from bot.domain.directory import StaffMember, line_manager_in, member_for
 from bot.domain.errors import ConcurrentChange, RecordExists, RecordNotFound
 from bot.domain.limits import Limit, counted, given_back
 from bot.domain.outbox import LEASE, CardSlot, DeliveryState, OutboundMessage, Owed
-from bot.domain.people import Person, StaffContact
+from bot.domain.people import Lang, Person, StaffContact
 from bot.domain.permission_requests import AuditEntry, PermissionRequest, RequestState
 from bot.domain.policy_reads import AlreadyConfirmed, AskedStaff, Confirmation
 from bot.domain.policy_versions import CurrentPointer, Draft, PolicyTooLarge, PolicyVersion, version_key
@@ -202,6 +202,22 @@ class MemoryUserProfiles:
     async def save_profile(self, profile: UserProfile) -> None:
         """Create or replace the profile."""
         await self._store.call()
+        self._keep(profile)
+
+    async def save_contact(self, profile: UserProfile) -> None:
+        """Create the profile, or write where to reach them, keeping the language they chose."""
+        await self._store.call()
+        kept = self._store.profiles.get((profile.person.tenant_id, profile.person.aad_object_id))
+        self._keep(replace(profile, language=kept.language if kept else None))
+
+    async def save_language(self, person: Person, language: Lang) -> None:
+        """Record the language they chose, keeping the rest (created if missing)."""
+        await self._store.call()
+        kept = self._store.profiles.get((person.tenant_id, person.aad_object_id))
+        self._keep(replace(kept, language=language) if kept else UserProfile(person=replace(person, name=""),
+                                                                             language=language))
+
+    def _keep(self, profile: UserProfile) -> None:
         person = profile.person
         self._store.profiles[(person.tenant_id, person.aad_object_id)] = replace(
             profile, person=replace(person, name=person.name[:NAME_CHARS]), etag=self._store.etag())

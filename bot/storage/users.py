@@ -2,7 +2,9 @@
 
 Keys: PartitionKey = tenant id, RowKey = Entra object id: one row per person, read by the edge
 on every turn (point read) and rewritten only when the conversation reference or the language of their Teams
-(`TeamsLanguage`; absent from rows written before it was kept) changes.
+(`TeamsLanguage`; absent from rows written before it was kept) changes. Those columns and the language they chose
+(`Language`) are written by two merges that leave each other's columns alone, so a choice made on one device while
+another device's turn writes the row (from a read made before the choice) is kept.
 
 A profile read for a message to someone else (their language, whether and where they can be reached:
 `recent_profile`) may be one this instance read in the last `RECENT_SECONDS`, rather than a new read: one flow
@@ -77,6 +79,13 @@ class _Recent:
     shared: dict[str, asyncio.Task[_Row]] = field(default_factory=dict)
 
 
+def _contact(profile: UserProfile) -> dict[str, Any]:
+    """The columns that say where to reach a person: all of the row but their language choice."""
+    return {"Name": profile.person.name[:NAME_CHARS],
+            "TeamsLanguage": profile.teams_language.value if profile.teams_language else "",
+            "ConversationRef": profile.conversation_ref, "UpdatedAt": profile.updated_at}
+
+
 class TableUserProfiles:
     """`UserProfiles` on Azure Tables."""
 
@@ -140,20 +149,24 @@ class TableUserProfiles:
 
     async def save_profile(self, profile: UserProfile) -> None:
         """Create or replace the profile row (and forget what this instance read of it)."""
-        entity = {
-            "PartitionKey": safe_key(profile.person.tenant_id),
-            "RowKey": safe_key(profile.person.aad_object_id),
-            "Name": profile.person.name[:NAME_CHARS],
-            "Language": profile.language.value if profile.language else "",
-            "TeamsLanguage": profile.teams_language.value if profile.teams_language else "",
-            "ConversationRef": profile.conversation_ref,
-            "UpdatedAt": profile.updated_at,
-        }
+        language = {"Language": profile.language.value if profile.language else ""}
+        await self._write(profile.person, {**_contact(profile), **language}, UpdateMode.REPLACE)
+
+    async def save_contact(self, profile: UserProfile) -> None:
+        """Create the row, or merge into it where to reach them: its `Language` is left as it is."""
+        await self._write(profile.person, _contact(profile), UpdateMode.MERGE)
+
+    async def save_language(self, person: Person, language: Lang) -> None:
+        """Merge the language they chose into their row (created if missing)."""
+        await self._write(person, {"Language": language.value}, UpdateMode.MERGE)
+
+    async def _write(self, person: Person, values: dict[str, Any], mode: UpdateMode) -> None:
+        entity = {"PartitionKey": safe_key(person.tenant_id), "RowKey": safe_key(person.aad_object_id), **values}
         try:
             async with self._store.call():
-                await self._table.upsert_entity(entity, mode=UpdateMode.REPLACE)
+                await self._table.upsert_entity(entity, mode=mode)
         finally:  # written or not (a timeout may still have written it), what was read before is no longer trusted
-            self._forget(profile.person.key)
+            self._forget(person.key)
 
     def _forget(self, key: str) -> None:
         self._recent.rows.pop(key, None)

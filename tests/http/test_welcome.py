@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from typing import Any
@@ -11,6 +12,7 @@ from aiohttp.test_utils import TestClient
 from azure.data.tables.aio import TableClient
 
 from bot.domain.errors import StorageUnavailable
+from bot.domain.people import Person
 from bot.domain.profiles import UserProfile
 from bot.storage.users import TableUserProfiles
 from tests.support.activities import (
@@ -110,9 +112,39 @@ async def test_the_language_of_their_teams_is_written_only_when_it_changes(clien
     await client.post("/api/messages", json=message(CARYS, "hi", connector.url, locale="en-GB"))
     changed, _ = await row()
 
-    assert (first["TeamsLanguage"], first["Language"]) == ("cy", "")
+    assert (first["TeamsLanguage"], first.get("Language", "")) == ("cy", "")  # no choice made: none written
     assert etag_after_the_same == first_etag
     assert changed["TeamsLanguage"] == "en" and changed["ConversationRef"] == first["ConversationRef"]
+
+
+async def test_a_language_chosen_while_another_device_writes_the_profile_is_kept(
+        client: TestClient, connector: Connector, azurite: str, table_prefix: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Carys presses "English" on her laptop as her phone (Teams in Welsh) says hi, its read of her profile answered
+    late: the phone writes where to reach her, and her choice stays."""
+    await client.post("/api/messages", json=message(CARYS, "hi", connector.url))
+    real_read, late = TableUserProfiles._read, {"phone": asyncio.Event()}
+
+    async def read(profiles: TableUserProfiles, person: Person) -> Any:
+        row = await real_read(profiles, person)
+        if not late["phone"].is_set():  # the phone's read, answered once the laptop's choice is saved
+            late["phone"].set()
+            await chosen.wait()
+        return row
+
+    chosen = asyncio.Event()
+    monkeypatch.setattr(TableUserProfiles, "_read", read)
+    phone = asyncio.create_task(client.post("/api/messages", json=message(CARYS, "hi", connector.url,
+                                                                           locale="cy-GB")))
+    await late["phone"].wait()
+    laptop = await client.post("/api/messages", json=card_action(CARYS, "language.set", {"lang": "en"},
+                                                                  connector.url))
+    chosen.set()
+    assert laptop.status == 200 and (await phone).status == 200
+
+    async with TableClient.from_connection_string(azurite, table_prefix + "users") as users:
+        row = await users.get_entity(TENANT, CARYS["aadObjectId"])
+    assert (row["Language"], row["TeamsLanguage"]) == ("en", "cy"), "her choice of English was overwritten"
 
 
 @pytest.mark.parametrize("installation_update_first", [True, False])

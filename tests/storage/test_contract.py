@@ -85,6 +85,33 @@ class UserProfilesContract:
         assert loaded.person.name == "C" * 200 and loaded.language is None
 
 
+    async def test_a_language_chosen_while_another_device_writes_where_to_reach_them_is_kept(
+            self, profiles: UserProfiles) -> None:
+        await profiles.save_profile(UserProfile(person=CARYS, conversation_ref='{"x":1}', updated_at=NOW))
+        read_by_the_phone = await profiles.get_profile(CARYS)
+
+        await profiles.save_language(CARYS, Lang.EN)  # "English", pressed on her laptop
+        await profiles.save_contact(read_by_the_phone.refreshed('{"x":2}', NOW, CARYS.name, Lang.CY))
+
+        loaded = await profiles.get_profile(CARYS)
+        assert (loaded.language, loaded.teams_language, loaded.conversation_ref) == (Lang.EN, Lang.CY, '{"x":2}')
+
+    async def test_where_to_reach_them_written_while_they_choose_a_language_is_kept(
+            self, profiles: UserProfiles) -> None:
+        await profiles.save_contact(UserProfile(person=CARYS, conversation_ref='{"x":1}', updated_at=NOW))
+
+        await profiles.save_language(CARYS, Lang.CY)
+
+        loaded = await profiles.get_profile(CARYS)
+        assert (loaded.language, loaded.conversation_ref, loaded.updated_at) == (Lang.CY, '{"x":1}', NOW)
+
+    async def test_a_language_chosen_before_they_have_a_profile_is_kept(self, profiles: UserProfiles) -> None:
+        await profiles.save_language(CARYS, Lang.CY)
+
+        loaded = await profiles.get_profile(CARYS)
+        assert (loaded.language, loaded.conversation_ref) == (Lang.CY, "")
+
+
 class OutboxContract:
     """Subclass and provide `outbox`."""
 
