@@ -418,7 +418,10 @@ class PermissionFlow:
                                               values=turn.data, form=form, notice=self._strings.text(
                                                   "perm.nobody_decides_own", turn.lang, school=school.name(turn.lang))))
         try:
-            await self._limiter.take(self._request_limit, turn.actor.key, now)
+            # Every press of this form's Send is one use, whichever stores it: a second press (the laptop's and the
+            # phone's at once) is not refused by the use the first took.
+            await self._limiter.take(self._request_limit, turn.actor.key, now,
+                                     use=result.request.request_id if given else "")
         except RateLimited as limited:
             sent = await self._own(result.request.request_id, turn.actor) if given else None
             if sent is not None:
@@ -442,8 +445,7 @@ class PermissionFlow:
         except DomainError:
             await self._give_back(turn.actor, now)  # nothing was stored: the use does not count
             raise
-        if not stored_now:  # an earlier press of this Send stored it
-            await self._give_back(turn.actor, now)
+        if not stored_now:  # another press of this Send stored it, on the use they share
             return self._status_reply(request, turn.lang)
         undelivered = not_queued = False
         try:

@@ -40,6 +40,12 @@ def counted(limit: Limit, started: datetime | None, count: int, now: datetime) -
     return started, count + 1
 
 
+def counted_already(limit: Limit, started: datetime | None, last_use: str, use: str, now: datetime) -> bool:
+    """Whether `use` (what a use is for, e.g. the request a form's Send makes) is the use the window counted last and
+    the window still runs: a second press of the same Send, which is the same use and is not counted again."""
+    return bool(use) and use == last_use and started is not None and started <= now < started + limit.window
+
+
 def given_back(limit: Limit, started: datetime | None, count: int, now: datetime) -> int | None:
     """A window's uses after the use taken at `now` is given back (it made nothing); None when that use is not in the
     window (no window, an ended one, or one started after it) or none is used."""
@@ -51,13 +57,16 @@ def given_back(limit: Limit, started: datetime | None, count: int, now: datetime
 class RateLimiter(Protocol):
     """Port: counts uses per person and limit, in storage every instance shares."""
 
-    async def take(self, limit: Limit, who: str, now: datetime) -> None:
-        """Count one use by `who` (a stable person key); raise `RateLimited`, counting nothing, when it is used up."""
+    async def take(self, limit: Limit, who: str, now: datetime, *, use: str = "") -> None:
+        """Count one use by `who` (a stable person key); raise `RateLimited`, counting nothing, when it is used up.
+        With `use` (what it is for), one that is the use counted last in the running window is not counted again
+        (`counted_already`), even when the window is spent: a second press of the same Send."""
         ...
 
     async def give_back(self, limit: Limit, who: str, now: datetime) -> None:
         """Uncount the use `who` took at `now` (what it was taken for was not made); nothing happens when its window
-        has ended, a later window has started, or it has no use left to give back."""
+        has ended, a later window has started, or it has no use left to give back. The use counted last is forgotten
+        with it, so what it was for counts again when it is tried again."""
         ...
 
 

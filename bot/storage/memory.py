@@ -26,7 +26,7 @@ from typing import Any, Protocol
 from bot.domain.concerns import CardReplacer, ConcernReport, ReportState, no_cards
 from bot.domain.directory import StaffMember, line_manager_in, member_for
 from bot.domain.errors import ConcurrentChange, RecordExists, RecordNotFound
-from bot.domain.limits import Limit, counted, given_back
+from bot.domain.limits import Limit, counted, counted_already, given_back
 from bot.domain.outbox import LEASE, CardSlot, DeliveryState, OutboundMessage, Owed
 from bot.domain.people import Lang, Person, StaffContact
 from bot.domain.permission_requests import AuditEntry, PermissionRequest, RequestState
@@ -105,10 +105,11 @@ class StoredDraft:
 
 @dataclass(frozen=True)
 class UseWindow:
-    """One person's uses of one limit: when their window started and how many it has seen."""
+    """One person's uses of one limit: when their window started, how many it has seen, and what the last was for."""
 
     start: datetime
     count: int
+    use: str = ""
 
 
 class _Tagged(Protocol):
@@ -628,12 +629,15 @@ class MemoryRateLimiter:
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
 
-    async def take(self, limit: Limit, who: str, now: datetime) -> None:
-        """Count one use, or raise `RateLimited` (counting nothing) when the window's uses are spent."""
+    async def take(self, limit: Limit, who: str, now: datetime, *, use: str = "") -> None:
+        """Count one use, or raise `RateLimited` (counting nothing) when the window's uses are spent; `use` counted
+        last is not counted again."""
         await self._store.call()
         window = self._store.use_windows.get((limit.name, who))
+        if window is not None and counted_already(limit, window.start, window.use, use, now):
+            return
         start, count = counted(limit, window.start if window else None, window.count if window else 0, now)
-        self._store.use_windows[(limit.name, who)] = UseWindow(start, count)
+        self._store.use_windows[(limit.name, who)] = UseWindow(start, count, use)
 
     async def give_back(self, limit: Limit, who: str, now: datetime) -> None:
         """Uncount the use taken at `now`, if its window still runs."""
@@ -641,7 +645,7 @@ class MemoryRateLimiter:
         window = self._store.use_windows.get((limit.name, who))
         count = given_back(limit, window.start, window.count, now) if window else None
         if window is not None and count is not None:
-            self._store.use_windows[(limit.name, who)] = UseWindow(window.start, count)
+            self._store.use_windows[(limit.name, who)] = UseWindow(window.start, count)  # and the last use forgotten
 
 
 class MemoryQuestionLog:

@@ -654,6 +654,44 @@ async def test_a_second_press_of_the_last_request_allowed_today_shows_that_reque
     assert len(await MemoryPermissionRequests(bot.store).list_by_requester(CARYS)) == 10
 
 
+@pytest.mark.parametrize("stored_by", ["the first press", "the second press"])
+async def test_a_double_press_of_send_on_the_days_last_request_is_told_it_was_sent_and_counts_once(
+        bot: BotInMemory, monkeypatch: pytest.MonkeyPatch, stored_by: str) -> None:
+    await bot.meets(CARYS, SIAN)
+    for n in range(9):
+        await bot.clicks(CARYS, "permission.submit", _form(purpose=f"Page {n}"))
+    last = {**_form(), "form": await _form_token(bot)}
+    real_create = MemoryPermissionRequests.create
+    second_writing, first_stored = asyncio.Event(), asyncio.Event()
+
+    async def until(event: asyncio.Event, task: asyncio.Task[Any]) -> None:
+        """Until the event is set or the task is done."""
+        waiting = asyncio.ensure_future(event.wait())
+        await asyncio.wait([waiting, task], return_when=asyncio.FIRST_COMPLETED)
+        waiting.cancel()
+
+    async def create(requests: MemoryPermissionRequests, request: PermissionRequest, audit: AuditEntry) -> None:
+        if asyncio.current_task() is first:  # the laptop's write is slow: the phone presses meanwhile
+            await until(second_writing, second) if stored_by == "the first press" else await asyncio.wait([second])
+            await real_create(requests, request, audit)
+            first_stored.set()
+        else:
+            second_writing.set()
+            if stored_by == "the first press":
+                await first_stored.wait()
+            await real_create(requests, request, audit)
+
+    monkeypatch.setattr(MemoryPermissionRequests, "create", create)
+    first = asyncio.create_task(bot.clicks(CARYS, "permission.submit", last))  # laptop
+    second = asyncio.create_task(bot.clicks(CARYS, "permission.submit", last))  # phone, at the same moment
+    presses = await asyncio.gather(first, second)
+
+    assert all("permission.withdraw" in text_of(p.card) for p in presses), [text_of(p.card)[:300] for p in presses]
+    assert len(await MemoryPermissionRequests(bot.store).list_by_requester(CARYS)) == 10
+    more = await bot.clicks(CARYS, "permission.submit", _form(purpose="One more"))
+    assert "as many requests" in text_of(more.card)  # the double press used the day's last request, once
+
+
 async def test_a_form_whose_request_id_is_already_someone_elses_still_sends_a_request_of_its_own(
         bot: BotInMemory, monkeypatch: pytest.MonkeyPatch) -> None:
     await bot.meets(CARYS, OWAIN, SIAN)

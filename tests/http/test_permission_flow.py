@@ -687,3 +687,34 @@ async def test_a_decision_storage_made_but_answered_late_is_not_called_unmade(
     assert "nothing was changed" not in json.dumps(shown)
     assert "Approved by Mrs Siân Roberts" in json.dumps(shown, ensure_ascii=False)
     assert f"Your request {request_id} was approved" in json.dumps(connector.cards(CARYS_CHAT), ensure_ascii=False)
+
+
+async def test_a_double_press_of_send_on_the_days_last_request_is_told_it_was_sent(
+        aiohttp_client: Any, settings: Settings, connector: Connector, azurite: str, table_prefix: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Carys's last request of the day (one a day here), Send pressed on her laptop and her phone at once."""
+    from bot.storage.permission_requests import TablePermissionRequests
+    client: TestClient = await aiohttp_client(create_app(settings.model_copy(update={"permission_limit_per_day": 1})))
+    await _meet(client, connector, CARYS, SIAN)
+    await client.post("/api/messages", json=message(CARYS, "I need permission for a class Instagram", connector.url))
+    token = verb_data(connector.cards(CARYS_CHAT)[-1], "permission.submit")["form"]
+    real_create, first_writing, second_writing = TablePermissionRequests.create, asyncio.Event(), asyncio.Event()
+    presses: list[asyncio.Task[Any]] = []
+
+    async def create(requests: TablePermissionRequests, *args: Any) -> None:
+        if not first_writing.is_set():  # storage is slow with the first press's write: the other press comes meanwhile
+            first_writing.set()
+            waiting = asyncio.ensure_future(second_writing.wait())
+            await asyncio.wait([waiting, *presses], return_when=asyncio.FIRST_COMPLETED)  # it writes, or is answered
+            waiting.cancel()
+        else:
+            second_writing.set()
+        await real_create(requests, *args)
+
+    monkeypatch.setattr(TablePermissionRequests, "create", create)
+    presses.extend(asyncio.create_task(_invoke(client, CARYS, "permission.submit", {**form(), "form": token},
+                                               connector)) for _ in range(2))
+    shown = [json.dumps(card) for card in await asyncio.gather(*presses)]
+
+    assert len([r for r in await _rows(azurite, table_prefix + "permissions") if r["RowKey"] == "request"]) == 1
+    assert all("permission.withdraw" in s for s in shown), "a press of the Send that made the request was refused"

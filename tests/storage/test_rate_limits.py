@@ -102,6 +102,32 @@ class RateLimiterContract:
         assert await _outcomes(limiter, REPORTS, CARYS, 1, tomorrow) == [False]
 
 
+    async def test_a_second_press_for_the_same_request_is_not_counted_again(
+            self, limiter: RateLimiter, other_instance: RateLimiter) -> None:
+        requests = Limit("requests", 1)
+        await limiter.take(requests, CARYS, NOW, use="P-FORM01")
+
+        await other_instance.take(requests, CARYS, NOW + timedelta(seconds=1), use="P-FORM01")  # her phone's press
+        await limiter.take(requests, CARYS, NOW + timedelta(seconds=2), use="P-FORM01")
+
+        for instance in (limiter, other_instance):
+            with pytest.raises(RateLimited):
+                await instance.take(requests, CARYS, NOW + timedelta(seconds=3), use="P-FORM02")
+        with pytest.raises(RateLimited):
+            await limiter.take(requests, CARYS, NOW + timedelta(seconds=3))
+
+    async def test_a_use_given_back_is_counted_again_when_the_same_request_is_sent_again(
+            self, limiter: RateLimiter) -> None:
+        requests = Limit("requests", 1)
+        await limiter.take(requests, CARYS, NOW, use="P-FORM01")
+        await limiter.give_back(requests, CARYS, NOW)  # storage refused the request: it made nothing
+
+        await limiter.take(requests, CARYS, NOW + timedelta(minutes=1), use="P-FORM01")  # sent again, and stored
+
+        with pytest.raises(RateLimited):
+            await limiter.take(requests, CARYS, NOW + timedelta(minutes=2), use="P-FORM02")
+
+
 class TestRateLimiter(RateLimiterContract):
     @pytest.fixture
     async def limiter(self, backend: Backend) -> RateLimiter:
