@@ -193,7 +193,7 @@ async def test_a_removal_storage_could_not_record_is_logged_and_says_nothing(
     async def storage_down(profiles: TableUserProfiles, profile: UserProfile) -> None:
         raise StorageUnavailable("timed out")
 
-    monkeypatch.setattr(TableUserProfiles, "save_profile", storage_down)
+    monkeypatch.setattr(TableUserProfiles, "save_contact", storage_down)
     caplog.set_level(logging.INFO, logger="bot.edge.teams")
     response = await client.post("/api/messages", json=installation_update(CARYS, connector.url, action="remove"))
 
