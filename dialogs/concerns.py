@@ -343,12 +343,16 @@ class ConcernFlow:
         if report is None:
             now = self._clock()
             try:
-                await self._limiter.take(self._report_limit, turn.actor.key, now)
+                # Every press of this form's Send is one use, whichever stores the report: a second press (the
+                # laptop's and the phone's at once) is not refused by the use the first took.
+                await self._limiter.take(self._report_limit, turn.actor.key, now, use=reference)
             except RateLimited as limited:
-                return await again(notice=self._strings.text("concern.rate_limited", turn.lang,
-                                                             count=limited.limit.count))
-            try:
-                report = await self._create(ConcernReport(
+                report = await self._own(reference, turn.actor)  # stored meanwhile by another press of this Send?
+                if report is None:
+                    return await again(notice=self._strings.text("concern.rate_limited", turn.lang,
+                                                                 count=limited.limit.count))
+            else:
+                report = await self._created(ConcernReport(
                     reference=reference, reporter=turn.actor, what=texts["what"], since=texts["since"],
                     where=texts["where"], who=texts["who"], evidence=texts["evidence"],
                     wants_meeting=texts["meeting"] == "true", urgent=texts["urgent"] == "true",
@@ -356,22 +360,13 @@ class ConcernFlow:
                     about=texts["about"] if about or texts["about"] in {a.value for a in About} else "",
                     about_name=about.name if about else "", involves_manager=subject.involves_manager,
                     involved_manager=routing.manager if subject.involves_manager else None, form=token))
-            except StorageUnavailable:
-                # A write that timed out may still have been made, and `check_reports` would send it: only a report
-                # read back is called sent, and none is ever called unsent.
-                stored = await stored_after_all(lambda: self._own(reference, turn.actor))
-                if stored is None:
-                    await self._give_back(self._report_limit, turn.actor, now)
+                if report is None:
                     maybe = {"name": routing.holder.name, "minutes": self._check_minutes}
                     try:
                         return await again(error=self._strings.text("concern.maybe_saved", turn.lang, **maybe))
                     except StorageUnavailable:  # the same words, below the form as she left it
                         return Reply(card=error_card(self._strings, turn.lang, "concern.maybe_saved", **maybe),
                                      new_message=True)
-                report = stored
-            except DomainError:
-                await self._give_back(self._report_limit, turn.actor, now)
-                raise
         try:
             await self._notifier.notify([await self._to_holder(report)])
         except StorageUnavailable:
@@ -392,6 +387,23 @@ class ConcernFlow:
         """A press that made nothing costs nothing: the use of `limit` it took at `now` is given back."""
         if limit is not None:
             await give_back_unused(self._limiter, limit, person.key, now)
+
+    async def _created(self, report: ConcernReport) -> ConcernReport | None:
+        """The new report stored (or as another press of the same Send stored it); None when storage did not answer and
+        it can't be read back, and the use of the day's reports its press took is given back."""
+        now = report.submitted_at
+        try:
+            return await self._create(report)
+        except StorageUnavailable:
+            # A write that timed out may still have been made, and `check_reports` would send it: only a report read
+            # back is called sent, and none is ever called unsent.
+            stored = await stored_after_all(lambda: self._own(report.reference, report.reporter))
+            if stored is None:
+                await self._give_back(self._report_limit, report.reporter, now)
+            return stored
+        except DomainError:
+            await self._give_back(self._report_limit, report.reporter, now)
+            raise
 
     async def _create(self, report: ConcernReport) -> ConcernReport:
         """Store a new report; when a second press of the same Send stored it first, that one."""

@@ -3,6 +3,7 @@ person it is about (the rules tests/http/test_concern_safety.py checks over HTTP
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import logging
@@ -474,6 +475,49 @@ async def test_a_report_storage_may_have_saved_is_never_called_unsent_and_reache
     assert "nothing was changed" not in text_of(told.card) and SECRET in text_of(told.card)
     assert "has been sent" in text_of(again.card)
     assert len([c for c in await staffed.cards_for(GARETH) if SECRET in text_of(c)]) == 1
+
+
+@pytest.mark.parametrize("stored_by", ["the first press", "the second press"])
+async def test_a_double_press_of_send_on_the_days_last_report_is_told_it_was_sent_and_counts_once(
+        staffed: BotInMemory, monkeypatch: pytest.MonkeyPatch, stored_by: str) -> None:
+    """Carys's fifth report of the day (five a day here), Send pressed on her laptop and her phone at once: the phone's
+    press was told "this one has not been sent" though the laptop's had taken it to Gareth."""
+    for n in range(4):
+        await _report(staffed, what=f"Earlier matter {n}")
+    form = await staffed.says(CARYS, "report a concern")
+    last = {**verb_data(form.card or {}, "concern.submit"), "what": SECRET, "since": "September", "where": "Teams",
+            "who": "", "evidence": "", "meeting": "false", "urgent": "false"}
+    real_create = MemoryConcernReports.create
+    second_writing, first_stored = asyncio.Event(), asyncio.Event()
+
+    async def until(event: asyncio.Event, task: asyncio.Task[Any]) -> None:
+        """Until the event is set or the task is done."""
+        waiting = asyncio.ensure_future(event.wait())
+        await asyncio.wait([waiting, task], return_when=asyncio.FIRST_COMPLETED)
+        waiting.cancel()
+
+    async def create(reports: MemoryConcernReports, report: ConcernReport) -> None:
+        if asyncio.current_task() is first:  # the laptop's write is slow: the phone presses meanwhile
+            await until(second_writing, second) if stored_by == "the first press" else await asyncio.wait([second])
+            await real_create(reports, report)
+            first_stored.set()
+        else:
+            second_writing.set()
+            if stored_by == "the first press":
+                await first_stored.wait()
+            await real_create(reports, report)
+
+    monkeypatch.setattr(MemoryConcernReports, "create", create)
+    first = asyncio.create_task(staffed.clicks(CARYS, "concern.submit", last))  # laptop
+    second = asyncio.create_task(staffed.clicks(CARYS, "concern.submit", last))  # phone, at the same moment
+    presses = await asyncio.gather(first, second)
+
+    assert not [p for p in presses if "as many reports today" in text_of(p.card)], "a press of the Send was refused"
+    assert all("It went to Gareth Hughes." in text_of(p.card) for p in presses)
+    assert len([r for r in await MemoryConcernReports(staffed.store).list_all() if r.what == SECRET]) == 1
+    assert len([c for c in await staffed.cards_for(GARETH) if SECRET in text_of(c)]) == 1
+    more = await _report(staffed, what="One more matter")
+    assert "as many reports today" in text_of(more.card)  # the double press used the day's last report, once
 
 
 def _changed_late(fault: pytest.MonkeyPatch, *, then_unreadable: bool) -> None:

@@ -14,10 +14,11 @@ import pytest
 from aiohttp.test_utils import TestClient
 from azure.data.tables.aio import TableClient
 
-from app import SERVICES, STORE
+from app import SERVICES, STORE, create_app
 from bot.domain.errors import StorageUnavailable
 from bot.domain.outbox import OutboundMessage
 from bot.domain.people import Lang, Person
+from bot.settings import Settings
 from bot.storage.concerns import TableConcernReports
 from bot.storage.outbox import TableOutbox
 from bot.storage.tables import TableStore, service_client
@@ -528,3 +529,38 @@ async def test_an_escalation_storage_made_but_answered_late_is_not_called_unmade
     assert len([c for c in connector.cards(SIAN_CHAT) if SECRET in json.dumps(c)]) == 1
     [report] = await TableConcernReports(staffed.app[STORE]).list_all()
     assert (report.level, report.owed) == (1, "")
+
+
+async def test_a_double_press_of_send_on_the_days_last_report_is_told_it_was_sent(
+        aiohttp_client: Any, settings: Settings, connector: Connector, azurite: str, table_prefix: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Carys's last report of the day (one a day here), Send pressed on her laptop and her phone at once: one press was
+    told "this one has not been sent" though Gareth had the report."""
+    client: TestClient = await aiohttp_client(create_app(settings.model_copy(update={"report_limit_per_day": 1})))
+    await import_staff(client.app[STORE])
+    await say_hi(client, connector, CARYS, GARETH)
+    await client.post("/api/messages", json=message(CARYS, "report a concern", connector.url))
+    token = verb_data(connector.cards(CARYS_CHAT)[-1], "concern.submit")["form"]
+    real_create, first_writing, second_writing = TableConcernReports.create, asyncio.Event(), asyncio.Event()
+    presses: list[asyncio.Task[Any]] = []
+
+    async def create(reports: TableConcernReports, *args: Any) -> None:
+        if not first_writing.is_set():  # storage is slow with the first press's write: the other press comes meanwhile
+            first_writing.set()
+            waiting = asyncio.ensure_future(second_writing.wait())
+            await asyncio.wait([waiting, *presses], return_when=asyncio.FIRST_COMPLETED)  # it writes, or is answered
+            waiting.cancel()
+        else:
+            second_writing.set()
+        await real_create(reports, *args)
+
+    monkeypatch.setattr(TableConcernReports, "create", create)
+    presses.extend(asyncio.create_task(_report(client, connector, form=token)) for _ in range(2))
+    shown = [json.dumps(card) for card in await asyncio.gather(*presses)]
+    await client.app[SERVICES].deliverer.drain()
+
+    async with TableClient.from_connection_string(azurite, table_prefix + "reports") as table:
+        assert len([row async for row in table.query_entities("RowKey eq 'report'")]) == 1
+    assert not [s for s in shown if "as many reports today" in s], "a press of the Send that sent it was refused"
+    assert all("has been sent" in s for s in shown)
+    assert len([c for c in connector.cards(GARETH_CHAT) if SECRET in json.dumps(c)]) == 1
