@@ -356,7 +356,9 @@ class AskFlow:
 
     async def escalate(self, turn: Turn) -> Reply:
         """Pass an unanswered question to the policy owner, who gets a card with a reply box; the asker's card is
-        shown again in the language it was answered in."""
+        shown again in the language it was answered in. A guest from another organisation is told, below the card as
+        they left it, to contact the school; nothing is passed on, counted or sent (Teams is asked here, never when a
+        question is answered)."""
         owner = self._federation.policy_owner
         now = self._clock()
         try:
@@ -364,6 +366,9 @@ class AskFlow:
             if record.answered and record.feedback is not Feedback.NOT_HELPFUL:
                 raise NotAllowed("an answer is passed on only once its asker marked it not helpful")
             escalated = record.escalated(turn.actor, owner, now)
+            if await turn.is_guest():
+                return Reply(card=error_card(self._strings, record.lang, "ask.guest",
+                                             federation=self._federation.name(record.lang)), new_message=True)
             await self._limiter.take(self._question_limit, turn.actor.key, now)
         except (RecordNotFound, NotAllowed):
             return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))

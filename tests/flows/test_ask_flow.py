@@ -17,7 +17,7 @@ from bot.domain.concerns import add_months
 from bot.domain.errors import StorageUnavailable
 from bot.domain.federation import Federation
 from bot.domain.live_policy import PolicyInForce
-from bot.domain.people import Lang, Person, StaffContact
+from bot.domain.people import Lang, Membership, Person, StaffContact
 from bot.domain.questions import MAX_QUESTION, Feedback, forget_old_questions, kept_text
 from bot.edge.teams import MAX_TEXT
 from bot.policy import PolicyIndex
@@ -26,7 +26,7 @@ from bot.policy.steering import Steering
 from bot.storage.memory import MemoryOutbox, MemoryQuestionLog
 from cards.common import notice_card
 from cards.i18n import Catalogue
-from dialogs.base import Scope
+from dialogs.base import Scope, Turn
 from tests.flows.conftest import CARYS, FFION, GARETH, OWAIN, SIAN, BotInMemory, open_bot, text_of
 from tests.support.cards import actions, verb_data
 from tests.support.policies import FIXTURE_POLICY_FILE, fixture_policy
@@ -579,6 +579,33 @@ async def test_a_colleague_pressing_ask_the_headteacher_in_a_group_chat_is_told_
     assert await bot.cards_for(OWAIN) == [] and await bot.cards_for(SIAN) == []
     [record] = bot.store.questions.values()
     assert record.escalated_at is None
+
+
+async def test_a_guest_passing_on_a_welsh_question_is_refused_in_welsh_and_nothing_reaches_the_headteacher(
+        answering_bot: BotInMemory, strings: Catalogue, federation: Federation) -> None:
+    """A guest from another organisation (Teams' lookup says so, at the pass-on) asked in Welsh with Teams in English:
+    refused in the language of the card, below it; the question is not passed on, nor counted, nor sent."""
+    bot = answering_bot
+    guest = Person(CARYS.tenant_id, "b2000000-0000-4000-8000-0000000000aa", "Alex Visitor (Powys LA)")
+    looked_up: list[str] = []
+
+    async def guest_says_teams() -> Membership:
+        looked_up.append("asked")
+        return Membership.GUEST
+
+    await bot.meets(guest, SIAN)
+    asked = await bot.router.route(Turn(actor=guest, lang=Lang.EN, scope=Scope.PERSONAL,
+                                        text="Faint o ddiwrnodau o wyliau blynyddol ydw i'n eu cael?",
+                                        membership=guest_says_teams))
+    clicked = await bot.router.route(Turn(actor=guest, lang=Lang.EN, scope=Scope.PERSONAL, verb="ask.escalate",
+                                          data=verb_data(asked.card or {}, "ask.escalate"), is_invoke=True,
+                                          membership=guest_says_teams))
+
+    assert clicked.new_message and looked_up == ["asked"]
+    assert strings.text("ask.guest", Lang.CY, federation=federation.name(Lang.CY)) in text_of(clicked.card)
+    assert await bot.cards_for(SIAN) == [] and await bot.cards_for(guest) == []
+    [record] = bot.store.questions.values()
+    assert record.escalated_at is None and bot.store.use_windows == {}
 
 
 # A question whose record could not be written

@@ -11,8 +11,8 @@ from aiohttp.test_utils import TestClient
 from azure.data.tables.aio import TableClient
 
 from app import SERVICES
-from tests.support.activities import CARYS, FFION, OWAIN, SIAN, card_action, message
-from tests.support.cards import verb_data
+from tests.support.activities import CARYS, FFION, GUEST, OWAIN, SIAN, as_a_member, card_action, message
+from tests.support.cards import press, verb_data
 from tests.support.connector import Connector
 from tests.support.faults import fail_next_enqueue
 
@@ -80,6 +80,47 @@ async def test_uncovered_question_goes_to_the_head_and_the_reply_comes_back(clie
     assert "See the staff handbook, section 4." in json.dumps(carys_cards[-1])
     [row] = await _rows(azurite, table_prefix + "questions")
     assert (row["Answered"], row["Reply"]) == (False, "See the staff handbook, section 4.")
+
+
+@pytest.mark.parametrize(("locale", "told"), [("en-GB", "Teams shows you as a guest"), ("cy-GB", "fel gwestai")])
+async def test_a_guest_in_the_school_tenant_can_read_the_policy_but_not_pass_a_question_to_the_headteacher(
+        client: TestClient, connector: Connector, azurite: str, table_prefix: str, locale: str, told: str) -> None:
+    """A guest from another organisation is refused a request and a report at Send, but "Ask the headteacher" on a
+    not-covered answer took her question, with her name, to Siân. Now she is told, in her language and below the answer
+    as she left it, to contact the school; nothing is passed on, counted or sent. Teams is asked only at the pass-on."""
+    connector.members[GUEST["id"]] = as_a_member(GUEST, "guest")
+    await client.post("/api/messages", json=message(SIAN, "hi", connector.url))
+    await client.post("/api/messages", json=message(GUEST, "How many days of annual leave do I get?", connector.url,
+                                                    locale=locale))
+    not_covered = connector.cards("a:personal-29:guest")[-1]
+    asked = list(connector.member_lookups)
+    before = len(connector.cards("a:personal-29:sian"))
+
+    refused = await press(client, connector, card_action(GUEST, "ask.escalate", verb_data(not_covered, "ask.escalate"),
+                                                         connector.url, locale=locale))
+
+    assert asked == [] and connector.member_lookups == [GUEST["id"]]
+    assert told in json.dumps(refused, ensure_ascii=False) and "Mrs Siân Roberts" not in json.dumps(refused)
+    assert connector.cards("a:personal-29:sian")[before:] == []
+    [row] = await _rows(azurite, table_prefix + "questions")
+    assert row.get("EscalatedAt") is None and row.get("EscalatedTo", "") == ""
+    assert await _rows(azurite, table_prefix + "ratelimits") == []
+    assert [r for r in await _rows(azurite, table_prefix + "outbox") if r["RowKey"].startswith("msg|")] == []
+
+
+async def test_a_member_of_staff_whose_lookup_fails_still_passes_a_question_on(client: TestClient,
+                                                                              connector: Connector) -> None:
+    connector.members_down = True
+    await client.post("/api/messages", json=message(SIAN, "hi", connector.url))
+    await client.post("/api/messages", json=message(CARYS, "How many days of annual leave do I get?", connector.url))
+    not_covered = connector.cards("a:personal-29:carys")[-1]
+
+    passed = await press(client, connector, card_action(CARYS, "ask.escalate", verb_data(not_covered, "ask.escalate"),
+                                                        connector.url))
+
+    assert connector.member_lookups == [CARYS["id"]]
+    assert "passed your question to Mrs Siân Roberts" in json.dumps(passed, ensure_ascii=False)
+    assert "annual leave" in json.dumps(connector.cards("a:personal-29:sian")[-1])
 
 
 # `ask.reply`: only the person the question was sent to replies, and nobody else reads it (issue 19, item 3).
