@@ -6,6 +6,7 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
+from enum import Enum
 from typing import Protocol
 
 from bot.domain.errors import ConcurrentChange, DomainError, NotAllowed, RecordNotFound, StorageUnavailable
@@ -100,6 +101,14 @@ class ReplyClick(QuestionClick):
     """`ask.reply`: the question's id and the reply typed on the card."""
 
     reply: Text = ""
+
+
+class Undo(Enum):
+    """What became of a pass-on or reply whose message storage did not confirm queuing (the write may have landed)."""
+
+    UNDONE = "undone"  # the message taken back and the record put back: nothing was changed
+    STANDS = "stands"  # the message is with a sender, or sent: it goes, and the change stands
+    NOT_KNOWN = "not known"  # storage could not say: the change stands, and pressing again queues its message again
 
 
 class AskFlow:
@@ -373,6 +382,7 @@ class AskFlow:
         except (RecordNotFound, NotAllowed):
             return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
         except AlreadyDone as done:
+            await self._owner_told_again(record, turn.actor)
             return Reply(card=cards.escalated_card(self._strings, record.lang, name=done.by, at=done.at, already=True))
         except RateLimited as limited:
             return Reply(card=cards.no_answer_card(
@@ -388,26 +398,61 @@ class AskFlow:
         except DomainError:
             await give_back_unused(self._limiter, self._question_limit, turn.actor.key, now)
             raise
-        recipient = Person(turn.actor.tenant_id, owner.aad_object_id, owner.name)
-        owner_lang = await preferred_language(self._profiles, recipient)
         answered_policy = await self._answered_policy(updated)
-        owner_card = cards.head_question_card(self._strings, owner_lang, question_id=updated.question_id,
-                                              asker=turn.actor.name, asked_at=updated.asked_at, question=updated.text,
-                                              answered_from=self._answered_from(updated, owner_lang, answered_policy))
+        to_owner = await self._to_owner(updated, turn.actor, answered_policy)
         try:
-            await self._notifier.notify([OutboundMessage(
-                recipient=recipient, message_id=f"{updated.question_id}|to-owner", card=owner_card,
-                card_key=f"{updated.question_id}|owner", created_at=self._clock())])
+            await self._notifier.notify([to_owner])
         except StorageUnavailable:
-            # Put the record back, so the person can simply click again (and the press costs nothing).
-            await self._questions.update(replace(updated, escalated_at=None, escalated_to="", escalated_to_id=""))
-            await give_back_unused(self._limiter, self._question_limit, turn.actor.key, now)
-            raise
+            # Put the record back, so the person can simply click again (and the press costs nothing); but only once
+            # the card is taken back, since the write may have landed all the same.
+            undo = await self._undo(to_owner, replace(updated, escalated_at=None, escalated_to="", escalated_to_id=""))
+            if undo is Undo.UNDONE:
+                await give_back_unused(self._limiter, self._question_limit, turn.actor.key, now)
+                raise
+            if undo is Undo.NOT_KNOWN:  # below the card, which stays as it was to press again
+                return Reply(card=error_card(self._strings, turn.lang, "error.storage_unsure"), new_message=True)
         answered = self._answer_card(updated, updated.lang, answered_policy) if updated.answered else None
         if answered is not None:
             return Reply(card=answered)
         return Reply(card=cards.no_answer_card(self._strings, updated.lang, question_id=updated.question_id,
                                                question=updated.text, closest=[], escalated_to=owner.name))
+
+    async def _to_owner(self, record: QuestionRecord, asker: Person, answered_policy: Policy) -> OutboundMessage:
+        """The card that brings a question passed on to the policy owner, with its reply box (its id is fixed by the
+        question, so queuing it again sends nothing twice)."""
+        owner = self._federation.policy_owner
+        recipient = Person(asker.tenant_id, owner.aad_object_id, owner.name)
+        owner_lang = await preferred_language(self._profiles, recipient)
+        owner_card = cards.head_question_card(self._strings, owner_lang, question_id=record.question_id,
+                                              asker=asker.name, asked_at=record.asked_at, question=record.text,
+                                              answered_from=self._answered_from(record, owner_lang, answered_policy))
+        return OutboundMessage(recipient=recipient, message_id=f"{record.question_id}|to-owner", card=owner_card,
+                               card_key=f"{record.question_id}|owner", created_at=self._clock())
+
+    async def _owner_told_again(self, record: QuestionRecord, asker: Person) -> None:
+        """A question passed on and still waiting for the policy owner's reply: its card queued again, for a pass-on
+        whose card storage could not confirm (`Undo.NOT_KNOWN`). One queued or sent already is not sent twice."""
+        if not record.waiting_for_reply or record.stranded(policy_owner=self._federation.policy_owner):
+            return
+        try:
+            await self._notifier.notify([await self._to_owner(record, asker, await self._answered_policy(record))])
+        except StorageUnavailable:
+            log.warning("question %s: its card to the policy owner was not queued again", record.question_id)
+
+    async def _undo(self, message: OutboundMessage, before: QuestionRecord) -> Undo:
+        """After storage did not confirm queuing `message` (a write that timed out may have landed all the same): take
+        it back, then put the record back as `before`, so nothing of an undone change reaches anyone. When it is with a
+        sender already, or storage can't say, the change stands (logged)."""
+        try:
+            if not await self._notifier.take_back([message]):
+                log.warning("question %s: its message is on its way, so the change stands", before.question_id)
+                return Undo.STANDS
+            await self._questions.update(before)
+        except DomainError as error:
+            log.warning("question %s: the change stands, not known whether its message is queued (%s)",
+                        before.question_id, type(error).__name__)
+            return Undo.NOT_KNOWN
+        return Undo.UNDONE
 
     def _may_review(self, person: Person) -> bool:
         """The policy owner or a headteacher; not a named delegate, who stands in on permission requests only (a
@@ -465,6 +510,7 @@ class AskFlow:
             return await self._question_card(record, turn.lang, draft=text, error=self._strings.text(
                 "ask.reply_limited", turn.lang, count=limited.limit.count))
         except AlreadyDone:
+            await self._asker_told_again(record)
             return await self._already_replied(record, turn.lang)
         try:
             updated = await self._questions.update(replied)
@@ -474,20 +520,37 @@ class AskFlow:
         except DomainError:
             await give_back_unused(self._limiter, self._reply_limit, turn.actor.key, now)
             raise
-        # In the asker's language now (they may have switched since asking), not the one they asked in.
-        asker_lang = await preferred_language(self._profiles, updated.asker, default=updated.lang)
+        to_asker = await self._to_asker(updated)
         try:
-            await self._notifier.notify([OutboundMessage(
-                recipient=updated.asker, message_id=f"{updated.question_id}|reply",
-                card=cards.reply_card(self._strings, asker_lang, name=turn.actor.name, question=updated.text,
-                                      reply=text), created_at=self._clock())])
+            await self._notifier.notify([to_asker])
         except StorageUnavailable:
             # Put the record back, so the headteacher can simply send the reply again (it would otherwise be
-            # "already replied" while the asker never hears it), and the press costs nothing.
-            await self._questions.update(replace(updated, reply="", replied_by="", replied_at=None))
-            await give_back_unused(self._limiter, self._reply_limit, turn.actor.key, now)
-            raise
+            # "already replied" while the asker never hears it), and the press costs nothing; but only once the reply
+            # is taken back, since the write may have landed all the same.
+            undo = await self._undo(to_asker, replace(updated, reply="", replied_by="", replied_at=None))
+            if undo is Undo.UNDONE:
+                await give_back_unused(self._limiter, self._reply_limit, turn.actor.key, now)
+                raise
+            if undo is Undo.NOT_KNOWN:  # below the card, which stays as it was to press again
+                return Reply(card=error_card(self._strings, turn.lang, "error.storage_unsure"), new_message=True)
         return await self._question_card(updated, turn.lang)
+
+    async def _to_asker(self, record: QuestionRecord) -> OutboundMessage:
+        """The reply that goes back to the person who asked (its id is fixed by the question, so queuing it again sends
+        nothing twice), in their language now (they may have switched since asking), not the one they asked in."""
+        asker_lang = await preferred_language(self._profiles, record.asker, default=record.lang)
+        return OutboundMessage(recipient=record.asker, message_id=f"{record.question_id}|reply",
+                               card=cards.reply_card(self._strings, asker_lang, name=record.replied_by,
+                                                     question=record.text, reply=record.reply),
+                               created_at=self._clock())
+
+    async def _asker_told_again(self, record: QuestionRecord) -> None:
+        """A reply already stored: queued again for the person who asked, for a reply storage could not confirm
+        (`Undo.NOT_KNOWN`). One queued or sent already is not sent twice."""
+        try:
+            await self._notifier.notify([await self._to_asker(record)])
+        except StorageUnavailable:
+            log.warning("question %s: its reply was not queued again", record.question_id)
 
     async def _already_replied(self, record: QuestionRecord, lang: Lang) -> Reply:
         current = await self._questions.get(record.question_id)

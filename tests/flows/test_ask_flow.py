@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -17,6 +18,7 @@ from bot.domain.concerns import add_months
 from bot.domain.errors import StorageUnavailable
 from bot.domain.federation import Federation
 from bot.domain.live_policy import PolicyInForce
+from bot.domain.outbox import OutboundMessage
 from bot.domain.people import Lang, Membership, Person, StaffContact
 from bot.domain.questions import MAX_QUESTION, Feedback, forget_old_questions, kept_text
 from bot.edge.teams import MAX_TEXT
@@ -207,6 +209,143 @@ async def test_replies_that_could_not_be_sent_do_not_use_up_the_days_replies(
 
     assert "Replied by" in text_of(replied.card)
     assert "See the staff handbook, section 4." in text_of(await bot.cards_for(CARYS))
+
+
+def _outbox_write_times_out(fault: pytest.MonkeyPatch, about: str, *, landed: bool = True, sender_takes: bool = False,
+                             take_back_fails: bool = False) -> None:
+    """The outbox write of the message whose id ends with `about` times out: with `landed`, it was made all the same
+    (with `sender_takes`, a delivery pass has already taken it); with `take_back_fails`, taking it back fails too."""
+    real = MemoryOutbox.enqueue
+
+    async def enqueue(outbox: MemoryOutbox, messages: Sequence[OutboundMessage]) -> None:
+        if not any(m.message_id.endswith(about) for m in messages):
+            return await real(outbox, messages)
+        if landed:
+            await real(outbox, messages)
+        if sender_takes:
+            for message in messages:
+                for queued in await outbox.list_for_recipient(message.recipient):
+                    await outbox.claim(queued, datetime.now(UTC))
+        raise StorageUnavailable("injected: the write timed out")
+
+    fault.setattr(MemoryOutbox, "enqueue", enqueue)
+    if take_back_fails:
+        fault.setattr(MemoryOutbox, "take_back", _outbox_refused)
+
+
+async def _not_covered(bot: BotInMemory) -> dict[str, Any]:
+    """Carys's question the policy does not cover: the data of its "Ask the headteacher" button."""
+    await bot.meets(CARYS, SIAN)
+    no_answer = await bot.says(CARYS, "How many days of annual leave do I get?")
+    return verb_data(no_answer.card or {}, "ask.escalate")
+
+
+async def _head_reply(bot: BotInMemory) -> dict[str, Any]:
+    """Carys's question passed to Siân: the data of Siân's Send reply, with her reply typed."""
+    await bot.clicks(CARYS, "ask.escalate", await _not_covered(bot))
+    [to_head] = await bot.cards_for(SIAN)
+    return {"q": verb_data(to_head, "ask.reply")["q"], "reply": "See the staff handbook, section 4."}
+
+
+async def test_a_pass_on_undone_by_a_storage_fault_never_reaches_the_headteacher_and_can_be_pressed_again(
+        answering_bot: BotInMemory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The write of Siân's card timed out but landed: Carys was told nothing was changed and the question put back,
+    yet Siân was sent it, and her reply then met "I can't find that record"."""
+    bot = answering_bot
+    pass_on = await _not_covered(bot)
+    with monkeypatch.context() as fault:
+        _outbox_write_times_out(fault, "|to-owner")
+        with pytest.raises(StorageUnavailable):  # the edge tells her nothing was changed
+            await bot.clicks(CARYS, "ask.escalate", pass_on)
+    to_sian = await bot.cards_for(SIAN)
+    [undone] = bot.store.questions.values()
+
+    again = await bot.clicks(CARYS, "ask.escalate", pass_on)
+
+    assert to_sian == [] and undone.escalated_at is None
+    assert "passed your question to Mrs Siân Roberts" in text_of(again.card)
+    assert len([c for c in await bot.cards_for(SIAN) if "annual leave" in text_of(c)]) == 1
+
+
+async def test_a_reply_undone_by_a_storage_fault_never_reaches_the_asker_and_can_be_sent_again(
+        answering_bot: BotInMemory, monkeypatch: pytest.MonkeyPatch) -> None:
+    bot = answering_bot
+    reply = await _head_reply(bot)
+    with monkeypatch.context() as fault:
+        _outbox_write_times_out(fault, "|reply")
+        with pytest.raises(StorageUnavailable):  # the edge tells her nothing was changed
+            await bot.clicks(SIAN, "ask.reply", reply)
+    to_carys = await bot.cards_for(CARYS)
+    [undone] = bot.store.questions.values()
+
+    again = await bot.clicks(SIAN, "ask.reply", reply)
+
+    assert to_carys == [] and undone.reply == ""
+    assert "Replied by" in text_of(again.card)
+    assert len([c for c in await bot.cards_for(CARYS) if "See the staff handbook" in text_of(c)]) == 1
+
+
+async def test_a_pass_on_whose_card_is_already_on_its_way_stands_and_the_asker_is_told_it_was_passed_on(
+        answering_bot: BotInMemory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A delivery pass took Siân's card before the fault was known: it can't be taken back, so the question is passed
+    on, Carys is told so, and Siân's reply reaches her."""
+    bot = answering_bot
+    pass_on = await _not_covered(bot)
+    with monkeypatch.context() as fault:
+        _outbox_write_times_out(fault, "|to-owner", sender_takes=True)
+        told = await bot.clicks(CARYS, "ask.escalate", pass_on)
+    [to_head] = await bot.cards_for(SIAN)
+    replied = await bot.clicks(SIAN, "ask.reply", {"q": verb_data(to_head, "ask.reply")["q"], "reply": "Ask HR."})
+
+    assert "passed your question to Mrs Siân Roberts" in text_of(told.card)
+    assert "Replied by" in text_of(replied.card) and "Ask HR." in text_of(await bot.cards_for(CARYS))
+
+
+async def test_a_reply_already_on_its_way_to_the_asker_stands_and_the_headteacher_is_told_it_was_sent(
+        answering_bot: BotInMemory, monkeypatch: pytest.MonkeyPatch) -> None:
+    bot = answering_bot
+    reply = await _head_reply(bot)
+    with monkeypatch.context() as fault:
+        _outbox_write_times_out(fault, "|reply", sender_takes=True)
+        told = await bot.clicks(SIAN, "ask.reply", reply)
+
+    assert "Replied by" in text_of(told.card)
+    [record] = bot.store.questions.values()
+    assert record.reply == "See the staff handbook, section 4."
+
+
+@pytest.mark.parametrize("landed", [True, False])
+async def test_a_pass_on_storage_cannot_confirm_nor_take_back_is_never_called_undone_and_reaches_the_head_once(
+        answering_bot: BotInMemory, monkeypatch: pytest.MonkeyPatch, landed: bool) -> None:
+    """Storage times out writing Siân's card and again taking it back: the bot can't tell whether she will get it, so
+    Carys is told so, and that pressing again never does it twice; pressing again makes sure Siân has it, once."""
+    bot = answering_bot
+    pass_on = await _not_covered(bot)
+    with monkeypatch.context() as fault:
+        _outbox_write_times_out(fault, "|to-owner", landed=landed, take_back_fails=True)
+        told = await bot.clicks(CARYS, "ask.escalate", pass_on)
+
+    again = await bot.clicks(CARYS, "ask.escalate", pass_on)
+
+    assert told.new_message and "can't tell whether that was saved" in text_of(told.card)
+    assert "You already passed this question to Mrs Siân Roberts" in text_of(again.card)
+    assert len([c for c in await bot.cards_for(SIAN) if "annual leave" in text_of(c)]) == 1
+
+
+@pytest.mark.parametrize("landed", [True, False])
+async def test_a_reply_storage_cannot_confirm_nor_take_back_is_never_called_unsent_and_reaches_the_asker_once(
+        answering_bot: BotInMemory, monkeypatch: pytest.MonkeyPatch, landed: bool) -> None:
+    bot = answering_bot
+    reply = await _head_reply(bot)
+    with monkeypatch.context() as fault:
+        _outbox_write_times_out(fault, "|reply", landed=landed, take_back_fails=True)
+        told = await bot.clicks(SIAN, "ask.reply", reply)
+
+    again = await bot.clicks(SIAN, "ask.reply", reply)
+
+    assert told.new_message and "can't tell whether that was saved" in text_of(told.card)
+    assert "already replied" in text_of(again.card)
+    assert len([c for c in await bot.cards_for(CARYS) if "See the staff handbook" in text_of(c)]) == 1
 
 
 PENDING = {Lang.EN: {"pending requests"}, Lang.CY: {"ceisiadau sy'n aros"}}

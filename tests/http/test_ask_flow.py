@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,9 @@ from aiohttp.test_utils import TestClient
 from azure.data.tables.aio import TableClient
 
 from app import SERVICES
+from bot.domain.errors import StorageUnavailable
+from bot.domain.outbox import OutboundMessage
+from bot.storage.outbox import TableOutbox
 from tests.support.activities import CARYS, FFION, GUEST, OWAIN, SIAN, as_a_member, card_action, message
 from tests.support.cards import press, verb_data
 from tests.support.connector import Connector
@@ -266,6 +270,54 @@ async def test_a_reply_that_could_not_be_queued_can_simply_be_sent_again(
     assert "Replied by" in json.dumps(again["value"])
     told = [c for c in connector.cards("a:personal-29:carys") if "See the staff handbook." in json.dumps(c)]
     assert len(told) == 1
+
+
+def _outbox_write_lands_but_times_out(monkeypatch: pytest.MonkeyPatch, about: str) -> None:
+    """The next outbox write of a message whose id ends with `about` is made, but storage answers after the time
+    budget, so the flow is told it failed."""
+    real_enqueue, late = TableOutbox.enqueue, {"left": 1}
+
+    async def enqueue(outbox: TableOutbox, messages: Sequence[OutboundMessage]) -> None:
+        await real_enqueue(outbox, messages)
+        if late["left"] and any(m.message_id.endswith(about) for m in messages):
+            late["left"] -= 1
+            raise StorageUnavailable("injected: TimeoutError")
+
+    monkeypatch.setattr(TableOutbox, "enqueue", enqueue)
+
+
+@pytest.mark.parametrize("undone", ["pass-on", "reply"])
+async def test_a_pass_on_or_reply_undone_by_a_write_that_landed_late_never_reaches_anyone(
+        client: TestClient, connector: Connector, azurite: str, table_prefix: str, monkeypatch: pytest.MonkeyPatch,
+        undone: str) -> None:
+    """The write of Siân's card (or of her reply to Carys) timed out but was made: the person was told nothing was
+    changed and the record was put back, yet the next delivery pass sent the card for what had been undone."""
+    if undone == "pass-on":
+        await client.post("/api/messages", json=message(SIAN, "hi", connector.url))
+        await client.post("/api/messages", json=message(CARYS, QUESTION, connector.url))
+        question = str(verb_data(connector.cards("a:personal-29:carys")[-1], "ask.escalate")["q"])
+        press = card_action(CARYS, "ask.escalate", {"q": question}, connector.url)
+        recipient, sought, message_id = "a:personal-29:sian", "Dafydd Price", "|to-owner"
+    else:
+        question = await _passed_on(client, connector)
+        press = card_action(SIAN, "ask.reply", {"q": question, "reply": "See the staff handbook."}, connector.url)
+        recipient, sought, message_id = "a:personal-29:carys", "See the staff handbook.", "|reply"
+    _outbox_write_lands_but_times_out(monkeypatch, message_id)
+
+    failed = await (await client.post("/api/messages", json=press)).json()
+    await client.app[SERVICES].deliverer.drain()
+    await client.app[SERVICES].deliverer.deliver_due()  # the next delivery pass
+    await client.app[SERVICES].deliverer.drain()
+    [row] = await _rows(azurite, table_prefix + "questions")
+    reached = [c for c in connector.cards(recipient) if sought in json.dumps(c)]
+    again = await (await client.post("/api/messages", json=press)).json()
+    await client.app[SERVICES].deliverer.drain()
+
+    assert "couldn't reach" in json.dumps(failed["value"])
+    assert row.get("EscalatedAt" if undone == "pass-on" else "RepliedAt") is None
+    assert reached == [], "a card was sent for what had been undone"
+    assert "couldn't reach" not in json.dumps(again["value"])
+    assert len([c for c in connector.cards(recipient) if sought in json.dumps(c)]) == 1
 
 
 async def test_the_reply_comes_in_the_language_the_asker_chose_after_asking(client: TestClient,
