@@ -48,7 +48,11 @@ def _main(command: str, folder: Path, *, restoring: bool) -> int:
             counts = write_backup(folder, result)
             print(f"backed up to {folder}: " + ", ".join(f"{table} {n} rows" for table, n in counts.items()))
         return 0
-    except (UnsafeSettings, BackupError, OSError) as error:
+    except BackupError as error:
+        # Every check (the whole backup, the tables restored into) comes before the first write.
+        print(f"{command}: {error}" + ("; nothing was restored" if restoring else ""), file=sys.stderr)
+        return 2
+    except (UnsafeSettings, OSError) as error:
         print(f"{command}: {error}", file=sys.stderr)
         return 2
     except DomainError as error:

@@ -1,16 +1,21 @@
 """A copy of the decision record outside Azure: tables to JSON-lines files and back, every property with its type.
 
 One file per table (`<table>.jsonl`, one entity a line) and `backup.json` saying what was taken, when and how many
-rows. Values JSON has no type for are tagged: `{"$type": "datetime", "value": "2026-11-23T09:00:00+00:00"}`, and
-likewise `binary` (base64), `guid` and any Edm type the service returned (`Edm.Int64`). A restore goes into empty
-tables, or finishes a restore of the same backup that stopped part-way (tables holding only rows of that backup, as
-the backup holds them), so it can never mix an old record with a newer one.
+rows, readable by their owner only (they hold staff names, Entra ids, purposes and decline reasons). A row is one line
+whatever its text holds: the line breaks Word and PDFs paste (U+2028, U+2029, NEL) are written escaped, and only a
+newline ends a row (backups written before they were escaped still read). Values JSON has no type for are tagged:
+`{"$type": "datetime", "value": "2026-11-23T09:00:00+00:00"}`, and likewise `binary` (base64), `guid` and any Edm
+type the service returned (`Edm.Int64`). A restore goes into empty tables, or finishes a restore of the same backup
+that stopped part-way (tables holding only rows of that backup, as the backup holds them), so it can never mix an old
+record with a newer one; the whole backup is checked before the first row is written.
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import os
+import re
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -29,6 +34,14 @@ RECORD_TABLES = ("permissions", "permissionindex", "audit")
 
 class BackupError(ValueError):
     """A backup folder is missing, incomplete or not one of ours; the message says which file and why."""
+
+
+# What str.splitlines() ends a line at that JSON writes as it is: escaped, so any reader sees one row a line.
+_LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+# What the Table service refuses in a PartitionKey or RowKey.
+_NOT_IN_A_KEY = re.compile(r"[/\\#?\x00-\x1f\x7f-\x9f]")
+# What a property read back from a table can be, once decoded.
+_VALUES = (str, bool, int, float, datetime, bytes, uuid.UUID, EntityProperty)
 
 
 def encode(value: Any) -> Any:
@@ -72,35 +85,105 @@ async def read_tables(store: TableStore, tables: Iterable[str] = RECORD_TABLES) 
         rows = read[table] = []
         async with store.call():
             async for entity in store.table(table).list_entities():
-                rows.append(json.dumps({name: encode(value) for name, value in entity.items()}, ensure_ascii=False))
+                row = {name: encode(value) for name, value in entity.items()}
+                rows.append(json.dumps(row, ensure_ascii=False).translate(_LINE_BREAKS))
     return read
 
 
+def _write_private(path: Path, text: str) -> None:
+    """Write `text` to `path`, readable and writable by its owner only (a file of an earlier backup too)."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)
+    with open(descriptor, "w", encoding="utf-8", newline="\n") as file:
+        file.write(text)
+
+
 def write_backup(folder: Path, tables: dict[str, list[str]]) -> dict[str, int]:
-    """Write the encoded rows into `folder`; return the row count of each table."""
-    folder.mkdir(parents=True, exist_ok=True)
+    """Write the encoded rows into `folder` (created for its owner only); return the row count of each table."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     for table, rows in tables.items():
-        (folder / f"{table}.jsonl").write_text("".join(f"{row}\n" for row in rows), encoding="utf-8")
+        _write_private(folder / f"{table}.jsonl", "".join(f"{row}\n" for row in rows))
     counts = {table: len(rows) for table, rows in tables.items()}
     summary = {"taken_at": datetime.now(UTC).isoformat(timespec="seconds"), "rows": counts}
-    (folder / "backup.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    _write_private(folder / "backup.json", json.dumps(summary, indent=2) + "\n")
     return counts
 
 
 def read_backup(folder: Path) -> dict[str, list[dict[str, Any]]]:
-    """Every table's rows in a backup folder, checked against its `backup.json`."""
-    try:
-        summary = json.loads((folder / "backup.json").read_text(encoding="utf-8"))
-        counts = summary["rows"]
-        tables = {table: [{name: decode(value) for name, value in json.loads(line).items()}
-                          for line in (folder / f"{table}.jsonl").read_text(encoding="utf-8").splitlines()]
-                  for table in counts}
-    except (OSError, ValueError, KeyError, TypeError) as error:
-        raise BackupError(f"{folder} is not a complete backup: {error}") from None
+    """Every table's rows in a backup folder, all checked before anything is restored: a file cut short, a row
+    edited by hand into something no table holds, a row twice or a table backup-records never writes is refused
+    with its file and line, so that a bad backup changes nothing."""
+    counts = _row_counts(folder)
+    tables = {table: _rows(folder, table) for table in counts}
     for table, rows in tables.items():
         if len(rows) != counts[table]:
             raise BackupError(f"{table}.jsonl has {len(rows)} rows; backup.json says {counts[table]}")
     return tables
+
+
+def _row_counts(folder: Path) -> dict[str, int]:
+    """What `backup.json` says each table holds: every record table, no other."""
+    try:
+        summary = json.loads((folder / "backup.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise BackupError(f"{folder} is not a complete backup: {error}") from None
+    counts = summary.get("rows") if isinstance(summary, dict) else None
+    if not isinstance(counts, dict) or not all(isinstance(n, int) and n >= 0 for n in counts.values()):
+        raise BackupError("backup.json: has no row count for each table")
+    if sorted(counts) != sorted(RECORD_TABLES):
+        raise BackupError(f"backup.json: lists {', '.join(counts) or 'no table'}; a backup holds "
+                          f"{', '.join(RECORD_TABLES)}")
+    return counts
+
+
+def _rows(folder: Path, table: str) -> list[dict[str, Any]]:
+    """A table's rows, each checked as the service would take it; a key seen twice is refused."""
+    name = f"{table}.jsonl"
+    try:
+        text = (folder / name).read_text(encoding="utf-8")
+    except (OSError, ValueError) as error:
+        raise BackupError(f"{folder} is not a complete backup: {error}") from None
+    lines = text.split("\n")  # only a newline ends a row: what splitlines() also breaks at may be in the text
+    if lines[-1] == "":
+        lines.pop()
+    rows: list[dict[str, Any]] = []
+    first_seen: dict[tuple[str, str], int] = {}
+    for number, line in enumerate(lines, start=1):
+        where = f"{name} line {number}"
+        row = _row(line, where)
+        key = (row["PartitionKey"], row["RowKey"])
+        if key in first_seen:
+            raise BackupError(f"{where}: the same PartitionKey and RowKey as line {first_seen[key]}: a row is in a "
+                              "backup once")
+        first_seen[key] = number
+        rows.append(row)
+    return rows
+
+
+def _row(line: str, where: str) -> dict[str, Any]:
+    """One line as the row it stands for."""
+    if not line.strip():
+        raise BackupError(f"{where}: empty, not a row")
+    try:
+        encoded = json.loads(line)
+    except json.JSONDecodeError as error:
+        raise BackupError(f"{where}: cut off, or not JSON ({error.msg}, column {error.colno})") from None
+    if not isinstance(encoded, dict):
+        raise BackupError(f"{where}: {line[:40]!r} is not a row (a JSON object)")
+    for key in ("PartitionKey", "RowKey"):
+        value = encoded.get(key)
+        if value is None:
+            raise BackupError(f"{where}: the row has no {key}")
+        if not isinstance(value, str) or _NOT_IN_A_KEY.search(value):
+            raise BackupError(f"{where}: {key} {value!r} is not a key a table takes")
+    try:
+        row = {name: decode(value) for name, value in encoded.items()}
+    except (ValueError, TypeError) as error:  # BackupError is a ValueError
+        raise BackupError(f"{where}: {error}") from None
+    for name, value in row.items():
+        if not isinstance(value, _VALUES):
+            raise BackupError(f"{where}: {name} is {value!r}, which no table holds")
+    return row
 
 
 @dataclass(frozen=True)

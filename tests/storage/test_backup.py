@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -162,7 +162,8 @@ async def test_another_backup_is_never_mixed_into_a_restore_that_stopped_part_wa
 
 
 def test_an_incomplete_backup_is_refused_saying_which_file(tmp_path: Path) -> None:
-    write_backup(tmp_path, {"permissions": [json.dumps({"PartitionKey": "P-1", "RowKey": "request"})] * 2})
+    rows = [json.dumps({"PartitionKey": f"P-{n}", "RowKey": "request"}) for n in (1, 2)]
+    write_backup(tmp_path, {"permissions": rows, "permissionindex": [], "audit": []})
     lines = (tmp_path / "permissions.jsonl").read_text(encoding="utf-8").splitlines()
     (tmp_path / "permissions.jsonl").write_text(lines[0] + "\n", encoding="utf-8")
 
@@ -191,3 +192,136 @@ async def test_the_commands_back_up_and_restore_with_the_tools_settings(
     assert f"backed up to {tmp_path / 'b'}: permissions {rows} rows" in out
     assert f"restored permissions {rows} rows" in out
     assert await _rows(elsewhere, "permissions") == await _rows(original, "permissions")
+
+
+async def test_a_purpose_pasted_from_word_with_a_line_break_of_its_own_is_backed_up_and_restored(
+        stores: tuple[TableStore, TableStore], tmp_path: Path) -> None:
+    """Word and PDFs paste U+2028/U+2029 or NEL as line breaks: each row is still one line of its file."""
+    original, elsewhere = stores
+    requests = await _decided(original)
+    pasted = await requests.get("P-ABCDE1")
+    await requests.save(replace(pasted, state=RequestState.DECLINED, decided_by=SIAN.name, decided_at=NOW,
+                                reason="Pupils' faces\x85are shown\u2029Ask again"),
+                        AuditEntry(pasted.request_id, "declined", SIAN.aad_object_id, SIAN.name, NOW))
+    async with original.call():
+        await original.table("audit").create_entity({"PartitionKey": "retention", "RowKey": "2026-11-25|C-7QX9TB",
+                                                     "Text": "Class news\u2028for parents"})
+
+    counts = write_backup(tmp_path / "b", await read_tables(original))
+    await restore(elsewhere, read_backup(tmp_path / "b"))
+
+    for table in RECORD_TABLES:
+        assert len((tmp_path / "b" / f"{table}.jsonl").read_text(encoding="utf-8").splitlines()) == counts[table]
+        assert await _rows(elsewhere, table) == await _rows(original, table), table
+    declined = await TablePermissionRequests(elsewhere).get("P-ABCDE1")
+    assert declined.reason == "Pupils' faces\x85are shown\u2029Ask again"
+
+
+def test_a_backup_written_with_those_line_breaks_unescaped_still_restores(tmp_path: Path) -> None:
+    """Backups made before they were escaped hold them as they are: only a newline ends a row."""
+    rows = [{"PartitionKey": "P-1", "RowKey": "request", "Purpose": "Class news\u2028for parents\x85and pupils"},
+            {"PartitionKey": "P-2", "RowKey": "request", "Purpose": "Sports\u2029results\r"}]
+    write_backup(tmp_path, {"permissions": [json.dumps(row, ensure_ascii=False) for row in rows],
+                            "permissionindex": [], "audit": []})
+
+    assert read_backup(tmp_path)["permissions"] == rows
+
+
+def _edited(folder: Path, table: str, edit: Callable[[list[str]], list[str]]) -> None:
+    """A backup's file edited by hand, with backup.json's count made to match."""
+    path = folder / f"{table}.jsonl"
+    lines = edit(path.read_text(encoding="utf-8").split("\n")[:-1])
+    path.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
+    summary = json.loads((folder / "backup.json").read_text(encoding="utf-8"))
+    summary["rows"][table] = len(lines)
+    (folder / "backup.json").write_text(json.dumps(summary), encoding="utf-8")
+
+
+def _twice(lines: list[str]) -> list[str]:
+    request = json.loads(next(line for line in lines if '"RowKey": "request"' in line))
+    return [*lines, json.dumps({**request, "State": "approved"})]
+
+
+def _without(key: str) -> Callable[[list[str]], list[str]]:
+    def edit(lines: list[str]) -> list[str]:
+        row = json.loads(lines[1])
+        del row[key]
+        return [lines[0], json.dumps(row), *lines[2:]]
+    return edit
+
+
+def _cut_off(folder: Path) -> None:
+    path = folder / "permissions.jsonl"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[:-40], encoding="utf-8")
+
+
+def _unknown_table(folder: Path) -> None:
+    summary = json.loads((folder / "backup.json").read_text(encoding="utf-8"))
+    summary["rows"]["reports"] = 0
+    (folder / "backup.json").write_text(json.dumps(summary), encoding="utf-8")
+    (folder / "reports.jsonl").write_text("", encoding="utf-8")
+
+
+HAND_EDITS: dict[str, tuple[Callable[[Path], None], str]] = {
+    "a row twice": (lambda folder: _edited(folder, "permissions", _twice), "permissions.jsonl line {last}: "),
+    "no PartitionKey": (lambda folder: _edited(folder, "permissions", _without("PartitionKey")),
+                        "permissions.jsonl line 2: "),
+    "no RowKey": (lambda folder: _edited(folder, "permissionindex", _without("RowKey")),
+                  "permissionindex.jsonl line 2: "),
+    "null": (lambda folder: _edited(folder, "permissions", lambda lines: [lines[0], "null", *lines[2:]]),
+             "permissions.jsonl line 2: "),
+    "a list": (lambda folder: _edited(folder, "permissions", lambda lines: ["[1, 2]", *lines[1:]]),
+               "permissions.jsonl line 1: "),
+    "a blank line": (lambda folder: _edited(folder, "audit", lambda lines: [*lines, ""]), "audit.jsonl line 2: "),
+    "a value of no known type": (
+        lambda folder: _edited(folder, "audit", lambda lines: [lines[0].replace('"datetime"', '"date"')]),
+        "audit.jsonl line 1: "),
+    "cut off mid-row": (_cut_off, "permissions.jsonl line {last}: "),
+    "a table it never backs up": (_unknown_table, "backup.json: "),
+}
+
+
+@pytest.mark.parametrize("edit", HAND_EDITS, ids=str)
+async def test_a_hand_edited_backup_is_refused_in_one_line_naming_the_file_and_line_and_nothing_is_restored(
+        edit: str, stores: tuple[TableStore, TableStore], azurite: str, table_prefix: str, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """A technician's edit of the copy (a row pasted twice, a key deleted, a copy cut short) must not leave the new
+    storage account half-restored, where running it again is refused; nor end in a Python traceback."""
+    original, elsewhere = stores
+    await _decided(original)
+    write_backup(tmp_path / "b", await read_tables(original))
+    damage, where = HAND_EDITS[edit]
+    damage(tmp_path / "b")
+    last = len((tmp_path / "b" / "permissions.jsonl").read_text(encoding="utf-8").split("\n")) - 1
+    monkeypatch.setenv("AZURE_STORAGE_CONNECTION_STRING", azurite)
+    monkeypatch.setenv("FEDERATION_CONFIG", str(LOCAL_FEDERATION))
+    monkeypatch.setenv("TABLE_PREFIX", table_prefix + "r")
+
+    code = await asyncio.to_thread(bot_main, ["restore-records", str(tmp_path / "b")])
+
+    err = capsys.readouterr().err
+    assert code == 2
+    [line] = err.splitlines()
+    assert line.startswith("restore-records: " + where.format(last=last + (edit == "cut off mid-row"))), line
+    assert line.endswith("nothing was restored"), line
+    await elsewhere.ensure_tables(RECORD_TABLES)
+    for table in RECORD_TABLES:
+        assert await _rows(elsewhere, table) == [], table
+
+
+async def test_a_backup_is_readable_by_its_owner_only(
+        stores: tuple[TableStore, TableStore], tmp_path: Path) -> None:
+    """It holds staff names, Entra ids, purposes and decline reasons: nobody else on the machine or share reads it."""
+    original, _ = stores
+    await _decided(original)
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "permissions.jsonl").write_text("from an earlier run\n", encoding="utf-8")  # 0644
+
+    write_backup(tmp_path / "b", await read_tables(original))
+    write_backup(tmp_path / "new" / "b", await read_tables(original))
+
+    for folder in (tmp_path / "b", tmp_path / "new" / "b"):
+        for path in folder.iterdir():
+            assert path.stat().st_mode & 0o777 == 0o600, f"{path} is {path.stat().st_mode:o}"
+    assert (tmp_path / "new" / "b").stat().st_mode & 0o777 == 0o700
