@@ -14,7 +14,7 @@ from bot.domain.errors import DomainError
 from bot.domain.federation import Federation
 from bot.domain.outbox import QueueingNotifier
 from bot.domain.people import StaffContact
-from bot.settings import UnsafeSettings, load_federation_settings, load_settings
+from bot.settings import Settings, UnsafeSettings, load_federation_settings, load_settings
 from bot.storage.concerns import TableConcernReports
 from bot.storage.directory import TableStaffDirectory
 from bot.storage.limits import TableRateLimiter
@@ -179,18 +179,46 @@ def check_reports_command(argv: list[str]) -> int:
     return run_tool("check-reports", run())
 
 
+def _retention_months(given: int | None, settings: Settings) -> tuple[int, str]:
+    """The school's retention period for concern reports and where it was said: never a default, as what it deletes
+    is gone for good (a school keeping 36 months had reports deleted at 24)."""
+    if "report_retention_months" not in settings.model_fields_set:
+        if given is None:
+            raise ValueError("say how many months after closure the school keeps a concern report: set "
+                             "REPORT_RETENTION_MONTHS (the running bot's, from reportRetentionMonths in "
+                             "infra/main.parameters.json) or add --months N; nothing was deleted")
+        return given, "--months"
+    setting = settings.report_retention_months
+    if given is not None and given != setting:
+        raise ValueError(f"--months {given} and REPORT_RETENTION_MONTHS {setting} differ: give the school's period "
+                         "once; nothing was deleted")
+    return setting, "REPORT_RETENTION_MONTHS" if given is None else "--months"
+
+
+def _months(text: str) -> int:
+    """A retention period as REPORT_RETENTION_MONTHS takes it: 1 to 120 months."""
+    if not text.isdigit() or not 1 <= int(text) <= 120:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of months from 1 to 120")
+    return int(text)
+
+
 def purge_reports_command(argv: list[str]) -> int:
-    """`python -m bot purge-reports [--dry-run]`: delete reports past the retention period after closure."""
+    """`python -m bot purge-reports [--dry-run] [--months N]`: delete reports past the school's retention period
+    after closure (REPORT_RETENTION_MONTHS or --months, one of which is required)."""
     parser = argparse.ArgumentParser(prog="python -m bot purge-reports")
     parser.add_argument("--dry-run", action="store_true")
+    parser.add_argument("--months", type=_months, metavar="N",
+                        help="months after closure the school keeps a concern report (its reportRetentionMonths); "
+                             "needed unless REPORT_RETENTION_MONTHS is set")
     args = parser.parse_args(argv)
 
     async def run() -> int:
-        months = load_settings(tool=True).report_retention_months
+        months, said_by = _retention_months(args.months, load_settings(tool=True))
         async with _store() as store:
             deleted = await _flow(store).purge(months=months, dry_run=args.dry_run)
         verb = "would delete" if args.dry_run else "deleted"
-        print(f"{verb} {len(deleted)} report(s) more than {months} months after closure: {', '.join(deleted) or '-'}")
+        print(f"{verb} {len(deleted)} report(s) closed more than {months} months ago ({said_by}): "
+              f"{', '.join(deleted) or '-'}")
         return 0
 
     return run_tool("purge-reports", run())

@@ -14,10 +14,12 @@ import pytest
 from azure.data.tables import UpdateMode
 from azure.data.tables.aio import TableClient
 
+from bot.__main__ import main as bot_main
 from bot.domain.concerns import ConcernReport, ReportState, Route
 from bot.domain.errors import ConcurrentChange, RecordExists, RecordNotFound
 from bot.domain.outbox import CardSlot, OutboundMessage
 from bot.domain.people import Person, StaffContact
+from bot.settings import LOCAL_FEDERATION
 from bot.storage.concerns import TableConcernReports
 from bot.storage.tables import TableStore, service_client
 from tests.storage.conftest import Backend
@@ -318,6 +320,77 @@ async def test_retention_still_deletes_old_reports_after_a_form_token_named_repo
     deleted = await concern_flow(store, closed + timedelta(days=800)).purge(months=24)
 
     assert deleted == ["C-AAAAAA"]
+
+
+@pytest.fixture
+def step_8(monkeypatch: pytest.MonkeyPatch, azurite: str, table_prefix: str) -> pytest.MonkeyPatch:
+    """The settings of infra/README step 8, as the technician exports them: storage and the federation's file."""
+    monkeypatch.setenv("AZURE_STORAGE_CONNECTION_STRING", azurite)
+    monkeypatch.setenv("FEDERATION_CONFIG", str(LOCAL_FEDERATION))
+    monkeypatch.setenv("TABLE_PREFIX", table_prefix)
+    monkeypatch.delenv("REPORT_RETENTION_MONTHS", raising=False)
+    monkeypatch.delenv("FEDERATION_JSON", raising=False)
+    return monkeypatch
+
+
+async def _closed_30_months_ago(store: TableStore) -> TableConcernReports:
+    reports = TableConcernReports(store)
+    closed = datetime.now(UTC) - timedelta(days=915)
+    await reports.create(replace(_report(), submitted_at=closed, state=ReportState.CLOSED, closed_at=closed))
+    return reports
+
+
+def _purge(*argv: str) -> int:
+    return bot_main(["purge-reports", *argv])
+
+
+@pytest.mark.parametrize("argv", [[], ["--dry-run"]], ids=["purge", "dry run"])
+async def test_purge_reports_without_the_schools_retention_period_is_refused_and_deletes_nothing(
+        argv: list[str], store: TableStore, step_8: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """A school keeping reports 36 months (reportRetentionMonths): purge-reports run with step 8's settings used to
+    delete, for good, a report closed 30 months ago under the default 24."""
+    reports = await _closed_30_months_ago(store)
+
+    code = await asyncio.to_thread(_purge, *argv)
+
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    [line] = err.splitlines()
+    assert line.startswith("purge-reports: ") and "REPORT_RETENTION_MONTHS" in line and "--months" in line, line
+    assert [r.reference for r in await reports.list_all()] == ["C-4QX9TB"]
+
+
+async def test_purge_reports_keeps_what_the_schools_period_keeps_and_says_the_period_it_used(
+        store: TableStore, step_8: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    reports = await _closed_30_months_ago(store)
+
+    looked = await asyncio.to_thread(_purge, "--dry-run", "--months", "36")
+    step_8.setenv("REPORT_RETENTION_MONTHS", "36")
+    kept = await asyncio.to_thread(_purge)
+    step_8.delenv("REPORT_RETENTION_MONTHS")
+    listed = await asyncio.to_thread(_purge, "--dry-run", "--months", "24")
+    still_there = [r.reference for r in await reports.list_all()]
+    deleted = await asyncio.to_thread(_purge, "--months", "24")
+
+    out = capsys.readouterr().out.splitlines()
+    assert (looked, kept, listed, deleted) == (0, 0, 0, 0)
+    assert out == ["would delete 0 report(s) closed more than 36 months ago (--months): -",
+                   "deleted 0 report(s) closed more than 36 months ago (REPORT_RETENTION_MONTHS): -",
+                   "would delete 1 report(s) closed more than 24 months ago (--months): C-4QX9TB",
+                   "deleted 1 report(s) closed more than 24 months ago (--months): C-4QX9TB"]
+    assert still_there == ["C-4QX9TB"] and await reports.list_all() == []
+
+
+async def test_purge_reports_given_two_different_periods_is_refused(
+        store: TableStore, step_8: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    reports = await _closed_30_months_ago(store)
+    step_8.setenv("REPORT_RETENTION_MONTHS", "36")
+
+    code = await asyncio.to_thread(_purge, "--months", "24")
+
+    [line] = capsys.readouterr().err.splitlines()
+    assert code == 2 and "--months 24" in line and "REPORT_RETENTION_MONTHS 36" in line, line
+    assert [r.reference for r in await reports.list_all()] == ["C-4QX9TB"]
 
 
 async def test_a_row_that_is_not_a_readable_report_is_skipped_and_logged_once(

@@ -23,7 +23,7 @@ REFUSED = ("storage refused access (403 AuthorizationPermissionMismatch): your s
     ["import-staff", str(REPO / "config" / "staff.local.csv")],
     ["backup-records", "{tmp}/backup"],
     ["export-decisions", "--from", "2026-09-01", "--to", "2026-12-31"],
-    ["purge-reports", "--dry-run"],
+    ["purge-reports", "--dry-run", "--months", "24"],
     ["policy-versions"],
 ], ids=lambda argv: argv[0])
 async def test_while_the_data_role_applies_each_tool_says_403_and_to_wait_in_one_line(

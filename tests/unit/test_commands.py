@@ -31,7 +31,7 @@ def _valid(name: str, folder: Path) -> list[str]:
         "export-decisions": ["--from", "2026-09-01", "--to", "2026-12-31", "--out", out],
         "import-staff": [str(REPO_ROOT / "config" / "staff.local.csv")],
         "check-reports": [],
-        "purge-reports": [],
+        "purge-reports": ["--months", "24"],
         "publish-policy": [str(DEFAULT_POLICY_FILE)],
         "policy-versions": [],
         "rollback-policy": ["1"],
