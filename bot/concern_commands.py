@@ -44,7 +44,8 @@ def _flow(store: TableStore) -> ConcernFlow:
 def _staff_text(path: Path) -> str:
     """The staff list's text, UTF-8 with or without Excel's byte-order mark; anything else is refused, not guessed:
     Excel's plain "CSV (Comma delimited)" writes Windows-1252, which has no ŵ or ŷ (they are already "?" in the
-    file), so reading it as such would import names wrongly without a word."""
+    file), so reading it as such would import names wrongly without a word. Such a file that is plain ASCII reads as
+    UTF-8 here; `read_staff_csv` refuses its names with a "?"."""
     data = path.read_bytes().removeprefix(codecs.BOM_UTF8)
     try:
         return data.decode("utf-8")

@@ -135,6 +135,12 @@ def read_staff_csv(text: str, *, schools: Sequence[str]) -> ImportResult:
         errors = []
         if not member.name:
             errors.append("name is empty")
+        if "?" in member.name:
+            # Excel's plain "CSV (Comma delimited)" writes ŵ and ŷ as "?": a list with no other Welsh letter is then
+            # pure ASCII and reads as UTF-8, and a name with a "?" would slip past the check that a report does not
+            # reach the person it names.
+            errors.append(f'name "{member.name}" has a "?" where Excel lost a letter: save the list as '
+                          '"CSV UTF-8 (Comma delimited)" and import that file')
         if not _EMAIL.match(member.email):
             errors.append(f"email {member.email!r} is not an email address")
         if member.school not in schools:

@@ -149,6 +149,36 @@ def test_a_staff_list_saved_by_excel_as_plain_csv_is_refused_with_its_line_and_h
     assert saved_again == 0 and "5 staff would be imported" in capsys.readouterr().out
 
 
+def _excel_plain_csv_of(sample: str) -> bytes:
+    """Excel's "CSV (Comma delimited)": Windows-1252, where ŵ and ŷ have no place and are written as "?"."""
+    return sample.replace("\n", "\r\n").encode("cp1252", errors="replace")
+
+
+def test_a_list_excel_saved_as_plain_csv_is_refused_though_no_letter_outside_ascii_is_left(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """Gareth is Llŷr here, and the list has no other Welsh letter: saved as plain CSV it is pure ASCII, so it
+    reads as UTF-8, and "Ll?r Hughes" would go onto cards and receipts, and past the check that keeps a report
+    naming "Llŷr" from reaching him."""
+    monkeypatch.setenv("APP_ENV", "local")
+    monkeypatch.setenv("AZURE_STORAGE_CONNECTION_STRING", NOWHERE)  # a dry run never reaches it
+    sample = (REPO / "config" / "staff.local.csv").read_text(encoding="utf-8")
+    sample = sample.replace("Gareth Hughes", "Llŷr Hughes").replace("Siân", "Sian")
+    plain = tmp_path / "staff.csv"
+    plain.write_bytes(_excel_plain_csv_of(sample))
+    assert max(plain.read_bytes()) < 128
+
+    read = read_staff_csv(plain.read_text(encoding="utf-8"), schools=SCHOOLS)
+    dry = import_staff_command([str(plain), "--dry-run"])
+    refused = capsys.readouterr()
+    imported = import_staff_command([str(plain)])
+
+    assert read.staff == ()
+    assert read.problems == ('line 5: name "Ll?r Hughes" has a "?" where Excel lost a letter: save the list as '
+                             '"CSV UTF-8 (Comma delimited)" and import that file',)
+    assert dry == imported == 1 and refused.out == ""
+    assert refused.err.splitlines() == [read.problems[0], "1 problem(s); nothing was imported"]
+
+
 def _sample() -> tuple[StaffMember, ...]:
     return read_staff_csv((REPO / "config" / "staff.local.csv").read_text(encoding="utf-8"), schools=SCHOOLS).staff
 
