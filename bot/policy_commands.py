@@ -157,7 +157,7 @@ def publish_policy_command(argv: list[str]) -> int:
 
 
 def policy_versions_command(argv: list[str]) -> int:
-    """`policy-versions`: every stored version, the current one marked."""
+    """`policy-versions`: every stored version, the current one marked, published times in UK time."""
     argparse.ArgumentParser(prog="python -m bot policy-versions",
                             description="List the policy versions kept in storage.").parse_args(argv)
 
@@ -176,7 +176,7 @@ def policy_versions_command(argv: list[str]) -> int:
                 mark = "*" if pointer is not None and record.version == pointer.version else " "
                 issued = record.date_of_issue.isoformat() if record.date_of_issue else "-"
                 print(f"{mark} version {record.version:<6} issued {issued}  published "
-                      f"{record.published_at:%Y-%m-%d %H:%M} by {record.published_by}  {record.title}  "
+                      f"{uk_time(record.published_at)} by {record.published_by}  {record.title}  "
                       f"({record.file or 'policy file'}, sha256 {record.sha256[:12]})")
             print("* current")
         return 0

@@ -6,9 +6,11 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from azure.data.tables import UpdateMode
 
 from bot.policy.documents import read_source
 from bot.policy.loader import DEFAULT_POLICY_FILE, load_policy, load_policy_data
@@ -93,3 +95,23 @@ async def test_a_mistyped_file_name_is_said_before_storage_is_asked_anything(
     out, err = capsys.readouterr()
     assert (code, out, asked) == (2, "", [])
     assert err == f"publish-policy: cannot read {mistyped}: No such file or directory; nothing was published\n"
+
+
+async def test_policy_versions_says_when_a_version_was_published_in_uk_time(
+        tool_environment: None, store: TableStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Published at 00:30 on 1 September (BST), version 2 was listed "published 2026-08-31 23:30": before its own date
+    of issue, and an hour off the "about" card and the exports, which give UK time."""
+    assert await asyncio.to_thread(publish_policy_command, [str(write_revised(tmp_path))]) == 0
+    async with store.call():
+        [version_2] = [row async for row in store.table("policies").list_entities()
+                       if row["RowKey"].startswith("version|") and row.get("Version") == "2"]
+        await store.table("policies").update_entity(
+            {"PartitionKey": version_2["PartitionKey"], "RowKey": version_2["RowKey"],
+             "PublishedAt": datetime(2026, 8, 31, 23, 30, tzinfo=UTC)}, mode=UpdateMode.MERGE)
+    capsys.readouterr()
+
+    code = await asyncio.to_thread(policy_versions_command, [])
+
+    [line] = [line for line in capsys.readouterr().out.splitlines() if "version 2 " in line]
+    assert code == 0
+    assert "issued 2026-09-01  published 2026-09-01 00:30 by " in line, line
