@@ -48,6 +48,9 @@ COMMANDS: dict[str, Command] = {
                               "copy the permission requests, their audit trail and the retention log to a folder"),
     "restore-records": Command("bot.records_commands:restore_command",
                                "restore a backup-records folder into empty tables"),
+    "export-subject-access": Command("bot.subject_access_command:export_subject_access_command",
+                                     "every row the records hold about one member of staff, for a subject access "
+                                     "request (others' data held back)"),
 }
 
 

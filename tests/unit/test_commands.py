@@ -39,6 +39,7 @@ def _valid(name: str, folder: Path) -> list[str]:
         "check-federation": [str(LOCAL_FEDERATION)],
         "backup-records": [out],
         "restore-records": [str(folder / "backup")],
+        "export-subject-access": ["a1000000-0000-4000-8000-000000000001", "--out", out],
     }[name]
 
 

@@ -1,0 +1,477 @@
+"""Every row the bot's tables hold about one person, for a subject access request (UK GDPR Article 15).
+
+A row is theirs when they are its subject (their profile, their staff-list entry, a request, report or question they
+made, their read-and-confirm, messages to them, their daily counts) or when it names them in another part: the
+decider of a request, a holder of a concern report (line manager, headteacher, chair of governors), the colleague a
+report is about or the line manager it involves, the person a question was passed to, the publisher of a policy
+version. People are found by Entra object id (in any case, under any tenant), by their addresses where a row keeps an
+email (`About`, `asked|<email>`, the staff list) and by name only where a row keeps nothing else (a request's
+moderator, who published or rolled back a version); a report's words are searched for their name and address as the
+concern flow searches them (`mentions`), and such a report is listed as one that may name them.
+
+What is another person's data is held back, column by column (`FoundRow.withheld`), so that the export can list that a
+row exists and leave the data protection officer to decide: in a concern report they did not make, who made it and
+everything typed in it (and its notes, but their own); in a request or question of someone else's, the requester's or
+asker's identity and words; the content of cards queued for them (a holder's card quotes the report). A reporter gets
+her own report whole, but the notes its holders wrote and an outcome not shared with her. Tables are read whole:
+a federation keeps hundreds of rows, and a scan finds rows under every tenant and key layout, as written.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from azure.data.tables import EntityProperty
+
+from bot.domain.concerns import mentions
+from bot.domain.errors import RecordNotFound
+from bot.domain.people import StaffContact
+from bot.domain.text import fold
+from bot.domain.uk_time import in_uk
+from bot.storage.tables import TableStore, key_value
+
+# Columns that hold JSON, shown parsed.
+_JSON_COLUMNS = frozenset({"Chain", "Notes", "InvolvedManager", "Cards", "Card", "CardCy", "ConversationRef",
+                           "Changes", "Warnings"})
+_KEYS = ("PartitionKey", "RowKey")
+# What a concern report's holder, and the person it is about, see of the report record.
+_REPORT_HELD = frozenset({"SubmittedAt", "State", "Level", "AcknowledgedAt", "RemindedAt", "EscalatedAt", "ClosedAt",
+                          "ReopenedAt", "Chain", "Notes", "AssignedId", "AssignedName", "AssignedEmail",
+                          "EscalationId", "EscalationName", "EscalationEmail"})
+_REPORT_ABOUT = frozenset({"SubmittedAt", "State", "ClosedAt"})
+# What a request's decider, and the moderator it names, see of the request record.
+_REQUEST_CONTEXT = frozenset({"School", "Platform", "PlatformOther", "State", "SubmittedAt"})
+_REQUEST_DECIDED = _REQUEST_CONTEXT | {"DecidedBy", "DecidedById", "DecidedAt", "Reason", "Comment"}
+_REQUEST_MODERATED = _REQUEST_CONTEXT | {"Moderator", "Moderation", "Start", "End"}
+# What the person a question was passed to sees of it: not who asked or what they asked.
+_QUESTION_PASSED = frozenset({"AskedAt", "EscalatedAt", "EscalatedTo", "EscalatedToId", "Reply", "RepliedBy",
+                              "RepliedAt", "PolicyVersion"})
+_STAFF_MANAGED = frozenset({"Name", "School", "ManagerEmail"})
+# The content of a card queued for them: it may quote someone else (a holder's card quotes the report).
+_CARD = frozenset({"Card", "CardCy"})
+_REPORT_WORDS = ("What", "Since", "Where", "Who", "Evidence")
+
+
+
+class Kind(StrEnum):
+    """What a row is, in the words the summary counts it by."""
+
+    PROFILE = "profile (language, and where to reach them in Teams)"
+    STAFF_LIST = "staff list entry"
+    MANAGES = "staff list entry naming them as line manager"
+    REQUEST_MADE = "permission request they made"
+    REQUEST_DECIDED = "permission request they decided"
+    REQUEST_ACTED = "permission request they acted on"
+    REQUEST_MODERATOR = "permission request naming them as moderator"
+    REQUEST_TRAIL = "permission request audit entry"
+    REQUEST_LIST = "entry of their list of requests"
+    REPORT_MADE = "concern report they made"
+    REPORT_HELD = "concern report they hold or held, or would be passed up to"
+    REPORT_ABOUT = "concern report about them"
+    REPORT_MAY_NAME = "concern report whose words may name them"
+    REPORT_TRAIL = "concern report audit entry"
+    REPORT_FORM = "concern report form token"
+    REPORT_DELETED = "deleted concern report (retention log)"
+    QUESTION_ASKED = "question they asked"
+    QUESTION_PASSED = "question passed to them to answer"
+    ASKED_TO_READ = "asked to read a policy version"
+    CONFIRMED_READ = "confirmed reading a policy version"
+    POLICY_PUBLISHING = "policy version, draft or history entry naming them"
+    MESSAGE_QUEUED = "message waiting to be sent to them"
+    CARD_POSTED = "where a card was posted in their chat"
+    MESSAGE_SENT = "mark of a message sent to them"
+    DAILY_LIMIT = "daily limit count"
+
+
+# Records of their own: a card about one of them quotes nothing of anyone else's.
+_THEIR_OWN = frozenset({Kind.REQUEST_MADE, Kind.REPORT_MADE, Kind.QUESTION_ASKED})
+
+
+@dataclass(frozen=True)
+class DataSubject:
+    """The person asking: their Entra object id, the addresses and names the records may know them by."""
+
+    object_id: str
+    emails: frozenset[str] = frozenset()
+    names: frozenset[str] = frozenset()
+
+    def is_id(self, value: object) -> bool:
+        """True when `value` is their object id (ids are compared in any case)."""
+        return isinstance(value, str) and bool(value) and value.strip().lower() == self.object_id
+
+    def is_address(self, value: object) -> bool:
+        """True when `value` is one of their addresses."""
+        return isinstance(value, str) and value.strip().lower() in self.emails
+
+    def is_name(self, value: object) -> bool:
+        """True when `value` is their name as a record writes it ("Mrs Siân Roberts" for "Siân Roberts" too)."""
+        if not isinstance(value, str) or not value.strip():
+            return False
+        written = _words(value)
+        return any(written == name or (len(name) > 1 and written[-len(name):] == name)
+                   for name in map(_words, self.names) if name)
+
+    def keyed(self, key: str) -> bool:
+        """True when a key ends with their object id (`<tenant>|<id>`, `by-requester|<tenant>|<id>` ...)."""
+        return self.is_id(key_value(key).rpartition("|")[2])
+
+    def named_in(self, text: str) -> bool:
+        """True when what someone typed may name them (as the concern flow reads it: over-matching is safe)."""
+        return any(mentions(text, StaffContact(self.object_id, name, email))
+                   for name in self.names or {""} for email in self.emails or {""})
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(fold(text).replace(".", " ").split())
+
+
+@dataclass
+class FoundRow:
+    """One row about them: what it is, why it is theirs, what may be shown, and what is another person's data."""
+
+    table: str
+    kind: Kind
+    reference: str
+    why: tuple[str, ...]
+    shown: dict[str, Any]
+    withheld: dict[str, Any] = field(default_factory=dict)
+
+
+def json_value(value: Any) -> Any:
+    """A stored value as JSON: times as UK clocks showed them (with their offset), bytes by their size."""
+    if isinstance(value, EntityProperty):
+        return json_value(value.value)
+    if isinstance(value, datetime):
+        return in_uk(value).isoformat(timespec="seconds")
+    if isinstance(value, bytes):
+        return f"({len(value)} bytes)"
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return value
+
+
+def _parsed(column: str, value: Any) -> Any:
+    if column in _JSON_COLUMNS and isinstance(value, str) and value:
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError:
+            return value
+    return json_value(value)
+
+
+def _found(table: str, kind: Kind, reference: str, why: Iterable[str], row: dict[str, Any],
+           shown: frozenset[str] | None = None) -> FoundRow:
+    """The row split into what is shown (`shown` columns and its keys; None: all) and what is withheld."""
+    values = {column: _parsed(column, value) for column, value in row.items()}
+    for key in _KEYS:
+        values[key] = key_value(str(row.get(key, "")))
+    kept = {c: v for c, v in values.items() if shown is None or c in shown or c in _KEYS}
+    return FoundRow(table, kind, reference, tuple(why), kept, {c: v for c, v in values.items() if c not in kept})
+
+
+async def _rows(store: TableStore, table: str, query: str = "", parameters: dict[str, Any] | None = None
+                ) -> list[dict[str, Any]]:
+    """Every row of a table (or those matching `query`); none when the table was never made."""
+    client = store.table(table)
+    try:
+        async with store.call():
+            if query:
+                return [dict(e) async for e in client.query_entities(query, parameters=parameters or {})]
+            return [dict(e) async for e in client.list_entities()]
+    except RecordNotFound:
+        return []
+
+
+def _partitions(rows: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        grouped[str(row.get("PartitionKey", ""))].append(row)
+    return grouped
+
+
+def _json(row: dict[str, Any], column: str) -> Any:
+    value = row.get(column)
+    try:
+        return json.loads(value) if isinstance(value, str) and value else None
+    except json.JSONDecodeError:
+        return None
+
+
+async def rows_about(store: TableStore, subject: DataSubject) -> list[FoundRow]:
+    """Every row about `subject`, table by table, in the order of the README's records (the name their profile
+    keeps is looked for too, where a record keeps only a name)."""
+    found = await _users(store, subject)
+    names = {str(row.shown["Name"]) for row in found if row.shown.get("Name")}
+    subject = replace(subject, names=subject.names | names)
+    for reader in (_directory, _permissions, _reports, _questions, _policy_reads, _policies):
+        found.extend(await reader(store, subject))
+    own = {row.reference for row in found if row.kind in _THEIR_OWN}
+    found.extend(await _outbox(store, subject, own))
+    found.extend(await _limits(store, subject))
+    return found
+
+
+async def _users(store: TableStore, subject: DataSubject) -> list[FoundRow]:
+    return [_found("users", Kind.PROFILE, "", ["their profile"], row)
+            for row in await _rows(store, "users") if subject.is_id(key_value(str(row["RowKey"])))]
+
+
+async def _directory(store: TableStore, subject: DataSubject) -> list[FoundRow]:
+    found = []
+    for row in await _rows(store, "directory"):
+        email = key_value(str(row["RowKey"]))
+        if subject.is_id(row.get("ObjectId")) or subject.is_address(email):
+            found.append(_found("directory", Kind.STAFF_LIST, email, ["their entry on the staff list"], row))
+        elif subject.is_address(row.get("ManagerEmail")):
+            found.append(_found("directory", Kind.MANAGES, email, ["the staff list names them as this member of "
+                                                                  "staff's line manager"], row, _STAFF_MANAGED))
+    return found
+
+
+async def _permissions(store: TableStore, subject: DataSubject) -> list[FoundRow]:
+    found = []
+    for partition, rows in _partitions(await _rows(store, "permissions")).items():
+        reference = key_value(partition)
+        record = next((r for r in rows if r.get("RowKey") == "request"), {})
+        requester = subject.is_id(record.get("ObjectId"))
+        decider = subject.is_id(record.get("DecidedById"))
+        moderator = subject.is_name(record.get("Moderator"))
+        acted = any(subject.is_id(r.get("ActorId")) for r in rows)
+        if not (requester or decider or moderator or acted):
+            continue
+        for row in rows:
+            if row is record:
+                found.append(_request(record, reference, requester=requester, decider=decider, moderator=moderator))
+            else:
+                theirs = requester or subject.is_id(row.get("ActorId"))
+                why = ["a change to their request"] if requester else (
+                    ["what they did"] if theirs else ["another person's action on it"])
+                found.append(_found("permissions", Kind.REQUEST_TRAIL, reference, why, row,
+                                    None if theirs else frozenset()))
+    for row in await _rows(store, "permissionindex"):
+        partition = key_value(str(row["PartitionKey"]))
+        if partition.startswith("by-requester|") and subject.keyed(partition):
+            found.append(_found("permissionindex", Kind.REQUEST_LIST, key_value(str(row["RowKey"])),
+                                ["lists a request they made"], row))
+    return found
+
+
+def _request(record: dict[str, Any], reference: str, *, requester: bool, decider: bool, moderator: bool) -> FoundRow:
+    if requester:
+        return _found("permissions", Kind.REQUEST_MADE, reference, ["they asked for permission"], record)
+    why, shown = [], set(_REQUEST_CONTEXT)
+    if decider:
+        why.append("they decided it")
+        shown |= _REQUEST_DECIDED
+    if moderator:
+        why.append("it names them as the account's moderator")
+        shown |= _REQUEST_MODERATED
+    kind = Kind.REQUEST_DECIDED if decider else Kind.REQUEST_MODERATOR if moderator else Kind.REQUEST_ACTED
+    return _found("permissions", kind, reference, why or ["they acted on it"], record, frozenset(shown))
+
+
+async def _reports(store: TableStore, subject: DataSubject) -> list[FoundRow]:
+    found: list[FoundRow] = []
+    references: set[str] = set()
+    for partition, rows in _partitions(await _rows(store, "reports")).items():
+        reference = key_value(partition)
+        if reference.startswith("form|"):
+            found.extend(_found("reports", Kind.REPORT_FORM, str(r.get("Reference", "")), ["a report form they sent"],
+                                r) for r in rows if subject.keyed(partition))
+            continue
+        report = _ReportRoles.of(rows, subject)
+        if report is None:
+            continue
+        references.add(reference)
+        found.extend(report.rows(reference))
+    for row in await _rows(store, "audit"):
+        if row.get("Reference") in references:
+            found.append(_found("audit", Kind.REPORT_DELETED, str(row["Reference"]),
+                                ["a report they were part of was deleted after its retention period"], row))
+    return found
+
+
+@dataclass
+class _ReportRoles:
+    """How one concern report's rows are about the person."""
+
+    entities: list[dict[str, Any]]
+    subject: DataSubject
+    reporter: bool
+    places: tuple[int, ...]  # their places in the chain of holders (0: the first it went to)
+    level: int  # the place of whoever holds it now
+    about: tuple[str, ...]  # how the report is plainly about them
+    may_name: bool  # its words may name them
+    cards: bool  # a card of theirs was replaced when it was deleted
+
+    @classmethod
+    def of(cls, entities: list[dict[str, Any]], subject: DataSubject) -> _ReportRoles | None:
+        """The person's part in the report whose rows these are; None when it has nothing of theirs."""
+        record = next((r for r in entities if r.get("RowKey") == "report"), {})
+        chain = _json(record, "Chain")
+        holders = [c.get("id") for c in chain if isinstance(c, dict)] if isinstance(chain, list) else \
+            [record.get("AssignedId"), record.get("EscalationId")]
+        places = tuple(place for place, holder in enumerate(holders) if subject.is_id(holder))
+        involved = _json(record, "InvolvedManager")
+        about = []
+        if subject.is_address(record.get("About")):
+            about.append("the reporter picked them from the staff list as the colleague it is about")
+        if isinstance(involved, dict) and (subject.is_id(involved.get("id"))
+                                           or subject.is_address(involved.get("email"))):
+            about.append("they were the reporter's line manager, whom the reporter said it involves")
+        reporter = subject.is_id(record.get("ReporterId"))
+        typed = [str(record.get(c) or "") for c in _REPORT_WORDS]
+        typed += [str(n.get("text", "")) for n in _json(record, "Notes") or [] if isinstance(n, dict)]
+        may_name = bool(record) and not reporter and any(subject.named_in(t) for t in typed if t)
+        cards = any(isinstance(c, list) and len(c) > 1 and subject.is_id(c[1])
+                    for r in entities if r.get("RowKey") == "cards" for c in _json(r, "Cards") or [])
+        if not (reporter or places or about or may_name or cards):
+            return None
+        level = record.get("Level")
+        return cls(entities, subject, reporter, places, level if isinstance(level, int) else 0, tuple(about),
+                   may_name, cards)
+
+    def rows(self, reference: str) -> list[FoundRow]:
+        """Each row of the report, split into what may be shown to them and what is another person's."""
+        return [self._row(reference, row) for row in self.entities]
+
+    def _row(self, reference: str, row: dict[str, Any]) -> FoundRow:
+        key = str(row.get("RowKey", ""))
+        if key == "report":
+            return self._record(reference, row)
+        if key == "cards":
+            found = _found("reports", Kind.REPORT_TRAIL, reference, ["their card of it was replaced when it was "
+                                                                     "deleted"], row, frozenset({"DeletedAt"}))
+            cards = [c for c in _json(row, "Cards") or [] if isinstance(c, list)]
+            found.shown["Cards"] = [c for c in cards if len(c) > 1 and self.subject.is_id(c[1])]
+            others = [c for c in cards if c not in found.shown["Cards"]]
+            found.withheld = {"Cards": others} if others else {}
+            return found
+        theirs = self.reporter or self.subject.is_id(row.get("Actor"))
+        why = ["a change to their report"] if self.reporter else (
+            ["what they did"] if theirs else ["another person's action on it"])
+        return _found("reports", Kind.REPORT_TRAIL, reference, why, row, None if theirs else frozenset())
+
+    def _record(self, reference: str, row: dict[str, Any]) -> FoundRow:
+        notes = [n for n in _json(row, "Notes") or [] if isinstance(n, dict)]
+        if self.reporter:
+            kept = [n for n in notes if n.get("kind") == "not_resolved" or (n.get("kind") == "outcome"
+                                                                             and n.get("shared"))]
+            return _notes(_found("reports", Kind.REPORT_MADE, reference, ["they made the report"], row), notes, kept)
+        why = [self._holding(place) for place in self.places] + list(self.about)
+        if self.may_name:
+            why.append("its words may name them (by name or address): check before deciding")
+        if not self.places:
+            kind = Kind.REPORT_ABOUT if self.about else Kind.REPORT_MAY_NAME if self.may_name else Kind.REPORT_TRAIL
+            return _found("reports", kind, reference, why or ["their card of it was replaced"], row, _REPORT_ABOUT)
+        found = _found("reports", Kind.REPORT_HELD, reference, why, row, _REPORT_HELD)
+        chain = found.shown.get("Chain")
+        if isinstance(chain, list):
+            found.shown["Chain"] = [{"place": p + 1, **c} for p, c in enumerate(chain)
+                                    if p in self.places and isinstance(c, dict)]
+            others = [c for p, c in enumerate(chain) if p not in self.places]
+            if others:
+                found.withheld["Chain"] = others
+        own = [n for n in notes if n.get("kind") in ("escalation", "outcome") and n.get("level") in self.places]
+        return _notes(found, notes, own)
+
+    def _holding(self, place: int) -> str:
+        """Their part as a holder: held it (or holds it now), or would be passed it if it went further."""
+        if place < self.level:
+            return f"they held it ({_ordinal(place)} of its holders); it has since been passed up"
+        if place == self.level:
+            return f"they hold it, or closed it ({_ordinal(place)} of its holders)"
+        return f"it would be passed up to them ({_ordinal(place)} of its holders) if it went further"
+
+
+def _notes(found: FoundRow, notes: list[dict[str, Any]], kept: list[dict[str, Any]]) -> FoundRow:
+    """Show only the notes in `kept`; the others are withheld."""
+    if "Notes" in found.shown or "Notes" in found.withheld:
+        found.shown["Notes"] = kept
+        others = [n for n in notes if n not in kept]
+        found.withheld.pop("Notes", None)
+        if others:
+            found.withheld["Notes"] = others
+    return found
+
+
+def _ordinal(place: int) -> str:
+    return {0: "first", 1: "second", 2: "third"}.get(place, f"number {place + 1}")
+
+
+async def _questions(store: TableStore, subject: DataSubject) -> list[FoundRow]:
+    found = []
+    for row in await _rows(store, "questions"):
+        reference = key_value(str(row["RowKey"]))
+        if subject.is_id(row.get("ObjectId")):
+            found.append(_found("questions", Kind.QUESTION_ASKED, reference, ["they asked it"], row))
+        elif subject.is_id(row.get("EscalatedToId")):
+            found.append(_found("questions", Kind.QUESTION_PASSED, reference, ["it was passed to them to answer"],
+                                row, _QUESTION_PASSED))
+    return found
+
+
+async def _policy_reads(store: TableStore, subject: DataSubject) -> list[FoundRow]:
+    found = []
+    for row in await _rows(store, "policyreads"):
+        version = key_value(str(row["PartitionKey"])).removeprefix("v|")
+        key = key_value(str(row["RowKey"]))
+        if key.startswith("asked|") and (subject.is_id(row.get("ObjectId")) or subject.is_address(row.get("Email"))):
+            found.append(_found("policyreads", Kind.ASKED_TO_READ, version, ["they were asked to read it"], row))
+        elif key.startswith("read|") and (subject.is_id(row.get("ObjectId")) or subject.keyed(key)):
+            found.append(_found("policyreads", Kind.CONFIRMED_READ, version, ["they confirmed reading it"], row))
+    return found
+
+
+_POLICY_ROWS = ("PartitionKey eq 'policy' and (RowKey eq 'current' or (RowKey ge 'draft|' and RowKey lt 'draft}') or "
+                "(RowKey ge 'history|' and RowKey lt 'history}') or (RowKey ge 'version|' and RowKey lt 'version}'))")
+
+
+async def _policies(store: TableStore, subject: DataSubject) -> list[FoundRow]:
+    """Versions they published, drafts they sent, and what the history names them in (by name: it keeps no id)."""
+    checks: tuple[tuple[str, Callable[[object], bool], str], ...] = (
+        ("PublishedById", subject.is_id, "they published it"), ("SentById", subject.is_id, "they sent this draft"),
+        ("PublishedBy", subject.is_name, "it names them as its publisher"),
+        ("By", subject.is_name, "it names them as who did this"),
+        ("ChangedBy", subject.is_name, "it names them as who made it current"))
+    found = []
+    for row in await _rows(store, "policies", _POLICY_ROWS):
+        why = list(dict.fromkeys(said for column, check, said in checks if check(row.get(column))))
+        if why:
+            found.append(_found("policies", Kind.POLICY_PUBLISHING, str(row.get("Version") or ""), why, row))
+    return found
+
+
+async def _outbox(store: TableStore, subject: DataSubject, own: set[str]) -> list[FoundRow]:
+    """Messages to them; a card still waiting to be sent is shown when it is about a record of their own (its message
+    id starts with its reference) or a policy version, and otherwise withheld: it may quote someone else."""
+    found = []
+    for row in await _rows(store, "outbox"):
+        if not subject.keyed(str(row["PartitionKey"])):
+            continue
+        key = key_value(str(row["RowKey"]))
+        if key.startswith("slot|"):
+            found.append(_found("outbox", Kind.CARD_POSTED, key.removeprefix("slot|"), ["a card posted to them"], row))
+        else:
+            message = key.removeprefix("msg|")
+            about = message.partition("|")[0]
+            theirs = about == "policy" or about in own
+            found.append(_found("outbox", Kind.MESSAGE_QUEUED, message, ["a message for them"], row,
+                                None if theirs else frozenset(row) - _CARD))
+    for row in await _rows(store, "outboxsent"):
+        if subject.keyed(str(row["PartitionKey"])):
+            found.append(_found("outboxsent", Kind.MESSAGE_SENT, key_value(str(row["RowKey"])).removeprefix("msg|"),
+                                ["a message sent to them"], row))
+    return found
+
+
+async def _limits(store: TableStore, subject: DataSubject) -> list[FoundRow]:
+    return [_found("ratelimits", Kind.DAILY_LIMIT, key_value(str(row["PartitionKey"])), ["their count of uses"], row)
+            for row in await _rows(store, "ratelimits") if subject.keyed(str(row["RowKey"]))]

@@ -1,0 +1,307 @@
+"""A subject access request (UK GDPR Article 15) as the data protection officer answers it, against Azurite: the rows
+the bot keeps about one member of staff, made through the bot as staff use it, in one folder; another person's data
+in them (who reported her, and what they wrote) is listed by reference, never disclosed unless the DPO asks to review
+it."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import stat
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient
+
+from app import SERVICES, STORE
+from bot.__main__ import main as bot_main
+from bot.domain.directory import StaffMember, read_staff_csv
+from bot.policy_commands import publish_policy_command
+from bot.storage.directory import TableStaffDirectory
+from bot.storage.tables import TableStore, service_client
+from tests.support.activities import CARYS, FFION, GARETH, OWAIN, SIAN, message
+from tests.support.cards import verb_data
+from tests.support.concerns import CARYS_CHAT, REPO, click, import_staff, reference_in, say_hi, send_report
+from tests.support.connector import Connector
+from tests.support.faults import storage_refusing_access
+from tests.support.policies import write_revised
+
+COMMAND = "export-subject-access"
+CARYS_EMAIL = "carys.jenkins@llanidloes.example.cymru"
+CARYS_PURPOSE = "Share Year 9 geography field trip highlights with parents."
+OWAIN_PURPOSE = "A class blog of Year 3's nature walks for families."
+QUESTION = "How many days of annual leave do I get?"
+REPLY = "See the staff handbook, section 4."
+CARYS_WORDS = "A colleague in the staffroom keeps commenting on my Instagram photos"
+OWAIN_WORDS = "She posts about my class in the staff WhatsApp group every evening"
+OUTCOME = "Spoke to the colleague; the comments have stopped."
+# Everything of Owain's report about Carys that would tell her who made it or what it says.
+NOT_FOR_CARYS = (OWAIN_WORDS, OWAIN["aadObjectId"], "Owain", "owain.pritchard", FFION["aadObjectId"], "Ffion")
+
+
+@dataclass(frozen=True)
+class Term:
+    """What a few weeks of the bot left in storage: the ids and references staff were given."""
+
+    carys_request: str
+    owain_request: str
+    carys_report: str
+    report_about_carys: str
+
+
+@pytest.fixture
+def tool_environment(azurite: str, table_prefix: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shell of whoever runs the command: the bot's storage, the local federation."""
+    monkeypatch.setenv("APP_ENV", "local")
+    monkeypatch.setenv("AZURE_STORAGE_CONNECTION_STRING", azurite)
+    monkeypatch.setenv("TABLE_PREFIX", table_prefix)
+    monkeypatch.delenv("POLICY_FILE", raising=False)
+    monkeypatch.delenv("FEDERATION_CONFIG", raising=False)
+    monkeypatch.delenv("FEDERATION_JSON", raising=False)
+
+
+def _form(**overrides: str) -> dict[str, str]:
+    """The permission form's values as Teams sends them."""
+    tomorrow = (datetime.now(UTC).date() + timedelta(days=1)).isoformat()
+    return {"school": "high", "platform": "instagram", "platform_other": "", "account_kind": "new",
+            "existing_account": "", "purpose": CARYS_PURPOSE, "audience": "parents", "pupil_content": "work",
+            "consent": "Only work, no names; parents opted in.", "moderator": "Carys Jenkins", "moderation": "daily",
+            "start": tomorrow, "end": "", "ongoing": "true", "confirm": "true", **overrides}
+
+
+@pytest.fixture
+async def term(client: TestClient, connector: Connector, tool_environment: None, tmp_path: Path) -> Term:
+    """Through the bot: Carys asks permission (Siân approves), asks a question the policy does not cover (Siân
+    replies), reports a colleague (to Gareth, who acknowledges it and closes it with an outcome he does not share with
+    her) and confirms reading a new version; Owain asks
+    permission too and reports Carys, picked from the staff list (to his line manager, Ffion)."""
+    await import_staff(client.app[STORE])
+    await say_hi(client, connector, CARYS, OWAIN, SIAN, GARETH, FFION)
+    sent = await click(client, connector, CARYS, "permission.submit", _form())
+    carys_request = str(verb_data(sent, "permission.withdraw")["id"])
+    await click(client, connector, SIAN, "permission.approve", {"id": carys_request, "reason": "Lovely idea."})
+    sent = await click(client, connector, OWAIN, "permission.submit",
+                       _form(school="primary", purpose=OWAIN_PURPOSE, moderator="Owain Pritchard"))
+    owain_request = str(verb_data(sent, "permission.withdraw")["id"])
+    await client.post("/api/messages", json=message(CARYS, QUESTION, connector.url))
+    await client.app[SERVICES].deliverer.drain()
+    question = str(verb_data(connector.cards(CARYS_CHAT)[-1], "ask.escalate")["q"])
+    await click(client, connector, CARYS, "ask.escalate", {"q": question})
+    await click(client, connector, SIAN, "ask.reply", {"q": question, "reply": REPLY})
+    carys_report = reference_in(await send_report(client, connector, CARYS, what=CARYS_WORDS))
+    await click(client, connector, GARETH, "concern.acknowledge", {"ref": carys_report})
+    await click(client, connector, GARETH, "concern.close", {"ref": carys_report, "outcome": OUTCOME})
+    about_carys = reference_in(await send_report(client, connector, OWAIN, what=OWAIN_WORDS, about=CARYS_EMAIL))
+    assert await asyncio.to_thread(publish_policy_command, [str(write_revised(tmp_path))]) == 0
+    await click(client, connector, CARYS, "policy.confirm_read", {"version": "2"})
+    return Term(carys_request, owain_request, carys_report, about_carys)
+
+
+@dataclass(frozen=True)
+class Export:
+    """What the command said, and the folder it wrote."""
+
+    code: int
+    out: str
+    err: str
+    folder: Path
+
+    @property
+    def records(self) -> dict[str, Any]:
+        loaded: dict[str, Any] = json.loads((self.folder / "records.json").read_text(encoding="utf-8"))
+        return loaded
+
+    @property
+    def summary(self) -> str:
+        return (self.folder / "summary.txt").read_text(encoding="utf-8")
+
+    def rows(self, what: str) -> list[dict[str, Any]]:
+        return [row for row in self.records["rows"] if row["what"] == what]
+
+    def everything(self) -> str:
+        """Every file it wrote, and what it printed."""
+        return self.summary + (self.folder / "records.json").read_text(encoding="utf-8") + self.out
+
+
+async def _export(capsys: pytest.CaptureFixture[str], folder: Path, *args: str) -> Export:
+    code = await asyncio.to_thread(bot_main, [COMMAND, *args, "--out", str(folder)])
+    shown = capsys.readouterr()
+    return Export(code, shown.out, shown.err, folder)
+
+
+async def test_the_dpo_gets_all_carys_made_and_only_the_reference_of_the_report_about_her(
+        term: Term, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    export = await _export(capsys, tmp_path / "sar-carys", CARYS_EMAIL)
+
+    assert export.code == 0, export.err
+    counts = export.records["counts"]
+    for what in ("profile (language, and where to reach them in Teams)", "staff list entry",
+                 "permission request they made", "entry of their list of requests", "question they asked",
+                 "concern report they made", "concern report about them", "asked to read a policy version",
+                 "confirmed reading a policy version"):
+        assert counts.get(what) == 1, (what, counts)
+    assert counts["permission request audit entry"] >= 3 and counts["concern report audit entry"] >= 3
+    assert counts["daily limit count"] >= 3 and counts["mark of a message sent to them"] >= 3
+    [request] = export.rows("permission request they made")
+    assert request["reference"] == term.carys_request and request["row"]["Purpose"] == CARYS_PURPOSE
+    assert (request["row"]["State"], request["row"]["Comment"]) == ("approved", "Lovely idea.")
+    assert (request["row"]["DecidedAt"].endswith("+00:00") or request["row"]["DecidedAt"].endswith("+01:00"))
+    [question] = export.rows("question they asked")
+    assert (question["row"]["Text"], question["row"]["Reply"]) == (QUESTION, REPLY)
+    [made] = export.rows("concern report they made")
+    assert made["reference"] == term.carys_report and made["row"]["What"] == CARYS_WORDS
+    assert made["row"]["Notes"] == [] and made["withheld_columns"] == ["Notes"]  # Gareth's outcome, not shared
+    [about] = export.rows("concern report about them")
+    assert about["reference"] == term.report_about_carys
+    assert set(about["row"]) == {"PartitionKey", "RowKey", "SubmittedAt", "State"}  # open: no ClosedAt yet
+    assert {"What", "ReporterId", "ReporterName", "Chain", "Evidence"} <= set(about["withheld_columns"])
+    assert "withheld_for_review" not in about
+    assert "the colleague it is about" in " ".join(about["why"])
+    everything = export.everything()
+    for secret in (*NOT_FOR_CARYS, OUTCOME):
+        assert secret not in everything, secret
+    assert term.owain_request not in everything and OWAIN_PURPOSE not in everything
+    assert f"{term.report_about_carys}: concern report about them" in export.summary
+    assert "ReporterId" in export.summary and "Held back: another person's data" in export.summary
+    assert "another person's data held back in 2 record(s), listed, not disclosed" in export.out
+    assert term.report_about_carys in export.out and "     1  concern report about them" in export.out
+    assert stat.S_IMODE(export.folder.stat().st_mode) == 0o700
+    assert {stat.S_IMODE(f.stat().st_mode) for f in export.folder.iterdir()} == {0o600}
+
+
+async def test_a_holder_and_a_decider_see_their_own_part_never_the_reporters_words(
+        term: Term, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    gareth = await _export(capsys, tmp_path / "sar-gareth", GARETH["aadObjectId"].upper())
+    sian = await _export(capsys, tmp_path / "sar-sian", "siân roberts")
+
+    assert (gareth.code, sian.code) == (0, 0), (gareth.err, sian.err)
+    [held] = gareth.rows("concern report they hold or held, or would be passed up to")
+    assert held["reference"] == term.carys_report and held["row"]["State"] == "closed"
+    assert [note["text"] for note in held["row"]["Notes"]] == [OUTCOME]  # his own words
+    assert [holder["place"] for holder in held["row"]["Chain"]] == [1]
+    assert {"What", "ReporterId", "ReporterName"} <= set(held["withheld_columns"])
+    trail = [row for row in gareth.rows("concern report audit entry") if row["reference"] == term.carys_report]
+    assert sorted(row["row"]["Action"] for row in trail if "Action" in row["row"]) == ["acknowledged", "closed"]
+    [managed] = gareth.rows("staff list entry naming them as line manager")
+    assert managed["row"]["Name"] == "Carys Jenkins" and "ObjectId" in managed["withheld_columns"]
+    for secret in (CARYS_WORDS, CARYS["aadObjectId"], CARYS_PURPOSE, QUESTION):
+        assert secret not in gareth.everything(), secret
+    [decided] = sian.rows("permission request they decided")
+    assert decided["reference"] == term.carys_request and decided["row"]["Comment"] == "Lovely idea."
+    assert {"Purpose", "RequesterName", "ObjectId"} <= set(decided["withheld_columns"])
+    [passed] = sian.rows("question passed to them to answer")
+    assert passed["row"]["Reply"] == REPLY and "Text" in passed["withheld_columns"]
+    assert {row["reference"] for row in sian.rows("concern report they hold or held, or would be passed up to")} \
+        == {term.carys_report, term.report_about_carys}
+    for secret in (CARYS_WORDS, OWAIN_WORDS, CARYS_PURPOSE, QUESTION):
+        assert secret not in sian.everything(), secret
+    assert "headteacher of Llanidloes High School" in sian.summary and "the policy owner" in sian.summary
+
+
+async def test_for_the_dpos_own_review_what_was_held_back_is_written_marked_not_for_sending(
+        term: Term, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    export = await _export(capsys, tmp_path / "review-carys", CARYS["aadObjectId"], "--include-withheld")
+
+    assert export.code == 0, export.err
+    [about] = export.rows("concern report about them")
+    assert about["withheld_for_review"]["What"] == OWAIN_WORDS
+    assert about["withheld_for_review"]["ReporterId"] == OWAIN["aadObjectId"]
+    assert export.records["includes_withheld_for_review"] is True
+    assert export.summary.splitlines()[4].startswith("FOR THE DATA PROTECTION OFFICER'S REVIEW ONLY")
+    assert "included for your review only (do not send this folder)" in export.out
+
+
+@pytest.fixture
+async def store(azurite: str, table_prefix: str, tool_environment: None) -> AsyncIterator[TableStore]:
+    """The bot's storage with the fictional staff list imported, and nothing else."""
+    async with service_client(connection_string=azurite, endpoint="", credential=None, timeout=5) as service:
+        tables = TableStore(service, prefix=table_prefix, timeout=5)
+        await tables.ensure_tables(["directory"])
+        await import_staff(tables)
+        yield tables
+
+
+async def test_an_id_nothing_names_is_said_in_one_line_and_nothing_is_written(
+        store: TableStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    unknown = "c0ffee00-0000-4000-8000-000000000099"
+
+    export = await _export(capsys, tmp_path / "sar", unknown)
+
+    assert (export.code, export.out) == (2, "")
+    assert export.err == (f"{COMMAND}: nothing in the records names Entra object id {unknown} (no staff list entry, "
+                          "profile, request, report, question or message): check the id; nothing was written\n")
+    assert not export.folder.exists()
+
+
+async def test_a_name_two_people_share_is_refused_naming_both(
+        store: TableStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    listed = read_staff_csv((REPO / "config" / "staff.local.csv").read_text(encoding="utf-8"),
+                            schools=["high", "primary"]).staff
+    namesake = StaffMember("Carys Jenkins", "c.jenkins@llanidloes.example.cymru", "primary", "Teaching Assistant",
+                           "ffion.morgan@llanidloes.example.cymru", "a1000000-0000-4000-8000-0000000000c2")
+    await TableStaffDirectory(store).replace_all([*listed, namesake])
+
+    export = await _export(capsys, tmp_path / "sar", "Carys Jenkins")
+
+    assert (export.code, export.out) == (2, "")
+    first, *candidates = export.err.splitlines()
+    assert first == (f"{COMMAND}: 2 people on the staff list are 'Carys Jenkins': give the email or Entra object id "
+                     "of the one who asked; nothing was written")
+    assert sorted(candidates) == sorted([
+        f"  Carys Jenkins <{CARYS_EMAIL}>, high, Teacher of Geography, {CARYS['aadObjectId']}",
+        "  Carys Jenkins <c.jenkins@llanidloes.example.cymru>, primary, Teaching Assistant, "
+        "a1000000-0000-4000-8000-0000000000c2"])
+    assert not export.folder.exists()
+
+
+async def test_a_name_on_the_list_once_is_found_in_any_case_and_an_unknown_email_is_refused(
+        store: TableStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    found = await _export(capsys, tmp_path / "sar-owain", "owain PRITCHARD")
+    by_id = await _export(capsys, tmp_path / "sar-owain-id", OWAIN["aadObjectId"], "--email", "O.Pritchard@hwb.cymru")
+    unknown = await _export(capsys, tmp_path / "sar-dai", "dai.price@llanidloes.example.cymru")
+
+    assert found.code == 0, found.err
+    assert found.records["person"]["entra_object_id"] == OWAIN["aadObjectId"]
+    assert found.records["counts"] == {"staff list entry": 1}
+    assert by_id.records["person"]["emails"] == ["o.pritchard@hwb.cymru", "owain.pritchard@llanidloes.example.cymru"]
+    assert (unknown.code, unknown.out) == (2, "")
+    assert unknown.err == (f"{COMMAND}: dai.price@llanidloes.example.cymru is not on the staff list: for someone "
+                           "who has left it, give their Entra object id, with --email "
+                           "dai.price@llanidloes.example.cymru; nothing was written\n")
+    assert not unknown.folder.exists()
+
+
+async def test_a_folder_already_holding_files_is_refused_before_storage_is_asked(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "sar"
+    folder.mkdir()
+    (folder / "records.json").write_text("{}", encoding="utf-8")
+    monkeypatch.setenv("APP_ENV", "local")
+    async with storage_refusing_access() as (connection_string, asked):
+        monkeypatch.setenv("AZURE_STORAGE_CONNECTION_STRING", connection_string)
+
+        export = await _export(capsys, folder, CARYS_EMAIL)
+
+    assert (export.code, export.out, asked) == (2, "", [])
+    assert export.err == f"{COMMAND}: {folder} already exists and is not an empty folder: give a new one; nothing " \
+                         "was written\n"
+    assert (folder / "records.json").read_text(encoding="utf-8") == "{}"
+
+
+async def test_while_the_data_role_applies_it_says_403_in_one_line_and_writes_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("APP_ENV", "local")
+    async with storage_refusing_access() as (connection_string, asked):
+        monkeypatch.setenv("AZURE_STORAGE_CONNECTION_STRING", connection_string)
+
+        export = await _export(capsys, tmp_path / "sar", CARYS_EMAIL)
+
+    assert (export.code, export.out) == (1, "") and asked == ["GET"]
+    [line] = export.err.splitlines()
+    assert line.startswith(f"{COMMAND}: storage refused access (403 AuthorizationPermissionMismatch)")
+    assert line.endswith("; nothing was written")
+    assert not export.folder.exists()
