@@ -39,8 +39,10 @@ REPLY = "See the staff handbook, section 4."
 CARYS_WORDS = "A colleague in the staffroom keeps commenting on my Instagram photos"
 OWAIN_WORDS = "She posts about my class in the staff WhatsApp group every evening"
 OUTCOME = "Spoke to the colleague; the comments have stopped."
-# Everything of Owain's report about Carys that would tell her who made it or what it says.
-NOT_FOR_CARYS = (OWAIN_WORDS, OWAIN["aadObjectId"], "Owain", "owain.pritchard", FFION["aadObjectId"], "Ffion")
+NAMING_CARYS = "Mrs Jenkins shares screenshots of my posts with parents"
+# Everything of Owain's reports about Carys that would tell her who made them or what they say.
+NOT_FOR_CARYS = (OWAIN_WORDS, NAMING_CARYS, OWAIN["aadObjectId"], "Owain", "owain.pritchard", FFION["aadObjectId"],
+                 "Ffion")
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,7 @@ class Term:
     owain_request: str
     carys_report: str
     report_about_carys: str
+    report_naming_carys: str
 
 
 @pytest.fixture
@@ -78,7 +81,8 @@ async def term(client: TestClient, connector: Connector, tool_environment: None,
     """Through the bot: Carys asks permission (Siân approves), asks a question the policy does not cover (Siân
     replies), reports a colleague (to Gareth, who acknowledges it and closes it with an outcome he does not share with
     her) and confirms reading a new version; Owain asks
-    permission too and reports Carys, picked from the staff list (to his line manager, Ffion)."""
+    permission too and reports Carys twice (to his line manager, Ffion): picked from the staff list, then by her name
+    in what he wrote."""
     await import_staff(client.app[STORE])
     await say_hi(client, connector, CARYS, OWAIN, SIAN, GARETH, FFION)
     sent = await click(client, connector, CARYS, "permission.submit", _form())
@@ -96,9 +100,10 @@ async def term(client: TestClient, connector: Connector, tool_environment: None,
     await click(client, connector, GARETH, "concern.acknowledge", {"ref": carys_report})
     await click(client, connector, GARETH, "concern.close", {"ref": carys_report, "outcome": OUTCOME})
     about_carys = reference_in(await send_report(client, connector, OWAIN, what=OWAIN_WORDS, about=CARYS_EMAIL))
+    naming_carys = reference_in(await send_report(client, connector, OWAIN, what=NAMING_CARYS, about="someone_else"))
     assert await asyncio.to_thread(publish_policy_command, [str(write_revised(tmp_path))]) == 0
     await click(client, connector, CARYS, "policy.confirm_read", {"version": "2"})
-    return Term(carys_request, owain_request, carys_report, about_carys)
+    return Term(carys_request, owain_request, carys_report, about_carys, naming_carys)
 
 
 @dataclass(frozen=True)
@@ -161,13 +166,15 @@ async def test_the_dpo_gets_all_carys_made_and_only_the_reference_of_the_report_
     assert {"What", "ReporterId", "ReporterName", "Chain", "Evidence"} <= set(about["withheld_columns"])
     assert "withheld_for_review" not in about
     assert "the colleague it is about" in " ".join(about["why"])
+    [naming] = export.rows("concern report whose words may name them")
+    assert naming["reference"] == term.report_naming_carys and "What" in naming["withheld_columns"]
     everything = export.everything()
     for secret in (*NOT_FOR_CARYS, OUTCOME):
         assert secret not in everything, secret
     assert term.owain_request not in everything and OWAIN_PURPOSE not in everything
     assert f"{term.report_about_carys}: concern report about them" in export.summary
     assert "ReporterId" in export.summary and "Held back: another person's data" in export.summary
-    assert "another person's data held back in 2 record(s), listed, not disclosed" in export.out
+    assert "another person's data held back in 3 record(s), listed, not disclosed" in export.out
     assert term.report_about_carys in export.out and "     1  concern report about them" in export.out
     assert stat.S_IMODE(export.folder.stat().st_mode) == 0o700
     assert {stat.S_IMODE(f.stat().st_mode) for f in export.folder.iterdir()} == {0o600}
@@ -196,7 +203,7 @@ async def test_a_holder_and_a_decider_see_their_own_part_never_the_reporters_wor
     [passed] = sian.rows("question passed to them to answer")
     assert passed["row"]["Reply"] == REPLY and "Text" in passed["withheld_columns"]
     assert {row["reference"] for row in sian.rows("concern report they hold or held, or would be passed up to")} \
-        == {term.carys_report, term.report_about_carys}
+        == {term.carys_report, term.report_about_carys, term.report_naming_carys}
     for secret in (CARYS_WORDS, OWAIN_WORDS, CARYS_PURPOSE, QUESTION):
         assert secret not in sian.everything(), secret
     assert "headteacher of Llanidloes High School" in sian.summary and "the policy owner" in sian.summary
