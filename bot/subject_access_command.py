@@ -238,8 +238,10 @@ async def _export(args: argparse.Namespace) -> int:
         found = await rows_about(store, subject)
     roles = settings_roles(federation, subject.object_id)
     if not found:
+        named = f"; only the federation's settings name them, as {', '.join(roles)}" if roles else ""
         print(f"{COMMAND}: nothing in the records names Entra object id {subject.object_id} (no staff list entry, "
-              "profile, request, report, question or message): check the id; nothing was written", file=sys.stderr)
+              f"profile, request, report, question or message): check the id{named}; nothing was written",
+              file=sys.stderr)
         return 2
     made_at = datetime.now(UTC)
     name = _name(wanted, found)

@@ -25,7 +25,7 @@ from bot.storage.directory import TableStaffDirectory
 from bot.storage.tables import TableStore, service_client
 from tests.support.activities import CARYS, FFION, GARETH, OWAIN, SIAN, message
 from tests.support.cards import verb_data
-from tests.support.concerns import CARYS_CHAT, REPO, click, import_staff, reference_in, say_hi, send_report
+from tests.support.concerns import CARYS_CHAT, CHAIR_ID, REPO, click, import_staff, reference_in, say_hi, send_report
 from tests.support.connector import Connector
 from tests.support.faults import storage_refusing_access
 from tests.support.policies import write_revised
@@ -241,6 +241,16 @@ async def test_an_id_nothing_names_is_said_in_one_line_and_nothing_is_written(
     assert (export.code, export.out) == (2, "")
     assert export.err == (f"{COMMAND}: nothing in the records names Entra object id {unknown} (no staff list entry, "
                           "profile, request, report, question or message): check the id; nothing was written\n")
+    assert not export.folder.exists()
+
+
+async def test_the_chair_who_never_used_the_bot_is_told_apart_from_a_mistyped_id(
+        store: TableStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    export = await _export(capsys, tmp_path / "sar", CHAIR_ID)
+
+    assert (export.code, export.out) == (2, "")
+    assert export.err.endswith("check the id; only the federation's settings name them, as chair of governors; "
+                               "nothing was written\n")
     assert not export.folder.exists()
 
 
