@@ -84,31 +84,41 @@ FORM_WORDS = frozenset({"report a concern", "report concern", "concern", "report
 MINE_WORDS = frozenset({"my reports", "my report", "my concerns", "my concern reports", "reports i sent",
                         "fy adroddiadau", "fy adroddiad", "fy mhryderon", "fy adroddiadau i"})
 # Getting in touch or posting, in Welsh, as the verb-noun and its soft mutation (after "i"), which people write
-# either way: "yn dal i anfon", "yn dal i bostio / postio", "yn dal i yrru / gyrru".
-_CONTACTING_CY = (r"anfon|gyrru|yrru|e ?bostio|postio|bostio|tecstio|decstio|ffonio|galw|alw|cysylltu|gysylltu|"
-                  r"tagio|dagio|negesu|negeseuo|mesejio|fesejio|gwneud sylwadau|wneud sylwadau|rhoi sylwadau|"
-                  r"roi sylwadau|sylwadu|son amdana\w*|siarad amdana\w*")
-# "Keeps ...ing" in Welsh: "yn dal (ati) i ...", "yn parhau i ...", or "yn ... o hyd / byth a beunydd / drwy'r amser".
-_KEEPS_CY = (rf"(dal|parhau) (ati )?i ({_CONTACTING_CY})|"
-             rf"(yn|n) (fy )?({_CONTACTING_CY})( \w+){{0,8}} (o hyd|byth a beunydd|drwy r amser|trwy r amser|"
-             r"yn gyson)")
+# either way: "yn dal i anfon", "yn dal i bostio / postio", "yn dal i yrru / gyrru", "danfon" in the south.
+_CONTACTING_CY = (r"anfon|danfon|ddanfon|gyrru|yrru|e ?bostio|postio|bostio|tecstio|decstio|ffonio|galw|alw|"
+                  r"cysylltu|gysylltu|tagio|dagio|negesu|negeseuo|mesejio|fesejio|rhannu|rannu|gwneud sylwadau|"
+                  r"wneud sylwadau|rhoi sylwadau|roi sylwadau|gadael sylwadau|adael sylwadau|sylwadu")
+# ... at or about the person: "ata i", "ataf", "i mi", "amdana i", "ohona i", "â fi / efo fi / gyda fi", "fi", or "fy"
+# before the verb ("fy ffonio", "fy nhecstio", "fy nhagio", "fy ngalw"); or talking about them ("sôn amdana i").
+# Without it "yn dal i" is "still", and "Mae cydweithiwr yn dal i bostio lluniau o'r trip" or "Mae'r dirprwy'n anfon
+# negeseuon at rieni drwy'r amser" is about the policy, not about being pestered.
+_ME_CY = r"fi|i mi|a mi|gyda mi|ata i|ataf|amdana i|amdanaf|ohona i|ohonof|arna i|arnaf"
+_AT_ME_CY = (rf"({_CONTACTING_CY})( \w+){{0,6}} ({_ME_CY})|(son|siarad|sylwadu) (amdana i|amdana fi|amdanaf)|"
+             r"fy (ffonio|nhecstio|nhagio|ngalw|e ?bostio|mesejio|negesu)")
+# "Keeps ...ing" in Welsh: "yn dal (ati) i ...", "yn parhau i ...", "(ddim / byth) yn stopio ...", or "yn ... o hyd /
+# byth a beunydd / byth a hefyd / drwy'r amser / yn gyson / yn ddi-baid".
+_KEEPS_CY = (rf"((dal|parhau) (ati )?i|(ddim|byth) (yn )?stopio) ({_AT_ME_CY})|"
+             rf"(yn|n) ({_AT_ME_CY})( \w+){{0,8}} (o hyd|byth a beunydd|byth a hefyd|drwy r amser|trwy r amser|"
+             r"yn gyson|yn ddi baid)")
 # Being pestered or targeted (the harm), by whom (a colleague, or someone who is not one). Statements only:
 # questions ("what should I do if...?") get the policy's own words.
 _HARM = (r"pester\w*|target\w*|harass\w*|bull(y|ied|ying|ies)|abus\w*|attack\w*|threat\w*|intimidat\w*|"
          r"troll\w*|stalk\w*|insult\w*|picking on|nasty|horrible|keeps? (messag\w*|sending|posting|comment\w*|"
-         r"tagging|contacting|calling|texting|dm\w*)|poeni|mhoeni|targedu|nhargedu|bwlio|mwlio|aflonyddu|"
-         r"sarhau|bygwth|ymosod\w*|cas|pigo arna\w*|hwyl am fy mhen|bychanu|mychanu|(c|g|ch|ngh)am drin|"
-         rf"{_KEEPS_CY}")
+         r"tagging|contacting|calling|texting|dm\w*)|mhoeni|poeni fi|targedu|nhargedu|bwlio|mwlio|aflonyddu|"
+         r"sarhau|bygwth|mygwth|ymosod\w*|cas|pigo arna\w*|hwyl am fy mhen|bychanu|mychanu|(c|g|ch|ngh)am drin|"
+         rf"gwawdio|ngwawdio|{_KEEPS_CY}")
 _COLLEAGUE = (r"colleagues?|co ?workers?|members? of staff|staff members?|another teacher|other teachers?|"
               r"teaching assistant|my (line )?manager|head of \w+|deputy|(cyd|gyd|nghyd|chyd)weith(iw|w)\w*|"
               r"athro arall|athrawes arall|aelod o (r )?staff|aelodau o (r )?staff|rheolwr llinell|"
-              r"rheolwraig llinell|dirprwy")
+              r"rheolwraig llinell|dirprwy|athrawon eraill|staff eraill|aelod arall o (r )?staff|"
+              r"(c|g|ch|ngh)ymhorthydd\w*|(c|g|ch|ngh)ynorthwy ?ydd\w*|(p|b|mh|ph)ennaeth (adran|blwyddyn)")
 _NOT_COLLEAGUE = (r"parents?|mum|dad|carers?|guardians?|pupils?|students?|learners?|child|children|kids?|"
                   r"ex pupils?|former pupils?|someone online|strangers?|troll\w*|member of the public|"
                   r"anonymous|fake account|rhiant|rhieni|disgybl\w*|myfyriw\w*|plentyn|plant|dieithr\w*|"
                   r"rhywun ar ?lein|aelod o r cyhoedd")
-_BEING = r"\b(i am|i m|im|i ve been|i have been|being|dw i n cael fy|rwy n cael fy|rydw i n cael fy)\s*(being )?" \
-         r"(pestered|targeted|harassed|bullied|trolled|mhoeni|nhargedu|mwlio)\b"
+_BEING = r"\b(i am|i m|im|i ve been|i have been|being|dw i n cael fy|dwi n cael fy|wi n cael fy|rwy n cael fy|" \
+         r"rydw i n cael fy)\s*(being )?" \
+         r"(pestered|targeted|harassed|bullied|trolled|mhoeni|nhargedu|mwlio|mygwth|mychanu|sarhau)\b"
 
 
 def _mentions(pattern: str, said: str) -> bool:

@@ -551,6 +551,14 @@ def test_what_a_typed_statement_is_about(said: str, kind: ReportKind | None) -> 
     "Mae'r dirprwy'n fy ffonio i drwy'r amser",
     "Mae athrawes arall yn pigo arna i ar grŵp WhatsApp y staff",
     "Mae cydweithwyr yn gwneud hwyl am fy mhen ar Facebook",
+    "Mae cydweithiwr yn dal i ddanfon negeseuon ata i",
+    "Mae aelod arall o staff yn rhannu lluniau ohona i byth a hefyd",
+    "Mae athrawes arall yn dal i fy nhagio i ar Facebook",
+    "Mae'r cymhorthydd yn cysylltu â fi drwy'r amser",
+    "Dydy fy nghydweithiwr ddim yn stopio anfon negeseuon ata i",
+    "Mae cydweithiwr yn dal i sôn amdana i ar Facebook",
+    "Mae fy mhennaeth adran yn postio pethau amdana i o hyd",
+    "Dwi'n cael fy mwlio ar WhatsApp",
 ])
 def test_a_colleague_who_keeps_messaging_or_posting_about_me_said_in_welsh_is_a_concern(said: str) -> None:
     """As "a colleague keeps messaging me" is: "yn dal i ..." (keeps ...ing), "o hyd", "byth a beunydd"."""
@@ -564,6 +572,15 @@ def test_a_colleague_who_keeps_messaging_or_posting_about_me_said_in_welsh_is_a_
     "Mae cydweithiwr yn postio lluniau o'r trip ar dudalen yr ysgol",
     "Dw i'n dal i bostio lluniau o'r cyngerdd ar Hwb",
     "Ydy cydweithwyr yn cael anfon negeseuon at rieni gyda'r nos",
+    "ydy hi'n iawn i anfon neges at rieni?",
+    # "yn dal i" is "still" too, and "o hyd" / "drwy'r amser" say how often: without "ata i", "amdana i", "fi" or
+    # "fy ..." nobody is messaging or posting about the person
+    "Mae cydweithiwr yn dal i bostio lluniau o'r trip ar Facebook",
+    "Mae'r dirprwy'n anfon negeseuon at rieni drwy'r amser",
+    "Mae fy rheolwr llinell yn dal i anfon y rota ar WhatsApp",
+    "Mae cydweithiwr yn dal i siarad efo fi am y trip",
+    # "poeni" alone is "to worry": only "fy mhoeni" / "poeni fi" is pestering
+    "Dw i'n poeni bod cydweithiwr yn rhannu lluniau disgyblion",
 ])
 def test_a_welsh_policy_question_about_posting_or_messaging_is_not_a_concern(said: str) -> None:
     assert what_it_is_about(normalise(said)) is None
