@@ -91,16 +91,16 @@ def test_a_phrase_added_to_a_list_is_read_as_people_type_it(tmp_path: Path) -> N
     folder = tmp_path / "data"
     shutil.copytree(DATA_FOLDER, folder)
     with (folder / "help.txt").open("a", encoding="utf-8") as help_list:
-        help_list.write("\n# Added by a Welsh speaker\nWyt ti'n gallu fy helpu?\n")
+        help_list.write("\n# Added by a Welsh speaker\nFyddech chi'n fodlon fy helpu?\n")
     with (folder / "language-asking.txt").open("a", encoding="utf-8") as asking:
-        asking.write("\nMae'n well gen i {}\n")
+        asking.write("\nByddai'n well gen i {}\n")
 
     extended = frozenset(read_phrases("help.txt", folder=folder))
-    typed = normalise("Ok, wyt ti’n gallu fy helpu? Diolch yn fawr")
+    typed = normalise("Ok, fyddech chi’n fodlon fy helpu? Diolch yn fawr")
 
-    assert "wyt ti n gallu fy helpu" in extended and "?" in extended
+    assert "fyddech chi n fodlon fy helpu" in extended and "?" in extended
     assert _says_only(typed, extended) and not _says_only(typed, home.HELP_WORDS)
-    assert read_patterns("language-asking.txt", folder=folder)[-1] == "mae n well gen i {}"
+    assert read_patterns("language-asking.txt", folder=folder)[-1] == "byddai n well gen i {}"
 
 
 @pytest.mark.parametrize(("name", "line", "reader"), [
