@@ -225,21 +225,22 @@ async def test_an_install_from_english_teams_is_greeted_in_english_though_her_te
 
 
 @pytest.mark.parametrize(("locale", "said"), [
-    ("en-GB", ["Hello, everyone.", "type @, pick my name", "open a personal chat with me"]),
+    ("en-GB", ["Hello, everyone.", "type @ and pick my name", "open a personal chat with me"]),
     ("cy-GB", ["Helo bawb.", "teipiwch @, dewiswch fy enw i", "agorwch sgwrs bersonol â mi"]),
 ])
 async def test_the_welcome_posted_to_a_team_is_for_everyone_not_the_headteacher_who_added_it(
         client: TestClient, connector: Connector, locale: str, said: list[str]) -> None:
     """The head adds the bot to the staff team: every teacher used to see "Hello Siân" and her Pending requests and
     Questions for review buttons. In the language of the Teams of whoever added it, as every answer given in a group
-    is in the language of the person who asked."""
+    is in the language of the person who asked; and without the bot's name in either language (the English welcome
+    said "pick my name (Policy Helper)", but staff whose Teams is in Welsh find it as "Cynorthwyydd Polisi")."""
     response = await client.post("/api/messages", json=in_team(installation_update(SIAN, connector.url, locale=locale)))
 
     assert response.status == 200
     [welcome] = connector.cards(STAFF_TEAM)
     shown = json.dumps(welcome, ensure_ascii=False)
     assert [words for words in said if words not in shown] == []
-    assert "Siân" not in shown
+    assert "Siân" not in shown and "Policy Helper" not in shown and "Cynorthwyydd Polisi" not in shown
     assert actions(welcome) == []  # nobody's own buttons: forms and lists are opened in a personal chat
     assert connector.cards("a:personal-29:sian") == []
 
