@@ -747,6 +747,31 @@ async def test_a_guest_passing_on_a_welsh_question_is_refused_in_welsh_and_nothi
     assert record.escalated_at is None and bot.store.use_windows == {}
 
 
+@pytest.mark.parametrize(("asked", "lang", "not_said"), [
+    ("How many days of annual leave do I get?", Lang.EN, "nothing was saved"),
+    ("Faint o ddiwrnodau o wyliau blynyddol ydw i'n eu cael?", Lang.CY, "does dim wedi'i gadw")])
+async def test_a_guest_refused_at_ask_the_headteacher_is_not_told_nothing_was_saved_while_her_question_is_kept(
+        answering_bot: BotInMemory, strings: Catalogue, asked: str, lang: Lang, not_said: str) -> None:
+    """Her question stays in the questions log, with her name, for the review list (as every question the policy does
+    not cover): the refusal says it was not passed on, and no longer that nothing was saved."""
+    bot = answering_bot
+    guest = Person(CARYS.tenant_id, "b2000000-0000-4000-8000-0000000000aa", "Alex Visitor (Powys LA)")
+
+    async def guest_says_teams() -> Membership:
+        return Membership.GUEST
+
+    await bot.meets(guest, SIAN)
+    not_covered = await bot.says(guest, asked)
+    clicked = await bot.router.route(Turn(actor=guest, lang=Lang.EN, scope=Scope.PERSONAL, verb="ask.escalate",
+                                          data=verb_data(not_covered.card or {}, "ask.escalate"), is_invoke=True,
+                                          membership=guest_says_teams))
+
+    [record] = bot.store.questions.values()
+    assert record.asker.name == "Alex Visitor (Powys LA)" and record.escalated_at is None
+    assert strings.text("ask.guest", lang, federation=bot.federation.name(lang)) in text_of(clicked.card)
+    assert not_said not in text_of(clicked.card)
+
+
 # A question whose record could not be written
 
 
