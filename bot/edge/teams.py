@@ -300,8 +300,10 @@ class TeamsBot:
         text = _typed_text(activity.text or "")
         value = activity.value if isinstance(activity.value, dict) else {}
         verb = value.get("verb") if isinstance(value.get("verb"), str) else ""
+        # A Send may come as a message with a value (an old-style submit): Teams is asked who sent it as for a click.
         turn = Turn(actor=person, lang=lang, scope=self._scope(activity), text=text, verb=str(verb or ""),
-                    data=value if verb else {}, files=_sent_files(activity))
+                    data=value if verb else {}, files=_sent_files(activity),
+                    membership=partial(self._membership, context))
         if len(text) > MAX_TEXT:
             # In the language of the words, as they would have been answered (the first of them say which it is).
             said_in = in_the_words_language(replace(turn, text=text[:MAX_TEXT])).lang

@@ -242,6 +242,25 @@ async def test_a_guest_in_the_school_tenant_cannot_send_the_headteacher_a_reques
         assert await _rows(azurite, table_prefix + table) == [], table
 
 
+async def test_a_guest_sending_the_request_form_as_an_old_style_submit_is_refused_like_a_click(
+        client: TestClient, connector: Connector, azurite: str, table_prefix: str) -> None:
+    """The same Send arriving as a message with a value (the old-style submit the bot still answers) was never looked
+    up, so the headteacher got Approve / Decline for a guest's request. Now Teams is asked, as for a click."""
+    connector.members[GUEST["id"]] = as_a_member(GUEST, "guest")
+    await _meet(client, connector, SIAN, GUEST)
+    before = len(connector.cards(SIAN_CHAT)), len(connector.cards("a:personal-29:guest"))
+    submit = message(GUEST, "", connector.url)
+    submit["value"] = {"verb": "permission.submit", **form()}
+
+    await client.post("/api/messages", json=submit)
+    await client.app[SERVICES].deliverer.drain()
+
+    assert connector.cards(SIAN_CHAT)[before[0]:] == []
+    assert "Teams shows you as a guest" in json.dumps(connector.cards("a:personal-29:guest")[before[1]:])
+    for table in ("permissions", "permissionindex", "ratelimits"):
+        assert await _rows(azurite, table_prefix + table) == [], table
+
+
 @pytest.mark.parametrize("teams_says", ["user", "nothing"])
 async def test_staff_are_looked_up_only_when_they_send_and_a_failed_lookup_loses_no_request(
         client: TestClient, connector: Connector, teams_says: str) -> None:
