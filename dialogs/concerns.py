@@ -248,7 +248,8 @@ class ConcernFlow:
 
     async def _private(self, turn: Turn, card: Card, message_id: str) -> Reply:
         """The card in the person's private chat; in a group the bot says nothing of it there (not even that
-        someone is about to report something)."""
+        someone is about to report something), unless it has no chat of theirs to write to: then only what anyone
+        asking there for something private is told, to open a chat with it."""
         if turn.is_private:
             return Reply(card=card)
         return await self._private_chat.send(turn, Reply(card=card), tell=False, message_id=message_id)

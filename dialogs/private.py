@@ -31,9 +31,11 @@ class PrivateChat:
         self._clock = clock
 
     async def send(self, turn: Turn, reply: Reply, *, tell: bool = True, message_id: str = "") -> Reply:
-        """Queue the reply's cards for the person's private chat; what to say where they asked (with `tell`,
-        that it was sent, or where to find it; without, nothing). What is said comes as a new message: a card clicked
-        in the group (the bot's answer, say) stays there for everyone, the clicker too."""
+        """Queue the reply's cards for the person's private chat; what to say where they asked: with `tell`, that it
+        was sent, or where to find it; without, nothing, unless the bot has no chat of theirs to write to (they never
+        opened one, or removed the app): then where to find it all the same, in the words anything private gets, so
+        they are not left hearing nothing. What is said comes as a new message: a card clicked in the group (the
+        bot's answer, say) stays there for everyone, the clicker too."""
         cards = ([reply.card] if reply.card is not None else []) + reply.more
         if not cards:
             return reply
@@ -41,9 +43,10 @@ class PrivateChat:
         await self._notifier.notify([
             OutboundMessage(recipient=turn.actor, message_id=key if n == 0 else f"{key}|{n}", card=card,
                             created_at=self._clock()) for n, card in enumerate(cards)])
-        if not tell:
+        reachable = await self._reachable(turn.actor)
+        if not tell and reachable:
             return Reply(language=reply.language)
-        said = "private.sent" if await self._reachable(turn.actor) else "private.waiting"
+        said = "private.sent" if reachable else "private.waiting"
         return Reply(card=notice_card(self._strings.text(said, turn.lang)), language=reply.language, new_message=True)
 
     def only(self, handler: Handler) -> Handler:

@@ -1033,3 +1033,30 @@ async def test_a_welsh_question_about_posting_is_answered_from_the_policy_not_ta
 
     assert "Dywedwch wrthym yn breifat" not in text_of(reply.card)
     assert len(answering_bot.store.questions) == 1
+
+
+@pytest.mark.parametrize(("said", "lang"), [("A colleague keeps messaging me at night", Lang.EN),
+                                            ("Mae cydweithiwr yn dal i anfon negeseuon ata i gyda'r nos", Lang.CY)])
+async def test_someone_who_removed_the_app_and_types_a_concern_in_the_staff_team_is_told_to_open_a_chat(
+        staffed: BotInMemory, said: str, lang: Lang) -> None:
+    """Carys removed the app from her Teams, then tells the staff team a colleague keeps messaging her: the form waits
+    in a chat she no longer has, and she used to hear nothing at all. Now the team hears only what anyone asking for
+    something private there hears, in words that say nothing of a concern."""
+    profiles = MemoryUserProfiles(staffed.store)
+    await profiles.save_contact((await profiles.get_profile(CARYS)).without_chat(datetime.now(UTC)))
+    strings = load_catalogue()
+
+    told = await staffed.says(CARYS, said, scope=Scope.CHANNEL)
+
+    shown = text_of(told.card).lower()
+    assert strings.text("private.waiting", lang).lower() in shown
+    assert not any(word in shown for word in ("concern", "report", "colleague", "pryder", "adroddiad", "cydweithiwr"))
+    assert _shows(await staffed.cards_for(CARYS), strings.text("concern.form_title", lang))
+
+
+async def test_a_concern_typed_in_the_staff_team_by_someone_the_bot_can_reach_is_not_spoken_of_there(
+        staffed: BotInMemory) -> None:
+    told = await staffed.says(CARYS, "A colleague keeps messaging me at night", scope=Scope.CHANNEL)
+
+    assert told.card is None and told.more == []
+    assert len(await staffed.cards_for(CARYS)) == 1
