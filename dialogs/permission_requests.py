@@ -406,6 +406,10 @@ class PermissionFlow:
         now = self._clock()
         given = turn.data.get("form") if is_form_token(turn.data.get("form")) else ""
         form = str(given) or new_form_token()  # a form posted before tokens gets one, for its next Send
+        # Send pressed again on a form whose request is stored (its Send pressed before, whatever was sent since) shows
+        # that request and costs no use: the limiter knows only the use it counted last.
+        if given and (sent := await self._own(form_request_id(turn.actor, form), turn.actor)) is not None:
+            return self._status_reply(sent, turn.lang)
         result = read_form(turn.data, federation=self._federation, requester=turn.actor, today=uk_today(now),
                            now=now, request_id=form_request_id(turn.actor, form))
         if result.request is None:

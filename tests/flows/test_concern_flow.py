@@ -33,7 +33,7 @@ from dialogs.base import Reply, Scope, Turn
 from dialogs.concerns import ConcernFlow
 from tests.flows.conftest import CARYS, CHAIR, GARETH, REPO, SIAN, BotInMemory, text_of
 from tests.support.cards import actions, verb_data
-from tests.support.concerns import NAMING_THE_LINE_MANAGER
+from tests.support.concerns import NAMING_THE_LINE_MANAGER, reference_in
 
 SECRET = "Dafydd from the science department keeps sending me nasty direct messages about my lessons"
 
@@ -475,6 +475,23 @@ async def test_a_report_storage_may_have_saved_is_never_called_unsent_and_reache
     assert "nothing was changed" not in text_of(told.card) and SECRET in text_of(told.card)
     assert "has been sent" in text_of(again.card)
     assert len([c for c in await staffed.cards_for(GARETH) if SECRET in text_of(c)]) == 1
+
+
+async def test_pressing_send_again_on_an_earlier_report_does_not_use_up_the_days_reports(staffed: BotInMemory) -> None:
+    """As for a request: Send pressed again on the first form after a second report was sent shows the first report,
+    and costs none of the day's five."""
+    forms = [await staffed.says(CARYS, "report a concern") for _ in range(2)]
+    sent = [{**verb_data(form.card or {}, "concern.submit"), "what": f"Matter {n}"} for n, form in enumerate(forms)]
+    first = await staffed.clicks(CARYS, "concern.submit", sent[0])
+    await staffed.clicks(CARYS, "concern.submit", sent[1])
+
+    again = await staffed.clicks(CARYS, "concern.submit", sent[0])
+    for n in range(3):
+        await _report(staffed, what=f"Later matter {n}")
+
+    assert reference_in(again.card or {}) == reference_in(first.card or {})
+    assert len(staffed.store.reports) == 5
+    assert "as many reports" in text_of((await _report(staffed, what="One more")).card)
 
 
 @pytest.mark.parametrize("stored_by", ["the first press", "the second press"])

@@ -654,6 +654,25 @@ async def test_a_second_press_of_the_last_request_allowed_today_shows_that_reque
     assert len(await MemoryPermissionRequests(bot.store).list_by_requester(CARYS)) == 10
 
 
+async def test_pressing_send_again_on_an_earlier_request_does_not_use_up_the_days_requests(bot: BotInMemory) -> None:
+    """Carys pressed Send again on her first form (still open on her phone) after sending a second: she is shown the
+    first request, and the press used to cost one of the day's requests, so her tenth real request was refused."""
+    await bot.meets(CARYS, SIAN)
+    first = {**_form(purpose="Page R"), "form": await _form_token(bot)}
+    second = {**_form(purpose="Page S"), "form": await _form_token(bot)}
+    sent = await bot.clicks(CARYS, "permission.submit", first)
+    await bot.clicks(CARYS, "permission.submit", second)
+
+    again = await bot.clicks(CARYS, "permission.submit", first)
+    for n in range(8):
+        await bot.clicks(CARYS, "permission.submit", _form(purpose=f"Page {n}"))
+
+    assert verb_data(again.card or {}, "permission.withdraw") == verb_data(sent.card or {}, "permission.withdraw")
+    assert len(await MemoryPermissionRequests(bot.store).list_by_requester(CARYS)) == 10
+    more = await bot.clicks(CARYS, "permission.submit", _form(purpose="One more"))
+    assert "as many requests" in text_of(more.card)  # the limit still holds, at ten
+
+
 @pytest.mark.parametrize("stored_by", ["the first press", "the second press"])
 async def test_a_double_press_of_send_on_the_days_last_request_is_told_it_was_sent_and_counts_once(
         bot: BotInMemory, monkeypatch: pytest.MonkeyPatch, stored_by: str) -> None:
