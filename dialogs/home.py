@@ -20,8 +20,8 @@ from cards.common import (
 from cards.elements import Card
 from cards.i18n import Catalogue
 from dialogs.base import CardData, Handler, Reply, Text, Turn, Verb, normalise, opens
-from dialogs.language import in_the_words_typed
-from dialogs.phrases import one_of, read_patterns, read_phrases
+from dialogs.language import in_the_listed_language
+from dialogs.phrases import listed_in_welsh, one_of, read_patterns, read_phrases
 
 # The phrases each answer is given for are lists in data/ (`dialogs.phrases`), which a Welsh speaker can extend; each
 # file's header says how its phrases are matched.
@@ -34,6 +34,8 @@ OK_WORDS = frozenset(read_phrases("acknowledgements.txt"))
 # Backing out of a form by typing, as the whole message: a short word that nothing was sent, never a policy search
 # (which quoted "Abuse of the guidance" at someone about to report being targeted) nor a question for review.
 BACKING_OUT = frozenset(read_phrases("backing-out.txt"))
+# Each answered in Welsh when the phrase is listed in Welsh only, whatever Teams is set to ("Perffaith", "Ok diolch").
+_IN_WELSH = listed_in_welsh("greetings.txt", "help.txt", "thanks.txt", "acknowledgements.txt", "backing-out.txt")
 # Words around a back-out, a call for help or a language that change nothing: "ok, never mind then", "o, dim ots",
 # "I've changed my mind, sorry", "Welsh please", "Cymraeg os gwelwch yn dda", "help plis".
 _BEFORE = frozenset(read_phrases("courtesy-before.txt"))
@@ -74,18 +76,19 @@ class HomeFlow:
     def match_text(self, turn: Turn) -> Handler | None:
         """Greetings, help words and language names."""
         said = normalise(turn.text)
-        # Answered in the words' language, as a question is: "cymorth", "dim diolch" get Welsh whatever Teams is set to.
+        # Answered in the words' language, as a question is: "cymorth", "dim diolch" get Welsh whatever Teams is set to,
+        # and so does a phrase listed in Welsh that the words' check does not know ("perffaith").
         if said in GREETINGS:
-            return in_the_words_typed(self.welcome)
+            return _in_the_phrases_language(self.welcome, said)
         # A phrase of punctuation alone ("?") is kept as typed, and matched so: normalised, nothing is left of it.
-        if _says_only(said, HELP_WORDS) or turn.text.strip() in HELP_WORDS:
-            return in_the_words_typed(self.help)
-        if _says_only(said, BACKING_OUT):
-            return in_the_words_typed(self.backed_out)
-        if _is_thanks(said, turn.text):
-            return in_the_words_typed(self.thanks)
-        if _says_only(said, OK_WORDS):
-            return in_the_words_typed(self.ok)
+        if phrase := _said_only(said, HELP_WORDS) or (turn.text.strip() if turn.text.strip() in HELP_WORDS else None):
+            return _in_the_phrases_language(self.help, phrase)
+        if phrase := _said_only(said, BACKING_OUT):
+            return _in_the_phrases_language(self.backed_out, phrase)
+        if phrase := _thanks_said(said, turn.text):
+            return _in_the_phrases_language(self.thanks, phrase)
+        if phrase := _said_only(said, OK_WORDS):
+            return _in_the_phrases_language(self.ok, phrase)
         if language_asked_for(turn.text) is not None:
             return self.switch_language
         return None
@@ -159,43 +162,47 @@ def language_asked_for(text: str) -> Lang | None:
     ask for the other one. None for anything else ("do I have to post in Welsh?" is a question)."""
     said = normalise(text)
     if not _NO_AND_A_PAUSE.search(fold(text)):
-        refused = Lang.EN if _says_only(said, NOT_WELSH) else Lang.CY if _says_only(said, NOT_ENGLISH) else None
+        refused = Lang.EN if _said_only(said, NOT_WELSH) else Lang.CY if _said_only(said, NOT_ENGLISH) else None
         # "Dim Cymraeg?" / "No Welsh?" asks whether there is any (of a quote left in English): a question, not a
         # choice of language.
         if refused is not None:
             return None if text.rstrip().endswith("?") else refused
-    if _says_only(said, TO_WELSH):
+    if _said_only(said, TO_WELSH):
         return Lang.CY
-    if _says_only(said, TO_ENGLISH):
+    if _said_only(said, TO_ENGLISH):
         return Lang.EN
     return None
 
 
-def _is_thanks(said: str, text: str) -> bool:
-    """ "thanks", "ok bye, have a nice weekend": a short message that opens with thanks or goodbye and asks
-    nothing (a question after the thanks goes to the policy)."""
+def _in_the_phrases_language(handler: Handler, phrase: str) -> Handler:
+    return in_the_listed_language(handler, listed_in_welsh=phrase in _IN_WELSH)
+
+
+def _thanks_said(said: str, text: str) -> str | None:
+    """ "thanks", "ok bye, have a nice weekend": the thanks or goodbye a short message that asks nothing opens with
+    (a question after the thanks goes to the policy); else None."""
     words = said.split()
     if "?" in text or not words or len(words) > 6:
-        return False
-    return any(" ".join(words[:size]) in THANKS for size in (1, 2, 3))
+        return None
+    return next((" ".join(words[:size]) for size in (1, 2, 3) if " ".join(words[:size]) in THANKS), None)
 
 
-def _says_only(said: str, phrases: frozenset[str]) -> bool:
-    """ "cancel", "ok, never mind then", "Welsh please", "help plis": the whole message is one of `phrases` once words
-    that change nothing are taken off either end (a question that mentions one, "can I cancel a post I made?", "do I
-    have to post in Welsh?", "I need help with a parent posting about me", is not)."""
+def _said_only(said: str, phrases: frozenset[str]) -> str | None:
+    """ "cancel", "ok, never mind then", "Welsh please", "help plis": the one of `phrases` the whole message is, once
+    words that change nothing are taken off either end; None for anything else (a question that mentions one, "can I
+    cancel a post I made?", "do I have to post in Welsh?", "I need help with a parent posting about me")."""
     words = said.split()
     for start in range(len(words) + 1):
         end = len(words)
         # Checked after each courtesy taken off the end, since some back-outs end in one ("dim nawr, diolch").
         while start < end:
-            if " ".join(words[start:end]) in phrases:
-                return True
+            if (phrase := " ".join(words[start:end])) in phrases:
+                return phrase
             taken = max((len(after) for after in _AFTER_WORDS if tuple(words[start:end][-len(after):]) == after),
                         default=0)
             if not taken:
                 break
             end -= taken
         if start == len(words) or words[start] not in _BEFORE:
-            return False
-    return False
+            return None
+    return None

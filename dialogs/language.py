@@ -32,6 +32,18 @@ def in_the_words_typed(handler: Handler) -> Handler:
     return answering
 
 
+def in_the_listed_language(handler: Handler, *, listed_in_welsh: bool) -> Handler:
+    """A handler for a phrase of the lists in `data/`: one listed in Welsh only gets Welsh whatever Teams is set to
+    ("Perffaith", "Anghofiwch hynny", words the language check does not know); any other, as `in_the_words_typed`."""
+    if not listed_in_welsh:
+        return in_the_words_typed(handler)
+
+    async def in_welsh(turn: Turn) -> Reply:
+        return await handler(replace(turn, lang=Lang.CY))
+
+    return in_welsh
+
+
 def in_the_cards_language(handler: Handler) -> Handler:
     """A button answered in the language of the card it is on (its optional `lang`): a form's Send, a list's
     Withdraw, a request's Approve; a card posted without one (or with another value): the person's language."""

@@ -65,8 +65,8 @@ from dialogs.base import (
     owned,
     stored_after_all,
 )
-from dialogs.language import ShownIn, in_the_cards_language, in_the_words_typed
-from dialogs.phrases import one_of, read_phrases, read_table
+from dialogs.language import ShownIn, in_the_cards_language, in_the_listed_language
+from dialogs.phrases import listed_in_welsh, one_of, read_phrases, read_table
 from dialogs.private import PrivateChat
 
 log = logging.getLogger(__name__)
@@ -135,6 +135,9 @@ _CHANGE = re.compile(r"\b(change|changing|edit|editing|amend|amending|alter|alte
                      r"(?<!\byn )(?<!\bn )golygu|(?<!n ei )olygu|diwygio|ddiwygio|cywiro|gywiro|addasu)\b")
 PENDING_WORDS = frozenset(read_phrases("permission-pending.txt"))
 REGISTER_WORDS = frozenset(read_phrases("permission-register.txt"))
+# Each command answered in Welsh when it is listed in Welsh only, whatever Teams is set to.
+_IN_WELSH = listed_in_welsh("permission-form.txt", "permission-my-requests.txt", "permission-pending.txt",
+                            "permission-register.txt")
 # "I need permission for a class Instagram" asks for the form; "Do I need permission to ...?" is a question.
 _WANTS_FORM = re.compile(r"^(i|we)( (would|d))? (need|want|like|would like|d like)( to (get|ask|request))?"
                          r"( for| the| some)? (permission|approval)|^(request|requesting|apply|applying) (for )?"
@@ -265,14 +268,14 @@ class PermissionFlow:
         said = normalise(turn.text)
         handler = self._typed(said)
         if handler is not None:
-            return self._in_private(handler)
+            return self._in_private(handler, listed_in_welsh=said in _IN_WELSH)
         if asks_about_own_request(said):
             return self._or_the_policy(self._in_private(self.how_to_change if _CHANGE.search(said) else self.mine))
         return None
 
-    def _in_private(self, handler: Handler) -> Handler:
-        """Typed words answered in their language, in the person's 1:1 chat."""
-        return in_the_words_typed(self._private.only(handler))
+    def _in_private(self, handler: Handler, *, listed_in_welsh: bool = False) -> Handler:
+        """Typed words answered in their language (Welsh for a command listed in Welsh), in the person's 1:1 chat."""
+        return in_the_listed_language(self._private.only(handler), listed_in_welsh=listed_in_welsh)
 
     def _or_the_policy(self, handler: Handler) -> Handler:
         """Someone who has never sent a request is not asking about one of theirs ("a parent declined my request"): the

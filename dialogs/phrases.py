@@ -4,7 +4,7 @@ Each file is one list, so anyone (a Welsh speaker above all) can add a phrase wi
 line, lines starting with "#" are comments (each file's header says what its list means and how it is matched).
 A phrase is compared as the bot compares what people type (`normalise`): lower case, accents and punctuation taken
 away ("Dw i'n" is "dw i n", "rŵan" is "rwan"), so it may be written either way. `.tsv` files hold a word, a tab, then
-what it stands for.
+what it stands for. A phrase written under a list's "# Cymraeg" heading is answered in Welsh (`listed_in_welsh`).
 """
 
 from __future__ import annotations
@@ -44,6 +44,22 @@ def read_patterns(name: str, *, folder: Path = DATA_FOLDER) -> tuple[str, ...]:
                              f"goes: {line!r}")
         patterns.append(f" {PLACEHOLDER} ".join(_as_compared(part) for part in line.split(PLACEHOLDER)).strip())
     return tuple(patterns)
+
+
+def listed_in_welsh(*names: str, folder: Path = DATA_FOLDER) -> frozenset[str]:
+    """The phrases (as compared) the lists write under a "# Cymraeg" heading and under no "# English" one: typed, they
+    are Welsh, whatever the person's Teams is in, though the words' own language check may not know them
+    ("perffaith", "anghofiwch hynny"). A phrase both languages use ("grand") is listed under both, and is not here."""
+    under: dict[str, set[str]] = {"English": set(), "Cymraeg": set()}
+    for name in names:
+        heading = ""
+        for line in (folder / name).read_text(encoding="utf-8").splitlines():
+            if line.lstrip().startswith("#"):
+                first = line.lstrip().lstrip("#").split()[:1]
+                heading = first[0] if first and first[0] in under else heading
+            elif line.strip() and heading:
+                under[heading].add(_as_compared(line) or line.strip())
+    return frozenset(under["Cymraeg"] - under["English"])
 
 
 def read_table(name: str, *, folder: Path = DATA_FOLDER) -> dict[str, str]:

@@ -18,6 +18,18 @@ def lines(name: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
 
 
+def welsh_only(name: str) -> set[str]:
+    """The phrases a list writes under its "# Cymraeg" heading and not under "# English" too ("grand" is both)."""
+    under: dict[str, set[str]] = {"English": set(), "Cymraeg": set()}
+    heading = ""
+    for line in (DATA_FOLDER / name).read_text(encoding="utf-8").splitlines():
+        if line.startswith("#"):
+            heading = next((h for h in under if line.removeprefix("#").strip().startswith(h)), heading)
+        elif line.strip() and heading:
+            under[heading].add(line.strip())
+    return under["Cymraeg"] - under["English"]
+
+
 def table(name: str) -> dict[str, str]:
     """A `.tsv` list: the word people type -> what it stands for."""
     return dict((key.strip(), value.strip()) for key, _, value in (line.partition("\t") for line in lines(name)))
@@ -31,37 +43,46 @@ def language_phrases(name: str) -> list[tuple[str, Lang]]:
 
 
 async def _not_answered_with(bot: BotInMemory, strings: Catalogue, phrases: list[str], key: str, *,
-                             person: Person = CARYS) -> list[str]:
-    """The phrases whose reply does not show the string `key` (in either language: Welsh words get Welsh)."""
-    shown = {strings.text(key, lang) for lang in Lang}
+                             person: Person = CARYS, welsh: set[str] | None = None) -> list[str]:
+    """The phrases whose reply does not show the string `key`, typed by someone whose Teams is in English: those in
+    `welsh` in Welsh (the README: anything typed in Welsh gets a Welsh card), any other in either language (Welsh words
+    the bot recognises as Welsh get Welsh)."""
+    either = {strings.text(key, lang) for lang in Lang}
     missed = []
     for phrase in phrases:
-        reply = await bot.says(person, phrase)
+        reply = await bot.says(person, phrase, lang=Lang.EN)
+        shown = {strings.text(key, Lang.CY)} if welsh and phrase in welsh else either
         if not any(text in text_of(reply.card) for text in shown):
             missed.append(phrase)
     return missed
 
 
+async def _list_not_answered_with(bot: BotInMemory, strings: Catalogue, name: str, key: str, *,
+                                  person: Person = CARYS) -> list[str]:
+    """The phrases of a list whose reply does not show `key`; those under its Cymraeg heading only, not in Welsh."""
+    return await _not_answered_with(bot, strings, lines(name), key, person=person, welsh=welsh_only(name))
+
+
 async def test_every_greeting_in_the_list_gets_the_welcome_card(bot: BotInMemory, strings: Catalogue) -> None:
-    assert await _not_answered_with(bot, strings, lines("greetings.txt"), "welcome.title") == []
+    assert await _list_not_answered_with(bot, strings, "greetings.txt", "welcome.title") == []
 
 
 async def test_every_call_for_help_in_the_list_gets_the_help_card(bot: BotInMemory, strings: Catalogue) -> None:
     assert "?" in lines("help.txt")
-    assert await _not_answered_with(bot, strings, lines("help.txt"), "help.title") == []
+    assert await _list_not_answered_with(bot, strings, "help.txt", "help.title") == []
 
 
 async def test_every_thanks_in_the_list_gets_a_friendly_word(bot: BotInMemory, strings: Catalogue) -> None:
-    assert await _not_answered_with(bot, strings, lines("thanks.txt"), "home.thanks") == []
+    assert await _list_not_answered_with(bot, strings, "thanks.txt", "home.thanks") == []
 
 
 async def test_every_lone_ok_in_the_list_gets_a_friendly_word(bot: BotInMemory, strings: Catalogue) -> None:
-    assert await _not_answered_with(bot, strings, lines("acknowledgements.txt"), "home.ok") == []
+    assert await _list_not_answered_with(bot, strings, "acknowledgements.txt", "home.ok") == []
 
 
 async def test_every_way_of_backing_out_in_the_list_is_told_nothing_was_sent(bot: BotInMemory,
                                                                              strings: Catalogue) -> None:
-    assert await _not_answered_with(bot, strings, lines("backing-out.txt"), "home.backed_out") == []
+    assert await _list_not_answered_with(bot, strings, "backing-out.txt", "home.backed_out") == []
 
 
 async def test_every_courtesy_word_in_the_lists_changes_nothing(bot: BotInMemory, strings: Catalogue) -> None:
@@ -92,12 +113,12 @@ def test_no_and_a_pause_answers_the_card_instead_of_refusing_the_language() -> N
 
 async def test_every_permission_command_in_the_lists_opens_its_card(bot: BotInMemory, strings: Catalogue) -> None:
     """The form, the person's own requests, and, for the executive headteacher, what waits and the register."""
-    assert await _not_answered_with(bot, strings, lines("permission-form.txt"), "perm.form_title", person=SIAN) == []
-    assert await _not_answered_with(bot, strings, lines("permission-my-requests.txt"), "perm.mine_title",
+    assert await _list_not_answered_with(bot, strings, "permission-form.txt", "perm.form_title", person=SIAN) == []
+    assert await _list_not_answered_with(bot, strings, "permission-my-requests.txt", "perm.mine_title",
                                     person=SIAN) == []
-    assert await _not_answered_with(bot, strings, lines("permission-pending.txt"), "perm.pending_title",
+    assert await _list_not_answered_with(bot, strings, "permission-pending.txt", "perm.pending_title",
                                     person=SIAN) == []
-    assert await _not_answered_with(bot, strings, lines("permission-register.txt"), "perm.register_title",
+    assert await _list_not_answered_with(bot, strings, "permission-register.txt", "perm.register_title",
                                     person=SIAN) == []
 
 
@@ -139,3 +160,14 @@ def test_every_word_for_a_new_or_an_existing_account_in_the_lists_chooses_it_on_
                       for words in lines(name)} for name in kinds}
 
     assert guessed == {name: dict.fromkeys(lines(name), kind) for name, kind in kinds.items()}
+
+
+async def test_an_english_phrase_from_someone_whose_teams_is_in_welsh_keeps_their_welsh(bot: BotInMemory,
+                                                                                         strings: Catalogue) -> None:
+    """Only a phrase listed in Welsh changes the language: "ok", "thanks", "never mind" keep the person's, as any other
+    English command does."""
+    said = {"ok": "home.ok", "thanks": "home.thanks", "never mind": "home.backed_out"}
+
+    replies = {phrase: await bot.says(CARYS, phrase, lang=Lang.CY) for phrase in said}
+
+    assert [p for p, key in said.items() if strings.text(key, Lang.CY) not in text_of(replies[p].card)] == []

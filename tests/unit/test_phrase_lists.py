@@ -13,8 +13,8 @@ import pytest
 from bot.domain.permission_requests import PLATFORMS
 from dialogs import ask, concerns, home, permission_requests, policy_reads, publishing
 from dialogs.base import normalise
-from dialogs.home import _says_only
-from dialogs.phrases import DATA_FOLDER, read_patterns, read_phrases, read_table
+from dialogs.home import _said_only
+from dialogs.phrases import DATA_FOLDER, listed_in_welsh, read_patterns, read_phrases, read_table
 
 PATTERN_LISTS = ("language-asking.txt", "language-refusing.txt")
 # Lists compared word by word with the words of a message: a line of two words there would never match.
@@ -99,8 +99,18 @@ def test_a_phrase_added_to_a_list_is_read_as_people_type_it(tmp_path: Path) -> N
     typed = normalise("Ok, fyddech chi’n fodlon fy helpu? Diolch yn fawr")
 
     assert "fyddech chi n fodlon fy helpu" in extended and "?" in extended
-    assert _says_only(typed, extended) and not _says_only(typed, home.HELP_WORDS)
+    assert _said_only(typed, extended) == "fyddech chi n fodlon fy helpu" and _said_only(typed, home.HELP_WORDS) is None
     assert read_patterns("language-asking.txt", folder=folder)[-1] == "byddai n well gen i {}"
+    assert "fyddech chi n fodlon fy helpu" in listed_in_welsh("help.txt", folder=folder)  # still under # Cymraeg
+
+
+def test_only_a_phrase_listed_under_cymraeg_alone_is_taken_for_welsh(tmp_path: Path) -> None:
+    """A phrase both languages use goes under both headings, and is answered in the person's own language; one above
+    either heading is in neither."""
+    written = ["# A LIST", "?", "", "# English", "ok", "grand", "", "# Cymraeg", "Iawn", "grand", "# a note", "Gwych!"]
+    (tmp_path / "list.txt").write_text("\n".join(written), encoding="utf-8")
+
+    assert listed_in_welsh("list.txt", folder=tmp_path) == {"iawn", "gwych"}
 
 
 @pytest.mark.parametrize(("name", "line", "reader"), [
