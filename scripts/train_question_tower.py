@@ -13,7 +13,7 @@ shared: they run once per text.
 Needs PyTorch, which the bot does not: `make train-question-tower` makes `.venv-train` (the project and torch)
 and runs this. `make install` and `make test` never run it; they build both encoders from the committed weights
 (`scripts/build_sentence_model.py`). Seeded (seed 0, one thread, deterministic torch algorithms). About 45-65
-CPU-minutes on one core for fifty-three policies (every step runs its policy's passages through the passage tower),
+CPU-minutes on one core for fifty-seven policies (every step runs its policy's passages through the passage tower),
 and 4.6 GB of memory.
 
 Run: `python scripts/train_question_tower.py [--corpus FOLDER] [--out FOLDER] [--near FOLDER]`; writes
