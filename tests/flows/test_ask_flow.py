@@ -131,7 +131,7 @@ async def test_an_uncertain_answer_says_it_is_the_nearest_the_policy_comes(strin
     in_force = PolicyInForce(policy, PolicyIndex(policy, steering=Steering()))
     bot = open_bot(strings, federation, lambda: in_force)
 
-    uncertain = await bot.says(CARYS, "can I set up a class instagram?")
+    uncertain = await bot.says(CARYS, "can my class have a tiktok?")
     [record] = bot.store.questions.values()
     rated = await bot.clicks(CARYS, "ask.feedback", {"q": record.question_id, "value": "helpful"})
     welsh = await bot.says(CARYS, "ga i roi fy nosbarth ar youtube?", lang=Lang.CY)
