@@ -34,18 +34,16 @@ from cards.common import VERB_ABOUT, VERB_REVIEW, VERB_SECTIONS, error_card, not
 from cards.i18n import Catalogue
 from cards.publishing import changes_elements, published_text
 from dialogs.base import CardData, Handler, Reply, Text, Turn, Verb, normalise, opens
-from dialogs.language import ShownIn, in_the_cards_language
+from dialogs.language import ShownIn, in_the_cards_language, in_the_listed_language
+from dialogs.phrases import listed_in_welsh, read_phrases
 from dialogs.private import PrivateChat
 
 log = logging.getLogger(__name__)
 
-SECTIONS_WORDS = frozenset({"read the policy", "show the policy", "the policy", "policy", "sections", "contents",
-                            "darllen y polisi", "dangos y polisi", "y polisi", "polisi", "adrannau", "cynnwys"})
-ABOUT_WORDS = frozenset({"about", "about this policy", "about the policy", "version", "am y polisi",
-                         "am y polisi hwn", "fersiwn"})
-# Text is normalised before matching, so "i'w" is looked up as "i w".
-REVIEW_WORDS = frozenset({"review", "questions for review", "unanswered questions", "review questions", "adolygu",
-                          "cwestiynau heb eu hateb", "cwestiynau i w hadolygu"})
+SECTIONS_WORDS = frozenset(read_phrases("policy-sections.txt"))
+ABOUT_WORDS = frozenset(read_phrases("policy-about.txt"))
+REVIEW_WORDS = frozenset(read_phrases("policy-review.txt"))
+_IN_WELSH = listed_in_welsh("policy-sections.txt", "policy-about.txt", "policy-review.txt")
 
 
 class Answer(Protocol):
@@ -155,12 +153,10 @@ class AskFlow:
     def match_text(self, turn: Turn) -> Handler | None:
         """Menu words first; any other text is a question (this flow goes last)."""
         said = normalise(turn.text)
-        if said in SECTIONS_WORDS:
-            return self.show_sections
-        if said in ABOUT_WORDS:
-            return self.about
-        if said in REVIEW_WORDS:
-            return self._private.only(self.review)
+        command = (self.show_sections if said in SECTIONS_WORDS else self.about if said in ABOUT_WORDS
+                   else self._private.only(self.review) if said in REVIEW_WORDS else None)
+        if command is not None:  # a command listed only in Welsh gets Welsh; any other, the person's language
+            return in_the_listed_language(command, listed_in_welsh=True) if said in _IN_WELSH else command
         return self.ask if said else None
 
     # Answering

@@ -68,7 +68,8 @@ from dialogs.base import (
     owned,
     stored_after_all,
 )
-from dialogs.language import in_the_cards_language, in_the_words_typed
+from dialogs.language import in_the_cards_language, in_the_listed_language, in_the_words_typed
+from dialogs.phrases import listed_in_welsh, read_phrases
 from dialogs.private import PrivateChat
 
 log = logging.getLogger(__name__)
@@ -79,10 +80,9 @@ _HOLDER_MESSAGE = {0: "to-holder", 1: "escalated"}
 # How long after retention deletes a report its cards in Teams are still being replaced (the outbox tries again while
 # Teams refuses or the person cannot be reached): then the message is given up, and where the card was is forgotten.
 CARDS_REPLACED_WITHIN = timedelta(days=30)
-FORM_WORDS = frozenset({"report a concern", "report concern", "concern", "report", "raise a concern",
-                        "rhoi gwybod am bryder", "pryder", "codi pryder", "codi pryder am gydweithiwr"})
-MINE_WORDS = frozenset({"my reports", "my report", "my concerns", "my concern reports", "reports i sent",
-                        "fy adroddiadau", "fy adroddiad", "fy mhryderon", "fy adroddiadau i"})
+FORM_WORDS = frozenset(read_phrases("concern-form.txt"))
+MINE_WORDS = frozenset(read_phrases("concern-my-reports.txt"))
+_IN_WELSH = listed_in_welsh("concern-form.txt", "concern-my-reports.txt")
 # Getting in touch or posting, in Welsh, as the verb-noun and its soft mutation (after "i"), which people write
 # either way: "yn dal i anfon", "yn dal i bostio / postio", "yn dal i yrru / gyrru", "danfon" in the south.
 _CONTACTING_CY = (r"anfon|danfon|ddanfon|gyrru|yrru|e ?bostio|postio|bostio|tecstio|decstio|ffonio|galw|alw|"
@@ -236,9 +236,9 @@ class ConcernFlow:
         """"Report a concern", "my reports", or a statement that someone is pestering or targeting the person."""
         said = normalise(turn.text)
         if said in FORM_WORDS:
-            return in_the_words_typed(self.form)
+            return in_the_listed_language(self.form, listed_in_welsh=said in _IN_WELSH)
         if said in MINE_WORDS:
-            return in_the_words_typed(self._private_chat.only(self.mine))
+            return in_the_listed_language(self._private_chat.only(self.mine), listed_in_welsh=said in _IN_WELSH)
         if turn.text.rstrip().endswith("?"):
             return None
         kind = what_it_is_about(said)

@@ -33,16 +33,15 @@ from cards.common import error_card
 from cards.elements import Card
 from cards.i18n import Catalogue
 from dialogs.base import CardData, Handler, Reply, Text, Turn, Verb, normalise
+from dialogs.language import in_the_listed_language
+from dialogs.phrases import listed_in_welsh, read_phrases
 from dialogs.private import PrivateChat
 
 log = logging.getLogger(__name__)
 
-WHATS_NEW_WORDS = frozenset({"what s new", "whats new", "what is new", "what has changed", "what s changed",
-                             "what changed", "changes", "beth sy n newydd", "beth sydd yn newydd", "newidiadau",
-                             "beth sydd wedi newid"})
-READS_WORDS = frozenset({"who has read it", "who has read the policy", "who has read", "read receipts",
-                         "policy reads", "acknowledgements", "pwy sydd wedi darllen", "pwy sydd wedi darllen y polisi",
-                         "pwy sydd wedi ei ddarllen"})
+WHATS_NEW_WORDS = frozenset(read_phrases("policy-whats-new.txt"))
+READS_WORDS = frozenset(read_phrases("policy-reads.txt"))
+_IN_WELSH = listed_in_welsh("policy-whats-new.txt", "policy-reads.txt")
 
 
 def read_message_id(version: str, person: Person) -> str:
@@ -98,11 +97,12 @@ class ReadingFlow:
     def match_text(self, turn: Turn) -> Handler | None:
         """ "what's new" and "who has read it", typed: as their buttons, only in the 1:1 chat."""
         said = normalise(turn.text)
-        if said in WHATS_NEW_WORDS:
-            return self._private.only(self.whats_new)
-        if said in READS_WORDS:
-            return self._private.only(self.summary)
-        return None
+        command = (self.whats_new if said in WHATS_NEW_WORDS else self.summary if said in READS_WORDS else None)
+        if command is None:
+            return None
+        # A command listed only in Welsh gets Welsh; any other, the person's language.
+        private = self._private.only(command)
+        return in_the_listed_language(private, listed_in_welsh=True) if said in _IN_WELSH else private
 
     # The campaign
 

@@ -47,13 +47,14 @@ from cards import publishing as cards
 from cards.common import error_card, notice_card
 from cards.i18n import Catalogue
 from dialogs.base import CardData, Handler, Reply, Text, Turn, Verb, normalise
+from dialogs.language import in_the_listed_language
+from dialogs.phrases import listed_in_welsh, read_phrases
 from dialogs.policy_reads import ReadingFlow
 
 log = logging.getLogger(__name__)
 
-PUBLISH_WORDS = frozenset({"publish", "publish policy", "publish the policy", "publish a new version",
-                           "new policy version", "cyhoeddi", "cyhoeddi polisi", "cyhoeddi r polisi",
-                           "cyhoeddi fersiwn newydd"})
+PUBLISH_WORDS = frozenset(read_phrases("policy-publish.txt"))
+_IN_WELSH = listed_in_welsh("policy-publish.txt")
 _DRAFT_ID = re.compile(r"^D-[0-9a-f]{16}$")
 
 
@@ -103,8 +104,9 @@ class PublishingFlow:
         """A file sent to the bot, or asking how to publish."""
         if turn.files:
             return self.receive_file
-        if normalise(turn.text) in PUBLISH_WORDS:
-            return self.how
+        said = normalise(turn.text)
+        if said in PUBLISH_WORDS:  # listed only in Welsh: Welsh; any other, the person's language
+            return in_the_listed_language(self.how, listed_in_welsh=True) if said in _IN_WELSH else self.how
         return None
 
     def _default_policy(self) -> Policy:

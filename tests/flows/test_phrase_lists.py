@@ -3,6 +3,7 @@ phrase added to a file is recognised without touching code, and one that never c
 
 from __future__ import annotations
 
+from bot.domain.federation import Federation
 from bot.domain.people import Lang, Person
 from cards.i18n import Catalogue
 from dialogs.base import normalise
@@ -10,6 +11,7 @@ from dialogs.home import language_asked_for
 from dialogs.permission_requests import asks_about_own_request, guess_request
 from dialogs.phrases import DATA_FOLDER, PLACEHOLDER
 from tests.flows.conftest import CARYS, SIAN, BotInMemory, text_of
+from tests.flows.test_publishing_flow import open_publishing_bot
 
 
 def lines(name: str) -> list[str]:
@@ -171,3 +173,24 @@ async def test_an_english_phrase_from_someone_whose_teams_is_in_welsh_keeps_thei
     replies = {phrase: await bot.says(CARYS, phrase, lang=Lang.CY) for phrase in said}
 
     assert [p for p, key in said.items() if strings.text(key, Lang.CY) not in text_of(replies[p].card)] == []
+
+
+async def test_every_concern_command_in_the_lists_opens_its_card(bot: BotInMemory, strings: Catalogue) -> None:
+    """The form for reporting a colleague, and the reports the person sent."""
+    assert await _list_not_answered_with(bot, strings, "concern-form.txt", "concern.form_title") == []
+    assert await _list_not_answered_with(bot, strings, "concern-my-reports.txt", "concern.mine_title") == []
+
+
+async def test_every_policy_command_in_the_lists_opens_its_card(strings: Catalogue, federation: Federation) -> None:
+    """The sections, about the policy, what's new, and, for the policy's owner, the questions for review, who has read
+    it (nothing published in the bot yet: the summary says so) and how to publish."""
+    said = {"policy-sections.txt": "ask.sections_title", "policy-about.txt": "ask.about_title",
+            "policy-whats-new.txt": "reads.whats_new_title", "policy-review.txt": "ask.review_title",
+            "policy-reads.txt": "reads.no_version", "policy-publish.txt": "publish.how"}
+    publishing = open_publishing_bot(strings, federation)
+    await publishing.live.start()
+
+    missed = {name: await _list_not_answered_with(publishing.bot, strings, name, key, person=SIAN)
+              for name, key in said.items()}
+
+    assert missed == dict.fromkeys(said, [])

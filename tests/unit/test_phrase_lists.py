@@ -67,10 +67,10 @@ def test_no_command_is_in_two_lists_that_answer_it_differently() -> None:
         "permission-my-requests.txt": permission_requests.MINE_WORDS,
         "permission-pending.txt": permission_requests.PENDING_WORDS,
         "permission-register.txt": permission_requests.REGISTER_WORDS,
-        "concerns.FORM_WORDS": concerns.FORM_WORDS, "concerns.MINE_WORDS": concerns.MINE_WORDS,
-        "ask.SECTIONS_WORDS": ask.SECTIONS_WORDS, "ask.ABOUT_WORDS": ask.ABOUT_WORDS,
-        "ask.REVIEW_WORDS": ask.REVIEW_WORDS, "policy_reads.WHATS_NEW_WORDS": policy_reads.WHATS_NEW_WORDS,
-        "policy_reads.READS_WORDS": policy_reads.READS_WORDS, "publishing.PUBLISH_WORDS": publishing.PUBLISH_WORDS}
+        "concern-form.txt": concerns.FORM_WORDS, "concern-my-reports.txt": concerns.MINE_WORDS,
+        "policy-sections.txt": ask.SECTIONS_WORDS, "policy-about.txt": ask.ABOUT_WORDS,
+        "policy-review.txt": ask.REVIEW_WORDS, "policy-whats-new.txt": policy_reads.WHATS_NEW_WORDS,
+        "policy-reads.txt": policy_reads.READS_WORDS, "policy-publish.txt": publishing.PUBLISH_WORDS}
     # Word lists whose words must not be in both: an article is skipped, so it could never say where a request went;
     # "i" before a word of "my said twice" is not "to", so it could never name the head or what the request is for.
     roles = [("my-request-articles.txt", "my-request-to-the-head.txt"),
@@ -79,6 +79,8 @@ def test_no_command_is_in_two_lists_that_answer_it_differently() -> None:
              ("my-request-said-twice.txt", "my-request-for-an-account.txt"),
              ("form-new-account.txt", "form-existing-account.txt")]
 
+    assert {name: set(entries(name)) for name in commands if name.endswith(".txt")} == {
+        name: set(phrases) for name, phrases in commands.items() if name.endswith(".txt")}  # each command, its file
     both = [f"{phrase!r} is in {a} and {b}" for (a, first), (b, second) in itertools.combinations(commands.items(), 2)
             for phrase in sorted(first & second)]
     both += [f"{word!r} is in {a} and {b}" for a, b in roles for word in sorted(set(entries(a)) & set(entries(b)))]
