@@ -1112,6 +1112,39 @@ async def test_a_request_typed_in_welsh_gets_the_form_in_welsh_whatever_the_team
     assert _title(reply.card) == title
 
 
+@pytest.mark.parametrize(("english", "welsh"), [
+    ("I need permission to post photos of the trip", "Mae angen caniatâd arna i i bostio lluniau o'r trip"),
+    ("I need permission to post photos of the trip", "Mae arna i angen caniatâd i bostio lluniau o'r trip"),
+    ("I need permission to make a class page", "Dw i angen caniatâd i greu tudalen i'r dosbarth"),
+    ("We need permission to start a PE Instagram", "Mae angen caniatâd arnon ni i ddechrau Instagram Addysg Gorfforol"),
+])
+async def test_i_need_permission_to_opens_the_form_in_english_and_in_welsh(
+        bot: BotInMemory, strings: Catalogue, english: str, welsh: str) -> None:
+    """ "Mae angen caniatâd arna i i …" says what "I need permission to …" says: the form, in the words' language."""
+    await bot.meets(CARYS)
+
+    titles = [_title((await bot.says(CARYS, typed, lang=Lang.EN)).card) for typed in (english, welsh)]
+
+    assert titles == [strings.text("perm.form_title", Lang.EN), strings.text("perm.form_title", Lang.CY)]
+
+
+@pytest.mark.parametrize(("english", "welsh"), [
+    ("Do I need permission to post photos?", "Oes angen caniatâd i bostio lluniau?"),
+    ("Do I need permission to post photos?", "Oes angen caniatâd arna i i bostio lluniau?"),
+    ("Permission is needed to post photos", "Mae angen caniatâd i bostio lluniau"),
+])
+async def test_asking_whether_permission_is_needed_is_answered_from_the_policy_in_english_and_in_welsh(
+        answering_bot: BotInMemory, strings: Catalogue, english: str, welsh: str) -> None:
+    """Whether permission is needed is the policy's to say, in either language: no form for either."""
+    await answering_bot.meets(CARYS, SIAN)
+
+    titles = [_title((await answering_bot.says(CARYS, typed)).card) for typed in (english, welsh)]
+
+    assert not set(titles) & {strings.text("perm.form_title", lang) for lang in Lang}
+    asked = await MemoryQuestionLog(answering_bot.store).list_asked_until(datetime.now(UTC) + timedelta(minutes=1))
+    assert sorted(q.text for q in asked) == sorted([english, welsh])  # both asked of the policy
+
+
 @pytest.mark.parametrize("verb", ["permission.form", "permission.mine", "permission.pending", "permission.register",
                                   "concern.mine", "ask.review"])
 async def test_a_button_clicked_on_a_card_in_a_group_leaves_that_card_in_place(bot: BotInMemory, verb: str) -> None:
