@@ -269,6 +269,17 @@ def test_naming_ignores_case_accents_titles_and_mutations_but_not_other_words() 
     assert mentions("gyda Charys", carys) and mentions("i Garys", carys)
 
 
+def test_a_report_naming_llyr_is_about_the_ll_r_a_plain_csv_import_left_on_the_staff_list() -> None:
+    """Excel's plain CSV wrote "Llŷr" as "Ll?r": a "?" in a stored name stands for any one letter, so the report
+    still names him and never reaches him; it is one letter, not a word's worth."""
+    llyr = StaffContact("llyr", "Ll?r Hughes")
+
+    assert Subject(typed=("Llŷr keeps messaging me",)).names(llyr, manager=None)
+    assert mentions("LLYR HUGHES", llyr) and mentions("llŵr", llyr)
+    assert not mentions("Lloyd keeps messaging me", llyr) and not mentions("Llr keeps messaging me", llyr)
+    assert mentions("Mr Hughes", llyr)  # the surname, as before
+
+
 def test_working_days_skip_the_weekend() -> None:
     friday = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)
     saturday = friday + timedelta(days=1)
