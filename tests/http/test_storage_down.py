@@ -8,7 +8,6 @@ import logging
 from typing import Any
 
 import pytest
-from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from app import create_app
@@ -18,9 +17,8 @@ from tests.support.activities import CARYS, card_action, message
 from tests.support.cards import verb_data
 from tests.support.concerns import CARYS_CHAT
 from tests.support.connector import Connector
-from tests.support.faults import NOT_YET_PERMITTED, fail_next_enqueue
+from tests.support.faults import fail_next_enqueue, storage_refusing_access
 from tests.support.processes import AZURITE_KEY, azurite_connection_string
-from tests.support.servers import serve
 
 
 async def test_storage_stopped_gives_a_plain_message(aiohttp_client: Any, connector: Connector) -> None:
@@ -71,20 +69,11 @@ async def test_hung_storage_gives_a_plain_message(aiohttp_client: Any, connector
 async def test_storage_refusing_the_bot_at_start_up_is_explained_in_one_line_of_the_log(
         aiohttp_client: Any, caplog: pytest.LogCaptureFixture) -> None:
     """The role assignment of step 4 has not applied yet: every call is refused with 403."""
-    asked: list[str] = []
-
-    async def refuse(request: web.Request) -> web.Response:
-        asked.append(request.method)
-        return web.json_response(NOT_YET_PERMITTED, status=403,
-                                 headers={"x-ms-error-code": "AuthorizationPermissionMismatch"})
-
-    refusing = web.Application()
-    refusing.router.add_route("*", "/{path:.*}", refuse)
     caplog.set_level(logging.INFO)
-    async with serve(refusing) as port:
+    async with storage_refusing_access() as (connection_string, asked):
         settings = Settings.model_validate({"APP_ENV": "local", "DELIVERY_INTERVAL_SECONDS": 3600,
                                             "STORAGE_TIMEOUT_SECONDS": 1,
-                                            "AZURE_STORAGE_CONNECTION_STRING": azurite_connection_string(port)})
+                                            "AZURE_STORAGE_CONNECTION_STRING": connection_string})
         client: TestClient = await aiohttp_client(create_app(settings))
         ready = await client.get("/readyz")
 
