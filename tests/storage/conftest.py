@@ -3,7 +3,7 @@
 A contract test asks for `backend` (it runs once with each) and builds the ports it needs on it; `backend.other()` is
 a second instance of the bot over the same storage. The rest of a backend looks at what it keeps beyond what the
 ports return, to check that nothing is left behind. Tests of the Table layout, the command-line tools and Azurite's
-faults keep their own fixtures and run on Tables only.
+faults run on Tables only; the tools' tests share `tool_environment`.
 """
 
 from __future__ import annotations
@@ -264,3 +264,14 @@ async def backend(request: pytest.FixtureRequest) -> AsyncIterator[Backend]:
     azurite, prefix = request.getfixturevalue("azurite"), request.getfixturevalue("table_prefix")
     async with opened_tables(azurite, prefix) as tables:
         yield tables
+
+
+@pytest.fixture
+def tool_environment(azurite: str, table_prefix: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shell of whoever runs a storage tool: the bot's storage on Azurite, the local federation, the shipped
+    policy (nothing left over from the shell running the tests)."""
+    monkeypatch.setenv("APP_ENV", "local")
+    monkeypatch.setenv("AZURE_STORAGE_CONNECTION_STRING", azurite)
+    monkeypatch.setenv("TABLE_PREFIX", table_prefix)
+    for leftover in ("POLICY_FILE", "FEDERATION_CONFIG", "FEDERATION_JSON"):
+        monkeypatch.delenv(leftover, raising=False)

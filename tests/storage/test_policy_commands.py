@@ -22,14 +22,6 @@ from tests.support.policies import write_revised
 
 
 @pytest.fixture
-def tool_environment(azurite: str, table_prefix: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("APP_ENV", "local")
-    monkeypatch.setenv("AZURE_STORAGE_CONNECTION_STRING", azurite)
-    monkeypatch.setenv("TABLE_PREFIX", table_prefix)
-    monkeypatch.delenv("POLICY_FILE", raising=False)
-
-
-@pytest.fixture
 async def store(azurite: str, table_prefix: str) -> AsyncIterator[TableStore]:
     async with service_client(connection_string=azurite, endpoint="", credential=None, timeout=5) as service:
         yield TableStore(service, prefix=table_prefix, timeout=5)

@@ -56,17 +56,6 @@ class Term:
     report_naming_carys: str
 
 
-@pytest.fixture
-def tool_environment(azurite: str, table_prefix: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The shell of whoever runs the command: the bot's storage, the local federation."""
-    monkeypatch.setenv("APP_ENV", "local")
-    monkeypatch.setenv("AZURE_STORAGE_CONNECTION_STRING", azurite)
-    monkeypatch.setenv("TABLE_PREFIX", table_prefix)
-    monkeypatch.delenv("POLICY_FILE", raising=False)
-    monkeypatch.delenv("FEDERATION_CONFIG", raising=False)
-    monkeypatch.delenv("FEDERATION_JSON", raising=False)
-
-
 def _form(**overrides: str) -> dict[str, str]:
     """The permission form's values as Teams sends them."""
     tomorrow = (datetime.now(UTC).date() + timedelta(days=1)).isoformat()
