@@ -59,7 +59,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
              "2022-thirtyseventh.en", "2022-thirtyseventh.cy", "2022-thirtyeighth.en", "2022-thirtyeighth.cy",
              "2022-thirtyninth.en", "2022-thirtyninth.cy", "2022-fortieth.en", "2022-fortieth.cy",
              "2022-fortyfirst.en", "2022-fortyfirst.cy", "2022-fortysecond.en", "2022-fortysecond.cy",
-             "2022-fortythird.en", "2022-fortythird.cy"),
+             "2022-fortythird.en", "2022-fortythird.cy",
+             "2022-fortyfourth.en", "2022-fortyfourth.cy"),
     "revised-a": ("revised-a.en", "revised-a.cy", "revised-a-held.en", "revised-a-held.cy"),
     "revised-b": ("revised-b.en", "revised-b.cy", "revised-b-held.en", "revised-b-held.cy"),
     "other-school": ("other-school.en", "other-school.cy", "other-school-held.en", "other-school-held.cy"),
@@ -141,6 +142,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
     "other-school-37": ("other-school-37-fortysecond.en", "other-school-37-fortysecond.cy"),
     "revised-aq": ("revised-aq-fortythird.en", "revised-aq-fortythird.cy"),
     "other-school-38": ("other-school-38-fortythird.en", "other-school-38-fortythird.cy"),
+    "revised-ar": ("revised-ar-fortyfourth.en", "revised-ar-fortyfourth.cy"),
+    "other-school-39": ("other-school-39-fortyfourth.en", "other-school-39-fortyfourth.cy"),
 }
 # The 2022 sets whose misses taught the steering data: only the no-steering figure is fair for them.
 TAUGHT_STEERING = frozenset({"2022-rounds"})
