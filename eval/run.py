@@ -60,7 +60,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
              "2022-thirtyninth.en", "2022-thirtyninth.cy", "2022-fortieth.en", "2022-fortieth.cy",
              "2022-fortyfirst.en", "2022-fortyfirst.cy", "2022-fortysecond.en", "2022-fortysecond.cy",
              "2022-fortythird.en", "2022-fortythird.cy",
-             "2022-fortyfourth.en", "2022-fortyfourth.cy"),
+             "2022-fortyfourth.en", "2022-fortyfourth.cy",
+             "2022-fortyfifth.en", "2022-fortyfifth.cy"),
     "revised-a": ("revised-a.en", "revised-a.cy", "revised-a-held.en", "revised-a-held.cy"),
     "revised-b": ("revised-b.en", "revised-b.cy", "revised-b-held.en", "revised-b-held.cy"),
     "other-school": ("other-school.en", "other-school.cy", "other-school-held.en", "other-school-held.cy"),
@@ -144,6 +145,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
     "other-school-38": ("other-school-38-fortythird.en", "other-school-38-fortythird.cy"),
     "revised-ar": ("revised-ar-fortyfourth.en", "revised-ar-fortyfourth.cy"),
     "other-school-39": ("other-school-39-fortyfourth.en", "other-school-39-fortyfourth.cy"),
+    "revised-as": ("revised-as-fortyfifth.en", "revised-as-fortyfifth.cy"),
+    "other-school-40": ("other-school-40-fortyfifth.en", "other-school-40-fortyfifth.cy"),
 }
 # The 2022 sets whose misses taught the steering data: only the no-steering figure is fair for them.
 TAUGHT_STEERING = frozenset({"2022-rounds"})
