@@ -83,7 +83,7 @@ def form_card(strings: Catalogue, lang: Lang, *, schools: Sequence[tuple[str, st
     def choice_set(key: str, options: Sequence[tuple[str, str]], *, multi: bool = False, expanded: bool = False,
                    required: bool = True) -> list[Element]:
         element: Element = {"type": "Input.ChoiceSet", "id": key, "label": label(key), "isRequired": required,
-                            "errorMessage": strings.text("perm.error.required", lang),
+                            "errorMessage": strings.text(f"perm.error.{key}", lang),
                             "choices": [{"title": title, "value": val} for val, title in options],
                             "style": "expanded" if expanded or multi else "compact"}
         if multi:
@@ -96,7 +96,8 @@ def form_card(strings: Catalogue, lang: Lang, *, schools: Sequence[tuple[str, st
         element: Element = {"type": "Input.Text", "id": key, "label": label(key), "isMultiline": multiline,
                             "maxLength": LIMITS.get(key, 200), "isRequired": required}
         if required:
-            element["errorMessage"] = strings.text("perm.error.required", lang)
+            # What Teams shows (and reads out) under the empty box: what this box needs, not "fill this in".
+            element["errorMessage"] = strings.text(f"perm.error.{key}", lang)
         if value(key):
             element["value"] = value(key)
         return [element, *_error(strings, lang, problems, key)]
@@ -106,7 +107,7 @@ def form_card(strings: Catalogue, lang: Lang, *, schools: Sequence[tuple[str, st
         element: Element = {"type": "Input.Date", "id": key, "label": label(key), "isRequired": required,
                             "placeholder": strings.text("perm.date_placeholder", lang)}
         if required:
-            element["errorMessage"] = strings.text("perm.error.required", lang)
+            element["errorMessage"] = strings.text(f"perm.error.{key}", lang)
         if value(key):
             element["value"] = value(key)
         return [element, *_error(strings, lang, problems, key)]
