@@ -423,7 +423,8 @@ class AskFlow:
                                               asker=asker.name, asked_at=record.asked_at, question=record.text,
                                               answered_from=self._answered_from(record, owner_lang, answered_policy))
         return OutboundMessage(recipient=recipient, message_id=f"{record.question_id}|to-owner", card=owner_card,
-                               card_key=f"{record.question_id}|owner", created_at=self._clock())
+                               card_key=f"{record.question_id}|owner", created_at=self._clock(),
+                               preview=self._strings.text("notify.question_for_owner", owner_lang))
 
     async def _owner_told_again(self, record: QuestionRecord, asker: Person) -> None:
         """A question passed on and still waiting for the policy owner's reply: its card queued again, for a pass-on
@@ -538,7 +539,7 @@ class AskFlow:
         return OutboundMessage(recipient=record.asker, message_id=f"{record.question_id}|reply",
                                card=cards.reply_card(self._strings, asker_lang, name=record.replied_by,
                                                      question=record.text, reply=record.reply),
-                               created_at=self._clock())
+                               created_at=self._clock(), preview=self._strings.text("notify.reply", asker_lang))
 
     async def _asker_told_again(self, record: QuestionRecord) -> None:
         """A reply already stored: queued again for the person who asked, for a reply storage could not confirm

@@ -429,8 +429,10 @@ class ConcernFlow:
         person = contact if isinstance(contact, Person) else Person(report.reporter.tenant_id,
                                                                      contact.aad_object_id, contact.name)
         lang = await preferred_language(self._profiles, person)
+        # A lock screen shows the preview to anyone near the phone: nothing of the report, not even whose it is.
         return OutboundMessage(recipient=person, message_id=f"{report.reference}|{message_id}", card=build(lang),
-                               card_key=card_key, created_at=self._clock())
+                               card_key=card_key, created_at=self._clock(),
+                               preview=self._strings.text("notify.private", lang))
 
     def _as_person(self, report: ConcernReport, contact: StaffContact) -> Person:
         return Person(report.reporter.tenant_id, contact.aad_object_id, contact.name)
@@ -715,7 +717,9 @@ class ConcernFlow:
         return [OutboundMessage(recipient=slot.recipient, message_id=f"{slot.card_key}|deleted",
                                 card=cards.deleted_card(self._strings, Lang.EN, report.reference, months),
                                 card_cy=cards.deleted_card(self._strings, Lang.CY, report.reference, months),
-                                card_key=slot.card_key, created_at=self._clock())
+                                card_key=slot.card_key, created_at=self._clock(),
+                                preview=self._strings.text("notify.private", Lang.EN),
+                                preview_cy=self._strings.text("notify.private", Lang.CY))
                 for slot in await self._reports.list_posted_cards(report)]
 
     async def purge(self, *, months: int, dry_run: bool = False) -> list[str]:

@@ -350,7 +350,10 @@ class PermissionFlow:
             card=cards.approver_card(self._strings, lang, request, school=school.name(lang)),
             card_key=f"{request.request_id}|decide", created_at=self._clock(),
             # A new request's card: nobody has a copy of it yet (a decision on it replaces this one).
-            first_post=request.state is RequestState.PENDING)
+            first_post=request.state is RequestState.PENDING,
+            # What a lock screen shows: that a request waits, never who asks or what for.
+            preview=self._strings.text("notify.permission_request" if request.state is RequestState.PENDING
+                                       else "notify.permission_news", lang))
             for person, lang in zip(people, languages, strict=True)]
         if messages:
             await self._notifier.notify(messages)
@@ -711,11 +714,13 @@ class PermissionFlow:
         school = self._school_name(request.school_id, lang)
         messages = [OutboundMessage(
             recipient=requester, message_id=f"{request.request_id}|status-{request.state.value}",
-            card=self._status_card(request, lang), card_key=f"{request.request_id}|status", created_at=self._clock())]
+            card=self._status_card(request, lang), card_key=f"{request.request_id}|status", created_at=self._clock(),
+            preview=self._strings.text("notify.permission_news", lang))]
         if request.state is not RequestState.WITHDRAWN:
             messages.append(OutboundMessage(
                 recipient=requester, message_id=f"{request.request_id}|decision",
-                card=cards.decision_card(self._strings, lang, request, school=school), created_at=self._clock()))
+                card=cards.decision_card(self._strings, lang, request, school=school), created_at=self._clock(),
+                preview=self._strings.text("notify.permission_answer", lang)))
         await self._notifier.notify(messages)
 
     async def withdraw(self, turn: Turn) -> Reply:

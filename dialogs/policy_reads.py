@@ -142,9 +142,10 @@ class ReadingFlow:
         tenant = self._federation.tenant_ids[0]
         now = self._clock()
         english, welsh = (self._request(lang, policy, changes) for lang in (Lang.EN, Lang.CY))
+        preview, preview_cy = (self._strings.text("notify.policy_read", lang) for lang in (Lang.EN, Lang.CY))
         # In both languages: many have never opened the bot, so their language is chosen when their card is sent.
         messages = [OutboundMessage(recipient=person, message_id=read_message_id(version, person), card=english,
-                                    card_cy=welsh, created_at=now)
+                                    card_cy=welsh, created_at=now, preview=preview, preview_cy=preview_cy)
                     for person in (Person(tenant, member.aad_object_id, member.name) for member in waiting)]
         if messages:
             await self._notifier.notify(messages)
@@ -188,6 +189,7 @@ class ReadingFlow:
             return 0
         policy, changes = await self._stored(version)
         english, welsh = (self._request(lang, policy, changes, reminder=True) for lang in (Lang.EN, Lang.CY))
+        preview, preview_cy = (self._strings.text("notify.policy_read", lang) for lang in (Lang.EN, Lang.CY))
         tenant = self._federation.tenant_ids[0]
         sent = 0
         for asked in due:
@@ -195,7 +197,7 @@ class ReadingFlow:
             # Queued before it is marked, with a fixed id: a fault retries it, a second instance adds nothing.
             await self._notifier.notify([OutboundMessage(
                 recipient=person, message_id=f"policy|{version_key(version)}|remind|{asked.object_id}",
-                card=english, card_cy=welsh, created_at=now)])
+                card=english, card_cy=welsh, created_at=now, preview=preview, preview_cy=preview_cy)])
             try:
                 await self._reads.mark_reminded(version, asked, now)
             except ConcurrentChange:

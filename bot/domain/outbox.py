@@ -36,6 +36,9 @@ class OutboundMessage:
     there is no place of it to look up; it is posted, and its key says where later messages find it.
     `card_cy`: the same card in Welsh; with it, `card` is the English and the sender chooses by the recipient's
     language when it sends (a campaign queued before people first open the bot, when nobody knew their language).
+    `preview`: the line Teams shows in the notification banner, on a lock screen and in the activity feed in place
+    of "Sent a card" (in the card's language; `preview_cy` its Welsh, with `card_cy`). It never carries what the card
+    keeps private: anyone near a phone can read it.
     """
 
     recipient: Person
@@ -50,10 +53,16 @@ class OutboundMessage:
     etag: str = ""
     first_post: bool = False
     card_cy: Card | None = None
+    preview: str = ""
+    preview_cy: str = ""
 
     def card_in(self, lang: Lang) -> Card:
         """The card to send to someone who reads `lang`."""
         return self.card_cy if lang is Lang.CY and self.card_cy is not None else self.card
+
+    def preview_in(self, lang: Lang) -> str:
+        """The notification line for someone who reads `lang` (see `card_in`)."""
+        return self.preview_cy if lang is Lang.CY and self.preview_cy else self.preview
 
     @property
     def may_replace_a_card(self) -> bool:

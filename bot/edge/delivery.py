@@ -263,7 +263,7 @@ class Deliverer:
             return False
         try:
             activity_id, conversation_id = await self._send(message.card_in(recipient.lang), recipient.reference,
-                                                            slot)
+                                                            slot, preview=message.preview_in(recipient.lang))
         except Exception as error:  # the connector raises many types; every one means "try again later"
             wait = retry_after(error, now)
             log.warning("proactive send failed: %s%s", type(error).__name__,
@@ -318,13 +318,14 @@ class Deliverer:
         except DomainError as error:
             log.warning("could not remember a card slot: %s", type(error).__name__)
 
-    async def _send(self, card: Mapping[str, Any], reference_json: str, slot: CardSlot | None) -> tuple[str, str]:
+    async def _send(self, card: Mapping[str, Any], reference_json: str, slot: CardSlot | None, *,
+                    preview: str = "") -> tuple[str, str]:
         reference = ConversationReference().deserialize(json.loads(reference_json))
         slot_activity_id = slot.activity_id if slot is not None else ""
         result: dict[str, str] = {}
 
         async def callback(context: TurnContext) -> None:
-            activity = _card_activity(card)
+            activity = _card_activity(card, preview)
             if slot_activity_id:
                 activity.id = slot_activity_id
                 try:
@@ -343,8 +344,12 @@ class Deliverer:
         return result.get("id", ""), conversation_id or ""
 
 
-def _card_activity(card: Mapping[str, Any]) -> Activity:
-    return MessageFactory.attachment(CardFactory.adaptive_card(dict(card)))
+def _card_activity(card: Mapping[str, Any], preview: str = "") -> Activity:
+    """The card as a message; `preview` is what Teams shows of it in a notification (its activity summary)."""
+    activity = MessageFactory.attachment(CardFactory.adaptive_card(dict(card)))
+    if preview:
+        activity.summary = preview
+    return activity
 
 
 def personal_chat(reference_json: str) -> bool:

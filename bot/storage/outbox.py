@@ -102,6 +102,8 @@ def _to_entity(message: OutboundMessage) -> dict[str, Any]:
         "LastError": message.last_error,
         "FirstPost": message.first_post,
         "CardCy": json.dumps(message.card_cy, ensure_ascii=False, separators=(",", ":")) if message.card_cy else "",
+        "Preview": message.preview,
+        "PreviewCy": message.preview_cy,
     }
 
 
@@ -120,6 +122,8 @@ def _from_entity(entity: dict[str, Any]) -> OutboundMessage:
         etag=entity_etag(entity),
         first_post=entity.get("FirstPost") is True,
         card_cy=json.loads(welsh) if (welsh := entity_text(entity, "CardCy")) else None,
+        preview=entity_text(entity, "Preview"),
+        preview_cy=entity_text(entity, "PreviewCy"),
     )
 
 

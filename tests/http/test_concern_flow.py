@@ -564,3 +564,23 @@ async def test_a_double_press_of_send_on_the_days_last_report_is_told_it_was_sen
     assert not [s for s in shown if "as many reports today" in s], "a press of the Send that sent it was refused"
     assert all("has been sent" in s for s in shown)
     assert len([c for c in connector.cards(GARETH_CHAT) if SECRET in json.dumps(c)]) == 1
+
+
+@pytest.mark.parametrize(("locale", "banner"), [("en-GB", "A private message for you: open Teams to read it."),
+                                                 ("cy-GB", "Neges breifat i chi: agorwch Teams i'w darllen.")])
+async def test_the_line_managers_lock_screen_says_a_private_message_waits_and_nothing_of_the_report(
+        staffed: TestClient, connector: Connector, locale: str, banner: str) -> None:
+    """Teams shows a message's summary in the notification banner, on a lock screen and in the activity feed; without
+    one it said only "Sent a card". The line manager's now says, in his language, that a private message waits, and
+    nothing of the report: not who sent it, whom it names, its reference or any of its words."""
+    await say_hi(staffed, connector, CARYS)
+    await staffed.post("/api/messages", json=message(GARETH, "hi", connector.url, locale=locale))
+    await staffed.app[SERVICES].deliverer.drain()
+
+    await _report(staffed, connector)
+    await staffed.app[SERVICES].deliverer.drain()
+    [activity] = [a for a in connector.sent
+                  if a["conversation"]["id"] == GARETH_CHAT and "concern.acknowledge" in json.dumps(a)]
+
+    assert activity.get("summary") == banner
+    assert SECRET in json.dumps(activity["attachments"])

@@ -737,3 +737,27 @@ async def test_a_double_press_of_send_on_the_days_last_request_is_told_it_was_se
 
     assert len([r for r in await _rows(azurite, table_prefix + "permissions") if r["RowKey"] == "request"]) == 1
     assert all("permission.withdraw" in s for s in shown), "a press of the Send that made the request was refused"
+
+
+async def test_the_headteachers_phone_says_a_request_waits_for_her_and_the_requesters_that_it_has_an_answer(
+        client: TestClient, connector: Connector) -> None:
+    """Teams shows a message's summary in the notification banner and the activity feed; without one the headteacher's
+    phone said only "Sent a card". Hers now says a request waits for her decision (in Welsh, as she reads the bot),
+    and the requester's that the request has an answer; neither names who asked or what for."""
+    await _meet(client, connector, CARYS)
+    await client.post("/api/messages", json=message(SIAN, "hi", connector.url, locale="cy-GB"))
+    await client.app[SERVICES].deliverer.drain()
+
+    await _submit(client, connector)
+    [to_head] = [a for a in connector.sent if a["conversation"]["id"] == SIAN_CHAT and "permission.approve" in
+                 json.dumps(a)]
+    head_card = to_head["attachments"][0]["content"]
+    await _invoke(client, SIAN, "permission.approve", {**verb_data(head_card, "permission.approve"),
+                                                       "reason": "Lovely idea."}, connector)
+    await client.app[SERVICES].deliverer.drain()
+    to_requester = connector.sent[-1]
+
+    assert to_head.get("summary") == ("Mae cais i ddefnyddio'r cyfryngau cymdeithasol ar gyfer gwaith yn aros i chi "
+                                      "benderfynu arno.")
+    assert "was approved" in json.dumps(to_requester["attachments"])
+    assert to_requester.get("summary") == "Your request to use social media for work has an answer."

@@ -144,6 +144,18 @@ class OutboxContract:
         assert [pending["both"].card_in(lang) for lang in (Lang.EN, Lang.CY)] == [english, welsh]
         assert [pending["one"].card_in(lang) for lang in (Lang.EN, Lang.CY)] == [pending["one"].card] * 2
 
+    async def test_the_notification_line_is_kept_in_the_language_its_card_is_sent_in(self, outbox: Outbox) -> None:
+        """A campaign's line for the lock screen goes out in the language its card does; a message queued before
+        messages had one still shows Teams' own "Sent a card"."""
+        english, welsh = {"type": "AdaptiveCard", "n": "en"}, {"type": "AdaptiveCard", "n": "cy"}
+        await outbox.enqueue([replace(_message("both"), card=english, card_cy=welsh, preview="Please read it.",
+                                      preview_cy="Darllenwch hi."), _message("none")])
+
+        pending = {m.message_id: m for m in await outbox.list_for_recipient(SIAN)}
+
+        assert [pending["both"].preview_in(lang) for lang in Lang] == ["Please read it.", "Darllenwch hi."]
+        assert [pending["none"].preview_in(lang) for lang in Lang] == ["", ""]
+
     async def test_only_one_of_two_senders_claims(self, outbox: Outbox) -> None:
         await outbox.enqueue([_message("m1")])
         [message] = await outbox.list_for_recipient(SIAN)
