@@ -151,6 +151,19 @@ async def test_a_campaign_a_fault_left_owed_is_never_sent_once_a_newer_version_i
     assert await MemoryPolicyReads(bot.bot.store).list_asked("2") == []
 
 
+async def test_the_read_request_tells_each_lock_screen_in_the_language_its_card_goes_out_in(
+        bot: PublishingBot, tmp_path: Path) -> None:
+    """Teams shows a message's summary in the notification banner; without one staff saw "Sent a card". The campaign
+    (queued in both languages: many have never opened the bot) carries its line in both, as it carries its card."""
+    await bot.publishes(write_revised(tmp_path, "v2.txt"), "2")
+
+    [message] = [m for m in await MemoryOutbox(bot.bot.store).list_for_recipient(CARYS)
+                 if any(a.get("verb") == VERB_CONFIRM_READ for a in actions(m.card))]
+
+    assert message.preview_in(Lang.EN).startswith("A new version of the Staff Social Media Policy is in force")
+    assert message.preview_in(Lang.CY).startswith("Mae fersiwn newydd o'r Polisi Cyfryngau Cymdeithasol i Staff")
+
+
 @pytest.mark.parametrize("lang", list(Lang))
 async def test_storage_failing_just_after_the_version_is_stored_says_it_is_published_and_the_cards_follow(
         bot: PublishingBot, strings: Catalogue, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: Lang) -> None:
