@@ -88,6 +88,9 @@ def form_card(strings: Catalogue, lang: Lang, *, schools: Sequence[tuple[str, st
                             "style": "expanded" if expanded or multi else "compact"}
         if multi:
             element["isMultiSelect"] = True
+        elif element["style"] == "compact":
+            # Nothing chosen yet: an empty box on iOS, the first choice seemingly picked on Android, without it.
+            element["placeholder"] = strings.text(f"perm.placeholder.{key}", lang)
         if value(key):
             element["value"] = value(key)
         return [element, *_error(strings, lang, problems, key)]

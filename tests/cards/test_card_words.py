@@ -128,3 +128,20 @@ def test_each_box_left_empty_on_the_request_form_says_what_it_needs() -> None:
         assert said == {field: strings.text(f"perm.error.{field}", lang) for field in (
             "school", "platform", "account_kind", "purpose", "audience", "pupil_content", "moderator", "moderation",
             "start", "confirm")}
+
+
+def test_every_drop_down_left_unchosen_prompts_in_the_readers_language() -> None:
+    """A drop-down with nothing chosen showed an empty box (Teams on iOS), or seemed to have its first choice picked
+    (Teams on Android), and a screen reader heard only its label; each now says what to choose, in the card's
+    language."""
+    strings = load_catalogue()
+    prompts: dict[str, set[str]] = defaultdict(set)
+    for name, card in gallery().items():
+        for box in _inputs(card):
+            if box["type"] == "Input.ChoiceSet" and box.get("style") in ("compact", "filtered", None):
+                prompts[name.rsplit(".", 1)[1]].add(str(box.get("placeholder")))
+
+    for lang in Lang:
+        assert prompts[lang.value] == {strings.text(key, lang) for key in (
+            "perm.placeholder.school", "perm.placeholder.platform", "perm.placeholder.moderation",
+            "concern.about_placeholder")}
