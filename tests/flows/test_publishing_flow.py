@@ -158,7 +158,7 @@ async def test_the_read_request_tells_each_lock_screen_in_the_language_its_card_
     await bot.publishes(write_revised(tmp_path, "v2.txt"), "2")
 
     [message] = [m for m in await MemoryOutbox(bot.bot.store).list_for_recipient(CARYS)
-                 if any(a.get("verb") == VERB_CONFIRM_READ for a in actions(m.card))]
+                 if any(a.get("verb") == VERB_CONFIRM_READ for a in actions(dict(m.card)))]
 
     assert message.preview_in(Lang.EN).startswith("A new version of the Staff Social Media Policy is in force")
     assert message.preview_in(Lang.CY).startswith("Mae fersiwn newydd o'r Polisi Cyfryngau Cymdeithasol i Staff")
