@@ -108,6 +108,21 @@ def superseded(queue: Sequence[OutboundMessage], now: datetime) -> list[Outbound
             and m.held_until(now) is None]
 
 
+def behind_a_card_on_its_way(queue: Sequence[OutboundMessage], now: datetime) -> list[OutboundMessage]:
+    """Of one person's queue (oldest first), the messages replacing a card that an earlier message, which another
+    sender holds, is taking to the person: they wait for it. Sent first, the card on its way would be posted after them
+    and show what they replace (a request offering Approve below the card saying it was withdrawn)."""
+    on_its_way: set[str] = set()
+    waiting = []
+    for message in queue:
+        if message.held_until(now) is not None:
+            if message.card_key:
+                on_its_way.add(message.card_key)
+        elif message.card_key in on_its_way:
+            waiting.append(message)
+    return waiting
+
+
 @dataclass(frozen=True)
 class CardSlot:
     """Where a person's card with a given key was posted, so it can be updated in place."""

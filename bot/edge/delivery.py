@@ -16,7 +16,16 @@ from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity, ConversationReference
 
 from bot.domain.errors import ConcurrentChange, DomainError, RecordNotFound, StorageUnavailable
-from bot.domain.outbox import LEASE, CardSlot, DeliveryState, OutboundMessage, Outbox, Owed, superseded
+from bot.domain.outbox import (
+    LEASE,
+    CardSlot,
+    DeliveryState,
+    OutboundMessage,
+    Outbox,
+    Owed,
+    behind_a_card_on_its_way,
+    superseded,
+)
 from bot.domain.people import Lang, Person
 from bot.domain.profiles import UserProfiles
 
@@ -32,6 +41,9 @@ UNREACHABLE_RETRY = timedelta(minutes=10)
 # sender per person: a sender each would make hundreds of storage calls at once and time them out.
 BULK_RECIPIENTS = 10
 BULK_LANES = 4
+# A message waiting for a card another sender (another instance) has on its way looks again this soon, not only when
+# that sender's lease runs out: Teams answers a send within SEND_TIMEOUT_SECONDS.
+CARD_ON_ITS_WAY_LOOK = timedelta(seconds=1)
 
 
 @dataclass(frozen=True)
@@ -85,13 +97,10 @@ class Deliverer:
 
     def deliver_soon(self, person: Person) -> None:
         """Send what is owed to this person in the background, after the current turn."""
-        if person.key in self._running:
-            # One sender per person: a burst of messages to one person (say, the headteacher) would
-            # otherwise start a task per message, each listing and racing to claim all of them.
-            self._again.add(person.key)
-            return
-        self._running.add(person.key)
-        self._background(self._deliver_while_owed(person))
+        # One sender per person: a burst of messages to one person (say, the headteacher) would otherwise start a
+        # task per message, each listing and racing to claim all of them.
+        if self._now_or_again(person):
+            self._background(self._deliver_while_owed(person))
 
     def deliver_soon_in_turn(self, people: Iterable[Person]) -> None:
         """Send what is owed to many people in the background, a few at a time."""
@@ -107,14 +116,19 @@ class Deliverer:
         async def lane(share: list[Person]) -> int:
             sent = 0
             for person in share:
-                if person.key in self._running:
-                    self._again.add(person.key)  # its own sender will look again
-                    continue
-                self._running.add(person.key)
-                sent += await self._deliver_while_owed(person)
+                if self._now_or_again(person):  # else its own sender will look again
+                    sent += await self._deliver_while_owed(person)
             return sent
 
         return sum(await asyncio.gather(*(lane(people[n::BULK_LANES]) for n in range(BULK_LANES))))
+
+    def _now_or_again(self, person: Person) -> bool:
+        """Take the person's sender place on this instance; when their sender is running, ask it to look again."""
+        if person.key in self._running:
+            self._again.add(person.key)
+            return False
+        self._running.add(person.key)
+        return True
 
     async def _deliver_while_owed(self, person: Person) -> int:
         sent = 0
@@ -151,11 +165,14 @@ class Deliverer:
             return 0
         now = self._clock()
         held = [until for m in owed.messages if (until := m.held_until(now)) is not None]
-        sent = await self._deliver_all(owed.messages, ignore_backoff=True, reading=_Pass.of(owed))
+        waiting = {m.message_id for m in behind_a_card_on_its_way(owed.messages, now)}
+        sent = await self._deliver_all([m for m in owed.messages if m.message_id not in waiting], ignore_backoff=True,
+                                       reading=_Pass.of(owed))
         if held:
             # Another sender holds a message: it may be a pass that found no chat for this person a moment before
-            # they opened the bot, and will park it for UNREACHABLE_RETRY. Look again once its lease has run out.
-            self._look_again(person, min(held) - now)
+            # they opened the bot, and will park it for UNREACHABLE_RETRY. Look again once its lease has run out,
+            # or soon when a message waits for the card it has on its way.
+            self._look_again(person, min(min(held) - now, CARD_ON_ITS_WAY_LOOK) if waiting else min(held) - now)
         return sent
 
     def _look_again(self, person: Person, after: timedelta) -> None:
@@ -175,7 +192,13 @@ class Deliverer:
         except DomainError as error:
             log.warning("outbox unreadable: %s", type(error).__name__)
             return 0
-        return await self._deliver_all(due, ignore_backoff=False, reading=_Pass())
+        sent = await self._deliver_all([m for m in due if not m.card_key], ignore_backoff=False, reading=_Pass())
+        # A card that replaces another, or may be replaced, goes with its person's own pass, which reads their whole
+        # queue in order: the scan lists only what is due, so it cannot see a card another sender has on its way.
+        for person in {m.recipient.key: m.recipient for m in due if m.card_key}.values():
+            if self._now_or_again(person):
+                sent += await self._deliver_while_owed(person)
+        return sent
 
     async def _deliver_all(self, messages: list[OutboundMessage], *, ignore_backoff: bool, reading: _Pass) -> int:
         sent = 0

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -21,7 +23,9 @@ from bot.edge import delivery
 from bot.edge.delivery import OutboxNotifier
 from bot.settings import Settings
 from bot.storage.outbox import TableOutbox
-from tests.support.activities import SIAN, TENANT, message
+from tests.http.test_permission_flow import form
+from tests.support.activities import CARYS, SIAN, TENANT, card_action, message
+from tests.support.cards import verb_data
 from tests.support.connector import Connector
 from tests.support.processes import azurite_connection_string
 
@@ -302,3 +306,95 @@ async def test_a_first_post_sent_but_not_recorded_as_sent_is_updated_in_place_wh
     assert (first, again) == (1, 1)
     [posted] = [a for a in connector.sent if a["attachments"][0]["content"] == CARD]
     assert [a["id"] for a in connector.updated] == [posted["id"]]  # the same card again, in place: not posted twice
+
+
+def _chat_as_shown(connector: Connector, chat: str) -> list[dict[str, Any]]:
+    """The cards of one chat in the order they were posted, each as its last update left it (what the person sees)."""
+    shown = {a["id"]: a["attachments"][0]["content"] for a in connector.sent
+             if a["conversation"]["id"] == chat and a.get("attachments")}
+    for update in connector.updated:
+        if update["id"] in shown and update.get("attachments"):
+            shown[update["id"]] = update["attachments"][0]["content"]
+    return list(shown.values())
+
+
+async def _two_instances(aiohttp_client: Any, settings: Settings) -> tuple[TestClient, TestClient]:
+    """Two bot instances on one storage (App Service scaled out to two), each with its own process state."""
+    first: TestClient = await aiohttp_client(create_app(settings))
+    second: TestClient = await aiohttp_client(create_app(settings))
+    return first, second
+
+
+async def _until(check: Callable[[], Awaitable[bool]], *, within: float = 10.0) -> None:
+    async with asyncio.timeout(within):
+        while not await check():  # noqa: ASYNC110 - storage has no event for "a row changed"
+            await asyncio.sleep(0.05)
+
+
+async def _until_on_its_way(outbox: TableOutbox, person: Person) -> None:
+    """Wait until a sender holds one of the person's messages (it is with Teams)."""
+    async def held() -> bool:
+        return any(m.state is DeliveryState.SENDING for m in await outbox.list_for_recipient(person))
+
+    await _until(held, within=5.0)
+
+
+async def _until_nothing_is_owed(outbox: TableOutbox, person: Person) -> None:
+    async def none_left() -> bool:
+        return not await outbox.list_for_recipient(person)
+
+    await _until(none_left)
+
+
+async def test_a_request_withdrawn_on_one_instance_while_the_other_posts_it_ends_as_withdrawn_in_the_head_s_chat(
+        aiohttp_client: Any, settings: Settings, connector: Connector) -> None:
+    """Scaled out to two: Carys's request reaches the head through one instance, slowly (Teams takes a moment), and
+    she withdraws it on the other meanwhile. The card saying so must not be posted before the request's card and
+    then sit above it: the head's chat would end with a request offering Approve and Decline."""
+    first, second = await _two_instances(aiohttp_client, settings)
+    for person in (CARYS, SIAN):
+        await first.post("/api/messages", json=message(person, "hi", connector.url))
+    await first.app[SERVICES].deliverer.drain()
+    connector.hang_next, connector.hang_seconds = 1, 1.5  # the head's card: Teams answers after 1.5 s
+    submitted = await first.post("/api/messages", json=card_action(CARYS, "permission.submit", form(), connector.url))
+    request_id = verb_data((await submitted.json())["value"], "permission.withdraw")["id"]
+    await _until_on_its_way(TableOutbox(first.app[STORE]), HEAD)
+
+    withdrawn = await second.post("/api/messages", json=card_action(CARYS, "permission.withdraw", {"id": request_id},
+                                                                    connector.url))
+    assert withdrawn.status == 200
+    await _until_nothing_is_owed(TableOutbox(first.app[STORE]), HEAD)  # both instances' senders are done
+    await first.app[SERVICES].deliverer.drain()
+    await second.app[SERVICES].deliverer.drain()
+
+    about = [c for c in _chat_as_shown(connector, "a:personal-29:sian") if request_id in json.dumps(c)]
+    assert about, "the head never heard of the request"
+    assert "Withdrawn by" in json.dumps(about[-1]), about[-1]
+    assert not [c for c in about if "permission.approve" in json.dumps(c)]  # no card left offering a decision
+
+
+async def test_a_keyed_card_the_due_scan_finds_waits_for_the_first_post_another_sender_has_on_its_way(
+        aiohttp_client: Any, settings: Settings, connector: Connector) -> None:
+    """The other instance's periodic pass meets the decision's update while the request's card is still with Teams:
+    it must go after it, in place, not be posted first and then sit above a card offering Approve."""
+    first, second = await _two_instances(aiohttp_client, settings)
+    await first.post("/api/messages", json=message(SIAN, "hi", connector.url))
+    await first.app[SERVICES].deliverer.drain()
+    outbox = TableOutbox(first.app[STORE])
+    now = datetime.now(UTC)
+    request = OutboundMessage(recipient=HEAD, message_id="P-1|pending|to-head", card={**CARD, "n": 1},
+                              card_key="P-1|decide", first_post=True, created_at=now)
+    approved = OutboundMessage(recipient=HEAD, message_id="P-1|approved|to-head", card={**CARD, "n": 2},
+                               card_key="P-1|decide", created_at=now + timedelta(milliseconds=1))
+    connector.hang_next, connector.hang_seconds = 1, 1.5
+
+    await OutboxNotifier(outbox, first.app[SERVICES].deliverer).notify([request])
+    await _until_on_its_way(outbox, HEAD)
+    await outbox.enqueue([approved])  # queued on the other instance, whose own pass has not run yet
+    await second.app[SERVICES].deliverer.deliver_due()
+    await _until_nothing_is_owed(outbox, HEAD)
+    await first.app[SERVICES].deliverer.drain()
+    await second.app[SERVICES].deliverer.drain()
+
+    about = [c for c in _chat_as_shown(connector, "a:personal-29:sian") if "n" in c]
+    assert [c["n"] for c in about] == [2], about  # one card, updated in place to the decision

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from bot.domain.outbox import OutboundMessage, superseded
+from bot.domain.outbox import OutboundMessage, behind_a_card_on_its_way, superseded
 from bot.domain.people import Person
 
 SIAN = Person("5c0f1e2a-7b3d-4e8f-9a1b-2c3d4e5f6a7b", "a1000000-0000-4000-8000-000000000003", "Siân Roberts")
@@ -46,3 +46,13 @@ def test_a_message_is_held_until_another_sender_s_lease_runs_out() -> None:
     assert held.held_until(NOW) == NOW + timedelta(seconds=60)
     assert expired.held_until(NOW) is None
     assert _queued("c").held_until(NOW) is None  # waiting, not held
+
+
+def test_a_card_s_update_waits_while_another_sender_takes_the_card_itself_to_the_person() -> None:
+    on_its_way = _queued("P-1|pending", "P-1|decide").claimed(NOW, timedelta(seconds=60))
+    expired = _queued("P-2|pending", "P-2|decide").claimed(NOW - timedelta(minutes=2), timedelta(seconds=60))
+    queue = [on_its_way, expired, _queued("note"), _queued("P-1|withdrawn", "P-1|decide"),
+             _queued("P-2|approved", "P-2|decide"), _queued("P-3|status", "P-3|status")]
+
+    # P-1's card is with Teams: its update goes after it. P-2's sender is gone: nothing to wait for.
+    assert [m.message_id for m in behind_a_card_on_its_way(queue, NOW)] == ["P-1|withdrawn"]
