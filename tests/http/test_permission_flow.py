@@ -761,3 +761,35 @@ async def test_the_headteachers_phone_says_a_request_waits_for_her_and_the_reque
                                       "benderfynu arno.")
     assert "was approved" in json.dumps(to_requester["attachments"])
     assert to_requester.get("summary") == "Your request to use social media for work has an answer."
+
+
+async def test_approve_and_decline_pressed_on_two_instances_at_once_make_one_decision(
+        aiohttp_client: Any, settings: Settings, connector: Connector, azurite: str, table_prefix: str) -> None:
+    """Scaled out to two: the head presses Approve on her laptop and again on her phone while the delegate presses
+    Decline, each click landing on either instance."""
+    first: TestClient = await aiohttp_client(create_app(settings))
+    second: TestClient = await aiohttp_client(create_app(settings))
+    await _meet(first, connector, CARYS, SIAN, FFION)
+    request_id = await _submit(first, connector)
+    before = len(connector.cards(CARYS_CHAT))
+    clicks = [(first, card_action(SIAN, "permission.approve", {"id": request_id}, connector.url)),
+              (second, card_action(SIAN, "permission.approve", {"id": request_id}, connector.url)),
+              (second, card_action(FFION, "permission.decline", {"id": request_id, "reason": "No consent forms."},
+                                   connector.url)),
+              (first, card_action(FFION, "permission.decline", {"id": request_id, "reason": "No consent forms."},
+                                  connector.url))]
+
+    responses = await asyncio.gather(*(bot.post("/api/messages", json=click) for bot, click in clicks))
+    await first.app[SERVICES].deliverer.drain()
+    await second.app[SERVICES].deliverer.drain()
+
+    rows = await _rows(azurite, table_prefix + "permissions")
+    decisions = [r for r in rows if r["RowKey"].startswith("audit|") and r["Action"] in ("approved", "declined")]
+    [record] = [r for r in rows if r["RowKey"] == "request"]
+    assert len(decisions) == 1 and record["State"] == decisions[0]["Action"]
+    outcome = f"{record['State'].capitalize()} by {record['DecidedBy']}"
+    for response in responses:  # every press shows the one decision, and no buttons
+        shown = json.dumps((await response.json())["value"], ensure_ascii=False)
+        assert outcome in shown and "permission.approve" not in shown
+    told = [json.dumps(c) for c in connector.cards(CARYS_CHAT)[before:]]
+    assert sum(f"Your request {request_id} was {record['State']}" in c for c in told) == 1, told
