@@ -13,7 +13,7 @@ param location string = 'uksouth'
 @description('App Service plan SKU: B1 is enough for a federation; P1v3 to scale out.')
 param appServiceSkuName string = 'B1'
 
-@description('Number of App Service instances (the bot keeps no state in the process).')
+@description('Number of App Service instances (records and owed messages live in storage; what each instance keeps: infra/README.md, Scaling out).')
 @minValue(1)
 param instanceCount int = 1
 
@@ -184,7 +184,7 @@ resource telemetryAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = 
 }
 
 resource plan 'Microsoft.Web/serverfarms@2023-12-01' = {
-  // checkov:skip=CKV_AZURE_225:Zone redundancy needs a Premium plan with three or more instances (hundreds of pounds a month); a school bot that restarts in seconds and keeps no state in the process does not need it.
+  // checkov:skip=CKV_AZURE_225:Zone redundancy needs a Premium plan with three or more instances (hundreds of pounds a month); a school bot that restarts in seconds and keeps its records and owed messages in storage does not need it.
   name: '${namePrefix}-plan'
   location: location
   kind: 'linux'
