@@ -30,7 +30,7 @@ from bot.domain.text import fold
 from bot.domain.uk_time import in_uk
 from bot.settings import UnsafeSettings, load_federation_settings, load_settings
 from bot.storage.directory import TableStaffDirectory
-from bot.storage.subject_access import DataSubject, FoundRow, Kind, rows_about
+from bot.storage.subject_access import DataSubject, FoundRow, Kind, known_as, rows_about
 from bot.storage.tables import open_store
 from bot.tools import storage_fault
 
@@ -57,6 +57,12 @@ ELSEWHERE = (
 )
 
 
+# Said when no address of theirs is known: a report that picked them from the staff list keeps only their address.
+NO_ADDRESS = ("no email address of theirs is known (not on the staff list, and no record pairs one with their id): a "
+              "concern report that picked them from the staff list names them by address alone, so it cannot be "
+              "found; if they had one, run the command again with --email ADDRESS into another folder")
+
+
 class NotFound(ValueError):
     """The person asked for cannot be told from the staff list; the message says why, and what to give instead."""
 
@@ -68,6 +74,7 @@ class Wanted:
     subject: DataSubject
     name: str
     found_by: str
+    given: frozenset[str] | None = None  # the addresses from the staff list and --email; None: all of them
 
 
 def _name_words(name: str) -> tuple[str, ...]:
@@ -184,14 +191,15 @@ def summary_text(wanted: Wanted, name: str, found: Sequence[FoundRow], *, roles:
     counts = Counter(row.kind for row in found)
     held = _withheld_lines(found)
     lines = [f"Subject access request: what the Policy Helper bot's records hold about {name}",
-             f"Entra object id {subject.object_id}; found by {wanted.found_by}"
-             + (f"; addresses {', '.join(sorted(subject.emails))}" if subject.emails else ""),
+             f"Entra object id {subject.object_id}; found by {wanted.found_by}" + _addresses(wanted),
              f"Made on {_uk(made_at)} (UK time). Times in {RECORDS} are UK time, with their offset from UTC.", ""]
     if include_withheld:
         lines += ["FOR THE DATA PROTECTION OFFICER'S REVIEW ONLY: this folder also holds other people's data "
                   f'("withheld_for_review" in {RECORDS}). Do not send it to the person as it is.', ""]
     lines += [f"Rows found in the bot's records (Azure Table storage), {len(found)} in all:"]
     lines += [f"  {counts[kind]:>4}  {kind.value}" for kind in Kind if counts[kind]]
+    if not subject.emails:
+        lines += ["", f"  {NO_ADDRESS}"]
     lines += ["", "Held back: another person's data", "  " + WITHHELD_RULE, ""]
     lines += held or ["  Nothing was held back."]
     if held and not include_withheld:
@@ -201,6 +209,15 @@ def summary_text(wanted: Wanted, name: str, found: Sequence[FoundRow], *, roles:
               "Not in this export (ask for them where they are kept):"]
     lines += [f"  - {place}" for place in ELSEWHERE]
     return "\n".join(lines) + "\n"
+
+
+def _addresses(wanted: Wanted) -> str:
+    """Their addresses, those the records alone gave marked (the DPO may check them)."""
+    emails = wanted.subject.emails
+    if not emails:
+        return "; no email address known"
+    given = emails if wanted.given is None else wanted.given
+    return "; addresses " + ", ".join(f"{e} (found in the records)" if e not in given else e for e in sorted(emails))
 
 
 def _check_folder(folder: Path) -> None:
@@ -231,10 +248,10 @@ async def _export(args: argparse.Namespace) -> int:
         except RecordNotFound:  # no staff list was ever imported
             staff = []
         wanted = find_person(args.person, staff, emails=args.email)
-        subject = wanted.subject
-        subject = DataSubject(subject.object_id, subject.emails,
-                              subject.names | _settings_names(federation, subject.object_id))
-        wanted = Wanted(subject, wanted.name, wanted.found_by)
+        subject = given = wanted.subject
+        subject = await known_as(store, DataSubject(subject.object_id, subject.emails,
+                                                    subject.names | _settings_names(federation, subject.object_id)))
+        wanted = Wanted(subject, wanted.name, wanted.found_by, given.emails)
         found = await rows_about(store, subject)
     roles = settings_roles(federation, subject.object_id)
     if not found:
@@ -255,6 +272,8 @@ async def _export(args: argparse.Namespace) -> int:
     _write(args.out, {SUMMARY: summary,
                       RECORDS: json.dumps(records, ensure_ascii=False, indent=2, default=str) + "\n"})
     _print_summary(args.out, name, subject.object_id, found, include_withheld=args.include_withheld)
+    if not subject.emails:
+        print(f"note: {NO_ADDRESS}")
     return 0
 
 

@@ -204,9 +204,42 @@ def _json(row: dict[str, Any], column: str) -> Any:
         return None
 
 
+async def known_as(store: TableStore, subject: DataSubject) -> DataSubject:
+    """`subject` with every address and name a row pairs with their object id: their staff-list entry, the
+    read-and-confirm they were asked, a concern report that names them as a holder or as the line manager it involves.
+    Someone who has left the staff list, given by id, is so still found where a row keeps only their address (the
+    colleague a report picked, the line manager the list names)."""
+    emails, names = set(subject.emails), set(subject.names)
+
+    def pair(object_id: object, addresses: Iterable[object], name: object) -> None:
+        if subject.is_id(object_id):
+            emails.update(a.strip().lower() for a in addresses if isinstance(a, str) and "@" in a)
+            if isinstance(name, str) and name.strip():
+                names.add(name.strip())
+
+    for row in await _rows(store, "directory"):
+        pair(row.get("ObjectId"), [key_value(str(row["RowKey"]))], row.get("Name"))
+    for row in await _rows(store, "policyreads"):
+        pair(row.get("ObjectId"), [row.get("Email")], row.get("Name"))
+    for row in await _rows(store, "reports"):
+        if row.get("RowKey") != "report":
+            continue
+        chain = _json(row, "Chain")
+        people = [c for c in chain if isinstance(c, dict)] if isinstance(chain, list) else []
+        involved = _json(row, "InvolvedManager")
+        people += [involved] if isinstance(involved, dict) else []
+        for person in people:
+            other = person.get("other")
+            pair(person.get("id"), [person.get("email"), *(other if isinstance(other, list) else [])],
+                 person.get("name"))
+        for prefix in ("Assigned", "Escalation"):
+            pair(row.get(f"{prefix}Id"), [row.get(f"{prefix}Email")], row.get(f"{prefix}Name"))
+    return replace(subject, emails=frozenset(emails), names=frozenset(names))
+
+
 async def rows_about(store: TableStore, subject: DataSubject) -> list[FoundRow]:
-    """Every row about `subject`, table by table, in the order of the README's records (the name their profile
-    keeps is looked for too, where a record keeps only a name)."""
+    """Every row about `subject` (as `known_as` completes it), table by table, in the order of the README's records
+    (the name their profile keeps is looked for too, where a record keeps only a name)."""
     found = await _users(store, subject)
     names = {str(row.shown["Name"]) for row in found if row.shown.get("Name")}
     subject = replace(subject, names=subject.names | names)

@@ -23,7 +23,7 @@ from bot.domain.directory import StaffMember, read_staff_csv
 from bot.policy_commands import publish_policy_command
 from bot.storage.directory import TableStaffDirectory
 from bot.storage.tables import TableStore, service_client
-from tests.support.activities import CARYS, FFION, GARETH, OWAIN, SIAN, message
+from tests.support.activities import CARYS, FFION, GARETH, OWAIN, SIAN, TENANT, message
 from tests.support.cards import verb_data
 from tests.support.concerns import CARYS_CHAT, CHAIR_ID, REPO, click, import_staff, reference_in, say_hi, send_report
 from tests.support.connector import Connector
@@ -209,6 +209,42 @@ async def test_for_the_dpos_own_review_what_was_held_back_is_written_marked_not_
     assert export.records["includes_withheld_for_review"] is True
     assert export.summary.splitlines()[4].startswith("FOR THE DATA PROTECTION OFFICER'S REVIEW ONLY")
     assert "included for your review only (do not send this folder)" in export.out
+
+
+async def test_a_leaver_given_by_entra_id_still_gets_the_report_that_picked_her_listed(
+        term: Term, client: TestClient, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Carys has left the staff list, so the DPO gives her Entra id, as the tool asks: the records that pair that id
+    with her address (the read-and-confirm she was asked) still find Owain's report about her, picked by address."""
+    listed = await TableStaffDirectory(client.app[STORE]).list_members()
+    await TableStaffDirectory(client.app[STORE]).replace_all([m for m in listed if m.email != CARYS_EMAIL])
+
+    export = await _export(capsys, tmp_path / "sar-carys", CARYS["aadObjectId"])
+
+    assert export.code == 0, export.err
+    [about] = export.rows("concern report about them")
+    assert about["reference"] == term.report_about_carys and "What" in about["withheld_columns"]
+    assert export.records["person"]["emails"] == [CARYS_EMAIL]
+    assert f"addresses {CARYS_EMAIL} (found in the records)" in export.summary
+    for secret in NOT_FOR_CARYS:
+        assert secret not in export.everything(), secret
+
+
+async def test_with_no_address_known_the_summary_says_a_report_picking_them_cannot_be_found(
+        store: TableStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Someone the records know by id alone: the DPO is told to give their address, not left to think the export
+    holds every report about them."""
+    await TableStaffDirectory(store).replace_all([m for m in await TableStaffDirectory(store).list_members()
+                                                  if m.email != CARYS_EMAIL])
+    await store.ensure_tables(["users"])
+    async with store.call():
+        await store.table("users").create_entity({"PartitionKey": TENANT, "RowKey": CARYS["aadObjectId"],
+                                                  "Name": "Carys Jenkins"})
+
+    export = await _export(capsys, tmp_path / "sar-carys", CARYS["aadObjectId"])
+
+    assert export.code == 0, export.err
+    assert "no email address of theirs is known" in export.summary
+    assert "--email" in export.summary and "no email address of theirs is known" in export.out
 
 
 @pytest.fixture
