@@ -51,7 +51,8 @@ WITHHELD_RULE = (
 ELSEWHERE = (
     "Teams chats: the cards the bot sent are in the person's chat with it, kept by Microsoft 365 (search them with "
     "Microsoft Purview eDiscovery)",
-    "the bot's logs and Application Insights: no message text; activity ids, outcomes and times, kept 30 days",
+    "the bot's logs and Application Insights: no message text, name, address or id; activity ids, outcomes and times, "
+    "and, in a line about one of their reports, requests or questions, its reference alone; kept 30 days",
     "copies made with backup-records: the permission requests and their audit trail as they were that day",
     "Microsoft Entra ID and Microsoft Graph: their account and the line manager it names",
 )
