@@ -443,9 +443,12 @@ async def _questions(store: TableStore, subject: DataSubject) -> list[FoundRow]:
     found = []
     for row in await _rows(store, "questions"):
         reference = key_value(str(row["RowKey"]))
+        # One passed on before the recipient's id was kept names them only.
+        passed = subject.is_id(row.get("EscalatedToId")) or (
+            bool(row.get("EscalatedAt")) and not row.get("EscalatedToId") and subject.is_name(row.get("EscalatedTo")))
         if subject.is_id(row.get("ObjectId")):
             found.append(_found("questions", Kind.QUESTION_ASKED, reference, ["they asked it"], row))
-        elif subject.is_id(row.get("EscalatedToId")):
+        elif passed:
             found.append(_found("questions", Kind.QUESTION_PASSED, reference, ["it was passed to them to answer"],
                                 row, _QUESTION_PASSED))
     return found

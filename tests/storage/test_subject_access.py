@@ -257,6 +257,28 @@ async def store(azurite: str, table_prefix: str, tool_environment: None) -> Asyn
         yield tables
 
 
+async def test_a_question_passed_on_before_its_recipients_id_was_kept_is_listed_for_the_policy_owner(
+        store: TableStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A question passed to Mrs Siân Roberts before the bot kept the recipient's id (the record names her only) is
+    hers to see listed, without who asked or what."""
+    await store.ensure_tables(["questions"])
+    asked = datetime.now(UTC) - timedelta(days=30)
+    async with store.call():
+        await store.table("questions").create_entity({
+            "PartitionKey": "log", "RowKey": "q-older", "TenantId": TENANT, "ObjectId": OWAIN["aadObjectId"],
+            "AskerName": "Owain Pritchard", "Text": QUESTION, "Lang": "en", "AskedAt": asked, "Answered": False,
+            "EscalatedAt": asked, "EscalatedTo": "Mrs Siân Roberts", "Reply": REPLY, "RepliedBy": "Mrs Siân Roberts",
+            "RepliedAt": asked + timedelta(days=1)})
+
+    export = await _export(capsys, tmp_path / "sar-sian", SIAN["aadObjectId"])
+
+    assert export.code == 0, export.err
+    [passed] = export.rows("question passed to them to answer")
+    assert passed["reference"] == "q-older" and passed["row"]["Reply"] == REPLY
+    assert {"Text", "ObjectId", "AskerName"} <= set(passed["withheld_columns"])
+    assert QUESTION not in export.everything() and OWAIN["aadObjectId"] not in export.everything()
+
+
 async def test_an_id_nothing_names_is_said_in_one_line_and_nothing_is_written(
         store: TableStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     unknown = "c0ffee00-0000-4000-8000-000000000099"
