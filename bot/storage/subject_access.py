@@ -6,8 +6,9 @@ decider of a request, a holder of a concern report (line manager, headteacher, c
 report is about or the line manager it involves, the person a question was passed to, the publisher of a policy
 version. People are found by Entra object id (in any case, under any tenant), by their addresses where a row keeps an
 email (`About`, `asked|<email>`, the staff list) and by name only where a row keeps nothing else (a request's
-moderator, who published or rolled back a version); a report's words are searched for their name and address as the
-concern flow searches them (`mentions`), and such a report is listed as one that may name them.
+moderator, who published or rolled back a version); a report's words, and a moderator typed another way ("Mrs
+Jenkins"), are searched for their name and address as the concern flow searches them (`mentions`), and such a report
+or request is listed as one that may name them, what may be a namesake's held back.
 
 What is another person's data is held back, column by column (`FoundRow.withheld`), so that the export can list that a
 row exists and leave the data protection officer to decide: in a concern report they did not make, who made it and
@@ -276,12 +277,15 @@ async def _permissions(store: TableStore, subject: DataSubject) -> list[FoundRow
         requester = subject.is_id(record.get("ObjectId"))
         decider = subject.is_id(record.get("DecidedById"))
         moderator = subject.is_name(record.get("Moderator"))
+        # The moderator is typed: "Mrs Jenkins" may be her, as the concern flow reads names (over-matching is safe).
+        may_moderate = not moderator and subject.named_in(str(record.get("Moderator") or ""))
         acted = any(subject.is_id(r.get("ActorId")) for r in rows)
-        if not (requester or decider or moderator or acted):
+        if not (requester or decider or moderator or may_moderate or acted):
             continue
         for row in rows:
             if row is record:
-                found.append(_request(record, reference, requester=requester, decider=decider, moderator=moderator))
+                found.append(_request(record, reference, requester=requester, decider=decider, moderator=moderator,
+                                      may_moderate=may_moderate))
             else:
                 theirs = requester or subject.is_id(row.get("ActorId"))
                 why = ["a change to their request"] if requester else (
@@ -296,7 +300,8 @@ async def _permissions(store: TableStore, subject: DataSubject) -> list[FoundRow
     return found
 
 
-def _request(record: dict[str, Any], reference: str, *, requester: bool, decider: bool, moderator: bool) -> FoundRow:
+def _request(record: dict[str, Any], reference: str, *, requester: bool, decider: bool, moderator: bool,
+             may_moderate: bool = False) -> FoundRow:
     if requester:
         return _found("permissions", Kind.REQUEST_MADE, reference, ["they asked for permission"], record)
     why, shown = [], set(_REQUEST_CONTEXT)
@@ -306,7 +311,10 @@ def _request(record: dict[str, Any], reference: str, *, requester: bool, decider
     if moderator:
         why.append("it names them as the account's moderator")
         shown |= _REQUEST_MODERATED
-    kind = Kind.REQUEST_DECIDED if decider else Kind.REQUEST_MODERATOR if moderator else Kind.REQUEST_ACTED
+    elif may_moderate:  # the name as typed may be a namesake's: held back until the DPO has checked
+        why.append("its moderator, as the requester typed the name, may be them: check before deciding")
+    kind = Kind.REQUEST_DECIDED if decider else Kind.REQUEST_MODERATOR if moderator or may_moderate else \
+        Kind.REQUEST_ACTED
     return _found("permissions", kind, reference, why or ["they acted on it"], record, frozenset(shown))
 
 

@@ -257,6 +257,27 @@ async def store(azurite: str, table_prefix: str, tool_environment: None) -> Asyn
         yield tables
 
 
+async def test_a_request_naming_her_moderator_as_mrs_jenkins_is_listed_for_the_dpo_to_check(
+        client: TestClient, connector: Connector, tool_environment: None, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Owain typed "Mrs Jenkins" as his account's moderator: Carys's export lists the request as one whose moderator
+    may be her, with neither Owain, his purpose nor the name as typed in it (the DPO checks with the reference)."""
+    await import_staff(client.app[STORE])
+    await say_hi(client, connector, OWAIN, SIAN, FFION)
+    sent = await click(client, connector, OWAIN, "permission.submit",
+                       _form(school="primary", purpose=OWAIN_PURPOSE, moderator="Mrs Jenkins"))
+    request = str(verb_data(sent, "permission.withdraw")["id"])
+
+    export = await _export(capsys, tmp_path / "sar-carys", CARYS_EMAIL)
+
+    assert export.code == 0, export.err
+    [moderated] = export.rows("permission request naming them as moderator")
+    assert moderated["reference"] == request and "may be them" in " ".join(moderated["why"])
+    assert {"Moderator", "Purpose", "ObjectId", "RequesterName"} <= set(moderated["withheld_columns"])
+    for secret in (OWAIN_PURPOSE, OWAIN["aadObjectId"], "Owain", "Mrs Jenkins"):
+        assert secret not in export.everything(), secret
+
+
 async def test_a_question_passed_on_before_its_recipients_id_was_kept_is_listed_for_the_policy_owner(
         store: TableStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A question passed to Mrs Siân Roberts before the bot kept the recipient's id (the record names her only) is
