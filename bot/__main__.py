@@ -51,6 +51,9 @@ COMMANDS: dict[str, Command] = {
     "export-subject-access": Command("bot.subject_access_command:export_subject_access_command",
                                      "every row the records hold about one member of staff, for a subject access "
                                      "request (others' data held back)"),
+    "erase-person": Command("bot.erase_command:erase_person_command",
+                            "delete one member of staff's questions, daily counts and (once they have left) profile; "
+                            "requests and reports are kept; --dry-run lists them only"),
 }
 
 

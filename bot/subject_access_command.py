@@ -144,7 +144,7 @@ def settings_roles(federation: Federation, object_id: str) -> list[str]:
     return said
 
 
-def _settings_names(federation: Federation, object_id: str) -> frozenset[str]:
+def settings_names(federation: Federation, object_id: str) -> frozenset[str]:
     contacts = [c for s in federation.schools for c in (s.headteacher, *s.delegates)]
     contacts += [federation.policy_owner, *((federation.chair_of_governors,) if federation.chair_of_governors else ())]
     return frozenset(c.name for c in contacts if c.aad_object_id == object_id)
@@ -251,7 +251,7 @@ async def _export(args: argparse.Namespace) -> int:
         wanted = find_person(args.person, staff, emails=args.email)
         subject = given = wanted.subject
         subject = await known_as(store, DataSubject(subject.object_id, subject.emails,
-                                                    subject.names | _settings_names(federation, subject.object_id)))
+                                                    subject.names | settings_names(federation, subject.object_id)))
         wanted = Wanted(subject, wanted.name, wanted.found_by, given.emails)
         found = await rows_about(store, subject)
     roles = settings_roles(federation, subject.object_id)

@@ -25,17 +25,19 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
 from azure.data.tables import EntityProperty
 
 from bot.domain.concerns import mentions
-from bot.domain.errors import RecordNotFound
+from bot.domain.errors import ConcurrentChange, RecordNotFound
 from bot.domain.people import StaffContact
+from bot.domain.questions import QuestionRecord
 from bot.domain.text import fold
 from bot.domain.uk_time import in_uk
+from bot.storage.questions import TableQuestionLog
 from bot.storage.tables import TableStore, key_value
 
 # Columns that hold JSON, shown parsed.
@@ -206,7 +208,7 @@ def _json(row: dict[str, Any], column: str) -> Any:
 
 
 async def known_as(store: TableStore, subject: DataSubject) -> DataSubject:
-    """`subject` with every address and name a row pairs with their object id: their staff-list entry, the
+    """`subject` with every address and name a row pairs with their object id: their profile, staff-list entry, the
     read-and-confirm they were asked, a concern report that names them as a holder or as the line manager it involves.
     Someone who has left the staff list, given by id, is so still found where a row keeps only their address (the
     colleague a report picked, the line manager the list names)."""
@@ -218,6 +220,8 @@ async def known_as(store: TableStore, subject: DataSubject) -> DataSubject:
             if isinstance(name, str) and name.strip():
                 names.add(name.strip())
 
+    for row in await _rows(store, "users"):
+        pair(key_value(str(row["RowKey"])), [], row.get("Name"))
     for row in await _rows(store, "directory"):
         pair(row.get("ObjectId"), [key_value(str(row["RowKey"]))], row.get("Name"))
     for row in await _rows(store, "policyreads"):
@@ -519,3 +523,54 @@ async def _outbox(store: TableStore, subject: DataSubject, own: set[str]) -> lis
 async def _limits(store: TableStore, subject: DataSubject) -> list[FoundRow]:
     return [_found("ratelimits", Kind.DAILY_LIMIT, key_value(str(row["PartitionKey"])), ["their count of uses"], row)
             for row in await _rows(store, "ratelimits") if subject.keyed(str(row["RowKey"]))]
+
+
+@dataclass(frozen=True)
+class Erased:
+    """What `erase` deleted (dry run: would delete): the questions (ids), daily-count rows and profile rows, and the
+    questions changed while it ran, left for the next run."""
+
+    questions: tuple[str, ...]
+    counts: int
+    profiles: int
+    changed: tuple[str, ...] = ()
+
+
+async def erase(store: TableStore, subject: DataSubject, *, policy_owner: StaffContact, profile: bool,
+                dry_run: bool) -> Erased:
+    """Delete what is theirs and no record the school keeps: each question they asked with its messages (to them, and
+    to whoever it was passed to), their daily counts, and with `profile` their profile. Requests, reports,
+    read-and-confirm rows and the staff list are not touched. Every step can be run again: a question changed while
+    this ran (rated, replied to) is left for the next run, as retention leaves one."""
+    questions = TableQuestionLog(store)
+    try:
+        asked = [q for q in await questions.list_asked_until(datetime.now(UTC) + timedelta(days=1))
+                 if subject.is_id(q.asker.aad_object_id)]
+    except RecordNotFound:  # no question was ever asked
+        asked = []
+    counts = [r for r in await _rows(store, "ratelimits") if subject.keyed(str(r["RowKey"]))]
+    profiles = [r for r in await _rows(store, "users") if subject.is_id(key_value(str(r["RowKey"])))] if profile \
+        else []
+    if dry_run:
+        return Erased(tuple(q.question_id for q in asked), len(counts), len(profiles))
+    deleted, changed = [], []
+    for record in asked:
+        if await _erased(questions, record, policy_owner):
+            deleted.append(record.question_id)
+        else:
+            changed.append(record.question_id)
+    for table, rows in (("ratelimits", counts), ("users", profiles)):
+        for row in rows:
+            async with store.call():
+                await store.table(table).delete_entity(str(row["PartitionKey"]), str(row["RowKey"]))
+    return Erased(tuple(deleted), len(counts), len(profiles), tuple(changed))
+
+
+async def _erased(questions: TableQuestionLog, record: QuestionRecord, policy_owner: StaffContact) -> bool:
+    try:
+        await questions.delete(record, messages_to=record.messaged(policy_owner=policy_owner))
+    except ConcurrentChange:
+        return False
+    except RecordNotFound:  # already gone
+        pass
+    return True

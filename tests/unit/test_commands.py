@@ -40,6 +40,7 @@ def _valid(name: str, folder: Path) -> list[str]:
         "backup-records": [out],
         "restore-records": [str(folder / "backup")],
         "export-subject-access": ["a1000000-0000-4000-8000-000000000001", "--out", out],
+        "erase-person": ["a1000000-0000-4000-8000-000000000001"],
     }[name]
 
 

@@ -1,0 +1,91 @@
+"""`python -m bot erase-person PERSON [--dry-run]`: for a request to erase (UK GDPR Article 17), delete what the bot
+holds of one member of staff that is no record the school keeps: every question they asked, with its messages, their
+daily counts, and, once they are off the staff list and out of the federation's settings, their profile (for someone
+still here the bot writes it again at their next message, and cards owed to them could not reach them meanwhile).
+
+Permission requests and their audit trail (the governors' record of decisions), concern reports (made by them, about
+them or held by them: kept for their retention period), read-and-confirm rows and the staff list are kept, and listed
+by kind: the data protection officer decides on those. PERSON is found as `export-subject-access` finds it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections import Counter
+
+from bot.domain.errors import DomainError, RecordNotFound
+from bot.settings import UnsafeSettings, load_federation_settings, load_settings
+from bot.storage.directory import TableStaffDirectory
+from bot.storage.subject_access import DataSubject, Kind, erase, known_as, rows_about
+from bot.storage.tables import open_store
+from bot.subject_access_command import NotFound, find_person, settings_names, settings_roles
+from bot.tools import storage_fault
+
+COMMAND = "erase-person"
+# What `erase` deletes; every other kind of row is kept.
+ERASED = frozenset({Kind.QUESTION_ASKED, Kind.DAILY_LIMIT, Kind.PROFILE})
+
+
+async def _erase(args: argparse.Namespace) -> int:
+    settings = load_settings(tool=True)
+    federation = load_federation_settings(settings)
+    async with open_store(connection_string=settings.storage_connection_string.get_secret_value(),
+                          endpoint=settings.storage_table_endpoint, prefix=settings.table_prefix,
+                          call_seconds=10) as store:
+        try:
+            staff = await TableStaffDirectory(store).list_members()
+        except RecordNotFound:  # no staff list was ever imported
+            staff = []
+        wanted = find_person(args.person, staff, emails=args.email)
+        object_id = wanted.subject.object_id
+        subject = await known_as(store, DataSubject(object_id, wanted.subject.emails,
+                                                    wanted.subject.names | settings_names(federation, object_id)))
+        on_list = any(m.aad_object_id.lower() == object_id for m in staff)
+        roles = settings_roles(federation, object_id)
+        erased = await erase(store, subject, policy_owner=federation.policy_owner, profile=not (on_list or roles),
+                             dry_run=args.dry_run)
+        gone = set(erased.questions)  # a dry run still finds their questions' messages
+        kept = Counter(row.kind for row in await rows_about(store, subject)
+                       if row.kind not in ERASED and row.reference.partition("|")[0] not in gone)
+    name = wanted.name or next(iter(sorted(subject.names)), "") or object_id
+    verb = "would erase" if args.dry_run else "erased"
+    print(f"{verb} for {name} ({object_id}): {len(erased.questions)} question(s) they asked, with their messages; "
+          f"{erased.counts} daily count row(s); " + (f"{erased.profiles} profile row(s)" if not (on_list or roles) else
+                                                     "not their profile: " + ("they are on the staff list" if on_list
+                                                                              else f"the settings name them as "
+                                                                                   f"{', '.join(roles)}")))
+    if erased.changed:
+        print(f"  {len(erased.changed)} question(s) changed while this ran (rated, or replied to): run it again")
+    if kept:
+        print("kept (the school's records: the data protection officer decides, see README \"Limits\"):")
+        for kind in Kind:
+            if kept[kind]:
+                print(f"  {kept[kind]:>4}  {kind.value}")
+    return 0
+
+
+def erase_person_command(argv: list[str]) -> int:
+    """Erase, or say why not (exit 2: the person or the settings; exit 1: storage, part of it perhaps done)."""
+    parser = argparse.ArgumentParser(
+        prog=f"python -m bot {COMMAND}",
+        description="For a request to erase (UK GDPR Article 17): delete every question one member of staff asked "
+                    "(with its messages), their daily counts and, once they are off the staff list, their profile. "
+                    "Permission requests, concern reports and read-and-confirm rows are kept and listed.")
+    parser.add_argument("person", metavar="PERSON",
+                        help="their Entra object id, or their email or name as on the staff list")
+    parser.add_argument("--email", action="append", default=[], metavar="ADDRESS",
+                        help="another address the records may know them by (someone no longer on the staff list)")
+    parser.add_argument("--dry-run", action="store_true", help="say what would be erased, and delete nothing")
+    args = parser.parse_args(argv)
+    try:
+        return asyncio.run(_erase(args))
+    except (UnsafeSettings, NotFound) as error:
+        print(f"{COMMAND}: {error}", file=sys.stderr)
+        return 2
+    except DomainError as error:
+        done = "nothing was changed" if args.dry_run else \
+            "what was deleted before it stays deleted: run it again to finish"
+        print(f"{COMMAND}: {storage_fault(error)}; {done}", file=sys.stderr)
+        return 1

@@ -1,0 +1,119 @@
+"""A request to erase (UK GDPR Article 17) as the data protection officer carries it out, against Azurite: what the
+bot holds of one member of staff that is no record the school keeps goes (her questions with their messages, her daily
+counts, her profile once she has left); her permission request and concern report stay, listed."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient
+from azure.data.tables.aio import TableClient
+
+from app import SERVICES, STORE
+from bot.__main__ import main as bot_main
+from bot.storage.directory import TableStaffDirectory
+from tests.support.activities import CARYS, GARETH, SIAN, message
+from tests.support.cards import verb_data
+from tests.support.concerns import CARYS_CHAT, click, import_staff, say_hi, send_report
+from tests.support.connector import Connector
+from tests.support.faults import storage_refusing_access
+
+COMMAND = "erase-person"
+CARYS_EMAIL = "carys.jenkins@llanidloes.example.cymru"
+UNCOVERED = "How many days of annual leave do I get?"
+
+
+async def _rows(azurite: str, table: str) -> list[dict[str, Any]]:
+    async with TableClient.from_connection_string(azurite, table) as client:
+        return [dict(row) async for row in client.list_entities()]
+
+
+def _hers(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows that carry Carys's Entra id anywhere (a key or a column)."""
+    return [row for row in rows if any(CARYS["aadObjectId"] in str(value) for value in row.values())]
+
+
+async def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = await asyncio.to_thread(bot_main, [COMMAND, *args])
+    shown = capsys.readouterr()
+    return code, shown.out, shown.err
+
+
+@pytest.fixture
+async def carys_has_used_the_bot(client: TestClient, connector: Connector, tool_environment: None) -> str:
+    """Carys asks a question the policy covers and one it does not (passed to Siân, who replies), asks permission
+    and reports a concern; returns her request's id."""
+    await import_staff(client.app[STORE])
+    await say_hi(client, connector, CARYS, SIAN, GARETH)
+    await client.post("/api/messages", json=message(CARYS, "Can I accept a friend request from a parent?",
+                                                     connector.url))
+    await client.post("/api/messages", json=message(CARYS, UNCOVERED, connector.url))
+    await client.app[SERVICES].deliverer.drain()
+    question = str(verb_data(connector.cards(CARYS_CHAT)[-1], "ask.escalate")["q"])
+    await click(client, connector, CARYS, "ask.escalate", {"q": question})
+    await click(client, connector, SIAN, "ask.reply", {"q": question, "reply": "See the staff handbook."})
+    await client.app[SERVICES].deliverer.drain()
+    tomorrow = (datetime.now(UTC).date() + timedelta(days=1)).isoformat()
+    sent = await click(client, connector, CARYS, "permission.submit", {
+        "school": "high", "platform": "instagram", "account_kind": "new", "purpose": "Field trip photos",
+        "audience": "parents", "pupil_content": "work", "consent": "Opted in", "moderator": "Carys Jenkins",
+        "moderation": "daily", "start": tomorrow, "ongoing": "true", "confirm": "true"})
+    await send_report(client, connector, CARYS)
+    return str(verb_data(sent, "permission.withdraw")["id"])
+
+
+async def test_a_leaver_s_questions_counts_and_profile_go_and_her_request_and_report_stay(
+        carys_has_used_the_bot: str, client: TestClient, azurite: str, table_prefix: str,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    listed = await TableStaffDirectory(client.app[STORE]).list_members()
+    await TableStaffDirectory(client.app[STORE]).replace_all([m for m in listed if m.email != CARYS_EMAIL])
+    questions_before = await _rows(azurite, table_prefix + "questions")
+
+    dry = await _run(capsys, CARYS["aadObjectId"].upper(), "--dry-run")
+    unchanged = await _rows(azurite, table_prefix + "questions")
+    erased = await _run(capsys, CARYS["aadObjectId"])
+
+    assert dry[0] == 0, dry[2]
+    assert dry[1].startswith(f"would erase for Carys Jenkins ({CARYS['aadObjectId']}): 2 question(s) they asked")
+    assert len(_hers(unchanged)) == len(_hers(questions_before)) == 2
+    assert erased[0] == 0, erased[2]
+    assert "2 question(s) they asked, with their messages" in erased[1] and "1 profile row(s)" in erased[1]
+    assert "     1  permission request they made" in erased[1] and "     1  concern report they made" in erased[1]
+    for table in ("questions", "users", "ratelimits"):
+        assert _hers(await _rows(azurite, table_prefix + table)) == [], table
+    question_ids = {str(row["RowKey"]) for row in _hers(questions_before)}
+    for table in ("outbox", "outboxsent"):  # the question's card to Siân and her reply to Carys, and their marks
+        left = [row for row in await _rows(azurite, table_prefix + table)
+                if any(str(row["RowKey"]).startswith(f"{kind}|{q}|") for q in question_ids for kind in ("msg", "slot"))]
+        assert left == [], table
+    permissions = await _rows(azurite, table_prefix + "permissions")
+    assert any(row["PartitionKey"] == carys_has_used_the_bot for row in permissions)
+    assert _hers([row for row in await _rows(azurite, table_prefix + "reports") if row["RowKey"] == "report"])
+
+
+async def test_someone_still_on_the_staff_list_keeps_her_profile(
+        carys_has_used_the_bot: str, azurite: str, table_prefix: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = await _run(capsys, CARYS_EMAIL)
+
+    assert code == 0, err
+    assert "not their profile: they are on the staff list" in out
+    assert len(_hers(await _rows(azurite, table_prefix + "users"))) == 1
+    assert _hers(await _rows(azurite, table_prefix + "questions")) == []
+
+
+async def test_while_the_data_role_applies_it_says_403_in_one_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("APP_ENV", "local")
+    async with storage_refusing_access() as (connection_string, _):
+        monkeypatch.setenv("AZURE_STORAGE_CONNECTION_STRING", connection_string)
+
+        code, out, err = await _run(capsys, CARYS_EMAIL)
+
+    assert (code, out) == (1, "")
+    [line] = err.splitlines()
+    assert line.startswith(f"{COMMAND}: storage refused access (403 AuthorizationPermissionMismatch)")
