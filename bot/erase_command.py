@@ -44,6 +44,9 @@ async def _erase(args: argparse.Namespace) -> int:
                                                     wanted.subject.names | settings_names(federation, object_id)))
         on_list = any(m.aad_object_id.lower() == object_id for m in staff)
         roles = settings_roles(federation, object_id)
+        if not on_list and not roles and not await rows_about(store, subject):
+            raise NotFound(f"nothing in the records names Entra object id {object_id}: check the id; nothing was "
+                           "deleted")
         erased = await erase(store, subject, policy_owner=federation.policy_owner, profile=not (on_list or roles),
                              dry_run=args.dry_run)
         gone = set(erased.questions)  # a dry run still finds their questions' messages

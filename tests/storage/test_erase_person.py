@@ -117,3 +117,16 @@ async def test_while_the_data_role_applies_it_says_403_in_one_line(
     assert (code, out) == (1, "")
     [line] = err.splitlines()
     assert line.startswith(f"{COMMAND}: storage refused access (403 AuthorizationPermissionMismatch)")
+
+
+async def test_an_id_nothing_names_is_said_in_one_line_not_reported_as_erased(
+        client: TestClient, tool_environment: None, capsys: pytest.CaptureFixture[str]) -> None:
+    """A mistyped id must not read as a person erased."""
+    await import_staff(client.app[STORE])
+    unknown = "c0ffee00-0000-4000-8000-000000000099"
+
+    code, out, err = await _run(capsys, unknown)
+
+    assert (code, out) == (2, "")
+    assert err == (f"{COMMAND}: nothing in the records names Entra object id {unknown}: check the id; nothing was "
+                   "deleted\n")
