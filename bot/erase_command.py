@@ -15,12 +15,11 @@ import asyncio
 import sys
 from collections import Counter
 
-from bot.domain.errors import DomainError, RecordNotFound
+from bot.domain.errors import DomainError
 from bot.settings import UnsafeSettings, load_federation_settings, load_settings
-from bot.storage.directory import TableStaffDirectory
-from bot.storage.subject_access import DataSubject, Kind, erase, known_as, rows_about
+from bot.storage.subject_access import Kind, erase, rows_about
 from bot.storage.tables import open_store
-from bot.subject_access_command import NotFound, find_person, settings_names, settings_roles
+from bot.subject_access_command import NotFound, person_in_records, settings_roles
 from bot.tools import storage_fault
 
 COMMAND = "erase-person"
@@ -34,14 +33,9 @@ async def _erase(args: argparse.Namespace) -> int:
     async with open_store(connection_string=settings.storage_connection_string.get_secret_value(),
                           endpoint=settings.storage_table_endpoint, prefix=settings.table_prefix,
                           call_seconds=10) as store:
-        try:
-            staff = await TableStaffDirectory(store).list_members()
-        except RecordNotFound:  # no staff list was ever imported
-            staff = []
-        wanted = find_person(args.person, staff, emails=args.email)
-        object_id = wanted.subject.object_id
-        subject = await known_as(store, DataSubject(object_id, wanted.subject.emails,
-                                                    wanted.subject.names | settings_names(federation, object_id)))
+        wanted, staff = await person_in_records(store, federation, args.person, args.email)
+        subject = wanted.subject
+        object_id = subject.object_id
         on_list = any(m.aad_object_id.lower() == object_id for m in staff)
         roles = settings_roles(federation, object_id)
         if not on_list and not roles and not await rows_about(store, subject):

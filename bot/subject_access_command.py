@@ -31,7 +31,7 @@ from bot.domain.uk_time import in_uk
 from bot.settings import UnsafeSettings, load_federation_settings, load_settings
 from bot.storage.directory import TableStaffDirectory
 from bot.storage.subject_access import DataSubject, FoundRow, Kind, known_as, rows_about
-from bot.storage.tables import open_store
+from bot.storage.tables import TableStore, open_store
 from bot.tools import storage_fault
 
 COMMAND = "export-subject-access"
@@ -150,6 +150,21 @@ def settings_names(federation: Federation, object_id: str) -> frozenset[str]:
     return frozenset(c.name for c in contacts if c.aad_object_id == object_id)
 
 
+async def person_in_records(store: TableStore, federation: Federation, written: str,
+                            emails: Sequence[str]) -> tuple[Wanted, list[StaffMember]]:
+    """The person as `find_person` finds them on the staff list, known by every id, address and name the records and
+    the federation's settings pair with them (`known_as`), and the staff list read."""
+    try:
+        staff = await TableStaffDirectory(store).list_members()
+    except RecordNotFound:  # no staff list was ever imported
+        staff = []
+    wanted = find_person(written, staff, emails=emails)
+    given = wanted.subject
+    subject = await known_as(store, DataSubject(given.object_id, given.emails,
+                                                given.names | settings_names(federation, given.object_id)))
+    return Wanted(subject, wanted.name, wanted.found_by, given.emails), list(staff)
+
+
 def _uk(moment: datetime) -> str:
     local = in_uk(moment)
     return f"{local.day} {local:%B %Y at %H:%M}"
@@ -244,15 +259,8 @@ async def _export(args: argparse.Namespace) -> int:
     async with open_store(connection_string=settings.storage_connection_string.get_secret_value(),
                           endpoint=settings.storage_table_endpoint, prefix=settings.table_prefix,
                           call_seconds=10) as store:
-        try:
-            staff = await TableStaffDirectory(store).list_members()
-        except RecordNotFound:  # no staff list was ever imported
-            staff = []
-        wanted = find_person(args.person, staff, emails=args.email)
-        subject = given = wanted.subject
-        subject = await known_as(store, DataSubject(subject.object_id, subject.emails,
-                                                    subject.names | settings_names(federation, subject.object_id)))
-        wanted = Wanted(subject, wanted.name, wanted.found_by, given.emails)
+        wanted, _ = await person_in_records(store, federation, args.person, args.email)
+        subject = wanted.subject
         found = await rows_about(store, subject)
     roles = settings_roles(federation, subject.object_id)
     if not found:
