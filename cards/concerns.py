@@ -158,8 +158,12 @@ def not_colleague_card(strings: Catalogue, lang: Lang, *, guidance: PolicyPlace 
                  text(strings.text("concern.not_colleague_offer", lang)), *(action_set([b]) for b in buttons)])
 
 
-def nobody_card(strings: Catalogue, lang: Lang) -> Card:
-    """Everyone the report could go to is named in it: it is not sent, and the person is told where else to go."""
+def nobody_card(strings: Catalogue, lang: Lang, *, no_chair: bool = False) -> Card:
+    """Everyone the report could go to is named in it (or, `no_chair`, it could only go to a chair of governors the
+    settings do not name): it is not sent, and the person is told why and where else to go."""
+    if no_chair:
+        return card([heading(strings.text("concern.no_chair_title", lang)),
+                     text(strings.text("concern.no_chair_body", lang))])
     return card([heading(strings.text("concern.nobody_title", lang)), text(strings.text("concern.nobody_body", lang))])
 
 

@@ -272,6 +272,7 @@ def _concerns(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     yield "concern-not-colleague", concerns.not_colleague_card(strings, lang, guidance=PolicyPlace(
         "communicating-with-public", "communicating-with-public.12"))
     yield "concern-nobody", concerns.nobody_card(strings, lang)
+    yield "concern-no-chair", concerns.nobody_card(strings, lang, no_chair=True)
     yield "concern-receipt", concerns.receipt_card(strings, lang, report, chain_roles)
     yield "concern-receipt-manager-involved", concerns.receipt_card(
         strings, lang, replace(report, chain=(sian, huw), route=Route.MANAGER_INVOLVED), chain_roles[1:],

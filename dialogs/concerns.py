@@ -288,8 +288,8 @@ class ConcernFlow:
         values = {"what": typed} if isinstance(typed, str) and typed.strip() else None
         try:
             form = cards.form_card(self._strings, turn.lang, await self._view(turn.actor, kind, token), values=values)
-        except NobodyToSendTo:
-            form = cards.nobody_card(self._strings, turn.lang)
+        except NobodyToSendTo as nobody:
+            form = cards.nobody_card(self._strings, turn.lang, no_chair=nobody.no_chair)
         return await self._private(turn, form, f"concern-form|{token}")
 
     async def not_a_colleague(self, turn: Turn) -> Reply:
@@ -335,8 +335,8 @@ class ConcernFlow:
                           involves_manager=texts["involves_manager"] == "true", kind=kind, staff=staff)
         try:
             routing = await self._routing(turn.actor, subject)
-        except NobodyToSendTo:
-            return Reply(card=cards.nobody_card(self._strings, turn.lang))
+        except NobodyToSendTo as nobody:
+            return Reply(card=cards.nobody_card(self._strings, turn.lang, no_chair=nobody.no_chair))
 
         async def again(*, error: str = "", notice: str = "") -> Reply:
             """The form once more, with what they typed, and why it was not sent."""

@@ -109,7 +109,12 @@ class Note:
 
 
 class NobodyToSendTo(DomainError):
-    """Everyone the report could go to is named in it: it is not sent to any of them."""
+    """Everyone the report could go to is named in it: it is not sent to any of them. `no_chair`: it would have gone
+    to the chair of governors, but the settings name none (not that the report names them)."""
+
+    def __init__(self, message: str, *, no_chair: bool = False) -> None:
+        super().__init__(message)
+        self.no_chair = no_chair
 
 
 def new_reference() -> str:
@@ -329,7 +334,9 @@ def route(reporter: Person, subject: Subject, manager: StaffContact | None, fede
         # When the chair may be named too, it goes to whoever it does not name: never to nobody while someone is left.
         chain = tuple(c for c in chain if _same(c, chair))
     if not chain:
-        raise NobodyToSendTo("everyone the report could go to is named in it")
+        # The chair comes last and is left out only when named, or when the settings name no chair: then the chair is
+        # who it would have gone to, and saying it names everyone would not be true.
+        raise NobodyToSendTo("everyone the report could go to is named in it", no_chair=chair is None)
     if reporter_is_head:
         why = Route.REPORTER_IS_HEAD
     elif manager_named and manager is not None and not subject.plainly_names(manager, manager=manager):

@@ -18,6 +18,7 @@ from bot.domain.concerns import About, ConcernReport, ReportState, Route
 from bot.domain.directory import LineManagers, StaffMember, read_staff_csv
 from bot.domain.errors import ConcurrentChange, RecordNotFound, StorageUnavailable
 from bot.domain.federation import Federation, parse_federation
+from bot.domain.live_policy import PolicyInForce
 from bot.domain.outbox import CardSlot, OutboundMessage, QueueingNotifier
 from bot.domain.people import Lang, Person, StaffContact
 from bot.domain.profiles import UserProfile
@@ -31,9 +32,10 @@ from bot.storage.memory import (
 from cards.i18n import load_catalogue
 from dialogs.base import Reply, Scope, Turn
 from dialogs.concerns import ConcernFlow
-from tests.flows.conftest import CARYS, CHAIR, GARETH, REPO, SIAN, BotInMemory, text_of
+from tests.flows.conftest import CARYS, CHAIR, GARETH, OWAIN, REPO, SIAN, BotInMemory, NoIndex, open_bot, text_of
 from tests.support.cards import actions, verb_data
 from tests.support.concerns import NAMING_THE_LINE_MANAGER, reference_in
+from tests.support.policies import fixture_policy
 
 SECRET = "Dafydd from the science department keeps sending me nasty direct messages about my lessons"
 
@@ -127,6 +129,52 @@ async def test_a_report_naming_everyone_it_could_go_to_is_not_sent_and_says_so(s
     assert await staffed.cards_for(SIAN) == [] and await staffed.cards_for(CHAIR) == []
     assert await MemoryConcernReports(staffed.store).list_all() == []
     assert "has not been sent" in text_of(answer.card)
+
+
+def _with_no_chair() -> Federation:
+    """Settings the office has not yet given a chair of governors (check-federation warns, but the bot runs)."""
+    raw = json.loads((REPO / "config" / "federation.local.json").read_text(encoding="utf-8"))
+    del raw["chair_of_governors"]
+    return parse_federation(raw)
+
+
+def _restarted(bot: BotInMemory, federation: Federation) -> BotInMemory:
+    """The bot started again on the records it kept, with these settings."""
+    in_force = PolicyInForce(fixture_policy(), NoIndex())
+    return open_bot(load_catalogue(), federation, lambda: in_force, store=bot.store)
+
+
+@pytest.mark.parametrize("lang", [Lang.EN, Lang.CY])
+async def test_a_headteacher_with_no_chair_named_is_told_that_and_not_that_her_report_names_everyone(
+        bot: BotInMemory, lang: Lang) -> None:
+    """Before, Siân opening the form was told, before typing a word, that her report named everyone it could go to."""
+    no_chair = _restarted(bot, _with_no_chair())
+    await no_chair.has_the_staff_list()
+    await no_chair.meets(SIAN, GARETH)
+
+    opened = await no_chair.says(SIAN, "report a concern", lang=lang)
+    sent = await no_chair.clicks(SIAN, "concern.submit", {"form": "t0k3n-for-the-head", "what": SECRET}, lang=lang)
+
+    strings = load_catalogue()
+    for answer in (opened, sent):
+        said = text_of(answer.card)
+        assert strings.text("concern.nobody_body", lang) not in said
+        assert strings.text("concern.no_chair_body", lang) in said
+    assert await MemoryConcernReports(no_chair.store).list_all() == []
+    assert await no_chair.cards_for(GARETH) == []
+
+
+async def test_a_report_about_the_head_with_no_chair_named_says_there_is_no_chair_to_send_it_to(
+        bot: BotInMemory) -> None:
+    """Owain (no line manager on the list) reports the headteacher; the settings name no chair of governors."""
+    no_chair = _restarted(bot, _with_no_chair())
+    await no_chair.meets(OWAIN, SIAN)
+
+    answer = await _report(no_chair, OWAIN, who="Mrs Siân Roberts")
+
+    assert "is named in it or is you" not in text_of(answer.card)
+    assert "name no chair of governors" in text_of(answer.card)
+    assert await no_chair.cards_for(SIAN) == []
 
 
 async def test_colleagues_sharing_the_heads_and_chairs_first_names_do_not_stop_a_report_to_the_line_manager(
