@@ -602,10 +602,15 @@ class ConcernReport:
         """The report with the people after its holder as they are today: each post held by whoever holds it now (a
         line manager while still on the staff list), without the reporter, anyone who has held it, or anyone it is
         about. Who has held it stays as it was."""
-        after = zip(self.chain[self.level + 1:], posts(self, today.federation)[self.level + 1:], strict=True)
-        onward = self._onward(today, (c if post is Role.LINE_MANAGER and today.still_there(c, post)
-                                      else today.in_post(post) for c, post in after))
-        return replace(self, chain=(*self.chain[: self.level + 1], *onward))
+        held_as = posts(self, today.federation)
+        after = zip(self.chain[self.level + 1:], held_as[self.level + 1:], strict=True)
+        candidates = [c if post is Role.LINE_MANAGER and today.still_there(c, post) else today.in_post(post)
+                      for c, post in after]
+        if self.route is Route.LINE_MANAGER and self.level == 0 and Role.HEADTEACHER not in held_as:
+            # The line manager was the head, so the chain has no place of its own for the head: the head of today
+            # comes next (unless it is still her, or the report names him), then the chair.
+            candidates.insert(0, today.headteacher)
+        return replace(self, chain=(*self.chain[: self.level + 1], *self._onward(today, candidates)))
 
     def holder_has_left(self, today: Today) -> bool:
         """True when whoever holds the report is no longer there for it: off the staff list, or no longer in the post

@@ -1004,6 +1004,49 @@ async def test_a_report_the_former_headteacher_holds_passes_to_the_new_head(staf
     assert "Mrs Siân Roberts has left or moved to another post" in text_of((await staffed.cards_for(CARYS))[-1])
 
 
+def _staff_list_after_easter() -> list[StaffMember]:
+    """The office's list once Mrs Roberts has left: Dr Rhys Ellis heads the federation and line-manages her team."""
+    csv = (REPO / "config" / "staff.local.csv").read_text(encoding="utf-8")
+    csv = csv.replace("Siân Roberts,sian.roberts@llanidloes.example.cymru,high,Executive Headteacher,,"
+                      "a1000000-0000-4000-8000-000000000003",
+                      f"Rhys Ellis,rhys.ellis@llanidloes.example.cymru,high,Executive Headteacher,,"
+                      f"{RHYS.aad_object_id}")
+    staff = read_staff_csv(csv.replace("sian.roberts@", "rhys.ellis@"), schools=["high", "primary"])
+    assert not staff.problems
+    return list(staff.staff)
+
+
+async def test_a_report_the_head_held_as_line_manager_passes_to_the_new_head_not_past_him_to_the_chair(
+        staffed: BotInMemory) -> None:
+    """Gareth's line manager is the headteacher. Before, when she left, his report jumped past the new head to the chair
+    of governors: the head's place in its chain had been hers as his line manager."""
+    await staffed.meets(CHAIR, RHYS)
+    await _report(staffed, GARETH)
+    filed = await _only_report(staffed)
+    assert filed.holder.aad_object_id == SIAN.aad_object_id
+    await MemoryStaffDirectory(staffed.store).replace_all(_staff_list_after_easter())
+
+    await _concerns(staffed, federation=_with_new_head(),
+                    clock=_stopped_at(filed.submitted_at + timedelta(hours=1))).check_reports()
+
+    report = await _only_report(staffed)
+    assert report.holder.aad_object_id == RHYS.aad_object_id
+    assert _shows(await staffed.cards_for(RHYS), SECRET)
+    assert await staffed.cards_for(CHAIR) == [], "the report went to the governors past the new head"
+    assert "Mrs Siân Roberts has left or moved to another post" in text_of((await staffed.cards_for(GARETH))[-1])
+
+
+async def test_a_report_the_head_holds_as_line_manager_goes_to_the_chair_when_she_escalates_it(
+        staffed: BotInMemory) -> None:
+    await staffed.meets(CHAIR)
+    await _report(staffed, GARETH)
+    [card] = await staffed.cards_for(SIAN)
+
+    await staffed.clicks(SIAN, "concern.escalate", {**verb_data(card, "concern.escalate"), "note": "governors"})
+
+    assert (await _only_report(staffed)).holder.aad_object_id == CHAIR.aad_object_id
+
+
 async def test_not_resolved_after_the_headteacher_changed_goes_to_the_new_head(staffed: BotInMemory) -> None:
     await _report(staffed)
     [card] = await staffed.cards_for(GARETH)
