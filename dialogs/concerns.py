@@ -28,6 +28,7 @@ from bot.domain.concerns import (
     NobodyToSendTo,
     ReportKind,
     ReportState,
+    Role,
     Routing,
     Subject,
     Today,
@@ -35,7 +36,7 @@ from bot.domain.concerns import (
     roles,
     route,
 )
-from bot.domain.directory import LineManagers, StaffDirectory, StaffMember, find_line_manager, member_for
+from bot.domain.directory import LineManagers, StaffDirectory, StaffMember, member_for
 from bot.domain.errors import (
     ConcurrentChange,
     DomainError,
@@ -255,11 +256,20 @@ class ConcernFlow:
         return await self._private_chat.send(turn, Reply(card=card), tell=False, message_id=message_id)
 
     async def _routing(self, person: Person, subject: Subject) -> Routing:
-        """Who gets the report, in order, without anyone it is about (`NobodyToSendTo` when nobody is left)."""
-        manager = await find_line_manager(person, self._managers)
+        """Who gets the report, in order, without anyone it is about (`NobodyToSendTo` when nobody is left). A line
+        manager the staff list says has left is passed over for the next source's: Graph may name him for weeks after,
+        and the report would be in his chat before the reminder task passed it on."""
+        staff = tuple(await self._directory.list_members())
+        today = Today(self._federation, staff, subject)
+        manager = None
+        for source in self._managers:
+            found = await source.line_manager_of(person)
+            if found is not None and today.still_there(found, Role.LINE_MANAGER):
+                manager = found
+                break
         if manager is not None:  # one name for each person, whether Graph, the staff list or the settings name them
             manager = replace(manager, name=self._federation.display_name(manager.aad_object_id, manager.name))
-        member = await self._directory.get_member(person)
+        member = member_for(staff, person)
         return route(person, subject, manager, self._federation, member.school if member else "")
 
     async def _view(self, person: Person, kind: ReportKind, token: str) -> cards.FormView:

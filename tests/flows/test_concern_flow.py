@@ -32,7 +32,7 @@ from bot.storage.memory import (
 from cards.i18n import load_catalogue
 from dialogs.base import Reply, Scope, Turn
 from dialogs.concerns import ConcernFlow
-from tests.flows.conftest import CARYS, CHAIR, GARETH, OWAIN, REPO, SIAN, BotInMemory, NoIndex, open_bot, text_of
+from tests.flows.conftest import CARYS, CHAIR, FFION, GARETH, OWAIN, REPO, SIAN, BotInMemory, NoIndex, open_bot, text_of
 from tests.support.cards import actions, verb_data
 from tests.support.concerns import NAMING_THE_LINE_MANAGER, reference_in
 from tests.support.policies import fixture_policy
@@ -929,6 +929,29 @@ async def test_an_unacknowledged_report_whose_line_manager_left_passes_on_withou
 
     assert (await _only_report(staffed)).holder.aad_object_id == SIAN.aad_object_id
     assert not [c for c in await staffed.cards_for(GARETH) if "Reminder" in text_of(c)]
+
+
+async def test_a_report_never_reaches_a_line_manager_who_has_left_though_graph_still_names_him(
+        staffed: BotInMemory) -> None:
+    """Gareth left at Easter: the office's list no longer has him and gives Carys Ffion Morgan, but Entra still names
+    him as her manager for weeks. Before, her report, with its words, went to his chat, and was passed on only at the
+    next check."""
+    csv = (REPO / "config" / "staff.local.csv").read_text(encoding="utf-8")
+    kept = "\n".join(line for line in csv.splitlines() if not line.startswith("Gareth Hughes"))
+    staff = read_staff_csv(kept.replace(",gareth.hughes@", ",ffion.morgan@"), schools=["high", "primary"])
+    assert not staff.problems
+    await MemoryStaffDirectory(staffed.store).replace_all(staff.staff)
+    await staffed.meets(FFION)
+    in_entra = StaffContact(GARETH.aad_object_id, "Gareth Hughes", "gareth.hughes@llanidloes.example.cymru")
+
+    form = await _concerns(staffed, managers=[GraphGives(in_entra)]).form(
+        Turn(actor=CARYS, lang=Lang.EN, scope=Scope.PERSONAL, text="report a concern"))
+    receipt = await _report_about(staffed, in_entra, "rather_not_say")
+
+    assert await staffed.cards_for(GARETH) == [], "the report reached a line manager who has left"
+    assert _shows(await staffed.cards_for(FFION), SECRET)
+    assert "It went to Mrs Ffion Morgan." in text_of(receipt.card)
+    assert "Gareth Hughes" not in text_of(form.card) + text_of(receipt.card)
 
 
 async def test_a_line_manager_who_has_left_can_no_longer_open_the_report(staffed: BotInMemory) -> None:
