@@ -178,6 +178,9 @@ def receipt_card(strings: Catalogue, lang: Lang, report: ConcernReport, roles: S
         rest = list(zip(report.chain, roles, strict=True))[report.level + 1:]
         body.append(plain_text(strings.text("concern.receipt_further", lang,
                                             rest=_chain_phrase(strings, lang, rest))))
+        # There is no acting line manager: a reporter whose manager is away should know it does not wait for him.
+        body.append(plain_text(strings.text("concern.receipt_unacknowledged", lang, holder=holder.name,
+                                            name=report.next_up.name)))
     for person in left_out:
         body.append(plain_text(strings.text("concern.receipt_left_out", lang, name=person.name), weight="Bolder"))
     body.append(text(strings.text("concern.receipt_next", lang, ref=report.reference), subtle=True))

@@ -40,12 +40,13 @@ from tests.support.policies import fixture_policy
 SECRET = "Dafydd from the science department keeps sending me nasty direct messages about my lessons"
 
 
-async def _report(bot: BotInMemory, person: Person = CARYS, /, **fields: str) -> Reply:
+async def _report(bot: BotInMemory, person: Person = CARYS, /, lang: Lang = Lang.EN, **fields: str) -> Reply:
     """The form opened by typing, then sent with these inputs (and the ones the form always sends)."""
-    form = await bot.says(person, "report a concern")
+    form = await bot.says(person, "report a concern", lang=lang)
     values = {"what": SECRET, "since": "September", "where": "Teams chat", "who": "", "evidence": "",
               "meeting": "false", "urgent": "false", **fields}
-    return await bot.clicks(person, "concern.submit", {**verb_data(form.card or {}, "concern.submit"), **values})
+    return await bot.clicks(person, "concern.submit", {**verb_data(form.card or {}, "concern.submit"), **values},
+                            lang=lang)
 
 
 def _shows(cards: list[dict[str, Any]], text: str) -> bool:
@@ -77,6 +78,27 @@ async def test_a_report_goes_to_the_line_manager_whose_acknowledgement_reaches_t
                                                                             GARETH.aad_object_id, CARYS)
     assert report.state is ReportState.ACKNOWLEDGED and "Acknowledged" in text_of(acknowledged.card)
     assert "was acknowledged" in text_of((await staffed.cards_for(CARYS))[-1])
+
+
+@pytest.mark.parametrize("lang", [Lang.EN, Lang.CY])
+async def test_the_receipt_says_the_report_moves_on_by_itself_when_the_line_manager_does_not_acknowledge_it(
+        staffed: BotInMemory, lang: Lang) -> None:
+    """There is no acting line manager: a reporter whose manager is off sick learns from the receipt that her report
+    reaches the headteacher after four working days without her doing anything (as the reminder task does)."""
+    receipt = await _report(staffed, lang=lang)
+
+    report = await _only_report(staffed)
+    assert load_catalogue().text("concern.receipt_unacknowledged", lang, holder="Gareth Hughes",
+                                 name="Mrs Siân Roberts") in text_of(receipt.card)
+    days_later = report.submitted_at + timedelta(days=6)  # four working days, whichever day it was sent
+    reminded = replace(report, reminded_at=report.submitted_at + timedelta(days=4))
+    assert report.due(days_later) == "remind" and reminded.due(days_later + timedelta(days=1)) == "escalate"
+
+
+async def test_a_receipt_with_nobody_after_the_holder_does_not_say_it_moves_on(staffed: BotInMemory) -> None:
+    receipt = await _report(staffed, SIAN)  # the headteacher's own report: the chair alone
+
+    assert "four working days" not in text_of(receipt.card)
 
 
 @pytest.mark.parametrize("what", NAMING_THE_LINE_MANAGER)
