@@ -40,13 +40,12 @@ from tests.support.policies import fixture_policy
 SECRET = "Dafydd from the science department keeps sending me nasty direct messages about my lessons"
 
 
-async def _report(bot: BotInMemory, person: Person = CARYS, /, lang: Lang = Lang.EN, **fields: str) -> Reply:
+async def _report(bot: BotInMemory, person: Person = CARYS, /, **fields: str) -> Reply:
     """The form opened by typing, then sent with these inputs (and the ones the form always sends)."""
-    form = await bot.says(person, "report a concern", lang=lang)
+    form = await bot.says(person, "report a concern")
     values = {"what": SECRET, "since": "September", "where": "Teams chat", "who": "", "evidence": "",
               "meeting": "false", "urgent": "false", **fields}
-    return await bot.clicks(person, "concern.submit", {**verb_data(form.card or {}, "concern.submit"), **values},
-                            lang=lang)
+    return await bot.clicks(person, "concern.submit", {**verb_data(form.card or {}, "concern.submit"), **values})
 
 
 def _shows(cards: list[dict[str, Any]], text: str) -> bool:
@@ -85,7 +84,9 @@ async def test_the_receipt_says_the_report_moves_on_by_itself_when_the_line_mana
         staffed: BotInMemory, lang: Lang) -> None:
     """There is no acting line manager: a reporter whose manager is off sick learns from the receipt that her report
     reaches the headteacher after four working days without her doing anything (as the reminder task does)."""
-    receipt = await _report(staffed, lang=lang)
+    form = await staffed.says(CARYS, "report a concern", lang=lang)
+    receipt = await staffed.clicks(CARYS, "concern.submit", {**verb_data(form.card or {}, "concern.submit"),
+                                                             "what": SECRET}, lang=lang)
 
     report = await _only_report(staffed)
     assert load_catalogue().text("concern.receipt_unacknowledged", lang, holder="Gareth Hughes",
