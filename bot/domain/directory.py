@@ -107,6 +107,17 @@ def _first_seen(rows: Sequence[tuple[int, StaffMember]], value: Callable[[StaffM
     return problems
 
 
+def _at_both_schools(problem: str, rows: Sequence[tuple[int, StaffMember]]) -> str:
+    """A repeated email whose rows name different schools is someone who works at both (on each school's export):
+    say what to keep, as the list holds one row for each person."""
+    number, first = (int(n) for n in re.findall(r"line (\d+)", problem))
+    school = {n: m.school for n, m in rows}
+    if school[number] == school[first]:
+        return problem
+    return (f"{problem} (at {school[first]}): the list has one row for each person, so keep the row of the school "
+            "whose headteacher their reports go to (their line manager may be at either school)")
+
+
 def read_staff_csv(text: str, *, schools: Sequence[str]) -> ImportResult:
     """Validate a staff CSV as a school office exports it; every bad row is reported with its line."""
     problems: list[str] = []
@@ -157,7 +168,7 @@ def read_staff_csv(text: str, *, schools: Sequence[str]) -> ImportResult:
                    if len(values[what]) > limit]
         problems.extend(f"line {number}: {e}" for e in errors)
         rows.append((number, member))
-    problems += _first_seen(rows, lambda m: m.email, "email")
+    problems += [_at_both_schools(problem, rows) for problem in _first_seen(rows, lambda m: m.email, "email")]
     problems += _first_seen(rows, lambda m: m.aad_object_id, "aad_object_id")
     emails = {m.email for _, m in rows}
     problems += [f"line {number}: line manager {m.line_manager_email} is not in the file"

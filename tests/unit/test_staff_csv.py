@@ -56,6 +56,25 @@ def test_every_bad_row_is_reported_with_its_line_and_nothing_is_imported() -> No
     ]
 
 
+def test_someone_on_both_schools_exports_is_told_to_keep_one_row_and_which() -> None:
+    """A teacher who works at both schools (and line-manages at one) is on each school's export: the office is told
+    what to do, not just that the email is there twice."""
+    text = (HEADER + "Gareth Hughes,gareth@llanidloes.example.cymru,high,Head of Humanities,,\n"
+            + "Gareth Hughes,gareth@llanidloes.example.cymru,primary,Year 6 lead,,\n"
+            + "Carys Jenkins,carys@llanidloes.example.cymru,high,Teacher,,\n"
+            + "Carys Jenkins,carys@llanidloes.example.cymru,high,Teacher,,\n")
+
+    result = read_staff_csv(text, schools=SCHOOLS)
+
+    assert result.staff == ()
+    assert list(result.problems) == [
+        "line 3: email gareth@llanidloes.example.cymru is already on line 2 (at high): the list has one row for each"
+        " person, so keep the row of the school whose headteacher their reports go to (their line manager may be at"
+        " either school)",
+        "line 5: email carys@llanidloes.example.cymru is already on line 4",
+    ]
+
+
 def test_a_quoted_line_break_does_not_shift_the_line_numbers() -> None:
     text = HEADER + '"Jones,\nEmyr",emyr@llanidloes.example.cymru,high,Teacher,,\nX,bad,high,Teacher,,\n'
 
