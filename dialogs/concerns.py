@@ -502,6 +502,8 @@ class ConcernFlow:
         try:
             messages = await self._messages(action, saved)
             await self._notifier.notify(messages)
+            if action == "passed on":
+                await self._taken_back_from_holder(before)
         except DomainError:
             try:
                 undone = await self._notifier.take_back(messages)
@@ -515,6 +517,15 @@ class ConcernFlow:
                 return saved, False
             raise StorageUnavailable("messages not queued") from None
         return await self._paid(saved), True
+
+    async def _taken_back_from_holder(self, report: ConcernReport) -> None:
+        """The cards of the report still waiting to be sent to its holder (the report and its reminder) never reach
+        them: they have left, or left the post, and the outbox keeps a card for someone who has not opened the bot or
+        removed it, to send the day they next do. A card they were sent stays, and shows nothing more."""
+        holder = report.holder.aad_object_id
+        reminder = "reminder" if report.level == 0 else f"reminder-{report.level}"
+        for card_key in (f"{report.reference}|{holder}", f"{report.reference}|{holder}|{reminder}"):
+            await self._notifier.recall(card_key, keep=())
 
     async def _queued_after_all(self, report: ConcernReport) -> tuple[ConcernReport, bool]:
         """A change saved though storage answered too late to say so: its messages queued now, as `_save` queues them,

@@ -926,7 +926,9 @@ async def test_a_report_acknowledged_by_a_line_manager_who_left_passes_to_the_he
         staffed: BotInMemory, lang: Lang, told: str) -> None:
     await MemoryUserProfiles(staffed.store).save_profile(UserProfile(CARYS, language=lang, conversation_ref="{}"))
     await _report(staffed)
-    [card] = await staffed.cards_for(GARETH)
+    [sent] = (await MemoryOutbox(staffed.store).owed_to(GARETH)).messages
+    await MemoryOutbox(staffed.store).mark_sent(sent)  # he has it in his chat
+    card = dict(sent.card)
     await staffed.clicks(GARETH, "concern.acknowledge", verb_data(card, "concern.acknowledge"))
     acknowledged = await _only_report(staffed)
     assert acknowledged.acknowledged_at is not None
@@ -939,7 +941,7 @@ async def test_a_report_acknowledged_by_a_line_manager_who_left_passes_to_the_he
     assert report.state is ReportState.ESCALATED and report.acknowledged_at is None
     assert _shows(await staffed.cards_for(SIAN), SECRET)
     assert told in text_of((await staffed.cards_for(CARYS))[-1])
-    assert await staffed.cards_for(GARETH) == [card], "the member of staff who left was sent the report again"
+    assert await staffed.cards_for(GARETH) == [], "the member of staff who left was sent the report again"
 
 
 async def test_an_unacknowledged_report_whose_line_manager_left_passes_on_without_waiting_for_reminders(
@@ -952,6 +954,41 @@ async def test_an_unacknowledged_report_whose_line_manager_left_passes_on_withou
 
     assert (await _only_report(staffed)).holder.aad_object_id == SIAN.aad_object_id
     assert not [c for c in await staffed.cards_for(GARETH) if "Reminder" in text_of(c)]
+
+
+async def test_a_report_still_waiting_for_a_line_manager_who_left_before_opening_the_bot_never_reaches_him(
+        bot: BotInMemory) -> None:
+    """Gareth never opened the bot, so the report and its reminder wait in the outbox for him; he leaves (a Hwb account
+    goes with a teacher to his next school in Wales). Before, both were still sent the day he first opened the bot."""
+    await bot.has_the_staff_list()
+    await bot.meets(CARYS, SIAN)
+    await _report(bot)
+    filed = await _only_report(bot)
+    await _concerns(bot, clock=_stopped_at(filed.submitted_at + timedelta(days=5))).check_reports()  # reminded
+    assert [SECRET in text_of(card) for card in await bot.cards_for(GARETH)] == [True, True]
+    await _staff_list_without_gareth(bot)
+
+    await _concerns(bot, clock=_stopped_at(filed.submitted_at + timedelta(days=5, hours=1))).check_reports()
+
+    assert (await _only_report(bot)).holder.aad_object_id == SIAN.aad_object_id
+    assert await bot.cards_for(GARETH) == [], "the report still waits to be sent to the line manager who left"
+    assert _shows(await bot.cards_for(SIAN), SECRET)
+
+
+async def test_a_report_still_waiting_for_a_former_head_who_never_opened_the_bot_goes_to_the_new_head_only(
+        staffed: BotInMemory) -> None:
+    await staffed.meets(RHYS)
+    await _escalated_by_gareth(staffed)
+    escalated = await _only_report(staffed)
+    assert escalated.escalated_at is not None
+    assert _shows(await staffed.cards_for(SIAN), SECRET)  # not sent: she has removed the app since, say
+
+    await _concerns(staffed, federation=_with_new_head(),
+                    clock=_stopped_at(escalated.escalated_at + timedelta(hours=1))).check_reports()
+
+    assert (await _only_report(staffed)).holder.aad_object_id == RHYS.aad_object_id
+    assert not _shows(await staffed.cards_for(SIAN), SECRET), "the former head would still be sent the report"
+    assert _shows(await staffed.cards_for(RHYS), SECRET)
 
 
 async def test_a_report_never_reaches_a_line_manager_who_has_left_though_graph_still_names_him(
