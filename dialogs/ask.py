@@ -530,7 +530,17 @@ class AskFlow:
                 raise
             if undo is Undo.NOT_KNOWN:  # below the card, which stays as it was to press again
                 return Reply(card=error_card(self._strings, turn.lang, "error.storage_unsure"), new_message=True)
+        await self._owner_card_taken_back(updated, replier=turn.actor)
         return await self._question_card(updated, turn.lang)
+
+    async def _owner_card_taken_back(self, record: QuestionRecord, *, replier: Person) -> None:
+        """Once replied to, the question's card still waiting to be sent to anyone but the person who replied goes: a
+        policy owner who had not opened the bot and has since left the role would otherwise be sent the asker's name
+        and words, with a reply box that no longer works. The reply stands if this fails (logged)."""
+        try:
+            await self._notifier.recall(f"{record.question_id}|owner", keep=(replier,))
+        except StorageUnavailable:
+            log.warning("question %s: its unsent card to the policy owner was not taken back", record.question_id)
 
     async def _to_asker(self, record: QuestionRecord) -> OutboundMessage:
         """The reply that goes back to the person who asked (its id is fixed by the question, so queuing it again sends

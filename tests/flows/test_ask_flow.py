@@ -834,3 +834,25 @@ async def test_a_question_passed_to_a_policy_owner_who_has_since_left_can_be_ans
     assert "can't find that record" in text_of(left.card)
     assert "Replied by" in text_of(replied.card)
     assert "Ask the office." in text_of((await later.cards_for(CARYS))[-1])
+
+
+async def test_a_question_answered_by_the_new_policy_owner_never_reaches_the_former_one_later(
+        answering_bot: BotInMemory, strings: Catalogue, federation: Federation,
+        policy_in_force: PolicyInForce[PolicyIndex]) -> None:
+    """Mrs Roberts had not opened the bot (or had removed it) when Carys's question was passed to her; she leaves the
+    role, and Gareth answers it from his review list. Before, her card, with Carys's name and question and a reply box
+    that no longer works, was still sent to her the day she next opened the bot."""
+    await answering_bot.meets(CARYS, GARETH)
+    asked = await answering_bot.says(CARYS, "How many days of annual leave do I get?")
+    await answering_bot.clicks(CARYS, "ask.escalate", verb_data(asked.card or {}, "ask.escalate"))
+    assert "annual leave" in text_of(await answering_bot.cards_for(SIAN))
+    federation_now = replace(federation, policy_owner=StaffContact(GARETH.aad_object_id, GARETH.name))
+    later = open_bot(strings, federation_now, lambda: policy_in_force, store=answering_bot.store)
+
+    review = await later.says(GARETH, "questions for review")
+    opened = await later.clicks(GARETH, "ask.question", verb_data(review.card or {}, "ask.question"))
+    await later.clicks(GARETH, "ask.reply", verb_data(opened.card or {}, "ask.reply") | {"reply": "Ask the office."})
+
+    assert "annual leave" not in text_of(await later.cards_for(SIAN))
+    assert "Ask the office." in text_of((await later.cards_for(CARYS))[-1])
+
