@@ -168,12 +168,16 @@ def nobody_card(strings: Catalogue, lang: Lang, *, no_chair: bool = False) -> Ca
 
 
 def receipt_card(strings: Catalogue, lang: Lang, report: ConcernReport, roles: Sequence[Role],
-                 *, left_out: Sequence[StaffContact] = ()) -> Card:
-    """What the reporter sees once it is sent: a reference, who has it and why, who else could, who never will."""
+                 *, left_out: Sequence[StaffContact] = (), holder_has_opened: bool = True) -> Card:
+    """What the reporter sees once it is sent: a reference, who has it and why (and that it waits for them, when they
+    have never opened the bot), who else could, who never will."""
     holder = report.holder
     body = [heading(strings.text("concern.receipt_title", lang, ref=report.reference)),
             plain_text(strings.text("concern.receipt_to", lang, name=holder.name), weight="Bolder"),
             plain_text(strings.text(f"concern.why.{report.route.value}", lang, name=holder.name))]
+    if not holder_has_opened:
+        key = "concern.receipt_not_opened" if report.next_up is not None else "concern.receipt_not_opened_last"
+        body.append(plain_text(strings.text(key, lang, name=holder.name, ref=report.reference), weight="Bolder"))
     if report.next_up is not None:
         rest = list(zip(report.chain, roles, strict=True))[report.level + 1:]
         body.append(plain_text(strings.text("concern.receipt_further", lang,

@@ -279,6 +279,11 @@ def _concerns(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
         left_out=[gareth])
     yield "concern-receipt-no-manager", concerns.receipt_card(
         strings, lang, replace(report, chain=(sian, huw), route=Route.NO_MANAGER), chain_roles[1:])
+    yield "concern-receipt-not-opened", concerns.receipt_card(strings, lang, report, chain_roles,
+                                                             holder_has_opened=False)
+    yield "concern-receipt-chair-not-opened", concerns.receipt_card(
+        strings, lang, replace(report, chain=(huw,), route=Route.REPORTER_IS_HEAD), chain_roles[2:],
+        holder_has_opened=False)
     yield "concern-for-line-manager", concerns.holder_card(strings, lang, report, as_gareth)
     yield "concern-reminder", concerns.reminder_card(strings, lang, report)
     acknowledged = replace(report, state=ReportState.ACKNOWLEDGED, acknowledged_at=SAMPLE_TIME)

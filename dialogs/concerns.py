@@ -398,7 +398,19 @@ class ConcernFlow:
         same_chain = [c.aad_object_id for c in report.chain] == [c.aad_object_id for c in routing.chain]
         left_out = routing.left_out if same_chain else ()
         return Reply(card=cards.receipt_card(self._strings, turn.lang, report,
-                                             roles(report.chain, self._federation), left_out=left_out))
+                                             roles(report.chain, self._federation), left_out=left_out,
+                                             holder_has_opened=await self._has_opened(report.holder, report)))
+
+    async def _has_opened(self, contact: StaffContact, report: ConcernReport) -> bool:
+        """True when the bot can write to them (they have opened it; not removed it since); when storage can't say,
+        taken as yes, so nobody is told a report waits that may not."""
+        try:
+            profile = await self._profiles.recent_profile(self._as_person(report, contact))
+        except RecordNotFound:
+            return False
+        except StorageUnavailable:
+            return True
+        return bool(profile.conversation_ref)
 
     async def _own(self, reference: str, reporter: Person) -> ConcernReport | None:
         """The reporter's report with this reference, or None (there is none, or it is someone else's)."""

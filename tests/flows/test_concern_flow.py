@@ -96,6 +96,39 @@ async def test_the_receipt_says_the_report_moves_on_by_itself_when_the_line_mana
     assert report.due(days_later) == "remind" and reminded.due(days_later + timedelta(days=1)) == "escalate"
 
 
+@pytest.mark.parametrize("lang", [Lang.EN, Lang.CY])
+async def test_a_report_to_a_chair_who_has_never_opened_the_bot_tells_the_reporter_it_is_waiting_for_him(
+        bot: BotInMemory, lang: Lang) -> None:
+    """The chair of governors, a volunteer, has never opened the bot: the headteacher's own report waits for him, with
+    nobody after him. Before, her receipt said only that it went to him."""
+    await bot.has_the_staff_list()
+    await bot.meets(SIAN)
+
+    form = await bot.says(SIAN, "report a concern", lang=lang)
+    receipt = await bot.clicks(SIAN, "concern.submit", {**verb_data(form.card or {}, "concern.submit"),
+                                                        "what": SECRET}, lang=lang)
+
+    ref = (await _only_report(bot)).reference
+    assert load_catalogue().text("concern.receipt_not_opened_last", lang, name="Mr Huw Davies",
+                                 ref=ref) in text_of(receipt.card)
+
+
+async def test_a_report_to_a_line_manager_who_has_never_opened_the_bot_says_so_and_that_it_moves_on(
+        bot: BotInMemory) -> None:
+    await bot.has_the_staff_list()
+    await bot.meets(CARYS, SIAN)
+
+    receipt = await _report(bot)
+
+    said = text_of(receipt.card)
+    assert "Gareth Hughes hasn't opened this bot in Teams yet" in said and "nobody else can take it" not in said
+    assert "after four working days" in said
+
+
+async def test_a_receipt_says_nothing_of_opening_the_bot_when_the_holder_has(staffed: BotInMemory) -> None:
+    assert "hasn't opened this bot" not in text_of((await _report(staffed)).card)
+
+
 async def test_a_receipt_with_nobody_after_the_holder_does_not_say_it_moves_on(staffed: BotInMemory) -> None:
     receipt = await _report(staffed, SIAN)  # the headteacher's own report: the chair alone
 
