@@ -45,6 +45,10 @@ FILE_DOWNLOAD_INFO = "application/vnd.microsoft.teams.file.download.info"
 MAX_TEXT = 4000
 _ID = re.compile(r"^[0-9A-Za-z-]{1,64}$")
 _MENTION = re.compile(r"<at[^>]*>.*?</at>", re.IGNORECASE | re.DOTALL)
+# A reply-with-quote: Teams puts the quoted message (the bot's card, mostly) before the words typed.
+_QUOTED_REPLY = re.compile(r"<blockquote[^>]*schema\.skype\.com/Reply[^>]*>.*?</blockquote>", re.IGNORECASE | re.DOTALL)
+# The paragraph marks Teams wraps words in when it sends HTML; each ends a line, as it did on screen.
+_PARAGRAPH = re.compile(r"</?(?:p|div|span)(?:\s[^>]*)?>|<br\s*/?>", re.IGNORECASE)
 # Where a turn keeps the language it speaks to the person in, once their profile is read (`TurnContext.turn_state`).
 _SPEAKS = "policy_helper.speaks"
 # How long asking Teams whether the sender is a guest may take before they count as staff (see `Turn.is_guest`).
@@ -95,8 +99,12 @@ def conversation_scope(activity: Activity, *, untyped: Scope = Scope.UNKNOWN) ->
 def _typed_text(sent: str) -> str:
     """The words a person typed, from a message's text as Teams sends it: without the @mentions of the bot, and in
     a group chat or channel, where Teams sends HTML ("<at>Policy Helper</at>&nbsp;Q&amp;A"), with its character
-    references decoded (after the mentions are gone, so a decoded "<at>" is shown as typed, never taken for one)."""
+    references decoded (after the mentions are gone, so a decoded "<at>" is shown as typed, never taken for one).
+    A reply that quotes a message arrives as HTML too: the quote is not what they asked, so it goes, with the
+    paragraph marks around the words."""
     unmentioned = _MENTION.sub(" ", sent)
+    if _QUOTED_REPLY.search(unmentioned):
+        unmentioned = _PARAGRAPH.sub("\n", _QUOTED_REPLY.sub("", unmentioned))
     return html.unescape(unmentioned).replace("\xa0", " ").strip()
 
 

@@ -1,0 +1,41 @@
+"""Messages as Teams really sends them from staff: a reply that quotes the bot's card, an edit, a picture with no
+words. Each gets a clear answer to what the person wrote, and nothing of what Teams wrapped around it is asked or
+kept."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aiohttp.test_utils import TestClient
+from azure.data.tables.aio import TableClient
+
+from tests.support.activities import CARYS, message
+from tests.support.connector import Connector
+
+CARYS_CHAT = "a:personal-29:carys"
+
+
+def _quoting_the_bot(typed: str) -> str:
+    """A reply-with-quote to the bot's last card, as Teams sends its text: the quote's preview, then the new words."""
+    return ('<blockquote itemscope="" itemtype="http://schema.skype.com/Reply" itemid="1732200000000">'
+            '<strong itemprop="mri" itemid="28:policy-helper">Policy Helper</strong>'
+            '<span itemprop="time" itemid="1732200000000"></span>'
+            '<p itemprop="preview">From the policy: Using social networking for communicating with the public</p>'
+            f'</blockquote><p>{typed}</p>')
+
+
+async def _questions_kept(azurite: str, table_prefix: str) -> list[dict[str, Any]]:
+    async with TableClient.from_connection_string(azurite, table_prefix + "questions") as table:
+        return [dict(row) async for row in table.list_entities()]
+
+
+async def test_a_reply_quoting_the_bots_card_is_answered_from_the_words_typed_and_only_they_are_kept(
+        client: TestClient, connector: Connector, azurite: str, table_prefix: str) -> None:
+    await client.post("/api/messages", json=message(CARYS, _quoting_the_bot(
+        "Can I accept a friend request from a pupil?"), connector.url))
+
+    [card] = connector.cards(CARYS_CHAT)
+    assert "friends" in json.dumps(card) and "itemprop" not in json.dumps(card)
+    [row] = await _questions_kept(azurite, table_prefix)
+    assert row["Text"] == "Can I accept a friend request from a pupil?"
