@@ -31,6 +31,7 @@ from cards.common import error_card
 from cards.i18n import Catalogue
 from dialogs.base import Reply, Router, Scope, SentFile, Turn
 from dialogs.language import in_the_words_language
+from dialogs.pasted import words_asked
 
 log = logging.getLogger(__name__)
 
@@ -305,7 +306,7 @@ class TeamsBot:
         if isinstance(begun, str):
             return begun
         person, lang, profile = begun
-        text = _typed_text(activity.text or "")
+        text = words_asked(_typed_text(activity.text or ""))
         value = activity.value if isinstance(activity.value, dict) else {}
         verb = value.get("verb") if isinstance(value.get("verb"), str) else ""
         # A Send may come as a message with a value (an old-style submit): Teams is asked who sent it as for a click.

@@ -8,6 +8,7 @@ from bot.domain.people import Lang, Person
 from cards.i18n import Catalogue
 from dialogs.base import normalise
 from dialogs.home import language_asked_for
+from dialogs.pasted import words_asked
 from dialogs.permission_requests import asks_about_own_request, guess_request
 from dialogs.phrases import DATA_FOLDER, PLACEHOLDER
 from tests.flows.conftest import CARYS, SIAN, BotInMemory, text_of
@@ -194,3 +195,14 @@ async def test_every_policy_command_in_the_lists_opens_its_card(strings: Catalog
               for name, key in said.items()}
 
     assert missed == dict.fromkeys(said, [])
+
+
+def test_every_sign_off_and_signature_line_in_the_lists_is_taken_off_a_pasted_question() -> None:
+    question = "Can I post photos of the school trip on Twitter?"
+    for sign_off in lines("sign-offs.txt"):
+        assert words_asked(f"{question}\n\n{sign_off},\nCarys Jenkins\nLlanidloes High School") == question, sign_off
+    for start in lines("signature-lines.txt"):
+        assert words_asked(f"{question}\n{start} phone") == question, start
+    # A sign-off that is the whole message is a thanks, and one above a question is not a signature.
+    assert words_asked("Thanks\nCarys") == "Thanks\nCarys"
+    assert words_asked(f"Thanks,\n{question}") == f"Thanks,\n{question}"

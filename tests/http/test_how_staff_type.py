@@ -39,3 +39,38 @@ async def test_a_reply_quoting_the_bots_card_is_answered_from_the_words_typed_an
     assert "friends" in json.dumps(card) and "itemprop" not in json.dumps(card)
     [row] = await _questions_kept(azurite, table_prefix)
     assert row["Text"] == "Can I accept a friend request from a pupil?"
+
+
+async def test_a_question_pasted_from_an_email_is_answered_without_its_signature_and_kept_without_it(
+        client: TestClient, connector: Connector, azurite: str, table_prefix: str) -> None:
+    signed = ("Can I post photos of the school trip on Twitter?\n\nThanks,\nCarys Jenkins\nTeacher of English\n"
+              "Llanidloes High School\n\nSent from my iPhone")
+    await client.post("/api/messages", json=message(CARYS, signed, connector.url))
+
+    [card] = connector.cards(CARYS_CHAT)
+    assert "photographs" in json.dumps(card)
+    [row] = await _questions_kept(azurite, table_prefix)
+    assert row["Text"] == "Can I post photos of the school trip on Twitter?"
+
+
+async def test_a_welsh_question_sent_from_a_phone_is_answered_in_welsh_without_the_phones_line(
+        client: TestClient, connector: Connector, azurite: str, table_prefix: str) -> None:
+    await client.post("/api/messages", json=message(
+        CARYS, "Ga i bostio lluniau o'r daith ar Facebook?\n\nDiolch,\nCarys\n\nAnfonwyd o'm iPhone", connector.url))
+
+    [card] = connector.cards(CARYS_CHAT)
+    assert card["body"][0]["text"].startswith("O'r polisi") and "photographs" in json.dumps(card)
+    [row] = await _questions_kept(azurite, table_prefix)
+    assert row["Text"] == "Ga i bostio lluniau o'r daith ar Facebook?"
+
+
+async def test_a_forwarded_parents_message_in_quotes_is_not_taken_for_the_question(
+        client: TestClient, connector: Connector, azurite: str, table_prefix: str) -> None:
+    await client.post("/api/messages", json=message(
+        CARYS, "> Dear Miss Jenkins, my son wants to add you on Facebook. Is that ok?\n"
+               "Can I accept a friend request from a pupil?", connector.url))
+
+    [card] = connector.cards(CARYS_CHAT)
+    assert "friends" in json.dumps(card)
+    [row] = await _questions_kept(azurite, table_prefix)
+    assert row["Text"] == "Can I accept a friend request from a pupil?"

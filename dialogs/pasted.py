@@ -1,0 +1,44 @@
+"""What a person asked, from a message pasted from an email or sent from a phone: without the signature under it and
+the lines of an email it quotes."""
+
+from __future__ import annotations
+
+from dialogs.base import normalise
+from dialogs.phrases import read_phrases
+
+SIGNATURE_LINES = read_phrases("signature-lines.txt")
+SIGN_OFFS = frozenset(read_phrases("sign-offs.txt"))
+# A signature under a sign-off: a name, a job, a school, a phone number; a few short lines, none of them a question.
+SIGNATURE_MOST_LINES = 6
+SIGNATURE_LINE_MOST_WORDS = 8
+
+
+def _signature_line(line: str) -> bool:
+    said = normalise(line)
+    return any(said == start or said.startswith(start + " ") for start in SIGNATURE_LINES)
+
+
+def _signed_below(lines: list[str]) -> bool:
+    """True when what is under a sign-off reads as a signature: a few short lines with no question in them."""
+    below = [line for line in lines if line.strip()]
+    return len(below) <= SIGNATURE_MOST_LINES and all(
+        "?" not in line and len(line.split()) <= SIGNATURE_LINE_MOST_WORDS for line in below)
+
+
+def words_asked(text: str) -> str:
+    """The message without what was pasted around the person's own words: from a signature line ("Sent from my
+    iPhone", "Anfonwyd o'm iPhone") or a sign-off with a signature ("Thanks,\\nCarys Jenkins\\nTeacher of English")
+    down, and the lines of an email it quotes ("> Dear Miss Jenkins, ..."). A message that is nothing else is kept as
+    it came, and so is a one-line message ("thanks" on its own is a thanks, not a signature)."""
+    lines = text.splitlines()
+    if len(lines) < 2:
+        return text
+    own = [line for line in lines if not line.lstrip().startswith(">")]
+    for number, line in enumerate(own):
+        if number == 0 or not any(earlier.strip() for earlier in own[:number]):
+            continue
+        if _signature_line(line) or (normalise(line) in SIGN_OFFS and _signed_below(own[number + 1:])):
+            own = own[:number]
+            break
+    kept = "\n".join(own).strip()
+    return kept or text
