@@ -20,7 +20,7 @@ from cards.common import (
 from cards.elements import Card
 from cards.i18n import Catalogue
 from dialogs.base import CardData, Handler, Reply, Text, Turn, Verb, normalise, opens
-from dialogs.language import in_the_listed_language
+from dialogs.language import in_the_listed_language, in_the_words_typed
 from dialogs.phrases import listed_in_welsh, one_of, read_patterns, read_phrases
 
 # The phrases each answer is given for are lists in data/ (`dialogs.phrases`), which a Welsh speaker can extend; each
@@ -34,8 +34,18 @@ OK_WORDS = frozenset(read_phrases("acknowledgements.txt"))
 # Backing out of a form by typing, as the whole message: a short word that nothing was sent, never a policy search
 # (which quoted "Abuse of the guidance" at someone about to report being targeted) nor a question for review.
 BACKING_OUT = frozenset(read_phrases("backing-out.txt"))
+# Telling the bot its answer was wrong or missed ("that didn't answer my question", "you're wrong"), and a bare "why?":
+# a kind word on how to go on from the answer, never a policy search of those words nor an offer to pass them on.
+ANSWER_COMPLAINTS = frozenset(read_phrases("answer-complaints.txt"))
+WHY_WORDS = frozenset(read_phrases("why.txt"))
+# Swearing at the bot in a few words: a calm word on what it can do; nothing is kept or offered to the headteacher.
+SWEARING = frozenset(read_phrases("swearing.txt"))
+SWORN_AT_MOST_WORDS = 6
+# Words that make a short message with a swear word in it about what happened to the writer, read as any other.
+_ABOUT_THE_WRITER = frozenset({"me", "my", "i", "fi", "fy", "mi"})
 # Each answered in Welsh when the phrase is listed in Welsh only, whatever Teams is set to ("Perffaith", "Ok diolch").
-_IN_WELSH = listed_in_welsh("greetings.txt", "help.txt", "thanks.txt", "acknowledgements.txt", "backing-out.txt")
+_IN_WELSH = listed_in_welsh("greetings.txt", "help.txt", "thanks.txt", "acknowledgements.txt", "backing-out.txt",
+                            "answer-complaints.txt", "why.txt")
 # Words around a back-out, a call for help or a language that change nothing: "ok, never mind then", "o, dim ots",
 # "I've changed my mind, sorry", "Welsh please", "Cymraeg os gwelwch yn dda", "help plis".
 _BEFORE = frozenset(read_phrases("courtesy-before.txt"))
@@ -89,6 +99,12 @@ class HomeFlow:
             return _in_the_phrases_language(self.thanks, phrase)
         if phrase := _said_only(said, OK_WORDS):
             return _in_the_phrases_language(self.ok, phrase)
+        if phrase := _said_only(said, ANSWER_COMPLAINTS):
+            return _in_the_phrases_language(self.not_answered, phrase)
+        if phrase := _said_only(said, WHY_WORDS):
+            return _in_the_phrases_language(self.why, phrase)
+        if _sworn_at(said, turn.text):
+            return in_the_words_typed(self.sworn_at)
         if language_asked_for(turn.text) is not None:
             return self.switch_language
         return None
@@ -140,6 +156,18 @@ class HomeFlow:
         """A short friendly word for a lone "ok", and what to do next."""
         return Reply(card=notice_card(self._strings.text("home.ok", turn.lang)))
 
+    async def not_answered(self, turn: Turn) -> Reply:
+        """Sorry, and how to go on from the answer that missed: Not helpful, then the headteacher."""
+        return Reply(card=notice_card(self._strings.text("home.not_answered", turn.lang)))
+
+    async def why(self, turn: Turn) -> Reply:
+        """Where the policy's reasons are, and how to ask the headteacher."""
+        return Reply(card=notice_card(self._strings.text("home.why", turn.lang)))
+
+    async def sworn_at(self, turn: Turn) -> Reply:
+        """A calm word on what the bot can do; what was typed is not kept."""
+        return Reply(card=notice_card(self._strings.text("home.sworn_at", turn.lang)))
+
     async def backed_out(self, turn: Turn) -> Reply:
         """Nothing was sent or changed, and how to start again."""
         return Reply(card=notice_card(self._strings.text("home.backed_out", turn.lang)))
@@ -185,6 +213,14 @@ def _thanks_said(said: str, text: str) -> str | None:
     if "?" in text or not words or len(words) > 6:
         return None
     return next((" ".join(words[:size]) for size in (1, 2, 3) if " ".join(words[:size]) in THANKS), None)
+
+
+def _sworn_at(said: str, text: str) -> bool:
+    """ "this bot is fucking useless", "what a load of shite": a few words with a swear word, asking nothing and saying
+    nothing of the writer ("a parent called me a dick" is about what happened to them, and read as any other)."""
+    words = said.split()
+    return ("?" not in text and len(words) <= SWORN_AT_MOST_WORDS and any(word in SWEARING for word in words)
+            and not any(word in _ABOUT_THE_WRITER for word in words))
 
 
 def _said_only(said: str, phrases: frozenset[str]) -> str | None:

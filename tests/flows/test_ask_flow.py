@@ -478,6 +478,43 @@ async def test_a_lone_ok_gets_a_short_friendly_word_never_an_offer_to_ask_the_he
     assert answering_bot.store.questions == {}
 
 
+@pytest.mark.parametrize(("said", "teams_in", "told"), [
+    ("that didn't answer my question", Lang.EN, "choose **Not helpful**"),
+    ("you're wrong", Lang.EN, "choose **Not helpful**"),
+    ("No, that's wrong.", Lang.EN, "choose **Not helpful**"),
+    ("dydy hwnna ddim yn ateb fy nghwestiwn", Lang.EN, "dewiswch **Annefnyddiol**"),
+    ("rwyt ti'n anghywir", Lang.EN, "dewiswch **Annefnyddiol**"),
+    ("why?", Lang.EN, "**Read the whole section**"), ("But why not?", Lang.EN, "**Read the whole section**"),
+    ("pam?", Lang.EN, "**Darllen yr adran gyfan**"),
+    ("this bot is fucking useless", Lang.EN, "I haven't kept what you typed"),
+    ("what a load of shit", Lang.EN, "I haven't kept what you typed"),
+    ("what a load of shit", Lang.CY, "Dw i ddim wedi cadw beth deipioch chi"),
+])
+async def test_telling_the_bot_it_was_wrong_or_swearing_at_it_gets_a_kind_word_never_an_offer_to_ask_the_headteacher(
+        answering_bot: BotInMemory, said: str, teams_in: Lang, told: str) -> None:
+    """Not "you must avoid unproductive arguments" quoted at "you're wrong", nor an offer to send "why?" or "this bot is
+    fucking useless" to the headteacher; and none of it is kept as a question."""
+    await answering_bot.says(CARYS, "Can I accept a friend request from a pupil?", lang=teams_in)
+    answering_bot.store.questions.clear()
+
+    reply = await answering_bot.says(CARYS, said, lang=teams_in)
+
+    assert told in text_of(reply.card)
+    assert "unproductive arguments" not in text_of(reply.card)
+    assert not {a.get("verb") for a in actions(reply.card or {})} & {"ask.feedback", "ask.escalate"}
+    assert answering_bot.store.questions == {}
+
+
+@pytest.mark.parametrize("said", ["A parent called me a dick on Facebook", "Can I swear on my own Twitter?",
+                                  "Why can't I post photos of pupils on my own page?"])
+async def test_a_question_or_an_account_with_a_swear_word_or_a_why_in_it_is_still_answered(
+        answering_bot: BotInMemory, said: str) -> None:
+    reply = await answering_bot.says(CARYS, said)
+
+    assert {a.get("verb") for a in actions(reply.card or {})} & {"ask.feedback", "ask.escalate"}
+    assert len(answering_bot.store.questions) == 1
+
+
 async def test_a_question_that_only_mentions_cancelling_is_still_answered(answering_bot: BotInMemory) -> None:
     reply = await answering_bot.says(CARYS, "can I cancel a post I made?")
 

@@ -88,6 +88,22 @@ async def test_every_way_of_backing_out_in_the_list_is_told_nothing_was_sent(bot
     assert await _list_not_answered_with(bot, strings, "backing-out.txt", "home.backed_out") == []
 
 
+async def test_every_way_of_saying_the_answer_was_wrong_in_the_list_gets_a_kind_word(bot: BotInMemory,
+                                                                                      strings: Catalogue) -> None:
+    assert await _list_not_answered_with(bot, strings, "answer-complaints.txt", "home.not_answered") == []
+
+
+async def test_every_bare_why_in_the_list_is_told_where_the_reasons_are(bot: BotInMemory, strings: Catalogue) -> None:
+    assert await _list_not_answered_with(bot, strings, "why.txt", "home.why") == []
+
+
+async def test_every_swear_word_in_the_list_aimed_at_the_bot_gets_a_calm_word(bot: BotInMemory,
+                                                                             strings: Catalogue) -> None:
+    typed = [f"this is {word}" for word in lines("swearing.txt")]
+
+    assert await _not_answered_with(bot, strings, typed, "home.sworn_at") == []
+
+
 async def test_every_courtesy_word_in_the_lists_changes_nothing(bot: BotInMemory, strings: Catalogue) -> None:
     """ "ok, never mind", "never mind, os gwelwch yn dda": still backing out."""
     typed = ([f"{word}, never mind" for word in lines("courtesy-before.txt")]
