@@ -31,10 +31,12 @@ from bot.policy.model import Policy, PolicyPassage, quotes
 from bot.policy.places import PolicyPlace, find_place
 from cards import answer as cards
 from cards.common import VERB_ABOUT, VERB_REVIEW, VERB_SECTIONS, error_card, notice_card
+from cards.elements import Card
 from cards.i18n import Catalogue
 from cards.publishing import changes_elements, published_text
 from dialogs.base import CardData, Handler, Reply, Text, Turn, Verb, normalise, opens
 from dialogs.language import ShownIn, in_the_cards_language, in_the_listed_language
+from dialogs.pasted import questions_in
 from dialogs.phrases import listed_in_welsh, read_phrases
 from dialogs.private import PrivateChat
 
@@ -223,14 +225,30 @@ class AskFlow:
         return section.heading(lang.value) if record.answered and section is not None else ""
 
     async def ask(self, turn: Turn) -> Reply:
-        """Answer a typed question from the policy, or say honestly that it does not cover it."""
-        question = turn.text.strip()
+        """Answer a typed question from the policy, or say honestly that it does not cover it; a message of two or three
+        questions gets an answer to each, one card each (an answer the one before already gave is not shown twice)."""
+        asked = questions_in(turn.text.strip())
+        if len(asked) == 1:
+            return (await self._answer(turn, asked[0]))[0]
+        cards_shown: list[Card] = []
+        answers_shown: set[tuple[str, ...]] = set()
+        for question in asked:
+            reply, quoted = await self._answer(turn, question)
+            if reply.card is None or (quoted and quoted in answers_shown):
+                continue
+            answers_shown.add(quoted)
+            cards_shown.append(reply.card)
+        return Reply(card=cards_shown[0], more=cards_shown[1:]) if cards_shown else Reply()
+
+    async def _answer(self, turn: Turn, question: str) -> tuple[Reply, tuple[str, ...]]:
+        """One question's card, with what it quotes (the passages; "about" for the document's details; nothing when the
+        policy does not cover it)."""
         in_force = self._in_force()
         policy = in_force.policy
         found = in_force.index.answer(question)
         lang = Lang.CY if found.language == Lang.CY.value else turn.lang
         if found.detail:  # a question about the document itself: its details answer it
-            return await self.about(replace(turn, lang=lang), asked=found.detail)
+            return await self.about(replace(turn, lang=lang), asked=found.detail), ("about", found.detail)
         passages = list(found.passages) if found.answered else []
         now = self._clock()
         record = QuestionRecord(
@@ -247,7 +265,7 @@ class AskFlow:
         if passages:
             answer = self._answer_card(record, lang, policy)
             if answer is not None:
-                return Reply(card=answer)
+                return Reply(card=answer), record.passage_ids
         closest = []
         for section_id in list(found.closest_sections)[:3]:
             try:
@@ -255,7 +273,7 @@ class AskFlow:
             except KeyError:
                 continue
         return Reply(card=cards.no_answer_card(self._strings, lang, question_id=record.question_id,
-                                               question=question, closest=closest))
+                                               question=question, closest=closest)), ()
 
     async def show_section(self, turn: Turn) -> Reply:
         """One section in full, found in the version in force by the words its button named (opened at the passage

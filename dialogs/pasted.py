@@ -3,6 +3,8 @@ the lines of an email it quotes."""
 
 from __future__ import annotations
 
+import re
+
 from dialogs.base import normalise
 from dialogs.phrases import read_phrases
 
@@ -42,3 +44,29 @@ def words_asked(text: str) -> str:
             break
     kept = "\n".join(own).strip()
     return kept or text
+
+
+# Most questions of one message answered one by one; a message of more is asked as it came, as one.
+MOST_QUESTIONS = 3
+# A shorter "question" is a follow-on of the one before it ("Can I post photos of pupils? Why?"), not one of its own.
+QUESTION_LEAST_WORDS = 3
+_AFTER_A_QUESTION = re.compile(r"(?<=\?)\s+")
+
+
+def questions_in(text: str) -> list[str]:
+    """The questions of a message that asks more than one ("Can I friend a parent on Facebook? And what about
+    Instagram?"), each with the story told around it; a message of one question (however much story is around it), or
+    of more than `MOST_QUESTIONS`, is one."""
+    questions: list[str] = []
+    story = ""
+    for part in (part.strip() for part in _AFTER_A_QUESTION.split(text.strip())):
+        if not part.endswith("?"):  # words after the last question: the story goes with it
+            story = f"{story} {part}".strip()
+        elif questions and len(normalise(part).split()) < QUESTION_LEAST_WORDS:
+            questions[-1] = f"{questions[-1]} {part}"
+        else:
+            questions.append(f"{story} {part}".strip())
+            story = ""
+    if story and questions:
+        questions[-1] = f"{questions[-1]} {story}"
+    return questions if 2 <= len(questions) <= MOST_QUESTIONS else [text]

@@ -478,6 +478,38 @@ async def test_a_lone_ok_gets_a_short_friendly_word_never_an_offer_to_ask_the_he
     assert answering_bot.store.questions == {}
 
 
+async def test_two_questions_in_one_message_are_each_answered_and_each_kept(answering_bot: BotInMemory) -> None:
+    """Not one card for the first question, the second never answered."""
+    reply = await answering_bot.says(CARYS, "Can I accept a friend request from a pupil? And can I post photos of the "
+                                            "school trip on my own Instagram?")
+
+    first, *more = [reply.card, *reply.more]
+    assert len(more) == 1
+    assert any("friends" in quote for quote in _quotes(first or {}))
+    assert any("photographs" in quote for quote in _quotes(more[0]))
+    assert sorted(record.text for record in answering_bot.store.questions.values()) == [
+        "And can I post photos of the school trip on my own Instagram?", "Can I accept a friend request from a pupil?"]
+
+
+async def test_a_welsh_message_of_two_questions_gets_each_answered_in_welsh(answering_bot: BotInMemory) -> None:
+    reply = await answering_bot.says(CARYS, "Ga i fod yn ffrindiau gyda disgyblion ar Facebook? A ga i bostio "
+                                            "lluniau o'r daith ar Instagram?")
+
+    cards = [reply.card, *reply.more]
+    assert len(cards) == 2 and all(card and card["body"][0]["text"].startswith("O'r polisi") for card in cards)
+
+
+@pytest.mark.parametrize("said", [
+    "A parent sent me a friend request on Facebook last night. I didn't know what to do, can I accept it? She's nice.",
+    "Can I post photos of pupils on my own page? Why?",
+    "Can I be friends with pupils on Facebook?? Really??",
+])
+async def test_a_story_around_one_question_is_one_question(answering_bot: BotInMemory, said: str) -> None:
+    reply = await answering_bot.says(CARYS, said)
+
+    assert reply.more == [] and len(answering_bot.store.questions) == 1
+
+
 @pytest.mark.parametrize(("said", "teams_in", "told"), [
     ("that didn't answer my question", Lang.EN, "choose **Not helpful**"),
     ("you're wrong", Lang.EN, "choose **Not helpful**"),
