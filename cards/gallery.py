@@ -80,6 +80,7 @@ def _common(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     yield "not-answered", common.notice_card(strings.text("home.not_answered", lang))
     yield "why", common.notice_card(strings.text("home.why", lang))
     yield "sworn-at", common.notice_card(strings.text("home.sworn_at", lang))
+    yield "picture", common.notice_card(strings.text("home.picture", lang))
     yield "error-storage", common.error_card(strings, lang, "error.storage")
     yield "error-busy", common.error_card(strings, lang, "error.busy")
     yield "error-unknown-action", common.error_card(strings, lang, "error.unknown_action")

@@ -62,6 +62,8 @@ class Turn:
     data: Mapping[str, Any] = field(default_factory=dict)
     is_invoke: bool = False
     files: tuple[SentFile, ...] = ()
+    # A picture came with the message (a screenshot, a photo, a GIF or a sticker), which no flow can read.
+    picture: bool = False
     membership: Callable[[], Awaitable[Membership]] = field(default=_not_looked_up, compare=False, repr=False)
 
     @property

@@ -107,6 +107,10 @@ class HomeFlow:
             return in_the_words_typed(self.sworn_at)
         if language_asked_for(turn.text) is not None:
             return self.switch_language
+        if not said and turn.picture and not turn.files:
+            return self.picture
+        if not said and turn.text.strip():  # "👍", "🙂": emoji alone, like a lone "ok"
+            return self.ok
         return None
 
     async def welcome(self, turn: Turn) -> Reply:
@@ -167,6 +171,10 @@ class HomeFlow:
     async def sworn_at(self, turn: Turn) -> Reply:
         """A calm word on what the bot can do; what was typed is not kept."""
         return Reply(card=notice_card(self._strings.text("home.sworn_at", turn.lang)))
+
+    async def picture(self, turn: Turn) -> Reply:
+        """What the bot can and cannot do with a picture sent with no words."""
+        return Reply(card=notice_card(self._strings.text("home.picture", turn.lang)))
 
     async def backed_out(self, turn: Turn) -> Reply:
         """Nothing was sent or changed, and how to start again."""

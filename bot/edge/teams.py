@@ -122,6 +122,25 @@ def _sent_files(activity: Activity) -> tuple[SentFile, ...]:
     return tuple(files[:5])
 
 
+def _edited(activity: Activity) -> bool:
+    """A message the person edited after sending it (Teams sends the new text as a messageUpdate): answered as the
+    message it now is, since the answer to the words first sent may not be what they meant."""
+    channel_data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    return activity.type == ActivityTypes.message_update and channel_data.get("eventType") == "editMessage"
+
+
+def _sent_picture(activity: Activity) -> bool:
+    """True when a picture came with the message: pasted or attached (an image attachment), or a GIF or a sticker
+    (an <img> in the HTML Teams sends beside the text)."""
+    for attachment in activity.attachments or []:
+        kind = str(attachment.content_type or "").lower()
+        if kind.startswith("image/"):
+            return True
+        if kind == "text/html" and isinstance(attachment.content, str) and "<img" in attachment.content.lower():
+            return True
+    return False
+
+
 def _invoke_action(activity: Activity) -> tuple[str, Mapping[str, Any]] | None:
     value = activity.value if isinstance(activity.value, dict) else {}
     action = value.get("action")
@@ -213,7 +232,7 @@ class TeamsBot:
 
     async def _dispatch(self, context: TurnContext) -> str:
         activity = context.activity
-        if activity.type == ActivityTypes.message:
+        if activity.type == ActivityTypes.message or _edited(activity):
             return await self._on_message(context)
         if activity.type == ActivityTypes.invoke:
             if activity.name == "adaptiveCard/action":
@@ -311,7 +330,7 @@ class TeamsBot:
         verb = value.get("verb") if isinstance(value.get("verb"), str) else ""
         # A Send may come as a message with a value (an old-style submit): Teams is asked who sent it as for a click.
         turn = Turn(actor=person, lang=lang, scope=self._scope(activity), text=text, verb=str(verb or ""),
-                    data=value if verb else {}, files=_sent_files(activity),
+                    data=value if verb else {}, files=_sent_files(activity), picture=_sent_picture(activity),
                     membership=partial(self._membership, context))
         if len(text) > MAX_TEXT:
             # In the language of the words, as they would have been answered (the first of them say which it is).

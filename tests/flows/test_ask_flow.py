@@ -467,6 +467,7 @@ async def test_backing_out_of_a_form_by_typing_is_told_nothing_was_sent_and_neve
     ("ok", Lang.EN, "All right."), ("Okay.", Lang.EN, "All right."), ("OK then", Lang.EN, "All right."),
     ("got it", Lang.EN, "All right."), ("ok", Lang.CY, "Iawn."), ("grand", Lang.CY, "Iawn."),
     ("iawn", Lang.EN, "Iawn."), ("O'r gorau", Lang.EN, "Iawn."), ("Iawn, diolch", Lang.EN, "Croeso."),
+    ("👍", Lang.EN, "All right."), ("🙂🙂", Lang.CY, "Iawn."),
 ])
 async def test_a_lone_ok_gets_a_short_friendly_word_never_an_offer_to_ask_the_headteacher(
         answering_bot: BotInMemory, said: str, teams_in: Lang, told: str) -> None:

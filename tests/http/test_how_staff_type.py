@@ -74,3 +74,48 @@ async def test_a_forwarded_parents_message_in_quotes_is_not_taken_for_the_questi
     assert "friends" in json.dumps(card)
     [row] = await _questions_kept(azurite, table_prefix)
     assert row["Text"] == "Can I accept a friend request from a pupil?"
+
+
+async def test_a_question_edited_after_sending_is_answered_as_it_now_reads(client: TestClient,
+                                                                           connector: Connector) -> None:
+    """Teams sends an edit as a messageUpdate: the bot answered nothing at all."""
+    edited = message(CARYS, "Can I accept a friend request from a pupil?", connector.url)
+    edited["type"] = "messageUpdate"
+    edited["channelData"]["eventType"] = "editMessage"
+
+    await client.post("/api/messages", json=edited)
+
+    [card] = connector.cards(CARYS_CHAT)
+    assert "friends" in json.dumps(card)
+
+
+async def test_a_message_deleted_or_undeleted_gets_no_answer(client: TestClient, connector: Connector) -> None:
+    for kind, event in (("messageDelete", "softDeleteMessage"), ("messageUpdate", "undeleteMessage")):
+        activity = message(CARYS, "Can I accept a friend request from a pupil?", connector.url)
+        activity["type"] = kind
+        activity["channelData"]["eventType"] = event
+        await client.post("/api/messages", json=activity)
+
+    assert connector.sent == []
+
+
+def _with_a_picture(activity: dict[str, Any], attachment: dict[str, Any]) -> dict[str, Any]:
+    activity["attachments"] = [attachment]
+    return activity
+
+
+async def test_a_screenshot_or_a_gif_with_no_words_is_told_plainly_the_bot_reads_only_words(
+        client: TestClient, connector: Connector, azurite: str, table_prefix: str) -> None:
+    """Not the help card, as if the bot had not noticed the picture; in Welsh for a Welsh Teams."""
+    screenshot = {"contentType": "image/*",
+                  "contentUrl": "https://smba.trafficmanager.net/uk/v3/attachments/0-abc/views/original"}
+    gif = {"contentType": "text/html",
+           "content": '<div><img src="https://media.giphy.com/x.gif" itemtype="http://schema.skype.com/Giphy"></div>'}
+
+    await client.post("/api/messages", json=_with_a_picture(message(CARYS, "", connector.url), screenshot))
+    await client.post("/api/messages", json=_with_a_picture(message(CARYS, "", connector.url, locale="cy-GB"), gif))
+
+    english, welsh = connector.cards(CARYS_CHAT)
+    assert "I can't see pictures" in json.dumps(english)
+    assert "Alla i ddim gweld lluniau" in json.dumps(welsh, ensure_ascii=False)
+    assert await _questions_kept(azurite, table_prefix) == []
