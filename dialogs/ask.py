@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import Enum
 from typing import Protocol
 
@@ -46,6 +46,13 @@ SECTIONS_WORDS = frozenset(read_phrases("policy-sections.txt"))
 ABOUT_WORDS = frozenset(read_phrases("policy-about.txt"))
 REVIEW_WORDS = frozenset(read_phrases("policy-review.txt"))
 _IN_WELSH = listed_in_welsh("policy-sections.txt", "policy-about.txt", "policy-review.txt")
+# A short message opening with one of these goes on from the person's last question ("what about for the primary?").
+FOLLOW_UPS = read_phrases("follow-ups.txt")
+FOLLOW_UP_MOST_WORDS = 8
+# How long a question is remembered as one a follow-up may go on from, and for how many people at most (this
+# instance's memory only: on another instance a follow-up is asked as it came).
+FOLLOW_UP_WITHIN = timedelta(minutes=30)
+LAST_QUESTIONS_REMEMBERED = 2000
 
 
 class Answer(Protocol):
@@ -135,6 +142,8 @@ class AskFlow:
         self._reply_limit = Limit("replies", reply_limit)  # replies from the person questions are passed to
         self._clock = clock
         self._private = PrivateChat(strings=strings, notifier=notifier, profiles=profiles, clock=clock)
+        # Each person's last question and when they asked it, for a follow-up to go on from (oldest first).
+        self._last_asked: dict[str, tuple[str, datetime]] = {}
 
     def verbs(self) -> Mapping[str, Verb]:
         """The verbs of the answer cards (passing a question on, the head's question card and the review list
@@ -227,7 +236,9 @@ class AskFlow:
     async def ask(self, turn: Turn) -> Reply:
         """Answer a typed question from the policy, or say honestly that it does not cover it; a message of two or three
         questions gets an answer to each, one card each (an answer the one before already gave is not shown twice)."""
-        asked = questions_in(turn.text.strip())
+        follows = self._follows(turn)
+        asked = [f"{follows} {turn.text.strip()}"] if follows else questions_in(turn.text.strip())
+        self._remember_last(turn, follows or asked[-1])  # a follow-up goes on from the question it followed
         if len(asked) == 1:
             return (await self._answer(turn, asked[0]))[0]
         cards_shown: list[Card] = []
@@ -239,6 +250,23 @@ class AskFlow:
             answers_shown.add(quoted)
             cards_shown.append(reply.card)
         return Reply(card=cards_shown[0], more=cards_shown[1:]) if cards_shown else Reply()
+
+    def _follows(self, turn: Turn) -> str:
+        """For a follow-up ("and if they're over 18?") the person's last question, asked in the last
+        `FOLLOW_UP_WITHIN`: it is asked together with it, so it is answered (and passed on) with what it follows.
+        "" for anything else."""
+        said = normalise(turn.text)
+        last = self._last_asked.get(turn.actor.key)
+        if (last is None or len(said.split()) > FOLLOW_UP_MOST_WORDS or self._clock() - last[1] > FOLLOW_UP_WITHIN
+                or not any(said == start or said.startswith(start + " ") for start in FOLLOW_UPS)):
+            return ""
+        return last[0]
+
+    def _remember_last(self, turn: Turn, question: str) -> None:
+        self._last_asked.pop(turn.actor.key, None)  # re-inserted last: the oldest stay first
+        self._last_asked[turn.actor.key] = (question, self._clock())
+        while len(self._last_asked) > LAST_QUESTIONS_REMEMBERED:
+            del self._last_asked[next(iter(self._last_asked))]
 
     async def _answer(self, turn: Turn, question: str) -> tuple[Reply, tuple[str, ...]]:
         """One question's card, with what it quotes (the passages; "about" for the document's details; nothing when the

@@ -511,6 +511,26 @@ async def test_a_story_around_one_question_is_one_question(answering_bot: BotInM
     assert reply.more == [] and len(answering_bot.store.questions) == 1
 
 
+async def test_a_follow_up_is_answered_with_the_question_it_follows_and_kept_with_it(
+        answering_bot: BotInMemory) -> None:
+    """Not "the policy doesn't cover that" with an offer to send the headteacher "and if they're over 18?" alone."""
+    await answering_bot.says(CARYS, "Can I accept a friend request from a pupil?")
+
+    reply = await answering_bot.says(CARYS, "and if they're over 18?")
+
+    assert any("friends" in quote for quote in _quotes(reply.card or {}))
+    assert "Can I accept a friend request from a pupil? and if they're over 18?" in [
+        record.text for record in answering_bot.store.questions.values()]
+
+
+async def test_a_follow_up_never_goes_on_from_someone_elses_question(answering_bot: BotInMemory) -> None:
+    await answering_bot.says(CARYS, "Can I accept a friend request from a pupil?")
+
+    await answering_bot.says(OWAIN, "a beth am Instagram?")
+
+    assert "a beth am Instagram?" in [record.text for record in answering_bot.store.questions.values()]
+
+
 @pytest.mark.parametrize(("said", "teams_in", "told"), [
     ("that didn't answer my question", Lang.EN, "choose **Not helpful**"),
     ("you're wrong", Lang.EN, "choose **Not helpful**"),

@@ -222,3 +222,16 @@ def test_every_sign_off_and_signature_line_in_the_lists_is_taken_off_a_pasted_qu
     # A sign-off that is the whole message is a thanks, and one above a question is not a signature.
     assert words_asked("Thanks\nCarys") == "Thanks\nCarys"
     assert words_asked(f"Thanks,\n{question}") == f"Thanks,\n{question}"
+
+
+async def test_every_follow_up_in_the_list_is_asked_with_the_question_it_follows(answering_bot: BotInMemory) -> None:
+    question = "Can I accept a friend request from a pupil?"
+    await answering_bot.says(CARYS, question)
+    missed = []
+    for start in lines("follow-ups.txt"):
+        answering_bot.store.questions.clear()
+        await answering_bot.says(CARYS, f"{start} Instagram?")
+        if [record.text for record in answering_bot.store.questions.values()] != [f"{question} {start} Instagram?"]:
+            missed.append(start)
+
+    assert missed == []
