@@ -260,6 +260,11 @@ class AskFlow:
         if (last is None or len(said.split()) > FOLLOW_UP_MOST_WORDS or self._clock() - last[1] > FOLLOW_UP_WITHIN
                 or not any(said == start or said.startswith(start + " ") for start in FOLLOW_UPS)):
             return ""
+        # "What if a parent tags me in a photo?" opens like a follow-up but is a question of its own: one the policy
+        # answers surely on its own is asked alone.
+        alone = self._in_force().index.answer(turn.text.strip())
+        if alone.detail or (alone.answered and not alone.tentative):
+            return ""
         return last[0]
 
     def _remember_last(self, turn: Turn, question: str) -> None:

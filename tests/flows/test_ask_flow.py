@@ -523,6 +523,17 @@ async def test_a_follow_up_is_answered_with_the_question_it_follows_and_kept_wit
         record.text for record in answering_bot.store.questions.values()]
 
 
+async def test_a_question_of_its_own_that_opens_like_a_follow_up_is_asked_alone(answering_bot: BotInMemory) -> None:
+    """'What if…' a few minutes after another question: answered for what it asks, not mixed with the last one."""
+    await answering_bot.says(CARYS, "Can I accept a friend request from a pupil?")
+
+    await answering_bot.says(CARYS, "what about school logos on my own facebook?")
+
+    asked = [record.text for record in answering_bot.store.questions.values()]
+    assert "what about school logos on my own facebook?" in asked
+    assert not any(text.startswith("Can I accept a friend request from a pupil? what") for text in asked)
+
+
 async def test_a_follow_up_never_goes_on_from_someone_elses_question(answering_bot: BotInMemory) -> None:
     await answering_bot.says(CARYS, "Can I accept a friend request from a pupil?")
 
