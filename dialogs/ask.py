@@ -49,6 +49,9 @@ _IN_WELSH = listed_in_welsh("policy-sections.txt", "policy-about.txt", "policy-r
 # A short message opening with one of these goes on from the person's last question ("what about for the primary?").
 FOLLOW_UPS = read_phrases("follow-ups.txt")
 FOLLOW_UP_MOST_WORDS = 8
+# A follow-up's opening then at most this many words ("what about Instagram?", "and if they're over 18?") goes on
+# from the last question whatever it would get alone; a longer one only when the policy does not surely answer it.
+FOLLOW_UP_SURELY_WORDS = 3
 # How long a question is remembered as one a follow-up may go on from, and for how many people at most (this
 # instance's memory only: on another instance a follow-up is asked as it came).
 FOLLOW_UP_WITHIN = timedelta(minutes=30)
@@ -257,9 +260,12 @@ class AskFlow:
         "" for anything else."""
         said = normalise(turn.text)
         last = self._last_asked.get(turn.actor.key)
-        if (last is None or len(said.split()) > FOLLOW_UP_MOST_WORDS or self._clock() - last[1] > FOLLOW_UP_WITHIN
-                or not any(said == start or said.startswith(start + " ") for start in FOLLOW_UPS)):
+        opener = next((start for start in FOLLOW_UPS if said == start or said.startswith(start + " ")), None)
+        if (last is None or opener is None or len(said.split()) > FOLLOW_UP_MOST_WORDS
+                or self._clock() - last[1] > FOLLOW_UP_WITHIN):
             return ""
+        if len(said.split()) - len(opener.split()) <= FOLLOW_UP_SURELY_WORDS:  # "what about Instagram?"
+            return last[0]
         # "What if a parent tags me in a photo?" opens like a follow-up but is a question of its own: one the policy
         # answers surely on its own is asked alone.
         alone = self._in_force().index.answer(turn.text.strip())
