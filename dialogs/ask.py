@@ -240,7 +240,8 @@ class AskFlow:
         """Answer a typed question from the policy, or say honestly that it does not cover it; a message of two or three
         questions gets an answer to each, one card each (an answer the one before already gave is not shown twice)."""
         follows = self._follows(turn)
-        asked = [f"{follows} {turn.text.strip()}"] if follows else questions_in(turn.text.strip())
+        typed = turn.text.strip()
+        asked = [f"{follows} {typed}"] if follows else _with_their_follow_ups(questions_in(typed))
         self._remember_last(turn, follows or asked[-1])  # a follow-up goes on from the question it followed
         if len(asked) == 1:
             return (await self._answer(turn, asked[0]))[0]
@@ -260,11 +261,11 @@ class AskFlow:
         "" for anything else."""
         said = normalise(turn.text)
         last = self._last_asked.get(turn.actor.key)
-        opener = next((start for start in FOLLOW_UPS if said == start or said.startswith(start + " ")), None)
+        opener = _follow_up_opener(said)
         if (last is None or opener is None or len(said.split()) > FOLLOW_UP_MOST_WORDS
                 or self._clock() - last[1] > FOLLOW_UP_WITHIN):
             return ""
-        if len(said.split()) - len(opener.split()) <= FOLLOW_UP_SURELY_WORDS:  # "what about Instagram?"
+        if _surely_a_follow_up(turn.text):  # "what about Instagram?"
             return last[0]
         # "What if a parent tags me in a photo?" opens like a follow-up but is a question of its own: one the policy
         # answers surely on its own is asked alone.
@@ -641,3 +642,26 @@ class AskFlow:
                 more_from_asker=review.more_from_asker.get(record.question_id, 0)))
         return Reply(card=cards.review_card(self._strings, turn.lang, items, left_out=review.left_out))
 
+
+def _follow_up_opener(said: str) -> str | None:
+    """The follow-up opening ("what about", "a beth am") a normalised message starts with, or None."""
+    return next((start for start in FOLLOW_UPS if said == start or said.startswith(start + " ")), None)
+
+
+def _surely_a_follow_up(text: str) -> bool:
+    """A follow-up's opening then a few words at most: "what about Instagram?", "a beth am y cynradd?"."""
+    said = normalise(text)
+    opener = _follow_up_opener(said)
+    return opener is not None and len(said.split()) - len(opener.split()) <= FOLLOW_UP_SURELY_WORDS
+
+
+def _with_their_follow_ups(asked: list[str]) -> list[str]:
+    """The questions of one message, each short follow-up kept with the question before it ("Can I friend a parent
+    on Facebook? And what about Instagram?" is one question, not a second asked alone)."""
+    joined: list[str] = []
+    for question in asked:
+        if joined and _surely_a_follow_up(question):
+            joined[-1] = f"{joined[-1]} {question}"
+        else:
+            joined.append(question)
+    return joined

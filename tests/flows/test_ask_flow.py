@@ -523,6 +523,15 @@ async def test_a_follow_up_is_answered_with_the_question_it_follows_and_kept_wit
         record.text for record in answering_bot.store.questions.values()]
 
 
+@pytest.mark.parametrize("said", ["Can I friend a parent on Facebook? And what about Instagram?",
+                                  "Ga i fod yn ffrindiau efo rhiant ar Facebook? A beth am Instagram?"])
+async def test_a_follow_up_in_the_same_message_stays_with_its_question(answering_bot: BotInMemory, said: str) -> None:
+    """Not a second card answering "And what about Instagram?" alone (the policy's scope sentence names Instagram)."""
+    reply = await answering_bot.says(CARYS, said)
+
+    assert reply.more == [] and [record.text for record in answering_bot.store.questions.values()] == [said]
+
+
 async def test_a_question_of_its_own_that_opens_like_a_follow_up_is_asked_alone(answering_bot: BotInMemory) -> None:
     """'What if…' a few minutes after another question: answered for what it asks, not mixed with the last one."""
     await answering_bot.says(CARYS, "Can I accept a friend request from a pupil?")
