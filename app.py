@@ -23,6 +23,7 @@ from bot.domain.errors import RecordNotFound, StorageUnavailable
 from bot.domain.federation import Federation
 from bot.domain.live_policy import LivePolicy
 from bot.domain.outbox import Notifier
+from bot.domain.people import Person
 from bot.domain.profiles import UserProfiles
 from bot.domain.questions import forget_old_questions
 from bot.edge.admission import TurnGate
@@ -147,6 +148,8 @@ class Flows:
 
     flows: list[Flow]
     jobs: list[Job]
+    # What a person's deleted Teams message takes with it (the questions kept from it).
+    forget_message: Callable[[Person, str], Awaitable[int]] | None = None
 
 
 def build_flows(parts: FlowParts) -> Flows:
@@ -190,7 +193,7 @@ def build_flows(parts: FlowParts) -> Flows:
             Job("retention", settings.retention_interval_seconds, apply_retention),
             Job("policy-version-poll", settings.policy_poll_seconds, parts.live.refresh),
             Job("policy-campaigns", settings.campaign_check_interval_seconds, reading.check_campaigns)]
-    return Flows([publishing, parts.home, concerns, permissions, reading, ask], jobs)
+    return Flows([publishing, parts.home, concerns, permissions, reading, ask], jobs, ask.forget_message)
 
 
 def _shipped_policy(settings: Settings) -> Policy | None:
@@ -345,7 +348,7 @@ async def _bot(app: web.Application) -> AsyncIterator[None]:
     router = Router(built.flows, fallback=home.help, unknown_verb=home.unknown_verb,
                     invalid_data=home.invalid_card)
     bot = TeamsBot(router=router, profiles=profiles, deliverer=deliverer, federation=federation, strings=strings,
-                   agents_playground=settings.agents_playground)
+                   agents_playground=settings.agents_playground, forget_message=built.forget_message)
     admission = Admission(TurnGate(settings.turns_at_once), click_wait=settings.click_queue_seconds,
                           message_wait=settings.message_queue_seconds)
     handler = MessagesHandler(adapter, auth, TurnLogics(run=bot.on_turn, busy=bot.on_busy, queued=bot.on_queued),

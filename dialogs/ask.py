@@ -22,6 +22,7 @@ from bot.domain.questions import (
     Feedback,
     QuestionLog,
     QuestionRecord,
+    forget_deleted_message,
     kept_text,
     new_question_id,
     review_list,
@@ -238,22 +239,41 @@ class AskFlow:
 
     async def ask(self, turn: Turn) -> Reply:
         """Answer a typed question from the policy, or say honestly that it does not cover it; a message of two or three
-        questions gets an answer to each, one card each (an answer the one before already gave is not shown twice)."""
+        questions gets an answer to each, one card each (an answer the one before already gave is not shown twice). An
+        edited message is kept as it now reads: the questions kept from its words before go (`forget_message`)."""
         follows = self._follows(turn)
         typed = turn.text.strip()
         asked = [f"{follows} {typed}"] if follows else _with_their_follow_ups(questions_in(typed))
         self._remember_last(turn, follows or asked[-1])  # a follow-up goes on from the question it followed
+        kept: list[str] = []
         if len(asked) == 1:
-            return (await self._answer(turn, asked[0]))[0]
-        cards_shown: list[Card] = []
-        answers_shown: set[tuple[str, ...]] = set()
-        for question in asked:
-            reply, quoted = await self._answer(turn, question)
-            if reply.card is None or (quoted and quoted in answers_shown):
-                continue
-            answers_shown.add(quoted)
-            cards_shown.append(reply.card)
-        return Reply(card=cards_shown[0], more=cards_shown[1:]) if cards_shown else Reply()
+            reply = (await self._answer(turn, asked[0], kept))[0]
+        else:
+            cards_shown: list[Card] = []
+            answers_shown: set[tuple[str, ...]] = set()
+            for question in asked:
+                one, quoted = await self._answer(turn, question, kept)
+                if one.card is None or (quoted and quoted in answers_shown):
+                    continue
+                answers_shown.add(quoted)
+                cards_shown.append(one.card)
+            reply = Reply(card=cards_shown[0], more=cards_shown[1:]) if cards_shown else Reply()
+        if turn.edited and turn.message_id:
+            try:
+                await forget_deleted_message(self._questions, turn.actor, turn.message_id,
+                                             policy_owner=self._federation.policy_owner, keep=kept)
+            except DomainError as error:  # the answer to the new words matters more; the old stay until retention
+                log.warning("edited message: the questions kept from its words before stay (%s)",
+                            type(error).__name__)
+        return reply
+
+    async def forget_message(self, person: Person, message_id: str) -> int:
+        """The person deleted a Teams message: the questions kept from it go, with what is still owed about them,
+        unless the person they were passed to has replied (`forget_deleted_message`); how many went. Nobody is told
+        (Teams shows the person nothing either); the last question a follow-up would go on from is forgotten too."""
+        self._last_asked.pop(person.key, None)
+        return len(await forget_deleted_message(self._questions, person, message_id,
+                                                policy_owner=self._federation.policy_owner))
 
     def _follows(self, turn: Turn) -> str:
         """For a follow-up ("and if they're over 18?") the person's last question, asked in the last
@@ -280,9 +300,9 @@ class AskFlow:
         while len(self._last_asked) > LAST_QUESTIONS_REMEMBERED:
             del self._last_asked[next(iter(self._last_asked))]
 
-    async def _answer(self, turn: Turn, question: str) -> tuple[Reply, tuple[str, ...]]:
+    async def _answer(self, turn: Turn, question: str, kept: list[str]) -> tuple[Reply, tuple[str, ...]]:
         """One question's card, with what it quotes (the passages; "about" for the document's details; nothing when the
-        policy does not cover it)."""
+        policy does not cover it); the id of the question kept is added to `kept`."""
         in_force = self._in_force()
         policy = in_force.policy
         found = in_force.index.answer(question)
@@ -295,9 +315,11 @@ class AskFlow:
             question_id=new_question_id(now), asker=turn.actor, text=kept_text(question), lang=lang, asked_at=now,
             answered=bool(passages), section_id=policy.section_of(passages[0].id).id if passages else "",
             passage_ids=tuple(p.id for p in passages), score=float(found.score),
-            policy_version=policy.details.version, tentative=bool(passages) and found.tentative)
+            policy_version=policy.details.version, tentative=bool(passages) and found.tentative,
+            message_id=turn.message_id)
         try:
             await self._questions.add(record)
+            kept.append(record.question_id)
         except StorageUnavailable:
             # The answer matters more than its record; without a record there is nothing to rate or pass on.
             log.warning("question not recorded: storage unavailable")

@@ -64,6 +64,9 @@ class Turn:
     files: tuple[SentFile, ...] = ()
     # A picture came with the message (a screenshot, a photo, a GIF or a sticker), which no flow can read.
     picture: bool = False
+    # The id of the Teams message typed (for a question kept from it); `edited` when it is the message's new words.
+    message_id: str = ""
+    edited: bool = False
     membership: Callable[[], Awaitable[Membership]] = field(default=_not_looked_up, compare=False, repr=False)
 
     @property

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
@@ -77,6 +77,9 @@ class QuestionRecord:
     policy_version: str = ""
     # The answer may not answer the question exactly (the nearest the policy comes); its card says so.
     tentative: bool = False
+    # The id of the Teams message it came in, so deleting or editing that message reaches it ("" on records from
+    # before it was kept, and for a question that came any other way).
+    message_id: str = ""
     etag: str = ""
 
     def rated(self, person: Person, feedback: Feedback) -> QuestionRecord:
@@ -116,6 +119,17 @@ class QuestionRecord:
         if self.replied_at is not None:
             raise AlreadyDone("replied", self.replied_by, self.replied_at)
         return replace(self, reply=reply, replied_by=person.name, replied_at=now)
+
+    def from_message(self, person: Person, message_id: str) -> bool:
+        """True when it came in this person's Teams message."""
+        return bool(message_id) and self.message_id == message_id and self.asker.key == person.key
+
+    @property
+    def kept_for_the_school(self) -> bool:
+        """True once the person it was passed to has replied: the reply is the school's advice on record, kept for the
+        retention period even when the asker deletes her message (before the reply it is still hers alone to take
+        back)."""
+        return self.replied_at is not None
 
     @property
     def waiting_for_reply(self) -> bool:
@@ -164,6 +178,10 @@ class QuestionLog(Protocol):
 
     async def list_asked_until(self, moment: datetime) -> list[QuestionRecord]:
         """Questions asked at or before `moment` (for retention)."""
+        ...
+
+    async def list_from_message(self, asker: Person, message_id: str) -> list[QuestionRecord]:
+        """The questions this person asked in this Teams message (none for an empty id)."""
         ...
 
     async def delete(self, record: QuestionRecord, *, messages_to: Sequence[Person] = ()) -> None:
@@ -231,3 +249,32 @@ async def forget_old_questions(questions: QuestionLog, *, now: datetime, months:
             continue
         forgotten.append(record.question_id)
     return forgotten
+
+
+async def forget_deleted_message(questions: QuestionLog, asker: Person, message_id: str, *,
+                                 policy_owner: StaffContact, keep: Collection[str] = ()) -> list[str]:
+    """Delete the questions `asker` asked in a Teams message she deleted (or edited: then `keep` names the questions
+    asked from its new words), with the messages still owed about them (a card queued for the policy owner), unless
+    the person they were passed to has replied (`kept_for_the_school`). Return their ids; someone else's message, or
+    one never kept, changes nothing. One changed meanwhile (rated, replied to) is judged again from what it now is."""
+    forgotten = []
+    for record in await questions.list_from_message(asker, message_id):
+        if not record.from_message(asker, message_id) or record.question_id in keep:
+            continue
+        try:
+            deleted = await _deleted_unless_kept(questions, record, policy_owner)
+        except ConcurrentChange:  # rated, passed on or replied to meanwhile: judged again as it now is
+            try:
+                deleted = await _deleted_unless_kept(questions, await questions.get(record.question_id), policy_owner)
+            except RecordNotFound:
+                deleted = True
+        if deleted:
+            forgotten.append(record.question_id)
+    return forgotten
+
+
+async def _deleted_unless_kept(questions: QuestionLog, record: QuestionRecord, policy_owner: StaffContact) -> bool:
+    if record.kept_for_the_school:
+        return False
+    await questions.delete(record, messages_to=record.messaged(policy_owner=policy_owner))
+    return True

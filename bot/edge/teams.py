@@ -8,7 +8,7 @@ import json
 import logging
 import re
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
 from functools import partial
@@ -21,7 +21,7 @@ from botbuilder.core.teams import TeamsInfo
 from botbuilder.schema import Activity, ActivityTypes, InvokeResponse
 from msrest.exceptions import ClientRequestError, HttpOperationError
 
-from bot.domain.errors import ConcurrentChange, NotAllowed, RecordNotFound, StorageUnavailable
+from bot.domain.errors import ConcurrentChange, DomainError, NotAllowed, RecordNotFound, StorageUnavailable
 from bot.domain.federation import Federation
 from bot.domain.people import Lang, Membership, Person
 from bot.domain.profiles import UserProfile, UserProfiles
@@ -45,6 +45,8 @@ ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
 FILE_DOWNLOAD_INFO = "application/vnd.microsoft.teams.file.download.info"
 MAX_TEXT = 4000
 _ID = re.compile(r"^[0-9A-Za-z-]{1,64}$")
+# A Teams message id ("1732200000000"; the Agents Playground's are GUIDs): kept with a question, to find it again.
+_MESSAGE_ID = re.compile(r"^[\w:;.@=+-]{1,128}$")
 _MENTION = re.compile(r"<at[^>]*>.*?</at>", re.IGNORECASE | re.DOTALL)
 # A reply-with-quote: Teams puts the quoted message (the bot's card, mostly) before the words typed.
 _QUOTED_REPLY = re.compile(r"<blockquote[^>]*schema\.skype\.com/Reply[^>]*>.*?</blockquote>", re.IGNORECASE | re.DOTALL)
@@ -129,6 +131,18 @@ def _edited(activity: Activity) -> bool:
     return activity.type == ActivityTypes.message_update and channel_data.get("eventType") == "editMessage"
 
 
+def _message_id(activity: Activity) -> str:
+    """The id of the person's message (the same for its edits), or "" when it is not one a question can be kept by."""
+    message_id = activity.id if isinstance(activity.id, str) else ""
+    return message_id if _MESSAGE_ID.match(message_id) else ""
+
+
+def _deleted_ids(activity: Activity) -> list[str]:
+    """The ids a messageDelete names: the deleted message's (Teams' soft delete), and replyToId if a client sets it."""
+    named = (activity.id, activity.reply_to_id)
+    return list(dict.fromkeys(i for i in named if isinstance(i, str) and _MESSAGE_ID.match(i)))
+
+
 def _sent_picture(activity: Activity) -> bool:
     """True when a picture came with the message: pasted or attached (an image attachment), or a GIF or a sticker
     (an <img> in the HTML Teams sends beside the text)."""
@@ -162,8 +176,11 @@ class TeamsBot:
 
     def __init__(self, *, router: Router, profiles: UserProfiles, deliverer: Deliverer, federation: Federation,
                  strings: Catalogue, clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-                 agents_playground: bool = False) -> None:
+                 agents_playground: bool = False,
+                 forget_message: Callable[[Person, str], Awaitable[int]] | None = None) -> None:
         self._router = router
+        # What a person's deleted message takes with it (the questions kept from it); nothing without it.
+        self._forget_message = forget_message
         # The Agents Playground sends its 1:1 chats without a conversation type (Teams always sends "personal").
         self._untyped = Scope.PERSONAL if agents_playground else Scope.UNKNOWN
         self._profiles = profiles
@@ -241,6 +258,8 @@ class TeamsBot:
             return "invoke-ignored"
         if activity.type == ActivityTypes.installation_update:
             return await self._on_install(context)
+        if activity.type == ActivityTypes.message_delete:
+            return await self._on_delete(context)
         return "ignored"
 
     def _person(self, activity: Activity) -> Person | None:
@@ -331,6 +350,7 @@ class TeamsBot:
         # A Send may come as a message with a value (an old-style submit): Teams is asked who sent it as for a click.
         turn = Turn(actor=person, lang=lang, scope=self._scope(activity), text=text, verb=str(verb or ""),
                     data=value if verb else {}, files=_sent_files(activity), picture=_sent_picture(activity),
+                    message_id=_message_id(activity), edited=_edited(activity),
                     membership=partial(self._membership, context))
         if len(text) > MAX_TEXT:
             # In the language of the words, as they would have been answered (the first of them say which it is).
@@ -426,6 +446,23 @@ class TeamsBot:
             return "removal-not-recorded"
         return "removed"
 
+    async def _on_delete(self, context: TurnContext) -> str:
+        """The person deleted a message of theirs: what the bot kept from it goes (the flows say what stays). Only the
+        sender's own: a delete names a message id, and the records it reaches are the sender's, by the identity Teams
+        gave the activity. Nothing is said, even on a fault: Teams shows the person nothing for a delete."""
+        activity = context.activity
+        person = self._person(activity)
+        if self._forget_message is None or person is None or not self._federation.serves_tenant(person.tenant_id):
+            return "ignored"
+        forgotten = 0
+        try:
+            for message_id in _deleted_ids(activity):
+                forgotten += await self._forget_message(person, message_id)
+        except DomainError as error:  # kept until retention: the person can delete nothing twice, so it is logged
+            log.warning("deleted message: its questions were not deleted (%s)", type(error).__name__)
+            return "delete-not-done"
+        return "deleted" if forgotten else "delete-nothing-kept"
+
     async def _route(self, turn: Turn) -> Reply:
         try:
             return await self._router.route(turn)
@@ -456,6 +493,8 @@ class TeamsBot:
         await context.send_activity(Activity(type=ActivityTypes.invoke_response, value=response))
 
     async def _reply_error(self, context: TurnContext, lang: Lang, key: str, **values: object) -> None:
+        if context.activity.type == ActivityTypes.message_delete:
+            return  # a delete is never answered: Teams shows the person nothing for it
         text = self._strings.text(key, lang, **values)
         try:
             if context.activity.type == ActivityTypes.invoke:

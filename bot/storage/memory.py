@@ -688,6 +688,11 @@ class MemoryQuestionLog:
         await self._store.call()
         return [r for _, r in sorted(self._store.questions.items()) if r.asked_at <= moment]
 
+    async def list_from_message(self, asker: Person, message_id: str) -> list[QuestionRecord]:
+        """The questions this person asked in this Teams message (none for an empty id)."""
+        await self._store.call()
+        return [r for _, r in sorted(self._store.questions.items()) if r.from_message(asker, message_id)]
+
     async def delete(self, record: QuestionRecord, *, messages_to: Sequence[Person] = ()) -> None:
         """Delete the question's messages to these people, then the record if unchanged since read (a record
         already gone is no error)."""

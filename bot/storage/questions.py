@@ -1,6 +1,7 @@
 """The question log in the `questions` table.
 
-Keys: PartitionKey = "log", RowKey = question id. Ids count down from a far-future instant, so a
+Keys: PartitionKey = "log", RowKey = question id; `MessageId` (optional, absent on older rows) names the Teams message
+a question came in, for when its asker deletes or edits it. Ids count down from a far-future instant, so a
 partition scan returns the newest first, which is the order the policy owner reads them in. A
 federation asks a few thousand questions a year: one partition is enough and keeps "newest first"
 a single ordered query.
@@ -50,6 +51,7 @@ def _to_entity(record: QuestionRecord) -> dict[str, Any]:
         "RepliedAt": record.replied_at,
         "PolicyVersion": record.policy_version,
         "Tentative": record.tentative,
+        "MessageId": record.message_id,
     }
 
 
@@ -78,6 +80,7 @@ def _from_entity(entity: dict[str, Any]) -> QuestionRecord:
         replied_at=entity_time(entity, "RepliedAt"),
         policy_version=entity_text(entity, "PolicyVersion"),
         tentative=bool(entity.get("Tentative")),
+        message_id=entity_text(entity, "MessageId"),
         etag=entity_etag(entity),
     )
 
@@ -126,6 +129,20 @@ class TableQuestionLog(QuestionLog):
         async with self._store.call():
             async for entity in self._table.query_entities("PartitionKey eq @pk and AskedAt le @moment",
                                                            parameters={"pk": PARTITION, "moment": moment}):
+                rows.append(_from_entity(entity))
+        return rows
+
+    async def list_from_message(self, asker: Person, message_id: str) -> list[QuestionRecord]:
+        """The questions this person asked in this Teams message: a filter over the one partition, run only when a
+        message is deleted or edited (rows from before `MessageId` was kept have none, and never match)."""
+        if not message_id:
+            return []
+        rows: list[QuestionRecord] = []
+        async with self._store.call():
+            async for entity in self._table.query_entities(
+                    "PartitionKey eq @pk and MessageId eq @message and ObjectId eq @object and TenantId eq @tenant",
+                    parameters={"pk": PARTITION, "message": message_id, "object": asker.aad_object_id,
+                                "tenant": asker.tenant_id}):
                 rows.append(_from_entity(entity))
         return rows
 

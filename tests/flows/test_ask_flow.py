@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -966,3 +966,34 @@ async def test_a_question_answered_by_the_new_policy_owner_never_reaches_the_for
     assert "annual leave" not in text_of(await later.cards_for(SIAN))
     assert "Ask the office." in text_of((await later.cards_for(CARYS))[-1])
 
+
+
+def _verbs(card: Mapping[str, Any] | None) -> list[str]:
+    return [str(action.get("verb", "")) for action in actions(dict(card or {}))]
+
+
+@pytest.mark.parametrize(("asked", "lang", "pointed"), [
+    ("Has Carys Jenkins posted photos of pupils?", Lang.EN, "Report a concern"),
+    ("Ydy Carys Jenkins wedi postio lluniau o ddisgyblion ar Facebook?", Lang.CY, "Codi pryder"),
+])
+async def test_a_question_naming_a_colleague_the_policy_does_not_cover_also_points_to_a_private_concern(
+        answering_bot: BotInMemory, asked: str, lang: Lang, pointed: str) -> None:
+    """It got only the offer to pass the question, the colleague's name with it, to the headteacher."""
+    await answering_bot.has_the_staff_list()
+
+    reply = await answering_bot.says(OWAIN, asked, lang=lang)
+
+    assert "ask.escalate" in _verbs(reply.card) and "concern.form" in _verbs(reply.card)
+    assert pointed in text_of(reply.card)
+    [record] = answering_bot.store.questions.values()  # kept as any question is, and nothing more
+    assert record.text == asked and not answering_bot.store.reports
+
+
+@pytest.mark.parametrize("asked", ["How many days of annual leave do I get?", "Can Mr Jones see my posts?"])
+async def test_a_question_naming_nobody_on_the_staff_list_gets_no_concern_button(answering_bot: BotInMemory,
+                                                                                 asked: str) -> None:
+    await answering_bot.has_the_staff_list()
+
+    reply = await answering_bot.says(OWAIN, asked)
+
+    assert "concern.form" not in _verbs(reply.card)

@@ -10,7 +10,9 @@ from typing import Any
 from aiohttp.test_utils import TestClient
 from azure.data.tables.aio import TableClient
 
-from tests.support.activities import CARYS, message
+from app import SERVICES
+from tests.support.activities import CARYS, OWAIN, SIAN, card_action, message
+from tests.support.cards import verb_data
 from tests.support.connector import Connector
 
 CARYS_CHAT = "a:personal-29:carys"
@@ -97,6 +99,105 @@ async def test_a_message_deleted_or_undeleted_gets_no_answer(client: TestClient,
         await client.post("/api/messages", json=activity)
 
     assert connector.sent == []
+
+
+def _deleted(user: dict[str, str], message_id: str, service_url: str) -> dict[str, Any]:
+    """Teams telling the bot that `user` deleted their message `message_id` (a soft delete: "Undo" brings it back)."""
+    activity = message(user, "", service_url)
+    activity.update({"type": "messageDelete", "id": message_id})
+    activity["channelData"]["eventType"] = "softDeleteMessage"
+    return activity
+
+
+def _sent_as(activity: dict[str, Any], message_id: str) -> dict[str, Any]:
+    activity["id"] = message_id
+    return activity
+
+
+async def _outbox_rows(azurite: str, table_prefix: str) -> list[dict[str, Any]]:
+    async with TableClient.from_connection_string(azurite, table_prefix + "outbox") as table:
+        return [dict(row) async for row in table.list_entities()]
+
+
+async def test_a_question_deleted_in_teams_is_deleted_from_the_bots_records_and_nobody_is_told(
+        client: TestClient, connector: Connector, azurite: str, table_prefix: str) -> None:
+    """It stayed, with her name and words, for the whole retention period; the record did not even say which message."""
+    await client.post("/api/messages", json=_sent_as(message(
+        CARYS, "Can I accept a friend request from a pupil? And can I post trip photos on Instagram?",
+        connector.url), "1732200000001"))
+    assert {row["MessageId"] for row in await _questions_kept(azurite, table_prefix)} == {"1732200000001"}
+    answered = len(connector.sent)
+
+    deleted = await client.post("/api/messages", json=_deleted(CARYS, "1732200000001", connector.url))
+
+    assert deleted.status in (200, 201)
+    assert await _questions_kept(azurite, table_prefix) == []
+    assert len(connector.sent) == answered
+
+
+async def test_a_delete_from_someone_else_or_of_a_message_never_kept_changes_nothing(
+        client: TestClient, connector: Connector, azurite: str, table_prefix: str) -> None:
+    await client.post("/api/messages", json=_sent_as(message(
+        CARYS, "Can I accept a friend request from a pupil?", connector.url), "1732200000002"))
+
+    await client.post("/api/messages", json=_deleted(OWAIN, "1732200000002", connector.url))
+    await client.post("/api/messages", json=_deleted(CARYS, "1732200009999", connector.url))
+
+    [row] = await _questions_kept(azurite, table_prefix)
+    assert (row["Text"], row["MessageId"]) == ("Can I accept a friend request from a pupil?", "1732200000002")
+    assert len(connector.cards()) == 1
+
+
+async def test_a_deleted_question_passed_to_the_head_goes_with_the_card_still_queued_for_her(
+        client: TestClient, connector: Connector, azurite: str, table_prefix: str) -> None:
+    """Mrs Roberts has not opened the bot since: the card with Carys's name and words waits in the outbox."""
+    await client.post("/api/messages", json=_sent_as(message(
+        CARYS, "How many days of annual leave do I get?", connector.url), "1732200000003"))
+    await client.post("/api/messages", json=card_action(CARYS, "ask.escalate",
+                                                        verb_data(connector.cards()[-1], "ask.escalate"),
+                                                        connector.url))
+    assert any("to-owner" in row["RowKey"] for row in await _outbox_rows(azurite, table_prefix))
+
+    await client.post("/api/messages", json=_deleted(CARYS, "1732200000003", connector.url))
+    await client.post("/api/messages", json=message(SIAN, "hi", connector.url))
+    await client.app[SERVICES].deliverer.drain()
+
+    assert await _questions_kept(azurite, table_prefix) == []
+    assert "annual leave" not in json.dumps(connector.cards("a:personal-29:sian"))
+
+
+async def test_a_deleted_question_the_head_has_replied_to_stays_as_the_schools_record(
+        client: TestClient, connector: Connector, azurite: str, table_prefix: str) -> None:
+    await client.post("/api/messages", json=message(SIAN, "hi", connector.url))
+    await client.post("/api/messages", json=_sent_as(message(
+        CARYS, "How many days of annual leave do I get?", connector.url), "1732200000004"))
+    await client.post("/api/messages", json=card_action(CARYS, "ask.escalate",
+                                                        verb_data(connector.cards()[-1], "ask.escalate"),
+                                                        connector.url))
+    await client.app[SERVICES].deliverer.drain()
+    question_id = verb_data(connector.cards("a:personal-29:sian")[-1], "ask.reply")["q"]
+    await client.post("/api/messages", json=card_action(
+        SIAN, "ask.reply", {"q": question_id, "reply": "See the staff handbook, section 4."}, connector.url))
+
+    await client.post("/api/messages", json=_deleted(CARYS, "1732200000004", connector.url))
+
+    [row] = await _questions_kept(azurite, table_prefix)
+    assert row["Reply"] == "See the staff handbook, section 4."
+
+
+async def test_an_edited_question_is_kept_as_it_now_reads(client: TestClient, connector: Connector, azurite: str,
+                                                          table_prefix: str) -> None:
+    """The answer to the edit was kept beside the words first sent, which she had taken back."""
+    await client.post("/api/messages", json=_sent_as(message(
+        CARYS, "Can I accept a friend request from a pupil's mum?", connector.url), "1732200000005"))
+    edited = _sent_as(message(CARYS, "Can I post trip photos on Instagram?", connector.url), "1732200000005")
+    edited["type"] = "messageUpdate"
+    edited["channelData"]["eventType"] = "editMessage"
+
+    await client.post("/api/messages", json=edited)
+
+    [row] = await _questions_kept(azurite, table_prefix)
+    assert (row["Text"], row["MessageId"]) == ("Can I post trip photos on Instagram?", "1732200000005")
 
 
 def _with_a_picture(activity: dict[str, Any], attachment: dict[str, Any]) -> dict[str, Any]:

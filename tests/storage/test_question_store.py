@@ -13,7 +13,14 @@ import pytest
 from bot.domain.errors import ConcurrentChange, RecordExists, RecordNotFound
 from bot.domain.outbox import CardSlot, OutboundMessage, Outbox
 from bot.domain.people import Lang, Person, StaffContact
-from bot.domain.questions import Feedback, QuestionLog, QuestionRecord, forget_old_questions, new_question_id
+from bot.domain.questions import (
+    Feedback,
+    QuestionLog,
+    QuestionRecord,
+    forget_deleted_message,
+    forget_old_questions,
+    new_question_id,
+)
 from tests.storage.conftest import Backend
 
 CARYS = Person("5c0f1e2a-7b3d-4e8f-9a1b-2c3d4e5f6a7b", "a1000000-0000-4000-8000-000000000001", "Carys Jenkins")
@@ -26,7 +33,7 @@ def _question(text: str, *, minutes: int = 0, answered: bool = False) -> Questio
     return QuestionRecord(question_id=new_question_id(asked_at), asker=CARYS, text=text, lang=Lang.CY,
                           asked_at=asked_at, answered=answered, section_id="s2" if answered else "",
                           passage_ids=("s2.1", "s2.3") if answered else (), score=0.75, policy_version="2",
-                          tentative=answered)
+                          tentative=answered, message_id=f"17322000{minutes:05d}")
 
 
 @pytest.fixture
@@ -184,3 +191,44 @@ async def test_a_question_as_long_as_the_bot_takes_reads_back_whole(questions: Q
     await questions.add(asked)
 
     assert (await questions.get(asked.question_id)).text == asked.text
+
+
+async def test_the_questions_from_one_teams_message_are_listed_for_their_asker_only(questions: QuestionLog) -> None:
+    """Two questions in one message share its Teams id; Owain's message of the same id (another chat) is not hers,
+    and a row from before message ids were kept is listed for none."""
+    owain = Person(CARYS.tenant_id, "a1000000-0000-4000-8000-000000000002", "Owain Pritchard")
+    first = _question("Can I friend a parent?")
+    second = replace(_question("And post trip photos?", minutes=1), message_id=first.message_id)
+    his = replace(_question("His question", minutes=2), asker=owain, message_id=first.message_id)
+    older = replace(_question("Asked before ids were kept", minutes=3), message_id="")
+    for record in (first, second, his, older):
+        await questions.add(record)
+
+    listed = await questions.list_from_message(CARYS, first.message_id)
+
+    assert sorted(r.text for r in listed) == ["And post trip photos?", "Can I friend a parent?"]
+    assert await questions.list_from_message(CARYS, "") == []
+    assert (await questions.get(older.question_id)).message_id == ""
+
+
+async def test_a_deleted_message_takes_its_questions_and_their_queued_cards_but_not_one_the_head_replied_to(
+        backend: Backend, questions: QuestionLog) -> None:
+    """Passed on and still waiting: it goes, with the card queued for the headteacher; replied to: the school's record
+    of the advice given, it stays until retention."""
+    owner = StaffContact(SIAN.aad_object_id, SIAN.name)
+    outbox = await backend.outbox()
+    waiting = replace(_passed_on("How much annual leave?", asked=NOW, replied=None), message_id="m-1")
+    replied = replace(_passed_on("Can I sell my lesson plans?", asked=NOW + timedelta(minutes=1),
+                                 replied=NOW + timedelta(hours=1)), message_id="m-2")
+    for record in (waiting, replied):
+        await questions.add(record)
+    await _message(outbox, SIAN, f"{waiting.question_id}|to-owner")
+
+    gone = await forget_deleted_message(questions, CARYS, "m-1", policy_owner=owner)
+    kept = await forget_deleted_message(questions, CARYS, "m-2", policy_owner=owner)
+
+    assert (gone, kept) == ([waiting.question_id], [])
+    with pytest.raises(RecordNotFound):
+        await questions.get(waiting.question_id)
+    assert await backend.queued_messages() == []
+    assert (await questions.get(replied.question_id)).reply == "See the handbook."
