@@ -155,12 +155,12 @@ class Flows:
 def build_flows(parts: FlowParts) -> Flows:
     """Every conversation flow (the catch-all question flow last) and their jobs, each at its setting's interval."""
     limiter, questions = TableRateLimiter(parts.store), TableQuestionLog(parts.store)
+    directory = TableStaffDirectory(parts.store)
     ask = AskFlow(strings=parts.strings, federation=parts.federation, in_force=parts.live.current,
                   questions=questions, notifier=parts.notifier, profiles=parts.profiles,
                   limiter=limiter, question_limit=parts.settings.question_limit_per_day,
                   reply_limit=parts.settings.reply_limit_per_day, policy_version=_earlier_policy(parts),
-                  shipped=_shipped_policy(parts.settings))
-    directory = TableStaffDirectory(parts.store)
+                  shipped=_shipped_policy(parts.settings), staff=directory)
     permissions = PermissionFlow(strings=parts.strings, federation=parts.federation,
                                  requests=TablePermissionRequests(parts.store), notifier=parts.notifier,
                                  profiles=parts.profiles, directory=directory, limiter=limiter,

@@ -196,9 +196,12 @@ def _after_not_helpful(strings: Catalogue, lang: Lang, question_id: str,
 
 
 def no_answer_card(strings: Catalogue, lang: Lang, *, question_id: str, question: str,
-                   closest: Sequence[SectionView], escalated_to: str = "", notice: str = "") -> Card:
+                   closest: Sequence[SectionView], escalated_to: str = "", notice: str = "",
+                   names_colleague: bool = False) -> Card:
     """An honest "not covered", the closest sections, and the offer to ask the headteacher (with `notice`, why
-    it could not be sent just now); without a `question_id` (the question could not be kept) no offer, but why not."""
+    it could not be sent just now); without a `question_id` (the question could not be kept) no offer, but why not.
+    A question that `names_colleague` (someone on the staff list) also points to the private route, Report a concern,
+    in case it is about how that colleague behaved."""
     body: list[Element] = [
         heading(strings.text("ask.no_answer_title", lang)),
         text(strings.text("ask.your_question", lang), weight="Bolder", size="Small"),
@@ -211,6 +214,9 @@ def no_answer_card(strings: Catalogue, lang: Lang, *, question_id: str, question
     if escalated_to:
         body.append(text(strings.text("ask.escalated", lang, name=escalated_to), weight="Bolder"))
         return card(body)
+    if names_colleague:  # its own row under the line (two titles side by side are cut off on a phone)
+        body += [text(strings.text("ask.names_colleague", lang)),
+                 action_set([execute(strings.text("button.concern", lang), VERB_CONCERN_FORM, shown_in(lang))])]
     if not question_id:
         body.append(text(strings.text("ask.not_recorded", lang), subtle=True))
         return card(body)

@@ -9,12 +9,14 @@ from datetime import UTC, datetime, timedelta
 from enum import Enum
 from typing import Protocol
 
+from bot.domain.concerns import mentions
+from bot.domain.directory import StaffDirectory
 from bot.domain.errors import ConcurrentChange, DomainError, NotAllowed, RecordNotFound, StorageUnavailable
 from bot.domain.federation import Federation
 from bot.domain.limits import Limit, RateLimited, RateLimiter, give_back_unused
 from bot.domain.live_policy import PolicyInForce
 from bot.domain.outbox import Notifier, OutboundMessage
-from bot.domain.people import Lang, Person
+from bot.domain.people import Lang, Person, StaffContact
 from bot.domain.profiles import UserProfiles, preferred_language
 from bot.domain.questions import (
     MAX_REPLY,
@@ -129,7 +131,8 @@ class AskFlow:
                  questions: QuestionLog, notifier: Notifier, profiles: UserProfiles, limiter: RateLimiter,
                  question_limit: int, reply_limit: int,
                  policy_version: Callable[[str], Awaitable[Policy | None]] | None = None,
-                 shipped: Policy | None = None, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+                 shipped: Policy | None = None, staff: StaffDirectory | None = None,
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self._strings = strings
         self._federation = federation
         # The version in force and its index, read once per turn: a new version may come in between turns.
@@ -139,6 +142,8 @@ class AskFlow:
         # The shipped file, whose ids buttons made before they carried marks name (a published version renames them).
         self._shipped = shipped
         self._questions = questions
+        # The staff list the concern flow picks colleagues from: a not-covered question naming one points there too.
+        self._staff = staff
         self._notifier = notifier
         self._profiles = profiles
         self._limiter = limiter
@@ -335,7 +340,22 @@ class AskFlow:
             except KeyError:
                 continue
         return Reply(card=cards.no_answer_card(self._strings, lang, question_id=record.question_id,
-                                               question=question, closest=closest)), ()
+                                               question=question, closest=closest,
+                                               names_colleague=await self._names_colleague(turn.actor, question))), ()
+
+    async def _names_colleague(self, asker: Person, question: str) -> bool:
+        """True when the question names someone on the staff list other than the asker, as the concern flow finds names
+        (whole name, first name or surname, Welsh mutations included). It may be an ordinary question that names
+        someone: the card's line says "if", and nothing more is kept. False when the list cannot be read."""
+        if self._staff is None:
+            return False
+        try:
+            members = await self._staff.list_members()
+        except StorageUnavailable:
+            return False
+        me = asker.aad_object_id.lower()
+        return any(mentions(question, StaffContact(m.aad_object_id, m.name, m.email))
+                   for m in members if not (me and m.aad_object_id == me))
 
     async def show_section(self, turn: Turn) -> Reply:
         """One section in full, found in the version in force by the words its button named (opened at the passage

@@ -116,7 +116,7 @@ def open_bot(strings: Catalogue, federation: Federation, in_force: Callable[[], 
     home = HomeFlow(strings, federation)
     ask = AskFlow(strings=strings, federation=federation, in_force=in_force, questions=MemoryQuestionLog(store),
                   notifier=notifier, profiles=profiles, limiter=limiter, question_limit=10, reply_limit=50,
-                  shipped=fixture_policy(), policy_version=policy_version)
+                  shipped=fixture_policy(), policy_version=policy_version, staff=directory)
     permissions = PermissionFlow(strings=strings, federation=federation, requests=MemoryPermissionRequests(store),
                                  notifier=notifier, profiles=profiles, directory=directory, limiter=limiter,
                                  request_limit=10, policy_question=ask.ask)

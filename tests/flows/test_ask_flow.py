@@ -989,9 +989,11 @@ async def test_a_question_naming_a_colleague_the_policy_does_not_cover_also_poin
     assert record.text == asked and not answering_bot.store.reports
 
 
-@pytest.mark.parametrize("asked", ["How many days of annual leave do I get?", "Can Mr Jones see my posts?"])
-async def test_a_question_naming_nobody_on_the_staff_list_gets_no_concern_button(answering_bot: BotInMemory,
-                                                                                 asked: str) -> None:
+@pytest.mark.parametrize("asked", ["How many days of annual leave do I get?", "Can Mr Jones see my posts?",
+                                   "Can Gareth see my posts?"])
+async def test_an_ordinary_policy_question_gets_no_concern_button_whoever_it_names(answering_bot: BotInMemory,
+                                                                                   asked: str) -> None:
+    """Not covered and naming nobody on the staff list, or answered by the policy (naming someone or not)."""
     await answering_bot.has_the_staff_list()
 
     reply = await answering_bot.says(OWAIN, asked)
