@@ -119,7 +119,9 @@ def _answer_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Iterator[tu
                                                        escalated_to="Mrs Siân Roberts")
     # The question names someone on the staff list ("Has Carys Jenkins posted photos of pupils?").
     yield "no-answer-names-a-colleague", answer.no_answer_card(strings, lang, question_id="Q2",
-                                                               question="Has Carys Jenkins posted photos of pupils?",
+                                                               question="Ydy Carys Jenkins wedi postio lluniau?"
+                                                               if lang is Lang.CY else
+                                                               "Has Carys Jenkins posted photos of pupils?",
                                                                closest=closest, names_colleague=True)
     # The question could not be recorded (storage failed just then): nothing to pass on.
     yield "no-answer-not-recorded", answer.no_answer_card(strings, lang, question_id="",
