@@ -115,3 +115,23 @@ async def test_when_the_profile_cannot_be_read_the_fault_is_told_in_the_language
     await client.post("/api/messages", json=message(CARYS, "shwmae", connector.url, locale="cy-GB"))
 
     assert "Allwn i ddim cyrraedd cofnodion y bot" in json.dumps(connector.cards()[-1], ensure_ascii=False)
+
+
+async def test_a_message_deleted_while_storage_is_stopped_gets_no_answer(aiohttp_client: Any,
+                                                                          connector: Connector) -> None:
+    """Teams shows nothing for a delete, so the bot says nothing either, even that it could not delete the question."""
+    with running_azurite() as connection_string:
+        settings = Settings.model_validate({"APP_ENV": "local", "AZURE_STORAGE_CONNECTION_STRING": connection_string,
+                                            "DELIVERY_INTERVAL_SECONDS": 3600, "STORAGE_TIMEOUT_SECONDS": 1})
+        client: TestClient = await aiohttp_client(create_app(settings))
+        asked = message(CARYS, "Can I accept a friend request from a pupil?", connector.url)
+        await client.post("/api/messages", json=asked)
+    answered = len(connector.sent)
+    deleted = message(CARYS, "", connector.url)
+    deleted.update({"type": "messageDelete", "id": asked["id"]})
+    deleted["channelData"]["eventType"] = "softDeleteMessage"
+
+    response = await client.post("/api/messages", json=deleted)
+
+    assert response.status == 200
+    assert len(connector.sent) == answered
