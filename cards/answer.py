@@ -13,7 +13,7 @@ from bot.domain.uk_time import in_uk
 from bot.policy.details import PolicyDetails, version_in
 from bot.policy.model import PolicyPassage, PolicySection, quotes
 from bot.policy.places import PolicyPlace, heading_mark
-from cards.common import VERB_CONCERN_FORM, VERB_PERMISSION_FORM, VERB_SECTIONS
+from cards.common import VERB_CONCERN_FORM, VERB_PERMISSION_FORM, VERB_REVIEW, VERB_SECTIONS
 from cards.elements import (
     Card,
     Element,
@@ -397,11 +397,14 @@ class ReviewItem:
     question_id: str = ""
     waiting: bool = False  # passed on, and nobody has replied yet
     more_from_asker: int = 0  # on the last shown from someone: how many more they asked that the list leaves out
+    replied_by: str = ""  # who replied to it, once someone has
+    replied_at: datetime | None = None
 
 
 def review_card(strings: Catalogue, lang: Lang, items: Sequence[ReviewItem], *, left_out: int = 0) -> Card:
-    """Questions to consider at the policy's next review: those waiting for a reply first, then the newest; how many
-    more the list leaves out."""
+    """Questions to consider at the policy's next review: those waiting for a reply first, then the newest, each
+    passed-on one with who replied and when; how many more the list leaves out. Teams asks for the list again
+    whenever it is shown, so a question replied to since (from its own card, a card the list opened) stops waiting."""
     body: list[Element] = [heading(strings.text("ask.review_title", lang)),
                            text(strings.text("ask.review_intro", lang), subtle=True)]
     if not items:
@@ -410,7 +413,11 @@ def review_card(strings: Catalogue, lang: Lang, items: Sequence[ReviewItem], *, 
         label = strings.text("ask.review_unanswered" if item.unanswered else "ask.review_not_helpful", lang)
         suffix = f" · {item.section}" if item.section and not item.unanswered else ""
         waiting = f" · {strings.text('ask.review_waiting', lang)}" if item.waiting else ""
-        shown = [text(f"{when(item.asked_at)} · {label}{suffix}{waiting}", subtle=True, size="Small"),
+        if item.replied_at is not None:
+            waiting = " · " + strings.text("ask.review_replied", lang, name=item.replied_by,
+                                           when=when(item.replied_at))
+        # The replier's display name comes from Teams: one cleaned TextRun keeps it from being read as markdown.
+        shown = [plain_text(f"{when(item.asked_at)} · {label}{suffix}{waiting}", subtle=True, size="Small"),
                  user_text(item.question, limit=500)]
         if item.more_from_asker:
             shown.append(text(strings.text("ask.review_more_from_asker", lang, count=item.more_from_asker),
@@ -421,4 +428,6 @@ def review_card(strings: Catalogue, lang: Lang, items: Sequence[ReviewItem], *, 
         body.append({"type": "Container", "separator": True, "items": shown})
     if left_out:
         body.append(text(strings.text("ask.review_left_out", lang, count=left_out), subtle=True))
-    return card(body)
+    listed = card(body)
+    listed["refresh"] = {"action": execute(strings.text("button.review", lang), VERB_REVIEW)}
+    return listed

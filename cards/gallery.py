@@ -174,6 +174,8 @@ def _answer_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Iterator[tu
     yield "review", answer.review_card(strings, lang, [
         answer.ReviewItem("How much annual leave?", SAMPLE_TIME, unanswered=True, question_id="Q2", waiting=True),
         answer.ReviewItem(SAMPLE_QUESTION, SAMPLE_TIME, unanswered=False, section=section.heading(lang.value)),
+        answer.ReviewItem("Where do I park at the high school?", SAMPLE_TIME, unanswered=True,
+                          replied_by="Mrs Siân Roberts", replied_at=SAMPLE_TIME),
         answer.ReviewItem("Where do I park at the high school?", SAMPLE_TIME, unanswered=True, more_from_asker=27)],
         left_out=27)
     yield "review-empty", answer.review_card(strings, lang, [])

@@ -681,7 +681,8 @@ class AskFlow:
                 question=record.text, asked_at=record.asked_at, unanswered=not record.answered,
                 section=self._answered_from(record, turn.lang, answered_from[record.policy_version]),
                 question_id=record.question_id if to_reply else "", waiting=record.waiting_for_reply,
-                more_from_asker=review.more_from_asker.get(record.question_id, 0)))
+                more_from_asker=review.more_from_asker.get(record.question_id, 0),
+                replied_by=record.replied_by, replied_at=record.replied_at))
         return Reply(card=cards.review_card(self._strings, turn.lang, items, left_out=review.left_out))
 
 

@@ -423,6 +423,28 @@ async def test_a_burst_of_off_topic_questions_does_not_hide_a_question_waiting_f
     assert "Yn aros am ateb" in text_of(welsh.card)
 
 
+async def test_the_review_list_the_head_replied_from_stops_saying_waiting_when_teams_shows_it_again(
+        answering_bot: BotInMemory) -> None:
+    """Siân replied to Carys's question from "Questions for review": scrolling back up, the list still said "Waiting
+    for a reply" with a live Reply, and no entry said which questions she had already answered."""
+    bot = answering_bot
+    await bot.meets(CARYS, SIAN)
+    asked = await bot.says(CARYS, "How many days of annual leave do I get?")
+    await bot.clicks(CARYS, "ask.escalate", verb_data(asked.card or {}, "ask.escalate"))
+    listed = (await bot.says(SIAN, "questions for review")).card or {}
+    opened = await bot.clicks(SIAN, "ask.question", verb_data(listed, "ask.question"))
+    await bot.clicks(SIAN, "ask.reply", verb_data(opened.card or {}, "ask.reply") | {"reply": "Ask the office."})
+
+    refresh = listed["refresh"]["action"]  # Teams asks for the list again whenever it is shown
+    redrawn = await bot.clicks(SIAN, refresh["verb"], refresh.get("data", {}))
+    welsh = await bot.clicks(SIAN, refresh["verb"], refresh.get("data", {}), lang=Lang.CY)
+
+    assert "annual leave" in text_of(redrawn.card)
+    assert "Waiting for a reply" not in text_of(redrawn.card) and "ask.question" not in text_of(redrawn.card)
+    assert f"Replied by {SIAN.name}" in text_of(redrawn.card)
+    assert f"{SIAN.name} a atebodd" in text_of(welsh.card) and "Yn aros am ateb" not in text_of(welsh.card)
+
+
 async def test_one_persons_many_questions_leave_room_for_everyone_elses(answering_bot: BotInMemory) -> None:
     """Carys and Gareth asked twenty-five questions between them, then Owain thirty: the list takes turns between the
     people who asked, so his cannot push theirs off, and says how many more each of them asked."""
