@@ -183,12 +183,17 @@ def _field(label: str, value: str, limit: int) -> tuple[Element, bool]:
     return labelled(label, value, limit=limit), len(clean_user_text(value, limit=len(value) + 1)) > limit
 
 
+def _dates(strings: Catalogue, lang: Lang, request: PermissionRequest) -> str:
+    """From when, and until when or "ongoing", as the request asked and its approval allows."""
+    return f"{request.start:%d/%m/%Y} – " + (f"{request.end:%d/%m/%Y}" if request.end
+                                              else strings.text("perm.ongoing", lang))
+
+
 def _details(strings: Catalogue, lang: Lang, request: PermissionRequest, school: str, *, decider: bool,
              limit: int = 1000, titled: bool = False) -> _Details:
     """What a decision needs: the request in a sentence (unless the card is `titled` with it), where and when it was
     sent, anything that falls short, the purpose, pupils' content, consent and moderation, the account and dates."""
-    dates = f"{request.start:%d/%m/%Y} – " + (f"{request.end:%d/%m/%Y}" if request.end
-                                               else strings.text("perm.ongoing", lang))
+    dates = _dates(strings, lang, request)
     content = (strings.text("perm.pupil_content_none", lang) if request.pupil_content in ((), ("none",))
                else ", ".join(_choice(strings, lang, c) for c in request.pupil_content))
     rows: list[Element] = [] if titled else [plain_text(asks_sentence(strings, lang, request), weight="Bolder")]
@@ -439,13 +444,17 @@ def _summary(strings: Catalogue, lang: Lang, request: PermissionRequest, school:
 
 
 def register_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[PermissionRequest, str]]) -> Card:
-    """The federation's official accounts: approved permissions still in force."""
+    """The federation's official accounts: approved permissions still in force, each with when it was approved and
+    the dates approved (an account approved until the summer is not a permanent one)."""
     body: list[Element] = [heading(strings.text("perm.register_title", lang))]
     if not requests:
         body.append(text(strings.text("perm.register_empty", lang)))
     for request, school in requests:
         account = request.existing_account or request.purpose
+        approved = strings.text("perm.register_line", lang, id=f"**{request.request_id}**", school=school,
+                                when=when(request.decided_at))
         body.append({"type": "Container", "separator": True, "items": [
-            text(f"**{request.request_id}** · {school} · {when(request.decided_at)}"),
-            user_text(f"{request.platform_name}: {account} ({request.requester.name})", limit=300)]})
+            text(approved),
+            user_text(f"{request.platform_name}: {account} ({request.requester.name})", limit=300),
+            labelled(strings.text("perm.label.dates", lang), _dates(strings, lang, request), limit=100)]})
     return card(body, [execute(strings.text("button.pending", lang), VERB_PENDING, shown_in(lang))])

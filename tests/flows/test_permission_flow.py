@@ -1249,3 +1249,25 @@ async def test_a_headteachers_welsh_request_card_stays_welsh_when_she_decides_it
                                                             "reason": "Defnyddiwch dudalen yr ysgol."}, lang=Lang.EN)
 
     assert "wedi gwrthod y cais" in text_of(decided.card)
+
+
+@pytest.mark.parametrize(("lang", "approved", "ongoing"), [(Lang.EN, "approved", "ongoing"),
+                                                            (Lang.CY, "cymeradwywyd", "parhaus")])
+async def test_the_official_accounts_say_when_each_was_approved_and_for_how_long(
+        bot: BotInMemory, lang: Lang, approved: str, ongoing: str) -> None:
+    """The register showed "P-BWH3MF · Llanidloes High School · 05/12/2026 14:48": a bare time (sent? approved?), and
+    nothing of the dates the headteacher approved, so an account approved until the summer looked permanent."""
+    await bot.meets(CARYS, SIAN)
+    until_summer = (datetime.now(UTC).date() + timedelta(days=200))
+    for overrides in ({}, {"end": until_summer.isoformat(), "ongoing": ""}):
+        status = await bot.clicks(CARYS, "permission.submit", _form(**overrides))
+        await bot.clicks(SIAN, "permission.approve", verb_data(status.card or {}, "permission.withdraw"))
+    decided = [r for r in bot.store.requests.values() if r.decided_at]
+    start = decided[0].start
+
+    register = text_of((await bot.says(SIAN, "official accounts", lang=lang)).card)
+
+    for request in decided:
+        assert f"{approved} {_on_uk_clocks(request.decided_at)}" in register
+    assert f"{start:%d/%m/%Y} – {ongoing}" in register
+    assert f"{start:%d/%m/%Y} – {until_summer:%d/%m/%Y}" in register
