@@ -402,13 +402,14 @@ async def echo_turn(driver: Driver, index: int, stats: Stats) -> None:
         stats.labels["text" if outcome.card is None else "card"] += 1
 
 
-def decider(index: int) -> dict[str, str]:
-    """Who decides this conversation's request: the headteacher or her delegate."""
-    return SIAN if index % 2 == 0 else FFION
+def decider() -> dict[str, str]:
+    """Who replies to a question passed on: the policy owner, the headteacher. Her delegate decides permission
+    requests only; a question's Reply pressed by her is refused (half the flows measured a refusal until 5 December)."""
+    return SIAN
 
 
 async def request_and_decide(driver: Driver, index: int, stats: Stats) -> None:
-    """Ask what the policy does not cover, pass it to the headteacher, and have her (or her delegate) answer."""
+    """Ask what the policy does not cover, pass it to the headteacher, and have her answer."""
     person = user(index)
     question = UNANSWERED[(index + stats.flows) % len(UNANSWERED)]
     asked = stats.add(await driver.say("flow: not-covered question", person, question))
@@ -421,7 +422,7 @@ async def request_and_decide(driver: Driver, index: int, stats: Stats) -> None:
     if not escalated.ok:
         return
     answer = f"Please speak to me about it, ref {index}-{stats.flows}."
-    decided = stats.add(await driver.click("flow: decide (click)", decider(index), "ask.reply",
+    decided = stats.add(await driver.click("flow: decide (click)", decider(), "ask.reply",
                                            {"q": data["q"], "reply": answer}))
     if decided.ok and answer in json.dumps(decided.card, ensure_ascii=False):
         stats.flows += 1

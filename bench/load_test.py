@@ -88,7 +88,7 @@ async def conversation(driver: Driver, index: int, turns: int, stats: Stats, bud
         if data is not None:
             escalated = await turn(driver.click("request: escalate click", person, "ask.escalate", data))
             if escalated and escalated.ok:
-                await turn(driver.click("decision: headteacher reply click", load.decider(index), "ask.reply",
+                await turn(driver.click("decision: headteacher reply click", load.decider(), "ask.reply",
                                         {"q": data["q"], "reply": f"Decision for request {index}: yes."}))
         await turn(driver.say("menu: policy sections", person, "policy"))
         if done == started:
