@@ -10,7 +10,7 @@ from enum import Enum
 from typing import Protocol
 
 from bot.domain.concerns import mentions
-from bot.domain.directory import StaffDirectory
+from bot.domain.directory import StaffDirectory, StaffMember
 from bot.domain.errors import ConcurrentChange, DomainError, NotAllowed, RecordNotFound, StorageUnavailable
 from bot.domain.federation import Federation
 from bot.domain.limits import Limit, RateLimited, RateLimiter, give_back_unused
@@ -59,6 +59,9 @@ FOLLOW_UP_SURELY_WORDS = 3
 # instance's memory only: on another instance a follow-up is asked as it came).
 FOLLOW_UP_WITHIN = timedelta(minutes=30)
 LAST_QUESTIONS_REMEMBERED = 2000
+# The staff list a not-covered question's names are looked up in is read again after this long: it changes only when
+# IT imports it, and a question turn keeps to its two storage calls (the person, the question).
+STAFF_LIST_KEPT = timedelta(minutes=5)
 
 
 class Answer(Protocol):
@@ -144,6 +147,7 @@ class AskFlow:
         self._questions = questions
         # The staff list the concern flow picks colleagues from: a not-covered question naming one points there too.
         self._staff = staff
+        self._staff_read: tuple[list[StaffMember], datetime] | None = None  # the list and when it was read
         self._notifier = notifier
         self._profiles = profiles
         self._limiter = limiter
@@ -349,10 +353,13 @@ class AskFlow:
         someone: the card's line says "if", and nothing more is kept. False when the list cannot be read."""
         if self._staff is None:
             return False
-        try:
-            members = await self._staff.list_members()
-        except StorageUnavailable:
-            return False
+        now = self._clock()
+        if self._staff_read is None or now - self._staff_read[1] > STAFF_LIST_KEPT:
+            try:
+                self._staff_read = (await self._staff.list_members(), now)
+            except StorageUnavailable:
+                return False
+        members = self._staff_read[0]
         me = asker.aad_object_id.lower()
         return any(mentions(question, StaffContact(m.aad_object_id, m.name, m.email))
                    for m in members if not (me and m.aad_object_id == me))

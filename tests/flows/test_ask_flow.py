@@ -15,6 +15,7 @@ from typing import Any, NoReturn
 import pytest
 
 from bot.domain.concerns import add_months
+from bot.domain.directory import StaffMember
 from bot.domain.errors import StorageUnavailable
 from bot.domain.federation import Federation
 from bot.domain.live_policy import PolicyInForce
@@ -25,7 +26,7 @@ from bot.edge.teams import MAX_TEXT
 from bot.policy import PolicyIndex
 from bot.policy.loader import load_policy
 from bot.policy.steering import Steering
-from bot.storage.memory import MemoryOutbox, MemoryQuestionLog
+from bot.storage.memory import MemoryOutbox, MemoryQuestionLog, MemoryStaffDirectory
 from cards.common import notice_card
 from cards.i18n import Catalogue
 from dialogs.base import Scope, Turn
@@ -1009,6 +1010,28 @@ async def test_a_question_naming_a_colleague_the_policy_does_not_cover_also_poin
     assert pointed in text_of(reply.card)
     [record] = answering_bot.store.questions.values()  # kept as any question is, and nothing more
     assert record.text == asked and not answering_bot.store.reports
+
+
+async def test_questions_the_policy_does_not_cover_read_the_staff_list_once_not_each_time(
+        answering_bot: BotInMemory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A question turn keeps to its two storage calls (the person, the question): the staff list a question's names
+    are looked up in is read once for a few minutes, not on every question the policy does not cover."""
+    await answering_bot.has_the_staff_list()
+    reads: list[int] = []
+    list_members = MemoryStaffDirectory.list_members
+
+    async def counted(self: MemoryStaffDirectory) -> list[StaffMember]:
+        reads.append(1)
+        return await list_members(self)
+
+    monkeypatch.setattr(MemoryStaffDirectory, "list_members", counted)
+
+    first = await answering_bot.says(OWAIN, "Has Carys Jenkins posted photos of pupils?")
+    await answering_bot.says(OWAIN, "How do I book annual leave?")
+    third = await answering_bot.says(OWAIN, "Has Gareth Hughes posted photos of pupils on Facebook?")
+
+    assert len(reads) == 1
+    assert "concern.form" in _verbs(first.card) and "concern.form" in _verbs(third.card)
 
 
 @pytest.mark.parametrize("asked", ["How many days of annual leave do I get?", "Can Mr Jones see my posts?",
