@@ -71,7 +71,7 @@ from bot.storage.questions import TableQuestionLog
 from bot.storage.tables import TableStore, service_client
 from bot.storage.users import TableUserProfiles
 from cards.i18n import Catalogue, load_catalogue
-from dialogs.ask import AskFlow
+from dialogs.ask import STAFF_LIST_KEPT, AskFlow
 from dialogs.base import Flow, Router
 from dialogs.concerns import ConcernFlow, offensive_comments_guidance
 from dialogs.home import HomeFlow
@@ -192,7 +192,8 @@ def build_flows(parts: FlowParts) -> Flows:
             Job("permission-catch-up", settings.catch_up_interval_seconds, permissions.catch_up),
             Job("retention", settings.retention_interval_seconds, apply_retention),
             Job("policy-version-poll", settings.policy_poll_seconds, parts.live.refresh),
-            Job("policy-campaigns", settings.campaign_check_interval_seconds, reading.check_campaigns)]
+            Job("policy-campaigns", settings.campaign_check_interval_seconds, reading.check_campaigns),
+            Job("staff-list", STAFF_LIST_KEPT.total_seconds(), ask.keep_staff_list)]
     return Flows([publishing, parts.home, concerns, permissions, reading, ask], jobs, ask.forget_message)
 
 

@@ -59,8 +59,8 @@ FOLLOW_UP_SURELY_WORDS = 3
 # instance's memory only: on another instance a follow-up is asked as it came).
 FOLLOW_UP_WITHIN = timedelta(minutes=30)
 LAST_QUESTIONS_REMEMBERED = 2000
-# The staff list a not-covered question's names are looked up in is read again after this long: it changes only when
-# IT imports it, and a question turn keeps to its two storage calls (the person, the question).
+# The staff list a not-covered question's names are looked up in is read again this often, by a background job: it
+# changes only when IT imports it, and a question turn keeps to its two storage calls (the person, the question).
 STAFF_LIST_KEPT = timedelta(minutes=5)
 
 
@@ -347,19 +347,27 @@ class AskFlow:
                                                question=question, closest=closest,
                                                names_colleague=await self._names_colleague(turn.actor, question))), ()
 
+    async def keep_staff_list(self) -> int:
+        """Read the staff list a not-covered question's names are looked up in (a background job, every
+        `STAFF_LIST_KEPT`, so a question turn never waits on it); how many are on it."""
+        if self._staff is None:
+            return 0
+        members = await self._staff.list_members()
+        self._staff_read = (members, self._clock())
+        return len(members)
+
     async def _names_colleague(self, asker: Person, question: str) -> bool:
         """True when the question names someone on the staff list other than the asker, as the concern flow finds names
         (whole name, first name or surname, Welsh mutations included). It may be an ordinary question that names
         someone: the card's line says "if", and nothing more is kept. False when the list cannot be read."""
         if self._staff is None:
             return False
-        now = self._clock()
-        if self._staff_read is None or now - self._staff_read[1] > STAFF_LIST_KEPT:
+        if self._staff_read is None:  # the job has not read it yet (or could not): read once here
             try:
-                self._staff_read = (await self._staff.list_members(), now)
+                await self.keep_staff_list()
             except StorageUnavailable:
                 return False
-        members = self._staff_read[0]
+        members = self._staff_read[0] if self._staff_read else []
         me = asker.aad_object_id.lower()
         return any(mentions(question, StaffContact(m.aad_object_id, m.name, m.email))
                    for m in members if not (me and m.aad_object_id == me))
