@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from bot.domain.people import Lang, first_name
-from cards.elements import Card, button_rows, card, execute, heading, plain_text, text
+from cards.elements import Card, Element, button_rows, card, execute, heading, plain_text, text
 from cards.i18n import Catalogue
 
 # Verbs of the shared buttons; the flows that own them register handlers for the same names.
@@ -60,16 +62,20 @@ def welcome_card(strings: Catalogue, lang: Lang, *, name: str, federation: str, 
     )
 
 
-def everyone_welcome_card(strings: Catalogue, lang: Lang, *, federation: str) -> Card:
+def everyone_welcome_card(strings: Catalogue, *, federation: Mapping[Lang, str]) -> Card:
     """The welcome posted to a team or a group chat, for everyone in it: what the bot does, how to ask it there (an
-    @mention), and that requests and reports are made in a personal chat. No buttons: a form or a list opened from a
-    shared card would be the clicker's, in front of everyone."""
-    return card([
-        heading(strings.text("welcome.title", lang)),
-        text(strings.text("welcome.everyone.intro", lang, federation=federation)),
-        text(strings.text("welcome.everyone.ask", lang)),
-        text(strings.text("welcome.everyone.private", lang)),
-    ])
+    @mention), and that requests and reports are made in a personal chat. In Welsh, then English, whoever added the
+    bot: a Welsh school's shared messages treat Welsh no less favourably. Each language is a container named for it
+    (`cy`, `en`). No buttons: a form or a list opened from a shared card would be the clicker's, in front of
+    everyone."""
+    def part(lang: Lang) -> Element:
+        return {"type": "Container", "id": lang.value, "separator": lang is Lang.EN, "items": [
+            heading(strings.text("welcome.title", lang)),
+            text(strings.text("welcome.everyone.intro", lang, federation=federation[lang])),
+            text(strings.text("welcome.everyone.ask", lang)),
+            text(strings.text("welcome.everyone.private", lang)),
+        ]}
+    return card([part(Lang.CY), part(Lang.EN)])
 
 
 def help_card(strings: Catalogue, lang: Lang, *, decides: bool = False, oversees: bool = False) -> Card:

@@ -72,7 +72,9 @@ def _common(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     yield "welcome", common.welcome_card(strings, lang, name="Carys Jenkins", federation=federation)
     yield "welcome-headteacher", common.welcome_card(strings, lang, name=SAMPLE_HEAD.name, federation=federation,
                                                      decides=True, oversees=True)
-    yield "welcome-team", common.everyone_welcome_card(strings, lang, federation=federation)
+    # Bilingual whatever the language: the same card under both names.
+    yield "welcome-team", common.everyone_welcome_card(
+        strings, federation={each: SAMPLE_FEDERATION.name(each) for each in Lang})
     yield "help", common.help_card(strings, lang)
     yield "help-headteacher", common.help_card(strings, lang, decides=True, oversees=True)
     yield "thanks", common.notice_card(strings.text("home.thanks", lang))

@@ -119,11 +119,10 @@ class HomeFlow:
 
     def _welcome_card(self, turn: Turn, lang: Lang) -> Card:
         """The person's own welcome in their 1:1 chat; in a team or a group chat (the bot added there, or greeted),
-        the welcome for everyone in it, in the language of whoever brought it, as any answer given there is."""
-        federation = self._federation.name(lang)
+        the welcome for everyone in it, in Welsh and English whoever brought it."""
         if not turn.is_private:
-            return everyone_welcome_card(self._strings, lang, federation=federation)
-        return welcome_card(self._strings, lang, name=turn.actor.name, federation=federation,
+            return everyone_welcome_card(self._strings, federation={each: self._federation.name(each) for each in Lang})
+        return welcome_card(self._strings, lang, name=turn.actor.name, federation=self._federation.name(lang),
                             decides=self._decides(turn), oversees=self._oversees(turn))
 
     def _decides(self, turn: Turn) -> bool:

@@ -224,24 +224,36 @@ async def test_an_install_from_english_teams_is_greeted_in_english_though_her_te
     assert connector.cards()[-1]["body"][0]["text"] == "Social media policy helper"
 
 
-@pytest.mark.parametrize(("locale", "said"), [
-    ("en-GB", ["Hello, everyone.", "type @ and pick my name", "open a personal chat with me"]),
-    ("cy-GB", ["Helo bawb.", "teipiwch @, dewiswch fy enw i", "agorwch sgwrs bersonol â mi"]),
-])
-async def test_the_welcome_posted_to_a_team_is_for_everyone_not_the_headteacher_who_added_it(
-        client: TestClient, connector: Connector, locale: str, said: list[str]) -> None:
+WELSH_FOR_EVERYONE = ["Helo bawb.", "teipiwch @, dewiswch fy enw i", "agorwch sgwrs bersonol â mi"]
+ENGLISH_FOR_EVERYONE = ["Hello, everyone.", "type @ and pick my name", "open a personal chat with me"]
+
+
+def _welsh_then_english(card: dict[str, Any]) -> bool:
+    """Every Welsh part of the shared welcome shown, then every English part, on the one card."""
+    shown = json.dumps(card, ensure_ascii=False)
+    if any(words not in shown for words in WELSH_FOR_EVERYONE + ENGLISH_FOR_EVERYONE):
+        return False
+    return max(shown.index(words) for words in WELSH_FOR_EVERYONE) < min(
+        shown.index(words) for words in ENGLISH_FOR_EVERYONE)
+
+
+@pytest.mark.parametrize("locale", ["en-GB", "cy-GB"])
+async def test_the_welcome_posted_to_a_team_is_for_everyone_in_welsh_then_english_whoever_added_it(
+        client: TestClient, connector: Connector, locale: str) -> None:
     """The head adds the bot to the staff team: every teacher used to see "Hello Siân" and her Pending requests and
-    Questions for review buttons. In the language of the Teams of whoever added it, as every answer given in a group
-    is in the language of the person who asked; and without the bot's name in either language (the English welcome
-    said "pick my name (Policy Helper)", but staff whose Teams is in Welsh find it as "Cynorthwyydd Polisi")."""
+    Questions for review buttons, and then a welcome in the language of her Teams alone, so a Welsh school's staff
+    team read it in English only (or Welsh only). A school's shared messages are bilingual, Welsh first (Welsh
+    Language Standards): one card, whoever added it; and without the bot's name in either language (staff whose
+    Teams is in Welsh find it as "Cynorthwyydd Polisi")."""
     response = await client.post("/api/messages", json=in_team(installation_update(SIAN, connector.url, locale=locale)))
 
     assert response.status == 200
     [welcome] = connector.cards(STAFF_TEAM)
     shown = json.dumps(welcome, ensure_ascii=False)
-    assert [words for words in said if words not in shown] == []
+    assert _welsh_then_english(welcome)
     assert "Siân" not in shown and "Policy Helper" not in shown and "Cynorthwyydd Polisi" not in shown
     assert actions(welcome) == []  # nobody's own buttons: forms and lists are opened in a personal chat
+    assert len(json.dumps(welcome).encode()) < 28 * 1024
     assert connector.cards("a:personal-29:sian") == []
 
 
@@ -254,7 +266,17 @@ async def test_a_group_chat_greeted_by_the_headteacher_gets_the_welcome_for_ever
 
     added, greeted = connector.cards("19:group")
     assert added == greeted
-    assert "Hello, everyone." in json.dumps(added) and "Siân" not in json.dumps(added, ensure_ascii=False)
+    assert _welsh_then_english(added) and "Siân" not in json.dumps(added, ensure_ascii=False)
+
+
+async def test_a_group_chat_greeted_in_welsh_gets_the_same_bilingual_welcome(client: TestClient,
+                                                                             connector: Connector) -> None:
+    """Greeted from a Welsh Teams ("@Policy Helper shwmae"), the group gets the same card: Welsh, then English."""
+    await client.post("/api/messages", json=message(SIAN, "<at>Policy Helper</at> shwmae", connector.url,
+                                                     conversation_type="groupChat", locale="cy-GB"))
+
+    [greeted] = connector.cards("19:group")
+    assert _welsh_then_english(greeted)
 
 
 async def test_the_headteacher_adding_the_bot_for_herself_gets_her_own_welcome(client: TestClient,

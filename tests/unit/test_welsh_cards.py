@@ -1,5 +1,6 @@
 """No English left on Welsh cards: every gallery card, rendered in Welsh, is read word by word against English
-dictionaries. The policy's own words (quoted passages, the English headings given so a reader can find them) and
+dictionaries. The English half of a card posted for everyone in Welsh and English (its container `en`) is left
+out. The policy's own words (quoted passages, the English headings given so a reader can find them) and
 what people typed are shown as written, so they are left out; so are people's and platforms' names."""
 
 from __future__ import annotations
@@ -55,6 +56,8 @@ def is_english(word: str) -> bool:
 
 def _read(node: Any) -> Iterator[str]:
     if isinstance(node, Mapping):
+        if node.get("id") == "en":  # the English half of a card for everyone, in Welsh and English
+            return
         yield from (node[key] for key in _READ if isinstance(node.get(key), str))
         for fact in node.get("facts", []):
             yield from (fact["title"], fact["value"])
