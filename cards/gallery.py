@@ -206,13 +206,16 @@ def _sample_request(state: RequestState = RequestState.PENDING) -> PermissionReq
 def _permissions(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     schools = [(s.school_id, s.name(lang)) for s in SAMPLE_FEDERATION.schools]
     school = schools[0][1]
-    yield "permission-form", permission.form_card(strings, lang, schools=schools)
+    today = SAMPLE_TIME.date()
+    yield "permission-form", permission.form_card(strings, lang, schools=schools, today=today)
     yield "permission-form-errors", permission.form_card(
-        strings, lang, schools=schools, values={"purpose": "", "platform": "other"},
+        strings, lang, schools=schools, today=today, values={"purpose": "", "platform": "other"},
         errors={"school": "perm.error.school", "platform_other": "perm.error.platform_other",
-                "purpose": "perm.error.purpose", "end": "perm.error.end_or_ongoing", "confirm": "perm.error.confirm"})
+                "purpose": "perm.error.purpose", "start": "perm.error.start_backdated",
+                "end": "perm.error.end_or_ongoing", "confirm": "perm.error.confirm"})
     yield "permission-form-limited", permission.form_card(
-        strings, lang, schools=schools, values={"school": "high", "purpose": "Year 9 trip page. <at>Head</at>"},
+        strings, lang, schools=schools, today=today,
+        values={"school": "high", "purpose": "Year 9 trip page. <at>Head</at>"},
         notice=strings.text("perm.rate_limited", lang, count=10))
     pending = _sample_request()
     yield "permission-pending", permission.status_card(strings, lang, pending, school=school,
@@ -224,7 +227,7 @@ def _permissions(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
                                                                   approver="Mr Gareth Hughes",
                                                                   headteacher_of=schools[1][1])
     yield "permission-form-nobody-decides", permission.form_card(
-        strings, lang, schools=schools, values={"school": "high", "purpose": "Year 9 trip page."},
+        strings, lang, schools=schools, today=today, values={"school": "high", "purpose": "Year 9 trip page."},
         notice=strings.text("perm.nobody_decides_own", lang, school=school))
     yield "permission-guest", common.error_card(strings, lang, "perm.guest", federation=SAMPLE_FEDERATION.name(lang))
     yield "permission-for-headteacher", permission.approver_card(strings, lang, pending, school=school)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from bot.domain.people import Lang
@@ -64,12 +65,14 @@ def _error(strings: Catalogue, lang: Lang, errors: Mapping[str, str], field: str
              "wrap": True, "spacing": "None"}]
 
 
-def form_card(strings: Catalogue, lang: Lang, *, schools: Sequence[tuple[str, str]],
+def form_card(strings: Catalogue, lang: Lang, *, schools: Sequence[tuple[str, str]], today: date,
               values: Mapping[str, Any] | None = None, errors: Mapping[str, str] | None = None,
               notice: str = "", form: str = "") -> Card:
     """The request form, with the person's values kept and each problem shown under its field (`notice`: why
     a valid form was not sent; `form`: the token its Send carries, so a second press is the same request). Its Send
-    carries the form's language, so a form asked for in Welsh is answered in Welsh whatever Teams is set to."""
+    carries the form's language, so a form asked for in Welsh is answered in Welsh whatever Teams is set to. The date
+    pickers start at `today` (on UK calendars), the first day the bot accepts; a client may ignore that, and the bot
+    still checks."""
     given = values or {}
     problems = errors or {}
 
@@ -108,7 +111,7 @@ def form_card(strings: Catalogue, lang: Lang, *, schools: Sequence[tuple[str, st
     def date_input(key: str, *, required: bool) -> list[Element]:
         # Teams' own placeholder is English ("Select a date..."), even on a Welsh card.
         element: Element = {"type": "Input.Date", "id": key, "label": label(key), "isRequired": required,
-                            "placeholder": strings.text("perm.date_placeholder", lang)}
+                            "placeholder": strings.text("perm.date_placeholder", lang), "min": today.isoformat()}
         if required:
             element["errorMessage"] = strings.text(f"perm.error.{key}", lang)
         if value(key):

@@ -393,8 +393,13 @@ class PermissionFlow:
         school = await self._own_school(turn.actor)
         if school:
             values["school"] = school
-        return Reply(card=cards.form_card(self._strings, turn.lang, schools=self._schools(turn.lang), values=values,
+        return Reply(card=self._form_card(turn, values=values,
                                           form=new_form_token()))
+
+    def _form_card(self, turn: Turn, **shown: Any) -> Card:
+        """The request form in the person's language, its date pickers starting today."""
+        return cards.form_card(self._strings, turn.lang, schools=self._schools(turn.lang),
+                               today=uk_today(self._clock()), **shown)
 
     async def _own_school(self, person: Person) -> str:
         """The person's school by the staff list (or the only school), "" when unknown; never in the way."""
@@ -424,12 +429,12 @@ class PermissionFlow:
         result = read_form(turn.data, federation=self._federation, requester=turn.actor, today=uk_today(now),
                            now=now, request_id=form_request_id(turn.actor, form))
         if result.request is None:
-            return Reply(card=cards.form_card(self._strings, turn.lang, schools=self._schools(turn.lang),
+            return Reply(card=self._form_card(turn,
                                               values=turn.data, errors=result.errors, form=form))
         school = self._federation.school(result.request.school_id)
         deciders = self._deciders(school, turn.actor)
         if not deciders:  # a headteacher's own, with nobody named to decide it: stored, it would wait for ever
-            return Reply(card=cards.form_card(self._strings, turn.lang, schools=self._schools(turn.lang),
+            return Reply(card=self._form_card(turn,
                                               values=turn.data, form=form, notice=self._strings.text(
                                                   "perm.nobody_decides_own", turn.lang, school=school.name(turn.lang))))
         try:
@@ -441,7 +446,7 @@ class PermissionFlow:
             sent = await self._own(result.request.request_id, turn.actor) if given else None
             if sent is not None:
                 return self._status_reply(sent, turn.lang)
-            return Reply(card=cards.form_card(self._strings, turn.lang, schools=self._schools(turn.lang),
+            return Reply(card=self._form_card(turn,
                                               values=turn.data, form=form, notice=self._strings.text(
                                                   "perm.rate_limited", turn.lang, count=limited.limit.count)))
         try:
@@ -453,7 +458,7 @@ class PermissionFlow:
             stored = await stored_after_all(lambda: self._own(request_id, turn.actor))
             if stored is None:
                 await self._give_back(turn.actor, now)
-                return Reply(card=cards.form_card(self._strings, turn.lang, schools=self._schools(turn.lang),
+                return Reply(card=self._form_card(turn,
                                                   values=turn.data, form=form, notice=self._strings.text(
                                                       "perm.maybe_saved", turn.lang, name=deciders[0].name)))
             request, stored_now = stored, True

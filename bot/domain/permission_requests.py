@@ -226,7 +226,9 @@ def read_form(data: Mapping[str, Any], *, federation: Federation, requester: Per
     if start is None:
         errors["start"] = "perm.error.start"
     elif start < today:
-        errors["start"] = "perm.error.start_past"
+        # Permission runs from when it is asked for, never backdated: an account already running asks from today
+        # and says since when it has run in the box about it (so the record shows what was approved, and from when).
+        errors["start"] = "perm.error.start_backdated" if account_kind == "existing" else "perm.error.start_past"
     end_text = _text(data, "end")
     end = _date(end_text) if end_text else None
     ongoing = _text(data, "ongoing") == "true"

@@ -19,6 +19,7 @@ from bot.domain.outbox import QueueingNotifier
 from bot.domain.people import Lang, Person, StaffContact
 from bot.domain.permission_requests import AuditEntry, PermissionRequest, RequestState
 from bot.domain.profiles import UserProfile
+from bot.domain.uk_time import uk_today
 from bot.storage.memory import (
     MemoryOutbox,
     MemoryPermissionRequests,
@@ -1271,3 +1272,39 @@ async def test_the_official_accounts_say_when_each_was_approved_and_for_how_long
         assert f"{approved} {_on_uk_clocks(request.decided_at)}" in register
     assert f"{start:%d/%m/%Y} – {ongoing}" in register
     assert f"{start:%d/%m/%Y} – {until_summer:%d/%m/%Y}" in register
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_the_date_pickers_offer_no_day_the_bot_would_refuse(bot: BotInMemory, lang: Lang) -> None:
+    """The form's pickers offered past start dates, which the bot then refused on Send: today (on UK calendars) is
+    the first day either picker offers, on the form and on the form given back with a problem."""
+    await bot.meets(CARYS, SIAN)
+    today = uk_today(datetime.now(UTC)).isoformat()
+
+    opened = await bot.clicks(CARYS, "permission.form", {}, lang=lang)
+    refused = await bot.clicks(CARYS, "permission.submit", _form(purpose=""), lang=lang)
+
+    for form in (opened.card or {}, refused.card or {}):
+        inputs = {i["id"]: i for i in _inputs(form)}
+        assert (inputs["start"].get("min"), inputs["end"].get("min")) == (today, today)
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_an_account_running_since_september_asks_from_today_and_is_told_why_not_before(
+        bot: BotInMemory, strings: Catalogue, lang: Lang) -> None:
+    """An account already running asks permission after the fact: the headteacher's permission runs from when it is
+    given, never backdated, so a start in the past is refused with why (not "can't be in the past" alone), and the
+    same request from today is sent."""
+    await bot.meets(CARYS, SIAN)
+    running = {"account_kind": "existing", "existing_account": "@llanidloes_geog, since September"}
+    months_ago = (uk_today(datetime.now(UTC)) - timedelta(days=90)).isoformat()
+
+    refused = await bot.clicks(CARYS, "permission.submit", _form(**running, start=months_ago), lang=lang)
+    sent = await bot.clicks(CARYS, "permission.submit", _form(**running, start=uk_today(datetime.now(UTC)).isoformat()),
+                            lang=lang)
+
+    assert json.dumps(strings.text("perm.error.start_backdated", lang), ensure_ascii=False) in text_of(refused.card)
+    assert [r.state for r in await MemoryPermissionRequests(bot.store).list_by_requester(CARYS)] == [
+        RequestState.PENDING]
+    assert "permission.withdraw" in text_of(sent.card)
+

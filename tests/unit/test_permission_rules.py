@@ -89,6 +89,8 @@ def test_a_complete_form_makes_a_pending_request(federation: Federation) -> None
     ({"moderation": "never"}, "moderation", "perm.error.moderation"),
     ({"start": "01/12/2026"}, "start", "perm.error.start"),
     ({"start": "2026-11-23"}, "start", "perm.error.start_past"),
+    ({"account_kind": "existing", "existing_account": "@llanidloes_geog, since September", "start": "2026-09-01"},
+     "start", "perm.error.start_backdated"),
     ({"end": "soon"}, "end", "perm.error.end"),
     ({"ongoing": "false"}, "end", "perm.error.end_or_ongoing"),
     ({"end": "2026-12-31", "ongoing": "true"}, "end", "perm.error.end_and_ongoing"),
@@ -103,6 +105,16 @@ def test_each_problem_is_reported_against_its_field_and_no_request_is_made(
 
     assert request is None
     assert errors[field] == key
+
+
+def test_an_account_already_running_is_asked_for_from_today(federation: Federation) -> None:
+    """Permission is given from the day it is asked for, never backdated: an account running since September asks
+    from today, and says since when it has run in the box about the account."""
+    request, errors = _read(federation, account_kind="existing", existing_account="@llanidloes_geog, since September",
+                            start=TODAY.isoformat())
+
+    assert errors == {}
+    assert request is not None and request.start == TODAY
 
 
 def test_values_that_are_not_text_are_treated_as_missing(federation: Federation) -> None:
