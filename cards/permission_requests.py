@@ -255,13 +255,21 @@ def status_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *, s
             body.append(text(strings.text("perm.status_not_queued", lang, name=approver), subtle=True))
         elif undelivered:
             body.append(text(strings.text("perm.status_undelivered", lang, name=approver), subtle=True))
-        actions.append(execute(strings.text("perm.withdraw", lang), VERB_WITHDRAW,
-                               {"id": request.request_id, **shown_in(lang)}, style="destructive"))
+        actions.append(withdraw_button(strings, lang, {"id": request.request_id, **shown_in(lang)}))
     body += _outcome(strings, lang, request)
     body += _next_step(strings, lang, request)
     body += _details(strings, lang, request, school, decider=False).rows
     actions.append(execute(strings.text("button.my_requests", lang), VERB_MY_REQUESTS, shown_in(lang)))
     return card(body, actions)
+
+
+def withdraw_button(strings: Catalogue, lang: Lang, data: Mapping[str, Any]) -> Element:
+    """Withdraw, asking first: a request withdrawn is off the decider's list for good, and asking again is the whole
+    form again, so a slip of the thumb should not do it. Teams opens the question below the button, with the one
+    button that withdraws (the same verb and data as before)."""
+    confirm = {"type": "AdaptiveCard", "body": [text(strings.text("perm.withdraw_confirm", lang))],
+               "actions": [execute(strings.text("perm.withdraw_yes", lang), VERB_WITHDRAW, data, style="destructive")]}
+    return {"type": "Action.ShowCard", "title": strings.text("perm.withdraw", lang), "card": confirm}
 
 
 def _next_step(strings: Catalogue, lang: Lang, request: PermissionRequest) -> list[Element]:
@@ -342,8 +350,8 @@ def my_requests_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[Pe
         items: list[Element] = [_line(strings, lang, request, school),
                                 user_text(request.purpose, limit=200, italic=True), *_decided(strings, lang, request)]
         if request.state is RequestState.PENDING:
-            items.append(action_set([execute(strings.text("perm.withdraw", lang), VERB_WITHDRAW,
-                                             {"id": request.request_id, "from": "list", **shown_in(lang)})]))
+            items.append(action_set([withdraw_button(strings, lang,
+                                                     {"id": request.request_id, "from": "list", **shown_in(lang)})]))
         entry = {"type": "Container", "separator": True, "items": items}
         more = text(strings.text("perm.mine_more", lang, count=len(requests) - shown), weight="Bolder")
         # Teams refuses a card over 28 KB: the newest first, as many as fit, and how many more there are.

@@ -17,13 +17,16 @@ def _checked() -> dict[str, dict[str, Any]]:
 
 
 def _rows(node: Any) -> Iterator[list[Mapping[str, Any]]]:
-    """Every row of buttons: the card's own actions and each ActionSet, wherever it sits."""
+    """Every row of buttons: the card's own actions and each ActionSet, wherever it sits, a Show card's too."""
     if isinstance(node, Mapping):
         if node.get("type") in ("AdaptiveCard", "ActionSet") and node.get("actions"):
             yield list(node["actions"])
         for key, value in node.items():
             if key != "actions":
                 yield from _rows(value)
+        for action in node.get("actions", []):  # a Show card's own buttons, opened below it
+            if isinstance(action, Mapping):
+                yield from _rows(action.get("card"))
     elif isinstance(node, list):
         for value in node:
             yield from _rows(value)

@@ -1308,3 +1308,30 @@ async def test_an_account_running_since_september_asks_from_today_and_is_told_wh
         RequestState.PENDING]
     assert "permission.withdraw" in text_of(sent.card)
 
+
+def _shown_at_first(element: dict[str, Any]) -> list[dict[str, Any]]:
+    """The buttons a card shows before anything on it is pressed: not those inside a Show card still closed."""
+    found: list[dict[str, Any]] = list(element.get("actions", []))
+    for key in ("body", "items"):
+        for child in element.get(key, []):
+            found += _shown_at_first(child)
+    return found
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_withdraw_asks_are_you_sure_before_a_request_leaves_the_headteachers_list(
+        bot: BotInMemory, strings: Catalogue, lang: Lang) -> None:
+    """Withdraw took the request back on the first touch (next to My requests, on a phone): a request withdrawn is
+    off the headteacher's list for good, and asking again is the whole form again. Withdraw now opens a line saying
+    so, with the button that withdraws, on the status card and on My requests."""
+    await bot.meets(CARYS, SIAN)
+    status = await bot.clicks(CARYS, "permission.submit", _form(), lang=lang)
+    listed = await bot.clicks(CARYS, "permission.mine", verb_data(status.card or {}, "permission.mine"), lang=lang)
+
+    for card in (status.card or {}, listed.card or {}):
+        first = _shown_at_first(card)
+        [opens] = [a for a in first if a["title"] == strings.text("perm.withdraw", lang)]
+        assert opens["type"] == "Action.ShowCard" and "permission.withdraw" not in {a.get("verb") for a in first}
+        assert json.dumps(strings.text("perm.withdraw_confirm", lang), ensure_ascii=False) in text_of(opens["card"])
+        assert [(a["title"], a["verb"]) for a in actions(opens["card"])] == [
+            (strings.text("perm.withdraw_yes", lang), "permission.withdraw")]

@@ -11,8 +11,12 @@ from tests.support.connector import Connector
 
 
 def actions(element: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every action in a card or element, including those in ActionSets nested in containers."""
+    """Every action in a card or element, including those in ActionSets nested in containers and in a Show card's own
+    card (Withdraw's question, with the button that withdraws)."""
     found: list[dict[str, Any]] = list(element.get("actions", []))
+    for action in element.get("actions", []):
+        if isinstance(action.get("card"), dict):
+            found.extend(actions(action["card"]))
     for key in ("body", "items"):
         for child in element.get(key, []):
             if isinstance(child, dict):
