@@ -65,6 +65,9 @@ SAMPLE_TYPED = (
 )
 
 GalleryPart = Callable[[Catalogue, Lang], Iterator[tuple[str, Card]]]
+# Cards posted for everyone in a team or group chat, in Welsh and English whatever the language: the same card under
+# both names.
+BILINGUAL = frozenset({"welcome-team"})
 
 
 def _common(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
@@ -72,7 +75,6 @@ def _common(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     yield "welcome", common.welcome_card(strings, lang, name="Carys Jenkins", federation=federation)
     yield "welcome-headteacher", common.welcome_card(strings, lang, name=SAMPLE_HEAD.name, federation=federation,
                                                      decides=True, oversees=True)
-    # Bilingual whatever the language: the same card under both names.
     yield "welcome-team", common.everyone_welcome_card(
         strings, federation={each: SAMPLE_FEDERATION.name(each) for each in Lang})
     yield "help", common.help_card(strings, lang)
