@@ -46,6 +46,11 @@ def counted_already(limit: Limit, started: datetime | None, last_use: str, use: 
     return bool(use) and use == last_use and started is not None and started <= now < started + limit.window
 
 
+def has_ended(limit: Limit, started: datetime | None, now: datetime) -> bool:
+    """Whether a window that started at `started` has ended by `now` (one never started has)."""
+    return started is None or now >= started + limit.window
+
+
 def given_back(limit: Limit, started: datetime | None, count: int, now: datetime) -> int | None:
     """A window's uses after the use taken at `now` is given back (it made nothing); None when that use is not in the
     window (no window, an ended one, or one started after it) or none is used."""
@@ -67,6 +72,11 @@ class RateLimiter(Protocol):
         """Uncount the use `who` took at `now` (what it was taken for was not made); nothing happens when its window
         has ended, a later window has started, or it has no use left to give back. The use counted last is forgotten
         with it, so what it was for counts again when it is tried again."""
+        ...
+
+    async def forget_ended(self, limit: Limit, now: datetime) -> None:
+        """Delete what is kept of every window of `limit` that ended by `now`: it limits nobody any more, and would
+        go on saying who used it when (and, for reports, which report). A window still running is kept."""
         ...
 
 

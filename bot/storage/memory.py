@@ -26,7 +26,7 @@ from typing import Any, Protocol
 from bot.domain.concerns import CardReplacer, ConcernReport, ReportState, no_cards
 from bot.domain.directory import StaffMember, line_manager_in, member_for
 from bot.domain.errors import ConcurrentChange, RecordExists, RecordNotFound
-from bot.domain.limits import Limit, counted, counted_already, given_back
+from bot.domain.limits import Limit, counted, counted_already, given_back, has_ended
 from bot.domain.outbox import LEASE, CardSlot, DeliveryState, OutboundMessage, Owed
 from bot.domain.people import Lang, Person, StaffContact
 from bot.domain.permission_requests import AuditEntry, PermissionRequest, RequestState
@@ -646,6 +646,13 @@ class MemoryRateLimiter:
         count = given_back(limit, window.start, window.count, now) if window else None
         if window is not None and count is not None:
             self._store.use_windows[(limit.name, who)] = UseWindow(window.start, count)  # and the last use forgotten
+
+    async def forget_ended(self, limit: Limit, now: datetime) -> None:
+        """Delete the windows of `limit` that have ended."""
+        await self._store.call()
+        for key, window in list(self._store.use_windows.items()):
+            if key[0] == limit.name and has_ended(limit, window.start, now):
+                del self._store.use_windows[key]
 
 
 class MemoryQuestionLog:

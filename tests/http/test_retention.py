@@ -97,6 +97,19 @@ async def test_a_purge_also_forgets_that_the_reports_messages_were_sent(store: T
     assert report.reference not in json.dumps(await _rows(azurite, table_prefix + SENT_TABLE))
 
 
+async def test_a_purged_report_leaves_no_row_in_the_daily_limits_saying_who_made_it(
+        store: TableStore, azurite: str, table_prefix: str) -> None:
+    report = await _closed_report(store)
+    assert any(row.get("Use") == report.reference for row in await _rows(azurite, table_prefix + "ratelimits"))
+
+    assert await _flow(store, PAST_RETENTION).purge(months=24, dry_run=True) == [report.reference]
+    kept = await _rows(azurite, table_prefix + "ratelimits")  # a dry run changes nothing
+    assert await _flow(store, PAST_RETENTION).purge(months=24) == [report.reference]
+
+    assert any(row.get("Use") == report.reference for row in kept)
+    rows = json.dumps(await _rows(azurite, table_prefix + "ratelimits"), default=str)
+    assert report.reference not in rows and CARYS["aadObjectId"] not in rows
+
 async def test_a_purge_that_stopped_half_way_is_finished_once_its_claim_expires(
         store: TableStore, azurite: str, table_prefix: str) -> None:
     report = await _closed_report(store)

@@ -127,6 +127,20 @@ class RateLimiterContract:
         with pytest.raises(RateLimited):
             await limiter.take(requests, CARYS, NOW + timedelta(minutes=2), use="P-FORM02")
 
+    async def test_a_day_that_has_ended_is_forgotten_and_a_day_still_running_still_stops_a_double_press(
+            self, limiter: RateLimiter, other_instance: RateLimiter) -> None:
+        reports = Limit("reports", 1)
+        await limiter.take(reports, CARYS, NOW, use="C-OLD")
+        later = NOW + timedelta(days=1, hours=1)
+        await limiter.take(reports, OWAIN, later, use="C-NEW")
+
+        await other_instance.forget_ended(reports, later)
+
+        await limiter.take(reports, OWAIN, later + timedelta(seconds=1), use="C-NEW")  # his second press: not counted
+        with pytest.raises(RateLimited):
+            await limiter.take(reports, OWAIN, later + timedelta(seconds=2), use="C-OTHER")  # his day is still spent
+        assert await _outcomes(limiter, reports, CARYS, 2, later) == [True, False]  # her new day counts afresh
+
 
 class TestRateLimiter(RateLimiterContract):
     @pytest.fixture
@@ -181,3 +195,16 @@ async def test_a_limit_spent_as_this_instance_knows_it_is_read_again_before_it_r
         after = await _outcomes(limiter, REPORTS, CARYS, 2, NOW)
 
     assert spent == [True, True, True] and after == [True, True]
+
+
+async def test_a_report_made_on_a_day_long_gone_leaves_no_row_naming_it_or_its_reporter(
+        azurite: str, table_prefix: str) -> None:
+    async with _counted_limiter(azurite, table_prefix) as (limiter, _):
+        await limiter.take(REPORTS, CARYS, NOW, use="C-OLD")
+        await limiter.take(REPORTS, OWAIN, NOW + timedelta(days=1, hours=1), use="C-NEW")
+
+        await limiter.forget_ended(REPORTS, NOW + timedelta(days=1, hours=2))
+
+        async with TableClient.from_connection_string(azurite, table_prefix + "ratelimits") as table:
+            rows = [dict(row) async for row in table.list_entities()]
+    assert [(row["RowKey"], row["Use"]) for row in rows] == [(OWAIN, "C-NEW")]
