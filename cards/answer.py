@@ -150,12 +150,15 @@ def when(moment: datetime | None) -> str:
 def answer_card(strings: Catalogue, lang: Lang, *, question_id: str, section: SectionView, quotes: Sequence[str],
                 source: str, next_steps: Sequence[str], rated: bool = False, not_helpful: bool = False,
                 related: Sequence[SectionView] = (), escalated_to: str = "", welsh_quotes: int = 0,
-                tentative: bool = False) -> Card:
+                tentative: bool = False, picture_unread: bool = False) -> Card:
     """The policy's own words that answer a question (`welsh_quotes` of them the document's Welsh), where they come
     from, and what to do next; once marked not helpful, where to go from there (ask again, a related section, the
     headteacher). A tentative answer says it is the nearest the policy comes, and, while it can still be rated, how
-    to ask again or ask the headteacher."""
+    to ask again or ask the headteacher. With `picture_unread`, that only the words were answered, not the picture
+    sent with them."""
     body: list[Element] = [heading(strings.text("ask.answer_title", lang, section=section.heading))]
+    if picture_unread:
+        body.append(text(strings.text("ask.picture_unread", lang), subtle=True))
     if tentative:
         rating = bool(question_id) and not (rated or not_helpful or escalated_to)
         note = strings.text("ask.tentative", lang)
@@ -197,13 +200,14 @@ def _after_not_helpful(strings: Catalogue, lang: Lang, question_id: str,
 
 def no_answer_card(strings: Catalogue, lang: Lang, *, question_id: str, question: str,
                    closest: Sequence[SectionView], escalated_to: str = "", notice: str = "",
-                   names_colleague: bool = False) -> Card:
+                   names_colleague: bool = False, picture_unread: bool = False) -> Card:
     """An honest "not covered", the closest sections, and the offer to ask the headteacher (with `notice`, why
     it could not be sent just now); without a `question_id` (the question could not be kept) no offer, but why not.
     A question that `names_colleague` (someone on the staff list) also points to the private route, Report a concern,
-    in case it is about how that colleague behaved."""
+    in case it is about how that colleague behaved. With `picture_unread`, that only the words were read."""
     body: list[Element] = [
         heading(strings.text("ask.no_answer_title", lang)),
+        *([text(strings.text("ask.picture_unread", lang), subtle=True)] if picture_unread else []),
         text(strings.text("ask.your_question", lang), weight="Bolder", size="Small"),
         user_text(question, limit=500, italic=True),
         text(strings.text("ask.no_answer_body", lang)),

@@ -197,7 +197,8 @@ class AskFlow:
     def _source(policy: Policy, lang: Lang) -> str:
         return policy.details.citation.text(lang.value)
 
-    def _answer_card(self, record: QuestionRecord, lang: Lang, policy: Policy) -> dict[str, object] | None:
+    def _answer_card(self, record: QuestionRecord, lang: Lang, policy: Policy, *,
+                     picture_unread: bool = False) -> dict[str, object] | None:
         passages = []
         for passage_id in record.passage_ids:
             try:
@@ -218,7 +219,8 @@ class AskFlow:
                                  source=self._source(policy, lang), next_steps=steps,
                                  rated=record.feedback is not Feedback.NONE, not_helpful=not_helpful,
                                  related=self._related(record, lang) if not_helpful and not escalated_to else (),
-                                 escalated_to=escalated_to, tentative=record.tentative)
+                                 escalated_to=escalated_to, tentative=record.tentative,
+                                 picture_unread=picture_unread)
 
     async def _answered_policy(self, record: QuestionRecord) -> Policy:
         """The version the question was answered from, so a rating or a pass-on shows what was rated; the version
@@ -261,7 +263,9 @@ class AskFlow:
             cards_shown: list[Card] = []
             answers_shown: set[tuple[str, ...]] = set()
             for question in asked:
-                one, quoted = await self._answer(turn, question, kept)
+                # The first card says a picture sent with the words was not looked at; once is enough.
+                one, quoted = await self._answer(replace(turn, picture=turn.picture and not cards_shown), question,
+                                                 kept)
                 if one.card is None or (quoted and quoted in answers_shown):
                     continue
                 answers_shown.add(quoted)
@@ -334,7 +338,9 @@ class AskFlow:
             log.warning("question not recorded: storage unavailable")
             record = replace(record, question_id="")
         if passages:
-            answer = self._answer_card(record, lang, policy)
+            # A picture sent with the words is said to be unread on this card only: nothing of it is kept, so a
+            # card drawn again later (rated, passed on) does not say it.
+            answer = self._answer_card(record, lang, policy, picture_unread=turn.picture)
             if answer is not None:
                 return Reply(card=answer), record.passage_ids
         closest = []
@@ -345,7 +351,8 @@ class AskFlow:
                 continue
         return Reply(card=cards.no_answer_card(self._strings, lang, question_id=record.question_id,
                                                question=question, closest=closest,
-                                               names_colleague=await self._names_colleague(turn.actor, question))), ()
+                                               names_colleague=await self._names_colleague(turn.actor, question),
+                                               picture_unread=turn.picture)), ()
 
     async def keep_staff_list(self) -> int:
         """Read the staff list a not-covered question's names are looked up in (a background job, every

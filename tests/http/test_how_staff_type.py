@@ -220,3 +220,24 @@ async def test_a_screenshot_or_a_gif_with_no_words_is_told_plainly_the_bot_reads
     assert "I can't see pictures" in json.dumps(english)
     assert "Alla i ddim gweld lluniau" in json.dumps(welsh, ensure_ascii=False)
     assert await _questions_kept(azurite, table_prefix) == []
+
+
+async def test_a_screenshot_sent_with_a_question_is_answered_with_a_line_saying_the_picture_was_not_looked_at(
+        client: TestClient, connector: Connector, azurite: str, table_prefix: str) -> None:
+    """She asks about a parent's post and pastes it: the words are answered, and she is not left thinking the bot read
+    the screenshot; the not-covered card says so too, in Welsh for a Welsh Teams. Nothing of the picture is kept."""
+    screenshot = {"contentType": "image/*",
+                  "contentUrl": "https://smba.trafficmanager.net/uk/v3/attachments/0-abc/views/original"}
+
+    await client.post("/api/messages", json=_with_a_picture(message(
+        CARYS, "Can I post trip photos on Instagram?", connector.url), dict(screenshot)))
+    await client.post("/api/messages", json=_with_a_picture(message(
+        CARYS, "Can I park in the staff car park at weekends?", connector.url, locale="cy-GB"), dict(screenshot)))
+    await client.post("/api/messages", json=message(CARYS, "Can I post trip photos on Instagram?", connector.url))
+
+    answered, not_covered, words_only = (json.dumps(c, ensure_ascii=False) for c in connector.cards(CARYS_CHAT))
+    assert "can't see pictures" in answered and "ask.feedback" in answered
+    assert "alla i ddim gweld lluniau" in not_covered and "ask.escalate" in not_covered
+    assert "can't see pictures" not in words_only
+    kept = json.dumps(await _questions_kept(azurite, table_prefix), default=str)
+    assert "smba.trafficmanager" not in kept and "picture" not in kept.lower()
