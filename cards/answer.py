@@ -97,9 +97,10 @@ def place_data(place: PolicyPlace) -> dict[str, str]:
     return {"section": place.section, **{key: value for key, value in optional.items() if value}}
 
 
-def _section_data(section: SectionView) -> dict[str, str]:
+def _section_data(section: SectionView, version: str = "") -> dict[str, str]:
     shown_in = {"lang": section.lang} if section.lang else {}
-    return place_data(PolicyPlace(section.section_id, section_mark=section.heading_mark)) | shown_in
+    of_version = {"version": version} if version else {}
+    return place_data(PolicyPlace(section.section_id, section_mark=section.heading_mark)) | shown_in | of_version
 
 
 def shown_in(lang: Lang) -> dict[str, str]:
@@ -133,10 +134,11 @@ def source_line(strings: Catalogue, lang: Lang, source: str, section: SectionVie
     return text(line, subtle=True, size="Small")
 
 
-def section_rows(sections: Sequence[SectionView]) -> list[Element]:
-    """Each section a full-width row to tap: a heading wraps whole, where a button's title is cut off."""
+def section_rows(sections: Sequence[SectionView], *, version: str = "") -> list[Element]:
+    """Each section a full-width row to tap: a heading wraps whole, where a button's title is cut off. With `version`,
+    each button names the version its section is from."""
     return [{"type": "Container", "separator": index > 0, "spacing": "Small",
-             "selectAction": execute(section.heading, VERB_SECTION, _section_data(section)),
+             "selectAction": execute(section.heading, VERB_SECTION, _section_data(section, version)),
              "items": [{"type": "RichTextBlock", "inlines": [
                  {"type": "TextRun", "text": f"{section.heading} ›", "color": "Accent"}]}]}
             for index, section in enumerate(sections)]
@@ -262,10 +264,10 @@ def section_card(strings: Catalogue, lang: Lang, section: SectionView, *, source
     return card([*body, *button_rows(actions[:5])])
 
 
-def sections_card(strings: Catalogue, lang: Lang, sections: Sequence[SectionView]) -> Card:
-    """The policy's sections, each a row to tap (whole headings, never cut off)."""
+def sections_card(strings: Catalogue, lang: Lang, sections: Sequence[SectionView], *, version: str = "") -> Card:
+    """The policy's sections, each a row to tap (whole headings, never cut off; naming `version` when given)."""
     return card([heading(strings.text("ask.sections_title", lang)),
-                 text(strings.text("ask.sections_intro", lang), subtle=True), *section_rows(sections)])
+                 text(strings.text("ask.sections_intro", lang), subtle=True), *section_rows(sections, version=version)])
 
 
 def policy_changed_card(strings: Catalogue, lang: Lang, sections: Sequence[SectionView]) -> Card:

@@ -139,7 +139,8 @@ def published_card(strings: Catalogue, lang: Lang, *, version: str, asked: int |
 def read_request_card(strings: Catalogue, lang: Lang, *, details: PolicyDetails, changes: PolicyChanges,
                       reminder: bool = False, superseded: str = "", recorded_nothing: bool = False) -> Card:
     """Sent to every member of staff: what changed, a way to read it, and "I have read it". In place of a card about
-    an older version (`superseded`), it says so first (and, `recorded_nothing`, that its click recorded nothing)."""
+    an older version (`superseded`), it says so first (and, `recorded_nothing`, that its click recorded nothing).
+    "Read the policy" names the version, so an instance that has not switched to it yet does so first."""
     code = lang.value
     issued = details.issued()
     values = {"title": details.title.text(code), "version": details.version}
@@ -154,7 +155,7 @@ def read_request_card(strings: Catalogue, lang: Lang, *, details: PolicyDetails,
         notes.append({"type": "Container", "style": "warning", "items": [text(note)]})
     return card([heading(title), *notes, text(intro), *changes_elements(strings, lang, changes), *button_rows([
         execute(strings.text("reads.confirm", lang), VERB_CONFIRM_READ, {"version": details.version}, style="positive"),
-        execute(strings.text("button.sections", lang), VERB_SECTIONS),
+        execute(strings.text("button.sections", lang), VERB_SECTIONS, {"version": details.version}),
         execute(strings.text("button.switch_language", lang), VERB_READ_REQUEST,
                 {"version": details.version, "lang": _other(lang).value})])])
 
@@ -163,7 +164,7 @@ def read_confirmed_card(strings: Catalogue, lang: Lang, *, version: str, at: dat
     """The read-and-confirm card once confirmed (a second click says when the first was)."""
     key = "reads.already_confirmed" if already else "reads.confirmed"
     return card([text(strings.text(key, lang, when=when(at), version=version))],
-                [execute(strings.text("button.sections", lang), VERB_SECTIONS)])
+                [execute(strings.text("button.sections", lang), VERB_SECTIONS, {"version": version})])
 
 
 def _names(strings: Catalogue, lang: Lang, names: Sequence[str], *, limit: int, version: str) -> list[Element]:

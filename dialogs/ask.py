@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
@@ -17,6 +18,7 @@ from bot.domain.limits import Limit, RateLimited, RateLimiter, give_back_unused
 from bot.domain.live_policy import PolicyInForce
 from bot.domain.outbox import Notifier, OutboundMessage
 from bot.domain.people import Lang, Person, StaffContact
+from bot.domain.policy_versions import PublishRefused, version_number
 from bot.domain.profiles import UserProfiles, preferred_language
 from bot.domain.questions import (
     MAX_REPLY,
@@ -59,6 +61,8 @@ FOLLOW_UP_SURELY_WORDS = 3
 # instance's memory only: on another instance a follow-up is asked as it came).
 FOLLOW_UP_WITHIN = timedelta(minutes=30)
 LAST_QUESTIONS_REMEMBERED = 2000
+# How long "Read the policy" on a new version's card waits for this instance to switch to it (Teams waits ~15 s).
+CATCH_UP_SECONDS = 8.0
 # The staff list a not-covered question's names are looked up in is read again this often, by a background job: it
 # changes only when IT imports it, and a question turn keeps to its two storage calls (the person, the question).
 STAFF_LIST_KEPT = timedelta(minutes=5)
@@ -91,9 +95,16 @@ class Retriever(Protocol):
         ...
 
 
-class SectionClick(ShownIn):
+class SectionsClick(ShownIn):
+    """`policy.sections`: `version` (optional, on a read-and-confirm card) the version whose sections it opens."""
+
+    version: Text = ""
+
+
+class SectionClick(SectionsClick):
     """`policy.section`: the section's id; `passage` (optional, newer buttons) the passage to show first; the marks
-    of their words (optional, newer still), by which a later version finds them."""
+    of their words (optional, newer still), by which a later version finds them; `version` (optional) the version
+    whose list it was on."""
 
     section: Text = ""
     passage: Text = ""
@@ -135,11 +146,14 @@ class AskFlow:
                  question_limit: int, reply_limit: int,
                  policy_version: Callable[[str], Awaitable[Policy | None]] | None = None,
                  shipped: Policy | None = None, staff: StaffDirectory | None = None,
+                 refresh: Callable[[], Awaitable[object]] | None = None,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self._strings = strings
         self._federation = federation
         # The version in force and its index, read once per turn: a new version may come in between turns.
         self._in_force = in_force
+        # Switches this instance to the version storage says is current (`LivePolicy.refresh`), before its next poll.
+        self._refresh = refresh
         # An earlier version by its number (None when unknown), to show an answer given from it.
         self._policy_version = policy_version
         # The shipped file, whose ids buttons made before they carried marks name (a published version renames them).
@@ -163,7 +177,7 @@ class AskFlow:
         only in private: the reply comes back there)."""
         return {
             cards.VERB_SECTION: Verb(opens(in_the_cards_language(self.show_section)), SectionClick),
-            VERB_SECTIONS: Verb(opens(in_the_cards_language(self.show_sections)), ShownIn),
+            VERB_SECTIONS: Verb(opens(in_the_cards_language(self.show_sections)), SectionsClick),
             VERB_ABOUT: Verb(opens(self.about)),
             cards.VERB_FEEDBACK: Verb(self.feedback, FeedbackClick),
             cards.VERB_ESCALATE: Verb(self.pass_on, QuestionClick),
@@ -383,6 +397,8 @@ class AskFlow:
         """One section in full, found in the version in force by the words its button named (opened at the passage
         it names, where that is still there); when this version no longer has it, a plain "the policy has changed"
         with its sections to choose from."""
+        if not await self._caught_up(str(turn.data.get("version", ""))):
+            return self._version_coming(turn)
         policy = self._policy
         named = PolicyPlace(**{key: str(turn.data.get(key, "")) for key in ("section", "passage", "section_mark",
                                                                              "passage_mark")})
@@ -399,9 +415,37 @@ class AskFlow:
                                              next_steps=steps))
 
     async def show_sections(self, turn: Turn) -> Reply:
-        """The list of sections."""
-        views = [cards.section_view(section, turn.lang) for section in self._policy.sections]
-        return Reply(card=cards.sections_card(self._strings, turn.lang, views))
+        """The list of sections; from a button naming a version (a read-and-confirm card), each section's button names
+        the version too."""
+        named = str(turn.data.get("version", ""))
+        if not await self._caught_up(named):
+            return self._version_coming(turn)
+        policy = self._policy
+        views = [cards.section_view(section, turn.lang) for section in policy.sections]
+        return Reply(card=cards.sections_card(self._strings, turn.lang, views,
+                                              version=policy.details.version if named else ""))
+
+    async def _caught_up(self, named: str) -> bool:
+        """False when a button names a version newer than the one in force here (published on another instance since
+        this one last looked) and this instance cannot switch to it within `CATCH_UP_SECONDS`. A switch that completes
+        leaves the version storage says is current in force, whatever the button named (it may have been gone back
+        from)."""
+        if not _newer(named, self._policy.details.version):
+            return True
+        if self._refresh is None:
+            return False
+        try:
+            # Shielded: a switch that takes longer (a large index) goes on, for the next click.
+            await asyncio.wait_for(asyncio.shield(self._refresh()), CATCH_UP_SECONDS)
+        except (DomainError, TimeoutError) as error:
+            log.warning("version %s named by a button is not in force here yet (%s)", named, type(error).__name__)
+            return False
+        return True
+
+    def _version_coming(self, turn: Turn) -> Reply:
+        """The version a button named is in force elsewhere but not here yet: press again in a minute."""
+        version = str(turn.data.get("version", ""))
+        return Reply(card=notice_card(self._strings.text("ask.version_coming", turn.lang, version=version)))
 
     async def about(self, turn: Turn, *, asked: str = "") -> Reply:
         """Version, dates, approval, whether the review is overdue, and what changed from the version before; for a
@@ -706,6 +750,18 @@ class AskFlow:
                 more_from_asker=review.more_from_asker.get(record.question_id, 0),
                 replied_by=record.replied_by, replied_at=record.replied_at))
         return Reply(card=cards.review_card(self._strings, turn.lang, items, left_out=review.left_out))
+
+
+def _newer(named: str, in_force: str) -> bool:
+    """Whether a button names a later version than the one in force ("" or no version number named: no)."""
+    try:
+        wanted = version_number(named)
+    except PublishRefused:
+        return False
+    try:
+        return wanted > version_number(in_force)
+    except PublishRefused:
+        return True
 
 
 def _follow_up_opener(said: str) -> str | None:

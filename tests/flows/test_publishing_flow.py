@@ -33,6 +33,8 @@ from bot.storage.memory import (
     MemoryStore,
     MemoryUserProfiles,
 )
+from cards.answer import VERB_SECTION
+from cards.common import VERB_SECTIONS
 from cards.elements import Card
 from cards.i18n import Catalogue
 from cards.publishing import VERB_CONFIRM_READ, VERB_PUBLISH, VERB_READ_REQUEST, VERB_READS, published_text
@@ -43,7 +45,14 @@ from dialogs.policy_reads import ReadingFlow
 from dialogs.publishing import PublishingFlow
 from tests.flows.conftest import CARYS, FFION, GARETH, OWAIN, REPO, SIAN, BotInMemory, NoIndex, text_of
 from tests.support.cards import actions, verb_data
-from tests.support.policies import FIXTURE_POLICY_FILE, TEXT_2022, fixture_policy, write_revised
+from tests.support.policies import (
+    AI_SECTION,
+    FIXTURE_POLICY_FILE,
+    REMOVED_SECTION,
+    TEXT_2022,
+    fixture_policy,
+    write_revised,
+)
 
 STAFF = (CARYS, OWAIN, SIAN, GARETH, FFION)
 
@@ -218,6 +227,56 @@ async def test_i_have_read_it_on_last_versions_card_records_nothing_and_offers_t
     assert await reads.list_confirmed("2") == []
     assert [c.person.aad_object_id for c in await reads.list_confirmed("3")] == [CARYS.aad_object_id]
     assert "version 3" in text_of(confirmed.card) or "fersiwn 3" in text_of(confirmed.card)
+
+
+async def _another_instance(bot: PublishingBot, strings: Catalogue, federation: Federation) -> BotInMemory:
+    """A second instance of the bot on the same storage, started now: it follows the current version at its own
+    poll, which has not come round yet."""
+    store = bot.bot.store
+    live = LivePolicy[NoIndex](MemoryPolicyVersions(store), default=fixture_policy, build_index=lambda p: NoIndex())
+    await live.start()
+    home = HomeFlow(strings, federation)
+    ask = AskFlow(strings=strings, federation=federation, in_force=live.current, questions=MemoryQuestionLog(store),
+                  notifier=QueueingNotifier(MemoryOutbox(store)), profiles=MemoryUserProfiles(store),
+                  limiter=MemoryRateLimiter(store), question_limit=10, reply_limit=50, shipped=fixture_policy(),
+                  refresh=live.refresh)
+    return BotInMemory(store, Router([home, ask], fallback=home.help, unknown_verb=home.unknown_verb,
+                                     invalid_data=home.invalid_card), federation)
+
+
+def _section_buttons(card: Card | None) -> dict[str, dict[str, Any]]:
+    """The data of each section row's button, by the heading it shows."""
+    return {str(row["selectAction"]["title"]): dict(row["selectAction"]["data"])
+            for row in (card or {}).get("body", []) if isinstance(row, dict) and "selectAction" in row}
+
+
+async def test_read_the_policy_on_the_new_versions_card_shows_the_new_version_on_an_instance_not_yet_switched(
+        bot: PublishingBot, strings: Catalogue, federation: Federation, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Carys is asked to read version 2 and taps "Read the policy"; the click lands on the instance that has not yet
+    polled for the new version: she reads version 2's sections, never version 1's, and each section as version 2 has
+    it. Where that instance cannot reach storage, she is told plainly that version 2 is a moment away."""
+    other = await _another_instance(bot, strings, federation)
+    unreachable = await _another_instance(bot, strings, federation)
+    await bot.publishes(write_revised(tmp_path, "v2.txt"), "2")
+    [card] = await bot.read_cards(CARYS)
+    old_card_sections = await other.clicks(CARYS, VERB_SECTIONS, {})  # a card from before buttons named the version
+
+    sections = await other.clicks(CARYS, VERB_SECTIONS, verb_data(card, VERB_SECTIONS))
+    buttons = _section_buttons(sections.card)
+    with monkeypatch.context() as fault:
+        fault.setattr(MemoryPolicyVersions, "get_pointer", _storage_down)
+        not_yet = await unreachable.clicks(CARYS, VERB_SECTIONS, verb_data(card, VERB_SECTIONS))
+        section_not_yet = await unreachable.clicks(CARYS, VERB_SECTION, buttons[AI_SECTION[0]])
+    section = await unreachable.clicks(CARYS, VERB_SECTION, buttons[AI_SECTION[0]])
+
+    assert verb_data(card, VERB_SECTIONS)["version"] == "2"
+    assert REMOVED_SECTION in text_of(old_card_sections.card)  # as before: the version this instance has
+    assert AI_SECTION[0] in buttons and REMOVED_SECTION not in buttons
+    assert buttons[AI_SECTION[0]]["version"] == "2"
+    moment = strings.text("ask.version_coming", Lang.EN, version="2")
+    assert text_of(not_yet.card) == text_of(section_not_yet.card) and moment in text_of(not_yet.card)
+    assert AI_SECTION[1] in text_of(section.card)
 
 
 # The policy owner
