@@ -44,6 +44,7 @@ from dialogs.language import ShownIn, in_the_cards_language, in_the_listed_langu
 from dialogs.pasted import questions_in
 from dialogs.phrases import listed_in_welsh, read_phrases
 from dialogs.private import PrivateChat
+from dialogs.staff_only import not_staff
 
 log = logging.getLogger(__name__)
 
@@ -377,6 +378,12 @@ class AskFlow:
         self._staff_read = (members, self._clock())
         return len(members)
 
+    async def _staff_list(self) -> list[StaffMember]:
+        """The staff list as the background job last read it (read here once if it has not yet); [] with none."""
+        if self._staff is not None and self._staff_read is None:
+            await self.keep_staff_list()
+        return self._staff_read[0] if self._staff_read else []
+
     async def _names_colleague(self, asker: Person, question: str) -> bool:
         """True when the question names someone on the staff list other than the asker, as the concern flow finds names
         (whole name, first name or surname, Welsh mutations included). It may be an ordinary question that names
@@ -527,9 +534,9 @@ class AskFlow:
 
     async def escalate(self, turn: Turn) -> Reply:
         """Pass an unanswered question to the policy owner, who gets a card with a reply box; the asker's card is
-        shown again in the language it was answered in. A guest from another organisation is told, below the card as
-        they left it, to contact the school; nothing is passed on, counted or sent (Teams is asked here, never when a
-        question is answered)."""
+        shown again in the language it was answered in. A guest from another organisation, or someone in the tenant
+        who is not on the staff list (a pupil in Hwb), is told why not, below the card as they left it; nothing is
+        passed on, counted or sent (Teams is asked here, never when a question is answered)."""
         owner = self._federation.policy_owner
         now = self._clock()
         try:
@@ -539,6 +546,9 @@ class AskFlow:
             escalated = record.escalated(turn.actor, owner, now)
             if await turn.is_guest():
                 return Reply(card=error_card(self._strings, record.lang, "ask.guest",
+                                             federation=self._federation.name(record.lang)), new_message=True)
+            if await not_staff(self._federation, turn.actor, self._staff_list):
+                return Reply(card=error_card(self._strings, record.lang, "ask.not_on_staff_list",
                                              federation=self._federation.name(record.lang)), new_message=True)
             await self._limiter.take(self._question_limit, turn.actor.key, now)
         except (RecordNotFound, NotAllowed):

@@ -72,6 +72,7 @@ from dialogs.base import (
 from dialogs.language import in_the_cards_language, in_the_listed_language, in_the_words_typed
 from dialogs.phrases import listed_in_welsh, read_phrases
 from dialogs.private import PrivateChat
+from dialogs.staff_only import not_staff
 
 log = logging.getLogger(__name__)
 _REFERENCE = re.compile(r"C-[A-Z0-9]{6}")
@@ -317,12 +318,15 @@ class ConcernFlow:
 
     async def submit(self, turn: Turn) -> Reply:
         """Store the report, send it to the first person it is not about, and give the reporter a receipt. A guest from
-        another organisation is told to contact the school, below the form as they left it; nothing is stored or
-        sent."""
+        another organisation, or someone in the tenant who is not on the staff list (a pupil in Hwb), is told so, below
+        the form as they left it; nothing is stored or sent."""
         if not turn.is_private:
             return Reply()
         if await turn.is_guest():
             return Reply(card=error_card(self._strings, turn.lang, "concern.guest",
+                                         federation=self._federation.name(turn.lang)), new_message=True)
+        if await not_staff(self._federation, turn.actor, self._directory.list_members):
+            return Reply(card=error_card(self._strings, turn.lang, "concern.not_on_staff_list",
                                          federation=self._federation.name(turn.lang)), new_message=True)
         texts = {key: (value.strip() if isinstance(value := turn.data.get(key), str) else "") for key in
                  ("what", "since", "where", "who", "evidence", "meeting", "urgent", "about", "involves_manager")}

@@ -66,6 +66,13 @@ def member_for(staff: Sequence[StaffMember], person: Person) -> StaffMember | No
     return next((m for m in staff if m.aad_object_id == person.aad_object_id.lower()), None)
 
 
+def off_the_staff_list(staff: Sequence[StaffMember], person: Person) -> bool:
+    """True when there is a staff list to go by (someone on it has an object id) and the person is not on it. Hwb is
+    one tenant for every school in Wales, pupils too: only the list tells the federation's staff from the rest."""
+    ids = {m.aad_object_id for m in staff if m.aad_object_id}
+    return bool(ids) and person.aad_object_id.lower() not in ids
+
+
 def line_manager_in(staff: Sequence[StaffMember], person: Person) -> StaffContact | None:
     """The person's line manager by the staff list, if they and their manager are on it with object ids."""
     me = member_for(staff, person)

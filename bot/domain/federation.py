@@ -68,13 +68,20 @@ class Federation:
         """The schools whose requests this person may decide."""
         return tuple(school for school in self.schools if school.may_decide(person))
 
+    def _named(self) -> tuple[StaffContact, ...]:
+        return (*(c for s in self.schools for c in (s.headteacher, *s.delegates)), self.policy_owner,
+                *((self.chair_of_governors,) if self.chair_of_governors else ()))
+
     def display_name(self, aad_object_id: str, name: str) -> str:
         """One name for each person wherever they appear: the name these settings give the people they name
         (headteachers, delegates, policy owner, chair of governors), else `name` (from Teams, Graph or the staff
         list)."""
-        contacts = (*(c for s in self.schools for c in (s.headteacher, *s.delegates)), self.policy_owner,
-                    *((self.chair_of_governors,) if self.chair_of_governors else ()))
-        return next((c.name for c in contacts if c.aad_object_id.lower() == aad_object_id.lower()), name)
+        return next((c.name for c in self._named() if c.aad_object_id.lower() == aad_object_id.lower()), name)
+
+    def names(self, person: Person) -> bool:
+        """True for someone these settings name: a headteacher, a delegate, the policy owner or the chair."""
+        me = person.aad_object_id.lower()
+        return bool(me) and any(c.aad_object_id.lower() == me for c in self._named())
 
     def deciders_for(self, school: School, requester: Person) -> tuple[StaffContact, ...]:
         """Who decides this person's requests at `school`: its headteacher and named delegates, never the requester

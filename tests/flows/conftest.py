@@ -76,6 +76,8 @@ class BotInMemory:
     store: MemoryStore
     router: Router
     federation: Federation
+    # The background job that reads the staff list again (app.py runs it every `STAFF_LIST_KEPT`).
+    staff_list_job: Callable[[], Awaitable[int]] | None = None
 
     async def meets(self, *people: Person) -> None:
         """Each person has opened the bot (the edge keeps where to reach them), so messages can reach them."""
@@ -88,6 +90,11 @@ class BotInMemory:
         staff = read_staff_csv((REPO / "config" / "staff.local.csv").read_text(encoding="utf-8"),
                                schools=[s.school_id for s in self.federation.schools])
         await MemoryStaffDirectory(self.store).replace_all(staff.staff)
+
+    async def keeps_the_staff_list(self) -> None:
+        """The background job reads the staff list again, as it does every `STAFF_LIST_KEPT`."""
+        assert self.staff_list_job is not None
+        await self.staff_list_job()
 
     async def says(self, person: Person, text: str, *, lang: Lang = Lang.EN, scope: Scope = Scope.PERSONAL) -> Reply:
         """The person types `text`."""
@@ -129,7 +136,7 @@ def open_bot(strings: Catalogue, federation: Federation, in_force: Callable[[], 
                           in_force=in_force)
     router = Router([home, concerns, permissions, reading, ask], fallback=home.help, unknown_verb=home.unknown_verb,
                     invalid_data=home.invalid_card)
-    return BotInMemory(store, router, federation)
+    return BotInMemory(store, router, federation, ask.keep_staff_list)
 
 
 @pytest.fixture(scope="session")

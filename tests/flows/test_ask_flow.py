@@ -1044,3 +1044,49 @@ async def test_an_ordinary_policy_question_gets_no_concern_button_whoever_it_nam
     reply = await answering_bot.says(OWAIN, asked)
 
     assert "concern.form" not in _verbs(reply.card)
+
+
+# Hwb is one tenant for every maintained school in Wales, staff and pupils: the staff list says who is the federation's
+
+PUPIL = Person(CARYS.tenant_id, "c3000000-0000-4000-8000-0000000000b1", "Elis Pupil (Year 9)")
+
+
+@pytest.mark.parametrize(("asked", "lang", "said"), [
+    ("How many days of annual leave do I get?", Lang.EN, "staff list"),
+    ("Faint o ddiwrnodau o wyliau blynyddol ydw i'n eu cael?", Lang.CY, "rhestr staff")])
+async def test_a_pupil_in_the_hwb_tenant_is_answered_from_the_policy_but_cannot_pass_a_question_to_the_headteacher(
+        answering_bot: BotInMemory, strings: Catalogue, asked: str, lang: Lang, said: str) -> None:
+    """Reading the policy is open to anyone in the tenant; passing a question on is for the federation's staff."""
+    bot = answering_bot
+    await bot.has_the_staff_list()
+    await bot.meets(PUPIL, SIAN)
+    answered = await bot.says(PUPIL, "Can I be friends with pupils on Facebook?")
+    not_covered = await bot.says(PUPIL, asked)
+
+    clicked = await bot.clicks(PUPIL, "ask.escalate", verb_data(not_covered.card or {}, "ask.escalate"))
+
+    assert _quotes(answered.card or {})
+    assert clicked.new_message
+    told = strings.text("ask.not_on_staff_list", lang, federation=bot.federation.name(lang))
+    assert told in text_of(clicked.card) and said in text_of(clicked.card)
+    assert await bot.cards_for(SIAN) == [] and bot.store.use_windows == {}
+    assert all(record.escalated_at is None for record in bot.store.questions.values())
+
+
+async def test_a_new_starter_added_to_the_staff_list_can_pass_a_question_on_once_the_list_is_read_again(
+        answering_bot: BotInMemory, strings: Catalogue) -> None:
+    bot = answering_bot
+    await bot.has_the_staff_list()
+    await bot.meets(PUPIL, SIAN)
+    not_covered = await bot.says(PUPIL, "How many days of annual leave do I get?")
+    refused = await bot.clicks(PUPIL, "ask.escalate", verb_data(not_covered.card or {}, "ask.escalate"))
+    directory = MemoryStaffDirectory(bot.store)
+    await directory.replace_all([*await directory.list_members(), StaffMember(
+        "Elis Newydd", "elis.newydd@llanidloes.example.cymru", "high", "Teaching Assistant", "",
+        PUPIL.aad_object_id)])
+    await bot.keeps_the_staff_list()
+
+    passed = await bot.clicks(PUPIL, "ask.escalate", verb_data(not_covered.card or {}, "ask.escalate"))
+
+    assert "staff list" in text_of(refused.card) and "staff list" not in text_of(passed.card)
+    assert len(await bot.cards_for(SIAN)) == 1

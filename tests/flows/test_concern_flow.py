@@ -1284,3 +1284,38 @@ async def test_a_concern_typed_in_the_staff_team_by_someone_the_bot_can_reach_is
 
     assert told.card is None and told.more == []
     assert len(await staffed.cards_for(CARYS)) == 1
+
+
+# Hwb is one tenant for every maintained school in Wales, staff and pupils: the staff list says who is the federation's
+
+PUPIL = Person(CARYS.tenant_id, "c3000000-0000-4000-8000-0000000000b1", "Elis Pupil (Year 9)")
+
+
+@pytest.mark.parametrize(("lang", "said"), [(Lang.EN, "staff list"), (Lang.CY, "rhestr staff")])
+async def test_a_pupil_in_the_hwb_tenant_cannot_report_a_colleague_to_a_line_manager(
+        staffed: BotInMemory, lang: Lang, said: str) -> None:
+    """Not on the federation's staff list: the report is refused, below the form, in their language; nothing is
+    stored, counted or sent to anyone."""
+    strings = load_catalogue()
+    await staffed.meets(PUPIL)
+    form = await staffed.says(PUPIL, "report a concern", lang=lang)
+
+    about = "gareth.hughes@llanidloes.example.cymru"
+    sent = await staffed.clicks(PUPIL, "concern.submit", {**verb_data(form.card or {}, "concern.submit"),
+                                                          "what": SECRET, "about": about}, lang=lang)
+
+    assert sent.new_message
+    told = strings.text("concern.not_on_staff_list", lang, federation=staffed.federation.name(lang))
+    assert told in text_of(sent.card) and said in text_of(sent.card)
+    assert staffed.store.reports == {} and staffed.store.use_windows == {}
+    assert SECRET not in text_of([await staffed.cards_for(p) for p in (GARETH, SIAN, CARYS, CHAIR)])
+
+
+async def test_before_the_staff_list_is_imported_anyone_in_the_tenant_can_still_send_a_report(
+        bot: BotInMemory) -> None:
+    await bot.meets(PUPIL, SIAN)
+
+    await _report(bot, PUPIL)
+
+    [report] = bot.store.reports.values()
+    assert report.reporter == PUPIL

@@ -1335,3 +1335,46 @@ async def test_withdraw_asks_are_you_sure_before_a_request_leaves_the_headteache
         assert json.dumps(strings.text("perm.withdraw_confirm", lang), ensure_ascii=False) in text_of(opens["card"])
         assert [(a["title"], a["verb"]) for a in actions(opens["card"])] == [
             (strings.text("perm.withdraw_yes", lang), "permission.withdraw")]
+
+
+# Hwb is one tenant for every maintained school in Wales, staff and pupils: the staff list says who is the federation's
+
+PUPIL = Person(TENANT, "c3000000-0000-4000-8000-0000000000b1", "Elis Pupil (Year 9)")
+
+
+@pytest.mark.parametrize(("lang", "said"), [(Lang.EN, "staff list"), (Lang.CY, "rhestr staff")])
+async def test_a_pupil_in_the_hwb_tenant_cannot_send_the_headteacher_a_request(
+        bot: BotInMemory, strings: Catalogue, lang: Lang, said: str) -> None:
+    """A pupil (or a teacher at another Powys school) opens the app in Hwb: not on the federation's staff list, so
+    Send is refused, below the form, in their language; nothing is stored, counted or sent."""
+    await bot.has_the_staff_list()
+    await bot.meets(PUPIL, SIAN, FFION)
+
+    sent = await bot.clicks(PUPIL, "permission.submit", _form(), lang=lang)
+
+    assert sent.new_message
+    assert strings.text("perm.not_on_staff_list", lang, federation=bot.federation.name(lang)) in text_of(sent.card)
+    assert said in text_of(sent.card)
+    assert bot.store.requests == {} and bot.store.use_windows == {}
+    assert await bot.cards_for(SIAN) == [] and await bot.cards_for(FFION) == []
+
+
+async def test_before_the_staff_list_is_imported_anyone_in_the_tenant_can_still_send_a_request(
+        bot: BotInMemory) -> None:
+    await bot.meets(PUPIL, SIAN, FFION)
+
+    await _submitted(bot, PUPIL)
+
+    [request] = bot.store.requests.values()
+    assert request.requester == PUPIL and len(await bot.cards_for(SIAN)) == 1
+
+
+async def test_the_chair_of_governors_named_in_the_settings_but_not_on_the_staff_list_can_send_a_request(
+        bot: BotInMemory) -> None:
+    chair = Person(TENANT, "a1000000-0000-4000-8000-000000000006", "Mr Huw Davies")
+    await bot.has_the_staff_list()
+    await bot.meets(chair, SIAN, FFION)
+
+    await _submitted(bot, chair)
+
+    assert len(bot.store.requests) == 1 and len(await bot.cards_for(SIAN)) == 1
