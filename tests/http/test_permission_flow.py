@@ -793,3 +793,26 @@ async def test_approve_and_decline_pressed_on_two_instances_at_once_make_one_dec
         assert outcome in shown and "permission.approve" not in shown
     told = [json.dumps(c) for c in connector.cards(CARYS_CHAT)[before:]]
     assert sum(f"Your request {request_id} was {record['State']}" in c for c in told) == 1, told
+
+
+PUPIL = {"id": "29:pupil", "name": "Elis Pupil (Year 9)", "aadObjectId": "c3000000-0000-4000-8000-0000000000b1"}
+
+
+@pytest.mark.parametrize(("locale", "told"), [("en-GB", "not on the federation's staff list"),
+                                              ("cy-GB", "ddim ar restr staff y ffederasiwn")])
+async def test_a_pupil_in_the_hwb_tenant_cannot_send_the_headteacher_a_request(
+        staffed: TestClient, connector: Connector, azurite: str, table_prefix: str, locale: str, told: str) -> None:
+    """Hwb is one tenant for every school in Wales: a pupil (Teams calls them a user, not a guest) who can open the app
+    sent Siân a request to approve. With the staff list imported, Send is refused in their language, on the real
+    tables; nothing is stored, counted or sent."""
+    connector.members[PUPIL["id"]] = as_a_member(PUPIL, "user")
+    await _meet(staffed, connector, SIAN, PUPIL)
+    before = len(connector.cards(SIAN_CHAT))
+
+    refused = await _invoke(staffed, PUPIL, "permission.submit", form(), connector, locale=locale)
+    await staffed.app[SERVICES].deliverer.drain()
+
+    assert told in json.dumps(refused, ensure_ascii=False) and "permission.withdraw" not in json.dumps(refused)
+    assert connector.cards(SIAN_CHAT)[before:] == []
+    for table in ("permissions", "permissionindex", "ratelimits"):
+        assert await _rows(azurite, table_prefix + table) == [], table
