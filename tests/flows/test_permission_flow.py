@@ -7,7 +7,7 @@ import json
 import re
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -1376,5 +1376,21 @@ async def test_the_chair_of_governors_named_in_the_settings_but_not_on_the_staff
     await bot.meets(chair, SIAN, FFION)
 
     await _submitted(bot, chair)
+
+    assert len(bot.store.requests) == 1 and len(await bot.cards_for(SIAN)) == 1
+
+
+async def test_a_member_of_staff_is_not_locked_out_when_the_staff_list_cannot_be_read(
+        bot: BotInMemory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As a failed guest lookup counts as staff: the list unreadable at Send says nothing against her."""
+    await bot.has_the_staff_list()
+    await bot.meets(CARYS, SIAN, FFION)
+
+    async def unreadable(self: MemoryStaffDirectory) -> NoReturn:
+        raise StorageUnavailable("the directory table did not answer")
+
+    monkeypatch.setattr(MemoryStaffDirectory, "list_members", unreadable)
+
+    await _submitted(bot, CARYS)
 
     assert len(bot.store.requests) == 1 and len(await bot.cards_for(SIAN)) == 1
