@@ -15,7 +15,7 @@ import requests
 
 from app import graph_line_managers
 from bot.domain.concerns import ConcernReport, Route
-from bot.domain.directory import LineManagers, find_line_manager, read_staff_csv
+from bot.domain.directory import LineManagers, StaffMember, find_line_manager, read_staff_csv
 from bot.domain.federation import load_federation
 from bot.domain.outbox import QueueingNotifier
 from bot.domain.people import Lang, Person, StaffContact
@@ -168,6 +168,9 @@ async def test_graph_404_falls_back_to_the_staff_list(
 async def test_when_neither_knows_it_goes_to_the_headteacher_and_says_why(
         graph: GraphLineManagers, directory: TableStaffDirectory, store: TableStore) -> None:
     nobody = Person(TENANT, "a1000000-0000-4000-8000-0000000000ff", "Ann Lewis")
+    # On the staff list (only staff on it may report, in Hwb's one tenant for all Wales), with no line manager there.
+    await directory.replace_all([*await directory.list_members(), StaffMember(
+        "Ann Lewis", "ann.lewis@llanidloes.example.cymru", "high", "Cover Supervisor", "", nobody.aad_object_id)])
     flow, reports = _flow(store, [graph, directory])
 
     report = await _submit(flow, reports, nobody)
