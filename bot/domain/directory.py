@@ -67,10 +67,12 @@ def member_for(staff: Sequence[StaffMember], person: Person) -> StaffMember | No
 
 
 def off_the_staff_list(staff: Sequence[StaffMember], person: Person) -> bool:
-    """True when there is a staff list to go by (someone on it has an object id) and the person is not on it. Hwb is
-    one tenant for every school in Wales, pupils too: only the list tells the federation's staff from the rest."""
+    """True when there is a staff list to go by and the person is not on it. Hwb is one tenant for every school in
+    Wales, pupils too: only the list tells the federation's staff from the rest. It goes by Entra object ids, so only a
+    list where every row has one can say someone is not staff: a row without one (the import warns and accepts it) may
+    be the person asking, and a member of staff is never turned away for the office's missing column."""
     ids = {m.aad_object_id for m in staff if m.aad_object_id}
-    return bool(ids) and person.aad_object_id.lower() not in ids
+    return bool(ids) and len(ids) == len(staff) and person.aad_object_id.lower() not in ids
 
 
 def line_manager_in(staff: Sequence[StaffMember], person: Person) -> StaffContact | None:

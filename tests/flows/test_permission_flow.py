@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.domain.directory import StaffMember, read_staff_csv
 from bot.domain.errors import StorageUnavailable
 from bot.domain.federation import Federation, parse_federation
 from bot.domain.live_policy import PolicyInForce
@@ -1357,6 +1358,21 @@ async def test_a_pupil_in_the_hwb_tenant_cannot_send_the_headteacher_a_request(
     assert said in text_of(sent.card)
     assert bot.store.requests == {} and bot.store.use_windows == {}
     assert await bot.cards_for(SIAN) == [] and await bot.cards_for(FFION) == []
+
+
+async def test_while_a_staff_row_has_no_object_id_nobody_is_turned_away_as_not_staff(bot: BotInMemory) -> None:
+    """The office's export often lacks the Entra id column (the import warns and accepts it): a row without one may be
+    the person asking, so a member of staff is never refused for it; the list says "not staff" only when complete."""
+    staff = read_staff_csv((REPO / "config" / "staff.local.csv").read_text(encoding="utf-8"),
+                           schools=[s.school_id for s in bot.federation.schools]).staff
+    await MemoryStaffDirectory(bot.store).replace_all([*staff, StaffMember(
+        name="Nia Newydd", email="nia.newydd@llanidloes.example.cymru", school="high", role="Teacher",
+        line_manager_email="sian.roberts@llanidloes.example.cymru", aad_object_id="")])
+    await bot.meets(PUPIL, SIAN, FFION)
+
+    sent = await bot.clicks(PUPIL, "permission.submit", _form())
+
+    assert len(bot.store.requests) == 1 and "permission.withdraw" in json.dumps(sent.card)
 
 
 async def test_before_the_staff_list_is_imported_anyone_in_the_tenant_can_still_send_a_request(
