@@ -42,9 +42,9 @@ from cards.publishing import changes_elements, published_text
 from dialogs.base import CardData, Handler, Reply, Text, Turn, Verb, normalise, opens
 from dialogs.language import ShownIn, in_the_cards_language, in_the_listed_language
 from dialogs.pasted import questions_in
-from dialogs.phrases import listed_in_welsh, read_phrases
+from dialogs.phrases import listed_in_welsh, opening, read_phrases
 from dialogs.private import PrivateChat
-from dialogs.staff_only import not_staff
+from dialogs.staff_only import refused_as
 
 log = logging.getLogger(__name__)
 
@@ -162,7 +162,7 @@ class AskFlow:
         self._questions = questions
         # The staff list the concern flow picks colleagues from: a not-covered question naming one points there too.
         self._staff = staff
-        self._staff_read: tuple[list[StaffMember], datetime] | None = None  # the list and when it was read
+        self._kept_staff: list[StaffMember] | None = None  # as `keep_staff_list` last read it
         self._notifier = notifier
         self._profiles = profiles
         self._limiter = limiter
@@ -309,11 +309,11 @@ class AskFlow:
         "" for anything else."""
         said = normalise(turn.text)
         last = self._last_asked.get(turn.actor.key)
-        opener = _follow_up_opener(said)
-        if (last is None or opener is None or len(said.split()) > FOLLOW_UP_MOST_WORDS
+        after = _words_after_opener(said)
+        if (last is None or after is None or len(said.split()) > FOLLOW_UP_MOST_WORDS
                 or self._clock() - last[1] > FOLLOW_UP_WITHIN):
             return ""
-        if _surely_a_follow_up(turn.text):  # "what about Instagram?"
+        if after <= FOLLOW_UP_SURELY_WORDS:  # "what about Instagram?"
             return last[0]
         # "What if a parent tags me in a photo?" opens like a follow-up but is a question of its own: one the policy
         # answers surely on its own is asked alone.
@@ -374,28 +374,23 @@ class AskFlow:
         `STAFF_LIST_KEPT`, so a question turn never waits on it); how many are on it."""
         if self._staff is None:
             return 0
-        members = await self._staff.list_members()
-        self._staff_read = (members, self._clock())
-        return len(members)
+        self._kept_staff = await self._staff.list_members()
+        return len(self._kept_staff)
 
     async def _staff_list(self) -> list[StaffMember]:
         """The staff list as the background job last read it (read here once if it has not yet); [] with none."""
-        if self._staff is not None and self._staff_read is None:
+        if self._staff is not None and self._kept_staff is None:
             await self.keep_staff_list()
-        return self._staff_read[0] if self._staff_read else []
+        return self._kept_staff or []
 
     async def _names_colleague(self, asker: Person, question: str) -> bool:
         """True when the question names someone on the staff list other than the asker, as the concern flow finds names
         (whole name, first name or surname, Welsh mutations included). It may be an ordinary question that names
         someone: the card's line says "if", and nothing more is kept. False when the list cannot be read."""
-        if self._staff is None:
+        try:
+            members = await self._staff_list()
+        except StorageUnavailable:
             return False
-        if self._staff_read is None:  # the job has not read it yet (or could not): read once here
-            try:
-                await self.keep_staff_list()
-            except StorageUnavailable:
-                return False
-        members = self._staff_read[0] if self._staff_read else []
         me = asker.aad_object_id.lower()
         return any(mentions(question, StaffContact(m.aad_object_id, m.name, m.email))
                    for m in members if not (me and m.aad_object_id == me))
@@ -544,11 +539,8 @@ class AskFlow:
             if record.answered and record.feedback is not Feedback.NOT_HELPFUL:
                 raise NotAllowed("an answer is passed on only once its asker marked it not helpful")
             escalated = record.escalated(turn.actor, owner, now)
-            if await turn.is_guest():
-                return Reply(card=error_card(self._strings, record.lang, "ask.guest",
-                                             federation=self._federation.name(record.lang)), new_message=True)
-            if await not_staff(self._federation, turn.actor, self._staff_list):
-                return Reply(card=error_card(self._strings, record.lang, "ask.not_on_staff_list",
+            if refused := await refused_as(turn, self._federation, self._staff_list):
+                return Reply(card=error_card(self._strings, record.lang, f"ask.{refused}",
                                              federation=self._federation.name(record.lang)), new_message=True)
             await self._limiter.take(self._question_limit, turn.actor.key, now)
         except (RecordNotFound, NotAllowed):
@@ -774,16 +766,17 @@ def _newer(named: str, in_force: str) -> bool:
         return True
 
 
-def _follow_up_opener(said: str) -> str | None:
-    """The follow-up opening ("what about", "a beth am") a normalised message starts with, or None."""
-    return next((start for start in FOLLOW_UPS if said == start or said.startswith(start + " ")), None)
+def _words_after_opener(said: str) -> int | None:
+    """How many words follow the follow-up opening ("what about", "a beth am") a normalised message starts with; None
+    when it starts with none."""
+    opener = opening(said, FOLLOW_UPS)
+    return None if opener is None else len(said.split()) - len(opener.split())
 
 
 def _surely_a_follow_up(text: str) -> bool:
     """A follow-up's opening then a few words at most: "what about Instagram?", "a beth am y cynradd?"."""
-    said = normalise(text)
-    opener = _follow_up_opener(said)
-    return opener is not None and len(said.split()) - len(opener.split()) <= FOLLOW_UP_SURELY_WORDS
+    after = _words_after_opener(normalise(text))
+    return after is not None and after <= FOLLOW_UP_SURELY_WORDS
 
 
 def _with_their_follow_ups(asked: list[str]) -> list[str]:

@@ -72,7 +72,7 @@ from dialogs.base import (
 from dialogs.language import in_the_cards_language, in_the_listed_language, in_the_words_typed
 from dialogs.phrases import listed_in_welsh, read_phrases
 from dialogs.private import PrivateChat
-from dialogs.staff_only import not_staff
+from dialogs.staff_only import refused_as
 
 log = logging.getLogger(__name__)
 _REFERENCE = re.compile(r"C-[A-Z0-9]{6}")
@@ -322,11 +322,8 @@ class ConcernFlow:
         the form as they left it; nothing is stored or sent."""
         if not turn.is_private:
             return Reply()
-        if await turn.is_guest():
-            return Reply(card=error_card(self._strings, turn.lang, "concern.guest",
-                                         federation=self._federation.name(turn.lang)), new_message=True)
-        if await not_staff(self._federation, turn.actor, self._directory.list_members):
-            return Reply(card=error_card(self._strings, turn.lang, "concern.not_on_staff_list",
+        if refused := await refused_as(turn, self._federation, self._directory.list_members):
+            return Reply(card=error_card(self._strings, turn.lang, f"concern.{refused}",
                                          federation=self._federation.name(turn.lang)), new_message=True)
         texts = {key: (value.strip() if isinstance(value := turn.data.get(key), str) else "") for key in
                  ("what", "since", "where", "who", "evidence", "meeting", "urgent", "about", "involves_manager")}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from dialogs.base import normalise
-from dialogs.phrases import read_phrases
+from dialogs.phrases import opening, read_phrases
 
 SIGNATURE_LINES = read_phrases("signature-lines.txt")
 SIGN_OFFS = frozenset(read_phrases("sign-offs.txt"))
@@ -17,7 +17,7 @@ SIGNATURE_LINE_MOST_WORDS = 8
 
 def _signature_line(line: str) -> bool:
     said = normalise(line)
-    return any(said == start or said.startswith(start + " ") for start in SIGNATURE_LINES)
+    return opening(said, SIGNATURE_LINES) is not None
 
 
 def _signed_below(lines: list[str]) -> bool:

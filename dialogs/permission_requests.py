@@ -68,7 +68,7 @@ from dialogs.base import (
 from dialogs.language import ShownIn, in_the_cards_language, in_the_listed_language
 from dialogs.phrases import listed_in_welsh, one_of, read_phrases, read_table
 from dialogs.private import PrivateChat
-from dialogs.staff_only import not_staff
+from dialogs.staff_only import refused_as
 
 log = logging.getLogger(__name__)
 
@@ -418,11 +418,8 @@ class PermissionFlow:
         Send names the same request (by the form's token), so a second press shows the request the first made. A
         guest from another organisation, or someone in the tenant who is not on the staff list (a pupil in Hwb), is
         told, below the form as they left it, and nothing is stored or sent."""
-        if await turn.is_guest():
-            return Reply(card=error_card(self._strings, turn.lang, "perm.guest",
-                                         federation=self._federation.name(turn.lang)), new_message=True)
-        if await not_staff(self._federation, turn.actor, self._directory.list_members):
-            return Reply(card=error_card(self._strings, turn.lang, "perm.not_on_staff_list",
+        if refused := await refused_as(turn, self._federation, self._directory.list_members):
+            return Reply(card=error_card(self._strings, turn.lang, f"perm.{refused}",
                                          federation=self._federation.name(turn.lang)), new_message=True)
         now = self._clock()
         given = turn.data.get("form") if is_form_token(turn.data.get("form")) else ""

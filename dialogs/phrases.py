@@ -79,3 +79,9 @@ def one_of(phrases: tuple[str, ...]) -> str:
     if odd:
         raise ValueError(f"only words can be matched here, not {odd!r}")
     return f"({'|'.join(phrases)})"
+
+
+def opening(said: str, phrases: tuple[str, ...]) -> str | None:
+    """The one of `phrases` a normalised message opens with, as whole words ("what about" in "what about insta"), or
+    None."""
+    return next((start for start in phrases if said == start or said.startswith(start + " ")), None)

@@ -12,6 +12,7 @@ from bot.domain.directory import StaffMember, off_the_staff_list
 from bot.domain.errors import StorageUnavailable
 from bot.domain.federation import Federation
 from bot.domain.people import Person
+from dialogs.base import Turn
 
 
 async def not_staff(federation: Federation, person: Person,
@@ -25,3 +26,15 @@ async def not_staff(federation: Federation, person: Person,
         return off_the_staff_list(await staff(), person)
     except StorageUnavailable:
         return False
+
+
+async def refused_as(turn: Turn, federation: Federation,
+                     staff: Callable[[], Awaitable[Sequence[StaffMember]]]) -> str | None:
+    """Why the person may not send: "guest" (a guest from another organisation, as Teams lists them) or
+    "not_on_staff_list" (in the tenant, but not the federation's staff: `not_staff`); None for staff. Each flow has a
+    message under its own prefix for each ("perm.guest", "concern.not_on_staff_list"...)."""
+    if await turn.is_guest():
+        return "guest"
+    if await not_staff(federation, turn.actor, staff):
+        return "not_on_staff_list"
+    return None

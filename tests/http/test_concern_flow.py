@@ -36,7 +36,7 @@ from tests.support.concerns import (
     send_report,
 )
 from tests.support.connector import Connector
-from tests.support.faults import fail_next_enqueue
+from tests.support.faults import fail_next_enqueue, second_press_during_first_write
 
 SECRET = "Dafydd from the science department keeps sending me nasty direct messages about my lessons"
 
@@ -541,22 +541,9 @@ async def test_a_double_press_of_send_on_the_days_last_report_is_told_it_was_sen
     await say_hi(client, connector, CARYS, GARETH)
     await client.post("/api/messages", json=message(CARYS, "report a concern", connector.url))
     token = verb_data(connector.cards(CARYS_CHAT)[-1], "concern.submit")["form"]
-    real_create, first_writing, second_writing = TableConcernReports.create, asyncio.Event(), asyncio.Event()
-    presses: list[asyncio.Task[Any]] = []
-
-    async def create(reports: TableConcernReports, *args: Any) -> None:
-        if not first_writing.is_set():  # storage is slow with the first press's write: the other press comes meanwhile
-            first_writing.set()
-            waiting = asyncio.ensure_future(second_writing.wait())
-            await asyncio.wait([waiting, *presses], return_when=asyncio.FIRST_COMPLETED)  # it writes, or is answered
-            waiting.cancel()
-        else:
-            second_writing.set()
-        await real_create(reports, *args)
-
-    monkeypatch.setattr(TableConcernReports, "create", create)
-    presses.extend(asyncio.create_task(_report(client, connector, form=token)) for _ in range(2))
-    shown = [json.dumps(card) for card in await asyncio.gather(*presses)]
+    pressed = second_press_during_first_write(monkeypatch, TableConcernReports, "create",
+                                              [lambda: _report(client, connector, form=token)] * 2)
+    shown = [json.dumps(card) for card in await pressed]
     await client.app[SERVICES].deliverer.drain()
 
     async with TableClient.from_connection_string(azurite, table_prefix + "reports") as table:

@@ -36,7 +36,7 @@ from tests.support.activities import (
 )
 from tests.support.cards import actions, press, verb_data
 from tests.support.connector import Connector
-from tests.support.faults import fail_next_enqueue
+from tests.support.faults import fail_next_enqueue, second_press_during_first_write
 
 REPO = Path(__file__).resolve().parents[2]
 OTHER_TENANT = "99999999-0000-4000-8000-000000000000"
@@ -717,23 +717,10 @@ async def test_a_double_press_of_send_on_the_days_last_request_is_told_it_was_se
     await _meet(client, connector, CARYS, SIAN)
     await client.post("/api/messages", json=message(CARYS, "I need permission for a class Instagram", connector.url))
     token = verb_data(connector.cards(CARYS_CHAT)[-1], "permission.submit")["form"]
-    real_create, first_writing, second_writing = TablePermissionRequests.create, asyncio.Event(), asyncio.Event()
-    presses: list[asyncio.Task[Any]] = []
-
-    async def create(requests: TablePermissionRequests, *args: Any) -> None:
-        if not first_writing.is_set():  # storage is slow with the first press's write: the other press comes meanwhile
-            first_writing.set()
-            waiting = asyncio.ensure_future(second_writing.wait())
-            await asyncio.wait([waiting, *presses], return_when=asyncio.FIRST_COMPLETED)  # it writes, or is answered
-            waiting.cancel()
-        else:
-            second_writing.set()
-        await real_create(requests, *args)
-
-    monkeypatch.setattr(TablePermissionRequests, "create", create)
-    presses.extend(asyncio.create_task(_invoke(client, CARYS, "permission.submit", {**form(), "form": token},
-                                               connector)) for _ in range(2))
-    shown = [json.dumps(card) for card in await asyncio.gather(*presses)]
+    pressed = second_press_during_first_write(
+        monkeypatch, TablePermissionRequests, "create",
+        [lambda: _invoke(client, CARYS, "permission.submit", {**form(), "form": token}, connector)] * 2)
+    shown = [json.dumps(card) for card in await pressed]
 
     assert len([r for r in await _rows(azurite, table_prefix + "permissions") if r["RowKey"] == "request"]) == 1
     assert all("permission.withdraw" in s for s in shown), "a press of the Send that made the request was refused"

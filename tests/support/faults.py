@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
+from typing import Any
 
 import pytest
 from aiohttp import web
@@ -29,6 +31,28 @@ def fail_next_enqueue(monkeypatch: pytest.MonkeyPatch, *, about: str = "") -> No
         await real_enqueue(outbox, messages)
 
     monkeypatch.setattr(TableOutbox, "enqueue", enqueue_failing_once)
+
+
+def second_press_during_first_write(monkeypatch: pytest.MonkeyPatch, store: type, method: str,
+                                    presses: Sequence[Callable[[], Awaitable[Any]]]) -> Awaitable[list[Any]]:
+    """Two presses of one Send (a laptop and a phone), storage slow with the first press's write (`store.method`):
+    it waits until the other press writes too, or is answered without writing. The presses' answers, in order."""
+    real, first_writing, second_writing = getattr(store, method), asyncio.Event(), asyncio.Event()
+    tasks: list[asyncio.Task[Any]] = []
+
+    async def slow_first(adapter: Any, *args: Any) -> Any:
+        if not first_writing.is_set():
+            first_writing.set()
+            waiting = asyncio.ensure_future(second_writing.wait())
+            await asyncio.wait([waiting, *tasks], return_when=asyncio.FIRST_COMPLETED)  # it writes, or is answered
+            waiting.cancel()
+        else:
+            second_writing.set()
+        return await real(adapter, *args)
+
+    monkeypatch.setattr(store, method, slow_first)
+    tasks.extend(asyncio.ensure_future(press()) for press in presses)
+    return asyncio.gather(*tasks)
 
 
 # What Azure's Table service answers while a data role is still applying (README step 6, infra/README.md step 8).
