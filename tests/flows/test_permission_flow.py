@@ -437,15 +437,14 @@ async def test_requests_storage_refused_do_not_use_up_the_daily_limit(bot: BotIn
     assert len(await MemoryPermissionRequests(bot.store).list_by_requester(CARYS)) == 1
 
 
-def _written_late(fault: pytest.MonkeyPatch, *, then_unreadable: bool) -> None:
-    """Storage writes the next request but answers after the time budget; `then_unreadable`: nor can it be read just
-    after."""
-    real_create, real_get = MemoryPermissionRequests.create, MemoryPermissionRequests.get
+def _answered_late(fault: pytest.MonkeyPatch, write: str, *, then_unreadable: bool) -> None:
+    """Storage makes the next `write` of a request ("create": a new request; "save": a decision, a withdrawal) but
+    answers after the time budget; `then_unreadable`: nor can it be read just after."""
+    real_write, real_get = getattr(MemoryPermissionRequests, write), MemoryPermissionRequests.get
     unreadable = {"left": 0}
 
-    async def answered_late(requests: MemoryPermissionRequests, request: PermissionRequest,
-                            audit: AuditEntry) -> None:
-        await real_create(requests, request, audit)
+    async def answered_late(requests: MemoryPermissionRequests, request: PermissionRequest, audit: AuditEntry) -> None:
+        await real_write(requests, request, audit)
         unreadable["left"] = int(then_unreadable)
         raise StorageUnavailable("injected: the write answered after the budget")
 
@@ -455,7 +454,7 @@ def _written_late(fault: pytest.MonkeyPatch, *, then_unreadable: bool) -> None:
             raise StorageUnavailable("injected: storage went away")
         return await real_get(requests, request_id)
 
-    fault.setattr(MemoryPermissionRequests, "create", answered_late)
+    fault.setattr(MemoryPermissionRequests, write, answered_late)
     fault.setattr(MemoryPermissionRequests, "get", get)
 
 
@@ -476,7 +475,7 @@ async def test_a_request_whose_save_answered_late_is_shown_as_sent_and_reaches_t
         bot: BotInMemory, monkeypatch: pytest.MonkeyPatch) -> None:
     await bot.meets(CARYS, SIAN)
     with monkeypatch.context() as fault:
-        _written_late(fault, then_unreadable=False)
+        _answered_late(fault, "create", then_unreadable=False)
         told = await bot.clicks(CARYS, "permission.submit", {**_form(), "form": await _form_token(bot)})
     await _catching_up(bot).catch_up()
 
@@ -489,7 +488,7 @@ async def test_a_request_storage_may_have_saved_is_never_called_unsent_and_reach
     await bot.meets(CARYS, SIAN)
     form = {**_form(), "form": await _form_token(bot)}
     with monkeypatch.context() as fault:
-        _written_late(fault, then_unreadable=True)
+        _answered_late(fault, "create", then_unreadable=True)
         told = await bot.clicks(CARYS, "permission.submit", form)
     await _catching_up(bot).catch_up()  # a minute later
     again = await bot.clicks(CARYS, "permission.submit", form)
@@ -501,28 +500,6 @@ async def test_a_request_storage_may_have_saved_is_never_called_unsent_and_reach
     assert len(await _cards_to_decide(bot, SIAN)) == 1
 
 
-def _changed_late(fault: pytest.MonkeyPatch, *, then_unreadable: bool) -> None:
-    """Storage makes the next change of a request (a decision, a withdrawal) but answers after the time budget;
-    `then_unreadable`: nor can it be read just after."""
-    real_save, real_get = MemoryPermissionRequests.save, MemoryPermissionRequests.get
-    unreadable = {"left": 0}
-
-    async def answered_late(requests: MemoryPermissionRequests, request: PermissionRequest,
-                            audit: AuditEntry) -> PermissionRequest:
-        await real_save(requests, request, audit)
-        unreadable["left"] = int(then_unreadable)
-        raise StorageUnavailable("injected: the write answered after the budget")
-
-    async def get(requests: MemoryPermissionRequests, request_id: str) -> PermissionRequest:
-        if unreadable["left"]:
-            unreadable["left"] -= 1
-            raise StorageUnavailable("injected: storage went away")
-        return await real_get(requests, request_id)
-
-    fault.setattr(MemoryPermissionRequests, "save", answered_late)
-    fault.setattr(MemoryPermissionRequests, "get", get)
-
-
 @pytest.mark.parametrize("where", ["its card", "the pending list"])
 async def test_a_decision_storage_made_but_answered_late_is_shown_as_made_and_reaches_the_requester(
         bot: BotInMemory, monkeypatch: pytest.MonkeyPatch, where: str) -> None:
@@ -531,7 +508,7 @@ async def test_a_decision_storage_made_but_answered_late_is_shown_as_made_and_re
     clicked = {"id": request_id, "reason": "Fine.", **({"from": "list"} if where == "the pending list" else {})}
 
     with monkeypatch.context() as fault:
-        _changed_late(fault, then_unreadable=False)
+        _answered_late(fault, "save", then_unreadable=False)
         told = await bot.clicks(SIAN, "permission.approve", clicked)
 
     assert "nothing was changed" not in text_of(told.card)
@@ -548,7 +525,7 @@ async def test_a_decision_storage_may_have_made_is_never_called_unmade(bot: BotI
     request_id = await _submitted(bot)
 
     with monkeypatch.context() as fault:
-        _changed_late(fault, then_unreadable=True)
+        _answered_late(fault, "save", then_unreadable=True)
         told = await bot.clicks(SIAN, "permission.approve", {"id": request_id, "reason": "Fine."})
     again = await bot.clicks(SIAN, "permission.approve", {"id": request_id, "reason": "Fine."})
 
@@ -576,7 +553,7 @@ async def test_a_withdrawal_storage_made_but_answered_late_is_shown_as_made(bot:
     request_id = await _submitted(bot)
 
     with monkeypatch.context() as fault:
-        _changed_late(fault, then_unreadable=False)
+        _answered_late(fault, "save", then_unreadable=False)
         told = await bot.clicks(CARYS, "permission.withdraw", {"id": request_id})
 
     assert "nothing was changed" not in text_of(told.card) and "Withdrawn" in text_of(told.card)
