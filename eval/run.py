@@ -61,7 +61,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
              "2022-fortyfirst.en", "2022-fortyfirst.cy", "2022-fortysecond.en", "2022-fortysecond.cy",
              "2022-fortythird.en", "2022-fortythird.cy",
              "2022-fortyfourth.en", "2022-fortyfourth.cy",
-             "2022-fortyfifth.en", "2022-fortyfifth.cy"),
+             "2022-fortyfifth.en", "2022-fortyfifth.cy",
+             "2022-fortysixth.en", "2022-fortysixth.cy"),
     "revised-a": ("revised-a.en", "revised-a.cy", "revised-a-held.en", "revised-a-held.cy"),
     "revised-b": ("revised-b.en", "revised-b.cy", "revised-b-held.en", "revised-b-held.cy"),
     "other-school": ("other-school.en", "other-school.cy", "other-school-held.en", "other-school-held.cy"),
@@ -147,6 +148,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
     "other-school-39": ("other-school-39-fortyfourth.en", "other-school-39-fortyfourth.cy"),
     "revised-as": ("revised-as-fortyfifth.en", "revised-as-fortyfifth.cy"),
     "other-school-40": ("other-school-40-fortyfifth.en", "other-school-40-fortyfifth.cy"),
+    "revised-at": ("revised-at-fortysixth.en", "revised-at-fortysixth.cy"),
+    "other-school-41": ("other-school-41-fortysixth.en", "other-school-41-fortysixth.cy"),
 }
 # The 2022 sets whose misses taught the steering data: only the no-steering figure is fair for them.
 TAUGHT_STEERING = frozenset({"2022-rounds"})
