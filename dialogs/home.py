@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from bot.domain.federation import Federation
 from bot.domain.people import Lang
 from bot.domain.text import fold
+from bot.policy.lexicon import ENGLISH_STOPWORDS, WELSH_STOPWORDS
 from cards.common import (
     VERB_HELP,
     VERB_LANGUAGE,
@@ -20,7 +21,7 @@ from cards.common import (
 from cards.elements import Card
 from cards.i18n import Catalogue
 from dialogs.base import CardData, Handler, Reply, Text, Turn, Verb, normalise, opens
-from dialogs.language import in_the_listed_language, in_the_words_typed
+from dialogs.language import in_the_listed_language
 from dialogs.phrases import listed_in_welsh, one_of, read_patterns, read_phrases
 
 # The phrases each answer is given for are lists in data/ (`dialogs.phrases`), which a Welsh speaker can extend; each
@@ -41,6 +42,8 @@ WHY_WORDS = frozenset(read_phrases("why.txt"))
 # Swearing at the bot in a few words: a calm word on what it can do; nothing is kept or offered to the headteacher.
 SWEARING = frozenset(read_phrases("swearing.txt"))
 SWORN_AT_MOST_WORDS = 6
+# Swear words listed in Welsh only ("blydi", "ffycin"), which the words' own language check does not know.
+_SWEARING_IN_WELSH = listed_in_welsh("swearing.txt")
 # Words that make a short message with a swear word in it about what happened to the writer, read as any other.
 _ABOUT_THE_WRITER = frozenset({"me", "my", "i", "fi", "fy", "mi"})
 # Each answered in Welsh when the phrase is listed in Welsh only, whatever Teams is set to ("Perffaith", "Ok diolch").
@@ -104,7 +107,7 @@ class HomeFlow:
         if phrase := _said_only(said, WHY_WORDS):
             return _in_the_phrases_language(self.why, phrase)
         if _sworn_at(said, turn.text):
-            return in_the_words_typed(self.sworn_at)
+            return in_the_listed_language(self.sworn_at, listed_in_welsh=_sworn_in_welsh(said))
         if language_asked_for(turn.text) is not None:
             return self.switch_language
         if not said and turn.picture and not turn.files:
@@ -228,6 +231,14 @@ def _sworn_at(said: str, text: str) -> bool:
     words = said.split()
     return ("?" not in text and len(words) <= SWORN_AT_MOST_WORDS and any(word in SWEARING for word in words)
             and not any(word in _ABOUT_THE_WRITER for word in words))
+
+
+def _sworn_in_welsh(said: str) -> bool:
+    """ "Blydi bot", "ffycin hel": each swear word in it listed in Welsh only, and none of the small English words an
+    English sentence has around one ("this bot is ffycin useless" is English)."""
+    words = said.split()
+    return (all(word in _SWEARING_IN_WELSH for word in words if word in SWEARING)
+            and not any(word in ENGLISH_STOPWORDS and word not in WELSH_STOPWORDS for word in words))
 
 
 def _said_only(said: str, phrases: frozenset[str]) -> str | None:

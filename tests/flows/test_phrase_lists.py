@@ -104,6 +104,18 @@ async def test_every_swear_word_in_the_list_aimed_at_the_bot_gets_a_calm_word(bo
     assert await _not_answered_with(bot, strings, typed, "home.sworn_at") == []
 
 
+async def test_swearing_in_welsh_words_gets_the_calm_word_in_welsh_whatever_teams_is_set_to(
+        bot: BotInMemory, strings: Catalogue) -> None:
+    """ "Blydi bot", "ffycin hel": swear words listed in Welsh, which the words' own language check does not know,
+    get Welsh as every other phrase listed in Welsh does; among English words ("this bot is ffycin useless") the
+    person's language stays."""
+    typed = [f"{word} bot" for word in welsh_only("swearing.txt")]
+
+    assert await _not_answered_with(bot, strings, typed, "home.sworn_at", welsh=set(typed)) == []
+    among_english = await bot.says(CARYS, "this bot is ffycin useless", lang=Lang.EN)
+    assert strings.text("home.sworn_at", Lang.EN) in text_of(among_english.card)
+
+
 async def test_every_courtesy_word_in_the_lists_changes_nothing(bot: BotInMemory, strings: Catalogue) -> None:
     """ "ok, never mind", "never mind, os gwelwch yn dda": still backing out."""
     typed = ([f"{word}, never mind" for word in lines("courtesy-before.txt")]
