@@ -86,7 +86,8 @@ async def test_uncovered_question_goes_to_the_head_and_the_reply_comes_back(clie
     assert (row["Answered"], row["Reply"]) == (False, "See the staff handbook, section 4.")
 
 
-@pytest.mark.parametrize(("locale", "told"), [("en-GB", "Teams shows you as a guest"), ("cy-GB", "fel gwestai")])
+@pytest.mark.parametrize(("locale", "told"), [("en-GB", "Teams shows you as a guest"),
+                                               ("cy-GB", "Yn ôl Teams, rydych chi'n westai")])
 async def test_a_guest_in_the_school_tenant_can_read_the_policy_but_not_pass_a_question_to_the_headteacher(
         client: TestClient, connector: Connector, azurite: str, table_prefix: str, locale: str, told: str) -> None:
     """A guest from another organisation is refused a request and a report at Send, but "Ask the headteacher" on a

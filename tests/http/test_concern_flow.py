@@ -65,7 +65,8 @@ async def test_report_reaches_the_line_manager_who_acknowledges(staffed: TestCli
     assert "was acknowledged" in json.dumps(connector.cards(CARYS_CHAT)[-1])
 
 
-@pytest.mark.parametrize(("locale", "told"), [("en-GB", "Teams shows you as a guest"), ("cy-GB", "fel gwestai")])
+@pytest.mark.parametrize(("locale", "told"), [("en-GB", "Teams shows you as a guest"),
+                                               ("cy-GB", "Yn ôl Teams, rydych chi'n westai")])
 async def test_a_guest_in_the_school_tenant_cannot_send_a_report(staffed: TestClient, connector: Connector,
                                                                  azurite: str, table_prefix: str, locale: str,
                                                                  told: str) -> None:

@@ -223,7 +223,8 @@ async def test_a_request_to_a_headteacher_who_removed_the_app_says_it_waits_unti
         status, "permission.withdraw")["id"]
 
 
-@pytest.mark.parametrize(("locale", "told"), [("en-GB", "Teams shows you as a guest"), ("cy-GB", "fel gwestai")])
+@pytest.mark.parametrize(("locale", "told"), [("en-GB", "Teams shows you as a guest"),
+                                               ("cy-GB", "Yn ôl Teams, rydych chi'n westai")])
 async def test_a_guest_in_the_school_tenant_cannot_send_the_headteacher_a_request(
         client: TestClient, connector: Connector, azurite: str, table_prefix: str, locale: str, told: str) -> None:
     """A guest from another organisation (the county's officer, say) sent a request, and the headteacher got Approve /
