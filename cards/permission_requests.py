@@ -335,9 +335,9 @@ def _decided(strings: Catalogue, lang: Lang, request: PermissionRequest) -> list
 
 def my_requests_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[PermissionRequest, str]], *,
                      notice: str = "", how_to_change: bool = False) -> Card:
-    """A person's requests, newest first: each one's state, who decided it, when and why, and Withdraw on those still
-    waiting; as many as fit (`MAX_LISTED` at most), then how many more there are. `how_to_change`: a request sent is
-    never edited, so how to change one (withdraw it and ask again)."""
+    """A person's requests, newest first: each one's state, who decided it, when and why, its own card one click away,
+    and Withdraw on those still waiting; as many as fit (`MAX_LISTED` at most), then how many more there are.
+    `how_to_change`: a request sent is never edited, so how to change one (withdraw it and ask again)."""
     body: list[Element] = [heading(strings.text("perm.mine_title", lang))]
     if notice:
         body.append(text(notice, weight="Bolder"))
@@ -349,9 +349,10 @@ def my_requests_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[Pe
     for shown, (request, school) in enumerate(requests):
         items: list[Element] = [_line(strings, lang, request, school),
                                 user_text(request.purpose, limit=200, italic=True), *_decided(strings, lang, request)]
+        buttons = [_see_in_full(strings, lang, request)]
         if request.state is RequestState.PENDING:
-            items.append(action_set([withdraw_button(strings, lang,
-                                                     {"id": request.request_id, "from": "list", **shown_in(lang)})]))
+            buttons.append(withdraw_button(strings, lang, {"id": request.request_id, "from": "list", **shown_in(lang)}))
+        items += button_rows(buttons)
         entry = {"type": "Container", "separator": True, "items": items}
         more = text(strings.text("perm.mine_more", lang, count=len(requests) - shown), weight="Bolder")
         # Teams refuses a card over 28 KB: the newest first, as many as fit, and how many more there are.

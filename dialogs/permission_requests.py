@@ -618,6 +618,10 @@ class PermissionFlow:
             request = await self._load(turn)
         except RecordNotFound:
             return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
+        return self._decided_by(request, turn)
+
+    def _decided_by(self, request: PermissionRequest, turn: Turn) -> tuple[PermissionRequest, School] | Reply:
+        """The request and its school if the turn's person may decide it; otherwise the plain refusal."""
         school = self._school(request.school_id)
         if school is None or not (school.may_decide(turn.actor)
                                   or self._federation.may_decide(school, request.requester, turn.actor)):
@@ -811,14 +815,17 @@ class PermissionFlow:
                                              notice=notice, errors=errors))
 
     async def open(self, turn: Turn) -> Reply:
-        """One pending request's decision card, from the list; a decider's own request opens as its requester sees it
-        (nobody decides their own)."""
-        found = await self._for_decider(turn)
-        if isinstance(found, Reply):
-            return found
-        request, school = found
+        """One request's card: its requester's own status card (from My requests, or a decider's own request from the
+        pending list: nobody decides their own); the decision card for whoever decides it."""
+        try:
+            request = await self._load(turn)
+        except RecordNotFound:
+            return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
         if turn.actor.aad_object_id == request.requester.aad_object_id:
             return Reply(card=self._status_card(request, turn.lang))
+        found = self._decided_by(request, turn)
+        if isinstance(found, Reply):
+            return found
         return Reply(card=self._settled_card(request, turn.lang, opened=True))
 
     async def register(self, turn: Turn) -> Reply:

@@ -1075,6 +1075,29 @@ async def test_my_requests_says_how_many_more_there_are_than_it_shows(bot: BotIn
     assert first.request_id in text_of(mine)  # the newest first
 
 
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_each_request_on_my_requests_opens_its_own_card_with_withdraw_while_it_waits(
+        bot: BotInMemory, strings: Catalogue, lang: Lang) -> None:
+    """My requests listed each request with no way to open it: a teacher (who decides nothing) could only read the
+    list. Each now opens its own status card below the list, with Withdraw only while it waits, in the list's
+    language; a colleague's request is not theirs to open."""
+    await bot.meets(CARYS, SIAN)
+    waiting_id, declined_id = await _submitted(bot), await _submitted(bot)
+    await bot.clicks(SIAN, "permission.decline", {"id": declined_id, "reason": "Use the school's own page instead."})
+    listed = (await bot.says(CARYS, "my requests", lang=lang)).card or {}
+
+    opens = {a["data"]["id"]: a for a in actions(listed) if a.get("verb") == "permission.open"}
+    assert set(opens) == {waiting_id, declined_id}
+    assert {a["title"] for a in opens.values()} == {strings.text("perm.open", lang)}
+    for request_id, withdraw in ((waiting_id, True), (declined_id, False)):
+        opened = await bot.clicks(CARYS, "permission.open", opens[request_id]["data"], lang=Lang.EN)
+        assert opened.new_message  # the list stays to come back to
+        assert _title(opened.card) == strings.text("perm.status_title", lang, id=request_id)
+        assert ("permission.withdraw" in {a.get("verb") for a in actions(opened.card or {})}) is withdraw
+    someone_elses = await bot.clicks(OWAIN, "permission.open", opens[waiting_id]["data"], lang=lang)
+    assert waiting_id not in text_of(someone_elses.card) and not actions(someone_elses.card or {})
+
+
 @pytest.mark.parametrize(("typed", "teams", "title"), [
     ("Dw i angen caniatâd ar gyfer Instagram y dosbarth", Lang.EN, "Gofyn caniatâd y pennaeth"),
     ("gofyn caniatâd", Lang.EN, "Gofyn caniatâd y pennaeth"),
