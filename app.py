@@ -23,7 +23,6 @@ from bot.domain.errors import RecordNotFound, StorageUnavailable
 from bot.domain.federation import Federation
 from bot.domain.live_policy import LivePolicy
 from bot.domain.outbox import Notifier
-from bot.domain.people import Person
 from bot.domain.profiles import UserProfiles
 from bot.domain.questions import forget_old_questions
 from bot.edge.admission import TurnGate
@@ -72,7 +71,7 @@ from bot.storage.tables import TableStore, service_client
 from bot.storage.users import TableUserProfiles
 from cards.i18n import Catalogue, load_catalogue
 from dialogs.ask import STAFF_LIST_KEPT, AskFlow
-from dialogs.base import Flow, Router
+from dialogs.base import Flow, KeptFromMessages, Router
 from dialogs.concerns import ConcernFlow, offensive_comments_guidance
 from dialogs.home import HomeFlow
 from dialogs.permission_requests import PermissionFlow
@@ -148,8 +147,8 @@ class Flows:
 
     flows: list[Flow]
     jobs: list[Job]
-    # What a person's deleted Teams message takes with it (the questions kept from it).
-    forget_message: Callable[[Person, str], Awaitable[int]] | None = None
+    # What is kept from a person's Teams messages (the questions asked in them), by the message's id.
+    kept_from_messages: KeptFromMessages | None = None
 
 
 def build_flows(parts: FlowParts) -> Flows:
@@ -194,7 +193,7 @@ def build_flows(parts: FlowParts) -> Flows:
             Job("policy-version-poll", settings.policy_poll_seconds, parts.live.refresh),
             Job("policy-campaigns", settings.campaign_check_interval_seconds, reading.check_campaigns),
             Job("staff-list", STAFF_LIST_KEPT.total_seconds(), ask.keep_staff_list)]
-    return Flows([publishing, parts.home, concerns, permissions, reading, ask], jobs, ask.forget_message)
+    return Flows([publishing, parts.home, concerns, permissions, reading, ask], jobs, ask)
 
 
 def _shipped_policy(settings: Settings) -> Policy | None:
@@ -349,7 +348,7 @@ async def _bot(app: web.Application) -> AsyncIterator[None]:
     router = Router(built.flows, fallback=home.help, unknown_verb=home.unknown_verb,
                     invalid_data=home.invalid_card)
     bot = TeamsBot(router=router, profiles=profiles, deliverer=deliverer, federation=federation, strings=strings,
-                   agents_playground=settings.agents_playground, forget_message=built.forget_message)
+                   agents_playground=settings.agents_playground, kept_from_messages=built.kept_from_messages)
     admission = Admission(TurnGate(settings.turns_at_once), click_wait=settings.click_queue_seconds,
                           message_wait=settings.message_queue_seconds)
     handler = MessagesHandler(adapter, auth, TurnLogics(run=bot.on_turn, busy=bot.on_busy, queued=bot.on_queued),

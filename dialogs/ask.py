@@ -266,42 +266,50 @@ class AskFlow:
     async def ask(self, turn: Turn) -> Reply:
         """Answer a typed question from the policy, or say honestly that it does not cover it; a message of two or three
         questions gets an answer to each, one card each (an answer the one before already gave is not shown twice). An
-        edited message is kept as it now reads: the questions kept from its words before go (`forget_message`)."""
+        edited message is kept as it now reads (the edge has taken back its words before: `forget_message`)."""
         follows = self._follows(turn)
         typed = turn.text.strip()
         asked = [f"{follows} {typed}"] if follows else _with_their_follow_ups(questions_in(typed))
         self._remember_last(turn, follows or asked[-1])  # a follow-up goes on from the question it followed
-        kept: list[str] = []
         if len(asked) == 1:
-            reply = (await self._answer(turn, asked[0], kept))[0]
-        else:
-            cards_shown: list[Card] = []
-            answers_shown: set[tuple[str, ...]] = set()
-            for question in asked:
-                # The first card says a picture sent with the words was not looked at; once is enough.
-                one, quoted = await self._answer(replace(turn, picture=turn.picture and not cards_shown), question,
-                                                 kept)
-                if one.card is None or (quoted and quoted in answers_shown):
-                    continue
-                answers_shown.add(quoted)
-                cards_shown.append(one.card)
-            reply = Reply(card=cards_shown[0], more=cards_shown[1:]) if cards_shown else Reply()
-        if turn.edited and turn.message_id:
-            try:
-                await forget_deleted_message(self._questions, turn.actor, turn.message_id,
-                                             policy_owner=self._federation.policy_owner, keep=kept)
-            except DomainError as error:  # the answer to the new words matters more; the old stay until retention
-                log.warning("edited message: the questions kept from its words before stay (%s)",
-                            type(error).__name__)
-        return reply
+            return (await self._answer(turn, asked[0]))[0]
+        cards_shown: list[Card] = []
+        answers_shown: set[tuple[str, ...]] = set()
+        for question in asked:
+            # The first card says a picture sent with the words was not looked at; once is enough.
+            one, quoted = await self._answer(replace(turn, picture=turn.picture and not cards_shown), question)
+            if one.card is None or (quoted and quoted in answers_shown):
+                continue
+            answers_shown.add(quoted)
+            cards_shown.append(one.card)
+        return Reply(card=cards_shown[0], more=cards_shown[1:]) if cards_shown else Reply()
 
-    async def forget_message(self, person: Person, message_id: str) -> int:
-        """The person deleted a Teams message: the questions kept from it go, with what is still owed about them,
-        unless the person they were passed to has replied (`forget_deleted_message`); how many went. Nobody is told
-        (Teams shows the person nothing either); the last question a follow-up would go on from is forgotten too."""
-        self._last_asked.pop(person.key, None)
+    async def forget_message(self, person: Person, message_id: str, *, edited: bool = False) -> int:
+        """The person deleted a Teams message, or edited it (its words first sent are taken back, whatever it now
+        says): the questions kept from it go, with what is still owed about them, unless the person they were passed to
+        has replied (`forget_deleted_message`); how many went. Nobody is told (Teams shows the person nothing either).
+        After a delete the last question a follow-up would go on from is forgotten too; an edited follow-up still goes
+        on from the question it followed."""
+        if not edited:
+            self._last_asked.pop(person.key, None)
         return len(await forget_deleted_message(self._questions, person, message_id,
                                                 policy_owner=self._federation.policy_owner))
+
+    async def keep_again(self, turn: Turn) -> int:
+        """Undo in Teams of a deleted message: the questions its words ask are kept again, answered from the policy in
+        force now, as when first asked (a question the school kept through the delete is not kept twice); how many.
+        Nothing is said: the answer is still in the chat. Words that are no question (a menu word) keep nothing."""
+        if turn.text.strip() == "" or self.match_text(turn) != self.ask:
+            return 0
+        still_kept = {r.text for r in await self._questions.list_from_message(turn.actor, turn.message_id)}
+        in_force = self._in_force()
+        kept = 0
+        for question in _with_their_follow_ups(questions_in(turn.text.strip())):
+            record = self._question_record(turn, question, in_force.index.answer(question), in_force.policy)
+            if record is not None and record.text not in still_kept:
+                await self._questions.add(record)
+                kept += 1
+        return kept
 
     def _follows(self, turn: Turn) -> str:
         """For a follow-up ("and if they're over 18?") the person's last question, asked in the last
@@ -328,31 +336,38 @@ class AskFlow:
         while len(self._last_asked) > LAST_QUESTIONS_REMEMBERED:
             del self._last_asked[next(iter(self._last_asked))]
 
-    async def _answer(self, turn: Turn, question: str, kept: list[str]) -> tuple[Reply, tuple[str, ...]]:
+    def _question_record(self, turn: Turn, question: str, found: Answer, policy: Policy) -> QuestionRecord | None:
+        """The record a question is kept by, as the policy answered it; None for a question about the document itself,
+        which its details answer and nothing keeps."""
+        if found.detail:
+            return None
+        passages = list(found.passages) if found.answered else []
+        now = self._clock()
+        return QuestionRecord(
+            question_id=new_question_id(now), asker=turn.actor, text=kept_text(question),
+            lang=Lang.CY if found.language == Lang.CY.value else turn.lang, asked_at=now, answered=bool(passages),
+            section_id=policy.section_of(passages[0].id).id if passages else "",
+            passage_ids=tuple(p.id for p in passages), score=float(found.score),
+            policy_version=policy.details.version, tentative=bool(passages) and found.tentative,
+            message_id=turn.message_id)
+
+    async def _answer(self, turn: Turn, question: str) -> tuple[Reply, tuple[str, ...]]:
         """One question's card, with what it quotes (the passages; "about" for the document's details; nothing when the
-        policy does not cover it); the id of the question kept is added to `kept`."""
+        policy does not cover it)."""
         in_force = self._in_force()
         policy = in_force.policy
         found = in_force.index.answer(question)
         lang = Lang.CY if found.language == Lang.CY.value else turn.lang
-        if found.detail:  # a question about the document itself: its details answer it
+        record = self._question_record(turn, question, found, policy)
+        if record is None:  # a question about the document itself: its details answer it
             return await self.about(replace(turn, lang=lang), asked=found.detail), ("about", found.detail)
-        passages = list(found.passages) if found.answered else []
-        now = self._clock()
-        record = QuestionRecord(
-            question_id=new_question_id(now), asker=turn.actor, text=kept_text(question), lang=lang, asked_at=now,
-            answered=bool(passages), section_id=policy.section_of(passages[0].id).id if passages else "",
-            passage_ids=tuple(p.id for p in passages), score=float(found.score),
-            policy_version=policy.details.version, tentative=bool(passages) and found.tentative,
-            message_id=turn.message_id)
         try:
             await self._questions.add(record)
-            kept.append(record.question_id)
         except StorageUnavailable:
             # The answer matters more than its record; without a record there is nothing to rate or pass on.
             log.warning("question not recorded: storage unavailable")
             record = replace(record, question_id="")
-        if passages:
+        if record.answered:
             # A picture sent with the words is said to be unread on this card only: nothing of it is kept, so a
             # card drawn again later (rated, passed on) does not say it.
             answer = self._answer_card(record, lang, policy, picture_unread=turn.picture)

@@ -156,6 +156,19 @@ class Flow(Protocol):
         ...
 
 
+class KeptFromMessages(Flow, Protocol):
+    """A flow that keeps what people asked in their Teams messages (by the message's id), which goes or comes back as
+    the person deletes, edits or undeletes the message in Teams."""
+
+    async def forget_message(self, person: Person, message_id: str, *, edited: bool = False) -> int:
+        """The person deleted the message, or edited it (`edited`): what was kept from its words goes; how many."""
+        ...
+
+    async def keep_again(self, turn: Turn) -> int:
+        """The person undid the message's delete: what its words ask is kept again, saying nothing; how many."""
+        ...
+
+
 def normalise(text: str) -> str:
     """Lower-case text without accents or punctuation, for matching commands."""
     return re.sub(r"[^\w\s]", " ", fold(text)).strip()
@@ -189,6 +202,10 @@ class Router:
     def data_model(self, verb: str) -> type[CardData]:
         """The model a verb's data is checked against (KeyError for a verb nobody handles)."""
         return self._verbs[verb].data
+
+    def flow_for_text(self, turn: Turn) -> Flow | None:
+        """The flow that would take this typed text (None: the fallback), running nothing."""
+        return next((flow for flow in self._flows if flow.match_text(turn) is not None), None)
 
     async def route(self, turn: Turn) -> Reply:
         """Run the handler for this turn; card data reaches it only once it has its verb's types."""

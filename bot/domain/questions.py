@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
@@ -252,14 +252,14 @@ async def forget_old_questions(questions: QuestionLog, *, now: datetime, months:
 
 
 async def forget_deleted_message(questions: QuestionLog, asker: Person, message_id: str, *,
-                                 policy_owner: StaffContact, keep: Collection[str] = ()) -> list[str]:
-    """Delete the questions `asker` asked in a Teams message she deleted (or edited: then `keep` names the questions
-    asked from its new words), with the messages still owed about them (a card queued for the policy owner), unless
+                                 policy_owner: StaffContact) -> list[str]:
+    """Delete the questions `asker` asked in a Teams message she deleted (or edited: its words first sent are taken
+    back, whatever it now says), with the messages still owed about them (a card queued for the policy owner), unless
     the person they were passed to has replied (`kept_for_the_school`). Return their ids; someone else's message, or
     one never kept, changes nothing. One changed meanwhile (rated, replied to) is judged again from what it now is."""
     forgotten = []
     for record in await questions.list_from_message(asker, message_id):
-        if not record.from_message(asker, message_id) or record.question_id in keep:
+        if not record.from_message(asker, message_id):
             continue
         try:
             deleted = await _deleted_unless_kept(questions, record, policy_owner)

@@ -8,7 +8,7 @@ import json
 import logging
 import re
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
 from functools import partial
@@ -29,7 +29,7 @@ from bot.edge.delivery import Deliverer
 from bot.edge.telemetry import tracer
 from cards.common import error_card
 from cards.i18n import Catalogue
-from dialogs.base import Reply, Router, Scope, SentFile, Turn
+from dialogs.base import KeptFromMessages, Reply, Router, Scope, SentFile, Turn
 from dialogs.language import in_the_words_language
 from dialogs.pasted import words_asked
 
@@ -131,6 +131,12 @@ def _edited(activity: Activity) -> bool:
     return activity.type == ActivityTypes.message_update and channel_data.get("eventType") == "editMessage"
 
 
+def _undeleted(activity: Activity) -> bool:
+    """A message the person deleted and brought back with Undo (Teams sends it as a messageUpdate)."""
+    channel_data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    return activity.type == ActivityTypes.message_update and channel_data.get("eventType") == "undeleteMessage"
+
+
 def _message_id(activity: Activity) -> str:
     """The id of the person's message (the same for its edits), or "" when it is not one a question can be kept by."""
     message_id = activity.id if isinstance(activity.id, str) else ""
@@ -177,10 +183,11 @@ class TeamsBot:
     def __init__(self, *, router: Router, profiles: UserProfiles, deliverer: Deliverer, federation: Federation,
                  strings: Catalogue, clock: Callable[[], datetime] = lambda: datetime.now(UTC),
                  agents_playground: bool = False,
-                 forget_message: Callable[[Person, str], Awaitable[int]] | None = None) -> None:
+                 kept_from_messages: KeptFromMessages | None = None) -> None:
         self._router = router
-        # What a person's deleted message takes with it (the questions kept from it); nothing without it.
-        self._forget_message = forget_message
+        # What is kept from a person's Teams messages (the questions asked in them), which goes when the message is
+        # deleted or edited and comes back with Undo; nothing is done for these without it.
+        self._kept = kept_from_messages
         # The Agents Playground sends its 1:1 chats without a conversation type (Teams always sends "personal").
         self._untyped = Scope.PERSONAL if agents_playground else Scope.UNKNOWN
         self._profiles = profiles
@@ -260,6 +267,8 @@ class TeamsBot:
             return await self._on_install(context)
         if activity.type == ActivityTypes.message_delete:
             return await self._on_delete(context)
+        if _undeleted(activity):
+            return await self._on_undelete(context)
         return "ignored"
 
     def _person(self, activity: Activity) -> Person | None:
@@ -352,6 +361,8 @@ class TeamsBot:
                     data=value if verb else {}, files=_sent_files(activity), picture=_sent_picture(activity),
                     message_id=_message_id(activity), edited=_edited(activity),
                     membership=partial(self._membership, context))
+        if turn.edited and turn.message_id:
+            await self._take_back_words_before(turn)
         if len(text) > MAX_TEXT:
             # In the language of the words, as they would have been answered (the first of them say which it is).
             said_in = in_the_words_language(replace(turn, text=text[:MAX_TEXT])).lang
@@ -446,18 +457,49 @@ class TeamsBot:
             return "removal-not-recorded"
         return "removed"
 
+    async def _take_back_words_before(self, turn: Turn) -> None:
+        """An edited message's words first sent are taken back, whatever it now says ("thanks", a command, nothing):
+        what was kept from them goes, as for a delete, before the new words are answered (a question kept again)."""
+        if self._kept is None:
+            return
+        try:
+            await self._kept.forget_message(turn.actor, turn.message_id, edited=True)
+        except DomainError as error:  # the answer to the new words matters more; the old stay until retention
+            log.warning("edited message: the questions kept from its words before stay (%s)", type(error).__name__)
+
+    async def _on_undelete(self, context: TurnContext) -> str:
+        """The person pressed Undo on a message they deleted: what its words ask is kept again (Teams sends the words
+        with it), if the bot would take them as a question. Nothing is said, even on a fault: the answer is still in
+        the chat, and Teams shows the person nothing for an Undo."""
+        activity = context.activity
+        begun = await self._begin(context)
+        if isinstance(begun, str):
+            return begun
+        person, lang, _ = begun
+        text = words_asked(_typed_text(activity.text or ""))
+        turn = Turn(actor=person, lang=lang, scope=self._scope(activity), text=text, message_id=_message_id(activity))
+        if (self._kept is None or not turn.message_id or len(text) > MAX_TEXT
+                or self._router.flow_for_text(turn) is not self._kept):
+            return "undelete-nothing-to-keep"
+        try:
+            kept = await self._kept.keep_again(turn)
+        except DomainError as error:  # Undo cannot be pressed twice: it is logged
+            log.warning("undeleted message: its questions were not kept again (%s)", type(error).__name__)
+            return "undelete-not-done"
+        return "undeleted" if kept else "undelete-nothing-to-keep"
+
     async def _on_delete(self, context: TurnContext) -> str:
         """The person deleted a message of theirs: what the bot kept from it goes (the flows say what stays). Only the
         sender's own: a delete names a message id, and the records it reaches are the sender's, by the identity Teams
         gave the activity. Nothing is said, even on a fault: Teams shows the person nothing for a delete."""
         activity = context.activity
         person = self._person(activity)
-        if self._forget_message is None or person is None or not self._federation.serves_tenant(person.tenant_id):
+        if self._kept is None or person is None or not self._federation.serves_tenant(person.tenant_id):
             return "ignored"
         forgotten = 0
         try:
             for message_id in _deleted_ids(activity):
-                forgotten += await self._forget_message(person, message_id)
+                forgotten += await self._kept.forget_message(person, message_id)
         except DomainError as error:  # kept until retention: the person can delete nothing twice, so it is logged
             log.warning("deleted message: its questions were not deleted (%s)", type(error).__name__)
             return "delete-not-done"
@@ -493,8 +535,8 @@ class TeamsBot:
         await context.send_activity(Activity(type=ActivityTypes.invoke_response, value=response))
 
     async def _reply_error(self, context: TurnContext, lang: Lang, key: str, **values: object) -> None:
-        if context.activity.type == ActivityTypes.message_delete:
-            return  # a delete is never answered: Teams shows the person nothing for it
+        if context.activity.type == ActivityTypes.message_delete or _undeleted(context.activity):
+            return  # a delete or its Undo is never answered: Teams shows the person nothing for it
         text = self._strings.text(key, lang, **values)
         try:
             if context.activity.type == ActivityTypes.invoke:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from aiohttp.test_utils import TestClient
 from azure.data.tables.aio import TableClient
 
@@ -183,6 +184,10 @@ async def test_a_deleted_question_the_head_has_replied_to_stays_as_the_schools_r
 
     [row] = await _questions_kept(azurite, table_prefix)
     assert row["Reply"] == "See the staff handbook, section 4."
+    # Undo of the delete brings back nothing more: the question the school kept is not kept twice.
+    await client.post("/api/messages", json=_undeleted(CARYS, "How many days of annual leave do I get?",
+                                                       "1732200000004", connector.url))
+    assert [r["RowKey"] for r in await _questions_kept(azurite, table_prefix)] == [row["RowKey"]]
 
 
 async def test_an_edited_question_is_kept_as_it_now_reads(client: TestClient, connector: Connector, azurite: str,
@@ -198,6 +203,93 @@ async def test_an_edited_question_is_kept_as_it_now_reads(client: TestClient, co
 
     [row] = await _questions_kept(azurite, table_prefix)
     assert (row["Text"], row["MessageId"]) == ("Can I post trip photos on Instagram?", "1732200000005")
+
+
+def _edited_to(user: dict[str, str], text: str, message_id: str, service_url: str, **kwargs: Any) -> dict[str, Any]:
+    """Teams telling the bot that `user` edited their message `message_id` to read `text`."""
+    edited = _sent_as(message(user, text, service_url, **kwargs), message_id)
+    edited["type"] = "messageUpdate"
+    edited["channelData"]["eventType"] = "editMessage"
+    return edited
+
+
+@pytest.mark.parametrize(("now_reads", "locale"), [("thanks", "en-GB"), ("Diolch yn fawr", "cy-GB"), ("", "en-GB"),
+                                                   ("my requests", "en-GB")])
+async def test_a_question_edited_into_something_that_is_not_a_question_goes_from_the_records(
+        client: TestClient, connector: Connector, azurite: str, table_prefix: str, now_reads: str,
+        locale: str) -> None:
+    """Edited to "thanks" (or to nothing, or a command), her words first sent stayed kept as a question she no longer
+    asks: only an edit that was still a question replaced them."""
+    await client.post("/api/messages", json=_sent_as(message(
+        CARYS, "Can I accept a friend request from a pupil's mum?", connector.url, locale=locale), "1732200000006"))
+    assert len(await _questions_kept(azurite, table_prefix)) == 1
+
+    edited = await client.post("/api/messages", json=_edited_to(CARYS, now_reads, "1732200000006", connector.url,
+                                                                 locale=locale))
+
+    assert edited.status in (200, 201)
+    assert await _questions_kept(azurite, table_prefix) == []
+
+
+async def test_a_question_the_head_replied_to_stays_when_edited_into_thanks(
+        client: TestClient, connector: Connector, azurite: str, table_prefix: str) -> None:
+    """The reply is the school's record, as when the message is deleted."""
+    await client.post("/api/messages", json=message(SIAN, "hi", connector.url))
+    await client.post("/api/messages", json=_sent_as(message(
+        CARYS, "How many days of annual leave do I get?", connector.url), "1732200000007"))
+    await client.post("/api/messages", json=card_action(CARYS, "ask.escalate",
+                                                        verb_data(connector.cards()[-1], "ask.escalate"),
+                                                        connector.url))
+    await client.app[SERVICES].deliverer.drain()
+    question_id = verb_data(connector.cards("a:personal-29:sian")[-1], "ask.reply")["q"]
+    await client.post("/api/messages", json=card_action(
+        SIAN, "ask.reply", {"q": question_id, "reply": "See the staff handbook, section 4."}, connector.url))
+
+    await client.post("/api/messages", json=_edited_to(CARYS, "thanks", "1732200000007", connector.url))
+
+    [row] = await _questions_kept(azurite, table_prefix)
+    assert row["Reply"] == "See the staff handbook, section 4."
+
+
+def _undeleted(user: dict[str, str], text: str, message_id: str, service_url: str) -> dict[str, Any]:
+    """Teams telling the bot that `user` pressed Undo on their deleted message `message_id` (a messageUpdate whose
+    eventType is undeleteMessage), with the words it has again."""
+    activity = _sent_as(message(user, text, service_url), message_id)
+    activity["type"] = "messageUpdate"
+    activity["channelData"]["eventType"] = "undeleteMessage"
+    return activity
+
+
+@pytest.mark.parametrize(("asked", "locale"), [
+    ("Can I accept a friend request from a pupil? And can I post trip photos on Instagram?", "en-GB"),
+    ("Ga i bostio lluniau o'r daith ar Facebook?", "cy-GB")])
+async def test_undo_of_a_deleted_question_brings_it_back_to_the_records_and_says_nothing(
+        client: TestClient, connector: Connector, azurite: str, table_prefix: str, asked: str, locale: str) -> None:
+    """Deleting took the question from the records; Undo brought the message back in Teams but not the question."""
+    await client.post("/api/messages", json=_sent_as(message(CARYS, asked, connector.url, locale=locale),
+                                                     "1732200000008"))
+    before = sorted((row["Text"], row["Lang"], row["Answered"], row["MessageId"])
+                    for row in await _questions_kept(azurite, table_prefix))
+    await client.post("/api/messages", json=_deleted(CARYS, "1732200000008", connector.url))
+    assert await _questions_kept(azurite, table_prefix) == []
+    answered = len(connector.sent)
+
+    undone = await client.post("/api/messages", json=_undeleted(CARYS, asked, "1732200000008", connector.url))
+
+    assert undone.status in (200, 201)
+    assert sorted((row["Text"], row["Lang"], row["Answered"], row["MessageId"])
+                  for row in await _questions_kept(azurite, table_prefix)) == before
+    assert len(connector.sent) == answered  # the answer is still in the chat: nothing is sent again
+
+
+@pytest.mark.parametrize("words", ["thanks", "my requests", ""])
+async def test_undo_of_a_deleted_message_that_was_no_question_keeps_nothing_and_does_nothing(
+        client: TestClient, connector: Connector, azurite: str, table_prefix: str, words: str) -> None:
+    await client.post("/api/messages", json=_undeleted(CARYS, words, "1732200000009", connector.url))
+    await client.post("/api/messages", json=_undeleted(OWAIN, words, "1732200000010", connector.url))
+
+    assert await _questions_kept(azurite, table_prefix) == []
+    assert connector.sent == []
 
 
 def _with_a_picture(activity: dict[str, Any], attachment: dict[str, Any]) -> dict[str, Any]:
