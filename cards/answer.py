@@ -278,11 +278,12 @@ def policy_changed_card(strings: Catalogue, lang: Lang, sections: Sequence[Secti
 
 
 def about_card(strings: Catalogue, lang: Lang, details: PolicyDetails, *, overdue: bool,
-               changes: Sequence[Element] = (), asked: str = "", published: str = "") -> Card:
+               changes: Sequence[Element] = (), asked: str = "", published: str = "",
+               picture_unread: bool = False) -> Card:
     """The document's details in the reader's language, a plain note when the review date has passed or when the
     detail a question `asked` for ("author") is not in the document, and, when the bot keeps versions, when and by
     whom the version in force was published (`published`, already worded) and what changed from the version before
-    (`changes`, already built)."""
+    (`changes`, already built). With `picture_unread`, that only the words were answered, as every answer says."""
     code = lang.value
     rows: list[tuple[str, str]] = []
     if details.version:
@@ -306,8 +307,10 @@ def about_card(strings: Catalogue, lang: Lang, details: PolicyDetails, *, overdu
         rows.append((strings.text("ask.about_schools", lang), ", ".join(s.text(code) for s in details.schools)))
     elif details.federation:
         rows.append((strings.text("ask.about_applies_to", lang), details.federation.text(code)))
-    body: list[Element] = [heading(strings.text("ask.about_title", lang)), text(details.title.text(code),
-                                                                                 weight="Bolder")]
+    body: list[Element] = [heading(strings.text("ask.about_title", lang))]
+    if picture_unread:
+        body.append(text(strings.text("ask.picture_unread", lang), subtle=True))
+    body.append(text(details.title.text(code), weight="Bolder"))
     if rows:
         body.append(facts(rows))
     if published:

@@ -466,17 +466,18 @@ class AskFlow:
 
     async def about(self, turn: Turn, *, asked: str = "") -> Reply:
         """Version, dates, approval, whether the review is overdue, and what changed from the version before; for a
-        question about one detail (`asked`) the document does not give, a note that it does not."""
+        question about one detail (`asked`) the document does not give, a note that it does not. Asked with a picture,
+        it says the picture was not looked at, as every answer does."""
         in_force = self._in_force()
         overdue = in_force.policy.review_overdue(uk_today(self._clock()))
         record = in_force.record
         if record is None or not record.campaign:  # the shipped file, never replaced or gone back to
             return Reply(card=cards.about_card(self._strings, turn.lang, in_force.policy.details, overdue=overdue,
-                                               asked=asked))
+                                               asked=asked, picture_unread=turn.picture))
         return Reply(card=cards.about_card(
             self._strings, turn.lang, in_force.policy.details, overdue=overdue, asked=asked,
             published=published_text(self._strings, turn.lang, record.published_at, record.published_by),
-            changes=changes_elements(self._strings, turn.lang, record.changes)))
+            changes=changes_elements(self._strings, turn.lang, record.changes), picture_unread=turn.picture))
 
     async def disclaimer(self, turn: Turn) -> Reply:
         """The standard blog disclaimer, from the policy's words."""

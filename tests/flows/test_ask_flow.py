@@ -126,6 +126,24 @@ async def test_asking_when_a_policy_that_gives_no_last_review_was_last_reviewed_
     assert answering_bot.store.questions == {}
 
 
+@pytest.mark.parametrize(("typed", "lang"), [
+    ("When was the policy last reviewed?", Lang.EN), ("Pryd cafodd y polisi ei adolygu ddiwethaf?", Lang.CY),
+    ("about the policy", Lang.EN), ("am y polisi", Lang.CY),
+    ("Can I be friends with pupils on Facebook?", Lang.EN), ("Can I park in the staff car park at weekends?", Lang.EN)])
+async def test_every_kind_of_answer_to_words_sent_with_a_picture_says_the_picture_was_not_looked_at(
+        answering_bot: BotInMemory, strings: Catalogue, typed: str, lang: Lang) -> None:
+    """A quoted answer and a "not covered" said so; the About card (a question about the document itself) did not, so
+    she could think the bot had read the screenshot she sent with it."""
+    turn = Turn(actor=CARYS, lang=Lang.EN, scope=Scope.PERSONAL, text=typed, picture=True)
+
+    reply = await answering_bot.router.route(turn)
+
+    shown_in = Lang.CY if lang is Lang.CY else Lang.EN
+    assert json.dumps(strings.text("ask.picture_unread", shown_in), ensure_ascii=False) in text_of(reply.card)
+    without = await answering_bot.router.route(replace(turn, picture=False))
+    assert strings.text("ask.picture_unread", shown_in)[:40] not in text_of(without.card)
+
+
 async def test_an_uncertain_answer_says_it_is_the_nearest_the_policy_comes(strings: Catalogue,
                                                                            federation: Federation) -> None:
     policy = fixture_policy()  # without steering data, as a new version of the policy is read
