@@ -13,7 +13,7 @@ from typing import Any
 
 from bot.domain.concerns import LIMITS, About, ConcernReport, Note, NoteKind, ReportKind, ReportState, Role
 from bot.domain.people import Lang, Person, StaffContact
-from bot.domain.text import clean_user_text
+from bot.domain.text import clean_user_text, without_accents
 from bot.policy.places import PolicyPlace
 from cards.answer import VERB_SECTION, place_data, shown_in, when
 from cards.common import VERB_CONCERN_FORM
@@ -68,10 +68,21 @@ class FormView:
     staff: tuple[tuple[str, str], ...] = ()  # (title, value) of each colleague on the staff list
 
 
+def findable(name: str) -> str:
+    """A colleague's name as the report form lists it. Teams filters the list by the letters typed as they are, so
+    "sian" never finds "Siân": a name with accents is followed by its words without them, from the first accented one
+    ("Mrs Siân Roberts (Sian Roberts)"); any other name is listed as it is."""
+    words = name.split(" ")
+    first = next((at for at, word in enumerate(words) if without_accents(word) != word), None)
+    if first is None:
+        return name
+    return f"{name} ({without_accents(' '.join(words[first:]))})"
+
+
 def staff_choices(members: Sequence[tuple[str, str]], budget: int = STAFF_LIST_BUDGET) -> tuple[tuple[str, str], ...]:
-    """The staff list as (title, value) choices sorted by name, or nothing when it does not fit in `budget` bytes
-    of card (a list cut short would silently leave people out)."""
-    chosen = sorted(((clean_user_text(title, limit=100), value) for title, value in members),
+    """The staff list as (title, value) choices sorted by name, each findable by its name typed without accents, or
+    nothing when it does not fit in `budget` bytes of card (a list cut short would silently leave people out)."""
+    chosen = sorted(((findable(clean_user_text(title, limit=100)), value) for title, value in members),
                     key=lambda choice: choice[0].casefold())
     # Counted escaped, as any serializer may write it, with the comma and space between choices.
     used = sum(len(json.dumps({"title": title, "value": value}).encode()) + 2 for title, value in chosen)

@@ -35,8 +35,12 @@ def has_visible_text(value: str) -> bool:
 
 def fold(text: str) -> str:
     """Lower case without accents, for matching what people typed ("Caniatâd" and "caniatad" match)."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return without_accents(text.casefold())
+
+
+def without_accents(text: str) -> str:
+    """The text with its letters' accents taken off, case kept ("Siân" → "Sian", "Llŷr" → "Llyr")."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
 
 
 def clean_user_text(value: str, *, limit: int, one_line: bool = False) -> str:

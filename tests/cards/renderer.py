@@ -121,3 +121,12 @@ def render_cards_to_png(cards: Mapping[str, Card] | Sequence[Card], out_dir: Pat
         page.locator(f"#{element_id}").screenshot(path=str(target))
         written.append(target)
     return written
+
+
+
+def filtered_choices(card: Card, page: Page) -> list[str]:
+    """The choices of a card's filtered ChoiceSet as the official renderer draws them: a text box over a datalist of
+    the choices' titles, which the browser (as Teams' own list does) filters by the letters typed, accents and all."""
+    [host] = page.evaluate("cards => window.renderCards(cards)", [card])
+    offered: list[str] = page.eval_on_selector_all(f"#{host} datalist option", "options => options.map(o => o.value)")
+    return offered
