@@ -242,3 +242,24 @@ def test_when_the_document_was_last_reviewed_is_told_from_when_it_is_next_review
     """ "Pryd cafodd … ei adolygu ddiwethaf" was read as the next review, and "when was it last reviewed?" as a rule
     question."""
     assert questions.detail_asked(question) == detail
+
+
+@pytest.mark.parametrize(
+    ("question", "detail"),
+    [
+        # "the Meithrin" (the nursery class, called so in English too) is a setting, as "the nursery" is.
+        ("Does this cover the Meithrin as well?", "schools"),
+        ("does the policy apply to the meithrin class too?", "schools"),
+        ("Is the policy for the Meithrin too, or just the main school?", "schools"),
+        ("Ydy'r polisi'n cynnwys y Meithrin hefyd?", "schools"),
+        ("Ydy'r polisi yma'n berthnasol i'r dosbarth meithrin hefyd?", "schools"),
+        # The verb "meithrin" (to build, foster) is no setting: "meithrin perthynas" asks about the rules.
+        ("Ydy'r polisi'n cynnwys meithrin perthynas gyda disgyblion hefyd?", None),
+        ("Can I post photos of the Meithrin children on the school Facebook page?", None),
+    ],
+)
+def test_the_meithrin_is_read_as_the_nursery_it_is(questions: DocumentQuestions, question: str,
+                                                    detail: str | None) -> None:
+    """Asked about "the nursery" the bot named the schools the policy covers; asked about "the Meithrin", the Welsh word
+    staff use in English too, it quoted the policy's purpose instead."""
+    assert questions.detail_asked(question) == detail
