@@ -167,11 +167,11 @@ async def test_a_deleted_question_passed_to_the_head_goes_with_the_card_still_qu
     assert "annual leave" not in json.dumps(connector.cards("a:personal-29:sian"))
 
 
-async def test_a_deleted_question_the_head_has_replied_to_stays_as_the_schools_record(
-        client: TestClient, connector: Connector, azurite: str, table_prefix: str) -> None:
+async def _asked_and_replied_to_by_the_head(client: TestClient, connector: Connector, message_id: str) -> None:
+    """Carys asks in message `message_id`, passes the question to Mrs Roberts, and Mrs Roberts replies."""
     await client.post("/api/messages", json=message(SIAN, "hi", connector.url))
     await client.post("/api/messages", json=_sent_as(message(
-        CARYS, "How many days of annual leave do I get?", connector.url), "1732200000004"))
+        CARYS, "How many days of annual leave do I get?", connector.url), message_id))
     await client.post("/api/messages", json=card_action(CARYS, "ask.escalate",
                                                         verb_data(connector.cards()[-1], "ask.escalate"),
                                                         connector.url))
@@ -179,6 +179,11 @@ async def test_a_deleted_question_the_head_has_replied_to_stays_as_the_schools_r
     question_id = verb_data(connector.cards("a:personal-29:sian")[-1], "ask.reply")["q"]
     await client.post("/api/messages", json=card_action(
         SIAN, "ask.reply", {"q": question_id, "reply": "See the staff handbook, section 4."}, connector.url))
+
+
+async def test_a_deleted_question_the_head_has_replied_to_stays_as_the_schools_record(
+        client: TestClient, connector: Connector, azurite: str, table_prefix: str) -> None:
+    await _asked_and_replied_to_by_the_head(client, connector, "1732200000004")
 
     await client.post("/api/messages", json=_deleted(CARYS, "1732200000004", connector.url))
 
@@ -234,16 +239,7 @@ async def test_a_question_edited_into_something_that_is_not_a_question_goes_from
 async def test_a_question_the_head_replied_to_stays_when_edited_into_thanks(
         client: TestClient, connector: Connector, azurite: str, table_prefix: str) -> None:
     """The reply is the school's record, as when the message is deleted."""
-    await client.post("/api/messages", json=message(SIAN, "hi", connector.url))
-    await client.post("/api/messages", json=_sent_as(message(
-        CARYS, "How many days of annual leave do I get?", connector.url), "1732200000007"))
-    await client.post("/api/messages", json=card_action(CARYS, "ask.escalate",
-                                                        verb_data(connector.cards()[-1], "ask.escalate"),
-                                                        connector.url))
-    await client.app[SERVICES].deliverer.drain()
-    question_id = verb_data(connector.cards("a:personal-29:sian")[-1], "ask.reply")["q"]
-    await client.post("/api/messages", json=card_action(
-        SIAN, "ask.reply", {"q": question_id, "reply": "See the staff handbook, section 4."}, connector.url))
+    await _asked_and_replied_to_by_the_head(client, connector, "1732200000007")
 
     await client.post("/api/messages", json=_edited_to(CARYS, "thanks", "1732200000007", connector.url))
 
