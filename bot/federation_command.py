@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from bot.domain.federation import Federation, FederationConfigError, School, load_federation
 from bot.domain.people import Person, StaffContact, is_entra_id
+from bot.domain.uk_time import uk_today
 
 
 def _delegates(school: School) -> tuple[StaffContact, ...]:
@@ -29,9 +31,9 @@ def _no_delegate(federation: Federation, school: School) -> str:
 
 
 def check_federation_command(argv: list[str]) -> int:
-    """Print who decides and who is escalated to, or the exact problem (exit 2); a warning (on stderr) for a school
-    whose headteacher's own requests nobody may decide (the bot refuses them), a tenant id that is not one, and no
-    chair of governors."""
+    """Print who decides and who is escalated to, and the school holidays, or the exact problem (exit 2); a warning (on
+    stderr) for a school whose headteacher's own requests nobody may decide (the bot refuses them), a tenant id that
+    is not one, no chair of governors, and school holidays that have all passed."""
     parser = argparse.ArgumentParser(prog="python -m bot check-federation")
     parser.add_argument("file", type=Path, help="the federation's settings, e.g. config/federation.json")
     args = parser.parse_args(argv)
@@ -56,17 +58,27 @@ def check_federation_command(argv: list[str]) -> int:
                   f"(headteacher of another school)")
     chair = federation.chair_of_governors.name if federation.chair_of_governors else "none"
     print(f"  policy owner {federation.policy_owner.name}; chair of governors {chair}")
-    for warning in _warnings(federation):
+    holidays = federation.school_holidays
+    print(f"  school holidays: {len(holidays)} listed, {min(h.first for h in holidays)} to "
+          f"{max(h.last for h in holidays)}" if holidays else
+          "  school holidays: none listed (working days for reminders skip only weekends and bank holidays)")
+    for warning in _warnings(federation, uk_today(datetime.now(UTC))):
         print(f"warning: {warning}", file=sys.stderr)
     return 0
 
 
-def _warnings(federation: Federation) -> list[str]:
-    """What the bot can run with but the federation would miss: a tenant id that Teams never sends, no chair."""
+def _warnings(federation: Federation, today: date) -> list[str]:
+    """What the bot can run with but the federation would miss: a tenant id that Teams never sends, no chair, school
+    holidays that have all passed (last year's list, never brought up to date)."""
     said = [f"tenant_ids: {tenant!r} is not a tenant id (a GUID: az account show --query tenantId -o tsv prints "
             "yours): nobody from it can use the bot" for tenant in federation.tenant_ids if not is_entra_id(tenant)]
     if federation.chair_of_governors is None:
         said.append("no chair of governors is named: a headteacher's own concern report has nobody to go to, and one "
                     'about a headteacher cannot go to the governors; add "chair_of_governors" with its '
                     '"aad_object_id", "name" and "email"')
+    last = max((h.last for h in federation.school_holidays), default=None)
+    if last is not None and last < today:
+        said.append(f"school_holidays: the last one listed ended on {last}: add the coming school year's holidays "
+                    "(half terms, Christmas, Easter, summer, INSET days), or concern reminders and escalations count "
+                    "them as working days")
     return said

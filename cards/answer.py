@@ -149,6 +149,14 @@ def when(moment: datetime | None) -> str:
     return in_uk(moment).strftime("%d/%m/%Y %H:%M") if moment else "—"
 
 
+def on_day(strings: Catalogue, lang: Lang, moment: datetime) -> str:
+    """The UK day of a moment as a sentence says when something happens: "on Monday 7 September", "ddydd Llun 7
+    Medi"."""
+    day = in_uk(moment)
+    return strings.text(f"date.on_day.{day.weekday()}", lang, day=day.day,
+                        month=strings.text(f"date.month.{day.month}", lang))
+
+
 def answer_card(strings: Catalogue, lang: Lang, *, question_id: str, section: SectionView, quotes: Sequence[str],
                 source: str, next_steps: Sequence[str], rated: bool = False, not_helpful: bool = False,
                 related: Sequence[SectionView] = (), escalated_to: str = "", welsh_quotes: int = 0,

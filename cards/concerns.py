@@ -9,13 +9,14 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
 from bot.domain.concerns import LIMITS, About, ConcernReport, Note, NoteKind, ReportKind, ReportState, Role
 from bot.domain.people import Lang, Person, StaffContact
 from bot.domain.text import clean_user_text, without_accents
 from bot.policy.places import PolicyPlace
-from cards.answer import VERB_SECTION, place_data, shown_in, when
+from cards.answer import VERB_SECTION, on_day, place_data, shown_in, when
 from cards.common import VERB_CONCERN_FORM
 from cards.elements import (
     MAX_CARD_BYTES,
@@ -179,9 +180,11 @@ def nobody_card(strings: Catalogue, lang: Lang, *, no_chair: bool = False) -> Ca
 
 
 def receipt_card(strings: Catalogue, lang: Lang, report: ConcernReport, roles: Sequence[Role],
-                 *, left_out: Sequence[StaffContact] = (), holder_has_opened: bool = True) -> Card:
+                 *, passed_up_at: datetime | None, left_out: Sequence[StaffContact] = (),
+                 holder_has_opened: bool = True) -> Card:
     """What the reporter sees once it is sent: a reference, who has it and why (and that it waits for them, when they
-    have never opened the bot), who else could, who never will."""
+    have never opened the bot), who else could and the day it goes on to them if nobody acknowledges it
+    (`passed_up_at`), who never will."""
     holder = report.holder
     body = [heading(strings.text("concern.receipt_title", lang, ref=report.reference)),
             plain_text(strings.text("concern.receipt_to", lang, name=holder.name), weight="Bolder"),
@@ -193,9 +196,11 @@ def receipt_card(strings: Catalogue, lang: Lang, report: ConcernReport, roles: S
         rest = list(zip(report.chain, roles, strict=True))[report.level + 1:]
         body.append(plain_text(strings.text("concern.receipt_further", lang,
                                             rest=_chain_phrase(strings, lang, rest))))
-        # There is no acting line manager: a reporter whose manager is away should know it does not wait for him.
+    if report.next_up is not None and passed_up_at is not None:
+        # There is no acting line manager: a reporter whose manager is away should know it does not wait for him, and
+        # when it goes on (after the school holidays, for one sent on the last day of term).
         body.append(plain_text(strings.text("concern.receipt_unacknowledged", lang, holder=holder.name,
-                                            name=report.next_up.name)))
+                                            name=report.next_up.name, on_day=on_day(strings, lang, passed_up_at))))
     for person in left_out:
         body.append(plain_text(strings.text("concern.receipt_left_out", lang, name=person.name), weight="Bolder"))
     body.append(text(strings.text("concern.receipt_next", lang, ref=report.reference), subtle=True))
@@ -269,9 +274,11 @@ def _holder_next(report: ConcernReport) -> str:
 
 
 def holder_card(strings: Catalogue, lang: Lang, report: ConcernReport, viewer: Person, *, reminder: bool = False,
-                closing: bool = False, error: str = "", notice: str = "") -> Card:
+                passed_up_at: datetime | None = None, closing: bool = False, error: str = "",
+                notice: str = "") -> Card:
     """The private card of whoever holds (or held) the report: only what `viewer` may read, and what they can do
-    now. `closing` shows the outcome box that closing needs."""
+    now. `closing` shows the outcome box that closing needs; a `reminder` says the day it is passed up
+    (`passed_up_at`)."""
     reporter, holder = report.reporter.name, report.holder.name
     kind = "outside" if report.kind is ReportKind.NOT_COLLEAGUE else "colleague"
     if not report.handled_by(viewer):  # someone who held it before: it has gone from them to `holder`
@@ -284,9 +291,9 @@ def holder_card(strings: Catalogue, lang: Lang, report: ConcernReport, viewer: P
         title_key = "concern.reminder_title" if reminder else (
             "concern.escalated_title" if report.level > 0 else "concern.manager_title")
         body = [plain_heading(strings.text(title_key, lang, ref=report.reference, name=reporter))]
-        if reminder and report.next_up is not None:
+        if reminder and report.next_up is not None and passed_up_at is not None:
             body.append({"type": "Container", "style": "warning", "items": [plain_text(strings.text(
-                "concern.reminder_body", lang, name=report.next_up.name))]})
+                "concern.reminder_body", lang, name=report.next_up.name, on_day=on_day(strings, lang, passed_up_at)))]})
         body.append(plain_text(f"{strings.text(f'concern.holder_intro.{kind}', lang, name=reporter)} "
                                f"{strings.text(_holder_next(report), lang)}"))
     body += [_state(strings, lang, report, viewer), *_flags(strings, lang, report),
@@ -366,10 +373,10 @@ def my_reports_card(strings: Catalogue, lang: Lang, reports: Sequence[ConcernRep
     return card(body)
 
 
-def reminder_card(strings: Catalogue, lang: Lang, report: ConcernReport) -> Card:
-    """The reminder to the holder: their card, with a warning above it."""
+def reminder_card(strings: Catalogue, lang: Lang, report: ConcernReport, *, passed_up_at: datetime) -> Card:
+    """The reminder to the holder: their card, with a warning above it saying the day it goes to the next person."""
     holder = Person(report.reporter.tenant_id, report.holder.aad_object_id, report.holder.name)
-    return holder_card(strings, lang, report, holder, reminder=True)
+    return holder_card(strings, lang, report, holder, reminder=True, passed_up_at=passed_up_at)
 
 
 def acknowledged_card(strings: Catalogue, lang: Lang, report: ConcernReport) -> Card:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
-from bot.domain.concerns import About, ConcernReport, ReportKind, ReportState, Role, Route
+from bot.domain.concerns import ESCALATE_AFTER, About, ConcernReport, ReportKind, ReportState, Role, Route
 from bot.domain.federation import Federation, School
 from bot.domain.people import Lang, Person, StaffContact
 from bot.domain.permission_requests import PermissionRequest, RequestState, decide, withdraw
@@ -292,19 +293,23 @@ def _concerns(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
         "communicating-with-public", "communicating-with-public.12"))
     yield "concern-nobody", concerns.nobody_card(strings, lang)
     yield "concern-no-chair", concerns.nobody_card(strings, lang, no_chair=True)
-    yield "concern-receipt", concerns.receipt_card(strings, lang, report, chain_roles)
-    yield "concern-receipt-manager-involved", concerns.receipt_card(
-        strings, lang, replace(report, chain=(sian, huw), route=Route.MANAGER_INVOLVED), chain_roles[1:],
-        left_out=[gareth])
-    yield "concern-receipt-no-manager", concerns.receipt_card(
-        strings, lang, replace(report, chain=(sian, huw), route=Route.NO_MANAGER), chain_roles[1:])
-    yield "concern-receipt-not-opened", concerns.receipt_card(strings, lang, report, chain_roles,
-                                                             holder_has_opened=False)
-    yield "concern-receipt-chair-not-opened", concerns.receipt_card(
-        strings, lang, replace(report, chain=(huw,), route=Route.REPORTER_IS_HEAD), chain_roles[2:],
-        holder_has_opened=False)
+    calendar = SAMPLE_FEDERATION.calendar
+
+    def receipt(shown: ConcernReport, shown_roles: Sequence[Role], **more: Any) -> Card:
+        return concerns.receipt_card(strings, lang, shown, shown_roles, passed_up_at=shown.passed_up_at(calendar),
+                                     **more)
+
+    yield "concern-receipt", receipt(report, chain_roles)
+    yield "concern-receipt-manager-involved", receipt(
+        replace(report, chain=(sian, huw), route=Route.MANAGER_INVOLVED), chain_roles[1:], left_out=[gareth])
+    yield "concern-receipt-no-manager", receipt(replace(report, chain=(sian, huw), route=Route.NO_MANAGER),
+                                                chain_roles[1:])
+    yield "concern-receipt-not-opened", receipt(report, chain_roles, holder_has_opened=False)
+    yield "concern-receipt-chair-not-opened", receipt(replace(report, chain=(huw,), route=Route.REPORTER_IS_HEAD),
+                                                      chain_roles[2:], holder_has_opened=False)
     yield "concern-for-line-manager", concerns.holder_card(strings, lang, report, as_gareth)
-    yield "concern-reminder", concerns.reminder_card(strings, lang, report)
+    yield "concern-reminder", concerns.reminder_card(strings, lang, report, passed_up_at=calendar.add_working_days(
+        SAMPLE_TIME, ESCALATE_AFTER))
     acknowledged = replace(report, state=ReportState.ACKNOWLEDGED, acknowledged_at=SAMPLE_TIME)
     yield "concern-acknowledged-manager", concerns.holder_card(strings, lang, acknowledged, as_gareth)
     yield "concern-closing", concerns.holder_card(strings, lang, acknowledged, as_gareth, closing=True,

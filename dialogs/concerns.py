@@ -21,6 +21,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from bot.domain.concerns import (
+    ESCALATE_AFTER,
     LIMITS,
     About,
     ConcernReport,
@@ -399,7 +400,9 @@ class ConcernFlow:
         same_chain = [c.aad_object_id for c in report.chain] == [c.aad_object_id for c in routing.chain]
         left_out = routing.left_out if same_chain else ()
         return Reply(card=cards.receipt_card(self._strings, turn.lang, report,
-                                             roles(report.chain, self._federation), left_out=left_out,
+                                             roles(report.chain, self._federation),
+                                             passed_up_at=report.passed_up_at(self._federation.calendar),
+                                             left_out=left_out,
                                              holder_has_opened=await self._has_opened(report.holder, report)))
 
     async def _has_opened(self, contact: StaffContact, report: ConcernReport) -> bool:
@@ -466,8 +469,10 @@ class ConcernFlow:
             kind = "reminder" if report.level == 0 else f"reminder-{report.level}"
         else:
             kind = _HOLDER_MESSAGE.get(report.level, f"escalated-{report.level}")
+        # The reminder says the day the report is passed up, counted from the reminder (when it was sent).
+        passed_up_at = self._federation.calendar.add_working_days(report.reminded_at or self._clock(), ESCALATE_AFTER)
         return await self._message(holder, report, kind, lambda lang: (
-            cards.reminder_card(self._strings, lang, report) if reminder
+            cards.reminder_card(self._strings, lang, report, passed_up_at=passed_up_at) if reminder
             else cards.holder_card(self._strings, lang, report, self._as_person(report, holder))),
             # A reminder is a new message (it should be noticed), with a key of its own only so that retention can
             # replace it (it shows the whole report); anything else updates the card they have.
@@ -695,8 +700,9 @@ class ConcernFlow:
 
     async def check_reports(self) -> int:
         """Queue the messages a fault left owed; then remind a holder once after two working days unacknowledged
-        (whether it was sent to them or passed up to them) and pass it up two more later. Safe on many instances;
-        returns how many reports were reminded or passed up."""
+        (whether it was sent to them or passed up to them) and pass it up two more later: working days of the
+        federation's calendar (no weekend, bank holiday or school holiday). Safe on many instances; returns how many
+        reports were reminded or passed up."""
         await self._catch_up()
         done = 0
         now = self._clock()
@@ -704,7 +710,7 @@ class ConcernFlow:
         for stored in await self._reports.list_open():
             today = await self._today(stored, staff)
             report = stored.as_of(today)
-            due = report.due(now)
+            due = report.due(now, self._federation.calendar)
             try:
                 passed = report.passed_on(today, now)
                 if passed != report:  # its holder has left: on at once, not after the reminders

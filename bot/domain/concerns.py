@@ -30,7 +30,7 @@ import calendar
 import re
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
@@ -40,8 +40,11 @@ from bot.domain.federation import Federation
 from bot.domain.ids import readable_id
 from bot.domain.outbox import CardSlot, OutboundMessage
 from bot.domain.people import Person, StaffContact
+from bot.domain.school_calendar import SchoolCalendar
 from bot.domain.text import fold
 
+# Working days an unacknowledged report waits for its holder before the reminder, then before it is passed up.
+REMIND_AFTER, ESCALATE_AFTER = 2, 2
 LIMITS = {"what": 3000, "since": 200, "where": 300, "who": 300, "evidence": 2000, "note": 1000, "outcome": 500}
 
 
@@ -120,17 +123,6 @@ class NobodyToSendTo(DomainError):
 def new_reference() -> str:
     """A short reference the reporter can quote: `C-` and six unambiguous characters."""
     return readable_id("C")
-
-
-def add_working_days(start: datetime, days: int) -> datetime:
-    """The moment `days` working days (Monday to Friday) after `start`."""
-    moment = start
-    remaining = days
-    while remaining > 0:
-        moment += timedelta(days=1)
-        if moment.weekday() < 5:
-            remaining -= 1
-    return moment
 
 
 def add_months(start: datetime, months: int) -> datetime:
@@ -640,19 +632,37 @@ class ConcernReport:
             return self.escalated_at or self.submitted_at
         return None
 
-    def due(self, now: datetime) -> str:
+    @property
+    def _reminded(self) -> datetime | None:
+        """When its holder was reminded; a reminder counts for this holder only: one sent to whoever held it before
+        was sent before they got it."""
+        since = self.waiting_since
+        return self.reminded_at if since is not None and self.reminded_at is not None and self.reminded_at >= since \
+            else None
+
+    def due(self, now: datetime, calendar: SchoolCalendar) -> str:
         """What the reminder task owes this report now: "remind" its holder two working days after they got it,
         "escalate" two more after that, or ""."""
         since = self.waiting_since
         if since is None:
             return ""
-        # A reminder counts for this holder only: one sent to whoever held it before was sent before they got it.
-        reminded = self.reminded_at if self.reminded_at is not None and self.reminded_at >= since else None
+        reminded = self._reminded
         if reminded is None:
-            return "remind" if now >= add_working_days(since, 2) else ""
+            return "remind" if now >= calendar.add_working_days(since, REMIND_AFTER) else ""
         if self.next_up is None:
             return ""
-        return "escalate" if now >= add_working_days(reminded, 2) else ""
+        return "escalate" if now >= calendar.add_working_days(reminded, ESCALATE_AFTER) else ""
+
+    def passed_up_at(self, calendar: SchoolCalendar) -> datetime | None:
+        """When the reminder task passes it up if nobody acknowledges it (once reminded, from the reminder; before,
+        the earliest it can be); None when nothing is waiting or nobody comes next."""
+        since = self.waiting_since
+        if since is None or self.next_up is None:
+            return None
+        reminded = self._reminded
+        if reminded is None:
+            return calendar.add_working_days(since, REMIND_AFTER + ESCALATE_AFTER)
+        return calendar.add_working_days(reminded, ESCALATE_AFTER)
 
     @property
     def closure(self) -> datetime | None:

@@ -6,12 +6,15 @@ sender of an activity or a staff-list row is a plain `==` wherever it is made.""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from bot.domain.people import Lang, Person, StaffContact, entra_id, is_entra_id
+from bot.domain.school_calendar import SchoolCalendar, SchoolHoliday
 
 
 class FederationConfigError(ValueError):
@@ -48,6 +51,13 @@ class Federation:
     schools: tuple[School, ...]
     policy_owner: StaffContact
     chair_of_governors: StaffContact | None = None
+    # The days both schools are closed besides weekends and bank holidays: not working days for reminders.
+    school_holidays: tuple[SchoolHoliday, ...] = ()
+
+    @property
+    def calendar(self) -> SchoolCalendar:
+        """The federation's working days: weekdays, less bank holidays and the school holidays."""
+        return SchoolCalendar(self.school_holidays)
 
     def name(self, lang: Lang) -> str:
         """The federation's name in a language."""
@@ -134,6 +144,39 @@ def _text(raw: dict[str, Any], key: str, where: str) -> str:
     return value
 
 
+def _day(raw: dict[str, Any], key: str, where: str) -> date:
+    value = raw.get(key)
+    if value is None:
+        raise FederationConfigError(f"{where}.{key}: a date written YYYY-MM-DD is required")
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass  # 2026-02-30
+    raise FederationConfigError(f"{where}.{key}: {value!r} is not a date written YYYY-MM-DD (2026-10-26)")
+
+
+def _school_holidays(raw: Any) -> tuple[SchoolHoliday, ...]:
+    """The `school_holidays` list: each {"from": "2026-10-26", "to": "2026-10-30", "name": "..."}; "to" left out is
+    one day (an INSET day)."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise FederationConfigError("school_holidays: expected a list")
+    holidays: list[SchoolHoliday] = []
+    for index, item in enumerate(raw):
+        where = f"school_holidays[{index}]"
+        if not isinstance(item, dict):
+            raise FederationConfigError(f'{where}: expected an object with "from" and "to"')
+        first = _day(item, "from", where)
+        last = _day(item, "to", where) if "to" in item else first
+        if last < first:
+            raise FederationConfigError(f'{where}: "to" ({last}) is before "from" ({first})')
+        name = item.get("name", "")
+        holidays.append(SchoolHoliday(first, last, name if isinstance(name, str) else ""))
+    return tuple(holidays)
+
+
 def parse_federation(raw: Any) -> Federation:
     """Build the federation from parsed JSON, raising `FederationConfigError` with the exact place."""
     if not isinstance(raw, dict):
@@ -170,6 +213,7 @@ def parse_federation(raw: Any) -> Federation:
         schools=tuple(schools),
         policy_owner=_contact(raw.get("policy_owner"), "policy_owner"),
         chair_of_governors=_contact(chair, "chair_of_governors") if chair is not None else None,
+        school_holidays=_school_holidays(raw.get("school_holidays")),
     )
 
 

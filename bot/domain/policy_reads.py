@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from bot.domain.concerns import add_working_days
 from bot.domain.directory import StaffMember
 from bot.domain.federation import School
 from bot.domain.people import Person
+from bot.domain.school_calendar import SchoolCalendar
 
 REMINDER_SCHOOL_DAYS = 5
 
@@ -33,12 +33,12 @@ class AskedStaff:
     etag: str = ""
     row: str = ""  # the storage row it was read from ("" for a new one): a row keyed by an older scheme keeps its key
 
-    def reminder_due(self, now: datetime, confirmed: set[str]) -> bool:
-        """True once five school days (Monday to Friday) have passed with no confirmation (`confirmed`: object ids
-        in lower case) and no reminder yet."""
+    def reminder_due(self, now: datetime, confirmed: set[str], calendar: SchoolCalendar) -> bool:
+        """True once five school days (no weekend, bank holiday or school holiday) have passed with no confirmation
+        (`confirmed`: object ids in lower case) and no reminder yet."""
         if self.reminded_at is not None or not self.object_id or self.object_id.lower() in confirmed:
             return False
-        return now >= add_working_days(self.asked_at, REMINDER_SCHOOL_DAYS)
+        return now >= calendar.add_working_days(self.asked_at, REMINDER_SCHOOL_DAYS)
 
 
 def person_key(email: str, object_id: str) -> str:
@@ -56,13 +56,13 @@ def still_to_ask(staff: Sequence[StaffMember], asked: Iterable[AskedStaff]) -> l
 
 
 def reminders_due(asked: Iterable[AskedStaff], staff: Sequence[StaffMember], confirmed: Iterable[Confirmation],
-                  now: datetime) -> list[AskedStaff]:
+                  now: datetime, calendar: SchoolCalendar) -> list[AskedStaff]:
     """Those to remind now: due, still on the staff list (someone who left is not chased), once per person."""
     on_list = {m.aad_object_id.lower() for m in staff if m.aad_object_id}
     done = {c.person.aad_object_id.lower() for c in confirmed}
     due: dict[str, AskedStaff] = {}
     for a in asked:
-        if a.reminder_due(now, done) and a.object_id.lower() in on_list:
+        if a.reminder_due(now, done, calendar) and a.object_id.lower() in on_list:
             due.setdefault(a.object_id.lower(), a)
     return list(due.values())
 

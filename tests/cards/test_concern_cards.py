@@ -103,7 +103,7 @@ def test_the_holder_reads_that_the_report_waits_for_him_and_the_reporter_reads_h
     waiting = {Lang.EN: "Waiting for you to acknowledge it", Lang.CY: "Yn aros i chi ei gydnabod"}[lang]
 
     holders = concerns.holder_card(STRINGS, lang, _report(), AS_GARETH)
-    reminder = concerns.reminder_card(STRINGS, lang, _report())
+    reminder = concerns.reminder_card(STRINGS, lang, _report(), passed_up_at=SENT)
     heads = concerns.holder_card(STRINGS, lang, passed, AS_SIAN)
     reporters = concerns.reporter_card(STRINGS, lang, _report())
 
@@ -116,7 +116,8 @@ def test_the_holder_reads_that_the_report_waits_for_him_and_the_reporter_reads_h
 def test_urgent_and_a_meeting_are_read_before_the_description(lang: Lang) -> None:
     long = _report(what=WHAT * 40, evidence="Screenshots saved on my phone, dated; " * 50)
 
-    for card in (concerns.holder_card(STRINGS, lang, long, AS_GARETH), concerns.reminder_card(STRINGS, lang, long)):
+    for card in (concerns.holder_card(STRINGS, lang, long, AS_GARETH),
+                 concerns.reminder_card(STRINGS, lang, long, passed_up_at=SENT)):
         said = _said(card)
 
         assert said.index(STRINGS.text("concern.flag.urgent", lang)) < said.index(WHAT)
@@ -136,7 +137,7 @@ def test_no_row_of_buttons_on_a_report_card_holds_more_than_two() -> None:
 
 @pytest.mark.parametrize("lang", list(Lang))
 def test_the_holders_buttons_send_what_they_always_sent_and_the_name_is_in_the_sentence(lang: Lang) -> None:
-    card = concerns.reminder_card(STRINGS, lang, _report())
+    card = concerns.reminder_card(STRINGS, lang, _report(), passed_up_at=SENT)
 
     sent = sorted((a["verb"], a["data"], a.get("associatedInputs", "")) for a in actions(card))
     titles = [a["title"] for a in actions(card)]

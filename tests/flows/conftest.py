@@ -10,13 +10,14 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
 import pytest
 
 from bot.domain.directory import read_staff_csv
-from bot.domain.federation import Federation, load_federation
+from bot.domain.federation import Federation, load_federation, parse_federation
 from bot.domain.live_policy import PolicyInForce
 from bot.domain.outbox import QueueingNotifier
 from bot.domain.people import Lang, Person
@@ -64,6 +65,22 @@ CARYS, OWAIN, SIAN, GARETH, FFION = (_as_the_edge_names(user) for user in (
 CHAIR = _as_the_edge_names({"aadObjectId": CHAIR_ID})
 
 
+class Clock:
+    """The bot's clock, moved on by the test."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def with_school_holidays(*holidays: Mapping[str, str]) -> Federation:
+    """The fictional federation's settings with a `school_holidays` list, as the office writes it."""
+    raw = json.loads((REPO / "config" / "federation.local.json").read_text(encoding="utf-8"))
+    return parse_federation({**raw, "school_holidays": list(holidays)})
+
+
 def text_of(cards: object) -> str:
     """Everything a card (or a list of cards) says and carries, as one string to look for words in."""
     return json.dumps(cards, ensure_ascii=False)
@@ -78,6 +95,9 @@ class BotInMemory:
     federation: Federation
     # The background job that reads the staff list again (app.py runs it every `STAFF_LIST_KEPT`).
     staff_list_job: Callable[[], Awaitable[int]] | None = None
+    # The concern reports' reminder task and the read-and-confirm reminders (app.py runs them every 15 minutes).
+    report_check: Callable[[], Awaitable[int]] | None = None
+    read_reminders: Callable[[], Awaitable[int]] | None = None
 
     async def meets(self, *people: Person) -> None:
         """Each person has opened the bot (the edge keeps where to reach them), so messages can reach them."""
@@ -95,6 +115,16 @@ class BotInMemory:
         """The background job reads the staff list again, as it does every `STAFF_LIST_KEPT`."""
         assert self.staff_list_job is not None
         await self.staff_list_job()
+
+    async def checks_reports(self) -> int:
+        """One pass of the concern reports' reminder task, at the bot's clock."""
+        assert self.report_check is not None
+        return await self.report_check()
+
+    async def reminds_readers(self) -> int:
+        """One pass of the read-and-confirm reminders, at the bot's clock."""
+        assert self.read_reminders is not None
+        return await self.read_reminders()
 
     async def says(self, person: Person, text: str, *, lang: Lang = Lang.EN, scope: Scope = Scope.PERSONAL) -> Reply:
         """The person types `text`."""
@@ -114,29 +144,31 @@ class BotInMemory:
 
 def open_bot(strings: Catalogue, federation: Federation, in_force: Callable[[], PolicyInForce[Retriever]], *,
              store: MemoryStore | None = None,
-             policy_version: Callable[[str], Awaitable[Policy | None]] | None = None) -> BotInMemory:
+             policy_version: Callable[[str], Awaitable[Policy | None]] | None = None,
+             clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> BotInMemory:
     """The flows wired as `app.build_flows` wires them, each on the memory port of its Table adapter (of `store`: the
-    records another bot kept, as after a restart with new settings); `policy_version` gives earlier versions."""
+    records another bot kept, as after a restart with new settings); `policy_version` gives earlier versions, and
+    `clock` the time every flow reads."""
     store = store if store is not None else MemoryStore()
     profiles, directory = MemoryUserProfiles(store), MemoryStaffDirectory(store)
     notifier, limiter = QueueingNotifier(MemoryOutbox(store)), MemoryRateLimiter(store)
     home = HomeFlow(strings, federation)
     ask = AskFlow(strings=strings, federation=federation, in_force=in_force, questions=MemoryQuestionLog(store),
                   notifier=notifier, profiles=profiles, limiter=limiter, question_limit=10, reply_limit=50,
-                  shipped=fixture_policy(), policy_version=policy_version, staff=directory)
+                  shipped=fixture_policy(), policy_version=policy_version, staff=directory, clock=clock)
     permissions = PermissionFlow(strings=strings, federation=federation, requests=MemoryPermissionRequests(store),
                                  notifier=notifier, profiles=profiles, directory=directory, limiter=limiter,
-                                 request_limit=10, policy_question=ask.ask)
+                                 request_limit=10, policy_question=ask.ask, clock=clock)
     concerns = ConcernFlow(strings=strings, federation=federation, reports=MemoryConcernReports(store),
                            directory=directory, managers=[directory], notifier=notifier, profiles=profiles,
                            limiter=limiter, report_limit=5, escalation_limit=10,
-                           guidance=lambda: offensive_comments_guidance(in_force().policy))
+                           guidance=lambda: offensive_comments_guidance(in_force().policy), clock=clock)
     reading = ReadingFlow(strings=strings, federation=federation, versions=MemoryPolicyVersions(store),
                           reads=MemoryPolicyReads(store), directory=directory, notifier=notifier, profiles=profiles,
-                          in_force=in_force)
+                          in_force=in_force, clock=clock)
     router = Router([home, concerns, permissions, reading, ask], fallback=home.help, unknown_verb=home.unknown_verb,
                     invalid_data=home.invalid_card)
-    return BotInMemory(store, router, federation, ask.keep_staff_list)
+    return BotInMemory(store, router, federation, ask.keep_staff_list, concerns.check_reports, reading.remind)
 
 
 @pytest.fixture(scope="session")

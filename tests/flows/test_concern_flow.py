@@ -29,6 +29,7 @@ from bot.storage.memory import (
     MemoryStaffDirectory,
     MemoryUserProfiles,
 )
+from cards.answer import on_day
 from cards.i18n import load_catalogue
 from dialogs.base import Reply, Scope, Turn
 from dialogs.concerns import ConcernFlow
@@ -83,17 +84,22 @@ async def test_a_report_goes_to_the_line_manager_whose_acknowledgement_reaches_t
 async def test_the_receipt_says_the_report_moves_on_by_itself_when_the_line_manager_does_not_acknowledge_it(
         staffed: BotInMemory, lang: Lang) -> None:
     """There is no acting line manager: a reporter whose manager is off sick learns from the receipt that her report
-    reaches the headteacher after four working days without her doing anything (as the reminder task does)."""
+    reaches the headteacher after four working days without her doing anything, on the day the reminder task passes
+    it up."""
     form = await staffed.says(CARYS, "report a concern", lang=lang)
     receipt = await staffed.clicks(CARYS, "concern.submit", {**verb_data(form.card or {}, "concern.submit"),
                                                              "what": SECRET}, lang=lang)
 
     report = await _only_report(staffed)
-    assert load_catalogue().text("concern.receipt_unacknowledged", lang, holder="Gareth Hughes",
-                                 name="Mrs Siân Roberts") in text_of(receipt.card)
-    days_later = report.submitted_at + timedelta(days=6)  # four working days, whichever day it was sent
-    reminded = replace(report, reminded_at=report.submitted_at + timedelta(days=4))
-    assert report.due(days_later) == "remind" and reminded.due(days_later + timedelta(days=1)) == "escalate"
+    calendar = staffed.federation.calendar
+    goes_on = calendar.add_working_days(report.submitted_at, 4)  # whichever day it was sent, bank holidays or not
+    strings = load_catalogue()
+    assert strings.text("concern.receipt_unacknowledged", lang, holder="Gareth Hughes", name="Mrs Siân Roberts",
+                        on_day=on_day(strings, lang, goes_on)) in text_of(receipt.card)
+    reminded = replace(report, reminded_at=calendar.add_working_days(report.submitted_at, 2))
+    assert report.due(reminded.reminded_at or goes_on, calendar) == "remind"
+    assert reminded.due(goes_on - timedelta(minutes=1), calendar) == ""
+    assert reminded.due(goes_on, calendar) == "escalate"
 
 
 @pytest.mark.parametrize("lang", [Lang.EN, Lang.CY])
@@ -416,7 +422,7 @@ async def test_an_escalated_report_nobody_acknowledges_is_reminded_then_passed_t
     assert escalated.escalated_at is not None
     days: list[str] = []
 
-    for day in range(1, 8):  # the task runs every day for a week: working days, whatever day it was escalated
+    for day in range(1, 15):  # every day for two weeks: four working days, whatever day and bank holidays
         moment = escalated.escalated_at + timedelta(days=day)
         await _concerns(staffed, clock=_stopped_at(moment)).check_reports()
         days.append(f"{(await _only_report(staffed)).level}")
@@ -997,11 +1003,12 @@ async def test_a_report_still_waiting_for_a_line_manager_who_left_before_opening
     await bot.meets(CARYS, SIAN)
     await _report(bot)
     filed = await _only_report(bot)
-    await _concerns(bot, clock=_stopped_at(filed.submitted_at + timedelta(days=5))).check_reports()  # reminded
+    reminded_at = bot.federation.calendar.add_working_days(filed.submitted_at, 2)
+    await _concerns(bot, clock=_stopped_at(reminded_at)).check_reports()  # reminded
     assert [SECRET in text_of(card) for card in await bot.cards_for(GARETH)] == [True, True]
     await _staff_list_without_gareth(bot)
 
-    await _concerns(bot, clock=_stopped_at(filed.submitted_at + timedelta(days=5, hours=1))).check_reports()
+    await _concerns(bot, clock=_stopped_at(reminded_at + timedelta(hours=1))).check_reports()
 
     assert (await _only_report(bot)).holder.aad_object_id == SIAN.aad_object_id
     assert await bot.cards_for(GARETH) == [], "the report still waits to be sent to the line manager who left"

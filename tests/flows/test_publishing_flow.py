@@ -9,6 +9,7 @@ import asyncio
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +44,19 @@ from dialogs.base import Reply, Router, Scope, SentFile, Turn
 from dialogs.home import HomeFlow
 from dialogs.policy_reads import ReadingFlow
 from dialogs.publishing import PublishingFlow
-from tests.flows.conftest import CARYS, FFION, GARETH, OWAIN, REPO, SIAN, BotInMemory, NoIndex, text_of
+from tests.flows.conftest import (
+    CARYS,
+    FFION,
+    GARETH,
+    OWAIN,
+    REPO,
+    SIAN,
+    BotInMemory,
+    Clock,
+    NoIndex,
+    text_of,
+    with_school_holidays,
+)
 from tests.support.cards import actions, verb_data
 from tests.support.policies import (
     AI_SECTION,
@@ -99,19 +112,21 @@ class PublishingBot:
                 if any(a.get("verb") == VERB_CONFIRM_READ for a in actions(c))]
 
 
-def open_publishing_bot(strings: Catalogue, federation: Federation) -> PublishingBot:
-    """The flows wired as `app.build_flows` wires them (publishing first, questions last), on memory ports."""
+def open_publishing_bot(strings: Catalogue, federation: Federation,
+                        clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> PublishingBot:
+    """The flows wired as `app.build_flows` wires them (publishing first, questions last), on memory ports, reading
+    `clock`."""
     store = MemoryStore()
     profiles, directory, versions = MemoryUserProfiles(store), MemoryStaffDirectory(store), MemoryPolicyVersions(store)
     notifier = QueueingNotifier(MemoryOutbox(store))
     live = LivePolicy[NoIndex](versions, default=fixture_policy, build_index=lambda policy: NoIndex())
     in_force: Callable[[], PolicyInForce[Any]] = live.current
     reading = ReadingFlow(strings=strings, federation=federation, versions=versions, reads=MemoryPolicyReads(store),
-                          directory=directory, notifier=notifier, profiles=profiles, in_force=in_force)
+                          directory=directory, notifier=notifier, profiles=profiles, in_force=in_force, clock=clock)
     files = TeamsFiles()
     publishing = PublishingFlow(strings=strings, federation=federation, versions=versions, reading=reading,
                                 directory=directory, shipped=lambda: load_policy_data(FIXTURE_POLICY_FILE),
-                                downloads=files, refresh=live.refresh)
+                                downloads=files, refresh=live.refresh, clock=clock)
     home = HomeFlow(strings, federation)
     ask = AskFlow(strings=strings, federation=federation, in_force=in_force, questions=MemoryQuestionLog(store),
                   notifier=notifier, profiles=profiles, limiter=MemoryRateLimiter(store), question_limit=10,
@@ -121,16 +136,22 @@ def open_publishing_bot(strings: Catalogue, federation: Federation) -> Publishin
     return PublishingBot(BotInMemory(store, router, federation), reading, publishing, live, files)
 
 
-@pytest.fixture
-async def bot(strings: Catalogue, federation: Federation) -> PublishingBot:
+async def _opened(strings: Catalogue, federation: Federation,
+                  clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> PublishingBot:
     """The bot answering from the shipped (2022) file, with the federation's staff list; everyone has opened it."""
-    opened = open_publishing_bot(strings, federation)
+    opened = open_publishing_bot(strings, federation, clock)
     await opened.live.start()
     staff = read_staff_csv((REPO / "config" / "staff.local.csv").read_text(encoding="utf-8"),
                            schools=[s.school_id for s in federation.schools])
     await MemoryStaffDirectory(opened.bot.store).replace_all(staff.staff)
     await opened.bot.meets(*STAFF)
     return opened
+
+
+@pytest.fixture
+async def bot(strings: Catalogue, federation: Federation) -> PublishingBot:
+    """The bot answering from the shipped (2022) file, with the federation's staff list; everyone has opened it."""
+    return await _opened(strings, federation)
 
 
 def _storage_down(*args: object, **kwargs: object) -> Any:
@@ -194,6 +215,24 @@ async def test_storage_failing_just_after_the_version_is_stored_says_it_is_publi
     assert pointer is not None and pointer.version == "2"
     assert sent_before == [0] * len(STAFF)
     assert [len(await bot.read_cards(person)) for person in STAFF] == [1] * len(STAFF)
+
+
+async def test_the_reminder_to_read_waits_for_five_school_days_after_the_summer_holidays(
+        strings: Catalogue, federation: Federation, tmp_path: Path) -> None:
+    """Published on the last day of the summer term: staff were reminded five weekdays later, in the holidays, when
+    nobody reads school messages. The school's holidays are not school days, nor is the August bank holiday."""
+    clock = Clock(datetime(2026, 7, 20, 9, 0, tzinfo=UTC))  # 10:00 BST on Monday 20 July
+    bot = await _opened(strings, with_school_holidays({"from": "2026-07-21", "to": "2026-09-01"}), clock)
+    await bot.publishes(write_revised(tmp_path), "2")
+    asked = len(await MemoryPolicyReads(bot.bot.store).list_asked("2"))
+
+    reminded = {}
+    for day in (date(2026, 7, 27), date(2026, 8, 20), date(2026, 9, 7), date(2026, 9, 8)):
+        clock.now = datetime.combine(day, time(9, 0), tzinfo=UTC)
+        reminded[day.isoformat()] = await bot.reading.remind()
+
+    assert asked == len(STAFF)
+    assert reminded == {"2026-07-27": 0, "2026-08-20": 0, "2026-09-07": 0, "2026-09-08": asked}  # 2, 3, 4, 7, 8 Sept
 
 
 # Staff

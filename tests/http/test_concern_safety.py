@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -22,6 +22,7 @@ from bot.storage.outbox import TableOutbox
 from tests.support.activities import CARYS, GARETH, OWAIN, SIAN, TENANT, message
 from tests.support.cards import actions, verb_data
 from tests.support.concerns import (
+    CALENDAR,
     CARYS_CHAT,
     CHAIR_ID,
     GARETH_CHAT,
@@ -269,7 +270,7 @@ async def test_this_is_not_resolved_once_sends_it_to_the_next_person_up(staffed:
 async def test_old_buttons_never_change_a_closed_report_and_show_its_state(
         staffed: TestClient, connector: Connector, azurite: str, table_prefix: str) -> None:
     reference, holder_card = await _reported(staffed, connector)
-    await concern_flow(staffed.app[STORE], datetime.now(UTC) + timedelta(days=4)).check_reports()
+    await concern_flow(staffed.app[STORE], CALENDAR.add_working_days(datetime.now(UTC), 2)).check_reports()
     gareth = Person(TENANT, GARETH["aadObjectId"])
     reminder = next(dict(m.card) for m in await TableOutbox(staffed.app[STORE]).list_for_recipient(gareth)
                     if m.message_id.endswith("|reminder"))

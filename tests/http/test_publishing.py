@@ -35,6 +35,7 @@ from cards.i18n import load_catalogue
 from dialogs.policy_reads import ReadingFlow
 from tests.support.activities import CARYS, FFION, GARETH, OWAIN, SIAN, TENANT, card_action, file_message, message
 from tests.support.cards import actions, verb_data
+from tests.support.concerns import CALENDAR
 from tests.support.connector import Connector
 from tests.support.faults import fail_next_enqueue
 from tests.support.files import FileServer, run_file_server
@@ -339,8 +340,9 @@ async def test_one_reminder_after_five_school_days_to_those_who_have_not_confirm
     await _click(bot, CARYS, "policy.confirm_read", {"version": "2"}, connector.url)
     asked_at = (await TablePolicyReads(store).list_asked("2"))[0].asked_at
 
-    four_days = await _reading(store, asked_at + timedelta(days=4)).remind()
-    a_week = await asyncio.gather(*(_reading(store, asked_at + timedelta(days=7, minutes=1)).remind()
+    five_school_days = CALENDAR.add_working_days(asked_at, 5)  # whatever bank holiday falls in between
+    four_days = await _reading(store, five_school_days - timedelta(minutes=1)).remind()
+    a_week = await asyncio.gather(*(_reading(store, five_school_days + timedelta(minutes=1)).remind()
                                     for _ in range(3)))
     later = await _reading(store, asked_at + timedelta(days=20)).remind()
 
@@ -382,7 +384,7 @@ async def test_a_member_whose_entra_id_is_added_after_publishing_is_asked_then_r
     await bot.app[SERVICES].deliverer.deliver_due()
     await bot.app[SERVICES].deliverer.drain()
     asked = {a.name: a for a in await TablePolicyReads(store).list_asked("2")}
-    reminded = await _reading(store, asked["Owain Pritchard"].asked_at + timedelta(days=8)).remind()
+    reminded = await _reading(store, CALENDAR.add_working_days(asked["Owain Pritchard"].asked_at, 5)).remind()
     await bot.app[SERVICES].deliverer.deliver_due()
     await bot.app[SERVICES].deliverer.drain()
 
@@ -402,7 +404,7 @@ async def test_a_member_who_left_the_school_is_not_reminded(
     await _staff_list(bot, lambda text: "\n".join(line for line in text.splitlines() if not line.startswith("Owain")))
     asked_at = asked[0].asked_at
 
-    reminded = await _reading(store, asked_at + timedelta(days=8)).remind()
+    reminded = await _reading(store, CALENDAR.add_working_days(asked_at, 5)).remind()
     await bot.app[SERVICES].deliverer.deliver_due()
     await bot.app[SERVICES].deliverer.drain()
 

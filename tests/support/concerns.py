@@ -28,6 +28,9 @@ from tests.support.cards import press
 from tests.support.connector import Connector
 
 REPO = Path(__file__).resolve().parents[2]
+# The fictional federation's working days (weekends and bank holidays; it lists no school holidays): a test that moves
+# the clock on from now moves it by working days, so it passes whatever bank holiday falls in between.
+CALENDAR = load_federation(REPO / "config" / "federation.local.json").calendar
 CARYS_CHAT, GARETH_CHAT, SIAN_CHAT = "a:personal-29:carys", "a:personal-29:gareth", "a:personal-29:sian"
 OWAIN_CHAT, FFION_CHAT = "a:personal-29:owain", "a:personal-29:ffion"
 CHAIR_ID = "a1000000-0000-4000-8000-000000000006"

@@ -85,7 +85,7 @@ def _hostile_cards() -> dict[str, dict[str, Any]]:
     closed = report.closed(holder, "done", shared=True, now=now)
     return {
         "holder": concerns.holder_card(strings, Lang.EN, report, holder),
-        "reminder": concerns.reminder_card(strings, Lang.EN, report),
+        "reminder": concerns.reminder_card(strings, Lang.EN, report, passed_up_at=now),
         "closed-reporter": concerns.closed_for_reporter(strings, Lang.CY, replace(closed)),
         "acknowledged": concerns.acknowledged_card(strings, Lang.EN, report.acknowledged(holder, now)),
         "pending": pending_card(strings, Lang.EN, [(request, "Llanidloes High School")]),

@@ -30,6 +30,7 @@ from bot.domain.policy_versions import (
     version_key,
     version_number,
 )
+from bot.domain.school_calendar import SchoolCalendar
 from bot.policy.documents import check_policy, read_sent_file, read_source, safe_name
 from bot.policy.importer import Imported, PolicyImportError
 from bot.policy.loader import load_policy, load_policy_data, policy_from_data
@@ -307,10 +308,10 @@ def test_the_heads_not_yet_list_of_a_large_school_says_how_many_more_and_where_t
 def test_the_reminder_is_due_after_five_school_days(asked: datetime, now: datetime, due: bool) -> None:
     person = AskedStaff("c@x.cymru", "Carys", "high", "oid-c", asked)
 
-    assert person.reminder_due(now, set()) is due
-    assert not person.reminder_due(now, {"oid-c"})
-    assert not replace(person, reminded_at=asked).reminder_due(now, set())
-    assert not replace(person, object_id="").reminder_due(now, set())
+    assert person.reminder_due(now, set(), SchoolCalendar()) is due
+    assert not person.reminder_due(now, {"oid-c"}, SchoolCalendar())
+    assert not replace(person, reminded_at=asked).reminder_due(now, set(), SchoolCalendar())
+    assert not replace(person, object_id="").reminder_due(now, set(), SchoolCalendar())
 
 
 def test_the_governors_csv_quotes_every_field_and_defuses_formulas() -> None:

@@ -20,7 +20,6 @@ from bot.domain.concerns import (
     Subject,
     Today,
     add_months,
-    add_working_days,
     mentions,
     posts,
     roles,
@@ -46,6 +45,7 @@ assert FEDERATION.chair_of_governors is not None
 CHAIR = FEDERATION.chair_of_governors
 AS_CHAIR = Person(TENANT, CHAIR.aad_object_id, CHAIR.name)
 MONDAY = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+CALENDAR = FEDERATION.calendar  # weekends and bank holidays: the fictional settings list no school holidays
 # The office's list imported without object ids, as the import allows ("only Graph can find those people's managers").
 STAFF = read_staff_csv((REPO / "config" / "staff.local.csv").read_text(encoding="utf-8"),
                        schools=["high", "primary"]).staff
@@ -284,50 +284,50 @@ def test_working_days_skip_the_weekend() -> None:
     friday = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)
     saturday = friday + timedelta(days=1)
 
-    assert add_working_days(MONDAY, 2) == MONDAY + timedelta(days=2)
-    assert add_working_days(friday, 2) == friday + timedelta(days=4)  # Tuesday
-    assert add_working_days(saturday, 2) == friday + timedelta(days=4)  # still Tuesday
+    assert CALENDAR.add_working_days(MONDAY, 2) == MONDAY + timedelta(days=2)
+    assert CALENDAR.add_working_days(friday, 2) == friday + timedelta(days=4)  # Tuesday
+    assert CALENDAR.add_working_days(saturday, 2) == friday + timedelta(days=4)  # still Tuesday
 
 
 def test_reminded_after_two_working_days_then_escalated_after_two_more() -> None:
     report = _report()
     reminded = replace(report, reminded_at=MONDAY + timedelta(days=2))
 
-    assert report.due(MONDAY + timedelta(days=1, hours=23)) == ""
-    assert report.due(MONDAY + timedelta(days=2)) == "remind"
-    assert reminded.due(MONDAY + timedelta(days=3)) == ""
-    assert reminded.due(MONDAY + timedelta(days=4)) == "escalate"
-    assert replace(reminded, state=ReportState.ACKNOWLEDGED).due(MONDAY + timedelta(days=30)) == ""
+    assert report.due(MONDAY + timedelta(days=1, hours=23), CALENDAR) == ""
+    assert report.due(MONDAY + timedelta(days=2), CALENDAR) == "remind"
+    assert reminded.due(MONDAY + timedelta(days=3), CALENDAR) == ""
+    assert reminded.due(MONDAY + timedelta(days=4), CALENDAR) == "escalate"
+    assert replace(reminded, state=ReportState.ACKNOWLEDGED).due(MONDAY + timedelta(days=30), CALENDAR) == ""
 
 
 def test_an_escalated_report_nobody_acknowledges_is_reminded_then_passed_up_on_the_same_clock() -> None:
     thursday = MONDAY + timedelta(days=3)
     escalated = _report(reminded_at=MONDAY + timedelta(days=2)).escalated(None, "", thursday)
-    next_monday = add_working_days(thursday, 2)
+    next_monday = CALENDAR.add_working_days(thursday, 2)
     reminded = replace(escalated, reminded_at=next_monday)
 
-    assert escalated.due(add_working_days(thursday, 1)) == ""  # Gareth's reminder is not Siân's
-    assert escalated.due(next_monday) == "remind"
-    assert reminded.due(add_working_days(next_monday, 1)) == ""
-    assert reminded.due(add_working_days(next_monday, 2)) == "escalate"
-    assert escalated.acknowledged(SIAN, next_monday).due(MONDAY + timedelta(days=60)) == ""
-    at_the_top = reminded.escalated(None, "", add_working_days(next_monday, 2))
-    assert at_the_top.due(add_working_days(next_monday, 4)) == "remind"
+    assert escalated.due(CALENDAR.add_working_days(thursday, 1), CALENDAR) == ""  # Gareth's reminder is not Siân's
+    assert escalated.due(next_monday, CALENDAR) == "remind"
+    assert reminded.due(CALENDAR.add_working_days(next_monday, 1), CALENDAR) == ""
+    assert reminded.due(CALENDAR.add_working_days(next_monday, 2), CALENDAR) == "escalate"
+    assert escalated.acknowledged(SIAN, next_monday).due(MONDAY + timedelta(days=60), CALENDAR) == ""
+    at_the_top = reminded.escalated(None, "", CALENDAR.add_working_days(next_monday, 2))
+    assert at_the_top.due(CALENDAR.add_working_days(next_monday, 4), CALENDAR) == "remind"
 
 
 def test_a_report_the_reporter_says_is_not_resolved_is_reminded_if_nobody_acknowledges_it() -> None:
     closed = _report(reminded_at=MONDAY).closed(AS_GARETH, "Spoke to them", shared=False, now=MONDAY)
     reopened = closed.reopened(CARYS, "Still happening", MONDAY + timedelta(days=7))
 
-    assert reopened.due(MONDAY + timedelta(days=8)) == ""
-    assert reopened.due(MONDAY + timedelta(days=9)) == "remind"
+    assert reopened.due(MONDAY + timedelta(days=8), CALENDAR) == ""
+    assert reopened.due(MONDAY + timedelta(days=9), CALENDAR) == "remind"
 
 
 def test_a_report_with_nobody_above_its_holder_is_reminded_but_not_escalated() -> None:
     report = _report(chain=(CHAIR,), route=Route.REPORTER_IS_HEAD)
 
-    assert report.due(MONDAY + timedelta(days=2)) == "remind"
-    assert replace(report, reminded_at=MONDAY).due(MONDAY + timedelta(days=30)) == ""
+    assert report.due(MONDAY + timedelta(days=2), CALENDAR) == "remind"
+    assert replace(report, reminded_at=MONDAY).due(MONDAY + timedelta(days=30), CALENDAR) == ""
     assert report.escalated(None, "", MONDAY) == report
 
 

@@ -1,0 +1,103 @@
+"""Working days as a school in Wales lives them: Monday to Friday on UK calendars, less the bank holidays of England and
+Wales and the school holidays the federation's settings list (half terms, Christmas, Easter, summer, INSET days).
+
+The bank holidays are worked out from their rules (Easter by the Gregorian computus; a New Year's Day, Christmas Day
+or Boxing Day on a weekend moves to the next weekday), never downloaded. A bank holiday moved or added by proclamation
+cannot be worked out: those since 2020 are listed below, and one proclaimed later is added to the school holidays."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from functools import cache
+
+from bot.domain.uk_time import UK, in_uk
+
+# Proclaimed by the Crown for England and Wales: (a rule's day it replaced or None, the day given).
+_PROCLAIMED: dict[int, tuple[tuple[date | None, date], ...]] = {
+    2020: ((date(2020, 5, 4), date(2020, 5, 8)),),  # early May moved to VE Day's 75th anniversary
+    2022: ((date(2022, 5, 30), date(2022, 6, 2)), (None, date(2022, 6, 3)),  # the Platinum Jubilee
+           (None, date(2022, 9, 19))),  # the State Funeral of Queen Elizabeth II
+    2023: ((None, date(2023, 5, 8)),),  # the Coronation of King Charles III
+}
+
+
+def easter_sunday(year: int) -> date:
+    """Easter Day in the Gregorian calendar (the anonymous computus, as in Meeus)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    r = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 19 * r) // 433
+    month = (h + r - 7 * m + 90) // 25
+    return date(year, month, (h + r - 7 * m + 33 * month + 19) % 32)
+
+
+def _monday_on_or_after(day: date) -> date:
+    return day + timedelta(days=(7 - day.weekday()) % 7)
+
+
+def _last_monday(year: int, month: int) -> date:
+    last = (date(year + month // 12, month % 12 + 1, 1)) - timedelta(days=1)
+    return last - timedelta(days=last.weekday())
+
+
+def _weekday_on_or_after(day: date, taken: set[date]) -> date:
+    """The day itself on a weekday, else the first weekday after it that no other holiday has taken."""
+    while day.weekday() >= 5 or day in taken:
+        day += timedelta(days=1)
+    return day
+
+
+@cache
+def bank_holidays(year: int) -> frozenset[date]:
+    """The bank holidays of England and Wales in a year (substitute days included)."""
+    easter = easter_sunday(year)
+    days = {_weekday_on_or_after(date(year, 1, 1), set()), easter - timedelta(days=2), easter + timedelta(days=1),
+            _monday_on_or_after(date(year, 5, 1)), _last_monday(year, 5), _last_monday(year, 8)}
+    christmas = _weekday_on_or_after(date(year, 12, 25), set())
+    days |= {christmas, _weekday_on_or_after(date(year, 12, 26), {christmas})}
+    for replaced, given in _PROCLAIMED.get(year, ()):
+        if replaced is not None:
+            days.discard(replaced)
+        days.add(given)
+    return frozenset(days)
+
+
+@dataclass(frozen=True)
+class SchoolHoliday:
+    """Days the school is closed, from `first` to `last` inclusive, as the settings name them."""
+
+    first: date
+    last: date
+    name: str = ""
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, date) and self.first <= day <= self.last
+
+
+@dataclass(frozen=True)
+class SchoolCalendar:
+    """Which days are working days, and the moment a number of them after another."""
+
+    holidays: tuple[SchoolHoliday, ...] = ()
+
+    def is_working_day(self, day: date) -> bool:
+        """Monday to Friday, not a bank holiday, not in the school holidays."""
+        return day.weekday() < 5 and day not in bank_holidays(day.year) and not any(day in h for h in self.holidays)
+
+    def add_working_days(self, start: datetime, days: int) -> datetime:
+        """The same time on UK clocks `days` working days after `start`'s UK day (a naive time is UTC, as records keep
+        it; the answer is in UTC, naive when `start` was). A working day is never a Sunday, so never the day the
+        clocks change: the time always exists, once."""
+        if days <= 0:
+            return start
+        local = in_uk(start)
+        day, remaining = local.date(), days
+        while remaining:
+            day += timedelta(days=1)
+            remaining -= self.is_working_day(day)
+        moment = datetime.combine(day, local.time(), tzinfo=UK).astimezone(UTC)
+        return moment if start.tzinfo is not None else moment.replace(tzinfo=None)
