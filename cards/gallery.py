@@ -34,6 +34,7 @@ from cards.elements import Card
 from cards.i18n import Catalogue, load_catalogue
 
 SAMPLE_TIME = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
+SAMPLE_LIMIT_ENDS = datetime(2026, 11, 25, 8, 15, tzinfo=UTC)  # when a daily limit lets the person send again
 SAMPLE_QUESTION = ("Can I post photos from sports day on my own Instagram?\x07\u202e [click](https://evil.example) "
                    "<at>Head</at>")
 # The federation as the live bot names it: each card shows the names in the reader's language.
@@ -136,7 +137,8 @@ def _answer_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Iterator[tu
     yield "ask-guest", common.error_card(strings, lang, "ask.guest", federation=SAMPLE_FEDERATION.name(lang))
     yield "no-answer-limited", answer.no_answer_card(strings, lang, question_id="Q2", question="How much annual leave?",
                                                      closest=[], notice=strings.text("ask.question_limited", lang,
-                                                                                     count=10))
+                                                                                     count=10, when=answer.when(
+                                                                                         SAMPLE_LIMIT_ENDS)))
     yield "section", answer.section_card(strings, lang, answer.section_view(section, lang, full=True), source=source,
                                          next_steps=["request_permission", "report_concern"])
     # Opened at a passage (the not-a-colleague card's guidance button): that passage first, the rest one tap away.
@@ -170,7 +172,8 @@ def _answer_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Iterator[tu
         error=strings.text("ask.head_reply_required", lang))
     yield "question-for-head-limited", answer.head_question_card(
         strings, lang, question_id="Q2", asker="Carys Jenkins", asked_at=SAMPLE_TIME, question=SAMPLE_QUESTION,
-        error=strings.text("ask.reply_limited", lang, count=50), draft="Please ask parents first. [x](https://evil.example)")
+        error=strings.text("ask.reply_limited", lang, count=50, when=answer.when(SAMPLE_LIMIT_ENDS)),
+        draft="Please ask parents first. [x](https://evil.example)")
     yield "question-for-head-replied", answer.head_question_card(
         strings, lang, question_id="Q2", asker="Carys Jenkins", asked_at=SAMPLE_TIME, question=SAMPLE_QUESTION,
         reply="Please ask parents first. <at>Carys</at>", replied_by="Mrs Siân Roberts", replied_at=SAMPLE_TIME)
@@ -219,7 +222,7 @@ def _permissions(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     yield "permission-form-limited", permission.form_card(
         strings, lang, schools=schools, today=today,
         values={"school": "high", "purpose": "Year 9 trip page. <at>Head</at>"},
-        notice=strings.text("perm.rate_limited", lang, count=10))
+        notice=strings.text("perm.rate_limited", lang, count=10, when=answer.when(SAMPLE_LIMIT_ENDS)))
     pending = _sample_request()
     yield "permission-pending", permission.status_card(strings, lang, pending, school=school,
                                                        approver="Mrs Siân Roberts")
@@ -286,7 +289,8 @@ def _concerns(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     yield "concern-form", concerns.form_card(strings, lang, view)
     yield "concern-form-error", concerns.form_card(strings, lang, view, error=strings.text("concern.required", lang))
     yield "concern-form-rate-limited", concerns.form_card(
-        strings, lang, view, values={"what": report.what}, notice=strings.text("concern.rate_limited", lang, count=5))
+        strings, lang, view, values={"what": report.what}, notice=strings.text("concern.rate_limited", lang, count=5,
+                                                                           when=answer.when(SAMPLE_LIMIT_ENDS)))
     yield "concern-guest", common.error_card(strings, lang, "concern.guest", federation=SAMPLE_FEDERATION.name(lang))
     yield "concern-form-outside", concerns.form_card(strings, lang, outside_view)
     yield "concern-not-colleague", concerns.not_colleague_card(strings, lang, guidance=PolicyPlace(
@@ -318,7 +322,8 @@ def _concerns(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     yield "concern-escalated", concerns.holder_card(strings, lang, escalated, as_sian)
     yield "concern-escalated-manager", concerns.holder_card(strings, lang, escalated, as_gareth)
     yield "concern-escalation-limited", concerns.holder_card(
-        strings, lang, acknowledged, as_gareth, notice=strings.text("concern.escalation_limited", lang, count=10))
+        strings, lang, acknowledged, as_gareth, notice=strings.text("concern.escalation_limited", lang, count=10,
+                                                                         when=answer.when(SAMPLE_LIMIT_ENDS)))
     closed = acknowledged.closed(as_gareth, "Spoke to both; the messages have stopped. **Now**", shared=False,
                                  now=SAMPLE_TIME)
     yield "concern-closed", concerns.holder_card(strings, lang, closed, as_gareth)

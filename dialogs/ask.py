@@ -567,7 +567,8 @@ class AskFlow:
         except RateLimited as limited:
             return Reply(card=cards.no_answer_card(
                 self._strings, record.lang, question_id=record.question_id, question=record.text, closest=[],
-                notice=self._strings.text("ask.question_limited", record.lang, count=limited.limit.count)))
+                notice=self._strings.text("ask.question_limited", record.lang, count=limited.limit.count,
+                                          when=cards.when(limited.until))))
         try:
             updated = await self._questions.update(escalated)
         except ConcurrentChange:  # someone else passed it on first: this press made nothing
@@ -689,7 +690,7 @@ class AskFlow:
             return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
         except RateLimited as limited:
             return await self._question_card(record, turn.lang, draft=text, error=self._strings.text(
-                "ask.reply_limited", turn.lang, count=limited.limit.count))
+                "ask.reply_limited", turn.lang, count=limited.limit.count, when=cards.when(limited.until)))
         except AlreadyDone:
             await self._asker_told_again(record)
             return await self._already_replied(record, turn.lang)

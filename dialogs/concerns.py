@@ -54,6 +54,7 @@ from bot.domain.profiles import UserProfiles, preferred_language
 from bot.policy.model import Policy
 from bot.policy.places import PolicyPlace
 from cards import concerns as cards
+from cards.answer import when
 from cards.common import VERB_CONCERN_FORM, error_card
 from cards.elements import Card
 from cards.i18n import Catalogue
@@ -373,7 +374,7 @@ class ConcernFlow:
                 report = await self._own(reference, turn.actor)  # stored meanwhile by another press of this Send?
                 if report is None:
                     return await again(notice=self._strings.text("concern.rate_limited", turn.lang,
-                                                                 count=limited.limit.count))
+                                                                 count=limited.limit.count, when=when(limited.until)))
             else:
                 report = await self._created(ConcernReport(
                     reference=reference, reporter=turn.actor, what=texts["what"], since=texts["since"],
@@ -615,9 +616,9 @@ class ConcernFlow:
         if limit is not None:
             try:
                 await self._limiter.take(limit, turn.actor.key, now)
-            except RateLimited:
+            except RateLimited as limited:
                 return self._show(turn, report, notice=self._strings.text("concern.escalation_limited", turn.lang,
-                                                                          count=limit.count))
+                                                                          count=limit.count, when=when(limited.until)))
         try:
             saved, queued = await self._save(report, changed, action, turn.actor.aad_object_id)
         except ConcurrentChange:  # someone else's change came first: this press made none

@@ -450,7 +450,8 @@ class PermissionFlow:
                 return self._status_reply(sent, turn.lang)
             return Reply(card=self._form_card(turn,
                                               values=turn.data, form=form, notice=self._strings.text(
-                                                  "perm.rate_limited", turn.lang, count=limited.limit.count)))
+                                                  "perm.rate_limited", turn.lang, count=limited.limit.count,
+                                                  when=when(limited.until))))
         try:
             request, stored_now = await self._create(result.request, turn.actor)
         except StorageUnavailable:

@@ -54,7 +54,7 @@ def test_the_form_stays_under_28_kb_even_re_shown_with_every_answer_at_its_longe
 
     empty = concerns.form_card(STRINGS, lang, view)
     full = concerns.form_card(STRINGS, lang, view, values=longest, error="e" * 200,
-                              notice=STRINGS.text("concern.rate_limited", lang, count=5))
+                              notice=STRINGS.text("concern.rate_limited", lang, count=5, when="25/11/2026 08:15"))
 
     assert _size(empty) <= MAX_BYTES and _size(full) <= MAX_BYTES
     assert _choices(empty) == (count if count <= 230 else 0)  # a list too long for the card is left off whole

@@ -1,15 +1,17 @@
 """Dates and times as a school in Wales lives them, through the real flows with the bot's clock set: concern reports
 reminded and passed up on working days (no bank holiday, no school holiday, counted on UK calendars), the reporter and
-the holder told the day it goes on."""
+the holder told the day it goes on, and a daily limit that says when it lets the person send again."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
+import pytest
+
 from bot.domain.concerns import ConcernReport
 from bot.domain.federation import Federation
 from bot.domain.live_policy import PolicyInForce
-from bot.domain.people import Lang
+from bot.domain.people import Lang, Person
 from bot.domain.uk_time import in_uk
 from bot.storage.memory import MemoryConcernReports
 from cards.i18n import Catalogue
@@ -124,3 +126,59 @@ async def test_a_report_sent_at_half_past_midnight_on_a_saturday_in_summer_count
     await bot.checks_reports()
 
     assert _uk_day((await _only_report(bot)).reminded_at) == date(2026, 10, 13)
+
+
+async def _reports_until_refused(bot: BotInMemory, lang: Lang = Lang.EN) -> Reply:
+    for _ in range(5):
+        assert "has not been sent" not in text_of((await _report(bot, lang)).card)
+    return await _report(bot, lang)
+
+
+@pytest.mark.parametrize(("lang", "said"), [(Lang.EN, "please send it from 08/09/2026 14:00"),
+                                            (Lang.CY, "anfonwch ef o 08/09/2026 14:00 ymlaen")])
+async def test_a_report_over_the_daily_limit_says_when_it_can_be_sent(strings: Catalogue, lang: Lang,
+                                                                      said: str) -> None:
+    """Five reports from 14:00 (BST) on Monday; the sixth was told "please send it tomorrow", and sent on Tuesday
+    morning it was refused again: the limit counts 24 hours from the first."""
+    clock = Clock(datetime(2026, 9, 7, 13, 0, tzinfo=UTC))
+    bot = await _bot(strings, with_school_holidays(), clock)
+
+    refused = await _reports_until_refused(bot, lang)
+    clock.now = datetime(2026, 9, 8, 8, 0, tzinfo=UTC)  # 09:00 BST on Tuesday
+    still = await _report(bot, lang)
+    clock.now = datetime(2026, 9, 8, 13, 0, tzinfo=UTC)
+    sent = await _report(bot, lang)
+
+    assert said in text_of(refused.card) and said in text_of(still.card)
+    assert "tomorrow" not in text_of(refused.card) and "yfory" not in text_of(refused.card)
+    assert len(await MemoryConcernReports(bot.store).list_all()) == 6 and "has not been sent" not in text_of(sent.card)
+
+
+def _request(start: date) -> dict[str, str]:
+    return {"school": "high", "platform": "instagram", "platform_other": "", "account_kind": "new",
+            "existing_account": "", "purpose": "Share Year 9 geography field trip highlights with parents.",
+            "audience": "parents", "pupil_content": "work", "consent": "Only work, no names; parents opted in.",
+            "moderator": "Carys Jenkins", "moderation": "daily", "start": start.isoformat(), "end": "",
+            "ongoing": "true", "confirm": "true"}
+
+
+async def _requests(bot: BotInMemory, person: Person, count: int, start: date) -> list[Reply]:
+    sent = []
+    for _ in range(count):
+        form = await bot.says(person, "request permission")
+        sent.append(await bot.clicks(person, "permission.submit",
+                                     {**_request(start), **verb_data(form.card or {}, "permission.submit")}))
+    return sent
+
+
+async def test_a_permission_request_over_the_daily_limit_says_when_it_can_be_sent_in_uk_time(
+        strings: Catalogue) -> None:
+    """Ten requests from 23:30 UTC on a summer Sunday, 00:30 on Monday in Llanidloes: the eleventh is told the UK
+    time the limit lets her send again, not "tomorrow" (which is still inside the 24 hours)."""
+    clock = Clock(datetime(2026, 9, 6, 23, 30, tzinfo=UTC))
+    bot = await _bot(strings, with_school_holidays(), clock)
+
+    *sent, refused = await _requests(bot, CARYS, 11, date(2026, 9, 7))
+
+    assert all("has not been sent" not in text_of(reply.card) for reply in sent)
+    assert "please send it from 08/09/2026 00:30" in text_of(refused.card)
