@@ -5,6 +5,7 @@ the holder told the day it goes on, and a daily limit that says when it lets the
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 import pytest
 
@@ -182,3 +183,52 @@ async def test_a_permission_request_over_the_daily_limit_says_when_it_can_be_sen
 
     assert all("has not been sent" not in text_of(reply.card) for reply in sent)
     assert "please send it from 08/09/2026 00:30" in text_of(refused.card)
+
+
+async def test_at_half_past_midnight_in_summer_the_request_form_starts_on_the_uk_day(strings: Catalogue) -> None:
+    """00:30 BST on 16 July is still 15 July in UTC: the pickers start on the 16th, and the 15th is refused as past."""
+    clock = Clock(datetime(2026, 7, 15, 23, 30, tzinfo=UTC))
+    bot = await _bot(strings, with_school_holidays(), clock)
+
+    form = await bot.says(CARYS, "request permission")
+    token = verb_data(form.card or {}, "permission.submit")
+    yesterday = await bot.clicks(CARYS, "permission.submit", {**_request(date(2026, 7, 15)), **token})
+    today = await bot.clicks(CARYS, "permission.submit", {**_request(date(2026, 7, 16)), **token})
+
+    pickers = [e.get("min") for e in _elements(form.card) if e.get("type") == "Input.Date"]
+    assert pickers == ["2026-07-16", "2026-07-16"]
+    assert strings.text("perm.error.start_past", Lang.EN) in text_of(yesterday.card)
+    assert "permission.withdraw" in text_of(today.card)
+
+
+async def test_an_approval_ending_today_is_on_the_register_until_midnight_on_uk_clocks(strings: Catalogue) -> None:
+    """Approved until 16 July: at 23:30 BST on the 16th it is still an official account; at 00:30 BST on the 17th
+    (23:30 UTC on the 16th) it is not."""
+    clock = Clock(datetime(2026, 7, 14, 9, 0, tzinfo=UTC))
+    bot = await _bot(strings, with_school_holidays(), clock)
+    form = await bot.says(CARYS, "request permission")
+    await bot.clicks(CARYS, "permission.submit", {**_request(date(2026, 7, 14)), "end": "2026-07-16", "ongoing": "",
+                                                  **verb_data(form.card or {}, "permission.submit")})
+    [for_head] = await bot.cards_for(SIAN)
+    await bot.clicks(SIAN, "permission.approve", verb_data(for_head, "permission.approve"))
+
+    clock.now = datetime(2026, 7, 16, 22, 30, tzinfo=UTC)
+    late_evening = await bot.clicks(SIAN, "permission.register", {})
+    clock.now = datetime(2026, 7, 16, 23, 30, tzinfo=UTC)
+    after_midnight = await bot.clicks(SIAN, "permission.register", {})
+
+    assert "14/07/2026 – 16/07/2026" in text_of(late_evening.card)
+    assert strings.text("perm.register_empty", Lang.EN) in text_of(after_midnight.card)
+
+
+def _elements(card: object) -> list[dict[str, Any]]:
+    """Every element of a card, nested ones included."""
+    found: list[dict[str, Any]] = []
+    if isinstance(card, dict):
+        found.append(card)
+        for value in card.values():
+            found += _elements(value)
+    elif isinstance(card, list):
+        for item in card:
+            found += _elements(item)
+    return found
