@@ -5,7 +5,6 @@ the holder told the day it goes on, and a daily limit that says when it lets the
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
 
 import pytest
 
@@ -28,7 +27,7 @@ from tests.flows.conftest import (
     text_of,
     with_school_holidays,
 )
-from tests.support.cards import verb_data
+from tests.support.cards import inputs, verb_data
 from tests.support.policies import fixture_policy
 
 SECRET = "Dafydd from the science department keeps sending me nasty direct messages about my lessons"
@@ -195,7 +194,7 @@ async def test_at_half_past_midnight_in_summer_the_request_form_starts_on_the_uk
     yesterday = await bot.clicks(CARYS, "permission.submit", {**_request(date(2026, 7, 15)), **token})
     today = await bot.clicks(CARYS, "permission.submit", {**_request(date(2026, 7, 16)), **token})
 
-    pickers = [e.get("min") for e in _elements(form.card) if e.get("type") == "Input.Date"]
+    pickers = [i.get("min") for i in inputs(form.card) if i["type"] == "Input.Date"]
     assert pickers == ["2026-07-16", "2026-07-16"]
     assert strings.text("perm.error.start_past", Lang.EN) in text_of(yesterday.card)
     assert "permission.withdraw" in text_of(today.card)
@@ -219,16 +218,3 @@ async def test_an_approval_ending_today_is_on_the_register_until_midnight_on_uk_
 
     assert "14/07/2026 – 16/07/2026" in text_of(late_evening.card)
     assert strings.text("perm.register_empty", Lang.EN) in text_of(after_midnight.card)
-
-
-def _elements(card: object) -> list[dict[str, Any]]:
-    """Every element of a card, nested ones included."""
-    found: list[dict[str, Any]] = []
-    if isinstance(card, dict):
-        found.append(card)
-        for value in card.values():
-            found += _elements(value)
-    elif isinstance(card, list):
-        for item in card:
-            found += _elements(item)
-    return found

@@ -24,6 +24,16 @@ def actions(element: dict[str, Any]) -> list[dict[str, Any]]:
     return found
 
 
+def inputs(node: object) -> list[dict[str, Any]]:
+    """Every input in a card or element, wherever it sits (containers, columns, a Show card's own card)."""
+    if isinstance(node, list):
+        return [found for item in node for found in inputs(item)]
+    if not isinstance(node, dict):
+        return []
+    here = [node] if str(node.get("type", "")).startswith("Input.") else []
+    return here + [found for value in node.values() for found in inputs(value)]
+
+
 def verb_data(card: dict[str, Any], verb: str) -> dict[str, Any]:
     """The data of the first button with this verb; fails when the card has none."""
     for action in actions(card):
