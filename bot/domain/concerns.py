@@ -640,7 +640,7 @@ class ConcernReport:
         return self.reminded_at if since is not None and self.reminded_at is not None and self.reminded_at >= since \
             else None
 
-    def due(self, now: datetime, calendar: SchoolCalendar) -> str:
+    def due(self, now: datetime, school_calendar: SchoolCalendar) -> str:
         """What the reminder task owes this report now: "remind" its holder two working days after they got it,
         "escalate" two more after that, or ""."""
         since = self.waiting_since
@@ -648,12 +648,12 @@ class ConcernReport:
             return ""
         reminded = self._reminded
         if reminded is None:
-            return "remind" if now >= calendar.add_working_days(since, REMIND_AFTER) else ""
+            return "remind" if now >= school_calendar.add_working_days(since, REMIND_AFTER) else ""
         if self.next_up is None:
             return ""
-        return "escalate" if now >= calendar.add_working_days(reminded, ESCALATE_AFTER) else ""
+        return "escalate" if now >= school_calendar.add_working_days(reminded, ESCALATE_AFTER) else ""
 
-    def passed_up_at(self, calendar: SchoolCalendar) -> datetime | None:
+    def passed_up_at(self, school_calendar: SchoolCalendar) -> datetime | None:
         """When the reminder task passes it up if nobody acknowledges it (once reminded, from the reminder; before,
         the earliest it can be); None when nothing is waiting or nobody comes next."""
         since = self.waiting_since
@@ -661,8 +661,8 @@ class ConcernReport:
             return None
         reminded = self._reminded
         if reminded is None:
-            return calendar.add_working_days(since, REMIND_AFTER + ESCALATE_AFTER)
-        return calendar.add_working_days(reminded, ESCALATE_AFTER)
+            return school_calendar.add_working_days(since, REMIND_AFTER + ESCALATE_AFTER)
+        return school_calendar.add_working_days(reminded, ESCALATE_AFTER)
 
     @property
     def closure(self) -> datetime | None:
