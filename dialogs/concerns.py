@@ -772,7 +772,8 @@ class ConcernFlow:
         it is tried again), so the report's words leave the chats as they leave storage. What that keeps (the message,
         where the card is) goes CARDS_REPLACED_WITHIN after the deletion, a message still unsent then being given up
         and logged by the report's reference: an unreplaceable card never keeps a report, nor anything of it, for
-        ever. What the daily limits keep of days that have ended goes too."""
+        ever. What every daily limit (reports, escalations, requests, questions, replies) keeps of days that are over
+        goes too."""
         now = self._clock()
         expired = [r for r in await self._reports.list_all() if r.expired(now, months)]
         if dry_run:
@@ -795,10 +796,9 @@ class ConcernFlow:
                 # instance).
                 continue
             deleted.append(report.reference)
-        for limit in (self._report_limit, self._escalation_limit):
-            try:
-                # An ended day's row would go on naming who made which report (or escalated) when.
-                await self._limiter.forget_ended(limit, now)
-            except DomainError as error:  # the next pass forgets it
-                log.warning("the ended uses of the %s limit were not forgotten: %s", limit.name, type(error).__name__)
+        try:
+            # An ended day's row would go on naming who made which report (or request, or question) when.
+            await self._limiter.forget_ended_days(now)
+        except DomainError as error:  # the next pass forgets the rest
+            log.warning("the daily limits' ended days were not all forgotten: %s", type(error).__name__)
         return deleted

@@ -1,4 +1,9 @@
-"""Per-person rate limits, shared by every instance: a port any flow can use (reports, escalations, ...)."""
+"""Per-person rate limits, shared by every instance: a port any flow can use (reports, escalations, ...).
+
+Every limit is a day's (the settings are `*_LIMIT_PER_DAY`): at most so many uses in the 24 hours from a person's
+first. So retention can forget every limit's ended days in one pass, whatever limits there are: a limit added later
+is forgotten too, not left out of a list (three of the five once were, keeping for ever who used the bot when).
+"""
 
 from __future__ import annotations
 
@@ -8,24 +13,27 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot.domain.errors import DomainError
+from bot.domain.uk_time import uk_today
 
 log = logging.getLogger(__name__)
+
+# Every limit's window: it starts at a person's first use.
+DAY = timedelta(days=1)
 
 
 @dataclass(frozen=True)
 class Limit:
-    """At most `count` uses of `name` by one person in any `window` (it starts at their first use)."""
+    """At most `count` uses of `name` by one person in a day (the `DAY` from their first use)."""
 
     name: str
     count: int
-    window: timedelta = timedelta(days=1)
 
 
 class RateLimited(DomainError):
     """The person has used up a limit; nothing was counted or changed."""
 
     def __init__(self, limit: Limit, until: datetime) -> None:
-        super().__init__(f"{limit.name}: {limit.count} per {limit.window}")
+        super().__init__(f"{limit.name}: {limit.count} per day")
         self.limit = limit
         self.until = until
 
@@ -33,28 +41,30 @@ class RateLimited(DomainError):
 def counted(limit: Limit, started: datetime | None, count: int, now: datetime) -> tuple[datetime, int]:
     """A person's window (its start and uses) after one more use: a window that has ended, or never started, starts
     afresh at `now`; `RateLimited`, counting nothing, when the window's uses are spent."""
-    if started is None or now >= started + limit.window:
+    if started is None or now >= started + DAY:
         return now, 1
     if count >= limit.count:
-        raise RateLimited(limit, started + limit.window)
+        raise RateLimited(limit, started + DAY)
     return started, count + 1
 
 
 def counted_already(limit: Limit, started: datetime | None, last_use: str, use: str, now: datetime) -> bool:
     """Whether `use` (what a use is for, e.g. the request a form's Send makes) is the use the window counted last and
     the window still runs: a second press of the same Send, which is the same use and is not counted again."""
-    return bool(use) and use == last_use and started is not None and started <= now < started + limit.window
+    return bool(use) and use == last_use and started is not None and started <= now < started + DAY
 
 
-def has_ended(limit: Limit, started: datetime | None, now: datetime) -> bool:
-    """Whether a window that started at `started` has ended by `now` (one never started has)."""
-    return started is None or now >= started + limit.window
+def day_is_over(started: datetime | None, now: datetime) -> bool:
+    """Whether a window that started at `started` is over by `now`, so what is kept of it may go: its 24 hours have
+    ended and so has the UK day it started on (never today's: on the day the clocks go back, 24 hours from 00:30 end
+    before midnight). One never started is over."""
+    return started is None or (now >= started + DAY and uk_today(started) < uk_today(now))
 
 
 def given_back(limit: Limit, started: datetime | None, count: int, now: datetime) -> int | None:
     """A window's uses after the use taken at `now` is given back (it made nothing); None when that use is not in the
     window (no window, an ended one, or one started after it) or none is used."""
-    if started is None or now < started or now >= started + limit.window or count <= 0:
+    if started is None or now < started or now >= started + DAY or count <= 0:
         return None
     return count - 1
 
@@ -74,9 +84,11 @@ class RateLimiter(Protocol):
         with it, so what it was for counts again when it is tried again."""
         ...
 
-    async def forget_ended(self, limit: Limit, now: datetime) -> None:
-        """Delete what is kept of every window of `limit` that ended by `now`: it limits nobody any more, and would
-        go on saying who used it when (and, for reports, which report). A window still running is kept."""
+    async def forget_ended_days(self, now: datetime) -> None:
+        """Delete what is kept of every window, of every limit, that is over by `now` (`day_is_over`): it limits
+        nobody any more, and would go on saying who used the bot when (and for what: a report, a request). A window
+        still running, or counted again while this runs, is kept. Each row goes on its own, so a fault part-way
+        leaves only rows the next pass deletes."""
         ...
 
 

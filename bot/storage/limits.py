@@ -5,8 +5,8 @@ row per person and limit, holding when their current window started, how many us
 use was for (`Use`, e.g. the request a form's Send makes: a second press of it is not counted again; absent from
 rows written before it was kept). A use is an etag-conditional write, so two instances counting at once cannot both
 take the last use; a window that has ended is started afresh by overwriting the row, so rows never pile up, and
-`forget_ended` (run by retention) deletes it: an ended window limits nobody, and its row would go on saying who used
-the limit when, and for a report which one.
+`forget_ended_days` (run by retention, for every limit at once) deletes it once its day is over: an ended window
+limits nobody, and its row would go on saying who used the bot when, and for what (a report, a request).
 
 A use reads the row, then writes it; but when this instance read or wrote the row last, it writes at once,
 conditional on the row being as it left it (one call, not two). A row changed since, by another instance or by
@@ -28,7 +28,7 @@ from azure.core import MatchConditions
 from azure.data.tables import UpdateMode
 
 from bot.domain.errors import ConcurrentChange, RecordExists, RecordNotFound
-from bot.domain.limits import Limit, RateLimited, counted, counted_already, given_back, has_ended
+from bot.domain.limits import Limit, RateLimited, counted, counted_already, day_is_over, given_back
 from bot.storage.tables import TableStore, entity_etag, entity_text, entity_time, safe_key
 
 TABLE = "ratelimits"
@@ -82,24 +82,22 @@ class TableRateLimiter:
                 continue  # another instance counted meanwhile: read again
         raise ConcurrentChange(f"{limit.name}: too many simultaneous uses")
 
-    async def forget_ended(self, limit: Limit, now: datetime) -> None:
-        """Delete the rows of `limit` whose window has ended, each only if unchanged since read: a use counted meanwhile
-        (a new window) is kept."""
-        partition = safe_key(limit.name)
+    async def forget_ended_days(self, now: datetime) -> None:
+        """Delete the rows, of every limit, whose day is over (`day_is_over`), each only if unchanged since read: a
+        use counted meanwhile (a new window) is kept."""
         async with self._store.call():
-            rows = [row async for row in self._table.query_entities("PartitionKey eq @pk",
-                                                                    parameters={"pk": partition})]
+            rows = [row async for row in self._table.list_entities(select=["PartitionKey", "RowKey", "Start"])]
         for row in rows:
-            if not has_ended(limit, entity_time(row, "Start"), now):
+            if not day_is_over(entity_time(row, "Start"), now):
                 continue
-            key = (partition, str(row["RowKey"]))
+            key = (str(row["PartitionKey"]), str(row["RowKey"]))
             self._known.pop(key, None)
             try:
                 async with self._store.call():
                     await self._table.delete_entity(*key, etag=entity_etag(row),
                                                     match_condition=MatchConditions.IfNotModified)
             except ConcurrentChange:
-                continue  # counted meanwhile: a window that runs now
+                continue  # counted meanwhile: a window that runs now (one already deleted is no error)
 
     async def _count(self, limit: Limit, keys: dict[str, str], now: datetime, use: str) -> None:
         key = (keys["PartitionKey"], keys["RowKey"])

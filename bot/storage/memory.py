@@ -26,7 +26,7 @@ from typing import Any, Protocol
 from bot.domain.concerns import CardReplacer, ConcernReport, ReportState, no_cards
 from bot.domain.directory import StaffMember, line_manager_in, member_for
 from bot.domain.errors import ConcurrentChange, RecordExists, RecordNotFound
-from bot.domain.limits import Limit, counted, counted_already, given_back, has_ended
+from bot.domain.limits import Limit, counted, counted_already, day_is_over, given_back
 from bot.domain.outbox import LEASE, CardSlot, DeliveryState, OutboundMessage, Owed
 from bot.domain.people import Lang, Person, StaffContact
 from bot.domain.permission_requests import AuditEntry, PermissionRequest, RequestState
@@ -647,11 +647,11 @@ class MemoryRateLimiter:
         if window is not None and count is not None:
             self._store.use_windows[(limit.name, who)] = UseWindow(window.start, count)  # and the last use forgotten
 
-    async def forget_ended(self, limit: Limit, now: datetime) -> None:
-        """Delete the windows of `limit` that have ended."""
+    async def forget_ended_days(self, now: datetime) -> None:
+        """Delete the windows, of every limit, whose day is over."""
         await self._store.call()
         for key, window in list(self._store.use_windows.items()):
-            if key[0] == limit.name and has_ended(limit, window.start, now):
+            if day_is_over(window.start, now):
                 del self._store.use_windows[key]
 
 

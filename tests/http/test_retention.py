@@ -14,6 +14,7 @@ from azure.data.tables.aio import TableClient
 
 from bot.domain.concerns import ConcernReport, ReportState
 from bot.domain.federation import load_federation
+from bot.domain.limits import Limit
 from bot.domain.outbox import QueueingNotifier
 from bot.domain.people import Lang, Person
 from bot.domain.questions import QuestionRecord, new_question_id
@@ -28,13 +29,15 @@ from bot.storage.users import TableUserProfiles
 from cards.i18n import load_catalogue
 from dialogs.base import Scope, Turn
 from dialogs.concerns import ConcernFlow
-from tests.support.activities import CARYS, TENANT
+from tests.support.activities import CARYS, OWAIN, TENANT
 from tests.support.live import live_bot
 
 REPO = Path(__file__).resolve().parents[2]
 WORDS = "the words of an old report that must not outlive its retention"
 CLOSED = datetime(2023, 1, 12, 9, 0, tzinfo=UTC)
 PAST_RETENTION = datetime(2025, 2, 1, 9, 0, tzinfo=UTC)  # 24 months after CLOSED have passed
+# Every daily limit the flows count (the `ratelimits` table's partitions).
+DAILY_LIMITS = ("reports", "escalations", "requests", "questions", "replies")
 
 
 def _flow(store: TableStore, now: datetime) -> ConcernFlow:
@@ -110,6 +113,42 @@ async def test_a_purged_report_leaves_no_row_in_the_daily_limits_saying_who_made
     rows = json.dumps(await _rows(azurite, table_prefix + "ratelimits"), default=str)
     assert report.reference not in rows and CARYS["aadObjectId"] not in rows
 
+
+async def _used_every_limit(store: TableStore, who: dict[str, str], at: datetime) -> None:
+    limiter = TableRateLimiter(store)
+    for name in DAILY_LIMITS:
+        await limiter.take(Limit(name, 10), f"{TENANT}|{who['aadObjectId']}", at, use=f"{name}-{at.isoformat()}")
+
+
+async def test_a_purge_forgets_the_ended_days_of_every_daily_limit_and_keeps_each_running_day(
+        store: TableStore, azurite: str, table_prefix: str) -> None:
+    """A permission request, a question passed on or a reply left a row naming who used the bot on which day, for
+    ever: only the report and escalation limits' ended days were forgotten."""
+    await _used_every_limit(store, CARYS, PAST_RETENTION - timedelta(days=2))
+    await _used_every_limit(store, OWAIN, PAST_RETENTION - timedelta(hours=1))  # today's: still limits him
+
+    await _flow(store, PAST_RETENTION).purge(months=24)
+
+    rows = await _rows(azurite, table_prefix + "ratelimits")
+    assert sorted((str(row["PartitionKey"]), str(row["RowKey"])) for row in rows) == sorted(
+        (name, f"{TENANT}|{OWAIN['aadObjectId']}") for name in DAILY_LIMITS)
+
+
+async def test_a_day_whose_24_hours_ended_before_uk_midnight_is_kept_until_the_uk_day_ends(
+        store: TableStore, azurite: str, table_prefix: str) -> None:
+    """On the day the clocks go back (26 October 2025: 25 hours) a first use at 00:30 BST ends its 24 hours at 23:30
+    GMT the same day: that row is still today's, and kept until the UK day is over."""
+    first_use = datetime(2025, 10, 25, 23, 30, tzinfo=UTC)  # 00:30 BST on 26 October
+    await _used_every_limit(store, CARYS, first_use)
+
+    await _flow(store, datetime(2025, 10, 26, 23, 45, tzinfo=UTC)).purge(months=24)  # 23:45 GMT, 26 October
+    kept = await _rows(azurite, table_prefix + "ratelimits")
+    await _flow(store, datetime(2025, 10, 27, 0, 5, tzinfo=UTC)).purge(months=24)  # 00:05 on 27 October
+
+    assert sorted(str(row["PartitionKey"]) for row in kept) == sorted(DAILY_LIMITS)
+    assert await _rows(azurite, table_prefix + "ratelimits") == []
+
+
 async def test_a_purge_that_stopped_half_way_is_finished_once_its_claim_expires(
         store: TableStore, azurite: str, table_prefix: str) -> None:
     report = await _closed_report(store)
@@ -126,18 +165,24 @@ async def test_a_purge_that_stopped_half_way_is_finished_once_its_claim_expires(
 async def test_the_running_bot_purges_by_itself(azurite: str, table_prefix: str, store: TableStore) -> None:
     old = await _closed_report(store)
     recent = await _closed_report(store, closed=datetime.now(UTC) - timedelta(days=30))
+    await _used_every_limit(store, OWAIN, datetime.now(UTC) - timedelta(days=2))
+    await _used_every_limit(store, CARYS, datetime.now(UTC))
     settings = Settings.model_validate({
         "APP_ENV": "local", "AZURE_STORAGE_CONNECTION_STRING": azurite, "TABLE_PREFIX": table_prefix,
         "DELIVERY_INTERVAL_SECONDS": 3600, "RETENTION_INTERVAL_SECONDS": 0.2})
     reports = TableConcernReports(store)
 
+    async def limits_used() -> list[tuple[str, str]]:
+        return [(str(r["PartitionKey"]), str(r["RowKey"])) for r in await _rows(azurite, table_prefix + "ratelimits")]
+
     with live_bot(settings):
         for _ in range(200):  # up to 20 s
-            if len(await reports.list_all()) == 1:
+            if len(await reports.list_all()) == 1 and len(await limits_used()) == len(DAILY_LIMITS):
                 break
             await asyncio.sleep(0.1)
 
     assert [r.reference for r in await reports.list_all()] == [recent.reference]
+    assert sorted(await limits_used()) == sorted((name, f"{TENANT}|{CARYS['aadObjectId']}") for name in DAILY_LIMITS)
     [trace] = await _rows(azurite, table_prefix + "audit")
     assert trace["Reference"] == old.reference and WORDS not in json.dumps(trace, default=str)
 

@@ -6,13 +6,16 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from azure.data.tables.aio import TableClient
 
 from bench.proxy import Counts
+from bot.domain.errors import StorageUnavailable
 from bot.domain.limits import Limit, RateLimited, RateLimiter
 from bot.storage.limits import TableRateLimiter
+from bot.storage.table_client import Table
 from tests.storage.conftest import Backend
 from tests.support.counted import counted_store
 
@@ -129,17 +132,20 @@ class RateLimiterContract:
 
     async def test_a_day_that_has_ended_is_forgotten_and_a_day_still_running_still_stops_a_double_press(
             self, limiter: RateLimiter, other_instance: RateLimiter) -> None:
-        reports = Limit("reports", 1)
+        reports, requests = Limit("reports", 1), Limit("requests", 1)
         await limiter.take(reports, CARYS, NOW, use="C-OLD")
+        await limiter.take(requests, CARYS, NOW, use="P-OLD")
         later = NOW + timedelta(days=1, hours=1)
         await limiter.take(reports, OWAIN, later, use="C-NEW")
+        await limiter.take(requests, OWAIN, later, use="P-NEW")
 
-        await other_instance.forget_ended(reports, later)
+        await other_instance.forget_ended_days(later)
 
-        await limiter.take(reports, OWAIN, later + timedelta(seconds=1), use="C-NEW")  # his second press: not counted
-        with pytest.raises(RateLimited):
-            await limiter.take(reports, OWAIN, later + timedelta(seconds=2), use="C-OTHER")  # his day is still spent
-        assert await _outcomes(limiter, reports, CARYS, 2, later) == [True, False]  # her new day counts afresh
+        for limit, use in ((reports, "C-NEW"), (requests, "P-NEW")):
+            await limiter.take(limit, OWAIN, later + timedelta(seconds=1), use=use)  # his second press: not counted
+            with pytest.raises(RateLimited):
+                await limiter.take(limit, OWAIN, later + timedelta(seconds=2), use="OTHER")  # his day is still spent
+            assert await _outcomes(limiter, limit, CARYS, 2, later) == [True, False]  # her new day counts afresh
 
 
 class TestRateLimiter(RateLimiterContract):
@@ -203,8 +209,58 @@ async def test_a_report_made_on_a_day_long_gone_leaves_no_row_naming_it_or_its_r
         await limiter.take(REPORTS, CARYS, NOW, use="C-OLD")
         await limiter.take(REPORTS, OWAIN, NOW + timedelta(days=1, hours=1), use="C-NEW")
 
-        await limiter.forget_ended(REPORTS, NOW + timedelta(days=1, hours=2))
+        await limiter.forget_ended_days(NOW + timedelta(days=1, hours=2))
 
         async with TableClient.from_connection_string(azurite, table_prefix + "ratelimits") as table:
             rows = [dict(row) async for row in table.list_entities()]
     assert [(row["RowKey"], row["Use"]) for row in rows] == [(OWAIN, "C-NEW")]
+
+
+async def _limits_used(azurite: str, table_prefix: str) -> list[tuple[str, str]]:
+    async with TableClient.from_connection_string(azurite, table_prefix + "ratelimits") as table:
+        return sorted([(str(row["PartitionKey"]), str(row["RowKey"])) async for row in table.list_entities()])
+
+
+DAILY_LIMITS = [Limit(name, 1) for name in ("reports", "escalations", "requests", "questions", "replies")]
+
+
+async def test_a_pass_stopped_by_a_storage_fault_keeps_every_running_day_and_the_next_pass_finishes(
+        azurite: str, table_prefix: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    later = NOW + timedelta(days=1, hours=1)
+    async with _counted_limiter(azurite, table_prefix) as (limiter, _):
+        for limit in DAILY_LIMITS:
+            await limiter.take(limit, CARYS, NOW)
+            await limiter.take(limit, OWAIN, later)
+        real_delete, deletes = Table.delete_entity, {"made": 0}
+
+        async def storage_gone_after_two(table: Table, *args: Any, **kwargs: Any) -> None:
+            if deletes["made"] == 2:
+                raise StorageUnavailable("injected")
+            deletes["made"] += 1
+            await real_delete(table, *args, **kwargs)
+
+        monkeypatch.setattr(Table, "delete_entity", storage_gone_after_two)
+        with pytest.raises(StorageUnavailable):
+            await limiter.forget_ended_days(later)
+        part_way = await _limits_used(azurite, table_prefix)
+        monkeypatch.undo()
+        await limiter.forget_ended_days(later)
+        his_day = await _outcomes(limiter, DAILY_LIMITS[2], OWAIN, 1, later)
+
+    owain = [(limit.name, OWAIN) for limit in DAILY_LIMITS]
+    assert len(part_way) == 2 * len(DAILY_LIMITS) - 2 and set(owain) <= set(part_way)
+    assert await _limits_used(azurite, table_prefix) == sorted(owain) and his_day == [False]
+
+
+async def test_two_instances_forgetting_at_once_each_finish_and_keep_the_running_days(
+        azurite: str, table_prefix: str) -> None:
+    later = NOW + timedelta(days=1, hours=1)
+    async with _counted_limiter(azurite, table_prefix) as (here, _), \
+            _counted_limiter(azurite, table_prefix) as (elsewhere, _):
+        for limit in DAILY_LIMITS:
+            await here.take(limit, CARYS, NOW)
+            await here.take(limit, OWAIN, later)
+
+        await asyncio.gather(here.forget_ended_days(later), elsewhere.forget_ended_days(later))
+
+    assert await _limits_used(azurite, table_prefix) == sorted((limit.name, OWAIN) for limit in DAILY_LIMITS)
