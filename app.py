@@ -11,6 +11,7 @@ import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 import aiohttp
 from aiohttp import web
@@ -38,6 +39,7 @@ from bot.logs import configure_logging
 from bot.policy import PolicyIndex, load_policy
 from bot.policy.documents import MAX_DOCUMENT_BYTES
 from bot.policy.index import answer_index
+from bot.policy.index_cache import IndexCache
 from bot.policy.loader import (
     PolicyFileError,
     PolicyFileUnreadable,
@@ -236,6 +238,18 @@ def _policy_versions(parts: FlowParts, directory: TableStaffDirectory) -> tuple[
     return reading, publishing
 
 
+def index_cache_upkeep(settings: Settings) -> IndexCache | None:
+    """The upkeep of INDEX_CACHE_FOLDER (None when the index is kept beside the model: the package's own files). A
+    file another instance uses is marked by its every retention pass, so `grace` spans three of them, and a day at
+    least."""
+    folder = shared_sentences().cache_folder
+    if folder is None:
+        return None
+    grace = max(timedelta(days=1).total_seconds(), 3 * settings.retention_interval_seconds)
+    return IndexCache(folder, keep_for=max(settings.index_cache_keep_days * 86_400.0, grace),
+                      max_bytes=settings.index_cache_max_mb * 1_000_000, grace=grace)
+
+
 def graph_line_managers(settings: Settings, session: aiohttp.ClientSession) -> GraphLineManagers | None:
     """Graph for line managers: an app registration's secret (msal), else the bot's managed identity
     (azure-identity); None without either (locally the staff list answers alone)."""
@@ -337,8 +351,9 @@ async def _bot(app: web.Application) -> AsyncIterator[None]:
     deliverer = Deliverer(adapter, app_id=settings.app_id, outbox=outbox, profiles=profiles,
                           lease=timedelta(seconds=settings.outbox_lease_seconds))
     home = HomeFlow(strings, federation)
+    upkeep = index_cache_upkeep(settings)
     live = LivePolicy(TablePolicyVersions(store), default=lambda: load_policy(settings.policy_file),
-                      build_index=answer_index)
+                      build_index=upkeep.building(answer_index) if upkeep else answer_index)
     await live.start()
     graph = graph_line_managers(settings, app[HTTP])
     parts = FlowParts(settings=settings, store=store, strings=strings, federation=federation,
@@ -355,8 +370,10 @@ async def _bot(app: web.Application) -> AsyncIterator[None]:
                               admission=admission, session=app[HTTP], credentials_configured=bool(settings.app_id))
     app[SERVICES] = Services(store=store, bot=bot, router=router, deliverer=deliverer, adapter=adapter,
                              messages=handler)
-    async with running([Job("outbox-sender", settings.delivery_interval_seconds, deliverer.deliver_due),
-                        *built.jobs]):
+    jobs = [Job("outbox-sender", settings.delivery_interval_seconds, deliverer.deliver_due), *built.jobs]
+    if upkeep is not None:
+        jobs.append(Job("index-cache", settings.retention_interval_seconds, partial(asyncio.to_thread, upkeep.prune)))
+    async with running(jobs):
         yield
     await handler.drain()
     await deliverer.close()

@@ -91,6 +91,10 @@ class Settings(BaseSettings):
     # The question log holds each asker's name, Entra id and words: kept this long after asking (or the reply).
     question_retention_months: int = Field(default=12, alias="QUESTION_RETENTION_MONTHS", ge=1, le=120)
     retention_interval_seconds: float = Field(default=3600.0, alias="RETENTION_INTERVAL_SECONDS", gt=0)
+    # INDEX_CACHE_FOLDER's upkeep (every retention pass): files no instance used for this long go, and the least
+    # lately used while the folder holds more than its size.
+    index_cache_keep_days: int = Field(default=30, alias="INDEX_CACHE_KEEP_DAYS", ge=1, le=3650)
+    index_cache_max_mb: int = Field(default=500, alias="INDEX_CACHE_MAX_MB", ge=50, le=100_000)
     # Per person, per 24 hours from their first use; counted in Table storage, so every instance shares them.
     report_limit_per_day: int = Field(default=5, alias="REPORT_LIMIT_PER_DAY", ge=1, le=100)
     escalation_limit_per_day: int = Field(default=10, alias="ESCALATION_LIMIT_PER_DAY", ge=1, le=100)

@@ -10,7 +10,8 @@ and kept (`rows-<key>.npz`, one file per index), so the index is ready in well u
 with a new policy file: beside the model, or with INDEX_CACHE_FOLDER set, in that folder (App Service runs the bot
 from its package, which cannot be written; the package still carries the shipped policy's files, read from there).
 Each kept file names the model that worked it out by what its files hold, so one a rebuilt model finds (in a cache
-folder kept across deployments) is worked out again, never used.
+folder kept across deployments) is worked out again, never used. A file read from the cache folder is marked used
+(its modified time set, once it is open) so the running bot's upkeep (`bot.policy.index_cache`) keeps it.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ import os
 import re
 import tempfile
 import zipfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -49,6 +51,9 @@ MAX_PIECES = 128
 UNREADABLE = (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile)
 
 log = logging.getLogger(__name__)
+
+# The names of the kept files `remembered` used, while `noting_kept_files` collects them (in its context only).
+_NOTED: ContextVar[set[str] | None] = ContextVar("kept_files_noted", default=None)
 
 
 class ModelMissing(RuntimeError):
@@ -84,6 +89,18 @@ def kept_file(name: str, key: str) -> str:
     """The name of the file (beside the model, or in the cache folder) that keeps `remembered(name, key, …)`'s
     arrays."""
     return f"{name}-{key[:16]}.npz"
+
+
+@contextlib.contextmanager
+def noting_kept_files() -> Iterator[set[str]]:
+    """The names of the kept files `remembered` reads or writes within the block, in this context only (a draft
+    checked meanwhile on another thread is not noted): the files an index was built from."""
+    noted: set[str] = set()
+    token = _NOTED.set(noted)
+    try:
+        yield noted
+    finally:
+        _NOTED.reset(token)
 
 
 def _contents(path: Path) -> str:
@@ -170,6 +187,11 @@ class SentenceVectors:
         vectors: npt.NDArray[np.float32] = self.remembered(ROWS, key, embed_each)["vectors"]
         return vectors
 
+    @property
+    def cache_folder(self) -> Path | None:
+        """The folder what is worked out is kept in (INDEX_CACHE_FOLDER), or None: beside the model."""
+        return self._cache
+
     def _key(self, text: str, question: bool) -> str:
         return hashlib.sha256(("question\x1f" if question else "").encode() + text.encode("utf-8")).hexdigest()
 
@@ -190,6 +212,8 @@ class SentenceVectors:
         model. One file per key, so indexes of different policy files (the tests build several) do not overwrite
         each other's."""
         file = kept_file(name, key)
+        if (noted := _NOTED.get()) is not None:
+            noted.add(file)
         for folder in dict.fromkeys((self._folder, self._cache or self._folder)):
             if (kept := self._read(folder / file, key)) is not None:
                 return kept
@@ -199,14 +223,20 @@ class SentenceVectors:
         return arrays
 
     def _read(self, path: Path, key: str) -> dict[str, npt.NDArray[Any]] | None:
-        """The arrays kept in `path` for this model and key; None when there are none, or none that can be read."""
-        if not path.is_file():
-            return None
+        """The arrays kept in `path` for this model and key; None when there are none, or none that can be read.
+        One in the cache folder is marked used once open: another instance's upkeep that chose it meanwhile puts it
+        back, and one deleting it now leaves this open copy whole to read."""
         try:
             # Opened here, not by np.load, which leaves an empty file open.
-            with path.open("rb") as handle, np.load(handle) as saved:
-                if str(saved["model"]) == self._model_id and str(saved["key"]) == key:
-                    return {k: np.asarray(saved[k]) for k in saved.files if k not in ("model", "key")}
+            with path.open("rb") as handle:
+                if path.parent == self._cache:
+                    with contextlib.suppress(OSError):  # best effort: a file that cannot be marked still reads
+                        os.utime(handle.fileno())
+                with np.load(handle) as saved:
+                    if str(saved["model"]) == self._model_id and str(saved["key"]) == key:
+                        return {k: np.asarray(saved[k]) for k in saved.files if k not in ("model", "key")}
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            return None  # none kept (or the upkeep deleted it before it was opened): worked out again
         except UNREADABLE as error:
             log.warning("ignored %s, which cannot be read (%s: %s): working it out again", path, type(error).__name__,
                         error)
