@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 import codecs
 import sys
+from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 
 from bot.domain.concerns import Role, Subject, Today
-from bot.domain.directory import StaffListChange, read_staff_csv, staff_list_change
+from bot.domain.directory import StaffListChange, StaffMember, read_staff_csv, staff_list_change
 from bot.domain.errors import DomainError
 from bot.domain.federation import Federation
 from bot.domain.outbox import QueueingNotifier
@@ -54,6 +55,15 @@ def _staff_text(path: Path) -> str:
         raise ValueError(f"line {line} is not UTF-8 (byte 0x{data[error.start]:02x}); Excel's "
                          '"CSV (Comma delimited)" loses Welsh letters such as ŵ and ŷ: in Excel, File > Save As > '
                          '"CSV UTF-8 (Comma delimited)", then import that file; nothing was imported') from None
+
+
+def _check_off(staff: Sequence[StaffMember]) -> str:
+    """The end of the import's last line while a row has no Entra object id: the staff-only check is off."""
+    without = sum(1 for m in staff if not m.aad_object_id)
+    if not without:
+        return ""
+    return (f"; {without} without an Entra object id: nobody in the Hwb tenant is refused as not staff until every "
+            "row has one (see the warning above for the lines and how to fix it)")
 
 
 def _some(references: list[str]) -> str:
@@ -121,7 +131,7 @@ def import_staff_command(argv: list[str]) -> int:
         print(f"{len(result.problems)} problem(s); nothing was imported", file=sys.stderr)
         return 1
     if args.dry_run:
-        print(f"{len(result.staff)} staff would be imported")
+        print(f"{len(result.staff)} staff would be imported{_check_off(result.staff)}")
         return 0
 
     async def write() -> int:
@@ -150,7 +160,7 @@ def import_staff_command(argv: list[str]) -> int:
                 return 1
         gone = ", ".join(f"{school}: {n}" for school, n in change.by_school().items())
         print(f"imported {len(result.staff)} staff" + (f"; took {len(change.taken_off)} staff off the list ({gone})"
-                                                       if change.taken_off else ""))
+                                                       if change.taken_off else "") + _check_off(result.staff))
         for line in consequences:
             print(line)
         return 0

@@ -189,6 +189,9 @@ def read_summary_card(strings: Catalogue, lang: Lang, *, version: str, schools: 
     body: list[Element] = [heading(strings.text("reads.summary_title", lang, version=version))]
     if no_staff:
         body.append(text(strings.text("reads.summary_no_staff", lang)))
+    if any(school.unreachable for school in schools):  # the staff-only check goes by those ids (dialogs/staff_only)
+        body.append({"type": "Container", "style": "warning",
+                     "items": [text(strings.text("reads.summary_check_off", lang))]})
     for school in schools:
         items: list[Element] = [text(strings.text("reads.summary_school", lang, school=school.school.name(lang),
                                                   read=school.read, total=school.total), weight="Bolder")]

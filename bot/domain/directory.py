@@ -127,6 +127,26 @@ def _at_both_schools(problem: str, rows: Sequence[tuple[int, StaffMember]]) -> s
             "whose headteacher their reports go to (their line manager may be at either school)")
 
 
+def _lines(numbers: Sequence[int], *, shown: int = 10) -> str:
+    """ "line 3", "lines 3 and 5", "lines 3, 5, … and 12 more"."""
+    if len(numbers) == 1:
+        return f"line {numbers[0]}"
+    listed = [str(n) for n in numbers[:shown]]
+    last = f"{len(numbers) - shown} more" if len(numbers) > shown else listed.pop()
+    return f"lines {', '.join(listed)} and {last}"
+
+
+def _staff_check_off(without: Sequence[int], rows: int) -> str:
+    """What rows without an Entra object id do to the staff-only check (`off_the_staff_list`), and how to mend it."""
+    have = "has" if len(without) == 1 else "have"
+    return (f"{len(without)} of the {rows} rows {have} no aad_object_id ({_lines(without)}): until every row has its "
+            "person's Entra object id, the bot cannot tell the federation's staff from anyone else in the Hwb tenant, "
+            "so anyone in the Hwb tenant (pupils and other schools' staff included) is not refused: they can send "
+            "permission requests and concern reports and pass questions to the headteacher, at every school. To fix "
+            "it, fill in the aad_object_id column on those rows (az ad user show --id THEIR-EMAIL --query id -o tsv "
+            "prints a person's id) and import the file again")
+
+
 def read_staff_csv(text: str, *, schools: Sequence[str]) -> ImportResult:
     """Validate a staff CSV as a school office exports it; every bad row is reported with its line."""
     problems: list[str] = []
@@ -186,6 +206,9 @@ def read_staff_csv(text: str, *, schools: Sequence[str]) -> ImportResult:
         problems.append("the file has no staff rows")
     warnings = [f"line {number}: no aad_object_id, so {m.name} can only be matched through Graph"
                 for number, m in rows if not m.aad_object_id]
+    without = [number for number, m in rows if not m.aad_object_id]
+    if without:
+        warnings.append(_staff_check_off(without, len(rows)))
     ordered = tuple(sorted(problems, key=_line_number))
     return ImportResult(tuple(m for _, m in rows) if not problems else (), ordered, tuple(warnings))
 

@@ -283,6 +283,25 @@ def test_the_count_per_school_names_who_has_not_read_it() -> None:
     assert (primary.read, primary.total, primary.outstanding) == (1, 1, ())
 
 
+@pytest.mark.parametrize(("lang", "off"), [
+    (Lang.EN, "it turns nobody away"), (Lang.CY, "dydy e ddim yn gwrthod neb")])
+def test_the_heads_count_says_the_staff_only_check_is_off_while_anyone_on_the_list_lacks_an_entra_id(
+        lang: Lang, off: str) -> None:
+    """The head sees the staff list here: a row without its id switches the Hwb staff-only check off for everyone
+    (dialogs/staff_only.py), which only import-staff's output said, to IT."""
+    staff = [StaffMember("Carys", "c@x.cymru", "high", "", "", "oid-c"), StaffMember("Owain", "o@x.cymru", "primary",
+                                                                                    "", "", "")]
+    complete = [staff[0], replace(staff[1], aad_object_id="oid-o")]
+
+    with_gap = json.dumps(read_summary_card(load_catalogue(), lang, version="2", schools=read_summary(
+        [_school("high"), _school("primary")], staff, [])), ensure_ascii=False)
+    without_gap = json.dumps(read_summary_card(load_catalogue(), lang, version="2", schools=read_summary(
+        [_school("high"), _school("primary")], complete, [])), ensure_ascii=False)
+
+    assert off in with_gap and "Entra" in with_gap and "import-staff" in with_gap
+    assert off not in without_gap
+
+
 @pytest.mark.parametrize(("lang", "more"), [(Lang.EN, "and {n} more, not shown here"),
                                              (Lang.CY, "{n} arall heb eu dangos yma")])
 def test_the_heads_not_yet_list_of_a_large_school_says_how_many_more_and_where_to_find_them(

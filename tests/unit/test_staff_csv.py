@@ -88,7 +88,52 @@ def test_missing_columns_an_empty_file_and_upn_instead_of_email() -> None:
     assert read_staff_csv("who,what\nx,y\n", schools=SCHOOLS).problems[0].startswith("line 1: missing column")
     assert read_staff_csv(HEADER, schools=SCHOOLS).problems == ("the file has no staff rows",)
     assert by_upn.problems == () and by_upn.staff[0].email == "ann.lewis@x.cymru"
-    assert by_upn.warnings == ("line 2: no aad_object_id, so Ann Lewis can only be matched through Graph",)
+    assert by_upn.warnings[0] == "line 2: no aad_object_id, so Ann Lewis can only be matched through Graph"
+
+
+WITHOUT_IDS = (HEADER
+               + "Carys Jenkins,carys@llanidloes.example.cymru,high,Teacher,,a1000000-0000-4000-8000-000000000001\n"
+               + "Owain Pritchard,owain@llanidloes.example.cymru,primary,Teacher,,\n"
+               + "Nia Evans,nia@llanidloes.example.cymru,high,TA,,a1000000-0000-4000-8000-000000000003\n"
+               + "Rhys ap Iorwerth,rhys@llanidloes.example.cymru,high,Teacher,,\n")
+
+
+def test_a_list_with_rows_lacking_the_entra_id_says_the_staff_only_check_is_off_for_everyone_and_how_to_fix_it(
+        ) -> None:
+    """One row without its id switches the Hwb staff-only check off for everyone (dialogs/staff_only.py): the
+    import only said that row's person "can only be matched through Graph"."""
+    result = read_staff_csv(WITHOUT_IDS, schools=SCHOOLS)
+
+    assert result.problems == () and len(result.staff) == 4  # still imported: nobody is locked out
+    said = result.warnings[-1]
+    assert "2 of the 4 rows" in said and "lines 3 and 5" in said, said
+    assert "anyone in the Hwb tenant" in said and "pupils" in said and "not refused" in said, said
+    assert "until every row has" in said and "aad_object_id" in said, said
+    assert "az ad user show --id" in said and "import the file again" in said, said
+
+
+def test_a_list_where_every_row_has_its_entra_id_says_nothing_of_the_check() -> None:
+    complete = WITHOUT_IDS.replace("Teacher,,\n", "Teacher,,a1000000-0000-4000-8000-00000000000f\n", 1).replace(
+        "Teacher,,\n", "Teacher,,a1000000-0000-4000-8000-00000000000e\n", 1)
+
+    assert read_staff_csv(complete, schools=SCHOOLS).warnings == ()
+
+
+def test_the_command_says_on_its_last_line_that_the_check_is_off_until_every_row_has_its_id(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    staff = tmp_path / "staff.csv"
+    staff.write_text(WITHOUT_IDS, encoding="utf-8")
+    monkeypatch.setenv("APP_ENV", "local")
+    monkeypatch.setenv("AZURE_STORAGE_CONNECTION_STRING", NOWHERE)
+
+    code = import_staff_command([str(staff), "--dry-run"])
+
+    out, err = capsys.readouterr()
+    assert code == 0
+    assert "line 3: no aad_object_id" in err and "line 5: no aad_object_id" in err
+    [line] = out.splitlines()
+    assert line.startswith("4 staff would be imported") and "2 without an Entra object id" in line, line
+    assert "nobody in the Hwb tenant is refused" in line and "see the warning" in line, line
 
 
 def test_the_command_refuses_a_bad_file_before_touching_storage(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
