@@ -328,9 +328,11 @@ _NOT_A_NAME = frozenset({"Staff", "Policy", "Social", "Media", "Governing", "Bod
 
 def schools_named(texts: Iterable[str], kinds: Iterable[str]) -> tuple[str, ...]:
     """Schools a document names ("Llanidloes High School"), in order of first mention, each once."""
+    kinds = tuple(kinds)
     kind = "|".join(re.escape(k) for k in sorted(kinds, key=len, reverse=True))
     if not kind:
         return ()
+    kinds_alone = {k.casefold() for k in kinds}
     # A name's words are capitalised, but for a church school's "Church of England" / "Church in Wales", and may end
     # with its status in brackets: "St Ebba's Church of England (VA) Primary School".
     unit = r"(?:Church\s+of\s+England|Church\s+in\s+Wales|[A-Z][\w'’-]*)"
@@ -350,6 +352,8 @@ def schools_named(texts: Iterable[str], kinds: Iterable[str]) -> tuple[str, ...]
             while words[0] == "Ysgol" and len(words) > 2 and words[-1] in _NOT_A_NAME:  # "Ysgol Bro Ddyfi Staff …"
                 words = words[:-1]
             name = " ".join(words)
+            if name.casefold() in kinds_alone:  # "The High School runs …": the school named in full before
+                continue
             if not any(name.startswith(f"{known} ") for known in found):  # "Ysgol Bryn Teg Facebook page"
                 found.setdefault(name)
     return tuple(found)

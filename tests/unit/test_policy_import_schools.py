@@ -169,3 +169,15 @@ def test_an_unknown_details_row_is_echoed_short(tmp_path: Path, capsys: pytest.C
 
     assert "is not one the bot knows" in notes
     assert "Blue " * 20 not in notes
+
+
+def test_the_high_school_named_by_its_kind_alone_is_not_another_school(tmp_path: Path) -> None:
+    """A federation's policy says "The High School runs a Facebook page" of the school it named in full before: the
+    About card lists the two schools, not a third called "High School" ("Ysgol Uwchradd" on Welsh cards)."""
+    details = imported_details(
+        tmp_path, "Status", "Version 2",
+        text=("This policy applies to everyone who works at Llanidloes High School or Llanidloes Primary School.\n\n"
+              "The High School runs a Facebook page; the Primary School runs one too."))
+
+    assert details.asked("schools", "en") == "Llanidloes High School, Llanidloes Primary School"
+    assert about_schools_row(details, Lang.CY) == "Ysgol Uwchradd Llanidloes, Ysgol Gynradd Llanidloes"
