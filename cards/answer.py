@@ -10,7 +10,7 @@ from bot.domain.people import Lang
 from bot.domain.questions import MAX_QUESTION, MAX_REPLY
 from bot.domain.text import clean_user_text
 from bot.domain.uk_time import in_uk
-from bot.policy.details import PolicyDetails, version_in
+from bot.policy.details import PolicyDetails, reads_as_english, version_in
 from bot.policy.model import PolicyPassage, PolicySection, quotes
 from bot.policy.places import PolicyPlace, heading_mark
 from cards.common import VERB_CONCERN_FORM, VERB_PERMISSION_FORM, VERB_REVIEW, VERB_SECTIONS
@@ -321,6 +321,8 @@ def about_card(strings: Catalogue, lang: Lang, details: PolicyDetails, *, overdu
     body.append(text(details.title.text(code), weight="Bolder"))
     if rows:
         body.append(facts(rows))
+    if lang is Lang.CY and _left_in_english(details):
+        body.append(text(strings.text("ask.about_as_written", lang), subtle=True, size="Small"))
     if published:
         body.append(text(published, subtle=True, size="Small"))
     if asked and not details.asked(asked, code):
@@ -331,6 +333,14 @@ def about_card(strings: Catalogue, lang: Lang, details: PolicyDetails, *, overdu
                      "items": [text(strings.text("ask.about_overdue", lang, review=review))]})
     body.extend(changes)
     return card(body, [execute(strings.text("button.sections", lang), VERB_SECTIONS, shown_in(lang))])
+
+
+def _left_in_english(details: PolicyDetails) -> bool:
+    """Whether a detail the About card shows has no Welsh and reads as English words (a name left as written does
+    not: it is in no language)."""
+    shown = (details.title, details.status, details.author, details.agreed_by, details.authorisation(),
+             details.review_due(), details.federation)
+    return any(d is not None and d.cy == d.en and reads_as_english(d.en) for d in shown)
 
 
 def _not_given(strings: Catalogue, lang: Lang, details: PolicyDetails, asked: str) -> str:

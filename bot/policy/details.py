@@ -147,6 +147,9 @@ class WelshTerms:
         self._terms: dict[str, str] = {_key(english): str(welsh) for english, welsh in raw["terms"].items()}
         self._schools: dict[str, str] = {str(english): str(welsh) for english, welsh in raw["schools"].items()}
         self._english_place_words = frozenset(str(w).casefold() for w in raw.get("english_place_words", ()))
+        # "on the recommendation of" + a listed body: the Welsh ends in a noun, so the body after it never mutates.
+        self._on_behalf = tuple((_words_then_rest(english), str(welsh)) for english, welsh in
+                                sorted(raw.get("on_behalf_of", {}).items(), key=lambda pair: -len(pair[0])))
         names = "|".join(map(re.escape, sorted(self._terms, key=len, reverse=True)))
         self._term = re.compile(rf"^({names})(?:\s+term)?(?:\s+(\d{{4}}(?:[/-]\d{{2,4}})?))?$", re.IGNORECASE)
 
@@ -168,9 +171,20 @@ class WelshTerms:
         return tuple(self._schools)
 
     def render(self, value: str) -> str:
-        """A detail in Welsh: all of it, or each part between "/", "," or ";", where known; the rest as written."""
-        return _each(value, _LIST, lambda part: _each(part, _ALTERNATIVES, lambda piece: self._part(piece) or piece,
-                                                       whole=self._part))
+        """A detail in Welsh: all of it, or each part between "/", "," or ";", where known; the rest as written. A
+        part left as written that reads as English words, not a name ("on the recommendation of the Estates Group"),
+        leaves the whole detail as written: never half Welsh, half English."""
+        as_written: list[str] = []
+
+        def piece(text: str) -> str:
+            known = self._part(text)
+            if known is None:
+                as_written.append(text)
+            return known or text
+
+        rendered = _each(value, _LIST, lambda part: _each(part, _ALTERNATIVES, piece, whole=self._part),
+                         whole=self._part)
+        return value if rendered != value and any(map(reads_as_english, as_written)) else rendered
 
     def date(self, day: date) -> str:
         """A date as a Welsh reader writes it: "12 Hydref 2022"."""
@@ -193,6 +207,9 @@ class WelshTerms:
             return None
         if key in self._phrases:
             return self._phrases[key]
+        for english, welsh in self._on_behalf:  # "on the recommendation of the Staffing Committee"
+            if (said := english.match(part.strip())) is not None and (whom := self._part(said[1])) is not None:
+                return f"{welsh} {_within_a_sentence(whom)}"
         stripped = part.strip().rstrip(".")
         if version := _VERSION.match(stripped):
             return f"{self._version} {version.group(1)}"
@@ -216,6 +233,29 @@ def _each(value: str, separators: re.Pattern[str], render: Callable[[str], str],
         return known
     pieces = separators.split(value)
     return "".join(piece if i % 2 else render(piece) for i, piece in enumerate(pieces))
+
+
+# Small words a name or a job title keeps lower-case ("Head of Humanities", "Dr van der Berg").
+_NAME_PARTICLES = frozenset({"of", "and", "for", "in", "de", "van", "der", "von", "ap", "ab", "le", "la", "du"})
+
+
+def reads_as_english(text: str) -> bool:
+    """Whether text left as written reads as English words rather than a name or a title: it has a lower-case word
+    a name does not keep ("on the recommendation of …", "reviewed annually")."""
+    return any(word[0].islower() and word.casefold() not in _NAME_PARTICLES
+               for word in re.findall(r"[^\W\d_][\w'’-]*", text))
+
+
+def _words_then_rest(english: str) -> re.Pattern[str]:
+    """Text that opens with these words (any capitals and spacing); the rest is its group 1."""
+    words = r"\s+".join(map(re.escape, english.split()))
+    return re.compile(rf"^{words}\s+(.+)$", re.IGNORECASE)
+
+
+def _within_a_sentence(welsh: str) -> str:
+    """A Welsh phrase as it reads after other words: its article in lower case ("y Pwyllgor Staffio")."""
+    first, _, rest = welsh.partition(" ")
+    return f"{first.lower()} {rest}" if first in ("Y", "Yr") and rest else welsh
 
 
 def _key(text: str) -> str:

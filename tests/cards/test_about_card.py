@@ -6,6 +6,7 @@ import json
 from dataclasses import replace
 
 from bot.domain.people import Lang
+from bot.policy.details import Detail
 from bot.policy.loader import load_policy
 from cards.answer import about_card
 from cards.i18n import load_catalogue
@@ -46,3 +47,20 @@ def test_a_last_review_the_document_does_not_give_is_said_to_be_missing_with_the
     assert "does not say when it was last reviewed. Its date of issue is 12.10.2022." in english
     assert "pryd y cafodd ei hadolygu ddiwethaf. Dyddiad ei chyhoeddi yw 12 Hydref 2022." in welsh
     assert "The policy document does not say when it was last reviewed." in undated and "date of issue" not in undated
+
+
+def test_a_detail_left_in_english_on_a_welsh_card_is_said_to_be_as_the_document_gives_it() -> None:
+    """Who agreed it, in words the Welsh terms file does not know, is shown whole as the document gives it, and the
+    Welsh card says so once; a name left as written needs no such note."""
+    agreed = "Governing Body, on the recommendation of the Estates Working Group"
+    shipped = load_policy(FIXTURE_POLICY_FILE).details
+    details = replace(shipped, agreed_by=Detail(agreed, agreed))
+
+    welsh = json.dumps(about_card(STRINGS, Lang.CY, details, overdue=False), ensure_ascii=False)
+    english = json.dumps(about_card(STRINGS, Lang.EN, details, overdue=False), ensure_ascii=False)
+    names_only = json.dumps(about_card(STRINGS, Lang.CY, shipped, overdue=False), ensure_ascii=False)
+
+    note = STRINGS.text("ask.about_as_written", Lang.CY)
+    assert agreed in welsh and note in welsh
+    assert note not in names_only and "Daniel Owen / Elen Chennetier" in names_only
+    assert STRINGS.text("ask.about_as_written", Lang.EN) not in english

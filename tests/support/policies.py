@@ -5,8 +5,10 @@ school would write them, in .txt and .docx."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import docx
 
@@ -36,9 +38,10 @@ NEW_LOGO_RULE = ("School logos and crests must never appear on staff members' pe
 REMOVED_SECTION = "Use of personal mobile devices at work"
 
 
-def revised_text(*, version: str = "2", issued: str = "01.09.2026", review: str = "Autumn 2028") -> str:
+def revised_text(*, version: str = "2", issued: str = "01.09.2026", review: str = "Autumn 2028",
+                 agreed: str = "Governing Body", renamed: Mapping[str, str] | None = None) -> str:
     """The 2022 text as a new version: a new section on generative AI, the mobile devices section removed, the
-    logo rule reworded, new version and dates."""
+    logo rule reworded, new version and dates; `agreed` who agreed it, `renamed` headings given new words."""
     lines = TEXT_2022.read_text(encoding="utf-8").splitlines()
     out: list[str] = []
     skipping = False
@@ -53,11 +56,13 @@ def revised_text(*, version: str = "2", issued: str = "01.09.2026", review: str 
             continue
         line = line.replace("Version 1", f"Version {version}").replace("12.10.2022", issued)
         line = line.replace("Autumn 2024", review).replace(OLD_LOGO_RULE, NEW_LOGO_RULE)
-        out.append(line)
+        if line == "Agreed by\tGoverning Body":
+            line = f"Agreed by\t{agreed}"
+        out.append((renamed or {}).get(line, line))
     return "\n".join(out) + "\n"
 
 
-def write_revised(folder: Path, name: str = "Social Media Policy 2026.txt", **changes: str) -> Path:
+def write_revised(folder: Path, name: str = "Social Media Policy 2026.txt", **changes: Any) -> Path:
     """The revised text as a file."""
     path = folder / name
     path.write_text(revised_text(**changes), encoding="utf-8")
@@ -98,10 +103,11 @@ def typed_into_word(text: str, headings: set[str], path: Path) -> Path:
     return path
 
 
-def revised_docx(folder: Path, name: str = "Social Media Policy 2026.docx", **changes: str) -> Path:
+def revised_docx(folder: Path, name: str = "Social Media Policy 2026.docx", **changes: Any) -> Path:
     """The revised version typed into Word."""
     headings = {"The purpose of this policy", "Legislation", AI_SECTION[0], "Abuse of the guidance",
                 "Using social networking for communicating with the public (including pupils)",
                 "Llanidloes High School's social media activity", "Llanidloes Primary School's social media activity",
                 "Using social networking for personal use"}
+    headings |= set(dict(changes.get("renamed") or {}).values())
     return typed_into_word(revised_text(**changes), headings, folder / name)

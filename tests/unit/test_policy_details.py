@@ -38,6 +38,18 @@ from cards.gallery import gallery
     ("Daniel Owen / Elen Chennetier", "Daniel Owen / Elen Chennetier"),
     ("Mrs May Summers", "Mrs May Summers"),
     ("Governing Body sub-committee", "Governing Body sub-committee"),
+    # A body's recommendation is said in Welsh when the body is known; a committee named alone too.
+    ("Governing Body, on the recommendation of the Staffing and Wellbeing Committee",
+     "Y Corff Llywodraethu, ar argymhelliad y Pwyllgor Staffio a Llesiant"),
+    ("Management Committee", "Y Pwyllgor Rheoli"),
+    ("on the recommendation of the Headteacher", "ar argymhelliad y Pennaeth"),
+    # Words the file does not know leave the whole detail as written, never "Y Corff Llywodraethu, on the …".
+    ("Governing Body, on the recommendation of the Estates Working Group",
+     "Governing Body, on the recommendation of the Estates Working Group"),
+    ("Governing Body; reviewed annually by the Safeguarding Lead",
+     "Governing Body; reviewed annually by the Safeguarding Lead"),
+    # A person's name beside a known title is no half translation: names stay as written.
+    ("Marianne Holt, Headteacher", "Marianne Holt, Y Pennaeth"),
 ])
 def test_welsh_renderings(english: str, welsh: str) -> None:
     assert welsh_terms().render(english) == welsh

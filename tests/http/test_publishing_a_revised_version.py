@@ -1,0 +1,139 @@
+"""A revised version the bot has never seen, as the federation writes one (a section renamed, a new one with no
+Welsh heading, agreed on a committee's recommendation), published from Teams and met by Welsh and English staff, by
+cards still in chats from the version before, and by a rollback: at HTTP level against Azurite."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient
+
+from app import SERVICES, STORE, create_app
+from bot.domain.directory import read_staff_csv
+from bot.settings import Settings
+from bot.storage.directory import TableStaffDirectory
+from tests.support.activities import CARYS, FFION, GARETH, OWAIN, SIAN, card_action, file_message, message
+from tests.support.cards import actions, press, verb_data
+from tests.support.connector import Connector
+from tests.support.files import FileServer, run_file_server
+from tests.support.policies import revised_docx
+
+REPO = Path(__file__).resolve().parents[2]
+STAFF = (CARYS, OWAIN, SIAN, GARETH, FFION)
+CHAT = {person["id"]: f"a:personal-{person['id']}" for person in STAFF}
+# How the federation's clerk writes who agreed it; and the 2022 "Legislation" section, renamed.
+AGREED = "Governing Body, on the recommendation of the Staffing and Wellbeing Committee"
+RENAMED = {"Legislation": "The law and professional standards"}
+
+
+@pytest.fixture
+async def bot(aiohttp_client: Any, settings: Settings) -> TestClient:
+    """The app, polling for a new current version every half second, with the federation's staff list; everyone has
+    opened it, Owain in Welsh."""
+    client: TestClient = await aiohttp_client(create_app(settings.model_copy(update={"policy_poll_seconds": 0.5})))
+    staff = read_staff_csv((REPO / "config" / "staff.local.csv").read_text(encoding="utf-8"),
+                           schools=["high", "primary"])
+    await TableStaffDirectory(client.app[STORE]).replace_all(staff.staff)
+    return client
+
+
+@pytest.fixture
+async def files() -> AsyncIterator[FileServer]:
+    async with run_file_server() as server:
+        yield server
+
+
+def _text(card: dict[str, Any]) -> str:
+    return json.dumps(card, ensure_ascii=False)
+
+
+async def _send(bot: TestClient, activity: dict[str, Any]) -> None:
+    response = await bot.post("/api/messages", json=activity)
+    assert response.status in (200, 201)
+    await bot.app[SERVICES].deliverer.drain()
+
+
+async def _says(bot: TestClient, connector: Connector, person: dict[str, str], words: str, **kwargs: Any
+                ) -> dict[str, Any]:
+    """The person types `words`; the card that answers them (a read-and-confirm card owed to someone opening the bot
+    for the first time comes after it)."""
+    before = len(connector.cards(CHAT[person["id"]]))
+    await _send(bot, message(person, words, connector.url, **kwargs))
+    return connector.cards(CHAT[person["id"]])[before]
+
+
+async def _click(bot: TestClient, connector: Connector, person: dict[str, str], verb: str, data: dict[str, Any],
+                 **kwargs: Any) -> dict[str, Any]:
+    """The person presses a button; the card that replaced it, or for a button that opens something, the card that
+    came below it."""
+    return await press(bot, connector, card_action(person, verb, data, connector.url, **kwargs))
+
+
+async def _until(check: Callable[[], Awaitable[bool]], *, within: float = 30.0) -> None:
+    deadline = asyncio.get_running_loop().time() + within
+    while not await check():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"not so within {within:.0f} s")
+        await asyncio.sleep(0.2)
+
+
+async def _in_force(bot: TestClient, connector: Connector, version: str) -> bool:
+    card = await _says(bot, connector, GARETH, "about")
+    return f'"value": "{version}"' in _text(card)
+
+
+async def _everyone_opens_the_bot(bot: TestClient, connector: Connector) -> None:
+    """Each member of staff says hello, Owain from Teams in Welsh, so the campaign's cards can reach them."""
+    for person in STAFF:
+        await _send(bot, message(person, "helo" if person is OWAIN else "hi", connector.url,
+                                 locale="cy-GB" if person is OWAIN else "en-GB"))
+
+
+async def _publish(bot: TestClient, connector: Connector, files: FileServer, document: Path) -> None:
+    """Siân sends the Word document in her 1:1 chat and clicks Publish; every instance answers from it."""
+    url = files.add(await asyncio.to_thread(document.read_bytes))
+    await _send(bot, file_message(SIAN, connector.url, name=document.name, download_url=url))
+    preview = connector.cards(CHAT[SIAN["id"]])[-1]
+    await _click(bot, connector, SIAN, "policy.publish", verb_data(preview, "policy.publish"))
+    await _until(lambda: _in_force(bot, connector, "2"))
+    await bot.app[SERVICES].deliverer.deliver_due()
+
+
+def _revised(tmp_path: Path) -> Path:
+    return revised_docx(tmp_path, review="Spring Term 2027", agreed=AGREED, renamed=RENAMED)
+
+
+def _command(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "APP_ENV": "local", "TABLE_PREFIX": settings.table_prefix,
+           "AZURE_STORAGE_CONNECTION_STRING": settings.storage_connection_string.get_secret_value()}
+    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=REPO, env=env, capture_output=True, text=True,
+                          timeout=120)
+
+
+def _read_card(connector: Connector, person: dict[str, str]) -> dict[str, Any]:
+    return next(c for c in connector.cards(CHAT[person["id"]])
+                if any(a.get("verb") == "policy.confirm_read" for a in actions(c)))
+
+
+# Questions about the document, in Welsh
+
+
+async def test_the_welsh_about_card_gives_who_agreed_it_and_the_review_term_in_welsh(
+        bot: TestClient, connector: Connector, files: FileServer, tmp_path: Path) -> None:
+    await _publish(bot, connector, files, _revised(tmp_path))
+
+    about = _text(await _says(bot, connector, OWAIN, "am y polisi", locale="cy-GB"))
+    english = _text(await _says(bot, connector, CARYS, "about"))
+
+    assert "Y Corff Llywodraethu, ar argymhelliad y Pwyllgor Staffio a Llesiant" in about
+    assert "Tymor y Gwanwyn 2027" in about and "1 Medi 2026" in about
+    assert "on the recommendation" not in about and "Spring" not in about
+    assert AGREED in english and "Spring Term 2027" in english
