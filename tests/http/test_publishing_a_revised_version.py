@@ -137,3 +137,14 @@ async def test_the_welsh_about_card_gives_who_agreed_it_and_the_review_term_in_w
     assert "Tymor y Gwanwyn 2027" in about and "1 Medi 2026" in about
     assert "on the recommendation" not in about and "Spring" not in about
     assert AGREED in english and "Spring Term 2027" in english
+
+
+async def test_who_agreed_it_asked_in_welsh_is_answered_from_the_documents_details(
+        bot: TestClient, connector: Connector, files: FileServer, tmp_path: Path) -> None:
+    await _publish(bot, connector, files, _revised(tmp_path))
+
+    answer = _text(await _says(bot, connector, OWAIN, "pwy gytunodd arno?", locale="cy-GB"))
+
+    assert "Am y polisi hwn" in answer and "Cytunwyd gan" in answer
+    assert "Y Corff Llywodraethu, ar argymhelliad y Pwyllgor Staffio a Llesiant" in answer
+    assert "Dydy'r polisi ddim yn sôn am hynny" not in answer

@@ -26,6 +26,9 @@ def questions() -> DocumentQuestions:
         ("is this policy out of date?", "next_review"),
         ("who agreed it?", "agreed_by"),
         ("Pwy gytunodd ar y polisi?", "agreed_by"),
+        # "arno" / "arni" ("on it") stand for the document as "it" does in English.
+        ("pwy gytunodd arno?", "agreed_by"),
+        ("Pwy gymeradwyodd hi?", "agreed_by"),
         ("When was it issued?", "date_of_issue"),
         ("what version is this", "version"),
         ("Pa fersiwn yw hwn?", "version"),
