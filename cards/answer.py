@@ -13,7 +13,13 @@ from bot.domain.uk_time import in_uk
 from bot.policy.details import PolicyDetails, reads_as_english, version_in
 from bot.policy.model import PolicyPassage, PolicySection, quotes
 from bot.policy.places import PolicyPlace, heading_mark
-from cards.common import VERB_CONCERN_FORM, VERB_PERMISSION_FORM, VERB_REVIEW, VERB_SECTIONS
+from cards.common import (
+    VERB_CONCERN_FORM,
+    VERB_PERMISSION_FORM,
+    VERB_REVIEW,
+    VERB_SECTIONS,
+    headings_in_english_note,
+)
 from cards.elements import (
     Card,
     Element,
@@ -65,6 +71,8 @@ class SectionView:
     heading_mark: str = ""
     # The language it is shown in, so a button to it opens it in the language of the card it sits on.
     lang: str = ""
+    # Shown on a Welsh card with its English heading: the document gives it no Welsh.
+    heading_in_english: bool = False
 
 
 def _paragraph(passages: Sequence[PolicyPassage], passage_id: str) -> tuple[int, int]:
@@ -88,7 +96,8 @@ def section_view(section: PolicySection, lang: Lang, *, full: bool = False, firs
     shown = (*shown[start:end], *shown[:start], *shown[end:])
     welsh = sum(bool(p.text_cy) for p in shown) if lang is Lang.CY else 0
     return SectionView(section.id, section.heading(lang.value), tuple(quotes(shown, lang.value)), section.heading_en,
-                       welsh, end - start, heading_mark(section), lang.value)
+                       welsh, end - start, heading_mark(section), lang.value,
+                       heading_in_english=lang is Lang.CY and not section.heading_cy)
 
 
 def place_data(place: PolicyPlace) -> dict[str, str]:
@@ -132,6 +141,12 @@ def source_line(strings: Catalogue, lang: Lang, source: str, section: SectionVie
                 "ask.quote_welsh_note" if quoted_welsh >= quoted else "ask.quote_mixed_note")
         line = f"{line} {strings.text(note, lang)}"
     return text(line, subtle=True, size="Small")
+
+
+def _listed(strings: Catalogue, lang: Lang, sections: Sequence[SectionView], *, version: str = "") -> list[Element]:
+    """The sections' rows and, on a Welsh card where some heading has no Welsh, a line saying it is in English."""
+    return [*section_rows(sections, version=version),
+            *headings_in_english_note(strings, lang, any(s.heading_in_english for s in sections))]
 
 
 def section_rows(sections: Sequence[SectionView], *, version: str = "") -> list[Element]:
@@ -200,7 +215,7 @@ def _after_not_helpful(strings: Catalogue, lang: Lang, question_id: str,
             text(strings.text("ask.not_helpful_title", lang), weight="Bolder"),
             text(strings.text("ask.not_helpful_rephrase", lang))]}]
     if related:
-        steps += [text(strings.text("ask.not_helpful_related", lang)), *section_rows(related[:3])]
+        steps += [text(strings.text("ask.not_helpful_related", lang)), *_listed(strings, lang, related[:3])]
     if question_id:
         steps += [text(strings.text("ask.not_helpful_head", lang)),
                   action_set([execute(strings.text("ask.ask_head", lang), VERB_ESCALATE, {"q": question_id},
@@ -224,7 +239,7 @@ def no_answer_card(strings: Catalogue, lang: Lang, *, question_id: str, question
     ]
     if closest:
         body.append(text(strings.text("ask.closest_sections", lang), subtle=True))
-        body += section_rows(closest[:3])
+        body += _listed(strings, lang, closest[:3])
     if escalated_to:
         body.append(text(strings.text("ask.escalated", lang, name=escalated_to), weight="Bolder"))
         return card(body)
@@ -275,14 +290,15 @@ def section_card(strings: Catalogue, lang: Lang, section: SectionView, *, source
 def sections_card(strings: Catalogue, lang: Lang, sections: Sequence[SectionView], *, version: str = "") -> Card:
     """The policy's sections, each a row to tap (whole headings, never cut off; naming `version` when given)."""
     return card([heading(strings.text("ask.sections_title", lang)),
-                 text(strings.text("ask.sections_intro", lang), subtle=True), *section_rows(sections, version=version)])
+                 text(strings.text("ask.sections_intro", lang), subtle=True),
+                 *_listed(strings, lang, sections, version=version)])
 
 
 def policy_changed_card(strings: Catalogue, lang: Lang, sections: Sequence[SectionView]) -> Card:
     """A button posted under an earlier version whose section the version in force no longer has: says so plainly,
     with the sections in force to choose from."""
     return card([heading(strings.text("ask.policy_changed_title", lang)),
-                 text(strings.text("ask.policy_changed", lang)), *section_rows(sections)])
+                 text(strings.text("ask.policy_changed", lang)), *_listed(strings, lang, sections)])
 
 
 def about_card(strings: Catalogue, lang: Lang, details: PolicyDetails, *, overdue: bool,

@@ -106,3 +106,12 @@ def notice_card(message: str, *, title: str = "") -> Card:
 def error_card(strings: Catalogue, lang: Lang, key: str, **values: object) -> Card:
     """A plain explanation that nothing was changed."""
     return notice_card(strings.text(key, lang, **values), title=strings.text("error.title", lang))
+
+
+def headings_in_english_note(strings: Catalogue, lang: Lang, shown_in_english: bool) -> list[Element]:
+    """On a Welsh card listing headings some of which have no Welsh in the document (a new version's, until someone
+    writes them), a line saying those are shown in English; nothing otherwise."""
+    if lang is not Lang.CY or not shown_in_english:
+        return []
+    return [text(strings.text("policy.headings_in_english", lang), subtle=True, size="Small")]
+

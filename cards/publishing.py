@@ -11,7 +11,7 @@ from bot.domain.policy_reads import SchoolReads
 from bot.domain.policy_versions import BY_COMMAND, PolicyChanges, SectionChange
 from bot.policy.details import PolicyDetails
 from cards.answer import when
-from cards.common import VERB_SECTIONS
+from cards.common import VERB_SECTIONS, headings_in_english_note
 from cards.elements import Card, Element, button_rows, card, execute, facts, heading, text, user_text
 from cards.i18n import Catalogue
 
@@ -65,7 +65,8 @@ def changes_elements(strings: Catalogue, lang: Lang, changes: PolicyChanges) -> 
     hidden = len(changes.sections) - MAX_CHANGES_SHOWN
     if hidden > 0:
         shown.append(text(strings.text("publish.changes_more", lang, n=hidden), subtle=True))
-    return shown
+    in_english = any(not change.heading_cy for change in changes.sections[:MAX_CHANGES_SHOWN])
+    return [*shown, *headings_in_english_note(strings, lang, in_english)]
 
 
 def _version_facts(strings: Catalogue, lang: Lang, details: PolicyDetails, version: str) -> list[tuple[str, str]]:

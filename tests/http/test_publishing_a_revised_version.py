@@ -24,7 +24,7 @@ from tests.support.activities import CARYS, FFION, GARETH, OWAIN, SIAN, card_act
 from tests.support.cards import actions, press, verb_data
 from tests.support.connector import Connector
 from tests.support.files import FileServer, run_file_server
-from tests.support.policies import revised_docx
+from tests.support.policies import AI_SECTION, revised_docx
 
 REPO = Path(__file__).resolve().parents[2]
 STAFF = (CARYS, OWAIN, SIAN, GARETH, FFION)
@@ -148,3 +148,29 @@ async def test_who_agreed_it_asked_in_welsh_is_answered_from_the_documents_detai
     assert "Am y polisi hwn" in answer and "Cytunwyd gan" in answer
     assert "Y Corff Llywodraethu, ar argymhelliad y Pwyllgor Staffio a Llesiant" in answer
     assert "Dydy'r polisi ddim yn sôn am hynny" not in answer
+
+
+# Headings with no Welsh, on Welsh cards
+
+
+HEADINGS_NOTE = "Mae penawdau heb Gymraeg yn y ddogfen yn cael eu dangos yn Saesneg."
+
+
+async def test_welsh_cards_say_that_the_new_versions_headings_without_welsh_are_in_english(
+        bot: TestClient, connector: Connector, files: FileServer, tmp_path: Path) -> None:
+    """The new and the renamed section have no Welsh heading (the document has none); the sections kept word for
+    word keep the Welsh the version before gave them."""
+    await _everyone_opens_the_bot(bot, connector)
+    before = _text(await _says(bot, connector, OWAIN, "adrannau", locale="cy-GB"))
+    await _publish(bot, connector, files, _revised(tmp_path))
+
+    read_card = _read_card(connector, OWAIN)
+    sections = await _click(bot, connector, OWAIN, "policy.sections", verb_data(read_card, "policy.sections"),
+                            locale="cy-GB")
+    whats_new = _text(await _says(bot, connector, OWAIN, "beth sy'n newydd", locale="cy-GB"))
+
+    assert HEADINGS_NOTE not in before  # the shipped version has Welsh for every heading
+    for shown in (_text(read_card), _text(sections), whats_new):
+        assert AI_SECTION[0] in shown and HEADINGS_NOTE in shown
+    assert "Diben y polisi hwn" in _text(sections)
+    assert HEADINGS_NOTE not in _text(_read_card(connector, CARYS))
