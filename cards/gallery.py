@@ -353,7 +353,7 @@ SAMPLE_CHANGES = PolicyChanges(previous="1", sections=(
     SectionChange("changed", "using-social-networking-personal-use", "Using social networking for personal use",
                   "Defnyddio rhwydweithio cymdeithasol at ddefnydd personol", reworded=1, added=1),
     SectionChange("changed", "school-accounts", "School accounts", "", was_en="Llanidloes High School's social media "
-                  "activity", reworded=2),
+                  "activity", reworded=2, was_cy="Ysgol Uwchradd Llanidloes: cyfryngau cymdeithasol"),
     SectionChange("added", "generative-ai-tools", "Generative AI tools [click](https://evil.example)", "", added=2),
     SectionChange("removed", "mobile-devices", "Use of personal mobile devices at work",
                   "Dyfeisiau symudol personol yn y gwaith", removed=1),

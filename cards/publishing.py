@@ -56,8 +56,8 @@ def changes_elements(strings: Catalogue, lang: Lang, changes: PolicyChanges) -> 
     shown: list[Element] = [title]
     for change in changes.sections[:MAX_CHANGES_SHOWN]:
         heading_text = change.heading(lang.value)
-        if change.was_en:
-            heading_text += " " + strings.text("publish.change_renamed", lang, was=change.was_en)
+        if was := change.was(lang.value):
+            heading_text += " " + strings.text("publish.change_renamed", lang, was=was)
         items = [_labelled(strings.text(_LABELS.get(change.kind, "publish.change_changed"), lang), heading_text)]
         if change.kind == "changed" and (counts := _counts(strings, lang, change)):
             items.append(text(counts, subtle=True, size="Small"))
@@ -65,7 +65,8 @@ def changes_elements(strings: Catalogue, lang: Lang, changes: PolicyChanges) -> 
     hidden = len(changes.sections) - MAX_CHANGES_SHOWN
     if hidden > 0:
         shown.append(text(strings.text("publish.changes_more", lang, n=hidden), subtle=True))
-    in_english = any(not change.heading_cy for change in changes.sections[:MAX_CHANGES_SHOWN])
+    in_english = any(not change.heading_cy or (change.was_en and not change.was_cy)
+                     for change in changes.sections[:MAX_CHANGES_SHOWN])
     return [*shown, *headings_in_english_note(strings, lang, in_english)]
 
 

@@ -73,15 +73,20 @@ class SectionChange:
     section_id: str
     heading_en: str
     heading_cy: str = ""
-    # The heading it had before, when it was renamed.
+    # The heading it had before, when it was renamed (and its Welsh, where the version before gave it one).
     was_en: str = ""
     added: int = 0
     removed: int = 0
     reworded: int = 0
+    was_cy: str = ""
 
     def heading(self, lang: str) -> str:
         """The heading in "en" or "cy" (English where it has no Welsh)."""
         return self.heading_cy if lang == "cy" and self.heading_cy else self.heading_en
+
+    def was(self, lang: str) -> str:
+        """The heading it had before it was renamed, in "en" or "cy" (English where it had no Welsh); "" if never."""
+        return self.was_cy if lang == "cy" and self.was_cy else self.was_en
 
 
 @dataclass(frozen=True)
@@ -158,7 +163,7 @@ def compare_policies(old: Policy | None, new: Policy) -> PolicyChanges:
         changes.append(SectionChange(
             "changed", section.id, section.heading_en, section.heading_cy,
             was_en=before.heading_en if renamed else "", added=sum(came.values()) - reworded,
-            removed=sum(gone.values()) - reworded, reworded=reworded))
+            removed=sum(gone.values()) - reworded, reworded=reworded, was_cy=before.heading_cy if renamed else ""))
     changes += [SectionChange("removed", s.id, s.heading_en, s.heading_cy, removed=len(s.passages))
                 for s in unmatched]
     return PolicyChanges(previous=old.details.version, sections=tuple(changes), welsh=changed_welsh(old, new))

@@ -174,3 +174,15 @@ async def test_welsh_cards_say_that_the_new_versions_headings_without_welsh_are_
         assert AI_SECTION[0] in shown and HEADINGS_NOTE in shown
     assert "Diben y polisi hwn" in _text(sections)
     assert HEADINGS_NOTE not in _text(_read_card(connector, CARYS))
+
+
+async def test_a_renamed_section_on_a_welsh_card_names_the_welsh_heading_it_had(
+        bot: TestClient, connector: Connector, files: FileServer, tmp_path: Path) -> None:
+    await _everyone_opens_the_bot(bot, connector)
+    await _publish(bot, connector, files, _revised(tmp_path))
+
+    welsh = _text(_read_card(connector, OWAIN))
+    english = _text(_read_card(connector, CARYS))
+
+    assert 'The law and professional standards (\\"Deddfwriaeth\\" gynt)' in welsh
+    assert 'The law and professional standards (was \\"Legislation\\")' in english

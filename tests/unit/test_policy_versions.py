@@ -252,6 +252,18 @@ def test_a_renamed_section_is_one_change_not_a_removal_and_an_addition() -> None
     [change] = compare_policies(shipped, policy).sections
 
     assert (change.kind, change.heading_en, change.was_en) == ("changed", "Phones at work", section.heading_en)
+    assert change.was("cy") == "Dyfeisiau symudol personol yn y gwaith"  # the Welsh it had, for Welsh cards
+
+
+def test_changes_stored_before_the_welsh_of_a_renamed_heading_was_kept_still_read() -> None:
+    stored = {"previous": "1", "sections": [{"kind": "changed", "section_id": "phones-work",
+                                             "heading_en": "Phones at work", "heading_cy": "",
+                                             "was_en": "Use of personal mobile devices at work", "added": 0,
+                                             "removed": 0, "reworded": 1}], "welsh": 0}
+
+    [change] = PolicyChanges.from_data(stored).sections
+
+    assert change.was("cy") == change.was("en") == "Use of personal mobile devices at work"
 
 
 def test_changes_survive_storage_as_data() -> None:
