@@ -394,15 +394,20 @@ def escalated_card(strings: Catalogue, lang: Lang, *, name: str, at: datetime | 
 
 def head_question_card(strings: Catalogue, lang: Lang, *, question_id: str, asker: str, asked_at: datetime,
                        question: str, reply: str = "", replied_by: str = "", replied_at: datetime | None = None,
-                       error: str = "", draft: str = "", answered_from: str = "") -> Card:
-    """The headteacher's card: the question (and, when the bot's answer did not help, where it answered from), and a
-    reply box (or the reply once sent); `draft` is what they had typed when it could not be sent."""
+                       error: str = "", draft: str = "", answered_from: str = "",
+                       earlier: tuple[str, str] | None = None) -> Card:
+    """The headteacher's card: the question (and, when the bot's answer did not help, where it answered from, and
+    from which version when it was one before the version in force: `earlier`, those two numbers), and a reply box
+    (or the reply once sent); `draft` is what they had typed when it could not be sent."""
     body: list[Element] = [
         heading(strings.text("ask.head_title_not_helpful" if answered_from else "ask.head_title", lang)),
         plain_text(strings.text("ask.head_from", lang, name=asker, when=when(asked_at)), subtle=True),
         user_text(question, limit=MAX_QUESTION),
     ]
-    if answered_from:
+    if answered_from and earlier is not None:
+        body.append(text(strings.text("ask.head_answered_from_earlier", lang, section=answered_from,
+                                      version=earlier[0], current=earlier[1]), subtle=True))
+    elif answered_from:
         body.append(text(strings.text("ask.head_answered_from", lang, section=answered_from), subtle=True))
     if replied_at is not None:
         replied = strings.text("ask.head_replied", lang, name=replied_by, when=when(replied_at))

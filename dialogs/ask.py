@@ -256,6 +256,14 @@ class AskFlow:
         nearest = self._retriever.answer(record.text).closest_sections
         return [cards.section_view(sections[s], lang) for s in nearest if s != record.section_id and s in sections][:3]
 
+    def _earlier(self, record: QuestionRecord, answered: Policy) -> tuple[str, str] | None:
+        """The version the question was answered from and the version in force, when the answer came from one before
+        it: the headteacher reads a section that may be gone or reworded since."""
+        in_force = self._policy.details.version
+        if record.answered and answered.details.version == record.policy_version != in_force and in_force:
+            return record.policy_version, in_force
+        return None
+
     @staticmethod
     def _answered_from(record: QuestionRecord, lang: Lang, policy: Policy) -> str:
         """The heading of the section the bot answered from in `policy`, the version it answered from, for the
@@ -606,7 +614,8 @@ class AskFlow:
         owner_lang = await preferred_language(self._profiles, recipient)
         owner_card = cards.head_question_card(self._strings, owner_lang, question_id=record.question_id,
                                               asker=asker.name, asked_at=record.asked_at, question=record.text,
-                                              answered_from=self._answered_from(record, owner_lang, answered_policy))
+                                              answered_from=self._answered_from(record, owner_lang, answered_policy),
+                                              earlier=self._earlier(record, answered_policy))
         return OutboundMessage(recipient=recipient, message_id=f"{record.question_id}|to-owner", card=owner_card,
                                card_key=f"{record.question_id}|owner", created_at=self._clock(),
                                preview=self._strings.text("notify.question_for_owner", owner_lang))
@@ -652,11 +661,12 @@ class AskFlow:
         return record
 
     async def _question_card(self, record: QuestionRecord, lang: Lang, *, error: str = "", draft: str = "") -> Reply:
-        answered_from = self._answered_from(record, lang, await self._answered_policy(record))
+        answered = await self._answered_policy(record)
         return Reply(card=cards.head_question_card(
             self._strings, lang, question_id=record.question_id, asker=record.asker.name, asked_at=record.asked_at,
             question=record.text, reply=record.reply, replied_by=record.replied_by, replied_at=record.replied_at,
-            error=error, draft=draft, answered_from=answered_from))
+            error=error, draft=draft, answered_from=self._answered_from(record, lang, answered),
+            earlier=self._earlier(record, answered)))
 
     async def question(self, turn: Turn) -> Reply:
         """A question passed on, with its reply box, for the person to reply to it (from the review list: a new
@@ -762,9 +772,13 @@ class AskFlow:
             if record.policy_version not in answered_from:
                 answered_from[record.policy_version] = await self._answered_policy(record)
             to_reply = record.waiting_for_reply and record.sent_to(turn.actor, policy_owner=owner)
+            section = self._answered_from(record, turn.lang, answered_from[record.policy_version])
+            if section and self._earlier(record, answered_from[record.policy_version]) is not None:
+                section = self._strings.text("ask.review_section_of_version", turn.lang, section=section,
+                                             version=record.policy_version)
             items.append(cards.ReviewItem(
                 question=record.text, asked_at=record.asked_at, unanswered=not record.answered,
-                section=self._answered_from(record, turn.lang, answered_from[record.policy_version]),
+                section=section,
                 question_id=record.question_id if to_reply else "", waiting=record.waiting_for_reply,
                 more_from_asker=review.more_from_asker.get(record.question_id, 0),
                 replied_by=record.replied_by, replied_at=record.replied_at))

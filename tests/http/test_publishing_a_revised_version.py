@@ -186,3 +186,24 @@ async def test_a_renamed_section_on_a_welsh_card_names_the_welsh_heading_it_had(
 
     assert 'The law and professional standards (\\"Deddfwriaeth\\" gynt)' in welsh
     assert 'The law and professional standards (was \\"Legislation\\")' in english
+
+
+# Cards from the version before, pressed once the new one is in force
+
+
+async def test_a_question_passed_on_from_an_answer_of_the_version_before_tells_the_head_which_version(
+        bot: TestClient, connector: Connector, files: FileServer, tmp_path: Path) -> None:
+    await _send(bot, message(SIAN, "hi", connector.url))
+    answer = await _says(bot, connector, CARYS, "Can I accept a friend request from a pupil?")
+    await _publish(bot, connector, files, _revised(tmp_path))
+
+    not_helpful = await _click(bot, connector, CARYS, "ask.feedback",
+                               {**verb_data(answer, "ask.feedback"), "value": "not_helpful"})
+    await _click(bot, connector, CARYS, "ask.escalate", verb_data(not_helpful, "ask.escalate"))
+    await bot.app[SERVICES].deliverer.deliver_due()
+    head = _text(connector.cards(CHAT[SIAN["id"]])[-1])
+    review = _text(await _says(bot, connector, SIAN, "review"))
+
+    assert "Using social networking for personal use" in head
+    assert "of version 1 (version 2 is in force now)" in head
+    assert "Using social networking for personal use (version 1)" in review
