@@ -287,9 +287,13 @@ def section_card(strings: Catalogue, lang: Lang, section: SectionView, *, source
     return card([*body, *button_rows(actions[:5])])
 
 
-def sections_card(strings: Catalogue, lang: Lang, sections: Sequence[SectionView], *, version: str = "") -> Card:
-    """The policy's sections, each a row to tap (whole headings, never cut off; naming `version` when given)."""
-    return card([heading(strings.text("ask.sections_title", lang)),
+def sections_card(strings: Catalogue, lang: Lang, sections: Sequence[SectionView], *, version: str = "",
+                  superseded: str = "") -> Card:
+    """The policy's sections, each a row to tap (whole headings, never cut off; naming `version` when given); opened
+    from a card about another version (`superseded`, its number), saying these are the version in force's."""
+    notice: list[Element] = [{"type": "Container", "style": "warning", "items": [text(strings.text(
+        "ask.sections_superseded", lang, version=superseded, current=version))]}] if superseded else []
+    return card([heading(strings.text("ask.sections_title", lang)), *notice,
                  text(strings.text("ask.sections_intro", lang), subtle=True),
                  *_listed(strings, lang, sections, version=version)])
 

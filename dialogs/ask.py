@@ -447,8 +447,9 @@ class AskFlow:
             return self._version_coming(turn)
         policy = self._policy
         views = [cards.section_view(section, turn.lang) for section in policy.sections]
-        return Reply(card=cards.sections_card(self._strings, turn.lang, views,
-                                              version=policy.details.version if named else ""))
+        in_force = policy.details.version
+        return Reply(card=cards.sections_card(self._strings, turn.lang, views, version=in_force if named else "",
+                                              superseded=named if _another_version(named, in_force) else ""))
 
     async def _caught_up(self, named: str) -> bool:
         """False when a button names a version newer than the one in force here (published on another instance since
@@ -783,6 +784,14 @@ class AskFlow:
                 more_from_asker=review.more_from_asker.get(record.question_id, 0),
                 replied_by=record.replied_by, replied_at=record.replied_at))
         return Reply(card=cards.review_card(self._strings, turn.lang, items, left_out=review.left_out))
+
+
+def _another_version(named: str, in_force: str) -> bool:
+    """Whether a button names a version, and not the one in force (gone back from, or replaced since)."""
+    try:
+        return bool(named) and version_number(named) != version_number(in_force)
+    except PublishRefused:
+        return False
 
 
 def _newer(named: str, in_force: str) -> bool:

@@ -207,3 +207,25 @@ async def test_a_question_passed_on_from_an_answer_of_the_version_before_tells_t
     assert "Using social networking for personal use" in head
     assert "of version 1 (version 2 is in force now)" in head
     assert "Using social networking for personal use (version 1)" in review
+
+
+# Rolling back
+
+
+async def test_read_the_policy_on_a_card_about_a_version_since_rolled_back_says_which_version_it_shows(
+        bot: TestClient, connector: Connector, files: FileServer, tmp_path: Path, settings: Settings) -> None:
+    await _everyone_opens_the_bot(bot, connector)
+    await _publish(bot, connector, files, _revised(tmp_path))
+    english_card, welsh_card = _read_card(connector, CARYS), _read_card(connector, OWAIN)
+
+    rolled = await asyncio.to_thread(_command, settings, "rollback-policy", "1")
+    await _until(lambda: _in_force(bot, connector, "1"))
+    english = _text(await _click(bot, connector, CARYS, "policy.sections",
+                                 verb_data(english_card, "policy.sections")))
+    welsh = _text(await _click(bot, connector, OWAIN, "policy.sections", verb_data(welsh_card, "policy.sections"),
+                               locale="cy-GB"))
+
+    assert rolled.returncode == 0, rolled.stderr
+    assert "Use of personal mobile devices at work" in english  # version 1's sections
+    assert "This card was about version 2, which is no longer in force. These are the sections of version 1" in english
+    assert "Roedd y cerdyn hwn yn ymwneud â fersiwn 2, nad yw mewn grym bellach. Dyma adrannau fersiwn 1" in welsh
