@@ -405,6 +405,8 @@ def _policy_version_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Ite
     yield "read-summary", publishing.read_summary_card(strings, lang, version="2", schools=[
         SchoolReads(high, 34, 41, ("Gareth Hughes", "Rhys ap Iorwerth <at>Head</at>"), ("Rhys ap Iorwerth",)),
         SchoolReads(primary, 12, 12, ())])
+    # "who has read it" after rolling back to the version the bot was installed with (nobody is asked to read it).
+    yield "read-summary-not-asked", publishing.not_asked_summary_card(strings, lang, version="1", latest="2")
     yield "read-summary-no-staff", publishing.read_summary_card(strings, lang, version="2", schools=[
         SchoolReads(high, 0, 0, ()), SchoolReads(primary, 0, 0, ())], no_staff=True)
     yield "whats-new", publishing.whats_new_card(strings, lang, details=new, changes=SAMPLE_CHANGES,

@@ -210,6 +210,18 @@ def read_summary_card(strings: Catalogue, lang: Lang, *, version: str, schools: 
     return card(body, [execute(strings.text("reads.refresh", lang), VERB_READS, {"version": version})])
 
 
+def not_asked_summary_card(strings: Catalogue, lang: Lang, *, version: str, latest: str = "") -> Card:
+    """ "Who has read it" while the version in force is one staff are never asked to confirm (the shipped file, gone
+    back to): nobody to count, and the latest version they were asked to read, to see who read that."""
+    body: list[Element] = [heading(strings.text("reads.summary_title", lang, version=version)),
+                           text(strings.text("reads.summary_not_asked", lang, version=version))]
+    if not latest:
+        return card(body)
+    body.append(text(strings.text("reads.summary_export", lang, version=latest), subtle=True, size="Small"))
+    return card(body, [execute(strings.text("reads.summary_title", lang, version=latest), VERB_READS,
+                               {"version": latest})])
+
+
 def published_text(strings: Catalogue, lang: Lang, at: datetime, by: str) -> str:
     """ "Published in the bot on … by …", the publisher named in the reader's language when no person was named."""
     name = strings.text("reads.by_command", lang) if by == BY_COMMAND else by

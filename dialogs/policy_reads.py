@@ -293,9 +293,13 @@ class ReadingFlow:
                 return Reply(card=error_card(self._strings, turn.lang, "reads.no_version"))
             version = pointer.version
         try:
-            await self._versions.get(version)
+            record = await self._versions.get(version)
         except RecordNotFound:
             return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
+        if not record.campaign:  # "not yet" beside everyone would send the head chasing staff for nothing
+            asked = [stored.version for stored in await self._versions.list_versions() if stored.campaign]
+            return Reply(card=cards.not_asked_summary_card(self._strings, turn.lang, version=version,
+                                                           latest=max(asked, key=version_number, default="")))
         members = await self._directory.list_members()
         confirmed = await self._reads.list_confirmed(version)
         return Reply(card=cards.read_summary_card(self._strings, turn.lang, version=version,

@@ -229,3 +229,24 @@ async def test_read_the_policy_on_a_card_about_a_version_since_rolled_back_says_
     assert "Use of personal mobile devices at work" in english  # version 1's sections
     assert "This card was about version 2, which is no longer in force. These are the sections of version 1" in english
     assert "Roedd y cerdyn hwn yn ymwneud â fersiwn 2, nad yw mewn grym bellach. Dyma adrannau fersiwn 1" in welsh
+
+
+async def test_who_has_read_it_after_rolling_back_to_the_installed_version_lists_nobody_as_not_yet_read(
+        bot: TestClient, connector: Connector, files: FileServer, tmp_path: Path, settings: Settings) -> None:
+    """Staff are never asked to confirm the version the bot was installed with: "not yet" beside everyone's name
+    would send the head chasing staff for nothing."""
+    await _send(bot, message(SIAN, "hi", connector.url))
+    await _publish(bot, connector, files, _revised(tmp_path))
+    rolled = await asyncio.to_thread(_command, settings, "rollback-policy", "1")
+    await _until(lambda: _in_force(bot, connector, "1"))
+
+    english_card = await _says(bot, connector, SIAN, "who has read it")
+    welsh = _text(await _says(bot, connector, SIAN, "pwy sydd wedi darllen"))
+    version_2 = _text(await _click(bot, connector, SIAN, "policy.reads", verb_data(english_card, "policy.reads")))
+    english = _text(english_card)
+
+    assert rolled.returncode == 0, rolled.stderr
+    assert "Not yet" not in english and "read by 0 of" not in english
+    assert "Staff are not asked to confirm version 1" in english and "--version 2" in english
+    assert "Ddim eto" not in welsh and "Does neb yn cael cais i gadarnhau fersiwn 1" in welsh
+    assert "Who has read version 2" in version_2 and "Llanidloes High School: read by 0 of 3" in version_2
