@@ -250,3 +250,13 @@ async def test_who_has_read_it_after_rolling_back_to_the_installed_version_lists
     assert "Staff are not asked to confirm version 1" in english and "--version 2" in english
     assert "Ddim eto" not in welsh and "Does neb yn cael cais i gadarnhau fersiwn 1" in welsh
     assert "Who has read version 2" in version_2 and "Llanidloes High School: read by 0 of 3" in version_2
+
+
+async def test_who_has_read_it_typed_in_welsh_as_it_is_written(
+        bot: TestClient, connector: Connector, files: FileServer, tmp_path: Path) -> None:
+    await _send(bot, message(SIAN, "hi", connector.url))
+    await _publish(bot, connector, files, _revised(tmp_path))
+
+    summary = _text(await _says(bot, connector, SIAN, "Pwy sydd wedi'i ddarllen?"))
+
+    assert "Pwy sydd wedi darllen fersiwn 2" in summary
