@@ -1,6 +1,8 @@
 """`check-policy`: what a new version of the policy means for the steering data, and a smoke evaluation.
 
-Run it on every new policy file before it goes live. It lists, and exits 1 when there is any:
+Run it on every new policy file before it goes live. Its last line says plainly whether anything stops the version
+being published (a model policy's gaps, a failed smoke evaluation) or the notes are only about the steering data,
+which sharpens answers and can be brought up to date after. It lists, and exits 1 when there is any:
 - passages with no wordings in the steering data (they are answered from their own words alone);
 - wording lists whose passage text is no longer in the policy (reworded or removed), with the nearest passage now;
 - not-covered questions that a passage of this version answers, so they no longer silence it;
@@ -63,9 +65,15 @@ class Report:
 
     def problems(self) -> int:
         """How many things need a person's attention."""
-        lists = (self.without_wordings, self.stale, self.set_aside, self.switched_off, self.inline, self.unfinished,
-                 self.smoke)
-        return sum(len(x) for x in lists)
+        return self.before_live() + self.about_steering()
+
+    def before_live(self) -> int:
+        """How many to put right in the policy file before it goes live (a model policy's gaps, a failed smoke)."""
+        return len(self.unfinished) + len(self.smoke)
+
+    def about_steering(self) -> int:
+        """How many concern only the steering data, which sharpens answers: the policy can go live without it."""
+        return sum(len(x) for x in (self.without_wordings, self.stale, self.set_aside, self.switched_off, self.inline))
 
 
 def check(policy: Policy, index: PolicyIndex) -> Report:
@@ -229,8 +237,16 @@ def check_policy_command(argv: list[str]) -> int:
         return 2
     report = check(policy, index)
     print_report(report)
+    if report.about_steering():
+        steering = "bot/policy/data/steering.json" if args.steering == DEFAULT_STEERING_FILE else str(args.steering)
+        line = (f"{report.about_steering()} note(s) above are about the steering data ({steering}), which sharpens "
+                "answers: whoever keeps it can act on them.")
+        if not report.before_live():
+            line += " Nothing here stops this version being published: the bot answers from the policy's own words."
+        print(line)
+    if report.before_live():
+        print(f"{report.before_live()} thing(s) to put right before this policy file goes live.")
     if report.problems():
-        print(f"{report.problems()} thing(s) to look at before this policy file goes live.")
         return 1
     print("OK")
     return 0

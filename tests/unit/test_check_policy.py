@@ -125,3 +125,32 @@ def test_another_documents_steering_data_is_one_line_not_a_list(tmp_path: Path,
     assert "Wording lists whose passage text is no longer in the policy (not used): 1" in out
     assert "none of the steering file's 20 wording lists fits a passage of this policy" in out
     assert "old.3" not in out
+
+
+def test_the_last_line_says_plainly_whether_anything_stops_the_version_going_live(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The policy owner reads the last line: steering data written for the version before (the bot answers the new
+    one from its own words) does not stop it being published, as the preview in Teams says; a model policy's
+    "[School name]" left in does."""
+    revised = tmp_path / "policy-2026.json"
+    raw = json.loads(FIXTURE_POLICY_FILE.read_text(encoding="utf-8"))
+    for section in raw["sections"]:
+        for passage in section["passages"]:
+            passage["text"] = passage["text"].replace("Schools staff should", "All staff must")
+    revised.write_text(json.dumps(raw), encoding="utf-8")
+    raw["sections"][0]["passages"][0]["text"] = "Staff of [School name] must ask the headteacher first."
+    unfinished = tmp_path / "policy-draft.json"
+    unfinished.write_text(json.dumps(raw), encoding="utf-8")
+    steering = tmp_path / "steering.json"
+    steering.write_text(json.dumps({"passages": [
+        {"passage": "old.1", "text": "A rule that is no longer in the policy.", "asked_as": ["is it still there?"]}]}),
+        encoding="utf-8")
+
+    status = check_policy_command(["--policy", str(revised), "--steering", str(steering)])
+    last = capsys.readouterr().out.splitlines()[-1]
+    draft_status = check_policy_command(["--policy", str(unfinished), "--steering", str(steering)])
+    draft_last = capsys.readouterr().out.splitlines()[-1]
+
+    assert status == 1 and "before this policy file goes live" not in last
+    assert "nothing here stops this version being published" in last.casefold() and "steering.json" in last
+    assert draft_status == 1 and "1 thing(s) to put right before this policy file goes live" in draft_last
