@@ -64,3 +64,17 @@ def test_a_detail_left_in_english_on_a_welsh_card_is_said_to_be_as_the_document_
     assert agreed in welsh and note in welsh
     assert note not in names_only and "Daniel Owen / Elen Chennetier" in names_only
     assert STRINGS.text("ask.about_as_written", Lang.EN) not in english
+
+
+def test_an_overdue_review_names_no_governing_body_for_a_school_whose_policy_a_management_committee_agreed() -> None:
+    """A hospital school or pupil referral unit has a management committee, not a governing body."""
+    details = replace(load_policy(FIXTURE_POLICY_FILE).details,
+                      agreed_by=Detail("Management Committee", "Y Pwyllgor Rheoli"))
+
+    english = json.dumps(about_card(STRINGS, Lang.EN, details, overdue=True), ensure_ascii=False)
+    welsh = json.dumps(about_card(STRINGS, Lang.CY, details, overdue=True), ensure_ascii=False)
+
+    assert "has passed. It still applies until a new version replaces it" in english
+    assert "governing body" not in english.casefold()
+    assert "wedi mynd heibio. Mae'n dal mewn grym nes i fersiwn newydd gymryd ei le" in welsh
+    assert "corff llywodraethu" not in welsh.casefold()
