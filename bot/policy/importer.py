@@ -1142,7 +1142,8 @@ def _write_sections(sections: list[_Section], current: Policy | None, warnings: 
     if untranslated:
         has = "has" if len(untranslated) == 1 else "have"
         warnings.append(f"{len(untranslated)} of {len(written)} headings {has} no Welsh (Welsh cards show them in "
-                        'English): add "heading_cy" to a section to give it one')
+                        'English): to give a heading Welsh, write its Welsh beside it in the document ("Purpose / '
+                        'Diben") and send or import it again, or add "heading_cy" to its section in the policy file')
     return written
 
 

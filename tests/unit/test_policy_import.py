@@ -158,6 +158,21 @@ def test_without_a_current_policy_headings_have_no_welsh(tmp_path: Path) -> None
     assert any("8 of 8 headings have no Welsh" in w for w in result.warnings)
 
 
+def test_the_note_on_headings_without_welsh_says_how_to_give_them_welsh_in_the_document(tmp_path: Path) -> None:
+    """The policy owner sees the note in Teams, having sent a Word document: it says what to write in it, and
+    doing so gives each heading its Welsh."""
+    [note] = [w for w in import_policy(SHIPPED_TEXT, current=None).warnings if "headings have no Welsh" in w]
+    followed = tmp_path / "bilingual-headings.txt"
+    followed.write_text("Social Media Policy for Staff\n\nVersion\t2\n\nPurpose / Diben\n\nStaff must ask first.\n\n"
+                        "Personal use / Defnydd personol\n\nKeep your accounts private.\n", encoding="utf-8")
+
+    result = import_policy(followed, current=None)
+
+    assert """write its Welsh beside it in the document ("Purpose / Diben")""" in note
+    assert [s.get("heading_cy") for s in result.data["sections"]] == ["Diben", "Defnydd personol"]
+    assert not any("headings have no Welsh" in w for w in result.warnings)
+
+
 # Other layouts of a text document
 
 NUMBERED = """Staff Social Media Policy
