@@ -127,6 +127,11 @@ def check_policy(imported: Imported) -> PolicyCheck:
     bound = bind(policy, shipped_steering())
     notes = list(imported.warnings)
     unworded = sum(1 for asked in bound.asked_as if not asked)
+    if unworded == len(bound.asked_as):  # none of the data fits: one thing to know, nothing for the owner to do
+        notes.append("the bot's steering data (wordings that sharpen its answers) was written for another version and "
+                     "is not used for this one: each passage is answered from its own words, which needs nothing from "
+                     "you; whoever keeps bot/policy/data/steering.json can bring it up to date")
+        return PolicyCheck(policy, (), tuple(notes))
     if unworded:
         notes.append(f"{unworded} of {len(bound.asked_as)} passages have no wordings in the steering data: they are "
                      "answered from their own words alone")

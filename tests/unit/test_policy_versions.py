@@ -441,6 +441,24 @@ def test_the_check_says_which_passages_the_steering_data_no_longer_fits(tmp_path
     assert "2 wording lists fit no passage of this version" in " ".join(revised.notes)
 
 
+def test_a_version_worded_afresh_gets_one_plain_note_on_the_steering_data_not_three_in_its_words(
+        tmp_path: Path) -> None:
+    """The policy owner reads the preview in Teams: steering data that fits none of the new wording is one thing to
+    know (nothing for them to do), not counts of "wording lists" and "not-covered lists"."""
+    afresh = tmp_path / "Social Media Policy 2027.txt"
+    afresh.write_text("Social Media Policy for Staff\n\nVersion\t2\nNext review\tSpring Term 2030\n\n"
+                      "Why we have this policy\n\nThe federation wants staff to use social media confidently.\n\n"
+                      "Contact with pupils online\n\nDo not accept friend requests from current pupils.\n",
+                      encoding="utf-8")
+
+    checked = check_policy(read_source(afresh, load_policy()))
+
+    notes = " ".join(checked.notes)
+    assert checked.passed
+    assert "wording lists" not in notes and "not-covered lists" not in notes
+    assert "answered from its own words, which needs nothing from you" in notes
+
+
 def test_the_shipped_file_reads_as_data() -> None:
     assert load_policy_data()["version"] == "1"
 
