@@ -12,11 +12,12 @@ from app import SERVICES
 from bot.domain.people import Lang
 from cards.i18n import load_catalogue
 from tests.http import test_publishing
-from tests.http.test_publishing import CHAT, STAFF, _click, _hi, _publish_revised, _send, _text
+from tests.http.test_publishing import CHAT, STAFF, _click, _hi, _publish_revised, _text
 from tests.support.activities import CARYS, SIAN, card_action, message
 from tests.support.cards import press, verb_data
 from tests.support.connector import Connector
 from tests.support.files import FileServer
+from tests.support.publishing import send as _send
 
 bot, files = test_publishing.bot, test_publishing.files  # the app with versions and the file server, as fixtures
 LOGO = "Can I use the school logo on my personal page?"

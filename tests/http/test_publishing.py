@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import subprocess
-import sys
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,7 +14,7 @@ import pytest
 from aiohttp.test_utils import TestClient
 from azure.data.tables.aio import TableClient
 
-from app import SERVICES, STORE, create_app
+from app import SERVICES, STORE
 from bot.domain.directory import StaffMember, read_staff_csv
 from bot.domain.errors import StorageUnavailable
 from bot.domain.federation import load_federation
@@ -40,6 +37,10 @@ from tests.support.connector import Connector
 from tests.support.faults import fail_next_enqueue
 from tests.support.files import FileServer, run_file_server
 from tests.support.policies import AI_SECTION, TEXT_2022, revised_docx, write_revised
+from tests.support.publishing import app_with_staff_list
+from tests.support.publishing import bot_command as _command
+from tests.support.publishing import send as _send
+from tests.support.publishing import until as _until
 
 REPO = Path(__file__).resolve().parents[2]
 STAFF = (CARYS, OWAIN, SIAN, GARETH, FFION)
@@ -50,11 +51,7 @@ AI_QUESTION = "Can I put pupils' names into ChatGPT?"
 @pytest.fixture
 async def bot(aiohttp_client: Any, settings: Settings) -> TestClient:
     """The app, polling for a new current version every half second, with the federation's staff list."""
-    client: TestClient = await aiohttp_client(create_app(settings.model_copy(update={"policy_poll_seconds": 0.5})))
-    staff = read_staff_csv((REPO / "config" / "staff.local.csv").read_text(encoding="utf-8"),
-                           schools=["high", "primary"])
-    await TableStaffDirectory(client.app[STORE]).replace_all(staff.staff)
-    return client
+    return await app_with_staff_list(aiohttp_client, settings)
 
 
 @pytest.fixture
@@ -65,12 +62,6 @@ async def files() -> AsyncIterator[FileServer]:
 
 def _text(card: dict[str, Any]) -> str:
     return json.dumps(card, ensure_ascii=False)
-
-
-async def _send(bot: TestClient, activity: dict[str, Any]) -> None:
-    response = await bot.post("/api/messages", json=activity)
-    assert response.status in (200, 201)
-    await bot.app[SERVICES].deliverer.drain()
 
 
 async def _click(bot: TestClient, user: dict[str, str], verb: str, data: dict[str, Any], url: str,
@@ -91,14 +82,6 @@ async def _preview(bot: TestClient, connector: Connector, files: FileServer, doc
     url = files.add(await asyncio.to_thread(document.read_bytes))
     await _send(bot, file_message(user, connector.url, name=document.name, download_url=url))
     return connector.cards(CHAT[user["id"]])[-1]
-
-
-async def _until(check: Callable[[], Awaitable[bool]], *, within: float = 30.0) -> None:
-    deadline = asyncio.get_running_loop().time() + within
-    while not await check():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"not so within {within:.0f} s")
-        await asyncio.sleep(0.2)
 
 
 def _reading(store: TableStore, now: datetime | None = None) -> ReadingFlow:
@@ -478,13 +461,6 @@ async def test_storage_failing_while_publishing_changes_nothing(bot: TestClient,
 
 
 # By command
-
-
-def _command(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "APP_ENV": "local", "TABLE_PREFIX": settings.table_prefix,
-           "AZURE_STORAGE_CONNECTION_STRING": settings.storage_connection_string.get_secret_value()}
-    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=REPO, env=env, capture_output=True, text=True,
-                          timeout=120)
 
 
 async def test_publish_by_command_then_roll_back_and_export_for_the_governors(

@@ -5,60 +5,28 @@ cards still in chats from the version before, and by a rollback: at HTTP level a
 from __future__ import annotations
 
 import asyncio
-import json
-import os
-import subprocess
-import sys
-from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
 from aiohttp.test_utils import TestClient
 
-from app import SERVICES, STORE, create_app
-from bot.domain.directory import read_staff_csv
+from app import SERVICES
 from bot.settings import Settings
-from bot.storage.directory import TableStaffDirectory
-from tests.support.activities import CARYS, FFION, GARETH, OWAIN, SIAN, card_action, file_message, message
+from tests.http import test_publishing
+from tests.http.test_publishing import CHAT, STAFF, _text
+from tests.support.activities import CARYS, GARETH, OWAIN, SIAN, card_action, file_message, message
 from tests.support.cards import actions, press, verb_data
 from tests.support.connector import Connector
-from tests.support.files import FileServer, run_file_server
+from tests.support.files import FileServer
 from tests.support.policies import AI_SECTION, revised_docx
+from tests.support.publishing import bot_command, send, until
 
-REPO = Path(__file__).resolve().parents[2]
-STAFF = (CARYS, OWAIN, SIAN, GARETH, FFION)
-CHAT = {person["id"]: f"a:personal-{person['id']}" for person in STAFF}
 # How the federation's clerk writes who agreed it; and the 2022 "Legislation" section, renamed.
 AGREED = "Governing Body, on the recommendation of the Staffing and Wellbeing Committee"
 RENAMED = {"Legislation": "The law and professional standards"}
 
 
-@pytest.fixture
-async def bot(aiohttp_client: Any, settings: Settings) -> TestClient:
-    """The app, polling for a new current version every half second, with the federation's staff list; everyone has
-    opened it, Owain in Welsh."""
-    client: TestClient = await aiohttp_client(create_app(settings.model_copy(update={"policy_poll_seconds": 0.5})))
-    staff = read_staff_csv((REPO / "config" / "staff.local.csv").read_text(encoding="utf-8"),
-                           schools=["high", "primary"])
-    await TableStaffDirectory(client.app[STORE]).replace_all(staff.staff)
-    return client
-
-
-@pytest.fixture
-async def files() -> AsyncIterator[FileServer]:
-    async with run_file_server() as server:
-        yield server
-
-
-def _text(card: dict[str, Any]) -> str:
-    return json.dumps(card, ensure_ascii=False)
-
-
-async def _send(bot: TestClient, activity: dict[str, Any]) -> None:
-    response = await bot.post("/api/messages", json=activity)
-    assert response.status in (200, 201)
-    await bot.app[SERVICES].deliverer.drain()
+bot, files = test_publishing.bot, test_publishing.files  # the app with versions and the file server, as fixtures
 
 
 async def _says(bot: TestClient, connector: Connector, person: dict[str, str], words: str, **kwargs: Any
@@ -66,7 +34,7 @@ async def _says(bot: TestClient, connector: Connector, person: dict[str, str], w
     """The person types `words`; the card that answers them (a read-and-confirm card owed to someone opening the bot
     for the first time comes after it)."""
     before = len(connector.cards(CHAT[person["id"]]))
-    await _send(bot, message(person, words, connector.url, **kwargs))
+    await send(bot, message(person, words, connector.url, **kwargs))
     return connector.cards(CHAT[person["id"]])[before]
 
 
@@ -77,14 +45,6 @@ async def _click(bot: TestClient, connector: Connector, person: dict[str, str], 
     return await press(bot, connector, card_action(person, verb, data, connector.url, **kwargs))
 
 
-async def _until(check: Callable[[], Awaitable[bool]], *, within: float = 30.0) -> None:
-    deadline = asyncio.get_running_loop().time() + within
-    while not await check():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"not so within {within:.0f} s")
-        await asyncio.sleep(0.2)
-
-
 async def _in_force(bot: TestClient, connector: Connector, version: str) -> bool:
     card = await _says(bot, connector, GARETH, "about")
     return f'"value": "{version}"' in _text(card)
@@ -93,29 +53,22 @@ async def _in_force(bot: TestClient, connector: Connector, version: str) -> bool
 async def _everyone_opens_the_bot(bot: TestClient, connector: Connector) -> None:
     """Each member of staff says hello, Owain from Teams in Welsh, so the campaign's cards can reach them."""
     for person in STAFF:
-        await _send(bot, message(person, "helo" if person is OWAIN else "hi", connector.url,
+        await send(bot, message(person, "helo" if person is OWAIN else "hi", connector.url,
                                  locale="cy-GB" if person is OWAIN else "en-GB"))
 
 
 async def _publish(bot: TestClient, connector: Connector, files: FileServer, document: Path) -> None:
     """Siân sends the Word document in her 1:1 chat and clicks Publish; every instance answers from it."""
     url = files.add(await asyncio.to_thread(document.read_bytes))
-    await _send(bot, file_message(SIAN, connector.url, name=document.name, download_url=url))
+    await send(bot, file_message(SIAN, connector.url, name=document.name, download_url=url))
     preview = connector.cards(CHAT[SIAN["id"]])[-1]
     await _click(bot, connector, SIAN, "policy.publish", verb_data(preview, "policy.publish"))
-    await _until(lambda: _in_force(bot, connector, "2"))
+    await until(lambda: _in_force(bot, connector, "2"))
     await bot.app[SERVICES].deliverer.deliver_due()
 
 
 def _revised(tmp_path: Path) -> Path:
     return revised_docx(tmp_path, review="Spring Term 2027", agreed=AGREED, renamed=RENAMED)
-
-
-def _command(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "APP_ENV": "local", "TABLE_PREFIX": settings.table_prefix,
-           "AZURE_STORAGE_CONNECTION_STRING": settings.storage_connection_string.get_secret_value()}
-    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=REPO, env=env, capture_output=True, text=True,
-                          timeout=120)
 
 
 def _read_card(connector: Connector, person: dict[str, str]) -> dict[str, Any]:
@@ -193,7 +146,7 @@ async def test_a_renamed_section_on_a_welsh_card_names_the_welsh_heading_it_had(
 
 async def test_a_question_passed_on_from_an_answer_of_the_version_before_tells_the_head_which_version(
         bot: TestClient, connector: Connector, files: FileServer, tmp_path: Path) -> None:
-    await _send(bot, message(SIAN, "hi", connector.url))
+    await send(bot, message(SIAN, "hi", connector.url))
     answer = await _says(bot, connector, CARYS, "Can I accept a friend request from a pupil?")
     await _publish(bot, connector, files, _revised(tmp_path))
 
@@ -218,8 +171,8 @@ async def test_read_the_policy_on_a_card_about_a_version_since_rolled_back_says_
     await _publish(bot, connector, files, _revised(tmp_path))
     english_card, welsh_card = _read_card(connector, CARYS), _read_card(connector, OWAIN)
 
-    rolled = await asyncio.to_thread(_command, settings, "rollback-policy", "1")
-    await _until(lambda: _in_force(bot, connector, "1"))
+    rolled = await asyncio.to_thread(bot_command, settings, "rollback-policy", "1")
+    await until(lambda: _in_force(bot, connector, "1"))
     english = _text(await _click(bot, connector, CARYS, "policy.sections",
                                  verb_data(english_card, "policy.sections")))
     welsh = _text(await _click(bot, connector, OWAIN, "policy.sections", verb_data(welsh_card, "policy.sections"),
@@ -235,10 +188,10 @@ async def test_who_has_read_it_after_rolling_back_to_the_installed_version_lists
         bot: TestClient, connector: Connector, files: FileServer, tmp_path: Path, settings: Settings) -> None:
     """Staff are never asked to confirm the version the bot was installed with: "not yet" beside everyone's name
     would send the head chasing staff for nothing."""
-    await _send(bot, message(SIAN, "hi", connector.url))
+    await send(bot, message(SIAN, "hi", connector.url))
     await _publish(bot, connector, files, _revised(tmp_path))
-    rolled = await asyncio.to_thread(_command, settings, "rollback-policy", "1")
-    await _until(lambda: _in_force(bot, connector, "1"))
+    rolled = await asyncio.to_thread(bot_command, settings, "rollback-policy", "1")
+    await until(lambda: _in_force(bot, connector, "1"))
 
     english_card = await _says(bot, connector, SIAN, "who has read it")
     welsh = _text(await _says(bot, connector, SIAN, "pwy sydd wedi darllen"))
@@ -254,7 +207,7 @@ async def test_who_has_read_it_after_rolling_back_to_the_installed_version_lists
 
 async def test_who_has_read_it_typed_in_welsh_as_it_is_written(
         bot: TestClient, connector: Connector, files: FileServer, tmp_path: Path) -> None:
-    await _send(bot, message(SIAN, "hi", connector.url))
+    await send(bot, message(SIAN, "hi", connector.url))
     await _publish(bot, connector, files, _revised(tmp_path))
 
     summary = _text(await _says(bot, connector, SIAN, "Pwy sydd wedi'i ddarllen?"))
