@@ -35,6 +35,11 @@ from cards.i18n import Catalogue, load_catalogue
 
 SAMPLE_TIME = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
 SAMPLE_LIMIT_ENDS = datetime(2026, 11, 25, 8, 15, tzinfo=UTC)  # when a daily limit lets the person send again
+# The sample request asks from 1 December: still waiting on the 3rd (its start passed), approved then (it runs from the
+# 3rd), or asked until the 2nd (its dates ended).
+SAMPLE_LATE_DAY = date(2026, 12, 3)
+SAMPLE_LATE_APPROVAL = datetime(2026, 12, 3, 10, 0, tzinfo=UTC)
+SAMPLE_ENDED = date(2026, 12, 2)
 SAMPLE_QUESTION = ("Can I post photos from sports day on my own Instagram?\x07\u202e [click](https://evil.example) "
                    "<at>Head</at>")
 # The federation as the live bot names it: each card shows the names in the reader's language.
@@ -189,8 +194,9 @@ def _answer_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Iterator[tu
     yield "review-empty", answer.review_card(strings, lang, [])
 
 
-def _sample_request(state: RequestState = RequestState.PENDING) -> PermissionRequest:
-    """The sample request, waiting or settled as the flows settle it."""
+def _sample_request(state: RequestState = RequestState.PENDING, *,
+                    decided_at: datetime = SAMPLE_TIME) -> PermissionRequest:
+    """The sample request (from 1 December 2026), waiting or settled as the flows settle it, at `decided_at`."""
     request = PermissionRequest(
         request_id="P-7KX3QD", requester=Person("tenant", "a1", "Carys Jenkins"), school_id="high",
         platform="instagram", platform_other="", account_kind="new", existing_account="",
@@ -199,14 +205,14 @@ def _sample_request(state: RequestState = RequestState.PENDING) -> PermissionReq
         moderator="Carys Jenkins", moderation="weekly", start=date(2026, 12, 1), end=None, submitted_at=SAMPLE_TIME)
     # Settled as the flows settle it: withdrawn by the person who asked, decided by the headteacher.
     if state is RequestState.WITHDRAWN:
-        return withdraw(request, request.requester, SAMPLE_TIME)
+        return withdraw(request, request.requester, decided_at)
     if state is RequestState.PENDING:
         return request
     head = Person("tenant", SAMPLE_HEAD.aad_object_id, SAMPLE_HEAD.name)
     note = ("Lovely idea. <at>Carys</at>" if state is RequestState.APPROVED
             else "Please use the school page instead. [here](https://evil.example)")
     return decide(request, head, SAMPLE_FEDERATION,
-                  approve=state is RequestState.APPROVED, reason=note, comment=note, now=SAMPLE_TIME)
+                  approve=state is RequestState.APPROVED, reason=note, comment=note, now=decided_at)
 
 
 def _permissions(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
@@ -236,20 +242,32 @@ def _permissions(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
         strings, lang, schools=schools, today=today, values={"school": "high", "purpose": "Year 9 trip page."},
         notice=strings.text("perm.nobody_decides_own", lang, school=school))
     yield "permission-guest", common.error_card(strings, lang, "perm.guest", federation=SAMPLE_FEDERATION.name(lang))
-    yield "permission-for-headteacher", permission.approver_card(strings, lang, pending, school=school)
+    yield "permission-for-headteacher", permission.approver_card(strings, lang, pending, school=school, today=today)
     yield "permission-for-headteacher-error", permission.approver_card(
-        strings, lang, pending, school=school, error=strings.text("perm.reason_required", lang))
+        strings, lang, pending, school=school, today=today, error=strings.text("perm.reason_required", lang))
+    # Still waiting after the start asked for (an approval runs from the day it is given), and after every day asked
+    # for (Decline only; Approve pressed on the card as it first came says why nothing changed).
+    yield "permission-for-headteacher-start-passed", permission.approver_card(strings, lang, pending, school=school,
+                                                                              today=SAMPLE_LATE_DAY)
+    ended = replace(pending, request_id="P-3NDD8W", end=SAMPLE_ENDED)
+    yield "permission-for-headteacher-dates-ended", permission.approver_card(
+        strings, lang, ended, school=school, today=SAMPLE_LATE_DAY,
+        error=strings.text("perm.dates_ended_refused", lang))
     for state in (RequestState.APPROVED, RequestState.DECLINED, RequestState.WITHDRAWN):
         settled = _sample_request(state)
         yield f"permission-{state.value}", permission.status_card(strings, lang, settled, school=school,
                                                                   approver="Mrs Siân Roberts")
-        yield f"permission-{state.value}-headteacher", permission.approver_card(strings, lang, settled, school=school)
+        yield f"permission-{state.value}-headteacher", permission.approver_card(strings, lang, settled, school=school,
+                                                                                today=today)
     yield "permission-decision", permission.decision_card(strings, lang, _sample_request(RequestState.APPROVED),
                                                           school=school)
+    late = _sample_request(RequestState.APPROVED, decided_at=SAMPLE_LATE_APPROVAL)
+    yield "permission-decision-approved-late", permission.decision_card(strings, lang, late, school=school)
     blog = replace(pending, request_id="P-9RT4MB", requester=Person("tenant", "a2", "Owain Pritchard"),
                    platform="blog", account_kind="existing", existing_account=SAMPLE_BLOG,
                    audiences=("parents", "pupils", "public"), pupil_content=("none",), consent="", moderation="daily")
-    yield "permission-for-headteacher-existing-blog", permission.approver_card(strings, lang, blog, school=school)
+    yield "permission-for-headteacher-existing-blog", permission.approver_card(strings, lang, blog, school=school,
+                                                                               today=today)
     rows = [(pending, school), (_sample_request(RequestState.APPROVED), school),
             (_sample_request(RequestState.DECLINED), school), (_sample_request(RequestState.WITHDRAWN), school)]
     yield "my-requests", permission.my_requests_card(strings, lang, rows)
@@ -257,13 +275,19 @@ def _permissions(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     all_mine = [(replace(request, request_id=f"P-{n:06d}"), school) for n, (request, _) in enumerate(rows * 9)]
     yield "my-requests-many", permission.my_requests_card(strings, lang, all_mine)
     yield "my-requests-empty", permission.my_requests_card(strings, lang, [])
-    yield "pending-requests", permission.pending_card(strings, lang, [(pending, school), (blog, school)])
+    yield "pending-requests", permission.pending_card(strings, lang, [(pending, school), (blog, school)], today=today)
     long = replace(pending, request_id="P-4LNG7Z", purpose=SAMPLE_LONG_PURPOSE)
-    yield "pending-requests-shortened", permission.pending_card(strings, lang, [(long, school), (blog, school)])
+    yield "pending-requests-shortened", permission.pending_card(strings, lang, [(long, school), (blog, school)],
+                                                                today=today)
     many = [(replace(pending, request_id=f"P-{n:06d}", purpose=pending.purpose * 3), school) for n in range(25)]
-    yield "pending-requests-many", permission.pending_card(strings, lang, many)
-    yield "pending-requests-empty", permission.pending_card(strings, lang, [])
+    yield "pending-requests-many", permission.pending_card(strings, lang, many, today=today)
+    yield "pending-requests-empty", permission.pending_card(strings, lang, [], today=today)
+    passed = [(ended, school), (pending, school)]
+    yield "pending-requests-dates-passed", permission.pending_card(strings, lang, passed, today=SAMPLE_LATE_DAY)
+    yield "pending-requests-many-dates-passed", permission.pending_card(strings, lang, passed + many[:3],
+                                                                        today=SAMPLE_LATE_DAY)
     yield "register", permission.register_card(strings, lang, [(_sample_request(RequestState.APPROVED), school)])
+    yield "register-approved-late", permission.register_card(strings, lang, [(late, school)])
 
 
 def _concerns(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:

@@ -16,6 +16,7 @@ from bot.domain.permission_requests import (
     PUPIL_CONTENT,
     PermissionRequest,
     RequestState,
+    approval_problem,
 )
 from bot.domain.text import clean_user_text
 from cards.answer import shown_in, when
@@ -186,16 +187,51 @@ def _field(label: str, value: str, limit: int) -> tuple[Element, bool]:
     return labelled(label, value, limit=limit), len(clean_user_text(value, limit=len(value) + 1)) > limit
 
 
+def _day(day: date) -> str:
+    return f"{day:%d/%m/%Y}"
+
+
 def _dates(strings: Catalogue, lang: Lang, request: PermissionRequest) -> str:
-    """From when, and until when or "ongoing", as the request asked and its approval allows."""
-    return f"{request.start:%d/%m/%Y} – " + (f"{request.end:%d/%m/%Y}" if request.end
-                                              else strings.text("perm.ongoing", lang))
+    """From when, and until when or "ongoing", as the request asked and its approval allows: an approval given after
+    the start asked for runs from the day it was given, and says the start asked for beside it."""
+    first = request.permitted_from or request.start
+    shown = f"{_day(first)} – " + (_day(request.end) if request.end else strings.text("perm.ongoing", lang))
+    if first != request.start:
+        shown += " " + strings.text("perm.asked_start", lang, start=_day(request.start))
+    return shown
+
+
+def _approved_late(request: PermissionRequest) -> bool:
+    """Whether an approval came after the start asked for, so it runs from the day it was given."""
+    first = request.permitted_from
+    return first is not None and first != request.start
+
+
+def _dates_notice(strings: Catalogue, lang: Lang, request: PermissionRequest, today: date | None, *,
+                  short: bool = False) -> list[Element]:
+    """For whoever decides a waiting request, in a box nobody can miss: that the dates asked for have ended (so it can
+    only be declined), or that the start asked for has passed (approved today, it runs from today). `short`: the few
+    words a summary on the pending list has room for."""
+    if today is None or request.state is not RequestState.PENDING:
+        return []
+    if request.dates_ended_by(today) and request.end is not None:
+        sentence = strings.text("perm.summary_dates_ended" if short else "perm.dates_ended", lang,
+                                end=_day(request.end), name=request.requester.name)
+    elif request.start_passed_by(today):
+        sentence = strings.text("perm.summary_start_passed" if short else "perm.start_passed", lang,
+                                start=_day(request.start), today=_day(today))
+    else:
+        return []
+    # The requester's display name comes from Teams: a cleaned TextRun keeps it from being read as markdown.
+    return [{"type": "Container", "style": "attention", "items": [
+        plain_text(sentence, weight="Bolder", color="Attention", size="Small" if short else "Default")]}]
 
 
 def _details(strings: Catalogue, lang: Lang, request: PermissionRequest, school: str, *, decider: bool,
-             limit: int = 1000, titled: bool = False) -> _Details:
+             limit: int = 1000, titled: bool = False, today: date | None = None) -> _Details:
     """What a decision needs: the request in a sentence (unless the card is `titled` with it), where and when it was
-    sent, anything that falls short, the purpose, pupils' content, consent and moderation, the account and dates."""
+    sent, for a decider on `today` whether its dates have passed, anything that falls short, the purpose, pupils'
+    content, consent and moderation, the account and dates."""
     dates = _dates(strings, lang, request)
     content = (strings.text("perm.pupil_content_none", lang) if request.pupil_content in ((), ("none",))
                else ", ".join(_choice(strings, lang, c) for c in request.pupil_content))
@@ -203,7 +239,9 @@ def _details(strings: Catalogue, lang: Lang, request: PermissionRequest, school:
     # The requester's card is headed with the request's id already.
     sent = strings.text("perm.request_line" if decider else "perm.sent_line", lang, id=request.request_id,
                         school=school, when=when(request.submitted_at))
-    rows += [plain_text(sent, subtle=True, size="Small"), *_risks(strings, lang, request, decider=decider)]
+    rows += [plain_text(sent, subtle=True, size="Small"),
+             *(_dates_notice(strings, lang, request, today) if decider else []),
+             *_risks(strings, lang, request, decider=decider)]
     fields = [(strings.text("perm.label.purpose", lang), request.purpose, limit),
               (strings.text("perm.label.pupil_content", lang), content, limit)]
     if request.consent:
@@ -225,6 +263,9 @@ def _outcome(strings: Catalogue, lang: Lang, request: PermissionRequest) -> list
     # The decider's display name comes from Teams: a cleaned TextRun keeps it from being read as markdown.
     sentence = strings.text(key, lang, name=request.decided_by, when=when(request.decided_at))
     block: list[Element] = [plain_text(sentence, weight="Bolder", size="Medium")]
+    if _approved_late(request) and request.permitted_from is not None:
+        block.append(text(strings.text("perm.approved_from_later", lang, day=_day(request.permitted_from),
+                                       start=_day(request.start)), weight="Bolder"))
     if request.reason:
         block += [text(strings.text("perm.label.reason", lang), weight="Bolder", size="Small"),
                   user_text(request.reason, limit=500)]
@@ -279,14 +320,15 @@ def _next_step(strings: Catalogue, lang: Lang, request: PermissionRequest) -> li
     return [text(strings.text("perm.approved_next", lang))]
 
 
-def approver_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *, school: str,
+def approver_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *, school: str, today: date,
                   error: str = "", opened: bool = False, note: str = "") -> Card:
-    """The headteacher's card, titled with what is asked: the whole request, and Approve / Decline while it waits;
-    the outcome after. `opened`: a copy opened from the pending list, whose buttons say so (`"from": "open"`), so a
-    decision made on it still updates the card the request came in (a click on that card updates it itself).
-    `note`: the reason or comment already typed, kept in its box."""
+    """The headteacher's card on `today` (UK), titled with what is asked: the whole request, and Approve / Decline
+    while it waits (Decline only once the dates asked for have ended, which it says, as it says when the start has
+    passed); the outcome after. `opened`: a copy opened from the pending list, whose buttons say so (`"from":
+    "open"`), so a decision made on it still updates the card the request came in (a click on that card updates it
+    itself). `note`: the reason or comment already typed, kept in its box."""
     body: list[Element] = [plain_heading(asks_sentence(strings, lang, request)), *_outcome(strings, lang, request),
-                           *_details(strings, lang, request, school, decider=True, titled=True).rows]
+                           *_details(strings, lang, request, school, decider=True, titled=True, today=today).rows]
     if request.state is not RequestState.PENDING:
         return card(body)
     reason: Element = {"type": "Input.Text", "id": "reason", "isMultiline": True, "maxLength": LIMITS["reason"],
@@ -297,10 +339,18 @@ def approver_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *,
     if error:
         body.append({"type": "TextBlock", "text": error, "color": "Attention", "wrap": True})
     data = {"id": request.request_id, **({"from": "open"} if opened else {}), **shown_in(lang)}
-    return card(body, [execute(strings.text("perm.approve", lang), VERB_APPROVE, data, style="positive",
-                               associated_inputs="auto"),
-                       execute(strings.text("perm.decline", lang), VERB_DECLINE, data, style="destructive",
-                               associated_inputs="auto")])
+    return card(body, _decision_buttons(strings, lang, request, data, today))
+
+
+def _decision_buttons(strings: Catalogue, lang: Lang, request: PermissionRequest, data: Mapping[str, Any],
+                      today: date) -> list[Element]:
+    """Approve and Decline; Decline alone once every day asked for has passed (an approval would be backdated)."""
+    buttons = [execute(strings.text("perm.decline", lang), VERB_DECLINE, data, style="destructive",
+                       associated_inputs="auto")]
+    if not approval_problem(request, today):
+        buttons.insert(0, execute(strings.text("perm.approve", lang), VERB_APPROVE, data, style="positive",
+                                  associated_inputs="auto"))
+    return buttons
 
 
 def decision_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *, school: str) -> Card:
@@ -368,12 +418,13 @@ def note_input_id(request_id: str) -> str:
     return f"reason_{request_id}"
 
 
-def pending_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[PermissionRequest, str]], *,
+def pending_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[PermissionRequest, str]], *, today: date,
                  notice: str = "", errors: Mapping[str, str] | None = None) -> Card:
-    """What waits for the headteacher, oldest first, and how many. A short list shows each request with what a decision
-    needs beside its reason box and Approve / Decline; a request cut short to fit is decided only on its full card, one
-    click away. A longer list shows a summary of each, with its full card one click away. Teams refreshes the list
-    whenever it is shown, so a request withdrawn or decided since leaves it."""
+    """What waits for the headteacher on `today` (UK), oldest first, and how many. A short list shows each request with
+    what a decision needs beside its reason box and Approve / Decline; a request cut short to fit is decided only on its
+    full card, one click away. A longer list shows a summary of each, with its full card one click away. Each says when
+    its start has passed or its dates have ended. Teams refreshes the list whenever it is shown, so a request withdrawn
+    or decided since leaves it."""
     problems = errors or {}
     body: list[Element] = [heading(strings.text("perm.pending_title", lang))]
     if notice:
@@ -388,8 +439,8 @@ def pending_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[Permis
     most = MAX_SUMMARISED if summarised else MAX_LISTED
     for shown, (request, school) in enumerate(requests):
         problem = problems.get(request.request_id, "")
-        items = _summary(strings, lang, request, school, problem) if summarised else _in_full(
-            strings, lang, request, school, problem)
+        items = _summary(strings, lang, request, school, problem, today) if summarised else _in_full(
+            strings, lang, request, school, problem, today)
         entry = {"type": "Container", "separator": True, "spacing": "Large", "items": items}
         more = text(strings.text("perm.more_summarised" if summarised else "perm.more_waiting", lang,
                                  count=len(requests) - shown), weight="Bolder")
@@ -408,8 +459,9 @@ def is_summary(waiting: int) -> bool:
     return waiting > LISTED_IN_FULL
 
 
-def _on_the_list(strings: Catalogue, lang: Lang, request: PermissionRequest, school: str) -> _Details:
-    return _details(strings, lang, request, school, decider=True, limit=SHORTENED_TO)
+def _on_the_list(strings: Catalogue, lang: Lang, request: PermissionRequest, school: str,
+                 today: date | None = None) -> _Details:
+    return _details(strings, lang, request, school, decider=True, limit=SHORTENED_TO, today=today)
 
 
 def cut_short_on_list(strings: Catalogue, lang: Lang, request: PermissionRequest, school: str) -> bool:
@@ -427,9 +479,10 @@ def _problem(strings: Catalogue, lang: Lang, problem: str) -> list[Element]:
         else []
 
 
-def _in_full(strings: Catalogue, lang: Lang, request: PermissionRequest, school: str, problem: str) -> list[Element]:
+def _in_full(strings: Catalogue, lang: Lang, request: PermissionRequest, school: str, problem: str,
+             today: date) -> list[Element]:
     """A request on a short pending list: its details, and its decision there unless a detail had to be cut short."""
-    details = _on_the_list(strings, lang, request, school)
+    details = _on_the_list(strings, lang, request, school, today)
     if details.shortened:
         return [*details.rows, text(strings.text("perm.shortened", lang), weight="Bolder"),
                 *_problem(strings, lang, problem), action_set([_see_in_full(strings, lang, request)])]
@@ -439,20 +492,20 @@ def _in_full(strings: Catalogue, lang: Lang, request: PermissionRequest, school:
         {"type": "Input.Text", "id": note_input_id(request.request_id), "isMultiline": True,
          "maxLength": LIMITS["reason"], "label": strings.text("perm.reason_label", lang)},
         *_problem(strings, lang, problem)]
-    return [*items, *button_rows([
-        execute(strings.text("perm.approve", lang), VERB_APPROVE, data, style="positive", associated_inputs="auto"),
-        execute(strings.text("perm.decline", lang), VERB_DECLINE, data, style="destructive", associated_inputs="auto"),
-        _see_in_full(strings, lang, request)])]
+    return [*items, *button_rows([*_decision_buttons(strings, lang, request, data, today),
+                                  _see_in_full(strings, lang, request)])]
 
 
-def _summary(strings: Catalogue, lang: Lang, request: PermissionRequest, school: str, problem: str) -> list[Element]:
-    """A request on a long pending list: who asks, for which platform, its purpose on one line, and its full card."""
+def _summary(strings: Catalogue, lang: Lang, request: PermissionRequest, school: str, problem: str,
+             today: date) -> list[Element]:
+    """A request on a long pending list: who asks, for which platform, its purpose on one line, whether its dates have
+    passed, and its full card."""
     sent = strings.text("perm.request_line", lang, id=request.request_id, school=school,
                         when=when(request.submitted_at))
     return [plain_text(f"{request.requester.name} · {request.platform_name}", weight="Bolder"),
             user_text(clean_user_text(request.purpose, limit=48, one_line=True), italic=True),
-            plain_text(sent, subtle=True, size="Small"), *_problem(strings, lang, problem),
-            action_set([_see_in_full(strings, lang, request)])]
+            plain_text(sent, subtle=True, size="Small"), *_dates_notice(strings, lang, request, today, short=True),
+            *_problem(strings, lang, problem), action_set([_see_in_full(strings, lang, request)])]
 
 
 def register_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[PermissionRequest, str]]) -> Card:

@@ -34,6 +34,7 @@ from bot.domain.permission_requests import (
     PermissionRequest,
     PermissionRequests,
     RequestState,
+    approval_problem,
     decide,
     form_request_id,
     is_form_token,
@@ -348,7 +349,8 @@ class PermissionFlow:
         state, after = f"{request.request_id}|{request.state.value}", "|again" if again else ""
         messages = [OutboundMessage(
             recipient=person, message_id=f"{state}|to-{person.aad_object_id}{after}",
-            card=cards.approver_card(self._strings, lang, request, school=school.name(lang)),
+            card=cards.approver_card(self._strings, lang, request, school=school.name(lang),
+                                     today=uk_today(self._clock())),
             card_key=f"{request.request_id}|decide", created_at=self._clock(),
             # A new request's card: nobody has a copy of it yet (a decision on it replaces this one).
             first_post=request.state is RequestState.PENDING,
@@ -607,7 +609,7 @@ class PermissionFlow:
 
     def _settled_card(self, request: PermissionRequest, lang: Lang, error: str = "", *, opened: bool = False) -> Card:
         return cards.approver_card(self._strings, lang, request, school=self._school_name(request.school_id, lang),
-                                   error=error, opened=opened)
+                                   today=uk_today(self._clock()), error=error, opened=opened)
 
     def _note(self, turn: Turn) -> str:
         raw = turn.data.get("reason")
@@ -649,7 +651,10 @@ class PermissionFlow:
         if from_list and waiting and cards.cut_short_on_list(self._strings, turn.lang, request,
                                                              school.name(turn.lang)):
             return self._shown_whole(request, turn.lang, "perm.decide_in_full", note)
-        problem = note_problem(note, approve=approve) if waiting else ""
+        now = self._clock()
+        # Too late to approve (every day asked for has passed) is said before anything about the note.
+        too_late = approval_problem(request, uk_today(now)) if approve else ""
+        problem = (too_late or note_problem(note, approve=approve)) if waiting else ""
         if problem:
             if from_list and not cards.is_summary(len(await self._to_decide(turn))):
                 return await self._pending_reply(turn, errors={request.request_id: problem})
@@ -659,7 +664,7 @@ class PermissionFlow:
                                                  opened=opened))
         try:
             decided = decide(request, turn.actor, self._federation, approve=approve, reason=note, comment=note,
-                             now=self._clock())
+                             now=now)
             saved = await self._requests.save(decided, self._audit(decided, decided.state.value, turn.actor, note))
         except NotAllowed:
             return Reply(card=error_card(self._strings, turn.lang, "perm.not_your_decision"))
@@ -689,7 +694,8 @@ class PermissionFlow:
         """A waiting request's full card, as "See full request" opens it, saying why a click on the list did not
         decide it; the list clicked stays as it was."""
         card = cards.approver_card(self._strings, lang, request, school=self._school_name(request.school_id, lang),
-                                   error=self._strings.text(why, lang), opened=True, note=note)
+                                   today=uk_today(self._clock()), error=self._strings.text(why, lang), opened=True,
+                                   note=note)
         return Reply(card=card, new_message=True)
 
     def _settled_notice(self, request: PermissionRequest, lang: Lang) -> str:
@@ -813,7 +819,7 @@ class PermissionFlow:
         rows = await self._to_decide(turn)
         return Reply(card=cards.pending_card(self._strings, turn.lang,
                                              [(r, self._school_name(r.school_id, turn.lang)) for r in rows],
-                                             notice=notice, errors=errors))
+                                             today=uk_today(self._clock()), notice=notice, errors=errors))
 
     async def open(self, turn: Turn) -> Reply:
         """One request's card: its requester's own status card (from My requests, or a decider's own request from the

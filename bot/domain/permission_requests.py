@@ -17,6 +17,7 @@ from bot.domain.errors import NotAllowed
 from bot.domain.federation import Federation
 from bot.domain.ids import readable_id, readable_id_from
 from bot.domain.people import Person
+from bot.domain.uk_time import uk_today
 
 PLATFORMS = ("x", "facebook", "instagram", "youtube", "tiktok", "blog", "other")
 AUDIENCES = ("parents", "pupils", "public")
@@ -87,6 +88,10 @@ class PermissionRequest:
     decided_at: datetime | None = None
     reason: str = ""
     comment: str = ""
+    # The first day of an approval: the start asked for, or the UK day it was given when that came later (permission is
+    # never backdated). `start` and `end` stay the dates asked for. None unless approved (and on records approved before
+    # it was kept: see `permitted_from`).
+    approved_from: date | None = None
     etag: str = ""
 
     @property
@@ -96,10 +101,37 @@ class PermissionRequest:
                  "tiktok": "TikTok", "blog": "Blog"}
         return self.platform_other if self.platform == "other" else names.get(self.platform, self.platform)
 
+    @property
+    def permitted_from(self) -> date | None:
+        """The first day an approved permission runs (None unless approved): `approved_from`, or for a record approved
+        before that was kept, by the same rule from when it was decided."""
+        if self.state is not RequestState.APPROVED:
+            return None
+        if self.approved_from is not None:
+            return self.approved_from
+        return max(self.start, uk_today(self.decided_at)) if self.decided_at else self.start
+
+    def start_passed_by(self, day: date) -> bool:
+        """True when the start asked for is before `day`: approved that day, it runs from that day."""
+        return self.start < day
+
+    def dates_ended_by(self, day: date) -> bool:
+        """True when every day asked for is before `day`: too late to approve (it would be backdated), not to
+        decline."""
+        return self.end is not None and self.end < day
+
     def is_active_on(self, day: date) -> bool:
         """True for an approved permission in force on that day (the register of official accounts)."""
         ended = self.end is not None and self.end < day
         return self.state is RequestState.APPROVED and not ended
+
+
+class DatesEnded(ValueError):
+    """An approval asked for after every day of the request has passed; nothing is changed (a decline still may be)."""
+
+    def __init__(self, request: PermissionRequest) -> None:
+        super().__init__(f"the dates asked for ended on {request.end}")
+        self.request = request
 
 
 class AlreadySettled(Exception):
@@ -124,6 +156,11 @@ def note_problem(note: str, *, approve: bool) -> str:
     return ""
 
 
+def approval_problem(request: PermissionRequest, today: date) -> str:
+    """The catalogue key of why a waiting request cannot be approved on this (UK) day, or "" when it can."""
+    return "perm.dates_ended_refused" if request.dates_ended_by(today) else ""
+
+
 def may_see_register(person: Person, federation: Federation) -> bool:
     """Headteachers, their delegates and the policy owner see the register of official accounts."""
     return bool(federation.schools_decided_by(person)) or person.aad_object_id == federation.policy_owner.aad_object_id
@@ -132,7 +169,8 @@ def may_see_register(person: Person, federation: Federation) -> bool:
 def decide(request: PermissionRequest, person: Person, federation: Federation, *, approve: bool, reason: str,
            comment: str, now: datetime) -> PermissionRequest:
     """The request approved or declined by `person`, if they decide it (`Federation.deciders_for`); raises
-    `NotAllowed` or `AlreadySettled`."""
+    `NotAllowed`, `AlreadySettled`, or `DatesEnded` for an approval after every day asked for. An approval runs from
+    the start asked for, or from the UK day it is given when that is later."""
     if person.aad_object_id == request.requester.aad_object_id:
         raise NotAllowed("nobody decides their own request")
     try:
@@ -145,9 +183,13 @@ def decide(request: PermissionRequest, person: Person, federation: Federation, *
         raise AlreadySettled(request)
     if note_problem(reason if not approve else comment, approve=approve):
         raise ValueError("a decline needs a reason, and notes have a length limit")
+    today = uk_today(now)
+    if approve and approval_problem(request, today):
+        raise DatesEnded(request)
     return replace(request, state=RequestState.APPROVED if approve else RequestState.DECLINED,
                    decided_by=person.name, decided_by_id=person.aad_object_id, decided_at=now,
-                   reason="" if approve else reason, comment=comment if approve else "")
+                   reason="" if approve else reason, comment=comment if approve else "",
+                   approved_from=max(request.start, today) if approve else None)
 
 
 def withdraw(request: PermissionRequest, person: Person, now: datetime) -> PermissionRequest:

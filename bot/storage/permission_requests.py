@@ -85,6 +85,8 @@ def _to_entity(request: PermissionRequest) -> dict[str, Any]:
         "SubmittedAt": request.submitted_at, "State": request.state.value, "DecidedBy": request.decided_by,
         "DecidedById": request.decided_by_id, "DecidedAt": request.decided_at, "Reason": request.reason,
         "Comment": request.comment,
+        # Added later: rows approved before it have none (`PermissionRequest.permitted_from` reads them).
+        "ApprovedFrom": request.approved_from.isoformat() if request.approved_from else "",
     }
 
 
@@ -92,7 +94,7 @@ def _from_entity(entity: dict[str, Any]) -> PermissionRequest:
     submitted = entity_time(entity, "SubmittedAt")
     if submitted is None:
         raise RecordNotFound("request row without SubmittedAt")
-    end = entity_text(entity, "End")
+    end, approved_from = entity_text(entity, "End"), entity_text(entity, "ApprovedFrom")
     return PermissionRequest(
         request_id=entity_text(entity, "PartitionKey"),
         requester=Person(entity_text(entity, "TenantId"), entity_text(entity, "ObjectId"),
@@ -107,7 +109,8 @@ def _from_entity(entity: dict[str, Any]) -> PermissionRequest:
         end=date.fromisoformat(end) if end else None, submitted_at=submitted,
         state=RequestState(entity_text(entity, "State")), decided_by=entity_text(entity, "DecidedBy"),
         decided_by_id=entity_text(entity, "DecidedById"), decided_at=entity_time(entity, "DecidedAt"),
-        reason=entity_text(entity, "Reason"), comment=entity_text(entity, "Comment"), etag=entity_etag(entity))
+        reason=entity_text(entity, "Reason"), comment=entity_text(entity, "Comment"),
+        approved_from=date.fromisoformat(approved_from) if approved_from else None, etag=entity_etag(entity))
 
 
 def _owed_entity(request: PermissionRequest) -> dict[str, Any]:

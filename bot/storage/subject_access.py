@@ -51,8 +51,8 @@ _REPORT_HELD = frozenset({"SubmittedAt", "State", "Level", "AcknowledgedAt", "Re
 _REPORT_ABOUT = frozenset({"SubmittedAt", "State", "ClosedAt"})
 # What a request's decider, and the moderator it names, see of the request record.
 _REQUEST_CONTEXT = frozenset({"School", "Platform", "PlatformOther", "State", "SubmittedAt"})
-_REQUEST_DECIDED = _REQUEST_CONTEXT | {"DecidedBy", "DecidedById", "DecidedAt", "Reason", "Comment"}
-_REQUEST_MODERATED = _REQUEST_CONTEXT | {"Moderator", "Moderation", "Start", "End"}
+_REQUEST_DECIDED = _REQUEST_CONTEXT | {"DecidedBy", "DecidedById", "DecidedAt", "Reason", "Comment", "ApprovedFrom"}
+_REQUEST_MODERATED = _REQUEST_CONTEXT | {"Moderator", "Moderation", "Start", "End", "ApprovedFrom"}
 # What the person a question was passed to sees of it: not who asked or what they asked.
 _QUESTION_PASSED = frozenset({"AskedAt", "EscalatedAt", "EscalatedTo", "EscalatedToId", "Reply", "RepliedBy",
                               "RepliedAt", "PolicyVersion"})

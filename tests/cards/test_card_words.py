@@ -67,8 +67,10 @@ def test_a_request_with_no_pupils_content_says_so_plainly() -> None:
     strings = load_catalogue()
     request = replace(_sample_request(), pupil_content=("none",), consent="")
 
-    english = permission.approver_card(strings, Lang.EN, request, school="Llanidloes High School")
-    welsh = permission.approver_card(strings, Lang.CY, request, school="Ysgol Uwchradd Llanidloes")
+    english = permission.approver_card(strings, Lang.EN, request, school="Llanidloes High School",
+                                      today=request.submitted_at.date())
+    welsh = permission.approver_card(strings, Lang.CY, request, school="Ysgol Uwchradd Llanidloes",
+                                    today=request.submitted_at.date())
 
     assert "No pupils' photos, names or work" in text_of(english) and "None of these" not in text_of(english)
     assert "Dim lluniau, enwau neu waith disgyblion" in text_of(welsh)

@@ -6,7 +6,7 @@ import asyncio
 import json
 import re
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
 
@@ -33,7 +33,19 @@ from cards.elements import Card
 from cards.i18n import Catalogue, load_catalogue
 from dialogs.base import Scope
 from dialogs.permission_requests import PermissionFlow
-from tests.flows.conftest import CARYS, FFION, GARETH, OWAIN, REPO, SIAN, BotInMemory, NoIndex, open_bot, text_of
+from tests.flows.conftest import (
+    CARYS,
+    FFION,
+    GARETH,
+    OWAIN,
+    REPO,
+    SIAN,
+    BotInMemory,
+    Clock,
+    NoIndex,
+    open_bot,
+    text_of,
+)
 from tests.support.activities import TENANT
 from tests.support.cards import actions, verb_data
 from tests.support.policies import fixture_policy
@@ -1410,3 +1422,118 @@ async def test_a_member_of_staff_is_not_locked_out_when_the_staff_list_cannot_be
     await _submitted(bot, CARYS)
 
     assert len(bot.store.requests) == 1 and len(await bot.cards_for(SIAN)) == 1
+
+
+async def _late_bot(strings: Catalogue, federation: Federation, clock: Clock, lang: Lang) -> BotInMemory:
+    """The bot at the clock's time; Carys and Siân read it in `lang`."""
+    in_force = PolicyInForce(fixture_policy(), NoIndex())
+    bot = open_bot(strings, federation, lambda: in_force, clock=clock)
+    profiles = MemoryUserProfiles(bot.store)
+    for person in (CARYS, SIAN):
+        await profiles.save_profile(UserProfile(person=person, teams_language=lang,
+                                                conversation_ref=f'{{"user": "{person.name}"}}'))
+    return bot
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_a_request_whose_dates_have_ended_is_not_approved_and_can_still_be_declined(
+        strings: Catalogue, federation: Federation, lang: Lang) -> None:
+    """Asked for 2 to 6 November and still waiting on the 9th: Approve gave permission for a week already over, and
+    nothing on the head's card or list said the dates had gone. Now both say so, Approve (on the card the request came
+    in, posted while the dates were ahead) changes nothing and says why, and Decline still decides it."""
+    clock = Clock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
+    bot = await _late_bot(strings, federation, clock, lang)
+    status = await bot.clicks(CARYS, "permission.submit", _form(start="2026-11-02", end="2026-11-06", ongoing=""),
+                              lang=lang)
+    request_id = str(verb_data(status.card or {}, "permission.withdraw")["id"])
+    [to_head] = await bot.cards_for(SIAN)
+    before = await _trail(bot, request_id)
+
+    clock.now = datetime(2026, 11, 9, 9, 0, tzinfo=UTC)
+    listed = await bot.clicks(SIAN, "permission.pending", {}, lang=lang)
+    approved = await bot.clicks(SIAN, "permission.approve", {**verb_data(to_head, "permission.approve"),
+                                                             "reason": "Fine"})
+    unchanged = await MemoryPermissionRequests(bot.store).get(request_id)
+    trail_after_approve = await _trail(bot, request_id)
+    declined = await bot.clicks(SIAN, "permission.decline", {**verb_data(to_head, "permission.decline"),
+                                                             "reason": "The trip is over."})
+
+    ended = strings.text("perm.dates_ended", lang, end="06/11/2026", name=CARYS.name)
+    assert ended in text_of(listed.card) and ended in text_of(approved.card)
+    assert strings.text("perm.dates_ended_refused", lang) in text_of(approved.card)
+    # Nobody is offered a button that cannot work: Decline only, on the list and on the card.
+    assert "permission.approve" not in text_of(listed.card) and "permission.approve" not in text_of(approved.card)
+    assert "permission.decline" in text_of(listed.card) and "permission.decline" in text_of(approved.card)
+    assert (unchanged.state, unchanged.approved_from) == (RequestState.PENDING, None)
+    assert trail_after_approve == before
+    decided = await MemoryPermissionRequests(bot.store).get(request_id)
+    assert (decided.state, decided.reason) == (RequestState.DECLINED, "The trip is over.")
+    assert (decided.start, decided.end) == (date(2026, 11, 2), date(2026, 11, 6))
+    assert strings.text("perm.decision_title.declined", lang, id=request_id) in text_of(await bot.cards_for(CARYS))
+    assert strings.text("perm.decision_title.approved", lang, id=request_id) not in text_of(
+        await bot.cards_for(CARYS))
+    assert "permission.approve" not in text_of(declined.card)
+
+
+async def test_clicks_at_once_on_a_request_whose_dates_have_ended_make_one_decision_a_decline(
+        strings: Catalogue, federation: Federation) -> None:
+    clock = Clock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
+    bot = await _late_bot(strings, federation, clock, Lang.EN)
+    await bot.meets(FFION)
+    status = await bot.clicks(CARYS, "permission.submit", _form(start="2026-11-02", end="2026-11-06", ongoing=""))
+    request_id = str(verb_data(status.card or {}, "permission.withdraw")["id"])
+    clock.now = datetime(2026, 11, 9, 9, 0, tzinfo=UTC)
+
+    await asyncio.gather(*(
+        bot.clicks(SIAN if n % 2 else FFION, "permission.decline" if n % 3 == 2 else "permission.approve",
+                   {"id": request_id, "reason": f"click {n}"}) for n in range(10)))
+
+    stored = await MemoryPermissionRequests(bot.store).get(request_id)
+    decisions = [action for action, _ in await _trail(bot, request_id) if action in ("approved", "declined")]
+    assert decisions == ["declined"] and stored.state is RequestState.DECLINED
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_an_approval_after_the_start_date_runs_from_the_uk_day_it_is_given(
+        strings: Catalogue, federation: Federation, lang: Lang) -> None:
+    """Asked from Monday 6 July and approved at 00:30 BST on Thursday 9 July (still the 8th in UTC): the official
+    accounts showed permission from the 6th, three days before anyone gave it. Now the head's card says the start has
+    passed and from when an approval runs, and the approval runs from the 9th: on her card, Carys's decision card, the
+    official accounts and the record, which still keeps the dates asked for."""
+    clock = Clock(datetime(2026, 7, 6, 8, 0, tzinfo=UTC))
+    bot = await _late_bot(strings, federation, clock, lang)
+    status = await bot.clicks(CARYS, "permission.submit", _form(start="2026-07-06"), lang=lang)
+    request_id = str(verb_data(status.card or {}, "permission.withdraw")["id"])
+    [to_head] = await bot.cards_for(SIAN)
+
+    clock.now = datetime(2026, 7, 8, 23, 30, tzinfo=UTC)
+    opened = await bot.clicks(SIAN, "permission.open", {"id": request_id}, lang=lang)
+    approved = await bot.clicks(SIAN, "permission.approve", verb_data(to_head, "permission.approve"))
+    register = text_of((await bot.clicks(SIAN, "permission.register", {}, lang=lang)).card)
+    told = text_of(await bot.cards_for(CARYS))
+
+    assert strings.text("perm.start_passed", lang, start="06/07/2026", today="09/07/2026") in text_of(opened.card)
+    stored = await MemoryPermissionRequests(bot.store).get(request_id)
+    assert (stored.state, stored.start, stored.end, stored.approved_from) == (
+        RequestState.APPROVED, date(2026, 7, 6), None, date(2026, 7, 9))
+    runs = strings.text("perm.approved_from_later", lang, start="06/07/2026", day="09/07/2026")
+    assert runs in text_of(approved.card) and runs in told
+    ongoing = strings.text("perm.ongoing", lang)
+    assert f"09/07/2026 – {ongoing}" in register and f"06/07/2026 – {ongoing}" not in register
+
+
+async def test_an_approval_before_the_start_date_runs_from_the_start_asked_for(
+        strings: Catalogue, federation: Federation) -> None:
+    clock = Clock(datetime(2026, 7, 6, 8, 0, tzinfo=UTC))
+    bot = await _late_bot(strings, federation, clock, Lang.EN)
+    status = await bot.clicks(CARYS, "permission.submit", _form(start="2026-07-10"))
+    request_id = str(verb_data(status.card or {}, "permission.withdraw")["id"])
+
+    opened = await bot.clicks(SIAN, "permission.open", {"id": request_id})
+    approved = await bot.clicks(SIAN, "permission.approve", {"id": request_id})
+
+    stored = await MemoryPermissionRequests(bot.store).get(request_id)
+    assert stored.approved_from == date(2026, 7, 10)
+    for card in (opened.card, approved.card):
+        assert "has passed" not in text_of(card) and "have ended" not in text_of(card)
+    assert "runs from" not in text_of(await bot.cards_for(CARYS))

@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 from azure.core.exceptions import ServiceRequestError
+from azure.data.tables import UpdateMode
 from azure.data.tables.aio import TableClient
 
 from bot.domain.errors import ConcurrentChange, RecordExists, RecordNotFound, StorageUnavailable
@@ -130,6 +131,33 @@ async def test_a_stale_write_changes_nothing_and_leaves_no_audit_entry(store: Pe
 
     assert (await store.get("P-ABCDEF")).state is RequestState.WITHDRAWN
     assert sorted(a.action for a in await store.list_audit("P-ABCDEF")) == ["submitted", "withdrawn"]
+
+
+async def test_an_approval_keeps_the_day_its_permission_runs_from_beside_the_dates_asked_for(
+        store: PermissionRequests) -> None:
+    await store.create(_request(), _audit("submitted"))
+    read = await store.get("P-ABCDEF")
+    await store.save(replace(read, state=RequestState.APPROVED, decided_by="Siân", decided_at=NOW,
+                             approved_from=date(2026, 12, 3)), _audit("approved"))
+
+    loaded = await store.get("P-ABCDEF")
+
+    assert (loaded.start, loaded.end, loaded.approved_from) == (date(2026, 12, 1), None, date(2026, 12, 3))
+    assert [r.approved_from for r in await store.list_all()] == [date(2026, 12, 3)]
+
+
+async def test_a_request_row_written_before_approved_from_was_kept_reads_without_it(
+        azurite: str, table_prefix: str, table_store: TablePermissionRequests) -> None:
+    await table_store.create(_request(), _audit("submitted"))
+    async with TableClient.from_connection_string(azurite, table_prefix + "permissions") as table:
+        row = dict(await table.get_entity("P-ABCDEF", "request"))
+        row.pop("ApprovedFrom", None)
+        await table.upsert_entity({**row, "State": "approved", "DecidedAt": datetime(2026, 12, 4, 9, 0, tzinfo=UTC)},
+                                  mode=UpdateMode.REPLACE)
+
+    older = await table_store.get("P-ABCDEF")
+
+    assert (older.state, older.approved_from, older.permitted_from) == (RequestState.APPROVED, None, date(2026, 12, 4))
 
 
 async def test_a_second_request_with_the_same_id_is_refused_whole(store: PermissionRequests) -> None:

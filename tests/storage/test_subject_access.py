@@ -188,6 +188,7 @@ async def test_a_holder_and_a_decider_see_their_own_part_never_the_reporters_wor
         assert secret not in gareth.everything(), secret
     [decided] = sian.rows("permission request they decided")
     assert decided["reference"] == term.carys_request and decided["row"]["Comment"] == "Lovely idea."
+    assert decided["row"]["ApprovedFrom"]  # the day her approval runs from is part of her decision
     assert {"Purpose", "RequesterName", "ObjectId"} <= set(decided["withheld_columns"])
     [passed] = sian.rows("question passed to them to answer")
     assert passed["row"]["Reply"] == REPLY and "Text" in passed["withheld_columns"]

@@ -88,7 +88,7 @@ def _hostile_cards() -> dict[str, dict[str, Any]]:
         "reminder": concerns.reminder_card(strings, Lang.EN, report, passed_up_at=now),
         "closed-reporter": concerns.closed_for_reporter(strings, Lang.CY, replace(closed)),
         "acknowledged": concerns.acknowledged_card(strings, Lang.EN, report.acknowledged(holder, now)),
-        "pending": pending_card(strings, Lang.EN, [(request, "Llanidloes High School")]),
+        "pending": pending_card(strings, Lang.EN, [(request, "Llanidloes High School")], today=date(2026, 11, 24)),
         "welcome": common.welcome_card(strings, Lang.CY, name=f"[Carys](https://evil.example){INVISIBLE} Jenkins",
                                        federation="Llanidloes Schools Federation"),
     }

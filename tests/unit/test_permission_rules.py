@@ -14,6 +14,7 @@ from bot.domain.ids import new_form_token
 from bot.domain.people import Person, StaffContact
 from bot.domain.permission_requests import (
     AlreadySettled,
+    DatesEnded,
     PermissionRequest,
     RequestState,
     decide,
@@ -245,3 +246,47 @@ def test_every_press_of_one_form_names_one_request_and_nobody_elses_form_names_i
     assert len(ids) == 1 and all(is_request_id(i) for i in ids)
     assert form_request_id(OWAIN, form) not in ids and form_request_id(CARYS, other_form) not in ids
     assert is_form_token(form) and not any(is_form_token(v) for v in ("", "F-short", "P-ABCDEF", form + "x", None))
+
+
+def test_an_approval_runs_from_the_start_asked_for_or_the_uk_day_it_is_given_whichever_is_later(
+        federation: Federation) -> None:
+    """Permission is never backdated: asked from 1 December, approved on 24 November it runs from the 1st, approved on
+    4 December from the 4th; asked from 6 July and approved at 00:30 BST on the 9th (the 8th in UTC), from the 9th."""
+    request = _pending(federation)  # from 1 December 2026, ongoing
+
+    early = decide(request, SIAN, federation, approve=True, reason="", comment="", now=NOW)
+    late = decide(request, SIAN, federation, approve=True, reason="", comment="",
+                  now=datetime(2026, 12, 4, 9, 0, tzinfo=UTC))
+    after_midnight_bst = decide(replace(request, start=date(2026, 7, 6)), SIAN, federation, approve=True, reason="",
+                                comment="", now=datetime(2026, 7, 8, 23, 30, tzinfo=UTC))
+
+    assert (early.approved_from, early.permitted_from) == (date(2026, 12, 1), date(2026, 12, 1))
+    assert (late.approved_from, late.permitted_from, late.start) == (date(2026, 12, 4), date(2026, 12, 4),
+                                                                     date(2026, 12, 1))
+    assert after_midnight_bst.approved_from == date(2026, 7, 9)
+
+
+def test_a_request_whose_dates_have_ended_is_declined_never_approved(federation: Federation) -> None:
+    request = replace(_pending(federation), start=date(2026, 11, 2), end=date(2026, 11, 6))
+    on_the_last_day = datetime(2026, 11, 6, 16, 0, tzinfo=UTC)
+    the_day_after = datetime(2026, 11, 7, 9, 0, tzinfo=UTC)
+
+    assert decide(request, SIAN, federation, approve=True, reason="", comment="",
+                  now=on_the_last_day).approved_from == date(2026, 11, 6)
+    with pytest.raises(DatesEnded):
+        decide(request, SIAN, federation, approve=True, reason="", comment="", now=the_day_after)
+    declined = decide(request, SIAN, federation, approve=False, reason="Over", comment="", now=the_day_after)
+    assert (declined.state, declined.approved_from, declined.permitted_from) == (RequestState.DECLINED, None, None)
+    assert request.dates_ended_by(date(2026, 11, 7)) and not request.dates_ended_by(date(2026, 11, 6))
+    assert not replace(request, end=None).dates_ended_by(date(2030, 1, 1))
+
+
+def test_an_approval_recorded_before_approved_from_was_kept_runs_from_the_day_it_was_given(
+        federation: Federation) -> None:
+    """Records approved by an earlier version keep no approved-from date: read by the same rule from when they were
+    decided, a late approval is not shown backdated."""
+    older = replace(_pending(federation), state=RequestState.APPROVED, decided_at=datetime(2026, 12, 4, 9, 0,
+                                                                                               tzinfo=UTC))
+
+    assert older.approved_from is None and older.permitted_from == date(2026, 12, 4)
+    assert replace(older, decided_at=NOW).permitted_from == date(2026, 12, 1)

@@ -42,7 +42,8 @@ def test_the_headteachers_card_shows_a_july_decision_in_uk_time() -> None:
     request = replace(_sample_request(RequestState.APPROVED), submitted_at=JULY_MORNING,
                       decided_at=datetime(2026, 7, 15, 13, 5, tzinfo=UTC))
 
-    shown = json.dumps(permission.approver_card(load_catalogue(), Lang.EN, request, school="Llanidloes High School"),
+    shown = json.dumps(permission.approver_card(load_catalogue(), Lang.EN, request, school="Llanidloes High School",
+                                              today=date(2026, 7, 15)),
                        ensure_ascii=False)
 
     assert "15/07/2026 09:30" in shown and "15/07/2026 14:05" in shown
