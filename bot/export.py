@@ -27,8 +27,12 @@ OUT_HELP = ("file to write, UTF-8 with a byte-order mark so that Excel shows Wel
             "plain UTF-8)")
 CELL_LIMIT = 5000  # longer than any field a form accepts
 # Times as the cards showed them (GMT in winter, BST in summer), and the --from/--to days as UK calendars have them.
+# Columns are only ever added at the end, so a spreadsheet the governors built on an earlier export still lines up.
+# The dates approved (from the day a late approval was given: permission is never backdated) and the dates asked for.
 COLUMNS = ["request id", "school", "requester", "platform", "account", "purpose", "submitted at (UK time)", "decision",
-           "decided by", "decided at (UK time)", "reason or comment"]
+           "decided by", "decided at (UK time)", "reason or comment", "approved from (UK date)",
+           "approved to (UK date)", "start asked for", "end asked for"]
+ONGOING = "ongoing"
 
 
 # Spreadsheet programs run a cell that starts with one of these as a formula (tab and CR cannot remain after
@@ -50,6 +54,10 @@ def uk_time(moment: datetime) -> str:
     return in_uk(moment).strftime("%Y-%m-%d %H:%M")
 
 
+def _until(day: date | None) -> str:
+    return day.isoformat() if day else ONGOING
+
+
 def decisions_csv(requests: Sequence[PermissionRequest], *, start: date, end: date,
                   school_names: dict[str, str]) -> str:
     """The decided requests whose decision falls in [start, end] (UK days), oldest first, as CSV text."""
@@ -60,11 +68,13 @@ def decisions_csv(requests: Sequence[PermissionRequest], *, start: date, end: da
                and r.decided_at is not None and start <= uk_today(r.decided_at) <= end]
     for request in sorted(decided, key=lambda r: r.decided_at or r.submitted_at):
         account = request.existing_account if request.account_kind == "existing" else "new account"
+        approved_from = request.permitted_from
         writer.writerow([export_cell(v) for v in (
             request.request_id, school_names.get(request.school_id, request.school_id), request.requester.name,
             request.platform_name, account, request.purpose, uk_time(request.submitted_at), request.state.value,
             request.decided_by, uk_time(request.decided_at) if request.decided_at else "",
-            request.reason or request.comment)])
+            request.reason or request.comment, approved_from.isoformat() if approved_from else "",
+            _until(request.end) if approved_from else "", request.start.isoformat(), _until(request.end))])
     return out.getvalue()
 
 

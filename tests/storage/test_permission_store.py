@@ -260,10 +260,38 @@ async def test_export_command_writes_the_decisions_in_range_to_a_file(azurite: s
 
     assert result.returncode == 0, result.stderr
     [header, row] = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
-    assert header == ["request id", "school", "requester", "platform", "account", "purpose",
-                      "submitted at (UK time)", "decision", "decided by", "decided at (UK time)", "reason or comment"]
+    # The columns governors' spreadsheets already read stay as they were, in their order; new ones come after them.
+    assert header[:11] == ["request id", "school", "requester", "platform", "account", "purpose",
+                           "submitted at (UK time)", "decision", "decided by", "decided at (UK time)",
+                           "reason or comment"]
+    assert header[11:] == ["approved from (UK date)", "approved to (UK date)", "start asked for", "end asked for"]
     assert (row[0], row[1], row[5], row[7], row[10]) == (
         "P-ABCDEF", "Llanidloes High School", "'@SUM(A1:A9)", "declined", "'-1 for privacy")
+    assert row[11:] == ["", "", "2026-12-01", "ongoing"]  # nothing was approved
+
+
+async def test_the_export_gives_the_dates_approved_and_the_day_a_late_approval_started(
+        store: PermissionRequests) -> None:
+    """Asked from 1 December until 31 March, approved on 3 December: the governors read permission from the 3rd."""
+    await store.create(replace(_request(), end=date(2027, 3, 31)), _audit("submitted"))
+    read = await store.get("P-ABCDEF")
+    decided_at = datetime(2026, 12, 3, 10, 0, tzinfo=UTC)
+    await store.save(replace(read, state=RequestState.APPROVED, decided_by="Siân", decided_at=decided_at,
+                             approved_from=date(2026, 12, 3)), _audit("approved"))
+    await store.create(_request("P-ONGOIN"), AuditEntry("P-ONGOIN", "submitted", CARYS.aad_object_id, "", NOW))
+    ongoing = await store.get("P-ONGOIN")
+    await store.save(replace(ongoing, state=RequestState.APPROVED, decided_by="Siân", decided_at=NOW,
+                             approved_from=date(2026, 12, 1)),
+                     AuditEntry("P-ONGOIN", "approved", "head", "", NOW))
+
+    text = decisions_csv(await store.list_all(), start=date(2026, 11, 1), end=date(2026, 12, 31), school_names={})
+
+    [header, *rows] = list(csv.reader(io.StringIO(text)))
+    dates = {row[0]: dict(zip(header[11:], row[11:], strict=True)) for row in rows}
+    assert dates["P-ABCDEF"] == {"approved from (UK date)": "2026-12-03", "approved to (UK date)": "2027-03-31",
+                                 "start asked for": "2026-12-01", "end asked for": "2027-03-31"}
+    assert dates["P-ONGOIN"] == {"approved from (UK date)": "2026-12-01", "approved to (UK date)": "ongoing",
+                                 "start asked for": "2026-12-01", "end asked for": "ongoing"}
 
 
 def test_export_command_refuses_a_range_that_ends_before_it_starts(azurite: str) -> None:
