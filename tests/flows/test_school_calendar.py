@@ -182,6 +182,7 @@ async def test_a_permission_request_over_the_daily_limit_says_when_it_can_be_sen
 
     assert all("has not been sent" not in text_of(reply.card) for reply in sent)
     assert "please send it from 08/09/2026 00:30" in text_of(refused.card)
+    assert "in 24 hours" in text_of(refused.card) and "today" not in text_of(refused.card)
 
 
 async def test_at_half_past_midnight_in_summer_the_request_form_starts_on_the_uk_day(strings: Catalogue) -> None:

@@ -63,3 +63,25 @@ def test_welsh_already_is_eisoes_not_a_trailing_yn_barod() -> None:
                if "yn barod" in strings.text(key, Lang.CY) and "ready" not in strings.text(key, Lang.EN).lower()]
 
     assert calques == []
+
+
+# Every message saying a daily limit was reached. Each limit counts the 24 hours from a person's first use
+# (`bot.domain.limits.DAY`), not a calendar day.
+LIMIT_MESSAGES = ("perm.rate_limited", "ask.question_limited", "ask.reply_limited", "concern.rate_limited",
+                  "concern.escalation_limited")
+
+
+@pytest.mark.parametrize("key", LIMIT_MESSAGES)
+def test_a_limit_message_counts_24_hours_from_the_first_use_not_today(key: str) -> None:
+    """"You've sent as many requests today as the bot takes ... in a day" was untrue at 07:00 to someone whose uses were
+    the evening before: every limit counts the 24 hours from the first use, which the message now says, in both
+    languages, before it gives the UK time to send again."""
+    strings = load_catalogue()
+
+    for lang, now, in_a_day, hours in ((Lang.EN, "today", "in a day", "24 hours"),
+                                       (Lang.CY, "heddiw", "mewn diwrnod", "24 awr")):
+        message = strings.text(key, lang, count=5, when="25/11/2026 08:15")
+        first = re.split(r"(?<=\.) ", message)[0]
+        assert now not in first.lower() and in_a_day not in first, (lang, first)
+        assert hours in first, (lang, first)
+        assert "25/11/2026 08:15" in message
