@@ -14,7 +14,7 @@ from datetime import date, datetime
 from bot.domain.errors import DomainError
 from bot.domain.permission_requests import PermissionRequest, RequestState
 from bot.domain.text import clean_user_text
-from bot.domain.uk_time import in_uk, uk_today
+from bot.domain.uk_time import uk_clock, uk_today
 from bot.settings import UnsafeSettings, load_federation_settings, load_settings
 from bot.storage.permission_requests import TablePermissionRequests
 from bot.storage.tables import open_store
@@ -50,8 +50,9 @@ def export_cell(value: str) -> str:
 
 
 def uk_time(moment: datetime) -> str:
-    """A moment as UK clocks showed it, in a form spreadsheets read as a date and time."""
-    return in_uk(moment).strftime("%Y-%m-%d %H:%M")
+    """A moment as UK clocks showed it, in a form spreadsheets read as a date and time (with BST or GMT after it in
+    the hour the clocks go back, which comes twice: that cell reads as text, and says which of the two it was)."""
+    return uk_clock(moment, "%Y-%m-%d %H:%M")
 
 
 def _until(day: date | None) -> str:

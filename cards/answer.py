@@ -9,7 +9,7 @@ from datetime import datetime
 from bot.domain.people import Lang
 from bot.domain.questions import MAX_QUESTION, MAX_REPLY
 from bot.domain.text import clean_user_text
-from bot.domain.uk_time import in_uk
+from bot.domain.uk_time import in_uk, uk_clock
 from bot.policy.details import PolicyDetails, reads_as_english, version_in
 from bot.policy.model import PolicyPassage, PolicySection, quotes
 from bot.policy.places import PolicyPlace, heading_mark
@@ -160,8 +160,9 @@ def section_rows(sections: Sequence[SectionView], *, version: str = "") -> list[
 
 
 def when(moment: datetime | None) -> str:
-    """A date and time as staff read it: UK style, on UK clocks (BST in summer)."""
-    return in_uk(moment).strftime("%d/%m/%Y %H:%M") if moment else "—"
+    """A date and time as staff read it: UK style, on UK clocks (BST in summer), saying BST or GMT in the hour the
+    clocks go back, which comes twice."""
+    return uk_clock(moment, "%d/%m/%Y %H:%M") if moment else "—"
 
 
 def on_day(strings: Catalogue, lang: Lang, moment: datetime) -> str:

@@ -18,3 +18,13 @@ def in_uk(moment: datetime) -> datetime:
 def uk_today(now: datetime) -> date:
     """The date on UK calendars at this instant (after midnight BST it is already tomorrow, though not in UTC)."""
     return in_uk(now).date()
+
+
+def uk_clock(moment: datetime, pattern: str) -> str:
+    """A moment as UK clocks showed it, in a strftime `pattern`; in the hour the clocks go back (late October), when
+    UK clocks show every time twice, followed by which of the two it was: " BST" (the first), " GMT" (the second).
+    Every other time is one moment and carries no zone."""
+    local = in_uk(moment)
+    shown = local.strftime(pattern)
+    twice = local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset()
+    return f"{shown} {local.tzname()}" if twice else shown

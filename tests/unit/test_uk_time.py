@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from bot.domain.people import Lang
 from bot.domain.permission_requests import PermissionRequest, RequestState
 from bot.domain.uk_time import uk_today
-from bot.export import decisions_csv
+from bot.export import decisions_csv, uk_time
 from cards import permission_requests as permission
 from cards.answer import when
 from cards.gallery import _sample_request
@@ -78,3 +78,36 @@ def test_the_decisions_export_gives_uk_times_as_the_cards_showed_them_and_says_s
     times = dict(zip(header, row, strict=True))
     assert times["submitted at (UK time)"] == "2026-07-15 09:30" and times["decided at (UK time)"] == "2026-07-15 14:05"
     assert dict(zip(header, winter_row, strict=True))["decided at (UK time)"] == "2026-01-15 13:05"
+
+
+# Sunday 25 October 2026: the clocks go back at 02:00 BST, so 01:00-01:59 comes twice, first in BST, then in GMT.
+FIRST_HALF_PAST_ONE = datetime(2026, 10, 25, 0, 30, tzinfo=UTC)
+SECOND_HALF_PAST_ONE = datetime(2026, 10, 25, 1, 30, tzinfo=UTC)
+
+
+def test_in_the_hour_the_clocks_go_back_a_time_says_which_of_the_two_it_is() -> None:
+    """Two moments an hour apart both read "25/10/2026 01:30": a card or an export could not say which came first."""
+    assert when(FIRST_HALF_PAST_ONE) == "25/10/2026 01:30 BST"
+    assert when(SECOND_HALF_PAST_ONE) == "25/10/2026 01:30 GMT"
+    assert uk_time(FIRST_HALF_PAST_ONE) == "2026-10-25 01:30 BST"
+    assert uk_time(SECOND_HALF_PAST_ONE) == "2026-10-25 01:30 GMT"
+
+
+def test_a_time_that_happens_once_carries_no_zone() -> None:
+    """Every other time of the year is one moment: no label, as before (nor in the hour the clocks go forward)."""
+    for moment, shown in ((datetime(2026, 10, 24, 23, 59, tzinfo=UTC), "25/10/2026 00:59"),
+                          (datetime(2026, 10, 25, 2, 0, tzinfo=UTC), "25/10/2026 02:00"),
+                          (datetime(2026, 3, 29, 0, 59, tzinfo=UTC), "29/03/2026 00:59"),
+                          (datetime(2026, 3, 29, 1, 0, tzinfo=UTC), "29/03/2026 02:00"),
+                          (JULY_MORNING, "15/07/2026 09:30"), (JANUARY_MORNING, "15/01/2026 08:30")):
+        assert when(moment) == shown
+
+
+def test_a_request_sent_and_decided_in_the_repeated_hour_reads_in_order_on_both_languages_cards() -> None:
+    request = replace(_sample_request(RequestState.APPROVED), submitted_at=FIRST_HALF_PAST_ONE,
+                      decided_at=SECOND_HALF_PAST_ONE)
+
+    for lang in Lang:
+        shown = json.dumps(permission.decision_card(load_catalogue(), lang, request, school="Llanidloes High School"),
+                           ensure_ascii=False)
+        assert "25/10/2026 01:30 BST" in shown and "25/10/2026 01:30 GMT" in shown
