@@ -266,3 +266,32 @@ def test_the_meithrin_is_read_as_the_nursery_it_is(questions: DocumentQuestions,
     """Asked about "the nursery" the bot named the schools the policy covers; asked about "the Meithrin", the Welsh word
     staff use in English too, it quoted the policy's purpose instead."""
     assert questions.detail_asked(question) == detail
+
+
+@pytest.mark.parametrize(
+    ("question", "detail"),
+    [
+        # A trust that runs schools is a setting, as a federation is: these ask which schools the policy covers.
+        ("does it cover the whole trust?", "schools"),
+        ("Does the policy cover the academy trust as well?", "schools"),
+        ("does this apply to the multi-academy trust too?", "schools"),
+        ("is the policy only for the trust?", "schools"),
+        ("does it cover other schools in the trust too?", "schools"),
+        ("which trust does this policy cover?", "schools"),
+        ("what trust is this policy for?", "schools"),
+        ("Ydy'r polisi'n berthnasol i'r ymddiriedolaeth gyfan hefyd?", "schools"),
+        # Trust between people is no setting: these ask about the rules.
+        ("Does the policy cover building trust with pupils online too?", None),
+        ("does the policy cover breaches of trust too?", None),
+        ("does the policy also cover trust issues online?", None),
+        ("does this cover earning the trust of parents as well?", None),
+        ("What trust does the policy expect between staff and pupils?", None),
+        ("Ydy'r polisi'n cynnwys meithrin ymddiriedaeth gyda disgyblion ar-lein hefyd?", None),
+    ],
+)
+def test_trust_is_a_setting_only_where_it_names_one(questions: DocumentQuestions, question: str,
+                                                     detail: str | None) -> None:
+    """ "Does the policy cover building trust with pupils online too?" was answered with the schools the policy covers:
+    "trust" alone counted as a setting (an academy trust). Now it counts where it names a trust ("the trust", "academy
+    trust", "multi-academy trust", "ymddiriedolaeth"), and the trust between people is a question for the policy."""
+    assert questions.detail_asked(question) == detail
