@@ -1453,6 +1453,9 @@ async def test_a_request_whose_dates_have_ended_is_not_approved_and_can_still_be
     listed = await bot.clicks(SIAN, "permission.pending", {}, lang=lang)
     approved = await bot.clicks(SIAN, "permission.approve", {**verb_data(to_head, "permission.approve"),
                                                              "reason": "Fine"})
+    # A list card shown while the dates were ahead, clicked now.
+    on_an_old_list = await bot.clicks(SIAN, "permission.approve", {"id": request_id, "from": "list",
+                                                                   "lang": lang.value})
     unchanged = await MemoryPermissionRequests(bot.store).get(request_id)
     trail_after_approve = await _trail(bot, request_id)
     declined = await bot.clicks(SIAN, "permission.decline", {**verb_data(to_head, "permission.decline"),
@@ -1461,6 +1464,7 @@ async def test_a_request_whose_dates_have_ended_is_not_approved_and_can_still_be
     ended = strings.text("perm.dates_ended", lang, end="06/11/2026", name=CARYS.name)
     assert ended in text_of(listed.card) and ended in text_of(approved.card)
     assert strings.text("perm.dates_ended_refused", lang) in text_of(approved.card)
+    assert strings.text("perm.dates_ended_refused", lang) in text_of(on_an_old_list.card)
     # Nobody is offered a button that cannot work: Decline only, on the list and on the card.
     assert "permission.approve" not in text_of(listed.card) and "permission.approve" not in text_of(approved.card)
     assert "permission.decline" in text_of(listed.card) and "permission.decline" in text_of(approved.card)
