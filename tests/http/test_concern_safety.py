@@ -420,7 +420,7 @@ async def test_too_many_reports_in_a_day_get_a_kind_message_on_any_instance(
 
     assert len(await _records(azurite, table_prefix)) == 2
     assert len([c for c in connector.cards(GARETH_CHAT) if "Report number" in json.dumps(c)]) == 2
-    assert all("Report number" in json.dumps(a) and "today" in json.dumps(a) for a in answers[2:])
+    assert all("Report number" in json.dumps(a) and "in 24 hours" in json.dumps(a) for a in answers[2:])
 
 
 async def test_escalations_are_limited_too(two_instances: tuple[TestClient, TestClient], connector: Connector,
@@ -435,7 +435,7 @@ async def test_escalations_are_limited_too(two_instances: tuple[TestClient, Test
 
     states = {r["PartitionKey"]: r["State"] for r in await _records(azurite, table_prefix)}
     assert states == {one: "escalated", two: "open"}
-    assert "today" in json.dumps(refused) and not shows(connector.cards(SIAN_CHAT), "Second matter")
+    assert "in 24 hours" in json.dumps(refused) and not shows(connector.cards(SIAN_CHAT), "Second matter")
 
 
 # The fields cards already posted in chats send keep working.
