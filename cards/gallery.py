@@ -413,6 +413,9 @@ def _policy_version_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Ite
                                                           cards_later=True)
     yield "publish-not-owner-typed", common.error_card(strings, lang, "publish.not_owner_typed",
                                                        owner="Mrs Siân Roberts")
+    # Publish or Cancel pressed by anyone else (a preview left in a former policy owner's chat).
+    yield "publish-not-owner-click", common.error_card(strings, lang, "publish.not_owner_click",
+                                                       owner="Mrs Siân Roberts")
     yield "read-request", publishing.read_request_card(strings, lang, details=new, changes=SAMPLE_CHANGES)
     # "I have read it" clicked on version 1's card once version 2 is in force.
     yield "read-request-superseded", publishing.read_request_card(strings, lang, details=new, changes=SAMPLE_CHANGES,

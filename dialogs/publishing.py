@@ -299,8 +299,8 @@ class PublishingFlow:
 
     async def publish_click(self, turn: Turn) -> Reply:
         """The policy owner's one click on Publish: the draft is reloaded and checked again."""
-        if not self._is_owner(turn.actor):
-            return self._refusal(turn)
+        if not self._is_owner(turn.actor):  # e.g. a former policy owner's preview: no file was sent to speak of
+            return self._refusal(turn, "publish.not_owner_click")
         draft_id = turn.data.get("draft")
         if not isinstance(draft_id, str) or not _DRAFT_ID.match(draft_id):
             return Reply(card=error_card(self._strings, turn.lang, "publish.draft_gone"))
@@ -320,7 +320,7 @@ class PublishingFlow:
     async def cancel(self, turn: Turn) -> Reply:
         """Forget the draft: nothing is published."""
         if not self._is_owner(turn.actor):
-            return self._refusal(turn)
+            return self._refusal(turn, "publish.not_owner_click")
         draft_id = turn.data.get("draft")
         if isinstance(draft_id, str) and _DRAFT_ID.match(draft_id):
             await self._forget(draft_id)

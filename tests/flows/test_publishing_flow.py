@@ -38,7 +38,14 @@ from cards.answer import VERB_SECTION
 from cards.common import VERB_SECTIONS
 from cards.elements import Card
 from cards.i18n import Catalogue
-from cards.publishing import VERB_CONFIRM_READ, VERB_PUBLISH, VERB_READ_REQUEST, VERB_READS, published_text
+from cards.publishing import (
+    VERB_CANCEL,
+    VERB_CONFIRM_READ,
+    VERB_PUBLISH,
+    VERB_READ_REQUEST,
+    VERB_READS,
+    published_text,
+)
 from dialogs.ask import AskFlow
 from dialogs.base import Reply, Router, Scope, SentFile, Turn
 from dialogs.home import HomeFlow
@@ -478,6 +485,24 @@ async def test_a_teacher_typing_publish_is_told_plainly_that_only_the_policy_own
     shown = text_of(reply.card)
     assert strings.text("publish.not_owner_typed", lang, owner="Mrs Siân Roberts") in shown
     assert strings.text("publish.not_owner", lang, owner="Mrs Siân Roberts") not in shown
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+@pytest.mark.parametrize("verb", [VERB_PUBLISH, VERB_CANCEL])
+async def test_publish_or_cancel_pressed_by_anyone_but_the_policy_owner_says_only_the_owner_can_and_changes_nothing(
+        bot: PublishingBot, strings: Catalogue, tmp_path: Path, verb: str, lang: Lang) -> None:
+    """A preview stays in a chat after the policy owner changes: pressed by someone else, nothing is said about a file
+    they never sent."""
+    preview = await bot.sends(SIAN, write_revised(tmp_path))
+    draft = verb_data(preview.card or {}, VERB_PUBLISH)
+
+    reply = await bot.bot.clicks(CARYS, verb, draft, lang=lang)
+
+    shown = text_of(reply.card)
+    assert strings.text("publish.not_owner_click", lang, owner="Mrs Siân Roberts") in shown
+    assert strings.text("publish.not_owner", lang, owner="Mrs Siân Roberts") not in shown
+    versions = MemoryPolicyVersions(bot.bot.store)
+    assert await versions.get_pointer() is None and await versions.get_draft(draft["draft"])
 
 
 @pytest.mark.parametrize("lang", list(Lang))
