@@ -10,29 +10,16 @@ from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient
-from azure.data.tables.aio import TableServiceClient
 
 from app import SERVICES
 from cards.gallery import gallery
 from tests.support.activities import CARYS, SIAN, card_action, message
 from tests.support.cards import actions
 from tests.support.connector import Connector
+from tests.support.tables import every_row
 
 INVALID = "That card is out of date or not valid"
 WRONG_TYPES: list[Any] = [["cy"], {"lang": "cy"}, 42, 1.5, True]
-
-
-async def _tables(azurite: str, prefix: str) -> dict[str, list[str]]:
-    """Every row of this test's tables, without the storage's own timestamps."""
-    found: dict[str, list[str]] = {}
-    async with TableServiceClient.from_connection_string(azurite) as service:
-        async for table in service.list_tables():
-            if table.name.startswith(prefix):
-                async with service.get_table_client(table.name) as client:
-                    found[table.name] = sorted((json.dumps({k: v for k, v in row.items() if k != "Timestamp"},
-                                                           default=str, sort_keys=True)
-                                                for row in [dict(r) async for r in client.list_entities()]))
-    return found
 
 
 async def _click(client: TestClient, connector: Connector, verb: str, data: dict[str, Any],
@@ -47,13 +34,13 @@ async def test_a_language_of_the_wrong_type_is_refused_plainly(client: TestClien
                                                               azurite: str, table_prefix: str,
                                                               caplog: pytest.LogCaptureFixture) -> None:
     await client.post("/api/messages", json=message(CARYS, "hi", connector.url))
-    before = await _tables(azurite, table_prefix)
+    before = await every_row(azurite, table_prefix)
 
     answer = await _click(client, connector, "language.set", {"lang": ["cy"]})
 
     assert INVALID in answer and "Something went wrong" not in answer
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
-    assert await _tables(azurite, table_prefix) == before
+    assert await every_row(azurite, table_prefix) == before
 
 
 async def test_an_old_style_submit_of_the_wrong_type_is_refused_the_same_way(client: TestClient,
@@ -78,7 +65,7 @@ async def test_every_verb_refuses_every_field_of_the_wrong_type_and_changes_noth
     await client.post("/api/messages", json=message(CARYS, "hi", connector.url))
     await client.post("/api/messages", json=message(SIAN, "hi", connector.url))
     router = client.app[SERVICES].router
-    before = await _tables(azurite, table_prefix)
+    before = await every_row(azurite, table_prefix)
     accepted = []
     checked = 0
 
@@ -95,7 +82,7 @@ async def test_every_verb_refuses_every_field_of_the_wrong_type_and_changes_noth
     assert checked > 300  # every verb with data was tried
     assert accepted == []
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
-    assert await _tables(azurite, table_prefix) == before
+    assert await every_row(azurite, table_prefix) == before
 
 
 def _inputs(element: Any) -> list[str]:
