@@ -37,7 +37,7 @@ from bot.policy.loader import load_policy, load_policy_data, policy_from_data
 from bot.policy.model import Policy
 from bot.policy_commands import acknowledgements_csv
 from cards.i18n import load_catalogue
-from cards.publishing import read_summary_card
+from cards.publishing import not_asked_summary_card, read_summary_card
 from tests.support.policies import AI_SECTION, TEXT_2022, revised_docx, write_revised
 
 NOW = datetime(2026, 9, 7, 9, 0, tzinfo=UTC)  # a Monday
@@ -296,7 +296,7 @@ def test_the_count_per_school_names_who_has_not_read_it() -> None:
 
 
 @pytest.mark.parametrize(("lang", "off"), [
-    (Lang.EN, "it turns nobody away"), (Lang.CY, "dydy e ddim yn gwrthod neb")])
+    (Lang.EN, "it turns nobody away"), (Lang.CY, "nid yw'n gwrthod neb")])
 def test_the_heads_count_says_the_staff_only_check_is_off_while_anyone_on_the_list_lacks_an_entra_id(
         lang: Lang, off: str) -> None:
     """The head sees the staff list here: a row without its id switches the Hwb staff-only check off for everyone
@@ -312,6 +312,18 @@ def test_the_heads_count_says_the_staff_only_check_is_off_while_anyone_on_the_li
 
     assert off in with_gap and "Entra" in with_gap and "import-staff" in with_gap
     assert off not in without_gap
+
+
+@pytest.mark.parametrize(("lang", "nobody", "misread"), [
+    (Lang.EN, "so there is nobody to count", ""),
+    # "i'w cyfrif" is "to count them": nobody to do the counting. What is meant is nobody to be counted.
+    (Lang.CY, "felly does neb i'w gyfrif", "i'w cyfrif")])
+def test_after_going_back_to_the_installed_version_the_head_reads_that_there_is_nobody_to_be_counted(
+        lang: Lang, nobody: str, misread: str) -> None:
+    shown = json.dumps(not_asked_summary_card(load_catalogue(), lang, version="1", latest="2"), ensure_ascii=False)
+
+    assert nobody in shown
+    assert not misread or misread not in shown
 
 
 @pytest.mark.parametrize(("lang", "more"), [(Lang.EN, "and {n} more, not shown here"),

@@ -85,3 +85,35 @@ def test_a_limit_message_counts_24_hours_from_the_first_use_not_today(key: str) 
         assert now not in first.lower() and in_a_day not in first, (lang, first)
         assert hours in first, (lang, first)
         assert "25/11/2026 08:15" in message
+
+
+def test_welsh_it_is_ef_never_the_spoken_e() -> None:
+    """WELSH.md: the cards write "it" as the catalogue does everywhere ("teipiwch ef", "byrhewch ef"), or leave it to
+    the verb ("nid yw'n gwrthod"): the spoken "e" after a verb ("dydy e ddim") is another register on one card."""
+    strings = load_catalogue()
+    spoken = re.compile(r"\b(?:dydy|ydy|mae|bydd|oedd|roedd|all|gall|wnaeth) e\b", re.IGNORECASE)
+
+    found = {key: spoken.findall(strings.text(key, Lang.CY)) for key in strings.keys()}
+
+    assert {key: words for key, words in found.items() if words} == {}
+
+
+def test_welsh_says_it_one_way_y_tim_tg() -> None:
+    """The school's IT people are "y tîm TG" on every card (the staff list, the concern form, the permission form), not
+    "yr adran TG" on one of them."""
+    strings = load_catalogue()
+
+    assert [key for key in strings.keys() if "adran TG" in strings.text(key, Lang.CY)] == []
+
+
+@pytest.mark.parametrize("key", ["perm.summary_start_passed", "perm.summary_dates_ended"])
+def test_a_pending_summary_says_the_dates_are_the_ones_asked_for_in_welsh_as_in_english(key: str) -> None:
+    """The head's short line on a long pending list names the dates asked for, as the full box does: a late approval
+    runs from another day, so "the start date" alone could be read as the day permission starts."""
+    strings = load_catalogue()
+
+    english = strings.text(key, Lang.EN, start="01/12/2026", today="03/12/2026", end="02/12/2026")
+    welsh = strings.text(key, Lang.CY, start="01/12/2026", today="03/12/2026", end="02/12/2026")
+
+    assert "asked for" in english
+    assert "y gofynnwyd amdan" in welsh
