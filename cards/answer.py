@@ -400,10 +400,11 @@ def escalated_card(strings: Catalogue, lang: Lang, *, name: str, at: datetime | 
 def head_question_card(strings: Catalogue, lang: Lang, *, question_id: str, asker: str, asked_at: datetime,
                        question: str, reply: str = "", replied_by: str = "", replied_at: datetime | None = None,
                        error: str = "", draft: str = "", answered_from: str = "",
-                       earlier: tuple[str, str] | None = None) -> Card:
+                       earlier: tuple[str, str] | None = None, heading_in_english: bool = False) -> Card:
     """The headteacher's card: the question (and, when the bot's answer did not help, where it answered from, and
     from which version when it was one before the version in force: `earlier`, those two numbers), and a reply box
-    (or the reply once sent); `draft` is what they had typed when it could not be sent."""
+    (or the reply once sent); `draft` is what they had typed when it could not be sent. `heading_in_english`: the
+    section's heading has no Welsh, so a Welsh card says headings without Welsh are shown in English."""
     body: list[Element] = [
         heading(strings.text("ask.head_title_not_helpful" if answered_from else "ask.head_title", lang)),
         plain_text(strings.text("ask.head_from", lang, name=asker, when=when(asked_at)), subtle=True),
@@ -414,6 +415,7 @@ def head_question_card(strings: Catalogue, lang: Lang, *, question_id: str, aske
                                       version=earlier[0], current=earlier[1]), subtle=True))
     elif answered_from:
         body.append(text(strings.text("ask.head_answered_from", lang, section=answered_from), subtle=True))
+    body += headings_in_english_note(strings, lang, bool(answered_from) and heading_in_english)
     if replied_at is not None:
         replied = strings.text("ask.head_replied", lang, name=replied_by, when=when(replied_at))
         body.append(plain_text(replied, weight="Bolder"))
@@ -452,6 +454,7 @@ class ReviewItem:
     more_from_asker: int = 0  # on the last shown from someone: how many more they asked that the list leaves out
     replied_by: str = ""  # who replied to it, once someone has
     replied_at: datetime | None = None
+    section_in_english: bool = False  # its section's heading has no Welsh: shown in English on a Welsh list
 
 
 def review_card(strings: Catalogue, lang: Lang, items: Sequence[ReviewItem], *, left_out: int = 0) -> Card:
@@ -479,6 +482,8 @@ def review_card(strings: Catalogue, lang: Lang, items: Sequence[ReviewItem], *, 
             shown.append(action_set([execute(strings.text("ask.review_reply", lang), VERB_QUESTION,
                                              {"q": item.question_id})]))
         body.append({"type": "Container", "separator": True, "items": shown})
+    body += headings_in_english_note(strings, lang, any(i.section_in_english and i.section and not i.unanswered
+                                                         for i in items))
     if left_out:
         body.append(text(strings.text("ask.review_left_out", lang, count=left_out), subtle=True))
     listed = card(body)

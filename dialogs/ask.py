@@ -265,11 +265,14 @@ class AskFlow:
         return None
 
     @staticmethod
-    def _answered_from(record: QuestionRecord, lang: Lang, policy: Policy) -> str:
+    def _answered_from(record: QuestionRecord, lang: Lang, policy: Policy) -> tuple[str, bool]:
         """The heading of the section the bot answered from in `policy`, the version it answered from, for the
-        headteacher ("" when it did not answer)."""
+        headteacher ("" when it did not answer), and whether it is in English on a Welsh card (the document gives it
+        no Welsh)."""
         section = next((s for s in policy.sections if s.id == record.section_id), None)
-        return section.heading(lang.value) if record.answered and section is not None else ""
+        if not record.answered or section is None:
+            return "", False
+        return section.heading(lang.value), lang is Lang.CY and not section.heading_cy
 
     async def ask(self, turn: Turn) -> Reply:
         """Answer a typed question from the policy, or say honestly that it does not cover it; a message of two or three
@@ -613,10 +616,11 @@ class AskFlow:
         owner = self._federation.policy_owner
         recipient = Person(asker.tenant_id, owner.aad_object_id, owner.name)
         owner_lang = await preferred_language(self._profiles, recipient)
+        section, in_english = self._answered_from(record, owner_lang, answered_policy)
         owner_card = cards.head_question_card(self._strings, owner_lang, question_id=record.question_id,
                                               asker=asker.name, asked_at=record.asked_at, question=record.text,
-                                              answered_from=self._answered_from(record, owner_lang, answered_policy),
-                                              earlier=self._earlier(record, answered_policy))
+                                              answered_from=section, earlier=self._earlier(record, answered_policy),
+                                              heading_in_english=in_english)
         return OutboundMessage(recipient=recipient, message_id=f"{record.question_id}|to-owner", card=owner_card,
                                card_key=f"{record.question_id}|owner", created_at=self._clock(),
                                preview=self._strings.text("notify.question_for_owner", owner_lang))
@@ -663,11 +667,12 @@ class AskFlow:
 
     async def _question_card(self, record: QuestionRecord, lang: Lang, *, error: str = "", draft: str = "") -> Reply:
         answered = await self._answered_policy(record)
+        section, in_english = self._answered_from(record, lang, answered)
         return Reply(card=cards.head_question_card(
             self._strings, lang, question_id=record.question_id, asker=record.asker.name, asked_at=record.asked_at,
             question=record.text, reply=record.reply, replied_by=record.replied_by, replied_at=record.replied_at,
-            error=error, draft=draft, answered_from=self._answered_from(record, lang, answered),
-            earlier=self._earlier(record, answered)))
+            error=error, draft=draft, answered_from=section, earlier=self._earlier(record, answered),
+            heading_in_english=in_english))
 
     async def question(self, turn: Turn) -> Reply:
         """A question passed on, with its reply box, for the person to reply to it (from the review list: a new
@@ -773,13 +778,13 @@ class AskFlow:
             if record.policy_version not in answered_from:
                 answered_from[record.policy_version] = await self._answered_policy(record)
             to_reply = record.waiting_for_reply and record.sent_to(turn.actor, policy_owner=owner)
-            section = self._answered_from(record, turn.lang, answered_from[record.policy_version])
+            section, in_english = self._answered_from(record, turn.lang, answered_from[record.policy_version])
             if section and self._earlier(record, answered_from[record.policy_version]) is not None:
                 section = self._strings.text("ask.review_section_of_version", turn.lang, section=section,
                                              version=record.policy_version)
             items.append(cards.ReviewItem(
                 question=record.text, asked_at=record.asked_at, unanswered=not record.answered,
-                section=section,
+                section=section, section_in_english=in_english,
                 question_id=record.question_id if to_reply else "", waiting=record.waiting_for_reply,
                 more_from_asker=review.more_from_asker.get(record.question_id, 0),
                 replied_by=record.replied_by, replied_at=record.replied_at))

@@ -162,6 +162,26 @@ async def test_a_question_passed_on_from_an_answer_of_the_version_before_tells_t
     assert "Using social networking for personal use (version 1)" in review
 
 
+async def test_a_welsh_head_reads_that_a_heading_with_no_welsh_a_question_was_answered_from_is_in_english(
+        bot: TestClient, connector: Connector, files: FileServer, tmp_path: Path) -> None:
+    """Version 2's new section has no Welsh heading. Siân, whose Teams is in Welsh, gets Carys's question answered
+    from it: her card and her review list name the section in English, and say why, as every Welsh list does."""
+    await _publish(bot, connector, files, _revised(tmp_path))
+    await send(bot, message(SIAN, "helo", connector.url, locale="cy-GB"))
+    answer = await _says(bot, connector, CARYS, "Can I put pupils' names into ChatGPT?")
+
+    not_helpful = await _click(bot, connector, CARYS, "ask.feedback",
+                               {**verb_data(answer, "ask.feedback"), "value": "not_helpful"})
+    await _click(bot, connector, CARYS, "ask.escalate", verb_data(not_helpful, "ask.escalate"))
+    await bot.app[SERVICES].deliverer.deliver_due()
+    head = _text(connector.cards(CHAT[SIAN["id"]])[-1])
+    review = _text(await _says(bot, connector, SIAN, "adolygu", locale="cy-GB"))
+
+    assert f'Atebodd y bot o\'r adran \\"{AI_SECTION[0]}\\"' in head and AI_SECTION[0] in review
+    assert HEADINGS_NOTE in head
+    assert HEADINGS_NOTE in review
+
+
 # Rolling back
 
 
