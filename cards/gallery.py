@@ -288,6 +288,8 @@ def _permissions(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
                                                                         today=SAMPLE_LATE_DAY)
     yield "register", permission.register_card(strings, lang, [(_sample_request(RequestState.APPROVED), school)])
     yield "register-approved-late", permission.register_card(strings, lang, [(late, school)])
+    many = [(replace(_sample_request(RequestState.APPROVED), request_id=f"P-7KX3{n:02d}"), school) for n in range(30)]
+    yield "register-more", permission.register_card(strings, lang, many)
 
 
 def _concerns(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:

@@ -508,18 +508,41 @@ def _summary(strings: Catalogue, lang: Lang, request: PermissionRequest, school:
             *_problem(strings, lang, problem), action_set([_see_in_full(strings, lang, request)])]
 
 
-def register_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[PermissionRequest, str]]) -> Card:
+def register_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[PermissionRequest, str]], *,
+                  start: int = 0) -> Card:
     """The federation's official accounts: approved permissions still in force, each with when it was approved and
-    the dates approved (an account approved until the summer is not a permanent one)."""
+    the dates approved (an account approved until the summer is not a permanent one). From the `start`th, as many as
+    fit (`MAX_LISTED` at most); when there are more, how many, and Show more for the next ones."""
     body: list[Element] = [heading(strings.text("perm.register_title", lang))]
     if not requests:
         body.append(text(strings.text("perm.register_empty", lang)))
-    for request, school in requests:
+    start = min(max(start, 0), max(len(requests) - 1, 0))
+    footer = [execute(strings.text("button.pending", lang), VERB_PENDING, shown_in(lang))]
+    entries: list[Element] = []
+    for request, school in requests[start:]:
         account = request.existing_account or request.purpose
         approved = strings.text("perm.register_line", lang, id=f"**{request.request_id}**", school=school,
                                 when=when(request.decided_at))
-        body.append({"type": "Container", "separator": True, "items": [
+        entry = {"type": "Container", "separator": True, "items": [
             text(approved),
             user_text(f"{request.platform_name}: {account} ({request.requester.name})", limit=300),
-            labelled(strings.text("perm.label.dates", lang), _dates(strings, lang, request), limit=100)]})
-    return card(body, [execute(strings.text("button.pending", lang), VERB_PENDING, shown_in(lang))])
+            labelled(strings.text("perm.label.dates", lang), _dates(strings, lang, request), limit=100)]}
+        # Teams refuses a card over 28 KB: as many as fit with the count and Show more, which opens the next ones.
+        if entries and (len(entries) >= MAX_LISTED or card_bytes(card(
+                [*body, *_register_more(strings, lang, len(requests), start, len(entries) + 1), *entries, entry],
+                footer)) > MAX_CARD_BYTES):
+            break
+        entries.append(entry)
+    if start or start + len(entries) < len(requests):
+        body += _register_more(strings, lang, len(requests), start, len(entries))
+        if start + len(entries) < len(requests):
+            footer.insert(0, execute(strings.text("perm.register_show_more", lang), VERB_REGISTER,
+                                     {"start": str(start + len(entries)), **shown_in(lang)}))
+    return card([*body, *entries], footer)
+
+
+def _register_more(strings: Catalogue, lang: Lang, total: int, start: int, shown: int) -> list[Element]:
+    """How many official accounts there are, which ones this card shows, and where the whole record is."""
+    return [text(strings.text("perm.register_count", lang, count=total, first=start + 1, last=start + shown),
+                 weight="Bolder"),
+            text(strings.text("perm.register_export", lang), subtle=True, size="Small")]

@@ -182,6 +182,12 @@ class RequestClick(ShownIn):
     from_: Text = Field(default="", alias="from")
 
 
+class RegisterClick(ShownIn):
+    """`permission.register`: `start` (optional, on Show more) the place in the list the card begins at."""
+
+    start: Text = ""
+
+
 class DecisionClick(RequestClick):
     """`permission.approve`, `permission.decline`: the reason or comment is `reason` on the headteacher's card,
     and `reason_<id>` on the pending list (one box per request); the box of the clicked request wins."""
@@ -267,7 +273,7 @@ class PermissionFlow:
                 cards.VERB_OPEN: Verb(only(opens(self.open)), RequestClick),
                 VERB_MY_REQUESTS: Verb(only(opens(self.mine)), ShownIn),
                 VERB_PENDING: Verb(only(opens(self.pending)), ShownIn),
-                cards.VERB_REGISTER: Verb(only(opens(self.register)), ShownIn)}
+                cards.VERB_REGISTER: Verb(only(opens(self.register)), RegisterClick)}
 
     def match_text(self, turn: Turn) -> Handler | None:
         """Commands, plain requests for the form, and questions about the person's own requests, answered in the
@@ -842,6 +848,8 @@ class PermissionFlow:
         today = uk_today(self._clock())
         rows = [r for r in await self._requests.list_all()
                 if r.requester.tenant_id == turn.actor.tenant_id and r.is_active_on(today)]
-        return Reply(card=cards.register_card(self._strings, turn.lang,
-                                              [(r, self._school_name(r.school_id, turn.lang)) for r in rows]))
+        start = turn.data.get("start")
+        at = int(start) if isinstance(start, str) and start.isascii() and start.isdecimal() and len(start) < 7 else 0
+        return Reply(card=cards.register_card(
+            self._strings, turn.lang, [(r, self._school_name(r.school_id, turn.lang)) for r in rows], start=at))
 
