@@ -21,11 +21,13 @@ from cards.common import (
     headings_in_english_note,
 )
 from cards.elements import (
+    MAX_CARD_BYTES,
     Card,
     Element,
     action_set,
     button_rows,
     card,
+    card_bytes,
     execute,
     facts,
     heading,
@@ -465,7 +467,9 @@ def review_card(strings: Catalogue, lang: Lang, items: Sequence[ReviewItem], *, 
                            text(strings.text("ask.review_intro", lang), subtle=True)]
     if not items:
         body.append(text(strings.text("ask.review_empty", lang)))
-    for item in items:
+    refresh = {"action": execute(strings.text("button.review", lang), VERB_REVIEW)}
+    listed_items: list[ReviewItem] = []
+    for at, item in enumerate(items):
         label = strings.text("ask.review_unanswered" if item.unanswered else "ask.review_not_helpful", lang)
         suffix = f" · {item.section}" if item.section and not item.unanswered else ""
         waiting = f" · {strings.text('ask.review_waiting', lang)}" if item.waiting else ""
@@ -481,11 +485,18 @@ def review_card(strings: Catalogue, lang: Lang, items: Sequence[ReviewItem], *, 
         if item.question_id:
             shown.append(action_set([execute(strings.text("ask.review_reply", lang), VERB_QUESTION,
                                              {"q": item.question_id})]))
-        body.append({"type": "Container", "separator": True, "items": shown})
+        entry = {"type": "Container", "separator": True, "items": shown}
+        # Teams refuses a card over 28 KB: long questions take fewer places, and the rest are counted as left out.
+        more = text(strings.text("ask.review_left_out", lang, count=left_out + len(items) - at), subtle=True)
+        if card_bytes(card([*body, entry, more]) | {"refresh": refresh}) > MAX_CARD_BYTES:
+            left_out += len(items) - at
+            break
+        body.append(entry)
+        listed_items.append(item)
     body += headings_in_english_note(strings, lang, any(i.section_in_english and i.section and not i.unanswered
-                                                         for i in items))
+                                                         for i in listed_items))
     if left_out:
         body.append(text(strings.text("ask.review_left_out", lang, count=left_out), subtle=True))
     listed = card(body)
-    listed["refresh"] = {"action": execute(strings.text("button.review", lang), VERB_REVIEW)}
+    listed["refresh"] = refresh
     return listed
