@@ -19,7 +19,7 @@ from bot.domain.live_policy import PolicyInForce
 from bot.domain.outbox import Notifier, OutboundMessage
 from bot.domain.people import Lang, Person, StaffContact
 from bot.domain.policy_versions import PublishRefused, version_number
-from bot.domain.profiles import UserProfiles, preferred_language
+from bot.domain.profiles import UserProfiles, chosen_language, preferred_language
 from bot.domain.questions import (
     MAX_REPLY,
     AlreadyDone,
@@ -745,8 +745,9 @@ class AskFlow:
 
     async def _to_asker(self, record: QuestionRecord) -> OutboundMessage:
         """The reply that goes back to the person who asked (its id is fixed by the question, so queuing it again sends
-        nothing twice), in their language now (they may have switched since asking), not the one they asked in."""
-        asker_lang = await preferred_language(self._profiles, record.asker, default=record.lang)
+        nothing twice), in the language they chose if they did (they may have switched since asking), else the one their
+        question was answered and passed on in, whatever the language of their Teams."""
+        asker_lang = await chosen_language(self._profiles, record.asker) or record.lang
         return OutboundMessage(recipient=record.asker, message_id=f"{record.question_id}|reply",
                                card=cards.reply_card(self._strings, asker_lang, name=record.replied_by,
                                                      question=record.text, reply=record.reply),

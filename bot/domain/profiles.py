@@ -90,3 +90,12 @@ async def preferred_language(profiles: UserProfiles, person: Person, default: La
     except DomainError:
         return default
     return profile.speaks(default)
+
+
+async def chosen_language(profiles: UserProfiles, person: Person) -> Lang | None:
+    """The language the person chose ("Cymraeg" / "English"); None when they never chose, or it can't be read."""
+    try:
+        profile = await profiles.recent_profile(person)
+    except DomainError:
+        return None
+    return profile.language

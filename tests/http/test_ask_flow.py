@@ -332,3 +332,26 @@ async def test_the_reply_comes_in_the_language_the_asker_chose_after_asking(clie
     reply = json.dumps(connector.cards("a:personal-29:carys")[-1], ensure_ascii=False)
     assert "See the staff handbook." in reply
     assert "replied" not in reply.lower() and "your question" not in reply.lower()
+
+
+@pytest.mark.parametrize(("asked", "locale", "shown", "not_shown"), [
+    ("Faint o ddiwrnodau o wyliau blynyddol sydd gen i?", "en-GB", "wedi ateb eich cwestiwn", "replied"),
+    (QUESTION, "cy-GB", "wedi ateb eich cwestiwn", "replied"),
+    (QUESTION, "en-GB", "replied to your question", "wedi ateb")])
+async def test_the_reply_comes_in_the_language_the_question_was_answered_in(
+        client: TestClient, connector: Connector, asked: str, locale: str, shown: str, not_shown: str) -> None:
+    """Carys asks in Welsh from a Teams in English (her answer and the pass-on were in Welsh), or in English from a
+    Teams in Welsh; Siân replies in English. The reply card came in the language of her Teams, so a question asked
+    and passed on in Welsh was answered with an English card."""
+    await client.post("/api/messages", json=message(SIAN, "hi", connector.url))
+    await client.post("/api/messages", json=message(CARYS, asked, connector.url, locale=locale))
+    question = str(verb_data(connector.cards("a:personal-29:carys")[-1], "ask.escalate")["q"])
+    passed = await press(client, connector, card_action(CARYS, "ask.escalate", {"q": question}, connector.url,
+                                                        locale=locale))
+
+    await _reply(client, connector, SIAN, question, "Twenty-five days.")
+
+    reply = json.dumps(connector.cards("a:personal-29:carys")[-1], ensure_ascii=False)
+    assert "Twenty-five days." in reply and shown in reply and not_shown not in reply
+    in_welsh = shown == "wedi ateb eich cwestiwn"
+    assert ("wedi anfon eich cwestiwn" in json.dumps(passed, ensure_ascii=False)) == in_welsh
