@@ -725,7 +725,8 @@ class AskFlow:
             # Put the record back, so the headteacher can simply send the reply again (it would otherwise be
             # "already replied" while the asker never hears it), and the press costs nothing; but only once the reply
             # is taken back, since the write may have landed all the same.
-            undo = await self._undo(to_asker, replace(updated, reply="", replied_by="", replied_at=None))
+            unreplied = replace(updated, reply="", replied_by="", replied_at=None, replied_by_id="")
+            undo = await self._undo(to_asker, unreplied)
             if undo is Undo.UNDONE:
                 await give_back_unused(self._limiter, self._reply_limit, turn.actor.key, now)
                 raise

@@ -73,6 +73,9 @@ class QuestionRecord:
     reply: str = ""
     replied_by: str = ""
     replied_at: datetime | None = None
+    # The Entra object id of the person who replied (the policy owner of the day, not always the one it was passed to);
+    # empty on records from before it was kept.
+    replied_by_id: str = ""
     # The version of the policy the answer came from ("" before versions were kept).
     policy_version: str = ""
     # The answer may not answer the question exactly (the nearest the policy comes); its card says so.
@@ -118,7 +121,7 @@ class QuestionRecord:
             raise NotAllowed("only the person the question was sent to replies")
         if self.replied_at is not None:
             raise AlreadyDone("replied", self.replied_by, self.replied_at)
-        return replace(self, reply=reply, replied_by=person.name, replied_at=now)
+        return replace(self, reply=reply, replied_by=person.name, replied_at=now, replied_by_id=person.aad_object_id)
 
     def from_message(self, person: Person, message_id: str) -> bool:
         """True when it came in this person's Teams message."""

@@ -3,12 +3,13 @@
 A row is theirs when they are its subject (their profile, their staff-list entry, a request, report or question they
 made, their read-and-confirm, messages to them, their daily counts) or when it names them in another part: the
 decider of a request, a holder of a concern report (line manager, headteacher, chair of governors), the colleague a
-report is about or the line manager it involves, the person a question was passed to, the publisher of a policy
-version. People are found by Entra object id (in any case, under any tenant), by their addresses where a row keeps an
-email (`About`, `asked|<email>`, the staff list) and by name only where a row keeps nothing else (a request's
-moderator, who published or rolled back a version); a report's words, and a moderator typed another way ("Mrs
-Jenkins"), are searched for their name and address as the concern flow searches them (`mentions`), and such a report
-or request is listed as one that may name them, what may be a namesake's held back.
+report is about or the line manager it involves, the person a question was passed to and the person who replied to
+it, the publisher of a policy version. People are found by Entra object id (in any case, under any tenant), by their
+addresses where a row keeps an email (`About`, `asked|<email>`, the staff list) and by name only where a row keeps
+nothing else (a request's moderator, who published or rolled back a version, who replied to a question before their
+id was kept); a report's words, and a moderator typed another way ("Mrs Jenkins"), are searched for their name and
+address as the concern flow searches them (`mentions`), and such a report or request is listed as one that may name
+them, what may be a namesake's held back.
 
 What is another person's data is held back, column by column (`FoundRow.withheld`), so that the export can list that a
 row exists and leave the data protection officer to decide: in a concern report they did not make, who made it and
@@ -53,9 +54,11 @@ _REPORT_ABOUT = frozenset({"SubmittedAt", "State", "ClosedAt"})
 _REQUEST_CONTEXT = frozenset({"School", "Platform", "PlatformOther", "State", "SubmittedAt"})
 _REQUEST_DECIDED = _REQUEST_CONTEXT | {"DecidedBy", "DecidedById", "DecidedAt", "Reason", "Comment", "ApprovedFrom"}
 _REQUEST_MODERATED = _REQUEST_CONTEXT | {"Moderator", "Moderation", "Start", "End", "ApprovedFrom"}
-# What the person a question was passed to sees of it: not who asked or what they asked.
+# What the person a question was passed to, or who replied to it, sees of it: not who asked or what they asked.
 _QUESTION_PASSED = frozenset({"AskedAt", "EscalatedAt", "EscalatedTo", "EscalatedToId", "Reply", "RepliedBy",
-                              "RepliedAt", "PolicyVersion"})
+                              "RepliedById", "RepliedAt", "PolicyVersion"})
+# Who replied to a question passed to someone else: not whom it was passed to either.
+_QUESTION_REPLIED = _QUESTION_PASSED - {"EscalatedTo", "EscalatedToId"}
 _STAFF_MANAGED = frozenset({"Name", "School", "ManagerEmail"})
 # The content of a card queued for them: it may quote someone else (a holder's card quotes the report).
 _CARD = frozenset({"Card", "CardCy"})
@@ -84,6 +87,7 @@ class Kind(StrEnum):
     REPORT_DELETED = "deleted concern report (retention log)"
     QUESTION_ASKED = "question they asked"
     QUESTION_PASSED = "question passed to them to answer"
+    QUESTION_REPLIED = "question they replied to"
     ASKED_TO_READ = "asked to read a policy version"
     CONFIRMED_READ = "confirmed reading a policy version"
     POLICY_PUBLISHING = "policy version, draft or history entry naming them"
@@ -458,11 +462,18 @@ async def _questions(store: TableStore, subject: DataSubject) -> list[FoundRow]:
         # One passed on before the recipient's id was kept names them only.
         passed = subject.is_id(row.get("EscalatedToId")) or (
             bool(row.get("EscalatedAt")) and not row.get("EscalatedToId") and subject.is_name(row.get("EscalatedTo")))
+        # A policy owner who answered a question passed to the one before her; one replied to before the replier's id
+        # was kept names them only.
+        replied = subject.is_id(row.get("RepliedById")) or (
+            bool(row.get("RepliedAt")) and not row.get("RepliedById") and subject.is_name(row.get("RepliedBy")))
         if subject.is_id(row.get("ObjectId")):
             found.append(_found("questions", Kind.QUESTION_ASKED, reference, ["they asked it"], row))
         elif passed:
             found.append(_found("questions", Kind.QUESTION_PASSED, reference, ["it was passed to them to answer"],
                                 row, _QUESTION_PASSED))
+        elif replied:
+            found.append(_found("questions", Kind.QUESTION_REPLIED, reference, ["they replied to it"], row,
+                                _QUESTION_REPLIED))
     return found
 
 

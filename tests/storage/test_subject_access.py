@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient
+from azure.data.tables.aio import TableClient
 
 from app import SERVICES, STORE
 from bot.__main__ import main as bot_main
@@ -299,6 +300,33 @@ async def test_a_question_passed_on_before_its_recipients_id_was_kept_is_listed_
     assert passed["reference"] == "q-older" and passed["row"]["Reply"] == REPLY
     assert {"Text", "ObjectId", "AskerName"} <= set(passed["withheld_columns"])
     assert QUESTION not in export.everything() and OWAIN["aadObjectId"] not in export.everything()
+
+
+async def test_a_question_replied_to_by_the_policy_owner_it_was_not_passed_to_is_listed_for_her(
+        client: TestClient, connector: Connector, tool_environment: None, azurite: str, table_prefix: str,
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Carys's question went to the policy owner before Mrs Siân Roberts, who answers it from her review list. The
+    record named her only by her display name, with no id, so her own subject access export left out her reply."""
+    former = "c0ffee00-0000-4000-8000-000000000077"
+    await say_hi(client, connector, CARYS, SIAN)
+    await client.post("/api/messages", json=message(CARYS, QUESTION, connector.url))
+    question = str(verb_data(connector.cards("a:personal-29:carys")[-1], "ask.escalate")["q"])
+    await click(client, connector, CARYS, "ask.escalate", {"q": question})
+    async with TableClient.from_connection_string(azurite, table_prefix + "questions") as table:
+        row = await table.get_entity("log", question)
+        row["EscalatedToId"], row["EscalatedTo"] = former, "Mr Elis Parry"  # her predecessor in the role
+        await table.update_entity(row)
+    await click(client, connector, SIAN, "ask.reply", {"q": question, "reply": REPLY})
+
+    export = await _export(capsys, tmp_path / "sar-sian", SIAN["aadObjectId"])
+
+    assert export.code == 0, export.err
+    [replied] = export.rows("question they replied to")
+    assert replied["reference"] == question and replied["row"]["Reply"] == REPLY
+    assert replied["row"]["RepliedById"] == SIAN["aadObjectId"]
+    assert {"Text", "ObjectId", "AskerName", "EscalatedToId"} <= set(replied["withheld_columns"])
+    for others in (QUESTION, CARYS["aadObjectId"], former, "Elis Parry"):
+        assert others not in export.everything(), others
 
 
 async def test_an_id_nothing_names_is_said_in_one_line_and_nothing_is_written(
