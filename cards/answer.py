@@ -46,6 +46,7 @@ VERB_REPLY = "ask.reply"
 VERB_DISCLAIMER = "ask.disclaimer"
 VERB_PHOTOS = "ask.photos"
 VERB_QUESTION = "ask.question"
+VERB_CORRECT_REPLY = "ask.correct_reply"
 
 # Next steps a passage may lead to, and the button (verb, string key) that takes the person there.
 NEXT_STEPS: dict[str, tuple[str, str]] = {
@@ -402,11 +403,14 @@ def escalated_card(strings: Catalogue, lang: Lang, *, name: str, at: datetime | 
 def head_question_card(strings: Catalogue, lang: Lang, *, question_id: str, asker: str, asked_at: datetime,
                        question: str, reply: str = "", replied_by: str = "", replied_at: datetime | None = None,
                        error: str = "", draft: str = "", answered_from: str = "",
-                       earlier: tuple[str, str] | None = None, heading_in_english: bool = False) -> Card:
+                       earlier: tuple[str, str] | None = None, heading_in_english: bool = False,
+                       corrected_by: str = "", corrected_at: datetime | None = None, correcting: str = "") -> Card:
     """The headteacher's card: the question (and, when the bot's answer did not help, where it answered from, and
     from which version when it was one before the version in force: `earlier`, those two numbers), and a reply box
-    (or the reply once sent); `draft` is what they had typed when it could not be sent. `heading_in_english`: the
-    section's heading has no Welsh, so a Welsh card says headings without Welsh are shown in English."""
+    (or the reply once sent, and who last corrected it, with Correct my reply); `draft` is what they had typed when it
+    could not be sent. `correcting`: the reply's mark (`QuestionRecord.reply_mark`), for the box that corrects it,
+    filled with the reply. `heading_in_english`: the section's heading has no Welsh, so a Welsh card says headings
+    without Welsh are shown in English."""
     body: list[Element] = [
         heading(strings.text("ask.head_title_not_helpful" if answered_from else "ask.head_title", lang)),
         plain_text(strings.text("ask.head_from", lang, name=asker, when=when(asked_at)), subtle=True),
@@ -421,25 +425,40 @@ def head_question_card(strings: Catalogue, lang: Lang, *, question_id: str, aske
     if replied_at is not None:
         replied = strings.text("ask.head_replied", lang, name=replied_by, when=when(replied_at))
         body.append(plain_text(replied, weight="Bolder"))
-        body.append(user_text(reply))
-        return card(body)
+        if corrected_at is not None:
+            body.append(plain_text(strings.text("ask.head_corrected", lang, name=corrected_by,
+                                                when=when(corrected_at)), subtle=True))
+        if not correcting:
+            body.append(user_text(reply))
+            return card(body, [execute(strings.text("ask.correct_button", lang), VERB_CORRECT_REPLY,
+                                       {"q": question_id})])
     box: Element = {"type": "Input.Text", "id": "reply", "isMultiline": True, "maxLength": MAX_REPLY,
-                    "isRequired": True, "label": strings.text("ask.head_reply_label", lang),
+                    "isRequired": True,
+                    "label": strings.text("ask.correct_label" if correcting else "ask.head_reply_label", lang),
                     "errorMessage": strings.text("ask.head_reply_required", lang)}
-    if draft:
-        box["value"] = clean_user_text(draft, limit=MAX_REPLY)
+    if draft or correcting:
+        box["value"] = clean_user_text(draft or reply, limit=MAX_REPLY)
     body.append(box)
     if error:
         body.append({"type": "TextBlock", "text": error, "color": "Attention", "wrap": True})
+    if correcting:
+        return card(body, [execute(strings.text("ask.correct_send", lang), VERB_REPLY,
+                                   {"q": question_id, "of": correcting}, style="positive", associated_inputs="auto")])
     return card(body, [execute(strings.text("ask.head_send", lang), VERB_REPLY, {"q": question_id},
                                style="positive", associated_inputs="auto")])
 
 
-def reply_card(strings: Catalogue, lang: Lang, *, name: str, question: str, reply: str) -> Card:
-    """The headteacher's reply, delivered to the person who asked."""
-    return card([plain_heading(strings.text("ask.reply_title", lang, name=name)),
-                 text(strings.text("ask.your_question", lang), weight="Bolder", size="Small"),
-                 user_text(question, limit=MAX_QUESTION, italic=True), user_text(reply)])
+def reply_card(strings: Catalogue, lang: Lang, *, name: str, question: str, reply: str,
+               corrected: bool = False) -> Card:
+    """The headteacher's reply, delivered to the person who asked; `corrected`: the words of a correction, `name` who
+    corrected it."""
+    body: list[Element] = [
+        plain_heading(strings.text("ask.correction_title" if corrected else "ask.reply_title", lang, name=name)),
+        text(strings.text("ask.your_question", lang), weight="Bolder", size="Small"),
+        user_text(question, limit=MAX_QUESTION, italic=True)]
+    if corrected:
+        body.append(text(strings.text("ask.corrected_reply", lang), weight="Bolder", size="Small"))
+    return card([*body, user_text(reply)])
 
 
 @dataclass(frozen=True)
@@ -457,6 +476,7 @@ class ReviewItem:
     replied_by: str = ""  # who replied to it, once someone has
     replied_at: datetime | None = None
     section_in_english: bool = False  # its section's heading has no Welsh: shown in English on a Welsh list
+    correct_id: str = ""  # set when the person reading the list may correct its reply: a button opens the box
 
 
 def review_card(strings: Catalogue, lang: Lang, items: Sequence[ReviewItem], *, left_out: int = 0) -> Card:
@@ -485,6 +505,9 @@ def review_card(strings: Catalogue, lang: Lang, items: Sequence[ReviewItem], *, 
         if item.question_id:
             shown.append(action_set([execute(strings.text("ask.review_reply", lang), VERB_QUESTION,
                                              {"q": item.question_id})]))
+        elif item.correct_id:
+            shown.append(action_set([execute(strings.text("ask.correct_button", lang), VERB_CORRECT_REPLY,
+                                             {"q": item.correct_id})]))
         entry = {"type": "Container", "separator": True, "items": shown}
         # Teams refuses a card over 28 KB: long questions take fewer places, and the rest are counted as left out.
         more = text(strings.text("ask.review_left_out", lang, count=left_out + len(items) - at), subtle=True)

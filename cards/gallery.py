@@ -60,10 +60,11 @@ SAMPLE_PURPOSE = "Share Year 9 geography field trip highlights with parents. [cl
 SAMPLE_LONG_PURPOSE = ("Share Year 9 geography field trip highlights with parents: photos of the river study at Llyn "
                        "Clywedog, pupils' worksheets and short videos, posted after each trip day. ") * 4
 SAMPLE_FILE_NAME = "Social Media Policy 2026 [final].docx"
+SAMPLE_CORRECTED_REPLY = "Please ask the parents of every pupil first."
 SAMPLE_TYPED = (
     SAMPLE_FILE_NAME, "Rhys ap Iorwerth <at>Head</at>", SAMPLE_QUESTION, SAMPLE_DISCLAIMER, SAMPLE_REPORT_WHAT,
     SAMPLE_PURPOSE, SAMPLE_LONG_PURPOSE, SAMPLE_BLOG, "How much annual leave?", "Where do I park at the high school?",
-    "Please ask parents first. <at>Carys</at>", "Please ask parents first. **Now**",
+    "Please ask parents first. <at>Carys</at>", "Please ask parents first. **Now**", SAMPLE_CORRECTED_REPLY,
     "Work only, no names; parents opted in. <b>ok</b>", "Please use the school page instead. [here](https://evil.example)",
     "Lovely idea. <at>Carys</at>", "September [link](https://evil.example)", "Teams chat",
     "A colleague in another department", "Screenshots [link](https://evil.example)",
@@ -182,13 +183,24 @@ def _answer_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Iterator[tu
     yield "question-for-head-replied", answer.head_question_card(
         strings, lang, question_id="Q2", asker="Carys Jenkins", asked_at=SAMPLE_TIME, question=SAMPLE_QUESTION,
         reply="Please ask parents first. <at>Carys</at>", replied_by="Mrs Siân Roberts", replied_at=SAMPLE_TIME)
+    yield "question-for-head-correcting", answer.head_question_card(
+        strings, lang, question_id="Q2", asker="Carys Jenkins", asked_at=SAMPLE_TIME, question=SAMPLE_QUESTION,
+        reply="Please ask parents first. <at>Carys</at>", replied_by="Mrs Siân Roberts", replied_at=SAMPLE_TIME,
+        correcting="1764930000000")
+    yield "question-for-head-corrected", answer.head_question_card(
+        strings, lang, question_id="Q2", asker="Carys Jenkins", asked_at=SAMPLE_TIME, question=SAMPLE_QUESTION,
+        reply=SAMPLE_CORRECTED_REPLY, replied_by="Mrs Siân Roberts", replied_at=SAMPLE_TIME,
+        corrected_by="Mrs Siân Roberts", corrected_at=SAMPLE_TIME)
     yield "reply-to-asker", answer.reply_card(strings, lang, name="Mrs Siân Roberts", question=SAMPLE_QUESTION,
                                               reply="Please ask parents first. **Now**")
+    yield "reply-corrected-to-asker", answer.reply_card(strings, lang, name="Mrs Siân Roberts",
+                                                        question=SAMPLE_QUESTION, corrected=True,
+                                                        reply=SAMPLE_CORRECTED_REPLY)
     yield "review", answer.review_card(strings, lang, [
         answer.ReviewItem("How much annual leave?", SAMPLE_TIME, unanswered=True, question_id="Q2", waiting=True),
         answer.ReviewItem(SAMPLE_QUESTION, SAMPLE_TIME, unanswered=False, section=section.heading(lang.value)),
         answer.ReviewItem("Where do I park at the high school?", SAMPLE_TIME, unanswered=True,
-                          replied_by="Mrs Siân Roberts", replied_at=SAMPLE_TIME),
+                          replied_by="Mrs Siân Roberts", replied_at=SAMPLE_TIME, correct_id="Q3"),
         answer.ReviewItem("Where do I park at the high school?", SAMPLE_TIME, unanswered=True, more_from_asker=27)],
         left_out=27)
     yield "review-empty", answer.review_card(strings, lang, [])

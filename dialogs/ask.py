@@ -126,9 +126,11 @@ class FeedbackClick(QuestionClick):
 
 
 class ReplyClick(QuestionClick):
-    """`ask.reply`: the question's id and the reply typed on the card."""
+    """`ask.reply`: the question's id and the reply typed on the card; `of` (optional, on a correction's box) the mark
+    of the reply it corrects."""
 
     reply: Text = ""
+    of: Text = ""
 
 
 class Undo(Enum):
@@ -184,6 +186,7 @@ class AskFlow:
             cards.VERB_ESCALATE: Verb(self.pass_on, QuestionClick),
             cards.VERB_REPLY: Verb(self._private.only(self.reply), ReplyClick),
             cards.VERB_QUESTION: Verb(self._private.only(opens(self.question)), QuestionClick),
+            cards.VERB_CORRECT_REPLY: Verb(self._private.only(opens(self.correct_reply)), QuestionClick),
             cards.VERB_DISCLAIMER: Verb(opens(in_the_cards_language(self.disclaimer)), ShownIn),
             cards.VERB_PHOTOS: Verb(opens(in_the_cards_language(self.photos)), ShownIn),
             VERB_REVIEW: Verb(self._private.only(opens(self.review))),
@@ -665,14 +668,43 @@ class AskFlow:
             raise RecordNotFound("not sent to this person")
         return record
 
-    async def _question_card(self, record: QuestionRecord, lang: Lang, *, error: str = "", draft: str = "") -> Reply:
+    async def _question_card(self, record: QuestionRecord, lang: Lang, *, error: str = "", draft: str = "",
+                             correcting: bool = False) -> Reply:
         answered = await self._answered_policy(record)
         section, in_english = self._answered_from(record, lang, answered)
         return Reply(card=cards.head_question_card(
             self._strings, lang, question_id=record.question_id, asker=record.asker.name, asked_at=record.asked_at,
             question=record.text, reply=record.reply, replied_by=record.replied_by, replied_at=record.replied_at,
             error=error, draft=draft, answered_from=section, earlier=self._earlier(record, answered),
-            heading_in_english=in_english))
+            heading_in_english=in_english, corrected_by=record.corrected_by, corrected_at=record.corrected_at,
+            correcting=record.reply_mark if correcting else ""))
+
+    async def _correctable(self, turn: Turn) -> QuestionRecord:
+        """The question, if it was replied to and this person may correct the reply; else `RecordNotFound`, as for an
+        id that never existed."""
+        record = await self._record(turn)
+        if record.asker.tenant_id != turn.actor.tenant_id or not record.may_correct(
+                turn.actor, policy_owner=self._federation.policy_owner):
+            raise RecordNotFound("not this person's reply to correct")
+        return record
+
+    async def correct_reply(self, turn: Turn) -> Reply:
+        """Correct my reply: the question with its reply box again, holding the reply that stands."""
+        try:
+            record = await self._correctable(turn)
+        except RecordNotFound:
+            return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
+        return await self._question_card(record, turn.lang, correcting=True)
+
+    def _reply_typed(self, turn: Turn) -> tuple[str, str]:
+        """The reply typed on the card, and what is wrong with it ("" when nothing is)."""
+        raw = turn.data.get("reply")
+        text = raw.strip() if isinstance(raw, str) else ""
+        if not text:
+            return text, self._strings.text("ask.head_reply_required", turn.lang)
+        if len(text) > MAX_REPLY:
+            return text, self._strings.text("ask.reply_too_long", turn.lang, length=len(text), limit=MAX_REPLY)
+        return text, ""
 
     async def question(self, turn: Turn) -> Reply:
         """A question passed on, with its reply box, for the person to reply to it (from the review list: a new
@@ -684,18 +716,19 @@ class AskFlow:
         return await self._question_card(record, turn.lang)
 
     async def reply(self, turn: Turn) -> Reply:
-        """The reply of the person the question was sent to: stored once, sent back to the person who asked."""
+        """The reply of the person the question was sent to: stored once, sent back to the person who asked; from a
+        correction's box (`of`), the reply corrected."""
+        mark = turn.data.get("of")
+        if isinstance(mark, str) and mark:
+            try:
+                return await self._correct(turn, await self._correctable(turn), mark)
+            except RecordNotFound:  # not replied to (a reply undone since: this is the reply), or not theirs
+                pass
         try:
             record = await self._sent_to(turn)
         except RecordNotFound:
             return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
-        raw = turn.data.get("reply")
-        text = raw.strip() if isinstance(raw, str) else ""
-        error = ""
-        if not text:
-            error = self._strings.text("ask.head_reply_required", turn.lang)
-        elif len(text) > MAX_REPLY:
-            error = self._strings.text("ask.reply_too_long", turn.lang, length=len(text), limit=MAX_REPLY)
+        text, error = self._reply_typed(turn)
         if error:
             return await self._question_card(record, turn.lang, error=error, draft=text)
         now = self._clock()
@@ -735,6 +768,48 @@ class AskFlow:
         await self._owner_card_taken_back(updated, replier=turn.actor)
         return await self._question_card(updated, turn.lang)
 
+    async def _correct(self, turn: Turn, record: QuestionRecord, mark: str) -> Reply:
+        """A correction of the reply that stands (`mark`): stored once, however often it is sent, the first reply kept,
+        and sent to the person who asked as a new card."""
+        text, error = self._reply_typed(turn)
+        if error:
+            return await self._question_card(record, turn.lang, error=error, draft=text, correcting=True)
+        now = self._clock()
+        try:
+            corrected = record.corrected(turn.actor, text, now, mark=mark, policy_owner=self._federation.policy_owner)
+            await self._limiter.take(self._reply_limit, turn.actor.key, now)
+        except RateLimited as limited:
+            return await self._question_card(record, turn.lang, draft=text, correcting=True, error=self._strings.text(
+                "ask.reply_limited", turn.lang, count=limited.limit.count, when=cards.when(limited.until)))
+        except AlreadyDone:
+            await self._asker_told_again(record)
+            return await self._already_corrected(record, turn.lang)
+        try:
+            updated = await self._questions.update(corrected)
+        except ConcurrentChange:  # another correction (or a rating) came first: this press made nothing
+            await give_back_unused(self._limiter, self._reply_limit, turn.actor.key, now)
+            return await self._already_corrected(record, turn.lang)
+        except DomainError:
+            await give_back_unused(self._limiter, self._reply_limit, turn.actor.key, now)
+            raise
+        to_asker = await self._to_asker(updated)
+        try:
+            await self._notifier.notify([to_asker])
+        except StorageUnavailable:  # as for a reply: the reply that stood stands again once the card is taken back
+            undo = await self._undo(to_asker, replace(record, etag=updated.etag))
+            if undo is Undo.UNDONE:
+                await give_back_unused(self._limiter, self._reply_limit, turn.actor.key, now)
+                raise
+            if undo is Undo.NOT_KNOWN:
+                return Reply(card=error_card(self._strings, turn.lang, "error.storage_unsure"), new_message=True)
+        return await self._question_card(updated, turn.lang)
+
+    async def _already_corrected(self, record: QuestionRecord, lang: Lang) -> Reply:
+        current = await self._questions.get(record.question_id)
+        return Reply(card=error_card(self._strings, lang, "ask.already_corrected",
+                                     name=current.corrected_by or current.replied_by,
+                                     when=cards.when(current.corrected_at or current.replied_at)))
+
     async def _owner_card_taken_back(self, record: QuestionRecord, *, replier: Person) -> None:
         """Once replied to, the question's card still waiting to be sent to anyone but the person who replied goes: a
         policy owner who had not opened the bot and has since left the role would otherwise be sent the asker's name
@@ -749,6 +824,12 @@ class AskFlow:
         nothing twice), in the language they chose if they did (they may have switched since asking), else the one their
         question was answered and passed on in, whatever the language of their Teams."""
         asker_lang = await chosen_language(self._profiles, record.asker) or record.lang
+        if record.corrected_at is not None:  # each correction its own card (and id), below the reply it corrects
+            return OutboundMessage(
+                recipient=record.asker, message_id=f"{record.question_id}|corrected|{record.reply_mark}",
+                card=cards.reply_card(self._strings, asker_lang, name=record.corrected_by, question=record.text,
+                                      reply=record.reply, corrected=True),
+                created_at=self._clock(), preview=self._strings.text("notify.correction", asker_lang))
         return OutboundMessage(recipient=record.asker, message_id=f"{record.question_id}|reply",
                                card=cards.reply_card(self._strings, asker_lang, name=record.replied_by,
                                                      question=record.text, reply=record.reply),
@@ -789,7 +870,8 @@ class AskFlow:
                 section=section, section_in_english=in_english,
                 question_id=record.question_id if to_reply else "", waiting=record.waiting_for_reply,
                 more_from_asker=review.more_from_asker.get(record.question_id, 0),
-                replied_by=record.replied_by, replied_at=record.replied_at))
+                replied_by=record.replied_by, replied_at=record.replied_at,
+                correct_id=record.question_id if record.may_correct(turn.actor, policy_owner=owner) else ""))
         return Reply(card=cards.review_card(self._strings, turn.lang, items, left_out=review.left_out))
 
 

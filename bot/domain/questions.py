@@ -76,6 +76,12 @@ class QuestionRecord:
     # The Entra object id of the person who replied (the policy owner of the day, not always the one it was passed to);
     # empty on records from before it was kept.
     replied_by_id: str = ""
+    # Once the reply is corrected: the reply as first sent (`reply` holds the corrected words), and who corrected it
+    # last and when; all empty until then, and on records from before corrections were kept.
+    first_reply: str = ""
+    corrected_by: str = ""
+    corrected_by_id: str = ""
+    corrected_at: datetime | None = None
     # The version of the policy the answer came from ("" before versions were kept).
     policy_version: str = ""
     # The answer may not answer the question exactly (the nearest the policy comes); its card says so.
@@ -122,6 +128,30 @@ class QuestionRecord:
         if self.replied_at is not None:
             raise AlreadyDone("replied", self.replied_by, self.replied_at)
         return replace(self, reply=reply, replied_by=person.name, replied_at=now, replied_by_id=person.aad_object_id)
+
+    @property
+    def reply_mark(self) -> str:
+        """Which reply stands (the first, or the latest correction): a correction card names it, so pressing Send
+        correction twice, or on a card another correction has overtaken, corrects nothing twice."""
+        moment = self.corrected_at or self.replied_at
+        return str(int(moment.timestamp() * 1000)) if moment else ""
+
+    def may_correct(self, person: Person, *, policy_owner: StaffContact) -> bool:
+        """True, once replied to, for the person who replied and for whoever holds the role it was sent to today."""
+        return self.replied_at is not None and (
+            bool(self.replied_by_id) and person.aad_object_id == self.replied_by_id
+            or self.sent_to(person, policy_owner=policy_owner))
+
+    def corrected(self, person: Person, reply: str, now: datetime, *, mark: str,
+                  policy_owner: StaffContact) -> QuestionRecord:
+        """The record with its reply corrected, the first reply kept; `mark` is the reply the correction was written
+        over (`reply_mark`): another since makes this one `AlreadyDone`."""
+        if not self.may_correct(person, policy_owner=policy_owner):
+            raise NotAllowed("only the person who replied, or who holds the role, corrects a reply")
+        if mark != self.reply_mark:
+            raise AlreadyDone("corrected", self.corrected_by or self.replied_by, self.corrected_at or self.replied_at)
+        return replace(self, reply=reply, first_reply=self.first_reply or self.reply, corrected_by=person.name,
+                       corrected_by_id=person.aad_object_id, corrected_at=now)
 
     def from_message(self, person: Person, message_id: str) -> bool:
         """True when it came in this person's Teams message."""

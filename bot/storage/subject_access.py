@@ -3,13 +3,13 @@
 A row is theirs when they are its subject (their profile, their staff-list entry, a request, report or question they
 made, their read-and-confirm, messages to them, their daily counts) or when it names them in another part: the
 decider of a request, a holder of a concern report (line manager, headteacher, chair of governors), the colleague a
-report is about or the line manager it involves, the person a question was passed to and the person who replied to
-it, the publisher of a policy version. People are found by Entra object id (in any case, under any tenant), by their
-addresses where a row keeps an email (`About`, `asked|<email>`, the staff list) and by name only where a row keeps
-nothing else (a request's moderator, who published or rolled back a version, who replied to a question before their
-id was kept); a report's words, and a moderator typed another way ("Mrs Jenkins"), are searched for their name and
-address as the concern flow searches them (`mentions`), and such a report or request is listed as one that may name
-them, what may be a namesake's held back.
+report is about or the line manager it involves, the person a question was passed to, the person who replied to it
+and the person who corrected that reply, the publisher of a policy version. People are found by Entra object id (in
+any case, under any tenant), by their addresses where a row keeps an email (`About`, `asked|<email>`, the staff
+list) and by name only where a row keeps nothing else (a request's moderator, who published or rolled back a
+version, who replied to a question before their id was kept); a report's words, and a moderator typed another way
+("Mrs Jenkins"), are searched for their name and address as the concern flow searches them (`mentions`), and such a
+report or request is listed as one that may name them, what may be a namesake's held back.
 
 What is another person's data is held back, column by column (`FoundRow.withheld`), so that the export can list that a
 row exists and leave the data protection officer to decide: in a concern report they did not make, who made it and
@@ -56,9 +56,12 @@ _REQUEST_DECIDED = _REQUEST_CONTEXT | {"DecidedBy", "DecidedById", "DecidedAt", 
 _REQUEST_MODERATED = _REQUEST_CONTEXT | {"Moderator", "Moderation", "Start", "End", "ApprovedFrom"}
 # What the person a question was passed to, or who replied to it, sees of it: not who asked or what they asked.
 _QUESTION_PASSED = frozenset({"AskedAt", "EscalatedAt", "EscalatedTo", "EscalatedToId", "Reply", "RepliedBy",
-                              "RepliedById", "RepliedAt", "PolicyVersion"})
+                              "RepliedById", "RepliedAt", "FirstReply", "CorrectedBy", "CorrectedById", "CorrectedAt",
+                              "PolicyVersion"})
 # Who replied to a question passed to someone else: not whom it was passed to either.
 _QUESTION_REPLIED = _QUESTION_PASSED - {"EscalatedTo", "EscalatedToId"}
+# Who corrected someone else's reply: not who replied first either (the words they corrected are shown).
+_QUESTION_CORRECTED = _QUESTION_REPLIED - {"RepliedBy", "RepliedById"}
 _STAFF_MANAGED = frozenset({"Name", "School", "ManagerEmail"})
 # The content of a card queued for them: it may quote someone else (a holder's card quotes the report).
 _CARD = frozenset({"Card", "CardCy"})
@@ -474,6 +477,9 @@ async def _questions(store: TableStore, subject: DataSubject) -> list[FoundRow]:
         elif replied:
             found.append(_found("questions", Kind.QUESTION_REPLIED, reference, ["they replied to it"], row,
                                 _QUESTION_REPLIED))
+        elif subject.is_id(row.get("CorrectedById")):
+            found.append(_found("questions", Kind.QUESTION_REPLIED, reference, ["they corrected its reply"], row,
+                                _QUESTION_CORRECTED))
     return found
 
 

@@ -355,3 +355,103 @@ async def test_the_reply_comes_in_the_language_the_question_was_answered_in(
     assert "Twenty-five days." in reply and shown in reply and not_shown not in reply
     in_welsh = shown == "wedi ateb eich cwestiwn"
     assert ("wedi anfon eich cwestiwn" in json.dumps(passed, ensure_ascii=False)) == in_welsh
+
+
+# Correcting a reply: the person who replied (or whoever holds the role the question went to) corrects a mistake.
+
+CORRECTED = {"en-GB": ("Correct my reply", "Send correction", "corrected the reply to your question"),
+             "cy-GB": ("Cywiro fy ateb", "Anfon y cywiriad", "wedi cywiro'r ateb i'ch cwestiwn")}
+
+
+async def _replied_to(client: TestClient, connector: Connector, locale: str = "en-GB") -> tuple[str, dict[str, Any]]:
+    """Carys's question, passed to Siân, who replies "Twenty days."; its id and the card Siân then sees."""
+    await client.post("/api/messages", json=message(SIAN, "hi", connector.url, locale=locale))
+    await client.post("/api/messages", json=message(CARYS, QUESTION, connector.url, locale=locale))
+    question = str(verb_data(connector.cards("a:personal-29:carys")[-1], "ask.escalate")["q"])
+    await press(client, connector, card_action(CARYS, "ask.escalate", {"q": question}, connector.url, locale=locale))
+    sent = await press(client, connector, card_action(SIAN, "ask.reply", {"q": question, "reply": "Twenty days."},
+                                                      connector.url, locale=locale))
+    return question, sent
+
+
+@pytest.mark.parametrize("locale", ["en-GB", "cy-GB"])
+async def test_the_headteacher_corrects_her_reply_and_the_asker_gets_the_corrected_words_once(
+        client: TestClient, connector: Connector, azurite: str, table_prefix: str, locale: str) -> None:
+    """Siân replied "Twenty days." by mistake: a second Send said "already replied" and Carys only ever had the
+    mistake. Now Correct my reply opens the box with her reply in it; the correction reaches Carys once, however many
+    times Send correction is pressed, and the record keeps both replies."""
+    question, sent = await _replied_to(client, connector, locale)
+    button, send, told = CORRECTED[locale]
+    [first_row] = await _rows(azurite, table_prefix + "questions")
+
+    opened = await press(client, connector, card_action(SIAN, "ask.correct_reply",
+                                                        verb_data(sent, "ask.correct_reply"), connector.url,
+                                                        locale=locale))
+    correction = {**verb_data(opened, "ask.reply"), "reply": "Twenty-five days, as your contract says."}
+    corrected = await press(client, connector, card_action(SIAN, "ask.reply", correction, connector.url,
+                                                           locale=locale))
+    again = await press(client, connector, card_action(SIAN, "ask.reply", correction, connector.url, locale=locale))
+
+    assert button in json.dumps(sent, ensure_ascii=False)
+    box = next(b for b in opened["body"] if b.get("id") == "reply")
+    assert box["value"] == "Twenty days." and send in json.dumps(opened, ensure_ascii=False)
+    assert "Twenty-five days, as your contract says." in json.dumps(corrected) and button in json.dumps(
+        corrected, ensure_ascii=False)
+    assert "Nothing was changed" in json.dumps(again) or "Does dim wedi newid" in json.dumps(again, ensure_ascii=False)
+    to_carys = [json.dumps(c, ensure_ascii=False) for c in connector.cards("a:personal-29:carys")]
+    told_of = [c for c in to_carys if told in c]
+    assert len(told_of) == 1 and "Twenty-five days, as your contract says." in told_of[0]
+    [row] = await _rows(azurite, table_prefix + "questions")
+    assert (row["Reply"], row["FirstReply"], row["CorrectedById"], row["CorrectedBy"]) == (
+        "Twenty-five days, as your contract says.", "Twenty days.", SIAN["aadObjectId"], "Mrs Siân Roberts")
+    assert row["RepliedAt"] == first_row["RepliedAt"] and row["CorrectedAt"] > row["RepliedAt"]
+
+
+async def test_an_empty_or_overlong_correction_is_refused_and_changes_nothing(
+        client: TestClient, connector: Connector, azurite: str, table_prefix: str) -> None:
+    question, sent = await _replied_to(client, connector)
+    opened = await press(client, connector, card_action(SIAN, "ask.correct_reply",
+                                                        verb_data(sent, "ask.correct_reply"), connector.url))
+    before = await _rows(azurite, table_prefix + "questions")
+    cards_before = len(connector.cards("a:personal-29:carys"))
+
+    empty = await press(client, connector, card_action(SIAN, "ask.reply", {**verb_data(opened, "ask.reply"),
+                                                                         "reply": "  "}, connector.url))
+    long = await press(client, connector, card_action(SIAN, "ask.reply", {**verb_data(opened, "ask.reply"),
+                                                                        "reply": "x" * 2001}, connector.url))
+
+    assert "Please write a reply" in json.dumps(empty) and "Send correction" in json.dumps(empty)
+    assert "The reply is too long (2001 characters" in json.dumps(long) and "Send correction" in json.dumps(long)
+    assert await _rows(azurite, table_prefix + "questions") == before
+    assert len(connector.cards("a:personal-29:carys")) == cards_before
+
+
+@pytest.mark.parametrize("person", [FFION, OWAIN, CARYS], ids=["the head's named delegate", "a colleague",
+                                                                  "the asker"])
+async def test_nobody_else_can_open_or_send_a_correction(
+        client: TestClient, connector: Connector, azurite: str, table_prefix: str, person: dict[str, str]) -> None:
+    question, sent = await _replied_to(client, connector)
+    opened = await press(client, connector, card_action(SIAN, "ask.correct_reply",
+                                                        verb_data(sent, "ask.correct_reply"), connector.url))
+    before = await _rows(azurite, table_prefix + "questions")
+    peeked = await press(client, connector, card_action(person, "ask.correct_reply", {"q": question}, connector.url))
+    sent_by_them = await press(client, connector, card_action(person, "ask.reply", {
+        **verb_data(opened, "ask.reply"), "reply": "Thirty days."}, connector.url))
+
+    for seen in (peeked, sent_by_them):
+        assert "Twenty days" not in json.dumps(seen) and "Dafydd Price" not in json.dumps(seen)
+        assert "can't find that record" in json.dumps(seen)
+    assert await _rows(azurite, table_prefix + "questions") == before
+    assert not any("Thirty days." in json.dumps(c) for c in connector.cards("a:personal-29:carys"))
+
+
+async def test_the_review_list_offers_the_person_who_replied_a_correction(client: TestClient,
+                                                                         connector: Connector) -> None:
+    question, _ = await _replied_to(client, connector)
+
+    listed = await press(client, connector, card_action(SIAN, "ask.review", {}, connector.url))
+    opened = await press(client, connector, card_action(SIAN, "ask.correct_reply",
+                                                        verb_data(listed, "ask.correct_reply"), connector.url))
+
+    assert verb_data(listed, "ask.correct_reply") == {"q": question}
+    assert next(b for b in opened["body"] if b.get("id") == "reply")["value"] == "Twenty days."

@@ -148,6 +148,20 @@ async def _passed_on(chats: Chats) -> None:
     await chats.press(CARYS, "ask.escalate", {"q": chats.ids["question"]})
 
 
+async def _replied_to(chats: Chats) -> None:
+    """... which Siân replies to, with a mistake; a correction's box (`of`) names that reply."""
+    await _passed_on(chats)
+    question = chats.ids["question"]
+    await chats.press(SIAN, "ask.reply", {"q": question, "reply": "Twenty days."})
+    opened = json.loads(await chats.press(SIAN, "ask.correct_reply", {"q": question}))
+    chats.ids["mark"] = str(verb_data(opened, "ask.reply")["of"])
+
+
+async def _to_reply_or_correct(chats: Chats) -> None:
+    """A question passed on, to reply to; or, for a correction's Send (`of`), replied to, to correct."""
+    await (_replied_to(chats) if "of" in chats.pressed else _passed_on(chats))
+
+
 async def _a_draft(chats: Chats) -> None:
     """Siân, the policy owner, sends the revised policy in Word; the preview names its draft."""
     document = revised_docx(chats.folder)
@@ -281,6 +295,10 @@ async def _replied(chats: Chats, seen: str, lang: Lang) -> None:
     assert (await chats.questions.get(chats.ids["question"])).reply == "Twenty-five days, as your contract says."
 
 
+async def _the_reply_to_correct(chats: Chats, seen: str, lang: Lang) -> None:
+    assert chats.text("ask.correct_send", lang) in seen and "Twenty days." in seen
+
+
 async def _the_question(chats: Chats, seen: str, lang: Lang) -> None:
     assert chats.text("ask.head_title", lang) in seen and NOT_COVERED in seen and "ask.reply" in seen
 
@@ -363,7 +381,8 @@ SCENES: dict[str, Scene] = {
     "concern.mine": Scene(_a_report, CARYS, _my_reports),
     "ask.feedback": Scene(_an_answer, CARYS, _rated, "ask.only_asker"),
     "ask.escalate": Scene(_not_covered, CARYS, _passed_to_the_owner, "ask.only_asker"),
-    "ask.reply": Scene(_passed_on, SIAN, _replied, "error.not_found"),
+    "ask.reply": Scene(_to_reply_or_correct, SIAN, _replied, "error.not_found"),
+    "ask.correct_reply": Scene(_replied_to, SIAN, _the_reply_to_correct, "error.not_found"),
     "ask.question": Scene(_passed_on, SIAN, _the_question, "error.not_found"),
     "ask.review": Scene(_passed_on, SIAN, _the_review, "ask.review_only_owner"),
     "ask.disclaimer": Scene(_nothing, CARYS, _the_disclaimer),

@@ -46,8 +46,8 @@ async def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str
 
 @pytest.fixture
 async def carys_has_used_the_bot(client: TestClient, connector: Connector, tool_environment: None) -> str:
-    """Carys asks a question the policy covers and one it does not (passed to Siân, who replies), asks permission
-    and reports a concern; returns her request's id."""
+    """Carys asks a question the policy covers and one it does not (passed to Siân, who replies, then corrects her
+    reply), asks permission and reports a concern; returns her request's id."""
     await import_staff(client.app[STORE])
     await say_hi(client, connector, CARYS, SIAN, GARETH)
     await client.post("/api/messages", json=message(CARYS, "Can I accept a friend request from a parent?",
@@ -56,7 +56,10 @@ async def carys_has_used_the_bot(client: TestClient, connector: Connector, tool_
     await client.app[SERVICES].deliverer.drain()
     question = str(verb_data(connector.cards(CARYS_CHAT)[-1], "ask.escalate")["q"])
     await click(client, connector, CARYS, "ask.escalate", {"q": question})
-    await click(client, connector, SIAN, "ask.reply", {"q": question, "reply": "See the staff handbook."})
+    replied = await click(client, connector, SIAN, "ask.reply", {"q": question, "reply": "See the staff handbook."})
+    opened = await click(client, connector, SIAN, "ask.correct_reply", verb_data(replied, "ask.correct_reply"))
+    await click(client, connector, SIAN, "ask.reply", {**verb_data(opened, "ask.reply"),
+                                                       "reply": "See the staff handbook, section 4."})
     await client.app[SERVICES].deliverer.drain()
     tomorrow = (datetime.now(UTC).date() + timedelta(days=1)).isoformat()
     sent = await click(client, connector, CARYS, "permission.submit", {
@@ -73,6 +76,7 @@ async def test_a_leaver_s_questions_counts_and_profile_go_and_her_request_and_re
     listed = await TableStaffDirectory(client.app[STORE]).list_members()
     await TableStaffDirectory(client.app[STORE]).replace_all([m for m in listed if m.email != CARYS_EMAIL])
     questions_before = await _rows(azurite, table_prefix + "questions")
+    sent_before = await _rows(azurite, table_prefix + "outboxsent")
 
     dry = await _run(capsys, CARYS["aadObjectId"].upper(), "--dry-run")
     unchanged = await _rows(azurite, table_prefix + "questions")
@@ -87,6 +91,8 @@ async def test_a_leaver_s_questions_counts_and_profile_go_and_her_request_and_re
     for table in ("questions", "users", "ratelimits"):
         assert _hers(await _rows(azurite, table_prefix + table)) == [], table
     question_ids = {str(row["RowKey"]) for row in _hers(questions_before)}
+    assert [row for row in sent_before if "|corrected|" in str(row["RowKey"])], "the correction was sent to her"
+    assert any(row.get("FirstReply") == "See the staff handbook." for row in questions_before)
     for table in ("outbox", "outboxsent"):  # the question's card to Siân and her reply to Carys, and their marks
         left = [row for row in await _rows(azurite, table_prefix + table)
                 if any(str(row["RowKey"]).startswith(f"{kind}|{q}|") for q in question_ids for kind in ("msg", "slot"))]

@@ -329,6 +329,38 @@ async def test_a_question_replied_to_by_the_policy_owner_it_was_not_passed_to_is
         assert others not in export.everything(), others
 
 
+async def test_a_reply_the_policy_owner_corrected_for_her_predecessor_is_listed_for_her_with_both_replies(
+        client: TestClient, connector: Connector, tool_environment: None, azurite: str, table_prefix: str,
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Mr Elis Parry, policy owner before Mrs Siân Roberts, replied to Carys's question with a mistake; Siân, who holds
+    the role now, corrects it. Her export lists the question with the reply as first sent, her correction and when, and
+    holds back who asked, what, and who replied first."""
+    former = "c0ffee00-0000-4000-8000-000000000077"
+    await say_hi(client, connector, CARYS, SIAN)
+    await client.post("/api/messages", json=message(CARYS, QUESTION, connector.url))
+    question = str(verb_data(connector.cards("a:personal-29:carys")[-1], "ask.escalate")["q"])
+    await click(client, connector, CARYS, "ask.escalate", {"q": question})
+    await click(client, connector, SIAN, "ask.reply", {"q": question, "reply": "Twenty days."})
+    async with TableClient.from_connection_string(azurite, table_prefix + "questions") as table:
+        row = await table.get_entity("log", question)
+        row["EscalatedToId"], row["EscalatedTo"] = former, "Mr Elis Parry"  # he had it, and replied
+        row["RepliedById"], row["RepliedBy"] = former, "Mr Elis Parry"
+        await table.update_entity(row)
+    opened = await click(client, connector, SIAN, "ask.correct_reply", {"q": question})
+    await click(client, connector, SIAN, "ask.reply", {**verb_data(opened, "ask.reply"), "reply": REPLY})
+
+    export = await _export(capsys, tmp_path / "sar-sian", SIAN["aadObjectId"])
+
+    assert export.code == 0, export.err
+    [corrected] = export.rows("question they replied to")
+    assert corrected["reference"] == question and "they corrected its reply" in corrected["why"]
+    assert (corrected["row"]["Reply"], corrected["row"]["FirstReply"]) == (REPLY, "Twenty days.")
+    assert corrected["row"]["CorrectedById"] == SIAN["aadObjectId"] and corrected["row"]["CorrectedAt"]
+    assert {"Text", "ObjectId", "AskerName", "EscalatedToId", "RepliedById"} <= set(corrected["withheld_columns"])
+    for others in (QUESTION, CARYS["aadObjectId"], former, "Elis Parry"):
+        assert others not in export.everything(), others
+
+
 async def test_an_id_nothing_names_is_said_in_one_line_and_nothing_is_written(
         store: TableStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     unknown = "c0ffee00-0000-4000-8000-000000000099"
