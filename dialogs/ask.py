@@ -743,11 +743,21 @@ class AskFlow:
         except AlreadyDone:
             await self._asker_told_again(record)
             return await self._already_replied(record, turn.lang)
+        stored = await self._stored_and_sent(turn, record, replied, now, already=self._already_replied)
+        if isinstance(stored, Reply):
+            return stored
+        await self._owner_card_taken_back(stored, replier=turn.actor)
+        return await self._question_card(stored, turn.lang)
+
+    async def _stored_and_sent(self, turn: Turn, before: QuestionRecord, changed: QuestionRecord, now: datetime, *,
+                               already: Callable[[QuestionRecord, Lang], Awaitable[Reply]]) -> QuestionRecord | Reply:
+        """A reply or a correction (`changed`, made from `before`) stored and its card queued for the person who asked:
+        the stored record; else what the person who pressed is told (`already`: someone came first; storage unsure)."""
         try:
-            updated = await self._questions.update(replied)
-        except ConcurrentChange:  # someone else replied first: this press made nothing
+            updated = await self._questions.update(changed)
+        except ConcurrentChange:  # someone else came first: this press made nothing
             await give_back_unused(self._limiter, self._reply_limit, turn.actor.key, now)
-            return await self._already_replied(record, turn.lang)
+            return await already(before, turn.lang)
         except DomainError:
             await give_back_unused(self._limiter, self._reply_limit, turn.actor.key, now)
             raise
@@ -755,18 +765,16 @@ class AskFlow:
         try:
             await self._notifier.notify([to_asker])
         except StorageUnavailable:
-            # Put the record back, so the headteacher can simply send the reply again (it would otherwise be
-            # "already replied" while the asker never hears it), and the press costs nothing; but only once the reply
-            # is taken back, since the write may have landed all the same.
-            unreplied = replace(updated, reply="", replied_by="", replied_at=None, replied_by_id="")
-            undo = await self._undo(to_asker, unreplied)
+            # Put the record back, so the headteacher can simply send it again (it would otherwise be "already
+            # replied" while the asker never hears it), and the press costs nothing; but only once its card is taken
+            # back, since the write may have landed all the same.
+            undo = await self._undo(to_asker, replace(before, etag=updated.etag))
             if undo is Undo.UNDONE:
                 await give_back_unused(self._limiter, self._reply_limit, turn.actor.key, now)
                 raise
             if undo is Undo.NOT_KNOWN:  # below the card, which stays as it was to press again
                 return Reply(card=error_card(self._strings, turn.lang, "error.storage_unsure"), new_message=True)
-        await self._owner_card_taken_back(updated, replier=turn.actor)
-        return await self._question_card(updated, turn.lang)
+        return updated
 
     async def _correct(self, turn: Turn, record: QuestionRecord, mark: str) -> Reply:
         """A correction of the reply that stands (`mark`): stored once, however often it is sent, the first reply kept,
@@ -784,25 +792,8 @@ class AskFlow:
         except AlreadyDone:
             await self._asker_told_again(record)
             return await self._already_corrected(record, turn.lang)
-        try:
-            updated = await self._questions.update(corrected)
-        except ConcurrentChange:  # another correction (or a rating) came first: this press made nothing
-            await give_back_unused(self._limiter, self._reply_limit, turn.actor.key, now)
-            return await self._already_corrected(record, turn.lang)
-        except DomainError:
-            await give_back_unused(self._limiter, self._reply_limit, turn.actor.key, now)
-            raise
-        to_asker = await self._to_asker(updated)
-        try:
-            await self._notifier.notify([to_asker])
-        except StorageUnavailable:  # as for a reply: the reply that stood stands again once the card is taken back
-            undo = await self._undo(to_asker, replace(record, etag=updated.etag))
-            if undo is Undo.UNDONE:
-                await give_back_unused(self._limiter, self._reply_limit, turn.actor.key, now)
-                raise
-            if undo is Undo.NOT_KNOWN:
-                return Reply(card=error_card(self._strings, turn.lang, "error.storage_unsure"), new_message=True)
-        return await self._question_card(updated, turn.lang)
+        stored = await self._stored_and_sent(turn, record, corrected, now, already=self._already_corrected)
+        return stored if isinstance(stored, Reply) else await self._question_card(stored, turn.lang)
 
     async def _already_corrected(self, record: QuestionRecord, lang: Lang) -> Reply:
         current = await self._questions.get(record.question_id)
