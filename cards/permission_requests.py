@@ -384,9 +384,10 @@ def _decided(strings: Catalogue, lang: Lang, request: PermissionRequest) -> list
 
 
 def my_requests_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[PermissionRequest, str]], *,
-                     notice: str = "", how_to_change: bool = False) -> Card:
+                     notice: str = "", how_to_change: bool = False, start: int = 0) -> Card:
     """A person's requests, newest first: each one's state, who decided it, when and why, its own card one click away,
-    and Withdraw on those still waiting; as many as fit (`MAX_LISTED` at most), then how many more there are.
+    and Withdraw on those still waiting. From the `start`th, as many as fit (`MAX_LISTED` at most); when there are
+    more, how many, and Show more for the next ones (older).
     `how_to_change`: a request sent is never edited, so how to change one (withdraw it and ask again)."""
     body: list[Element] = [heading(strings.text("perm.mine_title", lang))]
     if notice:
@@ -395,8 +396,10 @@ def my_requests_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[Pe
         body.append(text(strings.text("perm.mine_empty", lang)))
     elif how_to_change:
         body.append(text(strings.text("perm.mine_change", lang)))
+    start = min(max(start, 0), max(len(requests) - 1, 0))
     footer = [execute(strings.text("button.permission", lang), VERB_PERMISSION_FORM, shown_in(lang))]
-    for shown, (request, school) in enumerate(requests):
+    entries: list[Element] = []
+    for request, school in requests[start:]:
         items: list[Element] = [_line(strings, lang, request, school),
                                 user_text(request.purpose, limit=200, italic=True), *_decided(strings, lang, request)]
         buttons = [_see_in_full(strings, lang, request)]
@@ -404,13 +407,30 @@ def my_requests_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[Pe
             buttons.append(withdraw_button(strings, lang, {"id": request.request_id, "from": "list", **shown_in(lang)}))
         items += button_rows(buttons)
         entry = {"type": "Container", "separator": True, "items": items}
-        more = text(strings.text("perm.mine_more", lang, count=len(requests) - shown), weight="Bolder")
-        # Teams refuses a card over 28 KB: the newest first, as many as fit, and how many more there are.
-        if shown >= MAX_LISTED or card_bytes(card([*body, entry, more], footer)) > MAX_CARD_BYTES:
-            body.append(more)
+        # Teams refuses a card over 28 KB: as many as fit with the count and Show more, which opens the next ones.
+        # Show more goes below the list, not beside the form's button: the two would not fit a phone's width.
+        count = _mine_count(strings, lang, len(requests), start, len(entries) + 1)
+        more = action_set([_show_more(strings, lang, VERB_MY_REQUESTS, start + len(entries) + 1)])
+        if entries and (len(entries) >= MAX_LISTED
+                        or card_bytes(card([*body, count, *entries, entry, more], footer)) > MAX_CARD_BYTES):
             break
-        body.append(entry)
-    return card(body, footer)
+        entries.append(entry)
+    if start or start + len(entries) < len(requests):
+        body.append(_mine_count(strings, lang, len(requests), start, len(entries)))
+        if start + len(entries) < len(requests):
+            entries.append(action_set([_show_more(strings, lang, VERB_MY_REQUESTS, start + len(entries))]))
+    return card([*body, *entries], footer)
+
+
+def _mine_count(strings: Catalogue, lang: Lang, total: int, start: int, shown: int) -> Element:
+    """How many requests the person has made, and which ones this card shows."""
+    return text(strings.text("perm.mine_count", lang, count=total, first=start + 1, last=start + shown),
+                weight="Bolder")
+
+
+def _show_more(strings: Catalogue, lang: Lang, verb: str, start: int) -> Element:
+    """Show more: the list `verb` opens, from its `start`th."""
+    return execute(strings.text("perm.show_more", lang), verb, {"start": str(start), **shown_in(lang)})
 
 
 def note_input_id(request_id: str) -> str:
@@ -536,8 +556,7 @@ def register_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[Permi
     if start or start + len(entries) < len(requests):
         body += _register_more(strings, lang, len(requests), start, len(entries))
         if start + len(entries) < len(requests):
-            footer.insert(0, execute(strings.text("perm.register_show_more", lang), VERB_REGISTER,
-                                     {"start": str(start + len(entries)), **shown_in(lang)}))
+            footer.insert(0, _show_more(strings, lang, VERB_REGISTER, start + len(entries)))
     return card([*body, *entries], footer)
 
 

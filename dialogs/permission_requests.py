@@ -182,8 +182,9 @@ class RequestClick(ShownIn):
     from_: Text = Field(default="", alias="from")
 
 
-class RegisterClick(ShownIn):
-    """`permission.register`: `start` (optional, on Show more) the place in the list the card begins at."""
+class ListClick(ShownIn):
+    """`permission.register`, `permission.mine`: `start` (optional, on Show more) the place in the list the card
+    begins at."""
 
     start: Text = ""
 
@@ -271,9 +272,9 @@ class PermissionFlow:
                 cards.VERB_DECLINE: Verb(only(self.decline), DecisionClick),
                 cards.VERB_WITHDRAW: Verb(only(self.withdraw), RequestClick),
                 cards.VERB_OPEN: Verb(only(opens(self.open)), RequestClick),
-                VERB_MY_REQUESTS: Verb(only(opens(self.mine)), ShownIn),
+                VERB_MY_REQUESTS: Verb(only(opens(self.mine)), ListClick),
                 VERB_PENDING: Verb(only(opens(self.pending)), ShownIn),
-                cards.VERB_REGISTER: Verb(only(opens(self.register)), RegisterClick)}
+                cards.VERB_REGISTER: Verb(only(opens(self.register)), ListClick)}
 
     def match_text(self, turn: Turn) -> Handler | None:
         """Commands, plain requests for the form, and questions about the person's own requests, answered in the
@@ -792,19 +793,20 @@ class PermissionFlow:
     # Lists
 
     async def mine(self, turn: Turn) -> Reply:
-        """The person's own requests."""
-        return await self._mine_reply(turn)
+        """The person's own requests (from the `start`th, on Show more)."""
+        return await self._mine_reply(turn, start=_list_start(turn))
 
     async def how_to_change(self, turn: Turn) -> Reply:
         """The person's own requests, and how to change one: a request sent is never edited, so withdraw it and ask
         again."""
         return await self._mine_reply(turn, how_to_change=True)
 
-    async def _mine_reply(self, turn: Turn, *, notice: str = "", how_to_change: bool = False) -> Reply:
+    async def _mine_reply(self, turn: Turn, *, notice: str = "", how_to_change: bool = False, start: int = 0
+                          ) -> Reply:
         rows = await self._requests.list_by_requester(turn.actor)
         return Reply(card=cards.my_requests_card(self._strings, turn.lang,
                                                  [(r, self._school_name(r.school_id, turn.lang)) for r in rows],
-                                                 notice=notice, how_to_change=how_to_change))
+                                                 notice=notice, how_to_change=how_to_change, start=start))
 
     async def pending(self, turn: Turn) -> Reply:
         """What waits for this headteacher or delegate, with the decide buttons."""
@@ -848,8 +850,12 @@ class PermissionFlow:
         today = uk_today(self._clock())
         rows = [r for r in await self._requests.list_all()
                 if r.requester.tenant_id == turn.actor.tenant_id and r.is_active_on(today)]
-        start = turn.data.get("start")
-        at = int(start) if isinstance(start, str) and start.isascii() and start.isdecimal() and len(start) < 7 else 0
         return Reply(card=cards.register_card(
-            self._strings, turn.lang, [(r, self._school_name(r.school_id, turn.lang)) for r in rows], start=at))
+            self._strings, turn.lang, [(r, self._school_name(r.school_id, turn.lang)) for r in rows],
+            start=_list_start(turn)))
 
+
+def _list_start(turn: Turn) -> int:
+    """Where a list card begins: the `start` a Show more sends, 0 when there is none or it is not a small number."""
+    start = turn.data.get("start")
+    return int(start) if isinstance(start, str) and start.isascii() and start.isdecimal() and len(start) < 7 else 0

@@ -15,7 +15,8 @@ from cards.i18n import load_catalogue
 from tests.flows.conftest import text_of
 from tests.support.cards import actions
 
-# Buttons that open something named: the same thing has the same name on every card.
+# Buttons that open something named: the same thing has the same name on every card. Show more (data `start`) opens
+# the rest of the list already open on its card, so it is named for that.
 OPENERS = ("policy.sections", "permission.pending", "permission.mine", "permission.form")
 
 
@@ -23,7 +24,7 @@ def test_a_button_that_opens_the_same_thing_has_one_name_everywhere() -> None:
     titles: dict[tuple[str, str], set[str]] = defaultdict(set)
     for name, card in gallery().items():
         for action in actions(card) + [card.get("refresh", {}).get("action", {})]:
-            if action.get("verb") in OPENERS:
+            if action.get("verb") in OPENERS and "start" not in action.get("data", {}):
                 titles[(action["verb"], name.rsplit(".", 1)[1])].add(action["title"])
 
     assert len(titles) == 2 * len(OPENERS)

@@ -7,6 +7,7 @@ import asyncio
 import itertools
 import json
 import re
+from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,10 +18,11 @@ from aiohttp.test_utils import TestClient
 from app import STORE
 from bot.domain.federation import load_federation
 from bot.domain.people import Lang, Person
-from bot.domain.permission_requests import AuditEntry, PermissionRequest, decide
+from bot.domain.permission_requests import AuditEntry, PermissionRequest, RequestState, decide
 from bot.storage.permission_requests import TablePermissionRequests
+from bot.storage.tables import TableStore, service_client
 from cards.elements import MAX_CARD_BYTES, card_bytes
-from tests.support.activities import SIAN, TENANT, card_action
+from tests.support.activities import CARYS, SIAN, TENANT, card_action
 from tests.support.cards import press
 from tests.support.connector import Connector
 
@@ -63,6 +65,41 @@ async def _approved_accounts(client: TestClient, count: int) -> set[str]:
     return {request.request_id for request, _ in ids}
 
 
+@pytest.fixture
+async def forty_of_carys(azurite: str, table_prefix: str) -> AsyncIterator[set[str]]:
+    """40 requests by Carys over the years, stored before the bot starts (the ids)."""
+    async with service_client(connection_string=azurite, endpoint="", credential=None, timeout=3) as service:
+        tables = TableStore(service, prefix=table_prefix, timeout=3)
+        await tables.ensure_tables(["permissions", "permissionindex"])
+        yield await _one_persons_requests(TablePermissionRequests(tables), 40)
+
+
+async def _one_persons_requests(store: TablePermissionRequests, count: int) -> set[str]:
+    """`count` requests by Carys over the years, one in four still waiting, the rest decided; their notifications were
+    sent at the time (none owed, so none arrives while the test reads her list)."""
+    carys, head = Person(TENANT, CARYS["aadObjectId"], CARYS["name"]), Person(TENANT, SIAN["aadObjectId"], SIAN["name"])
+    asked = datetime.now(UTC) - timedelta(days=800)
+    made = []
+    for n in range(count):
+        request = PermissionRequest(
+            request_id=f"P-C{n:05d}", requester=carys, school_id="high", platform="instagram",
+            platform_other="", account_kind="new", existing_account="",
+            purpose=f"Share Year {7 + n % 5} trip {n} with parents, photos without names, weekly.",
+            audiences=("parents",), pupil_content=("work",), consent="Parents opted in on the annual form.",
+            moderator=carys.name, moderation="weekly", start=date.today() + timedelta(days=30), end=None,
+            submitted_at=asked + timedelta(days=20 * n))
+        if n % 4:
+            request = decide(request, head, FEDERATION, approve=bool(n % 2), reason="" if n % 2 else "Not for now",
+                             comment="", now=request.submitted_at + timedelta(hours=1))
+        made.append((request, AuditEntry(request.request_id, "submitted", carys.aad_object_id, carys.name,
+                                         request.submitted_at)))
+    for at in range(0, len(made), 20):
+        await asyncio.gather(*(store.create(request, audit) for request, audit in made[at:at + 20]))
+        await asyncio.gather(*(store.queued(request.request_id, request.state) for request, _ in made[at:at + 20]))
+    assert sum(request.state is RequestState.PENDING for request, _ in made) == count // 4
+    return {request.request_id for request, _ in made}
+
+
 def _pressable(card: dict[str, Any], verb: str) -> dict[str, Any] | None:
     found = [node for node in _nodes(card) if node.get("type") == "Action.Execute" and node.get("verb") == verb]
     return found[0].get("data", {}) if found else None
@@ -94,5 +131,28 @@ async def test_the_official_accounts_list_pages_through_300_accounts_within_28_k
     assert all(card_bytes(page) <= MAX_CARD_BYTES for page in pages)
     assert sorted(itertools.chain.from_iterable(shown)) == sorted(every)  # each once, none left out
     assert len(pages) > 1 and "300" in json.dumps(pages[0], ensure_ascii=False)
+    more_title = {Lang.EN: "Show more", Lang.CY: "Dangos rhagor"}[lang]
+    assert all(more_title in json.dumps(page, ensure_ascii=False) for page in pages[:-1])
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_my_requests_pages_through_40_requests(forty_of_carys: set[str], client: TestClient,
+                                                     connector: Connector, lang: Lang) -> None:
+    """A member of staff with 40 requests saw the newest 20 and "20 more (older) not shown here", with no way to
+    reach the older ones. Now the list says how many there are and 'Show more' opens the next, newest first, until
+    every one has been shown once."""
+    every = forty_of_carys
+
+    pages = [await press(client, connector, card_action(CARYS, "permission.mine", {}, connector.url,
+                                                        locale=LOCALES[lang]))]
+    while (more := _pressable(pages[-1], "permission.mine")) and len(pages) < 10:
+        pages.append(await press(client, connector, card_action(CARYS, "permission.mine", more, connector.url,
+                                                                locale=LOCALES[lang])))
+
+    shown = [list(dict.fromkeys(REQUEST_ID.findall(json.dumps(page, ensure_ascii=False)))) for page in pages]
+    assert all(card_bytes(page) <= MAX_CARD_BYTES for page in pages)
+    assert sorted(itertools.chain.from_iterable(shown)) == sorted(every)  # each once, none out of reach
+    assert list(itertools.chain.from_iterable(shown)) == sorted(every, reverse=True)  # newest first
+    assert len(pages) > 1 and "40" in json.dumps(pages[0], ensure_ascii=False)
     more_title = {Lang.EN: "Show more", Lang.CY: "Dangos rhagor"}[lang]
     assert all(more_title in json.dumps(page, ensure_ascii=False) for page in pages[:-1])
