@@ -1083,7 +1083,8 @@ async def test_my_requests_says_how_many_more_there_are_than_it_shows(bot: BotIn
 
     shown = len(set(re.findall(r'"(P-[0-9A-Z]{6})"', text_of(mine))))
     assert 0 < shown < 30
-    assert f"{30 - shown} more" in text_of(mine)
+    assert f"Your requests: 30. This card shows 1–{shown}" in text_of(mine)
+    assert verb_data(mine, "permission.mine") == {"start": str(shown), "lang": "en"}  # Show more: the older ones
     assert first.request_id in text_of(mine)  # the newest first
 
 
