@@ -230,11 +230,19 @@ async def test_a_guest_in_the_school_tenant_cannot_send_the_headteacher_a_reques
     """A guest from another organisation (the county's officer, say) sent a request, and the headteacher got Approve /
     Decline for it as for any member of staff. Now the guest is told, in her language, below the form she filled in,
     and nothing is stored or sent."""
-    connector.members[GUEST["id"]] = as_a_member(GUEST, "guest")
-    await _meet(client, connector, SIAN, GUEST)
+    await _send_is_refused(client, connector, GUEST, "guest", locale=locale, told=told, azurite=azurite,
+                           table_prefix=table_prefix)
+
+
+async def _send_is_refused(client: TestClient, connector: Connector, person: dict[str, str], role: str, *,
+                           locale: str, told: str, azurite: str, table_prefix: str) -> None:
+    """`person` (a Teams member of `role`) sends the request form: told `told` below it, in their language, and
+    nothing is stored, counted or sent to the headteacher."""
+    connector.members[person["id"]] = as_a_member(person, role)
+    await _meet(client, connector, SIAN, person)
     before = len(connector.cards(SIAN_CHAT))
 
-    refused = await _invoke(client, GUEST, "permission.submit", form(), connector, locale=locale)
+    refused = await _invoke(client, person, "permission.submit", form(), connector, locale=locale)
     await client.app[SERVICES].deliverer.drain()
 
     assert told in json.dumps(refused, ensure_ascii=False) and "permission.withdraw" not in json.dumps(refused)
@@ -793,14 +801,5 @@ async def test_a_pupil_in_the_hwb_tenant_cannot_send_the_headteacher_a_request(
     """Hwb is one tenant for every school in Wales: a pupil (Teams calls them a user, not a guest) who can open the app
     sent Siân a request to approve. With the staff list imported, Send is refused in their language, on the real
     tables; nothing is stored, counted or sent."""
-    connector.members[PUPIL["id"]] = as_a_member(PUPIL, "user")
-    await _meet(staffed, connector, SIAN, PUPIL)
-    before = len(connector.cards(SIAN_CHAT))
-
-    refused = await _invoke(staffed, PUPIL, "permission.submit", form(), connector, locale=locale)
-    await staffed.app[SERVICES].deliverer.drain()
-
-    assert told in json.dumps(refused, ensure_ascii=False) and "permission.withdraw" not in json.dumps(refused)
-    assert connector.cards(SIAN_CHAT)[before:] == []
-    for table in ("permissions", "permissionindex", "ratelimits"):
-        assert await _rows(azurite, table_prefix + table) == [], table
+    await _send_is_refused(staffed, connector, PUPIL, "user", locale=locale, told=told, azurite=azurite,
+                           table_prefix=table_prefix)
