@@ -173,6 +173,13 @@ def test_signed_off_by_a_body_asks_who_agreed_it(
         ("is there a Welsh version of this policy?", None),
         ("oes fersiwn Gymraeg o'r polisi?", None),
         ("can I get a large print version of the policy?", None),
+        # "approved this policy" is read as "approved the policy", so a cue "approved this" never matched.
+        ("which body approved this policy, was it the governors?", "agreed_by"),
+        ("the governors approved this policy?", "agreed_by"),
+        ("who gave this policy the go ahead?", "agreed_by"),
+        ("Pa gorff gytunodd ar y polisi?", "agreed_by"),
+        ("which body part can I show in photos under the policy?", None),
+        ("Pa gorff sy'n delio efo torri'r polisi?", None),
     ],
 )
 def test_more_ways_staff_ask_about_the_document(
