@@ -37,7 +37,7 @@ from bot.domain.concerns import (
     roles,
     route,
 )
-from bot.domain.directory import LineManagers, StaffDirectory, StaffMember, member_for
+from bot.domain.directory import LineManagers, StaffDirectory, StaffMember, line_manager_in, member_for
 from bot.domain.errors import (
     ConcurrentChange,
     DomainError,
@@ -74,7 +74,7 @@ from dialogs.base import (
 from dialogs.language import in_the_cards_language, in_the_listed_language, in_the_words_typed
 from dialogs.phrases import listed_in_welsh, read_phrases
 from dialogs.private import PrivateChat
-from dialogs.staff_only import refused_as
+from dialogs.staff_only import StaffList, read_once, refused_as
 
 log = logging.getLogger(__name__)
 _REFERENCE = re.compile(r"C-[A-Z0-9]{6}")
@@ -258,15 +258,17 @@ class ConcernFlow:
             return Reply(card=card)
         return await self._private_chat.send(turn, Reply(card=card), tell=False, message_id=message_id)
 
-    async def _routing(self, person: Person, subject: Subject) -> Routing:
+    async def _routing(self, person: Person, subject: Subject, staff_list: StaffList) -> Routing:
         """Who gets the report, in order, without anyone it is about (`NobodyToSendTo` when nobody is left). A line
         manager the staff list says has left is passed over for the next source's: Graph may name him for weeks after,
         and the report would be in his chat before the reminder task passed it on."""
-        staff = tuple(await self._directory.list_members())
+        staff = tuple(await staff_list())
         today = Today(self._federation, staff, subject)
         manager = None
         for source in self._managers:
-            found = await source.line_manager_of(person)
+            # The staff list as a source answers from the list already read, not from storage again.
+            found = line_manager_in(staff, person) if source is self._directory else \
+                await source.line_manager_of(person)
             if found is not None and today.still_there(found, Role.LINE_MANAGER):
                 manager = found
                 break
@@ -275,12 +277,12 @@ class ConcernFlow:
         member = member_for(staff, person)
         return route(person, subject, manager, self._federation, member.school if member else "")
 
-    async def _view(self, person: Person, kind: ReportKind, token: str) -> cards.FormView:
+    async def _view(self, person: Person, kind: ReportKind, token: str, staff_list: StaffList) -> cards.FormView:
         """What the form says for this person: who it goes to if it names nobody, and the staff to choose from."""
-        routing = await self._routing(person, Subject(kind=kind))
+        routing = await self._routing(person, Subject(kind=kind), staff_list)
         staff: tuple[tuple[str, str], ...] = ()
         if kind is ReportKind.COLLEAGUE:
-            members = await self._directory.list_members()
+            members = await staff_list()
             mine = person.aad_object_id.lower()
             school = next((m.school for m in members if m.aad_object_id == mine), None)
             others = [m for m in members if m.aad_object_id != mine]
@@ -300,7 +302,8 @@ class ConcernFlow:
         typed = turn.data.get("what") if turn.verb else (turn.text if normalise(turn.text) not in FORM_WORDS else "")
         values = {"what": typed} if isinstance(typed, str) and typed.strip() else None
         try:
-            form = cards.form_card(self._strings, turn.lang, await self._view(turn.actor, kind, token), values=values)
+            view = await self._view(turn.actor, kind, token, read_once(self._directory.list_members))
+            form = cards.form_card(self._strings, turn.lang, view, values=values)
         except NobodyToSendTo as nobody:
             form = cards.nobody_card(self._strings, turn.lang, no_chair=nobody.no_chair)
         return await self._private(turn, form, f"concern-form|{token}")
@@ -324,7 +327,8 @@ class ConcernFlow:
         the form as they left it; nothing is stored or sent."""
         if not turn.is_private:
             return Reply()
-        if refused := await refused_as(turn, self._federation, self._directory.list_members):
+        staff_list = read_once(self._directory.list_members)  # one read, whatever this Send asks of the list
+        if refused := await refused_as(turn, self._federation, staff_list):
             return Reply(card=error_card(self._strings, turn.lang, f"concern.{refused}",
                                          federation=self._federation.name(turn.lang)), new_message=True)
         texts = {key: (value.strip() if isinstance(value := turn.data.get(key), str) else "") for key in
@@ -336,24 +340,24 @@ class ConcernFlow:
         token = given or new_form_token()
         if kind is ReportKind.COLLEAGUE and texts["about"] == About.NOT_COLLEAGUE.value:
             # Not the colleagues route: the same words, on the headteacher's form, for them to check and send.
-            view = await self._view(turn.actor, ReportKind.NOT_COLLEAGUE, token)
+            view = await self._view(turn.actor, ReportKind.NOT_COLLEAGUE, token, staff_list)
             return Reply(card=cards.form_card(self._strings, turn.lang, view, values=texts, notice=self._strings.text(
                 "concern.moved_to_outside", turn.lang)))
         # The list the colleague was picked from goes with them: where it has no object ids, it is what tells the
         # people the report could go to apart from the person it is about.
         picking = kind is ReportKind.COLLEAGUE and "@" in texts["about"]
-        staff = tuple(await self._directory.list_members()) if picking else ()
+        staff = tuple(await staff_list()) if picking else ()
         about = self._about(texts["about"], staff)
         subject = Subject(typed=tuple(texts[k] for k in ("what", "since", "where", "who", "evidence")), about=about,
                           involves_manager=texts["involves_manager"] == "true", kind=kind, staff=staff)
         try:
-            routing = await self._routing(turn.actor, subject)
+            routing = await self._routing(turn.actor, subject, staff_list)
         except NobodyToSendTo as nobody:
             return Reply(card=cards.nobody_card(self._strings, turn.lang, no_chair=nobody.no_chair))
 
         async def again(*, error: str = "", notice: str = "") -> Reply:
             """The form once more, with what they typed, and why it was not sent."""
-            view = await self._view(turn.actor, kind, token)
+            view = await self._view(turn.actor, kind, token, staff_list)
             return Reply(card=cards.form_card(self._strings, turn.lang, view, values=texts, error=error,
                                               notice=notice))
 

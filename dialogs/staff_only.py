@@ -14,9 +14,23 @@ from bot.domain.federation import Federation
 from bot.domain.people import Person
 from dialogs.base import Turn
 
+StaffList = Callable[[], Awaitable[Sequence[StaffMember]]]
 
-async def not_staff(federation: Federation, person: Person,
-                    staff: Callable[[], Awaitable[Sequence[StaffMember]]]) -> bool:
+
+def read_once(read: StaffList) -> StaffList:
+    """`read` done at most once: its first answer is every later call's (a read that failed is tried again), so one
+    turn that asks several things of the staff list reads it from storage once."""
+    answer: list[Sequence[StaffMember]] = []
+
+    async def once() -> Sequence[StaffMember]:
+        if not answer:
+            answer.append(tuple(await read()))
+        return answer[0]
+
+    return once
+
+
+async def not_staff(federation: Federation, person: Person, staff: StaffList) -> bool:
     """True when the federation has a staff list and the person is neither on it nor named in its settings. Before any
     list is imported, and when storage cannot read it, nobody is turned away (as a failed guest lookup counts as
     staff): what follows then stores nothing on a fault, as every write does."""
@@ -28,8 +42,7 @@ async def not_staff(federation: Federation, person: Person,
         return False
 
 
-async def refused_as(turn: Turn, federation: Federation,
-                     staff: Callable[[], Awaitable[Sequence[StaffMember]]]) -> str | None:
+async def refused_as(turn: Turn, federation: Federation, staff: StaffList) -> str | None:
     """Why the person may not send: "guest" (a guest from another organisation, as Teams lists them) or
     "not_on_staff_list" (in the tenant, but not the federation's staff: `not_staff`); None for staff. Each flow has a
     message under its own prefix for each ("perm.guest", "concern.not_on_staff_list"...)."""
