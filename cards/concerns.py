@@ -369,7 +369,8 @@ def my_reports_card(strings: Catalogue, lang: Lang, reports: Sequence[ConcernRep
             text(strings.text("concern.mine_row", lang, ref=report.reference, when=when(report.submitted_at)),
                  weight="Bolder"),
             _state(strings, lang, report),
-            action_set([execute(strings.text("concern.show", lang), VERB_SHOW, {"ref": report.reference})])]})
+            action_set([execute(strings.text("concern.show", lang, ref=report.reference), VERB_SHOW,
+                               {"ref": report.reference})])]})
     return card(body)
 
 

@@ -280,8 +280,9 @@ def _permissions(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
                    audiences=("parents", "pupils", "public"), pupil_content=("none",), consent="", moderation="daily")
     yield "permission-for-headteacher-existing-blog", permission.approver_card(strings, lang, blog, school=school,
                                                                                today=today)
-    rows = [(pending, school), (_sample_request(RequestState.APPROVED), school),
-            (_sample_request(RequestState.DECLINED), school), (_sample_request(RequestState.WITHDRAWN), school)]
+    # A person's requests each have their own reference, as their buttons on the list are named for it.
+    rows = [(pending, school), *((replace(_sample_request(state), request_id=f"P-{code}"), school) for state, code in (
+        (RequestState.APPROVED, "2HW8RC"), (RequestState.DECLINED, "5TQ6LN"), (RequestState.WITHDRAWN, "8MV3JF")))]
     yield "my-requests", permission.my_requests_card(strings, lang, rows)
     yield "my-requests-how-to-change", permission.my_requests_card(strings, lang, rows[:2], how_to_change=True)
     all_mine = [(replace(request, request_id=f"P-{n:06d}"), school) for n, (request, _) in enumerate(rows * 9)]

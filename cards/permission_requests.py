@@ -304,13 +304,15 @@ def status_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *, s
     return card(body, actions)
 
 
-def withdraw_button(strings: Catalogue, lang: Lang, data: Mapping[str, Any]) -> Element:
+def withdraw_button(strings: Catalogue, lang: Lang, data: Mapping[str, Any], *, listed: bool = False) -> Element:
     """Withdraw, asking first: a request withdrawn is off the decider's list for good, and asking again is the whole
     form again, so a slip of the thumb should not do it. Teams opens the question below the button, with the one
-    button that withdraws (the same verb and data as before)."""
+    button that withdraws (the same verb and data as before). `listed`: on a list of requests, named for its request
+    (a screen reader lists the buttons alone)."""
     confirm = {"type": "AdaptiveCard", "body": [text(strings.text("perm.withdraw_confirm", lang))],
                "actions": [execute(strings.text("perm.withdraw_yes", lang), VERB_WITHDRAW, data, style="destructive")]}
-    return {"type": "Action.ShowCard", "title": strings.text("perm.withdraw", lang), "card": confirm}
+    title = strings.text("perm.withdraw_listed", lang, id=data["id"]) if listed else strings.text("perm.withdraw", lang)
+    return {"type": "Action.ShowCard", "title": title, "card": confirm}
 
 
 def _next_step(strings: Catalogue, lang: Lang, request: PermissionRequest) -> list[Element]:
@@ -343,12 +345,15 @@ def approver_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *,
 
 
 def _decision_buttons(strings: Catalogue, lang: Lang, request: PermissionRequest, data: Mapping[str, Any],
-                      today: date) -> list[Element]:
-    """Approve and Decline; Decline alone once every day asked for has passed (an approval would be backdated)."""
-    buttons = [execute(strings.text("perm.decline", lang), VERB_DECLINE, data, style="destructive",
-                       associated_inputs="auto")]
+                      today: date, *, listed: bool = False) -> list[Element]:
+    """Approve and Decline; Decline alone once every day asked for has passed (an approval would be backdated).
+    `listed`: on the pending list, named for their request (a screen reader lists the buttons alone)."""
+    def title(key: str) -> str:
+        return strings.text(f"{key}_listed", lang, id=request.request_id) if listed else strings.text(key, lang)
+
+    buttons = [execute(title("perm.decline"), VERB_DECLINE, data, style="destructive", associated_inputs="auto")]
     if not approval_problem(request, today):
-        buttons.insert(0, execute(strings.text("perm.approve", lang), VERB_APPROVE, data, style="positive",
+        buttons.insert(0, execute(title("perm.approve"), VERB_APPROVE, data, style="positive",
                                   associated_inputs="auto"))
     return buttons
 
@@ -404,7 +409,8 @@ def my_requests_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[Pe
                                 user_text(request.purpose, limit=200, italic=True), *_decided(strings, lang, request)]
         buttons = [_see_in_full(strings, lang, request)]
         if request.state is RequestState.PENDING:
-            buttons.append(withdraw_button(strings, lang, {"id": request.request_id, "from": "list", **shown_in(lang)}))
+            buttons.append(withdraw_button(strings, lang, {"id": request.request_id, "from": "list", **shown_in(lang)},
+                                           listed=True))
         items += button_rows(buttons)
         entry = {"type": "Container", "separator": True, "items": items}
         # Teams refuses a card over 28 KB: as many as fit with the count and Show more, which opens the next ones.
@@ -490,7 +496,9 @@ def cut_short_on_list(strings: Catalogue, lang: Lang, request: PermissionRequest
 
 
 def _see_in_full(strings: Catalogue, lang: Lang, request: PermissionRequest) -> Element:
-    return execute(strings.text("perm.open", lang), VERB_OPEN, {"id": request.request_id, **shown_in(lang)})
+    """The way from a list to a request's own card, named for the request."""
+    return execute(strings.text("perm.open", lang, id=request.request_id), VERB_OPEN,
+                   {"id": request.request_id, **shown_in(lang)})
 
 
 def _problem(strings: Catalogue, lang: Lang, problem: str) -> list[Element]:
@@ -510,9 +518,9 @@ def _in_full(strings: Catalogue, lang: Lang, request: PermissionRequest, school:
     items: list[Element] = [
         *details.rows,
         {"type": "Input.Text", "id": note_input_id(request.request_id), "isMultiline": True,
-         "maxLength": LIMITS["reason"], "label": strings.text("perm.reason_label", lang)},
+         "maxLength": LIMITS["reason"], "label": strings.text("perm.reason_label_listed", lang, id=request.request_id)},
         *_problem(strings, lang, problem)]
-    return [*items, *button_rows([*_decision_buttons(strings, lang, request, data, today),
+    return [*items, *button_rows([*_decision_buttons(strings, lang, request, data, today, listed=True),
                                   _see_in_full(strings, lang, request)])]
 
 

@@ -767,7 +767,7 @@ async def test_a_request_cut_short_on_the_pending_list_is_decided_only_on_its_fu
     on_list = {(a["verb"], a["data"].get("id")): a["title"] for a in actions(listed)}
     # The long request's last words are not on the list: no decision there, only the way to the whole request.
     assert "Pupils' faces are never shown." not in text_of(listed)
-    assert on_list[("permission.open", long_id)] == "See full request"
+    assert on_list[("permission.open", long_id)] == f"See {long_id} in full"
     assert ("permission.approve", long_id) not in on_list and ("permission.decline", long_id) not in on_list
     assert f"reason_{long_id}" not in {i["id"] for i in _inputs(listed)}
     # Shown whole, the other keeps its decision on the list.
@@ -1101,7 +1101,9 @@ async def test_each_request_on_my_requests_opens_its_own_card_with_withdraw_whil
 
     opens = {a["data"]["id"]: a for a in actions(listed) if a.get("verb") == "permission.open"}
     assert set(opens) == {waiting_id, declined_id}
-    assert {a["title"] for a in opens.values()} == {strings.text("perm.open", lang)}
+    # Each named for its request: a screen reader lists the buttons without the rows they sit in.
+    assert {request_id: a["title"] for request_id, a in opens.items()} == {
+        request_id: strings.text("perm.open", lang, id=request_id) for request_id in (waiting_id, declined_id)}
     for request_id, withdraw in ((waiting_id, True), (declined_id, False)):
         opened = await bot.clicks(CARYS, "permission.open", opens[request_id]["data"], lang=Lang.EN)
         assert opened.new_message  # the list stays to come back to
@@ -1342,9 +1344,11 @@ async def test_withdraw_asks_are_you_sure_before_a_request_leaves_the_headteache
     status = await bot.clicks(CARYS, "permission.submit", _form(), lang=lang)
     listed = await bot.clicks(CARYS, "permission.mine", verb_data(status.card or {}, "permission.mine"), lang=lang)
 
-    for card in (status.card or {}, listed.card or {}):
+    request_id = verb_data(status.card or {}, "permission.withdraw")["id"]
+    for card, title in ((status.card or {}, strings.text("perm.withdraw", lang)),
+                        (listed.card or {}, strings.text("perm.withdraw_listed", lang, id=request_id))):
         first = _shown_at_first(card)
-        [opens] = [a for a in first if a["title"] == strings.text("perm.withdraw", lang)]
+        [opens] = [a for a in first if a["title"] == title]
         assert opens["type"] == "Action.ShowCard" and "permission.withdraw" not in {a.get("verb") for a in first}
         assert json.dumps(strings.text("perm.withdraw_confirm", lang), ensure_ascii=False) in text_of(opens["card"])
         assert [(a["title"], a["verb"]) for a in actions(opens["card"])] == [
