@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -60,9 +61,27 @@ def plain_text(value: str, *, size: str = "Default", weight: str = "Default", co
     return {"type": "RichTextBlock", "inlines": [run]}
 
 
+# Characters markdown, autolinks and mentions do nothing with, besides letters, digits and single spaces: a title
+# made of only these shows as written in a TextBlock too. (A colon only before a space or at the end: ":x:" may be an
+# emoji.)
+_INERT_PUNCTUATION = frozenset(" '’-–,·()?")
+
+
+def _inert_as_markdown(value: str) -> bool:
+    return value[:1].isalpha() and "  " not in value and all(
+        ch.isalnum() or unicodedata.category(ch)[0] == "M" or ch in _INERT_PUNCTUATION
+        or (ch == ":" and value[i + 1:i + 2] in ("", " ")) for i, ch in enumerate(value))
+
+
 def plain_heading(value: str) -> Element:
-    """A card title that carries a display name or a reference (see `plain_text`)."""
-    return plain_text(value, size="Medium", weight="Bolder")
+    """A card title that carries a display name or a reference. Only a TextBlock can be a heading (the one a screen
+    reader's list of headings finds) and a TextBlock reads markdown, so it is one only when the title is letters,
+    digits and a few marks no markdown uses (every ordinary name); anything else stays a cleaned TextRun (see
+    `plain_text`), shown as typed."""
+    cleaned = clean_user_text(value, limit=4000)
+    if _inert_as_markdown(cleaned):
+        return heading(cleaned)
+    return plain_text(cleaned, size="Medium", weight="Bolder")
 
 
 def labelled(label: str, value: str, *, limit: int = 200) -> Element:

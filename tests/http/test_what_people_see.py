@@ -153,7 +153,8 @@ async def test_the_headteachers_card_says_what_is_asked_and_flags_what_falls_sho
 
     head_card = connector.cards(SIAN_CHAT)[-1]
 
-    title = head_card["body"][0]["inlines"][0]["text"]
+    title = head_card["body"][0]["text"]
+    assert head_card["body"][0]["style"] == "heading"
     assert title == "Carys Jenkins asks to start a new Instagram account for parents"
     [flag] = [n for n in _nodes(head_card) if n.get("style") == "attention"]
     assert "Check before approving" in json.dumps(flag) and "less than every weekday" in json.dumps(flag)

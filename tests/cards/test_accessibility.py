@@ -1,0 +1,154 @@
+"""Every gallery card, in both languages, as a screen reader, a keyboard or high contrast meets it: each box and
+button says what it is for on its own, a card of any length can be found by its heading, and nothing is said by
+colour alone."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from cards.elements import heading, plain_heading
+from cards.gallery import gallery
+
+Node = Mapping[str, Any]
+
+
+def _nodes(node: Any, *, into_shown_cards: bool = True) -> Iterator[Node]:
+    """Every element and action under `node`; a Show card's own card only when `into_shown_cards`. The card's
+    `refresh` action is Teams' own, never a button."""
+    if isinstance(node, Mapping):
+        yield node
+        for key, value in node.items():
+            if key == "refresh" or (key == "card" and not into_shown_cards):
+                continue
+            yield from _nodes(value, into_shown_cards=into_shown_cards)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _nodes(value, into_shown_cards=into_shown_cards)
+
+
+def _type(node: Node) -> str:
+    return str(node.get("type", ""))
+
+
+def _is_input(node: Node) -> bool:
+    return _type(node).startswith("Input.")
+
+
+def _is_action(node: Node) -> bool:
+    return _type(node).startswith("Action.")
+
+
+def _spoken_name(node: Node) -> str:
+    """What a screen reader names a box by: its label, or a tick box's own words."""
+    return str(node.get("label") or (node.get("title") if _type(node) == "Input.Toggle" else "") or "")
+
+
+def _button_scopes(card: Node) -> Iterator[Node]:
+    """The card and each Show card's card: the buttons heard together, one list each."""
+    yield card
+    for node in _nodes(card):
+        if _type(node) == "Action.ShowCard" and isinstance(node.get("card"), Mapping):
+            yield node["card"]
+
+
+def _words(node: Node) -> str:
+    return " ".join(str(n.get("text", "")) for n in _nodes(node) if _type(n) in ("TextBlock", "TextRun"))
+
+
+def _first_shown(items: list[Node]) -> Node | None:
+    """The first thing read on a card: the first element, looking inside containers."""
+    for item in items:
+        if _type(item) == "Container":
+            inner = _first_shown(list(item.get("items", [])))
+            if inner is not None:
+                return inner
+        else:
+            return item
+    return None
+
+
+def _findings(card: Node) -> list[str]:
+    found: list[str] = []
+    for node in _nodes(card):
+        if _is_input(node):
+            if not _spoken_name(node).strip():
+                found.append(f"box {node.get('id')} has no label (heard as 'edit' alone)")
+            if (node.get("isRequired") or node.get("regex")) and not str(node.get("errorMessage", "")).strip():
+                found.append(f"box {node.get('id')} can be refused with no message saying why")
+            for choice in node.get("choices", []):
+                if not str(choice.get("title", "")).strip():
+                    found.append(f"box {node.get('id')} has a choice with no words")
+            titles = Counter(str(choice.get("title")) for choice in node.get("choices", []))
+            found += [f"box {node.get('id')} offers '{title}' twice" for title, n in titles.items() if n > 1]
+        if _is_action(node) and not str(node.get("title", "")).strip():
+            found.append(f"a {_type(node)} button has no title (heard as 'button' alone)")
+        if "selectAction" in node and not str(node["selectAction"].get("title", "")).strip():
+            found.append("a tappable part of the card has no title")
+        if _type(node) == "Image" and not str(node.get("altText", "")).strip():
+            found.append(f"image {node.get('url')} has no altText")
+        coloured = node.get("color", "default").lower() not in ("default", "accent") or (
+            _type(node) == "Container" and node.get("style", "default") in ("attention", "warning", "good"))
+        if coloured and not any(ch.isalpha() for ch in _words(node)):
+            found.append(f"a {_type(node)} says something by colour alone")
+    labels = Counter(_spoken_name(node) for node in _nodes(card) if _is_input(node))
+    found += [f"{n} boxes are all labelled '{label}'" for label, n in labels.items() if n > 1]
+    for scope in _button_scopes(card):
+        titles = Counter(str(node.get("title")) for node in _nodes(scope, into_shown_cards=False)
+                         if _is_action(node) and node is not scope)
+        found += [f"{n} buttons are all called '{title}'" for title, n in titles.items() if n > 1]
+    body = list(card.get("body", []))
+    first = _first_shown(body)
+    # A sentence or two with a button needs no heading; anything longer, or with a box to fill in, does.
+    needs_heading = len(body) > 2 or any(_is_input(n) for n in _nodes(card))
+    if needs_heading and (first is None or first.get("style") != "heading"):
+        found.append("the card does not start with a heading (a screen reader's list of headings skips it)")
+    return found
+
+
+def test_every_card_reads_well_with_a_screen_reader_and_a_keyboard() -> None:
+    cards = gallery()
+
+    found = {name: findings for name, card in cards.items() if (findings := _findings(card))}
+
+    assert len(cards) >= 200
+    assert found == {}
+
+
+def test_the_check_finds_each_kind_of_defect() -> None:
+    """Each defect the gallery check looks for, made on purpose, is found."""
+    heading = {"type": "TextBlock", "text": "Pending requests", "style": "heading"}
+
+    def built(*body: Node, actions: tuple[Node, ...] = ()) -> Node:
+        return {"type": "AdaptiveCard", "version": "1.5", "body": [heading, *body], "actions": list(actions)}
+
+    button = {"type": "Action.Execute", "title": "Approve", "verb": "x"}
+    box = {"type": "Input.Text", "id": "a", "label": "Reason"}
+
+    assert _findings(built(box, actions=(button,))) == []
+    assert _findings(built({"type": "Input.Text", "id": "a", "placeholder": "Reason"}))
+    assert _findings(built({**box, "isRequired": True}))
+    assert _findings(built(box, {**box, "id": "b"}))
+    assert _findings(built(actions=(button, button)))
+    assert _findings(built(actions=({"type": "Action.Execute", "verb": "x"},)))
+    assert _findings(built({"type": "Image", "url": "https://example.org/a.png"}))
+    assert _findings(built({"type": "Container", "style": "attention", "items": []}))
+    assert _findings(built({"type": "Input.ChoiceSet", "id": "c", "label": "Which", "choices": [
+        {"title": "One", "value": "1"}, {"title": "One", "value": "2"}]}))
+    untitled = {"type": "AdaptiveCard", "version": "1.5", "body": [{"type": "TextBlock", "text": "Pending"}, box]}
+    assert _findings(untitled)
+
+
+def test_a_title_with_a_name_is_a_heading_only_while_no_markdown_could_act_in_it() -> None:
+    """Titles that carry a display name were bold TextRuns, which a screen reader's list of headings skips: the
+    headteacher's request card and the line manager's report card had no heading. An ordinary name now makes a
+    heading; a name with anything markdown, a link or a mention could use stays a TextRun, shown as typed."""
+    assert plain_heading("Carys Jenkins asks to start a new Instagram account for parents") == heading(
+        "Carys Jenkins asks to start a new Instagram account for parents")
+    assert plain_heading("Eich adroddiad C-4QX9TB: mae Siân O'Brien-Jones wedi'i dderbyn")["style"] == "heading"
+    for name in ("**Carys** [x](https://evil.example)", "<at>Head</at>", "carys.example.com", "- Carys", "1. Carys",
+                 "Carys :fire:", "Carys_Jenkins", "Carys\nJenkins", "# Carys", "Carys `x`", "Carys@example.org"):
+        title = plain_heading(f"{name} asks to start a new Instagram account")
+        assert title["type"] == "RichTextBlock", name
+        assert title["inlines"][0]["text"].startswith(name), name
