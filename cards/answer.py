@@ -461,6 +461,20 @@ def reply_card(strings: Catalogue, lang: Lang, *, name: str, question: str, repl
     return card([*body, user_text(reply)])
 
 
+def reply_card_corrected(strings: Catalogue, lang: Lang, *, replied_by: str, question: str, reply: str,
+                         corrected_by: str, corrected_at: datetime | None) -> Card:
+    """The card that brought the first reply, as it reads once the reply is corrected: it says so, and shows the
+    corrected words in place of the mistake (a new card says so too, below)."""
+    return card([
+        plain_heading(strings.text("ask.reply_title", lang, name=replied_by)),
+        text(strings.text("ask.your_question", lang), weight="Bolder", size="Small"),
+        user_text(question, limit=MAX_QUESTION, italic=True),
+        plain_text(strings.text("ask.reply_was_corrected", lang, name=corrected_by, when=when(corrected_at)),
+                   color="Attention"),
+        text(strings.text("ask.corrected_reply", lang), weight="Bolder", size="Small"),
+        user_text(reply)])
+
+
 @dataclass(frozen=True)
 class ReviewItem:
     """One line of the review list."""

@@ -196,6 +196,9 @@ def _answer_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Iterator[tu
     yield "reply-corrected-to-asker", answer.reply_card(strings, lang, name="Mrs Siân Roberts",
                                                         question=SAMPLE_QUESTION, corrected=True,
                                                         reply=SAMPLE_CORRECTED_REPLY)
+    yield "reply-to-asker-once-corrected", answer.reply_card_corrected(
+        strings, lang, replied_by="Mrs Siân Roberts", question=SAMPLE_QUESTION, reply=SAMPLE_CORRECTED_REPLY,
+        corrected_by="Mrs Siân Roberts", corrected_at=SAMPLE_TIME)
     yield "review", answer.review_card(strings, lang, [
         answer.ReviewItem("How much annual leave?", SAMPLE_TIME, unanswered=True, question_id="Q2", waiting=True),
         answer.ReviewItem(SAMPLE_QUESTION, SAMPLE_TIME, unanswered=False, section=section.heading(lang.value)),

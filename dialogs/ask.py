@@ -21,11 +21,13 @@ from bot.domain.people import Lang, Person, StaffContact
 from bot.domain.policy_versions import PublishRefused, version_number
 from bot.domain.profiles import UserProfiles, chosen_language, preferred_language
 from bot.domain.questions import (
+    MAX_CORRECTIONS,
     MAX_REPLY,
     AlreadyDone,
     Feedback,
     QuestionLog,
     QuestionRecord,
+    TooManyCorrections,
     forget_deleted_message,
     kept_text,
     new_question_id,
@@ -601,7 +603,8 @@ class AskFlow:
         except StorageUnavailable:
             # Put the record back, so the person can simply click again (and the press costs nothing); but only once
             # the card is taken back, since the write may have landed all the same.
-            undo = await self._undo(to_owner, replace(updated, escalated_at=None, escalated_to="", escalated_to_id=""))
+            undo = await self._undo([to_owner], replace(updated, escalated_at=None, escalated_to="",
+                                                        escalated_to_id=""))
             if undo is Undo.UNDONE:
                 await give_back_unused(self._limiter, self._question_limit, turn.actor.key, now)
                 raise
@@ -638,12 +641,12 @@ class AskFlow:
         except StorageUnavailable:
             log.warning("question %s: its card to the policy owner was not queued again", record.question_id)
 
-    async def _undo(self, message: OutboundMessage, before: QuestionRecord) -> Undo:
-        """After storage did not confirm queuing `message` (a write that timed out may have landed all the same): take
-        it back, then put the record back as `before`, so nothing of an undone change reaches anyone. When it is with a
-        sender already, or storage can't say, the change stands (logged)."""
+    async def _undo(self, messages: list[OutboundMessage], before: QuestionRecord) -> Undo:
+        """After storage did not confirm queuing `messages` (a write that timed out may have landed all the same): take
+        them back, then put the record back as `before`, so nothing of an undone change reaches anyone. When one is
+        with a sender already, or storage can't say, the change stands (logged)."""
         try:
-            if not await self._notifier.take_back([message]):
+            if not await self._notifier.take_back(messages):
                 log.warning("question %s: its message is on its way, so the change stands", before.question_id)
                 return Undo.STANDS
             await self._questions.update(before)
@@ -733,7 +736,8 @@ class AskFlow:
             return await self._question_card(record, turn.lang, error=error, draft=text)
         now = self._clock()
         try:
-            replied = record.replied(turn.actor, text, now, policy_owner=self._federation.policy_owner)
+            replied = record.replied(turn.actor, text, now, policy_owner=self._federation.policy_owner,
+                                     sent_in=await self._asker_lang(record))
             await self._limiter.take(self._reply_limit, turn.actor.key, now)
         except NotAllowed:
             return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
@@ -763,7 +767,7 @@ class AskFlow:
             raise
         to_asker = await self._to_asker(updated)
         try:
-            await self._notifier.notify([to_asker])
+            await self._notifier.notify(to_asker)
         except StorageUnavailable:
             # Put the record back, so the headteacher can simply send it again (it would otherwise be "already
             # replied" while the asker never hears it), and the press costs nothing; but only once its card is taken
@@ -792,6 +796,9 @@ class AskFlow:
         except AlreadyDone:
             await self._asker_told_again(record)
             return await self._already_corrected(record, turn.lang)
+        except TooManyCorrections:
+            return await self._question_card(record, turn.lang, draft=text, correcting=True, error=self._strings.text(
+                "ask.too_many_corrections", turn.lang, count=MAX_CORRECTIONS))
         stored = await self._stored_and_sent(turn, record, corrected, now, already=self._already_corrected)
         return stored if isinstance(stored, Reply) else await self._question_card(stored, turn.lang)
 
@@ -810,27 +817,42 @@ class AskFlow:
         except StorageUnavailable:
             log.warning("question %s: its unsent card to the policy owner was not taken back", record.question_id)
 
-    async def _to_asker(self, record: QuestionRecord) -> OutboundMessage:
+    async def _asker_lang(self, record: QuestionRecord) -> Lang:
+        """The language the asker reads a new card in: the one they chose if they did (they may have switched since
+        asking), else the one their question was answered and passed on in, whatever the language of their Teams."""
+        return await chosen_language(self._profiles, record.asker) or record.lang
+
+    async def _to_asker(self, record: QuestionRecord) -> list[OutboundMessage]:
         """The reply that goes back to the person who asked (its id is fixed by the question, so queuing it again sends
-        nothing twice), in the language they chose if they did (they may have switched since asking), else the one their
-        question was answered and passed on in, whatever the language of their Teams."""
-        asker_lang = await chosen_language(self._profiles, record.asker) or record.lang
-        if record.corrected_at is not None:  # each correction its own card (and id), below the reply it corrects
-            return OutboundMessage(
+        nothing twice), in their language (`_asker_lang`). A correction is a new card (its own id, below the reply it
+        corrects), and updates the card with the first reply where it was posted, in the language it was sent in."""
+        asker_lang = await self._asker_lang(record)
+        reply_key = f"{record.question_id}|reply"
+        if record.corrected_at is None:
+            sent_in = record.reply_lang or asker_lang
+            return [OutboundMessage(recipient=record.asker, message_id=reply_key, card_key=reply_key, first_post=True,
+                                    card=cards.reply_card(self._strings, sent_in, name=record.replied_by,
+                                                          question=record.text, reply=record.reply),
+                                    created_at=self._clock(), preview=self._strings.text("notify.reply", sent_in))]
+        now = self._clock()
+        return [
+            OutboundMessage(
+                recipient=record.asker, message_id=f"{reply_key}|corrected|{record.reply_mark}", card_key=reply_key,
+                update_only=True, created_at=now,
+                card=cards.reply_card_corrected(self._strings, record.reply_lang or record.lang,
+                                                replied_by=record.replied_by, question=record.text, reply=record.reply,
+                                                corrected_by=record.corrected_by, corrected_at=record.corrected_at)),
+            OutboundMessage(
                 recipient=record.asker, message_id=f"{record.question_id}|corrected|{record.reply_mark}",
                 card=cards.reply_card(self._strings, asker_lang, name=record.corrected_by, question=record.text,
                                       reply=record.reply, corrected=True),
-                created_at=self._clock(), preview=self._strings.text("notify.correction", asker_lang))
-        return OutboundMessage(recipient=record.asker, message_id=f"{record.question_id}|reply",
-                               card=cards.reply_card(self._strings, asker_lang, name=record.replied_by,
-                                                     question=record.text, reply=record.reply),
-                               created_at=self._clock(), preview=self._strings.text("notify.reply", asker_lang))
+                created_at=now, preview=self._strings.text("notify.correction", asker_lang))]
 
     async def _asker_told_again(self, record: QuestionRecord) -> None:
         """A reply already stored: queued again for the person who asked, for a reply storage could not confirm
         (`Undo.NOT_KNOWN`). One queued or sent already is not sent twice."""
         try:
-            await self._notifier.notify([await self._to_asker(record)])
+            await self._notifier.notify(await self._to_asker(record))
         except StorageUnavailable:
             log.warning("question %s: its reply was not queued again", record.question_id)
 

@@ -39,6 +39,8 @@ class OutboundMessage:
     `preview`: the line Teams shows in the notification banner, on a lock screen and in the activity feed in place
     of "Sent a card" (in the card's language; `preview_cy` its Welsh, with `card_cy`). It never carries what the card
     keeps private: anyone near a phone can read it.
+    `update_only`: the message only updates the card with its key where that was posted (a reply card saying the reply
+    was corrected); with no place kept for it, or when Teams refuses the update, nothing is posted and it is done.
     """
 
     recipient: Person
@@ -55,6 +57,7 @@ class OutboundMessage:
     card_cy: Card | None = None
     preview: str = ""
     preview_cy: str = ""
+    update_only: bool = False
 
     def card_in(self, lang: Lang) -> Card:
         """The card to send to someone who reads `lang`."""

@@ -17,6 +17,8 @@ from bot.domain.people import Lang, Person, StaffContact
 # Azure Table string property holds 32,000 characters.
 MAX_QUESTION = 4000
 MAX_REPLY = 2000
+# Corrections one reply keeps (each one, whole): ample for mistakes, and within what one table row holds.
+MAX_CORRECTIONS = 20
 # Ids sort newest first: the first part counts down from a far-future instant.
 _FAR_FUTURE_MS = 10**13
 # How many questions the review list shows.
@@ -39,6 +41,20 @@ class AlreadyDone(Exception):
         self.what = what
         self.by = by
         self.at = at
+
+
+class TooManyCorrections(Exception):
+    """The reply was corrected as often as its record keeps (`MAX_CORRECTIONS`): this correction is not made."""
+
+
+@dataclass(frozen=True)
+class Correction:
+    """One correction of a reply: the words sent, who sent them and when."""
+
+    reply: str
+    by: str
+    by_id: str
+    at: datetime
 
 
 def kept_text(question: str) -> str:
@@ -82,6 +98,12 @@ class QuestionRecord:
     corrected_by: str = ""
     corrected_by_id: str = ""
     corrected_at: datetime | None = None
+    # Every correction, oldest first (the last is `reply`, `corrected_by`, `corrected_at`); records from before every
+    # one was kept have none (`every_correction` gives them their latest).
+    corrections: tuple[Correction, ...] = ()
+    # The language the reply's card was sent to the asker in, so a correction updates it in that language; None on
+    # records from before it was kept.
+    reply_lang: Lang | None = None
     # The version of the policy the answer came from ("" before versions were kept).
     policy_version: str = ""
     # The answer may not answer the question exactly (the nearest the policy comes); its card says so.
@@ -121,13 +143,16 @@ class QuestionRecord:
         answer); a record from before the recipient was kept went to the policy owner of the day, taken as today's."""
         return bool(self.escalated_to_id) and self.escalated_to_id != policy_owner.aad_object_id
 
-    def replied(self, person: Person, reply: str, now: datetime, *, policy_owner: StaffContact) -> QuestionRecord:
-        """The record with the reply of the person it was sent to; once only."""
+    def replied(self, person: Person, reply: str, now: datetime, *, policy_owner: StaffContact,
+                sent_in: Lang | None = None) -> QuestionRecord:
+        """The record with the reply of the person it was sent to (its card goes to the asker in `sent_in`); once
+        only."""
         if not self.sent_to(person, policy_owner=policy_owner):
             raise NotAllowed("only the person the question was sent to replies")
         if self.replied_at is not None:
             raise AlreadyDone("replied", self.replied_by, self.replied_at)
-        return replace(self, reply=reply, replied_by=person.name, replied_at=now, replied_by_id=person.aad_object_id)
+        return replace(self, reply=reply, replied_by=person.name, replied_at=now, replied_by_id=person.aad_object_id,
+                       reply_lang=sent_in)
 
     @property
     def reply_mark(self) -> str:
@@ -150,8 +175,19 @@ class QuestionRecord:
             raise NotAllowed("only the person who replied, or who holds the role, corrects a reply")
         if mark != self.reply_mark:
             raise AlreadyDone("corrected", self.corrected_by or self.replied_by, self.corrected_at or self.replied_at)
+        if len(self.every_correction) >= MAX_CORRECTIONS:
+            raise TooManyCorrections(self.question_id)
+        correction = Correction(reply, person.name, person.aad_object_id, now)
         return replace(self, reply=reply, first_reply=self.first_reply or self.reply, corrected_by=person.name,
-                       corrected_by_id=person.aad_object_id, corrected_at=now)
+                       corrected_by_id=person.aad_object_id, corrected_at=now,
+                       corrections=(*self.every_correction, correction))
+
+    @property
+    def every_correction(self) -> tuple[Correction, ...]:
+        """Every correction kept, oldest first; on a record corrected before every one was kept, the latest only."""
+        if self.corrections or self.corrected_at is None:
+            return self.corrections
+        return (Correction(self.reply, self.corrected_by, self.corrected_by_id, self.corrected_at),)
 
     def from_message(self, person: Person, message_id: str) -> bool:
         """True when it came in this person's Teams message."""

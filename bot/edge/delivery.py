@@ -280,13 +280,17 @@ class Deliverer:
         except StorageUnavailable:
             await self._release(claimed.retry_later(now, "storage unavailable"))
             return False
+        if message.update_only and slot is None:  # no card of it was kept to update: nothing to post
+            await self._done(claimed)
+            return False
         if not personal_chat(recipient.reference):
             await self._release(replace(claimed, state=DeliveryState.PENDING, next_attempt_at=now + UNREACHABLE_RETRY,
                                         last_error="recipient has not opened the bot"))
             return False
         try:
             activity_id, conversation_id = await self._send(message.card_in(recipient.lang), recipient.reference,
-                                                            slot, preview=message.preview_in(recipient.lang))
+                                                            slot, preview=message.preview_in(recipient.lang),
+                                                            post_anew=not message.update_only)
         except Exception as error:  # the connector raises many types; every one means "try again later"
             wait = retry_after(error, now)
             log.warning("proactive send failed: %s%s", type(error).__name__,
@@ -299,12 +303,15 @@ class Deliverer:
             moved = CardSlot(message.recipient, message.card_key, activity_id, conversation_id)
             if reading.slots is not None:
                 reading.slots[(message.recipient.key, message.card_key)] = moved
+        await self._done(claimed, moved)
+        return bool(activity_id) or not message.update_only
+
+    async def _done(self, claimed: OutboundMessage, moved: CardSlot | None = None) -> None:
         try:
             await self._outbox.mark_sent(claimed, slot=moved)
         except DomainError as error:
             # Teams has the message; the lease expiring would send it again, so say so loudly.
             log.error("sent but not recorded as sent: %s", type(error).__name__)
-        return True
 
     async def _release(self, message: OutboundMessage) -> None:
         try:
@@ -342,7 +349,9 @@ class Deliverer:
             log.warning("could not remember a card slot: %s", type(error).__name__)
 
     async def _send(self, card: Mapping[str, Any], reference_json: str, slot: CardSlot | None, *,
-                    preview: str = "") -> tuple[str, str]:
+                    preview: str = "", post_anew: bool = True) -> tuple[str, str]:
+        """Update the slot's card, or post the card (`post_anew`: also when the update is refused; else the id is
+        "")."""
         reference = ConversationReference().deserialize(json.loads(reference_json))
         slot_activity_id = slot.activity_id if slot is not None else ""
         result: dict[str, str] = {}
@@ -356,7 +365,9 @@ class Deliverer:
                     result["id"] = slot_activity_id
                     return
                 except Exception as error:  # the old card may be gone; post a fresh one instead
-                    log.info("update in place failed (%s); posting anew", type(error).__name__)
+                    log.info("update in place failed (%s)%s", type(error).__name__, "; posting anew" * post_anew)
+                    if not post_anew:
+                        return
                     activity.id = None
             response = await context.send_activity(activity)
             result["id"] = getattr(response, "id", "") or ""

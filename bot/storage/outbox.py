@@ -104,6 +104,7 @@ def _to_entity(message: OutboundMessage) -> dict[str, Any]:
         "CardCy": json.dumps(message.card_cy, ensure_ascii=False, separators=(",", ":")) if message.card_cy else "",
         "Preview": message.preview,
         "PreviewCy": message.preview_cy,
+        "UpdateOnly": message.update_only,
     }
 
 
@@ -124,6 +125,7 @@ def _from_entity(entity: dict[str, Any]) -> OutboundMessage:
         card_cy=json.loads(welsh) if (welsh := entity_text(entity, "CardCy")) else None,
         preview=entity_text(entity, "Preview"),
         preview_cy=entity_text(entity, "PreviewCy"),
+        update_only=entity.get("UpdateOnly") is True,
     )
 
 

@@ -5,10 +5,15 @@ a question came in, for when its asker deletes or edits it. Ids count down from 
 partition scan returns the newest first, which is the order the policy owner reads them in. A
 federation asks a few thousand questions a year: one partition is enough and keeps "newest first"
 a single ordered query.
+
+Every correction of a reply is kept on its question's row, oldest first, as JSON in `Corrections` (`Reply`, `By`,
+`ById`, `At`), appended to and never rewritten; past what one property holds it runs on in `Corrections1`,
+`Corrections2`, ... `ReplyLang` is the language the reply's card was sent to the asker in.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -18,13 +23,40 @@ from azure.core import MatchConditions
 from azure.data.tables import UpdateMode
 
 from bot.domain.people import Lang, Person
-from bot.domain.questions import Feedback, QuestionLog, QuestionRecord
+from bot.domain.questions import Correction, Feedback, QuestionLog, QuestionRecord
 from bot.storage.outbox import SENT_TABLE
 from bot.storage.outbox import TABLE as OUTBOX_TABLE
 from bot.storage.tables import TableStore, entity_etag, entity_text, entity_time, safe_key
 
 TABLE = "questions"
 PARTITION = "log"
+CORRECTIONS = "Corrections"
+# Characters of the corrections' JSON one property takes (a string property holds 32,000).
+_CHUNK = 30_000
+
+
+def _corrections_columns(corrections: Sequence[Correction]) -> dict[str, str]:
+    if not corrections:
+        return {}
+    kept = json.dumps([{"Reply": c.reply, "By": c.by, "ById": c.by_id, "At": c.at.isoformat()} for c in corrections],
+                      ensure_ascii=False)
+    chunks = [kept[start:start + _CHUNK] for start in range(0, len(kept), _CHUNK)]
+    return {CORRECTIONS + (str(n) if n else ""): chunk for n, chunk in enumerate(chunks)}
+
+
+def corrections_json(entity: dict[str, Any]) -> list[dict[str, str]]:
+    """A row's corrections as stored (`Reply`, `By`, `ById`, `At`), oldest first; none on rows without them."""
+    chunks, n = [], 0
+    while isinstance(chunk := entity.get(CORRECTIONS + (str(n) if n else "")), str) and chunk:
+        chunks.append(chunk)
+        n += 1
+    kept = json.loads("".join(chunks)) if chunks else []
+    return kept if isinstance(kept, list) else []
+
+
+def _corrections(entity: dict[str, Any]) -> tuple[Correction, ...]:
+    return tuple(Correction(str(c.get("Reply", "")), str(c.get("By", "")), str(c.get("ById", "")),
+                            datetime.fromisoformat(str(c["At"]))) for c in corrections_json(entity))
 
 
 def _to_entity(record: QuestionRecord) -> dict[str, Any]:
@@ -57,6 +89,8 @@ def _to_entity(record: QuestionRecord) -> dict[str, Any]:
         "PolicyVersion": record.policy_version,
         "Tentative": record.tentative,
         "MessageId": record.message_id,
+        "ReplyLang": record.reply_lang.value if record.reply_lang else "",
+        **_corrections_columns(record.corrections),
     }
 
 
@@ -91,6 +125,8 @@ def _from_entity(entity: dict[str, Any]) -> QuestionRecord:
         policy_version=entity_text(entity, "PolicyVersion"),
         tentative=bool(entity.get("Tentative")),
         message_id=entity_text(entity, "MessageId"),
+        corrections=_corrections(entity),
+        reply_lang=Lang(lang) if (lang := entity_text(entity, "ReplyLang")) in ("en", "cy") else None,
         etag=entity_etag(entity),
     )
 

@@ -38,7 +38,7 @@ from bot.domain.people import StaffContact
 from bot.domain.questions import QuestionRecord
 from bot.domain.text import fold
 from bot.domain.uk_time import in_uk
-from bot.storage.questions import TableQuestionLog
+from bot.storage.questions import CORRECTIONS, TableQuestionLog, corrections_json
 from bot.storage.tables import TableStore, key_value
 
 # Columns that hold JSON, shown parsed.
@@ -57,10 +57,11 @@ _REQUEST_MODERATED = _REQUEST_CONTEXT | {"Moderator", "Moderation", "Start", "En
 # What the person a question was passed to, or who replied to it, sees of it: not who asked or what they asked.
 _QUESTION_PASSED = frozenset({"AskedAt", "EscalatedAt", "EscalatedTo", "EscalatedToId", "Reply", "RepliedBy",
                               "RepliedById", "RepliedAt", "FirstReply", "CorrectedBy", "CorrectedById", "CorrectedAt",
-                              "PolicyVersion"})
+                              "Corrections", "PolicyVersion"})
 # Who replied to a question passed to someone else: not whom it was passed to either.
 _QUESTION_REPLIED = _QUESTION_PASSED - {"EscalatedTo", "EscalatedToId"}
-# Who corrected someone else's reply: not who replied first either (the words they corrected are shown).
+# Who corrected someone else's reply: not who replied first either (the words they corrected are shown), nor who else
+# corrected it (`_own_corrections`).
 _QUESTION_CORRECTED = _QUESTION_REPLIED - {"RepliedBy", "RepliedById"}
 _STAFF_MANAGED = frozenset({"Name", "School", "ManagerEmail"})
 # The content of a card queued for them: it may quote someone else (a holder's card quotes the report).
@@ -458,9 +459,35 @@ def _ordinal(place: int) -> str:
     return {0: "first", 1: "second", 2: "third"}.get(place, f"number {place + 1}")
 
 
+def _with_corrections(row: dict[str, Any]) -> dict[str, Any]:
+    """The row with its corrections (stored as JSON, in one column or several) as one list, times in UK time."""
+    kept = corrections_json(row)
+    row = {c: v for c, v in row.items() if not (c.startswith(CORRECTIONS) and c[len(CORRECTIONS):].isdigit())}
+    row.pop(CORRECTIONS, None)
+    if kept:
+        row[CORRECTIONS] = [{**c, "At": json_value(datetime.fromisoformat(c["At"]))} if c.get("At") else c
+                            for c in kept]
+    return row
+
+
+def _own_corrections(found: FoundRow, subject: DataSubject) -> FoundRow:
+    """Of a reply they corrected, who made the corrections that are not theirs, and who corrected it last when that was
+    not them, are withheld (the words of every correction are shown)."""
+    kept = found.shown.get(CORRECTIONS)
+    if isinstance(kept, list) and any(not subject.is_id(c.get("ById")) for c in kept):
+        found.withheld[CORRECTIONS] = kept
+        found.shown[CORRECTIONS] = [c if subject.is_id(c.get("ById")) else
+                                    {k: v for k, v in c.items() if k not in ("By", "ById")} for c in kept]
+    if not subject.is_id(found.shown.get("CorrectedById")):
+        for column in ("CorrectedBy", "CorrectedById"):
+            if column in found.shown:
+                found.withheld[column] = found.shown.pop(column)
+    return found
+
+
 async def _questions(store: TableStore, subject: DataSubject) -> list[FoundRow]:
     found = []
-    for row in await _rows(store, "questions"):
+    for row in map(_with_corrections, await _rows(store, "questions")):
         reference = key_value(str(row["RowKey"]))
         # One passed on before the recipient's id was kept names them only.
         passed = subject.is_id(row.get("EscalatedToId")) or (
@@ -477,9 +504,10 @@ async def _questions(store: TableStore, subject: DataSubject) -> list[FoundRow]:
         elif replied:
             found.append(_found("questions", Kind.QUESTION_REPLIED, reference, ["they replied to it"], row,
                                 _QUESTION_REPLIED))
-        elif subject.is_id(row.get("CorrectedById")):
-            found.append(_found("questions", Kind.QUESTION_REPLIED, reference, ["they corrected its reply"], row,
-                                _QUESTION_CORRECTED))
+        elif subject.is_id(row.get("CorrectedById")) or any(subject.is_id(c.get("ById"))
+                                                             for c in row.get(CORRECTIONS, [])):
+            found.append(_own_corrections(_found("questions", Kind.QUESTION_REPLIED, reference,
+                                                 ["they corrected its reply"], row, _QUESTION_CORRECTED), subject))
     return found
 
 

@@ -21,7 +21,7 @@ from bot.domain.federation import Federation
 from bot.domain.live_policy import PolicyInForce
 from bot.domain.outbox import OutboundMessage
 from bot.domain.people import Lang, Membership, Person, StaffContact
-from bot.domain.questions import MAX_QUESTION, Feedback, forget_old_questions, kept_text
+from bot.domain.questions import MAX_CORRECTIONS, MAX_QUESTION, Feedback, forget_old_questions, kept_text
 from bot.edge.teams import MAX_TEXT
 from bot.policy import PolicyIndex
 from bot.policy.loader import load_policy
@@ -75,6 +75,33 @@ async def test_a_question_the_policy_does_not_cover_goes_to_the_head_and_the_rep
     [record] = bot.store.questions.values()
     assert (record.answered, record.escalated_to_id, record.reply) == (False, SIAN.aad_object_id,
                                                                        "See the staff handbook, section 4.")
+
+
+async def test_a_reply_is_corrected_as_often_as_its_record_keeps_then_told_so_and_nothing_changes(
+        answering_bot: BotInMemory) -> None:
+    """Every correction is kept on the question's record, whole: past MAX_CORRECTIONS the box says so, in the
+    person's language, keeps what they typed, and nothing is stored or sent."""
+    bot = answering_bot
+    await bot.meets(CARYS, SIAN)
+    no_answer = await bot.says(CARYS, "How many days of annual leave do I get?")
+    await bot.clicks(CARYS, "ask.escalate", verb_data(no_answer.card or {}, "ask.escalate"))
+    [to_head] = await bot.cards_for(SIAN)
+    card = (await bot.clicks(SIAN, "ask.reply", {"q": verb_data(to_head, "ask.reply")["q"], "reply": "Twenty."})).card
+    for n in range(MAX_CORRECTIONS):
+        opened = await bot.clicks(SIAN, "ask.correct_reply", verb_data(card or {}, "ask.correct_reply"))
+        card = (await bot.clicks(SIAN, "ask.reply", {**verb_data(opened.card or {}, "ask.reply"),
+                                                     "reply": f"Correction {n + 1}."})).card
+    [before] = bot.store.questions.values()
+    to_carys = len(await bot.cards_for(CARYS))
+
+    opened = await bot.clicks(SIAN, "ask.correct_reply", verb_data(card or {}, "ask.correct_reply"), lang=Lang.CY)
+    refused = await bot.clicks(SIAN, "ask.reply", {**verb_data(opened.card or {}, "ask.reply"),
+                                                   "reply": "One more."}, lang=Lang.CY)
+
+    assert [c.reply for c in before.corrections] == [f"Correction {n + 1}." for n in range(MAX_CORRECTIONS)]
+    assert f"wedi'i gywiro {MAX_CORRECTIONS} gwaith" in text_of(refused.card) and "One more." in text_of(refused.card)
+    assert list(bot.store.questions.values()) == [before]
+    assert len(await bot.cards_for(CARYS)) == to_carys
 
 
 async def test_a_question_about_the_document_gets_the_about_card(answering_bot: BotInMemory) -> None:

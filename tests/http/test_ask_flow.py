@@ -455,3 +455,117 @@ async def test_the_review_list_offers_the_person_who_replied_a_correction(client
 
     assert verb_data(listed, "ask.correct_reply") == {"q": question}
     assert next(b for b in opened["body"] if b.get("id") == "reply")["value"] == "Twenty days."
+
+
+# The reply card Carys already has, once the reply is corrected.
+
+CARYS_CHAT = "a:personal-29:carys"
+FIXED = "Twenty-five days, as your contract says."
+# What the card with the first reply says once it is corrected, in each language.
+REPLY_WAS_CORRECTED = {"en": "Mrs Siân Roberts corrected this reply", "cy": "Mrs Siân Roberts a gywirodd yr ateb hwn"}
+
+
+def _reply_activity(connector: Connector) -> dict[str, Any]:
+    """The message that brought Carys the first reply."""
+    [sent] = [a for a in connector.sent if a["conversation"]["id"] == CARYS_CHAT and "Twenty days." in json.dumps(a)]
+    return sent
+
+
+async def _correct(client: TestClient, connector: Connector, sent: dict[str, Any], words: str,
+                   locale: str = "en-GB") -> dict[str, Any]:
+    """Siân opens Correct my reply on `sent` (the card she replied from) and sends `words`; the card she then sees."""
+    opened = await press(client, connector, card_action(SIAN, "ask.correct_reply", verb_data(sent, "ask.correct_reply"),
+                                                        connector.url, locale=locale))
+    correction = {**verb_data(opened, "ask.reply"), "reply": words}
+    return await press(client, connector, card_action(SIAN, "ask.reply", correction, connector.url, locale=locale))
+
+
+@pytest.mark.parametrize(("locale", "chooses", "sent_in", "told_in"), [
+    ("en-GB", "", "en", "en"), ("cy-GB", "", "cy", "cy"), ("en-GB", "Cymraeg", "en", "cy")],
+    ids=["English", "Welsh", "chose Welsh after the reply"])
+async def test_a_correction_updates_the_reply_card_in_the_askers_chat_in_the_language_it_was_sent_in(
+        client: TestClient, connector: Connector, locale: str, chooses: str, sent_in: str, told_in: str) -> None:
+    """Siân corrected her reply: Carys got a new card, but the card with the mistake stayed as it was above it, so
+    scrolling up she read "Twenty days." as the school's answer. Now that card is updated in place to say it was
+    corrected, with the corrected words, in the language it was sent in; and the new card still comes."""
+    _, sent = await _replied_to(client, connector, locale)
+    first = _reply_activity(connector)
+    if chooses:
+        await client.post("/api/messages", json=message(CARYS, chooses, connector.url, locale=locale))
+    cards_before = len(connector.cards(CARYS_CHAT))
+
+    await _correct(client, connector, sent, FIXED, locale)
+
+    [updated] = [a for a in connector.updated if a["id"] == first["id"]]
+    shown = json.dumps(updated["attachments"][0]["content"], ensure_ascii=False)
+    assert REPLY_WAS_CORRECTED[sent_in] in shown and FIXED in shown and "Twenty days." not in shown
+    assert QUESTION in shown
+    [told] = [json.dumps(c, ensure_ascii=False) for c in connector.cards(CARYS_CHAT)[cards_before:]]
+    assert CORRECTED["cy-GB" if told_in == "cy" else "en-GB"][2] in told and FIXED in told
+
+
+async def test_a_second_correction_updates_the_same_card_again_and_the_record_keeps_every_correction(
+        client: TestClient, connector: Connector, azurite: str, table_prefix: str) -> None:
+    """Only the first reply and the latest correction were kept: a correction in between was lost from the record."""
+    _, sent = await _replied_to(client, connector)
+    first = _reply_activity(connector)
+    corrected = await _correct(client, connector, sent, "Twenty-two days.")
+
+    await _correct(client, connector, corrected, FIXED)
+
+    updates = [json.dumps(a, ensure_ascii=False) for a in connector.updated if a["id"] == first["id"]]
+    assert len(updates) == 2 and "Twenty-two days." in updates[0] and FIXED in updates[1]
+    assert "Twenty-two days." not in updates[1]
+    [row] = await _rows(azurite, table_prefix + "questions")
+    kept = json.loads(row["Corrections"])
+    assert [(c["Reply"], c["By"], c["ById"]) for c in kept] == [
+        ("Twenty-two days.", "Mrs Siân Roberts", SIAN["aadObjectId"]), (FIXED, "Mrs Siân Roberts", SIAN["aadObjectId"])]
+    assert kept[0]["At"] < kept[1]["At"] and (row["FirstReply"], row["Reply"]) == ("Twenty days.", FIXED)
+
+
+@pytest.mark.parametrize("why", ["Teams refuses the update", "no id was kept for the card"])
+async def test_when_the_reply_card_cannot_be_updated_the_correction_still_comes_once_and_nothing_else(
+        client: TestClient, connector: Connector, azurite: str, table_prefix: str, why: str) -> None:
+    """The card with the first reply is gone from Teams, or was sent by an earlier release that kept no id for it:
+    the new card saying the reply was corrected still comes, once; nothing is posted in place of the update, and
+    nothing is left waiting to be tried again."""
+    _, sent = await _replied_to(client, connector)
+    if why.startswith("Teams"):
+        connector.fail_next_update = [404]
+    else:
+        async with TableClient.from_connection_string(azurite, table_prefix + "outbox") as outbox:
+            slots = [row async for row in outbox.list_entities() if str(row["RowKey"]).startswith("slot|")
+                     and CARYS["aadObjectId"] in str(row["PartitionKey"])]
+            assert slots, "the place of Carys's reply card was kept"
+            for row in slots:
+                await outbox.delete_entity(row["PartitionKey"], row["RowKey"])
+    cards_before = len(connector.cards(CARYS_CHAT))
+
+    await _correct(client, connector, sent, FIXED)
+    await client.app[SERVICES].deliverer.deliver_due()
+    await client.app[SERVICES].deliverer.drain()
+
+    assert connector.updated == [] and connector.fail_next_update == []
+    [told] = [json.dumps(c, ensure_ascii=False) for c in connector.cards(CARYS_CHAT)[cards_before:]]
+    assert CORRECTED["en-GB"][2] in told and FIXED in told
+    assert [r for r in await _rows(azurite, table_prefix + "outbox") if r["RowKey"].startswith("msg|")] == []
+
+
+async def test_a_reply_corrected_before_it_reached_the_asker_is_never_sent_and_the_correction_comes_alone(
+        client: TestClient, connector: Connector, azurite: str, table_prefix: str) -> None:
+    """Teams refused the reply card, so it waits to be tried again; Siân corrects it meanwhile. Carys gets the
+    correction's card only: never the mistake, nor a card posted in place of the update."""
+    question = await _passed_on(client, connector)
+    connector.fail_next = [503]
+    sent = await press(client, connector, card_action(SIAN, "ask.reply", {"q": question, "reply": "Twenty days."},
+                                                      connector.url))
+    assert connector.fail_next == [] and not [c for c in connector.cards(CARYS_CHAT) if "Twenty days." in json.dumps(c)]
+
+    await _correct(client, connector, sent, FIXED)
+    await client.app[SERVICES].deliverer.deliver_due()
+    await client.app[SERVICES].deliverer.drain()
+
+    to_carys = [json.dumps(c, ensure_ascii=False) for c in connector.cards(CARYS_CHAT)]
+    assert not [c for c in to_carys if "Twenty days." in c or REPLY_WAS_CORRECTED["en"] in c]
+    assert len([c for c in to_carys if FIXED in c and CORRECTED["en-GB"][2] in c]) == 1 and connector.updated == []
+    assert [r for r in await _rows(azurite, table_prefix + "outbox") if r["RowKey"].startswith("msg|")] == []

@@ -5,6 +5,7 @@ counts, her profile once she has left); her permission request and concern repor
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -26,6 +27,7 @@ from tests.support.faults import storage_refusing_access
 COMMAND = "erase-person"
 CARYS_EMAIL = "carys.jenkins@llanidloes.example.cymru"
 UNCOVERED = "How many days of annual leave do I get?"
+CORRECTIONS = ("See the staff handbook, section 3.", "See the staff handbook, section 4.")
 
 
 async def _rows(azurite: str, table: str) -> list[dict[str, Any]]:
@@ -57,9 +59,10 @@ async def carys_has_used_the_bot(client: TestClient, connector: Connector, tool_
     question = str(verb_data(connector.cards(CARYS_CHAT)[-1], "ask.escalate")["q"])
     await click(client, connector, CARYS, "ask.escalate", {"q": question})
     replied = await click(client, connector, SIAN, "ask.reply", {"q": question, "reply": "See the staff handbook."})
-    opened = await click(client, connector, SIAN, "ask.correct_reply", verb_data(replied, "ask.correct_reply"))
-    await click(client, connector, SIAN, "ask.reply", {**verb_data(opened, "ask.reply"),
-                                                       "reply": "See the staff handbook, section 4."})
+    for words in CORRECTIONS:
+        opened = await click(client, connector, SIAN, "ask.correct_reply", verb_data(replied, "ask.correct_reply"))
+        replied = await click(client, connector, SIAN, "ask.reply", {**verb_data(opened, "ask.reply"),
+                                                                     "reply": words})
     await client.app[SERVICES].deliverer.drain()
     tomorrow = (datetime.now(UTC).date() + timedelta(days=1)).isoformat()
     sent = await click(client, connector, CARYS, "permission.submit", {
@@ -93,6 +96,11 @@ async def test_a_leaver_s_questions_counts_and_profile_go_and_her_request_and_re
     question_ids = {str(row["RowKey"]) for row in _hers(questions_before)}
     assert [row for row in sent_before if "|corrected|" in str(row["RowKey"])], "the correction was sent to her"
     assert any(row.get("FirstReply") == "See the staff handbook." for row in questions_before)
+    [kept] = [json.loads(row["Corrections"]) for row in questions_before if row.get("Corrections")]
+    assert tuple(c["Reply"] for c in kept) == CORRECTIONS, "every correction was on the record"
+    for table in ("questions", "outbox", "outboxsent"):  # nor any reply's words, nor the card it updated
+        assert not [row for row in await _rows(azurite, table_prefix + table)
+                    if "See the staff handbook" in json.dumps(row, default=str)], table
     for table in ("outbox", "outboxsent"):  # the question's card to Siân and her reply to Carys, and their marks
         left = [row for row in await _rows(azurite, table_prefix + table)
                 if any(str(row["RowKey"]).startswith(f"{kind}|{q}|") for q in question_ids for kind in ("msg", "slot"))]

@@ -14,6 +14,8 @@ from bot.domain.errors import ConcurrentChange, RecordExists, RecordNotFound
 from bot.domain.outbox import CardSlot, OutboundMessage, Outbox
 from bot.domain.people import Lang, Person, StaffContact
 from bot.domain.questions import (
+    MAX_CORRECTIONS,
+    MAX_REPLY,
     Feedback,
     QuestionLog,
     QuestionRecord,
@@ -191,6 +193,29 @@ async def test_a_question_as_long_as_the_bot_takes_reads_back_whole(questions: Q
     await questions.add(asked)
 
     assert (await questions.get(asked.question_id)).text == asked.text
+
+
+async def test_every_correction_of_a_reply_reads_back_whole_as_many_as_are_kept(questions: QuestionLog) -> None:
+    """Each correction as long as a reply may be, with the lines and quotes a reply has: more than one table property
+    holds, kept whole, oldest first, with the language the reply's card was sent in."""
+    asked = replace(_question("How many days of annual leave do I get?"), escalated_at=NOW, escalated_to=SIAN.name,
+                    escalated_to_id=SIAN.aad_object_id)
+    await questions.add(asked)
+    owner = StaffContact(SIAN.aad_object_id, SIAN.name)
+    record = (await questions.get(asked.question_id)).replied(SIAN, "Twenty days.", NOW, policy_owner=owner,
+                                                               sent_in=Lang.CY)
+    record = await questions.update(record)
+    for n in range(MAX_CORRECTIONS):
+        words = (f'Correction {n}: "see page {n}"\n' * 100)[:MAX_REPLY]
+        record = await questions.update(record.corrected(SIAN, words, NOW + timedelta(minutes=n + 1),
+                                                         mark=record.reply_mark, policy_owner=owner))
+
+    stored = await questions.get(asked.question_id)
+
+    assert stored.corrections == record.corrections and len(stored.corrections) == MAX_CORRECTIONS
+    assert [c.at for c in stored.corrections] == [NOW + timedelta(minutes=n + 1) for n in range(MAX_CORRECTIONS)]
+    assert all(len(c.reply) == MAX_REPLY and c.by_id == SIAN.aad_object_id for c in stored.corrections)
+    assert (stored.reply_lang, stored.first_reply, stored.reply) == (Lang.CY, "Twenty days.", record.reply)
 
 
 async def test_the_questions_from_one_teams_message_are_listed_for_their_asker_only(questions: QuestionLog) -> None:

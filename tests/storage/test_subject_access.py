@@ -329,6 +329,16 @@ async def test_a_question_replied_to_by_the_policy_owner_it_was_not_passed_to_is
         assert others not in export.everything(), others
 
 
+async def _replied_twenty_days(client: TestClient, connector: Connector) -> str:
+    """Carys's question, passed to Siân, who replies "Twenty days."; its id."""
+    await say_hi(client, connector, CARYS, SIAN)
+    await client.post("/api/messages", json=message(CARYS, QUESTION, connector.url))
+    question = str(verb_data(connector.cards("a:personal-29:carys")[-1], "ask.escalate")["q"])
+    await click(client, connector, CARYS, "ask.escalate", {"q": question})
+    await click(client, connector, SIAN, "ask.reply", {"q": question, "reply": "Twenty days."})
+    return question
+
+
 async def test_a_reply_the_policy_owner_corrected_for_her_predecessor_is_listed_for_her_with_both_replies(
         client: TestClient, connector: Connector, tool_environment: None, azurite: str, table_prefix: str,
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -336,11 +346,7 @@ async def test_a_reply_the_policy_owner_corrected_for_her_predecessor_is_listed_
     the role now, corrects it. Her export lists the question with the reply as first sent, her correction and when, and
     holds back who asked, what, and who replied first."""
     former = "c0ffee00-0000-4000-8000-000000000077"
-    await say_hi(client, connector, CARYS, SIAN)
-    await client.post("/api/messages", json=message(CARYS, QUESTION, connector.url))
-    question = str(verb_data(connector.cards("a:personal-29:carys")[-1], "ask.escalate")["q"])
-    await click(client, connector, CARYS, "ask.escalate", {"q": question})
-    await click(client, connector, SIAN, "ask.reply", {"q": question, "reply": "Twenty days."})
+    question = await _replied_twenty_days(client, connector)
     async with TableClient.from_connection_string(azurite, table_prefix + "questions") as table:
         row = await table.get_entity("log", question)
         row["EscalatedToId"], row["EscalatedTo"] = former, "Mr Elis Parry"  # he had it, and replied
@@ -359,6 +365,46 @@ async def test_a_reply_the_policy_owner_corrected_for_her_predecessor_is_listed_
     assert {"Text", "ObjectId", "AskerName", "EscalatedToId", "RepliedById"} <= set(corrected["withheld_columns"])
     for others in (QUESTION, CARYS["aadObjectId"], former, "Elis Parry"):
         assert others not in export.everything(), others
+
+
+async def test_every_correction_of_a_reply_is_in_the_askers_export_and_in_each_correctors(
+        client: TestClient, connector: Connector, tool_environment: None, azurite: str, table_prefix: str,
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Siân replied "Twenty days." and corrected it twice; the question, its reply and the second correction are then
+    made Mr Elis Parry's (the policy owner before her, as if he had them). Only the first reply and the latest
+    correction were kept, so Carys's export lacked the correction in between, and Siân, no longer the latest to
+    correct it, was not found at all. Now Carys gets every correction with who made it and when; Siân gets the row with
+    her own correction, and Elis's name and id held back."""
+    former = "c0ffee00-0000-4000-8000-000000000077"
+    question = await _replied_twenty_days(client, connector)
+    for words in ("Twenty-two days.", REPLY):
+        opened = await click(client, connector, SIAN, "ask.correct_reply", {"q": question})
+        await click(client, connector, SIAN, "ask.reply", {**verb_data(opened, "ask.reply"), "reply": words})
+    async with TableClient.from_connection_string(azurite, table_prefix + "questions") as table:
+        row = await table.get_entity("log", question)
+        row["EscalatedToId"], row["EscalatedTo"] = former, "Mr Elis Parry"  # he had it, replied, and made the last
+        row["RepliedById"], row["RepliedBy"] = former, "Mr Elis Parry"      # correction
+        row["CorrectedById"], row["CorrectedBy"] = former, "Mr Elis Parry"
+        kept = json.loads(row["Corrections"])
+        kept[-1].update({"By": "Mr Elis Parry", "ById": former})
+        row["Corrections"] = json.dumps(kept)
+        await table.update_entity(row)
+
+    carys = await _export(capsys, tmp_path / "sar-carys", CARYS["aadObjectId"])
+    sian = await _export(capsys, tmp_path / "sar-sian", SIAN["aadObjectId"])
+
+    assert carys.code == 0 and sian.code == 0, carys.err + sian.err
+    [asked] = carys.rows("question they asked")
+    assert [(c["Reply"], c["By"]) for c in asked["row"]["Corrections"]] == [
+        ("Twenty-two days.", "Mrs Siân Roberts"), (REPLY, "Mr Elis Parry")]
+    assert all(c["At"].startswith(str(datetime.now(UTC).year)) for c in asked["row"]["Corrections"])
+    [corrected] = sian.rows("question they replied to")
+    assert corrected["reference"] == question and "they corrected its reply" in corrected["why"]
+    assert [c["Reply"] for c in corrected["row"]["Corrections"]] == ["Twenty-two days.", REPLY]
+    assert corrected["row"]["Corrections"][0]["ById"] == SIAN["aadObjectId"]
+    assert {"Corrections", "CorrectedBy", "CorrectedById"} <= set(corrected["withheld_columns"])
+    for others in (QUESTION, CARYS["aadObjectId"], former, "Elis Parry"):
+        assert others not in sian.everything(), others
 
 
 async def test_an_id_nothing_names_is_said_in_one_line_and_nothing_is_written(

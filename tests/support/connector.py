@@ -27,6 +27,7 @@ class Connector:
     member_lookups: list[str] = field(default_factory=list)
     members_down: bool = False
     fail_next: list[int] = field(default_factory=list)
+    fail_next_update: list[int] = field(default_factory=list)  # statuses for the next updates only (sends go on)
     retry_after: str = ""  # the Retry-After header sent with each failure, when set
     hang_next: int = 0  # how many sends to answer only after `hang_seconds` (a connector that times out)
     hang_seconds: float = 3.0
@@ -87,6 +88,8 @@ async def run_connector() -> AsyncIterator[Connector]:
         return web.json_response({"id": activity["id"]})
 
     async def update(request: web.Request) -> web.Response:
+        if connector.fail_next_update:
+            return web.json_response({"error": {"code": "NotFound"}}, status=connector.fail_next_update.pop(0))
         failure = _failure()
         if failure is not None:
             return failure
