@@ -31,6 +31,7 @@ from bot.domain.questions import (
     forget_deleted_message,
     kept_text,
     new_question_id,
+    question_followed,
     review_list,
 )
 from bot.domain.uk_time import uk_today
@@ -60,10 +61,10 @@ FOLLOW_UP_MOST_WORDS = 8
 # A follow-up's opening then at most this many words ("what about Instagram?", "and if they're over 18?") goes on
 # from the last question whatever it would get alone; a longer one only when the policy does not surely answer it.
 FOLLOW_UP_SURELY_WORDS = 3
-# How long a question is remembered as one a follow-up may go on from, and for how many people at most (this
-# instance's memory only: on another instance a follow-up is asked as it came).
+# How long after a person's last question a follow-up goes on from it. What it follows is read from the question log
+# (whichever instance answered it), and only for a message that could be a follow-up: any other question turn keeps to
+# its two storage calls.
 FOLLOW_UP_WITHIN = timedelta(minutes=30)
-LAST_QUESTIONS_REMEMBERED = 2000
 # How long "Read the policy" on a new version's card waits for this instance to switch to it (Teams waits ~15 s).
 CATCH_UP_SECONDS = 8.0
 # The staff list a not-covered question's names are looked up in is read again this often, by a background job: it
@@ -174,8 +175,6 @@ class AskFlow:
         self._reply_limit = Limit("replies", reply_limit)  # replies from the person questions are passed to
         self._clock = clock
         self._private = PrivateChat(strings=strings, notifier=notifier, profiles=profiles, clock=clock)
-        # Each person's last question and when they asked it, for a follow-up to go on from (oldest first).
-        self._last_asked: dict[str, tuple[str, datetime]] = {}
 
     def verbs(self) -> Mapping[str, Verb]:
         """The verbs of the answer cards (passing a question on, the head's question card and the review list
@@ -283,10 +282,11 @@ class AskFlow:
         """Answer a typed question from the policy, or say honestly that it does not cover it; a message of two or three
         questions gets an answer to each, one card each (an answer the one before already gave is not shown twice). An
         edited message is kept as it now reads (the edge has taken back its words before: `forget_message`)."""
-        follows = self._follows(turn)
+        follows = await self._follows(turn)
         typed = turn.text.strip()
-        asked = [f"{follows} {typed}"] if follows else _with_their_follow_ups(questions_in(typed))
-        self._remember_last(turn, follows or asked[-1])  # a follow-up goes on from the question it followed
+        if follows is not None:
+            return (await self._answer(turn, f"{follows.text} {typed}", follows_id=follows.question_id))[0]
+        asked = _with_their_follow_ups(questions_in(typed))
         if len(asked) == 1:
             return (await self._answer(turn, asked[0]))[0]
         cards_shown: list[Card] = []
@@ -304,10 +304,7 @@ class AskFlow:
         """The person deleted a Teams message, or edited it (its words first sent are taken back, whatever it now
         says): the questions kept from it go, with what is still owed about them, unless the person they were passed to
         has replied (`forget_deleted_message`); how many went. Nobody is told (Teams shows the person nothing either).
-        After a delete the last question a follow-up would go on from is forgotten too; an edited follow-up still goes
-        on from the question it followed."""
-        if not edited:
-            self._last_asked.pop(person.key, None)
+        A follow-up never goes on from a question gone this way (`question_followed`)."""
         return len(await forget_deleted_message(self._questions, person, message_id,
                                                 policy_owner=self._federation.policy_owner))
 
@@ -327,32 +324,30 @@ class AskFlow:
                 kept += 1
         return kept
 
-    def _follows(self, turn: Turn) -> str:
-        """For a follow-up ("and if they're over 18?") the person's last question, asked in the last
-        `FOLLOW_UP_WITHIN`: it is asked together with it, so it is answered (and passed on) with what it follows.
-        "" for anything else."""
+    async def _follows(self, turn: Turn) -> QuestionRecord | None:
+        """For a follow-up ("and if they're over 18?") the question it goes on from, the person's last in this
+        conversation, asked in the last `FOLLOW_UP_WITHIN` on any instance (`question_followed`): it is asked together
+        with it, so it is answered (and passed on) with what it follows. None for anything else, and when the question
+        log cannot be read (it is asked as it came)."""
         said = normalise(turn.text)
-        last = self._last_asked.get(turn.actor.key)
         after = _words_after_opener(said)
-        if (last is None or after is None or len(said.split()) > FOLLOW_UP_MOST_WORDS
-                or self._clock() - last[1] > FOLLOW_UP_WITHIN):
-            return ""
-        if after <= FOLLOW_UP_SURELY_WORDS:  # "what about Instagram?"
-            return last[0]
-        # "What if a parent tags me in a photo?" opens like a follow-up but is a question of its own: one the policy
-        # answers surely on its own is asked alone.
-        alone = self._in_force().index.answer(turn.text.strip())
-        if alone.detail or (alone.answered and not alone.tentative):
-            return ""
-        return last[0]
+        if after is None or len(said.split()) > FOLLOW_UP_MOST_WORDS or not turn.conversation:
+            return None
+        if after > FOLLOW_UP_SURELY_WORDS:
+            # "What if a parent tags me in a photo?" opens like a follow-up but is a question of its own: one the
+            # policy answers surely on its own is asked alone.
+            alone = self._in_force().index.answer(turn.text.strip())
+            if alone.detail or (alone.answered and not alone.tentative):
+                return None
+        try:
+            return await question_followed(self._questions, turn.actor, turn.conversation,
+                                           since=self._clock() - FOLLOW_UP_WITHIN)
+        except StorageUnavailable:
+            log.warning("follow-up asked as it came: the question log could not be read")
+            return None
 
-    def _remember_last(self, turn: Turn, question: str) -> None:
-        self._last_asked.pop(turn.actor.key, None)  # re-inserted last: the oldest stay first
-        self._last_asked[turn.actor.key] = (question, self._clock())
-        while len(self._last_asked) > LAST_QUESTIONS_REMEMBERED:
-            del self._last_asked[next(iter(self._last_asked))]
-
-    def _question_record(self, turn: Turn, question: str, found: Answer, policy: Policy) -> QuestionRecord | None:
+    def _question_record(self, turn: Turn, question: str, found: Answer, policy: Policy, *,
+                         follows_id: str = "") -> QuestionRecord | None:
         """The record a question is kept by, as the policy answered it; None for a question about the document itself,
         which its details answer and nothing keeps."""
         if found.detail:
@@ -365,16 +360,16 @@ class AskFlow:
             section_id=policy.section_of(passages[0].id).id if passages else "",
             passage_ids=tuple(p.id for p in passages), score=float(found.score),
             policy_version=policy.details.version, tentative=bool(passages) and found.tentative,
-            message_id=turn.message_id)
+            message_id=turn.message_id, conversation_id=turn.conversation, follows_id=follows_id)
 
-    async def _answer(self, turn: Turn, question: str) -> tuple[Reply, tuple[str, ...]]:
+    async def _answer(self, turn: Turn, question: str, *, follows_id: str = "") -> tuple[Reply, tuple[str, ...]]:
         """One question's card, with what it quotes (the passages; "about" for the document's details; nothing when the
         policy does not cover it)."""
         in_force = self._in_force()
         policy = in_force.policy
         found = in_force.index.answer(question)
         lang = Lang.CY if found.language == Lang.CY.value else turn.lang
-        record = self._question_record(turn, question, found, policy)
+        record = self._question_record(turn, question, found, policy, follows_id=follows_id)
         if record is None:  # a question about the document itself: its details answer it
             return await self.about(replace(turn, lang=lang), asked=found.detail), ("about", found.detail)
         try:

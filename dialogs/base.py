@@ -67,6 +67,9 @@ class Turn:
     # The id of the Teams message typed (for a question kept from it); `edited` when it is the message's new words.
     message_id: str = ""
     edited: bool = False
+    # The id of the Teams conversation it came in (a 1:1 chat, a group chat, a channel thread): a follow-up goes on
+    # only from a question asked in the same one.
+    conversation: str = ""
     membership: Callable[[], Awaitable[Membership]] = field(default=_not_looked_up, compare=False, repr=False)
 
     @property

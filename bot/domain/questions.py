@@ -64,8 +64,16 @@ def kept_text(question: str) -> str:
 
 def new_question_id(now: datetime) -> str:
     """A short id that sorts newest first."""
-    countdown = _FAR_FUTURE_MS - int(now.timestamp() * 1000)
-    return f"Q{countdown:013d}{secrets.token_hex(2).upper()}"
+    return f"Q{_countdown(now):013d}{secrets.token_hex(2).upper()}"
+
+
+def ids_asked_since(moment: datetime) -> str:
+    """The id every question asked at or after `moment` sorts before (ids sort newest first)."""
+    return f"Q{_countdown(moment) + 1:013d}"
+
+
+def _countdown(now: datetime) -> int:
+    return _FAR_FUTURE_MS - int(now.timestamp() * 1000)
 
 
 @dataclass(frozen=True)
@@ -111,6 +119,10 @@ class QuestionRecord:
     # The id of the Teams message it came in, so deleting or editing that message reaches it ("" on records from
     # before it was kept, and for a question that came any other way).
     message_id: str = ""
+    # The Teams conversation it was asked in, so a follow-up there can go on from it ("" on records from before it was
+    # kept, which nothing goes on from), and for a follow-up the id of the question it went on from.
+    conversation_id: str = ""
+    follows_id: str = ""
     etag: str = ""
 
     def rated(self, person: Person, feedback: Feedback) -> QuestionRecord:
@@ -253,6 +265,11 @@ class QuestionLog(Protocol):
         """The questions this person asked in this Teams message (none for an empty id)."""
         ...
 
+    async def list_asked_in(self, asker: Person, conversation_id: str, *, since: datetime) -> list[QuestionRecord]:
+        """The questions this person asked in this Teams conversation at or after `since`, newest first (none for an
+        empty conversation id)."""
+        ...
+
     async def delete(self, record: QuestionRecord, *, messages_to: Sequence[Person] = ()) -> None:
         """Delete the question's messages to these people (queued, remembered as sent, where its cards were posted),
         then the record if unchanged since read: `ConcurrentChange` otherwise; nothing happens when it is gone."""
@@ -296,6 +313,32 @@ def review_list(for_review: Sequence[QuestionRecord], *, shown: int = REVIEW_SHO
         if record.question_id not in taken and record.asker.key in last_shown:
             more[last_shown[record.asker.key]] = more.get(last_shown[record.asker.key], 0) + 1
     return ReviewList(chosen, more, len(for_review) - len(chosen))
+
+
+async def question_followed(questions: QuestionLog, asker: Person, conversation_id: str, *,
+                            since: datetime) -> QuestionRecord | None:
+    """The question a follow-up ("what about Instagram?") goes on from: the person's last question in this conversation,
+    asked at or after `since`, or, when that was itself a follow-up, the question it went on from, so every follow-up
+    goes on from the question they all follow. None when there is none, or the question followed is gone (deleted in
+    Teams, erased): its words never come back."""
+    asked = [r for r in await questions.list_asked_in(asker, conversation_id, since=since)
+             if _asked_by_in(r, asker, conversation_id) and r.asked_at >= since]
+    if not asked:
+        return None
+    last = max(asked, key=lambda r: r.asked_at)  # the first of the newest: ids sort newest first
+    if not last.follows_id:
+        return last
+    followed = next((r for r in asked if r.question_id == last.follows_id), None)
+    if followed is None:
+        try:
+            followed = await questions.get(last.follows_id)
+        except RecordNotFound:
+            return None
+    return followed if _asked_by_in(followed, asker, conversation_id) else None
+
+
+def _asked_by_in(record: QuestionRecord, asker: Person, conversation_id: str) -> bool:
+    return bool(conversation_id) and record.asker.key == asker.key and record.conversation_id == conversation_id
 
 
 async def forget_old_questions(questions: QuestionLog, *, now: datetime, months: int,

@@ -143,6 +143,12 @@ def _message_id(activity: Activity) -> str:
     return message_id if _MESSAGE_ID.match(message_id) else ""
 
 
+def _conversation_id(activity: Activity) -> str:
+    """The id of the conversation the activity came in ("" when Teams gave none)."""
+    conversation_id = activity.conversation.id if activity.conversation is not None else ""
+    return conversation_id if isinstance(conversation_id, str) else ""
+
+
 def _deleted_ids(activity: Activity) -> list[str]:
     """The ids a messageDelete names: the deleted message's (Teams' soft delete), and replyToId if a client sets it."""
     named = (activity.id, activity.reply_to_id)
@@ -359,7 +365,7 @@ class TeamsBot:
         # A Send may come as a message with a value (an old-style submit): Teams is asked who sent it as for a click.
         turn = Turn(actor=person, lang=lang, scope=self._scope(activity), text=text, verb=str(verb or ""),
                     data=value if verb else {}, files=_sent_files(activity), picture=_sent_picture(activity),
-                    message_id=_message_id(activity), edited=_edited(activity),
+                    message_id=_message_id(activity), edited=_edited(activity), conversation=_conversation_id(activity),
                     membership=partial(self._membership, context))
         if turn.edited and turn.message_id:
             await self._take_back_words_before(turn)
@@ -477,7 +483,8 @@ class TeamsBot:
             return begun
         person, lang, _ = begun
         text = words_asked(_typed_text(activity.text or ""))
-        turn = Turn(actor=person, lang=lang, scope=self._scope(activity), text=text, message_id=_message_id(activity))
+        turn = Turn(actor=person, lang=lang, scope=self._scope(activity), text=text, message_id=_message_id(activity),
+                    conversation=_conversation_id(activity))
         if (self._kept is None or not turn.message_id or len(text) > MAX_TEXT
                 or self._router.flow_for_text(turn) is not self._kept):
             return "undelete-nothing-to-keep"

@@ -700,6 +700,12 @@ class MemoryQuestionLog:
         await self._store.call()
         return [r for _, r in sorted(self._store.questions.items()) if r.from_message(asker, message_id)]
 
+    async def list_asked_in(self, asker: Person, conversation_id: str, *, since: datetime) -> list[QuestionRecord]:
+        """The questions this person asked in this conversation at or after `since`, newest first."""
+        await self._store.call()
+        return [r for _, r in sorted(self._store.questions.items()) if conversation_id
+                and r.asker.key == asker.key and r.conversation_id == conversation_id and r.asked_at >= since]
+
     async def delete(self, record: QuestionRecord, *, messages_to: Sequence[Person] = ()) -> None:
         """Delete the question's messages to these people, then the record if unchanged since read (a record
         already gone is no error)."""

@@ -1,10 +1,11 @@
 """The question log in the `questions` table.
 
 Keys: PartitionKey = "log", RowKey = question id; `MessageId` (optional, absent on older rows) names the Teams message
-a question came in, for when its asker deletes or edits it. Ids count down from a far-future instant, so a
-partition scan returns the newest first, which is the order the policy owner reads them in. A
-federation asks a few thousand questions a year: one partition is enough and keeps "newest first"
-a single ordered query.
+a question came in, for when its asker deletes or edits it; `ConversationId` (likewise) the conversation it was asked
+in, and `Follows` the question a follow-up went on from, so a follow-up reaching any instance finds what it follows.
+Ids count down from a far-future instant, so a partition scan returns the newest first, which is the order the policy
+owner reads them in, and the questions asked since a moment are one range of keys. A federation asks a few thousand
+questions a year: one partition is enough and keeps "newest first" a single ordered query.
 
 Every correction of a reply is kept on its question's row, oldest first, as JSON in `Corrections` (`Reply`, `By`,
 `ById`, `At`), appended to and never rewritten; past what one property holds it runs on in `Corrections1`,
@@ -23,7 +24,7 @@ from azure.core import MatchConditions
 from azure.data.tables import UpdateMode
 
 from bot.domain.people import Lang, Person
-from bot.domain.questions import Correction, Feedback, QuestionLog, QuestionRecord
+from bot.domain.questions import Correction, Feedback, QuestionLog, QuestionRecord, ids_asked_since
 from bot.storage.outbox import SENT_TABLE
 from bot.storage.outbox import TABLE as OUTBOX_TABLE
 from bot.storage.tables import TableStore, entity_etag, entity_text, entity_time, safe_key
@@ -91,6 +92,8 @@ def _to_entity(record: QuestionRecord) -> dict[str, Any]:
         "MessageId": record.message_id,
         "ReplyLang": record.reply_lang.value if record.reply_lang else "",
         **_corrections_columns(record.corrections),
+        "ConversationId": record.conversation_id,
+        "Follows": record.follows_id,
     }
 
 
@@ -127,6 +130,8 @@ def _from_entity(entity: dict[str, Any]) -> QuestionRecord:
         message_id=entity_text(entity, "MessageId"),
         corrections=_corrections(entity),
         reply_lang=Lang(lang) if (lang := entity_text(entity, "ReplyLang")) in ("en", "cy") else None,
+        conversation_id=entity_text(entity, "ConversationId"),
+        follows_id=entity_text(entity, "Follows"),
         etag=entity_etag(entity),
     )
 
@@ -189,6 +194,22 @@ class TableQuestionLog(QuestionLog):
                     "PartitionKey eq @pk and MessageId eq @message and ObjectId eq @object and TenantId eq @tenant",
                     parameters={"pk": PARTITION, "message": message_id, "object": asker.aad_object_id,
                                 "tenant": asker.tenant_id}):
+                rows.append(_from_entity(entity))
+        return rows
+
+    async def list_asked_in(self, asker: Person, conversation_id: str, *, since: datetime) -> list[QuestionRecord]:
+        """The questions this person asked in this conversation at or after `since`, newest first: the ids asked since
+        then are one range of the partition (the last half hour's, for a follow-up), filtered to theirs; run only for a
+        message that could be a follow-up. Rows from before `ConversationId` was kept have none, and never match."""
+        if not conversation_id:
+            return []
+        rows: list[QuestionRecord] = []
+        async with self._store.call():
+            async for entity in self._table.query_entities(
+                    "PartitionKey eq @pk and RowKey lt @since and ObjectId eq @object and TenantId eq @tenant "
+                    "and ConversationId eq @conversation",
+                    parameters={"pk": PARTITION, "since": ids_asked_since(since), "object": asker.aad_object_id,
+                                "tenant": asker.tenant_id, "conversation": conversation_id}):
                 rows.append(_from_entity(entity))
         return rows
 

@@ -126,9 +126,12 @@ class BotInMemory:
         assert self.read_reminders is not None
         return await self.read_reminders()
 
-    async def says(self, person: Person, text: str, *, lang: Lang = Lang.EN, scope: Scope = Scope.PERSONAL) -> Reply:
-        """The person types `text`."""
-        return await self.router.route(Turn(actor=person, lang=lang, scope=scope, text=text))
+    async def says(self, person: Person, text: str, *, lang: Lang = Lang.EN, scope: Scope = Scope.PERSONAL,
+                   conversation: str = "") -> Reply:
+        """The person types `text`, in `conversation` (by default their 1:1 chat with the bot, or the group chat)."""
+        conversation = conversation or (f"a:personal-{person.aad_object_id}" if scope is Scope.PERSONAL else "19:group")
+        return await self.router.route(Turn(actor=person, lang=lang, scope=scope, text=text,
+                                            conversation=conversation))
 
     async def clicks(self, person: Person, verb: str, data: Mapping[str, Any], *, lang: Lang = Lang.EN,
                      scope: Scope = Scope.PERSONAL) -> Reply:

@@ -14,8 +14,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from azure.data.tables.aio import TableClient
 
-from tests.support.activities import CARYS, SIAN, card_action, message
+from tests.support.activities import CARYS, OWAIN, SIAN, card_action, message
 from tests.support.cards import verb_data
 from tests.support.connector import Connector
 from tests.support.http import post_activity, wait_ready
@@ -95,3 +96,26 @@ async def test_request_on_one_instance_approved_on_the_other(two_bots: tuple[str
     assert sum(f"Your request {request_id} was approved" in card for card in carys) == 1
     sian = [json.dumps(card) for card in connector.cards("a:personal-29:sian")]
     assert sum(f"Request {request_id}" in card for card in sian) == 1
+
+
+async def _questions_asked(connection_string: str, prefix: str) -> list[str]:
+    async with TableClient.from_connection_string(connection_string, prefix + "questions") as table:
+        return [str(row["Text"]) async for row in table.list_entities()]
+
+
+@pytest.mark.parametrize(("person", "question", "follow_up"), [
+    (CARYS, "Can I friend a parent on Facebook?", "what about Instagram?"),
+    (OWAIN, "Ga i fod yn ffrindiau efo rhiant ar Facebook?", "a beth am Instagram?"),
+])
+async def test_a_follow_up_reaching_the_other_instance_is_asked_with_the_question_it_follows(
+        two_bots: tuple[str, str], connector: Connector, azurite: str, table_prefix: str, person: dict[str, str],
+        question: str, follow_up: str) -> None:
+    """Not "what about Instagram?" answered bare (the policy's scope sentence) because the question it follows was
+    answered by the other instance."""
+    first, second = two_bots
+    await post_activity(first, message(person, question, connector.url))
+
+    await post_activity(second, message(person, follow_up, connector.url))
+
+    await connector.wait_for_cards(f"a:personal-{person['id']}", 2)
+    assert sorted(await _questions_asked(azurite, table_prefix)) == sorted([question, f"{question} {follow_up}"])

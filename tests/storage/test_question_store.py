@@ -236,6 +236,27 @@ async def test_the_questions_from_one_teams_message_are_listed_for_their_asker_o
     assert (await questions.get(older.question_id)).message_id == ""
 
 
+async def test_the_questions_one_person_asked_in_one_conversation_since_a_moment_are_listed_newest_first(
+        questions: QuestionLog) -> None:
+    """For a follow-up: hers in this chat from the moment on (the moment itself included), not Owain's, not those in
+    another chat, not one from before conversations were kept."""
+    owain = Person(CARYS.tenant_id, "a1000000-0000-4000-8000-000000000002", "Owain Pritchard")
+    chat = "a:personal-29:carys"
+    too_early = replace(_question("Asked 31 minutes before", minutes=-31), conversation_id=chat)
+    at_the_moment = replace(_question("Asked 30 minutes before", minutes=-30), conversation_id=chat)
+    latest = replace(_question("Asked a minute before", minutes=-1), conversation_id=chat, follows_id="Q1")
+    his = replace(_question("His", minutes=-2), asker=owain, conversation_id=chat)
+    elsewhere = replace(_question("In a group chat", minutes=-3), conversation_id="19:group")
+    older = _question("Asked before conversations were kept", minutes=-4)
+    for record in (too_early, at_the_moment, latest, his, elsewhere, older):
+        await questions.add(record)
+
+    listed = await questions.list_asked_in(CARYS, chat, since=NOW - timedelta(minutes=30))
+
+    assert [replace(r, etag="") for r in listed] == [latest, at_the_moment]
+    assert await questions.list_asked_in(CARYS, "", since=NOW - timedelta(minutes=30)) == []
+
+
 async def test_a_deleted_message_takes_its_questions_and_their_queued_cards_but_not_one_the_head_replied_to(
         backend: Backend, questions: QuestionLog) -> None:
     """Passed on and still waiting: it goes, with the card queued for the headteacher; replied to: the school's record
