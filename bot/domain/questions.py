@@ -123,6 +123,9 @@ class QuestionRecord:
     # kept, which nothing goes on from), and for a follow-up the id of the question it went on from.
     conversation_id: str = ""
     follows_id: str = ""
+    # Its asker deleted (or edited) the Teams message it came in and it was kept for the school (`kept_for_the_school`):
+    # she took it back from the chat, and a follow-up never goes on from it.
+    deleted_in_teams: bool = False
     etag: str = ""
 
     def rated(self, person: Person, feedback: Feedback) -> QuestionRecord:
@@ -322,7 +325,7 @@ async def question_followed(questions: QuestionLog, asker: Person, conversation_
     goes on from the question they all follow. None when there is none, or the question followed is gone (deleted in
     Teams, erased): its words never come back."""
     asked = [r for r in await questions.list_asked_in(asker, conversation_id, since=since)
-             if _asked_by_in(r, asker, conversation_id) and r.asked_at >= since]
+             if _asked_by_in(r, asker, conversation_id) and r.asked_at >= since and not r.deleted_in_teams]
     if not asked:
         return None
     last = max(asked, key=lambda r: r.asked_at)  # the first of the newest: ids sort newest first
@@ -334,7 +337,7 @@ async def question_followed(questions: QuestionLog, asker: Person, conversation_
             followed = await questions.get(last.follows_id)
         except RecordNotFound:
             return None
-    return followed if _asked_by_in(followed, asker, conversation_id) else None
+    return followed if _asked_by_in(followed, asker, conversation_id) and not followed.deleted_in_teams else None
 
 
 def _asked_by_in(record: QuestionRecord, asker: Person, conversation_id: str) -> bool:
@@ -375,6 +378,8 @@ async def forget_deleted_message(questions: QuestionLog, asker: Person, message_
             continue
         try:
             deleted = await _deleted_unless_kept(questions, record, policy_owner)
+        except RecordNotFound:  # gone meanwhile (retention)
+            deleted = True
         except ConcurrentChange:  # rated, passed on or replied to meanwhile: judged again as it now is
             try:
                 deleted = await _deleted_unless_kept(questions, await questions.get(record.question_id), policy_owner)
@@ -387,6 +392,8 @@ async def forget_deleted_message(questions: QuestionLog, asker: Person, message_
 
 async def _deleted_unless_kept(questions: QuestionLog, record: QuestionRecord, policy_owner: StaffContact) -> bool:
     if record.kept_for_the_school:
+        if not record.deleted_in_teams:
+            await questions.update(replace(record, deleted_in_teams=True))
         return False
     await questions.delete(record, messages_to=record.messaged(policy_owner=policy_owner))
     return True

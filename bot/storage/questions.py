@@ -94,6 +94,7 @@ def _to_entity(record: QuestionRecord) -> dict[str, Any]:
         **_corrections_columns(record.corrections),
         "ConversationId": record.conversation_id,
         "Follows": record.follows_id,
+        "DeletedInTeams": record.deleted_in_teams,
     }
 
 
@@ -132,6 +133,7 @@ def _from_entity(entity: dict[str, Any]) -> QuestionRecord:
         reply_lang=Lang(lang) if (lang := entity_text(entity, "ReplyLang")) in ("en", "cy") else None,
         conversation_id=entity_text(entity, "ConversationId"),
         follows_id=entity_text(entity, "Follows"),
+        deleted_in_teams=bool(entity.get("DeletedInTeams")),
         etag=entity_etag(entity),
     )
 

@@ -6,6 +6,7 @@ one deleted in Teams."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from dialogs.ask import AskFlow
 from dialogs.base import Scope, Turn
 from tests.conftest import SharedIndexes
 from tests.support.activities import CARYS, OWAIN, TENANT
+from tests.support.counted import counted_store
 from tests.support.policies import fixture_policy
 
 REPO = Path(__file__).resolve().parents[2]
@@ -164,6 +166,25 @@ async def test_a_question_deleted_in_teams_never_comes_back_with_a_follow_up(
 
 
 @IN_EACH_LANGUAGE
+@ON_EITHER
+async def test_a_question_deleted_in_teams_but_kept_for_the_school_never_comes_back_with_a_follow_up(
+        bots: TwoInstances, question: str, follow_up: str, next_follow_up: str, lang: Lang, reached: int) -> None:
+    """The headteacher replied before she deleted it, so its record stays as the school's advice on record: still
+    she took it back from the chat, and a follow-up does not bring it back."""
+    await bots.says(0, HER, question, lang=lang, message_id="1732200000001")
+    [asked] = await bots.asked()
+    log = TableQuestionLog(bots.store)
+    await log.update(replace(asked, escalated_at=bots.clock.now, escalated_to="Mrs Siân Roberts",
+                             reply="Please don't.", replied_by="Mrs Siân Roberts", replied_at=bots.clock.now))
+    await bots.instances[0].forget_message(HER, "1732200000001")
+    bots.clock.now += timedelta(minutes=1)
+
+    await bots.says(reached, HER, follow_up, lang=lang, message_id="1732200000002")
+
+    assert await bots.texts() == [follow_up, question]
+
+
+@IN_EACH_LANGUAGE
 async def test_an_edited_follow_up_still_goes_on_from_the_question_it_followed(
         bots: TwoInstances, question: str, follow_up: str, next_follow_up: str, lang: Lang) -> None:
     """The edit takes back the follow-up's words first sent (with its record), then asks it as it now reads."""
@@ -193,3 +214,25 @@ async def test_a_follow_up_is_still_answered_when_the_question_log_cannot_be_rea
 
     assert reply.card is not None
     assert await bots.texts() == ["what about Instagram?", "Can I friend a parent on Facebook?"]
+
+
+async def test_only_a_message_that_could_be_a_follow_up_reads_the_question_log(
+        azurite: str, table_prefix: str, shared_policy_indexes: SharedIndexes) -> None:
+    """What a question turn costs the flow in storage calls (the edge adds its read of the person): an ordinary
+    question one, the write of its record; a follow-up one more, the read of the person's last half hour."""
+    policy = fixture_policy()
+    tables = ["questions", "outbox", "outboxsent", "users", "ratelimits"]
+    async with counted_store(azurite, table_prefix, tables) as (store, counts):
+        bot = TwoInstances(store, PolicyInForce(policy, shared_policy_indexes(policy)))
+        before = counts.snapshot()
+        await bot.says(0, HER, "Can I friend a parent on Facebook?", lang=Lang.EN)
+        question = counts.snapshot() - before
+        bot.clock.now += timedelta(minutes=1)
+        before = counts.snapshot()
+        await bot.says(1, HER, "what about Instagram?", lang=Lang.EN)
+        follow_up = counts.snapshot() - before
+        asked = await bot.texts()
+
+    assert question == {"POST questions": 1}
+    assert follow_up == {"GET questions": 1, "POST questions": 1}
+    assert asked == ["Can I friend a parent on Facebook? what about Instagram?", "Can I friend a parent on Facebook?"]

@@ -260,7 +260,7 @@ async def test_the_questions_one_person_asked_in_one_conversation_since_a_moment
 async def test_a_deleted_message_takes_its_questions_and_their_queued_cards_but_not_one_the_head_replied_to(
         backend: Backend, questions: QuestionLog) -> None:
     """Passed on and still waiting: it goes, with the card queued for the headteacher; replied to: the school's record
-    of the advice given, it stays until retention."""
+    of the advice given, it stays until retention, marked as deleted in Teams."""
     owner = StaffContact(SIAN.aad_object_id, SIAN.name)
     outbox = await backend.outbox()
     waiting = replace(_passed_on("How much annual leave?", asked=NOW, replied=None), message_id="m-1")
@@ -277,4 +277,6 @@ async def test_a_deleted_message_takes_its_questions_and_their_queued_cards_but_
     with pytest.raises(RecordNotFound):
         await questions.get(waiting.question_id)
     assert await backend.queued_messages() == []
-    assert (await questions.get(replied.question_id)).reply == "See the handbook."
+    stays = await questions.get(replied.question_id)
+    assert stays.reply == "See the handbook."
+    assert stays.deleted_in_teams and not replied.deleted_in_teams  # so no follow-up goes on from it
