@@ -123,27 +123,17 @@ async def test_no_follow_up_after_half_an_hour(bots: TwoInstances, question: str
 
 @IN_EACH_LANGUAGE
 @ON_EITHER
-async def test_a_follow_up_never_goes_on_from_someone_elses_question(bots: TwoInstances, question: str,
-                                                                     follow_up: str, next_follow_up: str, lang: Lang,
-                                                                     reached: int) -> None:
-    """Not even in a chat both are in."""
-    await bots.says(0, HER, question, lang=lang, conversation="19:group")
+@pytest.mark.parametrize(("follower", "asked_in", "followed_up_in"), [(HIM, "19:group", "19:group"),
+                                                                     (HER, HER_CHAT, "19:group")],
+                         ids=["someone else in a chat both are in", "she in a group chat after her 1:1 chat"])
+async def test_a_follow_up_never_goes_on_from_someone_elses_question_or_one_asked_in_another_chat(
+        bots: TwoInstances, question: str, follow_up: str, next_follow_up: str, lang: Lang, reached: int,
+        follower: Person, asked_in: str, followed_up_in: str) -> None:
+    """What she asked privately stays private, and a colleague's "what about Instagram?" is his own."""
+    await bots.says(0, HER, question, lang=lang, conversation=asked_in)
     bots.clock.now += timedelta(minutes=1)
 
-    await bots.says(reached, HIM, follow_up, lang=lang, conversation="19:group")
-
-    assert await bots.texts() == [follow_up, question]
-
-
-@IN_EACH_LANGUAGE
-@ON_EITHER
-async def test_a_follow_up_never_goes_on_from_a_question_asked_in_another_conversation(
-        bots: TwoInstances, question: str, follow_up: str, next_follow_up: str, lang: Lang, reached: int) -> None:
-    """Asked in her 1:1 chat with the bot, followed up in a group chat: what she asked privately stays private."""
-    await bots.says(0, HER, question, lang=lang)
-    bots.clock.now += timedelta(minutes=1)
-
-    await bots.says(reached, HER, follow_up, lang=lang, conversation="19:group")
+    await bots.says(reached, follower, follow_up, lang=lang, conversation=followed_up_in)
 
     assert await bots.texts() == [follow_up, question]
 
