@@ -136,6 +136,8 @@ def asks_about_own_request(said: str) -> bool:
 _CHANGE = re.compile(r"\b(change|changing|edit|editing|amend|amending|alter|altering|(?<!wedi )(?<!di )newid|"
                      r"(?<!\byn )(?<!\bn )golygu|(?<!n ei )olygu|diwygio|ddiwygio|cywiro|gywiro|addasu)\b")
 PENDING_WORDS = frozenset(read_phrases("permission-pending.txt"))
+# Why a waiting request's cards to its deciders are edited (in their messages' ids): every day asked for has passed.
+DATES_ENDED = "dates-ended"
 REGISTER_WORDS = frozenset(read_phrases("permission-register.txt"))
 # Each command answered in Welsh when it is listed in Welsh only, whatever Teams is set to.
 _IN_WELSH = listed_in_welsh("permission-form.txt", "permission-my-requests.txt", "permission-pending.txt",
@@ -260,6 +262,7 @@ class PermissionFlow:
         self._private = PrivateChat(strings=strings, notifier=notifier, profiles=profiles, clock=clock)
         self._lists_mended = False  # by this instance's first catch-up pass
         self._deciders_followed = False  # likewise: waiting requests sent to whoever decides them under its settings
+        self._dates_ended_shown: set[str] = set()  # requests whose edit this instance has queued (saves re-queuing)
 
     def verbs(self) -> Mapping[str, Verb]:
         """Every verb of the permission cards."""
@@ -343,24 +346,26 @@ class PermissionFlow:
         return AuditEntry(request.request_id, action, person.aad_object_id, person.name, self._clock(), detail)
 
     async def _tell_deciders(self, request: PermissionRequest, *, shown_to: Person | None = None,
-                             again: bool = False) -> None:
+                             again: bool = False, because: str = "") -> None:
         """Send (or update in place) the copy of each person who decides the request today; never to the requester,
         nor to `shown_to`, whose copy the click's answer has already replaced. `again`: under ids of their own, so
-        copies queued (or sent) already do not stop these."""
+        copies queued (or sent) already do not stop these. `because`: a waiting request's copies edited in place for
+        that reason (e.g. `DATES_ENDED`), under ids of their own, once each."""
         school = self._school(request.school_id)
         if school is None:
             return
         people = [p for p in self._deciders(school, request.requester)
                   if shown_to is None or p.aad_object_id != shown_to.aad_object_id]
         languages = await asyncio.gather(*(preferred_language(self._profiles, person) for person in people))
-        state, after = f"{request.request_id}|{request.state.value}", "|again" if again else ""
+        after = "|again" if again else ""
         messages = [OutboundMessage(
-            recipient=person, message_id=f"{state}|to-{person.aad_object_id}{after}",
+            recipient=person, message_id=_copy_id(request.request_id, request.state, person, because) + after,
             card=cards.approver_card(self._strings, lang, request, school=school.name(lang),
                                      today=uk_today(self._clock())),
             card_key=f"{request.request_id}|decide", created_at=self._clock(),
-            # A new request's card: nobody has a copy of it yet (a decision on it replaces this one).
-            first_post=request.state is RequestState.PENDING,
+            # A new request's card: nobody has a copy of it yet (a decision on it replaces this one). An edit of a
+            # waiting request's card is no first post: it goes in place of the copy they have.
+            first_post=request.state is RequestState.PENDING and not because,
             # What a lock screen shows: that a request waits, never who asks or what for.
             preview=self._strings.text("notify.permission_request" if request.state is RequestState.PENDING
                                        else "notify.permission_news", lang))
@@ -368,18 +373,18 @@ class PermissionFlow:
         if messages:
             await self._notifier.notify(messages)
 
-    async def _tell_deciders_it_waits(self, request: PermissionRequest) -> None:
-        """A waiting request's card to whoever decides it. If it was decided (or withdrawn) since it was read, the
-        copies saying so may have been queued before this card, which would then come last and offer Approve: they
-        are queued again, after it."""
-        await self._tell_deciders(request)
+    async def _tell_deciders_it_waits(self, request: PermissionRequest, *, because: str = "") -> None:
+        """A waiting request's card to whoever decides it (`because`: see `_tell_deciders`). If it was decided (or
+        withdrawn) since it was read, the copies saying so may have been queued before this card, which would then
+        come last and offer a decision: they are queued again, after it."""
+        await self._tell_deciders(request, because=because)
         try:
             now = await self._requests.get(request.request_id)
         except StorageUnavailable:  # rare on rare: a card clicked after a decision shows the decision
             log.warning("request %s: not read again after its card was queued", request.request_id)
             return
         if now.state is not RequestState.PENDING:
-            await self._tell_deciders(now, again=True)
+            await self._tell_deciders(now, again=True, because=because)
 
     async def _recall_from_former_deciders(self, request: PermissionRequest) -> None:
         """Copies of the request's card not yet delivered to someone who no longer decides it (the settings named
@@ -387,6 +392,19 @@ class PermissionFlow:
         school = self._school(request.school_id)
         keep = self._deciders(school, request.requester) if school else []
         await self._notifier.recall(f"{request.request_id}|decide", keep=keep)
+
+    async def _take_back_dates_ended(self, request: PermissionRequest, shown_to: Person | None) -> None:
+        """The edit saying the dates have ended, still queued for `shown_to` (Teams refused it, say), whose card the
+        click's answer has replaced with the decision: sent after it, it would put the waiting request back there.
+        There is none to look for while a day asked for is still ahead."""
+        school = self._school(request.school_id)
+        if shown_to is None or school is None or not request.dates_ended_by(uk_today(self._clock())):
+            return
+        await self._notifier.take_back([
+            OutboundMessage(recipient=person, card={},
+                            message_id=_copy_id(request.request_id, RequestState.PENDING, person, DATES_ENDED))
+            for person in self._deciders(school, request.requester)
+            if person.aad_object_id == shown_to.aad_object_id])
 
     async def _reachable(self, person: Person) -> bool:
         try:
@@ -593,6 +611,23 @@ class PermissionFlow:
             log.warning("waiting requests not checked against today's deciders: %s", type(error).__name__)
         self._deciders_followed = True
 
+    async def show_dates_ended(self) -> int:
+        """The periodic pass: the copies, to the headteacher and any delegate, of each waiting request whose dates
+        have ended (UK day) are edited in place once to say so, with Decline and no Approve (an approval would be
+        refused). Their message ids are fixed by request and person, so two instances at once, or a pass after a
+        restart, queue one edit of each copy; an edit Teams refuses stays queued and is tried again; storage down: the
+        next pass queues what this one could not. The requester is told nothing new: her request still waits, and a
+        decline reaches her with its reason. Returns how many requests' copies were queued."""
+        today = uk_today(self._clock())
+        waiting = await self._requests.list_pending([s.school_id for s in self._federation.schools])
+        ended = [r for r in waiting if r.dates_ended_by(today) and r.request_id not in self._dates_ended_shown]
+        for request in ended:
+            await self._tell_deciders_it_waits(request, because=DATES_ENDED)
+            self._dates_ended_shown.add(request.request_id)
+        if ended:
+            log.info("the dates of %d waiting permission request(s) have ended: their cards say so", len(ended))
+        return len(ended)
+
     async def _mend_lists(self) -> None:
         """Put back on the lists any request a fault left off them; storage down: the next pass tries again."""
         try:
@@ -728,10 +763,11 @@ class PermissionFlow:
     async def _notify_settled(self, request: PermissionRequest, *, shown_to: Person | None = None,
                               requester_reads: Lang | None = None) -> None:
         """Queue the requester's messages and the deciders' copies, side by side; copies still owed to anyone who no
-        longer decides it are taken back."""
+        longer decides it, and the dates-ended edit still owed to `shown_to`, are taken back."""
         await asyncio.gather(self._tell_requester(request, requester_reads),
                              self._tell_deciders(request, shown_to=shown_to),
-                             self._recall_from_former_deciders(request))
+                             self._recall_from_former_deciders(request),
+                             self._take_back_dates_ended(request, shown_to))
 
     async def _tell_requester(self, request: PermissionRequest, reads: Lang | None = None) -> None:
         requester = request.requester
@@ -853,6 +889,11 @@ class PermissionFlow:
         return Reply(card=cards.register_card(
             self._strings, turn.lang, [(r, self._school_name(r.school_id, turn.lang)) for r in rows],
             start=_list_start(turn)))
+
+
+def _copy_id(request_id: str, state: RequestState, person: Person, because: str = "") -> str:
+    """The id of a message with a decider's copy of the request's card in that state (`because`: an edit of it)."""
+    return f"{request_id}|{state.value}|to-{person.aad_object_id}" + (f"|{because}" if because else "")
 
 
 def _list_start(turn: Turn) -> int:
