@@ -62,6 +62,11 @@ def check_federation_command(argv: list[str]) -> int:
     print(f"  school holidays: {len(holidays)} listed, {min(h.first for h in holidays)} to "
           f"{max(h.last for h in holidays)}" if holidays else
           "  school holidays: none listed (working days for reminders skip only weekends and bank holidays)")
+    everyone = {school.school_id for school in federation.schools}
+    for holiday in holidays:
+        if not holiday.closes_all(everyone):  # the rest close every school
+            span = f"{holiday.first}" + (f" to {holiday.last}" if holiday.last != holiday.first else "")
+            print(f"    {', '.join(holiday.schools)} only: {span}" + (f" ({holiday.name})" if holiday.name else ""))
     for warning in _warnings(federation, uk_today(datetime.now(UTC))):
         print(f"warning: {warning}", file=sys.stderr)
     return 0
@@ -76,9 +81,22 @@ def _warnings(federation: Federation, today: date) -> list[str]:
         said.append("no chair of governors is named: a headteacher's own concern report has nobody to go to, and one "
                     'about a headteacher cannot go to the governors; add "chair_of_governors" with its '
                     '"aad_object_id", "name" and "email"')
-    last = max((h.last for h in federation.school_holidays), default=None)
-    if last is not None and last < today:
-        said.append(f"school_holidays: the last one listed ended on {last}: add the coming school year's holidays "
-                    "(half terms, Christmas, Easter, summer, INSET days), or concern reminders and escalations count "
-                    "them as working days")
+    if not federation.school_holidays:
+        return said
+    add = ("add the coming school year's holidays (half terms, Christmas, Easter, summer, INSET days), or concern "
+           "reminders and escalations count them as working days")
+    last = {school.school_id: max((h.last for h in federation.school_holidays if h.closes_all([school.school_id])),
+                                  default=None) for school in federation.schools}
+    if len(set(last.values())) == 1:  # one list for every school, as before holidays could name their school
+        ended = next(iter(last.values()))
+        if ended is not None and ended < today:
+            said.append(f"school_holidays: the last one listed ended on {ended}: {add}")
+        return said
+    for school in federation.schools:
+        ended = last[school.school_id]
+        if ended is None:
+            said.append(f"school_holidays: none is listed for {school.school_id} ({school.name_en}): {add}")
+        elif ended < today:
+            said.append(f"school_holidays: the last one listed for {school.school_id} ({school.name_en}) ended on "
+                        f"{ended}: {add}")
     return said

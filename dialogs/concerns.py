@@ -404,9 +404,10 @@ class ConcernFlow:
                                                          name=report.holder.name, minutes=self._check_minutes))
         same_chain = [c.aad_object_id for c in report.chain] == [c.aad_object_id for c in routing.chain]
         left_out = routing.left_out if same_chain else ()
+        today = await self._today(report, await staff_list())
         return Reply(card=cards.receipt_card(self._strings, turn.lang, report,
                                              roles(report.chain, self._federation),
-                                             passed_up_at=report.passed_up_at(self._federation.calendar),
+                                             passed_up_at=report.passed_up_at(today.working_days(report)),
                                              left_out=left_out,
                                              holder_has_opened=await self._has_opened(report.holder, report)))
 
@@ -474,8 +475,12 @@ class ConcernFlow:
             kind = "reminder" if report.level == 0 else f"reminder-{report.level}"
         else:
             kind = _HOLDER_MESSAGE.get(report.level, f"escalated-{report.level}")
-        # The reminder says the day the report is passed up, counted from the reminder (when it was sent).
-        passed_up_at = self._federation.calendar.add_working_days(report.reminded_at or self._clock(), ESCALATE_AFTER)
+        # The reminder says the day the report is passed up, counted from the reminder (when it was sent) on the
+        # holder's working days.
+        passed_up_at = report.reminded_at or self._clock()
+        if reminder:
+            working_days = (await self._today(report)).working_days(report)
+            passed_up_at = working_days.add_working_days(passed_up_at, ESCALATE_AFTER)
         return await self._message(holder, report, kind, lambda lang: (
             cards.reminder_card(self._strings, lang, report, passed_up_at=passed_up_at) if reminder
             else cards.holder_card(self._strings, lang, report, self._as_person(report, holder))),
@@ -705,9 +710,9 @@ class ConcernFlow:
 
     async def check_reports(self) -> int:
         """Queue the messages a fault left owed; then remind a holder once after two working days unacknowledged
-        (whether it was sent to them or passed up to them) and pass it up two more later: working days of the
-        federation's calendar (no weekend, bank holiday or school holiday). Safe on many instances; returns how many
-        reports were reminded or passed up."""
+        (whether it was sent to them or passed up to them) and pass it up two more later: the holder's working days
+        (no weekend, bank holiday, or school holiday of their school). Safe on many instances; returns how many reports
+        were reminded or passed up."""
         await self._catch_up()
         done = 0
         now = self._clock()
@@ -715,7 +720,7 @@ class ConcernFlow:
         for stored in await self._reports.list_open():
             today = await self._today(stored, staff)
             report = stored.as_of(today)
-            due = report.due(now, self._federation.calendar)
+            due = report.due(now, today.working_days(report))
             try:
                 passed = report.passed_on(today, now)
                 if passed != report:  # its holder has left: on at once, not after the reminders

@@ -184,7 +184,7 @@ class ReadingFlow:
         version = pointer.version
         now = self._clock()
         due = reminders_due(await self._reads.list_asked(version), await self._directory.list_members(),
-                            await self._reads.list_confirmed(version), now, self._federation.calendar)
+                            await self._reads.list_confirmed(version), now, self._federation)
         if not due:
             return 0
         policy, changes = await self._stored(version)

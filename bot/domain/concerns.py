@@ -368,6 +368,17 @@ class Today:
             return self.headteacher
         return self.federation.chair_of_governors if post is Role.CHAIR else None
 
+    def working_days(self, report: ConcernReport) -> SchoolCalendar:
+        """The working days of whoever must act on the report, its holder: the school holidays of the schools they
+        work at (those they head, and their school on the staff list; for a line manager the list does not know, the
+        reporter's school), every school's for the chair of governors, who serves them all."""
+        holder = report.holder
+        if posts(report, self.federation)[report.level] is Role.CHAIR:
+            return self.federation.calendar
+        row = next((m for m in self.staff if _listed_as(m, holder)), None)
+        schools = self.federation.schools_of(holder, row.school if row else "")
+        return self.federation.calendar_for(schools or ((self.school_id,) if self.school_id else ()))
+
     def still_there(self, contact: StaffContact, post: Role) -> bool:
         """A headteacher or chair while the settings name them in that post; a line manager while on the staff list
         (or named in the settings; an empty list says nobody has left).
@@ -641,8 +652,8 @@ class ConcernReport:
             else None
 
     def due(self, now: datetime, school_calendar: SchoolCalendar) -> str:
-        """What the reminder task owes this report now: "remind" its holder two working days after they got it,
-        "escalate" two more after that, or ""."""
+        """What the reminder task owes this report now, on its holder's working days (`school_calendar`): "remind"
+        its holder two working days after they got it, "escalate" two more after that, or ""."""
         since = self.waiting_since
         if since is None:
             return ""
@@ -655,7 +666,7 @@ class ConcernReport:
 
     def passed_up_at(self, school_calendar: SchoolCalendar) -> datetime | None:
         """When the reminder task passes it up if nobody acknowledges it (once reminded, from the reminder; before,
-        the earliest it can be); None when nothing is waiting or nobody comes next."""
+        the earliest it can be), on its holder's working days; None when nothing is waiting or nobody comes next."""
         since = self.waiting_since
         if since is None or self.next_up is None:
             return None

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -51,13 +51,28 @@ class Federation:
     schools: tuple[School, ...]
     policy_owner: StaffContact
     chair_of_governors: StaffContact | None = None
-    # The days both schools are closed besides weekends and bank holidays: not working days for reminders.
+    # The days a school is closed besides weekends and bank holidays (each naming its schools, or none for all): not
+    # working days for the reminders of its staff.
     school_holidays: tuple[SchoolHoliday, ...] = ()
 
     @property
     def calendar(self) -> SchoolCalendar:
-        """The federation's working days: weekdays, less bank holidays and the school holidays."""
-        return SchoolCalendar(self.school_holidays)
+        """The federation's working days: weekdays, less bank holidays and the school holidays of every school (the
+        chair of governors', and anyone's whose school is not known)."""
+        return self.calendar_for(())
+
+    def calendar_for(self, schools: Iterable[str]) -> SchoolCalendar:
+        """The working days of someone at these schools (ids): a school holiday is a day off only when it closes every
+        one of them, so an executive head of two schools works while either is open. No known school: the
+        federation's."""
+        known = {s.school_id for s in self.schools}
+        at = (set(schools) & known) or known
+        return SchoolCalendar(tuple(h for h in self.school_holidays if h.closes_all(at)))
+
+    def schools_of(self, contact: StaffContact, listed_at: str = "") -> tuple[str, ...]:
+        """The schools someone works at: those they head, and `listed_at` (their school on the staff list)."""
+        headed = [s.school_id for s in self.schools if s.headteacher.aad_object_id == contact.aad_object_id.lower()]
+        return tuple(dict.fromkeys([*headed, *([listed_at] if listed_at else [])]))
 
     def name(self, lang: Lang) -> str:
         """The federation's name in a language."""
@@ -156,9 +171,31 @@ def _day(raw: dict[str, Any], key: str, where: str) -> date:
     raise FederationConfigError(f"{where}.{key}: {value!r} is not a date written YYYY-MM-DD (2026-10-26)")
 
 
-def _school_holidays(raw: Any) -> tuple[SchoolHoliday, ...]:
-    """The `school_holidays` list: each {"from": "2026-10-26", "to": "2026-10-30", "name": "..."}; "to" left out is
-    one day (an INSET day)."""
+def _holiday_schools(raw: dict[str, Any], where: str, schools: Sequence[School]) -> tuple[str, ...]:
+    """The ids of the schools a holiday closes, named by id, English or Welsh name (any case); none: every school."""
+    if "schools" not in raw:
+        return ()
+    named = raw["schools"]
+    if not isinstance(named, list):
+        raise FederationConfigError(f'{where}.schools: expected a list of schools, such as ["{schools[-1].school_id}"]')
+    if not named:
+        raise FederationConfigError(f'{where}.schools: name at least one school, or leave "schools" out for a day '
+                                    "every school is closed")
+    ids: list[str] = []
+    for index, name in enumerate(named):
+        school = next((s for s in schools if isinstance(name, str) and name.strip().casefold() in
+                       {s.school_id.casefold(), s.name_en.casefold(), s.name_cy.casefold()}), None)
+        if school is None:
+            raise FederationConfigError(
+                f"{where}.schools[{index}]: {name!r} is not a school of the federation: give its id "
+                f"({', '.join(s.school_id for s in schools)}), English name or Welsh name, as under \"schools\"")
+        ids.append(school.school_id)
+    return tuple(dict.fromkeys(ids))
+
+
+def _school_holidays(raw: Any, schools: Sequence[School]) -> tuple[SchoolHoliday, ...]:
+    """The `school_holidays` list: each {"from": "2026-10-26", "to": "2026-10-30", "name": "...", "schools": [...]};
+    "to" left out is one day (an INSET day), "schools" left out is every school."""
     if raw is None:
         return ()
     if not isinstance(raw, list):
@@ -173,7 +210,8 @@ def _school_holidays(raw: Any) -> tuple[SchoolHoliday, ...]:
         if last < first:
             raise FederationConfigError(f'{where}: "to" ({last}) is before "from" ({first})')
         name = item.get("name", "")
-        holidays.append(SchoolHoliday(first, last, name if isinstance(name, str) else ""))
+        holidays.append(SchoolHoliday(first, last, name if isinstance(name, str) else "",
+                                      _holiday_schools(item, where, schools)))
     return tuple(holidays)
 
 
@@ -213,7 +251,7 @@ def parse_federation(raw: Any) -> Federation:
         schools=tuple(schools),
         policy_owner=_contact(raw.get("policy_owner"), "policy_owner"),
         chair_of_governors=_contact(chair, "chair_of_governors") if chair is not None else None,
-        school_holidays=_school_holidays(raw.get("school_holidays")),
+        school_holidays=_school_holidays(raw.get("school_holidays"), schools),
     )
 
 

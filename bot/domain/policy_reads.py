@@ -13,8 +13,8 @@ from datetime import datetime
 from typing import Protocol
 
 from bot.domain.directory import StaffMember
-from bot.domain.federation import School
-from bot.domain.people import Person
+from bot.domain.federation import Federation, School
+from bot.domain.people import Person, StaffContact
 from bot.domain.school_calendar import SchoolCalendar
 
 REMINDER_SCHOOL_DAYS = 5
@@ -56,13 +56,18 @@ def still_to_ask(staff: Sequence[StaffMember], asked: Iterable[AskedStaff]) -> l
 
 
 def reminders_due(asked: Iterable[AskedStaff], staff: Sequence[StaffMember], confirmed: Iterable[Confirmation],
-                  now: datetime, calendar: SchoolCalendar) -> list[AskedStaff]:
-    """Those to remind now: due, still on the staff list (someone who left is not chased), once per person."""
-    on_list = {m.aad_object_id.lower() for m in staff if m.aad_object_id}
+                  now: datetime, federation: Federation) -> list[AskedStaff]:
+    """Those to remind now: due on the school days of their own school (on the staff list now; the schools they head
+    too), still on the staff list (someone who left is not chased), once per person."""
+    on_list = {m.aad_object_id.lower(): m for m in staff if m.aad_object_id}
     done = {c.person.aad_object_id.lower() for c in confirmed}
     due: dict[str, AskedStaff] = {}
     for a in asked:
-        if a.reminder_due(now, done, calendar) and a.object_id.lower() in on_list:
+        member = on_list.get(a.object_id.lower())
+        if member is None:
+            continue
+        schools = federation.schools_of(StaffContact(member.aad_object_id, member.name), member.school)
+        if a.reminder_due(now, done, federation.calendar_for(schools)):
             due.setdefault(a.object_id.lower(), a)
     return list(due.values())
 

@@ -7,6 +7,7 @@ cannot be worked out: those since 2020 are listed below, and one proclaimed late
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
@@ -68,14 +69,20 @@ def bank_holidays(year: int) -> frozenset[date]:
 
 @dataclass(frozen=True)
 class SchoolHoliday:
-    """Days the school is closed, from `first` to `last` inclusive, as the settings name them."""
+    """Days a school is closed, from `first` to `last` inclusive, as the settings name them; `schools` are the ids of
+    the schools it closes, none for every school of the federation."""
 
     first: date
     last: date
     name: str = ""
+    schools: tuple[str, ...] = ()
 
     def __contains__(self, day: object) -> bool:
         return isinstance(day, date) and self.first <= day <= self.last
+
+    def closes_all(self, schools: Iterable[str]) -> bool:
+        """True when it closes every one of these schools (by id)."""
+        return not self.schools or set(schools) <= set(self.schools)
 
 
 @dataclass(frozen=True)

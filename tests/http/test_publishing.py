@@ -17,10 +17,11 @@ from azure.data.tables.aio import TableClient
 from app import SERVICES, STORE
 from bot.domain.directory import StaffMember, read_staff_csv
 from bot.domain.errors import StorageUnavailable
-from bot.domain.federation import load_federation
+from bot.domain.federation import Federation, load_federation, parse_federation
 from bot.domain.outbox import QueueingNotifier
 from bot.domain.people import Person
 from bot.domain.profiles import UserProfile
+from bot.domain.uk_time import in_uk
 from bot.settings import Settings
 from bot.storage.directory import TableStaffDirectory
 from bot.storage.outbox import TableOutbox
@@ -84,9 +85,10 @@ async def _preview(bot: TestClient, connector: Connector, files: FileServer, doc
     return connector.cards(CHAT[user["id"]])[-1]
 
 
-def _reading(store: TableStore, now: datetime | None = None) -> ReadingFlow:
+def _reading(store: TableStore, now: datetime | None = None, federation: Federation | None = None) -> ReadingFlow:
     directory = TableStaffDirectory(store)
-    return ReadingFlow(strings=load_catalogue(), federation=load_federation(REPO / "config" / "federation.local.json"),
+    return ReadingFlow(strings=load_catalogue(),
+                       federation=federation or load_federation(REPO / "config" / "federation.local.json"),
                        versions=TablePolicyVersions(store), reads=TablePolicyReads(store), directory=directory,
                        notifier=QueueingNotifier(TableOutbox(store)), profiles=TableUserProfiles(store),
                        clock=(lambda: now) if now else (lambda: datetime.now(UTC)))
@@ -339,6 +341,31 @@ async def test_one_reminder_after_five_school_days_to_those_who_have_not_confirm
     assert four_days == 0 and later == 0 and sum(a_week) == 4
     assert reminded == {"Carys Jenkins": 0, "Owain Pritchard": 1, "Siân Roberts": 1, "Gareth Hughes": 1,
                         "Ffion Morgan": 1}
+
+
+async def test_the_reminder_waits_for_the_school_days_of_the_school_of_the_person_reminded(
+        bot: TestClient, connector: Connector, files: FileServer, tmp_path: Path) -> None:
+    """An INSET day of the primary school in the five school days: the primary's staff are reminded a school day
+    later, the high school's (and the executive head of both) on the fifth. Before, one list served both schools and
+    nobody was reminded on the fifth day."""
+    await _hi(bot, connector, *STAFF)
+    await _publish_revised(bot, connector, files, tmp_path)
+    store = bot.app[STORE]
+    await _reading(store).check_campaigns()  # everyone asked (it also runs in the background)
+    asked_at = (await TablePolicyReads(store).list_asked("2"))[0].asked_at
+    inset = in_uk(CALENDAR.add_working_days(asked_at, 1)).date()  # whatever bank holiday falls in between
+    raw = json.loads((REPO / "config" / "federation.local.json").read_text(encoding="utf-8"))
+    federation = parse_federation({**raw, "school_holidays": [
+        {"from": inset.isoformat(), "schools": ["Ysgol Gynradd Llanidloes"], "name": "INSET day"}]})
+
+    on_the_fifth = await _reading(store, CALENDAR.add_working_days(asked_at, 5) + timedelta(minutes=1),
+                                  federation).remind()
+    reminded_first = {a.name for a in await TablePolicyReads(store).list_asked("2") if a.reminded_at is not None}
+    on_the_sixth = await _reading(store, CALENDAR.add_working_days(asked_at, 6) + timedelta(minutes=1),
+                                  federation).remind()
+
+    assert reminded_first == {"Carys Jenkins", "Siân Roberts", "Gareth Hughes"}
+    assert (on_the_fifth, on_the_sixth) == (3, 2)
 
 
 async def _staff_list(bot: TestClient, edit: Callable[[str], str]) -> None:

@@ -13,7 +13,7 @@ from aiohttp.test_utils import TestClient
 
 from app import SERVICES
 from bot.domain.directory import read_staff_csv
-from bot.domain.federation import load_federation
+from bot.domain.federation import Federation, load_federation
 from bot.domain.outbox import Notifier, QueueingNotifier
 from bot.storage.concerns import TableConcernReports
 from bot.storage.directory import TableStaffDirectory
@@ -87,10 +87,13 @@ def shows(cards: Sequence[Mapping[str, Any]], text: str) -> bool:
     return any(text in json.dumps(card, ensure_ascii=False) for card in cards)
 
 
-def concern_flow(store: TableStore, now: datetime, notifier: Notifier | None = None) -> ConcernFlow:
-    """The concern flow on these tables with its clock stopped at `now` (for reminders and escalations)."""
+def concern_flow(store: TableStore, now: datetime, notifier: Notifier | None = None, *,
+                 federation: Federation | None = None) -> ConcernFlow:
+    """The concern flow on these tables with its clock stopped at `now` (for reminders and escalations), under the
+    fictional federation's settings unless `federation` is given."""
     directory = TableStaffDirectory(store)
-    return ConcernFlow(strings=load_catalogue(), federation=load_federation(REPO / "config" / "federation.local.json"),
+    return ConcernFlow(strings=load_catalogue(),
+                       federation=federation or load_federation(REPO / "config" / "federation.local.json"),
                        reports=TableConcernReports(store), directory=directory, managers=[directory],
                        notifier=notifier or QueueingNotifier(TableOutbox(store)),
                        profiles=TableUserProfiles(store), limiter=TableRateLimiter(store), report_limit=5,

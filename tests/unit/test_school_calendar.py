@@ -152,3 +152,78 @@ def test_check_federation_lists_the_school_holidays_and_warns_when_none_is_still
         f"warning: school_holidays: the last one listed ended on {old + timedelta(days=6)}: add the coming school "
         "year's holidays (half terms, Christmas, Easter, summer, INSET days), or concern reminders and escalations "
         "count them as working days"]
+
+
+def test_a_school_holiday_may_name_the_schools_it_closes_by_id_or_either_name() -> None:
+    """An INSET day of one school is not a day off for the other's staff; an entry naming no school closes both, as
+    settings written before the field keep meaning."""
+    federation = parse_federation(_federation([
+        {"from": "2026-12-21", "to": "2027-01-01", "name": "Christmas"},
+        {"from": "2027-01-04", "schools": ["Ysgol Gynradd Llanidloes"], "name": "INSET day"},
+        {"from": "2027-01-05", "schools": ["high"]},
+        {"from": "2027-01-06", "schools": ["llanidloes primary school", "Ysgol Uwchradd Llanidloes"]},
+    ]))
+
+    primary, high, both = (federation.calendar_for(schools) for schools in (["primary"], ["high"],
+                                                                             ["high", "primary"]))
+    assert [h.schools for h in federation.school_holidays] == [(), ("primary",), ("high",), ("primary", "high")]
+    assert not primary.is_working_day(date(2027, 1, 4)) and high.is_working_day(date(2027, 1, 4))
+    assert primary.is_working_day(date(2027, 1, 5)) and not high.is_working_day(date(2027, 1, 5))
+    assert both.is_working_day(date(2027, 1, 4)) and not both.is_working_day(date(2027, 1, 6))
+    assert not any(c.is_working_day(date(2026, 12, 23)) for c in (primary, high, both))
+
+
+@pytest.mark.parametrize(("schools", "message"), [
+    (["Ysgol Gynradd"], r"school_holidays\[1\]\.schools\[0\]: 'Ysgol Gynradd' is not a school of the federation: "
+                        r"give its id \(high, primary\), English name or Welsh name, as under \"schools\""),
+    ("primary", r"school_holidays\[1\]\.schools: expected a list of schools, such as \[\"primary\"\]"),
+    ([], r"school_holidays\[1\]\.schools: name at least one school, or leave \"schools\" out for a day every school "
+         r"is closed"),
+    (["high", 3], r"school_holidays\[1\]\.schools\[1\]: 3 is not a school of the federation"),
+])
+def test_a_school_holiday_naming_a_school_the_federation_does_not_have_is_refused_saying_where(
+        schools: Any, message: str) -> None:
+    with pytest.raises(FederationConfigError, match=message):
+        parse_federation(_federation([{"from": "2026-10-26", "to": "2026-10-30"},
+                                      {"from": "2027-01-04", "schools": schools}]))
+
+
+def test_check_federation_stops_at_an_unknown_school_and_says_which_holidays_close_one_school(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good, bad = tmp_path / "federation.json", tmp_path / "mistyped.json"
+    coming = date.today() + timedelta(days=30)
+    good.write_text(json.dumps(_federation([
+        {"from": coming.isoformat(), "to": (coming + timedelta(days=4)).isoformat(), "name": "Half term"},
+        {"from": (coming + timedelta(days=7)).isoformat(), "schools": ["primary"], "name": "INSET day"}])),
+        encoding="utf-8")
+    bad.write_text(json.dumps(_federation([{"from": coming.isoformat(), "schools": ["Ysgol Gynradd"]}])),
+                   encoding="utf-8")
+
+    checked = bot_main(["check-federation", str(good)])
+    out, err = capsys.readouterr()
+    refused = bot_main(["check-federation", str(bad)])
+    _, refusal = capsys.readouterr()
+
+    assert checked == 0 and err == ""
+    assert f"  school holidays: 2 listed, {coming} to {coming + timedelta(days=7)}" in out
+    assert f"    primary only: {coming + timedelta(days=7)} (INSET day)" in out
+    assert refused == 2 and refusal == (
+        f"{bad}: school_holidays[0].schools[0]: 'Ysgol Gynradd' is not a school of the federation: give its id (high, "
+        'primary), English name or Welsh name, as under "schools"\n')
+
+
+def test_check_federation_warns_when_one_schools_holidays_have_all_passed(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The high school's coming year is listed, the primary's was left at last year's INSET day."""
+    path = tmp_path / "federation.json"
+    old, coming = date.today() - timedelta(days=400), date.today() + timedelta(days=30)
+    path.write_text(json.dumps(_federation([{"from": coming.isoformat(), "schools": ["high"]},
+                                            {"from": old.isoformat(), "schools": ["primary"]}])), encoding="utf-8")
+
+    code = bot_main(["check-federation", str(path)])
+
+    _, err = capsys.readouterr()
+    assert code == 0 and err.splitlines() == [
+        f"warning: school_holidays: the last one listed for primary (Llanidloes Primary School) ended on {old}: "
+        "add the coming school year's holidays (half terms, Christmas, Easter, summer, INSET days), or concern "
+        "reminders and escalations count them as working days"]
