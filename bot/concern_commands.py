@@ -178,8 +178,9 @@ def check_reports_command(argv: list[str]) -> int:
     argparse.ArgumentParser(
         prog="python -m bot check-reports",
         description="One pass of the concern-report task the running bot does every 15 minutes: queues the messages "
-                    "a storage fault left owed, reminds a holder after two working days unacknowledged and passes a "
-                    "report up two working days later. It has no dry run.").parse_args(argv)
+                    "a storage fault left owed, reminds a holder after two of their working days unacknowledged and "
+                    "passes a report up two working days later (one and one for a report marked urgent). It has no "
+                    "dry run.").parse_args(argv)
 
     async def run() -> int:
         async with _store() as store:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from bot.domain.concerns import LIMITS, About, ConcernReport, Note, NoteKind, ReportKind, ReportState, Role
+from bot.domain.concerns import LIMITS, About, ConcernReport, Note, NoteKind, Pace, ReportKind, ReportState, Role
 from bot.domain.people import Lang, Person, StaffContact
 from bot.domain.text import clean_user_text, without_accents
 from bot.policy.places import PolicyPlace
@@ -199,8 +199,9 @@ def receipt_card(strings: Catalogue, lang: Lang, report: ConcernReport, roles: S
     if report.next_up is not None and passed_up_at is not None:
         # There is no acting line manager: a reporter whose manager is away should know it does not wait for him, and
         # when it goes on (after the school holidays, for one sent on the last day of term).
-        body.append(plain_text(strings.text("concern.receipt_unacknowledged", lang, holder=holder.name,
-                                            name=report.next_up.name, on_day=on_day(strings, lang, passed_up_at))))
+        key = "concern.receipt_unacknowledged" + ("_urgent" if report.pace is Pace.URGENT else "")
+        body.append(plain_text(strings.text(key, lang, holder=holder.name, name=report.next_up.name,
+                                            on_day=on_day(strings, lang, passed_up_at))))
     for person in left_out:
         body.append(plain_text(strings.text("concern.receipt_left_out", lang, name=person.name), weight="Bolder"))
     body.append(text(strings.text("concern.receipt_next", lang, ref=report.reference), subtle=True))
@@ -292,8 +293,9 @@ def holder_card(strings: Catalogue, lang: Lang, report: ConcernReport, viewer: P
             "concern.escalated_title" if report.level > 0 else "concern.manager_title")
         body = [plain_heading(strings.text(title_key, lang, ref=report.reference, name=reporter))]
         if reminder and report.next_up is not None and passed_up_at is not None:
+            key = "concern.reminder_body" + ("_urgent" if report.pace is Pace.URGENT else "")
             body.append({"type": "Container", "style": "warning", "items": [plain_text(strings.text(
-                "concern.reminder_body", lang, name=report.next_up.name, on_day=on_day(strings, lang, passed_up_at)))]})
+                key, lang, name=report.next_up.name, on_day=on_day(strings, lang, passed_up_at)))]})
         body.append(plain_text(f"{strings.text(f'concern.holder_intro.{kind}', lang, name=reporter)} "
                                f"{strings.text(_holder_next(report), lang)}"))
     body += [_state(strings, lang, report, viewer), *_flags(strings, lang, report),

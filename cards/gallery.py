@@ -11,7 +11,17 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from bot.domain.concerns import ESCALATE_AFTER, About, ConcernReport, ReportKind, ReportState, Role, Route
+from bot.domain.concerns import (
+    ESCALATE_AFTER,
+    URGENT_ESCALATE_AFTER,
+    About,
+    ConcernReport,
+    Pace,
+    ReportKind,
+    ReportState,
+    Role,
+    Route,
+)
 from bot.domain.federation import Federation, School
 from bot.domain.people import Lang, Person, StaffContact
 from bot.domain.permission_requests import PermissionRequest, RequestState, decide, withdraw
@@ -346,6 +356,7 @@ def _concerns(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
                                      **more)
 
     yield "concern-receipt", receipt(report, chain_roles)
+    yield "concern-receipt-urgent", receipt(replace(report, pace=Pace.URGENT), chain_roles)
     yield "concern-receipt-manager-involved", receipt(
         replace(report, chain=(sian, huw), route=Route.MANAGER_INVOLVED), chain_roles[1:], left_out=[gareth])
     yield "concern-receipt-no-manager", receipt(replace(report, chain=(sian, huw), route=Route.NO_MANAGER),
@@ -356,6 +367,9 @@ def _concerns(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     yield "concern-for-line-manager", concerns.holder_card(strings, lang, report, as_gareth)
     yield "concern-reminder", concerns.reminder_card(strings, lang, report, passed_up_at=calendar.add_working_days(
         SAMPLE_TIME, ESCALATE_AFTER))
+    yield "concern-reminder-urgent", concerns.reminder_card(
+        strings, lang, replace(report, pace=Pace.URGENT),
+        passed_up_at=calendar.add_working_days(SAMPLE_TIME, URGENT_ESCALATE_AFTER))
     acknowledged = replace(report, state=ReportState.ACKNOWLEDGED, acknowledged_at=SAMPLE_TIME)
     yield "concern-acknowledged-manager", concerns.holder_card(strings, lang, acknowledged, as_gareth)
     yield "concern-closing", concerns.holder_card(strings, lang, acknowledged, as_gareth, closing=True,

@@ -21,12 +21,12 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from bot.domain.concerns import (
-    ESCALATE_AFTER,
     LIMITS,
     About,
     ConcernReport,
     ConcernReports,
     NobodyToSendTo,
+    Pace,
     ReportKind,
     ReportState,
     Role,
@@ -384,6 +384,7 @@ class ConcernFlow:
                     reference=reference, reporter=turn.actor, what=texts["what"], since=texts["since"],
                     where=texts["where"], who=texts["who"], evidence=texts["evidence"],
                     wants_meeting=texts["meeting"] == "true", urgent=texts["urgent"] == "true",
+                    pace=Pace.URGENT if texts["urgent"] == "true" else Pace.STANDARD,
                     submitted_at=now, chain=routing.chain, route=routing.why, kind=kind,
                     about=texts["about"] if about or texts["about"] in {a.value for a in About} else "",
                     about_name=about.name if about else "", involves_manager=subject.involves_manager,
@@ -480,7 +481,7 @@ class ConcernFlow:
         passed_up_at = report.reminded_at or self._clock()
         if reminder:
             working_days = (await self._today(report)).working_days(report)
-            passed_up_at = working_days.add_working_days(passed_up_at, ESCALATE_AFTER)
+            passed_up_at = working_days.add_working_days(passed_up_at, report.escalate_after)
         return await self._message(holder, report, kind, lambda lang: (
             cards.reminder_card(self._strings, lang, report, passed_up_at=passed_up_at) if reminder
             else cards.holder_card(self._strings, lang, report, self._as_person(report, holder))),
@@ -710,9 +711,9 @@ class ConcernFlow:
 
     async def check_reports(self) -> int:
         """Queue the messages a fault left owed; then remind a holder once after two working days unacknowledged
-        (whether it was sent to them or passed up to them) and pass it up two more later: the holder's working days
-        (no weekend, bank holiday, or school holiday of their school). Safe on many instances; returns how many reports
-        were reminded or passed up."""
+        (whether it was sent to them or passed up to them) and pass it up two more later, one and one for an urgent
+        report: the holder's working days (no weekend, bank holiday, or school holiday of their school). Safe on many
+        instances; returns how many reports were reminded or passed up."""
         await self._catch_up()
         done = 0
         now = self._clock()

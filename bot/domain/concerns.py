@@ -43,8 +43,10 @@ from bot.domain.people import Person, StaffContact
 from bot.domain.school_calendar import SchoolCalendar
 from bot.domain.text import fold
 
-# Working days an unacknowledged report waits for its holder before the reminder, then before it is passed up.
+# Working days an unacknowledged report waits for its holder before the reminder, then before it is passed up; an
+# urgent one, one and one.
 REMIND_AFTER, ESCALATE_AFTER = 2, 2
+URGENT_REMIND_AFTER, URGENT_ESCALATE_AFTER = 1, 1
 LIMITS = {"what": 3000, "since": 200, "where": 300, "who": 300, "evidence": 2000, "note": 1000, "outcome": 500}
 
 
@@ -81,6 +83,14 @@ class About(StrEnum):
     SOMEONE_ELSE = "someone_else"
     RATHER_NOT_SAY = "rather_not_say"
     NOT_COLLEAGUE = "not_colleague"
+
+
+class Pace(StrEnum):
+    """How soon an unacknowledged report is chased, fixed when it is sent: a report sent before urgent ones were chased
+    sooner keeps the pace its receipt gave."""
+
+    STANDARD = "standard"  # the holder reminded after two working days, the report passed up two later
+    URGENT = "urgent"  # the holder reminded after one working day, the report passed up the working day after
 
 
 class ReportState(StrEnum):
@@ -464,10 +474,21 @@ class ConcernReport:
     reopened_at: datetime | None = None  # when the reporter said it is not resolved (once)
     notes: tuple[Note, ...] = ()
     form: str = ""  # the form's own token: a second press of the same Send is the same report
+    pace: Pace = Pace.STANDARD
     # The action whose messages were not yet known to be queued when it was saved (written with it): the reminder task
     # queues them (their ids are fixed, so never twice) and clears it.
     owed: str = ""
     etag: str = field(default="", compare=False)
+
+    @property
+    def remind_after(self) -> int:
+        """Working days its holder has to acknowledge it before they are reminded."""
+        return URGENT_REMIND_AFTER if self.pace is Pace.URGENT else REMIND_AFTER
+
+    @property
+    def escalate_after(self) -> int:
+        """Working days after the reminder before it is passed up."""
+        return URGENT_ESCALATE_AFTER if self.pace is Pace.URGENT else ESCALATE_AFTER
 
     @property
     def holder(self) -> StaffContact:
@@ -653,16 +674,17 @@ class ConcernReport:
 
     def due(self, now: datetime, school_calendar: SchoolCalendar) -> str:
         """What the reminder task owes this report now, on its holder's working days (`school_calendar`): "remind"
-        its holder two working days after they got it, "escalate" two more after that, or ""."""
+        its holder two working days after they got it, "escalate" two more after that (one and one for an urgent
+        report), or ""."""
         since = self.waiting_since
         if since is None:
             return ""
         reminded = self._reminded
         if reminded is None:
-            return "remind" if now >= school_calendar.add_working_days(since, REMIND_AFTER) else ""
+            return "remind" if now >= school_calendar.add_working_days(since, self.remind_after) else ""
         if self.next_up is None:
             return ""
-        return "escalate" if now >= school_calendar.add_working_days(reminded, ESCALATE_AFTER) else ""
+        return "escalate" if now >= school_calendar.add_working_days(reminded, self.escalate_after) else ""
 
     def passed_up_at(self, school_calendar: SchoolCalendar) -> datetime | None:
         """When the reminder task passes it up if nobody acknowledges it (once reminded, from the reminder; before,
@@ -672,8 +694,8 @@ class ConcernReport:
             return None
         reminded = self._reminded
         if reminded is None:
-            return school_calendar.add_working_days(since, REMIND_AFTER + ESCALATE_AFTER)
-        return school_calendar.add_working_days(reminded, ESCALATE_AFTER)
+            return school_calendar.add_working_days(since, self.remind_after + self.escalate_after)
+        return school_calendar.add_working_days(reminded, self.escalate_after)
 
     @property
     def closure(self) -> datetime | None:

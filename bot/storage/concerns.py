@@ -42,6 +42,7 @@ from bot.domain.concerns import (
     ConcernReport,
     Note,
     NoteKind,
+    Pace,
     ReportKind,
     ReportState,
     Route,
@@ -121,7 +122,7 @@ def _to_entity(report: ConcernReport) -> dict[str, Any]:
         "State": report.state.value,
         "AcknowledgedAt": report.acknowledged_at, "RemindedAt": report.reminded_at,
         "EscalatedAt": report.escalated_at, "ClosedAt": report.closed_at, "ReopenedAt": report.reopened_at,
-        "Notes": _notes_json(report.notes), "FormToken": report.form, "Owed": report.owed,
+        "Notes": _notes_json(report.notes), "FormToken": report.form, "Owed": report.owed, "Pace": report.pace.value,
     }
 
 
@@ -176,7 +177,9 @@ def _from_entity(entity: dict[str, Any]) -> ConcernReport:
         acknowledged_at=acknowledged, reminded_at=entity_time(entity, "RemindedAt"),
         escalated_at=entity_time(entity, "EscalatedAt"), closed_at=entity_time(entity, "ClosedAt"),
         reopened_at=entity_time(entity, "ReopenedAt"), notes=_notes(entity), form=entity_text(entity, "FormToken"),
-        owed=entity_text(entity, "Owed"), etag=entity_etag(entity))
+        owed=entity_text(entity, "Owed"), etag=entity_etag(entity),
+        # A report written before urgent ones were chased sooner keeps the standard pace its receipt gave.
+        pace=Pace(entity_text(entity, "Pace") or Pace.STANDARD.value))
 
 
 def _audit(reference: str, action: str, actor: str, at: datetime) -> dict[str, Any]:

@@ -1,5 +1,5 @@
-"""Whose working days a concern report waits for: the reminder pass over Azurite with its clock moved a day at a time,
-under settings whose school holidays may name the school they close."""
+"""Whose working days a concern report waits for, and how soon an urgent one is chased: the reminder pass over Azurite
+with its clock moved a day at a time, under settings whose school holidays may name the school they close."""
 
 from __future__ import annotations
 
@@ -10,11 +10,15 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+from azure.data.tables import UpdateMode
+from azure.data.tables.aio import TableClient
+
 from bot.domain.directory import read_staff_csv
 from bot.domain.federation import Federation, parse_federation
 from bot.domain.people import Lang, Person
 from bot.storage.concerns import TableConcernReports
 from bot.storage.directory import TableStaffDirectory
+from bot.storage.outbox import TableOutbox
 from bot.storage.tables import TableStore
 from dialogs.base import Reply, Scope, Turn
 from tests.support.activities import CARYS, FFION, GARETH, OWAIN, SIAN, TENANT
@@ -127,3 +131,62 @@ async def test_a_report_passed_up_to_the_head_of_another_school_waits_for_her_sc
                      Step("reminded", date(2026, 12, 2), RHYS["aad_object_id"]),
                      Step("passed up", date(2026, 12, 4), CHAIR_ID)]
     assert "it goes on to Mr Rhys Owen on Friday 27 November" in _text(receipt)
+
+
+async def test_an_urgent_report_is_reminded_the_next_working_day_and_passed_up_the_day_after(
+        store: TableStore) -> None:
+    """Before, "This is urgent" changed nothing but a line on the holder's card: Gareth was reminded on Wednesday and
+    the headteacher had it on Friday, as for any report."""
+    await import_staff(store)
+    federation = _settings()
+    receipt = await _send(store, federation, CARYS, urgent=True)
+    welsh = await _send(store, federation, OWAIN, lang=Lang.CY, urgent=True)
+
+    steps = await _passes(store, federation, date(2026, 11, 27))
+
+    carys = next(r for r in await TableConcernReports(store).list_all() if r.reporter.name == CARYS["name"])
+    assert steps[carys.reference] == [Step("reminded", date(2026, 11, 24), GARETH["aadObjectId"]),
+                                      Step("passed up", date(2026, 11, 25), SIAN["aadObjectId"]),
+                                      Step("reminded", date(2026, 11, 26), SIAN["aadObjectId"]),
+                                      Step("passed up", date(2026, 11, 27), CHAIR_ID)]
+    assert ("You marked it urgent: if it is still not acknowledged after one working day, Gareth Hughes is reminded, "
+            "and after another it goes on to Mrs Siân Roberts on Wednesday 25 November") in _text(receipt)
+    assert ("Gan i chi nodi ei fod yn fater brys: os nad yw wedi'i gydnabod o hyd ar ôl un diwrnod gwaith, bydd "
+            "Mrs Ffion Morgan yn cael nodyn atgoffa, ac ar ôl diwrnod arall bydd Mrs Siân Roberts yn ei gael ddydd "
+            "Mercher 25 Tachwedd") in _text(welsh)
+    [reminder] = [m.card for m in await TableOutbox(store).list_for_recipient(_person(GARETH))
+                  if m.message_id.endswith("|reminder")]
+    assert ("This urgent report has not been acknowledged for a working day. If it is not acknowledged in one more, it "
+            "goes to Mrs Siân Roberts on Wednesday 25 November.") in json.dumps(reminder,
+                                                                                     ensure_ascii=False)
+
+
+async def test_an_urgent_report_sent_before_urgent_ones_were_chased_sooner_keeps_the_days_its_receipt_gave(
+        store: TableStore, azurite: str, table_prefix: str) -> None:
+    """Its receipt said four working days, so it keeps them; one sent now is chased the next working day."""
+    await import_staff(store)
+    federation = _settings()
+    await _send(store, federation, CARYS, urgent=True)
+    await _send(store, federation, OWAIN, urgent=True)
+    old = next(r for r in await TableConcernReports(store).list_all() if r.reporter.name == OWAIN["name"])
+    async with TableClient.from_connection_string(azurite, table_prefix + "reports") as table:
+        row = dict(await table.get_entity(old.reference, "report"))
+        stored_before = {key: value for key, value in row.items() if key in _COLUMNS_BEFORE}
+        await table.upsert_entity(stored_before, mode=UpdateMode.REPLACE)  # as the release before wrote it
+
+    steps = await _passes(store, federation, date(2026, 11, 27))
+
+    new = next(r for r in await TableConcernReports(store).list_all() if r.reporter.name == CARYS["name"])
+    assert steps[old.reference] == [Step("reminded", date(2026, 11, 25), FFION_ID),
+                                    Step("passed up", date(2026, 11, 27), SIAN["aadObjectId"])]
+    assert steps[new.reference][:2] == [Step("reminded", date(2026, 11, 24), GARETH["aadObjectId"]),
+                                        Step("passed up", date(2026, 11, 25), SIAN["aadObjectId"])]
+    assert stored_before["Urgent"] is True
+
+
+# The columns of a report row as the release before urgent reports were chased sooner wrote them.
+_COLUMNS_BEFORE = frozenset({
+    "PartitionKey", "RowKey", "TenantId", "ReporterId", "ReporterName", "What", "Since", "Where", "Who", "Evidence",
+    "WantsMeeting", "Urgent", "SubmittedAt", "Chain", "Level", "Route", "Kind", "About", "AboutName",
+    "InvolvesManager", "InvolvedManager", "State", "AcknowledgedAt", "RemindedAt", "EscalatedAt", "ClosedAt",
+    "ReopenedAt", "Notes", "FormToken", "Owed"})
