@@ -316,6 +316,9 @@ def _permissions(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     yield "register-approved-late", permission.register_card(strings, lang, [(late, school)])
     many = [(replace(_sample_request(RequestState.APPROVED), request_id=f"P-7KX3{n:02d}"), school) for n in range(30)]
     yield "register-more", permission.register_card(strings, lang, many)
+    # An old card's Show more, pressed when nothing is left after where it would go on: the list from the top.
+    yield "register-shorter", permission.register_card(strings, lang, many[:3],
+                                                       notice=strings.text("perm.list_shorter", lang))
 
 
 def _concerns(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:

@@ -392,7 +392,7 @@ def my_requests_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[Pe
                      notice: str = "", how_to_change: bool = False, start: int = 0) -> Card:
     """A person's requests, newest first: each one's state, who decided it, when and why, its own card one click away,
     and Withdraw on those still waiting. From the `start`th, as many as fit (`MAX_LISTED` at most); when there are
-    more, how many, and Show more for the next ones (older).
+    more, how many, and Show more, which goes on after the last one shown (older).
     `how_to_change`: a request sent is never edited, so how to change one (withdraw it and ask again)."""
     body: list[Element] = [heading(strings.text("perm.mine_title", lang))]
     if notice:
@@ -416,7 +416,7 @@ def my_requests_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[Pe
         # Teams refuses a card over 28 KB: as many as fit with the count and Show more, which opens the next ones.
         # Show more goes below the list, not beside the form's button: the two would not fit a phone's width.
         count = _mine_count(strings, lang, len(requests), start, len(entries) + 1)
-        more = action_set([_show_more(strings, lang, VERB_MY_REQUESTS, start + len(entries) + 1)])
+        more = action_set([_show_more(strings, lang, VERB_MY_REQUESTS, start + len(entries) + 1, request)])
         if entries and (len(entries) >= MAX_LISTED
                         or card_bytes(card([*body, count, *entries, entry, more], footer)) > MAX_CARD_BYTES):
             break
@@ -424,7 +424,8 @@ def my_requests_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[Pe
     if start or start + len(entries) < len(requests):
         body.append(_mine_count(strings, lang, len(requests), start, len(entries)))
         if start + len(entries) < len(requests):
-            entries.append(action_set([_show_more(strings, lang, VERB_MY_REQUESTS, start + len(entries))]))
+            last, _ = requests[start + len(entries) - 1]
+            entries.append(action_set([_show_more(strings, lang, VERB_MY_REQUESTS, start + len(entries), last)]))
     return card([*body, *entries], footer)
 
 
@@ -434,9 +435,11 @@ def _mine_count(strings: Catalogue, lang: Lang, total: int, start: int, shown: i
                 weight="Bolder")
 
 
-def _show_more(strings: Catalogue, lang: Lang, verb: str, start: int) -> Element:
-    """Show more: the list `verb` opens, from its `start`th."""
-    return execute(strings.text("perm.show_more", lang), verb, {"start": str(start), **shown_in(lang)})
+def _show_more(strings: Catalogue, lang: Lang, verb: str, start: int, last: PermissionRequest) -> Element:
+    """Show more: the list `verb` opens, going on after `last`, the last request shown (`after`); `start`, its place
+    then, is what cards sent before `after` was read carry, and is still sent alongside it."""
+    return execute(strings.text("perm.show_more", lang), verb,
+                   {"start": str(start), "after": last.request_id, **shown_in(lang)})
 
 
 def note_input_id(request_id: str) -> str:
@@ -537,11 +540,14 @@ def _summary(strings: Catalogue, lang: Lang, request: PermissionRequest, school:
 
 
 def register_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[PermissionRequest, str]], *,
-                  start: int = 0) -> Card:
+                  start: int = 0, notice: str = "") -> Card:
     """The federation's official accounts: approved permissions still in force, each with when it was approved and
     the dates approved (an account approved until the summer is not a permanent one). From the `start`th, as many as
-    fit (`MAX_LISTED` at most); when there are more, how many, and Show more for the next ones."""
+    fit (`MAX_LISTED` at most); when there are more, how many, and Show more, which goes on after the last one shown.
+    `notice`: why the list begins where it does (a Show more that found nothing after the last one it showed)."""
     body: list[Element] = [heading(strings.text("perm.register_title", lang))]
+    if notice:
+        body.append(text(notice, weight="Bolder"))
     if not requests:
         body.append(text(strings.text("perm.register_empty", lang)))
     start = min(max(start, 0), max(len(requests) - 1, 0))
@@ -556,15 +562,17 @@ def register_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[Permi
             user_text(f"{request.platform_name}: {account} ({request.requester.name})", limit=300),
             labelled(strings.text("perm.label.dates", lang), _dates(strings, lang, request), limit=100)]}
         # Teams refuses a card over 28 KB: as many as fit with the count and Show more, which opens the next ones.
+        more = _show_more(strings, lang, VERB_REGISTER, start + len(entries) + 1, request)
         if entries and (len(entries) >= MAX_LISTED or card_bytes(card(
                 [*body, *_register_more(strings, lang, len(requests), start, len(entries) + 1), *entries, entry],
-                footer)) > MAX_CARD_BYTES):
+                [more, *footer])) > MAX_CARD_BYTES):
             break
         entries.append(entry)
     if start or start + len(entries) < len(requests):
         body += _register_more(strings, lang, len(requests), start, len(entries))
         if start + len(entries) < len(requests):
-            footer.insert(0, _show_more(strings, lang, VERB_REGISTER, start + len(entries)))
+            last, _ = requests[start + len(entries) - 1]
+            footer.insert(0, _show_more(strings, lang, VERB_REGISTER, start + len(entries), last))
     return card([*body, *entries], footer)
 
 

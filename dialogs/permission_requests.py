@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -42,6 +43,7 @@ from bot.domain.permission_requests import (
     may_see_register,
     new_request_id,
     note_problem,
+    place_after,
     read_form,
     withdraw,
 )
@@ -185,10 +187,12 @@ class RequestClick(ShownIn):
 
 
 class ListClick(ShownIn):
-    """`permission.register`, `permission.mine`: `start` (optional, on Show more) the place in the list the card
-    begins at."""
+    """`permission.register`, `permission.mine`, on Show more (both optional): `after`, the id of the last request the
+    card showed, which the list goes on after; `start`, the place in the list the card begins at (all that cards sent
+    before `after` carry)."""
 
     start: Text = ""
+    after: Text = ""
 
 
 class DecisionClick(RequestClick):
@@ -829,17 +833,21 @@ class PermissionFlow:
     # Lists
 
     async def mine(self, turn: Turn) -> Reply:
-        """The person's own requests (from the `start`th, on Show more)."""
-        return await self._mine_reply(turn, start=_list_start(turn))
+        """The person's own requests (on Show more, the next ones)."""
+        return await self._mine_reply(turn, show_more=True)
 
     async def how_to_change(self, turn: Turn) -> Reply:
         """The person's own requests, and how to change one: a request sent is never edited, so withdraw it and ask
         again."""
         return await self._mine_reply(turn, how_to_change=True)
 
-    async def _mine_reply(self, turn: Turn, *, notice: str = "", how_to_change: bool = False, start: int = 0
+    async def _mine_reply(self, turn: Turn, *, notice: str = "", how_to_change: bool = False, show_more: bool = False
                           ) -> Reply:
         rows = await self._requests.list_by_requester(turn.actor)
+        start = 0
+        if show_more:
+            start, notice = await self._goes_on_at(turn, rows, newest_first=True,
+                                                   on_the_list=lambda r: r.requester.key == turn.actor.key)
         return Reply(card=cards.my_requests_card(self._strings, turn.lang,
                                                  [(r, self._school_name(r.school_id, turn.lang)) for r in rows],
                                                  notice=notice, how_to_change=how_to_change, start=start))
@@ -886,9 +894,30 @@ class PermissionFlow:
         today = uk_today(self._clock())
         rows = [r for r in await self._requests.list_all()
                 if r.requester.tenant_id == turn.actor.tenant_id and r.is_active_on(today)]
+        start, notice = await self._goes_on_at(turn, rows, newest_first=False,
+                                               on_the_list=lambda r: r.requester.tenant_id == turn.actor.tenant_id)
         return Reply(card=cards.register_card(
             self._strings, turn.lang, [(r, self._school_name(r.school_id, turn.lang)) for r in rows],
-            start=_list_start(turn)))
+            start=start, notice=notice))
+
+    async def _goes_on_at(self, turn: Turn, rows: Sequence[PermissionRequest], *, newest_first: bool,
+                          on_the_list: Callable[[PermissionRequest], bool]) -> tuple[int, str]:
+        """Where a list card begins, and why when it is not where its Show more asked: after the request `after` names
+        (on the list, or where it stood before it left: a request added or gone between two presses shifts nothing);
+        by `start`, the place a card sent before `after` asked for (or a request no longer stored); the top for none,
+        or for a request that could never be on this person's list (someone else's card). A list with nothing left
+        there begins at the top, and says so."""
+        after = str(turn.data.get("after") or "")
+        last = next((r for r in rows if r.request_id == after), None)
+        if last is None and is_request_id(after):
+            with contextlib.suppress(RecordNotFound):
+                last = await self._requests.get(after)
+            if last is not None and not on_the_list(last):
+                return 0, ""
+        start = place_after(rows, last, newest_first=newest_first) if last is not None else _list_start(turn)
+        if (last is not None or start) and start >= len(rows):
+            return 0, self._strings.text("perm.list_shorter", turn.lang)
+        return start, ""
 
 
 def _copy_id(request_id: str, state: RequestState, person: Person, because: str = "") -> str:
@@ -897,6 +926,7 @@ def _copy_id(request_id: str, state: RequestState, person: Person, because: str 
 
 
 def _list_start(turn: Turn) -> int:
-    """Where a list card begins: the `start` a Show more sends, 0 when there is none or it is not a small number."""
+    """Where a list card begins by place: the `start` a Show more sends, 0 when there is none or it is not a small
+    number."""
     start = turn.data.get("start")
     return int(start) if isinstance(start, str) and start.isascii() and start.isdecimal() and len(start) < 7 else 0

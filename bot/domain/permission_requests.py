@@ -126,6 +126,20 @@ class PermissionRequest:
         return self.state is RequestState.APPROVED and not ended
 
 
+def listing_order(request: PermissionRequest) -> tuple[datetime, str]:
+    """Where a request stands on every list: by when it was sent, then (two sent in one instant) by id, so each read of
+    a list gives one order and Show more can go on after a request."""
+    return request.submitted_at, request.request_id
+
+
+def place_after(requests: Sequence[PermissionRequest], last: PermissionRequest, *, newest_first: bool) -> int:
+    """Where a list of `requests` (in `listing_order`, or newest first) goes on after `last`: the place of the first
+    request that comes after it, whether `last` is still on the list or has left it (len(requests) when none does)."""
+    key = listing_order(last)
+    return next((at for at, request in enumerate(requests)
+                 if (listing_order(request) < key if newest_first else listing_order(request) > key)), len(requests))
+
+
 class DatesEnded(ValueError):
     """An approval asked for after every day of the request has passed; nothing is changed (a decline still may be)."""
 

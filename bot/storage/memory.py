@@ -29,7 +29,7 @@ from bot.domain.errors import ConcurrentChange, RecordExists, RecordNotFound
 from bot.domain.limits import Limit, counted, counted_already, day_is_over, given_back
 from bot.domain.outbox import LEASE, CardSlot, DeliveryState, OutboundMessage, Owed
 from bot.domain.people import Lang, Person, StaffContact
-from bot.domain.permission_requests import AuditEntry, PermissionRequest, RequestState
+from bot.domain.permission_requests import AuditEntry, PermissionRequest, RequestState, listing_order
 from bot.domain.policy_reads import AlreadyConfirmed, AskedStaff, Confirmation
 from bot.domain.policy_versions import CurrentPointer, Draft, PolicyTooLarge, PolicyVersion, version_key
 from bot.domain.profiles import UserProfile
@@ -425,19 +425,19 @@ class MemoryPermissionRequests:
         """A person's requests, newest first."""
         await self._store.call()
         mine = [r for r in self._in_order() if r.requester.key == person.key]
-        return sorted(mine, key=lambda r: r.submitted_at, reverse=True)
+        return sorted(mine, key=listing_order, reverse=True)
 
     async def list_pending(self, school_ids: Sequence[str]) -> list[PermissionRequest]:
         """Requests still waiting at these schools, oldest first."""
         await self._store.call()
         rows = [r for school_id in dict.fromkeys(school_ids) for r in self._in_order()
                 if r.state is RequestState.PENDING and r.school_id == school_id]
-        return sorted(rows, key=lambda r: r.submitted_at)
+        return sorted(rows, key=listing_order)
 
     async def list_all(self) -> list[PermissionRequest]:
         """Every request, oldest first."""
         await self._store.call()
-        return sorted(self._in_order(), key=lambda r: r.submitted_at)
+        return sorted(self._in_order(), key=listing_order)
 
     async def rebuild_index(self) -> int:
         """Nothing to mend: the lists here are read from the records themselves."""

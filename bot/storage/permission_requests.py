@@ -37,7 +37,7 @@ from azure.data.tables import UpdateMode
 
 from bot.domain.errors import DomainError, RecordNotFound
 from bot.domain.people import Person
-from bot.domain.permission_requests import AuditEntry, PermissionRequest, RequestState
+from bot.domain.permission_requests import AuditEntry, PermissionRequest, RequestState, listing_order
 from bot.storage.tables import TableStore, entity_etag, entity_text, entity_time, safe_key
 
 log = logging.getLogger(__name__)
@@ -262,7 +262,7 @@ class TablePermissionRequests:
         """A person's requests, newest first."""
         rows = await self._indexed(_requester_partition(person))
         mine = [r for r in rows if r.requester.aad_object_id == person.aad_object_id]
-        return sorted(mine, key=lambda r: r.submitted_at, reverse=True)
+        return sorted(mine, key=listing_order, reverse=True)
 
     async def list_pending(self, school_ids: Sequence[str]) -> list[PermissionRequest]:
         """Requests still waiting at these schools, oldest first."""
@@ -270,7 +270,7 @@ class TablePermissionRequests:
         for school_id in dict.fromkeys(school_ids):
             rows.extend(r for r in await self._indexed(_pending_partition(school_id))
                         if r.state is RequestState.PENDING and r.school_id == school_id)
-        return sorted(rows, key=lambda r: r.submitted_at)
+        return sorted(rows, key=listing_order)
 
     async def list_all(self) -> list[PermissionRequest]:
         """Every request record."""
@@ -278,6 +278,6 @@ class TablePermissionRequests:
         async with self._store.call():
             async for entity in self._table.query_entities("RowKey eq @rk", parameters={"rk": RECORD}):
                 rows.append(_from_entity(entity))
-        return sorted(rows, key=lambda r: r.submitted_at)
+        return sorted(rows, key=listing_order)
 
 

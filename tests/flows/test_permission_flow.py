@@ -1084,7 +1084,8 @@ async def test_my_requests_says_how_many_more_there_are_than_it_shows(bot: BotIn
     shown = len(set(re.findall(r'"(P-[0-9A-Z]{6})"', text_of(mine))))
     assert 0 < shown < 30
     assert f"Your requests: 30. This card shows 1–{shown}" in text_of(mine)
-    assert verb_data(mine, "permission.mine") == {"start": str(shown), "lang": "en"}  # Show more: the older ones
+    # Show more: the older ones, after the last one shown (its place too, as cards sent before `after` carried)
+    assert verb_data(mine, "permission.mine") == {"start": str(shown), "after": f"P-OLD{shown - 1:03d}", "lang": "en"}
     assert first.request_id in text_of(mine)  # the newest first
 
 

@@ -14,15 +14,17 @@ from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient
+from azure.data.tables import UpdateMode
+from azure.data.tables.aio import TableServiceClient
 
-from app import STORE
+from app import STORE, STRINGS
 from bot.domain.federation import load_federation
 from bot.domain.people import Lang, Person
 from bot.domain.permission_requests import AuditEntry, PermissionRequest, RequestState, decide
 from bot.storage.permission_requests import TablePermissionRequests
 from bot.storage.tables import TableStore, service_client
 from cards.elements import MAX_CARD_BYTES, card_bytes
-from tests.support.activities import CARYS, SIAN, TENANT, card_action
+from tests.support.activities import CARYS, OWAIN, SIAN, TENANT, card_action
 from tests.support.cards import press
 from tests.support.connector import Connector
 
@@ -32,6 +34,8 @@ FIRST = ["Angharad", "Bethan", "Carys", "Dafydd", "Elinor", "Ffion", "Gwenllian"
          "Alexandra-Louise"]
 LAST = ["Davies", "Llewellyn-Jones", "Vaughan-Thomas", "Prys-Griffiths", "Hughes", "Ap Gwilym-Roberts", "Pritchard"]
 REQUEST_ID = re.compile(r"P-[A-Z0-9]{6}")
+# When the approved accounts of `_approved_accounts` were asked for, a minute apart from this on.
+ACCOUNTS_ASKED = datetime.now(UTC) - timedelta(days=400)
 LOCALES = {Lang.EN: "en-GB", Lang.CY: "cy-GB"}
 
 
@@ -47,17 +51,10 @@ async def _approved_accounts(client: TestClient, count: int) -> set[str]:
     test reads the head's list)."""
     store = TablePermissionRequests(client.app[STORE])
     head = Person(TENANT, SIAN["aadObjectId"], SIAN["name"])
-    asked = datetime.now(UTC) - timedelta(days=400)
+    asked = ACCOUNTS_ASKED
     ids = []
     for n, person in enumerate(_staff(count)):
-        request = PermissionRequest(
-            request_id=f"P-{n:06d}", requester=person, school_id="high" if n % 3 else "primary",
-            platform="instagram" if n % 2 else "facebook", platform_other="", account_kind="existing",
-            existing_account=f"@Llanidloes{person.name.split()[-1].replace('-', '')}Class{n}",
-            purpose="Share the class's work and trips with parents, weekly, photos without names.",
-            audiences=("parents",), pupil_content=("work",), consent="Parents opted in on the annual form.",
-            moderator=person.name, moderation="weekly", start=date.today() - timedelta(days=30), end=None,
-            submitted_at=asked + timedelta(minutes=n))
+        request = _an_account(f"P-{n:06d}", person, n, asked + timedelta(minutes=n))
         approved = decide(request, head, FEDERATION, approve=True, reason="", comment="Go ahead",
                           now=asked + timedelta(minutes=n, seconds=30))
         ids.append((approved, AuditEntry(approved.request_id, "approved", head.aad_object_id, head.name,
@@ -66,6 +63,18 @@ async def _approved_accounts(client: TestClient, count: int) -> set[str]:
         await asyncio.gather(*(store.create(request, audit) for request, audit in ids[at:at + 25]))
         await asyncio.gather(*(store.queued(request.request_id, request.state) for request, _ in ids[at:at + 25]))
     return {request.request_id for request, _ in ids}
+
+
+def _an_account(request_id: str, person: Person, n: int, submitted_at: datetime) -> PermissionRequest:
+    """A request, still waiting, to use the `n`th class's existing account, with a purpose of a usual length."""
+    return PermissionRequest(
+        request_id=request_id, requester=person, school_id="high" if n % 3 else "primary",
+        platform="instagram" if n % 2 else "facebook", platform_other="", account_kind="existing",
+        existing_account=f"@Llanidloes{person.name.split()[-1].replace('-', '')}Class{n}",
+        purpose="Share the class's work and trips with parents, weekly, photos without names.",
+        audiences=("parents",), pupil_content=("work",), consent="Parents opted in on the annual form.",
+        moderator=person.name, moderation="weekly", start=date.today() - timedelta(days=30), end=None,
+        submitted_at=submitted_at)
 
 
 @pytest.fixture
@@ -103,6 +112,11 @@ async def _one_persons_requests(store: TablePermissionRequests, count: int) -> s
     return {request.request_id for request, _ in made}
 
 
+def _ids(card: dict[str, Any]) -> list[str]:
+    """The requests a card names, each once, in the order it first names them (a list's buttons name them again)."""
+    return list(dict.fromkeys(REQUEST_ID.findall(json.dumps(card, ensure_ascii=False))))
+
+
 def _pressable(card: dict[str, Any], verb: str) -> dict[str, Any] | None:
     found = [node for node in _nodes(card) if node.get("type") == "Action.Execute" and node.get("verb") == verb]
     return found[0].get("data", {}) if found else None
@@ -130,7 +144,7 @@ async def test_the_official_accounts_list_pages_through_300_accounts_within_28_k
         pages.append(await press(client, connector, card_action(SIAN, "permission.register", more, connector.url,
                                                                 locale=LOCALES[lang])))
 
-    shown = [REQUEST_ID.findall(json.dumps(page, ensure_ascii=False)) for page in pages]
+    shown = [_ids(page) for page in pages]
     assert all(card_bytes(page) <= MAX_CARD_BYTES for page in pages)
     assert sorted(itertools.chain.from_iterable(shown)) == sorted(every)  # each once, none left out
     assert len(pages) > 1 and "300" in json.dumps(pages[0], ensure_ascii=False)
@@ -152,10 +166,173 @@ async def test_my_requests_pages_through_40_requests(forty_of_carys: set[str], c
         pages.append(await press(client, connector, card_action(CARYS, "permission.mine", more, connector.url,
                                                                 locale=LOCALES[lang])))
 
-    shown = [list(dict.fromkeys(REQUEST_ID.findall(json.dumps(page, ensure_ascii=False)))) for page in pages]
+    shown = [_ids(page) for page in pages]
     assert all(card_bytes(page) <= MAX_CARD_BYTES for page in pages)
     assert sorted(itertools.chain.from_iterable(shown)) == sorted(every)  # each once, none out of reach
     assert list(itertools.chain.from_iterable(shown)) == sorted(every, reverse=True)  # newest first
     assert len(pages) > 1 and "40" in json.dumps(pages[0], ensure_ascii=False)
     more_title = {Lang.EN: "Show more", Lang.CY: "Dangos rhagor"}[lang]
     assert all(more_title in json.dumps(page, ensure_ascii=False) for page in pages[:-1])
+
+
+# Show more goes on after the last one shown, whatever changed between the presses
+
+TITLES = {"permission.mine": "perm.mine_title", "permission.register": "perm.register_title"}
+
+
+async def _list(client: TestClient, connector: Connector, user: dict[str, str], verb: str, data: dict[str, Any], *,
+                lang: Lang = Lang.EN) -> dict[str, Any]:
+    """The list card a press opens below the card pressed (not a card the bot's first catch-up pass, running
+    meanwhile, sent the same person about the requests the test stored)."""
+    chat = f"a:personal-{user['id']}"
+    before = len(connector.cards(chat))
+    await press(client, connector, card_action(user, verb, data, connector.url, locale=LOCALES[lang]))
+    title = json.dumps(client.app[STRINGS].text(TITLES[verb], lang), ensure_ascii=False)
+    [opened] = [c for c in connector.cards(chat)[before:] if title in json.dumps(c, ensure_ascii=False)]
+    return opened
+
+
+async def _carys_sends_a_request(client: TestClient, connector: Connector, azurite: str, prefix: str,
+                                 shown: list[str]) -> None:
+    """Carys sends a new request, on this release's form: the newest, at the top of her list."""
+    tomorrow = (datetime.now(UTC).date() + timedelta(days=1)).isoformat()
+    status = await press(client, connector, card_action(CARYS, "permission.submit", {
+        "school": "high", "platform": "instagram", "account_kind": "new", "audience": "parents",
+        "purpose": "Share Year 9 geography field trip highlights with parents.", "pupil_content": "work",
+        "consent": "Only work, no names.", "moderator": "Carys Jenkins", "moderation": "daily", "start": tomorrow,
+        "ongoing": "true", "confirm": "true", "lang": "en"}, connector.url))
+    assert _pressable(status, "permission.withdraw") is not None  # sent
+
+
+async def _one_is_deleted_by_hand(client: TestClient, connector: Connector, azurite: str, prefix: str,
+                                  shown: list[str]) -> None:
+    """One the first card showed (not its last) is deleted by hand, the data protection officer's way (README
+    Limits): its record and trail, leaving its index row, which lists skip."""
+    async with TableServiceClient.from_connection_string(azurite) as service:
+        async with service.get_table_client(f"{prefix}permissions") as table:
+            async for row in table.query_entities("PartitionKey eq @pk", parameters={"pk": shown[5]}):
+                await table.delete_entity(row["PartitionKey"], row["RowKey"])
+
+
+BETWEEN_MY_PRESSES = {"a request sent": _carys_sends_a_request, "a request deleted": _one_is_deleted_by_hand}
+
+
+@pytest.mark.parametrize("change", list(BETWEEN_MY_PRESSES))
+async def test_show_more_on_my_requests_goes_on_after_the_last_one_shown(
+        forty_of_carys: set[str], client: TestClient, connector: Connector, azurite: str, table_prefix: str,
+        change: str) -> None:
+    """Show more opened the next card by position: a request sent between two presses pushed the list down one, so the
+    next card began with the one already seen; one deleted pulled it up one, so the next one was never seen. It now goes
+    on after the last one the card showed."""
+    first = await _list(client, connector, CARYS, "permission.mine", {})
+    shown, more = _ids(first), _pressable(first, "permission.mine")
+    assert more is not None
+    await BETWEEN_MY_PRESSES[change](client, connector, azurite, table_prefix, shown)
+
+    second = await _list(client, connector, CARYS, "permission.mine", more)
+
+    assert _ids(second) == sorted(forty_of_carys, reverse=True)[len(shown):]
+
+
+async def test_a_show_more_sent_before_it_went_on_after_the_last_one_still_goes_on_by_position(
+        forty_of_carys: set[str], client: TestClient, connector: Connector) -> None:
+    """Cards already in chats send only `start`: the list goes on from that place, as it did."""
+    seen = await _list(client, connector, CARYS, "permission.mine", {"start": "20", "lang": "en"})
+
+    assert _ids(seen) and _ids(seen) == sorted(forty_of_carys, reverse=True)[20:20 + len(_ids(seen))]
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_a_show_more_past_the_end_of_a_shorter_list_says_so_and_shows_it_from_the_start(
+        client: TestClient, connector: Connector, lang: Lang) -> None:
+    """An old card's Show more from the 21st, on a list of four: it showed the last one alone, as if it came after the
+    twentieth. Now it says the list is shorter than when the card was sent, and shows it from the start."""
+    four = await _one_persons_requests(TablePermissionRequests(client.app[STORE]), 4)
+
+    seen = await _list(client, connector, CARYS, "permission.mine", {"start": "20", "lang": lang.value}, lang=lang)
+
+    assert client.app[STRINGS].text("perm.list_shorter", lang) in json.dumps(seen, ensure_ascii=False)
+    assert _ids(seen) == sorted(four, reverse=True)
+
+
+async def test_someone_elses_show_more_shows_their_own_list(forty_of_carys: set[str], client: TestClient,
+                                                             connector: Connector) -> None:
+    first = await _list(client, connector, CARYS, "permission.mine", {})
+    more = _pressable(first, "permission.mine")
+    assert more is not None
+
+    seen = await _list(client, connector, OWAIN, "permission.mine", more)
+
+    assert client.app[STRINGS].text("perm.mine_empty", Lang.EN) in json.dumps(seen, ensure_ascii=False)
+    assert _ids(seen) == []
+
+
+async def _one_asked_early_is_approved(client: TestClient, connector: Connector, azurite: str, prefix: str,
+                                       shown: list[str]) -> None:
+    """A request asked for between the third and fourth accounts, waiting until now, is approved: it lands among those
+    the first card showed."""
+    approved = await press(client, connector, card_action(SIAN, "permission.approve",
+                                                          {"id": "P-EARLY0", "reason": ""}, connector.url))
+    assert "P-EARLY0" in json.dumps(approved)
+    assert (await TablePermissionRequests(client.app[STORE]).get("P-EARLY0")).state is RequestState.APPROVED
+
+
+async def _dates_end(azurite: str, prefix: str, request_ids: list[str]) -> None:
+    """The approved dates of these accounts end (yesterday), so they leave the register."""
+    yesterday = (date.today() - timedelta(days=1)).isoformat()
+    async with TableServiceClient.from_connection_string(azurite) as service:
+        async with service.get_table_client(f"{prefix}permissions") as table:
+            for request_id in request_ids:
+                await table.update_entity({"PartitionKey": request_id, "RowKey": "request", "End": yesterday},
+                                          mode=UpdateMode.MERGE)
+
+
+async def _the_last_one_shown_ends(client: TestClient, connector: Connector, azurite: str, prefix: str,
+                                   shown: list[str]) -> None:
+    await _dates_end(azurite, prefix, shown[-1:])
+
+
+BETWEEN_REGISTER_PRESSES = {"an approval": _one_asked_early_is_approved, "an account ended": _the_last_one_shown_ends}
+
+
+async def _waiting_since_early(client: TestClient) -> None:
+    """P-EARLY0, asked for between the third and fourth accounts, still waiting (its card was sent at the time)."""
+    store = TablePermissionRequests(client.app[STORE])
+    request = _an_account("P-EARLY0", _staff(30)[-1], 30, ACCOUNTS_ASKED + timedelta(minutes=2, seconds=30))
+    await store.create(request, AuditEntry(request.request_id, "submitted", request.requester.aad_object_id,
+                                           request.requester.name, request.submitted_at))
+    await store.queued(request.request_id, request.state)
+
+
+@pytest.mark.parametrize("change", list(BETWEEN_REGISTER_PRESSES))
+async def test_show_more_on_the_official_accounts_goes_on_after_the_last_one_shown(
+        client: TestClient, connector: Connector, azurite: str, table_prefix: str, change: str) -> None:
+    """Show more opened the next card by position: an approval of a request asked for early landed among those shown,
+    so the next card began with the one already seen; an account whose dates ended left the list, so the next one was
+    never seen. It now goes on after the last one the card showed."""
+    every = await _approved_accounts(client, 25)
+    await _waiting_since_early(client)
+    first = await _list(client, connector, SIAN, "permission.register", {})
+    shown, more = _ids(first), _pressable(first, "permission.register")
+    assert more is not None and shown == sorted(every)[:len(shown)]
+    await BETWEEN_REGISTER_PRESSES[change](client, connector, azurite, table_prefix, shown)
+
+    second = await _list(client, connector, SIAN, "permission.register", more)
+
+    assert _ids(second) == sorted(every)[len(shown):]
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_show_more_when_every_account_after_the_last_one_shown_has_ended_says_so(
+        client: TestClient, connector: Connector, azurite: str, table_prefix: str, lang: Lang) -> None:
+    """Nothing left after the last one shown: not an empty card, but the list from the start, saying why."""
+    every = await _approved_accounts(client, 25)
+    first = await _list(client, connector, SIAN, "permission.register", {"lang": lang.value}, lang=lang)
+    shown, more = _ids(first), _pressable(first, "permission.register")
+    assert more is not None
+    await _dates_end(azurite, table_prefix, sorted(every)[len(shown):])
+
+    second = await _list(client, connector, SIAN, "permission.register", more, lang=lang)
+
+    assert client.app[STRINGS].text("perm.list_shorter", lang) in json.dumps(second, ensure_ascii=False)
+    assert _ids(second) == shown

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -21,9 +21,11 @@ from bot.domain.permission_requests import (
     form_request_id,
     is_form_token,
     is_request_id,
+    listing_order,
     may_see_register,
     new_request_id,
     note_problem,
+    place_after,
     read_form,
     withdraw,
 )
@@ -290,3 +292,20 @@ def test_an_approval_recorded_before_approved_from_was_kept_runs_from_the_day_it
 
     assert older.approved_from is None and older.permitted_from == date(2026, 12, 4)
     assert replace(older, decided_at=NOW).permitted_from == date(2026, 12, 1)
+
+
+@pytest.mark.parametrize("newest_first", [True, False])
+def test_a_list_goes_on_after_the_last_one_shown_whether_or_not_it_is_still_on_it(
+        federation: Federation, newest_first: bool) -> None:
+    """Show more goes on after the request its card ended on, not from a place: two sent in one instant keep one order
+    (by id), and a request that has left the list still marks where it stood."""
+    sent = [replace(_pending(federation), request_id=request_id, submitted_at=NOW + timedelta(minutes=minutes))
+            for request_id, minutes in (("P-AAAAAA", 0), ("P-BBBBBB", 1), ("P-CCCCCC", 1), ("P-DDDDDD", 2))]
+    listed = sorted(sent, key=listing_order, reverse=newest_first)
+    gone = listed.pop(1)
+
+    assert [r.request_id for r in listed] == (["P-DDDDDD", "P-BBBBBB", "P-AAAAAA"] if newest_first
+                                              else ["P-AAAAAA", "P-CCCCCC", "P-DDDDDD"])
+    assert place_after(listed, listed[0], newest_first=newest_first) == 1
+    assert place_after(listed, gone, newest_first=newest_first) == 1  # where it stood
+    assert place_after(listed, listed[-1], newest_first=newest_first) == len(listed)  # nothing after it
