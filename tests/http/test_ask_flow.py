@@ -462,7 +462,8 @@ async def test_the_review_list_offers_the_person_who_replied_a_correction(client
 CARYS_CHAT = "a:personal-29:carys"
 FIXED = "Twenty-five days, as your contract says."
 # What the card with the first reply says once it is corrected, in each language.
-REPLY_WAS_CORRECTED = {"en": "Mrs Siân Roberts corrected this reply", "cy": "Mrs Siân Roberts a gywirodd yr ateb hwn"}
+REPLY_WAS_CORRECTED = {"en": "Mrs Siân Roberts corrected this reply",
+                       "cy": "Mae Mrs Siân Roberts wedi cywiro'r ateb hwn"}
 
 
 def _reply_activity(connector: Connector) -> dict[str, Any]:

@@ -151,9 +151,9 @@ async def test_an_urgent_report_is_reminded_the_next_working_day_and_passed_up_t
                                       Step("passed up", date(2026, 11, 27), CHAIR_ID)]
     assert ("You marked it urgent: if it is still not acknowledged after one working day, Gareth Hughes is reminded, "
             "and after another it goes on to Mrs Siân Roberts on Wednesday 25 November") in _text(receipt)
-    assert ("Gan i chi nodi ei fod yn fater brys: os nad yw wedi'i gydnabod o hyd ar ôl un diwrnod gwaith, bydd "
-            "Mrs Ffion Morgan yn cael nodyn atgoffa, ac ar ôl diwrnod arall bydd Mrs Siân Roberts yn ei gael ddydd "
-            "Mercher 25 Tachwedd") in _text(welsh)
+    assert ("Fe wnaethoch chi nodi ei fod yn fater brys: os nad yw wedi'i gydnabod o hyd ar ôl un diwrnod gwaith, "
+            "bydd Mrs Ffion Morgan yn cael nodyn atgoffa, ac ar ôl diwrnod gwaith arall bydd Mrs Siân Roberts yn ei "
+            "gael ddydd Mercher 25 Tachwedd") in _text(welsh)
     [reminder] = [m.card for m in await TableOutbox(store).list_for_recipient(_person(GARETH))
                   if m.message_id.endswith("|reminder")]
     assert ("This urgent report has not been acknowledged for a working day. If it is not acknowledged in one more, it "
