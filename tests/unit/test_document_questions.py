@@ -178,6 +178,7 @@ def test_signed_off_by_a_body_asks_who_agreed_it(
         ("the governors approved this policy?", "agreed_by"),
         ("who gave this policy the go ahead?", "agreed_by"),
         ("Pa gorff gytunodd ar y polisi?", "agreed_by"),
+        ("Pa gorff a gymeradwyodd y polisi hwn?", "agreed_by"),  # written Welsh keeps the "a"
         ("which body part can I show in photos under the policy?", None),
         ("Pa gorff sy'n delio efo torri'r polisi?", None),
     ],
