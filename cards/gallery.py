@@ -318,7 +318,7 @@ def _permissions(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     yield "register-more", permission.register_card(strings, lang, many)
     # An old card's Show more, pressed when nothing is left after where it would go on: the list from the top.
     yield "register-shorter", permission.register_card(strings, lang, many[:3],
-                                                       notice=strings.text("perm.list_shorter", lang))
+                                                       notice=strings.text("list.shorter", lang))
 
 
 def _concerns(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:

@@ -438,7 +438,7 @@ def _mine_count(strings: Catalogue, lang: Lang, total: int, start: int, shown: i
 def _show_more(strings: Catalogue, lang: Lang, verb: str, start: int, last: PermissionRequest) -> Element:
     """Show more: the list `verb` opens, going on after `last`, the last request shown (`after`); `start`, its place
     then, is what cards sent before `after` was read carry, and is still sent alongside it."""
-    return execute(strings.text("perm.show_more", lang), verb,
+    return execute(strings.text("list.show_more", lang), verb,
                    {"start": str(start), "after": last.request_id, **shown_in(lang)})
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -40,10 +39,10 @@ from bot.domain.permission_requests import (
     form_request_id,
     is_form_token,
     is_request_id,
+    listing_order,
     may_see_register,
     new_request_id,
     note_problem,
-    place_after,
     read_form,
     withdraw,
 )
@@ -69,6 +68,7 @@ from dialogs.base import (
     stored_after_all,
 )
 from dialogs.language import ShownIn, in_the_cards_language, in_the_listed_language
+from dialogs.lists import ListClick, goes_on_at, stored_if_any
 from dialogs.phrases import listed_in_welsh, one_of, read_phrases, read_table
 from dialogs.private import PrivateChat
 from dialogs.staff_only import refused_as
@@ -184,15 +184,6 @@ class RequestClick(ShownIn):
 
     id: Text = ""
     from_: Text = Field(default="", alias="from")
-
-
-class ListClick(ShownIn):
-    """`permission.register`, `permission.mine`, on Show more (both optional): `after`, the id of the last request the
-    card showed, which the list goes on after; `start`, the place in the list the card begins at (all that cards sent
-    before `after` carry)."""
-
-    start: Text = ""
-    after: Text = ""
 
 
 class DecisionClick(RequestClick):
@@ -902,31 +893,12 @@ class PermissionFlow:
 
     async def _goes_on_at(self, turn: Turn, rows: Sequence[PermissionRequest], *, newest_first: bool,
                           on_the_list: Callable[[PermissionRequest], bool]) -> tuple[int, str]:
-        """Where a list card begins, and why when it is not where its Show more asked: after the request `after` names
-        (on the list, or where it stood before it left: a request added or gone between two presses shifts nothing);
-        by `start`, the place a card sent before `after` asked for (or a request no longer stored); the top for none,
-        or for a request that could never be on this person's list (someone else's card). A list with nothing left
-        there begins at the top, and says so."""
-        after = str(turn.data.get("after") or "")
-        last = next((r for r in rows if r.request_id == after), None)
-        if last is None and is_request_id(after):
-            with contextlib.suppress(RecordNotFound):
-                last = await self._requests.get(after)
-            if last is not None and not on_the_list(last):
-                return 0, ""
-        start = place_after(rows, last, newest_first=newest_first) if last is not None else _list_start(turn)
-        if (last is not None or start) and start >= len(rows):
-            return 0, self._strings.text("perm.list_shorter", turn.lang)
-        return start, ""
+        """Where a list card begins (see `dialogs.lists.goes_on_at`)."""
+        return await goes_on_at(turn, rows, strings=self._strings, id_of=lambda r: r.request_id,
+                                standing=listing_order, newest_first=newest_first,
+                                stored=stored_if_any(self._requests.get, is_id=is_request_id), on_the_list=on_the_list)
 
 
 def _copy_id(request_id: str, state: RequestState, person: Person, because: str = "") -> str:
     """The id of a message with a decider's copy of the request's card in that state (`because`: an edit of it)."""
     return f"{request_id}|{state.value}|to-{person.aad_object_id}" + (f"|{because}" if because else "")
-
-
-def _list_start(turn: Turn) -> int:
-    """Where a list card begins by place: the `start` a Show more sends, 0 when there is none or it is not a small
-    number."""
-    start = turn.data.get("start")
-    return int(start) if isinstance(start, str) and start.isascii() and start.isdecimal() and len(start) < 7 else 0

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
+from bot.domain import lists
 from bot.domain.errors import NotAllowed
 from bot.domain.federation import Federation
 from bot.domain.ids import readable_id, readable_id_from
@@ -135,9 +136,7 @@ def listing_order(request: PermissionRequest) -> tuple[datetime, str]:
 def place_after(requests: Sequence[PermissionRequest], last: PermissionRequest, *, newest_first: bool) -> int:
     """Where a list of `requests` (in `listing_order`, or newest first) goes on after `last`: the place of the first
     request that comes after it, whether `last` is still on the list or has left it (len(requests) when none does)."""
-    key = listing_order(last)
-    return next((at for at, request in enumerate(requests)
-                 if (listing_order(request) < key if newest_first else listing_order(request) > key)), len(requests))
+    return lists.place_after(requests, last, standing=listing_order, newest_first=newest_first)
 
 
 class DatesEnded(ValueError):

@@ -251,7 +251,7 @@ async def test_a_show_more_past_the_end_of_a_shorter_list_says_so_and_shows_it_f
 
     seen = await _list(client, connector, CARYS, "permission.mine", {"start": "20", "lang": lang.value}, lang=lang)
 
-    assert client.app[STRINGS].text("perm.list_shorter", lang) in json.dumps(seen, ensure_ascii=False)
+    assert client.app[STRINGS].text("list.shorter", lang) in json.dumps(seen, ensure_ascii=False)
     assert _ids(seen) == sorted(four, reverse=True)
 
 
@@ -334,5 +334,5 @@ async def test_show_more_when_every_account_after_the_last_one_shown_has_ended_s
 
     second = await _list(client, connector, SIAN, "permission.register", more, lang=lang)
 
-    assert client.app[STRINGS].text("perm.list_shorter", lang) in json.dumps(second, ensure_ascii=False)
+    assert client.app[STRINGS].text("list.shorter", lang) in json.dumps(second, ensure_ascii=False)
     assert _ids(second) == shown
