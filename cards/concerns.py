@@ -42,6 +42,7 @@ VERB_CLOSE = "concern.close"
 VERB_REOPEN = "concern.reopen"
 VERB_SHOW = "concern.show"
 VERB_MINE = "concern.mine"
+MAX_LISTED = 20  # reports on one list card
 # Teams refuses a card over 28 KB; the empty form is under 3 KB, so the staff list may take this much (about 240
 # people with typical names and emails). A form re-shown with long answers drops the list if it would not fit.
 STAFF_LIST_BUDGET = 20_000
@@ -360,20 +361,53 @@ def reporter_card(strings: Catalogue, lang: Lang, report: ConcernReport, *, titl
     return card(body, actions)
 
 
-def my_reports_card(strings: Catalogue, lang: Lang, reports: Sequence[ConcernReport]) -> Card:
-    """The reporter's list: each report's reference, date, status and holder (never its text or notes)."""
+def my_reports_card(strings: Catalogue, lang: Lang, reports: Sequence[ConcernReport], *, start: int = 0,
+                    notice: str = "") -> Card:
+    """The reporter's list, newest first: each report's reference, date, status and holder (never its text or notes).
+    From the `start`th, as many as fit (`MAX_LISTED` at most); when there are more, how many, and Show more, which goes
+    on after the last one shown (older). `notice`: why the list begins where it does (a Show more that found nothing
+    after the last one it showed)."""
     body: list[Element] = [heading(strings.text("concern.mine_title", lang))]
+    if notice:
+        body.append(text(notice, weight="Bolder"))
     if not reports:  # the same button the welcome and help cards have
         body += [text(strings.text("concern.mine_empty", lang)),
                  action_set([execute(strings.text("button.concern", lang), VERB_CONCERN_FORM)])]
-    for report in reports[:20]:
-        body.append({"type": "Container", "separator": True, "items": [
+    start = min(max(start, 0), max(len(reports) - 1, 0))
+    entries: list[Element] = []
+    for report in reports[start:]:
+        entry = {"type": "Container", "separator": True, "items": [
             text(strings.text("concern.mine_row", lang, ref=report.reference, when=when(report.submitted_at)),
                  weight="Bolder"),
             _state(strings, lang, report),
             action_set([execute(strings.text("concern.show", lang, ref=report.reference), VERB_SHOW,
-                               {"ref": report.reference})])]})
-    return card(body)
+                               {"ref": report.reference})])]}
+        # Teams refuses a card over 28 KB: as many as fit with the count and Show more, which opens the next ones.
+        count = _mine_count(strings, lang, len(reports), start, len(entries) + 1)
+        more = action_set([_show_more(strings, lang, start + len(entries) + 1, report)])
+        if entries and (len(entries) >= MAX_LISTED
+                        or card_bytes(card([*body, count, *entries, entry, more])) > MAX_CARD_BYTES):
+            break
+        entries.append(entry)
+    if start or start + len(entries) < len(reports):
+        body.append(_mine_count(strings, lang, len(reports), start, len(entries)))
+        if start + len(entries) < len(reports):
+            last = reports[start + len(entries) - 1]
+            entries.append(action_set([_show_more(strings, lang, start + len(entries), last)]))
+    return card([*body, *entries])
+
+
+def _mine_count(strings: Catalogue, lang: Lang, total: int, start: int, shown: int) -> Element:
+    """How many reports the person has sent, and which ones this card shows."""
+    return text(strings.text("concern.mine_count", lang, count=total, first=start + 1, last=start + shown),
+                weight="Bolder")
+
+
+def _show_more(strings: Catalogue, lang: Lang, start: int, last: ConcernReport) -> Element:
+    """Show more: the person's next reports, after `last`, the last one shown (`after`), with its place then
+    (`start`, as the other lists' Show more sends it) and the card's language."""
+    return execute(strings.text("list.show_more", lang), VERB_MINE,
+                   {"start": str(start), "after": last.reference, **shown_in(lang)})
 
 
 def reminder_card(strings: Catalogue, lang: Lang, report: ConcernReport, *, passed_up_at: datetime) -> Card:

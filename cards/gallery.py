@@ -401,6 +401,11 @@ def _concerns(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     yield "concern-reporter-status", concerns.reporter_card(strings, lang, reopened)
     yield "my-reports", concerns.my_reports_card(strings, lang, [reopened, replace(acknowledged, reference="C-7PD2KW")])
     yield "my-reports-empty", concerns.my_reports_card(strings, lang, [])
+    many = [replace(acknowledged, reference=f"C-7PD{n:03d}") for n in range(30)]
+    yield "my-reports-many", concerns.my_reports_card(strings, lang, many)
+    # A Show more pressed when nothing is left after where it would go on: the list from the top.
+    yield "my-reports-shorter", concerns.my_reports_card(strings, lang, many[:3],
+                                                         notice=strings.text("list.shorter", lang))
     yield "concern-deleted", concerns.deleted_card(strings, lang, report.reference, 24)
 
 

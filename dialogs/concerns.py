@@ -8,7 +8,8 @@ Verbs and their card data (data fields are a public contract: posted cards keep 
   only makes a second press of the same Send the same report. The server gives every report its reference.
 - `concern.acknowledge`, `concern.escalate` (+ note), `concern.close` (+ outcome, share_outcome),
   `concern.reopen` (+ note, the reporter's "this isn't resolved"), `concern.show`: {ref}.
-- `concern.mine`: the reporter's list.
+- `concern.mine` {after?, start?, lang?}: the reporter's list; Show more sends `after`, the reference of the last report
+  its card showed (the list goes on after it), `start`, its place then, and `lang`, the card's language.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from bot.domain.concerns import (
     Routing,
     Subject,
     Today,
+    listing_order,
     new_reference,
     roles,
     route,
@@ -72,6 +74,7 @@ from dialogs.base import (
     stored_after_all,
 )
 from dialogs.language import in_the_cards_language, in_the_listed_language, in_the_words_typed
+from dialogs.lists import ListClick, goes_on_at, stored_if_any
 from dialogs.phrases import listed_in_welsh, read_phrases
 from dialogs.private import PrivateChat
 from dialogs.staff_only import StaffList, read_once, refused_as
@@ -234,7 +237,8 @@ class ConcernFlow:
                 cards.VERB_ACKNOWLEDGE: Verb(self.acknowledge, ReportClick),
                 cards.VERB_ESCALATE: Verb(self.escalate, NoteClick), cards.VERB_CLOSE: Verb(self.close, CloseClick),
                 cards.VERB_REOPEN: Verb(self.reopen, NoteClick), cards.VERB_SHOW: Verb(self.show, ReportClick),
-                cards.VERB_MINE: Verb(self._private_chat.only(opens(self.mine)))}
+                cards.VERB_MINE: Verb(in_the_cards_language(self._private_chat.only(opens(self.mine))),
+                                       ListClick)}
 
     def match_text(self, turn: Turn) -> Handler | None:
         """"Report a concern", "my reports", or a statement that someone is pestering or targeting the person."""
@@ -705,9 +709,14 @@ class ConcernFlow:
                                limit=self._escalation_limit)
 
     async def mine(self, turn: Turn) -> Reply:
-        """The reports this person sent: status and who holds each, never their text."""
+        """The reports this person sent: status and who holds each, never their text (on Show more, the next ones:
+        after the last one its card showed, if that was one of this person's; else from the top)."""
         reports = await self._reports.list_by_reporter(turn.actor)
-        return Reply(card=cards.my_reports_card(self._strings, turn.lang, reports))
+        start, notice = await goes_on_at(turn, reports, strings=self._strings, id_of=lambda r: r.reference,
+                                         standing=listing_order, newest_first=True,
+                                         stored=stored_if_any(self._reports.get, is_id=_REFERENCE.fullmatch),
+                                         on_the_list=lambda r: r.reporter.key == turn.actor.key)
+        return Reply(card=cards.my_reports_card(self._strings, turn.lang, reports, start=start, notice=notice))
 
     async def check_reports(self) -> int:
         """Queue the messages a fault left owed; then remind a holder once after two working days unacknowledged

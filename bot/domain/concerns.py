@@ -38,6 +38,7 @@ from bot.domain.directory import StaffMember
 from bot.domain.errors import DomainError, NotAllowed
 from bot.domain.federation import Federation
 from bot.domain.ids import readable_id
+from bot.domain.lists import Standing
 from bot.domain.outbox import CardSlot, OutboundMessage
 from bot.domain.people import Person, StaffContact
 from bot.domain.school_calendar import SchoolCalendar
@@ -706,6 +707,12 @@ class ConcernReport:
     def expired(self, now: datetime, months: int) -> bool:
         """True once `months` calendar months have passed since closure."""
         return self.closure is not None and now >= add_months(self.closure, months)
+
+
+def listing_order(report: ConcernReport) -> Standing:
+    """Where a report stands on its reporter's list: by when it was sent, then (two sent in one instant) by reference,
+    so each read of the list gives one order and Show more can go on after a report."""
+    return report.submitted_at, report.reference
 
 
 # Given a report retention has claimed, queues the messages that replace its cards posted in Teams, and returns them.

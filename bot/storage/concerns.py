@@ -46,6 +46,7 @@ from bot.domain.concerns import (
     ReportKind,
     ReportState,
     Route,
+    listing_order,
     no_cards,
 )
 from bot.domain.errors import ConcurrentChange, RecordExists, RecordNotFound
@@ -277,7 +278,7 @@ class TableConcernReports:
         """The reports this person sent, newest first."""
         rows = await self._query(" and ReporterId eq @id and TenantId eq @tenant",
                                  {"id": reporter.aad_object_id, "tenant": reporter.tenant_id})
-        return sorted(rows, key=lambda r: r.submitted_at, reverse=True)
+        return sorted(rows, key=listing_order, reverse=True)
 
     async def _keys(self, table: Table, partition: str, low: str = "", high: str = "") -> list[str]:
         query, parameters = "PartitionKey eq @pk", {"pk": partition}

@@ -24,6 +24,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from bot.domain.concerns import CardReplacer, ConcernReport, ReportState, no_cards
+from bot.domain.concerns import listing_order as report_order
 from bot.domain.directory import StaffMember, line_manager_in, member_for
 from bot.domain.errors import ConcurrentChange, RecordExists, RecordNotFound
 from bot.domain.limits import Limit, counted, counted_already, day_is_over, given_back
@@ -516,7 +517,7 @@ class MemoryConcernReports:
         """The reports this person sent, newest first."""
         await self._store.call()
         rows = [r for r in self._in_order() if r.reporter.key == reporter.key]
-        return sorted(rows, key=lambda r: r.submitted_at, reverse=True)
+        return sorted(rows, key=report_order, reverse=True)
 
     async def list_posted_cards(self, report: ConcernReport) -> list[CardSlot]:
         """Where the report's keyed cards were posted (their slots, by the reference)."""

@@ -8,6 +8,7 @@ import itertools
 import json
 import re
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,14 +19,17 @@ from azure.data.tables import UpdateMode
 from azure.data.tables.aio import TableServiceClient
 
 from app import STORE, STRINGS
+from bot.domain.concerns import LIMITS, ConcernReport, ReportState, Route
 from bot.domain.federation import load_federation
-from bot.domain.people import Lang, Person
+from bot.domain.people import Lang, Person, StaffContact
 from bot.domain.permission_requests import AuditEntry, PermissionRequest, RequestState, decide
+from bot.storage.concerns import TableConcernReports
 from bot.storage.permission_requests import TablePermissionRequests
 from bot.storage.tables import TableStore, service_client
 from cards.elements import MAX_CARD_BYTES, card_bytes
-from tests.support.activities import CARYS, OWAIN, SIAN, TENANT, card_action
+from tests.support.activities import CARYS, GARETH, OWAIN, SIAN, TENANT, card_action
 from tests.support.cards import press
+from tests.support.concerns import import_staff, reference_in, say_hi, send_report
 from tests.support.connector import Connector
 
 REPO = Path(__file__).resolve().parents[2]
@@ -336,3 +340,141 @@ async def test_show_more_when_every_account_after_the_last_one_shown_has_ended_s
 
     assert client.app[STRINGS].text("list.shorter", lang) in json.dumps(second, ensure_ascii=False)
     assert _ids(second) == shown
+
+
+# My reports: a long history of concern reports, paged the same way
+
+REPORT_REFERENCE = re.compile(r"C-[A-Z0-9]{6}")
+TITLES["concern.mine"] = "concern.mine_title"
+GARETH_HOLDS = StaffContact("a1000000-0000-4000-8000-000000000004", "Gareth Hughes",
+                            "gareth.hughes@llanidloes.example.cymru")
+SIAN_ABOVE = StaffContact(SIAN["aadObjectId"], "Mrs Siân Roberts")
+
+
+def _references(card: dict[str, Any]) -> list[str]:
+    """The reports a card names, each once, in the order it first names them (each row's Show button names it again)."""
+    return list(dict.fromkeys(REPORT_REFERENCE.findall(json.dumps(card, ensure_ascii=False))))
+
+
+async def _reports_by(client: TestClient, user: dict[str, str], count: int, *, prefix: str = "C-C") -> list[str]:
+    """`count` reports `user` sent over the years, each with the longest description the form takes, to her line
+    manager, who acknowledged them (every third one closed last week, none due a reminder or retention); the staff
+    list is imported so he counts as still there. Their references, newest first."""
+    await import_staff(client.app[STORE])
+    store = TableConcernReports(client.app[STORE])
+    reporter, now = Person(TENANT, user["aadObjectId"], user["name"]), datetime.now(UTC)
+    made = []
+    for n in range(count):
+        sent = now - timedelta(days=1200) + timedelta(days=25 * n)
+        report = ConcernReport(
+            reference=f"{prefix}{n:05d}", reporter=reporter, what=("Messages late at night about my lessons. " * 80)
+            [:LIMITS["what"]], since="September", where="Teams chat", who="", evidence="", wants_meeting=bool(n % 2),
+            urgent=False, submitted_at=sent, chain=(GARETH_HOLDS, SIAN_ABOVE), route=Route.LINE_MANAGER,
+            state=ReportState.ACKNOWLEDGED, acknowledged_at=sent + timedelta(hours=2))
+        if n % 3 == 0:
+            report = replace(report, state=ReportState.CLOSED, closed_at=now - timedelta(days=7))
+        made.append(report)
+    for at in range(0, len(made), 20):
+        await asyncio.gather(*(store.create(report) for report in made[at:at + 20]))
+    return [report.reference for report in reversed(made)]
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_my_reports_pages_through_45_reports_within_28_kb(client: TestClient, connector: Connector,
+                                                                lang: Lang) -> None:
+    """A member of staff with 45 reports over the years saw the newest 20, with no count and no way to reach the
+    others. Now the list says how many there are and 'Show more' opens the next, newest first, until every one has
+    been shown once, each card within Teams' 28 KB."""
+    every = await _reports_by(client, CARYS, 45)
+
+    pages = [await _list(client, connector, CARYS, "concern.mine", {}, lang=lang)]
+    while (more := _pressable(pages[-1], "concern.mine")) and len(pages) < 10:
+        pages.append(await _list(client, connector, CARYS, "concern.mine", more, lang=lang))
+
+    shown = [_references(page) for page in pages]
+    assert all(card_bytes(page) <= MAX_CARD_BYTES for page in pages)
+    assert list(itertools.chain.from_iterable(shown)) == every  # each once, newest first, none out of reach
+    count = client.app[STRINGS].text("concern.mine_count", lang, count=45, first=1, last=len(shown[0]))
+    assert len(pages) > 1 and count in json.dumps(pages[0], ensure_ascii=False)
+    more_title = {Lang.EN: "Show more", Lang.CY: "Dangos rhagor"}[lang]
+    assert all(more_title in json.dumps(page, ensure_ascii=False) for page in pages[:-1])
+
+
+async def _carys_sends_a_report(client: TestClient, connector: Connector, shown: list[str]) -> None:
+    """Carys sends a new report: the newest, at the top of her list."""
+    await say_hi(client, connector, CARYS, GARETH)
+    receipt = await send_report(client, connector)
+    assert reference_in(receipt) not in shown
+
+
+async def _one_shown_is_closed(client: TestClient, connector: Connector, shown: list[str]) -> None:
+    """Gareth closes one the first card showed (not its last)."""
+    reports = TableConcernReports(client.app[STORE])
+    [open_one] = [ref for ref in shown[2:5] if (await reports.get(ref)).state is ReportState.ACKNOWLEDGED][:1]
+    await press(client, connector, card_action(GARETH, "concern.close", {"ref": open_one, "outcome": "Spoke to both.",
+                                                                         "share_outcome": "false"}, connector.url))
+    assert (await reports.get(open_one)).state is ReportState.CLOSED
+
+
+async def _one_shown_is_deleted(client: TestClient, connector: Connector, shown: list[str]) -> None:
+    """One the first card showed (not its last) reaches the end of its retention period and is deleted."""
+    reports = TableConcernReports(client.app[STORE])
+    await reports.delete(await reports.get(shown[3]), at=datetime.now(UTC))
+
+
+BETWEEN_MY_REPORTS_PRESSES = {"a report sent": _carys_sends_a_report, "a report closed": _one_shown_is_closed,
+                              "a report deleted": _one_shown_is_deleted}
+
+
+@pytest.mark.parametrize("change", list(BETWEEN_MY_REPORTS_PRESSES))
+async def test_show_more_on_my_reports_goes_on_after_the_last_one_shown(client: TestClient, connector: Connector,
+                                                                        change: str) -> None:
+    """A report sent between two presses would push a list read by position down one (the next card beginning with
+    one already seen), and one deleted would pull it up one (the next one never seen): Show more goes on after the
+    last one the card showed."""
+    every = await _reports_by(client, CARYS, 35)
+    first = await _list(client, connector, CARYS, "concern.mine", {})
+    shown, more = _references(first), _pressable(first, "concern.mine")
+    assert more is not None and shown == every[:len(shown)]
+    await BETWEEN_MY_REPORTS_PRESSES[change](client, connector, shown)
+
+    second = await _list(client, connector, CARYS, "concern.mine", more)
+
+    assert _references(second) == every[len(shown):]
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_show_more_on_my_reports_with_nothing_left_after_the_last_one_says_so(
+        client: TestClient, connector: Connector, lang: Lang) -> None:
+    """Every report after the last one shown deleted (retention) between the presses: not an empty card, but the list
+    from the start, saying why, in the card's language."""
+    every = await _reports_by(client, CARYS, 25)
+    first = await _list(client, connector, CARYS, "concern.mine", {}, lang=lang)
+    shown, more = _references(first), _pressable(first, "concern.mine")
+    assert more is not None
+    reports = TableConcernReports(client.app[STORE])
+    for reference in every[len(shown):]:
+        await reports.delete(await reports.get(reference), at=datetime.now(UTC))
+
+    second = await _list(client, connector, CARYS, "concern.mine", more, lang=lang)
+
+    assert client.app[STRINGS].text("list.shorter", lang) in json.dumps(second, ensure_ascii=False)
+    assert _references(second) == shown
+
+
+async def test_someone_elses_show_more_on_my_reports_shows_the_pressers_own_from_the_start(
+        client: TestClient, connector: Connector) -> None:
+    """Owain presses Show more on Carys's card (forwarded, or sent again by hand): he sees his own reports, from the
+    top, with their count, and never one of hers, nor where her list went on."""
+    carys = await _reports_by(client, CARYS, 45)
+    owain = await _reports_by(client, OWAIN, 30, prefix="C-O")
+    first = await _list(client, connector, CARYS, "concern.mine", {})
+    more = _pressable(first, "concern.mine")
+    assert more is not None
+
+    seen = await _list(client, connector, OWAIN, "concern.mine", more)
+
+    shown = _references(seen)
+    assert shown and shown == owain[:len(shown)] and not set(shown) & set(carys)
+    count = client.app[STRINGS].text("concern.mine_count", Lang.EN, count=30, first=1, last=len(shown))
+    assert count in json.dumps(seen, ensure_ascii=False)
