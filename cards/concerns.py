@@ -1,4 +1,5 @@
-"""Cards of the concern flow: the kind form, the receipt, the holder's card, the reporter's view, reminders.
+"""Cards of the concern flow: the kind form, the receipt, the holder's card, the reporter's view, reminders, the
+lists of the reports a person sent and of those they hold.
 
 Everything a person typed, and every display name, is shown only as a cleaned TextRun (or an input's value or a
 choice's title), so it can never render as markdown, a link or a mention on a card the bot wrote.
@@ -7,7 +8,7 @@ choice's title), so it can never render as markdown, a link or a mention on a ca
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -42,6 +43,7 @@ VERB_CLOSE = "concern.close"
 VERB_REOPEN = "concern.reopen"
 VERB_SHOW = "concern.show"
 VERB_MINE = "concern.mine"
+VERB_HELD = "concern.held"
 MAX_LISTED = 20  # reports on one list card
 # Teams refuses a card over 28 KB; the empty form is under 3 KB, so the staff list may take this much (about 240
 # people with typical names and emails). A form re-shown with long answers drops the list if it would not fit.
@@ -367,47 +369,74 @@ def my_reports_card(strings: Catalogue, lang: Lang, reports: Sequence[ConcernRep
     From the `start`th, as many as fit (`MAX_LISTED` at most); when there are more, how many, and Show more, which goes
     on after the last one shown (older). `notice`: why the list begins where it does (a Show more that found nothing
     after the last one it showed)."""
-    body: list[Element] = [heading(strings.text("concern.mine_title", lang))]
+    # With none, the same button the welcome and help cards have.
+    empty = [text(strings.text("concern.mine_empty", lang)),
+             action_set([execute(strings.text("button.concern", lang), VERB_CONCERN_FORM)])]
+    return _report_list(strings, lang, reports, title="concern.mine_title", count="concern.mine_count", empty=empty,
+                        more=lambda place, last: _show_more(strings, lang, VERB_MINE, place, last),
+                        start=start, notice=notice)
+
+
+def held_reports_card(strings: Catalogue, lang: Lang, reports: Sequence[ConcernReport], viewer: Person, *,
+                      start: int = 0, notice: str = "") -> Card:
+    """The reports `viewer` holds, open ones only, those waiting for them to acknowledge first, then oldest first: each
+    one's reference, when it was sent, its state as their own card says it, and Show (their card of it). Never its
+    text, nor whose it is (their card shows that to them alone). Paged as `my_reports_card`; Show more also says whether
+    the last one shown was still waiting (`waiting`), where the list goes on after it though it was acknowledged
+    since."""
+    def more(place: int, last: ConcernReport) -> Element:
+        waiting = {"waiting": "true" if last.acknowledged_at is None else "false"}
+        return _show_more(strings, lang, VERB_HELD, place, last, waiting)
+
+    return _report_list(strings, lang, reports, title="concern.held_title", count="concern.held_count",
+                        empty=[text(strings.text("concern.held_empty", lang))], viewer=viewer, more=more, start=start,
+                        notice=notice)
+
+
+def _report_list(strings: Catalogue, lang: Lang, reports: Sequence[ConcernReport], *, title: str, count: str,
+                 empty: list[Element], more: Callable[[int, ConcernReport], Element], viewer: Person | None = None,
+                 start: int = 0, notice: str = "") -> Card:
+    """A list of reports (each its reference, date, state as `viewer` reads it, and Show) from the `start`th, as many
+    as fit (`MAX_LISTED` at most); past that, how many there are (`count`) and `more` below the last one shown."""
+    body: list[Element] = [heading(strings.text(title, lang))]
     if notice:
         body.append(text(notice, weight="Bolder"))
-    if not reports:  # the same button the welcome and help cards have
-        body += [text(strings.text("concern.mine_empty", lang)),
-                 action_set([execute(strings.text("button.concern", lang), VERB_CONCERN_FORM)])]
+    if not reports:
+        body += empty
     start = min(max(start, 0), max(len(reports) - 1, 0))
     entries: list[Element] = []
     for report in reports[start:]:
         entry = {"type": "Container", "separator": True, "items": [
             text(strings.text("concern.mine_row", lang, ref=report.reference, when=when(report.submitted_at)),
                  weight="Bolder"),
-            _state(strings, lang, report),
+            _state(strings, lang, report, viewer),
             action_set([execute(strings.text("concern.show", lang, ref=report.reference), VERB_SHOW,
                                {"ref": report.reference})])]}
         # Teams refuses a card over 28 KB: as many as fit with the count and Show more, which opens the next ones.
-        count = _mine_count(strings, lang, len(reports), start, len(entries) + 1)
-        more = action_set([_show_more(strings, lang, start + len(entries) + 1, report)])
+        counted = _list_count(strings, lang, count, len(reports), start, len(entries) + 1)
+        pressed = action_set([more(start + len(entries) + 1, report)])
         if entries and (len(entries) >= MAX_LISTED
-                        or card_bytes(card([*body, count, *entries, entry, more])) > MAX_CARD_BYTES):
+                        or card_bytes(card([*body, counted, *entries, entry, pressed])) > MAX_CARD_BYTES):
             break
         entries.append(entry)
     if start or start + len(entries) < len(reports):
-        body.append(_mine_count(strings, lang, len(reports), start, len(entries)))
+        body.append(_list_count(strings, lang, count, len(reports), start, len(entries)))
         if start + len(entries) < len(reports):
-            last = reports[start + len(entries) - 1]
-            entries.append(action_set([_show_more(strings, lang, start + len(entries), last)]))
+            entries.append(action_set([more(start + len(entries), reports[start + len(entries) - 1])]))
     return card([*body, *entries])
 
 
-def _mine_count(strings: Catalogue, lang: Lang, total: int, start: int, shown: int) -> Element:
-    """How many reports the person has sent, and which ones this card shows."""
-    return text(strings.text("concern.mine_count", lang, count=total, first=start + 1, last=start + shown),
-                weight="Bolder")
+def _list_count(strings: Catalogue, lang: Lang, key: str, total: int, start: int, shown: int) -> Element:
+    """How many reports the list has, and which ones this card shows."""
+    return text(strings.text(key, lang, count=total, first=start + 1, last=start + shown), weight="Bolder")
 
 
-def _show_more(strings: Catalogue, lang: Lang, start: int, last: ConcernReport) -> Element:
-    """Show more: the person's next reports, after `last`, the last one shown (`after`), with its place then
-    (`start`, as the other lists' Show more sends it) and the card's language."""
-    return execute(strings.text("list.show_more", lang), VERB_MINE,
-                   {"start": str(start), "after": last.reference, **shown_in(lang)})
+def _show_more(strings: Catalogue, lang: Lang, verb: str, start: int, last: ConcernReport,
+               extra: Mapping[str, str] | None = None) -> Element:
+    """Show more: the list's next reports, after `last`, the last one shown (`after`), with its place then (`start`,
+    as the other lists' Show more sends it) and the card's language."""
+    return execute(strings.text("list.show_more", lang), verb,
+                   {"start": str(start), "after": last.reference, **shown_in(lang), **(extra or {})})
 
 
 def reminder_card(strings: Catalogue, lang: Lang, report: ConcernReport, *, passed_up_at: datetime) -> Card:

@@ -406,6 +406,15 @@ def _concerns(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     # A Show more pressed when nothing is left after where it would go on: the list from the top.
     yield "my-reports-shorter", concerns.my_reports_card(strings, lang, many[:3],
                                                          notice=strings.text("list.shorter", lang))
+    # The reports Gareth holds: those waiting for him to acknowledge first, then the oldest first; a card ending on one
+    # acknowledged, and one ending on one still waiting (their Show more sends both values of `waiting`).
+    waiting = [replace(report, reference=f"C-9WT{n:03d}") for n in range(25)]
+    done = [replace(acknowledged, reference=f"C-9AK{n:03d}") for n in range(18)]
+    yield "held-reports", concerns.held_reports_card(strings, lang, [report, replace(acknowledged,
+                                                                                     reference="C-7PD2KW")], as_gareth)
+    yield "held-reports-empty", concerns.held_reports_card(strings, lang, [], as_gareth)
+    yield "held-reports-many", concerns.held_reports_card(strings, lang, [*waiting[:12], *done], as_gareth)
+    yield "held-reports-many-waiting", concerns.held_reports_card(strings, lang, [*waiting, *done[:5]], as_gareth)
     yield "concern-deleted", concerns.deleted_card(strings, lang, report.reference, 24)
 
 

@@ -10,6 +10,8 @@ Verbs and their card data (data fields are a public contract: posted cards keep 
   `concern.reopen` (+ note, the reporter's "this isn't resolved"), `concern.show`: {ref}.
 - `concern.mine` {after?, start?, lang?}: the reporter's list; Show more sends `after`, the reference of the last report
   its card showed (the list goes on after it), `start`, its place then, and `lang`, the card's language.
+- `concern.held` {after?, start?, lang?, waiting?}: the list of the reports the person holds; Show more sends the same,
+  and `waiting` ("true" or "false"), whether the last report shown was still waiting to be acknowledged then.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from bot.domain.concerns import (
     Routing,
     Subject,
     Today,
+    holding_order,
     listing_order,
     new_reference,
     roles,
@@ -89,7 +92,8 @@ _HOLDER_MESSAGE = {0: "to-holder", 1: "escalated"}
 CARDS_REPLACED_WITHIN = timedelta(days=30)
 FORM_WORDS = frozenset(read_phrases("concern-form.txt"))
 MINE_WORDS = frozenset(read_phrases("concern-my-reports.txt"))
-_IN_WELSH = listed_in_welsh("concern-form.txt", "concern-my-reports.txt")
+HELD_WORDS = frozenset(read_phrases("concern-held-reports.txt"))
+_IN_WELSH = listed_in_welsh("concern-form.txt", "concern-my-reports.txt", "concern-held-reports.txt")
 # Getting in touch or posting, in Welsh, as the verb-noun and its soft mutation (after "i"), which people write
 # either way: "yn dal i anfon", "yn dal i bostio / postio", "yn dal i yrru / gyrru", "danfon" in the south.
 _CONTACTING_CY = (r"anfon|danfon|ddanfon|gyrru|yrru|e ?bostio|postio|bostio|tecstio|decstio|ffonio|galw|alw|"
@@ -199,6 +203,13 @@ class CloseClick(ReportClick):
     share_outcome: Text = ""
 
 
+class HeldClick(ListClick):
+    """`concern.held`: a list's Show more, and `waiting`, "true" when the last report its card showed was still waiting
+    to be acknowledged (optional)."""
+
+    waiting: Text = ""
+
+
 class ConcernFlow:
     """Private reports to the right person, acknowledgements, escalation, closing and the reporter's view."""
 
@@ -238,7 +249,8 @@ class ConcernFlow:
                 cards.VERB_ESCALATE: Verb(self.escalate, NoteClick), cards.VERB_CLOSE: Verb(self.close, CloseClick),
                 cards.VERB_REOPEN: Verb(self.reopen, NoteClick), cards.VERB_SHOW: Verb(self.show, ReportClick),
                 cards.VERB_MINE: Verb(in_the_cards_language(self._private_chat.only(opens(self.mine))),
-                                       ListClick)}
+                                       ListClick),
+                cards.VERB_HELD: Verb(in_the_cards_language(self._private_chat.only(opens(self.held))), HeldClick)}
 
     def match_text(self, turn: Turn) -> Handler | None:
         """"Report a concern", "my reports", or a statement that someone is pestering or targeting the person."""
@@ -247,6 +259,8 @@ class ConcernFlow:
             return in_the_listed_language(self.form, listed_in_welsh=said in _IN_WELSH)
         if said in MINE_WORDS:
             return in_the_listed_language(self._private_chat.only(self.mine), listed_in_welsh=said in _IN_WELSH)
+        if said in HELD_WORDS:
+            return in_the_listed_language(self._private_chat.only(self.held), listed_in_welsh=said in _IN_WELSH)
         if turn.text.rstrip().endswith("?"):
             return None
         kind = what_it_is_about(said)
@@ -717,6 +731,38 @@ class ConcernFlow:
                                          stored=stored_if_any(self._reports.get, is_id=_REFERENCE.fullmatch),
                                          on_the_list=lambda r: r.reporter.key == turn.actor.key)
         return Reply(card=cards.my_reports_card(self._strings, turn.lang, reports, start=start, notice=notice))
+
+    async def held(self, turn: Turn) -> Reply:
+        """The open reports this person holds while still there for them (the rules of Show on their cards), those
+        waiting for them to acknowledge first, then oldest first: state and Show, never their text. On Show more, the
+        next ones after the last one its card showed, if this person held it; else from the top."""
+        reports = await self._held_by(turn.actor)
+        after, waiting = turn.data.get("after"), turn.data.get("waiting")
+
+        def standing(report: ConcernReport) -> tuple[bool, datetime, str]:
+            # Where the card showed the last one (acknowledged since, say): the list goes on after that place.
+            shown = waiting == "true" if report.reference == after and waiting in ("true", "false") else None
+            return holding_order(report, waiting=shown)
+
+        start, notice = await goes_on_at(
+            turn, reports, strings=self._strings, id_of=lambda r: r.reference, standing=standing, newest_first=False,
+            stored=stored_if_any(self._reports.get, is_id=_REFERENCE.fullmatch),
+            on_the_list=lambda r: r.reporter.tenant_id == turn.actor.tenant_id and r.level_of(turn.actor) is not None)
+        return Reply(card=cards.held_reports_card(self._strings, turn.lang, reports, turn.actor, start=start,
+                                                  notice=notice))
+
+    async def _held_by(self, person: Person) -> list[ConcernReport]:
+        """The open reports `person` holds and may still see (as `_load` allows Show), in their list's order."""
+        staff: Sequence[StaffMember] | None = None
+        held = []
+        for report in await self._reports.list_open():
+            if report.reporter.tenant_id != person.tenant_id or not report.handled_by(person):
+                continue
+            staff = await self._directory.list_members() if staff is None else staff
+            today = await self._today(report, staff)
+            if report.held_by(person, today):
+                held.append(report.as_of(today))
+        return sorted(held, key=holding_order)
 
     async def check_reports(self) -> int:
         """Queue the messages a fault left owed; then remind a holder once after two working days unacknowledged

@@ -1,4 +1,4 @@
-"""Show more on a list card (My requests, Official accounts, My reports): where the next card begins.
+"""Show more on a list card (My requests, Official accounts, My reports, Reports you hold): where the next card begins.
 
 Each Show more sends `after`, the id of the last record its card showed, which the list goes on after, and `start`,
 its place then (all that cards posted before `after` existed send, still read by place). Both are optional."""
@@ -9,7 +9,7 @@ import contextlib
 from collections.abc import Awaitable, Callable, Sequence
 
 from bot.domain.errors import RecordNotFound
-from bot.domain.lists import Listed, Standing, place_after
+from bot.domain.lists import Listed, Order, place_after
 from cards.i18n import Catalogue
 from dialogs.base import Text, Turn
 from dialogs.language import ShownIn
@@ -24,7 +24,7 @@ class ListClick(ShownIn):
 
 
 async def goes_on_at(turn: Turn, rows: Sequence[Listed], *, strings: Catalogue, id_of: Callable[[Listed], str],
-                     standing: Callable[[Listed], Standing], newest_first: bool,
+                     standing: Callable[[Listed], Order], newest_first: bool,
                      stored: Callable[[str], Awaitable[Listed | None]],
                      on_the_list: Callable[[Listed], bool]) -> tuple[int, str]:
     """Where a list card begins, and why when it is not where its Show more asked: after the record `after` names (on

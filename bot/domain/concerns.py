@@ -38,7 +38,7 @@ from bot.domain.directory import StaffMember
 from bot.domain.errors import DomainError, NotAllowed
 from bot.domain.federation import Federation
 from bot.domain.ids import readable_id
-from bot.domain.lists import Standing
+from bot.domain.lists import Standing, WaitingStanding
 from bot.domain.outbox import CardSlot, OutboundMessage
 from bot.domain.people import Person, StaffContact
 from bot.domain.school_calendar import SchoolCalendar
@@ -536,6 +536,11 @@ class ConcernReport:
         level = self.level_of(person)
         return level is not None and today.still_there(self.chain[level], posts(self, today.federation)[level])
 
+    def held_by(self, person: Person, today: Today) -> bool:
+        """True for an open report this person holds while still there for it (as `may_see`): what their list of the
+        reports they hold shows."""
+        return not self.is_settled and self.handled_by(person) and self.may_see(person, today)
+
     def handled_by(self, person: Person) -> bool:
         """True for whoever holds the report now."""
         return person.aad_object_id == self.holder.aad_object_id
@@ -715,6 +720,14 @@ def listing_order(report: ConcernReport) -> Standing:
     return report.submitted_at, report.reference
 
 
+def holding_order(report: ConcernReport, *, waiting: bool | None = None) -> WaitingStanding:
+    """Where a report stands on its holder's list: those still waiting for them to acknowledge first, then by when it
+    was sent, then by reference. `waiting`, when given, is where a card showed it (acknowledged since, it stood there
+    when Show more was sent)."""
+    still_waiting = report.acknowledged_at is None if waiting is None else waiting
+    return not still_waiting, report.submitted_at, report.reference
+
+
 # Given a report retention has claimed, queues the messages that replace its cards posted in Teams, and returns them.
 CardReplacer = Callable[[ConcernReport], Awaitable[Sequence[OutboundMessage]]]
 
@@ -744,7 +757,7 @@ class ConcernReports(Protocol):
         ...
 
     async def list_open(self) -> list[ConcernReport]:
-        """Reports not yet closed, for the reminder task and retention."""
+        """Reports not yet closed, for the reminder task, retention and each holder's list."""
         ...
 
     async def list_owed(self) -> list[ConcernReport]:

@@ -10,9 +10,13 @@ Listed = TypeVar("Listed")
 # Where a record stands on its lists: when it was made, then (two made in one instant) its id, so every read of a list
 # gives one order.
 Standing = tuple[datetime, str]
+# Where a record stands on a list of what someone holds: whether it has stopped waiting for them (so those still
+# waiting, False, come first), then its standing.
+WaitingStanding = tuple[bool, datetime, str]
+Order = TypeVar("Order", Standing, WaitingStanding)
 
 
-def place_after(rows: Sequence[Listed], last: Listed, *, standing: Callable[[Listed], Standing],
+def place_after(rows: Sequence[Listed], last: Listed, *, standing: Callable[[Listed], Order],
                 newest_first: bool) -> int:
     """Where a list of `rows` (in `standing` order, or newest first) goes on after `last`: the place of the first row
     that comes after it, whether `last` is still on the list or has left it (len(rows) when none does)."""

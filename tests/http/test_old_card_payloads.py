@@ -283,6 +283,10 @@ async def _my_reports(chats: Chats, seen: str, lang: Lang) -> None:
     assert chats.text("concern.mine_title", lang) in seen and chats.ids["report"] in seen
 
 
+async def _held_reports(chats: Chats, seen: str, lang: Lang) -> None:
+    assert chats.text("concern.held_title", lang) in seen and chats.ids["report"] in seen
+
+
 async def _rated(chats: Chats, seen: str, lang: Lang) -> None:
     assert (await chats.questions.get(chats.ids["question"])).feedback.value == chats.pressed["value"]
 
@@ -379,6 +383,7 @@ SCENES: dict[str, Scene] = {
     "concern.reopen": Scene(_a_closed_report, CARYS, _report_now(ReportState.ESCALATED, level=1), "error.not_found"),
     "concern.show": Scene(_a_report, CARYS, _the_report, "error.not_found"),
     "concern.mine": Scene(_a_report, CARYS, _my_reports),
+    "concern.held": Scene(_a_report, GARETH, _held_reports),
     "ask.feedback": Scene(_an_answer, CARYS, _rated, "ask.only_asker"),
     "ask.escalate": Scene(_not_covered, CARYS, _passed_to_the_owner, "ask.only_asker"),
     "ask.reply": Scene(_to_reply_or_correct, SIAN, _replied, "error.not_found"),

@@ -112,6 +112,7 @@ TYPED = [
     ("official accounts", "approved", SIAN, SIAN_CHAT, [TRIP, "Carys Jenkins"]),
     ("my requests", "pending", CARYS, CARYS_CHAT, [SEN]),
     ("my reports", "report", CARYS, CARYS_CHAT, ["Gareth Hughes"]),
+    ("reports for me", "report", GARETH, GARETH_CHAT, ["Waiting for you to acknowledge it"]),
 ]
 
 
@@ -137,6 +138,7 @@ CLICKED = [
     ("ask.escalate", "asked", CARYS, CARYS_CHAT, ["Dafydd Price", "passed your question to Mrs Siân Roberts"]),
     ("permission.mine", "pending", CARYS, CARYS_CHAT, [SEN]),
     ("concern.mine", "report", CARYS, CARYS_CHAT, ["Gareth Hughes"]),
+    ("concern.held", "report", GARETH, GARETH_CHAT, ["Waiting for you to acknowledge it"]),
     ("permission.withdraw", "pending", CARYS, CARYS_CHAT, [SEN]),
     ("permission.submit", "", CARYS, CARYS_CHAT, ["Siân Roberts", "choir's concerts"]),
 ]

@@ -1,0 +1,252 @@
+"""The reports a line manager, headteacher or chair holds, listed for them (unacknowledged first, then oldest first),
+through the real app over Azurite: exactly the reports the rules let them see as holder, nobody else's, nothing of a
+report's text, English and Welsh, paged with Show more."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import re
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient
+
+from app import SERVICES, STORE, STRINGS
+from bot.domain.concerns import LIMITS, ConcernReport, ReportState, Route
+from bot.domain.directory import read_staff_csv
+from bot.domain.people import Lang, Person, StaffContact
+from bot.storage.concerns import TableConcernReports
+from bot.storage.directory import TableStaffDirectory
+from cards.elements import MAX_CARD_BYTES, card_bytes
+from tests.support.activities import CARYS, FFION, GARETH, OWAIN, SIAN, TENANT, card_action, message
+from tests.support.cards import press
+from tests.support.concerns import REPO, import_staff, say_hi
+from tests.support.connector import Connector
+
+REFERENCE = re.compile(r"C-[A-Z0-9]{6}")
+LOCALES = {Lang.EN: "en-GB", Lang.CY: "cy-GB"}
+TYPED = {Lang.EN: "reports for me", Lang.CY: "adroddiadau i mi"}
+WHAT = "Messages late at night about my lessons. "
+GARETH_HOLDS = StaffContact(GARETH["aadObjectId"], "Gareth Hughes", "gareth.hughes@llanidloes.example.cymru")
+FFION_HOLDS = StaffContact(FFION["aadObjectId"], "Ffion Morgan", "ffion.morgan@llanidloes.example.cymru")
+SIAN_ABOVE = StaffContact(SIAN["aadObjectId"], "Mrs Siân Roberts")
+
+
+def _references(card: dict[str, Any]) -> list[str]:
+    """The reports a card names, each once, in the order it first names them."""
+    return list(dict.fromkeys(REFERENCE.findall(json.dumps(card, ensure_ascii=False))))
+
+
+def _show_more(card: dict[str, Any]) -> dict[str, Any] | None:
+    found = [node for node in _nodes(card)
+             if node.get("type") == "Action.Execute" and node.get("verb") == "concern.held"]
+    return found[0].get("data", {}) if found else None
+
+
+def _nodes(node: Any) -> list[dict[str, Any]]:
+    if isinstance(node, dict):
+        return [node, *itertools.chain.from_iterable(_nodes(value) for value in node.values())]
+    if isinstance(node, list):
+        return list(itertools.chain.from_iterable(_nodes(value) for value in node))
+    return []
+
+
+def _report(reference: str, reporter: dict[str, str], sent: datetime, chain: tuple[StaffContact, ...], *,
+            state: ReportState = ReportState.OPEN, level: int = 0) -> ConcernReport:
+    report = ConcernReport(
+        reference=reference, reporter=Person(TENANT, reporter["aadObjectId"], reporter["name"]),
+        what=(WHAT * 80)[:LIMITS["what"]], since="September", where="Teams chat", who="", evidence="",
+        wants_meeting=False, urgent=False, submitted_at=sent, chain=chain, route=Route.LINE_MANAGER)
+    if state is ReportState.ACKNOWLEDGED:
+        return replace(report, state=state, acknowledged_at=sent + timedelta(hours=2))
+    if state is ReportState.CLOSED:
+        return replace(report, state=state, acknowledged_at=sent + timedelta(hours=2),
+                       closed_at=sent + timedelta(days=1))
+    if state is ReportState.ESCALATED:
+        return replace(report, state=state, level=level, escalated_at=sent + timedelta(minutes=30))
+    return report
+
+
+async def _store(client: TestClient, reports: list[ConcernReport]) -> None:
+    store = TableConcernReports(client.app[STORE])
+    for at in range(0, len(reports), 20):
+        await asyncio.gather(*(store.create(report) for report in reports[at:at + 20]))
+
+
+async def _typed(client: TestClient, connector: Connector, user: dict[str, str], text: str, *,
+                 lang: Lang = Lang.EN, conversation_type: str = "personal") -> dict[str, Any]:
+    """What `user` typed, and the card the bot then sent to their private chat."""
+    chat = f"a:personal-{user['id']}"
+    before = len(connector.cards(chat))
+    await client.post("/api/messages", json=message(user, text, connector.url, locale=LOCALES[lang],
+                                                    conversation_type=conversation_type))
+    await client.app[SERVICES].deliverer.drain()
+    [sent] = connector.cards(chat)[before:]
+    return sent
+
+
+async def _pressed(client: TestClient, connector: Connector, user: dict[str, str], data: dict[str, Any], *,
+                   lang: Lang = Lang.EN) -> dict[str, Any]:
+    return await press(client, connector, card_action(user, "concern.held", data, connector.url,
+                                                      locale=LOCALES[lang]))
+
+
+async def _federation_of_reports(client: TestClient) -> dict[str, str]:
+    """Reports (none yet due a reminder) held by Gareth (Carys's line manager), by Siân (passed up to her) and by Ffion
+    (Owain's line manager, and Siân's named delegate for permission requests): their references by what they are."""
+    now = datetime.now(UTC)
+    gareth_siân = (GARETH_HOLDS, SIAN_ABOVE)
+    made = {
+        "gareth acknowledged long ago": _report("C-GACK01", CARYS, now - timedelta(days=30), gareth_siân,
+                                                state=ReportState.ACKNOWLEDGED),
+        "gareth waiting older": _report("C-GOPN01", CARYS, now - timedelta(hours=5), gareth_siân),
+        "gareth waiting newer": _report("C-GOPN02", CARYS, now - timedelta(hours=3), gareth_siân),
+        "gareth closed": _report("C-GCLS01", CARYS, now - timedelta(days=20), gareth_siân, state=ReportState.CLOSED),
+        "passed up to siân": _report("C-SESC01", CARYS, now - timedelta(hours=2), gareth_siân,
+                                     state=ReportState.ESCALATED, level=1),
+        "owain's to ffion": _report("C-FOPN01", OWAIN, now - timedelta(hours=1), (FFION_HOLDS, SIAN_ABOVE)),
+    }
+    await _store(client, list(made.values()))
+    return {what: report.reference for what, report in made.items()}
+
+
+async def test_a_holder_sees_exactly_the_reports_they_hold(client: TestClient, connector: Connector) -> None:
+    """Gareth saw no list of the reports waiting for him, only each card scrolled back in his chat. Now 'reports for
+    me' lists his open ones, unacknowledged first then oldest first: not one he closed, not one passed up from him to
+    Siân, not Ffion's; Siân sees the one passed up to her; Ffion (Siân's delegate for permission requests) sees only
+    Owain's, which she holds as his line manager. No card shows a report's text."""
+    await import_staff(client.app[STORE])
+    refs = await _federation_of_reports(client)
+    await say_hi(client, connector, GARETH, SIAN, FFION)
+
+    gareth = await _typed(client, connector, GARETH, TYPED[Lang.EN])
+    siân = await _typed(client, connector, SIAN, TYPED[Lang.EN])
+    ffion = await _typed(client, connector, FFION, TYPED[Lang.EN])
+
+    assert _references(gareth) == [refs["gareth waiting older"], refs["gareth waiting newer"],
+                                   refs["gareth acknowledged long ago"]]
+    assert _references(siân) == [refs["passed up to siân"]]
+    assert _references(ffion) == [refs["owain's to ffion"]]
+    for card in (gareth, siân, ffion):
+        seen = json.dumps(card, ensure_ascii=False)
+        assert client.app[STRINGS].text("concern.held_title", Lang.EN) in seen
+        assert WHAT.strip() not in seen and "Carys" not in seen and "Owain" not in seen
+    shows = [node["data"] for node in _nodes(gareth) if node.get("verb") == "concern.show"]
+    assert shows == [{"ref": ref} for ref in _references(gareth)]  # each opens as the holder's own Show does
+
+
+async def test_a_line_manager_who_has_left_sees_none(client: TestClient, connector: Connector) -> None:
+    """Gareth is taken off the staff list: like Show on his old cards, the list gives him nothing of the reports he
+    still held (until the next check passes them on); Siân's list is as it was."""
+    staff = read_staff_csv((REPO / "config" / "staff.local.csv").read_text(encoding="utf-8"),
+                           schools=["high", "primary"]).staff
+    await TableStaffDirectory(client.app[STORE]).replace_all([m for m in staff if m.name != "Gareth Hughes"])
+    refs = await _federation_of_reports(client)
+    await say_hi(client, connector, GARETH, SIAN)
+
+    gareth = await _typed(client, connector, GARETH, TYPED[Lang.EN])
+    siân = await _typed(client, connector, SIAN, TYPED[Lang.EN])
+
+    assert _references(gareth) == []
+    assert client.app[STRINGS].text("concern.held_empty", Lang.EN) in json.dumps(gareth, ensure_ascii=False)
+    assert _references(siân) == [refs["passed up to siân"]]
+
+
+@pytest.mark.parametrize("conversation_type", ["groupChat", "channel"])
+async def test_asked_for_in_a_group_it_is_sent_privately(client: TestClient, connector: Connector,
+                                                         conversation_type: str) -> None:
+    """Typed in a group chat or a channel, the group hears only that it was sent privately; the list goes to
+    Gareth's 1:1 chat."""
+    await import_staff(client.app[STORE])
+    refs = await _federation_of_reports(client)
+    await say_hi(client, connector, GARETH)
+    before = len(connector.cards("19:group"))
+
+    private = await _typed(client, connector, GARETH, TYPED[Lang.EN], conversation_type=conversation_type)
+
+    in_group = json.dumps(connector.cards("19:group")[before:], ensure_ascii=False)
+    assert "sent that to you privately" in in_group and not REFERENCE.search(in_group)
+    assert refs["gareth waiting older"] in _references(private)
+
+
+async def test_in_welsh(client: TestClient, connector: Connector) -> None:
+    """'adroddiadau i mi' gives the list in Welsh, whatever the Teams it is typed in."""
+    await import_staff(client.app[STORE])
+    refs = await _federation_of_reports(client)
+    await say_hi(client, connector, GARETH)
+
+    gareth = await _typed(client, connector, GARETH, TYPED[Lang.CY])
+
+    seen = json.dumps(gareth, ensure_ascii=False)
+    strings = client.app[STRINGS]
+    assert strings.text("concern.held_title", Lang.CY) in seen and "Yn aros i chi ei gydnabod" in seen
+    assert strings.text("concern.held_title", Lang.EN) not in seen
+    assert _references(gareth)[0] == refs["gareth waiting older"]
+
+
+async def _held_by_gareth(client: TestClient, count: int, *, waiting_every: int = 3) -> list[str]:
+    """`count` open reports Gareth holds, sent in the last hour (none due a reminder; every `waiting_every`th not yet
+    acknowledged); their references in the order his list gives them."""
+    await import_staff(client.app[STORE])
+    now = datetime.now(UTC)
+    made = [_report(f"C-H{n:05d}", CARYS, now - timedelta(minutes=count - n), (GARETH_HOLDS, SIAN_ABOVE),
+                    state=ReportState.OPEN if n % waiting_every == 0 else ReportState.ACKNOWLEDGED)
+            for n in range(count)]
+    await _store(client, made)
+    waiting = [r.reference for r in made if r.acknowledged_at is None]
+    return waiting + [r.reference for r in made if r.acknowledged_at is not None]
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_45_held_reports_page_through_within_28_kb(client: TestClient, connector: Connector,
+                                                          lang: Lang) -> None:
+    """A head back from a week away holding 45: the list says how many, and Show more opens the next, each shown
+    once, unacknowledged first then oldest first, every card within Teams' 28 KB."""
+    every = await _held_by_gareth(client, 45)
+    await say_hi(client, connector, GARETH)
+
+    pages = [await _typed(client, connector, GARETH, TYPED[lang], lang=lang)]
+    while (more := _show_more(pages[-1])) and len(pages) < 10:
+        pages.append(await _pressed(client, connector, GARETH, more, lang=lang))
+
+    shown = [_references(page) for page in pages]
+    assert all(card_bytes(page) <= MAX_CARD_BYTES for page in pages)
+    assert list(itertools.chain.from_iterable(shown)) == every
+    count = client.app[STRINGS].text("concern.held_count", lang, count=45, first=1, last=len(shown[0]))
+    assert len(pages) > 1 and count in json.dumps(pages[0], ensure_ascii=False)
+    more_title = {Lang.EN: "Show more", Lang.CY: "Dangos rhagor"}[lang]
+    assert all(more_title in json.dumps(page, ensure_ascii=False) for page in pages[:-1])
+
+
+async def test_show_more_goes_on_after_the_last_one_shown_though_he_acknowledged_it(
+        client: TestClient, connector: Connector) -> None:
+    """Gareth opens the last report the card showed and acknowledges it, then presses Show more: the list goes on with
+    the unacknowledged ones after it (none skipped), and that one comes again among the acknowledged, where it now
+    stands."""
+    every = await _held_by_gareth(client, 30, waiting_every=1)
+    await say_hi(client, connector, GARETH)
+    first = await _typed(client, connector, GARETH, TYPED[Lang.EN])
+    shown, more = _references(first), _show_more(first)
+    assert more is not None and shown == every[:len(shown)]
+    await press(client, connector, card_action(GARETH, "concern.acknowledge", {"ref": shown[-1]}, connector.url))
+
+    second = await _pressed(client, connector, GARETH, more)
+
+    assert _references(second) == [*every[len(shown):], shown[-1]]
+
+
+async def test_someone_elses_show_more_shows_the_pressers_own_list(client: TestClient, connector: Connector) -> None:
+    """Siân presses Show more on Gareth's card (forwarded): she sees the reports she holds, from the top, never his."""
+    every = await _held_by_gareth(client, 30)
+    refs = await _federation_of_reports(client)
+    await say_hi(client, connector, GARETH, SIAN)
+    more = _show_more(await _typed(client, connector, GARETH, TYPED[Lang.EN]))
+    assert more is not None
+
+    seen = await _pressed(client, connector, SIAN, more)
+
+    assert _references(seen) == [refs["passed up to siân"]] and not set(_references(seen)) & set(every)
