@@ -23,7 +23,7 @@ from bot.storage.concerns import TableConcernReports
 from bot.storage.directory import TableStaffDirectory
 from cards.elements import MAX_CARD_BYTES, card_bytes
 from tests.support.activities import CARYS, FFION, GARETH, OWAIN, SIAN, TENANT, card_action, message
-from tests.support.cards import press
+from tests.support.cards import actions, press
 from tests.support.concerns import REPO, import_staff, say_hi
 from tests.support.connector import Connector
 
@@ -42,17 +42,8 @@ def _references(card: dict[str, Any]) -> list[str]:
 
 
 def _show_more(card: dict[str, Any]) -> dict[str, Any] | None:
-    found = [node for node in _nodes(card)
-             if node.get("type") == "Action.Execute" and node.get("verb") == "concern.held"]
-    return found[0].get("data", {}) if found else None
-
-
-def _nodes(node: Any) -> list[dict[str, Any]]:
-    if isinstance(node, dict):
-        return [node, *itertools.chain.from_iterable(_nodes(value) for value in node.values())]
-    if isinstance(node, list):
-        return list(itertools.chain.from_iterable(_nodes(value) for value in node))
-    return []
+    found = [action for action in actions(card) if action.get("verb") == "concern.held"]
+    return dict(found[0].get("data", {})) if found else None
 
 
 def _report(reference: str, reporter: dict[str, str], sent: datetime, chain: tuple[StaffContact, ...], *,
@@ -135,7 +126,7 @@ async def test_a_holder_sees_exactly_the_reports_they_hold(client: TestClient, c
         seen = json.dumps(card, ensure_ascii=False)
         assert client.app[STRINGS].text("concern.held_title", Lang.EN) in seen
         assert WHAT.strip() not in seen and "Carys" not in seen and "Owain" not in seen
-    shows = [node["data"] for node in _nodes(gareth) if node.get("verb") == "concern.show"]
+    shows = [action["data"] for action in actions(gareth) if action.get("verb") == "concern.show"]
     assert shows == [{"ref": ref} for ref in _references(gareth)]  # each opens as the holder's own Show does
 
 
