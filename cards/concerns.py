@@ -333,6 +333,7 @@ def holder_card(strings: Catalogue, lang: Lang, report: ConcernReport, viewer: P
                  "label": strings.text("concern.note_label", lang, name=name)},
                 action_set([execute(strings.text("concern.escalate", lang), VERB_ESCALATE, data,
                                     associated_inputs="auto")])]})
+        body.append(text(strings.text("concern.held_hint", lang), subtle=True))
     return card(body, actions)
 
 

@@ -16,6 +16,7 @@ from cards import concerns
 from cards.common import VERB_CONCERN_FORM
 from cards.gallery import gallery
 from cards.i18n import load_catalogue
+from dialogs.phrases import read_phrases
 from tests.support.cards import actions, verb_data
 
 STRINGS = load_catalogue()
@@ -155,3 +156,16 @@ def test_someone_with_no_reports_can_report_a_concern_from_the_empty_list(lang: 
 
     assert verb_data(card, VERB_CONCERN_FORM) == {}
     assert STRINGS.text("button.concern", lang) in [a["title"] for a in actions(card)]
+
+
+@pytest.mark.parametrize("lang", [Lang.EN, Lang.CY])
+def test_the_holders_card_says_how_to_list_every_report_waiting_for_them(lang: Lang) -> None:
+    """A line manager reaches a report through the card it came on; the card says what to type for all of them, and
+    what it says to type is a phrase the bot takes as that command."""
+    said = _said(concerns.holder_card(STRINGS, lang, _report(), AS_GARETH))
+    typed = {Lang.EN: "reports for me", Lang.CY: "adroddiadau i mi"}[lang]
+    quoted = json.dumps(f'"{typed}"', ensure_ascii=False)[1:-1]  # as it sits in the card's JSON
+    assert quoted in said
+    assert typed in read_phrases("concern-held-reports.txt")
+    passed_on = concerns.holder_card(STRINGS, lang, _report(level=1), AS_GARETH)  # no longer his to act on
+    assert quoted not in _said(passed_on)
