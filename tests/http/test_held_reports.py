@@ -144,7 +144,11 @@ async def test_a_line_manager_who_has_left_sees_none(client: TestClient, connect
 
     assert _references(gareth) == []
     assert client.app[STRINGS].text("concern.held_empty", Lang.EN) in json.dumps(gareth, ensure_ascii=False)
-    assert _references(siân) == [refs["passed up to siân"]]
+    # The bot's background check may have passed Gareth's open reports on to Siân meanwhile (he has left): hers
+    # then, never the closed one, never Ffion's.
+    gareths_open = {refs[k] for k in ("gareth acknowledged long ago", "gareth waiting older", "gareth waiting newer")}
+    assert refs["passed up to siân"] in _references(siân)
+    assert set(_references(siân)) - {refs["passed up to siân"]} <= gareths_open
 
 
 @pytest.mark.parametrize("conversation_type", ["groupChat", "channel"])
