@@ -448,12 +448,13 @@ def note_input_id(request_id: str) -> str:
 
 
 def pending_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[PermissionRequest, str]], *, today: date,
-                 notice: str = "", errors: Mapping[str, str] | None = None) -> Card:
+                 notice: str = "", errors: Mapping[str, str] | None = None, start: int = 0) -> Card:
     """What waits for the headteacher on `today` (UK), oldest first, and how many. A short list shows each request with
     what a decision needs beside its reason box and Approve / Decline; a request cut short to fit is decided only on its
     full card, one click away. A longer list shows a summary of each, with its full card one click away. Each says when
-    its start has passed or its dates have ended. Teams refreshes the list whenever it is shown, so a request withdrawn
-    or decided since leaves it."""
+    its start has passed or its dates have ended. From the `start`th, as many as fit; when more wait, how many, and
+    Show more, which goes on after the last one shown. Teams refreshes the list whenever it is shown (from where this
+    card begins), so a request withdrawn or decided since leaves it."""
     problems = errors or {}
     body: list[Element] = [heading(strings.text("perm.pending_title", lang))]
     if notice:
@@ -464,23 +465,36 @@ def pending_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[Permis
     else:
         count = strings.text("perm.pending_count", lang, count=len(requests))
         body.append(text(f"{count} {strings.text('perm.pending_summaries', lang)}" if summarised else count))
+    start = min(max(start, 0), max(len(requests) - 1, 0))
     footer = [execute(strings.text("perm.button.register", lang), VERB_REGISTER, shown_in(lang))]
     most = MAX_SUMMARISED if summarised else MAX_LISTED
-    for shown, (request, school) in enumerate(requests):
+    for shown, (request, school) in enumerate(requests[start:]):
         problem = problems.get(request.request_id, "")
         items = _summary(strings, lang, request, school, problem, today) if summarised else _in_full(
             strings, lang, request, school, problem, today)
         entry = {"type": "Container", "separator": True, "spacing": "Large", "items": items}
-        more = text(strings.text("perm.more_summarised" if summarised else "perm.more_waiting", lang,
-                                 count=len(requests) - shown), weight="Bolder")
-        # Teams refuses a card over 28 KB: the oldest requests first, as many as fit, and how many more wait.
-        if shown >= most or card_bytes(card([*body, entry, more], footer)) > MAX_CARD_BYTES:
-            body.append(more)
+        # Teams refuses a card over 28 KB: the oldest requests first, as many as fit with how many more wait and Show
+        # more (the one before this, the last shown, is where it goes on after).
+        more = _pending_more(strings, lang, len(requests) - start - shown, summarised,
+                             start + shown, requests[start + shown - 1][0] if shown else request)
+        if shown >= most or (shown and card_bytes(card([*body, entry, *more], footer)) > MAX_CARD_BYTES):
+            body += more
             break
         body.append(entry)
     listed = card(body, footer)
-    listed["refresh"] = {"action": execute(strings.text("button.pending", lang), VERB_PENDING, shown_in(lang))}
+    # A refresh shows the card again from where it begins, as the Show more that opened it did.
+    here = {"start": str(start), "after": requests[start - 1][0].request_id} if start else {}
+    listed["refresh"] = {"action": execute(strings.text("button.pending", lang), VERB_PENDING,
+                                           {**here, **shown_in(lang)})}
     return listed
+
+
+def _pending_more(strings: Catalogue, lang: Lang, waiting: int, summarised: bool, start: int,
+                  last: PermissionRequest) -> list[Element]:
+    """How many more wait after this card, and Show more, which goes on after `last`, the last one it shows."""
+    return [text(strings.text("perm.more_summarised" if summarised else "perm.more_waiting", lang, count=waiting),
+                 weight="Bolder"),
+            action_set([_show_more(strings, lang, VERB_PENDING, start, last)])]
 
 
 def is_summary(waiting: int) -> bool:

@@ -271,7 +271,7 @@ class PermissionFlow:
                 cards.VERB_WITHDRAW: Verb(only(self.withdraw), RequestClick),
                 cards.VERB_OPEN: Verb(only(opens(self.open)), RequestClick),
                 VERB_MY_REQUESTS: Verb(only(opens(self.mine)), ListClick),
-                VERB_PENDING: Verb(only(opens(self.pending)), ShownIn),
+                VERB_PENDING: Verb(only(opens(self.pending)), ListClick),
                 cards.VERB_REGISTER: Verb(only(opens(self.register)), ListClick)}
 
     def match_text(self, turn: Turn) -> Handler | None:
@@ -844,25 +844,36 @@ class PermissionFlow:
                                                  notice=notice, how_to_change=how_to_change, start=start))
 
     async def pending(self, turn: Turn) -> Reply:
-        """What waits for this headteacher or delegate, with the decide buttons."""
-        return await self._pending_reply(turn)
+        """What waits for this headteacher or delegate, with the decide buttons (on Show more, the next ones)."""
+        return await self._pending_reply(turn, show_more=True)
 
-    async def _to_decide(self, turn: Turn) -> list[PermissionRequest]:
-        """The requests waiting for this person's decision, oldest first (none for someone who decides nothing): those
-        `Federation.deciders_for` gives them (a headteacher may decide another school's head's own)."""
+    def _decides(self, turn: Turn) -> Callable[[PermissionRequest], bool]:
+        """Whether a request is this person's to decide: `Federation.deciders_for` gives them (a headteacher may decide
+        another school's head's own)."""
         head = self._federation.is_headteacher(turn.actor)
         schools = {s.school_id: s for s in self._federation.schools if head or s.may_decide(turn.actor)}
-        rows = await self._requests.list_pending(list(schools)) if schools else []
-        return [r for r in rows if r.requester.tenant_id == turn.actor.tenant_id
-                and self._federation.may_decide(schools[r.school_id], r.requester, turn.actor)]
+        return lambda r: (r.school_id in schools and r.requester.tenant_id == turn.actor.tenant_id
+                          and self._federation.may_decide(schools[r.school_id], r.requester, turn.actor))
 
-    async def _pending_reply(self, turn: Turn, *, notice: str = "", errors: Mapping[str, str] | None = None) -> Reply:
+    async def _to_decide(self, turn: Turn) -> list[PermissionRequest]:
+        """The requests waiting for this person's decision, oldest first (none for someone who decides nothing)."""
+        head = self._federation.is_headteacher(turn.actor)
+        schools = [s.school_id for s in self._federation.schools if head or s.may_decide(turn.actor)]
+        rows = await self._requests.list_pending(schools) if schools else []
+        return list(filter(self._decides(turn), rows))
+
+    async def _pending_reply(self, turn: Turn, *, notice: str = "", errors: Mapping[str, str] | None = None,
+                             show_more: bool = False) -> Reply:
         if not self._federation.schools_decided_by(turn.actor):
             return Reply(card=error_card(self._strings, turn.lang, "perm.only_heads"))
         rows = await self._to_decide(turn)
+        start = 0
+        if show_more:
+            start, notice = await self._goes_on_at(turn, rows, newest_first=False, on_the_list=self._decides(turn))
         return Reply(card=cards.pending_card(self._strings, turn.lang,
                                              [(r, self._school_name(r.school_id, turn.lang)) for r in rows],
-                                             today=uk_today(self._clock()), notice=notice, errors=errors))
+                                             today=uk_today(self._clock()), notice=notice, errors=errors,
+                                             start=start))
 
     async def open(self, turn: Turn) -> Reply:
         """One request's card: its requester's own status card (from My requests, or a decider's own request from the

@@ -27,7 +27,7 @@ from bot.storage.concerns import TableConcernReports
 from bot.storage.permission_requests import TablePermissionRequests
 from bot.storage.tables import TableStore, service_client
 from cards.elements import MAX_CARD_BYTES, card_bytes
-from tests.support.activities import CARYS, GARETH, OWAIN, SIAN, TENANT, card_action
+from tests.support.activities import CARYS, FFION, GARETH, OWAIN, SIAN, TENANT, card_action
 from tests.support.cards import press
 from tests.support.concerns import import_staff, reference_in, say_hi, send_report
 from tests.support.connector import Connector
@@ -478,3 +478,96 @@ async def test_someone_elses_show_more_on_my_reports_shows_the_pressers_own_from
     assert shown and shown == owain[:len(shown)] and not set(shown) & set(carys)
     count = client.app[STRINGS].text("concern.mine_count", Lang.EN, count=30, first=1, last=len(shown))
     assert count in json.dumps(seen, ensure_ascii=False)
+
+
+# The pending list at the start of a busy term: more waiting than one card shows
+
+TITLES["permission.pending"] = "perm.pending_title"
+
+
+async def _waiting_for_sian(client: TestClient, count: int, *, ffions: int = -1) -> list[str]:
+    """`count` requests still waiting for Siân, a minute apart (the ids, oldest first), the `ffions`th by Ffion, her
+    named delegate; their cards to her were sent at the time (none owed)."""
+    store = TablePermissionRequests(client.app[STORE])
+    asked = datetime.now(UTC) - timedelta(days=3)
+    staff = _staff(count)
+    if ffions >= 0:
+        staff[ffions] = Person(TENANT, FFION["aadObjectId"], FFION["name"])
+    made = [_an_account(f"P-W{n:05d}", person, n, asked + timedelta(minutes=n)) for n, person in enumerate(staff)]
+    await asyncio.gather(*(store.create(request, AuditEntry(request.request_id, "submitted", person.aad_object_id,
+                                                            person.name, request.submitted_at))
+                           for request, person in ((r, r.requester) for r in made)))
+    await asyncio.gather(*(store.queued(request.request_id, request.state) for request in made))
+    return [request.request_id for request in made]
+
+
+def _shown(card: dict[str, Any]) -> dict[str, Any]:
+    """A pending list as the decider sees it: not its refresh, which has the same verb and names the request the card
+    goes on after."""
+    return {key: value for key, value in card.items() if key != "refresh"}
+
+
+def _show_more(card: dict[str, Any]) -> dict[str, Any] | None:
+    return _pressable(_shown(card), "permission.pending")
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_the_pending_list_pages_through_every_waiting_request(client: TestClient, connector: Connector,
+                                                                    lang: Lang) -> None:
+    """25 requests waiting: the list showed the oldest ten and "15 more waiting", and the rest could not be reached
+    from it. Now Show more opens the next ones, oldest first, until every one has been shown once."""
+    every = await _waiting_for_sian(client, 25)
+
+    pages = [await _list(client, connector, SIAN, "permission.pending", {"lang": lang.value}, lang=lang)]
+    while (more := _show_more(pages[-1])) and len(pages) < 10:
+        pages.append(await _list(client, connector, SIAN, "permission.pending", more, lang=lang))
+
+    shown = [_ids(_shown(page)) for page in pages]
+    assert list(itertools.chain.from_iterable(shown)) == every  # each once, oldest first, none out of reach
+    assert len(pages) > 1 and all(card_bytes(page) <= MAX_CARD_BYTES for page in pages)
+    more_title = client.app[STRINGS].text("list.show_more", lang)
+    assert all(more_title in json.dumps(page, ensure_ascii=False) for page in pages[:-1])
+    assert more_title not in json.dumps(pages[-1], ensure_ascii=False)
+
+
+async def _approved(client: TestClient, connector: Connector, request_id: str) -> None:
+    await press(client, connector, card_action(SIAN, "permission.approve", {"id": request_id, "reason": ""},
+                                               connector.url))
+    assert (await TablePermissionRequests(client.app[STORE]).get(request_id)).state is RequestState.APPROVED
+
+
+@pytest.mark.parametrize("which", ["one in the middle", "the last one shown"])
+async def test_show_more_on_the_pending_list_goes_on_after_the_last_one_shown(
+        client: TestClient, connector: Connector, which: str) -> None:
+    """A request decided between two presses leaves the list: the next card neither shows one already seen nor skips
+    one never seen."""
+    every = await _waiting_for_sian(client, 25)
+    first = await _list(client, connector, SIAN, "permission.pending", {"lang": "en"})
+    shown, more = _ids(_shown(first)), _show_more(first)
+    assert more is not None and shown == every[:len(shown)]
+    await _approved(client, connector, shown[3] if which == "one in the middle" else shown[-1])
+
+    second = await _list(client, connector, SIAN, "permission.pending", more)
+
+    seen = _ids(_shown(second))
+    assert seen and seen == every[len(shown):len(shown) + len(seen)]
+
+
+async def test_someone_elses_show_more_on_the_pending_list_shows_only_their_own(client: TestClient,
+                                                                                connector: Connector) -> None:
+    """The delegate, who decides the rest but never her own request, sees her own list going on after the last one
+    shown, without her own request; a teacher who decides nothing, the refusal the list always gave them."""
+    every = await _waiting_for_sian(client, 25, ffions=14)
+    first = await _list(client, connector, SIAN, "permission.pending", {"lang": "en"})
+    shown, more = _ids(_shown(first)), _show_more(first)
+    assert more is not None and every[14] not in shown
+
+    delegates = await _list(client, connector, FFION, "permission.pending", more)
+    teachers = json.dumps(await press(client, connector, card_action(OWAIN, "permission.pending", more,
+                                                                     connector.url)), ensure_ascii=False)
+
+    theirs = [request_id for request_id in every if request_id != every[14]]
+    seen = _ids(_shown(delegates))
+    assert seen and seen == theirs[len(shown):len(shown) + len(seen)]
+    refusal = json.dumps(client.app[STRINGS].text("perm.only_heads", Lang.EN), ensure_ascii=False)[1:-1]
+    assert refusal in teachers and not REQUEST_ID.search(teachers)
