@@ -7,7 +7,7 @@ import asyncio
 import itertools
 import json
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -142,11 +142,7 @@ async def test_the_official_accounts_list_pages_through_300_accounts_within_28_k
     been shown once."""
     every = await _approved_accounts(client, 300)
 
-    pages = [await press(client, connector, card_action(SIAN, "permission.register", {}, connector.url,
-                                                        locale=LOCALES[lang]))]
-    while (more := _pressable(pages[-1], "permission.register")) and len(pages) < 40:
-        pages.append(await press(client, connector, card_action(SIAN, "permission.register", more, connector.url,
-                                                                locale=LOCALES[lang])))
+    pages = await _every_page(client, connector, SIAN, "permission.register", lang=lang, most=40)
 
     shown = [_ids(page) for page in pages]
     assert all(card_bytes(page) <= MAX_CARD_BYTES for page in pages)
@@ -164,11 +160,7 @@ async def test_my_requests_pages_through_40_requests(forty_of_carys: set[str], c
     every one has been shown once."""
     every = forty_of_carys
 
-    pages = [await press(client, connector, card_action(CARYS, "permission.mine", {}, connector.url,
-                                                        locale=LOCALES[lang]))]
-    while (more := _pressable(pages[-1], "permission.mine")) and len(pages) < 10:
-        pages.append(await press(client, connector, card_action(CARYS, "permission.mine", more, connector.url,
-                                                                locale=LOCALES[lang])))
+    pages = await _every_page(client, connector, CARYS, "permission.mine", lang=lang)
 
     shown = [_ids(page) for page in pages]
     assert all(card_bytes(page) <= MAX_CARD_BYTES for page in pages)
@@ -181,7 +173,8 @@ async def test_my_requests_pages_through_40_requests(forty_of_carys: set[str], c
 
 # Show more goes on after the last one shown, whatever changed between the presses
 
-TITLES = {"permission.mine": "perm.mine_title", "permission.register": "perm.register_title"}
+TITLES = {"permission.mine": "perm.mine_title", "permission.register": "perm.register_title",
+          "concern.mine": "concern.mine_title", "permission.pending": "perm.pending_title"}
 
 
 async def _list(client: TestClient, connector: Connector, user: dict[str, str], verb: str, data: dict[str, Any], *,
@@ -194,6 +187,17 @@ async def _list(client: TestClient, connector: Connector, user: dict[str, str], 
     title = json.dumps(client.app[STRINGS].text(TITLES[verb], lang), ensure_ascii=False)
     [opened] = [c for c in connector.cards(chat)[before:] if title in json.dumps(c, ensure_ascii=False)]
     return opened
+
+
+async def _every_page(client: TestClient, connector: Connector, user: dict[str, str], verb: str, *, lang: Lang,
+                      first: dict[str, Any] | None = None, most: int = 10,
+                      more: Callable[[dict[str, Any]], dict[str, Any] | None] | None = None) -> list[dict[str, Any]]:
+    """The list `verb` opens, then each card its Show more opens, until a card offers none (at most `most`)."""
+    show_more = more or (lambda card: _pressable(card, verb))
+    pages = [await _list(client, connector, user, verb, first or {}, lang=lang)]
+    while (data := show_more(pages[-1])) and len(pages) < most:
+        pages.append(await _list(client, connector, user, verb, data, lang=lang))
+    return pages
 
 
 async def _carys_sends_a_request(client: TestClient, connector: Connector, azurite: str, prefix: str,
@@ -345,7 +349,6 @@ async def test_show_more_when_every_account_after_the_last_one_shown_has_ended_s
 # My reports: a long history of concern reports, paged the same way
 
 REPORT_REFERENCE = re.compile(r"C-[A-Z0-9]{6}")
-TITLES["concern.mine"] = "concern.mine_title"
 GARETH_HOLDS = StaffContact("a1000000-0000-4000-8000-000000000004", "Gareth Hughes",
                             "gareth.hughes@llanidloes.example.cymru")
 SIAN_ABOVE = StaffContact(SIAN["aadObjectId"], "Mrs Siân Roberts")
@@ -387,9 +390,7 @@ async def test_my_reports_pages_through_45_reports_within_28_kb(client: TestClie
     been shown once, each card within Teams' 28 KB."""
     every = await _reports_by(client, CARYS, 45)
 
-    pages = [await _list(client, connector, CARYS, "concern.mine", {}, lang=lang)]
-    while (more := _pressable(pages[-1], "concern.mine")) and len(pages) < 10:
-        pages.append(await _list(client, connector, CARYS, "concern.mine", more, lang=lang))
+    pages = await _every_page(client, connector, CARYS, "concern.mine", lang=lang)
 
     shown = [_references(page) for page in pages]
     assert all(card_bytes(page) <= MAX_CARD_BYTES for page in pages)
@@ -482,8 +483,6 @@ async def test_someone_elses_show_more_on_my_reports_shows_the_pressers_own_from
 
 # The pending list at the start of a busy term: more waiting than one card shows
 
-TITLES["permission.pending"] = "perm.pending_title"
-
 
 async def _waiting_for_sian(client: TestClient, count: int, *, ffions: int = -1) -> list[str]:
     """`count` requests still waiting for Siân, a minute apart (the ids, oldest first), the `ffions`th by Ffion, her
@@ -518,9 +517,8 @@ async def test_the_pending_list_pages_through_every_waiting_request(client: Test
     from it. Now Show more opens the next ones, oldest first, until every one has been shown once."""
     every = await _waiting_for_sian(client, 25)
 
-    pages = [await _list(client, connector, SIAN, "permission.pending", {"lang": lang.value}, lang=lang)]
-    while (more := _show_more(pages[-1])) and len(pages) < 10:
-        pages.append(await _list(client, connector, SIAN, "permission.pending", more, lang=lang))
+    pages = await _every_page(client, connector, SIAN, "permission.pending", lang=lang, first={"lang": lang.value},
+                              more=_show_more)
 
     shown = [_ids(_shown(page)) for page in pages]
     assert list(itertools.chain.from_iterable(shown)) == every  # each once, oldest first, none out of reach
