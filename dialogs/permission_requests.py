@@ -847,18 +847,21 @@ class PermissionFlow:
         """What waits for this headteacher or delegate, with the decide buttons (on Show more, the next ones)."""
         return await self._pending_reply(turn, show_more=True)
 
-    def _decides(self, turn: Turn) -> Callable[[PermissionRequest], bool]:
-        """Whether a request is this person's to decide: `Federation.deciders_for` gives them (a headteacher may decide
-        another school's head's own)."""
+    def _schools_to_look_at(self, turn: Turn) -> dict[str, School]:
+        """The schools whose waiting requests may hold one for this person: every school for a headteacher (she may
+        decide another school's head's own), else those they decide for."""
         head = self._federation.is_headteacher(turn.actor)
-        schools = {s.school_id: s for s in self._federation.schools if head or s.may_decide(turn.actor)}
+        return {s.school_id: s for s in self._federation.schools if head or s.may_decide(turn.actor)}
+
+    def _decides(self, turn: Turn) -> Callable[[PermissionRequest], bool]:
+        """Whether a request is this person's to decide: `Federation.deciders_for` gives them."""
+        schools = self._schools_to_look_at(turn)
         return lambda r: (r.school_id in schools and r.requester.tenant_id == turn.actor.tenant_id
                           and self._federation.may_decide(schools[r.school_id], r.requester, turn.actor))
 
     async def _to_decide(self, turn: Turn) -> list[PermissionRequest]:
         """The requests waiting for this person's decision, oldest first (none for someone who decides nothing)."""
-        head = self._federation.is_headteacher(turn.actor)
-        schools = [s.school_id for s in self._federation.schools if head or s.may_decide(turn.actor)]
+        schools = list(self._schools_to_look_at(turn))
         rows = await self._requests.list_pending(schools) if schools else []
         return list(filter(self._decides(turn), rows))
 
