@@ -29,6 +29,7 @@ from cards.elements import (
     execute,
     heading,
     labelled,
+    paged,
     plain_heading,
     plain_text,
     text,
@@ -404,27 +405,16 @@ def _report_list(strings: Catalogue, lang: Lang, reports: Sequence[ConcernReport
         body.append(text(notice, weight="Bolder"))
     if not reports:
         body += empty
-    start = min(max(start, 0), max(len(reports) - 1, 0))
-    entries: list[Element] = []
-    for report in reports[start:]:
-        entry = {"type": "Container", "separator": True, "items": [
+    def entry(report: ConcernReport) -> Element:
+        return {"type": "Container", "separator": True, "items": [
             text(strings.text("concern.mine_row", lang, ref=report.reference, when=when(report.submitted_at)),
                  weight="Bolder"),
             _state(strings, lang, report, viewer),
             action_set([execute(strings.text("concern.show", lang, ref=report.reference), VERB_SHOW,
                                {"ref": report.reference})])]}
-        # Teams refuses a card over 28 KB: as many as fit with the count and Show more, which opens the next ones.
-        counted = _list_count(strings, lang, count, len(reports), start, len(entries) + 1)
-        pressed = action_set([more(start + len(entries) + 1, report)])
-        if entries and (len(entries) >= MAX_LISTED
-                        or card_bytes(card([*body, counted, *entries, entry, pressed])) > MAX_CARD_BYTES):
-            break
-        entries.append(entry)
-    if start or start + len(entries) < len(reports):
-        body.append(_list_count(strings, lang, count, len(reports), start, len(entries)))
-        if start + len(entries) < len(reports):
-            entries.append(action_set([more(start + len(entries), reports[start + len(entries) - 1])]))
-    return card([*body, *entries])
+
+    return paged(body, reports, start, entry=entry, more=more, most=MAX_LISTED,
+                 count=lambda first, shown: _list_count(strings, lang, count, len(reports), first, shown))
 
 
 def _list_count(strings: Catalogue, lang: Lang, key: str, total: int, start: int, shown: int) -> Element:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
 
 from bot.domain.text import clean_user_text
 
@@ -15,6 +15,7 @@ Element = dict[str, Any]
 CARD_VERSION = "1.5"
 MAX_CARD_BYTES = 28 * 1024  # Teams refuses a message over about 28 KB
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
+Row = TypeVar("Row")
 
 
 def card(body: Sequence[Element], actions: Sequence[Element] = ()) -> Card:
@@ -28,6 +29,30 @@ def card(body: Sequence[Element], actions: Sequence[Element] = ()) -> Card:
 def card_bytes(value: Card) -> int:
     """The size Teams counts: the card as compact UTF-8 JSON."""
     return len(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+
+
+def paged(body: Sequence[Element], rows: Sequence[Row], start: int, *, entry: Callable[[Row], Element],
+          count: Callable[[int, int], Element], more: Callable[[int, Row], Element], most: int,
+          footer: Sequence[Element] = ()) -> Card:
+    """A list card from the `start`th row, as many entries as fit Teams' 28 KB (`most` at most); when it does not
+    begin at the first or end at the last, `count(start, shown)` under `body`, and `more(place, last row shown)`
+    below the entries, which opens the next ones."""
+    start = min(max(start, 0), max(len(rows) - 1, 0))
+    entries: list[Element] = []
+    for row in rows[start:]:
+        item = entry(row)
+        shown = len(entries) + 1
+        if entries and (len(entries) >= most or card_bytes(card(
+                [*body, count(start, shown), *entries, item, action_set([more(start + shown, row)])],
+                footer)) > MAX_CARD_BYTES):
+            break
+        entries.append(item)
+    shown = len(entries)
+    if start or start + shown < len(rows):
+        body = [*body, count(start, shown)]
+        if start + shown < len(rows):
+            entries.append(action_set([more(start + shown, rows[start + shown - 1])]))
+    return card([*body, *entries], footer)
 
 
 def heading(text: str) -> Element:

@@ -32,6 +32,7 @@ from cards.elements import (
     execute,
     heading,
     labelled,
+    paged,
     plain_heading,
     plain_text,
     text,
@@ -401,32 +402,22 @@ def my_requests_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[Pe
         body.append(text(strings.text("perm.mine_empty", lang)))
     elif how_to_change:
         body.append(text(strings.text("perm.mine_change", lang)))
-    start = min(max(start, 0), max(len(requests) - 1, 0))
     footer = [execute(strings.text("button.permission", lang), VERB_PERMISSION_FORM, shown_in(lang))]
-    entries: list[Element] = []
-    for request, school in requests[start:]:
+
+    def entry(row: tuple[PermissionRequest, str]) -> Element:
+        request, school = row
         items: list[Element] = [_line(strings, lang, request, school),
                                 user_text(request.purpose, limit=200, italic=True), *_decided(strings, lang, request)]
         buttons = [_see_in_full(strings, lang, request)]
         if request.state is RequestState.PENDING:
             buttons.append(withdraw_button(strings, lang, {"id": request.request_id, "from": "list", **shown_in(lang)},
                                            listed=True))
-        items += button_rows(buttons)
-        entry = {"type": "Container", "separator": True, "items": items}
-        # Teams refuses a card over 28 KB: as many as fit with the count and Show more, which opens the next ones.
-        # Show more goes below the list, not beside the form's button: the two would not fit a phone's width.
-        count = _mine_count(strings, lang, len(requests), start, len(entries) + 1)
-        more = action_set([_show_more(strings, lang, VERB_MY_REQUESTS, start + len(entries) + 1, request)])
-        if entries and (len(entries) >= MAX_LISTED
-                        or card_bytes(card([*body, count, *entries, entry, more], footer)) > MAX_CARD_BYTES):
-            break
-        entries.append(entry)
-    if start or start + len(entries) < len(requests):
-        body.append(_mine_count(strings, lang, len(requests), start, len(entries)))
-        if start + len(entries) < len(requests):
-            last, _ = requests[start + len(entries) - 1]
-            entries.append(action_set([_show_more(strings, lang, VERB_MY_REQUESTS, start + len(entries), last)]))
-    return card([*body, *entries], footer)
+        return {"type": "Container", "separator": True, "items": [*items, *button_rows(buttons)]}
+
+    # Show more goes below the list, not beside the form's button: the two would not fit a phone's width.
+    return paged(body, requests, start, entry=entry, footer=footer, most=MAX_LISTED,
+                 count=lambda first, shown: _mine_count(strings, lang, len(requests), first, shown),
+                 more=lambda place, row: _show_more(strings, lang, VERB_MY_REQUESTS, place, row[0]))
 
 
 def _mine_count(strings: Catalogue, lang: Lang, total: int, start: int, shown: int) -> Element:
