@@ -488,7 +488,8 @@ class ConcernFlow:
     def _as_person(self, report: ConcernReport, contact: StaffContact) -> Person:
         return Person(report.reporter.tenant_id, contact.aad_object_id, contact.name)
 
-    async def _to_holder(self, report: ConcernReport, *, reminder: bool = False) -> OutboundMessage:
+    async def _to_holder(self, report: ConcernReport, *, reminder: bool = False,
+                         staff: StaffList | None = None) -> OutboundMessage:
         holder = report.holder
         if reminder:  # one reminder for each holder (the first holder's has the id it has always had)
             kind = "reminder" if report.level == 0 else f"reminder-{report.level}"
@@ -498,7 +499,7 @@ class ConcernFlow:
         # holder's working days.
         passed_up_at = report.reminded_at or self._clock()
         if reminder:
-            working_days = (await self._today(report)).working_days(report)
+            working_days = (await self._today(report, await staff() if staff else None)).working_days(report)
             passed_up_at = working_days.add_working_days(passed_up_at, report.escalate_after)
         return await self._message(holder, report, kind, lambda lang: (
             cards.reminder_card(self._strings, lang, report, passed_up_at=passed_up_at) if reminder
@@ -507,9 +508,11 @@ class ConcernFlow:
             # replace it (it shows the whole report); anything else updates the card they have.
             card_key=f"{report.reference}|{holder.aad_object_id}" + (f"|{kind}" if reminder else ""))
 
-    async def _messages(self, action: str, report: ConcernReport) -> list[OutboundMessage]:
-        """What an action owes the people it concerns; the ids are fixed by report, action and level, so queuing
-        them again (the reminder task catching up) sends nothing twice."""
+    async def _messages(self, action: str, report: ConcernReport, *,
+                        staff: StaffList | None = None) -> list[OutboundMessage]:
+        """What an action owes the people it concerns (a reminder's working days from `staff`, the turn's read of the
+        staff list, when given); the ids are fixed by report, action and level, so queuing them again (the reminder
+        task catching up) sends nothing twice."""
         if action == "acknowledged":
             return [await self._message(report.reporter, report, f"acknowledged-{report.level}", lambda lang:
                                         cards.acknowledged_card(self._strings, lang, report))]
@@ -523,16 +526,17 @@ class ConcernFlow:
         if action == "not resolved":
             return [await self._to_holder(report)]
         if action == "reminded":
-            return [await self._to_holder(report, reminder=True)]
+            return [await self._to_holder(report, reminder=True, staff=staff)]
         if action == "passed on":  # nothing to whoever left
             return [await self._to_holder(report),
                     await self._message(report.reporter, report, f"passed-on-{report.level}", lambda lang:
                                         cards.passed_on_for_reporter(self._strings, lang, report))]
         return []
 
-    async def _save(self, before: ConcernReport, after: ConcernReport, action: str,
-                    actor: str) -> tuple[ConcernReport, bool]:
+    async def _save(self, before: ConcernReport, after: ConcernReport, action: str, actor: str, *,
+                    staff: StaffList | None = None) -> tuple[ConcernReport, bool]:
         """Write a change (etag-guarded) owing its messages, queue them, and clear the debt: the report and True.
+        `staff`: the turn's read of the staff list, for what the messages need of it.
 
         If the messages can't all be queued the change is undone, so "nothing was changed" is true: those stored before
         the fault (one write per person) are taken back first, so that nothing of an undone change reaches anyone. If
@@ -542,12 +546,12 @@ class ConcernFlow:
         What an earlier change still owes is queued first, since this change's mark replaces it (the ids are fixed:
         nothing goes twice); if that can't be queued, this change is not made."""
         if before.owed:
-            await self._notifier.notify(await self._messages(before.owed, before))
+            await self._notifier.notify(await self._messages(before.owed, before, staff=staff))
             before = replace(before, owed="")
         saved = await self._reports.save(replace(after, owed=action), action, actor, at=self._clock())
         messages: list[OutboundMessage] = []
         try:
-            messages = await self._messages(action, saved)
+            messages = await self._messages(action, saved, staff=staff)
             await self._notifier.notify(messages)
             if action == "passed on":
                 await self._taken_back_from_holder(before)
@@ -574,13 +578,13 @@ class ConcernFlow:
         for card_key in (f"{report.reference}|{holder}", f"{report.reference}|{holder}|{reminder}"):
             await self._notifier.recall(card_key, keep=())
 
-    async def _queued_after_all(self, report: ConcernReport) -> tuple[ConcernReport, bool]:
+    async def _queued_after_all(self, report: ConcernReport, staff: StaffList) -> tuple[ConcernReport, bool]:
         """A change saved though storage answered too late to say so: its messages queued now, as `_save` queues them,
         and the report and True; or, when they can't be, the report and False (they stay owed to `check_reports`)."""
         if not report.owed:  # another instance's check queued them already
             return report, True
         try:
-            await self._notifier.notify(await self._messages(report.owed, report))
+            await self._notifier.notify(await self._messages(report.owed, report, staff=staff))
         except DomainError:
             return report, False
         return await self._paid(report), True
@@ -593,7 +597,9 @@ class ConcernFlow:
         except (ConcurrentChange, StorageUnavailable):
             return report
 
-    async def _load(self, turn: Turn) -> ConcernReport:
+    async def _load(self, turn: Turn, staff: StaffList | None = None) -> ConcernReport:
+        """The report the card names, as this person may see it (checked against `staff`, the turn's read of the staff
+        list, when given); `RecordNotFound` when there is none or it is not theirs to see."""
         reference = turn.data.get("ref")
         if not turn.is_private or not isinstance(reference, str) or not _REFERENCE.fullmatch(reference):
             raise RecordNotFound("no report")
@@ -601,7 +607,7 @@ class ConcernFlow:
         # A stranger, or someone who has left, learns nothing, not even that the reference exists.
         if report.reporter.tenant_id != turn.actor.tenant_id:
             raise RecordNotFound("not visible")
-        today = await self._today(report)
+        today = await self._today(report, await staff() if staff else None)
         if not report.may_see(turn.actor, today):
             raise RecordNotFound("not visible")
         return report.as_of(today)
@@ -628,8 +634,9 @@ class ConcernFlow:
 
     async def _act(self, turn: Turn, action: str, change: Callable[[ConcernReport], ConcernReport], *,
                    limit: Limit | None = None) -> Reply:
+        staff = read_once(self._directory.list_members)  # one read, whatever this press asks of the list
         try:
-            report = await self._load(turn)
+            report = await self._load(turn, staff)
         except RecordNotFound:
             return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
         try:
@@ -648,7 +655,7 @@ class ConcernFlow:
                 return self._show(turn, report, notice=self._strings.text("concern.escalation_limited", turn.lang,
                                                                           count=limit.count, when=when(limited.until)))
         try:
-            saved, queued = await self._save(report, changed, action, turn.actor.aad_object_id)
+            saved, queued = await self._save(report, changed, action, turn.actor.aad_object_id, staff=staff)
         except ConcurrentChange:  # someone else's change came first: this press made none
             await self._give_back(limit, turn.actor, now)
             saved, queued = await self._reports.get(report.reference), True
@@ -661,7 +668,7 @@ class ConcernFlow:
             if replace(stored, owed="") != replace(changed, owed=""):
                 await self._give_back(limit, turn.actor, now)
                 raise
-            saved, queued = await self._queued_after_all(stored)
+            saved, queued = await self._queued_after_all(stored, staff)
         except DomainError:  # a fault: nothing was changed
             await self._give_back(limit, turn.actor, now)
             raise
@@ -769,10 +776,11 @@ class ConcernFlow:
         (whether it was sent to them or passed up to them) and pass it up two more later, one and one for an urgent
         report: the holder's working days (no weekend, bank holiday, or school holiday of their school). Safe on many
         instances; returns how many reports were reminded or passed up."""
-        await self._catch_up()
+        staff_list = read_once(self._directory.list_members)  # one read for the whole pass
+        await self._catch_up(staff_list)
         done = 0
         now = self._clock()
-        staff = await self._directory.list_members()
+        staff = await staff_list()
         for stored in await self._reports.list_open():
             today = await self._today(stored, staff)
             report = stored.as_of(today)
@@ -780,7 +788,7 @@ class ConcernFlow:
             try:
                 passed = report.passed_on(today, now)
                 if passed != report:  # its holder has left: on at once, not after the reminders
-                    await self._save(report, passed, "passed on", "task")
+                    await self._save(report, passed, "passed on", "task", staff=staff_list)
                     done += 1
                     continue
                 if report.holder_has_left(today):
@@ -791,9 +799,9 @@ class ConcernFlow:
                     # report, so when it is already queued (or sent) this adds nothing.
                     await self._notifier.notify([await self._to_holder(report)])
                 if due == "remind":
-                    await self._save(report, replace(report, reminded_at=now), "reminded", "task")
+                    await self._save(report, replace(report, reminded_at=now), "reminded", "task", staff=staff_list)
                 elif due == "escalate":
-                    await self._save(report, report.escalated(None, "", now), "escalated", "task")
+                    await self._save(report, report.escalated(None, "", now), "escalated", "task", staff=staff_list)
                 else:
                     continue
             except ConcurrentChange:
@@ -807,10 +815,10 @@ class ConcernFlow:
             log.warning("report %s: its holder has left and nobody it can go to is left; check the settings and the "
                         "staff list", report.reference)
 
-    async def _catch_up(self) -> None:
+    async def _catch_up(self, staff: StaffList) -> None:
         """Queue what changes saved while storage failed still owe (their ids are fixed: nothing goes twice)."""
         for report in await self._reports.list_owed():
-            messages = await self._messages(report.owed, report)
+            messages = await self._messages(report.owed, report, staff=staff)
             if messages:
                 await self._notifier.notify(messages)
             await self._paid(report)

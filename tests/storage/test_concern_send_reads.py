@@ -1,16 +1,21 @@
-"""A concern report's Send reads the staff list from storage once, whatever it then needs of it (is the sender staff,
-the colleague picked, her line manager, the form shown again), counted by a proxy in front of Azurite."""
+"""Each concern turn reads the staff list from storage once, whatever it then needs of it: a Send (is the sender staff,
+the colleague picked, her line manager, the form shown again), a holder's press (may he see it, the reminder still
+owed), a reminder pass (every report it checks and reminds); counted by a proxy in front of Azurite."""
 
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+import re
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from bot.domain.people import Lang, Person
+from bot.storage.concerns import TableConcernReports
+from bot.storage.tables import TableStore
 from dialogs.base import Scope, Turn
-from tests.support.concerns import concern_flow, import_staff
+from tests.support.concerns import CALENDAR, concern_flow, import_staff
 from tests.support.counted import counted_store
 
 CARYS = Person("5c0f1e2a-7b3d-4e8f-9a1b-2c3d4e5f6a7b", "a1000000-0000-4000-8000-000000000001", "Carys Jenkins")
@@ -51,4 +56,80 @@ async def test_opening_the_form_reads_the_staff_list_once(azurite: str, table_pr
         reads = counts.by_kind["GET directory"] - before["GET directory"]
     shown = json.dumps(reply.card, ensure_ascii=False)
     assert "Gareth Hughes" in shown and "owain.pritchard@llanidloes.example.cymru" in shown
+    assert reads == 1
+
+
+GARETH = Person(CARYS.tenant_id, "a1000000-0000-4000-8000-000000000004", "Gareth Hughes")
+
+
+async def _sent_by_carys(store: TableStore, now: datetime, **fields: str) -> str:
+    """A report Carys sends (to Gareth, her line manager): its reference."""
+    reply = await concern_flow(store, now).submit(Turn(actor=CARYS, lang=Lang.EN, scope=Scope.PERSONAL,
+                                                       verb="concern.submit", data={**FORM, **fields},
+                                                       is_invoke=True))
+    found = re.search(r"C-[A-Z0-9]{6}", json.dumps(reply.card))
+    assert found, "no receipt"
+    return found[0]
+
+
+@pytest.mark.parametrize(("verb", "data", "shown"), [
+    ("concern.acknowledge", {}, "Acknowledged"),
+    ("concern.escalate", {"note": "Please take this on"}, "Mrs Siân Roberts"),
+    ("concern.show", {}, "Acknowledge"),
+], ids=["acknowledge", "pass it up", "show"])
+async def test_a_holders_press_reads_the_staff_list_once(verb: str, data: dict[str, str], shown: str, azurite: str,
+                                                         table_prefix: str) -> None:
+    async with counted_store(azurite, table_prefix, TABLES) as (store, counts):
+        await import_staff(store)
+        now = datetime.now(UTC)
+        reference = await _sent_by_carys(store, now)
+        flow = concern_flow(store, now)
+        before = counts.snapshot()
+
+        reply = await flow.verbs()[verb].handler(Turn(actor=GARETH, lang=Lang.EN, scope=Scope.PERSONAL, verb=verb,
+                                                      data={"ref": reference, **data}, is_invoke=True))
+
+        reads = counts.by_kind["GET directory"] - before["GET directory"]
+    assert shown in json.dumps(reply.card, ensure_ascii=False)
+    assert reads == 1
+
+
+async def test_a_reminder_pass_reads_the_staff_list_once(azurite: str, table_prefix: str) -> None:
+    """Two reports waiting two working days: each reminded, from one read of the list for the whole pass."""
+    async with counted_store(azurite, table_prefix, TABLES) as (store, counts):
+        await import_staff(store)
+        sent = datetime.now(UTC)
+        for what in ("Nasty direct messages about my lessons", "Comments about my appearance in the staff chat"):
+            await _sent_by_carys(store, sent, what=what)
+        flow = concern_flow(store, CALENDAR.add_working_days(sent, 2) + timedelta(minutes=1))
+        before = counts.snapshot()
+
+        done = await flow.check_reports()
+
+        reads = counts.by_kind["GET directory"] - before["GET directory"]
+    assert done == 2
+    assert reads == 1
+
+
+async def test_acknowledging_a_report_whose_reminder_is_still_owed_reads_the_staff_list_once(
+        azurite: str, table_prefix: str) -> None:
+    """The reminder a fault left unqueued goes first (it says when the report is passed up, on the holder's working
+    days), from the same read that checked Gareth may see the report."""
+    async with counted_store(azurite, table_prefix, TABLES) as (store, counts):
+        await import_staff(store)
+        now = datetime.now(UTC)
+        reference = await _sent_by_carys(store, now)
+        reports = TableConcernReports(store)
+        sent = await reports.get(reference)
+        await reports.save(replace(sent, reminded_at=now, owed="reminded"), "reminded", "task", at=now)
+        flow = concern_flow(store, now)
+        before = counts.snapshot()
+
+        reply = await flow.acknowledge(Turn(actor=GARETH, lang=Lang.EN, scope=Scope.PERSONAL,
+                                            verb="concern.acknowledge", data={"ref": reference}, is_invoke=True))
+
+        reads = counts.by_kind["GET directory"] - before["GET directory"]
+        owed = (await reports.get(reference)).owed
+    assert "Acknowledged" in json.dumps(reply.card, ensure_ascii=False)
+    assert owed == ""
     assert reads == 1
