@@ -233,6 +233,13 @@ def _state(strings: Catalogue, lang: Lang, report: ConcernReport, viewer: Person
                       weight="Bolder")
 
 
+def _pace(strings: Catalogue, lang: Lang, report: ConcernReport) -> Element:
+    """How soon the report is chased if nobody acknowledges it: urgent (one working day) or normal (two)."""
+    urgent = report.pace is Pace.URGENT
+    return text(strings.text(f"concern.pace.{report.pace.value}", lang), size="Small",
+                color="Attention" if urgent else "Default", weight="Bolder" if urgent else "Default")
+
+
 def _about(strings: Catalogue, lang: Lang, report: ConcernReport) -> list[Element]:
     rows: list[Element] = []
     if report.about in {a.value for a in About}:
@@ -367,10 +374,10 @@ def reporter_card(strings: Catalogue, lang: Lang, report: ConcernReport, *, titl
 
 def my_reports_card(strings: Catalogue, lang: Lang, reports: Sequence[ConcernReport], *, start: int = 0,
                     notice: str = "") -> Card:
-    """The reporter's list, newest first: each report's reference, date, status and holder (never its text or notes).
-    From the `start`th, as many as fit (`MAX_LISTED` at most); when there are more, how many, and Show more, which goes
-    on after the last one shown (older). `notice`: why the list begins where it does (a Show more that found nothing
-    after the last one it showed)."""
+    """The reporter's list, newest first: each report's reference, date, status, holder and pace (never its text or
+    notes). From the `start`th, as many as fit (`MAX_LISTED` at most); when there are more, how many, and Show more,
+    which goes on after the last one shown (older). `notice`: why the list begins where it does (a Show more that found
+    nothing after the last one it showed)."""
     # With none, the same button the welcome and help cards have.
     empty = [text(strings.text("concern.mine_empty", lang)),
              action_set([execute(strings.text("button.concern", lang), VERB_CONCERN_FORM)])]
@@ -382,10 +389,10 @@ def my_reports_card(strings: Catalogue, lang: Lang, reports: Sequence[ConcernRep
 def held_reports_card(strings: Catalogue, lang: Lang, reports: Sequence[ConcernReport], viewer: Person, *,
                       start: int = 0, notice: str = "") -> Card:
     """The reports `viewer` holds, open ones only, those waiting for them to acknowledge first, then oldest first: each
-    one's reference, when it was sent, its state as their own card says it, and Show (their card of it). Never its
-    text, nor whose it is (their card shows that to them alone). Paged as `my_reports_card`; Show more also says whether
-    the last one shown was still waiting (`waiting`), where the list goes on after it though it was acknowledged
-    since."""
+    one's reference, when it was sent, its state as their own card says it, its pace, and Show (their card of it).
+    Never its text, nor whose it is (their card shows that to them alone). Paged as `my_reports_card`; Show more also
+    says whether the last one shown was still waiting (`waiting`), where the list goes on after it though it was
+    acknowledged since."""
     def more(place: int, last: ConcernReport) -> Element:
         waiting = {"waiting": "true" if last.acknowledged_at is None else "false"}
         return _show_more(strings, lang, VERB_HELD, place, last, waiting)
@@ -398,8 +405,8 @@ def held_reports_card(strings: Catalogue, lang: Lang, reports: Sequence[ConcernR
 def _report_list(strings: Catalogue, lang: Lang, reports: Sequence[ConcernReport], *, title: str, count: str,
                  empty: list[Element], more: Callable[[int, ConcernReport], Element], viewer: Person | None = None,
                  start: int = 0, notice: str = "") -> Card:
-    """A list of reports (each its reference, date, state as `viewer` reads it, and Show) from the `start`th, as many
-    as fit (`MAX_LISTED` at most); past that, how many there are (`count`) and `more` below the last one shown."""
+    """A list of reports (each its reference, date, state as `viewer` reads it, pace, and Show) from the `start`th, as
+    many as fit (`MAX_LISTED` at most); past that, how many there are (`count`) and `more` below the last one shown."""
     body: list[Element] = [heading(strings.text(title, lang))]
     if notice:
         body.append(text(notice, weight="Bolder"))
@@ -410,6 +417,7 @@ def _report_list(strings: Catalogue, lang: Lang, reports: Sequence[ConcernReport
             text(strings.text("concern.mine_row", lang, ref=report.reference, when=when(report.submitted_at)),
                  weight="Bolder"),
             _state(strings, lang, report, viewer),
+            _pace(strings, lang, report),
             action_set([execute(strings.text("concern.show", lang, ref=report.reference), VERB_SHOW,
                                {"ref": report.reference})])]}
 

@@ -14,9 +14,10 @@ from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient
+from azure.data.tables import UpdateMode
 
 from app import SERVICES, STORE, STRINGS
-from bot.domain.concerns import LIMITS, ConcernReport, ReportState, Route
+from bot.domain.concerns import LIMITS, ConcernReport, Pace, ReportState, Route
 from bot.domain.directory import read_staff_csv
 from bot.domain.people import Lang, Person, StaffContact
 from bot.storage.concerns import TableConcernReports
@@ -245,3 +246,45 @@ async def test_someone_elses_show_more_shows_the_pressers_own_list(client: TestC
     seen = await _pressed(client, connector, SIAN, more)
 
     assert _references(seen) == [refs["passed up to siân"]] and not set(_references(seen)) & set(every)
+
+
+def _entry_of(card: dict[str, Any], reference: str) -> str:
+    """What a list card says of one report: the text of the entry that names it."""
+    [entry] = [item for item in card["body"] if item.get("type") == "Container"
+               and reference in json.dumps(item, ensure_ascii=False)]
+    return json.dumps(entry, ensure_ascii=False)
+
+
+async def _without_pace(client: TestClient, reference: str) -> None:
+    """The report's row as a bot from before urgent reports were chased sooner wrote it: no `Pace` column."""
+    table = client.app[STORE].table("reports")
+    row = dict(await table.get_entity(reference, "report"))
+    del row["Pace"]
+    await table.upsert_entity({k: v for k, v in row.items() if not k.startswith("odata")}, mode=UpdateMode.REPLACE)
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_each_list_says_whether_a_report_is_urgent(client: TestClient, connector: Connector,
+                                                         lang: Lang) -> None:
+    """Gareth's list and Carys's 'my reports' gave no sign which reports were urgent (reminded after one working day,
+    not two). Each entry now says its pace; a row written before the pace was kept reads as normal, as it is chased."""
+    await import_staff(client.app[STORE])
+    now = datetime.now(UTC)
+    urgent = replace(_report("C-URGNT1", CARYS, now - timedelta(hours=2), (GARETH_HOLDS, SIAN_ABOVE)),
+                     urgent=True, pace=Pace.URGENT)
+    normal = _report("C-NORML1", CARYS, now - timedelta(hours=1), (GARETH_HOLDS, SIAN_ABOVE))
+    older = _report("C-OLDROW", CARYS, now - timedelta(minutes=30), (GARETH_HOLDS, SIAN_ABOVE))
+    await _store(client, [urgent, normal, older])
+    await _without_pace(client, older.reference)
+    await say_hi(client, connector, GARETH, CARYS)
+    strings = client.app[STRINGS]
+    said = {pace: strings.text(f"concern.pace.{pace.value}", lang) for pace in Pace}
+
+    held = await _typed(client, connector, GARETH, TYPED[lang], lang=lang)
+    mine = await _typed(client, connector, CARYS, {Lang.EN: "my reports", Lang.CY: "fy adroddiadau"}[lang], lang=lang)
+
+    for card in (held, mine):
+        for report, pace in ((urgent, Pace.URGENT), (normal, Pace.STANDARD), (older, Pace.STANDARD)):
+            entry = _entry_of(card, report.reference)
+            other = next(each for each in Pace if each is not pace)
+            assert said[pace] in entry and said[other] not in entry, (report.reference, pace)
