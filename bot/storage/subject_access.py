@@ -32,7 +32,7 @@ from typing import Any
 
 from azure.data.tables import EntityProperty
 
-from bot.domain.concerns import mentions
+from bot.domain.concerns import Pace, mentions
 from bot.domain.errors import ConcurrentChange, RecordNotFound
 from bot.domain.people import StaffContact
 from bot.domain.questions import QuestionRecord
@@ -46,9 +46,10 @@ _JSON_COLUMNS = frozenset({"Chain", "Notes", "InvolvedManager", "Cards", "Card",
                            "Changes", "Warnings"})
 _KEYS = ("PartitionKey", "RowKey")
 # What a concern report's holder, and the person it is about, see of the report record.
+# The pace is theirs too: it set when they were reminded and when it was passed up from them.
 _REPORT_HELD = frozenset({"SubmittedAt", "State", "Level", "AcknowledgedAt", "RemindedAt", "EscalatedAt", "ClosedAt",
                           "ReopenedAt", "Chain", "Notes", "AssignedId", "AssignedName", "AssignedEmail",
-                          "EscalationId", "EscalationName", "EscalationEmail"})
+                          "EscalationId", "EscalationName", "EscalationEmail", "Pace"})
 _REPORT_ABOUT = frozenset({"SubmittedAt", "State", "ClosedAt"})
 # What a request's decider, and the moderator it names, see of the request record.
 _REQUEST_CONTEXT = frozenset({"School", "Platform", "PlatformOther", "State", "SubmittedAt"})
@@ -413,6 +414,8 @@ class _ReportRoles:
         return _found("reports", Kind.REPORT_TRAIL, reference, why, row, None if theirs else frozenset())
 
     def _record(self, reference: str, row: dict[str, Any]) -> FoundRow:
+        # A report written before the pace was kept is chased at the standard pace: exported as the bot reads it.
+        row = {**row, "Pace": row.get("Pace") or Pace.STANDARD.value}
         notes = [n for n in _json(row, "Notes") or [] if isinstance(n, dict)]
         if self.reporter:
             kept = [n for n in notes if n.get("kind") == "not_resolved" or (n.get("kind") == "outcome"

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient
+from azure.data.tables import UpdateMode
 from azure.data.tables.aio import TableClient
 
 from app import SERVICES, STORE
@@ -211,6 +212,32 @@ async def test_for_the_dpos_own_review_what_was_held_back_is_written_marked_not_
     assert export.records["includes_withheld_for_review"] is True
     assert export.summary.splitlines()[4].startswith("FOR THE DATA PROTECTION OFFICER'S REVIEW ONLY")
     assert "included for your review only (do not send this folder)" in export.out
+
+
+async def _set_pace(client: TestClient, reference: str, pace: str | None) -> None:
+    """The report's `Pace` column set to `pace`, or taken out (a row written before it existed) when None."""
+    table = client.app[STORE].table("reports")
+    row = {k: v for k, v in dict(await table.get_entity(reference, "report")).items() if not k.startswith("odata")}
+    row.pop("Pace", None)
+    await table.upsert_entity(row if pace is None else {**row, "Pace": pace}, mode=UpdateMode.REPLACE)
+
+
+async def test_the_reporter_and_the_holder_are_given_the_reports_pace(
+        term: Term, client: TestClient, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """How soon a report is chased (`Pace`: reminders after one working day or two) was held back from Gareth, who was
+    reminded by it, and missing for Carys when her report was written before it was kept. Both are given it now; a row
+    without it reads as standard, as the bot chases it."""
+    await _set_pace(client, term.carys_report, None)
+    carys = await _export(capsys, tmp_path / "sar-carys", CARYS_EMAIL)
+    gareth = await _export(capsys, tmp_path / "sar-gareth", GARETH["aadObjectId"])
+    await _set_pace(client, term.carys_report, "urgent")
+    urgent = await _export(capsys, tmp_path / "sar-gareth-urgent", GARETH["aadObjectId"])
+
+    [made] = carys.rows("concern report they made")
+    [held] = gareth.rows("concern report they hold or held, or would be passed up to")
+    [held_urgent] = urgent.rows("concern report they hold or held, or would be passed up to")
+    assert (made["row"]["Pace"], held["row"]["Pace"], held_urgent["row"]["Pace"]) == ("standard", "standard", "urgent")
+    assert "Pace" not in held["withheld_columns"]
 
 
 async def test_a_leaver_given_by_entra_id_still_gets_the_report_that_picked_her_listed(
