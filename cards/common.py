@@ -81,13 +81,15 @@ def everyone_welcome_card(strings: Catalogue, *, federation: Mapping[Lang, str])
 def help_card(strings: Catalogue, lang: Lang, *, decides: bool = False, oversees: bool = False) -> Card:
     """The things to type or click, only those this person can use: the pending list for whoever `decides` requests
     (a headteacher or named delegate); the questions for review and who has read the policy for whoever `oversees` it
-    (a headteacher or the policy owner: a delegate stands in on permission requests only)."""
+    (a headteacher or the policy owner: a delegate stands in on permission requests only). Everyone is told how the
+    people who hold concern reports list them: nothing here can tell a line manager Graph names from anyone else."""
     names = ["help", "permission", "concern", "my_reports", "my_requests",
              *(["pending"] if decides else []), *(["review"] if oversees else []),
              "whats_new", *(["reads"] if oversees else []), "sections", "about", "language"]
     commands = ", ".join(f"**{strings.text(f'help.command.{name}', lang)}**" for name in names)
     return card([
         heading(strings.text("help.title", lang)), text(strings.text("help.commands", lang, commands=commands)),
+        text(strings.text("help.holders", lang), subtle=True),
         *button_rows([
             execute(strings.text("button.permission", lang), VERB_PERMISSION_FORM),
             execute(strings.text("button.concern", lang), VERB_CONCERN_FORM),

@@ -419,6 +419,24 @@ async def test_the_help_card_names_only_the_commands_the_person_can_use_and_each
             assert not any(strings.text(key, lang) in text_of(reply.card) for key in ONLY_FOR_HEADS), (lang, command)
     assert answering_bot.store.questions == {}
 
+@pytest.mark.parametrize("person", [CARYS, GARETH, SIAN], ids=["staff", "line manager", "headteacher"])
+async def test_the_help_card_tells_line_managers_heads_and_the_chair_how_to_see_the_reports_they_hold(
+        answering_bot: BotInMemory, strings: Catalogue, person: Person) -> None:
+    """"Reports for me" was only on a holder's report cards. Whether someone holds reports the help card cannot tell
+    without reading them (Graph may name a line manager the staff list does not), so it tells everyone, saying whom it
+    is for; what it says to type opens the reports they hold, in the card's language."""
+    for lang in Lang:
+        help_card = (await answering_bot.says(person, "help", lang=lang)).card
+        [line] = [block["text"] for block in (help_card or {})["body"]
+                  if strings.text("help.holders", lang).split("**")[0] in block.get("text", "")]
+        [command] = re.findall(r"\*\*([^*]+)\*\*", line)
+        assert {Lang.EN: "Line managers", Lang.CY: "Rheolwyr llinell"}[lang] in line
+
+        reply = await answering_bot.says(person, command, lang=lang)
+
+        assert strings.text("concern.held_title", lang) in text_of(reply.card), (lang, command)
+
+
 @pytest.mark.parametrize(("person", "offered"), [(CARYS, set()), (SIAN, {"permission.pending", "ask.review"}),
                                                  (FFION, {"permission.pending"})],
                          ids=["staff", "headteacher", "named delegate"])
