@@ -8,9 +8,11 @@ each change (action and who, never the report's text). Change + audit go in one 
 for the reminder task to catch up.
 `audit`: PartitionKey `reports`, RowKey `<closed at>|<reference>`: what retention deleted, and when (`DeletedAt`).
 
-Lists ("open reports" and "owed" for the reminder task, "all" for retention, "mine" for the reporter) filter the
-`report` rows outside the `form|` partitions (a form's token is the client's: "report" is a token too): a federation
-files a handful of reports a year, so a derived index would add a second write to keep consistent and gain nothing.
+Lists ("open reports" and "owed" for the reminder task, "open reports" for a holder's list too, "all" for retention,
+"mine" for the reporter) filter the `report` rows outside the `form|` partitions (a form's token is the client's:
+"report" is a token too): a federation files a handful of reports a year, so a derived index would add a second write
+to keep consistent and gain nothing. No column names a report's current holder (`Chain` is JSON, with `Level`), so the
+holder's list keeps its own from the open reports in Python; a holder column added now would miss older rows.
 A row a list cannot read as a report is left out and logged once (by its keys): one bad row must not stop the
 reminders or retention of every other report.
 Retention also removes the report's messages from the `outbox` table (their cards carry the report's text) and
