@@ -74,7 +74,7 @@ async def _sent_by_carys(store: TableStore, now: datetime, **fields: str) -> str
 
 @pytest.mark.parametrize(("verb", "data", "shown"), [
     ("concern.acknowledge", {}, "Acknowledged"),
-    ("concern.escalate", {"note": "Please take this on"}, "Mrs Siân Roberts"),
+    ("concern.escalate", {"note": "Please take this on"}, "Passed to Mrs Siân Roberts"),
     ("concern.show", {}, "Acknowledge"),
 ], ids=["acknowledge", "pass it up", "show"])
 async def test_a_holders_press_reads_the_staff_list_once(verb: str, data: dict[str, str], shown: str, azurite: str,
