@@ -63,7 +63,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
              "2022-fortyfourth.en", "2022-fortyfourth.cy",
              "2022-fortyfifth.en", "2022-fortyfifth.cy",
              "2022-fortysixth.en", "2022-fortysixth.cy",
-             "2022-fortyseventh.en", "2022-fortyseventh.cy"),
+             "2022-fortyseventh.en", "2022-fortyseventh.cy",
+             "2022-fortyeighth.en", "2022-fortyeighth.cy"),
     "revised-a": ("revised-a.en", "revised-a.cy", "revised-a-held.en", "revised-a-held.cy"),
     "revised-b": ("revised-b.en", "revised-b.cy", "revised-b-held.en", "revised-b-held.cy"),
     "other-school": ("other-school.en", "other-school.cy", "other-school-held.en", "other-school-held.cy"),
@@ -153,6 +154,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
     "other-school-41": ("other-school-41-fortysixth.en", "other-school-41-fortysixth.cy"),
     "revised-au": ("revised-au-fortyseventh.en", "revised-au-fortyseventh.cy"),
     "other-school-42": ("other-school-42-fortyseventh.en", "other-school-42-fortyseventh.cy"),
+    "revised-av": ("revised-av-fortyeighth.en", "revised-av-fortyeighth.cy"),
+    "other-school-43": ("other-school-43-fortyeighth.en", "other-school-43-fortyeighth.cy"),
 }
 # The 2022 sets whose misses taught the steering data: only the no-steering figure is fair for them.
 TAUGHT_STEERING = frozenset({"2022-rounds"})
