@@ -365,6 +365,15 @@ class PermissionFlow:
             preview=self._strings.text("notify.permission_request" if request.state is RequestState.PENDING
                                        else "notify.permission_news", lang))
             for person, lang in zip(people, languages, strict=True)]
+        if request.state is not RequestState.PENDING or because:
+            # The copy each of them last opened from the pending list, where one was kept: edited alike, never posted.
+            messages += [OutboundMessage(
+                recipient=person,
+                message_id=_copy_id(request.request_id, request.state, person, because) + after + "|opened",
+                card=cards.approver_card(self._strings, lang, request, school=school.name(lang),
+                                         today=uk_today(self._clock()), opened=True),
+                card_key=_opened_key(request.request_id), created_at=self._clock(), update_only=True)
+                for person, lang in zip(people, languages, strict=True)]
         if messages:
             await self._notifier.notify(messages)
 
@@ -733,7 +742,7 @@ class PermissionFlow:
         card = cards.approver_card(self._strings, lang, request, school=self._school_name(request.school_id, lang),
                                    today=uk_today(self._clock()), error=self._strings.text(why, lang), opened=True,
                                    note=note)
-        return Reply(card=card, new_message=True)
+        return Reply(card=card, new_message=True, card_key=_opened_key(request.request_id))
 
     def _settled_notice(self, request: PermissionRequest, lang: Lang) -> str:
         if request.state is RequestState.PENDING:
@@ -890,7 +899,8 @@ class PermissionFlow:
         found = self._decided_by(request, turn)
         if isinstance(found, Reply):
             return found
-        return Reply(card=self._settled_card(request, turn.lang, opened=True))
+        return Reply(card=self._settled_card(request, turn.lang, opened=True),
+                     card_key=_opened_key(request.request_id) if request.state is RequestState.PENDING else "")
 
     async def register(self, turn: Turn) -> Reply:
         """Approved permissions still in force: the federation's official accounts (for heads)."""
@@ -911,6 +921,12 @@ class PermissionFlow:
         return await goes_on_at(turn, rows, strings=self._strings, id_of=lambda r: r.request_id,
                                 standing=listing_order, newest_first=newest_first,
                                 stored=stored_if_any(self._requests.get, is_id=is_request_id), on_the_list=on_the_list)
+
+
+def _opened_key(request_id: str) -> str:
+    """The card key of the copy of a request's card a decider opened last ("See … in full", or a list click answered
+    with the whole card), so a decision, or the pass saying its dates have ended, edits it in place too."""
+    return f"{request_id}|opened"
 
 
 def _copy_id(request_id: str, state: RequestState, person: Person, because: str = "") -> str:

@@ -201,10 +201,8 @@ async def test_a_decision_from_the_pending_list_updates_the_request_card_in_plac
                                                           f"reason_{request_id}": "Go ahead"})
 
     assert f"{request_id}: Approved by Mrs Siân Roberts" in text_of(after.card) and after.card_key == ""
-    [_, update] = await bot.cards_for(SIAN)  # the request's card, then its update (same key: in place)
+    [_, update] = await _copies(bot, SIAN, f"{request_id}|decide")  # the request's card, then its update, in place
     assert "Approved by Mrs Siân Roberts" in text_of(update) and "permission.approve" not in text_of(update)
-    [queued_update] = [m for m in await MemoryOutbox(bot.store).list_for_recipient(SIAN) if m.card == update]
-    assert queued_update.card_key == f"{request_id}|decide"
 
 
 async def test_a_decision_on_a_copy_opened_from_the_list_updates_the_request_card_in_place(bot: BotInMemory) -> None:
@@ -219,8 +217,17 @@ async def test_a_decision_on_a_copy_opened_from_the_list_updates_the_request_car
 
     assert verb_data(missing.card or {}, "permission.decline") == {"id": request_id, "from": "open", "lang": "en"}
     assert "Declined by Mrs Siân Roberts" in text_of(declined.card) and declined.card_key == ""
-    [_, update] = await bot.cards_for(SIAN)  # the card the request came in is not the one clicked: updated too
-    assert "Declined by Mrs Siân Roberts" in text_of(update) and "permission.decline" not in text_of(update)
+    # The card the request came in is not the one clicked: updated too, and so is the copy opened, on her other devices.
+    [_, update] = await _copies(bot, SIAN, f"{request_id}|decide")
+    [opened_update] = await _copies(bot, SIAN, f"{request_id}|opened", update_only=True)
+    for card in (update, opened_update):
+        assert "Declined by Mrs Siân Roberts" in text_of(card) and "permission.decline" not in text_of(card)
+
+
+async def _copies(bot: BotInMemory, person: Person, card_key: str, *, update_only: bool = False) -> list[Card]:
+    """The cards owed to a person under one card key (`update_only`: messages that only edit a card kept)."""
+    return [dict(m.card) for m in await MemoryOutbox(bot.store).list_for_recipient(person)
+            if m.card_key == card_key and m.update_only is update_only]
 
 
 async def _form_token(bot: BotInMemory, person: Person = CARYS) -> str:

@@ -208,3 +208,75 @@ async def test_an_edit_still_queued_when_the_head_declines_on_her_card_never_rea
     last = [a for a in _in(SIAN_CHAT, connector.updated) if a["id"] == head["id"]][-1]
     assert "permission.decline" not in json.dumps(last) and "The trip is over." in json.dumps(last)
     assert await TableOutbox(client.app[STORE]).list_for_recipient(HEAD) == []
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_a_copy_opened_from_the_pending_list_is_edited_too(client: TestClient, connector: Connector,
+                                                                  lang: Lang) -> None:
+    """Siân opened the request from her pending list ("See … in full") while a day asked for was still ahead: that
+    copy kept Approve after the pass edited her card and Ffion's, and pressing it was only refused. Now the pass edits
+    the copy she opened too, in place, to say the dates have ended, with Decline (its own data) and no Approve."""
+    today = uk_today(datetime.now(UTC))
+    request_id, head, _ = await _asked(client, connector, lang, start=today, end=today)
+    listed = await press(client, connector, card_action(SIAN, "permission.pending", {}, connector.url,
+                                                        locale=LOCALES[lang]))
+    opened_activity = await _opened(client, connector, verb_data(listed, "permission.open"), lang)
+    opened = _card(opened_activity)
+    assert "permission.approve" in json.dumps(opened)
+    sent_before, updated_before = len(connector.sent), len(connector.updated)
+
+    assert await _flow(client, _after(today)).show_dates_ended() == 1
+    deliverer = client.app[SERVICES].deliverer
+    await asyncio.gather(deliverer.deliver_to(HEAD), deliverer.deliver_to(DELEGATE))
+    await deliverer.drain()
+
+    says = load_catalogue().text("perm.dates_ended", lang, end=f"{today:%d/%m/%Y}", name=CARYS["name"])
+    edits = {a["id"]: a for a in _in(SIAN_CHAT, connector.updated[updated_before:])}
+    assert sorted(a["id"] for a in _in(SIAN_CHAT, connector.updated[updated_before:])) == sorted(
+        [head["id"], opened_activity["id"]])  # in place, each once
+    edited = _card(edits[opened_activity["id"]])
+    assert says in json.dumps(edited, ensure_ascii=False) and "permission.approve" not in json.dumps(edited)
+    assert verb_data(edited, "permission.decline") == verb_data(opened, "permission.decline")
+    assert _in(SIAN_CHAT, connector.sent[sent_before:]) == []  # nothing posted anew
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_a_copy_opened_once_the_dates_have_ended_offers_decline_only_and_says_why(
+        client: TestClient, connector: Connector, azurite: str, table_prefix: str, lang: Lang) -> None:
+    today = uk_today(datetime.now(UTC))
+    request_id, _, _ = await _asked(client, connector, lang, start=today, end=today)
+    ended = await _days_gone_by(azurite, table_prefix, request_id)
+
+    opened = _card(await _opened(client, connector, {"id": request_id, "lang": lang.value}, lang))
+
+    says = load_catalogue().text("perm.dates_ended", lang, end=f"{ended:%d/%m/%Y}", name=CARYS["name"])
+    assert says in json.dumps(opened, ensure_ascii=False) and "permission.approve" not in json.dumps(opened)
+    assert verb_data(opened, "permission.decline")["from"] == "open"
+
+
+async def _opened(client: TestClient, connector: Connector, data: dict[str, Any], lang: Lang) -> dict[str, Any]:
+    """The message "See … in full" posts in Siân's chat, below the list (with its id)."""
+    await press(client, connector, card_action(SIAN, "permission.open", data, connector.url, locale=LOCALES[lang]))
+    return _in(SIAN_CHAT, connector.sent)[-1]
+
+
+async def test_a_decision_elsewhere_edits_the_copy_opened_from_the_pending_list(client: TestClient,
+                                                                                 connector: Connector) -> None:
+    """Ffion approves on her card: the copy Siân opened from her list shows the decision, like her own card, where it
+    kept Approve and Decline (pressing them only said it was decided)."""
+    today = uk_today(datetime.now(UTC))
+    request_id, head, delegate = await _asked(client, connector, Lang.EN, start=today, end=today + timedelta(days=3))
+    opened_activity = await _opened(client, connector, {"id": request_id}, Lang.EN)
+    updated_before = len(connector.updated)
+
+    await press(client, connector, card_action(FFION, "permission.approve", verb_data(_card(delegate),
+                                                                                      "permission.approve"),
+                                               connector.url, reply_to_id=delegate["id"]))
+    await client.app[SERVICES].deliverer.deliver_to(HEAD)
+    await client.app[SERVICES].deliverer.drain()
+
+    edits = [a for a in _in(SIAN_CHAT, connector.updated[updated_before:])]
+    assert sorted(a["id"] for a in edits) == sorted([head["id"], opened_activity["id"]])
+    for edited in edits:
+        assert "permission.approve" not in json.dumps(edited) and "permission.decline" not in json.dumps(edited)
+        assert FFION["name"] in json.dumps(edited, ensure_ascii=False)
