@@ -305,6 +305,10 @@ def _permissions(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     long = replace(pending, request_id="P-4LNG7Z", purpose=SAMPLE_LONG_PURPOSE)
     yield "pending-requests-shortened", permission.pending_card(strings, lang, [(long, school), (blog, school)],
                                                                 today=today)
+    # A Show more card Teams refreshed once the list had shrunk to three: it begins after the first.
+    yield "pending-requests-later", permission.pending_card(
+        strings, lang, [(replace(blog, request_id="P-2FRS7T"), school), (pending, school), (blog, school)],
+        today=today, start=1)
     many = [(replace(pending, request_id=f"P-{n:06d}", purpose=pending.purpose * 3), school) for n in range(25)]
     yield "pending-requests-many", permission.pending_card(strings, lang, many, today=today)
     yield "pending-requests-empty", permission.pending_card(strings, lang, [], today=today)

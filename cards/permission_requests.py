@@ -457,12 +457,14 @@ def pending_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[Permis
         count = strings.text("perm.pending_count", lang, count=len(requests))
         body.append(text(f"{count} {strings.text('perm.pending_summaries', lang)}" if summarised else count))
     start = min(max(start, 0), max(len(requests) - 1, 0))
+    # Where this card begins: its refresh, and a decision on it, answer with the list from here.
+    here = {"start": str(start), "after": requests[start - 1][0].request_id} if start else {}
     footer = [execute(strings.text("perm.button.register", lang), VERB_REGISTER, shown_in(lang))]
     most = MAX_SUMMARISED if summarised else MAX_LISTED
     for shown, (request, school) in enumerate(requests[start:]):
         problem = problems.get(request.request_id, "")
         items = _summary(strings, lang, request, school, problem, today) if summarised else _in_full(
-            strings, lang, request, school, problem, today)
+            strings, lang, request, school, problem, today, here)
         entry = {"type": "Container", "separator": True, "spacing": "Large", "items": items}
         # Teams refuses a card over 28 KB: the oldest requests first, as many as fit with how many more wait and Show
         # more (the one before this, the last shown, is where it goes on after).
@@ -474,7 +476,6 @@ def pending_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[Permis
         body.append(entry)
     listed = card(body, footer)
     # A refresh shows the card again from where it begins, as the Show more that opened it did.
-    here = {"start": str(start), "after": requests[start - 1][0].request_id} if start else {}
     listed["refresh"] = {"action": execute(strings.text("button.pending", lang), VERB_PENDING,
                                            {**here, **shown_in(lang)})}
     return listed
@@ -516,13 +517,14 @@ def _problem(strings: Catalogue, lang: Lang, problem: str) -> list[Element]:
 
 
 def _in_full(strings: Catalogue, lang: Lang, request: PermissionRequest, school: str, problem: str,
-             today: date) -> list[Element]:
-    """A request on a short pending list: its details, and its decision there unless a detail had to be cut short."""
+             today: date, here: Mapping[str, str]) -> list[Element]:
+    """A request on a short pending list: its details, and its decision there unless a detail had to be cut short;
+    `here`, where the list card begins (`after`, `start`), which the decision's answer begins at too."""
     details = _on_the_list(strings, lang, request, school, today)
     if details.shortened:
         return [*details.rows, text(strings.text("perm.shortened", lang), weight="Bolder"),
                 *_problem(strings, lang, problem), action_set([_see_in_full(strings, lang, request)])]
-    data = {"id": request.request_id, "from": "list", **shown_in(lang)}
+    data = {"id": request.request_id, "from": "list", **here, **shown_in(lang)}
     items: list[Element] = [
         *details.rows,
         {"type": "Input.Text", "id": note_input_id(request.request_id), "isMultiline": True,

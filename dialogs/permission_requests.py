@@ -188,9 +188,13 @@ class RequestClick(ShownIn):
 
 class DecisionClick(RequestClick):
     """`permission.approve`, `permission.decline`: the reason or comment is `reason` on the headteacher's card,
-    and `reason_<id>` on the pending list (one box per request); the box of the clicked request wins."""
+    and `reason_<id>` on the pending list (one box per request); the box of the clicked request wins. On a pending
+    list card that does not begin at the top, `after` and `start` say where it begins (as its Show more did), and the
+    list the decision answers with begins there too (both optional: cards sent before them answer from the top)."""
 
     reason: Text = ""
+    after: Text = ""
+    start: Text = ""
 
     @model_validator(mode="before")
     @classmethod
@@ -703,7 +707,7 @@ class PermissionFlow:
         problem = (too_late or note_problem(note, approve=approve)) if waiting else ""
         if problem:
             if from_list and not cards.is_summary(len(await self._to_decide(turn))):
-                return await self._pending_reply(turn, errors={request.request_id: problem})
+                return await self._pending_reply(turn, errors={request.request_id: problem}, show_more=True)
             if from_list:  # the list now is a summary, with no box to give the reason in
                 return self._shown_whole(request, turn.lang, problem, note)
             return Reply(card=self._settled_card(request, turn.lang, self._strings.text(problem, turn.lang),
@@ -732,7 +736,7 @@ class PermissionFlow:
         else:
             await self._after_settled(saved, shown_to=turn.actor if on_its_card else None)
         if from_list:
-            return await self._pending_reply(turn, notice=self._settled_notice(saved, turn.lang))
+            return await self._pending_reply(turn, notice=self._settled_notice(saved, turn.lang), show_more=True)
         return Reply(card=self._settled_card(saved, turn.lang, opened=opened),
                      card_key=f"{saved.request_id}|decide" if on_its_card else "")
 
@@ -881,7 +885,8 @@ class PermissionFlow:
         rows = await self._to_decide(turn)
         start = 0
         if show_more:
-            start, notice = await self._goes_on_at(turn, rows, newest_first=False, on_the_list=self._decides(turn))
+            start, shorter = await self._goes_on_at(turn, rows, newest_first=False, on_the_list=self._decides(turn))
+            notice = notice or shorter  # a decision's outcome says more than where the list begins
         return Reply(card=cards.pending_card(self._strings, turn.lang,
                                              [(r, self._school_name(r.school_id, turn.lang)) for r in rows],
                                              today=uk_today(self._clock()), notice=notice, errors=errors,

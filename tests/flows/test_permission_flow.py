@@ -1554,3 +1554,35 @@ async def test_an_approval_before_the_start_date_runs_from_the_start_asked_for(
     for card in (opened.card, approved.card):
         assert "has passed" not in text_of(card) and "have ended" not in text_of(card)
     assert "runs from" not in text_of(await bot.cards_for(CARYS))
+
+
+@pytest.mark.parametrize("verb", ["permission.approve", "permission.decline"])
+async def test_a_decision_on_a_later_pending_card_answers_with_the_list_from_where_that_card_began(
+        bot: BotInMemory, verb: str) -> None:
+    """Three wait, and Siân's card begins after the first (a Show more card Teams refreshed once the list had shrunk):
+    it shows the second and third with their own buttons. Deciding the second answered with the list from the top (the
+    first and the third); now it answers with the card as it was, from after the first: the third alone."""
+    await bot.meets(CARYS, SIAN)
+    first, second, third = [await _submitted(bot) for _ in range(3)]
+    later = await bot.clicks(SIAN, "permission.pending", {"after": first, "start": "1"})
+    shown = [str(a["data"]["id"]) for a in actions(later.card or {}) if a.get("verb") == verb]
+    assert shown == [second, third]
+
+    after = await bot.clicks(SIAN, verb, {**verb_data(later.card or {}, verb), f"reason_{second}": "Not now."})
+
+    listed = [str(a["data"]["id"]) for a in actions(after.card or {}) if a.get("verb") == "permission.decline"]
+    assert listed == [third] and f"{second}: " in text_of(after.card)
+    stored = await MemoryPermissionRequests(bot.store).get(second)
+    assert stored.state is not RequestState.PENDING
+
+
+async def test_a_missing_reason_on_a_later_pending_card_is_shown_where_it_was_clicked(bot: BotInMemory) -> None:
+    await bot.meets(CARYS, SIAN)
+    first, second, third = [await _submitted(bot) for _ in range(3)]
+    later = await bot.clicks(SIAN, "permission.pending", {"after": first, "start": "1"})
+
+    missing = await bot.clicks(SIAN, "permission.decline", verb_data(later.card or {}, "permission.decline"))
+
+    listed = [str(a["data"]["id"]) for a in actions(missing.card or {}) if a.get("verb") == "permission.decline"]
+    assert listed == [second, third]
+    assert load_catalogue().text("perm.reason_required", Lang.EN) in text_of(missing.card)
