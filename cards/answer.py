@@ -491,19 +491,42 @@ class ReviewItem:
     replied_at: datetime | None = None
     section_in_english: bool = False  # its section's heading has no Welsh: shown in English on a Welsh list
     correct_id: str = ""  # set when the person reading the list may correct its reply: a button opens the box
+    listed_id: str = ""  # the question's id, which the list's Show more goes on after when it is the last shown
 
 
-def review_card(strings: Catalogue, lang: Lang, items: Sequence[ReviewItem], *, left_out: int = 0) -> Card:
+def review_card(strings: Catalogue, lang: Lang, items: Sequence[ReviewItem], *, left_out: int = 0, start: int = 0,
+                before: str = "", notice: str = "") -> Card:
     """Questions to consider at the policy's next review: those waiting for a reply first, then the newest, each
-    passed-on one with who replied and when; how many more the list leaves out. Teams asks for the list again
-    whenever it is shown, so a question replied to since (from its own card, a card the list opened) stops waiting."""
+    passed-on one with who replied and when; how many more the list has after them, and Show more, which goes on
+    after the last one shown. `start`: the place of the first in the whole list, and `before`, the id of the one
+    before it (a card Show more opened: it says which it shows). Teams asks for the list again whenever it is shown
+    (from where the card begins), so a question replied to since (from its own card, a card the list opened) stops
+    waiting. `notice`: why the list begins where it does (a Show more that found nothing after its last one)."""
     body: list[Element] = [heading(strings.text("ask.review_title", lang)),
                            text(strings.text("ask.review_intro", lang), subtle=True)]
+    if notice:
+        body.append(text(notice, weight="Bolder"))
     if not items:
         body.append(text(strings.text("ask.review_empty", lang)))
-    refresh = {"action": execute(strings.text("button.review", lang), VERB_REVIEW)}
+    here = {"after": before, "start": str(start), **shown_in(lang)} if start else {}
+    refresh = {"action": execute(strings.text("button.review", lang), VERB_REVIEW, here)}
+    total = start + len(items) + left_out
+
+    def count(shown: int) -> list[Element]:
+        return [text(strings.text("ask.review_count", lang, count=total, first=start + 1, last=start + shown),
+                     subtle=True)] if start else []
+
+    def more(shown: int, last: ReviewItem) -> list[Element]:
+        after = total - start - shown
+        if not after:
+            return []
+        return [text(strings.text("ask.review_left_out", lang, count=after), subtle=True),
+                action_set([execute(strings.text("list.show_more", lang), VERB_REVIEW,
+                                    {"after": last.listed_id, "start": str(start + shown), **shown_in(lang)})])]
+
+    entries: list[Element] = []
     listed_items: list[ReviewItem] = []
-    for at, item in enumerate(items):
+    for item in items:
         label = strings.text("ask.review_unanswered" if item.unanswered else "ask.review_not_helpful", lang)
         suffix = f" · {item.section}" if item.section and not item.unanswered else ""
         waiting = f" · {strings.text('ask.review_waiting', lang)}" if item.waiting else ""
@@ -523,16 +546,18 @@ def review_card(strings: Catalogue, lang: Lang, items: Sequence[ReviewItem], *, 
             shown.append(action_set([execute(strings.text("ask.correct_button", lang), VERB_CORRECT_REPLY,
                                              {"q": item.correct_id})]))
         entry = {"type": "Container", "separator": True, "items": shown}
-        # Teams refuses a card over 28 KB: long questions take fewer places, and the rest are counted as left out.
-        more = text(strings.text("ask.review_left_out", lang, count=left_out + len(items) - at), subtle=True)
-        if card_bytes(card([*body, entry, more]) | {"refresh": refresh}) > MAX_CARD_BYTES:
-            left_out += len(items) - at
+        # Teams refuses a card over 28 KB: long questions take fewer places, and the rest come on Show more.
+        fits = [*body, *count(len(entries) + 1), *entries, entry, *more(len(entries) + 1, item)]
+        if entries and card_bytes(card(fits) | {"refresh": refresh}) > MAX_CARD_BYTES:
             break
-        body.append(entry)
+        entries.append(entry)
         listed_items.append(item)
+    body += [*count(len(entries)), *entries]
     body += headings_in_english_note(strings, lang, any(i.section_in_english and i.section and not i.unanswered
                                                          for i in listed_items))
-    if left_out:
+    if listed_items:
+        body += more(len(entries), listed_items[-1])
+    elif left_out:
         body.append(text(strings.text("ask.review_left_out", lang, count=left_out), subtle=True))
     listed = card(body)
     listed["refresh"] = refresh

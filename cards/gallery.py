@@ -209,13 +209,18 @@ def _answer_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Iterator[tu
     yield "reply-to-asker-once-corrected", answer.reply_card_corrected(
         strings, lang, replied_by="Mrs Siân Roberts", question=SAMPLE_QUESTION, reply=SAMPLE_CORRECTED_REPLY,
         corrected_by="Mrs Siân Roberts", corrected_at=SAMPLE_TIME)
-    yield "review", answer.review_card(strings, lang, [
-        answer.ReviewItem("How much annual leave?", SAMPLE_TIME, unanswered=True, question_id="Q2", waiting=True),
-        answer.ReviewItem(SAMPLE_QUESTION, SAMPLE_TIME, unanswered=False, section=section.heading(lang.value)),
+    reviewed = [
+        answer.ReviewItem("How much annual leave?", SAMPLE_TIME, unanswered=True, question_id="Q2", waiting=True,
+                          listed_id="Q2"),
+        answer.ReviewItem(SAMPLE_QUESTION, SAMPLE_TIME, unanswered=False, section=section.heading(lang.value),
+                          listed_id="Q5"),
         answer.ReviewItem("Where do I park at the high school?", SAMPLE_TIME, unanswered=True,
-                          replied_by="Mrs Siân Roberts", replied_at=SAMPLE_TIME, correct_id="Q3"),
-        answer.ReviewItem("Where do I park at the high school?", SAMPLE_TIME, unanswered=True, more_from_asker=27)],
-        left_out=27)
+                          replied_by="Mrs Siân Roberts", replied_at=SAMPLE_TIME, correct_id="Q3", listed_id="Q3"),
+        answer.ReviewItem("Where do I park at the high school?", SAMPLE_TIME, unanswered=True, more_from_asker=27,
+                          listed_id="Q4")]
+    yield "review", answer.review_card(strings, lang, reviewed, left_out=27)
+    # The card its Show more opens: the 26th to the 29th, and two more after them.
+    yield "review-more", answer.review_card(strings, lang, reviewed, left_out=2, start=25, before="Q1")
     yield "review-empty", answer.review_card(strings, lang, [])
 
 

@@ -44,6 +44,7 @@ from cards.i18n import Catalogue
 from cards.publishing import changes_elements, published_text
 from dialogs.base import CardData, Handler, Reply, Text, Turn, Verb, normalise, opens
 from dialogs.language import ShownIn, in_the_cards_language, in_the_listed_language
+from dialogs.lists import ListClick, list_start
 from dialogs.pasted import questions_in
 from dialogs.phrases import listed_in_welsh, opening, read_phrases
 from dialogs.private import PrivateChat
@@ -190,7 +191,7 @@ class AskFlow:
             cards.VERB_CORRECT_REPLY: Verb(self._private.only(opens(self.correct_reply)), QuestionClick),
             cards.VERB_DISCLAIMER: Verb(opens(in_the_cards_language(self.disclaimer)), ShownIn),
             cards.VERB_PHOTOS: Verb(opens(in_the_cards_language(self.photos)), ShownIn),
-            VERB_REVIEW: Verb(self._private.only(opens(self.review))),
+            VERB_REVIEW: Verb(self._private.only(opens(in_the_cards_language(self.review))), ListClick),
         }
 
     def match_text(self, turn: Turn) -> Handler | None:
@@ -858,10 +859,11 @@ class AskFlow:
 
     async def review(self, turn: Turn) -> Reply:
         """For the headteacher or policy owner: what to look at in the next review, those waiting for a reply first
-        (`review_list`), and how many more there are."""
+        (`review_list`), and how many more there are; on Show more, the next ones, after the last one shown."""
         if not self._may_review(turn.actor):
             return Reply(card=error_card(self._strings, turn.lang, "ask.review_only_owner"))
-        review = review_list(await self._questions.list_for_review())
+        review = review_list(await self._questions.list_for_review(), after=str(turn.data.get("after") or ""),
+                             start=list_start(turn))
         owner = self._federation.policy_owner
         answered_from: dict[str, Policy] = {}  # each version read once
         items = []
@@ -879,8 +881,11 @@ class AskFlow:
                 question_id=record.question_id if to_reply else "", waiting=record.waiting_for_reply,
                 more_from_asker=review.more_from_asker.get(record.question_id, 0),
                 replied_by=record.replied_by, replied_at=record.replied_at,
-                correct_id=record.question_id if record.may_correct(turn.actor, policy_owner=owner) else ""))
-        return Reply(card=cards.review_card(self._strings, turn.lang, items, left_out=review.left_out))
+                correct_id=record.question_id if record.may_correct(turn.actor, policy_owner=owner) else "",
+                listed_id=record.question_id))
+        notice = self._strings.text("list.shorter", turn.lang) if review.shorter else ""
+        return Reply(card=cards.review_card(self._strings, turn.lang, items, left_out=review.left_out,
+                                            start=review.start, before=review.before, notice=notice))
 
 
 def _another_version(named: str, in_force: str) -> bool:

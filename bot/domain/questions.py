@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -281,12 +282,15 @@ class QuestionLog(Protocol):
 
 @dataclass(frozen=True)
 class ReviewList:
-    """The questions one review list shows, in order, and what it leaves out."""
+    """The questions one review list card shows, in order, and what it leaves out."""
 
     shown: tuple[QuestionRecord, ...]
     # By the id of the last question shown from a person who asked more: how many more of theirs are left out.
     more_from_asker: Mapping[str, int]
-    left_out: int
+    left_out: int  # after the last one shown, which Show more reaches
+    start: int = 0  # the place of the first one shown in the whole list (0: its top)
+    before: str = ""  # the id of the question just before the first one shown ("" at the top)
+    shorter: bool = False  # asked to go on past its end: the list is shorter now, and shown from its top
 
 
 def _taking_turns(records: Sequence[QuestionRecord], room: int) -> list[QuestionRecord]:
@@ -301,21 +305,45 @@ def _taking_turns(records: Sequence[QuestionRecord], room: int) -> list[Question
     return [records[place] for _, place in chosen]
 
 
-def review_list(for_review: Sequence[QuestionRecord], *, shown: int = REVIEW_SHOWN) -> ReviewList:
-    """What the policy owner's review list shows, `shown` at most: the questions still waiting for a reply first,
-    longest waiting first, so none drops off while someone is owed an answer; then the others, newest first. Each part
-    takes turns between the people who asked, so one person's many questions cannot push a colleague's off."""
+def _first_card(for_review: Sequence[QuestionRecord], shown: int) -> list[QuestionRecord]:
+    """The `shown` questions a list of these begins with: those still waiting for a reply first, longest waiting first,
+    then the others, newest first, each part taking turns between the people who asked."""
     waiting = sorted((r for r in for_review if r.waiting_for_reply), key=lambda r: (r.escalated_at, r.question_id))
     others = [r for r in for_review if not r.waiting_for_reply]
     first = _taking_turns(waiting, shown)
-    chosen = (*first, *_taking_turns(others, shown - len(first)))
-    taken = {r.question_id for r in chosen}
+    return [*first, *_taking_turns(others, shown - len(first))]
+
+
+def review_list(for_review: Sequence[QuestionRecord], *, shown: int = REVIEW_SHOWN, after: str = "",
+                start: int = 0) -> ReviewList:
+    """What the policy owner's review list shows, `shown` at most: the questions still waiting for a reply first,
+    longest waiting first, so none drops off while someone is owed an answer; then the others, newest first. Each part
+    takes turns between the people who asked, so one person's many questions cannot push a colleague's off. The whole
+    list is that card, then what the same rule shows of the rest, and so on; a card goes on after the question `after`
+    (Show more), or, when that is no longer for review, from place `start`. Past the end: from the top, `shorter`."""
+    remaining = list(for_review)
+    order: list[QuestionRecord] = []
+    follows = after in {r.question_id for r in for_review}
+    begin = None if follows else start
+    while remaining and (begin is None or len(order) < begin + shown):
+        card = _first_card(remaining, shown)
+        taken = {r.question_id for r in card}
+        remaining = [r for r in remaining if r.question_id not in taken]
+        order += card
+        if begin is None:
+            begin = next((place + 1 for place, r in enumerate(order) if r.question_id == after), None)
+    begin = begin or 0
+    shorter = begin >= len(order) and begin > 0
+    if shorter:
+        begin = 0
+    chosen = tuple(order[begin:begin + shown])
+    on_card = Counter(r.asker.key for r in chosen)
+    asked = Counter(r.asker.key for r in for_review)
     last_shown = {r.asker.key: r.question_id for r in chosen}
-    more: dict[str, int] = {}
-    for record in for_review:
-        if record.question_id not in taken and record.asker.key in last_shown:
-            more[last_shown[record.asker.key]] = more.get(last_shown[record.asker.key], 0) + 1
-    return ReviewList(chosen, more, len(for_review) - len(chosen))
+    more = {question_id: asked[key] - on_card[key] for key, question_id in last_shown.items()
+            if asked[key] > on_card[key]}
+    return ReviewList(chosen, more, len(for_review) - begin - len(chosen), start=begin,
+                      before=order[begin - 1].question_id if begin else "", shorter=shorter)
 
 
 async def question_followed(questions: QuestionLog, asker: Person, conversation_id: str, *,

@@ -525,6 +525,63 @@ async def test_one_persons_many_questions_leave_room_for_everyone_elses(answerin
     assert "More questions for review, not shown here: 30." in review
 
 
+def _questions_on(card: Mapping[str, Any] | None) -> list[str]:
+    """The questions a review list card shows, in order (each entry's words, below its line of when and what)."""
+    return [str(item["items"][1]["inlines"][0]["text"]) for item in (card or {}).get("body", [])
+            if item.get("type") == "Container"]
+
+
+def _review_show_more(card: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    return next((dict(a.get("data", {})) for a in actions(dict(card or {})) if a.get("verb") == "ask.review"
+                 and a is not (card or {}).get("refresh", {}).get("action")), None)
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_show_more_on_the_review_list_reaches_every_question_once(answering_bot: BotInMemory,
+                                                                         lang: Lang) -> None:
+    """Fifty-five questions wait for review: the list showed 25 and said how many more, with no way to reach them.
+    Now Show more opens the next ones, going on after the last one shown, until each has been shown once; the first
+    card is as it was."""
+    bot = answering_bot
+    asked = [f"Is there a staff choir this term? {n}" for n in range(25)]
+    for n, question in enumerate(asked):
+        await bot.says(CARYS if n % 2 else GARETH, question)
+    asked += [f"Where do I park my car at the high school? {n}" for n in range(30)]
+    for question in asked[25:]:
+        await bot.says(OWAIN, question)
+
+    pages = [(await bot.says(SIAN, "questions for review", lang=lang)).card]
+    while (data := _review_show_more(pages[-1])) is not None and len(pages) < 10:
+        pages.append((await bot.clicks(SIAN, "ask.review", data, lang=lang)).card)
+
+    shown = [_questions_on(page) for page in pages]
+    assert sorted(q for page in shown for q in page) == sorted(asked)  # each once, none out of reach
+    assert len(shown[0]) == 25 and shown[0].count("Where do I park my car at the high school? 29") == 1
+    more_title = {Lang.EN: "Show more", Lang.CY: "Dangos rhagor"}[lang]
+    assert len(pages) > 1 and all(more_title in text_of(page) for page in pages[:-1])
+    assert more_title not in text_of(pages[-1])
+
+
+async def test_a_review_show_more_past_the_end_of_a_shorter_list_says_so_and_shows_it_from_the_top(
+        answering_bot: BotInMemory) -> None:
+    """A Show more whose last question is no longer for review goes on by place; past the end of the list as it is
+    now, it says so and shows the list from the top (never an empty card)."""
+    bot = answering_bot
+    for n in range(30):
+        await bot.says(OWAIN, f"Where do I park my car at the high school? {n}")
+    first = (await bot.says(SIAN, "questions for review")).card
+    data = _review_show_more(first) or {}
+
+    by_place = await bot.clicks(SIAN, "ask.review", {**data, "after": "Q-gone"})
+    past_the_end = await bot.clicks(SIAN, "ask.review", {**data, "after": "Q-gone", "start": "40"})
+
+    assert _questions_on(by_place.card) == _questions_on((await bot.clicks(SIAN, "ask.review", data)).card)
+    assert len(_questions_on(by_place.card)) == 5
+    shorter = "Nothing more to show: this list is shorter now than when that card was sent."
+    assert shorter in text_of(past_the_end.card) and _questions_on(past_the_end.card) == _questions_on(first)
+    assert shorter not in text_of(by_place.card)
+
+
 BACKING_OUT = [("cancel", Lang.EN), ("Never mind", Lang.EN), ("I've changed my mind", Lang.EN),
                ("Forget it.", Lang.EN), ("ok, never mind then", Lang.EN), ("No thanks", Lang.EN),
                ("I’ve changed my mind, sorry", Lang.EN), ("canslo", Lang.CY), ("Dim ots", Lang.CY),
