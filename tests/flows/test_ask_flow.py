@@ -700,6 +700,9 @@ async def test_a_follow_up_never_goes_on_from_someone_elses_question(answering_b
     ("No, that's wrong.", Lang.EN, "choose **Not helpful**"),
     ("dydy hwnna ddim yn ateb fy nghwestiwn", Lang.EN, "dewiswch **Annefnyddiol**"),
     ("rwyt ti'n anghywir", Lang.EN, "dewiswch **Annefnyddiol**"),
+    # "That's not what I was asking", as Welsh speakers type it: it was searched for, and a passage quoted at it.
+    ("Nid dyna oeddwn i'n ei ofyn", Lang.EN, "dewiswch **Annefnyddiol**"),
+    ("dim dyna o'n i'n ei ofyn", Lang.CY, "dewiswch **Annefnyddiol**"),
     ("why?", Lang.EN, "**Read the whole section**"), ("But why not?", Lang.EN, "**Read the whole section**"),
     ("pam?", Lang.EN, "**Darllen yr adran gyfan**"),
     ("this bot is fucking useless", Lang.EN, "I haven't kept what you typed"),
@@ -779,7 +782,10 @@ async def test_saying_no_to_a_language_chooses_the_other_one(answering_bot: BotI
 @pytest.mark.parametrize("said", ["help please", "I need help", "help me please", "can you help me?", "Please help",
                                   "cymorth plis", "help plis", "Dwi angen help", "Allwch chi fy helpu?",
                                   "Mae angen help arna i", "Alli di helpu fi?", "Fedrwch chi fy helpu, plis?",
-                                  "Allech chi fy helpu?", "Ga i help plis?"])
+                                  "Allech chi fy helpu?", "Ga i help plis?",
+                                  # Asking what to ask: a passage was quoted at them, as if it were the answer.
+                                  "what can I ask you?", "What sort of things can I ask?", "Beth alla i ofyn i ti?",
+                                  "Be ga i ofyn i chi?"])
 async def test_asking_for_help_in_everyday_words_gets_the_help_card_and_is_never_a_question(
         answering_bot: BotInMemory, said: str) -> None:
     reply = await answering_bot.says(CARYS, said)
