@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -35,8 +36,10 @@ from bot.domain.questions import (
     review_list,
 )
 from bot.domain.uk_time import uk_today
-from bot.policy.model import Policy, PolicyPassage, quotes
+from bot.policy.lexicon import ENGLISH_STOPWORDS, WELSH_STOPWORDS
+from bot.policy.model import Policy, PolicyPassage, PolicySection, quotes
 from bot.policy.places import PolicyPlace, find_place
+from bot.policy.welsh import welsh_radicals
 from cards import answer as cards
 from cards.common import VERB_ABOUT, VERB_REVIEW, VERB_SECTIONS, error_card, notice_card
 from cards.elements import Card
@@ -46,13 +49,28 @@ from dialogs.base import CardData, Handler, Reply, Text, Turn, Verb, normalise, 
 from dialogs.language import ShownIn, in_the_cards_language, in_the_listed_language
 from dialogs.lists import ListClick, list_start
 from dialogs.pasted import questions_in
-from dialogs.phrases import listed_in_welsh, opening, read_phrases
+from dialogs.phrases import (
+    PLACEHOLDER,
+    listed_in_welsh,
+    opening,
+    read_patterns,
+    read_phrases,
+    said_only,
+    without_courtesy,
+)
 from dialogs.private import PrivateChat
 from dialogs.staff_only import refused_as
 
 log = logging.getLogger(__name__)
 
 SECTIONS_WORDS = frozenset(read_phrases("policy-sections.txt"))
+# Asking for one section by its name ("show me the section on personal use"): each way of asking, as a pattern the
+# whole message matches with the name in its group, and whether it is Welsh (it then opens the section in Welsh).
+_SECTION_ASKING_IN_WELSH = listed_in_welsh("policy-section-asking.txt")
+_SECTION_ASKING = tuple(
+    (re.compile(" ".join(filter(None, (re.escape(before.strip()), r"(\w.*)", re.escape(after.strip()))))),
+     " ".join(f"{before} {after}".split()) in _SECTION_ASKING_IN_WELSH)
+    for before, after in (pattern.split(PLACEHOLDER) for pattern in read_patterns("policy-section-asking.txt")))
 ABOUT_WORDS = frozenset(read_phrases("policy-about.txt"))
 REVIEW_WORDS = frozenset(read_phrases("policy-review.txt"))
 _IN_WELSH = listed_in_welsh("policy-sections.txt", "policy-about.txt", "policy-review.txt")
@@ -197,11 +215,32 @@ class AskFlow:
     def match_text(self, turn: Turn) -> Handler | None:
         """Menu words first; any other text is a question (this flow goes last)."""
         said = normalise(turn.text)
-        command = (self.show_sections if said in SECTIONS_WORDS else self.about if said in ABOUT_WORDS
+        listed = said_only(said, SECTIONS_WORDS) or said
+        command = (self.show_sections if listed in SECTIONS_WORDS else self.about if said in ABOUT_WORDS
                    else self._private.only(self.review) if said in REVIEW_WORDS else None)
         if command is not None:  # a command listed only in Welsh gets Welsh; any other, the person's language
-            return in_the_listed_language(command, listed_in_welsh=True) if said in _IN_WELSH else command
+            return in_the_listed_language(command, listed_in_welsh=True) if listed in _IN_WELSH else command
+        if (named := self._section_named(said)) is not None:
+            return named
         return self.ask if said else None
+
+    def _section_named(self, said: str) -> Handler | None:
+        """ "show me the section on personal use": that section, whole; the list of sections when the words name
+        several; None when they name none of the version in force (it is a question, "the section on TikTok")."""
+        asked = [(match.group(1), in_welsh) for core in without_courtesy(said) for pattern, in_welsh in _SECTION_ASKING
+                 if (match := pattern.fullmatch(core))]
+        if not asked:
+            return None
+        name, in_welsh = min(asked, key=lambda each: len(each[0]))  # "show me the {} section" before "{} section"
+        found = sections_named(self._policy, name)
+        if not found:
+            return None
+
+        async def show(turn: Turn) -> Reply:
+            if len(found) > 1:
+                return await self.show_sections(replace(turn, data={}))
+            return await self.show_section(replace(turn, data={"section": found[0].id}))
+        return in_the_listed_language(show, listed_in_welsh=True) if in_welsh else show
 
     # Answering
 
@@ -931,3 +970,18 @@ def _with_their_follow_ups(asked: list[str]) -> list[str]:
         else:
             joined.append(question)
     return joined
+
+
+def sections_named(policy: Policy, name: str) -> list[PolicySection]:
+    """The sections whose heading (English or Welsh) holds every word of `name` but the small ones, a Welsh word in any
+    of its mutations ("ddefnydd personol"); of several, those whose heading holds the words as written, in order
+    ("personal use": "… for personal use", not "Use of personal mobile devices")."""
+    named = [word for word in name.split() if word not in ENGLISH_STOPWORDS and word not in WELSH_STOPWORDS]
+    if not named:
+        return []
+    headings = {section.id: f" {' '.join(normalise(f'{section.heading_en} {section.heading_cy}').split())} "
+                for section in policy.sections}
+    found = [section for section in policy.sections
+             if all(any(f" {form} " in headings[section.id] for form in welsh_radicals(word)) for word in named)]
+    as_written = [section for section in found if f" {' '.join(name.split())} " in headings[section.id]]
+    return as_written if len(found) > 1 and len(as_written) == 1 else found

@@ -22,7 +22,7 @@ from cards.elements import Card
 from cards.i18n import Catalogue
 from dialogs.base import CardData, Handler, Reply, Text, Turn, Verb, normalise, opens
 from dialogs.language import in_the_listed_language
-from dialogs.phrases import listed_in_welsh, one_of, read_patterns, read_phrases
+from dialogs.phrases import listed_in_welsh, one_of, read_patterns, read_phrases, said_only
 
 # The phrases each answer is given for are lists in data/ (`dialogs.phrases`), which a Welsh speaker can extend; each
 # file's header says how its phrases are matched.
@@ -49,11 +49,6 @@ _ABOUT_THE_WRITER = frozenset({"me", "my", "i", "fi", "fy", "mi"})
 # Each answered in Welsh when the phrase is listed in Welsh only, whatever Teams is set to ("Perffaith", "Ok diolch").
 _IN_WELSH = listed_in_welsh("greetings.txt", "help.txt", "thanks.txt", "acknowledgements.txt", "backing-out.txt",
                             "answer-complaints.txt", "why.txt")
-# Words around a back-out, a call for help or a language that change nothing: "ok, never mind then", "o, dim ots",
-# "I've changed my mind, sorry", "Welsh please", "Cymraeg os gwelwch yn dda", "help plis".
-_BEFORE = frozenset(read_phrases("courtesy-before.txt"))
-_AFTER = frozenset(read_phrases("courtesy-after.txt"))
-_AFTER_WORDS = tuple(tuple(phrase.split()) for phrase in _AFTER)
 _WELSH_NAMES = read_phrases("language-names-welsh.txt")
 _ENGLISH_NAMES = read_phrases("language-names-english.txt")
 # Asking for a language by its name, in English or Welsh ("switch to Welsh", "newid i'r Gymraeg", "yn ôl i'r
@@ -94,17 +89,17 @@ class HomeFlow:
         if said in GREETINGS:
             return _in_the_phrases_language(self.welcome, said)
         # A phrase of punctuation alone ("?") is kept as typed, and matched so: normalised, nothing is left of it.
-        if phrase := _said_only(said, HELP_WORDS) or (turn.text.strip() if turn.text.strip() in HELP_WORDS else None):
+        if phrase := said_only(said, HELP_WORDS) or (turn.text.strip() if turn.text.strip() in HELP_WORDS else None):
             return _in_the_phrases_language(self.help, phrase)
-        if phrase := _said_only(said, BACKING_OUT):
+        if phrase := said_only(said, BACKING_OUT):
             return _in_the_phrases_language(self.backed_out, phrase)
         if phrase := _thanks_said(said, turn.text):
             return _in_the_phrases_language(self.thanks, phrase)
-        if phrase := _said_only(said, OK_WORDS):
+        if phrase := said_only(said, OK_WORDS):
             return _in_the_phrases_language(self.ok, phrase)
-        if phrase := _said_only(said, ANSWER_COMPLAINTS):
+        if phrase := said_only(said, ANSWER_COMPLAINTS):
             return _in_the_phrases_language(self.not_answered, phrase)
-        if phrase := _said_only(said, WHY_WORDS):
+        if phrase := said_only(said, WHY_WORDS):
             return _in_the_phrases_language(self.why, phrase)
         if _sworn_at(said, turn.text):
             return in_the_listed_language(self.sworn_at, listed_in_welsh=_sworn_in_welsh(said))
@@ -200,14 +195,14 @@ def language_asked_for(text: str) -> Lang | None:
     ask for the other one. None for anything else ("do I have to post in Welsh?" is a question)."""
     said = normalise(text)
     if not _NO_AND_A_PAUSE.search(fold(text)):
-        refused = Lang.EN if _said_only(said, NOT_WELSH) else Lang.CY if _said_only(said, NOT_ENGLISH) else None
+        refused = Lang.EN if said_only(said, NOT_WELSH) else Lang.CY if said_only(said, NOT_ENGLISH) else None
         # "Dim Cymraeg?" / "No Welsh?" asks whether there is any (of a quote left in English): a question, not a
         # choice of language.
         if refused is not None:
             return None if text.rstrip().endswith("?") else refused
-    if _said_only(said, TO_WELSH):
+    if said_only(said, TO_WELSH):
         return Lang.CY
-    if _said_only(said, TO_ENGLISH):
+    if said_only(said, TO_ENGLISH):
         return Lang.EN
     return None
 
@@ -240,23 +235,3 @@ def _sworn_in_welsh(said: str) -> bool:
     return (all(word in _SWEARING_IN_WELSH for word in words if word in SWEARING)
             and not any(word in ENGLISH_STOPWORDS and word not in WELSH_STOPWORDS for word in words))
 
-
-def _said_only(said: str, phrases: frozenset[str]) -> str | None:
-    """ "cancel", "ok, never mind then", "Welsh please", "help plis": the one of `phrases` the whole message is, once
-    words that change nothing are taken off either end; None for anything else (a question that mentions one, "can I
-    cancel a post I made?", "do I have to post in Welsh?", "I need help with a parent posting about me")."""
-    words = said.split()
-    for start in range(len(words) + 1):
-        end = len(words)
-        # Checked after each courtesy taken off the end, since some back-outs end in one ("dim nawr, diolch").
-        while start < end:
-            if (phrase := " ".join(words[start:end])) in phrases:
-                return phrase
-            taken = max((len(after) for after in _AFTER_WORDS if tuple(words[start:end][-len(after):]) == after),
-                        default=0)
-            if not taken:
-                break
-            end -= taken
-        if start == len(words) or words[start] not in _BEFORE:
-            return None
-    return None

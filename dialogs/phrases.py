@@ -10,6 +10,7 @@ what it stands for. A phrase written under a list's "# Cymraeg" heading is answe
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from dialogs.base import normalise
@@ -85,3 +86,34 @@ def opening(said: str, phrases: tuple[str, ...]) -> str | None:
     """The one of `phrases` a normalised message opens with, as whole words ("what about" in "what about insta"), or
     None."""
     return next((start for start in phrases if said == start or said.startswith(start + " ")), None)
+
+
+# Words around a command that change nothing: "ok, never mind then", "o, dim ots", "I've changed my mind, sorry",
+# "Welsh please", "Cymraeg os gwelwch yn dda", "help plis", "the whole policy please".
+_BEFORE = frozenset(read_phrases("courtesy-before.txt"))
+_AFTER_WORDS = tuple(tuple(phrase.split()) for phrase in read_phrases("courtesy-after.txt"))
+
+
+def without_courtesy(said: str) -> Iterator[str]:
+    """A normalised message as typed, then without each run of words that change nothing taken off either end: "ok the
+    whole policy please", "ok the whole policy", "the whole policy please", "the whole policy"."""
+    words = said.split()
+    for start in range(len(words) + 1):
+        end = len(words)
+        # Each courtesy taken off the end is tried, since some back-outs end in one ("dim nawr, diolch").
+        while start < end:
+            yield " ".join(words[start:end])
+            taken = max((len(after) for after in _AFTER_WORDS if tuple(words[start:end][-len(after):]) == after),
+                        default=0)
+            if not taken:
+                break
+            end -= taken
+        if start == len(words) or words[start] not in _BEFORE:
+            return
+
+
+def said_only(said: str, phrases: frozenset[str]) -> str | None:
+    """ "cancel", "ok, never mind then", "Welsh please", "help plis": the one of `phrases` the whole message is, once
+    words that change nothing are taken off either end; None for anything else (a question that mentions one, "can I
+    cancel a post I made?", "do I have to post in Welsh?", "I need help with a parent posting about me")."""
+    return next((core for core in without_courtesy(said) if core in phrases), None)

@@ -794,6 +794,51 @@ async def test_asking_for_help_in_everyday_words_gets_the_help_card_and_is_never
     assert answering_bot.store.questions == {}
 
 
+@pytest.mark.parametrize(("said", "teams_in", "title"), [
+    ("can I see the whole policy?", Lang.EN, "The staff social-media policy"),
+    ("full policy please", Lang.EN, "The staff social-media policy"),
+    ("Show me the full policy", Lang.EN, "The staff social-media policy"),
+    ("dangos y polisi cyfan", Lang.EN, "Y Polisi Cyfryngau Cymdeithasol i Staff"),
+    ("Ga i weld y polisi i gyd?", Lang.EN, "Y Polisi Cyfryngau Cymdeithasol i Staff")])
+async def test_asking_for_the_whole_policy_lists_its_sections_and_is_never_a_question(
+        answering_bot: BotInMemory, said: str, teams_in: Lang, title: str) -> None:
+    """ "Can I see the whole policy?" got "The purpose of this policy" quoted as if it were the answer."""
+    reply = await answering_bot.says(CARYS, said, lang=teams_in)
+
+    assert title in text_of(reply.card) and len(_rows(reply.card)) == len(fixture_policy().sections)
+    assert not {"ask.feedback", "ask.escalate"} & set(_verbs(reply.card))
+    assert answering_bot.store.questions == {}
+
+
+@pytest.mark.parametrize(("said", "teams_in", "shown"), [
+    ("show me the section on personal use", Lang.EN, "Section: Using social networking for personal use"),
+    ("personal use section please", Lang.EN, "Section: Using social networking for personal use"),
+    ("Can I read the section about mobile devices?", Lang.EN, "Section: Use of personal mobile devices at work"),
+    ("the legislation section", Lang.CY, "Adran: Deddfwriaeth"),
+    ("dangos yr adran ar ddefnydd personol", Lang.EN, "Adran: Defnydd personol o rwydweithio cymdeithasol"),
+    ("Yr adran am ddyfeisiau symudol", Lang.EN, "Adran: Dyfeisiau symudol personol yn y gwaith")])
+async def test_asking_for_a_section_by_its_name_opens_that_section(
+        answering_bot: BotInMemory, said: str, teams_in: Lang, shown: str) -> None:
+    """ "Show me the section on personal use" got a sentence of another section quoted, as if it were the answer."""
+    reply = await answering_bot.says(CARYS, said, lang=teams_in)
+
+    assert shown in text_of(reply.card)
+    assert not {"ask.feedback", "ask.escalate"} & set(_verbs(reply.card))
+    assert answering_bot.store.questions == {}
+
+
+async def test_asking_for_a_section_the_policy_has_several_of_lists_them_and_one_it_lacks_is_a_question(
+        answering_bot: BotInMemory) -> None:
+    """ "the section on social media" names no one section: the list to choose from; "the section on TikTok" names
+    none, and is asked as a question."""
+    several = await answering_bot.says(CARYS, "the section on social media")
+    none = await answering_bot.says(CARYS, "show me the section on TikTok")
+
+    assert "Choose a section to read it in full." in text_of(several.card) and _rows(several.card)
+    assert {"ask.feedback", "ask.escalate"} & set(_verbs(none.card))
+    assert [q.text for q in answering_bot.store.questions.values()] == ["show me the section on TikTok"]
+
+
 @pytest.mark.parametrize("said", ["do I have to post in Welsh on the school page?", "Can I post in English only?",
                                   "I need help with a parent posting about me", "can you help me write a post?",
                                   "Ga i bostio yn Gymraeg yn unig?", "Helpwch fi i ysgrifennu post am y daith",

@@ -248,3 +248,21 @@ async def test_every_follow_up_in_the_list_is_asked_with_the_question_it_follows
             missed.append(start)
 
     assert missed == []
+
+
+async def test_every_way_of_asking_for_a_section_in_the_list_opens_the_section_it_names(
+        answering_bot: BotInMemory, strings: Catalogue) -> None:
+    """Each pattern with a section's name in it, typed by someone whose Teams is in English: those under Cymraeg open
+    it in Welsh."""
+    welsh = welsh_only("policy-section-asking.txt")
+    missed = []
+    for way in lines("policy-section-asking.txt"):
+        lang = Lang.CY if way in welsh else Lang.EN
+        said = way.replace(PLACEHOLDER, "ddefnydd personol" if lang is Lang.CY else "personal use")
+        reply = await answering_bot.says(CARYS, said, lang=Lang.EN)
+        section = "Defnydd personol o rwydweithio cymdeithasol" if lang is Lang.CY else \
+            "Using social networking for personal use"
+        if strings.text("ask.section_title", lang, section=section) not in text_of(reply.card):
+            missed.append(said)
+
+    assert missed == [] and answering_bot.store.questions == {}

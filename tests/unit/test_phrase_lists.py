@@ -13,10 +13,9 @@ import pytest
 from bot.domain.permission_requests import PLATFORMS
 from dialogs import ask, concerns, home, permission_requests, policy_reads, publishing
 from dialogs.base import normalise
-from dialogs.home import _said_only
-from dialogs.phrases import DATA_FOLDER, listed_in_welsh, read_patterns, read_phrases, read_table
+from dialogs.phrases import DATA_FOLDER, listed_in_welsh, read_patterns, read_phrases, read_table, said_only
 
-PATTERN_LISTS = ("language-asking.txt", "language-refusing.txt")
+PATTERN_LISTS = ("language-asking.txt", "language-refusing.txt", "policy-section-asking.txt")
 # Lists compared word by word with the words of a message: a line of two words there would never match.
 WORD_LISTS = ("courtesy-before.txt", "language-no-and-a-pause.txt", "my-request-asked.txt",
               "my-request-to-the-head.txt", "my-request-for-an-account.txt", "my-request-articles.txt",
@@ -101,7 +100,7 @@ def test_a_phrase_added_to_a_list_is_read_as_people_type_it(tmp_path: Path) -> N
     typed = normalise("Ok, fyddech chi’n fodlon fy helpu? Diolch yn fawr")
 
     assert "fyddech chi n fodlon fy helpu" in extended and "?" in extended
-    assert _said_only(typed, extended) == "fyddech chi n fodlon fy helpu" and _said_only(typed, home.HELP_WORDS) is None
+    assert said_only(typed, extended) == "fyddech chi n fodlon fy helpu" and said_only(typed, home.HELP_WORDS) is None
     assert read_patterns("language-asking.txt", folder=folder)[-1] == "byddai n well gen i {}"
     assert "fyddech chi n fodlon fy helpu" in listed_in_welsh("help.txt", folder=folder)  # still under # Cymraeg
 
