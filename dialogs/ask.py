@@ -71,6 +71,11 @@ _SECTION_ASKING = tuple(
     (re.compile(" ".join(filter(None, (re.escape(before.strip()), r"(\w.*)", re.escape(after.strip()))))),
      " ".join(f"{before} {after}".split()) in _SECTION_ASKING_IN_WELSH)
     for before, after in (pattern.split(PLACEHOLDER) for pattern in read_patterns("policy-section-asking.txt")))
+# A greeting or thanks a question opens with ("Diolch! Ga i …?", "Bore da, …") is not what is asked: the index reads
+# Welsh ones as words of the question (it does not English ones), and answered "Diolch! Ga i ffrindio rhiant?" as not
+# covered while it answers the question alone.
+_OPENERS = frozenset(read_phrases("greetings.txt")) | frozenset(read_phrases("thanks.txt"))
+_OPENER_MOST_WORDS = max(len(opener.split()) for opener in _OPENERS)
 ABOUT_WORDS = frozenset(read_phrases("policy-about.txt"))
 REVIEW_WORDS = frozenset(read_phrases("policy-review.txt"))
 _IN_WELSH = listed_in_welsh("policy-sections.txt", "policy-about.txt", "policy-review.txt")
@@ -297,7 +302,7 @@ class AskFlow:
     def _related(self, record: QuestionRecord, lang: Lang) -> list[cards.SectionView]:
         """The sections nearest the question other than the one that did not help."""
         sections = {section.id: section for section in self._policy.sections}
-        nearest = self._retriever.answer(record.text).closest_sections
+        nearest = self._retriever.answer(asked_after_greeting(record.text)).closest_sections
         return [cards.section_view(sections[s], lang) for s in nearest if s != record.section_id and s in sections][:3]
 
     def _earlier(self, record: QuestionRecord, answered: Policy) -> tuple[str, str] | None:
@@ -407,7 +412,7 @@ class AskFlow:
         policy does not cover it)."""
         in_force = self._in_force()
         policy = in_force.policy
-        found = in_force.index.answer(question)
+        found = in_force.index.answer(asked_after_greeting(question))
         lang = Lang.CY if found.language == Lang.CY.value else turn.lang
         record = self._question_record(turn, question, found, policy, follows_id=follows_id)
         if record is None:  # a question about the document itself: its details answer it
@@ -985,3 +990,18 @@ def sections_named(policy: Policy, name: str) -> list[PolicySection]:
              if all(any(f" {form} " in headings[section.id] for form in welsh_radicals(word)) for word in named)]
     as_written = [section for section in found if f" {' '.join(name.split())} " in headings[section.id]]
     return as_written if len(found) > 1 and len(as_written) == 1 else found
+
+
+def asked_after_greeting(question: str) -> str:
+    """The question without the greetings and thanks it opens with ("Diolch! Bore da, ga i …?" asks "ga i …?"); as it
+    came when there is nothing else."""
+    words = list(re.finditer(r"\S+", question))
+    start = 0
+    while start < len(words):
+        size = next((size for size in range(min(_OPENER_MOST_WORDS, len(words) - start), 0, -1)
+                     if " ".join(normalise(" ".join(w.group() for w in words[start:start + size])).split())
+                     in _OPENERS), 0)
+        if not size:
+            break
+        start += size
+    return question[words[start].start():] if 0 < start < len(words) else question

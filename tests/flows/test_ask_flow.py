@@ -703,6 +703,10 @@ async def test_a_follow_up_never_goes_on_from_someone_elses_question(answering_b
     # "That's not what I was asking", as Welsh speakers type it: it was searched for, and a passage quoted at it.
     ("Nid dyna oeddwn i'n ei ofyn", Lang.EN, "dewiswch **Annefnyddiol**"),
     ("dim dyna o'n i'n ei ofyn", Lang.CY, "dewiswch **Annefnyddiol**"),
+    # Not following the answer: "The policy doesn't cover that" with "huh?" offered to the headteacher.
+    ("I don't understand", Lang.EN, "choose **Not helpful**"), ("huh?", Lang.EN, "choose **Not helpful**"),
+    ("Sorry, what does that mean?", Lang.EN, "choose **Not helpful**"),
+    ("Dwi ddim yn deall", Lang.EN, "dewiswch **Annefnyddiol**"),
     ("why?", Lang.EN, "**Read the whole section**"), ("But why not?", Lang.EN, "**Read the whole section**"),
     ("pam?", Lang.EN, "**Darllen yr adran gyfan**"),
     ("this bot is fucking useless", Lang.EN, "I haven't kept what you typed"),
@@ -792,6 +796,21 @@ async def test_asking_for_help_in_everyday_words_gets_the_help_card_and_is_never
 
     assert "What I can do" in text_of(reply.card) or "Beth alla i ei wneud" in text_of(reply.card)
     assert answering_bot.store.questions == {}
+
+
+@pytest.mark.parametrize(("opened", "asked"), [
+    ("Diolch! ", "Ga i ffrindio rhiant ar Facebook?"), ("Bore da, ", "Ga i ffrindio rhiant ar Facebook?"),
+    ("Thanks! ", "Can I be friends with a parent on Facebook?")])
+async def test_a_greeting_or_thanks_before_a_question_gets_the_answer_the_question_gets_alone(
+        answering_bot: BotInMemory, opened: str, asked: str) -> None:
+    """ "Diolch! Ga i ffrindio rhiant ar Facebook?" was told the policy does not cover it, and offered the headteacher,
+    while the question alone is answered; the question is still kept as typed."""
+    alone = await answering_bot.says(CARYS, asked)
+
+    reply = await answering_bot.says(CARYS, opened + asked)
+
+    assert _quotes(alone.card or {}) and _quotes(reply.card or {}) == _quotes(alone.card or {})
+    assert sorted(q.text for q in answering_bot.store.questions.values()) == sorted([opened + asked, asked])
 
 
 @pytest.mark.parametrize(("said", "teams_in", "title"), [
