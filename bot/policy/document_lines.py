@@ -97,6 +97,10 @@ _WEB_FURNITURE = re.compile(
 _POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b")
 _CONTACT = re.compile(r"\d{5}|\d{3,5}\s\d{3}\s?\d{3,4}|@\w")  # a phone number or an email address: no heading
 CLOSERS = "\"'”’)]"
+# Marks no reader sees (a soft hyphen, a zero-width space, direction marks, a stray byte-order mark) and a PDF's
+# ligatures ("ofﬁce"), which text pasted from a web page or a PDF brings into a text file or a Word document.
+PASTED_MARKS = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st",
+                              "\u00ad": "", "\u200b": "", "\u200e": "", "\u200f": "", "\ufeff": ""})
 # Words a heading does not end with, though the first line of a paragraph broken by hand may.
 _UNFINISHED = frozenset({"a", "an", "the", "of", "to", "and", "or", "for", "with", "in", "on", "at", "by", "from",
                          "their", "your", "our", "its", "is", "are", "be", "that", "which", "who", "as", "if"})

@@ -15,6 +15,7 @@ from bot.policy.document_lines import (
     NUMBERED_ITEM,
     NUMBERING,
     PAGE_NUMBER,
+    PASTED_MARKS,
     REVISION_MARK,
     Line,
     PolicyImportError,
@@ -44,9 +45,6 @@ _ENTITY = re.compile(r"&(?:#\d{2,5}|#x[0-9a-f]{2,4}|[a-z]{2,8});", re.IGNORECASE
 # Plain text
 
 
-_LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st",
-                            # marks no reader sees: a soft hyphen, zero-width space, direction marks, a stray BOM
-                            "\u00ad": "", "\u200b": "", "\u200e": "", "\u200f": "", "\ufeff": ""})
 _HTML_PAGE = re.compile(r"\s*(?:<!doctype html|<html\b)", re.IGNORECASE)
 _HTML_HIDDEN = re.compile(r"<!--.*?-->|<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 _HTML_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
@@ -280,7 +278,7 @@ def _decode(raw: bytes, name: str) -> str:
                                 "save it as text, or import the Word original")
     if len(_ENTITY.findall(text)) >= 3:  # a web page saved as text: "&rsquo;", "&amp;", "&nbsp;"
         text = html.unescape(text)
-    return text.translate(_LIGATURES)  # text copied from a PDF: "ofﬁce" is "office"; invisible marks go
+    return text.translate(PASTED_MARKS)  # text copied from a PDF: "ofﬁce" is "office"; invisible marks go
 
 
 def _line_decoded(line: bytes) -> str:

@@ -26,6 +26,7 @@ from bot.policy.document_lines import (
     NUMBERED_ITEM,
     NUMBERING,
     PAGE_EDGE,
+    PASTED_MARKS,
     REVISION_MARK,
     Line,
     PolicyImportError,
@@ -243,7 +244,7 @@ def _in_two_languages(texts: list[str]) -> str:
 
 def _accepted_text(element: Any) -> str:
     """A paragraph's text with its tracked changes accepted (insertions in, deletions out), without the text of any
-    text box anchored in it (see `_text_boxes`)."""
+    text box anchored in it (see `_text_boxes`), or marks no reader sees."""
     parts: list[str] = []
     for node in element.iter(_T, _TAB, _BR, _CR, _HYPHEN):
         ancestor = node.getparent()
@@ -255,7 +256,7 @@ def _accepted_text(element: Any) -> str:
             continue
         text = {_T: node.text or "", _TAB: "\t", _HYPHEN: "-"}.get(node.tag, "\n")
         parts.append(text)
-    return "".join(parts)
+    return "".join(parts).translate(PASTED_MARKS)  # text pasted in from a web page or a PDF
 
 
 def _hidden(run: Any) -> bool:

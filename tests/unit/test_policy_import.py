@@ -1531,3 +1531,21 @@ def test_the_same_heading_twice_is_named_in_a_note(tmp_path: Path) -> None:
     assert [w for w in result.warnings if "Legislation" in w] == [
         "the heading 'Legislation' is used for 2 sections: the sections card lists it twice: give each its own "
         "heading, or join them"]
+
+
+# A real Word document's mess (the policy owner's probes of 5 December 2026)
+
+
+def test_soft_hyphens_zero_width_spaces_and_ligatures_in_word_text_are_dropped(tmp_path: Path) -> None:
+    """Text pasted into Word from a web page or a PDF keeps marks no reader sees ("safe\u00adguarding"): a question
+    about safeguarding must find the word, and the quote must not carry them."""
+    document = docx.Document()
+    document.add_paragraph("Staff Social Media Policy", style="Title")
+    document.add_heading("E-safe\u00adty", level=1)
+    document.add_paragraph("Mr\u00a0Jones is the safe\u00adguarding lead for Llan\u00adidloes.")
+    document.add_paragraph("Use\u200b the school\u200b account; ask the of\ufb01ce\ufeff first.")
+
+    data = imported_docx(document, tmp_path)
+
+    assert headed(data) == [("E-safety", ["Mr Jones is the safeguarding lead for Llanidloes.",
+                                          "Use the school account; ask the office first."])]
