@@ -91,6 +91,7 @@ def read_docx(source: Path) -> list[Line]:
         lines.append(Line("note", "the document has tracked changes that are not accepted: it was read as if all were "
                           "accepted (insertions in, deletions out); accept or reject them in Word if that is not the "
                           "text agreed", "the document"))
+        _join_at_deleted_marks(document.element.body)
     just_above = False  # the last line came from the block just before this one
     notes = _notes(document)
     noted = 0
@@ -175,6 +176,22 @@ def read_docx(source: Path) -> list[Line]:
         lines = [replace(line, kind="text", styled=False, level=1) if line.kind == "heading" and line.styled
                  and n > headed[0] and reads_as_rule(line.text) else line for n, line in enumerate(lines)]
     return [*lines, *_page_details(document)]
+
+
+def _join_at_deleted_marks(body: Any) -> None:
+    """Each paragraph whose mark was deleted (or moved away) under tracked changes joined to the paragraph after it,
+    as Word's "Accept All" joins them: a rule split over the two would otherwise be quoted in halves."""
+    for paragraph in list(body.iter(qn("w:p"))):
+        properties = paragraph.find(qn("w:pPr"))
+        mark = properties.find(qn("w:rPr")) if properties is not None else None
+        after = paragraph.getnext()
+        if (mark is None or after is None or after.tag != qn("w:p") or properties.find(qn("w:sectPr")) is not None
+                or (mark.find(qn("w:del")) is None and mark.find(qn("w:moveFrom")) is None)):
+            continue
+        start = 1 if after.find(qn("w:pPr")) is not None else 0
+        for child in reversed([child for child in paragraph if child is not properties]):
+            after.insert(start, child)
+        paragraph.getparent().remove(paragraph)
 
 
 def _colon_headings(lines: list[Line]) -> list[Line]:

@@ -1549,3 +1549,21 @@ def test_soft_hyphens_zero_width_spaces_and_ligatures_in_word_text_are_dropped(t
 
     assert headed(data) == [("E-safety", ["Mr Jones is the safeguarding lead for Llanidloes.",
                                           "Use the school account; ask the office first."])]
+
+
+def test_a_paragraph_mark_deleted_under_tracked_changes_joins_it_to_the_next(tmp_path: Path) -> None:
+    """Two paragraphs joined in a draft with Track Changes on: Word's "Accept all" makes them one, so the rule is
+    quoted whole, not as "Staff must not accept friend requests" and a fragment."""
+    document = docx.Document()
+    document.add_paragraph("Staff Social Media Policy", style="Title")
+    document.add_heading("Personal accounts", level=1)
+    joined = document.add_paragraph("Staff must not accept friend requests")
+    joined._p.insert(0, parse_xml(f'<w:pPr {WORD}><w:rPr><w:del w:id="3" w:author="A" '
+                                  'w:date="2026-01-01T00:00:00Z"/></w:rPr></w:pPr>'))
+    document.add_paragraph(" from pupils or parents.")
+    document.add_paragraph("Keep your profile private.")
+
+    data = imported_docx(document, tmp_path, "draft.docx")
+
+    assert passages(data) == ["Staff must not accept friend requests from pupils or parents.",
+                              "Keep your profile private."]
