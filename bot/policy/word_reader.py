@@ -451,6 +451,14 @@ def _table_lines(table: Table, where: str) -> Iterator[Line]:
     if len(rows) == 1 and len(rows[0]) == 1 and heading_like(rows[0][0]):
         yield Line("text", rows[0][0], where, emphasised=True)  # a heading in a shaded box, as school templates have it
         return
+    if len(rows) == 1 and len(rows[0]) == 1:
+        # A box of several paragraphs ("Key points" in bold over its rules): each read as in the body, not glued
+        # into one ("Key points Staff must not: befriend pupils post photos of pupils").
+        lines = [line for paragraph in _paragraphs(_distinct_cells(table.rows[0])[0])
+                 if (line := _paragraph_line(paragraph, where))]
+        if len(lines) >= 2:
+            yield from lines
+            return
     if _record_table(rows) or _form_table(rows):
         yield Line("record", "", where)
         if latest := _latest_version(rows):  # a version history: its newest version, if no details row gives one

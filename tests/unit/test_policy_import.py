@@ -1567,3 +1567,25 @@ def test_a_paragraph_mark_deleted_under_tracked_changes_joins_it_to_the_next(tmp
 
     assert passages(data) == ["Staff must not accept friend requests from pupils or parents.",
                               "Keep your profile private."]
+
+
+def test_a_boxed_list_under_a_bold_title_keeps_its_lines_apart(tmp_path: Path) -> None:
+    """A "Key points" box (a one-cell table): its title is not glued onto the first rule, nor its items onto each
+    other ("befriend pupils post photos of pupils")."""
+    document = docx.Document()
+    document.add_paragraph("Staff Social Media Policy", style="Title")
+    document.add_heading("Personal accounts", level=1)
+    document.add_paragraph("Keep your profile private.")
+    cell = document.add_table(rows=1, cols=1).cell(0, 0)
+    cell.paragraphs[0].add_run("Key points").bold = True
+    cell.add_paragraph("Staff must not:")
+    for item in ("befriend pupils", "post photos of pupils"):
+        cell.add_paragraph(item, style="List Bullet")
+    cell.add_paragraph("Report any worries to the safeguarding lead.")
+
+    data = imported_docx(document, tmp_path, "boxed.docx")
+
+    assert headed(data) == [
+        ("Personal accounts", ["Keep your profile private."]),
+        ("Key points", ["Staff must not: befriend pupils", "Staff must not: post photos of pupils",
+                        "Report any worries to the safeguarding lead."])]
