@@ -447,7 +447,7 @@ def _table_lines(table: Table, where: str) -> Iterator[Line]:
     table gives only its newest version; rules under "Do | Don't" each under its column's name; a row of short cells
     as one entry; a policy set out as a table (headings beside text, or English beside Welsh) as its lines; any
     other cell as text."""
-    rows = [[_cell_text(cell) for cell in _distinct_cells(row)] for row in table.rows]
+    rows = _without_group_labels(table, [[_cell_text(cell) for cell in _distinct_cells(row)] for row in table.rows])
     if len(rows) == 1 and len(rows[0]) == 1 and heading_like(rows[0][0]):
         yield Line("text", rows[0][0], where, emphasised=True)  # a heading in a shaded box, as school templates have it
         return
@@ -532,6 +532,24 @@ def _table_lines(table: Table, where: str) -> Iterator[Line]:
             yield Line("text", entry_text(names, cells), where)
         else:
             yield from (Line("text", cell, where) for cell in cells if cell and not is_clutter(cell))
+
+
+def _without_group_labels(table: Table, rows: list[list[str]]) -> list[list[str]]:
+    """Rows without a label merged down the first column over details ("Approval" beside "Agreed by | Governing
+    Body" and "Date approved | 12 March 2026"): it names the group, and each row is a label and its value."""
+    firsts = [_distinct_cells(row)[0]._tc if row.cells else None for row in table.rows]
+    found = list(rows)
+    start = 0
+    while start < len(rows):
+        end = start + 1
+        while end < len(rows) and firsts[end] is firsts[start]:
+            end += 1
+        group = rows[start:end]
+        if (end - start >= 2 and all(len(cells) >= 3 for cells in group) and not detail_key(group[0][0])
+                and any(detail_key(cells[1]) for cells in group)):
+            found[start:end] = [cells[1:] for cells in group]
+        start = end
+    return found
 
 
 def _names_over_entries(rows: list[list[str]]) -> bool:

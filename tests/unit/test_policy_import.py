@@ -1589,3 +1589,25 @@ def test_a_boxed_list_under_a_bold_title_keeps_its_lines_apart(tmp_path: Path) -
         ("Personal accounts", ["Keep your profile private."]),
         ("Key points", ["Staff must not: befriend pupils", "Staff must not: post photos of pupils",
                         "Report any worries to the safeguarding lead."])]
+
+
+def test_a_details_label_merged_down_two_rows_names_a_group_of_details(tmp_path: Path) -> None:
+    """"Approval" merged down over "Agreed by | Governing Body" and "Date approved | 12 March 2026": the details are
+    read, and no row is taken for the organisation's name."""
+    document = docx.Document()
+    document.add_paragraph("Staff Social Media Policy", style="Title")
+    _details_table(document, [("Version", "3", ""), ("Approval", "Agreed by", "Governing Body"),
+                              ("", "Date approved", "12 March 2026"), ("Next review date", "Spring 2028", "")])
+    table = document.tables[0]
+    table.cell(0, 1).merge(table.cell(0, 2))
+    table.cell(1, 0).merge(table.cell(2, 0))
+    table.cell(3, 1).merge(table.cell(3, 2))
+    document.add_heading("Messaging", level=1)
+    document.add_paragraph("Do not message pupils from a personal phone.")
+
+    data = imported_docx(document, tmp_path, "merged.docx")
+
+    assert details_of(data, "federation", "version", "agreed_by", "date_of_issue", "next_review") == {
+        "federation": None, "version": "3", "agreed_by": "Governing Body", "date_of_issue": "2026-03-12",
+        "next_review": "Spring 2028"}
+    assert passages(data) == ["Do not message pupils from a personal phone."]
