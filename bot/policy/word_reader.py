@@ -20,7 +20,9 @@ from docx.oxml.ns import qn
 from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 
+from bot.policy.details import parse_date
 from bot.policy.document_lines import (
+    APPROVED_ON,
     BLANK_TO_FILL,
     DETAIL_LABELS,
     NUMBERED_ITEM,
@@ -519,6 +521,13 @@ def _table_lines(table: Table, where: str) -> Iterator[Line]:
         if key and second:
             yield Line("detail", cells[1], where, key=key)
             yield Line("detail", " ".join(cells[3:]), where, key=second)
+        elif key in ("author", "agreed_by") and len(values := [c for c in cells[1:] if c]) >= 2:
+            # a third column beside the value: the author's role, or the day the body agreed it
+            if key == "agreed_by" and parse_date(values[-1]) and not parse_date(values[0]):
+                yield Line("detail", ", ".join(values[:-1]), where, key=key)
+                yield Line("detail", values[-1], where, key=APPROVED_ON)
+            else:
+                yield Line("detail", ", ".join(values), where, key=key)
         elif key:
             yield Line("detail", " ".join(c for c in cells[1:] if c), where, key=key)
         elif len(cells) == 2 and cells[0] and len(cells[0].split()) <= 4 and not is_clutter(cells[0]):

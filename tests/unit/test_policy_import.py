@@ -1611,3 +1611,21 @@ def test_a_details_label_merged_down_two_rows_names_a_group_of_details(tmp_path:
         "federation": None, "version": "3", "agreed_by": "Governing Body", "date_of_issue": "2026-03-12",
         "next_review": "Spring 2028"}
     assert passages(data) == ["Do not message pupils from a personal phone."]
+
+
+def test_a_details_table_of_three_columns_keeps_each_value_apart(tmp_path: Path) -> None:
+    """A third column beside a value (the author's role, the day it was agreed) was run into the value: "Mrs S. Price
+    Deputy Headteacher", "Governing Body 12 March 2026"."""
+    document = docx.Document()
+    document.add_paragraph("Staff Social Media Policy", style="Title")
+    _details_table(document, [("Version", "3", ""), ("Author", "Mrs S. Price", "Deputy Headteacher"),
+                              ("Agreed by", "Governing Body", "12 March 2026"),
+                              ("Next review date", "Spring 2028", "")])
+    document.add_heading("Messaging", level=1)
+    document.add_paragraph("Do not message pupils from a personal phone.")
+
+    data = imported_docx(document, tmp_path, "three.docx")
+
+    assert details_of(data, "version", "author", "agreed_by", "date_of_issue", "next_review") == {
+        "version": "3", "author": "Mrs S. Price, Deputy Headteacher", "agreed_by": "Governing Body",
+        "date_of_issue": "2026-03-12", "next_review": "Spring 2028"}
