@@ -513,6 +513,7 @@ def _table_lines(table: Table, where: str) -> Iterator[Line]:
     names = rows[0] if not paired and (_header_row(rows) or _names_over_entries(rows)) else []
     if names:
         rows = rows[1:]
+    listed = _listed_cells(table, where)
     for cells in rows:
         if any(BLANK_TO_FILL.search(cell) for cell in cells):
             continue  # a row with a blank to fill in: a form's, not the policy's
@@ -530,6 +531,15 @@ def _table_lines(table: Table, where: str) -> Iterator[Line]:
                 yield Line("detail", ", ".join(values), where, key=key)
         elif key:
             yield Line("detail", " ".join(c for c in cells[1:] if c), where, key=key)
+        elif len(cells) == 2 and cells[0] and len(cells[0].split()) <= 4 and (in_cell := listed.get((*cells,))):
+            # "Facebook" beside "Staff must not:" over its list: each item quoted under the row's label
+            label = cells[0].rstrip(":")
+            if in_cell[0].kind == "bullet":
+                yield Line("text", f"{label}:", where)
+                yield from in_cell
+            else:
+                yield replace(in_cell[0], text=f"{label}: {in_cell[0].text}")
+                yield from in_cell[1:]
         elif len(cells) == 2 and cells[0] and len(cells[0].split()) <= 4 and not is_clutter(cells[0]):
             # a details row the importer does not know, or a term or role beside what it means ("Headteacher: Is
             # responsible for …"): in the body it is the document's text
@@ -558,6 +568,19 @@ def _without_group_labels(table: Table, rows: list[list[str]]) -> list[list[str]
                 and any(detail_key(cells[1]) for cells in group)):
             found[start:end] = [cells[1:] for cells in group]
         start = end
+    return found
+
+
+def _listed_cells(table: Table, where: str) -> dict[tuple[str, ...], list[Line]]:
+    """The lines of each two-cell row's second cell that holds a list, by the row's cells' text."""
+    found: dict[tuple[str, ...], list[Line]] = {}
+    for row in table.rows:
+        cells = _distinct_cells(row)
+        if len(cells) != 2:
+            continue
+        lines = [line for paragraph in _paragraphs(cells[1]) if (line := _paragraph_line(paragraph, where))]
+        if len(lines) >= 2 and any(line.kind == "bullet" for line in lines):
+            found[(_cell_text(cells[0]), _cell_text(cells[1]))] = lines
     return found
 
 

@@ -1629,3 +1629,29 @@ def test_a_details_table_of_three_columns_keeps_each_value_apart(tmp_path: Path)
     assert details_of(data, "version", "author", "agreed_by", "date_of_issue", "next_review") == {
         "version": "3", "author": "Mrs S. Price, Deputy Headteacher", "agreed_by": "Governing Body",
         "date_of_issue": "2026-03-12", "next_review": "Spring 2028"}
+
+
+def test_a_list_in_a_tables_cell_is_quoted_item_by_item_under_its_row(tmp_path: Path) -> None:
+    """"Facebook" beside a cell of "Staff must not:" over its list: the items were run together into one passage
+    ("Facebook: Staff must not: befriend pupils post photos of pupils")."""
+    document = docx.Document()
+    document.add_paragraph("Staff Social Media Policy", style="Title")
+    document.add_heading("Platforms", level=1)
+    table = document.add_table(rows=3, cols=2)
+    table.cell(0, 0).text, table.cell(1, 0).text, table.cell(2, 0).text = "Facebook", "Instagram", "WhatsApp"
+    facebook = table.cell(0, 1)
+    facebook.paragraphs[0].text = "Staff must not:"
+    for item in ("befriend pupils", "post photos of pupils"):
+        facebook.add_paragraph(item, style="List Bullet")
+    instagram = table.cell(1, 1)
+    instagram.paragraphs[0].style = document.styles["List Bullet"]
+    instagram.paragraphs[0].text = "use the school account only"
+    instagram.add_paragraph("ask the office before posting", style="List Bullet")
+    table.cell(2, 1).text = "Class groups are run by the office."
+
+    data = imported_docx(document, tmp_path, "platforms.docx")
+
+    assert passages(data) == ["Facebook: Staff must not: befriend pupils",
+                              "Facebook: Staff must not: post photos of pupils",
+                              "Instagram: use the school account only", "Instagram: ask the office before posting",
+                              "WhatsApp: Class groups are run by the office."]
