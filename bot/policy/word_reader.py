@@ -540,9 +540,11 @@ def _table_lines(table: Table, where: str) -> Iterator[Line]:
             else:
                 yield replace(in_cell[0], text=f"{label}: {in_cell[0].text}")
                 yield from in_cell[1:]
-        elif len(cells) == 2 and cells[0] and len(cells[0].split()) <= 4 and not is_clutter(cells[0]):
+        elif len(cells) == 2 and cells[0] and len(cells[0].split()) <= 4 and (
+                not is_clutter(cells[0]) or (cells[1] and is_to_fill(cells[0]))):
             # a details row the importer does not know, or a term or role beside what it means ("Headteacher: Is
-            # responsible for …"): in the body it is the document's text
+            # responsible for …"): in the body it is the document's text; a form's label filled in ("Date" |
+            # "12 March 2026") is such a row, not its value alone
             yield Line("detail", f"{cells[0].rstrip(':')}: {cells[1]}" if cells[1] else cells[0], where,
                        label=cells[0].rstrip(":") if cells[1] else "")
         elif _one_entry(cells):

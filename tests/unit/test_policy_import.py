@@ -1655,3 +1655,27 @@ def test_a_list_in_a_tables_cell_is_quoted_item_by_item_under_its_row(tmp_path: 
                               "Facebook: Staff must not: post photos of pupils",
                               "Instagram: use the school account only", "Instagram: ask the office before posting",
                               "WhatsApp: Class groups are run by the office."]
+
+
+@pytest.mark.parametrize("merged", [False, True])
+def test_a_details_row_labelled_only_date_is_not_taken_for_the_organisation(merged: bool, tmp_path: Path) -> None:
+    """"Date | 12 March 2026" in the details table (under a label merged down beside it, or on its own): the
+    label reads as a form's, so its value was the only text above the first heading and became the organisation's
+    name on every card."""
+    document = docx.Document()
+    document.add_paragraph("Staff Social Media Policy", style="Title")
+    rows: list[tuple[str, ...]] = [("Version", "3"), ("Agreed by", "Governing Body"), ("Date", "12 March 2026")]
+    _details_table(document, [("Approval", *row) for row in rows] if merged else rows)
+    if merged:
+        table = document.tables[0]
+        table.cell(0, 0).text = "Version"
+        table.cell(0, 0).merge(table.cell(0, 1)).text = "Version"
+        table.cell(1, 0).merge(table.cell(2, 0)).text = "Approval"
+    document.add_heading("Messaging", level=1)
+    document.add_paragraph("Do not message pupils from a personal phone.")
+
+    data = imported_docx(document, tmp_path, "dated.docx")
+
+    assert details_of(data, "federation", "version", "agreed_by") == {
+        "federation": None, "version": "3", "agreed_by": "Governing Body"}
+    assert passages(data) == ["Do not message pupils from a personal phone."]
