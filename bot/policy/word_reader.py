@@ -124,7 +124,7 @@ def read_docx(source: Path) -> list[Line]:
                     lines.pop()  # "Purpose of the account:" over a line to fill in
                 line = Line("record", "", where)  # a form's: its section may hold nothing else
             if line is not None:
-                lines.append(line)
+                lines += _list_on_lines(block, line) or [line]
             lines += [Line("text", text, f"{where} (text box)") for text in _text_boxes(block)]
         else:
             rows = list(_table_lines(block, f"table at {where}"))
@@ -344,6 +344,16 @@ def _details_on_lines(paragraph: Paragraph, where: str) -> list[Line]:
     parts = [collapse_spaces(part) for part in _accepted_text(paragraph._p).split("\n") if part.strip()]
     found = [as_detail(Line("text", part, where)) for part in parts]
     return found if len(found) >= 2 and all(line.kind == "detail" and line.key for line in found) else []
+
+
+def _list_on_lines(paragraph: Paragraph, line: Line) -> list[Line]:
+    """A paragraph of a lead-in and its items on lines broken by hand ("Staff must:⏎use Hwb …⏎keep groups …") as the
+    lead-in and its list, each item without the mark it was typed with; [] for any other paragraph."""
+    parts = [collapse_spaces(part) for part in _accepted_text(paragraph._p).split("\n") if part.strip()]
+    if line.kind != "text" or len(parts) < 3 or not parts[0].endswith(":"):
+        return []
+    return [replace(line, text=parts[0]), *(Line("bullet", typed_item(part) or part, line.where, mark=typed_mark(part))
+                                            for part in parts[1:])]
 
 
 def _paragraph_line(paragraph: Paragraph, where: str, after: str = "") -> Line | None:

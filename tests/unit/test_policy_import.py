@@ -1679,3 +1679,26 @@ def test_a_details_row_labelled_only_date_is_not_taken_for_the_organisation(merg
     assert details_of(data, "federation", "version", "agreed_by") == {
         "federation": None, "version": "3", "agreed_by": "Governing Body"}
     assert passages(data) == ["Do not message pupils from a personal phone."]
+
+
+def test_a_list_typed_with_line_breaks_in_one_paragraph_is_quoted_item_by_item(tmp_path: Path) -> None:
+    """"Staff must:" and its items on lines of one paragraph (Shift+Enter), marked or not: the items were run
+    together into one passage ("Staff must: use Hwb for class messages keep groups to school hours")."""
+    document = docx.Document()
+    document.add_paragraph("Staff Social Media Policy", style="Title")
+    document.add_heading("Using WhatsApp", level=1)
+    for lead, items in (("Staff must not:", ["\u2022\tadd pupils to WhatsApp groups", "\u2022\tpost after 6pm"]),
+                        ("Staff must:", ["use Hwb for class messages", "keep groups to school hours"])):
+        paragraph = document.add_paragraph(lead)
+        for item in items:
+            paragraph.add_run().add_break()
+            paragraph.add_run(item)
+    broken = document.add_paragraph("Class groups are run by the office.")  # a line break between sentences
+    broken.add_run().add_break()
+    broken.add_run("Ask Mrs Price to set one up.")
+
+    data = imported_docx(document, tmp_path, "breaks.docx")
+
+    assert passages(data) == ["Staff must not: add pupils to WhatsApp groups", "Staff must not: post after 6pm",
+                              "Staff must: use Hwb for class messages", "Staff must: keep groups to school hours",
+                              "Class groups are run by the office.", "Ask Mrs Price to set one up."]
