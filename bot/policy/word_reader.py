@@ -244,10 +244,11 @@ def _labelled_without_colon(text: str) -> Line:
 
 
 def _cell_text(cell: _Cell) -> str:
-    """A table cell's text, its tracked changes accepted as in the body; a cell of two paragraphs, one English and
-    one Welsh ("Spring Term 2026" over "Tymor y Gwanwyn 2026"), as "English / Welsh"."""
-    texts = [text for paragraph in _paragraphs(cell) for part in _accepted_text(paragraph._p).split("\n")
-             if (text := collapse_spaces(part))]  # a line break ends a line as a paragraph does
+    """A table cell's text, its tracked changes accepted and its text boxes read as in the body; a cell of two
+    paragraphs, one English and one Welsh ("Spring Term 2026" over "Tymor y Gwanwyn 2026"), as "English / Welsh"."""
+    texts = [text for paragraph in _paragraphs(cell)
+             for part in [*_accepted_text(paragraph._p).split("\n"), *_text_boxes(paragraph)]
+             if (text := collapse_spaces(part))]  # a line break ends a line as a paragraph does; then its text boxes
     return _in_two_languages(texts) or collapse_spaces(" ".join(texts))
 
 

@@ -1702,3 +1702,21 @@ def test_a_list_typed_with_line_breaks_in_one_paragraph_is_quoted_item_by_item(t
     assert passages(data) == ["Staff must not: add pupils to WhatsApp groups", "Staff must not: post after 6pm",
                               "Staff must: use Hwb for class messages", "Staff must: keep groups to school hours",
                               "Class groups are run by the office.", "Ask Mrs Price to set one up."]
+
+
+def test_a_text_box_inside_a_tables_cell_is_read(tmp_path: Path) -> None:
+    """A "Remember" box anchored in a table's cell was lost without a word, though one in the body is read."""
+    document = docx.Document()
+    document.add_paragraph("Staff Social Media Policy", style="Title")
+    document.add_heading("Personal accounts", level=1)
+    table = document.add_table(rows=1, cols=2)
+    table.cell(0, 0).text = "Facebook"
+    anchor = table.cell(0, 1).paragraphs[0]
+    anchor.text = "Keep your account private."
+    anchor._p.append(parse_xml(f'<w:r {WORD} xmlns:v="urn:schemas-microsoft-com:vml"><w:pict><v:shape><v:textbox>'
+                               "<w:txbxContent><w:p><w:r><w:t>Never add pupils as friends.</w:t></w:r></w:p>"
+                               "</w:txbxContent></v:textbox></v:shape></w:pict></w:r>"))
+
+    data = imported_docx(document, tmp_path, "boxed-cell.docx")
+
+    assert passages(data) == ["Facebook: Keep your account private.", "Never add pupils as friends."]
