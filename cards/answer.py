@@ -34,6 +34,7 @@ from cards.elements import (
     plain_heading,
     plain_text,
     quote,
+    sub_heading,
     text,
     user_text,
 )
@@ -342,7 +343,7 @@ def about_card(strings: Catalogue, lang: Lang, details: PolicyDetails, *, overdu
     body: list[Element] = [heading(strings.text("ask.about_title", lang))]
     if picture_unread:
         body.append(text(strings.text("ask.picture_unread", lang), subtle=True))
-    body.append(text(details.title.text(code), weight="Bolder"))
+    body.append(sub_heading(details.title.text(code)))
     if rows:
         body.append(facts(rows))
     if lang is Lang.CY and _left_in_english(details):

@@ -32,6 +32,7 @@ from cards.elements import (
     paged,
     plain_heading,
     plain_text,
+    sub_heading,
     text,
     user_text,
 )
@@ -414,8 +415,7 @@ def _report_list(strings: Catalogue, lang: Lang, reports: Sequence[ConcernReport
         body += empty
     def entry(report: ConcernReport) -> Element:
         return {"type": "Container", "separator": True, "items": [
-            text(strings.text("concern.mine_row", lang, ref=report.reference, when=when(report.submitted_at)),
-                 weight="Bolder"),
+            sub_heading(strings.text("concern.mine_row", lang, ref=report.reference, when=when(report.submitted_at))),
             _state(strings, lang, report, viewer),
             _pace(strings, lang, report),
             action_set([execute(strings.text("concern.show", lang, ref=report.reference), VERB_SHOW,

@@ -61,6 +61,16 @@ def heading(text: str) -> Element:
             "style": "heading"}
 
 
+def sub_heading(value: str, *, color: str = "Default") -> Element:
+    """A few bold words naming the part of a long card under them: a heading a screen reader's list of headings finds,
+    the size of the text round it (a heading's own style would be larger)."""
+    block: Element = {"type": "TextBlock", "text": value, "weight": "Bolder", "size": "Default", "wrap": True,
+                      "style": "heading"}
+    if color != "Default":
+        block["color"] = color
+    return block
+
+
 def text(value: str, *, subtle: bool = False, size: str = "Default", weight: str = "Default",
          color: str = "Default") -> Element:
     """A paragraph of the bot's own words (may use the small markdown Teams supports)."""

@@ -35,6 +35,7 @@ from cards.elements import (
     paged,
     plain_heading,
     plain_text,
+    sub_heading,
     text,
     user_text,
 )
@@ -171,7 +172,7 @@ def _risks(strings: Catalogue, lang: Lang, request: PermissionRequest, *, decide
         return []
     title = "perm.risk_title" if decider else "perm.risk_title_requester"
     return [{"type": "Container", "style": "attention", "items": [
-        text(strings.text(title, lang), weight="Bolder", color="Attention"),
+        sub_heading(strings.text(title, lang), color="Attention"),
         text(strings.text("perm.moderation_warning", lang), size="Small")]}]
 
 

@@ -12,7 +12,7 @@ from bot.domain.policy_versions import BY_COMMAND, PolicyChanges, SectionChange
 from bot.policy.details import PolicyDetails
 from cards.answer import when
 from cards.common import VERB_SECTIONS, headings_in_english_note
-from cards.elements import Card, Element, button_rows, card, execute, facts, heading, text, user_text
+from cards.elements import Card, Element, button_rows, card, execute, facts, heading, sub_heading, text, user_text
 from cards.i18n import Catalogue
 
 VERB_PUBLISH = "policy.publish"
@@ -48,7 +48,7 @@ def changes_elements(strings: Catalogue, lang: Lang, changes: PolicyChanges) -> 
     """What changed from the version before, section by section, with headings in the reader's language."""
     if not changes.previous:
         return [text(strings.text("publish.changes_first", lang), subtle=True)]
-    title = text(strings.text("publish.changes_title", lang, previous=changes.previous), weight="Bolder")
+    title = sub_heading(strings.text("publish.changes_title", lang, previous=changes.previous))
     if not changes.sections:
         none = (strings.text("publish.changes_welsh", lang, previous=changes.previous, n=changes.welsh)
                 if changes.welsh else strings.text("publish.changes_none", lang, previous=changes.previous))
@@ -102,7 +102,7 @@ def preview_card(strings: Catalogue, lang: Lang, *, draft_id: str, file_name: st
         user_text(details.title.text(lang.value), limit=300),
         facts(rows),
         *changes_elements(strings, lang, changes),
-        text(strings.text("publish.check_title", lang), weight="Bolder"),
+        sub_heading(strings.text("publish.check_title", lang)),
     ]
     if problems:
         body.append(text(strings.text("publish.check_failed", lang), weight="Bolder"))
@@ -195,8 +195,8 @@ def read_summary_card(strings: Catalogue, lang: Lang, *, version: str, schools: 
         body.append({"type": "Container", "style": "warning",
                      "items": [text(strings.text("reads.summary_check_off", lang))]})
     for school in schools:
-        items: list[Element] = [text(strings.text("reads.summary_school", lang, school=school.school.name(lang),
-                                                  read=school.read, total=school.total), weight="Bolder")]
+        items: list[Element] = [sub_heading(strings.text("reads.summary_school", lang, school=school.school.name(lang),
+                                                         read=school.read, total=school.total))]
         if school.outstanding:
             items.append(text(strings.text("reads.summary_outstanding", lang), subtle=True, size="Small"))
             items.extend(_names(strings, lang, school.outstanding, limit=3000, version=version))

@@ -1,6 +1,6 @@
 """Every gallery card, in both languages, as a screen reader, a keyboard or high contrast meets it: each box and
-button says what it is for on its own, a card of any length can be found by its heading, and nothing is said by
-colour alone."""
+button says what it is for on its own, a card of any length can be found by its heading, each part of a long card by
+its sub-heading, and nothing is said by colour alone."""
 
 from __future__ import annotations
 
@@ -57,6 +57,20 @@ def _words(node: Node) -> str:
     return " ".join(str(n.get("text", "")) for n in _nodes(node) if _type(n) in ("TextBlock", "TextRun"))
 
 
+def _children(node: Node) -> list[Node]:
+    """The elements shown one under another directly inside `node` (a card's body, a container's or column's items)."""
+    return [child for key in ("body", "items") if isinstance(node.get(key), list)
+            for child in node[key] if isinstance(child, Mapping)]
+
+
+def _labels_a_part(block: Node, following: list[Node]) -> bool:
+    """A bold TextBlock that names what comes under it: a few words (not a sentence, not a small label of one value)
+    with more below it in the same container, like "Check before approving" or "Changes from version 1"."""
+    words = str(block.get("text", "")).rstrip()
+    return (_type(block) == "TextBlock" and block.get("weight") == "Bolder" and block.get("size") != "Small"
+            and bool(words) and not words.endswith((".", ":", "!", "?")) and bool(following))
+
+
 def _first_shown(items: list[Node]) -> Node | None:
     """The first thing read on a card: the first element, looking inside containers."""
     for item in items:
@@ -92,6 +106,12 @@ def _findings(card: Node) -> list[str]:
             _type(node) == "Container" and node.get("style", "default") in ("attention", "warning", "good"))
         if coloured and not any(ch.isalpha() for ch in _words(node)):
             found.append(f"a {_type(node)} says something by colour alone")
+    for node in _nodes(card):
+        children = _children(node)
+        for i, child in enumerate(children):
+            if _labels_a_part(child, children[i + 1:]) and child.get("style") != "heading":
+                found.append(f"'{child.get('text')}' looks like a sub-heading but is not one (the list of headings "
+                             "skips it)")
     labels = Counter(_spoken_name(node) for node in _nodes(card) if _is_input(node))
     found += [f"{n} boxes are all labelled '{label}'" for label, n in labels.items() if n > 1]
     for scope in _button_scopes(card):
@@ -138,6 +158,14 @@ def test_the_check_finds_each_kind_of_defect() -> None:
         {"title": "One", "value": "1"}, {"title": "One", "value": "2"}]}))
     untitled = {"type": "AdaptiveCard", "version": "1.5", "body": [{"type": "TextBlock", "text": "Pending"}, box]}
     assert _findings(untitled)
+    label = {"type": "TextBlock", "text": "Check before approving", "weight": "Bolder", "wrap": True}
+    warning = {"type": "TextBlock", "text": "Checked less than every weekday.", "wrap": True}
+    assert _findings(built({"type": "Container", "style": "attention", "items": [label, warning]}))
+    assert _findings(built(label, {"type": "Container", "items": [warning]}))
+    assert _findings(built({**label, "style": "heading"}, warning)) == []
+    assert _findings(built({**label, "text": "The reporter says it is urgent."}, warning)) == []
+    assert _findings(built({**label, "size": "Small", "text": "Reason"}, warning)) == []
+    assert _findings(built(warning, label)) == []
 
 
 def test_a_title_with_a_name_is_a_heading_only_while_no_markdown_could_act_in_it() -> None:
