@@ -8,7 +8,7 @@ from datetime import datetime
 
 from bot.domain.people import Lang
 from bot.domain.questions import MAX_QUESTION, MAX_REPLY
-from bot.domain.text import clean_user_text
+from bot.domain.text import clean_user_text, shortened
 from bot.domain.uk_time import in_uk, uk_clock
 from bot.policy.details import PolicyDetails, reads_as_english, version_in
 from bot.policy.model import PolicyPassage, PolicySection, quotes
@@ -48,6 +48,8 @@ VERB_DISCLAIMER = "ask.disclaimer"
 VERB_PHOTOS = "ask.photos"
 VERB_QUESTION = "ask.question"
 VERB_CORRECT_REPLY = "ask.correct_reply"
+
+QUESTION_SHOWN = 200  # characters of a question echoed to the asker: a pasted email is not repeated whole
 
 # Next steps a passage may lead to, and the button (verb, string key) that takes the person there.
 NEXT_STEPS: dict[str, tuple[str, str]] = {
@@ -228,6 +230,16 @@ def _after_not_helpful(strings: Catalogue, lang: Lang, question_id: str,
     return steps
 
 
+def _your_question(strings: Catalogue, lang: Lang, question: str) -> list[Element]:
+    """The asker's question echoed under its label; a long one (a parent's email pasted in, names and all) only its
+    start, under a label that says so. It is kept, and goes to the headteacher, whole."""
+    whole = clean_user_text(question, limit=MAX_QUESTION)
+    shown = shortened(whole, limit=QUESTION_SHOWN)
+    label = "ask.your_question" if shown == whole else "ask.your_question_start"
+    return [text(strings.text(label, lang), weight="Bolder", size="Small"),
+            user_text(shown, limit=QUESTION_SHOWN + 1, italic=True)]
+
+
 def no_answer_card(strings: Catalogue, lang: Lang, *, question_id: str, question: str,
                    closest: Sequence[SectionView], escalated_to: str = "", notice: str = "",
                    names_colleague: bool = False, picture_unread: bool = False) -> Card:
@@ -238,8 +250,7 @@ def no_answer_card(strings: Catalogue, lang: Lang, *, question_id: str, question
     body: list[Element] = [
         heading(strings.text("ask.no_answer_title", lang)),
         *([text(strings.text("ask.picture_unread", lang), subtle=True)] if picture_unread else []),
-        text(strings.text("ask.your_question", lang), weight="Bolder", size="Small"),
-        user_text(question, limit=500, italic=True),
+        *_your_question(strings, lang, question),
         text(strings.text("ask.no_answer_body", lang)),
     ]
     if closest:
@@ -455,8 +466,7 @@ def reply_card(strings: Catalogue, lang: Lang, *, name: str, question: str, repl
     corrected it."""
     body: list[Element] = [
         plain_heading(strings.text("ask.correction_title" if corrected else "ask.reply_title", lang, name=name)),
-        text(strings.text("ask.your_question", lang), weight="Bolder", size="Small"),
-        user_text(question, limit=MAX_QUESTION, italic=True)]
+        *_your_question(strings, lang, question)]
     if corrected:
         body.append(text(strings.text("ask.corrected_reply", lang), weight="Bolder", size="Small"))
     return card([*body, user_text(reply)])
@@ -468,8 +478,7 @@ def reply_card_corrected(strings: Catalogue, lang: Lang, *, replied_by: str, que
     corrected words in place of the mistake (a new card says so too, below)."""
     return card([
         plain_heading(strings.text("ask.reply_title", lang, name=replied_by)),
-        text(strings.text("ask.your_question", lang), weight="Bolder", size="Small"),
-        user_text(question, limit=MAX_QUESTION, italic=True),
+        *_your_question(strings, lang, question),
         plain_text(strings.text("ask.reply_was_corrected", lang, name=corrected_by, when=when(corrected_at)),
                    color="Attention"),
         text(strings.text("ask.corrected_reply", lang), weight="Bolder", size="Small"),

@@ -71,8 +71,12 @@ SAMPLE_LONG_PURPOSE = ("Share Year 9 geography field trip highlights with parent
                        "Clywedog, pupils' worksheets and short videos, posted after each trip day. ") * 4
 SAMPLE_FILE_NAME = "Social Media Policy 2026 [final].docx"
 SAMPLE_CORRECTED_REPLY = "Please ask the parents of every pupil first."
+# A parent's email pasted into a question (the asker's words, so English on the Welsh card too).
+SAMPLE_EMAIL = ("Tomos's mum has sent me a long email about the holiday dates and how much leave staff get, and she "
+                "wants a meeting before half term with two other parents from the class. " * 3 + "What do I do?")
 SAMPLE_TYPED = (
-    SAMPLE_FILE_NAME, "Rhys ap Iorwerth <at>Head</at>", SAMPLE_QUESTION, SAMPLE_DISCLAIMER, SAMPLE_REPORT_WHAT,
+    SAMPLE_FILE_NAME, SAMPLE_EMAIL, "Rhys ap Iorwerth <at>Head</at>", SAMPLE_QUESTION, SAMPLE_DISCLAIMER,
+    SAMPLE_REPORT_WHAT,
     SAMPLE_PURPOSE, SAMPLE_LONG_PURPOSE, SAMPLE_BLOG, "How much annual leave?", "Where do I park at the high school?",
     "Please ask parents first. <at>Carys</at>", "Please ask parents first. **Now**", SAMPLE_CORRECTED_REPLY,
     "Work only, no names; parents opted in. <b>ok</b>", "Please use the school page instead. [here](https://evil.example)",
@@ -139,6 +143,9 @@ def _answer_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Iterator[tu
     yield "no-answer-escalated", answer.no_answer_card(strings, lang, question_id="Q2",
                                                        question="How much annual leave?", closest=[],
                                                        escalated_to="Mrs Siân Roberts")
+    # A parent's email pasted in, then "what do I do?": only its start is echoed.
+    yield "no-answer-long-question", answer.no_answer_card(strings, lang, question_id="Q2", question=SAMPLE_EMAIL,
+                                                           closest=closest[:1])
     # The question names someone on the staff list ("Has Carys Jenkins posted photos of pupils?").
     yield "no-answer-names-a-colleague", answer.no_answer_card(strings, lang, question_id="Q2",
                                                                question="Ydy Carys Jenkins wedi postio lluniau?"

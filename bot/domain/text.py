@@ -59,3 +59,13 @@ def clean_user_text(value: str, *, limit: int, one_line: bool = False) -> str:
     if one_line:
         cleaned = " ".join(cleaned.split())
     return cleaned if len(cleaned) <= limit else cleaned[: limit - 1].rstrip() + "…"
+
+
+def shortened(value: str, *, limit: int) -> str:
+    """`value` whole when it is at most `limit` characters; else its start, cut between words where one ends in the
+    second half, and an ellipsis (at most `limit` characters and the ellipsis)."""
+    if len(value) <= limit:
+        return value
+    start = value[:limit + 1]  # one more, so a word ending exactly at the limit is kept whole
+    between = max(start.rfind(" "), start.rfind("\n"), start.rfind("\t"))
+    return (start[:between] if between > limit // 2 else value[:limit]).rstrip() + "…"

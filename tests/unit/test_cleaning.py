@@ -12,7 +12,7 @@ import pytest
 
 from bot.domain.people import Person
 from bot.domain.permission_requests import PermissionRequest, RequestState
-from bot.domain.text import _clean_char, clean_user_text, has_visible_text
+from bot.domain.text import _clean_char, clean_user_text, has_visible_text, shortened
 from bot.export import decisions_csv
 
 # Named in the security review, then every code point of the categories the cleaning drops.
@@ -95,3 +95,12 @@ def test_text_with_no_visible_character_is_empty(typed: str) -> None:
                                    "\U0001d15f", "\u2801", "\u3164A"])
 def test_one_visible_character_is_enough(typed: str) -> None:
     assert has_visible_text(typed)
+
+
+def test_a_long_text_is_shortened_between_words_and_a_short_one_is_left_whole() -> None:
+    words = "Tomos Evans's mum emailed me about the holiday dates again"
+
+    assert shortened(words, limit=len(words)) == words
+    assert shortened(words, limit=30) == "Tomos Evans's mum emailed me…"
+    assert shortened(words, limit=28) == "Tomos Evans's mum emailed me…"  # the word ends at the limit: kept whole
+    assert shortened("x" * 50, limit=20) == "x" * 20 + "…"  # no space to cut at: cut inside the word
