@@ -71,10 +71,11 @@ _SECTION_ASKING = tuple(
     (re.compile(" ".join(filter(None, (re.escape(before.strip()), r"(\w.*)", re.escape(after.strip()))))),
      " ".join(f"{before} {after}".split()) in _SECTION_ASKING_IN_WELSH)
     for before, after in (pattern.split(PLACEHOLDER) for pattern in read_patterns("policy-section-asking.txt")))
-# A greeting or thanks a question opens with ("Diolch! Ga i …?", "Bore da, …") is not what is asked: the index reads
-# Welsh ones as words of the question (it does not English ones), and answered "Diolch! Ga i ffrindio rhiant?" as not
-# covered while it answers the question alone.
-_OPENERS = frozenset(read_phrases("greetings.txt")) | frozenset(read_phrases("thanks.txt"))
+# A greeting, thanks or filler a question opens with ("Diolch! Ga i …?", "Bore da, …", "Quick one: …", "Sori i boeni,
+# …") is not what is asked: the index reads them as words of the question, and answered "Diolch! Ga i ffrindio
+# rhiant?" and "Cwestiwn sydyn: ga i ffrindio rhiant?" as not covered while it answers the question alone.
+_OPENERS = (frozenset(read_phrases("greetings.txt")) | frozenset(read_phrases("thanks.txt"))
+            | frozenset(read_phrases("question-openers.txt")))
 _OPENER_MOST_WORDS = max(len(opener.split()) for opener in _OPENERS)
 ABOUT_WORDS = frozenset(read_phrases("policy-about.txt"))
 REVIEW_WORDS = frozenset(read_phrases("policy-review.txt"))
@@ -993,14 +994,16 @@ def sections_named(policy: Policy, name: str) -> list[PolicySection]:
 
 
 def asked_after_greeting(question: str) -> str:
-    """The question without the greetings and thanks it opens with ("Diolch! Bore da, ga i …?" asks "ga i …?"); as it
-    came when there is nothing else."""
+    """The question without the greetings, thanks and filler it opens with ("Diolch! Bore da, ga i …?" and "Hiya, quick
+    one - can I …?" ask "ga i …?" and "can I …?"); as it came when there is nothing else."""
     words = list(re.finditer(r"\S+", question))
     start = 0
     while start < len(words):
         size = next((size for size in range(min(_OPENER_MOST_WORDS, len(words) - start), 0, -1)
                      if " ".join(normalise(" ".join(w.group() for w in words[start:start + size])).split())
                      in _OPENERS), 0)
+        if not size and start and not normalise(words[start].group()).strip():
+            size = 1  # a dash or colon standing alone after an opener ("quick one - can I …?")
         if not size:
             break
         start += size

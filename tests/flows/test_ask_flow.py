@@ -813,6 +813,31 @@ async def test_a_greeting_or_thanks_before_a_question_gets_the_answer_the_questi
     assert sorted(q.text for q in answering_bot.store.questions.values()) == sorted([opened + asked, asked])
 
 
+_FRIEND_A_PARENT = "Can I be friends with a parent on Facebook?"
+_FFRINDIO_RHIANT = "Ga i ffrindio rhiant ar Facebook?"
+_PHOTOS = "Can I post photos of pupils on my own Instagram?"
+_LLUNIAU = "Ga i bostio lluniau o ddisgyblion ar fy Instagram fy hun?"
+
+
+@pytest.mark.parametrize(("opened", "asked"), [
+    ("Quick one: ", _FRIEND_A_PARENT), ("quick question - ", _PHOTOS), ("Random question, ", _FRIEND_A_PARENT),
+    ("Sorry to bother you, ", _PHOTOS), ("Just wondering, ", _FRIEND_A_PARENT), ("Hiya, quick one - ", _PHOTOS),
+    ("Sorry if this is a silly question, but ", _FRIEND_A_PARENT), ("Cwestiwn sydyn: ", _FFRINDIO_RHIANT),
+    ("Sori i boeni, ", _LLUNIAU), ("Jest yn meddwl, ", _FFRINDIO_RHIANT), ("Cwestiwn gwirion efallai, ", _LLUNIAU),
+    ("Haia, cwestiwn sydyn – ", _LLUNIAU)])
+async def test_filler_before_a_question_gets_the_answer_the_question_gets_alone(
+        answering_bot: BotInMemory, opened: str, asked: str) -> None:
+    """ "Quick one", "sorry to bother you", "cwestiwn sydyn", "sori i boeni" before a question were read as words of
+    the question, and could turn its answer into "not covered"; now they are taken off as a greeting is (the question
+    is still kept as typed)."""
+    alone = await answering_bot.says(CARYS, asked)
+
+    reply = await answering_bot.says(CARYS, opened + asked)
+
+    assert _quotes(alone.card or {}) and _quotes(reply.card or {}) == _quotes(alone.card or {})
+    assert sorted(q.text for q in answering_bot.store.questions.values()) == sorted([opened + asked, asked])
+
+
 @pytest.mark.parametrize(("said", "teams_in", "shown"), [
     ("can I see the whole policy?", Lang.EN, "Choose a section to read it in full."),
     ("full policy please", Lang.EN, "Choose a section to read it in full."),
