@@ -35,6 +35,7 @@ from bot.domain.permission_requests import (
     PermissionRequests,
     RequestState,
     approval_problem,
+    asked_already,
     decide,
     form_request_id,
     is_form_token,
@@ -474,6 +475,10 @@ class PermissionFlow:
             return Reply(card=self._form_card(turn,
                                               values=turn.data, form=form, notice=self._strings.text(
                                                   "perm.nobody_decides_own", turn.lang, school=school.name(turn.lang))))
+        if (earlier := asked_already(result.request, await self._requests.list_by_requester(turn.actor))) is not None:
+            # Two cards of one request would be two decisions to make, and two approvals of one account.
+            return Reply(card=self._form_card(turn, values=turn.data, form=form,
+                                              notice=self._already_asked(earlier, turn.lang)))
         try:
             # Every press of this form's Send is one use, whichever stores it: a second press (the laptop's and the
             # phone's at once) is not refused by the use the first took.
@@ -514,6 +519,14 @@ class PermissionFlow:
             not_queued = True
         status = self._status_card(request, turn.lang, undelivered=undelivered, not_queued=not_queued)
         return Reply(card=status, card_key=f"{request.request_id}|status")
+
+    def _already_asked(self, earlier: PermissionRequest, lang: Lang) -> str:
+        """Why a form repeating an earlier request (waiting, or approved for its dates) was not sent."""
+        if earlier.state is RequestState.PENDING:
+            return self._strings.text("perm.asked_already_waiting", lang, id=earlier.request_id,
+                                      when=when(earlier.submitted_at))
+        return self._strings.text("perm.asked_already_approved", lang, id=earlier.request_id,
+                                  name=earlier.decided_by, when=when(earlier.decided_at))
 
     async def _create(self, request: PermissionRequest, requester: Person) -> tuple[PermissionRequest, bool]:
         """Store a new request (and True), or the one an earlier press of the same Send stored (and False)."""

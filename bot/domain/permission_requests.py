@@ -18,6 +18,7 @@ from bot.domain.errors import NotAllowed
 from bot.domain.federation import Federation
 from bot.domain.ids import readable_id, readable_id_from
 from bot.domain.people import Person
+from bot.domain.text import fold
 from bot.domain.uk_time import uk_today
 
 PLATFORMS = ("x", "facebook", "instagram", "youtube", "tiktok", "blog", "other")
@@ -153,6 +154,27 @@ class AlreadySettled(Exception):
     def __init__(self, request: PermissionRequest) -> None:
         super().__init__(request.state.value)
         self.request = request
+
+
+def _asked_for(request: PermissionRequest) -> tuple[str, str, str, frozenset[str], str]:
+    """What a request asks for, as a repeat of it would say it again (case, accents and spacing aside)."""
+    def said(text: str) -> str:
+        return " ".join(fold(text).split()).rstrip(".!")
+
+    return (request.school_id, request.platform, said(request.platform_other), frozenset(request.audiences),
+            said(request.purpose))
+
+
+def asked_already(new: PermissionRequest, earlier: Sequence[PermissionRequest]) -> PermissionRequest | None:
+    """The person's earlier request that `new` repeats (same school, platform, audience and purpose): one still
+    waiting, or one approved for every day `new` asks for; None when `new` asks for something new (days after those
+    approved included)."""
+    def covers(approved: PermissionRequest) -> bool:
+        begins = approved.permitted_from or approved.start
+        return begins <= new.start and (approved.end is None or (new.end is not None and new.end <= approved.end))
+
+    return next((r for r in earlier if r.request_id != new.request_id and _asked_for(r) == _asked_for(new)
+                 and (r.state is RequestState.PENDING or (r.state is RequestState.APPROVED and covers(r)))), None)
 
 
 def is_request_id(value: object) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import re
 from dataclasses import replace
@@ -63,9 +64,13 @@ def _form(**overrides: str) -> dict[str, str]:
             "confirm": "true", **overrides}
 
 
+_TRIPS = itertools.count(1)
+
+
 async def _submitted(bot: BotInMemory, person: Person = CARYS) -> str:
-    """A request sent by `person`; its id."""
-    status = await bot.clicks(person, "permission.submit", _form())
+    """A request sent by `person`, for a trip of its own (the same request sent again would reach nobody); its id."""
+    status = await bot.clicks(person, "permission.submit", _form(
+        purpose=f"Share Year 9 geography field trip {next(_TRIPS)} highlights with parents."))
     return str(verb_data(status.card or {}, "permission.withdraw")["id"])
 
 
@@ -1284,7 +1289,7 @@ async def test_the_official_accounts_say_when_each_was_approved_and_for_how_long
     nothing of the dates the headteacher approved, so an account approved until the summer looked permanent."""
     await bot.meets(CARYS, SIAN)
     until_summer = (datetime.now(UTC).date() + timedelta(days=200))
-    for overrides in ({}, {"end": until_summer.isoformat(), "ongoing": ""}):
+    for overrides in ({}, {"end": until_summer.isoformat(), "ongoing": "", "purpose": "Year 9's trip to Iceland."}):
         status = await bot.clicks(CARYS, "permission.submit", _form(**overrides))
         await bot.clicks(SIAN, "permission.approve", verb_data(status.card or {}, "permission.withdraw"))
     decided = [r for r in bot.store.requests.values() if r.decided_at]

@@ -163,11 +163,13 @@ def _request(start: date) -> dict[str, str]:
 
 
 async def _requests(bot: BotInMemory, person: Person, count: int, start: date) -> list[Reply]:
+    """`count` requests, each for a trip of its own (the same request sent again would reach nobody)."""
     sent = []
-    for _ in range(count):
+    for trip in range(count):
         form = await bot.says(person, "request permission")
-        sent.append(await bot.clicks(person, "permission.submit",
-                                     {**_request(start), **verb_data(form.card or {}, "permission.submit")}))
+        sent.append(await bot.clicks(person, "permission.submit", {
+            **_request(start), "purpose": f"Share Year 9 geography field trip {trip} highlights with parents.",
+            **verb_data(form.card or {}, "permission.submit")}))
     return sent
 
 

@@ -803,3 +803,50 @@ async def test_a_pupil_in_the_hwb_tenant_cannot_send_the_headteacher_a_request(
     tables; nothing is stored, counted or sent."""
     await _send_is_refused(staffed, connector, PUPIL, "user", locale=locale, told=told, azurite=azurite,
                            table_prefix=table_prefix)
+
+
+@pytest.mark.parametrize(("locale", "waiting", "approved"), [
+    ("en-GB", "You have already asked for this", "You already have permission for this"),
+    ("cy-GB", "Rydych chi eisoes wedi gofyn am hyn", "Mae gennych chi ganiatâd ar gyfer hyn eisoes")])
+async def test_the_same_request_sent_again_while_one_waits_or_is_approved_reaches_nobody(
+        client: TestClient, connector: Connector, azurite: str, table_prefix: str, locale: str, waiting: str,
+        approved: str) -> None:
+    """Carys fills in the form again (a new form, so a new token) for the same platform and purpose at the same school
+    while her first request waits, then once it is approved. Before, each went to Siân as a request of its own: two
+    cards to decide, and two approvals of one account on Official accounts."""
+    await _meet(client, connector, CARYS, SIAN)
+    first = await _submit(client, connector)
+    cards_to_sian = len(connector.cards(SIAN_CHAT))
+    same = form(purpose="  share year 9 GEOGRAPHY field trip highlights with parents ")
+
+    while_waiting = json.dumps(await _invoke(client, CARYS, "permission.submit", same, connector, locale=locale),
+                               ensure_ascii=False)
+    await _invoke(client, SIAN, "permission.approve", {"id": first}, connector)
+    once_approved = json.dumps(await _invoke(client, CARYS, "permission.submit", same, connector, locale=locale),
+                               ensure_ascii=False)
+    await client.app[SERVICES].deliverer.drain()
+
+    assert waiting in while_waiting and first in while_waiting and "permission.withdraw" not in while_waiting
+    assert approved in once_approved and first in once_approved and "permission.withdraw" not in once_approved
+    assert "permission.submit" in while_waiting and "permission.submit" in once_approved  # the form, as she left it
+    assert "GEOGRAPHY" in while_waiting
+    requests = [r for r in await _rows(azurite, table_prefix + "permissions") if r["RowKey"] == "request"]
+    assert [r["PartitionKey"] for r in requests] == [first]
+    assert len(connector.cards(SIAN_CHAT)) == cards_to_sian  # no new card to decide
+
+
+async def test_another_platform_audience_purpose_or_school_is_a_request_of_its_own(
+        client: TestClient, connector: Connector, azurite: str, table_prefix: str) -> None:
+    """Not the same request: what only looks like the first must still reach the headteacher."""
+    await _meet(client, connector, CARYS, SIAN)
+    first = await _submit(client, connector)
+    await _invoke(client, CARYS, "permission.withdraw", {"id": first}, connector)
+    withdrawn_then_asked_again = await _submit(client, connector)
+    others = [await _submit(client, connector, platform="facebook"),
+              await _submit(client, connector, purpose="A blog of Year 7's science club."),
+              await _submit(client, connector, audience="parents,public"),
+              await _submit(client, connector, school="primary")]
+
+    requests = {r["PartitionKey"] for r in await _rows(azurite, table_prefix + "permissions")
+                if r["RowKey"] == "request"}
+    assert requests == {first, withdrawn_then_asked_again, *others}
