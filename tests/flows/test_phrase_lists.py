@@ -3,6 +3,8 @@ phrase added to a file is recognised without touching code, and one that never c
 
 from __future__ import annotations
 
+import pytest
+
 from bot.domain.federation import Federation
 from bot.domain.people import Lang, Person
 from cards.i18n import Catalogue
@@ -266,3 +268,15 @@ async def test_every_way_of_asking_for_a_section_in_the_list_opens_the_section_i
             missed.append(said)
 
     assert missed == [] and answering_bot.store.questions == {}
+
+
+@pytest.mark.parametrize(("typed", "platform"), [
+    ("Dw i angen caniatâd ar gyfer fy mlog", "blog"),  # nasal: blog → mlog
+    ("Dw i angen caniatâd i ysgrifennu yn fy mlog i", "blog"),
+    ("Dw i angen caniatâd ar gyfer fy nhrydar", "x"),  # nasal: trydar → nhrydar
+    ("Dw i angen caniatâd i ddechrau ei thrydar hi", "x"),  # aspirate: trydar → thrydar
+    ("Mae angen caniatâd arna i i rannu ei thrydariadau", "x"),
+])
+def test_a_welsh_platform_name_after_a_mutating_word_is_chosen_on_the_form(typed: str, platform: str) -> None:
+    """"Fy mlog" and "ei thrydar" opened the form with no platform chosen: the lists knew the soft mutations only."""
+    assert guess_request(typed).get("platform") == platform
