@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol
 
@@ -237,6 +237,15 @@ def withdraw(request: PermissionRequest, person: Person, now: datetime) -> Permi
                    decided_by_id=person.aad_object_id, decided_at=now)
 
 
+def latest_start(today: date) -> date:
+    """The latest start a request may ask for: a year from `today` (a later one is most likely a year typed wrong, and
+    would stand approved on Official accounts)."""
+    try:
+        return today.replace(year=today.year + 1)
+    except ValueError:  # 29 February
+        return today + timedelta(days=366)
+
+
 def _text(data: Mapping[str, Any], key: str) -> str:
     value = data.get(key)
     return value.strip() if isinstance(value, str) else ""
@@ -306,6 +315,8 @@ def read_form(data: Mapping[str, Any], *, federation: Federation, requester: Per
         # Permission runs from when it is asked for, never backdated: an account already running asks from today
         # and says since when it has run in the box about it (so the record shows what was approved, and from when).
         errors["start"] = "perm.error.start_backdated" if account_kind == "existing" else "perm.error.start_past"
+    elif start > latest_start(today):
+        errors["start"] = "perm.error.start_too_far"
     end_text = _text(data, "end")
     end = _date(end_text) if end_text else None
     ongoing = _text(data, "ongoing") == "true"

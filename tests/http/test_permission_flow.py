@@ -850,3 +850,25 @@ async def test_another_platform_audience_purpose_or_school_is_a_request_of_its_o
     requests = {r["PartitionKey"] for r in await _rows(azurite, table_prefix + "permissions")
                 if r["RowKey"] == "request"}
     assert requests == {first, withdrawn_then_asked_again, *others}
+
+
+@pytest.mark.parametrize(("locale", "told"), [("en-GB", "more than a year away"),
+                                              ("cy-GB", "Mae mwy na blwyddyn tan y dyddiad dechrau")])
+async def test_a_start_more_than_a_year_away_is_refused_and_nothing_sent(
+        client: TestClient, connector: Connector, azurite: str, table_prefix: str, locale: str, told: str) -> None:
+    """A year typed wrong (2062 for 2026, or 9999) went to the headteacher as a request to decide, and approved it
+    stood on Official accounts. The latest start the form takes is a year from today, and its picker says so."""
+    await _meet(client, connector, CARYS, SIAN)
+    today = datetime.now(UTC).date()
+    a_year_on = today.replace(year=today.year + 1) if (today.month, today.day) != (2, 29) else today + timedelta(366)
+
+    refused = [json.dumps(await _invoke(client, CARYS, "permission.submit", form(start=start, purpose=start),
+                                        connector, locale=locale), ensure_ascii=False)
+               for start in ("9999-12-31", (a_year_on + timedelta(days=1)).isoformat())]
+    latest = await _submit(client, connector, start=a_year_on.isoformat())
+
+    assert all(told in shown and "permission.withdraw" not in shown for shown in refused)
+    assert f'"max": "{a_year_on.isoformat()}"' in refused[0]  # the start picker offers no later day
+    rows = await _rows(azurite, table_prefix + "permissions")
+    assert [r["PartitionKey"] for r in rows if r["RowKey"] == "request"] == [latest]
+    assert len([c for c in connector.cards(SIAN_CHAT) if "permission.approve" in json.dumps(c)]) == 1
