@@ -255,6 +255,11 @@ def _choices(data: Mapping[str, Any], key: str) -> tuple[str, ...]:
     return tuple(part for part in (p.strip() for p in _text(data, key).split(",")) if part)
 
 
+def _has_words(value: str) -> bool:
+    """True when the text has a letter or a digit: emoji and marks alone tell the headteacher nothing."""
+    return any(ch.isalnum() for ch in value)
+
+
 def _date(value: str) -> date | None:
     try:
         return date.fromisoformat(value)
@@ -292,6 +297,8 @@ def read_form(data: Mapping[str, Any], *, federation: Federation, requester: Per
     purpose = _text(data, "purpose")
     if not purpose:
         errors["purpose"] = "perm.error.purpose"
+    elif not _has_words(purpose):
+        errors["purpose"] = "perm.error.purpose_words"
     audiences = _choices(data, "audience")
     if not audiences or any(a not in AUDIENCES for a in audiences):
         errors["audience"] = "perm.error.audience"
@@ -305,6 +312,8 @@ def read_form(data: Mapping[str, Any], *, federation: Federation, requester: Per
     moderator = _text(data, "moderator")
     if not moderator:
         errors["moderator"] = "perm.error.moderator"
+    elif not _has_words(moderator):
+        errors["moderator"] = "perm.error.moderator_words"
     moderation = _text(data, "moderation")
     if moderation not in MODERATION:
         errors["moderation"] = "perm.error.moderation"

@@ -872,3 +872,22 @@ async def test_a_start_more_than_a_year_away_is_refused_and_nothing_sent(
     rows = await _rows(azurite, table_prefix + "permissions")
     assert [r["PartitionKey"] for r in rows if r["RowKey"] == "request"] == [latest]
     assert len([c for c in connector.cards(SIAN_CHAT) if "permission.approve" in json.dumps(c)]) == 1
+
+
+@pytest.mark.parametrize(("locale", "purpose_told", "moderator_told"), [
+    ("en-GB", "Say in words what the account is for", "Say in words who moderates it"),
+    ("cy-GB", "Dywedwch mewn geiriau beth yw diben y cyfrif", "Dywedwch mewn geiriau pwy sy'n ei gymedroli")])
+async def test_a_purpose_or_moderator_of_emoji_or_marks_alone_is_refused_and_nothing_sent(
+        client: TestClient, connector: Connector, azurite: str, table_prefix: str, locale: str, purpose_told: str,
+        moderator_told: str) -> None:
+    """"🎉🎉🎉" as what the account is for, and "👍" as who moderates it, went to the headteacher as a request to
+    decide: she could not tell what she was asked to approve, nor who would look after it."""
+    await _meet(client, connector, CARYS, SIAN)
+
+    shown = json.dumps(await _invoke(client, CARYS, "permission.submit", form(purpose="🎉🎉🎉 !!!", moderator="👍"),
+                                     connector, locale=locale), ensure_ascii=False)
+    sent = await _submit(client, connector, purpose="📸 Year 9's trip, for parents 🎉", moderator="Mr Llŷr Ŵyn")
+
+    assert purpose_told in shown and moderator_told in shown and "permission.withdraw" not in shown
+    rows = await _rows(azurite, table_prefix + "permissions")
+    assert [r["PartitionKey"] for r in rows if r["RowKey"] == "request"] == [sent]
