@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import aiohttp
@@ -430,11 +431,17 @@ async def request_and_decide(driver: Driver, index: int, stats: Stats) -> None:
         stats.labels["decision not shown"] += 1
 
 
-PERMISSION_FORM = {"school": "high", "platform": "instagram", "platform_other": "", "account_kind": "new",
-                   "existing_account": "", "purpose": "Share Year 9 field trip highlights with parents.",
-                   "audience": "parents", "pupil_content": "work", "consent": "Only their work, never names.",
-                   "moderator": "Staff Member", "moderation": "daily", "start": "2030-01-01", "end": "",
-                   "ongoing": "true", "confirm": "true"}
+def permission_form(trip: int) -> dict[str, str]:
+    """A valid request form, for a trip of its own (the same request sent again reaches nobody), from tomorrow (a
+    start more than a year ahead is refused)."""
+    tomorrow = (datetime.now(UTC).date() + timedelta(days=1)).isoformat()
+    return {"school": "high", "platform": "instagram", "platform_other": "", "account_kind": "new",
+            "existing_account": "", "purpose": f"Share Year 9 field trip {trip} highlights with parents.",
+            "audience": "parents", "pupil_content": "work", "consent": "Only their work, never names.",
+            "moderator": "Staff Member", "moderation": "daily", "start": tomorrow, "end": "", "ongoing": "true",
+            "confirm": "true"}
+
+
 # Requests come from this many people in turn (each may send PERMISSION_LIMIT_PER_DAY a day), numbered from here.
 REQUESTERS = 100
 FIRST_REQUESTER = 10_000
@@ -470,7 +477,7 @@ async def approve_one_click(driver: Driver, index: int, stats: Stats) -> None:
     requester = user(FIRST_REQUESTER + made % REQUESTERS)
     # The form's message becomes the request's status card; Teams names it in the click, so it can be updated.
     submitted = stats.add(await driver.click("approve: request sent (click)", requester, "permission.submit",
-                                             PERMISSION_FORM, reply_to=f"form-{made}"))
+                                             permission_form(made), reply_to=f"form-{made}"))
     request_id = str((verb_data(submitted.card, "permission.withdraw") or {}).get("id", "")) if submitted.ok else ""
     if not request_id:
         stats.labels["no request made" if submitted.ok else "request failed"] += 1

@@ -262,7 +262,7 @@ async def _count_approval(driver: Driver, counts: Counts) -> list[Counted]:
     counted = _counter(counts, results)
 
     submitted = await counted("click: permission request sent (submit)", driver.click(
-        "c", requester, "permission.submit", load.PERMISSION_FORM, reply_to="form-counted"))
+        "c", requester, "permission.submit", load.permission_form(0), reply_to="form-counted"))
     request_id = str((load.verb_data(submitted.card, "permission.withdraw") or {}).get("id", ""))
     heard = [h for h in driver.connector.heard.get(load.conversation_of(load.SIAN), []) if request_id and
              request_id in h[2]]

@@ -89,7 +89,8 @@ async def one_flow(driver: load.Driver, counts: Counts, requester: dict[str, str
     await asyncio.sleep(pause)
     counts.timeline.clear()
     begun = time.perf_counter()
-    submitted = await driver.click("c", requester, "permission.submit", load.PERMISSION_FORM, reply_to=f"form-{flow}")
+    submitted = await driver.click("c", requester, "permission.submit", load.permission_form(flow),
+                                   reply_to=f"form-{flow}")
     answered = time.perf_counter()
     request_id = str((load.verb_data(submitted.card, "permission.withdraw") or {}).get("id", ""))
     reached = await connector.watch(load.conversation_of(load.SIAN), lambda _, text, __: (

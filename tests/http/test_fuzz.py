@@ -8,6 +8,7 @@ import os
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -18,6 +19,9 @@ from hypothesis import strategies as st
 from bot.settings import Settings
 from tests.support.activities import CARYS, FFION, GARETH, OWAIN, SIAN, TENANT
 from tests.support.live import LiveBot, live_bot
+
+# A start the form takes whenever the tests run (more than a year ahead is refused).
+_TOMORROW = (datetime.now(UTC).date() + timedelta(days=1)).isoformat()
 
 PEOPLE = [CARYS, OWAIN, SIAN, GARETH, FFION]
 OTHER_TENANT = "99999999-0000-4000-8000-000000000000"
@@ -137,7 +141,7 @@ def test_generated_card_clicks_never_fail(bot: LiveBot, errors: _ErrorCollector,
 PERMISSION_FORM = {"school": "high", "platform": "instagram", "platform_other": "", "account_kind": "new",
                    "existing_account": "", "purpose": "Share Year 9 field trip highlights with parents.",
                    "audience": "parents", "pupil_content": "work", "consent": "Only work, no names.",
-                   "moderator": "Carys Jenkins", "moderation": "daily", "start": "2030-01-01", "end": "",
+                   "moderator": "Carys Jenkins", "moderation": "daily", "start": _TOMORROW, "end": "",
                    "ongoing": "true", "confirm": "true"}
 CONCERN_FORM = {"what": "A colleague keeps sending me messages.", "since": "September", "where": "Teams",
                 "who": "A colleague", "evidence": "", "meeting": "true", "urgent": "false"}
