@@ -88,6 +88,7 @@ class Reply:
     """What to show: `card` replaces a clicked card (invoke) or is sent (message); `more` follows it.
 
     With `new_message`, a clicked card stays as it is and `card` comes as a new message below it (see `opens`).
+    `refused`: the press was not the person's to make (another's decision, a forged id); the turn's log line says so.
     """
 
     card: Card | None = None
@@ -95,6 +96,7 @@ class Reply:
     language: Lang | None = None
     card_key: str = ""
     new_message: bool = False
+    refused: bool = False
 
 
 Handler = Callable[[Turn], Awaitable[Reply]]

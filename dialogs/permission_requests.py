@@ -683,7 +683,7 @@ class PermissionFlow:
         try:
             request = await self._load(turn)
         except RecordNotFound:
-            return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
+            return Reply(card=error_card(self._strings, turn.lang, "error.not_found"), refused=True)
         return self._decided_by(request, turn)
 
     def _decided_by(self, request: PermissionRequest, turn: Turn) -> tuple[PermissionRequest, School] | Reply:
@@ -691,7 +691,7 @@ class PermissionFlow:
         school = self._school(request.school_id)
         if school is None or not (school.may_decide(turn.actor)
                                   or self._federation.may_decide(school, request.requester, turn.actor)):
-            return Reply(card=error_card(self._strings, turn.lang, "perm.not_your_decision"))
+            return Reply(card=error_card(self._strings, turn.lang, "perm.not_your_decision"), refused=True)
         return request, school
 
     async def _decide(self, turn: Turn, *, approve: bool) -> Reply:
@@ -706,7 +706,7 @@ class PermissionFlow:
             return found
         request, school = found
         if turn.actor.aad_object_id == request.requester.aad_object_id:
-            return Reply(card=error_card(self._strings, turn.lang, "perm.not_your_own"))
+            return Reply(card=error_card(self._strings, turn.lang, "perm.not_your_own"), refused=True)
         note = self._note(turn)
         waiting = request.state is RequestState.PENDING
         # A list card posted before the list stopped offering a decision under a request cut short, or one Teams
@@ -730,7 +730,7 @@ class PermissionFlow:
                              now=now)
             saved = await self._requests.save(decided, self._audit(decided, decided.state.value, turn.actor, note))
         except NotAllowed:
-            return Reply(card=error_card(self._strings, turn.lang, "perm.not_your_decision"))
+            return Reply(card=error_card(self._strings, turn.lang, "perm.not_your_decision"), refused=True)
         except AlreadySettled as settled:
             saved = settled.request
         except ConcurrentChange:
@@ -813,7 +813,7 @@ class PermissionFlow:
                 raise RecordNotFound("not the requester")
             saved = await self._withdrawn(request, turn)
         except (RecordNotFound, NotAllowed):
-            return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
+            return Reply(card=error_card(self._strings, turn.lang, "error.not_found"), refused=True)
         if saved is None:  # below the card clicked, which stays as it was to press again
             return Reply(card=error_card(self._strings, turn.lang, "error.storage_unsure"), new_message=True)
         if turn.data.get("from") == "list":
@@ -911,7 +911,7 @@ class PermissionFlow:
         try:
             request = await self._load(turn)
         except RecordNotFound:
-            return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
+            return Reply(card=error_card(self._strings, turn.lang, "error.not_found"), refused=True)
         if turn.actor.aad_object_id == request.requester.aad_object_id:
             return Reply(card=self._status_card(request, turn.lang))
         found = self._decided_by(request, turn)

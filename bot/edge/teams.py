@@ -421,7 +421,7 @@ class TeamsBot:
                 self._deliverer.remember_card_soon(person, reply.card_key, sent.id)
         for card in reply.more:
             await context.send_activity(self._card_activity(card))
-        return f"invoke:{verb}"
+        return f"invoke:{verb}" + (":refused" if reply.refused else "")
 
     async def _on_install(self, context: TurnContext) -> str:
         """The welcome, once per install. Teams sends a conversationUpdate and an installationUpdate for one install, in

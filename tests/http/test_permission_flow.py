@@ -891,3 +891,23 @@ async def test_a_purpose_or_moderator_of_emoji_or_marks_alone_is_refused_and_not
     assert purpose_told in shown and moderator_told in shown and "permission.withdraw" not in shown
     rows = await _rows(azurite, table_prefix + "permissions")
     assert [r["PartitionKey"] for r in rows if r["RowKey"] == "request"] == [sent]
+
+
+async def test_a_refused_press_is_told_apart_from_a_decision_in_the_log(
+        client: TestClient, connector: Connector, caplog: pytest.LogCaptureFixture) -> None:
+    """A forged Approve (Owain, with Carys's request id), Carys approving her own and Owain withdrawing hers each
+    logged `invoke:permission.approve` / `…withdraw` as Siân's real approval did: IT reading the log for who tried
+    what could not tell a refused press from a decision. A refusal now says so; nothing else changes."""
+    await _meet(client, connector, CARYS, SIAN, OWAIN)
+    request_id = await _submit(client, connector)
+    caplog.set_level("INFO", logger="bot.edge.teams")
+
+    for person, verb in ((OWAIN, "permission.approve"), (CARYS, "permission.approve"), (OWAIN, "permission.withdraw"),
+                         (SIAN, "permission.approve")):
+        await _invoke(client, person, verb, {"id": request_id, "school": "primary"}, connector)
+    await _invoke(client, SIAN, "permission.approve", {"id": "P-ZZZZZZ"}, connector)
+
+    outcomes = [getattr(r, "outcome", "") for r in caplog.records if r.getMessage() == "turn"]
+    assert outcomes == ["invoke:permission.approve:refused", "invoke:permission.approve:refused",
+                        "invoke:permission.withdraw:refused", "invoke:permission.approve",
+                        "invoke:permission.approve:refused"]
