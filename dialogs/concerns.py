@@ -361,11 +361,10 @@ class ConcernFlow:
             view = await self._view(turn.actor, ReportKind.NOT_COLLEAGUE, token, staff_list)
             return Reply(card=cards.form_card(self._strings, turn.lang, view, values=texts, notice=self._strings.text(
                 "concern.moved_to_outside", turn.lang)))
-        # The list the colleague was picked from goes with them: where it has no object ids, it is what tells the
-        # people the report could go to apart from the person it is about.
-        picking = kind is ReportKind.COLLEAGUE and "@" in texts["about"]
-        staff = tuple(await staff_list()) if picking else ()
-        about = self._about(texts["about"], staff)
+        # The staff list goes with what she said: where it has no object ids, it is what tells the people the report
+        # could go to apart from the colleague she picked, and it gives each of them the name she is likely to write.
+        staff = tuple(await staff_list())
+        about = self._about(texts["about"], staff) if kind is ReportKind.COLLEAGUE else None
         subject = Subject(typed=tuple(texts[k] for k in ("what", "since", "where", "who", "evidence")), about=about,
                           involves_manager=texts["involves_manager"] == "true", kind=kind, staff=staff)
         try:

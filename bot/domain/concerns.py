@@ -207,7 +207,8 @@ class Subject:
     about: StaffContact | None = None  # the colleague they picked from the staff list
     involves_manager: bool = False
     kind: ReportKind = ReportKind.COLLEAGUE
-    staff: tuple[StaffMember, ...] = ()  # the list `about` was picked from: tells people apart where it has no ids
+    # The staff list: tells people apart from `about` where it has no ids, and gives the name each person has on it.
+    staff: tuple[StaffMember, ...] = ()
 
     def names(self, contact: StaffContact, *, manager: StaffContact | None) -> bool:
         """True when the report is about `contact` (picked, flagged as the manager, or named in the text)."""
@@ -222,7 +223,13 @@ class Subject:
             return True
         if self.involves_manager and manager is not None and _same(manager, contact):
             return True
-        return any(mentions(text, contact) for text in self.typed if text)
+        return any(mentions(text, known) for known in self._known_as(contact) for text in self.typed if text)
+
+    def _known_as(self, contact: StaffContact) -> tuple[StaffContact, ...]:
+        """The contact under each name they go by: as Graph or the settings name them ("Mr G Hughes") and as their row
+        of the staff list does ("Gareth Hughes"), the name the reporter is likelier to write."""
+        return (contact, *(StaffContact(contact.aad_object_id, m.name, m.email) for m in self.staff
+                           if _listed_as(m, contact) and _name(m.name) != _name(contact.name)))
 
 
 def _same(one: StaffContact, other: StaffContact) -> bool:

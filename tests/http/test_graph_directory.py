@@ -282,3 +282,24 @@ async def test_a_managed_identity_the_endpoint_refuses_means_graph_cannot_say(
 
 def test_without_a_secret_or_a_managed_identity_graph_is_not_asked() -> None:
     assert graph_line_managers(_settings({}), session=None) is None  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("what", [
+    "Gareth keeps sending me messages late at night about my appearance",
+    "Mae Gareth yn anfon negeseuon ataf yn hwyr y nos am fy ngolwg",
+])
+async def test_a_report_naming_the_manager_as_the_staff_list_calls_him_never_reaches_him(
+        graph: GraphLineManagers, fake: FakeGraph, directory: TableStaffDirectory, store: TableStore,
+        what: str) -> None:
+    # Graph's display name for him is the one pupils see; the staff list has his whole name, as the reporter writes it.
+    fake.managers[CARYS.aad_object_id] = {**GARETH, "displayName": "Mr G Hughes"}
+    flow, reports = _flow(store, [graph, directory])
+
+    receipt = await flow.submit(Turn(actor=CARYS, lang=Lang.EN, scope=Scope.PERSONAL, verb="concern.submit",
+                                     is_invoke=True, data={"what": what}))
+
+    [report] = await reports.list_all()
+    gareth = Person(TENANT, GARETH["id"], "Gareth Hughes")
+    assert GARETH["id"] not in [c.aad_object_id for c in report.chain]
+    assert await TableOutbox(store).list_for_recipient(gareth) == []
+    assert "It went to Mrs Siân Roberts." in json.dumps(receipt.card, ensure_ascii=False)
