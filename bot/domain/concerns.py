@@ -157,18 +157,35 @@ _MUTATIONS = (("ll", ("l",)), ("rh", ("r",)), ("c", ("g", "ngh", "ch")), ("p", (
               ("t", ("d", "nh", "th")), ("g", ("", "ng")), ("b", ("f", "m")), ("d", ("dd", "n")), ("m", ("f",)))
 
 
+# Words after which Welsh mutates the next ("gan Geri", "i Fryn", "o Ddai", "â Thom", "fy Nghatrin"): a short name is
+# matched in a mutated form only after one, where the form cannot be an everyday word ("fair", "wen", "dom").
+_MUTATE_NEXT = frozenset({"gan", "i", "o", "am", "at", "ar", "dan", "tan", "heb", "drwy", "trwy", "wrth", "hyd", "dros",
+                          "tros", "dy", "ei", "neu", "a", "gyda", "tua", "na", "fy", "yn"})
+
+
 def _words(text: str) -> list[str]:
     """Folded words; a possessive "'s" (or Welsh "'r", "'n") stays a separate word, so "Gareth's" finds Gareth."""
     return re.findall(r"[^\W_]+", fold(text))
 
 
+def _mutated(part: str) -> set[str]:
+    """A name part's Welsh mutated forms."""
+    return {m + part[len(radical):] for radical, mutated in _MUTATIONS if part.startswith(radical) for m in mutated}
+
+
 def _forms(part: str) -> set[str]:
     """A name part and, when it is long enough not to mutate into an everyday word, its Welsh mutated forms."""
-    forms = {part}
-    for radical, mutated in _MUTATIONS:
-        if part.startswith(radical) and len(part) >= 5:
-            forms.update(m + part[len(radical):] for m in mutated)
-    return forms
+    return {part, *(_mutated(part) if len(part) >= 5 else ())}
+
+
+def _names_part(part: str, words: Sequence[str]) -> bool:
+    """True when the words hold this name part, mutated as Welsh mutates it; a short one ("Geri" for Ceri) only right
+    after a word that mutates it."""
+    if any(re.fullmatch(_letters(form), word) for form in _forms(part) for word in words):
+        return True
+    short = _mutated(part) if len(part) < 5 else set()
+    return any(before in _MUTATE_NEXT and re.fullmatch(_letters(form), word)
+               for before, word in zip(words, words[1:], strict=False) for form in short)
 
 
 def mentions(text: str, contact: StaffContact) -> bool:
@@ -184,8 +201,7 @@ def mentions(text: str, contact: StaffContact) -> bool:
     words = _words(text)
     if re.search(" ".join(map(_letters, parts)), " ".join(words)):
         return True
-    return any(len(p) > 2 and p not in _COMMON and any(re.fullmatch(_letters(form), word)
-                                                       for form in _forms(p) for word in words) for p in parts)
+    return any(len(p) > 2 and p not in _COMMON and _names_part(p, words) for p in parts)
 
 
 def _stored_words(name: str) -> list[str]:

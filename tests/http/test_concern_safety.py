@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,6 +19,7 @@ from azure.data.tables.aio import TableClient
 from app import STORE, create_app
 from bot.domain.people import Person
 from bot.settings import Settings
+from bot.storage.directory import TableStaffDirectory
 from bot.storage.outbox import TableOutbox
 from tests.support.activities import CARYS, GARETH, OWAIN, SIAN, TENANT, message
 from tests.support.cards import actions, verb_data
@@ -85,6 +87,30 @@ async def test_free_text_naming_the_line_manager_goes_to_the_head_not_to_him(
     assert not shows(connector.cards(GARETH_CHAT), what), "the report reached the person it is about"
     assert shows(connector.cards(SIAN_CHAT), what)
     assert "It went to Mrs Siân Roberts" in json.dumps(receipt, ensure_ascii=False)
+
+
+# A short first name mutates after "gan", "i", "o", "â"... as a longer one does: "gan Geri" is Ceri.
+@pytest.mark.parametrize(("manager", "what"), [
+    ("Ceri Lloyd", "Rwy'n cael negeseuon cas gan Geri bob nos"),
+    ("Bryn Owen", "Mae negeseuon cas yn dod gan Fryn yn hwyr y nos"),
+    ("Dai Price", "Daeth y negeseuon cas i gyd o Ddai"),
+    ("Gwen Ellis", "Rwy'n cael negeseuon cas gan Wen bob nos"),
+    ("Mair Rees", "Mae'r sylwadau cas ar fy lluniau i gyd gan Fair"),
+    ("Tom Bevan", "Rwy wedi cael llond bol ar y negeseuon â Thom yn y grŵp"),
+    ("Ceri Lloyd", "Ceri keeps sending me nasty messages at night"),
+])
+async def test_a_short_name_mutated_in_welsh_still_keeps_the_report_from_him(
+        staffed: TestClient, connector: Connector, manager: str, what: str) -> None:
+    staff = await TableStaffDirectory(staffed.app[STORE]).list_members()
+    await TableStaffDirectory(staffed.app[STORE]).replace_all(
+        [replace(m, name=manager) if m.aad_object_id == GARETH["aadObjectId"] else m for m in staff])
+    await say_hi(staffed, connector, CARYS, GARETH, SIAN)
+
+    receipt = await send_report(staffed, connector, what=what, locale="cy-GB" if "Ceri keeps" not in what else "en-GB")
+
+    assert connector.cards(GARETH_CHAT)[1:] == [], "the report reached the line manager it names"
+    assert shows(connector.cards(SIAN_CHAT), what)
+    assert "Mrs Siân Roberts" in json.dumps(receipt, ensure_ascii=False)
 
 
 @pytest.mark.parametrize("field", ["since", "where", "who", "evidence"])
