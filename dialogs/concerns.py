@@ -405,7 +405,8 @@ class ConcernFlow:
                     submitted_at=now, chain=routing.chain, route=routing.why, kind=kind,
                     about=texts["about"] if about or texts["about"] in {a.value for a in About} else "",
                     about_name=about.name if about else "", involves_manager=subject.involves_manager,
-                    involved_manager=routing.manager if subject.involves_manager else None, form=token))
+                    involved_manager=routing.manager if subject.involves_manager else None, form=token,
+                    school=member.school if (member := member_for(staff, turn.actor)) else ""))
                 if report is None:
                     maybe = {"name": routing.holder.name, "minutes": self._check_minutes}
                     try:
@@ -621,7 +622,13 @@ class ConcernFlow:
         subject = Subject(typed=report.typed, about=about, involves_manager=report.involves_manager, kind=report.kind,
                           staff=members)
         member = member_for(members, report.reporter)
-        return Today(self._federation, members, subject, member.school if member else "")
+        # Her school when she sent it: once she has left the list, its head's post is still the report's (a report kept
+        # from before that was known: the school whose head is highest in its chain, past a line manager who heads the
+        # other).
+        school = report.school or (member.school if member else "") or next(
+            (s.school_id for c in reversed(report.chain) for s in self._federation.schools
+             if c.aad_object_id == s.headteacher.aad_object_id), "")
+        return Today(self._federation, members, subject, school)
 
     def _show(self, turn: Turn, report: ConcernReport, *, notice: str = "", closing: bool = False,
               error: str = "") -> Reply:

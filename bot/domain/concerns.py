@@ -499,6 +499,9 @@ class ConcernReport:
     notes: tuple[Note, ...] = ()
     form: str = ""  # the form's own token: a second press of the same Send is the same report
     pace: Pace = Pace.STANDARD
+    # The reporter's school when she sent it (its id): its head's post is the report's, even once she has left the list.
+    # "" for a report written before it was kept.
+    school: str = ""
     # The action whose messages were not yet known to be queued when it was saved (written with it): the reminder task
     # queues them (their ids are fixed, so never twice) and clears it.
     owed: str = ""

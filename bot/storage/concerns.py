@@ -21,6 +21,8 @@ bot/storage/outbox.py). Except the messages that replace the report's cards post
 the places of those cards (`slot|<reference>|...`): they are kept, listed in a row of the report's partition with
 RowKey `cards` (recipient, card key and message id of each; `DeletedAt`), until `forget_replaced_cards` removes them.
 
+`School` is the id of the reporter's school when she sent the report (whose head's post it is, once she has left the
+staff list); rows written before it existed have none, and go by the staff list, then by the head in their chain.
 `InvolvedManager` (JSON, like a person of `Chain`) is who the reporter's line manager was when she sent a report
 that involves him; rows written before it existed have none, read as "not known".
 Records written before the chain of holders existed (`AssignedId`, `EscalationId`, `EscalationNote`) are read
@@ -126,6 +128,7 @@ def _to_entity(report: ConcernReport) -> dict[str, Any]:
         "AcknowledgedAt": report.acknowledged_at, "RemindedAt": report.reminded_at,
         "EscalatedAt": report.escalated_at, "ClosedAt": report.closed_at, "ReopenedAt": report.reopened_at,
         "Notes": _notes_json(report.notes), "FormToken": report.form, "Owed": report.owed, "Pace": report.pace.value,
+        "School": report.school,
     }
 
 
@@ -182,7 +185,7 @@ def _from_entity(entity: dict[str, Any]) -> ConcernReport:
         reopened_at=entity_time(entity, "ReopenedAt"), notes=_notes(entity), form=entity_text(entity, "FormToken"),
         owed=entity_text(entity, "Owed"), etag=entity_etag(entity),
         # A report written before urgent ones were chased sooner keeps the standard pace its receipt gave.
-        pace=Pace(entity_text(entity, "Pace") or Pace.STANDARD.value))
+        pace=Pace(entity_text(entity, "Pace") or Pace.STANDARD.value), school=entity_text(entity, "School"))
 
 
 def _audit(reference: str, action: str, actor: str, at: datetime) -> dict[str, Any]:

@@ -14,13 +14,18 @@ from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient
+from azure.data.tables import UpdateMode
 from azure.data.tables.aio import TableClient
 
 from app import STORE, create_app
-from bot.domain.people import Person
+from bot.domain.federation import Federation, parse_federation
+from bot.domain.people import Lang, Person
 from bot.settings import Settings
+from bot.storage.concerns import TableConcernReports
 from bot.storage.directory import TableStaffDirectory
 from bot.storage.outbox import TableOutbox
+from bot.storage.tables import TableStore
+from dialogs.base import Scope, Turn
 from tests.support.activities import CARYS, GARETH, OWAIN, SIAN, TENANT, message
 from tests.support.cards import actions, verb_data
 from tests.support.concerns import (
@@ -30,6 +35,7 @@ from tests.support.concerns import (
     GARETH_CHAT,
     NAMING_THE_LINE_MANAGER,
     NIGHT,
+    REPO,
     SIAN_CHAT,
     click,
     concern_flow,
@@ -478,3 +484,46 @@ async def test_a_form_posted_before_this_change_still_files_a_report(staffed: Te
     assert "has been sent" in json.dumps(receipt)
     assert all(value in card for key, value in old_fields.items() if key not in ("ref", "meeting", "urgent"))
     assert re.search(r"urgent", card, re.IGNORECASE) and "meeting" in card
+
+
+# The other school of the federation: a report stays with that school's head, whoever has left.
+
+_SETTINGS = json.loads((REPO / "config" / "federation.local.json").read_text(encoding="utf-8"))
+RHYS_ID = "a1000000-0000-4000-8000-000000000007"
+
+
+def _two_heads() -> Federation:
+    """The fictional federation with a head of its own for the primary school, Mr Rhys Owen."""
+    high, primary = _SETTINGS["schools"]
+    rhys = {"aad_object_id": RHYS_ID, "name": "Mr Rhys Owen", "email": "rhys.owen@llanidloes.example.cymru"}
+    return parse_federation({**_SETTINGS, "schools": [high, {**primary, "headteacher": rhys}]})
+
+
+@pytest.mark.parametrize(("lang", "old_row"),  # old_row: written before its school was kept
+                         [(Lang.EN, False), (Lang.CY, False), (Lang.EN, True)])
+async def test_a_primary_report_stays_with_the_primary_head_after_the_reporter_leaves(
+        store: TableStore, azurite: str, table_prefix: str, lang: Lang, old_row: bool) -> None:
+    await import_staff(store)
+    federation, owain = _two_heads(), Person(TENANT, OWAIN["aadObjectId"], OWAIN["name"])
+    sent = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    await concern_flow(store, sent, federation=federation).submit(Turn(
+        actor=owain, lang=lang, scope=Scope.PERSONAL, verb="concern.submit", is_invoke=True,
+        data={"what": "Negeseuon cas" if lang is Lang.CY else "Unkind messages", "involves_manager": "true"}))
+    [report] = await TableConcernReports(store).list_all()
+    assert [c.aad_object_id for c in report.chain] == [RHYS_ID, CHAIR_ID]  # Ffion, his line manager, is left out
+    if old_row:
+        async with TableClient.from_connection_string(azurite, table_prefix + "reports") as table:
+            row = await table.get_entity(report.reference, "report")
+            await table.update_entity({"PartitionKey": row["PartitionKey"], "RowKey": "report", "School": ""},
+                                      mode=UpdateMode.MERGE)
+    # Owain leaves the school; the report is being dealt with by the primary's head.
+    staff = await TableStaffDirectory(store).list_members()
+    await TableStaffDirectory(store).replace_all([m for m in staff if m.aad_object_id != owain.aad_object_id])
+
+    await concern_flow(store, CALENDAR.add_working_days(sent, 1), federation=federation).check_reports()
+
+    [after] = await TableConcernReports(store).list_all()
+    sian = Person(TENANT, SIAN["aadObjectId"], SIAN["name"])
+    assert after.holder.aad_object_id == RHYS_ID, "the report went to the head of the other school"
+    assert not any(m.message_id.startswith(report.reference)
+                   for m in await TableOutbox(store).list_for_recipient(sian))
