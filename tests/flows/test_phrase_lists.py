@@ -280,3 +280,51 @@ async def test_every_way_of_asking_for_a_section_in_the_list_opens_the_section_i
 def test_a_welsh_platform_name_after_a_mutating_word_is_chosen_on_the_form(typed: str, platform: str) -> None:
     """"Fy mlog" and "ei thrydar" opened the form with no platform chosen: the lists knew the soft mutations only."""
     assert guess_request(typed).get("platform") == platform
+
+
+@pytest.mark.parametrize(("typed", "key"), [
+    ("Dwi'm yn deall", "home.not_answered"),  # the everyday short form, as "dwi'm yn dallt" was listed
+    ("Sai'n deall", "home.not_answered"),  # "sa i'n" typed as one word
+    ("Beth mae hynny'n ei olygu?", "home.not_answered"),  # "golygu" is what a text means
+    ("Be dach chi'n feddwl?", "home.not_answered"),  # "what do you mean?"
+    ("Dwi wedi drysu", "home.not_answered"),  # "I'm confused"
+    ("Nid dyna ro'n i'n ofyn", "home.not_answered"),  # "ro'n i", as common as "o'n i"
+    ("Beth ddylwn i ofyn?", "help.title"),  # "what should I ask?"
+    ("Pa fath o gwestiynau alla i ofyn?", "help.title"),
+    ("Pa gwestiynau alla i ofyn?", "help.title"),  # "eu" before the verb is often left out
+    ("Ble alla i ddarllen y polisi?", "ask.sections_title"),  # "where can I read the policy?"
+    ("Dwi isio darllen y polisi i gyd", "ask.sections_title"),  # "I want to read the whole policy"
+    ("Y polisi llawn", "ask.sections_title"),  # "the full policy"
+])
+async def test_welsh_as_staff_type_it_gets_the_card_its_english_twin_gets(
+        answering_bot: BotInMemory, strings: Catalogue, typed: str, key: str) -> None:
+    """Everyday Welsh forms of phrases whose English the lists held ("I don't understand", "what should I ask", "where
+    can I read the policy") were read as questions about the policy; they get the same card, in Welsh."""
+    reply = await answering_bot.says(CARYS, typed, lang=Lang.EN)
+
+    assert strings.text(key, Lang.CY) in text_of(reply.card)
+    assert answering_bot.store.questions == {}
+
+
+@pytest.mark.parametrize("typed", [
+    "Dangos i mi'r adran am ddefnydd personol",  # "i mi" and "yr" run together, as typed
+    "Dangoswch yr adran ddefnydd personol",
+    "Yr adran ynglŷn â defnydd personol",  # "ynglŷn â", the usual written "about"
+    "Gaf i weld yr adran am ddefnydd personol?",
+])
+async def test_a_section_asked_for_in_everyday_welsh_opens_in_welsh(answering_bot: BotInMemory, strings: Catalogue,
+                                                                    typed: str) -> None:
+    reply = await answering_bot.says(CARYS, typed, lang=Lang.EN)
+
+    assert strings.text("ask.section_title", Lang.CY, section="Defnydd personol o rwydweithio cymdeithasol") in \
+        text_of(reply.card)
+    assert answering_bot.store.questions == {}
+
+
+@pytest.mark.parametrize(("typed", "platform"), [
+    ("Dw i angen caniatâd i rannu ei drydariad", "x"),  # soft: trydariad → drydariad
+    ("Dw i angen caniatâd i ddechrau blogiau dosbarth", "blog"),  # the Welsh plural
+    ("Dw i angen caniatâd ar gyfer fy mlogiau", "blog"),  # nasal of the plural
+])
+def test_a_welsh_platform_form_people_type_is_chosen_on_the_form(typed: str, platform: str) -> None:
+    assert guess_request(typed).get("platform") == platform
