@@ -824,7 +824,8 @@ _LLUNIAU = "Ga i bostio lluniau o ddisgyblion ar fy Instagram fy hun?"
     ("Sorry to bother you, ", _PHOTOS), ("Just wondering, ", _FRIEND_A_PARENT), ("Hiya, quick one - ", _PHOTOS),
     ("Sorry if this is a silly question, but ", _FRIEND_A_PARENT), ("Cwestiwn sydyn: ", _FFRINDIO_RHIANT),
     ("Sori i boeni, ", _LLUNIAU), ("Jest yn meddwl, ", _FFRINDIO_RHIANT), ("Cwestiwn gwirion efallai, ", _LLUNIAU),
-    ("Haia, cwestiwn sydyn – ", _LLUNIAU)])
+    ("Haia, cwestiwn sydyn – ", _LLUNIAU), ("Ro'n i'n meddwl tybed, ", _FFRINDIO_RHIANT),
+    ("Jyst yn gwirio: ", _LLUNIAU), ("Sori i'ch poeni, ", _FFRINDIO_RHIANT)])
 async def test_filler_before_a_question_gets_the_answer_the_question_gets_alone(
         answering_bot: BotInMemory, opened: str, asked: str) -> None:
     """ "Quick one", "sorry to bother you", "cwestiwn sydyn", "sori i boeni" before a question were read as words of
