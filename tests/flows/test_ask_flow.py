@@ -431,6 +431,8 @@ async def test_the_help_card_tells_line_managers_heads_and_the_chair_how_to_see_
                   if strings.text("help.holders", lang).split("**")[0] in block.get("text", "")]
         [command] = re.findall(r"\*\*([^*]+)\*\*", line)
         assert {Lang.EN: "Line managers", Lang.CY: "Rheolwyr llinell"}[lang] in line
+        # Which reports, in the glossary's words: the help card is everyone's, and "adroddiad" alone is any report.
+        assert {Lang.EN: "concern reports", Lang.CY: "adroddiadau am bryderon"}[lang] in line
 
         reply = await answering_bot.says(person, command, lang=lang)
 
