@@ -64,8 +64,7 @@ def heading(text: str) -> Element:
 def sub_heading(value: str, *, color: str = "Default") -> Element:
     """A few bold words naming the part of a long card under them: a heading a screen reader's list of headings finds,
     the size of the text round it (a heading's own style would be larger)."""
-    block: Element = {"type": "TextBlock", "text": value, "weight": "Bolder", "size": "Default", "wrap": True,
-                      "style": "heading"}
+    block = {**heading(value), "size": "Default"}
     if color != "Default":
         block["color"] = color
     return block
