@@ -13,7 +13,6 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol
 
-from bot.domain import lists
 from bot.domain.errors import NotAllowed
 from bot.domain.federation import Federation
 from bot.domain.ids import readable_id, readable_id_from
@@ -132,12 +131,6 @@ def listing_order(request: PermissionRequest) -> tuple[datetime, str]:
     """Where a request stands on every list: by when it was sent, then (two sent in one instant) by id, so each read of
     a list gives one order and Show more can go on after a request."""
     return request.submitted_at, request.request_id
-
-
-def place_after(requests: Sequence[PermissionRequest], last: PermissionRequest, *, newest_first: bool) -> int:
-    """Where a list of `requests` (in `listing_order`, or newest first) goes on after `last`: the place of the first
-    request that comes after it, whether `last` is still on the list or has left it (len(requests) when none does)."""
-    return lists.place_after(requests, last, standing=listing_order, newest_first=newest_first)
 
 
 class DatesEnded(ValueError):

@@ -11,6 +11,7 @@ import pytest
 from bot.domain.errors import NotAllowed
 from bot.domain.federation import Federation, load_federation
 from bot.domain.ids import new_form_token
+from bot.domain.lists import place_after
 from bot.domain.people import Person, StaffContact
 from bot.domain.permission_requests import (
     AlreadySettled,
@@ -25,7 +26,6 @@ from bot.domain.permission_requests import (
     may_see_register,
     new_request_id,
     note_problem,
-    place_after,
     read_form,
     withdraw,
 )
@@ -306,6 +306,7 @@ def test_a_list_goes_on_after_the_last_one_shown_whether_or_not_it_is_still_on_i
 
     assert [r.request_id for r in listed] == (["P-DDDDDD", "P-BBBBBB", "P-AAAAAA"] if newest_first
                                               else ["P-AAAAAA", "P-CCCCCC", "P-DDDDDD"])
-    assert place_after(listed, listed[0], newest_first=newest_first) == 1
-    assert place_after(listed, gone, newest_first=newest_first) == 1  # where it stood
-    assert place_after(listed, listed[-1], newest_first=newest_first) == len(listed)  # nothing after it
+    assert place_after(listed, listed[0], standing=listing_order, newest_first=newest_first) == 1
+    assert place_after(listed, gone, standing=listing_order, newest_first=newest_first) == 1  # where it stood
+    assert place_after(listed, listed[-1], standing=listing_order,
+                       newest_first=newest_first) == len(listed)  # nothing after it
