@@ -65,7 +65,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
              "2022-fortysixth.en", "2022-fortysixth.cy",
              "2022-fortyseventh.en", "2022-fortyseventh.cy",
              "2022-fortyeighth.en", "2022-fortyeighth.cy",
-             "2022-fortyninth.en", "2022-fortyninth.cy"),
+             "2022-fortyninth.en", "2022-fortyninth.cy",
+             "2022-fiftieth.en", "2022-fiftieth.cy"),
     "revised-a": ("revised-a.en", "revised-a.cy", "revised-a-held.en", "revised-a-held.cy"),
     "revised-b": ("revised-b.en", "revised-b.cy", "revised-b-held.en", "revised-b-held.cy"),
     "other-school": ("other-school.en", "other-school.cy", "other-school-held.en", "other-school-held.cy"),
@@ -159,6 +160,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
     "other-school-43": ("other-school-43-fortyeighth.en", "other-school-43-fortyeighth.cy"),
     "revised-aw": ("revised-aw-fortyninth.en", "revised-aw-fortyninth.cy"),
     "other-school-44": ("other-school-44-fortyninth.en", "other-school-44-fortyninth.cy"),
+    "revised-ax": ("revised-ax-fiftieth.en", "revised-ax-fiftieth.cy"),
+    "other-school-45": ("other-school-45-fiftieth.en", "other-school-45-fiftieth.cy"),
 }
 # The 2022 sets whose misses taught the steering data: only the no-steering figure is fair for them.
 TAUGHT_STEERING = frozenset({"2022-rounds"})
