@@ -147,11 +147,13 @@ def add_months(start: datetime, months: int) -> datetime:
 _TITLES = frozenset({"mr", "mrs", "miss", "ms", "mx", "dr", "prof", "sir", "dame", "rev", "revd", "fr", "doctor",
                      "professor", "bnr", "bns", "bnsn", "bonwr", "boneddiges", "meistr", "meistres", "athro",
                      "yr", "y", "parch", "parchedig", "syr"})
-# Short words that are also everyday English or Welsh words: a name part this short is matched only with the
-# rest of the name.
-_COMMON = frozenset({"a", "i", "o", "y", "yr", "ac", "ai", "an", "at", "di", "do", "da", "ei", "ef", "fy", "go", "he",
-                     "hi", "in", "is", "it", "me", "mi", "my", "na", "no", "of", "oh", "on", "or", "so", "to", "up",
-                     "us", "we", "ym", "yn"})
+# Short words that are also everyday English or Welsh words, and the particles of a name ("ap", "de"): a name part
+# like these is matched only with the rest of the name.
+_COMMON = frozenset({"a", "i", "o", "y", "yr", "ab", "ac", "ag", "ai", "am", "an", "ap", "ar", "as", "at", "be", "by",
+                     "de", "di", "do", "da", "du", "dy", "ei", "ef", "eu", "fe", "fy", "go", "ha", "he", "hi", "ie",
+                     "if", "in", "is", "it", "la", "le", "ma", "me", "mi", "my", "na", "ni", "no", "of", "oh", "ok",
+                     "on", "or", "os", "ow", "pa", "pe", "pm", "re", "so", "st", "sy", "ti", "to", "ty", "un", "up",
+                     "us", "we", "wi", "wy", "ym", "yn", "yw"})
 # Welsh initial mutations, so "i Gareth" written "i Areth" or "gyda Siân" still matches.
 _MUTATIONS = (("ll", ("l",)), ("rh", ("r",)), ("c", ("g", "ngh", "ch")), ("p", ("b", "mh", "ph")),
               ("t", ("d", "nh", "th")), ("g", ("", "ng")), ("b", ("f", "m")), ("d", ("dd", "n")), ("m", ("f",)))
@@ -161,6 +163,11 @@ _MUTATIONS = (("ll", ("l",)), ("rh", ("r",)), ("c", ("g", "ngh", "ch")), ("p", (
 # matched in a mutated form only after one, where the form cannot be an everyday word ("fair", "wen", "dom").
 _MUTATE_NEXT = frozenset({"gan", "i", "o", "am", "at", "ar", "dan", "tan", "heb", "drwy", "trwy", "wrth", "hyd", "dros",
                           "tros", "dy", "ei", "neu", "a", "gyda", "tua", "na", "fy", "yn"})
+
+
+def _telling(part: str) -> bool:
+    """A name part that names someone on its own: two letters or more ("Jo", "Al"), and not an everyday word."""
+    return len(part) > 1 and part not in _COMMON
 
 
 def _words(text: str) -> list[str]:
@@ -201,7 +208,7 @@ def mentions(text: str, contact: StaffContact) -> bool:
     words = _words(text)
     if re.search(" ".join(map(_letters, parts)), " ".join(words)):
         return True
-    return any(len(p) > 2 and p not in _COMMON and _names_part(p, words) for p in parts)
+    return any(_telling(p) and _names_part(p, words) for p in parts)
 
 
 def _stored_words(name: str) -> list[str]:
@@ -298,7 +305,7 @@ def may_be(picked: StaffContact, contact: StaffContact, staff: Sequence[StaffMem
     if rows:
         return any(m.email in picked.addresses for m in rows) or _name(picked.name) == _name(contact.name)
     weak = _first_name_only(picked, contact)
-    parts = [p for p in _name(picked.name)[1 if weak else 0:] if len(p) > 2 and p not in _COMMON]
+    parts = [p for p in _name(picked.name)[1 if weak else 0:] if _telling(p)]
     if set(parts) & set(_name(contact.name)):
         return True
     if any(p in fold(address.split("@")[0]) for p in parts for address in contact.addresses):

@@ -34,8 +34,17 @@ def has_visible_text(value: str) -> bool:
 
 
 def fold(text: str) -> str:
-    """Lower case without accents, for matching what people typed ("Caniatâd" and "caniatad" match)."""
-    return without_accents(text.casefold())
+    """Lower case without accents or invisible characters, for matching what people typed ("Caniatâd" and "caniatad"
+    match, and so do "Gareth" and a "Gar\u200beth" that shows as it)."""
+    return without_accents(visible(text).casefold())
+
+
+def visible(text: str) -> str:
+    """The text without the characters a card never shows (controls but tab and line break, format characters,
+    private use, the tag block); a line or paragraph separator becomes a line break."""
+    # Printable text (no character of the categories dropped or turned into line breaks, none of the tag block; also
+    # no tab, line break or space but U+0020) is kept as it is, without a loop over its characters.
+    return text if text.isprintable() else "".join(_clean_char(ch) for ch in text)
 
 
 def without_accents(text: str) -> str:
@@ -50,12 +59,7 @@ def clean_user_text(value: str, *, limit: int, one_line: bool = False) -> str:
     Markdown stays as typed: cards make it inert by showing the result only in a `TextRun` (or an input's
     value, a choice's title, a button's data), which render no markdown, links or mentions.
     """
-    unified = value.replace("\r\n", "\n").replace("\r", "\n")
-    # Printable text (no character of the categories dropped or turned into line breaks, none of the tag block;
-    # also no tab, line break or space but U+0020) is kept as it is: a card's every field, every time, without a
-    # loop over its characters.
-    kept = unified if unified.isprintable() else "".join(_clean_char(ch) for ch in unified)
-    cleaned = kept.strip()
+    cleaned = visible(value.replace("\r\n", "\n").replace("\r", "\n")).strip()
     if one_line:
         cleaned = " ".join(cleaned.split())
     return cleaned if len(cleaned) <= limit else cleaned[: limit - 1].rstrip() + "…"

@@ -104,6 +104,9 @@ async def test_free_text_naming_the_line_manager_goes_to_the_head_not_to_him(
     ("Mair Rees", "Mae'r sylwadau cas ar fy lluniau i gyd gan Fair"),
     ("Tom Bevan", "Rwy wedi cael llond bol ar y negeseuon â Thom yn y grŵp"),
     ("Ceri Lloyd", "Ceri keeps sending me nasty messages at night"),
+    # A first name of two letters is a name, not too short to count: before, "Jo" and "Al" were never checked.
+    ("Jo Evans", "Jo keeps sending me nasty messages at night"),
+    ("Al Rees", "Mae Al yn anfon negeseuon cas ataf bob nos"),
 ])
 async def test_a_short_name_mutated_in_welsh_still_keeps_the_report_from_him(
         staffed: TestClient, connector: Connector, manager: str, what: str) -> None:
@@ -117,6 +120,21 @@ async def test_a_short_name_mutated_in_welsh_still_keeps_the_report_from_him(
     assert connector.cards(GARETH_CHAT)[1:] == [], "the report reached the line manager it names"
     assert shows(connector.cards(SIAN_CHAT), what)
     assert "Mrs Siân Roberts" in json.dumps(receipt, ensure_ascii=False)
+
+
+# A name with an invisible character inside (a zero-width space or soft hyphen pasted from a web page or a document,
+# or typed on purpose) is the name the holder's card shows: before, it was not found, and the report reached him.
+@pytest.mark.parametrize("what", ["Gar\u200beth keeps sending me nasty messages at night",
+                                  "Mr Hugh\u00ades keeps sending me nasty messages at night",
+                                  "Mae Gare\u2060th yn anfon negeseuon cas ataf bob nos"])
+async def test_a_name_with_an_invisible_character_inside_still_keeps_the_report_from_him(
+        staffed: TestClient, connector: Connector, what: str) -> None:
+    await say_hi(staffed, connector, CARYS, GARETH, SIAN)
+
+    await send_report(staffed, connector, what=what, who="")
+
+    assert connector.cards(GARETH_CHAT)[1:] == [], "the report reached the line manager it names"
+    assert len(connector.cards(SIAN_CHAT)) == 2
 
 
 @pytest.mark.parametrize("field", ["since", "where", "who", "evidence"])
