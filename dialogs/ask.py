@@ -77,6 +77,7 @@ _SECTION_ASKING = tuple(
 _OPENERS = (frozenset(read_phrases("greetings.txt")) | frozenset(read_phrases("thanks.txt"))
             | frozenset(read_phrases("question-openers.txt")))
 _OPENER_MOST_WORDS = max(len(opener.split()) for opener in _OPENERS)
+_OPENERS_IN_WELSH = listed_in_welsh("greetings.txt", "thanks.txt", "question-openers.txt")
 ABOUT_WORDS = frozenset(read_phrases("policy-about.txt"))
 REVIEW_WORDS = frozenset(read_phrases("policy-review.txt"))
 _IN_WELSH = listed_in_welsh("policy-sections.txt", "policy-about.txt", "policy-review.txt")
@@ -228,6 +229,10 @@ class AskFlow:
             return in_the_listed_language(command, listed_in_welsh=True) if listed in _IN_WELSH else command
         if (named := self._section_named(said)) is not None:
             return named
+        if said and (openers := _openers(turn.text)) and openers[0] and not openers[1]:
+            # Only filler ("quick one", "Hiya, sori i boeni"): the question is still to come, in the next message.
+            return in_the_listed_language(self.go_ahead, listed_in_welsh=any(o in _OPENERS_IN_WELSH
+                                                                             for o in openers[0]))
         return self.ask if said else None
 
     def _section_named(self, said: str) -> Handler | None:
@@ -323,6 +328,10 @@ class AskFlow:
         if not record.answered or section is None:
             return "", False
         return section.heading(lang.value), lang is Lang.CY and not section.heading_cy
+
+    async def go_ahead(self, turn: Turn) -> Reply:
+        """A message of filler alone ("quick one", "sori i boeni"): a word to type the question; nothing is kept."""
+        return Reply(card=notice_card(self._strings.text("ask.go_ahead", turn.lang)))
 
     async def ask(self, turn: Turn) -> Reply:
         """Answer a typed question from the policy, or say honestly that it does not cover it; a message of two or three
@@ -993,18 +1002,27 @@ def sections_named(policy: Policy, name: str) -> list[PolicySection]:
     return as_written if len(found) > 1 and len(as_written) == 1 else found
 
 
-def asked_after_greeting(question: str) -> str:
-    """The question without the greetings, thanks and filler it opens with ("Diolch! Bore da, ga i …?" and "Hiya, quick
-    one - can I …?" ask "ga i …?" and "can I …?"); as it came when there is nothing else."""
+def _openers(question: str) -> tuple[list[str], str]:
+    """The greetings, thanks and filler a message opens with, as listed, and the rest of it as typed ("" when there is
+    none)."""
     words = list(re.finditer(r"\S+", question))
-    start = 0
+    start, found = 0, []
     while start < len(words):
         size = next((size for size in range(min(_OPENER_MOST_WORDS, len(words) - start), 0, -1)
                      if " ".join(normalise(" ".join(w.group() for w in words[start:start + size])).split())
                      in _OPENERS), 0)
-        if not size and start and not normalise(words[start].group()).strip():
-            size = 1  # a dash or colon standing alone after an opener ("quick one - can I …?")
-        if not size:
+        if size:
+            found.append(" ".join(normalise(" ".join(w.group() for w in words[start:start + size])).split()))
+        elif start and not normalise(words[start].group()).strip():
+            size = 1  # a dash, colon or emoji standing alone after an opener ("quick one - can I …?")
+        else:
             break
         start += size
-    return question[words[start].start():] if 0 < start < len(words) else question
+    return found, question[words[start].start():] if start < len(words) else ""
+
+
+def asked_after_greeting(question: str) -> str:
+    """The question without the greetings, thanks and filler it opens with ("Diolch! Bore da, ga i …?" and "Hiya, quick
+    one - can I …?" ask "ga i …?" and "can I …?"); as it came when there is nothing else."""
+    found, rest = _openers(question)
+    return rest if found and rest else question

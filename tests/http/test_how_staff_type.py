@@ -329,3 +329,20 @@ async def test_a_screenshot_sent_with_a_question_is_answered_with_a_line_saying_
     assert "can't see pictures" not in words_only
     kept = json.dumps(await _questions_kept(azurite, table_prefix), default=str)
     assert "smba.trafficmanager" not in kept and "picture" not in kept.lower()
+
+
+# A message that is only the filler a question opens with ("quick one", then the question in the next message, as
+# staff type in Teams) asks nothing: before, it was searched as a question and got a passage of the policy ("I have a
+# question" quoted "be prepared for a two-way conversation") or "not covered", and was kept for the head's review.
+@pytest.mark.parametrize(("typed", "lang"), [
+    ("quick one", "en"), ("Hiya, quick one 👍", "en"), ("I have a question", "en"), ("sorry to bother you 🙏", "en"),
+    ("Sori i boeni", "cy"), ("Helo! Cwestiwn sydyn...", "cy")])
+async def test_filler_alone_is_asked_for_the_question_and_nothing_is_kept(
+        client: TestClient, connector: Connector, azurite: str, table_prefix: str, typed: str, lang: str) -> None:
+    await client.post("/api/messages", json=message(CARYS, typed, connector.url))
+
+    [card] = connector.cards(CARYS_CHAT)
+    shown = json.dumps(card, ensure_ascii=False)
+    assert ("Go ahead: type your question" if lang == "en" else "Ewch ymlaen: teipiwch eich cwestiwn") in shown
+    assert "From the policy" not in shown and "doesn't cover" not in shown
+    assert await _questions_kept(azurite, table_prefix) == []
