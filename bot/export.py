@@ -28,10 +28,12 @@ OUT_HELP = ("file to write, UTF-8 with a byte-order mark so that Excel shows Wel
 CELL_LIMIT = 5000  # longer than any field a form accepts
 # Times as the cards showed them (GMT in winter, BST in summer), and the --from/--to days as UK calendars have them.
 # Columns are only ever added at the end, so a spreadsheet the governors built on an earlier export still lines up.
-# The dates approved (from the day a late approval was given: permission is never backdated) and the dates asked for.
+# The dates approved (from the day a late approval was given: permission is never backdated) and the dates asked for;
+# then, for an approval ended early, who ended it, when and why (blank otherwise).
 COLUMNS = ["request id", "school", "requester", "platform", "account", "purpose", "submitted at (UK time)", "decision",
            "decided by", "decided at (UK time)", "reason or comment", "approved from (UK date)",
-           "approved to (UK date)", "start asked for", "end asked for"]
+           "approved to (UK date)", "start asked for", "end asked for", "ended by", "ended at (UK time)",
+           "reason for ending"]
 ONGOING = "ongoing"
 
 
@@ -61,21 +63,29 @@ def _until(day: date | None) -> str:
 
 def decisions_csv(requests: Sequence[PermissionRequest], *, start: date, end: date,
                   school_names: dict[str, str]) -> str:
-    """The decided requests whose decision falls in [start, end] (UK days), oldest first, as CSV text."""
+    """The decided requests whose decision, or the early end of whose approval, falls in [start, end] (UK days), oldest
+    decision first, as CSV text. An approval ended early stays "approved" in its decision column (what was decided),
+    with its ending in the last columns."""
     out = io.StringIO()
     writer = csv.writer(out, quoting=csv.QUOTE_ALL)
     writer.writerow(COLUMNS)
-    decided = [r for r in requests if r.state in (RequestState.APPROVED, RequestState.DECLINED)
-               and r.decided_at is not None and start <= uk_today(r.decided_at) <= end]
+
+    def in_range(moment: datetime | None) -> bool:
+        return moment is not None and start <= uk_today(moment) <= end
+
+    decided = [r for r in requests if r.state in (RequestState.APPROVED, RequestState.DECLINED, RequestState.ENDED)
+               and (in_range(r.decided_at) or in_range(r.ended_at))]
     for request in sorted(decided, key=lambda r: r.decided_at or r.submitted_at):
         account = request.existing_account if request.account_kind == "existing" else "new account"
         approved_from = request.permitted_from
         writer.writerow([export_cell(v) for v in (
             request.request_id, school_names.get(request.school_id, request.school_id), request.requester.name,
-            request.platform_name, account, request.purpose, uk_time(request.submitted_at), request.state.value,
+            request.platform_name, account, request.purpose, uk_time(request.submitted_at),
+            RequestState.APPROVED.value if request.state is RequestState.ENDED else request.state.value,
             request.decided_by, uk_time(request.decided_at) if request.decided_at else "",
             request.reason or request.comment, approved_from.isoformat() if approved_from else "",
-            _until(request.end) if approved_from else "", request.start.isoformat(), _until(request.end))])
+            _until(request.end) if approved_from else "", request.start.isoformat(), _until(request.end),
+            request.ended_by, uk_time(request.ended_at) if request.ended_at else "", request.end_reason)])
     return out.getvalue()
 
 

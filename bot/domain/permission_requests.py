@@ -13,10 +13,12 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol
 
+from bot.domain.concerns import Role, Subject, Today
+from bot.domain.directory import StaffMember
 from bot.domain.errors import NotAllowed
 from bot.domain.federation import Federation
 from bot.domain.ids import readable_id, readable_id_from
-from bot.domain.people import Person
+from bot.domain.people import Person, StaffContact
 from bot.domain.text import fold
 from bot.domain.uk_time import uk_today
 
@@ -36,15 +38,18 @@ SENT_TO_APPROVER = "sent to approver"
 APPROVED = "approved"
 DECLINED = "declined"
 WITHDRAWN = "withdrawn"
+ENDED = "ended"
 
 
 class RequestState(StrEnum):
-    """Where a request is."""
+    """Where a request is. `ENDED`: approved, then ended early by whoever decides it or by the member of staff who
+    asked (the account closed, the project over): no longer in force."""
 
     PENDING = "pending"
     APPROVED = "approved"
     DECLINED = "declined"
     WITHDRAWN = "withdrawn"
+    ENDED = "ended"
 
 
 def new_request_id() -> str:
@@ -93,6 +98,11 @@ class PermissionRequest:
     # never backdated). `start` and `end` stay the dates asked for. None unless approved (and on records approved before
     # it was kept: see `permitted_from`).
     approved_from: date | None = None
+    # An approval ended early: who ended it, when and why; the approval's own `decided_*`, `comment` and dates stay.
+    ended_by: str = ""
+    ended_by_id: str = ""
+    ended_at: datetime | None = None
+    end_reason: str = ""
     etag: str = ""
 
     @property
@@ -104,9 +114,9 @@ class PermissionRequest:
 
     @property
     def permitted_from(self) -> date | None:
-        """The first day an approved permission runs (None unless approved): `approved_from`, or for a record approved
-        before that was kept, by the same rule from when it was decided."""
-        if self.state is not RequestState.APPROVED:
+        """The first day an approved permission runs (None unless approved, or approved and then ended):
+        `approved_from`, or for a record approved before that was kept, by the same rule from when it was decided."""
+        if self.state not in (RequestState.APPROVED, RequestState.ENDED):
             return None
         if self.approved_from is not None:
             return self.approved_from
@@ -122,7 +132,8 @@ class PermissionRequest:
         return self.end is not None and self.end < day
 
     def is_active_on(self, day: date) -> bool:
-        """True for an approved permission in force on that day (the register of official accounts)."""
+        """True for an approved permission in force on that day, or starting later (the register of official
+        accounts): approved, not ended early, and its last day not passed."""
         ended = self.end is not None and self.end < day
         return self.state is RequestState.APPROVED and not ended
 
@@ -138,6 +149,15 @@ class DatesEnded(ValueError):
 
     def __init__(self, request: PermissionRequest) -> None:
         super().__init__(f"the dates asked for ended on {request.end}")
+        self.request = request
+
+
+class NotInForce(Exception):
+    """No permission to end: the request waits, was declined, withdrawn or ended already, or its last day has passed;
+    carries the current record."""
+
+    def __init__(self, request: PermissionRequest) -> None:
+        super().__init__(request.state.value)
         self.request = request
 
 
@@ -228,6 +248,36 @@ def withdraw(request: PermissionRequest, person: Person, now: datetime) -> Permi
         raise AlreadySettled(request)
     return replace(request, state=RequestState.WITHDRAWN, decided_by=person.name,
                    decided_by_id=person.aad_object_id, decided_at=now)
+
+
+def end_permission(request: PermissionRequest, person: Person, federation: Federation, *, reason: str,
+                   now: datetime) -> PermissionRequest:
+    """The approval ended early by `person`: the member of staff who asked, or whoever may decide the request
+    (`Federation.deciders_for`, as for Approve / Decline); raises `NotAllowed` for anyone else, `NotInForce` when there
+    is no approval in force or still to start (UK day), and `ValueError` for a reason over the length limit."""
+    if person.tenant_id != request.requester.tenant_id:
+        raise NotAllowed("another tenant's request")
+    if person.aad_object_id != request.requester.aad_object_id:
+        try:
+            school = federation.school(request.school_id)
+        except KeyError:
+            raise NotAllowed("the request's school is not in the settings") from None
+        if not federation.may_decide(school, request.requester, person):
+            raise NotAllowed("only the requester, or the school's headteacher or delegate, ends a permission")
+    if not request.is_active_on(uk_today(now)):
+        raise NotInForce(request)
+    if len(reason.strip()) > LIMITS["reason"]:
+        raise ValueError("a reason has a length limit")
+    return replace(request, state=RequestState.ENDED, ended_by=person.name, ended_by_id=person.aad_object_id,
+                   ended_at=now, end_reason=reason.strip())
+
+
+def requester_has_left(request: PermissionRequest, staff: Sequence[StaffMember], federation: Federation) -> bool:
+    """Whether the member of staff who asked is no longer on the staff list, by the rule `import-staff` tells leavers
+    by (`Today.still_there`): an empty list says nobody has left, a row without an object id may be her by name, and
+    a headteacher (or the chair) the settings name is there whatever the list says."""
+    requester = StaffContact(request.requester.aad_object_id, request.requester.name)
+    return not Today(federation, tuple(staff), Subject()).still_there(requester, Role.LINE_MANAGER)
 
 
 def latest_start(today: date) -> date:

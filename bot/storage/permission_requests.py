@@ -1,6 +1,7 @@
 """Permission requests in the `permissions` and `permissionindex` tables.
 
-`permissions`: PartitionKey = request id; RowKey `request` for the record and `audit|<iso time>|<random>` for
+`permissions`: PartitionKey = request id; RowKey `request` for the record (an approval ended early adds `EndedBy`,
+`EndedById`, `EndedAt` and `EndReason` beside the approval's own columns) and `audit|<iso time>|<random>` for
 each audit entry. A decision updates the record (etag-conditional) and inserts its audit entry in one
 transaction, so there is never a decision without its entry, nor two decisions. The same transaction upserts
 `owed|<state>`: that state's notifications are owed until the flow has queued them and deletes the row (a new
@@ -73,7 +74,7 @@ def _index_rows(request: PermissionRequest) -> list[dict[str, Any]]:
 
 
 def _to_entity(request: PermissionRequest) -> dict[str, Any]:
-    return {
+    entity: dict[str, Any] = {
         "PartitionKey": safe_key(request.request_id), "RowKey": RECORD,
         "TenantId": request.requester.tenant_id, "ObjectId": request.requester.aad_object_id,
         "RequesterName": request.requester.name, "School": request.school_id, "Platform": request.platform,
@@ -88,6 +89,10 @@ def _to_entity(request: PermissionRequest) -> dict[str, Any]:
         # Added later: rows approved before it have none (`PermissionRequest.permitted_from` reads them).
         "ApprovedFrom": request.approved_from.isoformat() if request.approved_from else "",
     }
+    if request.state is RequestState.ENDED:  # only an ended approval has these columns (rows before them have none)
+        entity.update({"EndedBy": request.ended_by, "EndedById": request.ended_by_id, "EndedAt": request.ended_at,
+                       "EndReason": request.end_reason})
+    return entity
 
 
 def _from_entity(entity: dict[str, Any]) -> PermissionRequest:
@@ -110,7 +115,9 @@ def _from_entity(entity: dict[str, Any]) -> PermissionRequest:
         state=RequestState(entity_text(entity, "State")), decided_by=entity_text(entity, "DecidedBy"),
         decided_by_id=entity_text(entity, "DecidedById"), decided_at=entity_time(entity, "DecidedAt"),
         reason=entity_text(entity, "Reason"), comment=entity_text(entity, "Comment"),
-        approved_from=date.fromisoformat(approved_from) if approved_from else None, etag=entity_etag(entity))
+        approved_from=date.fromisoformat(approved_from) if approved_from else None,
+        ended_by=entity_text(entity, "EndedBy"), ended_by_id=entity_text(entity, "EndedById"),
+        ended_at=entity_time(entity, "EndedAt"), end_reason=entity_text(entity, "EndReason"), etag=entity_etag(entity))
 
 
 def _owed_entity(request: PermissionRequest) -> dict[str, Any]:

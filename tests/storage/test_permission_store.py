@@ -12,7 +12,7 @@ import subprocess
 import sys
 from collections.abc import AsyncIterator
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,10 @@ REPO = Path(__file__).resolve().parents[2]
 TENANT = "5c0f1e2a-7b3d-4e8f-9a1b-2c3d4e5f6a7b"
 CARYS = Person(TENANT, "a1000000-0000-4000-8000-000000000001", "Carys Jenkins")
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+COLUMNS_BEFORE_ENDINGS = [
+    "request id", "school", "requester", "platform", "account", "purpose", "submitted at (UK time)", "decision",
+    "decided by", "decided at (UK time)", "reason or comment", "approved from (UK date)", "approved to (UK date)",
+    "start asked for", "end asked for"]
 
 
 def _request(request_id: str = "P-ABCDEF", purpose: str = "Class news for parents") -> PermissionRequest:
@@ -264,10 +268,11 @@ async def test_export_command_writes_the_decisions_in_range_to_a_file(azurite: s
     assert header[:11] == ["request id", "school", "requester", "platform", "account", "purpose",
                            "submitted at (UK time)", "decision", "decided by", "decided at (UK time)",
                            "reason or comment"]
-    assert header[11:] == ["approved from (UK date)", "approved to (UK date)", "start asked for", "end asked for"]
+    assert header[11:] == ["approved from (UK date)", "approved to (UK date)", "start asked for", "end asked for",
+                           "ended by", "ended at (UK time)", "reason for ending"]
     assert (row[0], row[1], row[5], row[7], row[10]) == (
         "P-ABCDEF", "Llanidloes High School", "'@SUM(A1:A9)", "declined", "'-1 for privacy")
-    assert row[11:] == ["", "", "2026-12-01", "ongoing"]  # nothing was approved
+    assert row[11:] == ["", "", "2026-12-01", "ongoing", "", "", ""]  # nothing was approved, nor ended
 
 
 async def test_the_export_gives_the_dates_approved_and_the_day_a_late_approval_started(
@@ -287,11 +292,57 @@ async def test_the_export_gives_the_dates_approved_and_the_day_a_late_approval_s
     text = decisions_csv(await store.list_all(), start=date(2026, 11, 1), end=date(2026, 12, 31), school_names={})
 
     [header, *rows] = list(csv.reader(io.StringIO(text)))
-    dates = {row[0]: dict(zip(header[11:], row[11:], strict=True)) for row in rows}
+    dates = {row[0]: dict(zip(header[11:15], row[11:15], strict=True)) for row in rows}
     assert dates["P-ABCDEF"] == {"approved from (UK date)": "2026-12-03", "approved to (UK date)": "2027-03-31",
                                  "start asked for": "2026-12-01", "end asked for": "2027-03-31"}
     assert dates["P-ONGOIN"] == {"approved from (UK date)": "2026-12-01", "approved to (UK date)": "ongoing",
                                  "start asked for": "2026-12-01", "end asked for": "ongoing"}
+
+
+async def _ended(store: PermissionRequests, *, approved_at: datetime, ended_at: datetime) -> None:
+    """P-ABCDEF approved by Siân at `approved_at` and ended by Ffion at `ended_at`, because the account was closed."""
+    await store.create(_request(), _audit("submitted"))
+    read = await store.get("P-ABCDEF")
+    approved = await store.save(replace(read, state=RequestState.APPROVED, decided_by="Siân", decided_by_id="head",
+                                        decided_at=approved_at, comment="Go ahead.",
+                                        approved_from=date(2026, 12, 1)),
+                              AuditEntry("P-ABCDEF", "approved", "head", "Siân", approved_at))
+    await store.save(replace(approved, state=RequestState.ENDED, ended_by="Ffion", ended_by_id="delegate",
+                             ended_at=ended_at, end_reason="The account was closed."),
+                     AuditEntry("P-ABCDEF", "ended", "delegate", "Ffion", ended_at))
+
+
+async def test_an_ending_reads_back_with_who_when_and_why_beside_the_approval(store: PermissionRequests) -> None:
+    ended_at = datetime(2027, 2, 1, 16, 0, tzinfo=UTC)
+    await _ended(store, approved_at=NOW + timedelta(hours=1), ended_at=ended_at)
+
+    read = await store.get("P-ABCDEF")
+
+    assert (read.state, read.ended_by, read.ended_by_id, read.ended_at, read.end_reason) == (
+        RequestState.ENDED, "Ffion", "delegate", ended_at, "The account was closed.")
+    assert (read.decided_by, read.comment, read.permitted_from) == ("Siân", "Go ahead.", date(2026, 12, 1))
+    assert [a.action for a in await store.list_audit("P-ABCDEF")] == ["submitted", "approved", "ended"]
+    assert [r.request_id for r in await store.list_by_requester(CARYS)] == ["P-ABCDEF"]
+
+
+async def test_the_export_shows_an_approval_ended_early_in_the_range_of_its_approval_or_of_its_ending(
+        store: PermissionRequests) -> None:
+    """Approved in November, ended in February: the governors' export of either month has it, with the ending in the
+    columns added at the end (earlier columns as they were)."""
+    await _ended(store, approved_at=NOW + timedelta(hours=1), ended_at=datetime(2027, 2, 1, 16, 0, tzinfo=UTC))
+
+    requests = await store.list_all()
+    november, february, january = (
+        list(csv.reader(io.StringIO(decisions_csv(requests, start=first, end=last, school_names={}))))
+        for first, last in ((date(2026, 11, 1), date(2026, 11, 30)), (date(2027, 2, 1), date(2027, 2, 28)),
+                            (date(2027, 1, 1), date(2027, 1, 31))))
+
+    [header, row] = november
+    assert february == november and len(january) == 1
+    assert header[:15] == COLUMNS_BEFORE_ENDINGS
+    assert dict(zip(header[15:], row[15:], strict=True)) == {
+        "ended by": "Ffion", "ended at (UK time)": "2027-02-01 16:00", "reason for ending": "The account was closed."}
+    assert (row[7], row[8], row[10], row[11]) == ("approved", "Siân", "Go ahead.", "2026-12-01")
 
 
 def test_export_command_refuses_a_range_that_ends_before_it_starts(azurite: str) -> None:

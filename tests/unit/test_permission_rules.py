@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.domain.directory import StaffMember
 from bot.domain.errors import NotAllowed
 from bot.domain.federation import Federation, load_federation
 from bot.domain.ids import new_form_token
@@ -16,9 +17,11 @@ from bot.domain.people import Person, StaffContact
 from bot.domain.permission_requests import (
     AlreadySettled,
     DatesEnded,
+    NotInForce,
     PermissionRequest,
     RequestState,
     decide,
+    end_permission,
     form_request_id,
     is_form_token,
     is_request_id,
@@ -27,6 +30,7 @@ from bot.domain.permission_requests import (
     new_request_id,
     note_problem,
     read_form,
+    requester_has_left,
     withdraw,
 )
 
@@ -310,3 +314,74 @@ def test_a_list_goes_on_after_the_last_one_shown_whether_or_not_it_is_still_on_i
     assert place_after(listed, gone, standing=listing_order, newest_first=newest_first) == 1  # where it stood
     assert place_after(listed, listed[-1], standing=listing_order,
                        newest_first=newest_first) == len(listed)  # nothing after it
+
+
+def _approved(federation: Federation, requester: Person = CARYS) -> PermissionRequest:
+    return decide(_pending(federation, requester), FFION if requester == SIAN else SIAN, federation, approve=True,
+                  reason="", comment="Go ahead.", now=NOW)
+
+
+def test_the_headteacher_the_delegate_and_the_member_of_staff_who_asked_may_end_an_approval(
+        federation: Federation) -> None:
+    approved = _approved(federation)
+    later = NOW + timedelta(days=30)
+
+    for person in (SIAN, FFION, CARYS):
+        ended = end_permission(approved, person, federation, reason="The account was closed.", now=later)
+
+        assert (ended.state, ended.ended_by, ended.ended_by_id, ended.ended_at, ended.end_reason) == (
+            RequestState.ENDED, person.name, person.aad_object_id, later, "The account was closed.")
+        # The approval stays on record beside the ending, and it is no longer in force.
+        assert (ended.decided_by, ended.comment, ended.permitted_from) == (
+            "Siân Roberts", "Go ahead.", date(2026, 12, 1))
+        assert not ended.is_active_on(TODAY) and not ended.is_active_on(date(2026, 12, 2))
+
+
+def test_nobody_else_ends_an_approval(federation: Federation) -> None:
+    approved = _approved(federation)
+
+    for person in (OWAIN, GARETH, replace(SIAN, tenant_id="another-tenant")):
+        with pytest.raises(NotAllowed):
+            end_permission(approved, person, federation, reason="", now=NOW)
+
+
+@pytest.mark.parametrize("state", [RequestState.PENDING, RequestState.DECLINED, RequestState.WITHDRAWN,
+                                   RequestState.ENDED])
+def test_only_a_permission_in_force_or_still_to_start_can_be_ended(federation: Federation,
+                                                                   state: RequestState) -> None:
+    not_approved = replace(_pending(federation), state=state)
+
+    with pytest.raises(NotInForce) as raised:
+        end_permission(not_approved, SIAN, federation, reason="", now=NOW)
+
+    assert raised.value.request.state is state
+
+
+def test_an_approval_whose_last_day_has_passed_is_not_ended_again(federation: Federation) -> None:
+    approved = replace(_approved(federation), end=date(2026, 12, 31))
+
+    assert end_permission(approved, SIAN, federation, reason="", now=datetime(2026, 12, 31, 15, 0, tzinfo=UTC))
+    with pytest.raises(NotInForce):
+        end_permission(approved, SIAN, federation, reason="", now=datetime(2027, 1, 1, 9, 0, tzinfo=UTC))
+
+
+def test_a_reason_for_ending_has_the_length_limit_of_a_decisions(federation: Federation) -> None:
+    with pytest.raises(ValueError):
+        end_permission(_approved(federation), SIAN, federation, reason="x" * 501, now=NOW)
+
+
+def _member(person: Person, *, with_id: bool = True) -> StaffMember:
+    return StaffMember(person.name, f"{person.name.split()[0].lower()}@example.org", "high", "Teacher", "",
+                       person.aad_object_id if with_id else "")
+
+
+def test_a_requester_off_the_staff_list_has_left_as_import_staff_says_so(federation: Federation) -> None:
+    approved = _approved(federation)
+    staff = [_member(OWAIN), _member(GARETH)]
+
+    assert requester_has_left(approved, staff, federation)
+    assert not requester_has_left(approved, [*staff, _member(CARYS)], federation)
+    assert not requester_has_left(approved, [], federation)  # no list yet: nobody has left
+    # A row without an object id may be her by name; the headteacher is there while the settings name her.
+    assert not requester_has_left(approved, [*staff, _member(CARYS, with_id=False)], federation)
+    assert not requester_has_left(_approved(federation, SIAN), staff, federation)
