@@ -24,7 +24,7 @@ from bot.domain.concerns import (
 )
 from bot.domain.federation import Federation, School
 from bot.domain.people import Lang, Person, StaffContact
-from bot.domain.permission_requests import PermissionRequest, RequestState, decide, withdraw
+from bot.domain.permission_requests import PermissionRequest, RequestState, decide, end_permission, withdraw
 from bot.domain.policy_reads import SchoolReads
 from bot.domain.policy_versions import BY_COMMAND, PolicyChanges, SectionChange
 from bot.policy.details import Detail
@@ -50,6 +50,9 @@ SAMPLE_LIMIT_ENDS = datetime(2026, 11, 25, 8, 15, tzinfo=UTC)  # when a daily li
 SAMPLE_LATE_DAY = date(2026, 12, 3)
 SAMPLE_LATE_APPROVAL = datetime(2026, 12, 3, 10, 0, tzinfo=UTC)
 SAMPLE_ENDED = date(2026, 12, 2)
+# When the sample approval is ended early, and why (typed by the headteacher).
+SAMPLE_ENDED_EARLY = datetime(2027, 2, 1, 16, 0, tzinfo=UTC)
+SAMPLE_END_REASON = "The account was closed at half term. <at>Carys</at>"
 SAMPLE_QUESTION = ("Can I post photos from sports day on my own Instagram?\x07\u202e [click](https://evil.example) "
                    "<at>Head</at>")
 # The federation as the live bot names it: each card shows the names in the reader's language.
@@ -79,6 +82,7 @@ SAMPLE_TYPED = (
     SAMPLE_REPORT_WHAT,
     SAMPLE_PURPOSE, SAMPLE_LONG_PURPOSE, SAMPLE_BLOG, "How much annual leave?", "Where do I park at the high school?",
     "Please ask parents first. <at>Carys</at>", "Please ask parents first. **Now**", SAMPLE_CORRECTED_REPLY,
+    SAMPLE_END_REASON,
     "Work only, no names; parents opted in. <b>ok</b>", "Please use the school page instead. [here](https://evil.example)",
     "Lovely idea. <at>Carys</at>", "September [link](https://evil.example)", "Teams chat",
     "A colleague in another department", "Screenshots [link](https://evil.example)",
@@ -231,9 +235,10 @@ def _answer_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Iterator[tu
     yield "review-empty", answer.review_card(strings, lang, [])
 
 
-def _sample_request(state: RequestState = RequestState.PENDING, *,
-                    decided_at: datetime = SAMPLE_TIME) -> PermissionRequest:
-    """The sample request (from 1 December 2026), waiting or settled as the flows settle it, at `decided_at`."""
+def _sample_request(state: RequestState = RequestState.PENDING, *, decided_at: datetime = SAMPLE_TIME,
+                    ended_by_requester: bool = False) -> PermissionRequest:
+    """The sample request (from 1 December 2026), waiting or settled as the flows settle it, at `decided_at`; ended,
+    approved then and ended early by the headteacher with a reason (or by the member of staff who asked)."""
     request = PermissionRequest(
         request_id="P-7KX3QD", requester=Person("tenant", "a1", "Carys Jenkins"), school_id="high",
         platform="instagram", platform_other="", account_kind="new", existing_account="",
@@ -246,10 +251,14 @@ def _sample_request(state: RequestState = RequestState.PENDING, *,
     if state is RequestState.PENDING:
         return request
     head = Person("tenant", SAMPLE_HEAD.aad_object_id, SAMPLE_HEAD.name)
-    note = ("Lovely idea. <at>Carys</at>" if state is RequestState.APPROVED
-            else "Please use the school page instead. [here](https://evil.example)")
-    return decide(request, head, SAMPLE_FEDERATION,
-                  approve=state is RequestState.APPROVED, reason=note, comment=note, now=decided_at)
+    approve = state in (RequestState.APPROVED, RequestState.ENDED)
+    note = "Lovely idea. <at>Carys</at>" if approve else "Please use the school page instead. [here](https://evil.example)"
+    decided = decide(request, head, SAMPLE_FEDERATION, approve=approve, reason=note, comment=note, now=decided_at)
+    if state is not RequestState.ENDED:
+        return decided
+    if ended_by_requester:
+        return end_permission(decided, request.requester, SAMPLE_FEDERATION, reason="", now=SAMPLE_ENDED_EARLY)
+    return end_permission(decided, head, SAMPLE_FEDERATION, reason=SAMPLE_END_REASON, now=SAMPLE_ENDED_EARLY)
 
 
 def _permissions(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
@@ -268,13 +277,14 @@ def _permissions(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
         notice=strings.text("perm.rate_limited", lang, count=10, when=answer.when(SAMPLE_LIMIT_ENDS)))
     pending = _sample_request()
     yield "permission-pending", permission.status_card(strings, lang, pending, school=school,
-                                                       approver="Mrs Siân Roberts")
+                                                       approver="Mrs Siân Roberts", today=today)
     yield "permission-pending-undelivered", permission.status_card(strings, lang, pending, school=school,
-                                                                   approver="Mrs Siân Roberts", undelivered=True)
+                                                                   approver="Mrs Siân Roberts", undelivered=True,
+                                                                   today=today)
     # A headteacher's own request: her school has no delegate, so the other school's headteacher decides it.
     yield "permission-pending-other-head", permission.status_card(strings, lang, pending, school=school,
                                                                   approver="Mr Gareth Hughes",
-                                                                  headteacher_of=schools[1][1])
+                                                                  headteacher_of=schools[1][1], today=today)
     yield "permission-form-nobody-decides", permission.form_card(
         strings, lang, schools=schools, today=today, values={"school": "high", "purpose": "Year 9 trip page."},
         notice=strings.text("perm.nobody_decides_own", lang, school=school))
@@ -290,16 +300,29 @@ def _permissions(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     yield "permission-for-headteacher-dates-ended", permission.approver_card(
         strings, lang, ended, school=school, today=SAMPLE_LATE_DAY,
         error=strings.text("perm.dates_ended_refused", lang))
-    for state in (RequestState.APPROVED, RequestState.DECLINED, RequestState.WITHDRAWN):
+    for state in (RequestState.APPROVED, RequestState.DECLINED, RequestState.WITHDRAWN, RequestState.ENDED):
         settled = _sample_request(state)
         yield f"permission-{state.value}", permission.status_card(strings, lang, settled, school=school,
-                                                                  approver="Mrs Siân Roberts")
+                                                                  approver="Mrs Siân Roberts", today=today)
         yield f"permission-{state.value}-headteacher", permission.approver_card(strings, lang, settled, school=school,
                                                                                 today=today)
     yield "permission-decision", permission.decision_card(strings, lang, _sample_request(RequestState.APPROVED),
                                                           school=school)
     late = _sample_request(RequestState.APPROVED, decided_at=SAMPLE_LATE_APPROVAL)
     yield "permission-decision-approved-late", permission.decision_card(strings, lang, late, school=school)
+    # An approval ended early: by the headteacher (the member of staff is told why), or by the member of staff who
+    # asked (whoever decides it is told); and End pressed where there is nothing to end.
+    yield "permission-decision-ended", permission.decision_card(strings, lang, _sample_request(RequestState.ENDED),
+                                                                school=school)
+    yield "permission-ended-by-requester", permission.ended_by_requester_card(
+        strings, lang, _sample_request(RequestState.ENDED, ended_by_requester=True), school=school)
+    yield "permission-ended-by-requester-status", permission.status_card(
+        strings, lang, _sample_request(RequestState.ENDED, ended_by_requester=True), school=school,
+        approver="Mrs Siân Roberts", today=today)
+    yield "permission-end-not-in-force", permission.end_refused_card(strings, lang, pending)
+    yield "permission-end-run-out", permission.end_refused_card(
+        strings, lang, replace(_sample_request(RequestState.APPROVED), end=SAMPLE_ENDED))
+    yield "permission-not-yours-to-end", common.error_card(strings, lang, "perm.not_yours_to_end")
     blog = replace(pending, request_id="P-9RT4MB", requester=Person("tenant", "a2", "Owain Pritchard"),
                    platform="blog", account_kind="existing", existing_account=SAMPLE_BLOG,
                    audiences=("parents", "pupils", "public"), pupil_content=("none",), consent="", moderation="daily")
@@ -307,12 +330,14 @@ def _permissions(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
                                                                                today=today)
     # A person's requests each have their own reference, as their buttons on the list are named for it.
     rows = [(pending, school), *((replace(_sample_request(state), request_id=f"P-{code}"), school) for state, code in (
-        (RequestState.APPROVED, "2HW8RC"), (RequestState.DECLINED, "5TQ6LN"), (RequestState.WITHDRAWN, "8MV3JF")))]
-    yield "my-requests", permission.my_requests_card(strings, lang, rows)
-    yield "my-requests-how-to-change", permission.my_requests_card(strings, lang, rows[:2], how_to_change=True)
+        (RequestState.APPROVED, "2HW8RC"), (RequestState.DECLINED, "5TQ6LN"), (RequestState.WITHDRAWN, "8MV3JF"),
+        (RequestState.ENDED, "6DN4EK")))]
+    yield "my-requests", permission.my_requests_card(strings, lang, rows, today=today)
+    yield "my-requests-how-to-change", permission.my_requests_card(strings, lang, rows[:2], how_to_change=True,
+                                                                   today=today)
     all_mine = [(replace(request, request_id=f"P-{n:06d}"), school) for n, (request, _) in enumerate(rows * 9)]
-    yield "my-requests-many", permission.my_requests_card(strings, lang, all_mine)
-    yield "my-requests-empty", permission.my_requests_card(strings, lang, [])
+    yield "my-requests-many", permission.my_requests_card(strings, lang, all_mine, today=today)
+    yield "my-requests-empty", permission.my_requests_card(strings, lang, [], today=today)
     yield "pending-requests", permission.pending_card(strings, lang, [(pending, school), (blog, school)], today=today)
     long = replace(pending, request_id="P-4LNG7Z", purpose=SAMPLE_LONG_PURPOSE)
     yield "pending-requests-shortened", permission.pending_card(strings, lang, [(long, school), (blog, school)],
@@ -328,10 +353,25 @@ def _permissions(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     yield "pending-requests-dates-passed", permission.pending_card(strings, lang, passed, today=SAMPLE_LATE_DAY)
     yield "pending-requests-many-dates-passed", permission.pending_card(strings, lang, passed + many[:3],
                                                                         today=SAMPLE_LATE_DAY)
-    yield "register", permission.register_card(strings, lang, [(_sample_request(RequestState.APPROVED), school)])
+    approved = _sample_request(RequestState.APPROVED)
+    # As a headteacher sees it: End on each account she decides.
+    yield "register", permission.register_card(strings, lang, [(approved, school)], endable={approved.request_id})
     yield "register-approved-late", permission.register_card(strings, lang, [(late, school)])
-    many = [(replace(_sample_request(RequestState.APPROVED), request_id=f"P-7KX3{n:02d}"), school) for n in range(30)]
-    yield "register-more", permission.register_card(strings, lang, many)
+    many = [(replace(approved, request_id=f"P-7KX3{n:02d}"), school) for n in range(30)]
+    every_id = {request.request_id for request, _ in many}
+    yield "register-more", permission.register_card(strings, lang, many, endable=every_id)
+    # Its Show more: End there answers with the list from where that card began.
+    yield "register-later", permission.register_card(strings, lang, many, start=20, endable=every_id)
+    # An account whose member of staff has left the staff list, and after one was ended on the list (as the policy
+    # owner, who decides none of them, sees it: no End).
+    leaver = replace(approved, request_id="P-4LVR8T", requester=Person("tenant", "a9", "Rhys ap Iorwerth"))
+    yield "register-left", permission.register_card(strings, lang, [(approved, school), (leaver, school)],
+                                                    endable={approved.request_id, leaver.request_id},
+                                                    left={leaver.request_id})
+    ended = _sample_request(RequestState.ENDED)
+    yield "register-after-ending", permission.register_card(
+        strings, lang, [(leaver, school)],
+        notice=f"{ended.request_id}: {permission.outcome_sentence(strings, lang, ended)}")
     # An old card's Show more, pressed when nothing is left after where it would go on: the list from the top.
     yield "register-shorter", permission.register_card(strings, lang, many[:3],
                                                        notice=strings.text("list.shorter", lang))

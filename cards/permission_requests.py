@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -20,8 +20,9 @@ from bot.domain.permission_requests import (
     latest_start,
 )
 from bot.domain.text import clean_user_text
+from bot.domain.uk_time import uk_today
 from cards.answer import shown_in, when
-from cards.common import VERB_MY_REQUESTS, VERB_PENDING, VERB_PERMISSION_FORM
+from cards.common import VERB_MY_REQUESTS, VERB_PENDING, VERB_PERMISSION_FORM, error_card
 from cards.elements import (
     MAX_CARD_BYTES,
     Card,
@@ -48,6 +49,7 @@ VERB_DECLINE = "permission.decline"
 VERB_WITHDRAW = "permission.withdraw"
 VERB_OPEN = "permission.open"
 VERB_REGISTER = "permission.register"
+VERB_END = "permission.end"
 MAX_LISTED = 20  # requests on one list card
 LISTED_IN_FULL = 3  # a pending list this long shows each request whole; a longer one, a summary of each
 MAX_SUMMARISED = 10  # summaries on one pending list (the oldest), then how many more wait
@@ -198,11 +200,14 @@ def _day(day: date) -> str:
 
 def _dates(strings: Catalogue, lang: Lang, request: PermissionRequest) -> str:
     """From when, and until when or "ongoing", as the request asked and its approval allows: an approval given after
-    the start asked for runs from the day it was given, and says the start asked for beside it."""
+    the start asked for runs from the day it was given, and says the start asked for beside it; one ended early says
+    the (UK) day it was ended."""
     first = request.permitted_from or request.start
     shown = f"{_day(first)} – " + (_day(request.end) if request.end else strings.text("perm.ongoing", lang))
     if first != request.start:
         shown += " " + strings.text("perm.asked_start", lang, start=_day(request.start))
+    if request.state is RequestState.ENDED and request.ended_at is not None:
+        shown += " " + strings.text("perm.ended_early_on", lang, day=_day(uk_today(request.ended_at)))
     return shown
 
 
@@ -261,13 +266,33 @@ def _details(strings: Catalogue, lang: Lang, request: PermissionRequest, school:
     return _Details(rows + [row for row, _ in shown], any(cut for _, cut in shown))
 
 
+def outcome_sentence(strings: Catalogue, lang: Lang, request: PermissionRequest) -> str:
+    """The last change to a settled request, who made it and when: "Approved by …", "Ended by …"."""
+    if request.state is RequestState.ENDED:
+        return strings.text("perm.status_ended", lang, name=request.ended_by, when=when(request.ended_at))
+    return strings.text(f"perm.status_{request.state.value}", lang, name=request.decided_by,
+                        when=when(request.decided_at))
+
+
+def _ending(strings: Catalogue, lang: Lang, request: PermissionRequest, *, limit: int) -> list[Element]:
+    """Under an approval ended early: why, if a reason was given, and the approval it ended."""
+    if request.state is not RequestState.ENDED:
+        return []
+    block: list[Element] = []
+    if request.end_reason:
+        block.append(labelled(strings.text("perm.label.end_reason", lang), request.end_reason, limit=limit))
+    # The approver's display name comes from Teams: a cleaned TextRun keeps it from being read as markdown.
+    block.append(plain_text(strings.text("perm.status_approved", lang, name=request.decided_by,
+                                         when=when(request.decided_at)), size="Small"))
+    return block
+
+
 def _outcome(strings: Catalogue, lang: Lang, request: PermissionRequest) -> list[Element]:
     if request.state is RequestState.PENDING:
         return []
-    key = f"perm.status_{request.state.value}"
     # The decider's display name comes from Teams: a cleaned TextRun keeps it from being read as markdown.
-    sentence = strings.text(key, lang, name=request.decided_by, when=when(request.decided_at))
-    block: list[Element] = [plain_text(sentence, weight="Bolder", size="Medium")]
+    block: list[Element] = [plain_text(outcome_sentence(strings, lang, request), weight="Bolder", size="Medium"),
+                            *_ending(strings, lang, request, limit=500)]
     if _approved_late(request) and request.permitted_from is not None:
         block.append(text(strings.text("perm.approved_from_later", lang, day=_day(request.permitted_from),
                                        start=_day(request.start)), weight="Bolder"))
@@ -281,11 +306,12 @@ def _outcome(strings: Catalogue, lang: Lang, request: PermissionRequest) -> list
 
 
 def status_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *, school: str, approver: str,
-                undelivered: bool = False, not_queued: bool = False, delegate: bool = False,
+                today: date, undelivered: bool = False, not_queued: bool = False, delegate: bool = False,
                 headteacher_of: str = "") -> Card:
-    """The requester's card: where the request is, with Withdraw while it waits (`delegate`: the approver is the
-    named delegate who decides the headteacher's own requests; `headteacher_of`: the approver heads that other school
-    and decides them, the request's school having no delegate; no `approver`: nobody is named to decide it)."""
+    """The requester's card on `today` (UK): where the request is, with Withdraw while it waits and End permission
+    while its approval is in force or still to start (`delegate`: the approver is the named delegate who decides the
+    headteacher's own requests; `headteacher_of`: the approver heads that other school and decides them, the request's
+    school having no delegate; no `approver`: nobody is named to decide it)."""
     body: list[Element] = [heading(strings.text("perm.status_title", lang, id=request.request_id))]
     actions: list[Element] = []
     if request.state is RequestState.PENDING:
@@ -302,6 +328,8 @@ def status_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *, s
         elif undelivered:
             body.append(text(strings.text("perm.status_undelivered", lang, name=approver), subtle=True))
         actions.append(withdraw_button(strings, lang, {"id": request.request_id, **shown_in(lang)}))
+    elif request.is_active_on(today):
+        actions.append(end_button(strings, lang, request, {"id": request.request_id, **shown_in(lang)}))
     body += _outcome(strings, lang, request)
     body += _next_step(strings, lang, request)
     body += _details(strings, lang, request, school, decider=False).rows
@@ -320,8 +348,40 @@ def withdraw_button(strings: Catalogue, lang: Lang, data: Mapping[str, Any], *, 
     return {"type": "Action.ShowCard", "title": title, "card": confirm}
 
 
+def end_button(strings: Catalogue, lang: Lang, request: PermissionRequest, data: Mapping[str, Any], *,
+               decider: bool = False, listed: bool = False) -> Element:
+    """End permission, asking first, as Withdraw does: an approval ended is off Official accounts for good, and using
+    the account again means asking again. For whoever decides the request (`decider`), a box for the reason, which the
+    member of staff is told. `listed`: on a list, named for its request, and so is its box."""
+    confirm = strings.text("perm.end_confirm_decider", lang, name=request.requester.name) if decider \
+        else strings.text("perm.end_confirm_requester", lang)
+    # The requester's display name comes from Teams: a cleaned TextRun keeps it from being read as markdown.
+    body: list[Element] = [plain_text(confirm)]
+    if decider:
+        body.append({"type": "Input.Text", "id": note_input_id(request.request_id) if listed else "reason",
+                     "isMultiline": True, "maxLength": LIMITS["reason"],
+                     "label": strings.text("perm.end_reason_label_listed", lang, id=request.request_id) if listed
+                     else strings.text("perm.end_reason_label", lang)})
+    ends = execute(strings.text("perm.end_yes", lang), VERB_END, data, style="destructive",
+                   associated_inputs="auto" if decider else None)
+    title = strings.text("perm.end_listed", lang, id=request.request_id) if listed else strings.text("perm.end", lang)
+    return {"type": "Action.ShowCard", "title": title, "card": {"type": "AdaptiveCard", "body": body,
+                                                                "actions": [ends]}}
+
+
+def end_refused_card(strings: Catalogue, lang: Lang, request: PermissionRequest) -> Card:
+    """Why End changed nothing: the approval's last day has passed, or there is no approval in force (the request
+    waits, or was declined or withdrawn)."""
+    if request.state is RequestState.APPROVED and request.end is not None:
+        return error_card(strings, lang, "perm.end_run_out", end=_day(request.end))
+    return error_card(strings, lang, "perm.end_not_in_force")
+
+
 def _next_step(strings: Catalogue, lang: Lang, request: PermissionRequest) -> list[Element]:
-    """After an approval: keep to what was approved, and ask again for anything new."""
+    """After an approval: keep to what was approved, and ask again for anything new; after it was ended: stop using the
+    account, and ask again to use it again."""
+    if request.state is RequestState.ENDED:
+        return [text(strings.text("perm.ended_next", lang))]
     if request.state is not RequestState.APPROVED:
         return []
     return [text(strings.text("perm.approved_next", lang))]
@@ -331,11 +391,15 @@ def approver_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *,
                   error: str = "", opened: bool = False, note: str = "") -> Card:
     """The headteacher's card on `today` (UK), titled with what is asked: the whole request, and Approve / Decline
     while it waits (Decline only once the dates asked for have ended, which it says, as it says when the start has
-    passed); the outcome after. `opened`: a copy opened from the pending list, whose buttons say so (`"from":
-    "open"`), so a decision made on it still updates the card the request came in (a click on that card updates it
-    itself). `note`: the reason or comment already typed, kept in its box."""
+    passed); the outcome after, with End permission while an approval is in force or still to start. `opened`: a copy
+    opened from the pending list, whose buttons say so (`"from": "open"`), so a decision made on it still updates the
+    card the request came in (a click on that card updates it itself). `note`: the reason or comment already typed,
+    kept in its box."""
     body: list[Element] = [plain_heading(asks_sentence(strings, lang, request)), *_outcome(strings, lang, request),
                            *_details(strings, lang, request, school, decider=True, titled=True, today=today).rows]
+    data = {"id": request.request_id, **({"from": "open"} if opened else {}), **shown_in(lang)}
+    if request.is_active_on(today):
+        return card(body, [end_button(strings, lang, request, data, decider=True)])
     if request.state is not RequestState.PENDING:
         return card(body)
     reason: Element = {"type": "Input.Text", "id": "reason", "isMultiline": True, "maxLength": LIMITS["reason"],
@@ -345,7 +409,6 @@ def approver_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *,
     body.append(reason)
     if error:
         body.append({"type": "TextBlock", "text": error, "color": "Attention", "wrap": True})
-    data = {"id": request.request_id, **({"from": "open"} if opened else {}), **shown_in(lang)}
     return card(body, _decision_buttons(strings, lang, request, data, today))
 
 
@@ -364,13 +427,25 @@ def _decision_buttons(strings: Catalogue, lang: Lang, request: PermissionRequest
 
 
 def decision_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *, school: str) -> Card:
-    """The message the requester gets when their request is decided."""
+    """The message the requester gets when their request is decided, or when its approval is ended by whoever decides
+    it."""
     body: list[Element] = [heading(strings.text(f"perm.decision_title.{request.state.value}", lang,
                                                 id=request.request_id))]
     body += _outcome(strings, lang, request)
     body += _next_step(strings, lang, request)
     body += _details(strings, lang, request, school, decider=False).rows
     return card(body, [execute(strings.text("button.my_requests", lang), VERB_MY_REQUESTS, shown_in(lang))])
+
+
+def ended_by_requester_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *, school: str) -> Card:
+    """The message each person who decides a request gets when the member of staff who asked ends its approval
+    herself: it is off Official accounts, and there is nothing for them to do."""
+    body: list[Element] = [
+        plain_heading(strings.text("perm.ended_by_requester_title", lang, name=request.requester.name,
+                                   id=request.request_id)),
+        text(strings.text("perm.ended_by_requester_line", lang)), *_outcome(strings, lang, request),
+        *_details(strings, lang, request, school, decider=True).rows]
+    return card(body, [execute(strings.text("perm.button.register", lang), VERB_REGISTER, shown_in(lang))])
 
 
 def _line(strings: Catalogue, lang: Lang, request: PermissionRequest, school: str) -> Element:
@@ -381,12 +456,13 @@ def _line(strings: Catalogue, lang: Lang, request: PermissionRequest, school: st
 
 
 def _decided(strings: Catalogue, lang: Lang, request: PermissionRequest) -> list[Element]:
-    """On the person's list: who decided (or withdrew) a request and when, on UK clocks, and the reason or comment."""
+    """On the person's list: who decided (withdrew, ended) a request and when, on UK clocks, and the reason or
+    comment."""
     if request.state is RequestState.PENDING:
         return []
     # The decider's display name comes from Teams: a cleaned TextRun keeps it from being read as markdown.
-    items = [plain_text(strings.text(f"perm.status_{request.state.value}", lang, name=request.decided_by,
-                                     when=when(request.decided_at)), size="Small")]
+    items = [plain_text(outcome_sentence(strings, lang, request), size="Small"),
+             *_ending(strings, lang, request, limit=300)]
     for label, note in (("perm.label.reason", request.reason), ("perm.label.comment", request.comment)):
         if note:
             items.append(labelled(strings.text(label, lang), note, limit=300))
@@ -394,9 +470,10 @@ def _decided(strings: Catalogue, lang: Lang, request: PermissionRequest) -> list
 
 
 def my_requests_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[PermissionRequest, str]], *,
-                     notice: str = "", how_to_change: bool = False, start: int = 0) -> Card:
+                     today: date, notice: str = "", how_to_change: bool = False, start: int = 0) -> Card:
     """A person's requests, newest first: each one's state, who decided it, when and why, its own card one click away,
-    and Withdraw on those still waiting. From the `start`th, as many as fit (`MAX_LISTED` at most); when there are
+    Withdraw on those still waiting, and End on approvals in force or still to start on `today` (UK). From the
+    `start`th, as many as fit (`MAX_LISTED` at most); when there are
     more, how many, and Show more, which goes on after the last one shown (older).
     `how_to_change`: a request sent is never edited, so how to change one (withdraw it and ask again)."""
     body: list[Element] = [heading(strings.text("perm.mine_title", lang))]
@@ -416,6 +493,9 @@ def my_requests_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[Pe
         if request.state is RequestState.PENDING:
             buttons.append(withdraw_button(strings, lang, {"id": request.request_id, "from": "list", **shown_in(lang)},
                                            listed=True))
+        elif request.is_active_on(today):
+            buttons.append(end_button(strings, lang, request, {"id": request.request_id, "from": "list",
+                                                               **shown_in(lang)}, listed=True))
         return {"type": "Container", "separator": True, "items": [*items, *button_rows(buttons)]}
 
     # Show more goes below the list, not beside the form's button: the two would not fit a phone's width.
@@ -551,27 +631,38 @@ def _summary(strings: Catalogue, lang: Lang, request: PermissionRequest, school:
 
 
 def register_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[PermissionRequest, str]], *,
-                  start: int = 0, notice: str = "") -> Card:
+                  start: int = 0, notice: str = "", endable: Collection[str] = (), left: Collection[str] = ()) -> Card:
     """The federation's official accounts: approved permissions still in force, each with when it was approved and
     the dates approved (an account approved until the summer is not a permanent one). From the `start`th, as many as
     fit (`MAX_LISTED` at most); when there are more, how many, and Show more, which goes on after the last one shown.
-    `notice`: why the list begins where it does (a Show more that found nothing after the last one it showed)."""
+    `notice`: why the list begins where it does (a Show more that found nothing after the last one it showed), or what
+    an End pressed on it did. `endable`: the ids of the requests the reader decides, each with End (its answer is the
+    list from where this card begins); `left`: those whose member of staff is no longer on the staff list, marked."""
     body: list[Element] = [heading(strings.text("perm.register_title", lang))]
     if notice:
         body.append(text(notice, weight="Bolder"))
     if not requests:
         body.append(text(strings.text("perm.register_empty", lang)))
     start = min(max(start, 0), max(len(requests) - 1, 0))
+    here = {"start": str(start), "after": requests[start - 1][0].request_id} if start else {}
     footer = [execute(strings.text("button.pending", lang), VERB_PENDING, shown_in(lang))]
     entries: list[Element] = []
     for request, school in requests[start:]:
         account = request.existing_account or request.purpose
         approved = strings.text("perm.register_line", lang, id=f"**{request.request_id}**", school=school,
                                 when=when(request.decided_at))
-        entry = {"type": "Container", "separator": True, "items": [
+        items: list[Element] = [
             text(approved),
             user_text(f"{request.platform_name}: {account} ({request.requester.name})", limit=300),
-            labelled(strings.text("perm.label.dates", lang), _dates(strings, lang, request), limit=100)]}
+            labelled(strings.text("perm.label.dates", lang), _dates(strings, lang, request), limit=100)]
+        if request.request_id in left:
+            # The name comes from Teams: a cleaned TextRun keeps it from being read as markdown.
+            items.append(plain_text(strings.text("perm.register_left", lang, name=request.requester.name),
+                                    weight="Bolder", color="Attention"))
+        if request.request_id in endable:
+            data = {"id": request.request_id, "from": "register", **here, **shown_in(lang)}
+            items.append(action_set([end_button(strings, lang, request, data, decider=True, listed=True)]))
+        entry = {"type": "Container", "separator": True, "items": items}
         # Teams refuses a card over 28 KB: as many as fit with the count and Show more, which opens the next ones.
         more = _show_more(strings, lang, VERB_REGISTER, start + len(entries) + 1, request)
         if entries and (len(entries) >= MAX_LISTED or card_bytes(card(

@@ -26,17 +26,20 @@ from bot.domain.limits import Limit, RateLimited, RateLimiter, give_back_unused
 from bot.domain.outbox import Notifier, OutboundMessage
 from bot.domain.people import Lang, Person
 from bot.domain.permission_requests import (
+    ENDED,
     SENT_TO_APPROVER,
     SUBMITTED,
     WITHDRAWN,
     AlreadySettled,
     AuditEntry,
+    NotInForce,
     PermissionRequest,
     PermissionRequests,
     RequestState,
     approval_problem,
     asked_already,
     decide,
+    end_permission,
     form_request_id,
     is_form_token,
     is_request_id,
@@ -45,6 +48,7 @@ from bot.domain.permission_requests import (
     new_request_id,
     note_problem,
     read_form,
+    requester_has_left,
     withdraw,
 )
 from bot.domain.profiles import UserProfiles, preferred_language
@@ -205,6 +209,13 @@ class DecisionClick(RequestClick):
         return data
 
 
+class EndClick(DecisionClick):
+    """`permission.end`: the request's id and the card's language; `from`: "register" on Official accounts, "list" on
+    My requests, "open" on a decider's copy opened from a list, none on the request's own card (the requester's status
+    card, a decider's card); the reason in the decider's box (`reason`, or `reason_<id>` on Official accounts); and on
+    an Official accounts card that does not begin at the top, where it begins (`after`, `start`), as Show more sends."""
+
+
 # Words that name a platform (after `normalise`), for filling in the form from "I need permission for a class insta":
 # the form's choice, or the name an "other" platform is shown by.
 _PLATFORM_WORDS = read_table("form-platforms.tsv")
@@ -238,7 +249,8 @@ def guess_request(text: str) -> dict[str, str]:
 
 def _made_by(request: PermissionRequest, person: Person, state: RequestState) -> bool:
     """Whether the request is in `state` by this person's change (not by someone else's that came first)."""
-    return request.state is state and request.decided_by_id == person.aad_object_id
+    by = request.ended_by_id if state is RequestState.ENDED else request.decided_by_id
+    return request.state is state and by == person.aad_object_id
 
 
 class PermissionFlow:
@@ -274,6 +286,7 @@ class PermissionFlow:
                 cards.VERB_APPROVE: Verb(only(self.approve), DecisionClick),
                 cards.VERB_DECLINE: Verb(only(self.decline), DecisionClick),
                 cards.VERB_WITHDRAW: Verb(only(self.withdraw), RequestClick),
+                cards.VERB_END: Verb(only(self.end), EndClick),
                 cards.VERB_OPEN: Verb(only(opens(self.open)), RequestClick),
                 VERB_MY_REQUESTS: Verb(only(opens(self.mine)), ListClick),
                 VERB_PENDING: Verb(only(opens(self.pending)), ListClick),
@@ -551,16 +564,17 @@ class PermissionFlow:
         """The requester's card, saying whom a waiting request waits for: the headteacher; for her own, her named
         delegate, else another school's headteacher; or that nobody is named to decide it."""
         school = self._school(request.school_id)
+        today = uk_today(self._clock())
         if school is None:
-            return cards.status_card(self._strings, lang, request, school=request.school_id, approver="")
+            return cards.status_card(self._strings, lang, request, school=request.school_id, approver="", today=today)
         first = next(iter(self._federation.deciders_for(school, request.requester)), None)
         decider_id = first.aad_object_id if first else ""
         delegate = any(d.aad_object_id == decider_id for d in school.delegates)
         other = "" if delegate or decider_id == school.headteacher.aad_object_id else next(
             (s.name(lang) for s in self._federation.schools if s.headteacher.aad_object_id == decider_id), "")
         return cards.status_card(self._strings, lang, request, school=school.name(lang),
-                                 approver=first.name if first else "", undelivered=undelivered, not_queued=not_queued,
-                                 delegate=delegate, headteacher_of=other)
+                                 approver=first.name if first else "", today=today, undelivered=undelivered,
+                                 not_queued=not_queued, delegate=delegate, headteacher_of=other)
 
     async def _queue_for_deciders(self, request: PermissionRequest, actor: Person, *,
                                   deciders: list[Person] | None = None) -> bool:
@@ -764,8 +778,7 @@ class PermissionFlow:
     def _settled_notice(self, request: PermissionRequest, lang: Lang) -> str:
         if request.state is RequestState.PENDING:
             return ""
-        outcome = self._strings.text(f"perm.status_{request.state.value}", lang, name=request.decided_by,
-                                     when=when(request.decided_at))
+        outcome = cards.outcome_sentence(self._strings, lang, request)
         return f"{request.request_id}: {clean_user_text(outcome, limit=200)}"
 
     async def _after_settled(self, request: PermissionRequest, *, shown_to: Person | None = None,
@@ -787,6 +800,7 @@ class PermissionFlow:
         longer decides it, and the dates-ended edit still owed to `shown_to`, are taken back."""
         await asyncio.gather(self._tell_requester(request, requester_reads),
                              self._tell_deciders(request, shown_to=shown_to),
+                             self._tell_deciders_she_ended_it(request),
                              self._recall_from_former_deciders(request),
                              self._take_back_dates_ended(request, shown_to))
 
@@ -798,12 +812,35 @@ class PermissionFlow:
             recipient=requester, message_id=f"{request.request_id}|status-{request.state.value}",
             card=self._status_card(request, lang), card_key=f"{request.request_id}|status", created_at=self._clock(),
             preview=self._strings.text("notify.permission_news", lang))]
-        if request.state is not RequestState.WITHDRAWN:
+        if request.state in (RequestState.APPROVED, RequestState.DECLINED):
             messages.append(OutboundMessage(
                 recipient=requester, message_id=f"{request.request_id}|decision",
                 card=cards.decision_card(self._strings, lang, request, school=school), created_at=self._clock(),
                 preview=self._strings.text("notify.permission_answer", lang)))
+        elif request.state is RequestState.ENDED and request.ended_by_id != requester.aad_object_id:
+            # Ended by whoever decides it: she is told, with the reason (ended herself, she has seen it).
+            messages.append(OutboundMessage(
+                recipient=requester, message_id=f"{request.request_id}|ended",
+                card=cards.decision_card(self._strings, lang, request, school=school), created_at=self._clock(),
+                preview=self._strings.text("notify.permission_news", lang)))
         await self._notifier.notify(messages)
+
+    async def _tell_deciders_she_ended_it(self, request: PermissionRequest) -> None:
+        """The member of staff who asked ended her approval herself: everyone who decides her request is told, in a
+        message of its own (their copies of its card are edited too, but nobody notices an old card edited)."""
+        school = self._school(request.school_id)
+        if (school is None or request.state is not RequestState.ENDED
+                or request.ended_by_id != request.requester.aad_object_id):
+            return
+        people = self._deciders(school, request.requester)
+        languages = await asyncio.gather(*(preferred_language(self._profiles, person) for person in people))
+        messages = [OutboundMessage(
+            recipient=person, message_id=f"{request.request_id}|ended|told-{person.aad_object_id}",
+            card=cards.ended_by_requester_card(self._strings, lang, request, school=school.name(lang)),
+            created_at=self._clock(), preview=self._strings.text("notify.permission_news", lang))
+            for person, lang in zip(people, languages, strict=True)]
+        if messages:
+            await self._notifier.notify(messages)
 
     async def withdraw(self, turn: Turn) -> Reply:
         """The requester takes a waiting request back."""
@@ -838,6 +875,61 @@ class PermissionFlow:
         await self._after_settled(saved, requester_reads=turn.lang)
         return saved
 
+    async def end(self, turn: Turn) -> Reply:
+        """An approval in force (or still to start) ended early, by whoever may decide the request or by the member of
+        staff who asked; a second press shows it ended. Answered where it was pressed."""
+        try:
+            request = await self._load(turn)
+        except RecordNotFound:
+            return Reply(card=error_card(self._strings, turn.lang, "error.not_found"), refused=True)
+        own = request.requester.aad_object_id == turn.actor.aad_object_id
+        note = self._note(turn)
+        try:
+            ended = end_permission(request, turn.actor, self._federation, reason=note, now=self._clock())
+            saved = await self._requests.save(ended, self._audit(ended, ENDED, turn.actor, ended.end_reason))
+        except NotAllowed:
+            return Reply(card=error_card(self._strings, turn.lang, "perm.not_yours_to_end"), refused=True)
+        except NotInForce as not_in_force:
+            if not_in_force.request.state is not RequestState.ENDED:
+                return Reply(card=cards.end_refused_card(self._strings, turn.lang, not_in_force.request), refused=True)
+            saved = not_in_force.request  # ended already (a second press, or someone else first): shown as it is
+        except ValueError:  # a reason longer than the box takes: only a forged press sends one
+            return Reply(card=error_card(self._strings, turn.lang, "perm.error.too_long"), refused=True)
+        except ConcurrentChange:
+            saved = await self._requests.get(request.request_id)
+        except StorageUnavailable:
+            stored = await stored_after_all(lambda: self._requests.get(request.request_id))
+            if stored is None or stored.state is RequestState.APPROVED:  # below the card, to press again
+                return Reply(card=error_card(self._strings, turn.lang, "error.storage_unsure"), new_message=True)
+            saved = stored
+            if _made_by(saved, turn.actor, RequestState.ENDED):
+                await self._after_ended(saved, turn, own=own)
+        else:
+            await self._after_ended(saved, turn, own=own)
+        return await self._ended_reply(saved, turn, own=own)
+
+    async def _after_ended(self, request: PermissionRequest, turn: Turn, *, own: bool) -> None:
+        """The ending's messages: as after a decision, but for the card the click's answer replaces (a decider's own
+        card) and in the language of the card the requester ended it on."""
+        on_its_card = not own and not turn.data.get("from")
+        await self._after_settled(request, shown_to=turn.actor if on_its_card else None,
+                                  requester_reads=turn.lang if own else None)
+
+    async def _ended_reply(self, request: PermissionRequest, turn: Turn, *, own: bool) -> Reply:
+        """Where End was pressed, as it now is: Official accounts or My requests (from where that card began) with what
+        happened, the requester's status card, or the decider's card."""
+        where = turn.data.get("from")
+        notice = self._settled_notice(request, turn.lang)
+        if where == "register":
+            return await self._register_reply(turn, notice=notice)
+        if where == "list":
+            return await self._mine_reply(turn, notice=notice, show_more=True)
+        if own:
+            return self._status_reply(request, turn.lang)
+        opened = where == "open"
+        return Reply(card=self._settled_card(request, turn.lang, opened=opened),
+                     card_key="" if opened else f"{request.request_id}|decide")
+
     async def _after_a_late_save(self, request_id: str) -> PermissionRequest | None:
         """After a save that failed but may have been made all the same (it timed out): the request as storage has it
         once it waits no more (this change, or another that came first), None when it can't be read. Still waiting:
@@ -863,11 +955,13 @@ class PermissionFlow:
         rows = await self._requests.list_by_requester(turn.actor)
         start = 0
         if show_more:
-            start, notice = await self._goes_on_at(turn, rows, newest_first=True,
-                                                   on_the_list=lambda r: r.requester.key == turn.actor.key)
+            start, shorter = await self._goes_on_at(turn, rows, newest_first=True,
+                                                    on_the_list=lambda r: r.requester.key == turn.actor.key)
+            notice = notice or shorter
         return Reply(card=cards.my_requests_card(self._strings, turn.lang,
                                                  [(r, self._school_name(r.school_id, turn.lang)) for r in rows],
-                                                 notice=notice, how_to_change=how_to_change, start=start))
+                                                 today=uk_today(self._clock()), notice=notice,
+                                                 how_to_change=how_to_change, start=start))
 
     async def pending(self, turn: Turn) -> Reply:
         """What waits for this headteacher or delegate, with the decide buttons (on Show more, the next ones)."""
@@ -922,16 +1016,23 @@ class PermissionFlow:
 
     async def register(self, turn: Turn) -> Reply:
         """Approved permissions still in force: the federation's official accounts (for heads)."""
+        return await self._register_reply(turn)
+
+    async def _register_reply(self, turn: Turn, *, notice: str = "") -> Reply:
+        """Official accounts from where the card clicked began (Show more, or End pressed on it), with End on those the
+        person decides, and a mark on each whose member of staff has left the staff list (read once for the card)."""
         if not may_see_register(turn.actor, self._federation):
             return Reply(card=error_card(self._strings, turn.lang, "perm.only_heads_register"))
         today = uk_today(self._clock())
-        rows = [r for r in await self._requests.list_all()
-                if r.requester.tenant_id == turn.actor.tenant_id and r.is_active_on(today)]
-        start, notice = await self._goes_on_at(turn, rows, newest_first=False,
-                                               on_the_list=lambda r: r.requester.tenant_id == turn.actor.tenant_id)
+        requests, staff = await asyncio.gather(self._requests.list_all(), self._directory.list_members())
+        rows = [r for r in requests if r.requester.tenant_id == turn.actor.tenant_id and r.is_active_on(today)]
+        start, shorter = await self._goes_on_at(turn, rows, newest_first=False,
+                                                on_the_list=lambda r: r.requester.tenant_id == turn.actor.tenant_id)
+        decides = self._decides(turn)
         return Reply(card=cards.register_card(
             self._strings, turn.lang, [(r, self._school_name(r.school_id, turn.lang)) for r in rows],
-            start=start, notice=notice))
+            start=start, notice=notice or shorter, endable={r.request_id for r in rows if decides(r)},
+            left={r.request_id for r in rows if requester_has_left(r, staff, self._federation)}))
 
     async def _goes_on_at(self, turn: Turn, rows: Sequence[PermissionRequest], *, newest_first: bool,
                           on_the_list: Callable[[PermissionRequest], bool]) -> tuple[int, str]:

@@ -119,8 +119,10 @@ async def _one_persons_requests(store: TablePermissionRequests, count: int) -> s
 
 
 def _ids(card: dict[str, Any]) -> list[str]:
-    """The requests a card names, each once, in the order it first names them (a list's buttons name them again)."""
-    return list(dict.fromkeys(REQUEST_ID.findall(json.dumps(card, ensure_ascii=False))))
+    """The requests a card names, each once, in the order it first names them (a list's buttons name them again), in
+    what it shows: not in its buttons' data (End on a later card of Official accounts says where that card began)."""
+    shown = [str(node[key]) for node in _nodes(card) for key in ("text", "title", "label") if key in node]
+    return list(dict.fromkeys(REQUEST_ID.findall(" ".join(shown))))
 
 
 def _pressable(card: dict[str, Any], verb: str) -> dict[str, Any] | None:

@@ -218,7 +218,7 @@ async def _sent_a_request(chats: Chats, seen: str, lang: Lang) -> None:
 
 
 def _request_now(state: RequestState) -> Check:
-    """The request the button named is now in `state` (approved, declined, withdrawn)."""
+    """The request the button named is now in `state` (approved, declined, withdrawn, ended)."""
     async def check(chats: Chats, seen: str, lang: Lang) -> None:
         assert (await chats.requests.get(chats.ids["request"])).state is state
 
@@ -370,6 +370,7 @@ SCENES: dict[str, Scene] = {
     "permission.approve": Scene(_a_request, SIAN, _request_now(RequestState.APPROVED), "perm.not_your_decision"),
     "permission.decline": Scene(_a_request, SIAN, _request_now(RequestState.DECLINED), "perm.not_your_decision"),
     "permission.withdraw": Scene(_a_request, CARYS, _request_now(RequestState.WITHDRAWN), "error.not_found"),
+    "permission.end": Scene(_an_approved_request, SIAN, _request_now(RequestState.ENDED), "perm.not_yours_to_end"),
     "permission.open": Scene(_a_request, SIAN, _the_request_to_decide, "perm.not_your_decision"),
     "permission.pending": Scene(_a_request, SIAN, _pending_list, "perm.only_heads"),
     "permission.register": Scene(_an_approved_request, SIAN, _the_register, "perm.only_heads_register"),

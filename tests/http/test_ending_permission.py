@@ -1,0 +1,258 @@
+"""Ending an approval early, over Azurite: the headteacher (or her delegate) from Official accounts or the request's own
+card, the member of staff who asked from her status card or My requests; each asks first, records the ending as a
+decision is recorded, and tells the other side. Before, an approval stayed on Official accounts until its end date
+(an ongoing one for ever) unless its record was edited by hand, and a leaver's accounts were listed with no mark."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient
+from azure.data.tables import UpdateMode
+from azure.data.tables.aio import TableClient
+
+from app import SERVICES, STORE
+from bot.domain.directory import read_staff_csv
+from bot.storage.directory import TableStaffDirectory
+from tests.http.test_permission_flow import (
+    CARYS_CHAT,
+    FFION_CHAT,
+    REPO,
+    SIAN_CHAT,
+    _invoke,
+    _meet,
+    _rows,
+    _submit,
+    form,
+)
+from tests.support.activities import CARYS, FFION, OWAIN, SIAN, message
+from tests.support.cards import actions, verb_data
+from tests.support.concerns import import_staff
+from tests.support.connector import Connector
+from tests.support.tables import every_row
+
+
+async def _approved(client: TestClient, connector: Connector, **overrides: str) -> str:
+    request_id = await _submit(client, connector, **overrides)
+    await _invoke(client, SIAN, "permission.approve", {"id": request_id}, connector)
+    await client.app[SERVICES].deliverer.drain()
+    return request_id
+
+
+async def _record(azurite: str, table_prefix: str, request_id: str) -> dict[str, Any]:
+    [record] = [r for r in await _rows(azurite, table_prefix + "permissions")
+                if r["PartitionKey"] == request_id and r["RowKey"] == "request"]
+    return record
+
+
+async def _trail(azurite: str, table_prefix: str, request_id: str) -> list[dict[str, Any]]:
+    return [r for r in await _rows(azurite, table_prefix + "permissions")
+            if r["PartitionKey"] == request_id and r["RowKey"].startswith("audit|")]
+
+
+def _text(card: object) -> str:
+    return json.dumps(card, ensure_ascii=False)
+
+
+def _entry_of(card: dict[str, Any], request_id: str) -> str:
+    """The register's entry for one request (its container), as text."""
+    [entry] = [item for item in card["body"] if item.get("type") == "Container" and request_id in _text(item)]
+    return _text(entry)
+
+
+async def test_the_headteacher_ends_an_approval_from_official_accounts_and_the_member_of_staff_is_told_why(
+        client: TestClient, connector: Connector, azurite: str, table_prefix: str) -> None:
+    await _meet(client, connector, CARYS, SIAN, FFION)
+    status = await _invoke(client, CARYS, "permission.submit", form(), connector, reply_to_id="status-on-screen")
+    await client.app[SERVICES].deliverer.drain()
+    request_id = str(verb_data(status, "permission.withdraw")["id"])
+    await _invoke(client, SIAN, "permission.approve", {"id": request_id}, connector)
+    await client.app[SERVICES].deliverer.drain()
+    delegate_card = next(a for a in connector.sent if a["conversation"]["id"] == FFION_CHAT and request_id in _text(a))
+    register = await _invoke(client, SIAN, "permission.register", {}, connector)
+    end = verb_data(register, "permission.end")
+    # It asks first, below the button, with what ending means and a box for the reason.
+    [ask] = [a for a in actions(register) if a["type"] == "Action.ShowCard" and request_id in a["title"]]
+    assert "comes off Official accounts" in _text(ask["card"]) and f"reason_{request_id}" in _text(ask["card"])
+    assert "no longer on the staff list" not in _text(register)  # no staff list imported: nobody has left
+
+    after = await _invoke(client, SIAN, "permission.end",
+                          {**end, f"reason_{request_id}": "The account was closed in July."}, connector)
+    await client.app[SERVICES].deliverer.drain()
+
+    assert end == {"id": request_id, "from": "register", "lang": "en"}
+    assert f"{request_id}: Ended by Mrs Siân Roberts" in _text(after)
+    assert "permission.end" not in _text(after) and "No approved accounts yet" in _text(after)
+    told = _text(connector.cards(CARYS_CHAT)[-1])
+    assert f"Permission for your request {request_id} was ended" in told and "The account was closed in July." in told
+    assert "send a new request" in told
+    updates = {a["id"]: _text(a) for a in connector.updated}
+    assert "Ended by Mrs Siân Roberts" in updates["status-on-screen"]  # her status card, in place
+    assert "permission.end" not in updates["status-on-screen"]
+    assert "Ended by Mrs Siân Roberts" in updates[delegate_card["id"]]  # the delegate's copy, in place
+    record = await _record(azurite, table_prefix, request_id)
+    assert (record["State"], record["EndedBy"], record["EndedById"], record["EndReason"]) == (
+        "ended", "Mrs Siân Roberts", SIAN["aadObjectId"], "The account was closed in July.")
+    assert (record["DecidedBy"], record["DecidedById"]) == ("Mrs Siân Roberts", SIAN["aadObjectId"])  # the approval
+    [ended] = [r for r in await _trail(azurite, table_prefix, request_id) if r["Action"] == "ended"]
+    assert (ended["ActorId"], ended["Detail"]) == (SIAN["aadObjectId"], "The account was closed in July.")
+
+
+async def test_the_member_of_staff_ends_her_own_approval_and_whoever_decides_it_is_told_in_their_language(
+        client: TestClient, connector: Connector, azurite: str, table_prefix: str) -> None:
+    await _meet(client, connector, CARYS, SIAN)
+    await client.post("/api/messages", json=message(FFION, "shwmae", connector.url, locale="cy-GB"))
+    request_id = await _approved(client, connector)
+    decided_before = len(connector.cards(CARYS_CHAT))
+    status = await _invoke(client, CARYS, "permission.open", {"id": request_id}, connector)
+    [ask] = [a for a in actions(status) if a["type"] == "Action.ShowCard" and a["title"] == "End permission"]
+    assert "ask again" in _text(ask["card"]) or "new request" in _text(ask["card"])
+
+    after = await _invoke(client, CARYS, "permission.end", verb_data(status, "permission.end"), connector)
+    await client.app[SERVICES].deliverer.drain()
+
+    assert "Ended by Carys Jenkins" in _text(after) and "permission.end" not in _text(after)
+    assert "send a new request" in _text(after)
+    head_told, delegate_told = connector.cards(SIAN_CHAT)[-1], connector.cards(FFION_CHAT)[-1]
+    assert f"Carys Jenkins ended permission {request_id}" in _text(head_told)
+    assert f"Mae Carys Jenkins wedi dod â chaniatâd {request_id} i ben" in _text(delegate_told)
+    # She ended it herself: no message tells her what she has just done.
+    assert "was ended" not in _text(connector.cards(CARYS_CHAT)[decided_before:])
+    register = await _invoke(client, SIAN, "permission.register", {}, connector)
+    assert request_id not in _text(register)
+    [ended] = [r for r in await _trail(azurite, table_prefix, request_id) if r["Action"] == "ended"]
+    assert ended["ActorId"] == CARYS["aadObjectId"]
+    # To use the account again she asks again: the same request is no longer one approved already.
+    again = await _invoke(client, CARYS, "permission.submit", form(), connector)
+    assert "Waiting for Mrs Siân Roberts" in _text(again)
+
+
+async def test_the_member_of_staff_ends_it_from_my_requests(client: TestClient, connector: Connector,
+                                                            azurite: str, table_prefix: str) -> None:
+    await _meet(client, connector, CARYS, SIAN)
+    request_id = await _approved(client, connector)
+    mine = await _invoke(client, CARYS, "permission.mine", {}, connector)
+
+    after = await _invoke(client, CARYS, "permission.end", verb_data(mine, "permission.end"), connector)
+
+    assert verb_data(mine, "permission.end") == {"id": request_id, "from": "list", "lang": "en"}
+    assert f"{request_id}: Ended by Carys Jenkins" in _text(after) and "Your requests" in _text(after)
+    assert (await _record(azurite, table_prefix, request_id))["State"] == "ended"
+
+
+async def test_the_headteacher_ends_it_from_its_full_card_in_welsh_and_her_first_card_follows(
+        client: TestClient, connector: Connector, azurite: str, table_prefix: str) -> None:
+    await _meet(client, connector, CARYS, SIAN)
+    request_id = await _approved(client, connector)
+    head_card = next(a for a in connector.sent if a["conversation"]["id"] == SIAN_CHAT and request_id in _text(a))
+    opened = await _invoke(client, SIAN, "permission.open", {"id": request_id, "lang": "cy"}, connector)
+    end = verb_data(opened, "permission.end")
+
+    after = await _invoke(client, SIAN, "permission.end", {**end, "reason": "Mae'r prosiect wedi gorffen."},
+                          connector)
+    await client.app[SERVICES].deliverer.drain()
+
+    assert end == {"id": request_id, "from": "open", "lang": "cy"}
+    assert "Mae Mrs Siân Roberts wedi dod â'r caniatâd i ben" in _text(after)
+    assert "Mae'r prosiect wedi gorffen." in _text(after) and "permission.end" not in _text(after)
+    updates = {a["id"]: _text(a) for a in connector.updated}
+    assert "Ended by Mrs Siân Roberts" in updates[head_card["id"]]  # the card the request came in, in her language
+    assert (await _record(azurite, table_prefix, request_id))["EndReason"] == "Mae'r prosiect wedi gorffen."
+
+
+async def test_a_double_press_ends_it_once(client: TestClient, connector: Connector, azurite: str,
+                                           table_prefix: str) -> None:
+    await _meet(client, connector, CARYS, SIAN)
+    request_id = await _approved(client, connector)
+    data = {"id": request_id, "reason": "Closed."}
+
+    first = await _invoke(client, SIAN, "permission.end", data, connector)
+    second = await _invoke(client, SIAN, "permission.end", data, connector)
+    await client.app[SERVICES].deliverer.drain()
+
+    for answer in (first, second):
+        assert "Ended by Mrs Siân Roberts" in _text(answer) and "permission.end" not in _text(answer)
+    assert [r["Action"] for r in await _trail(azurite, table_prefix, request_id)].count("ended") == 1
+    told = [c for c in connector.cards(CARYS_CHAT) if f"Permission for your request {request_id} was ended" in _text(c)]
+    assert len(told) == 1
+
+
+async def test_nobody_else_ends_it_and_nothing_not_in_force_is_ended(
+        client: TestClient, connector: Connector, azurite: str, table_prefix: str,
+        caplog: pytest.LogCaptureFixture) -> None:
+    await _meet(client, connector, CARYS, SIAN, OWAIN)
+    approved = await _approved(client, connector)
+    waiting = await _submit(client, connector, platform="youtube")
+    declined = await _submit(client, connector, platform="tiktok")
+    await _invoke(client, SIAN, "permission.decline", {"id": declined, "reason": "Not for pupils."}, connector)
+    withdrawn = await _submit(client, connector, platform="facebook")
+    await _invoke(client, CARYS, "permission.withdraw", {"id": withdrawn}, connector)
+    tomorrow = (datetime.now(UTC).date() + timedelta(days=1)).isoformat()
+    run_out = await _approved(client, connector, platform="x", end=tomorrow, ongoing="")
+    # Its last day was yesterday (the form takes no past dates, so the record is moved back).
+    yesterday = (datetime.now(UTC).date() - timedelta(days=1)).isoformat()
+    async with TableClient.from_connection_string(azurite, table_prefix + "permissions") as table:
+        await table.update_entity({"PartitionKey": run_out, "RowKey": "request", "Start": yesterday,
+                                   "End": yesterday, "ApprovedFrom": yesterday}, mode=UpdateMode.MERGE)
+    await client.app[SERVICES].deliverer.drain()
+    before = await every_row(azurite, table_prefix)
+    caplog.set_level("INFO", logger="bot.edge.teams")
+
+    stranger = await _invoke(client, OWAIN, "permission.end", {"id": approved, "from": "register"}, connector)
+    made_up = await _invoke(client, SIAN, "permission.end", {"id": "P-ZZZZZZ"}, connector)
+    forged = await _invoke(client, SIAN, "permission.end", {"id": "P-' or 1 eq 1"}, connector)
+    not_in_force = [await _invoke(client, person, "permission.end", {"id": request_id}, connector)
+                    for person, request_id in ((SIAN, waiting), (CARYS, waiting), (SIAN, declined),
+                                               (SIAN, withdrawn))]
+    over = await _invoke(client, SIAN, "permission.end", {"id": run_out}, connector)
+    await client.app[SERVICES].deliverer.drain()
+
+    assert "Only the member of staff who asked, the headteacher of that school" in _text(stranger)
+    assert "geography" not in _text(stranger)
+    for response in (made_up, forged):
+        assert "can't find that record" in _text(response)
+    for response in not_in_force:
+        assert "There is no permission in force for this request" in _text(response)
+        assert "Nothing was changed" in _text(response) and "permission.end" not in _text(response)
+    assert "has run out already" in _text(over) and "permission.end" not in _text(over)
+    assert await every_row(azurite, table_prefix) == before
+    outcomes = [getattr(r, "outcome", "") for r in caplog.records if r.getMessage() == "turn"]
+    assert outcomes == ["invoke:permission.end:refused"] * 8
+
+
+async def test_official_accounts_marks_an_account_whose_requester_has_left_the_staff_list(
+        staffed: TestClient, connector: Connector, monkeypatch: pytest.MonkeyPatch) -> None:
+    client = staffed
+    await _meet(client, connector, CARYS, OWAIN, SIAN)
+    carys_request = await _approved(client, connector)
+    owain_status = await _invoke(client, OWAIN, "permission.submit", form(school="primary", moderator="Owain"),
+                                 connector)
+    owain_request = str(verb_data(owain_status, "permission.withdraw")["id"])
+    await _invoke(client, SIAN, "permission.approve", {"id": owain_request}, connector)
+    # Carys leaves: the office imports the list without her.
+    staff = read_staff_csv((REPO / "config" / "staff.local.csv").read_text(encoding="utf-8"),
+                           schools=["high", "primary"]).staff
+    await TableStaffDirectory(client.app[STORE]).replace_all([m for m in staff if m.name != "Carys Jenkins"])
+    reads = {"staff list": 0}
+    real_list = TableStaffDirectory.list_members
+
+    async def counted(directory: TableStaffDirectory) -> Any:
+        reads["staff list"] += 1
+        return await real_list(directory)
+
+    monkeypatch.setattr(TableStaffDirectory, "list_members", counted)
+
+    register = await _invoke(client, SIAN, "permission.register", {}, connector)
+    welsh = await _invoke(client, SIAN, "permission.register", {"lang": "cy"}, connector)
+
+    assert "Carys Jenkins is no longer on the staff list" in _entry_of(register, carys_request)
+    assert "no longer on the staff list" not in _entry_of(register, owain_request)
+    assert "Dydy Carys Jenkins ddim ar y rhestr staff bellach" in _entry_of(welsh, carys_request)
+    assert verb_data(register, "permission.end")["id"] == carys_request  # so she can end it there
+    assert reads == {"staff list": 2}  # once a card, however many accounts it lists
+    await import_staff(client.app[STORE])  # she is back (the office's mistake)
+    assert "no longer on the staff list" not in _text(await _invoke(client, SIAN, "permission.register", {},
+                                                                    connector))
