@@ -43,9 +43,9 @@ WITHHELD_RULE = (
     "Another person's data is held back, not disclosed (UK GDPR Article 15(4); Data Protection Act 2018, Schedule 2, "
     "Part 3): in a concern report they did not make (one about them, one they held as line manager, headteacher or "
     "chair of governors, one whose words may name them), who made it and everything typed in it, and any note but "
-    "their own; in a permission request or question of someone else's that they decided, moderate, were passed or "
-    "replied to, the requester's or asker's identity and words (and whom a question they replied to was passed to); "
-    "the content of cards queued for them (a holder's card quotes the report). A reporter's own report is given "
+    "their own; in a permission request or question of someone else's that they decided, ended, moderate, were passed"
+    " or replied to, the requester's or asker's identity and words (and whom a question they replied to was passed "
+    "to); the content of cards queued for them (a holder's card quotes the report). A reporter's own report is given "
     "whole, but for the notes its holders wrote and an outcome not shared with her. Each such row is listed with its "
     "reference, and the columns held back are named: the data protection officer decides what else to disclose.")
 ELSEWHERE = (

@@ -2,14 +2,15 @@
 
 A row is theirs when they are its subject (their profile, their staff-list entry, a request, report or question they
 made, their read-and-confirm, messages to them, their daily counts) or when it names them in another part: the
-decider of a request, a holder of a concern report (line manager, headteacher, chair of governors), the colleague a
-report is about or the line manager it involves, the person a question was passed to, the person who replied to it
-and the person who corrected that reply, the publisher of a policy version. People are found by Entra object id (in
-any case, under any tenant), by their addresses where a row keeps an email (`About`, `asked|<email>`, the staff
-list) and by name only where a row keeps nothing else (a request's moderator, who published or rolled back a
-version, who replied to a question before their id was kept); a report's words, and a moderator typed another way
-("Mrs Jenkins"), are searched for their name and address as the concern flow searches them (`mentions`), and such a
-report or request is listed as one that may name them, what may be a namesake's held back.
+decider of a request or whoever ended its approval early, a holder of a concern report (line manager, headteacher,
+chair of governors), the colleague a report is about or the line manager it involves, the person a question was
+passed to, the person who replied to it and the person who corrected that reply, the publisher of a policy version.
+People are found by Entra object id (in any case, under any tenant), by their addresses where a row keeps an email
+(`About`, `asked|<email>`, the staff list) and by name only where a row keeps nothing else (a request's moderator,
+who published or rolled back a version, who replied to a question before their id was kept); a report's words, and a
+moderator typed another way ("Mrs Jenkins"), are searched for their name and address as the concern flow searches
+them (`mentions`), and such a report or request is listed as one that may name them, what may be a namesake's held
+back.
 
 What is another person's data is held back, column by column (`FoundRow.withheld`), so that the export can list that a
 row exists and leave the data protection officer to decide: in a concern report they did not make, who made it and
@@ -54,6 +55,8 @@ _REPORT_ABOUT = frozenset({"SubmittedAt", "State", "ClosedAt"})
 # What a request's decider, and the moderator it names, see of the request record.
 _REQUEST_CONTEXT = frozenset({"School", "Platform", "PlatformOther", "State", "SubmittedAt"})
 _REQUEST_DECIDED = _REQUEST_CONTEXT | {"DecidedBy", "DecidedById", "DecidedAt", "Reason", "Comment", "ApprovedFrom"}
+# Whoever ended an approval early sees their ending (not who approved it, unless that was them too).
+_REQUEST_ENDED = _REQUEST_CONTEXT | {"EndedBy", "EndedById", "EndedAt", "EndReason"}
 _REQUEST_MODERATED = _REQUEST_CONTEXT | {"Moderator", "Moderation", "Start", "End", "ApprovedFrom"}
 # What the person a question was passed to, or who replied to it, sees of it: not who asked or what they asked.
 _QUESTION_PASSED = frozenset({"AskedAt", "EscalatedAt", "EscalatedTo", "EscalatedToId", "Reply", "RepliedBy",
@@ -79,6 +82,7 @@ class Kind(StrEnum):
     MANAGES = "staff list entry naming them as line manager"
     REQUEST_MADE = "permission request they made"
     REQUEST_DECIDED = "permission request they decided"
+    REQUEST_ENDED = "permission request they ended"
     REQUEST_ACTED = "permission request they acted on"
     REQUEST_MODERATOR = "permission request naming them as moderator"
     REQUEST_TRAIL = "permission request audit entry"
@@ -289,16 +293,17 @@ async def _permissions(store: TableStore, subject: DataSubject) -> list[FoundRow
         record = next((r for r in rows if r.get("RowKey") == "request"), {})
         requester = subject.is_id(record.get("ObjectId"))
         decider = subject.is_id(record.get("DecidedById"))
+        ender = subject.is_id(record.get("EndedById"))
         moderator = subject.is_name(record.get("Moderator"))
         # The moderator is typed: "Mrs Jenkins" may be her, as the concern flow reads names (over-matching is safe).
         may_moderate = not moderator and subject.named_in(str(record.get("Moderator") or ""))
         acted = any(subject.is_id(r.get("ActorId")) for r in rows)
-        if not (requester or decider or moderator or may_moderate or acted):
+        if not (requester or decider or ender or moderator or may_moderate or acted):
             continue
         for row in rows:
             if row is record:
-                found.append(_request(record, reference, requester=requester, decider=decider, moderator=moderator,
-                                      may_moderate=may_moderate))
+                found.append(_request(record, reference, requester=requester, decider=decider, ender=ender,
+                                      moderator=moderator, may_moderate=may_moderate))
             else:
                 theirs = requester or subject.is_id(row.get("ActorId"))
                 why = ["a change to their request"] if requester else (
@@ -313,7 +318,7 @@ async def _permissions(store: TableStore, subject: DataSubject) -> list[FoundRow
     return found
 
 
-def _request(record: dict[str, Any], reference: str, *, requester: bool, decider: bool, moderator: bool,
+def _request(record: dict[str, Any], reference: str, *, requester: bool, decider: bool, ender: bool, moderator: bool,
              may_moderate: bool = False) -> FoundRow:
     if requester:
         return _found("permissions", Kind.REQUEST_MADE, reference, ["they asked for permission"], record)
@@ -321,13 +326,16 @@ def _request(record: dict[str, Any], reference: str, *, requester: bool, decider
     if decider:
         why.append("they decided it")
         shown |= _REQUEST_DECIDED
+    if ender:
+        why.append("they ended it")
+        shown |= _REQUEST_ENDED
     if moderator:
         why.append("it names them as the account's moderator")
         shown |= _REQUEST_MODERATED
     elif may_moderate:  # the name as typed may be a namesake's: held back until the DPO has checked
         why.append("its moderator, as the requester typed the name, may be them: check before deciding")
-    kind = Kind.REQUEST_DECIDED if decider else Kind.REQUEST_MODERATOR if moderator or may_moderate else \
-        Kind.REQUEST_ACTED
+    kind = Kind.REQUEST_DECIDED if decider else Kind.REQUEST_ENDED if ender else \
+        Kind.REQUEST_MODERATOR if moderator or may_moderate else Kind.REQUEST_ACTED
     return _found("permissions", kind, reference, why or ["they acted on it"], record, frozenset(shown))
 
 

@@ -201,6 +201,32 @@ async def test_a_holder_and_a_decider_see_their_own_part_never_the_reporters_wor
     assert "headteacher of Llanidloes High School" in sian.summary and "the policy owner" in sian.summary
 
 
+async def test_whoever_ended_an_approval_gets_the_ending_and_the_requester_reads_it_in_her_request(
+        term: Term, client: TestClient, connector: Connector, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Ffion, the delegate, ends the permission Siân gave Carys: her export lists it as a request she ended, with the
+    ending and not Carys's words; Carys's own request says it was ended, by whom, when and why."""
+    await click(client, connector, FFION, "permission.end", {"id": term.carys_request,
+                                                             "reason": "The account was closed."})
+
+    ffion = await _export(capsys, tmp_path / "sar-ffion", FFION["aadObjectId"])
+    carys = await _export(capsys, tmp_path / "sar-carys", CARYS_EMAIL)
+
+    assert (ffion.code, carys.code) == (0, 0), (ffion.err, carys.err)
+    [ended] = ffion.rows("permission request they ended")
+    assert ended["reference"] == term.carys_request and "they ended it" in ended["why"]
+    assert (ended["row"]["State"], ended["row"]["EndedById"], ended["row"]["EndReason"]) == (
+        "ended", FFION["aadObjectId"], "The account was closed.")
+    assert ended["row"]["EndedAt"]
+    assert {"Purpose", "RequesterName", "ObjectId", "DecidedById"} <= set(ended["withheld_columns"])
+    assert CARYS_PURPOSE not in ffion.everything()
+    [request] = carys.rows("permission request they made")
+    assert (request["row"]["State"], request["row"]["EndedById"], request["row"]["EndReason"]) == (
+        "ended", FFION["aadObjectId"], "The account was closed.")
+    assert [row["row"]["Action"] for row in carys.rows("permission request audit entry")
+            if row["reference"] == term.carys_request and row["row"].get("Action") == "ended"] == ["ended"]
+
+
 async def test_for_the_dpos_own_review_what_was_held_back_is_written_marked_not_for_sending(
         term: Term, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     export = await _export(capsys, tmp_path / "review-carys", CARYS["aadObjectId"], "--include-withheld")
