@@ -214,6 +214,16 @@ def may_see_register(person: Person, federation: Federation) -> bool:
     return bool(federation.schools_decided_by(person)) or person.aad_object_id == federation.policy_owner.aad_object_id
 
 
+def _check_decider(request: PermissionRequest, person: Person, federation: Federation) -> None:
+    """Raise `NotAllowed` unless `person` may decide the request under today's settings (`Federation.deciders_for`)."""
+    try:
+        school = federation.school(request.school_id)
+    except KeyError:
+        raise NotAllowed("the request's school is not in the settings") from None
+    if not federation.may_decide(school, request.requester, person):
+        raise NotAllowed("only the school's headteacher or delegate decides")
+
+
 def decide(request: PermissionRequest, person: Person, federation: Federation, *, approve: bool, reason: str,
            comment: str, now: datetime) -> PermissionRequest:
     """The request approved or declined by `person`, if they decide it (`Federation.deciders_for`); raises
@@ -221,12 +231,7 @@ def decide(request: PermissionRequest, person: Person, federation: Federation, *
     the start asked for, or from the UK day it is given when that is later."""
     if person.aad_object_id == request.requester.aad_object_id:
         raise NotAllowed("nobody decides their own request")
-    try:
-        school = federation.school(request.school_id)
-    except KeyError:
-        raise NotAllowed("the request's school is not in the settings") from None
-    if not federation.may_decide(school, request.requester, person):
-        raise NotAllowed("only the school's headteacher or delegate decides")
+    _check_decider(request, person, federation)
     if request.state is not RequestState.PENDING:
         raise AlreadySettled(request)
     if note_problem(reason if not approve else comment, approve=approve):
@@ -258,12 +263,7 @@ def end_permission(request: PermissionRequest, person: Person, federation: Feder
     if person.tenant_id != request.requester.tenant_id:
         raise NotAllowed("another tenant's request")
     if person.aad_object_id != request.requester.aad_object_id:
-        try:
-            school = federation.school(request.school_id)
-        except KeyError:
-            raise NotAllowed("the request's school is not in the settings") from None
-        if not federation.may_decide(school, request.requester, person):
-            raise NotAllowed("only the requester, or the school's headteacher or delegate, ends a permission")
+        _check_decider(request, person, federation)
     if not request.is_active_on(uk_today(now)):
         raise NotInForce(request)
     if len(reason.strip()) > LIMITS["reason"]:
