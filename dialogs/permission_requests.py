@@ -923,7 +923,7 @@ class PermissionFlow:
         if where == "register":
             return await self._register_reply(turn, notice=notice)
         if where == "list":
-            return await self._mine_reply(turn, notice=notice, show_more=True)
+            return await self._mine_reply(turn, notice=notice)
         if own:
             return self._status_reply(request, turn.lang)
         opened = where == "open"
@@ -955,9 +955,8 @@ class PermissionFlow:
         rows = await self._requests.list_by_requester(turn.actor)
         start = 0
         if show_more:
-            start, shorter = await self._goes_on_at(turn, rows, newest_first=True,
-                                                    on_the_list=lambda r: r.requester.key == turn.actor.key)
-            notice = notice or shorter
+            start, notice = await self._goes_on_at(turn, rows, newest_first=True,
+                                                   on_the_list=lambda r: r.requester.key == turn.actor.key)
         return Reply(card=cards.my_requests_card(self._strings, turn.lang,
                                                  [(r, self._school_name(r.school_id, turn.lang)) for r in rows],
                                                  today=uk_today(self._clock()), notice=notice,
