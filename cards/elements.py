@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
@@ -82,11 +83,22 @@ def text(value: str, *, subtle: bool = False, size: str = "Default", weight: str
     return block
 
 
+# The renderer reads "{{DATE(...)}}" and "{{TIME(...)}}" in any text, a TextRun's too, and draws a date or time in
+# the reader's own format: typed, they would not be shown as typed. A combining grapheme joiner between two braces
+# (drawn as nothing, and no format character, which cleaning drops) keeps them words.
+_TWO_BRACES = re.compile(r"\{(?=\{)")
+
+
+def _as_typed(value: str) -> str:
+    """Cleaned typed text for a TextRun, with no date or time function the renderer would read."""
+    return _TWO_BRACES.sub("{\u034f", value)
+
+
 def plain_text(value: str, *, size: str = "Default", weight: str = "Default", color: str = "Default",
                subtle: bool = False) -> Element:
     """A sentence that carries a display name or other typed words: one cleaned TextRun, so none of it renders
     as markdown (a name like "**x** [y](z)" shows as typed)."""
-    run: Element = {"type": "TextRun", "text": clean_user_text(value, limit=4000)}
+    run: Element = {"type": "TextRun", "text": _as_typed(clean_user_text(value, limit=4000))}
     for key, chosen in (("size", size), ("weight", weight), ("color", color)):
         if chosen != "Default":
             run[key] = chosen
@@ -121,13 +133,13 @@ def plain_heading(value: str) -> Element:
 def labelled(label: str, value: str, *, limit: int = 200) -> Element:
     """A label and a value as cleaned TextRuns: whatever a person typed in either stays inert."""
     return {"type": "RichTextBlock", "inlines": [
-        {"type": "TextRun", "text": f"{clean_user_text(label, limit=100)}: ", "weight": "Bolder"},
-        {"type": "TextRun", "text": clean_user_text(value, limit=limit) or "—"}]}
+        {"type": "TextRun", "text": f"{_as_typed(clean_user_text(label, limit=100))}: ", "weight": "Bolder"},
+        {"type": "TextRun", "text": _as_typed(clean_user_text(value, limit=limit)) or "—"}]}
 
 
 def user_text(value: str, *, limit: int = 2000, italic: bool = False) -> Element:
     """Text a person typed, shown inert: a TextRun renders no markdown, links or mentions."""
-    run: Element = {"type": "TextRun", "text": clean_user_text(value, limit=limit) or "—"}
+    run: Element = {"type": "TextRun", "text": _as_typed(clean_user_text(value, limit=limit)) or "—"}
     if italic:
         run["italic"] = True
     return {"type": "RichTextBlock", "inlines": [run]}
