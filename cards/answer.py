@@ -271,6 +271,15 @@ def no_answer_card(strings: Catalogue, lang: Lang, *, question_id: str, question
                                style="positive")])
 
 
+def colleague_named_card(strings: Catalogue, lang: Lang, *, question: str) -> Card:
+    """For the asker's own chat, when a question asked in a group chat or channel names a colleague and the policy does
+    not cover it: the pointer to Report a concern, which the card in front of the group (the colleague may be reading
+    it) leaves out."""
+    return card([heading(strings.text("ask.names_colleague_title", lang)), *_your_question(strings, lang, question),
+                 text(strings.text("ask.names_colleague", lang)),
+                 action_set([execute(strings.text("button.concern", lang), VERB_CONCERN_FORM, shown_in(lang))])])
+
+
 FIRST_PASSAGES = 5  # a long section shows this many, and the rest behind one tap
 
 

@@ -156,6 +156,10 @@ def _answer_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Iterator[tu
                                                                if lang is Lang.CY else
                                                                "Has Carys Jenkins posted photos of pupils?",
                                                                closest=closest, names_colleague=True)
+    # The same question asked in a group chat or channel: the pointer, sent to the asker's own chat.
+    yield "colleague-named-in-a-group", answer.colleague_named_card(
+        strings, lang, question="Ydy Carys Jenkins wedi postio lluniau?" if lang is Lang.CY else
+        "Has Carys Jenkins posted photos of pupils?")
     # The question could not be recorded (storage failed just then): nothing to pass on.
     yield "no-answer-not-recorded", answer.no_answer_card(strings, lang, question_id="",
                                                           question="How much annual leave?", closest=closest)

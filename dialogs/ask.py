@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import secrets
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -445,10 +446,24 @@ class AskFlow:
                 closest.append(cards.section_view(policy.section(section_id), lang))
             except KeyError:
                 continue
+        names_colleague = await self._names_colleague(turn.actor, question)
+        if names_colleague and not turn.is_private:
+            await self._point_to_a_concern_privately(turn, lang, question, record.question_id)
         return Reply(card=cards.no_answer_card(self._strings, lang, question_id=record.question_id,
                                                question=question, closest=closest,
-                                               names_colleague=await self._names_colleague(turn.actor, question),
+                                               names_colleague=names_colleague and turn.is_private,
                                                picture_unread=turn.picture)), ()
+
+    async def _point_to_a_concern_privately(self, turn: Turn, lang: Lang, question: str, question_id: str) -> None:
+        """Report a concern, offered in the asker's own chat: in a group chat or channel the colleague the question
+        names may be reading, so the card there says nothing of concerns, nor does the group hear that anything was
+        sent. Not sent (storage failing) costs only the pointer: the answer still comes."""
+        pointer = Reply(card=cards.colleague_named_card(self._strings, lang, question=question))
+        try:
+            await self._private.send(turn, pointer, tell=False,
+                                     message_id=f"colleague-named|{question_id or secrets.token_urlsafe(12)}")
+        except StorageUnavailable:
+            log.warning("the pointer to a concern report was not sent: storage unavailable")
 
     async def keep_staff_list(self) -> int:
         """Read the staff list a not-covered question's names are looked up in (a background job, every

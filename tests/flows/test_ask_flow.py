@@ -1220,6 +1220,35 @@ async def test_a_question_naming_a_colleague_the_policy_does_not_cover_also_poin
     assert record.text == asked and not answering_bot.store.reports
 
 
+# In a group chat or a channel the colleague named may be reading: before, the card there offered everyone Report a
+# concern beside her name. The pointer now goes to the asker's own chat, and the group's card says nothing of concerns.
+@pytest.mark.parametrize("scope", [Scope.GROUP, Scope.CHANNEL])
+@pytest.mark.parametrize(("asked", "lang", "pointed"), [
+    ("Has Carys Jenkins posted photos of pupils?", Lang.EN, "Report a concern"),
+    ("Ydy Carys Jenkins wedi postio lluniau o ddisgyblion ar Facebook?", Lang.CY, "Codi pryder"),
+])
+async def test_a_question_naming_a_colleague_in_a_group_points_to_a_concern_only_in_the_askers_own_chat(
+        answering_bot: BotInMemory, asked: str, lang: Lang, pointed: str, scope: Scope) -> None:
+    await answering_bot.has_the_staff_list()
+    await answering_bot.meets(OWAIN)
+
+    reply = await answering_bot.says(OWAIN, asked, lang=lang, scope=scope)
+
+    assert "concern.form" not in _verbs(reply.card) and pointed not in text_of(reply.card)
+    assert "ask.escalate" in _verbs(reply.card)  # the rest of the card as in the 1:1 chat
+    [privately] = await answering_bot.cards_for(OWAIN)
+    assert "concern.form" in _verbs(privately) and pointed in text_of(privately) and asked in text_of(privately)
+
+
+async def test_a_question_naming_nobody_in_a_group_sends_nothing_privately(answering_bot: BotInMemory) -> None:
+    await answering_bot.has_the_staff_list()
+    await answering_bot.meets(OWAIN)
+
+    await answering_bot.says(OWAIN, "How do I book annual leave?", scope=Scope.GROUP)
+
+    assert await answering_bot.cards_for(OWAIN) == []
+
+
 async def test_questions_the_policy_does_not_cover_read_the_staff_list_once_not_each_time(
         answering_bot: BotInMemory, monkeypatch: pytest.MonkeyPatch) -> None:
     """A question turn keeps to its two storage calls (the person, the question): the staff list a question's names
