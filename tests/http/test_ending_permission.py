@@ -118,7 +118,7 @@ async def test_the_member_of_staff_ends_her_own_approval_and_whoever_decides_it_
     assert "send a new request" in _text(after)
     head_told, delegate_told = connector.cards(SIAN_CHAT)[-1], connector.cards(FFION_CHAT)[-1]
     assert f"Carys Jenkins ended permission {request_id}" in _text(head_told)
-    assert f"Mae Carys Jenkins wedi dod â chaniatâd {request_id} i ben" in _text(delegate_told)
+    assert f"Mae Carys Jenkins wedi terfynu caniatâd {request_id}" in _text(delegate_told)
     # She ended it herself: no message tells her what she has just done.
     assert "was ended" not in _text(connector.cards(CARYS_CHAT)[decided_before:])
     register = await _invoke(client, SIAN, "permission.register", {}, connector)
@@ -156,7 +156,7 @@ async def test_the_headteacher_ends_it_from_its_full_card_in_welsh_and_her_first
     await client.app[SERVICES].deliverer.drain()
 
     assert end == {"id": request_id, "from": "open", "lang": "cy"}
-    assert "Mae Mrs Siân Roberts wedi dod â'r caniatâd i ben" in _text(after)
+    assert "Mae Mrs Siân Roberts wedi terfynu'r caniatâd" in _text(after)
     assert "Mae'r prosiect wedi gorffen." in _text(after) and "permission.end" not in _text(after)
     updates = {a["id"]: _text(a) for a in connector.updated}
     assert "Ended by Mrs Siân Roberts" in updates[head_card["id"]]  # the card the request came in, in her language

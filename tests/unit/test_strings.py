@@ -117,3 +117,38 @@ def test_a_pending_summary_says_the_dates_are_the_ones_asked_for_in_welsh_as_in_
 
     assert "asked for" in english
     assert "y gofynnwyd amdan" in welsh
+
+
+def test_a_welsh_status_standing_alone_is_an_impersonal_past_like_the_others() -> None:
+    """WELSH.md: a status on its own is the radical form, and the decided ones say someone did it ("Cymeradwywyd",
+    "Gwrthodwyd", "Tynnwyd yn ôl"). "Daeth i ben" ("it came to an end") beside them on My requests read as an approval
+    that had run out by itself, not one somebody ended."""
+    strings = load_catalogue()
+    labels = [key for key in strings.keys()
+              if key.startswith("perm.status_label.") and key != "perm.status_label.pending"]
+
+    assert len(labels) >= 4
+    assert {key: strings.text(key, Lang.CY) for key in labels
+            if not re.match(r"[A-Z]\w+wyd\b", strings.text(key, Lang.CY))} == {}
+
+
+# Every string in which somebody ends a permission (End permission and all that follows it).
+ENDING = ("perm.status_ended", "perm.status_label.ended", "perm.decision_title.ended", "perm.end", "perm.end_listed",
+          "perm.end_confirm_decider", "perm.end_confirm_requester", "perm.end_yes", "perm.end_reason_label",
+          "perm.end_reason_label_listed", "perm.label.end_reason", "perm.ended_by_requester_title",
+          "perm.ended_by_requester_line", "perm.not_yours_to_end", "perm.end_not_in_force", "perm.end_run_out",
+          "perm.register_left", "perm.ended_early_on")
+
+
+@pytest.mark.parametrize("key", ENDING)
+def test_welsh_says_a_permission_is_ended_with_terfynu_and_keeps_dod_i_ben_for_running_out(key: str) -> None:
+    """Someone ending a permission is "terfynu" on every card, as approving is "cymeradwyo": "dod i ben" is "come to an
+    end", which the cards already say of dates and approvals that run out by themselves ("Mae'r caniatâd hwn wedi dod i
+    ben eisoes"), and "does dim i ddod i ben" said "there is nothing to come to an end" where "nothing to end" was
+    meant. The short verb also keeps "End {id}" as short as the English, like "Gwrthod {id}"."""
+    strings = load_catalogue()
+    welsh = strings.text(key, Lang.CY)
+
+    assert re.search(r"\b[td]erfyn", welsh, re.IGNORECASE)  # "ei derfynu" after "ei", as "ei gymeradwyo"
+    assert not re.search(r"\b(?:dod|dewch) (?:â|ag)\b", welsh) and "dim i ddod i ben" not in welsh
+    assert "dod oddi ar y gofrestr" not in welsh  # "comes off" the register, word for word: "cael ei dynnu oddi ar"
