@@ -270,6 +270,14 @@ async def test_every_way_of_asking_for_a_section_in_the_list_opens_the_section_i
     assert missed == [] and answering_bot.store.questions == {}
 
 
+async def test_every_question_opener_in_the_list_alone_is_asked_for_the_question(answering_bot: BotInMemory,
+                                                                                 strings: Catalogue) -> None:
+    """A message of filler alone ("quick one", "sori i boeni") asks nothing yet: each gets "go ahead, type your
+    question", in Welsh for those listed under Cymraeg, and nothing is kept."""
+    assert await _list_not_answered_with(answering_bot, strings, "question-openers.txt", "ask.go_ahead") == []
+    assert answering_bot.store.questions == {}
+
+
 @pytest.mark.parametrize(("typed", "platform"), [
     ("Dw i angen caniatâd ar gyfer fy mlog", "blog"),  # nasal: blog → mlog
     ("Dw i angen caniatâd i ysgrifennu yn fy mlog i", "blog"),
@@ -295,6 +303,15 @@ def test_a_welsh_platform_name_after_a_mutating_word_is_chosen_on_the_form(typed
     ("Ble alla i ddarllen y polisi?", "ask.sections_title"),  # "where can I read the policy?"
     ("Dwi isio darllen y polisi i gyd", "ask.sections_title"),  # "I want to read the whole policy"
     ("Y polisi llawn", "ask.sections_title"),  # "the full policy"
+    ("Sori i ofyn", "ask.go_ahead"),  # "sorry to ask"
+    ("Cwestiwn twp", "ask.go_ahead"),  # "silly question", without "falle"
+    ("Cwestiwn dwl falle...", "ask.go_ahead"),  # "dwl", the south's "silly"
+    ("Cwestiwn gwirion ella", "ask.go_ahead"),  # "ella", the north's "perhaps"
+    ("Sori i fod yn niwsans", "ask.go_ahead"),  # "sorry to be a pain"
+    ("Mae cwestiwn 'da fi", "ask.go_ahead"),  # "I've got a question", the south's word order
+    ("Ma gen i gwestiwn", "ask.go_ahead"),  # "mae" as said
+    ("Sori os ydy hwn yn gwestiwn gwirion", "ask.go_ahead"),  # "sorry if this is a silly question"
+    ("Ymholiad sydyn", "ask.go_ahead"),  # "quick query"
 ])
 async def test_welsh_as_staff_type_it_gets_the_card_its_english_twin_gets(
         answering_bot: BotInMemory, strings: Catalogue, typed: str, key: str) -> None:
