@@ -165,6 +165,8 @@ def _answer_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Iterator[tu
                                                           question="How much annual leave?", closest=closest)
     # A colleague pressed Helpful or Ask the headteacher on someone else's answer in a group chat.
     yield "only-the-asker", common.notice_card(strings.text("ask.only_asker", lang))
+    # A message of filler alone ("quick one", "sori i boeni"): the question is still to come.
+    yield "go-ahead", common.notice_card(strings.text("ask.go_ahead", lang))
     yield "ask-guest", common.error_card(strings, lang, "ask.guest", federation=SAMPLE_FEDERATION.name(lang))
     yield "no-answer-limited", answer.no_answer_card(strings, lang, question_id="Q2", question="How much annual leave?",
                                                      closest=[], notice=strings.text("ask.question_limited", lang,
