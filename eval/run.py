@@ -66,7 +66,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
              "2022-fortyseventh.en", "2022-fortyseventh.cy",
              "2022-fortyeighth.en", "2022-fortyeighth.cy",
              "2022-fortyninth.en", "2022-fortyninth.cy",
-             "2022-fiftieth.en", "2022-fiftieth.cy"),
+             "2022-fiftieth.en", "2022-fiftieth.cy",
+             "2022-fiftyfirst.en", "2022-fiftyfirst.cy"),
     "revised-a": ("revised-a.en", "revised-a.cy", "revised-a-held.en", "revised-a-held.cy"),
     "revised-b": ("revised-b.en", "revised-b.cy", "revised-b-held.en", "revised-b-held.cy"),
     "other-school": ("other-school.en", "other-school.cy", "other-school-held.en", "other-school-held.cy"),
@@ -162,6 +163,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
     "other-school-44": ("other-school-44-fortyninth.en", "other-school-44-fortyninth.cy"),
     "revised-ax": ("revised-ax-fiftieth.en", "revised-ax-fiftieth.cy"),
     "other-school-45": ("other-school-45-fiftieth.en", "other-school-45-fiftieth.cy"),
+    "revised-ay": ("revised-ay-fiftyfirst.en", "revised-ay-fiftyfirst.cy"),
+    "other-school-46": ("other-school-46-fiftyfirst.en", "other-school-46-fiftyfirst.cy"),
 }
 # The 2022 sets whose misses taught the steering data: only the no-steering figure is fair for them.
 TAUGHT_STEERING = frozenset({"2022-rounds"})
