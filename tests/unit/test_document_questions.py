@@ -147,6 +147,8 @@ def test_only_swapped_dropped_or_doubled_letters_are_typos() -> None:
         ("Pwy lofnododd y polisi, y llywodraethwyr?", "agreed_by"),
         ("who signed it off for the trustees?", "authorisation"),
         ("who signs off a class account, the governors?", None),
+        ("who signs this off?", "authorisation"),  # the present tense, the twenty-fifth round's held-out sets
+        ("who signs the class account posts off?", None),
     ],
 )
 def test_signed_off_by_a_body_asks_who_agreed_it(
@@ -303,3 +305,9 @@ def test_trust_is_a_setting_only_where_it_names_one(questions: DocumentQuestions
     "trust" alone counted as a setting (an academy trust). Now it counts where it names a trust ("the trust", "academy
     trust", "multi-academy trust", "ymddiriedolaeth"), and the trust between people is a question for the policy."""
     assert questions.detail_asked(question) == detail
+
+
+@pytest.mark.parametrize("question", ["When was this version approved?", "when was the document agreed"])
+def test_when_this_version_was_approved_asks_its_date(questions: DocumentQuestions, question: str) -> None:
+    """"This version" names the document: asked when it was approved, the answer is its date, not its version."""
+    assert questions.detail_asked(question) == "date_of_issue"
