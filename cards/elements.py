@@ -19,11 +19,34 @@ SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 Row = TypeVar("Row")
 
 
+# The renderer reads "{{DATE(...)}}" and "{{TIME(...)}}" in any text it draws (a TextBlock's or TextRun's, an input's
+# label and error, a toggle's or choice's title, a fact) and draws a date or time in the reader's own format. The bot's
+# own words never use them, and a name or typed words reach many of those places, often inside the bot's own sentences
+# ("Waiting for {name}…", "Note for {name}"): so every card, as a whole, has a combining grapheme joiner between two
+# braces (drawn as nothing, and no format character, which cleaning drops), and typed words show as typed. An input's
+# value and a button's data are left exactly as they are: they come back to the bot.
+_TWO_BRACES = re.compile(r"\{(?=\{)")
+_DRAWN = frozenset({"text", "title", "label", "errorMessage"})
+
+
+def _drawn_as_typed(node: Any, *, fact: bool = False) -> Any:
+    if isinstance(node, list):
+        return [_drawn_as_typed(item, fact=fact) for item in node]
+    if not isinstance(node, dict):
+        return node
+    drawn = _DRAWN | {"value"} if fact else _DRAWN
+    return {key: _TWO_BRACES.sub("{\u034f", value) if isinstance(value, str) and key in drawn
+            else value if key == "data" else _drawn_as_typed(value, fact=key == "facts")
+            for key, value in node.items()}
+
+
 def card(body: Sequence[Element], actions: Sequence[Element] = ()) -> Card:
-    """A version 1.5 card with the given body and actions."""
-    result: Card = {"type": "AdaptiveCard", "$schema": SCHEMA, "version": CARD_VERSION, "body": list(body)}
+    """A version 1.5 card with the given body and actions, none of whose words the renderer reads as a date or time
+    function (see `_drawn_as_typed`)."""
+    result: Card = {"type": "AdaptiveCard", "$schema": SCHEMA, "version": CARD_VERSION,
+                    "body": _drawn_as_typed(list(body))}
     if actions:
-        result["actions"] = list(actions)
+        result["actions"] = _drawn_as_typed(list(actions))
     return result
 
 
@@ -83,22 +106,11 @@ def text(value: str, *, subtle: bool = False, size: str = "Default", weight: str
     return block
 
 
-# The renderer reads "{{DATE(...)}}" and "{{TIME(...)}}" in any text, a TextRun's too, and draws a date or time in
-# the reader's own format: typed, they would not be shown as typed. A combining grapheme joiner between two braces
-# (drawn as nothing, and no format character, which cleaning drops) keeps them words.
-_TWO_BRACES = re.compile(r"\{(?=\{)")
-
-
-def _as_typed(value: str) -> str:
-    """Cleaned typed text for a TextRun, with no date or time function the renderer would read."""
-    return _TWO_BRACES.sub("{\u034f", value)
-
-
 def plain_text(value: str, *, size: str = "Default", weight: str = "Default", color: str = "Default",
                subtle: bool = False) -> Element:
     """A sentence that carries a display name or other typed words: one cleaned TextRun, so none of it renders
     as markdown (a name like "**x** [y](z)" shows as typed)."""
-    run: Element = {"type": "TextRun", "text": _as_typed(clean_user_text(value, limit=4000))}
+    run: Element = {"type": "TextRun", "text": clean_user_text(value, limit=4000)}
     for key, chosen in (("size", size), ("weight", weight), ("color", color)):
         if chosen != "Default":
             run[key] = chosen
@@ -133,13 +145,13 @@ def plain_heading(value: str) -> Element:
 def labelled(label: str, value: str, *, limit: int = 200) -> Element:
     """A label and a value as cleaned TextRuns: whatever a person typed in either stays inert."""
     return {"type": "RichTextBlock", "inlines": [
-        {"type": "TextRun", "text": f"{_as_typed(clean_user_text(label, limit=100))}: ", "weight": "Bolder"},
-        {"type": "TextRun", "text": _as_typed(clean_user_text(value, limit=limit)) or "—"}]}
+        {"type": "TextRun", "text": f"{clean_user_text(label, limit=100)}: ", "weight": "Bolder"},
+        {"type": "TextRun", "text": clean_user_text(value, limit=limit) or "—"}]}
 
 
 def user_text(value: str, *, limit: int = 2000, italic: bool = False) -> Element:
     """Text a person typed, shown inert: a TextRun renders no markdown, links or mentions."""
-    run: Element = {"type": "TextRun", "text": _as_typed(clean_user_text(value, limit=limit)) or "—"}
+    run: Element = {"type": "TextRun", "text": clean_user_text(value, limit=limit) or "—"}
     if italic:
         run["italic"] = True
     return {"type": "RichTextBlock", "inlines": [run]}
