@@ -245,12 +245,25 @@ class ConcernFlow:
         """The verbs of the concern cards."""
         return {VERB_CONCERN_FORM: Verb(in_the_cards_language(opens(self.form)), FormClick),
                 cards.VERB_SUBMIT: Verb(in_the_cards_language(self.submit), ReportForm),
-                cards.VERB_ACKNOWLEDGE: Verb(self.acknowledge, ReportClick),
-                cards.VERB_ESCALATE: Verb(self.escalate, NoteClick), cards.VERB_CLOSE: Verb(self.close, CloseClick),
-                cards.VERB_REOPEN: Verb(self.reopen, NoteClick), cards.VERB_SHOW: Verb(self.show, ReportClick),
+                cards.VERB_ACKNOWLEDGE: Verb(self._own_chat_only(self.acknowledge), ReportClick),
+                cards.VERB_ESCALATE: Verb(self._own_chat_only(self.escalate), NoteClick),
+                cards.VERB_CLOSE: Verb(self._own_chat_only(self.close), CloseClick),
+                cards.VERB_REOPEN: Verb(self._own_chat_only(self.reopen), NoteClick),
+                cards.VERB_SHOW: Verb(self._own_chat_only(self.show), ReportClick),
                 cards.VERB_MINE: Verb(in_the_cards_language(self._private_chat.only(opens(self.mine))),
                                        ListClick),
                 cards.VERB_HELD: Verb(in_the_cards_language(self._private_chat.only(opens(self.held))), HeldClick)}
+
+    def _own_chat_only(self, handler: Handler) -> Handler:
+        """A report's button as it is in the person's 1:1 chat. Pressed in a group chat or channel (a holder's or
+        reporter's card forwarded or posted there), everyone is told the same: such buttons work only in their own chat
+        with the bot. Nothing is read, so nothing says whether the report exists or is theirs, and nothing changes."""
+        async def in_own_chat(turn: Turn) -> Reply:
+            if turn.is_private:
+                return await handler(turn)
+            return Reply(card=error_card(self._strings, turn.lang, "concern.own_chat_only"), refused=True)
+
+        return in_own_chat
 
     def match_text(self, turn: Turn) -> Handler | None:
         """"Report a concern", "my reports", or a statement that someone is pestering or targeting the person."""

@@ -37,6 +37,7 @@ from tests.support.concerns import (
 )
 from tests.support.connector import Connector
 from tests.support.faults import fail_next_enqueue, second_press_during_first_write
+from tests.support.tables import every_row
 
 SECRET = "Dafydd from the science department keeps sending me nasty direct messages about my lessons"
 
@@ -572,3 +573,46 @@ async def test_the_line_managers_lock_screen_says_a_private_message_waits_and_no
 
     assert activity.get("summary") == banner
     assert SECRET in json.dumps(activity["attachments"])
+
+
+# A report's buttons, each pressed by whoever might press it on a card forwarded or posted to a group: its holder, its
+# reporter, and someone it has nothing to do with.
+PRESSED_IN_A_GROUP = [("concern.show", GARETH, {}), ("concern.acknowledge", GARETH, {}),
+                      ("concern.escalate", GARETH, {"note": "Second time this term"}),
+                      ("concern.close", GARETH, {"outcome": "Spoke to both", "share_outcome": "true"}),
+                      ("concern.close", GARETH, {}), ("concern.show", CARYS, {}),
+                      ("concern.reopen", CARYS, {"note": "It started again"}), ("concern.acknowledge", OWAIN, {}),
+                      ("concern.show", OWAIN, {})]
+
+
+@pytest.mark.parametrize(("conversation_type", "locale", "told"), [
+    ("groupChat", "en-GB", "The buttons on a report's card work only in your own chat with me"),
+    ("channel", "cy-GB", "Dim ond yn eich sgwrs eich hun â mi mae botymau cerdyn adroddiad yn gweithio")])
+async def test_a_report_card_pressed_in_a_group_says_where_it_works_to_everyone_alike(
+        staffed: TestClient, connector: Connector, azurite: str, table_prefix: str, caplog: pytest.LogCaptureFixture,
+        conversation_type: str, locale: str, told: str) -> None:
+    """Gareth, who holds the report, and Carys, who sent it, pressing its buttons on a card forwarded to a group were
+    told "I can't find that record, or it isn't yours to see": untrue for them. Now every presser, a stranger too, is
+    told the same thing (where the card works, nothing of the report), nothing changes, and each press is logged as
+    refused."""
+    await say_hi(staffed, connector, CARYS, GARETH, SIAN, OWAIN)
+    reference = reference_in(await _report(staffed, connector))
+    await staffed.app[SERVICES].deliverer.drain()
+    before = await every_row(azurite, table_prefix)
+    sent = len(connector.sent)
+    caplog.set_level("INFO", logger="bot.edge.teams")
+
+    answers = []
+    for verb, person, extra in PRESSED_IN_A_GROUP:
+        response = await staffed.post("/api/messages", json=card_action(
+            person, verb, {"ref": reference, **extra}, connector.url, conversation_type=conversation_type,
+            locale=locale))
+        answers.append(json.dumps((await response.json())["value"], ensure_ascii=False))
+    await staffed.app[SERVICES].deliverer.drain()
+
+    assert told in answers[0] and set(answers) == {answers[0]}
+    assert reference not in answers[0] and "Gareth" not in answers[0] and "Dafydd" not in answers[0]
+    assert await every_row(azurite, table_prefix) == before
+    assert connector.sent[sent:] == []
+    outcomes = [getattr(r, "outcome", "") for r in caplog.records if r.getMessage() == "turn"]
+    assert outcomes == [f"invoke:{verb}:refused" for verb, _, _ in PRESSED_IN_A_GROUP]
