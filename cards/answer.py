@@ -513,21 +513,29 @@ class ReviewItem:
     listed_id: str = ""  # the question's id, which the list's Show more goes on after when it is the last shown
 
 
+def _earlier(ids: Sequence[str]) -> dict[str, str]:
+    """The review list's `earlier`: the ids of the questions the cards so far showed, space-separated (none: no
+    field)."""
+    return {"earlier": " ".join(ids)} if ids else {}
+
+
 def review_card(strings: Catalogue, lang: Lang, items: Sequence[ReviewItem], *, left_out: int = 0, start: int = 0,
-                before: str = "", notice: str = "") -> Card:
+                before: str = "", notice: str = "", earlier: Sequence[str] = ()) -> Card:
     """Questions to consider at the policy's next review: those waiting for a reply first, then the newest, each
-    passed-on one with who replied and when; how many more the list has after them, and Show more, which goes on
-    after the last one shown. `start`: the place of the first in the whole list, and `before`, the id of the one
+    passed-on one with who replied and when; how many more the list has after them, and Show more, which opens the
+    next ones. `start`: the place of the first in the whole list, and `before`, the id of the one
     before it (a card Show more opened: it says which it shows). Teams asks for the list again whenever it is shown
     (from where the card begins), so a question replied to since (from its own card, a card the list opened) stops
-    waiting. `notice`: why the list begins where it does (a Show more that found nothing after its last one)."""
+    waiting. `notice`: why the list begins where it does (a Show more that found nothing after its last one).
+    `earlier`: the ids of the questions the cards before it showed, which its refresh names, and its Show more with
+    those it shows (`earlier`, space-separated), so the next card shows none of them again."""
     body: list[Element] = [heading(strings.text("ask.review_title", lang)),
                            text(strings.text("ask.review_intro", lang), subtle=True)]
     if notice:
         body.append(text(notice, weight="Bolder"))
     if not items:
         body.append(text(strings.text("ask.review_empty", lang)))
-    here = {"after": before, "start": str(start), **shown_in(lang)} if start else {}
+    here = {"after": before, "start": str(start), **_earlier(earlier), **shown_in(lang)} if start else {}
     refresh = {"action": execute(strings.text("button.review", lang), VERB_REVIEW, here)}
     total = start + len(items) + left_out
 
@@ -535,13 +543,14 @@ def review_card(strings: Catalogue, lang: Lang, items: Sequence[ReviewItem], *, 
         return [text(strings.text("ask.review_count", lang, count=total, first=start + 1, last=start + shown),
                      subtle=True)] if start else []
 
-    def more(shown: int, last: ReviewItem) -> list[Element]:
-        after = total - start - shown
+    def more(on_card: Sequence[ReviewItem]) -> list[Element]:
+        after = total - start - len(on_card)
         if not after:
             return []
         return [text(strings.text("ask.review_left_out", lang, count=after), subtle=True),
-                action_set([execute(strings.text("list.show_more", lang), VERB_REVIEW,
-                                    {"after": last.listed_id, "start": str(start + shown), **shown_in(lang)})])]
+                action_set([execute(strings.text("list.show_more", lang), VERB_REVIEW, {
+                    "after": on_card[-1].listed_id, "start": str(start + len(on_card)),
+                    **_earlier([*earlier, *(item.listed_id for item in on_card)]), **shown_in(lang)})])]
 
     entries: list[Element] = []
     listed_items: list[ReviewItem] = []
@@ -566,7 +575,7 @@ def review_card(strings: Catalogue, lang: Lang, items: Sequence[ReviewItem], *, 
                                              {"q": item.correct_id})]))
         entry = {"type": "Container", "separator": True, "items": shown}
         # Teams refuses a card over 28 KB: long questions take fewer places, and the rest come on Show more.
-        fits = [*body, *count(len(entries) + 1), *entries, entry, *more(len(entries) + 1, item)]
+        fits = [*body, *count(len(entries) + 1), *entries, entry, *more([*listed_items, item])]
         if entries and card_bytes(card(fits) | {"refresh": refresh}) > MAX_CARD_BYTES:
             break
         entries.append(entry)
@@ -575,7 +584,7 @@ def review_card(strings: Catalogue, lang: Lang, items: Sequence[ReviewItem], *, 
     body += headings_in_english_note(strings, lang, any(i.section_in_english and i.section and not i.unanswered
                                                          for i in listed_items))
     if listed_items:
-        body += more(len(entries), listed_items[-1])
+        body += more(listed_items)
     elif left_out:
         body.append(text(strings.text("ask.review_left_out", lang, count=left_out), subtle=True))
     listed = card(body)

@@ -237,7 +237,8 @@ def _answer_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Iterator[tu
                           listed_id="Q4")]
     yield "review", answer.review_card(strings, lang, reviewed, left_out=27)
     # The card its Show more opens: the 26th to the 29th, and two more after them.
-    yield "review-more", answer.review_card(strings, lang, reviewed, left_out=2, start=25, before="Q1")
+    yield "review-more", answer.review_card(strings, lang, reviewed, left_out=2, start=25, before="Q25",
+                                            earlier=tuple(f"Q{n}" for n in range(1, 26)))
     yield "review-empty", answer.review_card(strings, lang, [])
 
 

@@ -48,7 +48,7 @@ from cards.i18n import Catalogue
 from cards.publishing import changes_elements, published_text
 from dialogs.base import CardData, Handler, Reply, Text, Turn, Verb, normalise, opens
 from dialogs.language import ShownIn, in_the_cards_language, in_the_listed_language
-from dialogs.lists import ListClick, list_start
+from dialogs.lists import ReviewClick, list_start, listed_ids
 from dialogs.pasted import questions_in
 from dialogs.phrases import (
     PLACEHOLDER,
@@ -217,7 +217,7 @@ class AskFlow:
             cards.VERB_CORRECT_REPLY: Verb(self._private.only(opens(self.correct_reply)), QuestionClick),
             cards.VERB_DISCLAIMER: Verb(opens(in_the_cards_language(self.disclaimer)), ShownIn),
             cards.VERB_PHOTOS: Verb(opens(in_the_cards_language(self.photos)), ShownIn),
-            VERB_REVIEW: Verb(self._private.only(opens(in_the_cards_language(self.review))), ListClick),
+            VERB_REVIEW: Verb(self._private.only(opens(in_the_cards_language(self.review))), ReviewClick),
         }
 
     def match_text(self, turn: Turn) -> Handler | None:
@@ -932,7 +932,7 @@ class AskFlow:
         if not self._may_review(turn.actor):
             return Reply(card=error_card(self._strings, turn.lang, "ask.review_only_owner"))
         review = review_list(await self._questions.list_for_review(), after=str(turn.data.get("after") or ""),
-                             start=list_start(turn))
+                             start=list_start(turn), earlier=listed_ids(turn, "earlier"))
         owner = self._federation.policy_owner
         answered_from: dict[str, Policy] = {}  # each version read once
         items = []
@@ -954,7 +954,8 @@ class AskFlow:
                 listed_id=record.question_id))
         notice = self._strings.text("list.shorter", turn.lang) if review.shorter else ""
         return Reply(card=cards.review_card(self._strings, turn.lang, items, left_out=review.left_out,
-                                            start=review.start, before=review.before, notice=notice))
+                                            start=review.start, before=review.before, notice=notice,
+                                            earlier=review.earlier))
 
 
 def _another_version(named: str, in_force: str) -> bool:

@@ -23,6 +23,14 @@ class ListClick(ShownIn):
     after: Text = ""
 
 
+class ReviewClick(ListClick):
+    """The review list's Show more, and its refresh: also `earlier` (optional), the ids of the questions the cards
+    before the next one showed, space-separated (its order depends on the whole list, so no one question says where
+    it goes on)."""
+
+    earlier: Text = ""
+
+
 async def goes_on_at(turn: Turn, rows: Sequence[Listed], *, strings: Catalogue, id_of: Callable[[Listed], str],
                      standing: Callable[[Listed], Order], newest_first: bool,
                      stored: Callable[[str], Awaitable[Listed | None]],
@@ -65,3 +73,9 @@ def list_start(turn: Turn) -> int:
     number."""
     start = turn.data.get("start")
     return int(start) if isinstance(start, str) and start.isascii() and start.isdecimal() and len(start) < 7 else 0
+
+
+def listed_ids(turn: Turn, field: str, *, most: int = 5000) -> list[str]:
+    """The ids a list's button names in `field`, space-separated (`most` at most; none when there is no such text)."""
+    named = turn.data.get(field)
+    return named.split()[:most] if isinstance(named, str) else []

@@ -291,6 +291,8 @@ class ReviewList:
     start: int = 0  # the place of the first one shown in the whole list (0: its top)
     before: str = ""  # the id of the question just before the first one shown ("" at the top)
     shorter: bool = False  # asked to go on past its end: the list is shorter now, and shown from its top
+    # The ids of the questions the cards before it showed that are still for review, in the order they were shown.
+    earlier: tuple[str, ...] = ()
 
 
 def _taking_turns(records: Sequence[QuestionRecord], room: int) -> list[QuestionRecord]:
@@ -315,12 +317,17 @@ def _first_card(for_review: Sequence[QuestionRecord], shown: int) -> list[Questi
 
 
 def review_list(for_review: Sequence[QuestionRecord], *, shown: int = REVIEW_SHOWN, after: str = "",
-                start: int = 0) -> ReviewList:
+                start: int = 0, earlier: Sequence[str] = ()) -> ReviewList:
     """What the policy owner's review list shows, `shown` at most: the questions still waiting for a reply first,
     longest waiting first, so none drops off while someone is owed an answer; then the others, newest first. Each part
     takes turns between the people who asked, so one person's many questions cannot push a colleague's off. The whole
-    list is that card, then what the same rule shows of the rest, and so on; a card goes on after the question `after`
-    (Show more), or, when that is no longer for review, from place `start`. Past the end: from the top, `shorter`."""
+    list is that card, then what the same rule shows of the rest, and so on. A Show more names the questions the cards
+    before it showed (`earlier`): it shows what the rule shows of the others, so a question replied to, asked or
+    deleted between two presses makes it repeat or skip none. A card sent before it named them goes on after the
+    question `after` in the list as it is now, or, when that is no longer for review, from place `start`. Past the
+    end: from the top, `shorter`."""
+    if earlier:
+        return _after_earlier(for_review, earlier, shown)
     remaining = list(for_review)
     order: list[QuestionRecord] = []
     follows = after in {r.question_id for r in for_review}
@@ -337,13 +344,29 @@ def review_list(for_review: Sequence[QuestionRecord], *, shown: int = REVIEW_SHO
     if shorter:
         begin = 0
     chosen = tuple(order[begin:begin + shown])
+    return _review_card(for_review, chosen, begin, tuple(r.question_id for r in order[:begin]), shorter=shorter)
+
+
+def _after_earlier(for_review: Sequence[QuestionRecord], earlier: Sequence[str], shown: int) -> ReviewList:
+    """The card after those that showed `earlier`: the rule's first card of the questions they did not show."""
+    listed = {r.question_id for r in for_review}
+    before = tuple(question_id for question_id in dict.fromkeys(earlier) if question_id in listed)
+    rest = [r for r in for_review if r.question_id not in set(before)]
+    if not rest:
+        return replace(review_list(for_review, shown=shown), shorter=bool(for_review))
+    return _review_card(for_review, tuple(_first_card(rest, shown)), len(before), before)
+
+
+def _review_card(for_review: Sequence[QuestionRecord], chosen: tuple[QuestionRecord, ...], begin: int,
+                 before: tuple[str, ...], *, shorter: bool = False) -> ReviewList:
+    """The card showing `chosen`, the `begin`th on of the list; `before`, the ids the list shows before them."""
     on_card = Counter(r.asker.key for r in chosen)
     asked = Counter(r.asker.key for r in for_review)
     last_shown = {r.asker.key: r.question_id for r in chosen}
     more = {question_id: asked[key] - on_card[key] for key, question_id in last_shown.items()
             if asked[key] > on_card[key]}
     return ReviewList(chosen, more, len(for_review) - begin - len(chosen), start=begin,
-                      before=order[begin - 1].question_id if begin else "", shorter=shorter)
+                      before=before[-1] if before else "", shorter=shorter, earlier=before)
 
 
 async def question_followed(questions: QuestionLog, asker: Person, conversation_id: str, *,

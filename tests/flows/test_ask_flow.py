@@ -566,13 +566,14 @@ async def test_show_more_on_the_review_list_reaches_every_question_once(answerin
 
 async def test_a_review_show_more_past_the_end_of_a_shorter_list_says_so_and_shows_it_from_the_top(
         answering_bot: BotInMemory) -> None:
-    """A Show more whose last question is no longer for review goes on by place; past the end of the list as it is
-    now, it says so and shows the list from the top (never an empty card)."""
+    """A Show more sent before it named the questions the cards before it showed (`earlier`), whose last question is
+    no longer for review, goes on by place; past the end of the list as it is now, it says so and shows the list from
+    the top (never an empty card)."""
     bot = answering_bot
     for n in range(30):
         await bot.says(OWAIN, f"Where do I park my car at the high school? {n}")
     first = (await bot.says(SIAN, "questions for review")).card
-    data = _review_show_more(first) or {}
+    data = {key: value for key, value in (_review_show_more(first) or {}).items() if key != "earlier"}
 
     by_place = await bot.clicks(SIAN, "ask.review", {**data, "after": "Q-gone"})
     past_the_end = await bot.clicks(SIAN, "ask.review", {**data, "after": "Q-gone", "start": "40"})

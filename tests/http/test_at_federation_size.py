@@ -7,6 +7,7 @@ import asyncio
 import itertools
 import json
 import re
+from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
@@ -23,7 +24,7 @@ from bot.domain.concerns import LIMITS, ConcernReport, ReportState, Route
 from bot.domain.federation import load_federation
 from bot.domain.people import Lang, Person, StaffContact
 from bot.domain.permission_requests import AuditEntry, PermissionRequest, RequestState, decide
-from bot.domain.questions import QuestionRecord, new_question_id
+from bot.domain.questions import QuestionRecord, forget_old_questions, new_question_id
 from bot.storage.concerns import TableConcernReports
 from bot.storage.permission_requests import TablePermissionRequests
 from bot.storage.questions import TableQuestionLog
@@ -605,3 +606,48 @@ def _review_show_more(card: dict[str, Any]) -> dict[str, Any] | None:
 
 def _person(user: dict[str, str]) -> Person:
     return Person(TENANT, user["aadObjectId"], user["name"])
+
+
+async def test_show_more_on_the_review_list_repeats_and_skips_none_while_questions_come_and_go(
+        client: TestClient, connector: Connector) -> None:
+    """The review list takes turns between the people who asked, card by card, and its order was worked out again at
+    each press: a question replied to, a new one, or old ones deleted by retention between two presses moved others
+    across the point Show more went on from, so the next card showed some again and never showed others. Now each Show
+    more goes on with what the same rule shows of the questions the cards before it did not."""
+    log, now = TableQuestionLog(client.app[STORE]), datetime.now(UTC)
+    sian = StaffContact(SIAN["aadObjectId"], SIAN["name"])
+    asked: list[QuestionRecord] = []
+    # Carys's four, passed on to Siân and waiting for her reply; Owain's burst of forty; Ffion's eight; Gareth's twelve,
+    # over a year old, which retention deletes between the presses.
+    people = [(CARYS, 2, 4), (OWAIN, 1, 40), (FFION, 3, 8), (GARETH, 400, 12)]  # who, how many days ago, how many
+    for n, (who, days) in enumerate((who, days) for who, days, many in people for _ in range(many)):
+        when = now - timedelta(days=days, minutes=-n)
+        record = QuestionRecord(question_id=new_question_id(when), asker=_person(who), text=f"Review question {n}.",
+                                lang=Lang.EN, asked_at=when, answered=False)
+        if who is CARYS:
+            record = replace(record, escalated_at=when, escalated_to=sian.name, escalated_to_id=sian.aad_object_id)
+        asked.append(record)
+    for record in asked:
+        await log.add(record)
+
+    async def between_presses(round_: int) -> None:
+        for record in asked[round_ * 2:round_ * 2 + 2]:  # two of Carys's are replied to
+            stored = await log.get(record.question_id)
+            await log.update(replace(stored, reply="Ask the office.", replied_by=sian.name,
+                                     replied_by_id=sian.aad_object_id, replied_at=datetime.now(UTC)))
+        arrived = datetime.now(UTC)  # someone asks a new one
+        await log.add(QuestionRecord(question_id=new_question_id(arrived), asker=_person(FFION),
+                                     text=f"New question {round_}.", lang=Lang.EN, asked_at=arrived, answered=False))
+        await forget_old_questions(log, now=datetime.now(UTC), months=12, policy_owner=sian)
+
+    pages = [await _list(client, connector, SIAN, "ask.review", {})]
+    while (data := _review_show_more(pages[-1])) and len(pages) < 6:
+        await between_presses(len(pages) - 1)
+        pages.append(await _list(client, connector, SIAN, "ask.review", data))
+
+    shown = list(itertools.chain.from_iterable(re.findall(r"Review question \d+\.", json.dumps(page))
+                                               for page in pages))
+    still_there = {r.text for r in await log.list_for_review()}
+    assert len(pages) >= 3
+    assert [text for text, times in Counter(shown).items() if times > 1] == []  # none repeated
+    assert sorted({r.text for r in asked} & still_there - set(shown)) == []  # none skipped
