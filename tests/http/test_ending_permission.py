@@ -256,3 +256,25 @@ async def test_official_accounts_marks_an_account_whose_requester_has_left_the_s
     await import_staff(client.app[STORE])  # she is back (the office's mistake)
     assert "no longer on the staff list" not in _text(await _invoke(client, SIAN, "permission.register", {},
                                                                     connector))
+
+
+@pytest.mark.parametrize(("locale", "title", "told", "not_told"), [
+    ("en-GB", "End permission", "whoever decides this request is told", "the headteacher is told"),
+    ("cy-GB", "Dod â'r caniatâd i ben", "bydd pwy bynnag sy'n penderfynu ar y cais hwn yn cael gwybod",
+     "bydd y pennaeth yn cael gwybod")])
+async def test_a_headteachers_own_end_permission_does_not_say_the_headteacher_is_told(
+        client: TestClient, connector: Connector, locale: str, title: str, told: str, not_told: str) -> None:
+    """Siân, a headteacher, ends the approval her delegate gave her: the question End permission asks first said "the
+    headteacher is told", though the delegate, who decides her requests, is the one told (or, where a school has no
+    delegate, the other school's headteacher). It now says whoever decides the request is told."""
+    await _meet(client, connector, SIAN, FFION)
+    sent = await _invoke(client, SIAN, "permission.submit", form(moderator="Siân"), connector, locale=locale)
+    request_id = str(verb_data(sent, "permission.withdraw")["id"])
+    await client.app[SERVICES].deliverer.drain()
+    await _invoke(client, FFION, "permission.approve", {"id": request_id}, connector)
+    await client.app[SERVICES].deliverer.drain()
+
+    status = await _invoke(client, SIAN, "permission.open", {"id": request_id}, connector, locale=locale)
+
+    [ask] = [a for a in actions(status) if a["type"] == "Action.ShowCard" and a["title"] == title]
+    assert told in _text(ask["card"]) and not_told not in _text(ask["card"])
