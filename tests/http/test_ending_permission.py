@@ -260,7 +260,7 @@ async def test_official_accounts_marks_an_account_whose_requester_has_left_the_s
 
 @pytest.mark.parametrize(("locale", "title", "told", "not_told"), [
     ("en-GB", "End permission", "whoever decides this request is told", "the headteacher is told"),
-    ("cy-GB", "Dod â'r caniatâd i ben", "bydd pwy bynnag sy'n penderfynu ar y cais hwn yn cael gwybod",
+    ("cy-GB", "Terfynu'r caniatâd", "bydd pwy bynnag sy'n penderfynu ar y cais hwn yn cael gwybod",
      "bydd y pennaeth yn cael gwybod")])
 async def test_a_headteachers_own_end_permission_does_not_say_the_headteacher_is_told(
         client: TestClient, connector: Connector, locale: str, title: str, told: str, not_told: str) -> None:
