@@ -7,6 +7,7 @@ import contextlib
 import gc
 import logging
 import os
+import socket
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
@@ -458,11 +459,31 @@ def usable_policy_file(settings: Settings) -> None:
                              f"(python -m bot validate-policy lists every problem)") from None
 
 
+def listening_socket(settings: Settings) -> socket.socket:
+    """The socket the bot answers on, bound before anything starts: an address or port it cannot have is one line
+    (`UnsafeSettings`), with nothing started."""
+    host, port = settings.host, settings.port
+    try:
+        family, kind, protocol, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
+                                                                flags=socket.AI_PASSIVE)[0]
+        listener = socket.socket(family, kind, protocol)
+        try:
+            listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as aiohttp's own site does
+            listener.bind(address)
+        except OSError:
+            listener.close()
+            raise
+    except OSError as error:
+        raise UnsafeSettings(f"cannot listen on {host}:{port} (BIND_HOST, PORT): {error.strerror or error}") from None
+    return listener
+
+
 def main() -> int:
     """Run the bot: `python app.py`."""
     try:
         settings = load_settings()
         usable_policy_file(settings)
+        listener = listening_socket(settings)
     except UnsafeSettings as error:
         print(f"refusing to start: {error}", file=sys.stderr)
         return 2
@@ -473,9 +494,10 @@ def main() -> int:
         shared_sentences()  # loaded here, once, so a model that was never built is a one-line reason
         app = create_app(settings)
     except (ModelMissing, UnsafeSettings) as error:
+        listener.close()
         print(f"refusing to start: {error}", file=sys.stderr)
         return 2
-    web.run_app(app, host=settings.host, port=settings.port, print=None, shutdown_timeout=10.0)
+    web.run_app(app, sock=listener, print=None, shutdown_timeout=10.0)
     return 0
 
 

@@ -7,8 +7,10 @@ from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from azure.data.tables import TableServiceClient
+from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.domain.federation import Federation, FederationConfigError, load_federation, parse_federation
@@ -114,6 +116,38 @@ class Settings(BaseSettings):
         # The same rule as every command's: an empty POLICY_FILE means the shipped file.
         return policy_file(str(value) if value is not None else None, environ={})
 
+    @field_validator("storage_connection_string")
+    @classmethod
+    def _storage_connection_string(cls, value: SecretStr) -> SecretStr:
+        # Read as the storage client will read it, so a pasted fragment stops the start, not the first turn.
+        if text := value.get_secret_value():
+            try:
+                TableServiceClient.from_connection_string(text).close()
+            except ValueError as error:  # the SDK's reason never repeats the string (it may hold the account key)
+                raise UnsafeSettings(
+                    f"AZURE_STORAGE_CONNECTION_STRING is not a storage connection string ({error}): it is "
+                    "AccountName=…;AccountKey=…;TableEndpoint=… as Azurite gives it, or leave it empty and set "
+                    "AZURE_STORAGE_TABLE_ENDPOINT") from None
+        return value
+
+    @field_validator("storage_table_endpoint")
+    @classmethod
+    def _storage_table_endpoint(cls, value: str) -> str:
+        # The bot signs in to it with its identity's token, which the storage client sends over HTTPS only.
+        if value and not _web_address(value, schemes=("https",)):
+            raise UnsafeSettings(f"AZURE_STORAGE_TABLE_ENDPOINT is not an https:// address such as "
+                                 f"https://ACCOUNT.table.core.windows.net (it is {value!r})")
+        return value
+
+    @field_validator("graph_base_url", "graph_authority_host", "openid_metadata_url")
+    @classmethod
+    def _web_addresses(cls, value: str, info: ValidationInfo) -> str:
+        if value and not _web_address(value, schemes=("https", "http")):
+            field = cls.model_fields[info.field_name or ""]
+            example = f" such as {field.default}" if field.default else ""
+            raise UnsafeSettings(f"{field.alias} is not a web address{example} (it is {value!r})")
+        return value
+
     @field_validator("log_level", mode="before")
     @classmethod
     def _log_level(cls, value: object) -> object:
@@ -151,6 +185,16 @@ class Settings(BaseSettings):
     def host(self) -> str:
         """The address the web server binds."""
         return self.bind_host or ("127.0.0.1" if self.app_env is AppEnv.LOCAL else "0.0.0.0")
+
+
+def _web_address(value: str, *, schemes: tuple[str, ...]) -> bool:
+    """Whether `value` is a whole address with one of `schemes` and a host (no spaces, as pasted from a page)."""
+    try:
+        parts = urlsplit(value)
+        _ = parts.port  # a port that is not a number raises
+    except ValueError:
+        return False
+    return parts.scheme in schemes and bool(parts.hostname) and not any(c.isspace() for c in value)
 
 
 class ToolSettings(Settings):

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import socket
 import subprocess
 from pathlib import Path
 
@@ -56,3 +57,60 @@ def test_a_policy_file_that_is_not_a_policy_is_refused_in_one_line_naming_it(tmp
     [line] = started.stderr.splitlines()
     assert line.startswith(f"refusing to start: the policy file {staff_list} cannot be used: $.staff: unknown key"), \
         line
+
+
+@pytest.mark.parametrize("value", ["garbage", "DefaultEndpointsProtocol=https;AccountName=llanpolicy"],
+                         ids=["not-a-connection-string", "no-key-or-endpoint"])
+def test_a_storage_connection_string_that_is_not_one_is_refused_in_one_line_naming_it(value: str) -> None:
+    """Before: a Python traceback from inside aiohttp, after the model and the app were built."""
+    started = _start(AZURE_STORAGE_CONNECTION_STRING=value)
+
+    assert started.returncode == 2, started.stderr[-1500:]
+    [line] = started.stderr.splitlines()
+    assert line.startswith("refusing to start: AZURE_STORAGE_CONNECTION_STRING is not a storage connection string"), \
+        line
+    assert value not in line  # it may hold the account key
+
+
+@pytest.mark.parametrize("value", ["llanpolicyabc.table.core.windows.net", "http://127.0.0.1:1/devstoreaccount1",
+                                   "https://"], ids=["no-scheme", "http", "no-host"])
+def test_a_table_endpoint_that_is_not_an_https_address_is_refused_in_one_line_naming_it(value: str) -> None:
+    """Before: a traceback (http), or a bot that started and asked Entra for a storage token for ever (no scheme)."""
+    started = _start(AZURE_STORAGE_CONNECTION_STRING="", AZURE_STORAGE_TABLE_ENDPOINT=value)
+
+    assert started.returncode == 2, started.stderr[-1500:]
+    [line] = started.stderr.splitlines()
+    assert line.startswith("refusing to start: AZURE_STORAGE_TABLE_ENDPOINT is not an https:// address"), line
+    assert "https://ACCOUNT.table.core.windows.net" in line
+
+
+@pytest.mark.parametrize("name", ["GRAPH_BASE_URL", "GRAPH_AUTHORITY_HOST"])
+def test_a_graph_address_that_is_not_a_web_address_is_refused_in_one_line_naming_it(name: str) -> None:
+    """Before: the bot started, and every line manager asked of Graph failed quietly to the staff list."""
+    started = _start(**{name: "graph.microsoft.com"})
+
+    assert started.returncode == 2, started.stderr[-1500:]
+    [line] = started.stderr.splitlines()
+    assert line.startswith(f"refusing to start: {name} is not a web address"), line
+
+
+def test_a_port_another_program_holds_is_refused_in_one_line_naming_it() -> None:
+    """Before: a traceback ending in `OSError: [Errno 98] ... address already in use`."""
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+
+        started = _start(PORT=str(port))
+
+    assert started.returncode == 2, started.stderr[-1500:]
+    [line] = started.stderr.splitlines()
+    assert line.startswith(f"refusing to start: cannot listen on 127.0.0.1:{port} (BIND_HOST, PORT): "), line
+
+
+def test_an_address_this_computer_does_not_have_is_refused_in_one_line_naming_it() -> None:
+    started = _start(BIND_HOST="192.0.2.1")  # TEST-NET-1: never one of this computer's addresses
+
+    assert started.returncode == 2, started.stderr[-1500:]
+    [line] = started.stderr.splitlines()
+    assert line.startswith("refusing to start: cannot listen on 192.0.2.1:"), line

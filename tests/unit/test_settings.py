@@ -73,6 +73,26 @@ def test_tools_need_storage_and_the_federation_but_no_bot_identity(monkeypatch: 
     assert isinstance(tool, ToolSettings) and load_federation_settings(tool).tenant_ids == (TENANT,)
 
 
+@pytest.mark.parametrize(("name", "value"), [
+    ("AZURE_STORAGE_CONNECTION_STRING", "DefaultEndpointsProtocol=https;AccountName=llanpolicy"),
+    ("AZURE_STORAGE_TABLE_ENDPOINT", "llanpolicyabc.table.core.windows.net"),
+])
+def test_a_storage_tool_refuses_a_storage_setting_it_cannot_use_in_one_line_naming_it(
+        name: str, value: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """Before: `Connection string missing required connection details.` without the setting's name, and an endpoint
+    without https:// went on to ask every Azure sign-in in turn, fourteen lines of them."""
+    for other in ("AZURE_STORAGE_CONNECTION_STRING", "AZURE_STORAGE_TABLE_ENDPOINT"):
+        monkeypatch.delenv(other, raising=False)
+    monkeypatch.setenv(name, value)
+    monkeypatch.setenv("FEDERATION_CONFIG", str(LOCAL_FEDERATION))
+
+    code = bot_main(["policy-versions"])
+
+    [line] = capsys.readouterr().err.splitlines()
+    assert code == 2
+    assert line.startswith(f"policy-versions: {name} is not a"), line
+
+
 def test_tools_against_azure_refuse_the_fictional_federation(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AZURE_STORAGE_TABLE_ENDPOINT", STORAGE["AZURE_STORAGE_TABLE_ENDPOINT"])
 
