@@ -8,6 +8,8 @@ import sys
 from collections.abc import AsyncIterator, Coroutine, Iterable
 from contextlib import asynccontextmanager
 
+from azure.core.exceptions import ClientAuthenticationError
+
 from bot.domain.errors import DomainError, StorageUnavailable
 from bot.settings import UnsafeSettings, load_settings
 from bot.storage.tables import TableStore, open_store
@@ -30,6 +32,9 @@ def storage_fault(error: DomainError) -> str:
     the kind of fault. Never the service's message, a key or a connection string."""
     answer = error.__cause__
     status = getattr(answer, "status_code", None)
+    if isinstance(answer, ClientAuthenticationError) and not isinstance(status, int):
+        return ("could not sign in to storage (ClientAuthenticationError): sign in with the Azure CLI first "
+                "(az login), as someone holding a data role on the tables (infra/README.md, step 8)")
     if not isinstance(status, int):
         # A StorageUnavailable names only the kind of fault (`bot.storage.tables.fault`); other errors may say more.
         kind = str(error) if isinstance(error, StorageUnavailable) and str(error) else type(error).__name__

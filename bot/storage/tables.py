@@ -229,6 +229,9 @@ async def open_store(*, connection_string: str, endpoint: str, prefix: str,
     if not connection_string:
         from azure.identity.aio import DefaultAzureCredential  # noqa: PLC0415 - only with managed identity
 
+        # Not signed in, its warning lists every way of signing in it tried, a line or more each, above the tool's
+        # own line that says what to do; the bot's own error line keeps the credential's reason.
+        logging.getLogger("azure.identity").setLevel(logging.ERROR)
         credential = DefaultAzureCredential()
     try:
         async with service_client(connection_string=connection_string, endpoint=endpoint, credential=credential,

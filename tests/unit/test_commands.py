@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import subprocess
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from bot.__main__ import COMMANDS
 from bot.__main__ import main as bot_main
 from bot.policy.loader import DEFAULT_POLICY_FILE
 from bot.settings import LOCAL_FEDERATION, REPO_ROOT
-from tests.support.processes import azurite_connection_string
+from tests.support.processes import azurite_connection_string, python
 from tests.support.servers import serve
 
 
@@ -124,3 +125,26 @@ async def test_check_reports_refuses_a_dry_run_it_cannot_do_truthfully(
     assert err == ("check-reports: there is no --dry-run: it queues the reminders and escalations that are due, "
                    "so nothing was done")
     assert storage_asked == []
+
+
+@pytest.mark.parametrize("argv", [["policy-versions"],
+                                  ["export-decisions", "--from", "2026-09-01", "--to", "2026-12-31"]],
+                         ids=["policy-versions", "export-decisions"])
+def test_a_tool_that_cannot_sign_in_to_storage_says_so_and_how_in_its_last_line(argv: list[str]) -> None:
+    """Against Azure a tool signs in as the technician (README, "Run it, test it"). Before, not signed in, it printed
+    azure-identity's list of every way of signing in it tried (nine lines) and ended `storage could not be reached
+    (ClientAuthenticationError)`, which sent people looking at the network."""
+    env = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp"), "APP_ENV": "local",
+           "FEDERATION_CONFIG": str(LOCAL_FEDERATION),
+           "AZURE_STORAGE_TABLE_ENDPOINT": "https://127.0.0.1:1/devstoreaccount1",
+           # An identity endpoint nothing answers: every way of signing in fails at once, here as on a laptop.
+           "IDENTITY_ENDPOINT": "http://127.0.0.1:1/msi", "IDENTITY_HEADER": "unused"}
+
+    ran = subprocess.run([python(), "-m", "bot", *argv], cwd=REPO_ROOT, env=env, capture_output=True,
+                         text=True, timeout=120)
+
+    lines = ran.stderr.splitlines()
+    assert ran.returncode == 1, ran.stderr[-1500:]
+    assert len(lines) <= 2, ran.stderr[-1500:]  # the bot's own log line of the credential's reason, then the tool's
+    assert lines[-1].startswith(f"{argv[0]}: could not sign in to storage (ClientAuthenticationError): "), lines
+    assert "az login" in lines[-1] and "nothing was" in lines[-1]
