@@ -32,7 +32,7 @@ from bot.edge.auth import install_nonblocking_openid_metadata
 from bot.edge.delivery import Deliverer, OutboxNotifier
 from bot.edge.downloads import HttpDownloads
 from bot.edge.teams import TeamsBot
-from bot.edge.telemetry import azure_monitor_exporter, telemetry
+from bot.edge.telemetry import azure_monitor_exporter, connection_string_problem, telemetry
 from bot.edge.web import Admission, MessagesHandler, TurnLogics
 from bot.graph.client import GraphLineManagers, GraphTokens, IdentityTokens, SecretTokens
 from bot.jobs import Job, running
@@ -459,6 +459,15 @@ def usable_policy_file(settings: Settings) -> None:
                              f"(python -m bot validate-policy lists every problem)") from None
 
 
+def usable_telemetry(settings: Settings) -> None:
+    """Raise `UnsafeSettings`, in one line naming it, for an Application Insights connection string the exporter
+    would refuse once the bot had started."""
+    connection_string = settings.applicationinsights_connection_string.get_secret_value()
+    if connection_string and (problem := connection_string_problem(connection_string)):
+        raise UnsafeSettings(f"APPLICATIONINSIGHTS_CONNECTION_STRING is not an Application Insights connection string "
+                             f"({problem}): copy it whole from the resource's Overview page")
+
+
 def listening_socket(settings: Settings) -> socket.socket:
     """The socket the bot answers on, bound before anything starts: an address or port it cannot have is one line
     (`UnsafeSettings`), with nothing started."""
@@ -483,6 +492,7 @@ def main() -> int:
     try:
         settings = load_settings()
         usable_policy_file(settings)
+        usable_telemetry(settings)
         listener = listening_socket(settings)
     except UnsafeSettings as error:
         print(f"refusing to start: {error}", file=sys.stderr)

@@ -26,6 +26,20 @@ def azure_monitor_exporter(connection_string: str, *, credential: TokenCredentia
     return exporter
 
 
+def connection_string_problem(connection_string: str) -> str | None:
+    """Why the exporter would refuse `connection_string`, in its own words (they never repeat it), or None."""
+    # The exporter's own reading, so the bot refuses at start exactly what the exporter would refuse once running.
+    from azure.monitor.opentelemetry.exporter._connection_string_parser import (  # noqa: PLC0415 - only when used
+        ConnectionStringParser,
+    )
+
+    try:
+        ConnectionStringParser(connection_string=connection_string)
+    except ValueError as error:
+        return str(error)
+    return None
+
+
 @asynccontextmanager
 async def telemetry(exporter: SpanExporter | None) -> AsyncIterator[TracerProvider | None]:
     """Send turn spans to the exporter while the app runs; do nothing when there is none."""

@@ -114,3 +114,17 @@ def test_an_address_this_computer_does_not_have_is_refused_in_one_line_naming_it
     assert started.returncode == 2, started.stderr[-1500:]
     [line] = started.stderr.splitlines()
     assert line.startswith("refusing to start: cannot listen on 192.0.2.1:"), line
+
+
+@pytest.mark.parametrize("value", ["garbage", "InstrumentationKey=llanpolicy-insights"],
+                         ids=["not-a-connection-string", "key-not-a-guid"])
+def test_an_application_insights_connection_string_that_is_not_one_is_refused_in_one_line_naming_it(value: str
+                                                                                                    ) -> None:
+    """Before: a traceback from the exporter, raised as the app started."""
+    started = _start(APPLICATIONINSIGHTS_CONNECTION_STRING=value)
+
+    assert started.returncode == 2, started.stderr[-1500:]
+    [line] = started.stderr.splitlines()
+    assert line.startswith("refusing to start: APPLICATIONINSIGHTS_CONNECTION_STRING is not an Application Insights "
+                           "connection string"), line
+    assert value not in line
