@@ -714,7 +714,7 @@ class PermissionFlow:
         update of it is queued; every other copy is updated by message."""
         from_list = turn.data.get("from") == "list"
         opened = turn.data.get("from") == "open"
-        on_its_card = not from_list and not opened
+        on_its_card = _on_its_card(turn)
         found = await self._for_decider(turn)
         if isinstance(found, Reply):
             return found
@@ -911,8 +911,7 @@ class PermissionFlow:
     async def _after_ended(self, request: PermissionRequest, turn: Turn, *, own: bool) -> None:
         """The ending's messages: as after a decision, but for the card the click's answer replaces (a decider's own
         card) and in the language of the card the requester ended it on."""
-        on_its_card = not own and not turn.data.get("from")
-        await self._after_settled(request, shown_to=turn.actor if on_its_card else None,
+        await self._after_settled(request, shown_to=turn.actor if not own and _on_its_card(turn) else None,
                                   requester_reads=turn.lang if own else None)
 
     async def _ended_reply(self, request: PermissionRequest, turn: Turn, *, own: bool) -> Reply:
@@ -1039,6 +1038,13 @@ class PermissionFlow:
         return await goes_on_at(turn, rows, strings=self._strings, id_of=lambda r: r.request_id,
                                 standing=listing_order, newest_first=newest_first,
                                 stored=stored_if_any(self._requests.get, is_id=is_request_id), on_the_list=on_the_list)
+
+
+def _on_its_card(turn: Turn) -> bool:
+    """Whether the press was on the card the request came in, in the person's own chat, which the click's answer
+    replaces (so no message updates it); pressed on a copy forwarded to a group chat, the answer goes to her chat as a
+    new message, and her card there is updated as every other copy is."""
+    return not turn.data.get("from") and turn.is_private
 
 
 def _opened_key(request_id: str) -> str:

@@ -278,3 +278,25 @@ async def test_a_headteachers_own_end_permission_does_not_say_the_headteacher_is
 
     [ask] = [a for a in actions(status) if a["type"] == "Action.ShowCard" and a["title"] == title]
     assert told in _text(ask["card"]) and not_told not in _text(ask["card"])
+
+
+@pytest.mark.parametrize(("verb", "data"), [("permission.end", {"reason": "The account was closed."}),
+                                            ("permission.approve", {})])
+async def test_a_press_on_a_copy_in_a_group_chat_still_updates_her_card_in_her_own_chat(
+        client: TestClient, connector: Connector, azurite: str, table_prefix: str, verb: str,
+        data: dict[str, str]) -> None:
+    """The headteacher's card, forwarded to a group chat, pressed there (End, or Approve while it waits): the answer
+    goes to her own chat as a new message, and the card the request came in, in her own chat, was left as it was
+    (still offering End, or Approve and Decline), as if the press had replaced it. Now it is edited in place."""
+    await _meet(client, connector, CARYS, SIAN)
+    request_id = await (_approved(client, connector) if verb == "permission.end" else _submit(client, connector))
+    head_card = next(a for a in connector.sent if a["conversation"]["id"] == SIAN_CHAT and request_id in _text(a))
+
+    await _invoke(client, SIAN, verb, {"id": request_id, **data}, connector, conversation_type="groupChat")
+    await client.app[SERVICES].deliverer.drain()
+
+    state = "ended" if verb == "permission.end" else "approved"
+    assert (await _record(azurite, table_prefix, request_id))["State"] == state
+    updates = [_text(a) for a in connector.updated if a["id"] == head_card["id"]]
+    assert updates and verb not in updates[-1]
+    assert ("Ended by" if state == "ended" else "Approved by") + " Mrs Siân Roberts" in updates[-1]
