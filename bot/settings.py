@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from azure.data.tables import TableServiceClient
@@ -20,6 +20,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 LOCAL_FEDERATION = REPO_ROOT / "config" / "federation.local.json"
 # The levels LOG_LEVEL may name, in any case: a misspelt one is refused with these listed.
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+# The settings only a tool that reads or writes storage uses.
+STORAGE_FIELDS = ("storage_connection_string", "storage_table_endpoint", "table_prefix", "storage_timeout_seconds")
 
 
 class AppEnv(StrEnum):
@@ -207,7 +209,16 @@ class ToolSettings(Settings):
 
 class FileCheckSettings(ToolSettings):
     """Settings of a tool that only checks a file against the federation (a dry run): it reads no storage, so it
-    needs no storage setting."""
+    neither needs nor reads the storage settings (a malformed one does not stop it)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _without_storage(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        unread = {name.lower() for field in STORAGE_FIELDS
+                  for name in (field, cls.model_fields[field].alias or field)}
+        return {key: value for key, value in data.items() if str(key).lower() not in unread}
 
     def _storage_problems(self) -> Iterator[str]:
         return iter(())

@@ -169,6 +169,30 @@ def test_the_office_checks_its_staff_list_with_a_dry_run_before_any_storage_is_s
     assert real == 2 and "storage is not configured" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("name, value", [
+    ("AZURE_STORAGE_CONNECTION_STRING", "AccountName=devstoreaccount1"),
+    ("AZURE_STORAGE_TABLE_ENDPOINT", "http://llanidloes.table.core.windows.net"),
+    ("TABLE_PREFIX", "staff-list"),
+    ("STORAGE_TIMEOUT_SECONDS", "0"),
+], ids=["connection-string", "table-endpoint", "table-prefix", "timeout"])
+def test_a_dry_run_reads_no_storage_setting_so_a_malformed_one_does_not_stop_it(
+        name: str, value: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """A storage setting half filled in on the office's computer stopped the dry run ("... is not a storage
+    connection string"), though a dry run reads no storage; the real import still refuses it."""
+    for other in ("AZURE_STORAGE_CONNECTION_STRING", "AZURE_STORAGE_TABLE_ENDPOINT", "FEDERATION_JSON"):
+        monkeypatch.delenv(other, raising=False)
+    monkeypatch.setenv("APP_ENV", "local")
+    monkeypatch.setenv("FEDERATION_CONFIG", str(REPO / "config" / "federation.local.json"))
+    monkeypatch.setenv(name, value)
+
+    dry = import_staff_command([str(REPO / "config" / "staff.local.csv"), "--dry-run"])
+    out, err = capsys.readouterr()
+    real = import_staff_command([str(REPO / "config" / "staff.local.csv")])
+
+    assert (dry, out, err) == (0, "5 staff would be imported\n", "")
+    assert real == 2 and name in capsys.readouterr().err
+
+
 def test_a_name_too_long_for_the_staff_list_is_a_bad_row_reported_by_its_line() -> None:
     text = (HEADER + "Carys Jenkins,carys@llanidloes.example.cymru,high,Teacher,,\n"
             + f"{'B' * 40_000},owain@llanidloes.example.cymru,high,{'T' * 1_000},,\n"
