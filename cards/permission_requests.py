@@ -201,13 +201,15 @@ def _day(day: date) -> str:
 def _dates(strings: Catalogue, lang: Lang, request: PermissionRequest) -> str:
     """From when, and until when or "ongoing", as the request asked and its approval allows: an approval given after
     the start asked for runs from the day it was given, and says the start asked for beside it; one ended early says
-    the (UK) day it was ended."""
+    the (UK) day it was ended, and that it was ended before it started when that day is before its first."""
     first = request.permitted_from or request.start
     shown = f"{_day(first)} – " + (_day(request.end) if request.end else strings.text("perm.ongoing", lang))
     if first != request.start:
         shown += " " + strings.text("perm.asked_start", lang, start=_day(request.start))
     if request.state is RequestState.ENDED and request.ended_at is not None:
-        shown += " " + strings.text("perm.ended_early_on", lang, day=_day(uk_today(request.ended_at)))
+        ended = uk_today(request.ended_at)
+        said = "perm.ended_before_start_on" if ended < first else "perm.ended_early_on"
+        shown += " " + strings.text(said, lang, day=_day(ended))
     return shown
 
 
