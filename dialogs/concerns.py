@@ -643,6 +643,10 @@ class ConcernFlow:
              if c.aad_object_id == s.headteacher.aad_object_id), "")
         return Today(self._federation, members, subject, school)
 
+    def _not_found(self, turn: Turn) -> Reply:
+        """No such report, or not this person's to see: refused, and logged as refused."""
+        return Reply(card=error_card(self._strings, turn.lang, "error.not_found"), refused=True)
+
     def _show(self, turn: Turn, report: ConcernReport, *, notice: str = "", closing: bool = False,
               error: str = "") -> Reply:
         """The report as this (permitted) viewer may see it now: the reporter's view, or the holder's."""
@@ -657,7 +661,7 @@ class ConcernFlow:
         try:
             report = await self._load(turn, staff)
         except RecordNotFound:
-            return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
+            return self._not_found(turn)
         try:
             changed = change(report)
         except NotAllowed:
@@ -701,7 +705,7 @@ class ConcernFlow:
         try:
             return self._show(turn, await self._load(turn))
         except RecordNotFound:
-            return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
+            return self._not_found(turn)
 
     async def acknowledge(self, turn: Turn) -> Reply:
         """The holder has read it; the reporter is told."""
@@ -734,7 +738,7 @@ class ConcernFlow:
             try:
                 report = await self._load(turn)
             except RecordNotFound:
-                return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
+                return self._not_found(turn)
             error = self._strings.text("concern.outcome_required", turn.lang) if "outcome" in turn.data else ""
             return self._show(turn, report, closing=report.can_act(turn.actor), error=error)
         shared = turn.data.get("share_outcome") == "true"

@@ -116,16 +116,21 @@ async def test_started_in_welsh_in_a_group_it_leaks_nothing_there(staffed: TestC
     assert "Dywedwch wrthym yn breifat" in json.dumps(connector.cards(CARYS_CHAT)[-1], ensure_ascii=False)
 
 
+STRANGERS_PRESS = ("concern.show", "concern.acknowledge", "concern.escalate", "concern.close", "concern.reopen")
+
+
 async def test_a_stranger_learns_nothing(staffed: TestClient, connector: Connector, azurite: str,
-                                         table_prefix: str) -> None:
+                                         table_prefix: str, caplog: pytest.LogCaptureFixture) -> None:
+    """Each press is logged as refused, as the permission flow's are (before, these were logged as answered)."""
     await say_hi(staffed, connector, CARYS, GARETH)
     receipt = await _report(staffed, connector)
     reference = json.dumps(receipt).split("Your report ")[1].split()[0]
+    caplog.set_level("INFO", logger="bot.edge.teams")
 
     answers = []
     # Owain is a stranger; Siân is the escalation contact, who may not see it before it is escalated.
     for person in (OWAIN, SIAN):
-        for verb in ("concern.acknowledge", "concern.escalate", "concern.close"):
+        for verb in STRANGERS_PRESS:
             for ref in (reference, "C-ZZZZZZ"):
                 reply = await staffed.post("/api/messages", json=card_action(person, verb, {"ref": ref, "note": "x"},
                                                                              connector.url))
@@ -139,6 +144,9 @@ async def test_a_stranger_learns_nothing(staffed: TestClient, connector: Connect
                                                              parameters={"pk": reference})]
     assert record["State"] == "open" and record.get("AcknowledgedAt") is None
     assert [row["Action"] for row in audit] == ["submitted"]
+    outcomes = [getattr(r, "outcome", "") for r in caplog.records if r.getMessage() == "turn"]
+    assert outcomes[-len(answers):] == [f"invoke:{verb}:refused" for _ in (OWAIN, SIAN) for verb in STRANGERS_PRESS
+                                        for _ in range(2)]
 
 
 async def test_headteachers_report_goes_to_the_chair(staffed: TestClient, connector: Connector) -> None:
