@@ -33,24 +33,21 @@ def _shown(request: PermissionRequest, lang: Lang) -> str:
     return json.dumps(cards, ensure_ascii=False)
 
 
-@pytest.mark.parametrize(("lang", "said"), [
-    (Lang.EN, "07/12/2026 – ongoing (ended before it started: 06/12/2026)"),
-    (Lang.CY, "07/12/2026 – parhaus (terfynwyd cyn iddo ddechrau: 06/12/2026)"),
-])
-def test_a_permission_ended_before_its_first_day_says_so_not_that_it_ended_early(lang: Lang, said: str) -> None:
-    """It read "07/12/2026 – ongoing (ended early: 06/12/2026)": ended, seemingly, before it began."""
-    shown = _shown(_ended(start=date(2026, 12, 7), ended_at=datetime(2026, 12, 6, 15, 0, tzinfo=UTC)), lang)
-
-    assert shown.count(said) == 2
-    assert "(ended early" not in shown and "yn gynnar" not in shown
+BEFORE_ITS_FIRST_DAY = datetime(2026, 12, 6, 15, 0, tzinfo=UTC)
+ON_ITS_FIRST_DAY = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
 
 
-@pytest.mark.parametrize(("lang", "said"), [
-    (Lang.EN, "07/12/2026 – ongoing (ended early: 07/12/2026)"),
-    (Lang.CY, "07/12/2026 – parhaus (terfynwyd yn gynnar: 07/12/2026)"),
-])
-def test_a_permission_ended_on_or_after_its_first_day_ended_early(lang: Lang, said: str) -> None:
-    shown = _shown(_ended(start=date(2026, 12, 7), ended_at=datetime(2026, 12, 7, 9, 0, tzinfo=UTC)), lang)
+@pytest.mark.parametrize(("ended_at", "lang", "said", "not_said"), [
+    (BEFORE_ITS_FIRST_DAY, Lang.EN, "07/12/2026 – ongoing (ended before it started: 06/12/2026)", "(ended early"),
+    (BEFORE_ITS_FIRST_DAY, Lang.CY, "07/12/2026 – parhaus (terfynwyd cyn iddo ddechrau: 06/12/2026)", "yn gynnar"),
+    (ON_ITS_FIRST_DAY, Lang.EN, "07/12/2026 – ongoing (ended early: 07/12/2026)", "before it started"),
+    (ON_ITS_FIRST_DAY, Lang.CY, "07/12/2026 – parhaus (terfynwyd yn gynnar: 07/12/2026)", "cyn iddo ddechrau"),
+], ids=["before-en", "before-cy", "first-day-en", "first-day-cy"])
+def test_a_permission_ended_before_its_first_day_says_so_not_that_it_ended_early(
+        ended_at: datetime, lang: Lang, said: str, not_said: str) -> None:
+    """It read "07/12/2026 – ongoing (ended early: 06/12/2026)": ended, seemingly, before it began. Ended on its first
+    day or later, it ended early."""
+    shown = _shown(_ended(start=date(2026, 12, 7), ended_at=ended_at), lang)
 
-    assert shown.count(said) == 2
-    assert "before it started" not in shown and "cyn iddo ddechrau" not in shown
+    assert shown.count(said) == 2  # on the request card and on the card saying it was ended
+    assert not_said not in shown
