@@ -116,7 +116,7 @@ def test_an_address_this_computer_does_not_have_is_refused_in_one_line_naming_it
     assert line.startswith("refusing to start: cannot listen on 192.0.2.1:"), line
 
 
-@pytest.mark.parametrize("value", ["garbage", "InstrumentationKey=llanpolicy-insights"],
+@pytest.mark.parametrize("value", ["garbage", "InstrumentationKey=not-a-guid"],
                          ids=["not-a-connection-string", "key-not-a-guid"])
 def test_an_application_insights_connection_string_that_is_not_one_is_refused_in_one_line_naming_it(value: str
                                                                                                     ) -> None:
