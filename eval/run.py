@@ -68,7 +68,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
              "2022-fortyninth.en", "2022-fortyninth.cy",
              "2022-fiftieth.en", "2022-fiftieth.cy",
              "2022-fiftyfirst.en", "2022-fiftyfirst.cy",
-             "2022-fiftysecond.en", "2022-fiftysecond.cy"),
+             "2022-fiftysecond.en", "2022-fiftysecond.cy",
+             "2022-fiftythird.en", "2022-fiftythird.cy"),
     "revised-a": ("revised-a.en", "revised-a.cy", "revised-a-held.en", "revised-a-held.cy"),
     "revised-b": ("revised-b.en", "revised-b.cy", "revised-b-held.en", "revised-b-held.cy"),
     "other-school": ("other-school.en", "other-school.cy", "other-school-held.en", "other-school-held.cy"),
@@ -168,6 +169,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
     "other-school-46": ("other-school-46-fiftyfirst.en", "other-school-46-fiftyfirst.cy"),
     "revised-az": ("revised-az-fiftysecond.en", "revised-az-fiftysecond.cy"),
     "other-school-47": ("other-school-47-fiftysecond.en", "other-school-47-fiftysecond.cy"),
+    "revised-ba": ("revised-ba-fiftythird.en", "revised-ba-fiftythird.cy"),
+    "other-school-48": ("other-school-48-fiftythird.en", "other-school-48-fiftythird.cy"),
 }
 # The 2022 sets whose misses taught the steering data: only the no-steering figure is fair for them.
 TAUGHT_STEERING = frozenset({"2022-rounds"})
