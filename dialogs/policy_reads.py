@@ -87,10 +87,11 @@ class ReadingFlow:
         self._clock = clock
 
     def verbs(self) -> Mapping[str, Verb]:
-        """The buttons of the read-and-confirm cards (who has read it, and what's new with who published it and
-        whether you confirmed, name people: only in the 1:1 chat)."""
-        return {cards.VERB_CONFIRM_READ: Verb(self.confirm, VersionClick),
-                cards.VERB_READ_REQUEST: Verb(self.request_card, VersionClick),
+        """The buttons of the read-and-confirm cards, each answered in the 1:1 chat: who has read it, and what's new
+        with who published it and whether you confirmed, name people; the answer to a press on a card forwarded to a
+        group would replace that card for everyone there ("You confirmed…" to those who have not)."""
+        return {cards.VERB_CONFIRM_READ: Verb(self._private.only(self.confirm), VersionClick),
+                cards.VERB_READ_REQUEST: Verb(self._private.only(self.request_card), VersionClick),
                 cards.VERB_READS: Verb(self._private.only(self.summary), VersionClick),
                 cards.VERB_WHATS_NEW: Verb(self._private.only(self.whats_new), VersionClick)}
 

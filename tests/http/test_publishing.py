@@ -315,6 +315,34 @@ async def test_who_has_read_it_typed_in_a_group_chat_names_nobody_there(
     assert "Published in the bot on" in private[2]
 
 
+async def test_i_have_read_it_pressed_in_a_group_chat_leaves_the_groups_card_and_thanks_the_reader_privately(
+        bot: TestClient, connector: Connector, files: FileServer, tmp_path: Path, azurite: str,
+        table_prefix: str) -> None:
+    """Carys's card, forwarded to a group chat: her press there is hers (the activity says who), but the card the
+    group sees must not turn into "Thank you. You confirmed" for everyone, Owain included, who has not."""
+    await _hi(bot, connector, *STAFF)
+    await _publish_revised(bot, connector, files, tmp_path)
+    await connector.wait_for_cards(CHAT[CARYS["id"]], 2)
+    [card] = _read_cards(connector, CARYS)
+    privately_before = len(connector.cards(CHAT[CARYS["id"]]))
+
+    pressed = await _click(bot, CARYS, "policy.confirm_read", verb_data(card, "policy.confirm_read"), connector.url,
+                           conversation_type="groupChat")
+    welsh = await _click(bot, OWAIN, "policy.read_request", {"version": "2", "lang": "cy"}, connector.url,
+                         conversation_type="groupChat")
+    await bot.app[SERVICES].deliverer.drain()
+
+    assert "You confirmed" not in _text(pressed) and "policy.confirm_read" not in _text(pressed)
+    assert "policy.confirm_read" not in _text(welsh)  # the group's English card stays English for the others
+    group = " ".join(_text(c) for c in connector.cards("19:group"))
+    assert "Carys" not in group and "You confirmed" not in group
+    reads = [r for r in await _rows(azurite, f"{table_prefix}policyreads") if r["RowKey"].startswith("read|")]
+    assert [r["Name"] for r in reads] == ["Carys Jenkins"]
+    privately = " ".join(_text(c) for c in connector.cards(CHAT[CARYS["id"]])[privately_before:])
+    assert "Thank you. You confirmed on" in privately
+    assert "Rydw i wedi'i ddarllen" in " ".join(_text(c) for c in connector.cards(CHAT[OWAIN["id"]]))
+
+
 async def test_one_reminder_after_five_school_days_to_those_who_have_not_confirmed(
         bot: TestClient, connector: Connector, files: FileServer, tmp_path: Path) -> None:
     await _hi(bot, connector, *STAFF)
