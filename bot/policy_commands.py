@@ -264,11 +264,20 @@ def export_acknowledgements_command(argv: list[str]) -> int:
 
     async def run() -> int:
         async with _tools() as tools:
+            versions = tools.versions()
             try:
                 version_number(args.version)
-                await tools.versions().get(args.version)
+                record = await versions.get(args.version)
             except (PublishRefused, RecordNotFound):
                 print(f"export-acknowledgements: version {args.version!r} is not stored", file=sys.stderr)
+                return 1
+            if not record.campaign:  # "not yet" beside everyone would tell the governors nobody read it
+                asked = [v.version for v in await versions.list_versions() if v.campaign]
+                latest = max(asked, key=version_number, default="")
+                print(f"export-acknowledgements: staff were not asked to confirm version {record.version} (the version "
+                      "the bot was installed with), so there is nobody to list"
+                      + (f"; staff were asked to read version {latest}: --version {latest}" if latest else ""),
+                      file=sys.stderr)
                 return 1
             reads = TablePolicyReads(tools.store)
             text = acknowledgements_csv(

@@ -554,6 +554,24 @@ async def test_publish_by_command_then_roll_back_and_export_for_the_governors(
     assert owain.endswith('"read"') and next(line for line in lines if "Carys" in line).endswith('"not yet"')
 
 
+async def test_exporting_the_version_staff_were_never_asked_to_read_lists_nobody_as_not_yet(
+        bot: TestClient, connector: Connector, settings: Settings, tmp_path: Path) -> None:
+    """Version 1 is the file the bot was installed with, kept when version 2 was published; nobody was asked to
+    confirm it, so a CSV for the governors with every member of staff "not yet" beside it would be untrue."""
+    published = await asyncio.to_thread(_command, settings, "publish-policy", str(write_revised(tmp_path)))
+    assert published.returncode == 0, published.stderr
+
+    exported = await asyncio.to_thread(_command, settings, "export-acknowledgements", "--version", "1")
+    written = await asyncio.to_thread(_command, settings, "export-acknowledgements", "--version", "1", "--out",
+                                      str(tmp_path / "reads-v1.csv"))
+
+    assert exported.returncode == 1 and exported.stdout == ""
+    assert exported.stderr.splitlines() == [
+        "export-acknowledgements: staff were not asked to confirm version 1 (the version the bot was installed "
+        "with), so there is nobody to list; staff were asked to read version 2: --version 2"]
+    assert written.returncode == 1 and not (tmp_path / "reads-v1.csv").exists()
+
+
 async def test_rolling_back_to_the_current_version_written_another_way_changes_nothing(
         bot: TestClient, connector: Connector, settings: Settings, tmp_path: Path) -> None:
     """Version 2 is current; the policy owner types `rollback-policy 2.0`."""
