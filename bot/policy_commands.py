@@ -226,21 +226,28 @@ def acknowledgements_csv(version: str, *, staff: Sequence[StaffMember], asked: S
                          confirmed: Sequence[Confirmation], school_names: dict[str, str]) -> str:
     """One row per member of staff (on the list now, or asked when the campaign reached them; one person is one
     Entra object id, whatever their email was) and per person who confirmed; every field quoted, and cells a
-    spreadsheet would run as formulas defused."""
+    spreadsheet would run as formulas defused. Someone who left before confirming is not "not yet": the heads' count
+    leaves them out, and nobody is to chase them."""
     read = {c.person.aad_object_id.lower(): c for c in confirmed}
     requests: dict[str, AskedStaff] = {}
     for a in sorted(asked, key=lambda a: a.asked_at):  # the first time they were reached
         requests.setdefault(person_key(a.email, a.object_id), a)
     people = {person_key(m.email, m.aad_object_id): (m.email, m.name, m.school, m.aad_object_id) for m in staff}
-    listed = {m.email.lower() for m in staff}
-    for key, a in requests.items():  # those asked who have left (the list now has their email: it has them)
-        if a.email.lower() not in listed:
+    listed_ids = {m.aad_object_id.lower() for m in staff if m.aad_object_id}
+    listed_emails = {m.email.lower() for m in staff}
+    left: set[str] = set()
+    for key, a in requests.items():
+        # Those asked who have left: by their Entra id (an address given to a new starter since is not them); one
+        # asked before the list had their id, by their email (the list has them under it, now with their id).
+        if a.object_id.lower() not in listed_ids if a.object_id else a.email.lower() not in listed_emails:
             people.setdefault(key, (a.email, a.name, a.school, a.object_id))
+            left.add(key)
     rows = []
     for key, (email, name, school, object_id) in people.items():
         confirmation = read.pop(object_id.lower(), None) if object_id else None
         request = requests.get(key)
-        status = "read" if confirmation else ("not yet" if object_id else "not reachable: no Entra id on the list")
+        status = ("read" if confirmation else "left the staff list before confirming" if key in left
+                  else "not yet" if object_id else "not reachable: no Entra id on the list")
         rows.append([version, school_names.get(school, school), name, email, _time(request.asked_at if request
                      else None), _time(request.reminded_at if request else None),
                      _time(confirmation.read_at if confirmation else None), status])

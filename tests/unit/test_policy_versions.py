@@ -378,6 +378,27 @@ def test_the_governors_csv_quotes_every_field_and_defuses_formulas() -> None:
     assert by_name["'-Zoe"][1] == "not on the staff list"
 
 
+def test_the_governors_csv_does_not_list_someone_who_left_as_still_to_read_it() -> None:
+    """Dai left before confirming, and the office gave his old address to Dai Jones, who started since: the head's
+    card counts neither leaver, so the governors' CSV must not say Dai has "not yet" read it, and Eira, who read it
+    and left, keeps her row (asked at, read at) though her address is someone else's now."""
+    staff = [StaffMember("Dai Jones", "d.jones@x.cymru", "high", "", "", "oid-new"),
+             StaffMember("Eira Lloyd", "e.lloyd@x.cymru", "high", "", "", "oid-new-e")]
+    asked = [AskedStaff("dai@x.cymru", "Dai Evans", "high", "oid-d", NOW),
+             AskedStaff("e.lloyd@x.cymru", "Eira Owen", "primary", "oid-e", NOW)]
+    confirmed = [Confirmation(Person("t", "oid-e", "Eira Owen"), NOW)]
+
+    text = acknowledgements_csv("2", staff=staff, asked=asked, confirmed=confirmed,
+                                school_names={"high": "Llanidloes High School", "primary": "Llanidloes Primary School"})
+    by_name = {row[2]: row for row in list(csv.reader(io.StringIO(text)))[1:]}
+
+    assert by_name["Dai Evans"][7] == "left the staff list before confirming"
+    assert by_name["Dai Jones"][7] == "not yet"
+    assert by_name["Eira Owen"][1:] == ["Llanidloes Primary School", "Eira Owen", "e.lloyd@x.cymru",
+                                        "2026-09-07 10:00", "", "2026-09-07 10:00", "read"]
+    assert by_name["Eira Lloyd"][7] == "not yet"
+
+
 def test_the_governors_csv_gives_times_as_uk_clocks_showed_them() -> None:
     summer = datetime(2026, 7, 1, 8, 30, tzinfo=UTC)
     winter = datetime(2026, 12, 1, 8, 30, tzinfo=UTC)
