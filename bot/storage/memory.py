@@ -742,13 +742,18 @@ class MemoryPolicyReads:
         await self._store.call()
         key = (version_key(version), asked.email)
         first = self._store.asked.get(key)
+        if first is not None and first.object_id and asked.object_id.lower() not in ("", first.object_id.lower()):
+            # A leaver's address given to a new starter: another person, on a row of their own.
+            row = f"{asked.email}|{asked.object_id.lower()}"
+            key, first = (key[0], row), self._store.asked.get((key[0], row))
+            asked = replace(asked, row=row)
         if first is None or (asked.object_id and not first.object_id):
             self._store.asked[key] = replace(asked, name=asked.name[:NAME_CHARS], etag=self._store.etag())
 
     async def mark_reminded(self, version: str, asked: AskedStaff, at: datetime) -> None:
         """Note the reminder, only if nobody changed the row since it was read."""
         await self._store.call()
-        key = (version_key(version), asked.email)
+        key = (version_key(version), asked.row or asked.email)
         _unchanged(self._store.asked.get(key), asked.etag, f"asked {asked.email}")
         self._store.asked[key] = replace(asked, name=asked.name[:NAME_CHARS], reminded_at=at, etag=self._store.etag())
 

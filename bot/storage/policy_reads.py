@@ -2,7 +2,8 @@
 version, so "who has read version 2" is one partition query.
 
 RowKeys: `asked|<email>` for each member of staff the campaign reached (name, school and object id as the staff
-list had them then; when they were reminded), and `read|<tenant>|<object id>` for each "I have read it", created
+list had them then; when they were reminded; `asked|<email>|<object id>` for a new starter given the address of
+someone asked before), and `read|<tenant>|<object id>` for each "I have read it", created
 once (a second click finds it and changes nothing) and never updated.
 """
 
@@ -81,7 +82,9 @@ class TablePolicyReads:
                 return
         async with self._store.call():
             first = await self._table.get_entity(entity["PartitionKey"], entity["RowKey"])
-        if entity_text(first, "ObjectId"):
+        if was := entity_text(first, "ObjectId"):
+            if was.lower() != asked.object_id.lower():
+                await self._add_for_another_person(entity, asked)
             return
         try:
             async with self._store.call():
@@ -89,6 +92,16 @@ class TablePolicyReads:
                                                 match_condition=MatchConditions.IfNotModified)
         except ConcurrentChange:
             return  # another instance recorded it first
+
+    async def _add_for_another_person(self, entity: dict[str, Any], asked: AskedStaff) -> None:
+        """A leaver's address given to a new starter: they are another person, asked on a row of their own (else they
+        would never count as asked, and never be reminded)."""
+        entity["RowKey"] = safe_key(f"asked|{asked.email}|{asked.object_id.lower()}")
+        try:
+            async with self._store.call():
+                await self._table.create_entity(entity)
+        except RecordExists:
+            return  # their first time stands
 
     async def mark_reminded(self, version: str, asked: AskedStaff, at: datetime) -> None:
         """Note the reminder, only if nobody changed the row since it was read."""

@@ -175,6 +175,27 @@ async def test_a_member_recorded_before_their_entra_id_was_on_the_list_counts_as
     assert stored.object_id == OWAIN.aad_object_id and stored.asked_at == NOW + timedelta(days=2)
 
 
+async def test_a_new_starter_given_a_leavers_address_is_recorded_as_asked_and_reminded_on_their_own_row(
+        backend: Backend) -> None:
+    """Owain left after he was asked; the office gave his address to Owen, who started since. Owen's card is queued
+    (he is a new Entra id), so he must be recorded as asked, or the periodic pass asks him at every run and he is
+    never reminded."""
+    reads = await backend.policy_reads()
+    email = "owain.pritchard@llanidloes.example.cymru"
+    await reads.add_asked("2", AskedStaff(email, "Owain Pritchard", "primary", OWAIN.aad_object_id, NOW))
+    owen = AskedStaff(email, "Owen Price", "primary", "a1000000-0000-4000-8000-000000000009", NOW + timedelta(days=30))
+    await reads.add_asked("2", owen)
+    await reads.add_asked("2", replace(owen, asked_at=NOW + timedelta(days=31)))  # his first time stands
+
+    asked = {a.name: a for a in await reads.list_asked("2")}
+    await reads.mark_reminded("2", asked["Owen Price"], NOW + timedelta(days=40))
+    after = {a.name: a for a in await reads.list_asked("2")}
+
+    assert sorted(asked) == ["Owain Pritchard", "Owen Price"]
+    assert asked["Owen Price"].object_id == owen.object_id and asked["Owen Price"].asked_at == owen.asked_at
+    assert after["Owen Price"].reminded_at == NOW + timedelta(days=40) and after["Owain Pritchard"].reminded_at is None
+
+
 async def test_a_member_asked_under_a_key_made_before_todays_escaping_is_reminded_on_that_row(
         azurite: str, table_prefix: str) -> None:
     # Before keys escaped "#" as "!23", it became "_": a campaign under way at the upgrade keeps such rows.
