@@ -550,6 +550,9 @@ def _policy_version_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Ite
     yield "read-summary-not-asked", publishing.not_asked_summary_card(strings, lang, version="1", latest="2")
     yield "read-summary-no-staff", publishing.read_summary_card(strings, lang, version="2", schools=[
         SchoolReads(high, 0, 0, ()), SchoolReads(primary, 0, 0, ())], no_staff=True)
+    # The office's list has nobody at one school yet.
+    yield "read-summary-school-empty", publishing.read_summary_card(strings, lang, version="2", schools=[
+        SchoolReads(high, 34, 41, ("Gareth Hughes",)), SchoolReads(primary, 0, 0, ())])
     yield "whats-new", publishing.whats_new_card(strings, lang, details=new, changes=SAMPLE_CHANGES,
                                                  published=(SAMPLE_TIME, "Mrs Siân Roberts"))
     yield "whats-new-confirmed", publishing.whats_new_card(strings, lang, details=new, changes=SAMPLE_CHANGES,

@@ -202,6 +202,8 @@ def read_summary_card(strings: Catalogue, lang: Lang, *, version: str, schools: 
             items.extend(_names(strings, lang, school.outstanding, limit=3000, version=version))
         elif school.total:
             items.append(text(strings.text("reads.summary_all_read", lang), subtle=True, size="Small"))
+        elif not no_staff:  # "read by 0 of 0" alone would read as all well there
+            items.append(text(strings.text("reads.summary_school_empty", lang), subtle=True, size="Small"))
         if school.unreachable:
             items.append(text(strings.text("reads.summary_unreachable", lang), subtle=True, size="Small"))
             items.extend(_names(strings, lang, school.unreachable, limit=2000, version=version))

@@ -550,3 +550,20 @@ async def test_a_headteacher_who_is_not_the_policy_owner_sees_who_has_read_it_in
     head = await bot.bot.says(SIAN, "who has read it")
 
     assert strings.text("reads.summary_title", Lang.EN, version="2") in text_of(head.card)
+
+
+@pytest.mark.parametrize("lang", [Lang.EN, Lang.CY])
+async def test_a_school_with_nobody_on_the_staff_list_says_so_rather_than_read_by_0_of_0(
+        bot: PublishingBot, strings: Catalogue, lang: Lang, tmp_path: Path) -> None:
+    """The office imported only the high school's staff: the primary's "read by 0 of 0" with nothing under it reads as
+    if all were well there."""
+    listed = (REPO / "config" / "staff.local.csv").read_text(encoding="utf-8")
+    staff = read_staff_csv(listed, schools=["high", "primary"])
+    await MemoryStaffDirectory(bot.bot.store).replace_all([m for m in staff.staff if m.school == "high"])
+    await bot.publishes(write_revised(tmp_path), "2")
+
+    summary = text_of((await bot.bot.says(SIAN, "who has read it", lang=lang)).card)
+
+    assert strings.text("reads.summary_school", lang, school="Llanidloes High School" if lang is Lang.EN
+                        else "Ysgol Uwchradd Llanidloes", read=0, total=3) in summary
+    assert summary.count(strings.text("reads.summary_school_empty", lang)) == 1
