@@ -132,6 +132,8 @@ def published_card(strings: Catalogue, lang: Lang, *, version: str, asked: int |
         body = strings.text("publish.done_later", lang)
     elif asked is None:
         body = strings.text("publish.done_no_staff", lang)
+    elif asked == 1:
+        body = strings.text("publish.done_body_one", lang)
     else:
         body = strings.text("publish.done_body", lang, count=asked)
     return card([heading(strings.text("publish.done_title", lang, version=version)), text(body)],
