@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import contextlib
 import gc
@@ -9,7 +10,7 @@ import logging
 import os
 import socket
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -487,8 +488,20 @@ def listening_socket(settings: Settings) -> socket.socket:
     return listener
 
 
-def main() -> int:
-    """Run the bot: `python app.py`."""
+def command_line() -> argparse.ArgumentParser:
+    """`python app.py` takes no arguments (its settings come from the environment): `--help` says so, and anything
+    else is refused with the usage, exit 2."""
+    return argparse.ArgumentParser(
+        prog="python app.py",
+        description="Run the Policy Helper bot: it answers Teams at POST /api/messages on BIND_HOST:PORT (default "
+                    "port 3978). It takes no arguments: every setting is read from the environment (README.md, "
+                    '"Settings"). The command-line tools are listed by python -m bot --help.')
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the bot: `python app.py`. `--help`, or an argument it does not take, is answered (exit 0 or 2) before
+    anything is read or loaded."""
+    command_line().parse_args(argv)
     try:
         settings = load_settings()
         usable_policy_file(settings)

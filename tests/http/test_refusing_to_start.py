@@ -9,18 +9,19 @@ from pathlib import Path
 
 import pytest
 
+import app
 from tests.support.processes import REPO, azurite_connection_string, free_port, python
 
 START_TIMEOUT = 90
 
 
-def _start(**settings: str) -> subprocess.CompletedProcess[str]:
-    """The bot started with `settings` on top of a local one (no Bot Framework identity; storage that is not there,
-    which the bot starts without, so only the setting under test can stop it)."""
+def _start(*arguments: str, **settings: str) -> subprocess.CompletedProcess[str]:
+    """The bot started (with `arguments`, if any) with `settings` on top of a local one (no Bot Framework identity;
+    storage that is not there, which the bot starts without, so only the setting under test can stop it)."""
     env = {"APP_ENV": "local", "AZURE_STORAGE_CONNECTION_STRING": azurite_connection_string(1),
            "PORT": str(free_port()), **settings}
     try:
-        return subprocess.run([python(), "app.py"], cwd=REPO, env=env, capture_output=True, text=True,
+        return subprocess.run([python(), "app.py", *arguments], cwd=REPO, env=env, capture_output=True, text=True,
                               timeout=START_TIMEOUT)
     except subprocess.TimeoutExpired as error:
         pytest.fail(f"the bot started instead of refusing: {error.stderr!r}"[:2000])
@@ -128,3 +129,40 @@ def test_an_application_insights_connection_string_that_is_not_one_is_refused_in
     assert line.startswith("refusing to start: APPLICATIONINSIGHTS_CONNECTION_STRING is not an Application Insights "
                            "connection string"), line
     assert value not in line
+
+
+@pytest.mark.parametrize("asked", ["--help", "-h"])
+def test_help_says_how_to_run_it_and_exits_0_before_reading_a_setting(asked: str) -> None:
+    """Before: `python app.py --help` started the bot (here, given a setting it refuses, it refused to start). The
+    setting is left wrong to show that nothing is read before the help is printed."""
+    started = _start(asked, LOG_LEVEL="verbose")
+
+    assert started.returncode == 0, started.stderr[-1500:]
+    assert started.stdout.startswith("usage: python app.py"), started.stdout
+    said = " ".join(started.stdout.split())  # as argparse wraps it to the terminal
+    assert "every setting is read from the environment" in said and '"Settings"' in said
+    assert "python -m bot --help" in said
+    assert started.stderr == ""
+
+
+@pytest.mark.parametrize("given", [["--port", "3979"], ["serve"], ["--hlep"]])
+def test_an_argument_it_does_not_take_is_refused_with_the_usage_and_exit_2(given: list[str]) -> None:
+    """Before: the bot ignored it and started (or, given a setting it refuses, refused that instead)."""
+    started = _start(*given, LOG_LEVEL="verbose")
+
+    assert started.returncode == 2, started.stderr[-1500:]
+    assert started.stderr.startswith("usage: python app.py"), started.stderr
+    assert f"unrecognized arguments: {' '.join(given)}" in started.stderr
+    assert "refusing to start" not in started.stderr and started.stdout == ""
+
+
+@pytest.mark.parametrize(("given", "code"), [(["--help"], 0), (["--verbose"], 2)])
+def test_help_and_an_unknown_argument_read_no_setting_and_load_no_model(
+        given: list[str], code: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(app, "load_settings", lambda: pytest.fail("the settings were read"))
+    monkeypatch.setattr(app, "shared_sentences", lambda: pytest.fail("the sentence model was loaded"))
+
+    with pytest.raises(SystemExit) as exited:
+        app.main(given)
+
+    assert exited.value.code == code
