@@ -813,16 +813,26 @@ class PermissionFlow:
             card=self._status_card(request, lang), card_key=f"{request.request_id}|status", created_at=self._clock(),
             preview=self._strings.text("notify.permission_news", lang))]
         if request.state in (RequestState.APPROVED, RequestState.DECLINED):
+            # Its place is kept (`first_post`: she has no copy of it yet), so an approval ended later edits it.
             messages.append(OutboundMessage(
                 recipient=requester, message_id=f"{request.request_id}|decision",
-                card=cards.decision_card(self._strings, lang, request, school=school), created_at=self._clock(),
+                card=cards.decision_card(self._strings, lang, request, school=school),
+                card_key=_decision_key(request.request_id), first_post=True, created_at=self._clock(),
                 preview=self._strings.text("notify.permission_answer", lang)))
-        elif request.state is RequestState.ENDED and request.ended_by_id != requester.aad_object_id:
-            # Ended by whoever decides it: she is told, with the reason (ended herself, she has seen it).
+        elif request.state is RequestState.ENDED:
+            # The message saying it was approved now says it was ended, in place; one posted before its place was kept
+            # (or never delivered) is left as it is, and nothing is posted for it.
             messages.append(OutboundMessage(
-                recipient=requester, message_id=f"{request.request_id}|ended",
-                card=cards.decision_card(self._strings, lang, request, school=school), created_at=self._clock(),
+                recipient=requester, message_id=f"{request.request_id}|decision|ended",
+                card=cards.decision_card(self._strings, lang, request, school=school),
+                card_key=_decision_key(request.request_id), update_only=True, created_at=self._clock(),
                 preview=self._strings.text("notify.permission_news", lang)))
+            if request.ended_by_id != requester.aad_object_id:
+                # Ended by whoever decides it: she is told, with the reason (ended herself, she has seen it).
+                messages.append(OutboundMessage(
+                    recipient=requester, message_id=f"{request.request_id}|ended",
+                    card=cards.decision_card(self._strings, lang, request, school=school), created_at=self._clock(),
+                    preview=self._strings.text("notify.permission_news", lang)))
         await self._notifier.notify(messages)
 
     async def _tell_deciders_she_ended_it(self, request: PermissionRequest) -> None:
@@ -1045,6 +1055,12 @@ def _on_its_card(turn: Turn) -> bool:
     replaces (so no message updates it); pressed on a copy forwarded to a group chat, the answer goes to her chat as a
     new message, and her card there is updated as every other copy is."""
     return not turn.data.get("from") and turn.is_private
+
+
+def _decision_key(request_id: str) -> str:
+    """The card key of the message telling the requester her request was decided, so an approval ended later edits
+    it in place."""
+    return f"{request_id}|decision"
 
 
 def _opened_key(request_id: str) -> str:

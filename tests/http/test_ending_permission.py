@@ -300,3 +300,31 @@ async def test_a_press_on_a_copy_in_a_group_chat_still_updates_her_card_in_her_o
     updates = [_text(a) for a in connector.updated if a["id"] == head_card["id"]]
     assert updates and verb not in updates[-1]
     assert ("Ended by" if state == "ended" else "Approved by") + " Mrs Siân Roberts" in updates[-1]
+
+
+@pytest.mark.parametrize(("ender", "locale", "approved", "ended"), [
+    (SIAN, "en-GB", "Your request {id} was approved", "Permission for your request {id} was ended"),
+    (CARYS, "cy-GB", "Cafodd eich cais {id} ei gymeradwyo", "Cafodd y caniatâd ar gyfer eich cais {id} ei derfynu")],
+    ids=["by-the-headteacher", "by-herself-in-welsh"])
+async def test_the_was_approved_message_is_edited_in_place_when_the_approval_ends(
+        client: TestClient, connector: Connector, ender: dict[str, str], locale: str, approved: str,
+        ended: str) -> None:
+    """The message telling her the request was approved kept saying so once the approval was ended (by the head, or by
+    herself): only her status card was edited. It is now edited in place, as her status card is, to say it was
+    ended, by whom and when, in the language she reads."""
+    await _meet(client, connector, SIAN)
+    sent = await _invoke(client, CARYS, "permission.submit", form(), connector, locale=locale)
+    request_id = str(verb_data(sent, "permission.withdraw")["id"])
+    await _invoke(client, SIAN, "permission.approve", {"id": request_id}, connector)
+    await client.app[SERVICES].deliverer.drain()
+    [decision] = [a for a in connector.sent if a["conversation"]["id"] == CARYS_CHAT
+                  and approved.format(id=request_id) in _text(a)]
+
+    await _invoke(client, ender, "permission.end", {"id": request_id, "reason": "Closed."} if ender is SIAN
+                  else {"id": request_id}, connector, locale=locale)
+    await client.app[SERVICES].deliverer.drain()
+
+    edits = [_text(a) for a in connector.updated if a["id"] == decision["id"]]
+    assert edits, "the approval message was not edited"
+    assert ended.format(id=request_id) in edits[-1] and approved.format(id=request_id) not in edits[-1]
+    assert ("Ended by Mrs Siân Roberts" if ender is SIAN else "Mae Carys Jenkins wedi terfynu'r caniatâd") in edits[-1]
