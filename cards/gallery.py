@@ -317,12 +317,15 @@ def _permissions(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
                                                           school=school)
     late = _sample_request(RequestState.APPROVED, decided_at=SAMPLE_LATE_APPROVAL)
     yield "permission-decision-approved-late", permission.decision_card(strings, lang, late, school=school)
-    # An approval ended early: by the headteacher (the member of staff is told why), or by the member of staff who
-    # asked (whoever decides it is told); and End pressed where there is nothing to end.
+    # An approval ended early: by the headteacher (the member of staff is told why, and any other who decides it is
+    # told), or by the member of staff who asked (whoever decides it is told); and End pressed where there is nothing
+    # to end.
     yield "permission-decision-ended", permission.decision_card(strings, lang, _sample_request(RequestState.ENDED),
                                                                 school=school)
     yield "permission-ended-by-requester", permission.ended_by_requester_card(
         strings, lang, _sample_request(RequestState.ENDED, ended_by_requester=True), school=school)
+    yield "permission-ended-by-decider", permission.ended_by_decider_card(
+        strings, lang, _sample_request(RequestState.ENDED), school=school)
     yield "permission-ended-by-requester-status", permission.status_card(
         strings, lang, _sample_request(RequestState.ENDED, ended_by_requester=True), school=school,
         approver="Mrs Siân Roberts", today=today)

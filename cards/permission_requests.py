@@ -450,6 +450,21 @@ def ended_by_requester_card(strings: Catalogue, lang: Lang, request: PermissionR
     return card(body, [execute(strings.text("perm.button.register", lang), VERB_REGISTER, shown_in(lang))])
 
 
+def ended_by_decider_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *, school: str) -> Card:
+    """The short message each other person who decides a request gets when one of them (the headteacher or a named
+    delegate) ends its approval: what it was, who ended it and why; the member of staff has been told, and there is
+    nothing for them to do (their copy of the request's card is edited as well)."""
+    # Display names come from Teams: cleaned TextRuns keep them from being read as markdown.
+    body: list[Element] = [
+        plain_heading(strings.text("perm.ended_by_decider_title", lang, name=request.ended_by, id=request.request_id)),
+        plain_text(asks_sentence(strings, lang, request), weight="Bolder"),
+        plain_text(strings.text("perm.request_line", lang, id=request.request_id, school=school,
+                                when=when(request.submitted_at)), subtle=True, size="Small"),
+        plain_text(strings.text("perm.ended_by_decider_line", lang, name=request.requester.name)),
+        *_outcome(strings, lang, request)]
+    return card(body, [execute(strings.text("perm.button.register", lang), VERB_REGISTER, shown_in(lang))])
+
+
 def _line(strings: Catalogue, lang: Lang, request: PermissionRequest, school: str) -> Element:
     state = strings.text(f"perm.status_label.{request.state.value}", lang)
     return {"type": "RichTextBlock", "inlines": [

@@ -800,7 +800,7 @@ class PermissionFlow:
         longer decides it, and the dates-ended edit still owed to `shown_to`, are taken back."""
         await asyncio.gather(self._tell_requester(request, requester_reads),
                              self._tell_deciders(request, shown_to=shown_to),
-                             self._tell_deciders_she_ended_it(request),
+                             self._tell_deciders_it_ended(request),
                              self._recall_from_former_deciders(request),
                              self._take_back_dates_ended(request, shown_to))
 
@@ -835,18 +835,20 @@ class PermissionFlow:
                     preview=self._strings.text("notify.permission_news", lang)))
         await self._notifier.notify(messages)
 
-    async def _tell_deciders_she_ended_it(self, request: PermissionRequest) -> None:
-        """The member of staff who asked ended her approval herself: everyone who decides her request is told, in a
-        message of its own (their copies of its card are edited too, but nobody notices an old card edited)."""
+    async def _tell_deciders_it_ended(self, request: PermissionRequest) -> None:
+        """An approval ended: everyone who decides the request but whoever ended it is told, in a message of its own
+        (their copies of its card are edited too, but nobody notices an old card edited): that the member of staff
+        ended it herself, or that the headteacher (or a delegate) did and she has been told."""
         school = self._school(request.school_id)
-        if (school is None or request.state is not RequestState.ENDED
-                or request.ended_by_id != request.requester.aad_object_id):
+        if school is None or request.state is not RequestState.ENDED:
             return
-        people = self._deciders(school, request.requester)
+        by_herself = request.ended_by_id == request.requester.aad_object_id
+        telling = cards.ended_by_requester_card if by_herself else cards.ended_by_decider_card
+        people = [p for p in self._deciders(school, request.requester) if p.aad_object_id != request.ended_by_id]
         languages = await asyncio.gather(*(preferred_language(self._profiles, person) for person in people))
         messages = [OutboundMessage(
             recipient=person, message_id=f"{request.request_id}|ended|told-{person.aad_object_id}",
-            card=cards.ended_by_requester_card(self._strings, lang, request, school=school.name(lang)),
+            card=telling(self._strings, lang, request, school=school.name(lang)),
             created_at=self._clock(), preview=self._strings.text("notify.permission_news", lang))
             for person, lang in zip(people, languages, strict=True)]
         if messages:

@@ -328,3 +328,35 @@ async def test_the_was_approved_message_is_edited_in_place_when_the_approval_end
     assert edits, "the approval message was not edited"
     assert ended.format(id=request_id) in edits[-1] and approved.format(id=request_id) not in edits[-1]
     assert ("Ended by Mrs Siân Roberts" if ender is SIAN else "Mae Carys Jenkins wedi terfynu'r caniatâd") in edits[-1]
+
+
+@pytest.mark.parametrize(("ender", "ender_chat", "other", "other_chat", "locale", "told"), [
+    (FFION, FFION_CHAT, SIAN, SIAN_CHAT, "en-GB", "Mrs Ffion Morgan ended permission {id}"),
+    (SIAN, SIAN_CHAT, FFION, FFION_CHAT, "cy-GB", "Mae Mrs Siân Roberts wedi terfynu caniatâd {id}")],
+    ids=["the-delegate-ends-it", "the-head-ends-it-the-delegate-reads-welsh"])
+async def test_when_a_decider_ends_an_approval_the_others_who_decide_it_are_told_and_she_is_not(
+        client: TestClient, connector: Connector, ender: dict[str, str], ender_chat: str, other: dict[str, str],
+        other_chat: str, locale: str, told: str) -> None:
+    """Ended by the member of staff, every decider was told in a message of its own; ended by the head (or her
+    delegate), the other who may decide it had only her old copy edited, which nobody notices. Now each other decider
+    gets the short message too, in her language; whoever ended it is not told what she has just done."""
+    await _meet(client, connector, CARYS, ender)
+    await client.post("/api/messages", json=message(other, "hi", connector.url, locale=locale))
+    await client.app[SERVICES].deliverer.drain()
+    request_id = await _approved(client, connector)
+    other_copy = next(a for a in connector.sent if a["conversation"]["id"] == other_chat and request_id in _text(a))
+    register = await _invoke(client, ender, "permission.register", {}, connector)
+    ender_had, other_had = len(connector.cards(ender_chat)), len(connector.cards(other_chat))
+
+    await _invoke(client, ender, "permission.end", {**verb_data(register, "permission.end"),
+                                                    f"reason_{request_id}": "The project finished."}, connector)
+    await client.app[SERVICES].deliverer.drain()
+
+    [message_to_other] = connector.cards(other_chat)[other_had:]
+    assert told.format(id=request_id) in _text(message_to_other)
+    assert "The project finished." in _text(message_to_other)
+    assert "permission.end" not in _text(message_to_other)
+    assert connector.cards(ender_chat)[ender_had:] == []  # the ender is not told what she has just done
+    edits = [_text(a) for a in connector.updated if a["id"] == other_copy["id"]]
+    assert edits and "permission.end" not in edits[-1]  # the other decider's copy, in place
+    assert f"Permission for your request {request_id} was ended" in _text(connector.cards(CARYS_CHAT)[-1])

@@ -136,8 +136,9 @@ def test_a_welsh_status_standing_alone_is_an_impersonal_past_like_the_others() -
 ENDING = ("perm.status_ended", "perm.status_label.ended", "perm.decision_title.ended", "perm.end", "perm.end_listed",
           "perm.end_confirm_decider", "perm.end_confirm_requester", "perm.end_yes", "perm.end_reason_label",
           "perm.end_reason_label_listed", "perm.label.end_reason", "perm.ended_by_requester_title",
-          "perm.ended_by_requester_line", "perm.not_yours_to_end", "perm.end_not_in_force", "perm.end_run_out",
-          "perm.register_left", "perm.ended_early_on", "perm.ended_before_start_on")
+          "perm.ended_by_requester_line", "perm.ended_by_decider_title",
+          "perm.not_yours_to_end", "perm.end_not_in_force", "perm.end_run_out", "perm.register_left",
+          "perm.ended_early_on", "perm.ended_before_start_on")
 
 
 @pytest.mark.parametrize("key", ENDING)
