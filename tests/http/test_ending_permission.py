@@ -28,7 +28,7 @@ from tests.http.test_permission_flow import (
     _submit,
     form,
 )
-from tests.support.activities import CARYS, FFION, OWAIN, SIAN, message
+from tests.support.activities import CARYS, FFION, OWAIN, SIAN, TENANT, message
 from tests.support.cards import actions, verb_data
 from tests.support.concerns import import_staff
 from tests.support.connector import Connector
@@ -360,3 +360,23 @@ async def test_when_a_decider_ends_an_approval_the_others_who_decide_it_are_told
     edits = [_text(a) for a in connector.updated if a["id"] == other_copy["id"]]
     assert edits and "permission.end" not in edits[-1]  # the other decider's copy, in place
     assert f"Permission for your request {request_id} was ended" in _text(connector.cards(CARYS_CHAT)[-1])
+
+
+async def test_a_was_approved_message_whose_place_was_not_kept_is_left_and_nothing_is_posted_for_it(
+        client: TestClient, connector: Connector, azurite: str, table_prefix: str) -> None:
+    """A message sent before the bot kept where decision messages are (an earlier release): the edit finds no place,
+    posts nothing, and she has the card saying the head ended it, as before."""
+    await _meet(client, connector, CARYS, SIAN)
+    request_id = await _approved(client, connector)
+    [decision] = [a for a in connector.sent if a["conversation"]["id"] == CARYS_CHAT
+                  and f"Your request {request_id} was approved" in _text(a)]
+    async with TableClient.from_connection_string(azurite, table_prefix + "outbox") as table:
+        await table.delete_entity(f"{TENANT}|{CARYS['aadObjectId']}", f"slot|{request_id}|decision")
+    had = len(connector.cards(CARYS_CHAT))
+
+    await _invoke(client, SIAN, "permission.end", {"id": request_id, "reason": "Closed."}, connector)
+    await client.app[SERVICES].deliverer.drain()
+
+    [told] = connector.cards(CARYS_CHAT)[had:]
+    assert f"Permission for your request {request_id} was ended" in _text(told)
+    assert [a for a in connector.updated if a["id"] == decision["id"]] == []
