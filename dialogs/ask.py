@@ -14,7 +14,14 @@ from typing import Protocol
 
 from bot.domain.concerns import mentions
 from bot.domain.directory import StaffDirectory, StaffMember
-from bot.domain.errors import ConcurrentChange, DomainError, NotAllowed, RecordNotFound, StorageUnavailable
+from bot.domain.errors import (
+    ConcurrentChange,
+    DomainError,
+    NotAllowed,
+    RecordExists,
+    RecordNotFound,
+    StorageUnavailable,
+)
 from bot.domain.federation import Federation
 from bot.domain.limits import Limit, RateLimited, RateLimiter, give_back_unused
 from bot.domain.live_policy import PolicyInForce
@@ -34,7 +41,9 @@ from bot.domain.questions import (
     kept_text,
     new_question_id,
     question_followed,
+    question_id_for,
     review_list,
+    sent_again,
 )
 from bot.domain.uk_time import uk_today
 from bot.policy.lexicon import ENGLISH_STOPWORDS, WELSH_STOPWORDS
@@ -410,8 +419,10 @@ class AskFlow:
             return None
         passages = list(found.passages) if found.answered else []
         now = self._clock()
+        text = kept_text(question)
         return QuestionRecord(
-            question_id=new_question_id(now), asker=turn.actor, text=kept_text(question),
+            question_id=question_id_for(turn.actor, turn.message_id, turn.received_at, text, now), asker=turn.actor,
+            text=text,
             lang=Lang.CY if found.language == Lang.CY.value else turn.lang, asked_at=now, answered=bool(passages),
             section_id=policy.section_of(passages[0].id).id if passages else "",
             passage_ids=tuple(p.id for p in passages), score=float(found.score),
@@ -429,7 +440,10 @@ class AskFlow:
         if record is None:  # a question about the document itself: its details answer it
             return await self.about(replace(turn, lang=lang), asked=found.detail), ("about", found.detail)
         try:
-            await self._questions.add(record)
+            if not await self._kept_once(record):
+                # Teams sent the message again (its request was not answered in time): it was kept and answered.
+                log.info("question not kept again: Teams sent its message again")
+                return Reply(), ()
         except StorageUnavailable:
             # The answer matters more than its record; without a record there is nothing to rate or pass on.
             log.warning("question not recorded: storage unavailable")
@@ -453,6 +467,19 @@ class AskFlow:
                                                question=question, closest=closest,
                                                names_colleague=names_colleague and turn.is_private,
                                                picture_unread=turn.picture)), ()
+
+    async def _kept_once(self, record: QuestionRecord) -> bool:
+        """Keep the question; False when it is kept already, from this same message sent again."""
+        try:
+            await self._questions.add(record)
+        except RecordExists:
+            try:
+                if sent_again(await self._questions.get(record.question_id), record):
+                    return False
+            except RecordNotFound:
+                pass  # deleted meanwhile (its message deleted in Teams): kept anew below
+            await self._questions.add(replace(record, question_id=new_question_id(record.asked_at)))
+        return True
 
     async def _point_to_a_concern_privately(self, turn: Turn, lang: Lang, question: str, question_id: str) -> None:
         """Report a concern, offered in the asker's own chat: in a group chat or channel the colleague the question

@@ -11,6 +11,7 @@ import logging
 import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any, Protocol, TypeVar
 
@@ -67,6 +68,8 @@ class Turn:
     # The id of the Teams message typed (for a question kept from it); `edited` when it is the message's new words.
     message_id: str = ""
     edited: bool = False
+    # When Teams received the message (the activity's timestamp): the same when Teams sends it again.
+    received_at: datetime | None = None
     # The id of the Teams conversation it came in (a 1:1 chat, a group chat, a channel thread): a follow-up goes on
     # only from a question asked in the same one.
     conversation: str = ""

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
 
@@ -66,6 +67,29 @@ def kept_text(question: str) -> str:
 def new_question_id(now: datetime) -> str:
     """A short id that sorts newest first."""
     return f"Q{_countdown(now):013d}{secrets.token_hex(2).upper()}"
+
+
+# A message's id is made from when Teams received it only when that is this near the bot's own clock: a resend of it
+# comes within minutes, and an id far from now would sort (and be deleted) out of turn.
+_RECEIVED_NEAR = timedelta(days=1)
+
+
+def question_id_for(asker: Person, message_id: str, received_at: datetime | None, question: str,
+                    now: datetime) -> str:
+    """The id of a question typed in a Teams message: the same for the same message sent again (Teams resends one whose
+    request was not answered in time), so the second is never kept twice; a new one (`new_question_id`) when Teams gave
+    no message id or time of its own."""
+    if not message_id or received_at is None or abs(received_at - now) > _RECEIVED_NEAR:
+        return new_question_id(now)
+    made_of = "\n".join((asker.tenant_id, asker.aad_object_id.lower(), message_id, question))
+    return f"Q{_countdown(received_at):013d}{hashlib.sha256(made_of.encode()).hexdigest()[:4].upper()}"
+
+
+def sent_again(kept: QuestionRecord, record: QuestionRecord) -> bool:
+    """True when `kept`, stored under `record`'s id, is this same question from this same message: Teams sent the
+    message again. A question kept for the school through its asker's delete is not (the words came back by an edit)."""
+    return (kept.from_message(record.asker, record.message_id) and kept.text == record.text
+            and not kept.deleted_in_teams)
 
 
 def ids_asked_since(moment: datetime) -> str:

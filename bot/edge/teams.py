@@ -143,6 +143,12 @@ def _message_id(activity: Activity) -> str:
     return message_id if _MESSAGE_ID.match(message_id) else ""
 
 
+def _received_at(activity: Activity) -> datetime | None:
+    """When Teams received the message (the same in a resend of it), or None when it gave no time with a zone."""
+    stamp = activity.timestamp
+    return stamp if isinstance(stamp, datetime) and stamp.utcoffset() is not None else None
+
+
 def _conversation_id(activity: Activity) -> str:
     """The id of the conversation the activity came in ("" when Teams gave none)."""
     conversation_id = activity.conversation.id if activity.conversation is not None else ""
@@ -365,8 +371,8 @@ class TeamsBot:
         # A Send may come as a message with a value (an old-style submit): Teams is asked who sent it as for a click.
         turn = Turn(actor=person, lang=lang, scope=self._scope(activity), text=text, verb=str(verb or ""),
                     data=value if verb else {}, files=_sent_files(activity), picture=_sent_picture(activity),
-                    message_id=_message_id(activity), edited=_edited(activity), conversation=_conversation_id(activity),
-                    membership=partial(self._membership, context))
+                    message_id=_message_id(activity), edited=_edited(activity), received_at=_received_at(activity),
+                    conversation=_conversation_id(activity), membership=partial(self._membership, context))
         if turn.edited and turn.message_id:
             await self._take_back_words_before(turn)
         if len(text) > MAX_TEXT:

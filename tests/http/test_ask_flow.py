@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -570,3 +572,58 @@ async def test_a_reply_corrected_before_it_reached_the_asker_is_never_sent_and_t
     assert not [c for c in to_carys if "Twenty days." in c or REPLY_WAS_CORRECTED["en"] in c]
     assert len([c for c in to_carys if FIXED in c and CORRECTED["en-GB"][2] in c]) == 1 and connector.updated == []
     assert [r for r in await _rows(azurite, table_prefix + "outbox") if r["RowKey"].startswith("msg|")] == []
+
+
+def _sent_now(activity: dict[str, Any], message_id: str) -> dict[str, Any]:
+    """The activity as Teams sends a message typed now: its message id, and when the service received it."""
+    activity["id"] = message_id
+    activity["timestamp"] = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return activity
+
+
+@pytest.mark.parametrize("typed", [
+    "Can I be friends with pupils on Facebook?", "How many days of annual leave do I get?",
+    "Can I accept a friend request from a pupil? And can I post trip photos on Instagram?",
+], ids=["answered", "not-covered", "two-questions"])
+async def test_a_message_teams_sends_again_is_kept_and_answered_once(client: TestClient, connector: Connector,
+                                                                     azurite: str, table_prefix: str,
+                                                                     typed: str) -> None:
+    """Teams sends a message again, the same activity, when its HTTP request was not answered in time (storage slow, an
+    instance restarting): it was kept twice and answered twice, a not-covered one listed twice for the head's review."""
+    sent = _sent_now(message(CARYS, typed, connector.url), "1764979200123")
+    await client.post("/api/messages", json=sent)
+    kept, answered = await _rows(azurite, table_prefix + "questions"), len(connector.cards())
+
+    again = await client.post("/api/messages", json=copy.deepcopy(sent))
+
+    assert again.status == 200
+    assert len(await _rows(azurite, table_prefix + "questions")) == len(kept)
+    assert len(connector.cards()) == answered
+
+
+async def test_a_follow_up_teams_sends_again_is_kept_and_answered_once(client: TestClient, connector: Connector,
+                                                                       azurite: str, table_prefix: str) -> None:
+    """A resent follow-up found itself as the question it went on from, and was kept again as asked twice over."""
+    await client.post("/api/messages", json=_sent_now(message(CARYS, "Can I friend a parent on Facebook?",
+                                                              connector.url), "1764979200126"))
+    follow_up = _sent_now(message(CARYS, "And what about Instagram?", connector.url), "1764979200127")
+    await client.post("/api/messages", json=follow_up)
+
+    await client.post("/api/messages", json=copy.deepcopy(follow_up))
+
+    kept = sorted(row["Text"] for row in await _rows(azurite, table_prefix + "questions"))
+    assert kept == ["Can I friend a parent on Facebook?",
+                    "Can I friend a parent on Facebook? And what about Instagram?"]
+    assert len(connector.cards()) == 2
+
+
+async def test_the_same_words_in_another_message_are_kept_and_answered_again(client: TestClient, connector: Connector,
+                                                                            azurite: str, table_prefix: str) -> None:
+    for message_id in ("1764979200124", "1764979200125"):
+        await client.post("/api/messages", json=_sent_now(message(CARYS, "How many days of annual leave do I get?",
+                                                                  connector.url), message_id))
+    await client.post("/api/messages", json=_sent_now(message(OWAIN, "How many days of annual leave do I get?",
+                                                              connector.url), "1764979200124"))
+
+    assert len(await _rows(azurite, table_prefix + "questions")) == 3
+    assert len(connector.cards()) == 3
