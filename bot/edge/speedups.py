@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import base64
+import json
+import time
 import weakref
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
@@ -15,8 +18,8 @@ from botframework.connector.auth import BotFrameworkAuthentication
 from botframework.connector.auth._built_in_bot_framework_authentication import _BuiltinBotFrameworkAuthentication
 from botframework.connector.auth._connector_factory_impl import _ConnectorFactoryImpl
 from msrest.exceptions import raise_with_traceback
-from msrest.pipeline import Request, Response, SansIOHTTPPolicy
-from msrest.pipeline.async_abc import AsyncHTTPSender, AsyncPipeline
+from msrest.pipeline import Request, Response
+from msrest.pipeline.async_abc import AsyncHTTPPolicy, AsyncHTTPSender, AsyncPipeline
 from msrest.pipeline.universal import RawDeserializer
 from msrest.serialization import Model, Serializer, full_restapi_key_transformer
 from msrest.universal_http.aiohttp import AioHttpClientResponse
@@ -26,6 +29,9 @@ from msrest.universal_http.requests import ClientRetryPolicy
 MAX_CONNECTOR_CLIENTS = 32
 # What `requests` did for the connector (urllib3 retries a refused connection 3 times: at once, 1.6 s, 3.2 s).
 CONNECT_RETRY_DELAYS = (0.0, 1.6, 3.2)
+# How long a send waits for the bot's token for Teams, and how long before it expires a new one is fetched.
+TOKEN_SECONDS = 10.0
+TOKEN_KEPT_MARGIN_SECONDS = 300.0
 
 # The aiohttp session each bot's connector clients send with, by the bot's credentials factory.
 _SESSIONS: weakref.WeakKeyDictionary[Any, aiohttp.ClientSession] = weakref.WeakKeyDictionary()
@@ -125,21 +131,55 @@ def _reusing_token_clients(create: Any) -> Any:
     return create_or_reuse
 
 
-class _Authorization(SansIOHTTPPolicy[Any, Any]):
-    """The connector credentials' Authorization header, as the SDK's `requests` session would have carried it."""
+class _Authorization(AsyncHTTPPolicy[Any, Any]):
+    """The connector credentials' Authorization header, as the SDK's `requests` session would have carried it.
+
+    The credentials get their token from msal, synchronously, over HTTP whenever msal's cache has none (the first send,
+    then about once a day). Run on the event loop, that stopped every turn of every person, and the health check, until
+    the token endpoint answered, and for ever if it never did (msal's session has no timeout). So the token is fetched
+    in a worker thread, one fetch at a time, waited for at most `TOKEN_SECONDS` (a send that gets none fails, and is
+    kept and tried again as any failed send is), and its header kept until shortly before the token expires."""
 
     def __init__(self, credentials: Any) -> None:
+        super().__init__()
         self._credentials = credentials
-        self._headers = requests.Session()  # only a header holder: the credentials sign a `requests` session
+        self._header = ""
+        self._until = 0.0
+        self._fetching = asyncio.Lock()
 
-    def on_request(self, request: Request[Any], **kwargs: Any) -> None:
-        """Sign the request (the credentials fetch or refresh their token)."""
-        if self._credentials is None:
-            return
-        self._headers = self._credentials.signed_session(self._headers)
-        authorization = self._headers.headers.get("Authorization")
-        if authorization:
-            request.http_request.headers["Authorization"] = authorization
+    async def send(self, request: Request[Any], **kwargs: Any) -> Response[Any, Any]:
+        """Sign the request, then send it."""
+        if self._credentials is not None:
+            header = await self._current()
+            if header:
+                request.http_request.headers["Authorization"] = header
+        return await self.next.send(request, **kwargs)  # type: ignore[union-attr]
+
+    async def _current(self) -> str:
+        if time.time() < self._until:
+            return self._header
+        async with self._fetching:
+            if time.time() < self._until:  # fetched while this send waited
+                return self._header
+            signed = await asyncio.wait_for(asyncio.to_thread(self._credentials.signed_session, requests.Session()),
+                                            TOKEN_SECONDS)
+            header = str(signed.headers.get("Authorization", ""))
+            self._header, self._until = header, _expires_at(header) - TOKEN_KEPT_MARGIN_SECONDS
+        return header
+
+
+def _expires_at(header: str) -> float:
+    """When the bearer token in the header expires (its `exp`), or 0 when it cannot be read: then it is asked for again
+    at the next send, as before."""
+    parts = header.removeprefix("Bearer ").split(".")
+    if len(parts) != 3:
+        return 0.0
+    try:
+        claims = json.loads(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4)))
+    except ValueError:
+        return 0.0
+    expiry = claims.get("exp") if isinstance(claims, dict) else None
+    return float(expiry) if isinstance(expiry, int | float) and not isinstance(expiry, bool) else 0.0
 
 
 class _AiohttpSender(AsyncHTTPSender[Any, Any]):

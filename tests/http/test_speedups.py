@@ -126,14 +126,20 @@ async def test_replies_go_to_teams_without_requests(client: TestClient, connecto
     assert len(connector.cards()) == 1
 
 
-def test_the_connector_request_carries_the_bot_token_when_the_bot_has_an_identity() -> None:
+async def test_the_connector_request_carries_the_bot_token_when_the_bot_has_an_identity() -> None:
     class Credentials(MicrosoftAppCredentials):  # type: ignore[misc]
         def get_access_token(self, force_refresh: bool = False) -> str:
             return "token-for-teams"
 
+    class Sent:
+        async def send(self, request: Request[Any], **kwargs: Any) -> None:
+            return None
+
     signed, anonymous = Request(ClientRequest("POST", "http://127.0.0.1/")), Request(ClientRequest("POST", "x"))
-    _Authorization(Credentials("28:policy-helper", "secret")).on_request(signed)
-    _Authorization(Credentials("", "")).on_request(anonymous)
+    for credentials, request in ((Credentials("28:policy-helper", "secret"), signed), (Credentials("", ""), anonymous)):
+        policy = _Authorization(credentials)
+        policy.next = Sent()  # type: ignore[assignment]
+        await policy.send(request)
 
     assert signed.http_request.headers["Authorization"] == "Bearer token-for-teams"
     assert "Authorization" not in anonymous.http_request.headers
