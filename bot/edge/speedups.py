@@ -142,7 +142,8 @@ class _Authorization(AsyncHTTPPolicy[Any, Any]):
 
     def __init__(self, credentials: Any) -> None:
         super().__init__()
-        self._credentials = credentials
+        # Without an app id (local runs, the Agents Playground) the SDK signs nothing: no thread, no token.
+        self._credentials: Any = credentials if getattr(credentials, "microsoft_app_id", None) else None
         self._header = ""
         self._until = 0.0
         self._fetching = asyncio.Lock()
