@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from bot.policy.lexicon import ENGLISH_STOPWORDS, WELSH_STOPWORDS
 from dialogs.base import normalise
 from dialogs.phrases import opening, read_phrases
 
@@ -48,9 +49,18 @@ def words_asked(text: str) -> str:
 
 # Most questions of one message answered one by one; a message of more is asked as it came, as one.
 MOST_QUESTIONS = 3
-# A shorter "question" is a follow-on of the one before it ("Can I post photos of pupils? Why?"), not one of its own.
+# A shorter "question" is a follow-on of the one before it ("Can I post photos of pupils? Why?"), not one of its own; so
+# is one of small words alone ("… on my own page? Is that ok?", a parent's email forwarded, then "What do I do?").
 QUESTION_LEAST_WORDS = 3
 _AFTER_A_QUESTION = re.compile(r"(?<=\?)\s+")
+
+
+def _asks_about_what_came_before(part: str) -> bool:
+    """A "question" short or of small words alone ("Why?", "Is that ok?", "What do I do?", "Beth ddylwn i ei wneud?"):
+    it asks about the words before it, and has nothing to ask on its own."""
+    said = normalise(part).split()
+    return len(said) < QUESTION_LEAST_WORDS or all(
+        word in ENGLISH_STOPWORDS or word in WELSH_STOPWORDS for word in said)
 
 
 def questions_in(text: str) -> list[str]:
@@ -62,7 +72,7 @@ def questions_in(text: str) -> list[str]:
     for part in (part.strip() for part in _AFTER_A_QUESTION.split(text.strip())):
         if not part.endswith("?"):  # words after the last question: the story goes with it
             story = f"{story} {part}".strip()
-        elif questions and len(normalise(part).split()) < QUESTION_LEAST_WORDS:
+        elif questions and _asks_about_what_came_before(part):
             questions[-1] = f"{questions[-1]} {part}"
         else:
             questions.append(f"{story} {part}".strip())

@@ -657,6 +657,23 @@ async def test_a_story_around_one_question_is_one_question(answering_bot: BotInM
     assert reply.more == [] and len(answering_bot.store.questions) == 1
 
 
+@pytest.mark.parametrize("said", [
+    "Can I share the school's Facebook post on my own page? Is that ok?",
+    "---------- Forwarded message ---------\nFrom: Mrs Jones\nSubject: photos\n\nHi, can you take down the photo of my "
+    "daughter from your Instagram?\n\nWhat do I do?",
+    "Ga i rannu post yr ysgol ar fy nhudalen Facebook bersonol? Ydy hynny'n iawn?",
+    "Mae rhiant wedi gofyn i mi dynnu llun ei mab oddi ar Instagram y dosbarth? Beth ddylwn i ei wneud?",
+])
+async def test_a_question_of_small_words_after_another_asks_about_it_and_is_not_a_question_alone(
+        answering_bot: BotInMemory, said: str) -> None:
+    """Not a second card, "The policy doesn't cover that — Your question: Is that ok?", offering to send "Is that ok?"
+    or "What do I do?" alone to the headteacher: it asks about what came before it, and goes with it."""
+    reply = await answering_bot.says(CARYS, said)
+
+    assert reply.more == []
+    assert [record.text for record in answering_bot.store.questions.values()] == [said]
+
+
 async def test_a_follow_up_is_answered_with_the_question_it_follows_and_kept_with_it(
         answering_bot: BotInMemory) -> None:
     """Not "the policy doesn't cover that" with an offer to send the headteacher "and if they're over 18?" alone."""
