@@ -182,12 +182,12 @@ def on_day(strings: Catalogue, lang: Lang, moment: datetime) -> str:
 def answer_card(strings: Catalogue, lang: Lang, *, question_id: str, section: SectionView, quotes: Sequence[str],
                 source: str, next_steps: Sequence[str], rated: bool = False, not_helpful: bool = False,
                 related: Sequence[SectionView] = (), escalated_to: str = "", welsh_quotes: int = 0,
-                tentative: bool = False, picture_unread: bool = False) -> Card:
+                tentative: bool = False, picture_unread: bool = False, notice: str = "") -> Card:
     """The policy's own words that answer a question (`welsh_quotes` of them the document's Welsh), where they come
     from, and what to do next; once marked not helpful, where to go from there (ask again, a related section, the
-    headteacher). A tentative answer says it is the nearest the policy comes, and, while it can still be rated, how
-    to ask again or ask the headteacher. With `picture_unread`, that only the words were answered, not the picture
-    sent with them."""
+    headteacher; with `notice`, why it could not be passed on just now). A tentative answer says it is the nearest the
+    policy comes, and, while it can still be rated, how to ask again or ask the headteacher. With `picture_unread`,
+    that only the words were answered, not the picture sent with them."""
     body: list[Element] = [heading(strings.text("ask.answer_title", lang, section=section.heading))]
     if picture_unread:
         body.append(text(strings.text("ask.picture_unread", lang), subtle=True))
@@ -203,7 +203,7 @@ def answer_card(strings: Catalogue, lang: Lang, *, question_id: str, section: Se
     if escalated_to:
         body.append(plain_text(strings.text("ask.escalated", lang, name=escalated_to), weight="Bolder"))
     elif not_helpful:
-        body += _after_not_helpful(strings, lang, question_id, related)
+        body += _after_not_helpful(strings, lang, question_id, related, notice=notice)
     elif rated:
         body.append(text(strings.text("ask.thanks_feedback", lang), subtle=True))
     elif question_id:
@@ -214,9 +214,10 @@ def answer_card(strings: Catalogue, lang: Lang, *, question_id: str, section: Se
     return card(body)
 
 
-def _after_not_helpful(strings: Catalogue, lang: Lang, question_id: str,
-                       related: Sequence[SectionView]) -> list[Element]:
-    """Not a dead end: ask again in other words, read a related section, or ask the headteacher."""
+def _after_not_helpful(strings: Catalogue, lang: Lang, question_id: str, related: Sequence[SectionView], *,
+                       notice: str = "") -> list[Element]:
+    """Not a dead end: ask again in other words, read a related section, or ask the headteacher (with `notice`, why it
+    could not be passed on just now)."""
     steps: list[Element] = [
         {"type": "Container", "separator": True, "spacing": "Medium", "items": [
             text(strings.text("ask.not_helpful_title", lang), weight="Bolder"),
@@ -225,9 +226,15 @@ def _after_not_helpful(strings: Catalogue, lang: Lang, question_id: str,
         steps += [text(strings.text("ask.not_helpful_related", lang)), *_listed(strings, lang, related[:3])]
     if question_id:
         steps += [text(strings.text("ask.not_helpful_head", lang)),
+                  *([_attention(notice)] if notice else []),
                   action_set([execute(strings.text("ask.ask_head", lang), VERB_ESCALATE, {"q": question_id},
                                       style="positive")])]
     return steps
+
+
+def _attention(notice: str) -> Element:
+    """Why something could not be done just now, said in words as well as colour."""
+    return {"type": "TextBlock", "text": notice, "color": "Attention", "wrap": True}
 
 
 def _your_question(strings: Catalogue, lang: Lang, question: str) -> list[Element]:
@@ -266,7 +273,7 @@ def no_answer_card(strings: Catalogue, lang: Lang, *, question_id: str, question
         body.append(text(strings.text("ask.not_recorded", lang), subtle=True))
         return card(body)
     if notice:
-        body.append({"type": "TextBlock", "text": notice, "color": "Attention", "wrap": True})
+        body.append(_attention(notice))
     return card(body, [execute(strings.text("ask.ask_head", lang), VERB_ESCALATE, {"q": question_id},
                                style="positive")])
 

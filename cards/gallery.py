@@ -168,10 +168,13 @@ def _answer_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Iterator[tu
     # A message of filler alone ("quick one", "sori i boeni"): the question is still to come.
     yield "go-ahead", common.notice_card(strings.text("ask.go_ahead", lang))
     yield "ask-guest", common.error_card(strings, lang, "ask.guest", federation=SAMPLE_FEDERATION.name(lang))
+    limited = strings.text("ask.question_limited", lang, count=10, when=answer.when(SAMPLE_LIMIT_ENDS))
     yield "no-answer-limited", answer.no_answer_card(strings, lang, question_id="Q2", question="How much annual leave?",
-                                                     closest=[], notice=strings.text("ask.question_limited", lang,
-                                                                                     count=10, when=answer.when(
-                                                                                         SAMPLE_LIMIT_ENDS)))
+                                                     closest=closest, notice=limited)
+    # Ask the headteacher pressed on an answer marked not helpful, over the day's limit: the answer stays.
+    yield "answer-not-helpful-limited", answer.answer_card(
+        strings, lang, question_id="Q1", section=view, quotes=[shown.text], source=source,
+        next_steps=shown.next_steps, rated=True, not_helpful=True, related=closest[:2], notice=limited)
     yield "section", answer.section_card(strings, lang, answer.section_view(section, lang, full=True), source=source,
                                          next_steps=["request_permission", "report_concern"])
     # Opened at a passage (the not-a-colleague card's guidance button): that passage first, the rest one tap away.

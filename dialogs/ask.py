@@ -278,7 +278,7 @@ class AskFlow:
         return policy.details.citation.text(lang.value)
 
     def _answer_card(self, record: QuestionRecord, lang: Lang, policy: Policy, *,
-                     picture_unread: bool = False) -> dict[str, object] | None:
+                     picture_unread: bool = False, notice: str = "") -> dict[str, object] | None:
         passages = []
         for passage_id in record.passage_ids:
             try:
@@ -300,7 +300,7 @@ class AskFlow:
                                  rated=record.feedback is not Feedback.NONE, not_helpful=not_helpful,
                                  related=self._related(record, lang) if not_helpful and not escalated_to else (),
                                  escalated_to=escalated_to, tentative=record.tentative,
-                                 picture_unread=picture_unread)
+                                 picture_unread=picture_unread, notice=notice)
 
     async def _answered_policy(self, record: QuestionRecord) -> Policy:
         """The version the question was answered from, so a rating or a pass-on shows what was rated; the version
@@ -320,6 +320,12 @@ class AskFlow:
         sections = {section.id: section for section in self._policy.sections}
         nearest = self._retriever.answer(asked_after_greeting(record.text)).closest_sections
         return [cards.section_view(sections[s], lang) for s in nearest if s != record.section_id and s in sections][:3]
+
+    def _closest(self, record: QuestionRecord, lang: Lang) -> list[cards.SectionView]:
+        """The sections nearest a question the policy does not cover, as its card first showed them."""
+        sections = {section.id: section for section in self._policy.sections}
+        nearest = self._retriever.answer(asked_after_greeting(record.text)).closest_sections
+        return [cards.section_view(sections[s], lang) for s in list(nearest)[:3] if s in sections]
 
     def _earlier(self, record: QuestionRecord, answered: Policy) -> tuple[str, str] | None:
         """The version the question was answered from and the version in force, when the answer came from one before
@@ -674,10 +680,14 @@ class AskFlow:
             await self._owner_told_again(record, turn.actor)
             return Reply(card=cards.escalated_card(self._strings, record.lang, name=done.by, at=done.at, already=True))
         except RateLimited as limited:
-            return Reply(card=cards.no_answer_card(
-                self._strings, record.lang, question_id=record.question_id, question=record.text, closest=[],
-                notice=self._strings.text("ask.question_limited", record.lang, count=limited.limit.count,
-                                          when=cards.when(limited.until))))
+            # The card as it was, the policy's words or the closest sections still on it, saying why not just now.
+            notice = self._strings.text("ask.question_limited", record.lang, count=limited.limit.count,
+                                        when=cards.when(limited.until))
+            answered = self._answer_card(record, record.lang, await self._answered_policy(record), notice=notice) \
+                if record.answered else None
+            return Reply(card=answered or cards.no_answer_card(
+                self._strings, record.lang, question_id=record.question_id, question=record.text,
+                closest=self._closest(record, record.lang), notice=notice))
         try:
             updated = await self._questions.update(escalated)
         except ConcurrentChange:  # someone else passed it on first: this press made nothing

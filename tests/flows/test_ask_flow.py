@@ -237,6 +237,56 @@ async def test_questions_that_could_not_be_passed_on_do_not_use_up_the_days_ques
     assert "annual leave" in text_of(await bot.cards_for(SIAN))
 
 
+def _sections_offered(card: Mapping[str, Any]) -> list[str]:
+    """The sections a card offers to open, as rows to tap."""
+    return re.findall(r'"verb": "policy.section", "data": \{"section": "([^"]+)"', text_of(card))
+
+
+async def _days_questions_used_up(bot: BotInMemory) -> None:
+    """Carys passes the headteacher as many questions as a day allows (10 in these flows)."""
+    await bot.meets(CARYS, SIAN)
+    for number in range(10):
+        no_answer = await bot.says(CARYS, f"How many days of annual leave do I get in year {number + 1}?")
+        await bot.clicks(CARYS, "ask.escalate", verb_data(no_answer.card or {}, "ask.escalate"))
+
+
+@pytest.mark.parametrize(("asked", "teams_in", "limited", "not_covered"), [
+    ("Can I be friends with pupils on Facebook?", Lang.EN, "as many questions to the headteacher",
+     "The policy doesn't cover that"),
+    ("Ga i fod yn ffrindiau gyda disgyblion ar Facebook?", Lang.EN, "cymaint o gwestiynau at y pennaeth",
+     "Dydy'r polisi ddim yn sôn am hynny"),
+])
+async def test_an_answer_passed_on_over_the_days_limit_keeps_its_quote_and_never_says_the_policy_does_not_cover_it(
+        answering_bot: BotInMemory, asked: str, teams_in: Lang, limited: str, not_covered: str) -> None:
+    """Not the answer card replaced by "The policy doesn't cover that — I couldn't find anything in the policy that
+    answers your question", with the policy's words gone from the chat."""
+    bot = answering_bot
+    await _days_questions_used_up(bot)
+    answer = await bot.says(CARYS, asked, lang=teams_in)
+    rated = await bot.clicks(CARYS, "ask.feedback", {**verb_data(answer.card or {}, "ask.feedback"),
+                                                     "value": "not_helpful"}, lang=teams_in)
+
+    refused = await bot.clicks(CARYS, "ask.escalate", verb_data(rated.card or {}, "ask.escalate"), lang=teams_in)
+
+    assert _quotes(refused.card or {}) == _quotes(answer.card or {}) != []
+    assert limited in text_of(refused.card) and not_covered not in text_of(refused.card)
+    assert verb_data(refused.card or {}, "ask.escalate")  # to try again tomorrow
+    assert "friends" not in text_of(await bot.cards_for(SIAN))
+
+
+async def test_a_question_not_covered_passed_on_over_the_days_limit_keeps_the_closest_parts_of_the_policy(
+        answering_bot: BotInMemory) -> None:
+    bot = answering_bot
+    await _days_questions_used_up(bot)
+    no_answer = await bot.says(CARYS, "Can I wear my school lanyard in my profile picture on a dating app?")
+
+    refused = await bot.clicks(CARYS, "ask.escalate", verb_data(no_answer.card or {}, "ask.escalate"))
+
+    closest = _sections_offered(no_answer.card or {})
+    assert closest and _sections_offered(refused.card or {}) == closest
+    assert "as many questions to the headteacher" in text_of(refused.card)
+
+
 async def test_replies_that_could_not_be_sent_do_not_use_up_the_days_replies(
         answering_bot: BotInMemory, monkeypatch: pytest.MonkeyPatch) -> None:
     bot = answering_bot
