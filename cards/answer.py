@@ -182,12 +182,15 @@ def on_day(strings: Catalogue, lang: Lang, moment: datetime) -> str:
 def answer_card(strings: Catalogue, lang: Lang, *, question_id: str, section: SectionView, quotes: Sequence[str],
                 source: str, next_steps: Sequence[str], rated: bool = False, not_helpful: bool = False,
                 related: Sequence[SectionView] = (), escalated_to: str = "", welsh_quotes: int = 0,
-                tentative: bool = False, picture_unread: bool = False, notice: str = "") -> Card:
+                tentative: bool = False, picture_unread: bool = False, notice: str = "", already_rated: bool = False,
+                escalated_before: datetime | None = None) -> Card:
     """The policy's own words that answer a question (`welsh_quotes` of them the document's Welsh), where they come
     from, and what to do next; once marked not helpful, where to go from there (ask again, a related section, the
     headteacher; with `notice`, why it could not be passed on just now). A tentative answer says it is the nearest the
     policy comes, and, while it can still be rated, how to ask again or ask the headteacher. With `picture_unread`,
-    that only the words were answered, not the picture sent with them."""
+    that only the words were answered, not the picture sent with them. A button pressed again (a double tap, a copy of
+    the card on another device) shows the card as it stands, saying it was `already_rated`, or passed on at
+    `escalated_before`."""
     body: list[Element] = [heading(strings.text("ask.answer_title", lang, section=section.heading))]
     if picture_unread:
         body.append(text(strings.text("ask.picture_unread", lang), subtle=True))
@@ -201,11 +204,14 @@ def answer_card(strings: Catalogue, lang: Lang, *, question_id: str, section: Se
                *_next_steps(strings, lang, next_steps)]
     body += button_rows(buttons)
     if escalated_to:
-        body.append(plain_text(strings.text("ask.escalated", lang, name=escalated_to), weight="Bolder"))
+        body.append(plain_text(_escalated(strings, lang, escalated_to, escalated_before), weight="Bolder"))
     elif not_helpful:
         body += _after_not_helpful(strings, lang, question_id, related, notice=notice)
+        if already_rated:
+            body.append(text(strings.text("ask.already_rated", lang), subtle=True))
     elif rated:
-        body.append(text(strings.text("ask.thanks_feedback", lang), subtle=True))
+        body.append(text(strings.text("ask.already_rated" if already_rated else "ask.thanks_feedback", lang),
+                         subtle=True))
     elif question_id:
         body.append(action_set([
             execute(strings.text("ask.helpful", lang), VERB_FEEDBACK, {"q": question_id, "value": "helpful"}),
@@ -232,6 +238,13 @@ def _after_not_helpful(strings: Catalogue, lang: Lang, question_id: str, related
     return steps
 
 
+def _escalated(strings: Catalogue, lang: Lang, name: str, before: datetime | None) -> str:
+    """Who the question was passed to; pressed again, when."""
+    if before is None:
+        return strings.text("ask.escalated", lang, name=name)
+    return strings.text("ask.already_escalated", lang, name=name, when=when(before))
+
+
 def _attention(notice: str) -> Element:
     """Why something could not be done just now, said in words as well as colour."""
     return {"type": "TextBlock", "text": notice, "color": "Attention", "wrap": True}
@@ -249,11 +262,13 @@ def _your_question(strings: Catalogue, lang: Lang, question: str) -> list[Elemen
 
 def no_answer_card(strings: Catalogue, lang: Lang, *, question_id: str, question: str,
                    closest: Sequence[SectionView], escalated_to: str = "", notice: str = "",
-                   names_colleague: bool = False, picture_unread: bool = False) -> Card:
+                   names_colleague: bool = False, picture_unread: bool = False,
+                   escalated_before: datetime | None = None) -> Card:
     """An honest "not covered", the closest sections, and the offer to ask the headteacher (with `notice`, why
     it could not be sent just now); without a `question_id` (the question could not be kept) no offer, but why not.
     A question that `names_colleague` (someone on the staff list) also points to the private route, Report a concern,
-    in case it is about how that colleague behaved. With `picture_unread`, that only the words were read."""
+    in case it is about how that colleague behaved. With `picture_unread`, that only the words were read. Ask the
+    headteacher pressed again says when it was passed on (`escalated_before`)."""
     body: list[Element] = [
         heading(strings.text("ask.no_answer_title", lang)),
         *([text(strings.text("ask.picture_unread", lang), subtle=True)] if picture_unread else []),
@@ -264,7 +279,7 @@ def no_answer_card(strings: Catalogue, lang: Lang, *, question_id: str, question
         body.append(text(strings.text("ask.closest_sections", lang), subtle=True))
         body += _listed(strings, lang, closest[:3])
     if escalated_to:
-        body.append(text(strings.text("ask.escalated", lang, name=escalated_to), weight="Bolder"))
+        body.append(text(_escalated(strings, lang, escalated_to, escalated_before), weight="Bolder"))
         return card(body)
     if names_colleague:  # its own row under the line (two titles side by side are cut off on a phone)
         body += [text(strings.text("ask.names_colleague", lang)),
@@ -420,12 +435,6 @@ def photo_checklist_card(strings: Catalogue, lang: Lang, passages: Sequence[str]
                            text(strings.text("ask.photo_intro", lang), subtle=True)]
     body.extend(quote(passage) for passage in passages)
     return card(body, [execute(strings.text("button.permission", lang), VERB_PERMISSION_FORM)])
-
-
-def escalated_card(strings: Catalogue, lang: Lang, *, name: str, at: datetime | None, already: bool) -> Card:
-    """What the asker sees once the question has gone to the headteacher."""
-    key = "ask.already_escalated" if already else "ask.escalated"
-    return card([text(strings.text(key, lang, name=name, when=when(at)))])
 
 
 def head_question_card(strings: Catalogue, lang: Lang, *, question_id: str, asker: str, asked_at: datetime,

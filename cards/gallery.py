@@ -142,11 +142,20 @@ def _answer_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Iterator[tu
     yield "answer-not-helpful-escalated", answer.answer_card(
         strings, lang, question_id="Q1", section=view, quotes=[shown.text], source=source,
         next_steps=shown.next_steps, rated=True, not_helpful=True, escalated_to="Mrs Siân Roberts")
+    # Helpful pressed again (a double tap, a copy of the card on another device): the answer as it stands.
+    yield "answer-rated-already", answer.answer_card(strings, lang, question_id="Q1", section=view,
+                                                     quotes=[shown.text], source=source, next_steps=[], rated=True,
+                                                     already_rated=True)
     yield "no-answer", answer.no_answer_card(strings, lang, question_id="Q2", question="How much annual leave?",
                                              closest=closest)
     yield "no-answer-escalated", answer.no_answer_card(strings, lang, question_id="Q2",
                                                        question="How much annual leave?", closest=[],
                                                        escalated_to="Mrs Siân Roberts")
+    # Ask the headteacher pressed again: the card as it stands, saying when it was passed on.
+    yield "no-answer-escalated-already", answer.no_answer_card(strings, lang, question_id="Q2",
+                                                               question="How much annual leave?", closest=[],
+                                                               escalated_to="Mrs Siân Roberts",
+                                                               escalated_before=SAMPLE_TIME)
     # A parent's email pasted in, then "what do I do?": only its start is echoed.
     yield "no-answer-long-question", answer.no_answer_card(strings, lang, question_id="Q2", question=SAMPLE_EMAIL,
                                                            closest=closest[:1])

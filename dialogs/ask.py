@@ -278,7 +278,8 @@ class AskFlow:
         return policy.details.citation.text(lang.value)
 
     def _answer_card(self, record: QuestionRecord, lang: Lang, policy: Policy, *,
-                     picture_unread: bool = False, notice: str = "") -> dict[str, object] | None:
+                     picture_unread: bool = False, notice: str = "", already_rated: bool = False,
+                     escalated_before: datetime | None = None) -> dict[str, object] | None:
         passages = []
         for passage_id in record.passage_ids:
             try:
@@ -300,7 +301,8 @@ class AskFlow:
                                  rated=record.feedback is not Feedback.NONE, not_helpful=not_helpful,
                                  related=self._related(record, lang) if not_helpful and not escalated_to else (),
                                  escalated_to=escalated_to, tentative=record.tentative,
-                                 picture_unread=picture_unread, notice=notice)
+                                 picture_unread=picture_unread, notice=notice, already_rated=already_rated,
+                                 escalated_before=escalated_before)
 
     async def _answered_policy(self, record: QuestionRecord) -> Policy:
         """The version the question was answered from, so a rating or a pass-on shows what was rated; the version
@@ -643,7 +645,10 @@ class AskFlow:
         except (RecordNotFound, NotAllowed):
             return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
         except (AlreadyDone, ConcurrentChange):
-            return Reply(card=error_card(self._strings, record.lang, "ask.already_rated"))
+            # Pressed again (a double tap, a copy on another device): the answer as it stands, not "Sorry" in its place.
+            current = await self._questions.get(record.question_id)
+            answer = self._answer_card(current, record.lang, await self._answered_policy(current), already_rated=True)
+            return Reply(card=answer or error_card(self._strings, record.lang, "ask.already_rated"))
         answer = self._answer_card(updated, record.lang, await self._answered_policy(updated))
         return Reply(card=answer or error_card(self._strings, record.lang, "error.not_found"))
 
@@ -676,9 +681,9 @@ class AskFlow:
             await self._limiter.take(self._question_limit, turn.actor.key, now)
         except (RecordNotFound, NotAllowed):
             return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
-        except AlreadyDone as done:
+        except AlreadyDone:
             await self._owner_told_again(record, turn.actor)
-            return Reply(card=cards.escalated_card(self._strings, record.lang, name=done.by, at=done.at, already=True))
+            return await self._passed_on_already(record)
         except RateLimited as limited:
             # The card as it was, the policy's words or the closest sections still on it, saying why not just now.
             notice = self._strings.text("ask.question_limited", record.lang, count=limited.limit.count,
@@ -692,9 +697,7 @@ class AskFlow:
             updated = await self._questions.update(escalated)
         except ConcurrentChange:  # someone else passed it on first: this press made nothing
             await give_back_unused(self._limiter, self._question_limit, turn.actor.key, now)
-            current = await self._questions.get(record.question_id)
-            return Reply(card=cards.escalated_card(self._strings, record.lang, name=current.escalated_to,
-                                                   at=current.escalated_at, already=True))
+            return await self._passed_on_already(await self._questions.get(record.question_id))
         except DomainError:
             await give_back_unused(self._limiter, self._question_limit, turn.actor.key, now)
             raise
@@ -717,6 +720,15 @@ class AskFlow:
             return Reply(card=answered)
         return Reply(card=cards.no_answer_card(self._strings, updated.lang, question_id=updated.question_id,
                                                question=updated.text, closest=[], escalated_to=owner.name))
+
+    async def _passed_on_already(self, record: QuestionRecord) -> Reply:
+        """Ask the headteacher pressed again (a double tap, a copy on another device): the card as it stands, the
+        policy's words or the question still on it, saying to whom and when it was passed on."""
+        answered = self._answer_card(record, record.lang, await self._answered_policy(record),
+                                     escalated_before=record.escalated_at) if record.answered else None
+        return Reply(card=answered or cards.no_answer_card(
+            self._strings, record.lang, question_id=record.question_id, question=record.text, closest=[],
+            escalated_to=record.escalated_to, escalated_before=record.escalated_at))
 
     async def _to_owner(self, record: QuestionRecord, asker: Person, answered_policy: Policy) -> OutboundMessage:
         """The card that brings a question passed on to the policy owner, with its reply box (its id is fixed by the

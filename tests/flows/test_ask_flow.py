@@ -287,6 +287,58 @@ async def test_a_question_not_covered_passed_on_over_the_days_limit_keeps_the_cl
     assert "as many questions to the headteacher" in text_of(refused.card)
 
 
+@pytest.mark.parametrize(("asked", "first", "then", "told"), [
+    ("Can I be friends with pupils on Facebook?", "helpful", "helpful", "You've already rated this answer"),
+    ("Can I be friends with pupils on Facebook?", "not_helpful", "helpful", "You've already rated this answer"),
+    ("Ga i fod yn ffrindiau gyda disgyblion ar Facebook?", "helpful", "not_helpful", "Rydych chi eisoes wedi rhoi"),
+])
+async def test_a_rating_pressed_again_keeps_the_answer_on_the_card_as_rated(
+        answering_bot: BotInMemory, strings: Catalogue, asked: str, first: str, then: str, told: str) -> None:
+    """A double tap, or a copy of the card on another device: not the policy's words replaced by "Sorry — You've
+    already rated this answer"."""
+    bot = answering_bot
+    answer = await bot.says(CARYS, asked)
+    rating = verb_data(answer.card or {}, "ask.feedback")
+    rated = await bot.clicks(CARYS, "ask.feedback", {**rating, "value": first})
+
+    again = await bot.clicks(CARYS, "ask.feedback", {**rating, "value": then})
+
+    assert _quotes(again.card or {}) == _quotes(answer.card or {}) != []
+    assert told in text_of(again.card) and again.card and again.card["body"][0] == (answer.card or {})["body"][0]
+    assert {a.get("verb") for a in actions(again.card or {})} == {a.get("verb") for a in actions(rated.card or {})}
+    [record] = bot.store.questions.values()
+    assert record.feedback is Feedback(first)
+
+
+@pytest.mark.parametrize(("asked", "covered"), [
+    ("Can I be friends with pupils on Facebook?", True),
+    ("How many days of annual leave do I get?", False),
+    ("Faint o ddyddiau o wyliau blynyddol ydw i'n eu cael?", False),
+])
+async def test_ask_the_headteacher_pressed_again_keeps_the_card_and_says_when_it_was_passed_on(
+        answering_bot: BotInMemory, asked: str, covered: bool) -> None:
+    """Not the answer, or the question and its closest sections, replaced by a card of one line."""
+    bot = answering_bot
+    await bot.meets(CARYS, SIAN)
+    answer = await bot.says(CARYS, asked)
+    if covered:
+        answer = await bot.clicks(CARYS, "ask.feedback", {**verb_data(answer.card or {}, "ask.feedback"),
+                                                          "value": "not_helpful"})
+    pass_on = verb_data(answer.card or {}, "ask.escalate")
+    passed_on = await bot.clicks(CARYS, "ask.escalate", pass_on)
+
+    again = await bot.clicks(CARYS, "ask.escalate", pass_on)
+
+    welsh = asked.startswith("Faint")
+    assert (("Rydych chi eisoes wedi anfon y cwestiwn hwn ymlaen" if welsh else
+             "You already passed this question to Mrs Siân Roberts on ") in text_of(again.card))
+    assert _quotes(again.card or {}) == _quotes(passed_on.card or {})
+    assert again.card and again.card["body"][0] == (passed_on.card or {})["body"][0]
+    if not covered:
+        assert asked in text_of(again.card)
+    assert len(await bot.cards_for(SIAN)) == 1
+
+
 async def test_replies_that_could_not_be_sent_do_not_use_up_the_days_replies(
         answering_bot: BotInMemory, monkeypatch: pytest.MonkeyPatch) -> None:
     bot = answering_bot
