@@ -182,18 +182,18 @@ def on_day(strings: Catalogue, lang: Lang, moment: datetime) -> str:
 def answer_card(strings: Catalogue, lang: Lang, *, question_id: str, section: SectionView, quotes: Sequence[str],
                 source: str, next_steps: Sequence[str], rated: bool = False, not_helpful: bool = False,
                 related: Sequence[SectionView] = (), escalated_to: str = "", welsh_quotes: int = 0,
-                tentative: bool = False, picture_unread: bool = False, notice: str = "", already_rated: bool = False,
-                escalated_before: datetime | None = None) -> Card:
+                tentative: bool = False, picture_unread: bool = False, link_unread: bool = False, notice: str = "",
+                already_rated: bool = False, escalated_before: datetime | None = None) -> Card:
     """The policy's own words that answer a question (`welsh_quotes` of them the document's Welsh), where they come
     from, and what to do next; once marked not helpful, where to go from there (ask again, a related section, the
     headteacher; with `notice`, why it could not be passed on just now). A tentative answer says it is the nearest the
     policy comes, and, while it can still be rated, how to ask again or ask the headteacher. With `picture_unread`,
-    that only the words were answered, not the picture sent with them. A button pressed again (a double tap, a copy of
+    that only the words were answered, not the picture sent with them; with `link_unread`, nor the link. A button
+    pressed again (a double tap, a copy of
     the card on another device) shows the card as it stands, saying it was `already_rated`, or passed on at
     `escalated_before`."""
     body: list[Element] = [heading(strings.text("ask.answer_title", lang, section=section.heading))]
-    if picture_unread:
-        body.append(text(strings.text("ask.picture_unread", lang), subtle=True))
+    body += _unread(strings, lang, picture=picture_unread, link=link_unread)
     if tentative:
         rating = bool(question_id) and not (rated or not_helpful or escalated_to)
         note = strings.text("ask.tentative", lang)
@@ -238,6 +238,12 @@ def _after_not_helpful(strings: Catalogue, lang: Lang, question_id: str, related
     return steps
 
 
+def _unread(strings: Catalogue, lang: Lang, *, picture: bool, link: bool) -> list[Element]:
+    """That only the words typed were answered: a picture or a link sent with them was not looked at."""
+    return [text(strings.text(key, lang), subtle=True)
+            for key, sent in (("ask.picture_unread", picture), ("ask.link_unread", link)) if sent]
+
+
 def _escalated(strings: Catalogue, lang: Lang, name: str, before: datetime | None) -> str:
     """Who the question was passed to; pressed again, when."""
     if before is None:
@@ -262,16 +268,17 @@ def _your_question(strings: Catalogue, lang: Lang, question: str) -> list[Elemen
 
 def no_answer_card(strings: Catalogue, lang: Lang, *, question_id: str, question: str,
                    closest: Sequence[SectionView], escalated_to: str = "", notice: str = "",
-                   names_colleague: bool = False, picture_unread: bool = False,
+                   names_colleague: bool = False, picture_unread: bool = False, link_unread: bool = False,
                    escalated_before: datetime | None = None) -> Card:
     """An honest "not covered", the closest sections, and the offer to ask the headteacher (with `notice`, why
     it could not be sent just now); without a `question_id` (the question could not be kept) no offer, but why not.
     A question that `names_colleague` (someone on the staff list) also points to the private route, Report a concern,
-    in case it is about how that colleague behaved. With `picture_unread`, that only the words were read. Ask the
+    in case it is about how that colleague behaved. With `picture_unread` or `link_unread`, that only the words were
+    read. Ask the
     headteacher pressed again says when it was passed on (`escalated_before`)."""
     body: list[Element] = [
         heading(strings.text("ask.no_answer_title", lang)),
-        *([text(strings.text("ask.picture_unread", lang), subtle=True)] if picture_unread else []),
+        *_unread(strings, lang, picture=picture_unread, link=link_unread),
         *_your_question(strings, lang, question),
         text(strings.text("ask.no_answer_body", lang)),
     ]

@@ -174,6 +174,11 @@ def _answer_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Iterator[tu
                                                           question="How much annual leave?", closest=closest)
     # A colleague pressed Helpful or Ask the headteacher on someone else's answer in a group chat.
     yield "only-the-asker", common.notice_card(strings.text("ask.only_asker", lang))
+    # A message of a link alone (a school post, a tweet): the bot cannot open it.
+    yield "link-only", common.notice_card(strings.text("ask.link_only", lang))
+    # A question sent with a link: answered from its words, saying the link was not opened.
+    yield "answer-link-unread", answer.answer_card(strings, lang, question_id="Q1", section=view, quotes=[shown.text],
+                                                   source=source, next_steps=shown.next_steps, link_unread=True)
     # A message of filler alone ("quick one", "sori i boeni"): the question is still to come.
     yield "go-ahead", common.notice_card(strings.text("ask.go_ahead", lang))
     yield "ask-guest", common.error_card(strings, lang, "ask.guest", federation=SAMPLE_FEDERATION.name(lang))

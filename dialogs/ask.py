@@ -97,6 +97,8 @@ FOLLOW_UP_MOST_WORDS = 8
 # A follow-up's opening then at most this many words ("what about Instagram?", "and if they're over 18?") goes on
 # from the last question whatever it would get alone; a longer one only when the policy does not surely answer it.
 FOLLOW_UP_SURELY_WORDS = 3
+# A link's address, as Teams sends it in a message (the bot cannot open it).
+_LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 # How long after a person's last question a follow-up goes on from it. What it follows is read from the question log
 # (whichever instance answered it), and only for a message that could be a follow-up: any other question turn keeps to
 # its two storage calls.
@@ -243,6 +245,8 @@ class AskFlow:
             # Only filler ("quick one", "Hiya, sori i boeni"): the question is still to come, in the next message.
             return in_the_listed_language(self.go_ahead, listed_in_welsh=any(o in _OPENERS_IN_WELSH
                                                                              for o in openers[0]))
+        if said and not normalise(_LINK.sub(" ", turn.text)):
+            return self.link_only  # a link alone: what the person wants to know of it is still to come
         return self.ask if said else None
 
     def _section_named(self, said: str) -> Handler | None:
@@ -278,8 +282,8 @@ class AskFlow:
         return policy.details.citation.text(lang.value)
 
     def _answer_card(self, record: QuestionRecord, lang: Lang, policy: Policy, *,
-                     picture_unread: bool = False, notice: str = "", already_rated: bool = False,
-                     escalated_before: datetime | None = None) -> dict[str, object] | None:
+                     picture_unread: bool = False, link_unread: bool = False, notice: str = "",
+                     already_rated: bool = False, escalated_before: datetime | None = None) -> dict[str, object] | None:
         passages = []
         for passage_id in record.passage_ids:
             try:
@@ -301,7 +305,8 @@ class AskFlow:
                                  rated=record.feedback is not Feedback.NONE, not_helpful=not_helpful,
                                  related=self._related(record, lang) if not_helpful and not escalated_to else (),
                                  escalated_to=escalated_to, tentative=record.tentative,
-                                 picture_unread=picture_unread, notice=notice, already_rated=already_rated,
+                                 picture_unread=picture_unread, link_unread=link_unread, notice=notice,
+                                 already_rated=already_rated,
                                  escalated_before=escalated_before)
 
     async def _answered_policy(self, record: QuestionRecord) -> Policy:
@@ -320,13 +325,13 @@ class AskFlow:
     def _related(self, record: QuestionRecord, lang: Lang) -> list[cards.SectionView]:
         """The sections nearest the question other than the one that did not help."""
         sections = {section.id: section for section in self._policy.sections}
-        nearest = self._retriever.answer(asked_after_greeting(record.text)).closest_sections
+        nearest = self._retriever.answer(asked_words(record.text)).closest_sections
         return [cards.section_view(sections[s], lang) for s in nearest if s != record.section_id and s in sections][:3]
 
     def _closest(self, record: QuestionRecord, lang: Lang) -> list[cards.SectionView]:
         """The sections nearest a question the policy does not cover, as its card first showed them."""
         sections = {section.id: section for section in self._policy.sections}
-        nearest = self._retriever.answer(asked_after_greeting(record.text)).closest_sections
+        nearest = self._retriever.answer(asked_words(record.text)).closest_sections
         return [cards.section_view(sections[s], lang) for s in list(nearest)[:3] if s in sections]
 
     def _earlier(self, record: QuestionRecord, answered: Policy) -> tuple[str, str] | None:
@@ -350,6 +355,11 @@ class AskFlow:
     async def go_ahead(self, turn: Turn) -> Reply:
         """A message of filler alone ("quick one", "sori i boeni"): a word to type the question; nothing is kept."""
         return Reply(card=notice_card(self._strings.text("ask.go_ahead", turn.lang)))
+
+    async def link_only(self, turn: Turn) -> Reply:
+        """A message of a link alone (a school post, a tweet): the bot cannot open it, so it asks what the person wants
+        to know about it; nothing is kept."""
+        return Reply(card=notice_card(self._strings.text("ask.link_only", turn.lang)))
 
     async def ask(self, turn: Turn) -> Reply:
         """Answer a typed question from the policy, or say honestly that it does not cover it; a message of two or three
@@ -391,7 +401,8 @@ class AskFlow:
         in_force = self._in_force()
         kept = 0
         for question in _with_their_follow_ups(questions_in(turn.text.strip())):
-            record = self._question_record(turn, question, in_force.index.answer(question), in_force.policy)
+            record = self._question_record(turn, question, in_force.index.answer(asked_words(question)),
+                                           in_force.policy)
             if record is not None and record.text not in still_kept:
                 await self._questions.add(record)
                 kept += 1
@@ -442,7 +453,7 @@ class AskFlow:
         policy does not cover it)."""
         in_force = self._in_force()
         policy = in_force.policy
-        found = in_force.index.answer(asked_after_greeting(question))
+        found = in_force.index.answer(asked_words(question))
         lang = Lang.CY if found.language == Lang.CY.value else turn.lang
         record = self._question_record(turn, question, found, policy, follows_id=follows_id)
         if record is None:  # a question about the document itself: its details answer it
@@ -459,7 +470,8 @@ class AskFlow:
         if record.answered:
             # A picture sent with the words is said to be unread on this card only: nothing of it is kept, so a
             # card drawn again later (rated, passed on) does not say it.
-            answer = self._answer_card(record, lang, policy, picture_unread=turn.picture)
+            answer = self._answer_card(record, lang, policy, picture_unread=turn.picture,
+                                       link_unread=_has_link(question))
             if answer is not None:
                 return Reply(card=answer), record.passage_ids
         closest = []
@@ -474,7 +486,8 @@ class AskFlow:
         return Reply(card=cards.no_answer_card(self._strings, lang, question_id=record.question_id,
                                                question=question, closest=closest,
                                                names_colleague=names_colleague and turn.is_private,
-                                               picture_unread=turn.picture)), ()
+                                               picture_unread=turn.picture,
+                                               link_unread=_has_link(question))), ()
 
     async def _kept_once(self, record: QuestionRecord) -> bool:
         """Keep the question; False when it is kept already, from this same message sent again."""
@@ -1084,6 +1097,18 @@ def _openers(question: str) -> tuple[list[str], str]:
             break
         start += size
     return found, question[words[start].start():] if start < len(words) else ""
+
+
+def _has_link(text: str) -> bool:
+    return _LINK.search(text) is not None
+
+
+def asked_words(question: str) -> str:
+    """What the policy is asked for a question: without the greetings and filler it opens with, nor the addresses of
+    links sent with it (the bot cannot open them, and read as words they drew answers away from the question's
+    own)."""
+    asked = " ".join(_LINK.sub(" ", asked_after_greeting(question)).split())
+    return asked if normalise(asked) else question
 
 
 def asked_after_greeting(question: str) -> str:

@@ -776,6 +776,43 @@ async def test_a_question_of_small_words_after_another_asks_about_it_and_is_not_
     assert [record.text for record in answering_bot.store.questions.values()] == [said]
 
 
+@pytest.mark.parametrize(("said", "teams_in", "told"), [
+    ("https://www.facebook.com/llanidloeshigh/posts/12345", Lang.EN, "I can't open links"),
+    ("https://twitter.com/YsgolLlani/status/123", Lang.EN, "I can't open links"),
+    ("  www.instagram.com/p/Cx9z  👀", Lang.EN, "I can't open links"),
+    ("https://www.facebook.com/llanidloeshigh/posts/12345", Lang.CY, "Alla i ddim agor dolenni"),
+])
+async def test_a_link_alone_is_told_the_bot_cannot_open_it_and_is_never_a_question(
+        answering_bot: BotInMemory, said: str, teams_in: Lang, told: str) -> None:
+    """Not "The policy doesn't cover that — Your question: https://…" with an offer to send the link to the
+    headteacher, nor a passage on confidential information quoted at a tweet's address."""
+    reply = await answering_bot.says(CARYS, said, lang=teams_in)
+
+    assert told in text_of(reply.card) and reply.more == []
+    assert not {a.get("verb") for a in actions(reply.card or {})} & {"ask.feedback", "ask.escalate"}
+    assert answering_bot.store.questions == {}
+
+
+@pytest.mark.parametrize(("asked", "link", "told"), [
+    ("Can I share this?", "https://www.facebook.com/llanidloeshigh/posts/12345", "I can't open links"),
+    ("Can I share this school post on my personal Facebook?", "https://www.facebook.com/llanidloeshigh/posts/pfbid02x",
+     "I can't open links"),
+    ("Ga i rannu hwn ar fy Facebook?", "https://www.facebook.com/llanidloeshigh/posts/12345",
+     "alla i ddim agor dolenni"),
+])
+async def test_a_question_sent_with_a_link_gets_the_answer_its_words_get_and_says_the_link_was_not_opened(
+        answering_bot: BotInMemory, asked: str, link: str, told: str) -> None:
+    """The link's address was read as words of the question: "Can I share this?" became a tentative answer."""
+    alone = await answering_bot.says(OWAIN, asked)
+
+    reply = await answering_bot.says(CARYS, f"{asked} {link}")
+
+    assert _quotes(reply.card or {}) == _quotes(alone.card or {}) != []
+    assert "nearest the policy comes" not in text_of(reply.card) and told in text_of(reply.card)
+    assert "open links" not in text_of(alone.card) and "agor dolenni" not in text_of(alone.card)
+    assert f"{asked} {link}" in [record.text for record in answering_bot.store.questions.values()]
+
+
 async def test_a_follow_up_is_answered_with_the_question_it_follows_and_kept_with_it(
         answering_bot: BotInMemory) -> None:
     """Not "the policy doesn't cover that" with an offer to send the headteacher "and if they're over 18?" alone."""
