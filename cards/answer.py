@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -183,7 +183,7 @@ def answer_card(strings: Catalogue, lang: Lang, *, question_id: str, section: Se
                 source: str, next_steps: Sequence[str], rated: bool = False, not_helpful: bool = False,
                 related: Sequence[SectionView] = (), escalated_to: str = "", welsh_quotes: int = 0,
                 tentative: bool = False, picture_unread: bool = False, link_unread: bool = False, notice: str = "",
-                already_rated: bool = False, escalated_before: datetime | None = None) -> Card:
+                already_rated: bool = False, escalated_before: datetime | None = None, question: str = "") -> Card:
     """The policy's own words that answer a question (`welsh_quotes` of them the document's Welsh), where they come
     from, and what to do next; once marked not helpful, where to go from there (ask again, a related section, the
     headteacher; with `notice`, why it could not be passed on just now). A tentative answer says it is the nearest the
@@ -191,9 +191,13 @@ def answer_card(strings: Catalogue, lang: Lang, *, question_id: str, section: Se
     that only the words were answered, not the picture sent with them; with `link_unread`, nor the link. A button
     pressed again (a double tap, a copy of
     the card on another device) shows the card as it stands, saying it was `already_rated`, or passed on at
-    `escalated_before`."""
+    `escalated_before`. With `question`, one of several a message asked, which one it answers (its buttons carry
+    `with_question`, so the card drawn again after a press still says)."""
     body: list[Element] = [heading(strings.text("ask.answer_title", lang, section=section.heading))]
     body += _unread(strings, lang, picture=picture_unread, link=link_unread)
+    if question:
+        body += _your_question(strings, lang, question)
+    asked = {"with_question": "1"} if question else {}
     if tentative:
         rating = bool(question_id) and not (rated or not_helpful or escalated_to)
         note = strings.text("ask.tentative", lang)
@@ -206,7 +210,7 @@ def answer_card(strings: Catalogue, lang: Lang, *, question_id: str, section: Se
     if escalated_to:
         body.append(plain_text(_escalated(strings, lang, escalated_to, escalated_before), weight="Bolder"))
     elif not_helpful:
-        body += _after_not_helpful(strings, lang, question_id, related, notice=notice)
+        body += _after_not_helpful(strings, lang, question_id, related, notice=notice, asked=asked)
         if already_rated:
             body.append(text(strings.text("ask.already_rated", lang), subtle=True))
     elif rated:
@@ -214,14 +218,15 @@ def answer_card(strings: Catalogue, lang: Lang, *, question_id: str, section: Se
                          subtle=True))
     elif question_id:
         body.append(action_set([
-            execute(strings.text("ask.helpful", lang), VERB_FEEDBACK, {"q": question_id, "value": "helpful"}),
-            execute(strings.text("ask.not_helpful", lang), VERB_FEEDBACK, {"q": question_id, "value": "not_helpful"}),
+            execute(strings.text("ask.helpful", lang), VERB_FEEDBACK, {"q": question_id, "value": "helpful", **asked}),
+            execute(strings.text("ask.not_helpful", lang), VERB_FEEDBACK,
+                    {"q": question_id, "value": "not_helpful", **asked}),
         ]))
     return card(body)
 
 
 def _after_not_helpful(strings: Catalogue, lang: Lang, question_id: str, related: Sequence[SectionView], *,
-                       notice: str = "") -> list[Element]:
+                       notice: str = "", asked: Mapping[str, str] | None = None) -> list[Element]:
     """Not a dead end: ask again in other words, read a related section, or ask the headteacher (with `notice`, why it
     could not be passed on just now)."""
     steps: list[Element] = [
@@ -233,8 +238,8 @@ def _after_not_helpful(strings: Catalogue, lang: Lang, question_id: str, related
     if question_id:
         steps += [text(strings.text("ask.not_helpful_head", lang)),
                   *([_attention(notice)] if notice else []),
-                  action_set([execute(strings.text("ask.ask_head", lang), VERB_ESCALATE, {"q": question_id},
-                                      style="positive")])]
+                  action_set([execute(strings.text("ask.ask_head", lang), VERB_ESCALATE,
+                                      {"q": question_id, **(asked or {})}, style="positive")])]
     return steps
 
 

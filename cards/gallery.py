@@ -142,6 +142,12 @@ def _answer_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Iterator[tu
     yield "answer-not-helpful-escalated", answer.answer_card(
         strings, lang, question_id="Q1", section=view, quotes=[shown.text], source=source,
         next_steps=shown.next_steps, rated=True, not_helpful=True, escalated_to="Mrs Siân Roberts")
+    # The answer to one of several questions a message asked: which one it answers.
+    yield "answer-one-of-several", answer.answer_card(strings, lang, question_id="Q1", section=view,
+                                                      quotes=[shown.text], source=source, next_steps=shown.next_steps,
+                                                      question="Ga i dderbyn cais ffrind gan ddisgybl?"
+                                                      if lang is Lang.CY else
+                                                      "Can I accept a friend request from a pupil?")
     # Helpful pressed again (a double tap, a copy of the card on another device): the answer as it stands.
     yield "answer-rated-already", answer.answer_card(strings, lang, question_id="Q1", section=view,
                                                      quotes=[shown.text], source=source, next_steps=[], rated=True,

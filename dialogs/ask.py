@@ -155,9 +155,11 @@ class SectionClick(SectionsClick):
 
 
 class QuestionClick(CardData):
-    """`ask.escalate`: the question's id."""
+    """`ask.escalate`: the question's id; `with_question` (optional) "1" on the answer to one of several questions a
+    message asked, whose card says which it answers."""
 
     q: Text = ""
+    with_question: Text = ""
 
 
 class FeedbackClick(QuestionClick):
@@ -283,7 +285,8 @@ class AskFlow:
 
     def _answer_card(self, record: QuestionRecord, lang: Lang, policy: Policy, *,
                      picture_unread: bool = False, link_unread: bool = False, notice: str = "",
-                     already_rated: bool = False, escalated_before: datetime | None = None) -> dict[str, object] | None:
+                     already_rated: bool = False, escalated_before: datetime | None = None,
+                     with_question: bool = False) -> dict[str, object] | None:
         passages = []
         for passage_id in record.passage_ids:
             try:
@@ -306,8 +309,8 @@ class AskFlow:
                                  related=self._related(record, lang) if not_helpful and not escalated_to else (),
                                  escalated_to=escalated_to, tentative=record.tentative,
                                  picture_unread=picture_unread, link_unread=link_unread, notice=notice,
-                                 already_rated=already_rated,
-                                 escalated_before=escalated_before)
+                                 already_rated=already_rated, escalated_before=escalated_before,
+                                 question=record.text if with_question else "")
 
     async def _answered_policy(self, record: QuestionRecord) -> Policy:
         """The version the question was answered from, so a rating or a pass-on shows what was rated; the version
@@ -376,7 +379,8 @@ class AskFlow:
         answers_shown: set[tuple[str, ...]] = set()
         for question in asked:
             # The first card says a picture sent with the words was not looked at; once is enough.
-            one, quoted = await self._answer(replace(turn, picture=turn.picture and not cards_shown), question)
+            one, quoted = await self._answer(replace(turn, picture=turn.picture and not cards_shown), question,
+                                             one_of_several=True)
             if one.card is None or (quoted and quoted in answers_shown):
                 continue
             answers_shown.add(quoted)
@@ -448,7 +452,8 @@ class AskFlow:
             policy_version=policy.details.version, tentative=bool(passages) and found.tentative,
             message_id=turn.message_id, conversation_id=turn.conversation, follows_id=follows_id)
 
-    async def _answer(self, turn: Turn, question: str, *, follows_id: str = "") -> tuple[Reply, tuple[str, ...]]:
+    async def _answer(self, turn: Turn, question: str, *, follows_id: str = "",
+                      one_of_several: bool = False) -> tuple[Reply, tuple[str, ...]]:
         """One question's card, with what it quotes (the passages; "about" for the document's details; nothing when the
         policy does not cover it)."""
         in_force = self._in_force()
@@ -471,7 +476,7 @@ class AskFlow:
             # A picture sent with the words is said to be unread on this card only: nothing of it is kept, so a
             # card drawn again later (rated, passed on) does not say it.
             answer = self._answer_card(record, lang, policy, picture_unread=turn.picture,
-                                       link_unread=_has_link(question))
+                                       link_unread=_has_link(question), with_question=one_of_several)
             if answer is not None:
                 return Reply(card=answer), record.passage_ids
         closest = []
@@ -660,9 +665,11 @@ class AskFlow:
         except (AlreadyDone, ConcurrentChange):
             # Pressed again (a double tap, a copy on another device): the answer as it stands, not "Sorry" in its place.
             current = await self._questions.get(record.question_id)
-            answer = self._answer_card(current, record.lang, await self._answered_policy(current), already_rated=True)
+            answer = self._answer_card(current, record.lang, await self._answered_policy(current), already_rated=True,
+                                       with_question=_with_question(turn))
             return Reply(card=answer or error_card(self._strings, record.lang, "ask.already_rated"))
-        answer = self._answer_card(updated, record.lang, await self._answered_policy(updated))
+        answer = self._answer_card(updated, record.lang, await self._answered_policy(updated),
+                                   with_question=_with_question(turn))
         return Reply(card=answer or error_card(self._strings, record.lang, "error.not_found"))
 
     async def pass_on(self, turn: Turn) -> Reply:
@@ -696,13 +703,13 @@ class AskFlow:
             return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
         except AlreadyDone:
             await self._owner_told_again(record, turn.actor)
-            return await self._passed_on_already(record)
+            return await self._passed_on_already(record, with_question=_with_question(turn))
         except RateLimited as limited:
             # The card as it was, the policy's words or the closest sections still on it, saying why not just now.
             notice = self._strings.text("ask.question_limited", record.lang, count=limited.limit.count,
                                         when=cards.when(limited.until))
-            answered = self._answer_card(record, record.lang, await self._answered_policy(record), notice=notice) \
-                if record.answered else None
+            answered = self._answer_card(record, record.lang, await self._answered_policy(record), notice=notice,
+                                         with_question=_with_question(turn)) if record.answered else None
             return Reply(card=answered or cards.no_answer_card(
                 self._strings, record.lang, question_id=record.question_id, question=record.text,
                 closest=self._closest(record, record.lang), notice=notice))
@@ -710,7 +717,8 @@ class AskFlow:
             updated = await self._questions.update(escalated)
         except ConcurrentChange:  # someone else passed it on first: this press made nothing
             await give_back_unused(self._limiter, self._question_limit, turn.actor.key, now)
-            return await self._passed_on_already(await self._questions.get(record.question_id))
+            return await self._passed_on_already(await self._questions.get(record.question_id),
+                                                 with_question=_with_question(turn))
         except DomainError:
             await give_back_unused(self._limiter, self._question_limit, turn.actor.key, now)
             raise
@@ -728,17 +736,19 @@ class AskFlow:
                 raise
             if undo is Undo.NOT_KNOWN:  # below the card, which stays as it was to press again
                 return Reply(card=error_card(self._strings, turn.lang, "error.storage_unsure"), new_message=True)
-        answered = self._answer_card(updated, updated.lang, answered_policy) if updated.answered else None
+        answered = self._answer_card(updated, updated.lang, answered_policy,
+                                     with_question=_with_question(turn)) if updated.answered else None
         if answered is not None:
             return Reply(card=answered)
         return Reply(card=cards.no_answer_card(self._strings, updated.lang, question_id=updated.question_id,
                                                question=updated.text, closest=[], escalated_to=owner.name))
 
-    async def _passed_on_already(self, record: QuestionRecord) -> Reply:
+    async def _passed_on_already(self, record: QuestionRecord, *, with_question: bool) -> Reply:
         """Ask the headteacher pressed again (a double tap, a copy on another device): the card as it stands, the
         policy's words or the question still on it, saying to whom and when it was passed on."""
         answered = self._answer_card(record, record.lang, await self._answered_policy(record),
-                                     escalated_before=record.escalated_at) if record.answered else None
+                                     escalated_before=record.escalated_at,
+                                     with_question=with_question) if record.answered else None
         return Reply(card=answered or cards.no_answer_card(
             self._strings, record.lang, question_id=record.question_id, question=record.text, closest=[],
             escalated_to=record.escalated_to, escalated_before=record.escalated_at))
@@ -1097,6 +1107,11 @@ def _openers(question: str) -> tuple[list[str], str]:
             break
         start += size
     return found, question[words[start].start():] if start < len(words) else ""
+
+
+def _with_question(turn: Turn) -> bool:
+    """A press on the answer to one of several questions a message asked: the card drawn again says which it answers."""
+    return turn.data.get("with_question") == "1"
 
 
 def _has_link(text: str) -> bool:

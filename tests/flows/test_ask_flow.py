@@ -740,6 +740,28 @@ async def test_two_questions_in_one_message_are_each_answered_and_each_kept(answ
         "And can I post photos of the school trip on my own Instagram?", "Can I accept a friend request from a pupil?"]
 
 
+async def test_each_answer_to_a_message_of_several_questions_says_which_question_it_answers_after_rating_too(
+        answering_bot: BotInMemory) -> None:
+    """Three cards in a row, each quoting the policy, and nothing on them said which of the three questions each
+    answered ("must not attack, abuse or discuss colleagues" under a question about tweeting a parents' evening)."""
+    bot = answering_bot
+    await bot.meets(CARYS, SIAN)
+    asked = ["Can I accept a friend request from a pupil?",
+             "Can I post photos of the school trip on my own Instagram?"]
+    reply = await bot.says(CARYS, " ".join(asked))
+    cards = [reply.card or {}, *reply.more]
+
+    rated = await bot.clicks(CARYS, "ask.feedback", {**verb_data(cards[1], "ask.feedback"), "value": "not_helpful"})
+    passed_on = await bot.clicks(CARYS, "ask.escalate", verb_data(rated.card or {}, "ask.escalate"))
+
+    assert len(cards) == 2 and all(_quotes(card) for card in cards)
+    assert [question in text_of(card) for card in cards for question in asked] == [True, False, False, True]
+    assert "Your question" in text_of(cards[0]) and asked[1] in text_of(rated.card) and asked[1] in text_of(
+        passed_on.card)
+    alone = await bot.says(OWAIN, asked[0])
+    assert "Your question" not in text_of(alone.card)  # one question: it is just above, in the chat
+
+
 async def test_a_welsh_message_of_two_questions_gets_each_answered_in_welsh(answering_bot: BotInMemory) -> None:
     reply = await answering_bot.says(CARYS, "Ga i fod yn ffrindiau gyda disgyblion ar Facebook? A ga i bostio "
                                             "lluniau o'r daith ar Instagram?")
