@@ -69,7 +69,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
              "2022-fiftieth.en", "2022-fiftieth.cy",
              "2022-fiftyfirst.en", "2022-fiftyfirst.cy",
              "2022-fiftysecond.en", "2022-fiftysecond.cy",
-             "2022-fiftythird.en", "2022-fiftythird.cy"),
+             "2022-fiftythird.en", "2022-fiftythird.cy",
+             "2022-fiftyfourth.en", "2022-fiftyfourth.cy"),
     "revised-a": ("revised-a.en", "revised-a.cy", "revised-a-held.en", "revised-a-held.cy"),
     "revised-b": ("revised-b.en", "revised-b.cy", "revised-b-held.en", "revised-b-held.cy"),
     "other-school": ("other-school.en", "other-school.cy", "other-school-held.en", "other-school-held.cy"),
@@ -171,6 +172,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
     "other-school-47": ("other-school-47-fiftysecond.en", "other-school-47-fiftysecond.cy"),
     "revised-ba": ("revised-ba-fiftythird.en", "revised-ba-fiftythird.cy"),
     "other-school-48": ("other-school-48-fiftythird.en", "other-school-48-fiftythird.cy"),
+    "revised-bb": ("revised-bb-fiftyfourth.en", "revised-bb-fiftyfourth.cy"),
+    "other-school-49": ("other-school-49-fiftyfourth.en", "other-school-49-fiftyfourth.cy"),
 }
 # The 2022 sets whose misses taught the steering data: only the no-steering figure is fair for them.
 TAUGHT_STEERING = frozenset({"2022-rounds"})
