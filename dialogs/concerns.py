@@ -613,6 +613,11 @@ class ConcernFlow:
     async def _load(self, turn: Turn, staff: StaffList | None = None) -> ConcernReport:
         """The report the card names, as this person may see it (checked against `staff`, the turn's read of the staff
         list, when given); `RecordNotFound` when there is none or it is not theirs to see."""
+        report, _ = await self._loaded(turn, staff)
+        return report
+
+    async def _loaded(self, turn: Turn, staff: StaffList | None = None) -> tuple[ConcernReport, Today]:
+        """`_load`, with what the report was checked against (`Today`)."""
         reference = turn.data.get("ref")
         if not turn.is_private or not isinstance(reference, str) or not _REFERENCE.fullmatch(reference):
             raise RecordNotFound("no report")
@@ -623,7 +628,7 @@ class ConcernFlow:
         today = await self._today(report, await staff() if staff else None)
         if not report.may_see(turn.actor, today):
             raise RecordNotFound("not visible")
-        return report.as_of(today)
+        return report.as_of(today), today
 
     async def _today(self, report: ConcernReport, staff: Sequence[StaffMember] | None = None) -> Today:
         """The settings and staff list as they are now, and what this report says about whom: what it is checked
@@ -655,15 +660,15 @@ class ConcernFlow:
         return Reply(card=cards.holder_card(self._strings, turn.lang, report, turn.actor, notice=notice,
                                             closing=closing, error=error))
 
-    async def _act(self, turn: Turn, action: str, change: Callable[[ConcernReport], ConcernReport], *,
+    async def _act(self, turn: Turn, action: str, change: Callable[[ConcernReport, Today], ConcernReport], *,
                    limit: Limit | None = None) -> Reply:
         staff = read_once(self._directory.list_members)  # one read, whatever this press asks of the list
         try:
-            report = await self._load(turn, staff)
+            report, today = await self._loaded(turn, staff)
         except RecordNotFound:
             return self._not_found(turn)
         try:
-            changed = change(report)
+            changed = change(report, today)
         except NotAllowed:
             return self._show(turn, report)  # e.g. the manager, after the report went to the headteacher
         except NobodyToSendTo:  # the reporter's note names everyone it could go to next
@@ -709,7 +714,7 @@ class ConcernFlow:
 
     async def acknowledge(self, turn: Turn) -> Reply:
         """The holder has read it; the reporter is told."""
-        return await self._act(turn, "acknowledged", lambda r: r.acknowledged(turn.actor, self._clock()))
+        return await self._act(turn, "acknowledged", lambda r, _: r.acknowledged(turn.actor, self._clock()))
 
     async def _escalation_messages(self, report: ConcernReport) -> list[OutboundMessage]:
         """The next holder gets the report; the reporter and the one before are told where it went."""
@@ -727,7 +732,7 @@ class ConcernFlow:
         """The holder passes it one step up, with a note for the people above."""
         raw = turn.data.get("note")
         note = raw.strip()[:LIMITS["note"]] if isinstance(raw, str) else ""
-        return await self._act(turn, "escalated", lambda r: r.escalated(turn.actor, note, self._clock()),
+        return await self._act(turn, "escalated", lambda r, _: r.escalated(turn.actor, note, self._clock()),
                                limit=self._escalation_limit)
 
     async def close(self, turn: Turn) -> Reply:
@@ -742,14 +747,15 @@ class ConcernFlow:
             error = self._strings.text("concern.outcome_required", turn.lang) if "outcome" in turn.data else ""
             return self._show(turn, report, closing=report.can_act(turn.actor), error=error)
         shared = turn.data.get("share_outcome") == "true"
-        return await self._act(turn, "closed", lambda r: r.closed(turn.actor, outcome, shared=shared,
-                                                                  now=self._clock()))
+        return await self._act(turn, "closed", lambda r, _: r.closed(turn.actor, outcome, shared=shared,
+                                                                     now=self._clock()))
 
     async def reopen(self, turn: Turn) -> Reply:
         """The reporter's "this isn't resolved", once: it goes to the next person up, with their note."""
         raw = turn.data.get("note")
         note = raw.strip()[:LIMITS["note"]] if isinstance(raw, str) else ""
-        return await self._act(turn, "not resolved", lambda r: r.reopened(turn.actor, note, self._clock()),
+        return await self._act(turn, "not resolved",
+                               lambda r, today: r.reopened(turn.actor, note, self._clock(), staff=today.staff),
                                limit=self._escalation_limit)
 
     async def mine(self, turn: Turn) -> Reply:

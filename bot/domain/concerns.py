@@ -10,9 +10,9 @@ someone who is not a colleague (a parent, a pupil, someone online), the headteac
 report about the headteacher, the chair alone (a grievance about the head goes to the governors) unless the chair
 may be named too (then whoever it does not name, in order). Anyone
 the report is about leaves the chain: whoever the reporter picked from the staff list, the line manager when
-the reporter says it involves them, and anyone whose name appears in anything they typed. The report is
-never sent to anyone named in it. The first person left holds it; each escalation (the holder's, the
-reminder task's, or the reporter's one "this isn't resolved") passes it one step up the chain.
+the reporter says it involves them, and anyone whose name, initials, login or nickname appears in anything they typed
+(`may_name`). The report is never sent to anyone named in it. The first person left holds it; each escalation (the
+holder's, the reminder task's, or the reporter's one "this isn't resolved") passes it one step up the chain.
 
 The chain is fixed when the report is sent, but heads change and people leave: whenever a report moves on, the people
 after its holder are taken as they are today (`Today`, `ConcernReport.as_of`): each post (headteacher, chair of
@@ -32,6 +32,8 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
+from functools import cache
+from pathlib import Path
 from typing import Protocol
 
 from bot.domain.directory import StaffMember
@@ -42,7 +44,7 @@ from bot.domain.lists import Standing, WaitingStanding
 from bot.domain.outbox import CardSlot, OutboundMessage
 from bot.domain.people import Person, StaffContact
 from bot.domain.school_calendar import SchoolCalendar
-from bot.domain.text import fold
+from bot.domain.text import fold, visible, without_accents
 
 # Working days an unacknowledged report waits for its holder before the reminder, then before it is passed up; an
 # urgent one, one and one.
@@ -222,6 +224,173 @@ def _letters(part: str) -> str:
     return "".join(r"[^\W\d_]" if ch == "?" else re.escape(ch) for ch in part)
 
 
+DATA_FOLDER = Path(__file__).resolve().parent / "data"
+# Titles written before one initial ("Mr H", "Mrs R."): not Welsh "y" or "yr", nor "sir" (a county).
+_TITLED = re.compile(r"\b(?:mr|mrs|miss|ms|mx|dr|prof|rev|revd|bnr|bns|parch)(?:\.\s*|\s+)([^\W\d_])(?![^\W_])",
+                     re.IGNORECASE)
+# Initials written with dots: "G.H.", "G. H.", "g.a.h" (not a "g.h" inside "x.g.h", nor the "G.H" of "G.Hughes").
+_DOTTED = re.compile(r"(?<![^\W_])(?<![^\W_]\.)((?:[^\W\d_]\. ?){1,3}[^\W\d_])\.?(?![^\W_])")
+# The particles inside a name ("Rhys ap Gwyn", "Maria de Souza"), which its initials leave out.
+_PARTICLES = frozenset({"ap", "ab", "ferch", "verch", "de", "da", "di", "du", "la", "le", "van", "von", "der", "den"})
+# A surname this long, an initial before it ("ghughes"), is a login however written; a shorter one is too often a word
+# ("trees", "shall", "still") and counts only written as a login (`_Token.handle`).
+_LONG_SURNAME = 5
+
+
+@dataclass(frozen=True)
+class NotNames:
+    """School abbreviations and everyday words that are not initials, a login or a nickname written bare
+    (`data/not-names.txt`): `bare`, as written without dots; `dotted`, the letters of those written with dots, which
+    are everyday with their dots too ("p.m.")."""
+
+    bare: frozenset[str]
+    dotted: frozenset[str]
+
+    def __contains__(self, word: object) -> bool:
+        return word in self.bare or word in self.dotted
+
+
+def _data_lines(name: str) -> list[str]:
+    text = (DATA_FOLDER / name).read_text(encoding="utf-8")
+    return [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+
+
+@cache
+def not_names() -> NotNames:
+    """The words of `data/not-names.txt`."""
+    words = [fold(word) for line in _data_lines("not-names.txt") for word in line.split()]
+    return NotNames(frozenset(w for w in words if "." not in w),
+                    frozenset(w.replace(".", "") for w in words if "." in w))
+
+
+@cache
+def nicknames() -> tuple[frozenset[str], ...]:
+    """The lines of `data/nicknames.txt`: each the forms of one name, folded."""
+    return tuple(frozenset(fold(form).strip() for form in line.split(",") if form.strip())
+                 for line in _data_lines("nicknames.txt"))
+
+
+@dataclass(frozen=True)
+class _Token:
+    """A word as the person wrote it (accents off, capitals kept), with the characters either side of it."""
+
+    word: str
+    before: str
+    after: str
+
+    @property
+    def folded(self) -> str:
+        return self.word.casefold()
+
+    @property
+    def letters(self) -> str:
+        """The folded word without a login's digits after it ("ghughes2" is "ghughes")."""
+        return re.sub(r"(?<=[^\W\d_])\d+$", "", self.folded)
+
+    @property
+    def capital(self) -> bool:
+        return self.word[:1].isupper()
+
+    @property
+    def handle(self) -> bool:
+        """Written as a login or handle: after an @, before one (an address), with digits after it, or with a capital
+        inside ("GHughes", "@GarethH", "ghughes@…", "HughesG12")."""
+        camel = any(ch.isupper() for ch in self.word[1:]) and any(ch.islower() for ch in self.word)
+        return self.before == "@" or self.after == "@" or self.letters != self.folded or camel
+
+
+def _tokens(shown: str) -> list[_Token]:
+    return [_Token(m.group(), shown[m.start() - 1:m.start()], shown[m.end():m.end() + 1])
+            for m in re.finditer(r"[^\W_]+", shown)]
+
+
+def _everyday(word: str) -> bool:
+    return word in _COMMON or word in not_names()
+
+
+def _initials(parts: Sequence[str]) -> set[str]:
+    """A name's initials as people write them: all of them, and the first with each later one ("GAH", "GH", "GA")."""
+    letters = [p[0] for n, p in enumerate(parts) if not (0 < n < len(parts) - 1 and p in _PARTICLES)]
+    forms = {"".join(letters), *(letters[0] + later for later in letters[1:])}
+    return {f for f in forms if 2 <= len(f) <= 4}
+
+
+def _by_initials(shown: str, tokens: Sequence[_Token], parts: Sequence[str]) -> bool:
+    """Initials in capitals ("GH", not a school abbreviation or everyday word: `not_names`), as a handle ("@gh"),
+    with dots ("G.H.", "P.E." too), or one after a title ("Mr H", "Miss S")."""
+    initials = _initials(parts)
+    for token in tokens:
+        if token.folded in initials and (token.before == "@" or (
+                token.word.isupper() and token.word.isalpha() and not _everyday(token.folded))):
+            return True
+    for dotted in _DOTTED.finditer(shown):
+        letters = re.sub(r"[. ]", "", dotted.group(1)).casefold()
+        if letters in initials and letters not in not_names().dotted:
+            return True
+    for titled in _TITLED.finditer(shown):
+        letter = titled.group(1)
+        if letter.casefold() in {parts[0][0], parts[-1][0]} and (letter.isupper() or letter not in _COMMON):
+            return True
+    return False
+
+
+def _by_login(tokens: Sequence[_Token], parts: Sequence[str]) -> bool:
+    """The name run together ("GarethHughes", "garethhughes") or as a login: an initial and the surname ("ghughes",
+    "g.hughes" being the surname already), the surname and an initial ("HughesG12"), the first name and an initial
+    ("@GarethH"). Forms that are often words count only written as a login (`_Token.handle`)."""
+    if len(parts) < 2:
+        return False
+    first, last = parts[0], parts[-1]
+    plain, handle = set(), {last + first[0]}
+    if len(first) > 1:
+        plain |= {"".join(parts), first + last, last + first}
+        handle.add(first + last[0])
+    for led in {first[0] + last, "".join(p[0] for p in parts[:-1]) + last}:
+        (plain if len(last) >= _LONG_SURNAME else handle).add(led)
+    handle |= {form for form in plain if _everyday(form)}
+    plain -= handle
+    return any(t.letters in plain or (t.handle and t.letters in handle) for t in tokens)
+
+
+def _by_nickname(tokens: Sequence[_Token], parts: Sequence[str]) -> bool:
+    """A nickname of the first (or a middle) name (`nicknames`), mutated as Welsh mutates a name; one that is an
+    everyday word ("Bob", Welsh "every"), or a first name that is one ("Di"), only written with its capital."""
+    given = set(parts[:-1] if len(parts) > 1 else parts)
+    forms = {form for line in nicknames() if line & given for form in line} - set(parts)
+    capitalised = {form for form in forms if _everyday(form)}
+    if len(parts[0]) > 1 and not _telling(parts[0]):
+        capitalised.add(parts[0])
+    words = [t.folded for t in tokens]
+    if any(_names_part(form, words) for form in forms - capitalised):
+        return True
+    return any(t.capital and t.folded in capitalised for t in tokens)
+
+
+def _by_address(text: str, contact: StaffContact) -> bool:
+    """A login with digits that is one of their addresses before the @ ("gh23"), written on its own."""
+    said = fold(text)
+    return any(re.search(rf"(?<![^\W_]){re.escape(local)}(?![^\W_])", said)
+               for local in (address.split("@")[0] for address in contact.addresses)
+               if len(local) > 2 and any(ch.isdigit() for ch in local))
+
+
+def may_name(text: str, contact: StaffContact) -> bool:
+    """True when what the reporter typed may name the contact: as `mentions` finds (a login's digits left off:
+    "g.hughes23"), or by their initials, their name run together or as a login, or a nickname, none of these by a
+    school abbreviation or everyday word written bare (`not_names`). What a report is checked against for everyone it
+    could go to; asked of a whole staff list, the initials alone would find someone in most messages."""
+    without_digits = re.sub(r"(?<=[^\W\d_])\d+(?![^\W_])", "", text)
+    if mentions(text, contact) or (without_digits != text and mentions(without_digits, contact)):
+        return True
+    parts = [p for p in _stored_words(contact.name) if p not in _TITLES and "?" not in p]
+    if not parts:
+        return _by_address(text, contact)
+    shown = without_accents(visible(text))
+    tokens = _tokens(shown)
+    return (_by_initials(shown, tokens, parts) or _by_login(tokens, parts) or _by_nickname(tokens, parts)
+            or _by_address(text, contact))
+
+
 @dataclass(frozen=True)
 class Subject:
     """What the reporter told us about who the report is about."""
@@ -246,7 +415,7 @@ class Subject:
             return True
         if self.involves_manager and manager is not None and _same(manager, contact):
             return True
-        return any(mentions(text, known) for known in self._known_as(contact) for text in self.typed if text)
+        return any(may_name(text, known) for known in self._known_as(contact) for text in self.typed if text)
 
     def _known_as(self, contact: StaffContact) -> tuple[StaffContact, ...]:
         """The contact under each name they go by: as Graph or the settings name them ("Mr G Hughes") and as their row
@@ -627,14 +796,16 @@ class ConcernReport:
         note = Note(NoteKind.OUTCOME, outcome, self.level, now, shared=shared)
         return replace(self, state=ReportState.CLOSED, closed_at=now, notes=(*self.notes, note))
 
-    def reopened(self, person: Person, note: str, now: datetime) -> ConcernReport:
-        """The reporter says it isn't resolved: once, it goes to the next person up that her note does not name
-        (`NobodyToSendTo` when it names everyone above)."""
+    def reopened(self, person: Person, note: str, now: datetime, *, staff: Sequence[StaffMember] = ()) -> ConcernReport:
+        """The reporter says it isn't resolved: once, it goes to the next person up that her note does not name, read
+        as the report is (`Subject`, with the names `staff` gives them); `NobodyToSendTo` when it names everyone
+        above."""
         if person.aad_object_id != self.reporter.aad_object_id:
             raise NotAllowed("not the reporter")
         if not self.can_reopen:
             return self
-        onward = tuple(c for c in self.chain[self.level + 1:] if not mentions(note, c))
+        said = Subject(typed=(note,), staff=tuple(staff))
+        onward = tuple(c for c in self.chain[self.level + 1:] if not said.plainly_names(c, manager=None))
         if not onward:
             raise NobodyToSendTo("everyone above is named in the note")
         notes = self.notes + ((Note(NoteKind.NOT_RESOLVED, note, self.level, now),) if note else ())

@@ -545,3 +545,147 @@ async def test_a_primary_report_stays_with_the_primary_head_after_the_reporter_l
     assert after.holder.aad_object_id == RHYS_ID, "the report went to the head of the other school"
     assert not any(m.message_id.startswith(report.reference)
                    for m in await TableOutbox(store).list_for_recipient(sian))
+
+
+# Initials, a login or a name run together, and nicknames: names a reporter writes that no setting, Graph or the staff
+# list gives. Before, each of these reached the line manager it names.
+
+async def _line_manager_named(client: TestClient, name: str) -> None:
+    """Carys's line manager (Gareth's row of the staff list) goes by `name`."""
+    directory = TableStaffDirectory(client.app[STORE])
+    staff = await directory.list_members()
+    await directory.replace_all([replace(m, name=name) if m.aad_object_id == GARETH["aadObjectId"] else m
+                                 for m in staff])
+
+
+@pytest.mark.parametrize("what", [
+    "GH keeps sending me nasty messages at night",
+    "G.H. keeps sending me nasty messages at night",
+    "g. h. keeps commenting on my photos",
+    "Mr H keeps sending me nasty messages at night",
+    "Mae Mr H. yn anfon negeseuon cas ataf bob nos",
+    "GarethHughes keeps tagging me in memes about my teaching",
+    "garethhughes keeps tagging me in memes about my teaching",
+    "ghughes keeps tagging me in memes about my teaching",
+    "@GarethH keeps replying to everything I post",
+    "The messages come from g.hughes23@hwbmail.net late at night",
+    "HughesG12 keeps replying to everything I post",
+])
+async def test_initials_a_login_or_a_name_run_together_keep_the_report_from_him(
+        staffed: TestClient, connector: Connector, what: str) -> None:
+    await say_hi(staffed, connector, CARYS, GARETH, SIAN)
+
+    receipt = await send_report(staffed, connector, what=what, who="",
+                                locale="cy-GB" if what.startswith("Mae") else "en-GB")
+
+    assert connector.cards(GARETH_CHAT)[1:] == [], "the report reached the line manager it names"
+    assert shows(connector.cards(SIAN_CHAT), what)
+    assert "Mrs Siân Roberts" in json.dumps(receipt, ensure_ascii=False)
+
+
+# A nickname, English or Welsh, from bot/domain/data/nicknames.txt; either way round (the list may hold the nickname).
+@pytest.mark.parametrize(("manager", "what"), [
+    ("Gareth Hughes", "Gaz keeps sending me nasty messages at night"),
+    ("Gareth Hughes", "Mae Gaz yn anfon negeseuon cas ataf bob nos"),
+    ("David Price", "Dai keeps commenting on my photos"),
+    ("David Price", "Daeth y negeseuon cas i gyd o Ddai"),
+    ("Dai Price", "David keeps commenting on my photos"),
+    ("Robert Lloyd", "Bob keeps sending me messages late at night"),
+    ("Catherine Ellis", "Cath keeps posting about my lessons in the staff chat"),
+    ("Catrin Ellis", "Mae Cadi yn postio am fy ngwersi yn y sgwrs staff o hyd"),
+    ("Gruffudd Owen", "Mae Guto yn anfon negeseuon cas ataf bob nos"),
+    ("Ifan Jones", "Ianto keeps sending me nasty messages at night"),
+    ("Thomas Bevan", "Mae Twm yn anfon negeseuon cas ataf bob nos"),
+    ("Elisabeth Parry", "Mae Betsan yn gwneud sylwadau cas am fy lluniau"),
+    ("Gwilym Rees", "Wil keeps sending me nasty messages at night"),
+    # A first name that is also an everyday word counts written as a name, with its capital.
+    ("Di Evans", "Di keeps sending me nasty messages at night"),
+])
+async def test_a_nickname_keeps_the_report_from_him(staffed: TestClient, connector: Connector, manager: str,
+                                                    what: str) -> None:
+    await _line_manager_named(staffed, manager)
+    await say_hi(staffed, connector, CARYS, GARETH, SIAN)
+
+    receipt = await send_report(staffed, connector, what=what, who="",
+                                locale="cy-GB" if what.startswith(("Mae", "Daeth")) else "en-GB")
+
+    assert connector.cards(GARETH_CHAT)[1:] == [], "the report reached the line manager it names"
+    assert shows(connector.cards(SIAN_CHAT), what)
+    assert "Mrs Siân Roberts" in json.dumps(receipt, ensure_ascii=False)
+
+
+# The other side of the trade-off: a school abbreviation or an everyday word that happens to be the line manager's
+# initials, login or nickname does not name him, and the report goes to him as the policy says.
+@pytest.mark.parametrize(("manager", "what"), [
+    ("Paul Evans", "He keeps mocking my PE lessons in the staff group chat"),
+    ("Rhys Ellis", "Someone keeps posting about my RE lessons"),
+    ("Dafydd Thomas", "A colleague from DT keeps sending me nasty messages"),
+    ("Tomos Ashton", "A TA keeps sending me nasty messages at night"),
+    ("Siôn Lloyd Thomas", "Someone on SLT keeps commenting on my posts"),
+    ("Paul Morgan", "The messages come at 11 p.m. every night"),
+    ("Robert Lloyd", "Rwy'n cael negeseuon cas gan rywun bob nos"),
+    ("Tom Rees", "Someone keeps posting photos of the trees outside my house"),
+    ("Mark Smith", "Someone keeps commenting on the marks I gave"),
+])
+async def test_a_school_abbreviation_or_everyday_word_still_goes_to_the_line_manager(
+        staffed: TestClient, connector: Connector, manager: str, what: str) -> None:
+    await _line_manager_named(staffed, manager)
+    await say_hi(staffed, connector, CARYS, GARETH, SIAN)
+
+    receipt = await send_report(staffed, connector, what=what, who="",
+                                locale="cy-GB" if what.startswith("Rwy") else "en-GB")
+
+    assert shows(connector.cards(GARETH_CHAT), what), "the line manager it does not name never got it"
+    assert connector.cards(SIAN_CHAT)[1:] == []
+    assert manager in json.dumps(receipt, ensure_ascii=False)
+
+
+async def test_a_report_naming_the_head_by_her_initials_goes_to_the_chair(staffed: TestClient,
+                                                                          connector: Connector) -> None:
+    await say_hi(staffed, connector, GARETH, SIAN)
+
+    receipt = await send_report(staffed, connector, GARETH, what="SR keeps posting about my teaching in the staff "
+                                                                 "group chat", who="")
+
+    assert connector.cards(SIAN_CHAT)[1:] == [], "the report reached the headteacher it is about"
+    waiting = await TableOutbox(staffed.app[STORE]).list_for_recipient(Person(TENANT, CHAIR_ID))
+    assert shows([m.card for m in waiting], "staff group chat")
+    assert "Mr Huw Davies" in json.dumps(receipt)
+
+
+@pytest.mark.parametrize("note", ["SR said she would deal with it, and it has got worse",
+                                  "Mrs R. said she would deal with it, and it has got worse"])
+async def test_a_not_resolved_note_naming_the_head_by_initials_passes_her_over(
+        staffed: TestClient, connector: Connector, note: str) -> None:
+    reference, _ = await _reported(staffed, connector)
+    await click(staffed, connector, GARETH, "concern.close", {"ref": reference, "outcome": "Talked to Dafydd"})
+    before = len(connector.cards(SIAN_CHAT))
+
+    answer = await click(staffed, connector, CARYS, "concern.reopen", {"ref": reference, "note": note})
+
+    assert len(connector.cards(SIAN_CHAT)) == before, "the reporter's note reached the headteacher it names"
+    waiting = await TableOutbox(staffed.app[STORE]).list_for_recipient(Person(TENANT, CHAIR_ID))
+    assert shows([m.card for m in waiting], note)
+    assert "Mr Huw Davies" in json.dumps(answer)
+
+
+async def test_a_report_moving_on_to_a_new_head_it_names_by_a_nickname_passes_him_over(store: TableStore) -> None:
+    await import_staff(store)
+    carys = Person(TENANT, CARYS["aadObjectId"], CARYS["name"])
+    sent = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    await concern_flow(store, sent).submit(Turn(
+        actor=carys, lang=Lang.EN, scope=Scope.PERSONAL, verb="concern.submit", is_invoke=True,
+        data={"what": "Dafydd keeps sending me nasty messages; Bob has seen them too"}))
+    # Mr Robert Owen becomes the headteacher; nobody acknowledges the report, so it is passed up.
+    high, primary = _SETTINGS["schools"]
+    bob = {"aad_object_id": RHYS_ID, "name": "Mr Robert Owen", "email": "robert.owen@llanidloes.example.cymru"}
+    federation = parse_federation({**_SETTINGS, "schools": [{**high, "headteacher": bob},
+                                                            {**primary, "headteacher": bob}]})
+
+    for days in (2, 4):
+        await concern_flow(store, CALENDAR.add_working_days(sent, days), federation=federation).check_reports()
+
+    [report] = await TableConcernReports(store).list_all()
+    assert report.holder.aad_object_id == CHAIR_ID, "the report went on to the head it names"
+    assert not any(m.message_id.startswith(report.reference)
+                   for m in await TableOutbox(store).list_for_recipient(Person(TENANT, RHYS_ID)))

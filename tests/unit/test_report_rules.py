@@ -20,7 +20,10 @@ from bot.domain.concerns import (
     Subject,
     Today,
     add_months,
+    may_name,
     mentions,
+    nicknames,
+    not_names,
     posts,
     roles,
     route,
@@ -278,6 +281,89 @@ def test_a_report_naming_llyr_is_about_the_ll_r_a_plain_csv_import_left_on_the_s
     assert mentions("LLYR HUGHES", llyr) and mentions("llŵr", llyr)
     assert not mentions("Lloyd keeps messaging me", llyr) and not mentions("Llr keeps messaging me", llyr)
     assert mentions("Mr Hughes", llyr)  # the surname, as before
+
+
+# The other names a report may call someone in its chain by (`may_name`): each must keep the report from them.
+@pytest.mark.parametrize(("name", "said"), [
+    ("Gareth Hughes", "GH's messages at night"),
+    ("Mr G Hughes", "GH keeps messaging me"),  # Graph's initial-only name: the same initials
+    ("Gareth Alun Hughes", "GAH keeps messaging me"),
+    ("Gareth Alun Hughes", "GH keeps messaging me"),
+    ("Rhys ap Gwyn", "RG keeps messaging me"),  # a name's particle is not an initial
+    ("Gareth Hughes", "@gh keeps replying to my posts"),
+    ("Gareth Hughes", "G. H. keeps messaging me"),
+    ("Rhys Ellis", "R.E. keeps messaging me"),  # a school abbreviation written as initials, with dots
+    ("Siân Roberts", "Miss S keeps messaging me"),  # the first name's initial after a title (primary schools)
+    ("Gareth Hughes", "mr h keeps messaging me"),
+    ("Gareth Hughes", "GHughes keeps replying"),
+    ("Gareth Hughes", "ghughes@another.school keeps emailing me"),
+    ("Tom Rees", "@trees keeps replying to my posts"),  # a short surname's login counts written as one
+    ("Tom Rees", "TRees keeps replying to my posts"),
+    ("Gareth Hughes", "hughesgareth keeps replying"),
+    ("Gareth Hughes", "gaz keeps messaging me"),  # a nickname that is no everyday word, in any case
+    ("Gareth Hughes", "Rwy'n cael negeseuon gan Gazza"),
+    ("Robert Lloyd", "Every night, Bob sends me messages"),
+    ("Dafydd Price", "Mae Deio yn anfon negeseuon ataf"),
+    ("Siân Roberts", "Siani has not helped"),
+    ("Gareth Hughes", "The messages come from g.hughes2 on Instagram"),
+])
+def test_a_report_may_name_someone_by_initials_a_login_or_a_nickname(name: str, said: str) -> None:
+    person = StaffContact("x", name)
+
+    assert may_name(said, person) and not mentions(said, person)
+
+
+@pytest.mark.parametrize(("name", "said"), [
+    ("Paul Evans", "He mocks my PE lessons"),
+    ("Paul Evans", "he mocks my pe lessons"),
+    ("Elin Griffiths", "He comments on everything, e.g. my holiday photos"),
+    ("Paul Morgan", "The messages come at 11 p.m. and at 11 PM"),
+    ("Kate Smith", "He mocks my KS2 lessons"),
+    ("Huw Evans", "HE KEEPS MESSAGING ME"),  # a message in capitals: "HE" is an everyday word
+    ("Alun Neil Davies", "HIM AND HIS FRIENDS KEEP MESSAGING ME"),
+    ("Gareth Hughes", "gh keeps messaging me"),  # initials in small letters, without dots, are not written as initials
+    ("Robert Lloyd", "Rwy'n cael negeseuon cas bob nos"),
+    ("William Jones", "I will keep every message"),
+    ("Catherine Ellis", "Mae'n postio lluniau o'i cath"),
+    ("Mark Smith", "He comments on the marks I gave"),
+    ("Tom Rees", "He posts photos of the trees by my house"),
+    ("Sarah Hall", "He said I shall regret it"),
+    ("Sam Parks", "It sparks a row every time"),
+    ("Gareth Hughes", "Mr Evans keeps messaging me"),
+    ("Alun Hughes", "Mr a Mrs Evans keep messaging me"),  # Welsh "a" (and) after a title is not an initial
+    ("Gareth Hughes", "Gary keeps messaging me"),  # another name, not one of his
+    ("David Price", "Dafydd keeps messaging me"),  # a Welsh counterpart is a line of its own
+])
+def test_a_school_abbreviation_or_everyday_word_names_nobody(name: str, said: str) -> None:
+    assert not may_name(said, StaffContact("x", name))
+
+
+def test_a_login_with_digits_that_is_one_of_their_addresses_names_them() -> None:
+    gareth = StaffContact("x", "Mr G Hughes", "gh23@llanidloes.example.cymru")
+
+    assert may_name("The account gh23 keeps messaging me", gareth)
+    assert not may_name("Room 23 keeps messaging me", gareth)
+
+
+def test_a_not_resolved_note_is_read_under_the_name_the_staff_list_gives_the_head() -> None:
+    """The settings call the head "Mrs S Roberts", the staff list "Siân Roberts": a note naming "Siân" passes her
+    over, as the report itself would (before, the note was read under the settings' name only)."""
+    head = StaffContact(HEAD.aad_object_id, "Mrs S Roberts", HEAD.email)
+    closed = _report(chain=(GARETH, head, CHAIR)).closed(AS_GARETH, "Spoke to them", shared=False, now=MONDAY)
+
+    reopened = closed.reopened(CARYS, "Siân has done nothing either", MONDAY, staff=STAFF)
+
+    assert reopened.holder == CHAIR and head not in reopened.chain
+
+
+def test_the_nickname_and_not_names_lists_are_read_as_a_welsh_speaker_writes_them() -> None:
+    lines = nicknames()
+    words = not_names()
+
+    assert all(len(line) > 1 and all(form.isalpha() for form in line) for line in lines)
+    assert any({"gareth", "gaz"} <= line for line in lines) and any({"dafydd", "deio"} <= line for line in lines)
+    assert {"pe", "re", "it", "dt", "ta", "slt", "ag", "tgch"} <= words.bare and {"pm", "eg", "ie"} <= words.dotted
+    assert "bob" in words and "cath" in words and "gaz" not in words
 
 
 def test_working_days_skip_the_weekend() -> None:
