@@ -8,9 +8,9 @@ passed to, the person who replied to it and the person who corrected that reply,
 People are found by Entra object id (in any case, under any tenant), by their addresses where a row keeps an email
 (`About`, `asked|<email>`, the staff list) and by name only where a row keeps nothing else (a request's moderator,
 who published or rolled back a version, who replied to a question before their id was kept); a report's words, and a
-moderator typed another way ("Mrs Jenkins"), are searched for their name and address as the concern flow searches
-them (`mentions`), and such a report or request is listed as one that may name them, what may be a namesake's held
-back.
+moderator typed another way ("Mrs Jenkins"), are searched for them as the concern flow searches a report for the
+people it could go to (`may_name`: name, address, initials, nickname, login), and such a report or request is listed
+as one that may name them, what may be a namesake's held back.
 
 What is another person's data is held back, column by column (`FoundRow.withheld`), so that the export can list that a
 row exists and leave the data protection officer to decide: in a concern report they did not make, who made it and
@@ -33,7 +33,7 @@ from typing import Any
 
 from azure.data.tables import EntityProperty
 
-from bot.domain.concerns import Pace, mentions
+from bot.domain.concerns import Pace, may_name
 from bot.domain.errors import ConcurrentChange, RecordNotFound
 from bot.domain.people import StaffContact
 from bot.domain.questions import QuestionRecord
@@ -140,7 +140,7 @@ class DataSubject:
 
     def named_in(self, text: str) -> bool:
         """True when what someone typed may name them (as the concern flow reads it: over-matching is safe)."""
-        return any(mentions(text, StaffContact(self.object_id, name, email))
+        return any(may_name(text, StaffContact(self.object_id, name, email))
                    for name in self.names or {""} for email in self.emails or {""})
 
 
@@ -431,7 +431,7 @@ class _ReportRoles:
             return _notes(_found("reports", Kind.REPORT_MADE, reference, ["they made the report"], row), notes, kept)
         why = [self._holding(place) for place in self.places] + list(self.about)
         if self.may_name:
-            why.append("its words may name them (by name or address): check before deciding")
+            why.append("its words may name them (by name, address, initials, nickname or login): check before deciding")
         if not self.places:
             kind = Kind.REPORT_ABOUT if self.about else Kind.REPORT_MAY_NAME if self.may_name else Kind.REPORT_TRAIL
             return _found("reports", kind, reference, why or ["their card of it was replaced"], row, _REPORT_ABOUT)

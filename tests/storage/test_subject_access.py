@@ -333,6 +333,26 @@ async def test_a_request_naming_her_moderator_as_mrs_jenkins_is_listed_for_the_d
         assert secret not in export.everything(), secret
 
 
+@pytest.mark.parametrize("words", ["CJ shares screenshots of my posts with parents",
+                                   "Mrs J. shares screenshots of my posts with parents",
+                                   "Caz shares screenshots of my posts with parents"])
+async def test_a_report_naming_her_by_initials_or_a_nickname_is_listed_for_the_dpo_to_check(
+        client: TestClient, connector: Connector, tool_environment: None, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str], words: str) -> None:
+    """Owain's report calls Carys by her initials or nickname, as a report the concern flow keeps from her would: her
+    export lists it as one whose words may name her, for the DPO to check (before, only her name or address did)."""
+    await import_staff(client.app[STORE])
+    await say_hi(client, connector, OWAIN, FFION)
+    naming = reference_in(await send_report(client, connector, OWAIN, what=words, about="someone_else"))
+
+    export = await _export(capsys, tmp_path / "sar-carys", CARYS_EMAIL)
+
+    assert export.code == 0, export.err
+    [listed] = export.rows("concern report whose words may name them")
+    assert listed["reference"] == naming and "What" in listed["withheld_columns"]
+    assert words not in export.everything() and OWAIN["aadObjectId"] not in export.everything()
+
+
 async def test_a_question_passed_on_before_its_recipients_id_was_kept_is_listed_for_the_policy_owner(
         store: TableStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A question passed to Mrs Siân Roberts before the bot kept the recipient's id (the record names her only) is
