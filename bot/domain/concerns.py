@@ -34,7 +34,7 @@ from datetime import datetime
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from bot.domain.directory import StaffMember
 from bot.domain.errors import DomainError, NotAllowed
@@ -190,10 +190,11 @@ def _forms(part: str) -> set[str]:
 def _names_part(part: str, words: Sequence[str]) -> bool:
     """True when the words hold this name part, mutated as Welsh mutates it; a short one ("Geri" for Ceri) only right
     after a word that mutates it."""
-    if any(re.fullmatch(_letters(form), word) for form in _forms(part) for word in words):
+    forms = [re.compile(_letters(form)) for form in _forms(part)]
+    if any(form.fullmatch(word) for form in forms for word in words):
         return True
-    short = _mutated(part) if len(part) < 5 else set()
-    return any(before in _MUTATE_NEXT and re.fullmatch(_letters(form), word)
+    short = [re.compile(_letters(form)) for form in (_mutated(part) if len(part) < 5 else ())]
+    return any(before in _MUTATE_NEXT and form.fullmatch(word)
                for before, word in zip(words, words[1:], strict=False) for form in short)
 
 
@@ -270,22 +271,15 @@ def nicknames() -> tuple[frozenset[str], ...]:
                  for line in _data_lines("nicknames.txt"))
 
 
-@dataclass(frozen=True)
-class _Token:
-    """A word as the person wrote it (accents off, capitals kept), with the characters either side of it."""
+class _Token(NamedTuple):
+    """A word as the person wrote it (accents off, capitals kept), with the characters either side of it; `folded`, and
+    `letters`, folded without a login's digits after it ("ghughes2" is "ghughes")."""
 
     word: str
     before: str
     after: str
-
-    @property
-    def folded(self) -> str:
-        return self.word.casefold()
-
-    @property
-    def letters(self) -> str:
-        """The folded word without a login's digits after it ("ghughes2" is "ghughes")."""
-        return re.sub(r"(?<=[^\W\d_])\d+$", "", self.folded)
+    folded: str
+    letters: str
 
     @property
     def capital(self) -> bool:
@@ -300,8 +294,12 @@ class _Token:
 
 
 def _tokens(shown: str) -> list[_Token]:
-    return [_Token(m.group(), shown[m.start() - 1:m.start()], shown[m.end():m.end() + 1])
-            for m in re.finditer(r"[^\W_]+", shown)]
+    tokens = []
+    for m in re.finditer(r"[^\W_]+", shown):
+        folded = m.group().casefold()
+        tokens.append(_Token(m.group(), shown[m.start() - 1:m.start()], shown[m.end():m.end() + 1], folded,
+                             folded.rstrip("0123456789") if folded[:1].isalpha() else folded))
+    return tokens
 
 
 def _everyday(word: str) -> bool:
@@ -349,7 +347,7 @@ def _by_login(tokens: Sequence[_Token], parts: Sequence[str]) -> bool:
         (plain if len(last) >= _LONG_SURNAME else handle).add(led)
     handle |= {form for form in plain if _everyday(form)}
     plain -= handle
-    return any(t.letters in plain or (t.handle and t.letters in handle) for t in tokens)
+    return any(t.letters in plain or (t.letters in handle and t.handle) for t in tokens)
 
 
 def _by_nickname(tokens: Sequence[_Token], parts: Sequence[str]) -> bool:

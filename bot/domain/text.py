@@ -49,6 +49,8 @@ def visible(text: str) -> str:
 
 def without_accents(text: str) -> str:
     """The text with its letters' accents taken off, case kept ("Siân" → "Sian", "Llŷr" → "Llyr")."""
+    if text.isascii():  # nothing to take off: most of what staff type, read for every name a concern report may hold
+        return text
     return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
 
 
