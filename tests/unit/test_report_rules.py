@@ -306,6 +306,17 @@ def test_a_report_naming_llyr_is_about_the_ll_r_a_plain_csv_import_left_on_the_s
     ("Dafydd Price", "Mae Deio yn anfon negeseuon ataf"),
     ("Siân Roberts", "Siani has not helped"),
     ("Gareth Hughes", "The messages come from g.hughes2 on Instagram"),
+    # Short forms a Powys staffroom uses: English ("Gaz" is Gary's too) and Welsh hypocoristics
+    ("Gary Jones", "Gaz keeps messaging me"),
+    ("John Davies", "Mae Sioni'n anfon negeseuon ataf"),
+    ("Margaret Jones", "Mae Magi yn anfon negeseuon ataf bob nos"),
+    ("Dylan Evans", "Mae Dyl yn anfon negeseuon ataf"),
+    ("Bronwen Price", "Bron keeps messaging me"),  # "bron" (almost) is Welsh: with its capital only
+    ("Delyth Morgan", "Mae Del yn rhannu fy lluniau"),  # "del" (pretty) likewise
+    ("Simon Jones", "Si keeps messaging me"),  # "si" (a rumour) likewise
+    ("Brynmor Evans", "Mae Bryn yn anfon negeseuon ataf"),  # "bryn" (a hill) likewise
+    ("Llywelyn Jones", "Llyw keeps messaging me"),  # "wrth y llyw" names nobody; "Llyw" still counts
+    ("Tomos Griffiths", "T.G. keeps messaging me"),  # "tîm TG" names nobody; initials with dots still count
 ])
 def test_a_report_may_name_someone_by_initials_a_login_or_a_nickname(name: str, said: str) -> None:
     person = StaffContact("x", name)
@@ -333,6 +344,24 @@ def test_a_report_may_name_someone_by_initials_a_login_or_a_nickname(name: str, 
     ("Alun Hughes", "Mr a Mrs Evans keep messaging me"),  # Welsh "a" (and) after a title is not an initial
     ("Gareth Hughes", "Gary keeps messaging me"),  # another name, not one of his
     ("David Price", "Dafydd keeps messaging me"),  # a Welsh counterpart is a line of its own
+    # Welsh school and everyday abbreviations: "tîm TG" (IT), "tîm AD" (HR), the NHS, a union, "e.e." (e.g.),
+    # "h.y." (i.e.), "D.S." (N.B.), "O.N." (P.S.)
+    ("Tomos Griffiths", "Siaradais â'r tîm TG am y negeseuon"),
+    ("Alun Davies", "Mae tîm AD y cyngor yn gwybod"),
+    ("Gwion Ifan Griffiths", "Es i at y GIG"),
+    ("Nia Eluned Upton", "Rwy'n aelod o'r NEU"),
+    ("Elin Evans", "Mae'n gwneud sylwadau ar bopeth, e.e. fy lluniau gwyliau"),
+    ("Hywel Yates", "Mae'n anfon negeseuon, h.y. bob nos"),
+    ("Dafydd Smith", "D.S. mae'r negeseuon yn dal i ddod"),
+    ("Osian Nicholas", "O.N. mae ganddi hi'r lluniau o hyd"),
+    # Welsh words that are short forms of names: "wrth y llyw" (at the helm), "y bryn" (the hill), "bron" (almost),
+    # "del" (pretty), "si" (a rumour), "meic" (a microphone)
+    ("Llywelyn Jones", "Mae hi wrth y llyw nawr"),
+    ("Brynmor Evans", "Mae'n tynnu lluniau ar y bryn"),
+    ("Bronwen Price", "Mae bron pob neges yn gas"),
+    ("Delyth Morgan", "Mae hi'n ferch del"),
+    ("Simon Jones", "Mae si ar led yn yr ysgol"),
+    ("Michael Jones", "Mae'r meic wedi torri yn y neuadd"),
 ])
 def test_a_school_abbreviation_or_everyday_word_names_nobody(name: str, said: str) -> None:
     assert not may_name(said, StaffContact("x", name))
