@@ -418,7 +418,8 @@ class ConcernFlow:
                     submitted_at=now, chain=routing.chain, route=routing.why, kind=kind,
                     about=texts["about"] if about or texts["about"] in {a.value for a in About} else "",
                     about_name=about.name if about else "", involves_manager=subject.involves_manager,
-                    involved_manager=routing.manager if subject.involves_manager else None, form=token,
+                    involved_manager=routing.manager if subject.involves_manager or routing.manager_left_out
+                    else None, form=token,
                     school=member.school if (member := member_for(staff, turn.actor)) else ""))
                 if report is None:
                     maybe = {"name": routing.holder.name, "minutes": self._check_minutes}
@@ -755,7 +756,8 @@ class ConcernFlow:
         raw = turn.data.get("note")
         note = raw.strip()[:LIMITS["note"]] if isinstance(raw, str) else ""
         return await self._act(turn, "not resolved",
-                               lambda r, today: r.reopened(turn.actor, note, self._clock(), staff=today.staff),
+                               lambda r, today: r.reopened(turn.actor, note, self._clock(), staff=today.staff,
+                                                          federation=today.federation),
                                limit=self._escalation_limit)
 
     async def mine(self, turn: Turn) -> Reply:

@@ -10,9 +10,11 @@ someone who is not a colleague (a parent, a pupil, someone online), the headteac
 report about the headteacher, the chair alone (a grievance about the head goes to the governors) unless the chair
 may be named too (then whoever it does not name, in order). Anyone
 the report is about leaves the chain: whoever the reporter picked from the staff list, the line manager when
-the reporter says it involves them, and anyone whose name, initials, login or nickname appears in anything they typed
-(`may_name`). The report is never sent to anyone named in it. The first person left holds it; each escalation (the
-holder's, the reminder task's, or the reporter's one "this isn't resolved") passes it one step up the chain.
+the reporter says it involves them, anyone whose name, initials, login or nickname appears in anything they typed
+(`may_name`), and anyone it calls by their post or their title on the staff list ("my line manager", "the head",
+"cadeirydd y llywodraethwyr", "the Head of Humanities": `describes`). The report is never sent to anyone named in
+it. The first person left holds it; each escalation (the holder's, the reminder task's, or the reporter's one "this
+isn't resolved") passes it one step up the chain.
 
 The chain is fixed when the report is sent, but heads change and people leave: whenever a report moves on, the people
 after its holder are taken as they are today (`Today`, `ConcernReport.as_of`): each post (headteacher, chair of
@@ -36,7 +38,7 @@ from functools import cache
 from pathlib import Path
 from typing import NamedTuple, Protocol
 
-from bot.domain.directory import StaffMember
+from bot.domain.directory import StaffMember, line_manager_in
 from bot.domain.errors import DomainError, NotAllowed
 from bot.domain.federation import Federation
 from bot.domain.ids import readable_id
@@ -389,6 +391,179 @@ def may_name(text: str, contact: StaffContact) -> bool:
             or _by_address(text, contact))
 
 
+# The headings of `data/roles.txt` that name a post, and what they stand for (None: no post at all).
+_SECTIONS: dict[str, Role | None] = {"line manager": Role.LINE_MANAGER, "headteacher": Role.HEADTEACHER,
+                                     "chair of governors": Role.CHAIR, "nobody": None}
+# Welsh articles, one word whichever is written ("y pennaeth", "yr ysgol", "i'r pennaeth").
+_ARTICLES = frozenset({"y", "yr", "r"})
+# Words before a one-word title on the staff list ("the SENCo", "our bursar", "y gofalwr"): written bare, too many such
+# titles are everyday words ("Science", "Music").
+_BEFORE_A_WORD_TITLE = frozenset({"the", "my", "our", "your", "y", "yr", "r", "fy", "ein", "eich", "ei"})
+
+
+class _Phrase(NamedTuple):
+    """A phrase of `data/roles.txt` (or a title on the staff list): the forms each word may be written in (None: any
+    word but a small word), and what it describes (`_TITLE` for a title)."""
+
+    words: tuple[frozenset[str] | None, ...]
+    post: Role | str | None
+
+    @property
+    def exact(self) -> bool:
+        return None not in self.words
+
+
+_TITLE = "title"
+
+
+class _Span(NamedTuple):
+    start: int
+    end: int
+    post: Role | str | None
+    exact: bool
+
+
+@dataclass(frozen=True)
+class RoleWords:
+    """The phrases of `data/roles.txt`, by the forms their first word may take; `not_posts`, the titles too general to
+    name anyone; `small`, the words a * never stands for."""
+
+    phrases: dict[str, tuple[_Phrase, ...]]
+    not_posts: frozenset[tuple[str, ...]]
+    small: frozenset[str]
+
+    def spans(self, words: Sequence[str]) -> list[_Span]:
+        """Where each phrase is found in the words."""
+        return [span for start, word in enumerate(words) for phrase in self.phrases.get(word, ())
+                if (span := _found(phrase, words, start, self.small)) is not None]
+
+
+def _word_forms(word: str, *, welsh: bool) -> frozenset[str]:
+    """How a word of a phrase may be written: a Welsh article as any article; a Welsh word of three letters or more
+    mutated too, or with an h before a vowel."""
+    if welsh and word in _ARTICLES:
+        return _ARTICLES
+    if not welsh or len(word) < 3:
+        return frozenset({word})
+    return frozenset({word, *_mutated(word), *(("h" + word,) if word[0] in "aeiouwy" else ())})
+
+
+def _phrase(line: str, post: Role | str | None, *, welsh: bool) -> _Phrase:
+    words: list[frozenset[str] | None] = []
+    for piece in line.split():
+        if piece == "*":
+            words.append(None)
+        else:
+            words.extend(_word_forms(w, welsh=welsh) for w in _words(piece))
+    return _Phrase(tuple(words), post)
+
+
+def _found(phrase: _Phrase, words: Sequence[str], start: int, small: frozenset[str]) -> _Span | None:
+    """The phrase's span when it is written at `start`."""
+    end = start + len(phrase.words)
+    if end > len(words):
+        return None
+    for forms, word in zip(phrase.words, words[start:end], strict=True):
+        if word in small if forms is None else word not in forms:
+            return None
+    return _Span(start, end, phrase.post, phrase.exact)
+
+
+def _kept(spans: Sequence[_Span]) -> list[_Span]:
+    """The spans that count: not one that a longer one overlaps ("the head" in "the head of maths"), or one as long
+    that runs on further ("fy mhennaeth" in "fy mhennaeth adran", "the head" in "the head count"), nor one with a *
+    where a phrase without one covers the same words ("head of school" is the head, not a head of department)."""
+    def beaten(span: _Span, other: _Span) -> bool:
+        if other.start >= span.end or span.start >= other.end:
+            return False
+        longer = (other.end - other.start) - (span.end - span.start)
+        if longer > 0 or (longer == 0 and other.end > span.end):
+            return True
+        return (other.start, other.end) == (span.start, span.end) and other.exact and not span.exact
+
+    by_start: dict[int, list[_Span]] = {}
+    for span in spans:
+        by_start.setdefault(span.start, []).append(span)
+    longest = max((span.end - span.start for span in spans), default=0)
+    return [span for span in spans if not any(beaten(span, other) for start in range(span.start - longest, span.end)
+                                              for other in by_start.get(start, ()))]
+
+
+@cache
+def role_words() -> RoleWords:
+    """The phrases of `data/roles.txt`, read once."""
+    text = (DATA_FOLDER / "roles.txt").read_text(encoding="utf-8")
+    section, welsh = "", False
+    by_first: dict[str, list[_Phrase]] = {}
+    not_posts: set[tuple[str, ...]] = set()
+    small: set[str] = set()
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if line.startswith("#"):
+            heading = line.lstrip("#").split()[:1]
+            welsh = heading[0] == "Cymraeg" if heading and heading[0] in ("English", "Cymraeg") else welsh
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            section, welsh = line[1:-1].strip().lower(), False
+            if section not in (*_SECTIONS, "not a post", "small words"):
+                raise ValueError(f"roles.txt line {number}: no such heading {line!r}")
+            continue
+        if not line:
+            continue
+        if not section:
+            raise ValueError(f"roles.txt line {number}: a phrase before any heading: {line!r}")
+        if section == "small words":
+            small.update(w for piece in line.split() for w in _words(piece))
+        elif section == "not a post":
+            not_posts.add(tuple(_words(line)))
+        else:
+            phrase = _phrase(line, _SECTIONS[section], welsh=welsh)
+            first = phrase.words[0] if phrase.words else None
+            if first is None:
+                raise ValueError(f"roles.txt line {number}: a phrase starts with a word, not *: {line!r}")
+            for form in first:
+                by_first.setdefault(form, []).append(phrase)
+    return RoleWords({form: tuple(found) for form, found in by_first.items()}, frozenset(not_posts),
+                     frozenset(small))
+
+
+@cache
+def _title_phrases(title: str) -> tuple[_Phrase, ...]:
+    """A title on the staff list as phrases: each part of it ("Head of Year 9 / Teacher of Maths"), without what is in
+    brackets ("Deputy Head (Pastoral)"), its words mutated as Welsh mutates them (a title may be Welsh: "Cydlynydd
+    ADY", "i Gydlynydd ADY"); none for a title too general to name anyone (`not_posts`)."""
+    parts = re.split(r"[/,;|&]| - ", re.sub(r"\([^)]*\)", " ", title))
+    phrases = []
+    for part in parts:
+        words = tuple(_words(part))
+        if words and words not in role_words().not_posts:
+            phrases.append(_Phrase(tuple(_word_forms(w, welsh=True) for w in words), _TITLE))
+    return tuple(phrases)
+
+
+def _by_title(words: Sequence[str], phrases: Sequence[_Phrase]) -> list[_Span]:
+    """Where titles are found: one of a single word only after "the", "my", "y"…"""
+    small = role_words().small
+    return [span for start, word in enumerate(words) for phrase in phrases
+            if (first := phrase.words[0]) is not None and word in first
+            and (span := _found(phrase, words, start, small)) is not None
+            and (len(phrase.words) > 1 or (start > 0 and words[start - 1] in _BEFORE_A_WORD_TITLE))]
+
+
+def describes(text: str, *, posts: Iterable[Role] = (), titles: Iterable[str] = ()) -> bool:
+    """True when what the reporter typed calls someone by a post they hold (`posts`: "my line manager", "the head",
+    "cadeirydd y llywodraethwyr", from `data/roles.txt`) or by their title on the staff list (`titles`, its role
+    column: "the Head of Humanities"). Over-matching is the safe mistake, as for names: a negation, or someone else's
+    line manager, still counts."""
+    wanted = set(posts)
+    phrases = [p for title in titles if title.strip() for p in _title_phrases(title)]
+    if not wanted and not phrases:
+        return False
+    words = _words(text)
+    spans = [*role_words().spans(words), *_by_title(words, phrases)]
+    return any(s.post == _TITLE or s.post in wanted for s in _kept(spans))
+
+
 @dataclass(frozen=True)
 class Subject:
     """What the reporter told us about who the report is about."""
@@ -400,26 +575,50 @@ class Subject:
     # The staff list: tells people apart from `about` where it has no ids, and gives the name each person has on it.
     staff: tuple[StaffMember, ...] = ()
 
-    def names(self, contact: StaffContact, *, manager: StaffContact | None) -> bool:
-        """True when the report is about `contact` (picked, flagged as the manager, or named in the text)."""
+    def names(self, contact: StaffContact, *, manager: StaffContact | None, federation: Federation | None) -> bool:
+        """True when the report is about `contact` (picked, flagged as the manager, or named or described in the
+        text)."""
         if self.about is not None and may_be(self.about, contact, self.staff):
             return True
-        return self.plainly_names(contact, manager=manager)
+        return self.plainly_names(contact, manager=manager, federation=federation)
 
-    def plainly_names(self, contact: StaffContact, *, manager: StaffContact | None) -> bool:
+    def plainly_names(self, contact: StaffContact, *, manager: StaffContact | None,
+                      federation: Federation | None) -> bool:
         """True when the report is about `contact` for certain: picked by id or address, flagged as the manager, or
-        named in the text (not just a colleague the bot can't tell them apart from)."""
+        named in the text, or called by a post they hold (`manager`: the reporter's line manager; `federation`: who is
+        headteacher and chair of governors) or their title on the staff list (not just a colleague the bot can't tell
+        them apart from)."""
         if self.about is not None and _same(self.about, contact):
             return True
         if self.involves_manager and manager is not None and _same(manager, contact):
             return True
-        return any(may_name(text, known) for known in self._known_as(contact) for text in self.typed if text)
+        if any(may_name(text, known) for known in self._known_as(contact) for text in self.typed if text):
+            return True
+        held = _posts_held(contact, manager=manager, federation=federation)
+        titles = [m.role for m in self.staff if m.role and _listed_as(m, contact)]
+        return any(describes(text, posts=held, titles=titles) for text in self.typed if text)
 
     def _known_as(self, contact: StaffContact) -> tuple[StaffContact, ...]:
         """The contact under each name they go by: as Graph or the settings name them ("Mr G Hughes") and as their row
         of the staff list does ("Gareth Hughes"), the name the reporter is likelier to write."""
         return (contact, *(StaffContact(contact.aad_object_id, m.name, m.email) for m in self.staff
                            if _listed_as(m, contact) and _name(m.name) != _name(contact.name)))
+
+
+def _posts_held(contact: StaffContact, *, manager: StaffContact | None,
+                federation: Federation | None) -> set[Role]:
+    """The posts a report may call this person by: the reporter's line manager, a headteacher, the chair of
+    governors."""
+    held = set()
+    if manager is not None and _same(manager, contact):
+        held.add(Role.LINE_MANAGER)
+    if federation is not None:
+        if any(_same(contact, school.headteacher) for school in federation.schools):
+            held.add(Role.HEADTEACHER)
+        chair = federation.chair_of_governors
+        if chair is not None and _same(contact, chair):
+            held.add(Role.CHAIR)
+    return held
 
 
 def _same(one: StaffContact, other: StaffContact) -> bool:
@@ -508,6 +707,12 @@ class Routing:
         """Who it goes to if it needs to go further."""
         return self.chain[1] if len(self.chain) > 1 else None
 
+    @property
+    def manager_left_out(self) -> bool:
+        """True when the reporter's line manager was left out for being named, described ("my line manager") or
+        picked: the report keeps who he was, as one she says involves him does."""
+        return self.manager is not None and any(_same(self.manager, c) for c in self.left_out)
+
 
 def route(reporter: Person, subject: Subject, manager: StaffContact | None, federation: Federation,
           school_id: str = "") -> Routing:
@@ -525,7 +730,7 @@ def route(reporter: Person, subject: Subject, manager: StaffContact | None, fede
     else:
         candidates = [manager, head, chair]
     people = _distinct(c for c in candidates if c is not None and not _same(c, me))
-    named = tuple(c for c in people if subject.names(c, manager=manager))
+    named = tuple(c for c in people if subject.names(c, manager=manager, federation=federation))
     manager_named = manager is not None and any(_same(manager, c) for c in named)
     head_named = any(_same(head, c) for c in named)
     chain = tuple(c for c in people if c not in named)
@@ -539,7 +744,8 @@ def route(reporter: Person, subject: Subject, manager: StaffContact | None, fede
         raise NobodyToSendTo("everyone the report could go to is named in it", no_chair=chair is None)
     if reporter_is_head:
         why = Route.REPORTER_IS_HEAD
-    elif manager_named and manager is not None and not subject.plainly_names(manager, manager=manager):
+    elif manager_named and manager is not None and not subject.plainly_names(manager, manager=manager,
+                                                                             federation=federation):
         why = Route.MANAGER_MAY_BE_PICKED  # told so: she named nobody, the bot just can't tell him from her pick
     elif manager_named:
         why = Route.MANAGER_INVOLVED
@@ -660,8 +866,8 @@ class ConcernReport:
     about: str = ""  # an `About` value, or the email of the colleague picked from the staff list
     about_name: str = ""
     involves_manager: bool = False
-    # The reporter's line manager when she sent a report that involves him (None: not known, or it does not involve
-    # him): it never goes to him, whatever post he holds later.
+    # The reporter's line manager when she sent a report that involves him (ticked, or named, described or picked in
+    # it; None: not known, or it does not involve him): it never goes to him, whatever post he holds later.
     involved_manager: StaffContact | None = None
     state: ReportState = ReportState.OPEN
     level: int = 0  # which person of the chain holds it
@@ -794,16 +1000,19 @@ class ConcernReport:
         note = Note(NoteKind.OUTCOME, outcome, self.level, now, shared=shared)
         return replace(self, state=ReportState.CLOSED, closed_at=now, notes=(*self.notes, note))
 
-    def reopened(self, person: Person, note: str, now: datetime, *, staff: Sequence[StaffMember] = ()) -> ConcernReport:
-        """The reporter says it isn't resolved: once, it goes to the next person up that her note does not name, read
-        as the report is (`Subject`, with the names `staff` gives them); `NobodyToSendTo` when it names everyone
-        above."""
+    def reopened(self, person: Person, note: str, now: datetime, *, staff: Sequence[StaffMember] = (),
+                 federation: Federation | None = None) -> ConcernReport:
+        """The reporter says it isn't resolved: once, it goes to the next person up that her note does not name or
+        describe, read as the report is (`Subject`, with the names and titles `staff` gives them, and the posts
+        `federation` gives); `NobodyToSendTo` when it names everyone above."""
         if person.aad_object_id != self.reporter.aad_object_id:
             raise NotAllowed("not the reporter")
         if not self.can_reopen:
             return self
         said = Subject(typed=(note,), staff=tuple(staff))
-        onward = tuple(c for c in self.chain[self.level + 1:] if not said.plainly_names(c, manager=None))
+        manager = self.line_manager(staff)
+        onward = tuple(c for c in self.chain[self.level + 1:]
+                       if not said.plainly_names(c, manager=manager, federation=federation))
         if not onward:
             raise NobodyToSendTo("everyone above is named in the note")
         notes = self.notes + ((Note(NoteKind.NOT_RESOLVED, note, self.level, now),) if note else ())
@@ -811,17 +1020,28 @@ class ConcernReport:
                        level=self.level + 1, escalated_at=now, closed_at=None, acknowledged_at=None, reopened_at=now,
                        notes=notes)
 
+    def line_manager(self, staff: Sequence[StaffMember]) -> StaffContact | None:
+        """Whom "my line manager" in what she wrote means: the line manager the report involves (kept when it was
+        sent), else the line manager it went to, else hers on the staff list now (a report sent before it kept him)."""
+        if self.involved_manager is not None:
+            return self.involved_manager
+        if self.route is Route.LINE_MANAGER:
+            return self.chain[0]
+        return line_manager_in(staff, self.reporter)
+
     def _may_go_to(self, today: Today, taken: Sequence[StaffContact], contact: StaffContact | None) -> bool:
         """Someone the report may move on to: not the reporter, not anyone already in `taken`, never anyone it is
         about."""
         if contact is None or _same(contact, StaffContact(self.reporter.aad_object_id, self.reporter.name)):
             return False
-        if self.involves_manager:  # the line manager it involves never has it, whatever post he holds later
-            if self.involved_manager is None and not any(_same(contact, c) for c in self.chain):
-                return False  # who he was is not known (an older report, or none found): nobody new, who might be him
-            if self.involved_manager is not None and may_be(self.involved_manager, contact, today.staff):
-                return False
-        return not any(_same(contact, t) for t in taken) and not today.subject.names(contact, manager=None)
+        # The line manager it involves (ticked, or named or described when it was sent) never has it, whatever post he
+        # holds later.
+        if self.involves_manager and self.involved_manager is None and not any(_same(contact, c) for c in self.chain):
+            return False  # who he was is not known (an older report, or none found): nobody new, who might be him
+        if self.involved_manager is not None and may_be(self.involved_manager, contact, today.staff):
+            return False
+        return not any(_same(contact, t) for t in taken) and not today.subject.names(
+            contact, manager=self.line_manager(today.staff), federation=today.federation)
 
     def _onward(self, today: Today, candidates: Iterable[StaffContact | None]) -> tuple[StaffContact, ...]:
         taken = list(self.chain[: self.level + 1])

@@ -17,7 +17,7 @@ from aiohttp.test_utils import TestClient
 from azure.data.tables import UpdateMode
 from azure.data.tables.aio import TableClient
 
-from app import STORE, create_app
+from app import SERVICES, STORE, create_app
 from bot.domain.federation import Federation, parse_federation
 from bot.domain.people import Lang, Person
 from bot.settings import Settings
@@ -689,3 +689,180 @@ async def test_a_report_moving_on_to_a_new_head_it_names_by_a_nickname_passes_hi
     assert report.holder.aad_object_id == CHAIR_ID, "the report went on to the head it names"
     assert not any(m.message_id.startswith(report.reference)
                    for m in await TableOutbox(store).list_for_recipient(Person(TENANT, RHYS_ID)))
+
+
+# A report that calls someone in its chain by their post, not their name ("my line manager", "the head", "y pennaeth",
+# "cadeirydd y llywodraethwyr"), or by their title on the staff list ("the Head of Humanities"): before, each of these
+# reached the person it describes unless "it involves my line manager" was ticked.
+
+@pytest.mark.parametrize(("what", "locale"), [
+    ("My line manager keeps sending me nasty messages at night", "en-GB"),
+    ("My manager keeps commenting on my photos in the staff group chat", "en-GB"),
+    ("My boss keeps sending me messages late at night about my appearance", "en-GB"),
+    ("My HoD keeps posting about my lessons in the staff chat", "en-GB"),
+    ("My head of department keeps sending me nasty messages at night", "en-GB"),
+    ("The Head of Humanities keeps sending me nasty messages at night", "en-GB"),  # his role on the staff list
+    ("Dafydd keeps sending me nasty messages. I told my line manager and he did nothing", "en-GB"),
+    ("Mae fy rheolwr llinell yn anfon negeseuon cas ataf bob nos", "cy-GB"),
+    ("Mae fy rheolwr yn anfon negeseuon cas ataf bob nos", "cy-GB"),
+    ("Mae'r bos yn postio am fy ngwersi yn y sgwrs staff o hyd", "cy-GB"),
+    ("Mae fy mos yn anfon negeseuon cas ataf bob nos", "cy-GB"),  # "bos" after "fy": a nasal mutation
+    ("Mae fy mhennaeth adran yn postio pethau amdana i o hyd", "cy-GB"),
+])
+async def test_a_report_calling_the_line_manager_by_his_post_never_reaches_him(
+        staffed: TestClient, connector: Connector, what: str, locale: str) -> None:
+    await say_hi(staffed, connector, CARYS, GARETH, SIAN)
+
+    receipt = await send_report(staffed, connector, what=what, who="", locale=locale)
+
+    assert connector.cards(GARETH_CHAT)[1:] == [], "the report reached the line manager it describes"
+    assert shows(connector.cards(SIAN_CHAT), what)
+    assert "Mrs Siân Roberts" in json.dumps(receipt, ensure_ascii=False)
+
+
+@pytest.mark.parametrize(("field", "said"), [("since", "since my line manager moved into our office"),
+                                             ("where", "in my boss's WhatsApp group"),
+                                             ("who", "fy rheolwr llinell"),
+                                             ("evidence", "screenshots; my HoD saw them too")])
+async def test_every_typed_field_is_read_for_the_managers_post(staffed: TestClient, connector: Connector,
+                                                               field: str, said: str) -> None:
+    await say_hi(staffed, connector, CARYS, GARETH, SIAN)
+
+    await send_report(staffed, connector, CARYS, **{field: said})
+
+    assert connector.cards(GARETH_CHAT)[1:] == [], "something about the report reached Gareth"
+    assert len(connector.cards(SIAN_CHAT)) == 2
+
+
+# Gareth's line manager is the headteacher: a report calling her by her post goes to the chair of governors.
+@pytest.mark.parametrize(("what", "locale"), [
+    ("The head keeps posting about my teaching in the staff group chat", "en-GB"),
+    ("The headteacher keeps posting about my teaching in the staff group chat", "en-GB"),
+    ("The head teacher keeps posting about my teaching in the staff group chat", "en-GB"),
+    ("The principal keeps posting about my teaching in the staff group chat", "en-GB"),
+    ("The executive head keeps posting about my teaching in the staff group chat", "en-GB"),
+    ("I've had enough of the head's comments about my teaching in the staff group chat", "en-GB"),
+    ("Mae'r pennaeth yn postio am fy addysgu yn y sgwrs grŵp staff", "cy-GB"),
+    ("Rwy'n cael negeseuon cas gan y brifathrawes am fy addysgu", "cy-GB"),  # "prifathrawes" after "y"
+    ("Mae'r prifathro yn postio am fy addysgu yn y sgwrs grŵp staff", "cy-GB"),
+    ("Anfonais y sgrinluniau at y pennaeth gweithredol a does dim wedi newid", "cy-GB"),
+])
+async def test_a_report_calling_the_head_by_her_post_goes_to_the_chair_never_to_her(
+        staffed: TestClient, connector: Connector, what: str, locale: str) -> None:
+    await say_hi(staffed, connector, GARETH, SIAN)
+
+    receipt = await send_report(staffed, connector, GARETH, what=what, who="", locale=locale)
+
+    assert connector.cards(SIAN_CHAT)[1:] == [], "the report reached the headteacher it describes"
+    waiting = await TableOutbox(staffed.app[STORE]).list_for_recipient(Person(TENANT, CHAIR_ID))
+    assert shows([m.card for m in waiting], what)
+    assert "Mr Huw Davies" in json.dumps(receipt)
+
+
+@pytest.mark.parametrize(("what", "locale"), [
+    ("The head keeps sending me nasty messages at night", "en-GB"),
+    ("Mae'r pennaeth yn anfon negeseuon cas ataf bob nos", "cy-GB"),
+])
+async def test_a_report_calling_the_head_by_her_post_never_reaches_her_when_passed_up(
+        staffed: TestClient, connector: Connector, azurite: str, table_prefix: str, what: str, locale: str) -> None:
+    # Carys's line manager is Gareth: before, the report went to him, and the reminder task passed it up to the head.
+    await say_hi(staffed, connector, CARYS, GARETH, SIAN)
+    receipt = await send_report(staffed, connector, what=what, who="", locale=locale)
+
+    for days in (2, 4, 6):
+        await concern_flow(staffed.app[STORE], CALENDAR.add_working_days(datetime.now(UTC), days)).check_reports()
+    await staffed.app[SERVICES].deliverer.drain()
+
+    sian = Person(TENANT, SIAN["aadObjectId"])
+    assert not shows(connector.cards(SIAN_CHAT), what), "the report reached the headteacher it describes"
+    assert not any(m.message_id.startswith(reference_in(receipt))
+                   for m in await TableOutbox(staffed.app[STORE]).list_for_recipient(sian))
+    [record] = await _records(azurite, table_prefix)
+    assert SIAN["aadObjectId"] not in record["Chain"] and "Mr Huw Davies" in json.dumps(receipt)
+
+
+@pytest.mark.parametrize(("what", "locale"), [
+    ("The chair of governors keeps messaging me about my appearance", "en-GB"),
+    ("Mae cadeirydd y llywodraethwyr yn anfon negeseuon cas ataf bob nos", "cy-GB"),
+    ("Rwy wedi cael llond bol ar negeseuon gan gadeirydd y llywodraethwyr", "cy-GB"),  # "cadeirydd" after "gan"
+])
+async def test_the_heads_report_calling_the_chair_by_his_post_is_not_sent_to_him(
+        staffed: TestClient, connector: Connector, azurite: str, table_prefix: str, what: str, locale: str) -> None:
+    await say_hi(staffed, connector, SIAN)
+
+    answer = await send_report(staffed, connector, SIAN, what=what, who="", locale=locale)
+
+    waiting = await TableOutbox(staffed.app[STORE]).list_for_recipient(Person(TENANT, CHAIR_ID))
+    assert not shows([m.card for m in waiting], what), "the report reached the chair of governors it describes"
+    assert await _records(azurite, table_prefix) == []
+    assert "Your report has not been sent" in json.dumps(answer) or "Nid yw eich adroddiad" in json.dumps(
+        answer, ensure_ascii=False)
+
+
+async def test_a_report_calling_the_chair_by_his_post_is_never_passed_up_to_him(
+        staffed: TestClient, connector: Connector, azurite: str, table_prefix: str) -> None:
+    await say_hi(staffed, connector, CARYS, GARETH, SIAN)
+    what = "The chair of governors keeps commenting on my photos"
+    await send_report(staffed, connector, what=what, who="")
+
+    for days in (2, 4, 6, 8):
+        await concern_flow(staffed.app[STORE], CALENDAR.add_working_days(datetime.now(UTC), days)).check_reports()
+
+    [record] = await _records(azurite, table_prefix)
+    waiting = await TableOutbox(staffed.app[STORE]).list_for_recipient(Person(TENANT, CHAIR_ID))
+    assert CHAIR_ID not in record["Chain"] and not shows([m.card for m in waiting], what)
+    assert shows(connector.cards(GARETH_CHAT), what)  # it names neither the line manager nor the head
+
+
+@pytest.mark.parametrize(("note", "locale"), [
+    ("The head said she would deal with it, and it has got worse", "en-GB"),
+    ("Dywedodd y pennaeth y byddai'n delio ag ef, ac mae pethau'n waeth", "cy-GB"),
+])
+async def test_a_not_resolved_note_calling_the_head_by_her_post_passes_her_over(
+        staffed: TestClient, connector: Connector, note: str, locale: str) -> None:
+    reference, _ = await _reported(staffed, connector)
+    await click(staffed, connector, GARETH, "concern.close", {"ref": reference, "outcome": "Talked to Dafydd"})
+    before = len(connector.cards(SIAN_CHAT))
+
+    answer = await click(staffed, connector, CARYS, "concern.reopen", {"ref": reference, "note": note},
+                         locale=locale)
+
+    assert len(connector.cards(SIAN_CHAT)) == before, "the reporter's note reached the headteacher it describes"
+    waiting = await TableOutbox(staffed.app[STORE]).list_for_recipient(Person(TENANT, CHAIR_ID))
+    assert shows([m.card for m in waiting], note)
+    assert "Mr Huw Davies" in json.dumps(answer)
+
+
+# A title on the staff list that no list of posts holds is read too, as the office wrote it, Welsh mutations included.
+@pytest.mark.parametrize(("title", "what", "locale"), [
+    ("Director of Sixth Form", "The director of sixth form keeps sending me nasty messages", "en-GB"),
+    ("SENCo", "The SENCo keeps posting about my lessons in the staff chat", "en-GB"),
+    ("Cydlynydd ADY", "Rwy'n cael negeseuon cas gan gydlynydd ADY bob nos", "cy-GB"),
+])
+async def test_a_report_calling_the_line_manager_by_his_title_on_the_staff_list_never_reaches_him(
+        staffed: TestClient, connector: Connector, title: str, what: str, locale: str) -> None:
+    directory = TableStaffDirectory(staffed.app[STORE])
+    await directory.replace_all([replace(m, role=title) if m.aad_object_id == GARETH["aadObjectId"] else m
+                                 for m in await directory.list_members()])
+    await say_hi(staffed, connector, CARYS, GARETH, SIAN)
+
+    receipt = await send_report(staffed, connector, what=what, who="", locale=locale)
+
+    assert connector.cards(GARETH_CHAT)[1:] == [], "the report reached the line manager it calls by his title"
+    assert shows(connector.cards(SIAN_CHAT), what)
+    assert "Mrs Siân Roberts" in json.dumps(receipt, ensure_ascii=False)
+
+
+# The other side: words that only look like a post ("the head count", "over my head") describe nobody, and the report
+# goes to the line manager as the policy says.
+@pytest.mark.parametrize("what", ["Someone keeps mocking the head count I did for the trip in the staff chat",
+                                  "Someone keeps posting that I am in over my head with my Year 9 class"])
+async def test_words_that_only_look_like_a_post_still_go_to_the_line_manager(
+        staffed: TestClient, connector: Connector, what: str) -> None:
+    await say_hi(staffed, connector, CARYS, GARETH, SIAN)
+
+    receipt = await send_report(staffed, connector, what=what, who="")
+
+    assert shows(connector.cards(GARETH_CHAT), what), "the line manager it does not describe never got it"
+    assert connector.cards(SIAN_CHAT)[1:] == []
+    assert "Gareth Hughes" in json.dumps(receipt, ensure_ascii=False)

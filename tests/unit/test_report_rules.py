@@ -20,11 +20,13 @@ from bot.domain.concerns import (
     Subject,
     Today,
     add_months,
+    describes,
     may_name,
     mentions,
     nicknames,
     not_names,
     posts,
+    role_words,
     roles,
     route,
 )
@@ -277,7 +279,7 @@ def test_a_report_naming_llyr_is_about_the_ll_r_a_plain_csv_import_left_on_the_s
     still names him and never reaches him; it is one letter, not a word's worth."""
     llyr = StaffContact("llyr", "Ll?r Hughes")
 
-    assert Subject(typed=("Llŷr keeps messaging me",)).names(llyr, manager=None)
+    assert Subject(typed=("Llŷr keeps messaging me",)).names(llyr, manager=None, federation=None)
     assert mentions("LLYR HUGHES", llyr) and mentions("llŵr", llyr)
     assert not mentions("Lloyd keeps messaging me", llyr) and not mentions("Llr keeps messaging me", llyr)
     assert mentions("Mr Hughes", llyr)  # the surname, as before
@@ -393,6 +395,138 @@ def test_the_nickname_and_not_names_lists_are_read_as_a_welsh_speaker_writes_the
     assert any({"gareth", "gaz"} <= line for line in lines) and any({"dafydd", "deio"} <= line for line in lines)
     assert {"pe", "re", "it", "dt", "ta", "slt", "ag", "tgch"} <= words.bare and {"pm", "eg", "ie"} <= words.dotted
     assert "bob" in words and "cath" in words and "gaz" not in words
+
+
+# A report that calls someone in its chain by their post (`data/roles.txt`) or their title on the staff list: each
+# keeps the report from them, as their name does.
+@pytest.mark.parametrize("typed", [
+    "My line manager keeps messaging me at night", "my manager", "My boss keeps posting about me", "the boss",
+    "my HoD", "my head of department", "the Head of Humanities", "head of the humanities department",
+    "the deputy head",  # may be hers: one step up if not, never the headteacher's place
+    "I told my line manager and he did nothing",  # about him too: he let it go on
+    "It isn't my line manager, it's Dafydd",  # a negation is not read: the safe mistake
+    "Dafydd's line manager",  # nor is someone else's post
+    "Mae fy rheolwr llinell yn anfon negeseuon ataf", "fy rheolwr", "Mae'r bos yn postio amdana i", "fy mos",
+    "fy mhennaeth adran", "y pennaeth adran", "gan fy rheolwraig llinell",
+])
+def test_a_report_calling_the_line_manager_by_his_post_skips_him(typed: str) -> None:
+    for subject in (_typed(typed), _typed("", "", "", typed)):
+        routing = route(CARYS, subject, GARETH, FEDERATION, "high")
+
+        assert routing == Routing((HEAD, CHAIR), Route.MANAGER_INVOLVED, (GARETH,)), typed
+        assert routing.manager_left_out and routing.manager == GARETH
+
+
+@pytest.mark.parametrize("typed", [
+    "The head keeps messaging me", "the headteacher", "The Head Teacher", "our head", "the principal",
+    "the executive head", "the head's comments", "the head of the school", "the headmistress",
+    "Mae'r pennaeth yn anfon negeseuon ataf", "i'r pennaeth", "gan y brifathrawes", "y prifathro", "fy mhennaeth",
+    "y pennaeth gweithredol", "ein pennaeth",
+    "I told the head of this and nothing happened",  # "the head of" a small word is still the head
+])
+def test_a_report_calling_the_head_by_her_post_goes_to_the_chair(typed: str) -> None:
+    assert route(CARYS, _typed(typed), GARETH, FEDERATION, "high") == Routing((CHAIR,), Route.ABOUT_HEAD, (HEAD,))
+
+
+@pytest.mark.parametrize("typed", [
+    "the chair of governors", "The Chair of the Governing Body", "the chair", "cadeirydd y llywodraethwyr",
+    "i gadeirydd y llywodraethwyr", "y cadeirydd", "Cadeirydd y Corff Llywodraethu",
+])
+def test_a_report_calling_the_chair_by_his_post_is_never_sent_to_him(typed: str) -> None:
+    assert route(CARYS, _typed(typed), GARETH, FEDERATION, "high") == Routing((GARETH, HEAD), Route.LINE_MANAGER,
+                                                                               (CHAIR,))
+    with pytest.raises(NobodyToSendTo):
+        route(SIAN, _typed(typed), None, FEDERATION, "high")
+
+
+# Words that only look like a post, or are another post: the report goes where the policy says (a head of department
+# or a deputy may be her line manager, so they take it one step up, never to the headteacher's place).
+@pytest.mark.parametrize(("typed", "chain"), [
+    ("Someone mocks the head count I did for the trip", (GARETH, HEAD, CHAIR)),
+    ("He says I'm in over my head", (GARETH, HEAD, CHAIR)),
+    ("He always gets ahead of me in the queue", (GARETH, HEAD, CHAIR)),
+    ("He pulled my chair away in the staffroom", (GARETH, HEAD, CHAIR)),
+    ("A teacher in another school keeps messaging me", (GARETH, HEAD, CHAIR)),
+    ("He's on the headteacher training course with me", (GARETH, HEAD, CHAIR)),
+    ("The head of maths keeps messaging me", (HEAD, CHAIR)),
+    ("The head of year 9 keeps messaging me", (HEAD, CHAIR)),
+    ("The deputy headteacher keeps messaging me", (HEAD, CHAIR)),
+    ("Mae'r dirprwy bennaeth yn anfon negeseuon ataf", (HEAD, CHAIR)),
+])
+def test_words_that_only_look_like_a_post_or_are_another_post(typed: str, chain: tuple[StaffContact, ...]) -> None:
+    assert route(CARYS, _typed(typed), GARETH, FEDERATION, "high").chain == chain
+
+
+def test_a_title_on_the_staff_list_is_read_as_the_office_wrote_it() -> None:
+    def titled(title: str) -> tuple[StaffMember, ...]:
+        return tuple(replace(m, role=title) if m.email == GARETH.email else m for m in STAFF)
+
+    def skips_him(typed: str, title: str) -> bool:
+        return GARETH not in route(CARYS, Subject(typed=(typed,), staff=titled(title)), GARETH, FEDERATION,
+                                   "high").chain
+
+    assert skips_him("The director of sixth form keeps messaging me", "Director of Sixth Form")
+    assert skips_him("Rwy'n cael negeseuon gan gydlynydd ADY", "Cydlynydd ADY")  # Welsh, mutated after "gan"
+    assert skips_him("The SENCo keeps messaging me", "SENCo") and skips_him("our bursar", "Bursar")
+    assert skips_him("the director of sixth form", "Head of Year 12 / Director of Sixth Form (KS5)")
+    # A one-word title counts after "the", "my", "y"…; a title too general to name anyone (`[not a post]`) never.
+    assert not skips_him("He teaches science", "Science") and not skips_him("another teacher", "Teacher")
+    assert not skips_him("the director of sixth form", "")  # no title, nothing to read
+    # The title is his row's (by object id or address), not a namesake's.
+    assert GARETH in route(CARYS, Subject(typed=("the bursar",), staff=(*STAFF, StaffMember(
+        "Gareth Hughes", "gh2@llanidloes.example.cymru", "high", "Bursar", ""))), GARETH, FEDERATION, "high").chain
+
+
+def test_describes_reads_each_post_and_title() -> None:
+    assert describes("My line manager keeps messaging me", posts=[Role.LINE_MANAGER])
+    assert not describes("My line manager keeps messaging me", posts=[Role.HEADTEACHER, Role.CHAIR])
+    assert describes("y brifathrawes", posts=[Role.HEADTEACHER]) and describes("y bos", posts=[Role.LINE_MANAGER])
+    assert not describes("the head of maths", posts=[Role.HEADTEACHER])
+    assert describes("the head of maths", posts=[Role.LINE_MANAGER])
+    assert describes("the head of school", posts=[Role.HEADTEACHER])
+    assert not describes("the head of school", posts=[Role.LINE_MANAGER])  # a phrase without * beats one with
+    assert describes("the Head of Humanities", titles=["Head of Humanities"])
+    assert not describes("the head of humanities", posts=[], titles=[])
+
+
+def test_a_new_head_a_report_calls_the_head_is_passed_over_when_it_moves_on() -> None:
+    report = _report(what="The head has seen the messages and laughed")
+
+    assert report.as_of(_today(AFTER_EASTER, subject=_typed(report.what))).chain == (GARETH, CHAIR)
+
+
+@pytest.mark.parametrize("kept", [True, False])
+def test_a_line_manager_who_heads_the_school_never_gets_a_report_calling_him_my_line_manager(kept: bool) -> None:
+    # Gareth's line manager is the head; his report ("my line manager…") went to the chair, who has since gone, and the
+    # settings name no chair: it is never passed to her. Sent before reports kept who he was, the staff list tells.
+    what = "My line manager keeps messaging me at night"
+    report = _report(reporter=AS_GARETH, what=what, chain=(CHAIR,), route=Route.MANAGER_INVOLVED,
+                     involved_manager=HEAD if kept else None)
+    no_chair = replace(FEDERATION, chair_of_governors=None)
+
+    assert report.passed_on(_today(no_chair, subject=_typed(what)), MONDAY) == report
+    assert replace(report, what="Dafydd keeps messaging me", involved_manager=None).passed_on(
+        _today(no_chair, subject=_typed("Dafydd keeps messaging me")), MONDAY).holder == HEAD
+
+
+def test_a_not_resolved_note_calling_the_head_by_her_post_passes_her_over() -> None:
+    closed = _report().closed(AS_GARETH, "Spoke to them", shared=False, now=MONDAY)
+
+    reopened = closed.reopened(CARYS, "The head said she would sort it", MONDAY, staff=STAFF, federation=FEDERATION)
+
+    assert reopened.holder == CHAIR and HEAD not in reopened.chain
+    with pytest.raises(NobodyToSendTo):
+        closed.reopened(CARYS, "Y pennaeth a chadeirydd y llywodraethwyr", MONDAY, staff=STAFF, federation=FEDERATION)
+
+
+def test_the_roles_list_is_read_as_a_welsh_speaker_writes_it() -> None:
+    words = role_words()
+    phrases = [p for found in words.phrases.values() for p in found]
+
+    assert {p.post for p in phrases} == {Role.LINE_MANAGER, Role.HEADTEACHER, Role.CHAIR, None}
+    assert all(p.words and p.words[0] is not None for p in phrases)
+    assert {"pennaeth", "bennaeth", "mhennaeth", "phennaeth"} <= set(words.phrases)  # radical and mutated
+    assert ("teacher",) in words.not_posts and "the" in words.small and "maths" not in words.small
 
 
 def test_working_days_skip_the_weekend() -> None:
