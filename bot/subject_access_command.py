@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bot.domain.concerns import Role
 from bot.domain.directory import StaffMember
 from bot.domain.errors import DomainError, RecordNotFound
 from bot.domain.federation import Federation
@@ -125,7 +126,8 @@ def _candidate(member: StaffMember) -> str:
 
 def _wanted(object_id: str, rows: Sequence[StaffMember], emails: frozenset[str], how: str) -> Wanted:
     names = frozenset(m.name for m in rows)
-    subject = DataSubject(object_id, emails | {m.email.lower() for m in rows}, names)
+    subject = DataSubject(object_id, emails | {m.email.lower() for m in rows}, names,
+                          titles=frozenset(m.role for m in rows if m.role))
     return Wanted(subject, rows[0].name if rows else "", how)
 
 
@@ -142,6 +144,14 @@ def settings_roles(federation: Federation, object_id: str) -> list[str]:
     if federation.chair_of_governors and federation.chair_of_governors.aad_object_id == object_id:
         said.append("chair of governors")
     return said
+
+
+def settings_posts(federation: Federation, object_id: str) -> frozenset[Role]:
+    """The posts the federation's settings give them that a concern report may call them by."""
+    chair = federation.chair_of_governors
+    return frozenset({*((Role.HEADTEACHER,) if any(s.headteacher.aad_object_id == object_id
+                                                   for s in federation.schools) else ()),
+                      *((Role.CHAIR,) if chair is not None and chair.aad_object_id == object_id else ())})
 
 
 def settings_names(federation: Federation, object_id: str) -> frozenset[str]:
@@ -161,7 +171,8 @@ async def person_in_records(store: TableStore, federation: Federation, written: 
     wanted = find_person(written, staff, emails=emails)
     given = wanted.subject
     subject = await known_as(store, DataSubject(given.object_id, given.emails,
-                                                given.names | settings_names(federation, given.object_id)))
+                                                given.names | settings_names(federation, given.object_id),
+                                                settings_posts(federation, given.object_id), given.titles))
     return Wanted(subject, wanted.name, wanted.found_by, given.emails), list(staff)
 
 

@@ -33,7 +33,7 @@ from typing import Any
 
 from azure.data.tables import EntityProperty
 
-from bot.domain.concerns import Pace, may_name
+from bot.domain.concerns import Pace, Role, describes, may_name
 from bot.domain.errors import ConcurrentChange, RecordNotFound
 from bot.domain.people import StaffContact
 from bot.domain.questions import QuestionRecord
@@ -112,11 +112,14 @@ _THEIR_OWN = frozenset({Kind.REQUEST_MADE, Kind.REPORT_MADE, Kind.QUESTION_ASKED
 
 @dataclass(frozen=True)
 class DataSubject:
-    """The person asking: their Entra object id, the addresses and names the records may know them by."""
+    """The person asking: their Entra object id, the addresses and names the records may know them by, and the posts
+    (headteacher, chair of governors) and staff-list titles a report may call them by."""
 
     object_id: str
     emails: frozenset[str] = frozenset()
     names: frozenset[str] = frozenset()
+    posts: frozenset[Role] = frozenset()
+    titles: frozenset[str] = frozenset()
 
     def is_id(self, value: object) -> bool:
         """True when `value` is their object id (ids are compared in any case)."""
@@ -139,9 +142,11 @@ class DataSubject:
         return self.is_id(key_value(key).rpartition("|")[2])
 
     def named_in(self, text: str) -> bool:
-        """True when what someone typed may name them (as the concern flow reads it: over-matching is safe)."""
+        """True when what someone typed may name them, or calls them by their post or title (as the concern flow reads
+        it: over-matching is safe)."""
         return any(may_name(text, StaffContact(self.object_id, name, email))
-                   for name in self.names or {""} for email in self.emails or {""})
+                   for name in self.names or {""} for email in self.emails or {""}) or describes(
+            text, posts=self.posts, titles=self.titles)
 
 
 def _words(text: str) -> tuple[str, ...]:
@@ -221,11 +226,11 @@ def _json(row: dict[str, Any], column: str) -> Any:
 
 
 async def known_as(store: TableStore, subject: DataSubject) -> DataSubject:
-    """`subject` with every address and name a row pairs with their object id: their profile, staff-list entry, the
-    read-and-confirm they were asked, a concern report that names them as a holder or as the line manager it involves.
-    Someone who has left the staff list, given by id, is so still found where a row keeps only their address (the
-    colleague a report picked, the line manager the list names)."""
-    emails, names = set(subject.emails), set(subject.names)
+    """`subject` with every address and name a row pairs with their object id: their profile, staff-list entry (and
+    its title), the read-and-confirm they were asked, a concern report that names them as a holder or as the line
+    manager it involves. Someone who has left the staff list, given by id, is so still found where a row keeps only
+    their address (the colleague a report picked, the line manager the list names)."""
+    emails, names, titles = set(subject.emails), set(subject.names), set(subject.titles)
 
     def pair(object_id: object, addresses: Iterable[object], name: object) -> None:
         if subject.is_id(object_id):
@@ -237,6 +242,8 @@ async def known_as(store: TableStore, subject: DataSubject) -> DataSubject:
         pair(key_value(str(row["RowKey"])), [], row.get("Name"))
     for row in await _rows(store, "directory"):
         pair(row.get("ObjectId"), [key_value(str(row["RowKey"]))], row.get("Name"))
+        if subject.is_id(row.get("ObjectId")) and isinstance(title := row.get("Role"), str) and title.strip():
+            titles.add(title.strip())
     for row in await _rows(store, "policyreads"):
         pair(row.get("ObjectId"), [row.get("Email")], row.get("Name"))
     for row in await _rows(store, "reports"):
@@ -252,7 +259,7 @@ async def known_as(store: TableStore, subject: DataSubject) -> DataSubject:
                  person.get("name"))
         for prefix in ("Assigned", "Escalation"):
             pair(row.get(f"{prefix}Id"), [row.get(f"{prefix}Email")], row.get(f"{prefix}Name"))
-    return replace(subject, emails=frozenset(emails), names=frozenset(names))
+    return replace(subject, emails=frozenset(emails), names=frozenset(names), titles=frozenset(titles))
 
 
 async def rows_about(store: TableStore, subject: DataSubject) -> list[FoundRow]:
@@ -387,7 +394,10 @@ class _ReportRoles:
             about.append("the reporter picked them from the staff list as the colleague it is about")
         if isinstance(involved, dict) and (subject.is_id(involved.get("id"))
                                            or subject.is_address(involved.get("email"))):
-            about.append("they were the reporter's line manager, whom the reporter said it involves")
+            about.append("they were the reporter's line manager, whom the reporter said it involves"
+                         if record.get("InvolvesManager") else
+                         "they were the reporter's line manager, whom the report names, calls by their post (my "
+                         "line manager) or may have picked")
         reporter = subject.is_id(record.get("ReporterId"))
         typed = [str(record.get(c) or "") for c in _REPORT_WORDS]
         typed += [str(n.get("text", "")) for n in _json(record, "Notes") or [] if isinstance(n, dict)]
@@ -431,7 +441,9 @@ class _ReportRoles:
             return _notes(_found("reports", Kind.REPORT_MADE, reference, ["they made the report"], row), notes, kept)
         why = [self._holding(place) for place in self.places] + list(self.about)
         if self.may_name:
-            why.append("its words may name them (by name, address, initials, nickname or login): check before deciding")
+            why.append("its words may name them (by name, address, initials, nickname or login) or call them by their "
+                       "post or title (the head, the chair of governors, their role on the staff list): check before "
+                       "deciding")
         if not self.places:
             kind = Kind.REPORT_ABOUT if self.about else Kind.REPORT_MAY_NAME if self.may_name else Kind.REPORT_TRAIL
             return _found("reports", kind, reference, why or ["their card of it was replaced"], row, _REPORT_ABOUT)

@@ -353,6 +353,46 @@ async def test_a_report_naming_her_by_initials_or_a_nickname_is_listed_for_the_d
     assert words not in export.everything() and OWAIN["aadObjectId"] not in export.everything()
 
 
+# A report that calls them by their post or their title on the staff list, as the concern flow reads it: before, the
+# export of someone a report describes, and so was kept from, did not list it as one that may name them.
+@pytest.mark.parametrize(("words", "person"), [
+    ("The Head of Humanities shares screenshots of my posts with parents", "gareth.hughes@llanidloes.example.cymru"),
+    ("Mae'r pennaeth yn rhannu sgrinluniau o fy negeseuon gyda rhieni", "sian.roberts@llanidloes.example.cymru"),
+    ("The chair of governors shares screenshots of my posts with parents", CHAIR_ID),
+])
+async def test_a_report_calling_them_by_their_post_or_title_is_listed_for_the_dpo_to_check(
+        client: TestClient, connector: Connector, tool_environment: None, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str], words: str, person: str) -> None:
+    await import_staff(client.app[STORE])
+    await say_hi(client, connector, OWAIN, FFION, SIAN)
+    naming = reference_in(await send_report(client, connector, OWAIN, what=words, about="someone_else"))
+
+    export = await _export(capsys, tmp_path / "sar", person)
+
+    assert export.code == 0, export.err
+    [listed] = export.rows("concern report whose words may name them")
+    assert listed["reference"] == naming and "What" in listed["withheld_columns"]
+    assert "post" in " ".join(listed["why"])
+    assert words not in export.everything() and OWAIN["aadObjectId"] not in export.everything()
+
+
+async def test_a_report_calling_her_my_line_manager_is_listed_as_about_her(
+        client: TestClient, connector: Connector, tool_environment: None, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Owain's report calls Ffion "my line manager": it never went to her, and her export lists it as one about her."""
+    await import_staff(client.app[STORE])
+    await say_hi(client, connector, OWAIN, FFION, SIAN)
+    words = "My line manager shares screenshots of my posts with parents"
+    naming = reference_in(await send_report(client, connector, OWAIN, what=words, about="someone_else"))
+
+    export = await _export(capsys, tmp_path / "sar-ffion", "ffion.morgan@llanidloes.example.cymru")
+
+    assert export.code == 0, export.err
+    [about] = export.rows("concern report about them")
+    assert about["reference"] == naming and "line manager" in " ".join(about["why"])
+    assert words not in export.everything() and OWAIN["aadObjectId"] not in export.everything()
+
+
 async def test_a_question_passed_on_before_its_recipients_id_was_kept_is_listed_for_the_policy_owner(
         store: TableStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A question passed to Mrs Siân Roberts before the bot kept the recipient's id (the record names her only) is
