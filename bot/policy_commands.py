@@ -287,9 +287,9 @@ def export_acknowledgements_command(argv: list[str]) -> int:
                       file=sys.stderr)
                 return 1
             reads = TablePolicyReads(tools.store)
-            text = acknowledgements_csv(
-                args.version, staff=await TableStaffDirectory(tools.store).list_members(),
-                asked=await reads.list_asked(args.version), confirmed=await reads.list_confirmed(args.version),
+            text = acknowledgements_csv(  # as stored: "--version 2.0" is version 2
+                record.version, staff=await TableStaffDirectory(tools.store).list_members(),
+                asked=await reads.list_asked(record.version), confirmed=await reads.list_confirmed(record.version),
                 school_names={s.school_id: s.name_en for s in tools.federation.schools})
         if args.out:
             args.out.write_text(text, encoding=EXCEL_ENCODING, newline="")

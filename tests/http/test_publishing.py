@@ -536,6 +536,7 @@ async def test_publish_by_command_then_roll_back_and_export_for_the_governors(
     await bot.app[SERVICES].deliverer.deliver_due()
     listed = await asyncio.to_thread(_command, settings, "policy-versions")
     exported = await asyncio.to_thread(_command, settings, "export-acknowledgements", "--version", "2")
+    typed_otherwise = await asyncio.to_thread(_command, settings, "export-acknowledgements", "--version", "2.0")
 
     assert published.returncode == 0, published.stderr
     assert "published version 2; 5 member(s) of staff asked" in published.stdout
@@ -552,6 +553,7 @@ async def test_publish_by_command_then_roll_back_and_export_for_the_governors(
     assert len(lines) == 6 and all(line.startswith('"2","Llanidloes ') for line in lines[1:])
     owain = next(line for line in lines if "Owain Pritchard" in line)
     assert owain.endswith('"read"') and next(line for line in lines if "Carys" in line).endswith('"not yet"')
+    assert typed_otherwise.stdout == exported.stdout  # "2.0" is version 2, as stored
 
 
 async def test_exporting_the_version_staff_were_never_asked_to_read_lists_nobody_as_not_yet(
