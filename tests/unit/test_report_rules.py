@@ -337,7 +337,7 @@ def test_a_report_may_name_someone_by_initials_a_login_or_a_nickname(name: str, 
     ("Gareth Hughes", "gh keeps messaging me"),  # initials in small letters, without dots, are not written as initials
     ("Robert Lloyd", "Rwy'n cael negeseuon cas bob nos"),
     ("William Jones", "I will keep every message"),
-    ("Catherine Ellis", "Mae'n postio lluniau o'i cath"),
+    ("Catherine Ellis", "Mae'n postio lluniau o'i chath"),
     ("Mark Smith", "He comments on the marks I gave"),
     ("Tom Rees", "He posts photos of the trees by my house"),
     ("Sarah Hall", "He said I shall regret it"),
