@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -21,6 +22,11 @@ from azure.core.exceptions import AzureError
 from bot.domain.people import Person, StaffContact
 
 log = logging.getLogger(__name__)
+
+# Graph throttles with 429 (or 503) and says in Retry-After how long to wait; a missing or unreadable one waits this
+# long, and no wait is longer than the cap (a report's lookup falls back to the staff list meanwhile).
+THROTTLED_WAIT_SECONDS = 10.0
+THROTTLED_WAIT_CAP_SECONDS = 300.0
 
 
 class GraphTokens(Protocol):
@@ -103,18 +109,23 @@ class GraphLineManagers:
     """`LineManagers` from Graph; answers None (never raises) when Graph cannot say, so the staff list is asked."""
 
     def __init__(self, session: aiohttp.ClientSession, *, base_url: str, tokens: GraphTokens,
-                 timeout: float = 3.0) -> None:
+                 timeout: float = 3.0, clock: Callable[[], float] = time.monotonic) -> None:
         self._session = session
         self._base_url = base_url.rstrip("/")
         self._tokens = tokens
         self._timeout = aiohttp.ClientTimeout(total=timeout)
+        self._clock = clock
+        self._quiet_until = 0.0  # Graph asked to be left alone until then (Retry-After)
 
     async def close(self) -> None:
         """Release the token source."""
         await self._tokens.close()
 
     async def line_manager_of(self, person: Person) -> StaffContact | None:
-        """The manager Graph knows, or None (no manager, Graph unreachable, or not permitted)."""
+        """The manager Graph knows, or None (no manager, Graph unreachable, throttling us, or not permitted)."""
+        if self._clock() < self._quiet_until:
+            log.info("Graph line manager lookup skipped: Graph asked to wait (Retry-After)")
+            return None
         try:
             async with asyncio.timeout(self._timeout.total):
                 token = await self._tokens.token(person.tenant_id)
@@ -124,6 +135,11 @@ class GraphLineManagers:
                                                             "proxyAddresses"},
                                          timeout=self._timeout) as response:
                 if response.status == 404:
+                    return None
+                if response.status in (429, 503):
+                    self._quiet_until = self._clock() + _wait(response.headers.get("Retry-After", ""))
+                    log.warning("Graph line manager lookup throttled (%s): not asked again for a while",
+                                response.status)
                     return None
                 response.raise_for_status()
                 body = await response.json()
@@ -136,6 +152,15 @@ class GraphLineManagers:
         email = body.get("mail") or body.get("userPrincipalName") or ""
         email = email if isinstance(email, str) else ""
         return StaffContact(object_id, name, email, tuple(a for a in _addresses(body) if a != email.strip().lower()))
+
+
+def _wait(retry_after: str) -> float:
+    """The seconds Graph's Retry-After asks for (whole seconds; a date or nothing: the default), within the cap."""
+    try:
+        seconds = float(int(retry_after.strip()))
+    except ValueError:
+        seconds = THROTTLED_WAIT_SECONDS
+    return min(max(seconds, 0.0), THROTTLED_WAIT_CAP_SECONDS)
 
 
 def _addresses(body: dict[str, Any]) -> tuple[str, ...]:

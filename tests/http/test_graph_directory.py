@@ -51,8 +51,23 @@ async def fake(tmp_path: Path) -> AsyncIterator[FakeGraph]:
         yield running
 
 
+class Clock:
+    """A monotonic clock the test moves on."""
+
+    def __init__(self) -> None:
+        self.seconds = 1000.0
+
+    def __call__(self) -> float:
+        return self.seconds
+
+
 @pytest.fixture
-async def graph(fake: FakeGraph) -> AsyncIterator[GraphLineManagers]:
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+async def graph(fake: FakeGraph, clock: Clock) -> AsyncIterator[GraphLineManagers]:
     trusted = requests.Session()
     trusted.verify = str(fake.ca_file)
     trusted.trust_env = False  # REQUESTS_CA_BUNDLE in the environment would override `verify`
@@ -65,7 +80,7 @@ async def graph(fake: FakeGraph) -> AsyncIterator[GraphLineManagers]:
     async with _trusting(fake) as session:
         graph = GraphLineManagers(session, base_url=fake.base_url, tokens=SecretTokens(
             authority_host=fake.base_url, base_url=fake.base_url, client_id=CLIENT_ID, client_secret=CLIENT_SECRET,
-            app_factory=app))
+            app_factory=app), clock=clock)
         yield graph
         await graph.close()
     trusted.close()
@@ -93,6 +108,23 @@ async def test_graph_gives_the_manager_and_the_token_is_cached(graph: GraphLineM
 
     assert first == StaffContact(GARETH["id"], "Gareth Hughes", GARETH["mail"]) == second
     assert (fake.token_requests, fake.manager_requests) == (1, 2)
+
+
+async def test_graph_throttling_is_waited_out_as_its_retry_after_asks(graph: GraphLineManagers, fake: FakeGraph,
+                                                                       clock: Clock) -> None:
+    """Graph answers 429 with Retry-After when a tenant asks too much: every concern form and Send asking again
+    meanwhile would only keep it throttled. Until then the staff list answers (None here: Graph cannot say)."""
+    fake.throttle_retry_after = "30"
+    throttled = await graph.line_manager_of(CARYS)
+    clock.seconds += 29
+    fake.throttle_retry_after = ""
+    still_waiting = await graph.line_manager_of(CARYS)
+    asked_meanwhile = fake.manager_requests
+    clock.seconds += 2
+    after = await graph.line_manager_of(CARYS)
+
+    assert throttled is None and still_waiting is None and asked_meanwhile == 1
+    assert after is not None and after.name == "Gareth Hughes" and fake.manager_requests == 2
 
 
 async def test_graph_404_means_no_manager(graph: GraphLineManagers, fake: FakeGraph) -> None:

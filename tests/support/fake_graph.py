@@ -76,6 +76,8 @@ class FakeGraph:
     identity_requests: list[dict[str, str]] = field(default_factory=list)
     # The audience of the identity's tokens when it is not the resource asked for (a misconfigured identity).
     identity_audience: str = ""
+    # While set, the manager endpoint throttles as Graph does: 429 with this Retry-After (seconds).
+    throttle_retry_after: str = ""
 
     def identity_environment(self) -> dict[str, str]:
         """The variables App Service sets so azure-identity finds its managed-identity endpoint."""
@@ -108,6 +110,9 @@ async def run_fake_graph(directory: Path) -> AsyncIterator[FakeGraph]:
 
     async def manager(request: web.Request) -> web.Response:
         fake.manager_requests += 1
+        if fake.throttle_retry_after:
+            return web.json_response({"error": {"code": "TooManyRequests", "message": "Too many requests"}},
+                                     status=429, headers={"Retry-After": fake.throttle_retry_after})
         bearer = request.headers.get("Authorization", "").removeprefix("Bearer ")
         if bearer not in fake.issued:
             return web.json_response({"error": {"code": "InvalidAuthenticationToken", "message": "bad token"}},
