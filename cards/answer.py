@@ -183,16 +183,17 @@ def answer_card(strings: Catalogue, lang: Lang, *, question_id: str, section: Se
                 source: str, next_steps: Sequence[str], rated: bool = False, not_helpful: bool = False,
                 related: Sequence[SectionView] = (), escalated_to: str = "", welsh_quotes: int = 0,
                 tentative: bool = False, picture_unread: bool = False, link_unread: bool = False, notice: str = "",
-                already_rated: bool = False, escalated_before: datetime | None = None, question: str = "") -> Card:
+                already_rated: bool = False, escalated_before: datetime | None = None, question: str = "",
+                replied_before: datetime | None = None) -> Card:
     """The policy's own words that answer a question (`welsh_quotes` of them the document's Welsh), where they come
     from, and what to do next; once marked not helpful, where to go from there (ask again, a related section, the
     headteacher; with `notice`, why it could not be passed on just now). A tentative answer says it is the nearest the
     policy comes, and, while it can still be rated, how to ask again or ask the headteacher. With `picture_unread`,
     that only the words were answered, not the picture sent with them; with `link_unread`, nor the link. A button
-    pressed again (a double tap, a copy of
-    the card on another device) shows the card as it stands, saying it was `already_rated`, or passed on at
-    `escalated_before`. With `question`, one of several a message asked, which one it answers (its buttons carry
-    `with_question`, so the card drawn again after a press still says)."""
+    pressed again (a double tap, a copy of the card on another device) shows the card as it stands, saying it was
+    `already_rated`, or passed on at `escalated_before` (replied to at `replied_before`). With `question`, one of
+    several a message asked, which one it answers (its buttons carry `with_question`, so the card drawn again after a
+    press still says)."""
     body: list[Element] = [heading(strings.text("ask.answer_title", lang, section=section.heading))]
     body += _unread(strings, lang, picture=picture_unread, link=link_unread)
     if question:
@@ -208,7 +209,8 @@ def answer_card(strings: Catalogue, lang: Lang, *, question_id: str, section: Se
                *_next_steps(strings, lang, next_steps)]
     body += button_rows(buttons)
     if escalated_to:
-        body.append(plain_text(_escalated(strings, lang, escalated_to, escalated_before), weight="Bolder"))
+        body.append(plain_text(_escalated(strings, lang, escalated_to, escalated_before, replied_before),
+                               weight="Bolder"))
     elif not_helpful:
         body += _after_not_helpful(strings, lang, question_id, related, notice=notice, asked=asked)
         if already_rated:
@@ -249,10 +251,13 @@ def _unread(strings: Catalogue, lang: Lang, *, picture: bool, link: bool) -> lis
             for key, sent in (("ask.picture_unread", picture), ("ask.link_unread", link)) if sent]
 
 
-def _escalated(strings: Catalogue, lang: Lang, name: str, before: datetime | None) -> str:
-    """Who the question was passed to; pressed again, when."""
+def _escalated(strings: Catalogue, lang: Lang, name: str, before: datetime | None,
+               replied: datetime | None = None) -> str:
+    """Who the question was passed to; pressed again, when (and when they replied, if they have)."""
     if before is None:
         return strings.text("ask.escalated", lang, name=name)
+    if replied is not None:
+        return strings.text("ask.already_escalated_replied", lang, name=name, when=when(before), replied=when(replied))
     return strings.text("ask.already_escalated", lang, name=name, when=when(before))
 
 
@@ -274,13 +279,13 @@ def _your_question(strings: Catalogue, lang: Lang, question: str) -> list[Elemen
 def no_answer_card(strings: Catalogue, lang: Lang, *, question_id: str, question: str,
                    closest: Sequence[SectionView], escalated_to: str = "", notice: str = "",
                    names_colleague: bool = False, picture_unread: bool = False, link_unread: bool = False,
-                   escalated_before: datetime | None = None) -> Card:
+                   escalated_before: datetime | None = None, replied_before: datetime | None = None) -> Card:
     """An honest "not covered", the closest sections, and the offer to ask the headteacher (with `notice`, why
     it could not be sent just now); without a `question_id` (the question could not be kept) no offer, but why not.
     A question that `names_colleague` (someone on the staff list) also points to the private route, Report a concern,
     in case it is about how that colleague behaved. With `picture_unread` or `link_unread`, that only the words were
     read. Ask the
-    headteacher pressed again says when it was passed on (`escalated_before`)."""
+    headteacher pressed again says when it was passed on (`escalated_before`), and replied to (`replied_before`)."""
     body: list[Element] = [
         heading(strings.text("ask.no_answer_title", lang)),
         *_unread(strings, lang, picture=picture_unread, link=link_unread),
@@ -291,7 +296,7 @@ def no_answer_card(strings: Catalogue, lang: Lang, *, question_id: str, question
         body.append(text(strings.text("ask.closest_sections", lang), subtle=True))
         body += _listed(strings, lang, closest[:3])
     if escalated_to:
-        body.append(text(_escalated(strings, lang, escalated_to, escalated_before), weight="Bolder"))
+        body.append(text(_escalated(strings, lang, escalated_to, escalated_before, replied_before), weight="Bolder"))
         return card(body)
     if names_colleague:  # its own row under the line (two titles side by side are cut off on a phone)
         body += [text(strings.text("ask.names_colleague", lang)),

@@ -310,6 +310,7 @@ class AskFlow:
                                  escalated_to=escalated_to, tentative=record.tentative,
                                  picture_unread=picture_unread, link_unread=link_unread, notice=notice,
                                  already_rated=already_rated, escalated_before=escalated_before,
+                                 replied_before=record.replied_at if escalated_before else None,
                                  question=record.text if with_question else "")
 
     async def _answered_policy(self, record: QuestionRecord) -> Policy:
@@ -751,7 +752,7 @@ class AskFlow:
                                      with_question=with_question) if record.answered else None
         return Reply(card=answered or cards.no_answer_card(
             self._strings, record.lang, question_id=record.question_id, question=record.text, closest=[],
-            escalated_to=record.escalated_to, escalated_before=record.escalated_at))
+            escalated_to=record.escalated_to, escalated_before=record.escalated_at, replied_before=record.replied_at))
 
     async def _to_owner(self, record: QuestionRecord, asker: Person, answered_policy: Policy) -> OutboundMessage:
         """The card that brings a question passed on to the policy owner, with its reply box (its id is fixed by the

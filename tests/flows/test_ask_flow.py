@@ -339,6 +339,27 @@ async def test_ask_the_headteacher_pressed_again_keeps_the_card_and_says_when_it
     assert len(await bot.cards_for(SIAN)) == 1
 
 
+@pytest.mark.parametrize("asked", ["How many days of annual leave do I get?",
+                                   "Faint o ddyddiau o wyliau blynyddol ydw i'n eu cael?"])
+async def test_ask_the_headteacher_pressed_again_after_her_reply_says_she_replied(
+        answering_bot: BotInMemory, asked: str) -> None:
+    """Not "their reply will arrive here" when it came already."""
+    bot = answering_bot
+    await bot.meets(CARYS, SIAN)
+    no_answer = await bot.says(CARYS, asked)
+    pass_on = verb_data(no_answer.card or {}, "ask.escalate")
+    await bot.clicks(CARYS, "ask.escalate", pass_on)
+    [to_head] = await bot.cards_for(SIAN)
+    await bot.clicks(SIAN, "ask.reply", {"q": verb_data(to_head, "ask.reply")["q"], "reply": "See the handbook."})
+
+    again = text_of((await bot.clicks(CARYS, "ask.escalate", pass_on)).card)
+
+    welsh = asked.startswith("Faint")
+    assert ("mae Mrs Siân Roberts wedi'i ateb" if welsh else "and they replied on") in again
+    assert ("Bydd yr ateb yn cyrraedd" if welsh else "will arrive") not in again
+    assert len(await bot.cards_for(SIAN)) == 1
+
+
 async def test_replies_that_could_not_be_sent_do_not_use_up_the_days_replies(
         answering_bot: BotInMemory, monkeypatch: pytest.MonkeyPatch) -> None:
     bot = answering_bot
