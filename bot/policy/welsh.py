@@ -78,7 +78,9 @@ def lookup_welsh(word: str) -> str | None:
 
 
 def detect_language(tokens: Sequence[str]) -> str:
-    """ "cy" when the words look Welsh, else "en"."""
+    """ "cy" when the words look Welsh, else "en". As many Welsh markers as English function words is Welsh when other
+    Welsh function words no English uses are there too: staff type Welsh with English words in it ("Ydy hi'n ok i fi
+    accepto friend request gan parent?")."""
     welsh = sum(1 for t in tokens if t in WELSH_MARKERS)
     english = sum(1 for t in tokens if t in ENGLISH_STOPWORDS and t not in WELSH_STOPWORDS)
     if welsh == 0 and english == 0:
@@ -87,7 +89,14 @@ def detect_language(tokens: Sequence[str]) -> str:
             for t in tokens
             if t not in QUERY_SYNONYMS and t not in CANONICAL and lookup_welsh(t) not in (None, "")
         )
+    elif welsh == english and any(_welsh_only(t) for t in tokens):
+        return "cy"
     return "cy" if welsh > english else "en"
+
+
+def _welsh_only(token: str) -> bool:
+    """A Welsh function word that is not a marker ("fi", "gan", "os") and that English never uses."""
+    return len(token) > 1 and token in WELSH_STOPWORDS and token not in WELSH_MARKERS and token not in ENGLISH_STOPWORDS
 
 
 def welsh_share(text: str) -> float:

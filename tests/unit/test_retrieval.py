@@ -13,8 +13,8 @@ from bot.policy.loader import policy_from_data
 from bot.policy.meaning import MeaningIndex, own_views
 from bot.policy.retrieval import PolicyIndex, readings, shared_sentences
 from bot.policy.steering import NotCovered, Steering, load_steering, text_key
-from bot.policy.text import stem
-from bot.policy.welsh import spoken_plurals, welsh_radicals
+from bot.policy.text import stem, words
+from bot.policy.welsh import detect_language, spoken_plurals, welsh_radicals
 from tests.support.policies import fixture_policy
 
 SOURCE = Path(__file__).resolve().parents[2] / "bot/policy/data/social-media-policy-2022.txt"
@@ -262,3 +262,13 @@ def test_only_welsh_sentences_are_read_as_english() -> None:
         ("Staff group chats", "Staff group chats stay professional.")]
     assert by_words[0] == ("stream live", "chaiff staff stream live classroom platform")
     assert by_meaning[0] == ("stream live", "may not staff stream live from classroom on any platform")
+
+
+@pytest.mark.parametrize(("typed", "language"), [
+    ("Ydy hi'n ok i fi accepto friend request gan parent?", "cy"),  # Welsh with English words in it
+    ("Be all ddigwydd i fi os dw i'n torri'r polisi?", "cy"),
+    ("snap w/ yr 10s ok?", "en"),  # "yr" is year 10 here
+    ("Can I post in Welsh on the school page?", "en"),
+])
+def test_welsh_typed_with_english_words_in_it_is_read_as_welsh(typed: str, language: str) -> None:
+    assert detect_language(words(typed)) == language
