@@ -128,8 +128,8 @@ class Settings(BaseSettings):
             except ValueError as error:  # the SDK's reason never repeats the string (it may hold the account key)
                 raise UnsafeSettings(
                     f"AZURE_STORAGE_CONNECTION_STRING is not a storage connection string ({error}): it is "
-                    "AccountName=…;AccountKey=…;TableEndpoint=… as Azurite gives it, or leave it empty and set "
-                    "AZURE_STORAGE_TABLE_ENDPOINT") from None
+                    "AccountName, AccountKey and TableEndpoint, each as name=value, separated by semicolons, as "
+                    "Azurite gives it, or leave it empty and set AZURE_STORAGE_TABLE_ENDPOINT") from None
         return value
 
     @field_validator("storage_table_endpoint")
