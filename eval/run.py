@@ -71,7 +71,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
              "2022-fiftysecond.en", "2022-fiftysecond.cy",
              "2022-fiftythird.en", "2022-fiftythird.cy",
              "2022-fiftyfourth.en", "2022-fiftyfourth.cy",
-             "2022-fiftyfifth.en", "2022-fiftyfifth.cy"),
+             "2022-fiftyfifth.en", "2022-fiftyfifth.cy",
+             "2022-fiftysixth.en", "2022-fiftysixth.cy"),
     "revised-a": ("revised-a.en", "revised-a.cy", "revised-a-held.en", "revised-a-held.cy"),
     "revised-b": ("revised-b.en", "revised-b.cy", "revised-b-held.en", "revised-b-held.cy"),
     "other-school": ("other-school.en", "other-school.cy", "other-school-held.en", "other-school-held.cy"),
@@ -177,6 +178,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
     "other-school-49": ("other-school-49-fiftyfourth.en", "other-school-49-fiftyfourth.cy"),
     "revised-bc": ("revised-bc-fiftyfifth.en", "revised-bc-fiftyfifth.cy"),
     "other-school-50": ("other-school-50-fiftyfifth.en", "other-school-50-fiftyfifth.cy"),
+    "revised-bd": ("revised-bd-fiftysixth.en", "revised-bd-fiftysixth.cy"),
+    "other-school-51": ("other-school-51-fiftysixth.en", "other-school-51-fiftysixth.cy"),
 }
 # The 2022 sets whose misses taught the steering data: only the no-steering figure is fair for them.
 TAUGHT_STEERING = frozenset({"2022-rounds"})
