@@ -3,7 +3,8 @@
 The measures of the best passage are combined into one confidence (the matched share of the question's words,
 blended with the meaning similarity). The bot abstains below a calibrated threshold, when the question is nearer a
 not-covered question in force than to the passage, or (English only) when the classifier thinks "not covered"
-likely. It answers anyway when the classifier is very sure of one passage and sure the question is covered. An
+likely. A Welsh question is answered anyway when the classifier is very sure of one passage and sure the question is
+covered. An
 answer with a confidence under TENTATIVE_BELOW, and no sure classifier, is tentative: the card says it may not answer
 the question exactly. The README's method section says how each constant was chosen and on which question sets.
 """
@@ -58,7 +59,10 @@ def answerable(evidence: Evidence, threshold: float = THRESHOLD) -> bool:
         and not nearer_not_covered
         and evidence.not_covered_chance < doubt
     )
-    return by_scores or _classifier_sure(evidence)
+    # In English the classifier's sureness of a passage never overrules: a passage with many wordings makes it sure of
+    # questions near any of them, such as ones about former pupils near wordings about pupils (README, twenty-seventh
+    # round). A Welsh question's gloss is weaker evidence for the scores, and there the sure classifier still answers.
+    return by_scores or (evidence.language != "en" and _classifier_sure(evidence))
 
 
 def tentative(evidence: Evidence) -> bool:

@@ -138,7 +138,7 @@ def test_staffs_own_wording_finds_a_passage_that_shares_no_word_with_it() -> Non
 
 
 def test_a_question_nearer_a_not_covered_one_abstains() -> None:
-    question = "a pupil was found with a phone in an exam"
+    question = "a pupil was using his phone in my lesson"
     without = PolicyIndex(fixture_policy(), steering=Steering())
 
     assert without.answer(question).answered  # near the staff mobile-device rule in words and meaning
@@ -223,6 +223,24 @@ def test_an_answer_under_the_tentative_confidence_is_tentative_unless_the_classi
     assert answerable(low) and tentative(low)
     assert answerable(high) and not tentative(high)
     assert not tentative(evidence(TENTATIVE_BELOW - 0.02, 0.95))  # the classifier is sure of the passage
+
+
+def test_in_english_a_sure_classifier_does_not_overrule_the_not_covered_evidence() -> None:
+    """A passage with seventy wordings makes the classifier sure of it for questions near any of them, such as one
+    about former pupils near wordings about pupils: in English the not-covered question in force, or the classifier's
+    own doubt, still stands. A Welsh question reaches the classifier as a word-for-word gloss whose "not covered" is
+    not trusted, so there its sureness of the passage still answers."""
+    def evidence(language: str, nearest_not_covered: float, not_covered_chance: float) -> Evidence:
+        return Evidence(language, matched_share=0.6, meaning=0.55, nearest_not_covered=nearest_not_covered,
+                        chance=0.97, not_covered_chance=not_covered_chance)
+
+    assert not answerable(evidence("en", nearest_not_covered=0.6, not_covered_chance=0.01))
+    assert answerable(evidence("cy", nearest_not_covered=0.6, not_covered_chance=0.01))
+    sure_of_passage_unsure_of_words = Evidence("en", matched_share=0.1, meaning=0.3, nearest_not_covered=-1.0,
+                                               chance=0.97, not_covered_chance=0.01)
+    assert not answerable(sure_of_passage_unsure_of_words)
+    assert answerable(Evidence("en", matched_share=0.6, meaning=0.55, nearest_not_covered=0.5, chance=0.97,
+                               not_covered_chance=0.01))
 
 
 _LIVESTREAMING = "Ni chaiff staff ffrydio'n fyw o'r ystafell ddosbarth ar unrhyw blatfform."
