@@ -377,19 +377,25 @@ class ConcernFlow:
         # The staff list goes with what she said: where it has no object ids, it is what tells the people the report
         # could go to apart from the colleague she picked, and it gives each of them the name she is likely to write.
         staff = tuple(await staff_list())
-        about = self._about(texts["about"], staff) if kind is ReportKind.COLLEAGUE else None
-        subject = Subject(typed=tuple(texts[k] for k in ("what", "since", "where", "who", "evidence")), about=about,
-                          involves_manager=texts["involves_manager"] == "true", kind=kind, staff=staff)
-        try:
-            routing = await self._routing(turn.actor, subject, staff_list)
-        except NobodyToSendTo as nobody:
-            return Reply(card=cards.nobody_card(self._strings, turn.lang, no_chair=nobody.no_chair))
 
         async def again(*, error: str = "", notice: str = "") -> Reply:
             """The form once more, with what they typed, and why it was not sent."""
             view = await self._view(turn.actor, kind, token, staff_list)
             return Reply(card=cards.form_card(self._strings, turn.lang, view, values=texts, error=error,
                                               notice=notice))
+
+        about = self._about(texts["about"], staff) if kind is ReportKind.COLLEAGUE else None
+        if kind is ReportKind.COLLEAGUE and about is None and texts["about"] not in {"", *(a.value for a in About)}:
+            # The colleague picked is not on the staff list as it is now (changed since the form was opened, or a card
+            # that never listed them): who it is about is not known, so it is not sent, and the form asks again.
+            texts["about"] = ""
+            return await again(notice=self._strings.text("concern.picked_not_listed", turn.lang))
+        subject = Subject(typed=tuple(texts[k] for k in ("what", "since", "where", "who", "evidence")), about=about,
+                          involves_manager=texts["involves_manager"] == "true", kind=kind, staff=staff)
+        try:
+            routing = await self._routing(turn.actor, subject, staff_list)
+        except NobodyToSendTo as nobody:
+            return Reply(card=cards.nobody_card(self._strings, turn.lang, no_chair=nobody.no_chair))
 
         if not texts["what"]:
             return await again(error=self._strings.text("concern.required", turn.lang))

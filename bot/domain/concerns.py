@@ -578,9 +578,15 @@ class Subject:
     def names(self, contact: StaffContact, *, manager: StaffContact | None, federation: Federation | None) -> bool:
         """True when the report is about `contact` (picked, flagged as the manager, or named or described in the
         text)."""
-        if self.about is not None and may_be(self.about, contact, self.staff):
+        if self.about is not None and (may_be(self.about, contact, self.staff) or self._namesake(self.about, contact)):
             return True
         return self.plainly_names(contact, manager=manager, federation=federation)
+
+    def _namesake(self, picked: StaffContact, contact: StaffContact) -> bool:
+        """The colleague picked has the contact's whole name under a name either goes by: with two people of one name,
+        the reporter may have meant the other, whatever their object ids say."""
+        picked_as = {_name(picked.name), *(_name(m.name) for m in self.staff if _listed_as(m, picked))} - {()}
+        return any(_name(known.name) in picked_as for known in self._known_as(contact))
 
     def plainly_names(self, contact: StaffContact, *, manager: StaffContact | None,
                       federation: Federation | None) -> bool:

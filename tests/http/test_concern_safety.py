@@ -18,6 +18,7 @@ from azure.data.tables import UpdateMode
 from azure.data.tables.aio import TableClient
 
 from app import SERVICES, STORE, create_app
+from bot.domain.directory import StaffMember
 from bot.domain.federation import Federation, parse_federation
 from bot.domain.people import Lang, Person
 from bot.settings import Settings
@@ -866,3 +867,61 @@ async def test_words_that_only_look_like_a_post_still_go_to_the_line_manager(
     assert shows(connector.cards(GARETH_CHAT), what), "the line manager it does not describe never got it"
     assert connector.cards(SIAN_CHAT)[1:] == []
     assert "Gareth Hughes" in json.dumps(receipt, ensure_ascii=False)
+
+
+# Two members of staff with the same name: the form listed both as "Gareth Hughes", so a reporter meaning her line
+# manager could pick his namesake, and the report went to him (the pick told the two apart by object id).
+_NAMESAKE = "gareth.hughes2@llanidloes.example.cymru"
+
+
+@pytest.mark.parametrize("locale", ["en-GB", "cy-GB"])
+async def test_a_namesake_of_the_line_manager_is_told_apart_on_the_form_and_picking_him_never_reaches_him(
+        staffed: TestClient, connector: Connector, locale: str) -> None:
+    directory = TableStaffDirectory(staffed.app[STORE])
+    await directory.replace_all([*await directory.list_members(), StaffMember(
+        "Gareth Hughes", _NAMESAKE, "primary", "Year 5 Teacher", "", "a1000000-0000-4000-8000-0000000000f1")])
+    await say_hi(staffed, connector, CARYS, GARETH, SIAN)
+    await staffed.post("/api/messages", json=message(CARYS, "report a concern", connector.url, locale=locale))
+    form = _form(connector)
+    listed = [title for title in _choices(form, "about") if title.startswith("Gareth Hughes")]
+
+    receipt = await send_report(staffed, connector, about=_NAMESAKE, locale=locale, **verb_data(form, "concern.submit"))
+
+    assert len(listed) == 2, f"two people of one name are listed alike: {listed}"
+    assert connector.cards(GARETH_CHAT)[1:] == [], "a report about his namesake reached the line manager"
+    assert shows(connector.cards(SIAN_CHAT), "nasty direct messages")
+    said = json.dumps(receipt, ensure_ascii=False)
+    assert ("I couldn't be sure your line manager isn't the colleague you picked" in said if locale == "en-GB" else
+            "Allwn i ddim bod yn siŵr nad eich rheolwr llinell yw'r cydweithiwr a ddewisoch chi" in said)
+
+
+# The staff list changing between the form and Send: the colleague picked is no longer on it under the address the form
+# sent (the office corrected his address). Before, the pick was dropped without a word, and the report went to him.
+@pytest.mark.parametrize(("locale", "notice"), [
+    ("en-GB", "The staff list has changed since this form was opened"),
+    ("cy-GB", "Mae'r rhestr staff wedi newid ers i'r ffurflen hon gael ei hagor"),
+])
+async def test_a_colleague_picked_before_the_staff_list_changed_is_never_dropped_and_the_form_asks_again(
+        staffed: TestClient, connector: Connector, azurite: str, table_prefix: str, locale: str, notice: str) -> None:
+    await say_hi(staffed, connector, CARYS, GARETH, SIAN)
+    await staffed.post("/api/messages", json=message(CARYS, "report a concern", connector.url, locale=locale))
+    form = _form(connector)
+    picked = _choices(form, "about")["Gareth Hughes"]
+    directory = TableStaffDirectory(staffed.app[STORE])
+    moved = "g.hughes@llanidloes.example.cymru"
+    await directory.replace_all([
+        replace(m, email=moved) if m.aad_object_id == GARETH["aadObjectId"] else
+        replace(m, line_manager_email=moved) if m.line_manager_email == picked else m
+        for m in await directory.list_members()])
+
+    again = await send_report(staffed, connector, about=picked, locale=locale, what="HE-KEEPS-MESSAGING-ME",
+                              **verb_data(form, "concern.submit"))
+
+    assert connector.cards(GARETH_CHAT)[1:] == [], "a report about the line manager reached him"
+    assert await _records(azurite, table_prefix) == [], "sent without the colleague it is about"
+    shown = json.dumps(again, ensure_ascii=False)
+    assert notice in shown and "HE-KEEPS-MESSAGING-ME" in shown and moved in json.dumps(_choices(again, "about"))
+    receipt = await send_report(staffed, connector, about=moved, locale=locale, what="HE-KEEPS-MESSAGING-ME",
+                                **verb_data(again, "concern.submit"))
+    assert connector.cards(GARETH_CHAT)[1:] == [] and shows(connector.cards(SIAN_CHAT), "HE-KEEPS-MESSAGING-ME")
+    assert "Mrs Siân Roberts" in json.dumps(receipt, ensure_ascii=False)
