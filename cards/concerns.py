@@ -93,8 +93,8 @@ def staff_choices(members: Sequence[tuple[str, str]], budget: int = STAFF_LIST_B
     titled = [(findable(clean_user_text(title, limit=100)), value) for title, value in members]
     # Two people of one name are told apart by their address: listed alike, a reporter meaning one could pick the other.
     names = Counter(title.casefold() for title, _ in titled)
-    chosen = sorted(((f"{title} ({value})" if names[title.casefold()] > 1 else title, value) for title, value in titled),
-                    key=lambda choice: choice[0].casefold())
+    told_apart = [(f"{title} ({value})" if names[title.casefold()] > 1 else title, value) for title, value in titled]
+    chosen = sorted(told_apart, key=lambda choice: choice[0].casefold())
     # Counted escaped, as any serializer may write it, with the comma and space between choices.
     used = sum(len(json.dumps({"title": title, "value": value}).encode()) + 2 for title, value in chosen)
     return tuple(chosen) if used <= budget else ()
