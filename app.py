@@ -175,6 +175,7 @@ def build_flows(parts: FlowParts) -> Flows:
                            report_limit=parts.settings.report_limit_per_day,
                            escalation_limit=parts.settings.escalation_limit_per_day,
                            guidance=lambda: offensive_comments_guidance(parts.live.current().policy),
+                           question=ask.ask,
                            check_interval=parts.settings.report_check_interval_seconds)
     months, question_months = parts.settings.report_retention_months, parts.settings.question_retention_months
 

@@ -12,8 +12,8 @@ from datetime import UTC, datetime, timedelta
 from enum import Enum
 from typing import Protocol
 
-from bot.domain.concerns import mentions
-from bot.domain.directory import StaffDirectory, StaffMember
+from bot.domain.concerns import Subject, mentions
+from bot.domain.directory import StaffDirectory, StaffMember, line_manager_in, member_for
 from bot.domain.errors import (
     ConcurrentChange,
     DomainError,
@@ -56,6 +56,7 @@ from cards.elements import Card
 from cards.i18n import Catalogue
 from cards.publishing import changes_elements, published_text
 from dialogs.base import CardData, Handler, Reply, Text, Turn, Verb, normalise, opens
+from dialogs.concerns import being_targeted
 from dialogs.language import ShownIn, in_the_cards_language, in_the_listed_language
 from dialogs.lists import ReviewClick, list_start, listed_ids
 from dialogs.pasted import questions_in
@@ -999,12 +1000,30 @@ class AskFlow:
         return Reply(card=error_card(self._strings, lang, "ask.already_replied", name=current.replied_by,
                                      when=cards.when(current.replied_at)))
 
+    def _about_the_reviewer(self, record: QuestionRecord, reviewer: Person, staff: Sequence[StaffMember]) -> bool:
+        """A question saying someone is pestering or targeting its asker that names the reviewer, or calls them by their
+        post or title, read as a concern report is ("Siân keeps messaging me at night, what do I do?", "the head…", "my
+        line manager…" from someone she line manages): a report about them, never on their list."""
+        if not being_targeted(normalise(record.text)):
+            return False
+        row = member_for(staff, reviewer)
+        me = StaffContact(reviewer.aad_object_id, self._federation.display_name(reviewer.aad_object_id, reviewer.name),
+                          row.email if row else "")
+        return Subject(typed=(record.text,), staff=tuple(staff)).plainly_names(
+            me, manager=line_manager_in(staff, record.asker), federation=self._federation)
+
     async def review(self, turn: Turn) -> Reply:
         """For the headteacher or policy owner: what to look at in the next review, those waiting for a reply first
         (`review_list`), and how many more there are; on Show more, the next ones, after the last one shown."""
         if not self._may_review(turn.actor):
             return Reply(card=error_card(self._strings, turn.lang, "ask.review_only_owner"))
-        review = review_list(await self._questions.list_for_review(), after=str(turn.data.get("after") or ""),
+        try:
+            staff = await self._staff_list()
+        except StorageUnavailable:
+            staff = []  # the settings' names are still read
+        listed = [record for record in await self._questions.list_for_review()
+                  if not self._about_the_reviewer(record, turn.actor, staff)]
+        review = review_list(listed, after=str(turn.data.get("after") or ""),
                              start=list_start(turn), earlier=listed_ids(turn, "earlier"))
         owner = self._federation.policy_owner
         answered_from: dict[str, Policy] = {}  # each version read once

@@ -36,8 +36,11 @@ from bot.domain.concerns import (
     Routing,
     Subject,
     Today,
+    describes,
     holding_order,
     listing_order,
+    may_name,
+    mentions,
     new_reference,
     roles,
     route,
@@ -136,16 +139,35 @@ def _mentions(pattern: str, said: str) -> bool:
     return re.search(rf"\b({pattern})\b", said) is not None
 
 
+def being_targeted(said: str) -> bool:
+    """True when the (normalised) words say someone is pestering or targeting the person, whoever it is."""
+    return _mentions(_HARM, said) or re.search(_BEING, said) is not None
+
+
 def what_it_is_about(said: str) -> ReportKind | None:
     """A typed statement that someone is pestering or targeting the person: by a colleague, by someone who
-    is not one, or None when it is not such a statement (e.g. a colleague asking for a like)."""
-    if not (_mentions(_HARM, said) or re.search(_BEING, said)):
+    is not one, or None when it is not such a statement (e.g. a colleague asking for a like), or it does not say who
+    (`ConcernFlow` still looks for a name in it)."""
+    if not being_targeted(said):
         return None
     if _mentions(_NOT_COLLEAGUE, said) and not _mentions(_COLLEAGUE, said):
         return ReportKind.NOT_COLLEAGUE
     if _mentions(_COLLEAGUE, said) or re.search(_BEING, said):
         return ReportKind.COLLEAGUE
     return None
+
+
+def names_someone(text: str, *, staff: Sequence[StaffMember], federation: Federation, person: Person) -> bool:
+    """True when what `person` typed names someone else on the staff list (as a question naming a colleague is found:
+    whole name, first name or surname), names someone the settings name (a headteacher, delegate, policy owner or the
+    chair of governors, read as a report is: initials and nicknames too), or calls someone by a post or their title
+    on the staff list ("the head", "y pennaeth", "the SENCo")."""
+    me = person.aad_object_id.lower()
+    if any(mentions(text, StaffContact(m.aad_object_id, m.name, m.email)) for m in staff if m.aad_object_id != me):
+        return True
+    if any(may_name(text, contact) for contact in federation.named() if contact.aad_object_id.lower() != me):
+        return True
+    return describes(text, posts=tuple(Role), titles=[m.role for m in staff if m.role and m.aad_object_id != me])
 
 
 def offensive_comments_passage(policy: Policy) -> str:
@@ -216,9 +238,12 @@ class ConcernFlow:
     def __init__(self, *, strings: Catalogue, federation: Federation, reports: ConcernReports,
                  directory: StaffDirectory, managers: Sequence[LineManagers], notifier: Notifier,
                  profiles: UserProfiles, limiter: RateLimiter, report_limit: int, escalation_limit: int,
-                 guidance: Callable[[], PolicyPlace | None] = lambda: None,
+                 guidance: Callable[[], PolicyPlace | None] = lambda: None, question: Handler | None = None,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC), check_interval: float = 900.0) -> None:
         self._strings = strings
+        # The question flow, for a statement of being targeted that names nobody (None: such a statement is left to
+        # whichever flow comes next).
+        self._question = question
         self._check_interval = check_interval  # seconds between `check_reports` passes
         self._federation = federation
         self._reports = reports
@@ -279,7 +304,20 @@ class ConcernFlow:
         kind = what_it_is_about(said)
         if kind is ReportKind.NOT_COLLEAGUE:
             return in_the_words_typed(self.not_a_colleague)
-        return in_the_words_typed(self.form) if kind is ReportKind.COLLEAGUE else None
+        if kind is ReportKind.COLLEAGUE:
+            return in_the_words_typed(self.form)
+        return self._form_if_it_names_someone if self._question is not None and being_targeted(said) else None
+
+    async def _form_if_it_names_someone(self, turn: Turn) -> Reply:
+        """A statement of being pestered or targeted that says no "colleague": the form, started with their words, when
+        it names someone or calls them by a post ("Siân keeps messaging me at night", "the head keeps…"); else a
+        question, as before ("someone keeps sending me nasty messages"). Asked as a question, it was kept, and once
+        marked not helpful was on the questions for review of the headteacher it named."""
+        staff = await self._directory.list_members()
+        if self._question is not None and not names_someone(turn.text, staff=staff, federation=self._federation,
+                                                            person=turn.actor):
+            return await self._question(turn)
+        return await in_the_words_typed(self.form)(turn)
 
     async def _private(self, turn: Turn, card: Card, message_id: str) -> Reply:
         """The card in the person's private chat; in a group the bot says nothing of it there (not even that

@@ -93,7 +93,8 @@ class Federation:
         """The schools whose requests this person may decide."""
         return tuple(school for school in self.schools if school.may_decide(person))
 
-    def _named(self) -> tuple[StaffContact, ...]:
+    def named(self) -> tuple[StaffContact, ...]:
+        """Everyone these settings name: headteachers, delegates, the policy owner and the chair of governors."""
         return (*(c for s in self.schools for c in (s.headteacher, *s.delegates)), self.policy_owner,
                 *((self.chair_of_governors,) if self.chair_of_governors else ()))
 
@@ -101,12 +102,12 @@ class Federation:
         """One name for each person wherever they appear: the name these settings give the people they name
         (headteachers, delegates, policy owner, chair of governors), else `name` (from Teams, Graph or the staff
         list)."""
-        return next((c.name for c in self._named() if c.aad_object_id.lower() == aad_object_id.lower()), name)
+        return next((c.name for c in self.named() if c.aad_object_id.lower() == aad_object_id.lower()), name)
 
     def names(self, person: Person) -> bool:
         """True for someone these settings name: a headteacher, a delegate, the policy owner or the chair."""
         me = person.aad_object_id.lower()
-        return bool(me) and any(c.aad_object_id.lower() == me for c in self._named())
+        return bool(me) and any(c.aad_object_id.lower() == me for c in self.named())
 
     def deciders_for(self, school: School, requester: Person) -> tuple[StaffContact, ...]:
         """Who decides this person's requests at `school`: its headteacher and named delegates, never the requester

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient
+from azure.core.exceptions import ResourceNotFoundError
 from azure.data.tables import UpdateMode
 from azure.data.tables.aio import TableClient
 
@@ -925,3 +926,68 @@ async def test_a_colleague_picked_before_the_staff_list_changed_is_never_dropped
                                 **verb_data(again, "concern.submit"))
     assert connector.cards(GARETH_CHAT)[1:] == [] and shows(connector.cards(SIAN_CHAT), "HE-KEEPS-MESSAGING-ME")
     assert "Mrs Siân Roberts" in json.dumps(receipt, ensure_ascii=False)
+
+
+async def _questions_kept(azurite: str, table_prefix: str) -> list[dict[str, Any]]:
+    async with TableClient.from_connection_string(azurite, table_prefix + "questions") as table:
+        try:
+            return [dict(row) async for row in table.list_entities()]
+        except ResourceNotFoundError:
+            return []
+
+
+# Typed without the word "colleague", a report naming the colleague, or calling them by their post, was not a report:
+# it was asked as a question, kept, and once marked not helpful shown on the headteacher's questions for review, to the
+# headteacher it named.
+@pytest.mark.parametrize(("said", "locale"), [
+    ("Siân keeps sending me messages late at night about my appearance", "en-GB"),
+    ("Mr Hughes has been sending me horrible messages", "en-GB"),
+    ("The head keeps messaging me at night about my appearance", "en-GB"),
+    ("Mae Siân yn anfon negeseuon cas ataf bob nos", "cy-GB"),
+    ("Mae'r pennaeth yn fy mwlio yn y sgwrs staff", "cy-GB"),
+])
+async def test_being_targeted_by_someone_named_opens_the_form_and_is_never_kept_as_a_question(
+        staffed: TestClient, connector: Connector, azurite: str, table_prefix: str, said: str, locale: str) -> None:
+    await say_hi(staffed, connector, CARYS, GARETH, SIAN)
+
+    await staffed.post("/api/messages", json=message(CARYS, said, connector.url, locale=locale))
+    form = _form(connector)
+
+    assert verb_data(form, "concern.submit"), "the report was answered as a question"
+    assert said in json.dumps(form, ensure_ascii=False), "the form does not start with what she typed"
+    assert await _questions_kept(azurite, table_prefix) == [], "the report was kept as a question for review"
+    assert connector.cards(SIAN_CHAT)[1:] == [] and connector.cards(GARETH_CHAT)[1:] == []
+
+
+async def test_being_targeted_by_nobody_named_is_still_answered_from_the_policy(
+        staffed: TestClient, connector: Connector) -> None:
+    await say_hi(staffed, connector, CARYS)
+
+    await staffed.post("/api/messages", json=message(CARYS, "Someone keeps sending me nasty messages at night",
+                                                     connector.url))
+
+    answer = json.dumps(_form(connector))
+    assert "concern.submit" not in answer and "pestered" in answer and "concern.form" in answer
+
+
+# Asked as a question ("…, what should I do?"), it gets the policy's words as before; marked not helpful, it is left off
+# the questions for review of the headteacher or policy owner it names or calls by their post (others still see it).
+@pytest.mark.parametrize(("said", "locale"), [
+    ("Siân keeps sending me messages late at night about my appearance, what should I do?", "en-GB"),
+    ("The head keeps messaging me at night about my appearance, what do I do?", "en-GB"),
+    ("Mae Siân yn anfon negeseuon cas ataf bob nos, beth ddylwn i ei wneud?", "cy-GB"),
+])
+async def test_a_question_about_being_targeted_by_the_reviewer_is_left_off_her_questions_for_review(
+        staffed: TestClient, connector: Connector, said: str, locale: str) -> None:
+    await say_hi(staffed, connector, CARYS, GARETH, SIAN)
+    await staffed.post("/api/messages", json=message(CARYS, said, connector.url, locale=locale))
+    await click(staffed, connector, CARYS, "ask.feedback",
+                {**verb_data(_form(connector), "ask.feedback"), "value": "not_helpful"}, locale=locale)
+    # Not covered by the policy, so on the list as it is asked.
+    await staffed.post("/api/messages", json=message(CARYS, "Can Siân see my Instagram posts?", connector.url))
+
+    await staffed.post("/api/messages", json=message(SIAN, "questions for review", connector.url))
+    review = connector.cards(SIAN_CHAT)[-1]
+
+    assert not shows([review], said), "a report about the headteacher reached her on her questions for review"
+    assert shows([review], "Can Siân see my Instagram posts?"), "an ordinary question naming her is left off"
