@@ -366,6 +366,25 @@ def _by_nickname(tokens: Sequence[_Token], parts: Sequence[str]) -> bool:
     return any(t.capital and t.folded in capitalised for t in tokens)
 
 
+@cache
+def surnames() -> tuple[frozenset[str], ...]:
+    """The lines of `data/surnames.txt`: each the forms of one surname, folded."""
+    return tuple(frozenset(fold(form).strip() for form in line.split(",") if form.strip())
+                 for line in _data_lines("surnames.txt"))
+
+
+def _by_surname(tokens: Sequence[_Token], parts: Sequence[str]) -> bool:
+    """The surname (any part after the first name) in another of its forms (`surnames`: "Huws" for Hughes, "Fychan"
+    for Vaughan), mutated as Welsh mutates a name; one that is an everyday word only written with its capital."""
+    family = set(parts[1:])
+    forms = {form for line in surnames() if line & family for form in line} - set(parts)
+    capitalised = {form for form in forms if _everyday(form)}
+    words = [t.folded for t in tokens]
+    if any(_names_part(form, words) for form in forms - capitalised):
+        return True
+    return any(t.capital and t.folded in capitalised for t in tokens)
+
+
 def _by_address(text: str, contact: StaffContact) -> bool:
     """A login with digits that is one of their addresses before the @ ("gh23"), written on its own."""
     said = fold(text)
@@ -377,8 +396,9 @@ def _by_address(text: str, contact: StaffContact) -> bool:
 def may_name(text: str, contact: StaffContact) -> bool:
     """True when what the reporter typed may name the contact: as `mentions` finds (a login's digits left off:
     "g.hughes23"), or by their initials, their name run together or as a login, or a nickname, none of these by a
-    school abbreviation or everyday word written bare (`not_names`). What a report is checked against for everyone it
-    could go to; asked of a whole staff list, the initials alone would find someone in most messages."""
+    school abbreviation or everyday word written bare (`not_names`), or their surname in another form (`surnames`).
+    What a report is checked against for everyone it could go to; asked of a whole staff list, the initials alone would
+    find someone in most messages."""
     without_digits = re.sub(r"(?<=[^\W\d_])\d+(?![^\W_])", "", text)
     if mentions(text, contact) or (without_digits != text and mentions(without_digits, contact)):
         return True
@@ -388,7 +408,7 @@ def may_name(text: str, contact: StaffContact) -> bool:
     shown = without_accents(visible(text))
     tokens = _tokens(shown)
     return (_by_initials(shown, tokens, parts) or _by_login(tokens, parts) or _by_nickname(tokens, parts)
-            or _by_address(text, contact))
+            or _by_surname(tokens, parts) or _by_address(text, contact))
 
 
 # The headings of `data/roles.txt` that name a post, and what they stand for (None: no post at all).

@@ -991,3 +991,25 @@ async def test_a_question_about_being_targeted_by_the_reviewer_is_left_off_her_q
 
     assert not shows([review], said), "a report about the headteacher reached her on her questions for review"
     assert shows([review], "Can Siân see my Instagram posts?"), "an ordinary question naming her is left off"
+
+
+# A surname written in its Welsh (or English) form: "Mr Huws" for Mr Hughes, as Welsh speakers say and write it. Before,
+# only the form on the staff list was read, and each of these reached the line manager it names.
+@pytest.mark.parametrize(("manager", "what", "locale"), [
+    ("Gareth Hughes", "Mae Mr Huws yn anfon negeseuon cas ataf bob nos", "cy-GB"),
+    ("Dylan Evans", "Rwy'n cael negeseuon cas gan Mr Ifans bob nos", "cy-GB"),
+    ("Elin Vaughan", "Mae Mrs Fychan yn postio pethau cas amdana i o hyd", "cy-GB"),
+    ("Rhian Price", "Mae Mrs Prys yn anfon negeseuon cas ataf bob nos", "cy-GB"),
+    ("Gareth Huws", "Mr Hughes keeps sending me nasty messages at night", "en-GB"),
+    ("Dylan Davies", "Mr Davis keeps sending me nasty messages at night", "en-GB"),
+])
+async def test_a_surname_in_its_welsh_or_english_form_still_keeps_the_report_from_him(
+        staffed: TestClient, connector: Connector, manager: str, what: str, locale: str) -> None:
+    await _line_manager_named(staffed, manager)
+    await say_hi(staffed, connector, CARYS, GARETH, SIAN)
+
+    receipt = await send_report(staffed, connector, what=what, who="", locale=locale)
+
+    assert connector.cards(GARETH_CHAT)[1:] == [], "the report reached the line manager it names"
+    assert shows(connector.cards(SIAN_CHAT), what)
+    assert "Mrs Siân Roberts" in json.dumps(receipt, ensure_ascii=False)
