@@ -45,6 +45,7 @@ from bot.domain.permission_requests import (
     is_request_id,
     listing_order,
     may_see_register,
+    needs_no_permission,
     new_request_id,
     note_problem,
     read_form,
@@ -221,6 +222,11 @@ class EndClick(DecisionClick):
 _PLATFORM_WORDS = read_table("form-platforms.tsv")
 _OTHER_PLATFORMS = read_table("form-other-platforms.tsv")
 _X = re.compile(r"\b(on|an|a|the|our|my) x\b|\bx (account|page|feed)\b")
+# Hwb and Microsoft Teams, which need no permission (`needs_no_permission`); "teams" alone only where it names the app
+# ("use Teams", "ar Teams"), not "our sports teams".
+_HWB = re.compile(r"\bhwb\b")
+_TEAMS = re.compile(r"\b(?:microsoft|ms) teams\b|\bmsteams\b|\b(?:use|using|on|via|through|ddefnyddio|defnyddio|ar|"
+                    r"trwy|drwy) teams\b")
 _NEW = re.compile(rf"\b{one_of(read_phrases('form-new-account.txt'))}\b")
 _EXISTING = re.compile(rf"\b{one_of(read_phrases('form-existing-account.txt'))}\b")
 
@@ -234,11 +240,14 @@ def guess_request(text: str) -> dict[str, str]:
     others = [_OTHER_PLATFORMS[w] for w in said.split() if w in _OTHER_PLATFORMS]
     if _X.search(said):
         found.append("x")
+    allowed = [name for name, named in (("Hwb", _HWB), ("Microsoft Teams", _TEAMS)) if named.search(said)]
     values: dict[str, str] = {}
     if len(set(found)) == 1 and not others:
         values["platform"] = found[0]
     elif len(set(others)) == 1 and not found:
         values.update(platform="other", platform_other=others[0])
+    elif allowed and not found and not others:  # the form then says they need no permission
+        values.update(platform="other", platform_other=" / ".join(allowed))
     existing, new = _EXISTING.search(said), _NEW.search(said)
     if existing and not new:
         values["account_kind"] = "existing"
@@ -443,8 +452,9 @@ class PermissionFlow:
         school = await self._own_school(turn.actor)
         if school:
             values["school"] = school
-        return Reply(card=self._form_card(turn, values=values,
-                                          form=new_form_token()))
+        allowed = values.get("platform") == "other" and needs_no_permission(values.get("platform_other", ""))
+        return Reply(card=self._form_card(turn, values=values, form=new_form_token(), notice=self._strings.text(
+            "perm.error.platform_allowed", turn.lang) if allowed else ""))
 
     def _form_card(self, turn: Turn, **shown: Any) -> Card:
         """The request form in the person's language, its date pickers starting today."""

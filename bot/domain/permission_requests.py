@@ -303,6 +303,21 @@ def _has_words(value: str) -> bool:
     return any(ch.isalnum() for ch in value)
 
 
+# The policy asks permission for social media "other than via Hwb / Microsoft Teams": an "other" platform named by
+# these words alone (one of the first set at least, in any case, with any punctuation) needs none.
+_NEEDS_NO_PERMISSION = frozenset({"hwb", "teams", "msteams"})
+_SAID_WITH_THEM = frozenset({"microsoft", "ms", "via", "through", "on", "in", "and", "or", "the", "app", "trwy", "drwy",
+                             "ar", "a", "ac", "neu", "y", "yr"})
+
+
+def needs_no_permission(platform: str) -> bool:
+    """True when a platform typed under "Other" is Hwb or Microsoft Teams and nothing else ("MS Teams", "Hwb / Teams",
+    "Teams (through Hwb)"), which the policy lets staff use for work without asking."""
+    said = re.sub(r"[^\w]+", " ", fold(platform)).split()
+    return bool(said) and any(w in _NEEDS_NO_PERMISSION for w in said) and all(
+        w in _NEEDS_NO_PERMISSION | _SAID_WITH_THEM for w in said)
+
+
 def _date(value: str) -> date | None:
     try:
         return date.fromisoformat(value)
@@ -331,12 +346,18 @@ def read_form(data: Mapping[str, Any], *, federation: Federation, requester: Per
     platform_other = _text(data, "platform_other")
     if platform == "other" and not platform_other:
         errors["platform_other"] = "perm.error.platform_other"
+    elif platform == "other" and not _has_words(platform_other):
+        errors["platform_other"] = "perm.error.platform_other_words"
+    elif platform == "other" and needs_no_permission(platform_other):
+        errors["platform_other"] = "perm.error.platform_allowed"
     account_kind = _text(data, "account_kind")
     if account_kind not in ("new", "existing"):
         errors["account_kind"] = "perm.error.account_kind"
     existing = _text(data, "existing_account")
     if account_kind == "existing" and not existing:
         errors["existing_account"] = "perm.error.existing_account"
+    elif account_kind == "existing" and not _has_words(existing):
+        errors["existing_account"] = "perm.error.existing_account_words"
     purpose = _text(data, "purpose")
     if not purpose:
         errors["purpose"] = "perm.error.purpose"
@@ -352,6 +373,8 @@ def read_form(data: Mapping[str, Any], *, federation: Federation, requester: Per
     consent = _text(data, "consent")
     if pupil_content and "none" not in pupil_content and not consent:
         errors["consent"] = "perm.error.consent"
+    elif consent and not _has_words(consent):
+        errors["consent"] = "perm.error.consent_words"
     moderator = _text(data, "moderator")
     if not moderator:
         errors["moderator"] = "perm.error.moderator"

@@ -738,6 +738,80 @@ async def test_a_request_whose_purpose_and_moderator_show_nothing_is_refused_and
     assert await bot.cards_for(SIAN) == []
 
 
+@pytest.mark.parametrize("lang", list(Lang))
+@pytest.mark.parametrize(("field", "filled", "said"), [
+    ("platform_other", {"platform": "other", "platform_other": "🎉🎉"}, "perm.error.platform_other_words"),
+    ("existing_account", {"account_kind": "existing", "existing_account": "🙂 👍"},
+     "perm.error.existing_account_words"),
+    ("consent", {"pupil_content": "photos", "consent": "✅ ..."}, "perm.error.consent_words"),
+])
+async def test_a_platform_account_or_consent_of_emoji_or_marks_alone_is_refused_and_nothing_sent(
+        bot: BotInMemory, strings: Catalogue, lang: Lang, field: str, filled: dict[str, str], said: str) -> None:
+    """As for the purpose and the moderator: "Carys Jenkins asks to start a new 🎉🎉 account", an existing account
+    "🙂 👍" or consent "✅ ..." tell the headteacher nothing to decide on. Before, each went to her as a request."""
+    await bot.meets(CARYS, SIAN)
+
+    answer = await bot.clicks(CARYS, "permission.submit", {**_form(**filled), "lang": lang.value})
+
+    assert strings.text(said, lang) in text_of(answer.card)
+    assert [e["id"] for e in _inputs(answer.card or {}) if e.get("value") == filled[field]] == [field]  # kept
+    assert await MemoryPermissionRequests(bot.store).list_by_requester(CARYS) == []
+    assert await bot.cards_for(SIAN) == []
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+@pytest.mark.parametrize("named", ["Microsoft Teams", "Hwb", "hwb / MS Teams", "Teams (through Hwb)", "Hwb a Teams"])
+async def test_a_request_for_hwb_or_microsoft_teams_is_not_sent_since_the_policy_needs_no_permission_for_them(
+        bot: BotInMemory, strings: Catalogue, lang: Lang, named: str) -> None:
+    """The policy asks permission for social media "other than via Hwb / Microsoft Teams". Before, "Other: Microsoft
+    Teams" went to the headteacher as a request to decide (and, approved, stood on Official accounts)."""
+    await bot.meets(CARYS, SIAN)
+
+    answer = await bot.clicks(CARYS, "permission.submit",
+                              {**_form(platform="other", platform_other=named), "lang": lang.value})
+
+    assert strings.text("perm.error.platform_allowed", lang) in text_of(answer.card)
+    assert "permission.withdraw" not in text_of(answer.card)
+    assert await MemoryPermissionRequests(bot.store).list_by_requester(CARYS) == []
+    assert await bot.cards_for(SIAN) == []
+
+
+@pytest.mark.parametrize("named", ["Teams live stream on YouTube", "Padlet", "Hwb blog and Instagram"])
+async def test_another_platform_named_beside_hwb_or_teams_still_goes_to_the_headteacher(
+        bot: BotInMemory, named: str) -> None:
+    await bot.meets(CARYS, SIAN)
+
+    answer = await bot.clicks(CARYS, "permission.submit", _form(platform="other", platform_other=named))
+
+    assert "permission.withdraw" in text_of(answer.card)
+    assert named in text_of(await bot.cards_for(SIAN))
+
+
+@pytest.mark.parametrize(("typed", "lang", "named"), [
+    ("I need permission to use Teams with my class", Lang.EN, "Microsoft Teams"),
+    ("I need permission for a Hwb class page", Lang.EN, "Hwb"),
+    ("Dw i angen caniatâd i ddefnyddio Teams gyda'r dosbarth", Lang.CY, "Microsoft Teams"),
+])
+async def test_asking_permission_for_hwb_or_teams_says_at_once_that_none_is_needed(
+        bot: BotInMemory, strings: Catalogue, typed: str, lang: Lang, named: str) -> None:
+    await bot.meets(CARYS)
+
+    form = (await bot.says(CARYS, typed)).card or {}
+
+    assert strings.text("perm.error.platform_allowed", lang) in text_of(form)
+    values = {e["id"]: e.get("value") for e in _inputs(form)}
+    assert (values["platform"], values["platform_other"]) == ("other", named)
+
+
+async def test_a_platform_beside_teams_in_a_typed_request_is_still_chosen(bot: BotInMemory) -> None:
+    await bot.meets(CARYS)
+
+    form = (await bot.says(CARYS, "I need permission to share Teams recordings on YouTube")).card or {}
+
+    assert {e["id"]: e.get("value") for e in _inputs(form)}["platform"] == "youtube"
+    assert "need no permission" not in text_of(form)
+
+
 @pytest.mark.parametrize("reason", ["\u200b\u200b", "\u2028", "\ufeff", " \u2060\n"])
 @pytest.mark.parametrize("where", ["card", "list"])
 async def test_a_decline_whose_reason_shows_nothing_asks_for_one_and_the_requester_hears_nothing(
