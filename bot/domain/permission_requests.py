@@ -199,6 +199,8 @@ def note_problem(note: str, *, approve: bool) -> str:
     """The catalogue key of what is wrong with a decision's reason or comment, or "" when it is fine."""
     if not approve and not note.strip():
         return "perm.reason_required"
+    if not approve and not _has_words(note):  # "👎" or "..." tells the member of staff nothing
+        return "perm.reason_words"
     if len(note.strip()) > LIMITS["reason"]:
         return "perm.error.too_long"
     return ""

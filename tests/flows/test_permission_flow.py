@@ -829,6 +829,39 @@ async def test_a_decline_whose_reason_shows_nothing_asks_for_one_and_the_request
     assert await bot.cards_for(CARYS) == told_before
 
 
+@pytest.mark.parametrize("lang", list(Lang))
+@pytest.mark.parametrize("reason", ["👎", "🙁🙁", "...", "?!", "❌ ✋"])
+@pytest.mark.parametrize("where", ["card", "list"])
+async def test_a_decline_whose_reason_is_emoji_or_marks_alone_asks_for_it_in_words_and_the_requester_hears_nothing(
+        bot: BotInMemory, strings: Catalogue, reason: str, where: str, lang: Lang) -> None:
+    """A reason is required to decline because the member of staff is told it: "👎" or "..." tells her nothing. Before,
+    it was the decline's reason, and her card read "Reason: 👎"."""
+    await bot.meets(CARYS, SIAN)
+    request_id = await _submitted(bot)
+    told_before = await bot.cards_for(CARYS)
+    data = {"id": request_id, "reason": reason} if where == "card" else {
+        "id": request_id, "from": "list", f"reason_{request_id}": reason}
+
+    answer = await bot.clicks(SIAN, "permission.decline", {**data, "lang": lang.value})
+
+    assert strings.text("perm.reason_words", lang) in text_of(answer.card)
+    assert "permission.decline" in text_of(answer.card)  # to decline again, with words
+    assert (await MemoryPermissionRequests(bot.store).get(request_id)).state is RequestState.PENDING
+    assert await _trail(bot, request_id) == [("sent to approver", CARYS.aad_object_id),
+                                             ("submitted", CARYS.aad_object_id)]
+    assert await bot.cards_for(CARYS) == told_before
+
+
+async def test_an_approval_may_still_carry_a_comment_of_emoji_alone(bot: BotInMemory) -> None:
+    await bot.meets(CARYS, SIAN)
+    request_id = await _submitted(bot)
+
+    await bot.clicks(SIAN, "permission.approve", {"id": request_id, "reason": "👍"})
+
+    stored = await MemoryPermissionRequests(bot.store).get(request_id)
+    assert (stored.state, stored.comment) == (RequestState.APPROVED, "👍")
+
+
 def _inputs(card: dict[str, Any]) -> list[dict[str, Any]]:
     """Every input on a card, wherever it sits."""
     found = [e for e in card.get("body", []) if str(e.get("type", "")).startswith("Input.")]
