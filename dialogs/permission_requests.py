@@ -488,7 +488,7 @@ class PermissionFlow:
         if given and (sent := await self._own(form_request_id(turn.actor, form), turn.actor)) is not None:
             return self._status_reply(sent, turn.lang)
         result = read_form(turn.data, federation=self._federation, requester=turn.actor, today=uk_today(now),
-                           now=now, request_id=form_request_id(turn.actor, form))
+                           now=now, request_id=form_request_id(turn.actor, form), lang=turn.lang)
         if result.request is None:
             return Reply(card=self._form_card(turn,
                                               values=turn.data, errors=result.errors, form=form))
@@ -815,8 +815,10 @@ class PermissionFlow:
                              self._take_back_dates_ended(request, shown_to))
 
     async def _tell_requester(self, request: PermissionRequest, reads: Lang | None = None) -> None:
+        """Her status card and the news of a decision or an ending, in `reads` (the card she acted on), else the
+        language she sent the request in (a Welsh form from an English Teams is answered in Welsh), else her own."""
         requester = request.requester
-        lang = reads or await preferred_language(self._profiles, requester)
+        lang = reads or request.lang or await preferred_language(self._profiles, requester)
         school = self._school_name(request.school_id, lang)
         messages = [OutboundMessage(
             recipient=requester, message_id=f"{request.request_id}|status-{request.state.value}",

@@ -18,7 +18,7 @@ from bot.domain.directory import StaffMember
 from bot.domain.errors import NotAllowed
 from bot.domain.federation import Federation
 from bot.domain.ids import readable_id, readable_id_from
-from bot.domain.people import Person, StaffContact
+from bot.domain.people import Lang, Person, StaffContact
 from bot.domain.text import fold
 from bot.domain.uk_time import uk_today
 
@@ -103,6 +103,9 @@ class PermissionRequest:
     ended_by_id: str = ""
     ended_at: datetime | None = None
     end_reason: str = ""
+    # The language of the form it was sent on, which she wrote it in and reads its news in; None on records from
+    # before it was kept.
+    lang: Lang | None = None
     etag: str = ""
 
     @property
@@ -336,8 +339,8 @@ class FormResult:
 
 
 def read_form(data: Mapping[str, Any], *, federation: Federation, requester: Person, today: date,
-              now: datetime, request_id: str) -> FormResult:
-    """Validate the form's values on the server; nothing in `data` is trusted."""
+              now: datetime, request_id: str, lang: Lang | None = None) -> FormResult:
+    """Validate the form's values on the server; nothing in `data` is trusted. `lang`: the form's language."""
     errors: dict[str, str] = {}
     school_id = _text(data, "school")
     if not any(s.school_id == school_id for s in federation.schools):
@@ -417,7 +420,7 @@ def read_form(data: Mapping[str, Any], *, federation: Federation, requester: Per
         platform_other=platform_other if platform == "other" else "", account_kind=account_kind,
         existing_account=existing if account_kind == "existing" else "", purpose=purpose, audiences=audiences,
         pupil_content=pupil_content, consent=consent, moderator=moderator, moderation=moderation, start=start,
-        end=end, submitted_at=now), {})
+        end=end, submitted_at=now, lang=lang), {})
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """Permission requests in the `permissions` and `permissionindex` tables.
 
-`permissions`: PartitionKey = request id; RowKey `request` for the record (an approval ended early adds `EndedBy`,
-`EndedById`, `EndedAt` and `EndReason` beside the approval's own columns) and `audit|<iso time>|<random>` for
+`permissions`: PartitionKey = request id; RowKey `request` for the record (`Lang`: the language of the form it was sent
+on, none on rows from before it was kept; an approval ended early adds `EndedBy`, `EndedById`, `EndedAt` and
+`EndReason` beside the approval's own columns) and `audit|<iso time>|<random>` for
 each audit entry. A decision updates the record (etag-conditional) and inserts its audit entry in one
 transaction, so there is never a decision without its entry, nor two decisions. The same transaction upserts
 `owed|<state>`: that state's notifications are owed until the flow has queued them and deletes the row (a new
@@ -37,7 +38,7 @@ from azure.core import MatchConditions
 from azure.data.tables import UpdateMode
 
 from bot.domain.errors import DomainError, RecordNotFound
-from bot.domain.people import Person
+from bot.domain.people import Lang, Person
 from bot.domain.permission_requests import AuditEntry, PermissionRequest, RequestState, listing_order
 from bot.storage.tables import TableStore, entity_etag, entity_text, entity_time, safe_key
 
@@ -88,6 +89,8 @@ def _to_entity(request: PermissionRequest) -> dict[str, Any]:
         "Comment": request.comment,
         # Added later: rows approved before it have none (`PermissionRequest.permitted_from` reads them).
         "ApprovedFrom": request.approved_from.isoformat() if request.approved_from else "",
+        # Added later: the language of the form it was sent on (rows before it have none, read as not known).
+        "Lang": request.lang.value if request.lang else "",
     }
     if request.state is RequestState.ENDED:  # only an ended approval has these columns (rows before them have none)
         entity.update({"EndedBy": request.ended_by, "EndedById": request.ended_by_id, "EndedAt": request.ended_at,
@@ -100,6 +103,7 @@ def _from_entity(entity: dict[str, Any]) -> PermissionRequest:
     if submitted is None:
         raise RecordNotFound("request row without SubmittedAt")
     end, approved_from = entity_text(entity, "End"), entity_text(entity, "ApprovedFrom")
+    lang = entity_text(entity, "Lang")
     return PermissionRequest(
         request_id=entity_text(entity, "PartitionKey"),
         requester=Person(entity_text(entity, "TenantId"), entity_text(entity, "ObjectId"),
@@ -117,7 +121,8 @@ def _from_entity(entity: dict[str, Any]) -> PermissionRequest:
         reason=entity_text(entity, "Reason"), comment=entity_text(entity, "Comment"),
         approved_from=date.fromisoformat(approved_from) if approved_from else None,
         ended_by=entity_text(entity, "EndedBy"), ended_by_id=entity_text(entity, "EndedById"),
-        ended_at=entity_time(entity, "EndedAt"), end_reason=entity_text(entity, "EndReason"), etag=entity_etag(entity))
+        ended_at=entity_time(entity, "EndedAt"), end_reason=entity_text(entity, "EndReason"),
+        lang=Lang(lang) if lang in tuple(Lang) else None, etag=entity_etag(entity))
 
 
 def _owed_entity(request: PermissionRequest) -> dict[str, Any]:

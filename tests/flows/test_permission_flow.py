@@ -1331,6 +1331,41 @@ async def test_a_welsh_request_stays_welsh_when_withdrawn_from_its_status_card(b
     assert "wedi tynnu'r cais yn ôl" in text_of(in_the_chat)
 
 
+@pytest.mark.parametrize(("verb", "data", "title"), [
+    ("permission.approve", {"reason": "Great idea."}, "Cafodd eich cais {id} ei gymeradwyo"),
+    ("permission.decline", {"reason": "Use the school page instead."}, "Cafodd eich cais {id} ei wrthod"),
+])
+async def test_a_request_sent_in_welsh_is_answered_in_welsh_when_an_english_speaking_head_decides_it(
+        bot: BotInMemory, strings: Catalogue, verb: str, data: dict[str, str], title: str) -> None:
+    """Carys's Teams is in English but she asked, and filled the form in, in Welsh; Siân reads English. Each reads
+    their own language: before, the decision reached Carys in English and turned her Welsh status card English."""
+    await bot.meets(CARYS, SIAN)
+    status = await _sent_in_welsh(bot)
+    request_id = str(verb_data(status, "permission.withdraw")["id"])
+    [to_head] = await bot.cards_for(SIAN)
+
+    decided = await bot.clicks(SIAN, verb, {**verb_data(to_head, verb), **data})
+
+    assert _title(to_head).startswith("Carys Jenkins asks") and _title(decided.card).startswith("Carys Jenkins asks")
+    told = [c for c in await bot.cards_for(CARYS) if request_id in text_of(c)]
+    assert [_title(c) for c in told] == [f"Cais {request_id}", title.format(id=request_id)]
+    assert data["reason"] in text_of(told)  # what the head typed, as typed
+
+
+async def test_an_approval_of_a_welsh_request_ended_by_the_head_is_told_in_welsh(bot: BotInMemory) -> None:
+    await bot.meets(CARYS, SIAN)
+    status = await _sent_in_welsh(bot)
+    request_id = str(verb_data(status, "permission.withdraw")["id"])
+    await bot.clicks(SIAN, "permission.approve", {"id": request_id})
+    told_before = len(await bot.cards_for(CARYS))
+
+    await bot.clicks(SIAN, "permission.end", {"id": request_id, "reason": "The account was closed."})
+
+    told = (await bot.cards_for(CARYS))[told_before:]
+    assert told and all(_title(c) in (f"Cais {request_id}",
+                                      f"Cafodd y caniatâd ar gyfer eich cais {request_id} ei derfynu") for c in told)
+
+
 async def test_my_requests_from_a_welsh_status_card_is_welsh(bot: BotInMemory) -> None:
     await bot.meets(CARYS, SIAN)
     status = await _sent_in_welsh(bot)

@@ -22,7 +22,7 @@ from azure.data.tables import UpdateMode
 from azure.data.tables.aio import TableClient
 
 from bot.domain.errors import ConcurrentChange, RecordExists, RecordNotFound, StorageUnavailable
-from bot.domain.people import Person
+from bot.domain.people import Lang, Person
 from bot.domain.permission_requests import AuditEntry, PermissionRequest, PermissionRequests, RequestState
 from bot.export import decisions_csv
 from bot.storage.permission_requests import TablePermissionRequests
@@ -162,6 +162,28 @@ async def test_a_request_row_written_before_approved_from_was_kept_reads_without
     older = await table_store.get("P-ABCDEF")
 
     assert (older.state, older.approved_from, older.permitted_from) == (RequestState.APPROVED, None, date(2026, 12, 4))
+
+
+async def test_the_language_a_request_was_sent_in_reads_back_and_stays_through_its_decision(
+        store: PermissionRequests) -> None:
+    await store.create(replace(_request(), lang=Lang.CY), _audit("submitted"))
+    read = await store.get("P-ABCDEF")
+    await store.save(replace(read, state=RequestState.APPROVED, decided_by="Siân", decided_at=NOW), _audit("approved"))
+
+    assert read.lang is Lang.CY
+    assert (await store.get("P-ABCDEF")).lang is Lang.CY
+    assert [r.lang for r in await store.list_by_requester(CARYS)] == [Lang.CY]
+
+
+async def test_a_request_row_written_before_its_language_was_kept_reads_without_one(
+        azurite: str, table_prefix: str, table_store: TablePermissionRequests) -> None:
+    await table_store.create(replace(_request(), lang=Lang.CY), _audit("submitted"))
+    async with TableClient.from_connection_string(azurite, table_prefix + "permissions") as table:
+        row = dict(await table.get_entity("P-ABCDEF", "request"))
+        row.pop("Lang")
+        await table.upsert_entity(row, mode=UpdateMode.REPLACE)
+
+    assert (await table_store.get("P-ABCDEF")).lang is None
 
 
 async def test_a_second_request_with_the_same_id_is_refused_whole(store: PermissionRequests) -> None:
