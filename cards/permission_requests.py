@@ -495,7 +495,8 @@ def my_requests_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[Pe
     `how_to_change`: a request sent is never edited, so how to change one (withdraw it and ask again)."""
     body: list[Element] = [heading(strings.text("perm.mine_title", lang))]
     if notice:
-        body.append(text(notice, weight="Bolder"))
+        # What a press did names whoever made the change, as Teams gives the name: a cleaned TextRun, never markdown.
+        body.append(plain_text(notice, weight="Bolder"))
     if not requests:
         body.append(text(strings.text("perm.mine_empty", lang)))
     elif how_to_change:
@@ -550,7 +551,8 @@ def pending_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[Permis
     problems = errors or {}
     body: list[Element] = [heading(strings.text("perm.pending_title", lang))]
     if notice:
-        body.append(text(notice, weight="Bolder"))
+        # What a press did names whoever made the change, as Teams gives the name: a cleaned TextRun, never markdown.
+        body.append(plain_text(notice, weight="Bolder"))
     summarised = is_summary(len(requests))
     if not requests:
         body.append(text(strings.text("perm.pending_empty", lang)))
@@ -657,7 +659,8 @@ def register_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[Permi
     list from where this card begins); `left`: those whose member of staff is no longer on the staff list, marked."""
     body: list[Element] = [heading(strings.text("perm.register_title", lang))]
     if notice:
-        body.append(text(notice, weight="Bolder"))
+        # What a press did names whoever made the change, as Teams gives the name: a cleaned TextRun, never markdown.
+        body.append(plain_text(notice, weight="Bolder"))
     if not requests:
         body.append(text(strings.text("perm.register_empty", lang)))
     start = min(max(start, 0), max(len(requests) - 1, 0))

@@ -862,6 +862,44 @@ async def test_an_approval_may_still_carry_a_comment_of_emoji_alone(bot: BotInMe
     assert (stored.state, stored.comment) == (RequestState.APPROVED, "👍")
 
 
+def _drawn_as_markdown(node: object) -> list[str]:
+    """The text of every TextBlock on a card, which Teams draws as markdown (links, bold), wherever it sits."""
+    if isinstance(node, list):
+        return [text for item in node for text in _drawn_as_markdown(item)]
+    if not isinstance(node, dict):
+        return []
+    own = [str(node["text"])] if node.get("type") == "TextBlock" else []
+    return own + [text for value in node.values() for text in _drawn_as_markdown(value)]
+
+
+LINKED = "[Carys Jenkins](https://evil.example/login)"
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+@pytest.mark.parametrize("then", ["withdrawn, then approved on the pending list",
+                                  "ended by her, then on Official accounts", "withdrawn on My requests"])
+async def test_a_display_name_in_the_line_saying_what_happened_is_shown_as_typed_not_as_a_link(
+        bot: BotInMemory, then: str, lang: Lang) -> None:
+    """The line over a list saying what a press did ("P-7KX3QD: Withdrawn by …") names whoever made the change, as
+    Teams gives the name. Before, it was drawn as markdown: a display name written as a link showed the headteacher a
+    link on her own pending list and Official accounts."""
+    carys = replace(CARYS, name=LINKED)
+    await bot.meets(carys, SIAN)
+    request_id = await _submitted(bot, carys)
+    if then.startswith("withdrawn, then"):
+        await bot.clicks(carys, "permission.withdraw", {"id": request_id})
+        answer = await bot.clicks(SIAN, "permission.approve", {"id": request_id, "from": "list", "lang": lang.value})
+    elif then.startswith("ended"):
+        await bot.clicks(SIAN, "permission.approve", {"id": request_id})
+        await bot.clicks(carys, "permission.end", {"id": request_id})
+        answer = await bot.clicks(SIAN, "permission.end", {"id": request_id, "from": "register", "lang": lang.value})
+    else:
+        answer = await bot.clicks(carys, "permission.withdraw", {"id": request_id, "from": "list", "lang": lang.value})
+
+    assert f"{request_id}: " in text_of(answer.card) and LINKED in text_of(answer.card)
+    assert not any("evil.example" in shown for shown in _drawn_as_markdown(answer.card))
+
+
 def _inputs(card: dict[str, Any]) -> list[dict[str, Any]]:
     """Every input on a card, wherever it sits."""
     found = [e for e in card.get("body", []) if str(e.get("type", "")).startswith("Input.")]
