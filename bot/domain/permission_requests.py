@@ -315,6 +315,16 @@ _SAID_WITH_THEM = frozenset({"microsoft", "ms", "via", "through", "on", "in", "a
                              "ar", "a", "ac", "neu", "y", "yr"})
 
 
+# The form's platforms as they may be typed under "Other" (case, accents, spaces and marks aside).
+_LISTED = {"instagram": "instagram", "facebook": "facebook", "x": "x", "twitter": "x", "xtwitter": "x",
+           "twitterx": "x", "youtube": "youtube", "tiktok": "tiktok", "blog": "blog", "ablog": "blog"}
+
+
+def _listed_platform(typed: str) -> str:
+    """The form's choice a platform typed under "Other" names ("Instagram", "Tik Tok", "X (Twitter)"), else ""."""
+    return _LISTED.get(re.sub(r"[\W_]+", "", fold(typed)), "")
+
+
 def needs_no_permission(platform: str) -> bool:
     """True when a platform typed under "Other" is Hwb or Microsoft Teams and nothing else ("MS Teams", "Hwb / Teams",
     "Teams (through Hwb)"), which the policy lets staff use for work without asking."""
@@ -349,6 +359,8 @@ def read_form(data: Mapping[str, Any], *, federation: Federation, requester: Per
     if platform not in PLATFORMS:
         errors["platform"] = "perm.error.platform"
     platform_other = _text(data, "platform_other")
+    if platform == "other" and (listed := _listed_platform(platform_other)):
+        platform, platform_other = listed, ""  # the form's own choice, so a repeat of it is seen as one
     if platform == "other" and not platform_other:
         errors["platform_other"] = "perm.error.platform_other"
     elif platform == "other" and not _has_words(platform_other):

@@ -776,6 +776,35 @@ async def test_a_request_for_hwb_or_microsoft_teams_is_not_sent_since_the_policy
     assert await bot.cards_for(SIAN) == []
 
 
+@pytest.mark.parametrize(("typed", "platform"), [("Instagram", "instagram"), ("  facebook.", "facebook"),
+                                                 ("Twitter", "x"), ("X (Twitter)", "x"), ("Tik Tok", "tiktok"),
+                                                 ("YouTube", "youtube")])
+async def test_a_listed_platform_typed_under_other_is_that_platform_and_repeats_it(
+        bot: BotInMemory, typed: str, platform: str) -> None:
+    """"Other: Instagram" is the form's Instagram. Before, it was a platform of its own: the same request sent again
+    that way passed the check for a repeat, reached the headteacher a second time and, approved, stood twice on
+    Official accounts."""
+    await bot.meets(CARYS, SIAN)
+    first = await bot.clicks(CARYS, "permission.submit", _form(platform=platform))
+    cards_to_sian = len(await bot.cards_for(SIAN))
+
+    again = await bot.clicks(CARYS, "permission.submit", _form(platform="other", platform_other=typed))
+
+    assert "permission.withdraw" in text_of(first.card) and "permission.withdraw" not in text_of(again.card)
+    assert str(verb_data(first.card or {}, "permission.withdraw")["id"]) in text_of(again.card)  # which it repeats
+    assert len(await MemoryPermissionRequests(bot.store).list_by_requester(CARYS)) == 1
+    assert len(await bot.cards_for(SIAN)) == cards_to_sian
+
+
+async def test_a_request_for_a_listed_platform_typed_under_other_is_kept_as_that_platform(bot: BotInMemory) -> None:
+    await bot.meets(CARYS, SIAN)
+
+    await bot.clicks(CARYS, "permission.submit", _form(platform="other", platform_other="instagram"))
+
+    [stored] = await MemoryPermissionRequests(bot.store).list_by_requester(CARYS)
+    assert (stored.platform, stored.platform_other, stored.platform_name) == ("instagram", "", "Instagram")
+
+
 @pytest.mark.parametrize("named", ["Teams live stream on YouTube", "Padlet", "Hwb blog and Instagram"])
 async def test_another_platform_named_beside_hwb_or_teams_still_goes_to_the_headteacher(
         bot: BotInMemory, named: str) -> None:
