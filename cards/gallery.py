@@ -322,6 +322,9 @@ def _permissions(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     yield "permission-for-headteacher", permission.approver_card(strings, lang, pending, school=school, today=today)
     yield "permission-for-headteacher-error", permission.approver_card(
         strings, lang, pending, school=school, today=today, error=strings.text("perm.reason_required", lang))
+    # Opened from the pending list once the member of staff who asked has left the staff list.
+    yield "permission-for-headteacher-left", permission.approver_card(strings, lang, pending, school=school,
+                                                                      today=today, opened=True, left=True)
     # Still waiting after the start asked for (an approval runs from the day it is given), and after every day asked
     # for (Decline only; Approve pressed on the card as it first came says why nothing changed).
     yield "permission-for-headteacher-start-passed", permission.approver_card(strings, lang, pending, school=school,
@@ -384,6 +387,11 @@ def _permissions(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     yield "pending-requests-empty", permission.pending_card(strings, lang, [], today=today)
     passed = [(ended, school), (pending, school)]
     yield "pending-requests-dates-passed", permission.pending_card(strings, lang, passed, today=SAMPLE_LATE_DAY)
+    # The member of staff who asked is no longer on the staff list: said on the list, in full and as a summary.
+    yield "pending-requests-left", permission.pending_card(strings, lang, [(pending, school), (blog, school)],
+                                                           today=today, left={pending.request_id})
+    yield "pending-requests-many-left", permission.pending_card(strings, lang, many[:5], today=today,
+                                                                left={many[0][0].request_id})
     yield "pending-requests-many-dates-passed", permission.pending_card(strings, lang, passed + many[:3],
                                                                         today=SAMPLE_LATE_DAY)
     approved = _sample_request(RequestState.APPROVED)

@@ -239,8 +239,19 @@ def _dates_notice(strings: Catalogue, lang: Lang, request: PermissionRequest, to
         plain_text(sentence, weight="Bolder", color="Attention", size="Small" if short else "Default")]}]
 
 
+def _left_notice(strings: Catalogue, lang: Lang, request: PermissionRequest) -> list[Element]:
+    """For whoever decides a waiting request, in a box nobody can miss: the member of staff who asked is no longer on
+    the staff list."""
+    if request.state is not RequestState.PENDING:
+        return []
+    # The requester's display name comes from Teams: a cleaned TextRun keeps it from being read as markdown.
+    return [{"type": "Container", "style": "attention", "items": [
+        plain_text(strings.text("perm.pending_left", lang, name=request.requester.name), weight="Bolder",
+                   color="Attention", size="Small")]}]
+
+
 def _details(strings: Catalogue, lang: Lang, request: PermissionRequest, school: str, *, decider: bool,
-             limit: int = 1000, titled: bool = False, today: date | None = None) -> _Details:
+             limit: int = 1000, titled: bool = False, today: date | None = None, left: bool = False) -> _Details:
     """What a decision needs: the request in a sentence (unless the card is `titled` with it), where and when it was
     sent, for a decider on `today` whether its dates have passed, anything that falls short, the purpose, pupils'
     content, consent and moderation, the account and dates."""
@@ -253,6 +264,7 @@ def _details(strings: Catalogue, lang: Lang, request: PermissionRequest, school:
                         school=school, when=when(request.submitted_at))
     rows += [plain_text(sent, subtle=True, size="Small"),
              *(_dates_notice(strings, lang, request, today) if decider else []),
+             *(_left_notice(strings, lang, request) if decider and left else []),
              *_risks(strings, lang, request, decider=decider)]
     fields = [(strings.text("perm.label.purpose", lang), request.purpose, limit),
               (strings.text("perm.label.pupil_content", lang), content, limit)]
@@ -390,15 +402,17 @@ def _next_step(strings: Catalogue, lang: Lang, request: PermissionRequest) -> li
 
 
 def approver_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *, school: str, today: date,
-                  error: str = "", opened: bool = False, note: str = "") -> Card:
+                  error: str = "", opened: bool = False, note: str = "", left: bool = False) -> Card:
     """The headteacher's card on `today` (UK), titled with what is asked: the whole request, and Approve / Decline
     while it waits (Decline only once the dates asked for have ended, which it says, as it says when the start has
     passed); the outcome after, with End permission while an approval is in force or still to start. `opened`: a copy
     opened from the pending list, whose buttons say so (`"from": "open"`), so a decision made on it still updates the
     card the request came in (a click on that card updates it itself). `note`: the reason or comment already typed,
-    kept in its box."""
+    kept in its box. `left`: the member of staff who asked is no longer on the staff list, which a waiting request's
+    card says."""
     body: list[Element] = [plain_heading(asks_sentence(strings, lang, request)), *_outcome(strings, lang, request),
-                           *_details(strings, lang, request, school, decider=True, titled=True, today=today).rows]
+                           *_details(strings, lang, request, school, decider=True, titled=True, today=today,
+                                     left=left).rows]
     data = {"id": request.request_id, **({"from": "open"} if opened else {}), **shown_in(lang)}
     if request.is_active_on(today):
         return card(body, [end_button(strings, lang, request, data, decider=True)])
@@ -541,13 +555,15 @@ def note_input_id(request_id: str) -> str:
 
 
 def pending_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[PermissionRequest, str]], *, today: date,
-                 notice: str = "", errors: Mapping[str, str] | None = None, start: int = 0) -> Card:
+                 notice: str = "", errors: Mapping[str, str] | None = None, start: int = 0,
+                 left: Collection[str] = ()) -> Card:
     """What waits for the headteacher on `today` (UK), oldest first, and how many. A short list shows each request with
     what a decision needs beside its reason box and Approve / Decline; a request cut short to fit is decided only on its
     full card, one click away. A longer list shows a summary of each, with its full card one click away. Each says when
     its start has passed or its dates have ended. From the `start`th, as many as fit; when more wait, how many, and
     Show more, which goes on after the last one shown. Teams refreshes the list whenever it is shown (from where this
-    card begins), so a request withdrawn or decided since leaves it."""
+    card begins), so a request withdrawn or decided since leaves it. `left`: the ids of the requests whose member of
+    staff is no longer on the staff list, each of which says so."""
     problems = errors or {}
     body: list[Element] = [heading(strings.text("perm.pending_title", lang))]
     if notice:
@@ -566,8 +582,9 @@ def pending_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[Permis
     most = MAX_SUMMARISED if summarised else MAX_LISTED
     for shown, (request, school) in enumerate(requests[start:]):
         problem = problems.get(request.request_id, "")
-        items = _summary(strings, lang, request, school, problem, today) if summarised else _in_full(
-            strings, lang, request, school, problem, today, here)
+        gone = request.request_id in left
+        items = _summary(strings, lang, request, school, problem, today, gone) if summarised else _in_full(
+            strings, lang, request, school, problem, today, here, gone)
         entry = {"type": "Container", "separator": True, "spacing": "Large", "items": items}
         # Teams refuses a card over 28 KB: the oldest requests first, as many as fit with how many more wait and Show
         # more (the one before this, the last shown, is where it goes on after).
@@ -598,8 +615,8 @@ def is_summary(waiting: int) -> bool:
 
 
 def _on_the_list(strings: Catalogue, lang: Lang, request: PermissionRequest, school: str,
-                 today: date | None = None) -> _Details:
-    return _details(strings, lang, request, school, decider=True, limit=SHORTENED_TO, today=today)
+                 today: date | None = None, left: bool = False) -> _Details:
+    return _details(strings, lang, request, school, decider=True, limit=SHORTENED_TO, today=today, left=left)
 
 
 def cut_short_on_list(strings: Catalogue, lang: Lang, request: PermissionRequest, school: str) -> bool:
@@ -620,10 +637,11 @@ def _problem(strings: Catalogue, lang: Lang, problem: str) -> list[Element]:
 
 
 def _in_full(strings: Catalogue, lang: Lang, request: PermissionRequest, school: str, problem: str,
-             today: date, here: Mapping[str, str]) -> list[Element]:
+             today: date, here: Mapping[str, str], left: bool = False) -> list[Element]:
     """A request on a short pending list: its details, and its decision there unless a detail had to be cut short;
-    `here`, where the list card begins (`after`, `start`), which the decision's answer begins at too."""
-    details = _on_the_list(strings, lang, request, school, today)
+    `here`, where the list card begins (`after`, `start`), which the decision's answer begins at too; `left`: its member
+    of staff is no longer on the staff list."""
+    details = _on_the_list(strings, lang, request, school, today, left)
     if details.shortened:
         return [*details.rows, text(strings.text("perm.shortened", lang), weight="Bolder"),
                 *_problem(strings, lang, problem), action_set([_see_in_full(strings, lang, request)])]
@@ -638,14 +656,15 @@ def _in_full(strings: Catalogue, lang: Lang, request: PermissionRequest, school:
 
 
 def _summary(strings: Catalogue, lang: Lang, request: PermissionRequest, school: str, problem: str,
-             today: date) -> list[Element]:
+             today: date, left: bool = False) -> list[Element]:
     """A request on a long pending list: who asks, for which platform, its purpose on one line, whether its dates have
-    passed, and its full card."""
+    passed, whether its member of staff has left the staff list (`left`), and its full card."""
     sent = strings.text("perm.request_line", lang, id=request.request_id, school=school,
                         when=when(request.submitted_at))
     return [plain_text(f"{request.requester.name} · {request.platform_name}", weight="Bolder"),
             user_text(clean_user_text(request.purpose, limit=48, one_line=True), italic=True),
             plain_text(sent, subtle=True, size="Small"), *_dates_notice(strings, lang, request, today, short=True),
+            *(_left_notice(strings, lang, request) if left else []),
             *_problem(strings, lang, problem), action_set([_see_in_full(strings, lang, request)])]
 
 

@@ -694,9 +694,23 @@ class PermissionFlow:
         """Decline; a reason is required."""
         return await self._decide(turn, approve=False)
 
-    def _settled_card(self, request: PermissionRequest, lang: Lang, error: str = "", *, opened: bool = False) -> Card:
+    def _settled_card(self, request: PermissionRequest, lang: Lang, error: str = "", *, opened: bool = False,
+                      left: bool = False) -> Card:
         return cards.approver_card(self._strings, lang, request, school=self._school_name(request.school_id, lang),
-                                   today=uk_today(self._clock()), error=error, opened=opened)
+                                   today=uk_today(self._clock()), error=error, opened=opened, left=left)
+
+    async def _gone(self, requests: Sequence[PermissionRequest]) -> set[str]:
+        """The ids of the waiting requests whose member of staff is no longer on the staff list (read once); none when
+        the list cannot be read: a mark, never in the way of a decision."""
+        waiting = [r for r in requests if r.state is RequestState.PENDING]
+        if not waiting:
+            return set()
+        try:
+            staff = await self._directory.list_members()
+        except StorageUnavailable:
+            log.warning("staff list not read: no request marked as from someone who has left")
+            return set()
+        return {r.request_id for r in waiting if requester_has_left(r, staff, self._federation)}
 
     def _note(self, turn: Turn) -> str:
         raw = turn.data.get("reason")
@@ -1019,7 +1033,7 @@ class PermissionFlow:
         return Reply(card=cards.pending_card(self._strings, turn.lang,
                                              [(r, self._school_name(r.school_id, turn.lang)) for r in rows],
                                              today=uk_today(self._clock()), notice=notice, errors=errors,
-                                             start=start))
+                                             start=start, left=await self._gone(rows)))
 
     async def open(self, turn: Turn) -> Reply:
         """One request's card: its requester's own status card (from My requests, or a decider's own request from the
@@ -1033,7 +1047,8 @@ class PermissionFlow:
         found = self._decided_by(request, turn)
         if isinstance(found, Reply):
             return found
-        return Reply(card=self._settled_card(request, turn.lang, opened=True),
+        left = request.request_id in await self._gone([request])
+        return Reply(card=self._settled_card(request, turn.lang, opened=True, left=left),
                      card_key=_opened_key(request.request_id) if request.state is RequestState.PENDING else "")
 
     async def register(self, turn: Turn) -> Reply:

@@ -891,6 +891,63 @@ async def test_an_approval_may_still_carry_a_comment_of_emoji_alone(bot: BotInMe
     assert (stored.state, stored.comment) == (RequestState.APPROVED, "👍")
 
 
+@pytest.mark.parametrize("lang", list(Lang))
+@pytest.mark.parametrize("waiting", [1, 5])  # each request in full, or a summary of each
+async def test_the_pending_list_and_the_full_request_say_when_the_member_of_staff_has_left_the_staff_list(
+        bot: BotInMemory, strings: Catalogue, lang: Lang, waiting: int) -> None:
+    """Carys asks, then leaves: the office's next staff list has no row for her. Before, the headteacher's pending list
+    and the request opened from it showed her request as any other (only Official accounts marked a leaver, once
+    approved): the head could approve an account for someone who had gone."""
+    await bot.has_the_staff_list()
+    await bot.meets(CARYS, OWAIN, SIAN)
+    carys = [await _submitted(bot) for _ in range(waiting)]
+    owain = await _submitted(bot, OWAIN)
+    directory = MemoryStaffDirectory(bot.store)
+    await directory.replace_all([m for m in await directory.list_members()
+                                 if m.aad_object_id != CARYS.aad_object_id])
+    left = strings.text("perm.pending_left", lang, name=CARYS.name)
+
+    listed = await bot.clicks(SIAN, "permission.pending", {"lang": lang.value})
+    opened = await bot.clicks(SIAN, "permission.open", {"id": carys[0], "lang": lang.value})
+    owains = await bot.clicks(SIAN, "permission.open", {"id": owain, "lang": lang.value})
+
+    assert text_of(listed.card).count(json.dumps(left, ensure_ascii=False)[1:-1]) == waiting
+    assert left in text_of(opened.card) and "permission.decline" in text_of(opened.card)
+    assert strings.text("perm.pending_left", lang, name=OWAIN.name) not in text_of([listed.card, owains.card])
+
+
+async def test_nobody_is_marked_as_gone_while_no_staff_list_is_imported(bot: BotInMemory, strings: Catalogue) -> None:
+    await bot.meets(CARYS, SIAN)
+    request_id = await _submitted(bot)
+
+    listed = await bot.clicks(SIAN, "permission.pending", {})
+    opened = await bot.clicks(SIAN, "permission.open", {"id": request_id})
+
+    marked = strings.text("perm.pending_left", Lang.EN, name=CARYS.name)
+    assert marked not in text_of(listed.card) and marked not in text_of(opened.card)
+
+
+async def test_the_pending_list_still_opens_and_decides_when_the_staff_list_cannot_be_read(
+        bot: BotInMemory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whether a requester has left is a mark on the list: a staff list storage does not give back marks nobody."""
+    await bot.has_the_staff_list()
+    await bot.meets(CARYS, SIAN)
+    request_id = await _submitted(bot)
+
+    async def unreadable(self: MemoryStaffDirectory) -> NoReturn:
+        raise StorageUnavailable("the directory table did not answer")
+
+    monkeypatch.setattr(MemoryStaffDirectory, "list_members", unreadable)
+
+    listed = await bot.clicks(SIAN, "permission.pending", {})
+    opened = await bot.clicks(SIAN, "permission.open", {"id": request_id})
+    decided = await bot.clicks(SIAN, "permission.approve", {"id": request_id, "from": "list"})
+
+    assert "permission.approve" in text_of(listed.card) and "permission.approve" in text_of(opened.card)
+    assert (await MemoryPermissionRequests(bot.store).get(request_id)).state is RequestState.APPROVED
+    assert "no longer on the staff list" not in text_of([listed.card, opened.card, decided.card])
+
+
 def _drawn_as_markdown(node: object) -> list[str]:
     """The text of every TextBlock on a card, which Teams draws as markdown (links, bold), wherever it sits."""
     if isinstance(node, list):
