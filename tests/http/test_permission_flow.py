@@ -691,6 +691,31 @@ async def test_a_headteacher_whose_teams_is_in_welsh_gets_the_request_in_welsh_a
     assert f"Cafodd eich cais {request_id} ei gymeradwyo" in told and "was approved" not in told
 
 
+async def test_a_request_written_in_welsh_from_an_english_teams_is_answered_in_welsh_after_an_english_head_decides(
+        client: TestClient, connector: Connector, azurite: str, table_prefix: str) -> None:
+    """Both Teams in English; Carys asks, and fills the form in, in Welsh. Siân reads her card in English; Carys's
+    decision comes in Welsh, from the language kept with the request in Table storage. Before, it came in English."""
+    await _meet(client, connector, CARYS, SIAN)
+    await client.post("/api/messages", json=message(CARYS, "Dw i angen caniatâd ar gyfer Instagram y dosbarth",
+                                                    connector.url))
+    welsh_form = connector.cards(CARYS_CHAT)[-1]
+    status = await _invoke(client, CARYS, "permission.submit", {**form(), **verb_data(welsh_form, "permission.submit")},
+                           connector)
+    await client.app[SERVICES].deliverer.drain()
+    to_head = connector.cards(SIAN_CHAT)[-1]
+    await _invoke(client, SIAN, "permission.decline", {**verb_data(to_head, "permission.decline"),
+                                                       "reason": "Please use the school's own page."}, connector)
+    await client.app[SERVICES].deliverer.drain()
+
+    request_id = verb_data(status, "permission.withdraw")["id"]
+    assert "Carys Jenkins asks to start a new Instagram account" in json.dumps(to_head, ensure_ascii=False)
+    told = json.dumps(connector.cards(CARYS_CHAT)[-2:], ensure_ascii=False)
+    assert f"Cafodd eich cais {request_id} ei wrthod" in told and "was declined" not in told
+    assert "Please use the school's own page." in told
+    [row] = [r for r in await _rows(azurite, table_prefix + "permissions") if r["RowKey"] == "request"]
+    assert row["Lang"] == "cy"
+
+
 async def test_a_decision_storage_made_but_answered_late_is_not_called_unmade(
         client: TestClient, connector: Connector, azurite: str, table_prefix: str,
         monkeypatch: pytest.MonkeyPatch) -> None:
