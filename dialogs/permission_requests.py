@@ -751,7 +751,8 @@ class PermissionFlow:
         # has not refreshed: nobody decides what they could not read whole.
         if from_list and waiting and cards.cut_short_on_list(self._strings, turn.lang, request,
                                                              school.name(turn.lang)):
-            return self._shown_whole(request, turn.lang, "perm.decide_in_full", note)
+            return self._shown_whole(request, turn.lang, "perm.decide_in_full", note,
+                                     left=request.request_id in await self._gone([request]))
         now = self._clock()
         # Too late to approve (every day asked for has passed) is said before anything about the note.
         too_late = approval_problem(request, uk_today(now)) if approve else ""
@@ -760,7 +761,8 @@ class PermissionFlow:
             if from_list and not cards.is_summary(len(await self._to_decide(turn))):
                 return await self._pending_reply(turn, errors={request.request_id: problem}, show_more=True)
             if from_list:  # the list now is a summary, with no box to give the reason in
-                return self._shown_whole(request, turn.lang, problem, note)
+                return self._shown_whole(request, turn.lang, problem, note,
+                                         left=request.request_id in await self._gone([request]))
             return Reply(card=self._settled_card(request, turn.lang, self._strings.text(problem, turn.lang),
                                                  opened=opened))
         try:
@@ -791,12 +793,13 @@ class PermissionFlow:
         return Reply(card=self._settled_card(saved, turn.lang, opened=opened),
                      card_key=f"{saved.request_id}|decide" if on_its_card else "")
 
-    def _shown_whole(self, request: PermissionRequest, lang: Lang, why: str, note: str) -> Reply:
+    def _shown_whole(self, request: PermissionRequest, lang: Lang, why: str, note: str, *, left: bool = False
+                     ) -> Reply:
         """A waiting request's full card, as "See full request" opens it, saying why a click on the list did not
-        decide it; the list clicked stays as it was."""
+        decide it (`left`: and that its member of staff has left the staff list); the list clicked stays as it was."""
         card = cards.approver_card(self._strings, lang, request, school=self._school_name(request.school_id, lang),
                                    today=uk_today(self._clock()), error=self._strings.text(why, lang), opened=True,
-                                   note=note)
+                                   note=note, left=left)
         return Reply(card=card, new_message=True, card_key=_opened_key(request.request_id))
 
     def _settled_notice(self, request: PermissionRequest, lang: Lang) -> str:

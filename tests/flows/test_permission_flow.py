@@ -916,6 +916,25 @@ async def test_the_pending_list_and_the_full_request_say_when_the_member_of_staf
     assert strings.text("perm.pending_left", lang, name=OWAIN.name) not in text_of([listed.card, owains.card])
 
 
+async def test_a_leavers_request_shown_whole_after_a_click_on_the_list_still_says_she_has_left(
+        bot: BotInMemory, strings: Catalogue) -> None:
+    """Approve pressed under a request cut short on the list opens it whole, to read before deciding: that card says
+    she has left too."""
+    await bot.has_the_staff_list()
+    await bot.meets(CARYS, SIAN)
+    status = await bot.clicks(CARYS, "permission.submit", _form(purpose=LONG_PURPOSE))
+    request_id = str(verb_data(status.card or {}, "permission.withdraw")["id"])
+    directory = MemoryStaffDirectory(bot.store)
+    await directory.replace_all([m for m in await directory.list_members()
+                                 if m.aad_object_id != CARYS.aad_object_id])
+
+    whole = await bot.clicks(SIAN, "permission.approve", {"id": request_id, "from": "list"})
+
+    assert "Pupils' faces are never shown." in text_of(whole.card)  # the whole request, not decided
+    assert strings.text("perm.pending_left", Lang.EN, name=CARYS.name) in text_of(whole.card)
+    assert (await MemoryPermissionRequests(bot.store).get(request_id)).state is RequestState.PENDING
+
+
 async def test_nobody_is_marked_as_gone_while_no_staff_list_is_imported(bot: BotInMemory, strings: Catalogue) -> None:
     await bot.meets(CARYS, SIAN)
     request_id = await _submitted(bot)
