@@ -309,10 +309,15 @@ def _has_words(value: str) -> bool:
 
 
 # The policy asks permission for social media "other than via Hwb / Microsoft Teams": an "other" platform named by
-# these words alone (one of the first set at least, in any case, with any punctuation) needs none.
+# these words alone (one of the first set at least, in any case, with any punctuation) needs none. The second set is
+# what people say with them (Teams' own parts, whom it is with); never another platform's name.
 _NEEDS_NO_PERMISSION = frozenset({"hwb", "teams", "msteams"})
-_SAID_WITH_THEM = frozenset({"microsoft", "ms", "via", "through", "on", "in", "and", "or", "the", "app", "trwy", "drwy",
-                             "ar", "a", "ac", "neu", "y", "yr"})
+_SAID_WITH_THEM = frozenset({
+    "microsoft", "ms", "via", "through", "on", "in", "and", "or", "the", "a", "an", "app", "with", "for", "our", "my",
+    "class", "classes", "team", "meeting", "meetings", "channel", "channels", "chat", "chats", "live", "event",
+    "events", "parents", "pupils", "staff",
+    "trwy", "drwy", "ar", "gyfer", "ac", "neu", "y", "yr", "gyda", "efo", "ein", "fy", "dosbarth", "tim", "cyfarfod",
+    "cyfarfodydd", "sianel", "sgwrs", "rhieni", "disgyblion"})
 
 
 # The form's platforms as they may be typed under "Other" (case, accents, spaces and marks aside).

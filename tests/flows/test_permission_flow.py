@@ -760,7 +760,9 @@ async def test_a_platform_account_or_consent_of_emoji_or_marks_alone_is_refused_
 
 
 @pytest.mark.parametrize("lang", list(Lang))
-@pytest.mark.parametrize("named", ["Microsoft Teams", "Hwb", "hwb / MS Teams", "Teams (through Hwb)", "Hwb a Teams"])
+@pytest.mark.parametrize("named", ["Microsoft Teams", "Hwb", "hwb / MS Teams", "Teams (through Hwb)", "Hwb a Teams",
+                                   "Teams meetings with parents", "a class team on Teams",
+                                   "Cyfarfod Teams gyda rhieni"])
 async def test_a_request_for_hwb_or_microsoft_teams_is_not_sent_since_the_policy_needs_no_permission_for_them(
         bot: BotInMemory, strings: Catalogue, lang: Lang, named: str) -> None:
     """The policy asks permission for social media "other than via Hwb / Microsoft Teams". Before, "Other: Microsoft
