@@ -72,7 +72,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
              "2022-fiftythird.en", "2022-fiftythird.cy",
              "2022-fiftyfourth.en", "2022-fiftyfourth.cy",
              "2022-fiftyfifth.en", "2022-fiftyfifth.cy",
-             "2022-fiftysixth.en", "2022-fiftysixth.cy"),
+             "2022-fiftysixth.en", "2022-fiftysixth.cy",
+             "2022-fiftyseventh.en", "2022-fiftyseventh.cy"),
     "revised-a": ("revised-a.en", "revised-a.cy", "revised-a-held.en", "revised-a-held.cy"),
     "revised-b": ("revised-b.en", "revised-b.cy", "revised-b-held.en", "revised-b-held.cy"),
     "other-school": ("other-school.en", "other-school.cy", "other-school-held.en", "other-school-held.cy"),
@@ -180,6 +181,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
     "other-school-50": ("other-school-50-fiftyfifth.en", "other-school-50-fiftyfifth.cy"),
     "revised-bd": ("revised-bd-fiftysixth.en", "revised-bd-fiftysixth.cy"),
     "other-school-51": ("other-school-51-fiftysixth.en", "other-school-51-fiftysixth.cy"),
+    "revised-be": ("revised-be-fiftyseventh.en", "revised-be-fiftyseventh.cy"),
+    "other-school-52": ("other-school-52-fiftyseventh.en", "other-school-52-fiftyseventh.cy"),
 }
 # The 2022 sets whose misses taught the steering data: only the no-steering figure is fair for them.
 TAUGHT_STEERING = frozenset({"2022-rounds"})
