@@ -43,6 +43,7 @@ def questions() -> DocumentQuestions:
         ("I ba gampysau mae'r polisi'n berthnasol?", "schools"),
         ("whose policy is this?", "author"),
         ("is a new version of this due soon?", "next_review"),
+        ("when is this thing due for a review, it feels old", "next_review"),  # long: "this thing" is not "it"
         ("was the SM policy approved by governors or just the head?", "agreed_by"),
         ("when was the social media policy approved", "date_of_issue"),
         ("Pwy arwyddodd y polisi?", "authorisation"),
