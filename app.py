@@ -505,6 +505,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     command_line().parse_args(argv)
     try:
         settings = load_settings()
+        federation = load_federation_settings(settings)
         usable_policy_file(settings)
         usable_telemetry(settings)
         listener = listening_socket(settings)
@@ -516,7 +517,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.info("bot identity: user-assigned managed identity")
     try:
         shared_sentences()  # loaded here, once, so a model that was never built is a one-line reason
-        app = create_app(settings)
+        app = create_app(settings, federation=federation)
     except (ModelMissing, UnsafeSettings) as error:
         listener.close()
         print(f"refusing to start: {error}", file=sys.stderr)

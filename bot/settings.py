@@ -242,7 +242,9 @@ def load_federation_settings(settings: Settings) -> Federation:
         raise UnsafeSettings(f"{source}: {error}") from None
     tenant = settings.app_tenant_id
     if settings.app_env is AppEnv.PRODUCTION and tenant and not federation.serves_tenant(tenant):
-        raise UnsafeSettings(f"the federation's tenant_ids do not include the bot's own tenant {tenant}: "
+        source = "FEDERATION_JSON" if settings.federation_json else "FEDERATION_CONFIG"
+        raise UnsafeSettings(f"{source}: the federation's tenant_ids do not include the bot's own tenant {tenant} "
+                             "(MicrosoftAppTenantId, on Azure the tenant of the subscription it was deployed in): "
                              "nobody could use the bot")
     return federation
 
