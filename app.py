@@ -17,6 +17,7 @@ from functools import partial
 
 import aiohttp
 from aiohttp import web
+from azure.core.exceptions import AzureError
 from azure.identity import ManagedIdentityCredential as SyncManagedIdentityCredential
 from azure.identity.aio import DefaultAzureCredential, ManagedIdentityCredential
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
@@ -87,6 +88,8 @@ log = logging.getLogger("app")
 TABLES = ("users", "outbox", "outboxsent", "questions", "permissions", "permissionindex", "reports", "audit",
           "directory", "ratelimits", "policies", "policyreads")
 READY_TIMEOUT_SECONDS = 3.0
+# What a token for Table storage is asked for.
+STORAGE_SCOPE = "https://storage.azure.com/.default"
 # A file the policy owner sends: Teams' pre-authorised URL, fetched within this time.
 DOWNLOAD_TIMEOUT_SECONDS = 30.0
 # The Application Insights exporter's own statistics (to Microsoft and to our resource) and its remote settings:
@@ -283,11 +286,42 @@ async def _create_tables(store: TableStore, said: str, *, retry_seconds: float =
             await asyncio.sleep(retry_seconds)
 
 
+StorageCredential = DefaultAzureCredential | ManagedIdentityCredential
+
+
+def storage_credential(settings: Settings) -> StorageCredential | None:
+    """How the bot signs in to Table storage: no credential with a connection string; as its own managed identity when
+    it runs as one (the identity MicrosoftAppId names, as for Teams, Graph and telemetry, so AZURE_CLIENT_ID missing or
+    naming another identity cannot shut it out); else azure-identity's chain (AZURE_CLIENT_ID, an Azure CLI sign-in)."""
+    if settings.storage_connection_string.get_secret_value():
+        return None
+    if identity := managed_identity(settings):
+        return ManagedIdentityCredential(client_id=identity)
+    return DefaultAzureCredential()
+
+
+async def _unavailable_at_start(settings: Settings, credential: StorageCredential | None,
+                               error: StorageUnavailable) -> str:
+    """The start-up line's reason; when the bot's managed identity gets no token, that and the setting naming it (the
+    identity endpoint's refusal, such as 400 for an identity the web app does not have, reads like storage's own)."""
+    if not isinstance(credential, ManagedIdentityCredential):
+        return str(error)
+    try:
+        async with asyncio.timeout(settings.storage_timeout_seconds * 5):
+            await credential.get_token(STORAGE_SCOPE)
+    except AzureError as failure:
+        said = (str(failure).strip().splitlines() or [""])[0][:200]
+        return (f"{error}: the managed identity MicrosoftAppId names got no token ({type(failure).__name__}: {said}); "
+                "MicrosoftAppId must be the client id of the web app's user-assigned identity, as the deployment "
+                "sets it")
+    except TimeoutError:
+        pass
+    return str(error)
+
+
 async def _storage(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
-    credential = None
-    if not settings.storage_connection_string.get_secret_value():
-        credential = DefaultAzureCredential()
+    credential = storage_credential(settings)
     service = service_client(
         connection_string=settings.storage_connection_string.get_secret_value(),
         endpoint=settings.storage_table_endpoint, credential=credential,
@@ -302,7 +336,8 @@ async def _storage(app: web.Application) -> AsyncIterator[None]:
             # Start even when storage is down: /readyz says so, turns explain it, tables appear when it is back.
             # The reason (e.g. 403 AuthorizationPermissionMismatch: the data role is still applying) is the IT
             # technician's clue in the Log stream (README step 6).
-            log.warning("storage unavailable at start-up (%s); will keep trying to create the tables", error)
+            log.warning("storage unavailable at start-up (%s); will keep trying to create the tables",
+                        await _unavailable_at_start(settings, credential, error))
             creating = asyncio.create_task(_create_tables(store, str(error)), name="create-tables")
         yield
         if creating is not None:

@@ -38,6 +38,7 @@ REPO = Path(__file__).resolve().parents[2]
 FEDERATION = REPO / "config" / "federation.local.json"
 QUESTION = "Can I be friends with pupils on Facebook?"
 ANOTHER_TENANT = "11111111-2222-4333-8444-555555555555"
+ANOTHER_IDENTITY = "44444444-5555-4666-8777-888888888888"
 
 
 @pytest.fixture(scope="module")
@@ -239,4 +240,39 @@ async def test_a_missing_or_wrong_setting_stops_it_with_one_line_naming_it(fresh
     assert code == 2, log
     [line] = log.splitlines()
     assert line.startswith("refusing to start: ") and name in line, line
+    assert [secret for secret in azure.secrets() if secret in log] == []
+
+
+@pytest.mark.parametrize("client_id", ["", ANOTHER_IDENTITY], ids=["missing", "another-identity"])
+async def test_storage_is_reached_as_the_bots_own_identity_whatever_azure_client_id_says(
+        fresh_site: Site, azure: Azure, connector: Connector, client_id: str) -> None:
+    """The bot is one user-assigned identity (MicrosoftAppId), which it used for the Bot Framework, Graph and telemetry
+    but for storage only through AZURE_CLIENT_ID: without it, or with another id, it started, /readyz answered 503 for
+    ever and the log named neither setting."""
+    port = free_port()
+    settings = azure.settings(port)
+    settings = {**settings, "AZURE_CLIENT_ID": client_id} if client_id else _without(settings, "AZURE_CLIENT_ID")
+    async with start(fresh_site, command_line(), settings, port=port) as running:
+        await wait_for(running, "/readyz", within=30)
+        assert await ask_as_teams(running, azure, connector) == 200
+        await connector.wait_for(1, within=20)
+
+    storage = {request["client_id"] for request in azure.entra.identity_requests
+               if request["resource"] == "https://storage.azure.com"}
+    assert storage == {IDENTITY_CLIENT_ID}
+
+
+async def test_an_identity_that_is_not_the_web_apps_is_named_in_the_log(fresh_site: Site, azure: Azure) -> None:
+    """MicrosoftAppId changed by hand to an id the web app has no identity for: storage cannot be reached (the bot
+    keeps running, /readyz 503, as while a data role applies), and the log line says which setting to check."""
+    port = free_port()
+    settings = {**azure.settings(port), "MicrosoftAppId": ANOTHER_IDENTITY}
+    async with start(fresh_site, command_line(), settings, port=port) as running:
+        async with aiohttp.ClientSession() as session, session.get(f"{running.url}/readyz") as response:
+            status = response.status
+
+    log = log_of(running)
+    assert status == 503
+    [line] = [line for line in log.splitlines() if "storage unavailable at start-up" in line]
+    assert "MicrosoftAppId" in line, line
     assert [secret for secret in azure.secrets() if secret in log] == []
