@@ -28,6 +28,7 @@ import aiohttp
 import pytest
 
 from scripts.deploy_zip import build
+from tests.support.app_service import install
 from tests.support.bicep import app_settings, parse, site_config
 from tests.support.fake_graph import IDENTITY_CLIENT_ID, FakeGraph, run_fake_graph, self_signed
 from tests.support.fake_monitor import FakeMonitor, run_fake_monitor
@@ -35,8 +36,6 @@ from tests.support.processes import free_port, start_azurite, tail
 
 REPO = Path(__file__).resolve().parents[2]
 FEDERATION = REPO / "config" / "federation.local.json"
-INSTALL_TIMEOUT = 900.0
-WHEELHOUSE = REPO / "build" / "wheelhouse"
 READY_TIMEOUT = 120.0
 
 
@@ -77,38 +76,6 @@ def _outside_the_repository() -> Iterator[Path]:
         path = Path(folder).resolve()
         assert not path.is_relative_to(REPO)
         yield path
-
-
-async def _run(command: list[str], *, cwd: Path, log: Path, within: float) -> int:
-    with log.open("ab") as out:
-        process = await asyncio.create_subprocess_exec(*command, cwd=cwd, stdout=out, stderr=subprocess.STDOUT,
-                                                       stdin=subprocess.DEVNULL)
-        try:
-            return await asyncio.wait_for(process.wait(), within)
-        except TimeoutError:
-            process.kill()
-            await process.wait()
-            pytest.fail(f"{' '.join(command[:4])} … did not finish within {within:.0f} s:\n{tail(log)}")
-
-
-async def _install(venv: Path, app: Path, log: Path) -> None:
-    """A fresh venv holding requirements.txt and nothing else, as App Service's build makes it.
-
-    Wheels come from PyPI (through pip's cache) into build/wheelhouse once; later runs install from there.
-    """
-    if await _run([sys.executable, "-m", "venv", str(venv)], cwd=app, log=log, within=120) != 0:
-        pytest.fail(f"could not create a venv:\n{tail(log)}")
-    pip = [str(venv / "bin" / "python"), "-m", "pip", "--disable-pip-version-check"]
-    # --no-compile: byte code changes nothing the test checks and costs half the install time.
-    local = [*pip, "install", "--quiet", "--no-compile", "--no-index", "--find-links", str(WHEELHOUSE),
-             "-r", "requirements.txt"]
-    if await _run(local, cwd=app, log=log, within=INSTALL_TIMEOUT) == 0:
-        return
-    download = [*pip, "download", "--quiet", "--only-binary=:all:", "-d", str(WHEELHOUSE), "-r", "requirements.txt"]
-    if await _run(download, cwd=app, log=log, within=INSTALL_TIMEOUT) != 0:
-        pytest.fail(f"pip could not download requirements.txt's packages:\n{tail(log)}")
-    if await _run(local, cwd=app, log=log, within=INSTALL_TIMEOUT) != 0:
-        pytest.fail(f"pip could not install requirements.txt into a fresh venv:\n{tail(log)}")
 
 
 async def _wait_ready(url: str, process: asyncio.subprocess.Process, logs: Path) -> int:
@@ -166,7 +133,7 @@ async def test_the_deployment_zip_starts_as_app_service_starts_it(
             logs.mkdir()
             opened.extractall(app)
             started = time.monotonic()
-            await _install(root / "antenv", app, logs / "install.log")
+            await install(root / "antenv", app, logs / "install.log", byte_code=False)
             installed = time.monotonic() - started
 
             port = free_port()
