@@ -124,36 +124,65 @@ def _texts(section: PolicySection) -> list[str]:
     return [passage.text for passage in section.passages]
 
 
-def _overlap(old: PolicySection, new: PolicySection) -> int:
-    return sum((Counter(_texts(old)) & Counter(_texts(new))).values())
+# Words every rule uses, left out when telling whether two passages are one reworded.
+_LITTLE_WORDS = frozenset("a an and are as at be by for from in is it its of on or our that the their they this to we "
+                          "with you your".split())
+# Two passages are one reworded when this share of their words (little words aside) is the same: "are still subject
+# to copyright, data protection …" and "is still subject to copyright, UK GDPR …" are; rules on other subjects that
+# share the policy's everyday words ("staff", "social media", "pupils") are not.
+_ALIKE = 0.5
 
 
-def _match(new: PolicySection, candidates: list[PolicySection]) -> PolicySection | None:
-    """The section of the version before that `new` continues: same id, same heading, or (renamed) most of the
-    same passages."""
-    found = next((s for s in candidates if s.id == new.id), None) or next(
-        (s for s in candidates if s.heading_en.casefold() == new.heading_en.casefold()), None)
-    if found is not None:
-        return found
-    best = max(candidates, key=lambda s: _overlap(s, new), default=None)
-    if best is not None and 2 * _overlap(best, new) >= min(len(best.passages), len(new.passages)) > 0:
-        return best
-    return None
+def _words(text: str) -> frozenset[str]:
+    folded = text.casefold().replace("’", "").replace("'", "")
+    return frozenset(word for word in re.findall(r"\w+", folded) if word not in _LITTLE_WORDS)
+
+
+def _alike(one: frozenset[str], other: frozenset[str]) -> bool:
+    return bool(one and other) and 2 * len(one & other) >= _ALIKE * (len(one) + len(other))
+
+
+def _continued(old: PolicySection, new: PolicySection) -> int:
+    """How many of `old`'s passages `new` still has, word for word or reworded."""
+    kept = [_words(text) for text in _texts(new)]
+    return sum(1 for text in _texts(old) if any(_alike(_words(text), words) for words in kept))
+
+
+def _matches(new: Sequence[PolicySection], old: Sequence[PolicySection]) -> dict[int, PolicySection]:
+    """Which section of the version before each new section (by position) continues: same id or same heading; else,
+    renamed, the one most of whose passages it still has, word for word or reworded (the most kept first)."""
+    found: dict[int, PolicySection] = {}
+    unmatched = list(old)
+    for at, section in enumerate(new):
+        before = next((s for s in unmatched if s.id == section.id), None) or next(
+            (s for s in unmatched if s.heading_en.casefold() == section.heading_en.casefold()), None)
+        if before is not None:
+            found[at] = before
+            unmatched.remove(before)
+    candidates = sorted(
+        ((kept, kept / len(before.passages), -at, at, before) for at, section in enumerate(new) if at not in found
+         for before in unmatched
+         if 2 * (kept := _continued(before, section)) >= min(len(before.passages), len(section.passages)) > 0),
+        key=lambda candidate: candidate[:3], reverse=True)
+    for _, _, _, at, before in candidates:
+        if at not in found and before in unmatched:
+            found[at] = before
+            unmatched.remove(before)
+    return found
 
 
 def compare_policies(old: Policy | None, new: Policy) -> PolicyChanges:
     """Sections added, removed and changed, in the new version's order (removed ones last)."""
     if old is None:
         return PolicyChanges()
-    unmatched = list(old.sections)
+    matched = _matches(new.sections, old.sections)
     changes: list[SectionChange] = []
-    for section in new.sections:
-        before = _match(section, unmatched)
+    for at, section in enumerate(new.sections):
+        before = matched.get(at)
         if before is None:
             changes.append(SectionChange("added", section.id, section.heading_en, section.heading_cy,
                                          added=len(section.passages)))
             continue
-        unmatched.remove(before)
         gone = Counter(_texts(before)) - Counter(_texts(section))
         came = Counter(_texts(section)) - Counter(_texts(before))
         renamed = before.heading_en != section.heading_en
@@ -164,8 +193,9 @@ def compare_policies(old: Policy | None, new: Policy) -> PolicyChanges:
             "changed", section.id, section.heading_en, section.heading_cy,
             was_en=before.heading_en if renamed else "", added=sum(came.values()) - reworded,
             removed=sum(gone.values()) - reworded, reworded=reworded, was_cy=before.heading_cy if renamed else ""))
+    kept = list(matched.values())
     changes += [SectionChange("removed", s.id, s.heading_en, s.heading_cy, removed=len(s.passages))
-                for s in unmatched]
+                for s in old.sections if not any(s is k for k in kept)]
     return PolicyChanges(previous=old.details.version, sections=tuple(changes), welsh=changed_welsh(old, new))
 
 

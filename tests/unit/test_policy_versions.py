@@ -255,6 +255,63 @@ def test_a_renamed_section_is_one_change_not_a_removal_and_an_addition() -> None
     assert change.was("cy") == "Dyfeisiau symudol personol yn y gwaith"  # the Welsh it had, for Welsh cards
 
 
+LEGISLATION_2022 = ("Staff should bear in mind that information they share through social networking applications, even "
+                    "if they are on private spaces, are still subject to copyright, data protection and Freedom of "
+                    "Information legislation, the Safeguarding Vulnerable Groups Act 2006 and other legislation.")
+
+
+def test_a_section_renamed_with_its_rules_reworded_is_one_change_not_a_removal_and_an_addition(
+        tmp_path: Path) -> None:
+    """A review renamed "Legislation", rewording its one rule (UK GDPR for data protection), and "Using social
+    networking for personal use", rewording four of its seven rules: staff were told both sections were removed and
+    two new ones added."""
+    own_time = "Using social media in your own time"
+    source = write_revised(tmp_path, renamed={
+        "Legislation": "Legislation and guidance",
+        LEGISLATION_2022: LEGISLATION_2022.replace("are still", "is still").replace(
+            "data protection", "UK GDPR and the Data Protection Act 2018,"),
+        "Using social networking for personal use": own_time,
+        "Staff should be aware of their association and responsibilities to Llanidloes Schools' Federation and ensure "
+        "that their profiles and related content are consistent with how they would wish to present themselves and "
+        "the professional conduct expectations of the EWC.": "Staff should be aware of their responsibilities to "
+        "Llanidloes Schools' Federation and make sure that their profiles and what they post are consistent with the "
+        "professional conduct expectations of the EWC.",
+        "Employees must not use social networking sites to attack, abuse or discuss colleagues or students (including "
+        "their parents) of Llanidloes Schools' Federation.": "Staff must not use social media to attack, abuse or "
+        "discuss colleagues or pupils (including their parents) of Llanidloes Schools' Federation.",
+        'We would not expect you to become "friends" with students except when using School or Department social '
+        "networks for work purposes.": 'We would not expect you to become "friends" with pupils, except on school '
+                                       "or department networks used for work."})
+    shipped = load_policy()
+
+    changes = compare_policies(shipped, policy_from_data(read_source(source, shipped).data))
+
+    assert [(c.kind, c.heading_en, c.was_en) for c in changes.sections if c.kind != "added"] == [
+        ("changed", "Legislation and guidance", "Legislation"),
+        ("changed", own_time, "Using social networking for personal use"),
+        ("removed", "Use of personal mobile devices at work", "")]
+    assert [c.heading_en for c in changes.sections if c.kind == "added"] == [AI_SECTION[0]]
+    legislation = changes.sections[0]
+    assert (legislation.reworded, legislation.added, legislation.removed) == (1, 0, 0)
+    assert legislation.was("cy") == "Deddfwriaeth"
+
+
+def test_a_section_shares_rules_with_one_before_only_when_most_of_its_words_are_the_same() -> None:
+    """Rules on other subjects that share the policy's everyday words ("staff", "social media", "pupils") do not make
+    a new section the one before renamed."""
+    shipped = load_policy()
+    section = shipped.section("mobile-devices")
+    other = replace(section, id="gaming", heading_en="Online gaming", heading_cy="", passages=(replace(
+        section.passages[0], id="gaming.1", text="Staff should not play online games with pupils, or join the same "
+                                                  "servers as pupils, during or outside working time."),))
+    policy = replace(shipped, sections=tuple(other if s.id == section.id else s for s in shipped.sections))
+
+    changes = compare_policies(shipped, policy).sections
+
+    assert [(c.kind, c.heading_en) for c in changes] == [("added", "Online gaming"),
+                                                         ("removed", section.heading_en)]
+
+
 def test_changes_stored_before_the_welsh_of_a_renamed_heading_was_kept_still_read() -> None:
     stored = {"previous": "1", "sections": [{"kind": "changed", "section_id": "phones-work",
                                              "heading_en": "Phones at work", "heading_cy": "",
