@@ -136,7 +136,8 @@ def source_line(strings: Catalogue, lang: Lang, source: str, section: SectionVie
     """Where quoted words come from; on a Welsh card also the section's English heading, and whether the policy is
     quoted in its own Welsh (`quoted_welsh` of the `quoted` passages) or in its English words."""
     english = section.heading_en or section.heading
-    if lang is not Lang.CY:
+    if lang is not Lang.CY or (section.heading == english and not section.heading_in_english):
+        # In English, or a heading the document gives in Welsh only (a section typed in Welsh): no English to name.
         line = strings.text("ask.source", lang, source=source, section=section.heading)
     elif section.heading != english:
         line = strings.text("ask.source_translated", lang, source=source, section=section.heading, section_en=english)

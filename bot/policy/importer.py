@@ -155,6 +155,7 @@ class _Section:
     blocks: list[Line] = field(default_factory=list)
     records: bool = False  # holds a version history or sign-off table, left out: no text of its own is no mistake
     heading_cy: str = ""  # its Welsh heading, when the document is bilingual
+    welsh_only: bool = False  # typed only in Welsh: its text is its own Welsh, for Welsh cards too
 
 
 @dataclass(frozen=True)
@@ -877,6 +878,7 @@ def _bilingual(sections: list[_Section], warnings: list[str]) -> list[_Section]:
             # A rule typed only in Welsh: kept as it is (no rule lost), its heading the Welsh one too.
             welsh_only.append(section.heading)
             section.heading_cy = section.heading if _welsh(section.heading) else ""
+            section.welsh_only = True
         elif _welsh_heading(section.heading):
             # "Defnydd personol" over English rules: Welsh cards show it as the Welsh heading it is; English cards
             # show it too, as the document gives no other.
@@ -1105,6 +1107,8 @@ def _write_sections(sections: list[_Section], current: Policy | None, warnings: 
                 passage: dict[str, Any] = {"id": f"{section_id}.{len(passages) + 1}", "text": text}
                 if text_cy and len(text_cy) <= MAX_PASSAGE_CHARS:
                     passage["text_cy"] = text_cy
+                elif section.welsh_only:  # a Welsh card quotes the document's Welsh, and says so
+                    passage["text_cy"] = text
                 if clause:
                     passage["clause"] = clause
                 if continues:
@@ -1124,9 +1128,10 @@ def _write_sections(sections: list[_Section], current: Policy | None, warnings: 
         shown = ", ".join(dict.fromkeys(repr(x) for x in leftovers if x))
         warnings.append(f"{sum(map(bool, leftovers))} passage(s) still hold text a model policy leaves to fill in or "
                         f"delete ({shown}): edit the document, then import it again")
-    paired = [p for s in written for p in s["passages"] if "text_cy" in p]
+    translated = [entry for entry, section in zip(written, sections, strict=True) if not section.welsh_only]
+    paired = [p for s in translated for p in s["passages"] if "text_cy" in p]
     if paired or any(block.welsh for section in sections for block in section.blocks):
-        count = sum(len(s["passages"]) for s in written)
+        count = sum(len(s["passages"]) for s in translated)
         warnings.append(f"Welsh cards quote the document's Welsh for {len(paired)} of {count} passages; the rest are "
                         "quoted in English (their Welsh did not match the English paragraph for paragraph, sentence "
                         "for sentence)" if len(paired) < count else

@@ -24,7 +24,8 @@ from bot.domain.people import Lang, Membership, Person, StaffContact
 from bot.domain.questions import MAX_CORRECTIONS, MAX_QUESTION, Feedback, forget_old_questions, kept_text
 from bot.edge.teams import MAX_TEXT
 from bot.policy import PolicyIndex
-from bot.policy.loader import load_policy
+from bot.policy.importer import import_policy
+from bot.policy.loader import load_policy, policy_from_data
 from bot.policy.steering import Steering
 from bot.storage.memory import MemoryOutbox, MemoryQuestionLog, MemoryStaffDirectory
 from cards.common import notice_card
@@ -1527,3 +1528,32 @@ async def test_a_new_starter_added_to_the_staff_list_can_pass_a_question_on_once
 
     assert "staff list" in text_of(refused.card) and "staff list" not in text_of(passed.card)
     assert len(await bot.cards_for(SIAN)) == 1
+
+
+_LIVESTREAMING = "Ni chaiff staff ffrydio'n fyw o'r ystafell ddosbarth ar unrhyw blatfform."
+
+
+@pytest.fixture(scope="module")
+def with_a_welsh_only_section(tmp_path_factory: pytest.TempPathFactory) -> PolicyInForce[PolicyIndex]:
+    """The 2022 policy with a section typed only in Welsh (no livestreaming from the classroom), imported as the
+    policy owner would."""
+    at = POLICY_TEXT.index("Use of personal mobile devices at work")
+    source = tmp_path_factory.mktemp("policy") / "policy.txt"
+    source.write_text(f"{POLICY_TEXT[:at]}Ffrydio byw\n\n{_LIVESTREAMING}\n\n{POLICY_TEXT[at:]}", encoding="utf-8")
+    policy = policy_from_data(import_policy(source, fixture_policy()).data)
+    return PolicyInForce(policy, PolicyIndex(policy))
+
+
+async def test_a_welsh_card_quoting_a_section_typed_only_in_welsh_says_it_quotes_the_documents_welsh(
+        strings: Catalogue, federation: Federation, with_a_welsh_only_section: PolicyInForce[PolicyIndex]) -> None:
+    """The Welsh card quoted the Welsh rule under its Welsh heading, then said the heading was the English document's
+    and that the policy was quoted "yn Saesneg" (in English)."""
+    bot = open_bot(strings, federation, lambda: with_a_welsh_only_section)
+
+    reply = await bot.says(CARYS, "Ga i ffrydio'n fyw o'r ystafell ddosbarth?", lang=Lang.CY)
+
+    shown = text_of(reply.card)
+    assert _quotes(reply.card) == [_LIVESTREAMING]
+    assert 'adran \\"Ffrydio byw\\".' in shown, shown
+    assert strings.text("ask.quote_welsh_note", Lang.CY) in shown
+    assert "ddogfen Saesneg" not in shown and strings.text("ask.quote_language_note", Lang.CY) not in shown
