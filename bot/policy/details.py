@@ -2,7 +2,7 @@
 
 The Welsh comes from `data/welsh-terms.json`, the words such documents use, which a Welsh speaker can edit; a
 policy file may override any detail with its own `<detail>_cy` key. A detail is put into Welsh only where all of it,
-or each part of it between "/", "," or ";", is a listed phrase, a date, a month, a school term or "Version N", so
+or each part of it between "/", "," or ";" or in brackets, is a listed phrase, a date, a month, a school term or "Version N", so
 people's names (never listed) are shown as written and no detail comes out half English, half Welsh.
 """
 
@@ -48,6 +48,7 @@ _VERSION_IN = re.compile(r"\b(?:version|ver\.?|v)\s*(\d+(?:\.\d+)*)\b|^(\d+(?:\.
 _LEADING_VERSION = re.compile(r"^(?:version\s+|v\s*)?(\d{1,3}(?:\.\d{1,3}){0,2})\b(?![./]\d)", re.IGNORECASE)
 _LIST = re.compile(r"(\s*[,;]\s*)")
 _ALTERNATIVES = re.compile(r"(\s*(?:(?<!\d)/|/(?!\d))\s*)")  # "/" between words, not inside 12/10/2022
+_BRACKETS = re.compile(r"(\s*\(\s*|\s*\)\s*)")  # "Elen Chennetier (Deputy Headteacher)": each part on its own
 
 
 @dataclass(frozen=True)
@@ -171,9 +172,9 @@ class WelshTerms:
         return tuple(self._schools)
 
     def render(self, value: str) -> str:
-        """A detail in Welsh: all of it, or each part between "/", "," or ";", where known; the rest as written. A
-        part left as written that reads as English words, not a name ("on the recommendation of the Estates Group"),
-        leaves the whole detail as written: never half Welsh, half English."""
+        """A detail in Welsh: all of it, or each part between "/", "," or ";" or in brackets, where known; the rest as
+        written. A part left as written that reads as English words, not a name ("on the recommendation of the Estates
+        Group"), leaves the whole detail as written: never half Welsh, half English."""
         as_written: list[str] = []
 
         def piece(text: str) -> str:
@@ -182,8 +183,9 @@ class WelshTerms:
                 as_written.append(text)
             return known or text
 
-        rendered = _each(value, _LIST, lambda part: _each(part, _ALTERNATIVES, piece, whole=self._part),
-                         whole=self._part)
+        rendered = _each(value, _LIST, lambda part: _each(
+            part, _ALTERNATIVES, lambda alternative: _each(alternative, _BRACKETS, piece, whole=self._part),
+            whole=self._part), whole=self._part)
         return value if rendered != value and any(map(reads_as_english, as_written)) else rendered
 
     def date(self, day: date) -> str:

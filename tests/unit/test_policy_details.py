@@ -50,6 +50,10 @@ from cards.gallery import gallery
      "Governing Body; reviewed annually by the Safeguarding Lead"),
     # A person's name beside a known title is no half translation: names stay as written.
     ("Marianne Holt, Headteacher", "Marianne Holt, Y Pennaeth"),
+    # A title or date in brackets after a name is said in Welsh too (it stayed English on the Welsh About card).
+    ("Elen Chennetier (Deputy Headteacher)", "Elen Chennetier (Y Dirprwy Bennaeth)"),
+    ("Governing Body (12.03.2025)", "Y Corff Llywodraethu (12 Mawrth 2025)"),
+    ("Spring Term 2027 (or sooner if legislation changes)", "Spring Term 2027 (or sooner if legislation changes)"),
 ])
 def test_welsh_renderings(english: str, welsh: str) -> None:
     assert welsh_terms().render(english) == welsh
