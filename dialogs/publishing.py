@@ -15,6 +15,7 @@ import secrets
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from bot.domain.directory import StaffDirectory
@@ -145,7 +146,9 @@ class PublishingFlow:
             return Reply(card=error_card(self._strings, turn.lang, "publish.download_failed"))
         current = await self._current_policy()
         try:
-            imported = await asyncio.to_thread(read_sent_file, content, sent.name, current)
+            # The shipped file lends the Welsh of a heading the version in force dropped and this one brings back.
+            imported = await asyncio.to_thread(partial(read_sent_file, earlier=(self._default_policy(),)), content,
+                                               sent.name, current)
         except PolicyImportError as error:
             return Reply(card=error_card(self._strings, turn.lang, "publish.import_failed", reason=str(error)))
         check = await asyncio.to_thread(check_policy, imported)

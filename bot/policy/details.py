@@ -2,8 +2,8 @@
 
 The Welsh comes from `data/welsh-terms.json`, the words such documents use, which a Welsh speaker can edit; a
 policy file may override any detail with its own `<detail>_cy` key. A detail is put into Welsh only where all of it,
-or each part of it between "/", "," or ";" or in brackets, is a listed phrase, a date, a month, a school term or "Version N", so
-people's names (never listed) are shown as written and no detail comes out half English, half Welsh.
+or each part of it between "/", "," or ";" or in brackets, is a listed phrase, a date, a month, a school term or
+"Version N", so people's names (never listed) are shown as written and no detail comes out half English, half Welsh.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,11 +29,11 @@ _IN_A_SECTION = re.compile(r"\$\.sections\[(\d+)\](?:\.passages\[(\d+)\])?(?:\.(
 _FIELDS = {"text": "", "text_cy": "its Welsh", "heading_en": "its heading", "heading_cy": "its Welsh heading"}
 
 
-def read_source(path: Path, current: Policy | None = None) -> Imported:
-    """The policy file content for a .docx or .txt document, or a .json policy file as it is;
-    PolicyImportError with a one-line reason when it cannot be used."""
+def read_source(path: Path, current: Policy | None = None, *, earlier: Sequence[Policy] = ()) -> Imported:
+    """The policy file content for a .docx or .txt document (`current`, then `earlier`, lending Welsh headings and
+    next steps), or a .json policy file as it is; PolicyImportError with a one-line reason when it cannot be used."""
     if path.suffix.lower() != ".json":
-        return import_policy(path, current)
+        return import_policy(path, current, earlier=earlier)
     try:
         raw = path.read_bytes()
     except OSError as error:
@@ -41,7 +41,8 @@ def read_source(path: Path, current: Policy | None = None) -> Imported:
     return _structured(raw, path.name)
 
 
-def read_sent_file(content: bytes, name: str, current: Policy | None = None) -> Imported:
+def read_sent_file(content: bytes, name: str, current: Policy | None = None, *,
+                   earlier: Sequence[Policy] = ()) -> Imported:
     """The policy in a file someone sent: its kind is read from its first bytes; `name` is only for messages."""
     shown = safe_name(name)
     if len(content) > MAX_DOCUMENT_BYTES:
@@ -58,7 +59,7 @@ def read_sent_file(content: bytes, name: str, current: Policy | None = None) -> 
     with tempfile.TemporaryDirectory(prefix="policy-") as folder:
         path = Path(folder) / f"{stem}{suffix}"
         path.write_bytes(content)
-        return import_policy(path, current)
+        return import_policy(path, current, earlier=earlier)
 
 
 def safe_name(name: str) -> str:

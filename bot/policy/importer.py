@@ -166,15 +166,16 @@ class Imported:
     warnings: tuple[str, ...]
 
 
-def import_policy(source: Path, current: Policy | None = None) -> Imported:
+def import_policy(source: Path, current: Policy | None = None, *, earlier: Sequence[Policy] = ()) -> Imported:
     """The policy file for a document; `current` lends its Welsh headings and next steps where the words are the
-    same. PolicyImportError with a one-line reason when the document cannot be used."""
+    same, then `earlier` versions for what `current` no longer has. PolicyImportError with a one-line reason when the
+    document cannot be used."""
     try:
         lines = read_document(source)
         digest = hashlib.sha256(source.read_bytes()).hexdigest()
     except OSError as error:
         raise PolicyImportError(f"{source.name}: cannot read the file ({error.strerror or error})") from None
-    return build_policy(lines, file=source.name, sha256=digest, current=current)
+    return build_policy(lines, file=source.name, sha256=digest, current=current, earlier=earlier)
 
 
 def read_document(source: Path) -> list[Line]:
@@ -195,7 +196,8 @@ def read_document(source: Path) -> list[Line]:
     return read_docx(source) if suffix == ".docx" else read_txt(source)
 
 
-def build_policy(lines: Sequence[Line], *, file: str, sha256: str, current: Policy | None = None) -> Imported:
+def build_policy(lines: Sequence[Line], *, file: str, sha256: str, current: Policy | None = None,
+                 earlier: Sequence[Policy] = ()) -> Imported:
     """The policy file's content from a document's lines."""
     warnings = [line.text for line in lines if line.kind == "note"]  # what a reader noticed about the document
     # Details in the page header or footer count only where nothing in the document gives them (below).
@@ -286,7 +288,7 @@ def build_policy(lines: Sequence[Line], *, file: str, sha256: str, current: Poli
     sections = [section for section in sections if not _CHANGE_LOG.match(label_key(section.heading))]
     known += _from_the_page(page, known, warnings)
     data.update(_details(_detail_values(known), file, warnings))
-    data["sections"] = _write_sections(sections, current, warnings)
+    data["sections"] = _write_sections(sections, [*([current] if current else []), *earlier], warnings)
     if (count := sum(len(section["passages"]) for section in data["sections"])) > MAX_PASSAGES:
         raise PolicyImportError(f"{file}: {count} passages, more than the {MAX_PASSAGES} a policy may have: import the "
                                 "staff social-media policy alone, not a whole handbook")
@@ -1042,10 +1044,13 @@ def _empty(file: str, section: _Section, following: Line | None = None) -> str:
     return message
 
 
-def _write_sections(sections: list[_Section], current: Policy | None, warnings: list[str]) -> list[dict[str, Any]]:
-    # The current version's Welsh heading for a heading with the same words ("LEGISLATION", "3. Legislation").
-    welsh = {section_id_for(s.heading_en): s.heading_cy for s in current.sections if s.heading_cy} if current else {}
-    steps = {p.text: list(p.next_steps) for p in current.all_passages() if p.next_steps} if current else {}
+def _write_sections(sections: list[_Section], lenders: Sequence[Policy], warnings: list[str]) -> list[dict[str, Any]]:
+    # The Welsh heading for a heading with the same words ("LEGISLATION", "3. Legislation"), and the next steps of a
+    # passage with the same words, from the first lender that has them (the version in force before earlier ones).
+    welsh = {section_id_for(s.heading_en): s.heading_cy for lender in reversed(lenders) for s in lender.sections
+             if s.heading_cy}
+    steps = {p.text: list(p.next_steps) for lender in reversed(lenders) for p in lender.all_passages()
+             if p.next_steps}
     used: set[str] = set()
     written: list[dict[str, Any]] = []
     for section in sections:

@@ -107,3 +107,23 @@ async def test_policy_versions_says_when_a_version_was_published_in_uk_time(
     [line] = [line for line in capsys.readouterr().out.splitlines() if "version 2 " in line]
     assert code == 0
     assert "issued 2026-09-01  published 2026-09-01 00:30 by " in line, line
+
+
+async def test_a_heading_a_version_in_between_dropped_gets_its_welsh_back_when_it_returns(
+        tool_environment: None, store: TableStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Version 2 renamed "Legislation" to "The law"; version 3 went back to "Legislation". Its Welsh heading
+    ("Deddfwriaeth", in the version the bot was installed with) was lent only by the version in force, which no longer
+    had it: Welsh cards showed "Legislation" in English, and the preview counted one more heading without Welsh."""
+    renamed = write_revised(tmp_path, "v2.txt", renamed={"Legislation": "The law"})
+    restored = write_revised(tmp_path, "v3.txt", version="3", issued="01.09.2027")
+    assert await asyncio.to_thread(publish_policy_command, [str(renamed)]) == 0
+    capsys.readouterr()
+
+    code = await asyncio.to_thread(publish_policy_command, [str(restored)])
+
+    err = capsys.readouterr().err
+    data = await TablePolicyVersions(store).get_policy_data("3")
+    headings = {section["heading_en"]: section.get("heading_cy") for section in data["sections"]}
+    assert code == 0
+    assert headings["Legislation"] == "Deddfwriaeth"
+    assert "1 of 8 headings has no Welsh" in err, err  # the new section on AI tools

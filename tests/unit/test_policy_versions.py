@@ -255,9 +255,9 @@ def test_a_renamed_section_is_one_change_not_a_removal_and_an_addition() -> None
     assert change.was("cy") == "Dyfeisiau symudol personol yn y gwaith"  # the Welsh it had, for Welsh cards
 
 
-LEGISLATION_2022 = ("Staff should bear in mind that information they share through social networking applications, even "
-                    "if they are on private spaces, are still subject to copyright, data protection and Freedom of "
-                    "Information legislation, the Safeguarding Vulnerable Groups Act 2006 and other legislation.")
+LEGISLATION_2022 = ("Staff should bear in mind that information they share through social networking applications, "
+                    "even if they are on private spaces, are still subject to copyright, data protection and Freedom "
+                    "of Information legislation, the Safeguarding Vulnerable Groups Act 2006 and other legislation.")
 
 
 def test_a_section_renamed_with_its_rules_reworded_is_one_change_not_a_removal_and_an_addition(
