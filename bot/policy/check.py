@@ -62,6 +62,9 @@ class Report:
     generic_answered: list[str] = field(default_factory=list)
     misses: list[str] = field(default_factory=list)
     figures: list[str] = field(default_factory=list)
+    # How many passages, and wording lists, one summary line stands for (a new document, another document's data).
+    without_wordings_count: int = 0
+    stale_count: int = 0
 
     def problems(self) -> int:
         """How many things need a person's attention."""
@@ -86,6 +89,7 @@ def check(policy: Policy, index: PolicyIndex) -> Report:
             f"none of the {len(passages)} passages has wordings in the steering data: each is answered from its own "
             "words, as any new document is (wordings are optional; they sharpen answers for the version they were "
             "written for)")
+        report.without_wordings_count = len(passages)
     else:
         report.without_wordings += [f"{passage.id}: {_short(passage.text)}"
                                     for passage, asked in zip(passages, bound.asked_as, strict=True) if not asked]
@@ -94,6 +98,7 @@ def check(policy: Policy, index: PolicyIndex) -> Report:
         # nearest passage for each list says nothing.
         report.stale.append(f"none of the steering file's {len(bound.stale)} wording lists fits a passage of this "
                             "policy: they were written for another document and are not used")
+        report.stale_count = len(bound.stale)
     else:
         for entry in bound.stale:
             nearest = _nearest(index, entry.text)
@@ -184,25 +189,25 @@ def print_report(report: Report) -> None:
     """The report, each list under its heading (long lists cut to SHOWN lines)."""
     sections = (
         ("Passages with no wordings in the steering data (answered from their own words alone)",
-         report.without_wordings),
-        ("Wording lists whose passage text is no longer in the policy (not used)", report.stale),
+         report.without_wordings, report.without_wordings_count),
+        ("Wording lists whose passage text is no longer in the policy (not used)", report.stale, report.stale_count),
         ("Steering data set aside: written for another version (it fits too few of this one's passages)",
-         report.set_aside),
+         report.set_aside, 0),
         ("Not-covered questions near enough a passage of this version to be switched off (they no longer silence it; "
-         "the bot may still not answer them)", report.switched_off),
-        ("Steering data in the policy file itself", report.inline),
+         "the bot may still not answer them)", report.switched_off, 0),
+        ("Steering data in the policy file itself", report.inline, 0),
         ("Text a model policy leaves to fill in or delete, or a document whose headings were not found",
-         report.unfinished),
-        ("Smoke evaluation: failures", report.smoke),
+         report.unfinished, 0),
+        ("Smoke evaluation: failures", report.smoke, 0),
         ("For information: everyday staff questions near enough a passage to be switched off (they no longer count as "
          "not covered; the bot may still not answer them)",
-         report.generic_answered),
-        ("For information: smoke evaluation misses", report.misses),
+         report.generic_answered, 0),
+        ("For information: smoke evaluation misses", report.misses, 0),
     )
-    for title, lines in sections:
+    for title, lines, counted in sections:
         if not lines:
             continue
-        print(f"{title}: {len(lines)}")
+        print(f"{title}: {counted or len(lines)}")
         for line in lines[:SHOWN]:
             print(f"  - {line}")
         if len(lines) > SHOWN:
@@ -239,8 +244,8 @@ def check_policy_command(argv: list[str]) -> int:
     print_report(report)
     if report.about_steering():
         steering = "bot/policy/data/steering.json" if args.steering == DEFAULT_STEERING_FILE else str(args.steering)
-        line = (f"{report.about_steering()} note(s) above are about the steering data ({steering}), which sharpens "
-                "answers: whoever keeps it can act on them.")
+        line = (f"The notes above are about the steering data ({steering}), which sharpens answers: whoever keeps it "
+                "can act on them.")
         if not report.before_live():
             line += " Nothing here stops this version being published: the bot answers from the policy's own words."
         print(line)

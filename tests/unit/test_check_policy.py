@@ -112,7 +112,9 @@ def test_the_command_exits_1_with_the_list(tmp_path: Path, capsys: pytest.Captur
     assert status == 1
     assert "Wording lists whose passage text is no longer in the policy (not used): 1" in out
     assert "old.1 (1 wordings): A rule that is no longer in the policy." in out
-    assert "Passages with no wordings in the steering data" in out
+    # Counted in passages, not in lines: it said ": 1" over "none of the 42 passages has wordings".
+    assert "Passages with no wordings in the steering data (answered from their own words alone): 42\n" in out
+    assert "\n1 note(s) above" not in out and "2 note(s) above" not in out
 
 
 def test_another_documents_steering_data_is_one_line_not_a_list(tmp_path: Path,
@@ -122,7 +124,7 @@ def test_another_documents_steering_data_is_one_line_not_a_list(tmp_path: Path,
         for n in range(20)])
 
     assert status == 1
-    assert "Wording lists whose passage text is no longer in the policy (not used): 1" in out
+    assert "Wording lists whose passage text is no longer in the policy (not used): 20\n" in out
     assert "none of the steering file's 20 wording lists fits a passage of this policy" in out
     assert "old.3" not in out
 
