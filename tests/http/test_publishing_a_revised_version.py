@@ -233,3 +233,21 @@ async def test_who_has_read_it_typed_in_welsh_as_it_is_written(
     summary = _text(await _says(bot, connector, SIAN, "Pwy sydd wedi'i ddarllen?"))
 
     assert "Pwy sydd wedi darllen fersiwn 2" in summary
+
+
+async def test_a_heading_version_2_renamed_has_its_welsh_again_on_version_3s_read_card(
+        bot: TestClient, connector: Connector, files: FileServer, tmp_path: Path) -> None:
+    """Version 2 renamed "Legislation"; version 3, sent from Teams, went back to it. Only the version in force lent
+    Welsh headings, so Owain's Welsh card for version 3 listed "Legislation" in English, not "Deddfwriaeth"."""
+    await _everyone_opens_the_bot(bot, connector)
+    await _publish(bot, connector, files, _revised(tmp_path))
+    third = revised_docx(tmp_path, "Social Media Policy 2027.docx", version="3", issued="01.09.2027")
+    url = files.add(await asyncio.to_thread(third.read_bytes))
+    await send(bot, file_message(SIAN, connector.url, name=third.name, download_url=url))
+    preview = connector.cards(CHAT[SIAN["id"]])[-1]
+    await _click(bot, connector, SIAN, "policy.publish", verb_data(preview, "policy.publish"))
+    await until(lambda: _in_force(bot, connector, "3"))
+    await bot.app[SERVICES].deliverer.deliver_due()
+
+    welsh = _text([c for c in connector.cards(CHAT[OWAIN["id"]]) if "fersiwn 3" in _text(c)][-1])
+    assert "Deddfwriaeth" in welsh and '"Legislation"' not in welsh, welsh
