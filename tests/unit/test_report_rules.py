@@ -369,6 +369,30 @@ def test_a_school_abbreviation_or_everyday_word_names_nobody(name: str, said: st
     assert not may_name(said, StaffContact("x", name))
 
 
+# Common Welsh and English forms of a surname (`data/surnames.txt`), as a Welsh-speaking staffroom writes them.
+@pytest.mark.parametrize(("name", "said"), [
+    ("Gareth Richards", "Mae Mr Rhisiart yn anfon negeseuon cas ataf"),
+    ("Gareth Humphreys", "Mae Mr Wmffre yn anfon negeseuon cas ataf"),
+    ("Gareth Humphreys", "Mr Humphries keeps messaging me"),
+    ("Elin Morris", "Mae Mrs Morys yn postio pethau cas amdana i"),
+    ("Dylan Watkins", "Rwy'n cael negeseuon cas gan Mr Watcyn"),
+    ("Dylan Ellis", "Mae Mr Elis yn anfon negeseuon ataf bob nos"),
+    ("Dylan Lewis", "Mae Mr Lewys yn anfon negeseuon ataf bob nos"),
+    ("Dylan Tudor", "Mae Mr Tudur yn anfon negeseuon ataf bob nos"),
+    ("Dylan Harries", "Mr Harris keeps messaging me"),
+    ("Dylan Wynne", "Mae Mr Wyn yn anfon negeseuon ataf bob nos"),
+    ("Dylan Cadwaladr", "Mr Cadwallader keeps messaging me"),
+    ("Tom Rees", "Mr Reece keeps messaging me"),
+    ("Rhian Price", "Mrs Pryse keeps messaging me"),
+    ("Elin Vaughan", "Mrs Vaughn keeps messaging me"),
+    ("Gareth Pugh", "Mr Pughe keeps messaging me"),
+])
+def test_a_report_may_name_someone_by_a_common_form_of_their_surname(name: str, said: str) -> None:
+    person = StaffContact("x", name)
+
+    assert may_name(said, person) and not mentions(said, person)
+
+
 def test_a_login_with_digits_that_is_one_of_their_addresses_names_them() -> None:
     gareth = StaffContact("x", "Mr G Hughes", "gh23@llanidloes.example.cymru")
 
