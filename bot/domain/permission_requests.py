@@ -316,8 +316,11 @@ _SAID_WITH_THEM = frozenset({
     "microsoft", "ms", "via", "through", "on", "in", "and", "or", "the", "a", "an", "app", "with", "for", "our", "my",
     "class", "classes", "team", "meeting", "meetings", "channel", "channels", "chat", "chats", "live", "event",
     "events", "parents", "pupils", "staff",
-    "trwy", "drwy", "ar", "gyfer", "ac", "neu", "y", "yr", "gyda", "efo", "ein", "fy", "dosbarth", "tim", "cyfarfod",
-    "cyfarfodydd", "sianel", "sgwrs", "rhieni", "disgyblion"})
+    # Welsh, with "'r", plurals and the mutations these words take after "i", "ei", "fy" ("i rieni", "fy nosbarth")
+    "trwy", "drwy", "ar", "gyfer", "i", "ac", "ag", "neu", "y", "yr", "r", "gyda", "efo", "mewn", "ein", "fy", "ap",
+    "dosbarth", "ddosbarth", "nosbarth", "dosbarthiadau", "tim", "nhim", "thim", "timau", "cyfarfod", "gyfarfod",
+    "cyfarfodydd", "gyfarfodydd", "sianel", "sianeli", "sgwrs", "sgyrsiau", "byw", "fyw", "digwyddiad",
+    "digwyddiadau", "rhieni", "rieni", "disgyblion", "ddisgyblion", "nisgyblion"})
 
 
 # The form's platforms as they may be typed under "Other" (case, accents, spaces and marks aside).

@@ -762,7 +762,11 @@ async def test_a_platform_account_or_consent_of_emoji_or_marks_alone_is_refused_
 @pytest.mark.parametrize("lang", list(Lang))
 @pytest.mark.parametrize("named", ["Microsoft Teams", "Hwb", "hwb / MS Teams", "Teams (through Hwb)", "Hwb a Teams",
                                    "Teams meetings with parents", "a class team on Teams",
-                                   "Cyfarfod Teams gyda rhieni"])
+                                   "Cyfarfod Teams gyda rhieni",
+                                   # Welsh as staff write it: "'r", "i", plurals and mutations ("fy nosbarth")
+                                   "Cyfarfodydd Teams gyda'r rhieni", "Teams i'r disgyblion", "Teams i rieni",
+                                   "Teams ar gyfer fy nosbarth", "Sianeli Teams y dosbarthiadau",
+                                   "Digwyddiad byw ar Teams", "Ap Teams", "Hwb i ddisgyblion"])
 async def test_a_request_for_hwb_or_microsoft_teams_is_not_sent_since_the_policy_needs_no_permission_for_them(
         bot: BotInMemory, strings: Catalogue, lang: Lang, named: str) -> None:
     """The policy asks permission for social media "other than via Hwb / Microsoft Teams". Before, "Other: Microsoft
