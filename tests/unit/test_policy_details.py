@@ -54,6 +54,12 @@ from cards.gallery import gallery
     ("Elen Chennetier (Deputy Headteacher)", "Elen Chennetier (Y Dirprwy Bennaeth)"),
     ("Governing Body (12.03.2025)", "Y Corff Llywodraethu (12 Mawrth 2025)"),
     ("Spring Term 2027 (or sooner if legislation changes)", "Spring Term 2027 (or sooner if legislation changes)"),
+    # The titles schools write after a name: before, these were left in English beside a Welsh one.
+    ("Siân Roberts (Headteacher), Elen Chennetier (Deputy Head)",
+     "Siân Roberts (Y Pennaeth), Elen Chennetier (Y Dirprwy Bennaeth)"),
+    ("Rhys Morgan (Assistant Headteacher)", "Rhys Morgan (Y Pennaeth Cynorthwyol)"),
+    ("Daniel Owen (Business Manager)", "Daniel Owen (Y Rheolwr Busnes)"),
+    ("Acting Headteacher / Governing Body", "Y Pennaeth Dros Dro / Y Corff Llywodraethu"),
 ])
 def test_welsh_renderings(english: str, welsh: str) -> None:
     assert welsh_terms().render(english) == welsh
