@@ -14,18 +14,16 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
-import aiohttp
-from azure.core.exceptions import AzureError, DeserializationError
 from botbuilder.core import CardFactory, MessageFactory, TurnContext
 from botbuilder.core.teams import TeamsInfo
 from botbuilder.schema import Activity, ActivityTypes, InvokeResponse
-from msrest.exceptions import ClientRequestError, HttpOperationError
 
 from bot.domain.errors import ConcurrentChange, DomainError, NotAllowed, RecordNotFound, StorageUnavailable
 from bot.domain.federation import Federation
 from bot.domain.people import Lang, Membership, Person
 from bot.domain.profiles import UserProfile, UserProfiles
 from bot.edge.delivery import Deliverer
+from bot.edge.replies import CONNECTOR_ERRORS, send_in_turn
 from bot.edge.telemetry import tracer
 from cards.common import error_card
 from cards.i18n import Catalogue
@@ -34,11 +32,6 @@ from dialogs.language import in_the_words_language
 from dialogs.pasted import words_asked
 
 log = logging.getLogger(__name__)
-
-# What the Bot Framework connector client raises when Teams refuses, fails or cannot be reached.
-CONNECTOR_ERRORS: tuple[type[BaseException], ...] = (
-    HttpOperationError, ClientRequestError, AzureError, DeserializationError,
-    aiohttp.ClientError, TimeoutError)
 
 ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
 # A file sent to the bot in a 1:1 chat (the manifest's `supportsFiles`): `content` holds a pre-authorised URL.
@@ -262,7 +255,7 @@ class TeamsBot:
         """Show someone whose message is waiting for a place that the bot has it (Teams shows the bot typing)."""
         if context.activity.type == ActivityTypes.message:
             try:
-                await context.send_activity(Activity(type=ActivityTypes.typing))
+                await send_in_turn(context, Activity(type=ActivityTypes.typing))
             except CONNECTOR_ERRORS as error:
                 log.warning("typing indicator not delivered: %s", type(error).__name__)
 
@@ -378,13 +371,13 @@ class TeamsBot:
         if len(text) > MAX_TEXT:
             # In the language of the words, as they would have been answered (the first of them say which it is).
             said_in = in_the_words_language(replace(turn, text=text[:MAX_TEXT])).lang
-            await context.send_activity(self._card_activity(error_card(
+            await send_in_turn(context, self._card_activity(error_card(
                 self._strings, said_in, "error.too_long", length=len(text), limit=MAX_TEXT)))
             return "too-long"
         reply = await self._route(turn)
         await self._remember_language(profile, reply)
         for card in ([reply.card] if reply.card else []) + reply.more:
-            await context.send_activity(self._card_activity(card))
+            await send_in_turn(context, self._card_activity(card))
         return f"message:{turn.verb or 'text'}"
 
     async def _on_card_action(self, context: TurnContext) -> str:
@@ -422,11 +415,11 @@ class TeamsBot:
             await self._invoke_reply(context, InvokeResponse(status=200, body={
                 "statusCode": 200, "type": "application/vnd.microsoft.activity.message", "value": " "}))
         if reply.card is not None and as_new_message:
-            sent = await context.send_activity(self._card_activity(reply.card))
+            sent = await send_in_turn(context, self._card_activity(reply.card))
             if reply.card_key and sent is not None and sent.id:
                 self._deliverer.remember_card_soon(person, reply.card_key, sent.id)
         for card in reply.more:
-            await context.send_activity(self._card_activity(card))
+            await send_in_turn(context, self._card_activity(card))
         return f"invoke:{verb}" + (":refused" if reply.refused else "")
 
     async def _on_install(self, context: TurnContext) -> str:
@@ -444,7 +437,7 @@ class TeamsBot:
         person, lang, _ = begun
         reply = await self._route(Turn(actor=person, lang=lang, scope=self._scope(activity), text="hi"))
         if reply.card:
-            await context.send_activity(self._card_activity(reply.card))
+            await send_in_turn(context, self._card_activity(reply.card))
         return "welcome"
 
     async def _on_remove(self, context: TurnContext) -> str:
@@ -556,6 +549,6 @@ class TeamsBot:
                 await self._invoke_reply(context, InvokeResponse(status=200, body={
                     "statusCode": 200, "type": "application/vnd.microsoft.activity.message", "value": text}))
                 return
-            await context.send_activity(self._card_activity(error_card(self._strings, lang, key, **values)))
+            await send_in_turn(context, self._card_activity(error_card(self._strings, lang, key, **values)))
         except Exception as error:  # the connector itself may be what failed; the log line is all we can do
             log.warning("could not tell the user about an error: %s", type(error).__name__)
