@@ -97,6 +97,9 @@ class MessagesHandler:
     """
 
     HOLD_SECONDS = 5.0
+    # Teams posts an activity whole, at once. A body still arriving after this is a slow client (slowloris) holding a
+    # connection and up to MAX_BODY_BYTES of memory, before its token can be checked: it is answered 408 and closed.
+    BODY_SECONDS = 10.0
 
     def __init__(self, adapter: CloudAdapter, auth: BotFrameworkAuthentication, logics: TurnLogics, *,
                  admission: Admission, session: aiohttp.ClientSession, credentials_configured: bool) -> None:
@@ -119,8 +122,12 @@ class MessagesHandler:
             except AuthenticationFailed:
                 return web.json_response({"error": "unauthorized"}, status=401)
         try:
-            raw = await request.read()
+            async with asyncio.timeout(self.BODY_SECONDS):
+                raw = await request.read()
             body = json.loads(raw)
+        except TimeoutError:
+            return web.json_response({"error": "the body did not arrive in time"}, status=408,
+                                     headers={"Connection": "close"})
         except web.HTTPRequestEntityTooLarge:
             return web.json_response({"error": "body too large"}, status=413)
         except (ValueError, RecursionError):  # not JSON, not UTF-8, nested too deep, a number too long to read
