@@ -4,6 +4,7 @@ data and a storage fault. No words anyone typed, no name, address, Entra id or t
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import logging
@@ -85,3 +86,36 @@ async def test_the_log_holds_no_words_names_addresses_or_ids(log_lines: io.Strin
     outcomes = [json.loads(line).get("outcome") for line in lines]
     assert {"invoke:permission.decline", "invoke:concern.submit", "storage-unavailable"} <= set(outcomes), outcomes
     assert [(word, line) for line in lines for word in NEVER_LOGGED if word in line] == []
+
+
+# Requests no Teams client sends, each carrying words the log must not repeat: a header a parser refuses, an
+# Authorization header (a token) with a control character in it, a request line and a header longer than the server
+# reads.
+MALFORMED = (
+    b"POST /api/messages HTTP/1.1\r\nHost: bot\r\nX-Note\x01: Narwhal keeps messaging me\r\n\r\n",
+    b"POST /api/messages HTTP/1.1\r\nHost: bot\r\nAuthorization: Bearer eyJhbGciOiJSUzI1NiJ9.Zebracorn\x01\r\n\r\n",
+    b"POST /api/messages?q=" + b"Quokka" * 2000 + b" HTTP/1.1\r\nHost: bot\r\n\r\n",
+    b"POST /api/messages HTTP/1.1\r\nHost: bot\r\nAuthorization: Bearer eyJ" + b"Wombat" * 2000 + b"\r\n\r\n",
+)
+
+
+async def test_a_request_the_server_cannot_read_is_one_warning_without_its_bytes(log_lines: io.StringIO,
+                                                                               client: TestClient) -> None:
+    """aiohttp logs a request it cannot parse at ERROR, with a traceback quoting the bytes it refused: a header, a
+    token, 8 KB of a request line; anyone who can reach the bot could write into the log so, at ERROR."""
+    for sent in MALFORMED:
+        reader, writer = await asyncio.open_connection(client.server.host, client.server.port)
+        writer.write(sent)
+        answer = await reader.read()
+        writer.close()
+        await writer.wait_closed()
+        assert answer.startswith(b"HTTP/1.0 400"), answer[:100]
+
+    records = [json.loads(line) for line in log_lines.getvalue().splitlines()]
+    assert [(r["level"], r["message"]) for r in records if r["logger"].startswith("aiohttp")] == [
+        ("WARNING", "malformed HTTP request refused: BadHttpMessage"),
+        ("WARNING", "malformed HTTP request refused: BadHttpMessage"),
+        ("WARNING", "malformed HTTP request refused: LineTooLong"),
+        ("WARNING", "malformed HTTP request refused: LineTooLong"),
+    ], records
+    assert [w for w in ("Narwhal", "Zebracorn", "Quokka", "Wombat", "eyJ", "Bearer") if w in log_lines.getvalue()] == []
