@@ -40,11 +40,15 @@ MAX_TEXT = 4000
 _ID = re.compile(r"^[0-9A-Za-z-]{1,64}$")
 # A Teams message id ("1732200000000"; the Agents Playground's are GUIDs): kept with a question, to find it again.
 _MESSAGE_ID = re.compile(r"^[\w:;.@=+-]{1,128}$")
-_MENTION = re.compile(r"<at[^>]*>.*?</at>", re.IGNORECASE | re.DOTALL)
-# A reply-with-quote: Teams puts the quoted message (the bot's card, mostly) before the words typed.
-_QUOTED_REPLY = re.compile(r"<blockquote[^>]*schema\.skype\.com/Reply[^>]*>.*?</blockquote>", re.IGNORECASE | re.DOTALL)
-# The paragraph marks Teams wraps words in when it sends HTML; each ends a line, as it did on screen.
-_PARAGRAPH = re.compile(r"</?(?:p|div|span)(?:\s[^>]*)?>|<br\s*/?>", re.IGNORECASE)
+# An @mention: "<at ...>" up to the nearest "</at>".
+_MENTION_OPEN, _MENTION_CLOSE = re.compile("<at", re.IGNORECASE), re.compile("</at>", re.IGNORECASE)
+# A reply-with-quote: Teams puts the quoted message (the bot's card, mostly) before the words typed, in a blockquote
+# whose tag names schema.skype.com/Reply.
+_QUOTE_OPEN, _QUOTE_CLOSE = re.compile("<blockquote", re.IGNORECASE), re.compile("</blockquote>", re.IGNORECASE)
+_REPLY_QUOTE = re.compile(r"schema\.skype\.com/Reply", re.IGNORECASE)
+# The paragraph marks Teams wraps words in when it sends HTML; each ends a line, as it did on screen. A p, div or span
+# tag ends at the first ">" after its name (`_paragraph_marks_out`); a br is matched whole.
+_PARAGRAPH = re.compile(r"</?(?:p|div|span)(?=[\s>])|<br\s*/?>", re.IGNORECASE)
 # Where a turn keeps the language it speaks to the person in, once their profile is read (`TurnContext.turn_state`).
 _SPEAKS = "policy_helper.speaks"
 # How long asking Teams whether the sender is a guest may take before they count as staff (see `Turn.is_guest`).
@@ -98,10 +102,51 @@ def _typed_text(sent: str) -> str:
     references decoded (after the mentions are gone, so a decoded "<at>" is shown as typed, never taken for one).
     A reply that quotes a message arrives as HTML too: the quote is not what they asked, so it goes, with the
     paragraph marks around the words."""
-    unmentioned = _MENTION.sub(" ", sent)
-    if _QUOTED_REPLY.search(unmentioned):
-        unmentioned = _PARAGRAPH.sub("\n", _QUOTED_REPLY.sub("", unmentioned))
+    unmentioned, _ = _elements_out(sent, _MENTION_OPEN, _MENTION_CLOSE, " ")
+    unquoted, quotes = _elements_out(unmentioned, _QUOTE_OPEN, _QUOTE_CLOSE, "", marked=_REPLY_QUOTE)
+    if quotes:
+        unmentioned = _paragraph_marks_out(unquoted)
     return html.unescape(unmentioned).replace("\xa0", " ").strip()
+
+
+# Reading markup by regular expressions like "<at[^>]*>.*?</at>" tries every opening tag against the rest of the text:
+# time grows with the square of its length, and 240 KB of "<at>" (never closed) held the event loop, and every turn,
+# for over a minute. These read each part of the text once, with the same results.
+
+def _elements_out(text: str, opening: re.Pattern[str], closing: re.Pattern[str], by: str, *,
+                  marked: re.Pattern[str] | None = None) -> tuple[str, int]:
+    """`text` with each element put `by`, and how many: from an `opening` (its tag ended by the first ">" after it,
+    and holding `marked` if given) to the nearest `closing` after it, as `re.sub` of `opening[^>]*>.*?closing` would."""
+    pieces: list[str] = []
+    done = at = 0
+    while (opened := opening.search(text, at)) is not None:
+        tag_end = text.find(">", opened.end())
+        if tag_end < 0:
+            break  # no later tag ends either
+        if marked is not None and not marked.search(text, opened.end(), tag_end):
+            at = tag_end + 1  # an opening before this ">" is inside this same tag, which lacks the mark
+            continue
+        closed = closing.search(text, tag_end + 1)
+        if closed is None:
+            break  # no later element is closed either
+        pieces += (text[done:opened.start()], by)
+        done = at = closed.end()
+    return "".join(pieces) + text[done:], len(pieces) // 2
+
+
+def _paragraph_marks_out(text: str) -> str:
+    """`text` with each paragraph mark a line end, as `re.sub` of `</?(?:p|div|span)(?:\\s[^>]*)?>|<br\\s*/?>` would."""
+    pieces: list[str] = []
+    done = at = 0
+    while (mark := _PARAGRAPH.search(text, at)) is not None:
+        end = mark.end()
+        if not mark.group().endswith(">"):  # p, div or span: its tag ends at the next ">"
+            end = text.find(">", end) + 1
+            if not end:
+                break  # no later tag ends either
+        pieces += (text[done:mark.start()], "\n")
+        done = at = end
+    return "".join(pieces) + text[done:]
 
 
 def _sent_files(activity: Activity) -> tuple[SentFile, ...]:

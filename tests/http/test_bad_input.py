@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import pytest
@@ -148,3 +149,25 @@ async def test_card_data_nested_too_deep_is_400(client: TestClient, connector: C
     response = await client.post("/api/messages", data=body, headers={"Content-Type": "application/json"})
 
     assert response.status == 400 and connector.sent == []
+
+
+# Texts whose reading took time growing with the square of their length (the mention and paragraph patterns tried
+# every opening tag against the rest of the text): 240 KB of them held the event loop, and so every turn and the
+# health check, for one to two minutes; within Teams' own 28 KB, a second or two a message.
+SLOW_TO_READ = {
+    "mentions never closed": "<at>" * 60_000,
+    "paragraph tags never ended after a quote": ('<blockquote itemtype="http://schema.skype.com/Reply"></blockquote>'
+                                                 + "<p " * 60_000),
+}
+
+
+@pytest.mark.parametrize("text", SLOW_TO_READ.values(), ids=SLOW_TO_READ.keys())
+async def test_a_message_whose_markup_never_closes_is_read_at_once_and_refused_as_too_long(
+        client: TestClient, connector: Connector, text: str) -> None:
+    # The bound only stops a test that would otherwise hold the machine for minutes; the answer needs milliseconds.
+    async with asyncio.timeout(60):
+        response = await client.post("/api/messages", json=message(CARYS, text, connector.url))
+        health = await client.get("/healthz")
+
+    assert (response.status, health.status) == (200, 200)
+    assert "too long" in json.dumps(connector.cards()[-1])
