@@ -422,6 +422,10 @@ class ConcernFlow:
             return Reply(card=cards.form_card(self._strings, turn.lang, view, values=texts, error=error,
                                               notice=notice))
 
+        if any(len(texts[key]) > limit for key, limit in LIMITS.items() if key in texts):
+            # Before anything reads the words: a box far over its length (a client that ignores the form's own) took
+            # seconds to read for names, only to be refused.
+            return await again(error=self._strings.text("concern.too_long", turn.lang))
         about = self._about(texts["about"], staff) if kind is ReportKind.COLLEAGUE else None
         if kind is ReportKind.COLLEAGUE and about is None and texts["about"] not in {"", *(a.value for a in About)}:
             # The colleague picked is not on the staff list as it is now (changed since the form was opened, or a card
@@ -437,8 +441,6 @@ class ConcernFlow:
 
         if not texts["what"]:
             return await again(error=self._strings.text("concern.required", turn.lang))
-        if any(len(texts[key]) > limit for key, limit in LIMITS.items() if key in texts):
-            return await again(error=self._strings.text("concern.too_long", turn.lang))
         # The server names every report; the form's token only makes a second press of Send the same report.
         reference = await self._reports.claim_form(turn.actor, token, new_reference())
         report = await self._own(reference, turn.actor)

@@ -14,6 +14,7 @@ import pytest
 from aiohttp.test_utils import TestClient
 from azure.data.tables.aio import TableClient
 
+import dialogs.concerns as concerns_dialog
 from app import SERVICES, STORE, create_app
 from bot.domain.errors import StorageUnavailable
 from bot.domain.outbox import OutboundMessage
@@ -624,3 +625,26 @@ async def test_a_report_card_pressed_in_a_group_says_where_it_works_to_everyone_
     assert connector.sent[sent:] == []
     outcomes = [getattr(r, "outcome", "") for r in caplog.records if r.getMessage() == "turn"]
     assert outcomes == [f"invoke:{verb}:refused" for verb, _, _ in PRESSED_IN_A_GROUP]
+
+
+@pytest.mark.parametrize("field", ["what", "since", "where", "who", "evidence"])
+async def test_a_form_over_its_lengths_is_refused_before_its_words_are_read_for_names(
+        staffed: TestClient, connector: Connector, monkeypatch: pytest.MonkeyPatch, field: str) -> None:
+    """Teams' form keeps each box to its length, but a client that ignores it can send 250 KB a box: reading that for
+    the names, initials and posts of everyone on the staff list held the event loop, and every turn, for up to 5 s a
+    press, only to say it was too long."""
+    read: list[int] = []
+    real_route = concerns_dialog.route
+
+    def reading(person: Person, subject: Any, *args: Any) -> Any:
+        read.append(max((len(text) for text in subject.typed), default=0))
+        return real_route(person, subject, *args)
+
+    monkeypatch.setattr(concerns_dialog, "route", reading)
+    await say_hi(staffed, connector, CARYS)
+
+    form = await send_report(staffed, connector, CARYS, **{field: "Mr Hughes, the head, my line manager " * 5000})
+
+    assert "That is too long for this form" in json.dumps(form)
+    assert [length for length in read if length > 3000] == []
+    assert connector.cards(GARETH_CHAT) == []
