@@ -19,13 +19,19 @@ class TypoIndex:
         # each side finds every one-edit typo; two on the known word's side are only needed where `correct`
         # accepts two dropped letters, so shorter words keep one (the same corrections, a third fewer keys).
         self._candidates: dict[str, tuple[str, ...]] = {}
+        # A token more than two letters longer than every indexed word is a typo of none: `correct` returns at once
+        # (spelling out its deletions costs the square of its length in strings of its length: 64 GB for 4,000 letters).
+        self._longest = 0
         for word in sorted(set(known)):
             if len(word) >= MIN_TYPO_LENGTH - 1:
                 for variant in deletions(word, 2 if len(word) >= LONG_TYPO_LENGTH + 2 else 1):
                     self._candidates[variant] = self._candidates.get(variant, ()) + (word,)
+                self._longest = max(self._longest, len(word))
 
     def correct(self, token: str) -> str | None:
         """The known word a typo most likely stands for, or None."""
+        if len(token) > self._longest + 2:
+            return None
         candidates: set[str] = set()
         for variant in deletions(token, 2):
             candidates.update(self._candidates.get(variant, ()))

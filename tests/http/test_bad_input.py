@@ -9,6 +9,7 @@ import pytest
 from aiohttp.test_utils import TestClient
 from azure.data.tables.aio import TableClient
 
+from bot.policy import typos
 from tests.support.activities import CARYS, card_action, message
 from tests.support.connector import Connector
 
@@ -171,3 +172,25 @@ async def test_a_message_whose_markup_never_closes_is_read_at_once_and_refused_a
 
     assert (response.status, health.status) == (200, 200)
     assert "too long" in json.dumps(connector.cards()[-1])
+
+
+async def test_a_long_run_of_letters_is_not_read_as_a_typo(client: TestClient, connector: Connector,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """A typo is found by dropping up to two letters from the word typed, in every way: for a run of n letters that
+    is n squared strings of n letters. 4,000 letters pasted in one run (a code, a blob from an email) took 20 s of the
+    event loop when they repeat, and of different letters would have taken 64 GB. No known word is that long, so no
+    such run can be a typo of one: it is never spelled out."""
+    expanded: list[int] = []
+    real_deletions = typos.deletions
+
+    def deletions(word: str, depth: int) -> set[str]:
+        expanded.append(len(word))
+        return real_deletions(word, depth)
+
+    monkeypatch.setattr(typos, "deletions", deletions)
+
+    response = await client.post("/api/messages", json=message(CARYS, "Can I post this? " + "ab" * 1990, connector.url))
+
+    assert response.status == 200
+    assert connector.cards()
+    assert [length for length in expanded if length > 100] == []
