@@ -16,6 +16,7 @@ from azure.data.tables.aio import TableClient
 
 import dialogs.concerns as concerns_dialog
 from app import SERVICES, STORE, create_app
+from bot.domain.concerns import route
 from bot.domain.errors import StorageUnavailable
 from bot.domain.outbox import OutboundMessage
 from bot.domain.people import Lang, Person
@@ -634,7 +635,7 @@ async def test_a_form_over_its_lengths_is_refused_before_its_words_are_read_for_
     the names, initials and posts of everyone on the staff list held the event loop, and every turn, for up to 5 s a
     press, only to say it was too long."""
     read: list[int] = []
-    real_route = concerns_dialog.route
+    real_route = route
 
     def reading(person: Person, subject: Any, *args: Any) -> Any:
         read.append(max((len(text) for text in subject.typed), default=0))
