@@ -235,6 +235,7 @@ class TeamsBot:
                  agents_playground: bool = False,
                  kept_from_messages: KeptFromMessages | None = None) -> None:
         self._router = router
+        self._verbs = frozenset(router.verbs())
         # What is kept from a person's Teams messages (the questions asked in them), which goes when the message is
         # deleted or edited and comes back with Undo; nothing is done for these without it.
         self._kept = kept_from_messages
@@ -253,6 +254,11 @@ class TeamsBot:
     def verbs(self) -> list[str]:
         """Every card verb the bot answers."""
         return self._router.verbs()
+
+    def _logged(self, verb: str) -> str:
+        """A card verb as the turn's log line names it: one the bot makes, else "unknown" (Teams copies the verb from
+        the card, and a client that changes the card can put anything there)."""
+        return verb if verb in self._verbs else "unknown"
 
     def _scope(self, activity: Activity) -> Scope:
         return conversation_scope(activity, untyped=self._untyped)
@@ -423,7 +429,7 @@ class TeamsBot:
         await self._remember_language(profile, reply)
         for card in ([reply.card] if reply.card else []) + reply.more:
             await send_in_turn(context, self._card_activity(card))
-        return f"message:{turn.verb or 'text'}"
+        return f"message:{self._logged(turn.verb) if turn.verb else 'text'}"
 
     async def _on_card_action(self, context: TurnContext) -> str:
         activity = context.activity
@@ -465,7 +471,7 @@ class TeamsBot:
                 self._deliverer.remember_card_soon(person, reply.card_key, sent.id)
         for card in reply.more:
             await send_in_turn(context, self._card_activity(card))
-        return f"invoke:{verb}" + (":refused" if reply.refused else "")
+        return f"invoke:{self._logged(verb)}" + (":refused" if reply.refused else "")
 
     async def _on_install(self, context: TurnContext) -> str:
         """The welcome, once per install. Teams sends a conversationUpdate and an installationUpdate for one install, in

@@ -119,3 +119,16 @@ async def test_a_request_the_server_cannot_read_is_one_warning_without_its_bytes
         ("WARNING", "malformed HTTP request refused: LineTooLong"),
     ], records
     assert [w for w in ("Narwhal", "Zebracorn", "Quokka", "Wombat", "eyJ", "Bearer") if w in log_lines.getvalue()] == []
+
+
+async def test_a_button_the_bot_never_made_is_logged_without_its_name(log_lines: io.StringIO, client: TestClient,
+                                                                     connector: Connector) -> None:
+    """A click's log line names its verb, which Teams copies from the card; a client that changes the card can put
+    anything there (words, 200 KB of them), and the log would repeat it."""
+    response = await client.post("/api/messages", json=card_action(
+        CARYS, "Narwhal keeps sending me messages " * 5000, {}, connector.url))
+
+    assert response.status == 200
+    records = [json.loads(line) for line in log_lines.getvalue().splitlines()]
+    assert [r["outcome"] for r in records if r["message"] == "turn"] == ["invoke:unknown"]
+    assert "Narwhal" not in log_lines.getvalue()
