@@ -189,7 +189,10 @@ def service_client(*, connection_string: str, endpoint: str, credential: Any, ti
     proxied = any(scheme != "no" for scheme in getproxies_environment())
     options: dict[str, Any] = {
         "connection_timeout": timeout,
-        "read_timeout": timeout,
+        # The budget (`TableStore.call`) decides when an answer is too late: it leaves out the event loop's lag and
+        # waits on while storage answers other calls. A read timeout of one budget, on the wall clock, cut such a
+        # call first (and each retry), telling people storage had failed while it was only busy.
+        "read_timeout": timeout * WALL_CLOCK_BUDGETS,
         "use_env_settings": proxied,
         "retry_total": 2,
         "retry_backoff_factor": 0.1,
