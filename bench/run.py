@@ -23,8 +23,6 @@ from bench import load, procs
 from bench.load import Driver, Level, Outcome, Scenario
 from bench.proxy import Counts, counting_proxy
 
-# The highest each daily limit goes: the bench measures turns, not the limits (README, "Limits").
-UNLIMITED = {"PERMISSION_LIMIT_PER_DAY": "100", "QUESTION_LIMIT_PER_DAY": "100", "REPLY_LIMIT_PER_DAY": "1000"}
 LEVELS = (1, 10, 50)
 PERSONS = max(LEVELS)
 TARGET_LATENCY_RATIO = 1.5
@@ -109,7 +107,7 @@ async def bench_bot(connector: load.Connector, azurite_port: int, seconds: float
     port = procs.free_port()
     # Requests, questions passed on and replies are made faster than anyone would; the daily limits per person must
     # not be what is measured (at 50 replies a day the head's Reply was refused in most flows until 5 December).
-    env = procs.bot_env(azurite_port, port, extra=UNLIMITED)
+    env = procs.bot_env(azurite_port, port, extra=procs.UNLIMITED)
     bot = await procs.start_bot("this bot", ["app.py"], env, port, workdir / "bot.log")
     figures = BotFigures("this bot", cold_starts=[bot.cold_start])
     try:
@@ -439,7 +437,7 @@ async def approve_only(seconds: float, profile: Path | None) -> int:
         workdir = Path(tmp)
         async with load.run_connector() as connector:
             port = procs.free_port()
-            env = procs.bot_env(azurite_port, port, extra=UNLIMITED)
+            env = procs.bot_env(azurite_port, port, extra=procs.UNLIMITED)
             bot = await procs.start_bot("this bot", ["app.py"], env, port, workdir / "bot.log")
             ours = BotFigures("this bot", cold_starts=[bot.cold_start])
             try:
