@@ -86,12 +86,18 @@ class Turn:
         return await self.membership() is Membership.GUEST
 
 
+# Work a turn leaves for after its answer: it changes nothing the answer shows, and loses nothing if it never runs.
+Afterwards = Callable[[], Awaitable[None]]
+
+
 @dataclass
 class Reply:
     """What to show: `card` replaces a clicked card (invoke) or is sent (message); `more` follows it.
 
     With `new_message`, a clicked card stays as it is and `card` comes as a new message below it (see `opens`).
     `refused`: the press was not the person's to make (another's decision, a forged id); the turn's log line says so.
+    `afterwards`: what keeps the records tidy once the answer has gone (a decided request off the pending list); the
+    edge runs it in the background, and a shutdown waits for it.
     """
 
     card: Card | None = None
@@ -100,6 +106,7 @@ class Reply:
     card_key: str = ""
     new_message: bool = False
     refused: bool = False
+    afterwards: Afterwards | None = None
 
 
 Handler = Callable[[Turn], Awaitable[Reply]]

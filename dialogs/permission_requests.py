@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from pydantic import Field, model_validator
@@ -61,6 +62,7 @@ from cards.common import VERB_MY_REQUESTS, VERB_PENDING, VERB_PERMISSION_FORM, e
 from cards.elements import Card
 from cards.i18n import Catalogue
 from dialogs.base import (
+    Afterwards,
     CardData,
     Handler,
     Reply,
@@ -629,7 +631,7 @@ class PermissionFlow:
                     await self._queue_for_deciders(request, request.requester)  # marks them queued
                 else:
                     await self._notify_settled(request)
-                    await self._requests.queued(request_id, state)
+                    await self._no_longer_owed(request)
                 done += 1
             except RecordNotFound:
                 log.warning("owed notifications for a missing request dropped")
@@ -765,6 +767,7 @@ class PermissionFlow:
                                          left=request.request_id in await self._gone([request]))
             return Reply(card=self._settled_card(request, turn.lang, self._strings.text(problem, turn.lang),
                                                  opened=opened))
+        afterwards: Afterwards | None = None  # only a change this click made has any
         try:
             decided = decide(request, turn.actor, self._federation, approve=approve, reason=note, comment=note,
                              now=now)
@@ -785,13 +788,16 @@ class PermissionFlow:
                                                      opened=opened))
             saved = stored
             if _made_by(saved, turn.actor, RequestState.APPROVED if approve else RequestState.DECLINED):
-                await self._after_settled(saved, shown_to=turn.actor if on_its_card else None)
+                afterwards = await self._after_settled(saved, shown_to=turn.actor if on_its_card else None)
         else:
-            await self._after_settled(saved, shown_to=turn.actor if on_its_card else None)
+            afterwards = await self._after_settled(saved, shown_to=turn.actor if on_its_card else None)
         if from_list:
-            return await self._pending_reply(turn, notice=self._settled_notice(saved, turn.lang), show_more=True)
-        return Reply(card=self._settled_card(saved, turn.lang, opened=opened),
-                     card_key=f"{saved.request_id}|decide" if on_its_card else "")
+            reply = await self._pending_reply(turn, notice=self._settled_notice(saved, turn.lang), show_more=True)
+        else:
+            reply = Reply(card=self._settled_card(saved, turn.lang, opened=opened),
+                          card_key=f"{saved.request_id}|decide" if on_its_card else "")
+        reply.afterwards = afterwards
+        return reply
 
     def _shown_whole(self, request: PermissionRequest, lang: Lang, why: str, note: str, *, left: bool = False
                      ) -> Reply:
@@ -809,26 +815,45 @@ class PermissionFlow:
         return f"{request.request_id}: {clean_user_text(outcome, limit=200)}"
 
     async def _after_settled(self, request: PermissionRequest, *, shown_to: Person | None = None,
-                             requester_reads: Lang | None = None) -> None:
+                             requester_reads: Lang | None = None) -> Afterwards:
         """Tell the requester (in `requester_reads`, the language of the card she withdrew it on, else her own), and
         update every decider's copy in place, but for `shown_to`'s (the decider who clicked on the request's own card,
-        which the click's answer has replaced)."""
+        which the click's answer has replaced). Their messages are queued before the click is answered, so a later
+        change's always come after them; returned is what keeps the records tidy, which the answer need not wait for
+        (`_tidy`)."""
         try:
             await self._notify_settled(request, shown_to=shown_to, requester_reads=requester_reads)
-            await self._requests.queued(request.request_id, request.state)
         except StorageUnavailable:
             # The decision is on record and shown to the person who made it; its messages stay owed and
             # `catch_up` queues them once storage answers again.
             log.warning("decision %s saved but its notifications could not be queued yet", request.request_id)
+            return partial(self._tidy, request, queued=False)
+        return partial(self._tidy, request, queued=True)
+
+    async def _tidy(self, request: PermissionRequest, *, queued: bool) -> None:
+        """After the click's answer: the request on the lists its state belongs on (off the pending list), and, once
+        its messages are `queued`, those it no longer needs taken back and its notifications no longer owed. Storage
+        down: what is owed stays owed, and `catch_up` finishes it; the lists re-read each record meanwhile."""
+        tidying = [self._requests.reindex(request)] + ([self._no_longer_owed(request)] if queued else [])
+        for result in await asyncio.gather(*tidying, return_exceptions=True):
+            if isinstance(result, StorageUnavailable):
+                log.warning("request %s: its notifications stay owed until the catch-up pass", request.request_id)
+            elif isinstance(result, BaseException):
+                raise result
+
+    async def _no_longer_owed(self, request: PermissionRequest) -> None:
+        """Copies of the request's card still owed to anyone who no longer decides it taken back, then its state's
+        notifications marked queued: until both are done, `catch_up` does them again."""
+        await self._recall_from_former_deciders(request)
+        await self._requests.queued(request.request_id, request.state)
 
     async def _notify_settled(self, request: PermissionRequest, *, shown_to: Person | None = None,
                               requester_reads: Lang | None = None) -> None:
-        """Queue the requester's messages and the deciders' copies, side by side; copies still owed to anyone who no
-        longer decides it, and the dates-ended edit still owed to `shown_to`, are taken back."""
+        """Queue the requester's messages and the deciders' copies, side by side; the dates-ended edit still owed to
+        `shown_to` is taken back."""
         await asyncio.gather(self._tell_requester(request, requester_reads),
                              self._tell_deciders(request, shown_to=shown_to),
                              self._tell_deciders_it_ended(request),
-                             self._recall_from_former_deciders(request),
                              self._take_back_dates_ended(request, shown_to))
 
     async def _tell_requester(self, request: PermissionRequest, reads: Lang | None = None) -> None:
@@ -889,32 +914,36 @@ class PermissionFlow:
             request = await self._load(turn)
             if request.requester.aad_object_id != turn.actor.aad_object_id:
                 raise RecordNotFound("not the requester")
-            saved = await self._withdrawn(request, turn)
+            saved, afterwards = await self._withdrawn(request, turn)
         except (RecordNotFound, NotAllowed):
             return Reply(card=error_card(self._strings, turn.lang, "error.not_found"), refused=True)
         if saved is None:  # below the card clicked, which stays as it was to press again
             return Reply(card=error_card(self._strings, turn.lang, "error.storage_unsure"), new_message=True)
         if turn.data.get("from") == "list":
-            return await self._mine_reply(turn, notice=self._settled_notice(saved, turn.lang))
-        return self._status_reply(saved, turn.lang)
+            reply = await self._mine_reply(turn, notice=self._settled_notice(saved, turn.lang))
+        else:
+            reply = self._status_reply(saved, turn.lang)
+        reply.afterwards = afterwards
+        return reply
 
-    async def _withdrawn(self, request: PermissionRequest, turn: Turn) -> PermissionRequest | None:
+    async def _withdrawn(self, request: PermissionRequest, turn: Turn
+                         ) -> tuple[PermissionRequest | None, Afterwards | None]:
         """The request once the requester's withdrawal is saved (or as another change that came first left it), with
-        its messages queued; None when storage did not answer and can't say whether it was made."""
+        its messages queued, and what keeps the records tidy after the answer (none but for her own change); None when
+        storage did not answer and can't say whether it was made."""
         try:
             withdrawn = withdraw(request, turn.actor, self._clock())
             saved = await self._requests.save(withdrawn, self._audit(withdrawn, WITHDRAWN, turn.actor))
         except AlreadySettled as settled:
-            return settled.request
+            return settled.request, None
         except ConcurrentChange:
-            return await self._requests.get(request.request_id)
+            return await self._requests.get(request.request_id), None
         except StorageUnavailable:
             saved_after_all = await self._after_a_late_save(request.request_id)
             if saved_after_all is None or not _made_by(saved_after_all, turn.actor, RequestState.WITHDRAWN):
-                return saved_after_all
+                return saved_after_all, None
             saved = saved_after_all
-        await self._after_settled(saved, requester_reads=turn.lang)
-        return saved
+        return saved, await self._after_settled(saved, requester_reads=turn.lang)
 
     async def end(self, turn: Turn) -> Reply:
         """An approval in force (or still to start) ended early, by whoever may decide the request or by the member of
@@ -925,6 +954,7 @@ class PermissionFlow:
             return Reply(card=error_card(self._strings, turn.lang, "error.not_found"), refused=True)
         own = request.requester.aad_object_id == turn.actor.aad_object_id
         note = self._note(turn)
+        afterwards: Afterwards | None = None  # only a change this click made has any
         try:
             ended = end_permission(request, turn.actor, self._federation, reason=note, now=self._clock())
             saved = await self._requests.save(ended, self._audit(ended, ENDED, turn.actor, ended.end_reason))
@@ -944,15 +974,17 @@ class PermissionFlow:
                 return Reply(card=error_card(self._strings, turn.lang, "error.storage_unsure"), new_message=True)
             saved = stored
             if _made_by(saved, turn.actor, RequestState.ENDED):
-                await self._after_ended(saved, turn, own=own)
+                afterwards = await self._after_ended(saved, turn, own=own)
         else:
-            await self._after_ended(saved, turn, own=own)
-        return await self._ended_reply(saved, turn, own=own)
+            afterwards = await self._after_ended(saved, turn, own=own)
+        reply = await self._ended_reply(saved, turn, own=own)
+        reply.afterwards = afterwards
+        return reply
 
-    async def _after_ended(self, request: PermissionRequest, turn: Turn, *, own: bool) -> None:
+    async def _after_ended(self, request: PermissionRequest, turn: Turn, *, own: bool) -> Afterwards:
         """The ending's messages: as after a decision, but for the card the click's answer replaces (a decider's own
         card) and in the language of the card the requester ended it on."""
-        await self._after_settled(request, shown_to=turn.actor if not own and _on_its_card(turn) else None,
+        return await self._after_settled(request, shown_to=turn.actor if not own and _on_its_card(turn) else None,
                                   requester_reads=turn.lang if own else None)
 
     async def _ended_reply(self, request: PermissionRequest, turn: Turn, *, own: bool) -> Reply:

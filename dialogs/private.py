@@ -46,9 +46,10 @@ class PrivateChat:
             for n, card in enumerate(cards)])
         reachable = await self._reachable(turn.actor)
         if not tell and reachable:
-            return Reply(language=reply.language)
+            return Reply(language=reply.language, afterwards=reply.afterwards)
         said = "private.sent" if reachable else "private.waiting"
-        return Reply(card=notice_card(self._strings.text(said, turn.lang)), language=reply.language, new_message=True)
+        return Reply(card=notice_card(self._strings.text(said, turn.lang)), language=reply.language, new_message=True,
+                     afterwards=reply.afterwards)
 
     def only(self, handler: Handler) -> Handler:
         """The handler as it is in the 1:1 chat; anywhere else, its answer goes there and the group is told so."""

@@ -468,7 +468,13 @@ class PermissionRequests(Protocol):
 
     async def save(self, request: PermissionRequest, audit: AuditEntry) -> PermissionRequest:
         """Write a change if nobody changed the request since it was read (etag), with its audit entry, owing
-        the new state's notifications."""
+        the new state's notifications. The lists it is on follow with `reindex`."""
+        ...
+
+    async def reindex(self, request: PermissionRequest) -> None:
+        """Put a saved change on the lists its state belongs on (off the pending list once decided). Best effort,
+        never raising: lists re-read each request's record, so a list not yet updated shows nothing wrong, and
+        `rebuild_index` mends whatever a fault left."""
         ...
 
     async def owed(self) -> list[tuple[str, RequestState]]:

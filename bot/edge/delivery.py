@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Callable, Coroutine, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -318,6 +318,18 @@ class Deliverer:
             await self._outbox.release(message)
         except DomainError as error:
             log.warning("could not release an outbox lease (it will expire): %s", type(error).__name__)
+
+    def after_the_answer(self, work: Callable[[], Awaitable[None]]) -> None:
+        """Run what a turn left for after its answer (see `Reply.afterwards`), in the background: the answer does not
+        wait for it, and `close` does."""
+        self._background(self._logged(work))
+
+    @staticmethod
+    async def _logged(work: Callable[[], Awaitable[None]]) -> None:
+        try:
+            await work()
+        except Exception:  # the flows handle storage faults themselves: anything else is a defect, said loudly
+            log.exception("work after a turn's answer failed")
 
     def remember_card_soon(self, person: Person, card_key: str, activity_id: str) -> None:
         """Record where a card shown in a reply lives, so later messages can update it in place: in the background,

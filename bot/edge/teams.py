@@ -426,6 +426,7 @@ class TeamsBot:
                 self._strings, said_in, "error.too_long", length=len(text), limit=MAX_TEXT)))
             return "too-long"
         reply = await self._route(turn)
+        self._leave_for_after_the_answer(reply)
         await self._remember_language(profile, reply)
         for card in ([reply.card] if reply.card else []) + reply.more:
             await send_in_turn(context, self._card_activity(card))
@@ -448,6 +449,7 @@ class TeamsBot:
         turn = Turn(actor=person, lang=lang, scope=self._scope(activity), verb=verb, data=data, is_invoke=True,
                     membership=partial(self._membership, context))
         reply = await self._route(turn)
+        self._leave_for_after_the_answer(reply)
         await self._remember_language(profile, reply)
         # Teams' automatic refresh of a card asks for that card's current state: it always replaces the card.
         as_new_message = reply.new_message and not _is_refresh(activity)
@@ -487,6 +489,7 @@ class TeamsBot:
             return begun
         person, lang, _ = begun
         reply = await self._route(Turn(actor=person, lang=lang, scope=self._scope(activity), text="hi"))
+        self._leave_for_after_the_answer(reply)
         if reply.card:
             await send_in_turn(context, self._card_activity(reply.card))
         return "welcome"
@@ -569,6 +572,12 @@ class TeamsBot:
             return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
         except ConcurrentChange:
             return Reply(card=error_card(self._strings, turn.lang, "error.storage"))
+
+    def _leave_for_after_the_answer(self, reply: Reply) -> None:
+        """Start what the reply leaves for after its answer; it runs while the answer goes out, never before it is
+        ready, and is started even should sending the answer fail."""
+        if reply.afterwards is not None:
+            self._deliverer.after_the_answer(reply.afterwards)
 
     async def _remember_language(self, profile: UserProfile, reply: Reply) -> None:
         if reply.language is not None and reply.language != profile.language:

@@ -405,6 +405,9 @@ class MemoryPermissionRequests:
         self._store.owed_notifications.add((request.request_id, request.state))
         return saved
 
+    async def reindex(self, request: PermissionRequest) -> None:
+        """Nothing to write: the lists here are read from the records themselves."""
+
     async def owed(self) -> list[tuple[str, RequestState]]:
         """Every (request id, state) whose notifications are still owed."""
         await self._store.call()

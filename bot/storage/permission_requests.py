@@ -12,11 +12,11 @@ owed (message ids are fixed, so nothing is sent twice).
 `permissionindex` (derived, rebuildable): PartitionKey `by-requester|<tenant>|<object id>` or
 `pending|<school id>`, RowKey = request id. A new request's two rows are written before its record, so a
 request is never stored off the lists: when they cannot be written, nothing is stored and the person is told
-so. A decision's rows (the end of its pending row) follow its transaction, best effort: a row left behind is
-only stale, and every list re-reads each request's record, so a stale row can never show a wrong state (it is
-just skipped), nor can the rows of a request whose record was then not written. `rebuild_index()` (each
-instance's first catch-up pass) writes any row a record lacks, as a fault could leave before rows came first,
-and drops rows their record has no need of.
+so. A decision's rows (the end of its pending row) follow its transaction (`reindex`, after the click's answer),
+best effort: a row left behind is only stale, and every list re-reads each request's record, so a stale row can
+never show a wrong state (it is just skipped), nor can the rows of a request whose record was then not written.
+`rebuild_index()` (each instance's first catch-up pass) writes any row a record lacks, as a fault could leave before
+rows came first, and drops rows their record has no need of.
 
 Access patterns: by id (a card click) = one point read; by requester ("My requests") = one index partition
 plus a point read per request; pending by school (the head's list) = one index partition per school plus
@@ -165,7 +165,8 @@ class TablePermissionRequests:
         return _from_entity(entity)
 
     async def save(self, request: PermissionRequest, audit: AuditEntry) -> PermissionRequest:
-        """Update the record (etag) and append the audit entry, all or nothing; `ConcurrentChange` if stale."""
+        """Update the record (etag) and append the audit entry, all or nothing; `ConcurrentChange` if stale. Its index
+        rows follow with `reindex`."""
         async with self._store.call():
             results = await self._table.submit_transaction([
                 ("update", _to_entity(request), {"mode": UpdateMode.REPLACE, "etag": request.etag,
@@ -174,9 +175,7 @@ class TablePermissionRequests:
                 ("upsert", _owed_entity(request)),
             ])
         etag = str(results[0].get("etag", "")) if results else ""
-        saved = replace(request, etag=etag)
-        await self._reindex(saved)
-        return saved
+        return replace(request, etag=etag)
 
     async def owed(self) -> list[tuple[str, RequestState]]:
         """Every (request id, state) whose notifications are still owed."""
@@ -223,9 +222,10 @@ class TablePermissionRequests:
                                               at, entity_text(entity, "Detail")))
         return entries
 
-    async def _reindex(self, request: PermissionRequest) -> None:
+    async def reindex(self, request: PermissionRequest) -> None:
+        """The index rows of a saved change: its requester's, and its school's pending row while it waits."""
         # Best effort: the record is the truth (already written), lists re-check it, and its requester's row
-        # was written before it, so a failure here leaves only a stale row and must not fail the turn.
+        # was written before it, so a failure here leaves only a stale row and must not fail anything.
         pending = {"PartitionKey": _pending_partition(request.school_id), "RowKey": safe_key(request.request_id)}
         try:
             async with self._store.call():

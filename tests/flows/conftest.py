@@ -86,6 +86,14 @@ def text_of(cards: object) -> str:
     return json.dumps(cards, ensure_ascii=False)
 
 
+async def _answered(turn: Awaitable[Reply]) -> Reply:
+    """The turn's reply, once what it leaves for after its answer is done too (the edge runs that in the background)."""
+    reply = await turn
+    if reply.afterwards is not None:
+        await reply.afterwards()
+    return reply
+
+
 @dataclass
 class BotInMemory:
     """The flows as app.py builds them, on one memory store; `says` and `clicks` are a person's turns."""
@@ -130,15 +138,15 @@ class BotInMemory:
                    conversation: str = "") -> Reply:
         """The person types `text`, in `conversation` (by default their 1:1 chat with the bot, or the group chat)."""
         conversation = conversation or (f"a:personal-{person.aad_object_id}" if scope is Scope.PERSONAL else "19:group")
-        return await self.router.route(Turn(actor=person, lang=lang, scope=scope, text=text,
-                                            conversation=conversation))
+        return await _answered(self.router.route(Turn(actor=person, lang=lang, scope=scope, text=text,
+                                                      conversation=conversation)))
 
     async def clicks(self, person: Person, verb: str, data: Mapping[str, Any], *, lang: Lang = Lang.EN,
                      scope: Scope = Scope.PERSONAL) -> Reply:
         """The person presses a card's button: `verb` with the card's `data` (whoever the data names, the actor is
         `person`, as the edge takes it from the activity)."""
-        return await self.router.route(Turn(actor=person, lang=lang, scope=scope, verb=verb, data=data,
-                                            is_invoke=True))
+        return await _answered(self.router.route(Turn(actor=person, lang=lang, scope=scope, verb=verb, data=data,
+                                                      is_invoke=True)))
 
     async def cards_for(self, person: Person) -> list[Card]:
         """The cards owed to a person, oldest first: what the sender will bring to their chat."""

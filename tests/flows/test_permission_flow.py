@@ -543,6 +543,27 @@ async def test_a_decision_storage_made_but_answered_late_is_shown_as_made_and_re
     assert await MemoryPermissionRequests(bot.store).owed() == []
 
 
+async def test_an_approval_whose_tidying_after_the_answer_storage_refuses_loses_nothing(
+        bot: BotInMemory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After the answer the owed row goes (the messages were queued before it); storage refusing that leaves the row,
+    and the catch-up pass finishes the job without queuing anything twice."""
+    await bot.meets(CARYS, SIAN, FFION)
+    request_id = await _submitted(bot)
+
+    with monkeypatch.context() as storage_down:
+        storage_down.setattr(MemoryPermissionRequests, "queued", _refused_by_storage)
+        decided = await bot.clicks(SIAN, "permission.approve", {"id": request_id, "reason": "Fine."})
+    owed_after_the_fault = await MemoryPermissionRequests(bot.store).owed()
+    await _catching_up(bot).catch_up()  # a minute later
+
+    assert "Approved by Mrs Siân Roberts" in text_of(decided.card)
+    assert owed_after_the_fault == [(request_id, RequestState.APPROVED)]
+    assert await MemoryPermissionRequests(bot.store).owed() == []
+    assert [m.message_id for m in await MemoryOutbox(bot.store).list_for_recipient(CARYS)] == [
+        f"{request_id}|status-approved", f"{request_id}|decision"]
+    assert "Approved by Mrs Siân Roberts" in text_of((await bot.cards_for(FFION))[-1])
+
+
 async def test_a_decision_storage_may_have_made_is_never_called_unmade(bot: BotInMemory,
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     await bot.meets(CARYS, SIAN)

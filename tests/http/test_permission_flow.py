@@ -132,6 +132,46 @@ async def test_approve_on_the_heads_card_answers_and_edits_her_copy_and_the_othe
     assert slot.activity_id == head_card["id"]  # where the head's copy is, should it change again
 
 
+async def test_the_heads_approve_is_answered_once_its_messages_are_queued_and_the_records_are_tidied_after(
+        client: TestClient, connector: Connector, azurite: str, table_prefix: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The decision, its audit entry and its owed row are one write, and the requester's messages and the delegate's
+    copy are queued before the answer (a later change's messages come after them). What only keeps the records tidy
+    follows the answer, which does not wait for it: the request off the pending list, copies taken back from anyone
+    who no longer decides it, and the owed row gone, which until then lets the catch-up pass finish the job."""
+    from bot.storage.permission_requests import TablePermissionRequests
+    await _meet(client, connector, CARYS, SIAN, FFION)
+    request_id = await _submit(client, connector)
+    head_card = connector.cards(SIAN_CHAT)[-1]
+    real_queued, may_tidy = TablePermissionRequests.queued, asyncio.Event()
+
+    async def queued_once_let(requests: TablePermissionRequests, *args: Any, **kwargs: Any) -> None:
+        await may_tidy.wait()
+        await real_queued(requests, *args, **kwargs)
+
+    monkeypatch.setattr(TablePermissionRequests, "queued", queued_once_let)
+    async with asyncio.timeout(5):  # a click waiting for the tidying would never be answered here
+        response = await client.post("/api/messages", json=card_action(
+            SIAN, "permission.approve", verb_data(head_card, "permission.approve"), connector.url))
+        answered = (await response.json())["value"]
+        while f"Your request {request_id} was approved" not in json.dumps(connector.cards(CARYS_CHAT)):
+            connector.event.clear()
+            await connector.event.wait()
+    owed_meanwhile = [r["RowKey"] for r in await _rows(azurite, table_prefix + "permissions")
+                      if r["RowKey"].startswith("owed|")]
+    may_tidy.set()
+    await client.app[SERVICES].deliverer.drain()
+
+    assert "Approved by Mrs Siân Roberts" in json.dumps(answered, ensure_ascii=False)
+    assert "Approved by Mrs Siân Roberts" in json.dumps(connector.cards(FFION_CHAT) + connector.updated,
+                                                        ensure_ascii=False)
+    assert owed_meanwhile == ["owed|approved"]
+    assert [r["RowKey"] for r in await _rows(azurite, table_prefix + "permissions")
+            if r["RowKey"].startswith("owed|")] == []
+    assert [r["PartitionKey"] for r in await _rows(azurite, table_prefix + "permissionindex")] == [
+        f"by-requester|{TENANT}|{CARYS['aadObjectId']}"]  # off the pending list
+
+
 async def test_decline_without_a_reason_is_refused_and_changes_nothing(client: TestClient, connector: Connector,
                                                                      azurite: str, table_prefix: str) -> None:
     await _meet(client, connector, CARYS, SIAN)

@@ -218,6 +218,21 @@ async def test_a_stale_index_row_never_shows_a_wrong_state_and_rebuild_repairs_t
             f"by-requester|{TENANT}|{CARYS.aad_object_id}"]
 
 
+async def test_a_saved_decision_leaves_the_pending_list_when_it_is_reindexed(
+        azurite: str, table_prefix: str, table_store: TablePermissionRequests) -> None:
+    """A decision is saved in one write; its list rows follow it (`reindex`, after the click's answer)."""
+    await table_store.create(_request(), _audit("submitted"))
+    read = await table_store.get("P-ABCDEF")
+    saved = await table_store.save(replace(read, state=RequestState.APPROVED, decided_by="Siân", decided_at=NOW),
+                                   _audit("approved"))
+
+    await table_store.reindex(saved)
+
+    async with TableClient.from_connection_string(azurite, table_prefix + "permissionindex") as index:
+        assert [e["PartitionKey"] async for e in index.list_entities()] == [
+            f"by-requester|{TENANT}|{CARYS.aad_object_id}"]
+
+
 async def test_a_request_whose_list_rows_cannot_be_written_is_not_stored(
         table_store: TablePermissionRequests, monkeypatch: pytest.MonkeyPatch) -> None:
     real_upsert = Table.upsert_entity
