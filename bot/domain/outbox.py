@@ -126,6 +126,14 @@ def behind_a_card_on_its_way(queue: Sequence[OutboundMessage], now: datetime) ->
     return waiting
 
 
+def first_to_claim(queue: Sequence[OutboundMessage], now: datetime) -> OutboundMessage | None:
+    """Of one person's queue (oldest first, as listed), the message a pass over it sends first, as far as the listing
+    tells: no other sender holds it, it waits for no card on its way, and no later message replaces it. Reading what
+    was sent already may leave out others, never this one but for a copy of a message sent already."""
+    passed_over = {m.message_id for m in (*superseded(queue, now), *behind_a_card_on_its_way(queue, now))}
+    return next((m for m in queue if m.held_until(now) is None and m.message_id not in passed_over), None)
+
+
 @dataclass(frozen=True)
 class CardSlot:
     """Where a person's card with a given key was posted, so it can be updated in place."""
@@ -160,6 +168,10 @@ class Outbox(Protocol):
         """Messages not yet sent to this person, oldest first, with the slots of their card keys, in a few reads
         whatever their number. Whether each was sent already is looked up after the listing (a copy queued again
         after it was sent is left out, and dropped), so `claim(..., checked=True)` need not look again."""
+        ...
+
+    async def owed_among(self, recipient: Person, listed: Sequence[OutboundMessage]) -> Owed:
+        """`owed_to` for messages `list_for_recipient` has just listed: what it reads after its listing."""
         ...
 
     async def list_due(self, now: datetime, *, limit: int = 100) -> list[OutboundMessage]:

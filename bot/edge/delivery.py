@@ -24,6 +24,7 @@ from bot.domain.outbox import (
     Outbox,
     Owed,
     behind_a_card_on_its_way,
+    first_to_claim,
     superseded,
 )
 from bot.domain.people import Lang, Person
@@ -64,6 +65,8 @@ class _Pass:
     references: dict[str, _Recipient] = field(default_factory=dict)
     # References being read, side by side with the claim of the message that needs them first.
     pending_references: dict[str, asyncio.Task[_Recipient]] = field(default_factory=dict)
+    # The message claimed while the queue's sent marks and card places were read, by id (None: that claim failed).
+    claimed_ahead: dict[str, OutboundMessage | None] = field(default_factory=dict)
 
     async def finish(self) -> None:
         """Stop reading references no message of the pass needed in the end (every claim failed)."""
@@ -71,11 +74,6 @@ class _Pass:
             task.cancel()
         await asyncio.gather(*self.pending_references.values(), return_exceptions=True)
         self.pending_references.clear()
-
-    @classmethod
-    def of(cls, owed: Owed) -> _Pass:
-        """A pass over one person's queue, read by `Outbox.owed_to`."""
-        return cls(checked=True, slots={(slot.recipient.key, key): slot for key, slot in owed.slots.items()})
 
 
 class Deliverer:
@@ -158,22 +156,62 @@ class Deliverer:
 
     async def deliver_to(self, person: Person) -> int:
         """Try every unsent message for one person now; return how many were sent."""
+        reading = _Pass(checked=True)
         try:
-            owed = await self._outbox.owed_to(person)
+            owed = await self._owed_claiming_the_first(person, reading)
         except DomainError as error:
             log.warning("outbox unreadable for a recipient: %s", type(error).__name__)
+            await reading.finish()
             return 0
+        reading.slots = {(slot.recipient.key, key): slot for key, slot in owed.slots.items()}
         now = self._clock()
         held = [until for m in owed.messages if (until := m.held_until(now)) is not None]
         waiting = {m.message_id for m in behind_a_card_on_its_way(owed.messages, now)}
         sent = await self._deliver_all([m for m in owed.messages if m.message_id not in waiting], ignore_backoff=True,
-                                       reading=_Pass.of(owed))
+                                       reading=reading)
         if held:
             # Another sender holds a message: it may be a pass that found no chat for this person a moment before
             # they opened the bot, and will park it for UNREACHABLE_RETRY. Look again once its lease has run out,
             # or soon when a message waits for the card it has on its way.
             self._look_again(person, min(min(held) - now, CARD_ON_ITS_WAY_LOOK) if waiting else min(held) - now)
         return sent
+
+    async def _owed_claiming_the_first(self, person: Person, reading: _Pass) -> Owed:
+        """The person's queue as `Outbox.owed_to` reads it, with the message to go first (`first_to_claim`) claimed, and
+        their chat reference read, while what the listing leaves to read is: one round trip fewer before the first card
+        goes. Nothing is sent before all of it is in, and a copy of a message sent already, claimed meanwhile, is
+        recorded as sent and leaves the queue unsent."""
+        listed = await self._outbox.list_for_recipient(person)
+        now = self._clock()
+        first = first_to_claim(listed, now)
+        if first is None:
+            return await self._outbox.owed_among(person, listed)
+        both = asyncio.gather(self._outbox.owed_among(person, listed), self._claimed(first, now),
+                              return_exceptions=True)
+        self._start_reading_reference(person, reading)
+        owed, claimed = await both
+        if isinstance(claimed, BaseException):
+            raise claimed  # not a storage fault (those are None): a defect
+        if isinstance(owed, BaseException):
+            if claimed is not None:
+                await self._put_back(claimed)
+            raise owed
+        if claimed is not None and all(m.message_id != first.message_id for m in owed.messages):
+            try:  # a copy of a message sent already: it never goes again
+                await self._outbox.mark_sent(claimed)
+            except DomainError as error:  # its lease runs out, and the next pass drops it
+                log.warning("could not drop a copy of a message sent already: %s", type(error).__name__)
+            return owed
+        reading.claimed_ahead[first.message_id] = claimed
+        return owed
+
+    async def _claimed(self, message: OutboundMessage, now: datetime) -> OutboundMessage | None:
+        """The message leased to this pass, its sent mark being looked up meanwhile (`Outbox.owed_among`); None when
+        another sender has it or storage did not answer (the pass does not send it)."""
+        try:
+            return await self._outbox.claim(message, now, lease=self._lease, checked=True)
+        except DomainError:
+            return None
 
     def _look_again(self, person: Person, after: timedelta) -> None:
         loop = asyncio.get_running_loop()
@@ -213,6 +251,8 @@ class Deliverer:
                     sent += 1
         finally:
             await reading.finish()
+            for left in filter(None, reading.claimed_ahead.values()):  # the pass stopped before it
+                await self._put_back(left)
         return sent
 
     async def _skip_superseded(self, queue: list[OutboundMessage], now: datetime) -> list[OutboundMessage]:
@@ -268,12 +308,18 @@ class Deliverer:
         now = self._clock()
         # The recipient's chat reference is read while the message is claimed: one round trip fewer before the send.
         self._start_reading_reference(message.recipient, reading)
-        try:
-            claimed = await self._outbox.claim(message, now, lease=self._lease, checked=reading.checked)
-        except (ConcurrentChange, RecordNotFound):
-            return False
-        except StorageUnavailable:
-            return False
+        if message.message_id in reading.claimed_ahead:
+            ahead = reading.claimed_ahead.pop(message.message_id)
+            if ahead is None:  # another sender has it, or storage did not answer
+                return False
+            claimed = ahead
+        else:
+            try:
+                claimed = await self._outbox.claim(message, now, lease=self._lease, checked=reading.checked)
+            except (ConcurrentChange, RecordNotFound):
+                return False
+            except StorageUnavailable:
+                return False
         try:
             recipient = await self._reference(message.recipient, reading)
             slot = await self._slot(message, reading)
@@ -312,6 +358,10 @@ class Deliverer:
         except DomainError as error:
             # Teams has the message; the lease expiring would send it again, so say so loudly.
             log.error("sent but not recorded as sent: %s", type(error).__name__)
+
+    async def _put_back(self, claimed: OutboundMessage) -> None:
+        """A message claimed ahead and never tried, due again at once."""
+        await self._release(replace(claimed, state=DeliveryState.PENDING, next_attempt_at=None))
 
     async def _release(self, message: OutboundMessage) -> None:
         try:

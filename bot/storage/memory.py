@@ -260,7 +260,10 @@ class MemoryOutbox:
     async def owed_to(self, recipient: Person) -> Owed:
         """Unsent messages for one person, oldest first, less copies of messages sent already (dropped), and the
         slots of their card keys."""
-        listed = await self.list_for_recipient(recipient)
+        return await self.owed_among(recipient, await self.list_for_recipient(recipient))
+
+    async def owed_among(self, recipient: Person, listed: Sequence[OutboundMessage]) -> Owed:
+        """`owed_to` for messages just listed."""
         await self._store.call()
         messages = []
         for message in listed:

@@ -193,7 +193,10 @@ class TableOutbox:
     async def owed_to(self, recipient: Person) -> Owed:
         """Unsent messages for one person, oldest first, less copies of messages sent already (dropped), and the
         slots of their card keys: a listing, then the sent rows and the slots asked for by key, side by side."""
-        listed = await self.list_for_recipient(recipient)
+        return await self.owed_among(recipient, await self.list_for_recipient(recipient))
+
+    async def owed_among(self, recipient: Person, listed: Sequence[OutboundMessage]) -> Owed:
+        """`owed_to` for messages just listed: the sent rows and the slots by key, side by side."""
         # The sent rows and the slots side by side (both read after the listing): the slots of every listed card
         # key a message may replace (none for a first post never tried), of which those of copies dropped below are
         # not returned.

@@ -280,6 +280,88 @@ async def test_a_queue_s_sent_marks_and_card_places_are_read_side_by_side(
     assert events == ["look msg", "look slot", "found", "found"]
 
 
+async def test_the_first_message_of_a_pass_is_claimed_while_the_queue_s_sent_marks_and_card_places_are_read(
+        client: TestClient, connector: Connector, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One round trip fewer before a person's first card goes (a requester's status card, the head's request): the
+    lease is taken side by side with what the listing leaves to read, and nothing is sent before both are in."""
+    services = client.app[SERVICES]
+    await client.post("/api/messages", json=message(SIAN, "hi", connector.url))
+    await services.deliverer.drain()
+    outbox = services.deliverer._outbox
+    await outbox.save_slot(CardSlot(HEAD, "perm-1|head", "sent-1"))
+    await outbox.enqueue([OutboundMessage(recipient=HEAD, message_id="perm-1|v2", card=CARD, card_key="perm-1|head",
+                                          created_at=datetime.now(UTC)), _owed("perm-2|to-head")])
+    events: list[str] = []
+    claim, owed_among, send = outbox.claim, outbox.owed_among, services.deliverer._send
+
+    async def claiming(*args: Any, **kwargs: Any) -> Any:
+        events.append("claim")
+        claimed = await claim(*args, **kwargs)
+        events.append("claimed")
+        return claimed
+
+    async def reading(*args: Any, **kwargs: Any) -> Any:
+        events.append("read")
+        owed = await owed_among(*args, **kwargs)
+        events.append("read in")
+        return owed
+
+    async def sending(*args: Any, **kwargs: Any) -> Any:
+        events.append("send")
+        return await send(*args, **kwargs)
+
+    monkeypatch.setattr(outbox, "claim", claiming)
+    monkeypatch.setattr(outbox, "owed_among", reading)
+    monkeypatch.setattr(services.deliverer, "_send", sending)
+    sent = await services.deliverer.deliver_to(HEAD)
+
+    assert sent == 2
+    assert events[:2] == ["read", "claim"] and set(events[2:4]) == {"read in", "claimed"}
+    assert events[4:] == ["send", "claim", "claimed", "send"]
+    assert [a["id"] for a in connector.updated] == ["sent-1"]  # the first, in place
+
+
+async def test_a_copy_of_a_message_sent_already_claimed_while_the_sent_marks_were_read_is_never_sent_again(
+        client: TestClient, connector: Connector) -> None:
+    services = client.app[SERVICES]
+    await client.post("/api/messages", json=message(SIAN, "hi", connector.url))
+    await services.deliverer.drain()
+    outbox = TableOutbox(client.app[STORE])
+    await OutboxNotifier(outbox, services.deliverer).notify([_owed("perm-1|to-head")])
+    await services.deliverer.drain()
+    sent_before = len(connector.sent)
+    await outbox.enqueue([_owed("perm-1|to-head"), _owed("perm-2|to-head")])  # queued again, as a catch-up would
+
+    sent = await services.deliverer.deliver_to(HEAD)
+
+    assert sent == 1 and [a["attachments"][0]["content"] for a in connector.sent[sent_before:]] == [CARD]
+    assert await outbox.list_for_recipient(HEAD) == []  # the copy left the queue, unsent, and nothing is held
+    assert await services.deliverer.deliver_to(HEAD) == 0
+
+
+async def test_a_message_claimed_while_storage_failed_to_say_what_was_sent_goes_at_the_next_pass_once(
+        client: TestClient, connector: Connector, monkeypatch: pytest.MonkeyPatch) -> None:
+    services = client.app[SERVICES]
+    await client.post("/api/messages", json=message(SIAN, "hi", connector.url))
+    await services.deliverer.drain()
+    outbox = services.deliverer._outbox
+    await outbox.enqueue([_owed("perm-1|to-head")])
+    sent_before = len(connector.sent)
+
+    async def unreadable(*args: Any, **kwargs: Any) -> Any:
+        raise StorageUnavailable("injected: the sent marks could not be read")
+
+    with monkeypatch.context() as storage_blinks:
+        storage_blinks.setattr(outbox, "owed_among", unreadable)
+        first = await services.deliverer.deliver_to(HEAD)
+    [waiting] = await outbox.list_for_recipient(HEAD)
+    again = await services.deliverer.deliver_to(HEAD)
+
+    assert (first, again) == (0, 1)
+    assert waiting.held_until(datetime.now(UTC)) is None  # not held for a lease nobody is using
+    assert [a["attachments"][0]["content"] for a in connector.sent[sent_before:]] == [CARD]
+
+
 async def test_a_first_post_sent_but_not_recorded_as_sent_is_updated_in_place_when_tried_again(
         aiohttp_client: Any, settings: Settings, connector: Connector, monkeypatch: pytest.MonkeyPatch) -> None:
     client: TestClient = await aiohttp_client(create_app(settings.model_copy(update={"outbox_lease_seconds": 1.0})))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from bot.domain.outbox import OutboundMessage, behind_a_card_on_its_way, superseded
+from bot.domain.outbox import OutboundMessage, behind_a_card_on_its_way, first_to_claim, superseded
 from bot.domain.people import Person
 
 SIAN = Person("5c0f1e2a-7b3d-4e8f-9a1b-2c3d4e5f6a7b", "a1000000-0000-4000-8000-000000000003", "Siân Roberts")
@@ -56,3 +56,14 @@ def test_a_card_s_update_waits_while_another_sender_takes_the_card_itself_to_the
 
     # P-1's card is with Teams: its update goes after it. P-2's sender is gone: nothing to wait for.
     assert [m.message_id for m in behind_a_card_on_its_way(queue, NOW)] == ["P-1|withdrawn"]
+
+
+def test_the_message_a_pass_claims_first_is_the_first_not_held_not_waiting_and_not_replaced_later() -> None:
+    on_its_way = _queued("P-1|pending", "P-1|decide").claimed(NOW, timedelta(seconds=60))
+    queue = [on_its_way, _queued("P-1|withdrawn", "P-1|decide"), _queued("P-2|pending", "P-2|decide"),
+             _queued("P-3|status", "P-3|status"), _queued("P-2|approved", "P-2|decide")]
+
+    # P-1's update waits for its card, which another sender has; P-2's first card is replaced later in the queue.
+    assert first_to_claim(queue, NOW) == queue[3]
+    assert first_to_claim([on_its_way], NOW) is None
+    assert first_to_claim([], NOW) is None
