@@ -37,6 +37,13 @@ async def send(bot: TestClient, activity: dict[str, Any]) -> None:
     await bot.app[SERVICES].deliverer.drain()
 
 
+async def delivered(bot: TestClient) -> None:
+    """Run a delivery pass and wait for the senders it found already running: a pass skips a person whose sender is
+    busy, and that sender's card would otherwise land in the middle of the test's next exchange."""
+    await bot.app[SERVICES].deliverer.deliver_due()
+    await bot.app[SERVICES].deliverer.drain()
+
+
 async def until(check: Callable[[], Awaitable[bool]], *, within: float = 30.0) -> None:
     """Wait until `check` holds (fails after `within` seconds)."""
     deadline = asyncio.get_running_loop().time() + within
