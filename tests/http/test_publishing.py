@@ -40,6 +40,7 @@ from tests.support.files import FileServer, run_file_server
 from tests.support.policies import AI_SECTION, TEXT_2022, revised_docx, write_revised
 from tests.support.publishing import app_with_staff_list
 from tests.support.publishing import bot_command as _command
+from tests.support.publishing import delivered as _delivered
 from tests.support.publishing import send as _send
 from tests.support.publishing import until as _until
 
@@ -132,7 +133,7 @@ async def test_the_policy_owner_publishes_a_word_file_and_each_member_of_staff_i
     await _until(lambda: _answered_from_version(bot, connector, "2"))
     store = bot.app[STORE]
     await asyncio.gather(_reading(store).check_campaigns(), _reading(store).check_campaigns())
-    await bot.app[SERVICES].deliverer.deliver_due()
+    await _delivered(bot)
 
     shown = _text(preview)
     assert "Publish a new version of the policy?" in shown and "2 (replaces version 1)" in shown
@@ -181,7 +182,7 @@ async def test_a_welsh_speaker_who_first_opens_the_bot_after_publishing_gets_the
     await bot.app[SERVICES].deliverer.drain()
 
     await _send(bot, message(OWAIN, "helo", connector.url, locale="cy-GB"))
-    await bot.app[SERVICES].deliverer.deliver_due()
+    await _delivered(bot)
     await connector.wait_for_cards(CHAT[OWAIN["id"]], 2)
 
     [card] = _read_cards(connector, OWAIN)
@@ -255,7 +256,7 @@ async def test_the_same_file_twice_and_an_older_version_start_no_second_campaign
     again = await _preview(bot, connector, files, document)
     second_click = await _click(bot, SIAN, "policy.publish", verb_data(first, "policy.publish"), connector.url)
     older = await _preview(bot, connector, files, TEXT_2022)
-    await bot.app[SERVICES].deliverer.deliver_due()
+    await _delivered(bot)
 
     assert "already the current version (2)" in _text(again) and "policy.publish" not in _text(again)
     assert "no longer available" in _text(second_click) or "already the current version" in _text(second_click)
@@ -419,12 +420,10 @@ async def test_a_member_whose_entra_id_is_added_after_publishing_is_asked_then_r
     await _staff_list(bot, lambda text: text)  # the office adds his Entra id
     await _reading(store).check_campaigns()
     await _reading(store).check_campaigns()
-    await bot.app[SERVICES].deliverer.deliver_due()
-    await bot.app[SERVICES].deliverer.drain()
+    await _delivered(bot)
     asked = {a.name: a for a in await TablePolicyReads(store).list_asked("2")}
     reminded = await _reading(store, CALENDAR.add_working_days(asked["Owain Pritchard"].asked_at, 5)).remind()
-    await bot.app[SERVICES].deliverer.deliver_due()
-    await bot.app[SERVICES].deliverer.drain()
+    await _delivered(bot)
 
     assert unreachable == []
     assert len(_read_cards(connector, OWAIN)) == 2  # asked once, reminded once
@@ -443,8 +442,7 @@ async def test_a_member_who_left_the_school_is_not_reminded(
     asked_at = asked[0].asked_at
 
     reminded = await _reading(store, CALENDAR.add_working_days(asked_at, 5)).remind()
-    await bot.app[SERVICES].deliverer.deliver_due()
-    await bot.app[SERVICES].deliverer.drain()
+    await _delivered(bot)
 
     assert OWAIN["aadObjectId"] in {a.object_id for a in asked}  # he was asked before he left
     assert reminded == 4
@@ -461,8 +459,7 @@ async def test_a_member_whose_email_changes_is_asked_once_and_listed_once_for_th
     await _staff_list(bot, lambda text: text.replace("Carys Jenkins,carys.jenkins@", "Carys Pugh,carys.pugh@"))
 
     await _reading(bot.app[STORE]).check_campaigns()
-    await bot.app[SERVICES].deliverer.deliver_due()
-    await bot.app[SERVICES].deliverer.drain()
+    await _delivered(bot)
     exported = await asyncio.to_thread(_command, settings, "export-acknowledgements", "--version", "2")
 
     assert len(_read_cards(connector, CARYS)) == 1
@@ -487,7 +484,7 @@ async def test_a_campaign_left_owed_by_a_storage_fault_is_sent_once_by_the_next_
     owed = await versions.list_owed_campaigns()
     sent_before = sum(len(_read_cards(connector, person)) for person in STAFF)
     await asyncio.gather(_reading(bot.app[STORE]).check_campaigns(), _reading(bot.app[STORE]).check_campaigns())
-    await bot.app[SERVICES].deliverer.deliver_due()
+    await _delivered(bot)
 
     assert "Version 2 is now the current policy" in _text(published)
     assert owed == ["2"] and sent_before == 0
@@ -525,7 +522,7 @@ async def test_publish_by_command_then_roll_back_and_export_for_the_governors(
     published = await asyncio.to_thread(_command, settings, "publish-policy", str(write_revised(tmp_path)),
                                         "--by", "Mrs Siân Roberts")
     await _until(lambda: _answered_from_version(bot, connector, "2"))
-    await bot.app[SERVICES].deliverer.deliver_due()
+    await _delivered(bot)
     await _click(bot, OWAIN, "policy.confirm_read", {"version": "2"}, connector.url)
     twice = await asyncio.to_thread(_command, settings, "publish-policy", str(write_revised(tmp_path)))
     bad = await asyncio.to_thread(_command, settings, "publish-policy", str(write_revised(tmp_path, version="Draft")))
@@ -533,7 +530,7 @@ async def test_publish_by_command_then_roll_back_and_export_for_the_governors(
     missing = await asyncio.to_thread(_command, settings, "rollback-policy", "7")
     await _until(lambda: _answered_from_version(bot, connector, "1"))
     await _reading(bot.app[STORE]).check_campaigns()  # the shipped version 1 is kept, never campaigned for
-    await bot.app[SERVICES].deliverer.deliver_due()
+    await _delivered(bot)
     listed = await asyncio.to_thread(_command, settings, "policy-versions")
     exported = await asyncio.to_thread(_command, settings, "export-acknowledgements", "--version", "2")
     typed_otherwise = await asyncio.to_thread(_command, settings, "export-acknowledgements", "--version", "2.0")
@@ -638,7 +635,7 @@ async def test_a_campaign_to_a_whole_staff_list_sends_each_person_one_card(
         await connector.wait_for_cards(f"a:personal-{member.aad_object_id}", 1, within=120)
     all_sent_seconds = asyncio.get_running_loop().time() - started
     await asyncio.gather(_reading(store).check_campaigns(), _reading(store).check_campaigns())
-    await bot.app[SERVICES].deliverer.deliver_due()
+    await _delivered(bot)
     print(f"\ncampaign of {size}: Publish answered in {click_seconds:.2f} s, every card sent {all_sent_seconds:.1f} s "
           "after the click")
 
