@@ -236,20 +236,8 @@ async def test_the_chat_reference_is_read_while_the_first_message_is_claimed(
     await TableOutbox(client.app[STORE]).enqueue([_owed("perm-1|to-head"), _owed("perm-2|to-head")])
     events: list[str] = []
     outbox, profiles = services.deliverer._outbox, services.deliverer._profiles
-    claim, get_profile = outbox.claim, profiles.recent_profile
-
-    async def claiming(*args: Any, **kwargs: Any) -> Any:
-        events.append("claim")
-        claimed = await claim(*args, **kwargs)
-        events.append("claimed")
-        return claimed
-
-    async def reading(*args: Any, **kwargs: Any) -> Any:
-        events.append("read")
-        return await get_profile(*args, **kwargs)
-
-    monkeypatch.setattr(outbox, "claim", claiming)
-    monkeypatch.setattr(profiles, "recent_profile", reading)
+    monkeypatch.setattr(outbox, "claim", _noted(events, outbox.claim, "claim", "claimed"))
+    monkeypatch.setattr(profiles, "recent_profile", _noted(events, profiles.recent_profile, "read"))
     sent = await services.deliverer.deliver_to(HEAD)
 
     assert sent == 2
@@ -292,27 +280,9 @@ async def test_the_first_message_of_a_pass_is_claimed_while_the_queue_s_sent_mar
     await outbox.enqueue([OutboundMessage(recipient=HEAD, message_id="perm-1|v2", card=CARD, card_key="perm-1|head",
                                           created_at=datetime.now(UTC)), _owed("perm-2|to-head")])
     events: list[str] = []
-    claim, owed_among, send = outbox.claim, outbox.owed_among, services.deliverer._send
-
-    async def claiming(*args: Any, **kwargs: Any) -> Any:
-        events.append("claim")
-        claimed = await claim(*args, **kwargs)
-        events.append("claimed")
-        return claimed
-
-    async def reading(*args: Any, **kwargs: Any) -> Any:
-        events.append("read")
-        owed = await owed_among(*args, **kwargs)
-        events.append("read in")
-        return owed
-
-    async def sending(*args: Any, **kwargs: Any) -> Any:
-        events.append("send")
-        return await send(*args, **kwargs)
-
-    monkeypatch.setattr(outbox, "claim", claiming)
-    monkeypatch.setattr(outbox, "owed_among", reading)
-    monkeypatch.setattr(services.deliverer, "_send", sending)
+    monkeypatch.setattr(outbox, "claim", _noted(events, outbox.claim, "claim", "claimed"))
+    monkeypatch.setattr(outbox, "owed_among", _noted(events, outbox.owed_among, "read", "read in"))
+    monkeypatch.setattr(services.deliverer, "_send", _noted(events, services.deliverer._send, "send"))
     sent = await services.deliverer.deliver_to(HEAD)
 
     assert sent == 2
@@ -389,6 +359,19 @@ async def test_a_first_post_sent_but_not_recorded_as_sent_is_updated_in_place_wh
     assert (first, again) == (1, 1)
     [posted] = [a for a in connector.sent if a["attachments"][0]["content"] == CARD]
     assert [a["id"] for a in connector.updated] == [posted["id"]]  # the same card again, in place: not posted twice
+
+
+def _noted(events: list[str], call: Callable[..., Awaitable[Any]], called: str, returned: str | None = None
+           ) -> Callable[..., Awaitable[Any]]:
+    """`call`, noting `called` in `events` as it starts and `returned`, if given, once it has returned."""
+    async def noted(*args: Any, **kwargs: Any) -> Any:
+        events.append(called)
+        result = await call(*args, **kwargs)
+        if returned is not None:
+            events.append(returned)
+        return result
+
+    return noted
 
 
 def _chat_as_shown(connector: Connector, chat: str) -> list[dict[str, Any]]:
