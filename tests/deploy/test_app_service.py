@@ -11,8 +11,10 @@ set point the bot at the local token issuer (TO_BOT_FROM_CHANNEL_*, README "Sett
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -159,6 +161,44 @@ async def test_it_starts_in_time_and_answers_health_checks_and_teams(fresh_site:
     log = log_of(running)
     assert "could not keep" not in log and "Traceback" not in log, tail(running.err)
     assert [secret for secret in azure.secrets() if secret in log] == []
+
+
+# How long the bot may take to stop once told to: its own bound for finishing requests (`shutdown_timeout`), with room
+# for the queued turns' and the senders' ends, which here have nothing left to wait for.
+STOP_WITHIN = 15.0
+
+
+async def test_app_services_stop_reaches_the_bot_and_it_finishes_the_reply_it_was_sending(
+        fresh_site: Site, azure: Azure, connector: Connector) -> None:
+    """App Service stops or restarts an instance by sending SIGTERM to the process the start-up command runs as (the
+    shell of Oryx's script), and the container ends with it. The bot must get that signal: it then finishes the turns
+    it is in (here a reply Teams is slow to take), answers those queued and stops its senders (aiohttp's
+    `shutdown_timeout`, `MessagesHandler.drain`). Before, `python app.py` ran as the shell's child: the shell died of
+    the signal, the bot never heard it, and what it was doing was lost with the container."""
+    port = free_port()
+    connector.hang_next, connector.hang_seconds = 1, 3.0  # the reply reaches Teams, which answers 3 s later
+    async with start(fresh_site, command_line(), azure.settings(port), port=port) as running:
+        await wait_for(running, "/readyz", within=30)
+        asked = asyncio.create_task(ask_as_teams(running, azure, connector))
+        await asyncio.wait_for(connector.holding.wait(), 20)  # the connector has the reply: the turn is in flight
+        os.kill(running.process.pid, signal.SIGTERM)  # as App Service signals it: the top process alone
+        try:
+            code: int | None = await asyncio.wait_for(running.process.wait(), STOP_WITHIN)
+        except TimeoutError:
+            code = None
+        # The container ends with its top process: whatever else it started ends with it.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(running.process.pid, signal.SIGKILL)
+        try:
+            answered = await asyncio.wait_for(asked, 10)
+        except (aiohttp.ClientError, TimeoutError):
+            answered = 0  # the request was cut: the bot ended without answering it
+
+    log = log_of(running)
+    assert code == 0, (f"the start-up command's process ended with {code} (None: still running after {STOP_WITHIN:.0f} "
+                       f"s; negative: killed by that signal), not the bot's own exit 0:\n{tail(running.err)}")
+    assert answered == 200 and len(connector.cards()) == 1, "the reply in flight was not finished"
+    assert "Traceback" not in log and "unanswered" not in log, tail(running.err)
 
 
 def publish(azure: Azure, settings: dict[str, str], source: Path) -> None:

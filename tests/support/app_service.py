@@ -4,6 +4,10 @@ What App Service does, and what stands in for it here:
 - Oryx unpacks the archive, makes a virtual environment (`antenv`) from requirements.txt alone and runs the web app's
   start-up command (`appCommandLine`) in the unpacked folder with that environment first on PATH. Here: the same, in
   a folder outside the repository, with wheels from build/wheelhouse (filled from PyPI once).
+- The start-up command is not run by itself: Oryx writes it as the last line of a `#!/bin/sh` script
+  (/opt/startup/startup.sh: into the app's folder, then `PATH="$PATH:<app folder>" <command>`), and that script is
+  what runs; its shell is the process told to stop (SIGTERM) when App Service stops or restarts the instance. Here:
+  the same script, the top process of what the test starts.
 - The folder the bot runs from cannot be written; /home (App Service's persistent storage, shared by every
   instance and kept across restarts) and /tmp can. Here: a private mount namespace (`unshare`) in which the app's
   folder is mounted read-only and a folder of the test's is mounted over /home. HOME is /home, as App Service sets it.
@@ -97,13 +101,25 @@ async def unpack_and_install(archive: Path, root: Path) -> Site:
     return Site(app=app, home=home, logs=logs)
 
 
+def startup_script(site: Site, command_line: str, name: str) -> Path:
+    """The script Oryx writes for the start-up command and App Service runs (/opt/startup/startup.sh), in the parts
+    that matter here: `sh` runs it, from the app's folder, the command its last line with the folder added to PATH."""
+    script = site.logs / f"{name}-startup.sh"
+    script.write_text(f'#!/bin/sh\n\n# Enter the source directory to make sure the script runs where the user expects\n'
+                      f'cd "{site.app}"\n\nexport APP_PATH="{site.app}"\n'
+                      f'PATH="$PATH:{site.app}" {command_line}\n', encoding="utf-8")
+    script.chmod(0o755)
+    return script
+
+
 def namespace_wrapper(site: Site) -> list[str]:
-    """The command that runs what follows it with the app's folder read-only and the test's /home mounted at /home."""
+    """The command that runs $STARTUP_SCRIPT with the app's folder read-only and the test's /home mounted at /home,
+    as the process it was started as (unshare and the shell each replace themselves, so signals reach the script)."""
     if shutil.which("unshare") is None:
         pytest.fail("unshare (util-linux) is needed to run the app with its folder read-only, as App Service does")
     as_root = ["--map-root-user"] if os.geteuid() != 0 else []
     mounts = (f'mount --bind "{site.home}" /home && mount --bind -o ro "{site.app}" "{site.app}" && '
-              'cd "$APP_FOLDER" && exec /bin/sh -c "$APP_COMMAND_LINE"')
+              'exec "$STARTUP_SCRIPT"')
     return ["unshare", *as_root, "--mount", "--propagation", "private", "/bin/sh", "-c", mounts]
 
 
@@ -121,10 +137,11 @@ class Running:
 @asynccontextmanager
 async def start(site: Site, command_line: str, settings: Mapping[str, str], *, port: int,
                 name: str = "app", ready_path: str = "/healthz", wait: bool = True) -> AsyncIterator[Running]:
-    """Run the start-up command as App Service runs it; with `wait`, until `ready_path` answers 200 (failing the test
-    past App Service's start-up window). Stopped on leaving as App Service stops it: SIGTERM, then SIGKILL."""
+    """Run the start-up command as App Service runs it (`process` is the process App Service signals); with `wait`,
+    until `ready_path` answers 200 (failing the test past App Service's start-up window). Stopped on leaving: SIGTERM
+    to everything it started, then SIGKILL."""
     out, err = site.logs / f"{name}.out", site.logs / f"{name}.err"
-    env = {**site.environment(settings), "APP_FOLDER": str(site.app), "APP_COMMAND_LINE": command_line}
+    env = {**site.environment(settings), "STARTUP_SCRIPT": str(startup_script(site, command_line, name))}
     with out.open("ab") as stdout, err.open("ab") as stderr:
         process = await asyncio.create_subprocess_exec(*namespace_wrapper(site), cwd=site.app, env=env,
                                                        stdin=subprocess.DEVNULL, stdout=stdout, stderr=stderr,
@@ -170,8 +187,8 @@ def _running_in_group(group: int) -> bool:
 
 
 async def stop(process: asyncio.subprocess.Process, *, within: float = 15.0) -> None:
-    """SIGTERM the process group (as App Service stops an instance) and wait until all of it has ended (the shell
-    running the start-up command ends at once, the bot once it has shut down), SIGKILL whatever lingers."""
+    """SIGTERM the whole process group and wait until all of it has ended, SIGKILL whatever lingers: the end of a
+    test, not App Service's stop, which signals the top process alone (tests/deploy/test_app_service.py checks that)."""
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGTERM)
     for _ in range(int(within * 10)):

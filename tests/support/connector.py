@@ -31,6 +31,7 @@ class Connector:
     retry_after: str = ""  # the Retry-After header sent with each failure, when set
     hang_next: int = 0  # how many sends to answer only after `hang_seconds` (a connector that times out)
     hang_seconds: float = 3.0
+    holding: asyncio.Event = field(default_factory=asyncio.Event)  # set when a send is held for `hang_seconds`
     event: asyncio.Event = field(default_factory=asyncio.Event)
 
     def cards(self, conversation_id: str | None = None) -> list[dict[str, Any]]:
@@ -76,6 +77,7 @@ async def run_connector() -> AsyncIterator[Connector]:
     async def send(request: web.Request) -> web.Response:
         if connector.hang_next:
             connector.hang_next -= 1
+            connector.holding.set()
             await asyncio.sleep(connector.hang_seconds)
         failure = _failure()
         if failure is not None:
