@@ -214,7 +214,9 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
     httpsOnly: true
     siteConfig: {
       linuxFxVersion: 'PYTHON|3.11'
-      appCommandLine: 'python app.py'
+      // App Service runs this as the last line of a shell script and stops the instance by sending SIGTERM to that
+      // shell: `exec` makes the bot that process, so it hears the signal and finishes its turns and sends first.
+      appCommandLine: 'exec python app.py'
       alwaysOn: true
       healthCheckPath: '/healthz'
       http20Enabled: true
