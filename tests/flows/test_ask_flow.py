@@ -1001,6 +1001,20 @@ async def test_asking_for_help_in_everyday_words_gets_the_help_card_and_is_never
     assert answering_bot.store.questions == {}
 
 
+@pytest.mark.parametrize(("said", "lang"), [
+    ("what is this?", Lang.EN), ("What's this?", Lang.EN), ("what is this bot?", Lang.EN), ("I'm new", Lang.EN),
+    ("I'm new here", Lang.EN), ("Beth ydy hwn?", Lang.CY), ("Beth yw hwn?", Lang.CY), ("Be di hwn?", Lang.CY),
+    ("Dw i'n newydd", Lang.CY), ("Dwi'n newydd yma", Lang.CY)])
+async def test_someone_new_asking_what_the_bot_is_gets_the_help_card_in_their_language(
+        answering_bot: BotInMemory, strings: Catalogue, said: str, lang: Lang) -> None:
+    """A teaching assistant in her first week typed "Beth ydy hwn?" and was told the policy does not cover it, with an
+    offer to pass it to the headteacher; "I'm new" quoted a passage on seeking the head's permission as its answer."""
+    reply = await answering_bot.says(CARYS, said, lang=Lang.EN)
+
+    assert strings.text("help.title", lang) in text_of(reply.card)
+    assert answering_bot.store.questions == {}
+
+
 @pytest.mark.parametrize(("opened", "asked"), [
     ("Diolch! ", "Ga i ffrindio rhiant ar Facebook?"), ("Bore da, ", "Ga i ffrindio rhiant ar Facebook?"),
     ("Thanks! ", "Can I be friends with a parent on Facebook?")])
