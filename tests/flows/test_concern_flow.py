@@ -1318,6 +1318,29 @@ async def test_a_pupil_in_the_hwb_tenant_cannot_report_a_colleague_to_a_line_man
     assert SECRET not in text_of([await staffed.cards_for(p) for p in (GARETH, SIAN, CARYS, CHAIR)])
 
 
+NEW_TEACHING_ASSISTANT = Person(CARYS.tenant_id, "a1000000-0000-4000-8000-0000000000a7", "Nia Evans")
+
+
+@pytest.mark.parametrize(("lang", "now", "told_to"), [
+    (Lang.EN, "If it can't wait", "your line manager or the headteacher in person"),
+    (Lang.CY, "Os na all aros", "gyda'ch rheolwr llinell neu'r pennaeth wyneb yn wyneb")])
+async def test_a_new_member_of_staff_not_yet_on_the_list_is_told_how_to_raise_it_now(
+        staffed: BotInMemory, lang: Lang, now: str, told_to: str) -> None:
+    """A teaching assistant in her first week (not on the staff list yet) sent a report of being targeted and was told
+    only to have the office add her and send it again, and to "speak to a teacher": nothing said what to do if it
+    could not wait. She is now told to raise it with her line manager or the headteacher in person meanwhile, as the
+    policy says; a pupil is still pointed to a teacher."""
+    await staffed.meets(NEW_TEACHING_ASSISTANT)
+    form = await staffed.says(NEW_TEACHING_ASSISTANT, "report a concern", lang=lang)
+
+    sent = await staffed.clicks(NEW_TEACHING_ASSISTANT, "concern.submit",
+                                {**verb_data(form.card or {}, "concern.submit"), "what": SECRET}, lang=lang)
+
+    said = text_of(sent.card)
+    assert now in said and told_to in said
+    assert staffed.store.reports == {}
+
+
 async def test_before_the_staff_list_is_imported_anyone_in_the_tenant_can_still_send_a_report(
         bot: BotInMemory) -> None:
     await bot.meets(PUPIL, SIAN)
