@@ -239,11 +239,14 @@ def _state(strings: Catalogue, lang: Lang, report: ConcernReport, viewer: Person
                       weight="Bolder")
 
 
-def _pace(strings: Catalogue, lang: Lang, report: ConcernReport) -> Element:
-    """How soon the report is chased if nobody acknowledges it: urgent (one working day) or normal (two)."""
+def _pace(strings: Catalogue, lang: Lang, report: ConcernReport) -> list[Element]:
+    """How soon the report is chased if nobody acknowledges it: urgent (one working day) or normal (two). Once
+    acknowledged or closed nothing is chased, so an urgent report only says it was marked urgent, a normal one nothing."""
     urgent = report.pace is Pace.URGENT
-    return text(strings.text(f"concern.pace.{report.pace.value}", lang), size="Small",
-                color="Attention" if urgent else "Default", weight="Bolder" if urgent else "Default")
+    if report.is_settled or report.acknowledged_at is not None:
+        return [text(strings.text("concern.pace_marked.urgent", lang), size="Small")] if urgent else []
+    return [text(strings.text(f"concern.pace.{report.pace.value}", lang), size="Small",
+                 color="Attention" if urgent else "Default", weight="Bolder" if urgent else "Default")]
 
 
 def _about(strings: Catalogue, lang: Lang, report: ConcernReport) -> list[Element]:
@@ -422,7 +425,7 @@ def _report_list(strings: Catalogue, lang: Lang, reports: Sequence[ConcernReport
         return {"type": "Container", "separator": True, "items": [
             sub_heading(strings.text("concern.mine_row", lang, ref=report.reference, when=when(report.submitted_at))),
             _state(strings, lang, report, viewer),
-            _pace(strings, lang, report),
+            *_pace(strings, lang, report),
             action_set([execute(strings.text("concern.show", lang, ref=report.reference), VERB_SHOW,
                                {"ref": report.reference})])]}
 

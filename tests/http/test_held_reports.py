@@ -288,3 +288,34 @@ async def test_each_list_says_whether_a_report_is_urgent(client: TestClient, con
             entry = _entry_of(card, report.reference)
             other = next(each for each in Pace if each is not pace)
             assert said[pace] in entry and said[other] not in entry, (report.reference, pace)
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_a_report_already_acknowledged_is_not_said_to_be_chased_if_not_acknowledged(
+        client: TestClient, connector: Connector, lang: Lang) -> None:
+    """Gareth acknowledged Carys's report, and both lists still said under "Acknowledged by …" that "if it is not
+    acknowledged, a reminder goes after two working days". Once acknowledged (or closed) nothing is chased: a normal
+    report says no pace, an urgent one only that it was marked urgent."""
+    await import_staff(client.app[STORE])
+    now = datetime.now(UTC)
+    urgent = replace(_report("C-URGACK", CARYS, now - timedelta(hours=4), (GARETH_HOLDS, SIAN_ABOVE),
+                             state=ReportState.ACKNOWLEDGED), urgent=True, pace=Pace.URGENT)
+    normal = _report("C-NORACK", CARYS, now - timedelta(hours=3), (GARETH_HOLDS, SIAN_ABOVE),
+                     state=ReportState.ACKNOWLEDGED)
+    closed = _report("C-NORCLS", CARYS, now - timedelta(days=2), (GARETH_HOLDS, SIAN_ABOVE), state=ReportState.CLOSED)
+    waiting = _report("C-NORWAI", CARYS, now - timedelta(hours=1), (GARETH_HOLDS, SIAN_ABOVE))
+    await _store(client, [urgent, normal, closed, waiting])
+    await say_hi(client, connector, GARETH, CARYS)
+    strings = client.app[STRINGS]
+    chased = {pace: strings.text(f"concern.pace.{pace.value}", lang) for pace in Pace}
+
+    held = await _typed(client, connector, GARETH, TYPED[lang], lang=lang)
+    mine = await _typed(client, connector, CARYS, {Lang.EN: "my reports", Lang.CY: "fy adroddiadau"}[lang], lang=lang)
+
+    for card, settled in ((held, (urgent, normal)), (mine, (urgent, normal, closed))):
+        for report in settled:
+            entry = _entry_of(card, report.reference)
+            assert not any(said in entry for said in chased.values()), report.reference
+        assert strings.text("concern.pace_marked.urgent", lang) in _entry_of(card, urgent.reference)
+        assert strings.text("concern.pace_marked.urgent", lang) not in _entry_of(card, normal.reference)
+        assert chased[Pace.STANDARD] in _entry_of(card, waiting.reference)
