@@ -185,7 +185,7 @@ def answer_card(strings: Catalogue, lang: Lang, *, question_id: str, section: Se
                 related: Sequence[SectionView] = (), escalated_to: str = "", welsh_quotes: int = 0,
                 tentative: bool = False, picture_unread: bool = False, link_unread: bool = False, notice: str = "",
                 already_rated: bool = False, escalated_before: datetime | None = None, question: str = "",
-                replied_before: datetime | None = None) -> Card:
+                replied_before: datetime | None = None, owner_asking: bool = False) -> Card:
     """The policy's own words that answer a question (`welsh_quotes` of them the document's Welsh), where they come
     from, and what to do next; once marked not helpful, where to go from there (ask again, a related section, the
     headteacher; with `notice`, why it could not be passed on just now). A tentative answer says it is the nearest the
@@ -194,7 +194,8 @@ def answer_card(strings: Catalogue, lang: Lang, *, question_id: str, section: Se
     pressed again (a double tap, a copy of the card on another device) shows the card as it stands, saying it was
     `already_rated`, or passed on at `escalated_before` (replied to at `replied_before`). With `question`, one of
     several a message asked, which one it answers (its buttons carry `with_question`, so the card drawn again after a
-    press still says)."""
+    press still says). With `owner_asking` (the policy owner's own question, whom questions are passed to), no offer
+    to pass it on: it is on her Questions for review."""
     body: list[Element] = [heading(strings.text("ask.answer_title", lang, section=section.heading))]
     body += _unread(strings, lang, picture=picture_unread, link=link_unread)
     if question:
@@ -213,7 +214,8 @@ def answer_card(strings: Catalogue, lang: Lang, *, question_id: str, section: Se
         body.append(plain_text(_escalated(strings, lang, escalated_to, escalated_before, replied_before),
                                weight="Bolder"))
     elif not_helpful:
-        body += _after_not_helpful(strings, lang, question_id, related, notice=notice, asked=asked)
+        body += _after_not_helpful(strings, lang, question_id, related, notice=notice, asked=asked,
+                                   owner_asking=owner_asking)
         if already_rated:
             body.append(text(strings.text("ask.already_rated", lang), subtle=True))
     elif rated:
@@ -229,16 +231,19 @@ def answer_card(strings: Catalogue, lang: Lang, *, question_id: str, section: Se
 
 
 def _after_not_helpful(strings: Catalogue, lang: Lang, question_id: str, related: Sequence[SectionView], *,
-                       notice: str = "", asked: Mapping[str, str] | None = None) -> list[Element]:
+                       notice: str = "", asked: Mapping[str, str] | None = None,
+                       owner_asking: bool = False) -> list[Element]:
     """Not a dead end: ask again in other words, read a related section, or ask the headteacher (with `notice`, why it
-    could not be passed on just now)."""
+    could not be passed on just now); the policy owner is told it is on her Questions for review instead."""
     steps: list[Element] = [
         {"type": "Container", "separator": True, "spacing": "Medium", "items": [
             text(strings.text("ask.not_helpful_title", lang), weight="Bolder"),
             text(strings.text("ask.not_helpful_rephrase", lang))]}]
     if related:
         steps += [text(strings.text("ask.not_helpful_related", lang)), *_listed(strings, lang, related[:3])]
-    if question_id:
+    if question_id and owner_asking:
+        steps.append(text(strings.text("ask.yours_to_review", lang)))
+    elif question_id:
         steps += [text(strings.text("ask.not_helpful_head", lang)),
                   *([_attention(notice)] if notice else []),
                   action_set([execute(strings.text("ask.ask_head", lang), VERB_ESCALATE,
@@ -280,9 +285,11 @@ def _your_question(strings: Catalogue, lang: Lang, question: str) -> list[Elemen
 def no_answer_card(strings: Catalogue, lang: Lang, *, question_id: str, question: str,
                    closest: Sequence[SectionView], escalated_to: str = "", notice: str = "",
                    names_colleague: bool = False, picture_unread: bool = False, link_unread: bool = False,
-                   escalated_before: datetime | None = None, replied_before: datetime | None = None) -> Card:
+                   escalated_before: datetime | None = None, replied_before: datetime | None = None,
+                   owner_asking: bool = False) -> Card:
     """An honest "not covered", the closest sections, and the offer to ask the headteacher (with `notice`, why
-    it could not be sent just now); without a `question_id` (the question could not be kept) no offer, but why not.
+    it could not be sent just now); without a `question_id` (the question could not be kept) no offer, but why not;
+    to the policy owner (`owner_asking`: questions are passed to her) none, but that it is on her Questions for review.
     A question that `names_colleague` (someone on the staff list) also points to the private route, Report a concern,
     in case it is about how that colleague behaved. With `picture_unread` or `link_unread`, that only the words were
     read. Ask the
@@ -304,6 +311,9 @@ def no_answer_card(strings: Catalogue, lang: Lang, *, question_id: str, question
                  action_set([execute(strings.text("button.concern", lang), VERB_CONCERN_FORM, shown_in(lang))])]
     if not question_id:
         body.append(text(strings.text("ask.not_recorded", lang), subtle=True))
+        return card(body)
+    if owner_asking:
+        body.append(text(strings.text("ask.yours_to_review", lang)))
         return card(body)
     if notice:
         body.append(_attention(notice))

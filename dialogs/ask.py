@@ -312,7 +312,12 @@ class AskFlow:
                                  picture_unread=picture_unread, link_unread=link_unread, notice=notice,
                                  already_rated=already_rated, escalated_before=escalated_before,
                                  replied_before=record.replied_at if escalated_before else None,
-                                 question=record.text if with_question else "")
+                                 question=record.text if with_question else "",
+                                 owner_asking=self._owns_policy(record.asker))
+
+    def _owns_policy(self, person: Person) -> bool:
+        """The policy owner, to whom questions are passed: never offered to pass her own on to herself."""
+        return person.aad_object_id == self._federation.policy_owner.aad_object_id
 
     async def _answered_policy(self, record: QuestionRecord) -> Policy:
         """The version the question was answered from, so a rating or a pass-on shows what was rated; the version
@@ -494,7 +499,8 @@ class AskFlow:
                                                question=question, closest=closest,
                                                names_colleague=names_colleague and turn.is_private,
                                                picture_unread=turn.picture,
-                                               link_unread=_has_link(question))), ()
+                                               link_unread=_has_link(question),
+                                               owner_asking=self._owns_policy(turn.actor))), ()
 
     async def _kept_once(self, record: QuestionRecord) -> bool:
         """Keep the question; False when it is kept already, from this same message sent again."""

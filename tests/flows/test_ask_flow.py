@@ -78,6 +78,31 @@ async def test_a_question_the_policy_does_not_cover_goes_to_the_head_and_the_rep
                                                                        "See the staff handbook, section 4.")
 
 
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_the_policy_owner_is_not_offered_to_pass_her_own_question_to_herself(
+        answering_bot: BotInMemory, strings: Catalogue, lang: Lang) -> None:
+    """The headteacher, who is the policy owner, asked something the policy does not cover and was offered "Ask the
+    headteacher"; pressing it passed her question to herself ("I've passed your question to Mrs Siân Roberts") with a
+    reply box. Questions are passed to her, so her card now says it is on her Questions for review, with no button;
+    marking an answer not helpful says the same. Everyone else is still offered the button."""
+    bot = answering_bot
+    await bot.meets(SIAN, CARYS)
+
+    hers = await bot.says(SIAN, "How many days of annual leave do I get?", lang=lang)
+    answered = await bot.says(SIAN, "Can I be friends with pupils on Facebook?", lang=lang)
+    not_helpful = await bot.clicks(SIAN, "ask.feedback", {**verb_data(answered.card or {}, "ask.feedback"),
+                                                          "value": "not_helpful"}, lang=lang)
+    carys = await bot.says(CARYS, "How many days of annual leave do I get?", lang=lang)
+
+    for card in (hers.card, not_helpful.card):
+        assert "ask.escalate" not in text_of(card)
+        assert strings.text("ask.yours_to_review", lang) in text_of(card)
+        assert strings.text("ask.not_helpful_head", lang) not in text_of(card)
+    assert "ask.escalate" in text_of(carys.card)
+    assert strings.text("ask.yours_to_review", lang) not in text_of(carys.card)
+    assert await bot.cards_for(SIAN) == []
+
+
 async def test_a_reply_is_corrected_as_often_as_its_record_keeps_then_told_so_and_nothing_changes(
         answering_bot: BotInMemory) -> None:
     """Every correction is kept on the question's record, whole: past MAX_CORRECTIONS the box says so, in the
