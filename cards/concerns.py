@@ -241,7 +241,8 @@ def _state(strings: Catalogue, lang: Lang, report: ConcernReport, viewer: Person
 
 def _pace(strings: Catalogue, lang: Lang, report: ConcernReport) -> list[Element]:
     """How soon the report is chased if nobody acknowledges it: urgent (one working day) or normal (two). Once
-    acknowledged or closed nothing is chased, so an urgent report only says it was marked urgent, a normal one nothing."""
+    acknowledged or closed nothing is chased, so an urgent report only says it was marked urgent, a normal one
+    nothing."""
     urgent = report.pace is Pace.URGENT
     if report.is_settled or report.acknowledged_at is not None:
         return [text(strings.text("concern.pace_marked.urgent", lang), size="Small")] if urgent else []
