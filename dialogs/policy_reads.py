@@ -29,7 +29,7 @@ from bot.domain.profiles import UserProfiles
 from bot.policy.loader import PolicyFileError, policy_from_data
 from bot.policy.model import Policy
 from cards import publishing as cards
-from cards.common import error_card
+from cards.common import error_card, notice_card
 from cards.elements import Card
 from cards.i18n import Catalogue
 from dialogs.base import CardData, Handler, Reply, Text, Turn, Verb, normalise
@@ -291,7 +291,8 @@ class ReadingFlow:
         if not version:
             pointer = await self._versions.get_pointer()
             if pointer is None:
-                return Reply(card=error_card(self._strings, turn.lang, "reads.no_version"))
+                # Nothing published since install is how things are, not a fault: said plainly, under no "Sorry".
+                return Reply(card=notice_card(self._strings.text("reads.no_version", turn.lang)))
             version = pointer.version
         try:
             record = await self._versions.get(version)

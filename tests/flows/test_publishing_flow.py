@@ -567,3 +567,15 @@ async def test_a_school_with_nobody_on_the_staff_list_says_so_rather_than_read_b
     assert strings.text("reads.summary_school", lang, school="Llanidloes High School" if lang is Lang.EN
                         else "Ysgol Uwchradd Llanidloes", read=0, total=3) in summary
     assert summary.count(strings.text("reads.summary_school_empty", lang)) == 1
+
+
+@pytest.mark.parametrize(("said", "lang"), [("who has read it", Lang.EN), ("pwy sydd wedi darllen", Lang.CY)])
+async def test_who_has_read_it_before_anything_is_published_says_so_plainly_not_as_an_error(
+        bot: PublishingBot, strings: Catalogue, said: str, lang: Lang) -> None:
+    """Siân asked who had read the policy the week the bot was installed: nothing published yet, so nobody asked. That
+    state came under a "Sorry" heading, as if something had gone wrong."""
+    reply = await bot.bot.says(SIAN, said, lang=lang)
+
+    shown = text_of(reply.card)
+    assert strings.text("reads.no_version", lang) in shown
+    assert strings.text("error.title", lang) not in shown
