@@ -32,15 +32,17 @@ VERB_REVIEW = "ask.review"
 
 
 def welcome_card(strings: Catalogue, lang: Lang, *, name: str, federation: str, decides: bool = False,
-                 oversees: bool = False) -> Card:
+                 oversees: bool = False, notice: str = "") -> Card:
     """The card shown on install and on "hi": what the bot does, a button for each job (and the pending requests for
-    whoever `decides` them, the questions for review for whoever `oversees` the policy), in rows that fit a phone."""
+    whoever `decides` them, the questions for review for whoever `oversees` the policy), in rows that fit a phone.
+    `notice`: what the person's message just did ("I'll speak Welsh with you from now on"), first under the heading."""
     first = first_name(name)
     head_tools = [*([execute(strings.text("button.pending", lang), VERB_PENDING)] if decides else []),
                   *([execute(strings.text("button.review", lang), VERB_REVIEW)] if oversees else [])]
     return card(
         [
             heading(strings.text("welcome.title", lang)),
+            *([text(notice, weight="Bolder")] if notice else []),
             # The name comes from Teams: a cleaned TextRun, so a display name cannot format the card.
             plain_text(strings.text("welcome.intro", lang, name=first, federation=federation)) if first
             else text(strings.text("welcome.intro_anonymous", lang, federation=federation)),

@@ -27,6 +27,7 @@ from dialogs.phrases import listed_in_welsh, one_of, read_patterns, read_phrases
 # The phrases each answer is given for are lists in data/ (`dialogs.phrases`), which a Welsh speaker can extend; each
 # file's header says how its phrases are matched.
 GREETINGS = frozenset(read_phrases("greetings.txt"))
+_GREETING_MOST_WORDS = max(len(greeting.split()) for greeting in GREETINGS)
 HELP_WORDS = frozenset(read_phrases("help.txt"))
 # Thanks and goodbyes get a short friendly word, not a search of the policy.
 THANKS = frozenset(read_phrases("thanks.txt"))
@@ -89,7 +90,8 @@ class HomeFlow:
         if said in GREETINGS:
             return _in_the_phrases_language(self.welcome, said)
         # A phrase of punctuation alone ("?") is kept as typed, and matched so: normalised, nothing is left of it.
-        if phrase := said_only(said, HELP_WORDS) or (turn.text.strip() if turn.text.strip() in HELP_WORDS else None):
+        if phrase := (said_only(said, HELP_WORDS) or said_only(after_greetings(said), HELP_WORDS)
+                      or (turn.text.strip() if turn.text.strip() in HELP_WORDS else None)):
             return _in_the_phrases_language(self.help, phrase)
         if phrase := said_only(said, BACKING_OUT):
             return _in_the_phrases_language(self.backed_out, phrase)
@@ -115,13 +117,13 @@ class HomeFlow:
         """The welcome card."""
         return Reply(card=self._welcome_card(turn, turn.lang))
 
-    def _welcome_card(self, turn: Turn, lang: Lang) -> Card:
-        """The person's own welcome in their 1:1 chat; in a team or a group chat (the bot added there, or greeted),
-        the welcome for everyone in it, in Welsh and English whoever brought it."""
+    def _welcome_card(self, turn: Turn, lang: Lang, *, notice: str = "") -> Card:
+        """The person's own welcome in their 1:1 chat, `notice` at its top; in a team or a group chat (the bot added
+        there, or greeted), the welcome for everyone in it, in Welsh and English whoever brought it."""
         if not turn.is_private:
             return everyone_welcome_card(self._strings, federation={each: self._federation.name(each) for each in Lang})
         return welcome_card(self._strings, lang, name=turn.actor.name, federation=self._federation.name(lang),
-                            decides=self._decides(turn), oversees=self._oversees(turn))
+                            decides=self._decides(turn), oversees=self._oversees(turn), notice=notice)
 
     def _decides(self, turn: Turn) -> bool:
         """A headteacher or a named delegate: who sees the pending requests."""
@@ -146,8 +148,14 @@ class HomeFlow:
         if wanted not in {lang.value for lang in Lang}:
             return Reply(card=error_card(self._strings, turn.lang, "error.unknown_action"))
         lang = Lang(str(wanted))
-        changed = [notice_card(self._strings.text("language.changed", lang))] if not turn.verb else []
-        return Reply(card=self._welcome_card(turn, lang), more=changed, language=lang)
+        if turn.verb:  # the button's card is replaced by the welcome in the new language: that shows what happened
+            return Reply(card=self._welcome_card(turn, lang), language=lang)
+        # Typed, it is said first, at the top of the welcome (below it, on a phone, it was out of sight); in a group,
+        # where the welcome is everyone's, on its own before it.
+        changed = self._strings.text("language.changed", lang)
+        if turn.is_private:
+            return Reply(card=self._welcome_card(turn, lang, notice=changed), language=lang)
+        return Reply(card=notice_card(changed), more=[self._welcome_card(turn, lang)], language=lang)
 
     async def thanks(self, turn: Turn) -> Reply:
         """A short friendly word for thanks and goodbyes."""
@@ -205,6 +213,17 @@ def language_asked_for(text: str) -> Lang | None:
     if said_only(said, TO_ENGLISH):
         return Lang.EN
     return None
+
+
+def after_greetings(said: str) -> str:
+    """A normalised message without the greetings it opens with ("helo dw i n newydd yma", "hi there what is this"
+    ask "dw i n newydd yma", "what is this"); the longest greeting first, so "hi there" goes whole."""
+    words = said.split()
+    start = 0
+    while taken := next((size for size in range(min(_GREETING_MOST_WORDS, len(words) - start), 0, -1)
+                         if " ".join(words[start:start + size]) in GREETINGS), 0):
+        start += taken
+    return " ".join(words[start:])
 
 
 def _in_the_phrases_language(handler: Handler, phrase: str) -> Handler:

@@ -1007,7 +1007,7 @@ async def test_saying_no_to_a_language_chooses_the_other_one(answering_bot: BotI
     reply = await answering_bot.says(CARYS, said, lang=lang)
 
     assert reply.language is wanted
-    assert strings.text("language.changed", wanted) in text_of(reply.more[0])
+    assert strings.text("language.changed", wanted) in text_of(reply.card)
     assert answering_bot.store.questions == {}
 
 
@@ -1038,6 +1038,32 @@ async def test_someone_new_asking_what_the_bot_is_gets_the_help_card_in_their_la
 
     assert strings.text("help.title", lang) in text_of(reply.card)
     assert answering_bot.store.questions == {}
+
+
+@pytest.mark.parametrize(("said", "lang"), [
+    ("Hi, what is this?", Lang.EN), ("Hello there! I'm new here", Lang.EN), ("Good morning, what can you do?", Lang.EN),
+    ("Helo, dw i'n newydd yma", Lang.CY), ("Bore da! Beth ydy hwn?", Lang.CY), ("Shwmae, cymorth plis", Lang.CY)])
+async def test_a_greeting_before_a_call_for_help_still_gets_the_help_card(
+        answering_bot: BotInMemory, strings: Catalogue, said: str, lang: Lang) -> None:
+    """A teaching assistant in her first week typed "Helo, dw i'n newydd yma": the greeting kept the words from being
+    read as a call for help, so they were searched as a question about the policy."""
+    reply = await answering_bot.says(CARYS, said, lang=Lang.EN)
+
+    assert strings.text("help.title", lang) in text_of(reply.card)
+    assert answering_bot.store.questions == {}
+
+
+@pytest.mark.parametrize(("said", "wanted"), [("Cymraeg", Lang.CY), ("English", Lang.EN), ("Welsh please", Lang.CY)])
+async def test_switching_language_by_typing_says_so_first(answering_bot: BotInMemory, strings: Catalogue, said: str,
+                                                          wanted: Lang) -> None:
+    """Typing "Cymraeg" sent the whole welcome card, and only below it "I'll speak Welsh with you from now on": on a
+    phone the person saw a welcome they had not asked for. The confirmation now comes first, at the top of the card."""
+    reply = await answering_bot.says(CARYS, said, lang=Lang.CY if wanted is Lang.EN else Lang.EN)
+
+    first = text_of(reply.card)
+    changed = strings.text("language.changed", wanted)
+    assert changed in first and first.index(changed) < first.index(strings.text("welcome.ask", wanted))
+    assert reply.language is wanted
 
 
 @pytest.mark.parametrize(("opened", "asked"), [
