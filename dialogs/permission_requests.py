@@ -58,7 +58,7 @@ from bot.domain.text import clean_user_text
 from bot.domain.uk_time import uk_today
 from cards import permission_requests as cards
 from cards.answer import when
-from cards.common import VERB_MY_REQUESTS, VERB_PENDING, VERB_PERMISSION_FORM, error_card
+from cards.common import VERB_MY_REQUESTS, VERB_PENDING, VERB_PERMISSION_FORM, error_card, notice_card
 from cards.elements import Card
 from cards.i18n import Catalogue
 from dialogs.base import (
@@ -77,7 +77,7 @@ from dialogs.base import (
 )
 from dialogs.language import ShownIn, in_the_cards_language, in_the_listed_language
 from dialogs.lists import ListClick, goes_on_at, stored_if_any
-from dialogs.phrases import listed_in_welsh, one_of, read_phrases, read_table
+from dialogs.phrases import listed_in_welsh, one_of, read_phrases, read_table, said_only
 from dialogs.private import PrivateChat
 from dialogs.staff_only import refused_as
 
@@ -146,12 +146,16 @@ def asks_about_own_request(said: str) -> bool:
 _CHANGE = re.compile(r"\b(change|changing|edit|editing|amend|amending|alter|altering|(?<!wedi )(?<!di )newid|"
                      r"(?<!\byn )(?<!\bn )golygu|(?<!n ei )olygu|diwygio|ddiwygio|cywiro|gywiro|addasu)\b")
 PENDING_WORDS = frozenset(read_phrases("permission-pending.txt"))
+# "approve", "decline P-7KQ2MX", "cymeradwyo": typed words never decide a request (who pressed and on which request is
+# the card's to say); they are pointed to the buttons, never searched as a question.
+DECIDING_WORDS = frozenset(read_phrases("permission-deciding.txt"))
+_REFERENCE = re.compile(r"\bp [a-z0-9]{6}\b")  # "P-7KQ2MX", as normalised
 # Why a waiting request's cards to its deciders are edited (in their messages' ids): every day asked for has passed.
 DATES_ENDED = "dates-ended"
 REGISTER_WORDS = frozenset(read_phrases("permission-register.txt"))
 # Each command answered in Welsh when it is listed in Welsh only, whatever Teams is set to.
 _IN_WELSH = listed_in_welsh("permission-form.txt", "permission-my-requests.txt", "permission-pending.txt",
-                            "permission-register.txt")
+                            "permission-register.txt", "permission-deciding.txt")
 # "I need permission for a class Instagram" asks for the form; "Do I need permission to ...?" is a question. In Welsh
 # too: "Dw i angen caniatâd i ...", "Mae angen caniatâd arna i i ..." and "Mae arna i angen caniatâd ..." ask for it;
 # "Oes angen caniatâd (arna i) i ...?" asks, and "Mae angen caniatâd i ..." (permission is needed to) says, what the
@@ -310,6 +314,8 @@ class PermissionFlow:
         handler = self._typed(said)
         if handler is not None:
             return self._in_private(handler, listed_in_welsh=said in _IN_WELSH)
+        if deciding := said_only(" ".join(_REFERENCE.sub(" ", said).split()), DECIDING_WORDS):
+            return self._in_private(self.decided_by_typing, listed_in_welsh=deciding in _IN_WELSH)
         if asks_about_own_request(said):
             return self._or_the_policy(self._in_private(self.how_to_change if _CHANGE.search(said) else self.mine))
         return None
@@ -1033,6 +1039,13 @@ class PermissionFlow:
                                                  [(r, self._school_name(r.school_id, turn.lang)) for r in rows],
                                                  today=uk_today(self._clock()), notice=notice,
                                                  how_to_change=how_to_change, start=start))
+
+    async def decided_by_typing(self, turn: Turn) -> Reply:
+        """ "approve" typed: nothing is decided. Whoever decides requests gets the list waiting for them, saying to use
+        each request's buttons; anyone else, how requests are decided."""
+        if not self._federation.schools_decided_by(turn.actor):
+            return Reply(card=notice_card(self._strings.text("perm.typed_decision_not_decider", turn.lang)))
+        return await self._pending_reply(turn, notice=self._strings.text("perm.typed_decision", turn.lang))
 
     async def pending(self, turn: Turn) -> Reply:
         """What waits for this headteacher or delegate, with the decide buttons (on Show more, the next ones)."""

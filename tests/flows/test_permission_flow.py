@@ -1903,3 +1903,39 @@ async def test_a_missing_reason_on_a_later_pending_card_is_shown_where_it_was_cl
     listed = [str(a["data"]["id"]) for a in actions(missing.card or {}) if a.get("verb") == "permission.decline"]
     assert listed == [second, third]
     assert load_catalogue().text("perm.reason_required", Lang.EN) in text_of(missing.card)
+
+
+@pytest.fixture
+def answering(strings: Catalogue, federation: Federation,
+              policy_in_force: PolicyInForce[Any]) -> BotInMemory:
+    """The bot answering questions from the 2022 policy: typed words it does not know are asked of the policy."""
+    return open_bot(strings, federation, lambda: policy_in_force)
+
+
+@pytest.mark.parametrize(("said", "lang"), [("approve", Lang.EN), ("Approve {id}", Lang.EN), ("decline", Lang.EN),
+                                            ("decline {id} please", Lang.EN), ("cymeradwyo", Lang.CY),
+                                            ("Gwrthod {id}", Lang.CY)])
+async def test_the_head_typing_approve_or_decline_is_shown_her_pending_list_and_nothing_is_decided(
+        answering: BotInMemory, strings: Catalogue, said: str, lang: Lang) -> None:
+    """Siân typed "approve" on her phone under a request card: it was searched as a question ("the policy doesn't
+    cover that") and kept on her own questions for review. Typed words never decide a request: she is pointed to the
+    buttons, on her list of requests waiting."""
+    await answering.meets(CARYS, SIAN)
+    request_id = await _submitted(answering)
+
+    reply = await answering.says(SIAN, said.format(id=request_id), lang=Lang.EN)
+
+    assert answering.store.questions == {}
+    assert (await MemoryPermissionRequests(answering.store).get(request_id)).state is RequestState.PENDING
+    shown = text_of(reply.card)
+    assert strings.text("perm.typed_decision", lang) in shown
+    assert strings.text("perm.pending_title", lang) in shown and request_id in shown
+
+
+@pytest.mark.parametrize(("said", "lang"), [("approve", Lang.EN), ("cymeradwyo", Lang.CY)])
+async def test_anyone_else_typing_approve_is_told_how_requests_are_decided(
+        answering: BotInMemory, strings: Catalogue, said: str, lang: Lang) -> None:
+    reply = await answering.says(CARYS, said, lang=Lang.EN)
+
+    assert answering.store.questions == {}
+    assert strings.text("perm.typed_decision_not_decider", lang) in text_of(reply.card)
