@@ -487,3 +487,22 @@ def deleted_card(strings: Catalogue, lang: Lang, reference: str, months: int) ->
     """What a card of a report says once retention has deleted the report: its reference and why, nothing of it."""
     return card([heading(strings.text("concern.deleted_title", lang, ref=reference)),
                  text(strings.text("concern.deleted_body", lang, months=months))])
+
+
+def line_manager_card(strings: Catalogue, lang: Lang, *, manager: str = "", from_staff_list: bool = False,
+                      goes_to: str = "") -> Card:
+    """ "Who is my line manager?": the asker's own (`manager`, found in Microsoft 365 or, `from_staff_list`, on the
+    office's list), where that comes from and what to do if it is wrong; when none is known, that, and who a report
+    goes to instead (`goes_to`, when not the manager)."""
+    body: list[Element] = [heading(strings.text("concern.my_manager_title", lang))]
+    if manager:
+        source = "concern.my_manager_from_staff_list" if from_staff_list else "concern.my_manager_from_graph"
+        body += [plain_text(strings.text("concern.my_manager", lang, name=manager)), text(strings.text(source, lang)),
+                 text(strings.text("concern.my_manager_if_wrong", lang))]
+        if not goes_to:
+            body.append(text(strings.text("concern.my_manager_goes_to", lang)))
+    else:
+        body.append(text(strings.text("concern.my_manager_unknown", lang)))
+    if goes_to:
+        body.append(plain_text(strings.text("concern.my_manager_instead", lang, name=goes_to)))
+    return card(body)

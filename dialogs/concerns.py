@@ -81,7 +81,7 @@ from dialogs.base import (
 )
 from dialogs.language import in_the_cards_language, in_the_listed_language, in_the_words_typed
 from dialogs.lists import ListClick, goes_on_at, stored_if_any
-from dialogs.phrases import listed_in_welsh, read_phrases
+from dialogs.phrases import listed_in_welsh, read_phrases, said_only
 from dialogs.private import PrivateChat
 from dialogs.staff_only import StaffList, read_once, refused_as
 
@@ -96,7 +96,10 @@ CARDS_REPLACED_WITHIN = timedelta(days=30)
 FORM_WORDS = frozenset(read_phrases("concern-form.txt"))
 MINE_WORDS = frozenset(read_phrases("concern-my-reports.txt"))
 HELD_WORDS = frozenset(read_phrases("concern-held-reports.txt"))
-_IN_WELSH = listed_in_welsh("concern-form.txt", "concern-my-reports.txt", "concern-held-reports.txt")
+# "Who is my line manager?": the asker's own, never anyone else's.
+MY_MANAGER_WORDS = frozenset(read_phrases("concern-my-line-manager.txt"))
+_IN_WELSH = listed_in_welsh("concern-form.txt", "concern-my-reports.txt", "concern-held-reports.txt",
+                            "concern-my-line-manager.txt")
 # Getting in touch or posting, in Welsh, as the verb-noun and its soft mutation (after "i"), which people write
 # either way: "yn dal i anfon", "yn dal i bostio / postio", "yn dal i yrru / gyrru", "danfon" in the south.
 _CONTACTING_CY = (r"anfon|danfon|ddanfon|gyrru|yrru|e ?bostio|postio|bostio|tecstio|decstio|ffonio|galw|alw|"
@@ -299,6 +302,9 @@ class ConcernFlow:
             return in_the_listed_language(self._private_chat.only(self.mine), listed_in_welsh=said in _IN_WELSH)
         if said in HELD_WORDS:
             return in_the_listed_language(self._private_chat.only(self.held), listed_in_welsh=said in _IN_WELSH)
+        if asked := said_only(said, MY_MANAGER_WORDS):
+            return in_the_listed_language(self._private_chat.only(self.my_line_manager),
+                                          listed_in_welsh=asked in _IN_WELSH)
         if turn.text.rstrip().endswith("?"):
             return None
         kind = what_it_is_about(said)
@@ -332,19 +338,41 @@ class ConcernFlow:
         manager the staff list says has left is passed over for the next source's: Graph may name him for weeks after,
         and the report would be in his chat before the reminder task passed it on."""
         staff = tuple(await staff_list())
-        today = Today(self._federation, staff, subject)
-        manager = None
+        manager, _ = await self._line_manager(person, staff, Today(self._federation, staff, subject))
+        member = member_for(staff, person)
+        return route(person, subject, manager, self._federation, member.school if member else "")
+
+    async def _line_manager(self, person: Person, staff: tuple[StaffMember, ...], today: Today
+                            ) -> tuple[StaffContact | None, LineManagers | None]:
+        """The person's line manager as a report would find them, and the source that named them. One the staff list
+        says has left is passed over for the next source's: Graph may name him for weeks after."""
         for source in self._managers:
             # The staff list as a source answers from the list already read, not from storage again.
             found = line_manager_in(staff, person) if source is self._directory else \
                 await source.line_manager_of(person)
             if found is not None and today.still_there(found, Role.LINE_MANAGER):
-                manager = found
-                break
-        if manager is not None:  # one name for each person, whether Graph, the staff list or the settings name them
-            manager = replace(manager, name=self._federation.display_name(manager.aad_object_id, manager.name))
-        member = member_for(staff, person)
-        return route(person, subject, manager, self._federation, member.school if member else "")
+                # One name for each person, whether Graph, the staff list or the settings name them.
+                return replace(found, name=self._federation.display_name(found.aad_object_id, found.name)), source
+        return None, None
+
+    async def my_line_manager(self, turn: Turn) -> Reply:
+        """ "Who is my line manager?": the asker's own, as a report of theirs would find them (identity from the
+        activity, never from anything typed), where it comes from, and who a report goes to when that is someone
+        else."""
+        staff_list = read_once(self._directory.list_members)
+        staff = tuple(await staff_list())
+        subject = Subject(kind=ReportKind.COLLEAGUE)
+        manager, source = await self._line_manager(turn.actor, staff, Today(self._federation, staff, subject))
+        if manager is not None and manager.aad_object_id.lower() == turn.actor.aad_object_id.lower():
+            manager = None  # a list naming someone as their own manager knows none
+        try:
+            holder: StaffContact | None = (await self._routing(turn.actor, subject, staff_list)).holder
+        except NobodyToSendTo:
+            holder = None
+        goes_to = holder.name if holder is not None and (
+            manager is None or holder.aad_object_id != manager.aad_object_id) else ""
+        return Reply(card=cards.line_manager_card(self._strings, turn.lang, manager=manager.name if manager else "",
+                                                  from_staff_list=source is self._directory, goes_to=goes_to))
 
     async def _view(self, person: Person, kind: ReportKind, token: str, staff_list: StaffList) -> cards.FormView:
         """What the form says for this person: who it goes to if it names nobody, and the staff to choose from."""

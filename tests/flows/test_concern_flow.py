@@ -30,7 +30,7 @@ from bot.storage.memory import (
     MemoryUserProfiles,
 )
 from cards.answer import on_day
-from cards.i18n import load_catalogue
+from cards.i18n import Catalogue, load_catalogue
 from dialogs.base import Reply, Scope, Turn
 from dialogs.concerns import ConcernFlow
 from tests.flows.conftest import CARYS, CHAIR, FFION, GARETH, OWAIN, REPO, SIAN, BotInMemory, NoIndex, open_bot, text_of
@@ -1349,3 +1349,38 @@ async def test_before_the_staff_list_is_imported_anyone_in_the_tenant_can_still_
 
     [report] = bot.store.reports.values()
     assert report.reporter == PUPIL
+
+
+@pytest.mark.parametrize(("said", "lang"), [("who is my line manager?", Lang.EN), ("Who's my line manager", Lang.EN),
+                                            ("pwy yw fy rheolwr llinell?", Lang.CY),
+                                            ("Pwy ydy fy rheolwr llinell i?", Lang.CY)])
+async def test_asking_who_your_line_manager_is_names_them_and_says_where_that_comes_from(
+        staffed: BotInMemory, strings: Catalogue, said: str, lang: Lang) -> None:
+    """A new teacher asked "who is my line manager?" and was told the policy does not cover it, though the concern
+    form names him. She is told, with where the bot has it from and what to do if it is wrong; nothing is kept."""
+    reply = await staffed.says(CARYS, said, lang=Lang.EN)
+
+    shown = text_of(reply.card)
+    assert strings.text("concern.my_manager", lang, name="Gareth Hughes") in shown
+    assert strings.text("concern.my_manager_from_staff_list", lang) in shown
+    assert strings.text("concern.my_manager_if_wrong", lang) in shown
+    assert staffed.store.questions == {}
+
+
+async def test_asking_who_your_line_manager_is_names_only_your_own(staffed: BotInMemory, strings: Catalogue) -> None:
+    """Gareth is told his own (Siân), never Carys's (himself); Siân, whom the list gives no line manager, is told it
+    does not know hers, and where a report from her goes instead."""
+    gareth = text_of((await staffed.says(GARETH, "who is my line manager?")).card)
+    sian = text_of((await staffed.says(SIAN, "who is my line manager?")).card)
+
+    assert strings.text("concern.my_manager", Lang.EN, name="Mrs Siân Roberts") in gareth
+    assert "Gareth Hughes" not in gareth
+    assert strings.text("concern.my_manager_unknown", Lang.EN) in sian
+    assert "Gareth Hughes" not in sian and "Ffion" not in sian
+
+
+async def test_a_line_manager_asked_for_in_a_group_chat_is_told_privately(staffed: BotInMemory) -> None:
+    reply = await staffed.says(CARYS, "who is my line manager?", scope=Scope.GROUP)
+
+    assert "Gareth Hughes" not in text_of([reply.card, *reply.more])
+    assert "Gareth Hughes" in text_of(await staffed.cards_for(CARYS))
