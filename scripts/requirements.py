@@ -108,7 +108,12 @@ def main(argv: list[str]) -> int:
         if problems:
             print("run `make requirements` after changing pyproject.toml's dependencies", file=sys.stderr)
         return 1 if problems else 0
-    REQUIREMENTS.write_text(render(closure), encoding="utf-8")
+    text = render(closure)
+    if REQUIREMENTS.exists() and REQUIREMENTS.read_text(encoding="utf-8") == text:
+        # Left untouched: a newer file makes the Makefile reinstall the venv and rebuild the sentence model.
+        print(f"{REQUIREMENTS.name} already pins these {len(closure)} packages: left as it was")
+        return 0
+    REQUIREMENTS.write_text(text, encoding="utf-8")
     print(f"pinned {len(closure)} packages in {REQUIREMENTS.name}")
     return 0
 
