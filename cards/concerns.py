@@ -86,14 +86,17 @@ def findable(name: str) -> str:
     return f"{name} ({without_accents(' '.join(words[first:]))})"
 
 
-def staff_choices(members: Sequence[tuple[str, str]], budget: int = STAFF_LIST_BUDGET) -> tuple[tuple[str, str], ...]:
+def staff_choices(members: Sequence[tuple[str, str]], budget: int = STAFF_LIST_BUDGET, *,
+                  addresses: Mapping[str, str] | None = None) -> tuple[tuple[str, str], ...]:
     """The staff list as (title, value) choices sorted by name, each findable by its name typed without accents (and
-    with their address when someone else has the same name), or nothing when it does not fit in `budget` bytes of card
-    (a list cut short would silently leave people out)."""
+    with their address, from `addresses` by value, else the value itself, when someone else has the same name), or
+    nothing when it does not fit in `budget` bytes of card (a list cut short would silently leave people out)."""
     titled = [(findable(clean_user_text(title, limit=100)), value) for title, value in members]
     # Two people of one name are told apart by their address: listed alike, a reporter meaning one could pick the other.
     names = Counter(title.casefold() for title, _ in titled)
-    told_apart = [(f"{title} ({value})" if names[title.casefold()] > 1 else title, value) for title, value in titled]
+    address = addresses or {}
+    told_apart = [(f"{title} ({address.get(value, value)})" if names[title.casefold()] > 1 else title, value)
+                  for title, value in titled]
     chosen = sorted(told_apart, key=lambda choice: choice[0].casefold())
     # Counted escaped, as any serializer may write it, with the comma and space between choices.
     used = sum(len(json.dumps({"title": title, "value": value}).encode()) + 2 for title, value in chosen)

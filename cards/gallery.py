@@ -319,6 +319,8 @@ def _permissions(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
         strings, lang, schools=schools, today=today, values={"school": "high", "purpose": "Year 9 trip page."},
         notice=strings.text("perm.nobody_decides_own", lang, school=school))
     yield "permission-guest", common.error_card(strings, lang, "perm.guest", federation=SAMPLE_FEDERATION.name(lang))
+    yield "permission-not-on-staff-list", common.error_card(strings, lang, "perm.not_on_staff_list_form",
+                                                            federation=SAMPLE_FEDERATION.name(lang))
     yield "permission-for-headteacher", permission.approver_card(strings, lang, pending, school=school, today=today)
     yield "permission-for-headteacher-error", permission.approver_card(
         strings, lang, pending, school=school, today=today, error=strings.text("perm.reason_required", lang))
@@ -432,9 +434,12 @@ def _concerns(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
         submitted_at=SAMPLE_TIME, chain=(gareth, sian, huw), route=Route.LINE_MANAGER,
         about=About.SOMEONE_ELSE.value)
     chain_roles = (Role.LINE_MANAGER, Role.HEADTEACHER, Role.CHAIR)
-    staff = concerns.staff_choices([("Dafydd Evans", "dafydd.evans@llanidloes.example.cymru"),
-                                    ("Gareth Hughes", "gareth.hughes@llanidloes.example.cymru"),
-                                    ("Mrs Siân Roberts", "sian.roberts@llanidloes.example.cymru")])
+    # Listed by object id (what the form sends), as the flow lists them; their addresses only tell namesakes apart.
+    listed = {"a1000000-0000-4000-8000-000000000007": ("Dafydd Evans", "dafydd.evans@llanidloes.example.cymru"),
+              "a1000000-0000-4000-8000-000000000004": ("Gareth Hughes", "gareth.hughes@llanidloes.example.cymru"),
+              "a1000000-0000-4000-8000-000000000003": ("Mrs Siân Roberts", "sian.roberts@llanidloes.example.cymru")}
+    staff = concerns.staff_choices([(name, key) for key, (name, _) in listed.items()],
+                                   addresses={key: address for key, (_, address) in listed.items()})
     view = concerns.FormView(tuple(zip((gareth, sian, huw), chain_roles, strict=True)), "F-sample", staff=staff)
     outside_view = concerns.FormView(((sian, Role.HEADTEACHER), (huw, Role.CHAIR)), "F-sample",
                                      ReportKind.NOT_COLLEAGUE)
@@ -444,6 +449,8 @@ def _concerns(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
         strings, lang, view, values={"what": report.what}, notice=strings.text("concern.rate_limited", lang, count=5,
                                                                            when=answer.when(SAMPLE_LIMIT_ENDS)))
     yield "concern-guest", common.error_card(strings, lang, "concern.guest", federation=SAMPLE_FEDERATION.name(lang))
+    yield "concern-not-on-staff-list", common.error_card(strings, lang, "concern.not_on_staff_list_form",
+                                                         federation=SAMPLE_FEDERATION.name(lang))
     yield "concern-form-outside", concerns.form_card(strings, lang, outside_view)
     yield "concern-not-colleague", concerns.not_colleague_card(strings, lang, guidance=PolicyPlace(
         "communicating-with-public", "communicating-with-public.12"))

@@ -5,7 +5,9 @@ Verbs and their card data (data fields are a public contract: posted cards keep 
   words the person typed that led to it, to start the form with).
 - `concern.submit` {form?, kind?, ref?} + inputs what, since, where, who, evidence, meeting, urgent, about?,
   involves_manager?: files a report. `ref` is what forms posted before form tokens existed send; like `form`, it
-  only makes a second press of the same Send the same report. The server gives every report its reference.
+  only makes a second press of the same Send the same report. The server gives every report its reference. `about`
+  is a colleague's object id (their address for a staff-list row without one, and on forms posted before ids) or one
+  of `About`.
 - `concern.acknowledge`, `concern.escalate` (+ note), `concern.close` (+ outcome, share_outcome),
   `concern.reopen` (+ note, the reporter's "this isn't resolved"), `concern.show`: {ref}.
 - `concern.mine` {after?, start?, lang?}: the reporter's list; Show more sends `after`, the reference of the last report
@@ -83,7 +85,7 @@ from dialogs.language import in_the_cards_language, in_the_listed_language, in_t
 from dialogs.lists import ListClick, goes_on_at, stored_if_any
 from dialogs.phrases import listed_in_welsh, read_phrases, said_only
 from dialogs.private import PrivateChat
-from dialogs.staff_only import StaffList, read_once, refused_as
+from dialogs.staff_only import StaffList, not_staff, read_once, refused_as
 
 log = logging.getLogger(__name__)
 _REFERENCE = re.compile(r"C-[A-Z0-9]{6}")
@@ -171,6 +173,20 @@ def names_someone(text: str, *, staff: Sequence[StaffMember], federation: Federa
     if any(may_name(text, contact) for contact in federation.named() if contact.aad_object_id.lower() != me):
         return True
     return describes(text, posts=tuple(Role), titles=[m.role for m in staff if m.role and m.aad_object_id != me])
+
+
+def _choice(member: StaffMember) -> str:
+    """What the form's list sends for a colleague: their Entra object id, which says nothing to whoever reads the card's
+    data (their address did); their address only for a row without one."""
+    return member.aad_object_id or member.email
+
+
+def _picked(value: str, staff: Sequence[StaffMember]) -> StaffMember | None:
+    """The colleague a form's list sent: by object id, or by address (forms posted before this release sent that)."""
+    key = value.strip().lower()
+    if not key:
+        return None
+    return next((m for m in staff if key in (m.aad_object_id, m.email)), None)
 
 
 def offensive_comments_passage(policy: Policy) -> str:
@@ -385,8 +401,10 @@ class ConcernFlow:
             others = [m for m in members if m.aad_object_id != mine]
             # The whole federation when it fits on the card, else the person's own school, else no list.
             named = [(m, self._federation.display_name(m.aad_object_id, m.name)) for m in others]
-            staff = cards.staff_choices([(name, m.email) for m, name in named]) or cards.staff_choices(
-                [(name, m.email) for m, name in named if m.school == school])
+            addresses = {_choice(m): m.email for m in others}
+            staff = cards.staff_choices([(name, _choice(m)) for m, name in named], addresses=addresses) or \
+                cards.staff_choices([(name, _choice(m)) for m, name in named if m.school == school],
+                                    addresses=addresses)
         return cards.FormView(tuple(zip(routing.chain, roles(routing.chain, self._federation), strict=True)),
                               token, kind, staff)
 
@@ -398,8 +416,14 @@ class ConcernFlow:
         token = new_form_token()
         typed = turn.data.get("what") if turn.verb else (turn.text if normalise(turn.text) not in FORM_WORDS else "")
         values = {"what": typed} if isinstance(typed, str) and typed.strip() else None
+        staff_list = read_once(self._directory.list_members)
+        if await not_staff(self._federation, turn.actor, staff_list):
+            # Told now what Send would tell them, not after filling it in; and the form lists every member of staff.
+            refused = error_card(self._strings, turn.lang, "concern.not_on_staff_list_form",
+                                 federation=self._federation.name(turn.lang))
+            return await self._private(turn, refused, f"concern-form|{token}")
         try:
-            view = await self._view(turn.actor, kind, token, read_once(self._directory.list_members))
+            view = await self._view(turn.actor, kind, token, staff_list)
             form = cards.form_card(self._strings, turn.lang, view, values=values)
         except NobodyToSendTo as nobody:
             form = cards.nobody_card(self._strings, turn.lang, no_chair=nobody.no_chair)
@@ -411,8 +435,9 @@ class ConcernFlow:
         return await self._private(turn, offer, f"concern-outside|{secrets.token_urlsafe(12)}")
 
     def _about(self, value: str, staff: Sequence[StaffMember]) -> StaffContact | None:
-        """The colleague picked from the staff list (the form sends their row's email), or None."""
-        member = next((m for m in staff if m.email == value.lower()), None)
+        """The colleague picked from the staff list (the form sends their object id; forms posted before, and rows
+        without one, their email), or None."""
+        member = _picked(value, staff)
         if member is None:
             return None
         return StaffContact(member.aad_object_id, self._federation.display_name(member.aad_object_id, member.name),
@@ -460,6 +485,9 @@ class ConcernFlow:
             # that never listed them): who it is about is not known, so it is not sent, and the form asks again.
             texts["about"] = ""
             return await again(notice=self._strings.text("concern.picked_not_listed", turn.lang))
+        if about is not None and (picked := _picked(texts["about"], staff)) is not None:
+            # Shown again, the form lists them as this release does (an old card sent their address).
+            texts["about"] = _choice(picked)
         subject = Subject(typed=tuple(texts[k] for k in ("what", "since", "where", "who", "evidence")), about=about,
                           involves_manager=texts["involves_manager"] == "true", kind=kind, staff=staff)
         try:
@@ -490,7 +518,9 @@ class ConcernFlow:
                     wants_meeting=texts["meeting"] == "true", urgent=texts["urgent"] == "true",
                     pace=Pace.URGENT if texts["urgent"] == "true" else Pace.STANDARD,
                     submitted_at=now, chain=routing.chain, route=routing.why, kind=kind,
-                    about=texts["about"] if about or texts["about"] in {a.value for a in About} else "",
+                    # The record keeps the colleague's address, as reports always have, whichever key the card sent.
+                    about=about.email if about else texts["about"] if texts["about"] in {a.value for a in About}
+                    else "",
                     about_name=about.name if about else "", involves_manager=subject.involves_manager,
                     involved_manager=routing.manager if subject.involves_manager or routing.manager_left_out
                     else None, form=token,

@@ -79,7 +79,7 @@ from dialogs.language import ShownIn, in_the_cards_language, in_the_listed_langu
 from dialogs.lists import ListClick, goes_on_at, stored_if_any
 from dialogs.phrases import listed_in_welsh, one_of, read_phrases, read_table, said_only
 from dialogs.private import PrivateChat
-from dialogs.staff_only import refused_as
+from dialogs.staff_only import not_staff, refused_as
 
 log = logging.getLogger(__name__)
 
@@ -455,7 +455,11 @@ class PermissionFlow:
 
     async def form(self, turn: Turn) -> Reply:
         """The request form, filled in with what is already known: the person's school (from the staff list), and
-        the platform and kind of account their words name ("I need permission for a class Instagram")."""
+        the platform and kind of account their words name ("I need permission for a class Instagram"). Someone the
+        staff list says is not staff is told at once what Send would tell them, not after filling it in."""
+        if await not_staff(self._federation, turn.actor, self._directory.list_members):
+            return Reply(card=error_card(self._strings, turn.lang, "perm.not_on_staff_list_form",
+                                         federation=self._federation.name(turn.lang)))
         values = guess_request(turn.text) if turn.text and not turn.verb else {}
         school = await self._own_school(turn.actor)
         if school:

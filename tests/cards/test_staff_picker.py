@@ -49,3 +49,15 @@ def test_a_name_without_accents_is_listed_as_it_is_written() -> None:
     assert titles["carys.jenkins@llanidloes.example.cymru"] == "Carys Jenkins"
     assert titles["sian.price@llanidloes.example.cymru"] == "Sian Price"
     assert titles["sian.roberts@llanidloes.example.cymru"].startswith("Mrs Siân Roberts")
+
+
+def test_namesakes_listed_by_object_id_are_still_told_apart_by_their_address() -> None:
+    """The list sends a colleague's object id, not their address; two of one name still show their addresses."""
+    choices = concerns.staff_choices([("Gareth Hughes", "a4"), ("Gareth Hughes", "f1"), ("Carys Jenkins", "a1")],
+                                     addresses={"a4": "gareth.hughes@llanidloes.example.cymru",
+                                                "f1": "gareth.hughes2@llanidloes.example.cymru",
+                                                "a1": "carys.jenkins@llanidloes.example.cymru"})
+
+    assert dict(choices) == {"Carys Jenkins": "a1",
+                             "Gareth Hughes (gareth.hughes@llanidloes.example.cymru)": "a4",
+                             "Gareth Hughes (gareth.hughes2@llanidloes.example.cymru)": "f1"}

@@ -32,7 +32,7 @@ from bot.storage.memory import (
 )
 from cards.elements import Card
 from cards.i18n import Catalogue, load_catalogue
-from dialogs.base import Scope
+from dialogs.base import Reply, Scope
 from dialogs.permission_requests import PermissionFlow
 from tests.flows.conftest import (
     CARYS,
@@ -1700,6 +1700,55 @@ async def test_a_pupil_in_the_hwb_tenant_cannot_send_the_headteacher_a_request(
     assert said in text_of(sent.card)
     assert bot.store.requests == {} and bot.store.use_windows == {}
     assert await bot.cards_for(SIAN) == [] and await bot.cards_for(FFION) == []
+
+
+FORM_OPENED_BY = {"typed": ("I need permission for a class Instagram", None),
+                  "typed in Welsh": ("Dw i angen caniatâd ar gyfer Instagram y dosbarth", None),
+                  "the button": ("", {}), "an answer's button": ("", {"lang": "en"})}
+
+
+async def _opens_the_form(bot: BotInMemory, person: Person, route: str, lang: Lang) -> Reply:
+    typed, data = FORM_OPENED_BY[route]
+    if data is None:
+        return await bot.says(person, typed, lang=lang)
+    return await bot.clicks(person, "permission.form", data, lang=lang)
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+@pytest.mark.parametrize("route", list(FORM_OPENED_BY))
+async def test_someone_not_on_the_staff_list_is_told_on_opening_the_form_not_after_filling_it_in(
+        bot: BotInMemory, strings: Catalogue, lang: Lang, route: str) -> None:
+    """A pupil in Hwb filled in the whole request form and learned only at Send that it would not go. Opening it now
+    says at once what Send would have said, in their language, and shows no form."""
+    await bot.has_the_staff_list()
+    await bot.meets(PUPIL, SIAN)
+    shown_in = Lang.CY if route.endswith("in Welsh") else Lang.EN if route == "an answer's button" else lang
+
+    opened = await _opens_the_form(bot, PUPIL, route, lang)
+
+    said = text_of(opened.card)
+    assert strings.text("perm.not_on_staff_list_form", shown_in, federation=bot.federation.name(shown_in)) in said
+    assert strings.text("perm.form_title", shown_in) not in said and "permission.submit" not in said
+    assert bot.store.requests == {} and bot.store.use_windows == {}
+
+
+@pytest.mark.parametrize("route", list(FORM_OPENED_BY))
+async def test_staff_on_the_list_and_anyone_before_a_complete_list_still_get_the_request_form(
+        bot: BotInMemory, route: str) -> None:
+    await bot.meets(PUPIL, CARYS)
+
+    before_the_list = await _opens_the_form(bot, PUPIL, route, Lang.EN)
+    await MemoryStaffDirectory(bot.store).replace_all([*read_staff_csv(
+        (REPO / "config" / "staff.local.csv").read_text(encoding="utf-8"),
+        schools=[s.school_id for s in bot.federation.schools]).staff, StaffMember(
+        name="Nia Newydd", email="nia.newydd@llanidloes.example.cymru", school="high", role="Teacher",
+        line_manager_email="", aad_object_id="")])
+    a_row_without_an_id = await _opens_the_form(bot, PUPIL, route, Lang.EN)
+    await bot.has_the_staff_list()
+    on_the_list = await _opens_the_form(bot, CARYS, route, Lang.EN)
+
+    for opened in (before_the_list, a_row_without_an_id, on_the_list):
+        assert "permission.submit" in text_of(opened.card)
 
 
 async def test_while_a_staff_row_has_no_object_id_nobody_is_turned_away_as_not_staff(bot: BotInMemory) -> None:

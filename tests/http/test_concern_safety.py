@@ -907,7 +907,7 @@ async def test_a_colleague_picked_before_the_staff_list_changed_is_never_dropped
     await say_hi(staffed, connector, CARYS, GARETH, SIAN)
     await staffed.post("/api/messages", json=message(CARYS, "report a concern", connector.url, locale=locale))
     form = _form(connector)
-    picked = _choices(form, "about")["Gareth Hughes"]
+    picked = "gareth.hughes@llanidloes.example.cymru"  # as a form posted before cards listed colleagues by object id
     directory = TableStaffDirectory(staffed.app[STORE])
     moved = "g.hughes@llanidloes.example.cymru"
     await directory.replace_all([
@@ -921,8 +921,10 @@ async def test_a_colleague_picked_before_the_staff_list_changed_is_never_dropped
     assert connector.cards(GARETH_CHAT)[1:] == [], "a report about the line manager reached him"
     assert await _records(azurite, table_prefix) == [], "sent without the colleague it is about"
     shown = json.dumps(again, ensure_ascii=False)
-    assert notice in shown and "HE-KEEPS-MESSAGING-ME" in shown and moved in json.dumps(_choices(again, "about"))
-    receipt = await send_report(staffed, connector, about=moved, locale=locale, what="HE-KEEPS-MESSAGING-ME",
+    assert notice in shown and "HE-KEEPS-MESSAGING-ME" in shown
+    listed = _choices(again, "about")["Gareth Hughes"]
+    assert listed == GARETH["aadObjectId"]
+    receipt = await send_report(staffed, connector, about=listed, locale=locale, what="HE-KEEPS-MESSAGING-ME",
                                 **verb_data(again, "concern.submit"))
     assert connector.cards(GARETH_CHAT)[1:] == [] and shows(connector.cards(SIAN_CHAT), "HE-KEEPS-MESSAGING-ME")
     assert "Mrs Siân Roberts" in json.dumps(receipt, ensure_ascii=False)
@@ -957,6 +959,27 @@ async def test_being_targeted_by_someone_named_opens_the_form_and_is_never_kept_
     assert said in json.dumps(form, ensure_ascii=False), "the form does not start with what she typed"
     assert await _questions_kept(azurite, table_prefix) == [], "the report was kept as a question for review"
     assert connector.cards(SIAN_CHAT)[1:] == [] and connector.cards(GARETH_CHAT)[1:] == []
+
+
+PUPIL = {"id": "29:pupil", "name": "Elis Pupil (Year 9)", "aadObjectId": "c3000000-0000-4000-8000-0000000000b1"}
+
+
+@pytest.mark.parametrize(("said", "locale", "told"), [
+    ("Siân keeps sending me messages late at night about my appearance", "en-GB", "If it can't wait"),
+    ("Mae Siân yn anfon negeseuon cas ataf bob nos", "cy-GB", "Os na all aros")])
+async def test_someone_not_on_the_staff_list_naming_a_colleague_is_told_at_once_and_sees_no_staff(
+        staffed: TestClient, connector: Connector, azurite: str, table_prefix: str, said: str, locale: str,
+        told: str) -> None:
+    """A pupil in Hwb saying a member of staff keeps messaging them got the form, listing every member of staff with
+    their address in its data. They are told what Send would have told them, and the card names nobody."""
+    await say_hi(staffed, connector, PUPIL)
+
+    await staffed.post("/api/messages", json=message(PUPIL, said, connector.url, locale=locale))
+
+    shown = json.dumps(connector.cards("a:personal-29:pupil")[-1], ensure_ascii=False)
+    assert told in shown and ("staff list" in shown or "rhestr staff" in shown)
+    assert "concern.submit" not in shown and "@" not in shown and "Gareth" not in shown
+    assert await _records(azurite, table_prefix) == []
 
 
 async def test_being_targeted_by_nobody_named_is_still_answered_from_the_policy(

@@ -22,7 +22,7 @@ from cards.gallery import SAMPLE_CHANGES, SAMPLE_CHECK_NOTES, SAMPLE_CHECK_PROBL
 WELSH_HOMOGRAPHS = frozenset({
     "air", "all", "allan", "arni", "ati", "banc", "barn", "ben", "beth", "bob", "bod", "bot", "byth", "chi", "dal",
     "darn", "daw", "dim", "dod", "does", "ers", "felly", "fod", "gael", "gall", "galla", "gan", "gau", "gen", "goll",
-    "hon", "hun", "mae", "math", "mis", "mor", "nad", "neb", "nid", "nodi", "oes", "olaf", "pam", "pan", "pen",
+    "hon", "hun", "mae", "mater", "math", "mis", "mor", "nad", "neb", "nid", "nodi", "oes", "olaf", "pam", "pan", "pen",
     "person", "pob", "roi", "staff", "syth", "tan", "union", "wag", "weld", "well",
 })
 # What a Welsh card rightly shows as it is and a dictionary also lists: the command "help", the button "English",
