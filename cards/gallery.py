@@ -99,6 +99,9 @@ BILINGUAL = frozenset({"welcome-team"})
 def _common(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     federation = SAMPLE_FEDERATION.name(lang)
     yield "welcome", common.welcome_card(strings, lang, name="Carys Jenkins", federation=federation)
+    # "Cymraeg" / "English" typed: what it did, first under the heading.
+    yield "welcome-language-changed", common.welcome_card(
+        strings, lang, name="Carys Jenkins", federation=federation, notice=strings.text("language.changed", lang))
     yield "welcome-headteacher", common.welcome_card(strings, lang, name=SAMPLE_HEAD.name, federation=federation,
                                                      decides=True, oversees=True)
     yield "welcome-team", common.everyone_welcome_card(
@@ -154,6 +157,10 @@ def _answer_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Iterator[tu
                                                      already_rated=True)
     yield "no-answer", answer.no_answer_card(strings, lang, question_id="Q2", question="How much annual leave?",
                                              closest=closest)
+    # The policy owner's own question: questions are passed to her, so no offer to pass it on to herself.
+    yield "no-answer-policy-owner", answer.no_answer_card(strings, lang, question_id="Q2",
+                                                          question="How much annual leave?", closest=closest,
+                                                          owner_asking=True)
     yield "no-answer-escalated", answer.no_answer_card(strings, lang, question_id="Q2",
                                                        question="How much annual leave?", closest=[],
                                                        escalated_to="Mrs Siân Roberts")
@@ -377,6 +384,9 @@ def _permissions(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     yield "my-requests-many", permission.my_requests_card(strings, lang, all_mine, today=today)
     yield "my-requests-empty", permission.my_requests_card(strings, lang, [], today=today)
     yield "pending-requests", permission.pending_card(strings, lang, [(pending, school), (blog, school)], today=today)
+    yield "pending-requests-typed-decision", permission.pending_card(
+        strings, lang, [(pending, school)], today=today, notice=strings.text("perm.typed_decision", lang))
+    yield "typed-decision-not-decider", common.notice_card(strings.text("perm.typed_decision_not_decider", lang))
     long = replace(pending, request_id="P-4LNG7Z", purpose=SAMPLE_LONG_PURPOSE)
     yield "pending-requests-shortened", permission.pending_card(strings, lang, [(long, school), (blog, school)],
                                                                 today=today)
@@ -505,6 +515,10 @@ def _concerns(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     yield "concern-reporter-status", concerns.reporter_card(strings, lang, reopened)
     yield "my-reports", concerns.my_reports_card(strings, lang, [reopened, replace(acknowledged, reference="C-7PD2KW")])
     yield "my-reports-empty", concerns.my_reports_card(strings, lang, [])
+    yield "my-line-manager", concerns.line_manager_card(strings, lang, manager="Mr Gareth Hughes")
+    yield "my-line-manager-from-staff-list", concerns.line_manager_card(strings, lang, manager="Mr Gareth Hughes",
+                                                                        from_staff_list=True)
+    yield "my-line-manager-unknown", concerns.line_manager_card(strings, lang, goes_to="Mrs Siân Roberts")
     many = [replace(acknowledged, reference=f"C-7PD{n:03d}") for n in range(30)]
     yield "my-reports-many", concerns.my_reports_card(strings, lang, many)
     # A Show more pressed when nothing is left after where it would go on: the list from the top.
@@ -591,6 +605,8 @@ def _policy_version_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Ite
     yield "read-summary-not-asked", publishing.not_asked_summary_card(strings, lang, version="1", latest="2")
     yield "read-summary-no-staff", publishing.read_summary_card(strings, lang, version="2", schools=[
         SchoolReads(high, 0, 0, ()), SchoolReads(primary, 0, 0, ())], no_staff=True)
+    # "who has read it" before any version was published since install: the state, plainly.
+    yield "read-summary-nothing-published", common.notice_card(strings.text("reads.no_version", lang))
     # The office's list has nobody at one school yet.
     yield "read-summary-school-empty", publishing.read_summary_card(strings, lang, version="2", schools=[
         SchoolReads(high, 34, 41, ("Gareth Hughes",)), SchoolReads(primary, 0, 0, ())])
