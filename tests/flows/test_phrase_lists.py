@@ -155,6 +155,23 @@ async def test_every_permission_command_in_the_lists_opens_its_card(bot: BotInMe
                                     person=SIAN) == []
 
 
+async def test_every_typed_approve_or_decline_in_the_list_is_pointed_to_the_buttons(bot: BotInMemory,
+                                                                                    strings: Catalogue) -> None:
+    """ "cymeradwyo'r cais yma", "gwrthod e": each listed way, alone or with a request's reference after it, decides
+    nothing; someone who does not decide requests is told how they are decided (in Welsh for a Welsh phrase)."""
+    phrases = lines("permission-deciding.txt")
+    typed = [*phrases, *(f"{phrase} P-7KQ2MX" for phrase in phrases)]
+    welsh = welsh_only("permission-deciding.txt")
+    assert await _not_answered_with(bot, strings, typed, "perm.typed_decision_not_decider",
+                                    welsh={*welsh, *(f"{phrase} P-7KQ2MX" for phrase in welsh)}) == []
+
+
+async def test_every_way_of_asking_who_your_line_manager_is_in_the_list_gets_the_answer(bot: BotInMemory,
+                                                                                       strings: Catalogue) -> None:
+    """ "pwy di fy rheolwr llinell i", "who's my boss": the asker's own line manager, in Welsh for a Welsh phrase."""
+    assert await _list_not_answered_with(bot, strings, "concern-my-line-manager.txt", "concern.my_manager_title") == []
+
+
 def test_every_word_in_the_my_request_lists_reads_as_a_question_about_the_persons_own_request() -> None:
     """Each word does its part in telling "has my request been approved?" from "a parent ignored my request to stop"."""
     said = {
