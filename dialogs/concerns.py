@@ -375,16 +375,17 @@ class ConcernFlow:
         """ "Who is my line manager?": the asker's own, as a report of theirs would find them (identity from the
         activity, never from anything typed), where it comes from, and who a report goes to when that is someone
         else."""
-        staff_list = read_once(self._directory.list_members)
-        staff = tuple(await staff_list())
+        staff = tuple(await self._directory.list_members())
         subject = Subject(kind=ReportKind.COLLEAGUE)
-        manager, source = await self._line_manager(turn.actor, staff, Today(self._federation, staff, subject))
-        if manager is not None and manager.aad_object_id.lower() == turn.actor.aad_object_id.lower():
-            manager = None  # a list naming someone as their own manager knows none
-        try:
-            holder: StaffContact | None = (await self._routing(turn.actor, subject, staff_list)).holder
+        found, source = await self._line_manager(turn.actor, staff, Today(self._federation, staff, subject))
+        member = member_for(staff, turn.actor)
+        try:  # routed as a report would be, from the manager just found (Graph is asked once)
+            holder: StaffContact | None = route(turn.actor, subject, found, self._federation,
+                                                member.school if member else "").holder
         except NobodyToSendTo:
             holder = None
+        # A list naming someone as their own manager knows none.
+        manager = None if found is None or found.aad_object_id.lower() == turn.actor.aad_object_id.lower() else found
         goes_to = holder.name if holder is not None and (
             manager is None or holder.aad_object_id != manager.aad_object_id) else ""
         return Reply(card=cards.line_manager_card(self._strings, turn.lang, manager=manager.name if manager else "",

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import Field, model_validator
 
-from bot.domain.directory import StaffDirectory
+from bot.domain.directory import StaffDirectory, member_for
 from bot.domain.errors import (
     ConcurrentChange,
     DomainError,
@@ -79,7 +79,7 @@ from dialogs.language import ShownIn, in_the_cards_language, in_the_listed_langu
 from dialogs.lists import ListClick, goes_on_at, stored_if_any
 from dialogs.phrases import listed_in_welsh, one_of, read_phrases, read_table, said_only
 from dialogs.private import PrivateChat
-from dialogs.staff_only import not_staff, refused_as
+from dialogs.staff_only import StaffList, not_staff, read_once, refused_as
 
 log = logging.getLogger(__name__)
 
@@ -457,11 +457,12 @@ class PermissionFlow:
         """The request form, filled in with what is already known: the person's school (from the staff list), and
         the platform and kind of account their words name ("I need permission for a class Instagram"). Someone the
         staff list says is not staff is told at once what Send would tell them, not after filling it in."""
-        if await not_staff(self._federation, turn.actor, self._directory.list_members):
+        staff = read_once(self._directory.list_members)
+        if await not_staff(self._federation, turn.actor, staff):
             return Reply(card=error_card(self._strings, turn.lang, "perm.not_on_staff_list_form",
                                          federation=self._federation.name(turn.lang)))
         values = guess_request(turn.text) if turn.text and not turn.verb else {}
-        school = await self._own_school(turn.actor)
+        school = await self._own_school(turn.actor, staff)
         if school:
             values["school"] = school
         allowed = values.get("platform") == "other" and needs_no_permission(values.get("platform_other", ""))
@@ -473,12 +474,12 @@ class PermissionFlow:
         return cards.form_card(self._strings, turn.lang, schools=self._schools(turn.lang),
                                today=uk_today(self._clock()), **shown)
 
-    async def _own_school(self, person: Person) -> str:
+    async def _own_school(self, person: Person, staff: StaffList) -> str:
         """The person's school by the staff list (or the only school), "" when unknown; never in the way."""
         if len(self._federation.schools) == 1:
             return self._federation.schools[0].school_id
         try:
-            member = await self._directory.get_member(person)
+            member = member_for(await staff(), person)
         except StorageUnavailable:
             return ""
         known = {s.school_id for s in self._federation.schools}

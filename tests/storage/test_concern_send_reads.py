@@ -11,15 +11,24 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.domain.federation import load_federation
+from bot.domain.outbox import QueueingNotifier
 from bot.domain.people import Lang, Person
 from bot.storage.concerns import TableConcernReports
+from bot.storage.directory import TableStaffDirectory
+from bot.storage.limits import TableRateLimiter
+from bot.storage.outbox import TableOutbox
+from bot.storage.permission_requests import TablePermissionRequests
 from bot.storage.tables import TableStore
+from bot.storage.users import TableUserProfiles
+from cards.i18n import load_catalogue
 from dialogs.base import Scope, Turn
-from tests.support.concerns import CALENDAR, concern_flow, import_staff
+from dialogs.permission_requests import PermissionFlow
+from tests.support.concerns import CALENDAR, REPO, concern_flow, import_staff
 from tests.support.counted import counted_store
 
 CARYS = Person("5c0f1e2a-7b3d-4e8f-9a1b-2c3d4e5f6a7b", "a1000000-0000-4000-8000-000000000001", "Carys Jenkins")
-TABLES = ["reports", "audit", "directory", "outbox", "outboxsent", "users", "ratelimits"]
+TABLES = ["reports", "audit", "directory", "outbox", "outboxsent", "users", "ratelimits", "permissions"]
 FORM = {"what": "Someone keeps sending me nasty direct messages about my lessons", "since": "September",
         "where": "Teams chat", "who": "", "evidence": "", "meeting": "false", "urgent": "false"}
 
@@ -132,4 +141,22 @@ async def test_acknowledging_a_report_whose_reminder_is_still_owed_reads_the_sta
         owed = (await reports.get(reference)).owed
     assert "Acknowledged" in json.dumps(reply.card, ensure_ascii=False)
     assert owed == ""
+    assert reads == 1
+
+
+async def test_opening_the_permission_form_reads_the_staff_list_once(azurite: str, table_prefix: str) -> None:
+    """Is she staff, and which school to choose first, come from the same read."""
+    async with counted_store(azurite, table_prefix, TABLES) as (store, counts):
+        await import_staff(store)
+        flow = PermissionFlow(strings=load_catalogue(), federation=load_federation(REPO / "config" /
+                                                                                   "federation.local.json"),
+                              requests=TablePermissionRequests(store), notifier=QueueingNotifier(TableOutbox(store)),
+                              profiles=TableUserProfiles(store), directory=TableStaffDirectory(store),
+                              limiter=TableRateLimiter(store), request_limit=10, clock=lambda: datetime.now(UTC))
+        before = counts.snapshot()
+
+        reply = await flow.form(Turn(actor=CARYS, lang=Lang.EN, scope=Scope.PERSONAL, text="request permission"))
+
+        reads = counts.by_kind["GET directory"] - before["GET directory"]
+    assert '"value": "high"' in json.dumps(reply.card, ensure_ascii=False)  # her own school chosen first
     assert reads == 1
