@@ -185,7 +185,7 @@ def answer_card(strings: Catalogue, lang: Lang, *, question_id: str, section: Se
                 related: Sequence[SectionView] = (), escalated_to: str = "", welsh_quotes: int = 0,
                 tentative: bool = False, picture_unread: bool = False, link_unread: bool = False, notice: str = "",
                 already_rated: bool = False, escalated_before: datetime | None = None, question: str = "",
-                replied_before: datetime | None = None, owner_asking: bool = False) -> Card:
+                replied_before: datetime | None = None, owner_asking: bool = False, about_owner: str = "") -> Card:
     """The policy's own words that answer a question (`welsh_quotes` of them the document's Welsh), where they come
     from, and what to do next; once marked not helpful, where to go from there (ask again, a related section, the
     headteacher; with `notice`, why it could not be passed on just now). A tentative answer says it is the nearest the
@@ -195,7 +195,9 @@ def answer_card(strings: Catalogue, lang: Lang, *, question_id: str, section: Se
     `already_rated`, or passed on at `escalated_before` (replied to at `replied_before`). With `question`, one of
     several a message asked, which one it answers (its buttons carry `with_question`, so the card drawn again after a
     press still says). With `owner_asking` (the policy owner's own question, whom questions are passed to), no offer
-    to pass it on: it is on her Questions for review."""
+    to pass it on: it is on her Questions for review. With `about_owner` (her name: the question says someone is
+    pestering or targeting its asker, and may be about her), no offer to pass it to her, but why, and Report a
+    concern."""
     body: list[Element] = [heading(strings.text("ask.answer_title", lang, section=section.heading))]
     body += _unread(strings, lang, picture=picture_unread, link=link_unread)
     if question:
@@ -215,7 +217,7 @@ def answer_card(strings: Catalogue, lang: Lang, *, question_id: str, section: Se
                                weight="Bolder"))
     elif not_helpful:
         body += _after_not_helpful(strings, lang, question_id, related, notice=notice, asked=asked,
-                                   owner_asking=owner_asking)
+                                   owner_asking=owner_asking, about_owner=about_owner)
         if already_rated:
             body.append(text(strings.text("ask.already_rated", lang), subtle=True))
     elif rated:
@@ -232,9 +234,10 @@ def answer_card(strings: Catalogue, lang: Lang, *, question_id: str, section: Se
 
 def _after_not_helpful(strings: Catalogue, lang: Lang, question_id: str, related: Sequence[SectionView], *,
                        notice: str = "", asked: Mapping[str, str] | None = None,
-                       owner_asking: bool = False) -> list[Element]:
+                       owner_asking: bool = False, about_owner: str = "") -> list[Element]:
     """Not a dead end: ask again in other words, read a related section, or ask the headteacher (with `notice`, why it
-    could not be passed on just now); the policy owner is told it is on her Questions for review instead."""
+    could not be passed on just now); the policy owner is told it is on her Questions for review instead, and a question
+    that may be about her (`about_owner`, her name) is not offered to her, but Report a concern."""
     steps: list[Element] = [
         {"type": "Container", "separator": True, "spacing": "Medium", "items": [
             text(strings.text("ask.not_helpful_title", lang), weight="Bolder"),
@@ -243,12 +246,21 @@ def _after_not_helpful(strings: Catalogue, lang: Lang, question_id: str, related
         steps += [text(strings.text("ask.not_helpful_related", lang)), *_listed(strings, lang, related[:3])]
     if question_id and owner_asking:
         steps.append(text(strings.text("ask.yours_to_review", lang)))
+    elif about_owner:
+        steps += _not_to_them(strings, lang, about_owner)
     elif question_id:
         steps += [text(strings.text("ask.not_helpful_head", lang)),
                   *([_attention(notice)] if notice else []),
                   action_set([execute(strings.text("ask.ask_head", lang), VERB_ESCALATE,
                                       {"q": question_id, **(asked or {})}, style="positive")])]
     return steps
+
+
+def _not_to_them(strings: Catalogue, lang: Lang, name: str) -> list[Element]:
+    """Why a question that may be about the person questions go to (`name`) is not passed to them, and the private
+    route instead, which never goes to anyone a report names."""
+    return [text(strings.text("ask.about_the_owner", lang, name=name)),
+            action_set([execute(strings.text("button.concern", lang), VERB_CONCERN_FORM, shown_in(lang))])]
 
 
 def _unread(strings: Catalogue, lang: Lang, *, picture: bool, link: bool) -> list[Element]:
@@ -286,14 +298,16 @@ def no_answer_card(strings: Catalogue, lang: Lang, *, question_id: str, question
                    closest: Sequence[SectionView], escalated_to: str = "", notice: str = "",
                    names_colleague: bool = False, picture_unread: bool = False, link_unread: bool = False,
                    escalated_before: datetime | None = None, replied_before: datetime | None = None,
-                   owner_asking: bool = False) -> Card:
+                   owner_asking: bool = False, about_owner: str = "") -> Card:
     """An honest "not covered", the closest sections, and the offer to ask the headteacher (with `notice`, why
     it could not be sent just now); without a `question_id` (the question could not be kept) no offer, but why not;
     to the policy owner (`owner_asking`: questions are passed to her) none, but that it is on her Questions for review.
     A question that `names_colleague` (someone on the staff list) also points to the private route, Report a concern,
     in case it is about how that colleague behaved. With `picture_unread` or `link_unread`, that only the words were
     read. Ask the
-    headteacher pressed again says when it was passed on (`escalated_before`), and replied to (`replied_before`)."""
+    headteacher pressed again says when it was passed on (`escalated_before`), and replied to (`replied_before`). A
+    question that may be about the person questions go to (`about_owner`, her name) is not offered to her, but says why
+    and offers Report a concern."""
     body: list[Element] = [
         heading(strings.text("ask.no_answer_title", lang)),
         *_unread(strings, lang, picture=picture_unread, link=link_unread),
@@ -306,6 +320,8 @@ def no_answer_card(strings: Catalogue, lang: Lang, *, question_id: str, question
     if escalated_to:
         body.append(text(_escalated(strings, lang, escalated_to, escalated_before, replied_before), weight="Bolder"))
         return card(body)
+    if about_owner and not owner_asking:
+        return card([*body, *_not_to_them(strings, lang, about_owner)])
     if names_colleague:  # its own row under the line (two titles side by side are cut off on a phone)
         body += [text(strings.text("ask.names_colleague", lang)),
                  action_set([execute(strings.text("button.concern", lang), VERB_CONCERN_FORM, shown_in(lang))])]

@@ -142,6 +142,10 @@ def _answer_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Iterator[tu
     yield "answer-not-helpful", answer.answer_card(strings, lang, question_id="Q1", section=view, quotes=[shown.text],
                                                    source=source, next_steps=shown.next_steps, rated=True,
                                                    not_helpful=True, related=closest[:2])
+    # Marked not helpful, a question saying the person questions go to is pestering its asker: not offered to them.
+    yield "answer-not-helpful-about-the-owner", answer.answer_card(
+        strings, lang, question_id="Q1", section=view, quotes=[shown.text], source=source, next_steps=[], rated=True,
+        not_helpful=True, related=closest[:1], about_owner="Mrs Siân Roberts")
     yield "answer-not-helpful-escalated", answer.answer_card(
         strings, lang, question_id="Q1", section=view, quotes=[shown.text], source=source,
         next_steps=shown.next_steps, rated=True, not_helpful=True, escalated_to="Mrs Siân Roberts")
@@ -178,6 +182,12 @@ def _answer_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Iterator[tu
                                                                if lang is Lang.CY else
                                                                "Has Carys Jenkins posted photos of pupils?",
                                                                closest=closest, names_colleague=True)
+    # Not covered, and it may be about the person questions go to ("Is Siân allowed to threaten me…?").
+    yield "no-answer-about-the-owner", answer.no_answer_card(strings, lang, question_id="Q2",
+                                                             question="Ydy Mrs Roberts yn cael fy mygwth?"
+                                                             if lang is Lang.CY else
+                                                             "Is Mrs Roberts allowed to threaten me?",
+                                                             closest=closest, about_owner="Mrs Siân Roberts")
     # The same question asked in a group chat or channel: the pointer, sent to the asker's own chat.
     yield "colleague-named-in-a-group", answer.colleague_named_card(
         strings, lang, question="Ydy Carys Jenkins wedi postio lluniau?" if lang is Lang.CY else

@@ -287,7 +287,7 @@ class AskFlow:
     def _answer_card(self, record: QuestionRecord, lang: Lang, policy: Policy, *,
                      picture_unread: bool = False, link_unread: bool = False, notice: str = "",
                      already_rated: bool = False, escalated_before: datetime | None = None,
-                     with_question: bool = False) -> dict[str, object] | None:
+                     with_question: bool = False, about_owner: str = "") -> dict[str, object] | None:
         passages = []
         for passage_id in record.passage_ids:
             try:
@@ -313,7 +313,7 @@ class AskFlow:
                                  already_rated=already_rated, escalated_before=escalated_before,
                                  replied_before=record.replied_at if escalated_before else None,
                                  question=record.text if with_question else "",
-                                 owner_asking=self._owns_policy(record.asker))
+                                 owner_asking=self._owns_policy(record.asker), about_owner=about_owner)
 
     def _owns_policy(self, person: Person) -> bool:
         """The policy owner, to whom questions are passed: never offered to pass her own on to herself."""
@@ -500,7 +500,8 @@ class AskFlow:
                                                names_colleague=names_colleague and turn.is_private,
                                                picture_unread=turn.picture,
                                                link_unread=_has_link(question),
-                                               owner_asking=self._owns_policy(turn.actor))), ()
+                                               owner_asking=self._owns_policy(turn.actor),
+                                               about_owner=await self._about_the_owner(record))), ()
 
     async def _kept_once(self, record: QuestionRecord) -> bool:
         """Keep the question; False when it is kept already, from this same message sent again."""
@@ -677,7 +678,7 @@ class AskFlow:
                                        with_question=_with_question(turn))
             return Reply(card=answer or error_card(self._strings, record.lang, "ask.already_rated"))
         answer = self._answer_card(updated, record.lang, await self._answered_policy(updated),
-                                   with_question=_with_question(turn))
+                                   with_question=_with_question(turn), about_owner=await self._about_the_owner(updated))
         return Reply(card=answer or error_card(self._strings, record.lang, "error.not_found"))
 
     async def pass_on(self, turn: Turn) -> Reply:
@@ -703,6 +704,9 @@ class AskFlow:
             if record.answered and record.feedback is not Feedback.NOT_HELPFUL:
                 raise NotAllowed("an answer is passed on only once its asker marked it not helpful")
             escalated = record.escalated(turn.actor, owner, now)
+            if about_owner := await self._about_the_owner(record):
+                # An old card's button (or one drawn before the question was read so): nothing passed on or counted.
+                return await self._not_passed_on(record, about_owner, with_question=_with_question(turn))
             if refused := await refused_as(turn, self._federation, self._staff_list):
                 return Reply(card=error_card(self._strings, record.lang, f"ask.{refused}",
                                              federation=self._federation.name(record.lang)), new_message=True)
@@ -750,6 +754,15 @@ class AskFlow:
             return Reply(card=answered)
         return Reply(card=cards.no_answer_card(self._strings, updated.lang, question_id=updated.question_id,
                                                question=updated.text, closest=[], escalated_to=owner.name))
+
+    async def _not_passed_on(self, record: QuestionRecord, about_owner: str, *, with_question: bool) -> Reply:
+        """The asker's card again, saying why a question that may be about the person questions go to is not passed to
+        them, with Report a concern."""
+        answered = self._answer_card(record, record.lang, await self._answered_policy(record),
+                                     with_question=with_question, about_owner=about_owner) if record.answered else None
+        return Reply(card=answered or cards.no_answer_card(
+            self._strings, record.lang, question_id=record.question_id, question=record.text,
+            closest=self._closest(record, record.lang), about_owner=about_owner))
 
     async def _passed_on_already(self, record: QuestionRecord, *, with_question: bool) -> Reply:
         """Ask the headteacher pressed again (a double tap, a copy on another device): the card as it stands, the
@@ -1010,13 +1023,29 @@ class AskFlow:
         """A question saying someone is pestering or targeting its asker that names the reviewer, or calls them by their
         post or title, read as a concern report is ("Siân keeps messaging me at night, what do I do?", "the head…", "my
         line manager…" from someone she line manages): a report about them, never on their list."""
+        row = member_for(staff, reviewer)
+        return self._about(record, StaffContact(
+            reviewer.aad_object_id, self._federation.display_name(reviewer.aad_object_id, reviewer.name),
+            row.email if row else ""), staff)
+
+    def _about(self, record: QuestionRecord, contact: StaffContact, staff: Sequence[StaffMember]) -> bool:
         if not being_targeted(normalise(record.text)):
             return False
-        row = member_for(staff, reviewer)
-        me = StaffContact(reviewer.aad_object_id, self._federation.display_name(reviewer.aad_object_id, reviewer.name),
-                          row.email if row else "")
         return Subject(typed=(record.text,), staff=tuple(staff)).plainly_names(
-            me, manager=line_manager_in(staff, record.asker), federation=self._federation)
+            contact, manager=line_manager_in(staff, record.asker), federation=self._federation)
+
+    async def _about_the_owner(self, record: QuestionRecord) -> str:
+        """The name of the person questions are passed to (the policy owner) when this one may be about them (read as
+        `_about_the_reviewer` reads it), else "": it is never passed to them. With the staff list unreadable, the
+        settings' names are still read."""
+        owner = self._federation.policy_owner
+        if self._owns_policy(record.asker):
+            return ""
+        try:
+            staff = await self._staff_list()
+        except StorageUnavailable:
+            staff = []
+        return owner.name if self._about(record, owner, staff) else ""
 
     async def review(self, turn: Turn) -> Reply:
         """For the headteacher or policy owner: what to look at in the next review, those waiting for a reply first

@@ -103,6 +103,51 @@ async def test_the_policy_owner_is_not_offered_to_pass_her_own_question_to_herse
     assert await bot.cards_for(SIAN) == []
 
 
+@pytest.mark.parametrize(("said", "lang"), [
+    ("Mrs Roberts keeps sending me horrible emails about my lesson plans, what do I do?", Lang.EN),
+    ("My line manager keeps sending me nasty messages at night, what should I do?", Lang.EN),
+    ("Mae'r pennaeth yn fy mwlio am fy ngwyliau blynyddol, beth ddylwn i ei wneud?", Lang.CY),
+    ("Is Siân allowed to threaten me about my pension?", Lang.EN),
+    ("Ydy Mrs Roberts yn cael fy mygwth am fy mhensiwn?", Lang.CY),
+])
+async def test_a_question_about_being_targeted_by_the_person_questions_go_to_is_never_passed_to_them(
+        answering_bot: BotInMemory, strings: Catalogue, said: str, lang: Lang) -> None:
+    """Gareth's line manager is the headteacher, to whom questions are passed. Asked as a question, what she does to
+    him was answered from the policy; marked not helpful, his card offered "Ask the headteacher", and pressing it sent
+    his words, with his name, to her. His card now says why it cannot go to her and offers Report a concern (which
+    never goes to anyone it names), and a press of the old button passes nothing on."""
+    bot = answering_bot
+    await bot.has_the_staff_list()
+    await bot.meets(GARETH, SIAN)
+
+    asked = await bot.says(GARETH, said, lang=lang)
+    card = asked.card or {}
+    if "ask.feedback" in text_of(card):
+        card = (await bot.clicks(GARETH, "ask.feedback", {**verb_data(card, "ask.feedback"), "value": "not_helpful"},
+                                 lang=lang)).card or {}
+    [record] = bot.store.questions.values()
+    pressed = await bot.clicks(GARETH, "ask.escalate", {"q": record.question_id}, lang=lang)
+
+    told = strings.text("ask.about_the_owner", lang, name="Mrs Siân Roberts")
+    for shown in (card, pressed.card):
+        assert "ask.escalate" not in text_of(shown)
+        assert told in text_of(shown) and "concern.form" in text_of(shown)
+    assert await bot.cards_for(SIAN) == [], "his words reached the person they are about"
+    assert bot.store.questions[record.question_id].escalated_at is None
+
+
+async def test_a_question_about_being_targeted_by_someone_else_is_still_passed_to_the_headteacher(
+        answering_bot: BotInMemory) -> None:
+    bot = answering_bot
+    await bot.has_the_staff_list()
+    await bot.meets(CARYS, SIAN)
+
+    asked = await bot.says(CARYS, "Is Owain allowed to threaten me about my pension?")
+    await bot.clicks(CARYS, "ask.escalate", verb_data(asked.card or {}, "ask.escalate"))
+
+    assert "Is Owain allowed to threaten me about my pension?" in text_of(await bot.cards_for(SIAN))
+
+
 async def test_a_reply_is_corrected_as_often_as_its_record_keeps_then_told_so_and_nothing_changes(
         answering_bot: BotInMemory) -> None:
     """Every correction is kept on the question's record, whole: past MAX_CORRECTIONS the box says so, in the
