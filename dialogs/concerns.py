@@ -162,15 +162,20 @@ def what_it_is_about(said: str) -> ReportKind | None:
     return None
 
 
-def names_someone(text: str, *, staff: Sequence[StaffMember], federation: Federation, person: Person) -> bool:
+def names_someone(text: str, *, staff: Sequence[StaffMember], federation: Federation, person: Person,
+                  manager: StaffContact | None = None) -> bool:
     """True when what `person` typed names someone else on the staff list (as a question naming a colleague is found:
     whole name, first name or surname), names someone the settings name (a headteacher, delegate, policy owner or the
-    chair of governors, read as a report is: initials and nicknames too), or calls someone by a post or their title
-    on the staff list ("the head", "y pennaeth", "the SENCo")."""
+    chair of governors) or their line manager (`manager`), read as a report is (initials, logins, nicknames, a
+    surname's Welsh form, under every name they go by), or calls someone by a post or their title on the staff list
+    ("the head", "y pennaeth", "the SENCo")."""
     me = person.aad_object_id.lower()
     if any(mentions(text, StaffContact(m.aad_object_id, m.name, m.email)) for m in staff if m.aad_object_id != me):
         return True
     if any(may_name(text, contact) for contact in federation.named() if contact.aad_object_id.lower() != me):
+        return True
+    if manager is not None and manager.aad_object_id.lower() != me and Subject(typed=(text,), staff=tuple(staff)) \
+            .plainly_names(manager, manager=manager, federation=federation):
         return True
     return describes(text, posts=tuple(Role), titles=[m.role for m in staff if m.role and m.aad_object_id != me])
 
@@ -335,9 +340,11 @@ class ConcernFlow:
         it names someone or calls them by a post ("Siân keeps messaging me at night", "the head keeps…"); else a
         question, as before ("someone keeps sending me nasty messages"). Asked as a question, it was kept, and once
         marked not helpful was on the questions for review of the headteacher it named."""
-        staff = await self._directory.list_members()
+        staff = tuple(await self._directory.list_members())
+        # Her line manager is who a report of hers would go to first: he is read for as a report reads him.
+        manager, _ = await self._line_manager(turn.actor, staff, Today(self._federation, staff, Subject()))
         if self._question is not None and not names_someone(turn.text, staff=staff, federation=self._federation,
-                                                            person=turn.actor):
+                                                            person=turn.actor, manager=manager):
             return await self._question(turn)
         return await in_the_words_typed(self.form)(turn)
 

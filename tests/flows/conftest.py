@@ -173,7 +173,8 @@ def open_bot(strings: Catalogue, federation: Federation, in_force: Callable[[], 
     concerns = ConcernFlow(strings=strings, federation=federation, reports=MemoryConcernReports(store),
                            directory=directory, managers=[directory], notifier=notifier, profiles=profiles,
                            limiter=limiter, report_limit=5, escalation_limit=10,
-                           guidance=lambda: offensive_comments_guidance(in_force().policy), clock=clock)
+                           guidance=lambda: offensive_comments_guidance(in_force().policy), question=ask.ask,
+                           clock=clock)
     reading = ReadingFlow(strings=strings, federation=federation, versions=MemoryPolicyVersions(store),
                           reads=MemoryPolicyReads(store), directory=directory, notifier=notifier, profiles=profiles,
                           in_force=in_force, clock=clock)

@@ -1257,6 +1257,30 @@ async def test_a_concern_typed_in_welsh_gets_the_welsh_form(staffed: BotInMemory
     assert "Dywedwch wrthym yn breifat" in text_of(form.card)
 
 
+@pytest.mark.parametrize(("said", "lang"), [("GH keeps sending me horrible messages", Lang.EN),
+                                            ("Gaz keeps sending me horrible messages late at night", Lang.EN),
+                                            ("ghughes keeps sending me nasty messages", Lang.EN),
+                                            ("Mr H keeps sending me nasty messages", Lang.EN),
+                                            ("Mae Gaz yn anfon negeseuon cas ataf", Lang.CY),
+                                            ("Mae Mr Huws yn anfon negeseuon cas ataf bob nos", Lang.CY)])
+async def test_a_statement_naming_the_line_manager_as_a_report_reads_him_opens_the_form_and_is_not_kept(
+        answering_bot: BotInMemory, said: str, lang: Lang) -> None:
+    """Carys calls her line manager by his initials, nickname, login or the Welsh form of his surname, as a report is
+    read for: the form opens with her words. Before, only a name on the staff list or the settings' people opened it,
+    so this was asked as a question and kept, for the policy owner's review list once marked not helpful."""
+    bot = answering_bot
+    await bot.has_the_staff_list()
+    await bot.meets(CARYS, GARETH, SIAN)
+
+    reply = await bot.says(CARYS, said)
+
+    assert "concern.submit" in text_of(reply.card), "asked as a question"
+    assert said in text_of(reply.card)
+    strings = load_catalogue()
+    assert strings.text("concern.form_title", lang) in text_of(reply.card)
+    assert bot.store.questions == {}, "kept in the question log"
+
+
 @pytest.mark.parametrize("said", ["Ga i bostio lluniau o'r trip?", "ga i bostio lluniau o'r trip"])
 async def test_a_welsh_question_about_posting_is_answered_from_the_policy_not_taken_for_a_concern(
         answering_bot: BotInMemory, said: str) -> None:
