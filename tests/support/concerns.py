@@ -44,6 +44,7 @@ NAMING_THE_LINE_MANAGER = (
     "Mr. Hughes' messages at night, and Gareth's comments about my appearance",
     "Mae Mr Hughes yn anfon negeseuon ataf yn hwyr y nos am fy ngolwg",
     f"Dr Gareth {NIGHT}",
+    "Mae Pennaeth y Dyniaethau yn anfon negeseuon ataf yn hwyr y nos am fy ngolwg",  # his title, Head of Humanities
 )
 
 

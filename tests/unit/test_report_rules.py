@@ -432,6 +432,11 @@ def test_the_nickname_and_not_names_lists_are_read_as_a_welsh_speaker_writes_the
     "Dafydd's line manager",  # nor is someone else's post
     "Mae fy rheolwr llinell yn anfon negeseuon ataf", "fy rheolwr", "Mae'r bos yn postio amdana i", "fy mos",
     "fy mhennaeth adran", "y pennaeth adran", "gan fy rheolwraig llinell",
+    # Welsh names a head of department without "of": "Pennaeth y Dyniaethau" (his English title, Head of Humanities,
+    # written in Welsh), "Pennaeth Mathemateg", mutated after "wrth" or "fy".
+    "Mae Pennaeth y Dyniaethau yn anfon negeseuon cas ataf", "Dywedais wrth bennaeth y chweched",
+    "Pennaeth Mathemateg", "fy mhennaeth yr adran Saesneg", "Mae arweinydd y dyniaethau yn fy mwlio",
+    "my linemanager", "the person I report to", "the Humanities lead", "our subject leader",
 ])
 def test_a_report_calling_the_line_manager_by_his_post_skips_him(typed: str) -> None:
     for subject in (_typed(typed), _typed("", "", "", typed)):
@@ -447,9 +452,18 @@ def test_a_report_calling_the_line_manager_by_his_post_skips_him(typed: str) -> 
     "Mae'r pennaeth yn anfon negeseuon ataf", "i'r pennaeth", "gan y brifathrawes", "y prifathro", "fy mhennaeth",
     "y pennaeth gweithredol", "ein pennaeth",
     "I told the head of this and nothing happened",  # "the head of" a small word is still the head
+    "Mae Pennaeth y Ffederasiwn yn fy mwlio", "Executive Head of the Federation", "exec head",
 ])
 def test_a_report_calling_the_head_by_her_post_goes_to_the_chair(typed: str) -> None:
     assert route(CARYS, _typed(typed), GARETH, FEDERATION, "high") == Routing((CHAIR,), Route.ABOUT_HEAD, (HEAD,))
+
+
+@pytest.mark.parametrize("typed", ["Dywedodd y pennaeth y byddai hi'n fy nghosbi", "i'r pennaeth yr wythnos diwethaf"])
+def test_welsh_that_may_be_the_head_or_a_head_of_department_is_read_as_both(typed: str) -> None:
+    """"Y pennaeth y…" is "the head … that…" or "the head of the…": neither she nor the line manager gets it."""
+    routing = route(CARYS, _typed(typed), GARETH, FEDERATION, "high")
+
+    assert routing.chain == (CHAIR,) and HEAD in routing.left_out
 
 
 @pytest.mark.parametrize("typed", [
