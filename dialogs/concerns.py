@@ -368,12 +368,14 @@ class ConcernFlow:
     async def _line_manager(self, person: Person, staff: tuple[StaffMember, ...], today: Today
                             ) -> tuple[StaffContact | None, LineManagers | None]:
         """The person's line manager as a report would find them, and the source that named them. One the staff list
-        says has left is passed over for the next source's: Graph may name him for weeks after."""
+        says has left is passed over for the next source's: Graph may name him for weeks after. So is the person
+        themself (an HR sync that fills the manager field with its own user): that source knows no manager."""
+        me = person.aad_object_id.lower()
         for source in self._managers:
             # The staff list as a source answers from the list already read, not from storage again.
             found = line_manager_in(staff, person) if source is self._directory else \
                 await source.line_manager_of(person)
-            if found is not None and today.still_there(found, Role.LINE_MANAGER):
+            if found is not None and found.aad_object_id.lower() != me and today.still_there(found, Role.LINE_MANAGER):
                 # One name for each person, whether Graph, the staff list or the settings name them.
                 return replace(found, name=self._federation.display_name(found.aad_object_id, found.name)), source
         return None, None

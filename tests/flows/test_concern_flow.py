@@ -1529,3 +1529,24 @@ async def test_a_line_manager_asked_for_in_a_group_chat_is_told_privately(staffe
 
     assert "Gareth Hughes" not in text_of([reply.card, *reply.more])
     assert "Gareth Hughes" in text_of(await staffed.cards_for(CARYS))
+
+
+@pytest.mark.parametrize("lang", [Lang.EN, Lang.CY])
+async def test_graph_naming_the_reporter_as_her_own_manager_leaves_her_line_manager_to_the_staff_list(
+        staffed: BotInMemory, strings: Catalogue, lang: Lang) -> None:
+    """Microsoft 365's manager field for Carys names Carys (an HR sync that sets the field to the person herself). That
+    source knows no manager; the office's list, which names Gareth, comes next. Before, her report skipped her line
+    manager for the headteacher ("I couldn't find your line manager"), and asked, she was told none was known."""
+    herself = StaffContact(CARYS.aad_object_id, "Carys Jenkins", "JenkinsC7@hwbcymru.net")
+    flow = _concerns(staffed, managers=[GraphGives(herself)])
+
+    receipt = await flow.submit(Turn(actor=CARYS, lang=lang, scope=Scope.PERSONAL, verb="concern.submit",
+                                     is_invoke=True, data={"what": SECRET}))
+    asked = await flow.my_line_manager(Turn(actor=CARYS, lang=lang, scope=Scope.PERSONAL,
+                                            text="who is my line manager?"))
+
+    assert (await _only_report(staffed)).holder.aad_object_id == GARETH.aad_object_id
+    assert _shows(await staffed.cards_for(GARETH), SECRET) and await staffed.cards_for(SIAN) == []
+    assert "Gareth Hughes" in text_of(receipt.card)
+    assert strings.text("concern.my_manager", lang, name="Gareth Hughes") in text_of(asked.card)
+    assert strings.text("concern.my_manager_from_staff_list", lang) in text_of(asked.card)
