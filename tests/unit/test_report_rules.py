@@ -490,6 +490,7 @@ def test_a_report_calling_the_chair_by_his_post_is_never_sent_to_him(typed: str)
     ("The head of year 9 keeps messaging me", (HEAD, CHAIR)),
     ("The deputy headteacher keeps messaging me", (HEAD, CHAIR)),
     ("Mae'r dirprwy bennaeth yn anfon negeseuon ataf", (HEAD, CHAIR)),
+    ("Mae'r pennaeth dyniaethau yn anfon negeseuon ataf", (HEAD, CHAIR)),  # a head of department, not "y pennaeth"
 ])
 def test_words_that_only_look_like_a_post_or_are_another_post(typed: str, chain: tuple[StaffContact, ...]) -> None:
     assert route(CARYS, _typed(typed), GARETH, FEDERATION, "high").chain == chain
