@@ -16,6 +16,7 @@ from bot.policy.loader import (
     PolicyFileUnreadable,
     add_policy_option,
     load_policy,
+    policy_file_origin,
     readable_policy_file,
     validate_policy_file,
 )
@@ -124,8 +125,8 @@ def _not_given(details: PolicyDetails, detail: str, lang: str) -> str:
 
 
 def validate_policy_command(argv: list[str]) -> int:
-    """`validate-policy [FILE | --policy FILE]`: print every problem and exit 1, or print OK and exit 0; exit 2 when
-    the file cannot be read at all."""
+    """`validate-policy [FILE | --policy FILE]`: print every problem and exit 1, or print OK with the file, where its
+    name came from, its title, version and date of issue, and exit 0; exit 2 when the file cannot be read at all."""
     parser = argparse.ArgumentParser(prog="python -m bot validate-policy", description="Check a policy file.")
     parser.add_argument("path", type=Path, nargs="?", metavar="FILE",
                         help="the policy file (the same as --policy)")
@@ -133,9 +134,9 @@ def validate_policy_command(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     if args.path and args.policy and args.path != args.policy:
         parser.error("name the policy file once: FILE or --policy FILE")
+    named = "on the command line" if args.path else "by --policy"
     try:
-        path = readable_policy_file(args.path or args.policy,
-                                    named="on the command line" if args.path else "by --policy")
+        path = readable_policy_file(args.path or args.policy, named=named)
     except PolicyFileUnreadable as error:
         print(f"validate-policy: {error}", file=sys.stderr)
         return 2
@@ -144,5 +145,21 @@ def validate_policy_command(argv: list[str]) -> int:
         print(problem)
     if problems:
         return 1
-    print("OK")
+    # Named as the error line names it, so a POLICY_FILE left at last year's file shows here.
+    where = policy_file_origin(args.path or args.policy, named=named)
+    print(f"OK: {path}, {where}: {_identity(load_policy(path).details)}")
     return 0
+
+
+def _identity(details: PolicyDetails) -> str:
+    """The title with the version and date of issue the file gives: "Social Media Policy, Version 1, issued
+    12.10.2022"."""
+    parts = [details.title.en]
+    if details.version:
+        parts.append(f"Version {details.version}")
+    issued = details.issued()
+    if issued is not None:
+        parts.append(f"issued {issued.en}")
+    if len(parts) == 1:
+        return f"{parts[0]} (it gives no version or date of issue)"
+    return ", ".join(parts)

@@ -68,14 +68,20 @@ def readable_policy_file(option: Path | str | None = None, environ: Mapping[str,
         with path.open("rb"):
             pass
     except OSError as error:
-        if str(option or "").strip():
-            where = f"the policy file named {named}"
-        elif environ.get(POLICY_FILE_VARIABLE, "").strip():
-            where = f"the policy file named by {POLICY_FILE_VARIABLE}"
-        else:
-            where = "the shipped policy file"
+        where = policy_file_origin(option, environ, named=named)
         raise PolicyFileUnreadable(f"cannot read {path}, {where}: {error.strerror or error}") from error
     return path
+
+
+def policy_file_origin(option: Path | str | None = None, environ: Mapping[str, str] | None = None, *,
+                       named: str = "by --policy") -> str:
+    """Which rule chose the policy file, as the commands say it: "the policy file named by POLICY_FILE"."""
+    environ = os.environ if environ is None else environ
+    if str(option or "").strip():
+        return f"the policy file named {named}"
+    if environ.get(POLICY_FILE_VARIABLE, "").strip():
+        return f"the policy file named by {POLICY_FILE_VARIABLE}"
+    return "the shipped policy file"
 
 
 def add_policy_option(parser: argparse.ArgumentParser) -> None:

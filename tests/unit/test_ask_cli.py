@@ -80,7 +80,9 @@ def test_validate_policy(tmp_path: Path) -> None:
     good = run("validate-policy", "bot/policy/data/social-media-policy.json")
     wrong = run("validate-policy", str(bad))
 
-    assert (good.returncode, good.stdout) == (0, "OK\n")
+    assert good.returncode == 0
+    assert good.stdout == ("OK: bot/policy/data/social-media-policy.json, the policy file named on the command line: "
+                           "Social Media Policy for Staff, Version 1, issued 12.10.2022\n")
     assert wrong.returncode == 1 and "$.title_en: missing" in wrong.stdout.splitlines()
 
 

@@ -85,9 +85,34 @@ def test_validate_policy(variant: Path, broken: Path) -> None:
     default = run("validate-policy")
 
     assert from_env.returncode == 1 and from_env.stdout.startswith("$: not valid JSON")
-    assert (option_wins.returncode, option_wins.stdout) == (0, "OK\n")
-    assert (positional.returncode, positional.stdout) == (0, "OK\n")
-    assert (default.returncode, default.stdout) == (0, "OK\n")
+    assert (option_wins.returncode, option_wins.stdout.split(",")[0]) == (0, f"OK: {variant}")
+    assert (positional.returncode, positional.stdout.split(",")[0]) == (0, f"OK: {variant}")
+    assert (default.returncode, default.stdout.split(",")[0]) == (0, f"OK: {DEFAULT_POLICY_FILE}")
+
+
+def test_validate_policy_names_the_file_it_checked_where_it_came_from_and_its_version(variant: Path,
+                                                                                      tmp_path: Path) -> None:
+    """POLICY_FILE set to last year's file: validate-policy said only "OK", so the policy owner could not tell which
+    file it had checked. The OK line names the file as the error line does, with its title, version and date."""
+    bare: dict[str, Any] = json.loads(DEFAULT_POLICY_FILE.read_text(encoding="utf-8"))
+    for key in ("version", "status", "date_of_issue", "issued_as", "source"):
+        bare.pop(key, None)
+    undated = tmp_path / "undated.json"
+    undated.write_text(json.dumps(bare), encoding="utf-8")
+
+    from_env = run("validate-policy", policy_env=variant)
+    option = run("validate-policy", "--policy", str(variant))
+    positional = run("validate-policy", str(undated))
+    default = run("validate-policy")
+
+    assert from_env.returncode == 0, from_env.stdout + from_env.stderr
+    assert from_env.stdout == (f"OK: {variant}, the policy file named by POLICY_FILE: Social Media Policy (variant), "
+                               "Version 1, issued 12.10.2022\n")
+    assert option.stdout.startswith(f"OK: {variant}, the policy file named by --policy: ")
+    assert positional.stdout == (f"OK: {undated}, the policy file named on the command line: Social Media Policy for "
+                                 "Staff (it gives no version or date of issue)\n")
+    assert default.stdout == (f"OK: {DEFAULT_POLICY_FILE}, the shipped policy file: Social Media Policy for Staff, "
+                              "Version 1, issued 12.10.2022\n")
 
 
 def test_cards(variant: Path, broken: Path, tmp_path: Path) -> None:
