@@ -228,9 +228,12 @@ def purge_reports_command(argv: list[str]) -> int:
         months, said_by = _retention_months(args.months, load_settings(tool=True))
         async with _store() as store:
             deleted = await _flow(store).purge(months=months, dry_run=args.dry_run)
+        ago = f"{months} month{'' if months == 1 else 's'} ago ({said_by})"
+        if not deleted:
+            print(f"nothing to delete: no concern report was closed more than {ago}")
+            return 0
         verb = "would delete" if args.dry_run else "deleted"
-        print(f"{verb} {len(deleted)} report(s) closed more than {months} months ago ({said_by}): "
-              f"{', '.join(deleted) or '-'}")
+        print(f"{verb} {len(deleted)} report(s) closed more than {ago}: {', '.join(deleted)}")
         return 0
 
     return run_tool("purge-reports", run())

@@ -374,11 +374,28 @@ async def test_purge_reports_keeps_what_the_schools_period_keeps_and_says_the_pe
 
     out = capsys.readouterr().out.splitlines()
     assert (looked, kept, listed, deleted) == (0, 0, 0, 0)
-    assert out == ["would delete 0 report(s) closed more than 36 months ago (--months): -",
-                   "deleted 0 report(s) closed more than 36 months ago (REPORT_RETENTION_MONTHS): -",
+    assert out == ["nothing to delete: no concern report was closed more than 36 months ago (--months)",
+                   "nothing to delete: no concern report was closed more than 36 months ago (REPORT_RETENTION_MONTHS)",
                    "would delete 1 report(s) closed more than 24 months ago (--months): C-4QX9TB",
                    "deleted 1 report(s) closed more than 24 months ago (--months): C-4QX9TB"]
     assert still_there == ["C-4QX9TB"] and await reports.list_all() == []
+
+
+async def test_purge_reports_with_nothing_to_delete_says_so_plainly(
+        store: TableStore, step_8: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """With nothing past its period it printed "deleted 0 report(s) closed more than 36 months ago (--months): -",
+    ending in a list that is only a dash. A one-month period says "month", not "1 months"."""
+    await _closed_30_months_ago(store)
+
+    kept = await asyncio.to_thread(_purge, "--months", "36")
+    looked = await asyncio.to_thread(_purge, "--dry-run", "--months", "36")
+    listed = await asyncio.to_thread(_purge, "--dry-run", "--months", "1")
+
+    out = capsys.readouterr().out.splitlines()
+    assert (kept, looked, listed) == (0, 0, 0)
+    assert out == ["nothing to delete: no concern report was closed more than 36 months ago (--months)",
+                   "nothing to delete: no concern report was closed more than 36 months ago (--months)",
+                   "would delete 1 report(s) closed more than 1 month ago (--months): C-4QX9TB"]
 
 
 async def test_purge_reports_given_two_different_periods_is_refused(
