@@ -45,7 +45,8 @@ COMMANDS: dict[str, Command] = {
     "check-federation": Command("bot.federation_command:check_federation_command",
                                 "read the federation's settings file as the bot will"),
     "backup-records": Command("bot.records_commands:backup_command",
-                              "copy the permission requests, their audit trail and the retention log to a folder"),
+                              "copy the permission requests, their audit trail, the lists derived from them and "
+                              "the retention log to a folder"),
     "restore-records": Command("bot.records_commands:restore_command",
                                "restore a backup-records folder into empty tables"),
     "export-subject-access": Command("bot.subject_access_command:export_subject_access_command",

@@ -61,7 +61,8 @@ def _main(command: str, folder: Path, *, restoring: bool) -> int:
 
 
 def backup_command(argv: list[str]) -> int:
-    """`python -m bot backup-records FOLDER`: the permission requests, their audit trails and the retention log."""
+    """`python -m bot backup-records FOLDER`: the permission requests, their audit trails, the lists derived from them
+    and the retention log (RECORD_TABLES, which the READMEs name)."""
     folder = _folder(argv, "backup-records", f"where to write {', '.join(RECORD_TABLES)} (one .jsonl file each)")
     return _main("backup-records", folder, restoring=False)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
@@ -19,7 +20,7 @@ from bot.__main__ import main as bot_main
 from bot.domain.people import Person
 from bot.domain.permission_requests import AuditEntry, PermissionRequest, RequestState
 from bot.export import decisions_csv
-from bot.settings import LOCAL_FEDERATION
+from bot.settings import LOCAL_FEDERATION, REPO_ROOT
 from bot.storage.backup import RECORD_TABLES, BackupError, read_backup, read_tables, restore, write_backup
 from bot.storage.permission_requests import TablePermissionRequests
 from bot.storage.tables import TableStore, service_client
@@ -192,6 +193,40 @@ async def test_the_commands_back_up_and_restore_with_the_tools_settings(
     assert f"backed up to {tmp_path / 'b'}: permissions {rows} rows" in out
     assert f"restored permissions {rows} rows" in out
     assert await _rows(elsewhere, "permissions") == await _rows(original, "permissions")
+
+
+def _tables_named(text: str) -> set[str]:
+    """The tables of the README's Records table that `text` names in backticks."""
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    records = readme.split("### Records (Azure Table storage)", 1)[1].split("\n\n", 2)[1]
+    known = set(re.findall(r"^\| `([a-z]+)` \|", records, re.MULTILINE))
+    assert {"permissions", "audit", "reports"} <= known, "the README's Records table was not found"
+    return set(re.findall(r"`([a-z]+)`", text)) & known
+
+
+async def test_the_readmes_name_every_table_the_backup_holds_and_no_other(
+        stores: tuple[TableStore, TableStore], azurite: str, table_prefix: str, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The README said the backup held the requests, their audit trail and the retention log; it held
+    `permissionindex` too. Each table backup-records writes is named in backticks in its row of the README's command
+    table, and no other table of the Records table is (name a table left out, such as the concern reports, in words).
+    infra/README's "A copy of the decision record" names each of them too (as plain words: backticks there are Bicep
+    names, which tests/unit/test_infra.py checks)."""
+    await _decided(stores[0])
+    monkeypatch.setenv("AZURE_STORAGE_CONNECTION_STRING", azurite)
+    monkeypatch.setenv("FEDERATION_CONFIG", str(LOCAL_FEDERATION))
+    monkeypatch.setenv("TABLE_PREFIX", table_prefix)
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    row = next(line for line in readme.splitlines() if line.startswith("| `python -m bot backup-records"))
+    infra = (REPO_ROOT / "infra" / "README.md").read_text(encoding="utf-8")
+    bullet = infra.split("- **A copy of the decision record, each term.**", 1)[1].split("\n- **", 1)[0]
+
+    code = await asyncio.to_thread(bot_main, ["backup-records", str(tmp_path / "b")])
+
+    written = {path.stem for path in (tmp_path / "b").glob("*.jsonl")}
+    assert code == 0 and written == set(RECORD_TABLES)
+    assert _tables_named(row) == written, row
+    assert written <= set(re.findall(r"\b[a-z]+\b", bullet)), bullet
 
 
 async def test_a_purpose_pasted_from_word_with_a_line_break_of_its_own_is_backed_up_and_restored(
