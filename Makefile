@@ -88,8 +88,14 @@ package: install
 deploy-zip: install
 	$(PY) scripts/deploy_zip.py
 
-# After changing pyproject.toml's dependencies: install them, then pin the result for App Service.
+# After changing pyproject.toml's dependencies: install them, then pin the result for App Service. A clone never
+# installed first gets the venv `make install` builds, within the current pins, so that only what pyproject.toml
+# changed moves (a venv built from nothing would pin the newest of everything); a venv already there is used as it is.
 requirements:
+	@test -e $(STAMP_PY) || $(MAKE) --no-print-directory $(STAMP_PY) || { echo "make requirements: $(VENV) could \
+	not be built within requirements.txt's pins (pip says why above); if pyproject.toml now asks for versions outside \
+	them, build it from the committed pyproject.toml first (git stash; make install; git stash pop), then run make \
+	requirements again" >&2; exit 1; }
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	$(PY) scripts/requirements.py
 
