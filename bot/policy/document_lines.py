@@ -63,6 +63,11 @@ _SMALL_MARK = re.compile(r"^\(?(?:[a-z]|[ivx]{2,5})[.)]\s+")
 _CAPITAL_MARK = re.compile(r"^\(?(?:[A-Z]|[IVX]{2,5})[.)](?:\t\s*|\s+(?=[a-z]))")
 _LABELLED = re.compile(r"^([A-Za-z][A-Za-z ()/]{1,40}?)\s*:\s*(.*)$")
 _COVER_VERSION = re.compile(r"^(?:version|fersiwn)\s+\d+(?:\.\d+)*\b[^.]{0,30}$", re.IGNORECASE)
+# A version line that gives the date of issue too ("Version 2, issued 01/09/2026", "Version 1, issued 12.10.2022",
+# "Version 2.1 (issued 1 September 2026)"): a version detail, whose date the importer reads as the date of issue.
+VERSION_ISSUED = re.compile(r"^(?:version|fersiwn)\s+\d+(?:\.\d+)*\s*(?:[,;:–—-]|\(|(?=\s))\s*"
+                            r"(?:issued|date\s+of\s+issue)\s*(?:on\s+|:\s*)?(?P<on>[^()]{4,30}?)\s*\)?\.?$",
+                            re.IGNORECASE)
 _COVER_APPROVAL = re.compile(
     r"^(?:approved|agreed|adopted|ratified)\s+by\s+(?:the\s+)?(.{3,80}?)"
     r"(?:\s+on\s+.{4,30}|\s+\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]+\s+\d{4}|\s+\d{1,2}[./]\d{1,2}[./]\d{2,4})?\.?$",
@@ -352,7 +357,7 @@ def as_detail(line: Line) -> Line:
     """A "Label: value" line whose label is a known detail, as that detail; on a cover, "Version 2.1" and "Approved
     by the Governing Body on ..." too."""
     if line.kind in ("text", "heading", "subtitle"):
-        if _COVER_VERSION.match(line.text):
+        if _COVER_VERSION.match(line.text) or VERSION_ISSUED.match(line.text):
             return Line("detail", line.text, line.where, key="version")
         if approved := _COVER_APPROVAL.match(line.text):
             return Line("detail", approved.group(1).strip(), line.where, key="agreed_by")

@@ -39,6 +39,7 @@ from bot.policy.document_lines import (
     NUMBERING,
     PAGE_EDGE,
     UNUSED_DETAIL,
+    VERSION_ISSUED,
     Line,
     as_detail,
     detail_key,
@@ -575,6 +576,9 @@ def _sentence_details(sentence: str, known: set[str]) -> list[tuple[str, str]]:
 def _details(found: dict[str, str], file: str, warnings: list[str]) -> dict[str, Any]:
     values = {key: value.rstrip(" :") for key, value in found.items()  # "Approved by the Governing Body: 3 Feb…"
               if value.casefold().strip(" .") not in EMPTY_VALUES}
+    issued_with = VERSION_ISSUED.match(values.get("version", ""))
+    if "date_of_issue" not in values and issued_with and period_start(issued_with["on"]) is not None:
+        values["date_of_issue"] = issued_with["on"]  # "Version 2, issued 01/09/2026" ("…, issued to all staff": none)
     if APPROVED_ON in values:
         values.setdefault("date_of_issue", values.pop(APPROVED_ON))
     data: dict[str, Any] = {}

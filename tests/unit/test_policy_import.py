@@ -1321,6 +1321,54 @@ def test_a_markdown_text_file(tmp_path: Path) -> None:
     assert passages(data) == ["It covers every member of staff.", "Use the school app, never your own number."]
 
 
+def _versioned(tmp_path: Path, kind: str, line: str, *, details: str = "") -> dict[str, Any]:
+    """A short policy with `line` under its title (and `details`, "Label: value" lines), as Markdown, text or Word."""
+    body = [("Purpose", "This policy sets out how staff use social media."),
+            ("Personal use", "Staff must not accept friend requests from pupils.")]
+    extra = details.splitlines()
+    if kind == "docx":
+        document = docx.Document()
+        document.add_paragraph("Social Media Policy for Staff", style="Title")
+        for text in [line, *extra]:
+            document.add_paragraph(text)
+        for heading, text in body:
+            document.add_heading(heading, level=1)
+            document.add_paragraph(text)
+        return imported_docx(document, tmp_path)
+    mark = {"md": ("# ", "## "), "txt": ("", "")}[kind]
+    text = "\n\n".join([f"{mark[0]}Social Media Policy for Staff", line, *extra,
+                         *(f"{mark[1]}{heading}\n\n{text}" for heading, text in body)]) + "\n"
+    return imported_text(tmp_path, text, f"policy.{kind}")
+
+
+@pytest.mark.parametrize("kind", ["md", "txt", "docx"])
+@pytest.mark.parametrize(("line", "version", "issued"), [
+    ("Version 2, issued 01/09/2026", "2", "2026-09-01"),
+    ("Version 1, issued 12.10.2022", "1", "2022-10-12"),
+    ("Version 3 – issued 1 September 2026", "3", "2026-09-01"),
+    ("Version 2.1 (issued 01/09/2026)", "2.1", "2026-09-01"),
+    ("Version 2; date of issue 01/09/2026", "2", "2026-09-01"),
+    ("Version 2, issued to all staff", "2", None),
+])
+def test_a_version_line_with_its_date_of_issue_gives_both(kind: str, line: str, version: str, issued: str | None,
+                                                          tmp_path: Path) -> None:
+    """A Markdown policy's "Version 2, issued 01/09/2026" gave the version and dropped the date (as a text file or a
+    Word document did: the version line's reader took the rest as part of it); with a day, "12.10.2022", the line
+    was not read at all. Every reader now gives the date of issue; words that are no date ("to all staff") none."""
+    data = _versioned(tmp_path, kind, line)
+
+    assert details_of(data, "version", "date_of_issue") == {"version": version, "date_of_issue": issued}
+    assert passages(data) == ["This policy sets out how staff use social media.",
+                              "Staff must not accept friend requests from pupils."]
+
+
+@pytest.mark.parametrize("kind", ["md", "txt", "docx"])
+def test_a_date_of_issue_row_is_read_before_the_version_lines_date(kind: str, tmp_path: Path) -> None:
+    data = _versioned(tmp_path, kind, "Version 2, issued 01/09/2026", details="Date of issue: 14.10.2026")
+
+    assert details_of(data, "version", "date_of_issue") == {"version": "2", "date_of_issue": "2026-10-14"}
+
+
 def test_a_staff_wiki_page_in_markdown(tmp_path: Path) -> None:
     data = imported_text(
         tmp_path,
