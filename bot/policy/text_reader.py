@@ -132,13 +132,16 @@ _SPACED_DETAIL = re.compile(r"^([A-Za-z][A-Za-z ()/]{1,40}?) {3,}(\S.*)$")
 _MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 _MD_RULE_ROW = re.compile(r"\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*")
-_MD_EMPHASIS = re.compile(r"(\*\*|__|`)(.+?)\1|(?<![\w*])\*(?!\s)([^*]+?)(?<!\s)\*(?![\w*])")
+_MD_EMPHASIS = re.compile(r"(\*\*|__|`)(.+?)\1|(?<![\w*])\*(?!\s)([^*]+?)(?<!\s)\*(?![\w*])|"
+                          r"(?<![\w_])_(?!\s)([^_]+?)(?<!\s)_(?![\w_])")  # (not "social_media_guide")
 
 
 def _plain_markdown(lines: list[str]) -> list[str]:
     """A Markdown page (a staff wiki's copy) as the plain lines of the text layout, line for line: its front matter
     between "---" lines, images and quote marks dropped; links as their words; a table row as tab-separated cells (a
-    details row then reads as one); emphasis marks gone. Headings ("## 3. Personal use") are read as they are."""
+    details row then reads as one; labels over one row of their values, "| Version | Issued |" over
+    "| 2 | 01/09/2026 |", as a row of "Label: value" details, as Word's such table is read); emphasis marks gone.
+    Headings ("## 3. Personal use") are read as they are."""
     # HTML inside Markdown: a comment (an author's hidden note) and a script are no text; tags go, their words stay.
     hidden = _HTML_HIDDEN.sub(lambda m: "\n" * m.group().count("\n"), "\n".join(lines))
     plain = [_HTML_TAG.sub(" ", line) for line in hidden.split("\n")]
@@ -147,23 +150,29 @@ def _plain_markdown(lines: list[str]) -> list[str]:
         plain[: end + 1] = [""] * (end + 1)
     open_at: int | None = None  # the line holding the paragraph or list item being read: Markdown joins its lines
     names: list[str] = []  # the column names of the table being read, when it has three or more
+    labels: list[str] = []  # the details labelling the one row of values under them
     for n, line in enumerate(plain):
-        line = _MD_EMPHASIS.sub(lambda m: m.group(2) or m.group(3) or "", _MD_LINK.sub(r"\1", _MD_IMAGE.sub("", line)))
+        line = _MD_EMPHASIS.sub(lambda m: m.group(2) or m.group(3) or m.group(4) or "",
+                                _MD_LINK.sub(r"\1", _MD_IMAGE.sub("", line)))
         line = re.sub(r"^\s*>\s?", "", line)
         table_row = line.strip().startswith("|") and line.strip().endswith("|") and len(line.strip()) > 1
         cells = [cell.strip() for cell in line.strip()[1:-1].split("|")] if table_row else []
         if _MD_RULE_ROW.fullmatch(line) or re.fullmatch(r"\s*(?:\*\s*){3,}|\s*(?:_\s*){3,}", line):
             line = ""  # a table's rule row, or a horizontal rule
         elif table_row and n + 1 < len(plain) and _MD_RULE_ROW.fullmatch(plain[n + 1]) and "|" in plain[n + 1]:
-            names = cells if len(cells) >= 3 and all(cells) else []  # the header row over the rule row
-            line = "" if names else "\t".join(cells)
+            labels = cells if _labels_over_one_row(cells, plain[n + 2:n + 4]) else []
+            names = cells if len(cells) >= 3 and all(cells) and not labels else []  # the header row over the rule row
+            line = "" if names or labels else "\t".join(cells)
+        elif table_row and labels and len(labels) == len(cells):
+            line = " | ".join(f"{label}: {cell}" for label, cell in zip(labels, cells, strict=True))
+            labels = []
         elif table_row and len(names) == len(cells):
             # A row of a table of three or more columns: an item of its own, each cell under its column's name.
             line = f"- {entry_text(names, cells)}"
         elif table_row:
             line = "\t".join(cells)
         if not table_row and line.strip():
-            names = []
+            names = labels = []
         if not line.strip():
             plain[n], open_at = "", None
         elif table_row or line.lstrip().startswith("#"):
@@ -176,6 +185,17 @@ def _plain_markdown(lines: list[str]) -> list[str]:
         else:
             plain[n], open_at = line, n
     return plain
+
+
+def _labels_over_one_row(cells: list[str], below: list[str]) -> bool:
+    """A Markdown table's header row of detail labels over one row of their values (`below`: the two lines after its
+    rule row), as a cover's details are set out across the page."""
+    rows = [line.strip() for line in below if line.strip().startswith("|")]
+    if len(cells) < 2 or not all(detail_key(cell) for cell in cells) or not below or len(rows) != 1 or (
+            rows[0] != below[0].strip() or not rows[0].endswith("|") or len(rows[0]) < 2):
+        return False  # (two rows of values are a version history)
+    values = [cell.strip() for cell in rows[0][1:-1].split("|")]
+    return len(values) == len(cells) and all(values) and not any(detail_key(value) for value in values)
 
 
 def _without_email(lines: list[str]) -> list[str]:

@@ -1369,6 +1369,35 @@ def test_a_date_of_issue_row_is_read_before_the_version_lines_date(kind: str, tm
     assert details_of(data, "version", "date_of_issue") == {"version": "2", "date_of_issue": "2026-10-14"}
 
 
+def test_a_markdown_version_line_in_italics_reads_as_in_a_text_file(tmp_path: Path) -> None:
+    """Markdown's other italics, "_…_", were left on the line: "_Version 2, issued 01/09/2026_" was no detail but a
+    passage, in a section named after the title. Underscores inside a word or an address stay."""
+    data = imported_text(tmp_path, "# Social Media Policy for Staff\n\n_Version 2, issued 01/09/2026_\n\n## Purpose\n\n"
+                         "Staff must _never_ share a password.\n\n## Personal use\n\nSee "
+                         "intranet/social_media_guide_2026 for the forms.\n", "policy.md")
+
+    assert details_of(data, "version", "date_of_issue") == {"version": "2", "date_of_issue": "2026-09-01"}
+    assert headed(data) == [("Purpose", ["Staff must never share a password."]),
+                            ("Personal use", ["See intranet/social_media_guide_2026 for the forms."])]
+
+
+@pytest.mark.parametrize(("table", "expected"), [
+    ("| Version | Date of issue |\n|---|---|\n| 2 | 01/09/2026 |",
+     {"version": "2", "date_of_issue": "2026-09-01", "next_review": None}),
+    ("| Version | Issued | Next review |\n|:---|:---:|---:|\n| 2 | 01/09/2026 | Summer 2028 |",
+     {"version": "2", "date_of_issue": "2026-09-01", "next_review": "Summer 2028"}),
+])
+def test_a_markdown_table_of_labels_over_their_values_gives_the_details(table: str, expected: dict[str, Any],
+                                                                        tmp_path: Path) -> None:
+    """As a Word table of labels over one row of values does. Markdown gave the version as "Date of issue" (two
+    columns: the label row read as a "Version" row) or made the row a passage (three)."""
+    data = imported_text(tmp_path, f"# Social Media Policy for Staff\n\n{table}\n\n## Purpose\n\nStaff use social "
+                         "media with care.\n", "policy.md")
+
+    assert details_of(data, *expected) == expected
+    assert headed(data) == [("Purpose", ["Staff use social media with care."])]
+
+
 def test_a_staff_wiki_page_in_markdown(tmp_path: Path) -> None:
     data = imported_text(
         tmp_path,
