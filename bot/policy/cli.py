@@ -125,8 +125,9 @@ def _not_given(details: PolicyDetails, detail: str, lang: str) -> str:
 
 
 def validate_policy_command(argv: list[str]) -> int:
-    """`validate-policy [FILE | --policy FILE]`: print every problem and exit 1, or print OK with the file, where its
-    name came from, its title, version and date of issue, and exit 0; exit 2 when the file cannot be read at all."""
+    """`validate-policy [FILE | --policy FILE]`: print every problem, then how many in which file (and where its name
+    came from), and exit 1; or print OK with the file, where its name came from, its title, version and date of
+    issue, and exit 0; exit 2 when the file cannot be read at all."""
     parser = argparse.ArgumentParser(prog="python -m bot validate-policy", description="Check a policy file.")
     parser.add_argument("path", type=Path, nargs="?", metavar="FILE",
                         help="the policy file (the same as --policy)")
@@ -141,12 +142,13 @@ def validate_policy_command(argv: list[str]) -> int:
         print(f"validate-policy: {error}", file=sys.stderr)
         return 2
     problems = validate_policy_file(path)
+    # Named as the error line names it, so a POLICY_FILE left at last year's file shows here.
+    where = policy_file_origin(args.path or args.policy, named=named)
     for problem in problems:
         print(problem)
     if problems:
+        print(f"{len(problems)} problem{'' if len(problems) == 1 else 's'} in {path}, {where}")
         return 1
-    # Named as the error line names it, so a POLICY_FILE left at last year's file shows here.
-    where = policy_file_origin(args.path or args.policy, named=named)
     print(f"OK: {path}, {where}: {_identity(load_policy(path).details)}")
     return 0
 

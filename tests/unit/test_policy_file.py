@@ -115,6 +115,21 @@ def test_validate_policy_names_the_file_it_checked_where_it_came_from_and_its_ve
                               "Version 1, issued 12.10.2022\n")
 
 
+def test_validate_policy_names_the_file_whose_problems_it_lists(broken: Path, tmp_path: Path) -> None:
+    """The problems ("$.title_en: missing") did not say which file they were in either."""
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"sections": []}', encoding="utf-8")
+
+    from_env = run("validate-policy", policy_env=broken)
+    positional = run("validate-policy", str(bad))
+
+    assert from_env.returncode == 1
+    assert from_env.stdout.splitlines()[-1] == f"1 problem in {broken}, the policy file named by POLICY_FILE"
+    assert positional.returncode == 1
+    assert positional.stdout.splitlines()[0] == "$.title_en: missing"
+    assert positional.stdout.splitlines()[-1] == f"2 problems in {bad}, the policy file named on the command line"
+
+
 def test_cards(variant: Path, broken: Path, tmp_path: Path) -> None:
     from_env = run("cards", "--dump", str(tmp_path / "env"), policy_env=variant)
     option_wins = run("cards", "--dump", str(tmp_path / "option"), "--policy", str(variant), policy_env=broken)

@@ -194,7 +194,8 @@ def test_validate_policy_command(tmp_path: Path, capsys: pytest.CaptureFixture[s
     del raw["title_en"]
 
     assert validate_policy_command([str(write(tmp_path, raw))]) == 1
-    assert capsys.readouterr().out == "$.title_en: missing\n"
+    assert capsys.readouterr().out == (f"$.title_en: missing\n1 problem in {tmp_path / 'policy.json'}, the policy file "
+                                       "named on the command line\n")
     assert validate_policy_command([str(DEFAULT_POLICY_FILE)]) == 0
     assert capsys.readouterr().out.startswith(f"OK: {DEFAULT_POLICY_FILE}, the policy file named on the command line: ")
 
