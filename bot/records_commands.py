@@ -31,8 +31,12 @@ async def _tables(*, backup: dict[str, list[dict[str, Any]]] | None) -> dict[str
         if backup is None:
             return await read_tables(store)
         done = await restore(store, backup)
-        return "restored " + ", ".join(f"{table} {n} rows" + _earlier(done.already[table])
+        return "restored " + ", ".join(f"{table} {_rows(n)}" + _earlier(done.already[table])
                                        for table, n in done.rows.items())
+
+
+def _rows(count: int) -> str:
+    return f"{count} row{'' if count == 1 else 's'}"
 
 
 def _earlier(rows: int) -> str:
@@ -41,18 +45,24 @@ def _earlier(rows: int) -> str:
 
 def _main(command: str, folder: Path, *, restoring: bool) -> int:
     try:
+        if not restoring and folder.exists() and not folder.is_dir():
+            raise BackupError(f"{folder} is a file: name a new folder for the backup")
         result = asyncio.run(_tables(backup=read_backup(folder) if restoring else None))
         if isinstance(result, str):
             print(result)
         else:
             counts = write_backup(folder, result)
-            print(f"backed up to {folder}: " + ", ".join(f"{table} {n} rows" for table, n in counts.items()))
+            print(f"backed up to {folder}: " + ", ".join(f"{table} {_rows(n)}" for table, n in counts.items()))
         return 0
     except BackupError as error:
-        # Every check (the whole backup, the tables restored into) comes before the first write.
-        print(f"{command}: {error}" + ("; nothing was restored" if restoring else ""), file=sys.stderr)
+        # Every check (the whole backup, the tables restored into; the folder and storage before a backup) comes
+        # before the first write.
+        print(f"{command}: {error}; nothing was {'restored' if restoring else 'written'}", file=sys.stderr)
         return 2
-    except (UnsafeSettings, OSError) as error:
+    except OSError as error:  # the backup's folder or files could not be written
+        print(f"{command}: cannot write {error.filename or folder}: {error.strerror or error}", file=sys.stderr)
+        return 2
+    except UnsafeSettings as error:
         print(f"{command}: {error}", file=sys.stderr)
         return 2
     except DomainError as error:

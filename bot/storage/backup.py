@@ -25,6 +25,7 @@ from typing import Any
 
 from azure.data.tables import EdmType, EntityProperty
 
+from bot.domain.errors import RecordNotFound
 from bot.storage.tables import TableStore
 
 # The permission requests with their audit trails, the lists derived from them, and what retention deleted.
@@ -83,10 +84,15 @@ async def read_tables(store: TableStore, tables: Iterable[str] = RECORD_TABLES) 
     read: dict[str, list[str]] = {}
     for table in tables:
         rows = read[table] = []
-        async with store.call():
-            async for entity in store.table(table).list_entities():
-                row = {name: encode(value) for name, value in entity.items()}
-                rows.append(json.dumps(row, ensure_ascii=False).translate(_LINE_BREAKS))
+        try:
+            async with store.call():
+                async for entity in store.table(table).list_entities():
+                    row = {name: encode(value) for name, value in entity.items()}
+                    rows.append(json.dumps(row, ensure_ascii=False).translate(_LINE_BREAKS))
+        except RecordNotFound:
+            # The bot makes every table as it starts: none here is another prefix's or another account's storage.
+            raise BackupError(f"storage has no {table} table: check TABLE_PREFIX, and that this is the bot's storage "
+                              "account (the bot makes its tables when it first starts)") from None
     return read
 
 
@@ -126,7 +132,7 @@ def _row_counts(folder: Path) -> dict[str, int]:
     try:
         summary = json.loads((folder / "backup.json").read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
-        raise BackupError(f"{folder} is not a complete backup: {error}") from None
+        raise BackupError(f"{folder} is not a complete backup: {_unreadable(folder, 'backup.json', error)}") from None
     counts = summary.get("rows") if isinstance(summary, dict) else None
     if not isinstance(counts, dict) or not all(isinstance(n, int) and n >= 0 for n in counts.values()):
         raise BackupError("backup.json: has no row count for each table")
@@ -142,7 +148,7 @@ def _rows(folder: Path, table: str) -> list[dict[str, Any]]:
     try:
         text = (folder / name).read_text(encoding="utf-8")
     except (OSError, ValueError) as error:
-        raise BackupError(f"{folder} is not a complete backup: {error}") from None
+        raise BackupError(f"{folder} is not a complete backup: {_unreadable(folder, name, error)}") from None
     lines = text.split("\n")  # only a newline ends a row: what splitlines() also breaks at may be in the text
     if lines[-1] == "":
         lines.pop()
@@ -158,6 +164,17 @@ def _rows(folder: Path, table: str) -> list[dict[str, Any]]:
         first_seen[key] = number
         rows.append(row)
     return rows
+
+
+def _unreadable(folder: Path, name: str, error: OSError | ValueError) -> str:
+    """Why a backup's file could not be read, in words: no folder, no such file, or the reason."""
+    if isinstance(error, FileNotFoundError):
+        return f"it has no {name}" if folder.is_dir() else "there is no such folder"
+    if isinstance(error, OSError):
+        return f"{name}: {error.strerror or error}"
+    if isinstance(error, UnicodeDecodeError):
+        return f"{name} is not text"
+    return f"{name} is not as backup-records writes it ({error})"  # JSON that does not parse
 
 
 def _row(line: str, where: str) -> dict[str, Any]:

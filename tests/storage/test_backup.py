@@ -229,6 +229,49 @@ async def test_the_readmes_name_every_table_the_backup_holds_and_no_other(
     assert written <= set(re.findall(r"\b[a-z]+\b", bullet)), bullet
 
 
+@pytest.fixture
+def step_8(azurite: str, table_prefix: str, monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    """The tools' settings of infra/README step 8, on Azurite."""
+    monkeypatch.setenv("AZURE_STORAGE_CONNECTION_STRING", azurite)
+    monkeypatch.setenv("FEDERATION_CONFIG", str(LOCAL_FEDERATION))
+    monkeypatch.setenv("TABLE_PREFIX", table_prefix)
+    return monkeypatch
+
+
+async def test_the_commands_say_in_plain_words_what_stopped_them(
+        stores: tuple[TableStore, TableStore], step_8: pytest.MonkeyPatch, table_prefix: str, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """They printed Python's own errors ("[Errno 17] File exists: '…'", "[Errno 2] No such file or directory: '…/
+    backup.json'") and, for a TABLE_PREFIX naming no tables, "storage answered 404 TableNotFound"; and "audit 1
+    rows"."""
+    await _decided(stores[0])
+    a_file = tmp_path / "backup-2026-12"
+    a_file.write_text("", encoding="utf-8")
+    good, incomplete = tmp_path / "good", tmp_path / "incomplete"
+
+    codes = [await asyncio.to_thread(bot_main, argv) for argv in (
+        ["backup-records", str(a_file)], ["backup-records", str(good)], ["restore-records", str(tmp_path / "none")])]
+    (incomplete).mkdir()
+    for name in ("backup.json", "permissions.jsonl", "permissionindex.jsonl"):
+        (incomplete / name).write_bytes((good / name).read_bytes())
+    codes.append(await asyncio.to_thread(bot_main, ["restore-records", str(incomplete)]))
+    step_8.setenv("TABLE_PREFIX", table_prefix + "typo")
+    codes.append(await asyncio.to_thread(bot_main, ["backup-records", str(tmp_path / "elsewhere")]))
+
+    out, err = capsys.readouterr()
+    assert codes == [2, 0, 2, 2, 2]
+    assert out.splitlines()[-1].endswith(", audit 1 row")
+    assert err.splitlines() == [
+        f"backup-records: {a_file} is a file: name a new folder for the backup; nothing was written",
+        f"restore-records: {tmp_path / 'none'} is not a complete backup: there is no such folder; nothing was "
+        "restored",
+        f"restore-records: {incomplete} is not a complete backup: it has no audit.jsonl; nothing was restored",
+        "backup-records: storage has no permissions table: check TABLE_PREFIX, and that this is the bot's storage "
+        "account (the bot makes its tables when it first starts); nothing was written",
+    ]
+    assert not (tmp_path / "elsewhere").exists()
+
+
 async def test_a_purpose_pasted_from_word_with_a_line_break_of_its_own_is_backed_up_and_restored(
         stores: tuple[TableStore, TableStore], tmp_path: Path) -> None:
     """Word and PDFs paste U+2028/U+2029 or NEL as line breaks: each row is still one line of its file."""
