@@ -181,15 +181,37 @@ def _asked_for(request: PermissionRequest) -> tuple[str, str, str, frozenset[str
             said(request.purpose))
 
 
+def _same_account(one: PermissionRequest, other: PermissionRequest) -> bool:
+    """False when both name an existing account and the names differ (two accounts, whatever the purpose says)."""
+    def said(text: str) -> str:
+        return " ".join(fold(text).split())
+
+    both_named = one.account_kind == other.account_kind == "existing"
+    return not both_named or said(one.existing_account) == said(other.existing_account)
+
+
+def _asks_no_more_than(new: PermissionRequest, approved: PermissionRequest) -> bool:
+    """Whether the approval gave everything `new` asks for besides its days: no pupils' photos, names or work it did not
+    approve, and the account checked at least as often as approved. Asked for again with more, it is a new request
+    for the head to decide (pupils' photos need the consent she never saw)."""
+    shown = set(new.pupil_content) - {"none"} <= set(approved.pupil_content) - {"none"}
+    how_often = {m: n for n, m in enumerate(MODERATION)}  # most often first
+    checked = how_often.get(new.moderation, len(MODERATION)) <= how_often.get(approved.moderation, -1)
+    return shown and checked
+
+
 def asked_already(new: PermissionRequest, earlier: Sequence[PermissionRequest]) -> PermissionRequest | None:
-    """The person's earlier request that `new` repeats (same school, platform, audience and purpose): one still
-    waiting, or one approved for every day `new` asks for; None when `new` asks for something new (days after those
-    approved included)."""
+    """The person's earlier request that `new` repeats (same school, platform, audience and purpose, and the same
+    account when both name one): one still waiting (to change it, she withdraws it and asks again), or one approved
+    for every day `new` asks for and for all it asks (`_asks_no_more_than`); None when `new` asks for something new
+    (days after those approved, pupils' photos not approved, less checking included)."""
     def covers(approved: PermissionRequest) -> bool:
         begins = approved.permitted_from or approved.start
-        return begins <= new.start and (approved.end is None or (new.end is not None and new.end <= approved.end))
+        days = begins <= new.start and (approved.end is None or (new.end is not None and new.end <= approved.end))
+        return days and _asks_no_more_than(new, approved)
 
     return next((r for r in earlier if r.request_id != new.request_id and _asked_for(r) == _asked_for(new)
+                 and _same_account(r, new)
                  and (r.state is RequestState.PENDING or (r.state is RequestState.APPROVED and covers(r)))), None)
 
 

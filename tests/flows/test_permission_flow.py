@@ -803,6 +803,38 @@ async def test_a_request_for_hwb_or_microsoft_teams_is_not_sent_since_the_policy
     assert await bot.cards_for(SIAN) == []
 
 
+@pytest.mark.parametrize(("lang", "changed", "told"), [
+    (Lang.EN, {"pupil_content": "photos,names", "consent": "Parents sign the photo consent form."},
+     "pupils' photos, names or work not approved"),
+    (Lang.CY, {"pupil_content": "photos,names", "consent": "Mae rhieni'n llofnodi'r ffurflen ganiatâd."},
+     "lluniau, enwau neu waith disgyblion na chawsant eu cymeradwyo"),
+    (Lang.EN, {"moderation": "less"}, "checking it less often"),
+    (Lang.EN, {"account_kind": "existing", "existing_account": "@ysgol_llani_year10"}, "purpose or account")])
+async def test_an_approved_request_asked_for_again_with_more_than_was_approved_goes_to_the_headteacher(
+        bot: BotInMemory, lang: Lang, changed: dict[str, str], told: str) -> None:
+    """Carys's Instagram for parents was approved with no pupils' photos, names or work, checked every weekday, for
+    @ysgol_llani_year9. Asking for the same account's purpose with pupils' photos and names (and how consent is
+    handled), checked less often, or for another existing account is asking for something the head never approved.
+    Before, the form said "You already have permission for this" and sent nothing: she could take it that the photos
+    were approved."""
+    await bot.meets(CARYS, SIAN)
+    approved = _form(pupil_content="none", consent="", account_kind="existing",
+                     existing_account="@ysgol_llani_year9")
+    first = await bot.clicks(CARYS, "permission.submit", approved)
+    await bot.clicks(SIAN, "permission.approve", {"id": verb_data(first.card or {}, "permission.withdraw")["id"]})
+    same_again = await bot.clicks(CARYS, "permission.submit", approved, lang=lang)
+    cards_to_sian = len(await bot.cards_for(SIAN))
+
+    more = await bot.clicks(CARYS, "permission.submit", {**approved, **changed}, lang=lang)
+
+    assert "permission.withdraw" not in text_of(same_again.card)  # what was approved, asked again: not sent
+    assert told in text_of(same_again.card)  # and what would count as new is said
+    assert "permission.withdraw" in text_of(more.card)
+    assert len(await MemoryPermissionRequests(bot.store).list_by_requester(CARYS)) == 2
+    [new_card] = (await bot.cards_for(SIAN))[cards_to_sian:]
+    assert "permission.approve" in text_of(new_card)
+
+
 @pytest.mark.parametrize(("typed", "platform"), [("Instagram", "instagram"), ("  facebook.", "facebook"),
                                                  ("Twitter", "x"), ("X (Twitter)", "x"), ("Tik Tok", "tiktok"),
                                                  ("YouTube", "youtube")])

@@ -20,6 +20,7 @@ from bot.domain.permission_requests import (
     NotInForce,
     PermissionRequest,
     RequestState,
+    asked_already,
     decide,
     end_permission,
     form_request_id,
@@ -242,6 +243,38 @@ def test_the_register_holds_approved_permissions_not_yet_ended(federation: Feder
     assert approved.is_active_on(date(2026, 12, 31))
     assert not approved.is_active_on(date(2027, 1, 1))
     assert not replace(approved, state=RequestState.DECLINED).is_active_on(TODAY)
+
+
+def _asked(federation: Federation, form: dict[str, str], request_id: str) -> PermissionRequest:
+    request = read_form(form, federation=federation, requester=CARYS, today=TODAY, now=NOW,
+                        request_id=request_id).request
+    assert request is not None
+    return request
+
+
+def test_a_request_repeats_an_approval_only_when_it_asks_for_nothing_the_approval_did_not_give(
+        federation: Federation) -> None:
+    asked = _asked(federation, _form(pupil_content="photos,names", consent="Signed forms.",
+                                     moderation="several_weekly"), "P-AAAAAA")
+    approved = decide(asked, SIAN, federation, approve=True, reason="", comment="", now=NOW)
+    less = _asked(federation, _form(pupil_content="photos", consent="Signed forms.", moderation="daily"), "P-BBBBBB")
+    work_too = _asked(federation, _form(pupil_content="photos,work", consent="Signed forms."), "P-CCCCCC")
+    weekly = _asked(federation, _form(pupil_content="none", consent="", moderation="weekly"), "P-DDDDDD")
+
+    assert asked_already(less, [approved]) == approved  # fewer pupils' things, checked more often: approved already
+    assert asked_already(work_too, [approved]) is None  # pupils' work was never approved
+    assert asked_already(weekly, [approved]) is None  # checked less often than approved
+
+
+def test_another_existing_account_never_repeats_a_request_for_one(federation: Federation) -> None:
+    year9 = _asked(federation, _form(account_kind="existing", existing_account="@Year9 "), "P-AAAAAA")
+    year9_again = _asked(federation, _form(account_kind="existing", existing_account="@year9"), "P-BBBBBB")
+    year10 = _asked(federation, _form(account_kind="existing", existing_account="@year10"), "P-CCCCCC")
+    new = _asked(federation, _form(), "P-DDDDDD")
+
+    assert asked_already(year9_again, [year9]) == year9  # the same account, waiting
+    assert asked_already(year10, [year9]) is None
+    assert asked_already(new, [year9]) == year9  # a new account she names once it exists is still the one asked for
 
 
 def test_every_press_of_one_form_names_one_request_and_nobody_elses_form_names_it() -> None:
