@@ -120,6 +120,7 @@ def _common(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     yield "error-invalid-card", common.error_card(strings, lang, "error.invalid_card")
     yield "sent-privately", common.notice_card(strings.text("private.sent", lang))
     yield "waiting-privately", common.notice_card(strings.text("private.waiting", lang))
+    yield "refreshed-privately", common.notice_card(strings.text("private.refreshed", lang))
 
 
 def _answers(policy: Policy) -> GalleryPart:

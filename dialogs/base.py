@@ -73,6 +73,8 @@ class Turn:
     # The id of the Teams conversation it came in (a 1:1 chat, a group chat, a channel thread): a follow-up goes on
     # only from a question asked in the same one.
     conversation: str = ""
+    # Teams asked for the card again on its own (its `refresh`, as it is shown): nobody pressed anything.
+    refreshed: bool = False
     membership: Callable[[], Awaitable[Membership]] = field(default=_not_looked_up, compare=False, repr=False)
 
     @property

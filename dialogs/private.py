@@ -52,8 +52,13 @@ class PrivateChat:
                      afterwards=reply.afterwards)
 
     def only(self, handler: Handler) -> Handler:
-        """The handler as it is in the 1:1 chat; anywhere else, its answer goes there and the group is told so."""
+        """The handler as it is in the 1:1 chat; anywhere else, its answer goes there and the group is told so. A
+        card Teams refreshes on its own outside the 1:1 chat (a list forwarded to a group is refreshed for everyone who
+        views it) is nobody's request: nothing runs and nothing is sent, and the viewer's copy says it is shown only
+        privately."""
         async def in_private(turn: Turn) -> Reply:
+            if turn.refreshed and not turn.is_private:
+                return Reply(card=notice_card(self._strings.text("private.refreshed", turn.lang)))
             reply = await handler(turn)
             return reply if turn.is_private else await self.send(turn, reply)
 

@@ -447,7 +447,7 @@ class TeamsBot:
             return begun
         person, lang, profile = begun
         turn = Turn(actor=person, lang=lang, scope=self._scope(activity), verb=verb, data=data, is_invoke=True,
-                    membership=partial(self._membership, context))
+                    refreshed=_is_refresh(activity), membership=partial(self._membership, context))
         reply = await self._route(turn)
         self._leave_for_after_the_answer(reply)
         await self._remember_language(profile, reply)

@@ -163,6 +163,41 @@ async def test_a_card_clicked_in_a_group_is_answered_privately(staffed: TestClie
     _assert_sent_privately(seen, connector.cards(chat)[privately_before:], names)
 
 
+# The cards that carry a `refresh` (Teams asks for them again whenever they are shown), and what each names.
+REFRESHED = [("permission.pending", "pending", [SEN, "Carys Jenkins"]), ("ask.review", "question", ["Dafydd Price"])]
+
+
+@pytest.mark.parametrize("conversation_type", ["groupChat", "channel"])
+@pytest.mark.parametrize(("verb", "need", "names"), REFRESHED, ids=[r[0] for r in REFRESHED])
+async def test_a_private_list_shared_in_a_group_and_refreshed_by_teams_sends_nobody_anything(
+        staffed: TestClient, connector: Connector, verb: str, need: str, names: list[str],
+        conversation_type: str) -> None:
+    """A card with a `refresh` and no `userIds` is refreshed by Teams for everyone who views it in a chat of fewer than
+    60 people. The head's pending list (or her questions for review) forwarded to a group was answered for each viewer
+    as if they had asked for it: a private message to each (a refusal to staff, her list again to the head) every time
+    they looked, and "I've sent that to you privately" in place of the card. Nobody pressed anything: nothing is sent,
+    and each viewer's card says it is shown only privately, naming nobody."""
+    await _prepare(staffed, connector, need)
+    chats = (CARYS_CHAT, GARETH_CHAT, SIAN_CHAT)
+    before = {chat: len(connector.cards(chat)) for chat in chats}
+
+    answers = []
+    for viewer in (CARYS, GARETH, SIAN):
+        refresh = card_action(viewer, verb, {"lang": "en"}, connector.url, conversation_type=conversation_type)
+        refresh["value"]["trigger"] = "automatic"
+        response = await staffed.post("/api/messages", json=refresh)
+        assert response.status == 200
+        answers.append(await response.json())
+    await staffed.app[SERVICES].deliverer.drain()
+
+    assert {chat: len(connector.cards(chat)) for chat in chats} == before  # nobody was sent anything
+    assert _in_group(connector) == "[]"  # nor was anything posted in the group
+    for answer in answers:  # each viewer's copy is replaced by a card naming nobody
+        assert answer["type"] == "application/vnd.microsoft.card.adaptive"
+        shown = json.dumps(answer["value"], ensure_ascii=False)
+        assert "only privately" in shown and [name for name in names if name in shown] == []
+
+
 async def test_in_welsh_the_group_is_told_in_welsh(staffed: TestClient, connector: Connector) -> None:
     await _prepare(staffed, connector, "pending")
     seen = await _said_in_group(staffed, connector, SIAN, text="ceisiadau sy'n aros", locale="cy-GB")
