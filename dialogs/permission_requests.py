@@ -54,7 +54,7 @@ from bot.domain.permission_requests import (
     withdraw,
 )
 from bot.domain.profiles import UserProfiles, preferred_language
-from bot.domain.text import clean_user_text
+from bot.domain.text import clean_user_text, fold
 from bot.domain.uk_time import uk_today
 from cards import permission_requests as cards
 from cards.answer import when
@@ -89,7 +89,15 @@ FORM_WORDS = frozenset(read_phrases("permission-form.txt"))
 MINE_WORDS = frozenset(read_phrases("permission-my-requests.txt"))
 # Where a person names a request of their own ("cais" after "fy" is "nghais"; typed without the mutation too, and
 # "cais fi" as it is spoken). Whether it is one to the headteacher is told by what follows it and what is asked of it.
-_MY_REQUEST = re.compile(r"\bmy (?:own |permission |social media )*requests?\b"
+# Words that name a platform (after `normalise`), for filling in the form from "I need permission for a class insta":
+# the form's choice, or the name an "other" platform is shown by.
+_PLATFORM_WORDS = read_table("form-platforms.tsv")
+_OTHER_PLATFORMS = read_table("form-other-platforms.tsv")
+# What may stand between "my" and "request" in English and still name a request to the headteacher ("my Instagram
+# request", "my class insta page request"); the platform it names must be one she asked for (`_on_a_platform_named`).
+_OF_A_REQUEST = ["own", "permission", "social media", "class", "page", "account",
+                 *sorted(_PLATFORM_WORDS, key=len, reverse=True), *sorted(_OTHER_PLATFORMS, key=len, reverse=True)]
+_MY_REQUEST = re.compile(rf"\bmy (?:(?:{'|'.join(map(re.escape, _OF_A_REQUEST))}) )*requests?\b"
                          r"|\b(?:fy )?(?:nghais|ngheisiadau|ngheisiau)\b|\bfy (?:cais|ceisiadau)\b"
                          r"|\b(?:cais|ceisiadau) fi\b")
 # "my request to ..." / "fy nghais i ...": to the headteacher (or a named person), or to do what the head permits.
@@ -130,14 +138,35 @@ def asks_about_own_request(said: str) -> bool:
     asks of such a request ("has my request been approved?", "Beth ddigwyddodd i fy nghais?"). "A parent ignored my
     request to stop messaging me" and "What should I do about my requests from pupils to follow me?" are questions for
     the policy; "Has my request for a page parents can follow been approved?" is not."""
+    return bool(_own_requests_named(said))
+
+
+def _own_requests_named(said: str) -> list[str]:
+    """The words naming the person's own request to the headteacher ("my instagram request", "fy nghais"), as
+    `asks_about_own_request` finds them."""
     said = " ".join(said.split())
     asked = any(word in _ASKED_OF_A_REQUEST for word in said.split())
+    found: list[str] = []
     for named in _MY_REQUEST.finditer(said):
         goes_to = _goes_to(said[named.end():].split())
         names_permission = "permission" in named.group() or "social media" in named.group()
         if goes_to == "head" or (not goes_to and (asked or names_permission)):
-            return True
-    return False
+            found.append(named.group())
+    return found
+
+
+def platforms_named(said: str) -> frozenset[str]:
+    """The platforms the person names her own request by ("my instagram request": `instagram`; an "other" platform
+    by its folded name, "my seesaw request": `seesaw`); none when the words name no platform ("my request")."""
+    words = [w for named in _own_requests_named(said) for w in named.split()]
+    return frozenset([_PLATFORM_WORDS[w] for w in words if w in _PLATFORM_WORDS]
+                     + [fold(_OTHER_PLATFORMS[w]) for w in words if w in _OTHER_PLATFORMS])
+
+
+def _on_a_platform_named(request: PermissionRequest, platforms: frozenset[str]) -> bool:
+    """Whether the request is for one of these platforms (`platforms_named`): a "my Facebook request" is not her
+    Instagram one, and may be a friend request on Facebook, a question for the policy."""
+    return request.platform in platforms or fold(request.platform_other) in platforms
 
 
 # Asking to change a request, which is never edited once sent ("edit my request", "newid fy nghais"); not "beth mae
@@ -223,10 +252,6 @@ class EndClick(DecisionClick):
     an Official accounts card that does not begin at the top, where it begins (`after`, `start`), as Show more sends."""
 
 
-# Words that name a platform (after `normalise`), for filling in the form from "I need permission for a class insta":
-# the form's choice, or the name an "other" platform is shown by.
-_PLATFORM_WORDS = read_table("form-platforms.tsv")
-_OTHER_PLATFORMS = read_table("form-other-platforms.tsv")
 _X = re.compile(r"\b(on|an|a|the|our|my) x\b|\bx (account|page|feed)\b")
 # Hwb and Microsoft Teams, which need no permission (`needs_no_permission`); "teams" alone only where it names the app
 # ("use Teams", "ar Teams"), not "our sports teams".
@@ -317,19 +342,23 @@ class PermissionFlow:
         if deciding := said_only(" ".join(_REFERENCE.sub(" ", said).split()), DECIDING_WORDS):
             return self._in_private(self.decided_by_typing, listed_in_welsh=deciding in _IN_WELSH)
         if asks_about_own_request(said):
-            return self._or_the_policy(self._in_private(self.how_to_change if _CHANGE.search(said) else self.mine))
+            return self._or_the_policy(self._in_private(self.how_to_change if _CHANGE.search(said) else self.mine),
+                                       platforms=platforms_named(said))
         return None
 
     def _in_private(self, handler: Handler, *, listed_in_welsh: bool = False) -> Handler:
         """Typed words answered in their language (Welsh for a command listed in Welsh), in the person's 1:1 chat."""
         return in_the_listed_language(self._private.only(handler), listed_in_welsh=listed_in_welsh)
 
-    def _or_the_policy(self, handler: Handler) -> Handler:
-        """Someone who has never sent a request is not asking about one of theirs ("a parent declined my request"): the
-        policy answers, where it was asked."""
+    def _or_the_policy(self, handler: Handler, *, platforms: frozenset[str] = frozenset()) -> Handler:
+        """Someone who has never sent a request is not asking about one of theirs ("a parent declined my request"), nor
+        is someone naming a platform she never asked for ("a parent declined my Facebook request"): the policy answers,
+        where it was asked."""
         async def answering(turn: Turn) -> Reply:
-            if self._policy_question is not None and not await self._requests.list_by_requester(turn.actor):
-                return await self._policy_question(turn)
+            if self._policy_question is not None:
+                own = await self._requests.list_by_requester(turn.actor)
+                if not own or (platforms and not any(_on_a_platform_named(r, platforms) for r in own)):
+                    return await self._policy_question(turn)
             return await handler(turn)
 
         return answering

@@ -1263,6 +1263,11 @@ ABOUT_MY_REQUEST = [
     ("Mae fy nghais i heb gael ei ateb", Lang.CY),
     ("Ydy fy nghais i sy'n aros wedi cael ei weld?", Lang.CY),
     ("Ydy'r pennaeth wedi cytuno i fy nghais?", Lang.CY),
+    # Named by its platform, as the Welsh "fy nghais Instagram" always was (before, English got a policy quote).
+    ("Has my Instagram request been approved?", Lang.EN),
+    ("any news on my insta request", Lang.EN),
+    ("Is my class Instagram page request still pending?", Lang.EN),
+    ("Ydy fy nghais Instagram wedi'i gymeradwyo?", Lang.CY),
 ]
 
 
@@ -1291,7 +1296,9 @@ FRIEND_REQUESTS = ["can I accept a friend request from a parent?", "Should I acc
                    "A pupil accepted my request on Instagram by mistake, what should I do?",
                    "Anwybyddodd rhiant fy nghais i stopio anfon negeseuon ata i. Beth ddylwn i ei wneud?",
                    "Gwrthodwyd fy nghais i dynnu'r llun i lawr gan y rhiant. Beth nawr?",
-                   "Mae rhiant wedi gwrthod fy nghais ffrind ar Facebook, beth ddylwn i ei wneud?"]
+                   "Mae rhiant wedi gwrthod fy nghais ffrind ar Facebook, beth ddylwn i ei wneud?",
+                   # A platform she never asked the headteacher about: a friend request there.
+                   "A parent declined my Facebook request, what should I do?"]
 
 
 @pytest.mark.parametrize("typed", FRIEND_REQUESTS)
