@@ -322,7 +322,8 @@ def _text(data: Mapping[str, Any], key: str) -> str:
 
 
 def _choices(data: Mapping[str, Any], key: str) -> tuple[str, ...]:
-    return tuple(part for part in (p.strip() for p in _text(data, key).split(",")) if part)
+    """A multi-choice's values as Teams sends them ("parents,pupils"), each once."""
+    return tuple(dict.fromkeys(part for part in (p.strip() for p in _text(data, key).split(",")) if part))
 
 
 def _has_words(value: str) -> bool:

@@ -134,6 +134,18 @@ def test_values_that_are_not_text_are_treated_as_missing(federation: Federation)
     assert set(result.errors) == {"purpose", "confirm"}
 
 
+def test_a_choice_sent_twice_is_kept_once(federation: Federation) -> None:
+    """Teams sends each choice once; a forged form sent "parents,parents" and the headteacher's card read "a new
+    Instagram account for parents and parents"."""
+    data = _form(audience="parents, parents,pupils", pupil_content="photos,photos,work")
+
+    request = read_form(data, federation=federation, requester=CARYS, today=TODAY, now=NOW,
+                        request_id="P-ABC234").request
+
+    assert request is not None
+    assert (request.audiences, request.pupil_content) == (("parents", "pupils"), ("photos", "work"))
+
+
 def test_the_headteacher_and_the_delegate_may_decide(federation: Federation) -> None:
     by_head = decide(_pending(federation), SIAN, federation, approve=True, reason="", comment="Good", now=NOW)
     by_delegate = decide(_pending(federation), FFION, federation, approve=False, reason="Use Hwb", comment="", now=NOW)
