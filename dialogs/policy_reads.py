@@ -7,13 +7,15 @@ recorded as asked only after their card is queued, and a campaign stays owed (se
 until everyone on the staff list was reached: the periodic `check_campaigns` pass finishes what a fault left (for
 the version in force only), asks staff added to the list later (or given an Entra id later), and sends the
 reminders (only to staff still on the list). A person is their Entra object id: a new email with the same id is not
-asked again. Staff only ever confirm the version in force. It is safe on every instance at once.
+asked again. Staff only ever confirm the version in force: as a version's card is queued for someone, the cards of other
+versions still waiting for them are taken back. It is safe on every instance at once.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -47,6 +49,16 @@ _IN_WELSH = listed_in_welsh("policy-whats-new.txt", "policy-reads.txt")
 def read_message_id(version: str, person: Person) -> str:
     """The campaign card's id for one person: fixed, so it is queued at most once."""
     return f"policy|{version_key(version)}|read|{person.aad_object_id}"
+
+
+def reminder_message_id(version: str, person: Person) -> str:
+    """The reminder's id for one person: fixed, so it is queued at most once."""
+    return f"policy|{version_key(version)}|remind|{person.aad_object_id}"
+
+
+def _campaign_ids(version: str, message: OutboundMessage) -> tuple[str, str]:
+    """The ids of a version's card and reminder to the recipient of `message`."""
+    return read_message_id(version, message.recipient), reminder_message_id(version, message.recipient)
 
 
 class VersionClick(CardData):
@@ -150,7 +162,15 @@ class ReadingFlow:
                     for person in (Person(tenant, member.aad_object_id, member.name) for member in waiting)]
         if messages:
             await self._notifier.notify(messages)
-        for member in waiting:  # only once their card is queued, so a fault never marks someone asked unasked
+        earlier = [stored.version for stored in await self._versions.list_versions()
+                   if stored.campaign and version_number(stored.version) != version_number(version)]
+        for message, member in zip(messages, waiting, strict=True):
+            # Cards of versions no longer in force still waiting for them (they have not opened the bot yet) would
+            # ask them to confirm those versions too: taken back, as long as they were not sent yet.
+            if earlier:
+                await self._notifier.take_back([replace(message, message_id=message_id)
+                                                for old in earlier for message_id in _campaign_ids(old, message)])
+            # Only once their card is queued, so a fault never marks someone asked unasked.
             await self._reads.add_asked(version, AskedStaff(member.email, member.name, member.school,
                                                             member.aad_object_id, now))
         if waiting:
@@ -197,7 +217,7 @@ class ReadingFlow:
             person = Person(tenant, asked.object_id, asked.name)
             # Queued before it is marked, with a fixed id: a fault retries it, a second instance adds nothing.
             await self._notifier.notify([OutboundMessage(
-                recipient=person, message_id=f"policy|{version_key(version)}|remind|{asked.object_id}",
+                recipient=person, message_id=reminder_message_id(version, person),
                 card=english, card_cy=welsh, created_at=now, preview=preview, preview_cy=preview_cy)])
             try:
                 await self._reads.mark_reminded(version, asked, now)

@@ -201,6 +201,34 @@ async def test_the_read_request_tells_each_lock_screen_in_the_language_its_card_
     assert message.preview_in(Lang.CY).startswith("Mae fersiwn newydd o'r Polisi Cyfryngau Cymdeithasol i Staff")
 
 
+async def test_someone_who_has_not_opened_the_bot_yet_is_owed_only_the_card_of_the_version_in_force(
+        strings: Catalogue, federation: Federation, tmp_path: Path) -> None:
+    """Owain has not opened the bot yet (Teams installs it within a day): version 2's card and, five school days on,
+    its reminder wait for him. Then version 2.1 corrects the review date. Opening the bot, he got version 2's card,
+    its reminder and version 2.1's card, two of them asking him to confirm a version no longer in force. Only the
+    version in force's card waits for him now; so for Carys, who had her version 2 card at once and whose reminder
+    had not reached her yet."""
+    clock = Clock(datetime(2026, 9, 1, 8, 0, tzinfo=UTC))
+    bot = open_publishing_bot(strings, federation, clock)
+    await bot.live.start()
+    await bot.bot.has_the_staff_list()
+    await bot.bot.meets(SIAN, CARYS)
+    await bot.publishes(write_revised(tmp_path, "v2.txt"), "2")
+    outbox = MemoryOutbox(bot.bot.store)
+    [carys_v2] = await outbox.list_for_recipient(CARYS)
+    await outbox.mark_sent(await outbox.claim(carys_v2, clock()))  # the sender brought it to her chat
+    clock.now = datetime(2026, 9, 9, 8, 0, tzinfo=UTC)
+    assert await bot.reading.remind() == len(STAFF)
+
+    await bot.publishes(write_revised(tmp_path, "v2.1.txt", version="2.1", review="Summer 2027"), "2.1")
+
+    owed = await outbox.list_for_recipient(OWAIN)
+    assert [m.message_id for m in owed] == [f"policy|00002.00001|read|{OWAIN.aad_object_id}"]
+    assert "version 2.1" in text_of(owed[0].card)
+    assert [m.message_id for m in await outbox.list_for_recipient(CARYS)] == [
+        f"policy|00002.00001|read|{CARYS.aad_object_id}"]
+
+
 @pytest.mark.parametrize("lang", list(Lang))
 async def test_storage_failing_just_after_the_version_is_stored_says_it_is_published_and_the_cards_follow(
         bot: PublishingBot, strings: Catalogue, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: Lang) -> None:

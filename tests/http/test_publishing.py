@@ -191,6 +191,24 @@ async def test_a_welsh_speaker_who_first_opens_the_bot_after_publishing_gets_the
     assert verb_data(card, "policy.read_request") == {"version": "2", "lang": "en"}
 
 
+async def test_someone_who_first_opens_the_bot_after_two_versions_gets_only_the_card_of_the_version_in_force(
+        bot: TestClient, connector: Connector, settings: Settings, tmp_path: Path) -> None:
+    """Version 2, then 2.1 correcting its review date, both published before Owain first opened the bot: he got two
+    cards, the first asking him to confirm a version no longer in force. He gets version 2.1's card alone."""
+    await _hi(bot, connector, SIAN)
+    for version, review in (("2", "Autumn 2028"), ("2.1", "Summer 2027")):
+        published = await asyncio.to_thread(_command, settings, "publish-policy", str(
+            write_revised(tmp_path, f"v{version}.txt", version=version, review=review)))
+        assert published.returncode == 0, published.stderr
+    await _until(lambda: _answered_from_version(bot, connector, "2.1"))
+
+    await _send(bot, message(OWAIN, "hi", connector.url))
+    await _delivered(bot)
+
+    [card] = _read_cards(connector, OWAIN)
+    assert verb_data(card, "policy.confirm_read") == {"version": "2.1"}
+
+
 async def test_anyone_else_sending_a_file_is_refused_and_it_is_never_downloaded(
         bot: TestClient, connector: Connector, files: FileServer, tmp_path: Path, azurite: str,
         table_prefix: str) -> None:
