@@ -225,12 +225,17 @@ def _time(moment: datetime | None) -> str:
 
 
 def acknowledgements_csv(version: str, *, staff: Sequence[StaffMember], asked: Sequence[AskedStaff],
-                         confirmed: Sequence[Confirmation], school_names: dict[str, str]) -> str:
+                         confirmed: Sequence[Confirmation], school_names: dict[str, str],
+                         replaced: bool = False) -> str:
     """One row per member of staff (on the list now, or asked when the campaign reached them; one person is one
     Entra object id, whatever their email was) and per person who confirmed; every field quoted, and cells a
     spreadsheet would run as formulas defused. Someone who left before confirming is not "not yet": the heads' count
-    leaves them out, and nobody is to chase them."""
+    leaves them out, and nobody is to chase them. `replaced`: the version is no longer in force, so staff on the list
+    never asked to read it (they started after it was replaced) are not listed, as the heads' count leaves them out."""
     read = {c.person.aad_object_id.lower(): c for c in confirmed}
+    if replaced:
+        counted = set(read) | {a.object_id.lower() for a in asked if a.object_id}
+        staff = [m for m in staff if m.aad_object_id and m.aad_object_id.lower() in counted]
     requests: dict[str, AskedStaff] = {}
     for a in sorted(asked, key=lambda a: a.asked_at):  # the first time they were reached
         requests.setdefault(person_key(a.email, a.object_id), a)
@@ -289,10 +294,15 @@ def export_acknowledgements_command(argv: list[str]) -> int:
                       file=sys.stderr)
                 return 1
             reads = TablePolicyReads(tools.store)
+            pointer = await versions.get_pointer()
+            replaced = pointer is not None and version_number(pointer.version) != version_number(record.version)
             text = acknowledgements_csv(  # as stored: "--version 2.0" is version 2
                 record.version, staff=await TableStaffDirectory(tools.store).list_members(),
                 asked=await reads.list_asked(record.version), confirmed=await reads.list_confirmed(record.version),
-                school_names={s.school_id: s.name_en for s in tools.federation.schools})
+                school_names={s.school_id: s.name_en for s in tools.federation.schools}, replaced=replaced)
+            if replaced and pointer is not None:
+                print(f"note: version {record.version} is no longer in force (version {pointer.version} is): staff "
+                      "who were never asked to read it are not listed", file=sys.stderr)
         if args.out:
             args.out.write_text(text, encoding=EXCEL_ENCODING, newline="")
             print(f"wrote {text.count(chr(10)) - 1} row(s) to {args.out}", file=sys.stderr)

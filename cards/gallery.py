@@ -618,6 +618,10 @@ def _policy_version_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Ite
         SchoolReads(high, 0, 0, ()), SchoolReads(primary, 0, 0, ())], no_staff=True)
     # "who has read it" before any version was published since install: the state, plainly.
     yield "read-summary-nothing-published", common.notice_card(strings.text("reads.no_version", lang))
+    # A version's own "Who has read it" pressed once a later one is in force: those asked to read it, still on the list.
+    yield "read-summary-replaced", publishing.read_summary_card(strings, lang, version="2", schools=[
+        SchoolReads(high, 38, 40, ("Gareth Hughes", "Rhys ap Iorwerth")), SchoolReads(primary, 12, 12, ())],
+        replaced_by=("3", True))
     # The office's list has nobody at one school yet.
     yield "read-summary-school-empty", publishing.read_summary_card(strings, lang, version="2", schools=[
         SchoolReads(high, 34, 41, ("Gareth Hughes",)), SchoolReads(primary, 0, 0, ())])

@@ -188,9 +188,13 @@ def _names(strings: Catalogue, lang: Lang, names: Sequence[str], *, limit: int, 
 
 
 def read_summary_card(strings: Catalogue, lang: Lang, *, version: str, schools: Sequence[SchoolReads],
-                      no_staff: bool = False) -> Card:
-    """For the headteacher and policy owner: per school, "read by 34 of 41", and who has not yet."""
+                      no_staff: bool = False, replaced_by: tuple[str, bool] | None = None) -> Card:
+    """For the headteacher and policy owner: per school, "read by 34 of 41", and who has not yet. `replaced_by`: the
+    version in force now, and whether staff are asked to read it, when `version` is no longer in force."""
     body: list[Element] = [heading(strings.text("reads.summary_title", lang, version=version))]
+    if replaced_by is not None:
+        body.append({"type": "Container", "style": "warning", "items": [
+            text(strings.text("reads.summary_replaced", lang, version=version, current=replaced_by[0]))]})
     if no_staff:
         body.append(text(strings.text("reads.summary_no_staff", lang)))
     if any(school.unreachable for school in schools):  # the staff-only check goes by those ids (dialogs/staff_only)
@@ -211,7 +215,12 @@ def read_summary_card(strings: Catalogue, lang: Lang, *, version: str, schools: 
             items.extend(_names(strings, lang, school.unreachable, limit=2000, version=version))
         body.append({"type": "Container", "separator": True, "items": items})
     body.append(text(strings.text("reads.summary_export", lang, version=version), subtle=True, size="Small"))
-    return card(body, [execute(strings.text("reads.refresh", lang), VERB_READS, {"version": version})])
+    refresh = execute(strings.text("reads.refresh", lang), VERB_READS, {"version": version})
+    if replaced_by is None or not replaced_by[1]:
+        return card(body, [refresh])
+    current = execute(strings.text("reads.summary_title", lang, version=replaced_by[0]), VERB_READS,
+                      {"version": replaced_by[0]})
+    return card([*body, *button_rows([refresh, current])])
 
 
 def not_asked_summary_card(strings: Catalogue, lang: Lang, *, version: str, latest: str = "") -> Card:

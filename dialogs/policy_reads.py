@@ -308,8 +308,8 @@ class ReadingFlow:
         if not schools:
             return Reply(card=error_card(self._strings, turn.lang, "reads.only_heads"))
         version = _version(turn.data)
+        pointer = await self._versions.get_pointer()
         if not version:
-            pointer = await self._versions.get_pointer()
             if pointer is None:
                 # Nothing published since install is how things are, not a fault: said plainly, under no "Sorry".
                 return Reply(card=notice_card(self._strings.text("reads.no_version", turn.lang)))
@@ -324,7 +324,14 @@ class ReadingFlow:
                                                            latest=max(asked, key=version_number, default="")))
         members = await self._directory.list_members()
         confirmed = await self._reads.list_confirmed(version)
+        if pointer is None or version_number(pointer.version) == version_number(version):
+            return Reply(card=cards.read_summary_card(self._strings, turn.lang, version=version,
+                                                      schools=read_summary(schools, members, confirmed),
+                                                      no_staff=not members))
+        # A version since replaced (a button on its card): staff who started after it were never asked to read it.
+        were_asked = await self._reads.list_asked(version)
+        replaced_by = (pointer.version, (await self._versions.get(pointer.version)).campaign)
         return Reply(card=cards.read_summary_card(self._strings, turn.lang, version=version,
-                                                  schools=read_summary(schools, members, confirmed),
-                                                  no_staff=not members))
+                                                  schools=read_summary(schools, members, confirmed, asked=were_asked),
+                                                  no_staff=not members, replaced_by=replaced_by))
 

@@ -125,10 +125,15 @@ class SchoolReads:
     unreachable: tuple[str, ...] = ()
 
 
-def read_summary(schools: Sequence[School], staff: Sequence[StaffMember],
-                 confirmed: Iterable[Confirmation]) -> list[SchoolReads]:
-    """Per school, how many of the staff on the list confirmed, and the names of those who have not."""
+def read_summary(schools: Sequence[School], staff: Sequence[StaffMember], confirmed: Iterable[Confirmation], *,
+                 asked: Iterable[AskedStaff] | None = None) -> list[SchoolReads]:
+    """Per school, how many of the staff on the list confirmed, and the names of those who have not; with `asked` (a
+    version no longer in force), only the staff on the list who were asked to read it or confirmed it: someone who
+    started after it was replaced was never asked, and is not to be chased for it."""
     done = {c.person.aad_object_id.lower() for c in confirmed}
+    if asked is not None:
+        counted = done | {a.object_id.lower() for a in asked if a.object_id}
+        staff = [m for m in staff if m.aad_object_id and m.aad_object_id.lower() in counted]
     summary = []
     for school in schools:
         members = sorted((m for m in staff if m.school == school.school_id), key=lambda m: m.name.casefold())

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from bot.domain.directory import read_staff_csv
+from bot.domain.directory import StaffMember, read_staff_csv
 from bot.domain.errors import StorageUnavailable
 from bot.domain.federation import Federation
 from bot.domain.live_policy import LivePolicy, PolicyInForce
@@ -595,6 +595,39 @@ async def test_a_school_with_nobody_on_the_staff_list_says_so_rather_than_read_b
     assert strings.text("reads.summary_school", lang, school="Llanidloes High School" if lang is Lang.EN
                         else "Ysgol Uwchradd Llanidloes", read=0, total=3) in summary
     assert summary.count(strings.text("reads.summary_school_empty", lang)) == 1
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_who_has_read_a_version_no_longer_in_force_counts_only_the_staff_asked_to_read_it(
+        bot: PublishingBot, strings: Catalogue, tmp_path: Path, lang: Lang) -> None:
+    """Everyone read version 2; version 3 came out, and Nia started after it, so was asked to read version 3 only.
+    Siân pressed Who has read it on version 2's published card: "read by 3 of 4, not yet: Nia Newydd", chasing Nia for
+    a version she was never asked to read and that is no longer in force, with nothing saying version 3 is. It counts
+    the staff asked to read version 2, says version 3 is in force and offers who has read that."""
+    published = await bot.publishes(write_revised(tmp_path, "v2.txt"), "2")
+    for person in STAFF:
+        [card] = await bot.read_cards(person)
+        await bot.bot.clicks(person, VERB_CONFIRM_READ, verb_data(card, VERB_CONFIRM_READ))
+    await bot.publishes(write_revised(tmp_path, "v3.txt", version="3", issued="01.01.2027"), "3")
+    directory = MemoryStaffDirectory(bot.bot.store)
+    nia = StaffMember("Nia Newydd", "nia.newydd@llanidloes.example.cymru", "high", "Teacher of Welsh", "",
+                      "a1000000-0000-4000-8000-000000000099")
+    await directory.replace_all([*await directory.list_members(), nia])
+    await bot.reading.check_campaigns()
+
+    old = await bot.bot.clicks(SIAN, VERB_READS, verb_data(published.card or {}, VERB_READS), lang=lang)
+    current = await bot.bot.says(SIAN, "who has read it", lang=lang)
+
+    shown = text_of(old.card)
+    high = "Llanidloes High School" if lang is Lang.EN else "Ysgol Uwchradd Llanidloes"
+    assert strings.text("reads.summary_school", lang, school=high, read=3, total=3) in shown
+    assert nia.name not in shown
+    assert strings.text("reads.summary_replaced", lang, version="2", current="3") in shown
+    assert [(a["verb"], a["data"]) for a in actions(old.card or {})] == [(VERB_READS, {"version": "2"}),
+                                                                         (VERB_READS, {"version": "3"})]
+    assert strings.text("reads.summary_school", lang, school=high, read=0, total=4) in text_of(current.card)
+    assert nia.name in text_of(current.card)
+    assert strings.text("reads.summary_replaced", lang, version="3", current="3") not in text_of(current.card)
 
 
 @pytest.mark.parametrize(("said", "lang"), [("who has read it", Lang.EN), ("pwy sydd wedi darllen", Lang.CY)])

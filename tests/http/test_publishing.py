@@ -589,6 +589,32 @@ async def test_exporting_the_version_staff_were_never_asked_to_read_lists_nobody
     assert written.returncode == 1 and not (tmp_path / "reads-v1.csv").exists()
 
 
+async def test_exporting_a_version_no_longer_in_force_lists_only_the_staff_asked_to_read_it(
+        bot: TestClient, connector: Connector, settings: Settings, tmp_path: Path) -> None:
+    """Nia started after version 3 replaced version 2, so was only ever asked to read version 3: the governors' CSV of
+    version 2 listed her as "not yet", as if she had been asked and not read it."""
+    for version in ("2", "3"):
+        published = await asyncio.to_thread(_command, settings, "publish-policy", str(
+            write_revised(tmp_path, f"v{version}.txt", version=version)))
+        assert published.returncode == 0, published.stderr
+    directory = TableStaffDirectory(bot.app[STORE])
+    await directory.replace_all([*await directory.list_members(), StaffMember(
+        "Nia Newydd", "nia.newydd@llanidloes.example.cymru", "high", "Teacher of Welsh", "",
+        "a1000000-0000-4000-8000-000000000099")])
+    await _reading(bot.app[STORE]).check_campaigns()
+
+    version_2 = await asyncio.to_thread(_command, settings, "export-acknowledgements", "--version", "2")
+    version_3 = await asyncio.to_thread(_command, settings, "export-acknowledgements", "--version", "3")
+
+    assert version_2.returncode == 0 and version_3.returncode == 0, version_2.stderr + version_3.stderr
+    assert "Nia Newydd" not in version_2.stdout and len(version_2.stdout.splitlines()) == 6
+    assert version_2.stderr == ("note: version 2 is no longer in force (version 3 is): staff who were never asked to "
+                                "read it are not listed\n")
+    assert version_3.stderr == ""
+    assert '"Nia Newydd","nia.newydd@llanidloes.example.cymru"' in version_3.stdout
+    assert len(version_3.stdout.splitlines()) == 7
+
+
 async def test_rolling_back_to_the_current_version_written_another_way_changes_nothing(
         bot: TestClient, connector: Connector, settings: Settings, tmp_path: Path) -> None:
     """Version 2 is current; the policy owner types `rollback-policy 2.0`."""
