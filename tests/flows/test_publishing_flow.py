@@ -630,6 +630,24 @@ async def test_who_has_read_a_version_no_longer_in_force_counts_only_the_staff_a
     assert strings.text("reads.summary_replaced", lang, version="3", current="3") not in text_of(current.card)
 
 
+@pytest.mark.parametrize(("said", "lang"), [
+    ("Who hasn't read it yet?", Lang.EN), ("who has not read the new policy", Lang.EN),
+    ("Has everyone read the policy?", Lang.EN), ("who has read the new version", Lang.EN),
+    ("Pwy sydd heb ddarllen y polisi?", Lang.CY), ("Ydy pawb wedi darllen y polisi newydd?", Lang.CY)])
+async def test_the_head_asking_who_has_read_it_in_her_own_words_gets_the_count(
+        bot: PublishingBot, strings: Catalogue, tmp_path: Path, said: str, lang: Lang) -> None:
+    """Siân typed "Who hasn't read it yet?" and got "the policy doesn't cover that", and "who has read the new version"
+    the policy's version number: only "who has read it" and a few more, word for word, brought the count. A colleague
+    typing the same is told who can see it."""
+    await bot.publishes(write_revised(tmp_path), "2")
+
+    head = await bot.bot.says(SIAN, said)
+    colleague = await bot.bot.says(CARYS, said)
+
+    assert strings.text("reads.summary_title", lang, version="2") in text_of(head.card)
+    assert strings.text("reads.only_heads", lang) in text_of(colleague.card)
+
+
 @pytest.mark.parametrize(("said", "lang"), [("who has read it", Lang.EN), ("pwy sydd wedi darllen", Lang.CY)])
 async def test_who_has_read_it_before_anything_is_published_says_so_plainly_not_as_an_error(
         bot: PublishingBot, strings: Catalogue, said: str, lang: Lang) -> None:
