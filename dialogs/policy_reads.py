@@ -38,6 +38,7 @@ from dialogs.base import CardData, Handler, Reply, Text, Turn, Verb, normalise
 from dialogs.language import in_the_listed_language
 from dialogs.phrases import listed_in_welsh, read_phrases
 from dialogs.private import PrivateChat
+from dialogs.staff_only import refused_as
 
 log = logging.getLogger(__name__)
 
@@ -247,7 +248,8 @@ class ReadingFlow:
     async def confirm(self, turn: Turn) -> Reply:
         """ "I have read it": recorded once per person per version; a second click changes nothing. Only the version
         in force is confirmed: a click on an older version's card records nothing and offers the card of the version
-        in force, and a version nobody was asked to read (the shipped file) is refused."""
+        in force, and a version nobody was asked to read (the shipped file) is refused, as is anyone who is not staff
+        (`dialogs.staff_only`)."""
         version = _version(turn.data)
         if not version:
             return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
@@ -257,6 +259,10 @@ class ReadingFlow:
                 return instead
             if not record.campaign:
                 return Reply(card=error_card(self._strings, turn.lang, "reads.not_asked", version=version))
+            # Hwb is one tenant for pupils and staff: a card forwarded to a class team keeps no pupil's name.
+            if refused := await refused_as(turn, self._federation, self._directory.list_members):
+                return Reply(card=error_card(self._strings, turn.lang, f"reads.{refused}",
+                                             federation=self._federation.name(turn.lang)))
             confirmation = await self._reads.confirm(version, turn.actor, self._clock())
         except RecordNotFound:
             return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))

@@ -303,6 +303,27 @@ async def test_i_have_read_it_on_last_versions_card_records_nothing_and_offers_t
     assert "version 3" in text_of(confirmed.card) or "fersiwn 3" in text_of(confirmed.card)
 
 
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_someone_not_on_the_staff_list_pressing_i_have_read_it_is_told_so_and_nothing_is_kept(
+        bot: PublishingBot, strings: Catalogue, federation: Federation, tmp_path: Path, lang: Lang) -> None:
+    """Hwb is one tenant for pupils and staff: Carys forwarded her card to a class team, and a pupil pressed I have
+    read it. The pupil's name was kept as having read the staff policy, and the governors' CSV listed them, "not on the
+    staff list", as "read". Nothing is kept now, and the pupil is told why; the chair of governors, named in the
+    settings though not on the staff list, still confirms."""
+    await bot.publishes(write_revised(tmp_path), "2")
+    [card] = await bot.read_cards(CARYS)
+    pupil = Person(CARYS.tenant_id, "c3000000-0000-4000-8000-0000000000b1", "Elis Pupil (Year 9)")
+    assert federation.chair_of_governors is not None
+    chair = Person(CARYS.tenant_id, federation.chair_of_governors.aad_object_id, federation.chair_of_governors.name)
+
+    refused = await bot.bot.clicks(pupil, VERB_CONFIRM_READ, verb_data(card, VERB_CONFIRM_READ), lang=lang)
+    await bot.bot.clicks(chair, VERB_CONFIRM_READ, verb_data(card, VERB_CONFIRM_READ), lang=lang)
+
+    assert strings.text("reads.not_on_staff_list", lang, federation=federation.name(lang)) in text_of(refused.card)
+    reads = MemoryPolicyReads(bot.bot.store)
+    assert [c.person.aad_object_id for c in await reads.list_confirmed("2")] == [chair.aad_object_id]
+
+
 async def _another_instance(bot: PublishingBot, strings: Catalogue, federation: Federation) -> BotInMemory:
     """A second instance of the bot on the same storage, started now: it follows the current version at its own
     poll, which has not come round yet."""
