@@ -22,10 +22,11 @@ from bot.domain.concerns import (
     Role,
     Route,
 )
+from bot.domain.directory import StaffMember
 from bot.domain.federation import Federation, School
 from bot.domain.people import Lang, Person, StaffContact
 from bot.domain.permission_requests import PermissionRequest, RequestState, decide, end_permission, withdraw
-from bot.domain.policy_reads import SchoolReads
+from bot.domain.policy_reads import SchoolReads, read_summary
 from bot.domain.policy_versions import BY_COMMAND, PolicyChanges, SectionChange
 from bot.policy.details import Detail
 from bot.policy.loader import (
@@ -622,6 +623,12 @@ def _policy_version_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Ite
         SchoolReads(high, 0, 0, ()), SchoolReads(primary, 0, 0, ())], no_staff=True)
     # "who has read it" before any version was published since install: the state, plainly.
     yield "read-summary-nothing-published", common.notice_card(strings.text("reads.no_version", lang))
+    # A school of hundreds: the first names, how many more, and Show more; then the card Show more opens.
+    many = read_summary([high, primary], [StaffMember(f"Aelod Staff {n:03d}", f"aelod{n:03d}@example.cymru",
+                                                      ("high", "primary")[n % 2], "", "", f"oid-{n}")
+                                          for n in range(600)], [])
+    yield "read-summary-long", publishing.read_summary_card(strings, lang, version="2", schools=many)
+    yield "read-not-yet-more", publishing.read_not_yet_card(strings, lang, version="2", schools=many, start=300)
     # A version's own "Who has read it" pressed once a later one is in force: those asked to read it, still on the list.
     yield "read-summary-replaced", publishing.read_summary_card(strings, lang, version="2", schools=[
         SchoolReads(high, 38, 40, ("Gareth Hughes", "Rhys ap Iorwerth")), SchoolReads(primary, 12, 12, ())],

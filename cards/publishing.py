@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from bot.domain.people import Lang
-from bot.domain.policy_reads import SchoolReads
+from bot.domain.policy_reads import NotYet, SchoolReads, not_yet
 from bot.domain.policy_versions import BY_COMMAND, PolicyChanges, SectionChange
 from bot.policy.details import PolicyDetails
 from cards.answer import when
@@ -23,6 +23,9 @@ VERB_READS = "policy.reads"
 VERB_WHATS_NEW = "policy.whats_new"
 # A card shows this many changed sections; a longer list ends with "…and N more".
 MAX_CHANGES_SHOWN = 15
+# A "who has read it" card names staff who have not confirmed up to this many characters in all (about 150 names,
+# well within Teams' 28 KB); Show more lists the next ones.
+NOT_YET_PER_CARD = 2500
 
 _LABELS = {"added": "publish.change_added", "changed": "publish.change_changed", "removed": "publish.change_removed"}
 
@@ -187,10 +190,33 @@ def _names(strings: Catalogue, lang: Lang, names: Sequence[str], *, limit: int, 
     return items
 
 
+def _not_yet_page(entries: Sequence[NotYet], start: int) -> list[NotYet]:
+    """The staff one card names from the `start`th of those who have not confirmed: whole names, as many as
+    NOT_YET_PER_CARD holds (one at least)."""
+    shown: list[NotYet] = []
+    used = 0
+    for entry in entries[start:]:
+        used += len(entry.name) + 2
+        if shown and used > NOT_YET_PER_CARD:
+            break
+        shown.append(entry)
+    return shown
+
+
+def _show_more(strings: Catalogue, lang: Lang, version: str, last: NotYet, place: int) -> Element:
+    """Show more: the next names, after the last one this card shows (`after`, their email; `start`, the place after
+    it then)."""
+    return execute(strings.text("list.show_more", lang), VERB_READS,
+                   {"version": version, "after": last.email, "start": str(place)})
+
+
 def read_summary_card(strings: Catalogue, lang: Lang, *, version: str, schools: Sequence[SchoolReads],
                       no_staff: bool = False, replaced_by: tuple[str, bool] | None = None) -> Card:
-    """For the headteacher and policy owner: per school, "read by 34 of 41", and who has not yet. `replaced_by`: the
-    version in force now, and whether staff are asked to read it, when `version` is no longer in force."""
+    """For the headteacher and policy owner: per school, "read by 34 of 41", and who has not yet (the first of them,
+    school by school, and Show more for the rest). `replaced_by`: the version in force now, and whether staff are
+    asked to read it, when `version` is no longer in force."""
+    entries = not_yet(schools)
+    page = _not_yet_page(entries, 0)
     body: list[Element] = [heading(strings.text("reads.summary_title", lang, version=version))]
     if replaced_by is not None:
         body.append({"type": "Container", "style": "warning", "items": [
@@ -204,8 +230,14 @@ def read_summary_card(strings: Catalogue, lang: Lang, *, version: str, schools: 
         items: list[Element] = [sub_heading(strings.text("reads.summary_school", lang, school=school.school.name(lang),
                                                          read=school.read, total=school.total))]
         if school.outstanding:
+            names = [entry.name for entry in page if entry.school.school_id == school.school.school_id]
+            hidden = len(school.outstanding) - len(names)
             items.append(text(strings.text("reads.summary_outstanding", lang), subtle=True, size="Small"))
-            items.extend(_names(strings, lang, school.outstanding, limit=3000, version=version))
+            if names:
+                items.append(user_text(", ".join(names), limit=NOT_YET_PER_CARD))
+            if hidden:
+                items.append(text(strings.text("reads.summary_more_below" if names else "reads.summary_all_below",
+                                               lang, count=hidden), subtle=True, size="Small"))
         elif school.total:
             items.append(text(strings.text("reads.summary_all_read", lang), subtle=True, size="Small"))
         elif not no_staff:  # "read by 0 of 0" alone would read as all well there
@@ -215,12 +247,36 @@ def read_summary_card(strings: Catalogue, lang: Lang, *, version: str, schools: 
             items.extend(_names(strings, lang, school.unreachable, limit=2000, version=version))
         body.append({"type": "Container", "separator": True, "items": items})
     body.append(text(strings.text("reads.summary_export", lang, version=version), subtle=True, size="Small"))
-    refresh = execute(strings.text("reads.refresh", lang), VERB_READS, {"version": version})
-    if replaced_by is None or not replaced_by[1]:
-        return card(body, [refresh])
-    current = execute(strings.text("reads.summary_title", lang, version=replaced_by[0]), VERB_READS,
-                      {"version": replaced_by[0]})
-    return card([*body, *button_rows([refresh, current])])
+    buttons = [execute(strings.text("reads.refresh", lang), VERB_READS, {"version": version})]
+    if len(page) < len(entries):
+        buttons.insert(0, _show_more(strings, lang, version, page[-1], len(page)))
+    if replaced_by is not None and replaced_by[1]:
+        buttons.append(execute(strings.text("reads.summary_title", lang, version=replaced_by[0]), VERB_READS,
+                               {"version": replaced_by[0]}))
+    if len(buttons) == 1:
+        return card(body, buttons)
+    return card([*body, *button_rows(buttons)])
+
+
+def read_not_yet_card(strings: Catalogue, lang: Lang, *, version: str, schools: Sequence[SchoolReads], start: int,
+                      notice: str = "") -> Card:
+    """Show more on "who has read it": the next staff who have not confirmed, from the `start`th, school by school,
+    saying which it shows (`notice`: why it begins at the top)."""
+    entries = not_yet(schools)
+    page = _not_yet_page(entries, start)
+    body: list[Element] = [heading(strings.text("reads.summary_title", lang, version=version))]
+    if notice:
+        body.append(text(notice))
+    body.append(text(strings.text("reads.not_yet_count", lang, count=len(entries), first=start + 1,
+                                  last=start + len(page))))
+    for school in schools:
+        names = [entry.name for entry in page if entry.school.school_id == school.school.school_id]
+        if names:
+            body.append({"type": "Container", "separator": True, "items": [
+                sub_heading(school.school.name(lang)), user_text(", ".join(names), limit=NOT_YET_PER_CARD)]})
+    if start + len(page) >= len(entries):
+        return card(body)
+    return card(body, [_show_more(strings, lang, version, page[-1], start + len(page))])
 
 
 def not_asked_summary_card(strings: Catalogue, lang: Lang, *, version: str, latest: str = "") -> Card:

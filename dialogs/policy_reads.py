@@ -19,13 +19,23 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.domain.directory import StaffDirectory
+from bot.domain.directory import StaffDirectory, StaffMember
 from bot.domain.errors import ConcurrentChange, RecordNotFound
 from bot.domain.federation import Federation
 from bot.domain.live_policy import PolicyInForce
 from bot.domain.outbox import Notifier, OutboundMessage
 from bot.domain.people import Lang, Person
-from bot.domain.policy_reads import AlreadyConfirmed, AskedStaff, PolicyReads, read_summary, reminders_due, still_to_ask
+from bot.domain.policy_reads import (
+    AlreadyConfirmed,
+    AskedStaff,
+    PolicyReads,
+    SchoolReads,
+    not_yet,
+    not_yet_after,
+    read_summary,
+    reminders_due,
+    still_to_ask,
+)
 from bot.domain.policy_versions import PolicyChanges, PolicyVersions, PublishRefused, version_key, version_number
 from bot.domain.profiles import UserProfiles
 from bot.policy.loader import PolicyFileError, policy_from_data
@@ -36,6 +46,7 @@ from cards.elements import Card
 from cards.i18n import Catalogue
 from dialogs.base import CardData, Handler, Reply, Text, Turn, Verb, normalise
 from dialogs.language import in_the_listed_language
+from dialogs.lists import list_start
 from dialogs.phrases import listed_in_welsh, read_phrases
 from dialogs.private import PrivateChat
 from dialogs.staff_only import refused_as
@@ -63,10 +74,14 @@ def _campaign_ids(version: str, message: OutboundMessage) -> tuple[str, str]:
 
 
 class VersionClick(CardData):
-    """The read-and-confirm buttons: the version they are about; `lang` when reading it in the other language."""
+    """The read-and-confirm buttons: the version they are about; `lang` when reading it in the other language; on
+    "who has read it", Show more's `after` (the email of the last person the card named) and `start` (the place
+    after them then)."""
 
     version: Text = ""
     lang: Text = ""
+    after: Text = ""
+    start: Text = ""
 
 
 def _version(data: Mapping[str, Any]) -> str:
@@ -330,14 +345,30 @@ class ReadingFlow:
                                                            latest=max(asked, key=version_number, default="")))
         members = await self._directory.list_members()
         confirmed = await self._reads.list_confirmed(version)
+        replaced_by: tuple[str, bool] | None = None
         if pointer is None or version_number(pointer.version) == version_number(version):
-            return Reply(card=cards.read_summary_card(self._strings, turn.lang, version=version,
-                                                      schools=read_summary(schools, members, confirmed),
-                                                      no_staff=not members))
-        # A version since replaced (a button on its card): staff who started after it were never asked to read it.
-        were_asked = await self._reads.list_asked(version)
-        replaced_by = (pointer.version, (await self._versions.get(pointer.version)).campaign)
-        return Reply(card=cards.read_summary_card(self._strings, turn.lang, version=version,
-                                                  schools=read_summary(schools, members, confirmed, asked=were_asked),
+            counted = read_summary(schools, members, confirmed)
+        else:  # a version since replaced (a button on its card): staff who started after it were never asked to read it
+            counted = read_summary(schools, members, confirmed, asked=await self._reads.list_asked(version))
+            replaced_by = (pointer.version, (await self._versions.get(pointer.version)).campaign)
+        if turn.data.get("after") or turn.data.get("start"):
+            return self._not_yet(turn, version, counted, members)
+        return Reply(card=cards.read_summary_card(self._strings, turn.lang, version=version, schools=counted,
                                                   no_staff=not members, replaced_by=replaced_by))
+
+    def _not_yet(self, turn: Turn, version: str, counted: list[SchoolReads], members: list[StaffMember]) -> Reply:
+        """Show more: the next of those who have not confirmed, after the last one the card before showed, wherever
+        their name now is (they may have confirmed since), or by place when they have left the list."""
+        entries = not_yet(counted)
+        start = not_yet_after(entries, members, str(turn.data.get("after") or ""))
+        notice = ""
+        if start is None:
+            start = list_start(turn)
+        if start >= len(entries):
+            start, notice = 0, self._strings.text("list.shorter", turn.lang)
+        if not entries:
+            return Reply(card=cards.read_summary_card(self._strings, turn.lang, version=version, schools=counted,
+                                                      no_staff=not members))
+        return Reply(card=cards.read_not_yet_card(self._strings, turn.lang, version=version, schools=counted,
+                                                  start=start, notice=notice))
 

@@ -123,6 +123,36 @@ class SchoolReads:
     outstanding: tuple[str, ...]
     # Staff on the list with no Entra object id: the bot cannot reach them in Teams, nor match their click.
     unreachable: tuple[str, ...] = ()
+    # The emails of `outstanding`, in its order (where a Show more goes on).
+    outstanding_emails: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class NotYet:
+    """A member of staff counted who has not confirmed: their school, name and email."""
+
+    school: School
+    name: str
+    email: str
+
+
+def not_yet(summary: Sequence[SchoolReads]) -> list[NotYet]:
+    """Everyone counted who has not confirmed, school by school, each school's in alphabetical order."""
+    return [NotYet(school.school, name, email) for school in summary
+            for name, email in zip(school.outstanding,
+                                   school.outstanding_emails or ("",) * len(school.outstanding), strict=True)]
+
+
+def not_yet_after(entries: Sequence[NotYet], staff: Sequence[StaffMember], after: str) -> int | None:
+    """Where the not-yet list goes on after the member of staff whose email is `after`: after the place their name
+    has in it, whether or not they have confirmed since (so nobody still to confirm is skipped or repeated); None
+    when they are no longer on the staff list at a school the list covers."""
+    order = list(dict.fromkeys(entry.school.school_id for entry in entries))
+    member = next((m for m in staff if after and m.email.lower() == after.lower()), None)
+    if member is None or member.school not in order:
+        return None
+    last = (order.index(member.school), member.name.casefold(), member.email.lower())
+    return sum(1 for e in entries if (order.index(e.school.school_id), e.name.casefold(), e.email.lower()) <= last)
 
 
 def read_summary(schools: Sequence[School], staff: Sequence[StaffMember], confirmed: Iterable[Confirmation], *,
@@ -136,9 +166,11 @@ def read_summary(schools: Sequence[School], staff: Sequence[StaffMember], confir
         staff = [m for m in staff if m.aad_object_id and m.aad_object_id.lower() in counted]
     summary = []
     for school in schools:
-        members = sorted((m for m in staff if m.school == school.school_id), key=lambda m: m.name.casefold())
+        members = sorted((m for m in staff if m.school == school.school_id),
+                         key=lambda m: (m.name.casefold(), m.email.lower()))
         read = [m for m in members if m.aad_object_id and m.aad_object_id.lower() in done]
-        outstanding = tuple(m.name for m in members if m not in read)
+        outstanding = [m for m in members if m not in read]
         unreachable = tuple(m.name for m in members if not m.aad_object_id)
-        summary.append(SchoolReads(school, len(read), len(members), outstanding, unreachable))
+        summary.append(SchoolReads(school, len(read), len(members), tuple(m.name for m in outstanding), unreachable,
+                                   tuple(m.email for m in outstanding)))
     return summary

@@ -36,7 +36,7 @@ from bot.storage.memory import (
 )
 from cards.answer import VERB_SECTION
 from cards.common import VERB_SECTIONS
-from cards.elements import Card
+from cards.elements import MAX_CARD_BYTES, Card, card_bytes
 from cards.i18n import Catalogue
 from cards.publishing import (
     VERB_CANCEL,
@@ -667,6 +667,54 @@ async def test_the_head_asking_who_has_read_it_in_her_own_words_gets_the_count(
 
     assert strings.text("reads.summary_title", lang, version="2") in text_of(head.card)
     assert strings.text("reads.only_heads", lang) in text_of(colleague.card)
+
+
+def _large_school(count: int) -> list[StaffMember]:
+    """`count` more members of staff, half at each school, each with an Entra id; no name is part of another."""
+    return [StaffMember(f"Aelod {n:03d} Staff", f"aelod{n:03d}@llanidloes.example.cymru", ("high", "primary")[n % 2],
+                        "Teacher", "", f"a3000000-0000-4000-8000-{n:012d}") for n in range(count)]
+
+
+def _names_on(card: Card | None, staff: list[StaffMember]) -> list[str]:
+    """The generated staff a card names."""
+    shown = text_of(card)
+    return [m.name for m in staff if m.name in shown]
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_who_has_not_read_it_in_a_school_of_hundreds_is_listed_to_the_last_name_by_show_more(
+        bot: PublishingBot, strings: Catalogue, tmp_path: Path, lang: Lang) -> None:
+    """420 staff: the head's card named the first hundred and fifty or so of each school's "Not yet", then "… and 62
+    more, not shown here. The full list: python -m bot export-acknowledgements", a command she cannot run. Show more
+    lists the rest, each name once, though people confirm between presses (the last one shown among them), a new
+    starter joins, and every card stays within Teams' 28 KB."""
+    staff = _large_school(420)
+    directory = MemoryStaffDirectory(bot.bot.store)
+    await directory.replace_all([*await directory.list_members(), *staff])
+    await bot.publishes(write_revised(tmp_path), "2")
+    reads = MemoryPolicyReads(bot.bot.store)
+    for member in staff[:20]:
+        await reads.confirm("2", Person(CARYS.tenant_id, member.aad_object_id, member.name), datetime.now(UTC))
+
+    cards = [(await bot.bot.says(SIAN, "who has read it", lang=lang)).card]
+    last_shown = next(a for a in actions(cards[0] or {}) if a.get("data", {}).get("after"))["data"]["after"]
+    confirmed_meanwhile = {next(m.name for m in staff if m.email == last_shown), staff[400].name}
+    for member in (m for m in staff if m.name in confirmed_meanwhile):
+        await reads.confirm("2", Person(CARYS.tenant_id, member.aad_object_id, member.name), datetime.now(UTC))
+    starter = StaffMember("Aelod 999 Newydd", "aelod999@llanidloes.example.cymru", "primary", "Teacher", "",
+                          "a3000000-0000-4000-8000-000000000999")
+    await directory.replace_all([*await directory.list_members(), starter])
+    while any(a.get("data", {}).get("after") for a in actions(cards[-1] or {})) and len(cards) < 20:
+        more = next(a for a in actions(cards[-1] or {}) if a.get("data", {}).get("after"))
+        cards.append((await bot.bot.clicks(SIAN, more["verb"], more["data"], lang=lang)).card)
+
+    named = [name for card in cards for name in _names_on(card, [*staff, starter])]
+    assert len(cards) > 1
+    assert len(named) == len(set(named))
+    assert set(named) >= {m.name for m in staff[20:]} - confirmed_meanwhile | {starter.name}
+    assert all(card_bytes(card or {}) <= MAX_CARD_BYTES for card in cards)
+    assert "export-acknowledgements --version 2" not in text_of(cards[0]).split(
+        strings.text("reads.summary_export", lang, version="2"))[0]
 
 
 @pytest.mark.parametrize(("said", "lang"), [("who has read it", Lang.EN), ("pwy sydd wedi darllen", Lang.CY)])

@@ -38,6 +38,7 @@ from bot.policy.model import Policy
 from bot.policy_commands import acknowledgements_csv
 from cards.i18n import load_catalogue
 from cards.publishing import not_asked_summary_card, read_summary_card
+from tests.support.cards import actions
 from tests.support.policies import AI_SECTION, TEXT_2022, revised_docx, write_revised
 
 NOW = datetime(2026, 9, 7, 9, 0, tzinfo=UTC)  # a Monday
@@ -383,20 +384,21 @@ def test_after_going_back_to_the_installed_version_the_head_reads_that_there_is_
     assert not misread or misread not in shown
 
 
-@pytest.mark.parametrize(("lang", "more"), [(Lang.EN, "and {n} more, not shown here"),
-                                             (Lang.CY, "{n} arall heb eu dangos yma")])
-def test_the_heads_not_yet_list_of_a_large_school_says_how_many_more_and_where_to_find_them(
-        lang: Lang, more: str) -> None:
+@pytest.mark.parametrize(("lang", "more"), [(Lang.EN, "and {n} more, not shown here: Show more lists them"),
+                                             (Lang.CY, "{n} arall heb eu dangos yma: mae Dangos rhagor yn eu rhestru")])
+def test_the_heads_not_yet_list_of_a_large_school_says_how_many_more_and_shows_more(lang: Lang, more: str) -> None:
     staff = [StaffMember(f"Aelod Staff Rhif {n:03d}", f"m{n:03d}@x.cymru", "high", "", "", f"oid-{n}")
-             for n in range(180)]
+             for n in range(400)]
     [high] = read_summary([_school("high")], staff, [])
 
-    shown = json.dumps(read_summary_card(load_catalogue(), lang, version="2", schools=[high]), ensure_ascii=False)
+    shown_card = read_summary_card(load_catalogue(), lang, version="2", schools=[high])
+    shown = json.dumps(shown_card, ensure_ascii=False)
 
-    listed = [m.name for m in staff if m.name in shown]
-    assert 0 < len(listed) < 180 and listed == [m.name for m in staff[:len(listed)]]  # whole names, in order
-    assert more.format(n=180 - len(listed)) in shown
-    assert "export-acknowledgements --version 2" in shown
+    listed = [m for m in staff if m.name in shown]
+    assert 0 < len(listed) < 400 and listed == staff[:len(listed)]  # whole names, in order
+    assert more.format(n=400 - len(listed)) in shown
+    assert {"version": "2", "after": listed[-1].email, "start": str(len(listed))} in [
+        a.get("data") for a in actions(shown_card)]
 
 
 @pytest.mark.parametrize(("asked", "now", "due"), [
