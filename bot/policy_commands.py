@@ -152,7 +152,9 @@ def publish_policy_command(argv: list[str]) -> int:
                   "it yet (import one with `python -m bot import-staff`)")
         else:
             print(f"published version {published.version}; {published.staff} member(s) of staff asked to read and "
-                  "confirm it (the running bot sends the cards)")
+                  "confirm it (the running bot sends the cards)"
+                  + (f"; {published.unreachable} on the staff list have no Entra id, so cannot be asked in Teams"
+                     if published.unreachable else ""))
         return 0
 
     return run_tool("publish-policy", run())

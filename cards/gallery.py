@@ -588,6 +588,8 @@ def _policy_version_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Ite
     yield "publish-check-failed", common.error_card(strings, lang, "publish.import_failed",
                                                     reason="; ".join(SAMPLE_CHECK_PROBLEMS))
     yield "publish-done", publishing.published_card(strings, lang, version="2", asked=41, reinstated=False)
+    yield "publish-done-unreachable", publishing.published_card(strings, lang, version="2", asked=38,
+                                                                reinstated=False, unreachable=3)
     yield "publish-done-no-staff", publishing.published_card(strings, lang, version="2", asked=None, reinstated=False)
     yield "publish-done-reinstated", publishing.published_card(strings, lang, version="2", asked=41, reinstated=True)
     yield "publish-done-later", publishing.published_card(strings, lang, version="2", asked=None, reinstated=False,

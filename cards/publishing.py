@@ -126,9 +126,9 @@ def preview_card(strings: Catalogue, lang: Lang, *, draft_id: str, file_name: st
 
 
 def published_card(strings: Catalogue, lang: Lang, *, version: str, asked: int | None, reinstated: bool,
-                   cards_later: bool = False) -> Card:
+                   cards_later: bool = False, unreachable: int = 0) -> Card:
     """The preview once published: the bot answers from it, and who is being asked to read it (`cards_later`: the
-    cards go out on the periodic pass)."""
+    cards go out on the periodic pass; `unreachable`: how many on the staff list have no Entra id to ask them by)."""
     if reinstated:
         body = strings.text("publish.reinstated_body", lang, version=version)
     elif cards_later:
@@ -139,8 +139,10 @@ def published_card(strings: Catalogue, lang: Lang, *, version: str, asked: int |
         body = strings.text("publish.done_body_one", lang)
     else:
         body = strings.text("publish.done_body", lang, count=asked)
-    return card([heading(strings.text("publish.done_title", lang, version=version)), text(body)],
-                [execute(strings.text("publish.see_reads", lang), VERB_READS, {"version": version})])
+    said = [heading(strings.text("publish.done_title", lang, version=version)), text(body)]
+    if unreachable and asked is not None and not reinstated and not cards_later:
+        said.append(text(strings.text("publish.done_unreachable", lang, count=unreachable)))
+    return card(said, [execute(strings.text("publish.see_reads", lang), VERB_READS, {"version": version})])
 
 
 def read_request_card(strings: Catalogue, lang: Lang, *, details: PolicyDetails, changes: PolicyChanges,

@@ -62,13 +62,14 @@ _DRAFT_ID = re.compile(r"^D-[0-9a-f]{16}$")
 @dataclass(frozen=True)
 class Published:
     """What publishing did: the version now current, whether it was stored before, how many staff are asked
-    (None when no staff list has been imported), and whether storage went away once it was stored (`cards_later`: its
-    campaign is left owed, and the periodic pass sends the cards)."""
+    (those on the list with an Entra id; None when no staff list has been imported), and whether storage went away
+    once it was stored (`cards_later`: its campaign is left owed, and the periodic pass sends the cards)."""
 
     version: str
     reinstated: bool
     staff: int | None
     cards_later: bool = False
+    unreachable: int = 0  # on the staff list with no Entra id: nobody can ask them in Teams
 
 
 
@@ -233,7 +234,7 @@ class PublishingFlow:
             raise PublishRefused("publish.too_large", detail=str(too_large)) from None
         log.info("policy version %s published%s", version, " again" if reinstate else "")
         try:
-            staff = len(await self._directory.list_members())
+            members = await self._directory.list_members()
         except StorageUnavailable:
             # It is published (the transaction is in): saying "nothing was changed" would be wrong.
             log.warning("campaign for version %s left owed: storage unavailable", version)
@@ -247,7 +248,9 @@ class PublishingFlow:
                 self._in_background(self._campaign(version))
         if self._refresh is not None:
             self._in_background(self._switch())
-        return Published(version, reinstate, staff or None)
+        reachable = sum(1 for member in members if member.aad_object_id)
+        return Published(version, reinstate, reachable if members else None,
+                         unreachable=len(members) - reachable)
 
     def _record(self, version: str, data: Mapping[str, Any], policy: Policy, by: Person,
                 changes: PolicyChanges) -> PolicyVersion:
@@ -318,7 +321,8 @@ class PublishingFlow:
         await self._forget(draft_id)
         return Reply(card=cards.published_card(self._strings, turn.lang, version=published.version,
                                                asked=published.staff, reinstated=published.reinstated,
-                                               cards_later=published.cards_later))
+                                               cards_later=published.cards_later,
+                                               unreachable=published.unreachable))
 
     async def cancel(self, turn: Turn) -> Reply:
         """Forget the draft: nothing is published."""

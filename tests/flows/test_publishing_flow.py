@@ -230,6 +230,26 @@ async def test_someone_who_has_not_opened_the_bot_yet_is_owed_only_the_card_of_t
 
 
 @pytest.mark.parametrize("lang", list(Lang))
+async def test_the_published_card_counts_only_the_staff_asked_and_says_who_cannot_be(
+        bot: PublishingBot, strings: Catalogue, tmp_path: Path, lang: Lang) -> None:
+    """Two rows of the office's list have no Entra id: nobody can ask them in Teams, but Siân read "7 members of staff
+    on the staff list are being asked to read and confirm it". It says 5, and that 2 cannot be asked."""
+    directory = MemoryStaffDirectory(bot.bot.store)
+    await directory.replace_all([*await directory.list_members(), *(
+        StaffMember(name, f"{name.split()[0].lower()}@llanidloes.example.cymru", "primary", "Cook", "", "")
+        for name in ("Dilys Price", "Ieuan Bowen"))])
+
+    preview = await bot.sends(SIAN, write_revised(tmp_path), lang=lang)
+    published = await bot.bot.clicks(SIAN, VERB_PUBLISH, verb_data(preview.card or {}, VERB_PUBLISH), lang=lang)
+    await bot.publishing.drain()
+
+    shown = text_of(published.card)
+    assert strings.text("publish.done_body", lang, count=5) in shown
+    assert strings.text("publish.done_unreachable", lang, count=2) in shown
+    assert len(await MemoryPolicyReads(bot.bot.store).list_asked("2")) == 5
+
+
+@pytest.mark.parametrize("lang", list(Lang))
 async def test_storage_failing_just_after_the_version_is_stored_says_it_is_published_and_the_cards_follow(
         bot: PublishingBot, strings: Catalogue, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: Lang) -> None:
     """The version, the pointer and the owed campaign are stored; then storage goes away (the staff list cannot be
