@@ -606,10 +606,9 @@ def _policy_version_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Ite
     yield "read-superseded-not-asked", common.error_card(strings, lang, "reads.superseded_not_asked", version="2",
                                                          current="1")
     yield "read-not-asked", common.error_card(strings, lang, "reads.not_asked", version="1")
-    # I have read it pressed by someone who is not staff (a pupil in the Hwb tenant, a guest): nothing kept.
+    # I have read it pressed by someone who is not on the staff list (a pupil in the Hwb tenant): nothing kept.
     yield "read-not-on-staff-list", common.error_card(strings, lang, "reads.not_on_staff_list",
                                                       federation=SAMPLE_FEDERATION.name(lang))
-    yield "read-guest", common.error_card(strings, lang, "reads.guest", federation=SAMPLE_FEDERATION.name(lang))
     yield "read-reminder", publishing.read_request_card(strings, lang, details=new, changes=SAMPLE_CHANGES,
                                                         reminder=True)
     yield "read-confirmed", publishing.read_confirmed_card(strings, lang, version="2", at=SAMPLE_TIME, already=False)

@@ -49,7 +49,7 @@ from dialogs.language import in_the_listed_language
 from dialogs.lists import list_start
 from dialogs.phrases import listed_in_welsh, read_phrases
 from dialogs.private import PrivateChat
-from dialogs.staff_only import refused_as
+from dialogs.staff_only import not_staff
 
 log = logging.getLogger(__name__)
 
@@ -274,9 +274,10 @@ class ReadingFlow:
                 return instead
             if not record.campaign:
                 return Reply(card=error_card(self._strings, turn.lang, "reads.not_asked", version=version))
-            # Hwb is one tenant for pupils and staff: a card forwarded to a class team keeps no pupil's name.
-            if refused := await refused_as(turn, self._federation, self._directory.list_members):
-                return Reply(card=error_card(self._strings, turn.lang, f"reads.{refused}",
+            # Hwb is one tenant for pupils and staff: a card forwarded to a class team keeps no pupil's name. (By the
+            # staff list alone: Teams' guest lookup is for sending to someone, and would slow every click.)
+            if await not_staff(self._federation, turn.actor, self._directory.list_members):
+                return Reply(card=error_card(self._strings, turn.lang, "reads.not_on_staff_list",
                                              federation=self._federation.name(turn.lang)))
             confirmation = await self._reads.confirm(version, turn.actor, self._clock())
         except RecordNotFound:
