@@ -270,6 +270,7 @@ class ReadingFlow:
             return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
         try:
             record = await self._versions.get(version)
+            version = record.version  # as published: card data may write it "2.0"
             if (instead := await self._in_force_instead(version, turn.lang, recorded_nothing=True)) is not None:
                 return instead
             if not record.campaign:

@@ -344,6 +344,21 @@ async def test_someone_not_on_the_staff_list_pressing_i_have_read_it_is_told_so_
     assert [c.person.aad_object_id for c in await reads.list_confirmed("2")] == [chair.aad_object_id]
 
 
+@pytest.mark.parametrize("typed", ["2.0", "02", " 2"])
+async def test_i_have_read_it_with_the_version_written_another_way_names_the_version_as_published(
+        bot: PublishingBot, strings: Catalogue, tmp_path: Path, typed: str) -> None:
+    """Card data made up by hand, "version": "2.0": it is version 2, and the answer said "version 2.0", which was never
+    published; pressed again, it said she had confirmed "version 02"."""
+    await bot.publishes(write_revised(tmp_path), "2")
+
+    first = await bot.bot.clicks(CARYS, VERB_CONFIRM_READ, {"version": typed})
+    again = await bot.bot.clicks(CARYS, VERB_CONFIRM_READ, {"version": "2.00"})
+
+    assert "that you have read version 2 of the policy." in text_of(first.card)
+    assert "that you have read version 2." in text_of(again.card)
+    assert verb_data(first.card or {}, VERB_SECTIONS) == {"version": "2"}
+
+
 async def _another_instance(bot: PublishingBot, strings: Catalogue, federation: Federation) -> BotInMemory:
     """A second instance of the bot on the same storage, started now: it follows the current version at its own
     poll, which has not come round yet."""
