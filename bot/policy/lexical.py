@@ -9,8 +9,9 @@ the sentence model its text: the question as typed, or a Welsh question as word-
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -80,8 +81,13 @@ def asked_terms(text: str) -> list[str]:
 class LexicalIndex:
     """BM25 over the passages' terms, and the reading of questions into terms."""
 
-    def __init__(self, texts: Sequence[str], headings: Sequence[str], wordings: Sequence[Sequence[str]]) -> None:
-        """One document per passage: its text, its section heading and its wordings (all in document order)."""
+    def __init__(self, texts: Sequence[str], headings: Sequence[str], wordings: Sequence[Sequence[str]], *,
+                 model_knows: Callable[[str], bool] | None = None) -> None:
+        """One document per passage: its text, its section heading and its wordings (all in document order).
+        `model_knows(word)`: whether the sentence model reads a word whole; given, a message of one word that is a
+        typo it does not know is read for it as the word it stands for (`_mended`); else the sentence model reads
+        every question as typed."""
+        self._model_knows = model_knows
         weights: list[dict[str, float]] = []
         text_terms: list[set[str]] = []
         for text, heading, asked_as in zip(texts, headings, wordings, strict=True):
@@ -146,15 +152,30 @@ class LexicalIndex:
         sentence model said in words it knows) and its words as English terms."""
         tokens = words(question)
         language = detect_language(tokens)
-        reading = question
+        reading, read = question, tokens
         if language == "cy":
             pieces = self._welsh.pieces(tokens)
             reading = " ".join(self._welsh.gloss(pieces))
-            tokens = self._welsh.terms(pieces)
-        meanings = [NEW_WORDS[t] for t in dict.fromkeys(tokens) if t in NEW_WORDS]
+            tokens = read = self._welsh.terms(pieces)
+        elif len(tokens) == 1 and (mended := self._mended(tokens[0])):
+            reading = re.sub(rf"(?<![a-z0-9]){re.escape(tokens[0])}(?![a-z0-9])", mended, question, flags=re.IGNORECASE)
+            read = [mended]
+        meanings = [NEW_WORDS[t] for t in dict.fromkeys(read) if t in NEW_WORDS]
         if meanings:
             reading = f"{reading} ({'; '.join(meanings)})"
         return language, reading, tokens
+
+    def _mended(self, word: str) -> str | None:
+        """The word a message of one English word stands for, read so by the sentence model: a typo the model has no
+        meaning for ("facebok", word pieces to it) as the word the word measure takes it for ("facebook"); None for a
+        word the model knows whole ("police", which the word measure reads as "policy"), and when nothing is mended.
+        Only alone: in a question the other words give the model the meaning, and a word it spells out in pieces is
+        most often a real one ("messaged", "repost"), which read as the policy's nearest word ("messages", "report")
+        lost answers."""
+        if (self._model_knows is None or word in self._known or len(word) < MIN_TYPO_LENGTH
+                or any(ch.isdigit() for ch in word) or self._model_knows(word)):
+            return None
+        return self._typos.correct(word)
 
     def scores(self, query: Query) -> npt.NDArray[np.float64]:
         """Every passage's BM25 score at once: each slot counts its best term."""

@@ -158,20 +158,22 @@ class PolicyIndex:
         self._document_questions = document_questions or shared_document_questions()
         headings = [section.heading_en for section in self._sections]
         self._by_words, by_meaning = readings(headings, [p.text for p in self._passages])
+        sentences = sentences or shared_sentences()
         self._lexical = LexicalIndex([t for _, t in self._by_words], [h for h, _ in self._by_words],
-                                     self.steering.asked_as)
+                                     self.steering.asked_as, model_knows=sentences.knows_whole)
+        self._not_covered_read = [self._lexical.reading(question) for question, _ in self.steering.not_covered]
         self._meaning = MeaningIndex(
-            sentences or shared_sentences(),
+            sentences,
             [own_views(h, t) for h, t in by_meaning],
             self.steering.asked_as,
             [pieces_of(t) for _, t in by_meaning],
-            [self._lexical.reading(question) for question, _ in self.steering.not_covered],
+            self._not_covered_read,
             [number for _, number in self.steering.not_covered],
             read_after_the_one_before(policy, self._passages, headings),
         )
         self._keys = [text_key(p.text) for p in self._passages]
         # For each not-covered question, the passage (number) that answers it when it is switched off, else -1.
-        self.answered_by = self._remembered_suspensions(sentences or shared_sentences())
+        self.answered_by = self._remembered_suspensions(sentences)
         self.suspended = self.answered_by >= 0
         self._meaning.use_not_covered(~self.suspended)
 
@@ -269,9 +271,10 @@ class PolicyIndex:
         digest = hashlib.sha256(repr(settings).encode())
         for passage, section in zip(self._passages, self._sections, strict=True):
             digest.update(f"{section.heading_en}\x1f{passage.text}\x1e".encode())
-        for question, number in self.steering.not_covered:
+        # Each question as the sentence model reads it too: a change in how questions are read changes the result.
+        for (question, number), read in zip(self.steering.not_covered, self._not_covered_read, strict=True):
             checked = self.steering.checked_against[number]
-            digest.update(f"{question}\x1f{','.join(sorted(checked))}\x1e".encode())
+            digest.update(f"{question}\x1f{read}\x1f{','.join(sorted(checked))}\x1e".encode())
         saved = sentences.remembered(
             "answered-by", digest.hexdigest(), lambda: {"answered_by": self._answered_by_new_passages()}
         )

@@ -167,6 +167,10 @@ class SentenceVectors:
         norm = float(np.linalg.norm(vector))
         return vector / norm if norm else vector
 
+    def knows_whole(self, word: str) -> bool:
+        """Whether the model reads a (lower-case) word as one piece, a word it knows: "police" is, "facebok" is not."""
+        return self._tokenizer.knows_whole(word)
+
     def embed_all(self, texts: list[str], asked: Sequence[bool] | None = None) -> npt.NDArray[np.float32]:
         """One row per text. `asked[i]` says text i is something a person asks (a question, a wording), read by the
         question encoder; by default every text is a passage's. The rows of the same texts asked for again (an

@@ -41,6 +41,11 @@ class WordPiece:
                 break
         return ids[:room] + [self._last]
 
+    def knows_whole(self, word: str) -> bool:
+        """Whether a (lower-case) word is one piece of the vocabulary: a word the model has a meaning for as it stands,
+        not one it spells out in pieces ("facebok" is "face", "##bo", "##k")."""
+        return word in self._vocab
+
     def _pieces(self, word: str) -> list[int]:
         if len(word) > self._longest_word:
             return [self._unknown]

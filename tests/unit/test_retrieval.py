@@ -93,6 +93,25 @@ def test_a_typo(index: PolicyIndex) -> None:
     assert answer.answered and answer.passages[0].id == "communicating-with-public.19"
 
 
+@pytest.mark.parametrize(("typed", "meant"), [("facebok", "facebook"), ("permision", "permission"),
+                                               ("disclaimr", "disclaimer")])
+def test_a_misspelt_word_typed_alone_gets_what_the_word_gets(index: PolicyIndex, typed: str, meant: str) -> None:
+    """The sentence model read "facebok" as typed, word pieces it has no meaning for: alone, the message was "not
+    covered" while "facebook" was answered."""
+    assert index._lexical.read(typed).reading == meant
+    assert index.answer(typed) == index.answer(meant)
+
+
+def test_a_word_alone_is_mended_for_the_sentence_model_only_where_the_model_does_not_know_it(
+        index: PolicyIndex) -> None:
+    """ "police" is an English word the sentence model knows whole: read as typed, though the word measure takes it as
+    the policy's "policy". In a question the other words carry its meaning: it is read as typed ("repost" read as the
+    policy's "report" lost answers on other schools' policies)."""
+    assert index._lexical.read("Police?").reading == "Police?"
+    assert index._lexical.read("Facebok?").reading == "facebook?"
+    assert index._lexical.read("Can I use Facebok with my class?").reading == "Can I use Facebok with my class?"
+
+
 def test_out_of_scope_abstains_and_offers_sections(index: PolicyIndex) -> None:
     for question in ("how many days annual leave do I get", "what is the wifi password", "where can I park"):
         answer = index.answer(question)
