@@ -166,7 +166,8 @@ def build_flows(parts: FlowParts) -> Flows:
                   questions=questions, notifier=parts.notifier, profiles=parts.profiles,
                   limiter=limiter, question_limit=parts.settings.question_limit_per_day,
                   reply_limit=parts.settings.reply_limit_per_day, policy_version=_earlier_policy(parts),
-                  shipped=_shipped_policy(parts.settings), staff=directory, refresh=parts.live.refresh)
+                  shipped=_shipped_policy(parts.settings), staff=directory, refresh=parts.live.refresh,
+                  question_retention_months=parts.settings.question_retention_months)
     permissions = PermissionFlow(strings=parts.strings, federation=parts.federation,
                                  requests=TablePermissionRequests(parts.store), notifier=parts.notifier,
                                  profiles=parts.profiles, directory=directory, limiter=limiter,

@@ -19,6 +19,7 @@ from cards.common import (
     VERB_REVIEW,
     VERB_SECTIONS,
     headings_in_english_note,
+    notice_card,
 )
 from cards.elements import (
     MAX_CARD_BYTES,
@@ -577,6 +578,14 @@ def _earlier(ids: Sequence[str]) -> dict[str, str]:
     """The review list's `earlier`: the ids of the questions the cards so far showed, space-separated (none: no
     field)."""
     return {"earlier": " ".join(ids)} if ids else {}
+
+
+def questions_kept_card(strings: Catalogue, lang: Lang, *, owner: str, months: int) -> Card:
+    """What the bot keeps of a question, who can read it and for how long: the school's policy owner and retention
+    period (QUESTION_RETENTION_MONTHS) named."""
+    period = (strings.text("ask.kept_one_month", lang) if months == 1
+              else strings.text("ask.kept_months", lang, months=months))
+    return notice_card(strings.text("ask.questions_kept", lang, owner=owner, period=period))
 
 
 def review_card(strings: Catalogue, lang: Lang, items: Sequence[ReviewItem], *, left_out: int = 0, start: int = 0,

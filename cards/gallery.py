@@ -204,6 +204,9 @@ def _answer_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Iterator[tu
     # A question sent with a link: answered from its words, saying the link was not opened.
     yield "answer-link-unread", answer.answer_card(strings, lang, question_id="Q1", section=view, quotes=[shown.text],
                                                    source=source, next_steps=shown.next_steps, link_unread=True)
+    # "Are my questions private?": what the bot keeps of a question and who sees it.
+    yield "questions-kept", answer.questions_kept_card(strings, lang, owner=SAMPLE_FEDERATION.policy_owner.name,
+                                                       months=12)
     # A message of filler alone ("quick one", "sori i boeni"): the question is still to come.
     yield "go-ahead", common.notice_card(strings.text("ask.go_ahead", lang))
     yield "ask-guest", common.error_card(strings, lang, "ask.guest", federation=SAMPLE_FEDERATION.name(lang))

@@ -91,6 +91,10 @@ _OPENER_MOST_WORDS = max(len(opener.split()) for opener in _OPENERS)
 _OPENERS_IN_WELSH = listed_in_welsh("greetings.txt", "thanks.txt", "question-openers.txt")
 ABOUT_WORDS = frozenset(read_phrases("policy-about.txt"))
 REVIEW_WORDS = frozenset(read_phrases("policy-review.txt"))
+# Asking what the bot keeps of a question and who sees it ("are my questions private?"): about the bot, not the policy,
+# so never searched for in it (which quoted the rule on information shared "even if they are on private spaces").
+QUESTIONS_KEPT_WORDS = frozenset(read_phrases("about-my-questions.txt"))
+_QUESTIONS_KEPT_IN_WELSH = listed_in_welsh("about-my-questions.txt")
 _IN_WELSH = listed_in_welsh("policy-sections.txt", "policy-about.txt", "policy-review.txt")
 # A short message opening with one of these goes on from the person's last question ("what about for the primary?").
 FOLLOW_UPS = read_phrases("follow-ups.txt")
@@ -194,8 +198,11 @@ class AskFlow:
                  policy_version: Callable[[str], Awaitable[Policy | None]] | None = None,
                  shipped: Policy | None = None, staff: StaffDirectory | None = None,
                  refresh: Callable[[], Awaitable[object]] | None = None,
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+                 question_retention_months: int = 12) -> None:
         self._strings = strings
+        # QUESTION_RETENTION_MONTHS: what staff asking what is kept of their questions are told.
+        self._question_retention_months = question_retention_months
         self._federation = federation
         # The version in force and its index, read once per turn: a new version may come in between turns.
         self._in_force = in_force
@@ -242,6 +249,8 @@ class AskFlow:
                    else self._private.only(self.review) if said in REVIEW_WORDS else None)
         if command is not None:  # a command listed only in Welsh gets Welsh; any other, the person's language
             return in_the_listed_language(command, listed_in_welsh=True) if listed in _IN_WELSH else command
+        if (kept := said_only(said, QUESTIONS_KEPT_WORDS)) is not None:
+            return in_the_listed_language(self.questions_kept, listed_in_welsh=kept in _QUESTIONS_KEPT_IN_WELSH)
         if (named := self._section_named(said)) is not None:
             return named
         if said and (openers := _openers(turn.text)) and openers[0] and not openers[1]:
@@ -365,6 +374,12 @@ class AskFlow:
     async def go_ahead(self, turn: Turn) -> Reply:
         """A message of filler alone ("quick one", "sori i boeni"): a word to type the question; nothing is kept."""
         return Reply(card=notice_card(self._strings.text("ask.go_ahead", turn.lang)))
+
+    async def questions_kept(self, turn: Turn) -> Reply:
+        """What the bot keeps of a question, who can read it and for how long ("are my questions private?"); nothing of
+        this message is kept."""
+        return Reply(card=cards.questions_kept_card(self._strings, turn.lang, owner=self._federation.policy_owner.name,
+                                                    months=self._question_retention_months))
 
     async def link_only(self, turn: Turn) -> Reply:
         """A message of a link alone (a school post, a tweet): the bot cannot open it, so it asks what the person wants

@@ -156,17 +156,19 @@ class BotInMemory:
 def open_bot(strings: Catalogue, federation: Federation, in_force: Callable[[], PolicyInForce[Retriever]], *,
              store: MemoryStore | None = None,
              policy_version: Callable[[str], Awaitable[Policy | None]] | None = None,
-             clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> BotInMemory:
+             clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+             question_retention_months: int = 12) -> BotInMemory:
     """The flows wired as `app.build_flows` wires them, each on the memory port of its Table adapter (of `store`: the
     records another bot kept, as after a restart with new settings); `policy_version` gives earlier versions, and
-    `clock` the time every flow reads."""
+    `clock` the time every flow reads; `question_retention_months`, QUESTION_RETENTION_MONTHS."""
     store = store if store is not None else MemoryStore()
     profiles, directory = MemoryUserProfiles(store), MemoryStaffDirectory(store)
     notifier, limiter = QueueingNotifier(MemoryOutbox(store)), MemoryRateLimiter(store)
     home = HomeFlow(strings, federation)
     ask = AskFlow(strings=strings, federation=federation, in_force=in_force, questions=MemoryQuestionLog(store),
                   notifier=notifier, profiles=profiles, limiter=limiter, question_limit=10, reply_limit=50,
-                  shipped=fixture_policy(), policy_version=policy_version, staff=directory, clock=clock)
+                  shipped=fixture_policy(), policy_version=policy_version, staff=directory, clock=clock,
+                  question_retention_months=question_retention_months)
     permissions = PermissionFlow(strings=strings, federation=federation, requests=MemoryPermissionRequests(store),
                                  notifier=notifier, profiles=profiles, directory=directory, limiter=limiter,
                                  request_limit=10, policy_question=ask.ask, clock=clock)

@@ -1667,3 +1667,43 @@ async def test_a_welsh_card_quoting_a_section_typed_only_in_welsh_says_it_quotes
     assert 'adran \\"Ffrydio byw\\".' in shown, shown
     assert strings.text("ask.quote_welsh_note", Lang.CY) in shown
     assert "ddogfen Saesneg" not in shown and strings.text("ask.quote_language_note", Lang.CY) not in shown
+
+
+@pytest.mark.parametrize(("said", "teams_in", "told"), [
+    ("are my questions private?", Lang.EN, "I keep each question you ask me"),
+    ("Who sees what I ask?", Lang.EN, "I keep each question you ask me"),
+    ("who can see my questions?", Lang.CY, "Dw i'n cadw pob cwestiwn"),
+    ("Ydy fy nghwestiynau i'n breifat?", Lang.EN, "Dw i'n cadw pob cwestiwn"),
+    ("Pwy sy'n gweld beth dw i'n ei ofyn?", Lang.EN, "Dw i'n cadw pob cwestiwn"),
+])
+async def test_a_question_about_what_the_bot_keeps_of_questions_gets_what_it_does(
+        answering_bot: BotInMemory, said: str, teams_in: Lang, told: str) -> None:
+    """ "are my questions private?" quoted the policy's Legislation section: a question about the bot, not the policy.
+    The answer says what is kept, who sees it (the review list without the name; the name only on a question passed
+    on), for how long, and nothing of the question itself is kept."""
+    reply = await answering_bot.says(CARYS, said, lang=teams_in)
+
+    shown = text_of(reply.card)
+    assert told in shown and _quotes(reply.card or {}) == []
+    assert "12" in shown and answering_bot.federation.policy_owner.name in shown
+    assert answering_bot.store.questions == {}
+
+
+@pytest.mark.parametrize("said", ["can I keep my Facebook private?", "is my personal profile private?",
+                                  "Ga i gadw fy nghyfrif Facebook yn breifat?"])
+async def test_a_question_about_keeping_ones_own_accounts_private_still_goes_to_the_policy(
+        answering_bot: BotInMemory, said: str) -> None:
+    reply = await answering_bot.says(CARYS, said)
+
+    assert "I keep each question" not in text_of(reply.card) and "Dw i'n cadw pob" not in text_of(reply.card)
+    assert [record.text for record in answering_bot.store.questions.values()] == [said]
+
+
+async def test_the_answer_about_what_is_kept_gives_the_schools_own_retention_period(
+        strings: Catalogue, federation: Federation, policy_in_force: PolicyInForce[PolicyIndex]) -> None:
+    bot = open_bot(strings, federation, lambda: policy_in_force, question_retention_months=1)
+
+    english = await bot.says(CARYS, "are my questions private?")
+    welsh = await bot.says(CARYS, "ydy fy nghwestiynau i'n breifat?")
+
+    assert "one month after" in text_of(english.card) and "fis ar ôl" in text_of(welsh.card)

@@ -99,6 +99,21 @@ async def test_every_bare_why_in_the_list_is_told_where_the_reasons_are(bot: Bot
     assert await _list_not_answered_with(bot, strings, "why.txt", "home.why") == []
 
 
+async def test_every_way_of_asking_what_is_kept_of_ones_questions_in_the_list_is_told(bot: BotInMemory,
+                                                                                       strings: Catalogue) -> None:
+    """ "are my questions private?", "pwy sy'n gweld fy nghwestiynau?": what the bot keeps and who sees it (its first
+    sentence, before the policy owner's name is filled in), in Welsh for a phrase listed in Welsh."""
+    opening = {lang: strings.text("ask.questions_kept", lang).split(". ")[0] for lang in Lang}
+    welsh = welsh_only("about-my-questions.txt")
+    missed = []
+    for phrase in lines("about-my-questions.txt"):
+        shown = text_of((await bot.says(CARYS, phrase, lang=Lang.EN)).card)
+        if not any(opening[lang] in shown for lang in ((Lang.CY,) if phrase in welsh else Lang)):
+            missed.append(phrase)
+
+    assert missed == [] and bot.store.questions == {}
+
+
 async def test_every_swear_word_in_the_list_aimed_at_the_bot_gets_a_calm_word(bot: BotInMemory,
                                                                              strings: Catalogue) -> None:
     typed = [f"this is {word}" for word in lines("swearing.txt")]
