@@ -393,7 +393,13 @@ class AskFlow:
         follows = await self._follows(turn)
         typed = turn.text.strip()
         if follows is not None:
-            return (await self._answer(turn, f"{follows.text} {typed}", follows_id=follows.question_id))[0]
+            # What a question the policy did not cover adds to a follow-up is nothing the policy answers: "what about
+            # parents?" after one was "not covered" too, glued to it. It gets what the policy says of it alone, as the
+            # nearest the policy comes (it may have meant the question before: "and if I work part time?"), and is
+            # kept with what it follows, so passing it on gives the headteacher both.
+            alone = not follows.answered and self._surely_answered_alone(typed)
+            return (await self._answer(turn, f"{follows.text} {typed}", follows_id=follows.question_id,
+                                       asked=typed if alone else "", tentative=alone))[0]
         asked = _with_their_follow_ups(questions_in(typed))
         if len(asked) == 1:
             return (await self._answer(turn, asked[0]))[0]
@@ -437,18 +443,16 @@ class AskFlow:
     async def _follows(self, turn: Turn) -> QuestionRecord | None:
         """For a follow-up ("and if they're over 18?") the question it goes on from, the person's last in this
         conversation, asked in the last `FOLLOW_UP_WITHIN` on any instance (`question_followed`): it is asked together
-        with it, so it is answered (and passed on) with what it follows. None for anything else, and when the question
-        log cannot be read (it is asked as it came)."""
+        with it, so it is answered (and passed on) with what it follows. None for anything else, for a long one the
+        policy answers surely on its own, and when the question log cannot be read (it is asked as it came)."""
         said = normalise(turn.text)
         after = _words_after_opener(said)
         if after is None or len(said.split()) > FOLLOW_UP_MOST_WORDS or not turn.conversation:
             return None
-        if after > FOLLOW_UP_SURELY_WORDS:
+        if after > FOLLOW_UP_SURELY_WORDS and self._surely_answered_alone(turn.text):
             # "What if a parent tags me in a photo?" opens like a follow-up but is a question of its own: one the
             # policy answers surely on its own is asked alone.
-            alone = self._in_force().index.answer(turn.text.strip())
-            if alone.detail or (alone.answered and not alone.tentative):
-                return None
+            return None
         try:
             return await question_followed(self._questions, turn.actor, turn.conversation,
                                            since=self._clock() - FOLLOW_UP_WITHIN)
@@ -456,10 +460,16 @@ class AskFlow:
             log.warning("follow-up asked as it came: the question log could not be read")
             return None
 
+    def _surely_answered_alone(self, text: str) -> bool:
+        """Whether the policy answers a message on its own, surely (not tentatively), or it asks about the document."""
+        alone = self._in_force().index.answer(text.strip())
+        return bool(alone.detail) or (alone.answered and not alone.tentative)
+
     def _question_record(self, turn: Turn, question: str, found: Answer, policy: Policy, *,
-                         follows_id: str = "") -> QuestionRecord | None:
-        """The record a question is kept by, as the policy answered it; None for a question about the document itself,
-        which its details answer and nothing keeps."""
+                         follows_id: str = "", tentative: bool = False) -> QuestionRecord | None:
+        """The record a question is kept by, as the policy answered it (`tentative`: shown as the nearest the policy
+        comes, however sure the answer); None for a question about the document itself, which its details answer and
+        nothing keeps."""
         if found.detail:
             return None
         passages = list(found.passages) if found.answered else []
@@ -471,18 +481,19 @@ class AskFlow:
             lang=Lang.CY if found.language == Lang.CY.value else turn.lang, asked_at=now, answered=bool(passages),
             section_id=policy.section_of(passages[0].id).id if passages else "",
             passage_ids=tuple(p.id for p in passages), score=float(found.score),
-            policy_version=policy.details.version, tentative=bool(passages) and found.tentative,
+            policy_version=policy.details.version, tentative=bool(passages) and (found.tentative or tentative),
             message_id=turn.message_id, conversation_id=turn.conversation, follows_id=follows_id)
 
-    async def _answer(self, turn: Turn, question: str, *, follows_id: str = "",
-                      one_of_several: bool = False) -> tuple[Reply, tuple[str, ...]]:
+    async def _answer(self, turn: Turn, question: str, *, follows_id: str = "", one_of_several: bool = False,
+                      asked: str = "", tentative: bool = False) -> tuple[Reply, tuple[str, ...]]:
         """One question's card, with what it quotes (the passages; "about" for the document's details; nothing when the
-        policy does not cover it)."""
+        policy does not cover it). `asked`: what the policy is asked, when not the question kept (a follow-up read
+        alone); `tentative`: the answer is shown as the nearest the policy comes."""
         in_force = self._in_force()
         policy = in_force.policy
-        found = in_force.index.answer(asked_words(question))
+        found = in_force.index.answer(asked_words(asked or question))
         lang = Lang.CY if found.language == Lang.CY.value else turn.lang
-        record = self._question_record(turn, question, found, policy, follows_id=follows_id)
+        record = self._question_record(turn, question, found, policy, follows_id=follows_id, tentative=tentative)
         if record is None:  # a question about the document itself: its details answer it
             return await self.about(replace(turn, lang=lang), asked=found.detail), ("about", found.detail)
         try:

@@ -959,6 +959,37 @@ async def test_a_question_of_its_own_that_opens_like_a_follow_up_is_asked_alone(
     assert not any(text.startswith("Can I accept a friend request from a pupil? what") for text in asked)
 
 
+async def test_a_follow_up_to_a_question_the_policy_did_not_cover_gets_what_the_policy_says_of_it_alone(
+        answering_bot: BotInMemory) -> None:
+    """ "what about parents?" was asked glued to the not-covered question before it, and was "not covered" too, though
+    the policy says what staff should do about parents: what it follows adds nothing the policy answers. It may have
+    meant the question before, so the card says it is the nearest the policy comes, and it is kept with what it
+    follows: passed on, the headteacher reads both."""
+    await answering_bot.says(CARYS, "How many days of annual leave do I get?")
+    alone = await answering_bot.says(OWAIN, "what about parents?")
+
+    reply = await answering_bot.says(CARYS, "what about parents?")
+
+    assert _quotes(reply.card or {}) == _quotes(alone.card or {}) != []
+    assert "nearest the policy comes" in text_of(reply.card) and "nearest the policy comes" not in text_of(alone.card)
+    kept = {record.text: record for record in answering_bot.store.questions.values() if record.asker == CARYS}
+    together = kept["How many days of annual leave do I get? what about parents?"]
+    assert together.answered and together.tentative
+    assert together.follows_id == kept["How many days of annual leave do I get?"].question_id
+
+
+async def test_a_follow_up_the_policy_does_not_answer_alone_still_goes_with_the_not_covered_question_it_follows(
+        answering_bot: BotInMemory) -> None:
+    """Passed on to the headteacher, "and if they're over 18?" alone would say nothing."""
+    await answering_bot.says(CARYS, "How many days of annual leave do I get?")
+
+    reply = await answering_bot.says(CARYS, "and if they're over 18?")
+
+    assert "doesn't cover" in text_of(reply.card)
+    assert "How many days of annual leave do I get? and if they're over 18?" in [
+        record.text for record in answering_bot.store.questions.values()]
+
+
 async def test_a_follow_up_never_goes_on_from_someone_elses_question(answering_bot: BotInMemory) -> None:
     await answering_bot.says(CARYS, "Can I accept a friend request from a pupil?")
 
