@@ -27,7 +27,7 @@ from bot.policy.lexicon import (
 )
 from bot.policy.text import apply_phrases, stem, words
 from bot.policy.typos import MIN_TYPO_LENGTH, TypoIndex
-from bot.policy.welsh import WelshReader, detect_language
+from bot.policy.welsh import WelshReader, detect_language, welsh_words
 
 K1 = 1.2
 B = 0.75
@@ -154,7 +154,7 @@ class LexicalIndex:
         language = detect_language(tokens)
         reading, read = question, tokens
         if language == "cy":
-            pieces = self._welsh.pieces(tokens)
+            pieces = self._welsh.pieces(welsh_words(question))
             reading = " ".join(self._welsh.gloss(pieces))
             tokens = read = self._welsh.terms(pieces)
         elif len(tokens) == 1 and (mended := self._mended(tokens[0])):

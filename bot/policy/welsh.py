@@ -8,6 +8,7 @@ speaker can edit (see lexicon.py).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 from bot.policy.lexicon import (
@@ -43,6 +44,15 @@ _MUTATIONS = (
     ("r", "rh"),
     ("m", "b"),
 )
+
+
+# "â" (with) stands alone; folded, it would be "a" (and): "ffrindiau â rhiant" read "friends and parent".
+_WITH = re.compile(r"(?<!\w)[âÂ](?!\w)")
+
+
+def welsh_words(text: str) -> list[str]:
+    """The folded words of a Welsh text, "â" (with) read as "gyda", which means the same and folds to itself."""
+    return words(_WITH.sub(" gyda ", text))
 
 
 def welsh_radicals(word: str) -> list[str]:
@@ -154,7 +164,7 @@ class WelshReader:
     def as_english(self, text: str) -> tuple[str, str]:
         """A Welsh text read as a Welsh question is: its English terms for the word measure, and its word-for-word
         English for the sentence model."""
-        pieces = self.pieces(words(text))
+        pieces = self.pieces(welsh_words(text))
         return " ".join(self.terms(pieces)), " ".join(self.gloss(pieces))
 
     def loanword(self, token: str) -> str:

@@ -1143,12 +1143,13 @@ async def test_switching_language_by_typing_says_so_first(answering_bot: BotInMe
 
 
 @pytest.mark.parametrize(("opened", "asked"), [
-    ("Diolch! ", "Ga i ffrindio rhiant ar Facebook?"), ("Bore da, ", "Ga i ffrindio rhiant ar Facebook?"),
-    ("Thanks! ", "Can I be friends with a parent on Facebook?")])
+    ("Diolch! ", "Ga i ffrindio disgybl ar Facebook?"), ("Bore da, ", "Ga i ffrindio disgybl ar Facebook?"),
+    ("Thanks! ", "Can I be friends with a pupil on Facebook?")])
 async def test_a_greeting_or_thanks_before_a_question_gets_the_answer_the_question_gets_alone(
         answering_bot: BotInMemory, opened: str, asked: str) -> None:
     """ "Diolch! Ga i ffrindio rhiant ar Facebook?" was told the policy does not cover it, and offered the headteacher,
-    while the question alone is answered; the question is still kept as typed."""
+    while the question alone was answered; the question is still kept as typed. (Befriending a parent is now "not
+    covered" alone too: the 2022 steering data's Welsh question about it, read right, says so.)"""
     alone = await answering_bot.says(CARYS, asked)
 
     reply = await answering_bot.says(CARYS, opened + asked)
@@ -1157,19 +1158,19 @@ async def test_a_greeting_or_thanks_before_a_question_gets_the_answer_the_questi
     assert sorted(q.text for q in answering_bot.store.questions.values()) == sorted([opened + asked, asked])
 
 
-_FRIEND_A_PARENT = "Can I be friends with a parent on Facebook?"
-_FFRINDIO_RHIANT = "Ga i ffrindio rhiant ar Facebook?"
+_FRIEND_A_PUPIL = "Can I be friends with a pupil on Facebook?"
+_FFRINDIO_DISGYBL = "Ga i ffrindio disgybl ar Facebook?"
 _PHOTOS = "Can I post photos of pupils on my own Instagram?"
 _LLUNIAU = "Ga i bostio lluniau o ddisgyblion ar fy Instagram fy hun?"
 
 
 @pytest.mark.parametrize(("opened", "asked"), [
-    ("Quick one: ", _FRIEND_A_PARENT), ("quick question - ", _PHOTOS), ("Random question, ", _FRIEND_A_PARENT),
-    ("Sorry to bother you, ", _PHOTOS), ("Just wondering, ", _FRIEND_A_PARENT), ("Hiya, quick one - ", _PHOTOS),
-    ("Sorry if this is a silly question, but ", _FRIEND_A_PARENT), ("Cwestiwn sydyn: ", _FFRINDIO_RHIANT),
-    ("Sori i boeni, ", _LLUNIAU), ("Jest yn meddwl, ", _FFRINDIO_RHIANT), ("Cwestiwn gwirion efallai, ", _LLUNIAU),
-    ("Haia, cwestiwn sydyn – ", _LLUNIAU), ("Ro'n i'n meddwl tybed, ", _FFRINDIO_RHIANT),
-    ("Jyst yn gwirio: ", _LLUNIAU), ("Sori i'ch poeni, ", _FFRINDIO_RHIANT)])
+    ("Quick one: ", _FRIEND_A_PUPIL), ("quick question - ", _PHOTOS), ("Random question, ", _FRIEND_A_PUPIL),
+    ("Sorry to bother you, ", _PHOTOS), ("Just wondering, ", _FRIEND_A_PUPIL), ("Hiya, quick one - ", _PHOTOS),
+    ("Sorry if this is a silly question, but ", _FRIEND_A_PUPIL), ("Cwestiwn sydyn: ", _FFRINDIO_DISGYBL),
+    ("Sori i boeni, ", _LLUNIAU), ("Jest yn meddwl, ", _FFRINDIO_DISGYBL), ("Cwestiwn gwirion efallai, ", _LLUNIAU),
+    ("Haia, cwestiwn sydyn – ", _LLUNIAU), ("Ro'n i'n meddwl tybed, ", _FFRINDIO_DISGYBL),
+    ("Jyst yn gwirio: ", _LLUNIAU), ("Sori i'ch poeni, ", _FFRINDIO_DISGYBL)])
 async def test_filler_before_a_question_gets_the_answer_the_question_gets_alone(
         answering_bot: BotInMemory, opened: str, asked: str) -> None:
     """ "Quick one", "sorry to bother you", "cwestiwn sydyn", "sori i boeni" before a question were read as words of

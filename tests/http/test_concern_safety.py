@@ -1007,13 +1007,13 @@ async def test_a_question_about_being_targeted_by_the_reviewer_is_left_off_her_q
     await click(staffed, connector, CARYS, "ask.feedback",
                 {**verb_data(_form(connector), "ask.feedback"), "value": "not_helpful"}, locale=locale)
     # Not covered by the policy, so on the list as it is asked.
-    await staffed.post("/api/messages", json=message(CARYS, "Can Siân see my Instagram posts?", connector.url))
+    await staffed.post("/api/messages", json=message(CARYS, "Is Siân in school on Friday?", connector.url))
 
     await staffed.post("/api/messages", json=message(SIAN, "questions for review", connector.url))
     review = connector.cards(SIAN_CHAT)[-1]
 
     assert not shows([review], said), "a report about the headteacher reached her on her questions for review"
-    assert shows([review], "Can Siân see my Instagram posts?"), "an ordinary question naming her is left off"
+    assert shows([review], "Is Siân in school on Friday?"), "an ordinary question naming her is left off"
 
 
 # A surname written in its Welsh (or English) form: "Mr Huws" for Mr Hughes, as Welsh speakers say and write it. Before,

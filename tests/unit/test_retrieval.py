@@ -49,6 +49,35 @@ def test_everyday_spoken_welsh_is_read(index: PolicyIndex) -> None:
     assert answer.answered and answer.passages[0].id == "communicating-with-public.7"
 
 
+@pytest.mark.parametrize(("welsh", "read_as"), [
+    ("Ga i fod yn ffrindiau gyda rhiant ar Facebook?", "can I be friends with parents on facebook"),
+    ("Ga i fod yn ffrindiau efo rhieni ar Facebook?", "can I be friends with parents on facebook"),
+    ("Alla i fod yn ffrindiau â rhiant ar Facebook?", "can I be friends with parents on facebook"),
+    ("Ga i fod yn ffrindiau gyda chyn-ddisgybl?", "can I be friends with former pupil"),
+    ("Ydw i fod i ateb?", "am I supposed to reply"),
+    ("Ga i ddeud ar Twitter mod i'n anghytuno?", "can I say on twitter that I disagree"),
+])
+def test_a_welsh_question_is_read_as_its_english_twin(index: PolicyIndex, welsh: str, read_as: str) -> None:
+    """ "fod" (be) was dropped as a grammar word, and "â" (with), folded to "a", read as "and": "can I friends and
+    parents on facebook". "bod" is also "supposed to" before "i", and "that" with a pronoun."""
+    assert index._lexical.read(welsh).reading == read_as
+
+
+@pytest.mark.parametrize("welsh", ["Ga i fod yn ffrindiau gyda rhiant ar Facebook?",
+                                   "Ga i fod yn ffrindiau efo rhiant ar Facebook?",
+                                   "Alla i fod yn ffrindiau â rhiant ar Facebook?"])
+def test_a_welsh_question_is_answered_as_its_english_twin_from_the_policys_own_words(welsh: str) -> None:
+    """Without steering data, the policy's words alone: the Welsh question gets the passage its English twin gets
+    (it was "not covered" with the steering data, read as "can I friends with parents on facebook")."""
+    bare = PolicyIndex(fixture_policy(), steering=Steering())
+    english = bare.answer("Can I be friends with a parent on Facebook?")
+
+    answer = bare.answer(welsh)
+
+    assert english.answered and answer.answered and answer.language == "cy"
+    assert answer.passages[0].id == english.passages[0].id
+
+
 def test_a_welsh_phrases_english_is_not_read_again_as_welsh(index: PolicyIndex) -> None:
     # "o gwbl" is "at all"; "all" read as Welsh would be a mutation of "gall" (can).
     reading = index._lexical.read("Ydy'r ysgol yn erbyn staff ar y cyfryngau cymdeithasol o gwbl?").reading
