@@ -77,7 +77,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
              "2022-fiftyeighth.en", "2022-fiftyeighth.cy",
              "2022-fiftyninth.en", "2022-fiftyninth.cy",
              "2022-sixtieth.en", "2022-sixtieth.cy",
-             "2022-sixtyfirst.en", "2022-sixtyfirst.cy"),
+             "2022-sixtyfirst.en", "2022-sixtyfirst.cy",
+             "2022-sixtysecond.en", "2022-sixtysecond.cy"),
     "revised-a": ("revised-a.en", "revised-a.cy", "revised-a-held.en", "revised-a-held.cy"),
     "revised-b": ("revised-b.en", "revised-b.cy", "revised-b-held.en", "revised-b-held.cy"),
     "other-school": ("other-school.en", "other-school.cy", "other-school-held.en", "other-school-held.cy"),
@@ -195,6 +196,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
     "other-school-55": ("other-school-55-sixtieth.en", "other-school-55-sixtieth.cy"),
     "revised-bi": ("revised-bi-sixtyfirst.en", "revised-bi-sixtyfirst.cy"),
     "other-school-56": ("other-school-56-sixtyfirst.en", "other-school-56-sixtyfirst.cy"),
+    "revised-bj": ("revised-bj-sixtysecond.en", "revised-bj-sixtysecond.cy"),
+    "other-school-57": ("other-school-57-sixtysecond.en", "other-school-57-sixtysecond.cy"),
 }
 # The 2022 sets whose misses taught the steering data: only the no-steering figure is fair for them.
 TAUGHT_STEERING = frozenset({"2022-rounds"})
