@@ -807,7 +807,7 @@ async def test_a_request_for_hwb_or_microsoft_teams_is_not_sent_since_the_policy
     (Lang.EN, {"pupil_content": "photos,names", "consent": "Parents sign the photo consent form."},
      "pupils' photos, names or work not approved"),
     (Lang.CY, {"pupil_content": "photos,names", "consent": "Mae rhieni'n llofnodi'r ffurflen ganiatâd."},
-     "lluniau, enwau neu waith disgyblion na chawsant eu cymeradwyo"),
+     "lluniau, enwau neu waith disgyblion heb eu cymeradwyo"),
     (Lang.EN, {"moderation": "less"}, "checking it less often"),
     (Lang.EN, {"account_kind": "existing", "existing_account": "@ysgol_llani_year10"}, "purpose or account")])
 async def test_an_approved_request_asked_for_again_with_more_than_was_approved_goes_to_the_headteacher(
