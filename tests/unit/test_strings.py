@@ -65,6 +65,14 @@ def test_welsh_already_is_eisoes_not_a_trailing_yn_barod() -> None:
     assert calques == []
 
 
+
+def test_welsh_only_is_dim_ond_put_first_not_the_calque_yn_cynnwys_dim_ond() -> None:
+    """"Mae'r cyfrif hwn yn cynnwys dim ond y staff a…" follows the English "this counts only the staff who…" word for
+    word; Welsh puts "dim ond" first ("Dim ond y staff a… sy'n cael eu cyfrif yma"), as the other cards do."""
+    strings = load_catalogue()
+
+    assert [key for key in strings.keys() if "cynnwys dim ond" in strings.text(key, Lang.CY)] == []
+
 # Every message saying a daily limit was reached. Each limit counts the 24 hours from a person's first use
 # (`bot.domain.limits.DAY`), not a calendar day.
 LIMIT_MESSAGES = ("perm.rate_limited", "ask.question_limited", "ask.reply_limited", "concern.rate_limited",
