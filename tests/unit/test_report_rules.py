@@ -437,6 +437,10 @@ def test_the_nickname_and_not_names_lists_are_read_as_a_welsh_speaker_writes_the
     "Mae Pennaeth y Dyniaethau yn anfon negeseuon cas ataf", "Dywedais wrth bennaeth y chweched",
     "Pennaeth Mathemateg", "fy mhennaeth yr adran Saesneg", "Mae arweinydd y dyniaethau yn fy mwlio",
     "my linemanager", "the person I report to", "the Humanities lead", "our subject leader",
+    # Written as staff type them, mutated or not ("addysg grefyddol" is right, "addysg crefyddol" common).
+    "Mae pennaeth addysg grefyddol yn fy mwlio", "Mae pennaeth addysg crefyddol yn fy mwlio",
+    "fy mhennaeth addysg corfforol", "Pennaeth Dylunio a Thechnoleg", "Pennaeth Cemeg", "fy mhennaeth ymarfer corff",
+    "Pennaeth Chweched Dosbarth", "Pennaeth Cerddoriaeth",
 ])
 def test_a_report_calling_the_line_manager_by_his_post_skips_him(typed: str) -> None:
     for subject in (_typed(typed), _typed("", "", "", typed)):
