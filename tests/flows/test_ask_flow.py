@@ -1707,6 +1707,10 @@ async def test_a_welsh_card_quoting_a_section_typed_only_in_welsh_says_it_quotes
     ("who can see my questions?", Lang.CY, "Dw i'n cadw pob cwestiwn"),
     ("Ydy fy nghwestiynau i'n breifat?", Lang.EN, "Dw i'n cadw pob cwestiwn"),
     ("Pwy sy'n gweld beth dw i'n ei ofyn?", Lang.EN, "Dw i'n cadw pob cwestiwn"),
+    # As staff type it: "dwi", north "ydi", without the mutation after "fy".
+    ("pwy sy'n gweld be dwi'n ofyn?", Lang.EN, "Dw i'n cadw pob cwestiwn"),
+    ("Ydi'r pennaeth yn gweld fy nghwestiynau?", Lang.EN, "Dw i'n cadw pob cwestiwn"),
+    ("ydy fy cwestiynau i'n breifat", Lang.EN, "Dw i'n cadw pob cwestiwn"),
 ])
 async def test_a_question_about_what_the_bot_keeps_of_questions_gets_what_it_does(
         answering_bot: BotInMemory, said: str, teams_in: Lang, told: str) -> None:
