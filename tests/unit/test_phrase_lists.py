@@ -66,7 +66,11 @@ def test_no_command_is_in_two_lists_that_answer_it_differently() -> None:
         "permission-my-requests.txt": permission_requests.MINE_WORDS,
         "permission-pending.txt": permission_requests.PENDING_WORDS,
         "permission-register.txt": permission_requests.REGISTER_WORDS,
+        "permission-deciding.txt": permission_requests.DECIDING_WORDS,
         "concern-form.txt": concerns.FORM_WORDS, "concern-my-reports.txt": concerns.MINE_WORDS,
+        "concern-held-reports.txt": concerns.HELD_WORDS, "concern-my-line-manager.txt": concerns.MY_MANAGER_WORDS,
+        "answer-complaints.txt": home.ANSWER_COMPLAINTS, "why.txt": home.WHY_WORDS,
+        "about-my-questions.txt": ask.QUESTIONS_KEPT_WORDS,
         "policy-sections.txt": ask.SECTIONS_WORDS, "policy-about.txt": ask.ABOUT_WORDS,
         "policy-review.txt": ask.REVIEW_WORDS, "policy-whats-new.txt": policy_reads.WHATS_NEW_WORDS,
         "policy-reads.txt": policy_reads.READS_WORDS, "policy-publish.txt": publishing.PUBLISH_WORDS}
