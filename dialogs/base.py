@@ -7,6 +7,7 @@ against its verb's `CardData` model before any handler sees it.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -76,6 +77,9 @@ class Turn:
     # Teams asked for the card again on its own (its `refresh`, as it is shown): nobody pressed anything.
     refreshed: bool = False
     membership: Callable[[], Awaitable[Membership]] = field(default=_not_looked_up, compare=False, repr=False)
+    # The read the click's handler makes first, started by the edge while it read the person's profile (`Verb.ahead`);
+    # None when the verb has none.
+    ahead: Awaitable[object] | None = field(default=None, compare=False, repr=False)
 
     @property
     def is_private(self) -> bool:
@@ -141,12 +145,19 @@ class NoData(CardData):
     """A button whose data the server does not read."""
 
 
+# A read a click's handler makes first, of the record its checked data names (never anything about who clicked).
+ReadAhead = Callable[[Mapping[str, Any]], Awaitable[object]]
+
+
 @dataclass(frozen=True)
 class Verb:
-    """A card verb: its handler and the shape of its data."""
+    """A card verb: its handler and the shape of its data. `ahead`: the read its handler makes first, which the edge
+    starts side by side with the clicker's profile (one round trip fewer before the answer); the handler finds it as
+    `Turn.ahead`, and makes every check on what it read as if it had read it itself."""
 
     handler: Handler
     data: type[CardData] = NoData
+    ahead: ReadAhead | None = None
 
 
 def opens(handler: Handler) -> Handler:
@@ -219,6 +230,18 @@ class Router:
     def data_model(self, verb: str) -> type[CardData]:
         """The model a verb's data is checked against (KeyError for a verb nobody handles)."""
         return self._verbs[verb].data
+
+    def read_ahead(self, verb: str, data: Mapping[str, Any]) -> asyncio.Task[object] | None:
+        """Start the read a click's handler makes first (`Verb.ahead`), from its data once checked as `route` checks
+        it; None when the verb has none or the data is not valid (the handler then says so, reading nothing)."""
+        found = self._verbs.get(verb)
+        if found is None or found.ahead is None:
+            return None
+        try:
+            checked = found.data.model_validate(dict(data))
+        except ValidationError:
+            return None
+        return asyncio.ensure_future(found.ahead(checked.model_dump(by_alias=True, exclude_unset=True)))
 
     def flow_for_text(self, turn: Turn) -> Flow | None:
         """The flow that would take this typed text (None: the fallback), running nothing."""

@@ -321,13 +321,14 @@ class PermissionFlow:
         def only(handler: Handler) -> Handler:
             return in_the_cards_language(self._private.only(handler))
 
+        # A click on a request reads it first (`_load`): the edge starts that read with the clicker's profile's.
         return {VERB_PERMISSION_FORM: Verb(only(opens(self.form)), ShownIn),
                 cards.VERB_SUBMIT: Verb(only(self.submit), RequestForm),
-                cards.VERB_APPROVE: Verb(only(self.approve), DecisionClick),
-                cards.VERB_DECLINE: Verb(only(self.decline), DecisionClick),
-                cards.VERB_WITHDRAW: Verb(only(self.withdraw), RequestClick),
-                cards.VERB_END: Verb(only(self.end), EndClick),
-                cards.VERB_OPEN: Verb(only(opens(self.open)), RequestClick),
+                cards.VERB_APPROVE: Verb(only(self.approve), DecisionClick, self._named),
+                cards.VERB_DECLINE: Verb(only(self.decline), DecisionClick, self._named),
+                cards.VERB_WITHDRAW: Verb(only(self.withdraw), RequestClick, self._named),
+                cards.VERB_END: Verb(only(self.end), EndClick, self._named),
+                cards.VERB_OPEN: Verb(only(opens(self.open)), RequestClick, self._named),
                 VERB_MY_REQUESTS: Verb(only(opens(self.mine)), ListClick),
                 VERB_PENDING: Verb(only(opens(self.pending)), ListClick),
                 cards.VERB_REGISTER: Verb(only(opens(self.register)), ListClick)}
@@ -392,11 +393,21 @@ class PermissionFlow:
         return [Person(requester.tenant_id, c.aad_object_id, c.name)
                 for c in self._federation.deciders_for(school, requester)]
 
-    async def _load(self, turn: Turn) -> PermissionRequest:
-        request_id = turn.data.get("id")
+    async def _named(self, data: Mapping[str, Any]) -> PermissionRequest:
+        """The request a click's data names, as stored (no check of who may see it: `_load` makes those)."""
+        request_id = data.get("id")
         if not is_request_id(request_id):
             raise RecordNotFound("no request id")
-        request = await self._requests.get(str(request_id))
+        return await self._requests.get(str(request_id))
+
+    async def _load(self, turn: Turn) -> PermissionRequest:
+        """The request the click names, if the clicker's tenant's: as the edge read it while it read the clicker's
+        profile (`Turn.ahead`), else read now."""
+        read = await turn.ahead if turn.ahead is not None else None
+        if isinstance(read, PermissionRequest) and read.request_id == turn.data.get("id"):
+            request = read
+        else:  # no read ahead, or one of other data than this turn's
+            request = await self._named(turn.data)
         if request.requester.tenant_id != turn.actor.tenant_id:
             raise RecordNotFound("another tenant's request")
         return request

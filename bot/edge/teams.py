@@ -227,6 +227,31 @@ def _is_refresh(activity: Activity) -> bool:
     return value.get("trigger") == "automatic"
 
 
+class _ReadAhead:
+    """The read a click's handler makes first (`Verb.ahead`), started while the clicker's profile is read."""
+
+    def __init__(self, router: Router, verb: str, data: Mapping[str, Any]) -> None:
+        self._router = router
+        self._verb = verb
+        self._data = data
+        self.task: asyncio.Task[object] | None = None
+
+    def start(self) -> None:
+        """Begin the read (once the clicker is known to be someone the bot serves)."""
+        self.task = self._router.read_ahead(self._verb, self._data)
+
+    async def close(self) -> None:
+        """Once the turn is over: a read its handler never waited for is stopped, and a fault of one it never took
+        up is not left to be reported as never retrieved."""
+        if self.task is None:
+            return
+        if not self.task.done():
+            self.task.cancel()
+            await asyncio.wait([self.task])
+        if not self.task.cancelled():
+            self.task.exception()
+
+
 class TeamsBot:
     """The bot's turn logic at the Teams edge: identity, language, routing, replies, deliveries."""
 
@@ -364,7 +389,10 @@ class TeamsBot:
                 self._deliverer.deliver_soon(person)
         return profile
 
-    async def _begin(self, context: TurnContext) -> tuple[Person, Lang, UserProfile] | str:
+    async def _begin(self, context: TurnContext, *, meanwhile: Callable[[], object] = lambda: None
+                     ) -> tuple[Person, Lang, UserProfile] | str:
+        """Who the person is and their profile; `meanwhile` is started once they are known to be someone the bot
+        serves, side by side with the profile's read."""
         activity = context.activity
         person = self._person(activity)
         lang = Lang.from_locale(activity.locale)
@@ -374,6 +402,7 @@ class TeamsBot:
         if not self._federation.serves_tenant(person.tenant_id):
             await self._reply_error(context, lang, "error.other_tenant", federation=self._federation.name(lang))
             return "other-tenant"
+        meanwhile()
         profile = await self._load_profile(person, context)
         if not person.name:
             # Teams leaves the name out of an install's conversationUpdate: the one it gave before, or the member's
@@ -442,13 +471,18 @@ class TeamsBot:
                 "value": {"code": "BadRequest", "message": "only Action.Execute is supported"}}))
             return "invoke-bad"
         verb, data = action
-        begun = await self._begin(context)
-        if isinstance(begun, str):
-            return begun
-        person, lang, profile = begun
-        turn = Turn(actor=person, lang=lang, scope=self._scope(activity), verb=verb, data=data, is_invoke=True,
-                    refreshed=_is_refresh(activity), membership=partial(self._membership, context))
-        reply = await self._route(turn)
+        ahead = _ReadAhead(self._router, verb, data)
+        try:
+            begun = await self._begin(context, meanwhile=ahead.start)
+            if isinstance(begun, str):
+                return begun
+            person, lang, profile = begun
+            turn = Turn(actor=person, lang=lang, scope=self._scope(activity), verb=verb, data=data, is_invoke=True,
+                        refreshed=_is_refresh(activity), membership=partial(self._membership, context),
+                        ahead=ahead.task)
+            reply = await self._route(turn)
+        finally:
+            await ahead.close()
         self._leave_for_after_the_answer(reply)
         await self._remember_language(profile, reply)
         # Teams' automatic refresh of a card asks for that card's current state: it always replaces the card.

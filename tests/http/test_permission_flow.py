@@ -172,6 +172,61 @@ async def test_the_heads_approve_is_answered_once_its_messages_are_queued_and_th
         f"by-requester|{TENANT}|{CARYS['aadObjectId']}"]  # off the pending list
 
 
+@pytest.mark.parametrize("verb", ["permission.approve", "permission.decline", "permission.open"])
+async def test_the_request_a_click_names_is_read_while_the_clicker_s_profile_is(
+        client: TestClient, connector: Connector, monkeypatch: pytest.MonkeyPatch, verb: str) -> None:
+    """One round trip fewer before the answer and the cards that follow it: the request is named by the click's data
+    alone, so it is read side by side with the clicker's profile (identity still comes from the activity, and every
+    check is made on the record as before)."""
+    from bot.storage.permission_requests import TablePermissionRequests
+    await _meet(client, connector, CARYS, SIAN, FFION)
+    request_id = await _submit(client, connector)
+    events: list[str] = []
+    real_profile, real_request = TableUserProfiles.get_profile, TablePermissionRequests.get
+
+    async def profile(profiles: TableUserProfiles, person: Person) -> Any:
+        events.append("profile")
+        found = await real_profile(profiles, person)
+        events.append("profile read")
+        return found
+
+    async def request(requests: TablePermissionRequests, wanted: str) -> PermissionRequest:
+        events.append("request")
+        found = await real_request(requests, wanted)
+        events.append("request read")
+        return found
+
+    monkeypatch.setattr(TableUserProfiles, "get_profile", profile)
+    monkeypatch.setattr(TablePermissionRequests, "get", request)
+    shown = await _invoke(client, SIAN, verb, {"id": request_id, "reason": "Not this term."}, connector)
+    await client.app[SERVICES].deliverer.drain()
+
+    assert request_id in json.dumps(shown)
+    assert events.index("request") < events.index("profile read"), events
+
+
+async def test_a_click_naming_another_tenant_s_request_or_none_reads_nothing_more_and_is_refused(
+        client: TestClient, connector: Connector, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A click from someone the bot cannot identify starts no read of what its data names; a malformed id none."""
+    from bot.storage.permission_requests import TablePermissionRequests
+    await _meet(client, connector, CARYS, SIAN, FFION)
+    request_id = await _submit(client, connector)
+    reads: list[str] = []
+    real_request = TablePermissionRequests.get
+
+    async def request(requests: TablePermissionRequests, wanted: str) -> PermissionRequest:
+        reads.append(wanted)
+        return await real_request(requests, wanted)
+
+    monkeypatch.setattr(TablePermissionRequests, "get", request)
+    nobody = {**SIAN, "aadObjectId": ""}  # Teams named nobody the bot can tell apart
+    refused = await _invoke(client, nobody, "permission.approve", {"id": request_id}, connector)
+    malformed = await _invoke(client, SIAN, "permission.approve", {"id": "P-../../x"}, connector)
+
+    assert reads == []
+    assert "permission.approve" not in json.dumps(refused) + json.dumps(malformed)
+
+
 async def test_decline_without_a_reason_is_refused_and_changes_nothing(client: TestClient, connector: Connector,
                                                                      azurite: str, table_prefix: str) -> None:
     await _meet(client, connector, CARYS, SIAN)
