@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol
@@ -153,11 +153,24 @@ class Owed:
     slots: Mapping[str, CardSlot]
 
 
+@dataclass(frozen=True)
+class Listing:
+    """One person's queue as a pass listed it (unsent, oldest first), and what was read side by side with it of the
+    messages just stored for them (`Outbox.listed_with`): whether each was sent already, by message id, and where each
+    of their cards is, by card key (None: never posted). Whether a message was sent is known from this only for the
+    row as it was stored: the caller keeps `sent_read` for a listed message only when its etag says it is that row."""
+
+    messages: list[OutboundMessage]
+    sent_read: Mapping[str, bool] = field(default_factory=dict)
+    slots_read: Mapping[str, CardSlot | None] = field(default_factory=dict)
+
+
 class Outbox(Protocol):
     """Port: the queue of messages owed to people."""
 
-    async def enqueue(self, messages: Sequence[OutboundMessage]) -> None:
-        """Store messages as pending; a message whose id is already stored is left as it is."""
+    async def enqueue(self, messages: Sequence[OutboundMessage]) -> list[OutboundMessage]:
+        """Store messages as pending; a message whose id is already stored is left as it is. Returns the messages
+        this call stored, each as stored (its etag)."""
         ...
 
     async def list_for_recipient(self, recipient: Person) -> list[OutboundMessage]:
@@ -170,8 +183,18 @@ class Outbox(Protocol):
         after it was sent is left out, and dropped), so `claim(..., checked=True)` need not look again."""
         ...
 
-    async def owed_among(self, recipient: Person, listed: Sequence[OutboundMessage]) -> Owed:
-        """`owed_to` for messages `list_for_recipient` has just listed: what it reads after its listing."""
+    async def owed_among(self, recipient: Person, listed: Sequence[OutboundMessage], *,
+                         known: Listing | None = None) -> Owed:
+        """`owed_to` for messages `list_for_recipient` has just listed: what it reads after its listing (`known`: but
+        what `listed_with` read already, as far as the caller trusts it)."""
+        ...
+
+    async def listed_with(self, recipient: Person, fresh: Sequence[OutboundMessage]) -> Listing:
+        """The person's queue, as `list_for_recipient` lists it, when `enqueue` has just stored `fresh` for them (as it
+        returned them): whether each of those was sent already is read side by side with the listing (a copy queued
+        again after its message was sent was stored after that sent mark, so a read begun once `enqueue` returned finds
+        it), and where their cards are in the listing's own read (so a card another sender posted anew and took out of
+        the queue before the listing is found at its new place, as when read after it)."""
         ...
 
     async def list_due(self, now: datetime, *, limit: int = 100) -> list[OutboundMessage]:
@@ -190,8 +213,8 @@ class Outbox(Protocol):
         where its card now is, saved with it (saved even when `ConcurrentChange` says the lease ran out)."""
         ...
 
-    async def release(self, message: OutboundMessage) -> None:
-        """Put a claimed message back, e.g. with a later attempt time."""
+    async def release(self, message: OutboundMessage) -> OutboundMessage:
+        """Put a claimed message back, e.g. with a later attempt time; returned as stored (its new etag)."""
         ...
 
     async def get_slot(self, recipient: Person, card_key: str) -> CardSlot:

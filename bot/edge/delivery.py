@@ -92,9 +92,15 @@ class Deliverer:
         self._running: set[str] = set()
         self._again: set[str] = set()
         self._senders = asyncio.Semaphore(MAX_SENDERS)
+        # By person: messages this instance has just stored for them (as `Outbox.enqueue` returned them), for their
+        # sender's next pass to read side by side with its listing (`_owed_claiming_a_fresh_one`).
+        self._fresh: dict[str, list[OutboundMessage]] = {}
 
-    def deliver_soon(self, person: Person) -> None:
-        """Send what is owed to this person in the background, after the current turn."""
+    def deliver_soon(self, person: Person, fresh: Sequence[OutboundMessage] = ()) -> None:
+        """Send what is owed to this person in the background, after the current turn (`fresh`: messages to them
+        just stored, as `Outbox.enqueue` returned them)."""
+        if fresh:
+            self._fresh.setdefault(person.key, []).extend(fresh)
         # One sender per person: a burst of messages to one person (say, the headteacher) would otherwise start a
         # task per message, each listing and racing to claim all of them.
         if self._now_or_again(person):
@@ -157,8 +163,12 @@ class Deliverer:
     async def deliver_to(self, person: Person) -> int:
         """Try every unsent message for one person now; return how many were sent."""
         reading = _Pass(checked=True)
+        fresh = self._fresh.pop(person.key, [])
         try:
-            owed = await self._owed_claiming_the_first(person, reading)
+            if fresh:
+                owed = await self._owed_claiming_a_fresh_one(person, reading, fresh)
+            else:
+                owed = await self._owed_claiming_the_first(person, reading)
         except DomainError as error:
             log.warning("outbox unreadable for a recipient: %s", type(error).__name__)
             await reading.finish()
@@ -203,6 +213,59 @@ class Deliverer:
                 log.warning("could not drop a copy of a message sent already: %s", type(error).__name__)
             return owed
         reading.claimed_ahead[first.message_id] = claimed
+        return owed
+
+    async def _owed_claiming_a_fresh_one(self, person: Person, reading: _Pass,
+                                         fresh: Sequence[OutboundMessage]) -> Owed:
+        """`_owed_claiming_the_first` when this instance has just stored `fresh` for the person: the first of them is
+        claimed, and their sent marks and card places are read, side by side with the listing itself
+        (`Outbox.listed_with`), so a card a click has just queued (the requester's status card, after the head's
+        Approve) goes one round trip sooner again. The claim is kept only for the message the listing says goes first
+        (`first_to_claim`), else it is given back before anything is sent; a sent mark read beside the listing counts
+        only for the row as it was stored (its etag), and what the listing finds besides is read after it, as always."""
+        now = self._clock()
+        first_fresh = fresh[0]
+        both = asyncio.gather(self._outbox.listed_with(person, fresh), self._claimed(first_fresh, now),
+                              return_exceptions=True)
+        self._start_reading_reference(person, reading)
+        listing, claimed = await both
+        if isinstance(claimed, BaseException):
+            raise claimed  # not a storage fault (those are None): a defect
+        if isinstance(listing, BaseException):
+            if claimed is not None:
+                await self._put_back(claimed)
+            raise listing
+        listed = listing.messages
+        if claimed is not None:  # listed before or after this pass leased it: as it was before
+            listed = [first_fresh if m.message_id == first_fresh.message_id else m for m in listed]
+        as_stored = {m.message_id: m.etag for m in fresh}
+        known = replace(listing, sent_read={m.message_id: listing.sent_read[m.message_id] for m in listed
+                                            if m.message_id in listing.sent_read
+                                            and m.etag == as_stored.get(m.message_id)})
+        try:
+            owed = await self._outbox.owed_among(person, listed, known=known)
+        except BaseException:
+            if claimed is not None:
+                await self._put_back(claimed)
+            raise
+        if claimed is None:
+            return owed
+        if all(m.message_id != first_fresh.message_id for m in owed.messages):
+            try:  # a copy of a message sent already: it never goes again
+                await self._outbox.mark_sent(claimed)
+            except DomainError as error:  # its lease runs out, and the next pass drops it
+                log.warning("could not drop a copy of a message sent already: %s", type(error).__name__)
+            return owed
+        first = first_to_claim(listed, now)
+        if first is None or first.message_id != first_fresh.message_id:
+            # Another goes first (an older message, or one replacing this card again): given back as it was, for the
+            # pass to take in its turn, conditional on it as it is now.
+            back = await self._release(replace(claimed, state=DeliveryState.PENDING, next_attempt_at=None))
+            if back is None:
+                return replace(owed, messages=[m for m in owed.messages if m.message_id != first_fresh.message_id])
+            return replace(owed, messages=[back if m.message_id == first_fresh.message_id else m
+                                           for m in owed.messages])
+        reading.claimed_ahead[first_fresh.message_id] = claimed
         return owed
 
     async def _claimed(self, message: OutboundMessage, now: datetime) -> OutboundMessage | None:
@@ -363,11 +426,13 @@ class Deliverer:
         """A message claimed ahead and never tried, due again at once."""
         await self._release(replace(claimed, state=DeliveryState.PENDING, next_attempt_at=None))
 
-    async def _release(self, message: OutboundMessage) -> None:
+    async def _release(self, message: OutboundMessage) -> OutboundMessage | None:
+        """The message stored back as it now is (None when storage did not take it: its lease runs out instead)."""
         try:
-            await self._outbox.release(message)
+            return await self._outbox.release(message)
         except DomainError as error:
             log.warning("could not release an outbox lease (it will expire): %s", type(error).__name__)
+            return None
 
     def after_the_answer(self, work: Callable[[], Awaitable[None]]) -> None:
         """Run what a turn left for after its answer (see `Reply.afterwards`), in the background: the answer does not
@@ -485,14 +550,14 @@ class OutboxNotifier:
         self._deliverer = deliverer
 
     async def notify(self, messages: Sequence[OutboundMessage]) -> None:
-        """Queue the messages durably, then try each recipient at once."""
-        await self._outbox.enqueue(messages)
+        """Queue the messages durably, then try each recipient at once (telling each sender what was just stored)."""
+        stored = await self._outbox.enqueue(messages)
         recipients = list(dict.fromkeys(message.recipient for message in messages))
         if len(recipients) > BULK_RECIPIENTS:
             self._deliverer.deliver_soon_in_turn(recipients)
             return
         for recipient in recipients:
-            self._deliverer.deliver_soon(recipient)
+            self._deliverer.deliver_soon(recipient, [m for m in stored if m.recipient.key == recipient.key])
 
     async def recall(self, card_key: str, *, keep: Iterable[Person]) -> None:
         """Take back the messages with this card key not sent yet, but those to `keep`."""

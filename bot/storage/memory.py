@@ -28,7 +28,7 @@ from bot.domain.concerns import listing_order as report_order
 from bot.domain.directory import StaffMember, line_manager_in, member_for
 from bot.domain.errors import ConcurrentChange, RecordExists, RecordNotFound
 from bot.domain.limits import Limit, counted, counted_already, day_is_over, given_back
-from bot.domain.outbox import LEASE, CardSlot, DeliveryState, OutboundMessage, Owed
+from bot.domain.outbox import LEASE, CardSlot, DeliveryState, Listing, OutboundMessage, Owed
 from bot.domain.people import Lang, Person, StaffContact
 from bot.domain.permission_requests import AuditEntry, PermissionRequest, RequestState, listing_order
 from bot.domain.policy_reads import AlreadyConfirmed, AskedStaff, Confirmation
@@ -244,12 +244,14 @@ class MemoryOutbox:
         """Every queued message in table order: by recipient, then by id."""
         return [_cards_copied(m) for _, m in sorted(self._store.messages.items(), key=lambda item: item[0])]
 
-    async def enqueue(self, messages: Sequence[OutboundMessage]) -> None:
-        """Store each message as pending; one already stored is left alone."""
+    async def enqueue(self, messages: Sequence[OutboundMessage]) -> list[OutboundMessage]:
+        """Store each message as pending; one already stored is left alone. Returns those stored, with etags."""
+        stored = []
         for message in messages:
             await self._store.call()
             if self._key(message) not in self._store.messages:
-                self._keep(message)
+                stored.append(self._keep(message))
+        return stored
 
     async def list_for_recipient(self, recipient: Person) -> list[OutboundMessage]:
         """Unsent messages for one person, oldest first."""
@@ -262,8 +264,13 @@ class MemoryOutbox:
         slots of their card keys."""
         return await self.owed_among(recipient, await self.list_for_recipient(recipient))
 
-    async def owed_among(self, recipient: Person, listed: Sequence[OutboundMessage]) -> Owed:
-        """`owed_to` for messages just listed."""
+    async def listed_with(self, recipient: Person, fresh: Sequence[OutboundMessage]) -> Listing:
+        """The person's queue; nothing more is read with it here (`owed_among` reads it all after)."""
+        return Listing(await self.list_for_recipient(recipient))
+
+    async def owed_among(self, recipient: Person, listed: Sequence[OutboundMessage], *,
+                         known: Listing | None = None) -> Owed:
+        """`owed_to` for messages just listed (all of it read here, whatever `known` holds)."""
         await self._store.call()
         messages = []
         for message in listed:
@@ -321,11 +328,11 @@ class MemoryOutbox:
         _unchanged(stored, message.etag, f"message {message.message_id}")
         del self._store.messages[key]
 
-    async def release(self, message: OutboundMessage) -> None:
-        """Store the message back (etag-conditional) with its new state and attempt time."""
+    async def release(self, message: OutboundMessage) -> OutboundMessage:
+        """Store the message back (etag-conditional) with its new state and attempt time; returned as stored."""
         await self._store.call()
         _unchanged(self._store.messages.get(self._key(message)), message.etag, f"message {message.message_id}")
-        self._keep(message)
+        return self._keep(message)
 
     async def get_slot(self, recipient: Person, card_key: str) -> CardSlot:
         """Where the keyed card was posted; `RecordNotFound` if never."""

@@ -24,16 +24,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import Awaitable, Iterable, Sequence
+from collections.abc import Awaitable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from azure.core import MatchConditions
 from azure.data.tables import UpdateMode
 
 from bot.domain.errors import ConcurrentChange, RecordExists, RecordNotFound
-from bot.domain.outbox import LEASE, CardSlot, DeliveryState, OutboundMessage, Owed
+from bot.domain.outbox import LEASE, CardSlot, DeliveryState, Listing, OutboundMessage, Owed
 from bot.domain.people import Person
 from bot.storage.tables import TableStore, entity_etag, entity_text, entity_time, safe_key
 
@@ -46,6 +46,8 @@ MOVED_PER_SCAN = 100
 ENQUEUED_AT_ONCE = 4
 # Row keys one query asks for: the Table service allows 15 comparisons in a filter, one of them the partition's.
 KEYS_PER_QUERY = 14
+
+Stored = TypeVar("Stored")
 
 
 @dataclass
@@ -108,6 +110,12 @@ def _to_entity(message: OutboundMessage) -> dict[str, Any]:
     }
 
 
+def _etag_of(answer: Mapping[str, Any]) -> str:
+    """The etag a write's answer gave the row."""
+    etag = answer.get("etag", "")
+    return etag if isinstance(etag, str) else ""
+
+
 def _from_entity(entity: dict[str, Any]) -> OutboundMessage:
     return OutboundMessage(
         recipient=Person(entity_text(entity, "TenantId"), entity_text(entity, "ObjectId"),
@@ -129,12 +137,14 @@ def _from_entity(entity: dict[str, Any]) -> OutboundMessage:
     )
 
 
-async def _all_finished(writes: Iterable[Awaitable[None]]) -> None:
+async def _all_finished(writes: Iterable[Awaitable[Stored]]) -> list[Stored]:
     """Run the writes side by side and raise the first fault only once every one is over: a caller told a write
-    failed may take back what was stored, and nothing of it may land after that."""
-    for result in await asyncio.gather(*writes, return_exceptions=True):
+    failed may take back what was stored, and nothing of it may land after that. Their results, in order."""
+    results = await asyncio.gather(*writes, return_exceptions=True)
+    for result in results:
         if isinstance(result, BaseException):
             raise result
+    return [result for result in results if not isinstance(result, BaseException)]
 
 
 class TableOutbox:
@@ -145,13 +155,13 @@ class TableOutbox:
         self._table = store.table(TABLE)
         self._sent = store.table(SENT_TABLE)
 
-    async def enqueue(self, messages: Sequence[OutboundMessage]) -> None:
+    async def enqueue(self, messages: Sequence[OutboundMessage]) -> list[OutboundMessage]:
         """Store each message as pending; one already stored is left alone (of one id given twice, the first). One
         person's messages are created in one transaction (their partition), up to ENQUEUED_AT_ONCE together: it costs
         about half the CPU of as many creates (1.2 ms for four against 2.4 ms, against Azurite) and one call. A
         transaction is refused whole when one of its messages is stored already: then each is created on its own.
         Writes go a few at once; the order they are stored in does not matter (a queue is read oldest first by
-        `CreatedAt`)."""
+        `CreatedAt`). Returns the messages this call stored, each with its etag (for `owed_with`)."""
         first: dict[tuple[str, str], OutboundMessage] = {}
         for message in messages:
             first.setdefault((_partition(message.recipient), _message_key(message)), message)
@@ -160,60 +170,93 @@ class TableOutbox:
             people.setdefault(partition, []).append(message)
         writes = [queue[start:start + ENQUEUED_AT_ONCE] for queue in people.values()
                   for start in range(0, len(queue), ENQUEUED_AT_ONCE)]
+        stored: list[OutboundMessage] = []
         for start in range(0, len(writes), ENQUEUED_AT_ONCE):
-            await _all_finished(self._create_together(w) for w in writes[start:start + ENQUEUED_AT_ONCE])
+            together = writes[start:start + ENQUEUED_AT_ONCE]
+            for created in await _all_finished(self._create_together(w) for w in together):
+                stored += created
+        return stored
 
-    async def _create_together(self, messages: list[OutboundMessage]) -> None:
-        """Create one person's messages, in one transaction when there are several."""
+    async def _create_together(self, messages: list[OutboundMessage]) -> list[OutboundMessage]:
+        """Create one person's messages, in one transaction when there are several; those created, with etags."""
         if len(messages) > 1:
             try:
                 async with self._store.call():
-                    await self._table.submit_transaction([("create", _to_entity(m)) for m in messages])
-                return
+                    answers = await self._table.submit_transaction([("create", _to_entity(m)) for m in messages])
+                return [replace(m, etag=_etag_of(answer)) for m, answer in zip(messages, answers, strict=True)]
             except RecordExists:
                 pass  # one of them is stored already: the others still are to be
-        await _all_finished(self._create(m) for m in messages)
+        return [m for m in await _all_finished(self._create(m) for m in messages) if m is not None]
 
-    async def _create(self, message: OutboundMessage) -> None:
+    async def _create(self, message: OutboundMessage) -> OutboundMessage | None:
         try:
             async with self._store.call():
-                await self._table.create_entity(_to_entity(message))
+                answer = await self._table.create_entity(_to_entity(message))
         except RecordExists:
-            return
+            return None
+        return replace(message, etag=_etag_of(answer))
 
     async def list_for_recipient(self, recipient: Person) -> list[OutboundMessage]:
         """Unsent messages for one person, oldest first."""
+        return (await self._listed(recipient, []))[0]
+
+    async def _listed(self, recipient: Person, slot_keys: list[str]
+                      ) -> tuple[list[OutboundMessage], dict[str, dict[str, Any]]]:
+        """Unsent messages for one person, oldest first, and, in the same query, the rows of these slot keys that
+        exist (by row key). One query, read in key order: every message row before any slot row, so a card whose
+        message another sender had taken out of the queue before the messages were read is found at the place it
+        wrote first, as when the slots are read after the listing."""
         query = "PartitionKey eq @pk and RowKey ge 'msg|' and RowKey lt 'msg}' and State ne 'sent'"
+        parameters = {"pk": _partition(recipient), **{f"s{n}": key for n, key in enumerate(slot_keys)}}
+        if slot_keys:
+            # Spaces around each parameter: the SDK finds them by splitting the filter on spaces.
+            wanted = " or ".join(f"RowKey eq @s{n}" for n in range(len(slot_keys)))
+            query = (f"PartitionKey eq @pk and ( ( RowKey ge 'msg|' and RowKey lt 'msg}}' and State ne 'sent' ) "
+                     f"or {wanted} )")
         rows: list[OutboundMessage] = []
+        slots: dict[str, dict[str, Any]] = {}
         async with self._store.call():
-            async for entity in self._table.query_entities(query, parameters={"pk": _partition(recipient)}):
-                rows.append(_from_entity(entity))
-        return sorted(rows, key=lambda m: (m.created_at is None, m.created_at))
+            async for entity in self._table.query_entities(query, parameters=parameters):
+                row_key = entity_text(entity, "RowKey")
+                if row_key in slot_keys:
+                    slots[row_key] = dict(entity)
+                else:
+                    rows.append(_from_entity(entity))
+        return sorted(rows, key=lambda m: (m.created_at is None, m.created_at)), slots
 
     async def owed_to(self, recipient: Person) -> Owed:
         """Unsent messages for one person, oldest first, less copies of messages sent already (dropped), and the
         slots of their card keys: a listing, then the sent rows and the slots asked for by key, side by side."""
         return await self.owed_among(recipient, await self.list_for_recipient(recipient))
 
-    async def owed_among(self, recipient: Person, listed: Sequence[OutboundMessage]) -> Owed:
-        """`owed_to` for messages just listed: the sent rows and the slots by key, side by side."""
+    async def owed_among(self, recipient: Person, listed: Sequence[OutboundMessage], *,
+                         known: Listing | None = None) -> Owed:
+        """`owed_to` for messages just listed: the sent rows and the slots by key, side by side (but for what `known`
+        holds already: then, when it holds everything, nothing is read)."""
+        sent_read = known.sent_read if known is not None else {}
+        slots_read = known.slots_read if known is not None else {}
         # The sent rows and the slots side by side (both read after the listing): the slots of every listed card
         # key a message may replace (none for a first post never tried), of which those of copies dropped below are
         # not returned.
-        both = await asyncio.gather(
-            self._keys_present(self._sent, recipient, [_message_key(m) for m in listed], ["RowKey"]),
-            self._keys_present(self._table, recipient,
-                               [_slot_key(k) for k in dict.fromkeys(m.card_key for m in listed
-                                                                    if m.may_replace_a_card)],
-                               ["RowKey", "ActivityId", "ConversationId"]), return_exceptions=True)
-        sent, rows = both
-        for failed in both:
-            if isinstance(failed, BaseException):
-                raise failed  # the first to fail, once both are over (neither is left running)
-        assert not isinstance(sent, BaseException) and not isinstance(rows, BaseException)
+        sent_keys = [_message_key(m) for m in listed if m.message_id not in sent_read]
+        slot_keys = [_slot_key(k) for k in dict.fromkeys(m.card_key for m in listed if m.may_replace_a_card)
+                     if k not in slots_read]
+        sent: dict[str, dict[str, Any]] = {}
+        rows: dict[str, dict[str, Any]] = {}
+        if sent_keys or slot_keys:
+            both = await asyncio.gather(
+                self._keys_present(self._sent, recipient, sent_keys, ["RowKey"]),
+                self._keys_present(self._table, recipient, slot_keys, ["RowKey", "ActivityId", "ConversationId"]),
+                return_exceptions=True)
+            for failed in both:
+                if isinstance(failed, BaseException):
+                    raise failed  # the first to fail, once both are over (neither is left running)
+            sent_rows, slot_rows = both
+            assert not isinstance(sent_rows, BaseException) and not isinstance(slot_rows, BaseException)
+            sent, rows = sent_rows, slot_rows
         messages = []
         for message in listed:
-            if _message_key(message) in sent:
+            if sent_read.get(message.message_id) or _message_key(message) in sent:
                 await self._drop(message)
             else:
                 messages.append(message)
@@ -221,13 +264,35 @@ class TableOutbox:
         slots = {key: CardSlot(recipient, key, entity_text(rows[_slot_key(key)], "ActivityId"),
                                entity_text(rows[_slot_key(key)], "ConversationId"))
                  for key in card_keys if _slot_key(key) in rows}
+        slots.update({key: slot for key in card_keys if (slot := slots_read.get(key)) is not None})
         return Owed(messages, slots)
+
+    async def listed_with(self, recipient: Person, fresh: Sequence[OutboundMessage]) -> Listing:
+        """`Outbox.listed_with`: the sent rows of `fresh` by key, side by side with one query that reads the queue
+        and the places of their cards (`_listed`)."""
+        card_keys = list(dict.fromkeys(m.card_key for m in fresh if m.may_replace_a_card))
+        both = await asyncio.gather(
+            self._listed(recipient, [_slot_key(key) for key in card_keys]),
+            self._keys_present(self._sent, recipient, list(dict.fromkeys(_message_key(m) for m in fresh)), ["RowKey"]),
+            return_exceptions=True)
+        for failed in both:
+            if isinstance(failed, BaseException):
+                raise failed  # the first to fail, once both are over
+        listing, sent_rows = both
+        assert not isinstance(listing, BaseException) and not isinstance(sent_rows, BaseException)
+        listed, slot_rows = listing
+        places = {key: CardSlot(recipient, key, entity_text(row, "ActivityId"), entity_text(row, "ConversationId"))
+                  if (row := slot_rows.get(_slot_key(key))) else None for key in card_keys}
+        return Listing(listed, sent_read={m.message_id: _message_key(m) in sent_rows for m in fresh},
+                       slots_read=places)
 
     async def _keys_present(self, table: Any, recipient: Person, row_keys: list[str],
                             select: list[str]) -> dict[str, dict[str, Any]]:
-        """The rows of one person's partition with these keys (those that exist), by row key: one point read for
-        one key (cheaper than a query), one query per KEYS_PER_QUERY keys for more."""
+        """The rows of one person's partition with these keys (those that exist), by row key: none read for no key,
+        one point read for one key (cheaper than a query), one query per KEYS_PER_QUERY keys for more."""
         found: dict[str, dict[str, Any]] = {}
+        if not row_keys:
+            return found
         if len(row_keys) == 1:
             try:
                 async with self._store.call():
@@ -312,11 +377,12 @@ class TableOutbox:
         except (ConcurrentChange, RecordNotFound):
             return
 
-    async def release(self, message: OutboundMessage) -> None:
-        """Store the message back as pending with its new attempt time."""
+    async def release(self, message: OutboundMessage) -> OutboundMessage:
+        """Store the message back as pending with its new attempt time; returned as stored (its new etag)."""
         async with self._store.call():
-            await self._table.update_entity(_to_entity(message), mode=UpdateMode.REPLACE, etag=message.etag,
-                                            match_condition=MatchConditions.IfNotModified)
+            answer = await self._table.update_entity(_to_entity(message), mode=UpdateMode.REPLACE, etag=message.etag,
+                                                     match_condition=MatchConditions.IfNotModified)
+        return replace(message, etag=_etag_of(answer))
 
     async def recall(self, card_key: str, *, keep: Iterable[Person]) -> int:
         """Delete the unsent messages with this card key, but those to `keep`, each as it was read (one a sender has

@@ -457,7 +457,7 @@ def _outbox_write_times_out(fault: pytest.MonkeyPatch, about: str, *, landed: bo
     (with `sender_takes`, a delivery pass has already taken it); with `take_back_fails`, taking it back fails too."""
     real = MemoryOutbox.enqueue
 
-    async def enqueue(outbox: MemoryOutbox, messages: Sequence[OutboundMessage]) -> None:
+    async def enqueue(outbox: MemoryOutbox, messages: Sequence[OutboundMessage]) -> list[OutboundMessage]:
         if not any(m.message_id.endswith(about) for m in messages):
             return await real(outbox, messages)
         if landed:

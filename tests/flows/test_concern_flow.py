@@ -474,14 +474,15 @@ def _the_note_to_the_reporter_fails(fault: pytest.MonkeyPatch, *, sender_takes: 
     (and, with `sender_takes`, that person's copy is taken by a sender at once, as a delivery pass may)."""
     real = MemoryOutbox.enqueue
 
-    async def enqueue(outbox: MemoryOutbox, messages: Sequence[OutboundMessage]) -> None:
+    async def enqueue(outbox: MemoryOutbox, messages: Sequence[OutboundMessage]) -> list[OutboundMessage]:
         refused = [m for m in messages if m.message_id.endswith("|escalated-reporter")]
-        await real(outbox, [m for m in messages if m not in refused])
+        stored = await real(outbox, [m for m in messages if m not in refused])
         if sender_takes is not None:
             for queued in await outbox.list_for_recipient(sender_takes):
                 await outbox.claim(queued, datetime.now(UTC))
         if refused:
             raise StorageUnavailable("injected: storage refused one write")
+        return stored
 
     fault.setattr(MemoryOutbox, "enqueue", enqueue)
 

@@ -280,11 +280,12 @@ def _outbox_write_lands_but_times_out(monkeypatch: pytest.MonkeyPatch, about: st
     budget, so the flow is told it failed."""
     real_enqueue, late = TableOutbox.enqueue, {"left": 1}
 
-    async def enqueue(outbox: TableOutbox, messages: Sequence[OutboundMessage]) -> None:
-        await real_enqueue(outbox, messages)
+    async def enqueue(outbox: TableOutbox, messages: Sequence[OutboundMessage]) -> list[OutboundMessage]:
+        stored = await real_enqueue(outbox, messages)
         if late["left"] and any(m.message_id.endswith(about) for m in messages):
             late["left"] -= 1
             raise StorageUnavailable("injected: TimeoutError")
+        return stored
 
     monkeypatch.setattr(TableOutbox, "enqueue", enqueue)
 

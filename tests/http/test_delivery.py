@@ -5,17 +5,19 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from collections.abc import Awaitable, Callable
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from aiohttp import web
 from aiohttp.test_utils import TestClient
 from pydantic import SecretStr
 
 from app import SERVICES, STORE, create_app
-from bench.proxy import counting_proxy
+from bench.proxy import Seen, counting_proxy
 from bot.domain.errors import StorageUnavailable
 from bot.domain.outbox import CardSlot, DeliveryState, OutboundMessage
 from bot.domain.people import Person
@@ -30,6 +32,7 @@ from tests.support.connector import Connector
 from tests.support.processes import azurite_connection_string
 
 HEAD = Person(TENANT, SIAN["aadObjectId"], SIAN["name"])
+TIMELINE = web.AppKey("timeline", list[Seen])
 CARD = {"type": "AdaptiveCard", "version": "1.5", "body": [{"type": "TextBlock", "text": "A request for you"}]}
 
 
@@ -464,3 +467,171 @@ async def test_a_keyed_card_the_due_scan_finds_waits_for_the_first_post_another_
 
     about = [c for c in _chat_as_shown(connector, "a:personal-29:sian") if "n" in c]
     assert [c["n"] for c in about] == [2], about  # one card, updated in place to the decision
+
+
+async def _notified(client: TestClient, connector: Connector, messages: list[OutboundMessage]
+                    ) -> tuple[list[Any], float]:
+    """Queue `messages` as a flow does (`OutboxNotifier.notify`) on an app whose storage calls go through a proxy that
+    keeps a timeline; the storage calls the sender's pass made before its first card went out, and when it went."""
+    services = client.app[SERVICES]
+    sends: list[float] = []
+    real_send = services.deliverer._send
+
+    async def send(*args: Any, **kwargs: Any) -> Any:
+        sends.append(time.perf_counter())
+        return await real_send(*args, **kwargs)
+
+    services.deliverer._send = send  # type: ignore[method-assign]
+    timeline = client.app[TIMELINE]
+    await OutboxNotifier(services.deliverer._outbox, services.deliverer).notify(messages)
+    queued = time.perf_counter()  # the pass starts after this: `notify` only asks for it
+    await services.deliverer.drain()
+    assert sends, "nothing was sent"
+    return [c for c in timeline if queued <= c.started < sends[0]], sends[0]
+
+
+@pytest.fixture
+async def timed_client(aiohttp_client: Any, settings: Settings, azurite: str, table_prefix: str
+                       ) -> AsyncIterator[TestClient]:
+    """The bot, its storage calls through a proxy that keeps a timeline (`client.app[TIMELINE]`)."""
+    azurite_port = int(re.search(r"127\.0\.0\.1:(\d+)", azurite)[1])  # type: ignore[index]
+    async with counting_proxy(azurite_port, prefix=table_prefix, timeline=True) as (port, counts):
+        app = create_app(settings.model_copy(
+            update={"storage_connection_string": SecretStr(azurite_connection_string(port))}))
+        assert counts.timeline is not None
+        app[TIMELINE] = counts.timeline
+        client: TestClient = await aiohttp_client(app)
+        yield client
+        await client.close()  # while its storage is still there
+
+
+async def test_a_card_a_flow_has_just_queued_goes_after_one_round_trip_of_reads_side_by_side(
+        timed_client: TestClient, connector: Connector) -> None:
+    """The requester's status card after the head's Approve: the sender's pass knows what the flow just stored, so its
+    lease, its sent mark and its card's place are read side by side with the listing of her queue (the place in the
+    listing's own query): one round of storage calls before the card goes, where there were two."""
+    client = timed_client
+    services = client.app[SERVICES]
+    await client.post("/api/messages", json=message(SIAN, "hi", connector.url))
+    await services.deliverer.drain()
+    await TableOutbox(client.app[STORE]).save_slot(CardSlot(HEAD, "P-1|status", "form-on-screen"))
+    timeline = client.app[TIMELINE]
+    timeline.clear()
+
+    before, _ = await _notified(client, connector, [
+        OutboundMessage(recipient=HEAD, message_id="P-1|status-approved", card={**CARD, "n": 1},
+                        card_key="P-1|status", created_at=datetime.now(UTC)),
+        OutboundMessage(recipient=HEAD, message_id="P-1|decision", card={**CARD, "n": 2}, card_key="P-1|decision",
+                        first_post=True, created_at=datetime.now(UTC) + timedelta(milliseconds=1))])
+
+    assert before, timeline
+    assert max(c.started for c in before) < min(c.ended for c in before), [(c.method, c.path[:70]) for c in before]
+    assert [a["id"] for a in connector.updated] == ["form-on-screen"]  # the status card, in place
+    assert [c["n"] for c in connector.cards("a:personal-29:sian") if "n" in c] == [2]
+    assert await TableOutbox(client.app[STORE]).list_for_recipient(HEAD) == []
+
+
+async def test_a_just_queued_copy_of_a_message_sent_already_is_never_sent_again(
+        client: TestClient, connector: Connector) -> None:
+    services = client.app[SERVICES]
+    await client.post("/api/messages", json=message(SIAN, "hi", connector.url))
+    await services.deliverer.drain()
+    outbox = services.deliverer._outbox
+    notifier = OutboxNotifier(outbox, services.deliverer)
+    await notifier.notify([_owed("perm-1|to-head")])
+    await services.deliverer.drain()
+    sent_before = len(connector.sent)
+
+    await notifier.notify([_owed("perm-1|to-head"), _owed("perm-2|to-head")])  # queued again, as a catch-up would
+    await services.deliverer.drain()
+
+    assert len(connector.sent) == sent_before + 1
+    assert await outbox.list_for_recipient(HEAD) == []  # the copy left the queue, unsent, and nothing is held
+
+
+async def test_a_just_queued_message_goes_after_an_older_one_to_the_same_person(
+        client: TestClient, connector: Connector) -> None:
+    services = client.app[SERVICES]
+    await client.post("/api/messages", json=message(SIAN, "hi", connector.url))
+    await services.deliverer.drain()
+    outbox = services.deliverer._outbox
+    now = datetime.now(UTC)
+    await outbox.enqueue([OutboundMessage(recipient=HEAD, message_id="older", card={**CARD, "n": 1}, created_at=now)])
+
+    await OutboxNotifier(outbox, services.deliverer).notify([OutboundMessage(
+        recipient=HEAD, message_id="newer", card={**CARD, "n": 2}, created_at=now + timedelta(seconds=1))])
+    await services.deliverer.drain()
+
+    assert [c["n"] for c in connector.cards("a:personal-29:sian") if "n" in c] == [1, 2]
+    assert await outbox.list_for_recipient(HEAD) == []
+
+
+@pytest.mark.parametrize("together", [True, False])
+async def test_a_just_queued_card_replaced_again_before_it_goes_reaches_the_person_once_as_it_is_now(
+        client: TestClient, connector: Connector, together: bool) -> None:
+    services = client.app[SERVICES]
+    await client.post("/api/messages", json=message(SIAN, "hi", connector.url))
+    await services.deliverer.drain()
+    outbox = services.deliverer._outbox
+    now = datetime.now(UTC)
+    first, again = (OutboundMessage(recipient=HEAD, message_id=f"P-1|v{n}", card={**CARD, "n": n}, card_key="P-1|head",
+                                    created_at=now + timedelta(milliseconds=n)) for n in (1, 2))
+    notifier = OutboxNotifier(outbox, services.deliverer)
+    if together:  # the first just queued is the one replaced
+        await notifier.notify([first, again])
+    else:  # the one just queued replaces one queued before
+        await outbox.enqueue([first])
+        await notifier.notify([again])
+    await services.deliverer.drain()
+
+    assert [c["n"] for c in connector.cards("a:personal-29:sian") if "n" in c] == [2]
+    assert await outbox.list_for_recipient(HEAD) == []
+
+
+async def test_a_just_queued_update_of_a_card_another_sender_has_on_its_way_waits_for_it_and_is_not_held(
+        client: TestClient, connector: Connector) -> None:
+    services = client.app[SERVICES]
+    await client.post("/api/messages", json=message(SIAN, "hi", connector.url))
+    await services.deliverer.drain()
+    outbox = services.deliverer._outbox
+    now = datetime.now(UTC)
+    await outbox.enqueue([OutboundMessage(recipient=HEAD, message_id="P-1|pending", card={**CARD, "n": 1},
+                                          card_key="P-1|decide", first_post=True, created_at=now)])
+    [on_its_way] = await outbox.list_for_recipient(HEAD)
+    await outbox.claim(on_its_way, now)  # another instance's sender has it
+
+    await OutboxNotifier(outbox, services.deliverer).notify([OutboundMessage(
+        recipient=HEAD, message_id="P-1|approved", card={**CARD, "n": 2}, card_key="P-1|decide",
+        created_at=now + timedelta(seconds=1))])
+    await services.deliverer.drain()
+    waiting = {m.message_id: m for m in await outbox.list_for_recipient(HEAD)}
+
+    assert [c for c in connector.cards("a:personal-29:sian") if "n" in c] == []  # not before the card on its way
+    assert waiting["P-1|approved"].held_until(datetime.now(UTC)) is None  # waits unheld, to go once that has gone
+    for timer in list(services.deliverer._timers):  # the look again it set, not left for after the test
+        timer.cancel()
+
+
+async def test_a_just_queued_message_claimed_while_storage_failed_to_list_the_queue_goes_at_the_next_pass_once(
+        client: TestClient, connector: Connector, monkeypatch: pytest.MonkeyPatch) -> None:
+    services = client.app[SERVICES]
+    await client.post("/api/messages", json=message(SIAN, "hi", connector.url))
+    await services.deliverer.drain()
+    outbox = services.deliverer._outbox
+    sent_before = len(connector.sent)
+
+    async def unreadable(*args: Any, **kwargs: Any) -> Any:
+        raise StorageUnavailable("injected: the queue could not be listed")
+
+    with monkeypatch.context() as storage_blinks:
+        for listing in ("listed_with", "list_for_recipient"):
+            if hasattr(outbox, listing):
+                storage_blinks.setattr(outbox, listing, unreadable)
+        await OutboxNotifier(outbox, services.deliverer).notify([_owed("perm-1|to-head")])
+        await services.deliverer.drain()
+    [waiting] = await outbox.list_for_recipient(HEAD)
+    again = await services.deliverer.deliver_to(HEAD)
+
+    assert waiting.held_until(datetime.now(UTC)) is None  # not held for a lease nobody is using
+    assert again == 1
+    assert [a["attachments"][0]["content"] for a in connector.sent[sent_before:]] == [CARD]

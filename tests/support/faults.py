@@ -24,11 +24,11 @@ def fail_next_enqueue(monkeypatch: pytest.MonkeyPatch, *, about: str = "") -> No
     real_enqueue = TableOutbox.enqueue
     failing = {"left": 1}
 
-    async def enqueue_failing_once(outbox: TableOutbox, messages: Sequence[OutboundMessage]) -> None:
+    async def enqueue_failing_once(outbox: TableOutbox, messages: Sequence[OutboundMessage]) -> list[OutboundMessage]:
         if failing["left"] and any(about in m.message_id for m in messages):
             failing["left"] -= 1
             raise StorageUnavailable("injected")
-        await real_enqueue(outbox, messages)
+        return await real_enqueue(outbox, messages)
 
     monkeypatch.setattr(TableOutbox, "enqueue", enqueue_failing_once)
 
