@@ -7,7 +7,7 @@ import logging
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -181,6 +181,9 @@ DECIDING_WORDS = frozenset(read_phrases("permission-deciding.txt"))
 _REFERENCE = re.compile(r"\bp [a-z0-9]{6}\b")  # "P-7KQ2MX", as normalised
 # Why a waiting request's cards to its deciders are edited (in their messages' ids): every day asked for has passed.
 DATES_ENDED = "dates-ended"
+# An owed row a turn of this instance wrote is left to that turn by the catch-up pass until the turn is done with it;
+# one whose turn never said so (a fault between its save and its answer) is caught up after this long.
+IN_HAND_AT_MOST = timedelta(minutes=2)
 REGISTER_WORDS = frozenset(read_phrases("permission-register.txt"))
 # Each command answered in Welsh when it is listed in Welsh only, whatever Teams is set to.
 _IN_WELSH = listed_in_welsh("permission-form.txt", "permission-my-requests.txt", "permission-pending.txt",
@@ -315,6 +318,9 @@ class PermissionFlow:
         self._lists_mended = False  # by this instance's first catch-up pass
         self._deciders_followed = False  # likewise: waiting requests sent to whoever decides them under its settings
         self._dates_ended_shown: set[str] = set()  # requests whose edit this instance has queued (saves re-queuing)
+        # Owed rows (request id, state) a turn of this instance has written and is queueing the messages of itself,
+        # each with when it began: the catch-up pass leaves them to it (`_in_hand`).
+        self._turns_owing: dict[tuple[str, RequestState], list[datetime]] = {}
 
     def verbs(self) -> Mapping[str, Verb]:
         """Every verb of the permission cards."""
@@ -568,12 +574,22 @@ class PermissionFlow:
                                               values=turn.data, form=form, notice=self._strings.text(
                                                   "perm.rate_limited", turn.lang, count=limited.limit.count,
                                                   when=when(limited.until))))
+        # The request's owed row is this turn's to work through (`_in_hand`), from its write until its cards are queued.
+        self._hold(result.request.request_id, RequestState.PENDING)
         try:
-            request, stored_now = await self._create(result.request, turn.actor)
+            return await self._store_and_tell(turn, result.request, deciders, form=form, now=now)
+        finally:
+            self._let_go(result.request.request_id, RequestState.PENDING)
+
+    async def _store_and_tell(self, turn: Turn, asked: PermissionRequest, deciders: list[Person], *, form: str,
+                              now: datetime) -> Reply:
+        """The new request stored, its cards to whoever decides it queued, and the requester's status card."""
+        try:
+            request, stored_now = await self._create(asked, turn.actor)
         except StorageUnavailable:
             # A write that timed out may still have been made, and `catch_up` would take it to the head: only a
             # request read back is called sent, and none is ever called unsent.
-            request_id = result.request.request_id
+            request_id = asked.request_id
             stored = await stored_after_all(lambda: self._own(request_id, turn.actor))
             if stored is None:
                 await self._give_back(turn.actor, now)
@@ -668,7 +684,7 @@ class PermissionFlow:
                 await self._mend_lists()
             if not self._deciders_followed:
                 await self._follow_todays_deciders()
-            owed = await self._requests.owed()
+            owed = [o for o in await self._requests.owed() if not self._in_hand(*o)]
         except StorageUnavailable:
             return 0
         done = 0
@@ -692,6 +708,29 @@ class PermissionFlow:
         if done:
             log.info("caught up the notifications of %d permission request(s)", done)
         return done
+
+    def _hold(self, request_id: str, state: RequestState) -> None:
+        """A turn of this instance is writing the owed row of this state and will queue its messages itself."""
+        self._turns_owing.setdefault((request_id, state), []).append(self._clock())
+
+    def _let_go(self, request_id: str, state: RequestState) -> None:
+        """That turn is done with the row: removed it, or left it for the catch-up pass (a fault)."""
+        held = self._turns_owing.get((request_id, state))
+        if held:
+            held.pop(0)
+            if not held:
+                del self._turns_owing[(request_id, state)]
+
+    def _in_hand(self, request_id: str, state: RequestState) -> bool:
+        """Whether a turn of this instance is still working through this owed row (the pass would queue its messages
+        again beside it, and write its audit entry twice); at most IN_HAND_AT_MOST after that turn began."""
+        since = self._clock() - IN_HAND_AT_MOST
+        held = [at for at in self._turns_owing.get((request_id, state), []) if at > since]
+        if held:
+            self._turns_owing[(request_id, state)] = held
+        else:
+            self._turns_owing.pop((request_id, state), None)
+        return bool(held)
 
     async def _follow_todays_deciders(self) -> None:
         """Each waiting request to whoever decides it under the settings this instance started with (a new head is
@@ -871,7 +910,8 @@ class PermissionFlow:
         update every decider's copy in place, but for `shown_to`'s (the decider who clicked on the request's own card,
         which the click's answer has replaced). Their messages are queued before the click is answered, so a later
         change's always come after them; returned is what keeps the records tidy, which the answer need not wait for
-        (`_tidy`)."""
+        (`_tidy`). The state's owed row is this turn's until the tidying is over (`_in_hand`)."""
+        self._hold(request.request_id, request.state)
         try:
             await self._notify_settled(request, shown_to=shown_to, requester_reads=requester_reads)
         except StorageUnavailable:
@@ -886,7 +926,11 @@ class PermissionFlow:
         its messages are `queued`, those it no longer needs taken back and its notifications no longer owed. Storage
         down: what is owed stays owed, and `catch_up` finishes it; the lists re-read each record meanwhile."""
         tidying = [self._requests.reindex(request)] + ([self._no_longer_owed(request)] if queued else [])
-        for result in await asyncio.gather(*tidying, return_exceptions=True):
+        try:
+            results = await asyncio.gather(*tidying, return_exceptions=True)
+        finally:
+            self._let_go(request.request_id, request.state)
+        for result in results:
             if isinstance(result, StorageUnavailable):
                 log.warning("request %s: its notifications stay owed until the catch-up pass", request.request_id)
             elif isinstance(result, BaseException):

@@ -481,7 +481,7 @@ async def _notified(client: TestClient, connector: Connector, messages: list[Out
         sends.append(time.perf_counter())
         return await real_send(*args, **kwargs)
 
-    services.deliverer._send = send  # type: ignore[method-assign]
+    services.deliverer._send = send
     timeline = client.app[TIMELINE]
     await OutboxNotifier(services.deliverer._outbox, services.deliverer).notify(messages)
     queued = time.perf_counter()  # the pass starts after this: `notify` only asks for it

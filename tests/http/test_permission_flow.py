@@ -702,6 +702,78 @@ async def test_a_request_whose_card_to_the_head_could_not_be_queued_reaches_them
     assert len(to_head) == 1 and "permission.approve" in json.dumps(to_head[0])
 
 
+async def test_the_catch_up_pass_leaves_a_decision_its_own_turn_is_still_tidying_to_that_turn(
+        client: TestClient, connector: Connector, azurite: str, table_prefix: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The catch-up pass (every minute) is for what a fault left owed. A decision's owed row lives from its save until
+    its turn's tidying after the answer; a pass meeting it then queued the same messages again beside the turn (and
+    read and wrote a dozen rows more while the head's clicks were being answered: the slowest approvals of the bench
+    came while it ran). Now it leaves the row to the turn, which removes it; a row whose turn is over (a fault) is
+    caught up as before (`test_a_decision_whose_messages_could_not_be_queued_is_caught_up_once`)."""
+    from bot.storage.permission_requests import TablePermissionRequests
+    await _meet(client, connector, CARYS, SIAN, FFION)
+    request_id = await _submit(client, connector)
+    head_card = connector.cards(SIAN_CHAT)[-1]
+    flow = next(f for f in client.app[SERVICES].router._flows if isinstance(f, PermissionFlow))
+    real_queued, real_enqueue, may_tidy = TablePermissionRequests.queued, TableOutbox.enqueue, asyncio.Event()
+    queued_by_the_pass: list[str] = []
+
+    async def queued_once_let(requests: TablePermissionRequests, *args: Any, **kwargs: Any) -> None:
+        if not catching_up.is_set():  # the turn's tidying waits; the pass's own is not held
+            await may_tidy.wait()
+        await real_queued(requests, *args, **kwargs)
+
+    async def enqueue(outbox: TableOutbox, messages: Any) -> Any:
+        if catching_up.is_set():
+            queued_by_the_pass.extend(m.message_id for m in messages)
+        return await real_enqueue(outbox, messages)
+
+    catching_up = asyncio.Event()
+    monkeypatch.setattr(TablePermissionRequests, "queued", queued_once_let)
+    monkeypatch.setattr(TableOutbox, "enqueue", enqueue)
+    response = await client.post("/api/messages", json=card_action(
+        SIAN, "permission.approve", verb_data(head_card, "permission.approve"), connector.url))
+    assert "Approved by" in json.dumps((await response.json())["value"], ensure_ascii=False)
+    catching_up.set()
+    caught_up = await flow.catch_up()  # the pass, while the turn still tidies
+    catching_up.clear()
+    may_tidy.set()
+    await client.app[SERVICES].deliverer.drain()
+
+    assert (caught_up, queued_by_the_pass) == (0, [])
+    assert [r["RowKey"] for r in await _rows(azurite, table_prefix + "permissions")
+            if r["RowKey"].startswith("owed|")] == []  # the turn removed it
+    assert [json.dumps(c) for c in connector.cards(CARYS_CHAT)].count(
+        next(json.dumps(c) for c in connector.cards(CARYS_CHAT) if f"Your request {request_id}" in json.dumps(c))) == 1
+
+
+async def test_the_catch_up_pass_leaves_a_request_its_own_turn_is_still_sending_to_that_turn(
+        client: TestClient, connector: Connector, azurite: str, table_prefix: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new request's owed row lives from its save until its turn has queued the head's card and written "sent to
+    approver": a pass meeting it then queued the card again and wrote that audit entry a second time."""
+    from bot.storage.permission_requests import TablePermissionRequests
+    await _meet(client, connector, CARYS, SIAN, FFION)
+    flow = next(f for f in client.app[SERVICES].router._flows if isinstance(f, PermissionFlow))
+    real_queued, turn_queueing = TablePermissionRequests.queued, asyncio.Event()
+    caught_up: list[int] = []
+
+    async def queued_after_a_pass(requests: TablePermissionRequests, *args: Any, **kwargs: Any) -> None:
+        if not turn_queueing.is_set():  # the turn's own: a pass runs first
+            turn_queueing.set()
+            caught_up.append(await flow.catch_up())
+        await real_queued(requests, *args, **kwargs)
+
+    monkeypatch.setattr(TablePermissionRequests, "queued", queued_after_a_pass)
+    request_id = await _submit(client, connector)
+
+    audit = [r["Action"] for r in await _rows(azurite, table_prefix + "permissions")
+             if r["PartitionKey"] == request_id and r["RowKey"].startswith("audit|")]
+    assert caught_up == [0]
+    assert sorted(audit) == ["sent to approver", "submitted"]
+    assert len([c for c in connector.cards(SIAN_CHAT) if request_id in json.dumps(c)]) == 1
+
+
 def _list_rows_fail(monkeypatch: pytest.MonkeyPatch, *, times: int) -> None:
     """The next `times` writes of a request's list rows (the `permissionindex` table) fail as a connection reset."""
     real_upsert = Table.upsert_entity
