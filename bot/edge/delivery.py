@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping, S
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from botbuilder.core import CardFactory, MessageFactory, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter
@@ -31,6 +31,7 @@ from bot.domain.people import Lang, Person
 from bot.domain.profiles import UserProfiles
 
 log = logging.getLogger(__name__)
+_Read = TypeVar("_Read")
 
 SEND_TIMEOUT_SECONDS = 10.0
 # People sent to at once by one instance. A burst of first turns (each asks for what is owed to that person) would
@@ -196,21 +197,9 @@ class Deliverer:
         first = first_to_claim(listed, now)
         if first is None:
             return await self._outbox.owed_among(person, listed)
-        both = asyncio.gather(self._outbox.owed_among(person, listed), self._claimed(first, now),
-                              return_exceptions=True)
-        self._start_reading_reference(person, reading)
-        owed, claimed = await both
-        if isinstance(claimed, BaseException):
-            raise claimed  # not a storage fault (those are None): a defect
-        if isinstance(owed, BaseException):
-            if claimed is not None:
-                await self._put_back(claimed)
-            raise owed
+        owed, claimed = await self._beside_a_claim(self._outbox.owed_among(person, listed), first, now, person, reading)
         if claimed is not None and all(m.message_id != first.message_id for m in owed.messages):
-            try:  # a copy of a message sent already: it never goes again
-                await self._outbox.mark_sent(claimed)
-            except DomainError as error:  # its lease runs out, and the next pass drops it
-                log.warning("could not drop a copy of a message sent already: %s", type(error).__name__)
+            await self._drop_sent_copy(claimed)
             return owed
         reading.claimed_ahead[first.message_id] = claimed
         return owed
@@ -225,16 +214,8 @@ class Deliverer:
         only for the row as it was stored (its etag), and what the listing finds besides is read after it, as always."""
         now = self._clock()
         first_fresh = fresh[0]
-        both = asyncio.gather(self._outbox.listed_with(person, fresh), self._claimed(first_fresh, now),
-                              return_exceptions=True)
-        self._start_reading_reference(person, reading)
-        listing, claimed = await both
-        if isinstance(claimed, BaseException):
-            raise claimed  # not a storage fault (those are None): a defect
-        if isinstance(listing, BaseException):
-            if claimed is not None:
-                await self._put_back(claimed)
-            raise listing
+        listing, claimed = await self._beside_a_claim(self._outbox.listed_with(person, fresh), first_fresh, now,
+                                                      person, reading)
         listed = listing.messages
         if claimed is not None:  # listed before or after this pass leased it: as it was before
             listed = [first_fresh if m.message_id == first_fresh.message_id else m for m in listed]
@@ -251,10 +232,7 @@ class Deliverer:
         if claimed is None:
             return owed
         if all(m.message_id != first_fresh.message_id for m in owed.messages):
-            try:  # a copy of a message sent already: it never goes again
-                await self._outbox.mark_sent(claimed)
-            except DomainError as error:  # its lease runs out, and the next pass drops it
-                log.warning("could not drop a copy of a message sent already: %s", type(error).__name__)
+            await self._drop_sent_copy(claimed)
             return owed
         first = first_to_claim(listed, now)
         if first is None or first.message_id != first_fresh.message_id:
@@ -267,6 +245,28 @@ class Deliverer:
                                            for m in owed.messages])
         reading.claimed_ahead[first_fresh.message_id] = claimed
         return owed
+
+    async def _beside_a_claim(self, read: Awaitable[_Read], message: OutboundMessage, now: datetime, person: Person,
+                              reading: _Pass) -> tuple[_Read, OutboundMessage | None]:
+        """`read`, the claim of `message` and the person's chat reference, side by side; the claim is given back
+        when the read fails."""
+        both = asyncio.gather(read, self._claimed(message, now), return_exceptions=True)
+        self._start_reading_reference(person, reading)
+        result, claimed = await both
+        if isinstance(claimed, BaseException):
+            raise claimed  # not a storage fault (those are None): a defect
+        if isinstance(result, BaseException):
+            if claimed is not None:
+                await self._put_back(claimed)
+            raise result
+        return result, claimed
+
+    async def _drop_sent_copy(self, claimed: OutboundMessage) -> None:
+        """A copy of a message sent already, claimed meanwhile: recorded as sent, so it never goes again."""
+        try:
+            await self._outbox.mark_sent(claimed)
+        except DomainError as error:  # its lease runs out, and the next pass drops it
+            log.warning("could not drop a copy of a message sent already: %s", type(error).__name__)
 
     async def _claimed(self, message: OutboundMessage, now: datetime) -> OutboundMessage | None:
         """The message leased to this pass, its sent mark being looked up meanwhile (`Outbox.owed_among`); None when
