@@ -7,7 +7,7 @@ import json
 import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -22,7 +22,7 @@ from bot.domain.errors import StorageUnavailable
 from bot.domain.outbox import CardSlot, DeliveryState, OutboundMessage
 from bot.domain.people import Person
 from bot.edge import delivery
-from bot.edge.delivery import OutboxNotifier
+from bot.edge.delivery import Deliverer, OutboxNotifier
 from bot.settings import Settings
 from bot.storage.outbox import TableOutbox
 from tests.http.test_permission_flow import form
@@ -531,93 +531,88 @@ async def test_a_card_a_flow_has_just_queued_goes_after_one_round_trip_of_reads_
     assert await TableOutbox(client.app[STORE]).list_for_recipient(HEAD) == []
 
 
-async def test_a_just_queued_copy_of_a_message_sent_already_is_never_sent_again(
-        client: TestClient, connector: Connector) -> None:
-    services = client.app[SERVICES]
+@dataclass
+class _HeadsChat:
+    """Siân has said hi, so messages to her can go: her queue, the sender, and a flow's way of queueing."""
+    outbox: TableOutbox
+    deliverer: Deliverer
+    notifier: OutboxNotifier
+
+
+@pytest.fixture(name="chat")
+async def _heads_chat(client: TestClient, connector: Connector) -> _HeadsChat:
+    deliverer = client.app[SERVICES].deliverer
     await client.post("/api/messages", json=message(SIAN, "hi", connector.url))
-    await services.deliverer.drain()
-    outbox = services.deliverer._outbox
-    notifier = OutboxNotifier(outbox, services.deliverer)
-    await notifier.notify([_owed("perm-1|to-head")])
-    await services.deliverer.drain()
+    await deliverer.drain()
+    return _HeadsChat(deliverer._outbox, deliverer, OutboxNotifier(deliverer._outbox, deliverer))
+
+
+async def test_a_just_queued_copy_of_a_message_sent_already_is_never_sent_again(
+        chat: _HeadsChat, connector: Connector) -> None:
+    await chat.notifier.notify([_owed("perm-1|to-head")])
+    await chat.deliverer.drain()
     sent_before = len(connector.sent)
 
-    await notifier.notify([_owed("perm-1|to-head"), _owed("perm-2|to-head")])  # queued again, as a catch-up would
-    await services.deliverer.drain()
+    await chat.notifier.notify([_owed("perm-1|to-head"), _owed("perm-2|to-head")])  # queued again, as a catch-up would
+    await chat.deliverer.drain()
 
     assert len(connector.sent) == sent_before + 1
-    assert await outbox.list_for_recipient(HEAD) == []  # the copy left the queue, unsent, and nothing is held
+    assert await chat.outbox.list_for_recipient(HEAD) == []  # the copy left the queue, unsent, and nothing is held
 
 
 async def test_a_just_queued_message_goes_after_an_older_one_to_the_same_person(
-        client: TestClient, connector: Connector) -> None:
-    services = client.app[SERVICES]
-    await client.post("/api/messages", json=message(SIAN, "hi", connector.url))
-    await services.deliverer.drain()
-    outbox = services.deliverer._outbox
+        chat: _HeadsChat, connector: Connector) -> None:
     now = datetime.now(UTC)
-    await outbox.enqueue([OutboundMessage(recipient=HEAD, message_id="older", card={**CARD, "n": 1}, created_at=now)])
+    await chat.outbox.enqueue([OutboundMessage(recipient=HEAD, message_id="older", card={**CARD, "n": 1},
+                                               created_at=now)])
 
-    await OutboxNotifier(outbox, services.deliverer).notify([OutboundMessage(
+    await chat.notifier.notify([OutboundMessage(
         recipient=HEAD, message_id="newer", card={**CARD, "n": 2}, created_at=now + timedelta(seconds=1))])
-    await services.deliverer.drain()
+    await chat.deliverer.drain()
 
     assert [c["n"] for c in connector.cards("a:personal-29:sian") if "n" in c] == [1, 2]
-    assert await outbox.list_for_recipient(HEAD) == []
+    assert await chat.outbox.list_for_recipient(HEAD) == []
 
 
 @pytest.mark.parametrize("together", [True, False])
 async def test_a_just_queued_card_replaced_again_before_it_goes_reaches_the_person_once_as_it_is_now(
-        client: TestClient, connector: Connector, together: bool) -> None:
-    services = client.app[SERVICES]
-    await client.post("/api/messages", json=message(SIAN, "hi", connector.url))
-    await services.deliverer.drain()
-    outbox = services.deliverer._outbox
+        chat: _HeadsChat, connector: Connector, together: bool) -> None:
     now = datetime.now(UTC)
     first, again = (OutboundMessage(recipient=HEAD, message_id=f"P-1|v{n}", card={**CARD, "n": n}, card_key="P-1|head",
                                     created_at=now + timedelta(milliseconds=n)) for n in (1, 2))
-    notifier = OutboxNotifier(outbox, services.deliverer)
     if together:  # the first just queued is the one replaced
-        await notifier.notify([first, again])
+        await chat.notifier.notify([first, again])
     else:  # the one just queued replaces one queued before
-        await outbox.enqueue([first])
-        await notifier.notify([again])
-    await services.deliverer.drain()
+        await chat.outbox.enqueue([first])
+        await chat.notifier.notify([again])
+    await chat.deliverer.drain()
 
     assert [c["n"] for c in connector.cards("a:personal-29:sian") if "n" in c] == [2]
-    assert await outbox.list_for_recipient(HEAD) == []
+    assert await chat.outbox.list_for_recipient(HEAD) == []
 
 
 async def test_a_just_queued_update_of_a_card_another_sender_has_on_its_way_waits_for_it_and_is_not_held(
-        client: TestClient, connector: Connector) -> None:
-    services = client.app[SERVICES]
-    await client.post("/api/messages", json=message(SIAN, "hi", connector.url))
-    await services.deliverer.drain()
-    outbox = services.deliverer._outbox
+        chat: _HeadsChat, connector: Connector) -> None:
     now = datetime.now(UTC)
-    await outbox.enqueue([OutboundMessage(recipient=HEAD, message_id="P-1|pending", card={**CARD, "n": 1},
-                                          card_key="P-1|decide", first_post=True, created_at=now)])
-    [on_its_way] = await outbox.list_for_recipient(HEAD)
-    await outbox.claim(on_its_way, now)  # another instance's sender has it
+    await chat.outbox.enqueue([OutboundMessage(recipient=HEAD, message_id="P-1|pending", card={**CARD, "n": 1},
+                                               card_key="P-1|decide", first_post=True, created_at=now)])
+    [on_its_way] = await chat.outbox.list_for_recipient(HEAD)
+    await chat.outbox.claim(on_its_way, now)  # another instance's sender has it
 
-    await OutboxNotifier(outbox, services.deliverer).notify([OutboundMessage(
+    await chat.notifier.notify([OutboundMessage(
         recipient=HEAD, message_id="P-1|approved", card={**CARD, "n": 2}, card_key="P-1|decide",
         created_at=now + timedelta(seconds=1))])
-    await services.deliverer.drain()
-    waiting = {m.message_id: m for m in await outbox.list_for_recipient(HEAD)}
+    await chat.deliverer.drain()
+    waiting = {m.message_id: m for m in await chat.outbox.list_for_recipient(HEAD)}
 
     assert [c for c in connector.cards("a:personal-29:sian") if "n" in c] == []  # not before the card on its way
     assert waiting["P-1|approved"].held_until(datetime.now(UTC)) is None  # waits unheld, to go once that has gone
-    for timer in list(services.deliverer._timers):  # the look again it set, not left for after the test
+    for timer in list(chat.deliverer._timers):  # the look again it set, not left for after the test
         timer.cancel()
 
 
 async def test_a_just_queued_message_claimed_while_storage_failed_to_list_the_queue_goes_at_the_next_pass_once(
-        client: TestClient, connector: Connector, monkeypatch: pytest.MonkeyPatch) -> None:
-    services = client.app[SERVICES]
-    await client.post("/api/messages", json=message(SIAN, "hi", connector.url))
-    await services.deliverer.drain()
-    outbox = services.deliverer._outbox
+        chat: _HeadsChat, connector: Connector, monkeypatch: pytest.MonkeyPatch) -> None:
     sent_before = len(connector.sent)
 
     async def unreadable(*args: Any, **kwargs: Any) -> Any:
@@ -625,12 +620,12 @@ async def test_a_just_queued_message_claimed_while_storage_failed_to_list_the_qu
 
     with monkeypatch.context() as storage_blinks:
         for listing in ("listed_with", "list_for_recipient"):
-            if hasattr(outbox, listing):
-                storage_blinks.setattr(outbox, listing, unreadable)
-        await OutboxNotifier(outbox, services.deliverer).notify([_owed("perm-1|to-head")])
-        await services.deliverer.drain()
-    [waiting] = await outbox.list_for_recipient(HEAD)
-    again = await services.deliverer.deliver_to(HEAD)
+            if hasattr(chat.outbox, listing):
+                storage_blinks.setattr(chat.outbox, listing, unreadable)
+        await chat.notifier.notify([_owed("perm-1|to-head")])
+        await chat.deliverer.drain()
+    [waiting] = await chat.outbox.list_for_recipient(HEAD)
+    again = await chat.deliverer.deliver_to(HEAD)
 
     assert waiting.held_until(datetime.now(UTC)) is None  # not held for a lease nobody is using
     assert again == 1
