@@ -56,6 +56,8 @@ def questions() -> DocumentQuestions:
         ("Gan bwy gafodd hwn ei gymeradwyo?", "agreed_by"),
         ("which edition are we on", "version"),
         ("is this the 2021 version or a newer one", "version"),
+        ("when did v2 come out", "date_of_issue"),  # "v2" names the document, as "the new version" does
+        ("who wrote v2?", "author"),
     ],
 )
 def test_a_question_about_the_document_names_its_detail(
@@ -83,6 +85,7 @@ def test_a_question_about_the_document_names_its_detail(
         "Ydy'r polisi cyfryngau cymdeithasol yn berthnasol i mi hefyd?",
         "Ydy'r polisi'n berthnasol i mi hefyd? Dw i'n gweithio yn yr ysgol gynradd",
         "does this cover what i do at home or only in school",
+        "can i share v2 of the sports day video on the class page?",
     ],
 )
 def test_a_question_about_the_rules_is_not_about_the_document(questions: DocumentQuestions, question: str) -> None:
