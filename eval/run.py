@@ -78,7 +78,9 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
              "2022-fiftyninth.en", "2022-fiftyninth.cy",
              "2022-sixtieth.en", "2022-sixtieth.cy",
              "2022-sixtyfirst.en", "2022-sixtyfirst.cy",
-             "2022-sixtysecond.en", "2022-sixtysecond.cy"),
+             "2022-sixtysecond.en", "2022-sixtysecond.cy",
+             "2022-sixtythird.en", "2022-sixtythird.cy",
+             "2022-sixtyfourth.en", "2022-sixtyfourth.cy"),
     "revised-a": ("revised-a.en", "revised-a.cy", "revised-a-held.en", "revised-a-held.cy"),
     "revised-b": ("revised-b.en", "revised-b.cy", "revised-b-held.en", "revised-b-held.cy"),
     "other-school": ("other-school.en", "other-school.cy", "other-school-held.en", "other-school-held.cy"),
@@ -198,6 +200,10 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
     "other-school-56": ("other-school-56-sixtyfirst.en", "other-school-56-sixtyfirst.cy"),
     "revised-bj": ("revised-bj-sixtysecond.en", "revised-bj-sixtysecond.cy"),
     "other-school-57": ("other-school-57-sixtysecond.en", "other-school-57-sixtysecond.cy"),
+    "revised-bk": ("revised-bk-sixtythird.en", "revised-bk-sixtythird.cy"),
+    "other-school-58": ("other-school-58-sixtythird.en", "other-school-58-sixtythird.cy"),
+    "revised-bl": ("revised-bl-sixtyfourth.en", "revised-bl-sixtyfourth.cy"),
+    "other-school-59": ("other-school-59-sixtyfourth.en", "other-school-59-sixtyfourth.cy"),
 }
 # The 2022 sets whose misses taught the steering data: only the no-steering figure is fair for them.
 TAUGHT_STEERING = frozenset({"2022-rounds"})
