@@ -74,7 +74,7 @@ def test_a_request_with_no_pupils_content_says_so_plainly() -> None:
                                     today=request.submitted_at.date())
 
     assert "No pupils' photos, names or work" in text_of(english) and "None of these" not in text_of(english)
-    assert "Dim lluniau, enwau neu waith disgyblion" in text_of(welsh)
+    assert "Dim lluniau, enwau na gwaith disgyblion" in text_of(welsh)
 
 
 def test_the_gallery_shows_a_withdrawal_and_a_refused_version_as_the_code_makes_them() -> None:

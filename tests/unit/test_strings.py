@@ -73,6 +73,18 @@ def test_welsh_only_is_dim_ond_put_first_not_the_calque_yn_cynnwys_dim_ond() -> 
 
     assert [key for key in strings.keys() if "cynnwys dim ond" in strings.text(key, Lang.CY)] == []
 
+def test_welsh_joins_a_list_after_a_negative_with_na_not_neu() -> None:
+    """After "dim", "nid" or "heb" Welsh joins the last of a list with "na" ("GIFs na sticeri", "mewn grŵp na
+    sianel", as the cards already wrote them): "Dim lluniau, enwau neu waith disgyblion" on the head's request card and
+    "nid mewn sgwrs grŵp neu sianel" read as the English word for word."""
+    strings = load_catalogue()
+    negative_list = re.compile(r"\b(?:[Dd]im|[Nn]id|[Hh]eb)\s+(?!ond\b)\w+(?:\s\w+){0,2}(?:,\s\w+(?:\s\w+)?)*\sneu\b")
+
+    found = {key: negative_list.findall(strings.text(key, Lang.CY)) for key in strings.keys()}
+
+    assert {key: lists for key, lists in found.items() if lists} == {}
+
+
 # Every message saying a daily limit was reached. Each limit counts the 24 hours from a person's first use
 # (`bot.domain.limits.DAY`), not a calendar day.
 LIMIT_MESSAGES = ("perm.rate_limited", "ask.question_limited", "ask.reply_limited", "concern.rate_limited",
