@@ -85,6 +85,20 @@ def test_welsh_joins_a_list_after_a_negative_with_na_not_neu() -> None:
     assert {key: lists for key, lists in found.items() if lists} == {}
 
 
+def test_a_welsh_command_to_type_is_set_apart_from_the_sentence() -> None:
+    """The word to type is set apart (in bold or quotes), as the help card sets each command: run into the sentence,
+    "Teipiwch cymorth i ddechrau eto" reads as a missing mutation ("teipiwch gymorth"), and a reader cannot tell
+    where "neu deipiwch fy adroddiadau i weld…" stops being the command."""
+    strings = load_catalogue()
+    commands = {strings.text(key, Lang.CY) for key in strings.keys() if key.startswith("help.command.")} | {"cymorth"}
+    run_in = re.compile(r"\b[td]eipiwch (" + "|".join(re.escape(c) for c in sorted(commands, key=len, reverse=True))
+                        + r")\b", re.IGNORECASE)
+
+    found = {key: run_in.findall(strings.text(key, Lang.CY)) for key in strings.keys()}
+
+    assert {key: words for key, words in found.items() if words} == {}
+
+
 # Every message saying a daily limit was reached. Each limit counts the 24 hours from a person's first use
 # (`bot.domain.limits.DAY`), not a calendar day.
 LIMIT_MESSAGES = ("perm.rate_limited", "ask.question_limited", "ask.reply_limited", "concern.rate_limited",
