@@ -60,6 +60,18 @@ from cards.gallery import gallery
     ("Rhys Morgan (Assistant Headteacher)", "Rhys Morgan (Y Pennaeth Cynorthwyol)"),
     ("Daniel Owen (Business Manager)", "Daniel Owen (Y Rheolwr Busnes)"),
     ("Acting Headteacher / Governing Body", "Y Pennaeth Dros Dro / Y Corff Llywodraethu"),
+    # A federation's own titles and bodies, and a review period in figures: before, each stayed English on the Welsh
+    # About card of a federated school's policy.
+    ("Head of School", "Pennaeth yr Ysgol"),
+    ("Elen Chennetier (Head of School)", "Elen Chennetier (Pennaeth yr Ysgol)"),
+    ("Executive Head", "Y Pennaeth Gweithredol"),
+    ("Executive Head Teacher", "Y Pennaeth Gweithredol"),
+    ("Federation Governing Body", "Corff Llywodraethu'r Ffederasiwn"),
+    ("Full Governors", "Y Corff Llywodraethu llawn"),
+    ("Personnel Committee", "Y Pwyllgor Personél"),
+    ("Pay and Personnel Committee", "Y Pwyllgor Cyflog a Phersonél"),  # "a" + p: aspirate mutation
+    ("Every 2 years", "Bob dwy flynedd"),  # a number before "blwyddyn" in words, mutated
+    ("Every 3 years", "Bob tair blynedd"),
 ])
 def test_welsh_renderings(english: str, welsh: str) -> None:
     assert welsh_terms().render(english) == welsh
