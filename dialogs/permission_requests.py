@@ -189,13 +189,15 @@ REGISTER_WORDS = frozenset(read_phrases("permission-register.txt"))
 _IN_WELSH = listed_in_welsh("permission-form.txt", "permission-my-requests.txt", "permission-pending.txt",
                             "permission-register.txt", "permission-deciding.txt")
 # "I need permission for a class Instagram" asks for the form; "Do I need permission to ...?" is a question. In Welsh
-# too: "Dw i angen caniatâd i ...", "Mae angen caniatâd arna i i ..." and "Mae arna i angen caniatâd ..." ask for it;
-# "Oes angen caniatâd (arna i) i ...?" asks, and "Mae angen caniatâd i ..." (permission is needed to) says, what the
-# policy requires.
+# too: "Dw i angen caniatâd i ...", "Dwi isio gofyn am ganiatâd ...", "Hoffwn i ofyn am ganiatâd ...", "Mae angen
+# caniatâd arna i i ..." and "Mae arna i angen caniatâd ..." ask for it; "Oes angen caniatâd (arna i) i ...?" asks,
+# and "Mae angen caniatâd i ..." (permission is needed to) says, what the policy requires.
 _ON_ME_CY = r"(arna i|arnaf|arnon ni|arnom)"
 _WANTS_FORM = re.compile(r"^(i|we)( (would|d))? (need|want|like|would like|d like)( to (get|ask|request))?"
                          r"( for| the| some)? (permission|approval)|^(request|requesting|apply|applying) (for )?"
-                         r"(permission|approval)|^(dw i|rwy|rydw i|dwi) (angen|eisiau) (caniatad|ganiatad)|"
+                         r"(permission|approval)|^(dw i|rwy|rydw i|dwi|wi) (angen|eisiau|isio|moyn)"
+                         r"( gofyn( am)?| cael| gwneud cais am)? (caniatad|ganiatad)|"
+                         r"^hoffwn( i)?( ofyn( am)?| gael| wneud cais am)? ganiatad|"
                          rf"^mae (angen caniatad {_ON_ME_CY}|{_ON_ME_CY} angen caniatad)\b")
 
 

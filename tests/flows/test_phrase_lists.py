@@ -344,6 +344,28 @@ def test_a_welsh_platform_name_after_a_mutating_word_is_chosen_on_the_form(typed
     ("Ma gen i gwestiwn", "ask.go_ahead"),  # "mae" as said
     ("Sori os ydy hwn yn gwestiwn gwirion", "ask.go_ahead"),  # "sorry if this is a silly question"
     ("Ymholiad sydyn", "ask.go_ahead"),  # "quick query"
+    ("Be sy'n newydd?", "reads.whats_new_title"),  # "be", the everyday "beth", as help.txt lists it
+    ("Be sy newydd", "reads.whats_new_title"),
+    ("Beth sy'n newydd yn y polisi?", "reads.whats_new_title"),  # the card's own heading
+    ("Be sy wedi newid?", "reads.whats_new_title"),
+    ("Beth yw'r newidiadau?", "reads.whats_new_title"),
+    ("Darllen polisi", "ask.sections_title"),  # without the article
+    ("Fy ceisiadau", "perm.mine_title"),  # "fy" left unmutated, as "fy cwestiynau" is listed
+    ("Fy cais i", "perm.mine_title"),
+    ("Fy mhryder", "concern.mine_title"),  # "fy mhryderon" was listed, the singular not
+    ("Adroddiadau fi", "concern.mine_title"),  # "ceisiadau fi" was listed
+    ("Adroddiadau sy gen i", "concern.held_title"),  # "sydd gen i" was listed, as said not
+    ("Adroddiadau gyda fi", "concern.held_title"),  # the south's "gyda fi"
+    ("Hylo", "welcome.title"),  # a Welsh spelling of "hello"
+    ("Dw i eisiau codi pryder", "concern.form_title"),  # "I want to raise a concern"
+    ("Dwi isio codi pryder", "concern.form_title"),
+    ("Wi moyn codi pryder", "concern.form_title"),
+    ("Hoffwn i godi pryder", "concern.form_title"),
+    ("Dw i eisiau gofyn am ganiatâd", "perm.form_title"),  # "I want to ask for permission" opened the form
+    ("Dwi isio gofyn caniatâd i'r pennaeth", "perm.form_title"),
+    ("Hoffwn i ofyn am ganiatâd", "perm.form_title"),
+    ("Ie", "home.ok"),  # a lone Welsh yes or no: "not covered", in English, offering to pass "Ie" on
+    ("Na", "home.ok"),
 ])
 async def test_welsh_as_staff_type_it_gets_the_card_its_english_twin_gets(
         answering_bot: BotInMemory, strings: Catalogue, typed: str, key: str) -> None:
@@ -352,6 +374,17 @@ async def test_welsh_as_staff_type_it_gets_the_card_its_english_twin_gets(
     reply = await answering_bot.says(CARYS, typed, lang=Lang.EN)
 
     assert strings.text(key, Lang.CY) in text_of(reply.card)
+    assert answering_bot.store.questions == {}
+
+
+@pytest.mark.parametrize("typed", ["Cwestiynau i adolygu", "Cwestiynau i'w adolygu"])
+async def test_the_policy_owner_asking_for_her_review_list_in_everyday_welsh_gets_it(
+        answering_bot: BotInMemory, strings: Catalogue, typed: str) -> None:
+    """"Cwestiynau i'w hadolygu" opened the head's questions for review; said without the "'w" (or with its "h"
+    dropped) it was "not covered" and went on that very list."""
+    reply = await answering_bot.says(SIAN, typed, lang=Lang.EN)
+
+    assert strings.text("ask.review_title", Lang.CY) in text_of(reply.card)
     assert answering_bot.store.questions == {}
 
 
