@@ -99,6 +99,21 @@ def test_a_welsh_command_to_type_is_set_apart_from_the_sentence() -> None:
     assert {key: words for key, words in found.items() if words} == {}
 
 
+def test_a_welsh_string_keeps_one_register_for_the_bot_speaking_of_itself() -> None:
+    """WELSH.md: one register per card. The bot speaks of itself as people say it ("galla i", "bydda i", "fe ddangosa
+    i"); a literary "ataf" or "gallaf" beside one of those ("anfonwch y ddogfen ataf … Fe ddangosa i …") is two."""
+    strings = load_catalogue()
+    literary = re.compile(r"\b(?:gallaf|allaf|byddaf|wnaf|rwyf|ataf|amdanaf|arnaf|gennyf|ohonof|wrthyf)\b",
+                          re.IGNORECASE)
+    spoken = re.compile(r"\b(?:galla|alla|bydda|wna|dangosa|ddangosa|dw|rydw|dydw) i\b|\b(?:ata|amdana|arna) i\b",
+                        re.IGNORECASE)
+
+    mixed = [key for key in strings.keys()
+             if literary.search(strings.text(key, Lang.CY)) and spoken.search(strings.text(key, Lang.CY))]
+
+    assert mixed == []
+
+
 # Every message saying a daily limit was reached. Each limit counts the 24 hours from a person's first use
 # (`bot.domain.limits.DAY`), not a calendar day.
 LIMIT_MESSAGES = ("perm.rate_limited", "ask.question_limited", "ask.reply_limited", "concern.rate_limited",
