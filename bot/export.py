@@ -116,7 +116,7 @@ def export_command(argv: list[str]) -> int:
         federation = load_federation_settings(load_settings(tool=True))
         requests = asyncio.run(_load_requests())
     except (UnsafeSettings, ValueError) as error:
-        print(f"cannot export: {error}", file=sys.stderr)
+        print(f"export-decisions: {error}", file=sys.stderr)
         return 2
     except DomainError as error:
         print(f"export-decisions: {storage_fault(error)}; nothing was written", file=sys.stderr)

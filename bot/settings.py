@@ -206,6 +206,15 @@ class ToolSettings(Settings):
     def _identity_problems(self) -> Iterator[str]:
         return iter(())
 
+    def _storage_problems(self) -> Iterator[str]:
+        # Both left in one terminal (Azurite's connection string from trying the tools, the Azure endpoint of step
+        # 8), the connection string would win: an import, restore or erasure meant for Azure would go to Azurite.
+        if self.storage_connection_string.get_secret_value() and self.storage_table_endpoint:
+            yield ("AZURE_STORAGE_CONNECTION_STRING and AZURE_STORAGE_TABLE_ENDPOINT are both set, so which storage "
+                   "is meant is not clear: unset the one you do not mean (for the Azure tables of "
+                   f"{self.storage_table_endpoint}: unset AZURE_STORAGE_CONNECTION_STRING)")
+        yield from super()._storage_problems()
+
 
 class FileCheckSettings(ToolSettings):
     """Settings of a tool that only checks a file against the federation (a dry run): it reads no storage, so it

@@ -16,6 +16,7 @@ from bot.__main__ import COMMANDS
 from bot.__main__ import main as bot_main
 from bot.policy.loader import DEFAULT_POLICY_FILE
 from bot.settings import LOCAL_FEDERATION, REPO_ROOT
+from bot.storage.backup import RECORD_TABLES, write_backup
 from tests.support.processes import azurite_connection_string, python
 from tests.support.servers import serve
 
@@ -113,6 +114,35 @@ async def test_an_option_a_command_does_not_know_is_refused_and_changes_nothing(
     assert "--no-such-option" in err
     assert storage_asked == []
     assert os.listdir(tmp_path) == []  # nothing written
+
+
+# The tools that read or write storage (README, "Run it, test it").
+STORAGE_TOOLS = ("import-staff", "purge-reports", "check-reports", "export-decisions", "backup-records",
+                 "restore-records", "export-subject-access", "erase-person", "publish-policy", "policy-versions",
+                 "rollback-policy", "export-acknowledgements")
+
+
+@pytest.mark.parametrize("name", STORAGE_TOOLS)
+async def test_a_storage_tool_refuses_two_storage_settings_and_touches_neither(
+        name: str, storage_asked: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The README has the technician export AZURE_STORAGE_CONNECTION_STRING to try the tools on Azurite, and
+    AZURE_STORAGE_TABLE_ENDPOINT for Azure (infra/README.md, step 8). Both left in one terminal, a tool used the
+    connection string: the staff list, a restore or an erasure went to Azurite, a backup of Azure copied Azurite's
+    tables, and each said it had succeeded."""
+    monkeypatch.setenv("AZURE_STORAGE_TABLE_ENDPOINT", "https://llanpolicyabc.table.core.windows.net/")
+    write_backup(tmp_path / "backup", {table: [] for table in RECORD_TABLES})
+    before = sorted(os.listdir(tmp_path))
+
+    code = await asyncio.to_thread(_run, [name, *_valid(name, tmp_path)])
+
+    [line] = capsys.readouterr().err.splitlines()
+    assert code == 2
+    assert line.startswith(f"{name}: AZURE_STORAGE_CONNECTION_STRING and AZURE_STORAGE_TABLE_ENDPOINT are both set"), \
+        line
+    assert "unset" in line
+    assert storage_asked == []
+    assert sorted(os.listdir(tmp_path)) == before  # nothing written
 
 
 async def test_check_reports_refuses_a_dry_run_it_cannot_do_truthfully(
