@@ -14,6 +14,7 @@ from annotated_types import Ge, Le
 
 from bot.policy.sentence import INDEX_CACHE_VARIABLE
 from bot.settings import Settings
+from bot.storage.backup import RECORD_TABLES
 from tests.support.bicep import INFRA, app_settings, parse, setting_parameters
 
 REPO = INFRA.parent
@@ -108,6 +109,21 @@ def test_the_deployment_creates_every_table_the_code_uses() -> None:
 
     assert {"ratelimits", "policies", "policyreads", "reports", "outbox"} <= used  # the scan finds them
     assert sorted(used - created) == []
+
+
+def test_the_restore_steps_say_what_each_table_a_backup_leaves_out_needs_after_a_restore() -> None:
+    """A restore after the storage account was lost brings back the decision record alone. Before, the steps ended
+    with starting the bot: the staff list, the version of the policy in force and the chats the bot knows were gone
+    without a word, so the bot answered from the policy it shipped with, knew no line manager, and its cards to
+    headteachers and line managers waited for people to open the bot."""
+    readme = (INFRA / "README.md").read_text(encoding="utf-8")
+    backups = readme.split("**A copy of the decision record, each term.**")[1].split("\n- **")[0]
+    left_out = _tables_the_code_uses() - set(RECORD_TABLES)
+
+    assert {"directory", "policies", "users"} <= left_out
+    assert [table for table in sorted(left_out) if not re.search(rf"\b{table}\b", backups)] == []
+    for needed in ("import-staff", "publish-policy", "send the bot a message"):
+        assert needed in backups, needed
 
 
 def _diagnostic_settings_on_storage(tree: dict[str, Any]) -> list[dict[str, Any]]:
