@@ -49,6 +49,13 @@ def connection_string(port: int) -> str:
             f"TableEndpoint=http://127.0.0.1:{port}/devstoreaccount1;")
 
 
+def local_storage(port: int) -> dict[str, str]:
+    """The settings the bot and the staff import get here: the local Azurite, never an Azure table endpoint left
+    exported in this terminal (infra/README.md, step 8), which the tools refuse beside a connection string."""
+    return {"APP_ENV": "local", "AZURE_STORAGE_CONNECTION_STRING": connection_string(port),
+            "AZURE_STORAGE_TABLE_ENDPOINT": "", "FEDERATION_CONFIG": "config/federation.local.json"}
+
+
 def port_in_use(port: int) -> bool:
     """Whether something already accepts connections on 127.0.0.1:port."""
     with socket.socket() as sock:
@@ -160,15 +167,11 @@ def run(args: argparse.Namespace, supervisor: Supervisor, started: float) -> Non
 
     bot_url = f"http://127.0.0.1:{args.bot_port}"
     supervisor.start("the bot", [python(), "app.py"], env={
-        "APP_ENV": "local", "AGENTS_PLAYGROUND": "true", "PORT": str(args.bot_port),
-        "AZURE_STORAGE_CONNECTION_STRING": connection_string(args.azurite_port),
-        "FEDERATION_CONFIG": "config/federation.local.json"})
+        **local_storage(args.azurite_port), "AGENTS_PLAYGROUND": "true", "PORT": str(args.bot_port)})
     supervisor.wait_until("healthy", "the bot", url=f"{bot_url}/healthz")
     # The fictional staff list, so a test report from Carys reaches her line manager, Gareth.
     subprocess.run([python(), "-m", "bot", "import-staff", "config/staff.local.csv"], cwd=REPO, check=False,
-                   env={**os.environ, "APP_ENV": "local",
-                        "AZURE_STORAGE_CONNECTION_STRING": connection_string(args.azurite_port),
-                        "FEDERATION_CONFIG": "config/federation.local.json"})
+                   env={**os.environ, **local_storage(args.azurite_port)})
 
     for name, port, _ in playgrounds:
         # Its working folder receives devTools/m365agentsplayground.log, where config errors are explained.

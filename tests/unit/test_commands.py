@@ -15,8 +15,9 @@ from aiohttp import web
 from bot.__main__ import COMMANDS
 from bot.__main__ import main as bot_main
 from bot.policy.loader import DEFAULT_POLICY_FILE
-from bot.settings import LOCAL_FEDERATION, REPO_ROOT
+from bot.settings import LOCAL_FEDERATION, REPO_ROOT, load_settings
 from bot.storage.backup import RECORD_TABLES, write_backup
+from scripts.dev import local_storage
 from tests.support.processes import azurite_connection_string, python
 from tests.support.servers import serve
 
@@ -143,6 +144,20 @@ async def test_a_storage_tool_refuses_two_storage_settings_and_touches_neither(
     assert "unset" in line
     assert storage_asked == []
     assert sorted(os.listdir(tmp_path)) == before  # nothing written
+
+
+def test_make_run_imports_the_fictional_staff_into_azurite_whatever_the_terminal_exported(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """`make run` gives the bot and its staff import Azurite's connection string; an Azure endpoint still exported from
+    step 8 would make the import refuse the pair, and the Playgrounds' staff would have no line manager."""
+    monkeypatch.setenv("AZURE_STORAGE_TABLE_ENDPOINT", "https://llanpolicyabc.table.core.windows.net/")
+    for name, value in local_storage(10002).items():
+        monkeypatch.setenv(name, value)
+
+    settings = load_settings(tool=True)
+
+    assert settings.storage_table_endpoint == ""
+    assert "127.0.0.1:10002" in settings.storage_connection_string.get_secret_value()
 
 
 async def test_check_reports_refuses_a_dry_run_it_cannot_do_truthfully(
