@@ -62,6 +62,15 @@ def shared_policy_indexes() -> Iterator[SharedIndexes]:
         yield indexes
 
 
+@pytest.fixture(scope="session", autouse=True)
+def no_azure_storage_from_the_shell() -> Iterator[None]:
+    """Tests give storage as Azurite's connection string: an Azure table endpoint exported in the shell that runs them
+    (infra/README.md, step 8) is taken out, as the tools refuse the two together and no test may reach Azure."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("AZURE_STORAGE_TABLE_ENDPOINT", raising=False)
+        yield
+
+
 @pytest.fixture(scope="session")
 def azurite() -> Iterator[str]:
     """A real Azurite for the whole session; tests isolate themselves with `table_prefix`."""
