@@ -173,6 +173,18 @@ def test_a_setting_a_school_may_change_is_a_parameter_with_the_codes_default(set
     assert app_settings(tree)[0][setting] == str(declared["default"])
 
 
+def test_the_deployment_steps_never_have_a_setting_changed_in_the_app_settings() -> None:
+    """Each deployment writes every app setting again (step 4), so a setting changed in the portal goes back without a
+    word. Before, the page said so in step 4 and then asked for INDEX_CACHE_KEEP_DAYS and INDEX_CACHE_MAX_MB ("Set
+    either in the app's settings") and for a new headteacher ("Change them in the app's settings") to be set there."""
+    readme = " ".join((INFRA / "README.md").read_text(encoding="utf-8").split())
+    sentences = re.split(r"(?<=[.:;])\s", readme)
+
+    asked = [s for s in sentences if re.search(r"\b(set|change)\b.{0,80}\bin the app's settings\b", s, re.I)]
+
+    assert asked == []
+
+
 def test_the_parameters_file_names_only_parameters_that_exist() -> None:
     names = set(parse()["parameters"])
     in_file = json.loads((INFRA / "main.parameters.json").read_text(encoding="utf-8"))["parameters"]
