@@ -10,6 +10,7 @@ from pathlib import Path
 from bot.domain.federation import Federation, FederationConfigError, School, load_federation
 from bot.domain.people import Person, StaffContact, is_entra_id
 from bot.domain.uk_time import uk_today
+from bot.settings import LOCAL_FEDERATION
 
 
 def _delegates(school: School) -> tuple[StaffContact, ...]:
@@ -72,11 +73,43 @@ def check_federation_command(argv: list[str]) -> int:
     return 0
 
 
+def _roles(federation: Federation) -> list[tuple[str, StaffContact]]:
+    """Every person the settings name, with the role they are named in."""
+    roles = [(f"{school.school_id} headteacher", school.headteacher) for school in federation.schools]
+    roles += [(f"{school.school_id} named delegate", d) for school in federation.schools for d in school.delegates]
+    roles.append(("policy owner", federation.policy_owner))
+    if federation.chair_of_governors is not None:
+        roles.append(("chair of governors", federation.chair_of_governors))
+    return roles
+
+
+def _fictional_people(federation: Federation) -> str | None:
+    """The example's fictional people (config/federation.local.json, which step 2 copies) still named in settings for
+    another tenant, or None: the bot would send their cards to nobody. The example itself is left alone."""
+    try:
+        example = load_federation(LOCAL_FEDERATION)
+    except FederationConfigError:  # not beside the code (the deployed package has no example)
+        return None
+    if set(federation.tenant_ids) & set(example.tenant_ids):
+        return None
+    ids = {contact.aad_object_id for _, contact in _roles(example)}
+    emails = {contact.email.lower() for _, contact in _roles(example) if contact.email}
+    left = [f"{role} {contact.name}" for role, contact in _roles(federation)
+            if contact.aad_object_id in ids or contact.email.lower() in emails]
+    if not left:
+        return None
+    return (f"still the fictional example's people (config/federation.local.json): {', '.join(left)}: the bot would "
+            'send their cards to nobody; put in each real person\'s "aad_object_id", "name" and "email" (az ad user '
+            "show --id EMAIL --query id -o tsv prints the id)")
+
+
 def _warnings(federation: Federation, today: date) -> list[str]:
-    """What the bot can run with but the federation would miss: a tenant id that Teams never sends, no chair, school
-    holidays that have all passed (last year's list, never brought up to date)."""
+    """What the bot can run with but the federation would miss: a tenant id that Teams never sends, the example's
+    fictional people, no chair, school holidays that have all passed (last year's list, never brought up to date)."""
     said = [f"tenant_ids: {tenant!r} is not a tenant id (a GUID: az account show --query tenantId -o tsv prints "
             "yours): nobody from it can use the bot" for tenant in federation.tenant_ids if not is_entra_id(tenant)]
+    if fictional := _fictional_people(federation):
+        said.append(fictional)
     if federation.chair_of_governors is None:
         said.append("no chair of governors is named: a headteacher's own concern report has nobody to go to, and one "
                     'about a headteacher cannot go to the governors; add "chair_of_governors" with its '

@@ -230,13 +230,41 @@ def test_check_federation_warns_of_a_tenant_id_that_is_not_one_and_of_no_chair_o
     code = bot_main(["check-federation", str(path)])
 
     out, err = capsys.readouterr()
+    tenant, fictional, chair = err.splitlines()  # the people are still the example's (tenant_ids no longer are)
     assert code == 0 and "chair of governors none" in out
-    assert err.splitlines() == [
-        "warning: tenant_ids: 'llanidloes.example.cymru' is not a tenant id (a GUID: az account show --query tenantId "
-        "-o tsv prints yours): nobody from it can use the bot",
-        'warning: no chair of governors is named: a headteacher\'s own concern report has nobody to go to, and one '
-        'about a headteacher cannot go to the governors; add "chair_of_governors" with its '
-        '"aad_object_id", "name" and "email"']
+    assert tenant == ("warning: tenant_ids: 'llanidloes.example.cymru' is not a tenant id (a GUID: az account show "
+                      "--query tenantId -o tsv prints yours): nobody from it can use the bot")
+    assert fictional.startswith("warning: still the fictional example's people"), fictional
+    assert chair == ('warning: no chair of governors is named: a headteacher\'s own concern report has nobody to go '
+                     'to, and one about a headteacher cannot go to the governors; add "chair_of_governors" with its '
+                     '"aad_object_id", "name" and "email"')
+
+
+def test_check_federation_warns_of_the_examples_fictional_people_left_in_a_real_tenants_settings(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Step 2 copies the fictional config/federation.local.json and replaces its people. One left behind (a policy
+    owner or chair whose Welsh name looks real enough) passed the check without a word, and the bot sent that role's
+    cards to nobody; the example itself, with its fictional tenant, is still checked without a warning."""
+    settings = json.loads(FEDERATION)
+    settings["tenant_ids"] = ["0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d"]
+    for school in settings["schools"]:
+        school["headteacher"] = {"aad_object_id": "7d9e2f10-3a4b-4c5d-8e6f-7a8b9c0d1e2f", "name": "Mr Rhodri Lewis",
+                                 "email": "rhodri.lewis@hwbcymru.net"}
+        school["delegates"] = [{"aad_object_id": "6c8d1e0f-2a3b-4b4c-9d5e-6f7a8b9c0d1e", "name": "Ms Nia Price",
+                                "email": "nia.price@hwbcymru.net"}]
+    path = tmp_path / "federation.json"
+    path.write_text(json.dumps(settings), encoding="utf-8")
+
+    code = bot_main(["check-federation", str(path)])
+    _, err = capsys.readouterr()
+    example = bot_main(["check-federation", str(LOCAL_FEDERATION)])
+    _, example_err = capsys.readouterr()
+
+    assert code == 0 and example == 0 and example_err == ""
+    [warning] = err.splitlines()
+    assert warning.startswith("warning: still the fictional example's people (config/federation.local.json): "
+                              "policy owner Mrs Siân Roberts, chair of governors Mr Huw Davies:"), warning
+    assert "az ad user show" in warning and "Rhodri" not in warning and "Nia" not in warning
 
 
 def test_check_federation_reads_a_file_notepad_saved_with_a_byte_order_mark_and_names_it_once(
