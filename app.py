@@ -564,8 +564,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         listener.close()
         print(f"refusing to start: {error}", file=sys.stderr)
         return 2
+    app.on_startup.append(partial(_started, f"http://{settings.host}:{settings.port}"))
     web.run_app(app, sock=listener, print=None, shutdown_timeout=10.0)
     return 0
+
+
+async def _started(address: str, app: web.Application) -> None:
+    """One line once start-up is done: on App Service's Log stream it tells a bot that started from one that did not
+    get that far (before, a bot that started said nothing)."""
+    log.info("started: answering Teams at %s/api/messages (health /healthz, readiness /readyz)", address)
 
 
 if __name__ == "__main__":

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import json
+import os
 import socket
+import subprocess
+import threading
+import time
+from typing import IO
 
 import pytest
 
 from bot.settings import Settings
-from tests.support.processes import start_bot
+from tests.support.policies import FIXTURE_POLICY_FILE
+from tests.support.processes import REPO, free_port, python, start_bot
 
 # On Linux the whole of 127/8 is loopback, but a server bound to 127.0.0.1 only answers there: 127.0.0.2 stands in
 # for "another address of this machine" (a laptop's Wi-Fi address) without needing a network.
@@ -38,3 +45,33 @@ def test_production_listens_on_every_interface_as_app_service_needs() -> None:
         "FEDERATION_JSON": "{}"})
 
     assert production.host == "0.0.0.0"
+
+
+def test_a_started_bot_says_where_it_answers_in_one_log_line(azurite: str) -> None:
+    """`python app.py` started and said nothing at all: on App Service's Log stream (infra/README.md, step 6) a bot
+    that had started could not be told from one that had not got that far, and locally the terminal stayed blank."""
+    port = free_port()
+    env = {**os.environ, "APP_ENV": "local", "AZURE_STORAGE_CONNECTION_STRING": azurite, "PORT": str(port),
+           "POLICY_FILE": str(FIXTURE_POLICY_FILE)}
+    with subprocess.Popen([python(), "app.py"], cwd=REPO, env=env, stderr=subprocess.PIPE, text=True) as process:
+        try:
+            assert process.stderr is not None
+            said = [json.loads(line)["message"] for line in _lines_until_answering(process.stderr, port)]
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+    assert said[-1] == (f"started: answering Teams at http://127.0.0.1:{port}/api/messages (health /healthz, "
+                        "readiness /readyz)"), said
+
+
+def _lines_until_answering(stderr: IO[str], port: int) -> list[str]:
+    """The bot's log lines until it answers on `port` (or 90 s pass)."""
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(stderr), daemon=True)
+    reader.start()
+    deadline = time.monotonic() + 90
+    while not _answers("127.0.0.1", port) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(0.5)  # a line written as it started is read by now
+    return list(lines)
