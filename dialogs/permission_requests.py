@@ -163,6 +163,41 @@ def platforms_named(said: str) -> frozenset[str]:
                      + [fold(_OTHER_PLATFORMS[w]) for w in words if w in _OTHER_PLATFORMS])
 
 
+# "Has the head approved my Instagram yet?": her account named by its platform after "my" / "fy" (past the words that
+# may stand between: "my class Instagram page", "fy nghyfrif Instagram"), with what one asks of a decision, and not
+# about what is posted on it nor friends, followers or requests there (`accounts_asked_about`).
+_ASKED_OF_AN_ACCOUNT = frozenset(read_phrases("my-account-asked.txt"))
+_BEFORE_AN_ACCOUNT = ["own", "class", "school", "new", "department", "dept", "page", "account", "nghyfrif", "nhudalen"]
+_ON_AN_ACCOUNT = ["post", "posts", "photo", "photos", "picture", "pictures", "video", "videos", "content", "comment",
+                  "comments", "message", "messages", "story", "stories", "bio", "profile", "settings", "postiadau",
+                  "lluniau", "negeseuon", "sylwadau"]
+_MY_ACCOUNT = re.compile(
+    rf"\b(?:my|fy) (?:(?:{'|'.join(_BEFORE_AN_ACCOUNT)}) )*(?P<platform>"
+    rf"{'|'.join(map(re.escape, sorted({*_PLATFORM_WORDS, *_OTHER_PLATFORMS}, key=len, reverse=True)))})\b"
+    rf"(?! (?:{'|'.join(_ON_AN_ACCOUNT)})\b)")
+_NOT_ABOUT_THE_DECISION = frozenset({"friend", "friends", "follow", "follows", "follower", "followers", "following",
+                                     "request", "requests", "ffrind", "ffrindiau", "dilyn", "ddilyn", "dilynwyr",
+                                     "cais", "nghais", "ceisiadau", "ngheisiadau"})
+
+
+# "Any news on my Instagram?": "news" alone is also what is posted ("school news").
+_NEWS_OF = re.compile(r"\b(?:news|update|updates|status|progress) (?:on|about|of|for) my\b|\b(?:newyddion|hynt|statws)"
+                      r" (?:am |ar )?fy\b")
+
+
+def accounts_asked_about(said: str) -> frozenset[str]:
+    """The platforms of the person's own accounts that normalised words ask the headteacher's decision on, without the
+    word "request" ("has the head approved my instagram yet", "ydy fy instagram wedi i gymeradwyo"): as
+    `platforms_named` gives them; none when the words ask no such thing."""
+    said = " ".join(said.split())
+    words = set(said.split())
+    if not (words & _ASKED_OF_AN_ACCOUNT or _NEWS_OF.search(said)) or words & _NOT_ABOUT_THE_DECISION:
+        return frozenset()
+    named = [m.group("platform") for m in _MY_ACCOUNT.finditer(said)]
+    return frozenset([_PLATFORM_WORDS[w] for w in named if w in _PLATFORM_WORDS]
+                     + [fold(_OTHER_PLATFORMS[w]) for w in named if w in _OTHER_PLATFORMS])
+
+
 def _on_a_platform_named(request: PermissionRequest, platforms: frozenset[str]) -> bool:
     """Whether the request is for one of these platforms (`platforms_named`): a "my Facebook request" is not her
     Instagram one, and may be a friend request on Facebook, a question for the policy."""
@@ -353,6 +388,8 @@ class PermissionFlow:
         if asks_about_own_request(said):
             return self._or_the_policy(self._in_private(self.how_to_change if _CHANGE.search(said) else self.mine),
                                        platforms=platforms_named(said))
+        if platforms := accounts_asked_about(said):
+            return self._or_the_policy(self._in_private(self.mine), platforms=platforms)
         return None
 
     def _in_private(self, handler: Handler, *, listed_in_welsh: bool = False) -> Handler:

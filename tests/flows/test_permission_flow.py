@@ -1328,6 +1328,60 @@ async def test_someone_who_has_never_asked_permission_is_answered_from_the_polic
     assert [q.text for q in asked] == [typed]
 
 
+ABOUT_MY_ACCOUNT = [
+    ("has the head approved my Instagram yet?", Lang.EN),
+    ("Has Mrs Roberts approved my insta?", Lang.EN),
+    ("Is my Instagram approved yet", Lang.EN),
+    ("Has my class Instagram page been approved?", Lang.EN),
+    ("any news on my instagram?", Lang.EN),
+    ("Did the head say yes to my Instagram?", Lang.EN),
+    ("Was my Instagram declined?", Lang.EN),
+    ("Can I start using my Instagram yet?", Lang.EN),
+    ("Ydy'r pennaeth wedi cymeradwyo fy Instagram eto?", Lang.CY),
+    ("Ydy fy Instagram wedi cael ei gymeradwyo?", Lang.CY),
+    ("Ydy fy Instagram wedi'i gymeradwyo?", Lang.CY),
+    ("Unrhyw newyddion am fy Instagram?", Lang.CY),
+    ("Ydy'r pennaeth wedi cytuno i fy nghyfrif Instagram?", Lang.CY),
+    ("Gafodd fy Instagram ei wrthod?", Lang.CY),
+]
+
+
+@pytest.mark.parametrize(("typed", "lang"), ABOUT_MY_ACCOUNT, ids=[t for t, _ in ABOUT_MY_ACCOUNT])
+async def test_asking_whether_the_head_approved_her_account_without_the_word_request_shows_her_requests(
+        answering_bot: BotInMemory, strings: Catalogue, typed: str, lang: Lang) -> None:
+    """ "Has the head approved my Instagram yet?" got a quote of the policy's rule on permission (the words name no
+    "request"), though "Has my Instagram request been approved?" opened her requests: a platform she asked for, after
+    "my" / "fy", with what one asks of a decision, is her request too, typed in English or in Welsh from an English
+    Teams."""
+    await answering_bot.meets(CARYS, SIAN)
+    request_id = await _submitted(answering_bot)
+
+    reply = await answering_bot.says(CARYS, typed, lang=Lang.EN)
+
+    assert _title(reply.card) == strings.text("perm.mine_title", lang)
+    assert request_id in text_of(reply.card)
+
+
+@pytest.mark.parametrize("typed", [
+    "Has the head approved my Facebook yet?",  # she asked for Instagram only
+    "Ydy'r pennaeth wedi cymeradwyo fy Facebook eto?",
+    "Should I decline friend requests from parents on my Instagram?",
+    "Am I allowed to post photos of pupils on my Instagram?",
+    "Does the head need to approve my Instagram posts?",
+    "Is my Instagram account private enough for school news?",
+])
+async def test_an_account_she_never_asked_for_or_a_question_about_using_it_is_answered_from_the_policy(
+        answering_bot: BotInMemory, strings: Catalogue, typed: str) -> None:
+    await answering_bot.meets(CARYS, SIAN)
+    await _submitted(answering_bot)
+
+    reply = await answering_bot.says(CARYS, typed)
+
+    assert _title(reply.card) not in {strings.text("perm.mine_title", lang) for lang in Lang}
+    asked = await MemoryQuestionLog(answering_bot.store).list_asked_until(datetime.now(UTC) + timedelta(minutes=1))
+    assert [q.text for q in asked] == [typed]
+
+
 @pytest.mark.parametrize("typed", ["my requests", "fy nghais", "Fy ngheisiadau"])
 async def test_my_requests_asked_for_by_name_shows_the_list_even_when_it_is_empty(
         bot: BotInMemory, strings: Catalogue, typed: str) -> None:

@@ -11,7 +11,7 @@ from cards.i18n import Catalogue
 from dialogs.base import normalise
 from dialogs.home import language_asked_for
 from dialogs.pasted import words_asked
-from dialogs.permission_requests import asks_about_own_request, guess_request
+from dialogs.permission_requests import accounts_asked_about, asks_about_own_request, guess_request
 from dialogs.phrases import DATA_FOLDER, PLACEHOLDER
 from tests.flows.conftest import CARYS, SIAN, BotInMemory, text_of
 from tests.flows.test_publishing_flow import open_publishing_bot
@@ -204,6 +204,18 @@ def test_every_word_in_the_my_request_lists_reads_as_a_question_about_the_person
 
     assert missed == dict.fromkeys(said, [])
     assert not asks_about_own_request("has my request to the pupils gone")  # the sentences can fail
+
+
+def test_every_word_in_the_my_account_list_reads_as_asking_about_the_account_she_asked_for() -> None:
+    """ "has the head approved my instagram": each word, with her account named after "my" or "fy", and no word of it
+    alone (the account's platform is needed too)."""
+    words = lines("my-account-asked.txt")
+
+    missed = [word for word in words if accounts_asked_about(normalise(f"{word} my instagram")) != {"instagram"}
+              or accounts_asked_about(normalise(f"{word} fy instagram")) != {"instagram"}]
+
+    assert missed == []
+    assert [word for word in words if accounts_asked_about(normalise(f"{word} the instagram"))] == []
 
 
 def test_every_platform_in_the_lists_is_chosen_on_the_form() -> None:
