@@ -17,6 +17,7 @@ from bot.domain.permission_requests import (
     PermissionRequest,
     RequestState,
     approval_problem,
+    latest_end,
     latest_start,
 )
 from bot.domain.text import clean_user_text
@@ -118,8 +119,7 @@ def form_card(strings: Catalogue, lang: Lang, *, schools: Sequence[tuple[str, st
         # Teams' own placeholder is English ("Select a date..."), even on a Welsh card.
         element: Element = {"type": "Input.Date", "id": key, "label": label(key), "isRequired": required,
                             "placeholder": strings.text("perm.date_placeholder", lang), "min": today.isoformat()}
-        if key == "start":
-            element["max"] = latest_start(today).isoformat()
+        element["max"] = (latest_start(today) if key == "start" else latest_end(today)).isoformat()
         if required:
             element["errorMessage"] = strings.text(f"perm.error.{key}", lang)
         if value(key):

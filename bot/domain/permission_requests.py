@@ -316,6 +316,16 @@ def latest_start(today: date) -> date:
         return today + timedelta(days=366)
 
 
+def latest_end(today: date) -> date:
+    """The latest end date a request may give: three years from `today` (a later one is most likely a year typed wrong,
+    2062 for 2026 or 9999, which approved would stand on Official accounts for decades; a permission with no end is
+    "ongoing", said as such)."""
+    try:
+        return today.replace(year=today.year + 3)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year + 3, day=28) + timedelta(days=1)
+
+
 def _text(data: Mapping[str, Any], key: str) -> str:
     value = data.get(key)
     return value.strip() if isinstance(value, str) else ""
@@ -451,6 +461,8 @@ def read_form(data: Mapping[str, Any], *, federation: Federation, requester: Per
         errors["end"] = "perm.error.end_or_ongoing"
     elif end is not None and start is not None and end < start:
         errors["end"] = "perm.error.end_before_start"
+    elif end is not None and end > latest_end(today):
+        errors["end"] = "perm.error.end_too_far"
     if _text(data, "confirm") != "true":
         errors["confirm"] = "perm.error.confirm"
     for key, limit in LIMITS.items():

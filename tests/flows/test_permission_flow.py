@@ -1724,6 +1724,31 @@ async def test_the_date_pickers_offer_no_day_the_bot_would_refuse(bot: BotInMemo
 
 
 @pytest.mark.parametrize("lang", list(Lang))
+async def test_an_end_date_more_than_three_years_away_is_refused_and_nothing_sent(
+        bot: BotInMemory, strings: Catalogue, lang: Lang) -> None:
+    """The end date had no latest day, as the start has: "31/12/9999", or 2062 typed for 2026, went to the headteacher
+    as dates to approve (a date she may not read closely), and approved stood on Official accounts until then, as an
+    ongoing one would, though the form asked for an end. The latest end the form takes is three years from today (a
+    longer permission is "Ongoing", which is then said plainly), and its picker says so."""
+    await bot.meets(CARYS, SIAN)
+    today = uk_today(datetime.now(UTC))
+    latest = today.replace(year=today.year + 3) if (today.month, today.day) != (2, 29) else today + timedelta(1096)
+
+    refused = [await bot.clicks(CARYS, "permission.submit", _form(end=end, ongoing="false", purpose=f"Trip {end}"),
+                                lang=lang)
+               for end in ("9999-12-31", (latest + timedelta(days=1)).isoformat())]
+    sent = await bot.clicks(CARYS, "permission.submit", _form(end=latest.isoformat(), ongoing="false"), lang=lang)
+
+    told = json.dumps(strings.text("perm.error.end_too_far", lang), ensure_ascii=False)
+    assert all(told in text_of(r.card) and "permission.withdraw" not in text_of(r.card) for r in refused)
+    for form in (refused[0].card or {}, (await bot.clicks(CARYS, "permission.form", {}, lang=lang)).card or {}):
+        assert {i["id"]: i for i in _inputs(form)}["end"].get("max") == latest.isoformat()
+    assert [r.end for r in await MemoryPermissionRequests(bot.store).list_by_requester(CARYS)] == [latest]
+    assert "permission.withdraw" in text_of(sent.card)
+    assert len([c for c in await bot.cards_for(SIAN) if "permission.approve" in text_of(c)]) == 1
+
+
+@pytest.mark.parametrize("lang", list(Lang))
 async def test_an_account_running_since_september_asks_from_today_and_is_told_why_not_before(
         bot: BotInMemory, strings: Catalogue, lang: Lang) -> None:
     """An account already running asks permission after the fact: the headteacher's permission runs from when it is
