@@ -167,7 +167,8 @@ def platforms_named(said: str) -> frozenset[str]:
 # may stand between: "my class Instagram page", "fy nghyfrif Instagram"), with what one asks of a decision, and not
 # about what is posted on it nor friends, followers or requests there (`accounts_asked_about`).
 _ASKED_OF_AN_ACCOUNT = frozenset(read_phrases("my-account-asked.txt"))
-_BEFORE_AN_ACCOUNT = ["own", "class", "school", "new", "department", "dept", "page", "account", "nghyfrif", "nhudalen"]
+# Not "own": "my own Instagram" is her personal account, which needs no permission.
+_BEFORE_AN_ACCOUNT = ["class", "school", "new", "department", "dept", "page", "account", "nghyfrif", "nhudalen"]
 _ON_AN_ACCOUNT = ["post", "posts", "photo", "photos", "picture", "pictures", "video", "videos", "content", "comment",
                   "comments", "message", "messages", "story", "stories", "bio", "profile", "settings", "postiadau",
                   "lluniau", "negeseuon", "sylwadau"]
@@ -175,9 +176,11 @@ _MY_ACCOUNT = re.compile(
     rf"\b(?:my|fy) (?:(?:{'|'.join(_BEFORE_AN_ACCOUNT)}) )*(?P<platform>"
     rf"{'|'.join(map(re.escape, sorted({*_PLATFORM_WORDS, *_OTHER_PLATFORMS}, key=len, reverse=True)))})\b"
     rf"(?! (?:{'|'.join(_ON_AN_ACCOUNT)})\b)")
-_NOT_ABOUT_THE_DECISION = frozenset({"friend", "friends", "follow", "follows", "follower", "followers", "following",
-                                     "request", "requests", "ffrind", "ffrindiau", "dilyn", "ddilyn", "dilynwyr",
-                                     "cais", "nghais", "ceisiadau", "ngheisiadau"})
+_NOT_ABOUT_THE_DECISION = frozenset({
+    "friend", "friends", "follow", "follows", "follower", "followers", "following", "request", "requests", "post",
+    "posts", "posting", "share", "sharing", "put", "dm", "message", "photo", "photos", "pic", "pics", "picture",
+    "pictures", "selfie", "video", "videos", "ffrind", "ffrindiau", "dilyn", "ddilyn", "dilynwyr", "cais", "nghais",
+    "ceisiadau", "ngheisiadau", "postio", "bostio", "rhannu", "rannu", "rhoi", "roi", "llun", "lluniau", "fideo"})
 
 
 # "Any news on my Instagram?": "news" alone is also what is posted ("school news").

@@ -1334,14 +1334,15 @@ ABOUT_MY_ACCOUNT = [
     ("Is my Instagram approved yet", Lang.EN),
     ("Has my class Instagram page been approved?", Lang.EN),
     ("any news on my instagram?", Lang.EN),
-    ("Did the head say yes to my Instagram?", Lang.EN),
+    ("Has the head okayed my Instagram?", Lang.EN),
     ("Was my Instagram declined?", Lang.EN),
     ("Can I start using my Instagram yet?", Lang.EN),
     ("Ydy'r pennaeth wedi cymeradwyo fy Instagram eto?", Lang.CY),
     ("Ydy fy Instagram wedi cael ei gymeradwyo?", Lang.CY),
     ("Ydy fy Instagram wedi'i gymeradwyo?", Lang.CY),
     ("Unrhyw newyddion am fy Instagram?", Lang.CY),
-    ("Ydy'r pennaeth wedi cytuno i fy nghyfrif Instagram?", Lang.CY),
+    ("Ydy'r pennaeth wedi cymeradwyo fy nghyfrif Instagram?", Lang.CY),
+    ("Ydy fy Instagram yn dal i aros?", Lang.CY),
     ("Gafodd fy Instagram ei wrthod?", Lang.CY),
 ]
 
@@ -1369,6 +1370,11 @@ async def test_asking_whether_the_head_approved_her_account_without_the_word_req
     "Am I allowed to post photos of pupils on my Instagram?",
     "Does the head need to approve my Instagram posts?",
     "Is my Instagram account private enough for school news?",
+    # From the evaluation's questions: the words of a decision, said of something else.
+    "Is it ok to post a selfie of me and my TA in the classroom on my own insta if she says yes?",
+    "can i DM a pupil from my department insta if it hasn't been approved?",
+    "should my insta be locked so only people I approve can see it?",
+    "Mae'r rhieni wedi cytuno. Ga i roi llun o'r dosbarth ar fy Instagram i?",
 ])
 async def test_an_account_she_never_asked_for_or_a_question_about_using_it_is_answered_from_the_policy(
         answering_bot: BotInMemory, strings: Catalogue, typed: str) -> None:
