@@ -239,6 +239,38 @@ _WANTS_FORM = re.compile(r"^(i|we)( (would|d))? (need|want|like|would like|d lik
                          rf"^mae (angen caniatad {_ON_ME_CY}|{_ON_ME_CY} angen caniatad)\b")
 
 
+# Asking permission for someone else: a request is whoever sends it (identity comes from the activity), so the form
+# says so, and that a colleague who will run the account asks for themselves. "On behalf of Dewi" / "ar ran Dewi"; "for
+# Dewi to run the PE Twitter" / "i Dewi redeg Twitter AG"; "for Owain's class blog"; and the phrases in the list.
+_FOR_A_COLLEAGUE = frozenset(read_phrases("permission-for-a-colleague.txt"))
+_ASKS_PERMISSION = re.compile(r"\b(permission|approval|request|requesting|caniatad|ganiatad|cais|nghais)\b")
+# Who a request is for when it is not a colleague ("for the class to use", "for pupils to see", "i r adran gael").
+_NOT_A_COLLEAGUE = ("me|us|myself|ourselves|my|our|the|a|an|this|that|it|its|their|them|either|both|any|each|all|"
+                    "everyone|people|pupil|pupils|student|students|child|children|kids|parent|parents|families|year|"
+                    "class|school|department|dept|staff|permission|approval|i|mi|fi|ni|chi|r|y|yr|ein|fy|disgybl|"
+                    "ddisgybl|disgyblion|ddisgyblion|plentyn|blentyn|plant|blant|rhiant|riant|rhieni|rieni|dosbarth|"
+                    "ddosbarth|flwyddyn|blwyddyn|ysgol|adran|caniatad|ganiatad")
+_NAMED_FOR = re.compile(
+    rf"\b(?:permission|approval|ask|asking|request|requesting)\b(?: \w+){{0,3}}? for (?!(?:{_NOT_A_COLLEAGUE})\b)"
+    r"\w+(?: \w+)? to (?:run|use|set|start|manage|post|open|create|have|make|film|stream|livestream|tweet|blog|share|"
+    r"moderate|look)\b"
+    rf"|\b(?:permission|approval) for (?!(?:{_NOT_A_COLLEAGUE})\b)\w+ s\b"
+    rf"|\b(?:caniatad|ganiatad|gofyn|ofyn|cais)\b(?: \w+){{0,3}}? i (?!(?:{_NOT_A_COLLEAGUE})\b)\w+(?: \w+)? "
+    r"(?:gael|redeg|ddefnyddio|sefydlu|greu|ddechrau|bostio|reoli|agor|gymedroli|rannu|ffilmio|drydar|flogio)\b")
+# "On behalf of" someone, which only asking permission makes a request for them ("can I post on behalf of Dewi?" is
+# the policy's).
+_ON_BEHALF = re.compile(rf"\b(?:on behalf of|ar ran) (?!(?:{_NOT_A_COLLEAGUE})\b)\w+"
+                        rf"|\b{one_of(tuple(sorted(_FOR_A_COLLEAGUE, key=len, reverse=True)))}\b")
+
+
+def asks_for_a_colleague(said: str) -> bool:
+    """Whether normalised words ask the headteacher's permission for someone else: "can i ask for dewi to run the pe
+    twitter", "i need permission for owain s class blog", "ga i ofyn am ganiatad ar ran dewi"; not "on behalf of the
+    school", "permission for my class", "ask for a colleague s advice" (no permission asked)."""
+    said = " ".join(said.split())
+    return bool(_NAMED_FOR.search(said) or (_ASKS_PERMISSION.search(said) and _ON_BEHALF.search(said)))
+
+
 class RequestForm(CardData):
     """`permission.submit`: the form's token (forms posted before tokens send none), its language (forms posted before
     it send none) and its inputs (choices and dates as Teams sends them, as text)."""
@@ -388,6 +420,8 @@ class PermissionFlow:
             return self._in_private(handler, listed_in_welsh=said in _IN_WELSH)
         if deciding := said_only(" ".join(_REFERENCE.sub(" ", said).split()), DECIDING_WORDS):
             return self._in_private(self.decided_by_typing, listed_in_welsh=deciding in _IN_WELSH)
+        if asks_for_a_colleague(said) and not asks_about_own_request(said):
+            return self._in_private(self.form)
         if asks_about_own_request(said):
             return self._or_the_policy(self._in_private(self.how_to_change if _CHANGE.search(said) else self.mine),
                                        platforms=platforms_named(said))
@@ -554,8 +588,10 @@ class PermissionFlow:
         if school:
             values["school"] = school
         allowed = values.get("platform") == "other" and needs_no_permission(values.get("platform_other", ""))
-        return Reply(card=self._form_card(turn, values=values, form=new_form_token(), notice=self._strings.text(
-            "perm.error.platform_allowed", turn.lang) if allowed else ""))
+        typed = normalise(turn.text) if turn.text and not turn.verb else ""
+        notices = [self._strings.text(key, turn.lang) for key, said in (
+            ("perm.for_a_colleague", asks_for_a_colleague(typed)), ("perm.error.platform_allowed", allowed)) if said]
+        return Reply(card=self._form_card(turn, values=values, form=new_form_token(), notice="\n\n".join(notices)))
 
     def _form_card(self, turn: Turn, **shown: Any) -> Card:
         """The request form in the person's language, its date pickers starting today."""

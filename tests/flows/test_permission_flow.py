@@ -1534,6 +1534,69 @@ async def test_i_need_permission_to_opens_the_form_in_english_and_in_welsh(
     assert titles == [strings.text("perm.form_title", Lang.EN), strings.text("perm.form_title", Lang.CY)]
 
 
+FOR_A_COLLEAGUE = [
+    ("can I ask for Dewi to run the PE Twitter?", Lang.EN),
+    ("Can I ask permission on behalf of a colleague?", Lang.EN),
+    ("I want to ask permission for Dewi to use Twitter for PE", Lang.EN),
+    ("I need permission for Owain's class blog", Lang.EN),
+    ("Can I request approval for Mr Evans to set up a PE Instagram?", Lang.EN),
+    ("I'd like permission on behalf of my colleague for a Facebook page", Lang.EN),
+    ("Ga i ofyn am ganiatâd ar ran Dewi i redeg Twitter AG?", Lang.CY),
+    ("Ga i ofyn am ganiatâd i Dewi redeg Twitter Addysg Gorfforol?", Lang.CY),
+    ("Dw i eisiau gwneud cais ar gyfer fy nghydweithiwr am dudalen Facebook", Lang.CY),
+]
+
+
+@pytest.mark.parametrize(("typed", "lang"), FOR_A_COLLEAGUE, ids=[t for t, _ in FOR_A_COLLEAGUE])
+async def test_asking_for_a_colleague_says_the_request_is_the_senders_and_the_colleague_asks_himself(
+        answering_bot: BotInMemory, strings: Catalogue, typed: str, lang: Lang) -> None:
+    """"Can I ask for Dewi to run the PE Twitter?" got a quote of the policy, and "I need permission for Owain's class
+    blog" a form that said nothing of whose request it would be. A request is whoever sends it (identity comes from the
+    activity): the form opens saying that the headteacher's card, the decision and Official accounts would name her and
+    the rules are hers to confirm, so a colleague who will run the account asks himself; sent, it is hers, and the
+    headteacher's card names her."""
+    await answering_bot.meets(CARYS, SIAN)
+
+    reply = await answering_bot.says(CARYS, typed, lang=Lang.EN)
+    sent = await answering_bot.clicks(CARYS, "permission.submit", _form(moderator="Dewi Evans"), lang=lang)
+
+    assert _title(reply.card) == strings.text("perm.form_title", lang)
+    assert json.dumps(strings.text("perm.for_a_colleague", lang), ensure_ascii=False) in text_of(reply.card)
+    assert "permission.withdraw" in text_of(sent.card)
+    [stored] = await MemoryPermissionRequests(answering_bot.store).list_by_requester(CARYS)
+    assert stored.requester == CARYS
+    [to_head] = await answering_bot.cards_for(SIAN)
+    assert "Carys Jenkins asks to start a new Instagram account" in text_of(to_head)
+    assert "Dewi Evans" in text_of(to_head)  # who moderates it, as she wrote it
+
+
+@pytest.mark.parametrize("typed", ["I need permission for a class Instagram", "I need permission for my class's blog",
+                                   "I need permission for the school's Facebook page",
+                                   "Dw i angen caniatâd i ddefnyddio Instagram y dosbarth"])
+async def test_asking_for_ones_own_or_the_schools_account_says_nothing_of_a_colleague(
+        bot: BotInMemory, strings: Catalogue, typed: str) -> None:
+    await bot.meets(CARYS, SIAN)
+
+    reply = await bot.says(CARYS, typed)
+
+    assert _title(reply.card) in {strings.text("perm.form_title", lang) for lang in Lang}
+    assert not any(strings.text("perm.for_a_colleague", lang) in text_of(reply.card) for lang in Lang)
+
+
+@pytest.mark.parametrize("typed", ["Can I post on behalf of the school?", "I need to ask for a colleague's advice",
+                                   "Can I post on behalf of Dewi while he is off?",
+                                   "How far in advance do I need to ask Mrs Price for approval to stream the eisteddfod?",
+                                   "Sut mae gwneud cais gwrthrych am wybodaeth (SAR) ar ran rhiant?",
+                                   "Can I ask a colleague to take down a photo of me?"])
+async def test_acting_for_the_school_or_asking_a_colleague_something_is_not_a_request_for_them(
+        answering_bot: BotInMemory, strings: Catalogue, typed: str) -> None:
+    await answering_bot.meets(CARYS, SIAN)
+
+    reply = await answering_bot.says(CARYS, typed)
+
+    assert _title(reply.card) not in {strings.text("perm.form_title", lang) for lang in Lang}
+
+
 @pytest.mark.parametrize(("english", "welsh"), [
     ("Do I need permission to post photos?", "Oes angen caniatâd i bostio lluniau?"),
     ("Do I need permission to post photos?", "Oes angen caniatâd arna i i bostio lluniau?"),

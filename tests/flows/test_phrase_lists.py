@@ -11,7 +11,12 @@ from cards.i18n import Catalogue
 from dialogs.base import normalise
 from dialogs.home import language_asked_for
 from dialogs.pasted import words_asked
-from dialogs.permission_requests import accounts_asked_about, asks_about_own_request, guess_request
+from dialogs.permission_requests import (
+    accounts_asked_about,
+    asks_about_own_request,
+    asks_for_a_colleague,
+    guess_request,
+)
 from dialogs.phrases import DATA_FOLDER, PLACEHOLDER
 from tests.flows.conftest import CARYS, SIAN, BotInMemory, text_of
 from tests.flows.test_publishing_flow import open_publishing_bot
@@ -216,6 +221,16 @@ def test_every_word_in_the_my_account_list_reads_as_asking_about_the_account_she
 
     assert missed == []
     assert [word for word in words if accounts_asked_about(normalise(f"{word} the instagram"))] == []
+
+
+def test_every_phrase_for_a_colleague_in_the_list_reads_as_asking_for_them_only_beside_permission() -> None:
+    phrases = lines("permission-for-a-colleague.txt")
+
+    missed = [p for p in phrases if not asks_for_a_colleague(normalise(f"can I ask permission {p}"))
+              or not asks_for_a_colleague(normalise(f"ga i ofyn am ganiatâd {p}"))]
+
+    assert missed == []
+    assert [p for p in phrases if asks_for_a_colleague(normalise(f"can I post {p}"))] == []
 
 
 def test_every_platform_in_the_lists_is_chosen_on_the_form() -> None:
