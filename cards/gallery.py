@@ -383,6 +383,23 @@ def _permissions(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     yield "permission-end-run-out", permission.end_refused_card(
         strings, lang, replace(_sample_request(RequestState.APPROVED), end=SAMPLE_ENDED))
     yield "permission-not-yours-to-end", common.error_card(strings, lang, "perm.not_yours_to_end")
+    # More added to a waiting request: the form offers "Send in place of …"; the head's card of the one sent in its
+    # place says what it replaced and what changed, and that another platform's request for the same purpose waits;
+    # her status card says what it replaced, and the old one's which was sent in its place.
+    yield "permission-form-asked-already-changed", permission.form_card(
+        strings, lang, schools=schools, today=today, values={"school": "high", "purpose": "Year 9 trip page."},
+        notice=strings.text("perm.asked_already_waiting_changed", lang, id=pending.request_id,
+                            when=answer.when(SAMPLE_TIME)), form="F-galleryFormTok01", replaces=pending.request_id)
+    in_place = replace(pending, request_id="P-8WPL4C", pupil_content=("photos", "work"),
+                       audiences=("parents", "pupils"), replaces=pending.request_id,
+                       changed=("audience", "pupil_content"), alongside=("P-2FBK9D",))
+    yield "permission-for-headteacher-in-place", permission.approver_card(strings, lang, in_place, school=school,
+                                                                          today=today)
+    yield "permission-pending-in-place", permission.status_card(strings, lang, in_place, school=school,
+                                                                approver="Mrs Siân Roberts", today=today)
+    yield "permission-withdrawn-in-place", permission.status_card(
+        strings, lang, replace(_sample_request(RequestState.WITHDRAWN), replaced_by=in_place.request_id),
+        school=school, approver="Mrs Siân Roberts", today=today)
     blog = replace(pending, request_id="P-9RT4MB", requester=Person("tenant", "a2", "Owain Pritchard"),
                    platform="blog", account_kind="existing", existing_account=SAMPLE_BLOG,
                    audiences=("parents", "pupils", "public"), pupil_content=("none",), consent="", moderation="daily")

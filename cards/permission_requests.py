@@ -10,6 +10,7 @@ from typing import Any
 from bot.domain.people import Lang
 from bot.domain.permission_requests import (
     AUDIENCES,
+    CHANGES,
     LIMITS,
     MODERATION,
     PLATFORMS,
@@ -74,9 +75,11 @@ def _error(strings: Catalogue, lang: Lang, errors: Mapping[str, str], field: str
 
 def form_card(strings: Catalogue, lang: Lang, *, schools: Sequence[tuple[str, str]], today: date,
               values: Mapping[str, Any] | None = None, errors: Mapping[str, str] | None = None,
-              notice: str = "", form: str = "") -> Card:
+              notice: str = "", form: str = "", replaces: str = "") -> Card:
     """The request form, with the person's values kept and each problem shown under its field (`notice`: why
-    a valid form was not sent; `form`: the token its Send carries, so a second press is the same request). Its Send
+    a valid form was not sent; `form`: the token its Send carries, so a second press is the same request; `replaces`:
+    her waiting request for the same account, which a second button, "Send in place of …", withdraws as it sends
+    this, with `replaces` in its data beside the Send's). Its Send
     carries the form's language, so a form asked for in Welsh is answered in Welsh whatever Teams is set to. The date
     pickers start at `today` (on UK calendars), the first day the bot accepts; a client may ignore that, and the bot
     still checks."""
@@ -157,8 +160,15 @@ def form_card(strings: Catalogue, lang: Lang, *, schools: Sequence[tuple[str, st
     body += toggle("ongoing", required=False)
     body += toggle("confirm", required=True)
     sent = {"form": form, "lang": lang.value} if form else {"lang": lang.value}
-    return card(body, [execute(strings.text("perm.submit", lang), VERB_SUBMIT, sent, style="positive",
-                               associated_inputs="auto")])
+    buttons = [execute(strings.text("perm.submit", lang), VERB_SUBMIT, sent, style="positive",
+                       associated_inputs="auto")]
+    if not replaces:
+        return card(body, buttons)
+    in_place = execute(strings.text("perm.send_in_place", lang, id=replaces), VERB_SUBMIT,
+                       {**sent, "replaces": replaces}, style="positive", associated_inputs="auto")
+    buttons[0].pop("style")  # one positive button: the one the notice above asks her to press
+    # In rows of their own: Teams never wraps a row of buttons, and the two titles do not fit a phone side by side.
+    return card([*body, *button_rows([in_place, *buttons])])
 
 
 def asks_sentence(strings: Catalogue, lang: Lang, request: PermissionRequest) -> str:
@@ -239,6 +249,28 @@ def _dates_notice(strings: Catalogue, lang: Lang, request: PermissionRequest, to
         plain_text(sentence, weight="Bolder", color="Attention", size="Small" if short else "Default")]}]
 
 
+def _in_place_of(strings: Catalogue, lang: Lang, request: PermissionRequest, *, decider: bool) -> list[Element]:
+    """What a request was sent in place of, or beside: for whoever decides it, in a box nobody can miss, that the member
+    of staff withdrew her waiting request for this one and what changed (so the extra is not missed), and while it
+    waits, her requests for the same purpose on other platforms that were waiting when it was sent (each its own
+    decision); for her, the request it replaced."""
+    if not decider:
+        return [text(strings.text("perm.status_in_place", lang, id=request.replaces), size="Small")] \
+            if request.replaces else []
+    said: list[str] = []
+    if request.replaces:
+        # "; " between them: a change may hold commas of its own ("pupils' photos, names or work").
+        changed = "; ".join(strings.text(f"perm.changed.{c}", lang) for c in request.changed if c in CHANGES)
+        said.append(strings.text("perm.sent_in_place" if changed else "perm.sent_in_place_unchanged", lang,
+                                 name=request.requester.name, id=request.replaces, changed=changed))
+    if request.alongside and request.state is RequestState.PENDING:
+        said.append(strings.text("perm.also_waiting", lang, name=request.requester.name,
+                                 ids=and_list(list(request.alongside), lang)))
+    # The requester's display name comes from Teams: a cleaned TextRun keeps it from being read as markdown.
+    return [{"type": "Container", "style": "attention", "items": [
+        plain_text(sentence, weight="Bolder", size="Small") for sentence in said]}] if said else []
+
+
 def _left_notice(strings: Catalogue, lang: Lang, request: PermissionRequest) -> list[Element]:
     """For whoever decides a waiting request, in a box nobody can miss: the member of staff who asked is no longer on
     the staff list."""
@@ -262,7 +294,7 @@ def _details(strings: Catalogue, lang: Lang, request: PermissionRequest, school:
     # The requester's card is headed with the request's id already.
     sent = strings.text("perm.request_line" if decider else "perm.sent_line", lang, id=request.request_id,
                         school=school, when=when(request.submitted_at))
-    rows += [plain_text(sent, subtle=True, size="Small"),
+    rows += [plain_text(sent, subtle=True, size="Small"), *_in_place_of(strings, lang, request, decider=decider),
              *(_dates_notice(strings, lang, request, today) if decider else []),
              *(_left_notice(strings, lang, request) if decider and left else []),
              *_risks(strings, lang, request, decider=decider)]
@@ -301,12 +333,18 @@ def _ending(strings: Catalogue, lang: Lang, request: PermissionRequest, *, limit
     return block
 
 
+def _sent_again(strings: Catalogue, lang: Lang, request: PermissionRequest) -> list[Element]:
+    """Under a request withdrawn for another sent in its place: which one."""
+    return [text(strings.text("perm.replaced_by", lang, id=request.replaced_by), weight="Bolder")] \
+        if request.replaced_by and request.state is RequestState.WITHDRAWN else []
+
+
 def _outcome(strings: Catalogue, lang: Lang, request: PermissionRequest) -> list[Element]:
     if request.state is RequestState.PENDING:
         return []
     # The decider's display name comes from Teams: a cleaned TextRun keeps it from being read as markdown.
     block: list[Element] = [plain_text(outcome_sentence(strings, lang, request), weight="Bolder", size="Medium"),
-                            *_ending(strings, lang, request, limit=500)]
+                            *_sent_again(strings, lang, request), *_ending(strings, lang, request, limit=500)]
     if _approved_late(request) and request.permitted_from is not None:
         block.append(text(strings.text("perm.approved_from_later", lang, day=_day(request.permitted_from),
                                        start=_day(request.start)), weight="Bolder"))
@@ -492,7 +530,7 @@ def _decided(strings: Catalogue, lang: Lang, request: PermissionRequest) -> list
     if request.state is RequestState.PENDING:
         return []
     # The decider's display name comes from Teams: a cleaned TextRun keeps it from being read as markdown.
-    items = [plain_text(outcome_sentence(strings, lang, request), size="Small"),
+    items = [plain_text(outcome_sentence(strings, lang, request), size="Small"), *_sent_again(strings, lang, request),
              *_ending(strings, lang, request, limit=300)]
     for label, note in (("perm.label.reason", request.reason), ("perm.label.comment", request.comment)):
         if note:

@@ -39,6 +39,7 @@ from bot.domain.permission_requests import (
     RequestState,
     approval_problem,
     asked_already,
+    changes_from,
     decide,
     end_permission,
     form_request_id,
@@ -51,6 +52,7 @@ from bot.domain.permission_requests import (
     note_problem,
     read_form,
     requester_has_left,
+    waiting_beside,
     withdraw,
 )
 from bot.domain.profiles import UserProfiles, preferred_language
@@ -273,10 +275,12 @@ def asks_for_a_colleague(said: str) -> bool:
 
 class RequestForm(CardData):
     """`permission.submit`: the form's token (forms posted before tokens send none), its language (forms posted before
-    it send none) and its inputs (choices and dates as Teams sends them, as text)."""
+    it send none), `replaces` (added later, on "Send in place of …" only: her waiting request this form is sent in
+    place of) and its inputs (choices and dates as Teams sends them, as text)."""
 
     form: Text = ""
     lang: Text = ""
+    replaces: Text = ""
     school: Text = ""
     platform: Text = ""
     platform_other: Text = ""
@@ -635,29 +639,103 @@ class PermissionFlow:
             return Reply(card=self._form_card(turn,
                                               values=turn.data, form=form, notice=self._strings.text(
                                                   "perm.nobody_decides_own", turn.lang, school=school.name(turn.lang))))
-        if (earlier := asked_already(result.request, await self._requests.list_by_requester(turn.actor))) is not None:
-            # Two cards of one request would be two decisions to make, and two approvals of one account.
+        mine = await self._requests.list_by_requester(turn.actor)
+        asked, replacing = result.request, None
+        if (earlier := asked_already(asked, mine)) is not None:
+            # Two cards of one request would be two decisions to make, and two approvals of one account: what a form
+            # adds to a waiting request is sent in its place, when she presses "Send in place of …".
+            changed = changes_from(earlier, asked) if earlier.state is RequestState.PENDING else ()
+            if not changed or turn.data.get("replaces") != earlier.request_id:
+                return Reply(card=self._form_card(turn, values=turn.data, form=form,
+                                                  notice=self._already_asked(earlier, turn.lang, changed=changed),
+                                                  replaces=earlier.request_id if changed else ""))
+            asked, replacing = replace(asked, replaces=earlier.request_id, changed=changed), earlier
+        elif (in_place_of := next((r for r in mine if r.replaced_by == asked.request_id), None)) is not None:
+            # Withdrawn in its place by an earlier press of this form's Send, which then could not store this one.
+            asked = replace(asked, replaces=in_place_of.request_id, changed=changes_from(in_place_of, asked))
+        elif (named := _named_to_replace(turn.data, mine)) is not None and named.state is not RequestState.PENDING:
+            # Decided, or withdrawn by hand, since "Send in place of …" was offered: she reads what happened to it
+            # before sending this as a request of its own.
             return Reply(card=self._form_card(turn, values=turn.data, form=form,
-                                              notice=self._already_asked(earlier, turn.lang)))
+                                              notice=self._not_replaced(named, turn.lang)))
+        else:
+            asked = replace(asked, alongside=waiting_beside(asked, mine))
+        return await self._send(turn, asked, deciders, form=form, given=bool(given), now=now, replacing=replacing)
+
+    async def _send(self, turn: Turn, asked: PermissionRequest, deciders: list[Person], *, form: str, given: bool,
+                    now: datetime, replacing: PermissionRequest | None = None) -> Reply:
+        """The request stored and sent, once the day's limit allows it; `replacing`: her waiting request it is sent in
+        place of, withdrawn first (so the head never has both to decide)."""
         try:
             # Every press of this form's Send is one use, whichever stores it: a second press (the laptop's and the
             # phone's at once) is not refused by the use the first took.
             await self._limiter.take(self._request_limit, turn.actor.key, now,
-                                     use=result.request.request_id if given else "")
+                                     use=asked.request_id if given else "")
         except RateLimited as limited:
-            sent = await self._own(result.request.request_id, turn.actor) if given else None
+            sent = await self._own(asked.request_id, turn.actor) if given else None
             if sent is not None:
                 return self._status_reply(sent, turn.lang)
             return Reply(card=self._form_card(turn,
                                               values=turn.data, form=form, notice=self._strings.text(
                                                   "perm.rate_limited", turn.lang, count=limited.limit.count,
-                                                  when=when(limited.until))))
+                                                  when=when(limited.until)), replaces=asked.replaces))
+        afterwards: Afterwards | None = None
+        if replacing is not None:
+            withdrawn = await self._withdrawn_in_place(replacing, asked, turn)
+            if isinstance(withdrawn, Reply):
+                await self._give_back(turn.actor, now)
+                return withdrawn
+            afterwards = withdrawn
         # The request's owed row is this turn's to work through (`_in_hand`), from its write until its cards are queued.
-        self._hold(result.request.request_id, RequestState.PENDING)
+        self._hold(asked.request_id, RequestState.PENDING)
         try:
-            return await self._store_and_tell(turn, result.request, deciders, form=form, now=now)
+            reply = await self._store_and_tell(turn, asked, deciders, form=form, now=now)
+        except DomainError:
+            if afterwards is not None:
+                await afterwards()  # the withdrawal's tidying, which no answer will now run
+            raise
         finally:
-            self._let_go(result.request.request_id, RequestState.PENDING)
+            self._let_go(asked.request_id, RequestState.PENDING)
+        if afterwards is not None:
+            reply.afterwards = afterwards
+        return reply
+
+    async def _withdrawn_in_place(self, waiting: PermissionRequest, asked: PermissionRequest, turn: Turn
+                                  ) -> Afterwards | None | Reply:
+        """Her waiting request withdrawn for `asked` to be sent in its place, its messages queued (its card to the head
+        edited to say it was withdrawn and sent again), and what keeps the records tidy after the answer (none when an
+        earlier press of this Send withdrew it); or the form again, saying why nothing was sent (the head decided it
+        first, or storage could not say whether it was withdrawn)."""
+        try:
+            withdrawn = withdraw(waiting, turn.actor, self._clock(), replaced_by=asked.request_id)
+            saved = await self._requests.save(withdrawn, self._audit(
+                withdrawn, WITHDRAWN, turn.actor, f"sent again with changes as {asked.request_id}"))
+        except (AlreadySettled, ConcurrentChange):
+            saved = await self._requests.get(waiting.request_id)
+            if saved.state is RequestState.PENDING:  # changed, but still waiting: this press may try again
+                raise StorageUnavailable("the request changed while it was withdrawn") from None
+            if saved.replaced_by != asked.request_id:
+                return self._form_reply(turn, self._not_replaced(saved, turn.lang), replaces="")
+            return None  # another press of this Send withdrew it
+        except StorageUnavailable:
+            stored = await self._after_a_late_save(waiting.request_id)
+            if stored is None:
+                return self._form_reply(turn, self._strings.text("error.storage_unsure", turn.lang),
+                                        replaces=waiting.request_id)
+            if stored.replaced_by != asked.request_id:
+                return self._form_reply(turn, self._not_replaced(stored, turn.lang), replaces="")
+            saved = stored
+        return await self._after_settled(saved, requester_reads=turn.lang)
+
+    def _form_reply(self, turn: Turn, notice: str, *, replaces: str) -> Reply:
+        """The form as she sent it, saying why it was not sent."""
+        form = str(turn.data.get("form")) if is_form_token(turn.data.get("form")) else new_form_token()
+        return Reply(card=self._form_card(turn, values=turn.data, form=form, notice=notice, replaces=replaces))
+
+    def _not_replaced(self, earlier: PermissionRequest, lang: Lang) -> str:
+        """Why "Send in place of …" sent nothing: the request it named was decided or withdrawn first."""
+        return f"{self._settled_notice(earlier, lang)} " + self._strings.text("perm.replaced_settled", lang,
+                                                                             id=earlier.request_id)
 
     async def _store_and_tell(self, turn: Turn, asked: PermissionRequest, deciders: list[Person], *, form: str,
                               now: datetime) -> Reply:
@@ -690,8 +768,12 @@ class PermissionFlow:
         status = self._status_card(request, turn.lang, undelivered=undelivered, not_queued=not_queued)
         return Reply(card=status, card_key=f"{request.request_id}|status")
 
-    def _already_asked(self, earlier: PermissionRequest, lang: Lang) -> str:
-        """Why a form repeating an earlier request (waiting, or approved for its dates) was not sent."""
+    def _already_asked(self, earlier: PermissionRequest, lang: Lang, *, changed: tuple[str, ...] = ()) -> str:
+        """Why a form repeating an earlier request (waiting, or approved for its dates) was not sent; `changed`: what
+        it asks of a waiting one's account that the waiting one does not, which "Send in place of …" sends."""
+        if changed:
+            return self._strings.text("perm.asked_already_waiting_changed", lang, id=earlier.request_id,
+                                      when=when(earlier.submitted_at))
         if earlier.state is RequestState.PENDING:
             return self._strings.text("perm.asked_already_waiting", lang, id=earlier.request_id,
                                       when=when(earlier.submitted_at))
@@ -1292,6 +1374,13 @@ class PermissionFlow:
         return await goes_on_at(turn, rows, strings=self._strings, id_of=lambda r: r.request_id,
                                 standing=listing_order, newest_first=newest_first,
                                 stored=stored_if_any(self._requests.get, is_id=is_request_id), on_the_list=on_the_list)
+
+
+def _named_to_replace(data: Mapping[str, Any], mine: Sequence[PermissionRequest]) -> PermissionRequest | None:
+    """The person's own request a "Send in place of …" press names (`replaces`); None for none, or for anyone else's
+    (the card's data names it, the activity says whose requests are hers)."""
+    named = data.get("replaces")
+    return next((r for r in mine if r.request_id == named), None) if is_request_id(named) else None
 
 
 def _on_its_card(turn: Turn) -> bool:

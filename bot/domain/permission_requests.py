@@ -106,6 +106,13 @@ class PermissionRequest:
     # The language of the form it was sent on, which she wrote it in and reads its news in; None on records from
     # before it was kept.
     lang: Lang | None = None
+    # Sent in place of her waiting request `replaces` (withdrawn by the same press), and what it changed of it
+    # (`CHANGES`); on that request, `replaced_by` names this one. `alongside`: her requests waiting, when this was
+    # sent, for the same school and purpose on another platform (each account is a decision of its own).
+    replaces: str = ""
+    replaced_by: str = ""
+    changed: tuple[str, ...] = ()
+    alongside: tuple[str, ...] = ()
     etag: str = ""
 
     @property
@@ -172,22 +179,56 @@ class AlreadySettled(Exception):
         self.request = request
 
 
-def _asked_for(request: PermissionRequest) -> tuple[str, str, str, frozenset[str], str]:
-    """What a request asks for, as a repeat of it would say it again (case, accents and spacing aside)."""
-    def said(text: str) -> str:
-        return " ".join(fold(text).split()).rstrip(".!")
+def _said(text: str) -> str:
+    """Typed text as a repeat of it would say it again (case, accents, spacing and a last full stop aside)."""
+    return " ".join(fold(text).split()).rstrip(".!")
 
-    return (request.school_id, request.platform, said(request.platform_other), frozenset(request.audiences),
-            said(request.purpose))
+
+def _account_asked_for(request: PermissionRequest) -> tuple[str, str, str, str]:
+    """Which account a request is for: the same school, platform and purpose is the same account, whatever else
+    (who it is for, pupils' photos, dates) a later form adds."""
+    return request.school_id, request.platform, _said(request.platform_other), _said(request.purpose)
+
+
+def _asked_for(request: PermissionRequest) -> tuple[str, str, str, str, frozenset[str]]:
+    """What a request asks for, as a repeat of it would say it again (case, accents and spacing aside)."""
+    return (*_account_asked_for(request), frozenset(request.audiences))
+
+
+# What a request sent in place of a waiting one may change of it, in the order the head's card lists them (each the
+# key of its label on the card, `perm.label.<key>`).
+CHANGES = ("account", "audience", "pupil_content", "consent", "moderation", "dates")
+
+
+def changes_from(earlier: PermissionRequest, new: PermissionRequest) -> tuple[str, ...]:
+    """What `new` asks differently from `earlier`, a request for the same account (`CHANGES`); none for the same request
+    again."""
+    differs = {
+        "account": (earlier.account_kind, _said(earlier.existing_account)) != (new.account_kind,
+                                                                               _said(new.existing_account)),
+        "audience": set(earlier.audiences) != set(new.audiences),
+        "pupil_content": set(earlier.pupil_content) != set(new.pupil_content),
+        "consent": _said(earlier.consent) != _said(new.consent),
+        "moderation": (_said(earlier.moderator), earlier.moderation) != (_said(new.moderator), new.moderation),
+        "dates": (earlier.start, earlier.end) != (new.start, new.end)}
+    return tuple(change for change in CHANGES if differs[change])
+
+
+def waiting_beside(new: PermissionRequest, earlier: Sequence[PermissionRequest]) -> tuple[str, ...]:
+    """The ids of the person's requests waiting for the same school and purpose on another platform, oldest first: the
+    head decides each account on its own, and each card says the others wait."""
+    def same_purpose(r: PermissionRequest) -> bool:
+        return (r.school_id, _said(r.purpose)) == (new.school_id, _said(new.purpose))
+
+    return tuple(r.request_id for r in sorted(earlier, key=listing_order)
+                 if r.request_id != new.request_id and r.state is RequestState.PENDING and same_purpose(r)
+                 and (r.platform, _said(r.platform_other)) != (new.platform, _said(new.platform_other)))
 
 
 def _same_account(one: PermissionRequest, other: PermissionRequest) -> bool:
     """False when both name an existing account and the names differ (two accounts, whatever the purpose says)."""
-    def said(text: str) -> str:
-        return " ".join(fold(text).split())
-
     both_named = one.account_kind == other.account_kind == "existing"
-    return not both_named or said(one.existing_account) == said(other.existing_account)
+    return not both_named or _said(one.existing_account) == _said(other.existing_account)
 
 
 def _asks_no_more_than(new: PermissionRequest, approved: PermissionRequest) -> bool:
@@ -201,17 +242,18 @@ def _asks_no_more_than(new: PermissionRequest, approved: PermissionRequest) -> b
 
 
 def asked_already(new: PermissionRequest, earlier: Sequence[PermissionRequest]) -> PermissionRequest | None:
-    """The person's earlier request that `new` repeats (same school, platform, audience and purpose, and the same
-    account when both name one): one still waiting (to change it, she withdraws it and asks again), or one approved
-    for every day `new` asks for and for all it asks (`_asks_no_more_than`); None when `new` asks for something new
-    (days after those approved, pupils' photos not approved, less checking included)."""
+    """The person's earlier request that `new` repeats: one still waiting for the same account (same school, platform
+    and purpose, and the same account when both name one), whatever else `new` changes (`changes_from`: what it adds
+    is sent in its place, never beside it); or one approved for the same audience too, for every day `new` asks for
+    and for all it asks (`_asks_no_more_than`). None when `new` asks for something new (another account; after an
+    approval, days after those approved, pupils' photos not approved, less checking)."""
     def covers(approved: PermissionRequest) -> bool:
         begins = approved.permitted_from or approved.start
         days = begins <= new.start and (approved.end is None or (new.end is not None and new.end <= approved.end))
-        return days and _asks_no_more_than(new, approved)
+        return days and _asks_no_more_than(new, approved) and _asked_for(approved) == _asked_for(new)
 
-    return next((r for r in earlier if r.request_id != new.request_id and _asked_for(r) == _asked_for(new)
-                 and _same_account(r, new)
+    return next((r for r in earlier if r.request_id != new.request_id
+                 and _account_asked_for(r) == _account_asked_for(new) and _same_account(r, new)
                  and (r.state is RequestState.PENDING or (r.state is RequestState.APPROVED and covers(r)))), None)
 
 
@@ -272,14 +314,16 @@ def decide(request: PermissionRequest, person: Person, federation: Federation, *
                    approved_from=max(request.start, today) if approve else None)
 
 
-def withdraw(request: PermissionRequest, person: Person, now: datetime) -> PermissionRequest:
-    """The request withdrawn by its requester; raises `NotAllowed` or `AlreadySettled`."""
+def withdraw(request: PermissionRequest, person: Person, now: datetime, *, replaced_by: str = ""
+             ) -> PermissionRequest:
+    """The request withdrawn by its requester (`replaced_by`: to send that request in its place); raises `NotAllowed`
+    or `AlreadySettled`."""
     if person.aad_object_id != request.requester.aad_object_id:
         raise NotAllowed("only the requester withdraws")
     if request.state is not RequestState.PENDING:
         raise AlreadySettled(request)
     return replace(request, state=RequestState.WITHDRAWN, decided_by=person.name,
-                   decided_by_id=person.aad_object_id, decided_at=now)
+                   decided_by_id=person.aad_object_id, decided_at=now, replaced_by=replaced_by)
 
 
 def end_permission(request: PermissionRequest, person: Person, federation: Federation, *, reason: str,

@@ -91,6 +91,11 @@ def _to_entity(request: PermissionRequest) -> dict[str, Any]:
         "ApprovedFrom": request.approved_from.isoformat() if request.approved_from else "",
         # Added later: the language of the form it was sent on (rows before it have none, read as not known).
         "Lang": request.lang.value if request.lang else "",
+        # Added later (rows before them have none, read as empty): the waiting request this one was sent in place of,
+        # what it changed of it, the one sent in place of this, and her requests for the same purpose on other
+        # platforms waiting when it was sent (ids, and `CHANGES` keys, comma-separated).
+        "Replaces": request.replaces, "ReplacedBy": request.replaced_by, "Changed": ",".join(request.changed),
+        "Alongside": ",".join(request.alongside),
     }
     if request.state is RequestState.ENDED:  # only an ended approval has these columns (rows before them have none)
         entity.update({"EndedBy": request.ended_by, "EndedById": request.ended_by_id, "EndedAt": request.ended_at,
@@ -122,7 +127,10 @@ def _from_entity(entity: dict[str, Any]) -> PermissionRequest:
         approved_from=date.fromisoformat(approved_from) if approved_from else None,
         ended_by=entity_text(entity, "EndedBy"), ended_by_id=entity_text(entity, "EndedById"),
         ended_at=entity_time(entity, "EndedAt"), end_reason=entity_text(entity, "EndReason"),
-        lang=Lang(lang) if lang in tuple(Lang) else None, etag=entity_etag(entity))
+        lang=Lang(lang) if lang in tuple(Lang) else None, replaces=entity_text(entity, "Replaces"),
+        replaced_by=entity_text(entity, "ReplacedBy"),
+        changed=tuple(c for c in entity_text(entity, "Changed").split(",") if c),
+        alongside=tuple(a for a in entity_text(entity, "Alongside").split(",") if a), etag=entity_etag(entity))
 
 
 def _owed_entity(request: PermissionRequest) -> dict[str, Any]:

@@ -835,6 +835,130 @@ async def test_an_approved_request_asked_for_again_with_more_than_was_approved_g
     assert "permission.approve" in text_of(new_card)
 
 
+MORE_ADDED = [
+    ({"pupil_content": "photos,work", "consent": "Parents opted in to photos; no names."},
+     ("pupil_content", "consent"), "pupils' photos, names or work; how consent is handled"),
+    ({"audience": "parents,pupils"}, ("audience",), "who it is for"),
+]
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+@pytest.mark.parametrize(("added", "changed", "said_changed"), MORE_ADDED, ids=["pupils' photos", "another audience"])
+async def test_more_added_to_a_waiting_request_is_sent_in_its_place_and_the_head_is_told_what_changed(
+        bot: BotInMemory, strings: Catalogue, lang: Lang, added: dict[str, str], changed: tuple[str, ...],
+        said_changed: str) -> None:
+    """Her Instagram request waits; she fills the form in again with pupils' photos added (or pupils as well as
+    parents). Before, the photos were refused as a repeat ("withdraw it on My requests and send this form again": three
+    steps on a phone, and the head's new card then said nothing of the old one), and pupils added went to the head as a
+    second request for the same account, beside the first. Now the form offers "Send in place of P-…": one press
+    withdraws the waiting request and sends this one, and the head has one request to decide, which says what it
+    replaces and what changed; her old card says it was withdrawn and sent again."""
+    await bot.meets(CARYS, SIAN, FFION)
+    first = await bot.clicks(CARYS, "permission.submit", _form(), lang=lang)
+    old_id = str(verb_data(first.card or {}, "permission.withdraw")["id"])
+
+    offered = await bot.clicks(CARYS, "permission.submit", _form(**added), lang=lang)
+    cards_before = len(await bot.cards_for(SIAN))
+    replaced = await bot.clicks(CARYS, "permission.submit", {**_form(**added),
+                                                             **verb_data(offered.card or {}, "permission.submit")})
+
+    assert "permission.withdraw" not in text_of(offered.card)  # nothing sent yet: the form, with the offer
+    in_place = [a for a in actions(offered.card or {}) if a.get("data", {}).get("replaces") == old_id]
+    assert [a["title"] for a in in_place] == [strings.text("perm.send_in_place", lang, id=old_id)]
+    assert json.dumps(strings.text("perm.asked_already_waiting_changed", lang, id=old_id,
+                                   when=_on_uk_clocks((await MemoryPermissionRequests(bot.store).get(old_id)
+                                                       ).submitted_at)), ensure_ascii=False) in text_of(offered.card)
+    requests = MemoryPermissionRequests(bot.store)
+    new_id = str(verb_data(replaced.card or {}, "permission.withdraw")["id"])
+    old, new = await requests.get(old_id), await requests.get(new_id)
+    assert (old.state, old.decided_by_id, old.replaced_by) == (RequestState.WITHDRAWN, CARYS.aad_object_id, new_id)
+    assert (new.state, new.replaces, new.changed) == (RequestState.PENDING, old_id, changed)
+    assert [r.request_id for r in await requests.list_pending(["high"])] == [new_id]
+    *edited_old, new_card = (await bot.cards_for(SIAN))[cards_before:]  # her card, and a copy opened from a list
+    assert edited_old and all(old_id in text_of(c) and "permission.approve" not in text_of(c) for c in edited_old)
+    assert new_id in text_of(edited_old)  # the old card points to the one sent in its place
+    said = strings.text("perm.sent_in_place", Lang.EN, name=CARYS.name, id=old_id, changed=said_changed)
+    assert json.dumps(said, ensure_ascii=False) in text_of(new_card) and "permission.approve" in text_of(new_card)
+    assert strings.text("perm.status_in_place", lang, id=old_id) in text_of(replaced.card)
+    assert ("withdrawn", CARYS.aad_object_id) in await _trail(bot, old_id)
+
+
+async def test_a_request_sent_in_place_of_one_the_head_decided_meanwhile_is_not_sent(bot: BotInMemory,
+                                                                                     strings: Catalogue) -> None:
+    """She presses "Send in place of P-…" after the head approved the waiting one: nothing is withdrawn or sent, and the
+    form says what happened to it, to look at before sending again."""
+    await bot.meets(CARYS, SIAN)
+    old_id = str(verb_data((await bot.clicks(CARYS, "permission.submit", _form())).card or {},
+                           "permission.withdraw")["id"])
+    more = _form(pupil_content="photos,work", consent="Parents opted in to photos.")
+    offered = await bot.clicks(CARYS, "permission.submit", more)
+    await bot.clicks(SIAN, "permission.approve", {"id": old_id})
+    cards_before = len(await bot.cards_for(SIAN))
+
+    late = await bot.clicks(CARYS, "permission.submit", {**more, **verb_data(offered.card or {}, "permission.submit")})
+
+    requests = MemoryPermissionRequests(bot.store)
+    assert (await requests.get(old_id)).state is RequestState.APPROVED
+    assert [r.request_id for r in await requests.list_by_requester(CARYS)] == [old_id]
+    assert "permission.withdraw" not in text_of(late.card) and "permission.submit" in text_of(late.card)
+    assert f"{old_id}: Approved by Mrs Siân Roberts" in text_of(late.card)
+    assert len(await bot.cards_for(SIAN)) == cards_before
+
+
+async def test_send_in_place_pressed_twice_withdraws_once_and_sends_one_request(bot: BotInMemory) -> None:
+    await bot.meets(CARYS, SIAN)
+    old_id = await _submitted(bot)
+    old = await MemoryPermissionRequests(bot.store).get(old_id)
+    more = _form(purpose=old.purpose, pupil_content="photos,work", consent="Parents opted in to photos.")
+    offered = await bot.clicks(CARYS, "permission.submit", more)
+    press = {**more, **verb_data(offered.card or {}, "permission.submit")}
+
+    first, second = await asyncio.gather(bot.clicks(CARYS, "permission.submit", press),
+                                         bot.clicks(CARYS, "permission.submit", press))
+
+    requests = MemoryPermissionRequests(bot.store)
+    assert [r.state for r in await requests.list_by_requester(CARYS)] == [RequestState.PENDING,
+                                                                          RequestState.WITHDRAWN]
+    assert [a for a, _ in await _trail(bot, old_id)].count("withdrawn") == 1
+    new_id = verb_data(first.card or {}, "permission.withdraw")["id"]
+    assert verb_data(second.card or {}, "permission.withdraw")["id"] == new_id
+
+
+async def test_someone_elses_request_named_to_replace_is_left_alone(bot: BotInMemory) -> None:
+    """`replaces` is card data: naming a colleague's request withdraws nothing of hers (identity comes from the
+    activity); the form is sent as Carys's own request."""
+    await bot.meets(CARYS, OWAIN, SIAN)
+    owains = await _submitted(bot, OWAIN)
+
+    sent = await bot.clicks(CARYS, "permission.submit", {**_form(), "form": "F-carysFormToken001", "replaces": owains})
+
+    requests = MemoryPermissionRequests(bot.store)
+    assert (await requests.get(owains)).state is RequestState.PENDING
+    [mine] = await requests.list_by_requester(CARYS)
+    assert (mine.state, mine.replaces) == (RequestState.PENDING, "")
+    assert "permission.withdraw" in text_of(sent.card)
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_another_platform_for_the_same_purpose_goes_beside_the_waiting_one_and_each_card_says_so(
+        bot: BotInMemory, strings: Catalogue, lang: Lang) -> None:
+    """Instagram waits; she asks for Facebook too, for the same purpose. Two accounts are two decisions, but before, the
+    head got a second card that said nothing of the first: the new one says which of hers waits beside it."""
+    await bot.meets(CARYS, SIAN)
+    first = await bot.clicks(CARYS, "permission.submit", _form(), lang=lang)
+    old_id = str(verb_data(first.card or {}, "permission.withdraw")["id"])
+
+    sent = await bot.clicks(CARYS, "permission.submit", _form(platform="facebook"), lang=lang)
+
+    new_id = str(verb_data(sent.card or {}, "permission.withdraw")["id"])
+    requests = MemoryPermissionRequests(bot.store)
+    assert (await requests.get(new_id)).alongside == (old_id,)
+    assert [r.request_id for r in await requests.list_pending(["high"])] == [old_id, new_id]
+    new_card = (await bot.cards_for(SIAN))[-1]
+    said = strings.text("perm.also_waiting", Lang.EN, name=CARYS.name, ids=old_id)
+    assert new_id in text_of(new_card) and json.dumps(said, ensure_ascii=False) in text_of(new_card)
+
+
 @pytest.mark.parametrize(("typed", "platform"), [("Instagram", "instagram"), ("  facebook.", "facebook"),
                                                  ("Twitter", "x"), ("X (Twitter)", "x"), ("Tik Tok", "tiktok"),
                                                  ("YouTube", "youtube")])
@@ -1585,7 +1709,7 @@ async def test_asking_for_ones_own_or_the_schools_account_says_nothing_of_a_coll
 
 @pytest.mark.parametrize("typed", ["Can I post on behalf of the school?", "I need to ask for a colleague's advice",
                                    "Can I post on behalf of Dewi while he is off?",
-                                   "How far in advance do I need to ask Mrs Price for approval to stream the eisteddfod?",
+                                   "How far ahead do I need to ask Mrs Price for approval to stream the eisteddfod?",
                                    "Sut mae gwneud cais gwrthrych am wybodaeth (SAR) ar ran rhiant?",
                                    "Can I ask a colleague to take down a photo of me?"])
 async def test_acting_for_the_school_or_asking_a_colleague_something_is_not_a_request_for_them(

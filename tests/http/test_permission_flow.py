@@ -1029,19 +1029,28 @@ async def test_the_same_request_sent_again_while_one_waits_or_is_approved_reache
 
 async def test_another_platform_audience_purpose_or_school_is_a_request_of_its_own(
         client: TestClient, connector: Connector, azurite: str, table_prefix: str) -> None:
-    """Not the same request: what only looks like the first must still reach the headteacher."""
+    """Not the same request: what only looks like the first must still reach the headteacher. Another audience for the
+    same account, while the first waits, is sent in its place (one press of "Send in place of …"), not beside it."""
     await _meet(client, connector, CARYS, SIAN)
     first = await _submit(client, connector)
     await _invoke(client, CARYS, "permission.withdraw", {"id": first}, connector)
     withdrawn_then_asked_again = await _submit(client, connector)
     others = [await _submit(client, connector, platform="facebook"),
               await _submit(client, connector, purpose="A blog of Year 7's science club."),
-              await _submit(client, connector, audience="parents,public"),
               await _submit(client, connector, school="primary")]
+    offered = await _invoke(client, CARYS, "permission.submit", form(audience="parents,public"), connector)
+    in_place = await _invoke(client, CARYS, "permission.submit",
+                             {**form(audience="parents,public"), **verb_data(offered, "permission.submit")}, connector)
 
-    requests = {r["PartitionKey"] for r in await _rows(azurite, table_prefix + "permissions")
-                if r["RowKey"] == "request"}
-    assert requests == {first, withdrawn_then_asked_again, *others}
+    rows = {r["PartitionKey"]: r for r in await _rows(azurite, table_prefix + "permissions")
+            if r["RowKey"] == "request"}
+    sent_in_place = str(verb_data(in_place, "permission.withdraw")["id"])
+    assert set(rows) == {first, withdrawn_then_asked_again, *others, sent_in_place}
+    assert (rows[withdrawn_then_asked_again]["State"], rows[withdrawn_then_asked_again]["ReplacedBy"]) == (
+        "withdrawn", sent_in_place)
+    assert (rows[sent_in_place]["Replaces"], rows[sent_in_place]["Changed"]) == (withdrawn_then_asked_again,
+                                                                                 "audience")
+    assert rows[others[0]]["Alongside"] == withdrawn_then_asked_again  # Facebook, while the Instagram one waited
 
 
 @pytest.mark.parametrize(("locale", "told"), [("en-GB", "more than a year away"),

@@ -175,6 +175,32 @@ async def test_the_language_a_request_was_sent_in_reads_back_and_stays_through_i
     assert [r.lang for r in await store.list_by_requester(CARYS)] == [Lang.CY]
 
 
+async def test_a_request_sent_in_place_of_another_keeps_both_links_through_their_changes(
+        store: PermissionRequests) -> None:
+    """What it replaced, what changed and what waited beside it stay with the new request; the one it replaced keeps
+    which request was sent in its place, through its withdrawal."""
+    def audit(request_id: str, action: str) -> AuditEntry:
+        return AuditEntry(request_id, action, CARYS.aad_object_id, CARYS.name, NOW)
+
+    await store.create(_request("P-OLD001"), audit("P-OLD001", "submitted"))
+    old = await store.get("P-OLD001")
+    await store.save(replace(old, state=RequestState.WITHDRAWN, decided_by=CARYS.name,
+                             decided_by_id=CARYS.aad_object_id, decided_at=NOW, replaced_by="P-NEW001"),
+                     audit("P-OLD001", "withdrawn"))
+    await store.create(replace(_request("P-NEW001"), replaces="P-OLD001", changed=("audience", "pupil_content"),
+                               alongside=("P-FB0001", "P-YT0001")), audit("P-NEW001", "submitted"))
+    new = await store.get("P-NEW001")
+    await store.save(replace(new, state=RequestState.APPROVED, decided_by="Siân", decided_at=NOW),
+                     audit("P-NEW001", "approved"))
+
+    assert (await store.get("P-OLD001")).replaced_by == "P-NEW001"
+    read = await store.get("P-NEW001")
+    assert (read.replaces, read.changed, read.alongside) == ("P-OLD001", ("audience", "pupil_content"),
+                                                             ("P-FB0001", "P-YT0001"))
+    assert {r.request_id: (r.replaces, r.replaced_by) for r in await store.list_by_requester(CARYS)} == {
+        "P-NEW001": ("P-OLD001", ""), "P-OLD001": ("", "P-NEW001")}
+
+
 async def test_a_request_row_written_before_its_language_was_kept_reads_without_one(
         azurite: str, table_prefix: str, table_store: TablePermissionRequests) -> None:
     await table_store.create(replace(_request(), lang=Lang.CY), _audit("submitted"))
