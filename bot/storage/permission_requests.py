@@ -2,7 +2,8 @@
 
 `permissions`: PartitionKey = request id; RowKey `request` for the record (`Lang`: the language of the form it was sent
 on, none on rows from before it was kept; an approval ended early adds `EndedBy`, `EndedById`, `EndedAt` and
-`EndReason` beside the approval's own columns) and `audit|<iso time>|<random>` for
+`EndReason` beside the approval's own columns; `Replaces`, `Changed`, `ReplacedBy` and `Alongside` link a request sent
+in place of a waiting one, or beside one for the same purpose, to it) and `audit|<iso time>|<random>` for
 each audit entry. A decision updates the record (etag-conditional) and inserts its audit entry in one
 transaction, so there is never a decision without its entry, nor two decisions. The same transaction upserts
 `owed|<state>`: that state's notifications are owed until the flow has queued them and deletes the row (a new
