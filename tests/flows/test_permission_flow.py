@@ -924,6 +924,39 @@ async def test_send_in_place_pressed_twice_withdraws_once_and_sends_one_request(
     assert verb_data(second.card or {}, "permission.withdraw")["id"] == new_id
 
 
+async def test_storage_failing_as_a_request_is_sent_in_place_loses_neither_and_never_leaves_both_waiting(
+        bot: BotInMemory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The withdrawal refused: nothing changes, and the offer stays. The withdrawal made and the new request refused:
+    the form stays, and its Send (as "Send in place of …") sends it, still marked as sent in the old one's place."""
+    await bot.meets(CARYS, SIAN)
+    old_id = await _submitted(bot)
+    more = _form(purpose=(await MemoryPermissionRequests(bot.store).get(old_id)).purpose, pupil_content="photos,work",
+                 consent="Parents opted in to photos.")
+    offered = await bot.clicks(CARYS, "permission.submit", more)
+    press = {**more, **verb_data(offered.card or {}, "permission.submit")}
+    requests = MemoryPermissionRequests(bot.store)
+
+    with monkeypatch.context() as storage_down, pytest.raises(StorageUnavailable):  # the edge: "nothing was changed",
+        storage_down.setattr(MemoryPermissionRequests, "save", _refused_by_storage)  # below the form, which stays
+        await bot.clicks(CARYS, "permission.submit", press)
+    still_waiting = (await requests.get(old_id)).state
+    with monkeypatch.context() as storage_down:
+        storage_down.setattr(MemoryPermissionRequests, "create", _refused_by_storage)
+        not_sent = await bot.clicks(CARYS, "permission.submit", press)
+    withdrawn = await requests.get(old_id)
+    sent = await bot.clicks(CARYS, "permission.submit", {**more, **verb_data(not_sent.card or {}, "permission.submit")})
+
+    assert still_waiting is RequestState.PENDING
+    assert "couldn't reach the bot's records" in text_of(not_sent.card)
+    assert "permission.submit" in text_of(not_sent.card)
+    new_id = str(verb_data(sent.card or {}, "permission.withdraw")["id"])
+    assert (withdrawn.state, withdrawn.replaced_by) == (RequestState.WITHDRAWN, new_id)
+    new = await requests.get(new_id)
+    assert (new.replaces, new.changed) == (old_id, ("pupil_content", "consent"))
+    assert [r.request_id for r in await requests.list_pending(["high"])] == [new_id]
+    assert f"withdrew {old_id} and sent this in its place" in text_of((await bot.cards_for(SIAN))[-1])
+
+
 async def test_someone_elses_request_named_to_replace_is_left_alone(bot: BotInMemory) -> None:
     """`replaces` is card data: naming a colleague's request withdraws nothing of hers (identity comes from the
     activity); the form is sent as Carys's own request."""
