@@ -992,6 +992,28 @@ async def test_another_platform_for_the_same_purpose_goes_beside_the_waiting_one
     assert new_id in text_of(new_card) and json.dumps(said, ensure_ascii=False) in text_of(new_card)
 
 
+@pytest.mark.parametrize(("lang", "named"), [
+    (Lang.EN, ("another platform", "pupils' photos, names or work", "less often", "days after")),
+    (Lang.CY, ("platfform", "lluniau, enwau neu waith disgyblion", "llai aml", "diwrnodau ar ôl"))])
+async def test_an_approval_tells_her_everything_that_needs_asking_again(bot: BotInMemory, strings: Catalogue,
+                                                                        lang: Lang, named: tuple[str, ...]) -> None:
+    """Approved with no pupils' photos, her approval card said "For anything new (another platform, audience or
+    purpose), ask again": pupils' photos, checking it less often and days after those approved were not among them,
+    though the bot sends each of those to the head as a new request (she could take photos to be covered). The card
+    that tells her of the approval, and her status card, now name them."""
+    await bot.meets(CARYS, SIAN)
+    sent = await bot.clicks(CARYS, "permission.submit", _form(pupil_content="none", consent="", end=(
+        uk_today(datetime.now(UTC)) + timedelta(days=30)).isoformat(), ongoing="false"), lang=lang)
+    request_id = verb_data(sent.card or {}, "permission.withdraw")["id"]
+    await bot.clicks(SIAN, "permission.approve", {"id": request_id})
+
+    told = [c for c in await bot.cards_for(CARYS) if strings.text("perm.approved_next", lang) in text_of(c)]
+    next_step = strings.text("perm.approved_next", lang)
+
+    assert len(told) == 2  # the news of the approval, and her status card
+    assert [word for word in named if word not in next_step] == []
+
+
 @pytest.mark.parametrize(("typed", "platform"), [("Instagram", "instagram"), ("  facebook.", "facebook"),
                                                  ("Twitter", "x"), ("X (Twitter)", "x"), ("Tik Tok", "tiktok"),
                                                  ("YouTube", "youtube")])
