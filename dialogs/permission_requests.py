@@ -143,11 +143,16 @@ def asks_about_own_request(said: str) -> bool:
     return bool(_own_requests_named(said))
 
 
+# Adding something to her request ("add pupils' photos to my request", "ychwanegu lluniau at fy nghais"): "add" alone
+# is also adding a parent who accepted a friend request.
+_ADDED_TO = re.compile(r"\badd(?:ing)?\b.* to my\b|\bychwanegu\b.* at fy\b")
+
+
 def _own_requests_named(said: str) -> list[str]:
     """The words naming the person's own request to the headteacher ("my instagram request", "fy nghais"), as
     `asks_about_own_request` finds them."""
     said = " ".join(said.split())
-    asked = any(word in _ASKED_OF_A_REQUEST for word in said.split())
+    asked = any(word in _ASKED_OF_A_REQUEST for word in said.split()) or bool(_ADDED_TO.search(said))
     found: list[str] = []
     for named in _MY_REQUEST.finditer(said):
         goes_to = _goes_to(said[named.end():].split())
@@ -209,10 +214,12 @@ def _on_a_platform_named(request: PermissionRequest, platforms: frozenset[str]) 
     return request.platform in platforms or fold(request.platform_other) in platforms
 
 
-# Asking to change a request, which is never edited once sent ("edit my request", "newid fy nghais"); not "beth mae
+# Asking to change a request, which is never edited once sent ("edit my request", "add photos to my request", "newid fy
+# nghais", "ychwanegu at fy nghais"); not "beth mae
 # hyn yn ei olygu i fy nghais?", "beth mae hynny'n golygu?" (what it means) nor "ydy fy nghais wedi newid?" (whether
 # it has changed).
-_CHANGE = re.compile(r"\b(change|changing|edit|editing|amend|amending|alter|altering|(?<!wedi )(?<!di )newid|"
+_CHANGE = re.compile(r"\b(change|changing|edit|editing|amend|amending|alter|altering|add|adding|ychwanegu|"
+                     r"(?<!wedi )(?<!di )newid|"
                      r"(?<!\byn )(?<!\bn )golygu|(?<!n ei )olygu|diwygio|ddiwygio|cywiro|gywiro|addasu)\b")
 PENDING_WORDS = frozenset(read_phrases("permission-pending.txt"))
 # "approve", "decline P-7KQ2MX", "cymeradwyo": typed words never decide a request (who pressed and on which request is

@@ -1477,7 +1477,9 @@ FRIEND_REQUESTS = ["can I accept a friend request from a parent?", "Should I acc
                    "Gwrthodwyd fy nghais i dynnu'r llun i lawr gan y rhiant. Beth nawr?",
                    "Mae rhiant wedi gwrthod fy nghais ffrind ar Facebook, beth ddylwn i ei wneud?",
                    # A platform she never asked the headteacher about: a friend request there.
-                   "A parent declined my Facebook request, what should I do?"]
+                   "A parent declined my Facebook request, what should I do?",
+                   # Adding someone, not adding to her request.
+                   "Should I add a parent who accepted my request?"]
 
 
 @pytest.mark.parametrize("typed", FRIEND_REQUESTS)
@@ -1579,14 +1581,20 @@ async def test_my_requests_asked_for_by_name_shows_the_list_even_when_it_is_empt
 
 
 @pytest.mark.parametrize(("typed", "lang", "withdraw_and_ask_again"), [
-    ("I want to change my request", Lang.EN, "withdraw it"),
-    ("How do I edit my request?", Lang.EN, "withdraw it"),
-    ("Dw i eisiau newid fy nghais", Lang.CY, "tynnwch y cais yn ôl"),
-    ("Alla i olygu fy nghais?", Lang.CY, "tynnwch y cais yn ôl"),
+    ("I want to change my request", Lang.EN, "Send in place of"),
+    ("How do I edit my request?", Lang.EN, "Send in place of"),
+    ("Dw i eisiau newid fy nghais", Lang.CY, "Anfon yn lle"),
+    ("Alla i olygu fy nghais?", Lang.CY, "Anfon yn lle"),
+    # Adding to it is changing it: before, a quote of the policy on personal use, or "the policy doesn't cover that".
+    ("Can I add pupils' photos to my request?", Lang.EN, "Send in place of"),
+    ("I want to add Facebook to my request", Lang.EN, "Send in place of"),
+    ("Dw i eisiau ychwanegu lluniau at fy nghais", Lang.CY, "Anfon yn lle"),
 ])
 async def test_asking_to_change_a_request_says_to_withdraw_it_and_ask_again(
         answering_bot: BotInMemory, strings: Catalogue, typed: str, lang: Lang, withdraw_and_ask_again: str) -> None:
-    """There is no editing a request once it is sent: the list says how, beside the request's Withdraw."""
+    """There is no editing a request once it is sent: the list says how, beside the request's Withdraw. Before, it said
+    to withdraw it and ask again, which the head then read as two requests that said nothing of each other: it says to
+    fill the form in again and send it in place of the waiting one."""
     await answering_bot.meets(CARYS, SIAN)
     request_id = await _submitted(answering_bot)
 
