@@ -647,7 +647,7 @@ class PermissionFlow:
                                               values=turn.data, form=form, notice=self._strings.text(
                                                   "perm.nobody_decides_own", turn.lang, school=school.name(turn.lang))))
         mine = await self._requests.list_by_requester(turn.actor)
-        asked, replacing = result.request, None
+        asked, replacing = replace(result.request, alongside=waiting_beside(result.request, mine)), None
         if (earlier := asked_already(asked, mine)) is not None:
             # Two cards of one request would be two decisions to make, and two approvals of one account: what a form
             # adds to a waiting request is sent in its place, when she presses "Send in place of …".
@@ -665,8 +665,6 @@ class PermissionFlow:
             # before sending this as a request of its own.
             return Reply(card=self._form_card(turn, values=turn.data, form=form,
                                               notice=self._not_replaced(named, turn.lang)))
-        else:
-            asked = replace(asked, alongside=waiting_beside(asked, mine))
         return await self._send(turn, asked, deciders, form=form, given=bool(given), now=now, replacing=replacing)
 
     async def _send(self, turn: Turn, asked: PermissionRequest, deciders: list[Person], *, form: str, given: bool,
