@@ -215,9 +215,8 @@ def _on_a_platform_named(request: PermissionRequest, platforms: frozenset[str]) 
 
 
 # Asking to change a request, which is never edited once sent ("edit my request", "add photos to my request", "newid fy
-# nghais", "ychwanegu at fy nghais"); not "beth mae
-# hyn yn ei olygu i fy nghais?", "beth mae hynny'n golygu?" (what it means) nor "ydy fy nghais wedi newid?" (whether
-# it has changed).
+# nghais", "ychwanegu at fy nghais"); not "beth mae hyn yn ei olygu i fy nghais?", "beth mae hynny'n golygu?" (what it
+# means) nor "ydy fy nghais wedi newid?" (whether it has changed).
 _CHANGE = re.compile(r"\b(change|changing|edit|editing|amend|amending|alter|altering|add|adding|ychwanegu|"
                      r"(?<!wedi )(?<!di )newid|"
                      r"(?<!\byn )(?<!\bn )golygu|(?<!n ei )olygu|diwygio|ddiwygio|cywiro|gywiro|addasu)\b")
