@@ -40,7 +40,7 @@ from bot.storage.users import TableUserProfiles
 from bot.tools import run_tool, tool_store
 from cards.i18n import Catalogue, load_catalogue
 from dialogs.policy_reads import ReadingFlow
-from dialogs.publishing import PublishingFlow
+from dialogs.publishing import AudienceChanged, Proposal, PublishingFlow
 
 TABLES = ("policies", "policyreads", "directory", "outbox", "outboxsent", "users")
 ACKNOWLEDGEMENT_COLUMNS = ["version", "school", "name", "email", "asked at", "reminded at", "read at", "status"]
@@ -104,15 +104,50 @@ async def _current_policy(tools: _Tools) -> Policy | None:
         return None
 
 
+def _proposal_text(proposal: Proposal) -> str:
+    """What publishing will do, as the preview in Teams says it: the version, and who is sent a card."""
+    version, asked = proposal.plan.version, proposal.audience
+    if proposal.plan.reinstate:
+        return (f"version {version} was published before: publishing makes it current again, and nobody is asked to "
+                "read it again")
+    named = f"version {version}" + (f" (in place of version {proposal.replaces})" if proposal.replaces else "")
+    if not asked.listed:
+        return (f"no staff list is imported, so publishing {named} asks nobody to read it yet (import one with "
+                "`python -m bot import-staff`)")
+    schools = ", ".join(f"{school.name_en} {count}" for school, count in asked.schools)
+    said = (f"publishing {named} sends a card at once to {asked.asked} members of staff on the staff list, asking "
+            f"each to read and confirm it: {schools}")
+    if asked.unreachable:
+        said += f"; {asked.unreachable} on the staff list have no Entra id, so cannot be asked in Teams"
+    return said
+
+
+def _not_confirmed(version: str) -> int:
+    """0 once the person at the terminal types the version number; else why nothing was published (its exit code)."""
+    if not sys.stdin.isatty():
+        print("publish-policy: nothing was published: run it in a terminal to confirm, or add --yes to publish "
+              "without asking", file=sys.stderr)
+        return 2
+    print(f"Type {version} to publish it, or anything else to stop: ", end="", flush=True)
+    if sys.stdin.readline().strip() == version:
+        return 0
+    print("publish-policy: not confirmed; nothing was published", file=sys.stderr)
+    return 1
+
+
 def publish_policy_command(argv: list[str]) -> int:
-    """`publish-policy SOURCE [--by NAME]`: check a .docx, .txt or .json policy and make it the current version."""
+    """`publish-policy SOURCE [--by NAME] [--yes]`: check a .docx, .txt or .json policy, say who it asks to read it,
+    and once confirmed (the version number typed, or --yes) make it the current version."""
     parser = argparse.ArgumentParser(
         prog="python -m bot publish-policy",
         description="Check the policy document (.docx or .txt, read as import-policy reads it) or policy file "
-                    "(.json), store it as the current version and ask every member of staff to read it.")
+                    "(.json), say how many members of staff at which schools it asks to read it, and once you type "
+                    "its version number (or with --yes) store it as the current version and ask them.")
     parser.add_argument("source", type=Path, metavar="SOURCE")
     parser.add_argument("--by", default=BY_COMMAND, metavar="NAME",
                         help="who is publishing, for the record (cards name the policy owner without it)")
+    parser.add_argument("--yes", action="store_true",
+                        help="publish without asking first (for a script: it says who it asks, then asks them)")
     args = parser.parse_args(argv)
     try:  # before storage, so that a mistyped name is not taken for a storage fault
         with args.source.open("rb"):
@@ -136,11 +171,21 @@ def publish_policy_command(argv: list[str]) -> int:
             for note in imported.warnings:
                 print(f"note: {note}", file=sys.stderr)
             publisher = Person(tools.federation.tenant_ids[0], "", args.by)
+            publishing = tools.publishing()
             try:
-                published = await tools.publishing().publish(imported.data, by=publisher,
-                                                              warnings=imported.warnings)
+                proposal = await publishing.propose(imported.data, warnings=imported.warnings)
+                print(_proposal_text(proposal))
+                if not args.yes and (stopped := _not_confirmed(proposal.plan.version)):
+                    return stopped
+                published = await publishing.publish(
+                    imported.data, by=publisher, warnings=imported.warnings,
+                    expected_asked=None if proposal.plan.reinstate else proposal.audience.asked)
             except PublishRefused as refused:
                 return _refused("publish-policy", tools.strings, refused)
+            except AudienceChanged as changed:
+                print(f"publish-policy: the staff list changed meanwhile: version {changed.version} would now ask "
+                      f"{changed.now.asked}, not {changed.was}; nothing was published (run it again)", file=sys.stderr)
+                return 1
         if published.reinstated:
             print(f"version {published.version} is current again; it was published before, so nobody is asked "
                   "to read it again")

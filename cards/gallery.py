@@ -26,7 +26,7 @@ from bot.domain.directory import StaffMember
 from bot.domain.federation import Federation, School
 from bot.domain.people import Lang, Person, StaffContact
 from bot.domain.permission_requests import PermissionRequest, RequestState, decide, end_permission, withdraw
-from bot.domain.policy_reads import SchoolReads, read_summary
+from bot.domain.policy_reads import Audience, SchoolReads, read_summary
 from bot.domain.policy_versions import BY_COMMAND, PolicyChanges, SectionChange
 from bot.policy.details import Detail
 from bot.policy.loader import (
@@ -592,14 +592,24 @@ def _policy_versions(policy: Policy) -> GalleryPart:
 def _policy_version_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Iterator[tuple[str, Card]]:
     new = replace(policy.details, version="2", date_of_issue=date(2026, 9, 1),
                   next_review=Detail("Autumn 2028", "Tymor yr Hydref 2028"))
+    high, primary = SAMPLE_FEDERATION.schools
+    asked = Audience(53, ((high, 41), (primary, 12)), unreachable=3)
+
     def preview(changes: PolicyChanges = SAMPLE_CHANGES, problems: tuple[str, ...] = (),
-                refusal: tuple[str, dict[str, str]] | None = None, current: str = "1") -> Card:
+                refusal: tuple[str, dict[str, str]] | None = None, current: str = "1",
+                reinstate: bool = False) -> Card:
         return publishing.preview_card(
             strings, lang, draft_id="D-0123456789abcdef", file_name=SAMPLE_FILE_NAME,
             details=new, current_version=current, sections=8, passages=43, changes=changes, problems=problems,
-            notes=SAMPLE_CHECK_NOTES, refusal=refusal)
+            notes=SAMPLE_CHECK_NOTES, refusal=refusal, audience=None if reinstate else asked, reinstate=reinstate)
 
+    # Who Publish asks, school by school, before anything goes.
     yield "publish-preview", preview()
+    # Version 2 sent again after a rollback to version 1: made current again, nobody asked again.
+    yield "publish-preview-reinstated", preview(reinstate=True)
+    # Publish pressed on a preview made before the staff list grew: nothing published, who it would ask now.
+    yield "publish-audience-changed", publishing.audience_changed_card(
+        strings, lang, draft_id="D-0123456789abcdef", version="2", audience=asked, was=5)
     # Version 2 sent while version 3 is current: compared with version 3, and refused.
     yield "publish-preview-refused", preview(replace(SAMPLE_CHANGES, previous="3"), current="3",
                                              refusal=("publish.older", {"version": "2", "current": "3"}))
@@ -634,7 +644,6 @@ def _policy_version_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Ite
     yield "read-confirmed", publishing.read_confirmed_card(strings, lang, version="2", at=SAMPLE_TIME, already=False)
     yield "read-already-confirmed", publishing.read_confirmed_card(strings, lang, version="2", at=SAMPLE_TIME,
                                                                    already=True)
-    high, primary = SAMPLE_FEDERATION.schools
     yield "read-summary", publishing.read_summary_card(strings, lang, version="2", schools=[
         SchoolReads(high, 34, 41, ("Gareth Hughes", "Rhys ap Iorwerth <at>Head</at>"), ("Rhys ap Iorwerth",)),
         SchoolReads(primary, 12, 12, ())])

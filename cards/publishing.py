@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from bot.domain.people import Lang
-from bot.domain.policy_reads import NotYet, SchoolReads, not_yet
+from bot.domain.policy_reads import Audience, NotYet, SchoolReads, not_yet
 from bot.domain.policy_versions import BY_COMMAND, PolicyChanges, SectionChange
 from bot.policy.details import PolicyDetails
 from cards.answer import when
@@ -85,12 +85,43 @@ def _version_facts(strings: Catalogue, lang: Lang, details: PolicyDetails, versi
     return rows
 
 
+def audience_elements(strings: Catalogue, lang: Lang, *, version: str, audience: Audience | None,
+                      reinstate: bool = False) -> list[Element]:
+    """Who Publish sends a card to, asking them to read and confirm the version: how many, school by school, and who
+    cannot be asked; or that nobody is (a version published before, made current again; no staff list yet)."""
+    said: list[Element] = [sub_heading(strings.text("publish.audience_title", lang))]
+    if reinstate:
+        return [*said, text(strings.text("publish.reinstate_note", lang, version=version))]
+    if audience is None or not audience.listed:
+        return [*said, text(strings.text("publish.no_staff_list_yet", lang))]
+    if audience.asked == 0:
+        said.append(text(strings.text("publish.will_ask_none", lang, version=version)))
+    else:
+        key = "publish.will_ask_one" if audience.asked == 1 else "publish.will_ask"
+        said += [text(strings.text(key, lang, version=version, count=audience.asked), weight="Bolder"),
+                 facts([(school.name(lang), str(count)) for school, count in audience.schools])]
+    if audience.unreachable:
+        said.append(text(strings.text("publish.done_unreachable", lang, count=audience.unreachable), subtle=True))
+    return said
+
+
+def _publish_buttons(strings: Catalogue, lang: Lang, *, draft_id: str, version: str,
+                     audience: Audience | None) -> list[Element]:
+    """Publish (with how many the card said it asks, so a staff list changed since is told before anything goes) and
+    Cancel."""
+    publish = {"draft": draft_id} if audience is None else {"draft": draft_id, "asked": str(audience.asked)}
+    return [execute(strings.text("publish.button", lang, version=version), VERB_PUBLISH, publish, style="positive"),
+            execute(strings.text("publish.cancel", lang), VERB_CANCEL, {"draft": draft_id})]
+
+
 def preview_card(strings: Catalogue, lang: Lang, *, draft_id: str, file_name: str, details: PolicyDetails,
                  current_version: str, sections: int, passages: int, changes: PolicyChanges,
                  problems: Sequence[str] = (), notes: Sequence[str] = (),
-                 refusal: tuple[str, Mapping[str, str]] | None = None) -> Card:
-    """What the policy owner is about to publish, checked and compared with the current version (a version refused
-    or stopped by the check replaces nothing, so says only its own number)."""
+                 refusal: tuple[str, Mapping[str, str]] | None = None, audience: Audience | None = None,
+                 reinstate: bool = False) -> Card:
+    """What the policy owner is about to publish, checked and compared with the current version, and who Publish asks
+    to read it (`audience`; `reinstate`: a version published before, made current again: nobody). A version refused
+    or stopped by the check replaces nothing, so says only its own number."""
     version = details.version or "—"
     shown_version = version
     publishable = not problems and refusal is None
@@ -120,9 +151,21 @@ def preview_card(strings: Catalogue, lang: Lang, *, draft_id: str, file_name: st
         body.append({"type": "Container", "style": "warning", "items": [text(strings.text(key, lang, **values))]})
     if not publishable:
         return card(body)
-    return card(body, [execute(strings.text("publish.button", lang, version=version), VERB_PUBLISH,
-                               {"draft": draft_id}, style="positive"),
-                       execute(strings.text("publish.cancel", lang), VERB_CANCEL, {"draft": draft_id})])
+    body += audience_elements(strings, lang, version=version, audience=audience, reinstate=reinstate)
+    return card(body, _publish_buttons(strings, lang, draft_id=draft_id, version=version,
+                                       audience=None if reinstate else audience))
+
+
+def audience_changed_card(strings: Catalogue, lang: Lang, *, draft_id: str, version: str, audience: Audience,
+                          was: int) -> Card:
+    """Publish pressed on a preview whose count the staff list no longer gives: nothing was published; who it would ask
+    now, and Publish again."""
+    return card([heading(strings.text("publish.preview_title", lang)),
+                 {"type": "Container", "style": "warning", "items": [
+                     text(strings.text("publish.audience_changed", lang, version=version, count=audience.asked,
+                                       was=was))]},
+                 *audience_elements(strings, lang, version=version, audience=audience)],
+                _publish_buttons(strings, lang, draft_id=draft_id, version=version, audience=audience))
 
 
 def published_card(strings: Catalogue, lang: Lang, *, version: str, asked: int | None, reinstated: bool,

@@ -23,6 +23,7 @@ from bot.domain.downloads import DownloadFailed, Downloads
 from bot.domain.errors import ConcurrentChange, RecordExists, RecordNotFound, StorageUnavailable
 from bot.domain.federation import Federation
 from bot.domain.people import Person
+from bot.domain.policy_reads import Audience, audience
 from bot.domain.policy_versions import (
     CurrentPointer,
     Draft,
@@ -74,9 +75,32 @@ class Published:
 
 
 class DraftClick(CardData):
-    """Publish and Cancel on the preview card: the draft they are about."""
+    """Publish and Cancel on the preview card: the draft they are about; on Publish, `asked`, how many members of staff
+    the card said publishing would ask (cards before it said none)."""
 
     draft: Text = ""
+    asked: Text = ""
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """What publishing a document now would do (`plan`), who its campaign would ask, and the version in force it
+    replaces: what the publisher confirms before anything goes."""
+
+    plan: PublishPlan
+    audience: Audience
+    replaces: str
+
+
+class AudienceChanged(Exception):
+    """The staff list changed since the publisher was told how many it would ask: nothing was published."""
+
+    def __init__(self, version: str, now: Audience, was: int) -> None:
+        super().__init__(f"version {version} would ask {now.asked}, not {was}")
+        self.version = version
+        self.now = now
+        self.was = was
+
 
 class PublishingFlow:
     """The policy owner's document, its preview, and publishing (by click or by command)."""
@@ -154,11 +178,17 @@ class PublishingFlow:
             return Reply(card=error_card(self._strings, turn.lang, "publish.import_failed", reason=str(error)))
         check = await asyncio.to_thread(check_policy, imported)
         draft_id = f"D-{secrets.token_hex(8)}"
-        refusal = await self._preview_refusal(imported, check)
+        refusal, plan = await self._preview_plan(imported, check)
+        # Who Publish will send a card to, said before anything goes: one click messages every member of staff.
+        asked = await self.audience() if plan is not None and not plan.reinstate else None
         if check.passed and refusal is None:
             await self._versions.save_draft(Draft(draft_id, imported.data, imported.warnings,
                                                   turn.actor.aad_object_id, self._clock()))
-        return self._preview(turn, draft_id, safe_name(sent.name), imported, check, current, refusal)
+        return self._preview(turn, draft_id, safe_name(sent.name), imported, check, current, refusal, plan, asked)
+
+    async def audience(self) -> Audience:
+        """Who a campaign started now would ask, per school (the staff list as it is now)."""
+        return audience(self._federation.schools, await self._directory.list_members())
 
     async def _current_policy(self) -> Policy:
         """The version current in storage (a running bot may be seconds behind), else the shipped file."""
@@ -170,17 +200,20 @@ class PublishingFlow:
         except PolicyFileError as error:
             raise RecordNotFound(f"current version {pointer.version} unreadable") from error
 
-    async def _preview_refusal(self, imported: Imported, check: PolicyCheck) -> tuple[str, dict[str, str]] | None:
+    async def _preview_plan(self, imported: Imported, check: PolicyCheck
+                            ) -> tuple[tuple[str, dict[str, str]] | None, PublishPlan | None]:
+        """(why publishing it is refused, or None; what publishing it will do, or None when refused or unchecked)."""
         if check.policy is None:
-            return None
+            return None, None
         try:
-            await self._plan(check.policy, imported.data)
+            plan, *_ = await self._plan(check.policy, imported.data)
         except PublishRefused as refused:
-            return refused.key, dict(refused.values)
-        return None
+            return (refused.key, dict(refused.values)), None
+        return None, plan
 
     def _preview(self, turn: Turn, draft_id: str, name: str, imported: Imported, check: PolicyCheck,
-                 current: Policy, refusal: tuple[str, dict[str, str]] | None) -> Reply:
+                 current: Policy, refusal: tuple[str, dict[str, str]] | None, plan: PublishPlan | None,
+                 asked: Audience | None) -> Reply:
         if check.policy is None:  # not a valid policy file: show what the check found
             reason = "; ".join(check.problems[:3])
             return Reply(card=error_card(self._strings, turn.lang, "publish.import_failed", reason=reason))
@@ -189,7 +222,7 @@ class PublishingFlow:
             self._strings, turn.lang, draft_id=draft_id, file_name=name, details=policy.details,
             current_version=current.details.version, sections=len(policy.sections),
             passages=len(policy.all_passages()), changes=compare_policies(current, policy), problems=check.problems,
-            notes=check.notes, refusal=refusal))
+            notes=check.notes, refusal=refusal, audience=asked, reinstate=plan is not None and plan.reinstate))
 
     # Publishing
 
@@ -208,16 +241,29 @@ class PublishingFlow:
                             welsh_changed=correction and changed_welsh(in_force, policy) > 0, details_only=correction)
         return plan, pointer, current, in_force
 
+    async def propose(self, data: Mapping[str, Any], *, warnings: Sequence[str] = ()) -> Proposal:
+        """What publishing `data` now would do, who its campaign would ask, and the version in force it would replace;
+        PublishRefused says why it may not."""
+        check = check_policy(Imported(dict(data), tuple(warnings)))
+        if check.policy is None:
+            raise PublishRefused("publish.import_failed", reason="; ".join(check.problems[:3]))
+        plan, _, _, in_force = await self._plan(check.policy, data)
+        return Proposal(plan, await self.audience(), in_force.details.version)
+
     async def publish(self, data: Mapping[str, Any], *, by: Person, warnings: Sequence[str] = (),
-                      campaign_now: bool = True) -> Published:
+                      campaign_now: bool = True, expected_asked: int | None = None) -> Published:
         """Check, store as the current version and start its campaign (now, or in the background); a stored
-        document is made current again without a second campaign. PublishRefused says why not."""
+        document is made current again without a second campaign. PublishRefused says why not; with `expected_asked`
+        (how many the publisher was told it would ask), AudienceChanged when the staff list now gives another number,
+        and nothing is published."""
         check = check_policy(Imported(dict(data), tuple(warnings)))
         if check.policy is None:
             raise PublishRefused("publish.import_failed", reason="; ".join(check.problems[:3]))
         policy = check.policy
         plan, pointer, current, previous = await self._plan(policy, data)
         reinstate, version = plan.reinstate, plan.version
+        if expected_asked is not None and not reinstate and (now := await self.audience()).asked != expected_asked:
+            raise AudienceChanged(version, now, expected_asked)
         try:
             if reinstate:
                 await self._versions.make_current(version, by=by.name, expected=pointer)
@@ -314,10 +360,19 @@ class PublishingFlow:
             draft = await self._versions.get_draft(draft_id)
         except RecordNotFound:
             return Reply(card=error_card(self._strings, turn.lang, "publish.draft_gone"))
+        said = str(turn.data.get("asked") or "")
+        told = int(said) if said.isascii() and said.isdigit() and len(said) <= 9 else -1
         try:
-            published = await self.publish(draft.data, by=turn.actor, warnings=draft.warnings, campaign_now=False)
+            # A preview from before it said how many it asks (no `asked`) publishes as it promised; a number that is
+            # not one (made up) matches no staff list.
+            published = await self.publish(draft.data, by=turn.actor, warnings=draft.warnings, campaign_now=False,
+                                           expected_asked=told if said else None)
         except PublishRefused as refused:
             return Reply(card=error_card(self._strings, turn.lang, refused.key, **refused.values))
+        except AudienceChanged as changed:
+            return Reply(card=cards.audience_changed_card(self._strings, turn.lang, draft_id=draft_id,
+                                                          version=changed.version, audience=changed.now,
+                                                          was=max(changed.was, 0)))
         await self._forget(draft_id)
         return Reply(card=cards.published_card(self._strings, turn.lang, version=published.version,
                                                asked=published.staff, reinstated=published.reinstated,

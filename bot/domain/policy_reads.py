@@ -55,6 +55,25 @@ def still_to_ask(staff: Sequence[StaffMember], asked: Iterable[AskedStaff]) -> l
     return [m for m in staff if m.aad_object_id and m.aad_object_id.lower() not in reached]
 
 
+@dataclass(frozen=True)
+class Audience:
+    """Who a campaign asks to read a version, as the publisher is told before it goes: how many on the staff list the
+    bot can ask in Teams (an Entra id), school by school; how many it cannot; `listed`: whether there is a list."""
+
+    asked: int
+    schools: tuple[tuple[School, int], ...]
+    unreachable: int = 0
+    listed: bool = True
+
+
+def audience(schools: Sequence[School], staff: Sequence[StaffMember]) -> Audience:
+    """Everyone on the staff list a campaign asks (as `still_to_ask` picks them: an Entra id), per school."""
+    reachable = [m for m in staff if m.aad_object_id]
+    return Audience(len(reachable), tuple((school, sum(1 for m in reachable if m.school == school.school_id))
+                                          for school in schools),
+                    unreachable=len(staff) - len(reachable), listed=bool(staff))
+
+
 def reminders_due(asked: Iterable[AskedStaff], staff: Sequence[StaffMember], confirmed: Iterable[Confirmation],
                   now: datetime, federation: Federation) -> list[AskedStaff]:
     """Those to remind now: due on the school days of their own school (on the staff list now; the schools they head

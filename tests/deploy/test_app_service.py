@@ -205,7 +205,7 @@ def publish(azure: Azure, settings: dict[str, str], source: Path) -> None:
     """`python -m bot publish-policy` from the technician's computer; their sign-in is the identity's here."""
     named = ("AZURE_STORAGE_TABLE_ENDPOINT", "FEDERATION_JSON", "IDENTITY_ENDPOINT", "IDENTITY_HEADER",
              "AZURE_CLIENT_ID", "SSL_CERT_FILE")
-    done = subprocess.run([sys.executable, "-m", "bot", "publish-policy", str(source)], cwd=REPO, text=True,
+    done = subprocess.run([sys.executable, "-m", "bot", "publish-policy", "--yes", str(source)], cwd=REPO, text=True,
                           env={**os.environ, **{name: settings[name] for name in named}}, capture_output=True,
                           timeout=120)
     assert done.returncode == 0, done.stderr

@@ -255,8 +255,17 @@ async def test_storage_failing_just_after_the_version_is_stored_says_it_is_publi
     """The version, the pointer and the owed campaign are stored; then storage goes away (the staff list cannot be
     read). Siân is told it is published, not "nothing was changed", and the periodic pass sends the cards."""
     preview = await bot.sends(SIAN, write_revised(tmp_path))
+    versions = MemoryPolicyVersions(bot.bot.store)
+    read_the_list = MemoryStaffDirectory.list_members
+
+    async def down_once_published(directory: MemoryStaffDirectory) -> list[StaffMember]:
+        # Publish counts who it asks before it stores anything (as the preview did); storage goes once it is stored.
+        if await versions.get_pointer() is not None:
+            raise StorageUnavailable("injected")
+        return await read_the_list(directory)
+
     with monkeypatch.context() as fault:
-        fault.setattr(MemoryStaffDirectory, "list_members", _storage_down)
+        fault.setattr(MemoryStaffDirectory, "list_members", down_once_published)
         published = await bot.bot.clicks(SIAN, VERB_PUBLISH, verb_data(preview.card or {}, VERB_PUBLISH), lang=lang)
         await bot.publishing.drain()
     sent_before = [len(await bot.read_cards(person)) for person in STAFF]
@@ -764,3 +773,84 @@ async def test_who_has_read_it_before_anything_is_published_says_so_plainly_not_
     shown = text_of(reply.card)
     assert strings.text("reads.no_version", lang) in shown
     assert strings.text("error.title", lang) not in shown
+
+
+# Asked before anything goes
+
+
+def _with_unreachable(staff: list[StaffMember]) -> list[StaffMember]:
+    """The office's list with two primary school rows that have no Entra id (nobody can ask them in Teams)."""
+    return [*staff, *(StaffMember(name, f"{name.split()[0].lower()}@llanidloes.example.cymru", "primary", "Cook", "",
+                                  "") for name in ("Dilys Price", "Ieuan Bowen"))]
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_the_preview_says_how_many_staff_at_which_school_publishing_will_ask_before_anything_goes(
+        bot: PublishingBot, strings: Catalogue, tmp_path: Path, lang: Lang) -> None:
+    """Siân saw the version and what changed, and Publish: not that one click sends a card to every member of staff
+    on the list, nor how many, nor at which schools. A slip would message all of them. The preview says it, school by
+    school, with who cannot be asked, and nothing is queued until Publish."""
+    directory = MemoryStaffDirectory(bot.bot.store)
+    await directory.replace_all(_with_unreachable(await directory.list_members()))
+
+    preview = await bot.sends(SIAN, write_revised(tmp_path), lang=lang)
+
+    shown = text_of(preview.card)
+    assert strings.text("publish.will_ask", lang, version="2", count=5) in shown
+    high, primary = ("Llanidloes High School", "Llanidloes Primary School") if lang is Lang.EN else (
+        "Ysgol Uwchradd Llanidloes", "Ysgol Gynradd Llanidloes")
+    assert {"title": high, "value": "3"} in _facts(preview.card)
+    assert {"title": primary, "value": "2"} in _facts(preview.card)
+    assert strings.text("publish.done_unreachable", lang, count=2) in shown
+    assert verb_data(preview.card or {}, VERB_PUBLISH)["asked"] == "5"
+    assert [await bot.bot.cards_for(person) for person in STAFF] == [[]] * len(STAFF)
+
+
+def _facts(card: Card | None) -> list[dict[str, str]]:
+    """Every fact (title and value) on a card, wherever it sits."""
+    found: list[dict[str, str]] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, list):
+            for item in node:
+                walk(item)
+        elif isinstance(node, dict):
+            if node.get("type") == "FactSet":
+                found.extend(node.get("facts", []))
+            for value in node.values():
+                walk(value)
+
+    walk(card)
+    return found
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_publish_on_a_preview_made_before_the_staff_list_was_imported_sends_nothing_and_asks_again(
+        strings: Catalogue, federation: Federation, tmp_path: Path, lang: Lang) -> None:
+    """Siân sent the document before the office imported the staff list: the preview said nobody would be asked. A
+    week later, the list of 305 imported, she pressed Publish on that preview, and 305 cards went out that she never
+    saw counted. Now nothing is published: she is told how many it would ask now, at which schools, and publishes
+    from there."""
+    bot = open_publishing_bot(strings, federation)
+    await bot.live.start()
+    await bot.bot.meets(*STAFF)
+    preview = await bot.sends(SIAN, write_revised(tmp_path), lang=lang)
+    await bot.bot.has_the_staff_list()
+    directory = MemoryStaffDirectory(bot.bot.store)
+    await directory.replace_all([*await directory.list_members(), *_large_school(300)])
+
+    stale = await bot.bot.clicks(SIAN, VERB_PUBLISH, verb_data(preview.card or {}, VERB_PUBLISH), lang=lang)
+    await bot.publishing.drain()
+    nothing_yet = await MemoryPolicyVersions(bot.bot.store).get_pointer()
+    owed_before = [await bot.bot.cards_for(person) for person in STAFF]
+    published = await bot.bot.clicks(SIAN, VERB_PUBLISH, verb_data(stale.card or {}, VERB_PUBLISH), lang=lang)
+    await bot.publishing.drain()
+
+    assert strings.text("publish.no_staff_list_yet", lang) in text_of(preview.card)
+    shown = text_of(stale.card)
+    assert strings.text("publish.audience_changed", lang, version="2", count=305, was=0) in shown
+    assert strings.text("publish.done_title", lang, version="2") not in shown
+    assert nothing_yet is None and owed_before == [[]] * len(STAFF)
+    assert verb_data(stale.card or {}, VERB_PUBLISH)["asked"] == "305"
+    assert strings.text("publish.done_body", lang, count=305) in text_of(published.card)
+    assert [len(await bot.read_cards(person)) for person in STAFF] == [1] * len(STAFF)

@@ -197,7 +197,7 @@ async def test_someone_who_first_opens_the_bot_after_two_versions_gets_only_the_
     cards, the first asking him to confirm a version no longer in force. He gets version 2.1's card alone."""
     await _hi(bot, connector, SIAN)
     for version, review in (("2", "Autumn 2028"), ("2.1", "Summer 2027")):
-        published = await asyncio.to_thread(_command, settings, "publish-policy", str(
+        published = await asyncio.to_thread(_command, settings, "publish-policy", "--yes", str(
             write_revised(tmp_path, f"v{version}.txt", version=version, review=review)))
         assert published.returncode == 0, published.stderr
     await _until(lambda: _answered_from_version(bot, connector, "2.1"))
@@ -538,11 +538,11 @@ async def test_publish_by_command_then_roll_back_and_export_for_the_governors(
     await _hi(bot, connector, *STAFF)
 
     published = await asyncio.to_thread(_command, settings, "publish-policy", str(write_revised(tmp_path)),
-                                        "--by", "Mrs Siân Roberts")
+                                        "--by", "Mrs Siân Roberts", "--yes")
     await _until(lambda: _answered_from_version(bot, connector, "2"))
     await _delivered(bot)
     await _click(bot, OWAIN, "policy.confirm_read", {"version": "2"}, connector.url)
-    twice = await asyncio.to_thread(_command, settings, "publish-policy", str(write_revised(tmp_path)))
+    twice = await asyncio.to_thread(_command, settings, "publish-policy", str(write_revised(tmp_path)), "--yes")
     bad = await asyncio.to_thread(_command, settings, "publish-policy", str(write_revised(tmp_path, version="Draft")))
     rolled = await asyncio.to_thread(_command, settings, "rollback-policy", "1")
     missing = await asyncio.to_thread(_command, settings, "rollback-policy", "7")
@@ -575,7 +575,8 @@ async def test_exporting_the_version_staff_were_never_asked_to_read_lists_nobody
         bot: TestClient, connector: Connector, settings: Settings, tmp_path: Path) -> None:
     """Version 1 is the file the bot was installed with, kept when version 2 was published; nobody was asked to
     confirm it, so a CSV for the governors with every member of staff "not yet" beside it would be untrue."""
-    published = await asyncio.to_thread(_command, settings, "publish-policy", str(write_revised(tmp_path)))
+    published = await asyncio.to_thread(_command, settings, "publish-policy", "--yes",
+                                        str(write_revised(tmp_path)))
     assert published.returncode == 0, published.stderr
 
     exported = await asyncio.to_thread(_command, settings, "export-acknowledgements", "--version", "1")
@@ -594,7 +595,7 @@ async def test_exporting_a_version_no_longer_in_force_lists_only_the_staff_asked
     """Nia started after version 3 replaced version 2, so was only ever asked to read version 3: the governors' CSV of
     version 2 listed her as "not yet", as if she had been asked and not read it."""
     for version in ("2", "3"):
-        published = await asyncio.to_thread(_command, settings, "publish-policy", str(
+        published = await asyncio.to_thread(_command, settings, "publish-policy", "--yes", str(
             write_revised(tmp_path, f"v{version}.txt", version=version)))
         assert published.returncode == 0, published.stderr
     directory = TableStaffDirectory(bot.app[STORE])
@@ -618,7 +619,8 @@ async def test_exporting_a_version_no_longer_in_force_lists_only_the_staff_asked
 async def test_rolling_back_to_the_current_version_written_another_way_changes_nothing(
         bot: TestClient, connector: Connector, settings: Settings, tmp_path: Path) -> None:
     """Version 2 is current; the policy owner types `rollback-policy 2.0`."""
-    published = await asyncio.to_thread(_command, settings, "publish-policy", str(write_revised(tmp_path)))
+    published = await asyncio.to_thread(_command, settings, "publish-policy", "--yes",
+                                        str(write_revised(tmp_path)))
     assert published.returncode == 0, published.stderr
 
     rolled = await asyncio.to_thread(_command, settings, "rollback-policy", "2.0")
@@ -639,7 +641,8 @@ async def test_whats_new_after_the_documented_publish_command_names_the_publishe
         bot: TestClient, connector: Connector, settings: Settings, tmp_path: Path) -> None:
     """`python -m bot publish-policy FILE`, as the README gives it (no `--by`)."""
     await _hi(bot, connector, *STAFF)
-    published = await asyncio.to_thread(_command, settings, "publish-policy", str(write_revised(tmp_path)))
+    published = await asyncio.to_thread(_command, settings, "publish-policy", "--yes",
+                                        str(write_revised(tmp_path)))
     await _until(lambda: _answered_from_version(bot, connector, "2"))
 
     await _send(bot, message(OWAIN, "Cymraeg", connector.url))

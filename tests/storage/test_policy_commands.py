@@ -4,6 +4,7 @@ else the policy file the bot ships with, whatever POLICY_FILE the shell still ha
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -12,11 +13,14 @@ from pathlib import Path
 import pytest
 from azure.data.tables import UpdateMode
 
+from bot.domain.policy_versions import CurrentPointer
 from bot.policy.documents import read_source
 from bot.policy.loader import DEFAULT_POLICY_FILE, load_policy, load_policy_data
-from bot.policy_commands import policy_versions_command, publish_policy_command
+from bot.policy_commands import TABLES, policy_versions_command, publish_policy_command
+from bot.storage.policy_reads import TablePolicyReads
 from bot.storage.policy_versions import TablePolicyVersions
 from bot.storage.tables import TableStore, service_client
+from tests.support.concerns import import_staff
 from tests.support.faults import storage_refusing_access
 from tests.support.policies import write_revised
 
@@ -47,7 +51,7 @@ async def test_a_policy_file_left_set_from_checking_is_not_taken_for_the_version
 
     listed_code = await asyncio.to_thread(policy_versions_command, [])
     listed = capsys.readouterr()
-    published_code = await asyncio.to_thread(publish_policy_command, [str(checked)])
+    published_code = await asyncio.to_thread(publish_policy_command, [str(checked), "--yes"])
     published = capsys.readouterr()
 
     assert listed_code == 0
@@ -93,7 +97,7 @@ async def test_policy_versions_says_when_a_version_was_published_in_uk_time(
         tool_environment: None, store: TableStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Published at 00:30 on 1 September (BST), version 2 was listed "published 2026-08-31 23:30": before its own date
     of issue, and an hour off the "about" card and the exports, which give UK time."""
-    assert await asyncio.to_thread(publish_policy_command, [str(write_revised(tmp_path))]) == 0
+    assert await asyncio.to_thread(publish_policy_command, [str(write_revised(tmp_path)), "--yes"]) == 0
     async with store.call():
         [version_2] = [row async for row in store.table("policies").list_entities()
                        if row["RowKey"].startswith("version|") and row.get("Version") == "2"]
@@ -116,10 +120,10 @@ async def test_a_heading_a_version_in_between_dropped_gets_its_welsh_back_when_i
     had it: Welsh cards showed "Legislation" in English, and the preview counted one more heading without Welsh."""
     renamed = write_revised(tmp_path, "v2.txt", renamed={"Legislation": "The law"})
     restored = write_revised(tmp_path, "v3.txt", version="3", issued="01.09.2027")
-    assert await asyncio.to_thread(publish_policy_command, [str(renamed)]) == 0
+    assert await asyncio.to_thread(publish_policy_command, [str(renamed), "--yes"]) == 0
     capsys.readouterr()
 
-    code = await asyncio.to_thread(publish_policy_command, [str(restored)])
+    code = await asyncio.to_thread(publish_policy_command, [str(restored), "--yes"])
 
     err = capsys.readouterr().err
     data = await TablePolicyVersions(store).get_policy_data("3")
@@ -127,3 +131,61 @@ async def test_a_heading_a_version_in_between_dropped_gets_its_welsh_back_when_i
     assert code == 0
     assert headings["Legislation"] == "Deddfwriaeth"
     assert "1 of 8 headings has no Welsh" in err, err  # the new section on AI tools
+
+
+async def _the_staff_list(store: TableStore) -> None:
+    """The fictional staff list imported (its tables created as the tools create them)."""
+    await store.ensure_tables(TABLES)
+    await import_staff(store)
+
+
+class _Terminal(io.StringIO):
+    """Standard input at a terminal, where someone types `answer`."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("answer", ["", "y", "3"])
+async def test_publish_policy_says_who_it_would_ask_and_publishes_nothing_until_confirmed(
+        tool_environment: None, store: TableStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str], answer: str) -> None:
+    """`publish-policy` sent a card to every member of staff on the list the moment it was run: a wrong file, or the
+    right one a week early, messaged them all. It now says the version and how many it asks at which schools, and asks
+    for the version number; from a script (no terminal) it needs --yes."""
+    await _the_staff_list(store)
+    document = write_revised(tmp_path)
+
+    from_a_script = await asyncio.to_thread(publish_policy_command, [str(document)])
+    script = capsys.readouterr()
+    monkeypatch.setattr("sys.stdin", _Terminal(answer + "\n"))
+    not_confirmed = await asyncio.to_thread(publish_policy_command, [str(document)])
+    terminal = capsys.readouterr()
+
+    said = ("publishing version 2 (in place of version 1) sends a card at once to 5 members of staff on the staff "
+            "list, asking each to read and confirm it: Llanidloes High School 3, Llanidloes Primary School 2")
+    assert (from_a_script, not_confirmed) == (2, 1)
+    assert said in script.out and said in terminal.out
+    assert "--yes" in script.err
+    assert "Type 2 to publish it" in terminal.out
+    assert "nothing was published" in terminal.err
+    versions = TablePolicyVersions(store)
+    assert await versions.get_pointer() is None
+    assert await TablePolicyReads(store).list_asked("2") == []
+
+
+async def test_publish_policy_publishes_once_the_version_number_is_typed_or_with_yes(
+        tool_environment: None, store: TableStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    await _the_staff_list(store)
+    monkeypatch.setattr("sys.stdin", _Terminal("2\n"))
+
+    typed = await asyncio.to_thread(publish_policy_command, [str(write_revised(tmp_path))])
+    out = capsys.readouterr().out
+    with_yes = await asyncio.to_thread(publish_policy_command, [
+        str(write_revised(tmp_path, "v3.txt", version="3", issued="01.01.2027")), "--yes"])
+
+    assert (typed, with_yes) == (0, 0)
+    assert "published version 2; 5 member(s) of staff asked" in out
+    assert (await TablePolicyVersions(store).get_pointer() or CurrentPointer("", "")).version == "3"
+    assert len(await TablePolicyReads(store).list_asked("3")) == 5

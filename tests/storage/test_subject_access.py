@@ -92,7 +92,7 @@ async def term(client: TestClient, connector: Connector, tool_environment: None,
     await click(client, connector, GARETH, "concern.close", {"ref": carys_report, "outcome": OUTCOME})
     about_carys = reference_in(await send_report(client, connector, OWAIN, what=OWAIN_WORDS, about=CARYS_EMAIL))
     naming_carys = reference_in(await send_report(client, connector, OWAIN, what=NAMING_CARYS, about="someone_else"))
-    assert await asyncio.to_thread(publish_policy_command, [str(write_revised(tmp_path))]) == 0
+    assert await asyncio.to_thread(publish_policy_command, [str(write_revised(tmp_path)), "--yes"]) == 0
     await click(client, connector, CARYS, "policy.confirm_read", {"version": "2"})
     return Term(carys_request, owain_request, carys_report, about_carys, naming_carys)
 

@@ -58,4 +58,4 @@ def bot_command(settings: Settings, *args: str) -> subprocess.CompletedProcess[s
     env = {**os.environ, "APP_ENV": "local", "TABLE_PREFIX": settings.table_prefix,
            "AZURE_STORAGE_CONNECTION_STRING": settings.storage_connection_string.get_secret_value()}
     return subprocess.run([sys.executable, "-m", "bot", *args], cwd=REPO, env=env, capture_output=True, text=True,
-                          timeout=120)
+                          stdin=subprocess.DEVNULL, timeout=120)
