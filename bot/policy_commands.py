@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 
 from bot.domain.directory import StaffMember
-from bot.domain.errors import RecordNotFound
+from bot.domain.errors import RecordNotFound, StorageUnavailable
 from bot.domain.federation import Federation
 from bot.domain.outbox import QueueingNotifier
 from bot.domain.people import Lang, Person
@@ -234,7 +234,8 @@ def policy_versions_command(argv: list[str]) -> int:
 
 
 def rollback_policy_command(argv: list[str]) -> int:
-    """`rollback-policy VERSION [--by NAME]`: make a stored version current again (nobody is asked again)."""
+    """`rollback-policy VERSION [--by NAME]`: make a stored version current again (nobody is asked again; the cards of
+    other versions still waiting are taken back)."""
     parser = argparse.ArgumentParser(prog="python -m bot rollback-policy",
                                      description="Make a stored policy version the current one again.")
     parser.add_argument("version", metavar="VERSION")
@@ -259,9 +260,17 @@ def rollback_policy_command(argv: list[str]) -> int:
                 return 0
             await versions.make_current(version, by=args.by, expected=pointer)
             poll = tools.settings.policy_poll_seconds
+            try:
+                # Cards of other versions still waiting would ask staff to confirm a version no longer in force.
+                await tools.reading().settle(version)
+                await versions.campaign_queued(version)
+                settled = ""
+            except StorageUnavailable:
+                settled = ("; storage could not be reached just after, so the cards of other versions still waiting "
+                           "are taken back at the running bot's next campaign check")
         was = f" (was {pointer.version})" if pointer else ""
         print(f"version {version} is current{was}; running bots answer from it within {poll:.0f} s, and "
-              "nobody is asked to read it again")
+              f"nobody is asked to read it again{settled}")
         return 0
 
     return run_tool("rollback-policy", run())

@@ -191,12 +191,65 @@ class ReadingFlow:
                                                             member.aad_object_id, now))
         if waiting:
             log.info("read-and-confirm: %d member(s) of staff asked to read version %s", len(waiting), version)
+            await self._still_in_force(version)
         return len(members)
 
+    async def _still_in_force(self, version: str) -> None:
+        """After cards of `version` were queued: when another version came in meanwhile (a rollback, a later one), the
+        queue is settled for that one, since what was just queued asked staff to confirm a version no longer in force
+        (and took the cards of the one in force back)."""
+        pointer = await self._versions.get_pointer()
+        if pointer is not None and version_number(pointer.version) != version_number(version):
+            log.info("version %s was replaced while its cards were queued: settling for version %s", version,
+                     pointer.version)
+            await self.settle(pointer.version)
+
+    def _cards_to(self, version: str, asked: AskedStaff) -> list[OutboundMessage]:
+        """The cards of a version one person may have waiting (by id: what `Notifier.take_back` needs)."""
+        person = Person(self._federation.tenant_ids[0], asked.object_id, asked.name)
+        return [OutboundMessage(recipient=person, message_id=message_id, card={})
+                for message_id in (read_message_id(version, person), reminder_message_id(version, person))]
+
+    async def settle(self, version: str) -> None:
+        """Make `version`, now in force, the only one anyone is asked to confirm: the cards and reminders of every other
+        version still waiting are taken back (a rollback, or a version made current again), and, when staff are asked
+        to read this one, those on the list who have not confirmed it are owed its card again (taken back when a later
+        version came in; one that reached them is not sent twice: its id is kept as sent) and anyone not yet asked is
+        asked. Safe to run again, and on several instances at once."""
+        record = await self._versions.get(version)
+        others = [stored.version for stored in await self._versions.list_versions()
+                  if stored.campaign and version_number(stored.version) != version_number(version)]
+        for other in others:
+            waiting = [message for asked in await self._reads.list_asked(other) if asked.object_id
+                       for message in self._cards_to(other, asked)]
+            if waiting:
+                await self._notifier.take_back(waiting)
+        if not record.campaign:
+            return
+        await self.start_campaign(version)
+        on_list = {m.aad_object_id.lower() for m in await self._directory.list_members() if m.aad_object_id}
+        done = {c.person.aad_object_id.lower() for c in await self._reads.list_confirmed(version)}
+        owed = [asked for asked in await self._reads.list_asked(version)
+                if asked.object_id and asked.object_id.lower() in on_list and asked.object_id.lower() not in done]
+        if not owed:
+            return
+        policy, changes = await self._stored(version)
+        now = self._clock()
+        messages = []
+        for asked in owed:
+            read, remind = self._cards_to(version, asked)
+            reminded = asked.reminded_at is not None  # their latest card of it is the reminder
+            english, welsh = (self._request(lang, policy, changes, reminder=reminded) for lang in (Lang.EN, Lang.CY))
+            messages.append(replace(remind if reminded else read, card=english, card_cy=welsh, created_at=now,
+                                    preview=self._strings.text("notify.policy_read", Lang.EN),
+                                    preview_cy=self._strings.text("notify.policy_read", Lang.CY)))
+        await self._notifier.notify(messages)
+
     async def catch_up(self) -> int:
-        """Queue the campaign a fault left owed for the version in force; return how many owed campaigns were
-        settled. One owed for a version no longer in force is dropped unsent: staff are only ever asked to confirm
-        the version in force (its own campaign asks them)."""
+        """Settle the queue for the version in force when its campaign is owed (a fault left it, or it was made
+        current again: `settle`); return how many owed campaigns were settled. One owed for a version no longer in
+        force is dropped unsent: staff are only ever asked to confirm the version in force (its own campaign asks
+        them)."""
         owed = await self._versions.list_owed_campaigns()
         if not owed:
             return 0
@@ -207,7 +260,7 @@ class ReadingFlow:
                 log.info("owed campaign for version %s dropped: it is no longer the version in force", version)
             else:
                 try:
-                    await self.start_campaign(version)
+                    await self.settle(version)
                 except RecordNotFound:
                     log.warning("owed campaign for a version that cannot be read (%s): dropped", version)
             await self._versions.campaign_queued(version)
@@ -244,6 +297,8 @@ class ReadingFlow:
                 log.warning("a reminder's asked row of version %s is gone", version)
                 continue
             sent += 1
+        if sent:
+            await self._still_in_force(version)
         return sent
 
     async def check_campaigns(self) -> int:

@@ -287,11 +287,10 @@ class PublishingFlow:
             if self._refresh is not None:
                 self._in_background(self._switch())
             return Published(version, reinstate, None, cards_later=not reinstate)
-        if not reinstate:
-            if campaign_now:
-                await self._campaign(version)
-            else:
-                self._in_background(self._campaign(version))
+        if campaign_now:
+            await self._campaign(version, reinstated=reinstate)
+        else:
+            self._in_background(self._campaign(version, reinstated=reinstate))
         if self._refresh is not None:
             self._in_background(self._switch())
         reachable = sum(1 for member in members if member.aad_object_id)
@@ -321,9 +320,14 @@ class PublishingFlow:
                             PolicyChanges())
         return replace(kept, campaign=False), data
 
-    async def _campaign(self, version: str) -> None:
+    async def _campaign(self, version: str, *, reinstated: bool = False) -> None:
+        """A new version's campaign; for one made current again, no new campaign, but the queue settled for it (the
+        other versions' cards still waiting taken back, its own owed again where they were)."""
         try:
-            await self._reading.start_campaign(version)
+            if reinstated:
+                await self._reading.settle(version)
+            else:
+                await self._reading.start_campaign(version)
             await self._versions.campaign_queued(version)
         except StorageUnavailable:
             log.warning("campaign for version %s left owed: storage unavailable", version)

@@ -278,7 +278,9 @@ class PolicyVersions(Protocol):
         ...
 
     async def make_current(self, version: str, *, by: str, expected: CurrentPointer | None) -> None:
-        """Point at a stored version (no campaign); `ConcurrentChange` when the pointer moved meanwhile."""
+        """Point at a stored version (no new campaign), with its campaign owed again in the same write, so that the
+        cards of the other versions still waiting are taken back (`ReadingFlow.settle`); `ConcurrentChange` when the
+        pointer moved meanwhile."""
         ...
 
     async def list_owed_campaigns(self) -> list[str]:

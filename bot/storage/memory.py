@@ -858,10 +858,11 @@ class MemoryPolicyVersions:
         self._point_at(record.version, "published", record.published_by, record.published_at)
 
     async def make_current(self, version: str, *, by: str, expected: CurrentPointer | None) -> None:
-        """Point at a stored version and note it in the history."""
-        await self.get(version)
+        """Point at a stored version, with the cards of the others owed taking back, and note it in the history."""
+        record = await self.get(version)
         await self._store.call()
         self._check_pointer(expected)
+        self._store.owed_campaigns[record.key] = record.version
         self._point_at(version, "made current", by, datetime.now(UTC))
 
     async def list_owed_campaigns(self) -> list[str]:

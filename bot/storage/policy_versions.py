@@ -6,7 +6,8 @@ RowKeys:
   `<key>` sorts versions in order ("2.1" -> "00002.00001").
 - `text|<key>|<nnn>`: the version's policy file, zlib-compressed JSON cut into binary chunks of 60,000 bytes
   (a property holds at most 64 KiB, an entity 1 MiB).
-- `owed|campaign|<key>`: the version's read-and-confirm campaign is owed until it has been fully queued.
+- `owed|campaign|<key>`: the version's read-and-confirm campaign is owed until it has been fully queued; a version
+  made current again (a rollback) owes the same: the cards of other versions still waiting are taken back.
 - `history|<time>|<random>`: published, made current again, rolled back (who, when); never updated.
 - `draft|<id>` and `drafttext|<id>|<nnn>`: a document the policy owner sent, until they click Publish.
 
@@ -210,12 +211,16 @@ class TablePolicyVersions:
             await self._table.submit_transaction(operations)
 
     async def make_current(self, version: str, *, by: str, expected: CurrentPointer | None) -> None:
-        """Point at a stored version and note it in the history, in one transaction."""
-        await self.get(version)  # RecordNotFound for a version never stored
+        """Point at a stored version, with its campaign owed (the cards of the other versions still waiting are taken
+        back, and its own sent again where they were), and note it in the history, in one transaction."""
+        record = await self.get(version)  # RecordNotFound for a version never stored
         now = utc_now()
         async with self._store.call():
-            await self._table.submit_transaction([_pointer_operation(version, by, now, expected),
-                                                  ("create", _history("made current", version, by, now))])
+            await self._table.submit_transaction([
+                _pointer_operation(version, by, now, expected),
+                ("upsert", {"PartitionKey": PARTITION, "RowKey": f"owed|campaign|{record.key}",
+                            "Version": record.version}),
+                ("create", _history("made current", version, by, now))])
 
     async def list_owed_campaigns(self) -> list[str]:
         """Versions whose campaign is still owed."""

@@ -854,3 +854,96 @@ async def test_publish_on_a_preview_made_before_the_staff_list_was_imported_send
     assert verb_data(stale.card or {}, VERB_PUBLISH)["asked"] == "305"
     assert strings.text("publish.done_body", lang, count=305) in text_of(published.card)
     assert [len(await bot.read_cards(person)) for person in STAFF] == [1] * len(STAFF)
+
+
+# A version replaced or rolled back while its cards wait
+
+
+async def _owed_read_cards(bot: PublishingBot, person: Person) -> list[str]:
+    """The read-and-confirm cards (and reminders) the sender would bring a person, by message id: copies of cards
+    sent already are left out, as the sender drops them."""
+    owed = await MemoryOutbox(bot.bot.store).owed_to(person)
+    return [m.message_id for m in owed.messages
+            if any(a.get("verb") == VERB_CONFIRM_READ for a in actions(dict(m.card)))]
+
+
+async def test_rolled_back_from_version_3_owain_is_owed_version_2s_card_and_never_version_3s(
+        bot: PublishingBot, tmp_path: Path) -> None:
+    """Owain has not opened the bot (Teams installs it within a day): version 2's card waited for him, and was taken
+    back when version 3's was queued. Version 3 had a mistake and was rolled back to 2: he was left owed version 3's
+    card, asking him to confirm a version no longer in force, and nothing for version 2, which is. Carys had her
+    version 2 card and confirmed it; her version 3 card was waiting (the sender had not reached her)."""
+    await bot.publishes(write_revised(tmp_path, "v2.txt"), "2")
+    outbox = MemoryOutbox(bot.bot.store)
+    for person in (CARYS, SIAN):
+        [card] = await outbox.list_for_recipient(person)
+        await outbox.mark_sent(await outbox.claim(card, datetime.now(UTC)))
+    await bot.bot.clicks(CARYS, VERB_CONFIRM_READ, {"version": "2"})
+    await bot.publishes(write_revised(tmp_path, "v3.txt", version="3", issued="01.01.2027"), "3")
+
+    await _rolled_back(bot, "2")
+    await bot.reading.check_campaigns()
+
+    assert await _owed_read_cards(bot, OWAIN) == [f"policy|00002|read|{OWAIN.aad_object_id}"]
+    assert await _owed_read_cards(bot, CARYS) == []
+    assert await _owed_read_cards(bot, SIAN) == []  # her version 2 card reached her already
+
+
+async def test_rolled_back_to_the_version_the_bot_was_installed_with_nobody_is_owed_a_card(
+        strings: Catalogue, federation: Federation, tmp_path: Path) -> None:
+    """Nobody is asked to confirm the installed version: every read card and reminder still waiting is taken back."""
+    clock = Clock(datetime(2026, 9, 1, 8, 0, tzinfo=UTC))
+    bot = await _opened(strings, federation, clock)
+    await bot.publishes(write_revised(tmp_path, "v2.txt"), "2")
+    clock.now = datetime(2026, 9, 9, 8, 0, tzinfo=UTC)
+    assert await bot.reading.remind() == len(STAFF)
+
+    await _rolled_back(bot, "1")
+    await bot.reading.check_campaigns()
+
+    assert [await _owed_read_cards(bot, person) for person in STAFF] == [[]] * len(STAFF)
+
+
+async def test_a_campaign_still_queueing_when_its_version_is_rolled_back_leaves_only_the_version_in_force(
+        bot: PublishingBot, tmp_path: Path) -> None:
+    """Version 3's campaign was still queueing (hundreds of staff, four lanes) when it was rolled back to 2: the cards
+    it queued after the rollback asked staff to confirm version 3, and took their version 2 cards back."""
+    await bot.publishes(write_revised(tmp_path, "v2.txt"), "2")
+    versions = MemoryPolicyVersions(bot.bot.store)
+    with pytest.MonkeyPatch.context() as late:
+        late.setattr(ReadingFlow, "start_campaign", _queued_later)  # version 3's campaign has not run yet
+        await bot.publishes(write_revised(tmp_path, "v3.txt", version="3", issued="01.01.2027"), "3")
+    await _rolled_back(bot, "2")
+    await bot.reading.check_campaigns()
+
+    await bot.reading.start_campaign("3")  # ... and now it does
+    await versions.campaign_queued("3")
+
+    for person in STAFF:  # nobody's sender had reached them yet
+        assert await _owed_read_cards(bot, person) == [f"policy|00002|read|{person.aad_object_id}"]
+
+
+async def _queued_later(reading: ReadingFlow, version: str) -> int:
+    return 0
+
+
+async def test_a_version_sent_again_after_a_rollback_is_owed_again_to_those_who_never_had_its_card(
+        bot: PublishingBot, tmp_path: Path) -> None:
+    """Version 2 was rolled back to the installed version (its waiting cards taken back), then Siân sent version 2 again
+    and it was made current again, nobody asked a second time: Owain, whose card had never reached him, was owed
+    nothing, so was never asked to confirm the version in force. Carys, whose card reached her, gets no second one."""
+    await bot.publishes(write_revised(tmp_path, "v2.txt"), "2")
+    outbox = MemoryOutbox(bot.bot.store)
+    [card] = await outbox.list_for_recipient(CARYS)
+    await outbox.mark_sent(await outbox.claim(card, datetime.now(UTC)))
+    await _rolled_back(bot, "1")
+    await bot.reading.check_campaigns()
+    assert await _owed_read_cards(bot, OWAIN) == []
+
+    preview = await bot.sends(SIAN, write_revised(tmp_path, "v2.txt"))
+    again = await bot.bot.clicks(SIAN, VERB_PUBLISH, verb_data(preview.card or {}, VERB_PUBLISH))
+    await bot.publishing.drain()
+
+    assert "Version 2 is now the current policy" in text_of(again.card)
+    assert await _owed_read_cards(bot, OWAIN) == [f"policy|00002|read|{OWAIN.aad_object_id}"]
+    assert await _owed_read_cards(bot, CARYS) == []

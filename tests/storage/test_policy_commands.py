@@ -13,13 +13,17 @@ from pathlib import Path
 import pytest
 from azure.data.tables import UpdateMode
 
+from bot.domain.people import Person
 from bot.domain.policy_versions import CurrentPointer
 from bot.policy.documents import read_source
 from bot.policy.loader import DEFAULT_POLICY_FILE, load_policy, load_policy_data
-from bot.policy_commands import TABLES, policy_versions_command, publish_policy_command
+from bot.policy_commands import TABLES, policy_versions_command, publish_policy_command, rollback_policy_command
+from bot.storage.directory import TableStaffDirectory
+from bot.storage.outbox import TableOutbox
 from bot.storage.policy_reads import TablePolicyReads
 from bot.storage.policy_versions import TablePolicyVersions
 from bot.storage.tables import TableStore, service_client
+from tests.support.activities import TENANT
 from tests.support.concerns import import_staff
 from tests.support.faults import storage_refusing_access
 from tests.support.policies import write_revised
@@ -189,3 +193,25 @@ async def test_publish_policy_publishes_once_the_version_number_is_typed_or_with
     assert "published version 2; 5 member(s) of staff asked" in out
     assert (await TablePolicyVersions(store).get_pointer() or CurrentPointer("", "")).version == "3"
     assert len(await TablePolicyReads(store).list_asked("3")) == 5
+
+
+async def test_rollback_policy_takes_back_the_cards_of_the_version_rolled_back_from(
+        tool_environment: None, store: TableStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Nobody has opened the bot yet, so every card waits in the outbox. Version 3 was rolled back to 2: each member of
+    staff was still owed version 3's card (a version no longer in force) and nothing for version 2 (its cards taken
+    back when version 3's were queued)."""
+    await _the_staff_list(store)
+    assert await asyncio.to_thread(publish_policy_command, [str(write_revised(tmp_path, "v2.txt")), "--yes"]) == 0
+    assert await asyncio.to_thread(publish_policy_command, [
+        str(write_revised(tmp_path, "v3.txt", version="3", issued="01.01.2027")), "--yes"]) == 0
+
+    code = await asyncio.to_thread(rollback_policy_command, ["2"])
+
+    assert code == 0, capsys.readouterr().err
+    outbox = TableOutbox(store)
+    staff = await TableStaffDirectory(store).list_members()
+    for member in staff:
+        person = Person(TENANT, member.aad_object_id, member.name)
+        assert [m.message_id for m in await outbox.list_for_recipient(person)] == [
+            f"policy|00002|read|{member.aad_object_id}"]
+    assert await TablePolicyVersions(store).list_owed_campaigns() == []
