@@ -647,6 +647,13 @@ def _policy_version_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Ite
     yield "read-summary", publishing.read_summary_card(strings, lang, version="2", schools=[
         SchoolReads(high, 34, 41, ("Gareth Hughes", "Rhys ap Iorwerth <at>Head</at>"), ("Rhys ap Iorwerth",)),
         SchoolReads(primary, 12, 12, ())])
+    # Send the reminder pressed on that card: who was reminded, and who was not because they were reminded today.
+    yield "read-reminded", publishing.reminded_card(strings, lang, version="2", reminded=[(high, 7), (primary, 0)],
+                                                    already=2)
+    yield "read-reminded-none", publishing.reminded_card(strings, lang, version="2",
+                                                         reminded=[(high, 0), (primary, 0)], already=7)
+    yield "read-remind-not-in-force", common.error_card(strings, lang, "reads.remind_not_in_force", version="2",
+                                                        current="3")
     # "who has read it" after rolling back to the version the bot was installed with (nobody is asked to read it).
     yield "read-summary-not-asked", publishing.not_asked_summary_card(strings, lang, version="1", latest="2")
     yield "read-summary-no-staff", publishing.read_summary_card(strings, lang, version="2", schools=[

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
+from bot.domain.federation import School
 from bot.domain.people import Lang
 from bot.domain.policy_reads import Audience, NotYet, SchoolReads, not_yet
 from bot.domain.policy_versions import BY_COMMAND, PolicyChanges, SectionChange
@@ -21,6 +22,7 @@ VERB_CONFIRM_READ = "policy.confirm_read"
 VERB_READ_REQUEST = "policy.read_request"
 VERB_READS = "policy.reads"
 VERB_WHATS_NEW = "policy.whats_new"
+VERB_REMIND = "policy.remind"
 # A card shows this many changed sections; a longer list ends with "…and N more".
 MAX_CHANGES_SHOWN = 15
 # A "who has read it" card names staff who have not confirmed up to this many characters in all (about 150 names,
@@ -295,12 +297,42 @@ def read_summary_card(strings: Catalogue, lang: Lang, *, version: str, schools: 
     buttons = [execute(strings.text("reads.refresh", lang), VERB_READS, {"version": version})]
     if len(page) < len(entries):
         buttons.insert(0, _show_more(strings, lang, version, page[-1], len(page)))
+    if replaced_by is None and entries:
+        buttons.append(remind_button(strings, lang, version))
     if replaced_by is not None and replaced_by[1]:
         buttons.append(execute(strings.text("reads.summary_title", lang, version=replaced_by[0]), VERB_READS,
                                {"version": replaced_by[0]}))
     if len(buttons) == 1:
         return card(body, buttons)
     return card([*body, *button_rows(buttons)])
+
+
+def remind_button(strings: Catalogue, lang: Lang, version: str) -> Element:
+    """Send a reminder, asking first (it goes to everyone the card counts who has not confirmed)."""
+    confirm = {"type": "AdaptiveCard", "body": [text(strings.text("reads.remind_confirm", lang, version=version))],
+               "actions": [execute(strings.text("reads.remind_yes", lang), VERB_REMIND, {"version": version},
+                                   style="positive")]}
+    return {"type": "Action.ShowCard", "title": strings.text("reads.remind", lang), "card": confirm}
+
+
+def reminded_card(strings: Catalogue, lang: Lang, *, version: str, reminded: Sequence[tuple[School, int]],
+                  already: int) -> Card:
+    """What Send the reminder did: how many were sent a reminder, school by school, and how many were not because they
+    were reminded earlier today (or that nobody is left to remind)."""
+    count = sum(n for _, n in reminded)
+    body: list[Element] = [heading(strings.text("reads.reminded_title", lang, version=version))]
+    if count:
+        key = "reads.reminded_one" if count == 1 else "reads.reminded"
+        body += [text(strings.text(key, lang, version=version, count=count)),
+                 facts([(school.name(lang), str(n)) for school, n in reminded])]
+    elif already:
+        body.append(text(strings.text("reads.reminded_none", lang, version=version)))
+    else:
+        body.append(text(strings.text("reads.remind_nobody", lang, version=version)))
+    if already:
+        body.append(text(strings.text("reads.reminded_today", lang, count=already), subtle=True))
+    return card(body, [execute(strings.text("reads.summary_title", lang, version=version), VERB_READS,
+                               {"version": version})])
 
 
 def read_not_yet_card(strings: Catalogue, lang: Lang, *, version: str, schools: Sequence[SchoolReads], start: int,

@@ -14,14 +14,14 @@ versions still waiting for them are taken back. It is safe on every instance at 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
 from bot.domain.directory import StaffDirectory, StaffMember
 from bot.domain.errors import ConcurrentChange, RecordNotFound
-from bot.domain.federation import Federation
+from bot.domain.federation import Federation, School
 from bot.domain.live_policy import PolicyInForce
 from bot.domain.outbox import Notifier, OutboundMessage
 from bot.domain.people import Lang, Person
@@ -38,6 +38,7 @@ from bot.domain.policy_reads import (
 )
 from bot.domain.policy_versions import PolicyChanges, PolicyVersions, PublishRefused, version_key, version_number
 from bot.domain.profiles import UserProfiles
+from bot.domain.uk_time import uk_today
 from bot.policy.loader import PolicyFileError, policy_from_data
 from bot.policy.model import Policy
 from cards import publishing as cards
@@ -63,25 +64,29 @@ def read_message_id(version: str, person: Person) -> str:
     return f"policy|{version_key(version)}|read|{person.aad_object_id}"
 
 
-def reminder_message_id(version: str, person: Person) -> str:
-    """The reminder's id for one person: fixed, so it is queued at most once."""
-    return f"policy|{version_key(version)}|remind|{person.aad_object_id}"
+def reminder_message_id(version: str, person: Person, number: int = 1) -> str:
+    """The id of one person's `number`th reminder (the first, after five school days, kept as it always was; the head's
+    after it): fixed, so each is queued at most once."""
+    kind = "remind" if number <= 1 else f"remind{number}"
+    return f"policy|{version_key(version)}|{kind}|{person.aad_object_id}"
 
 
 def _campaign_ids(version: str, message: OutboundMessage) -> tuple[str, str]:
-    """The ids of a version's card and reminder to the recipient of `message`."""
+    """The ids of a version's card and first reminder to the recipient of `message` (a campaign takes back those of
+    other versions for someone it asks for the first time: never reminded by a head of this version's)."""
     return read_message_id(version, message.recipient), reminder_message_id(version, message.recipient)
 
 
 class VersionClick(CardData):
     """The read-and-confirm buttons: the version they are about; `lang` when reading it in the other language; on
     "who has read it", Show more's `after` (the email of the last person the card named) and `start` (the place
-    after them then)."""
+    after them then), and `school` on a card about one school (its Show more, Refresh and Send the reminder)."""
 
     version: Text = ""
     lang: Text = ""
     after: Text = ""
     start: Text = ""
+    school: Text = ""
 
 
 def _version(data: Mapping[str, Any]) -> str:
@@ -121,6 +126,7 @@ class ReadingFlow:
         return {cards.VERB_CONFIRM_READ: Verb(self._private.only(self.confirm), VersionClick),
                 cards.VERB_READ_REQUEST: Verb(self._private.only(self.request_card), VersionClick),
                 cards.VERB_READS: Verb(self._private.only(self.summary), VersionClick),
+                cards.VERB_REMIND: Verb(self._private.only(self.remind_now), VersionClick),
                 cards.VERB_WHATS_NEW: Verb(self._private.only(self.whats_new), VersionClick)}
 
     def match_text(self, turn: Turn) -> Handler | None:
@@ -205,10 +211,12 @@ class ReadingFlow:
             await self.settle(pointer.version)
 
     def _cards_to(self, version: str, asked: AskedStaff) -> list[OutboundMessage]:
-        """The cards of a version one person may have waiting (by id: what `Notifier.take_back` needs)."""
+        """The cards of a version one person may have waiting, by id (what `Notifier.take_back` needs): its card and
+        every reminder they were sent, and the next (one may be queued before its row is marked)."""
         person = Person(self._federation.tenant_ids[0], asked.object_id, asked.name)
-        return [OutboundMessage(recipient=person, message_id=message_id, card={})
-                for message_id in (read_message_id(version, person), reminder_message_id(version, person))]
+        ids = [read_message_id(version, person),
+               *(reminder_message_id(version, person, n) for n in range(1, asked.reminders + 2))]
+        return [OutboundMessage(recipient=person, message_id=message_id, card={}) for message_id in ids]
 
     async def settle(self, version: str) -> None:
         """Make `version`, now in force, the only one anyone is asked to confirm: the cards and reminders of every other
@@ -237,10 +245,10 @@ class ReadingFlow:
         now = self._clock()
         messages = []
         for asked in owed:
-            read, remind = self._cards_to(version, asked)
-            reminded = asked.reminded_at is not None  # their latest card of it is the reminder
-            english, welsh = (self._request(lang, policy, changes, reminder=reminded) for lang in (Lang.EN, Lang.CY))
-            messages.append(replace(remind if reminded else read, card=english, card_cy=welsh, created_at=now,
+            latest = self._cards_to(version, asked)[asked.reminders]  # their latest card of it: its card, or a reminder
+            english, welsh = (self._request(lang, policy, changes, reminder=asked.reminders > 0)
+                              for lang in (Lang.EN, Lang.CY))
+            messages.append(replace(latest, card=english, card_cy=welsh, created_at=now,
                                     preview=self._strings.text("notify.policy_read", Lang.EN),
                                     preview_cy=self._strings.text("notify.policy_read", Lang.CY)))
         await self._notifier.notify(messages)
@@ -277,28 +285,34 @@ class ReadingFlow:
                             await self._reads.list_confirmed(version), now, self._federation)
         if not due:
             return 0
+        sent = await self._send_reminders(version, due, now)
+        if sent:
+            await self._still_in_force(version)
+        return sent
+
+    async def _send_reminders(self, version: str, due: Sequence[AskedStaff], now: datetime) -> int:
+        """Each of `due` their next reminder of `version`; how many were marked reminded here."""
         policy, changes = await self._stored(version)
         english, welsh = (self._request(lang, policy, changes, reminder=True) for lang in (Lang.EN, Lang.CY))
         preview, preview_cy = (self._strings.text("notify.policy_read", lang) for lang in (Lang.EN, Lang.CY))
-        tenant = self._federation.tenant_ids[0]
         sent = 0
         for asked in due:
-            person = Person(tenant, asked.object_id, asked.name)
+            *earlier, reminder = self._cards_to(version, asked)
             # Queued before it is marked, with a fixed id: a fault retries it, a second instance adds nothing.
-            await self._notifier.notify([OutboundMessage(
-                recipient=person, message_id=reminder_message_id(version, person),
-                card=english, card_cy=welsh, created_at=now, preview=preview, preview_cy=preview_cy)])
+            await self._notifier.notify([replace(reminder, card=english, card_cy=welsh, created_at=now,
+                                                 preview=preview, preview_cy=preview_cy)])
+            # One card of it waits for them at a time: their card and earlier reminders not sent yet (they have not
+            # opened the bot) are taken back, since the reminder asks the same.
+            await self._notifier.take_back(earlier)
             try:
                 await self._reads.mark_reminded(version, asked, now)
             except ConcurrentChange:
-                continue  # another instance marked it first
+                continue  # another instance (or a head's press) marked it first
             except RecordNotFound:
                 # Gone since it was listed (a new campaign, a cleared version): the rest are still owed theirs.
                 log.warning("a reminder's asked row of version %s is gone", version)
                 continue
             sent += 1
-        if sent:
-            await self._still_in_force(version)
         return sent
 
     async def check_campaigns(self) -> int:
@@ -377,12 +391,59 @@ class ReadingFlow:
 
     # Headteachers and the policy owner
 
+    def _schools_seen_by(self, person: Person) -> tuple[School, ...]:
+        """The schools whose reads someone sees: all for the policy owner, a headteacher's own, none for anyone else."""
+        if person.aad_object_id == self._federation.policy_owner.aad_object_id:
+            return self._federation.schools
+        return self._federation.schools_headed_by(person)
+
+    async def remind_now(self, turn: Turn) -> Reply:
+        """Send a reminder, pressed by the headteacher (for their schools) or the policy owner (all of them): the next
+        reminder to each member of staff on the list there who was asked to read the version in force and has not
+        confirmed it; never to those who have, nor to anyone reminded earlier today (a second press, or the reminder
+        after five school days, the same day)."""
+        schools = self._schools_seen_by(turn.actor)
+        if not schools:
+            return Reply(card=error_card(self._strings, turn.lang, "reads.only_heads"), refused=True)
+        version = _version(turn.data)
+        pointer = await self._versions.get_pointer()
+        if not version or pointer is None:
+            return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
+        if version_number(version) != version_number(pointer.version):
+            return Reply(card=error_card(self._strings, turn.lang, "reads.remind_not_in_force", version=version,
+                                         current=pointer.version))
+        try:
+            record = await self._versions.get(pointer.version)
+        except RecordNotFound:
+            return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
+        if not record.campaign:
+            return Reply(card=error_card(self._strings, turn.lang, "reads.not_asked", version=record.version))
+        version, now = record.version, self._clock()
+        on_list = {m.aad_object_id.lower(): m for m in await self._directory.list_members() if m.aad_object_id}
+        done = {c.person.aad_object_id.lower() for c in await self._reads.list_confirmed(version)}
+        at = {school.school_id for school in schools}
+        due: dict[str, AskedStaff] = {}
+        today: set[str] = set()
+        for asked in await self._reads.list_asked(version):
+            key = asked.object_id.lower()
+            member = on_list.get(key)
+            if not key or member is None or member.school not in at or key in done or key in due:
+                continue
+            if asked.reminded_at is not None and uk_today(asked.reminded_at) == uk_today(now):
+                today.add(key)
+            else:
+                due[key] = asked
+        if due and await self._send_reminders(version, list(due.values()), now):
+            await self._still_in_force(version)
+        reminded = [(school, sum(1 for key in due if on_list[key].school == school.school_id)) for school in schools]
+        return Reply(card=cards.reminded_card(self._strings, turn.lang, version=version, reminded=reminded,
+                                              already=len(today - due.keys())))
+
     async def summary(self, turn: Turn) -> Reply:
         """Per school, "read by 34 of 41" and who has not yet: for the policy owner (every school) and each
         school's headteacher (their schools). Not a named delegate: they stand in for the head on permission requests
         only (the README)."""
-        is_owner = turn.actor.aad_object_id == self._federation.policy_owner.aad_object_id
-        schools = self._federation.schools if is_owner else self._federation.schools_headed_by(turn.actor)
+        schools = self._schools_seen_by(turn.actor)
         if not schools:
             return Reply(card=error_card(self._strings, turn.lang, "reads.only_heads"))
         version = _version(turn.data)

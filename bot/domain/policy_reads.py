@@ -2,7 +2,8 @@
 
 Each member of staff on the staff list is asked once per version (their card's message id is fixed by the version
 and the person, so asking twice sends nothing twice); "I have read it" is recorded once per person per version
-(a second click changes nothing); one reminder goes after five school days to those who have not confirmed.
+(a second click changes nothing); one reminder goes after five school days to those who have not confirmed, and the
+headteacher may send more (each numbered, so it too is queued at most once).
 """
 
 from __future__ import annotations
@@ -29,9 +30,10 @@ class AskedStaff:
     school: str
     object_id: str
     asked_at: datetime
-    reminded_at: datetime | None = None
+    reminded_at: datetime | None = None  # the latest reminder
     etag: str = ""
     row: str = ""  # the storage row it was read from ("" for a new one): a row keyed by an older scheme keeps its key
+    reminders: int = 0  # reminders queued so far: the one after five school days, and each the head sent
 
     def reminder_due(self, now: datetime, confirmed: set[str], calendar: SchoolCalendar) -> bool:
         """True once five school days (no weekend, bank holiday or school holiday) have passed with no confirmation
@@ -120,7 +122,8 @@ class PolicyReads(Protocol):
         ...
 
     async def mark_reminded(self, version: str, asked: AskedStaff, at: datetime) -> None:
-        """Record the reminder (etag-conditional); `ConcurrentChange` when someone else did first."""
+        """Record a reminder, the one after `asked.reminders` (etag-conditional); `ConcurrentChange` when someone else
+        did first."""
         ...
 
     async def confirm(self, version: str, person: Person, at: datetime) -> Confirmation:

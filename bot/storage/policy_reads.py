@@ -2,9 +2,10 @@
 version, so "who has read version 2" is one partition query.
 
 RowKeys: `asked|<email>` for each member of staff the campaign reached (name, school and object id as the staff
-list had them then; when they were reminded; `asked|<email>|<object id>` for a new starter given the address of
-someone asked before), and `read|<tenant>|<object id>` for each "I have read it", created
-once (a second click finds it and changes nothing) and never updated.
+list had them then; when they were last reminded, and how many reminders they were sent, `Reminders`;
+`asked|<email>|<object id>` for a new starter given the address of someone asked before), and
+`read|<tenant>|<object id>` for each "I have read it", created once (a second click finds it and changes nothing)
+and never updated.
 """
 
 from __future__ import annotations
@@ -32,15 +33,18 @@ def _asked_entity(version: str, asked: AskedStaff) -> dict[str, Any]:
     return {"PartitionKey": _partition(version), "RowKey": asked.row or safe_key(f"asked|{asked.email}"),
             "Email": asked.email,
             "Name": asked.name[:NAME_CHARS], "School": asked.school, "ObjectId": asked.object_id,
-            "AskedAt": asked.asked_at, "RemindedAt": asked.reminded_at}
+            "AskedAt": asked.asked_at, "RemindedAt": asked.reminded_at, "Reminders": asked.reminders}
 
 
 def _asked(entity: dict[str, Any]) -> AskedStaff:
+    reminded_at = entity_time(entity, "RemindedAt")
+    counted = entity.get("Reminders")
+    # A row from before the head could remind again has its one reminder in RemindedAt alone.
+    reminders = counted if isinstance(counted, int) and counted >= 0 else 1 if reminded_at else 0
     return AskedStaff(email=entity_text(entity, "Email"), name=entity_text(entity, "Name"),
                       school=entity_text(entity, "School"), object_id=entity_text(entity, "ObjectId"),
-                      asked_at=entity_time(entity, "AskedAt") or utc_now(),
-                      reminded_at=entity_time(entity, "RemindedAt"), etag=entity_etag(entity),
-                      row=entity_text(entity, "RowKey"))
+                      asked_at=entity_time(entity, "AskedAt") or utc_now(), reminded_at=reminded_at,
+                      etag=entity_etag(entity), row=entity_text(entity, "RowKey"), reminders=reminders)
 
 
 def _confirmation(entity: dict[str, Any]) -> Confirmation:
@@ -107,6 +111,7 @@ class TablePolicyReads:
         """Note the reminder, only if nobody changed the row since it was read."""
         entity = _asked_entity(version, asked)
         entity["RemindedAt"] = at
+        entity["Reminders"] = asked.reminders + 1
         async with self._store.call():
             await self._table.update_entity(entity, mode=UpdateMode.REPLACE, etag=asked.etag,
                                             match_condition=MatchConditions.IfNotModified)

@@ -44,6 +44,7 @@ from cards.publishing import (
     VERB_PUBLISH,
     VERB_READ_REQUEST,
     VERB_READS,
+    VERB_REMIND,
     published_text,
 )
 from dialogs.ask import AskFlow
@@ -947,3 +948,83 @@ async def test_a_version_sent_again_after_a_rollback_is_owed_again_to_those_who_
     assert "Version 2 is now the current policy" in text_of(again.card)
     assert await _owed_read_cards(bot, OWAIN) == [f"policy|00002|read|{OWAIN.aad_object_id}"]
     assert await _owed_read_cards(bot, CARYS) == []
+
+
+# Reminding again
+
+
+def _remind_button(card: Card | None) -> dict[str, Any]:
+    """The data of Send the reminder, inside the card that Send a reminder opens."""
+    return verb_data(card or {}, VERB_REMIND)
+
+
+async def _sent(bot: PublishingBot, person: Person) -> None:
+    """The sender brings the person every card owed to them (they have opened the bot)."""
+    outbox = MemoryOutbox(bot.bot.store)
+    for message in await outbox.list_for_recipient(person):
+        await outbox.mark_sent(await outbox.claim(message, datetime.now(UTC)))
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_the_head_reminds_again_those_who_have_not_read_it_and_nobody_gets_two_at_once(
+        strings: Catalogue, federation: Federation, tmp_path: Path, lang: Lang) -> None:
+    """Five school days on, one reminder went; a week later three had still not confirmed, and the count showed who, but
+    Siân could do nothing more from it than chase them herself. Now Send a reminder reminds those who have not
+    confirmed (never those who have); a second press the same day sends nobody another, and a reminder waiting unsent
+    takes the place of the cards still waiting, so someone who has not opened the bot gets one card, not three."""
+    clock = Clock(datetime(2026, 9, 1, 8, 0, tzinfo=UTC))
+    bot = await _opened(strings, federation, clock)
+    await bot.publishes(write_revised(tmp_path), "2")
+    await _sent(bot, OWAIN)
+    await bot.bot.clicks(CARYS, VERB_CONFIRM_READ, {"version": "2"})
+    clock.now = datetime(2026, 9, 9, 8, 0, tzinfo=UTC)
+    assert await bot.reading.remind() == 4
+    await _sent(bot, OWAIN)
+    clock.now = datetime(2026, 9, 15, 8, 0, tzinfo=UTC)
+    summary = await bot.bot.says(SIAN, "who has read it", lang=lang)
+    await bot.bot.clicks(GARETH, VERB_CONFIRM_READ, {"version": "2"})
+
+    reminded = await bot.bot.clicks(SIAN, VERB_REMIND, _remind_button(summary.card), lang=lang)
+    again = await bot.bot.clicks(SIAN, VERB_REMIND, _remind_button(summary.card), lang=lang)
+    clock.now = datetime(2026, 9, 16, 8, 0, tzinfo=UTC)
+    next_day = await bot.bot.clicks(SIAN, VERB_REMIND, _remind_button(summary.card), lang=lang)
+
+    assert strings.text("reads.reminded", lang, version="2", count=3) in text_of(reminded.card)
+    assert strings.text("reads.reminded_none", lang, version="2") in text_of(again.card)
+    assert strings.text("reads.reminded_today", lang, count=3) in text_of(again.card)
+    assert strings.text("reads.reminded", lang, version="2", count=3) in text_of(next_day.card)
+    for person in (CARYS, GARETH):  # confirmed: never reminded by the head
+        assert not [m for m in await _owed_read_cards(bot, person) if "remind2" in m or "remind3" in m]
+    for person in (OWAIN, SIAN, FFION):  # one card waiting each: the latest reminder
+        assert await _owed_read_cards(bot, person) == [f"policy|00002|remind3|{person.aad_object_id}"]
+    [reminder] = [m for m in await MemoryOutbox(bot.bot.store).list_for_recipient(OWAIN)]
+    assert strings.text("reads.reminder_title", Lang.EN) in text_of(reminder.card)
+    assert verb_data(dict(reminder.card), VERB_CONFIRM_READ) == {"version": "2"}
+
+
+@pytest.mark.parametrize("who", ["delegate", "teacher"])
+async def test_only_the_head_and_the_policy_owner_send_a_reminder(
+        bot: PublishingBot, strings: Catalogue, tmp_path: Path, who: str) -> None:
+    await bot.publishes(write_revised(tmp_path), "2")
+    owed = [await _owed_read_cards(bot, person) for person in STAFF]
+
+    refused = await bot.bot.clicks(FFION if who == "delegate" else CARYS, VERB_REMIND, {"version": "2"})
+
+    assert strings.text("reads.only_heads", Lang.EN) in text_of(refused.card)
+    assert [await _owed_read_cards(bot, person) for person in STAFF] == owed
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_a_reminder_for_a_version_no_longer_in_force_reminds_nobody(
+        bot: PublishingBot, strings: Catalogue, tmp_path: Path, lang: Lang) -> None:
+    """Send a reminder on version 2's count, pressed once version 3 is in force: nobody is asked to confirm version 2
+    now."""
+    await bot.publishes(write_revised(tmp_path, "v2.txt"), "2")
+    summary = await bot.bot.says(SIAN, "who has read it")
+    await bot.publishes(write_revised(tmp_path, "v3.txt", version="3", issued="01.01.2027"), "3")
+    owed = [await _owed_read_cards(bot, person) for person in STAFF]
+
+    reply = await bot.bot.clicks(SIAN, VERB_REMIND, _remind_button(summary.card), lang=lang)
+
+    assert strings.text("reads.remind_not_in_force", lang, version="2", current="3") in text_of(reply.card)
+    assert [await _owed_read_cards(bot, person) for person in STAFF] == owed

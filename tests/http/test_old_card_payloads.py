@@ -364,6 +364,13 @@ async def _who_has_read_it(chats: Chats, seen: str, lang: Lang) -> None:
     assert chats.text("reads.summary_title", lang, version="2") in seen and "Carys Jenkins" in seen
 
 
+async def _reminded(chats: Chats, seen: str, lang: Lang) -> None:
+    assert chats.text("reads.reminded_title", lang, version="2") in seen
+    [carys] = [a for a in await TablePolicyReads(chats.client.app[STORE]).list_asked("2")
+               if a.object_id == CARYS["aadObjectId"]]
+    assert carys.reminders == 1
+
+
 OWNER = (("owner", "Mrs Siân Roberts"),)
 SCENES: dict[str, Scene] = {
     "permission.submit": Scene(_nothing, CARYS, _sent_a_request),
@@ -402,6 +409,7 @@ SCENES: dict[str, Scene] = {
     "policy.confirm_read": Scene(_published, CARYS, _confirmed),
     "policy.read_request": Scene(_published, CARYS, _the_read_card),
     "policy.reads": Scene(_published, SIAN, _who_has_read_it, "reads.only_heads"),
+    "policy.remind": Scene(_published, SIAN, _reminded, "reads.only_heads"),
 }
 
 

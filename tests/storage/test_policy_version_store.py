@@ -161,6 +161,7 @@ async def test_a_confirmation_is_kept_once_and_a_reminder_marked_once(backend: B
     assert [c.person.name for c in await reads.list_confirmed("2")] == ["Carys Jenkins"]
     assert await reads.list_confirmed("3") == []
     assert (await reads.list_asked("2"))[0].reminded_at == NOW + timedelta(days=7)
+    assert (await reads.list_asked("2"))[0].reminders == 1
 
 
 async def test_a_member_recorded_before_their_entra_id_was_on_the_list_counts_as_asked_when_reached(
@@ -216,3 +217,27 @@ async def test_a_member_asked_under_a_key_made_before_todays_escaping_is_reminde
         rows = await reads.list_asked("2")
         assert sorted(a.name for a in rows) == ["Carys Jenkins", "Dai Jones"]  # no second row for Dai
         assert [a.reminded_at for a in rows] == [NOW + timedelta(days=7)] * 2
+
+
+async def test_each_reminder_is_counted_on_the_asked_row_and_a_row_from_before_counts_its_one(
+        azurite: str, table_prefix: str) -> None:
+    """The head may now remind again, and each reminder has its own message id by its number: a row kept before then
+    has its one reminder in RemindedAt alone, and must count it, or the head's next reminder would reuse its id (a
+    message sent already: never sent again)."""
+    async with opened_tables(azurite, table_prefix) as tables:
+        reads = await tables.policy_reads()
+        await reads.add_asked("2", AskedStaff("carys.jenkins@llanidloes.example.cymru", "Carys Jenkins", "high",
+                                              CARYS.aad_object_id, NOW))
+        async with TableClient.from_connection_string(azurite, table_prefix + "policyreads") as raw:
+            await raw.create_entity({
+                "PartitionKey": "v|00002", "RowKey": "asked|owain.pritchard@llanidloes.example.cymru",
+                "Email": "owain.pritchard@llanidloes.example.cymru", "Name": "Owain Pritchard", "School": "primary",
+                "ObjectId": OWAIN.aad_object_id, "AskedAt": NOW, "RemindedAt": NOW + timedelta(days=7)})
+
+        before = {a.name: a.reminders for a in await reads.list_asked("2")}
+        for asked in await reads.list_asked("2"):
+            await reads.mark_reminded("2", asked, NOW + timedelta(days=14))
+        after = {a.name: a.reminders for a in await reads.list_asked("2")}
+
+    assert before == {"Carys Jenkins": 0, "Owain Pritchard": 1}
+    assert after == {"Carys Jenkins": 1, "Owain Pritchard": 2}
