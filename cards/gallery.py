@@ -666,6 +666,11 @@ def _policy_version_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Ite
                                           for n in range(600)], [])
     yield "read-summary-long", publishing.read_summary_card(strings, lang, version="2", schools=many)
     yield "read-not-yet-more", publishing.read_not_yet_card(strings, lang, version="2", schools=many, start=300)
+    # One school's own list (This school's list on the card above), and its Show more.
+    yield "read-summary-one-school", publishing.read_summary_card(strings, lang, version="2", schools=many[1:],
+                                                                  one_school="primary")
+    yield "read-not-yet-one-school", publishing.read_not_yet_card(strings, lang, version="2", schools=many[1:],
+                                                                  start=150, one_school="primary")
     # A version's own "Who has read it" pressed once a later one is in force: those asked to read it, still on the list.
     yield "read-summary-replaced", publishing.read_summary_card(strings, lang, version="2", schools=[
         SchoolReads(high, 38, 40, ("Gareth Hughes", "Rhys ap Iorwerth")), SchoolReads(primary, 12, 12, ())],

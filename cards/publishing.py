@@ -13,7 +13,19 @@ from bot.domain.policy_versions import BY_COMMAND, PolicyChanges, SectionChange
 from bot.policy.details import PolicyDetails
 from cards.answer import when
 from cards.common import VERB_SECTIONS, headings_in_english_note
-from cards.elements import Card, Element, button_rows, card, execute, facts, heading, sub_heading, text, user_text
+from cards.elements import (
+    Card,
+    Element,
+    action_set,
+    button_rows,
+    card,
+    execute,
+    facts,
+    heading,
+    sub_heading,
+    text,
+    user_text,
+)
 from cards.i18n import Catalogue
 
 VERB_PUBLISH = "policy.publish"
@@ -250,18 +262,25 @@ def _not_yet_page(entries: Sequence[NotYet], start: int) -> list[NotYet]:
     return shown
 
 
-def _show_more(strings: Catalogue, lang: Lang, version: str, last: NotYet, place: int) -> Element:
+def _about(version: str, school: str) -> dict[str, str]:
+    """A button's data: the version, and the one school its card is about (none: every school the presser sees)."""
+    return {"version": version, "school": school} if school else {"version": version}
+
+
+def _show_more(strings: Catalogue, lang: Lang, version: str, last: NotYet, place: int, school: str = "") -> Element:
     """Show more: the next names, after the last one this card shows (`after`, their email; `start`, the place after
-    it then)."""
+    it then), of the one school the card is about, if it is about one."""
     return execute(strings.text("list.show_more", lang), VERB_READS,
-                   {"version": version, "after": last.email, "start": str(place)})
+                   {**_about(version, school), "after": last.email, "start": str(place)})
 
 
 def read_summary_card(strings: Catalogue, lang: Lang, *, version: str, schools: Sequence[SchoolReads],
-                      no_staff: bool = False, replaced_by: tuple[str, bool] | None = None) -> Card:
+                      no_staff: bool = False, replaced_by: tuple[str, bool] | None = None,
+                      one_school: str = "") -> Card:
     """For the headteacher and policy owner: per school, "read by 34 of 41", and who has not yet (the first of them,
-    school by school, and Show more for the rest). `replaced_by`: the version in force now, and whether staff are
-    asked to read it, when `version` is no longer in force."""
+    school by school, and Show more for the rest; on a card of several schools, each school whose names do not all fit
+    opens a list of its own). `replaced_by`: the version in force now, and whether staff are asked to read it, when
+    `version` is no longer in force; `one_school`: the one school the card is about, kept in its buttons' data."""
     entries = not_yet(schools)
     page = _not_yet_page(entries, 0)
     body: list[Element] = [heading(strings.text("reads.summary_title", lang, version=version))]
@@ -285,6 +304,9 @@ def read_summary_card(strings: Catalogue, lang: Lang, *, version: str, schools: 
             if hidden:
                 items.append(text(strings.text("reads.summary_more_below" if names else "reads.summary_all_below",
                                                lang, count=hidden), subtle=True, size="Small"))
+                if len(schools) > 1:  # its own list, without paging through the schools before it
+                    items.append(action_set([execute(strings.text("reads.school_list", lang), VERB_READS,
+                                                     _about(version, school.school.school_id))]))
         elif school.total:
             items.append(text(strings.text("reads.summary_all_read", lang), subtle=True, size="Small"))
         elif not no_staff:  # "read by 0 of 0" alone would read as all well there
@@ -294,11 +316,11 @@ def read_summary_card(strings: Catalogue, lang: Lang, *, version: str, schools: 
             items.extend(_names(strings, lang, school.unreachable, limit=2000, version=version))
         body.append({"type": "Container", "separator": True, "items": items})
     body.append(text(strings.text("reads.summary_export", lang, version=version), subtle=True, size="Small"))
-    buttons = [execute(strings.text("reads.refresh", lang), VERB_READS, {"version": version})]
+    buttons = [execute(strings.text("reads.refresh", lang), VERB_READS, _about(version, one_school))]
     if len(page) < len(entries):
-        buttons.insert(0, _show_more(strings, lang, version, page[-1], len(page)))
+        buttons.insert(0, _show_more(strings, lang, version, page[-1], len(page), one_school))
     if replaced_by is None and entries:
-        buttons.append(remind_button(strings, lang, version))
+        buttons.append(remind_button(strings, lang, version, one_school))
     if replaced_by is not None and replaced_by[1]:
         buttons.append(execute(strings.text("reads.summary_title", lang, version=replaced_by[0]), VERB_READS,
                                {"version": replaced_by[0]}))
@@ -307,10 +329,11 @@ def read_summary_card(strings: Catalogue, lang: Lang, *, version: str, schools: 
     return card([*body, *button_rows(buttons)])
 
 
-def remind_button(strings: Catalogue, lang: Lang, version: str) -> Element:
-    """Send a reminder, asking first (it goes to everyone the card counts who has not confirmed)."""
+def remind_button(strings: Catalogue, lang: Lang, version: str, school: str = "") -> Element:
+    """Send a reminder, asking first (it goes to everyone the card counts who has not confirmed: of `school` alone on a
+    card about one school)."""
     confirm = {"type": "AdaptiveCard", "body": [text(strings.text("reads.remind_confirm", lang, version=version))],
-               "actions": [execute(strings.text("reads.remind_yes", lang), VERB_REMIND, {"version": version},
+               "actions": [execute(strings.text("reads.remind_yes", lang), VERB_REMIND, _about(version, school),
                                    style="positive")]}
     return {"type": "Action.ShowCard", "title": strings.text("reads.remind", lang), "card": confirm}
 
@@ -336,9 +359,9 @@ def reminded_card(strings: Catalogue, lang: Lang, *, version: str, reminded: Seq
 
 
 def read_not_yet_card(strings: Catalogue, lang: Lang, *, version: str, schools: Sequence[SchoolReads], start: int,
-                      notice: str = "") -> Card:
+                      notice: str = "", one_school: str = "") -> Card:
     """Show more on "who has read it": the next staff who have not confirmed, from the `start`th, school by school,
-    saying which it shows (`notice`: why it begins at the top)."""
+    saying which it shows (`notice`: why it begins at the top; `one_school`: the one school the card is about)."""
     entries = not_yet(schools)
     page = _not_yet_page(entries, start)
     body: list[Element] = [heading(strings.text("reads.summary_title", lang, version=version))]
@@ -353,7 +376,7 @@ def read_not_yet_card(strings: Catalogue, lang: Lang, *, version: str, schools: 
                 sub_heading(school.school.name(lang)), user_text(", ".join(names), limit=NOT_YET_PER_CARD)]})
     if start + len(page) >= len(entries):
         return card(body)
-    return card(body, [_show_more(strings, lang, version, page[-1], start + len(page))])
+    return card(body, [_show_more(strings, lang, version, page[-1], start + len(page), one_school)])
 
 
 def not_asked_summary_card(strings: Catalogue, lang: Lang, *, version: str, latest: str = "") -> Card:

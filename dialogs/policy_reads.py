@@ -405,6 +405,8 @@ class ReadingFlow:
         schools = self._schools_seen_by(turn.actor)
         if not schools:
             return Reply(card=error_card(self._strings, turn.lang, "reads.only_heads"), refused=True)
+        if not (schools := self._about(turn, schools)):
+            return Reply(card=error_card(self._strings, turn.lang, "reads.not_your_school"), refused=True)
         version = _version(turn.data)
         pointer = await self._versions.get_pointer()
         if not version or pointer is None:
@@ -439,6 +441,13 @@ class ReadingFlow:
         return Reply(card=cards.reminded_card(self._strings, turn.lang, version=version, reminded=reminded,
                                               already=len(today - due.keys())))
 
+    @staticmethod
+    def _about(turn: Turn, schools: tuple[School, ...]) -> tuple[School, ...]:
+        """The schools a press is about: the one its card names (`school`), when the presser sees it (none when they do
+        not), else all they see."""
+        named = turn.data.get("school")
+        return tuple(s for s in schools if s.school_id == named) if named else schools
+
     async def summary(self, turn: Turn) -> Reply:
         """Per school, "read by 34 of 41" and who has not yet: for the policy owner (every school) and each
         school's headteacher (their schools). Not a named delegate: they stand in for the head on permission requests
@@ -446,6 +455,9 @@ class ReadingFlow:
         schools = self._schools_seen_by(turn.actor)
         if not schools:
             return Reply(card=error_card(self._strings, turn.lang, "reads.only_heads"))
+        if not (schools := self._about(turn, schools)):
+            return Reply(card=error_card(self._strings, turn.lang, "reads.not_your_school"), refused=True)
+        school = str(turn.data.get("school") or "")
         version = _version(turn.data)
         pointer = await self._versions.get_pointer()
         if not version:
@@ -470,11 +482,12 @@ class ReadingFlow:
             counted = read_summary(schools, members, confirmed, asked=await self._reads.list_asked(version))
             replaced_by = (pointer.version, (await self._versions.get(pointer.version)).campaign)
         if turn.data.get("after") or turn.data.get("start"):
-            return self._not_yet(turn, version, counted, members)
+            return self._not_yet(turn, version, counted, members, school)
         return Reply(card=cards.read_summary_card(self._strings, turn.lang, version=version, schools=counted,
-                                                  no_staff=not members, replaced_by=replaced_by))
+                                                  no_staff=not members, replaced_by=replaced_by, one_school=school))
 
-    def _not_yet(self, turn: Turn, version: str, counted: list[SchoolReads], members: list[StaffMember]) -> Reply:
+    def _not_yet(self, turn: Turn, version: str, counted: list[SchoolReads], members: list[StaffMember],
+                 school: str) -> Reply:
         """Show more: the next of those who have not confirmed, after the last one the card before showed, wherever
         their name now is (they may have confirmed since), or by place when they have left the list."""
         entries = not_yet(counted)
@@ -486,7 +499,7 @@ class ReadingFlow:
             start, notice = 0, self._strings.text("list.shorter", turn.lang)
         if not entries:
             return Reply(card=cards.read_summary_card(self._strings, turn.lang, version=version, schools=counted,
-                                                      no_staff=not members))
+                                                      no_staff=not members, one_school=school))
         return Reply(card=cards.read_not_yet_card(self._strings, turn.lang, version=version, schools=counted,
-                                                  start=start, notice=notice))
+                                                  start=start, notice=notice, one_school=school))
 

@@ -1028,3 +1028,56 @@ async def test_a_reminder_for_a_version_no_longer_in_force_reminds_nobody(
 
     assert strings.text("reads.remind_not_in_force", lang, version="2", current="3") in text_of(reply.card)
     assert [await _owed_read_cards(bot, person) for person in STAFF] == owed
+
+
+# One school's list
+
+
+def _heads_of_their_own_schools(federation: Federation) -> Federation:
+    """Siân heads the high school only; Ffion heads the primary and is the federation's policy owner."""
+    high, primary = federation.schools
+    ffion = StaffContact(FFION.aad_object_id, FFION.name, "ffion.morgan@llanidloes.example.cymru")
+    return replace(federation, schools=(replace(high, delegates=()), replace(primary, headteacher=ffion, delegates=())),
+                   policy_owner=ffion)
+
+
+def _more_button(card: Card | None) -> dict[str, Any] | None:
+    return next((a for a in actions(card or {}) if a.get("data", {}).get("after")), None)
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_the_head_of_the_primary_who_owns_the_policy_opens_her_own_schools_list_and_reminds_only_them(
+        strings: Catalogue, federation: Federation, tmp_path: Path, lang: Lang) -> None:
+    """Ffion heads the primary and, as policy owner, sees both schools: the high school's 210 names came first, and her
+    own school's only after three presses of Show more through the high school's. Each school now opens its own list,
+    paged on its own, and its reminder reaches that school's staff alone. Siân, head of the high school, still sees only
+    hers, and card data naming the primary shows her nothing of it."""
+    bot = await _opened(strings, _heads_of_their_own_schools(federation))
+    staff = _large_school(420)
+    directory = MemoryStaffDirectory(bot.bot.store)
+    await directory.replace_all([*await directory.list_members(), *staff])
+    await bot.publishing.publish(read_source(write_revised(tmp_path)).data, by=FFION)
+    primary_staff = {m.name for m in staff if m.school == "primary"}
+    high_staff = {m.name for m in staff if m.school == "high"}
+
+    summary = await bot.bot.says(FFION, "who has read it", lang=lang)
+    [own] = [a for a in actions(summary.card or {}) if a.get("data", {}).get("school") == "primary"]
+    cards = [(await bot.bot.clicks(FFION, own["verb"], own["data"], lang=lang)).card]
+    while (more := _more_button(cards[-1])) is not None and len(cards) < 10:
+        assert more["data"]["school"] == "primary"
+        cards.append((await bot.bot.clicks(FFION, more["verb"], more["data"], lang=lang)).card)
+    reminded = await bot.bot.clicks(FFION, VERB_REMIND, _remind_button(cards[0]), lang=lang)
+    forged = await bot.bot.clicks(SIAN, VERB_READS, {"version": "2", "school": "primary"}, lang=lang)
+    forged_reminder = await bot.bot.clicks(SIAN, VERB_REMIND, {"version": "2", "school": "primary"}, lang=lang)
+
+    named = [name for card in cards for name in _names_on(card, staff)]
+    assert sorted(named) == sorted(primary_staff) and not set(named) & high_staff
+    primary_count = len(primary_staff) + 2  # Owain and Ffion herself
+    assert strings.text("reads.reminded", lang, version="2", count=primary_count) in text_of(reminded.card)
+    asked = await MemoryPolicyReads(bot.bot.store).list_asked("2")
+    assert {a.name for a in asked if a.reminders} == primary_staff | {OWAIN.name, "Ffion Morgan"}
+    for refused in (forged, forged_reminder):
+        assert strings.text("reads.not_your_school", lang) in text_of(refused.card)
+        assert not _names_on(refused.card, staff)
+    assert {a.name for a in await MemoryPolicyReads(bot.bot.store).list_asked("2") if a.reminders} == {
+        a.name for a in asked if a.reminders}

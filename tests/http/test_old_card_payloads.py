@@ -360,15 +360,24 @@ async def _the_read_card(chats: Chats, seen: str, lang: Lang) -> None:
     assert chats.text("reads.request_title", lang) in seen and "policy.confirm_read" in seen
 
 
+def _of_the_school_pressed(chats: Chats) -> dict[str, str]:
+    """A member of staff at the school the button names (a card about one school), else at the high school."""
+    return OWAIN if chats.pressed.get("school") == "primary" else CARYS
+
+
 async def _who_has_read_it(chats: Chats, seen: str, lang: Lang) -> None:
-    assert chats.text("reads.summary_title", lang, version="2") in seen and "Carys Jenkins" in seen
+    assert chats.text("reads.summary_title", lang, version="2") in seen
+    assert _of_the_school_pressed(chats)["name"] in seen
+    if chats.pressed.get("school") == "primary":
+        assert CARYS["name"] not in seen
 
 
 async def _reminded(chats: Chats, seen: str, lang: Lang) -> None:
     assert chats.text("reads.reminded_title", lang, version="2") in seen
-    [carys] = [a for a in await TablePolicyReads(chats.client.app[STORE]).list_asked("2")
-               if a.object_id == CARYS["aadObjectId"]]
-    assert carys.reminders == 1
+    reminded = {a.object_id: a.reminders for a in await TablePolicyReads(chats.client.app[STORE]).list_asked("2")}
+    assert reminded[_of_the_school_pressed(chats)["aadObjectId"]] == 1
+    if chats.pressed.get("school") == "primary":
+        assert reminded[CARYS["aadObjectId"]] == 0
 
 
 OWNER = (("owner", "Mrs Siân Roberts"),)
