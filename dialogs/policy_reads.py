@@ -174,6 +174,9 @@ class ReadingFlow:
         policy, changes = await self._stored(version)
         members = await self._directory.list_members()
         waiting = still_to_ask(members, await self._reads.list_asked(version))
+        # Someone who confirmed before the campaign reached them (a new starter pressing I have read it on "what's new"
+        # before the periodic pass) is recorded as asked, with no card asking them to do what they have done.
+        done = {c.person.aad_object_id.lower() for c in await self._reads.list_confirmed(version)} if waiting else set()
         tenant = self._federation.tenant_ids[0]
         now = self._clock()
         english, welsh = (self._request(lang, policy, changes) for lang in (Lang.EN, Lang.CY))
@@ -182,8 +185,9 @@ class ReadingFlow:
         messages = [OutboundMessage(recipient=person, message_id=read_message_id(version, person), card=english,
                                     card_cy=welsh, created_at=now, preview=preview, preview_cy=preview_cy)
                     for person in (Person(tenant, member.aad_object_id, member.name) for member in waiting)]
-        if messages:
-            await self._notifier.notify(messages)
+        if unconfirmed := [m for m, member in zip(messages, waiting, strict=True)
+                           if member.aad_object_id.lower() not in done]:
+            await self._notifier.notify(unconfirmed)
         earlier = [stored.version for stored in await self._versions.list_versions()
                    if stored.campaign and version_number(stored.version) != version_number(version)]
         for message, member in zip(messages, waiting, strict=True):

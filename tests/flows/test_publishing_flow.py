@@ -1081,3 +1081,30 @@ async def test_the_head_of_the_primary_who_owns_the_policy_opens_her_own_schools
         assert not _names_on(refused.card, staff)
     assert {a.name for a in await MemoryPolicyReads(bot.bot.store).list_asked("2") if a.reminders} == {
         a.name for a in asked if a.reminders}
+
+
+# Staff who got there first
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_a_new_starter_who_confirmed_from_whats_new_is_not_then_asked_to_confirm(
+        bot: PublishingBot, strings: Catalogue, tmp_path: Path, lang: Lang) -> None:
+    """Nia started after version 2 came out; on her first morning she typed "what's new" and pressed I have read it,
+    before the periodic pass reached her. The pass then sent her the card asking her to read and confirm version 2, as
+    if she had not. She is counted as asked (the governors' record), with no card."""
+    await bot.publishes(write_revised(tmp_path), "2")
+    directory = MemoryStaffDirectory(bot.bot.store)
+    nia = StaffMember("Nia Newydd", "nia.newydd@llanidloes.example.cymru", "high", "Teacher of Welsh", "",
+                      "a1000000-0000-4000-8000-000000000099")
+    await directory.replace_all([*await directory.list_members(), nia])
+    nia_person = Person(CARYS.tenant_id, nia.aad_object_id, nia.name)
+    whats_new = await bot.bot.says(nia_person, "what's new", lang=lang)
+    confirmed = await bot.bot.clicks(nia_person, VERB_CONFIRM_READ, verb_data(whats_new.card or {}, VERB_CONFIRM_READ),
+                                     lang=lang)
+
+    await bot.reading.check_campaigns()
+
+    assert "version 2" in text_of(confirmed.card) or "fersiwn 2" in text_of(confirmed.card)
+    assert await _owed_read_cards(bot, nia_person) == []
+    assert [a.name for a in await MemoryPolicyReads(bot.bot.store).list_asked("2")
+            if a.object_id == nia.aad_object_id] == ["Nia Newydd"]
