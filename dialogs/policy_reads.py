@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.domain.directory import StaffDirectory, StaffMember
-from bot.domain.errors import ConcurrentChange, RecordNotFound
+from bot.domain.errors import ConcurrentChange, RecordNotFound, StorageUnavailable
 from bot.domain.federation import Federation, School
 from bot.domain.live_policy import PolicyInForce
 from bot.domain.outbox import Notifier, OutboundMessage
@@ -439,8 +439,13 @@ class ReadingFlow:
                 today.add(key)
             else:
                 due[key] = asked
-        if due and await self._send_reminders(version, list(due.values()), now):
-            await self._still_in_force(version)
+        try:
+            if due and await self._send_reminders(version, list(due.values()), now):
+                await self._still_in_force(version)
+        except StorageUnavailable:
+            # Some may be on their way: not "nothing was changed". Pressed again, nobody gets a second (the same ids,
+            # and those marked are reminded today).
+            return Reply(card=error_card(self._strings, turn.lang, "error.storage_unsure"))
         reminded = [(school, sum(1 for key in due if on_list[key].school == school.school_id)) for school in schools]
         return Reply(card=cards.reminded_card(self._strings, turn.lang, version=version, reminded=reminded,
                                               already=len(today - due.keys())))

@@ -21,6 +21,7 @@ from bot.domain.federation import Federation
 from bot.domain.live_policy import LivePolicy, PolicyInForce
 from bot.domain.outbox import QueueingNotifier
 from bot.domain.people import Lang, Person, StaffContact
+from bot.domain.policy_reads import AskedStaff
 from bot.domain.policy_versions import BY_COMMAND, PublishRefused
 from bot.policy.documents import read_source
 from bot.policy.loader import load_policy_data
@@ -1108,3 +1109,37 @@ async def test_a_new_starter_who_confirmed_from_whats_new_is_not_then_asked_to_c
     assert await _owed_read_cards(bot, nia_person) == []
     assert [a.name for a in await MemoryPolicyReads(bot.bot.store).list_asked("2")
             if a.object_id == nia.aad_object_id] == ["Nia Newydd"]
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_storage_failing_part_way_through_a_reminder_says_so_and_pressing_again_reminds_each_once(
+        strings: Catalogue, federation: Federation, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        lang: Lang) -> None:
+    """Storage went away after two of the reminders were queued: Siân must not read "nothing was changed" (two are on
+    their way), and pressing again must remind the rest without sending anyone a second."""
+    clock = Clock(datetime(2026, 9, 1, 8, 0, tzinfo=UTC))
+    bot = await _opened(strings, federation, clock)
+    await bot.publishes(write_revised(tmp_path), "2")
+    clock.now = datetime(2026, 9, 3, 8, 0, tzinfo=UTC)  # before the reminder after five school days
+    summary = await bot.bot.says(SIAN, "who has read it", lang=lang)
+    marked = MemoryPolicyReads.mark_reminded
+    calls: list[str] = []
+
+    async def storage_goes_at_the_third(reads: MemoryPolicyReads, version: str, asked: AskedStaff,
+                                        at: datetime) -> None:
+        calls.append(asked.name)
+        if len(calls) == 3:
+            raise StorageUnavailable("injected")
+        await marked(reads, version, asked, at)
+
+    with monkeypatch.context() as fault:
+        fault.setattr(MemoryPolicyReads, "mark_reminded", storage_goes_at_the_third)
+        failed = await bot.bot.clicks(SIAN, VERB_REMIND, _remind_button(summary.card), lang=lang)
+    again = await bot.bot.clicks(SIAN, VERB_REMIND, _remind_button(summary.card), lang=lang)
+
+    assert strings.text("error.storage_unsure", lang) in text_of(failed.card)
+    assert strings.text("error.storage", lang) not in text_of(failed.card)
+    assert strings.text("reads.reminded", lang, version="2", count=3) in text_of(again.card)
+    assert strings.text("reads.reminded_today", lang, count=2) in text_of(again.card)
+    for person in STAFF:
+        assert await _owed_read_cards(bot, person) == [f"policy|00002|remind|{person.aad_object_id}"]
