@@ -666,7 +666,7 @@ def _policy_version_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Ite
                                           for n in range(600)], [])
     yield "read-summary-long", publishing.read_summary_card(strings, lang, version="2", schools=many)
     yield "read-not-yet-more", publishing.read_not_yet_card(strings, lang, version="2", schools=many, start=300)
-    # One school's own list (This school's list on the card above), and its Show more.
+    # One school's own list (its button on the card above, "Llanidloes Primary School only"), and its Show more.
     yield "read-summary-one-school", publishing.read_summary_card(strings, lang, version="2", schools=many[1:],
                                                                   one_school="primary")
     yield "read-not-yet-one-school", publishing.read_not_yet_card(strings, lang, version="2", schools=many[1:],

@@ -305,7 +305,8 @@ def read_summary_card(strings: Catalogue, lang: Lang, *, version: str, schools: 
                 items.append(text(strings.text("reads.summary_more_below" if names else "reads.summary_all_below",
                                                lang, count=hidden), subtle=True, size="Small"))
                 if len(schools) > 1:  # its own list, without paging through the schools before it
-                    items.append(action_set([execute(strings.text("reads.school_list", lang), VERB_READS,
+                    items.append(action_set([execute(strings.text("reads.school_list", lang,
+                                                                  school=school.school.name(lang)), VERB_READS,
                                                      _about(version, school.school.school_id))]))
         elif school.total:
             items.append(text(strings.text("reads.summary_all_read", lang), subtle=True, size="Small"))
