@@ -1,5 +1,6 @@
 """Read and confirm: every member of staff is asked to read a newly published version, confirms with one click,
-is reminded once after five school days; the headteacher and policy owner see who has read it; "what's new".
+is reminded after five school days; the headteacher and policy owner see who has read it, a school at a time if they
+like, and remind again those who have not; "what's new".
 
 Campaign cards have message ids fixed by version and person (`policy|<key>|read|<object id>`), so a campaign run
 twice (a retry after a fault, a second instance, the periodic pass) sends nobody a second card. A person is
@@ -8,7 +9,9 @@ until everyone on the staff list was reached: the periodic `check_campaigns` pas
 the version in force only), asks staff added to the list later (or given an Entra id later), and sends the
 reminders (only to staff still on the list). A person is their Entra object id: a new email with the same id is not
 asked again. Staff only ever confirm the version in force: as a version's card is queued for someone, the cards of other
-versions still waiting for them are taken back. It is safe on every instance at once.
+versions still waiting for them are taken back, and when the version in force goes back (a rollback) `settle` takes
+back every other version's and owes its own again. Each reminder is numbered (`policy|<key>|remindN|<object id>`, the
+first `remind`), and one card of a version waits for a person at a time. It is safe on every instance at once.
 """
 
 from __future__ import annotations
