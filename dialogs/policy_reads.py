@@ -75,8 +75,8 @@ def reminder_message_id(version: str, person: Person, number: int = 1) -> str:
 
 
 def _campaign_ids(version: str, message: OutboundMessage) -> tuple[str, str]:
-    """The ids of a version's card and first reminder to the recipient of `message` (a campaign takes back those of
-    other versions for someone it asks for the first time: never reminded by a head of this version's)."""
+    """The ids of a version's card and first reminder to the recipient of `message` (all there can be of a version
+    they were never reminded of)."""
     return read_message_id(version, message.recipient), reminder_message_id(version, message.recipient)
 
 
@@ -193,12 +193,15 @@ class ReadingFlow:
             await self._notifier.notify(unconfirmed)
         earlier = [stored.version for stored in await self._versions.list_versions()
                    if stored.campaign and version_number(stored.version) != version_number(version)]
+        # Of each earlier version, who was reminded and how often (the head's reminders too): all of it may be waiting.
+        reminded = {(old, asked.object_id.lower()): asked for old in (earlier if waiting else [])
+                    for asked in await self._reads.list_asked(old) if asked.reminders}
         for message, member in zip(messages, waiting, strict=True):
             # Cards of versions no longer in force still waiting for them (they have not opened the bot yet) would
             # ask them to confirm those versions too: taken back, as long as they were not sent yet.
             if earlier:
-                await self._notifier.take_back([replace(message, message_id=message_id)
-                                                for old in earlier for message_id in _campaign_ids(old, message)])
+                await self._notifier.take_back([replace(message, message_id=message_id) for old in earlier
+                                                for message_id in self._ids_of(old, message, reminded)])
             # Only once their card is queued, so a fault never marks someone asked unasked.
             await self._reads.add_asked(version, AskedStaff(member.email, member.name, member.school,
                                                             member.aad_object_id, now))
@@ -206,6 +209,15 @@ class ReadingFlow:
             log.info("read-and-confirm: %d member(s) of staff asked to read version %s", len(waiting), version)
             await self._still_in_force(version)
         return len(members)
+
+    def _ids_of(self, version: str, message: OutboundMessage,
+                reminded: Mapping[tuple[str, str], AskedStaff]) -> list[str]:
+        """The ids of every card of `version` that may wait for the recipient of `message`: its card and each
+        reminder they were sent (`reminded`: the asked rows of those reminded, by version and object id)."""
+        row = reminded.get((version, message.recipient.aad_object_id.lower()))
+        if row is None:
+            return list(_campaign_ids(version, message))
+        return [card.message_id for card in self._cards_to(version, row)]
 
     async def _still_in_force(self, version: str) -> None:
         """After cards of `version` were queued: when another version came in meanwhile (a rollback, a later one), the

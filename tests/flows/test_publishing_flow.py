@@ -1143,3 +1143,22 @@ async def test_storage_failing_part_way_through_a_reminder_says_so_and_pressing_
     assert strings.text("reads.reminded_today", lang, count=2) in text_of(again.card)
     for person in STAFF:
         assert await _owed_read_cards(bot, person) == [f"policy|00002|remind|{person.aad_object_id}"]
+
+
+async def test_a_reminder_the_head_sent_for_version_2_is_taken_back_when_version_3_is_published(
+        strings: Catalogue, federation: Federation, tmp_path: Path) -> None:
+    """Owain has not opened the bot: the head's second reminder of version 2 waited for him. Version 3 came out: its
+    campaign took back version 2's card and first reminder, not the head's second, so he would have been asked to
+    confirm version 2 as well."""
+    clock = Clock(datetime(2026, 9, 1, 8, 0, tzinfo=UTC))
+    bot = await _opened(strings, federation, clock)
+    await bot.publishes(write_revised(tmp_path, "v2.txt"), "2")
+    for day in (9, 10):
+        clock.now = datetime(2026, 9, day, 8, 0, tzinfo=UTC)
+        summary = await bot.bot.says(SIAN, "who has read it")
+        await bot.bot.clicks(SIAN, VERB_REMIND, _remind_button(summary.card))
+    assert await _owed_read_cards(bot, OWAIN) == [f"policy|00002|remind2|{OWAIN.aad_object_id}"]
+
+    await bot.publishes(write_revised(tmp_path, "v3.txt", version="3", issued="01.01.2027"), "3")
+
+    assert await _owed_read_cards(bot, OWAIN) == [f"policy|00003|read|{OWAIN.aad_object_id}"]
