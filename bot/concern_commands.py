@@ -207,6 +207,18 @@ def _retention_months(given: int | None, settings: Settings) -> tuple[int, str]:
     return setting, "REPORT_RETENTION_MONTHS" if given is None else "--months"
 
 
+def _purge_settings() -> Settings:
+    """The tools' settings, with a REPORT_RETENTION_MONTHS that is not a number (an `az` command that filled it printed
+    nothing) refused with how to give the period."""
+    try:
+        return load_settings(tool=True)
+    except UnsafeSettings as error:
+        if error.setting != "REPORT_RETENTION_MONTHS":
+            raise
+        raise UnsafeSettings(f"{error}; set it to the school's reportRetentionMonths (infra/main.parameters.json), or "
+                             "unset it and add --months N; nothing was deleted", setting=error.setting) from None
+
+
 def _months(text: str) -> int:
     """A retention period as REPORT_RETENTION_MONTHS takes it: 1 to 120 months."""
     if not text.isdigit() or not 1 <= int(text) <= 120:
@@ -225,7 +237,7 @@ def purge_reports_command(argv: list[str]) -> int:
     args = parser.parse_args(argv)
 
     async def run() -> int:
-        months, said_by = _retention_months(args.months, load_settings(tool=True))
+        months, said_by = _retention_months(args.months, _purge_settings())
         async with _store() as store:
             deleted = await _flow(store).purge(months=months, dry_run=args.dry_run)
         ago = f"{months} month{'' if months == 1 else 's'} ago ({said_by})"

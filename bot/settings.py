@@ -40,13 +40,19 @@ class AppType(StrEnum):
 
 
 class UnsafeSettings(ValueError):
-    """The settings would run the bot unsafely; the message says why in one line."""
+    """The settings would run the bot unsafely; the message says why in one line (`setting`: the one it names, when it
+    is one setting's value)."""
+
+    def __init__(self, message: str, *, setting: str = "") -> None:
+        super().__init__(message)
+        self.setting = setting
 
 
 class Settings(BaseSettings):
     """Every setting the bot reads; see the README's settings table."""
 
-    model_config = SettingsConfigDict(env_file=None, extra="ignore", populate_by_name=True)
+    # No inf or nan: DELIVERY_INTERVAL_SECONDS=inf was taken, and owed messages were never retried.
+    model_config = SettingsConfigDict(env_file=None, extra="ignore", populate_by_name=True, allow_inf_nan=False)
 
     app_id: str = Field(default="", alias="MicrosoftAppId")
     app_password: SecretStr = Field(default=SecretStr(""), alias="MicrosoftAppPassword")
@@ -277,6 +283,29 @@ def graph_managed_identity(settings: Settings) -> str:
     return (settings.graph_client_id or settings.app_id) if managed_identity(settings) else ""
 
 
+# The unit a numeric setting counts in, by the end of its name.
+_UNITS = {"SECONDS": "seconds", "MONTHS": "months", "DAYS": "days", "MB": "MB", "BYTES": "bytes"}
+
+
+def _number_wanted(alias: str) -> str:
+    """What the numeric setting named `alias` takes, from its bounds ("a whole number of months from 1 to 120"), or ""
+    when it is not a numeric setting."""
+    field = next((f for f in Settings.model_fields.values() if f.alias == alias), None)
+    if field is None or field.annotation not in (int, float):
+        return ""
+    bounds = {kind: getattr(limit, kind) for limit in field.metadata for kind in ("ge", "gt", "le")
+              if hasattr(limit, kind)}
+    ge, gt, le = bounds.get("ge"), bounds.get("gt"), bounds.get("le")
+    if ge is not None:
+        span = f" from {ge} to {le}" if le is not None else f", at least {ge}"
+    elif gt is not None:
+        span = f" above {gt} and at most {le}" if le is not None else f" above {gt}"
+    else:
+        span = f", at most {le}" if le is not None else ""
+    unit = _UNITS.get(alias.rsplit("_", 1)[-1], "")
+    return ("a whole number" if field.annotation is int else "a number") + (f" of {unit}" if unit else "") + span
+
+
 def load_settings(*, tool: bool = False, storage: bool = True) -> Settings:
     """Read settings from the environment (`tool`: for a command-line tool; without `storage`, for one that reads
     none), raising `UnsafeSettings` with a one-line reason."""
@@ -296,5 +325,9 @@ def load_settings(*, tool: bool = False, storage: bool = True) -> Settings:
                 if isinstance(inner, UnsafeSettings):
                     raise inner from None
                 loc = ".".join(str(part) for part in item.get("loc", ()))
+                if wanted := _number_wanted(loc):
+                    value = item.get("input")
+                    shown = "empty" if isinstance(value, str) and not value.strip() else repr(value)
+                    raise UnsafeSettings(f"{loc} is {shown}: it takes {wanted}", setting=loc) from None
                 raise UnsafeSettings(f"setting {loc or '?'}: {item.get('msg')}") from None
         raise UnsafeSettings(str(error).splitlines()[0]) from None

@@ -193,3 +193,25 @@ def test_a_tool_that_cannot_sign_in_to_storage_says_so_and_how_in_its_last_line(
     assert len(lines) <= 2, ran.stderr[-1500:]  # the bot's own log line of the credential's reason, then the tool's
     assert lines[-1].startswith(f"{argv[0]}: could not sign in to storage (ClientAuthenticationError): "), lines
     assert "az login" in lines[-1] and "nothing was" in lines[-1]
+
+
+@pytest.mark.parametrize("value", ["", "24 months"], ids=["empty", "words"])
+@pytest.mark.parametrize("months", [[], ["--months", "24"]], ids=["alone", "with-months"])
+async def test_purge_reports_refuses_a_retention_setting_that_is_not_a_number_in_one_line_and_deletes_nothing(
+        value: str, months: list[str], storage_asked: list[str], monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """`export REPORT_RETENTION_MONTHS=$(az …)` with an `az` that printed nothing: purge-reports said pydantic's
+    `Input should be a valid integer, unable to parse string as an integer`, not how many months to give."""
+    monkeypatch.setenv("APP_ENV", "local")
+    monkeypatch.setenv("REPORT_RETENTION_MONTHS", value)
+
+    code = await asyncio.to_thread(_run, ["purge-reports", *months])
+
+    out, err = capsys.readouterr()
+    [line] = err.splitlines()
+    shown = "empty" if not value else repr(value)
+    assert code == 2 and out == ""
+    assert line == (f"purge-reports: REPORT_RETENTION_MONTHS is {shown}: it takes a whole number of months from 1 to "
+                    "120; set it to the school's reportRetentionMonths (infra/main.parameters.json), or unset it and "
+                    "add --months N; nothing was deleted")
+    assert storage_asked == []

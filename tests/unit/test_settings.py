@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -281,3 +282,50 @@ def test_check_federation_reads_a_file_notepad_saved_with_a_byte_order_mark_and_
     assert codes == [0, 2, 2] and "headteacher Mrs Siân Roberts" in out
     assert err.splitlines() == [f"{ansi}: not UTF-8 text (byte {FEDERATION.index('â') + 1}): save it as UTF-8",
                                 f"{missing}: cannot read it (No such file or directory)"]
+
+
+# Every numeric setting read from the environment, by the name a deployment or a shell gives it.
+NUMERIC_SETTINGS = sorted(field.alias or name for name, field in Settings.model_fields.items()
+                          if field.annotation in (int, float))
+
+
+@pytest.mark.parametrize("value", ["", "  ", "24 months", "inf", "nan"], ids=["empty", "blank", "words", "inf", "nan"])
+@pytest.mark.parametrize("name", NUMERIC_SETTINGS)
+def test_a_numeric_setting_that_is_empty_or_not_a_number_is_one_line_naming_it_and_what_it_takes(
+        name: str, value: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An `az` command that printed nothing left REPORT_RETENTION_MONTHS empty: the bot and the tools said pydantic's
+    `setting REPORT_RETENTION_MONTHS: Input should be a valid integer, unable to parse string as an integer`, which
+    did not say what to give; `inf` was taken (DELIVERY_INTERVAL_SECONDS=inf: owed messages never retried)."""
+    monkeypatch.setenv("APP_ENV", "local")
+    monkeypatch.setenv("AZURE_STORAGE_TABLE_ENDPOINT", STORAGE["AZURE_STORAGE_TABLE_ENDPOINT"])
+    monkeypatch.setenv(name, value)
+
+    with pytest.raises(UnsafeSettings) as refused:
+        load_settings()
+
+    message = str(refused.value)
+    shown = "empty" if not value.strip() else repr(value)
+    assert "\n" not in message
+    assert message.startswith(f"{name} is {shown}: it takes a "), message
+    assert re.search(r"a (whole )?number( of \w+)?( from \d+ to \d+| above 0( and at most \d+)?|, at least \d+)$",
+                     message), message
+    assert refused.value.setting == name
+
+
+@pytest.mark.parametrize(("name", "value", "message"), [
+    ("REPORT_RETENTION_MONTHS", "0", "REPORT_RETENTION_MONTHS is '0': it takes a whole number of months from 1 to 120"),
+    ("STORAGE_TIMEOUT_SECONDS", "60", "STORAGE_TIMEOUT_SECONDS is '60': it takes a number of seconds above 0 and at "
+                                      "most 30"),
+    ("MAX_BODY_BYTES", "1k", "MAX_BODY_BYTES is '1k': it takes a whole number of bytes, at least 4096"),
+    ("PORT", "3978.5", "PORT is '3978.5': it takes a whole number from 1 to 65535"),
+])
+def test_a_numeric_setting_out_of_range_says_the_range(name: str, value: str, message: str,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("APP_ENV", "local")
+    monkeypatch.setenv("AZURE_STORAGE_TABLE_ENDPOINT", STORAGE["AZURE_STORAGE_TABLE_ENDPOINT"])
+    monkeypatch.setenv(name, value)
+
+    with pytest.raises(UnsafeSettings) as refused:
+        load_settings(tool=True)
+
+    assert str(refused.value) == message
