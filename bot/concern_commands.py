@@ -107,7 +107,9 @@ def import_staff_command(argv: list[str]) -> int:
         description="Replace the staff list with the file's. Staff not in the file are taken off the list (the "
                     "reports they hold are passed on at the next check); a file that would take more than half of "
                     "any school's staff off (one school's export on its own, say) is refused unless --replace-all.")
-    parser.add_argument("file", type=Path)
+    parser.add_argument("file", type=Path, metavar="FILE.csv",
+                        help='the staff list, saved from Excel as "CSV UTF-8 (Comma delimited)", with the columns '
+                             "name, email, school, role, line_manager_email (and aad_object_id)")
     parser.add_argument("--dry-run", action="store_true", help="check the file only; storage is not read")
     parser.add_argument("--replace-all", action="store_true",
                         help="import even if it takes more than half of a school's staff off the list")
@@ -230,7 +232,8 @@ def purge_reports_command(argv: list[str]) -> int:
     """`python -m bot purge-reports [--dry-run] [--months N]`: delete reports past the school's retention period
     after closure (REPORT_RETENTION_MONTHS or --months, one of which is required)."""
     parser = argparse.ArgumentParser(prog="python -m bot purge-reports")
-    parser.add_argument("--dry-run", action="store_true")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="list the reports that would be deleted, and delete nothing")
     parser.add_argument("--months", type=_months, metavar="N",
                         help="months after closure the school keeps a concern report (its reportRetentionMonths); "
                              "needed unless REPORT_RETENTION_MONTHS is set")

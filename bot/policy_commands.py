@@ -143,7 +143,8 @@ def publish_policy_command(argv: list[str]) -> int:
         description="Check the policy document (.docx or .txt, read as import-policy reads it) or policy file "
                     "(.json), say how many members of staff at which schools it asks to read it, and once you type "
                     "its version number (or with --yes) store it as the current version and ask them.")
-    parser.add_argument("source", type=Path, metavar="SOURCE")
+    parser.add_argument("source", type=Path, metavar="SOURCE",
+                        help="the policy document (.docx or .txt) or a policy file (.json) from import-policy")
     parser.add_argument("--by", default=BY_COMMAND, metavar="NAME",
                         help="who is publishing, for the record (cards name the policy owner without it)")
     parser.add_argument("--yes", action="store_true",
@@ -238,8 +239,10 @@ def rollback_policy_command(argv: list[str]) -> int:
     other versions still waiting are taken back)."""
     parser = argparse.ArgumentParser(prog="python -m bot rollback-policy",
                                      description="Make a stored policy version the current one again.")
-    parser.add_argument("version", metavar="VERSION")
-    parser.add_argument("--by", default=BY_COMMAND, metavar="NAME")
+    parser.add_argument("version", metavar="VERSION",
+                        help="the stored version to make current, as policy-versions lists it (3, not v3)")
+    parser.add_argument("--by", default=BY_COMMAND, metavar="NAME",
+                        help="who is making it current, for the record")
     args = parser.parse_args(argv)
 
     async def run() -> int:
@@ -328,7 +331,8 @@ def export_acknowledgements_command(argv: list[str]) -> int:
     """`export-acknowledgements --version V [--out FILE]`: who has read a version, as CSV for the governors."""
     parser = argparse.ArgumentParser(prog="python -m bot export-acknowledgements",
                                      description="Who was asked to read a policy version and who confirmed it.")
-    parser.add_argument("--version", required=True, metavar="V")
+    parser.add_argument("--version", required=True, metavar="V",
+                        help="the version staff were asked to read, as policy-versions lists it")
     parser.add_argument("--out", type=Path, metavar="FILE", help=OUT_HELP)
     args = parser.parse_args(argv)
 

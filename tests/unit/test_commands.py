@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import os
 import re
 import subprocess
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 from aiohttp import web
 
-from bot.__main__ import COMMANDS
+from bot.__main__ import COMMANDS, resolve
 from bot.__main__ import main as bot_main
 from bot.policy.loader import DEFAULT_POLICY_FILE
 from bot.settings import LOCAL_FEDERATION, REPO_ROOT, load_settings
@@ -215,3 +217,30 @@ async def test_purge_reports_refuses_a_retention_setting_that_is_not_a_number_in
                     "120; set it to the school's reportRetentionMonths (infra/main.parameters.json), or unset it and "
                     "add --months N; nothing was deleted")
     assert storage_asked == []
+
+
+class _Parsed(Exception):
+    """Raised in place of parsing, once a command has built its parser."""
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_every_argument_of_every_command_says_what_it_is_in_its_help(
+        name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`purge-reports --help` listed `--dry-run` with nothing beside it. Each command's parser is taken as the command
+    builds it (and parses nothing), so an argument added later without help fails here."""
+    parsers: list[argparse.ArgumentParser] = []
+
+    def taken(parser: argparse.ArgumentParser, *args: object, **kwargs: object) -> NoReturn:
+        parsers.append(parser)
+        raise _Parsed
+
+    monkeypatch.setattr(argparse.ArgumentParser, "parse_args", taken)
+    monkeypatch.setattr(argparse.ArgumentParser, "parse_known_args", taken)
+
+    with pytest.raises(_Parsed):
+        resolve(name)([])
+
+    [parser] = parsers
+    unexplained = [action.option_strings[0] if action.option_strings else action.dest
+                   for action in parser._actions if not (action.help or "").strip()]
+    assert unexplained == [], f"{name}: no help for {unexplained}"
