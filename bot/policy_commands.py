@@ -225,8 +225,10 @@ def policy_versions_command(argv: list[str]) -> int:
             for record in stored:
                 mark = "*" if pointer is not None and record.version == pointer.version else " "
                 issued = record.date_of_issue.isoformat() if record.date_of_issue else "-"
-                print(f"{mark} version {record.version:<6} issued {issued}  published "
-                      f"{uk_time(record.published_at)} by {record.published_by}  {record.title}  "
+                # The version the bot was installed with was never published: it was kept when the first one was.
+                published = (f"published {uk_time(record.published_at)} by {record.published_by}" if record.campaign
+                             else f"shipped with the bot (kept in storage since {uk_time(record.published_at)})")
+                print(f"{mark} version {record.version:<6} issued {issued}  {published}  {record.title}  "
                       f"({record.file or 'policy file'}, sha256 {record.sha256[:12]})")
             print("* current")
         return 0

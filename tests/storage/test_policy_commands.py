@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import re
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -215,3 +216,21 @@ async def test_rollback_policy_takes_back_the_cards_of_the_version_rolled_back_f
         assert [m.message_id for m in await outbox.list_for_recipient(person)] == [
             f"policy|00002|read|{member.aad_object_id}"]
     assert await TablePolicyVersions(store).list_owed_campaigns() == []
+
+
+async def test_policy_versions_says_the_version_the_bot_was_installed_with_was_shipped_with_it(
+        tool_environment: None, store: TableStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Kept when version 2 was published, version 1 was listed "published … by shipped with the bot"."""
+    assert await asyncio.to_thread(publish_policy_command, [str(write_revised(tmp_path))]) == 0
+    capsys.readouterr()
+
+    code = await asyncio.to_thread(policy_versions_command, [])
+
+    lines = capsys.readouterr().out.splitlines()
+    [shipped] = [line for line in lines if "version 1 " in line]
+    [published] = [line for line in lines if "version 2 " in line]
+    assert code == 0
+    assert re.search(r"issued 2022-10-12  shipped with the bot \(kept in storage since \d{4}-\d\d-\d\d \d\d:\d\d\)  ",
+                     shipped), shipped
+    assert "by shipped" not in shipped and "published" not in shipped
+    assert " published " in published and " by the policy owner (command line) " in published, published
