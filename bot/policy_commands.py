@@ -264,7 +264,6 @@ def rollback_policy_command(argv: list[str]) -> int:
                 print(f"version {pointer.version} is already current; nothing was changed")
                 return 0
             await versions.make_current(version, by=args.by, expected=pointer)
-            poll = tools.settings.policy_poll_seconds
             try:
                 # Cards of other versions still waiting would ask staff to confirm a version no longer in force.
                 await tools.reading().settle(version)
@@ -274,8 +273,10 @@ def rollback_policy_command(argv: list[str]) -> int:
                 settled = ("; storage could not be reached just after, so the cards of other versions still waiting "
                            "are taken back at the running bot's next campaign check")
         was = f" (was {pointer.version})" if pointer else ""
-        print(f"version {version} is current{was}; running bots answer from it within {poll:.0f} s, and "
-              f"nobody is asked to read it again{settled}")
+        # No number of seconds: this shell's POLICY_POLL_SECONDS is not the running bots', which it cannot read.
+        print(f"version {version} is current{was}; running bots answer from it once they next check which version is "
+              f"current (every POLICY_POLL_SECONDS of their own settings), and nobody is asked to read it "
+              f"again{settled}")
         return 0
 
     return run_tool("rollback-policy", run())

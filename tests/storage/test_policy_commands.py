@@ -234,3 +234,20 @@ async def test_policy_versions_says_the_version_the_bot_was_installed_with_was_s
                      shipped), shipped
     assert "by shipped" not in shipped and "published" not in shipped
     assert " published " in published and " by the policy owner (command line) " in published, published
+
+
+async def test_rollback_policy_does_not_give_its_own_shells_poll_interval_for_the_running_bots(
+        tool_environment: None, store: TableStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """It said running bots answer "within 30 s", from POLICY_POLL_SECONDS as the technician's shell had it (unset:
+    the default), not as the running bots have it, which it cannot read."""
+    assert await asyncio.to_thread(publish_policy_command, [str(write_revised(tmp_path))]) == 0
+    capsys.readouterr()
+    monkeypatch.setenv("POLICY_POLL_SECONDS", "5")
+
+    code = await asyncio.to_thread(rollback_policy_command, ["1"])
+
+    out = capsys.readouterr().out
+    assert code == 0
+    assert out == ("version 1 is current (was 2); running bots answer from it once they next check which version is "
+                   "current (every POLICY_POLL_SECONDS of their own settings), and nobody is asked to read it again\n")
