@@ -26,12 +26,40 @@ async def tool_store(tables: Iterable[str]) -> AsyncIterator[TableStore]:
         yield store
 
 
+# What storage answers a request signed with a wrong account key: Azure, and Azurite.
+KEY_REFUSED = ("AuthenticationFailed", "AuthorizationFailure")
+KEY_ADVICE = (": copy the connection string again, whole (for the Azurite of `make run`, UseDevelopmentStorage=true); "
+              "the federation's Azure tables take no key: for them, unset it and set AZURE_STORAGE_TABLE_ENDPOINT "
+              "(infra/README.md, step 8)")
+
+
+def _by_key() -> bool:
+    """Whether the tools reach storage with a connection string (its account key), not the technician's sign-in."""
+    try:
+        return bool(load_settings(tool=True).storage_connection_string.get_secret_value())
+    except UnsafeSettings:
+        return False
+
+
 def storage_fault(error: DomainError) -> str:
     """Why storage failed a tool, in the README's words: with the HTTP status and error code when the service
     answered (403 AuthorizationPermissionMismatch: the technician's data role of step 8 has not applied yet), else
-    the kind of fault. Never the service's message, a key or a connection string."""
+    the kind of fault; for a key or sign-in refused, what to do about that one. Never the service's message, a key or a
+    connection string."""
     answer = error.__cause__
     status = getattr(answer, "status_code", None)
+    code = getattr(answer, "error_code", None)
+    code = getattr(code, "value", code)
+    said = f"{status} {code}" if code else str(status)
+    if code == "KeyBasedAuthenticationNotPermitted":  # the federation's storage (infra/main.bicep) takes no key
+        return (f"storage takes no key ({said}): unset AZURE_STORAGE_CONNECTION_STRING, set "
+                "AZURE_STORAGE_TABLE_ENDPOINT and sign in with the Azure CLI (az login) as someone holding a data role "
+                "on the tables (infra/README.md, step 8)")
+    if _by_key() and (isinstance(answer, ClientAuthenticationError) or code in KEY_REFUSED):
+        # Signed with the connection string's key: signing in with the Azure CLI would change nothing.
+        return (f"the key in AZURE_STORAGE_CONNECTION_STRING is not an account key ({type(answer).__name__})"
+                if not isinstance(status, int) else
+                f"storage rejected the key in AZURE_STORAGE_CONNECTION_STRING ({said})") + KEY_ADVICE
     if isinstance(answer, ClientAuthenticationError) and not isinstance(status, int):
         return ("could not sign in to storage (ClientAuthenticationError): sign in with the Azure CLI first "
                 "(az login), as someone holding a data role on the tables (infra/README.md, step 8)")
@@ -39,9 +67,6 @@ def storage_fault(error: DomainError) -> str:
         # A StorageUnavailable names only the kind of fault (`bot.storage.tables.fault`); other errors may say more.
         kind = str(error) if isinstance(error, StorageUnavailable) and str(error) else type(error).__name__
         return f"storage could not be reached ({kind})"
-    code = getattr(answer, "error_code", None)
-    code = getattr(code, "value", code)
-    said = f"{status} {code}" if code else str(status)
     if code == "AuthorizationPermissionMismatch":
         return (f"storage refused access ({said}): your sign-in has no data role on the tables yet, or it has not "
                 "applied (a few minutes, sometimes ten): wait and run it again")

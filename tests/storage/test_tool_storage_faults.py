@@ -41,3 +41,63 @@ async def test_while_the_data_role_applies_each_tool_says_403_and_to_wait_in_one
     assert line.startswith(f"{argv[0]}: {REFUSED}"), line
     assert AZURITE_KEY not in err and "AccountKey" not in err and "RequestId" not in err
     assert not (tmp_path / "backup").exists()
+
+
+KEY_ADVICE = ("copy the connection string again, whole (for the Azurite of `make run`, UseDevelopmentStorage=true); "
+              "the federation's Azure tables take no key: for them, unset it and set AZURE_STORAGE_TABLE_ENDPOINT "
+              "(infra/README.md, step 8)")
+TOOLS = [["policy-versions"], ["purge-reports", "--dry-run", "--months", "24"], ["backup-records", "{tmp}/backup"]]
+
+
+async def _last_line(argv: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    code = await asyncio.to_thread(bot_main, [arg.format(tmp=tmp_path) for arg in argv])
+    out, err = capsys.readouterr()
+    assert out == "" and not (tmp_path / "backup").exists()
+    assert AZURITE_KEY[:20] not in err and "AccountKey" not in err
+    return code, err.splitlines()[-1]
+
+
+@pytest.mark.parametrize(("key", "said"), [
+    (AZURITE_KEY.replace("Eby8", "Xby8"), "storage rejected the key in AZURE_STORAGE_CONNECTION_STRING "
+                                          "(403 AuthorizationFailure)"),
+    ("wrong", "the key in AZURE_STORAGE_CONNECTION_STRING is not an account key (AzureSigningError)"),
+], ids=["wrong-key", "not-a-key"])
+@pytest.mark.parametrize("argv", TOOLS, ids=lambda argv: argv[0])
+async def test_a_connection_string_with_a_wrong_key_says_so_not_to_sign_in_with_the_azure_cli(
+        key: str, said: str, argv: list[str], azurite: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A key mistyped (or cut short) in a connection string was answered "sign in with the Azure CLI first (az login)",
+    which a key has nothing to do with, or "storage refused access (403 AuthorizationFailure)" with no advice."""
+    monkeypatch.setenv("APP_ENV", "local")
+    monkeypatch.setenv("FEDERATION_CONFIG", str(LOCAL_FEDERATION))
+    monkeypatch.setenv("AZURE_STORAGE_CONNECTION_STRING", azurite.replace(AZURITE_KEY, key))
+
+    code, line = await _last_line(argv, tmp_path, capsys)
+
+    assert code == 1
+    assert line.startswith(f"{argv[0]}: {said}: "), line
+    assert f"{said}: {KEY_ADVICE}" in line, line
+    assert "az login" not in line
+
+
+@pytest.mark.parametrize(("code", "said"), [
+    ("AuthenticationFailed", f"storage rejected the key in AZURE_STORAGE_CONNECTION_STRING (403 AuthenticationFailed): "
+                             f"{KEY_ADVICE}; nothing was changed"),
+    ("KeyBasedAuthenticationNotPermitted",
+     "storage takes no key (403 KeyBasedAuthenticationNotPermitted): unset AZURE_STORAGE_CONNECTION_STRING, set "
+     "AZURE_STORAGE_TABLE_ENDPOINT and sign in with the Azure CLI (az login) as someone holding a data role on the "
+     "tables (infra/README.md, step 8); nothing was changed"),
+])
+async def test_azure_refusing_a_connection_strings_key_says_what_to_do_in_one_line(
+        code: str, said: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """What Azure answers a wrong key, and any key on the federation's storage (allowSharedKeyAccess false)."""
+    monkeypatch.setenv("APP_ENV", "local")
+    monkeypatch.setenv("FEDERATION_CONFIG", str(LOCAL_FEDERATION))
+    async with storage_refusing_access(code) as (connection_string, asked):
+        monkeypatch.setenv("AZURE_STORAGE_CONNECTION_STRING", connection_string)
+
+        exit_code, line = await _last_line(["policy-versions"], tmp_path, capsys)
+
+    assert exit_code == 1 and asked
+    assert line == f"policy-versions: {said}"

@@ -55,22 +55,32 @@ def second_press_during_first_write(monkeypatch: pytest.MonkeyPatch, store: type
     return asyncio.gather(*tasks)
 
 
-# What Azure's Table service answers while a data role is still applying (README step 6, infra/README.md step 8).
-NOT_YET_PERMITTED = {"odata.error": {"code": "AuthorizationPermissionMismatch", "message": {
-    "lang": "en-US", "value": "This request is not authorized to perform this operation using this permission.\n"
-                              "RequestId:5b1c7d2e-0002-0041-3e2a-000000000000\nTime:2026-12-05T00:00:00.0000000Z"}}}
+# What Azure's Table service answers, by error code: while a data role is still applying (README step 6,
+# infra/README.md step 8), to a request signed with a wrong account key, and to one signed with any key when the
+# account takes none (infra/main.bicep: allowSharedKeyAccess false).
+REFUSALS = {
+    "AuthorizationPermissionMismatch": "This request is not authorized to perform this operation using this "
+                                       "permission.\nRequestId:5b1c7d2e-0002-0041-3e2a-000000000000\n"
+                                       "Time:2026-12-05T00:00:00.0000000Z",
+    "AuthenticationFailed": "Server failed to authenticate the request. Make sure the value of Authorization header is "
+                            "formed correctly including the signature.\nRequestId:5b1c7d2e-0002-0041-3e2a-000000000001",
+    "KeyBasedAuthenticationNotPermitted": "Key based authentication is not permitted on this storage account.\n"
+                                          "RequestId:5b1c7d2e-0002-0041-3e2a-000000000002",
+}
 
 
 @asynccontextmanager
-async def storage_refusing_access() -> AsyncIterator[tuple[str, list[str]]]:
-    """A table service on a loopback port that answers every call 403 AuthorizationPermissionMismatch; yields its
-    connection string (Azurite's account and key) and the methods it is asked, as they come."""
+async def storage_refusing_access(code: str = "AuthorizationPermissionMismatch"
+                                  ) -> AsyncIterator[tuple[str, list[str]]]:
+    """A table service on a loopback port that answers every call 403 with `code` (one of REFUSALS; by default what
+    it answers while a data role is still applying); yields its connection string (Azurite's account and key) and the
+    methods it is asked, as they come."""
     asked: list[str] = []
+    body = {"odata.error": {"code": code, "message": {"lang": "en-US", "value": REFUSALS[code]}}}
 
     async def refuse(request: web.Request) -> web.Response:
         asked.append(request.method)
-        return web.json_response(NOT_YET_PERMITTED, status=403,
-                                 headers={"x-ms-error-code": "AuthorizationPermissionMismatch"})
+        return web.json_response(body, status=403, headers={"x-ms-error-code": code})
 
     refusing = web.Application()
     refusing.router.add_route("*", "/{path:.*}", refuse)
