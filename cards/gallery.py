@@ -733,6 +733,14 @@ def cards_command(argv: list[str]) -> int:
     except PolicyFileError as error:
         print(error, file=sys.stderr)
         return 2
-    count = dump(args.dump, policy)
+    try:
+        if args.dump.exists() and not args.dump.is_dir():
+            print(f"cards: {args.dump} is a file: name a folder to write the cards to; nothing was written",
+                  file=sys.stderr)
+            return 2
+        count = dump(args.dump, policy)
+    except OSError as error:  # a folder that cannot be made or written
+        print(f"cards: cannot write {error.filename or args.dump}: {error.strerror or error}", file=sys.stderr)
+        return 2
     print(f"wrote {count} cards to {args.dump}")
     return 0

@@ -244,3 +244,17 @@ def test_every_argument_of_every_command_says_what_it_is_in_its_help(
     unexplained = [action.option_strings[0] if action.option_strings else action.dest
                    for action in parser._actions if not (action.help or "").strip()]
     assert unexplained == [], f"{name}: no help for {unexplained}"
+
+
+async def test_cards_given_a_file_for_its_folder_says_so_in_one_line_and_leaves_the_file(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`cards --dump notes.txt` ended in a FileExistsError traceback."""
+    notes = tmp_path / "notes.txt"
+    notes.write_text("mine", encoding="utf-8")
+
+    code = await asyncio.to_thread(_run, ["cards", "--dump", str(notes)])
+
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert err == f"cards: {notes} is a file: name a folder to write the cards to; nothing was written\n"
+    assert notes.read_text(encoding="utf-8") == "mine"
