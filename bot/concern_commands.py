@@ -42,17 +42,24 @@ def _flow(store: TableStore) -> ConcernFlow:
                        escalation_limit=settings.escalation_limit_per_day)
 
 
+# How a workbook begins: .xlsx (and any other zip of XML parts), and Excel 97-2003's .xls.
+WORKBOOKS = (b"PK\x03\x04", bytes.fromhex("d0cf11e0a1b11ae1"))
+
+
 def _staff_text(path: Path) -> str:
     """The staff list's text, UTF-8 with or without Excel's byte-order mark; anything else is refused, not guessed:
     Excel's plain "CSV (Comma delimited)" writes Windows-1252, which has no ŵ or ŷ (they are already "?" in the
     file), so reading it as such would import names wrongly without a word. Such a file that is plain ASCII reads as
     UTF-8 here; `read_staff_csv` refuses its names with a "?"."""
     data = path.read_bytes().removeprefix(codecs.BOM_UTF8)
+    if data.startswith(WORKBOOKS):
+        raise ValueError(f"{path} is a workbook (such as Excel's .xlsx), not a CSV file: in Excel, File > Save As > "
+                         '"CSV UTF-8 (Comma delimited)", then import that file; nothing was imported')
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
-        raise ValueError(f"line {line} is not UTF-8 (byte 0x{data[error.start]:02x}); Excel's "
+        raise ValueError(f"cannot read {path}: line {line} is not UTF-8 (byte 0x{data[error.start]:02x}); Excel's "
                          '"CSV (Comma delimited)" loses Welsh letters such as ŵ and ŷ: in Excel, File > Save As > '
                          '"CSV UTF-8 (Comma delimited)", then import that file; nothing was imported') from None
 
@@ -116,8 +123,12 @@ def import_staff_command(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     try:
         text = _staff_text(args.file)
-    except (OSError, ValueError) as error:
-        print(f"cannot read {args.file}: {error}", file=sys.stderr)
+    except OSError as error:
+        print(f"import-staff: cannot read {args.file}: {error.strerror or error}; nothing was imported",
+              file=sys.stderr)
+        return 2
+    except ValueError as error:
+        print(f"import-staff: {error}", file=sys.stderr)
         return 2
     try:
         federation = load_federation_settings(load_settings(tool=True, storage=not args.dry_run))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -293,3 +294,49 @@ def test_a_leaver_or_a_changed_email_is_not_a_sweeping_change() -> None:
 
     assert change.taken_off == (gareth,) and change.by_school() == {"high": 1} and change.sweeping() == ()
     assert staff_list_change((), now).taken_off == ()
+
+
+def _workbook(path: Path) -> Path:
+    """What Excel's own "Excel Workbook (*.xlsx)" is: a zip of XML parts."""
+    with zipfile.ZipFile(path, "w") as workbook:
+        workbook.writestr("[Content_Types].xml", "<Types/>")
+        workbook.writestr("xl/workbook.xml", "<workbook/>")
+    return path
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "xls"])
+def test_an_excel_workbook_given_for_the_csv_is_named_as_one_with_how_to_save_it(
+        kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """The office's staff.xlsx was refused as "line 1 is not UTF-8 (byte 0x88); Excel's "CSV (Comma delimited)" loses
+    Welsh letters…": it was never a CSV, and the reason sent the technician looking at the wrong Save As."""
+    monkeypatch.setenv("APP_ENV", "local")
+    monkeypatch.setenv("AZURE_STORAGE_CONNECTION_STRING", NOWHERE)  # a dry run never reaches it
+    staff = tmp_path / f"staff.{kind}"
+    if kind == "xlsx":
+        _workbook(staff)
+    else:  # Excel 97-2003: a compound document
+        staff.write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + bytes(504))
+
+    code = import_staff_command([str(staff), "--dry-run"])
+
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert err == (f"import-staff: {staff} is a workbook (such as Excel's .xlsx), not a CSV file: in Excel, File > "
+                   'Save As > "CSV UTF-8 (Comma delimited)", then import that file; nothing was imported\n')
+
+
+def test_a_folder_or_a_missing_file_given_for_the_csv_is_one_line_naming_the_command(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """Before: `cannot read …: [Errno 21] Is a directory: '…'`, the path twice, without the command's name."""
+    monkeypatch.setenv("APP_ENV", "local")
+    monkeypatch.setenv("AZURE_STORAGE_CONNECTION_STRING", NOWHERE)
+
+    folder = import_staff_command([str(tmp_path), "--dry-run"])
+    folder_err = capsys.readouterr().err
+    missing = import_staff_command([str(tmp_path / "staff.csv"), "--dry-run"])
+    missing_err = capsys.readouterr().err
+
+    assert folder == missing == 2
+    assert folder_err == f"import-staff: cannot read {tmp_path}: Is a directory; nothing was imported\n"
+    assert missing_err == (f"import-staff: cannot read {tmp_path / 'staff.csv'}: No such file or directory; nothing "
+                           "was imported\n")
