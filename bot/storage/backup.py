@@ -131,6 +131,8 @@ def _row_counts(folder: Path) -> dict[str, int]:
     """What `backup.json` says each table holds: every record table, no other."""
     try:
         summary = json.loads((folder / "backup.json").read_text(encoding="utf-8"))
+    except NotADirectoryError:
+        raise BackupError(f"{folder} is a file: name the folder backup-records wrote") from None
     except (OSError, ValueError) as error:
         raise BackupError(f"{folder} is not a complete backup: {_unreadable(folder, 'backup.json', error)}") from None
     counts = summary.get("rows") if isinstance(summary, dict) else None

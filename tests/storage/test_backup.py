@@ -250,7 +250,8 @@ async def test_the_commands_say_in_plain_words_what_stopped_them(
     good, incomplete = tmp_path / "good", tmp_path / "incomplete"
 
     codes = [await asyncio.to_thread(bot_main, argv) for argv in (
-        ["backup-records", str(a_file)], ["backup-records", str(good)], ["restore-records", str(tmp_path / "none")])]
+        ["backup-records", str(a_file)], ["restore-records", str(a_file)], ["backup-records", str(good)],
+        ["restore-records", str(tmp_path / "none")])]
     (incomplete).mkdir()
     for name in ("backup.json", "permissions.jsonl", "permissionindex.jsonl"):
         (incomplete / name).write_bytes((good / name).read_bytes())
@@ -259,10 +260,11 @@ async def test_the_commands_say_in_plain_words_what_stopped_them(
     codes.append(await asyncio.to_thread(bot_main, ["backup-records", str(tmp_path / "elsewhere")]))
 
     out, err = capsys.readouterr()
-    assert codes == [2, 0, 2, 2, 2]
+    assert codes == [2, 2, 0, 2, 2, 2]
     assert out.splitlines()[-1].endswith(", audit 1 row")
     assert err.splitlines() == [
         f"backup-records: {a_file} is a file: name a new folder for the backup; nothing was written",
+        f"restore-records: {a_file} is a file: name the folder backup-records wrote; nothing was restored",
         f"restore-records: {tmp_path / 'none'} is not a complete backup: there is no such folder; nothing was "
         "restored",
         f"restore-records: {incomplete} is not a complete backup: it has no audit.jsonl; nothing was restored",
