@@ -10,6 +10,7 @@ import re
 import sys
 from collections.abc import Sequence
 from datetime import date, datetime
+from pathlib import Path
 
 from bot.domain.errors import DomainError
 from bot.domain.permission_requests import PermissionRequest, RequestState
@@ -23,8 +24,19 @@ from bot.tools import storage_fault
 # Excel opens a .csv by double-click as UTF-8 only when it starts with a byte-order mark; otherwise in the Windows
 # code page, which shows "SiÃ¢n" for Siân. Standard output stays plain UTF-8, for programs that read it.
 EXCEL_ENCODING = "utf-8-sig"
-OUT_HELP = ("file to write, UTF-8 with a byte-order mark so that Excel shows Welsh letters (default: standard output, "
-            "plain UTF-8)")
+OUT_HELP = (".csv file to write, UTF-8 with a byte-order mark so that Excel shows Welsh letters (default: standard "
+            "output, plain UTF-8)")
+
+
+def not_a_csv(out: str | Path | None) -> str:
+    """Why an export's --out cannot be used, or "": the export is CSV, and a name Excel takes for another kind of file
+    (decisions.xlsx) gives a file it refuses to open."""
+    if out is None or Path(out).suffix.lower() == ".csv":
+        return ""
+    return (f"--out {out} is not a .csv file: the export is CSV, which Excel opens as such only by that name (such as "
+            "governors-2026.csv); nothing was written")
+
+
 CELL_LIMIT = 5000  # longer than any field a form accepts
 # Times as the cards showed them (GMT in winter, BST in summer), and the --from/--to days as UK calendars have them.
 # Columns are only ever added at the end, so a spreadsheet the governors built on an earlier export still lines up.
@@ -111,6 +123,9 @@ def export_command(argv: list[str]) -> int:
         return 2
     if end < start:
         print("--to is before --from", file=sys.stderr)
+        return 2
+    if refused := not_a_csv(args.out):
+        print(f"export-decisions: {refused}", file=sys.stderr)
         return 2
     try:
         federation = load_federation_settings(load_settings(tool=True))

@@ -25,7 +25,7 @@ from bot.domain.outbox import QueueingNotifier
 from bot.domain.people import Lang, Person
 from bot.domain.policy_reads import AskedStaff, Confirmation, person_key
 from bot.domain.policy_versions import BY_COMMAND, PublishRefused, version_number
-from bot.export import EXCEL_ENCODING, OUT_HELP, export_cell, uk_time
+from bot.export import EXCEL_ENCODING, OUT_HELP, export_cell, not_a_csv, uk_time
 from bot.policy.documents import read_source
 from bot.policy.importer import PolicyImportError
 from bot.policy.loader import DEFAULT_POLICY_FILE, PolicyFileError, load_policy, load_policy_data, policy_from_data
@@ -338,6 +338,9 @@ def export_acknowledgements_command(argv: list[str]) -> int:
                         help="the version staff were asked to read, as policy-versions lists it")
     parser.add_argument("--out", type=Path, metavar="FILE", help=OUT_HELP)
     args = parser.parse_args(argv)
+    if refused := not_a_csv(args.out):
+        print(f"export-acknowledgements: {refused}", file=sys.stderr)
+        return 2
 
     async def run() -> int:
         async with _tools() as tools:

@@ -33,14 +33,14 @@ def _valid(name: str, folder: Path) -> list[str]:
         "import-policy": [str(REPO_ROOT / "README.md"), "--out", out],
         "check-policy": [],
         "cards": ["--dump", out],
-        "export-decisions": ["--from", "2026-09-01", "--to", "2026-12-31", "--out", out],
+        "export-decisions": ["--from", "2026-09-01", "--to", "2026-12-31", "--out", out + ".csv"],
         "import-staff": [str(REPO_ROOT / "config" / "staff.local.csv")],
         "check-reports": [],
         "purge-reports": ["--months", "24"],
         "publish-policy": [str(DEFAULT_POLICY_FILE)],
         "policy-versions": [],
         "rollback-policy": ["1"],
-        "export-acknowledgements": ["--version", "1", "--out", out],
+        "export-acknowledgements": ["--version", "1", "--out", out + ".csv"],
         "check-federation": [str(LOCAL_FEDERATION)],
         "backup-records": [out],
         "restore-records": [str(folder / "backup")],
@@ -258,3 +258,24 @@ async def test_cards_given_a_file_for_its_folder_says_so_in_one_line_and_leaves_
     assert code == 2 and out == ""
     assert err == f"cards: {notes} is a file: name a folder to write the cards to; nothing was written\n"
     assert notes.read_text(encoding="utf-8") == "mine"
+
+
+@pytest.mark.parametrize("name", ["export-decisions", "export-acknowledgements"])
+@pytest.mark.parametrize("file", ["for-governors.xlsx", "for-governors"], ids=["xlsx", "no-extension"])
+async def test_an_export_to_a_file_that_is_not_a_csv_is_refused_before_storage_is_asked(
+        name: str, file: str, storage_asked: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """`export-decisions … --out decisions.xlsx` wrote CSV text under Excel's workbook name and said it had written
+    it; Excel then refused to open the file ("the file format or file extension is not valid")."""
+    monkeypatch.setenv("APP_ENV", "local")
+    out = tmp_path / file
+    argv = [*_valid(name, tmp_path)[:-1], str(out)]
+
+    code = await asyncio.to_thread(_run, [name, *argv])
+
+    stdout, err = capsys.readouterr()
+    assert code == 2 and stdout == ""
+    assert err == (f"{name}: --out {out} is not a .csv file: the export is CSV, which Excel opens as such only by that "
+                   "name (such as governors-2026.csv); nothing was written\n")
+    assert storage_asked == []
+    assert not out.exists()
