@@ -370,7 +370,11 @@ def export_acknowledgements_command(argv: list[str]) -> int:
                 print(f"note: version {record.version} is no longer in force (version {pointer.version} is): staff "
                       "who were never asked to read it are not listed", file=sys.stderr)
         if args.out:
-            args.out.write_text(text, encoding=EXCEL_ENCODING, newline="")
+            try:
+                args.out.write_text(text, encoding=EXCEL_ENCODING, newline="")
+            except OSError as error:  # a folder that does not exist, no permission, a full disk
+                print(f"export-acknowledgements: cannot write {args.out}: {error.strerror or error}", file=sys.stderr)
+                return 2
             print(f"wrote {text.count(chr(10)) - 1} row(s) to {args.out}", file=sys.stderr)
         else:
             sys.stdout.write(text)

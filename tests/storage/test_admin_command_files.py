@@ -113,3 +113,18 @@ def test_a_tool_that_cannot_write_its_file_says_so_in_one_line(tmp_path: Path,
 
     err = capsys.readouterr().err
     assert code == 2 and err.startswith("export-acknowledgements: ") and "nodir" in err
+
+
+async def test_acknowledgements_exported_to_a_folder_that_does_not_exist_are_refused_in_one_line_naming_the_file(
+        tool_environment: None, store: TableStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Before: `export-acknowledgements: [Errno 2] No such file or directory: '…'`, unlike export-decisions."""
+    await store.ensure_tables(["policies", "policyreads", "directory"])
+    data = json.loads(DEFAULT_POLICY_FILE.read_text(encoding="utf-8"))
+    await TablePolicyVersions(store).publish(
+        PolicyVersion("2", "0" * 64, "Social media policy", NOW, "Mrs Siân Roberts"), data, expected=None)
+    out = tmp_path / "nodir" / "reads.csv"
+
+    code = await asyncio.to_thread(export_acknowledgements_command, ["--version", "2", "--out", str(out)])
+
+    assert code == 2
+    assert capsys.readouterr().err == f"export-acknowledgements: cannot write {out}: No such file or directory\n"
