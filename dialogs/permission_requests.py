@@ -79,7 +79,7 @@ from dialogs.base import (
 )
 from dialogs.language import ShownIn, in_the_cards_language, in_the_listed_language
 from dialogs.lists import ListClick, goes_on_at, stored_if_any
-from dialogs.phrases import listed_in_welsh, one_of, read_phrases, read_table, said_only
+from dialogs.phrases import listed_in_welsh, one_of, opening, read_phrases, read_table, said_only, without_courtesy
 from dialogs.private import PrivateChat
 from dialogs.staff_only import StaffList, not_staff, read_once, refused_as
 
@@ -224,6 +224,12 @@ PENDING_WORDS = frozenset(read_phrases("permission-pending.txt"))
 # "approve", "decline P-7KQ2MX", "cymeradwyo": typed words never decide a request (who pressed and on which request is
 # the card's to say); they are pointed to the buttons, never searched as a question.
 DECIDING_WORDS = frozenset(read_phrases("permission-deciding.txt"))
+# "decline the Instagram one", "Decline - we already have a school page": a decider's own words of a decision, read by
+# the word they open with (`_decision_in_own_words`).
+DECIDING_OPENERS = read_phrases("permission-deciding-openers.txt")
+# What makes a message opening with such a word something to ask the policy: a friend request ("decline friend requests
+# from pupils"), "approve of" (agree with).
+_NOT_A_DECISION = re.compile(r"\b(friend\w*|ffrind\w*)\b|^\S+ of\b")
 _REFERENCE = re.compile(r"\bp [a-z0-9]{6}\b")  # "P-7KQ2MX", as normalised
 # Why a waiting request's cards to its deciders are edited (in their messages' ids): every day asked for has passed.
 DATES_ENDED = "dates-ended"
@@ -233,7 +239,8 @@ IN_HAND_AT_MOST = timedelta(minutes=2)
 REGISTER_WORDS = frozenset(read_phrases("permission-register.txt"))
 # Each command answered in Welsh when it is listed in Welsh only, whatever Teams is set to.
 _IN_WELSH = listed_in_welsh("permission-form.txt", "permission-my-requests.txt", "permission-pending.txt",
-                            "permission-register.txt", "permission-deciding.txt")
+                            "permission-register.txt", "permission-deciding.txt",
+                            "permission-deciding-openers.txt")
 # "I need permission for a class Instagram" asks for the form; "Do I need permission to ...?" is a question. In Welsh
 # too: "Dw i angen caniatâd i ...", "Dwi isio gofyn am ganiatâd ...", "Hoffwn i ofyn am ganiatâd ...", "Mae angen
 # caniatâd arna i i ..." and "Mae arna i angen caniatâd ..." ask for it; "Oes angen caniatâd (arna i) i ...?" asks,
@@ -430,6 +437,8 @@ class PermissionFlow:
             return self._in_private(handler, listed_in_welsh=said in _IN_WELSH)
         if deciding := said_only(" ".join(_REFERENCE.sub(" ", said).split()), DECIDING_WORDS):
             return self._in_private(self.decided_by_typing, listed_in_welsh=deciding in _IN_WELSH)
+        if self._federation.schools_decided_by(turn.actor) and (opener := _decision_in_own_words(said, turn.text)):
+            return self._in_private(self.decided_by_typing, listed_in_welsh=opener in _IN_WELSH)
         if asks_for_a_colleague(said) and not asks_about_own_request(said):
             return self._in_private(self.form)
         if asks_about_own_request(said):
@@ -1385,6 +1394,18 @@ def _named_to_replace(data: Mapping[str, Any], mine: Sequence[PermissionRequest]
     (the card's data names it, the activity says whose requests are hers)."""
     named = data.get("replaces")
     return next((r for r in mine if r.request_id == named), None) if is_request_id(named) else None
+
+
+def _decision_in_own_words(said: str, text: str) -> str | None:
+    """The word of a decision a normalised message opens with ("decline the instagram one", "ok approve them all",
+    "gwrthod hwn mae gennym dudalen"), once courtesy words are taken off its front; None for a question ("?" anywhere),
+    a friend request or "approve of"."""
+    if "?" in text:
+        return None
+    for core in without_courtesy(said):
+        if (opener := opening(core, DECIDING_OPENERS)) is not None:
+            return None if _NOT_A_DECISION.search(core) else opener
+    return None
 
 
 def _on_its_card(turn: Turn) -> bool:

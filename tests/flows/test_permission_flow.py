@@ -2362,3 +2362,41 @@ async def test_anyone_else_typing_approve_is_told_how_requests_are_decided(
 
     assert answering.store.questions == {}
     assert strings.text("perm.typed_decision_not_decider", lang) in text_of(reply.card)
+
+
+@pytest.mark.parametrize(("said", "lang"), [
+    ("decline the Instagram one", Lang.EN), ("Approve Carys's request", Lang.EN), ("approve them all", Lang.EN),
+    ("Yes approve it", Lang.EN), ("Decline - we already have a school page", Lang.EN),
+    ("decline, no pupil photos please", Lang.EN), ("ok approve {id} and the YouTube one", Lang.EN),
+    ("Gwrthod yr un Instagram", Lang.CY), ("Cymeradwyo cais Carys", Lang.CY),
+    ("gwrthod hwn - mae gennym ni dudalen yn barod", Lang.CY)])
+async def test_the_head_typing_a_decision_in_her_own_words_is_shown_her_pending_list_and_nothing_is_decided(
+        answering: BotInMemory, strings: Catalogue, said: str, lang: Lang) -> None:
+    """Siân on her phone typed "decline the Instagram one" or "Decline - we already have a school page": only the
+    listed ways ("decline", "decline this") were read as a decision, so hers went to the policy ("the policy doesn't
+    cover that", or a quote about seeking permission, or for "Yes approve it" the About card) and was kept as her own
+    question for review, with nothing saying the request was still waiting. A decider's message that opens with the
+    word of a decision is read as one: nothing decided, her list with the buttons to use."""
+    await answering.meets(CARYS, SIAN)
+    request_id = await _submitted(answering)
+
+    reply = await answering.says(SIAN, said.format(id=request_id), lang=Lang.EN)
+
+    assert answering.store.questions == {}
+    assert (await MemoryPermissionRequests(answering.store).get(request_id)).state is RequestState.PENDING
+    shown = text_of(reply.card)
+    assert strings.text("perm.typed_decision", lang) in shown
+    assert strings.text("perm.pending_title", lang) in shown and request_id in shown
+
+
+@pytest.mark.parametrize("said", ["Can I decline a parent's friend request?", "decline friend requests from pupils",
+                                  "Should I approve a colleague's post about the trip?"])
+async def test_a_decider_asking_the_policy_about_declining_or_approving_is_still_answered_from_it(
+        answering: BotInMemory, strings: Catalogue, said: str) -> None:
+    await answering.meets(CARYS, SIAN)
+    await _submitted(answering)
+
+    reply = await answering.says(SIAN, said)
+
+    assert strings.text("perm.typed_decision", Lang.EN) not in text_of(reply.card)
+    assert [record.text for record in answering.store.questions.values()] == [said]
