@@ -900,7 +900,8 @@ class AskFlow:
             record = await self._sent_to(turn)
         except RecordNotFound:
             return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
-        return await self._question_card(record, turn.lang)
+        # Its place is kept, so a reply sent on the card the question came in shows here too.
+        return replace(await self._question_card(record, turn.lang), card_key=f"{record.question_id}|opened")
 
     async def reply(self, turn: Turn) -> Reply:
         """The reply of the person the question was sent to: stored once, sent back to the person who asked; from a
@@ -935,6 +936,7 @@ class AskFlow:
         if isinstance(stored, Reply):
             return stored
         await self._owner_card_taken_back(stored, replier=turn.actor)
+        await self._cards_of_it_shown_again(stored, turn)
         return await self._question_card(stored, turn.lang)
 
     async def _stored_and_sent(self, turn: Turn, before: QuestionRecord, changed: QuestionRecord, now: datetime, *,
@@ -984,7 +986,27 @@ class AskFlow:
             return await self._question_card(record, turn.lang, draft=text, correcting=True, error=self._strings.text(
                 "ask.too_many_corrections", turn.lang, count=MAX_CORRECTIONS))
         stored = await self._stored_and_sent(turn, record, corrected, now, already=self._already_corrected)
-        return stored if isinstance(stored, Reply) else await self._question_card(stored, turn.lang)
+        if isinstance(stored, Reply):
+            return stored
+        await self._cards_of_it_shown_again(stored, turn)
+        return await self._question_card(stored, turn.lang)
+
+    async def _cards_of_it_shown_again(self, record: QuestionRecord, turn: Turn) -> None:
+        """Once a reply (or a correction) is stored, the cards of the question in the chat of whoever sent it, the one
+        it came in and the one Questions for review last opened, are edited to show it (never posted): the one she did
+        not press kept its empty reply box, whose Send later said only that she had already replied. The reply stands
+        if this fails (logged)."""
+        shown = (await self._question_card(record, turn.lang)).card
+        if shown is None:
+            return
+        try:
+            await self._notifier.notify([OutboundMessage(
+                recipient=turn.actor, message_id=f"{record.question_id}|{copy}|{record.reply_mark}", card=shown,
+                card_key=f"{record.question_id}|{copy}", update_only=True, created_at=self._clock())
+                for copy in ("owner", "opened")])
+        except StorageUnavailable:
+            log.warning("question %s: its cards in the replier's chat were not queued to show the reply",
+                        record.question_id)
 
     async def _already_corrected(self, record: QuestionRecord, lang: Lang) -> Reply:
         current = await self._questions.get(record.question_id)

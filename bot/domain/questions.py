@@ -254,10 +254,13 @@ class QuestionRecord:
 
     def messaged(self, *, policy_owner: StaffContact) -> list[Person]:
         """The people the bot sent messages about this question: once passed on, the person it went to (the policy
-        owner on records from before that was kept) and the asker (the reply)."""
+        owner on records from before that was kept), the asker (the reply), and whoever replied or corrected the reply
+        (their cards of the question, edited to show it)."""
         if self.escalated_at is None:
             return []
-        return [self.asker, Person(self.asker.tenant_id, self.escalated_to_id or policy_owner.aad_object_id)]
+        ids = [self.escalated_to_id or policy_owner.aad_object_id, self.replied_by_id,
+               *(correction.by_id for correction in self.every_correction)]
+        return [self.asker, *(Person(self.asker.tenant_id, each) for each in dict.fromkeys(ids) if each)]
 
     @property
     def needs_review(self) -> bool:

@@ -469,6 +469,11 @@ REPLY_WAS_CORRECTED = {"en": "Mrs Siân Roberts corrected this reply",
                        "cy": "Mae Mrs Siân Roberts wedi cywiro'r ateb hwn"}
 
 
+def _updated_in(connector: Connector, chat: str) -> list[dict[str, Any]]:
+    """The messages edited in place in one chat (Siân's cards of a question are edited too, once she replies)."""
+    return [a for a in connector.updated if a["conversation"]["id"] == chat]
+
+
 def _reply_activity(connector: Connector) -> dict[str, Any]:
     """The message that brought Carys the first reply."""
     [sent] = [a for a in connector.sent if a["conversation"]["id"] == CARYS_CHAT and "Twenty days." in json.dumps(a)]
@@ -535,7 +540,7 @@ async def test_when_the_reply_card_cannot_be_updated_the_correction_still_comes_
     nothing is left waiting to be tried again."""
     _, sent = await _replied_to(client, connector)
     if why.startswith("Teams"):
-        connector.fail_next_update = [404]
+        connector.fail_next_update, connector.fail_updates_in = [404], CARYS_CHAT
     else:
         async with TableClient.from_connection_string(azurite, table_prefix + "outbox") as outbox:
             slots = [row async for row in outbox.list_entities() if str(row["RowKey"]).startswith("slot|")
@@ -549,7 +554,7 @@ async def test_when_the_reply_card_cannot_be_updated_the_correction_still_comes_
     await client.app[SERVICES].deliverer.deliver_due()
     await client.app[SERVICES].deliverer.drain()
 
-    assert connector.updated == [] and connector.fail_next_update == []
+    assert _updated_in(connector, CARYS_CHAT) == [] and connector.fail_next_update == []
     [told] = [json.dumps(c, ensure_ascii=False) for c in connector.cards(CARYS_CHAT)[cards_before:]]
     assert CORRECTED["en-GB"][2] in told and FIXED in told
     assert [r for r in await _rows(azurite, table_prefix + "outbox") if r["RowKey"].startswith("msg|")] == []
@@ -571,7 +576,8 @@ async def test_a_reply_corrected_before_it_reached_the_asker_is_never_sent_and_t
 
     to_carys = [json.dumps(c, ensure_ascii=False) for c in connector.cards(CARYS_CHAT)]
     assert not [c for c in to_carys if "Twenty days." in c or REPLY_WAS_CORRECTED["en"] in c]
-    assert len([c for c in to_carys if FIXED in c and CORRECTED["en-GB"][2] in c]) == 1 and connector.updated == []
+    assert len([c for c in to_carys if FIXED in c and CORRECTED["en-GB"][2] in c]) == 1
+    assert _updated_in(connector, CARYS_CHAT) == []
     assert [r for r in await _rows(azurite, table_prefix + "outbox") if r["RowKey"].startswith("msg|")] == []
 
 
@@ -628,3 +634,56 @@ async def test_the_same_words_in_another_message_are_kept_and_answered_again(cli
 
     assert len(await _rows(azurite, table_prefix + "questions")) == 3
     assert len(connector.cards()) == 3
+
+
+# One question, two cards in the policy owner's chat: the one it came in, and one Questions for review opened.
+
+SIAN_CHAT = "a:personal-29:sian"
+
+
+def _last_card_activity(connector: Connector, chat: str) -> dict[str, Any]:
+    """The last message with a card sent to a chat."""
+    return [a for a in connector.sent if a["conversation"]["id"] == chat and a.get("attachments")][-1]
+
+
+def _updates_of(connector: Connector, activity: dict[str, Any]) -> list[str]:
+    """What each edit of one message in place shows, oldest first."""
+    return [json.dumps(a["attachments"][0]["content"], ensure_ascii=False) for a in connector.updated
+            if a["id"] == activity["id"]]
+
+
+async def _two_copies(client: TestClient, connector: Connector) -> tuple[str, dict[str, Any], dict[str, Any]]:
+    """Carys's question passed to Siân, then opened again by Siân from Questions for review: its id, the message it came
+    in and the message the list opened."""
+    await client.post("/api/messages", json=message(SIAN, "hi", connector.url))
+    await client.post("/api/messages", json=message(CARYS, QUESTION, connector.url))
+    question = str(verb_data(connector.cards("a:personal-29:carys")[-1], "ask.escalate")["q"])
+    await press(client, connector, card_action(CARYS, "ask.escalate", {"q": question}, connector.url))
+    came_in = _last_card_activity(connector, SIAN_CHAT)
+    listed = await press(client, connector, card_action(SIAN, "ask.review", {}, connector.url))
+    await press(client, connector, card_action(SIAN, "ask.question", verb_data(listed, "ask.question"), connector.url))
+    opened = _last_card_activity(connector, SIAN_CHAT)
+    assert came_in["id"] != opened["id"] and verb_data(opened["attachments"][0]["content"], "ask.reply")
+    return question, came_in, opened
+
+
+@pytest.mark.parametrize("replied_on", ["the card the list opened", "the card it came in"])
+async def test_a_reply_sent_on_one_card_of_a_question_shows_on_the_other(
+        client: TestClient, connector: Connector, replied_on: str) -> None:
+    """Siân had Carys's question on the card it came in and opened it again from Questions for review (scrolling on her
+    phone). She replied on one; the other kept its empty reply box, and Send reply pressed there later replaced the
+    question with "Sorry — Mrs Siân Roberts already replied", what she had typed lost. Each card now shows the reply,
+    edited in place, with Correct my reply; so does a correction."""
+    question, came_in, opened = await _two_copies(client, connector)
+    pressed, other = (opened, came_in) if replied_on == "the card the list opened" else (came_in, opened)
+
+    await press(client, connector, card_action(SIAN, "ask.reply", {"q": question, "reply": "Twenty days."},
+                                               connector.url, reply_to_id=pressed["id"]))
+    await _correct(client, connector, {"body": [], "actions": [
+        {"type": "Action.Execute", "verb": "ask.correct_reply", "data": {"q": question}}]}, FIXED)
+
+    [replied, corrected] = _updates_of(connector, other)[-2:]
+    for shown, words in ((replied, "Twenty days."), (corrected, FIXED)):
+        assert "Replied by Mrs Siân Roberts" in shown and words in shown and "Correct my reply" in shown
+        assert '"id": "reply"' not in shown and QUESTION in shown
+    assert "Corrected by Mrs Siân Roberts" in corrected and "Twenty days." not in corrected

@@ -28,6 +28,7 @@ class Connector:
     members_down: bool = False
     fail_next: list[int] = field(default_factory=list)
     fail_next_update: list[int] = field(default_factory=list)  # statuses for the next updates only (sends go on)
+    fail_updates_in: str = ""  # with it, `fail_next_update` is for the next updates in this conversation only
     retry_after: str = ""  # the Retry-After header sent with each failure, when set
     hang_next: int = 0  # how many sends to answer only after `hang_seconds` (a connector that times out)
     hang_seconds: float = 3.0
@@ -90,7 +91,7 @@ async def run_connector() -> AsyncIterator[Connector]:
         return web.json_response({"id": activity["id"]})
 
     async def update(request: web.Request) -> web.Response:
-        if connector.fail_next_update:
+        if connector.fail_next_update and connector.fail_updates_in in ("", request.match_info["conversation_id"]):
             return web.json_response({"error": {"code": "NotFound"}}, status=connector.fail_next_update.pop(0))
         failure = _failure()
         if failure is not None:
