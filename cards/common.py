@@ -37,8 +37,6 @@ def welcome_card(strings: Catalogue, lang: Lang, *, name: str, federation: str, 
     whoever `decides` them, the questions for review for whoever `oversees` the policy), in rows that fit a phone.
     `notice`: what the person's message just did ("I'll speak Welsh with you from now on"), first under the heading."""
     first = first_name(name)
-    head_tools = [*([execute(strings.text("button.pending", lang), VERB_PENDING)] if decides else []),
-                  *([execute(strings.text("button.review", lang), VERB_REVIEW)] if oversees else [])]
     return card(
         [
             heading(strings.text("welcome.title", lang)),
@@ -59,9 +57,17 @@ def welcome_card(strings: Catalogue, lang: Lang, *, name: str, federation: str, 
                 execute(strings.text("button.sections", lang), VERB_SECTIONS),
                 execute(strings.text("button.about", lang), VERB_ABOUT),
             ]),
-            *button_rows([*head_tools, language_button(strings, lang)]),
+            *button_rows([*_head_tools(strings, lang, decides=decides, oversees=oversees),
+                          language_button(strings, lang)]),
         ],
     )
+
+
+def _head_tools(strings: Catalogue, lang: Lang, *, decides: bool, oversees: bool) -> list[Element]:
+    """The buttons of the lists only some people open: the pending requests for whoever `decides` them, the questions
+    for review for whoever `oversees` the policy."""
+    return [*([execute(strings.text("button.pending", lang), VERB_PENDING)] if decides else []),
+            *([execute(strings.text("button.review", lang), VERB_REVIEW)] if oversees else [])]
 
 
 def everyone_welcome_card(strings: Catalogue, *, federation: Mapping[Lang, str]) -> Card:
@@ -83,8 +89,9 @@ def everyone_welcome_card(strings: Catalogue, *, federation: Mapping[Lang, str])
 def help_card(strings: Catalogue, lang: Lang, *, decides: bool = False, oversees: bool = False) -> Card:
     """The things to type or click, only those this person can use: the pending list for whoever `decides` requests
     (a headteacher or named delegate); the questions for review and who has read the policy for whoever `oversees` it
-    (a headteacher or the policy owner: a delegate stands in on permission requests only). Everyone is told how the
-    people who hold concern reports list them: nothing here can tell a line manager Graph names from anyone else."""
+    (a headteacher or the policy owner: a delegate stands in on permission requests only), each with its button as on
+    the welcome card (on a phone, a tap, not the words typed). Everyone is told how the people who hold concern reports
+    list them: nothing here can tell a line manager Graph names from anyone else."""
     names = ["help", "permission", "concern", "my_reports", "my_requests",
              *(["pending"] if decides else []), *(["review"] if oversees else []),
              "whats_new", *(["reads"] if oversees else []), "sections", "about", "language"]
@@ -96,6 +103,7 @@ def help_card(strings: Catalogue, lang: Lang, *, decides: bool = False, oversees
             execute(strings.text("button.permission", lang), VERB_PERMISSION_FORM),
             execute(strings.text("button.concern", lang), VERB_CONCERN_FORM),
             execute(strings.text("button.sections", lang), VERB_SECTIONS),
+            *_head_tools(strings, lang, decides=decides, oversees=oversees),
             language_button(strings, lang),
         ]),
     ])

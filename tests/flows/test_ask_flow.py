@@ -648,6 +648,25 @@ async def test_the_welcome_card_offers_only_the_lists_the_person_can_open(
     assert {a.get("verb") for a in actions(welcome or {})} & {"permission.pending", "ask.review"} == offered
 
 
+@pytest.mark.parametrize(("person", "offered"), [(CARYS, set()), (SIAN, {"permission.pending", "ask.review"}),
+                                                 (FFION, {"permission.pending"})],
+                         ids=["staff", "headteacher", "named delegate"])
+async def test_the_help_card_has_a_button_for_each_list_the_person_can_open(
+        answering_bot: BotInMemory, strings: Catalogue, person: Person, offered: set[str]) -> None:
+    """Siân on her phone typed "help": the card listed "pending requests" and "questions for review" as words to type,
+    and its buttons were everyone's (the form, a concern, the policy, Welsh); only the welcome card had her lists'
+    buttons. Each list the person can open is now a button on the help card too, and opens it."""
+    for lang in Lang:
+        help_card = (await answering_bot.says(person, "help", lang=lang)).card or {}
+        buttons = {a.get("verb"): a for a in actions(help_card)}
+
+        assert set(buttons) & {"permission.pending", "ask.review"} == offered
+        for verb in offered:
+            opened = await answering_bot.clicks(person, verb, buttons[verb].get("data", {}), lang=lang)
+            title = {"permission.pending": "perm.pending_title", "ask.review": "ask.review_title"}[verb]
+            assert strings.text(title, lang) in text_of(opened.card) and opened.new_message
+
+
 async def test_the_heads_named_delegate_is_not_shown_the_questions_colleagues_asked(
         answering_bot: BotInMemory, strings: Catalogue) -> None:
     """A delegate stands in on permission requests only; a colleague's question may name her."""
