@@ -566,6 +566,8 @@ class ReviewItem:
     # Set when the person reading the list is the one to reply to it: a button opens it with its reply box.
     question_id: str = ""
     waiting: bool = False  # passed on, and nobody has replied yet
+    # While it waits, the name of the one person who may reply (the policy owner) when that is not the reader.
+    waiting_for: str = ""
     more_from_asker: int = 0  # on the last shown from someone: how many more they asked that the list leaves out
     replied_by: str = ""  # who replied to it, once someone has
     replied_at: datetime | None = None
@@ -627,6 +629,8 @@ def review_card(strings: Catalogue, lang: Lang, items: Sequence[ReviewItem], *, 
         label = strings.text("ask.review_unanswered" if item.unanswered else "ask.review_not_helpful", lang)
         suffix = f" · {item.section}" if item.section and not item.unanswered else ""
         waiting = f" · {strings.text('ask.review_waiting', lang)}" if item.waiting else ""
+        if item.waiting and item.waiting_for:
+            waiting = f" · {strings.text('ask.review_waiting_for', lang, name=item.waiting_for)}"
         if item.replied_at is not None:
             waiting = " · " + strings.text("ask.review_replied", lang, name=item.replied_by,
                                            when=when(item.replied_at))

@@ -285,6 +285,10 @@ def _answer_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Iterator[tu
     yield "review-more", answer.review_card(strings, lang, reviewed, left_out=2, start=25, before="Q25",
                                             earlier=tuple(f"Q{n}" for n in range(1, 26)))
     yield "review-empty", answer.review_card(strings, lang, [])
+    # A headteacher's list when someone else owns the policy: questions passed on wait for the owner's reply, not hers.
+    yield "review-waiting-for-owner", answer.review_card(strings, lang, [
+        answer.ReviewItem("How much annual leave?", SAMPLE_TIME, unanswered=True, waiting=True,
+                          waiting_for="Mr Gareth Hughes", listed_id="Q2")])
 
 
 def _sample_request(state: RequestState = RequestState.PENDING, *, decided_at: datetime = SAMPLE_TIME,

@@ -1123,6 +1123,7 @@ class AskFlow:
                 question=record.text, asked_at=record.asked_at, unanswered=not record.answered,
                 section=section, section_in_english=in_english,
                 question_id=record.question_id if to_reply else "", waiting=record.waiting_for_reply,
+                waiting_for=owner.name if record.waiting_for_reply and not to_reply else "",
                 more_from_asker=review.more_from_asker.get(record.question_id, 0),
                 replied_by=record.replied_by, replied_at=record.replied_at,
                 correct_id=record.question_id if record.may_correct(turn.actor, policy_owner=owner) else "",

@@ -1565,6 +1565,28 @@ async def test_a_question_answered_by_the_new_policy_owner_never_reaches_the_for
     assert "Ask the office." in text_of((await later.cards_for(CARYS))[-1])
 
 
+@pytest.mark.parametrize("lang", [Lang.EN, Lang.CY])
+async def test_a_headteacher_who_is_not_the_policy_owner_reads_whose_reply_a_question_waits_for(
+        answering_bot: BotInMemory, strings: Catalogue, federation: Federation,
+        policy_in_force: PolicyInForce[PolicyIndex], lang: Lang) -> None:
+    """Gareth owns the policy, so questions passed on go to him. Siân, the headteacher, saw "Waiting for a reply" on her
+    review list with no Reply button, as if it were waiting for her and the button missing. It now says whose reply it
+    waits for; Gareth's own list still says "Waiting for a reply", with his Reply button."""
+    federation_now = replace(federation, policy_owner=StaffContact(GARETH.aad_object_id, "Mr Gareth Hughes"))
+    bot = open_bot(strings, federation_now, lambda: policy_in_force, store=answering_bot.store)
+    await bot.meets(CARYS, SIAN, GARETH)
+    asked = await bot.says(CARYS, "How many days of annual leave do I get?")
+    await bot.clicks(CARYS, "ask.escalate", verb_data(asked.card or {}, "ask.escalate"))
+
+    heads = text_of((await bot.says(SIAN, "questions for review", lang=lang)).card)
+    owners = (await bot.says(GARETH, "questions for review", lang=lang)).card
+
+    assert strings.text("ask.review_waiting_for", lang, name="Mr Gareth Hughes") in heads
+    assert "ask.question" not in heads
+    assert strings.text("ask.review_waiting", lang) in text_of(owners) and verb_data(owners or {}, "ask.question")
+    assert "Mr Gareth Hughes" not in text_of(owners)
+
+
 async def test_the_cards_showing_a_new_policy_owners_reply_go_with_the_question_a_year_on(
         answering_bot: BotInMemory, strings: Catalogue, federation: Federation,
         policy_in_force: PolicyInForce[PolicyIndex]) -> None:
