@@ -202,3 +202,16 @@ def test_welsh_says_a_permission_is_ended_with_terfynu_and_keeps_dod_i_ben_for_r
     assert re.search(r"\b[td]erfyn", welsh, re.IGNORECASE)  # "ei derfynu" after "ei", as "ei gymeradwyo"
     assert not re.search(r"\b(?:dod|dewch) (?:â|ag)\b", welsh) and "dim i ddod i ben" not in welsh
     assert "dod oddi ar y gofrestr" not in welsh  # "comes off" the register, word for word: "cael ei dynnu oddi ar"
+
+
+def test_welsh_who_has_read_a_version_agrees_with_fersiwn_feminine() -> None:
+    """The card "Pwy sydd wedi darllen fersiwn {version}" counts who has read the version, and "fersiwn" is feminine:
+    "wedi'i darllen", "i'w chadarnhau", as its own "not asked" and reminder lines say. "{school}: wedi'i ddarllen gan
+    34 o 41" read as masculine, as if of "y polisi", on a card that names only the version."""
+    strings = load_catalogue()
+    masculine = re.compile(r"(?:\bei|'i|'w) (?:ddarllen|gadarnhau)\b")
+
+    found = {key: masculine.findall(strings.text(key, Lang.CY)) for key in strings.keys()
+             if key.startswith(("reads.summary", "reads.remind", "reads.not_yet"))}
+
+    assert {key: forms for key, forms in found.items() if forms} == {}
