@@ -44,6 +44,7 @@ from bot.domain.concerns import (
     may_name,
     mentions,
     new_reference,
+    other_names,
     roles,
     route,
 )
@@ -167,12 +168,13 @@ def names_someone(text: str, *, staff: Sequence[StaffMember], federation: Federa
     """True when what `person` typed names someone else on the staff list (as a question naming a colleague is found:
     whole name, first name or surname), names someone the settings name (a headteacher, delegate, policy owner or the
     chair of governors) or their line manager (`manager`), read as a report is (initials, logins, nicknames, a
-    surname's Welsh form, under every name they go by), or calls someone by a post or their title on the staff list
-    ("the head", "y pennaeth", "the SENCo")."""
+    surname's Welsh form, misspelt, under every name they go by), or calls someone by a post or their title on the
+    staff list ("the head", "y pennaeth", "the SENCo")."""
     me = person.aad_object_id.lower()
     if any(mentions(text, StaffContact(m.aad_object_id, m.name, m.email)) for m in staff if m.aad_object_id != me):
         return True
-    if any(may_name(text, contact) for contact in federation.named() if contact.aad_object_id.lower() != me):
+    if any(may_name(text, contact, others=other_names(staff, contact)) for contact in federation.named()
+           if contact.aad_object_id.lower() != me):
         return True
     if manager is not None and manager.aad_object_id.lower() != me and Subject(typed=(text,), staff=tuple(staff)) \
             .plainly_names(manager, manager=manager, federation=federation):

@@ -30,11 +30,12 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from functools import cache
+from itertools import groupby
 from pathlib import Path
 from typing import NamedTuple, Protocol
 
@@ -47,6 +48,17 @@ from bot.domain.outbox import CardSlot, OutboundMessage
 from bot.domain.people import Person, StaffContact
 from bot.domain.school_calendar import SchoolCalendar
 from bot.domain.text import fold, visible, without_accents
+from bot.policy.lexicon import (
+    ENGLISH_STOPWORDS,
+    WELSH_GLOSS,
+    WELSH_LEXICON,
+    WELSH_MARKERS,
+    WELSH_PHRASES,
+    WELSH_STOPWORDS,
+)
+from bot.policy.sentence import TOKENIZER_FILE, default_folder
+from bot.policy.typos import edit_distance
+from bot.policy.wordpiece import whole_words
 
 # Working days an unacknowledged report waits for its holder before the reminder, then before it is passed up; an
 # urgent one, one and one.
@@ -393,12 +405,101 @@ def _by_address(text: str, contact: StaffContact) -> bool:
                if len(local) > 2 and any(ch.isdigit() for ch in local))
 
 
-def may_name(text: str, contact: StaffContact) -> bool:
+# A misspelt name (`misspells`): a name part of this many letters is found with a letter stretched or a double letter
+# written once ("Garethhh", "Hughess", "Dafyd"), and one of `_SLIP_LENGTH` with one slip or a nickname's ending
+# ("Gareht", "Mr Huges", "Hughesy"): in a shorter one, one slip is too often another name or a word ("Sean", "Owen").
+_STRETCHED_LENGTH, _SLIP_LENGTH = 4, 5
+_NICKNAME_ENDINGS = frozenset({"y", "ie", "o"})
+# Titles before a surname, after which a word is written as a name in any case ("mr huges").
+_NAME_TITLES = frozenset({"mr", "mrs", "miss", "ms", "mx", "dr", "prof", "rev", "revd", "bnr", "bns", "parch"})
+
+
+@cache
+def everyday_words() -> frozenset[str]:
+    """Words that are never a misspelt name (`misspells`), as they are another word or another name: the English
+    words and names the sentence model knows whole (none when it is not built: more words are then read as names, the
+    safe mistake), the Welsh of the policy's word lists (and their mutated forms, by rule: `_radicals`), the names of
+    names.txt, nicknames.txt and surnames.txt, and not-names.txt."""
+    try:
+        model = whole_words(default_folder() / TOKENIZER_FILE)
+    except (OSError, ValueError, KeyError):
+        model = frozenset()
+    welsh = {w for phrase in (*WELSH_LEXICON, *WELSH_GLOSS, *(" ".join(p) for p in WELSH_PHRASES))
+             for w in _words(phrase)}
+    names = {form for line in (*nicknames(), *surnames()) for form in line}
+    names.update(fold(word) for line in _data_lines("names.txt") for word in line.split())
+    return frozenset({*model, *welsh, *WELSH_STOPWORDS, *WELSH_MARKERS, *ENGLISH_STOPWORDS, *names, *_COMMON,
+                      *not_names().bare})
+
+
+def _radicals(word: str) -> set[str]:
+    """The forms a word may have had before Welsh mutated it ("allai" from "gallai", "bethau" from "pethau")."""
+    return {radical + word[len(m):] for radical, mutated in _MUTATIONS for m in mutated if word.startswith(m)}
+
+
+def _runs(word: str) -> list[tuple[str, int]]:
+    return [(letter, len(list(run))) for letter, run in groupby(word)]
+
+
+def _stretched(word: str, part: str) -> bool:
+    """The name part with a letter written more or fewer times ("garethhh", "hughess", "dafyd" for Dafydd)."""
+    if min(len(word), len(part)) < _STRETCHED_LENGTH:
+        return False
+    written, named = _runs(word), _runs(part)
+    return written != named and [letter for letter, _ in written] == [letter for letter, _ in named]
+
+
+def _slipped(word: str, part: str) -> bool:
+    """The name part with one letter dropped, added or changed, or two swapped, its first kept ("gareht", "huges",
+    "robets"), or with a nickname's ending ("hughesy"); never the part cut short or run on otherwise ("Robert" for
+    Roberts, "Roberts" for Robert: another name)."""
+    if len(part) < _SLIP_LENGTH or word[:1] != part[:1]:
+        return False
+    if word.startswith(part):
+        return word[len(part):] in _NICKNAME_ENDINGS
+    return not part.startswith(word) and edit_distance(word, part) == 1
+
+
+def misspells(text: str, contact: StaffContact, *, others: Collection[str] = ()) -> bool:
+    """True when what the reporter typed names the contact misspelt (a name part mutated as Welsh mutates it too):
+    stretched, in any case ("garethhh", "Hughess", "Dafyd"), or one slip written as a name, with its capital (in a text
+    not all in capitals) or after a title ("Gareht", "mr huges", "Hughesy"). Never by a word that is an everyday word or
+    another name (`everyday_words`), or the name of someone else on the staff list (`others`): "Garth" is Garth."""
+    parts = [p for p in _stored_words(contact.name) if p not in _TITLES and "?" not in p]
+    return _misspelt(_tokens(without_accents(visible(text))), parts, others)
+
+
+def _misspelt(tokens: Sequence[_Token], parts: Sequence[str], others: Collection[str]) -> bool:
+    forms = {form for part in parts if _telling(part) for form in _forms(part)}
+    if not forms:
+        return False
+    known = everyday_words()
+    shouting = not any(token.word != token.word.upper() for token in tokens)  # a capital says nothing then
+    for n, token in enumerate(tokens):
+        word = token.letters
+        if not word.isalpha() or word in forms or word in known or word in others \
+                or not _radicals(word).isdisjoint(known):
+            continue
+        as_name = (token.capital and not shouting) or (n > 0 and tokens[n - 1].folded in _NAME_TITLES)
+        if any(_stretched(word, form) or (as_name and _slipped(word, form)) for form in forms if form[:1] == word[:1]):
+            return True
+    return False
+
+
+def other_names(staff: Iterable[StaffMember], contact: StaffContact) -> frozenset[str]:
+    """The name words of everyone on the staff list but the contact: a word that is one of them names that colleague,
+    not the contact misspelt (`may_name`)."""
+    own = set(_name(contact.name))
+    return frozenset(w for m in staff if not _listed_as(m, contact) for w in _name(m.name) if w not in own)
+
+
+def may_name(text: str, contact: StaffContact, *, others: Collection[str] = ()) -> bool:
     """True when what the reporter typed may name the contact: as `mentions` finds (a login's digits left off:
     "g.hughes23"), or by their initials, their name run together or as a login, or a nickname, none of these by a
-    school abbreviation or everyday word written bare (`not_names`), or their surname in another form (`surnames`).
-    What a report is checked against for everyone it could go to; asked of a whole staff list, the initials alone would
-    find someone in most messages."""
+    school abbreviation or everyday word written bare (`not_names`), or their surname in another form (`surnames`), or
+    their name misspelt (`misspells`; `others`: the names of everyone else on the staff list, which are never taken
+    for it). What a report is checked against for everyone it could go to; asked of a whole staff list, the initials
+    alone would find someone in most messages."""
     without_digits = re.sub(r"(?<=[^\W\d_])\d+(?![^\W_])", "", text)
     if mentions(text, contact) or (without_digits != text and mentions(without_digits, contact)):
         return True
@@ -408,7 +509,7 @@ def may_name(text: str, contact: StaffContact) -> bool:
     shown = without_accents(visible(text))
     tokens = _tokens(shown)
     return (_by_initials(shown, tokens, parts) or _by_login(tokens, parts) or _by_nickname(tokens, parts)
-            or _by_surname(tokens, parts) or _by_address(text, contact))
+            or _by_surname(tokens, parts) or _by_address(text, contact) or _misspelt(tokens, parts, others))
 
 
 # The headings of `data/roles.txt` that name a post, and what they stand for (None: no post at all).
@@ -618,7 +719,9 @@ class Subject:
             return True
         if self.involves_manager and manager is not None and _same(manager, contact):
             return True
-        if any(may_name(text, known) for known in self._known_as(contact) for text in self.typed if text):
+        others = other_names(self.staff, contact)
+        if any(may_name(text, known, others=others) for known in self._known_as(contact) for text in self.typed
+               if text):
             return True
         held = _posts_held(contact, manager=manager, federation=federation)
         titles = [m.role for m in self.staff if m.role and _listed_as(m, contact)]

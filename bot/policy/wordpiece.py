@@ -97,6 +97,13 @@ def _words(text: str) -> list[str]:
     return words
 
 
+def whole_words(tokenizer_json: Path) -> frozenset[str]:
+    """The vocabulary's whole words of letters (not the pieces of a word, nor "[CLS]" and the like): the English words,
+    and the names, the model knows as they stand."""
+    vocab: dict[str, int] = json.loads(tokenizer_json.read_text(encoding="utf-8"))["model"]["vocab"]
+    return frozenset(word for word in vocab if word.isalpha())
+
+
 def _is_space(ch: str) -> bool:
     return ch.isspace()
 

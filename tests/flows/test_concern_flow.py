@@ -153,6 +153,35 @@ async def test_free_text_naming_the_line_manager_goes_to_the_head_not_to_him(sta
     assert GARETH.aad_object_id not in {c.aad_object_id for c in report.chain}
 
 
+@pytest.mark.parametrize("what", ["Garethhh keeps sending me messages late at night",
+                                  "Mr Hughess and his friends keep posting about me",
+                                  "Gareht keeps sending me messages late at night",
+                                  "Mae Garethh yn anfon negeseuon ataf yn hwyr y nos",
+                                  "Rwy'n cael negeseuon cas gan Mr Huges bob nos"])
+async def test_a_report_naming_the_line_manager_misspelt_goes_to_the_head_not_to_him(staffed: BotInMemory,
+                                                                                    what: str) -> None:
+    """Carys types her line manager's name in a hurry: stretched, a letter doubled, one slip. Before, only his name as
+    written (or its known forms) kept the report from him, and each of these reached him."""
+    receipt = await _report(staffed, what=what)
+
+    assert await staffed.cards_for(GARETH) == [], "the report reached the person it is about"
+    assert _shows(await staffed.cards_for(SIAN), what)
+    assert "It went to Mrs Siân Roberts" in text_of(receipt.card)
+
+
+@pytest.mark.parametrize("what", ["Garth from the science department keeps sending me messages late at night",
+                                  "Many of the messages come late at night from someone in science",
+                                  "Mae Cerys o'r adran wyddoniaeth yn anfon negeseuon ataf yn hwyr y nos"])
+async def test_a_report_about_someone_else_whose_name_is_near_the_line_managers_still_goes_to_him(
+        staffed: BotInMemory, what: str) -> None:
+    """Another person's ordinary name, or an ordinary word, one letter from his name is not his name misspelt: the
+    report goes to the line manager, as the policy asks."""
+    receipt = await _report(staffed, what=what)
+
+    assert _shows(await staffed.cards_for(GARETH), what) and await staffed.cards_for(SIAN) == []
+    assert "It went to Gareth Hughes" in text_of(receipt.card)
+
+
 @pytest.mark.parametrize("field", ["since", "where", "who", "evidence"])
 async def test_every_typed_field_is_checked_for_the_managers_name(staffed: BotInMemory, field: str) -> None:
     await _report(staffed, **{field: "mr HUGHES"})
@@ -1259,6 +1288,9 @@ async def test_a_concern_typed_in_welsh_gets_the_welsh_form(staffed: BotInMemory
 
 
 @pytest.mark.parametrize(("said", "lang"), [("GH keeps sending me horrible messages", Lang.EN),
+                                            ("Garethhh keeps sending me horrible messages", Lang.EN),
+                                            ("Mr Huges keeps sending me nasty messages", Lang.EN),
+                                            ("Mae Mr Hughess yn anfon negeseuon cas ataf", Lang.CY),
                                             ("Gaz keeps sending me horrible messages late at night", Lang.EN),
                                             ("ghughes keeps sending me nasty messages", Lang.EN),
                                             ("Mr H keeps sending me nasty messages", Lang.EN),

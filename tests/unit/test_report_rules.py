@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -23,6 +24,7 @@ from bot.domain.concerns import (
     describes,
     may_name,
     mentions,
+    misspells,
     nicknames,
     not_names,
     posts,
@@ -887,3 +889,97 @@ def test_a_colleague_who_keeps_messaging_or_posting_about_me_said_in_welsh_is_a_
 ])
 def test_a_welsh_policy_question_about_posting_or_messaging_is_not_a_concern(said: str) -> None:
     assert what_it_is_about(normalise(said)) is None
+
+
+# A name misspelt as people misspell in a hurry: letters stretched ("Garethhh") or a double letter written once
+# ("Dafyd"), in any case; and, written as a name (with its capital, or after a title), one slip ("Gareht", "Mr Huges")
+# or a nickname ending ("Hughesy"). Each must keep the report from the person it names.
+@pytest.mark.parametrize(("name", "said"), [
+    ("Gareth Hughes", "Garethhh keeps messaging me"),
+    ("Gareth Hughes", "garethhh keeps messaging me at night"),
+    ("Gareth Hughes", "Mr Hughess keeps messaging me"),
+    ("Gareth Hughes", "Gaaareth keeps messaging me"),
+    ("Gareth Hughes", "Gareht keeps messaging me"),
+    ("Gareth Hughes", "Mr Huges keeps messaging me"),
+    ("Gareth Hughes", "mr huges keeps messaging me"),  # after a title, in small letters
+    ("Gareth Hughes", "Mr Hugehs keeps messaging me"),  # two letters swapped
+    ("Gareth Hughes", "Hughesy keeps messaging me"),
+    ("Gareth Hughes", "Mae Garethh yn anfon negeseuon cas ataf"),
+    ("Gareth Hughes", "Rwy'n cael negeseuon cas gan Mr Hughess"),
+    ("Gareth Hughes", "Mae Garreth yn fy mwlio"),
+    ("Gareth Hughes", "Roedd Ngarethh yno hefyd"),  # a mutated form stretched
+    ("Siân Roberts", "Mrs Robets keeps messaging me"),
+    ("Siân Roberts", "Siaan keeps messaging me"),
+    ("Siân Roberts", "Mae Mrs Roberst yn postio amdana i"),
+    ("Dafydd Price", "Mae Dafyd yn anfon negeseuon ataf"),
+    ("Rhiannon Evans", "rhianon keeps messaging me"),
+    ("Huw Davies", "Mr Daviess keeps messaging me"),
+])
+def test_a_report_may_name_someone_by_a_misspelt_name(name: str, said: str) -> None:
+    person = StaffContact("x", name)
+
+    assert may_name(said, person) and not mentions(said, person)
+
+
+# Not a misspelt name: another person's ordinary name (on the staff list, a name the lists know, or one the sentence
+# model knows), a name cut short or run on ("Robert" for Roberts), and ordinary English and Welsh words, mutated too.
+@pytest.mark.parametrize(("name", "said"), [
+    ("Gareth Hughes", "Garth keeps messaging me"),  # an ordinary name of its own
+    ("Gareth Hughes", "Gary keeps messaging me"),
+    ("Siân Roberts", "Robert keeps messaging me"),
+    ("Robert Jones", "Roberts keeps messaging me"),
+    ("Carys Jenkins", "Cerys keeps messaging me"),
+    ("Huw Evans", "Evan keeps messaging me"),
+    ("Rhian Price", "Prince keeps messaging me"),
+    ("Rhian Price", "He mocks my pride in my work"),
+    ("Megan Jones", "He makes jokes about me"),
+    ("Megan Jones", "HE MAKES JOKES ABOUT ME"),
+    ("Mandy Parry", "Many of his messages come at night"),
+    ("Mandy Parry", "Party photos of me were shared"),
+    ("Adrian Morgan", "Mae pennaeth yr adran yn gwybod"),
+    ("Dylan Morgan", "Dylai hi stopio"),
+    ("Alan Morgan", "Allai fe stopio? Mae'n fy ngwthio allan"),
+    ("Bethan Morgan", "Mae'n postio bethau cas amdana i"),
+    ("Steff Morgan", "He keeps messaging the staff"),
+    ("Stuart Morgan", "Start of term he began messaging me"),
+])
+def test_an_ordinary_name_or_word_is_not_a_misspelt_name(name: str, said: str) -> None:
+    assert not may_name(said, StaffContact("x", name))
+
+
+def test_a_colleagues_own_name_on_the_staff_list_is_not_a_misspelt_line_manager() -> None:
+    """"Gareht" could be Gareth misspelt, or a colleague whose name it is: the staff list says, and a report about
+    that colleague goes to the line manager, as the policy asks."""
+    garet = StaffMember("Gareht Price", "gareht.price@llanidloes.example.cymru", "high", "Teacher", "", "ab")
+    staff = (*STAFF, garet)
+
+    assert GARETH in route(CARYS, Subject(typed=("Gareht keeps messaging me",), staff=staff), GARETH, FEDERATION,
+                           "high").chain
+    assert GARETH not in route(CARYS, Subject(typed=("Gareht keeps messaging me",), staff=STAFF), GARETH, FEDERATION,
+                               "high").chain
+
+
+def _ordinary_sentences() -> list[str]:
+    """Every staff question of the evaluation sets, English and Welsh (some 19,700): ordinary sentences, written as
+    staff write, none naming a colleague misspelt."""
+    return sorted({json.loads(line)["q"] for path in (REPO / "eval" / "sets").glob("*.jsonl")
+                   for line in path.read_text(encoding="utf-8").splitlines() if line.strip()})
+
+
+def test_no_ordinary_sentence_or_colleagues_name_is_read_as_a_misspelt_name() -> None:
+    """The false matches the misspelt-name reading makes, measured: over every question of the evaluation sets, as
+    written and in capitals, for the names of everyone on the fictional staff list and the chair of governors (one
+    contact holding all their names, so each sentence is read once); and each of their names, written as a report
+    writes it, against each of the others. Neither is told by the staff list (`others`), which would."""
+    sentences = _ordinary_sentences()
+    people = [StaffContact(m.aad_object_id, m.name, m.email) for m in STAFF] + [CHAIR]
+    everyone = StaffContact("everyone", " ".join(c.name for c in people))
+
+    found = [s for s in sentences if misspells(s, everyone)]
+    shouted = [s for s in sentences if misspells(s.upper(), everyone)]
+    among = [(m.name, c.name) for m in STAFF for c in people if m.email != c.email
+             and misspells(f"{m.name} keeps messaging me", c)]
+
+    assert len(sentences) > 15_000 and any(s.startswith("Mae ") for s in sentences)
+    assert (found, shouted, among) == ([], [], [])
+    assert misspells("Garethh keeps messaging me", everyone)  # the check can fail
