@@ -593,9 +593,13 @@ def _found(phrase: _Phrase, words: Sequence[str], start: int, small: frozenset[s
 def _kept(spans: Sequence[_Span]) -> list[_Span]:
     """The spans that count: not one that a longer one overlaps ("the head" in "the head of maths"), or one as long
     that runs on further ("fy mhennaeth" in "fy mhennaeth adran", "the head" in "the head count"), nor one with a *
-    where a phrase without one covers the same words ("head of school" is the head, not a head of department)."""
+    where a phrase without one covers the same words ("head of school" is the head, not a head of department). A title
+    on the staff list always counts: it is one person's, and the phrase it overlaps may be about nobody in the chain
+    ("the safeguarding lead")."""
     def beaten(span: _Span, other: _Span) -> bool:
         if other.start >= span.end or span.start >= other.end:
+            return False
+        if span.post == _TITLE:  # whoever's title it is, whatever it overlaps ("the safeguarding lead")
             return False
         longer = (other.end - other.start) - (span.end - span.start)
         if longer > 0 or (longer == 0 and other.end > span.end):

@@ -182,6 +182,32 @@ async def test_a_report_about_someone_else_whose_name_is_near_the_line_managers_
     assert "It went to Gareth Hughes" in text_of(receipt.card)
 
 
+@pytest.mark.parametrize("what", ["Dywedodd fy mhennaeth y byddai hi'n fy nghosbi; mae hi'n anfon negeseuon cas ataf",
+                                  "Mae fy mhennaeth yn dweud y bydd hi'n postio'r lluniau eto"])
+async def test_a_welsh_report_about_my_head_saying_she_would_goes_to_the_chair_never_to_her(
+        staffed: BotInMemory, what: str) -> None:
+    """"Fy mhennaeth y byddai…" is "my head … that she would…": the headteacher. Before, "pennaeth y …" was read as a
+    head of department ("Pennaeth y Dyniaethau"), so the report passed over Carys's line manager to the head it is
+    about."""
+    receipt = await _report(staffed, what=what)
+
+    assert await staffed.cards_for(SIAN) == [], "the report reached the headteacher it is about"
+    assert _shows(await staffed.cards_for(CHAIR), what)
+    assert "Mr Huw Davies" in text_of(receipt.card)
+
+
+@pytest.mark.parametrize("what", ["The safeguarding lead keeps sending me messages late at night",
+                                  "Mae'r person diogelu dynodedig yn anfon negeseuon ataf yn hwyr y nos"])
+async def test_a_report_about_the_safeguarding_lead_goes_to_the_line_manager(staffed: BotInMemory,
+                                                                             what: str) -> None:
+    """The safeguarding lead is a post of their own, not Carys's line manager: the report goes to him, as the policy
+    asks. Before, "the * lead" read it as her line manager, and it went one step up, to the head."""
+    receipt = await _report(staffed, what=what)
+
+    assert _shows(await staffed.cards_for(GARETH), what) and await staffed.cards_for(SIAN) == []
+    assert "It went to Gareth Hughes" in text_of(receipt.card)
+
+
 @pytest.mark.parametrize("field", ["since", "where", "who", "evidence"])
 async def test_every_typed_field_is_checked_for_the_managers_name(staffed: BotInMemory, field: str) -> None:
     await _report(staffed, **{field: "mr HUGHES"})

@@ -459,12 +459,18 @@ def test_a_report_calling_the_line_manager_by_his_post_skips_him(typed: str) -> 
     "y pennaeth gweithredol", "ein pennaeth",
     "I told the head of this and nothing happened",  # "the head of" a small word is still the head
     "Mae Pennaeth y Ffederasiwn yn fy mwlio", "Executive Head of the Federation", "exec head",
+    # "Y" before a verb is "that", not "the": "my head said that she would…", not "the head of the…"
+    "Dywedodd fy mhennaeth y byddai hi'n fy nghosbi", "Dywedodd y pennaeth y byddai hi'n fy nghosbi",
+    "Mae fy mhennaeth yn dweud y bydd hi'n postio eto", "Dywedodd ein pennaeth yr oedd hi'n gwybod",
+    "fy mhennaeth y dylwn i aros yn dawel",
 ])
 def test_a_report_calling_the_head_by_her_post_goes_to_the_chair(typed: str) -> None:
     assert route(CARYS, _typed(typed), GARETH, FEDERATION, "high") == Routing((CHAIR,), Route.ABOUT_HEAD, (HEAD,))
 
 
-@pytest.mark.parametrize("typed", ["Dywedodd y pennaeth y byddai hi'n fy nghosbi", "i'r pennaeth yr wythnos diwethaf"])
+@pytest.mark.parametrize("typed", ["i'r pennaeth yr wythnos diwethaf", "Gofynnais i'r pennaeth y dydd o'r blaen",
+                                   "Dywedodd fy mhennaeth y medrai hi fy nghosbi",  # a verb roles.txt lacks
+                                   "Mae fy mhennaeth y Dyniaethau yn fy mwlio"])
 def test_welsh_that_may_be_the_head_or_a_head_of_department_is_read_as_both(typed: str) -> None:
     """"Y pennaeth y…" is "the head … that…" or "the head of the…": neither she nor the line manager gets it."""
     routing = route(CARYS, _typed(typed), GARETH, FEDERATION, "high")
@@ -497,6 +503,15 @@ def test_a_report_calling_the_chair_by_his_post_is_never_sent_to_him(typed: str)
     ("The deputy headteacher keeps messaging me", (HEAD, CHAIR)),
     ("Mae'r dirprwy bennaeth yn anfon negeseuon ataf", (HEAD, CHAIR)),
     ("Mae'r pennaeth dyniaethau yn anfon negeseuon ataf", (HEAD, CHAIR)),  # a head of department, not "y pennaeth"
+    # The safeguarding lead is a post of its own, not her line manager (her title on the staff list still counts)
+    ("The safeguarding lead keeps messaging me", (GARETH, HEAD, CHAIR)),
+    ("our safeguarding lead keeps posting about me", (GARETH, HEAD, CHAIR)),
+    ("The designated safeguarding lead keeps messaging me", (GARETH, HEAD, CHAIR)),
+    ("Mae'r person diogelu dynodedig yn anfon negeseuon ataf", (GARETH, HEAD, CHAIR)),
+    ("Mae'r arweinydd diogelu yn fy mwlio", (GARETH, HEAD, CHAIR)),
+    # A mentor may be her line manager (a head of department often mentors his own staff): one step up, the safe mistake
+    ("My mentor keeps messaging me", (HEAD, CHAIR)),
+    ("Mae fy mentor yn anfon negeseuon ataf", (HEAD, CHAIR)),
 ])
 def test_words_that_only_look_like_a_post_or_are_another_post(typed: str, chain: tuple[StaffContact, ...]) -> None:
     assert route(CARYS, _typed(typed), GARETH, FEDERATION, "high").chain == chain
@@ -517,6 +532,10 @@ def test_a_title_on_the_staff_list_is_read_as_the_office_wrote_it() -> None:
     # A one-word title counts after "the", "my", "y"…; a title too general to name anyone (`[not a post]`) never.
     assert not skips_him("He teaches science", "Science") and not skips_him("another teacher", "Teacher")
     assert not skips_him("the director of sixth form", "")  # no title, nothing to read
+    # A phrase that describes nobody in the chain never hides the title of whoever holds the post.
+    assert skips_him("The safeguarding lead keeps messaging me", "Safeguarding Lead")
+    assert skips_him("the designated safeguarding lead", "Head of Humanities / Designated Safeguarding Lead")
+    assert skips_him("Mae'r person diogelu dynodedig yn fy mwlio", "Person Diogelu Dynodedig")
     # The title is his row's (by object id or address), not a namesake's.
     assert GARETH in route(CARYS, Subject(typed=("the bursar",), staff=(*STAFF, StaffMember(
         "Gareth Hughes", "gh2@llanidloes.example.cymru", "high", "Bursar", ""))), GARETH, FEDERATION, "high").chain
