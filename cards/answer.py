@@ -190,13 +190,14 @@ def answer_card(strings: Catalogue, lang: Lang, *, question_id: str, section: Se
     """The policy's own words that answer a question (`welsh_quotes` of them the document's Welsh), where they come
     from, and what to do next; once marked not helpful, where to go from there (ask again, a related section, the
     headteacher; with `notice`, why it could not be passed on just now). A tentative answer says it is the nearest the
-    policy comes, and, while it can still be rated, how to ask again or ask the headteacher. With `picture_unread`,
-    that only the words were answered, not the picture sent with them; with `link_unread`, nor the link. A button
-    pressed again (a double tap, a copy of the card on another device) shows the card as it stands, saying it was
-    `already_rated`, or passed on at `escalated_before` (replied to at `replied_before`). With `question`, one of
-    several a message asked, which one it answers (its buttons carry `with_question`, so the card drawn again after a
-    press still says). With `owner_asking` (the policy owner's own question, whom questions are passed to), no offer
-    to pass it on: it is on her Questions for review. With `about_owner` (her name: the question says someone is
+    policy comes, and, while it can still be rated, how to go on as Not helpful will offer it (ask again, and ask the
+    headteacher, or tell someone privately, or, for the policy owner, put it on her Questions for review). With
+    `picture_unread`, that only the words were answered, not the picture sent with them; with `link_unread`, nor the
+    link. A button pressed again (a double tap, a copy of the card on another device) shows the card as it stands,
+    saying it was `already_rated`, or passed on at `escalated_before` (replied to at `replied_before`). With `question`,
+    one of several a message asked, which one it answers (its buttons carry `with_question`, so the card drawn again
+    after a press still says). With `owner_asking` (the policy owner's own question, whom questions are passed to), no
+    offer to pass it on: it is on her Questions for review. With `about_owner` (her name: the question says someone is
     pestering or targeting its asker, and may be about her), no offer to pass it to her, but why, and Report a
     concern."""
     body: list[Element] = [heading(strings.text("ask.answer_title", lang, section=section.heading))]
@@ -207,7 +208,8 @@ def answer_card(strings: Catalogue, lang: Lang, *, question_id: str, section: Se
     if tentative:
         rating = bool(question_id) and not (rated or not_helpful or escalated_to)
         note = strings.text("ask.tentative", lang)
-        body.append(text(f"{note} {strings.text('ask.tentative_next', lang)}" if rating else note))
+        next_step = strings.text(_tentative_next(owner_asking, about_owner), lang)
+        body.append(text(f"{note} {next_step}" if rating else note))
     body.extend(quote(passage) for passage in quotes)
     body.append(source_line(strings, lang, source, section, quoted=len(quotes), quoted_welsh=welsh_quotes))
     buttons = [execute(strings.text("ask.read_section", lang), VERB_SECTION, _section_data(section)),
@@ -231,6 +233,14 @@ def answer_card(strings: Catalogue, lang: Lang, *, question_id: str, section: Se
                     {"q": question_id, "value": "not_helpful", **asked}),
         ]))
     return card(body)
+
+
+def _tentative_next(owner_asking: bool, about_owner: str) -> str:
+    """How an uncertain answer's asker goes on, as Not helpful will offer it: to the policy owner, her own Questions
+    for review; for a question that may be about her, telling someone privately; else asking the headteacher."""
+    if owner_asking:
+        return "ask.tentative_next_owner"
+    return "ask.tentative_next_concern" if about_owner else "ask.tentative_next"
 
 
 def _after_not_helpful(strings: Catalogue, lang: Lang, question_id: str, related: Sequence[SectionView], *,

@@ -509,7 +509,8 @@ class AskFlow:
             # A picture sent with the words is said to be unread on this card only: nothing of it is kept, so a
             # card drawn again later (rated, passed on) does not say it.
             answer = self._answer_card(record, lang, policy, picture_unread=turn.picture,
-                                       link_unread=_has_link(question), with_question=one_of_several)
+                                       link_unread=_has_link(question), with_question=one_of_several,
+                                       about_owner=await self._about_the_owner(record) if record.tentative else "")
             if answer is not None:
                 return Reply(card=answer), record.passage_ids
         closest = []

@@ -136,6 +136,47 @@ async def test_a_question_about_being_targeted_by_the_person_questions_go_to_is_
     assert bot.store.questions[record.question_id].escalated_at is None
 
 
+@pytest.mark.parametrize(("said", "lang"), [
+    ("Mrs Roberts keeps messaging me about my pension, is that allowed?", Lang.EN),
+    ("Mae Mrs Roberts yn dal i anfon negeseuon ataf am fy mhensiwn, ydy hynny'n iawn?", Lang.CY),
+])
+async def test_an_uncertain_answer_about_the_person_questions_go_to_does_not_offer_to_ask_her(
+        answering_bot: BotInMemory, strings: Catalogue, said: str, lang: Lang) -> None:
+    """Gareth's question says the headteacher, who questions are passed to, keeps messaging him. Its uncertain answer
+    said "choose Not helpful to ask again or to ask the headteacher", though Not helpful then says it won't go to her:
+    the hint now offers what Not helpful does, to ask again or report a concern privately."""
+    bot = answering_bot
+    await bot.has_the_staff_list()
+    await bot.meets(GARETH, SIAN)
+
+    asked = await bot.says(GARETH, said, lang=lang)
+    [record] = bot.store.questions.values()
+    not_helpful = await bot.clicks(GARETH, "ask.feedback", {"q": record.question_id, "value": "not_helpful"},
+                                   lang=lang)
+
+    assert record.tentative, "the question no longer gets an uncertain answer: pick another"
+    assert strings.text("ask.tentative_next", lang) not in text_of(asked.card)
+    assert strings.text("ask.tentative_next_concern", lang) in text_of(asked.card)
+    assert strings.text("ask.about_the_owner", lang, name="Mrs Siân Roberts") in text_of(not_helpful.card)
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_an_uncertain_answer_to_the_policy_owner_does_not_offer_to_ask_herself(
+        strings: Catalogue, federation: Federation, lang: Lang) -> None:
+    """The headteacher, who questions are passed to, got "choose Not helpful to ask again or to ask the headteacher"
+    on an uncertain answer; Not helpful puts it on her Questions for review instead, and now the hint says so."""
+    policy = fixture_policy()  # without steering data, as a new version of the policy is read
+    in_force = PolicyInForce(policy, PolicyIndex(policy, steering=Steering()))
+    bot = open_bot(strings, federation, lambda: in_force)
+
+    uncertain = await bot.says(SIAN, "can my class have a tiktok?", lang=lang)
+    [record] = bot.store.questions.values()
+
+    assert record.tentative
+    assert strings.text("ask.tentative_next", lang) not in text_of(uncertain.card)
+    assert strings.text("ask.tentative_next_owner", lang) in text_of(uncertain.card)
+
+
 async def test_a_question_about_being_targeted_by_someone_else_is_still_passed_to_the_headteacher(
         answering_bot: BotInMemory) -> None:
     bot = answering_bot
