@@ -186,7 +186,8 @@ def answer_card(strings: Catalogue, lang: Lang, *, question_id: str, section: Se
                 related: Sequence[SectionView] = (), escalated_to: str = "", welsh_quotes: int = 0,
                 tentative: bool = False, picture_unread: bool = False, link_unread: bool = False, notice: str = "",
                 already_rated: bool = False, escalated_before: datetime | None = None, question: str = "",
-                replied_before: datetime | None = None, owner_asking: bool = False, about_owner: str = "") -> Card:
+                replied_before: datetime | None = None, owner_asking: bool = False, about_owner: str = "",
+                in_a_group: bool = False) -> Card:
     """The policy's own words that answer a question (`welsh_quotes` of them the document's Welsh), where they come
     from, and what to do next; once marked not helpful, where to go from there (ask again, a related section, the
     headteacher; with `notice`, why it could not be passed on just now). A tentative answer says it is the nearest the
@@ -199,7 +200,8 @@ def answer_card(strings: Catalogue, lang: Lang, *, question_id: str, section: Se
     after a press still says). With `owner_asking` (the policy owner's own question, whom questions are passed to), no
     offer to pass it on: it is on her Questions for review. With `about_owner` (her name: the question says someone is
     pestering or targeting its asker, and may be about her), no offer to pass it to her, but why, and Report a
-    concern."""
+    concern; `in_a_group` (drawn in a group chat or channel, where she may be reading), neither why nor Report a
+    concern, which go to the asker's own chat (`about_owner_card`)."""
     body: list[Element] = [heading(strings.text("ask.answer_title", lang, section=section.heading))]
     body += _unread(strings, lang, picture=picture_unread, link=link_unread)
     if question:
@@ -208,7 +210,7 @@ def answer_card(strings: Catalogue, lang: Lang, *, question_id: str, section: Se
     if tentative:
         rating = bool(question_id) and not (rated or not_helpful or escalated_to)
         note = strings.text("ask.tentative", lang)
-        next_step = strings.text(_tentative_next(owner_asking, about_owner), lang)
+        next_step = strings.text(_tentative_next(owner_asking, about_owner, in_a_group=in_a_group), lang)
         body.append(text(f"{note} {next_step}" if rating else note))
     body.extend(quote(passage) for passage in quotes)
     body.append(source_line(strings, lang, source, section, quoted=len(quotes), quoted_welsh=welsh_quotes))
@@ -220,7 +222,7 @@ def answer_card(strings: Catalogue, lang: Lang, *, question_id: str, section: Se
                                weight="Bolder"))
     elif not_helpful:
         body += _after_not_helpful(strings, lang, question_id, related, notice=notice, asked=asked,
-                                   owner_asking=owner_asking, about_owner=about_owner)
+                                   owner_asking=owner_asking, about_owner=about_owner, in_a_group=in_a_group)
         if already_rated:
             body.append(text(strings.text("ask.already_rated", lang), subtle=True))
     elif rated:
@@ -235,20 +237,24 @@ def answer_card(strings: Catalogue, lang: Lang, *, question_id: str, section: Se
     return card(body)
 
 
-def _tentative_next(owner_asking: bool, about_owner: str) -> str:
+def _tentative_next(owner_asking: bool, about_owner: str, *, in_a_group: bool) -> str:
     """How an uncertain answer's asker goes on, as Not helpful will offer it: to the policy owner, her own Questions
-    for review; for a question that may be about her, telling someone privately; else asking the headteacher."""
+    for review; for a question that may be about her, telling someone privately (in a group, only asking again: the
+    rest goes to the asker's own chat); else asking the headteacher."""
     if owner_asking:
         return "ask.tentative_next_owner"
-    return "ask.tentative_next_concern" if about_owner else "ask.tentative_next"
+    if about_owner:
+        return "ask.tentative_next_again" if in_a_group else "ask.tentative_next_concern"
+    return "ask.tentative_next"
 
 
 def _after_not_helpful(strings: Catalogue, lang: Lang, question_id: str, related: Sequence[SectionView], *,
                        notice: str = "", asked: Mapping[str, str] | None = None,
-                       owner_asking: bool = False, about_owner: str = "") -> list[Element]:
+                       owner_asking: bool = False, about_owner: str = "", in_a_group: bool = False) -> list[Element]:
     """Not a dead end: ask again in other words, read a related section, or ask the headteacher (with `notice`, why it
     could not be passed on just now); the policy owner is told it is on her Questions for review instead, and a question
-    that may be about her (`about_owner`, her name) is not offered to her, but Report a concern."""
+    that may be about her (`about_owner`, her name) is not offered to her, but Report a concern (`in_a_group`: neither,
+    as the asker's own chat has them)."""
     steps: list[Element] = [
         {"type": "Container", "separator": True, "spacing": "Medium", "items": [
             text(strings.text("ask.not_helpful_title", lang), weight="Bolder"),
@@ -258,7 +264,7 @@ def _after_not_helpful(strings: Catalogue, lang: Lang, question_id: str, related
     if question_id and owner_asking:
         steps.append(text(strings.text("ask.yours_to_review", lang)))
     elif about_owner:
-        steps += _not_to_them(strings, lang, about_owner)
+        steps += [] if in_a_group else _not_to_them(strings, lang, about_owner)
     elif question_id:
         steps += [text(strings.text("ask.not_helpful_head", lang)),
                   *([_attention(notice)] if notice else []),
@@ -309,7 +315,7 @@ def no_answer_card(strings: Catalogue, lang: Lang, *, question_id: str, question
                    closest: Sequence[SectionView], escalated_to: str = "", notice: str = "",
                    names_colleague: bool = False, picture_unread: bool = False, link_unread: bool = False,
                    escalated_before: datetime | None = None, replied_before: datetime | None = None,
-                   owner_asking: bool = False, about_owner: str = "") -> Card:
+                   owner_asking: bool = False, about_owner: str = "", in_a_group: bool = False) -> Card:
     """An honest "not covered", the closest sections, and the offer to ask the headteacher (with `notice`, why
     it could not be sent just now); without a `question_id` (the question could not be kept) no offer, but why not;
     to the policy owner (`owner_asking`: questions are passed to her) none, but that it is on her Questions for review.
@@ -318,7 +324,8 @@ def no_answer_card(strings: Catalogue, lang: Lang, *, question_id: str, question
     read. Ask the
     headteacher pressed again says when it was passed on (`escalated_before`), and replied to (`replied_before`). A
     question that may be about the person questions go to (`about_owner`, her name) is not offered to her, but says why
-    and offers Report a concern."""
+    and offers Report a concern; `in_a_group` (drawn where she may be reading), neither, which go to the asker's own
+    chat (`about_owner_card`)."""
     body: list[Element] = [
         heading(strings.text("ask.no_answer_title", lang)),
         *_unread(strings, lang, picture=picture_unread, link=link_unread),
@@ -332,7 +339,7 @@ def no_answer_card(strings: Catalogue, lang: Lang, *, question_id: str, question
         body.append(text(_escalated(strings, lang, escalated_to, escalated_before, replied_before), weight="Bolder"))
         return card(body)
     if about_owner and not owner_asking:
-        return card([*body, *_not_to_them(strings, lang, about_owner)])
+        return card(body if in_a_group else [*body, *_not_to_them(strings, lang, about_owner)])
     if names_colleague:  # its own row under the line (two titles side by side are cut off on a phone)
         body += [text(strings.text("ask.names_colleague", lang)),
                  action_set([execute(strings.text("button.concern", lang), VERB_CONCERN_FORM, shown_in(lang))])]
@@ -355,6 +362,14 @@ def colleague_named_card(strings: Catalogue, lang: Lang, *, question: str) -> Ca
     return card([heading(strings.text("ask.names_colleague_title", lang)), *_your_question(strings, lang, question),
                  text(strings.text("ask.names_colleague", lang)),
                  action_set([execute(strings.text("button.concern", lang), VERB_CONCERN_FORM, shown_in(lang))])])
+
+
+def about_owner_card(strings: Catalogue, lang: Lang, *, question: str, name: str) -> Card:
+    """For the asker's own chat, when a question asked in a group chat or channel may be about the person questions go
+    to (`name`): why it is not passed to them, and Report a concern, which the card in front of the group (they may be
+    reading it) leaves out."""
+    return card([heading(strings.text("ask.names_colleague_title", lang)), *_your_question(strings, lang, question),
+                 *_not_to_them(strings, lang, name)])
 
 
 FIRST_PASSAGES = 5  # a long section shows this many, and the rest behind one tap

@@ -194,6 +194,11 @@ def _answer_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Iterator[tu
     yield "colleague-named-in-a-group", answer.colleague_named_card(
         strings, lang, question="Ydy Carys Jenkins wedi postio lluniau?" if lang is Lang.CY else
         "Has Carys Jenkins posted photos of pupils?")
+    # A question asked in a group chat or channel that may be about the person questions go to: why it is not passed
+    # to her, and Report a concern, sent to the asker's own chat (the card in the group names nobody).
+    yield "about-the-owner-in-a-group", answer.about_owner_card(
+        strings, lang, question="Ydy Mrs Roberts yn cael fy mygwth?" if lang is Lang.CY else
+        "Is Mrs Roberts allowed to threaten me?", name="Mrs Siân Roberts")
     # The question could not be recorded (storage failed just then): nothing to pass on.
     yield "no-answer-not-recorded", answer.no_answer_card(strings, lang, question_id="",
                                                           question="How much annual leave?", closest=closest)

@@ -296,7 +296,8 @@ class AskFlow:
     def _answer_card(self, record: QuestionRecord, lang: Lang, policy: Policy, *,
                      picture_unread: bool = False, link_unread: bool = False, notice: str = "",
                      already_rated: bool = False, escalated_before: datetime | None = None,
-                     with_question: bool = False, about_owner: str = "") -> dict[str, object] | None:
+                     with_question: bool = False, about_owner: str = "",
+                     in_a_group: bool = False) -> dict[str, object] | None:
         passages = []
         for passage_id in record.passage_ids:
             try:
@@ -322,7 +323,8 @@ class AskFlow:
                                  already_rated=already_rated, escalated_before=escalated_before,
                                  replied_before=record.replied_at if escalated_before else None,
                                  question=record.text if with_question else "",
-                                 owner_asking=self._owns_policy(record.asker), about_owner=about_owner)
+                                 owner_asking=self._owns_policy(record.asker), about_owner=about_owner,
+                                 in_a_group=in_a_group)
 
     def _owns_policy(self, person: Person) -> bool:
         """The policy owner, to whom questions are passed: never offered to pass her own on to herself."""
@@ -510,7 +512,8 @@ class AskFlow:
             # card drawn again later (rated, passed on) does not say it.
             answer = self._answer_card(record, lang, policy, picture_unread=turn.picture,
                                        link_unread=_has_link(question), with_question=one_of_several,
-                                       about_owner=await self._about_the_owner(record) if record.tentative else "")
+                                       about_owner=await self._about_the_owner(record) if record.tentative else "",
+                                       in_a_group=not turn.is_private)
             if answer is not None:
                 return Reply(card=answer), record.passage_ids
         closest = []
@@ -520,7 +523,10 @@ class AskFlow:
             except KeyError:
                 continue
         names_colleague = await self._names_colleague(turn.actor, question)
-        if names_colleague and not turn.is_private:
+        about_owner = await self._about_the_owner(record)
+        if about_owner and not turn.is_private:
+            await self._not_to_them_privately(turn, record, about_owner)
+        elif names_colleague and not turn.is_private:
             await self._point_to_a_concern_privately(turn, lang, question, record.question_id)
         return Reply(card=cards.no_answer_card(self._strings, lang, question_id=record.question_id,
                                                question=question, closest=closest,
@@ -528,7 +534,7 @@ class AskFlow:
                                                picture_unread=turn.picture,
                                                link_unread=_has_link(question),
                                                owner_asking=self._owns_policy(turn.actor),
-                                               about_owner=await self._about_the_owner(record))), ()
+                                               about_owner=about_owner, in_a_group=not turn.is_private)), ()
 
     async def _kept_once(self, record: QuestionRecord) -> bool:
         """Keep the question; False when it is kept already, from this same message sent again."""
@@ -553,6 +559,17 @@ class AskFlow:
                                      message_id=f"colleague-named|{question_id or secrets.token_urlsafe(12)}")
         except StorageUnavailable:
             log.warning("the pointer to a concern report was not sent: storage unavailable")
+
+    async def _not_to_them_privately(self, turn: Turn, record: QuestionRecord, about_owner: str) -> None:
+        """Why a question asked in a group chat or channel is not passed to the person questions go to (`about_owner`),
+        and Report a concern, in the asker's own chat: they may be reading the group, and the card there names nobody.
+        Not sent (storage failing) costs only the pointer."""
+        pointer = Reply(card=cards.about_owner_card(self._strings, record.lang, question=record.text, name=about_owner))
+        try:
+            await self._private.send(turn, pointer, tell=False,
+                                     message_id=f"about-owner|{record.question_id or secrets.token_urlsafe(12)}")
+        except StorageUnavailable:
+            log.warning("why a question is not passed on was not sent privately: storage unavailable")
 
     async def keep_staff_list(self) -> int:
         """Read the staff list a not-covered question's names are looked up in (a background job, every
@@ -702,10 +719,16 @@ class AskFlow:
             # Pressed again (a double tap, a copy on another device): the answer as it stands, not "Sorry" in its place.
             current = await self._questions.get(record.question_id)
             answer = self._answer_card(current, record.lang, await self._answered_policy(current), already_rated=True,
-                                       with_question=_with_question(turn))
+                                       with_question=_with_question(turn),
+                                       about_owner=await self._about_the_owner(current),
+                                       in_a_group=not turn.is_private)
             return Reply(card=answer or error_card(self._strings, record.lang, "ask.already_rated"))
+        about_owner = await self._about_the_owner(updated)
+        if about_owner and not turn.is_private and updated.feedback is Feedback.NOT_HELPFUL:
+            await self._not_to_them_privately(turn, updated, about_owner)
         answer = self._answer_card(updated, record.lang, await self._answered_policy(updated),
-                                   with_question=_with_question(turn), about_owner=await self._about_the_owner(updated))
+                                   with_question=_with_question(turn), about_owner=about_owner,
+                                   in_a_group=not turn.is_private)
         return Reply(card=answer or error_card(self._strings, record.lang, "error.not_found"))
 
     async def pass_on(self, turn: Turn) -> Reply:

@@ -177,6 +177,57 @@ async def test_an_uncertain_answer_to_the_policy_owner_does_not_offer_to_ask_her
     assert strings.text("ask.tentative_next_owner", lang) in text_of(uncertain.card)
 
 
+@pytest.mark.parametrize(("said", "lang"), [
+    ("My line manager keeps sending me nasty messages at night, what should I do?", Lang.EN),
+    ("Mae fy rheolwr llinell yn dal i anfon negeseuon cas ata i gyda'r nos, beth ddylwn i ei wneud?", Lang.CY),
+    ("Is Siân allowed to threaten me about my pension?", Lang.EN),
+    ("Mrs Roberts keeps messaging me about my pension, is that allowed?", Lang.EN),
+])
+async def test_a_question_in_a_channel_that_may_be_about_the_person_questions_go_to_says_so_only_privately(
+        answering_bot: BotInMemory, strings: Catalogue, said: str, lang: Lang) -> None:
+    """Gareth asks in the staff team's channel, where the headteacher may be reading. Before, the card there (marked
+    not helpful, or not covered) said "I won't pass this question on: it would go to Mrs Siân Roberts, and it may be
+    about them", with Report a concern: for "my line manager…" the bot itself told the channel whom he meant. Now the
+    channel's card names nobody, nor offers to ask her; why, and Report a concern, come to his own chat."""
+    bot = answering_bot
+    await bot.has_the_staff_list()
+    await bot.meets(GARETH, SIAN)
+
+    asked = await bot.says(GARETH, said, lang=lang, scope=Scope.CHANNEL)
+    [record] = bot.store.questions.values()
+    shown = [asked.card]
+    if record.answered:
+        shown.append((await bot.clicks(GARETH, "ask.feedback", {"q": record.question_id, "value": "not_helpful"},
+                                       lang=lang, scope=Scope.CHANNEL)).card)
+    private = await bot.cards_for(GARETH)
+
+    told = strings.text("ask.about_the_owner", lang, name="Mrs Siân Roberts")
+    for card in shown:  # (an answer quoting the passage on being pestered offers Report a concern as its next step)
+        assert told not in text_of(card) and "ask.escalate" not in text_of(card)
+        assert strings.text("ask.tentative_next_concern", lang) not in text_of(card)
+    assert told in text_of(private) and "concern.form" in text_of(private)
+    assert await bot.cards_for(SIAN) == []
+
+
+async def test_not_helpful_pressed_twice_on_a_question_about_the_person_questions_go_to_does_not_offer_her(
+        answering_bot: BotInMemory, strings: Catalogue) -> None:
+    """A second press of Not helpful (a double tap, the card on another device) drew the card again offering "Ask the
+    headteacher" for a question that may be about her: now it is drawn as the first press drew it."""
+    bot = answering_bot
+    await bot.has_the_staff_list()
+    await bot.meets(GARETH, SIAN)
+    await bot.says(GARETH, "Mrs Roberts keeps sending me horrible emails about my lesson plans, what do I do?")
+    [record] = bot.store.questions.values()
+    pressed = {"q": record.question_id, "value": "not_helpful"}
+
+    first = await bot.clicks(GARETH, "ask.feedback", pressed)
+    again = await bot.clicks(GARETH, "ask.feedback", pressed)
+
+    told = strings.text("ask.about_the_owner", Lang.EN, name="Mrs Siân Roberts")
+    for card in (first.card, again.card):
+        assert "ask.escalate" not in text_of(card) and told in text_of(card)
+
+
 async def test_a_question_about_being_targeted_by_someone_else_is_still_passed_to_the_headteacher(
         answering_bot: BotInMemory) -> None:
     bot = answering_bot
