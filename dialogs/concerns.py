@@ -61,7 +61,7 @@ from bot.domain.ids import new_form_token
 from bot.domain.limits import Limit, RateLimited, RateLimiter, give_back_unused
 from bot.domain.outbox import Notifier, OutboundMessage
 from bot.domain.people import Lang, Person, StaffContact
-from bot.domain.profiles import UserProfiles, preferred_language
+from bot.domain.profiles import UserProfiles, chosen_language, preferred_language
 from bot.policy.model import Policy
 from bot.policy.places import PolicyPlace
 from cards import concerns as cards
@@ -536,7 +536,7 @@ class ConcernFlow:
                     about_name=about.name if about else "", involves_manager=subject.involves_manager,
                     involved_manager=routing.manager if subject.involves_manager or routing.manager_left_out
                     else None, form=token,
-                    school=member.school if (member := member_for(staff, turn.actor)) else ""))
+                    school=member.school if (member := member_for(staff, turn.actor)) else "", lang=turn.lang))
                 if report is None:
                     maybe = {"name": routing.holder.name, "minutes": self._check_minutes}
                     try:
@@ -606,10 +606,15 @@ class ConcernFlow:
 
     async def _message(self, contact: StaffContact | Person, report: ConcernReport, message_id: str,
                        build: Callable[[Lang], Card], *, card_key: str = "") -> OutboundMessage:
-        """A message in the recipient's own language; ids are derived from the report, so resending is harmless."""
+        """A message in the recipient's own language: for the reporter, the one she chose if she did, else that of the
+        form she sent it on (as a question's reply: a Welsh form from an English Teams is answered in Welsh), else hers;
+        ids are derived from the report, so resending is harmless."""
         person = contact if isinstance(contact, Person) else Person(report.reporter.tenant_id,
                                                                      contact.aad_object_id, contact.name)
-        lang = await preferred_language(self._profiles, person)
+        if report.lang is not None and person.aad_object_id == report.reporter.aad_object_id:
+            lang = await chosen_language(self._profiles, person) or report.lang
+        else:
+            lang = await preferred_language(self._profiles, person)
         # A lock screen shows the preview to anyone near the phone: nothing of the report, not even whose it is.
         return OutboundMessage(recipient=person, message_id=f"{report.reference}|{message_id}", card=build(lang),
                                card_key=card_key, created_at=self._clock(),

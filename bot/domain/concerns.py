@@ -45,7 +45,7 @@ from bot.domain.federation import Federation
 from bot.domain.ids import readable_id
 from bot.domain.lists import Standing, WaitingStanding
 from bot.domain.outbox import CardSlot, OutboundMessage
-from bot.domain.people import Person, StaffContact
+from bot.domain.people import Lang, Person, StaffContact
 from bot.domain.school_calendar import SchoolCalendar
 from bot.domain.text import fold, visible, without_accents
 from bot.policy.lexicon import (
@@ -1015,6 +1015,8 @@ class ConcernReport:
     # The reporter's school when she sent it (its id): its head's post is the report's, even once she has left the list.
     # "" for a report written before it was kept.
     school: str = ""
+    # The language of the form she sent it on, which she reads its news in (None on records from before it was kept).
+    lang: Lang | None = None
     # The action whose messages were not yet known to be queued when it was saved (written with it): the reminder task
     # queues them (their ids are fixed, so never twice) and clears it.
     owed: str = ""

@@ -23,6 +23,8 @@ RowKey `cards` (recipient, card key and message id of each; `DeletedAt`), until 
 
 `School` is the id of the reporter's school when she sent the report (whose head's post it is, once she has left the
 staff list); rows written before it existed have none, and go by the staff list, then by the head in their chain.
+`Lang` is the language of the form she sent it on (`en`, `cy`), which the news of it reaches her in; rows written
+before it existed have none, and reach her in the language the bot writes to her in.
 `InvolvedManager` (JSON, like a person of `Chain`) is who the reporter's line manager was when she sent a report
 that involves him; rows written before it existed have none, read as "not known".
 Records written before the chain of holders existed (`AssignedId`, `EscalationId`, `EscalationNote`) are read
@@ -55,7 +57,7 @@ from bot.domain.concerns import (
 )
 from bot.domain.errors import ConcurrentChange, RecordExists, RecordNotFound
 from bot.domain.outbox import CardSlot
-from bot.domain.people import Person, StaffContact
+from bot.domain.people import Lang, Person, StaffContact
 from bot.storage.outbox import SENT_TABLE as OUTBOX_SENT
 from bot.storage.outbox import TABLE as OUTBOX
 from bot.storage.table_client import Table
@@ -128,8 +130,13 @@ def _to_entity(report: ConcernReport) -> dict[str, Any]:
         "AcknowledgedAt": report.acknowledged_at, "RemindedAt": report.reminded_at,
         "EscalatedAt": report.escalated_at, "ClosedAt": report.closed_at, "ReopenedAt": report.reopened_at,
         "Notes": _notes_json(report.notes), "FormToken": report.form, "Owed": report.owed, "Pace": report.pace.value,
-        "School": report.school,
+        "School": report.school, "Lang": report.lang.value if report.lang else "",
     }
+
+
+def _lang(value: str) -> Lang | None:
+    """The language a report was sent in; none on a row written before it was kept (or not one the bot speaks)."""
+    return next((lang for lang in Lang if lang.value == value), None)
 
 
 def _chain(entity: dict[str, Any]) -> tuple[StaffContact, ...]:
@@ -185,7 +192,8 @@ def _from_entity(entity: dict[str, Any]) -> ConcernReport:
         reopened_at=entity_time(entity, "ReopenedAt"), notes=_notes(entity), form=entity_text(entity, "FormToken"),
         owed=entity_text(entity, "Owed"), etag=entity_etag(entity),
         # A report written before urgent ones were chased sooner keeps the standard pace its receipt gave.
-        pace=Pace(entity_text(entity, "Pace") or Pace.STANDARD.value), school=entity_text(entity, "School"))
+        pace=Pace(entity_text(entity, "Pace") or Pace.STANDARD.value), school=entity_text(entity, "School"),
+        lang=_lang(entity_text(entity, "Lang")))
 
 
 def _audit(reference: str, action: str, actor: str, at: datetime) -> dict[str, Any]:

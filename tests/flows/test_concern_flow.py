@@ -208,6 +208,31 @@ async def test_a_report_about_the_safeguarding_lead_goes_to_the_line_manager(sta
     assert "It went to Gareth Hughes" in text_of(receipt.card)
 
 
+async def test_a_report_sent_on_the_welsh_form_brings_its_news_in_welsh_whatever_teams_is_set_to(
+        staffed: BotInMemory) -> None:
+    """Carys's Teams is in English and she never chose a language; she typed "codi pryder" and sent the Welsh form.
+    Before, its receipt was Welsh but everything after it (acknowledged, passed on, closed) came in English, the
+    language the bot writes to her in unprompted; a question's reply and a permission request's news have long come in
+    the language they were asked in, and now a report's do too. Gareth, who reads English, still gets his in English."""
+    form = await staffed.says(CARYS, "codi pryder", lang=Lang.CY)
+    values = {"what": SECRET, "since": "Medi", "where": "Teams", "who": "", "evidence": "", "meeting": "false",
+              "urgent": "false"}
+    await staffed.clicks(CARYS, "concern.submit", {**verb_data(form.card or {}, "concern.submit"), **values},
+                         lang=Lang.CY)
+    [holder_card] = await staffed.cards_for(GARETH)
+    await staffed.clicks(GARETH, "concern.acknowledge", verb_data(holder_card, "concern.acknowledge"))
+    await staffed.clicks(GARETH, "concern.close", {**verb_data(holder_card, "concern.close"),
+                                                   "outcome": "Spoke to Dafydd", "share_outcome": "true"})
+
+    strings = load_catalogue()
+    acknowledged, closed = await staffed.cards_for(CARYS)
+    assert strings.text("concern.acknowledged_body", Lang.CY, name="Gareth Hughes") in text_of(acknowledged)
+    assert strings.text("concern.reopen", Lang.CY) in text_of(closed)
+    assert strings.text("concern.acknowledge", Lang.EN) in text_of(holder_card)
+    [report] = await MemoryConcernReports(staffed.store).list_all()
+    assert report.lang is Lang.CY
+
+
 @pytest.mark.parametrize("field", ["since", "where", "who", "evidence"])
 async def test_every_typed_field_is_checked_for_the_managers_name(staffed: BotInMemory, field: str) -> None:
     await _report(staffed, **{field: "mr HUGHES"})

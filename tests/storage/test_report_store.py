@@ -18,7 +18,7 @@ from bot.__main__ import main as bot_main
 from bot.domain.concerns import ConcernReport, ReportState, Route
 from bot.domain.errors import ConcurrentChange, RecordExists, RecordNotFound
 from bot.domain.outbox import CardSlot, OutboundMessage
-from bot.domain.people import Person, StaffContact
+from bot.domain.people import Lang, Person, StaffContact
 from bot.settings import LOCAL_FEDERATION
 from bot.storage.concerns import TableConcernReports
 from bot.storage.tables import TableStore, service_client
@@ -92,6 +92,29 @@ async def test_a_report_written_before_the_involved_manager_was_kept_reads_as_no
     old = await reports.get("C-4QX9TB")
 
     assert old.involves_manager and old.involved_manager is None
+
+
+async def test_the_language_a_report_was_sent_in_reads_back_and_stays_through_its_changes(backend: Backend) -> None:
+    reports = await backend.concern_reports()
+    await reports.create(replace(_report(), lang=Lang.CY))
+    read = await reports.get("C-4QX9TB")
+    await reports.save(read.acknowledged(Person(TENANT, GARETH.aad_object_id, GARETH.name), WHEN), "acknowledged",
+                       GARETH.aad_object_id, at=WHEN)
+
+    assert read.lang is Lang.CY and (await reports.get("C-4QX9TB")).lang is Lang.CY
+    assert [r.lang for r in await reports.list_by_reporter(CARYS)] == [Lang.CY]
+
+
+async def test_a_report_row_written_before_its_language_was_kept_reads_without_one(
+        store: TableStore, azurite: str, table_prefix: str) -> None:
+    reports = TableConcernReports(store)
+    await reports.create(replace(_report(), lang=Lang.CY))
+    async with TableClient.from_connection_string(azurite, table_prefix + "reports") as table:
+        row = dict(await table.get_entity("C-4QX9TB", "report"))
+        row.pop("Lang")  # the shape the previous release wrote
+        await table.update_entity(row, mode=UpdateMode.REPLACE)
+
+    assert (await reports.get("C-4QX9TB")).lang is None
 
 
 async def test_a_stale_change_is_refused_and_leaves_no_audit_row(backend: Backend) -> None:
