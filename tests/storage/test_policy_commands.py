@@ -221,7 +221,7 @@ async def test_rollback_policy_takes_back_the_cards_of_the_version_rolled_back_f
 async def test_policy_versions_says_the_version_the_bot_was_installed_with_was_shipped_with_it(
         tool_environment: None, store: TableStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Kept when version 2 was published, version 1 was listed "published … by shipped with the bot"."""
-    assert await asyncio.to_thread(publish_policy_command, [str(write_revised(tmp_path))]) == 0
+    assert await asyncio.to_thread(publish_policy_command, [str(write_revised(tmp_path)), "--yes"]) == 0
     capsys.readouterr()
 
     code = await asyncio.to_thread(policy_versions_command, [])
@@ -241,7 +241,7 @@ async def test_rollback_policy_does_not_give_its_own_shells_poll_interval_for_th
         capsys: pytest.CaptureFixture[str]) -> None:
     """It said running bots answer "within 30 s", from POLICY_POLL_SECONDS as the technician's shell had it (unset:
     the default), not as the running bots have it, which it cannot read."""
-    assert await asyncio.to_thread(publish_policy_command, [str(write_revised(tmp_path))]) == 0
+    assert await asyncio.to_thread(publish_policy_command, [str(write_revised(tmp_path)), "--yes"]) == 0
     capsys.readouterr()
     monkeypatch.setenv("POLICY_POLL_SECONDS", "5")
 
