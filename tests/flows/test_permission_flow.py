@@ -1450,17 +1450,23 @@ ABOUT_MY_REQUEST = [
 ]
 
 
+async def _her_requests_shown_for(bot: BotInMemory, strings: Catalogue, typed: str, *, sent_in: Lang,
+                                  shown_in: Lang) -> None:
+    """Carys, with a request waiting, types `typed` from a Teams in `sent_in`: her requests come back, in `shown_in`."""
+    await bot.meets(CARYS, SIAN)
+    request_id = await _submitted(bot)
+
+    reply = await bot.says(CARYS, typed, lang=sent_in)
+
+    assert _title(reply.card) == strings.text("perm.mine_title", shown_in)
+    assert request_id in text_of(reply.card)
+
+
 @pytest.mark.parametrize(("typed", "lang"), ABOUT_MY_REQUEST, ids=[t for t, _ in ABOUT_MY_REQUEST])
 async def test_a_requester_asking_about_their_request_in_their_own_words_is_shown_it(
         answering_bot: BotInMemory, strings: Catalogue, typed: str, lang: Lang) -> None:
     """Not a quote of the policy about being friends with students, nor "the policy doesn't cover that"."""
-    await answering_bot.meets(CARYS, SIAN)
-    request_id = await _submitted(answering_bot)
-
-    reply = await answering_bot.says(CARYS, typed, lang=lang)
-
-    assert _title(reply.card) == strings.text("perm.mine_title", lang)
-    assert request_id in text_of(reply.card)
+    await _her_requests_shown_for(answering_bot, strings, typed, sent_in=lang, shown_in=lang)
 
 
 FRIEND_REQUESTS = ["can I accept a friend request from a parent?", "Should I accept friend requests from pupils?",
@@ -1535,13 +1541,7 @@ async def test_asking_whether_the_head_approved_her_account_without_the_word_req
     "request"), though "Has my Instagram request been approved?" opened her requests: a platform she asked for, after
     "my" / "fy", with what one asks of a decision, is her request too, typed in English or in Welsh from an English
     Teams."""
-    await answering_bot.meets(CARYS, SIAN)
-    request_id = await _submitted(answering_bot)
-
-    reply = await answering_bot.says(CARYS, typed, lang=Lang.EN)
-
-    assert _title(reply.card) == strings.text("perm.mine_title", lang)
-    assert request_id in text_of(reply.card)
+    await _her_requests_shown_for(answering_bot, strings, typed, sent_in=Lang.EN, shown_in=lang)
 
 
 @pytest.mark.parametrize("typed", [
