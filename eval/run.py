@@ -80,7 +80,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
              "2022-sixtyfirst.en", "2022-sixtyfirst.cy",
              "2022-sixtysecond.en", "2022-sixtysecond.cy",
              "2022-sixtythird.en", "2022-sixtythird.cy",
-             "2022-sixtyfourth.en", "2022-sixtyfourth.cy"),
+             "2022-sixtyfourth.en", "2022-sixtyfourth.cy",
+             "2022-sixtyfifth.en", "2022-sixtyfifth.cy"),
     "revised-a": ("revised-a.en", "revised-a.cy", "revised-a-held.en", "revised-a-held.cy"),
     "revised-b": ("revised-b.en", "revised-b.cy", "revised-b-held.en", "revised-b-held.cy"),
     "other-school": ("other-school.en", "other-school.cy", "other-school-held.en", "other-school-held.cy"),
@@ -204,6 +205,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
     "other-school-58": ("other-school-58-sixtythird.en", "other-school-58-sixtythird.cy"),
     "revised-bl": ("revised-bl-sixtyfourth.en", "revised-bl-sixtyfourth.cy"),
     "other-school-59": ("other-school-59-sixtyfourth.en", "other-school-59-sixtyfourth.cy"),
+    "revised-bm": ("revised-bm-sixtyfifth.en", "revised-bm-sixtyfifth.cy"),
+    "other-school-60": ("other-school-60-sixtyfifth.en", "other-school-60-sixtyfifth.cy"),
 }
 # The 2022 sets whose misses taught the steering data: only the no-steering figure is fair for them.
 TAUGHT_STEERING = frozenset({"2022-rounds"})
