@@ -72,7 +72,7 @@ from bot.storage.permission_requests import TablePermissionRequests
 from bot.storage.policy_reads import TablePolicyReads
 from bot.storage.policy_versions import TablePolicyVersions
 from bot.storage.questions import TableQuestionLog
-from bot.storage.tables import TableStore, service_client
+from bot.storage.tables import TableStore, TenantWatch, service_client
 from bot.storage.users import TableUserProfiles
 from cards.i18n import Catalogue, load_catalogue
 from dialogs.ask import STAFF_LIST_KEPT, AskFlow
@@ -323,12 +323,14 @@ async def _unavailable_at_start(settings: Settings, credential: StorageCredentia
 async def _storage(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
     credential = storage_credential(settings)
+    sign_in = TenantWatch(credential) if credential is not None else None
     service = service_client(
         connection_string=settings.storage_connection_string.get_secret_value(),
-        endpoint=settings.storage_table_endpoint, credential=credential,
+        endpoint=settings.storage_table_endpoint, credential=sign_in,
         timeout=settings.storage_timeout_seconds)
     async with service:
-        store = TableStore(service, prefix=settings.table_prefix, timeout=settings.storage_timeout_seconds)
+        store = TableStore(service, prefix=settings.table_prefix, timeout=settings.storage_timeout_seconds,
+                           sign_in=sign_in)
         app[STORE] = store
         creating: asyncio.Task[None] | None = None
         try:

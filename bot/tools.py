@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 
 from azure.core.exceptions import ClientAuthenticationError
 
-from bot.domain.errors import DomainError, StorageUnavailable
+from bot.domain.errors import DomainError, SignedInToAnotherTenant, StorageUnavailable
 from bot.settings import UnsafeSettings, load_settings
 from bot.storage.tables import TableStore, open_store
 
@@ -46,6 +46,10 @@ def storage_fault(error: DomainError) -> str:
     answered (403 AuthorizationPermissionMismatch: the technician's data role of step 8 has not applied yet), else
     the kind of fault; for a key or sign-in refused, what to do about that one. Never the service's message, a key or a
     connection string."""
+    if isinstance(error, SignedInToAnotherTenant):
+        return (f"signed in to tenant {error.signed_in_tenant}, but the federation's storage is in tenant "
+                f"{error.storage_tenant}: sign in to that one (az login --tenant {error.storage_tenant}) as someone "
+                "holding a data role on the tables (infra/README.md, step 8)")
     answer = error.__cause__
     status = getattr(answer, "status_code", None)
     code = getattr(answer, "error_code", None)

@@ -11,6 +11,16 @@ class StorageUnavailable(DomainError):
     """Storage could not be reached in the time allowed; nothing was changed by the failed call."""
 
 
+class SignedInToAnotherTenant(StorageUnavailable):
+    """Storage refused a sign-in made in another Entra tenant than its own: both tenants are named."""
+
+    def __init__(self, fault: str, *, storage_tenant: str, signed_in_tenant: str) -> None:
+        super().__init__(f"{fault}: signed in to tenant {signed_in_tenant}, but the storage account is in tenant "
+                         f"{storage_tenant}")
+        self.storage_tenant = storage_tenant
+        self.signed_in_tenant = signed_in_tenant
+
+
 class RecordNotFound(DomainError):
     """The record asked for does not exist (or is not visible to the person asking)."""
 

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
+import json
 import logging
 import re
 from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from types import TracebackType
 from typing import Any, NoReturn
 from urllib.request import getproxies_environment
 
+from azure.core.credentials import AccessToken
+from azure.core.credentials_async import AsyncTokenCredential
 from azure.core.exceptions import (
     AzureError,
     ClientAuthenticationError,
@@ -22,7 +28,13 @@ from azure.core.exceptions import (
 from azure.data.tables import TableTransactionError
 from azure.data.tables.aio import TableServiceClient
 
-from bot.domain.errors import ConcurrentChange, RecordExists, RecordNotFound, StorageUnavailable
+from bot.domain.errors import (
+    ConcurrentChange,
+    RecordExists,
+    RecordNotFound,
+    SignedInToAnotherTenant,
+    StorageUnavailable,
+)
 from bot.loop_lag import LoopLag
 from bot.storage.table_client import Table
 
@@ -72,8 +84,59 @@ def fault(error: BaseException) -> str:
     return f"{kind} {status} {code}" if code else f"{kind} {status}"
 
 
-def raise_domain_error(error: BaseException) -> NoReturn:
-    """Translate an Azure SDK or timeout error into the domain's error."""
+def token_tenant(token: str) -> str:
+    """The Entra tenant (`tid`) a token was issued in, read from its claims without checking them; empty when it has
+    none (the token itself is never kept or shown)."""
+    try:
+        claims = token.split(".")[1]
+        tenant = json.loads(base64.urlsafe_b64decode(claims + "=" * (-len(claims) % 4))).get("tid", "")
+    except (IndexError, ValueError, AttributeError, binascii.Error):
+        return ""
+    return tenant if isinstance(tenant, str) else ""
+
+
+class TenantWatch(AsyncTokenCredential):
+    """An Entra credential for storage that notes the tenant of the last token it gave and the tenant storage asked
+    for. Azure Storage answers a token from another tenant 401, its challenge naming its own tenant, and azure-core
+    asks the credential again for that tenant (`tenant_id`); a sign-in made in another tenant then fails, or gives the
+    same tenant's token again, and the two tenants say what happened where the SDK's error does not."""
+
+    def __init__(self, credential: AsyncTokenCredential) -> None:
+        self._credential = credential
+        self.signed_in = ""        # the tenant of the last token the credential gave
+        self.storage_asked = ""    # the tenant storage's challenge named
+
+    async def get_token(self, *scopes: str, claims: str | None = None, tenant_id: str | None = None,
+                        enable_cae: bool = False, **kwargs: Any) -> AccessToken:
+        """The credential's token, its tenant noted."""
+        if tenant_id:
+            self.storage_asked = tenant_id
+        token = await self._credential.get_token(*scopes, claims=claims, tenant_id=tenant_id, enable_cae=enable_cae,
+                                                 **kwargs)
+        self.signed_in = token_tenant(token.token) or self.signed_in
+        return token
+
+    def tenants_differ(self) -> tuple[str, str] | None:
+        """(storage's tenant, the sign-in's) when storage asked for a tenant the sign-in's token is not from."""
+        if self.storage_asked and self.signed_in and self.storage_asked.lower() != self.signed_in.lower():
+            return self.storage_asked, self.signed_in
+        return None
+
+    async def close(self) -> None:
+        """Close the credential."""
+        await self._credential.close()
+
+    async def __aenter__(self) -> TenantWatch:
+        return self
+
+    async def __aexit__(self, kind: type[BaseException] | None = None, error: BaseException | None = None,
+                        trace: TracebackType | None = None) -> None:
+        await self.close()
+
+
+def raise_domain_error(error: BaseException, *, sign_in: TenantWatch | None = None) -> NoReturn:
+    """Translate an Azure SDK or timeout error into the domain's error (with `sign_in`, a sign-in refused for being
+    made in another tenant than storage's is `SignedInToAnotherTenant`)."""
     if isinstance(error, ResourceModifiedError):
         raise ConcurrentChange(str(error)) from error
     if isinstance(error, ResourceNotFoundError):
@@ -91,6 +154,8 @@ def raise_domain_error(error: BaseException) -> NoReturn:
             raise RecordNotFound(str(error)) from error
     if isinstance(error, HttpResponseError) and error.status_code == 412:
         raise ConcurrentChange(str(error)) from error
+    if isinstance(error, ClientAuthenticationError) and sign_in and (tenants := sign_in.tenants_differ()):
+        raise SignedInToAnotherTenant(fault(error), storage_tenant=tenants[0], signed_in_tenant=tenants[1]) from error
     if isinstance(error, ClientAuthenticationError):
         # What the service or the credential said (no token is in it): the IT technician's first clue.
         said = (str(error).strip().splitlines() or [""])[0][:300]
@@ -101,10 +166,12 @@ def raise_domain_error(error: BaseException) -> NoReturn:
 class TableStore:
     """Owns the table service client; hands out table clients and bounds every call in time."""
 
-    def __init__(self, service: TableServiceClient, *, prefix: str, timeout: float) -> None:
+    def __init__(self, service: TableServiceClient, *, prefix: str, timeout: float,
+                 sign_in: TenantWatch | None = None) -> None:
         self._service = service
         self._prefix = prefix
         self.timeout = timeout
+        self._sign_in = sign_in  # the service's credential, when it signs in with Entra
         self._answered_at = float("-inf")  # the loop's time when storage last answered a call, however it answered
 
     def table(self, name: str) -> Table:
@@ -131,9 +198,9 @@ class TableStore:
             self._answered_at = loop.time()
         except HttpResponseError as error:  # an answer, if not the one hoped for (not found, conflict, ...)
             self._answered_at = loop.time()
-            raise_domain_error(error)
+            raise_domain_error(error, sign_in=self._sign_in)
         except (AzureError, TimeoutError, OSError) as error:
-            raise_domain_error(error)
+            raise_domain_error(error, sign_in=self._sign_in)
 
     async def ensure_tables(self, names: Iterable[str]) -> None:
         """Create the tables that do not exist yet."""
@@ -228,18 +295,18 @@ def entity_etag(entity: Any) -> str:
 async def open_store(*, connection_string: str, endpoint: str, prefix: str,
                      call_seconds: float) -> AsyncIterator[TableStore]:
     """A store for command-line tools: by connection string, or by managed identity at `endpoint`."""
-    credential: Any = None
+    credential: TenantWatch | None = None
     if not connection_string:
         from azure.identity.aio import DefaultAzureCredential  # noqa: PLC0415 - only with managed identity
 
         # Not signed in, its warning lists every way of signing in it tried, a line or more each, above the tool's
         # own line that says what to do; the bot's own error line keeps the credential's reason.
         logging.getLogger("azure.identity").setLevel(logging.ERROR)
-        credential = DefaultAzureCredential()
+        credential = TenantWatch(DefaultAzureCredential())
     try:
         async with service_client(connection_string=connection_string, endpoint=endpoint, credential=credential,
                                   timeout=call_seconds) as service:
-            yield TableStore(service, prefix=prefix, timeout=call_seconds * 5)
+            yield TableStore(service, prefix=prefix, timeout=call_seconds * 5, sign_in=credential)
     finally:
         if credential is not None:
             await credential.close()
