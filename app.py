@@ -409,7 +409,8 @@ async def _bot(app: web.Application) -> AsyncIterator[None]:
     admission = Admission(TurnGate(settings.turns_at_once), click_wait=settings.click_queue_seconds,
                           message_wait=settings.message_queue_seconds)
     handler = MessagesHandler(adapter, auth, TurnLogics(run=bot.on_turn, busy=bot.on_busy, queued=bot.on_queued),
-                              admission=admission, session=app[HTTP], credentials_configured=bool(settings.app_id))
+                              admission=admission, session=app[HTTP], credentials_configured=bool(settings.app_id),
+                              own_tenant=settings.app_tenant_id)
     app[SERVICES] = Services(store=store, bot=bot, router=router, deliverer=deliverer, adapter=adapter,
                              messages=handler)
     jobs = [Job("outbox-sender", settings.delivery_interval_seconds, deliverer.deliver_due), *built.jobs]

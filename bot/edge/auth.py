@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 from datetime import datetime
 from typing import Any
 
@@ -18,6 +19,7 @@ from jwt.algorithms import RSAAlgorithm
 log = logging.getLogger(__name__)
 
 METADATA_TIMEOUT_SECONDS = 5.0
+_GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 _refresh_locks: dict[int, asyncio.Lock] = {}
 
 
@@ -75,14 +77,33 @@ def precheck(auth_header: str) -> None:
         raise AuthenticationFailed("token is not signed with a published RS256 key")
 
 
+def _other_tenant(auth_header: str, own_tenant: str) -> str:
+    """The Entra tenant a refused token says it is from (`tid`, unverified), when that is a tenant id and not the
+    bot's own; else empty. Never any other part of the token."""
+    if not own_tenant:
+        return ""
+    try:
+        tenant = jwt.decode(auth_header.partition(" ")[2], options={"verify_signature": False}).get("tid")
+    except jwt.PyJWTError:
+        return ""
+    if isinstance(tenant, str) and _GUID.match(tenant) and tenant.lower() != own_tenant.lower():
+        return tenant.lower()
+    return ""
+
+
 async def authenticate(auth: BotFrameworkAuthentication, activity: Activity, auth_header: str, *,
-                       credentials_configured: bool) -> AuthenticateRequestResult:
+                       credentials_configured: bool, own_tenant: str = "") -> AuthenticateRequestResult:
     """Validate the request's token; raise `AuthenticationFailed` for every kind of bad token (with credentials
-    configured, the caller has already turned away a header that is no well-formed bearer token: `precheck`)."""
+    configured, the caller has already turned away a header that is no well-formed bearer token: `precheck`). A
+    token Entra issued in another tenant than `own_tenant` (MicrosoftAppTenantId) is logged naming both."""
     try:
         result: AuthenticateRequestResult = await auth.authenticate_request(activity, auth_header)
     except Exception as error:  # the SDK raises bare Exception, PermissionError and jwt errors alike
-        log.warning("authentication failed: %s", type(error).__name__)
+        if other := _other_tenant(auth_header, own_tenant):
+            log.warning("authentication failed: the token is from tenant %s, not the bot's tenant %s "
+                        "(MicrosoftAppTenantId); Teams sends the Bot Framework's own token", other, own_tenant.lower())
+        else:
+            log.warning("authentication failed: %s", type(error).__name__)
         raise AuthenticationFailed(type(error).__name__) from None
     if result is None or result.claims_identity is None:
         raise AuthenticationFailed("no identity")

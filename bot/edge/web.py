@@ -102,7 +102,8 @@ class MessagesHandler:
     BODY_SECONDS = 10.0
 
     def __init__(self, adapter: CloudAdapter, auth: BotFrameworkAuthentication, logics: TurnLogics, *,
-                 admission: Admission, session: aiohttp.ClientSession, credentials_configured: bool) -> None:
+                 admission: Admission, session: aiohttp.ClientSession, credentials_configured: bool,
+                 own_tenant: str = "") -> None:
         install_sdk_speedups()
         send_with(auth, session)  # replies and proactive messages go to Teams over the app's session
         self._adapter = adapter
@@ -110,6 +111,7 @@ class MessagesHandler:
         self._logics = logics
         self._admission = admission
         self._credentials_configured = credentials_configured
+        self._own_tenant = own_tenant  # MicrosoftAppTenantId: named in the log beside a token from another tenant
         self._queued: set[asyncio.Task[Any]] = set()
 
     async def __call__(self, request: web.Request) -> web.StreamResponse:
@@ -138,7 +140,8 @@ class MessagesHandler:
             return _bad_request(str(error))
         try:
             result = await authenticate(self._auth, activity, request.headers.get("Authorization", ""),
-                                        credentials_configured=self._credentials_configured)
+                                        credentials_configured=self._credentials_configured,
+                                        own_tenant=self._own_tenant)
         except AuthenticationFailed:
             return web.json_response({"error": "unauthorized"}, status=401)
         if activity.channel_id != SERVED_CHANNEL:

@@ -92,3 +92,35 @@ async def test_a_body_without_a_token_is_refused_before_it_is_read(secured: Test
                                   headers={"Content-Type": "application/json"})
 
     assert response.status == 401
+
+
+OTHER_TENANT = "9e8d7c6b-5a49-4382-b1a0-f9e8d7c6b5a4"
+
+
+async def test_a_token_from_another_tenant_is_401_and_the_log_names_both_tenants_in_one_line(
+        aiohttp_client: Any, azurite: str, table_prefix: str, issuer: Issuer, connector: Connector,
+        caplog: pytest.LogCaptureFixture) -> None:
+    """A single-tenant bot (as deployed: its tenant is MicrosoftAppTenantId) sent a token Entra issued in another
+    tenant (a sign-in there, made out to the bot's app id). Before, the log said only `authentication failed:
+    InvalidIssuerError`; now it names the tenant the token is from and the bot's own, and the caller still gets a
+    plain 401 and nothing else."""
+    settings = Settings.model_validate({
+        "APP_ENV": "production", "MicrosoftAppId": APP_ID, "MicrosoftAppPassword": "test-only-not-a-secret",
+        "MicrosoftAppType": "SingleTenant", "MicrosoftAppTenantId": TENANT,
+        "AZURE_STORAGE_CONNECTION_STRING": azurite, "TABLE_PREFIX": table_prefix,
+        "TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL": issuer.metadata_url, "TO_BOT_FROM_CHANNEL_TOKEN_ISSUER": ISSUER,
+        "DELIVERY_INTERVAL_SECONDS": 3600, "FEDERATION_CONFIG": str(LOCAL_FEDERATION),
+    })
+    client: TestClient = await aiohttp_client(create_app(settings))
+    token = issuer.token(audience=APP_ID, service_url=connector.url,
+                         issuer=f"https://login.microsoftonline.com/{OTHER_TENANT}/v2.0", extra={"tid": OTHER_TENANT})
+
+    response = await client.post("/api/messages", json=message(CARYS, "hi", connector.url),
+                                 headers={"Authorization": f"Bearer {token}"})
+
+    assert (response.status, await response.json()) == (401, {"error": "unauthorized"})
+    assert connector.sent == []
+    said = [record.getMessage() for record in caplog.records if "authentication failed" in record.getMessage()]
+    assert said == [f"authentication failed: the token is from tenant {OTHER_TENANT}, not the bot's tenant {TENANT} "
+                    "(MicrosoftAppTenantId); Teams sends the Bot Framework's own token"], said
+    assert token[:40] not in caplog.text
