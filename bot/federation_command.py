@@ -68,7 +68,7 @@ def check_federation_command(argv: list[str]) -> int:
         if not holiday.closes_all(everyone):  # the rest close every school
             span = f"{holiday.first}" + (f" to {holiday.last}" if holiday.last != holiday.first else "")
             print(f"    {', '.join(holiday.schools)} only: {span}" + (f" ({holiday.name})" if holiday.name else ""))
-    for warning in _warnings(federation, uk_today(datetime.now(UTC))):
+    for warning in _warnings(federation, uk_today(datetime.now(UTC)), checked=args.file):
         print(f"warning: {warning}", file=sys.stderr)
     return 0
 
@@ -83,15 +83,30 @@ def _roles(federation: Federation) -> list[tuple[str, StaffContact]]:
     return roles
 
 
-def _fictional_people(federation: Federation) -> str | None:
-    """The example's fictional people (config/federation.local.json, which step 2 copies) still named in settings for
-    another tenant, or None: the bot would send their cards to nobody. The example itself is left alone."""
+def _example(checked: Path) -> Federation | None:
+    """The fictional example (config/federation.local.json, which step 2 copies), unless `checked` is that very file
+    or the example is not beside the code (the deployed package has none)."""
     try:
-        example = load_federation(LOCAL_FEDERATION)
-    except FederationConfigError:  # not beside the code (the deployed package has no example)
+        if checked.resolve() == LOCAL_FEDERATION.resolve():
+            return None
+        return load_federation(LOCAL_FEDERATION)
+    except (FederationConfigError, OSError):
         return None
-    if set(federation.tenant_ids) & set(example.tenant_ids):
+
+
+def _fictional_tenant(federation: Federation, example: Federation) -> str | None:
+    """The example's fictional tenant still in a copy's `tenant_ids`, or None: the bot refuses to start on it."""
+    left = [tenant for tenant in federation.tenant_ids if tenant in example.tenant_ids]
+    if not left:
         return None
+    return (f"tenant_ids: {', '.join(repr(t) for t in left)} is the fictional example's tenant "
+            "(config/federation.local.json), not yours: put in your tenant id (az account show --query tenantId -o tsv "
+            "prints it); the bot refuses to start on settings without its own tenant")
+
+
+def _fictional_people(federation: Federation, example: Federation) -> str | None:
+    """The example's fictional people still named in a copy of it, or None: the bot would send their cards to
+    nobody."""
     ids = {contact.aad_object_id for _, contact in _roles(example)}
     emails = {contact.email.lower() for _, contact in _roles(example) if contact.email}
     left = [f"{role} {contact.name}" for role, contact in _roles(federation)
@@ -103,13 +118,15 @@ def _fictional_people(federation: Federation) -> str | None:
             "show --id EMAIL --query id -o tsv prints the id)")
 
 
-def _warnings(federation: Federation, today: date) -> list[str]:
+def _warnings(federation: Federation, today: date, *, checked: Path) -> list[str]:
     """What the bot can run with but the federation would miss: a tenant id that Teams never sends, the example's
-    fictional people, no chair, school holidays that have all passed (last year's list, never brought up to date)."""
+    fictional tenant and people in a copy of it (`checked` is the file read), no chair, school holidays that have all
+    passed (last year's list, never brought up to date)."""
     said = [f"tenant_ids: {tenant!r} is not a tenant id (a GUID: az account show --query tenantId -o tsv prints "
             "yours): nobody from it can use the bot" for tenant in federation.tenant_ids if not is_entra_id(tenant)]
-    if fictional := _fictional_people(federation):
-        said.append(fictional)
+    if example := _example(checked):
+        said += [warning for warning in (_fictional_tenant(federation, example),
+                                         _fictional_people(federation, example)) if warning]
     if federation.chair_of_governors is None:
         said.append("no chair of governors is named: a headteacher's own concern report has nobody to go to, and one "
                     'about a headteacher cannot go to the governors; add "chair_of_governors" with its '

@@ -18,6 +18,7 @@ from bot.settings import (
     load_federation_settings,
     load_settings,
 )
+from tests.support.example_federation import besides_the_example
 
 FEDERATION = LOCAL_FEDERATION.read_text(encoding="utf-8")
 TENANT = json.loads(FEDERATION)["tenant_ids"][0]
@@ -146,6 +147,7 @@ def test_check_federation_warns_of_a_head_whose_own_requests_nobody_may_decide(
     _, alone_err = capsys.readouterr()
     heads = bot_main(["check-federation", str(two_heads)])
     heads_out, heads_err = capsys.readouterr()
+    alone_err, heads_err = besides_the_example(alone_err), besides_the_example(heads_err)
 
     assert alone == 0 and "warning: high: nobody may decide the headteacher's own requests" in alone_err
     assert "warning: primary:" in alone_err
@@ -169,6 +171,7 @@ def test_check_federation_says_which_school_has_no_delegate_when_the_other_schoo
     _, without_err = capsys.readouterr()
     names_head = bot_main(["check-federation", str(primary_names_its_head)])
     _, names_head_err = capsys.readouterr()
+    without_err, names_head_err = besides_the_example(without_err), besides_the_example(names_head_err)
 
     assert (without, names_head) == (0, 0)
     for err in (without_err, names_head_err):
@@ -268,6 +271,30 @@ def test_check_federation_warns_of_the_examples_fictional_people_left_in_a_real_
     assert "az ad user show" in warning and "Rhodri" not in warning and "Nia" not in warning
 
 
+def test_check_federation_warns_of_a_copy_of_the_example_left_as_it_was(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """infra/README.md step 2, as typed: `cp config/federation.local.json config/federation.json`, then check-federation
+    on the copy before editing it (or with only the people edited). Before, the copy passed without a word, as the
+    example's tenant was taken for the example itself, and the deployment's bot then refused to start on settings
+    without its own tenant. Now the copy is warned of its fictional tenant and people; the example itself is not."""
+    copy = tmp_path / "federation.json"
+    copy.write_text(FEDERATION, encoding="utf-8")
+
+    code = bot_main(["check-federation", str(copy)])
+    _, err = capsys.readouterr()
+    example = bot_main(["check-federation", str(LOCAL_FEDERATION)])
+    _, example_err = capsys.readouterr()
+
+    assert (code, example, example_err) == (0, 0, "")
+    tenant, people = err.splitlines()
+    fictional = json.loads(FEDERATION)["tenant_ids"][0]
+    assert tenant == (f"warning: tenant_ids: {fictional!r} is the fictional example's tenant "
+                      "(config/federation.local.json), not yours: put in your tenant id (az account show --query "
+                      "tenantId -o tsv prints it); the bot refuses to start on settings without its own tenant")
+    assert people.startswith("warning: still the fictional example's people (config/federation.local.json): "
+                             "high headteacher Mrs Siân Roberts"), people
+
+
 def test_check_federation_reads_a_file_notepad_saved_with_a_byte_order_mark_and_names_it_once(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     notepad = tmp_path / "federation.json"
@@ -279,6 +306,7 @@ def test_check_federation_reads_a_file_notepad_saved_with_a_byte_order_mark_and_
     codes = [bot_main(["check-federation", str(path)]) for path in (notepad, ansi, missing)]
 
     out, err = capsys.readouterr()
+    err = besides_the_example(err)
     assert codes == [0, 2, 2] and "headteacher Mrs Siân Roberts" in out
     assert err.splitlines() == [f"{ansi}: not UTF-8 text (byte {FEDERATION.index('â') + 1}): save it as UTF-8",
                                 f"{missing}: cannot read it (No such file or directory)"]
