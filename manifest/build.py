@@ -185,6 +185,31 @@ def build(app_id: str, out: Path, *, source: Path = HERE) -> Path:
     return out
 
 
+def _not_for_teams(app_id: str) -> str:
+    """Why a package for Teams cannot have `app_id` (none, or the fake one for trying it), or empty."""
+    if app_id == LOCAL_APP_ID:
+        return (f"the app id {LOCAL_APP_ID} is the visibly fake one for trying the package: set MicrosoftAppId to the "
+                "bot's app id (infra/README.md, step 4: botAppId)")
+    if app_id:
+        return ""
+    if "MicrosoftAppId" in os.environ:  # set from a variable this terminal does not have (step 9's "$botAppId")
+        return ("MicrosoftAppId is empty: in a new terminal, keep the deployment's outputs first (infra/README.md, "
+                "step 4: botAppId=$(out botAppId)), then run it again")
+    return "set MicrosoftAppId (or --app-id) to the bot's app id"
+
+
+def _left_there(package: Path) -> str:
+    """What the package already at `package` is for, so an earlier one is not uploaded for this one."""
+    try:
+        with zipfile.ZipFile(package) as earlier:
+            app_id = str(json.loads(earlier.read("manifest.json")).get("id", ""))
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile):
+        return ""
+    if app_id == LOCAL_APP_ID:
+        return f" (the one there is for app id {app_id}, for trying the package only: do not upload it)"
+    return f" (the one there is for app id {app_id})"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Build `build/appPackage.zip` with the bot's app id from `--app-id` or MicrosoftAppId; or, with `--new-version`,
     record the next version of the package."""
@@ -203,11 +228,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"recorded version {release.version} in manifest/{VERSION_FILE}: commit it")
         return 0
     app_id = args.app_id
-    if not app_id:
-        if os.environ.get("APP_ENV", "local") != "local":
-            print("set MicrosoftAppId (or --app-id) to the bot's app id", file=sys.stderr)
-            return 2
-        app_id = LOCAL_APP_ID  # a visibly fake id, for trying the package in the Playground only
+    if os.environ.get("APP_ENV", "local") != "local" and (refused := _not_for_teams(app_id)):
+        print(f"{refused}; {args.out} was not written{_left_there(args.out)}", file=sys.stderr)
+        return 2
+    app_id = app_id or LOCAL_APP_ID  # a visibly fake id, for trying the package in the Playground only
     try:
         written = build(app_id, args.out)
     except PackageError as error:

@@ -12,8 +12,10 @@ from PIL import Image
 
 from manifest.build import (
     HERE,
+    LOCAL_APP_ID,
     PackageError,
     build,
+    main,
     read_release,
     record_version,
     release_problems,
@@ -112,3 +114,33 @@ def test_a_changed_package_is_refused_until_it_has_a_higher_version(tmp_path: Pa
     record_version(higher, source=source)
     with zipfile.ZipFile(build(APP_ID, tmp_path / "out.zip", source=source)) as package:
         assert json.loads(package.read("manifest.json"))["version"] == higher
+
+
+@pytest.mark.parametrize(("app_id", "said"), [
+    ("", "MicrosoftAppId is empty: in a new terminal, keep the deployment's outputs first (infra/README.md, step 4: "
+         "botAppId=$(out botAppId)), then run it again"),
+    (LOCAL_APP_ID, f"the app id {LOCAL_APP_ID} is the visibly fake one for trying the package: set MicrosoftAppId to "
+                   "the bot's app id (infra/README.md, step 4: botAppId)"),
+], ids=["empty", "fake"])
+def test_a_production_package_without_the_bots_id_is_refused_in_one_line_naming_the_package_left_there(
+        app_id: str, said: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Step 9 typed in a new terminal, where `$botAppId` is empty (or the fake id from trying `make package` pasted):
+    before, an empty id said only "set MicrosoftAppId", leaving the package from trying it, with the fake id, where
+    the admin centre upload picks build/appPackage.zip; and the fake id itself was built into a production package."""
+    out = tmp_path / "appPackage.zip"
+    monkeypatch.delenv("APP_ENV", raising=False)
+    monkeypatch.delenv("MicrosoftAppId", raising=False)
+    assert main(["--out", str(out)]) == 0  # trying the package, as the README's command table says
+    capsys.readouterr()
+    tried = out.read_bytes()
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("MicrosoftAppId", app_id)
+
+    code = main(["--out", str(out)])
+
+    printed, err = capsys.readouterr()
+    assert code == 2 and printed == ""
+    assert err.splitlines() == [f"{said}; {out} was not written (the one there is for app id {LOCAL_APP_ID}, for "
+                                "trying the package only: do not upload it)"]
+    assert out.read_bytes() == tried  # nothing changed
