@@ -101,7 +101,15 @@ _OF_A_REQUEST = ["own", "permission", "social media", "class", "page", "account"
                  *sorted(_PLATFORM_WORDS, key=len, reverse=True), *sorted(_OTHER_PLATFORMS, key=len, reverse=True)]
 _MY_REQUEST = re.compile(rf"\bmy (?:(?:{'|'.join(map(re.escape, _OF_A_REQUEST))}) )*requests?\b"
                          r"|\b(?:fy )?(?:nghais|ngheisiadau|ngheisiau)\b|\bfy (?:cais|ceisiadau)\b"
-                         r"|\b(?:cais|ceisiadau) fi\b")
+                         r"|\b(?:cais|ceisiadau) fi\b"
+                         # "i'm cais" / "a'm cais": "fy" after a vowel.
+                         r"|\b(?:i|a|o) m (?:cais|ceisiadau)\b"
+                         # Hers without "my": "the request I sent", "y cais wnes i (ei anfon)".
+                         r"|\bthe requests? i (?:sent|made|put in|submitted)\b"
+                         r"|\b(?:y|r) cais (?:a )?(?:wnes i|nes i|anfonais|anfones|yrrais|gyrrais)\b")
+# "What do I need to put in my request?": what a request should say, not what became of hers.
+_WHAT_TO_PUT_IN = re.compile(r"\b(?:to|should i|must i|can i|could i) (?:put|include|write|say|mention|explain)"
+                             r"(?: \w+){0,2} (?:in|on)$")
 # "my request to ..." / "fy nghais i ...": to the headteacher (or a named person), or to do what the head permits.
 _TO_THE_HEAD = frozenset(read_phrases("my-request-to-the-head.txt"))
 _FOR_AN_ACCOUNT = frozenset(read_phrases("my-request-for-an-account.txt"))
@@ -152,9 +160,12 @@ def _own_requests_named(said: str) -> list[str]:
     """The words naming the person's own request to the headteacher ("my instagram request", "fy nghais"), as
     `asks_about_own_request` finds them."""
     said = " ".join(said.split())
-    asked = any(word in _ASKED_OF_A_REQUEST for word in said.split()) or bool(_ADDED_TO.search(said))
+    asked = (any(word in _ASKED_OF_A_REQUEST for word in said.split())
+             or bool(_ADDED_TO.search(said) or _NEWS_OF.search(said) or _THE_HEAD_AGREED.search(said)))
     found: list[str] = []
     for named in _MY_REQUEST.finditer(said):
+        if _WHAT_TO_PUT_IN.search(said[:named.start()].rstrip()):
+            continue
         goes_to = _goes_to(said[named.end():].split())
         names_permission = "permission" in named.group() or "social media" in named.group()
         if goes_to == "head" or (not goes_to and (asked or names_permission)):
@@ -175,14 +186,43 @@ def platforms_named(said: str) -> frozenset[str]:
 # about what is posted on it nor friends, followers or requests there (`accounts_asked_about`).
 _ASKED_OF_AN_ACCOUNT = frozenset(read_phrases("my-account-asked.txt"))
 # Not "own": "my own Instagram" is her personal account, which needs no permission.
-_BEFORE_AN_ACCOUNT = ["class", "school", "new", "department", "dept", "page", "account", "nghyfrif", "nhudalen"]
+_BEFORE_AN_ACCOUNT = ["class", "school", "new", "department", "dept", "page", "account", "nghyfrif", "nhudalen",
+                      "cyfrif", "tudalen"]
+_PLATFORM_NAMES = "|".join(map(re.escape, sorted({*_PLATFORM_WORDS, *_OTHER_PLATFORMS}, key=len, reverse=True)))
 _ON_AN_ACCOUNT = ["post", "posts", "photo", "photos", "picture", "pictures", "video", "videos", "content", "comment",
                   "comments", "message", "messages", "story", "stories", "bio", "profile", "settings", "postiadau",
                   "lluniau", "negeseuon", "sylwadau"]
 _MY_ACCOUNT = re.compile(
-    rf"\b(?:my|fy) (?:(?:{'|'.join(_BEFORE_AN_ACCOUNT)}) )*(?P<platform>"
-    rf"{'|'.join(map(re.escape, sorted({*_PLATFORM_WORDS, *_OTHER_PLATFORMS}, key=len, reverse=True)))})\b"
-    rf"(?! (?:{'|'.join(_ON_AN_ACCOUNT)})\b)")
+    rf"\b(?:my|fy|(?:i|a|o) m(?= cyfrif| tudalen)) (?:(?:{'|'.join(_BEFORE_AN_ACCOUNT)}) )*(?P<platform>"
+    rf"{_PLATFORM_NAMES})\b(?! (?:{'|'.join(_ON_AN_ACCOUNT)})\b)")
+# Her account named as the school names it, without "my", in a question of whether it was decided: "Has the PE
+# Instagram been approved?", "Was our class blog declined?", "Ydy Instagram AG wedi cael ei gymeradwyo?". What stands
+# between "the" and the platform is a name ("PE", "Year 6"), not "the use of Instagram"; and it asks what was decided,
+# not what must be ("Does the PE Instagram need to be approved?").
+_NOT_A_NAME = r"(?!(?:of|for|to|on|in|with|and|or|use|using|a|an|the|my|our|your|their|any|this|that|new)\b)\w+"
+_THE_ACCOUNT_DECIDED = re.compile(
+    rf"\b(?:the|our) (?:{_NOT_A_NAME} ){{0,3}}(?P<platform>{_PLATFORM_NAMES})(?: (?:page|account|feed|channel))?"
+    r" (?:been |got |get |was |is )?(?:approved|okayed|ok d|declined|rejected|refused|signed off)\b"
+    # Approved by someone else, or as something: the school's standing, not her request.
+    r"(?! (?:as|by (?:the )?(?:governors?|governing|policy|council|county|local authority|la|federation|law))\b)"
+    r"|\b(?:ydy|ydi|yw|gafodd|cafodd)(?: r| y| yr)? (?:(?:cyfrif|tudalen|dudalen) )?"
+    rf"(?P<platform_cy>{_PLATFORM_NAMES})(?: \w+){{0,3}}? (?:wedi (?:cael |i )?(?:ei |i )?|ei |i )"
+    r"(?:gymeradwyo|chymeradwyo|cymeradwyo|wrthod|gwrthod)\b")
+# The head's yes in words other than "approved", said of a decision made ("Did the head say yes to …", "Has Mrs Roberts
+# agreed to …", "Ydy'r pennaeth wedi cytuno i …", "Wnaeth y pennaeth gytuno i …"): not what the rules require ("Does the
+# head have to say yes?"), nor the parents' yes, which "yes" or "agreed" alone would be.
+_THE_HEAD = (r"(?:the |my |our )?(?:head|headteacher|head teacher|headmaster|headmistress|exec head|executive head"
+             r"|(?:mr|mrs|ms|miss|dr) \w+)")
+_Y_PENNAETH = r"(?:y |r |yr )?(?:pennaeth|bennaeth|(?:mr|mrs|ms|miss|dr) \w+)"
+_YES = r"(?:(?:me |us )?(?:permission|the go ahead|the green light|the ok|the okay)|yes|ok|okay|go ahead)"
+_THE_HEAD_AGREED = re.compile(
+    rf"\b(?:did|has|have) {_THE_HEAD} (?:say|said|give|given|gave) {_YES}\b"
+    rf"|\b(?:did|has|have) {_THE_HEAD} (?:agree|agreed|sign off|signed off|okay|okayed|ok d)\b"
+    rf"|\b{_THE_HEAD} (?:has |s )?(?:said {_YES}|agreed|signed off|okayed|ok d|given {_YES}|gave {_YES})\b"
+    rf"|\b(?:ydy|ydi|yw|wnaeth|naeth|mae)(?: \w+)?? {_Y_PENNAETH} (?:wedi )?(?:cytuno|gytuno|dweud ie|deud ie|"
+    r"rhoi caniatad|roi caniatad|rhoi sel bendith|roi sel bendith)\b"
+    rf"|\b(?:cytunodd|gytunodd|dywedodd|ddywedodd) {_Y_PENNAETH}\b"
+    r"|\bok e?d\b|\bokd\b")
 _NOT_ABOUT_THE_DECISION = frozenset({
     "friend", "friends", "follow", "follows", "follower", "followers", "following", "request", "requests", "post",
     "posts", "posting", "share", "sharing", "put", "dm", "message", "photo", "photos", "pic", "pics", "picture",
@@ -191,8 +231,8 @@ _NOT_ABOUT_THE_DECISION = frozenset({
 
 
 # "Any news on my Instagram?": "news" alone is also what is posted ("school news").
-_NEWS_OF = re.compile(r"\b(?:news|update|updates|status|progress) (?:on|about|of|for) my\b|\b(?:newyddion|hynt|statws)"
-                      r" (?:am |ar )?fy\b")
+_NEWS_OF = re.compile(r"\b(?:news|update|updates|status|progress|any word|no word) (?:on|about|of|for) (?:my|the)\b"
+                      r"|\b(?:newyddion|hynt|statws) (?:am |ar )?(?:fy|y)\b")
 
 
 def accounts_asked_about(said: str) -> frozenset[str]:
@@ -200,10 +240,13 @@ def accounts_asked_about(said: str) -> frozenset[str]:
     word "request" ("has the head approved my instagram yet", "ydy fy instagram wedi i gymeradwyo"): as
     `platforms_named` gives them; none when the words ask no such thing."""
     said = " ".join(said.split())
-    words = set(said.split())
-    if not (words & _ASKED_OF_AN_ACCOUNT or _NEWS_OF.search(said)) or words & _NOT_ABOUT_THE_DECISION:
+    # The head's yes may say "give" ("rhoi caniatâd"), which elsewhere is putting something on it ("rhoi llun").
+    if set(_THE_HEAD_AGREED.sub(" ", said).split()) & _NOT_ABOUT_THE_DECISION:
         return frozenset()
-    named = [m.group("platform") for m in _MY_ACCOUNT.finditer(said)]
+    words = set(said.split())
+    named = [m.group("platform") or m.group("platform_cy") for m in _THE_ACCOUNT_DECIDED.finditer(said)]
+    if words & _ASKED_OF_AN_ACCOUNT or _NEWS_OF.search(said) or _THE_HEAD_AGREED.search(said):
+        named += [m.group("platform") for m in _MY_ACCOUNT.finditer(said)]
     return frozenset([_PLATFORM_WORDS[w] for w in named if w in _PLATFORM_WORDS]
                      + [fold(_OTHER_PLATFORMS[w]) for w in named if w in _OTHER_PLATFORMS])
 

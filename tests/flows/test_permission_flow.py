@@ -1447,6 +1447,16 @@ ABOUT_MY_REQUEST = [
     ("any news on my insta request", Lang.EN),
     ("Is my class Instagram page request still pending?", Lang.EN),
     ("Ydy fy nghais Instagram wedi'i gymeradwyo?", Lang.CY),
+    # The head's yes in other words, "i'm cais" for "i fy nghais", and a request named without "my" (before: a policy
+    # quote on personal use, or "the policy doesn't cover that").
+    ("Has the head said yes to my request?", Lang.EN),
+    ("Has Mrs Roberts agreed to my request yet?", Lang.EN),
+    ("Any word on my request?", Lang.EN),
+    ("Any news on the request I sent?", Lang.EN),
+    ("any news on my request?", Lang.EN),
+    ("Ydy'r pennaeth wedi cytuno i'm cais?", Lang.CY),
+    ("Ydy'r pennaeth wedi dweud ie i fy nghais?", Lang.CY),
+    ("Unrhyw newyddion am y cais wnes i ei anfon?", Lang.CY),
 ]
 
 
@@ -1485,7 +1495,9 @@ FRIEND_REQUESTS = ["can I accept a friend request from a parent?", "Should I acc
                    # A platform she never asked the headteacher about: a friend request there.
                    "A parent declined my Facebook request, what should I do?",
                    # Adding someone, not adding to her request.
-                   "Should I add a parent who accepted my request?"]
+                   "Should I add a parent who accepted my request?",
+                   # What a request should say, not what became of hers (from the evaluation's questions).
+                   "what do I need to put in my request to the head for a new work account?"]
 
 
 @pytest.mark.parametrize("typed", FRIEND_REQUESTS)
@@ -1531,6 +1543,24 @@ ABOUT_MY_ACCOUNT = [
     ("Ydy'r pennaeth wedi cymeradwyo fy nghyfrif Instagram?", Lang.CY),
     ("Ydy fy Instagram yn dal i aros?", Lang.CY),
     ("Gafodd fy Instagram ei wrthod?", Lang.CY),
+    # The head's yes said in other words, and her account named without "my" (before, each got a policy quote or "the
+    # policy doesn't cover that").
+    ("Did the head say yes to my Instagram?", Lang.EN),
+    ("Did Mrs Roberts say yes to my Instagram?", Lang.EN),
+    ("Did the head agree to my Instagram?", Lang.EN),
+    ("Has the headteacher given the go-ahead for my class Instagram?", Lang.EN),
+    ("Has the head given me permission for my Instagram?", Lang.EN),
+    ("Has my Instagram been OK'd?", Lang.EN),
+    ("Has the PE Instagram been approved?", Lang.EN),
+    ("Is the PE Instagram approved yet?", Lang.EN),
+    ("Has the class Instagram page been approved?", Lang.EN),
+    ("Was our department Insta declined?", Lang.EN),
+    ("Ydy'r pennaeth wedi dweud ie i fy Instagram?", Lang.CY),
+    ("Ydy'r pennaeth wedi cytuno i fy Instagram?", Lang.CY),
+    ("Wnaeth y pennaeth gytuno i fy nghyfrif Instagram?", Lang.CY),
+    ("Ydy'r pennaeth wedi rhoi caniatâd i fy Instagram?", Lang.CY),
+    ("Ydy Instagram AG wedi cael ei gymeradwyo?", Lang.CY),
+    ("Ydy cyfrif Instagram y dosbarth wedi'i gymeradwyo eto?", Lang.CY),
 ]
 
 
@@ -1556,6 +1586,16 @@ async def test_asking_whether_the_head_approved_her_account_without_the_word_req
     "can i DM a pupil from my department insta if it hasn't been approved?",
     "should my insta be locked so only people I approve can see it?",
     "Mae'r rhieni wedi cytuno. Ga i roi llun o'r dosbarth ar fy Instagram i?",
+    # The head's yes asked of what the rules require, or of an account she never asked for; the parents' yes.
+    "Does the head have to say yes to my Instagram?",
+    "Will the head say yes to my Instagram if I keep it private?",
+    "Did the parents say yes to my Instagram?",
+    "Does the PE Instagram need to be approved?",
+    "Has the PE Facebook page been approved?",
+    "Has the head approved the use of Instagram in school?",
+    "Oes rhaid i'r pennaeth gytuno i fy Instagram?",
+    "Oes angen i Instagram yr adran gael ei gymeradwyo?",
+    "Ydy Facebook AG wedi cael ei gymeradwyo?",
 ])
 async def test_an_account_she_never_asked_for_or_a_question_about_using_it_is_answered_from_the_policy(
         answering_bot: BotInMemory, strings: Catalogue, typed: str) -> None:

@@ -3,6 +3,8 @@ phrase added to a file is recognised without touching code, and one that never c
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from bot.domain.federation import Federation
@@ -18,7 +20,7 @@ from dialogs.permission_requests import (
     guess_request,
 )
 from dialogs.phrases import DATA_FOLDER, PLACEHOLDER
-from tests.flows.conftest import CARYS, SIAN, BotInMemory, text_of
+from tests.flows.conftest import CARYS, REPO, SIAN, BotInMemory, text_of
 from tests.flows.test_publishing_flow import open_publishing_bot
 
 
@@ -221,6 +223,21 @@ def test_every_word_in_the_my_account_list_reads_as_asking_about_the_account_she
 
     assert missed == []
     assert [word for word in words if accounts_asked_about(normalise(f"{word} the instagram"))] == []
+
+
+def test_no_question_of_the_evaluation_sets_reads_as_asking_about_her_own_request_or_account() -> None:
+    """The false hits of "has the head approved my Instagram yet?" and "has my request been approved?", measured: every
+    question of the evaluation sets (some 21,000, English and Welsh) is one for the policy, so none may be read as
+    asking what became of her own request or account (with one of that platform, she would get her list, not the
+    answer)."""
+    questions = [json.loads(line)["q"] for path in sorted((REPO / "eval" / "sets").glob("*.jsonl"))
+                 for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+    found = [q for q in questions if asks_about_own_request(normalise(q)) or accounts_asked_about(normalise(q))]
+
+    assert len(questions) > 20_000
+    assert found == []
+    assert accounts_asked_about(normalise("Has the PE Instagram been approved?"))  # the check can fail
 
 
 def test_every_phrase_for_a_colleague_in_the_list_reads_as_asking_for_them_only_beside_permission() -> None:
