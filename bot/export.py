@@ -91,7 +91,7 @@ def decisions_csv(requests: Sequence[PermissionRequest], *, start: date, end: da
         account = request.existing_account if request.account_kind == "existing" else "new account"
         approved_from = request.permitted_from
         writer.writerow([export_cell(v) for v in (
-            request.request_id, school_names.get(request.school_id, request.school_id), request.requester.name,
+            request.request_id, school_names.get(request.school_id, request.school_id), _requester(request),
             request.platform_name, account, request.purpose, uk_time(request.submitted_at),
             RequestState.APPROVED.value if request.state is RequestState.ENDED else request.state.value,
             request.decided_by, uk_time(request.decided_at) if request.decided_at else "",
@@ -99,6 +99,12 @@ def decisions_csv(requests: Sequence[PermissionRequest], *, start: date, end: da
             _until(request.end) if approved_from else "", request.start.isoformat(), _until(request.end),
             request.ended_by, uk_time(request.ended_at) if request.ended_at else "", request.end_reason)])
     return out.getvalue()
+
+
+def _requester(request: PermissionRequest) -> str:
+    """Who asked: her name, or for a request stored without one (Teams gave none, nor did the staff list), the Entra
+    object id IT can look her up by."""
+    return request.requester.name or f"(no name in Teams: Entra object id {request.requester.aad_object_id})"
 
 
 async def _load_requests() -> list[PermissionRequest]:

@@ -358,6 +358,10 @@ def _permissions(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     # Opened from the pending list once the member of staff who asked has left the staff list.
     yield "permission-for-headteacher-left", permission.approver_card(strings, lang, pending, school=school,
                                                                       today=today, opened=True, left=True)
+    # Asked by someone Teams gave no name for, whom no staff list names: the card says who by the id IT can look up.
+    unnamed = replace(pending, requester=Person("tenant", "3f2504e0-4f89-41d3-9a0c-0305e82c3301", ""))
+    yield "permission-for-headteacher-unnamed", permission.approver_card(strings, lang, unnamed, school=school,
+                                                                         today=today, opened=True)
     # Still waiting after the start asked for (an approval runs from the day it is given), and after every day asked
     # for (Decline only; Approve pressed on the card as it first came says why nothing changed).
     yield "permission-for-headteacher-start-passed", permission.approver_card(strings, lang, pending, school=school,

@@ -171,13 +171,29 @@ def form_card(strings: Catalogue, lang: Lang, *, schools: Sequence[tuple[str, st
     return card([*body, *button_rows([in_place, *buttons])])
 
 
+def who_asked(strings: Catalogue, lang: Lang, request: PermissionRequest) -> str:
+    """Who asked, as cards name her: her display name, or for a request stored without one (Teams gave none and no
+    staff list named her) a member of staff by the Entra object id IT can look her up by."""
+    return request.requester.name or strings.text("perm.requester_unnamed", lang, id=request.requester.aad_object_id)
+
+
+def _about_her(strings: Catalogue, key: str, lang: Lang, request: PermissionRequest, **values: str) -> str:
+    """The string `key` with who asked as its `name` (`who_asked`), begun with a capital where it begins with her."""
+    said = strings.text(key, lang, name=who_asked(strings, lang, request), **values)
+    return said if request.requester.name else _begun_with_a_capital(said)
+
+
+def _begun_with_a_capital(said: str) -> str:
+    return said[:1].upper() + said[1:]
+
+
 def asks_sentence(strings: Catalogue, lang: Lang, request: PermissionRequest) -> str:
     """What is asked, in one sentence: "Carys Jenkins asks to start a new Instagram account for parents"."""
     kind = "existing" if request.account_kind == "existing" else "new"
     key = f"perm.asks_{kind}_blog" if request.platform == "blog" else f"perm.asks_{kind}"
     audience = and_list([strings.text(f"perm.audience.{a}", lang) for a in request.audiences if a in AUDIENCES],
                         lang)
-    return strings.text(key, lang, name=request.requester.name, platform=request.platform_name, audience=audience)
+    return _about_her(strings, key, lang, request, platform=request.platform_name, audience=audience)
 
 
 def _risks(strings: Catalogue, lang: Lang, request: PermissionRequest, *, decider: bool) -> list[Element]:
@@ -237,8 +253,8 @@ def _dates_notice(strings: Catalogue, lang: Lang, request: PermissionRequest, to
     if today is None or request.state is not RequestState.PENDING:
         return []
     if request.dates_ended_by(today) and request.end is not None:
-        sentence = strings.text("perm.summary_dates_ended" if short else "perm.dates_ended", lang,
-                                end=_day(request.end), name=request.requester.name)
+        sentence = _about_her(strings, "perm.summary_dates_ended" if short else "perm.dates_ended", lang, request,
+                              end=_day(request.end))
     elif request.start_passed_by(today):
         sentence = strings.text("perm.summary_start_passed" if short else "perm.start_passed", lang,
                                 start=_day(request.start), today=_day(today))
@@ -261,11 +277,11 @@ def _in_place_of(strings: Catalogue, lang: Lang, request: PermissionRequest, *, 
     if request.replaces:
         # "; " between them: a change may hold commas of its own ("pupils' photos, names or work").
         changed = "; ".join(strings.text(f"perm.changed.{c}", lang) for c in request.changed if c in CHANGES)
-        said.append(strings.text("perm.sent_in_place" if changed else "perm.sent_in_place_unchanged", lang,
-                                 name=request.requester.name, id=request.replaces, changed=changed))
+        said.append(_about_her(strings, "perm.sent_in_place" if changed else "perm.sent_in_place_unchanged", lang,
+                               request, id=request.replaces, changed=changed))
     if request.alongside and request.state is RequestState.PENDING:
-        said.append(strings.text("perm.also_waiting", lang, name=request.requester.name,
-                                 ids=and_list(list(request.alongside), lang)))
+        said.append(_about_her(strings, "perm.also_waiting", lang, request,
+                               ids=and_list(list(request.alongside), lang)))
     # The requester's display name comes from Teams: a cleaned TextRun keeps it from being read as markdown.
     return [{"type": "Container", "style": "attention", "items": [
         plain_text(sentence, weight="Bolder", size="Small") for sentence in said]}] if said else []
@@ -278,7 +294,7 @@ def _left_notice(strings: Catalogue, lang: Lang, request: PermissionRequest) -> 
         return []
     # The requester's display name comes from Teams: a cleaned TextRun keeps it from being read as markdown.
     return [{"type": "Container", "style": "attention", "items": [
-        plain_text(strings.text("perm.pending_left", lang, name=request.requester.name), weight="Bolder",
+        plain_text(_about_her(strings, "perm.pending_left", lang, request), weight="Bolder",
                    color="Attention", size="Small")]}]
 
 
@@ -405,7 +421,7 @@ def end_button(strings: Catalogue, lang: Lang, request: PermissionRequest, data:
     """End permission, asking first, as Withdraw does: an approval ended is off Official accounts for good, and using
     the account again means asking again. For whoever decides the request (`decider`), a box for the reason, which the
     member of staff is told. `listed`: on a list, named for its request, and so is its box."""
-    confirm = strings.text("perm.end_confirm_decider", lang, name=request.requester.name) if decider \
+    confirm = _about_her(strings, "perm.end_confirm_decider", lang, request) if decider \
         else strings.text("perm.end_confirm_requester", lang)
     # The requester's display name comes from Teams: a cleaned TextRun keeps it from being read as markdown.
     body: list[Element] = [plain_text(confirm)]
@@ -495,8 +511,7 @@ def ended_by_requester_card(strings: Catalogue, lang: Lang, request: PermissionR
     """The message each person who decides a request gets when the member of staff who asked ends its approval
     herself: it is off Official accounts, and there is nothing for them to do."""
     body: list[Element] = [
-        plain_heading(strings.text("perm.ended_by_requester_title", lang, name=request.requester.name,
-                                   id=request.request_id)),
+        plain_heading(_about_her(strings, "perm.ended_by_requester_title", lang, request, id=request.request_id)),
         text(strings.text("perm.ended_by_requester_line", lang)), *_outcome(strings, lang, request),
         *_details(strings, lang, request, school, decider=True).rows]
     return card(body, [execute(strings.text("perm.button.register", lang), VERB_REGISTER, shown_in(lang))])
@@ -512,7 +527,7 @@ def ended_by_decider_card(strings: Catalogue, lang: Lang, request: PermissionReq
         plain_text(asks_sentence(strings, lang, request), weight="Bolder"),
         plain_text(strings.text("perm.request_line", lang, id=request.request_id, school=school,
                                 when=when(request.submitted_at)), subtle=True, size="Small"),
-        plain_text(strings.text("perm.ended_by_decider_line", lang, name=request.requester.name)),
+        plain_text(_about_her(strings, "perm.ended_by_decider_line", lang, request)),
         *_outcome(strings, lang, request)]
     return card(body, [execute(strings.text("perm.button.register", lang), VERB_REGISTER, shown_in(lang))])
 
@@ -699,7 +714,8 @@ def _summary(strings: Catalogue, lang: Lang, request: PermissionRequest, school:
     passed, whether its member of staff has left the staff list (`left`), and its full card."""
     sent = strings.text("perm.request_line", lang, id=request.request_id, school=school,
                         when=when(request.submitted_at))
-    return [plain_text(f"{request.requester.name} · {request.platform_name}", weight="Bolder"),
+    asked = request.requester.name or _begun_with_a_capital(who_asked(strings, lang, request))
+    return [plain_text(f"{asked} · {request.platform_name}", weight="Bolder"),
             user_text(clean_user_text(request.purpose, limit=48, one_line=True), italic=True),
             plain_text(sent, subtle=True, size="Small"), *_dates_notice(strings, lang, request, today, short=True),
             *(_left_notice(strings, lang, request) if left else []),
@@ -730,11 +746,11 @@ def register_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[Permi
                                 when=when(request.decided_at))
         items: list[Element] = [
             text(approved),
-            user_text(f"{request.platform_name}: {account} ({request.requester.name})", limit=300),
+            user_text(f"{request.platform_name}: {account} ({who_asked(strings, lang, request)})", limit=300),
             labelled(strings.text("perm.label.dates", lang), _dates(strings, lang, request), limit=100)]
         if request.request_id in left:
             # The name comes from Teams: a cleaned TextRun keeps it from being read as markdown.
-            items.append(plain_text(strings.text("perm.register_left", lang, name=request.requester.name),
+            items.append(plain_text(_about_her(strings, "perm.register_left", lang, request),
                                     weight="Bolder", color="Attention"))
         if request.request_id in endable:
             data = {"id": request.request_id, "from": "register", **here, **shown_in(lang)}

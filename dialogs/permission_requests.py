@@ -671,14 +671,27 @@ class PermissionFlow:
         known = {s.school_id for s in self._federation.schools}
         return member.school if member is not None and member.school in known else ""
 
+    async def _named_from_the_staff_list(self, person: Person, staff: StaffList) -> Person:
+        """Someone Teams gave no name for (none kept from before, and its member lookup failing), named as the staff
+        list names them, so the head's card says who asks; unnamed still when the list does not know them (the cards
+        then give the Entra object id IT can look them up by: `cards.permission_requests.who_asked`)."""
+        try:
+            member = member_for(await staff(), person)
+        except StorageUnavailable:
+            return person
+        return replace(person, name=member.name) if member is not None else person
+
     async def submit(self, turn: Turn) -> Reply:
         """Validate on the server; store, audit, tell the approver, and show the status card. Every press of one form's
         Send names the same request (by the form's token), so a second press shows the request the first made. A
         guest from another organisation, or someone in the tenant who is not on the staff list (a pupil in Hwb), is
         told, below the form as they left it, and nothing is stored or sent."""
-        if refused := await refused_as(turn, self._federation, self._directory.list_members):
+        staff = read_once(self._directory.list_members)
+        if refused := await refused_as(turn, self._federation, staff):
             return Reply(card=error_card(self._strings, turn.lang, f"perm.{refused}",
                                          federation=self._federation.name(turn.lang)), new_message=True)
+        if not turn.actor.name:
+            turn = replace(turn, actor=await self._named_from_the_staff_list(turn.actor, staff))
         now = self._clock()
         given = turn.data.get("form") if is_form_token(turn.data.get("form")) else ""
         form = str(given) or new_form_token()  # a form posted before tokens gets one, for its next Send

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 import itertools
 import json
 import re
@@ -22,6 +24,7 @@ from bot.domain.people import Lang, Person, StaffContact
 from bot.domain.permission_requests import AuditEntry, PermissionRequest, RequestState
 from bot.domain.profiles import UserProfile
 from bot.domain.uk_time import uk_today
+from bot.export import decisions_csv
 from bot.storage.memory import (
     MemoryOutbox,
     MemoryPermissionRequests,
@@ -1203,6 +1206,63 @@ async def test_the_pending_list_still_opens_and_decides_when_the_staff_list_cann
     assert "permission.approve" in text_of(listed.card) and "permission.approve" in text_of(opened.card)
     assert (await MemoryPermissionRequests(bot.store).get(request_id)).state is RequestState.APPROVED
     assert "no longer on the staff list" not in text_of([listed.card, opened.card, decided.card])
+
+
+# Someone Teams sends no display name for (none kept from before, and Teams' member lookup failing), whom no staff list
+# names either: the edge hands the flow a person with no name.
+NAMELESS = Person(TENANT, "a1000000-0000-4000-8000-0000000000ff", "")
+UNNAMED = {Lang.EN: "A member of staff with no name in Teams (IT can see who has Entra object id "
+                    "a1000000-0000-4000-8000-0000000000ff)",
+           Lang.CY: "aelod o staff heb enw yn Teams (gall y tîm TG weld pwy sydd â'r ID gwrthrych Entra "
+                    "a1000000-0000-4000-8000-0000000000ff)"}
+
+
+async def test_a_request_from_someone_teams_gave_no_name_is_named_from_the_staff_list(bot: BotInMemory) -> None:
+    """Before, her request was stored with no name and the headteacher's card began " asks to start …": the staff list
+    knows her by her Entra object id."""
+    await bot.has_the_staff_list()
+    carys = replace(CARYS, name="")
+    await bot.meets(carys, SIAN)
+
+    status = await bot.clicks(carys, "permission.submit", _form())
+    request_id = str(verb_data(status.card or {}, "permission.withdraw")["id"])
+    [to_head] = await bot.cards_for(SIAN)
+
+    assert "Carys Jenkins asks to start a new Instagram account for parents" in text_of(to_head)
+    assert (await MemoryPermissionRequests(bot.store).get(request_id)).requester.name == "Carys Jenkins"
+    assert [a.actor_name for a in await MemoryPermissionRequests(bot.store).list_audit(request_id)
+            if a.action == "submitted"] == ["Carys Jenkins"]
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_a_request_from_someone_nobody_names_says_who_asked_by_the_id_it_can_be_looked_up_by(
+        bot: BotInMemory, lang: Lang) -> None:
+    """No name from Teams and no staff list: before, the head's card, her pending list and Official accounts named
+    nobody (" asks to start …", " · Instagram"). Each says who asked by the Entra object id IT can look up, in the
+    reader's language, and the request is decided and ended as any other."""
+    await bot.meets(NAMELESS, SIAN)
+    status = await bot.clicks(NAMELESS, "permission.submit", _form())
+    request_id = str(verb_data(status.card or {}, "permission.withdraw")["id"])
+    [to_head] = await bot.cards_for(SIAN)
+
+    listed = await bot.clicks(SIAN, "permission.pending", {"lang": lang.value})
+    opened = await bot.clicks(SIAN, "permission.open", {"id": request_id, "lang": lang.value})
+    decided = await bot.clicks(SIAN, "permission.approve", {"id": request_id, "lang": lang.value})
+    register = await bot.clicks(SIAN, "permission.register", {"lang": lang.value})
+    ended = await bot.clicks(NAMELESS, "permission.end", {"id": request_id, "lang": lang.value})
+
+    assert UNNAMED[Lang.EN] + " asks to start a new Instagram account" in text_of(to_head)
+    shown = [listed.card, opened.card, decided.card, register.card]
+    assert [UNNAMED[lang][1:] in text_of(card) for card in shown] == [True] * len(shown)  # "A member", "(a member"
+    stored = await MemoryPermissionRequests(bot.store).get(request_id)
+    assert stored.state is RequestState.ENDED
+    assert "permission.end" not in text_of(ended.card)
+    today = uk_today(datetime.now(UTC))
+    [_, exported] = csv.reader(io.StringIO(decisions_csv([stored], start=today - timedelta(days=1),
+                                                         end=today + timedelta(days=1), school_names={})))
+    assert exported[2] == "(no name in Teams: Entra object id a1000000-0000-4000-8000-0000000000ff)"
+    nobody = re.compile(r'"text": "(?:asks |· )|  |\(\)')  # a sentence, line or bracket naming nobody where a name goes
+    assert nobody.findall(text_of([to_head, *shown, *(await bot.cards_for(SIAN))])) == []
 
 
 def _drawn_as_markdown(node: object) -> list[str]:

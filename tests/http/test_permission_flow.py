@@ -35,6 +35,7 @@ from tests.support.activities import (
     message,
 )
 from tests.support.cards import actions, press, verb_data
+from tests.support.concerns import import_staff
 from tests.support.connector import Connector
 from tests.support.faults import fail_next_enqueue, second_press_during_first_write
 
@@ -1112,3 +1113,23 @@ async def test_a_refused_press_is_told_apart_from_a_decision_in_the_log(
     assert outcomes == ["invoke:permission.approve:refused", "invoke:permission.approve:refused",
                         "invoke:permission.withdraw:refused", "invoke:permission.approve",
                         "invoke:permission.approve:refused"]
+
+
+@pytest.mark.parametrize("on_the_staff_list", [True, False])
+async def test_a_request_sent_from_an_activity_with_no_name_says_on_the_heads_card_who_asked(
+        client: TestClient, connector: Connector, on_the_staff_list: bool) -> None:
+    """Teams sent no display name, none was kept from before and its member lookup did not know her (404): before, the
+    request was stored unnamed and the head's card began "asks to start …". The staff list names her; without one, the
+    card gives the Entra object id IT can look her up by."""
+    if on_the_staff_list:
+        await import_staff(client.app[STORE])
+    nameless = {key: value for key, value in CARYS.items() if key != "name"}
+    await _meet(client, connector, nameless, SIAN)
+
+    await _invoke(client, nameless, "permission.submit", form(), connector)
+    await client.app[SERVICES].deliverer.drain()
+
+    said = json.dumps(connector.cards(SIAN_CHAT)[-1], ensure_ascii=False)
+    who = "Carys Jenkins" if on_the_staff_list else ("A member of staff with no name in Teams (IT can see who has "
+                                                     "Entra object id a1000000-0000-4000-8000-000000000001)")
+    assert f'"text": "{who} asks to start a new Instagram account for parents"' in said
