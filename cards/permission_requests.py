@@ -20,6 +20,7 @@ from bot.domain.permission_requests import (
     approval_problem,
     latest_end,
     latest_start,
+    read_date,
 )
 from bot.domain.text import clean_user_text
 from bot.domain.uk_time import uk_today
@@ -125,8 +126,9 @@ def form_card(strings: Catalogue, lang: Lang, *, schools: Sequence[tuple[str, st
         element["max"] = (latest_start(today) if key == "start" else latest_end(today)).isoformat()
         if required:
             element["errorMessage"] = strings.text(f"perm.error.{key}", lang)
-        if value(key):
-            element["value"] = value(key)
+        # A date box holds yyyy-mm-dd only: a date typed another way (01/09/26) comes back as the day it names.
+        if day := read_date(value(key)):
+            element["value"] = day.isoformat()
         return [element, *_error(strings, lang, problems, key)]
 
     def toggle(key: str, *, required: bool) -> list[Element]:

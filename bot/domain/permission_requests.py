@@ -418,11 +418,37 @@ def needs_no_permission(platform: str) -> bool:
         w in _NEEDS_NO_PERMISSION | _SAID_WITH_THEM for w in said)
 
 
-def _date(value: str) -> date | None:
+# A date as staff in Wales write it, where a client sends what was typed in place of the date picker's yyyy-mm-dd: the
+# day first (01/09/26, 1.9.2026), or the month in words in either language (1 September 2026, Dydd Mawrth 1af Medi
+# 2026), with its year.
+_DAY_FIRST = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})")
+_IN_WORDS = re.compile(r"(?:(?:dydd )?\w+ )?(\d{1,2})(?:st|nd|rd|th|af|il|ydd|edd|fed|ed|eg|ain)? (?:of )?([a-z]+)"
+                       r" (\d{4})")
+_MONTHS = {name: number for number, names in enumerate((
+    ("january", "jan", "ionawr"), ("february", "feb", "chwefror"), ("march", "mar", "mawrth"),
+    ("april", "apr", "ebrill"), ("may", "mai"), ("june", "jun", "mehefin"), ("july", "jul", "gorffennaf"),
+    ("august", "aug", "awst"),
+    ("september", "sept", "sep", "medi"), ("october", "oct", "hydref"), ("november", "nov", "tachwedd"),
+    ("december", "dec", "rhagfyr")), start=1) for name in names}
+
+
+def read_date(value: str) -> date | None:
+    """The day a form's date names: as the date picker sends it (2026-09-01), or as typed day first or with the month in
+    words (`_DAY_FIRST`, `_IN_WORDS`); None when it names no day (31/02/2027, "next Monday", a month with no year)."""
+    said = " ".join(fold(value).replace(",", " ").split())
     try:
-        return date.fromisoformat(value)
+        return date.fromisoformat(said)
     except ValueError:
+        pass
+    try:
+        if numbers := _DAY_FIRST.fullmatch(said):
+            day, month, year = (int(n) for n in numbers.groups())
+            return date(year + 2000 if year < 100 else year, month, day)
+        if (words := _IN_WORDS.fullmatch(said)) and words.group(2) in _MONTHS:
+            return date(int(words.group(3)), _MONTHS[words.group(2)], int(words.group(1)))
+    except ValueError:  # no such day
         return None
+    return None
 
 
 @dataclass(frozen=True)
@@ -485,9 +511,10 @@ def read_form(data: Mapping[str, Any], *, federation: Federation, requester: Per
     moderation = _text(data, "moderation")
     if moderation not in MODERATION:
         errors["moderation"] = "perm.error.moderation"
-    start = _date(_text(data, "start"))
+    start_text = _text(data, "start")
+    start = read_date(start_text)
     if start is None:
-        errors["start"] = "perm.error.start"
+        errors["start"] = "perm.error.start_unreadable" if start_text else "perm.error.start"
     elif start < today:
         # Permission runs from when it is asked for, never backdated: an account already running asks from today
         # and says since when it has run in the box about it (so the record shows what was approved, and from when).
@@ -495,7 +522,7 @@ def read_form(data: Mapping[str, Any], *, federation: Federation, requester: Per
     elif start > latest_start(today):
         errors["start"] = "perm.error.start_too_far"
     end_text = _text(data, "end")
-    end = _date(end_text) if end_text else None
+    end = read_date(end_text) if end_text else None
     ongoing = _text(data, "ongoing") == "true"
     if end_text and end is None:
         errors["end"] = "perm.error.end"

@@ -51,3 +51,15 @@ def test_a_permission_ended_before_its_first_day_says_so_not_that_it_ended_early
 
     assert shown.count(said) == 2  # on the request card and on the card saying it was ended
     assert not_said not in shown
+
+
+@pytest.mark.parametrize(("typed", "shown"), [("01/12/26", "2026-12-01"), ("1 Rhagfyr 2026", "2026-12-01"),
+                                              ("31/02/2027", None), ("2026-12-01", "2026-12-01")])
+def test_the_form_sent_back_puts_a_typed_date_in_its_date_box_only_as_a_date(typed: str, shown: str | None) -> None:
+    """Before, the form came back holding "01/12/26" in a date box (Adaptive Cards take yyyy-mm-dd only there)."""
+    form = permission.form_card(load_catalogue(), Lang.EN, schools=[("high", "High")], today=date(2026, 11, 24),
+                                values={"start": typed, "end": typed})
+
+    boxes = [element for element in form["body"] if element.get("type") == "Input.Date"]
+
+    assert [box.get("value") for box in boxes] == [shown, shown]

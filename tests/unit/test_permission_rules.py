@@ -95,7 +95,9 @@ def test_a_complete_form_makes_a_pending_request(federation: Federation) -> None
     ({"pupil_content": "photos", "consent": ""}, "consent", "perm.error.consent"),
     ({"moderator": ""}, "moderator", "perm.error.moderator"),
     ({"moderation": "never"}, "moderation", "perm.error.moderation"),
-    ({"start": "01/12/2026"}, "start", "perm.error.start"),
+    ({"start": ""}, "start", "perm.error.start"),
+    ({"start": "31/02/2027"}, "start", "perm.error.start_unreadable"),
+    ({"start": "next Monday"}, "start", "perm.error.start_unreadable"),
     ({"start": "2026-11-23"}, "start", "perm.error.start_past"),
     ({"account_kind": "existing", "existing_account": "@llanidloes_geog, since September", "start": "2026-09-01"},
      "start", "perm.error.start_backdated"),
@@ -113,6 +115,26 @@ def test_each_problem_is_reported_against_its_field_and_no_request_is_made(
 
     assert request is None
     assert errors[field] == key
+
+
+@pytest.mark.parametrize(("typed", "day"), [
+    ("01/12/26", date(2026, 12, 1)), ("1/12/2026", date(2026, 12, 1)), ("01.12.2026", date(2026, 12, 1)),
+    ("1-12-26", date(2026, 12, 1)), ("1 December 2026", date(2026, 12, 1)), ("Tuesday 1st December 2026",
+                                                                              date(2026, 12, 1)),
+    ("1 Dec 2026", date(2026, 12, 1)), ("1 Rhagfyr 2026", date(2026, 12, 1)), ("dydd Mawrth 1af Rhagfyr 2026",
+                                                                                date(2026, 12, 1)),
+    ("3 Mawrth 2027", date(2027, 3, 3)), ("1 Rhagfyr", None), ("2026-12-01", date(2026, 12, 1)),
+])
+def test_a_date_written_day_first_or_with_its_month_in_english_or_welsh_is_read_as_staff_in_wales_write_it(
+        federation: Federation, typed: str, day: date | None) -> None:
+    """Teams' date picker sends 2026-12-01; a client that draws it as a box to type in (or a form filled in another
+    way) sends what was typed. Before, "01/12/26" was told "Give a start date." though one was given, and the form
+    came back with it in a date box that cannot hold it. The UK writes the day first; a month in words is read in
+    either language; without its year it is refused, saying how to write it."""
+    request, errors = _read(federation, start=typed, end=typed, ongoing="false")
+
+    assert (request.start if request else errors["start"]) == (day or "perm.error.start_unreadable")
+    assert (request.end if request else errors["end"]) == (day or "perm.error.end")
 
 
 def test_an_account_already_running_is_asked_for_from_today(federation: Federation) -> None:
