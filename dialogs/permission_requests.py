@@ -28,6 +28,7 @@ from bot.domain.outbox import Notifier, OutboundMessage
 from bot.domain.people import Lang, Person
 from bot.domain.permission_requests import (
     ENDED,
+    LIMITS,
     SENT_TO_APPROVER,
     SUBMITTED,
     WITHDRAWN,
@@ -50,6 +51,7 @@ from bot.domain.permission_requests import (
     needs_no_permission,
     new_request_id,
     note_problem,
+    platform_at,
     read_form,
     requester_has_left,
     waiting_beside,
@@ -415,7 +417,11 @@ def guess_request(text: str) -> dict[str, str]:
     elif allowed and not found and not others:  # the form then says they need no permission
         values.update(platform="other", platform_other=" / ".join(allowed))
     existing, new = _EXISTING.search(said), _NEW.search(said)
-    if existing and not new:
+    # An account's web address ("https://www.instagram.com/llanidloes_pe") is the existing account she means.
+    accounts = [word for word in text.split() if platform_at(word)[1]]
+    if len(accounts) == 1 and not new and len(accounts[0]) <= LIMITS["existing_account"]:
+        values.update(account_kind="existing", existing_account=accounts[0])
+    elif existing and not new:
         values["account_kind"] = "existing"
     elif new and not existing:
         values["account_kind"] = "new"

@@ -400,14 +400,35 @@ _SAID_WITH_THEM = frozenset({
     "digwyddiadau", "rhieni", "rieni", "disgyblion", "ddisgyblion", "nisgyblion"})
 
 
-# The form's platforms as they may be typed under "Other" (case, accents, spaces and marks aside).
-_LISTED = {"instagram": "instagram", "facebook": "facebook", "x": "x", "twitter": "x", "xtwitter": "x",
-           "twitterx": "x", "youtube": "youtube", "tiktok": "tiktok", "blog": "blog", "ablog": "blog"}
+# The form's platforms as they may be typed under "Other" (case, accents, spaces, marks and emoji aside).
+_LISTED = {"instagram": "instagram", "insta": "instagram", "facebook": "facebook", "fb": "facebook", "x": "x",
+           "twitter": "x", "xtwitter": "x", "twitterx": "x", "youtube": "youtube", "tiktok": "tiktok", "blog": "blog",
+           "ablog": "blog"}
+# ... and by their web addresses (any part before the name: www., m., vm.; a blog by its host's).
+_SITES = {"instagram.com": "instagram", "instagr.am": "instagram", "facebook.com": "facebook", "fb.com": "facebook",
+          "fb.me": "facebook", "twitter.com": "x", "x.com": "x", "youtube.com": "youtube", "youtu.be": "youtube",
+          "tiktok.com": "tiktok", "blogspot.com": "blog", "blogger.com": "blog", "wordpress.com": "blog"}
+_WEB_ADDRESS = re.compile(r"(?:https?://)?(?P<host>(?:[a-z0-9-]+\.)+[a-z]{2,})(?P<path>/[^\s?#]*)?(?:[?#]\S*)?")
 
 
 def _listed_platform(typed: str) -> str:
-    """The form's choice a platform typed under "Other" names ("Instagram", "Tik Tok", "X (Twitter)"), else ""."""
+    """The form's choice a platform typed under "Other" names ("Instagram", "Tik Tok", "X (Twitter)", "📸 Insta"), else
+    ""."""
     return _LISTED.get(re.sub(r"[\W_]+", "", fold(typed)), "")
+
+
+def platform_at(typed: str) -> tuple[str, bool]:
+    """The form's choice a web address typed under "Other" is on ("https://www.instagram.com/llanidloes_pe":
+    instagram), and whether it is an account's address (it has a path: a blog's own host is one too); ("", False) for
+    an address of another site, or no address."""
+    address = _WEB_ADDRESS.fullmatch(fold(typed).strip())
+    if address is None:
+        return "", False
+    host = address.group("host")
+    site = next((name for name in _SITES if host == name or host.endswith("." + name)), "")
+    own_host = _SITES.get(site) == "blog" and host.removeprefix("www.") != site  # llanidloespe.blogspot.com
+    account = bool((address.group("path") or "").strip("/")) or own_host
+    return _SITES.get(site, ""), account
 
 
 def needs_no_permission(platform: str) -> bool:
@@ -470,18 +491,26 @@ def read_form(data: Mapping[str, Any], *, federation: Federation, requester: Per
     if platform not in PLATFORMS:
         errors["platform"] = "perm.error.platform"
     platform_other = _text(data, "platform_other")
+    account_kind = _text(data, "account_kind")
+    existing = _text(data, "existing_account")
     if platform == "other" and (listed := _listed_platform(platform_other)):
         platform, platform_other = listed, ""  # the form's own choice, so a repeat of it is seen as one
+    elif platform == "other" and (found := platform_at(platform_other))[0]:
+        # Its address names the platform, and an account's address is the account (kept only for an existing one).
+        site, of_an_account = found
+        if of_an_account and account_kind != "existing":
+            errors["platform_other"] = "perm.error.platform_address"
+        else:
+            existing = existing or (platform_other if of_an_account else "")
+            platform, platform_other = site, ""
     if platform == "other" and not platform_other:
         errors["platform_other"] = "perm.error.platform_other"
     elif platform == "other" and not _has_words(platform_other):
         errors["platform_other"] = "perm.error.platform_other_words"
     elif platform == "other" and needs_no_permission(platform_other):
         errors["platform_other"] = "perm.error.platform_allowed"
-    account_kind = _text(data, "account_kind")
     if account_kind not in ("new", "existing"):
         errors["account_kind"] = "perm.error.account_kind"
-    existing = _text(data, "existing_account")
     if account_kind == "existing" and not existing:
         errors["existing_account"] = "perm.error.existing_account"
     elif account_kind == "existing" and not _has_words(existing):

@@ -1019,7 +1019,13 @@ async def test_an_approval_tells_her_everything_that_needs_asking_again(bot: Bot
 
 @pytest.mark.parametrize(("typed", "platform"), [("Instagram", "instagram"), ("  facebook.", "facebook"),
                                                  ("Twitter", "x"), ("X (Twitter)", "x"), ("Tik Tok", "tiktok"),
-                                                 ("YouTube", "youtube")])
+                                                 ("YouTube", "youtube"),
+                                                 # By its web address or its nickname (before, each was a platform
+                                                 # of its own, its address the head's card's platform).
+                                                 ("https://www.instagram.com/", "instagram"),
+                                                 ("instagram.com", "instagram"), ("📸 Insta 📸", "instagram"),
+                                                 ("www.facebook.com", "facebook"), ("https://x.com", "x"),
+                                                 ("youtube.com/", "youtube")])
 async def test_a_listed_platform_typed_under_other_is_that_platform_and_repeats_it(
         bot: BotInMemory, typed: str, platform: str) -> None:
     """"Other: Instagram" is the form's Instagram. Before, it was a platform of its own: the same request sent again
@@ -1855,6 +1861,28 @@ async def test_asking_for_a_colleague_says_the_request_is_the_senders_and_the_co
     [to_head] = await answering_bot.cards_for(SIAN)
     assert "Carys Jenkins asks to start a new Instagram account" in text_of(to_head)
     assert "Dewi Evans" in text_of(to_head)  # who moderates it, as she wrote it
+
+
+def _values(card: Card | None) -> dict[str, str]:
+    """What the form's boxes hold, by input id."""
+    return {str(box["id"]): str(box["value"]) for box in _inputs(card or {}) if "value" in box}
+
+
+@pytest.mark.parametrize(("typed", "lang"), [
+    ("I need permission for https://www.instagram.com/llanidloes_pe", Lang.EN),
+    ("Dw i angen caniatâd ar gyfer https://www.instagram.com/llanidloes_pe", Lang.CY)])
+async def test_an_accounts_web_address_in_the_words_asking_for_the_form_fills_in_the_account(
+        bot: BotInMemory, typed: str, lang: Lang) -> None:
+    """The address names the platform, and the account she means: before, the form chose Instagram and left "New or
+    existing" and the account for her to type again."""
+    await bot.meets(CARYS, SIAN)
+
+    reply = await bot.says(CARYS, typed, lang=lang)
+
+    assert {key: value for key, value in _values(reply.card).items() if key in (
+        "platform", "account_kind", "existing_account")} == {
+        "platform": "instagram", "account_kind": "existing",
+        "existing_account": "https://www.instagram.com/llanidloes_pe"}
 
 
 @pytest.mark.parametrize("typed", ["I need permission for a class Instagram", "I need permission for my class's blog",

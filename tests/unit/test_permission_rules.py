@@ -137,6 +137,41 @@ def test_a_date_written_day_first_or_with_its_month_in_english_or_welsh_is_read_
     assert (request.end if request else errors["end"]) == (day or "perm.error.end")
 
 
+@pytest.mark.parametrize(("other", "kind", "box", "platform", "account"), [
+    ("https://www.instagram.com/llanidloes_pe", "existing", "", "instagram", "https://www.instagram.com/llanidloes_pe"),
+    ("www.facebook.com/LlanidloesPE/", "existing", "", "facebook", "www.facebook.com/LlanidloesPE/"),
+    ("https://twitter.com/llanidloes_pe", "existing", "@llanidloes_pe", "x", "@llanidloes_pe"),
+    ("https://www.tiktok.com/@llanidloes?lang=en", "existing", "", "tiktok", "https://www.tiktok.com/@llanidloes?lang=en"),
+    ("https://llanidloespe.blogspot.com", "existing", "", "blog", "https://llanidloespe.blogspot.com"),
+    ("https://www.blogger.com", "new", "", "blog", ""),
+    ("https://padlet.com/llani/year6", "new", "", "other", ""),
+])
+def test_a_platform_named_by_its_web_address_under_other_is_that_platform_and_the_address_its_account(
+        federation: Federation, other: str, kind: str, box: str, platform: str, account: str) -> None:
+    """Before, "https://www.instagram.com/llanidloes_pe" under "Other" was a platform of its own: the head read "asks to
+    use an existing https://www.instagram.com/llanidloes_pe account", and her Instagram requests never saw it. The
+    address of an account is the account, when she has not named it in its own box; a platform not on the form keeps
+    its address as its name."""
+    request, errors = _read(federation, platform="other", platform_other=other, account_kind=kind,
+                            existing_account=box)
+
+    assert errors == {}
+    assert request is not None
+    assert (request.platform, request.existing_account) == (platform, account)
+    assert request.platform_other == ("" if platform != "other" else other)
+
+
+def test_an_accounts_address_under_other_on_a_request_for_a_new_account_says_where_it_goes(
+        federation: Federation) -> None:
+    """A new account's request would lose the address (only an existing account's is kept): she is told where it
+    goes, and nothing is sent."""
+    request, errors = _read(federation, platform="other", platform_other="instagram.com/llanidloes_pe",
+                            account_kind="new")
+
+    assert request is None
+    assert errors == {"platform_other": "perm.error.platform_address"}
+
+
 def test_an_account_already_running_is_asked_for_from_today(federation: Federation) -> None:
     """Permission is given from the day it is asked for, never backdated: an account running since September asks
     from today, and says since when it has run in the box about the account."""
