@@ -3,6 +3,7 @@ of typed words for matching."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # Unicode categories that never belong in what a person reads: controls, format characters (text-direction
@@ -16,6 +17,31 @@ _TAGS = range(0xE0000, 0xE0080)  # the whole block, including its unassigned cod
 # field with nothing. (The musical beam, tie, slur and phrase marks U+1D173-1D17A are format characters already.)
 _SHOWN = frozenset("LNPS")
 _BLANK_LOOKING = frozenset("\u115f\u1160\u3164\uffa0\u2800\U0001d159")
+
+
+# Emoji drawn from several characters, kept whole: a zero-width joiner between two pictures ("👩‍🏫" is a woman, the
+# joiner and a school; "🏃‍♀️"), and the flags of Wales, Scotland and England (a black flag, tag characters spelling
+# "gbwls", and a cancel tag). Any other joiner or tag is dropped: tags can spell hidden words.
+_JOINER = "\u200d"
+_FLAGS = re.compile("|".join(re.escape("\U0001f3f4" + "".join(chr(0xE0000 + ord(c)) for c in code) + "\U000e007f")
+                             for code in ("gbwls", "gbsct", "gbeng")))
+
+
+def _picture(ch: str) -> bool:
+    """A character a joiner may follow in an emoji: a picture, a skin tone, or the variation selector that draws the
+    one before it as a picture (U+FE0F)."""
+    return unicodedata.category(ch) in ("So", "Sk") or ch == "\ufe0f"
+
+
+def _cleaned(text: str) -> str:
+    """`text` without what a card never shows, but the joiners of emoji (`_JOINER`)."""
+    kept: list[str] = []
+    for place, ch in enumerate(text):
+        joins = (ch == _JOINER and bool(kept) and _picture(kept[-1]) and place + 1 < len(text)
+                 and unicodedata.category(text[place + 1]) == "So")
+        if shown := ch if joins else _clean_char(ch):
+            kept.append(shown)
+    return "".join(kept)
 
 
 def _clean_char(ch: str) -> str:
@@ -44,7 +70,11 @@ def visible(text: str) -> str:
     private use, the tag block); a line or paragraph separator becomes a line break."""
     # Printable text (no character of the categories dropped or turned into line breaks, none of the tag block; also
     # no tab, line break or space but U+0020) is kept as it is, without a loop over its characters.
-    return text if text.isprintable() else "".join(_clean_char(ch) for ch in text)
+    if text.isprintable():
+        return text
+    flags = _FLAGS.findall(text)
+    parts = [_cleaned(part) for part in _FLAGS.split(text)]
+    return "".join(part + flag for part, flag in zip(parts, [*flags, ""], strict=True))
 
 
 def without_accents(text: str) -> str:

@@ -47,7 +47,7 @@ def test_line_and_paragraph_separators_become_line_breaks_and_text_is_kept() -> 
     cleaned = clean_user_text(typed, limit=500)
 
     assert cleaned.split("\n")[:2] == ["Line one", "line two"]
-    assert cleaned.split("\n")[2] == "Llinell tri: Siân, ŵyr, ŷd 👩🏽🏫 [link](https://x.example) **bold**"
+    assert cleaned.split("\n")[2] == "Llinell tri: Siân, ŵyr, ŷd 👩🏽‍🏫 [link](https://x.example) **bold**"
     assert cleaned.endswith("end\ttab")
 
 
@@ -56,6 +56,33 @@ def test_printable_text_which_the_cleaning_keeps_as_it_is_has_no_character_it_wo
 
     assert changed == []
     assert "Siân, ŵyr: 👩🏽 [link](https://x.example) **bold**".isprintable()  # the shortcut is the usual case
+
+
+WALES, SCOTLAND, ENGLAND = ("\U0001f3f4" + "".join(chr(0xE0000 + ord(c)) for c in code) + "\U000e007f"
+                            for code in ("gbwls", "gbsct", "gbeng"))
+
+
+@pytest.mark.parametrize("typed", ["Our 👩‍🏫 and 👨🏾‍🏫 on sports day 🏃‍♀️🏃‍♂️ with 👨‍👩‍👧‍👦 families",
+                                   f"Dydd Gŵyl Dewi {WALES} a'r Eisteddfod 🏳️‍🌈", f"{SCOTLAND}{ENGLAND} rugby 🏉",
+                                   "❤️‍🔥 keycap 1️⃣ flag 🇬🇧"])
+def test_an_emoji_made_of_several_is_shown_whole(typed: str) -> None:
+    """Emoji staff type are often several characters joined: the teacher (woman, joiner, school), the runner, a family,
+    and the flag of Wales (a black flag and tag characters). Before, the joiner and the tags were taken out with every
+    other invisible character: the head read a woman and a school building, and a black flag for Wales."""
+    assert clean_user_text(typed, limit=500) == typed
+
+
+@pytest.mark.parametrize(("typed", "shown"), [
+    ("Car\u200dys", "Carys"),  # a joiner between letters joins no picture
+    ("👩\u200d", "👩"), ("\u200d🏫", "🏫"), ("👩\u200d\u200d🏫", "👩\u200d🏫"),  # a joiner typed twice is one
+    ("🏴" + "".join(chr(0xE0000 + ord(c)) for c in "hidden text") + "\U000e007f", "🏴"),  # tags that are no flag
+    (f"{WALES[:-1]}", "🏴"),  # a flag's tags without their end
+    ("a" + WALES[1:] + "b", "ab"),  # a flag's tags with no black flag before them
+])
+def test_a_joiner_or_tags_that_make_no_emoji_are_still_taken_out(typed: str, shown: str) -> None:
+    """Only the joiner between two pictures, and the tags of the three flags, are kept: tag characters can carry hidden
+    words, which no card may hold."""
+    assert clean_user_text(typed, limit=500) == shown
 
 
 def test_long_text_is_cut_with_an_ellipsis() -> None:
