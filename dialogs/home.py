@@ -62,6 +62,8 @@ TO_ENGLISH = frozenset({Lang.EN.value, *(way.format(name) for way in _ASKING_FOR
 _REFUSING = read_patterns("language-refusing.txt")
 NOT_WELSH = frozenset(way.format(name) for way in _REFUSING for name in _WELSH_NAMES)
 NOT_ENGLISH = frozenset(way.format(name) for way in _REFUSING for name in _ENGLISH_NAMES)
+# Changing language without naming one ("newid iaith", "change language"): the other one, as the language button gives.
+OTHER_LANGUAGE = frozenset(read_phrases("language-other.txt"))
 _NO_AND_A_PAUSE = re.compile(rf"\b{one_of(read_phrases('language-no-and-a-pause.txt'))}\s*[,.;:!—–-]")
 
 
@@ -107,6 +109,8 @@ class HomeFlow:
             return in_the_listed_language(self.sworn_at, listed_in_welsh=_sworn_in_welsh(said))
         if language_asked_for(turn.text) is not None:
             return self.switch_language
+        if said_only(said, OTHER_LANGUAGE):
+            return self.switch_to_the_other_language
         if not said and turn.picture and not turn.files:
             return self.picture
         if not said and turn.text.strip():  # "👍", "🙂": emoji alone, like a lone "ok"
@@ -150,6 +154,14 @@ class HomeFlow:
         lang = Lang(str(wanted))
         if turn.verb:  # the button's card is replaced by the welcome in the new language: that shows what happened
             return Reply(card=self._welcome_card(turn, lang), language=lang)
+        return self._switched_by_typing(turn, lang)
+
+    async def switch_to_the_other_language(self, turn: Turn) -> Reply:
+        """ "Newid iaith", "change language": the language the bot does not speak with the person now, as the button."""
+        return self._switched_by_typing(turn, Lang.EN if turn.lang is Lang.CY else Lang.CY)
+
+    def _switched_by_typing(self, turn: Turn, lang: Lang) -> Reply:
+        """Remember a language asked for by typing, and say so at the top of the welcome card in it."""
         # Typed, it is said first, at the top of the welcome (below it, on a phone, it was out of sight); in a group,
         # where the welcome is everyone's, on its own before it.
         changed = self._strings.text("language.changed", lang)

@@ -159,6 +159,16 @@ async def test_every_way_of_asking_for_or_refusing_a_language_in_the_lists_switc
     assert {phrase: switched[phrase] for phrase, lang in wanted if switched[phrase] is not lang} == {}
 
 
+async def test_every_way_of_changing_language_in_the_list_switches_to_the_other_one(bot: BotInMemory) -> None:
+    """ "newid iaith", "change language": whichever language the bot speaks with the person, the other one."""
+    other = {Lang.CY: Lang.EN, Lang.EN: Lang.CY}
+
+    switched = {(phrase, lang): (await bot.says(CARYS, phrase, lang=lang)).language
+                for phrase in lines("language-other.txt") for lang in Lang}
+
+    assert {asked: wanted for asked, wanted in switched.items() if wanted is not other[asked[1]]} == {}
+
+
 def test_no_and_a_pause_answers_the_card_instead_of_refusing_the_language() -> None:
     """ "Dim, Cymraeg": a no, a pause, then the language; never read as "dim Cymraeg" (no Welsh)."""
     assert [word for word in lines("language-no-and-a-pause.txt")

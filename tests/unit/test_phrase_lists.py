@@ -62,6 +62,7 @@ def test_no_command_is_in_two_lists_that_answer_it_differently() -> None:
         "acknowledgements.txt": home.OK_WORDS,
         "backing-out.txt": home.BACKING_OUT, "asking for Welsh or refusing English": home.TO_WELSH | home.NOT_ENGLISH,
         "asking for English or refusing Welsh": home.TO_ENGLISH | home.NOT_WELSH,
+        "language-other.txt": home.OTHER_LANGUAGE,
         "permission-form.txt": permission_requests.FORM_WORDS,
         "permission-my-requests.txt": permission_requests.MINE_WORDS,
         "permission-pending.txt": permission_requests.PENDING_WORDS,
