@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.domain.people import Lang
+from bot.domain.people import Lang, StaffContact
 from bot.domain.questions import MAX_QUESTION, MAX_REPLY
 from bot.domain.text import clean_user_text, shortened
 from bot.domain.uk_time import in_uk, uk_clock
@@ -605,6 +605,21 @@ def _earlier(ids: Sequence[str]) -> dict[str, str]:
     """The review list's `earlier`: the ids of the questions the cards so far showed, space-separated (none: no
     field)."""
     return {"earlier": " ".join(ids)} if ids else {}
+
+
+def headteacher_card(strings: Catalogue, lang: Lang, heads: Sequence[tuple[str, StaffContact]]) -> Card:
+    """ "Who is the headteacher?": each school's (`heads`: the asker's own school, or every school when the staff list
+    does not give theirs) as the federation's settings name them, with their address, and how to ask them through the
+    bot."""
+    body: list[Element] = [heading(strings.text("ask.headteacher_title", lang))]
+    for school, head in heads:
+        if head.email:
+            said = strings.text("ask.headteacher_of_with_email", lang, school=school, name=head.name, email=head.email)
+        else:
+            said = strings.text("ask.headteacher_of", lang, school=school, name=head.name)
+        body.append(plain_text(said))
+    body.append(text(strings.text("ask.headteacher_how", lang)))
+    return card(body, [execute(strings.text("button.permission", lang), VERB_PERMISSION_FORM, shown_in(lang))])
 
 
 def questions_kept_card(strings: Catalogue, lang: Lang, *, owner: str, months: int) -> Card:

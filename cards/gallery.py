@@ -212,6 +212,13 @@ def _answer_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Iterator[tu
     # "Are my questions private?": what the bot keeps of a question and who sees it.
     yield "questions-kept", answer.questions_kept_card(strings, lang, owner=SAMPLE_FEDERATION.policy_owner.name,
                                                        months=12)
+    # "Who is the headteacher?": the asker's school's, as the settings name her; every school's when the staff list
+    # does not give the asker's (one of them with no address in the settings).
+    head = replace(SAMPLE_HEAD, email="sian.roberts@llanidloes.example.cymru")
+    yield "headteacher", answer.headteacher_card(strings, lang, [(SAMPLE_FEDERATION.schools[0].name(lang), head)])
+    yield "headteacher-each-school", answer.headteacher_card(strings, lang, [
+        (SAMPLE_FEDERATION.schools[0].name(lang), head),
+        (SAMPLE_FEDERATION.schools[1].name(lang), StaffContact("a-dewi", "Mr Dewi Lloyd"))])
     # A message of filler alone ("quick one", "sori i boeni"): the question is still to come.
     yield "go-ahead", common.notice_card(strings.text("ask.go_ahead", lang))
     yield "ask-guest", common.error_card(strings, lang, "ask.guest", federation=SAMPLE_FEDERATION.name(lang))

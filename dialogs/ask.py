@@ -96,6 +96,9 @@ REVIEW_WORDS = frozenset(read_phrases("policy-review.txt"))
 QUESTIONS_KEPT_WORDS = frozenset(read_phrases("about-my-questions.txt"))
 _QUESTIONS_KEPT_IN_WELSH = listed_in_welsh("about-my-questions.txt")
 _IN_WELSH = listed_in_welsh("policy-sections.txt", "policy-about.txt", "policy-review.txt")
+# "Who is the headteacher?", "pwy yw'r pennaeth?": about the federation's settings, not the policy, which names nobody.
+HEADTEACHER_WORDS = frozenset(read_phrases("who-is-the-headteacher.txt"))
+_HEADTEACHER_IN_WELSH = listed_in_welsh("who-is-the-headteacher.txt")
 # A short message opening with one of these goes on from the person's last question ("what about for the primary?").
 FOLLOW_UPS = read_phrases("follow-ups.txt")
 FOLLOW_UP_MOST_WORDS = 8
@@ -251,6 +254,8 @@ class AskFlow:
             return in_the_listed_language(command, listed_in_welsh=True) if listed in _IN_WELSH else command
         if (kept := said_only(said, QUESTIONS_KEPT_WORDS)) is not None:
             return in_the_listed_language(self.questions_kept, listed_in_welsh=kept in _QUESTIONS_KEPT_IN_WELSH)
+        if (head := said_only(said, HEADTEACHER_WORDS)) is not None:
+            return in_the_listed_language(self.headteacher, listed_in_welsh=head in _HEADTEACHER_IN_WELSH)
         if (named := self._section_named(said)) is not None:
             return named
         if said and (openers := _openers(turn.text)) and openers[0] and not openers[1]:
@@ -382,6 +387,14 @@ class AskFlow:
         this message is kept."""
         return Reply(card=cards.questions_kept_card(self._strings, turn.lang, owner=self._federation.policy_owner.name,
                                                     months=self._question_retention_months))
+
+    async def headteacher(self, turn: Turn) -> Reply:
+        """ "Who is the headteacher?": the headteacher of the asker's school on the staff list (identity from the
+        activity), else every school's, as the federation's settings name them; nothing of this message is kept."""
+        member = member_for(await self._staff_list(), turn.actor)
+        schools = [s for s in self._federation.schools if member is not None and s.school_id == member.school]
+        heads = [(school.name(turn.lang), school.headteacher) for school in schools or self._federation.schools]
+        return Reply(card=cards.headteacher_card(self._strings, turn.lang, heads))
 
     async def link_only(self, turn: Turn) -> Reply:
         """A message of a link alone (a school post, a tweet): the bot cannot open it, so it asks what the person wants

@@ -204,6 +204,12 @@ async def test_every_way_of_asking_who_your_line_manager_is_in_the_list_gets_the
     assert await _list_not_answered_with(bot, strings, "concern-my-line-manager.txt", "concern.my_manager_title") == []
 
 
+async def test_every_way_of_asking_who_the_headteacher_is_in_the_list_gets_the_answer(bot: BotInMemory,
+                                                                                     strings: Catalogue) -> None:
+    """ "pwy yw'r pennaeth", "who's the head teacher": the headteacher, from the settings (Welsh for a Welsh phrase)."""
+    assert await _list_not_answered_with(bot, strings, "who-is-the-headteacher.txt", "ask.headteacher_title") == []
+
+
 def test_every_word_in_the_my_request_lists_reads_as_a_question_about_the_persons_own_request() -> None:
     """Each word does its part in telling "has my request been approved?" from "a parent ignored my request to stop"."""
     said = {

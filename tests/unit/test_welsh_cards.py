@@ -29,12 +29,14 @@ WELSH_HOMOGRAPHS = frozenset({
 # What a Welsh card rightly shows as it is and a dictionary also lists: the command "help", the button "English",
 # names of people (in the sample data and the policy's details) and of platforms.
 NAMES = frozenset({
-    "help", "english", "mrs", "carys", "jenkins", "roberts", "hughes", "davies", "evans", "daniel", "owen", "teams",
-    "twitter",
+    "help", "english", "mrs", "carys", "jenkins", "roberts", "hughes", "davies", "evans", "daniel", "owen", "lloyd",
+    "teams", "twitter",
 })
 _WORD = re.compile(r"[^\W\d_]+")
 # A command the IT technician types, quoted as it is in either language.
 _COMMAND = re.compile(r"python -m bot [a-z-]+(?: --[a-z-]+)*")
+# An email address, shown as the federation's settings give it.
+_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # Fields of a card a person reads; an input's "value" is what they typed.
 _READ = ("text", "title", "label", "placeholder", "errorMessage")
 
@@ -98,7 +100,7 @@ def english_on(cards: Mapping[str, Any], *, allowed: frozenset[str] = WELSH_HOMO
                 continue
             for passage in leave_out:
                 text = text.replace(passage, " ")
-            text = _COMMAND.sub(" ", text)
+            text = _ADDRESS.sub(" ", _COMMAND.sub(" ", text))
             found[name] |= {w for w in _WORD.findall(text)
                             if len(w) > 2 and w.casefold() not in allowed and is_english(w)}
     return {name: sorted(words) for name, words in found.items() if words}
