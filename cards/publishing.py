@@ -3,6 +3,7 @@ for the headteacher, and "what's new"."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
@@ -209,7 +210,9 @@ def read_request_card(strings: Catalogue, lang: Lang, *, details: PolicyDetails,
     "Read the policy" names the version, so an instance that has not switched to it yet does so first."""
     code = lang.value
     issued = details.issued()
-    values = {"title": details.title.text(code), "version": details.version}
+    # Welsh gives the named policy its article ("Mae'r {title}"), once: a title that has its own loses it here.
+    named = details.title.text(code) if lang is Lang.EN else without_article(details.title.cy)
+    values = {"title": named, "version": details.version}
     intro = (strings.text("reads.request_body", lang, issued=issued.text(code), **values) if issued
              else strings.text("reads.request_body_undated", lang, **values))
     title = strings.text("reads.reminder_title" if reminder else "reads.request_title", lang)
@@ -224,6 +227,11 @@ def read_request_card(strings: Catalogue, lang: Lang, *, details: PolicyDetails,
         execute(strings.text("button.sections", lang), VERB_SECTIONS, {"version": details.version}),
         execute(strings.text("button.switch_language", lang), VERB_READ_REQUEST,
                 {"version": details.version, "lang": _other(lang).value})])])
+
+
+def without_article(welsh: str) -> str:
+    """A Welsh title without the article it opens with ("Y Polisi …" is "Polisi …"), to follow one."""
+    return re.sub(r"^(?:y|yr)\s+(?=\w)", "", welsh.strip(), flags=re.IGNORECASE)
 
 
 def read_confirmed_card(strings: Catalogue, lang: Lang, *, version: str, at: datetime, already: bool) -> Card:

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
+from datetime import date
 
 import pytest
 
 from bot.domain.people import Lang
 from bot.domain.policy_reads import SchoolReads
+from bot.domain.policy_versions import PolicyChanges
+from bot.policy.details import Detail
 from cards import publishing
 from cards.gallery import SAMPLE_FEDERATION
 from cards.i18n import load_catalogue
+from tests.support.policies import fixture_policy
 
 
 @pytest.mark.parametrize(("lang", "one", "many"), [
@@ -36,3 +41,33 @@ def test_the_welsh_for_a_school_nobody_is_listed_at_says_whom_to_add_and_to_what
         SchoolReads(SAMPLE_FEDERATION.schools[1], 0, 0, ())]), ensure_ascii=False)
 
     assert "ychwanegu staff yr ysgol at y rhestr a'i mewnforio eto" in card and "eu hychwanegu" not in card
+
+
+@pytest.mark.parametrize(("title_cy", "issued", "said"), [
+    ("Polisi Cyfryngau Cymdeithasol i Staff", date(2026, 9, 1),
+     "Mae'r Polisi Cyfryngau Cymdeithasol i Staff, fersiwn 2, mewn grym bellach (dyddiad cyhoeddi: 1 Medi 2026)."),
+    ("Polisi Cyfryngau Cymdeithasol i Staff", None,
+     "Mae'r Polisi Cyfryngau Cymdeithasol i Staff, fersiwn 2, mewn grym bellach."),
+    # A document's own Welsh title with its article already: not "Mae'r Y Polisi …" nor "Mae Y Polisi …".
+    ("Y Polisi Cyfryngau Cymdeithasol", date(2026, 9, 1),
+     "Mae'r Polisi Cyfryngau Cymdeithasol, fersiwn 2, mewn grym bellach"),
+    ("Yr Egwyddorion ar gyfer Cyfryngau Cymdeithasol", None,
+     "Mae'r Egwyddorion ar gyfer Cyfryngau Cymdeithasol, fersiwn 2, mewn grym bellach."),
+])
+@pytest.mark.parametrize("reminder", [False, True])
+def test_the_welsh_read_and_confirm_card_names_the_policy_with_its_article(
+        title_cy: str, issued: date | None, said: str, reminder: bool) -> None:
+    """ "Mae Polisi Cyfryngau Cymdeithasol i Staff, fersiwn 2, mewn grym bellach": a named policy is definite, and
+    Welsh gives it the article after "Mae" ("Mae'r Polisi …"), as the card's own title does ("Fersiwn newydd o'r Polisi
+    …"); the English card names it by its title, as before."""
+    strings = load_catalogue()
+    details = replace(fixture_policy().details, version="2", date_of_issue=issued, issued_as=None,
+                      title=Detail("Social Media Policy for Staff", title_cy))
+
+    welsh = json.dumps(publishing.read_request_card(strings, Lang.CY, details=details, changes=PolicyChanges(),
+                                                    reminder=reminder), ensure_ascii=False)
+    english = json.dumps(publishing.read_request_card(strings, Lang.EN, details=details, changes=PolicyChanges(),
+                                                      reminder=reminder), ensure_ascii=False)
+
+    assert said in welsh and "Mae Polisi" not in welsh and "'r Y" not in welsh
+    assert "Social Media Policy for Staff, version 2" in english
