@@ -247,9 +247,11 @@ class AskFlow:
     def match_text(self, turn: Turn) -> Handler | None:
         """Menu words first; any other text is a question (this flow goes last)."""
         said = normalise(turn.text)
-        listed = said_only(said, SECTIONS_WORDS) or said
-        command = (self.show_sections if listed in SECTIONS_WORDS else self.about if said in ABOUT_WORDS
-                   else self._private.only(self.review) if said in REVIEW_WORDS else None)
+        # Each command as the whole message, courtesy words taken off ("am y polisi plis", "about please").
+        listed = next(filter(None, (said_only(said, words) for words in (SECTIONS_WORDS, ABOUT_WORDS, REVIEW_WORDS))),
+                      said)
+        command = (self.show_sections if listed in SECTIONS_WORDS else self.about if listed in ABOUT_WORDS
+                   else self._private.only(self.review) if listed in REVIEW_WORDS else None)
         if command is not None:  # a command listed only in Welsh gets Welsh; any other, the person's language
             return in_the_listed_language(command, listed_in_welsh=True) if listed in _IN_WELSH else command
         if (kept := said_only(said, QUESTIONS_KEPT_WORDS)) is not None:

@@ -319,12 +319,13 @@ class ConcernFlow:
     def match_text(self, turn: Turn) -> Handler | None:
         """"Report a concern", "my reports", or a statement that someone is pestering or targeting the person."""
         said = normalise(turn.text)
-        if said in FORM_WORDS:
-            return in_the_listed_language(self.form, listed_in_welsh=said in _IN_WELSH)
-        if said in MINE_WORDS:
-            return in_the_listed_language(self._private_chat.only(self.mine), listed_in_welsh=said in _IN_WELSH)
-        if said in HELD_WORDS:
-            return in_the_listed_language(self._private_chat.only(self.held), listed_in_welsh=said in _IN_WELSH)
+        # Each command as the whole message, courtesy words taken off ("codi pryder plis", "my reports please").
+        if command := said_only(said, FORM_WORDS):
+            return in_the_listed_language(self.form, listed_in_welsh=command in _IN_WELSH)
+        if command := said_only(said, MINE_WORDS):
+            return in_the_listed_language(self._private_chat.only(self.mine), listed_in_welsh=command in _IN_WELSH)
+        if command := said_only(said, HELD_WORDS):
+            return in_the_listed_language(self._private_chat.only(self.held), listed_in_welsh=command in _IN_WELSH)
         if asked := said_only(said, MY_MANAGER_WORDS):
             return in_the_listed_language(self._private_chat.only(self.my_line_manager),
                                           listed_in_welsh=asked in _IN_WELSH)
@@ -426,7 +427,8 @@ class ConcernFlow:
         kind = ReportKind.NOT_COLLEAGUE if turn.data.get("kind") == ReportKind.NOT_COLLEAGUE.value \
             else ReportKind.COLLEAGUE
         token = new_form_token()
-        typed = turn.data.get("what") if turn.verb else (turn.text if normalise(turn.text) not in FORM_WORDS else "")
+        typed = turn.data.get("what") if turn.verb else (
+            turn.text if said_only(normalise(turn.text), FORM_WORDS) is None else "")
         values = {"what": typed} if isinstance(typed, str) and typed.strip() else None
         staff_list = read_once(self._directory.list_members)
         if await not_staff(self._federation, turn.actor, staff_list):

@@ -481,9 +481,9 @@ class PermissionFlow:
         """Commands, plain requests for the form, and questions about the person's own requests, answered in the
         language of the words typed; questions about permission (or a friend request) are left to the policy."""
         said = normalise(turn.text)
-        handler = self._typed(said)
-        if handler is not None:
-            return self._in_private(handler, listed_in_welsh=said in _IN_WELSH)
+        if typed := self._typed(said):
+            handler, command = typed
+            return self._in_private(handler, listed_in_welsh=command in _IN_WELSH)
         if deciding := said_only(" ".join(_REFERENCE.sub(" ", said).split()), DECIDING_WORDS):
             return self._in_private(self.decided_by_typing, listed_in_welsh=deciding in _IN_WELSH)
         if self._federation.schools_decided_by(turn.actor) and (opener := _decision_in_own_words(said, turn.text)):
@@ -514,13 +514,14 @@ class PermissionFlow:
 
         return answering
 
-    def _typed(self, said: str) -> Handler | None:
-        if said in FORM_WORDS or _WANTS_FORM.search(said):
-            return self.form
-        for commands, handler in ((MINE_WORDS, self.mine), (PENDING_WORDS, self.pending),
+    def _typed(self, said: str) -> tuple[Handler, str] | None:
+        """A command as the whole message, courtesy words taken off ("fy ngheisiadau plis"), with the phrase it is."""
+        if _WANTS_FORM.search(said):
+            return self.form, said
+        for commands, handler in ((FORM_WORDS, self.form), (MINE_WORDS, self.mine), (PENDING_WORDS, self.pending),
                                   (REGISTER_WORDS, self.register)):
-            if said in commands:
-                return handler
+            if command := said_only(said, commands):
+                return handler, command
         return None
 
     # Helpers

@@ -51,7 +51,7 @@ from cards.i18n import Catalogue
 from dialogs.base import CardData, Handler, Reply, Text, Turn, Verb, normalise
 from dialogs.language import in_the_listed_language
 from dialogs.lists import list_start
-from dialogs.phrases import listed_in_welsh, read_phrases
+from dialogs.phrases import listed_in_welsh, read_phrases, said_only
 from dialogs.private import PrivateChat
 from dialogs.staff_only import not_staff
 
@@ -135,12 +135,14 @@ class ReadingFlow:
     def match_text(self, turn: Turn) -> Handler | None:
         """ "what's new" and "who has read it", typed: as their buttons, only in the 1:1 chat."""
         said = normalise(turn.text)
-        command = (self.whats_new if said in WHATS_NEW_WORDS else self.summary if said in READS_WORDS else None)
+        # As the whole message, courtesy words taken off ("beth sy'n newydd plis").
+        listed = said_only(said, WHATS_NEW_WORDS) or said_only(said, READS_WORDS)
+        command = (self.whats_new if listed in WHATS_NEW_WORDS else self.summary if listed in READS_WORDS else None)
         if command is None:
             return None
         # A command listed only in Welsh gets Welsh; any other, the person's language.
         private = self._private.only(command)
-        return in_the_listed_language(private, listed_in_welsh=True) if said in _IN_WELSH else private
+        return in_the_listed_language(private, listed_in_welsh=True) if listed in _IN_WELSH else private
 
     # The campaign
 

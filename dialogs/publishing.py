@@ -50,7 +50,7 @@ from cards.common import error_card, notice_card
 from cards.i18n import Catalogue
 from dialogs.base import CardData, Handler, Reply, Text, Turn, Verb, normalise
 from dialogs.language import in_the_listed_language
-from dialogs.phrases import listed_in_welsh, read_phrases
+from dialogs.phrases import listed_in_welsh, read_phrases, said_only
 from dialogs.policy_reads import ReadingFlow
 
 log = logging.getLogger(__name__)
@@ -131,8 +131,8 @@ class PublishingFlow:
         if turn.files:
             return self.receive_file
         said = normalise(turn.text)
-        if said in PUBLISH_WORDS:  # listed only in Welsh: Welsh; any other, the person's language
-            return in_the_listed_language(self.how, listed_in_welsh=True) if said in _IN_WELSH else self.how
+        if listed := said_only(said, PUBLISH_WORDS):  # listed only in Welsh: Welsh; any other, the person's language
+            return in_the_listed_language(self.how, listed_in_welsh=True) if listed in _IN_WELSH else self.how
         return None
 
     def _default_policy(self) -> Policy:

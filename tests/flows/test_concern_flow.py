@@ -34,7 +34,7 @@ from cards.i18n import Catalogue, load_catalogue
 from dialogs.base import Reply, Scope, Turn
 from dialogs.concerns import ConcernFlow
 from tests.flows.conftest import CARYS, CHAIR, FFION, GARETH, OWAIN, REPO, SIAN, BotInMemory, NoIndex, open_bot, text_of
-from tests.support.cards import actions, verb_data
+from tests.support.cards import actions, inputs, verb_data
 from tests.support.concerns import NAMING_THE_LINE_MANAGER, reference_in
 from tests.support.policies import fixture_policy
 
@@ -1318,6 +1318,19 @@ async def test_the_guidance_on_offensive_comments_opens_at_the_passage_on_them(a
     assert _first_quote(guidance.card or {}).startswith("Handle offensive comments swiftly")
     assert _first_quote(posted_before.card or {}).startswith("Social media tools present unique opportunities")
     assert _first_quote(gone.card or {}).startswith("Social media tools present unique opportunities")
+
+
+@pytest.mark.parametrize(("said", "lang"), [("Codi pryder plis", Lang.CY), ("codi pryder os gwelwch yn dda", Lang.CY),
+                                            ("Report a concern please", Lang.EN), ("ok, report a concern", Lang.EN)])
+async def test_asking_for_the_form_with_courtesy_words_opens_it_empty(bot: BotInMemory, strings: Catalogue, said: str,
+                                                                      lang: Lang) -> None:
+    """ "Codi pryder plis" was "not covered" by the policy and offered to the headteacher: only the bare command opened
+    the form. It opens it now, and the words asking for it are not written in as what has been happening."""
+    reply = await bot.says(CARYS, said, lang=Lang.EN)
+
+    assert strings.text("concern.form_title", lang) in text_of(reply.card)
+    [what] = [box for box in inputs(reply.card) if box.get("id") == "what"]
+    assert not what.get("value")
 
 
 @pytest.mark.parametrize("typed", ["fy adroddiadau", "Fy mhryderon"])

@@ -304,6 +304,42 @@ async def test_every_concern_command_in_the_lists_opens_its_card(bot: BotInMemor
     assert await _list_not_answered_with(bot, strings, "concern-my-reports.txt", "concern.mine_title") == []
 
 
+def _with_courtesy(name: str) -> dict[str, str]:
+    """Each phrase of a list with courtesy words after it, and before it, as typed in its language: "fy ngheisiadau os
+    gwelwch yn dda", "iawn, fy ngheisiadau", "my requests please", "ok, my requests" -> the phrase."""
+    welsh = welsh_only(name)
+    typed = {f"{p} os gwelwch yn dda" if p in welsh else f"{p} please": p for p in lines(name)}
+    return typed | {f"iawn, {p}" if p in welsh else f"ok, {p}": p for p in lines(name)}
+
+
+async def test_every_command_in_the_lists_with_courtesy_words_round_it_opens_its_card(
+        answering_bot: BotInMemory, strings: Catalogue, federation: Federation) -> None:
+    """ "fy ngheisiadau plis", "codi pryder os gwelwch yn dda", "my requests please", "ok, about the policy": only
+    help, the language and a few others took courtesy words off, so these were read as questions about the policy
+    ("codi pryder plis" was "not covered" and offered to the headteacher; "fy ngheisiadau plis" quoted the rule on
+    friending pupils)."""
+    said = {"permission-form.txt": "perm.form_title", "permission-my-requests.txt": "perm.mine_title",
+            "permission-pending.txt": "perm.pending_title", "permission-register.txt": "perm.register_title",
+            "concern-form.txt": "concern.form_title", "concern-my-reports.txt": "concern.mine_title",
+            "concern-held-reports.txt": "concern.held_title", "policy-about.txt": "ask.about_title",
+            "policy-whats-new.txt": "reads.whats_new_title", "policy-review.txt": "ask.review_title",
+            "policy-reads.txt": "reads.no_version"}
+    missed = {}
+    for name, key in said.items():
+        typed = _with_courtesy(name)
+        missed[name] = await _not_answered_with(answering_bot, strings, list(typed), key, person=SIAN,
+                                                welsh={t for t, p in typed.items() if p in welsh_only(name)})
+    publishing = open_publishing_bot(strings, federation)
+    await publishing.live.start()
+    typed = _with_courtesy("policy-publish.txt")
+    missed["policy-publish.txt"] = await _not_answered_with(
+        publishing.bot, strings, list(typed), "publish.how", person=SIAN,
+        welsh={t for t, p in typed.items() if p in welsh_only("policy-publish.txt")})
+
+    assert missed == dict.fromkeys([*said, "policy-publish.txt"], [])
+    assert answering_bot.store.questions == {}
+
+
 async def test_every_policy_command_in_the_lists_opens_its_card(strings: Catalogue, federation: Federation) -> None:
     """The sections, about the policy, what's new, and, for the policy's owner, the questions for review, who has read
     it (nothing published in the bot yet: the summary says so) and how to publish."""
