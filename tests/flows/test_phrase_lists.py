@@ -340,6 +340,18 @@ async def test_every_command_in_the_lists_with_courtesy_words_round_it_opens_its
     assert answering_bot.store.questions == {}
 
 
+@pytest.mark.parametrize(("typed", "key"), [("New request", "perm.form_title"),
+                                            ("Make a new request", "perm.form_title"),
+                                            ("Request form", "perm.form_title")])
+async def test_asking_for_a_new_request_in_english_opens_the_form(answering_bot: BotInMemory, strings: Catalogue,
+                                                                  typed: str, key: str) -> None:
+    """ "New request" quoted the rule on friending pupils, as its Welsh twin "cais newydd" did."""
+    reply = await answering_bot.says(CARYS, typed, lang=Lang.EN)
+
+    assert strings.text(key, Lang.EN) in text_of(reply.card)
+    assert answering_bot.store.questions == {}
+
+
 async def test_every_policy_command_in_the_lists_opens_its_card(strings: Catalogue, federation: Federation) -> None:
     """The sections, about the policy, what's new, and, for the policy's owner, the questions for review, who has read
     it (nothing published in the bot yet: the summary says so) and how to publish."""
@@ -460,6 +472,19 @@ def test_a_welsh_platform_name_after_a_mutating_word_is_chosen_on_the_form(typed
     ("Dw i eisiau gofyn am ganiatâd", "perm.form_title"),  # "I want to ask for permission" opened the form
     ("Dwi isio gofyn caniatâd i'r pennaeth", "perm.form_title"),
     ("Hoffwn i ofyn am ganiatâd", "perm.form_title"),
+    ("Cais newydd", "perm.form_title"),  # "new request": the friending rule was quoted
+    ("Gwneud cais newydd", "perm.form_title"),
+    ("Ffurflen caniatâd", "perm.form_title"),  # "ffurflen ganiatâd" was listed, as typed without the mutation not
+    ("Ffurflen gais", "perm.form_title"),  # "request form"
+    ("Fy nghais am ganiatâd", "perm.mine_title"),  # "my permission request": "not covered"
+    ("Fy ngheisiadau am ganiatâd", "perm.mine_title"),
+    ("Statws fy nghais", "perm.mine_title"),  # "my request's status": the friending rule was quoted
+    ("Fy requests", "perm.mine_title"),  # Welsh with the English word, as many type it
+    ("Fy reports", "concern.mine_title"),
+    ("Codi pryderon", "concern.form_title"),  # the plural: "not covered"
+    ("Adrodd pryder", "concern.form_title"),  # "report a concern", word for word
+    ("Riportio pryder", "concern.form_title"),
+    ("Codi concern", "concern.form_title"),
     ("Ie", "home.ok"),  # a lone Welsh yes or no: "not covered", in English, offering to pass "Ie" on
     ("Na", "home.ok"),
 ])
