@@ -289,14 +289,16 @@ _IN_WELSH = listed_in_welsh("permission-form.txt", "permission-my-requests.txt",
 # "I need permission for a class Instagram" asks for the form; "Do I need permission to ...?" is a question. In Welsh
 # too: "Dw i angen caniatâd i ...", "Dwi isio gofyn am ganiatâd ...", "Hoffwn i ofyn am ganiatâd ...", "Mae angen
 # caniatâd arna i i ..." and "Mae arna i angen caniatâd ..." ask for it; "Oes angen caniatâd (arna i) i ...?" asks,
-# and "Mae angen caniatâd i ..." (permission is needed to) says, what the policy requires.
+# and "Mae angen caniatâd i ..." (permission is needed to) says, what the policy requires. The English word in a Welsh
+# sentence ("Dwi angen permission i …") is read as the Welsh one, as many type it.
 _ON_ME_CY = r"(arna i|arnaf|arnon ni|arnom)"
+_PERMISSION_CY = r"(caniatad|ganiatad|permission)"
 _WANTS_FORM = re.compile(r"^(i|we)( (would|d))? (need|want|like|would like|d like)( to (get|ask|request))?"
                          r"( for| the| some)? (permission|approval)|^(request|requesting|apply|applying) (for )?"
                          r"(permission|approval)|^(dw i|rwy|rydw i|dwi|wi) (angen|eisiau|isio|moyn)"
-                         r"( gofyn( am)?| cael| gwneud cais am)? (caniatad|ganiatad)|"
-                         r"^hoffwn( i)?( ofyn( am)?| gael| wneud cais am)? ganiatad|"
-                         rf"^mae (angen caniatad {_ON_ME_CY}|{_ON_ME_CY} angen caniatad)\b")
+                         rf"( gofyn( am)?| cael| gwneud cais am)? {_PERMISSION_CY}|"
+                         rf"^hoffwn( i)?( ofyn( am)?| gael| wneud cais am)? (ganiatad|permission)|"
+                         rf"^mae (angen {_PERMISSION_CY} {_ON_ME_CY}|{_ON_ME_CY} angen {_PERMISSION_CY})\b")
 
 
 # Asking permission for someone else: a request is whoever sends it (identity comes from the activity), so the form

@@ -1827,6 +1827,21 @@ async def test_i_need_permission_to_opens_the_form_in_english_and_in_welsh(
     assert titles == [strings.text("perm.form_title", Lang.EN), strings.text("perm.form_title", Lang.CY)]
 
 
+@pytest.mark.parametrize("welsh", ["Dwi angen permission i Instagram dosbarth",
+                                   "Dw i eisiau gofyn am permission i ddechrau blog",
+                                   "Hoffwn i gael permission ar gyfer tudalen Facebook yr adran",
+                                   "Mae angen permission arna i i greu tudalen i'r dosbarth"])
+async def test_asking_for_permission_in_welsh_with_the_english_word_opens_the_welsh_form(
+        bot: BotInMemory, strings: Catalogue, welsh: str) -> None:
+    """Many Welsh speakers type the English word in a Welsh sentence: "Dwi angen permission i Instagram dosbarth" was
+    searched as a question (and quoted the rule on seeking permission), while "Dwi angen caniatâd …" opened the form."""
+    await bot.meets(CARYS)
+
+    reply = await bot.says(CARYS, welsh, lang=Lang.EN)
+
+    assert _title(reply.card) == strings.text("perm.form_title", Lang.CY)
+
+
 FOR_A_COLLEAGUE = [
     ("can I ask for Dewi to run the PE Twitter?", Lang.EN),
     ("Can I ask permission on behalf of a colleague?", Lang.EN),
