@@ -215,3 +215,14 @@ def test_welsh_who_has_read_a_version_agrees_with_fersiwn_feminine() -> None:
              if key.startswith(("reads.summary", "reads.remind", "reads.not_yet"))}
 
     assert {key: forms for key, forms in found.items() if forms} == {}
+
+
+def test_welsh_a_noun_after_dogfen_takes_its_soft_mutation() -> None:
+    """A noun that says what kind of "dogfen" (feminine) it is mutates, as "ffurflen ganiatâd" and "rhestr wirio" do:
+    "rhy fawr i ddogfen polisi" read as two nouns side by side; "dogfen bolisi" is a policy document ("dogfen y polisi",
+    the policy's document, does not mutate)."""
+    strings = load_catalogue()
+    unmutated = re.compile(r"\b(?:dogfen|ddogfen|nogfen) (?:polisi|cais|caniatâd|cyfarwyddyd)\b", re.IGNORECASE)
+
+    assert {key: unmutated.findall(strings.text(key, Lang.CY)) for key in strings.keys()
+            if unmutated.search(strings.text(key, Lang.CY))} == {}
