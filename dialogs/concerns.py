@@ -131,7 +131,8 @@ _COLLEAGUE = (r"colleagues?|co ?workers?|members? of staff|staff members?|anothe
               r"teaching assistant|my (line )?manager|head of \w+|deputy|(cyd|gyd|nghyd|chyd)weith(iw|w)\w*|"
               r"athro arall|athrawes arall|aelod o (r )?staff|aelodau o (r )?staff|rheolwr llinell|"
               r"rheolwraig llinell|dirprwy|athrawon eraill|staff eraill|aelod arall o (r )?staff|"
-              r"(c|g|ch|ngh)ymhorthydd\w*|(c|g|ch|ngh)ynorthwy ?ydd\w*|(p|b|mh|ph)ennaeth (adran|blwyddyn)")
+              r"(c|g|ch|ngh)ymhorthydd\w*|(c|g|ch|ngh)ynorthwy ?ydd\w*|(p|b|mh|ph)ennaeth (adran|blwyddyn)|"
+              r"(someone|somebody|one|some) (from|on|of) (the |our )?staff|(rhywun|un|rhai) o r staff")
 _NOT_COLLEAGUE = (r"parents?|mum|dad|carers?|guardians?|pupils?|students?|learners?|child|children|kids?|"
                   r"ex pupils?|former pupils?|someone online|strangers?|troll\w*|member of the public|"
                   r"anonymous|fake account|rhiant|rhieni|disgybl\w*|myfyriw\w*|plentyn|plant|dieithr\w*|"

@@ -1351,6 +1351,20 @@ async def test_a_concern_typed_in_welsh_gets_the_welsh_form(staffed: BotInMemory
     assert "Dywedwch wrthym yn breifat" in text_of(form.card)
 
 
+@pytest.mark.parametrize(("said", "title"), [("Mae rhywun o'r staff yn fy mwlio", "Dywedwch wrthym yn breifat"),
+                                             ("Mae un o'r staff yn postio pethau cas amdana i",
+                                              "Dywedwch wrthym yn breifat"),
+                                             ("Someone from the staff is posting nasty things about me",
+                                              "Tell us privately"),
+                                             ("One of the staff keeps messaging me", "Tell us privately")])
+async def test_someone_from_the_staff_is_a_colleague(staffed: BotInMemory, said: str, title: str) -> None:
+    """ "Mae rhywun o'r staff yn fy mwlio" (someone from the staff is bullying me) quoted the policy on personal use:
+    only "cydweithiwr", "aelod o staff" and the like were read as a colleague. "Someone from the staff" is one too."""
+    form = await staffed.says(CARYS, said, lang=Lang.EN)
+
+    assert title in text_of(form.card)
+
+
 @pytest.mark.parametrize(("said", "lang"), [("GH keeps sending me horrible messages", Lang.EN),
                                             ("Garethhh keeps sending me horrible messages", Lang.EN),
                                             ("Mr Huges keeps sending me nasty messages", Lang.EN),
