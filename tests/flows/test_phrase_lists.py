@@ -481,6 +481,11 @@ def test_a_welsh_platform_name_after_a_mutating_word_is_chosen_on_the_form(typed
     ("Statws fy nghais", "perm.mine_title"),  # "my request's status": the friending rule was quoted
     ("Fy requests", "perm.mine_title"),  # Welsh with the English word, as many type it
     ("Fy reports", "concern.mine_title"),
+    ("'Y nghais i", "perm.mine_title"),  # "fy" as said, "'y", or left out: the nasal mutation says "my"
+    ("'Y ngheisiadau", "perm.mine_title"),
+    ("Ngheisiadau i", "perm.mine_title"),
+    ("'Yn adroddiadau i", "concern.mine_title"),  # "fy" before a vowel, as said
+    ("Mhryderon i", "concern.mine_title"),
     ("Codi pryderon", "concern.form_title"),  # the plural: "not covered"
     ("Adrodd pryder", "concern.form_title"),  # "report a concern", word for word
     ("Riportio pryder", "concern.form_title"),
