@@ -678,8 +678,8 @@ def review_card(strings: Catalogue, lang: Lang, items: Sequence[ReviewItem], *, 
         shown = [plain_text(f"{when(item.asked_at)} · {label}{suffix}{waiting}", subtle=True, size="Small"),
                  user_text(item.question, limit=500)]
         if item.more_from_asker:
-            shown.append(text(strings.text("ask.review_more_from_asker", lang, count=item.more_from_asker),
-                              subtle=True, size="Small"))
+            asked_more = "ask.review_more_from_asker_one" if item.more_from_asker == 1 else "ask.review_more_from_asker"
+            shown.append(text(strings.text(asked_more, lang, count=item.more_from_asker), subtle=True, size="Small"))
         if item.question_id:
             shown.append(action_set([execute(strings.text("ask.review_reply", lang), VERB_QUESTION,
                                              {"q": item.question_id})]))

@@ -297,6 +297,9 @@ def _answer_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Iterator[tu
     yield "review-more", answer.review_card(strings, lang, reviewed, left_out=2, start=25, before="Q25",
                                             earlier=tuple(f"Q{n}" for n in range(1, 26)))
     yield "review-empty", answer.review_card(strings, lang, [])
+    # One more question from the same person left off: said of one ("heb ei ddangos").
+    yield "review-one-more-from-asker", answer.review_card(strings, lang, [
+        replace(reviewed[-1], more_from_asker=1)])
     # A headteacher's list when someone else owns the policy: questions passed on wait for the owner's reply, not hers.
     yield "review-waiting-for-owner", answer.review_card(strings, lang, [
         answer.ReviewItem("How much annual leave?", SAMPLE_TIME, unanswered=True, waiting=True,
@@ -686,6 +689,10 @@ def _policy_version_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Ite
                                           for n in range(600)], [])
     yield "read-summary-long", publishing.read_summary_card(strings, lang, version="2", schools=many)
     yield "read-not-yet-more", publishing.read_not_yet_card(strings, lang, version="2", schools=many, start=300)
+    # One name more than the card holds: said of one ("… un arall heb ei ddangos yma").
+    yield "read-summary-one-more", publishing.read_summary_card(strings, lang, version="2", schools=read_summary(
+        [high], [StaffMember(f"Aelod Staff {n:03d}", f"aelod{n:03d}@example.cymru", "high", "", "", f"oid-{n}")
+                 for n in range(148)], []))
     # One school's own list (its button on the card above, "Llanidloes Primary School only"), and its Show more.
     yield "read-summary-one-school", publishing.read_summary_card(strings, lang, version="2", schools=many[1:],
                                                                   one_school="primary")

@@ -252,9 +252,15 @@ def _names(strings: Catalogue, lang: Lang, names: Sequence[str], *, limit: int, 
         shown.append(name)
     items = [user_text(", ".join(shown), limit=limit)]
     if len(shown) < len(names):
-        items.append(text(strings.text("reads.summary_more", lang, count=len(names) - len(shown), version=version),
+        more = len(names) - len(shown)
+        items.append(text(strings.text(_one_or_more("reads.summary_more", more), lang, count=more, version=version),
                           subtle=True, size="Small"))
     return items
+
+
+def _one_or_more(key: str, count: int) -> str:
+    """The key saying `count` of something: its "_one" form for one (Welsh agrees with one: "heb ei ddangos")."""
+    return f"{key}_one" if count == 1 else key
 
 
 def _not_yet_page(entries: Sequence[NotYet], start: int) -> list[NotYet]:
@@ -310,8 +316,9 @@ def read_summary_card(strings: Catalogue, lang: Lang, *, version: str, schools: 
             if names:
                 items.append(user_text(", ".join(names), limit=NOT_YET_PER_CARD))
             if hidden:
-                items.append(text(strings.text("reads.summary_more_below" if names else "reads.summary_all_below",
-                                               lang, count=hidden), subtle=True, size="Small"))
+                key = "reads.summary_more_below" if names else "reads.summary_all_below"
+                items.append(text(strings.text(_one_or_more(key, hidden), lang, count=hidden), subtle=True,
+                                  size="Small"))
                 if len(schools) > 1:  # its own list, without paging through the schools before it
                     items.append(action_set([execute(strings.text("reads.school_list", lang,
                                                                   school=school.school.name(lang)), VERB_READS,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -13,8 +13,9 @@ from bot.domain.policy_reads import SchoolReads
 from bot.domain.policy_versions import PolicyChanges
 from bot.policy.details import Detail
 from cards import publishing
+from cards.answer import ReviewItem, review_card
 from cards.gallery import SAMPLE_FEDERATION
-from cards.i18n import load_catalogue
+from cards.i18n import Catalogue, load_catalogue
 from tests.support.policies import fixture_policy
 
 
@@ -71,3 +72,37 @@ def test_the_welsh_read_and_confirm_card_names_the_policy_with_its_article(
 
     assert said in welsh and "Mae Polisi" not in welsh and "'r Y" not in welsh
     assert "Social Media Policy for Staff, version 2" in english
+
+
+def _hidden_one(strings: Catalogue, lang: Lang) -> str:
+    """The who-has-read card of a school with one name more than fits: 25 names of 98 letters fill the card, and the
+    26th, and one member of staff the bot cannot reach past the 2000 letters shown of those, are left to Show more."""
+    names = tuple(f"Aelod Staff {n:02d} " + "a" * 83 for n in range(26))
+    unreachable = tuple(f"Aelod Heb Id {n:02d} " + "b" * 82 for n in range(21))
+    school = SchoolReads(SAMPLE_FEDERATION.schools[0], 0, 26, names, unreachable=unreachable,
+                         outstanding_emails=tuple(f"aelod{n}@example.cymru" for n in range(26)))
+    return json.dumps(publishing.read_summary_card(strings, lang, version="2", schools=[school]), ensure_ascii=False)
+
+
+def test_one_name_left_off_the_welsh_who_has_read_card_is_said_in_the_singular() -> None:
+    """Welsh agrees with the one left off: "… 1 arall heb eu dangos yma: mae Dangos rhagor yn eu rhestru" said "them"
+    of one member of staff; it is "… un arall heb ei ddangos yma …", as "yr unig aelod o staff" is said of one."""
+    strings = load_catalogue()
+
+    welsh = _hidden_one(strings, Lang.CY)
+
+    assert "heb eu dangos" not in welsh and "1 arall" not in welsh
+    assert "… un arall heb ei ddangos yma: mae Dangos rhagor yn ei restru." in welsh
+    assert "… un arall heb ei ddangos yma. Y rhestr lawn" in welsh
+    assert "… and one more, not shown here" in _hidden_one(strings, Lang.EN)
+
+
+def test_one_more_question_from_the_same_person_is_said_in_the_singular_in_welsh() -> None:
+    """ "Gofynnodd yr un person 1 cwestiwn arall, heb eu dangos yma" said "them" of one question."""
+    strings = load_catalogue()
+    item = ReviewItem("Where do I park?", datetime(2026, 11, 24, 9, 30, tzinfo=UTC), unanswered=True,
+                      more_from_asker=1)
+
+    welsh = json.dumps(review_card(strings, Lang.CY, [item]), ensure_ascii=False)
+
+    assert "Gofynnodd yr un person un cwestiwn arall, heb ei ddangos yma." in welsh and "heb eu dangos" not in welsh
