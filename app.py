@@ -110,12 +110,48 @@ class Services:
     messages: Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
+class Readiness:
+    """Whether storage answers, for `/readyz`: one check of storage at a time, whose answer every readiness request
+    made meanwhile shares. `/readyz` takes no token, and when each request asked storage itself, a burst of them from
+    anyone held the connections to storage that people's turns wait for."""
+
+    def __init__(self, store: TableStore) -> None:
+        self._store = store
+        self._checking: asyncio.Task[str] | None = None
+
+    async def problem(self) -> str:
+        """Why storage is not ready ("" when it answered within `READY_TIMEOUT_SECONDS`)."""
+        if self._checking is None or self._checking.done():
+            self._checking = asyncio.create_task(self._check(), name="readiness")
+        # Shielded: a caller that goes away does not end the check the others wait for.
+        return await asyncio.shield(self._checking)
+
+    async def close(self) -> None:
+        """Stop a check still waiting for storage (the bot is stopping)."""
+        if self._checking is not None and not self._checking.done():
+            self._checking.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._checking
+
+    async def _check(self) -> str:
+        try:
+            async with asyncio.timeout(READY_TIMEOUT_SECONDS):
+                await self._store.ping()
+        except (StorageUnavailable, TimeoutError) as error:
+            why = str(error) or f"no answer within {READY_TIMEOUT_SECONDS:g} s"
+            # Why, for whoever checks readiness and then the Log stream (README step 6): once a check, not a request.
+            log.warning("readiness: storage unavailable (%s)", why)
+            return why
+        return ""
+
+
 SETTINGS = web.AppKey("settings", Settings)
 FEDERATION = web.AppKey("federation", Federation)
 STRINGS = web.AppKey("strings", Catalogue)
 STORE = web.AppKey("store", TableStore)
 SERVICES = web.AppKey("services", Services)
 HTTP = web.AppKey("http", aiohttp.ClientSession)
+READINESS = web.AppKey("readiness", Readiness)
 
 
 class _SdkConfiguration:
@@ -332,6 +368,7 @@ async def _storage(app: web.Application) -> AsyncIterator[None]:
         store = TableStore(service, prefix=settings.table_prefix, timeout=settings.storage_timeout_seconds,
                            sign_in=sign_in)
         app[STORE] = store
+        app[READINESS] = Readiness(store)
         creating: asyncio.Task[None] | None = None
         try:
             await store.ensure_tables(TABLES)
@@ -343,6 +380,7 @@ async def _storage(app: web.Application) -> AsyncIterator[None]:
                         await _unavailable_at_start(settings, credential, error))
             creating = asyncio.create_task(_create_tables(store, str(error)), name="create-tables")
         yield
+        await app[READINESS].close()
         if creating is not None:
             creating.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -458,13 +496,8 @@ async def healthz(request: web.Request) -> web.Response:
 
 
 async def readyz(request: web.Request) -> web.Response:
-    """Storage answers within a bounded time."""
-    try:
-        async with asyncio.timeout(READY_TIMEOUT_SECONDS):
-            await request.app[STORE].ping()
-    except (StorageUnavailable, TimeoutError) as error:
-        # Why, for whoever checks readiness and then the Log stream (README step 6); the answer itself says no more.
-        log.warning("readiness: storage unavailable (%s)", error or f"no answer within {READY_TIMEOUT_SECONDS:g} s")
+    """Storage answers within a bounded time (the log says why not; the answer itself says no more)."""
+    if await request.app[READINESS].problem():
         return web.json_response({"status": "storage unavailable"}, status=503)
     return web.json_response({"status": "ready"})
 

@@ -6,16 +6,21 @@ from __future__ import annotations
 import asyncio
 import gc
 import json
+import re
 from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient
 
 from app import create_app
+from bench.proxy import counting_proxy
 from bot.edge.web import MessagesHandler
 from bot.settings import Settings
+from tests.conftest import local_settings
 from tests.support.activities import CARYS, OWAIN, card_action, message
 from tests.support.connector import Connector
+from tests.support.policies import FIXTURE_POLICY_FILE
+from tests.support.processes import azurite_connection_string
 
 BUSY = "Lots of staff are asking at once"
 WELCOME = "Social media policy helper"
@@ -136,3 +141,28 @@ async def test_what_start_up_built_is_kept_out_of_full_collections_until_shutdow
     assert response.status == 400
     assert frozen > 10_000  # the SDKs, the answer index, the clients: not walked by each full collection
     assert gc.get_freeze_count() == 0  # given back to the collector when the app stops
+
+
+async def test_a_burst_of_readiness_checks_from_outside_asks_storage_one_check_at_a_time(
+        aiohttp_client: Any, azurite: str, table_prefix: str, connector: Connector) -> None:
+    """/readyz takes no token, so anyone on the internet may ask it as often as they like. Each request asked storage
+    itself: 300 at once, with storage taking 0.2 s an answer, held every connection the bot has to storage (100) for
+    a second, and a message of Carys's waited behind them (answered in about 1 s instead of 20 ms). Requests made while
+    a check waits for storage now share its answer."""
+    port = int(re.search(r"127\.0\.0\.1:(\d+)", azurite)[1])  # type: ignore[index]
+    async with counting_proxy(port, prefix=table_prefix, late=("GET Tables", 0.2), timeline=True) as (proxy, counts):
+        client: TestClient = await aiohttp_client(create_app(local_settings(
+            azurite_connection_string(proxy), table_prefix, FIXTURE_POLICY_FILE)))
+        await client.post("/api/messages", json=message(CARYS, "hi", connector.url))
+        await counts.settle()
+        assert counts.timeline is not None
+        counts.timeline.clear()
+
+        answered = await asyncio.gather(*(client.get("/readyz") for _ in range(300)))
+
+        checks = [seen for seen in counts.timeline if seen.method == "GET" and "/Tables" in seen.path]
+    at_once = max(sum(other.started < seen.ended and seen.started < other.ended for other in checks)
+                  for seen in checks)
+    assert {response.status for response in answered} == {200}
+    assert at_once == 1
+    assert len(checks) < 30
