@@ -513,6 +513,10 @@ def _concerns(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     yield "concern-form-rate-limited", concerns.form_card(
         strings, lang, view, values={"what": report.what}, notice=strings.text("concern.rate_limited", lang, count=5,
                                                                            when=answer.when(SAMPLE_LIMIT_ENDS)))
+    # Send pressed on a form forwarded to a group chat: the form again, in her own chat, with what she wrote.
+    yield "concern-form-sent-in-a-group", concerns.form_card(
+        strings, lang, view, values={"what": report.what, "since": report.since},
+        notice=strings.text("concern.not_sent_from_a_group", lang))
     yield "concern-guest", common.error_card(strings, lang, "concern.guest", federation=SAMPLE_FEDERATION.name(lang))
     yield "concern-not-on-staff-list", common.error_card(strings, lang, "concern.not_on_staff_list_form",
                                                          federation=SAMPLE_FEDERATION.name(lang))

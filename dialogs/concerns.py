@@ -462,12 +462,6 @@ class ConcernFlow:
         """Store the report, send it to the first person it is not about, and give the reporter a receipt. A guest from
         another organisation, or someone in the tenant who is not on the staff list (a pupil in Hwb), is told so, below
         the form as they left it; nothing is stored or sent."""
-        if not turn.is_private:
-            return Reply()
-        staff_list = read_once(self._directory.list_members)  # one read, whatever this Send asks of the list
-        if refused := await refused_as(turn, self._federation, staff_list):
-            return Reply(card=error_card(self._strings, turn.lang, f"concern.{refused}",
-                                         federation=self._federation.name(turn.lang)), new_message=True)
         texts = {key: (value.strip() if isinstance(value := turn.data.get(key), str) else "") for key in
                  ("what", "since", "where", "who", "evidence", "meeting", "urgent", "about", "involves_manager")}
         kind = ReportKind.NOT_COLLEAGUE if turn.data.get("kind") == ReportKind.NOT_COLLEAGUE.value \
@@ -475,6 +469,12 @@ class ConcernFlow:
         given = next((v for v in (turn.data.get("form"), turn.data.get("ref"))
                       if isinstance(v, str) and _TOKEN.fullmatch(v)), "")
         token = given or new_form_token()
+        staff_list = read_once(self._directory.list_members)  # one read, whatever this Send asks of the list
+        if not turn.is_private:
+            return await self._back_to_own_chat(turn, kind, token, texts, staff_list)
+        if refused := await refused_as(turn, self._federation, staff_list):
+            return Reply(card=error_card(self._strings, turn.lang, f"concern.{refused}",
+                                         federation=self._federation.name(turn.lang)), new_message=True)
         if kind is ReportKind.COLLEAGUE and texts["about"] == About.NOT_COLLEAGUE.value:
             # Not the colleagues route: the same words, on the headteacher's form, for them to check and send.
             view = await self._view(turn.actor, ReportKind.NOT_COLLEAGUE, token, staff_list)
@@ -562,6 +562,25 @@ class ConcernFlow:
                                              passed_up_at=report.passed_up_at(today.working_days(report)),
                                              left_out=left_out,
                                              holder_has_opened=await self._has_opened(report.holder, report)))
+
+    async def _back_to_own_chat(self, turn: Turn, kind: ReportKind, token: str, texts: Mapping[str, str],
+                                staff_list: StaffList) -> Reply:
+        """Send pressed on a form in a group chat or channel (one forwarded there): a report is sent only from the
+        person's own chat, so nothing is stored or sent, and the form goes to that chat with what they wrote, saying
+        so. The group hears nothing of it (unless the bot has no chat of theirs to write to: then only where to find
+        what they asked for, as anything private does)."""
+        if await not_staff(self._federation, turn.actor, staff_list):
+            card = error_card(self._strings, turn.lang, "concern.not_on_staff_list_form",
+                              federation=self._federation.name(turn.lang))
+        else:
+            try:
+                view = await self._view(turn.actor, kind, token, staff_list)
+                card = cards.form_card(self._strings, turn.lang, view, values=texts, notice=self._strings.text(
+                    "concern.not_sent_from_a_group", turn.lang))
+            except NobodyToSendTo as nobody:
+                card = cards.nobody_card(self._strings, turn.lang, no_chair=nobody.no_chair)
+        # Each press its own message: words changed before a second press come too.
+        return await self._private(turn, card, f"concern-form|{token}|{secrets.token_urlsafe(8)}")
 
     async def _has_opened(self, contact: StaffContact, report: ConcernReport) -> bool:
         """True when the bot can write to them (they have opened it; not removed it since); when storage can't say,

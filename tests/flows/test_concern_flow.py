@@ -1428,6 +1428,29 @@ async def test_a_concern_typed_in_the_staff_team_by_someone_the_bot_can_reach_is
     assert len(await staffed.cards_for(CARYS)) == 1
 
 
+@pytest.mark.parametrize("lang", [Lang.EN, Lang.CY])
+@pytest.mark.parametrize("scope", [Scope.GROUP, Scope.CHANNEL])
+async def test_a_report_sent_from_a_form_in_a_group_comes_back_to_her_own_chat_with_her_words(
+        staffed: BotInMemory, scope: Scope, lang: Lang) -> None:
+    """A report form forwarded to a group chat or channel, filled in and sent there: a report is sent only from her own
+    chat, so nothing was stored or sent, and she heard nothing at all, what she wrote gone with the card. Now the form
+    comes to her own chat with her words in it, saying it was not sent; the group still hears nothing."""
+    strings = load_catalogue()
+    form = await staffed.says(CARYS, "report a concern", lang=lang)
+    words = {"what": SECRET, "since": "Since September", "where": "Teams chat", "urgent": "true"}
+
+    told = await staffed.clicks(CARYS, "concern.submit", {**verb_data(form.card or {}, "concern.submit"), **words},
+                                lang=lang, scope=scope)
+
+    [back] = await staffed.cards_for(CARYS)
+    assert told.card is None and told.more == []
+    assert await MemoryConcernReports(staffed.store).list_all() == []
+    assert await staffed.cards_for(GARETH) == []
+    assert strings.text("concern.not_sent_from_a_group", lang) in text_of(back)
+    assert {i["id"]: i.get("value") for i in inputs(back) if i["id"] in words} == words
+    assert "concern.submit" in text_of(back)
+
+
 # Hwb is one tenant for every maintained school in Wales, staff and pupils: the staff list says who is the federation's
 
 PUPIL = Person(CARYS.tenant_id, "c3000000-0000-4000-8000-0000000000b1", "Elis Pupil (Year 9)")
