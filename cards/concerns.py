@@ -48,6 +48,9 @@ VERB_SHOW = "concern.show"
 VERB_MINE = "concern.mine"
 VERB_HELD = "concern.held"
 MAX_LISTED = 20  # reports on one list card
+# A note or outcome too long for its box, shown in it again to shorten: whole when a client let a little too much
+# through, cut when a forged press sent far more, so the card stays within Teams' 28 KB.
+MAX_DRAFT = 3000
 # Teams refuses a card over 28 KB; the empty form is under 3 KB, so the staff list may take this much (about 240
 # people with typical names and emails). A form re-shown with long answers drops the list if it would not fit.
 STAFF_LIST_BUDGET = 20_000
@@ -298,12 +301,18 @@ def _holder_next(report: ConcernReport) -> str:
     return "concern.holder_next.acknowledge" if report.acknowledged_at is None else "concern.holder_next.acknowledged"
 
 
+def _typed(draft: str) -> dict[str, str]:
+    """A box's value: what the person typed in it, to go on from (none when they typed nothing)."""
+    value = clean_user_text(draft, limit=MAX_DRAFT)
+    return {"value": value} if value else {}
+
+
 def holder_card(strings: Catalogue, lang: Lang, report: ConcernReport, viewer: Person, *, reminder: bool = False,
                 passed_up_at: datetime | None = None, closing: bool = False, error: str = "",
-                notice: str = "") -> Card:
+                notice: str = "", draft: str = "") -> Card:
     """The private card of whoever holds (or held) the report: only what `viewer` may read, and what they can do
     now. `closing` shows the outcome box that closing needs; a `reminder` says the day it is passed up
-    (`passed_up_at`)."""
+    (`passed_up_at`); `draft`, what they typed in the outcome box (when closing) or the note box, shown in it again."""
     reporter, holder = report.reporter.name, report.holder.name
     kind = "outside" if report.kind is ReportKind.NOT_COLLEAGUE else "colleague"
     if not report.handled_by(viewer):  # someone who held it before: it has gone from them to `holder`
@@ -333,7 +342,7 @@ def holder_card(strings: Catalogue, lang: Lang, report: ConcernReport, viewer: P
     if report.can_act(viewer) and closing:
         body += [{"type": "Input.Text", "id": "outcome", "isMultiline": True, "maxLength": LIMITS["outcome"],
                   "isRequired": True, "label": strings.text("concern.outcome_label", lang),
-                  "errorMessage": strings.text("concern.outcome_required", lang)},
+                  "errorMessage": strings.text("concern.outcome_required", lang), **_typed(draft)},
                  {"type": "Input.Toggle", "id": "share_outcome", "valueOn": "true", "valueOff": "false",
                   "value": "false", "wrap": True,
                   "title": strings.text("concern.share_outcome", lang, name=reporter)}]
@@ -351,7 +360,7 @@ def holder_card(strings: Catalogue, lang: Lang, report: ConcernReport, viewer: P
             body.append({"type": "Container", "separator": True, "spacing": "Medium", "items": [
                 plain_text(strings.text("concern.escalate_offer", lang, name=name)),
                 {"type": "Input.Text", "id": "note", "isMultiline": True, "maxLength": LIMITS["note"],
-                 "label": strings.text("concern.note_label", lang, name=name)},
+                 "label": strings.text("concern.note_label", lang, name=name), **_typed(draft)},
                 action_set([execute(strings.text("concern.escalate", lang), VERB_ESCALATE, data,
                                     associated_inputs="auto")])]})
         body.append(text(strings.text("concern.held_hint", lang), subtle=True))
@@ -359,9 +368,9 @@ def holder_card(strings: Catalogue, lang: Lang, report: ConcernReport, viewer: P
 
 
 def reporter_card(strings: Catalogue, lang: Lang, report: ConcernReport, *, title_key: str = "concern.yours_title",
-                  notice: str = "") -> Card:
+                  notice: str = "", draft: str = "") -> Card:
     """The reporter's own view: status, who holds it, dates, an outcome shared with them, and (once, after
-    closing) "this isn't resolved"."""
+    closing) "this isn't resolved" (`draft`: what they typed in its note box, shown in it again)."""
     reporter = report.reporter
     body: list[Element] = [heading(strings.text(title_key, lang, ref=report.reference)),
                            labelled(strings.text("concern.label.submitted", lang), when(report.submitted_at)),
@@ -376,7 +385,7 @@ def reporter_card(strings: Catalogue, lang: Lang, report: ConcernReport, *, titl
         name = report.next_up.name
         body += [plain_text(strings.text("concern.reopen_explained", lang, name=name)),
                  {"type": "Input.Text", "id": "note", "isMultiline": True, "maxLength": LIMITS["note"],
-                  "label": strings.text("concern.reopen_note_label", lang, name=name)}]
+                  "label": strings.text("concern.reopen_note_label", lang, name=name), **_typed(draft)}]
         actions.append(execute(strings.text("concern.reopen", lang), VERB_REOPEN, {"ref": report.reference},
                                associated_inputs="auto"))
     elif report.is_settled and report.next_up is None:

@@ -550,6 +550,11 @@ def _concerns(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     yield "concern-acknowledged-manager", concerns.holder_card(strings, lang, acknowledged, as_gareth)
     yield "concern-closing", concerns.holder_card(strings, lang, acknowledged, as_gareth, closing=True,
                                                   error=strings.text("concern.outcome_required", lang))
+    # An outcome over its box's 500 characters (a client that let it through): nothing changed, the words kept.
+    too_long = "Spoke to both; the messages have stopped. " * 13
+    yield "concern-closing-too-long", concerns.holder_card(
+        strings, lang, acknowledged, as_gareth, closing=True, draft=too_long,
+        error=strings.text("concern.too_long_for_box", lang, length=len(too_long), limit=500))
     escalated = acknowledged.escalated(as_gareth, "Second time this term. <at>Head</at>", SAMPLE_TIME)
     yield "concern-escalated", concerns.holder_card(strings, lang, escalated, as_sian)
     yield "concern-escalated-manager", concerns.holder_card(strings, lang, escalated, as_gareth)

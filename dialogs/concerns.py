@@ -797,12 +797,28 @@ class ConcernFlow:
         return Reply(card=error_card(self._strings, turn.lang, "error.not_found"), refused=True)
 
     def _show(self, turn: Turn, report: ConcernReport, *, notice: str = "", closing: bool = False,
-              error: str = "") -> Reply:
-        """The report as this (permitted) viewer may see it now: the reporter's view, or the holder's."""
+              error: str = "", draft: str = "") -> Reply:
+        """The report as this (permitted) viewer may see it now: the reporter's view, or the holder's (`draft`: what
+        they typed in its box)."""
         if turn.actor.aad_object_id == report.reporter.aad_object_id:
-            return Reply(card=cards.reporter_card(self._strings, turn.lang, report, notice=notice))
+            return Reply(card=cards.reporter_card(self._strings, turn.lang, report, notice=notice, draft=draft))
         return Reply(card=cards.holder_card(self._strings, turn.lang, report, turn.actor, notice=notice,
-                                            closing=closing, error=error))
+                                            closing=closing, error=error, draft=draft))
+
+    async def _too_long(self, turn: Turn, typed: str, box: str, *, closing: bool = False) -> Reply | None:
+        """For words over their box's limit (a client that ignores the box's maxLength, or a forged press): the card
+        again with them in the box, saying why nothing was changed; None when they fit. Cut to fit, the report would
+        have gone on with them ending mid-sentence, nobody told."""
+        if len(typed) <= LIMITS[box]:
+            return None
+        try:
+            report = await self._load(turn)
+        except RecordNotFound:
+            return self._not_found(turn)
+        why = self._strings.text("concern.too_long_for_box", turn.lang, length=len(typed), limit=LIMITS[box])
+        if closing:
+            return self._show(turn, report, closing=report.can_act(turn.actor), error=why, draft=typed)
+        return self._show(turn, report, notice=why, draft=typed)
 
     async def _act(self, turn: Turn, action: str, change: Callable[[ConcernReport, Today], ConcernReport], *,
                    limit: Limit | None = None) -> Reply:
@@ -875,14 +891,18 @@ class ConcernFlow:
     async def escalate(self, turn: Turn) -> Reply:
         """The holder passes it one step up, with a note for the people above."""
         raw = turn.data.get("note")
-        note = raw.strip()[:LIMITS["note"]] if isinstance(raw, str) else ""
+        note = raw.strip() if isinstance(raw, str) else ""
+        if (too_long := await self._too_long(turn, note, "note")) is not None:
+            return too_long
         return await self._act(turn, "escalated", lambda r, _: r.escalated(turn.actor, note, self._clock()),
                                limit=self._escalation_limit)
 
     async def close(self, turn: Turn) -> Reply:
         """Closing is a decision: it needs a short outcome. The reporter is told (the outcome only if shared)."""
         raw = turn.data.get("outcome")
-        outcome = raw.strip()[:LIMITS["outcome"]] if isinstance(raw, str) else ""
+        outcome = raw.strip() if isinstance(raw, str) else ""
+        if (too_long := await self._too_long(turn, outcome, "outcome", closing=True)) is not None:
+            return too_long
         if not outcome:
             try:
                 report = await self._load(turn)
@@ -897,7 +917,9 @@ class ConcernFlow:
     async def reopen(self, turn: Turn) -> Reply:
         """The reporter's "this isn't resolved", once: it goes to the next person up, with their note."""
         raw = turn.data.get("note")
-        note = raw.strip()[:LIMITS["note"]] if isinstance(raw, str) else ""
+        note = raw.strip() if isinstance(raw, str) else ""
+        if (too_long := await self._too_long(turn, note, "note")) is not None:
+            return too_long
         return await self._act(turn, "not resolved",
                                lambda r, today: r.reopened(turn.actor, note, self._clock(), staff=today.staff,
                                                           federation=today.federation),

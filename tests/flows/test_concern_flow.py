@@ -233,6 +233,37 @@ async def test_a_report_sent_on_the_welsh_form_brings_its_news_in_welsh_whatever
     assert report.lang is Lang.CY
 
 
+@pytest.mark.parametrize("lang", [Lang.EN, Lang.CY])
+async def test_an_outcome_or_note_too_long_for_its_box_changes_nothing_and_comes_back_to_shorten(
+        staffed: BotInMemory, lang: Lang) -> None:
+    """The outcome box takes 500 characters and the notes 1,000; a client that ignores a box's maxLength (Adaptive
+    Cards lets one) or a forged press sent more, and the report was closed, passed up or sent back with the words cut
+    off where the limit fell, mid-sentence, nobody told. Now nothing changes, and the card says why, with the words in
+    the box to shorten."""
+    strings = load_catalogue()
+    await _report(staffed)
+    [held] = await staffed.cards_for(GARETH)
+    outcome, note = "Spoke to Dafydd. " * 40, "Please take this on. " * 60  # 680 and 1,260 characters
+
+    closing = await staffed.clicks(GARETH, "concern.close", {**verb_data(held, "concern.close"), "outcome": outcome,
+                                                             "share_outcome": "true"}, lang=lang)
+    escalating = await staffed.clicks(GARETH, "concern.escalate", {**verb_data(held, "concern.escalate"),
+                                                                   "note": note}, lang=lang)
+    after_those = await _only_report(staffed)
+    await staffed.clicks(GARETH, "concern.close", {**verb_data(held, "concern.close"), "outcome": "Spoke to him."})
+    closed = (await staffed.cards_for(CARYS))[-1]
+    reopening = await staffed.clicks(CARYS, "concern.reopen", {**verb_data(closed, "concern.reopen"), "note": note},
+                                     lang=lang)
+
+    report = await _only_report(staffed)
+    assert (after_those.closed_at, after_those.level) == (None, 0)
+    assert (report.reopened_at, report.level) == (None, 0)
+    for reply, typed, limit in ((closing, outcome, 500), (escalating, note, 1000), (reopening, note, 1000)):
+        assert strings.text("concern.too_long_for_box", lang, length=len(typed.strip()), limit=limit) \
+            in text_of(reply.card)
+        assert [i.get("value") for i in inputs(reply.card) if i["id"] in ("outcome", "note")] == [typed.strip()]
+
+
 @pytest.mark.parametrize("field", ["since", "where", "who", "evidence"])
 async def test_every_typed_field_is_checked_for_the_managers_name(staffed: BotInMemory, field: str) -> None:
     await _report(staffed, **{field: "mr HUGHES"})
