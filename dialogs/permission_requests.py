@@ -1322,10 +1322,12 @@ class PermissionFlow:
 
     async def _ended_reply(self, request: PermissionRequest, turn: Turn, *, own: bool) -> Reply:
         """Where End was pressed, as it now is: Official accounts or My requests (from where that card began) with what
-        happened, the requester's status card, or the decider's card."""
+        happened, the requester's status card, or the decider's card. The member of staff who asked, pressing End with
+        data naming Official accounts (which she cannot see: no card of hers sends it), gets her status card, not a
+        refusal of what was done."""
         where = turn.data.get("from")
         notice = self._settled_notice(request, turn.lang)
-        if where == "register":
+        if where == "register" and may_see_register(turn.actor, self._federation):
             return await self._register_reply(turn, notice=notice)
         if where == "list":
             return await self._mine_reply(turn, notice=notice)

@@ -1309,6 +1309,26 @@ async def test_a_display_name_in_the_line_saying_what_happened_is_shown_as_typed
     assert not any("evil.example" in shown for shown in _drawn_as_markdown(answer.card))
 
 
+@pytest.mark.parametrize("lang", [Lang.EN, Lang.CY])
+async def test_her_own_approval_ended_with_data_naming_official_accounts_shows_her_it_ended(
+        bot: BotInMemory, lang: Lang) -> None:
+    """End permission pressed by the member of staff who asked, with data saying it was pressed on Official accounts
+    (a list she cannot see: no card of hers sends that, so a forged press or another client's). Her permission was
+    ended, and she was told "Sorry — only headteachers, their delegates and the policy owner see the register", as if
+    nothing had happened. Now she sees her request, ended by her."""
+    strings = load_catalogue()
+    await bot.meets(CARYS, SIAN)
+    request_id = await _submitted(bot, CARYS)
+    await bot.clicks(SIAN, "permission.approve", {"id": request_id})
+
+    answer = await bot.clicks(CARYS, "permission.end", {"id": request_id, "from": "register", "lang": lang.value})
+
+    assert (await MemoryPermissionRequests(bot.store).get(request_id)).state is RequestState.ENDED
+    assert strings.text("perm.only_heads_register", lang) not in text_of(answer.card)
+    assert strings.text("perm.status_title", lang, id=request_id) in text_of(answer.card)
+    assert "Carys Jenkins" in text_of(answer.card)
+
+
 def _inputs(card: dict[str, Any]) -> list[dict[str, Any]]:
     """Every input on a card, wherever it sits."""
     found = [e for e in card.get("body", []) if str(e.get("type", "")).startswith("Input.")]
