@@ -127,9 +127,12 @@ def form_card(strings: Catalogue, lang: Lang, view: FormView, *, values: Mapping
             element["value"] = value(key)
         return element
 
-    def toggle(key: str, title: str) -> Element:
-        return {"type": "Input.Toggle", "id": key, "title": title, "valueOn": "true", "valueOff": "false",
-                "value": "true" if value(key) == "true" else "false", "wrap": True}
+    def toggle(key: str, title: str, *, label: str = "") -> Element:
+        element: Element = {"type": "Input.Toggle", "id": key, "title": title, "valueOn": "true", "valueOff": "false",
+                            "value": "true" if value(key) == "true" else "false", "wrap": True}
+        if label:
+            element["label"] = label
+        return element
 
     first, first_role = view.chain[0]
     who_sees = (strings.text("concern.who_sees", lang, first=_role_phrase(strings, lang, first, first_role),
@@ -150,8 +153,8 @@ def form_card(strings: Catalogue, lang: Lang, view: FormView, *, values: Mapping
                      "choices": [{"title": title, "value": choice} for title, choice in (*specials, *view.staff)],
                      **({"value": value("about")} if value("about") else {})})
         if first_role is Role.LINE_MANAGER:
-            body.append(toggle("involves_manager", strings.text("concern.field.involves_manager", lang,
-                                                                name=first.name)))
+            body.append(toggle("involves_manager", strings.text("concern.field.involves_manager_yes", lang),
+                               label=_named(strings.text("concern.field.involves_manager", lang, name=first.name))))
     body += [field("what", multiline=True, required=True), field("since"), field("where"), field("who"),
              field("evidence", multiline=True), toggle("meeting", strings.text("concern.field.meeting", lang)),
              toggle("urgent", strings.text("concern.field.urgent", lang))]
@@ -301,6 +304,12 @@ def _holder_next(report: ConcernReport) -> str:
     return "concern.holder_next.acknowledge" if report.acknowledged_at is None else "concern.holder_next.acknowledged"
 
 
+def _named(sentence: str) -> str:
+    """A sentence naming someone, for an input's label: the renderer draws a label as typed (a tick box's title is
+    drawn as markdown, so a name never goes there), and cleaning takes out what a card never shows."""
+    return clean_user_text(sentence, limit=400)
+
+
 def _typed(draft: str) -> dict[str, str]:
     """A box's value: what the person typed in it, to go on from (none when they typed nothing)."""
     value = clean_user_text(draft, limit=MAX_DRAFT)
@@ -344,8 +353,8 @@ def holder_card(strings: Catalogue, lang: Lang, report: ConcernReport, viewer: P
                   "isRequired": True, "label": strings.text("concern.outcome_label", lang),
                   "errorMessage": strings.text("concern.outcome_required", lang), **_typed(draft)},
                  {"type": "Input.Toggle", "id": "share_outcome", "valueOn": "true", "valueOff": "false",
-                  "value": "false", "wrap": True,
-                  "title": strings.text("concern.share_outcome", lang, name=reporter)}]
+                  "value": "false", "wrap": True, "title": strings.text("concern.share_outcome_yes", lang),
+                  "label": _named(strings.text("concern.share_outcome", lang, name=reporter))}]
         if error:
             body.append({"type": "TextBlock", "text": error, "color": "Attention", "wrap": True})
         actions = [execute(strings.text("concern.close_confirm", lang), VERB_CLOSE, data, style="destructive",

@@ -125,3 +125,31 @@ def test_every_card_draws_typed_words_and_names_as_typed(card_page: Page, name: 
 
     assert DATE in drawn
     assert "January" not in drawn and " AM" not in drawn
+
+
+# A name with markdown in it (Teams display names are the person's or the tenant's to choose), in a tick box's title:
+# the renderer draws those as markdown, unlike an input's label or a TextRun.
+MARKDOWN_NAME = "Carys [Jenkins](https://evil.example) **Bold**"
+MARKDOWN_MANAGER = StaffContact("a4", "Gareth [Hughes](https://evil.example) **Bold**")
+TICK_BOXES: dict[str, Callable[[Lang], Card]] = {
+    "concern being closed": lambda lang: concerns.holder_card(
+        STRINGS, lang, replace(ACKNOWLEDGED, reporter=Person("tenant", "a1", MARKDOWN_NAME)), AS_MANAGER,
+        closing=True),
+    "concern form": lambda lang: concerns.form_card(STRINGS, lang, concerns.FormView(
+        ((MARKDOWN_MANAGER, Role.LINE_MANAGER), (CHAIR, Role.CHAIR)), "F-1")),
+}
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+@pytest.mark.parametrize("name", list(TICK_BOXES))
+def test_a_name_beside_a_tick_box_is_drawn_as_typed(card_page: Page, name: str, lang: Lang) -> None:
+    """Before, the reporter's name beside "share this outcome" on the line manager's card, and the line manager's beside
+    "it involves my line manager" on the form, were drawn as a link to evil.example and in bold."""
+    [host] = card_page.evaluate("cards => window.renderCards(cards)", [TICK_BOXES[name](lang)])
+    links = card_page.eval_on_selector_all(f"#{host} a", "links => links.map(link => link.href)")
+    bold = card_page.eval_on_selector_all(f"#{host} strong", "found => found.map(element => element.textContent)")
+    drawn = card_page.eval_on_selector(f"#{host}", "element => element.textContent").replace("\u034f", "")
+
+    assert not any("evil.example" in link for link in links)
+    assert "Bold" not in " ".join(bold)
+    assert "[Jenkins](https://evil.example) **Bold**" in drawn or "[Hughes](https://evil.example) **Bold**" in drawn

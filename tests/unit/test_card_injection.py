@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bot.domain.concerns import ConcernReport, Route
+from bot.domain.concerns import ConcernReport, Role, Route
 from bot.domain.people import Lang, Person, StaffContact
 from bot.domain.permission_requests import PermissionRequest
 from cards import common, concerns
@@ -32,12 +32,13 @@ def _invisible(text: str) -> bool:
 
 def _strings(node: Any, *, formatted_only: bool, where: str = "$") -> Iterator[tuple[str, str]]:
     """Every string in a card; with `formatted_only`, only those a renderer could format (TextBlock text, facts,
-    titles...), skipping TextRuns, inputs' values and actions' data, which are shown verbatim or not at all."""
+    titles, a tick box's title...), skipping TextRuns, inputs' values and labels (the renderer draws a label as a
+    TextRun: tests/cards/test_typed_text_drawn.py) and actions' data, which are shown verbatim or not at all."""
     if isinstance(node, dict):
         if formatted_only and node.get("type") == "TextRun":
             return
         for key, value in node.items():
-            inert = key == "data" or (key == "value" and str(node.get("type", "")).startswith("Input."))
+            inert = key == "data" or (key in ("value", "label") and str(node.get("type", "")).startswith("Input."))
             if not (formatted_only and inert):
                 yield from _strings(value, formatted_only=formatted_only, where=f"{where}.{key}")
     elif isinstance(node, list):
@@ -83,8 +84,13 @@ def _hostile_cards() -> dict[str, dict[str, Any]]:
         account_kind="new", existing_account="", purpose="Trip", audiences=("parents",), pupil_content=(),
         consent="", moderator="", moderation="daily", start=date(2026, 12, 1), end=None, submitted_at=now)
     closed = report.closed(holder, "done", shared=True, now=now)
+    hostile_manager = StaffContact("a4", f"Gareth **Hughes** [site](https://evil.example){INVISIBLE}")
     return {
         "holder": concerns.holder_card(strings, Lang.EN, report, holder),
+        # The reporter's name beside the tick box that shares the outcome, and the line manager's on the form's.
+        "closing": concerns.holder_card(strings, Lang.CY, report, holder, closing=True),
+        "form": concerns.form_card(strings, Lang.EN, concerns.FormView(((hostile_manager, Role.LINE_MANAGER),),
+                                                                       "F-1")),
         "reminder": concerns.reminder_card(strings, Lang.EN, report, passed_up_at=now),
         "closed-reporter": concerns.closed_for_reporter(strings, Lang.CY, replace(closed)),
         "acknowledged": concerns.acknowledged_card(strings, Lang.EN, report.acknowledged(holder, now)),
