@@ -282,10 +282,13 @@ DATES_ENDED = "dates-ended"
 # one whose turn never said so (a fault between its save and its answer) is caught up after this long.
 IN_HAND_AT_MOST = timedelta(minutes=2)
 REGISTER_WORDS = frozenset(read_phrases("permission-register.txt"))
+# "anything waiting for me?", "beth sy'n aros?": asking in one's own words what waits for one (`asks_what_waits`).
+WAITING_WORDS = frozenset(read_phrases("permission-waiting-for-me.txt"))
+_WAITING_WHEN = read_phrases("waiting-when.txt")
 # Each command answered in Welsh when it is listed in Welsh only, whatever Teams is set to.
 _IN_WELSH = listed_in_welsh("permission-form.txt", "permission-my-requests.txt", "permission-pending.txt",
                             "permission-register.txt", "permission-deciding.txt",
-                            "permission-deciding-openers.txt")
+                            "permission-deciding-openers.txt", "permission-waiting-for-me.txt")
 # "I need permission for a class Instagram" asks for the form; "Do I need permission to ...?" is a question. In Welsh
 # too: "Dw i angen caniatâd i ...", "Dwi isio gofyn am ganiatâd ...", "Hoffwn i ofyn am ganiatâd ...", "Mae angen
 # caniatâd arna i i ..." and "Mae arna i angen caniatâd ..." ask for it; "Oes angen caniatâd (arna i) i ...?" asks,
@@ -486,6 +489,8 @@ class PermissionFlow:
         if typed := self._typed(said):
             handler, command = typed
             return self._in_private(handler, listed_in_welsh=command in _IN_WELSH)
+        if waiting := asks_what_waits(said):
+            return self._in_private(self.waiting_for_me, listed_in_welsh=waiting in _IN_WELSH)
         if deciding := said_only(" ".join(_REFERENCE.sub(" ", said).split()), DECIDING_WORDS):
             return self._in_private(self.decided_by_typing, listed_in_welsh=deciding in _IN_WELSH)
         if self._federation.schools_decided_by(turn.actor) and (opener := _decision_in_own_words(said, turn.text)):
@@ -1376,6 +1381,13 @@ class PermissionFlow:
             return Reply(card=notice_card(self._strings.text("perm.typed_decision_not_decider", turn.lang)))
         return await self._pending_reply(turn, notice=self._strings.text("perm.typed_decision", turn.lang))
 
+    async def waiting_for_me(self, turn: Turn) -> Reply:
+        """ "anything waiting for me?": whoever decides requests (as the settings say of the person the activity names)
+        gets the requests waiting for them; anyone else their own requests, saying none waits for them."""
+        if self._federation.schools_decided_by(turn.actor):
+            return await self._pending_reply(turn)
+        return await self._mine_reply(turn, notice=self._strings.text("perm.waiting_not_decider", turn.lang))
+
     async def pending(self, turn: Turn) -> Reply:
         """What waits for this headteacher or delegate, with the decide buttons (on Show more, the next ones)."""
         return await self._pending_reply(turn, show_more=True)
@@ -1472,6 +1484,17 @@ def _decision_in_own_words(said: str, text: str) -> str | None:
     for core in without_courtesy(said):
         if (opener := opening(core, DECIDING_OPENERS)) is not None:
             return None if _NOT_A_DECISION.search(core) else opener
+    return None
+
+
+def asks_what_waits(said: str) -> str | None:
+    """The phrase of permission-waiting-for-me.txt a normalised message is ("anything waiting for me", "beth sy n
+    aros"), once courtesy words are off either end and a word of when ("today", "heddiw") off its end; None for anything
+    else, a question that goes on past it included."""
+    for core in without_courtesy(" ".join(said.split())):
+        for asked in (core, *(core[:-len(at) - 1] for at in _WAITING_WHEN if core.endswith(f" {at}"))):
+            if asked in WAITING_WORDS:
+                return asked
     return None
 
 

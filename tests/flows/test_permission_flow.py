@@ -2563,3 +2563,73 @@ async def test_a_decider_asking_the_policy_about_declining_or_approving_is_still
 
     assert strings.text("perm.typed_decision", Lang.EN) not in text_of(reply.card)
     assert [record.text for record in answering.store.questions.values()] == [said]
+
+
+WHAT_WAITS = [("anything waiting for me?", Lang.EN), ("What's outstanding?", Lang.EN),
+              ("have I got anything to sign off?", Lang.EN), ("ok, anything waiting for me today? thanks", Lang.EN),
+              ("show me the pending ones", Lang.EN), ("Any new requests?", Lang.EN),
+              ("unrhyw beth yn aros amdana i?", Lang.CY), ("Beth sy'n aros?", Lang.CY),
+              ("Oes 'na rywbeth i mi ei gymeradwyo heddiw?", Lang.CY)]
+
+
+@pytest.mark.parametrize(("said", "lang"), WHAT_WAITS, ids=[said for said, _ in WHAT_WAITS])
+async def test_the_head_asking_what_waits_for_her_in_her_own_words_is_shown_her_pending_list(
+        answering: BotInMemory, strings: Catalogue, said: str, lang: Lang) -> None:
+    """Siân between lessons typed "anything waiting for me?" or "beth sy'n aros?": only "pending requests" and the
+    listed ways opened her list, so hers went to the policy ("the policy doesn't cover that", or a quote on being
+    pestered by colleagues for "beth sy'n aros?") and was kept on her own questions for review. Whoever decides
+    requests gets her list for them, in the words' language, nothing kept."""
+    await answering.meets(CARYS, SIAN)
+    request_id = await _submitted(answering)
+
+    reply = await answering.says(SIAN, said, lang=Lang.EN)
+
+    assert answering.store.questions == {}
+    assert _title(reply.card) == strings.text("perm.pending_title", lang)
+    assert request_id in text_of(reply.card)
+
+
+async def test_the_named_delegate_asking_what_waits_is_shown_the_list_she_decides(
+        answering: BotInMemory, strings: Catalogue) -> None:
+    """Ffion acting for the head, in Welsh: the requests she may decide, as "ceisiadau sy'n aros" shows them."""
+    await answering.meets(CARYS, SIAN, FFION)
+    request_id = await _submitted(answering)
+
+    reply = await answering.says(FFION, "oes rhywbeth yn aros amdana i?", lang=Lang.CY)
+
+    assert _title(reply.card) == strings.text("perm.pending_title", Lang.CY) and request_id in text_of(reply.card)
+    assert answering.store.questions == {}
+
+
+@pytest.mark.parametrize(("said", "lang"), [("anything waiting for me?", Lang.EN), ("Beth sy'n aros?", Lang.CY)])
+async def test_staff_asking_what_waits_for_them_get_their_own_requests_never_the_heads_list(
+        answering: BotInMemory, strings: Catalogue, said: str, lang: Lang) -> None:
+    """The same words from a member of staff: her own requests, saying requests wait for the headteacher; from
+    someone who has asked nothing, the same card saying so. Never the head's list, nor a question kept."""
+    await answering.meets(CARYS, OWAIN, SIAN)
+    request_id = await _submitted(answering)
+
+    hers = await answering.says(CARYS, said)
+    his = await answering.says(OWAIN, said)
+
+    for reply in (hers, his):
+        assert _title(reply.card) == strings.text("perm.mine_title", lang)
+        assert strings.text("perm.waiting_not_decider", lang) in text_of(reply.card)
+        assert strings.text("perm.pending_title", lang) not in text_of(reply.card)
+    assert request_id in text_of(hers.card) and request_id not in text_of(his.card)
+    assert strings.text("perm.mine_empty", lang) in text_of(his.card)
+    assert answering.store.questions == {}
+
+
+@pytest.mark.parametrize("said", ["Is anything outstanding in the policy about parents' comments?",
+                                  "What is waiting time for a reply from the head?",
+                                  "any requests from parents to follow me should be declined?"])
+async def test_a_question_that_goes_on_past_what_waits_is_still_asked_of_the_policy(
+        answering: BotInMemory, strings: Catalogue, said: str) -> None:
+    await answering.meets(CARYS, SIAN)
+    await _submitted(answering)
+
+    reply = await answering.says(SIAN, said)
+
+    assert _title(reply.card) != strings.text("perm.pending_title", Lang.EN)
+    assert [record.text for record in answering.store.questions.values()] == [said]

@@ -17,10 +17,11 @@ from dialogs.permission_requests import (
     accounts_asked_about,
     asks_about_own_request,
     asks_for_a_colleague,
+    asks_what_waits,
     guess_request,
 )
 from dialogs.phrases import DATA_FOLDER, PLACEHOLDER
-from tests.flows.conftest import CARYS, REPO, SIAN, BotInMemory, text_of
+from tests.flows.conftest import CARYS, FFION, REPO, SIAN, BotInMemory, text_of
 from tests.flows.test_publishing_flow import open_publishing_bot
 
 
@@ -185,6 +186,34 @@ async def test_every_permission_command_in_the_lists_opens_its_card(bot: BotInMe
                                     person=SIAN) == []
     assert await _list_not_answered_with(bot, strings, "permission-register.txt", "perm.register_title",
                                     person=SIAN) == []
+
+
+async def test_every_way_of_asking_what_waits_in_the_list_opens_the_list_of_whoever_decides(
+        bot: BotInMemory, strings: Catalogue) -> None:
+    """ "anything waiting for me", "beth sy'n aros": the head's and the delegate's pending list; anyone else's own
+    requests, saying none waits for them (in Welsh for a Welsh phrase)."""
+    name = "permission-waiting-for-me.txt"
+    for person in (SIAN, FFION):
+        assert await _list_not_answered_with(bot, strings, name, "perm.pending_title", person=person) == []
+    assert await _list_not_answered_with(bot, strings, name, "perm.waiting_not_decider") == []
+
+
+def _staff_questions() -> list[str]:
+    """Every staff question of the evaluation sets, English and Welsh (some 19,700), as staff wrote them."""
+    return sorted({json.loads(line)["q"] for path in (REPO / "eval" / "sets").glob("*.jsonl")
+                   for line in path.read_text(encoding="utf-8").splitlines() if line.strip()})
+
+
+def test_no_staff_question_of_the_evaluation_sets_is_read_as_asking_what_waits() -> None:
+    """The false hits of "anything waiting for me?", measured: a question about the policy that it took would give the
+    head her pending list (and staff their requests) in place of the policy's words."""
+    questions = _staff_questions()
+
+    taken = [question for question in questions if asks_what_waits(normalise(question))]
+
+    assert len(questions) > 15_000 and any(question.startswith("Beth ") for question in questions)
+    assert taken == []
+    assert all(asks_what_waits(normalise(phrase)) for phrase in lines("permission-waiting-for-me.txt"))
 
 
 async def test_every_typed_approve_or_decline_in_the_list_is_pointed_to_the_buttons(bot: BotInMemory,

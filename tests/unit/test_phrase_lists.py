@@ -68,6 +68,7 @@ def test_no_command_is_in_two_lists_that_answer_it_differently() -> None:
         "permission-pending.txt": permission_requests.PENDING_WORDS,
         "permission-register.txt": permission_requests.REGISTER_WORDS,
         "permission-deciding.txt": permission_requests.DECIDING_WORDS,
+        "permission-waiting-for-me.txt": permission_requests.WAITING_WORDS,
         "concern-form.txt": concerns.FORM_WORDS, "concern-my-reports.txt": concerns.MINE_WORDS,
         "concern-held-reports.txt": concerns.HELD_WORDS, "concern-my-line-manager.txt": concerns.MY_MANAGER_WORDS,
         "answer-complaints.txt": home.ANSWER_COMPLAINTS, "why.txt": home.WHY_WORDS,
