@@ -148,3 +148,25 @@ def test_every_drop_down_left_unchosen_prompts_in_the_readers_language() -> None
         assert prompts[lang.value] == {strings.text(key, lang) for key in (
             "perm.placeholder.school", "perm.placeholder.platform", "perm.placeholder.moderation",
             "concern.about_placeholder")}
+
+
+def test_no_card_gives_a_command_line_to_run() -> None:
+    """Siân reading who has read version 2, or Official accounts, was given "For the governing body: python -m bot
+    export-acknowledgements --version 2" (and "python -m bot export-decisions"): a command for the IT technician's
+    computer, which she cannot run in Teams, nor knows to pass on. Cards say who to ask; the commands are in the
+    README, for IT."""
+    strings = load_catalogue()
+
+    commands = [f"{key} ({lang.value})" for key in strings.keys() for lang in Lang
+                if re.search(r"python -m|\bpython\b|--version|import-staff|export-", strings.text(key, lang))]
+    shown = [name for name, card in gallery().items() if "python -m" in text_of(card)]
+
+    assert (commands, shown) == ([], [])
+
+
+def test_the_governors_record_is_one_to_ask_it_for() -> None:
+    strings = load_catalogue()
+
+    for lang, it in ((Lang.EN, "ask IT"), (Lang.CY, "gofynnwch i'r tîm TG")):
+        for key in ("perm.register_export", "reads.summary_export"):
+            assert it in strings.text(key, lang, version="2")
