@@ -408,7 +408,8 @@ def _permissions(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     yield "permission-not-yours-to-end", common.error_card(strings, lang, "perm.not_yours_to_end")
     # More added to a waiting request: the form offers "Send in place of …"; the head's card of the one sent in its
     # place says what it replaced and what changed, and that another platform's request for the same purpose waits;
-    # her status card says what it replaced, and the old one's which was sent in its place.
+    # her status card says what it replaced, and the old one's (and the head's card of it, a tap from the new one) which
+    # was sent in its place.
     yield "permission-form-asked-already-changed", permission.form_card(
         strings, lang, schools=schools, today=today, values={"school": "high", "purpose": "Year 9 trip page."},
         notice=strings.text("perm.asked_already_waiting_changed", lang, id=pending.request_id,
@@ -420,6 +421,9 @@ def _permissions(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
                                                                           today=today)
     yield "permission-pending-in-place", permission.status_card(strings, lang, in_place, school=school,
                                                                 approver="Mrs Siân Roberts", today=today)
+    yield "permission-for-headteacher-withdrawn-in-place", permission.approver_card(
+        strings, lang, replace(_sample_request(RequestState.WITHDRAWN), replaced_by=in_place.request_id), school=school,
+        today=today)
     yield "permission-withdrawn-in-place", permission.status_card(
         strings, lang, replace(_sample_request(RequestState.WITHDRAWN), replaced_by=in_place.request_id),
         school=school, approver="Mrs Siân Roberts", today=today)

@@ -473,7 +473,10 @@ def approver_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *,
     if request.is_active_on(today):
         return card(body, [end_button(strings, lang, request, data, decider=True)])
     if request.state is not RequestState.PENDING:
-        return card(body)
+        # Withdrawn for another sent in its place: the one to decide now is a tap away, not up the chat.
+        later = request.replaced_by if request.state is RequestState.WITHDRAWN else ""
+        return card(body, [execute(strings.text("perm.open", lang, id=later), VERB_OPEN,
+                                   {"id": later, **shown_in(lang)})] if later else ())
     reason: Element = {"type": "Input.Text", "id": "reason", "isMultiline": True, "maxLength": LIMITS["reason"],
                        "label": strings.text("perm.reason_label", lang)}
     if note:

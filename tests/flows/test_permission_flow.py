@@ -2633,3 +2633,37 @@ async def test_a_question_that_goes_on_past_what_waits_is_still_asked_of_the_pol
 
     assert _title(reply.card) != strings.text("perm.pending_title", Lang.EN)
     assert [record.text for record in answering.store.questions.values()] == [said]
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_approve_pressed_on_a_request_sent_again_in_its_place_leads_to_the_new_one(
+        bot: BotInMemory, strings: Catalogue, lang: Lang) -> None:
+    """Siân on her phone pressed Approve on Carys's card, which Carys had meanwhile sent again with pupils' photos
+    added: the card said "Sent again, with changes, as P-…" and nothing more, so she scrolled the chat for the new
+    card. The card of a request sent again (her press's answer, and her card edited when it was withdrawn) now has
+    "See P-… in full", which opens the new request with Approve and Decline; nothing of either is decided."""
+    await bot.meets(CARYS, SIAN, FFION)
+    await MemoryUserProfiles(bot.store).save_profile(
+        UserProfile(person=SIAN, language=lang, conversation_ref='{"user": "Siân"}'))
+    first = await bot.clicks(CARYS, "permission.submit", _form())
+    old_id = str(verb_data(first.card or {}, "permission.withdraw")["id"])
+    [her_card] = await bot.cards_for(SIAN)
+    added = {"pupil_content": "photos,work", "consent": "Parents opted in to photos; no names."}
+    offered = await bot.clicks(CARYS, "permission.submit", _form(**added))
+    sent = await bot.clicks(CARYS, "permission.submit", {**_form(**added),
+                                                         **verb_data(offered.card or {}, "permission.submit")})
+    new_id = str(verb_data(sent.card or {}, "permission.withdraw")["id"])
+
+    pressed = await bot.clicks(SIAN, "permission.approve", verb_data(her_card, "permission.approve"))
+    edited = [c for c in await bot.cards_for(SIAN) if old_id in text_of(c) and "permission.approve" not in text_of(c)]
+    opened = await bot.clicks(SIAN, "permission.open", verb_data(pressed.card or {}, "permission.open"))
+
+    requests = MemoryPermissionRequests(bot.store)
+    assert [(await requests.get(i)).state for i in (old_id, new_id)] == [RequestState.WITHDRAWN, RequestState.PENDING]
+    for card in (pressed.card or {}, *edited):
+        assert strings.text("perm.replaced_by", lang, id=new_id) in text_of(card)
+        assert verb_data(card, "permission.open")["id"] == new_id
+        assert [a["title"] for a in actions(card) if a.get("verb") == "permission.open"] == [
+            strings.text("perm.open", lang, id=new_id)]
+    assert edited
+    assert verb_data(opened.card or {}, "permission.approve")["id"] == new_id
