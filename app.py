@@ -207,7 +207,8 @@ def build_flows(parts: FlowParts) -> Flows:
     permissions = PermissionFlow(strings=parts.strings, federation=parts.federation,
                                  requests=TablePermissionRequests(parts.store), notifier=parts.notifier,
                                  profiles=parts.profiles, directory=directory, limiter=limiter,
-                                 request_limit=parts.settings.permission_limit_per_day, policy_question=ask.ask)
+                                 request_limit=parts.settings.permission_limit_per_day, policy_question=ask.ask,
+                                 questions_for_review=ask.review)
     concerns = ConcernFlow(strings=parts.strings, federation=parts.federation,
                            reports=TableConcernReports(parts.store), directory=directory,
                            managers=[parts.graph, directory] if parts.graph else [directory], notifier=parts.notifier,

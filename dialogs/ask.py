@@ -880,10 +880,8 @@ class AskFlow:
         return Undo.UNDONE
 
     def _may_review(self, person: Person) -> bool:
-        """The policy owner or a headteacher; not a named delegate, who stands in on permission requests only (a
-        colleague's question may name her)."""
-        owner = self._federation.policy_owner
-        return person.aad_object_id == owner.aad_object_id or self._federation.is_headteacher(person)
+        """The policy owner or a headteacher (`Federation.oversees_policy`)."""
+        return self._federation.oversees_policy(person)
 
     async def _sent_to(self, turn: Turn) -> QuestionRecord:
         """The question, if it was passed to this person; else `RecordNotFound`, as for an id that never existed,

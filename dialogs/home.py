@@ -136,8 +136,7 @@ class HomeFlow:
     def _oversees(self, turn: Turn) -> bool:
         """The policy owner or a headteacher: who sees the questions for review and who has read the policy (not a
         named delegate, who stands in on permission requests only, as `AskFlow` and `ReadingFlow` hold)."""
-        owner = self._federation.policy_owner.aad_object_id == turn.actor.aad_object_id
-        return owner or self._federation.is_headteacher(turn.actor)
+        return self._federation.oversees_policy(turn.actor)
 
     async def help(self, turn: Turn) -> Reply:
         """The help card, naming only the commands this person can use."""

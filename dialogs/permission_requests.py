@@ -446,6 +446,7 @@ class PermissionFlow:
     def __init__(self, *, strings: Catalogue, federation: Federation, requests: PermissionRequests,
                  notifier: Notifier, profiles: UserProfiles, directory: StaffDirectory, limiter: RateLimiter,
                  request_limit: int, policy_question: Handler | None = None,
+                 questions_for_review: Handler | None = None,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self._strings = strings
         self._federation = federation
@@ -457,6 +458,7 @@ class PermissionFlow:
         self._request_limit = Limit("requests", request_limit)  # requests one person sends the headteacher
         self._clock = clock
         self._policy_question = policy_question  # for "my request" from someone who has never sent one
+        self._questions_for_review = questions_for_review  # below what waits, for whoever sees them
         self._private = PrivateChat(strings=strings, notifier=notifier, profiles=profiles, clock=clock)
         self._lists_mended = False  # by this instance's first catch-up pass
         self._deciders_followed = False  # likewise: waiting requests sent to whoever decides them under its settings
@@ -1383,10 +1385,16 @@ class PermissionFlow:
 
     async def waiting_for_me(self, turn: Turn) -> Reply:
         """ "anything waiting for me?": whoever decides requests (as the settings say of the person the activity names)
-        gets the requests waiting for them; anyone else their own requests, saying none waits for them."""
+        gets the requests waiting for them, anyone else their own requests, saying none waits for them; and below,
+        for whoever sees them, the questions for review (those waiting for their reply first)."""
         if self._federation.schools_decided_by(turn.actor):
-            return await self._pending_reply(turn)
-        return await self._mine_reply(turn, notice=self._strings.text("perm.waiting_not_decider", turn.lang))
+            reply = await self._pending_reply(turn)
+        else:
+            reply = await self._mine_reply(turn, notice=self._strings.text("perm.waiting_not_decider", turn.lang))
+        if self._questions_for_review is not None and self._federation.oversees_policy(turn.actor):
+            questions = await self._questions_for_review(turn)
+            reply.more += [card for card in (questions.card, *questions.more) if card is not None]
+        return reply
 
     async def pending(self, turn: Turn) -> Reply:
         """What waits for this headteacher or delegate, with the decide buttons (on Show more, the next ones)."""

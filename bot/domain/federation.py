@@ -130,6 +130,11 @@ class Federation:
         """True when the person is the headteacher of any school."""
         return any(s.headteacher.aad_object_id == person.aad_object_id for s in self.schools)
 
+    def oversees_policy(self, person: Person) -> bool:
+        """The policy owner or a headteacher: who sees the questions for review. Not a named delegate, who stands in on
+        permission requests only (a colleague's question may name her)."""
+        return person.aad_object_id == self.policy_owner.aad_object_id or self.is_headteacher(person)
+
 
 def _distinct(contacts: Iterable[StaffContact]) -> tuple[StaffContact, ...]:
     """Each person once (an executive head heads several schools), in order."""

@@ -171,7 +171,8 @@ def open_bot(strings: Catalogue, federation: Federation, in_force: Callable[[], 
                   question_retention_months=question_retention_months)
     permissions = PermissionFlow(strings=strings, federation=federation, requests=MemoryPermissionRequests(store),
                                  notifier=notifier, profiles=profiles, directory=directory, limiter=limiter,
-                                 request_limit=10, policy_question=ask.ask, clock=clock)
+                                 request_limit=10, policy_question=ask.ask, questions_for_review=ask.review,
+                                 clock=clock)
     concerns = ConcernFlow(strings=strings, federation=federation, reports=MemoryConcernReports(store),
                            directory=directory, managers=[directory], notifier=notifier, profiles=profiles,
                            limiter=limiter, report_limit=5, escalation_limit=10,

@@ -2667,3 +2667,28 @@ async def test_approve_pressed_on_a_request_sent_again_in_its_place_leads_to_the
             strings.text("perm.open", lang, id=new_id)]
     assert edited
     assert verb_data(opened.card or {}, "permission.approve")["id"] == new_id
+
+
+@pytest.mark.parametrize(("said", "lang"), [("anything waiting for me?", Lang.EN), ("Beth sy'n aros?", Lang.CY)])
+async def test_the_head_asking_what_waits_is_shown_the_question_waiting_for_her_reply_too(
+        answering: BotInMemory, strings: Catalogue, said: str, lang: Lang) -> None:
+    """With no request waiting and Carys's question passed to her, "anything waiting for me?" answered only "Nothing
+    is waiting for a decision", and Siân took it that nothing waited. Whoever sees the questions for review gets that
+    list below her pending requests; the named delegate, who stands in on requests only, and staff do not."""
+    await answering.meets(CARYS, SIAN, FFION)
+    no_answer = await answering.says(CARYS, "How many days of annual leave do I get?")
+    await answering.clicks(CARYS, "ask.escalate", verb_data(no_answer.card or {}, "ask.escalate"))
+    kept = dict(answering.store.questions)
+
+    hers = await answering.says(SIAN, said)
+    delegates = await answering.says(FFION, said)
+    carys = await answering.says(CARYS, said)
+
+    assert _title(hers.card) == strings.text("perm.pending_title", lang)
+    assert strings.text("perm.pending_empty", lang) in text_of(hers.card)
+    [questions] = hers.more
+    assert _title(questions) == strings.text("ask.review_title", lang)
+    assert "annual leave" in text_of(questions) and "ask.question" in text_of(questions)  # her Reply
+    assert _title(delegates.card) == strings.text("perm.pending_title", lang) and delegates.more == []
+    assert carys.more == [] and "annual leave" not in text_of([delegates.card, carys.card])
+    assert answering.store.questions == kept
