@@ -79,6 +79,7 @@ from dialogs.base import (
     owned,
     stored_after_all,
 )
+from dialogs.home import after_greetings
 from dialogs.language import ShownIn, in_the_cards_language, in_the_listed_language
 from dialogs.lists import ListClick, goes_on_at, stored_if_any
 from dialogs.phrases import listed_in_welsh, one_of, opening, read_phrases, read_table, said_only, without_courtesy
@@ -1497,9 +1498,9 @@ def _decision_in_own_words(said: str, text: str) -> str | None:
 
 def asks_what_waits(said: str) -> str | None:
     """The phrase of permission-waiting-for-me.txt a normalised message is ("anything waiting for me", "beth sy n
-    aros"), once courtesy words are off either end and a word of when ("today", "heddiw") off its end; None for anything
-    else, a question that goes on past it included."""
-    for core in without_courtesy(" ".join(said.split())):
+    aros"), once the greetings it opens with ("morning", "bore da") and courtesy words are off either end, and a word of
+    when ("today", "heddiw") off its end; None for anything else, a question that goes on past it included."""
+    for core in without_courtesy(after_greetings(" ".join(said.split()))):
         for asked in (core, *(core[:-len(at) - 1] for at in _WAITING_WHEN if core.endswith(f" {at}"))):
             if asked in WAITING_WORDS:
                 return asked

@@ -2569,7 +2569,9 @@ WHAT_WAITS = [("anything waiting for me?", Lang.EN), ("What's outstanding?", Lan
               ("have I got anything to sign off?", Lang.EN), ("ok, anything waiting for me today? thanks", Lang.EN),
               ("show me the pending ones", Lang.EN), ("Any new requests?", Lang.EN),
               ("unrhyw beth yn aros amdana i?", Lang.CY), ("Beth sy'n aros?", Lang.CY),
-              ("Oes 'na rywbeth i mi ei gymeradwyo heddiw?", Lang.CY)]
+              ("Oes 'na rywbeth i mi ei gymeradwyo heddiw?", Lang.CY),
+              # Opened with a greeting, as a message to a colleague is.
+              ("Morning! Anything for me?", Lang.EN), ("Bore da, oes rhywbeth yn aros amdana i?", Lang.CY)]
 
 
 @pytest.mark.parametrize(("said", "lang"), WHAT_WAITS, ids=[said for said, _ in WHAT_WAITS])
