@@ -80,7 +80,7 @@ from dialogs.base import Flow, KeptFromMessages, Router
 from dialogs.concerns import ConcernFlow, offensive_comments_guidance
 from dialogs.home import HomeFlow
 from dialogs.permission_requests import PermissionFlow
-from dialogs.policy_reads import ReadingFlow
+from dialogs.policy_reads import ReadingFlow, StillToRead
 from dialogs.publishing import PublishingFlow
 
 log = logging.getLogger("app")
@@ -430,7 +430,8 @@ async def _bot(app: web.Application) -> AsyncIterator[None]:
     profiles = TableUserProfiles(store)
     outbox = TableOutbox(store)
     deliverer = Deliverer(adapter, app_id=settings.app_id, outbox=outbox, profiles=profiles,
-                          lease=timedelta(seconds=settings.outbox_lease_seconds))
+                          lease=timedelta(seconds=settings.outbox_lease_seconds),
+                          still_owed=StillToRead(TablePolicyReads(store)))
     home = HomeFlow(strings, federation)
     upkeep = index_cache_upkeep(settings)
     live = LivePolicy(TablePolicyVersions(store), default=lambda: load_policy(settings.policy_file),

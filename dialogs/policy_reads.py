@@ -33,6 +33,7 @@ from bot.domain.policy_reads import (
     AskedStaff,
     PolicyReads,
     SchoolReads,
+    Withheld,
     not_yet,
     not_yet_after,
     read_summary,
@@ -72,6 +73,48 @@ def reminder_message_id(version: str, person: Person, number: int = 1) -> str:
     after it): fixed, so each is queued at most once."""
     kind = "remind" if number <= 1 else f"remind{number}"
     return f"policy|{version_key(version)}|{kind}|{person.aad_object_id}"
+
+
+def card_of_a_version(message_id: str) -> tuple[str, int] | None:
+    """The version key and number of a read-and-confirm card's id (0 the card, 1 the first reminder, 2 the next);
+    None for any other message."""
+    parts = message_id.split("|")
+    if len(parts) != 4 or parts[0] != "policy":
+        return None
+    kind = parts[2]
+    number = 0 if kind == "read" else 1 if kind == "remind" else None
+    if number is None and kind.startswith("remind") and kind[6:].isdigit():
+        number = int(kind[6:])
+    try:
+        version_number(parts[1])
+    except PublishRefused:
+        return None
+    return (parts[1], number) if number is not None else None
+
+
+class StillToRead:
+    """`StillOwed` for the read-and-confirm cards: a card or reminder asking someone to read a version is withheld when
+    they have confirmed it by the time it goes (a reminder queued before they pressed I have read it, or while they
+    had not opened the bot), and that it was withheld is recorded with the version's campaign."""
+
+    def __init__(self, reads: PolicyReads) -> None:
+        self._reads = reads
+
+    async def still_owed(self, message: OutboundMessage, now: datetime) -> bool:
+        """False (recorded as withheld) when its recipient confirmed the version it asks them to; any other message is
+        owed."""
+        card = card_of_a_version(message.message_id)
+        if card is None:
+            return True
+        version, number = card
+        try:
+            await self._reads.get_confirmation(version, message.recipient)
+        except RecordNotFound:
+            return True
+        await self._reads.add_withheld(version, Withheld(message.recipient, number, now, message.message_id))
+        log.info("read-and-confirm: a card of version %s withheld, as its recipient has confirmed it",
+                 ".".join(str(part) for part in version_number(version)))
+        return False
 
 
 def _campaign_ids(version: str, message: OutboundMessage) -> tuple[str, str]:

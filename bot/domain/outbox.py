@@ -238,6 +238,16 @@ class Outbox(Protocol):
         ...
 
 
+class StillOwed(Protocol):
+    """Port: whether a message is still owed at the moment its sender is about to send it (a reminder to read a
+    version that its recipient has confirmed since it was queued is not)."""
+
+    async def still_owed(self, message: OutboundMessage, now: datetime) -> bool:
+        """False when the message is no longer owed, its withholding recorded first (so the sender may mark it done);
+        `StorageUnavailable` when that cannot be told now (the message waits, and is checked again)."""
+        ...
+
+
 class Notifier(Protocol):
     """Port for flows: queue messages for other people; they are sent as soon as each person can be reached."""
 

@@ -101,6 +101,17 @@ class Confirmation:
     read_at: datetime
 
 
+@dataclass(frozen=True)
+class Withheld:
+    """A card of a version that was not sent, because when it was about to go its recipient had confirmed that version
+    already: `number` 0 is the card asking them to read it, 1 the first reminder, 2 the next."""
+
+    person: Person
+    number: int
+    at: datetime
+    message_id: str = ""
+
+
 class AlreadyConfirmed(Exception):
     """The person confirmed this version before; `confirmation` says when."""
 
@@ -132,6 +143,18 @@ class PolicyReads(Protocol):
 
     async def list_confirmed(self, version: str) -> list[Confirmation]:
         """Everyone who confirmed a version, oldest first."""
+        ...
+
+    async def get_confirmation(self, version: str, person: Person) -> Confirmation:
+        """The person's "I have read it" for a version; `RecordNotFound` when there is none."""
+        ...
+
+    async def add_withheld(self, version: str, withheld: Withheld) -> None:
+        """Record that a card of the version was withheld (one recorded already is left as it is)."""
+        ...
+
+    async def list_withheld(self, version: str) -> list[Withheld]:
+        """Every card of a version withheld because its recipient had confirmed it already."""
         ...
 
 

@@ -23,6 +23,7 @@ from bot.domain.outbox import (
     OutboundMessage,
     Outbox,
     Owed,
+    StillOwed,
     behind_a_card_on_its_way,
     first_to_claim,
     superseded,
@@ -81,8 +82,10 @@ class Deliverer:
     """Drains the outbox through the adapter; safe to run on several instances at once (etag leases)."""
 
     def __init__(self, adapter: CloudAdapter, *, app_id: str, outbox: Outbox, profiles: UserProfiles,
-                 lease: timedelta = LEASE, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+                 lease: timedelta = LEASE, clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+                 still_owed: StillOwed | None = None) -> None:
         self._adapter = adapter
+        self._still_owed = still_owed
         self._app_id = app_id
         self._outbox = outbox
         self._profiles = profiles
@@ -396,6 +399,20 @@ class Deliverer:
             await self._release(replace(claimed, state=DeliveryState.PENDING, next_attempt_at=now + UNREACHABLE_RETRY,
                                         last_error="recipient has not opened the bot"))
             return False
+        if self._still_owed is not None:
+            # Checked while this sender holds the message, just before it goes: a sender that dies after the check
+            # leaves it leased, and the one that takes it over when the lease runs out checks again.
+            try:
+                owed = await self._still_owed.still_owed(message, now)
+            except DomainError as error:
+                await self._release(claimed.retry_later(now, type(error).__name__))
+                return False
+            if not owed:
+                try:
+                    await self._outbox.mark_sent(claimed)  # never to go: done, as a sent message is
+                except DomainError as error:  # its lease runs out, and the next sender withholds it again
+                    log.warning("could not record a withheld message as done: %s", type(error).__name__)
+                return False
         try:
             activity_id, conversation_id = await self._send(message.card_in(recipient.lang), recipient.reference,
                                                             slot, preview=message.preview_in(recipient.lang),

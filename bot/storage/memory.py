@@ -31,7 +31,7 @@ from bot.domain.limits import Limit, counted, counted_already, day_is_over, give
 from bot.domain.outbox import LEASE, CardSlot, DeliveryState, Listing, OutboundMessage, Owed
 from bot.domain.people import Lang, Person, StaffContact
 from bot.domain.permission_requests import AuditEntry, PermissionRequest, RequestState, listing_order
-from bot.domain.policy_reads import AlreadyConfirmed, AskedStaff, Confirmation
+from bot.domain.policy_reads import AlreadyConfirmed, AskedStaff, Confirmation, Withheld
 from bot.domain.policy_versions import CurrentPointer, Draft, PolicyTooLarge, PolicyVersion, version_key
 from bot.domain.profiles import UserProfile
 from bot.domain.questions import QuestionRecord
@@ -152,6 +152,7 @@ class MemoryStore:
     # (version key, email) and (version key, tenant, object id).
     asked: dict[tuple[str, str], AskedStaff] = field(default_factory=dict)
     confirmations: dict[tuple[str, str, str], Confirmation] = field(default_factory=dict)
+    withheld: dict[tuple[str, str, str, int], Withheld] = field(default_factory=dict)
     _etags: itertools.count[int] = field(default_factory=lambda: itertools.count(1), init=False, repr=False)
 
     def etag(self) -> str:
@@ -788,6 +789,27 @@ class MemoryPolicyReads:
         key = version_key(version)
         rows = [c for (v, *_), c in sorted(self._store.confirmations.items(), key=lambda item: item[0]) if v == key]
         return sorted(rows, key=lambda c: c.read_at)
+
+    async def get_confirmation(self, version: str, person: Person) -> Confirmation:
+        """The confirmation, by its key; `RecordNotFound` when there is none."""
+        await self._store.call()
+        found = self._store.confirmations.get((version_key(version), person.tenant_id, person.aad_object_id))
+        if found is None:
+            raise RecordNotFound(f"no confirmation of version {version}")
+        return found
+
+    async def add_withheld(self, version: str, withheld: Withheld) -> None:
+        """Keep the record of a card withheld; one there already stands."""
+        await self._store.call()
+        person = withheld.person
+        key = (version_key(version), person.tenant_id, person.aad_object_id, withheld.number)
+        self._store.withheld.setdefault(key, replace(withheld, person=replace(person, name=person.name[:NAME_CHARS])))
+
+    async def list_withheld(self, version: str) -> list[Withheld]:
+        """Every card of the version withheld, oldest first."""
+        await self._store.call()
+        key = version_key(version)
+        return sorted((w for (v, *_), w in self._store.withheld.items() if v == key), key=lambda w: w.at)
 
 
 class MemoryPolicyVersions:

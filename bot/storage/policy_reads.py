@@ -3,9 +3,10 @@ version, so "who has read version 2" is one partition query.
 
 RowKeys: `asked|<email>` for each member of staff the campaign reached (name, school and object id as the staff
 list had them then; when they were last reminded, and how many reminders they were sent, `Reminders`;
-`asked|<email>|<object id>` for a new starter given the address of someone asked before), and
-`read|<tenant>|<object id>` for each "I have read it", created once (a second click finds it and changes nothing)
-and never updated.
+`asked|<email>|<object id>` for a new starter given the address of someone asked before), `read|<tenant>|<object id>`
+for each "I have read it", created once (a second click finds it and changes nothing) and never updated, and
+`withheld|<tenant>|<object id>|<number>` for each card of the version not sent because its recipient had confirmed the
+version by the time it was to go (0 their card, then each reminder by number), created once.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from azure.data.tables import UpdateMode
 
 from bot.domain.errors import ConcurrentChange, RecordExists
 from bot.domain.people import Person
-from bot.domain.policy_reads import AlreadyConfirmed, AskedStaff, Confirmation
+from bot.domain.policy_reads import AlreadyConfirmed, AskedStaff, Confirmation, Withheld
 from bot.domain.policy_versions import version_key
 from bot.storage.tables import NAME_CHARS, TableStore, entity_etag, entity_text, entity_time, safe_key, utc_now
 
@@ -134,3 +135,31 @@ class TablePolicyReads:
         """Every confirmation, oldest first."""
         rows = [_confirmation(e) for e in await self._query(version, "read|", "read}")]
         return sorted(rows, key=lambda c: c.read_at)
+
+    async def get_confirmation(self, version: str, person: Person) -> Confirmation:
+        """The confirmation, by its key; `RecordNotFound` when there is none."""
+        async with self._store.call():
+            entity = await self._table.get_entity(
+                _partition(version), safe_key(f"read|{person.tenant_id}|{person.aad_object_id}"))
+        return _confirmation(entity)
+
+    async def add_withheld(self, version: str, withheld: Withheld) -> None:
+        """Create the record of a card withheld; one there already stands."""
+        person = withheld.person
+        entity = {"PartitionKey": _partition(version),
+                  "RowKey": safe_key(f"withheld|{person.tenant_id}|{person.aad_object_id}|{withheld.number}"),
+                  "TenantId": person.tenant_id, "ObjectId": person.aad_object_id, "Name": person.name[:NAME_CHARS],
+                  "Reminder": withheld.number, "MessageId": withheld.message_id, "WithheldAt": withheld.at}
+        try:
+            async with self._store.call():
+                await self._table.create_entity(entity)
+        except RecordExists:
+            return
+
+    async def list_withheld(self, version: str) -> list[Withheld]:
+        """Every card of the version withheld, oldest first."""
+        rows = [Withheld(Person(entity_text(e, "TenantId"), entity_text(e, "ObjectId"), entity_text(e, "Name")),
+                         number if isinstance(number := e.get("Reminder"), int) else 0,
+                         entity_time(e, "WithheldAt") or utc_now(), entity_text(e, "MessageId"))
+                for e in await self._query(version, "withheld|", "withheld}")]
+        return sorted(rows, key=lambda w: w.at)

@@ -543,6 +543,9 @@ async def _policy_reads(store: TableStore, subject: DataSubject) -> list[FoundRo
             found.append(_found("policyreads", Kind.ASKED_TO_READ, version, ["they were asked to read it"], row))
         elif key.startswith("read|") and (subject.is_id(row.get("ObjectId")) or subject.keyed(key)):
             found.append(_found("policyreads", Kind.CONFIRMED_READ, version, ["they confirmed reading it"], row))
+        elif key.startswith("withheld|") and subject.is_id(row.get("ObjectId")):
+            found.append(_found("policyreads", Kind.ASKED_TO_READ, version,
+                                ["a card asking them to read it was not sent, as they had confirmed it"], row))
     return found
 
 

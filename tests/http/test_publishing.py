@@ -18,7 +18,7 @@ from app import SERVICES, STORE
 from bot.domain.directory import StaffMember, read_staff_csv
 from bot.domain.errors import StorageUnavailable
 from bot.domain.federation import Federation, load_federation, parse_federation
-from bot.domain.outbox import QueueingNotifier
+from bot.domain.outbox import OutboundMessage, QueueingNotifier
 from bot.domain.people import Person
 from bot.domain.profiles import UserProfile
 from bot.domain.uk_time import in_uk
@@ -30,7 +30,7 @@ from bot.storage.policy_versions import TablePolicyVersions
 from bot.storage.tables import TableStore
 from bot.storage.users import TableUserProfiles
 from cards.i18n import load_catalogue
-from dialogs.policy_reads import ReadingFlow
+from dialogs.policy_reads import ReadingFlow, StillToRead
 from tests.support.activities import CARYS, FFION, GARETH, OWAIN, SIAN, TENANT, card_action, file_message, message
 from tests.support.cards import actions, verb_data
 from tests.support.concerns import CALENDAR
@@ -413,6 +413,81 @@ async def test_the_reminder_waits_for_the_school_days_of_the_school_of_the_perso
 
     assert reminded_first == {"Carys Jenkins", "Siân Roberts", "Gareth Hughes"}
     assert (on_the_fifth, on_the_sixth) == (3, 2)
+
+
+async def test_a_reminder_waiting_for_someone_who_has_confirmed_since_is_withheld_not_sent(
+        bot: TestClient, connector: Connector, files: FileServer, tmp_path: Path, azurite: str,
+        table_prefix: str) -> None:
+    """Owain had not opened the bot, so his card, then his reminder, waited in the outbox; he pressed I have read it
+    on the card a colleague forwarded to the department's group chat. Opening the bot, he got the reminder asking
+    him to confirm what he had confirmed: it is checked when it goes, withheld, and the withholding recorded."""
+    await _hi(bot, connector, CARYS, SIAN, GARETH, FFION)
+    await _publish_revised(bot, connector, files, tmp_path)
+    store = bot.app[STORE]
+    await _reading(store).check_campaigns()
+    await _delivered(bot)
+    asked_at = (await TablePolicyReads(store).list_asked("2"))[0].asked_at
+    await _reading(store, CALENDAR.add_working_days(asked_at, 5) + timedelta(minutes=1)).remind()
+    await _delivered(bot)
+
+    await _click(bot, OWAIN, "policy.confirm_read", {"version": "2"}, connector.url, conversation_type="groupChat")
+    await _hi(bot, connector, OWAIN)
+    await _delivered(bot)
+
+    owain = [_text(card) for card in connector.cards(CHAT[OWAIN["id"]])]
+    assert any("Thank you. You confirmed on" in card for card in owain)
+    assert await _reminders(connector, OWAIN) == 0 and _read_cards(connector, OWAIN) == []
+    assert await _reminders(connector, CARYS) == 1  # she has not confirmed: hers went
+    assert await TableOutbox(store).list_for_recipient(Person(TENANT, OWAIN["aadObjectId"])) == []
+    withheld = [r for r in await _rows(azurite, f"{table_prefix}policyreads") if r["RowKey"].startswith("withheld|")]
+    assert [(r["Name"], r["Reminder"]) for r in withheld] == [("Owain Pritchard", 1)]
+
+
+async def test_a_reminder_still_owed_is_not_lost_when_its_check_fails_or_its_sender_dies_after_checking(
+        aiohttp_client: Any, settings: Settings, connector: Connector, files: FileServer, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Owain has not confirmed. The check before his reminder goes first cannot reach storage (it waits, and goes at
+    the next pass), then the instance sending it dies between the check and the send (its lease runs out, and
+    another instance checks again and sends it): he gets it, once."""
+    bot = await app_with_staff_list(aiohttp_client, settings.model_copy(update={"outbox_lease_seconds": 1.0}))
+    await _hi(bot, connector, *STAFF)
+    await _publish_revised(bot, connector, files, tmp_path)
+    store = bot.app[STORE]
+    await _reading(store).check_campaigns()
+    await _delivered(bot)
+    asked_at = (await TablePolicyReads(store).list_asked("2"))[0].asked_at
+    owain = Person(TENANT, OWAIN["aadObjectId"], OWAIN["name"])
+    deliverer = bot.app[SERVICES].deliverer
+    checking = asyncio.Event()
+    checked = asyncio.Event()
+    real_check = StillToRead.still_owed
+
+    async def storage_down(self: StillToRead, message: OutboundMessage, now: datetime) -> bool:
+        raise StorageUnavailable("injected")
+
+    async def dies_after_checking(self: StillToRead, message: OutboundMessage, now: datetime) -> bool:
+        owed = await real_check(self, message, now)
+        checked.set()
+        await checking.wait()  # never set: the instance is killed here
+        return owed
+
+    await _reading(store, CALENDAR.add_working_days(asked_at, 5) + timedelta(minutes=1)).remind()
+    monkeypatch.setattr(StillToRead, "still_owed", storage_down)
+    await deliverer.deliver_to(owain)
+    after_the_fault = await _reminders(connector, OWAIN)
+    monkeypatch.setattr(StillToRead, "still_owed", dies_after_checking)
+    dying = asyncio.create_task(deliverer.deliver_to(owain))
+    await asyncio.wait_for(checked.wait(), 10)
+    dying.cancel()
+    monkeypatch.undo()
+    after_the_crash = await _reminders(connector, OWAIN)
+    await asyncio.sleep(1.2)  # its lease runs out
+    await _delivered(bot)
+    await _delivered(bot)
+
+    assert (after_the_fault, after_the_crash) == (0, 0)
+    assert await _reminders(connector, OWAIN) == 1
+    assert await TableOutbox(store).list_for_recipient(owain) == []
 
 
 async def _staff_list(bot: TestClient, edit: Callable[[str], str]) -> None:

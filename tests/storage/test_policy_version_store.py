@@ -16,7 +16,7 @@ from azure.data.tables.aio import TableClient
 
 from bot.domain.errors import ConcurrentChange, RecordExists, RecordNotFound
 from bot.domain.people import Person
-from bot.domain.policy_reads import AlreadyConfirmed, AskedStaff
+from bot.domain.policy_reads import AlreadyConfirmed, AskedStaff, Withheld
 from bot.domain.policy_versions import Draft, PolicyChanges, PolicyTooLarge, PolicyVersion, SectionChange
 from bot.policy.loader import load_policy_data
 from tests.storage.conftest import Backend, opened_tables
@@ -164,6 +164,32 @@ async def test_a_confirmation_is_kept_once_and_a_reminder_marked_once(backend: B
     assert (await reads.list_asked("2"))[0].reminders == 1
 
 
+async def test_a_card_withheld_is_recorded_once_and_a_confirmation_is_found_by_its_person(backend: Backend) -> None:
+    """A card not sent because its recipient had confirmed by then is recorded once, however often a sender met it."""
+    reads = await backend.policy_reads()
+    await reads.add_asked("2", AskedStaff("carys.jenkins@llanidloes.example.cymru", "Carys Jenkins", "high",
+                                          CARYS.aad_object_id, NOW))
+    for days in (7, 9, 12):
+        [asked] = await reads.list_asked("2")
+        await reads.mark_reminded("2", asked, NOW + timedelta(days=days))
+    await reads.confirm("2", CARYS, NOW + timedelta(days=12, hours=1))
+    for _ in range(2):
+        await reads.add_withheld("2", Withheld(CARYS, 3, NOW + timedelta(days=12, hours=2), "policy|00002|remind3|x"))
+
+    [asked] = await reads.list_asked("2")
+    found = await reads.get_confirmation("2.0", CARYS)
+    with pytest.raises(RecordNotFound):
+        await reads.get_confirmation("2", OWAIN)
+    with pytest.raises(RecordNotFound):
+        await reads.get_confirmation("3", CARYS)
+
+    assert asked.reminders == 3 and asked.reminded_at == NOW + timedelta(days=12)
+    assert found.read_at == NOW + timedelta(days=12, hours=1)
+    assert [(w.person.name, w.number, w.at) for w in await reads.list_withheld("2")] == [
+        ("Carys Jenkins", 3, NOW + timedelta(days=12, hours=2))]
+    assert await reads.list_withheld("3") == []
+
+
 async def test_a_member_recorded_before_their_entra_id_was_on_the_list_counts_as_asked_when_reached(
         backend: Backend) -> None:
     reads = await backend.policy_reads()
@@ -238,6 +264,7 @@ async def test_each_reminder_is_counted_on_the_asked_row_and_a_row_from_before_c
         for asked in await reads.list_asked("2"):
             await reads.mark_reminded("2", asked, NOW + timedelta(days=14))
         after = {a.name: a.reminders for a in await reads.list_asked("2")}
+
 
     assert before == {"Carys Jenkins": 0, "Owain Pritchard": 1}
     assert after == {"Carys Jenkins": 1, "Owain Pritchard": 2}

@@ -610,3 +610,25 @@ async def test_while_the_data_role_applies_it_says_403_in_one_line_and_writes_no
     assert line.startswith(f"{COMMAND}: storage refused access (403 AuthorizationPermissionMismatch)")
     assert line.endswith("; nothing was written")
     assert not export.folder.exists()
+
+
+async def test_a_reminder_withheld_from_her_because_she_had_confirmed_is_in_her_export(
+        store: TableStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The bot now records a read-and-confirm card it did not send Carys because she had confirmed by then: that row
+    is about her, so her export lists it with the rest of what the campaign kept, and Owain's is not in it."""
+    await store.ensure_tables(["policyreads"])
+    at = datetime.now(UTC) - timedelta(days=3)
+    async with store.call():
+        for person in (CARYS, OWAIN):
+            await store.table("policyreads").create_entity({
+                "PartitionKey": "v|00002", "RowKey": f"withheld|{TENANT}|{person['aadObjectId']}|2",
+                "TenantId": TENANT, "ObjectId": person["aadObjectId"], "Name": person["name"], "Reminder": 2,
+                "MessageId": f"policy|00002|remind2|{person['aadObjectId']}", "WithheldAt": at})
+
+    export = await _export(capsys, tmp_path / "sar-carys", CARYS["aadObjectId"])
+
+    assert export.code == 0, export.err
+    [withheld] = export.rows("asked to read a policy version")
+    assert withheld["reference"] == "00002" and withheld["row"]["Reminder"] == 2
+    assert "not sent, as they had confirmed it" in " ".join(withheld["why"])
+    assert OWAIN["aadObjectId"] not in export.everything()

@@ -38,6 +38,7 @@ from bot.policy.model import Policy
 from bot.policy_commands import acknowledgements_csv
 from cards.i18n import load_catalogue
 from cards.publishing import not_asked_summary_card, read_summary_card
+from dialogs.policy_reads import card_of_a_version
 from tests.support.cards import actions
 from tests.support.policies import AI_SECTION, TEXT_2022, revised_docx, write_revised
 
@@ -565,3 +566,14 @@ def test_a_problem_that_stops_publishing_names_the_section_by_its_heading_and_th
     assert not check.passed
     assert check.problems == (f'Section 3, "{section["heading_en"]}", passage 1: 612 characters, more than 600; '
                               "split the passage",)
+
+
+@pytest.mark.parametrize(("message_id", "card"), [
+    ("policy|00002|read|a1000000-0000-4000-8000-000000000002", ("00002", 0)),
+    ("policy|00002.00001|remind|a1000000-0000-4000-8000-000000000002", ("00002.00001", 1)),
+    ("policy|00003|remind4|a1000000-0000-4000-8000-000000000002", ("00003", 4)),
+    ("policy|00003|reminder|a1", None), ("policy|draft|read|a1", None), ("perm-42|to-head", None),
+    ("policy|00002|read", None)])
+def test_the_cards_of_a_version_are_known_by_their_ids_and_nothing_else_is(message_id: str,
+                                                                           card: tuple[str, int] | None) -> None:
+    assert card_of_a_version(message_id) == card
