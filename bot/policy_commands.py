@@ -23,7 +23,7 @@ from bot.domain.errors import RecordNotFound, StorageUnavailable
 from bot.domain.federation import Federation
 from bot.domain.outbox import QueueingNotifier
 from bot.domain.people import Lang, Person
-from bot.domain.policy_reads import AskedStaff, Confirmation, person_key
+from bot.domain.policy_reads import AskedStaff, Confirmation, Withheld, person_key
 from bot.domain.policy_versions import BY_COMMAND, PublishRefused, version_number
 from bot.export import EXCEL_ENCODING, OUT_HELP, export_cell, not_a_csv, uk_time
 from bot.policy.documents import read_source
@@ -43,7 +43,9 @@ from dialogs.policy_reads import ReadingFlow
 from dialogs.publishing import AudienceChanged, Proposal, PublishingFlow
 
 TABLES = ("policies", "policyreads", "directory", "outbox", "outboxsent", "users")
-ACKNOWLEDGEMENT_COLUMNS = ["version", "school", "name", "email", "asked at", "reminded at", "read at", "status"]
+# Scripts and spreadsheets read these by name and place: new columns go after the last.
+ACKNOWLEDGEMENT_COLUMNS = ["version", "school", "name", "email", "asked at", "reminded at", "read at", "status",
+                           "reminders", "reminder times", "reminders not sent (already read)"]
 
 
 @dataclass(frozen=True)
@@ -286,15 +288,29 @@ def _time(moment: datetime | None) -> str:
     return uk_time(moment) if moment else ""
 
 
+def _reminders(request: AskedStaff | None, withheld: set[tuple[str, int]]) -> tuple[str, str, str, str]:
+    """The latest reminder's time, how many they had, when each was ("; " between), and how many were not sent as they
+    had read it by then: a reminder withheld is not one they had."""
+    if request is None:
+        return "", "0", "", "0"
+    every = request.each_reminder()
+    had = [at for number, at in enumerate(every, start=1) if (request.object_id.lower(), number) not in withheld]
+    kept = len(every) - len(had)
+    latest = next((at for at in reversed(had) if at is not None), None)
+    return (_time(latest), str(len(had)), "; ".join(_time(at) if at else "(time not kept)" for at in had), str(kept))
+
+
 def acknowledgements_csv(version: str, *, staff: Sequence[StaffMember], asked: Sequence[AskedStaff],
                          confirmed: Sequence[Confirmation], school_names: dict[str, str],
-                         replaced: bool = False) -> str:
+                         replaced: bool = False, withheld: Sequence[Withheld] = ()) -> str:
     """One row per member of staff (on the list now, or asked when the campaign reached them; one person is one
     Entra object id, whatever their email was) and per person who confirmed; every field quoted, and cells a
     spreadsheet would run as formulas defused. Someone who left before confirming is not "not yet": the heads' count
     leaves them out, and nobody is to chase them. `replaced`: the version is no longer in force, so staff on the list
-    never asked to read it (they started after it was replaced) are not listed, as the heads' count leaves them out."""
+    never asked to read it (they started after it was replaced) are not listed, as the heads' count leaves them out.
+    `withheld`: the cards not sent because their recipient had read it by then (a reminder withheld is not counted)."""
     read = {c.person.aad_object_id.lower(): c for c in confirmed}
+    not_sent = {(w.person.aad_object_id.lower(), w.number) for w in withheld if w.number > 0}
     if replaced:
         counted = set(read) | {a.object_id.lower() for a in asked if a.object_id}
         staff = [m for m in staff if m.aad_object_id and m.aad_object_id.lower() in counted]
@@ -317,10 +333,11 @@ def acknowledgements_csv(version: str, *, staff: Sequence[StaffMember], asked: S
         request = requests.get(key)
         status = ("read" if confirmation else "left the staff list before confirming" if key in left
                   else "not yet" if object_id else "not reachable: no Entra id on the list")
+        reminded_at, reminders, times, kept = _reminders(request, not_sent)
         rows.append([version, school_names.get(school, school), name, email, _time(request.asked_at if request
-                     else None), _time(request.reminded_at if request else None),
-                     _time(confirmation.read_at if confirmation else None), status])
-    rows += [[version, "not on the staff list", c.person.name, "", "", "", _time(c.read_at), "read"]
+                     else None), reminded_at, _time(confirmation.read_at if confirmation else None), status,
+                     reminders, times, kept])
+    rows += [[version, "not on the staff list", c.person.name, "", "", "", _time(c.read_at), "read", "", "", ""]
              for c in read.values()]
     out = io.StringIO()
     writer = csv.writer(out, quoting=csv.QUOTE_ALL)
@@ -365,7 +382,8 @@ def export_acknowledgements_command(argv: list[str]) -> int:
             text = acknowledgements_csv(  # as stored: "--version 2.0" is version 2
                 record.version, staff=await TableStaffDirectory(tools.store).list_members(),
                 asked=await reads.list_asked(record.version), confirmed=await reads.list_confirmed(record.version),
-                school_names={s.school_id: s.name_en for s in tools.federation.schools}, replaced=replaced)
+                school_names={s.school_id: s.name_en for s in tools.federation.schools}, replaced=replaced,
+                withheld=await reads.list_withheld(record.version))
             if replaced and pointer is not None:
                 print(f"note: version {record.version} is no longer in force (version {pointer.version} is): staff "
                       "who were never asked to read it are not listed", file=sys.stderr)

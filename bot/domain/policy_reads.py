@@ -34,6 +34,8 @@ class AskedStaff:
     etag: str = ""
     row: str = ""  # the storage row it was read from ("" for a new one): a row keyed by an older scheme keeps its key
     reminders: int = 0  # reminders queued so far: the one after five school days, and each the head sent
+    # When each reminder was queued, the first first (None: queued before the bot kept each time; only the latest was).
+    reminder_times: tuple[datetime | None, ...] = ()
 
     def reminder_due(self, now: datetime, confirmed: set[str], calendar: SchoolCalendar) -> bool:
         """True once five school days (no weekend, bank holiday or school holiday) have passed with no confirmation
@@ -41,6 +43,18 @@ class AskedStaff:
         if self.reminded_at is not None or not self.object_id or self.object_id.lower() in confirmed:
             return False
         return now >= calendar.add_working_days(self.asked_at, REMINDER_SCHOOL_DAYS)
+
+    def each_reminder(self) -> tuple[datetime | None, ...]:
+        """When each of `reminders` was queued, by number (the first first); None where the time was not kept (a row
+        from before each was, whose latest is `reminded_at`)."""
+        count = max(self.reminders, 1 if self.reminded_at is not None else 0)
+        known = self.reminder_times[:count]
+        if len(known) == count:
+            return known
+        missing = count - len(known)
+        if not known and self.reminded_at is not None:
+            return (None,) * (missing - 1) + (self.reminded_at,)
+        return (None,) * missing + known
 
 
 def person_key(email: str, object_id: str) -> str:

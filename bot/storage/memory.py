@@ -770,7 +770,8 @@ class MemoryPolicyReads:
         key = (version_key(version), asked.row or asked.email)
         _unchanged(self._store.asked.get(key), asked.etag, f"asked {asked.email}")
         self._store.asked[key] = replace(asked, name=asked.name[:NAME_CHARS], reminded_at=at,
-                                         reminders=asked.reminders + 1, etag=self._store.etag())
+                                         reminders=asked.reminders + 1, reminder_times=(*asked.each_reminder(), at),
+                                         etag=self._store.etag())
 
     async def confirm(self, version: str, person: Person, at: datetime) -> Confirmation:
         """Keep the confirmation; `AlreadyConfirmed` with the first one when it exists."""

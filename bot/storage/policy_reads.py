@@ -2,15 +2,18 @@
 version, so "who has read version 2" is one partition query.
 
 RowKeys: `asked|<email>` for each member of staff the campaign reached (name, school and object id as the staff
-list had them then; when they were last reminded, and how many reminders they were sent, `Reminders`;
-`asked|<email>|<object id>` for a new starter given the address of someone asked before), `read|<tenant>|<object id>`
-for each "I have read it", created once (a second click finds it and changes nothing) and never updated, and
-`withheld|<tenant>|<object id>|<number>` for each card of the version not sent because its recipient had confirmed the
-version by the time it was to go (0 their card, then each reminder by number), created once.
+list had them then; when they were last reminded, how many reminders they were sent, `Reminders`, and when each was,
+`ReminderTimes`, JSON, null for one from before each was kept; `asked|<email>|<object id>` for a new starter given the
+address of someone asked before), `read|<tenant>|<object id>` for each "I have read it", created once (a second click
+finds it and changes nothing) and never updated, and `withheld|<tenant>|<object id>|<number>` for each card of the
+version not sent because its recipient had confirmed the version by the time it was to go (0 their card, then each
+reminder by number), created once.
 """
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -34,7 +37,25 @@ def _asked_entity(version: str, asked: AskedStaff) -> dict[str, Any]:
     return {"PartitionKey": _partition(version), "RowKey": asked.row or safe_key(f"asked|{asked.email}"),
             "Email": asked.email,
             "Name": asked.name[:NAME_CHARS], "School": asked.school, "ObjectId": asked.object_id,
-            "AskedAt": asked.asked_at, "RemindedAt": asked.reminded_at, "Reminders": asked.reminders}
+            "AskedAt": asked.asked_at, "RemindedAt": asked.reminded_at, "Reminders": asked.reminders,
+            "ReminderTimes": json.dumps([t.isoformat() if t else None for t in asked.each_reminder()])}
+
+
+def _times(entity: dict[str, Any]) -> tuple[datetime | None, ...]:
+    """`ReminderTimes` as written (none for a row from before it was kept, or one that is not readable)."""
+    try:
+        stored = json.loads(entity_text(entity, "ReminderTimes") or "[]")
+    except json.JSONDecodeError:
+        return ()
+    if not isinstance(stored, list):
+        return ()
+    times: list[datetime | None] = []
+    for value in stored:
+        try:
+            times.append(datetime.fromisoformat(value) if isinstance(value, str) else None)
+        except ValueError:
+            times.append(None)
+    return tuple(times)
 
 
 def _asked(entity: dict[str, Any]) -> AskedStaff:
@@ -45,7 +66,8 @@ def _asked(entity: dict[str, Any]) -> AskedStaff:
     return AskedStaff(email=entity_text(entity, "Email"), name=entity_text(entity, "Name"),
                       school=entity_text(entity, "School"), object_id=entity_text(entity, "ObjectId"),
                       asked_at=entity_time(entity, "AskedAt") or utc_now(), reminded_at=reminded_at,
-                      etag=entity_etag(entity), row=entity_text(entity, "RowKey"), reminders=reminders)
+                      etag=entity_etag(entity), row=entity_text(entity, "RowKey"), reminders=reminders,
+                      reminder_times=_times(entity))
 
 
 def _confirmation(entity: dict[str, Any]) -> Confirmation:
@@ -109,10 +131,9 @@ class TablePolicyReads:
             return  # their first time stands
 
     async def mark_reminded(self, version: str, asked: AskedStaff, at: datetime) -> None:
-        """Note the reminder, only if nobody changed the row since it was read."""
-        entity = _asked_entity(version, asked)
-        entity["RemindedAt"] = at
-        entity["Reminders"] = asked.reminders + 1
+        """Note the reminder and its time, only if nobody changed the row since it was read."""
+        entity = _asked_entity(version, replace(asked, reminded_at=at, reminders=asked.reminders + 1,
+                                                reminder_times=(*asked.each_reminder(), at)))
         async with self._store.call():
             await self._table.update_entity(entity, mode=UpdateMode.REPLACE, etag=asked.etag,
                                             match_condition=MatchConditions.IfNotModified)

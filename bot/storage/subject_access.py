@@ -44,7 +44,7 @@ from bot.storage.tables import TableStore, key_value
 
 # Columns that hold JSON, shown parsed.
 _JSON_COLUMNS = frozenset({"Chain", "Notes", "InvolvedManager", "Cards", "Card", "CardCy", "ConversationRef",
-                           "Changes", "Warnings"})
+                           "Changes", "Warnings", "ReminderTimes"})
 _KEYS = ("PartitionKey", "RowKey")
 # What a concern report's holder, and the person it is about, see of the report record.
 # The pace is theirs too: it set when they were reminded and when it was passed up from them.

@@ -4,6 +4,8 @@ reminder, the heads' count, and every refusal and fault, at HTTP level against A
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 import json
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
@@ -19,9 +21,10 @@ from bot.domain.directory import StaffMember, read_staff_csv
 from bot.domain.errors import StorageUnavailable
 from bot.domain.federation import Federation, load_federation, parse_federation
 from bot.domain.outbox import OutboundMessage, QueueingNotifier
-from bot.domain.people import Person
+from bot.domain.people import Lang, Person
 from bot.domain.profiles import UserProfile
 from bot.domain.uk_time import in_uk
+from bot.export import uk_time
 from bot.settings import Settings
 from bot.storage.directory import TableStaffDirectory
 from bot.storage.outbox import TableOutbox
@@ -30,6 +33,7 @@ from bot.storage.policy_versions import TablePolicyVersions
 from bot.storage.tables import TableStore
 from bot.storage.users import TableUserProfiles
 from cards.i18n import load_catalogue
+from dialogs.base import Scope, Turn
 from dialogs.policy_reads import ReadingFlow, StillToRead
 from tests.support.activities import CARYS, FFION, GARETH, OWAIN, SIAN, TENANT, card_action, file_message, message
 from tests.support.cards import actions, verb_data
@@ -639,11 +643,46 @@ async def test_publish_by_command_then_roll_back_and_export_for_the_governors(
     assert "  version 2 " in listed.stdout and "by Mrs Siân Roberts" in listed.stdout
     assert [len(_read_cards(connector, person)) for person in STAFF] == [1, 1, 1, 1, 1]
     lines = exported.stdout.splitlines()
-    assert lines[0] == '"version","school","name","email","asked at","reminded at","read at","status"'
+    assert lines[0].startswith('"version","school","name","email","asked at","reminded at","read at","status",')
     assert len(lines) == 6 and all(line.startswith('"2","Llanidloes ') for line in lines[1:])
-    owain = next(line for line in lines if "Owain Pritchard" in line)
-    assert owain.endswith('"read"') and next(line for line in lines if "Carys" in line).endswith('"not yet"')
+    status = {row[2]: row[7] for row in csv.reader(io.StringIO(exported.stdout))}
+    assert status["Owain Pritchard"] == "read" and status["Carys Jenkins"] == "not yet"
     assert typed_otherwise.stdout == exported.stdout  # "2.0" is version 2, as stored
+
+
+async def test_the_governors_export_says_how_many_reminders_each_person_had_and_when(
+        bot: TestClient, connector: Connector, settings: Settings, tmp_path: Path) -> None:
+    """Five school days on, everyone who has not confirmed is reminded; the next day the head reminds again, and
+    Carys confirms before hers reaches her. The CSV gave each person's latest reminder alone: Owain's two, and when,
+    were not to be seen, nor that Carys's second was never sent."""
+    await _hi(bot, connector, *STAFF)
+    published = await asyncio.to_thread(_command, settings, "publish-policy", "--yes", str(write_revised(tmp_path)))
+    assert published.returncode == 0, published.stderr
+    await _until(lambda: _answered_from_version(bot, connector, "2"))
+    store = bot.app[STORE]
+    await _reading(store).check_campaigns()
+    await _delivered(bot)
+    asked_at = (await TablePolicyReads(store).list_asked("2"))[0].asked_at
+    fifth = CALENDAR.add_working_days(asked_at, 5) + timedelta(minutes=1)
+    sixth = CALENDAR.add_working_days(asked_at, 6) + timedelta(minutes=1)
+    head = Person(TENANT, SIAN["aadObjectId"], "Mrs Siân Roberts")
+
+    await _reading(store, fifth).remind()
+    await _delivered(bot)
+    await _reading(store, sixth).remind_now(Turn(actor=head, lang=Lang.EN, scope=Scope.PERSONAL,
+                                                 verb="policy.remind", data={"version": "2"}, is_invoke=True))
+    await _click(bot, CARYS, "policy.confirm_read", {"version": "2"}, connector.url)
+    await _delivered(bot)
+    exported = await asyncio.to_thread(_command, settings, "export-acknowledgements", "--version", "2")
+
+    assert exported.returncode == 0, exported.stderr
+    rows = {row[2]: row for row in csv.reader(io.StringIO(exported.stdout))}
+    assert rows["name"][8:] == ["reminders", "reminder times", "reminders not sent (already read)"]
+    assert rows["Owain Pritchard"][5] == uk_time(sixth)
+    assert rows["Owain Pritchard"][7:] == ["not yet", "2", f"{uk_time(fifth)}; {uk_time(sixth)}", "0"]
+    assert rows["Carys Jenkins"][5] == uk_time(fifth)
+    assert rows["Carys Jenkins"][7:] == ["read", "1", uk_time(fifth), "1"]
+    assert await _reminders(connector, CARYS) == 1 and await _reminders(connector, OWAIN) == 2
 
 
 async def test_exporting_the_version_staff_were_never_asked_to_read_lists_nobody_as_not_yet(

@@ -164,8 +164,10 @@ async def test_a_confirmation_is_kept_once_and_a_reminder_marked_once(backend: B
     assert (await reads.list_asked("2"))[0].reminders == 1
 
 
-async def test_a_card_withheld_is_recorded_once_and_a_confirmation_is_found_by_its_person(backend: Backend) -> None:
-    """A card not sent because its recipient had confirmed by then is recorded once, however often a sender met it."""
+async def test_each_reminders_time_is_kept_and_a_card_withheld_is_recorded_once(backend: Backend) -> None:
+    """The governors' record says when each reminder was, not only the latest; a card not sent because its
+    recipient had confirmed by then is recorded once, however often a sender met it; a confirmation is found by
+    its person."""
     reads = await backend.policy_reads()
     await reads.add_asked("2", AskedStaff("carys.jenkins@llanidloes.example.cymru", "Carys Jenkins", "high",
                                           CARYS.aad_object_id, NOW))
@@ -184,6 +186,7 @@ async def test_a_card_withheld_is_recorded_once_and_a_confirmation_is_found_by_i
         await reads.get_confirmation("3", CARYS)
 
     assert asked.reminders == 3 and asked.reminded_at == NOW + timedelta(days=12)
+    assert asked.each_reminder() == tuple(NOW + timedelta(days=d) for d in (7, 9, 12))
     assert found.read_at == NOW + timedelta(days=12, hours=1)
     assert [(w.person.name, w.number, w.at) for w in await reads.list_withheld("2")] == [
         ("Carys Jenkins", 3, NOW + timedelta(days=12, hours=2))]
@@ -265,6 +268,9 @@ async def test_each_reminder_is_counted_on_the_asked_row_and_a_row_from_before_c
             await reads.mark_reminded("2", asked, NOW + timedelta(days=14))
         after = {a.name: a.reminders for a in await reads.list_asked("2")}
 
+        times = {a.name: a.each_reminder() for a in await reads.list_asked("2")}
 
     assert before == {"Carys Jenkins": 0, "Owain Pritchard": 1}
     assert after == {"Carys Jenkins": 1, "Owain Pritchard": 2}
+    assert times == {"Carys Jenkins": (NOW + timedelta(days=14),),
+                     "Owain Pritchard": (NOW + timedelta(days=7), NOW + timedelta(days=14))}

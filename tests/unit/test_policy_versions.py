@@ -7,7 +7,7 @@ import csv
 import io
 import json
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,7 +15,7 @@ import pytest
 from bot.domain.directory import StaffMember
 from bot.domain.federation import School
 from bot.domain.people import Lang, Person, StaffContact
-from bot.domain.policy_reads import AskedStaff, Confirmation, read_summary
+from bot.domain.policy_reads import AskedStaff, Confirmation, Withheld, read_summary
 from bot.domain.policy_versions import (
     PolicyChanges,
     PolicyVersion,
@@ -430,11 +430,12 @@ def test_the_governors_csv_quotes_every_field_and_defuses_formulas() -> None:
     rows = list(csv.reader(io.StringIO(text)))
 
     assert all(line.startswith('"') and line.endswith('"') for line in text.splitlines())
-    assert rows[0] == ["version", "school", "name", "email", "asked at", "reminded at", "read at", "status"]
+    assert rows[0][:8] == ["version", "school", "name", "email", "asked at", "reminded at", "read at", "status"]
     by_name = {row[2]: row for row in rows[1:]}
     assert set(by_name) == {"'=HYPERLINK(\"http://evil\",\"x\")", "Bethan, Head of Art", "'+Carys", "'@Dai", "'-Zoe"}
     assert by_name["Bethan, Head of Art"][7] == "read" and by_name["'=HYPERLINK(\"http://evil\",\"x\")"][7] == "not yet"
     assert by_name["'+Carys"][7] == "not reachable: no Entra id on the list" and by_name["'@Dai"][5]
+    assert by_name["'@Dai"][8:] == ["1", "2026-09-07 10:00", "0"]
     assert by_name["'-Zoe"][1] == "not on the staff list"
 
 
@@ -455,8 +456,42 @@ def test_the_governors_csv_does_not_list_someone_who_left_as_still_to_read_it() 
     assert by_name["Dai Evans"][7] == "left the staff list before confirming"
     assert by_name["Dai Jones"][7] == "not yet"
     assert by_name["Eira Owen"][1:] == ["Llanidloes Primary School", "Eira Owen", "e.lloyd@x.cymru",
-                                        "2026-09-07 10:00", "", "2026-09-07 10:00", "read"]
+                                        "2026-09-07 10:00", "", "2026-09-07 10:00", "read", "0", "", "0"]
     assert by_name["Eira Lloyd"][7] == "not yet"
+
+
+def test_the_governors_csv_says_how_many_reminders_each_person_had_and_when() -> None:
+    """A governor asks how often Owain was chased before he read it: the CSV gave only his latest reminder's time.
+    Carys confirmed before her second reminder reached her, so it was withheld: she had one. Dai's row was kept
+    before each time was: his count stands, with the time of the latest. The columns there were stay as they were."""
+    first, second, third = (NOW + timedelta(days=d) for d in (7, 9, 14))
+    staff = [StaffMember("Owain Pritchard", "o@x.cymru", "high", "", "", "oid-o"),
+             StaffMember("Carys Jenkins", "c@x.cymru", "high", "", "", "oid-c"),
+             StaffMember("Dai Evans", "d@x.cymru", "high", "", "", "oid-d")]
+    asked = [AskedStaff("o@x.cymru", "Owain Pritchard", "high", "oid-o", NOW, reminded_at=third, reminders=3,
+                        reminder_times=(first, second, third)),
+             AskedStaff("c@x.cymru", "Carys Jenkins", "high", "oid-c", NOW, reminded_at=second, reminders=2,
+                        reminder_times=(first, second)),
+             AskedStaff("d@x.cymru", "Dai Evans", "high", "oid-d", NOW, reminded_at=second, reminders=2)]
+    confirmed = [Confirmation(Person("t", "oid-o", "Owain Pritchard"), third + timedelta(hours=2)),
+                 Confirmation(Person("t", "oid-c", "Carys Jenkins"), second - timedelta(hours=1)),
+                 Confirmation(Person("t", "oid-z", "Zoe"), third)]
+    withheld = [Withheld(Person("t", "oid-c", "Carys Jenkins"), 2, second + timedelta(minutes=1))]
+
+    text = acknowledgements_csv("2", staff=staff, asked=asked, confirmed=confirmed, withheld=withheld,
+                                school_names={"high": "Llanidloes High School"})
+    rows = list(csv.reader(io.StringIO(text)))
+    by_name = {row[2]: row for row in rows[1:]}
+
+    assert rows[0] == ["version", "school", "name", "email", "asked at", "reminded at", "read at", "status",
+                       "reminders", "reminder times", "reminders not sent (already read)"]
+    assert all(len(row) == 11 for row in rows)
+    assert by_name["Owain Pritchard"][5] == "2026-09-21 10:00"
+    assert by_name["Owain Pritchard"][8:] == ["3", "2026-09-14 10:00; 2026-09-16 10:00; 2026-09-21 10:00", "0"]
+    assert by_name["Carys Jenkins"][5] == "2026-09-14 10:00"
+    assert by_name["Carys Jenkins"][8:] == ["1", "2026-09-14 10:00", "1"]
+    assert by_name["Dai Evans"][8:] == ["2", "(time not kept); 2026-09-16 10:00", "0"]
+    assert by_name["Zoe"][8:] == ["", "", ""]
 
 
 def test_the_governors_csv_gives_times_as_uk_clocks_showed_them() -> None:
