@@ -23,7 +23,7 @@ from bot.domain.errors import RecordNotFound, StorageUnavailable
 from bot.domain.federation import Federation
 from bot.domain.outbox import QueueingNotifier
 from bot.domain.people import Lang, Person
-from bot.domain.policy_reads import AskedStaff, Confirmation, Withheld, person_key
+from bot.domain.policy_reads import AskedStaff, Confirmation, Withheld, WithheldBecause, person_key
 from bot.domain.policy_versions import BY_COMMAND, PublishRefused, version_number
 from bot.export import EXCEL_ENCODING, OUT_HELP, export_cell, not_a_csv, uk_time
 from bot.policy.documents import read_source
@@ -288,14 +288,17 @@ def _time(moment: datetime | None) -> str:
     return uk_time(moment) if moment else ""
 
 
-def _reminders(request: AskedStaff | None, withheld: set[tuple[str, int]]) -> tuple[str, str, str, str]:
+def _reminders(request: AskedStaff | None, withheld: set[tuple[str, int]],
+               read_first: set[tuple[str, int]]) -> tuple[str, str, str, str]:
     """The latest reminder's time, how many they had, when each was ("; " between), and how many were not sent as they
-    had read it by then: a reminder withheld is not one they had."""
+    had read it by then: a reminder withheld (`withheld`, by object id and number; `read_first`, those withheld as
+    they had read it) is not one they had."""
     if request is None:
         return "", "0", "", "0"
-    every = request.each_reminder()
-    had = [at for number, at in enumerate(every, start=1) if (request.object_id.lower(), number) not in withheld]
-    kept = len(every) - len(had)
+    person = request.object_id.lower()
+    numbered = list(enumerate(request.each_reminder(), start=1))
+    had = [at for number, at in numbered if (person, number) not in withheld]
+    kept = sum(1 for number, _ in numbered if (person, number) in read_first)
     latest = next((at for at in reversed(had) if at is not None), None)
     return (_time(latest), str(len(had)), "; ".join(_time(at) if at else "(time not kept)" for at in had), str(kept))
 
@@ -311,6 +314,8 @@ def acknowledgements_csv(version: str, *, staff: Sequence[StaffMember], asked: S
     `withheld`: the cards not sent because their recipient had read it by then (a reminder withheld is not counted)."""
     read = {c.person.aad_object_id.lower(): c for c in confirmed}
     not_sent = {(w.person.aad_object_id.lower(), w.number) for w in withheld if w.number > 0}
+    read_first = {(w.person.aad_object_id.lower(), w.number) for w in withheld
+                  if w.number > 0 and w.because is WithheldBecause.CONFIRMED}
     if replaced:
         counted = set(read) | {a.object_id.lower() for a in asked if a.object_id}
         staff = [m for m in staff if m.aad_object_id and m.aad_object_id.lower() in counted]
@@ -333,7 +338,7 @@ def acknowledgements_csv(version: str, *, staff: Sequence[StaffMember], asked: S
         request = requests.get(key)
         status = ("read" if confirmation else "left the staff list before confirming" if key in left
                   else "not yet" if object_id else "not reachable: no Entra id on the list")
-        reminded_at, reminders, times, kept = _reminders(request, not_sent)
+        reminded_at, reminders, times, kept = _reminders(request, not_sent, read_first)
         rows.append([version, school_names.get(school, school), name, email, _time(request.asked_at if request
                      else None), reminded_at, _time(confirmation.read_at if confirmation else None), status,
                      reminders, times, kept])

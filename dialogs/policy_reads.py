@@ -16,6 +16,7 @@ first `remind`), and one card of a version waits for a person at a time. It is s
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
@@ -34,6 +35,7 @@ from bot.domain.policy_reads import (
     PolicyReads,
     SchoolReads,
     Withheld,
+    WithheldBecause,
     not_yet,
     not_yet_after,
     read_summary,
@@ -93,28 +95,40 @@ def card_of_a_version(message_id: str) -> tuple[str, int] | None:
 
 
 class StillToRead:
-    """`StillOwed` for the read-and-confirm cards: a card or reminder asking someone to read a version is withheld when
-    they have confirmed it by the time it goes (a reminder queued before they pressed I have read it, or while they
-    had not opened the bot), and that it was withheld is recorded with the version's campaign."""
+    """`StillOwed` for the read-and-confirm cards: a card or reminder asking someone to read a version is withheld when,
+    by the time it goes, they have confirmed it (a reminder queued before they pressed I have read it, or while they
+    had not opened the bot) or the version is no longer in force (a later one came out while a sender held it, so its
+    campaign could not take it back); that it was withheld, and why, is recorded with the version's campaign."""
 
-    def __init__(self, reads: PolicyReads) -> None:
+    def __init__(self, reads: PolicyReads, versions: PolicyVersions) -> None:
         self._reads = reads
+        self._versions = versions
 
     async def still_owed(self, message: OutboundMessage, now: datetime) -> bool:
-        """False (recorded as withheld) when its recipient confirmed the version it asks them to; any other message is
-        owed."""
+        """False (recorded as withheld) when its recipient confirmed the version it asks them to, or that version is no
+        longer in force; any other message is owed."""
         card = card_of_a_version(message.message_id)
         if card is None:
             return True
         version, number = card
+        pointer, confirmed = await asyncio.gather(self._versions.get_pointer(), self._confirmed(version, message))
+        if confirmed:
+            because = WithheldBecause.CONFIRMED
+        elif pointer is not None and version_number(pointer.version) != version_number(version):
+            because = WithheldBecause.REPLACED
+        else:
+            return True
+        await self._reads.add_withheld(version, Withheld(message.recipient, number, now, message.message_id, because))
+        log.info("read-and-confirm: a card of version %s withheld (%s)",
+                 ".".join(str(part) for part in version_number(version)), because.value)
+        return False
+
+    async def _confirmed(self, version: str, message: OutboundMessage) -> bool:
         try:
             await self._reads.get_confirmation(version, message.recipient)
         except RecordNotFound:
-            return True
-        await self._reads.add_withheld(version, Withheld(message.recipient, number, now, message.message_id))
-        log.info("read-and-confirm: a card of version %s withheld, as its recipient has confirmed it",
-                 ".".join(str(part) for part in version_number(version)))
-        return False
+            return False
+        return True
 
 
 def _campaign_ids(version: str, message: OutboundMessage) -> tuple[str, str]:

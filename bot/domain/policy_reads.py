@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Protocol
 
 from bot.domain.directory import StaffMember
@@ -115,15 +116,23 @@ class Confirmation:
     read_at: datetime
 
 
+class WithheldBecause(StrEnum):
+    """Why a card asking someone to read a version was not sent when it was about to go."""
+
+    CONFIRMED = "confirmed"  # they had confirmed that version since it was queued
+    REPLACED = "replaced"  # that version was no longer in force (a later one published, or a rollback)
+
+
 @dataclass(frozen=True)
 class Withheld:
-    """A card of a version that was not sent, because when it was about to go its recipient had confirmed that version
-    already: `number` 0 is the card asking them to read it, 1 the first reminder, 2 the next."""
+    """A card of a version that was not sent when it was about to go (`because`): `number` 0 is the card asking them to
+    read it, 1 the first reminder, 2 the next."""
 
     person: Person
     number: int
     at: datetime
     message_id: str = ""
+    because: WithheldBecause = WithheldBecause.CONFIRMED
 
 
 class AlreadyConfirmed(Exception):
@@ -168,7 +177,7 @@ class PolicyReads(Protocol):
         ...
 
     async def list_withheld(self, version: str) -> list[Withheld]:
-        """Every card of a version withheld because its recipient had confirmed it already."""
+        """Every card of a version withheld as it was about to go, oldest first."""
         ...
 
 

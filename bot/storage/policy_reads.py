@@ -6,8 +6,8 @@ list had them then; when they were last reminded, how many reminders they were s
 `ReminderTimes`, JSON, null for one from before each was kept; `asked|<email>|<object id>` for a new starter given the
 address of someone asked before), `read|<tenant>|<object id>` for each "I have read it", created once (a second click
 finds it and changes nothing) and never updated, and `withheld|<tenant>|<object id>|<number>` for each card of the
-version not sent because its recipient had confirmed the version by the time it was to go (0 their card, then each
-reminder by number), created once.
+version not sent because, by the time it was to go, its recipient had confirmed the version or the version was no
+longer in force (`Because`; 0 their card, then each reminder by number), created once.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from azure.data.tables import UpdateMode
 
 from bot.domain.errors import ConcurrentChange, RecordExists
 from bot.domain.people import Person
-from bot.domain.policy_reads import AlreadyConfirmed, AskedStaff, Confirmation, Withheld
+from bot.domain.policy_reads import AlreadyConfirmed, AskedStaff, Confirmation, Withheld, WithheldBecause
 from bot.domain.policy_versions import version_key
 from bot.storage.tables import NAME_CHARS, TableStore, entity_etag, entity_text, entity_time, safe_key, utc_now
 
@@ -73,6 +73,13 @@ def _asked(entity: dict[str, Any]) -> AskedStaff:
 def _confirmation(entity: dict[str, Any]) -> Confirmation:
     return Confirmation(Person(entity_text(entity, "TenantId"), entity_text(entity, "ObjectId"),
                                entity_text(entity, "Name")), entity_time(entity, "ReadAt") or utc_now())
+
+
+def _because(entity: dict[str, Any]) -> WithheldBecause:
+    try:
+        return WithheldBecause(entity_text(entity, "Because"))
+    except ValueError:
+        return WithheldBecause.CONFIRMED
 
 
 class TablePolicyReads:
@@ -170,7 +177,8 @@ class TablePolicyReads:
         entity = {"PartitionKey": _partition(version),
                   "RowKey": safe_key(f"withheld|{person.tenant_id}|{person.aad_object_id}|{withheld.number}"),
                   "TenantId": person.tenant_id, "ObjectId": person.aad_object_id, "Name": person.name[:NAME_CHARS],
-                  "Reminder": withheld.number, "MessageId": withheld.message_id, "WithheldAt": withheld.at}
+                  "Reminder": withheld.number, "MessageId": withheld.message_id, "WithheldAt": withheld.at,
+                  "Because": withheld.because.value}
         try:
             async with self._store.call():
                 await self._table.create_entity(entity)
@@ -181,6 +189,6 @@ class TablePolicyReads:
         """Every card of the version withheld, oldest first."""
         rows = [Withheld(Person(entity_text(e, "TenantId"), entity_text(e, "ObjectId"), entity_text(e, "Name")),
                          number if isinstance(number := e.get("Reminder"), int) else 0,
-                         entity_time(e, "WithheldAt") or utc_now(), entity_text(e, "MessageId"))
+                         entity_time(e, "WithheldAt") or utc_now(), entity_text(e, "MessageId"), _because(e))
                 for e in await self._query(version, "withheld|", "withheld}")]
         return sorted(rows, key=lambda w: w.at)

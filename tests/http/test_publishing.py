@@ -8,6 +8,7 @@ import csv
 import io
 import json
 from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from app import SERVICES, STORE
 from bot.domain.directory import StaffMember, read_staff_csv
 from bot.domain.errors import StorageUnavailable
 from bot.domain.federation import Federation, load_federation, parse_federation
-from bot.domain.outbox import OutboundMessage, QueueingNotifier
+from bot.domain.outbox import DeliveryState, OutboundMessage, QueueingNotifier
 from bot.domain.people import Lang, Person
 from bot.domain.profiles import UserProfile
 from bot.domain.uk_time import in_uk
@@ -492,6 +493,40 @@ async def test_a_reminder_still_owed_is_not_lost_when_its_check_fails_or_its_sen
     assert (after_the_fault, after_the_crash) == (0, 0)
     assert await _reminders(connector, OWAIN) == 1
     assert await TableOutbox(store).list_for_recipient(owain) == []
+
+
+async def test_a_card_of_a_version_replaced_while_a_sender_held_it_is_withheld_not_sent(
+        bot: TestClient, connector: Connector, settings: Settings, files: FileServer, tmp_path: Path,
+        azurite: str, table_prefix: str) -> None:
+    """Version 3, a correction, came out while version 2's campaign was still going out: a sender held Owain's version
+    2 card (he had not opened the bot yet), so version 3's campaign could not take it back, and it went when he opened
+    the bot, with version 3's card, asking him to confirm a version no longer in force. (Probed with 120 staff and
+    Teams answering each send in 0.4 s: 32 were sent version 2's card after version 3 was published.)"""
+    await _hi(bot, connector, CARYS, SIAN, GARETH, FFION)
+    await _publish_revised(bot, connector, files, tmp_path)
+    store = bot.app[STORE]
+    await _reading(store).check_campaigns()
+    await _delivered(bot)
+    owain = Person(TENANT, OWAIN["aadObjectId"], OWAIN["name"])
+    outbox = TableOutbox(store)
+    [waiting] = await outbox.list_for_recipient(owain)
+    held = await outbox.claim(waiting, datetime.now(UTC))  # the sender that found no chat for him yet
+
+    published = await asyncio.to_thread(_command, settings, "publish-policy", "--yes", str(
+        write_revised(tmp_path, "v3.txt", version="3", issued="01.10.2026")))
+    await outbox.release(replace(held, state=DeliveryState.PENDING, next_attempt_at=None))
+    await _until(lambda: _answered_from_version(bot, connector, "3"))
+    await _reading(store).check_campaigns()
+    await _hi(bot, connector, OWAIN)
+    await _delivered(bot)
+
+    assert published.returncode == 0, published.stderr
+    cards = [_text(card) for card in _read_cards(connector, OWAIN)]
+    assert len(cards) == 1 and '"version": "3"' in cards[0] and '"version": "2"' not in cards[0]
+    assert await outbox.list_for_recipient(owain) == []
+    withheld = [r for r in await _rows(azurite, f"{table_prefix}policyreads") if r["RowKey"].startswith("withheld|")]
+    assert [(r["PartitionKey"], r["Name"], r["Reminder"], r["Because"]) for r in withheld] == [
+        ("v|00002", "Owain Pritchard", 0, "replaced")]
 
 
 async def _staff_list(bot: TestClient, edit: Callable[[str], str]) -> None:

@@ -16,7 +16,7 @@ from azure.data.tables.aio import TableClient
 
 from bot.domain.errors import ConcurrentChange, RecordExists, RecordNotFound
 from bot.domain.people import Person
-from bot.domain.policy_reads import AlreadyConfirmed, AskedStaff, Withheld
+from bot.domain.policy_reads import AlreadyConfirmed, AskedStaff, Withheld, WithheldBecause
 from bot.domain.policy_versions import Draft, PolicyChanges, PolicyTooLarge, PolicyVersion, SectionChange
 from bot.policy.loader import load_policy_data
 from tests.storage.conftest import Backend, opened_tables
@@ -177,6 +177,7 @@ async def test_each_reminders_time_is_kept_and_a_card_withheld_is_recorded_once(
     await reads.confirm("2", CARYS, NOW + timedelta(days=12, hours=1))
     for _ in range(2):
         await reads.add_withheld("2", Withheld(CARYS, 3, NOW + timedelta(days=12, hours=2), "policy|00002|remind3|x"))
+    await reads.add_withheld("2", Withheld(OWAIN, 0, NOW + timedelta(days=13), because=WithheldBecause.REPLACED))
 
     [asked] = await reads.list_asked("2")
     found = await reads.get_confirmation("2.0", CARYS)
@@ -188,8 +189,9 @@ async def test_each_reminders_time_is_kept_and_a_card_withheld_is_recorded_once(
     assert asked.reminders == 3 and asked.reminded_at == NOW + timedelta(days=12)
     assert asked.each_reminder() == tuple(NOW + timedelta(days=d) for d in (7, 9, 12))
     assert found.read_at == NOW + timedelta(days=12, hours=1)
-    assert [(w.person.name, w.number, w.at) for w in await reads.list_withheld("2")] == [
-        ("Carys Jenkins", 3, NOW + timedelta(days=12, hours=2))]
+    assert [(w.person.name, w.number, w.at, w.because) for w in await reads.list_withheld("2")] == [
+        ("Carys Jenkins", 3, NOW + timedelta(days=12, hours=2), WithheldBecause.CONFIRMED),
+        ("Owain Pritchard", 0, NOW + timedelta(days=13), WithheldBecause.REPLACED)]
     assert await reads.list_withheld("3") == []
 
 

@@ -15,7 +15,7 @@ import pytest
 from bot.domain.directory import StaffMember
 from bot.domain.federation import School
 from bot.domain.people import Lang, Person, StaffContact
-from bot.domain.policy_reads import AskedStaff, Confirmation, Withheld, read_summary
+from bot.domain.policy_reads import AskedStaff, Confirmation, Withheld, WithheldBecause, read_summary
 from bot.domain.policy_versions import (
     PolicyChanges,
     PolicyVersion,
@@ -467,16 +467,20 @@ def test_the_governors_csv_says_how_many_reminders_each_person_had_and_when() ->
     first, second, third = (NOW + timedelta(days=d) for d in (7, 9, 14))
     staff = [StaffMember("Owain Pritchard", "o@x.cymru", "high", "", "", "oid-o"),
              StaffMember("Carys Jenkins", "c@x.cymru", "high", "", "", "oid-c"),
-             StaffMember("Dai Evans", "d@x.cymru", "high", "", "", "oid-d")]
+             StaffMember("Dai Evans", "d@x.cymru", "high", "", "", "oid-d"),
+             StaffMember("Eira Owen", "e@x.cymru", "high", "", "", "oid-e")]
     asked = [AskedStaff("o@x.cymru", "Owain Pritchard", "high", "oid-o", NOW, reminded_at=third, reminders=3,
                         reminder_times=(first, second, third)),
              AskedStaff("c@x.cymru", "Carys Jenkins", "high", "oid-c", NOW, reminded_at=second, reminders=2,
                         reminder_times=(first, second)),
-             AskedStaff("d@x.cymru", "Dai Evans", "high", "oid-d", NOW, reminded_at=second, reminders=2)]
+             AskedStaff("d@x.cymru", "Dai Evans", "high", "oid-d", NOW, reminded_at=second, reminders=2),
+             AskedStaff("e@x.cymru", "Eira Owen", "high", "oid-e", NOW, reminded_at=first, reminders=1,
+                        reminder_times=(first,))]
     confirmed = [Confirmation(Person("t", "oid-o", "Owain Pritchard"), third + timedelta(hours=2)),
                  Confirmation(Person("t", "oid-c", "Carys Jenkins"), second - timedelta(hours=1)),
                  Confirmation(Person("t", "oid-z", "Zoe"), third)]
-    withheld = [Withheld(Person("t", "oid-c", "Carys Jenkins"), 2, second + timedelta(minutes=1))]
+    withheld = [Withheld(Person("t", "oid-c", "Carys Jenkins"), 2, second + timedelta(minutes=1)),
+                Withheld(Person("t", "oid-e", "Eira Owen"), 1, first, because=WithheldBecause.REPLACED)]
 
     text = acknowledgements_csv("2", staff=staff, asked=asked, confirmed=confirmed, withheld=withheld,
                                 school_names={"high": "Llanidloes High School"})
@@ -491,6 +495,7 @@ def test_the_governors_csv_says_how_many_reminders_each_person_had_and_when() ->
     assert by_name["Carys Jenkins"][5] == "2026-09-14 10:00"
     assert by_name["Carys Jenkins"][8:] == ["1", "2026-09-14 10:00", "1"]
     assert by_name["Dai Evans"][8:] == ["2", "(time not kept); 2026-09-16 10:00", "0"]
+    assert by_name["Eira Owen"][5:] == ["", "", "not yet", "0", "", "0"]  # version 3 came out as it was to go
     assert by_name["Zoe"][8:] == ["", "", ""]
 
 
