@@ -240,7 +240,8 @@ def build_flows(parts: FlowParts) -> Flows:
             Job("policy-version-poll", settings.policy_poll_seconds, parts.live.refresh),
             Job("policy-campaigns", settings.campaign_check_interval_seconds, reading.check_campaigns),
             Job("staff-list", STAFF_LIST_KEPT.total_seconds(), ask.keep_staff_list)]
-    return Flows([publishing, parts.home, concerns, permissions, reading, ask], jobs, ask)
+    # Reading before home: "Thanks, I've read it" is someone saying they read the policy, not a thanks alone.
+    return Flows([publishing, reading, parts.home, concerns, permissions, ask], jobs, ask)
 
 
 def _shipped_policy(settings: Settings) -> Policy | None:

@@ -669,6 +669,9 @@ def _policy_version_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Ite
     # "I have read it" clicked on version 1's card once version 2 is in force.
     yield "read-request-superseded", publishing.read_request_card(strings, lang, details=new, changes=SAMPLE_CHANGES,
                                                                   superseded="1", recorded_nothing=True)
+    # "I have read it" typed, not pressed: the card again, saying the button records it.
+    yield "read-request-typed", publishing.read_request_card(strings, lang, details=new, changes=SAMPLE_CHANGES,
+                                                             typed=True)
     yield "read-superseded-not-asked", common.error_card(strings, lang, "reads.superseded_not_asked", version="2",
                                                          current="1")
     yield "read-not-asked", common.error_card(strings, lang, "reads.not_asked", version="1")

@@ -204,9 +204,11 @@ def published_card(strings: Catalogue, lang: Lang, *, version: str, asked: int |
 
 
 def read_request_card(strings: Catalogue, lang: Lang, *, details: PolicyDetails, changes: PolicyChanges,
-                      reminder: bool = False, superseded: str = "", recorded_nothing: bool = False) -> Card:
+                      reminder: bool = False, superseded: str = "", recorded_nothing: bool = False,
+                      typed: bool = False) -> Card:
     """Sent to every member of staff: what changed, a way to read it, and "I have read it". In place of a card about
-    an older version (`superseded`), it says so first (and, `recorded_nothing`, that its click recorded nothing).
+    an older version (`superseded`), it says so first (and, `recorded_nothing`, that its click recorded nothing); in
+    answer to "I have read it" typed (`typed`), that the button records it and the words do not.
     "Read the policy" names the version, so an instance that has not switched to it yet does so first."""
     code = lang.value
     issued = details.issued()
@@ -222,6 +224,9 @@ def read_request_card(strings: Catalogue, lang: Lang, *, details: PolicyDetails,
         if recorded_nothing:
             note += " " + strings.text("reads.nothing_recorded", lang, version=superseded)
         notes.append({"type": "Container", "style": "warning", "items": [text(note)]})
+    if typed:
+        notes.append({"type": "Container", "style": "emphasis",
+                      "items": [text(strings.text("reads.typed_confirm", lang, version=details.version))]})
     return card([heading(title), *notes, text(intro), *changes_elements(strings, lang, changes), *button_rows([
         execute(strings.text("reads.confirm", lang), VERB_CONFIRM_READ, {"version": details.version}, style="positive"),
         execute(strings.text("button.sections", lang), VERB_SECTIONS, {"version": details.version}),

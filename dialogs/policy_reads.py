@@ -62,7 +62,10 @@ log = logging.getLogger(__name__)
 
 WHATS_NEW_WORDS = frozenset(read_phrases("policy-whats-new.txt"))
 READS_WORDS = frozenset(read_phrases("policy-reads.txt"))
-_IN_WELSH = listed_in_welsh("policy-whats-new.txt", "policy-reads.txt")
+# "I have read it" typed, in reply to the card asking for it: the card again, to press (words record nothing).
+READ_CONFIRMED_WORDS = frozenset(read_phrases("policy-read-confirmed.txt"))
+_THANKS = frozenset(read_phrases("thanks.txt"))
+_IN_WELSH = listed_in_welsh("policy-whats-new.txt", "policy-reads.txt", "policy-read-confirmed.txt")
 
 
 def read_message_id(version: str, person: Person) -> str:
@@ -137,6 +140,17 @@ def _campaign_ids(version: str, message: OutboundMessage) -> tuple[str, str]:
     return read_message_id(version, message.recipient), reminder_message_id(version, message.recipient)
 
 
+def _read_said(said: str) -> str | None:
+    """The phrase of "I have read it" typed the whole message is ("ok, I've read it, thanks"), after a thanks too
+    ("Diolch, dw i wedi'i ddarllen"), which would otherwise be taken for a thanks alone; None for anything else."""
+    words = said.split()
+    for size in (0, 1, 2, 3):
+        if (size == 0 or " ".join(words[:size]) in _THANKS) and (
+                phrase := said_only(" ".join(words[size:]), READ_CONFIRMED_WORDS)):
+            return phrase
+    return None
+
+
 class VersionClick(CardData):
     """The read-and-confirm buttons: the version they are about; `lang` when reading it in the other language; on
     "who has read it", Show more's `after` (the email of the last person the card named) and `start` (the place
@@ -190,11 +204,13 @@ class ReadingFlow:
                 cards.VERB_WHATS_NEW: Verb(self._private.only(self.whats_new), VersionClick)}
 
     def match_text(self, turn: Turn) -> Handler | None:
-        """ "what's new" and "who has read it", typed: as their buttons, only in the 1:1 chat."""
+        """ "what's new", "who has read it" and "I have read it", typed: as their buttons, only in the 1:1 chat."""
         said = normalise(turn.text)
         # As the whole message, courtesy words taken off ("beth sy'n newydd plis").
         listed = said_only(said, WHATS_NEW_WORDS) or said_only(said, READS_WORDS)
         command = (self.whats_new if listed in WHATS_NEW_WORDS else self.summary if listed in READS_WORDS else None)
+        if command is None and (phrase := _read_said(said)):
+            command, listed = self.said_read, phrase
         if command is None:
             return None
         # A command listed only in Welsh gets Welsh; any other, the person's language.
@@ -435,6 +451,31 @@ class ReadingFlow:
                                                         at=already.confirmation.read_at, already=True))
         return Reply(card=cards.read_confirmed_card(self._strings, turn.lang, version=version,
                                                     at=confirmation.read_at, already=False))
+
+    async def said_read(self, turn: Turn) -> Reply:
+        """ "I have read it" typed: words record nothing (the button does, as the governors' record), so the card of the
+        version in force comes again, saying so, with I have read it to press; if they pressed it already, when."""
+        pointer = await self._versions.get_pointer()
+        if pointer is None:
+            return Reply(card=notice_card(self._strings.text("reads.no_version", turn.lang)))
+        try:
+            record = await self._versions.get(pointer.version)
+            if not record.campaign:
+                return Reply(card=notice_card(self._strings.text("reads.not_asked", turn.lang,
+                                                                 version=record.version)))
+            if await not_staff(self._federation, turn.actor, self._directory.list_members):
+                return Reply(card=error_card(self._strings, turn.lang, "reads.not_on_staff_list",
+                                             federation=self._federation.name(turn.lang)))
+            try:
+                done = await self._reads.get_confirmation(record.version, turn.actor)
+            except RecordNotFound:
+                policy, changes = await self._stored(record.version)
+                return Reply(card=cards.read_request_card(self._strings, turn.lang, details=policy.details,
+                                                          changes=changes, typed=True))
+        except RecordNotFound:
+            return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
+        return Reply(card=cards.read_confirmed_card(self._strings, turn.lang, version=record.version, at=done.read_at,
+                                                    already=True))
 
     async def request_card(self, turn: Turn) -> Reply:
         """The read-and-confirm card in the other language (and that language remembered)."""

@@ -181,7 +181,7 @@ def open_bot(strings: Catalogue, federation: Federation, in_force: Callable[[], 
     reading = ReadingFlow(strings=strings, federation=federation, versions=MemoryPolicyVersions(store),
                           reads=MemoryPolicyReads(store), directory=directory, notifier=notifier, profiles=profiles,
                           in_force=in_force, clock=clock)
-    router = Router([home, concerns, permissions, reading, ask], fallback=home.help, unknown_verb=home.unknown_verb,
+    router = Router([reading, home, concerns, permissions, ask], fallback=home.help, unknown_verb=home.unknown_verb,
                     invalid_data=home.invalid_card)
     return BotInMemory(store, router, federation, ask.keep_staff_list, concerns.check_reports, reading.remind)
 

@@ -4,11 +4,14 @@ phrase added to a file is recognised without touching code, and one that never c
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
+from bot.domain.directory import read_staff_csv
 from bot.domain.federation import Federation
 from bot.domain.people import Lang, Person
+from bot.storage.memory import MemoryStaffDirectory
 from cards.i18n import Catalogue
 from dialogs.base import normalise
 from dialogs.home import language_asked_for
@@ -23,6 +26,7 @@ from dialogs.permission_requests import (
 from dialogs.phrases import DATA_FOLDER, PLACEHOLDER
 from tests.flows.conftest import CARYS, FFION, REPO, SIAN, BotInMemory, text_of
 from tests.flows.test_publishing_flow import open_publishing_bot
+from tests.support.policies import write_revised
 
 
 def lines(name: str) -> list[str]:
@@ -394,6 +398,28 @@ async def test_every_policy_command_in_the_lists_opens_its_card(strings: Catalog
               for name, key in said.items()}
 
     assert missed == dict.fromkeys(said, [])
+
+
+async def test_every_way_of_saying_i_have_read_it_in_the_list_gets_the_card_to_press(
+        strings: Catalogue, federation: Federation, tmp_path: Path) -> None:
+    """Typed in reply to the card asking for it, after a thanks too: the card of the version in force again, saying
+    the button records it (those listed in Welsh only, in Welsh, her Teams being in English)."""
+    publishing = open_publishing_bot(strings, federation)
+    await publishing.live.start()
+    await MemoryStaffDirectory(publishing.bot.store).replace_all(read_staff_csv(
+        (REPO / "config" / "staff.local.csv").read_text(encoding="utf-8"),
+        schools=[s.school_id for s in federation.schools]).staff)
+    await publishing.publishes(write_revised(tmp_path), "2")
+    welsh = welsh_only("policy-read-confirmed.txt")
+    missed = []
+    for phrase in lines("policy-read-confirmed.txt"):
+        for typed in (phrase, f"Thanks, {phrase}" if phrase not in welsh else f"Diolch, {phrase}"):
+            reply = await publishing.bot.says(CARYS, typed, lang=Lang.EN)
+            langs = [Lang.CY] if phrase in welsh else list(Lang)
+            if not any(strings.text("reads.typed_confirm", lang, version="2") in text_of(reply.card) for lang in langs):
+                missed.append(typed)
+
+    assert missed == []
 
 
 def test_every_sign_off_and_signature_line_in_the_lists_is_taken_off_a_pasted_question() -> None:

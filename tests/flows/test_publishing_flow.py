@@ -35,7 +35,7 @@ from bot.storage.memory import (
     MemoryStore,
     MemoryUserProfiles,
 )
-from cards.answer import VERB_SECTION
+from cards.answer import VERB_SECTION, when
 from cards.common import VERB_SECTIONS
 from cards.elements import MAX_CARD_BYTES, Card, card_bytes
 from cards.i18n import Catalogue
@@ -140,7 +140,7 @@ def open_publishing_bot(strings: Catalogue, federation: Federation,
     ask = AskFlow(strings=strings, federation=federation, in_force=in_force, questions=MemoryQuestionLog(store),
                   notifier=notifier, profiles=profiles, limiter=MemoryRateLimiter(store), question_limit=10,
                   reply_limit=50, shipped=fixture_policy())
-    router = Router([publishing, home, reading, ask], fallback=home.help, unknown_verb=home.unknown_verb,
+    router = Router([publishing, reading, home, ask], fallback=home.help, unknown_verb=home.unknown_verb,
                     invalid_data=home.invalid_card)
     return PublishingBot(BotInMemory(store, router, federation), reading, publishing, live, files)
 
@@ -332,6 +332,52 @@ async def test_i_have_read_it_on_last_versions_card_records_nothing_and_offers_t
     assert await reads.list_confirmed("2") == []
     assert [c.person.aad_object_id for c in await reads.list_confirmed("3")] == [CARYS.aad_object_id]
     assert "version 3" in text_of(confirmed.card) or "fersiwn 3" in text_of(confirmed.card)
+
+
+@pytest.mark.parametrize(("typed", "lang"), [
+    ("I have read it", Lang.EN), ("Ok, I've read the new policy, thanks", Lang.EN),
+    ("Thank you, I've read it", Lang.EN), ("Dw i wedi'i ddarllen", Lang.CY),
+    ("Diolch, rydw i wedi darllen y polisi newydd", Lang.CY)])
+async def test_i_have_read_it_typed_gets_the_card_to_press_and_says_typing_it_records_nothing(
+        bot: PublishingBot, strings: Catalogue, tmp_path: Path, typed: str, lang: Lang) -> None:
+    """Carys answered the card asking her to confirm by typing "I have read it" (or "Dw i wedi'i ddarllen"): the bot
+    took it for a question, quoted her the section on communicating with the public (or said the policy does not cover
+    it, offering to ask the headteacher), recorded nothing, and she believed she had confirmed until the head chased
+    her. Now she gets version 2's card again, saying so, with I have read it to press; typed again once she has pressed
+    it, she is told when she did. Her Teams is in English: words typed in Welsh get Welsh."""
+    await bot.publishes(write_revised(tmp_path), "2")
+    reads = MemoryPolicyReads(bot.bot.store)
+
+    typed_first = await bot.bot.says(CARYS, typed)
+    recorded_by_typing = await reads.list_confirmed("2")
+    pressed = await bot.bot.clicks(CARYS, VERB_CONFIRM_READ, verb_data(typed_first.card or {}, VERB_CONFIRM_READ),
+                                   lang=lang)
+    typed_again = await bot.bot.says(CARYS, typed)
+
+    assert strings.text("reads.typed_confirm", lang, version="2") in text_of(typed_first.card)
+    assert strings.text("reads.confirm", lang) in text_of(typed_first.card)
+    assert verb_data(typed_first.card or {}, VERB_CONFIRM_READ) == {"version": "2"}
+    assert recorded_by_typing == []
+    assert [c.person.aad_object_id for c in await reads.list_confirmed("2")] == [CARYS.aad_object_id]
+    assert "version 2" in text_of(pressed.card) or "fersiwn 2" in text_of(pressed.card)
+    [confirmation] = await reads.list_confirmed("2")
+    assert strings.text("reads.already_confirmed", lang, when=when(confirmation.read_at), version="2") in text_of(
+        typed_again.card)
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_i_have_read_it_typed_before_anything_is_published_or_by_someone_not_on_the_staff_list_records_nothing(
+        bot: PublishingBot, strings: Catalogue, federation: Federation, tmp_path: Path, lang: Lang) -> None:
+    """Nothing has been published through the bot yet: nobody has been asked, and it says so rather than search the
+    policy for the words. A pupil in the Hwb tenant typing it is told only staff are asked."""
+    before = await bot.bot.says(CARYS, "I have read it", lang=lang)
+    await bot.publishes(write_revised(tmp_path), "2")
+    pupil = Person(CARYS.tenant_id, "c3000000-0000-4000-8000-0000000000b1", "Elis Pupil (Year 9)")
+    refused = await bot.bot.says(pupil, "I've read it", lang=lang)
+
+    assert strings.text("reads.no_version", lang) in text_of(before.card)
+    assert strings.text("reads.not_on_staff_list", lang, federation=federation.name(lang)) in text_of(refused.card)
+    assert await MemoryPolicyReads(bot.bot.store).list_confirmed("2") == []
 
 
 @pytest.mark.parametrize("lang", list(Lang))
