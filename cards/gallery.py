@@ -688,7 +688,7 @@ def _policy_version_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Ite
         SchoolReads(primary, 12, 12, ())])
     # Send the reminder pressed on that card: who was reminded, and who was not because they were reminded today.
     yield "read-reminded", publishing.reminded_card(strings, lang, version="2", reminded=[(high, 7), (primary, 0)],
-                                                    already=2)
+                                                    already=2, asked_today=1)
     yield "read-reminded-none", publishing.reminded_card(strings, lang, version="2",
                                                          reminded=[(high, 0), (primary, 0)], already=7)
     yield "read-remind-not-in-force", common.error_card(strings, lang, "reads.remind_not_in_force", version="2",

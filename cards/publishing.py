@@ -360,21 +360,23 @@ def remind_button(strings: Catalogue, lang: Lang, version: str, school: str = ""
 
 
 def reminded_card(strings: Catalogue, lang: Lang, *, version: str, reminded: Sequence[tuple[School, int]],
-                  already: int) -> Card:
+                  already: int, asked_today: int = 0) -> Card:
     """What Send the reminder did: how many were sent a reminder, school by school, and how many were not because they
-    were reminded earlier today (or that nobody is left to remind)."""
+    were reminded earlier today, or asked to read it today (`asked_today`), or that nobody is left to remind."""
     count = sum(n for _, n in reminded)
     body: list[Element] = [heading(strings.text("reads.reminded_title", lang, version=version))]
     if count:
         key = "reads.reminded_one" if count == 1 else "reads.reminded"
         body += [text(strings.text(key, lang, version=version, count=count)),
                  facts([(school.name(lang), str(n)) for school, n in reminded])]
-    elif already:
+    elif already or asked_today:
         body.append(text(strings.text("reads.reminded_none", lang, version=version)))
     else:
         body.append(text(strings.text("reads.remind_nobody", lang, version=version)))
     if already:
         body.append(text(strings.text("reads.reminded_today", lang, count=already), subtle=True))
+    if asked_today:
+        body.append(text(strings.text("reads.asked_today", lang, count=asked_today), subtle=True))
     return card(body, [execute(strings.text("reads.summary_title", lang, version=version), VERB_READS,
                                {"version": version})])
 

@@ -520,7 +520,7 @@ class ReadingFlow:
         """Send a reminder, pressed by the headteacher (for their schools) or the policy owner (all of them): the next
         reminder to each member of staff on the list there who was asked to read the version in force and has not
         confirmed it; never to those who have, nor to anyone reminded earlier today (a second press, or the reminder
-        after five school days, the same day)."""
+        after five school days, the same day), nor to anyone asked to read it today (a new starter)."""
         schools = self._schools_seen_by(turn.actor)
         if not schools:
             return Reply(card=error_card(self._strings, turn.lang, "reads.only_heads"), refused=True)
@@ -545,6 +545,7 @@ class ReadingFlow:
         at = {school.school_id for school in schools}
         due: dict[str, AskedStaff] = {}
         today: set[str] = set()
+        asked_today: set[str] = set()
         for asked in await self._reads.list_asked(version):
             key = asked.object_id.lower()
             member = on_list.get(key)
@@ -552,6 +553,8 @@ class ReadingFlow:
                 continue
             if asked.reminded_at is not None and uk_today(asked.reminded_at) == uk_today(now):
                 today.add(key)
+            elif uk_today(asked.asked_at) == uk_today(now):  # a new starter the periodic pass asked this morning
+                asked_today.add(key)
             else:
                 due[key] = asked
         try:
@@ -563,7 +566,8 @@ class ReadingFlow:
             return Reply(card=error_card(self._strings, turn.lang, "error.storage_unsure"))
         reminded = [(school, sum(1 for key in due if on_list[key].school == school.school_id)) for school in schools]
         return Reply(card=cards.reminded_card(self._strings, turn.lang, version=version, reminded=reminded,
-                                              already=len(today - due.keys())))
+                                              already=len(today - due.keys()),
+                                              asked_today=len(asked_today - due.keys() - today)))
 
     @staticmethod
     def _about(turn: Turn, schools: tuple[School, ...]) -> tuple[School, ...]:

@@ -1049,6 +1049,42 @@ async def test_the_head_reminds_again_those_who_have_not_read_it_and_nobody_gets
     assert verb_data(dict(reminder.card), VERB_CONFIRM_READ) == {"version": "2"}
 
 
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_a_new_starter_asked_this_morning_is_not_reminded_by_the_heads_press_the_same_day(
+        strings: Catalogue, federation: Federation, tmp_path: Path, lang: Lang) -> None:
+    """Nia started a fortnight after version 2 came out: the office added her to the staff list and the periodic pass
+    sent her the card at 8. At 10 Siân pressed Send a reminder for those who had still not confirmed: Nia got "Reminder:
+    please read the new policy" two hours after being asked, where anyone reminded that day is not sent another."""
+    clock = Clock(datetime(2026, 9, 1, 8, 0, tzinfo=UTC))
+    bot = await _opened(strings, federation, clock)
+    await bot.publishes(write_revised(tmp_path), "2")
+    clock.now = datetime(2026, 9, 9, 8, 0, tzinfo=UTC)
+    assert await bot.reading.remind() == 5  # five school days on
+    for person in (CARYS, OWAIN, SIAN, GARETH):
+        await bot.bot.clicks(person, VERB_CONFIRM_READ, {"version": "2"})
+    clock.now = datetime(2026, 9, 15, 7, 0, tzinfo=UTC)
+    directory = MemoryStaffDirectory(bot.bot.store)
+    nia = StaffMember("Nia Newydd", "nia.newydd@llanidloes.example.cymru", "high", "Teacher of Welsh", "",
+                      "a1000000-0000-4000-8000-000000000099")
+    await directory.replace_all([*await directory.list_members(), nia])
+    nia_person = Person(CARYS.tenant_id, nia.aad_object_id, nia.name)
+    await bot.reading.check_campaigns()
+    await bot.bot.meets(nia_person)
+    await _sent(bot, nia_person)
+    clock.now = datetime(2026, 9, 15, 9, 0, tzinfo=UTC)
+    summary = await bot.bot.says(SIAN, "who has read it", lang=lang)
+
+    reminded = await bot.bot.clicks(SIAN, VERB_REMIND, _remind_button(summary.card), lang=lang)
+    clock.now = datetime(2026, 9, 16, 9, 0, tzinfo=UTC)
+    next_day = await bot.bot.clicks(SIAN, VERB_REMIND, _remind_button(summary.card), lang=lang)
+
+    assert strings.text("reads.reminded_one", lang, version="2") in text_of(reminded.card)  # Ffion, asked on the 1st
+    assert strings.text("reads.asked_today", lang, count=1) in text_of(reminded.card)
+    assert strings.text("reads.reminded", lang, version="2", count=2) in text_of(next_day.card)
+    assert [a.reminders for a in await MemoryPolicyReads(bot.bot.store).list_asked("2")
+            if a.object_id == nia.aad_object_id] == [1]
+
+
 @pytest.mark.parametrize("who", ["delegate", "teacher"])
 async def test_only_the_head_and_the_policy_owner_send_a_reminder(
         bot: PublishingBot, strings: Catalogue, tmp_path: Path, who: str) -> None:
@@ -1099,13 +1135,15 @@ async def test_the_head_of_the_primary_who_owns_the_policy_opens_her_own_schools
     own school's only after three presses of Show more through the high school's. Each school now opens its own list,
     paged on its own, and its reminder reaches that school's staff alone. Siân, head of the high school, still sees only
     hers, and card data naming the primary shows her nothing of it."""
-    bot = await _opened(strings, _heads_of_their_own_schools(federation))
+    clock = Clock(datetime(2026, 9, 1, 8, 0, tzinfo=UTC))
+    bot = await _opened(strings, _heads_of_their_own_schools(federation), clock)
     staff = _large_school(420)
     directory = MemoryStaffDirectory(bot.bot.store)
     await directory.replace_all([*await directory.list_members(), *staff])
     await bot.publishing.publish(read_source(write_revised(tmp_path)).data, by=FFION)
     primary_staff = {m.name for m in staff if m.school == "primary"}
     high_staff = {m.name for m in staff if m.school == "high"}
+    clock.now = datetime(2026, 9, 2, 8, 0, tzinfo=UTC)  # the day after: nobody is reminded the day they were asked
 
     summary = await bot.bot.says(FFION, "who has read it", lang=lang)
     [own] = [a for a in actions(summary.card or {}) if a.get("data", {}).get("school") == "primary"]

@@ -191,6 +191,19 @@ async def _published(chats: Chats) -> None:
         await chats.client.app[SERVICES].deliverer.drain()
 
 
+async def _published_yesterday(chats: Chats) -> None:
+    """... version 2, published the day before: nobody is reminded on the day they were asked to read it."""
+    await _published(chats)
+    store = chats.client.app[STORE]
+    table = store.table("policyreads")
+    async with store.call():
+        rows = [dict(e) async for e in table.query_entities("RowKey ge 'asked|' and RowKey lt 'asked}'")]
+    for row in rows:
+        row["AskedAt"] = row["AskedAt"] - timedelta(days=1)
+        async with store.call():
+            await table.update_entity(row)
+
+
 # What each old button promised: the record changed, or the card it opens, in the language the card said it was in
 
 
@@ -418,7 +431,7 @@ SCENES: dict[str, Scene] = {
     "policy.confirm_read": Scene(_published, CARYS, _confirmed),
     "policy.read_request": Scene(_published, CARYS, _the_read_card),
     "policy.reads": Scene(_published, SIAN, _who_has_read_it, "reads.only_heads"),
-    "policy.remind": Scene(_published, SIAN, _reminded, "reads.only_heads"),
+    "policy.remind": Scene(_published_yesterday, SIAN, _reminded, "reads.only_heads"),
 }
 
 
