@@ -217,6 +217,12 @@ class Outbox(Protocol):
         """Put a claimed message back, e.g. with a later attempt time; returned as stored (its new etag)."""
         ...
 
+    async def discard(self, message: OutboundMessage) -> None:
+        """Take a message this sender holds out of the queue unsent (a card withheld as it was to go), as it was
+        claimed; `ConcurrentChange` when its lease ran out and another sender has it. Not remembered as sent: one queued
+        again later goes."""
+        ...
+
     async def get_slot(self, recipient: Person, card_key: str) -> CardSlot:
         """Where the card with this key was posted; raise `RecordNotFound` if never."""
         ...
@@ -243,8 +249,9 @@ class StillOwed(Protocol):
     version that its recipient has confirmed since it was queued is not)."""
 
     async def still_owed(self, message: OutboundMessage, now: datetime) -> bool:
-        """False when the message is no longer owed, its withholding recorded first (so the sender may mark it done);
-        `StorageUnavailable` when that cannot be told now (the message waits, and is checked again)."""
+        """False when the message is no longer owed, its withholding recorded first (so the sender may take it out of
+        the queue, unsent: the same card owed again later, after a rollback, goes); `StorageUnavailable` when that
+        cannot be told now (the message waits, and is checked again)."""
         ...
 
 

@@ -409,9 +409,10 @@ class Deliverer:
                 return False
             if not owed:
                 try:
-                    await self._outbox.mark_sent(claimed)  # never to go: done, as a sent message is
+                    # Out of the queue unsent, with no sent mark: the same card owed again (a rollback) goes.
+                    await self._outbox.discard(claimed)
                 except DomainError as error:  # its lease runs out, and the next sender withholds it again
-                    log.warning("could not record a withheld message as done: %s", type(error).__name__)
+                    log.warning("could not take a withheld message out of the queue: %s", type(error).__name__)
                 return False
         try:
             activity_id, conversation_id = await self._send(message.card_in(recipient.lang), recipient.reference,

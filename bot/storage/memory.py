@@ -335,6 +335,16 @@ class MemoryOutbox:
         _unchanged(self._store.messages.get(self._key(message)), message.etag, f"message {message.message_id}")
         return self._keep(message)
 
+    async def discard(self, message: OutboundMessage) -> None:
+        """Take the message out of the queue as it was claimed (etag-conditional), with no sent mark."""
+        await self._store.call()
+        key = self._key(message)
+        stored = self._store.messages.get(key)
+        if stored is None:
+            return
+        _unchanged(stored, message.etag, f"message {message.message_id}")
+        del self._store.messages[key]
+
     async def get_slot(self, recipient: Person, card_key: str) -> CardSlot:
         """Where the keyed card was posted; `RecordNotFound` if never."""
         await self._store.call()

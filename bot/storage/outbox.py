@@ -384,6 +384,16 @@ class TableOutbox:
                                                      match_condition=MatchConditions.IfNotModified)
         return replace(message, etag=_etag_of(answer))
 
+    async def discard(self, message: OutboundMessage) -> None:
+        """Delete the queued row as this sender claimed it (`ConcurrentChange` when another sender has it since); no
+        sent row, so one queued again later goes."""
+        try:
+            async with self._store.call():
+                await self._table.delete_entity(_partition(message.recipient), _message_key(message),
+                                                etag=message.etag, match_condition=MatchConditions.IfNotModified)
+        except RecordNotFound:
+            return
+
     async def recall(self, card_key: str, *, keep: Iterable[Person]) -> int:
         """Delete the unsent messages with this card key, but those to `keep`, each as it was read (one a sender has
         claimed since is on its way, and stays); no sent row, so one queued again later goes. One scan of the queue,

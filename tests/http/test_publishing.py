@@ -529,6 +529,39 @@ async def test_a_card_of_a_version_replaced_while_a_sender_held_it_is_withheld_n
         ("v|00002", "Owain Pritchard", 0, "replaced")]
 
 
+async def test_a_card_withheld_as_its_version_was_replaced_is_owed_again_when_that_version_comes_back(
+        bot: TestClient, connector: Connector, settings: Settings, files: FileServer, tmp_path: Path) -> None:
+    """Owain's version 2 card was withheld as it went, version 3 having come out; version 3 had a mistake and was
+    rolled back to 2, which owes its card again to everyone who has not confirmed it, but not to anyone it reached:
+    the withheld card must not count as one that reached him, or he is never asked to confirm the version in force."""
+    await _hi(bot, connector, CARYS, SIAN, GARETH, FFION)
+    await _publish_revised(bot, connector, files, tmp_path)
+    store = bot.app[STORE]
+    await _reading(store).check_campaigns()
+    await _delivered(bot)
+    owain = Person(TENANT, OWAIN["aadObjectId"], OWAIN["name"])
+    outbox = TableOutbox(store)
+    [waiting] = await outbox.list_for_recipient(owain)
+    held = await outbox.claim(waiting, datetime.now(UTC))
+    published = await asyncio.to_thread(_command, settings, "publish-policy", "--yes", str(
+        write_revised(tmp_path, "v3.txt", version="3", issued="01.10.2026")))
+    await outbox.release(replace(held, state=DeliveryState.PENDING, next_attempt_at=None))
+    await _until(lambda: _answered_from_version(bot, connector, "3"))
+    await _hi(bot, connector, OWAIN)  # version 2's card withheld as it goes; version 3's, he has
+    await _delivered(bot)
+    before = [_text(card) for card in _read_cards(connector, OWAIN)]
+
+    rolled = await asyncio.to_thread(_command, settings, "rollback-policy", "2")
+    await _until(lambda: _answered_from_version(bot, connector, "2"))
+    await _reading(store).check_campaigns()
+    await _delivered(bot)
+
+    assert published.returncode == 0 and rolled.returncode == 0, published.stderr + rolled.stderr
+    assert len(before) == 1 and '"version": "3"' in before[0]
+    after = [_text(card) for card in _read_cards(connector, OWAIN)][1:]
+    assert len(after) == 1 and '"version": "2"' in after[0] and '"version": "3"' not in after[0]
+
+
 async def _staff_list(bot: TestClient, edit: Callable[[str], str]) -> None:
     """The office re-imports the staff list, edited."""
     text = (REPO / "config" / "staff.local.csv").read_text(encoding="utf-8")

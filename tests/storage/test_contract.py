@@ -342,6 +342,26 @@ class OutboxContract:
         assert await outbox.list_for_recipient(CARYS) == []  # what could be taken back was
 
 
+    async def test_a_message_discarded_by_the_sender_holding_it_goes_when_queued_again(self, outbox: Outbox) -> None:
+        """A card withheld as it was to go (its version replaced) leaves the queue unsent and unremembered: owed again
+        (a rollback), it goes. A sender whose lease ran out cannot discard it from under the one that took it over."""
+        await outbox.enqueue([_message("policy|00002|read|a1"), _message("stale")])
+        listed = {m.message_id: m for m in await outbox.list_for_recipient(SIAN)}
+        held = await outbox.claim(listed["policy|00002|read|a1"], NOW)
+        stale = await outbox.claim(listed["stale"], NOW, lease=timedelta(seconds=1))
+        taken_over = await outbox.claim(
+            next(m for m in await outbox.list_due(NOW + timedelta(seconds=2)) if m.message_id == "stale"),
+            NOW + timedelta(seconds=2))
+
+        await outbox.discard(held)
+        with pytest.raises(ConcurrentChange):
+            await outbox.discard(stale)
+        await outbox.enqueue([_message("policy|00002|read|a1")])
+
+        assert sorted(m.message_id for m in (await outbox.owed_to(SIAN)).messages) == ["policy|00002|read|a1", "stale"]
+        await outbox.mark_sent(taken_over)
+
+
 class TestUserProfiles(UserProfilesContract):
     @pytest.fixture
     async def profiles(self, backend: Backend) -> UserProfiles:
