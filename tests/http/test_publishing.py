@@ -495,6 +495,28 @@ async def test_a_reminder_still_owed_is_not_lost_when_its_check_fails_or_its_sen
     assert await TableOutbox(store).list_for_recipient(owain) == []
 
 
+async def _version_3_out_while_a_sender_holds_owains_version_2_card(
+        bot: TestClient, connector: Connector, settings: Settings, files: FileServer, tmp_path: Path) -> None:
+    """Version 2 published (Owain has not opened the bot: his card waits), then version 3 by command while a sender
+    holds his version 2 card, so version 3's campaign cannot take it back; then he opens the bot."""
+    await _hi(bot, connector, CARYS, SIAN, GARETH, FFION)
+    await _publish_revised(bot, connector, files, tmp_path)
+    store = bot.app[STORE]
+    await _reading(store).check_campaigns()
+    await _delivered(bot)
+    outbox = TableOutbox(store)
+    [waiting] = await outbox.list_for_recipient(Person(TENANT, OWAIN["aadObjectId"], OWAIN["name"]))
+    held = await outbox.claim(waiting, datetime.now(UTC))  # the sender that found no chat for him yet
+    published = await asyncio.to_thread(_command, settings, "publish-policy", "--yes", str(
+        write_revised(tmp_path, "v3.txt", version="3", issued="01.10.2026")))
+    assert published.returncode == 0, published.stderr
+    await outbox.release(replace(held, state=DeliveryState.PENDING, next_attempt_at=None))
+    await _until(lambda: _answered_from_version(bot, connector, "3"))
+    await _reading(store).check_campaigns()
+    await _hi(bot, connector, OWAIN)
+    await _delivered(bot)
+
+
 async def test_a_card_of_a_version_replaced_while_a_sender_held_it_is_withheld_not_sent(
         bot: TestClient, connector: Connector, settings: Settings, files: FileServer, tmp_path: Path,
         azurite: str, table_prefix: str) -> None:
@@ -502,28 +524,11 @@ async def test_a_card_of_a_version_replaced_while_a_sender_held_it_is_withheld_n
     2 card (he had not opened the bot yet), so version 3's campaign could not take it back, and it went when he opened
     the bot, with version 3's card, asking him to confirm a version no longer in force. (Probed with 120 staff and
     Teams answering each send in 0.4 s: 32 were sent version 2's card after version 3 was published.)"""
-    await _hi(bot, connector, CARYS, SIAN, GARETH, FFION)
-    await _publish_revised(bot, connector, files, tmp_path)
-    store = bot.app[STORE]
-    await _reading(store).check_campaigns()
-    await _delivered(bot)
-    owain = Person(TENANT, OWAIN["aadObjectId"], OWAIN["name"])
-    outbox = TableOutbox(store)
-    [waiting] = await outbox.list_for_recipient(owain)
-    held = await outbox.claim(waiting, datetime.now(UTC))  # the sender that found no chat for him yet
+    await _version_3_out_while_a_sender_holds_owains_version_2_card(bot, connector, settings, files, tmp_path)
 
-    published = await asyncio.to_thread(_command, settings, "publish-policy", "--yes", str(
-        write_revised(tmp_path, "v3.txt", version="3", issued="01.10.2026")))
-    await outbox.release(replace(held, state=DeliveryState.PENDING, next_attempt_at=None))
-    await _until(lambda: _answered_from_version(bot, connector, "3"))
-    await _reading(store).check_campaigns()
-    await _hi(bot, connector, OWAIN)
-    await _delivered(bot)
-
-    assert published.returncode == 0, published.stderr
     cards = [_text(card) for card in _read_cards(connector, OWAIN)]
     assert len(cards) == 1 and '"version": "3"' in cards[0] and '"version": "2"' not in cards[0]
-    assert await outbox.list_for_recipient(owain) == []
+    assert await TableOutbox(bot.app[STORE]).list_for_recipient(Person(TENANT, OWAIN["aadObjectId"])) == []
     withheld = [r for r in await _rows(azurite, f"{table_prefix}policyreads") if r["RowKey"].startswith("withheld|")]
     assert [(r["PartitionKey"], r["Name"], r["Reminder"], r["Because"]) for r in withheld] == [
         ("v|00002", "Owain Pritchard", 0, "replaced")]
@@ -534,29 +539,16 @@ async def test_a_card_withheld_as_its_version_was_replaced_is_owed_again_when_th
     """Owain's version 2 card was withheld as it went, version 3 having come out; version 3 had a mistake and was
     rolled back to 2, which owes its card again to everyone who has not confirmed it, but not to anyone it reached:
     the withheld card must not count as one that reached him, or he is never asked to confirm the version in force."""
-    await _hi(bot, connector, CARYS, SIAN, GARETH, FFION)
-    await _publish_revised(bot, connector, files, tmp_path)
+    await _version_3_out_while_a_sender_holds_owains_version_2_card(bot, connector, settings, files, tmp_path)
+    before = [_text(card) for card in _read_cards(connector, OWAIN)]  # version 2's withheld; version 3's, he has
     store = bot.app[STORE]
-    await _reading(store).check_campaigns()
-    await _delivered(bot)
-    owain = Person(TENANT, OWAIN["aadObjectId"], OWAIN["name"])
-    outbox = TableOutbox(store)
-    [waiting] = await outbox.list_for_recipient(owain)
-    held = await outbox.claim(waiting, datetime.now(UTC))
-    published = await asyncio.to_thread(_command, settings, "publish-policy", "--yes", str(
-        write_revised(tmp_path, "v3.txt", version="3", issued="01.10.2026")))
-    await outbox.release(replace(held, state=DeliveryState.PENDING, next_attempt_at=None))
-    await _until(lambda: _answered_from_version(bot, connector, "3"))
-    await _hi(bot, connector, OWAIN)  # version 2's card withheld as it goes; version 3's, he has
-    await _delivered(bot)
-    before = [_text(card) for card in _read_cards(connector, OWAIN)]
 
     rolled = await asyncio.to_thread(_command, settings, "rollback-policy", "2")
     await _until(lambda: _answered_from_version(bot, connector, "2"))
     await _reading(store).check_campaigns()
     await _delivered(bot)
 
-    assert published.returncode == 0 and rolled.returncode == 0, published.stderr + rolled.stderr
+    assert rolled.returncode == 0, rolled.stderr
     assert len(before) == 1 and '"version": "3"' in before[0]
     after = [_text(card) for card in _read_cards(connector, OWAIN)][1:]
     assert len(after) == 1 and '"version": "2"' in after[0] and '"version": "3"' not in after[0]
