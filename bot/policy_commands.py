@@ -311,7 +311,8 @@ def acknowledgements_csv(version: str, *, staff: Sequence[StaffMember], asked: S
     spreadsheet would run as formulas defused. Someone who left before confirming is not "not yet": the heads' count
     leaves them out, and nobody is to chase them. `replaced`: the version is no longer in force, so staff on the list
     never asked to read it (they started after it was replaced) are not listed, as the heads' count leaves them out.
-    `withheld`: the cards not sent because their recipient had read it by then (a reminder withheld is not counted)."""
+    `withheld`: the cards not sent as they were to go (read by then, or the version replaced): a reminder withheld is
+    not one they had, and one withheld as they had read it is counted apart."""
     read = {c.person.aad_object_id.lower(): c for c in confirmed}
     not_sent = {(w.person.aad_object_id.lower(), w.number) for w in withheld if w.number > 0}
     read_first = {(w.person.aad_object_id.lower(), w.number) for w in withheld
