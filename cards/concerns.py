@@ -14,7 +14,20 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from bot.domain.concerns import LIMITS, About, ConcernReport, Note, NoteKind, Pace, ReportKind, ReportState, Role
+from bot.domain.concerns import (
+    LIMITS,
+    About,
+    ConcernReport,
+    Doubt,
+    Naming,
+    Note,
+    NoteKind,
+    Pace,
+    ReportKind,
+    ReportState,
+    Role,
+    Route,
+)
 from bot.domain.people import Lang, Person, StaffContact
 from bot.domain.text import clean_user_text, without_accents
 from bot.policy.places import PolicyPlace
@@ -198,16 +211,29 @@ def nobody_card(strings: Catalogue, lang: Lang, *, no_chair: bool = False) -> Ca
     return card([heading(strings.text("concern.nobody_title", lang)), text(strings.text("concern.nobody_body", lang))])
 
 
+def _why(strings: Catalogue, lang: Lang, report: ConcernReport, manager: Naming | None) -> str:
+    """Why the report went to its holder; where a word of hers may be her line manager, that word (`manager`: how the
+    report may be about him, when he was left out)."""
+    holder, involved = report.holder.name, report.involved_manager
+    if report.route is Route.MANAGER_NEAR_NAME and involved is not None and manager is not None and manager.words:
+        return strings.text("concern.why.manager_near_name", lang, word=manager.words, manager=involved.name,
+                            name=holder)
+    route = Route.MANAGER_INVOLVED if report.route is Route.MANAGER_NEAR_NAME else report.route
+    return strings.text(f"concern.why.{route.value}", lang, name=holder)
+
+
 def receipt_card(strings: Catalogue, lang: Lang, report: ConcernReport, roles: Sequence[Role],
                  *, passed_up_at: datetime | None, left_out: Sequence[StaffContact] = (),
-                 holder_has_opened: bool = True) -> Card:
+                 namings: Sequence[Naming] = (), holder_has_opened: bool = True) -> Card:
     """What the reporter sees once it is sent: a reference, who has it and why (and that it waits for them, when they
     have never opened the bot), who else could and the day it goes on to them if nobody acknowledges it
-    (`passed_up_at`), who never will."""
+    (`passed_up_at`), who never will (`left_out`, and how the report may be about each: `namings`, in their order)."""
     holder = report.holder
+    why = dict(zip((c.aad_object_id for c in left_out), namings, strict=False))
+    manager = why.get(report.involved_manager.aad_object_id) if report.involved_manager is not None else None
     body = [heading(strings.text("concern.receipt_title", lang, ref=report.reference)),
             plain_text(strings.text("concern.receipt_to", lang, name=holder.name), weight="Bolder"),
-            plain_text(strings.text(f"concern.why.{report.route.value}", lang, name=holder.name))]
+            plain_text(_why(strings, lang, report, manager))]
     if not holder_has_opened:
         key = "concern.receipt_not_opened" if report.next_up is not None else "concern.receipt_not_opened_last"
         body.append(plain_text(strings.text(key, lang, name=holder.name, ref=report.reference), weight="Bolder"))
@@ -222,7 +248,12 @@ def receipt_card(strings: Catalogue, lang: Lang, report: ConcernReport, roles: S
         body.append(plain_text(strings.text(key, lang, holder=holder.name, name=report.next_up.name,
                                             on_day=on_day(strings, lang, passed_up_at))))
     for person in left_out:
-        body.append(plain_text(strings.text("concern.receipt_left_out", lang, name=person.name), weight="Bolder"))
+        naming = why.get(person.aad_object_id)
+        near = naming is not None and naming.doubt is Doubt.NEAR_NAME and naming.words and not (
+            report.involved_manager is not None and person.aad_object_id == report.involved_manager.aad_object_id)
+        said = strings.text("concern.receipt_left_out_near", lang, name=person.name, word=naming.words) \
+            if near and naming is not None else strings.text("concern.receipt_left_out", lang, name=person.name)
+        body.append(plain_text(said, weight="Bolder"))
     body.append(text(strings.text("concern.receipt_next", lang, ref=report.reference), subtle=True))
     return card(body, [execute(strings.text("concern.my_reports", lang), VERB_MINE)])
 

@@ -16,6 +16,8 @@ from bot.domain.concerns import (
     URGENT_ESCALATE_AFTER,
     About,
     ConcernReport,
+    Doubt,
+    Naming,
     Pace,
     ReportKind,
     ReportState,
@@ -89,6 +91,8 @@ SAMPLE_TYPED = (
     "A colleague in another department", "Screenshots [link](https://evil.example)",
     "Second time this term. <at>Head</at>", "Spoke to both; the messages have stopped. **Now**",
     "We met and agreed a plan. [link](https://evil.example)", "It started again on Monday. <b>help</b>",
+    # Words of a report a receipt quotes, near the name of someone it was kept from.
+    "Garth", "Robert",
 )
 
 GalleryPart = Callable[[Catalogue, Lang], Iterator[tuple[str, Card]]]
@@ -539,6 +543,11 @@ def _concerns(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     yield "concern-receipt-urgent", receipt(replace(report, pace=Pace.URGENT), chain_roles)
     yield "concern-receipt-manager-involved", receipt(
         replace(report, chain=(sian, huw), route=Route.MANAGER_INVOLVED), chain_roles[1:], left_out=[gareth])
+    yield "concern-receipt-manager-near-name", receipt(
+        replace(report, chain=(sian, huw), route=Route.MANAGER_NEAR_NAME, involved_manager=gareth), chain_roles[1:],
+        left_out=[gareth], namings=[Naming(Doubt.NEAR_NAME, "Garth")])
+    yield "concern-receipt-head-near-name", receipt(replace(report, chain=(gareth, huw)), chain_roles[::2],
+                                                    left_out=[sian], namings=[Naming(Doubt.NEAR_NAME, "Robert")])
     yield "concern-receipt-no-manager", receipt(replace(report, chain=(sian, huw), route=Route.NO_MANAGER),
                                                 chain_roles[1:])
     yield "concern-receipt-not-opened", receipt(report, chain_roles, holder_has_opened=False)

@@ -555,12 +555,12 @@ class ConcernFlow:
             return await again(error=self._strings.text("concern.saved_not_sent", turn.lang,
                                                          name=report.holder.name, minutes=self._check_minutes))
         same_chain = [c.aad_object_id for c in report.chain] == [c.aad_object_id for c in routing.chain]
-        left_out = routing.left_out if same_chain else ()
+        left_out, namings = (routing.left_out, routing.namings) if same_chain else ((), ())
         today = await self._today(report, await staff_list())
         return Reply(card=cards.receipt_card(self._strings, turn.lang, report,
                                              roles(report.chain, self._federation),
                                              passed_up_at=report.passed_up_at(today.working_days(report)),
-                                             left_out=left_out,
+                                             left_out=left_out, namings=namings,
                                              holder_has_opened=await self._has_opened(report.holder, report)))
 
     async def _back_to_own_chat(self, turn: Turn, kind: ReportKind, token: str, texts: Mapping[str, str],

@@ -74,6 +74,7 @@ class Route(StrEnum):
     NO_MANAGER = "no_manager"
     MANAGER_INVOLVED = "manager_involved"
     MANAGER_MAY_BE_PICKED = "manager_may_be_picked"  # passed over only because the bot can't tell him from the pick
+    MANAGER_NEAR_NAME = "manager_near_name"  # passed over for a word near his name ("Garth" for Gareth)
     ABOUT_HEAD = "about_head"
     REPORTER_IS_HEAD = "reporter_is_head"
     NOT_COLLEAGUE = "not_colleague"
@@ -494,12 +495,19 @@ def other_names(staff: Iterable[StaffMember], contact: StaffContact) -> frozense
 
 
 def may_name(text: str, contact: StaffContact, *, others: Collection[str] = ()) -> bool:
-    """True when what the reporter typed may name the contact: as `mentions` finds (a login's digits left off:
+    """True when what the reporter typed may name the contact: surely (`surely_names`), or by a word close to their
+    name that is another word or name of its own (`near_name`: "Garth" for Gareth). What a report is checked against
+    for everyone it could go to; asked of a whole staff list, the initials alone would find someone in most
+    messages."""
+    return surely_names(text, contact, others=others) or bool(near_name(text, contact))
+
+
+def surely_names(text: str, contact: StaffContact, *, others: Collection[str] = ()) -> bool:
+    """True when what the reporter typed names the contact: as `mentions` finds (a login's digits left off:
     "g.hughes23"), or by their initials, their name run together or as a login, or a nickname, none of these by a
     school abbreviation or everyday word written bare (`not_names`), or their surname in another form (`surnames`), or
     their name misspelt (`misspells`; `others`: the names of everyone else on the staff list, which are never taken
-    for it). What a report is checked against for everyone it could go to; asked of a whole staff list, the initials
-    alone would find someone in most messages."""
+    for it)."""
     without_digits = re.sub(r"(?<=[^\W\d_])\d+(?![^\W_])", "", text)
     if mentions(text, contact) or (without_digits != text and mentions(without_digits, contact)):
         return True
@@ -510,6 +518,70 @@ def may_name(text: str, contact: StaffContact, *, others: Collection[str] = ()) 
     tokens = _tokens(shown)
     return (_by_initials(shown, tokens, parts) or _by_login(tokens, parts) or _by_nickname(tokens, parts)
             or _by_surname(tokens, parts) or _by_address(text, contact) or _misspelt(tokens, parts, others))
+
+
+# A sentence's first word is read as near a name (`near_name`) only when it is none of the commonest words: the sentence
+# model's vocabulary is in the order of how often its words are written, and below this id are some 8,000 of them.
+_COMMON_BELOW = 10_000
+_SENTENCE_END = re.compile(r"[.!?:;\n]")
+
+
+@cache
+def common_words() -> frozenset[str]:
+    """Words written so often that, at the start of a sentence, where a capital says nothing, they are that word and not
+    a name near them (`near_name`: "Many…" is not Mandy): the sentence model's commonest whole words (none when it is
+    not built: more words are then read as names, the safe mistake), the Welsh of the policy's word lists, and the
+    stopwords of both languages."""
+    try:
+        model = whole_words(default_folder() / TOKENIZER_FILE, below=_COMMON_BELOW)
+    except (OSError, ValueError, KeyError):
+        model = frozenset()
+    welsh = {w for phrase in (*WELSH_LEXICON, *WELSH_GLOSS, *(" ".join(p) for p in WELSH_PHRASES))
+             for w in _words(phrase)}
+    return frozenset({*model, *welsh, *WELSH_STOPWORDS, *WELSH_MARKERS, *ENGLISH_STOPWORDS})
+
+
+def _near(word: str, form: str) -> bool:
+    """The word one letter from a name part (dropped, added, changed, two swapped: "garth", "robert" for Roberts), with
+    a letter stretched, or with a nickname's ending; its first letter kept."""
+    if word[:1] != form[:1] or word == form:
+        return False
+    if len(form) >= _SLIP_LENGTH and (edit_distance(word, form) == 1 or (
+            word.startswith(form) and word[len(form):] in _NICKNAME_ENDINGS)):
+        return True
+    return _stretched(word, form)
+
+
+def near_name(text: str, contact: StaffContact, *, explained: Collection[str] = ()) -> str:
+    """The word of what the reporter typed, as she wrote it, that may be the contact's name though it is another word or
+    name of its own ("Garth" for Gareth, "Mrs Robert" for Mrs Roberts, "Gareht" with a Gareht on the staff list), or
+    "" when none is: written as a name (with its capital, in a text not all in capitals, or after a title), one letter
+    from a name part of five letters or more, or a part of four or more stretched. A sentence's first word has its
+    capital anyway, so there it counts only when it is not one of the commonest words (`common_words`: "Many…" is not
+    Mandy, "Garth…" may be Gareth); a word written with an accent the name does not have is that word ("Ffôn" is not
+    Ffion). `explained`: the name words of the colleague picked from the staff list, which are theirs."""
+    parts = [p for p in _stored_words(contact.name) if p not in _TITLES and "?" not in p]
+    forms = {form for part in parts if len(part) >= _STRETCHED_LENGTH for form in _forms(part)}
+    if not forms:
+        return ""
+    written = visible(text)
+    accented = {without_accents(w) for w in re.findall(r"[^\W_]+", written) if without_accents(w) != w}
+    plain = without_accents(contact.name) == contact.name
+    shown = without_accents(written)
+    words = list(re.finditer(r"[^\W_]+", shown))
+    shouting = all(w.group() == w.group().upper() for w in words)
+    for n, found in enumerate(words):
+        word, folded = found.group(), found.group().casefold()
+        if not folded.isalpha() or folded in forms or folded in explained or _everyday(folded) \
+                or folded in ENGLISH_STOPWORDS or folded in WELSH_STOPWORDS or (word in accented and plain):
+            continue
+        titled = n > 0 and words[n - 1].group().casefold() in _NAME_TITLES
+        first = n == 0 or _SENTENCE_END.search(shown, words[n - 1].end(), found.start()) is not None
+        common = folded in common_words() or not _radicals(folded).isdisjoint(common_words())
+        as_name = titled or (word[:1].isupper() and not shouting and not (first and common))
+        if as_name and any(_near(folded, form) for form in forms):
+            return word
+    return ""
 
 
 # The headings of `data/roles.txt` that name a post, and what they stand for (None: no post at all).
@@ -689,6 +761,22 @@ def describes(text: str, *, posts: Iterable[Role] = (), titles: Iterable[str] = 
     return any(s.post == _TITLE or s.post in wanted for s in _kept(spans))
 
 
+class Doubt(StrEnum):
+    """Why a report may be about someone, though it does not surely name them."""
+
+    PICKED = "picked"  # the bot can't tell them from the colleague picked from the staff list
+    NEAR_NAME = "near_name"  # a word close to their name, another word or name of its own ("Garth" for Gareth)
+
+
+@dataclass(frozen=True)
+class Naming:
+    """How a report is about someone it could go to: surely (`doubt` None), or maybe; `words`, the words of the report
+    that may be them, as the reporter wrote them ("Garth"), for her receipt."""
+
+    doubt: Doubt | None = None
+    words: str = ""
+
+
 @dataclass(frozen=True)
 class Subject:
     """What the reporter told us about who the report is about."""
@@ -701,11 +789,31 @@ class Subject:
     staff: tuple[StaffMember, ...] = ()
 
     def names(self, contact: StaffContact, *, manager: StaffContact | None, federation: Federation | None) -> bool:
-        """True when the report is about `contact` (picked, flagged as the manager, or named or described in the
-        text)."""
+        """True when the report may be about `contact` (picked, flagged as the manager, named, near-named or described
+        in the text)."""
+        return self.naming(contact, manager=manager, federation=federation) is not None
+
+    def naming(self, contact: StaffContact, *, manager: StaffContact | None,
+               federation: Federation | None) -> Naming | None:
+        """How the report may be about `contact`, the surest way first; None when it is not. Maybe by a word near
+        their name (`near_name`), unless that word is the name of the colleague picked; or maybe the colleague picked,
+        whom the bot can't tell them from."""
+        if self._surely_names(contact, manager=manager, federation=federation):
+            return Naming()
+        explained = self._picked_words()
+        for known in self._known_as(contact):
+            for text in self.typed:
+                if text and (word := near_name(text, known, explained=explained)):
+                    return Naming(Doubt.NEAR_NAME, word)
         if self.about is not None and (may_be(self.about, contact, self.staff) or self._namesake(self.about, contact)):
-            return True
-        return self.plainly_names(contact, manager=manager, federation=federation)
+            return Naming(Doubt.PICKED)
+        return None
+
+    def _picked_words(self) -> frozenset[str]:
+        """The name words of the colleague picked, under every name they go by."""
+        if self.about is None:
+            return frozenset()
+        return frozenset(w for known in self._known_as(self.about) for w in _name(known.name))
 
     def _namesake(self, picked: StaffContact, contact: StaffContact) -> bool:
         """The colleague picked has the contact's whole name under a name either goes by: with two people of one name,
@@ -715,16 +823,22 @@ class Subject:
 
     def plainly_names(self, contact: StaffContact, *, manager: StaffContact | None,
                       federation: Federation | None) -> bool:
+        """True when what the reporter did or wrote may be about `contact`: picked by id or address, flagged as the
+        manager, or named, near-named or described in the text (`manager`: the reporter's line manager; `federation`:
+        who is headteacher and chair of governors) (not just a colleague the bot can't tell them apart from)."""
+        naming = self.naming(contact, manager=manager, federation=federation)
+        return naming is not None and naming.doubt is not Doubt.PICKED
+
+    def _surely_names(self, contact: StaffContact, *, manager: StaffContact | None,
+                      federation: Federation | None) -> bool:
         """True when the report is about `contact` for certain: picked by id or address, flagged as the manager, or
-        named in the text, or called by a post they hold (`manager`: the reporter's line manager; `federation`: who is
-        headteacher and chair of governors) or their title on the staff list (not just a colleague the bot can't tell
-        them apart from)."""
+        named in the text, or called by a post they hold or their title on the staff list."""
         if self.about is not None and _same(self.about, contact):
             return True
         if self.involves_manager and manager is not None and _same(manager, contact):
             return True
         others = other_names(self.staff, contact)
-        if any(may_name(text, known, others=others) for known in self._known_as(contact) for text in self.typed
+        if any(surely_names(text, known, others=others) for known in self._known_as(contact) for text in self.typed
                if text):
             return True
         held = _posts_held(contact, manager=manager, federation=federation)
@@ -829,6 +943,12 @@ class Routing:
     why: Route
     left_out: tuple[StaffContact, ...] = ()
     manager: StaffContact | None = field(default=None, compare=False)
+    # How the report may be about each person left out, in the order of `left_out`: what the receipt says of them.
+    namings: tuple[Naming, ...] = field(default=(), compare=False)
+
+    def naming_of(self, contact: StaffContact) -> Naming:
+        """How the report may be about someone it left out (surely, when not known)."""
+        return next((n for c, n in zip(self.left_out, self.namings, strict=False) if _same(c, contact)), Naming())
 
     @property
     def holder(self) -> StaffContact:
@@ -863,9 +983,13 @@ def route(reporter: Person, subject: Subject, manager: StaffContact | None, fede
     else:
         candidates = [manager, head, chair]
     people = _distinct(c for c in candidates if c is not None and not _same(c, me))
-    named = tuple(c for c in people if subject.names(c, manager=manager, federation=federation))
-    manager_named = manager is not None and any(_same(manager, c) for c in named)
-    head_named = any(_same(head, c) for c in named)
+    found = [(c, subject.naming(c, manager=manager, federation=federation)) for c in people]
+    named = tuple(c for c, naming in found if naming is not None)
+    namings = tuple(naming for _, naming in found if naming is not None)
+    manager_naming = next((n for c, n in zip(named, namings, strict=True) if manager and _same(manager, c)), None)
+    # Only a report that may be about the head for all the bot can tell goes straight to the governors: a word near her
+    # name passes her over, and leaves it with the line manager.
+    head_named = any(_same(head, c) and n.doubt is not Doubt.NEAR_NAME for c, n in zip(named, namings, strict=True))
     chain = tuple(c for c in people if c not in named)
     if head_named and chair is not None and any(_same(c, chair) for c in chain):
         # A report about the headteacher goes straight to the chair of governors, not to someone who reports to them.
@@ -877,11 +1001,10 @@ def route(reporter: Person, subject: Subject, manager: StaffContact | None, fede
         raise NobodyToSendTo("everyone the report could go to is named in it", no_chair=chair is None)
     if reporter_is_head:
         why = Route.REPORTER_IS_HEAD
-    elif manager_named and manager is not None and not subject.plainly_names(manager, manager=manager,
-                                                                             federation=federation):
-        why = Route.MANAGER_MAY_BE_PICKED  # told so: she named nobody, the bot just can't tell him from her pick
-    elif manager_named:
-        why = Route.MANAGER_INVOLVED
+    elif manager_naming is not None:
+        # Told so: she named nobody, the bot just can't tell him from her pick; or a word of hers is near his name.
+        why = {Doubt.PICKED: Route.MANAGER_MAY_BE_PICKED, Doubt.NEAR_NAME: Route.MANAGER_NEAR_NAME,
+               None: Route.MANAGER_INVOLVED}[manager_naming.doubt]
     elif head_named and not _same(chain[0], manager or me):
         why = Route.ABOUT_HEAD
     elif subject.kind is ReportKind.NOT_COLLEAGUE:
@@ -890,7 +1013,7 @@ def route(reporter: Person, subject: Subject, manager: StaffContact | None, fede
         why = Route.LINE_MANAGER
     else:
         why = Route.NO_MANAGER
-    return Routing(chain, why, named, manager)
+    return Routing(chain, why, named, manager, namings)
 
 
 @dataclass(frozen=True)

@@ -97,11 +97,12 @@ def _words(text: str) -> list[str]:
     return words
 
 
-def whole_words(tokenizer_json: Path) -> frozenset[str]:
+def whole_words(tokenizer_json: Path, *, below: int | None = None) -> frozenset[str]:
     """The vocabulary's whole words of letters (not the pieces of a word, nor "[CLS]" and the like): the English words,
-    and the names, the model knows as they stand."""
+    and the names, the model knows as they stand; with `below`, only those of a lower id (the vocabulary is in the
+    order of how often its words are written, so the commonest)."""
     vocab: dict[str, int] = json.loads(tokenizer_json.read_text(encoding="utf-8"))["model"]["vocab"]
-    return frozenset(word for word in vocab if word.isalpha())
+    return frozenset(word for word, at in vocab.items() if word.isalpha() and (below is None or at < below))
 
 
 def _is_space(ch: str) -> bool:

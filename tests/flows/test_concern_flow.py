@@ -53,6 +53,11 @@ def _shows(cards: list[dict[str, Any]], text: str) -> bool:
     return any(text in text_of(card) for card in cards)
 
 
+def _says(card: object, sentence: str) -> bool:
+    """The card says the sentence (its quotes written as a card's JSON writes them)."""
+    return json.dumps(sentence, ensure_ascii=False)[1:-1] in text_of(card)
+
+
 @pytest.fixture
 async def staffed(bot: BotInMemory) -> BotInMemory:
     """Everyone has opened the bot, and the staff list says Carys's line manager is Gareth, his is Siân."""
@@ -169,17 +174,88 @@ async def test_a_report_naming_the_line_manager_misspelt_goes_to_the_head_not_to
     assert "It went to Mrs Siân Roberts" in text_of(receipt.card)
 
 
-@pytest.mark.parametrize("what", ["Garth from the science department keeps sending me messages late at night",
-                                  "Many of the messages come late at night from someone in science",
+@pytest.mark.parametrize("what", ["Many of the messages come late at night from someone in science",
                                   "Mae Cerys o'r adran wyddoniaeth yn anfon negeseuon ataf yn hwyr y nos"])
-async def test_a_report_about_someone_else_whose_name_is_near_the_line_managers_still_goes_to_him(
+async def test_a_report_about_someone_else_whose_name_is_near_no_one_it_could_go_to_still_goes_to_him(
         staffed: BotInMemory, what: str) -> None:
-    """Another person's ordinary name, or an ordinary word, one letter from his name is not his name misspelt: the
+    """An ordinary word, or a name one letter from the reporter's own, is near nobody the report could go to: the
     report goes to the line manager, as the policy asks."""
     receipt = await _report(staffed, what=what)
 
     assert _shows(await staffed.cards_for(GARETH), what) and await staffed.cards_for(SIAN) == []
     assert "It went to Gareth Hughes" in text_of(receipt.card)
+
+
+# Garth Evans teaches science at the high school: his name is one letter from Gareth's.
+GARTH = StaffMember("Garth Evans", "garth.evans@llanidloes.example.cymru", "high", "Teacher of Science",
+                    "gareth.hughes@llanidloes.example.cymru", "a1000000-0000-4000-8000-0000000000a7")
+
+
+async def _adds_to_the_staff_list(bot: BotInMemory, *more: StaffMember) -> None:
+    """The fictional staff list, with these rows too."""
+    staff = read_staff_csv((REPO / "config" / "staff.local.csv").read_text(encoding="utf-8"),
+                           schools=["high", "primary"]).staff
+    await MemoryStaffDirectory(bot.store).replace_all([*staff, *more])
+
+
+@pytest.mark.parametrize("garth_on_the_list", [False, True])
+@pytest.mark.parametrize(("lang", "what"), [(Lang.EN, "Garth keeps sending me messages late at night"),
+                                            (Lang.EN, "It started in September. Garth from the science department "
+                                                      "keeps messaging me"),
+                                            (Lang.CY, "Mae Garth yn anfon negeseuon cas ataf bob nos"),
+                                            (Lang.CY, "Rwy'n cael negeseuon cas gan Garth bob nos")])
+async def test_a_word_close_to_the_line_managers_name_keeps_the_report_from_him_and_the_receipt_says_why(
+        staffed: BotInMemory, garth_on_the_list: bool, lang: Lang, what: str) -> None:
+    """"Garth" may be Gareth typed in a hurry, or Garth: a name (or word) of its own one letter from the line manager's
+    may still mean him, so the report goes one step up and the receipt quotes the word. Before, a name or word of its
+    own was never his name misspelt, and each of these reached Gareth, with Garth on the staff list or not."""
+    if garth_on_the_list:
+        await _adds_to_the_staff_list(staffed, GARTH)
+    form = await staffed.says(CARYS, "report a concern", lang=lang)
+
+    receipt = await staffed.clicks(CARYS, "concern.submit", {**verb_data(form.card or {}, "concern.submit"),
+                                                             "what": what}, lang=lang)
+
+    assert await staffed.cards_for(GARETH) == [], "the report reached the line manager it may be about"
+    assert _shows(await staffed.cards_for(SIAN), what)
+    assert _says(receipt.card, load_catalogue().text("concern.why.manager_near_name", lang, word="Garth",
+                                                     manager="Gareth Hughes", name="Mrs Siân Roberts"))
+    report = await _only_report(staffed)
+    assert report.route is Route.MANAGER_NEAR_NAME and report.involved_manager is not None
+
+
+async def test_a_word_close_to_the_line_managers_name_that_names_the_colleague_picked_goes_to_him(
+        staffed: BotInMemory) -> None:
+    """Carys picked Garth Evans from the staff list and wrote "Garth": the word is the colleague she picked, so the
+    report goes to her line manager, as the policy asks."""
+    await _adds_to_the_staff_list(staffed, GARTH)
+
+    receipt = await _report(staffed, what="Garth keeps sending me messages late at night",
+                            about=GARTH.aad_object_id)
+
+    assert _shows(await staffed.cards_for(GARETH), "Garth keeps") and await staffed.cards_for(SIAN) == []
+    assert "It went to Gareth Hughes" in text_of(receipt.card)
+
+
+@pytest.mark.parametrize("lang", [Lang.EN, Lang.CY])
+async def test_a_word_close_to_the_heads_name_keeps_the_report_from_her_and_leaves_it_with_the_line_manager(
+        staffed: BotInMemory, lang: Lang) -> None:
+    """"Mrs Robert" may be Mrs Roberts, the headteacher: she is passed over, and the receipt says why; the report stays
+    with Carys's line manager, as only a report that surely names the head goes straight to the governors. Before, a
+    name cut short was never hers, and had Gareth escalated it, it reached her."""
+    await staffed.meets(CHAIR)
+    form = await staffed.says(CARYS, "report a concern", lang=lang)
+    what = "Mrs Robert from the office keeps posting about me"
+
+    receipt = await staffed.clicks(CARYS, "concern.submit", {**verb_data(form.card or {}, "concern.submit"),
+                                                             "what": what}, lang=lang)
+    [card] = await staffed.cards_for(GARETH)
+    await staffed.clicks(GARETH, "concern.escalate", {**verb_data(card, "concern.escalate"), "note": "please"})
+
+    assert await staffed.cards_for(SIAN) == [], "the report reached the headteacher it may be about"
+    assert _shows(await staffed.cards_for(CHAIR), what)
+    assert _says(receipt.card, load_catalogue().text("concern.receipt_left_out_near", lang, word="Robert",
+                                                     name="Mrs Siân Roberts"))
 
 
 @pytest.mark.parametrize("what", ["Dywedodd fy mhennaeth y byddai hi'n fy nghosbi; mae hi'n anfon negeseuon cas ataf",

@@ -21,10 +21,10 @@ from cards.gallery import SAMPLE_CHANGES, SAMPLE_CHECK_NOTES, SAMPLE_CHECK_PROBL
 # are. Add a word here only when it is the Welsh word, written in Welsh, on the card where the test found it.
 WELSH_HOMOGRAPHS = frozenset({
     "air", "all", "allan", "arni", "ati", "bai", "banc", "barn", "ben", "beth", "bob", "bod", "bot", "byth", "chi",
-    "cymraeg", "dal", "darn", "data", "daw", "dim", "dod", "does", "ers", "felly", "fod", "gael", "gall", "galla",
-    "gan", "gau", "gen", "goll", "hir", "hon", "hun", "mae", "mater", "math", "mis", "mor", "nad", "neb", "nid", "nod",
-    "nodi", "oes", "olaf", "pam", "pan", "pen", "person", "pob", "roi", "staff", "syth", "tan", "union", "unman", "wag",
-    "weld", "well",
+    "cymraeg", "dal", "dan", "darn", "data", "daw", "dim", "dod", "does", "ers", "felly", "fod", "gael", "gall",
+    "galla", "gan", "gau", "gen", "goll", "hir", "hon", "hun", "mae", "mater", "math", "mis", "mor", "nad", "neb",
+    "nid", "nod", "nodi", "oes", "olaf", "pam", "pan", "pen", "person", "pob", "roi", "staff", "syth", "tan", "union",
+    "unman", "wag", "weld", "well",
 })
 # What a Welsh card rightly shows as it is and a dictionary also lists: the command "help", the button "English",
 # names of people (in the sample data and the policy's details) and of platforms.
