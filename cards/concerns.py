@@ -215,10 +215,11 @@ def _why(strings: Catalogue, lang: Lang, report: ConcernReport, manager: Naming 
     """Why the report went to its holder; where a word of hers may be her line manager, that word (`manager`: how the
     report may be about him, when he was left out)."""
     holder, involved = report.holder.name, report.involved_manager
-    if report.route is Route.MANAGER_NEAR_NAME and involved is not None and manager is not None and manager.words:
-        return strings.text("concern.why.manager_near_name", lang, word=manager.words, manager=involved.name,
-                            name=holder)
-    route = Route.MANAGER_INVOLVED if report.route is Route.MANAGER_NEAR_NAME else report.route
+    doubted = (Route.MANAGER_NEAR_NAME, Route.MANAGER_POST_UNCLEAR)
+    if report.route in doubted and involved is not None and manager is not None and manager.words:
+        return strings.text(f"concern.why.{report.route.value}", lang, word=manager.words, words=manager.words,
+                            manager=involved.name, name=holder)
+    route = Route.MANAGER_INVOLVED if report.route in doubted else report.route
     return strings.text(f"concern.why.{route.value}", lang, name=holder)
 
 

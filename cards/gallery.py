@@ -92,7 +92,7 @@ SAMPLE_TYPED = (
     "Second time this term. <at>Head</at>", "Spoke to both; the messages have stopped. **Now**",
     "We met and agreed a plan. [link](https://evil.example)", "It started again on Monday. <b>help</b>",
     # Words of a report a receipt quotes, near the name of someone it was kept from.
-    "Garth", "Robert",
+    "Garth", "Robert", "the wellbeing lead",
 )
 
 GalleryPart = Callable[[Catalogue, Lang], Iterator[tuple[str, Card]]]
@@ -546,6 +546,9 @@ def _concerns(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     yield "concern-receipt-manager-near-name", receipt(
         replace(report, chain=(sian, huw), route=Route.MANAGER_NEAR_NAME, involved_manager=gareth), chain_roles[1:],
         left_out=[gareth], namings=[Naming(Doubt.NEAR_NAME, "Garth")])
+    yield "concern-receipt-manager-post-unclear", receipt(
+        replace(report, chain=(sian, huw), route=Route.MANAGER_POST_UNCLEAR, involved_manager=gareth),
+        chain_roles[1:], left_out=[gareth], namings=[Naming(Doubt.POST, "the wellbeing lead")])
     yield "concern-receipt-head-near-name", receipt(replace(report, chain=(gareth, huw)), chain_roles[::2],
                                                     left_out=[sian], namings=[Naming(Doubt.NEAR_NAME, "Robert")])
     yield "concern-receipt-no-manager", receipt(replace(report, chain=(sian, huw), route=Route.NO_MANAGER),

@@ -75,6 +75,7 @@ class Route(StrEnum):
     MANAGER_INVOLVED = "manager_involved"
     MANAGER_MAY_BE_PICKED = "manager_may_be_picked"  # passed over only because the bot can't tell him from the pick
     MANAGER_NEAR_NAME = "manager_near_name"  # passed over for a word near his name ("Garth" for Gareth)
+    MANAGER_POST_UNCLEAR = "manager_post_unclear"  # passed over for a post he may hold ("the wellbeing lead")
     ABOUT_HEAD = "about_head"
     REPORTER_IS_HEAD = "reporter_is_head"
     NOT_COLLEAGUE = "not_colleague"
@@ -584,9 +585,13 @@ def near_name(text: str, contact: StaffContact, *, explained: Collection[str] = 
     return ""
 
 
+# A post a line manager may hold ("the wellbeing lead", "head of department"): the staff list may say it is someone
+# else's (`Subject.naming`).
+_MANAGERS_POST = "may be line manager"
 # The headings of `data/roles.txt` that name a post, and what they stand for (None: no post at all).
-_SECTIONS: dict[str, Role | None] = {"line manager": Role.LINE_MANAGER, "headteacher": Role.HEADTEACHER,
-                                     "chair of governors": Role.CHAIR, "nobody": None}
+_SECTIONS: dict[str, Role | str | None] = {"line manager": Role.LINE_MANAGER, "may be line manager": _MANAGERS_POST,
+                                           "headteacher": Role.HEADTEACHER, "chair of governors": Role.CHAIR,
+                                           "nobody": None}
 # Welsh articles, one word whichever is written ("y pennaeth", "yr ysgol", "i'r pennaeth").
 _ARTICLES = frozenset({"y", "yr", "r"})
 # Words before a one-word title on the staff list ("the SENCo", "our bursar", "y gofalwr"): written bare, too many such
@@ -747,18 +752,51 @@ def _by_title(words: Sequence[str], phrases: Sequence[_Phrase]) -> list[_Span]:
             and (len(phrase.words) > 1 or (start > 0 and words[start - 1] in _BEFORE_A_WORD_TITLE))]
 
 
-def describes(text: str, *, posts: Iterable[Role] = (), titles: Iterable[str] = ()) -> bool:
-    """True when what the reporter typed calls someone by a post they hold (`posts`: "my line manager", "the head",
-    "cadeirydd y llywodraethwyr", from `data/roles.txt`) or by their title on the staff list (`titles`, its role
-    column: "the Head of Humanities"). Over-matching is the safe mistake, as for names: a negation, or someone else's
-    line manager, still counts."""
-    wanted = set(posts)
+class Described(NamedTuple):
+    """Words of a report that call someone by a post or title: as the reporter wrote them, folded, and whether they
+    surely mean whoever holds the post (not a post a line manager only may hold: "the wellbeing lead")."""
+
+    written: str
+    words: tuple[str, ...]
+    sure: bool
+
+
+def described(text: str, *, posts: Iterable[Role] = (), titles: Iterable[str] = ()) -> list[Described]:
+    """Where what the reporter typed calls someone by a post they hold (`posts`: "my line manager", "the head",
+    "cadeirydd y llywodraethwyr", from `data/roles.txt`; for a line manager, a post he may hold too: "the deputy",
+    "the wellbeing lead", not sure) or by their title on the staff list (`titles`, its role column: "the Head of
+    Humanities"). Over-matching is the safe mistake, as for names: a negation, or someone else's line manager, still
+    counts."""
+    wanted: set[Role | str | None] = set(posts)
+    if Role.LINE_MANAGER in wanted:
+        wanted.add(_MANAGERS_POST)
     phrases = [p for title in titles if title.strip() for p in _title_phrases(title)]
     if not wanted and not phrases:
-        return False
+        return []
     words = _words(text)
     spans = [*role_words().spans(words), *_by_title(words, phrases)]
-    return any(s.post == _TITLE or s.post in wanted for s in _kept(spans))
+    return [Described(_as_written(text, words, s.start, s.end), tuple(words[s.start:s.end]), s.post != _MANAGERS_POST)
+            for s in _kept(spans) if s.post == _TITLE or s.post in wanted]
+
+
+def describes(text: str, *, posts: Iterable[Role] = (), titles: Iterable[str] = ()) -> bool:
+    """True when what the reporter typed calls someone by a post they hold, or may hold, or their title on the staff
+    list (`described`)."""
+    return bool(described(text, posts=posts, titles=titles))
+
+
+def _as_written(text: str, words: Sequence[str], start: int, end: int) -> str:
+    """Words `start` to `end` of `_words(text)` as the reporter wrote them, with a "the", "my", "fy"… before them ("The
+    Year 9 lead", "my HoD"), without a Welsh "'r" ("arweinydd lles"); folded, should the text not split into the same
+    words."""
+    shown = list(re.finditer(r"[^\W_]+", visible(text)))
+    if start > 0 and words[start - 1] in _BEFORE_A_WORD_TITLE and words[start - 1] != "r":
+        start -= 1  # "my" of "my HoD", "fy" of "fy mhennaeth adran"
+    if start + 1 < end and words[start] == "r":
+        start += 1
+    if len(shown) != len(words):
+        return " ".join(words[start:end])
+    return visible(text)[shown[start].start():shown[end - 1].end()]
 
 
 class Doubt(StrEnum):
@@ -766,6 +804,7 @@ class Doubt(StrEnum):
 
     PICKED = "picked"  # the bot can't tell them from the colleague picked from the staff list
     NEAR_NAME = "near_name"  # a word close to their name, another word or name of its own ("Garth" for Gareth)
+    POST = "post"  # a post a line manager may hold ("the wellbeing lead"), not another's by the staff list
 
 
 @dataclass(frozen=True)
@@ -805,9 +844,26 @@ class Subject:
             for text in self.typed:
                 if text and (word := near_name(text, known, explained=explained)):
                     return Naming(Doubt.NEAR_NAME, word)
+        if manager is not None and _same(manager, contact):
+            for text in self.typed:
+                for post in described(text, posts=(Role.LINE_MANAGER,)) if text else ():
+                    if not self._someone_elses(post.words, contact):
+                        return Naming(Doubt.POST, post.written)
         if self.about is not None and (may_be(self.about, contact, self.staff) or self._namesake(self.about, contact)):
             return Naming(Doubt.PICKED)
         return None
+
+    def _someone_elses(self, words: Sequence[str], contact: StaffContact) -> bool:
+        """True when the staff list says the post these words call someone by is another's, not the contact's: the
+        contact's own row has a title that is not that post, and someone else's title has the words (but "the", "my"
+        and the like; "leader" as "lead"), in order, in one of its parts ("the wellbeing lead", Wellbeing Lead; "the
+        deputy", Deputy Headteacher). A contact the list has no title for may hold it too."""
+        wanted = _post_words(words)
+        own = [m for m in self.staff if _listed_as(m, contact)]
+        if not wanted or not own or not all(m.role.strip() for m in own) or any(_holds(m.role, wanted) for m in own):
+            return False
+        return any(_holds(m.role, wanted) for m in self.staff if m.role and not _listed_as(m, contact)
+                   and not may_be(StaffContact(m.aad_object_id, m.name, m.email), contact, self.staff))
 
     def _picked_words(self) -> frozenset[str]:
         """The name words of the colleague picked, under every name they go by."""
@@ -843,13 +899,38 @@ class Subject:
             return True
         held = _posts_held(contact, manager=manager, federation=federation)
         titles = [m.role for m in self.staff if m.role and _listed_as(m, contact)]
-        return any(describes(text, posts=held, titles=titles) for text in self.typed if text)
+        return any(post.sure for text in self.typed if text for post in described(text, posts=held, titles=titles))
 
     def _known_as(self, contact: StaffContact) -> tuple[StaffContact, ...]:
         """The contact under each name they go by: as Graph or the settings name them ("Mr G Hughes") and as their row
         of the staff list does ("Gareth Hughes"), the name the reporter is likelier to write."""
         return (contact, *(StaffContact(contact.aad_object_id, m.name, m.email) for m in self.staff
                            if _listed_as(m, contact) and _name(m.name) != _name(contact.name)))
+
+
+def _post_words(words: Iterable[str]) -> tuple[str, ...]:
+    """A post's own words, without "the", "my", "y" and the like, "leader" as "lead"."""
+    small = role_words().small
+    return tuple("lead" if w == "leader" else w for w in words if w not in small)
+
+
+def _glossed(word: str) -> frozenset[str]:
+    """A post's word and, when it is Welsh (mutated or not), its English ("arweinydd lles": leader, wellbeing), so that
+    a report in Welsh is read against a title the office wrote in English."""
+    english = {e for form in (word, *_radicals(word)) for e in WELSH_LEXICON.get(form, "").split()}
+    return frozenset({word, *english, *(("lead",) if "leader" in english else ())})
+
+
+def _holds(title: str, wanted: Sequence[str]) -> bool:
+    """A title on the staff list with each of these words (`_post_words`), in English or Welsh, in one of its parts
+    (each word of the title as Welsh mutates it; "leader" as "lead")."""
+    small = role_words().small
+    for phrase in _title_phrases(title):
+        written = {w for form in phrase.words if form is not None and form.isdisjoint(small) for w in form}
+        written |= {"lead"} if "leader" in written else set()
+        if all(not _glossed(w).isdisjoint(written) for w in wanted):
+            return True
+    return False
 
 
 def _posts_held(contact: StaffContact, *, manager: StaffContact | None,
@@ -1004,7 +1085,7 @@ def route(reporter: Person, subject: Subject, manager: StaffContact | None, fede
     elif manager_naming is not None:
         # Told so: she named nobody, the bot just can't tell him from her pick; or a word of hers is near his name.
         why = {Doubt.PICKED: Route.MANAGER_MAY_BE_PICKED, Doubt.NEAR_NAME: Route.MANAGER_NEAR_NAME,
-               None: Route.MANAGER_INVOLVED}[manager_naming.doubt]
+               Doubt.POST: Route.MANAGER_POST_UNCLEAR, None: Route.MANAGER_INVOLVED}[manager_naming.doubt]
     elif head_named and not _same(chain[0], manager or me):
         why = Route.ABOUT_HEAD
     elif subject.kind is ReportKind.NOT_COLLEAGUE:

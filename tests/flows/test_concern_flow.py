@@ -38,6 +38,7 @@ from tests.support.cards import actions, inputs, verb_data
 from tests.support.concerns import NAMING_THE_LINE_MANAGER, reference_in
 from tests.support.policies import fixture_policy
 
+GARETH_EMAIL = "gareth.hughes@llanidloes.example.cymru"
 SECRET = "Dafydd from the science department keeps sending me nasty direct messages about my lessons"
 
 
@@ -282,6 +283,69 @@ async def test_a_report_about_the_safeguarding_lead_goes_to_the_line_manager(sta
 
     assert _shows(await staffed.cards_for(GARETH), what) and await staffed.cards_for(SIAN) == []
     assert "It went to Gareth Hughes" in text_of(receipt.card)
+
+
+# Nia Lloyd is the high school's wellbeing lead; Gareth Hughes, Carys's line manager, is Head of Humanities.
+NIA = StaffMember("Nia Lloyd", "nia.lloyd@llanidloes.example.cymru", "high", "Wellbeing Lead",
+                  "sian.roberts@llanidloes.example.cymru", "a1000000-0000-4000-8000-0000000000a8")
+
+
+@pytest.mark.parametrize("what", ["The wellbeing lead keeps sending me messages late at night",
+                                  "The deputy keeps sending me messages late at night",
+                                  "Mae'r arweinydd lles yn anfon negeseuon cas ataf bob nos"])
+async def test_a_post_the_staff_list_says_someone_else_holds_leaves_the_report_with_the_line_manager(
+        staffed: BotInMemory, what: str) -> None:
+    """The staff list says who holds the post: Nia Lloyd is Wellbeing Lead ("arweinydd lles"), Ffion Morgan Deputy
+    Headteacher, and Carys's line manager is Head of Humanities. The report is about them, not him, and goes to him,
+    as the policy asks. Before, "the * lead" and "the deputy" went one step up whoever held the post ("Mae'r
+    arweinydd lles" was read as nobody's)."""
+    await _adds_to_the_staff_list(staffed, NIA)
+
+    receipt = await _report(staffed, what=what)
+
+    assert _shows(await staffed.cards_for(GARETH), what) and await staffed.cards_for(SIAN) == []
+    assert "It went to Gareth Hughes" in text_of(receipt.card)
+
+
+@pytest.mark.parametrize(("lang", "what", "words"), [
+    (Lang.EN, "The wellbeing lead keeps sending me messages late at night", "The wellbeing lead"),
+    (Lang.EN, "The Year 9 lead keeps sending me messages late at night", "The Year 9 lead"),
+    (Lang.EN, "My HoD keeps sending me messages late at night", "My HoD"),
+    (Lang.EN, "The head of department keeps sending me messages", "The head of department"),
+    (Lang.CY, "Mae'r arweinydd lles yn anfon negeseuon cas ataf bob nos", "arweinydd lles"),
+    (Lang.CY, "Mae fy mhennaeth adran yn anfon negeseuon cas ataf", "fy mhennaeth adran"),
+])
+async def test_a_post_the_staff_list_cannot_place_goes_one_step_up_and_the_receipt_says_so_plainly(
+        staffed: BotInMemory, lang: Lang, what: str, words: str) -> None:
+    """Nobody on the staff list holds the post by its title, so it may be Carys's line manager: the report goes one
+    step up, and her receipt says which words did it, and that the staff list does not say who that is. Before, the
+    receipt said her report was about her line manager, which she had not said ("The Year 9 lead", and "Mae'r
+    arweinydd lles", were not read as a post at all, and reached Gareth)."""
+    form = await staffed.says(CARYS, "report a concern", lang=lang)
+
+    receipt = await staffed.clicks(CARYS, "concern.submit", {**verb_data(form.card or {}, "concern.submit"),
+                                                             "what": what}, lang=lang)
+
+    assert await staffed.cards_for(GARETH) == [], "the report reached the line manager it may be about"
+    assert _shows(await staffed.cards_for(SIAN), what)
+    assert _says(receipt.card, load_catalogue().text("concern.why.manager_post_unclear", lang, words=words,
+                                                     manager="Gareth Hughes", name="Mrs Siân Roberts"))
+    assert (await _only_report(staffed)).route is Route.MANAGER_POST_UNCLEAR
+
+
+async def test_a_post_someone_else_holds_still_goes_one_step_up_when_the_list_has_no_title_for_the_line_manager(
+        staffed: BotInMemory) -> None:
+    """Nia Lloyd is Wellbeing Lead, but the office left Gareth's title blank: he may be a wellbeing lead too, so the
+    staff list cannot tell, and the report goes one step up."""
+    staff = read_staff_csv((REPO / "config" / "staff.local.csv").read_text(encoding="utf-8"),
+                           schools=["high", "primary"]).staff
+    untitled = [replace(m, role="") if m.email == GARETH_EMAIL else m for m in staff]
+    await MemoryStaffDirectory(staffed.store).replace_all([*untitled, NIA])
+
+    await _report(staffed, what="The wellbeing lead keeps sending me messages late at night")
+
+    assert await staffed.cards_for(GARETH) == []
+    assert (await _only_report(staffed)).route is Route.MANAGER_POST_UNCLEAR
 
 
 async def test_a_report_sent_on_the_welsh_form_brings_its_news_in_welsh_whatever_teams_is_set_to(
