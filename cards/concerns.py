@@ -348,12 +348,52 @@ def _typed(draft: str) -> dict[str, str]:
     return {"value": value} if value else {}
 
 
+@dataclass(frozen=True)
+class Asked:
+    """A holder's note may name or describe the next person up (`named`): whom to pass the report to, that person or
+    `after` (the next person the note does not name; None when there is nobody), with the note as written."""
+
+    named: StaffContact
+    after: StaffContact | None
+    note: str
+
+
+def _escalation(strings: Catalogue, lang: Lang, report: ConcernReport, asked: Asked | None,
+                draft: str = "") -> Element:
+    """Escalate, with a note for the next person up (`draft`: what they typed in it, shown in it again); once asked,
+    whom to: past the person the note names, or to them anyway (each button sends who, `to`, with the note)."""
+    data = {"ref": report.reference}
+    next_name = report.next_up.name if report.next_up else ""
+    note: Element = {"type": "Input.Text", "id": "note", "isMultiline": True, "maxLength": LIMITS["note"],
+                     "label": strings.text("concern.note_label", lang, name=next_name), **_typed(draft)}
+    if asked is None:
+        return {"type": "Container", "separator": True, "spacing": "Medium", "items": [
+            plain_text(strings.text("concern.escalate_offer", lang, name=next_name)), note,
+            action_set([execute(strings.text("concern.escalate", lang), VERB_ESCALATE, data,
+                                associated_inputs="auto")])]}
+    if asked.note:
+        note["value"] = clean_user_text(asked.note, limit=LIMITS["note"])
+    named = asked.named.name
+    said = strings.text("concern.note_names_next", lang, named=named, after=asked.after.name) if asked.after else \
+        strings.text("concern.note_names_last", lang, named=named)
+    buttons = ([execute(strings.text("concern.send_higher", lang), VERB_ESCALATE,
+                        {**data, "to": asked.after.aad_object_id}, style="positive", associated_inputs="auto")]
+               if asked.after else [])
+    buttons.append(execute(strings.text("concern.escalate_anyway", lang), VERB_ESCALATE,
+                           {**data, "to": asked.named.aad_object_id}, associated_inputs="auto"))
+    # A button a row: the two did not fit a phone's width side by side in Welsh.
+    return {"type": "Container", "separator": True, "spacing": "Medium", "items": [
+        {"type": "Container", "style": "warning", "items": [plain_text(said)]}, note,
+        *(action_set([button]) for button in buttons)]}
+
+
 def holder_card(strings: Catalogue, lang: Lang, report: ConcernReport, viewer: Person, *, reminder: bool = False,
                 passed_up_at: datetime | None = None, closing: bool = False, error: str = "",
-                notice: str = "", draft: str = "") -> Card:
+                notice: str = "", draft: str = "", asked: Asked | None = None) -> Card:
     """The private card of whoever holds (or held) the report: only what `viewer` may read, and what they can do
     now. `closing` shows the outcome box that closing needs; a `reminder` says the day it is passed up
-    (`passed_up_at`); `draft`, what they typed in the outcome box (when closing) or the note box, shown in it again."""
+    (`passed_up_at`); `draft`, what they typed in the outcome box (when closing) or the note box, shown in it again;
+    `asked`, whom to pass it to, as their note may name the next person up."""
     reporter, holder = report.reporter.name, report.holder.name
     kind = "outside" if report.kind is ReportKind.NOT_COLLEAGUE else "colleague"
     if not report.handled_by(viewer):  # someone who held it before: it has gone from them to `holder`
@@ -397,13 +437,7 @@ def holder_card(strings: Catalogue, lang: Lang, report: ConcernReport, viewer: P
             if report.acknowledged_at is None else []
         body.append(action_set([*row, execute(strings.text("concern.close", lang), VERB_CLOSE, data)]))
         if report.next_up is not None:
-            name = report.next_up.name
-            body.append({"type": "Container", "separator": True, "spacing": "Medium", "items": [
-                plain_text(strings.text("concern.escalate_offer", lang, name=name)),
-                {"type": "Input.Text", "id": "note", "isMultiline": True, "maxLength": LIMITS["note"],
-                 "label": strings.text("concern.note_label", lang, name=name), **_typed(draft)},
-                action_set([execute(strings.text("concern.escalate", lang), VERB_ESCALATE, data,
-                                    associated_inputs="auto")])]})
+            body.append(_escalation(strings, lang, report, asked, draft))
         body.append(text(strings.text("concern.held_hint", lang), subtle=True))
     return card(body, actions)
 

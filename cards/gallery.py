@@ -80,6 +80,8 @@ SAMPLE_CORRECTED_REPLY = "Please ask the parents of every pupil first."
 # A parent's email pasted into a question (the asker's words, so English on the Welsh card too).
 SAMPLE_EMAIL = ("Tomos's mum has sent me a long email about the holiday dates and how much leave staff get, and she "
                 "wants a meeting before half term with two other parents from the class. " * 3 + "What do I do?")
+# A holder's note for the people above that names the next person up. <at> shows a mention stays inert.
+SAMPLE_ESCALATION_NOTE = "Carys tells me Mrs Roberts forwards the messages too. <at>Head</at>"
 SAMPLE_TYPED = (
     SAMPLE_FILE_NAME, SAMPLE_EMAIL, "Rhys ap Iorwerth <at>Head</at>", SAMPLE_QUESTION, SAMPLE_DISCLAIMER,
     SAMPLE_REPORT_WHAT,
@@ -91,6 +93,7 @@ SAMPLE_TYPED = (
     "A colleague in another department", "Screenshots [link](https://evil.example)",
     "Second time this term. <at>Head</at>", "Spoke to both; the messages have stopped. **Now**",
     "We met and agreed a plan. [link](https://evil.example)", "It started again on Monday. <b>help</b>",
+    SAMPLE_ESCALATION_NOTE,
     # Words of a report a receipt quotes, near the name of someone it was kept from.
     "Garth", "Robert", "the wellbeing lead",
 )
@@ -577,6 +580,11 @@ def _concerns(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     yield "concern-escalation-limited", concerns.holder_card(
         strings, lang, acknowledged, as_gareth, notice=strings.text("concern.escalation_limited", lang, count=10,
                                                                          when=answer.when(SAMPLE_LIMIT_ENDS)))
+    yield "concern-escalate-asked", concerns.holder_card(strings, lang, acknowledged, as_gareth, asked=concerns.Asked(
+        sian, huw, SAMPLE_ESCALATION_NOTE))
+    yield "concern-escalate-asked-last", concerns.holder_card(
+        strings, lang, replace(acknowledged, chain=(gareth, huw)), as_gareth,
+        asked=concerns.Asked(huw, None, SAMPLE_ESCALATION_NOTE))
     closed = acknowledged.closed(as_gareth, "Spoke to both; the messages have stopped. **Now**", shared=False,
                                  now=SAMPLE_TIME)
     yield "concern-closed", concerns.holder_card(strings, lang, closed, as_gareth)

@@ -8,7 +8,8 @@ Verbs and their card data (data fields are a public contract: posted cards keep 
   only makes a second press of the same Send the same report. The server gives every report its reference. `about`
   is a colleague's object id (their address for a staff-list row without one, and on forms posted before ids) or one
   of `About`.
-- `concern.acknowledge`, `concern.escalate` (+ note), `concern.close` (+ outcome, share_outcome),
+- `concern.acknowledge`, `concern.escalate` (+ note, to?: whom to, once asked because the note may name the next person
+  up), `concern.close` (+ outcome, share_outcome),
   `concern.reopen` (+ note, the reporter's "this isn't resolved"), `concern.show`: {ref}.
 - `concern.mine` {after?, start?, lang?}: the reporter's list; Show more sends `after`, the reference of the last report
   its card showed (the list goes on after it), `start`, its place then, and `lang`, the card's language.
@@ -31,6 +32,7 @@ from bot.domain.concerns import (
     ConcernReport,
     ConcernReports,
     NobodyToSendTo,
+    NoteNamesNext,
     Pace,
     ReportKind,
     ReportState,
@@ -245,6 +247,13 @@ class NoteClick(ReportClick):
     note: Text = ""
 
 
+class EscalateClick(NoteClick):
+    """`concern.escalate`: the reference, the note, and (on the buttons that ask whom to, when the note may name the
+    next person up) `to`, the object id of whom it goes to (optional)."""
+
+    to: Text = ""
+
+
 class CloseClick(ReportClick):
     """`concern.close`: the reference, the outcome, and "true" to share it with the reporter."""
 
@@ -298,7 +307,7 @@ class ConcernFlow:
         return {VERB_CONCERN_FORM: Verb(in_the_cards_language(opens(self.form)), FormClick),
                 cards.VERB_SUBMIT: Verb(in_the_cards_language(self.submit), ReportForm),
                 cards.VERB_ACKNOWLEDGE: Verb(self._own_chat_only(self.acknowledge), ReportClick),
-                cards.VERB_ESCALATE: Verb(self._own_chat_only(self.escalate), NoteClick),
+                cards.VERB_ESCALATE: Verb(self._own_chat_only(self.escalate), EscalateClick),
                 cards.VERB_CLOSE: Verb(self._own_chat_only(self.close), CloseClick),
                 cards.VERB_REOPEN: Verb(self._own_chat_only(self.reopen), NoteClick),
                 cards.VERB_SHOW: Verb(self._own_chat_only(self.show), ReportClick),
@@ -781,8 +790,8 @@ class ConcernFlow:
         about = None
         if "@" in report.about:  # the colleague picked from the list, as they were named then if they have left it
             about = self._about(report.about, members) or StaffContact("", report.about_name, report.about)
-        subject = Subject(typed=report.typed, about=about, involves_manager=report.involves_manager, kind=report.kind,
-                          staff=members)
+        subject = Subject(typed=report.written, about=about, involves_manager=report.involves_manager,
+                          kind=report.kind, staff=members)
         member = member_for(members, report.reporter)
         # Her school when she sent it: once she has left the list, its head's post is still the report's (a report kept
         # from before that was known: the school whose head is highest in its chain, past a line manager who heads the
@@ -797,13 +806,13 @@ class ConcernFlow:
         return Reply(card=error_card(self._strings, turn.lang, "error.not_found"), refused=True)
 
     def _show(self, turn: Turn, report: ConcernReport, *, notice: str = "", closing: bool = False,
-              error: str = "", draft: str = "") -> Reply:
+              error: str = "", draft: str = "", asked: cards.Asked | None = None) -> Reply:
         """The report as this (permitted) viewer may see it now: the reporter's view, or the holder's (`draft`: what
-        they typed in its box)."""
+        they typed in its box; `asked`: whom to pass it to, as their note may name the next person up)."""
         if turn.actor.aad_object_id == report.reporter.aad_object_id:
             return Reply(card=cards.reporter_card(self._strings, turn.lang, report, notice=notice, draft=draft))
         return Reply(card=cards.holder_card(self._strings, turn.lang, report, turn.actor, notice=notice,
-                                            closing=closing, error=error, draft=draft))
+                                            closing=closing, error=error, draft=draft, asked=asked))
 
     async def _too_long(self, turn: Turn, typed: str, box: str, *, closing: bool = False) -> Reply | None:
         """For words over their box's limit (a client that ignores the box's maxLength, or a forged press): the card
@@ -833,6 +842,10 @@ class ConcernFlow:
             return self._show(turn, report)  # e.g. the manager, after the report went to the headteacher
         except NobodyToSendTo:  # the reporter's note names everyone it could go to next
             return self._show(turn, report, notice=self._strings.text("concern.note_names_everyone", turn.lang))
+        except NoteNamesNext as asked:  # the holder's note may be about whoever it goes to next: asked first
+            note = turn.data.get("note")
+            return self._show(turn, report, asked=cards.Asked(asked.named, asked.after,
+                                                               note if isinstance(note, str) else ""))
         if changed == report:
             return self._show(turn, report)  # a settled report, or a button already pressed: nothing changes
         now = self._clock()
@@ -889,13 +902,14 @@ class ConcernFlow:
                                     card_key=f"{report.reference}|{before.aad_object_id}")]
 
     async def escalate(self, turn: Turn) -> Reply:
-        """The holder passes it one step up, with a note for the people above."""
-        raw = turn.data.get("note")
+        """The holder passes it one step up, with a note for the people above; asked first when the note may name or
+        describe the next person (`to`, once asked: whom it goes to)."""
+        raw, to = turn.data.get("note"), turn.data.get("to")
         note = raw.strip() if isinstance(raw, str) else ""
         if (too_long := await self._too_long(turn, note, "note")) is not None:
             return too_long
-        return await self._act(turn, "escalated", lambda r, _: r.escalated(turn.actor, note, self._clock()),
-                               limit=self._escalation_limit)
+        return await self._act(turn, "escalated", lambda r, today: r.escalated_by(
+            turn.actor, note, self._clock(), today, to=to if isinstance(to, str) else ""), limit=self._escalation_limit)
 
     async def close(self, turn: Turn) -> Reply:
         """Closing is a decision: it needs a short outcome. The reporter is told (the outcome only if shared)."""

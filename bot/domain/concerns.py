@@ -149,6 +149,17 @@ class NobodyToSendTo(DomainError):
         self.no_chair = no_chair
 
 
+class NoteNamesNext(DomainError):
+    """A holder's note for the people above may name or describe the person the report would go to next: it is not
+    passed on until the holder says whom to (`named`, or `after`, the next person the note does not name; None when
+    there is nobody)."""
+
+    def __init__(self, named: StaffContact, after: StaffContact | None) -> None:
+        super().__init__("the note names the next person up")
+        self.named = named
+        self.after = after
+
+
 def new_reference() -> str:
     """A short reference the reporter can quote: `C-` and six unambiguous characters."""
     return readable_id("C")
@@ -1258,6 +1269,13 @@ class ConcernReport:
         return (self.what, self.since, self.where, self.who, self.evidence, *notes)
 
     @property
+    def written(self) -> tuple[str, ...]:
+        """Everything written on the report that the people after its holder read, to check who it may be about when
+        it moves on: what the reporter wrote, and the notes its holders wrote when they passed it on (a holder who
+        learns someone above is involved says so there)."""
+        return (*self.typed, *(n.text for n in self.notes if n.kind is NoteKind.ESCALATION))
+
+    @property
     def is_settled(self) -> bool:
         """Closed: final for whoever holds it."""
         return self.state is ReportState.CLOSED
@@ -1319,15 +1337,40 @@ class ConcernReport:
             return self
         return replace(self, state=ReportState.ACKNOWLEDGED, acknowledged_at=now)
 
-    def escalated(self, person: Person | None, note: str, now: datetime) -> ConcernReport:
-        """Passed one step up, by the holder (with a note) or by the reminder task (person None)."""
+    def escalated(self, person: Person | None, note: str, now: datetime, *,
+                  past: Sequence[StaffContact] = ()) -> ConcernReport:
+        """Passed one step up, by the holder (with a note) or by the reminder task (person None); `past`, the people
+        after the holder it goes past (a holder's note names them)."""
         self._holding(person)
         if self.is_settled or self.next_up is None:
             return self
+        onward = tuple(c for c in self.chain[self.level + 1:] if not any(_same(c, p) for p in past))
+        if not onward:
+            return self
         notes = self.notes + ((Note(NoteKind.ESCALATION, note, self.level, now),) if note else ())
         # The new holder acknowledges afresh; the earlier acknowledgement stays in the audit rows.
-        return replace(self, state=ReportState.ESCALATED, level=self.level + 1, escalated_at=now,
-                       acknowledged_at=None, notes=notes)
+        return replace(self, chain=(*self.chain[:self.level + 1], *onward), state=ReportState.ESCALATED,
+                       level=self.level + 1, escalated_at=now, acknowledged_at=None, notes=notes)
+
+    def escalated_by(self, person: Person, note: str, now: datetime, today: Today, *, to: str = "") -> ConcernReport:
+        """Passed one step up by its holder, with a note for the people above. The note is what the next person reads,
+        and it is read as the report is: when it may name or describe them, the holder is asked first
+        (`NoteNamesNext`), and `to` (an object id: the next person, or one after those the note names) says whom it
+        goes to. Asked of a note that names nobody, `to` changes nothing."""
+        self._holding(person)
+        if self.is_settled or self.next_up is None:
+            return self
+        said = Subject(typed=(note,), staff=today.staff)
+        manager = self.line_manager(today.staff)
+        onward = self.chain[self.level + 1:]
+        named = [note != "" and said.plainly_names(c, manager=manager, federation=today.federation) for c in onward]
+        chosen = next((at for at, c in enumerate(onward) if to and c.aad_object_id.lower() == to.lower()), None)
+        if chosen is not None and all(named[:chosen]):
+            return self.escalated(person, note, now, past=onward[:chosen])
+        if named[0]:
+            raise NoteNamesNext(onward[0], next((c for c, by_name in zip(onward, named, strict=True)
+                                                 if not by_name), None))
+        return self.escalated(person, note, now)
 
     def closed(self, person: Person, outcome: str, *, shared: bool, now: datetime) -> ConcernReport:
         """Closed by whoever holds it, with a short outcome; final for them. The retention period runs from here."""

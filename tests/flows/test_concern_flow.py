@@ -665,6 +665,82 @@ async def _escalated_by_gareth(bot: BotInMemory) -> None:
     await bot.clicks(GARETH, "concern.escalate", {**verb_data(card, "concern.escalate"), "note": "please"})
 
 
+def _button(card: dict[str, Any], title: str) -> dict[str, Any]:
+    """The data of the button with this title; fails when the card has none."""
+    found = [a for a in actions(card) if a.get("title") == title]
+    assert found, f"no {title!r} button on the card"
+    return dict(found[0].get("data", {}))
+
+
+@pytest.mark.parametrize("lang", [Lang.EN, Lang.CY])
+async def test_a_holders_note_naming_the_next_person_up_asks_first_and_can_send_it_past_them(
+        staffed: BotInMemory, lang: Lang) -> None:
+    """Carys told Gareth that Mrs Roberts forwards the messages too; he escalates with a note saying so. The note is
+    what the next person reads: he is asked first, and Send higher takes it past her to the chair of governors, who
+    reads his note; she never sees it, nor when it moves on later. Before, a holder's note was not read, and the report
+    went to the headteacher it named."""
+    await staffed.meets(CHAIR)
+    await _report(staffed)
+    [card] = await staffed.cards_for(GARETH)
+    note = "Carys tells me Mrs Roberts has been forwarding the messages to other staff"
+    strings = load_catalogue()
+
+    asked = await staffed.clicks(GARETH, "concern.escalate", {**verb_data(card, "concern.escalate"), "note": note},
+                                 lang=lang)
+    assert await staffed.cards_for(SIAN) == [] and (await _only_report(staffed)).level == 0
+    assert strings.text("concern.note_names_next", lang, named="Mrs Siân Roberts",
+                        after="Mr Huw Davies") in text_of(asked.card)
+    assert note in text_of(asked.card)  # the note stays in its box
+    await staffed.clicks(GARETH, "concern.escalate", {**_button(asked.card or {}, strings.text(
+        "concern.send_higher", lang)), "note": note}, lang=lang)
+    await staffed.checks_reports()
+
+    assert await staffed.cards_for(SIAN) == [], "the report reached the headteacher the holder's note names"
+    assert _shows(await staffed.cards_for(CHAIR), note)
+    report = await _only_report(staffed)
+    assert report.holder.aad_object_id == CHAIR.aad_object_id
+    assert SIAN.aad_object_id not in {c.aad_object_id for c in report.chain}
+
+
+async def test_a_holders_note_greeting_the_next_person_up_is_sent_to_them_when_he_says_so(
+        staffed: BotInMemory) -> None:
+    """A note written to the next person ("Siân, can you take this one?") names her too: Gareth is asked, and Escalate
+    anyway sends it to her, as before."""
+    await _report(staffed)
+    [card] = await staffed.cards_for(GARETH)
+    note = "Siân, can you take this one? I am too close to it."
+
+    asked = await staffed.clicks(GARETH, "concern.escalate", {**verb_data(card, "concern.escalate"), "note": note})
+    await staffed.clicks(GARETH, "concern.escalate", {**_button(asked.card or {}, "Escalate anyway"), "note": note})
+
+    assert _shows(await staffed.cards_for(SIAN), note)
+    assert (await _only_report(staffed)).holder.aad_object_id == SIAN.aad_object_id
+
+
+async def test_a_holders_note_naming_someone_further_up_keeps_the_report_from_them_when_it_moves_on(
+        staffed: BotInMemory) -> None:
+    """Gareth's note says the chair of governors is involved; it goes to the head, who is not named, at once. When it
+    moves on (the head escalates it, or the reminder task would), the chair is passed over as if the report named him:
+    Siân is told there is nobody after her. Before, the reminder task and her Escalate sent it to him."""
+    await staffed.meets(CHAIR)
+    await _report(staffed)
+    [card] = await staffed.cards_for(GARETH)
+    note = "Mr Davies has been sharing the screenshots in the governors' group chat"
+
+    await staffed.clicks(GARETH, "concern.escalate", {**verb_data(card, "concern.escalate"), "note": note})
+    [head_card] = await staffed.cards_for(SIAN)
+    pressed = await staffed.clicks(SIAN, "concern.escalate", {"ref": verb_data(head_card, "concern.acknowledge")["ref"],
+                                                              "note": ""})
+    report = await _only_report(staffed)
+    for day in range(1, 15):
+        await _concerns(staffed, clock=_stopped_at(report.submitted_at + timedelta(days=day))).check_reports()
+
+    assert _shows(await staffed.cards_for(SIAN), note)
+    assert await staffed.cards_for(CHAIR) == [], "the report reached the chair the holder's note names"
+    assert (await _only_report(staffed)).holder.aad_object_id == SIAN.aad_object_id
+    assert "escalate it to" not in text_of(pressed.card)
+
+
 async def test_an_escalated_report_nobody_acknowledges_is_reminded_then_passed_to_the_chair(
         staffed: BotInMemory) -> None:
     await staffed.meets(CHAIR)
@@ -794,7 +870,7 @@ async def test_an_owed_acknowledgement_reaches_the_reporter_when_the_holder_esca
     assert (await _only_report(staffed)).owed == "acknowledged"
 
     # Storage is back, and Gareth escalates before the task runs.
-    await staffed.clicks(GARETH, "concern.escalate", {**verb_data(card, "concern.escalate"), "note": "for the head"})
+    await staffed.clicks(GARETH, "concern.escalate", {**verb_data(card, "concern.escalate"), "note": "please"})
     await _concerns(staffed).check_reports()
 
     to_carys = [text_of(c) for c in await staffed.cards_for(CARYS)]
@@ -942,7 +1018,7 @@ async def test_an_escalation_storage_may_have_made_is_never_called_unmade_and_is
         staffed: BotInMemory, monkeypatch: pytest.MonkeyPatch) -> None:
     await _report(staffed)
     [card] = await staffed.cards_for(GARETH)
-    escalate = {**verb_data(card, "concern.escalate"), "note": "for the head"}
+    escalate = {**verb_data(card, "concern.escalate"), "note": "please"}
 
     with monkeypatch.context() as fault:
         _changed_late(fault, then_unreadable=True)
@@ -970,7 +1046,7 @@ async def test_passing_a_report_on_when_it_could_not_be_saved_does_not_use_up_th
         staffed: BotInMemory, monkeypatch: pytest.MonkeyPatch, fault: Callable[..., Awaitable[NoReturn]]) -> None:
     await _report(staffed)
     [card] = await staffed.cards_for(GARETH)
-    escalate = {**verb_data(card, "concern.escalate"), "note": "for the head"}
+    escalate = {**verb_data(card, "concern.escalate"), "note": "please"}
     with monkeypatch.context() as storage:
         storage.setattr(MemoryConcernReports, "save", fault)
         for _ in range(10):  # as many as the day allows; each is told nothing changed
@@ -1342,7 +1418,7 @@ async def test_a_report_escalated_after_the_headteacher_changed_goes_to_the_new_
     shown = await after_easter.show(Turn(actor=GARETH, lang=Lang.EN, scope=Scope.PERSONAL, verb="concern.show",
                                          data={"ref": verb_data(card, "concern.escalate")["ref"]}, is_invoke=True))
     told = await after_easter.escalate(Turn(actor=GARETH, lang=Lang.EN, scope=Scope.PERSONAL, verb="concern.escalate",
-                                            data={**verb_data(card, "concern.escalate"), "note": "needs the head"},
+                                            data={**verb_data(card, "concern.escalate"), "note": "please"},
                                             is_invoke=True))
 
     report = await _only_report(staffed)
