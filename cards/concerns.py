@@ -211,15 +211,21 @@ def nobody_card(strings: Catalogue, lang: Lang, *, no_chair: bool = False) -> Ca
     return card([heading(strings.text("concern.nobody_title", lang)), text(strings.text("concern.nobody_body", lang))])
 
 
-def _why(strings: Catalogue, lang: Lang, report: ConcernReport, manager: Naming | None) -> str:
-    """Why the report went to its holder; where a word of hers may be her line manager, that word (`manager`: how the
-    report may be about him, when he was left out)."""
+def _why(strings: Catalogue, lang: Lang, report: ConcernReport, left: Mapping[str, tuple[StaffContact, Naming]]) -> str:
+    """Why the report went to its holder; where words of hers may be someone it was kept from, those words (`left`:
+    who was left out, and how the report may be about them, by object id)."""
     holder, involved = report.holder.name, report.involved_manager
+    manager = left.get(involved.aad_object_id) if involved is not None else None
     doubted = (Route.MANAGER_NEAR_NAME, Route.MANAGER_POST_UNCLEAR)
-    if report.route in doubted and involved is not None and manager is not None and manager.words:
-        return strings.text(f"concern.why.{report.route.value}", lang, word=manager.words, words=manager.words,
-                            manager=involved.name, name=holder)
-    route = Route.MANAGER_INVOLVED if report.route in doubted else report.route
+    if report.route in doubted and manager is not None and manager[1].words:
+        return strings.text(f"concern.why.{report.route.value}", lang, word=manager[1].words, words=manager[1].words,
+                            manager=manager[0].name, name=holder)
+    head = next((found for found in left.values() if found[1].doubt is Doubt.POST), None)
+    if report.route is Route.HEAD_MAY_BE_MANAGER and head is not None:
+        return strings.text("concern.why.head_may_be_manager", lang, words=head[1].words, head=head[0].name,
+                            name=holder)
+    route = {Route.HEAD_MAY_BE_MANAGER: Route.ABOUT_HEAD}.get(
+        report.route, Route.MANAGER_INVOLVED if report.route in doubted else report.route)
     return strings.text(f"concern.why.{route.value}", lang, name=holder)
 
 
@@ -231,10 +237,10 @@ def receipt_card(strings: Catalogue, lang: Lang, report: ConcernReport, roles: S
     (`passed_up_at`), who never will (`left_out`, and how the report may be about each: `namings`, in their order)."""
     holder = report.holder
     why = dict(zip((c.aad_object_id for c in left_out), namings, strict=False))
-    manager = why.get(report.involved_manager.aad_object_id) if report.involved_manager is not None else None
+    left = {c.aad_object_id: (c, n) for c, n in zip(left_out, namings, strict=False)}
     body = [heading(strings.text("concern.receipt_title", lang, ref=report.reference)),
             plain_text(strings.text("concern.receipt_to", lang, name=holder.name), weight="Bolder"),
-            plain_text(_why(strings, lang, report, manager))]
+            plain_text(_why(strings, lang, report, left))]
     if not holder_has_opened:
         key = "concern.receipt_not_opened" if report.next_up is not None else "concern.receipt_not_opened_last"
         body.append(plain_text(strings.text(key, lang, name=holder.name, ref=report.reference), weight="Bolder"))

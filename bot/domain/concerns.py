@@ -76,6 +76,7 @@ class Route(StrEnum):
     MANAGER_MAY_BE_PICKED = "manager_may_be_picked"  # passed over only because the bot can't tell him from the pick
     MANAGER_NEAR_NAME = "manager_near_name"  # passed over for a word near his name ("Garth" for Gareth)
     MANAGER_POST_UNCLEAR = "manager_post_unclear"  # passed over for a post he may hold ("the wellbeing lead")
+    HEAD_MAY_BE_MANAGER = "head_may_be_manager"  # no line manager known, and "my line manager" may be the head
     ABOUT_HEAD = "about_head"
     REPORTER_IS_HEAD = "reporter_is_head"
     NOT_COLLEAGUE = "not_colleague"
@@ -864,6 +865,12 @@ class Subject:
             return Naming(Doubt.PICKED)
         return None
 
+    def calls_the_line_manager(self) -> str:
+        """The words that call someone the reporter's line manager, whoever he is ("my line manager", "fy rheolwr"),
+        as she wrote them; "" when none do."""
+        return next((post.written for text in self.typed if text
+                     for post in described(text, posts=(Role.LINE_MANAGER,)) if post.sure), "")
+
     def _someone_elses(self, words: Sequence[str], contact: StaffContact) -> bool:
         """True when the staff list says the post these words call someone by is another's, not the contact's: the
         contact's own row has a title that is not that post, and someone else's title has the words (but "the", "my"
@@ -1076,6 +1083,10 @@ def route(reporter: Person, subject: Subject, manager: StaffContact | None, fede
         candidates = [manager, head, chair]
     people = _distinct(c for c in candidates if c is not None and not _same(c, me))
     found = [(c, subject.naming(c, manager=manager, federation=federation)) for c in people]
+    if manager is None and not reporter_is_head and (words := subject.calls_the_line_manager()):
+        # Nobody knows her line manager, so it would go to the head, who may be the line manager she writes about.
+        found = [(c, Naming(Doubt.POST, words) if naming is None and _same(c, head) else naming)
+                 for c, naming in found]
     named = tuple(c for c, naming in found if naming is not None)
     namings = tuple(naming for _, naming in found if naming is not None)
     manager_naming = next((n for c, n in zip(named, namings, strict=True) if manager and _same(manager, c)), None)
@@ -1097,6 +1108,9 @@ def route(reporter: Person, subject: Subject, manager: StaffContact | None, fede
         # Told so: she named nobody, the bot just can't tell him from her pick; or a word of hers is near his name.
         why = {Doubt.PICKED: Route.MANAGER_MAY_BE_PICKED, Doubt.NEAR_NAME: Route.MANAGER_NEAR_NAME,
                Doubt.POST: Route.MANAGER_POST_UNCLEAR, None: Route.MANAGER_INVOLVED}[manager_naming.doubt]
+    elif head_named and manager is None and any(_same(head, c) and n.doubt is Doubt.POST
+                                                for c, n in zip(named, namings, strict=True)):
+        why = Route.HEAD_MAY_BE_MANAGER
     elif head_named and not _same(chain[0], manager or me):
         why = Route.ABOUT_HEAD
     elif subject.kind is ReportKind.NOT_COLLEAGUE:

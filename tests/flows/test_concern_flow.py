@@ -490,6 +490,36 @@ async def test_a_report_about_the_head_with_no_chair_named_says_there_is_no_chai
     assert await no_chair.cards_for(SIAN) == []
 
 
+@pytest.mark.parametrize(("lang", "what", "words"), [
+    (Lang.EN, "My line manager keeps sending me messages late at night", "My line manager"),
+    (Lang.CY, "Mae fy rheolwr llinell yn anfon negeseuon cas ataf bob nos", "fy rheolwr llinell"),
+])
+async def test_a_report_about_my_line_manager_from_someone_whose_line_manager_nobody_knows_passes_the_head_over(
+        bot: BotInMemory, lang: Lang, what: str, words: str) -> None:
+    """Neither Graph nor a staff list names Owain's line manager, so a report goes to the headteacher, who in a small
+    school may be his line manager: one about "my line manager" passes her over for the chair of governors, and the
+    receipt says why. Before, it went to the headteacher it may be about."""
+    await bot.meets(OWAIN, SIAN, CHAIR)
+    form = await bot.says(OWAIN, "report a concern", lang=lang)
+
+    receipt = await bot.clicks(OWAIN, "concern.submit", {**verb_data(form.card or {}, "concern.submit"),
+                                                         "what": what}, lang=lang)
+
+    assert await bot.cards_for(SIAN) == [], "the report reached the headteacher who may be his line manager"
+    assert _shows(await bot.cards_for(CHAIR), what)
+    assert _says(receipt.card, load_catalogue().text("concern.why.head_may_be_manager", lang, words=words,
+                                                     head="Mrs Siân Roberts", name="Mr Huw Davies"))
+
+
+async def test_a_report_from_someone_whose_line_manager_nobody_knows_still_goes_to_the_head(bot: BotInMemory) -> None:
+    await bot.meets(OWAIN, SIAN, CHAIR)
+
+    receipt = await _report(bot, OWAIN)
+
+    assert _shows(await bot.cards_for(SIAN), SECRET) and await bot.cards_for(CHAIR) == []
+    assert "I couldn't find your line manager" in text_of(receipt.card)
+
+
 async def test_colleagues_sharing_the_heads_and_chairs_first_names_do_not_stop_a_report_to_the_line_manager(
         staffed: BotInMemory) -> None:
     await staffed.meets(CHAIR)
