@@ -1650,12 +1650,17 @@ async def test_someone_from_the_staff_is_a_colleague(staffed: BotInMemory, said:
                                             ("ghughes keeps sending me nasty messages", Lang.EN),
                                             ("Mr H keeps sending me nasty messages", Lang.EN),
                                             ("Mae Gaz yn anfon negeseuon cas ataf", Lang.CY),
-                                            ("Mae Mr Huws yn anfon negeseuon cas ataf bob nos", Lang.CY)])
+                                            ("Mae Mr Huws yn anfon negeseuon cas ataf bob nos", Lang.CY),
+                                            ("Garth keeps sending me horrible messages", Lang.EN),
+                                            ("Mae Garth yn anfon negeseuon cas ataf bob nos", Lang.CY),
+                                            ("The wellbeing lead keeps sending me nasty messages", Lang.EN),
+                                            ("Mae'r arweinydd lles yn anfon negeseuon cas ataf", Lang.CY)])
 async def test_a_statement_naming_the_line_manager_as_a_report_reads_him_opens_the_form_and_is_not_kept(
         answering_bot: BotInMemory, said: str, lang: Lang) -> None:
-    """Carys calls her line manager by his initials, nickname, login or the Welsh form of his surname, as a report is
-    read for: the form opens with her words. Before, only a name on the staff list or the settings' people opened it,
-    so this was asked as a question and kept, for the policy owner's review list once marked not helpful."""
+    """Carys calls her line manager by his initials, nickname, login or the Welsh form of his surname, a word near his
+    name ("Garth") or a post he may hold, as a report is read for: the form opens with her words. Before, only a name on
+    the staff list or the settings' people opened it, so this was asked as a question and kept, for the policy owner's
+    review list once marked not helpful ("Garth" and "yr arweinydd lles" were, until this release)."""
     bot = answering_bot
     await bot.has_the_staff_list()
     await bot.meets(CARYS, GARETH, SIAN)
