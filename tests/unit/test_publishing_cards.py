@@ -93,7 +93,7 @@ def test_one_name_left_off_the_welsh_who_has_read_card_is_said_in_the_singular()
 
     assert "heb eu dangos" not in welsh and "1 arall" not in welsh
     assert "… un arall heb ei ddangos yma: mae Dangos rhagor yn ei restru." in welsh
-    assert "… un arall heb ei ddangos yma. Y rhestr lawn" in welsh
+    assert "… un arall heb ei ddangos yma. Am y rhestr lawn, gofynnwch i'r tîm TG" in welsh
     assert "… and one more, not shown here" in _hidden_one(strings, Lang.EN)
 
 

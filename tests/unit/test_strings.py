@@ -226,3 +226,25 @@ def test_welsh_a_noun_after_dogfen_takes_its_soft_mutation() -> None:
 
     assert {key: unmutated.findall(strings.text(key, Lang.CY)) for key in strings.keys()
             if unmutated.search(strings.text(key, Lang.CY))} == {}
+
+
+def test_a_string_for_one_says_it_of_one_in_both_languages() -> None:
+    """A "_one" string is said of one thing, in agreement: "un arall heb ei ddangos yma: mae Dangos rhagor yn ei
+    restru", not the plural "heb eu dangos … yn eu rhestru", and in English "Show more lists it", not "lists them"
+    beside "one more". It says what its plural says otherwise, so it names no command line the plural has lost."""
+    strings = load_catalogue()
+    plural = re.compile(r"\bheb eu\b|\byn eu rhestru\b|\blists them\b")
+
+    ones = [key for key in strings.keys() if key.endswith("_one")]
+
+    assert len(ones) >= 4
+    assert {(key, lang.value): strings.text(key, lang) for key in ones for lang in Lang
+            if plural.search(strings.text(key, lang))} == {}
+
+
+def test_welsh_says_what_a_spreadsheet_shows_not_a_spreadsheet_of_who() -> None:
+    """The governors' spreadsheet is "taenlen sy'n dangos pwy a gafodd gais …": "taenlen o bwy a gafodd gais" is the
+    English "a spreadsheet of who was asked" word for word, and reads as a spreadsheet made of people."""
+    strings = load_catalogue()
+
+    assert [key for key in strings.keys() if re.search(r"\b[td]aenlen o bwy\b", strings.text(key, Lang.CY))] == []
