@@ -266,11 +266,17 @@ def _after_not_helpful(strings: Catalogue, lang: Lang, question_id: str, related
     elif about_owner:
         steps += [] if in_a_group else _not_to_them(strings, lang, about_owner)
     elif question_id:
-        steps += [text(strings.text("ask.not_helpful_head", lang)),
+        steps += [text(strings.text(_ask_head_how(in_a_group), lang)),
                   *([_attention(notice)] if notice else []),
                   action_set([execute(strings.text("ask.ask_head", lang), VERB_ESCALATE,
                                       {"q": question_id, **(asked or {})}, style="positive")])]
     return steps
+
+
+def _ask_head_how(in_a_group: bool) -> str:
+    """What Ask the headteacher does: the reply comes back to the chat it is pressed in, or, pressed in a group chat or
+    channel (passing it on happens privately), to the asker's own chat with the bot."""
+    return "ask.not_helpful_head_group" if in_a_group else "ask.not_helpful_head"
 
 
 def _not_to_them(strings: Catalogue, lang: Lang, name: str) -> list[Element]:
@@ -316,8 +322,8 @@ def no_answer_card(strings: Catalogue, lang: Lang, *, question_id: str, question
                    names_colleague: bool = False, picture_unread: bool = False, link_unread: bool = False,
                    escalated_before: datetime | None = None, replied_before: datetime | None = None,
                    owner_asking: bool = False, about_owner: str = "", in_a_group: bool = False) -> Card:
-    """An honest "not covered", the closest sections, and the offer to ask the headteacher (with `notice`, why
-    it could not be sent just now); without a `question_id` (the question could not be kept) no offer, but why not;
+    """An honest "not covered", the closest sections, and the offer to ask the headteacher, saying where the reply
+    comes (`in_a_group`: to the asker's own chat; with `notice`, why it could not be sent just now); without a `question_id` (the question could not be kept) no offer, but why not;
     to the policy owner (`owner_asking`: questions are passed to her) none, but that it is on her Questions for review.
     A question that `names_colleague` (someone on the staff list) also points to the private route, Report a concern,
     in case it is about how that colleague behaved. With `picture_unread` or `link_unread`, that only the words were
@@ -349,6 +355,7 @@ def no_answer_card(strings: Catalogue, lang: Lang, *, question_id: str, question
     if owner_asking:
         body.append(text(strings.text("ask.yours_to_review", lang)))
         return card(body)
+    body.append(text(strings.text(_ask_head_how(in_a_group), lang)))
     if notice:
         body.append(_attention(notice))
     return card(body, [execute(strings.text("ask.ask_head", lang), VERB_ESCALATE, {"q": question_id},

@@ -151,6 +151,10 @@ def _answer_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Iterator[tu
     yield "answer-not-helpful", answer.answer_card(strings, lang, question_id="Q1", section=view, quotes=[shown.text],
                                                    source=source, next_steps=shown.next_steps, rated=True,
                                                    not_helpful=True, related=closest[:2])
+    # Marked not helpful in a group chat or channel: the reply to a question passed on comes to the asker's own chat.
+    yield "answer-not-helpful-in-a-group", answer.answer_card(
+        strings, lang, question_id="Q1", section=view, quotes=[shown.text], source=source, next_steps=[], rated=True,
+        not_helpful=True, related=closest[:1], in_a_group=True)
     # Marked not helpful, a question saying the person questions go to is pestering its asker: not offered to them.
     yield "answer-not-helpful-about-the-owner", answer.answer_card(
         strings, lang, question_id="Q1", section=view, quotes=[shown.text], source=source, next_steps=[], rated=True,
@@ -170,6 +174,10 @@ def _answer_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Iterator[tu
                                                      already_rated=True)
     yield "no-answer", answer.no_answer_card(strings, lang, question_id="Q2", question="How much annual leave?",
                                              closest=closest)
+    # Asked in a group chat or channel: the reply to a question passed on comes to the asker's own chat.
+    yield "no-answer-in-a-group", answer.no_answer_card(strings, lang, question_id="Q2",
+                                                        question="How much annual leave?", closest=closest,
+                                                        in_a_group=True)
     # The policy owner's own question: questions are passed to her, so no offer to pass it on to herself.
     yield "no-answer-policy-owner", answer.no_answer_card(strings, lang, question_id="Q2",
                                                           question="How much annual leave?", closest=closest,

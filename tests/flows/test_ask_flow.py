@@ -1979,3 +1979,56 @@ async def test_the_answer_about_what_is_kept_gives_the_schools_own_retention_per
     welsh = await bot.says(CARYS, "ydy fy nghwestiynau i'n breifat?")
 
     assert "one month after" in text_of(english.card) and "fis ar ôl" in text_of(welsh.card)
+
+
+# What Ask the headteacher does, said where it is offered
+
+# (the person's language, what "the reply comes back here" reads as in each, and what it reads as in a group)
+_REPLY_HERE = {Lang.EN: "the reply comes back here", Lang.CY: "daw'r ateb yn ôl yma"}
+_REPLY_IN_OWN_CHAT = {Lang.EN: "your own chat with me", Lang.CY: "sgwrs eich hun â mi"}
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_in_a_group_chat_ask_the_headteacher_says_the_reply_comes_to_the_askers_own_chat_not_here(
+        answering_bot: BotInMemory, lang: Lang) -> None:
+    """Carys marked an answer not helpful in a group chat: its card told her (and the group) that "the reply comes back
+    here". It comes to her own chat with the bot, as passing it on happens there; the card in the group now says so,
+    and in her own chat it still says "here"."""
+    bot = answering_bot
+    await bot.meets(CARYS, SIAN)
+    question = "Can I post photos of my class on my own Instagram?"
+
+    in_group = await bot.says(CARYS, question, lang=lang, scope=Scope.GROUP)
+    group_rated = await bot.clicks(CARYS, "ask.feedback", verb_data(in_group.card or {}, "ask.feedback") | {
+        "value": "not_helpful"}, lang=lang, scope=Scope.GROUP)
+    in_private = await bot.says(CARYS, question, lang=lang)
+    private_rated = await bot.clicks(CARYS, "ask.feedback", verb_data(in_private.card or {}, "ask.feedback") | {
+        "value": "not_helpful"}, lang=lang)
+
+    assert "ask.escalate" in text_of(group_rated.card)
+    assert _REPLY_HERE[lang] not in text_of(group_rated.card)
+    assert _REPLY_IN_OWN_CHAT[lang] in text_of(group_rated.card)
+    assert _REPLY_HERE[lang] in text_of(private_rated.card)
+
+
+@pytest.mark.parametrize(("question", "lang"), [
+    ("How many days of annual leave do I get?", Lang.EN),
+    ("Faint o ddiwrnodau o wyliau blynyddol ydw i'n eu cael?", Lang.CY),
+])
+async def test_a_not_covered_card_says_who_answers_instead_and_where_the_reply_comes(
+        answering_bot: BotInMemory, question: str, lang: Lang) -> None:
+    """The policy did not cover Carys's question: the card said only "I won't guess" over a button, Ask the headteacher,
+    with nothing saying what pressing it does (the card after Not helpful says it). It now says that the question goes
+    to the headteacher and that the reply comes back here, or, asked in a group chat, to her own chat with the bot."""
+    bot = answering_bot
+    await bot.meets(CARYS, SIAN)
+
+    in_private = await bot.says(CARYS, question, lang=lang)
+    in_group = await bot.says(CARYS, question, lang=lang, scope=Scope.GROUP)
+
+    goes_to_head = {Lang.EN: "your question goes to the headteacher",
+                    Lang.CY: "mae eich cwestiwn yn mynd at y pennaeth"}[lang]
+    assert _quotes(in_private.card or {}) == [] and "ask.escalate" in text_of(in_private.card)
+    assert goes_to_head in text_of(in_private.card) and _REPLY_HERE[lang] in text_of(in_private.card)
+    assert goes_to_head in text_of(in_group.card) and _REPLY_IN_OWN_CHAT[lang] in text_of(in_group.card)
+    assert _REPLY_HERE[lang] not in text_of(in_group.card)
