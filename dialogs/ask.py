@@ -413,10 +413,12 @@ class AskFlow:
             # What a question the policy did not cover adds to a follow-up is nothing the policy answers: "what about
             # parents?" after one was "not covered" too, glued to it. It gets what the policy says of it alone, as the
             # nearest the policy comes (it may have meant the question before: "and if I work part time?"), and is
-            # kept with what it follows, so passing it on gives the headteacher both.
-            alone = not follows.answered and self._surely_answered_alone(typed)
-            return (await self._answer(turn, f"{follows.text} {typed}", follows_id=follows.question_id,
-                                       asked=typed if alone else "", tentative=alone))[0]
+            # kept with what it follows, so passing it on gives the headteacher both. The thanks it may open with
+            # ("Diolch! A beth am Instagram?") is not glued into the middle.
+            plainly = asked_after_greeting(typed)
+            alone = not follows.answered and self._surely_answered_alone(plainly)
+            return (await self._answer(turn, f"{follows.text} {plainly}", follows_id=follows.question_id,
+                                       asked=plainly if alone else "", tentative=alone))[0]
         asked = _with_their_follow_ups(questions_in(typed))
         if len(asked) == 1:
             return (await self._answer(turn, asked[0]))[0]
@@ -461,12 +463,14 @@ class AskFlow:
         """For a follow-up ("and if they're over 18?") the question it goes on from, the person's last in this
         conversation, asked in the last `FOLLOW_UP_WITHIN` on any instance (`question_followed`): it is asked together
         with it, so it is answered (and passed on) with what it follows. None for anything else, for a long one the
-        policy answers surely on its own, and when the question log cannot be read (it is asked as it came)."""
-        said = normalise(turn.text)
+        policy answers surely on its own, and when the question log cannot be read (it is asked as it came). Thanks or
+        a greeting before it ("Thanks! And if they're over 18?") does not hide it."""
+        plainly = asked_after_greeting(turn.text)
+        said = normalise(plainly)
         after = _words_after_opener(said)
         if after is None or len(said.split()) > FOLLOW_UP_MOST_WORDS or not turn.conversation:
             return None
-        if after > FOLLOW_UP_SURELY_WORDS and self._surely_answered_alone(turn.text):
+        if after > FOLLOW_UP_SURELY_WORDS and self._surely_answered_alone(plainly):
             # "What if a parent tags me in a photo?" opens like a follow-up but is a question of its own: one the
             # policy answers surely on its own is asked alone.
             return None

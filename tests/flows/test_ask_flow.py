@@ -2032,3 +2032,30 @@ async def test_a_not_covered_card_says_who_answers_instead_and_where_the_reply_c
     assert goes_to_head in text_of(in_private.card) and _REPLY_HERE[lang] in text_of(in_private.card)
     assert goes_to_head in text_of(in_group.card) and _REPLY_IN_OWN_CHAT[lang] in text_of(in_group.card)
     assert _REPLY_HERE[lang] not in text_of(in_group.card)
+
+
+@pytest.mark.parametrize(("first", "then", "plainly", "lang"), [
+    ("Can I accept a friend request from a pupil?", "Thanks! And if they're over 18?", "And if they're over 18?",
+     Lang.EN),
+    ("Can I accept a friend request from a pupil?", "ok thanks, what about Instagram?", "what about Instagram?",
+     Lang.EN),
+    ("Ga i dderbyn cais ffrind gan ddisgybl?", "Diolch! A beth am Instagram?", "A beth am Instagram?", Lang.CY),
+])
+async def test_a_follow_up_after_thanks_goes_on_from_the_question_before_as_it_does_without(
+        strings: Catalogue, federation: Federation, policy_in_force: PolicyInForce[PolicyIndex], first: str, then: str,
+        plainly: str, lang: Lang) -> None:
+    """Carys read the answer, typed "Thanks! And if they're over 18?", and it was asked on its own: the thanks in front
+    of it hid the follow-up, so the friend request it followed was lost ("Diolch! A beth am Instagram?" quoted the
+    policy's scope sentence). It now goes on from her question as the follow-up without the thanks does, and is kept
+    with it without the thanks in the middle."""
+    with_thanks = open_bot(strings, federation, lambda: policy_in_force)
+    without = open_bot(strings, federation, lambda: policy_in_force)
+    await with_thanks.says(CARYS, first, lang=lang)
+    await without.says(CARYS, first, lang=lang)
+
+    reply = await with_thanks.says(CARYS, then, lang=lang)
+    plain = await without.says(CARYS, plainly, lang=lang)
+
+    assert _quotes(reply.card or {}) == _quotes(plain.card or {}) != []
+    kept = {record.text: record for record in with_thanks.store.questions.values()}
+    assert kept[f"{first} {plainly}"].follows_id == kept[first].question_id
