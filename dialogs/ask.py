@@ -46,10 +46,11 @@ from bot.domain.questions import (
     sent_again,
 )
 from bot.domain.uk_time import uk_today
-from bot.policy.lexicon import ENGLISH_STOPWORDS, WELSH_STOPWORDS
+from bot.policy.lexicon import ENGLISH_STOPWORDS, WELSH_MARKERS, WELSH_STOPWORDS
 from bot.policy.model import Policy, PolicyPassage, PolicySection, quotes
 from bot.policy.places import PolicyPlace, find_place
-from bot.policy.welsh import welsh_radicals
+from bot.policy.text import stem, words
+from bot.policy.welsh import lookup_welsh, welsh_radicals
 from cards import answer as cards
 from cards.common import VERB_ABOUT, VERB_REVIEW, VERB_SECTIONS, error_card, notice_card
 from cards.elements import Card
@@ -487,10 +488,10 @@ class AskFlow:
         return bool(alone.detail) or (alone.answered and not alone.tentative)
 
     def _question_record(self, turn: Turn, question: str, found: Answer, policy: Policy, *,
-                         follows_id: str = "", tentative: bool = False) -> QuestionRecord | None:
+                         follows_id: str = "", tentative: bool = False, asked: str = "") -> QuestionRecord | None:
         """The record a question is kept by, as the policy answered it (`tentative`: shown as the nearest the policy
-        comes, however sure the answer); None for a question about the document itself, which its details answer and
-        nothing keeps."""
+        comes, however sure the answer; `asked`: what the policy was asked, when not the question kept); None for a
+        question about the document itself, which its details answer and nothing keeps."""
         if found.detail:
             return None
         passages = list(found.passages) if found.answered else []
@@ -499,7 +500,7 @@ class AskFlow:
         return QuestionRecord(
             question_id=question_id_for(turn.actor, turn.message_id, turn.received_at, text, now), asker=turn.actor,
             text=text,
-            lang=Lang.CY if found.language == Lang.CY.value else turn.lang, asked_at=now, answered=bool(passages),
+            lang=_card_language(found, asked or question, turn.lang), asked_at=now, answered=bool(passages),
             section_id=policy.section_of(passages[0].id).id if passages else "",
             passage_ids=tuple(p.id for p in passages), score=float(found.score),
             policy_version=policy.details.version, tentative=bool(passages) and (found.tentative or tentative),
@@ -513,8 +514,9 @@ class AskFlow:
         in_force = self._in_force()
         policy = in_force.policy
         found = in_force.index.answer(asked_words(asked or question))
-        lang = Lang.CY if found.language == Lang.CY.value else turn.lang
-        record = self._question_record(turn, question, found, policy, follows_id=follows_id, tentative=tentative)
+        lang = _card_language(found, asked or question, turn.lang)
+        record = self._question_record(turn, question, found, policy, follows_id=follows_id, tentative=tentative,
+                                       asked=asked)
         if record is None:  # a question about the document itself: its details answer it
             return await self.about(replace(turn, lang=lang), asked=found.detail), ("about", found.detail)
         try:
@@ -1252,6 +1254,27 @@ def _openers(question: str) -> tuple[list[str], str]:
             break
         start += size
     return found, question[words[start].start():] if start < len(words) else ""
+
+
+def _card_language(found: Answer, question: str, person: Lang) -> Lang:
+    """Welsh for a question the index read as Welsh, unless none of its words is Welsh that English lacks: "logo",
+    "staff" or "blog disclaimer?" are in the Welsh lexicon as they are in English, and typed from a Teams in English
+    they are English. Otherwise the person's language."""
+    return Lang.CY if found.language == Lang.CY.value and _welsh_by_its_words(question) else person
+
+
+def _welsh_by_its_words(question: str) -> bool:
+    """Whether a word of the question is Welsh and not English too: a Welsh function word, or a Welsh word that reads
+    as another English word ("ffôn", "lluniau", "logo'r")."""
+    for word in words(question):
+        if word in ENGLISH_STOPWORDS:
+            continue
+        if word in WELSH_MARKERS or word in WELSH_STOPWORDS:
+            return True
+        english = lookup_welsh(word)
+        if english and stem(english) != stem(word) and english != word.rstrip("s"):
+            return True
+    return False
 
 
 def _with_question(turn: Turn) -> bool:

@@ -2059,3 +2059,27 @@ async def test_a_follow_up_after_thanks_goes_on_from_the_question_before_as_it_d
     assert _quotes(reply.card or {}) == _quotes(plain.card or {}) != []
     kept = {record.text: record for record in with_thanks.store.questions.values()}
     assert kept[f"{first} {plainly}"].follows_id == kept[first].question_id
+
+
+@pytest.mark.parametrize("said", ["logo", "staff", "blog", "blog posts?", "blog disclaimer?"])
+async def test_a_word_english_shares_with_welsh_typed_alone_keeps_the_persons_language(
+        answering_bot: BotInMemory, said: str) -> None:
+    """Carys, whose Teams is in English, typed "logo" and got the whole card in Welsh ("O'r polisi: Defnydd personol…"),
+    as did "staff" and "blog": Welsh has the same words, so the policy's index reads them as Welsh. A message of
+    such words alone says nothing of the person's language: the card, and the question kept, are in theirs."""
+    reply = await answering_bot.says(CARYS, said)
+
+    assert _quotes(reply.card or {}) != []
+    assert "From the policy" in text_of(reply.card) and "O'r polisi" not in text_of(reply.card)
+    [record] = answering_bot.store.questions.values()
+    assert record.lang is Lang.EN
+
+
+@pytest.mark.parametrize("said", ["ffôn?", "logo'r ysgol?", "rhieni?", "lluniau staff"])
+async def test_a_welsh_word_typed_alone_still_gets_a_welsh_card_from_teams_in_english(
+        answering_bot: BotInMemory, said: str) -> None:
+    reply = await answering_bot.says(CARYS, said)
+
+    assert "O'r polisi" in text_of(reply.card) or "Dydy'r polisi ddim" in text_of(reply.card)
+    [record] = answering_bot.store.questions.values()
+    assert record.lang is Lang.CY
