@@ -187,7 +187,7 @@ def answer_card(strings: Catalogue, lang: Lang, *, question_id: str, section: Se
                 tentative: bool = False, picture_unread: bool = False, link_unread: bool = False, notice: str = "",
                 already_rated: bool = False, escalated_before: datetime | None = None, question: str = "",
                 replied_before: datetime | None = None, owner_asking: bool = False, about_owner: str = "",
-                in_a_group: bool = False) -> Card:
+                in_a_group: bool = False, earlier: tuple[str, str] | None = None) -> Card:
     """The policy's own words that answer a question (`welsh_quotes` of them the document's Welsh), where they come
     from, and what to do next; once marked not helpful, where to go from there (ask again, a related section, the
     headteacher; with `notice`, why it could not be passed on just now). A tentative answer says it is the nearest the
@@ -201,9 +201,13 @@ def answer_card(strings: Catalogue, lang: Lang, *, question_id: str, section: Se
     offer to pass it on: it is on her Questions for review. With `about_owner` (her name: the question says someone is
     pestering or targeting its asker, and may be about her), no offer to pass it to her, but why, and Report a
     concern; `in_a_group` (drawn in a group chat or channel, where she may be reading), neither why nor Report a
-    concern, which go to the asker's own chat (`about_owner_card`)."""
+    concern, which go to the asker's own chat (`about_owner_card`). Drawn again once another version is in force
+    (`earlier`: the version it quotes and the one in force), it says so, and to ask again."""
     body: list[Element] = [heading(strings.text("ask.answer_title", lang, section=section.heading))]
     body += _unread(strings, lang, picture=picture_unread, link=link_unread)
+    if earlier is not None:
+        body.append({"type": "Container", "style": "warning", "items": [text(strings.text(
+            "ask.answered_from_earlier", lang, version=earlier[0], current=earlier[1]))]})
     if question:
         body += _your_question(strings, lang, question)
     asked = {"with_question": "1"} if question else {}

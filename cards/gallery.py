@@ -168,6 +168,10 @@ def _answer_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Iterator[tu
                                                       question="Ga i dderbyn cais ffrind gan ddisgybl?"
                                                       if lang is Lang.CY else
                                                       "Can I accept a friend request from a pupil?")
+    # Rated once a later version is in force: the card says which version it quotes, and to ask again.
+    yield "answer-rated-earlier-version", answer.answer_card(strings, lang, question_id="Q1", section=view,
+                                                             quotes=[shown.text], source=source, next_steps=[],
+                                                             rated=True, earlier=("1", "2"))
     # Helpful pressed again (a double tap, a copy of the card on another device): the answer as it stands.
     yield "answer-rated-already", answer.answer_card(strings, lang, question_id="Q1", section=view,
                                                      quotes=[shown.text], source=source, next_steps=[], rated=True,

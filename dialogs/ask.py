@@ -332,7 +332,7 @@ class AskFlow:
                                  replied_before=record.replied_at if escalated_before else None,
                                  question=record.text if with_question else "",
                                  owner_asking=self._owns_policy(record.asker), about_owner=about_owner,
-                                 in_a_group=in_a_group)
+                                 in_a_group=in_a_group, earlier=self._earlier(record, policy))
 
     def _owns_policy(self, person: Person) -> bool:
         """The policy owner, to whom questions are passed: never offered to pass her own on to herself."""

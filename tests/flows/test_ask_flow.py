@@ -26,6 +26,7 @@ from bot.edge.teams import MAX_TEXT
 from bot.policy import PolicyIndex
 from bot.policy.importer import import_policy
 from bot.policy.loader import load_policy, policy_from_data
+from bot.policy.model import Policy
 from bot.policy.steering import Steering
 from bot.storage.memory import MemoryOutbox, MemoryQuestionLog, MemoryStaffDirectory
 from cards.common import notice_card
@@ -33,7 +34,8 @@ from cards.i18n import Catalogue
 from dialogs.base import Scope, Turn
 from tests.flows.conftest import CARYS, FFION, GARETH, OWAIN, SIAN, BotInMemory, open_bot, text_of
 from tests.support.cards import actions, verb_data
-from tests.support.policies import FIXTURE_POLICY_FILE, fixture_policy
+from tests.conftest import SharedIndexes
+from tests.support.policies import FIXTURE_POLICY_FILE, fixture_policy, revised_text
 
 POLICY_TEXT = (Path(__file__).resolve().parents[2] / "bot/policy/data/social-media-policy-2022.txt").read_text(
     encoding="utf-8")
@@ -2083,3 +2085,48 @@ async def test_a_welsh_word_typed_alone_still_gets_a_welsh_card_from_teams_in_en
     assert "O'r polisi" in text_of(reply.card) or "Dydy'r polisi ddim" in text_of(reply.card)
     [record] = answering_bot.store.questions.values()
     assert record.lang is Lang.CY
+
+
+# An answer card pressed after a new version of the policy was published
+
+
+@pytest.mark.parametrize(("question", "lang", "told"), [
+    ("Can I use my phone during lessons?", Lang.EN,
+     "This answer quotes version 1 of the policy. Version 2 is in force now"),
+    ("Ga i ddefnyddio fy ffôn yn ystod gwersi?", Lang.CY,
+     "Mae'r ateb hwn yn dyfynnu fersiwn 1 o'r polisi. Fersiwn 2 sydd mewn grym nawr"),
+])
+async def test_an_answer_rated_after_a_new_version_is_published_says_it_quotes_the_version_before(
+        strings: Catalogue, federation: Federation, shared_policy_indexes: SharedIndexes, tmp_path: Path,
+        question: str, lang: Lang, told: str) -> None:
+    """Carys was answered from version 1 on mobile phones; version 2, which drops that section, was published; she
+    pressed Helpful, or Not helpful, on the card still in her chat. It was drawn again with version 1's rule and
+    nothing saying that a version without it is in force (the headteacher's card of the same question says so). It
+    now says which version it quotes and that another is in force, to ask again; a card answered from the version in
+    force says nothing of versions."""
+    shipped = fixture_policy()
+    source = tmp_path / "policy-2.txt"
+    source.write_text(revised_text(version="2"), encoding="utf-8")
+    v2 = policy_from_data(import_policy(source, shipped).data)
+    in_force = {"policy": PolicyInForce(shipped, shared_policy_indexes(shipped))}
+
+    async def earlier(version: str) -> Policy | None:  # as app.py's: the shipped file is version 1
+        return shipped if version == "1" else None
+
+    bot = open_bot(strings, federation, lambda: in_force["policy"], policy_version=earlier)
+    helpful_asked = await bot.says(CARYS, question, lang=lang)
+    unhelpful_asked = await bot.says(CARYS, question, lang=lang)
+    in_force["policy"] = PolicyInForce(v2, shared_policy_indexes(v2))
+    asked_now = await bot.says(CARYS, "Can I be friends with pupils on Facebook?", lang=lang)
+
+    helpful = await bot.clicks(CARYS, "ask.feedback", verb_data(helpful_asked.card or {}, "ask.feedback") | {
+        "value": "helpful"}, lang=lang)
+    unhelpful = await bot.clicks(CARYS, "ask.feedback", verb_data(unhelpful_asked.card or {}, "ask.feedback") | {
+        "value": "not_helpful"}, lang=lang)
+    rated_now = await bot.clicks(CARYS, "ask.feedback", verb_data(asked_now.card or {}, "ask.feedback") | {
+        "value": "helpful"}, lang=lang)
+
+    for card in (helpful.card, unhelpful.card):
+        assert _quotes(card or {}) == _quotes(helpful_asked.card or {}) != []
+        assert told in text_of(card)
+    assert "version 1" not in text_of(rated_now.card).lower() and "fersiwn 1 o" not in text_of(rated_now.card)
