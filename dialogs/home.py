@@ -22,7 +22,7 @@ from cards.elements import Card
 from cards.i18n import Catalogue
 from dialogs.base import CardData, Handler, Reply, Text, Turn, Verb, normalise, opens
 from dialogs.language import in_the_listed_language
-from dialogs.phrases import listed_in_welsh, one_of, read_patterns, read_phrases, said_only
+from dialogs.phrases import listed_in_english, listed_in_welsh, one_of, read_patterns, read_phrases, said_only
 
 # The phrases each answer is given for are lists in data/ (`dialogs.phrases`), which a Welsh speaker can extend; each
 # file's header says how its phrases are matched.
@@ -33,6 +33,8 @@ HELP_WORDS = frozenset(read_phrases("help.txt"))
 THANKS = frozenset(read_phrases("thanks.txt"))
 # A lone "ok" (after an answer, mostly) gets a short friendly word, never an offer to pass "ok" to the headteacher.
 OK_WORDS = frozenset(read_phrases("acknowledgements.txt"))
+# Where one part of a message ends and the next begins ("Thank you so much, that's really helpful!").
+_CLAUSE_END = re.compile(r"[,.!;:]+")
 # Backing out of a form by typing, as the whole message: a short word that nothing was sent, never a policy search
 # (which quoted "Abuse of the guidance" at someone about to report being targeted) nor a question for review.
 BACKING_OUT = frozenset(read_phrases("backing-out.txt"))
@@ -50,6 +52,8 @@ _ABOUT_THE_WRITER = frozenset({"me", "my", "i", "fi", "fy", "mi"})
 # Each answered in Welsh when the phrase is listed in Welsh only, whatever Teams is set to ("Perffaith", "Ok diolch").
 _IN_WELSH = listed_in_welsh("greetings.txt", "help.txt", "thanks.txt", "acknowledgements.txt", "backing-out.txt",
                             "answer-complaints.txt", "why.txt")
+# Thanks listed in English, typed alone, keeps the person's language: "ty" (thank you) got "Croeso", read as "tŷ".
+_THANKS_IN_ENGLISH = listed_in_english("thanks.txt")
 _WELSH_NAMES = read_phrases("language-names-welsh.txt")
 _ENGLISH_NAMES = read_phrases("language-names-english.txt")
 # Asking for a language by its name, in English or Welsh ("switch to Welsh", "newid i'r Gymraeg", "yn ôl i'r
@@ -98,6 +102,8 @@ class HomeFlow:
         if phrase := said_only(said, BACKING_OUT):
             return _in_the_phrases_language(self.backed_out, phrase)
         if phrase := _thanks_said(said, turn.text):
+            if phrase == said and phrase in _THANKS_IN_ENGLISH:
+                return self.thanks
             return _in_the_phrases_language(self.thanks, phrase)
         if phrase := said_only(said, OK_WORDS):
             return _in_the_phrases_language(self.ok, phrase)
@@ -243,10 +249,16 @@ def _in_the_phrases_language(handler: Handler, phrase: str) -> Handler:
 
 def _thanks_said(said: str, text: str) -> str | None:
     """ "thanks", "ok bye, have a nice weekend": the thanks or goodbye a short message that asks nothing opens with
-    (a question after the thanks goes to the policy); else None."""
+    (a question after the thanks goes to the policy); a longer one made only of thanks and an ok ("Thank you so much,
+    that's really helpful!"); else None."""
     words = said.split()
-    if "?" in text or not words or len(words) > 6:
+    if "?" in text or not words:
         return None
+    if len(words) > 6:
+        parts = [normalise(part) for part in _CLAUSE_END.split(text) if normalise(part).strip()]
+        thanks = _thanks_said(parts[0], parts[0]) if len(parts) > 1 else None
+        return thanks if thanks and all(_thanks_said(part, part) or said_only(part, OK_WORDS)
+                                        for part in parts[1:]) else None
     return next((" ".join(words[:size]) for size in (1, 2, 3) if " ".join(words[:size]) in THANKS), None)
 
 

@@ -51,6 +51,17 @@ def listed_in_welsh(*names: str, folder: Path = DATA_FOLDER) -> frozenset[str]:
     """The phrases (as compared) the lists write under a "# Cymraeg" heading and under no "# English" one: typed, they
     are Welsh, whatever the person's Teams is in, though the words' own language check may not know them
     ("perffaith", "anghofiwch hynny"). A phrase both languages use ("grand") is listed under both, and is not here."""
+    under = _listed_under(names, folder)
+    return frozenset(under["Cymraeg"] - under["English"])
+
+
+def listed_in_english(*names: str, folder: Path = DATA_FOLDER) -> frozenset[str]:
+    """The phrases (as compared) the lists write under an "# English" heading, with or without a "# Cymraeg" one: typed,
+    they keep the person's language, though a word of one is Welsh too ("ty", thank you, is "tŷ", a house)."""
+    return frozenset(_listed_under(names, folder)["English"])
+
+
+def _listed_under(names: tuple[str, ...], folder: Path) -> dict[str, set[str]]:
     under: dict[str, set[str]] = {"English": set(), "Cymraeg": set()}
     for name in names:
         heading = ""
@@ -60,7 +71,7 @@ def listed_in_welsh(*names: str, folder: Path = DATA_FOLDER) -> frozenset[str]:
                 heading = first[0] if first and first[0] in under else heading
             elif line.strip() and heading:
                 under[heading].add(_as_compared(line) or line.strip())
-    return frozenset(under["Cymraeg"] - under["English"])
+    return under
 
 
 def read_table(name: str, *, folder: Path = DATA_FOLDER) -> dict[str, str]:

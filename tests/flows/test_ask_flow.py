@@ -2130,3 +2130,28 @@ async def test_an_answer_rated_after_a_new_version_is_published_says_it_quotes_t
         assert _quotes(card or {}) == _quotes(helpful_asked.card or {}) != []
         assert told in text_of(card)
     assert "version 1" not in text_of(rated_now.card).lower() and "fersiwn 1 o" not in text_of(rated_now.card)
+
+
+@pytest.mark.parametrize(("said", "told"), [
+    ("thx", "You're welcome."), ("ty", "You're welcome."), ("tysm", "You're welcome."), ("thank u", "You're welcome."),
+    ("ok thank u", "You're welcome."), ("brill thanks", "You're welcome."), ("much appreciated", "You're welcome."),
+    ("that's helpful", "You're welcome."), ("Really helpful, thank you", "You're welcome."),
+    ("Thank you so much, that's really helpful!", "You're welcome."), ("Thanks! That makes sense.", "You're welcome."),
+    ("brill", "All right."), ("lush", "All right."), ("makes sense", "All right."), ("helpful", "All right."),
+    ("defnyddiol iawn", "Croeso."), ("mae hynny'n help", "Iawn."), ("Diolch, mae hynny'n gwneud synnwyr", "Croeso."),
+    ("mae hynny'n gwneud synnwyr", "Iawn."),
+])
+async def test_thanks_as_staff_type_it_after_an_answer_gets_a_friendly_word_never_a_question_for_the_head(
+        answering_bot: BotInMemory, said: str, told: str) -> None:
+    """Carys read her answer and typed "thx", "Thank you so much, that's really helpful!" or "defnyddiol iawn": each was
+    asked of the policy, so she got "The policy doesn't cover that" with an offer to pass "thx" to the headteacher (or a
+    quote of the policy's purpose for "makes sense", and a Welsh card for "ty"), and it went on the head's questions
+    for review. Each now gets the word thanks or an ok gets, and nothing is kept."""
+    await answering_bot.says(CARYS, "Can I be friends with pupils on Facebook?")
+    kept = dict(answering_bot.store.questions)
+
+    reply = await answering_bot.says(CARYS, said)
+
+    assert told in text_of(reply.card)
+    assert not {a.get("verb") for a in actions(reply.card or {})} & {"ask.feedback", "ask.escalate"}
+    assert answering_bot.store.questions == kept
