@@ -366,6 +366,14 @@ def no_answer_card(strings: Catalogue, lang: Lang, *, question_id: str, question
                                style="positive")])
 
 
+def also_answered_card(strings: Catalogue, lang: Lang, *, question: str) -> Card:
+    """Right under the answer to one of several questions a message asked: another of them that the same words answer,
+    so it is not taken for dropped."""
+    return card([text(strings.text("ask.also_answered", lang)),
+                 user_text(shortened(clean_user_text(question, limit=MAX_QUESTION), limit=QUESTION_SHOWN),
+                           limit=QUESTION_SHOWN + 1, italic=True)])
+
+
 def colleague_named_card(strings: Catalogue, lang: Lang, *, question: str) -> Card:
     """For the asker's own chat, when a question asked in a group chat or channel names a colleague and the policy does
     not cover it: the pointer to Report a concern, which the card in front of the group (the colleague may be reading

@@ -172,6 +172,9 @@ def _answer_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Iterator[tu
     yield "answer-rated-earlier-version", answer.answer_card(strings, lang, question_id="Q1", section=view,
                                                              quotes=[shown.text], source=source, next_steps=[],
                                                              rated=True, earlier=("1", "2"))
+    # Under it, another question of the same message that the same words answer.
+    yield "also-answered", answer.also_answered_card(strings, lang, question="Ga i ffrindio disgyblion ar Instagram?"
+                                                     if lang is Lang.CY else "Can I friend pupils on Instagram?")
     # Helpful pressed again (a double tap, a copy of the card on another device): the answer as it stands.
     yield "answer-rated-already", answer.answer_card(strings, lang, question_id="Q1", section=view,
                                                      quotes=[shown.text], source=source, next_steps=[], rated=True,

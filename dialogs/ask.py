@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from enum import Enum
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from bot.domain.concerns import Subject, mentions
 from bot.domain.directory import StaffDirectory, StaffMember, line_manager_in, member_for
@@ -191,6 +191,15 @@ class Undo(Enum):
     UNDONE = "undone"  # the message taken back and the record put back: nothing was changed
     STANDS = "stands"  # the message is with a sender, or sent: it goes, and the change stands
     NOT_KNOWN = "not known"  # storage could not say: the change stands, and pressing again queues its message again
+
+
+class Answered(NamedTuple):
+    """One question's answer: its reply, what it quotes (passage ids; "about" and the detail for the document's own
+    details; nothing when the policy does not cover it) and the language of its card."""
+
+    reply: Reply
+    quoted: tuple[str, ...]
+    lang: Lang
 
 
 class AskFlow:
@@ -419,20 +428,25 @@ class AskFlow:
             plainly = asked_after_greeting(typed)
             alone = not follows.answered and self._surely_answered_alone(plainly)
             return (await self._answer(turn, f"{follows.text} {plainly}", follows_id=follows.question_id,
-                                       asked=plainly if alone else "", tentative=alone))[0]
+                                       asked=plainly if alone else "", tentative=alone)).reply
         asked = _with_their_follow_ups(questions_in(typed))
         if len(asked) == 1:
-            return (await self._answer(turn, asked[0]))[0]
-        cards_shown: list[Card] = []
-        answers_shown: set[tuple[str, ...]] = set()
+            return (await self._answer(turn, asked[0])).reply
+        shown: list[list[Card]] = []  # each answer's card, then a line for each later question it answers too
+        answer_shown: dict[tuple[str, ...], tuple[int, Lang]] = {}  # what a card quoted: where it is, its language
         for question in asked:
             # The first card says a picture sent with the words was not looked at; once is enough.
-            one, quoted = await self._answer(replace(turn, picture=turn.picture and not cards_shown), question,
-                                             one_of_several=True)
-            if one.card is None or (quoted and quoted in answers_shown):
+            one = await self._answer(replace(turn, picture=turn.picture and not shown), question, one_of_several=True)
+            if one.reply.card is None:
                 continue
-            answers_shown.add(quoted)
-            cards_shown.append(one.card)
+            if one.quoted and one.quoted in answer_shown:
+                # The same words answer it: quoted once, and said under that card, so it is not taken for dropped.
+                at, lang = answer_shown[one.quoted]
+                shown[at].append(cards.also_answered_card(self._strings, lang, question=question))
+                continue
+            answer_shown[one.quoted] = (len(shown), one.lang)
+            shown.append([one.reply.card])
+        cards_shown = [each for group in shown for each in group]
         return Reply(card=cards_shown[0], more=cards_shown[1:]) if cards_shown else Reply()
 
     async def forget_message(self, person: Person, message_id: str, *, edited: bool = False) -> int:
@@ -507,9 +521,9 @@ class AskFlow:
             message_id=turn.message_id, conversation_id=turn.conversation, follows_id=follows_id)
 
     async def _answer(self, turn: Turn, question: str, *, follows_id: str = "", one_of_several: bool = False,
-                      asked: str = "", tentative: bool = False) -> tuple[Reply, tuple[str, ...]]:
+                      asked: str = "", tentative: bool = False) -> Answered:
         """One question's card, with what it quotes (the passages; "about" for the document's details; nothing when the
-        policy does not cover it). `asked`: what the policy is asked, when not the question kept (a follow-up read
+        policy does not cover it) and the language it is in. `asked`: what the policy is asked, when not the question kept (a follow-up read
         alone); `tentative`: the answer is shown as the nearest the policy comes."""
         in_force = self._in_force()
         policy = in_force.policy
@@ -518,12 +532,13 @@ class AskFlow:
         record = self._question_record(turn, question, found, policy, follows_id=follows_id, tentative=tentative,
                                        asked=asked)
         if record is None:  # a question about the document itself: its details answer it
-            return await self.about(replace(turn, lang=lang), asked=found.detail), ("about", found.detail)
+            return Answered(await self.about(replace(turn, lang=lang), asked=found.detail), ("about", found.detail),
+                            lang)
         try:
             if not await self._kept_once(record):
                 # Teams sent the message again (its request was not answered in time): it was kept and answered.
                 log.info("question not kept again: Teams sent its message again")
-                return Reply(), ()
+                return Answered(Reply(), (), lang)
         except StorageUnavailable:
             # The answer matters more than its record; without a record there is nothing to rate or pass on.
             log.warning("question not recorded: storage unavailable")
@@ -536,7 +551,7 @@ class AskFlow:
                                        about_owner=await self._about_the_owner(record) if record.tentative else "",
                                        in_a_group=not turn.is_private)
             if answer is not None:
-                return Reply(card=answer), record.passage_ids
+                return Answered(Reply(card=answer), record.passage_ids, lang)
         closest = []
         for section_id in list(found.closest_sections)[:3]:
             try:
@@ -549,13 +564,14 @@ class AskFlow:
             await self._not_to_them_privately(turn, record, about_owner)
         elif names_colleague and not turn.is_private:
             await self._point_to_a_concern_privately(turn, lang, question, record.question_id)
-        return Reply(card=cards.no_answer_card(self._strings, lang, question_id=record.question_id,
-                                               question=question, closest=closest,
-                                               names_colleague=names_colleague and turn.is_private,
-                                               picture_unread=turn.picture,
-                                               link_unread=_has_link(question),
-                                               owner_asking=self._owns_policy(turn.actor),
-                                               about_owner=about_owner, in_a_group=not turn.is_private)), ()
+        return Answered(Reply(card=cards.no_answer_card(self._strings, lang, question_id=record.question_id,
+                                                        question=question, closest=closest,
+                                                        names_colleague=names_colleague and turn.is_private,
+                                                        picture_unread=turn.picture,
+                                                        link_unread=_has_link(question),
+                                                        owner_asking=self._owns_policy(turn.actor),
+                                                        about_owner=about_owner, in_a_group=not turn.is_private)),
+                        (), lang)
 
     async def _kept_once(self, record: QuestionRecord) -> bool:
         """Keep the question; False when it is kept already, from this same message sent again."""

@@ -972,6 +972,25 @@ async def test_each_answer_to_a_message_of_several_questions_says_which_question
     assert "Your question" not in text_of(alone.card)  # one question: it is just above, in the chat
 
 
+@pytest.mark.parametrize(("asked", "told"), [
+    (["Can I friend pupils on Facebook?", "Can I friend pupils on Instagram?"], "also answers"),
+    (["Ga i fod yn ffrindiau gyda disgyblion ar Facebook?", "Ga i fod yn ffrindiau gyda disgyblion ar Instagram?"],
+     "hefyd yn ateb"),
+])
+async def test_a_second_question_the_same_words_answer_is_said_to_be_answered_not_dropped(
+        answering_bot: BotInMemory, asked: list[str], told: str) -> None:
+    """Carys asked about friending pupils on Facebook and on Instagram in one message: one card came, "Your question:
+    Can I friend pupils on Facebook?", and nothing said what became of Instagram. The policy's words are still quoted
+    once, and a line right under that card now says they answer the second question too."""
+    reply = await answering_bot.says(CARYS, " ".join(asked))
+
+    first, *more = [reply.card or {}, *reply.more]
+    assert _quotes(first) and asked[0] in text_of(first) and asked[1] not in text_of(first)
+    assert len(more) == 1 and not _quotes(more[0])
+    assert told in text_of(more[0]) and asked[1] in text_of(more[0])
+    assert sorted(record.text for record in answering_bot.store.questions.values()) == sorted(asked)
+
+
 async def test_a_welsh_message_of_two_questions_gets_each_answered_in_welsh(answering_bot: BotInMemory) -> None:
     reply = await answering_bot.says(CARYS, "Ga i fod yn ffrindiau gyda disgyblion ar Facebook? A ga i bostio "
                                             "lluniau o'r daith ar Instagram?")
