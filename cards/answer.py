@@ -327,8 +327,9 @@ def no_answer_card(strings: Catalogue, lang: Lang, *, question_id: str, question
                    escalated_before: datetime | None = None, replied_before: datetime | None = None,
                    owner_asking: bool = False, about_owner: str = "", in_a_group: bool = False) -> Card:
     """An honest "not covered", the closest sections, and the offer to ask the headteacher, saying where the reply
-    comes (`in_a_group`: to the asker's own chat; with `notice`, why it could not be sent just now); without a `question_id` (the question could not be kept) no offer, but why not;
-    to the policy owner (`owner_asking`: questions are passed to her) none, but that it is on her Questions for review.
+    comes (`in_a_group`: to the asker's own chat; with `notice`, why it could not be sent just now); without a
+    `question_id` (the question could not be kept) no offer, but why not; to the policy owner (`owner_asking`:
+    questions are passed to her) none, but that it is on her Questions for review.
     A question that `names_colleague` (someone on the staff list) also points to the private route, Report a concern,
     in case it is about how that colleague behaved. With `picture_unread` or `link_unread`, that only the words were
     read. Ask the

@@ -523,8 +523,8 @@ class AskFlow:
     async def _answer(self, turn: Turn, question: str, *, follows_id: str = "", one_of_several: bool = False,
                       asked: str = "", tentative: bool = False) -> Answered:
         """One question's card, with what it quotes (the passages; "about" for the document's details; nothing when the
-        policy does not cover it) and the language it is in. `asked`: what the policy is asked, when not the question kept (a follow-up read
-        alone); `tentative`: the answer is shown as the nearest the policy comes."""
+        policy does not cover it) and the language it is in. `asked`: what the policy is asked, when not the question
+        kept (a follow-up read alone); `tentative`: the answer is shown as the nearest the policy comes."""
         in_force = self._in_force()
         policy = in_force.policy
         found = in_force.index.answer(asked_words(asked or question))

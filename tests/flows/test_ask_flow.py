@@ -32,9 +32,9 @@ from bot.storage.memory import MemoryOutbox, MemoryQuestionLog, MemoryStaffDirec
 from cards.common import notice_card
 from cards.i18n import Catalogue
 from dialogs.base import Scope, Turn
+from tests.conftest import SharedIndexes
 from tests.flows.conftest import CARYS, FFION, GARETH, OWAIN, SIAN, BotInMemory, open_bot, text_of
 from tests.support.cards import actions, verb_data
-from tests.conftest import SharedIndexes
 from tests.support.policies import FIXTURE_POLICY_FILE, fixture_policy, revised_text
 
 POLICY_TEXT = (Path(__file__).resolve().parents[2] / "bot/policy/data/social-media-policy-2022.txt").read_text(
