@@ -205,9 +205,7 @@ def answer_card(strings: Catalogue, lang: Lang, *, question_id: str, section: Se
     (`earlier`: the version it quotes and the one in force), it says so, and to ask again."""
     body: list[Element] = [heading(strings.text("ask.answer_title", lang, section=section.heading))]
     body += _unread(strings, lang, picture=picture_unread, link=link_unread)
-    if earlier is not None:
-        body.append({"type": "Container", "style": "warning", "items": [text(strings.text(
-            "ask.answered_from_earlier", lang, version=earlier[0], current=earlier[1]))]})
+    body += _versions_note(strings, lang, "ask.answered_from_earlier", earlier)
     if question:
         body += _your_question(strings, lang, question)
     asked = {"with_question": "1"} if question else {}
@@ -239,6 +237,15 @@ def answer_card(strings: Catalogue, lang: Lang, *, question_id: str, section: Se
                     {"q": question_id, "value": "not_helpful", **asked}),
         ]))
     return card(body)
+
+
+def _versions_note(strings: Catalogue, lang: Lang, key: str, earlier: tuple[str, str] | None) -> list[Element]:
+    """On a card drawn again once another version is in force: the version it quotes or searched, the one in force, and
+    to ask again."""
+    if earlier is None:
+        return []
+    return [{"type": "Container", "style": "warning", "items": [text(strings.text(
+        key, lang, version=earlier[0], current=earlier[1]))]}]
 
 
 def _tentative_next(owner_asking: bool, about_owner: str, *, in_a_group: bool) -> str:
@@ -325,7 +332,8 @@ def no_answer_card(strings: Catalogue, lang: Lang, *, question_id: str, question
                    closest: Sequence[SectionView], escalated_to: str = "", notice: str = "",
                    names_colleague: bool = False, picture_unread: bool = False, link_unread: bool = False,
                    escalated_before: datetime | None = None, replied_before: datetime | None = None,
-                   owner_asking: bool = False, about_owner: str = "", in_a_group: bool = False) -> Card:
+                   owner_asking: bool = False, about_owner: str = "", in_a_group: bool = False,
+                   earlier: tuple[str, str] | None = None) -> Card:
     """An honest "not covered", the closest sections, and the offer to ask the headteacher, saying where the reply
     comes (`in_a_group`: to the asker's own chat; with `notice`, why it could not be sent just now); without a
     `question_id` (the question could not be kept) no offer, but why not; to the policy owner (`owner_asking`:
@@ -336,10 +344,12 @@ def no_answer_card(strings: Catalogue, lang: Lang, *, question_id: str, question
     headteacher pressed again says when it was passed on (`escalated_before`), and replied to (`replied_before`). A
     question that may be about the person questions go to (`about_owner`, her name) is not offered to her, but says why
     and offers Report a concern; `in_a_group` (drawn where she may be reading), neither, which go to the asker's own
-    chat (`about_owner_card`)."""
+    chat (`about_owner_card`). Drawn again once another version is in force (`earlier`: the version searched and the
+    one in force), it says so, and to ask again."""
     body: list[Element] = [
         heading(strings.text("ask.no_answer_title", lang)),
         *_unread(strings, lang, picture=picture_unread, link=link_unread),
+        *_versions_note(strings, lang, "ask.not_covered_in_earlier", earlier),
         *_your_question(strings, lang, question),
         text(strings.text("ask.no_answer_body", lang)),
     ]
@@ -533,7 +543,8 @@ def head_question_card(strings: Catalogue, lang: Lang, *, question_id: str, aske
                        earlier: tuple[str, str] | None = None, heading_in_english: bool = False,
                        corrected_by: str = "", corrected_at: datetime | None = None, correcting: str = "") -> Card:
     """The headteacher's card: the question (and, when the bot's answer did not help, where it answered from, and
-    from which version when it was one before the version in force: `earlier`, those two numbers), and a reply box
+    from which version when it was one before the version in force: `earlier`, those two numbers; not covered, which
+    version was searched), and a reply box
     (or the reply once sent, and who last corrected it, with Correct my reply); `draft` is what they had typed when it
     could not be sent. `correcting`: the reply's mark (`QuestionRecord.reply_mark`), for the box that corrects it,
     filled with the reply. `heading_in_english`: the section's heading has no Welsh, so a Welsh card says headings
@@ -546,6 +557,9 @@ def head_question_card(strings: Catalogue, lang: Lang, *, question_id: str, aske
     if answered_from and earlier is not None:
         body.append(text(strings.text("ask.head_answered_from_earlier", lang, section=answered_from,
                                       version=earlier[0], current=earlier[1]), subtle=True))
+    elif earlier is not None:
+        body.append(text(strings.text("ask.head_not_covered_in_earlier", lang, version=earlier[0],
+                                      current=earlier[1]), subtle=True))
     elif answered_from:
         body.append(text(strings.text("ask.head_answered_from", lang, section=answered_from), subtle=True))
     body += headings_in_english_note(strings, lang, bool(answered_from) and heading_in_english)

@@ -192,6 +192,11 @@ def _answer_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Iterator[tu
     yield "no-answer-escalated", answer.no_answer_card(strings, lang, question_id="Q2",
                                                        question="How much annual leave?", closest=[],
                                                        escalated_to="Mrs Siân Roberts")
+    # Not covered by the version before the one in force, passed on once that one came in.
+    yield "no-answer-escalated-earlier-version", answer.no_answer_card(strings, lang, question_id="Q2",
+                                                                       question="How much annual leave?", closest=[],
+                                                                       escalated_to="Mrs Siân Roberts",
+                                                                       earlier=("1", "2"))
     # Ask the headteacher pressed again: the card as it stands, saying when it was passed on.
     yield "no-answer-escalated-already", answer.no_answer_card(strings, lang, question_id="Q2",
                                                                question="How much annual leave?", closest=[],
@@ -276,6 +281,10 @@ def _answer_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Iterator[tu
         yield "photo-checklist", answer.photo_checklist_card(strings, lang, photo_rules)
     yield "question-for-head", answer.head_question_card(strings, lang, question_id="Q2", asker="Carys Jenkins",
                                                          asked_at=SAMPLE_TIME, question=SAMPLE_QUESTION)
+    # Not covered by the version before the one in force, and passed on once that one came in.
+    yield "question-for-head-earlier-version", answer.head_question_card(
+        strings, lang, question_id="Q2", asker="Carys Jenkins", asked_at=SAMPLE_TIME, question=SAMPLE_QUESTION,
+        earlier=("1", "2"))
     yield "question-for-head-not-helpful", answer.head_question_card(
         strings, lang, question_id="Q1", asker="Carys Jenkins", asked_at=SAMPLE_TIME, question=SAMPLE_QUESTION,
         answered_from=view.heading)

@@ -373,10 +373,12 @@ class AskFlow:
         return [cards.section_view(sections[s], lang) for s in list(nearest)[:3] if s in sections]
 
     def _earlier(self, record: QuestionRecord, answered: Policy) -> tuple[str, str] | None:
-        """The version the question was answered from and the version in force, when the answer came from one before
-        it: the headteacher reads a section that may be gone or reworded since."""
+        """The version the question was answered from (or, not covered, searched) and the version in force, when it
+        was one before it: the headteacher reads a section that may be gone or reworded since, and a question the
+        version before did not cover may be covered now."""
         in_force = self._policy.details.version
-        if record.answered and answered.details.version == record.policy_version != in_force and in_force:
+        from_it = answered.details.version == record.policy_version if record.answered else bool(record.policy_version)
+        if from_it and record.policy_version != in_force and in_force:
             return record.policy_version, in_force
         return None
 
@@ -811,7 +813,8 @@ class AskFlow:
                                          with_question=_with_question(turn)) if record.answered else None
             return Reply(card=answered or cards.no_answer_card(
                 self._strings, record.lang, question_id=record.question_id, question=record.text,
-                closest=self._closest(record, record.lang), notice=notice))
+                closest=self._closest(record, record.lang), notice=notice,
+                earlier=self._earlier(record, self._policy)))
         try:
             updated = await self._questions.update(escalated)
         except ConcurrentChange:  # someone else passed it on first: this press made nothing
@@ -840,7 +843,8 @@ class AskFlow:
         if answered is not None:
             return Reply(card=answered)
         return Reply(card=cards.no_answer_card(self._strings, updated.lang, question_id=updated.question_id,
-                                               question=updated.text, closest=[], escalated_to=owner.name))
+                                               question=updated.text, closest=[], escalated_to=owner.name,
+                                               earlier=self._earlier(updated, self._policy)))
 
     async def _not_passed_on(self, record: QuestionRecord, about_owner: str, *, with_question: bool) -> Reply:
         """The asker's card again, saying why a question that may be about the person questions go to is not passed to
@@ -849,7 +853,8 @@ class AskFlow:
                                      with_question=with_question, about_owner=about_owner) if record.answered else None
         return Reply(card=answered or cards.no_answer_card(
             self._strings, record.lang, question_id=record.question_id, question=record.text,
-            closest=self._closest(record, record.lang), about_owner=about_owner))
+            closest=self._closest(record, record.lang), about_owner=about_owner,
+            earlier=self._earlier(record, self._policy)))
 
     async def _passed_on_already(self, record: QuestionRecord, *, with_question: bool) -> Reply:
         """Ask the headteacher pressed again (a double tap, a copy on another device): the card as it stands, the
@@ -859,7 +864,8 @@ class AskFlow:
                                      with_question=with_question) if record.answered else None
         return Reply(card=answered or cards.no_answer_card(
             self._strings, record.lang, question_id=record.question_id, question=record.text, closest=[],
-            escalated_to=record.escalated_to, escalated_before=record.escalated_at, replied_before=record.replied_at))
+            escalated_to=record.escalated_to, escalated_before=record.escalated_at, replied_before=record.replied_at,
+            earlier=self._earlier(record, self._policy)))
 
     async def _to_owner(self, record: QuestionRecord, asker: Person, answered_policy: Policy) -> OutboundMessage:
         """The card that brings a question passed on to the policy owner, with its reply box (its id is fixed by the

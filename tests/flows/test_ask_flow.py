@@ -21,6 +21,7 @@ from bot.domain.federation import Federation
 from bot.domain.live_policy import PolicyInForce
 from bot.domain.outbox import OutboundMessage
 from bot.domain.people import Lang, Membership, Person, StaffContact
+from bot.domain.profiles import UserProfile
 from bot.domain.questions import MAX_CORRECTIONS, MAX_QUESTION, Feedback, forget_old_questions, kept_text
 from bot.edge.teams import MAX_TEXT
 from bot.policy import PolicyIndex
@@ -28,7 +29,7 @@ from bot.policy.importer import import_policy
 from bot.policy.loader import load_policy, policy_from_data
 from bot.policy.model import Policy
 from bot.policy.steering import Steering
-from bot.storage.memory import MemoryOutbox, MemoryQuestionLog, MemoryStaffDirectory
+from bot.storage.memory import MemoryOutbox, MemoryQuestionLog, MemoryStaffDirectory, MemoryUserProfiles
 from cards.common import notice_card
 from cards.i18n import Catalogue
 from dialogs.base import Scope, Turn
@@ -2174,3 +2175,49 @@ async def test_thanks_as_staff_type_it_after_an_answer_gets_a_friendly_word_neve
     assert told in text_of(reply.card)
     assert not {a.get("verb") for a in actions(reply.card or {})} & {"ask.feedback", "ask.escalate"}
     assert answering_bot.store.questions == kept
+
+
+@pytest.mark.parametrize(("question", "lang", "told", "head_told"), [
+    ("Can I put pupils' names into ChatGPT?", Lang.EN,
+     "I looked for this in version 1 of the policy. Version 2 is in force now",
+     "The bot found nothing on this in version 1 (version 2 is in force now)"),
+    ("Ga i roi enwau disgyblion yn ChatGPT?", Lang.CY,
+     "Chwiliais i am hyn yn fersiwn 1 o'r polisi. Fersiwn 2 sydd mewn grym nawr",
+     "Ni ddaeth y bot o hyd i ddim am hyn yn fersiwn 1 (fersiwn 2 sydd mewn grym nawr)"),
+])
+async def test_a_question_not_covered_passed_on_after_a_new_version_says_which_version_was_searched(
+        strings: Catalogue, federation: Federation, shared_policy_indexes: SharedIndexes, tmp_path: Path,
+        question: str, lang: Lang, told: str, head_told: str) -> None:
+    """Version 1 did not cover Carys's question on ChatGPT; version 2, with a section on generative AI, was published;
+    she pressed Ask the headteacher on the card still in her chat. Her card said again "The policy doesn't cover
+    that" and the headteacher's "A question the policy doesn't answer", though the version in force now answers it.
+    Both now say which version was searched and that another is in force (hers, to ask again); a question not covered
+    by the version in force says nothing of versions."""
+    shipped = fixture_policy()
+    source = tmp_path / "policy-2.txt"
+    source.write_text(revised_text(version="2"), encoding="utf-8")
+    v2 = policy_from_data(import_policy(source, shipped).data)
+    in_force = {"policy": PolicyInForce(shipped, shared_policy_indexes(shipped))}
+
+    async def earlier(version: str) -> Policy | None:  # as app.py's: the shipped file is version 1
+        return shipped if version == "1" else None
+
+    bot = open_bot(strings, federation, lambda: in_force["policy"], policy_version=earlier)
+    await bot.meets(CARYS, OWAIN)
+    await MemoryUserProfiles(bot.store).save_profile(UserProfile(person=SIAN, teams_language=lang,
+                                                                 conversation_ref='{"user": "Siân"}'))
+    asked = await bot.says(CARYS, question, lang=lang)
+    in_force["policy"] = PolicyInForce(v2, shared_policy_indexes(v2))
+    asked_now = await bot.says(OWAIN, "How many days of annual leave do I get?", lang=lang)
+
+    passed_on = await bot.clicks(CARYS, "ask.escalate", verb_data(asked.card or {}, "ask.escalate"), lang=lang)
+    pressed_again = await bot.clicks(CARYS, "ask.escalate", verb_data(asked.card or {}, "ask.escalate"), lang=lang)
+    passed_on_now = await bot.clicks(OWAIN, "ask.escalate", verb_data(asked_now.card or {}, "ask.escalate"),
+                                     lang=lang)
+    to_head, to_head_now = await bot.cards_for(SIAN)
+
+    assert _quotes(asked.card or {}) == [] and told not in text_of(asked.card)
+    assert told in text_of(passed_on.card) and told in text_of(pressed_again.card)
+    assert head_told in text_of(to_head)
+    assert "version 1" not in text_of(passed_on_now.card) + text_of(to_head_now)
+    assert "fersiwn 1" not in text_of(passed_on_now.card) + text_of(to_head_now)
