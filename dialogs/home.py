@@ -9,6 +9,7 @@ from bot.domain.federation import Federation
 from bot.domain.people import Lang
 from bot.domain.text import fold
 from bot.policy.lexicon import ENGLISH_STOPWORDS, WELSH_STOPWORDS
+from bot.policy.typos import MIN_TYPO_LENGTH, edit_distance
 from cards.common import (
     VERB_HELP,
     VERB_LANGUAGE,
@@ -52,6 +53,9 @@ _ABOUT_THE_WRITER = frozenset({"me", "my", "i", "fi", "fy", "mi"})
 # Each answered in Welsh when the phrase is listed in Welsh only, whatever Teams is set to ("Perffaith", "Ok diolch").
 _IN_WELSH = listed_in_welsh("greetings.txt", "help.txt", "thanks.txt", "acknowledgements.txt", "backing-out.txt",
                             "answer-complaints.txt", "why.txt")
+# The one-word thanks a word typed in a hurry may stand for ("thnaks"): long enough that one letter off is no other word
+# ("think" is one letter off "thank").
+_ONE_WORD_THANKS = tuple(thanks for thanks in THANKS if " " not in thanks and len(thanks) > MIN_TYPO_LENGTH)
 # Thanks listed in English, typed alone, keeps the person's language: "ty" (thank you) got "Croeso", read as "tŷ".
 _THANKS_IN_ENGLISH = listed_in_english("thanks.txt")
 _WELSH_NAMES = read_phrases("language-names-welsh.txt")
@@ -259,7 +263,17 @@ def _thanks_said(said: str, text: str) -> str | None:
         thanks = _thanks_said(parts[0], parts[0]) if len(parts) > 1 else None
         return thanks if thanks and all(_thanks_said(part, part) or said_only(part, OK_WORDS)
                                         for part in parts[1:]) else None
-    return next((" ".join(words[:size]) for size in (1, 2, 3) if " ".join(words[:size]) in THANKS), None)
+    listed = next((" ".join(words[:size]) for size in (1, 2, 3) if " ".join(words[:size]) in THANKS), None)
+    return listed if listed is not None or len(words) > 1 else _thanks_mistyped(words[0])
+
+
+def _thanks_mistyped(word: str) -> str | None:
+    """The one-word thanks a word typed in a hurry stands for, a letter swapped, dropped or added ("thnaks", "dioch",
+    "diolc"); None for any other word."""
+    if len(word) < MIN_TYPO_LENGTH:
+        return None
+    return next((thanks for thanks in _ONE_WORD_THANKS if thanks[0] == word[0] and edit_distance(word, thanks) == 1),
+                None)
 
 
 def _sworn_at(said: str, text: str) -> bool:

@@ -2160,6 +2160,9 @@ async def test_an_answer_rated_after_a_new_version_is_published_says_it_quotes_t
     ("brill", "All right."), ("lush", "All right."), ("makes sense", "All right."), ("helpful", "All right."),
     ("defnyddiol iawn", "Croeso."), ("mae hynny'n help", "Iawn."), ("Diolch, mae hynny'n gwneud synnwyr", "Croeso."),
     ("mae hynny'n gwneud synnwyr", "Iawn."),
+    # Typed in a hurry: a letter swapped, dropped or spelt as said.
+    ("thanx", "You're welcome."), ("thnx", "You're welcome."), ("thnaks", "You're welcome."),
+    ("thansk!", "You're welcome."), ("dioch", "Croeso."), ("diolc", "Croeso."),
 ])
 async def test_thanks_as_staff_type_it_after_an_answer_gets_a_friendly_word_never_a_question_for_the_head(
         answering_bot: BotInMemory, said: str, told: str) -> None:
@@ -2221,3 +2224,20 @@ async def test_a_question_not_covered_passed_on_after_a_new_version_says_which_v
     assert head_told in text_of(to_head)
     assert "version 1" not in text_of(passed_on_now.card) + text_of(to_head_now)
     assert "fersiwn 1" not in text_of(passed_on_now.card) + text_of(to_head_now)
+
+
+@pytest.mark.parametrize(("said", "lang", "told"), [
+    ("hi again", Lang.EN, "I help staff"), ("morning!", Lang.EN, "I help staff"),
+    ("hello again", Lang.EN, "I help staff"), ("helo eto", Lang.EN, "Rydw i'n helpu staff"),
+])
+async def test_a_greeting_mid_conversation_gets_the_welcome_never_a_question_for_the_head(
+        answering_bot: BotInMemory, said: str, lang: Lang, told: str) -> None:
+    """ "hi again" and "morning!" were asked of the policy: "The policy doesn't cover that", offered to the
+    headteacher and kept for her review."""
+    await answering_bot.says(CARYS, "Can I be friends with pupils on Facebook?")
+    kept = dict(answering_bot.store.questions)
+
+    reply = await answering_bot.says(CARYS, said, lang=lang)
+
+    assert told in text_of(reply.card)
+    assert answering_bot.store.questions == kept
