@@ -227,7 +227,7 @@ async def test_who_has_read_it_after_rolling_back_to_the_installed_version_lists
 
     assert rolled.returncode == 0, rolled.stderr
     assert "Not yet" not in english and "read by 0 of" not in english
-    assert "Staff are not asked to confirm version 1" in english and "--version 2" in english
+    assert "Staff are not asked to confirm version 1" in english and "asked to read version 2" in english
     assert "Ddim eto" not in welsh and "Does neb yn cael cais i gadarnhau fersiwn 1" in welsh
     assert "Who has read version 2" in version_2 and "Llanidloes High School: read by 0 of 3" in version_2
 
