@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -2110,6 +2110,25 @@ async def test_a_welsh_word_typed_alone_still_gets_a_welsh_card_from_teams_in_en
 # An answer card pressed after a new version of the policy was published
 
 
+def _bot_on_version_1(strings: Catalogue, federation: Federation, shared_policy_indexes: SharedIndexes,
+                      tmp_path: Path) -> tuple[BotInMemory, Callable[[], None]]:
+    """A bot answering from the shipped policy (version 1), and what puts a revised version 2 in force, as publishing
+    does; the bot reads version 1 back as app.py's does."""
+    shipped = fixture_policy()
+    source = tmp_path / "policy-2.txt"
+    source.write_text(revised_text(version="2"), encoding="utf-8")
+    v2 = policy_from_data(import_policy(source, shipped).data)
+    in_force = {"policy": PolicyInForce(shipped, shared_policy_indexes(shipped))}
+
+    async def earlier(version: str) -> Policy | None:
+        return shipped if version == "1" else None
+
+    def publish_version_2() -> None:
+        in_force["policy"] = PolicyInForce(v2, shared_policy_indexes(v2))
+
+    return open_bot(strings, federation, lambda: in_force["policy"], policy_version=earlier), publish_version_2
+
+
 @pytest.mark.parametrize(("question", "lang", "told"), [
     ("Can I use my phone during lessons?", Lang.EN,
      "This answer quotes version 1 of the policy. Version 2 is in force now"),
@@ -2124,19 +2143,10 @@ async def test_an_answer_rated_after_a_new_version_is_published_says_it_quotes_t
     nothing saying that a version without it is in force (the headteacher's card of the same question says so). It
     now says which version it quotes and that another is in force, to ask again; a card answered from the version in
     force says nothing of versions."""
-    shipped = fixture_policy()
-    source = tmp_path / "policy-2.txt"
-    source.write_text(revised_text(version="2"), encoding="utf-8")
-    v2 = policy_from_data(import_policy(source, shipped).data)
-    in_force = {"policy": PolicyInForce(shipped, shared_policy_indexes(shipped))}
-
-    async def earlier(version: str) -> Policy | None:  # as app.py's: the shipped file is version 1
-        return shipped if version == "1" else None
-
-    bot = open_bot(strings, federation, lambda: in_force["policy"], policy_version=earlier)
+    bot, publish_version_2 = _bot_on_version_1(strings, federation, shared_policy_indexes, tmp_path)
     helpful_asked = await bot.says(CARYS, question, lang=lang)
     unhelpful_asked = await bot.says(CARYS, question, lang=lang)
-    in_force["policy"] = PolicyInForce(v2, shared_policy_indexes(v2))
+    publish_version_2()
     asked_now = await bot.says(CARYS, "Can I be friends with pupils on Facebook?", lang=lang)
 
     helpful = await bot.clicks(CARYS, "ask.feedback", verb_data(helpful_asked.card or {}, "ask.feedback") | {
@@ -2196,21 +2206,12 @@ async def test_a_question_not_covered_passed_on_after_a_new_version_says_which_v
     that" and the headteacher's "A question the policy doesn't answer", though the version in force now answers it.
     Both now say which version was searched and that another is in force (hers, to ask again); a question not covered
     by the version in force says nothing of versions."""
-    shipped = fixture_policy()
-    source = tmp_path / "policy-2.txt"
-    source.write_text(revised_text(version="2"), encoding="utf-8")
-    v2 = policy_from_data(import_policy(source, shipped).data)
-    in_force = {"policy": PolicyInForce(shipped, shared_policy_indexes(shipped))}
-
-    async def earlier(version: str) -> Policy | None:  # as app.py's: the shipped file is version 1
-        return shipped if version == "1" else None
-
-    bot = open_bot(strings, federation, lambda: in_force["policy"], policy_version=earlier)
+    bot, publish_version_2 = _bot_on_version_1(strings, federation, shared_policy_indexes, tmp_path)
     await bot.meets(CARYS, OWAIN)
     await MemoryUserProfiles(bot.store).save_profile(UserProfile(person=SIAN, teams_language=lang,
                                                                  conversation_ref='{"user": "Siân"}'))
     asked = await bot.says(CARYS, question, lang=lang)
-    in_force["policy"] = PolicyInForce(v2, shared_policy_indexes(v2))
+    publish_version_2()
     asked_now = await bot.says(OWAIN, "How many days of annual leave do I get?", lang=lang)
 
     passed_on = await bot.clicks(CARYS, "ask.escalate", verb_data(asked.card or {}, "ask.escalate"), lang=lang)
