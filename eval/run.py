@@ -82,7 +82,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
              "2022-sixtythird.en", "2022-sixtythird.cy",
              "2022-sixtyfourth.en", "2022-sixtyfourth.cy",
              "2022-sixtyfifth.en", "2022-sixtyfifth.cy",
-             "2022-sixtysixth.en", "2022-sixtysixth.cy"),
+             "2022-sixtysixth.en", "2022-sixtysixth.cy",
+             "2022-sixtyseventh.en", "2022-sixtyseventh.cy"),
     "revised-a": ("revised-a.en", "revised-a.cy", "revised-a-held.en", "revised-a-held.cy"),
     "revised-b": ("revised-b.en", "revised-b.cy", "revised-b-held.en", "revised-b-held.cy"),
     "other-school": ("other-school.en", "other-school.cy", "other-school-held.en", "other-school-held.cy"),
@@ -210,6 +211,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
     "other-school-60": ("other-school-60-sixtyfifth.en", "other-school-60-sixtyfifth.cy"),
     "revised-bn": ("revised-bn-sixtysixth.en", "revised-bn-sixtysixth.cy"),
     "other-school-61": ("other-school-61-sixtysixth.en", "other-school-61-sixtysixth.cy"),
+    "revised-bo": ("revised-bo-sixtyseventh.en", "revised-bo-sixtyseventh.cy"),
+    "other-school-62": ("other-school-62-sixtyseventh.en", "other-school-62-sixtyseventh.cy"),
 }
 # The 2022 sets whose misses taught the steering data: only the no-steering figure is fair for them.
 TAUGHT_STEERING = frozenset({"2022-rounds"})
