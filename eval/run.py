@@ -83,7 +83,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
              "2022-sixtyfourth.en", "2022-sixtyfourth.cy",
              "2022-sixtyfifth.en", "2022-sixtyfifth.cy",
              "2022-sixtysixth.en", "2022-sixtysixth.cy",
-             "2022-sixtyseventh.en", "2022-sixtyseventh.cy"),
+             "2022-sixtyseventh.en", "2022-sixtyseventh.cy",
+             "2022-sixtyeighth.en", "2022-sixtyeighth.cy"),
     "revised-a": ("revised-a.en", "revised-a.cy", "revised-a-held.en", "revised-a-held.cy"),
     "revised-b": ("revised-b.en", "revised-b.cy", "revised-b-held.en", "revised-b-held.cy"),
     "other-school": ("other-school.en", "other-school.cy", "other-school-held.en", "other-school-held.cy"),
@@ -213,6 +214,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
     "other-school-61": ("other-school-61-sixtysixth.en", "other-school-61-sixtysixth.cy"),
     "revised-bo": ("revised-bo-sixtyseventh.en", "revised-bo-sixtyseventh.cy"),
     "other-school-62": ("other-school-62-sixtyseventh.en", "other-school-62-sixtyseventh.cy"),
+    "revised-bp": ("revised-bp-sixtyeighth.en", "revised-bp-sixtyeighth.cy"),
+    "other-school-63": ("other-school-63-sixtyeighth.en", "other-school-63-sixtyeighth.cy"),
 }
 # The 2022 sets whose misses taught the steering data: only the no-steering figure is fair for them.
 TAUGHT_STEERING = frozenset({"2022-rounds"})
