@@ -204,11 +204,6 @@ def build_flows(parts: FlowParts) -> Flows:
                   reply_limit=parts.settings.reply_limit_per_day, policy_version=_earlier_policy(parts),
                   shipped=_shipped_policy(parts.settings), staff=directory, refresh=parts.live.refresh,
                   question_retention_months=parts.settings.question_retention_months)
-    permissions = PermissionFlow(strings=parts.strings, federation=parts.federation,
-                                 requests=TablePermissionRequests(parts.store), notifier=parts.notifier,
-                                 profiles=parts.profiles, directory=directory, limiter=limiter,
-                                 request_limit=parts.settings.permission_limit_per_day, policy_question=ask.ask,
-                                 questions_for_review=ask.review)
     concerns = ConcernFlow(strings=parts.strings, federation=parts.federation,
                            reports=TableConcernReports(parts.store), directory=directory,
                            managers=[parts.graph, directory] if parts.graph else [directory], notifier=parts.notifier,
@@ -218,6 +213,12 @@ def build_flows(parts: FlowParts) -> Flows:
                            guidance=lambda: offensive_comments_guidance(parts.live.current().policy),
                            question=ask.ask,
                            check_interval=parts.settings.report_check_interval_seconds)
+    permissions = PermissionFlow(strings=parts.strings, federation=parts.federation,
+                                 requests=TablePermissionRequests(parts.store), notifier=parts.notifier,
+                                 profiles=parts.profiles, directory=directory, limiter=limiter,
+                                 request_limit=parts.settings.permission_limit_per_day, policy_question=ask.ask,
+                                 questions_for_review=ask.review,
+                                 reports_held=concerns.held_if_any)
     months, question_months = parts.settings.report_retention_months, parts.settings.question_retention_months
 
     async def apply_retention() -> int:

@@ -58,6 +58,7 @@ from cards.i18n import Catalogue
 from cards.publishing import changes_elements, published_text
 from dialogs.base import CardData, Handler, Reply, Text, Turn, Verb, normalise, opens
 from dialogs.concerns import being_targeted
+from dialogs.home import after_greetings
 from dialogs.language import ShownIn, in_the_cards_language, in_the_listed_language
 from dialogs.lists import ReviewClick, list_start, listed_ids
 from dialogs.pasted import questions_in
@@ -259,7 +260,7 @@ class AskFlow:
         said = normalise(turn.text)
         # Each command as the whole message, courtesy words taken off ("am y polisi plis", "about please").
         listed = next(filter(None, (said_only(said, words) for words in (SECTIONS_WORDS, ABOUT_WORDS, REVIEW_WORDS))),
-                      said)
+                      None) or said_only(after_greetings(said), REVIEW_WORDS) or said  # "Morning! Any new questions?"
         command = (self.show_sections if listed in SECTIONS_WORDS else self.about if listed in ABOUT_WORDS
                    else self._private.only(self.review) if listed in REVIEW_WORDS else None)
         if command is not None:  # a command listed only in Welsh gets Welsh; any other, the person's language

@@ -968,6 +968,12 @@ class ConcernFlow:
         return Reply(card=cards.held_reports_card(self._strings, turn.lang, reports, turn.actor, start=start,
                                                   notice=notice))
 
+    async def held_if_any(self, turn: Turn) -> Card | None:
+        """The card of the open reports this person holds, for "anything waiting for me?" (state and Show, never their
+        text); None when they hold none: nothing tells anyone else who holds what."""
+        reports = await self._held_by(turn.actor)
+        return cards.held_reports_card(self._strings, turn.lang, reports, turn.actor) if reports else None
+
     async def _held_by(self, person: Person) -> list[ConcernReport]:
         """The open reports `person` holds and may still see (as `_load` allows Show), in their list's order."""
         staff: Sequence[StaffMember] | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -448,6 +448,7 @@ class PermissionFlow:
                  notifier: Notifier, profiles: UserProfiles, directory: StaffDirectory, limiter: RateLimiter,
                  request_limit: int, policy_question: Handler | None = None,
                  questions_for_review: Handler | None = None,
+                 reports_held: Callable[[Turn], Awaitable[Card | None]] | None = None,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self._strings = strings
         self._federation = federation
@@ -460,6 +461,7 @@ class PermissionFlow:
         self._clock = clock
         self._policy_question = policy_question  # for "my request" from someone who has never sent one
         self._questions_for_review = questions_for_review  # below what waits, for whoever sees them
+        self._reports_held = reports_held  # the concern reports waiting for this person, if they hold any
         self._private = PrivateChat(strings=strings, notifier=notifier, profiles=profiles, clock=clock)
         self._lists_mended = False  # by this instance's first catch-up pass
         self._deciders_followed = False  # likewise: waiting requests sent to whoever decides them under its settings
@@ -1386,12 +1388,18 @@ class PermissionFlow:
 
     async def waiting_for_me(self, turn: Turn) -> Reply:
         """ "anything waiting for me?": whoever decides requests (as the settings say of the person the activity names)
-        gets the requests waiting for them, anyone else their own requests, saying none waits for them; and below,
-        for whoever sees them, the questions for review (those waiting for their reply first)."""
+        gets the requests waiting for them; then the concern reports they hold, if any (a line manager's: what he
+        must act on first, his own requests on a card after); anyone else their own requests, saying none waits for
+        them; and last, for whoever sees them, the questions for review (those waiting for their reply first)."""
+        held = await self._reports_held(turn) if self._reports_held is not None else None
         if self._federation.schools_decided_by(turn.actor):
             reply = await self._pending_reply(turn)
+            if held is not None:
+                reply.more.append(held)
         else:
             reply = await self._mine_reply(turn, notice=self._strings.text("perm.waiting_not_decider", turn.lang))
+            if held is not None and reply.card is not None:
+                reply = replace(reply, card=held, more=[reply.card, *reply.more])
         if self._questions_for_review is not None and self._federation.oversees_policy(turn.actor):
             questions = await self._questions_for_review(turn)
             reply.more += [card for card in (questions.card, *questions.more) if card is not None]

@@ -169,15 +169,16 @@ def open_bot(strings: Catalogue, federation: Federation, in_force: Callable[[], 
                   notifier=notifier, profiles=profiles, limiter=limiter, question_limit=10, reply_limit=50,
                   shipped=fixture_policy(), policy_version=policy_version, staff=directory, clock=clock,
                   question_retention_months=question_retention_months)
-    permissions = PermissionFlow(strings=strings, federation=federation, requests=MemoryPermissionRequests(store),
-                                 notifier=notifier, profiles=profiles, directory=directory, limiter=limiter,
-                                 request_limit=10, policy_question=ask.ask, questions_for_review=ask.review,
-                                 clock=clock)
     concerns = ConcernFlow(strings=strings, federation=federation, reports=MemoryConcernReports(store),
                            directory=directory, managers=[directory], notifier=notifier, profiles=profiles,
                            limiter=limiter, report_limit=5, escalation_limit=10,
                            guidance=lambda: offensive_comments_guidance(in_force().policy), question=ask.ask,
                            clock=clock)
+    permissions = PermissionFlow(strings=strings, federation=federation, requests=MemoryPermissionRequests(store),
+                                 notifier=notifier, profiles=profiles, directory=directory, limiter=limiter,
+                                 request_limit=10, policy_question=ask.ask, questions_for_review=ask.review,
+                                 reports_held=concerns.held_if_any,
+                                 clock=clock)
     reading = ReadingFlow(strings=strings, federation=federation, versions=MemoryPolicyVersions(store),
                           reads=MemoryPolicyReads(store), directory=directory, notifier=notifier, profiles=profiles,
                           in_force=in_force, clock=clock)

@@ -1,0 +1,159 @@
+"""The headteacher's and line managers' week: what they type between lessons to see what waits for them."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bot.domain.people import Lang
+from cards.i18n import Catalogue
+from dialogs.base import normalise
+from dialogs.phrases import DATA_FOLDER, read_phrases, said_only
+from tests.flows.conftest import CARYS, FFION, GARETH, REPO, SIAN, BotInMemory, text_of
+from tests.support.cards import verb_data
+
+SECRET = "Dafydd from the science department keeps sending me nasty direct messages about my lessons"
+
+
+def _title(card: object) -> str:
+    return str((card or {}).get("body", [{}])[0].get("text", "")) if isinstance(card, dict) else ""
+
+
+async def _question_passed_to_the_head(bot: BotInMemory) -> None:
+    """Carys asks what the policy does not cover and passes it to the headteacher."""
+    no_answer = await bot.says(CARYS, "How many days of annual leave do I get?")
+    await bot.clicks(CARYS, "ask.escalate", verb_data(no_answer.card or {}, "ask.escalate"))
+
+
+async def _report_to_gareth(bot: BotInMemory) -> str:
+    """Carys reports being targeted; the staff list makes Gareth, her line manager, its holder. Its reference."""
+    await bot.has_the_staff_list()
+    form = await bot.says(CARYS, "report a concern")
+    values = {"what": SECRET, "since": "September", "where": "Teams chat", "who": "", "evidence": "",
+              "meeting": "false", "urgent": "false"}
+    sent = await bot.clicks(CARYS, "concern.submit", {**verb_data(form.card or {}, "concern.submit"), **values})
+    [held] = await bot.cards_for(GARETH)
+    reference = str(verb_data(held, "concern.acknowledge")["ref"])
+    assert reference in text_of(sent.card)
+    return reference
+
+
+NEW_QUESTIONS = [("any new questions?", Lang.EN), ("Any new questions for me?", Lang.EN),
+                 ("Morning! Any new questions?", Lang.EN), ("have I got any new questions?", Lang.EN),
+                 ("oes cwestiynau newydd?", Lang.CY), ("Oes 'na gwestiynau newydd?", Lang.CY),
+                 ("unrhyw gwestiynau newydd plis", Lang.CY)]
+
+
+@pytest.mark.parametrize(("said", "lang"), NEW_QUESTIONS, ids=[said for said, _ in NEW_QUESTIONS])
+async def test_the_head_asking_for_new_questions_gets_her_questions_for_review(
+        answering_bot: BotInMemory, strings: Catalogue, said: str, lang: Lang) -> None:
+    """Siân typed "any new questions?" (or "oes cwestiynau newydd?") on Monday morning: it was asked of the policy
+    ("the policy doesn't cover that") and kept as a question of her own for review. It opens her questions for review,
+    in the words' language, nothing kept."""
+    await answering_bot.meets(CARYS, SIAN)
+    await _question_passed_to_the_head(answering_bot)
+    kept = dict(answering_bot.store.questions)
+
+    reply = await answering_bot.says(SIAN, said, lang=Lang.EN)
+
+    assert _title(reply.card) == strings.text("ask.review_title", lang)
+    assert "annual leave" in text_of(reply.card)
+    assert answering_bot.store.questions == kept
+
+
+ON_MY_DESK = [("anything on my desk?", Lang.EN), ("What's on my desk today?", Lang.EN),
+              ("oes rhywbeth ar fy nesg?", Lang.CY), ("Beth sydd ar fy nesg i?", Lang.CY)]
+
+
+@pytest.mark.parametrize(("said", "lang"), ON_MY_DESK, ids=[said for said, _ in ON_MY_DESK])
+async def test_the_head_asking_whats_on_her_desk_gets_what_waits_for_her(
+        answering_bot: BotInMemory, strings: Catalogue, said: str, lang: Lang) -> None:
+    """ "anything on my desk?" went to the policy search; it is "anything waiting for me?" in her words: the requests
+    waiting for her decision, and below them her questions for review."""
+    await answering_bot.meets(CARYS, SIAN)
+    await _question_passed_to_the_head(answering_bot)
+    kept = dict(answering_bot.store.questions)
+
+    reply = await answering_bot.says(SIAN, said, lang=Lang.EN)
+
+    assert _title(reply.card) == strings.text("perm.pending_title", lang)
+    assert [_title(card) for card in reply.more] == [strings.text("ask.review_title", lang)]
+    assert answering_bot.store.questions == kept
+
+
+@pytest.mark.parametrize(("said", "lang"), [("anything waiting for me?", Lang.EN), ("Beth sy'n aros?", Lang.CY),
+                                            ("anything on my desk?", Lang.EN)])
+async def test_a_line_manager_asking_what_waits_gets_the_reports_he_holds_and_separately_his_own_requests(
+        bot: BotInMemory, strings: Catalogue, said: str, lang: Lang) -> None:
+    """Gareth, Carys's line manager, holds her report and typed "anything waiting for me?": he got his own permission
+    requests, saying none waits for him, and nothing of the report he must acknowledge. He now gets the reports he
+    holds first (state and reference, never what it says), then, on a card of their own, his own requests."""
+    await bot.meets(CARYS, GARETH, SIAN)
+    reference = await _report_to_gareth(bot)
+
+    reply = await bot.says(GARETH, said)
+
+    assert _title(reply.card) == strings.text("concern.held_title", lang)
+    assert reference in text_of(reply.card) and SECRET not in text_of([reply.card, *reply.more])
+    [own] = reply.more
+    assert _title(own) == strings.text("perm.mine_title", lang)
+    assert strings.text("perm.waiting_not_decider", lang) in text_of(own)
+    assert bot.store.questions == {}
+
+
+async def test_staff_holding_no_report_asking_what_waits_get_only_their_requests(
+        bot: BotInMemory, strings: Catalogue) -> None:
+    """Carys holds no report: her own requests, as before, and no word of reports (nothing tells staff who holds
+    what)."""
+    await bot.meets(CARYS, GARETH, SIAN)
+    await _report_to_gareth(bot)
+
+    reply = await bot.says(CARYS, "anything waiting for me?")
+
+    assert _title(reply.card) == strings.text("perm.mine_title", Lang.EN) and reply.more == []
+    assert strings.text("concern.held_title", Lang.EN) not in text_of(reply.card)
+
+
+async def test_the_head_holding_a_report_asking_what_waits_gets_it_with_her_pending_list(
+        bot: BotInMemory, strings: Catalogue) -> None:
+    """A report passed up to Siân waits for her too: her pending list, the report she holds, then her questions."""
+    await bot.meets(CARYS, GARETH, SIAN)
+    reference = await _report_to_gareth(bot)
+    [held] = await bot.cards_for(GARETH)
+    await bot.clicks(GARETH, "concern.escalate", {**verb_data(held, "concern.escalate"), "note": "please"})
+
+    reply = await bot.says(SIAN, "anything waiting for me?")
+
+    assert _title(reply.card) == strings.text("perm.pending_title", Lang.EN)
+    assert [_title(card) for card in reply.more] == [strings.text("concern.held_title", Lang.EN),
+                                                     strings.text("ask.review_title", Lang.EN)]
+    assert reference in text_of(reply.more[0]) and SECRET not in text_of(reply.more)
+
+
+async def test_the_delegate_asking_what_waits_gets_only_what_she_decides(bot: BotInMemory, strings: Catalogue) -> None:
+    """Ffion, named to decide requests while Siân is away, holds no report: her pending list alone, as before."""
+    await bot.meets(CARYS, FFION, SIAN)
+
+    reply = await bot.says(FFION, "oes rhywbeth ar fy nesg?")
+
+    assert _title(reply.card) == strings.text("perm.pending_title", Lang.CY) and reply.more == []
+
+
+def _staff_questions() -> list[str]:
+    """Every staff question of the evaluation sets, English and Welsh, as staff wrote them."""
+    return sorted({json.loads(line)["q"] for path in (REPO / "eval" / "sets").glob("*.jsonl")
+                   for line in path.read_text(encoding="utf-8").splitlines() if line.strip()})
+
+
+def test_no_staff_question_of_the_evaluation_sets_is_read_as_asking_for_the_questions_for_review() -> None:
+    """The false hits of "any new questions?", measured: a staff question it took would get the review list (or, for
+    staff, "only the headteacher can see it") in place of the policy's words."""
+    review = frozenset(read_phrases("policy-review.txt"))
+
+    taken = [question for question in _staff_questions() if said_only(normalise(question), review)]
+
+    assert taken == []
+    assert (DATA_FOLDER / "policy-review.txt").exists()
+
+
