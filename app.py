@@ -78,6 +78,7 @@ from cards.i18n import Catalogue, load_catalogue
 from dialogs.ask import STAFF_LIST_KEPT, AskFlow
 from dialogs.base import Flow, KeptFromMessages, Router
 from dialogs.concerns import ConcernFlow, offensive_comments_guidance
+from dialogs.figures import FiguresFlow
 from dialogs.home import HomeFlow
 from dialogs.permission_requests import PermissionFlow
 from dialogs.policy_reads import ReadingFlow, StillToRead
@@ -241,8 +242,12 @@ def build_flows(parts: FlowParts) -> Flows:
             Job("policy-version-poll", settings.policy_poll_seconds, parts.live.refresh),
             Job("policy-campaigns", settings.campaign_check_interval_seconds, reading.check_campaigns),
             Job("staff-list", STAFF_LIST_KEPT.total_seconds(), ask.keep_staff_list)]
+    figures = FiguresFlow(strings=parts.strings, federation=parts.federation,
+                          requests=TablePermissionRequests(parts.store), versions=TablePolicyVersions(parts.store),
+                          reads=TablePolicyReads(parts.store), directory=directory,
+                          reports=TableConcernReports(parts.store), notifier=parts.notifier, profiles=parts.profiles)
     # Reading before home: "Thanks, I've read it" is someone saying they read the policy, not a thanks alone.
-    return Flows([publishing, reading, parts.home, concerns, permissions, ask], jobs, ask)
+    return Flows([publishing, reading, parts.home, concerns, permissions, figures, ask], jobs, ask)
 
 
 def _shipped_policy(settings: Settings) -> Policy | None:

@@ -17,6 +17,7 @@ VERB_SECTIONS = "policy.sections"
 VERB_ABOUT = "policy.about"
 VERB_LANGUAGE = "language.set"
 VERB_HELP = "help.show"
+VERB_FIGURES = "figures.show"
 
 
 def _other(lang: Lang) -> Lang:
@@ -65,9 +66,10 @@ def welcome_card(strings: Catalogue, lang: Lang, *, name: str, federation: str, 
 
 def _head_tools(strings: Catalogue, lang: Lang, *, decides: bool, oversees: bool) -> list[Element]:
     """The buttons of the lists only some people open: the pending requests for whoever `decides` them, the questions
-    for review for whoever `oversees` the policy."""
+    for review and the figures for the governors for whoever `oversees` the policy."""
     return [*([execute(strings.text("button.pending", lang), VERB_PENDING)] if decides else []),
-            *([execute(strings.text("button.review", lang), VERB_REVIEW)] if oversees else [])]
+            *([execute(strings.text("button.review", lang), VERB_REVIEW)] if oversees else []),
+            *([execute(strings.text("button.figures", lang), VERB_FIGURES)] if oversees else [])]
 
 
 def everyone_welcome_card(strings: Catalogue, *, federation: Mapping[Lang, str]) -> Card:
@@ -94,7 +96,7 @@ def help_card(strings: Catalogue, lang: Lang, *, decides: bool = False, oversees
     list them: nothing here can tell a line manager Graph names from anyone else."""
     names = ["help", "permission", "concern", "my_reports", "my_requests",
              *(["pending"] if decides else []), *(["review"] if oversees else []),
-             "whats_new", *(["reads"] if oversees else []), "sections", "about", "language"]
+             "whats_new", *(["reads", "figures"] if oversees else []), "sections", "about", "language"]
     commands = ", ".join(f"**{strings.text(f'help.command.{name}', lang)}**" for name in names)
     return card([
         heading(strings.text("help.title", lang)), text(strings.text("help.commands", lang, commands=commands)),

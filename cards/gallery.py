@@ -26,6 +26,7 @@ from bot.domain.concerns import (
 )
 from bot.domain.directory import StaffMember
 from bot.domain.federation import Federation, School
+from bot.domain.figures import ReadFigures, ReportFigures, RequestFigures, Term, TermName
 from bot.domain.people import Lang, Person, StaffContact
 from bot.domain.permission_requests import PermissionRequest, RequestState, decide, end_permission, withdraw
 from bot.domain.policy_reads import Audience, SchoolReads, read_summary
@@ -41,7 +42,7 @@ from bot.policy.loader import (
 )
 from bot.policy.model import Policy
 from bot.policy.places import PolicyPlace
-from cards import answer, common, concerns, publishing
+from cards import answer, common, concerns, figures, publishing
 from cards import permission_requests as permission
 from cards.elements import Card
 from cards.i18n import Catalogue, load_catalogue
@@ -129,6 +130,20 @@ def _common(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     yield "sent-privately", common.notice_card(strings.text("private.sent", lang))
     yield "waiting-privately", common.notice_card(strings.text("private.waiting", lang))
     yield "refreshed-privately", common.notice_card(strings.text("private.refreshed", lang))
+    yield from _figures(strings, lang)
+
+
+def _figures(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
+    schools = [school.name(lang) for school in SAMPLE_FEDERATION.schools]
+    term = Term(TermName.AUTUMN, date(2026, 9, 1))
+    requests = RequestFigures(approved=7, declined=2, waiting=1)
+    yield "figures", figures.figures_card(strings, lang, term=term, schools=schools, requests=requests,
+                                          reads=ReadFigures("2", asked=41, confirmed=34),
+                                          reports=ReportFigures(received=None, still_open=None))
+    yield "figures-nothing-sent-round", figures.figures_card(
+        strings, lang, term=Term(TermName.SUMMER, date(2027, 3, 29)), schools=schools[:1], requests=requests,
+        reads=None, reports=ReportFigures(received=6, still_open=0))
+    yield "figures-only-heads", common.error_card(strings, lang, "figures.only_heads")
 
 
 def _answers(policy: Policy) -> GalleryPart:

@@ -41,6 +41,7 @@ from cards.i18n import Catalogue, load_catalogue
 from dialogs.ask import AskFlow, Retriever
 from dialogs.base import Reply, Router, Scope, Turn
 from dialogs.concerns import ConcernFlow, offensive_comments_guidance
+from dialogs.figures import FiguresFlow
 from dialogs.home import HomeFlow
 from dialogs.permission_requests import PermissionFlow
 from dialogs.policy_reads import ReadingFlow
@@ -182,8 +183,11 @@ def open_bot(strings: Catalogue, federation: Federation, in_force: Callable[[], 
     reading = ReadingFlow(strings=strings, federation=federation, versions=MemoryPolicyVersions(store),
                           reads=MemoryPolicyReads(store), directory=directory, notifier=notifier, profiles=profiles,
                           in_force=in_force, clock=clock)
-    router = Router([reading, home, concerns, permissions, ask], fallback=home.help, unknown_verb=home.unknown_verb,
-                    invalid_data=home.invalid_card)
+    figures = FiguresFlow(strings=strings, federation=federation, requests=MemoryPermissionRequests(store),
+                          versions=MemoryPolicyVersions(store), reads=MemoryPolicyReads(store), directory=directory,
+                          reports=MemoryConcernReports(store), notifier=notifier, profiles=profiles, clock=clock)
+    router = Router([reading, home, concerns, permissions, figures, ask], fallback=home.help,
+                    unknown_verb=home.unknown_verb, invalid_data=home.invalid_card)
     return BotInMemory(store, router, federation, ask.keep_staff_list, concerns.check_reports, reading.remind)
 
 

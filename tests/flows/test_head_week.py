@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.domain.people import Lang
+from bot.domain.federation import Federation
+from bot.domain.live_policy import PolicyInForce
+from bot.domain.people import Lang, Person
+from bot.domain.uk_time import uk_today
 from cards.i18n import Catalogue
 from dialogs.base import normalise
 from dialogs.phrases import DATA_FOLDER, read_phrases, said_only
-from tests.flows.conftest import CARYS, FFION, GARETH, REPO, SIAN, BotInMemory, text_of
+from tests.flows.conftest import CARYS, FFION, GARETH, OWAIN, REPO, SIAN, BotInMemory, Clock, NoIndex, open_bot, text_of
 from tests.support.cards import verb_data
+from tests.support.policies import fixture_policy
 
 SECRET = "Dafydd from the science department keeps sending me nasty direct messages about my lessons"
 
@@ -156,4 +161,122 @@ def test_no_staff_question_of_the_evaluation_sets_is_read_as_asking_for_the_ques
     assert taken == []
     assert (DATA_FOLDER / "policy-review.txt").exists()
 
+
+
+def _figures(card: object) -> dict[str, str]:
+    """The figures a card's fact sets show, by their label."""
+    found: dict[str, str] = {}
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "FactSet":
+                found.update({str(f["title"]): str(f["value"]) for f in node["facts"]})
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+    walk(card)
+    return found
+
+
+def _request_form(clock: Clock, purpose: str) -> dict[str, str]:
+    tomorrow = (uk_today(clock.now) + timedelta(days=1)).isoformat()
+    return {"school": "high", "platform": "instagram", "platform_other": "", "account_kind": "new",
+            "existing_account": "", "purpose": purpose, "audience": "parents", "pupil_content": "work",
+            "consent": "Only work, no names; parents opted in.", "moderator": "Carys Jenkins", "moderation": "daily",
+            "start": tomorrow, "end": "", "ongoing": "true", "confirm": "true"}
+
+
+async def _asked(bot: BotInMemory, clock: Clock, purpose: str, person: Person = CARYS) -> str:
+    status = await bot.clicks(person, "permission.submit", _request_form(clock, purpose))
+    return str(verb_data(status.card or {}, "permission.withdraw")["id"])
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(datetime(2026, 7, 9, 9, 30, tzinfo=UTC))
+
+
+@pytest.fixture
+def term_bot(strings: Catalogue, federation: Federation, clock: Clock) -> BotInMemory:
+    in_force = PolicyInForce(fixture_policy(), NoIndex())
+    return open_bot(strings, federation, lambda: in_force, clock=clock)
+
+
+@pytest.mark.parametrize(("said", "lang"), [("figures for the governors", Lang.EN),
+                                            ("Morning! Figures please", Lang.EN), ("ffigurau'r tymor plis", Lang.CY)])
+async def test_the_head_types_figures_and_gets_this_terms_counts_in_teams(
+        term_bot: BotInMemory, clock: Clock, strings: Catalogue, said: str, lang: Lang) -> None:
+    """The governors' meeting is on Thursday and the figures were only in IT's spreadsheets: "figures" was asked of
+    the policy. Siân now gets a card of this term's requests approved, declined and waiting (one approved in the summer
+    term is not counted), in the words' language, and nothing is kept as a question."""
+    bot = term_bot
+    await bot.meets(CARYS, SIAN)
+    summer = await _asked(bot, clock, "Share the summer fair photos with parents.")
+    await bot.clicks(SIAN, "permission.approve", {"id": summer})
+    clock.now = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
+    approved, declined, _ = [await _asked(bot, clock, f"Share Year {year} field trip highlights with parents.")
+                             for year in (7, 8, 9)]
+    await bot.clicks(SIAN, "permission.approve", {"id": approved})
+    await bot.clicks(SIAN, "permission.decline", {"id": declined, "reason": "Use the school page."})
+
+    reply = await bot.says(SIAN, said)
+
+    assert _title(reply.card) == strings.text("figures.title", lang)
+    assert strings.text("figures.term.autumn", lang, date="01/09/2026") in text_of(reply.card)
+    shown = _figures(reply.card)
+    assert [shown[strings.text(key, lang)] for key in ("figures.approved", "figures.declined", "figures.waiting")] == [
+        "1", "1", "1"]
+    assert strings.text("figures.reads_none", lang) in text_of(reply.card)
+    assert bot.store.questions == {}
+
+
+async def test_concern_reports_are_counted_only_and_small_counts_are_not_shown(
+        term_bot: BotInMemory, clock: Clock, strings: Catalogue) -> None:
+    """Two reports this term: the card says "fewer than 5" for both counts, never a reference, a name or a word of
+    what a report says; a report about the headteacher (which goes to the chair) is not counted at all."""
+    bot = term_bot
+    clock.now = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
+    await bot.meets(CARYS, GARETH, SIAN, OWAIN)
+    await _report_to_gareth(bot)
+
+    reply = await bot.says(SIAN, "figures")
+
+    shown = _figures(reply.card)
+    fewer = strings.text("figures.fewer_than", Lang.EN, count=5)
+    assert shown[strings.text("figures.received", Lang.EN)] == fewer
+    assert shown[strings.text("figures.still_open", Lang.EN)] == fewer
+    assert SECRET not in text_of(reply.card) and "Carys" not in text_of(reply.card)
+    assert "Gareth" not in text_of(reply.card)
+
+
+async def test_figures_are_for_the_head_and_the_policy_owner_only(bot: BotInMemory, strings: Catalogue) -> None:
+    """Staff, a line manager and the named delegate get a plain no, in the words' language; nothing is counted."""
+    await bot.meets(CARYS, GARETH, FFION)
+
+    for person in (CARYS, GARETH, FFION):
+        reply = await bot.says(person, "ffigurau")
+        assert strings.text("figures.only_heads", Lang.CY) in text_of(reply.card)
+        assert strings.text("figures.title", Lang.CY) not in text_of(reply.card)
+
+
+async def test_the_figures_button_on_her_welcome_card_opens_them(bot: BotInMemory, strings: Catalogue) -> None:
+    """Siân's welcome card (and her help card) has a Figures button; staff's has none."""
+    await bot.meets(CARYS, SIAN)
+
+    hers, carys = await bot.says(SIAN, "hi"), await bot.says(CARYS, "hi")
+    helped = await bot.says(SIAN, "help")
+    pressed = await bot.clicks(SIAN, "figures.show", verb_data(hers.card or {}, "figures.show"))
+
+    assert "figures.show" in text_of(hers.card) and "figures.show" in text_of(helped.card)
+    assert "figures.show" not in text_of(carys.card)
+    assert _title(pressed.card) == strings.text("figures.title", Lang.EN)
+
+
+def test_no_staff_question_of_the_evaluation_sets_is_read_as_asking_for_the_figures() -> None:
+    """The false hits of "figures": a staff question it took would get "only a headteacher can see the figures"."""
+    figures = frozenset(read_phrases("figures.txt"))
+
+    assert [question for question in _staff_questions() if said_only(normalise(question), figures)] == []
 

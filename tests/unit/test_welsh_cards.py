@@ -25,6 +25,7 @@ WELSH_HOMOGRAPHS = frozenset({
     "galla", "gan", "gau", "gen", "goll", "hir", "hon", "hun", "mae", "mater", "math", "mis", "mor", "nad", "neb",
     "nid", "nod", "nodi", "oes", "olaf", "pam", "pan", "pen", "person", "pob", "roi", "staff", "syth", "tan", "union",
     "unman", "wag", "weld", "well",
+    "haf",  # "Tymor yr Haf", the summer term
 })
 # What a Welsh card rightly shows as it is and a dictionary also lists: the command "help", the button "English",
 # names of people (in the sample data and the policy's details) and of platforms.
