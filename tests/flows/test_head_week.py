@@ -280,3 +280,50 @@ def test_no_staff_question_of_the_evaluation_sets_is_read_as_asking_for_the_figu
 
     assert [question for question in _staff_questions() if said_only(normalise(question), figures)] == []
 
+
+BUSY_MONDAY = [("anything new for me?", Lang.EN), ("Anything urgent?", Lang.EN), ("what needs doing today?", Lang.EN),
+               ("I'm back, what did I miss?", Lang.EN), ("what's come in?", Lang.EN), ("catch me up please", Lang.EN),
+               ("oes unrhyw beth newydd i mi?", Lang.CY), ("Oes rhywbeth brys?", Lang.CY),
+               ("beth dw i wedi'i golli?", Lang.CY)]
+
+
+@pytest.mark.parametrize(("said", "lang"), BUSY_MONDAY, ids=[said for said, _ in BUSY_MONDAY])
+async def test_the_head_back_on_a_busy_monday_asking_what_came_in_gets_what_waits(
+        answering_bot: BotInMemory, strings: Catalogue, said: str, lang: Lang) -> None:
+    """Back after half term, Siân typed "anything new for me?", "anything urgent?", "I'm back, what did I miss?": each
+    was asked of the policy (a quote on its purpose, or "not covered") and kept as her question. Each is what waits for
+    her: her pending list, then her questions for review."""
+    await answering_bot.meets(CARYS, SIAN)
+    await _question_passed_to_the_head(answering_bot)
+    kept = dict(answering_bot.store.questions)
+
+    reply = await answering_bot.says(SIAN, said, lang=Lang.EN)
+
+    assert _title(reply.card) == strings.text("perm.pending_title", lang)
+    assert answering_bot.store.questions == kept
+
+
+REPORTS_FOR_ME = [("any reports for me?", Lang.EN), ("have I got any reports?", Lang.EN),
+                  ("any new reports?", Lang.EN), ("oes adroddiadau i mi?", Lang.CY),
+                  ("Oes gen i unrhyw adroddiadau?", Lang.CY)]
+
+
+@pytest.mark.parametrize(("said", "lang"), REPORTS_FOR_ME, ids=[said for said, _ in REPORTS_FOR_ME])
+async def test_a_line_manager_asking_for_reports_in_his_words_gets_the_reports_he_holds(
+        answering_bot: BotInMemory, strings: Catalogue, said: str, lang: Lang) -> None:
+    """Gareth typed "any reports for me?" or "oes adroddiadau i mi?": it was asked of the policy ("Abuse of the
+    guidance", or "not covered") and kept as a question. It opens the reports he holds, as "reports for me" does."""
+    await answering_bot.meets(CARYS, GARETH, SIAN)
+    reference = await _report_to_gareth(answering_bot)
+
+    reply = await answering_bot.says(GARETH, said, lang=Lang.EN)
+
+    assert _title(reply.card) == strings.text("concern.held_title", lang) and reference in text_of(reply.card)
+    assert answering_bot.store.questions == {}
+
+
+def test_no_staff_question_of_the_evaluation_sets_is_read_as_asking_for_the_reports_one_holds() -> None:
+    """The false hits of "any reports for me?": a staff question it took would get "Reports you hold"."""
+    held = frozenset(read_phrases("concern-held-reports.txt"))
+
+    assert [question for question in _staff_questions() if said_only(normalise(question), held)] == []
