@@ -12,7 +12,7 @@ from bot.domain.live_policy import PolicyInForce
 from bot.domain.people import Lang, Person
 from bot.domain.uk_time import uk_today
 from cards.i18n import Catalogue
-from dialogs.base import normalise
+from dialogs.base import Scope, normalise
 from dialogs.phrases import DATA_FOLDER, read_phrases, said_only
 from tests.flows.conftest import CARYS, FFION, GARETH, OWAIN, REPO, SIAN, BotInMemory, Clock, NoIndex, open_bot, text_of
 from tests.support.cards import verb_data
@@ -327,3 +327,20 @@ def test_no_staff_question_of_the_evaluation_sets_is_read_as_asking_for_the_repo
     held = frozenset(read_phrases("concern-held-reports.txt"))
 
     assert [question for question in _staff_questions() if said_only(normalise(question), held)] == []
+
+
+async def test_a_line_manager_asking_what_waits_in_a_group_chat_gets_the_reports_only_in_his_own_chat(
+        bot: BotInMemory, strings: Catalogue) -> None:
+    """Typed in the department's group chat: the group reads only that it was sent privately; the reports he holds
+    and his requests come to his 1:1 chat."""
+    await bot.meets(CARYS, GARETH, SIAN)
+    reference = await _report_to_gareth(bot)
+    before = len(await bot.cards_for(GARETH))
+
+    reply = await bot.says(GARETH, "anything waiting for me?", scope=Scope.GROUP)
+
+    assert reference not in text_of([reply.card, *reply.more])
+    assert strings.text("concern.held_title", Lang.EN) not in text_of([reply.card, *reply.more])
+    sent = (await bot.cards_for(GARETH))[before:]
+    assert [_title(card) for card in sent] == [strings.text("concern.held_title", Lang.EN),
+                                               strings.text("perm.mine_title", Lang.EN)]
