@@ -12,7 +12,7 @@ import argparse
 import csv
 import io
 import sys
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,7 +23,14 @@ from bot.domain.errors import RecordNotFound, StorageUnavailable
 from bot.domain.federation import Federation
 from bot.domain.outbox import QueueingNotifier
 from bot.domain.people import Lang, Person
-from bot.domain.policy_reads import AskedStaff, Confirmation, Withheld, WithheldBecause, person_key
+from bot.domain.policy_reads import (
+    AskedStaff,
+    Confirmation,
+    ReminderDelivery,
+    Withheld,
+    WithheldBecause,
+    person_key,
+)
 from bot.domain.policy_versions import BY_COMMAND, PublishRefused, version_number
 from bot.export import EXCEL_ENCODING, OUT_HELP, export_cell, not_a_csv, uk_time
 from bot.policy.documents import read_source
@@ -39,13 +46,15 @@ from bot.storage.tables import TableStore
 from bot.storage.users import TableUserProfiles
 from bot.tools import run_tool, tool_store
 from cards.i18n import Catalogue, load_catalogue
-from dialogs.policy_reads import ReadingFlow
+from dialogs.policy_reads import ReadingFlow, reminders_delivered
 from dialogs.publishing import AudienceChanged, Proposal, PublishingFlow
 
 TABLES = ("policies", "policyreads", "directory", "outbox", "outboxsent", "users")
 # Scripts and spreadsheets read these by name and place: new columns go after the last.
 ACKNOWLEDGEMENT_COLUMNS = ["version", "school", "name", "email", "asked at", "reminded at", "read at", "status",
-                           "reminders", "reminder times", "reminders not sent (already read)"]
+                           "reminders", "reminder times", "reminders not sent (already read)",
+                           "reminders waiting (bot not opened yet)", "reminders refused by Teams (tried again)",
+                           "reminders taken back unsent"]
 
 
 @dataclass(frozen=True)
@@ -288,31 +297,44 @@ def _time(moment: datetime | None) -> str:
     return uk_time(moment) if moment else ""
 
 
-def _reminders(request: AskedStaff | None, withheld: set[tuple[str, int]],
-               read_first: set[tuple[str, int]]) -> tuple[str, str, str, str]:
-    """The latest reminder's time, how many they had, when each was ("; " between), and how many were not sent as they
-    had read it by then: a reminder withheld (`withheld`, by object id and number; `read_first`, those withheld as
-    they had read it) is not one they had."""
+def _reminders(request: AskedStaff | None, withheld: set[tuple[str, int]], read_first: set[tuple[str, int]],
+               delivery: Mapping[str, ReminderDelivery] | None) -> list[str]:
+    """The latest reminder's time, how many they had, when each was ("; " between), how many were not sent as they had
+    read it by then, and, with `delivery` (what became of each, by object id), how many wait for them to open the bot,
+    wait after Teams refused them, and were taken back unsent. A reminder they had is one Teams took (with no
+    `delivery`, one queued and not withheld); one withheld (`withheld`, by object id and number; `read_first`, those
+    withheld as they had read it) is not one they had."""
     if request is None:
-        return "", "0", "", "0"
+        return ["", "0", "", "0", *(("0", "0", "0") if delivery is not None else ("", "", ""))]
     person = request.object_id.lower()
     numbered = list(enumerate(request.each_reminder(), start=1))
-    had = [at for number, at in numbered if (person, number) not in withheld]
     kept = sum(1 for number, _ in numbered if (person, number) in read_first)
+    fate = delivery.get(person, ReminderDelivery()) if delivery is not None else None
+    if fate is None:
+        had = [at for number, at in numbered if (person, number) not in withheld]
+        after: list[str] = ["", "", ""]
+    else:
+        had = [at for number, at in numbered if number in fate.sent]
+        taken = sum(1 for number, _ in numbered if number not in fate.sent | fate.waiting | fate.refused
+                    and (person, number) not in withheld)
+        after = [str(len(fate.waiting)), str(len(fate.refused)), str(taken)]
     latest = next((at for at in reversed(had) if at is not None), None)
-    return (_time(latest), str(len(had)), "; ".join(_time(at) if at else "(time not kept)" for at in had), str(kept))
+    return [_time(latest), str(len(had)), "; ".join(_time(at) if at else "(time not kept)" for at in had), str(kept),
+            *after]
 
 
 def acknowledgements_csv(version: str, *, staff: Sequence[StaffMember], asked: Sequence[AskedStaff],
                          confirmed: Sequence[Confirmation], school_names: dict[str, str],
-                         replaced: bool = False, withheld: Sequence[Withheld] = ()) -> str:
+                         replaced: bool = False, withheld: Sequence[Withheld] = (),
+                         delivery: Mapping[str, ReminderDelivery] | None = None) -> str:
     """One row per member of staff (on the list now, or asked when the campaign reached them; one person is one
     Entra object id, whatever their email was) and per person who confirmed; every field quoted, and cells a
     spreadsheet would run as formulas defused. Someone who left before confirming is not "not yet": the heads' count
     leaves them out, and nobody is to chase them. `replaced`: the version is no longer in force, so staff on the list
     never asked to read it (they started after it was replaced) are not listed, as the heads' count leaves them out.
     `withheld`: the cards not sent as they were to go (read by then, or the version replaced): a reminder withheld is
-    not one they had, and one withheld as they had read it is counted apart."""
+    not one they had, and one withheld as they had read it is counted apart. `delivery`: what became of each person's
+    reminders (`reminders_delivered`), so those counted are those that reached them, and the rest say why not."""
     read = {c.person.aad_object_id.lower(): c for c in confirmed}
     not_sent = {(w.person.aad_object_id.lower(), w.number) for w in withheld if w.number > 0}
     read_first = {(w.person.aad_object_id.lower(), w.number) for w in withheld
@@ -339,12 +361,12 @@ def acknowledgements_csv(version: str, *, staff: Sequence[StaffMember], asked: S
         request = requests.get(key)
         status = ("read" if confirmation else "left the staff list before confirming" if key in left
                   else "not yet" if object_id else "not reachable: no Entra id on the list")
-        reminded_at, reminders, times, kept = _reminders(request, not_sent, read_first)
+        reminded_at, *reminders = _reminders(request, not_sent, read_first, delivery)
         rows.append([version, school_names.get(school, school), name, email, _time(request.asked_at if request
                      else None), reminded_at, _time(confirmation.read_at if confirmation else None), status,
-                     reminders, times, kept])
-    rows += [[version, "not on the staff list", c.person.name, "", "", "", _time(c.read_at), "read", "", "", ""]
-             for c in read.values()]
+                     *reminders])
+    rows += [[version, "not on the staff list", c.person.name, "", "", "", _time(c.read_at), "read", "", "", "",
+              "", "", ""] for c in read.values()]
     out = io.StringIO()
     writer = csv.writer(out, quoting=csv.QUOTE_ALL)
     writer.writerow(ACKNOWLEDGEMENT_COLUMNS)
@@ -385,11 +407,14 @@ def export_acknowledgements_command(argv: list[str]) -> int:
             reads = TablePolicyReads(tools.store)
             pointer = await versions.get_pointer()
             replaced = pointer is not None and version_number(pointer.version) != version_number(record.version)
+            were_asked = await reads.list_asked(record.version)
             text = acknowledgements_csv(  # as stored: "--version 2.0" is version 2
                 record.version, staff=await TableStaffDirectory(tools.store).list_members(),
-                asked=await reads.list_asked(record.version), confirmed=await reads.list_confirmed(record.version),
+                asked=were_asked, confirmed=await reads.list_confirmed(record.version),
                 school_names={s.school_id: s.name_en for s in tools.federation.schools}, replaced=replaced,
-                withheld=await reads.list_withheld(record.version))
+                withheld=await reads.list_withheld(record.version),
+                delivery=await reminders_delivered(TableOutbox(tools.store), record.version, were_asked,
+                                                   tools.federation.tenant_ids[0]))
             if replaced and pointer is not None:
                 print(f"note: version {record.version} is no longer in force (version {pointer.version} is): staff "
                       "who were never asked to read it are not listed", file=sys.stderr)

@@ -239,8 +239,14 @@ def without_article(welsh: str) -> str:
     return re.sub(r"^(?:y|yr)\s+(?=\w)", "", welsh.strip(), flags=re.IGNORECASE)
 
 
-def read_confirmed_card(strings: Catalogue, lang: Lang, *, version: str, at: datetime, already: bool) -> Card:
-    """The read-and-confirm card once confirmed (a second click says when the first was)."""
+def read_confirmed_card(strings: Catalogue, lang: Lang, *, version: str, at: datetime, already: bool,
+                        replaced: str = "") -> Card:
+    """The read-and-confirm card once confirmed (a second click says when the first was). `replaced`: the version the
+    card pressed was about, no longer in force, when `version` (in force) is the one they confirmed."""
+    if replaced:
+        said = strings.text("reads.replaced_confirmed", lang, version=replaced, current=version, when=when(at))
+        return card([{"type": "Container", "style": "warning", "items": [text(said)]}],
+                    [execute(strings.text("button.sections", lang), VERB_SECTIONS, {"version": version})])
     key = "reads.already_confirmed" if already else "reads.confirmed"
     return card([text(strings.text(key, lang, when=when(at), version=version))],
                 [execute(strings.text("button.sections", lang), VERB_SECTIONS, {"version": version})])

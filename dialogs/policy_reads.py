@@ -27,12 +27,14 @@ from bot.domain.directory import StaffDirectory, StaffMember
 from bot.domain.errors import ConcurrentChange, RecordNotFound, StorageUnavailable
 from bot.domain.federation import Federation, School
 from bot.domain.live_policy import PolicyInForce
-from bot.domain.outbox import Notifier, OutboundMessage
+from bot.domain.outbox import NOT_OPENED, Notifier, OutboundMessage, Outbox
 from bot.domain.people import Lang, Person
 from bot.domain.policy_reads import (
     AlreadyConfirmed,
     AskedStaff,
+    Confirmation,
     PolicyReads,
+    ReminderDelivery,
     SchoolReads,
     Withheld,
     WithheldBecause,
@@ -134,6 +136,31 @@ class StillToRead:
         return True
 
 
+async def reminders_delivered(outbox: Outbox, version: str, asked: Sequence[AskedStaff], tenant: str
+                              ) -> dict[str, ReminderDelivery]:
+    """What became of each reminder of a version (by the object id, lower case, of each person reminded): sent, still
+    waiting for them to open the bot, waiting after Teams refused it, or neither (taken back, or withheld). One read of
+    each reminded person's queue and sent marks, a few people at a time: it is for the governors' export, not a turn."""
+    reminded = [a for a in asked if a.object_id and a.each_reminder()]
+    found: dict[str, ReminderDelivery] = {}
+    lanes = asyncio.Semaphore(8)
+
+    async def one(row: AskedStaff) -> None:
+        person = Person(tenant, row.object_id, row.name)
+        numbers = {reminder_message_id(version, person, n): n for n in range(1, len(row.each_reminder()) + 1)}
+        async with lanes:
+            listing = await outbox.listed_with(person, [OutboundMessage(recipient=person, message_id=message_id,
+                                                                        card={}) for message_id in numbers])
+        unsent = [m for m in listing.messages if m.message_id in numbers and not listing.sent_read.get(m.message_id)]
+        found[row.object_id.lower()] = ReminderDelivery(
+            sent=frozenset(n for message_id, n in numbers.items() if listing.sent_read.get(message_id)),
+            waiting=frozenset(numbers[m.message_id] for m in unsent if m.last_error in ("", NOT_OPENED)),
+            refused=frozenset(numbers[m.message_id] for m in unsent if m.last_error not in ("", NOT_OPENED)))
+
+    await asyncio.gather(*(one(row) for row in reminded))
+    return found
+
+
 def _campaign_ids(version: str, message: OutboundMessage) -> tuple[str, str]:
     """The ids of a version's card and first reminder to the recipient of `message` (all there can be of a version
     they were never reminded of)."""
@@ -232,9 +259,11 @@ class ReadingFlow:
         return cards.read_request_card(self._strings, lang, details=policy.details, changes=changes, reminder=reminder,
                                        superseded=superseded, recorded_nothing=recorded_nothing)
 
-    async def _in_force_instead(self, version: str, lang: Lang, *, recorded_nothing: bool = False) -> Reply | None:
+    async def _in_force_instead(self, version: str, lang: Lang, person: Person, *,
+                                recorded_nothing: bool = False) -> Reply | None:
         """For a card about a version no longer in force: the card of the version in force (staff only ever confirm
-        that one), saying so; None while `version` is in force."""
+        that one), saying so, or, when `person` has confirmed that one, that they have and when (a card that reached
+        them late, or that they kept); None while `version` is in force."""
         pointer = await self._versions.get_pointer()
         if pointer is None:
             raise RecordNotFound("no version is in force")
@@ -243,6 +272,9 @@ class ReadingFlow:
         if not (await self._versions.get(pointer.version)).campaign:
             return Reply(card=error_card(self._strings, lang, "reads.superseded_not_asked", version=version,
                                          current=pointer.version))
+        if (done := await self._confirmation(pointer.version, person)) is not None:
+            return Reply(card=cards.read_confirmed_card(self._strings, lang, version=pointer.version, at=done.read_at,
+                                                        already=True, replaced=version))
         policy, changes = await self._stored(pointer.version)
         return Reply(card=self._request(lang, policy, changes, superseded=version, recorded_nothing=recorded_nothing))
 
@@ -434,7 +466,8 @@ class ReadingFlow:
         try:
             record = await self._versions.get(version)
             version = record.version  # as published: card data may write it "2.0"
-            if (instead := await self._in_force_instead(version, turn.lang, recorded_nothing=True)) is not None:
+            if (instead := await self._in_force_instead(version, turn.lang, turn.actor,
+                                                        recorded_nothing=True)) is not None:
                 return instead
             if not record.campaign:
                 return Reply(card=error_card(self._strings, turn.lang, "reads.not_asked", version=version))
@@ -485,13 +518,25 @@ class ReadingFlow:
             return Reply(card=error_card(self._strings, turn.lang, "error.unknown_action"))
         lang = Lang(str(wanted))
         try:
-            if (instead := await self._in_force_instead(version, lang)) is not None:
+            if (instead := await self._in_force_instead(version, lang, turn.actor)) is not None:
                 instead.language = lang
                 return instead
+            version = (await self._versions.get(version)).version  # as published: card data may write it "2.0"
+            # A card that reached them after they confirmed (a reminder on its way as they pressed): not asked again.
+            if (done := await self._confirmation(version, turn.actor)) is not None:
+                return Reply(card=cards.read_confirmed_card(self._strings, lang, version=version, at=done.read_at,
+                                                            already=True), language=lang)
             policy, changes = await self._stored(version)
         except RecordNotFound:
             return Reply(card=error_card(self._strings, lang, "error.not_found"))
         return Reply(card=self._request(lang, policy, changes), language=lang)
+
+    async def _confirmation(self, version: str, person: Person) -> Confirmation | None:
+        """The person's "I have read it" for a version, or None."""
+        try:
+            return await self._reads.get_confirmation(version, person)
+        except RecordNotFound:
+            return None
 
     async def whats_new(self, turn: Turn) -> Reply:
         """The version in force, its dates, what changed from the one before, and whether you confirmed it."""

@@ -17,6 +17,10 @@ LEASE = timedelta(seconds=60)
 MAX_BACKOFF = timedelta(minutes=30)
 
 
+# Why a message waits when its recipient has no 1:1 chat with the bot yet (they have never opened it).
+NOT_OPENED = "recipient has not opened the bot"
+
+
 class DeliveryState(StrEnum):
     """Where an outbound message is in its life."""
 

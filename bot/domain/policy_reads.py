@@ -135,6 +135,18 @@ class Withheld:
     because: WithheldBecause = WithheldBecause.CONFIRMED
 
 
+@dataclass(frozen=True)
+class ReminderDelivery:
+    """What became of one person's reminders of a version, by number (1 the first): `sent`, Teams took it; `waiting`,
+    still queued because they have not opened the bot; `refused`, still queued after Teams refused it (it is tried
+    again). One in none of these, and not withheld, was taken back unsent (a later reminder, or a later version's
+    card, went in its place while it waited)."""
+
+    sent: frozenset[int] = frozenset()
+    waiting: frozenset[int] = frozenset()
+    refused: frozenset[int] = frozenset()
+
+
 class AlreadyConfirmed(Exception):
     """The person confirmed this version before; `confirmation` says when."""
 

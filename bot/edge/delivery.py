@@ -18,6 +18,7 @@ from botbuilder.schema import Activity, ConversationReference
 from bot.domain.errors import ConcurrentChange, DomainError, RecordNotFound, StorageUnavailable
 from bot.domain.outbox import (
     LEASE,
+    NOT_OPENED,
     CardSlot,
     DeliveryState,
     OutboundMessage,
@@ -397,7 +398,7 @@ class Deliverer:
             return False
         if not personal_chat(recipient.reference):
             await self._release(replace(claimed, state=DeliveryState.PENDING, next_attempt_at=now + UNREACHABLE_RETRY,
-                                        last_error="recipient has not opened the bot"))
+                                        last_error=NOT_OPENED))
             return False
         if self._still_owed is not None:
             # Checked while this sender holds the message, just before it goes: a sender that dies after the check

@@ -334,6 +334,48 @@ async def test_i_have_read_it_on_last_versions_card_records_nothing_and_offers_t
     assert "version 3" in text_of(confirmed.card) or "fersiwn 3" in text_of(confirmed.card)
 
 
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_a_card_of_a_replaced_version_pressed_after_confirming_the_one_in_force_says_so_and_asks_nothing(
+        bot: PublishingBot, strings: Catalogue, tmp_path: Path, lang: Lang) -> None:
+    """Carys's version 2 card was on its way to Teams (checked by the sender) as version 3 came out; she confirmed
+    version 3 from its own card, then pressed I have read it on the version 2 card that arrived late, and its other
+    language button. Both answered with version 3's card asking her to read and confirm it, as if she had not: the
+    card she pressed now says the version it was about is replaced and that she confirmed version 3, and when."""
+    old_card = await _two_versions(bot, tmp_path)
+    [new_card] = await bot.read_cards(CARYS)
+    await bot.bot.clicks(CARYS, VERB_CONFIRM_READ, verb_data(new_card, VERB_CONFIRM_READ))
+    [confirmed] = await MemoryPolicyReads(bot.bot.store).list_confirmed("3")
+
+    pressed = await bot.bot.clicks(CARYS, VERB_CONFIRM_READ, verb_data(old_card, VERB_CONFIRM_READ), lang=lang)
+    other = await bot.bot.clicks(CARYS, VERB_READ_REQUEST, verb_data(old_card, VERB_READ_REQUEST), lang=lang)
+
+    for reply, shown_in in ((pressed, lang), (other, Lang.CY)):
+        shown = text_of(reply.card)
+        assert strings.text("reads.replaced_confirmed", shown_in, version="2", current="3",
+                            when=when(confirmed.read_at)) in shown, shown
+        assert VERB_CONFIRM_READ not in {a.get("verb") for a in actions(reply.card or {})}
+    assert await MemoryPolicyReads(bot.bot.store).list_confirmed("2") == []
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_the_other_language_on_a_card_already_confirmed_says_so_rather_than_asking_again(
+        bot: PublishingBot, strings: Catalogue, tmp_path: Path, lang: Lang) -> None:
+    """Owain's reminder was on its way as he confirmed version 2 from his first card; on the reminder that arrived he
+    pressed the button for the other language: the card asking him to read and confirm came again, in it."""
+    await bot.publishes(write_revised(tmp_path, "v2.txt"), "2")
+    [card] = await bot.read_cards(OWAIN)
+    await bot.bot.clicks(OWAIN, VERB_CONFIRM_READ, verb_data(card, VERB_CONFIRM_READ))
+    [confirmed] = await MemoryPolicyReads(bot.bot.store).list_confirmed("2")
+    data = {**verb_data(card, VERB_READ_REQUEST), "lang": lang.value}
+
+    reply = await bot.bot.clicks(OWAIN, VERB_READ_REQUEST, data)
+
+    assert strings.text("reads.already_confirmed", lang, version="2", when=when(confirmed.read_at)) \
+        in text_of(reply.card)
+    assert VERB_CONFIRM_READ not in {a.get("verb") for a in actions(reply.card or {})}
+    assert reply.language is lang
+
+
 @pytest.mark.parametrize(("typed", "lang"), [
     ("I have read it", Lang.EN), ("Ok, I've read the new policy, thanks", Lang.EN),
     ("Thank you, I've read it", Lang.EN), ("Dw i wedi'i ddarllen", Lang.CY),

@@ -737,12 +737,47 @@ async def test_the_governors_export_says_how_many_reminders_each_person_had_and_
 
     assert exported.returncode == 0, exported.stderr
     rows = {row[2]: row for row in csv.reader(io.StringIO(exported.stdout))}
-    assert rows["name"][8:] == ["reminders", "reminder times", "reminders not sent (already read)"]
+    assert rows["name"][8:11] == ["reminders", "reminder times", "reminders not sent (already read)"]
     assert rows["Owain Pritchard"][5] == uk_time(sixth)
-    assert rows["Owain Pritchard"][7:] == ["not yet", "2", f"{uk_time(fifth)}; {uk_time(sixth)}", "0"]
+    assert rows["Owain Pritchard"][7:] == ["not yet", "2", f"{uk_time(fifth)}; {uk_time(sixth)}", "0", "0", "0", "0"]
     assert rows["Carys Jenkins"][5] == uk_time(fifth)
-    assert rows["Carys Jenkins"][7:] == ["read", "1", uk_time(fifth), "1"]
+    assert rows["Carys Jenkins"][7:] == ["read", "1", uk_time(fifth), "1", "0", "0", "0"]
     assert await _reminders(connector, CARYS) == 1 and await _reminders(connector, OWAIN) == 2
+
+
+async def test_the_governors_export_counts_the_reminders_that_reached_each_person_not_those_queued(
+        bot: TestClient, connector: Connector, settings: Settings, tmp_path: Path) -> None:
+    """Ffion works two days a week and had not opened the bot: the reminder after five school days waited for her, and
+    the head's reminder the next day took its place, still waiting. The governors' CSV said she had had two reminders,
+    at their times, when none had reached her; Owain, who had both, read the same."""
+    await _hi(bot, connector, CARYS, OWAIN, SIAN, GARETH)
+    published = await asyncio.to_thread(_command, settings, "publish-policy", "--yes", str(write_revised(tmp_path)))
+    assert published.returncode == 0, published.stderr
+    await _until(lambda: _answered_from_version(bot, connector, "2"))
+    store = bot.app[STORE]
+    await _reading(store).check_campaigns()
+    await _delivered(bot)
+    asked_at = (await TablePolicyReads(store).list_asked("2"))[0].asked_at
+    fifth = CALENDAR.add_working_days(asked_at, 5) + timedelta(minutes=1)
+    sixth = CALENDAR.add_working_days(asked_at, 6) + timedelta(minutes=1)
+    head = Person(TENANT, SIAN["aadObjectId"], "Mrs Siân Roberts")
+
+    await _reading(store, fifth).remind()
+    await _delivered(bot)
+    await _reading(store, sixth).remind_now(Turn(actor=head, lang=Lang.EN, scope=Scope.PERSONAL,
+                                                 verb="policy.remind", data={"version": "2"}, is_invoke=True))
+    await _delivered(bot)
+    exported = await asyncio.to_thread(_command, settings, "export-acknowledgements", "--version", "2")
+
+    assert exported.returncode == 0, exported.stderr
+    rows = {row[2]: row for row in csv.reader(io.StringIO(exported.stdout))}
+    assert rows["name"][11:] == ["reminders waiting (bot not opened yet)", "reminders refused by Teams (tried again)",
+                                 "reminders taken back unsent"]
+    assert await _reminders(connector, OWAIN) == 2 and _read_cards(connector, FFION) == []
+    assert rows["Owain Pritchard"][5] == uk_time(sixth)
+    assert rows["Owain Pritchard"][7:] == ["not yet", "2", f"{uk_time(fifth)}; {uk_time(sixth)}", "0", "0", "0", "0"]
+    assert rows["Ffion Morgan"][5] == ""
+    assert rows["Ffion Morgan"][7:] == ["not yet", "0", "", "0", "1", "0", "1"]
 
 
 async def test_exporting_the_version_staff_were_never_asked_to_read_lists_nobody_as_not_yet(

@@ -15,7 +15,14 @@ import pytest
 from bot.domain.directory import StaffMember
 from bot.domain.federation import School
 from bot.domain.people import Lang, Person, StaffContact
-from bot.domain.policy_reads import AskedStaff, Confirmation, Withheld, WithheldBecause, read_summary
+from bot.domain.policy_reads import (
+    AskedStaff,
+    Confirmation,
+    ReminderDelivery,
+    Withheld,
+    WithheldBecause,
+    read_summary,
+)
 from bot.domain.policy_versions import (
     PolicyChanges,
     PolicyVersion,
@@ -435,7 +442,7 @@ def test_the_governors_csv_quotes_every_field_and_defuses_formulas() -> None:
     assert set(by_name) == {"'=HYPERLINK(\"http://evil\",\"x\")", "Bethan, Head of Art", "'+Carys", "'@Dai", "'-Zoe"}
     assert by_name["Bethan, Head of Art"][7] == "read" and by_name["'=HYPERLINK(\"http://evil\",\"x\")"][7] == "not yet"
     assert by_name["'+Carys"][7] == "not reachable: no Entra id on the list" and by_name["'@Dai"][5]
-    assert by_name["'@Dai"][8:] == ["1", "2026-09-07 10:00", "0"]
+    assert by_name["'@Dai"][8:11] == ["1", "2026-09-07 10:00", "0"]
     assert by_name["'-Zoe"][1] == "not on the staff list"
 
 
@@ -456,7 +463,7 @@ def test_the_governors_csv_does_not_list_someone_who_left_as_still_to_read_it() 
     assert by_name["Dai Evans"][7] == "left the staff list before confirming"
     assert by_name["Dai Jones"][7] == "not yet"
     assert by_name["Eira Owen"][1:] == ["Llanidloes Primary School", "Eira Owen", "e.lloyd@x.cymru",
-                                        "2026-09-07 10:00", "", "2026-09-07 10:00", "read", "0", "", "0"]
+                                        "2026-09-07 10:00", "", "2026-09-07 10:00", "read", "0", "", "0", "", "", ""]
     assert by_name["Eira Lloyd"][7] == "not yet"
 
 
@@ -487,16 +494,50 @@ def test_the_governors_csv_says_how_many_reminders_each_person_had_and_when() ->
     rows = list(csv.reader(io.StringIO(text)))
     by_name = {row[2]: row for row in rows[1:]}
 
-    assert rows[0] == ["version", "school", "name", "email", "asked at", "reminded at", "read at", "status",
-                       "reminders", "reminder times", "reminders not sent (already read)"]
-    assert all(len(row) == 11 for row in rows)
+    assert rows[0][:11] == ["version", "school", "name", "email", "asked at", "reminded at", "read at", "status",
+                            "reminders", "reminder times", "reminders not sent (already read)"]
+    assert all(len(row) == 14 for row in rows)
     assert by_name["Owain Pritchard"][5] == "2026-09-21 10:00"
-    assert by_name["Owain Pritchard"][8:] == ["3", "2026-09-14 10:00; 2026-09-16 10:00; 2026-09-21 10:00", "0"]
+    assert by_name["Owain Pritchard"][8:11] == ["3", "2026-09-14 10:00; 2026-09-16 10:00; 2026-09-21 10:00", "0"]
     assert by_name["Carys Jenkins"][5] == "2026-09-14 10:00"
-    assert by_name["Carys Jenkins"][8:] == ["1", "2026-09-14 10:00", "1"]
-    assert by_name["Dai Evans"][8:] == ["2", "(time not kept); 2026-09-16 10:00", "0"]
-    assert by_name["Eira Owen"][5:] == ["", "", "not yet", "0", "", "0"]  # version 3 came out as it was to go
-    assert by_name["Zoe"][8:] == ["", "", ""]
+    assert by_name["Carys Jenkins"][8:11] == ["1", "2026-09-14 10:00", "1"]
+    assert by_name["Dai Evans"][8:11] == ["2", "(time not kept); 2026-09-16 10:00", "0"]
+    assert by_name["Eira Owen"][5:11] == ["", "", "not yet", "0", "", "0"]  # version 3 came out as it was to go
+    assert by_name["Zoe"][8:] == ["", "", "", "", "", ""]
+
+
+def test_the_governors_csv_counts_the_reminders_that_reached_each_person_not_those_queued() -> None:
+    """Gareth works two days a week and had not opened the bot: the reminder after five school days waited for him, and
+    the head's reminder the week after took its place, still waiting; the CSV said he had had two, at their times.
+    Teams refuses Ffion's chat (it is tried again): the CSV said she had had hers. Owain had both. The figures now
+    say what reached each person, and what is waiting, refused or was taken back unsent."""
+    first, second = NOW + timedelta(days=7), NOW + timedelta(days=14)
+    staff = [StaffMember("Owain Pritchard", "o@x.cymru", "high", "", "", "oid-o"),
+             StaffMember("Gareth Hughes", "g@x.cymru", "high", "", "", "oid-g"),
+             StaffMember("Ffion Morgan", "f@x.cymru", "high", "", "", "oid-f")]
+    asked = [AskedStaff("o@x.cymru", "Owain Pritchard", "high", "oid-o", NOW, reminded_at=second, reminders=2,
+                        reminder_times=(first, second)),
+             AskedStaff("g@x.cymru", "Gareth Hughes", "high", "oid-g", NOW, reminded_at=second, reminders=2,
+                        reminder_times=(first, second)),
+             AskedStaff("f@x.cymru", "Ffion Morgan", "high", "oid-f", NOW, reminded_at=first, reminders=1,
+                        reminder_times=(first,))]
+    delivery = {"oid-o": ReminderDelivery(sent=frozenset({1, 2})), "oid-g": ReminderDelivery(waiting=frozenset({2})),
+                "oid-f": ReminderDelivery(refused=frozenset({1}))}
+
+    text = acknowledgements_csv("2", staff=staff, asked=asked, confirmed=[], delivery=delivery,
+                                school_names={"high": "Llanidloes High School"})
+    rows = list(csv.reader(io.StringIO(text)))
+    by_name = {row[2]: row for row in rows[1:]}
+
+    assert rows[0][8:] == ["reminders", "reminder times", "reminders not sent (already read)",
+                           "reminders waiting (bot not opened yet)", "reminders refused by Teams (tried again)",
+                           "reminders taken back unsent"]
+    assert by_name["Owain Pritchard"][5] == "2026-09-21 10:00"
+    assert by_name["Owain Pritchard"][8:] == ["2", "2026-09-14 10:00; 2026-09-21 10:00", "0", "0", "0", "0"]
+    assert by_name["Gareth Hughes"][5] == ""
+    assert by_name["Gareth Hughes"][8:] == ["0", "", "0", "1", "0", "1"]
+    assert by_name["Ffion Morgan"][5] == ""
+    assert by_name["Ffion Morgan"][8:] == ["0", "", "0", "0", "1", "0"]
 
 
 def test_the_governors_csv_gives_times_as_uk_clocks_showed_them() -> None:
