@@ -23,7 +23,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.domain.directory import StaffDirectory, StaffMember
+from bot.domain.directory import StaffDirectory, StaffMember, off_the_staff_list
 from bot.domain.errors import ConcurrentChange, RecordNotFound, StorageUnavailable
 from bot.domain.federation import Federation, School
 from bot.domain.live_policy import PolicyInForce
@@ -102,12 +102,15 @@ def card_of_a_version(message_id: str) -> tuple[str, int] | None:
 class StillToRead:
     """`StillOwed` for the read-and-confirm cards: a card or reminder asking someone to read a version is withheld when,
     by the time it goes, they have confirmed it (a reminder queued before they pressed I have read it, or while they
-    had not opened the bot) or the version is no longer in force (a later one came out while a sender held it, so its
-    campaign could not take it back); that it was withheld, and why, is recorded with the version's campaign."""
+    had not opened the bot), the version is no longer in force (a later one came out while a sender held it, so its
+    campaign could not take it back) or, with `directory`, they are no longer on the staff list (they left before
+    opening the bot: a Hwb account goes with a teacher to their next school); that it was withheld, and why, is
+    recorded with the version's campaign."""
 
-    def __init__(self, reads: PolicyReads, versions: PolicyVersions) -> None:
+    def __init__(self, reads: PolicyReads, versions: PolicyVersions, directory: StaffDirectory | None = None) -> None:
         self._reads = reads
         self._versions = versions
+        self._directory = directory
 
     async def still_owed(self, message: OutboundMessage, now: datetime) -> bool:
         """False (recorded as withheld) when its recipient confirmed the version it asks them to, or that version is no
@@ -121,6 +124,9 @@ class StillToRead:
             because = WithheldBecause.CONFIRMED
         elif pointer is not None and version_number(pointer.version) != version_number(version):
             because = WithheldBecause.REPLACED
+        elif self._directory is not None and off_the_staff_list(await self._directory.list_members(),
+                                                                message.recipient):
+            because = WithheldBecause.LEFT
         else:
             return True
         await self._reads.add_withheld(version, Withheld(message.recipient, number, now, message.message_id, because))

@@ -121,6 +121,7 @@ class WithheldBecause(StrEnum):
 
     CONFIRMED = "confirmed"  # they had confirmed that version since it was queued
     REPLACED = "replaced"  # that version was no longer in force (a later one published, or a rollback)
+    LEFT = "left"  # they were no longer on the staff list (left before the card reached them)
 
 
 @dataclass(frozen=True)

@@ -606,6 +606,29 @@ async def test_a_member_who_left_the_school_is_not_reminded(
     assert await _reminders(connector, OWAIN) == 0 and await _reminders(connector, CARYS) == 1
 
 
+async def test_someone_who_left_before_opening_the_bot_is_not_then_sent_the_card_asking_them_to_confirm(
+        bot: TestClient, connector: Connector, files: FileServer, tmp_path: Path, azurite: str,
+        table_prefix: str) -> None:
+    """Owain had not opened the bot when version 2 came out, so his card waited; he left at half term and the office
+    took him off the staff list. A Hwb account goes with a teacher to their next school in Wales: opening the bot there
+    he was sent the federation's card asking him to read and confirm its policy (and, pressing it, told only staff are
+    asked). It is withheld as it goes, and why is kept with the campaign."""
+    await _hi(bot, connector, CARYS, SIAN, GARETH, FFION)
+    await _publish_revised(bot, connector, files, tmp_path)
+    store = bot.app[STORE]
+    await _reading(store).check_campaigns()
+    await _delivered(bot)
+    await _staff_list(bot, lambda text: "\n".join(line for line in text.splitlines() if not line.startswith("Owain")))
+
+    await _hi(bot, connector, OWAIN)
+    await _delivered(bot)
+
+    assert _read_cards(connector, OWAIN) == [] and len(_read_cards(connector, CARYS)) == 1
+    assert await TableOutbox(store).list_for_recipient(Person(TENANT, OWAIN["aadObjectId"])) == []
+    withheld = [r for r in await _rows(azurite, f"{table_prefix}policyreads") if r["RowKey"].startswith("withheld|")]
+    assert [(r["Name"], r["Reminder"], r["Because"]) for r in withheld] == [("Owain Pritchard", 0, "left")]
+
+
 async def test_a_member_whose_email_changes_is_asked_once_and_listed_once_for_the_governors(
         bot: TestClient, connector: Connector, files: FileServer, tmp_path: Path, settings: Settings) -> None:
     await _hi(bot, connector, *STAFF)
