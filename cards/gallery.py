@@ -745,6 +745,8 @@ def _policy_version_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Ite
     yield "read-confirmed", publishing.read_confirmed_card(strings, lang, version="2", at=SAMPLE_TIME, already=False)
     yield "read-already-confirmed", publishing.read_confirmed_card(strings, lang, version="2", at=SAMPLE_TIME,
                                                                    already=True)
+    yield "read-replaced-confirmed", publishing.read_confirmed_card(strings, lang, version="3", at=SAMPLE_TIME,
+                                                                    already=True, replaced="2")
     yield "read-summary", publishing.read_summary_card(strings, lang, version="2", schools=[
         SchoolReads(high, 34, 41, ("Gareth Hughes", "Rhys ap Iorwerth <at>Head</at>"), ("Rhys ap Iorwerth",)),
         SchoolReads(primary, 12, 12, ())])
