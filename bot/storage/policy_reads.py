@@ -6,8 +6,8 @@ list had them then; when they were last reminded, how many reminders they were s
 `ReminderTimes`, JSON, null for one from before each was kept; `asked|<email>|<object id>` for a new starter given the
 address of someone asked before), `read|<tenant>|<object id>` for each "I have read it", created once (a second click
 finds it and changes nothing) and never updated, and `withheld|<tenant>|<object id>|<number>` for each card of the
-version not sent because, by the time it was to go, its recipient had confirmed the version or the version was no
-longer in force (`Because`; 0 their card, then each reminder by number), created once.
+version not sent because, by the time it was to go, its recipient had confirmed the version, the version was no
+longer in force or they had left the staff list (`Because`; 0 their card, then each reminder by number), created once.
 """
 
 from __future__ import annotations
