@@ -420,14 +420,15 @@ class ReadingFlow:
         sent = await self._send_reminders(version, due, now)
         if sent:
             await self._still_in_force(version)
-        return sent
+        return len(sent)
 
-    async def _send_reminders(self, version: str, due: Sequence[AskedStaff], now: datetime) -> int:
-        """Each of `due` their next reminder of `version`; how many were marked reminded here."""
+    async def _send_reminders(self, version: str, due: Sequence[AskedStaff], now: datetime) -> set[str]:
+        """Each of `due` their next reminder of `version`; the object ids (lower case) of those marked reminded here
+        (not those another press or instance marked first)."""
         policy, changes = await self._stored(version)
         english, welsh = (self._request(lang, policy, changes, reminder=True) for lang in (Lang.EN, Lang.CY))
         preview, preview_cy = (self._strings.text("notify.policy_read", lang) for lang in (Lang.EN, Lang.CY))
-        sent = 0
+        sent: set[str] = set()
         for asked in due:
             *earlier, reminder = self._cards_to(version, asked)
             # Queued before it is marked, with a fixed id: a fault retries it, a second instance adds nothing.
@@ -444,7 +445,7 @@ class ReadingFlow:
                 # Gone since it was listed (a new campaign, a cleared version): the rest are still owed theirs.
                 log.warning("a reminder's asked row of version %s is gone", version)
                 continue
-            sent += 1
+            sent.add(asked.object_id.lower())
         return sent
 
     async def check_campaigns(self) -> int:
@@ -609,16 +610,18 @@ class ReadingFlow:
             else:
                 due[key] = asked
         try:
-            if due and await self._send_reminders(version, list(due.values()), now):
+            if marked := await self._send_reminders(version, list(due.values()), now) if due else set():
                 await self._still_in_force(version)
         except StorageUnavailable:
             # Some may be on their way: not "nothing was changed". Pressed again, nobody gets a second (the same ids,
             # and those marked are reminded today).
             return Reply(card=error_card(self._strings, turn.lang, "error.storage_unsure"))
-        reminded = [(school, sum(1 for key in due if on_list[key].school == school.school_id)) for school in schools]
+        # Those another press marked first (a double click, two at once) had theirs from it: reminded today, not here.
+        today |= due.keys() - marked
+        reminded = [(school, sum(1 for key in marked if on_list[key].school == school.school_id)) for school in schools]
         return Reply(card=cards.reminded_card(self._strings, turn.lang, version=version, reminded=reminded,
-                                              already=len(today - due.keys()),
-                                              asked_today=len(asked_today - due.keys() - today)))
+                                              already=len(today - marked),
+                                              asked_today=len(asked_today - marked - today)))
 
     @staticmethod
     def _about(turn: Turn, schools: tuple[School, ...]) -> tuple[School, ...]:

@@ -1091,6 +1091,26 @@ async def test_the_head_reminds_again_those_who_have_not_read_it_and_nobody_gets
     assert verb_data(dict(reminder.card), VERB_CONFIRM_READ) == {"version": "2"}
 
 
+async def test_a_double_click_on_send_the_reminder_counts_each_reminder_once(
+        strings: Catalogue, federation: Federation, tmp_path: Path) -> None:
+    """Siân double-clicked Send the reminder: both presses ran at once, each reminder was queued once, but both cards
+    said a reminder was on its way to all four, as if eight had gone."""
+    clock = Clock(datetime(2026, 9, 1, 8, 0, tzinfo=UTC))
+    bot = await _opened(strings, federation, clock)
+    await bot.publishes(write_revised(tmp_path), "2")
+    await bot.bot.clicks(CARYS, VERB_CONFIRM_READ, {"version": "2"})
+    clock.now = datetime(2026, 9, 15, 8, 0, tzinfo=UTC)
+    summary = await bot.bot.says(SIAN, "who has read it")
+
+    first, second = await asyncio.gather(*(bot.bot.clicks(SIAN, VERB_REMIND, _remind_button(summary.card))
+                                           for _ in range(2)))
+
+    said = text_of(first.card) + text_of(second.card)
+    counted = [n for n in range(5) if strings.text("reads.reminded" if n > 1 else "reads.reminded_one", Lang.EN,
+                                                   version="2", count=n) in said]
+    assert counted == [4] and said.count("is on its way to") == 1, said
+
+
 @pytest.mark.parametrize("lang", list(Lang))
 async def test_a_new_starter_asked_this_morning_is_not_reminded_by_the_heads_press_the_same_day(
         strings: Catalogue, federation: Federation, tmp_path: Path, lang: Lang) -> None:
