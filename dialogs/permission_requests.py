@@ -38,6 +38,7 @@ from bot.domain.permission_requests import (
     PermissionRequest,
     PermissionRequests,
     RequestState,
+    account_request_id,
     approval_problem,
     asked_already,
     changes_from,
@@ -711,12 +712,25 @@ class PermissionFlow:
                                          federation=self._federation.name(turn.lang)), new_message=True)
         if not turn.actor.name:
             turn = replace(turn, actor=await self._named_from_the_staff_list(turn.actor, staff))
+        for _ in range(SENT_MEANWHILE_TRIES):
+            try:
+                return await self._submitted(turn)
+            except SentMeanwhile:
+                # Another of her forms for the same account was stored first (laptop and phone at once, on two
+                # instances): this one is answered as if sent after it.
+                continue
+        raise StorageUnavailable("requests kept being sent at the same moment")
+
+    async def _submitted(self, turn: Turn) -> Reply:
+        """`submit`, for one reading of her requests; `SentMeanwhile` when another form of hers took the new request's
+        id first."""
         now = self._clock()
         given = turn.data.get("form") if is_form_token(turn.data.get("form")) else ""
         form = str(given) or new_form_token()  # a form posted before tokens gets one, for its next Send
+        mine = await self._requests.list_by_requester(turn.actor)
         # Send pressed again on a form whose request is stored (its Send pressed before, whatever was sent since) shows
         # that request and costs no use: the limiter knows only the use it counted last.
-        if given and (sent := await self._own(form_request_id(turn.actor, form), turn.actor)) is not None:
+        if given and (sent := _sent_on(form, turn.actor, mine)) is not None:
             return self._status_reply(sent, turn.lang)
         result = read_form(turn.data, federation=self._federation, requester=turn.actor, today=uk_today(now),
                            now=now, request_id=form_request_id(turn.actor, form), lang=turn.lang)
@@ -729,8 +743,9 @@ class PermissionFlow:
             return Reply(card=self._form_card(turn,
                                               values=turn.data, form=form, notice=self._strings.text(
                                                   "perm.nobody_decides_own", turn.lang, school=school.name(turn.lang))))
-        mine = await self._requests.list_by_requester(turn.actor)
-        asked, replacing = replace(result.request, alongside=waiting_beside(result.request, mine)), None
+        # Its id follows from the account and her last request for it, so two forms sent at once name one record.
+        asked = replace(result.request, request_id=account_request_id(result.request, mine), form=form)
+        asked, replacing = replace(asked, alongside=waiting_beside(asked, mine)), None
         if (earlier := asked_already(asked, mine)) is not None:
             # Two cards of one request would be two decisions to make, and two approvals of one account: what a form
             # adds to a waiting request is sent in its place, when she presses "Send in place of …".
@@ -758,9 +773,9 @@ class PermissionFlow:
             # Every press of this form's Send is one use, whichever stores it: a second press (the laptop's and the
             # phone's at once) is not refused by the use the first took.
             await self._limiter.take(self._request_limit, turn.actor.key, now,
-                                     use=asked.request_id if given else "")
+                                     use=form_request_id(turn.actor, form) if given else "")
         except RateLimited as limited:
-            sent = await self._own(asked.request_id, turn.actor) if given else None
+            sent = _sent_on(form, turn.actor, await self._requests.list_by_requester(turn.actor)) if given else None
             if sent is not None:
                 return self._status_reply(sent, turn.lang)
             return Reply(card=self._form_card(turn,
@@ -778,7 +793,7 @@ class PermissionFlow:
         self._hold(asked.request_id, RequestState.PENDING)
         try:
             reply = await self._store_and_tell(turn, asked, deciders, form=form, now=now)
-        except DomainError:
+        except (DomainError, SentMeanwhile):
             if afterwards is not None:
                 await afterwards()  # the withdrawal's tidying, which no answer will now run
             raise
@@ -844,6 +859,9 @@ class PermissionFlow:
         except DomainError:
             await self._give_back(turn.actor, now)  # nothing was stored: the use does not count
             raise
+        if not stored_now and request.form not in ("", form):
+            await self._give_back(turn.actor, now)  # another form of hers stored its request first, on its own use
+            raise SentMeanwhile(request.request_id)
         if not stored_now:  # another press of this Send stored it, on the use they share
             return self._status_reply(request, turn.lang)
         undelivered = not_queued = False
@@ -1483,6 +1501,22 @@ class PermissionFlow:
         return await goes_on_at(turn, rows, strings=self._strings, id_of=lambda r: r.request_id,
                                 standing=listing_order, newest_first=newest_first,
                                 stored=stored_if_any(self._requests.get, is_id=is_request_id), on_the_list=on_the_list)
+
+
+class SentMeanwhile(Exception):
+    """Another form of the same person stored the request this one was about to store (the same account, asked at the
+    same moment): read her requests again and answer this form as one sent after it."""
+
+
+# How many times a form is read again against her requests when others of hers keep being stored first.
+SENT_MEANWHILE_TRIES = 3
+
+
+def _sent_on(form: str, requester: Person, mine: Sequence[PermissionRequest]) -> PermissionRequest | None:
+    """Her request that a press of this form's Send stored: the one the form's token names (`Form`), or on a record
+    from before tokens were kept, the one whose id the token gave."""
+    legacy = form_request_id(requester, form)
+    return next((r for r in mine if r.form == form or (not r.form and r.request_id == legacy)), None)
 
 
 def _named_to_replace(data: Mapping[str, Any], mine: Sequence[PermissionRequest]) -> PermissionRequest | None:

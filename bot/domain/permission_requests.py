@@ -68,6 +68,18 @@ def form_request_id(requester: Person, form: str) -> str:
     return readable_id_from("P", f"{requester.tenant_id}|{requester.aad_object_id}|{form}")
 
 
+def account_request_id(request: PermissionRequest, earlier: Sequence[PermissionRequest]) -> str:
+    """The id of a new request for an account (`_account_asked_for`): the same for every form its requester sends for it
+    until one is stored, and another once one is (it follows her last request for it). Two forms sent at the same
+    moment (laptop and phone, each on an instance of its own) so name one record, and storage keeps the first
+    written: the other is told what it repeats, as if sent after it."""
+    last = max((r for r in earlier if _account_asked_for(r) == _account_asked_for(request)), key=listing_order,
+               default=None)
+    person = request.requester
+    return readable_id_from("P", "|".join((person.tenant_id, person.aad_object_id, "account",
+                                           *_account_asked_for(request), last.request_id if last else "")))
+
+
 @dataclass(frozen=True)
 class PermissionRequest:
     """A member of staff's request, and what was decided."""
@@ -113,6 +125,9 @@ class PermissionRequest:
     replaced_by: str = ""
     changed: tuple[str, ...] = ()
     alongside: tuple[str, ...] = ()
+    # The token of the form it was sent on (none on records from before it was kept): every press of that form's Send
+    # is this request.
+    form: str = ""
     etag: str = ""
 
     @property

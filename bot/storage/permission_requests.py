@@ -3,7 +3,8 @@
 `permissions`: PartitionKey = request id; RowKey `request` for the record (`Lang`: the language of the form it was sent
 on, none on rows from before it was kept; an approval ended early adds `EndedBy`, `EndedById`, `EndedAt` and
 `EndReason` beside the approval's own columns; `Replaces`, `Changed`, `ReplacedBy` and `Alongside` link a request sent
-in place of a waiting one, or beside one for the same purpose, to it) and `audit|<iso time>|<random>` for
+in place of a waiting one, or beside one for the same purpose, to it; `Form`, the token of the form it was sent on) and
+`audit|<iso time>|<random>` for
 each audit entry. A decision updates the record (etag-conditional) and inserts its audit entry in one
 transaction, so there is never a decision without its entry, nor two decisions. The same transaction upserts
 `owed|<state>`: that state's notifications are owed until the flow has queued them and deletes the row (a new
@@ -97,6 +98,8 @@ def _to_entity(request: PermissionRequest) -> dict[str, Any]:
         # platforms waiting when it was sent (ids, and `CHANGES` keys, comma-separated).
         "Replaces": request.replaces, "ReplacedBy": request.replaced_by, "Changed": ",".join(request.changed),
         "Alongside": ",".join(request.alongside),
+        # Added later: the token of the form it was sent on (rows before it have none).
+        "Form": request.form,
     }
     if request.state is RequestState.ENDED:  # only an ended approval has these columns (rows before them have none)
         entity.update({"EndedBy": request.ended_by, "EndedById": request.ended_by_id, "EndedAt": request.ended_at,
@@ -131,7 +134,8 @@ def _from_entity(entity: dict[str, Any]) -> PermissionRequest:
         lang=Lang(lang) if lang in tuple(Lang) else None, replaces=entity_text(entity, "Replaces"),
         replaced_by=entity_text(entity, "ReplacedBy"),
         changed=tuple(c for c in entity_text(entity, "Changed").split(",") if c),
-        alongside=tuple(a for a in entity_text(entity, "Alongside").split(",") if a), etag=entity_etag(entity))
+        alongside=tuple(a for a in entity_text(entity, "Alongside").split(",") if a), form=entity_text(entity, "Form"),
+        etag=entity_etag(entity))
 
 
 def _owed_entity(request: PermissionRequest) -> dict[str, Any]:

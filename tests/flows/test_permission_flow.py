@@ -742,7 +742,7 @@ async def test_a_form_whose_request_id_is_already_someone_elses_still_sends_a_re
         bot: BotInMemory, monkeypatch: pytest.MonkeyPatch) -> None:
     await bot.meets(CARYS, OWAIN, SIAN)
     owains = await _submitted(bot, OWAIN)
-    monkeypatch.setattr("dialogs.permission_requests.form_request_id", lambda person, form: owains)
+    monkeypatch.setattr("dialogs.permission_requests.account_request_id", lambda request, earlier: owains)
 
     sent = await bot.clicks(CARYS, "permission.submit", {**_form(purpose="Carys's page"), "form": "F-" + "a" * 16})
 

@@ -1133,3 +1133,49 @@ async def test_a_request_sent_from_an_activity_with_no_name_says_on_the_heads_ca
     who = "Carys Jenkins" if on_the_staff_list else ("A member of staff with no name in Teams (IT can see who has "
                                                      "Entra object id a1000000-0000-4000-8000-000000000001)")
     assert f'"text": "{who} asks to start a new Instagram account for parents"' in said
+
+
+@pytest.mark.parametrize(("locale", "waiting"), [("en-GB", "You have already asked for this"),
+                                                 ("cy-GB", "Rydych chi eisoes wedi gofyn am hyn")])
+async def test_two_forms_for_one_account_sent_at_the_same_moment_on_two_instances_reach_the_head_once(
+        aiohttp_client: Any, settings: Settings, connector: Connector, azurite: str, table_prefix: str, locale: str,
+        waiting: str) -> None:
+    """Carys fills in the form on her laptop and again on her phone (two forms, so two tokens) for the same platform and
+    purpose, and presses Send on both at the same moment, each press landing on another instance. Before, each found
+    nothing waiting and both went to Siân: two cards of one account to decide. One is stored and sent; the other is
+    told which request it repeats, as a form sent later is."""
+    first: TestClient = await aiohttp_client(create_app(settings))
+    second: TestClient = await aiohttp_client(create_app(settings))
+    await _meet(first, connector, CARYS, SIAN)
+    laptop, phone = "F-laptopAAAAAAAAAAA"[:18], "F-phoneBBBBBBBBBBBB"[:18]
+    presses = [(bot, card_action(CARYS, "permission.submit", {**form(), "form": token}, connector.url, locale=locale))
+               for bot, token in ((first, laptop), (second, phone), (second, laptop), (first, phone))]
+
+    responses = await asyncio.gather(*(bot.post("/api/messages", json=press) for bot, press in presses))
+    await first.app[SERVICES].deliverer.drain()
+    await second.app[SERVICES].deliverer.drain()
+
+    assert [r.status for r in responses] == [200] * 4
+    [record] = [r for r in await _rows(azurite, table_prefix + "permissions") if r["RowKey"] == "request"]
+    shown = [json.dumps((await r.json())["value"], ensure_ascii=False) for r in responses]
+    assert all("permission.withdraw" in s or (waiting in s and record["PartitionKey"] in s) for s in shown), shown
+    assert sum(record["PartitionKey"] in json.dumps(c) for c in connector.cards(SIAN_CHAT)) == 1
+
+
+async def test_two_forms_for_two_platforms_sent_at_the_same_moment_are_two_requests(
+        aiohttp_client: Any, settings: Settings, connector: Connector, azurite: str, table_prefix: str) -> None:
+    """Instagram on the laptop and Facebook on the phone at the same moment: two accounts, two requests to decide."""
+    first: TestClient = await aiohttp_client(create_app(settings))
+    second: TestClient = await aiohttp_client(create_app(settings))
+    await _meet(first, connector, CARYS, SIAN)
+    presses = [(first, card_action(CARYS, "permission.submit", {**form(), "form": "F-laptopAAAAAAAAAAA"[:18]},
+                                   connector.url)),
+               (second, card_action(CARYS, "permission.submit", {**form(platform="facebook"),
+                                                                  "form": "F-phoneBBBBBBBBBBBB"[:18]}, connector.url))]
+
+    responses = await asyncio.gather(*(bot.post("/api/messages", json=press) for bot, press in presses))
+
+    shown = [json.dumps((await r.json())["value"], ensure_ascii=False) for r in responses]
+    assert all("permission.withdraw" in s for s in shown), shown
+    records = [r for r in await _rows(azurite, table_prefix + "permissions") if r["RowKey"] == "request"]
+    assert sorted(r["Platform"] for r in records) == ["facebook", "instagram"]
