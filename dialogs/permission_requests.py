@@ -142,8 +142,33 @@ def _goes_to(after: list[str]) -> str:
         return "other"
     if first == "to" or (first == "i" and rest and rest[0] not in _MINE_SAID_TWICE):
         named = next((word for word in rest if word not in _ARTICLES), "")
-        return "" if not named else "head" if named in _TO_THE_HEAD | _FOR_AN_ACCOUNT else "other"
+        to_the_head = named in _TO_THE_HEAD | _FOR_AN_ACCOUNT or named == NAMED_DECIDER
+        return "" if not named else "head" if to_the_head else "other"
     return ""
+
+
+_TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr"})
+
+
+def deciders_names(federation: Federation) -> tuple[str, ...]:
+    """How staff may name whoever decides requests (each school's headteacher and named delegates), normalised, longest
+    first: with the title and whole name the settings give ("mrs sian roberts"), the whole name ("sian roberts") and
+    the first name ("sian"); accents are folded, so "Siân" and "Sian" are one."""
+    said: set[str] = set()
+    for person in (c for school in federation.schools for c in (school.headteacher, *school.delegates)):
+        words = normalise(person.name).split()
+        name = [w for w in words if w not in _TITLES] if words[:1] and words[0] in _TITLES else words
+        if name:
+            said.update({" ".join(words), " ".join(name), name[0]})
+    return tuple(sorted(said, key=lambda n: (-len(n), n)))
+
+
+def deciders_named(said: str, names: Sequence[str]) -> str:
+    """Normalised words with each of `names` (`deciders_names`) read as whoever decides her requests, as "the head" is:
+    "did sian say yes to my request" reads as "did named_decider say yes to my request"."""
+    if not names:
+        return said
+    return re.sub(rf"\b(?:{'|'.join(map(re.escape, names))})\b", NAMED_DECIDER, said)
 
 
 def asks_about_own_request(said: str) -> bool:
@@ -164,7 +189,8 @@ def _own_requests_named(said: str) -> list[str]:
     """The words naming the person's own request to the headteacher ("my instagram request", "fy nghais"), as
     `asks_about_own_request` finds them."""
     said = " ".join(said.split())
-    asked = (any(word in _ASKED_OF_A_REQUEST for word in said.split())
+    # Whoever decides it, named by name ("Did Siân get my request?", "Has Siân replied to it?"), is asked about it.
+    asked = (any(word in _ASKED_OF_A_REQUEST or word == NAMED_DECIDER for word in said.split())
              or bool(_ADDED_TO.search(said) or _NEWS_OF.search(said) or _THE_HEAD_AGREED.search(said)))
     found: list[str] = []
     for named in _MY_REQUEST.finditer(said):
@@ -215,15 +241,20 @@ _THE_ACCOUNT_DECIDED = re.compile(
 # The head's yes in words other than "approved", said of a decision made ("Did the head say yes to …", "Has Mrs Roberts
 # agreed to …", "Ydy'r pennaeth wedi cytuno i …", "Wnaeth y pennaeth gytuno i …"): not what the rules require ("Does the
 # head have to say yes?"), nor the parents' yes, which "yes" or "agreed" alone would be.
+# Whoever decides her requests, named in her words ("Did Siân say yes …?"), as `deciders_named` writes them.
+NAMED_DECIDER = "named_decider"
 _THE_HEAD = (r"(?:the |my |our )?(?:head|headteacher|head teacher|headmaster|headmistress|exec head|executive head"
-             r"|(?:mr|mrs|ms|miss|dr) \w+)")
-_Y_PENNAETH = r"(?:y |r |yr )?(?:pennaeth|bennaeth|(?:mr|mrs|ms|miss|dr) \w+)"
+             rf"|(?:mr|mrs|ms|miss|dr) \w+|{NAMED_DECIDER})")
+_Y_PENNAETH = rf"(?:y |r |yr )?(?:pennaeth|bennaeth|(?:mr|mrs|ms|miss|dr) \w+|{NAMED_DECIDER})"
 _YES = r"(?:(?:me |us )?(?:permission|the go ahead|the green light|the ok|the okay)|yes|ok|okay|go ahead)"
 _THE_HEAD_AGREED = re.compile(
     rf"\b(?:did|has|have) {_THE_HEAD} (?:say|said|give|given|gave) {_YES}\b"
-    rf"|\b(?:did|has|have) {_THE_HEAD} (?:agree|agreed|sign off|signed off|okay|okayed|ok d)\b"
+    rf"|\b(?:did|has|have) {_THE_HEAD} (?:agree|agreed|sign off|signed off|okay|okayed|ok|ok d)\b"
+    # ... and her no ("Did the head say no to my request?", "Did Siân turn down my request?")
+    rf"|\b(?:did|has|have) {_THE_HEAD} (?:say no|said no|turn down|turned down)\b"
     rf"|\b{_THE_HEAD} (?:has |s )?(?:said {_YES}|agreed|signed off|okayed|ok d|given {_YES}|gave {_YES})\b"
     rf"|\b(?:ydy|ydi|yw|wnaeth|naeth|mae)(?: \w+)?? {_Y_PENNAETH} (?:wedi )?(?:cytuno|gytuno|dweud ie|deud ie|"
+    r"dweud na|ddweud na|deud na|"
     r"rhoi caniatad|roi caniatad|rhoi sel bendith|roi sel bendith)\b"
     rf"|\b(?:cytunodd|gytunodd|dywedodd|ddywedodd) {_Y_PENNAETH}\b"
     r"|\bok e?d\b|\bokd\b")
@@ -453,6 +484,7 @@ class PermissionFlow:
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self._strings = strings
         self._federation = federation
+        self._deciders_names = deciders_names(federation)  # "Did Siân say yes to my request?"
         self._directory = directory
         self._requests = requests
         self._notifier = notifier
@@ -503,6 +535,7 @@ class PermissionFlow:
             return self._in_private(self.decided_by_typing, listed_in_welsh=opener in _IN_WELSH)
         if asks_for_a_colleague(said) and not asks_about_own_request(said):
             return self._in_private(self.form)
+        said = deciders_named(said, self._deciders_names)
         if asks_about_own_request(said):
             return self._or_the_policy(self._in_private(self.how_to_change if _CHANGE.search(said) else self.mine),
                                        platforms=platforms_named(said))

@@ -1543,6 +1543,25 @@ ABOUT_MY_REQUEST = [
     ("Ydy'r pennaeth wedi cytuno i'm cais?", Lang.CY),
     ("Ydy'r pennaeth wedi dweud ie i fy nghais?", Lang.CY),
     ("Unrhyw newyddion am y cais wnes i ei anfon?", Lang.CY),
+    # The headteacher (or her delegate) by her first or whole name, with or without accents (before, a policy quote on
+    # the headteacher's permission).
+    ("Did Siân say yes to my request?", Lang.EN),
+    ("did sian say yes to my request", Lang.EN),
+    ("Has Siân Roberts agreed to my request?", Lang.EN),
+    ("Did Ffion give me the go ahead for my Instagram?", Lang.EN),
+    ("Has Sian said yes to my request yet?", Lang.EN),
+    ("Wnaeth Siân gytuno i fy nghais?", Lang.CY),
+    ("Ydy Sian wedi dweud ie i'm cais?", Lang.CY),
+    ("Ydy Mrs Siân Roberts wedi cytuno i fy nghais?", Lang.CY),
+    # Her no, her ok, and whether she has it, with the head named by name or post (before, each a policy quote).
+    ("Did Siân say no to my request?", Lang.EN),
+    ("Did the head say no to my request?", Lang.EN),
+    ("Did Sian turn down my request?", Lang.EN),
+    ("did sian ok my request", Lang.EN),
+    ("Did Siân get my request?", Lang.EN),
+    ("Has Siân replied to my request?", Lang.EN),
+    ("Is my request with Siân?", Lang.EN),
+    ("Wnaeth y pennaeth ddweud na i fy nghais?", Lang.CY),
 ]
 
 

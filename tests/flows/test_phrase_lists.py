@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.domain.directory import read_staff_csv
-from bot.domain.federation import Federation
+from bot.domain.federation import Federation, parse_federation
 from bot.domain.people import Lang, Person
 from bot.storage.memory import MemoryStaffDirectory
 from cards.i18n import Catalogue
@@ -21,6 +21,8 @@ from dialogs.permission_requests import (
     asks_about_own_request,
     asks_for_a_colleague,
     asks_what_waits,
+    deciders_named,
+    deciders_names,
     guess_request,
 )
 from dialogs.phrases import DATA_FOLDER, PLACEHOLDER
@@ -287,6 +289,22 @@ def test_no_question_of_the_evaluation_sets_reads_as_asking_about_her_own_reques
     assert len(questions) > 20_000
     assert found == []
     assert accounts_asked_about(normalise("Has the PE Instagram been approved?"))  # the check can fail
+
+
+def test_no_question_of_the_evaluation_sets_reads_as_asking_about_her_request_with_the_heads_named() -> None:
+    """As above, with the local federation's headteacher and delegate known by name, as the flow reads a question
+    ("Did Siân say yes to my request?"): the eval sets name a Sian who is not the head ("my duty day with Sian"), and
+    none of them may become a question about her own request."""
+    questions = [json.loads(line)["q"] for path in sorted((REPO / "eval" / "sets").glob("*.jsonl"))
+                 for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    federation = parse_federation(json.loads((REPO / "config" / "federation.local.json").read_text(encoding="utf-8")))
+    names = deciders_names(federation)
+
+    found = [q for q in questions if asks_about_own_request(deciders_named(normalise(q), names))
+             or accounts_asked_about(deciders_named(normalise(q), names))]
+
+    assert found == []
+    assert asks_about_own_request(deciders_named(normalise("Did Siân say yes to my request?"), names))
 
 
 def test_every_phrase_for_a_colleague_in_the_list_reads_as_asking_for_them_only_beside_permission() -> None:
