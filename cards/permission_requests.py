@@ -179,9 +179,23 @@ def who_asked(strings: Catalogue, lang: Lang, request: PermissionRequest) -> str
     return request.requester.name or strings.text("perm.requester_unnamed", lang, id=request.requester.aad_object_id)
 
 
-def _about_her(strings: Catalogue, key: str, lang: Lang, request: PermissionRequest, **values: str) -> str:
-    """The string `key` with who asked as its `name` (`who_asked`), begun with a capital where it begins with her."""
-    said = strings.text(key, lang, name=who_asked(strings, lang, request), **values)
+def who_asks(strings: Catalogue, lang: Lang, request: PermissionRequest) -> str:
+    """Who asked, where a request is shown to be decided: `who_asked`, and on a copy named as Teams names her now, the
+    name it was sent under ("Carys Morgan (Carys Jenkins when the request was sent)"): the head knows her by either."""
+    name = who_asked(strings, lang, request)
+    if request.sent_as is None or not request.requester.name:
+        return name
+    if not request.sent_as:
+        return strings.text("perm.requester_named_since", lang, name=name)
+    return strings.text("perm.requester_renamed", lang, name=name, sent_as=request.sent_as)
+
+
+def _about_her(strings: Catalogue, key: str, lang: Lang, request: PermissionRequest, *, as_sent: bool = False,
+               **values: str) -> str:
+    """The string `key` with who asked as its `name` (`who_asked`; with `as_sent`, `who_asks`), begun with a capital
+    where it begins with her."""
+    name = who_asks(strings, lang, request) if as_sent else who_asked(strings, lang, request)
+    said = strings.text(key, lang, name=name, **values)
     return said if request.requester.name else _begun_with_a_capital(said)
 
 
@@ -195,7 +209,7 @@ def asks_sentence(strings: Catalogue, lang: Lang, request: PermissionRequest) ->
     key = f"perm.asks_{kind}_blog" if request.platform == "blog" else f"perm.asks_{kind}"
     audience = and_list([strings.text(f"perm.audience.{a}", lang) for a in request.audiences if a in AUDIENCES],
                         lang)
-    return _about_her(strings, key, lang, request, platform=request.platform_name, audience=audience)
+    return _about_her(strings, key, lang, request, as_sent=True, platform=request.platform_name, audience=audience)
 
 
 def _risks(strings: Catalogue, lang: Lang, request: PermissionRequest, *, decider: bool) -> list[Element]:
@@ -719,7 +733,8 @@ def _summary(strings: Catalogue, lang: Lang, request: PermissionRequest, school:
     passed, whether its member of staff has left the staff list (`left`), and its full card."""
     sent = strings.text("perm.request_line", lang, id=request.request_id, school=school,
                         when=when(request.submitted_at))
-    asked = request.requester.name or _begun_with_a_capital(who_asked(strings, lang, request))
+    asked = who_asks(strings, lang, request) if request.requester.name else _begun_with_a_capital(
+        who_asked(strings, lang, request))
     return [plain_text(f"{asked} · {request.platform_name}", weight="Bolder"),
             user_text(clean_user_text(request.purpose, limit=48, one_line=True), italic=True),
             plain_text(sent, subtle=True, size="Small"), *_dates_notice(strings, lang, request, today, short=True),

@@ -1090,6 +1090,28 @@ class PermissionFlow:
         return cards.approver_card(self._strings, lang, request, school=self._school_name(request.school_id, lang),
                                    today=uk_today(self._clock()), error=error, opened=opened, left=left)
 
+    async def _as_named_now(self, requests: Sequence[PermissionRequest]) -> list[PermissionRequest]:
+        """Copies of waiting requests to show whoever decides them, each member of staff named as Teams names her now
+        (her profile keeps the name of her last message to the bot), with the name it was sent under when that differs
+        (`sent_as`): a name changed since (marriage), or none then. Never saved: the record keeps what was sent. A
+        profile that cannot be read leaves the name sent."""
+        async def named_now(person: Person) -> str:
+            try:
+                return (await self._profiles.recent_profile(person)).person.name
+            except DomainError:
+                return ""
+
+        people = {r.requester.key: r.requester for r in requests if r.state is RequestState.PENDING}
+        names = dict(zip(people, await asyncio.gather(*map(named_now, people.values())), strict=True))
+        shown: list[PermissionRequest] = []
+        for request in requests:
+            now = names.get(request.requester.key, "")
+            if now and now != request.requester.name:
+                request = replace(request, requester=replace(request.requester, name=now),
+                                  sent_as=request.requester.name)
+            shown.append(request)
+        return shown
+
     async def _gone(self, requests: Sequence[PermissionRequest]) -> set[str]:
         """The ids of the waiting requests whose member of staff is no longer on the staff list (read once); none when
         the list cannot be read: a mark, never in the way of a decision."""
@@ -1488,7 +1510,8 @@ class PermissionFlow:
             start, shorter = await self._goes_on_at(turn, rows, newest_first=False, on_the_list=self._decides(turn))
             notice = notice or shorter  # a decision's outcome says more than where the list begins
         return Reply(card=cards.pending_card(self._strings, turn.lang,
-                                             [(r, self._school_name(r.school_id, turn.lang)) for r in rows],
+                                             [(r, self._school_name(r.school_id, turn.lang))
+                                              for r in await self._as_named_now(rows)],
                                              today=uk_today(self._clock()), notice=notice, errors=errors,
                                              start=start, left=await self._gone(rows)))
 
@@ -1505,7 +1528,8 @@ class PermissionFlow:
         if isinstance(found, Reply):
             return found
         left = request.request_id in await self._gone([request])
-        return Reply(card=self._settled_card(request, turn.lang, opened=True, left=left),
+        [shown] = await self._as_named_now([request])
+        return Reply(card=self._settled_card(shown, turn.lang, opened=True, left=left),
                      card_key=_opened_key(request.request_id) if request.state is RequestState.PENDING else "")
 
     async def register(self, turn: Turn) -> Reply:

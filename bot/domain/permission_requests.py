@@ -128,6 +128,9 @@ class PermissionRequest:
     # The token of the form it was sent on (none on records from before it was kept): every press of that form's Send
     # is this request.
     form: str = ""
+    # Never stored: on a copy shown to whoever decides it, named as Teams names her now (`requester.name`), the name it
+    # was sent under when that differs ("" when sent with none); None on the record as stored.
+    sent_as: str | None = None
     etag: str = ""
 
     @property

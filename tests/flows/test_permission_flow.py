@@ -1271,6 +1271,35 @@ async def test_a_request_from_someone_nobody_names_says_who_asked_by_the_id_it_c
     assert nobody.findall(text_of([to_head, *shown, *(await bot.cards_for(SIAN))])) == []
 
 
+@pytest.mark.parametrize(("lang", "renamed", "named_since"), [
+    (Lang.EN, "Carys Morgan (Carys Jenkins when the request was sent)",
+     "Carys Jenkins (no name in Teams when the request was sent)"),
+    (Lang.CY, "Carys Morgan (Carys Jenkins oedd yr enw pan anfonwyd y cais)",
+     "Carys Jenkins (heb enw yn Teams pan anfonwyd y cais)")])
+async def test_a_request_waiting_names_its_member_of_staff_as_teams_names_her_now(
+        bot: BotInMemory, lang: Lang, renamed: str, named_since: str) -> None:
+    """Carys Jenkins marries while her request waits, and Teams now calls her Carys Morgan; a colleague Teams gave no
+    name at Send has one since. Before, the head's pending list and the request's card kept the name of the moment it
+    was sent: a name Teams no longer shows her by, and "a member of staff with no name in Teams" for someone the bot
+    can now name. Both are shown as Teams names them now, with the name the request was sent under; the record keeps
+    what was sent."""
+    await bot.meets(CARYS, NAMELESS, SIAN)
+    carys = await _submitted(bot)
+    nameless = await _submitted(bot, NAMELESS)
+    # Each writes to the bot again, and the edge keeps the name Teams gives them now (as on every activity).
+    await bot.meets(replace(CARYS, name="Carys Morgan"), replace(NAMELESS, name="Carys Jenkins"))
+
+    listed = await bot.clicks(SIAN, "permission.pending", {"lang": lang.value})
+    opened = [await bot.clicks(SIAN, "permission.open", {"id": request_id, "lang": lang.value})
+              for request_id in (carys, nameless)]
+
+    assert renamed in text_of(listed.card) and named_since in text_of(listed.card)
+    assert renamed in text_of(opened[0].card) and named_since in text_of(opened[1].card)
+    assert UNNAMED[lang][1:] not in text_of([listed.card, opened[1].card])
+    requests = MemoryPermissionRequests(bot.store)
+    assert [(await requests.get(r)).requester.name for r in (carys, nameless)] == ["Carys Jenkins", ""]
+
+
 def _drawn_as_markdown(node: object) -> list[str]:
     """The text of every TextBlock on a card, which Teams draws as markdown (links, bold), wherever it sits."""
     if isinstance(node, list):
