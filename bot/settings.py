@@ -130,12 +130,14 @@ class Settings(BaseSettings):
         # Read as the storage client will read it, so a pasted fragment stops the start, not the first turn.
         if text := value.get_secret_value():
             try:
-                TableServiceClient.from_connection_string(text).close()
+                client = TableServiceClient.from_connection_string(text)
             except ValueError as error:  # the SDK's reason never repeats the string (it may hold the account key)
                 raise UnsafeSettings(
                     f"AZURE_STORAGE_CONNECTION_STRING is not a storage connection string ({error}): it is "
                     "AccountName, AccountKey and TableEndpoint, each as name=value, separated by semicolons, as "
                     "Azurite gives it, or leave it empty and set AZURE_STORAGE_TABLE_ENDPOINT") from None
+            with client:
+                _refuse_other_storage_service("AZURE_STORAGE_CONNECTION_STRING", client.url)
         return value
 
     @field_validator("storage_table_endpoint")
@@ -145,6 +147,7 @@ class Settings(BaseSettings):
         if value and not _web_address(value, schemes=("https",)):
             raise UnsafeSettings(f"AZURE_STORAGE_TABLE_ENDPOINT is not an https:// address such as "
                                  f"https://ACCOUNT.table.core.windows.net (it is {value!r})")
+        _refuse_other_storage_service("AZURE_STORAGE_TABLE_ENDPOINT", value)
         return value
 
     @field_validator("graph_base_url", "graph_authority_host", "openid_metadata_url")
@@ -203,6 +206,25 @@ def _web_address(value: str, *, schemes: tuple[str, ...]) -> bool:
     except ValueError:
         return False
     return parts.scheme in schemes and bool(parts.hostname) and not any(c.isspace() for c in value)
+
+
+# A storage account's other services, whose endpoints sit beside its table endpoint in the portal (`ACCOUNT.blob.
+# core.windows.net`): none has tables, so the bot would start and every turn would fail.
+_OTHER_STORAGE_SERVICES = ("blob", "queue", "file", "dfs", "web")
+
+
+def _refuse_other_storage_service(setting: str, address: str) -> None:
+    """`UnsafeSettings` naming `setting` when `address` is a storage account's endpoint for another service than
+    tables, with the table endpoint of the same account to use instead."""
+    try:
+        host = urlsplit(address).hostname or ""
+    except ValueError:
+        return
+    account, _, rest = host.partition(".")
+    service, _, cloud = rest.partition(".")
+    if service in _OTHER_STORAGE_SERVICES and cloud.startswith("core."):
+        raise UnsafeSettings(f"{setting} is the storage account's {service} endpoint, not its table endpoint: use "
+                             f"https://{account}.table.{cloud} (it is {address!r})", setting=setting)
 
 
 class ToolSettings(Settings):

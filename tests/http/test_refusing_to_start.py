@@ -87,6 +87,21 @@ def test_a_table_endpoint_that_is_not_an_https_address_is_refused_in_one_line_na
     assert "https://ACCOUNT.table.core.windows.net" in line
 
 
+@pytest.mark.parametrize("service", ["blob", "queue", "file", "dfs"])
+def test_another_storage_service_given_as_the_table_endpoint_is_refused_in_one_line_naming_it(service: str) -> None:
+    """The IT technician copied the storage account's blob (or queue, file, Data Lake) endpoint from the portal: before,
+    the bot started and every turn then failed against a service that has no tables. Now it stops at once, in one line
+    naming the setting and the table endpoint of the same account."""
+    started = _start(AZURE_STORAGE_CONNECTION_STRING="",
+                     AZURE_STORAGE_TABLE_ENDPOINT=f"https://llanpolicyabc.{service}.core.windows.net/")
+
+    assert started.returncode == 2, started.stderr[-1500:]
+    [line] = started.stderr.splitlines()
+    assert line.startswith(f"refusing to start: AZURE_STORAGE_TABLE_ENDPOINT is the storage account's {service} "
+                           "endpoint, not its table endpoint"), line
+    assert "https://llanpolicyabc.table.core.windows.net" in line
+
+
 @pytest.mark.parametrize("name", ["GRAPH_BASE_URL", "GRAPH_AUTHORITY_HOST"])
 def test_a_graph_address_that_is_not_a_web_address_is_refused_in_one_line_naming_it(name: str) -> None:
     """Before: the bot started, and every line manager asked of Graph failed quietly to the staff list."""

@@ -95,6 +95,38 @@ def test_a_storage_tool_refuses_a_storage_setting_it_cannot_use_in_one_line_nami
     assert line.startswith(f"policy-versions: {name} is not a"), line
 
 
+@pytest.mark.parametrize(("name", "value"), [
+    ("AZURE_STORAGE_TABLE_ENDPOINT", "https://llanpolicyabc.blob.core.windows.net"),
+    ("AZURE_STORAGE_CONNECTION_STRING", "DefaultEndpointsProtocol=https;AccountName=llanpolicyabc;AccountKey=a2V5;"
+                                        "TableEndpoint=https://llanpolicyabc.blob.core.windows.net/"),
+], ids=["endpoint", "connection-string"])
+@pytest.mark.parametrize("command", ["check-reports", "policy-versions"])
+def test_a_storage_tool_refuses_a_blob_endpoint_as_the_table_endpoint_in_one_line_naming_it(
+        command: str, name: str, value: str, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Before: the blob endpoint was taken, and the command failed later, against a service that has no tables."""
+    for other in ("AZURE_STORAGE_CONNECTION_STRING", "AZURE_STORAGE_TABLE_ENDPOINT"):
+        monkeypatch.delenv(other, raising=False)
+    monkeypatch.setenv(name, value)
+    monkeypatch.setenv("FEDERATION_CONFIG", str(LOCAL_FEDERATION))
+
+    code = bot_main([command])
+
+    [line] = capsys.readouterr().err.splitlines()
+    assert code == 2
+    assert line.startswith(f"{command}: {name} is the storage account's blob endpoint, not its table endpoint"), line
+    assert "https://llanpolicyabc.table.core.windows.net" in line and "a2V5" not in line
+
+
+@pytest.mark.parametrize("endpoint", ["https://llanpolicyabc.table.core.windows.net/",
+                                      "https://llanpolicyabc.table.cosmos.azure.com:443/",
+                                      "https://tables.example.cymru/llanpolicy"])
+def test_a_table_endpoint_is_still_taken(endpoint: str) -> None:
+    settings = Settings.model_validate({"APP_ENV": "local", "AZURE_STORAGE_TABLE_ENDPOINT": endpoint})
+
+    assert settings.storage_table_endpoint == endpoint
+
+
 def test_tools_against_azure_refuse_the_fictional_federation(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AZURE_STORAGE_TABLE_ENDPOINT", STORAGE["AZURE_STORAGE_TABLE_ENDPOINT"])
 
