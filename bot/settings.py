@@ -111,6 +111,7 @@ class Settings(BaseSettings):
     permission_limit_per_day: int = Field(default=10, alias="PERMISSION_LIMIT_PER_DAY", ge=1, le=100)
     question_limit_per_day: int = Field(default=10, alias="QUESTION_LIMIT_PER_DAY", ge=1, le=100)
     reply_limit_per_day: int = Field(default=50, alias="REPLY_LIMIT_PER_DAY", ge=1, le=1000)
+    typed_question_limit_per_day: int = Field(default=100, alias="TYPED_QUESTION_LIMIT_PER_DAY", ge=1, le=1000)
     # Read by the SDK's ConfigurationBotFrameworkAuthentication; set only to test token validation offline.
     openid_metadata_url: str = Field(default="", alias="TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL")
     token_issuer: str = Field(default="", alias="TO_BOT_FROM_CHANNEL_TOKEN_ISSUER")

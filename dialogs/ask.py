@@ -194,6 +194,11 @@ class Undo(Enum):
     NOT_KNOWN = "not known"  # storage could not say: the change stands, and pressing again queues its message again
 
 
+# Questions one person may type in the 24 hours from their first (TYPED_QUESTION_LIMIT_PER_DAY): far more than anyone
+# asks of a policy in a day, few enough that nobody can fill the question log or the head's review list.
+TYPED_QUESTION_LIMIT = 100
+
+
 class Answered(NamedTuple):
     """One question's answer: its reply, what it quotes (passage ids; "about" and the detail for the document's own
     details; nothing when the policy does not cover it) and the language of its card."""
@@ -201,6 +206,7 @@ class Answered(NamedTuple):
     reply: Reply
     quoted: tuple[str, ...]
     lang: Lang
+    limited: bool = False  # past the day's typed questions: neither answered nor kept
 
 
 class AskFlow:
@@ -213,7 +219,7 @@ class AskFlow:
                  shipped: Policy | None = None, staff: StaffDirectory | None = None,
                  refresh: Callable[[], Awaitable[object]] | None = None,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-                 question_retention_months: int = 12) -> None:
+                 question_retention_months: int = 12, typed_question_limit: int = TYPED_QUESTION_LIMIT) -> None:
         self._strings = strings
         # QUESTION_RETENTION_MONTHS: what staff asking what is kept of their questions are told.
         self._question_retention_months = question_retention_months
@@ -235,6 +241,8 @@ class AskFlow:
         self._limiter = limiter
         self._question_limit = Limit("questions", question_limit)  # questions one person passes to the head
         self._reply_limit = Limit("replies", reply_limit)  # replies from the person questions are passed to
+        # Questions one person types: each is kept, and may go on the head's review list (TYPED_QUESTION_LIMIT_PER_DAY).
+        self._typed_limit = Limit("typed questions", typed_question_limit)
         self._clock = clock
         self._private = PrivateChat(strings=strings, notifier=notifier, profiles=profiles, clock=clock)
 
@@ -442,6 +450,9 @@ class AskFlow:
             one = await self._answer(replace(turn, picture=turn.picture and not shown), question, one_of_several=True)
             if one.reply.card is None:
                 continue
+            if one.limited:  # said once; the questions after it would only say it again
+                shown.append([one.reply.card])
+                break
             if one.quoted and one.quoted in answer_shown:
                 # The same words answer it: quoted once, and said under that card, so it is not taken for dropped.
                 at, lang = answer_shown[one.quoted]
@@ -538,9 +549,12 @@ class AskFlow:
             return Answered(await self.about(replace(turn, lang=lang), asked=found.detail), ("about", found.detail),
                             lang)
         try:
+            if limited := await self._past_the_days_questions(turn, record.asked_at):
+                return Answered(Reply(card=notice_card(limited)), (), lang, limited=True)
             if not await self._kept_once(record):
                 # Teams sent the message again (its request was not answered in time): it was kept and answered.
                 log.info("question not kept again: Teams sent its message again")
+                await give_back_unused(self._limiter, self._typed_limit, turn.actor.key, record.asked_at)
                 return Answered(Reply(), (), lang)
         except StorageUnavailable:
             # The answer matters more than its record; without a record there is nothing to rate or pass on.
@@ -575,6 +589,18 @@ class AskFlow:
                                                         owner_asking=self._owns_policy(turn.actor),
                                                         about_owner=about_owner, in_a_group=not turn.is_private)),
                         (), lang)
+
+    async def _past_the_days_questions(self, turn: Turn, now: datetime) -> str:
+        """Count one typed question against the asker's day; what to tell them, in their language, when it is one past
+        it (nothing is answered or kept then). Too many of their own at once to count is taken as past it too."""
+        try:
+            await self._limiter.take(self._typed_limit, turn.actor.key, now)
+        except RateLimited as limited:
+            return self._strings.text("ask.typed_limited", turn.lang, count=limited.limit.count,
+                                      when=cards.when(limited.until))
+        except ConcurrentChange:
+            return self._strings.text("error.busy", turn.lang)
+        return ""
 
     async def _kept_once(self, record: QuestionRecord) -> bool:
         """Keep the question; False when it is kept already, from this same message sent again."""

@@ -34,7 +34,7 @@ from cards.common import notice_card
 from cards.i18n import Catalogue
 from dialogs.base import Scope, Turn
 from tests.conftest import SharedIndexes
-from tests.flows.conftest import CARYS, FFION, GARETH, OWAIN, SIAN, BotInMemory, open_bot, text_of
+from tests.flows.conftest import CARYS, FFION, GARETH, OWAIN, SIAN, BotInMemory, Clock, open_bot, text_of
 from tests.support.cards import actions, verb_data
 from tests.support.policies import FIXTURE_POLICY_FILE, fixture_policy, revised_text
 
@@ -2242,3 +2242,35 @@ async def test_a_greeting_mid_conversation_gets_the_welcome_never_a_question_for
 
     assert told in text_of(reply.card)
     assert answering_bot.store.questions == kept
+
+
+async def test_typed_questions_past_the_days_limit_are_neither_answered_nor_kept_and_say_from_when(
+        strings: Catalogue, federation: Federation, policy_in_force: PolicyInForce[PolicyIndex]) -> None:
+    """Before, typed questions had no limit of their own: one person (or a script with a Teams account) could fill the
+    question log and the headteacher's questions for review. Now a person may type TYPED_QUESTION_LIMIT_PER_DAY (100)
+    in the 24 hours from their first; one more is neither answered nor kept, and the card says so, in their language,
+    with when they can ask again. Every question within the limit is kept, a colleague is not limited by it, and from
+    that time Carys asks as before."""
+    clock = Clock(datetime(2026, 11, 24, 9, 0, tzinfo=UTC))
+    bot = open_bot(strings, federation, lambda: policy_in_force, clock=clock)
+    for number in range(99):
+        await bot.says(CARYS, f"Can I post photos of pupils from trip {number + 1} on Facebook?")
+
+    two = await bot.says(CARYS, "Can I be friends with pupils on Facebook? Can I use Instagram for my class?")
+    over = await bot.says(CARYS, "Ga i fod yn ffrindiau gyda disgyblion ar Facebook?", lang=Lang.CY)
+    colleague = await bot.says(OWAIN, "Can I be friends with pupils on Facebook?")
+
+    assert len([r for r in bot.store.questions.values() if r.asker == CARYS]) == 100
+    assert "friends with pupils" in text_of(two.card) and len(two.more) == 1  # the 100th answered, then one notice
+    limited = strings.text("ask.typed_limited", Lang.EN, count=100, when="25/11/2026 09:00")
+    assert limited in text_of(two.more[0])
+    assert strings.text("ask.typed_limited", Lang.CY, count=100, when="25/11/2026 09:00") in text_of(over.card)
+    assert "ask.feedback" not in text_of(over.card) and "ask.escalate" not in text_of(over.card)
+    assert [r.text for r in bot.store.questions.values() if r.asker == OWAIN] == [
+        "Can I be friends with pupils on Facebook?"] and "ask.feedback" in text_of(colleague.card)
+
+    clock.now += timedelta(days=1)
+    again = await bot.says(CARYS, "Can I be friends with pupils on Facebook?")
+
+    assert "ask.feedback" in text_of(again.card)
+    assert len([r for r in bot.store.questions.values() if r.asker == CARYS]) == 101

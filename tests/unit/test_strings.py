@@ -116,7 +116,8 @@ def test_a_welsh_string_keeps_one_register_for_the_bot_speaking_of_itself() -> N
 
 # Every message saying a daily limit was reached. Each limit counts the 24 hours from a person's first use
 # (`bot.domain.limits.DAY`), not a calendar day.
-LIMIT_MESSAGES = ("perm.rate_limited", "ask.question_limited", "ask.reply_limited", "concern.rate_limited",
+LIMIT_MESSAGES = ("perm.rate_limited", "ask.question_limited", "ask.reply_limited", "ask.typed_limited",
+                  "concern.rate_limited",
                   "concern.escalation_limited")
 
 
