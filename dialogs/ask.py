@@ -242,7 +242,7 @@ class AskFlow:
         self._question_limit = Limit("questions", question_limit)  # questions one person passes to the head
         self._reply_limit = Limit("replies", reply_limit)  # replies from the person questions are passed to
         # Questions one person types: each is kept, and may go on the head's review list (TYPED_QUESTION_LIMIT_PER_DAY).
-        self._typed_limit = Limit("typed questions", typed_question_limit)
+        self._typed_limit = Limit("typed", typed_question_limit)
         self._clock = clock
         self._private = PrivateChat(strings=strings, notifier=notifier, profiles=profiles, clock=clock)
 

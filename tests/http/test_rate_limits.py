@@ -99,3 +99,23 @@ async def test_too_many_replies_in_a_day_are_kept_back(two_instances: tuple[Test
     assert rows[two].get("Reply", "") == "" and rows[two].get("RepliedAt") is None
     told = json.dumps(connector.cards(CARYS_CHAT))
     assert "Twenty-five days." in told and "Behind the sports hall." not in told
+
+
+async def test_typed_questions_past_the_days_limit_are_neither_answered_nor_kept_on_any_instance(
+        aiohttp_client: Any, settings: Settings, connector: Connector, azurite: str, table_prefix: str) -> None:
+    """TYPED_QUESTION_LIMIT_PER_DAY counted in the `ratelimits` table, so two instances share it: the third question
+    (of a limit of two) is neither answered nor kept, wherever it lands."""
+    limited = settings.model_copy(update={"typed_question_limit_per_day": 2})
+    first, second = await aiohttp_client(create_app(limited)), await aiohttp_client(create_app(limited))
+    await say_hi(first, connector, CARYS)
+
+    for instance, question in ((first, "Can I be friends with pupils on Facebook?"),
+                               (second, "Can I post photos of a school trip on Instagram?"),
+                               (first, "Can I use WhatsApp with parents?")):
+        await instance.post("/api/messages", json=message(CARYS, question, connector.url))
+
+    kept = sorted(r["Text"] for r in await _rows(azurite, table_prefix + "questions"))
+    assert kept == ["Can I be friends with pupils on Facebook?", "Can I post photos of a school trip on Instagram?"]
+    last = json.dumps(connector.cards(CARYS_CHAT)[-1])
+    assert "in 24 hours" in last and "(2, " in last and "not been answered or kept" in last
+    assert [r["PartitionKey"] for r in await _rows(azurite, table_prefix + "ratelimits")] == ["typed"]
