@@ -77,6 +77,18 @@ def precheck(auth_header: str) -> None:
         raise AuthenticationFailed("token is not signed with a published RS256 key")
 
 
+async def verify_before_body(auth: BotFrameworkAuthentication, auth_header: str, *, channel_id: str,
+                             own_tenant: str = "") -> None:
+    """`AuthenticationFailed` unless the token passes every check botbuilder makes that needs no activity: its
+    signature by a published key endorsed for `channel_id`, its issuer, audience (this bot's app id) and times. So
+    nobody without a token the Bot Framework signed for this bot makes the bot read or parse a body. What needs the
+    activity (the `serviceurl` claim matching its serviceUrl) is checked by `authenticate` once it is parsed."""
+    # botbuilder skips the serviceurl check when the activity has no serviceUrl, and reads nothing else of it
+    # when a header is given: an activity naming the channel alone runs exactly its token checks.
+    await authenticate(auth, Activity(channel_id=channel_id, service_url=None), auth_header,
+                       credentials_configured=True, own_tenant=own_tenant)
+
+
 def _other_tenant(auth_header: str, own_tenant: str) -> str:
     """The Entra tenant a refused token says it is from (`tid`, unverified), when that is a tenant id and not the
     bot's own; else empty. Never any other part of the token."""

@@ -18,7 +18,7 @@ from botbuilder.schema import Activity, ActivityTypes, InvokeResponse
 from botframework.connector.auth import AuthenticateRequestResult, BotFrameworkAuthentication
 
 from bot.edge.admission import Busy, TurnGate
-from bot.edge.auth import AuthenticationFailed, authenticate, precheck
+from bot.edge.auth import AuthenticationFailed, authenticate, precheck, verify_before_body
 from bot.edge.speedups import install_sdk_speedups, send_with
 
 log = logging.getLogger(__name__)
@@ -119,8 +119,10 @@ class MessagesHandler:
         if request.content_type != "application/json":
             return web.json_response({"error": "Content-Type must be application/json"}, status=415)
         if self._credentials_configured:
-            try:  # an anonymous caller's body is never read, let alone parsed
+            try:  # the body of a caller without a token the Bot Framework signed for this bot is never read
                 precheck(request.headers.get("Authorization", ""))
+                await verify_before_body(self._auth, request.headers.get("Authorization", ""),
+                                         channel_id=SERVED_CHANNEL, own_tenant=self._own_tenant)
             except AuthenticationFailed:
                 return web.json_response({"error": "unauthorized"}, status=401)
         try:

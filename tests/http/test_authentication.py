@@ -124,3 +124,44 @@ async def test_a_token_from_another_tenant_is_401_and_the_log_names_both_tenants
     assert said == [f"authentication failed: the token is from tenant {OTHER_TENANT}, not the bot's tenant {TENANT} "
                     "(MicrosoftAppTenantId); Teams sends the Bot Framework's own token"], said
     assert token[:40] not in caplog.text
+
+
+SIGNED_BUT_WRONG = sorted(case for case in BAD_TOKENS
+                          if case not in ("missing", "not bearer", "garbage", "unsigned", "serviceUrl mismatch"))
+
+
+@pytest.mark.parametrize("case", SIGNED_BUT_WRONG)
+async def test_a_well_formed_token_that_fails_its_checks_is_refused_before_the_body_is_parsed(
+        case: str, secured: TestClient, issuer: Issuer, connector: Connector) -> None:
+    """A token shaped like the Bot Framework's (RS256, a key id) but with the wrong signature, issuer, audience or
+    times: before, the body was read and parsed first (up to MAX_BODY_BYTES of JSON work for anyone), so a body that
+    is not JSON was answered 400; now the token's signature, issuer, audience and times are checked as botbuilder
+    checks them before the body is read, and it is 401 whatever the body is."""
+    headers = {"Authorization": BAD_TOKENS[case](issuer, connector.url), "Content-Type": "application/json"}
+
+    not_json = await secured.post("/api/messages", data=b"[" * 120_000 + b"}", headers=headers)
+    not_an_activity = await secured.post("/api/messages", json={"type": "message"}, headers=headers)
+
+    assert (not_json.status, not_an_activity.status) == (401, 401)
+    assert connector.sent == []
+
+
+async def test_a_body_too_large_with_a_bad_token_is_401_not_413(secured: TestClient, issuer: Issuer,
+                                                                connector: Connector) -> None:
+    """The body is not read at all for a token that fails its checks: not even to find it is too large."""
+    token = issuer.token(audience="someone-else", service_url=connector.url)
+
+    response = await secured.post("/api/messages", data=b" " * 300_000,
+                                  headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+
+    assert response.status == 401
+
+
+async def test_a_good_token_with_a_body_that_is_not_json_is_still_400(secured: TestClient, issuer: Issuer,
+                                                                      connector: Connector) -> None:
+    token = issuer.token(audience=APP_ID, service_url=connector.url)
+
+    response = await secured.post("/api/messages", data=b"{not json",
+                                  headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+
+    assert response.status == 400
