@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
@@ -141,6 +142,17 @@ class Settings(BaseSettings):
                 _refuse_other_storage_service("AZURE_STORAGE_CONNECTION_STRING", client.url)
         return value
 
+    @field_validator("app_id")
+    @classmethod
+    def _app_id(cls, value: str) -> str:
+        # Every token Teams sends is made out to this id exactly: one pasted with a space or quotes, or the bot's name,
+        # would start a bot that refuses every message (401).
+        if value and not _GUID.match(value):
+            raise UnsafeSettings(f"MicrosoftAppId is not an app id, such as 00000000-0000-0000-0000-000000000000 "
+                                 f"(the Azure Bot's Microsoft App ID, or the managed identity's client id; it is "
+                                 f"{value!r})", setting="MicrosoftAppId")
+        return value
+
     @field_validator("storage_table_endpoint")
     @classmethod
     def _storage_table_endpoint(cls, value: str) -> str:
@@ -209,6 +221,7 @@ def _web_address(value: str, *, schemes: tuple[str, ...]) -> bool:
     return parts.scheme in schemes and bool(parts.hostname) and not any(c.isspace() for c in value)
 
 
+_GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 # A storage account's other services, whose endpoints sit beside its table endpoint in the portal (`ACCOUNT.blob.
 # core.windows.net`): none has tables, so the bot would start and every turn would fail.
 _OTHER_STORAGE_SERVICES = ("blob", "queue", "file", "dfs", "web")

@@ -40,7 +40,8 @@ def test_local_mode_binds_loopback_unless_told_otherwise(azurite: str, bind_host
 
 def test_production_listens_on_every_interface_as_app_service_needs() -> None:
     production = Settings.model_validate({
-        "APP_ENV": "production", "MicrosoftAppType": "UserAssignedMSI", "MicrosoftAppId": "an-identity",
+        "APP_ENV": "production", "MicrosoftAppType": "UserAssignedMSI",
+        "MicrosoftAppId": "33333333-4444-4555-8666-777777777777",
         "MicrosoftAppTenantId": "a-tenant", "AZURE_STORAGE_TABLE_ENDPOINT": "https://x.table.core.windows.net",
         "FEDERATION_JSON": "{}"})
 

@@ -389,3 +389,27 @@ def test_a_numeric_setting_out_of_range_says_the_range(name: str, value: str, me
         load_settings(tool=True)
 
     assert str(refused.value) == message
+
+
+@pytest.mark.parametrize("value", ["33333333-4444-4555-8666-777777777777 ", '"33333333-4444-4555-8666-777777777777"',
+                                   "Policy Helper", "28:33333333-4444-4555-8666-777777777777"],
+                         ids=["space-after", "quoted", "the-bots-name", "teams-bot-id"])
+def test_an_app_id_that_is_not_one_is_refused_in_one_line_naming_it(value: str,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The IT technician pasted the app id with a space after it, in quotes, the bot's name, or the bot's Teams id:
+    before, the bot started, and every token Teams sent (made out to the real id) was refused, 401, for ever."""
+    for name, setting in {**DEPLOYED, "MicrosoftAppId": value}.items():
+        monkeypatch.setenv(name, setting)
+
+    with pytest.raises(UnsafeSettings) as refused:
+        load_settings()
+
+    [line] = str(refused.value).splitlines()
+    assert line.startswith("MicrosoftAppId is not an app id"), line
+    assert repr(value) in line
+
+
+def test_an_app_id_in_capitals_is_taken() -> None:
+    settings = Settings.model_validate({**DEPLOYED, "MicrosoftAppId": "33333333-4444-4555-8666-77777777777A"})
+
+    assert settings.app_id == "33333333-4444-4555-8666-77777777777A"
