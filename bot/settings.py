@@ -188,6 +188,12 @@ class Settings(BaseSettings):
             yield from self._identity_problems()
             if self.agents_playground:
                 yield "AGENTS_PLAYGROUND is for local testing with the Agents Playground only (APP_ENV=local)"
+            if _plain_http_elsewhere(self.openid_metadata_url):
+                # The keys the bot checks Teams' tokens with: fetched in the clear, anyone on the way could swap in
+                # their own and sign tokens the bot accepts.
+                yield ("TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL is for testing only: in production it must be an "
+                       "https:// address (or this computer's, for a test), or unset for the Bot Framework's own "
+                       f"(it is {self.openid_metadata_url!r})")
             if not self.federation_json and self.federation_config is None:
                 yield ("APP_ENV=production needs the federation's settings: FEDERATION_JSON (the deployment sets it) "
                        "or FEDERATION_CONFIG (a file); config/federation.local.json is fictional")
@@ -219,6 +225,12 @@ def _web_address(value: str, *, schemes: tuple[str, ...]) -> bool:
     except ValueError:
         return False
     return parts.scheme in schemes and bool(parts.hostname) and not any(c.isspace() for c in value)
+
+
+def _plain_http_elsewhere(address: str) -> bool:
+    """Whether `address` is an http:// address of another computer than this one."""
+    parts = urlsplit(address)
+    return parts.scheme == "http" and parts.hostname not in ("127.0.0.1", "::1", "localhost")
 
 
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")

@@ -413,3 +413,22 @@ def test_an_app_id_in_capitals_is_taken() -> None:
     settings = Settings.model_validate({**DEPLOYED, "MicrosoftAppId": "33333333-4444-4555-8666-77777777777A"})
 
     assert settings.app_id == "33333333-4444-4555-8666-77777777777A"
+
+
+def test_a_token_key_address_over_plain_http_to_another_computer_is_refused_in_production(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL (for testing only) left in production as an http:// address of another
+    computer: anyone on the way could hand the bot a key of their own and sign tokens it accepts. Before, it was taken;
+    now the bot refuses to start, in one line naming it. A local issuer, as the deployment tests run, is still taken."""
+    for name, setting in {**DEPLOYED, "TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL":
+                          "http://tokens.example.cymru/.well-known/openid-configuration"}.items():
+        monkeypatch.setenv(name, setting)
+
+    with pytest.raises(UnsafeSettings) as refused:
+        load_settings()
+    monkeypatch.setenv("TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL", "http://127.0.0.1:8123/x/.well-known/openid-configuration")
+    local = load_settings()
+
+    [line] = str(refused.value).splitlines()
+    assert line.startswith("TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL is for testing only"), line
+    assert local.openid_metadata_url.startswith("http://127.0.0.1:8123/")
