@@ -71,6 +71,11 @@ param questionLimitPerDay int = 10
 @maxValue(1000)
 param replyLimitPerDay int = 50
 
+@description('Questions one person may type to the bot in 24 hours (TYPED_QUESTION_LIMIT_PER_DAY).')
+@minValue(1)
+@maxValue(1000)
+param typedQuestionLimitPerDay int = 100
+
 var suffix = uniqueString(resourceGroup().id)
 var storageName = take('${toLower(replace(namePrefix, '-', ''))}${suffix}', 24)
 var webAppName = '${namePrefix}-bot-${suffix}'
@@ -241,6 +246,7 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'PERMISSION_LIMIT_PER_DAY', value: string(permissionLimitPerDay) }
         { name: 'QUESTION_LIMIT_PER_DAY', value: string(questionLimitPerDay) }
         { name: 'REPLY_LIMIT_PER_DAY', value: string(replyLimitPerDay) }
+        { name: 'TYPED_QUESTION_LIMIT_PER_DAY', value: string(typedQuestionLimitPerDay) }
         { name: 'SCM_DO_BUILD_DURING_DEPLOYMENT', value: 'true' }
         // The package the bot runs from is read-only: what it works out for a newly published policy version is
         // kept here, in App Service's persistent storage, shared by every instance (else each start redoes it).
