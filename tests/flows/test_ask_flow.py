@@ -1642,7 +1642,7 @@ async def test_a_guest_passing_on_a_welsh_question_is_refused_in_welsh_and_nothi
     assert strings.text("ask.guest", Lang.CY, federation=federation.name(Lang.CY)) in text_of(clicked.card)
     assert await bot.cards_for(SIAN) == [] and await bot.cards_for(guest) == []
     [record] = bot.store.questions.values()
-    assert record.escalated_at is None and bot.store.use_windows == {}
+    assert record.escalated_at is None and _passed_on_counts(bot) == {}
 
 
 @pytest.mark.parametrize(("asked", "lang", "not_said"), [
@@ -1907,7 +1907,7 @@ async def test_a_pupil_in_the_hwb_tenant_is_answered_from_the_policy_but_cannot_
     assert clicked.new_message
     told = strings.text("ask.not_on_staff_list", lang, federation=bot.federation.name(lang))
     assert told in text_of(clicked.card) and said in text_of(clicked.card)
-    assert await bot.cards_for(SIAN) == [] and bot.store.use_windows == {}
+    assert await bot.cards_for(SIAN) == [] and _passed_on_counts(bot) == {}
     assert all(record.escalated_at is None for record in bot.store.questions.values())
 
 
@@ -2274,3 +2274,8 @@ async def test_typed_questions_past_the_days_limit_are_neither_answered_nor_kept
 
     assert "ask.feedback" in text_of(again.card)
     assert len([r for r in bot.store.questions.values() if r.asker == CARYS]) == 101
+
+
+def _passed_on_counts(bot: BotInMemory) -> dict[tuple[str, str], object]:
+    """The day's counts of everything but typed questions (which every question asked counts): passing on, replies."""
+    return {key: window for key, window in bot.store.use_windows.items() if key[0] != "typed"}
