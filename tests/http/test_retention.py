@@ -37,7 +37,7 @@ WORDS = "the words of an old report that must not outlive its retention"
 CLOSED = datetime(2023, 1, 12, 9, 0, tzinfo=UTC)
 PAST_RETENTION = datetime(2025, 2, 1, 9, 0, tzinfo=UTC)  # 24 months after CLOSED have passed
 # Every daily limit the flows count (the `ratelimits` table's partitions).
-DAILY_LIMITS = ("reports", "escalations", "requests", "questions", "replies")
+DAILY_LIMITS = ("reports", "escalations", "requests", "questions", "replies", "typed")
 
 
 def _flow(store: TableStore, now: datetime) -> ConcernFlow:
