@@ -121,6 +121,8 @@ def _common(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     yield "backed-out", common.notice_card(strings.text("home.backed_out", lang))
     yield "not-answered", common.notice_card(strings.text("home.not_answered", lang))
     yield "why", common.notice_card(strings.text("home.why", lang))
+    yield "pardon", common.notice_card(strings.text("home.pardon", lang))
+    yield "are-you-sure", common.notice_card(strings.text("home.are_you_sure", lang))
     yield "sworn-at", common.notice_card(strings.text("home.sworn_at", lang))
     yield "picture", common.notice_card(strings.text("home.picture", lang))
     yield "error-storage", common.error_card(strings, lang, "error.storage")

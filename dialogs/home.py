@@ -43,6 +43,10 @@ BACKING_OUT = frozenset(read_phrases("backing-out.txt"))
 # a kind word on how to go on from the answer, never a policy search of those words nor an offer to pass them on.
 ANSWER_COMPLAINTS = frozenset(read_phrases("answer-complaints.txt"))
 WHY_WORDS = frozenset(read_phrases("why.txt"))
+# Not catching the answer ("sori?", "be?", "pardwn?") and doubting it ("ti'n siŵr?", "wir?"): a short, kind word, never
+# a policy search (which told "sori?" the policy does not cover it and kept it for the head's review).
+PARDON_WORDS = frozenset(read_phrases("pardon.txt"))
+ARE_YOU_SURE_WORDS = frozenset(read_phrases("are-you-sure.txt"))
 # Swearing at the bot in a few words: a calm word on what it can do; nothing is kept or offered to the headteacher.
 SWEARING = frozenset(read_phrases("swearing.txt"))
 SWORN_AT_MOST_WORDS = 6
@@ -52,7 +56,7 @@ _SWEARING_IN_WELSH = listed_in_welsh("swearing.txt")
 _ABOUT_THE_WRITER = frozenset({"me", "my", "i", "fi", "fy", "mi"})
 # Each answered in Welsh when the phrase is listed in Welsh only, whatever Teams is set to ("Perffaith", "Ok diolch").
 _IN_WELSH = listed_in_welsh("greetings.txt", "help.txt", "thanks.txt", "acknowledgements.txt", "backing-out.txt",
-                            "answer-complaints.txt", "why.txt")
+                            "answer-complaints.txt", "why.txt", "pardon.txt", "are-you-sure.txt")
 # The one-word thanks a word typed in a hurry may stand for ("thnaks"): long enough that one letter off is no other word
 # ("think" is one letter off "thank").
 _ONE_WORD_THANKS = tuple(thanks for thanks in THANKS if " " not in thanks and len(thanks) > MIN_TYPO_LENGTH)
@@ -115,6 +119,10 @@ class HomeFlow:
             return _in_the_phrases_language(self.not_answered, phrase)
         if phrase := said_only(said, WHY_WORDS):
             return _in_the_phrases_language(self.why, phrase)
+        if phrase := said_only(said, PARDON_WORDS):
+            return _in_the_phrases_language(self.pardon, phrase)
+        if phrase := said_only(said, ARE_YOU_SURE_WORDS):
+            return _in_the_phrases_language(self.are_you_sure, phrase)
         if _sworn_at(said, turn.text):
             return in_the_listed_language(self.sworn_at, listed_in_welsh=_sworn_in_welsh(said))
         if language_asked_for(turn.text) is not None:
@@ -193,6 +201,14 @@ class HomeFlow:
     async def why(self, turn: Turn) -> Reply:
         """Where the policy's reasons are, and how to ask the headteacher."""
         return Reply(card=notice_card(self._strings.text("home.why", turn.lang)))
+
+    async def pardon(self, turn: Turn) -> Reply:
+        """Sorry if it wasn't clear, and how to ask again or ask the headteacher."""
+        return Reply(card=notice_card(self._strings.text("home.pardon", turn.lang)))
+
+    async def are_you_sure(self, turn: Turn) -> Reply:
+        """The answer is the policy's own words; the headteacher for a case it may not fit."""
+        return Reply(card=notice_card(self._strings.text("home.are_you_sure", turn.lang)))
 
     async def sworn_at(self, turn: Turn) -> Reply:
         """A calm word on what the bot can do; what was typed is not kept."""

@@ -2279,3 +2279,40 @@ async def test_typed_questions_past_the_days_limit_are_neither_answered_nor_kept
 def _passed_on_counts(bot: BotInMemory) -> dict[tuple[str, str], object]:
     """The day's counts of everything but typed questions (which every question asked counts): passing on, replies."""
     return {key: window for key, window in bot.store.use_windows.items() if key[0] != "typed"}
+
+
+@pytest.mark.parametrize(("said", "lang", "told"), [
+    # Not catching the answer: "sorry?", "what?", "pardon?" (the south's "be?", the north's "pardwn?").
+    ("sori?", Lang.EN, "Mae'n ddrwg gen i os nad oeddwn i'n glir."),
+    ("Sori?", Lang.CY, "Mae'n ddrwg gen i os nad oeddwn i'n glir."),
+    ("be?", Lang.CY, "Mae'n ddrwg gen i os nad oeddwn i'n glir."),
+    ("pardwn?", Lang.CY, "Mae'n ddrwg gen i os nad oeddwn i'n glir."),
+    ("Beg pardwn?", Lang.CY, "Mae'n ddrwg gen i os nad oeddwn i'n glir."),
+    ("hy?", Lang.CY, "Mae'n ddrwg gen i os nad oeddwn i'n glir."),
+    ("Be ddudoch chi?", Lang.CY, "Mae'n ddrwg gen i os nad oeddwn i'n glir."),
+    ("sorry?", Lang.EN, "Sorry if I wasn't clear."),
+    ("pardon?", Lang.EN, "Sorry if I wasn't clear."),
+    ("what?", Lang.EN, "Sorry if I wasn't clear."),
+    # Doubting it: "are you sure?", "really?", as a Welsh speaker types it on a phone (no accent, "ti" or "chi").
+    ("ti'n siŵr?", Lang.CY, "Dim ond dyfynnu geiriau'r polisi ei hun alla i"),
+    ("ti'n siwr?", Lang.EN, "Dim ond dyfynnu geiriau'r polisi ei hun alla i"),
+    ("Ydych chi'n siŵr?", Lang.CY, "Dim ond dyfynnu geiriau'r polisi ei hun alla i"),
+    ("wir?", Lang.CY, "Dim ond dyfynnu geiriau'r polisi ei hun alla i"),
+    ("o ddifri?", Lang.CY, "Dim ond dyfynnu geiriau'r polisi ei hun alla i"),
+    ("are you sure?", Lang.EN, "I can only quote the policy's own words"),
+    ("really?", Lang.EN, "I can only quote the policy's own words"),
+])
+async def test_pardon_or_are_you_sure_after_an_answer_gets_a_short_kind_word_never_a_question_for_the_head(
+        answering_bot: BotInMemory, said: str, lang: Lang, told: str) -> None:
+    """Carys read her answer in Welsh and typed "sori?", "ti'n siŵr?" or "be?": "sori?" and "ti'n siŵr?" were asked of
+    the policy ("Dydy'r polisi ddim yn sôn am hynny", offered to the headteacher and kept for her review; "wir?" quoted
+    a rule on arguments), and "be?" and "pardwn?" were told the answer had not helped. Each now gets a short, kind word
+    in the language it was typed in (Welsh typed with Teams in English too), and nothing is kept."""
+    await answering_bot.says(CARYS, "Ga i fod yn ffrindiau gyda disgyblion ar Facebook?", lang=lang)
+    kept = dict(answering_bot.store.questions)
+
+    reply = await answering_bot.says(CARYS, said, lang=lang)
+
+    assert told in text_of(reply.card)
+    assert not {a.get("verb") for a in actions(reply.card or {})} & {"ask.feedback", "ask.escalate"}
+    assert answering_bot.store.questions == kept

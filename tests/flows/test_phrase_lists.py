@@ -109,6 +109,16 @@ async def test_every_way_of_saying_the_answer_was_wrong_in_the_list_gets_a_kind_
     assert await _list_not_answered_with(bot, strings, "answer-complaints.txt", "home.not_answered") == []
 
 
+async def test_every_way_of_not_catching_the_answer_in_the_list_gets_a_kind_word(bot: BotInMemory,
+                                                                                 strings: Catalogue) -> None:
+    assert await _list_not_answered_with(bot, strings, "pardon.txt", "home.pardon") == []
+
+
+async def test_every_way_of_doubting_the_answer_in_the_list_is_told_it_is_the_policys_words(bot: BotInMemory,
+                                                                                           strings: Catalogue) -> None:
+    assert await _list_not_answered_with(bot, strings, "are-you-sure.txt", "home.are_you_sure") == []
+
+
 async def test_every_bare_why_in_the_list_is_told_where_the_reasons_are(bot: BotInMemory, strings: Catalogue) -> None:
     assert await _list_not_answered_with(bot, strings, "why.txt", "home.why") == []
 

@@ -72,6 +72,7 @@ def test_no_command_is_in_two_lists_that_answer_it_differently() -> None:
         "concern-form.txt": concerns.FORM_WORDS, "concern-my-reports.txt": concerns.MINE_WORDS,
         "concern-held-reports.txt": concerns.HELD_WORDS, "concern-my-line-manager.txt": concerns.MY_MANAGER_WORDS,
         "answer-complaints.txt": home.ANSWER_COMPLAINTS, "why.txt": home.WHY_WORDS,
+        "pardon.txt": home.PARDON_WORDS, "are-you-sure.txt": home.ARE_YOU_SURE_WORDS,
         "about-my-questions.txt": ask.QUESTIONS_KEPT_WORDS,
         "who-is-the-headteacher.txt": ask.HEADTEACHER_WORDS,
         "policy-sections.txt": ask.SECTIONS_WORDS, "policy-about.txt": ask.ABOUT_WORDS,
