@@ -1308,3 +1308,25 @@ async def test_a_reminder_the_head_sent_for_version_2_is_taken_back_when_version
     await bot.publishes(write_revised(tmp_path, "v3.txt", version="3", issued="01.01.2027"), "3")
 
     assert await _owed_read_cards(bot, OWAIN) == [f"policy|00003|read|{OWAIN.aad_object_id}"]
+
+
+@pytest.mark.parametrize("typed", [
+    "Dwi di darllen o",  # the north's "o" (it) after the verb, "di" for "wedi"
+    "Dw i wedi'i ddarllen o", "Dwi di ddarllen o",  # "'i" dropped on a phone, the mutation kept
+    "Darllenais i fo", "Darllenes i fe",  # the past tense, north and south
+    "Wi wedi darllen e", "Dwi wedi darllen e",  # the south's "e"
+    "Dwi wedi darllen", "Dwi di darllen y polisi newydd", "Ok dwi di darllen o diolch",
+])
+async def test_i_have_read_it_typed_in_everyday_welsh_gets_the_card_to_press_in_welsh(
+        bot: PublishingBot, strings: Catalogue, tmp_path: Path, typed: str) -> None:
+    """Carys, with Teams in English, answered the card asking her to read version 2 by typing "Dwi di darllen o" or
+    "Darllenais i fo", as a Ceredigion or Gwynedd speaker says it: only the textbook forms were listed, so the first was
+    answered with a quote of the rule on professional behaviour and the second was "not covered", offered to the
+    headteacher and kept for her review. Each now gets version 2's card again in Welsh, with I have read it to press."""
+    await bot.publishes(write_revised(tmp_path), "2")
+
+    reply = await bot.bot.says(CARYS, typed)
+
+    assert strings.text("reads.typed_confirm", Lang.CY, version="2") in text_of(reply.card)
+    assert verb_data(reply.card or {}, VERB_CONFIRM_READ) == {"version": "2"}
+    assert bot.bot.store.questions == {}
