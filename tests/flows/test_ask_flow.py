@@ -2316,3 +2316,27 @@ async def test_pardon_or_are_you_sure_after_an_answer_gets_a_short_kind_word_nev
     assert told in text_of(reply.card)
     assert not {a.get("verb") for a in actions(reply.card or {})} & {"ask.feedback", "ask.escalate"}
     assert answering_bot.store.questions == kept
+
+
+@pytest.mark.parametrize(("said", "lang", "told"), [
+    ("naci", Lang.EN, "Iawn."),  # the north's "no", as "nage" is listed
+    ("dim worries", Lang.EN, "Iawn."), ("dim probs", Lang.EN, "Iawn."),  # English words in a Welsh "no problem"
+    ("dyna ni", Lang.CY, "Iawn."), ("dyna fo", Lang.CY, "Iawn."), ("dyna fe", Lang.CY, "Iawn."),
+    ("dyna'r cyfan", Lang.CY, "Iawn."), ("a wel", Lang.CY, "Iawn."), ("ah reit", Lang.CY, "Iawn."),
+    ("duw duw", Lang.CY, "Iawn."), ("jiw jiw", Lang.CY, "Iawn."),
+    ("tip top", Lang.CY, "Iawn."), ("sorted", Lang.CY, "Iawn."), ("sorted diolch", Lang.CY, "Croeso."),
+    ("no worries", Lang.EN, "All right."), ("no probs", Lang.EN, "All right."), ("sorted", Lang.EN, "All right."),
+])
+async def test_an_everyday_welsh_ok_after_an_answer_gets_a_friendly_word_never_a_question_for_the_head(
+        answering_bot: BotInMemory, said: str, lang: Lang, told: str) -> None:
+    """Carys read her Welsh answer and typed "dyna ni", "naci" or "dim worries", as staff from Ceredigion or Gwynedd
+    type an ok on a phone: each was asked of the policy ("Dydy'r polisi ddim yn sôn am hynny", offered to the
+    headteacher and kept for her review; "dim worries" quoted "Camddefnyddio'r canllawiau" as the nearest). Each now
+    gets the word an ok gets, in Welsh when it is Welsh, and nothing is kept."""
+    await answering_bot.says(CARYS, "Ga i fod yn ffrindiau gyda disgyblion ar Facebook?", lang=lang)
+    kept = dict(answering_bot.store.questions)
+
+    reply = await answering_bot.says(CARYS, said, lang=lang)
+
+    assert told in text_of(reply.card)
+    assert answering_bot.store.questions == kept
