@@ -1966,3 +1966,21 @@ async def test_graph_naming_the_reporter_as_her_own_manager_leaves_her_line_mana
     assert "Gareth Hughes" in text_of(receipt.card)
     assert strings.text("concern.my_manager", lang, name="Gareth Hughes") in text_of(asked.card)
     assert strings.text("concern.my_manager_from_staff_list", lang) in text_of(asked.card)
+
+
+@pytest.mark.parametrize(("said", "title"), [
+    ("Ma rhywun o'r staff yn fy nhrolio fi", "Dywedwch wrthym yn breifat"),  # "trolio" after "fy": nasal
+    ("Mae cydweithiwr yn trolio fi ar Facebook", "Dywedwch wrthym yn breifat"),
+    ("Dw i'n cael fy nhrolio gan aelod o staff", "Dywedwch wrthym yn breifat"),
+    ("Mae athro arall yn fy stelcian i ar Instagram", "Dywedwch wrthym yn breifat"),
+    ("Mae cydweithiwr yn fy insyltio i ar WhatsApp", "Dywedwch wrthym yn breifat"),
+    ("A colleague is trolling me", "Tell us privately"),  # the English it says
+])
+async def test_trolling_typed_in_welsh_as_staff_say_it_opens_the_welsh_form(
+        staffed: BotInMemory, said: str, title: str) -> None:
+    """ "Ma rhywun o'r staff yn fy nhrolio fi" quoted the policy on personal use, with a button to report, where "A
+    colleague is trolling me" opens the form: the Welsh words staff use for it ("trolio", "stelcian", "insyltio", each
+    mutated after "fy") were not read as being targeted."""
+    form = await staffed.says(CARYS, said, lang=Lang.EN)
+
+    assert title in text_of(form.card)
