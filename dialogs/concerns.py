@@ -130,7 +130,7 @@ _HARM = (r"pester\w*|target\w*|harass\w*|bull(y|ied|ying|ies)|abus\w*|attack\w*|
          r"sarhau|bygwth|mygwth|ymosod\w*|cas|pigo arna\w*|hwyl am fy mhen|bychanu|mychanu|(c|g|ch|ngh)am drin|"
          rf"gwawdio|ngwawdio|{_KEEPS_CY}")
 # The English words Welsh speakers use for it, spelt and mutated as Welsh ("yn fy nhrolio", "yn fy stelcian").
-_HARM_BORROWED_CY = r"(t|d|nh|th)rol(i|io|ian)|stelc(io|ian|ia)|insylt(io|ian|ia)"
+_HARM_BORROWED_CY = r"(t|d|nh|th)rol(io|ian)|stelc(io|ian|ia)|insylt(io|ian|ia)"
 _COLLEAGUE = (r"colleagues?|co ?workers?|members? of staff|staff members?|another teacher|other teachers?|"
               r"teaching assistant|my (line )?manager|head of \w+|deputy|(cyd|gyd|nghyd|chyd)weith(iw|w)\w*|"
               r"athro arall|athrawes arall|aelod o (r )?staff|aelodau o (r )?staff|rheolwr llinell|"
