@@ -2742,3 +2742,13 @@ async def test_the_head_asking_what_waits_is_shown_the_question_waiting_for_her_
     assert _title(delegates.card) == strings.text("perm.pending_title", lang) and delegates.more == []
     assert carys.more == [] and "annual leave" not in text_of([delegates.card, carys.card])
     assert answering.store.questions == kept
+
+
+@pytest.mark.parametrize("typed", ["Tynnu nghais i nôl", "Isio tynnu fy nghais i nôl plis",
+                                   "Dw i moyn tynnu nghais i 'nôl"])
+async def test_withdrawing_her_request_said_with_nol_shows_her_requests_in_welsh(
+        answering_bot: BotInMemory, strings: Catalogue, typed: str) -> None:
+    """ "Tynnu nghais i nôl" ("nôl", as "yn ôl" is said) read "i nôl" as a request to someone else, "nôl", so Carys got
+    a quote of the policy on personal use (kept for the head's review) where "Tynnu fy nghais yn ôl" gets her list,
+    with Withdraw on each."""
+    await _her_requests_shown_for(answering_bot, strings, typed, sent_in=Lang.EN, shown_in=Lang.CY)
