@@ -1249,6 +1249,7 @@ def _newer(named: str, in_force: str) -> bool:
 def _words_after_opener(said: str) -> int | None:
     """How many words follow the follow-up opening ("what about", "a beth am") a normalised message starts with; None
     when it starts with none."""
+    said = " ".join(said.split())  # "hyd 'noed" normalises to "hyd  noed", as the lists' phrases do not
     opener = opening(said, FOLLOW_UPS)
     return None if opener is None else len(said.split()) - len(opener.split())
 

@@ -2340,3 +2340,24 @@ async def test_an_everyday_welsh_ok_after_an_answer_gets_a_friendly_word_never_a
 
     assert told in text_of(reply.card)
     assert answering_bot.store.questions == kept
+
+
+@pytest.mark.parametrize(("first", "then", "lang"), [
+    ("Ga i bostio lluniau o'r disgyblion?", "Hyd yn oed gyda chaniatâd rhieni?", Lang.CY),
+    ("Ga i bostio lluniau o'r disgyblion?", "hyd yn oed efo caniatad rhieni?", Lang.EN),  # north, no accent
+    ("Ga i bostio lluniau o'r disgyblion?", "Hyd 'noed efo caniatâd?", Lang.CY),
+    ("Ga i fod yn ffrindiau efo disgyblion ar Facebook?", "Be ambytu Instagram?", Lang.CY),  # the south's "about"
+    ("Can I post photos of pupils?", "Even with their parents' permission?", Lang.EN),
+])
+async def test_an_even_or_ambytu_follow_up_goes_on_from_the_question_before(
+        answering_bot: BotInMemory, first: str, then: str, lang: Lang) -> None:
+    """Carys asked whether she may post photos of pupils, then "Hyd yn oed gyda chaniatâd rhieni?" (even with parents'
+    consent?): it was asked on its own, "Dydy'r polisi ddim yn sôn am hynny", offered to the headteacher and kept for
+    her review, with nothing of the photos it followed ("Even with …?" in English quoted a rule on conversations).
+    "Hyd yn oed", "even" and the south's "be ambytu" now go on from her question, as "a beth am" does."""
+    await answering_bot.says(CARYS, first, lang=lang)
+
+    await answering_bot.says(CARYS, then, lang=lang)
+
+    kept = {record.text: record for record in answering_bot.store.questions.values()}
+    assert kept[f"{first} {then}"].follows_id == kept[first].question_id
