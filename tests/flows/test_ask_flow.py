@@ -2361,3 +2361,18 @@ async def test_an_even_or_ambytu_follow_up_goes_on_from_the_question_before(
 
     kept = {record.text: record for record in answering_bot.store.questions.values()}
     assert kept[f"{first} {then}"].follows_id == kept[first].question_id
+
+
+@pytest.mark.parametrize(("said", "lang", "wanted"), [
+    ("Ga i'r Gymraeg plis?", Lang.EN, Lang.CY), ("Ca i Gymraeg?", Lang.EN, Lang.CY),  # the article; the north's "ca"
+    ("Gai Gymraeg plis", Lang.EN, Lang.CY),  # "ga i" typed as one word on a phone
+    ("Ga i'r Saesneg?", Lang.CY, Lang.EN), ("Ca i Saesneg plis", Lang.CY, Lang.EN),
+])
+async def test_asking_for_a_language_as_welsh_speakers_type_it_switches_and_is_never_a_question(
+        answering_bot: BotInMemory, said: str, lang: Lang, wanted: Lang) -> None:
+    """ "Ga i'r Gymraeg plis?" quoted the policy on communicating with the public (and was kept for the head's review)
+    where "Ga i Gymraeg?" switches: the article, the north's "ca i" and "gai" typed as one word were not listed."""
+    reply = await answering_bot.says(CARYS, said, lang=lang)
+
+    assert reply.language is wanted
+    assert answering_bot.store.questions == {}
