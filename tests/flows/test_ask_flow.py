@@ -2376,3 +2376,21 @@ async def test_asking_for_a_language_as_welsh_speakers_type_it_switches_and_is_n
 
     assert reply.language is wanted
     assert answering_bot.store.questions == {}
+
+
+@pytest.mark.parametrize(("said", "lang", "told"), [
+    ("Jest isio gofyn rhywbeth", Lang.EN, "Ewch ymlaen"), ("jyst isio gofyn rhwbeth", Lang.CY, "Ewch ymlaen"),
+    ("S'mae, jest isio gofyn rhwbeth", Lang.CY, "Ewch ymlaen"), ("Moyn gofyn rhywbeth", Lang.CY, "Ewch ymlaen"),
+    ("Oes gen ti funud?", Lang.CY, "Ewch ymlaen"), ("Oes gynnoch chi funud?", Lang.EN, "Ewch ymlaen"),
+    ("Wyt ti yna?", Lang.CY, "Ewch ymlaen"), ("ti yna?", Lang.EN, "Ewch ymlaen"),
+    ("Oes rhywun yna?", Lang.CY, "Ewch ymlaen"), ("Are you there?", Lang.EN, "Go ahead"),
+])
+async def test_asking_for_a_minute_or_whether_the_bot_is_there_is_told_to_go_ahead_and_kept_nowhere(
+        answering_bot: BotInMemory, said: str, lang: Lang, told: str) -> None:
+    """ "Jest isio gofyn rhywbeth" (just want to ask something) quoted the policy on communicating with the public, and
+    "Oes gen ti funud?", "Wyt ti yna?" were "Dydy'r polisi ddim yn sôn am hynny", offered to the headteacher and kept
+    for her review: they ask nothing yet. Each is now told to go ahead, in Welsh for the Welsh, and nothing is kept."""
+    reply = await answering_bot.says(CARYS, said, lang=lang)
+
+    assert told in text_of(reply.card)
+    assert answering_bot.store.questions == {}
