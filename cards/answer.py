@@ -313,6 +313,16 @@ def _escalated(strings: Catalogue, lang: Lang, name: str, before: datetime | Non
     return strings.text("ask.already_escalated", lang, name=name, when=when(before))
 
 
+def passed_on_already_card(strings: Catalogue, lang: Lang, *, name: str, before: datetime,
+                           replied: datetime | None = None) -> Card:
+    """Ask the headteacher pressed again on a card in a group chat or channel: that it was passed on already, to whom
+    and when (and replied to), and that the reply is in the asker's own chat, not this one."""
+    if replied is not None:
+        return notice_card(strings.text("ask.already_escalated_replied_group", lang, name=name, when=when(before),
+                                        replied=when(replied)))
+    return notice_card(strings.text("ask.already_escalated_group", lang, name=name, when=when(before)))
+
+
 def _attention(notice: str) -> Element:
     """Why something could not be done just now, said in words as well as colour."""
     return {"type": "TextBlock", "text": notice, "color": "Attention", "wrap": True}

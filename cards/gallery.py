@@ -219,6 +219,10 @@ def _answer_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Iterator[tu
                                                                question="How much annual leave?", closest=[],
                                                                escalated_to="Mrs Siân Roberts",
                                                                escalated_before=SAMPLE_TIME)
+    # Ask the headteacher pressed again on the card in a group chat: said there, nothing sent again.
+    yield "no-answer-escalated-already-in-a-group", answer.passed_on_already_card(strings, lang,
+                                                                                  name="Mrs Siân Roberts",
+                                                                                  before=SAMPLE_TIME)
     # A parent's email pasted in, then "what do I do?": only its start is echoed.
     yield "no-answer-long-question", answer.no_answer_card(strings, lang, question_id="Q2", question=SAMPLE_EMAIL,
                                                            closest=closest[:1])

@@ -799,13 +799,20 @@ class AskFlow:
 
     async def pass_on(self, turn: Turn) -> Reply:
         """Ask the headteacher: for the person who asked, answered in their 1:1 chat (it names the headteacher and
-        what they asked); anyone else who presses it on a shared card is told, there, who can."""
+        what they asked), and pressed again in a group, said there to be passed on already; anyone else who presses it
+        on a shared card is told, there, who can."""
         try:
             record = await self._record(turn)
         except RecordNotFound:
             record = None
         if record is not None and self._someone_elses(record, turn.actor):
             return self._only_the_asker(turn)
+        if record is not None and record.escalated_at is not None and not turn.is_private:
+            # Pressed again in the group (its button stays there): said so there, and nothing is sent again.
+            await self._owner_told_again(record, turn.actor)
+            return Reply(card=cards.passed_on_already_card(self._strings, record.lang, name=record.escalated_to,
+                                                           before=record.escalated_at, replied=record.replied_at),
+                         new_message=True)
         return await self._private.only(self.escalate)(turn)
 
     async def escalate(self, turn: Turn) -> Reply:

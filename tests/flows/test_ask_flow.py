@@ -2394,3 +2394,30 @@ async def test_asking_for_a_minute_or_whether_the_bot_is_there_is_told_to_go_ahe
 
     assert told in text_of(reply.card)
     assert answering_bot.store.questions == {}
+
+
+@pytest.mark.parametrize(("question", "lang"), [
+    ("How many days of annual leave do I get?", Lang.EN),
+    ("Faint o ddiwrnodau o wyliau blynyddol ydw i'n eu cael?", Lang.CY),
+])
+async def test_ask_the_headteacher_pressed_again_in_a_group_chat_says_it_was_already_sent(
+        answering_bot: BotInMemory, strings: Catalogue, question: str, lang: Lang) -> None:
+    """Carys pressed Ask the headteacher on her card in a group chat (its button stays there), then again: each press
+    said "I've sent that to you privately", as if it had gone again. The second press now says she already passed it
+    on, to whom, and that the reply comes to her own chat; nothing more reaches the headteacher or her own chat."""
+    bot = answering_bot
+    await bot.meets(CARYS, SIAN)
+    asked = await bot.says(CARYS, question, lang=lang, scope=Scope.GROUP)
+    data = verb_data(asked.card or {}, "ask.escalate")
+
+    first = await bot.clicks(CARYS, "ask.escalate", data, lang=lang, scope=Scope.GROUP)
+    owed = (len(await bot.cards_for(SIAN)), len(await bot.cards_for(CARYS)))
+    again = await bot.clicks(CARYS, "ask.escalate", data, lang=lang, scope=Scope.GROUP)
+
+    assert text_of(first.card) == text_of(notice_card(strings.text("private.sent", lang)))
+    assert again.new_message and text_of(again.card) != text_of(first.card)
+    assert "Mrs Siân Roberts" in text_of(again.card) and _REPLY_IN_OWN_CHAT[lang] in text_of(again.card)
+    assert {Lang.EN: "already", Lang.CY: "eisoes"}[lang] in text_of(again.card)
+    assert (len(await bot.cards_for(SIAN)), len(await bot.cards_for(CARYS))) == owed == (1, 1)
+    [record] = bot.store.questions.values()
+    assert record.escalated_to_id == SIAN.aad_object_id
