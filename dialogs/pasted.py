@@ -53,6 +53,11 @@ MOST_QUESTIONS = 3
 # is one of small words alone ("… on my own page? Is that ok?", a parent's email forwarded, then "What do I do?").
 QUESTION_LEAST_WORDS = 3
 _AFTER_A_QUESTION = re.compile(r"(?<=\?)\s+")
+# "and can I", "a ga i": where a second question starts in a sentence that has one "?" at its end.
+SECOND_QUESTIONS = read_phrases("second-questions.txt")
+# Welsh "a" after these is "whether", not "and": "dw i ddim yn siŵr a ddylwn i bostio…" is one question.
+_ASKING_WHETHER = frozenset({"siwr", "sicr", "gwybod", "wybod", "gofyn", "ofyn", "holi", "tybed", "meddwl", "weld"})
+_SECOND_QUESTION_MOST_WORDS =_SECOND_QUESTION_MOST_WORDS = max((len(phrase.split()) for phrase in SECOND_QUESTIONS), default=0) + 2
 
 
 def _asks_about_what_came_before(part: str) -> bool:
@@ -63,13 +68,32 @@ def _asks_about_what_came_before(part: str) -> bool:
         word in ENGLISH_STOPWORDS or word in WELSH_STOPWORDS for word in said)
 
 
+def _one_by_one(question: str) -> list[str]:
+    """A question that holds a second one after "and can I" or "a ga i" ("Can I post photos of the trip and can I
+    friend parents?") as its questions, each ending "?" (the joining word left out); else the question alone. Each
+    must be a question of its own, not small words alone."""
+    found = list(re.finditer(r"\S+", question))
+    said = [normalise("and" if word.group() == "&" else word.group()).strip() for word in found]
+    for at in range(QUESTION_LEAST_WORDS, len(found) - 1):
+        following = " ".join(word for word in said[at:at + _SECOND_QUESTION_MOST_WORDS] if word)
+        if opening(following, SECOND_QUESTIONS) is None or said[at - 1] in _ASKING_WHETHER:
+            continue
+        first = f"{question[:found[at].start()].rstrip(' ,;-')}?"
+        rest = question[found[at + 1].start():]
+        if not _asks_about_what_came_before(first) and not _asks_about_what_came_before(rest):
+            return [first, *_one_by_one(rest)]
+    return [question]
+
+
 def questions_in(text: str) -> list[str]:
     """The questions of a message that asks more than one ("Can I friend a parent on Facebook? And what about
-    Instagram?"), each with the story told around it; a message of one question (however much story is around it), or
+    Instagram?", or "Can I post photos of the trip and can I friend parents?" with one "?"), each with the story told
+    around it; a message of one question (however much story is around it), or
     of more than `MOST_QUESTIONS`, is one."""
     questions: list[str] = []
     story = ""
-    for part in (part.strip() for part in _AFTER_A_QUESTION.split(text.strip())):
+    parts = (part.strip() for part in _AFTER_A_QUESTION.split(text.strip()))
+    for part in (each for part in parts for each in (_one_by_one(part) if part.endswith("?") else [part])):
         if not part.endswith("?"):  # words after the last question: the story goes with it
             story = f"{story} {part}".strip()
         elif questions and _asks_about_what_came_before(part):

@@ -2421,3 +2421,44 @@ async def test_ask_the_headteacher_pressed_again_in_a_group_chat_says_it_was_alr
     assert (len(await bot.cards_for(SIAN)), len(await bot.cards_for(CARYS))) == owed == (1, 1)
     [record] = bot.store.questions.values()
     assert record.escalated_to_id == SIAN.aad_object_id
+
+
+@pytest.mark.parametrize(("typed", "first", "second", "lang"), [
+    ("can I post photos of the school trip on my own Instagram and can I accept a friend request from a pupil?",
+     "photographs", "friends", Lang.EN),
+    ("Can I accept a friend request from a pupil, and am I allowed to post photos of the trip on my own Instagram?",
+     "friends", "photographs", Lang.EN),
+    ("Ga i bostio lluniau o'r trip ysgol ar fy Instagram fy hun a ga i dderbyn cais ffrind gan ddisgybl?",
+     "photographs", "friends", Lang.CY),
+    ("can i post pics of the school trip on my own insta & can i accept a friend request from a pupil?",
+     "photographs", "friends", Lang.EN),
+])
+async def test_two_questions_in_one_sentence_with_one_question_mark_are_each_answered(
+        answering_bot: BotInMemory, typed: str, first: str, second: str, lang: Lang) -> None:
+    """Carys typed two questions joined by "and can I" with one "?" at the end: a message was split only after a "?",
+    so she got one card, answering the first, and nothing said what became of the second. Each is now asked, answered
+    on its own card saying which question it answers, and kept, as two questions with a "?" each are."""
+    reply = await answering_bot.says(CARYS, typed, lang=lang)
+
+    cards = [reply.card or {}, *reply.more]
+    assert len(cards) == 2
+    assert any(first in quote for quote in _quotes(cards[0])) and any(second in quote for quote in _quotes(cards[1]))
+    kept = sorted(record.text for record in answering_bot.store.questions.values())
+    assert len(kept) == 2 and all(text in typed or text.rstrip("?") in typed for text in kept)
+
+
+@pytest.mark.parametrize("typed", [
+    "Can I share and like the school's posts?",
+    "What happens if a parent posts about me and what can I do?",
+    "Is it ok to post photos and videos of the school play on the school page?",
+    "Ga i rannu a hoffi negeseuon yr ysgol?",
+    "Dw i ddim yn siŵr a ga i bostio lluniau o'r trip ar Facebook?",
+    "Do I have to use my real name on the school page or can I use a nickname?",
+])
+async def test_a_question_with_and_inside_it_is_one_question_where_no_second_question_starts(
+        answering_bot: BotInMemory, typed: str) -> None:
+    """Only "and" or "or" followed by the opening of a question ("and can I …", "a ga i …") starts a second one."""
+    reply = await answering_bot.says(CARYS, typed)
+
+    assert reply.card is not None and reply.more == []
+    assert [record.text for record in answering_bot.store.questions.values()] == [typed]

@@ -15,7 +15,7 @@ from bot.storage.memory import MemoryStaffDirectory
 from cards.i18n import Catalogue
 from dialogs.base import normalise
 from dialogs.home import language_asked_for
-from dialogs.pasted import words_asked
+from dialogs.pasted import questions_in, words_asked
 from dialogs.permission_requests import (
     accounts_asked_about,
     asks_about_own_request,
@@ -619,3 +619,20 @@ async def test_a_section_asked_for_in_everyday_welsh_opens_in_welsh(answering_bo
 ])
 def test_a_welsh_platform_form_people_type_is_chosen_on_the_form(typed: str, platform: str) -> None:
     assert guess_request(typed).get("platform") == platform
+
+
+def test_every_second_question_opener_in_the_list_splits_a_sentence_in_two() -> None:
+    """"Can I post photos of the trip and can I friend parents?": each phrase of the list, typed between two
+    questions with one "?", starts the second (the joining word left out); and no staff question of the evaluation
+    sets with one "?" reads as two but those listed here, each plainly two questions."""
+    for phrase in lines("second-questions.txt"):
+        typed = f"Can we post photos of the school trip {phrase} put them on the school page?"
+        opener = " ".join(phrase.split()[1:])
+        assert questions_in(typed) == ["Can we post photos of the school trip?", f"{opener} put them on the school page?"]
+    two = sorted(q for q in _staff_questions() if q.count("?") == 1 and len(questions_in(q)) > 1)
+    assert two == [
+        "I'm standing for the county council next May. Am I allowed to, and can I use a few pics from school in my "
+        "leaflets?",
+        "Who has the login for the primary's Facebook page, and can I get admin rights?",
+        "does the parent council have its own facebook page, and can staff post on it?",
+    ]
