@@ -57,7 +57,7 @@ _AFTER_A_QUESTION = re.compile(r"(?<=\?)\s+")
 SECOND_QUESTIONS = read_phrases("second-questions.txt")
 # Welsh "a" after these is "whether", not "and": "dw i ddim yn siŵr a ddylwn i bostio…" is one question.
 _ASKING_WHETHER = frozenset({"siwr", "sicr", "gwybod", "wybod", "gofyn", "ofyn", "holi", "tybed", "meddwl", "weld"})
-_SECOND_QUESTION_MOST_WORDS =_SECOND_QUESTION_MOST_WORDS = max((len(phrase.split()) for phrase in SECOND_QUESTIONS), default=0) + 2
+_SECOND_QUESTION_MOST_WORDS = max((len(phrase.split()) for phrase in SECOND_QUESTIONS), default=0) + 2
 
 
 def _asks_about_what_came_before(part: str) -> bool:
@@ -92,8 +92,8 @@ def questions_in(text: str) -> list[str]:
     of more than `MOST_QUESTIONS`, is one."""
     questions: list[str] = []
     story = ""
-    parts = (part.strip() for part in _AFTER_A_QUESTION.split(text.strip()))
-    for part in (each for part in parts for each in (_one_by_one(part) if part.endswith("?") else [part])):
+    typed = (piece.strip() for piece in _AFTER_A_QUESTION.split(text.strip()))
+    for part in (each for piece in typed for each in (_one_by_one(piece) if piece.endswith("?") else [piece])):
         if not part.endswith("?"):  # words after the last question: the story goes with it
             story = f"{story} {part}".strip()
         elif questions and _asks_about_what_came_before(part):

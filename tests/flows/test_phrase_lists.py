@@ -628,7 +628,8 @@ def test_every_second_question_opener_in_the_list_splits_a_sentence_in_two() -> 
     for phrase in lines("second-questions.txt"):
         typed = f"Can we post photos of the school trip {phrase} put them on the school page?"
         opener = " ".join(phrase.split()[1:])
-        assert questions_in(typed) == ["Can we post photos of the school trip?", f"{opener} put them on the school page?"]
+        assert questions_in(typed) == ["Can we post photos of the school trip?",
+                                       f"{opener} put them on the school page?"]
     two = sorted(q for q in _staff_questions() if q.count("?") == 1 and len(questions_in(q)) > 1)
     assert two == [
         "I'm standing for the county council next May. Am I allowed to, and can I use a few pics from school in my "
