@@ -387,6 +387,18 @@ def no_answer_card(strings: Catalogue, lang: Lang, *, question_id: str, question
                                style="positive")])
 
 
+def speaking_of_card(strings: Catalogue, lang: Lang, *, typed: str, sections: Sequence[SectionView]) -> Card:
+    """A word typed alone ("photos", "lluniau") that the policy does not answer as a question: the sections whose own
+    words speak of it, each to open, and to ask a whole question for an answer. No offer to ask the headteacher: a
+    word is no question."""
+    return card([heading(strings.text("ask.speaking_of_title", lang)),
+                 text(strings.text("ask.speaking_of_you_typed", lang), weight="Bolder", size="Small"),
+                 user_text(shortened(clean_user_text(typed, limit=MAX_QUESTION), limit=QUESTION_SHOWN),
+                           limit=QUESTION_SHOWN + 1, italic=True),
+                 text(strings.text("ask.speaking_of_body", lang)),
+                 *_listed(strings, lang, sections)])
+
+
 def also_answered_card(strings: Catalogue, lang: Lang, *, question: str) -> Card:
     """Right under the answer to one of several questions a message asked: another of them that the same words answer,
     so it is not taken for dropped."""

@@ -198,6 +198,9 @@ def _answer_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Iterator[tu
                                                      already_rated=True)
     yield "no-answer", answer.no_answer_card(strings, lang, question_id="Q2", question="How much annual leave?",
                                              closest=closest)
+    # A word typed alone ("photos", "lluniau") that the policy does not answer as a question: where it speaks of it.
+    yield "speaking-of", answer.speaking_of_card(strings, lang, typed="lluniau" if lang is Lang.CY else "photos",
+                                                 sections=closest)
     # Asked in a group chat or channel: the reply to a question passed on comes to the asker's own chat.
     yield "no-answer-in-a-group", answer.no_answer_card(strings, lang, question_id="Q2",
                                                         question="How much annual leave?", closest=closest,

@@ -146,6 +146,10 @@ class Retriever(Protocol):
         """The best passages, or an abstention with the closest sections."""
         ...
 
+    def sections_speaking_of(self, message: str) -> Sequence[str]:
+        """For a word or two typed alone ("photos"), the sections whose own words speak of it, best first."""
+        ...
+
 
 class SectionsClick(ShownIn):
     """`policy.sections`: `version` (optional, on a read-and-confirm card) the version whose sections it opens."""
@@ -480,9 +484,12 @@ class AskFlow:
         still_kept = {r.text for r in await self._questions.list_from_message(turn.actor, turn.message_id)}
         in_force = self._in_force()
         kept = 0
-        for question in _with_their_follow_ups(questions_in(turn.text.strip())):
-            record = self._question_record(turn, question, in_force.index.answer(asked_words(question)),
-                                           in_force.policy)
+        asked = _with_their_follow_ups(questions_in(turn.text.strip()))
+        for question in asked:
+            found = in_force.index.answer(asked_words(question))
+            if len(asked) == 1 and not found.answered and in_force.index.sections_speaking_of(asked_words(question)):
+                continue  # a word typed alone, answered with where the policy speaks of it: never kept
+            record = self._question_record(turn, question, found, in_force.policy)
             if record is not None and record.text not in still_kept:
                 await self._questions.add(record)
                 kept += 1
@@ -543,6 +550,12 @@ class AskFlow:
         policy = in_force.policy
         found = in_force.index.answer(asked_words(asked or question))
         lang = _card_language(found, asked or question, turn.lang)
+        if not (found.answered or found.detail or follows_id or one_of_several):
+            # A word typed alone ("photos", "lluniau"): where the policy speaks of it, not "not covered"; nothing kept.
+            speaking_of = self._sections(policy, in_force.index.sections_speaking_of(asked_words(question)), lang)
+            if speaking_of:
+                return Answered(Reply(card=cards.speaking_of_card(self._strings, lang, typed=question,
+                                                                  sections=speaking_of)), (), lang)
         record = self._question_record(turn, question, found, policy, follows_id=follows_id, tentative=tentative,
                                        asked=asked)
         if record is None:  # a question about the document itself: its details answer it
@@ -569,12 +582,7 @@ class AskFlow:
                                        in_a_group=not turn.is_private)
             if answer is not None:
                 return Answered(Reply(card=answer), record.passage_ids, lang)
-        closest = []
-        for section_id in list(found.closest_sections)[:3]:
-            try:
-                closest.append(cards.section_view(policy.section(section_id), lang))
-            except KeyError:
-                continue
+        closest = self._sections(policy, list(found.closest_sections)[:3], lang)
         names_colleague = await self._names_colleague(turn.actor, question)
         about_owner = await self._about_the_owner(record)
         if about_owner and not turn.is_private:
@@ -601,6 +609,17 @@ class AskFlow:
         except ConcurrentChange:
             return self._strings.text("error.busy", turn.lang)
         return ""
+
+    @staticmethod
+    def _sections(policy: Policy, section_ids: Sequence[str], lang: Lang) -> list[cards.SectionView]:
+        """The sections of these ids the policy has, as a card lists them."""
+        found = []
+        for section_id in section_ids:
+            try:
+                found.append(cards.section_view(policy.section(section_id), lang))
+            except KeyError:
+                continue
+        return found
 
     async def _kept_once(self, record: QuestionRecord) -> bool:
         """Keep the question; False when it is kept already, from this same message sent again."""

@@ -90,6 +90,8 @@ class LexicalIndex:
         self._model_knows = model_knows
         weights: list[dict[str, float]] = []
         text_terms: list[set[str]] = []
+        # Each passage's terms in the document's own words (its text and heading): what it speaks of.
+        self._own_terms: list[frozenset[str]] = []
         for text, heading, asked_as in zip(texts, headings, wordings, strict=True):
             tf: dict[str, float] = defaultdict(float)
             own = document_terms(text)
@@ -102,6 +104,7 @@ class LexicalIndex:
                 tf[term] += HEADING_WEIGHT
             weights.append(dict(tf))
             text_terms.append(set(own) | set(asked))
+            self._own_terms.append(frozenset(own) | frozenset(document_terms(heading)))
         count = len(weights)
         average = sum(sum(w.values()) for w in weights) / max(count, 1)
         frequency: dict[str, int] = defaultdict(int)
@@ -201,6 +204,10 @@ class LexicalIndex:
         if matched == 0.0:
             return 0.0
         return matched / (matched + unmatched_scale * math.pow(unmatched, exponent))
+
+    def speaking_of(self, slot: Slot) -> list[int]:
+        """The passages whose own words (text or heading, not wordings) hold one of a slot's terms, in order."""
+        return [position for position, own in enumerate(self._own_terms) if own & slot.terms]
 
     def knows(self, word: str) -> bool:
         """Whether a word is in the index's vocabulary (policy words, slang and stopwords)."""

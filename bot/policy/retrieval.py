@@ -40,6 +40,9 @@ MEANING_WEIGHT = 0.9
 CLASSIFIER_WEIGHT = 0.05
 SECOND_PASSAGE_RATIO = 0.8
 MAX_QUESTION_CHARS = 2000
+# A topic typed alone ("photos", "y lluniau"): this many words at most, and the sections offered for it.
+TOPIC_MOST_WORDS = 2
+MOST_SECTIONS_SPEAKING_OF = 4
 
 # The index's matrix-vector products are small: BLAS worker threads only spin between them, doubling the CPU
 # an answer costs and taking it from the bot's other turns (measured: 7.4 ms CPU for 3.7 ms of answer).
@@ -215,6 +218,23 @@ class PolicyIndex:
             self._closest(mixed),
             tentative=ranking.tentative,
         )
+
+    def sections_speaking_of(self, message: str) -> tuple[str, ...]:
+        """For a message of a word or two that names one thing ("photos", "lluniau", "WhatsApp"), the sections whose
+        own words speak of it (read as a question's word is: its Welsh, slang and synonyms), those that speak of it most
+        first, `MOST_SECTIONS_SPEAKING_OF` at most; none for any other message. Built from the document's text alone,
+        so any policy imported gets it."""
+        if len(words(message)) > TOPIC_MOST_WORDS:
+            return ()
+        query = self._lexical.read(message[:MAX_QUESTION_CHARS])
+        if len(query.slots) != 1:
+            return ()
+        scores = self._lexical.scores(query)
+        best: dict[str, float] = {}
+        for position in self._lexical.speaking_of(query.slots[0]):
+            section_id = self._sections[position].id
+            best[section_id] = max(best.get(section_id, 0.0), float(scores[position]))
+        return tuple(sorted(best, key=lambda s: -best[s]))[:MOST_SECTIONS_SPEAKING_OF]
 
     def rank(self, question: str) -> Ranking | None:
         """How every passage fits a question and how sure the best is; None when the question has no words."""

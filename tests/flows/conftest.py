@@ -217,6 +217,10 @@ class NoIndex:
         """Fail: the test asked a question."""
         pytest.fail("this test asks a question: use the `answering_bot` fixture")
 
+    def sections_speaking_of(self, message: str) -> NoReturn:
+        """Fail: the test asked a question."""
+        pytest.fail("this test asks a question: use the `answering_bot` fixture")
+
 
 @pytest.fixture
 def bot(strings: Catalogue, federation: Federation) -> BotInMemory:

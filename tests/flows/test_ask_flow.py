@@ -2462,3 +2462,57 @@ async def test_a_question_with_and_inside_it_is_one_question_where_no_second_que
 
     assert reply.card is not None and reply.more == []
     assert [record.text for record in answering_bot.store.questions.values()] == [typed]
+
+
+@pytest.mark.parametrize(("typed", "lang", "spoken_of"), [
+    ("photos", Lang.EN, "photograph"),
+    ("Lluniau", Lang.CY, "photograph"),
+    ("pupils", Lang.EN, "pupil|student"),
+    ("disgyblion", Lang.CY, "pupil|student"),
+    ("email", Lang.EN, "email"),
+])
+async def test_a_topic_word_typed_alone_offers_the_sections_of_the_policy_that_speak_of_it(
+        answering_bot: BotInMemory, strings: Catalogue, policy_in_force: PolicyInForce[PolicyIndex], typed: str,
+        lang: Lang, spoken_of: str) -> None:
+    """Carys typed "photos" on her phone, meaning "what does it say about photos?", and read "The policy doesn't cover
+    that", with an offer to pass "photos" to the headteacher, when several sections speak of photographs. A word typed
+    alone that the policy does not answer as a question now gets the sections whose own words speak of it, in the
+    card's language (Welsh for "lluniau", typed from a Teams in English), each to open; it is no question for the
+    headteacher, and nothing is kept."""
+    reply = await answering_bot.says(CARYS, typed)
+
+    shown = text_of(reply.card)
+    offered = _sections_offered(reply.card or {})
+    policy = policy_in_force.policy
+    assert offered and all(re.search(spoken_of, " ".join(p.text for p in policy.section(s).passages).lower() + " " +
+                                     policy.section(s).heading_en.lower()) for s in offered)
+    assert strings.text("ask.no_answer_title", lang) not in shown and "ask.escalate" not in shown
+    assert all(policy.section(s).heading(lang.value) in shown for s in offered)
+    assert typed in shown
+    assert answering_bot.store.questions == {}
+
+
+async def test_a_word_the_policy_never_speaks_of_typed_alone_is_still_not_covered(answering_bot: BotInMemory,
+                                                                                   strings: Catalogue) -> None:
+    reply = await answering_bot.says(CARYS, "pension")
+
+    assert strings.text("ask.no_answer_title", Lang.EN) in text_of(reply.card)
+    assert "ask.escalate" in text_of(reply.card) and len(answering_bot.store.questions) == 1
+
+
+async def test_the_sections_offered_for_a_word_come_from_the_policy_in_force(
+        strings: Catalogue, federation: Federation, tmp_path: Path) -> None:
+    """Any policy the school imports: a section its own text adds is offered for a word it speaks of."""
+    source = tmp_path / "policy.txt"
+    at = POLICY_TEXT.index("Use of personal mobile devices at work")
+    source.write_text(f"{POLICY_TEXT[:at]}Visitors\n\nContractors and visiting speakers must sign in at reception and "
+                      f"must not record lessons.\n\n{POLICY_TEXT[at:]}", encoding="utf-8")
+    policy = policy_from_data(import_policy(source, fixture_policy()).data)
+    in_force = PolicyInForce(policy, PolicyIndex(policy))
+    bot = open_bot(strings, federation, lambda: in_force)
+
+    reply = await bot.says(CARYS, "contractors")
+
+    [visitors] = [section.id for section in policy.sections if section.heading_en == "Visitors"]
+    assert _quotes(reply.card or {}) == [] and strings.text("ask.no_answer_title", Lang.EN) not in text_of(reply.card)
+    assert _sections_offered(reply.card or {}) == [visitors]
