@@ -40,8 +40,10 @@ MEANING_WEIGHT = 0.9
 CLASSIFIER_WEIGHT = 0.05
 SECOND_PASSAGE_RATIO = 0.8
 MAX_QUESTION_CHARS = 2000
-# A topic typed alone ("photos", "y lluniau"): this many words at most, and the sections offered for it.
-TOPIC_MOST_WORDS = 2
+# A topic typed alone ("photos", "y lluniau", "pupils fb"): this many words and things named at most, and the
+# sections offered for it.
+TOPIC_MOST_WORDS = 3
+TOPIC_MOST_THINGS = 2
 MOST_SECTIONS_SPEAKING_OF = 4
 
 # The index's matrix-vector products are small: BLAS worker threads only spin between them, doubling the CPU
@@ -220,20 +222,21 @@ class PolicyIndex:
         )
 
     def sections_speaking_of(self, message: str) -> tuple[str, ...]:
-        """For a message of a word or two that names one thing ("photos", "lluniau", "WhatsApp"), the sections whose
-        own words speak of it (read as a question's word is: its Welsh, slang and synonyms), those that speak of it most
-        first, `MOST_SECTIONS_SPEAKING_OF` at most; none for any other message. Built from the document's text alone,
-        so any policy imported gets it."""
+        """For a message of a few words that names one thing or two ("photos", "lluniau", "pupils fb"), the sections
+        whose own words speak of it, or of both (read as a question's words are: their Welsh, slang and synonyms),
+        those that speak of it most first, `MOST_SECTIONS_SPEAKING_OF` at most; none for any other message. Built from
+        the document's text alone, so any policy imported gets it."""
         if len(words(message)) > TOPIC_MOST_WORDS:
             return ()
         query = self._lexical.read(message[:MAX_QUESTION_CHARS])
-        if len(query.slots) != 1:
+        if not 1 <= len(query.slots) <= TOPIC_MOST_THINGS:
             return ()
         scores = self._lexical.scores(query)
         best: dict[str, float] = {}
-        for position in self._lexical.speaking_of(query.slots[0]):
-            section_id = self._sections[position].id
-            best[section_id] = max(best.get(section_id, 0.0), float(scores[position]))
+        holding = [{self._sections[p].id for p in self._lexical.speaking_of(slot)} for slot in query.slots]
+        for position, section in enumerate(self._sections):
+            if all(section.id in held for held in holding):  # two things ("lluniau plant"): a section with both
+                best[section.id] = max(best.get(section.id, 0.0), float(scores[position]))
         return tuple(sorted(best, key=lambda s: -best[s]))[:MOST_SECTIONS_SPEAKING_OF]
 
     def rank(self, question: str) -> Ranking | None:

@@ -2470,6 +2470,8 @@ async def test_a_question_with_and_inside_it_is_one_question_where_no_second_que
     ("pupils", Lang.EN, "pupil|student"),
     ("disgyblion", Lang.CY, "pupil|student"),
     ("email", Lang.EN, "email"),
+    ("lluniau plant", Lang.CY, "photograph"),
+    ("pupils fb", Lang.EN, "facebook|social"),
 ])
 async def test_a_topic_word_typed_alone_offers_the_sections_of_the_policy_that_speak_of_it(
         answering_bot: BotInMemory, strings: Catalogue, policy_in_force: PolicyInForce[PolicyIndex], typed: str,
@@ -2492,9 +2494,11 @@ async def test_a_topic_word_typed_alone_offers_the_sections_of_the_policy_that_s
     assert answering_bot.store.questions == {}
 
 
+@pytest.mark.parametrize("typed", ["pension", "annual leave", "staff parking"])
 async def test_a_word_the_policy_never_speaks_of_typed_alone_is_still_not_covered(answering_bot: BotInMemory,
-                                                                                   strings: Catalogue) -> None:
-    reply = await answering_bot.says(CARYS, "pension")
+                                                                                   strings: Catalogue,
+                                                                                   typed: str) -> None:
+    reply = await answering_bot.says(CARYS, typed)
 
     assert strings.text("ask.no_answer_title", Lang.EN) in text_of(reply.card)
     assert "ask.escalate" in text_of(reply.card) and len(answering_bot.store.questions) == 1
