@@ -2102,9 +2102,12 @@ async def test_a_welsh_word_typed_alone_still_gets_a_welsh_card_from_teams_in_en
         answering_bot: BotInMemory, said: str) -> None:
     reply = await answering_bot.says(CARYS, said)
 
-    assert "O'r polisi" in text_of(reply.card) or "Dydy'r polisi ddim" in text_of(reply.card)
-    [record] = answering_bot.store.questions.values()
-    assert record.lang is Lang.CY
+    kept = [record.lang for record in answering_bot.store.questions.values()]
+    if kept:
+        assert "O'r polisi" in text_of(reply.card) or "Dydy'r polisi ddim" in text_of(reply.card)
+        assert kept == [Lang.CY]
+    else:  # words the policy speaks of but does not answer ("lluniau staff"): where it does, in Welsh, nothing kept
+        assert "Lle mae'r polisi'n sôn am hyn" in text_of(reply.card)
 
 
 # An answer card pressed after a new version of the policy was published
