@@ -387,11 +387,13 @@ def no_answer_card(strings: Catalogue, lang: Lang, *, question_id: str, question
                                style="positive")])
 
 
-def speaking_of_card(strings: Catalogue, lang: Lang, *, typed: str, sections: Sequence[SectionView]) -> Card:
+def speaking_of_card(strings: Catalogue, lang: Lang, *, typed: str, sections: Sequence[SectionView],
+                     picture_unread: bool = False, link_unread: bool = False) -> Card:
     """A word typed alone ("photos", "lluniau") that the policy does not answer as a question: the sections whose own
-    words speak of it, each to open, and to ask a whole question for an answer. No offer to ask the headteacher: a
-    word is no question."""
+    words speak of it, each to open, and to ask a whole question for an answer (with `picture_unread` or
+    `link_unread`, that only the words were read). No offer to ask the headteacher: a word is no question."""
     return card([heading(strings.text("ask.speaking_of_title", lang)),
+                 *_unread(strings, lang, picture=picture_unread, link=link_unread),
                  text(strings.text("ask.speaking_of_you_typed", lang), weight="Bolder", size="Small"),
                  user_text(shortened(clean_user_text(typed, limit=MAX_QUESTION), limit=QUESTION_SHOWN),
                            limit=QUESTION_SHOWN + 1, italic=True),

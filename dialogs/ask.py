@@ -554,8 +554,9 @@ class AskFlow:
             # A word typed alone ("photos", "lluniau"): where the policy speaks of it, not "not covered"; nothing kept.
             speaking_of = self._sections(policy, in_force.index.sections_speaking_of(asked_words(question)), lang)
             if speaking_of:
-                return Answered(Reply(card=cards.speaking_of_card(self._strings, lang, typed=question,
-                                                                  sections=speaking_of)), (), lang)
+                return Answered(Reply(card=cards.speaking_of_card(
+                    self._strings, lang, typed=question, sections=speaking_of, picture_unread=turn.picture,
+                    link_unread=_has_link(question))), (), lang)
         record = self._question_record(turn, question, found, policy, follows_id=follows_id, tentative=tentative,
                                        asked=asked)
         if record is None:  # a question about the document itself: its details answer it

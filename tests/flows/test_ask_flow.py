@@ -322,7 +322,8 @@ async def test_asking_when_a_policy_that_gives_no_last_review_was_last_reviewed_
 @pytest.mark.parametrize(("typed", "lang"), [
     ("When was the policy last reviewed?", Lang.EN), ("Pryd cafodd y polisi ei adolygu ddiwethaf?", Lang.CY),
     ("about the policy", Lang.EN), ("am y polisi", Lang.CY),
-    ("Can I be friends with pupils on Facebook?", Lang.EN), ("Can I park in the staff car park at weekends?", Lang.EN)])
+    ("Can I be friends with pupils on Facebook?", Lang.EN), ("Can I park in the staff car park at weekends?", Lang.EN),
+    ("photos", Lang.EN), ("lluniau", Lang.CY)])
 async def test_every_kind_of_answer_to_words_sent_with_a_picture_says_the_picture_was_not_looked_at(
         answering_bot: BotInMemory, strings: Catalogue, typed: str, lang: Lang) -> None:
     """A quoted answer and a "not covered" said so; the About card (a question about the document itself) did not, so
