@@ -2524,3 +2524,20 @@ async def test_the_sections_offered_for_a_word_come_from_the_policy_in_force(
     [visitors] = [section.id for section in policy.sections if section.heading_en == "Visitors"]
     assert _quotes(reply.card or {}) == [] and strings.text("ask.no_answer_title", Lang.EN) not in text_of(reply.card)
     assert _sections_offered(reply.card or {}) == [visitors]
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_ask_the_headteacher_pressed_again_in_a_group_once_replied_says_the_reply_is_in_her_own_chat(
+        answering_bot: BotInMemory, strings: Catalogue, lang: Lang) -> None:
+    bot = answering_bot
+    await bot.meets(CARYS, SIAN)
+    asked = await bot.says(CARYS, "How many days of annual leave do I get?", lang=lang, scope=Scope.GROUP)
+    data = verb_data(asked.card or {}, "ask.escalate")
+    await bot.clicks(CARYS, "ask.escalate", data, lang=lang, scope=Scope.GROUP)
+    [to_head] = await bot.cards_for(SIAN)
+    await bot.clicks(SIAN, "ask.reply", {"q": verb_data(to_head, "ask.reply")["q"], "reply": "See the handbook."})
+
+    again = await bot.clicks(CARYS, "ask.escalate", data, lang=lang, scope=Scope.GROUP)
+
+    said = {Lang.EN: "their reply is in your own chat with me", Lang.CY: "mae'r ateb yn eich sgwrs eich hun â mi"}[lang]
+    assert again.new_message and said in text_of(again.card) and "See the handbook." not in text_of(again.card)
