@@ -246,6 +246,10 @@ async def _pending_list(chats: Chats, seen: str, lang: Lang) -> None:
     assert chats.text("perm.pending_title", lang) in seen and chats.ids["request"] in seen
 
 
+async def _the_figures(chats: Chats, seen: str, lang: Lang) -> None:
+    assert chats.text("figures.title", lang) in seen and chats.text("figures.requests_title", lang) in seen
+
+
 async def _the_register(chats: Chats, seen: str, lang: Lang) -> None:
     assert chats.text("perm.register_title", lang) in seen and chats.ids["request"] in seen
 
@@ -402,6 +406,7 @@ SCENES: dict[str, Scene] = {
     "permission.end": Scene(_an_approved_request, SIAN, _request_now(RequestState.ENDED), "perm.not_yours_to_end"),
     "permission.open": Scene(_a_request, SIAN, _the_request_to_decide, "perm.not_your_decision"),
     "permission.pending": Scene(_a_request, SIAN, _pending_list, "perm.only_heads"),
+    "figures.show": Scene(_a_request, SIAN, _the_figures, "figures.only_heads"),
     "permission.register": Scene(_an_approved_request, SIAN, _the_register, "perm.only_heads_register"),
     "permission.mine": Scene(_a_request, CARYS, _my_requests),
     "permission.form": Scene(_nothing, CARYS, _the_request_form),
