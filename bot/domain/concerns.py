@@ -440,10 +440,17 @@ def everyday_words() -> frozenset[str]:
         model = frozenset()
     welsh = {w for phrase in (*WELSH_LEXICON, *WELSH_GLOSS, *(" ".join(p) for p in WELSH_PHRASES))
              for w in _words(phrase)}
+    return frozenset({*model, *welsh, *WELSH_STOPWORDS, *WELSH_MARKERS, *ENGLISH_STOPWORDS, *listed_names(), *_COMMON,
+                      *not_names().bare})
+
+
+@cache
+def listed_names() -> frozenset[str]:
+    """The names of names.txt, nicknames.txt and surnames.txt, folded: written with a capital they are a name, even at a
+    sentence's start and however common a word they are too ("Robert…", "Price…": `near_name`)."""
     names = {form for line in (*nicknames(), *surnames()) for form in line}
     names.update(fold(word) for line in _data_lines("names.txt") for word in line.split())
-    return frozenset({*model, *welsh, *WELSH_STOPWORDS, *WELSH_MARKERS, *ENGLISH_STOPWORDS, *names, *_COMMON,
-                      *not_names().bare})
+    return frozenset(names)
 
 
 def _radicals(word: str) -> set[str]:
@@ -461,6 +468,16 @@ def _stretched(word: str, part: str) -> bool:
         return False
     written, named = _runs(word), _runs(part)
     return written != named and [letter for letter, _ in written] == [letter for letter, _ in named]
+
+
+def _swapped(word: str, part: str) -> bool:
+    """The name part with two letters next to each other swapped, its first kept ("gareht", "jonse"): the commonest
+    slip in a hurry, which keeps every letter of the name, so it is read in small letters and in capitals too."""
+    if len(part) < _SLIP_LENGTH or len(word) != len(part) or word[:1] != part[:1]:
+        return False
+    differ = [n for n, (a, b) in enumerate(zip(word, part, strict=True)) if a != b]
+    return len(differ) == 2 and differ[1] == differ[0] + 1 and word[differ[0]] == part[differ[1]] \
+        and word[differ[1]] == part[differ[0]]
 
 
 def _slipped(word: str, part: str) -> bool:
@@ -495,7 +512,8 @@ def _misspelt(tokens: Sequence[_Token], parts: Sequence[str], others: Collection
                 or not _radicals(word).isdisjoint(known):
             continue
         as_name = (token.capital and not shouting) or (n > 0 and tokens[n - 1].folded in _NAME_TITLES)
-        if any(_stretched(word, form) or (as_name and _slipped(word, form)) for form in forms if form[:1] == word[:1]):
+        if any(_stretched(word, form) or _swapped(word, form) or (as_name and _slipped(word, form))
+               for form in forms if form[:1] == word[:1]):
             return True
     return False
 
@@ -571,8 +589,9 @@ def near_name(text: str, contact: StaffContact, *, explained: Collection[str] = 
     "" when none is: written as a name (with its capital, in a text not all in capitals, or after a title), one letter
     from a name part of five letters or more, or a part of four or more stretched. A sentence's first word has its
     capital anyway, so there it counts only when it is not one of the commonest words (`common_words`: "Many…" is not
-    Mandy, "Garth…" may be Gareth); a word written with an accent the name does not have is that word ("Ffôn" is not
-    Ffion). `explained`: the name words of the colleague picked from the staff list, which are theirs."""
+    Mandy, "Garth…" may be Gareth) or is a name all the same (`listed_names`: "Robert…" may be Mrs Roberts); a word
+    written with an accent the name does not have is that word ("Ffôn" is not Ffion). `explained`: the name words of
+    the colleague picked from the staff list, which are theirs."""
     parts = [p for p in _stored_words(contact.name) if p not in _TITLES and "?" not in p]
     forms = {form for part in parts if len(part) >= _STRETCHED_LENGTH for form in _forms(part)}
     if not forms:
@@ -590,7 +609,8 @@ def near_name(text: str, contact: StaffContact, *, explained: Collection[str] = 
             continue
         titled = n > 0 and words[n - 1].group().casefold() in _NAME_TITLES
         first = n == 0 or _SENTENCE_END.search(shown, words[n - 1].end(), found.start()) is not None
-        common = folded in common_words() or not _radicals(folded).isdisjoint(common_words())
+        common = (folded in common_words() or not _radicals(folded).isdisjoint(common_words())) \
+            and folded not in listed_names()
         as_name = titled or (word[:1].isupper() and not shouting and not (first and common))
         if as_name and any(_near(folded, form) for form in forms):
             return word
