@@ -762,17 +762,58 @@ def role_words() -> RoleWords:
 
 
 @cache
+def _title_parts(title: str) -> tuple[tuple[str, ...], ...]:
+    """A title on the staff list as the words of each part of it ("Head of Year 9 / Teacher of Maths"), without what is
+    in brackets ("Deputy Head (Pastoral)"); none for a part too general to name anyone (`not_posts`)."""
+    parts = (tuple(_words(part)) for part in re.split(r"[/,;|&]| - ", re.sub(r"\([^)]*\)", " ", title)))
+    return tuple(words for words in parts if words and words not in role_words().not_posts)
+
+
+@cache
 def _title_phrases(title: str) -> tuple[_Phrase, ...]:
-    """A title on the staff list as phrases: each part of it ("Head of Year 9 / Teacher of Maths"), without what is in
-    brackets ("Deputy Head (Pastoral)"), its words mutated as Welsh mutates them (a title may be Welsh: "Cydlynydd
-    ADY", "i Gydlynydd ADY"); none for a title too general to name anyone (`not_posts`)."""
-    parts = re.split(r"[/,;|&]| - ", re.sub(r"\([^)]*\)", " ", title))
-    phrases = []
-    for part in parts:
-        words = tuple(_words(part))
-        if words and words not in role_words().not_posts:
-            phrases.append(_Phrase(tuple(_word_forms(w, welsh=True) for w in words), _TITLE))
-    return tuple(phrases)
+    """A title on the staff list as phrases (`_title_parts`), its words mutated as Welsh mutates them (a title may be
+    Welsh: "Cydlynydd ADY", "i Gydlynydd ADY")."""
+    return tuple(_Phrase(tuple(_word_forms(w, welsh=True) for w in words), _TITLE) for words in _title_parts(title))
+
+
+@cache
+def welsh_title_words() -> dict[str, frozenset[str]]:
+    """The lines of `data/titles-cy.txt`: a Welsh word of a job title, folded, and the English it may stand for."""
+    glosses: dict[str, frozenset[str]] = {}
+    for line in _data_lines("titles-cy.txt"):
+        welsh, _, english = line.partition(":")
+        glosses[fold(welsh).strip()] = frozenset(fold(e).strip() for e in english.split(",") if e.strip())
+    return glosses
+
+
+def _by_welsh_title(words: Sequence[str], titles: Iterable[str]) -> list[_Span]:
+    """Where a title the office wrote in English is written in Welsh ("Pennaeth y Dyniaethau" for Head of Humanities,
+    "y Dirprwy Bennaeth" for Deputy Headteacher), or its words otherwise ordered: words next to each other (small
+    words between them) whose English (`_glossed`) is every word of one part of the title but "of" and the like, and
+    nothing else; a title of one word only after "the", "my", "y"…, as in English."""
+    small = role_words().small | {"of", "and"}
+    spans = []
+    for title in titles:
+        for part in _title_parts(title):
+            wanted = frozenset(_post_words(part)) - small
+            if not wanted:
+                continue
+            for start, first in enumerate(words):
+                bare = start == 0 or words[start - 1] not in _BEFORE_A_WORD_TITLE
+                if first in small or (len(wanted) == 1 and bare):
+                    continue
+                covered: set[str] = set()
+                for end in range(start, min(len(words), start + 2 * len(wanted))):
+                    if words[end] in small:
+                        continue
+                    meant = _glossed(words[end]) & wanted
+                    if not meant:
+                        break
+                    covered |= meant
+                    if covered == wanted:
+                        spans.append(_Span(start, end + 1, _TITLE, True))
+                        break
+    return spans
 
 
 def _by_title(words: Sequence[str], phrases: Sequence[_Phrase]) -> list[_Span]:
@@ -802,11 +843,12 @@ def described(text: str, *, posts: Iterable[Role] = (), titles: Iterable[str] = 
     wanted: set[Role | str | None] = set(posts)
     if Role.LINE_MANAGER in wanted:
         wanted.add(_MANAGERS_POST)
-    phrases = [p for title in titles if title.strip() for p in _title_phrases(title)]
+    titles = [title for title in titles if title.strip()]
+    phrases = [p for title in titles for p in _title_phrases(title)]
     if not wanted and not phrases:
         return []
     words = _words(text)
-    spans = [*role_words().spans(words), *_by_title(words, phrases)]
+    spans = [*role_words().spans(words), *_by_title(words, phrases), *_by_welsh_title(words, titles)]
     return [Described(_as_written(text, words, s.start, s.end), tuple(words[s.start:s.end]), s.post != _MANAGERS_POST)
             for s in _kept(spans) if s.post == _TITLE or s.post in wanted]
 
@@ -955,7 +997,8 @@ def _post_words(words: Iterable[str]) -> tuple[str, ...]:
 def _glossed(word: str) -> frozenset[str]:
     """A post's word and, when it is Welsh (mutated or not), its English ("arweinydd lles": leader, wellbeing), so that
     a report in Welsh is read against a title the office wrote in English."""
-    english = {e for form in (word, *_radicals(word)) for e in WELSH_LEXICON.get(form, "").split()}
+    english = {e for form in (word, *_radicals(word)) for e in (*WELSH_LEXICON.get(form, "").split(),
+                                                                  *welsh_title_words().get(form, ()))}
     return frozenset({word, *english, *(("lead",) if "leader" in english else ())})
 
 

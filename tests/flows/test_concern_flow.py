@@ -339,6 +339,29 @@ async def test_a_post_the_staff_list_cannot_place_goes_one_step_up_and_the_recei
     assert (await _only_report(staffed)).route is Route.MANAGER_POST_UNCLEAR
 
 
+@pytest.mark.parametrize(("lang", "reporter", "manager", "what"), [
+    (Lang.CY, CARYS, GARETH, "Mae Pennaeth y Dyniaethau yn anfon negeseuon cas ataf bob nos"),
+    (Lang.CY, OWAIN, FFION, "Mae'r Dirprwy Bennaeth yn anfon negeseuon cas ataf bob nos"),
+    (Lang.EN, OWAIN, FFION, "The Deputy Headteacher keeps sending me messages late at night"),
+])
+async def test_a_line_managers_title_written_in_welsh_is_his_title_as_the_english_is(
+        staffed: BotInMemory, lang: Lang, reporter: Person, manager: Person, what: str) -> None:
+    """Gareth is Head of Humanities and Ffion Deputy Headteacher on the staff list, in English; Carys and Owain write
+    their titles in Welsh. The report is about their line manager, as the English title says, and the receipt says so.
+    Before, the Welsh was read as a post he may hold, and the receipt said "which may be your line manager: the staff
+    list does not say it is someone else"."""
+    await staffed.meets(OWAIN, FFION)
+    form = await staffed.says(reporter, "report a concern", lang=lang)
+
+    receipt = await staffed.clicks(reporter, "concern.submit", {**verb_data(form.card or {}, "concern.submit"),
+                                                                "what": what}, lang=lang)
+
+    assert await staffed.cards_for(manager) == [], "the report reached the line manager it is about"
+    assert _shows(await staffed.cards_for(SIAN), what)
+    assert _says(receipt.card, load_catalogue().text("concern.why.manager_involved", lang, name="Mrs Siân Roberts"))
+    assert (await _only_report(staffed)).route is Route.MANAGER_INVOLVED
+
+
 async def test_a_post_someone_else_holds_still_goes_one_step_up_when_the_list_has_no_title_for_the_line_manager(
         staffed: BotInMemory) -> None:
     """Nia Lloyd is Wellbeing Lead, but the office left Gareth's title blank: he may be a wellbeing lead too, so the

@@ -438,7 +438,8 @@ MAYBE = Route.MANAGER_POST_UNCLEAR
     ("My line manager keeps messaging me at night", SURE), ("my manager", SURE),
     ("My boss keeps posting about me", SURE), ("the boss", SURE),
     ("my HoD", MAYBE), ("my head of department", MAYBE), ("the Head of Humanities", SURE),  # his title
-    ("head of the humanities department", MAYBE),
+    ("head of the humanities department", SURE),  # his title's words, together: his title
+    ("head of the science department", MAYBE),
     ("the deputy head", MAYBE),  # may be hers: one step up if not, never the headteacher's place
     ("I told my line manager and he did nothing", SURE),  # about him too: he let it go on
     ("It isn't my line manager, it's Dafydd", SURE),  # a negation is not read: the safe mistake
@@ -447,8 +448,8 @@ MAYBE = Route.MANAGER_POST_UNCLEAR
     ("Mae'r bos yn postio amdana i", SURE), ("fy mos", SURE),
     ("fy mhennaeth adran", MAYBE), ("y pennaeth adran", MAYBE), ("gan fy rheolwraig llinell", SURE),
     # Welsh names a head of department without "of": "Pennaeth y Dyniaethau" (his English title, Head of Humanities,
-    # written in Welsh), "Pennaeth Mathemateg", mutated after "wrth" or "fy".
-    ("Mae Pennaeth y Dyniaethau yn anfon negeseuon cas ataf", MAYBE), ("Dywedais wrth bennaeth y chweched", MAYBE),
+    # written in Welsh: his title, as the English is), "Pennaeth Mathemateg", mutated after "wrth" or "fy".
+    ("Mae Pennaeth y Dyniaethau yn anfon negeseuon cas ataf", SURE), ("Dywedais wrth bennaeth y chweched", MAYBE),
     ("Pennaeth Mathemateg", MAYBE), ("fy mhennaeth yr adran Saesneg", MAYBE),
     ("Mae arweinydd y dyniaethau yn fy mwlio", MAYBE),
     ("my linemanager", SURE), ("the person I report to", SURE), ("the Humanities lead", MAYBE),
@@ -607,6 +608,59 @@ def test_a_title_on_the_staff_list_is_read_as_the_office_wrote_it() -> None:
     # The title is his row's (by object id or address), not a namesake's.
     assert GARETH in route(CARYS, Subject(typed=("the bursar",), staff=(*STAFF, StaffMember(
         "Gareth Hughes", "gh2@llanidloes.example.cymru", "high", "Bursar", ""))), GARETH, FEDERATION, "high").chain
+
+
+OWAIN = Person(TENANT, "a1000000-0000-4000-8000-000000000002", "Owain Pritchard")
+FFION = StaffContact("a1000000-0000-4000-8000-000000000005", "Ffion Morgan", "ffion.morgan@llanidloes.example.cymru")
+
+
+@pytest.mark.parametrize(("reporter", "manager", "title", "typed"), [
+    (CARYS, GARETH, "Head of Humanities", "Mae Pennaeth y Dyniaethau yn anfon negeseuon cas ataf"),
+    (CARYS, GARETH, "Head of Humanities", "Rwy'n cael negeseuon cas gan bennaeth y dyniaethau"),
+    (CARYS, GARETH, "Head of Humanities", "Mae'r Pennaeth Dyniaethau yn fy mwlio"),
+    (OWAIN, FFION, "Deputy Headteacher", "Mae'r Dirprwy Bennaeth yn fy mwlio"),
+    (OWAIN, FFION, "Deputy Headteacher", "Mae y Dirprwy Bennaeth yn anfon negeseuon ataf"),
+    (OWAIN, FFION, "Deputy Headteacher", "Rwy'n cael negeseuon cas gan y dirprwy bennaeth"),
+    # Titles roles.txt has no Welsh phrase for: before, not read at all, and the report reached him.
+    (CARYS, GARETH, "Business Manager", "Mae'r Rheolwr Busnes yn anfon negeseuon cas ataf"),
+    (CARYS, GARETH, "Director of Sixth Form", "Mae Cyfarwyddwr y Chweched Dosbarth yn fy mwlio"),
+    (CARYS, GARETH, "Assistant Headteacher", "Mae'r Pennaeth Cynorthwyol yn fy mwlio"),
+])
+def test_a_title_on_the_staff_list_written_in_welsh_is_read_as_the_office_wrote_it(
+        reporter: Person, manager: StaffContact, title: str, typed: str) -> None:
+    """The office wrote his title in English; the reporter writes it in Welsh, as she says it. It is his title, as the
+    English is ("The Deputy Headteacher keeps messaging me"), so the report is about him, surely: not a post he may hold
+    ("which may be your line manager"), nor, where roles.txt has no phrase for it, nobody at all."""
+    staff = tuple(replace(m, role=title) if m.email == manager.email else m for m in STAFF)
+
+    routing = route(reporter, Subject(typed=(typed,), staff=staff), manager, FEDERATION, "high")
+    english = route(reporter, Subject(typed=(f"The {title} keeps messaging me",), staff=staff), manager, FEDERATION,
+                    "high")
+
+    assert (routing.why, routing.naming_of(manager)) == (Route.MANAGER_INVOLVED, Naming())
+    assert (english.why, english.chain) == (routing.why, routing.chain)
+
+
+@pytest.mark.parametrize(("title", "typed"), [
+    ("Head of Humanities", "Mae Pennaeth Adran yn fy mwlio"),  # a head of department, as "the head of department"
+    ("Deputy Headteacher", "Mae'r dirprwy yn fy mwlio"),  # a post she may hold, as "the deputy"
+])
+def test_a_post_written_in_welsh_that_is_not_his_whole_title_is_still_a_post_he_may_hold(title: str,
+                                                                                          typed: str) -> None:
+    staff = tuple(replace(m, role=title) if m.email == GARETH.email else m for m in STAFF)
+
+    routing = route(CARYS, Subject(typed=(typed,), staff=staff), GARETH, FEDERATION, "high")
+
+    assert routing.why is Route.MANAGER_POST_UNCLEAR
+
+
+def test_welsh_words_near_no_title_on_the_staff_list_name_nobody() -> None:
+    """The words of his title in Welsh must all be there, together: "pennaeth" alone is the headteacher, and "y
+    dyniaethau" alone no one."""
+    assert route(CARYS, _typed("Rwy'n dysgu'r dyniaethau, ac mae rhywun yn anfon negeseuon ataf"), GARETH, FEDERATION,
+                 "high").why is Route.LINE_MANAGER
+    assert not describes("Mae'r pennaeth yn gwybod am y dyniaethau", titles=["Head of Humanities"])
+    assert describes("Mae Pennaeth y Dyniaethau yn gwybod", titles=["Head of Humanities"])
 
 
 def test_describes_reads_each_post_and_title() -> None:
