@@ -216,7 +216,7 @@ def _why(strings: Catalogue, lang: Lang, report: ConcernReport, left: Mapping[st
     who was left out, and how the report may be about them, by object id)."""
     holder, involved = report.holder.name, report.involved_manager
     manager = left.get(involved.aad_object_id) if involved is not None else None
-    doubted = (Route.MANAGER_NEAR_NAME, Route.MANAGER_POST_UNCLEAR)
+    doubted = (Route.MANAGER_NEAR_NAME, Route.MANAGER_POST_UNCLEAR, Route.MANAGER_UNNAMED)
     if report.route in doubted and manager is not None and manager[1].words:
         return strings.text(f"concern.why.{report.route.value}", lang, word=manager[1].words, words=manager[1].words,
                             manager=manager[0].name, name=holder)

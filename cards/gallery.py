@@ -96,7 +96,7 @@ SAMPLE_TYPED = (
     "We met and agreed a plan. [link](https://evil.example)", "It started again on Monday. <b>help</b>",
     SAMPLE_ESCALATION_NOTE,
     # Words of a report a receipt quotes, near the name of someone it was kept from.
-    "Garth", "Robert", "the wellbeing lead", "my line manager",
+    "Garth", "Robert", "the wellbeing lead", "my line manager", "Sir",
 )
 
 GalleryPart = Callable[[Catalogue, Lang], Iterator[tuple[str, Card]]]
@@ -600,6 +600,9 @@ def _concerns(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     yield "concern-receipt-manager-post-unclear", receipt(
         replace(report, chain=(sian, huw), route=Route.MANAGER_POST_UNCLEAR, involved_manager=gareth),
         chain_roles[1:], left_out=[gareth], namings=[Naming(Doubt.POST, "the wellbeing lead")])
+    yield "concern-receipt-manager-unnamed", receipt(
+        replace(report, chain=(sian, huw), route=Route.MANAGER_UNNAMED, involved_manager=gareth), chain_roles[1:],
+        left_out=[gareth], namings=[Naming(Doubt.UNNAMED, "Sir")])
     yield "concern-receipt-head-may-be-manager", receipt(
         replace(report, chain=(huw,), route=Route.HEAD_MAY_BE_MANAGER), chain_roles[2:], left_out=[sian],
         namings=[Naming(Doubt.POST, "my line manager")])

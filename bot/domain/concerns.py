@@ -76,6 +76,7 @@ class Route(StrEnum):
     MANAGER_MAY_BE_PICKED = "manager_may_be_picked"  # passed over only because the bot can't tell him from the pick
     MANAGER_NEAR_NAME = "manager_near_name"  # passed over for a word near his name ("Garth" for Gareth)
     MANAGER_POST_UNCLEAR = "manager_post_unclear"  # passed over for a post he may hold ("the wellbeing lead")
+    MANAGER_UNNAMED = "manager_unnamed"  # passed over for a title without a name ("Sir keeps messaging me")
     HEAD_MAY_BE_MANAGER = "head_may_be_manager"  # no line manager known, and "my line manager" may be the head
     ABOUT_HEAD = "about_head"
     REPORTER_IS_HEAD = "reporter_is_head"
@@ -617,6 +618,60 @@ def near_name(text: str, contact: StaffContact, *, explained: Collection[str] = 
     return ""
 
 
+# Titles staff write for a colleague without a name, as pupils say them ("Sir keeps messaging me", "Mae Syr yn…"):
+# "sir" (Welsh: a county) and "miss" (a verb) only with their capital, and "Miss" not before what one misses.
+_UNNAMED_TITLES = frozenset({"sir", "syr", "miss", "mr", "mrs", "ms", "mx", "mister", "missus"})
+_TITLES_THAT_ARE_WORDS = frozenset({"sir", "miss"})
+_MISSED = frozenset({"a", "an", "the", "this", "that", "these", "those", "my", "your", "his", "her", "our", "their",
+                     "them", "him", "me", "us", "you", "it", "its", "out", "any", "some", "all", "one", "being",
+                     "having", "school", "work", "lessons", "deadlines", "meetings"})
+# Words before a title that make it a letter's greeting or a county, not a colleague ("Dear Sir", "Eisteddfod Sir", "y
+# cyngor sir", "Sir y Fflint").
+_NOT_A_COLLEAGUE_BEFORE = frozenset({"dear", "annwyl", "y", "yr", "r", "eisteddfod", "cyngor", "cynghorydd",
+                                     "cynghorwyr", "cynghrair", "pencampwriaeth", "sioe", "ysgolion", "tim", "heddlu"})
+_NOT_A_COLLEAGUE_AFTER = frozenset({"y", "yr", "or", "and"})
+# In a message all in capitals, where a capital says nothing, "SIR" and "MISS" count at a sentence's start or after
+# these ("SIR KEEPS…", "GAN SYR"), and "MR", "MRS"… only before a small word ("MR IS ALWAYS…"): "MR GRANT LEFT" is
+# a name.
+_SHOUTED_AFTER = frozenset({"gan", "by", "from", "wrth", "gyda", "with", "mae", "roedd", "ma"})
+
+
+def unnamed_title(text: str) -> str:
+    """The title the reporter wrote for someone in place of their name ("Sir keeps messaging me", "Mae Syr yn fy
+    mwlio", "Miss said…"), as she wrote it, or "" when every title is before a name ("Mr Jones", "Sir Drefaldwyn": a
+    word with its capital, an initial, a name the lists know, or a word that is not among the commonest) or is a word
+    ("I miss…", "cyngor sir", "Miss a lesson"). Such a title names nobody, and so may be her line manager."""
+    shown = without_accents(visible(text))
+    words = list(re.finditer(r"[^\W_]+", shown))
+    shouting = all(w.group() == w.group().upper() for w in words)
+    for n, found in enumerate(words):
+        word, folded = found.group(), found.group().casefold()
+        if folded not in _UNNAMED_TITLES or (folded in _TITLES_THAT_ARE_WORDS and not word[:1].isupper()):
+            continue
+        if n > 0 and words[n - 1].group().casefold() in _NOT_A_COLLEAGUE_BEFORE:
+            continue
+        first = n == 0 or _SENTENCE_END.search(shown, words[n - 1].end(), found.start()) is not None
+        if shouting and folded in _TITLES_THAT_ARE_WORDS and not first \
+                and words[n - 1].group().casefold() not in _SHOUTED_AFTER:
+            continue
+        after = words[n + 1] if n + 1 < len(words) else None
+        between = shown[found.end():after.start()] if after is not None else ""
+        if after is not None and not _SENTENCE_END.search(between.removeprefix(".")):
+            following, next_folded = after.group(), after.group().casefold()
+            if next_folded in _NOT_A_COLLEAGUE_AFTER or (folded == "miss" and next_folded in _MISSED) \
+                    or len(following) == 1:
+                continue
+            small = next_folded in role_words().small or next_folded in ENGLISH_STOPWORDS \
+                or next_folded in WELSH_STOPWORDS
+            if shouting and folded not in _TITLES_THAT_ARE_WORDS and not small:
+                continue
+            if not shouting and (following[:1].isupper() or next_folded not in not_names() and (
+                    next_folded in listed_names() or next_folded not in common_words())):
+                continue
+        return word
+    return ""
+
+
 # A post a line manager may hold ("the wellbeing lead", "head of department"): the staff list may say it is someone
 # else's (`Subject.naming`).
 _MANAGERS_POST = "may be line manager"
@@ -879,6 +934,7 @@ class Doubt(StrEnum):
     PICKED = "picked"  # the bot can't tell them from the colleague picked from the staff list
     NEAR_NAME = "near_name"  # a word close to their name, another word or name of its own ("Garth" for Gareth)
     POST = "post"  # a post a line manager may hold ("the wellbeing lead"), not another's by the staff list
+    UNNAMED = "unnamed"  # a title without a name ("Sir", "Syr", "Miss"), with nobody picked from the staff list
 
 
 @dataclass(frozen=True)
@@ -923,6 +979,10 @@ class Subject:
                 for post in described(text, posts=(Role.LINE_MANAGER,)) if text else ():
                     if not self._someone_elses(post.words, contact):
                         return Naming(Doubt.POST, post.written)
+        if manager is not None and _same(manager, contact) and self.about is None:
+            for text in self.typed:
+                if text and (word := unnamed_title(text)):
+                    return Naming(Doubt.UNNAMED, word)
         if self.about is not None and (may_be(self.about, contact, self.staff) or self._namesake(self.about, contact)):
             return Naming(Doubt.PICKED)
         return None
@@ -1170,7 +1230,8 @@ def route(reporter: Person, subject: Subject, manager: StaffContact | None, fede
     elif manager_naming is not None:
         # Told so: she named nobody, the bot just can't tell him from her pick; or a word of hers is near his name.
         why = {Doubt.PICKED: Route.MANAGER_MAY_BE_PICKED, Doubt.NEAR_NAME: Route.MANAGER_NEAR_NAME,
-               Doubt.POST: Route.MANAGER_POST_UNCLEAR, None: Route.MANAGER_INVOLVED}[manager_naming.doubt]
+               Doubt.POST: Route.MANAGER_POST_UNCLEAR, Doubt.UNNAMED: Route.MANAGER_UNNAMED,
+               None: Route.MANAGER_INVOLVED}[manager_naming.doubt]
     elif head_named and manager is None and any(_same(head, c) and n.doubt is Doubt.POST
                                                 for c, n in zip(named, namings, strict=True)):
         why = Route.HEAD_MAY_BE_MANAGER

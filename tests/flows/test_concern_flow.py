@@ -362,6 +362,39 @@ async def test_a_line_managers_title_written_in_welsh_is_his_title_as_the_englis
     assert (await _only_report(staffed)).route is Route.MANAGER_INVOLVED
 
 
+@pytest.mark.parametrize(("lang", "what", "words"), [
+    (Lang.EN, "Sir keeps sending me messages late at night", "Sir"),
+    (Lang.EN, "Miss keeps posting about me", "Miss"),
+    (Lang.CY, "Mae Syr yn anfon negeseuon cas ataf bob nos", "Syr"),
+])
+async def test_a_title_without_a_name_goes_one_step_up_and_the_receipt_says_why(
+        staffed: BotInMemory, lang: Lang, what: str, words: str) -> None:
+    """"Sir", "Syr", "Miss", as pupils call a teacher, names nobody: it may be Carys's line manager, and she picked
+    nobody from the staff list, so the report goes one step up and the receipt quotes the word. Before, it reached
+    the line manager it may be about."""
+    form = await staffed.says(CARYS, "report a concern", lang=lang)
+
+    receipt = await staffed.clicks(CARYS, "concern.submit", {**verb_data(form.card or {}, "concern.submit"),
+                                                             "what": what}, lang=lang)
+
+    assert await staffed.cards_for(GARETH) == [], "the report reached the line manager it may be about"
+    assert _shows(await staffed.cards_for(SIAN), what)
+    assert _says(receipt.card, load_catalogue().text("concern.why.manager_unnamed", lang, words=words,
+                                                     manager="Gareth Hughes", name="Mrs Siân Roberts"))
+    assert (await _only_report(staffed)).route is Route.MANAGER_UNNAMED
+
+
+async def test_a_title_without_a_name_is_the_colleague_picked_and_goes_to_the_line_manager(
+        staffed: BotInMemory) -> None:
+    """Carys picked Owain Pritchard from the staff list and wrote "Sir": Sir is Owain, and the report goes to her line
+    manager, as the policy asks."""
+    receipt = await _report(staffed, what="Sir keeps sending me messages late at night",
+                            about=OWAIN.aad_object_id)
+
+    assert _shows(await staffed.cards_for(GARETH), "Sir keeps") and await staffed.cards_for(SIAN) == []
+    assert "It went to Gareth Hughes" in text_of(receipt.card)
+
+
 async def test_a_post_someone_else_holds_still_goes_one_step_up_when_the_list_has_no_title_for_the_line_manager(
         staffed: BotInMemory) -> None:
     """Nia Lloyd is Wellbeing Lead, but the office left Gareth's title blank: he may be a wellbeing lead too, so the
@@ -1683,7 +1716,9 @@ async def test_someone_from_the_staff_is_a_colleague(staffed: BotInMemory, said:
                                             ("Garth keeps sending me horrible messages", Lang.EN),
                                             ("Mae Garth yn anfon negeseuon cas ataf bob nos", Lang.CY),
                                             ("The wellbeing lead keeps sending me nasty messages", Lang.EN),
-                                            ("Mae'r arweinydd lles yn anfon negeseuon cas ataf", Lang.CY)])
+                                            ("Mae'r arweinydd lles yn anfon negeseuon cas ataf", Lang.CY),
+                                            ("Sir keeps sending me horrible messages", Lang.EN),
+                                            ("Mae Syr yn anfon negeseuon cas ataf", Lang.CY)])
 async def test_a_statement_naming_the_line_manager_as_a_report_reads_him_opens_the_form_and_is_not_kept(
         answering_bot: BotInMemory, said: str, lang: Lang) -> None:
     """Carys calls her line manager by his initials, nickname, login or the Welsh form of his surname, a word near his

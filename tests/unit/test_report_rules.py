@@ -34,6 +34,7 @@ from bot.domain.concerns import (
     role_words,
     roles,
     route,
+    unnamed_title,
 )
 from bot.domain.directory import StaffMember, read_staff_csv
 from bot.domain.errors import NotAllowed
@@ -1147,6 +1148,43 @@ def test_a_colleagues_own_name_on_the_staff_list_near_the_line_managers_still_pa
     assert GARETH in chosen.chain and chosen.why is Route.LINE_MANAGER
 
 
+@pytest.mark.parametrize(("typed", "words"), [
+    ("Sir keeps messaging me", "Sir"), ("Mae Syr yn anfon negeseuon cas ataf", "Syr"),
+    ("Rwy'n cael negeseuon cas gan syr bob nos", "syr"), ("Miss keeps messaging me", "Miss"),
+    ("Mr keeps messaging me late at night", "Mr"), ("It started when Sir said I was useless.", "Sir"),
+    ("SIR KEEPS MESSAGING ME", "SIR"), ("mrs keeps posting about me", "mrs"),
+])
+def test_a_title_written_without_a_name_may_be_the_line_manager(typed: str, words: str) -> None:
+    """"Sir", "Syr", "Miss", "Mr" written for a colleague, as pupils say it, names nobody: it may be her line manager,
+    so with nobody picked from the staff list the report goes one step up, and the receipt quotes the word. Before, it
+    named nobody and went to the line manager it may be about."""
+    routing = route(CARYS, _typed(typed), GARETH, FEDERATION, "high")
+
+    assert (routing.why, routing.chain) == (Route.MANAGER_UNNAMED, (HEAD, CHAIR))
+    assert routing.naming_of(GARETH) == Naming(Doubt.UNNAMED, words)
+
+
+@pytest.mark.parametrize("typed", [
+    "Mr Jones keeps messaging me", "Mae Syr Gwilym yn fy mwlio", "Miss Price keeps messaging me",
+    "I miss the old staffroom, but someone keeps messaging me", "Miss a lesson and they post about it",
+    "Mae'r cyngor sir yn gwybod", "Ysgol yn Sir Drefaldwyn yw hi", "Mae hi'n byw yn Sir y Fflint",
+    "mr jones keeps messaging me", "Mr. Jones keeps messaging me",
+])
+def test_a_title_before_a_name_or_an_ordinary_word_is_no_unnamed_colleague(typed: str) -> None:
+    assert route(CARYS, _typed(typed), GARETH, FEDERATION, "high").why is Route.LINE_MANAGER, typed
+
+
+def test_a_title_without_a_name_is_the_colleague_picked_from_the_staff_list() -> None:
+    """Carys picked Owain Pritchard and wrote "Sir": Sir is Owain, and the report goes to her line manager."""
+    owain = StaffContact("a1000000-0000-4000-8000-000000000002", "Owain Pritchard",
+                         "owain.pritchard@llanidloes.example.cymru")
+
+    routing = route(CARYS, Subject(typed=("Sir keeps messaging me",), about=owain, staff=STAFF), GARETH, FEDERATION,
+                    "high")
+
+    assert routing.why is Route.LINE_MANAGER and routing.holder == GARETH
+
+
 def _ordinary_sentences() -> list[str]:
     """Every staff question of the evaluation sets, English and Welsh (some 19,700): ordinary sentences, written as
     staff write, none naming a colleague misspelt."""
@@ -1187,3 +1225,18 @@ def test_few_ordinary_sentences_are_read_as_near_a_name() -> None:
 
     assert (found, shouted) == (["Cerys"], [])
     assert near_name("Garth keeps messaging me", everyone) == "Garth"  # the check can fail
+
+
+def test_no_ordinary_sentence_is_read_as_a_title_without_a_name() -> None:
+    """The false matches reading "Sir", "Miss", "Mr"… without a name makes, measured as above: of the evaluation sets'
+    questions, as written or in capitals, one is read so, and rightly: "a fake picture of Miss" is of a colleague
+    called Miss, who may be the line manager. ("Eisteddfod Sir", "cyngor sir", "Will I miss…", "'Mr Science'", "mr
+    jones" are not.)"""
+    sentences = _ordinary_sentences()
+
+    found = [s for s in sentences if unnamed_title(s)]
+    shouted = [s for s in sentences if unnamed_title(s.upper())]
+
+    assert [unnamed_title(s) for s in found] == ["Miss"] and "a fake picture of Miss using an app" in found[0]
+    assert shouted == []
+    assert unnamed_title("Sir keeps messaging me") == "Sir"  # the check can fail
