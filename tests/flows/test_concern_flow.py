@@ -2048,3 +2048,15 @@ async def test_trolling_typed_in_welsh_as_staff_say_it_opens_the_welsh_form(
     form = await staffed.says(CARYS, said, lang=Lang.EN)
 
     assert title in text_of(form.card)
+
+
+@pytest.mark.parametrize("said", ["adroddiadau i fi", "pryderon i fi", "Adroddiadau i fi plis"])
+async def test_a_line_manager_asking_for_his_reports_as_welsh_speakers_say_it_gets_them(staffed: BotInMemory,
+                                                                                        said: str) -> None:
+    """"i fi" is how many Welsh speakers say "i mi" (for me): Gareth typed it, and was answered from the policy.
+    Before, only "adroddiadau i mi" and the like were the list of reports he holds."""
+    await _report(staffed)
+
+    reply = await staffed.says(GARETH, said, lang=Lang.EN)
+
+    assert load_catalogue().text("concern.held_title", Lang.CY) in text_of(reply.card)
