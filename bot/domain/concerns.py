@@ -619,7 +619,8 @@ def near_name(text: str, contact: StaffContact, *, explained: Collection[str] = 
 
 
 # Titles staff write for a colleague without a name, as pupils say them ("Sir keeps messaging me", "Mae Syr yn…"):
-# "sir" (Welsh: a county) and "miss" (a verb) only with their capital, and "Miss" not before what one misses.
+# "sir" (Welsh: a county) and "miss" (a verb) in small letters only where a title stands (below), and "Miss" not before
+# what one misses.
 _UNNAMED_TITLES = frozenset({"sir", "syr", "miss", "mr", "mrs", "ms", "mx", "mister", "missus"})
 _TITLES_THAT_ARE_WORDS = frozenset({"sir", "miss"})
 _MISSED = frozenset({"a", "an", "the", "this", "that", "these", "those", "my", "your", "his", "her", "our", "their",
@@ -630,9 +631,9 @@ _MISSED = frozenset({"a", "an", "the", "this", "that", "these", "those", "my", "
 _NOT_A_COLLEAGUE_BEFORE = frozenset({"dear", "annwyl", "y", "yr", "r", "eisteddfod", "cyngor", "cynghorydd",
                                      "cynghorwyr", "cynghrair", "pencampwriaeth", "sioe", "ysgolion", "tim", "heddlu"})
 _NOT_A_COLLEAGUE_AFTER = frozenset({"y", "yr", "or", "and"})
-# In a message all in capitals, where a capital says nothing, "SIR" and "MISS" count at a sentence's start or after
-# these ("SIR KEEPS…", "GAN SYR"), and "MR", "MRS"… only before a small word ("MR IS ALWAYS…"): "MR GRANT LEFT" is
-# a name.
+# Written in small letters, or in a message all in capitals, where a capital says nothing, "sir" and "miss" count at a
+# sentence's start or after these ("sir keeps…", "SIR KEEPS…", "GAN SYR"); in capitals "MR", "MRS"… only before a
+# small word ("MR IS ALWAYS…"): "MR GRANT LEFT" is a name.
 _SHOUTED_AFTER = frozenset({"gan", "by", "from", "wrth", "gyda", "with", "mae", "roedd", "ma"})
 
 
@@ -646,12 +647,10 @@ def unnamed_title(text: str) -> str:
     shouting = all(w.group() == w.group().upper() for w in words)
     for n, found in enumerate(words):
         word, folded = found.group(), found.group().casefold()
-        if folded not in _UNNAMED_TITLES or (folded in _TITLES_THAT_ARE_WORDS and not word[:1].isupper()):
-            continue
-        if n > 0 and words[n - 1].group().casefold() in _NOT_A_COLLEAGUE_BEFORE:
+        if folded not in _UNNAMED_TITLES or (n > 0 and words[n - 1].group().casefold() in _NOT_A_COLLEAGUE_BEFORE):
             continue
         first = n == 0 or _SENTENCE_END.search(shown, words[n - 1].end(), found.start()) is not None
-        if shouting and folded in _TITLES_THAT_ARE_WORDS and not first \
+        if (shouting or not word[:1].isupper()) and folded in _TITLES_THAT_ARE_WORDS and not first \
                 and words[n - 1].group().casefold() not in _SHOUTED_AFTER:
             continue
         after = words[n + 1] if n + 1 < len(words) else None

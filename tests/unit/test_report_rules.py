@@ -1153,6 +1153,8 @@ def test_a_colleagues_own_name_on_the_staff_list_near_the_line_managers_still_pa
     ("Rwy'n cael negeseuon cas gan syr bob nos", "syr"), ("Miss keeps messaging me", "Miss"),
     ("Mr keeps messaging me late at night", "Mr"), ("It started when Sir said I was useless.", "Sir"),
     ("SIR KEEPS MESSAGING ME", "SIR"), ("mrs keeps posting about me", "mrs"),
+    ("sir keeps messaging me", "sir"), ("it started in may. miss keeps posting about me", "miss"),
+    ("i get nasty messages from sir every night", "sir"),
 ])
 def test_a_title_written_without_a_name_may_be_the_line_manager(typed: str, words: str) -> None:
     """"Sir", "Syr", "Miss", "Mr" written for a colleague, as pupils say it, names nobody: it may be her line manager,
