@@ -205,15 +205,24 @@ def test_welsh_says_a_permission_is_ended_with_terfynu_and_keeps_dod_i_ben_for_r
     assert "dod oddi ar y gofrestr" not in welsh  # "comes off" the register, word for word: "cael ei dynnu oddi ar"
 
 
+# The figures card's read-and-confirm lines, under "Darllen a chadarnhau: fersiwn {version}", and the line saying no
+# version was sent round: "Staff y gofynnwyd iddyn nhw ei ddarllen" there read as of "y polisi" too.
+VERSION_FIGURES = ("figures.asked", "figures.confirmed", "figures.still_to_read", "figures.reads_none",
+                   "figures.for_the_record")
+
+
 def test_welsh_who_has_read_a_version_agrees_with_fersiwn_feminine() -> None:
     """The card "Pwy sydd wedi darllen fersiwn {version}" counts who has read the version, and "fersiwn" is feminine:
     "wedi'i darllen", "i'w chadarnhau", as its own "not asked" and reminder lines say. "{school}: wedi'i ddarllen gan
     34 o 41" read as masculine, as if of "y polisi", on a card that names only the version."""
     strings = load_catalogue()
     masculine = re.compile(r"(?:\bei|'i|'w) (?:ddarllen|gadarnhau)\b")
+    sent_masculine = re.compile(r"(?:\bei|'i) anfon\b")  # "wedi'i hanfon" of the version ("ei anfon" of a "nodyn")
 
     found = {key: masculine.findall(strings.text(key, Lang.CY)) for key in strings.keys()
              if key.startswith(("reads.summary", "reads.remind", "reads.not_yet"))}
+    found |= {key: masculine.findall(strings.text(key, Lang.CY)) + sent_masculine.findall(strings.text(key, Lang.CY))
+              for key in VERSION_FIGURES}
 
     assert {key: forms for key, forms in found.items() if forms} == {}
 
