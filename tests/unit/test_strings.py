@@ -258,3 +258,23 @@ def test_welsh_says_what_a_spreadsheet_shows_not_a_spreadsheet_of_who() -> None:
     strings = load_catalogue()
 
     assert [key for key in strings.keys() if re.search(r"\b[td]aenlen o bwy\b", strings.text(key, Lang.CY))] == []
+
+
+# Placeholders that stand for a number, a date and time or a reference ("25/11/2026 08:15", "5", "R-0042"): a
+# mutation never shows on them. Any other placeholder stands for a word or a name.
+_NUMBER_PLACEHOLDERS = frozenset({"when", "count", "id", "total", "read", "limit", "version", "current", "date", "end",
+                                  "start", "today", "replied", "n"})
+_MUTATING_BEFORE = re.compile(r"\b(?:yn|i|o|am|ar|at|gan|heb|â|na|neu|dan|dros|trwy|drwy|wrth|hyd|dy|ei|a)\s+"
+                              r"[\"“]?\{(\w+)\}")
+
+
+def test_welsh_puts_no_word_placeholder_after_a_mutating_word() -> None:
+    """WELSH.md: a placeholder after a mutating word will not mutate, so the sentence is said another way. The receipt
+    for a title without a name read 'yn galw rhywun yn "Miss" heb enw', where a Welsh reader hears "yn Fiss" (and "yn
+    Fr"): "cyfeirio at rywun fel "{words}"" puts it after "fel", which mutates nothing."""
+    strings = load_catalogue()
+
+    found = {key: [name for name in _MUTATING_BEFORE.findall(strings.text(key, Lang.CY))
+                   if name not in _NUMBER_PLACEHOLDERS] for key in strings.keys()}
+
+    assert {key: names for key, names in found.items() if names} == {}
