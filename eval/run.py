@@ -84,7 +84,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
              "2022-sixtyfifth.en", "2022-sixtyfifth.cy",
              "2022-sixtysixth.en", "2022-sixtysixth.cy",
              "2022-sixtyseventh.en", "2022-sixtyseventh.cy",
-             "2022-sixtyeighth.en", "2022-sixtyeighth.cy"),
+             "2022-sixtyeighth.en", "2022-sixtyeighth.cy",
+             "2022-sixtyninth.en", "2022-sixtyninth.cy"),
     "revised-a": ("revised-a.en", "revised-a.cy", "revised-a-held.en", "revised-a-held.cy"),
     "revised-b": ("revised-b.en", "revised-b.cy", "revised-b-held.en", "revised-b-held.cy"),
     "other-school": ("other-school.en", "other-school.cy", "other-school-held.en", "other-school-held.cy"),
@@ -216,6 +217,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
     "other-school-62": ("other-school-62-sixtyseventh.en", "other-school-62-sixtyseventh.cy"),
     "revised-bp": ("revised-bp-sixtyeighth.en", "revised-bp-sixtyeighth.cy"),
     "other-school-63": ("other-school-63-sixtyeighth.en", "other-school-63-sixtyeighth.cy"),
+    "revised-bq": ("revised-bq-sixtyninth.en", "revised-bq-sixtyninth.cy"),
+    "other-school-64": ("other-school-64-sixtyninth.en", "other-school-64-sixtyninth.cy"),
 }
 # The 2022 sets whose misses taught the steering data: only the no-steering figure is fair for them.
 TAUGHT_STEERING = frozenset({"2022-rounds"})
