@@ -733,12 +733,10 @@ async def test_publish_by_command_then_roll_back_and_export_for_the_governors(
     assert typed_otherwise.stdout == exported.stdout  # "2.0" is version 2, as stored
 
 
-async def test_the_governors_export_says_how_many_reminders_each_person_had_and_when(
-        bot: TestClient, connector: Connector, settings: Settings, tmp_path: Path) -> None:
-    """Five school days on, everyone who has not confirmed is reminded; the next day the head reminds again, and
-    Carys confirms before hers reaches her. The CSV gave each person's latest reminder alone: Owain's two, and when,
-    were not to be seen, nor that Carys's second was never sent."""
-    await _hi(bot, connector, *STAFF)
+async def _published_then_reminded_twice(bot: TestClient, connector: Connector, settings: Settings,
+                                         tmp_path: Path) -> tuple[datetime, datetime]:
+    """Version 2 published and its cards sent; the reminder after five school days sent, then the head's Send a
+    reminder pressed the next day (not yet delivered). When each was: a minute after the fifth and sixth school day."""
     published = await asyncio.to_thread(_command, settings, "publish-policy", "--yes", str(write_revised(tmp_path)))
     assert published.returncode == 0, published.stderr
     await _until(lambda: _answered_from_version(bot, connector, "2"))
@@ -749,11 +747,20 @@ async def test_the_governors_export_says_how_many_reminders_each_person_had_and_
     fifth = CALENDAR.add_working_days(asked_at, 5) + timedelta(minutes=1)
     sixth = CALENDAR.add_working_days(asked_at, 6) + timedelta(minutes=1)
     head = Person(TENANT, SIAN["aadObjectId"], "Mrs Siân Roberts")
-
     await _reading(store, fifth).remind()
     await _delivered(bot)
     await _reading(store, sixth).remind_now(Turn(actor=head, lang=Lang.EN, scope=Scope.PERSONAL,
                                                  verb="policy.remind", data={"version": "2"}, is_invoke=True))
+    return fifth, sixth
+
+
+async def test_the_governors_export_says_how_many_reminders_each_person_had_and_when(
+        bot: TestClient, connector: Connector, settings: Settings, tmp_path: Path) -> None:
+    """Five school days on, everyone who has not confirmed is reminded; the next day the head reminds again, and
+    Carys confirms before hers reaches her. The CSV gave each person's latest reminder alone: Owain's two, and when,
+    were not to be seen, nor that Carys's second was never sent."""
+    await _hi(bot, connector, *STAFF)
+    fifth, sixth = await _published_then_reminded_twice(bot, connector, settings, tmp_path)
     await _click(bot, CARYS, "policy.confirm_read", {"version": "2"}, connector.url)
     await _delivered(bot)
     exported = await asyncio.to_thread(_command, settings, "export-acknowledgements", "--version", "2")
@@ -774,21 +781,7 @@ async def test_the_governors_export_counts_the_reminders_that_reached_each_perso
     the head's reminder the next day took its place, still waiting. The governors' CSV said she had had two reminders,
     at their times, when none had reached her; Owain, who had both, read the same."""
     await _hi(bot, connector, CARYS, OWAIN, SIAN, GARETH)
-    published = await asyncio.to_thread(_command, settings, "publish-policy", "--yes", str(write_revised(tmp_path)))
-    assert published.returncode == 0, published.stderr
-    await _until(lambda: _answered_from_version(bot, connector, "2"))
-    store = bot.app[STORE]
-    await _reading(store).check_campaigns()
-    await _delivered(bot)
-    asked_at = (await TablePolicyReads(store).list_asked("2"))[0].asked_at
-    fifth = CALENDAR.add_working_days(asked_at, 5) + timedelta(minutes=1)
-    sixth = CALENDAR.add_working_days(asked_at, 6) + timedelta(minutes=1)
-    head = Person(TENANT, SIAN["aadObjectId"], "Mrs Siân Roberts")
-
-    await _reading(store, fifth).remind()
-    await _delivered(bot)
-    await _reading(store, sixth).remind_now(Turn(actor=head, lang=Lang.EN, scope=Scope.PERSONAL,
-                                                 verb="policy.remind", data={"version": "2"}, is_invoke=True))
+    fifth, sixth = await _published_then_reminded_twice(bot, connector, settings, tmp_path)
     await _delivered(bot)
     exported = await asyncio.to_thread(_command, settings, "export-acknowledgements", "--version", "2")
 
