@@ -23,7 +23,7 @@ from bot.domain.errors import (
     StorageUnavailable,
 )
 from bot.domain.federation import Federation
-from bot.domain.limits import Limit, RateLimited, RateLimiter, give_back_unused
+from bot.domain.limits import CountedInBlocks, Limit, RateLimited, RateLimiter, give_back_unused
 from bot.domain.live_policy import PolicyInForce
 from bot.domain.outbox import Notifier, OutboundMessage
 from bot.domain.people import Lang, Person, StaffContact
@@ -246,7 +246,7 @@ class AskFlow:
         self._question_limit = Limit("questions", question_limit)  # questions one person passes to the head
         self._reply_limit = Limit("replies", reply_limit)  # replies from the person questions are passed to
         # Questions one person types: each is kept, and may go on the head's review list (TYPED_QUESTION_LIMIT_PER_DAY).
-        self._typed_limit = Limit("typed", typed_question_limit)
+        self._typed = CountedInBlocks(limiter, Limit("typed", typed_question_limit))
         self._clock = clock
         self._private = PrivateChat(strings=strings, notifier=notifier, profiles=profiles, clock=clock)
 
@@ -568,7 +568,7 @@ class AskFlow:
             if not await self._kept_once(record):
                 # Teams sent the message again (its request was not answered in time): it was kept and answered.
                 log.info("question not kept again: Teams sent its message again")
-                await give_back_unused(self._limiter, self._typed_limit, turn.actor.key, record.asked_at)
+                self._typed.give_back(turn.actor.key, record.asked_at)
                 return Answered(Reply(), (), lang)
         except StorageUnavailable:
             # The answer matters more than its record; without a record there is nothing to rate or pass on.
@@ -603,7 +603,7 @@ class AskFlow:
         """Count one typed question against the asker's day; what to tell them, in their language, when it is one past
         it (nothing is answered or kept then). Too many of their own at once to count is taken as past it too."""
         try:
-            await self._limiter.take(self._typed_limit, turn.actor.key, now)
+            await self._typed.take(turn.actor.key, now)
         except RateLimited as limited:
             return self._strings.text("ask.typed_limited", turn.lang, count=limited.limit.count,
                                       when=cards.when(limited.until))

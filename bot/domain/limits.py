@@ -99,3 +99,54 @@ async def give_back_unused(limiter: RateLimiter, limit: Limit, who: str, now: da
         await limiter.give_back(limit, who, now)
     except DomainError as error:
         log.warning("a use of the %s limit was not given back: %s", limit.name, type(error).__name__)
+
+
+def _block_of(count: int) -> int:
+    """The uses one storage write counts for a limit of `count`: its largest divisor no more than a tenth of it (1 for
+    a limit under 20, so a small limit is counted exactly)."""
+    return max(d for d in range(1, max(1, count // 10) + 1) if count % d == 0)
+
+
+class CountedInBlocks:
+    """A daily limit on something as frequent as a typed question, counted in storage a block of uses at a time (ten
+    for a hundred): one storage write per block, not one per use. Each instance holds the block it took; a block
+    half used on one instance is lost to the person if the next use lands on another, so across instances the limit
+    may bite up to a block early per instance, never late. Counted in blocks, `limit.count` must be what the person
+    is told."""
+
+    # People whose block is held at most; past this, blocks that have run out or ended are forgotten first.
+    HELD = 10_000
+
+    def __init__(self, limiter: RateLimiter, limit: Limit) -> None:
+        self.limit = limit
+        self._limiter = limiter
+        self._block = _block_of(limit.count)
+        self._blocks = Limit(limit.name, limit.count // self._block)
+        self._held: dict[str, tuple[datetime, int]] = {}  # who -> (block ends, uses left in it)
+
+    async def take(self, who: str, now: datetime) -> None:
+        """Count one use: from the block this instance holds, else a new block from storage; `RateLimited` (with
+        this limit, counting nothing) when the day's blocks are spent."""
+        ends, left = self._held.get(who, (now, 0))
+        if now < ends and left > 0:
+            self._held[who] = (ends, left - 1)
+            return
+        try:
+            await self._limiter.take(self._blocks, who, now)
+        except RateLimited as limited:
+            raise RateLimited(self.limit, limited.until) from None
+        self._hold(who, (now + DAY, self._block - 1))
+
+    def give_back(self, who: str, now: datetime) -> None:
+        """Uncount the use just taken (what it was for was not made): back into the block held."""
+        ends, left = self._held.get(who, (now, 0))
+        if now < ends:
+            self._held[who] = (ends, min(left + 1, self._block))
+
+    def _hold(self, who: str, block: tuple[datetime, int]) -> None:
+        if len(self._held) >= self.HELD:
+            now = block[0] - DAY
+            self._held = {w: b for w, b in self._held.items() if b[0] > now and b[1] > 0}
+            while len(self._held) >= self.HELD:
+                self._held.pop(next(iter(self._held)))
+        self._held[who] = block

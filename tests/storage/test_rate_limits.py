@@ -13,7 +13,7 @@ from azure.data.tables.aio import TableClient
 
 from bench.proxy import Counts
 from bot.domain.errors import StorageUnavailable
-from bot.domain.limits import Limit, RateLimited, RateLimiter
+from bot.domain.limits import CountedInBlocks, Limit, RateLimited, RateLimiter
 from bot.storage.limits import TableRateLimiter
 from bot.storage.table_client import Table
 from tests.storage.conftest import Backend
@@ -148,6 +148,26 @@ class RateLimiterContract:
             assert await _outcomes(limiter, limit, CARYS, 2, later) == [True, False]  # her new day counts afresh
 
 
+    async def test_a_typed_question_given_back_goes_back_into_the_block_and_a_small_limit_is_counted_exactly(
+                self, limiter: RateLimiter, other_instance: RateLimiter) -> None:
+        """A message Teams sent again gives its use back to the block; a limit of two (under twenty) is counted a use at
+        a time, so two instances share it exactly: the third use is refused wherever it lands."""
+        typed = CountedInBlocks(limiter, Limit("typed", 20))
+        for _ in range(20):
+            await typed.take(CARYS, NOW)
+        typed.give_back(CARYS, NOW)
+        await typed.take(CARYS, NOW)
+        with pytest.raises(RateLimited):
+            await typed.take(CARYS, NOW)
+
+        small = Limit("typed-small", 2)
+        first, second = CountedInBlocks(limiter, small), CountedInBlocks(other_instance, small)
+        await first.take(OWAIN, NOW)
+        await second.take(OWAIN, NOW)
+        with pytest.raises(RateLimited):
+            await first.take(OWAIN, NOW)
+
+
 class TestRateLimiter(RateLimiterContract):
     @pytest.fixture
     async def limiter(self, backend: Backend) -> RateLimiter:
@@ -264,3 +284,23 @@ async def test_two_instances_forgetting_at_once_each_finish_and_keep_the_running
         await asyncio.gather(here.forget_ended_days(later), elsewhere.forget_ended_days(later))
 
     assert await _limits_used(azurite, table_prefix) == sorted((limit.name, OWAIN) for limit in DAILY_LIMITS)
+
+
+async def test_typed_questions_are_counted_in_storage_a_block_of_ten_at_a_time_and_refused_at_the_hundred_and_first(
+        azurite: str, table_prefix: str) -> None:
+    """Counting each typed question made one storage write a question turn (a third round trip, over the bench's
+    target of two): a block of ten is counted in one write, the hundred are still all a person may type, and the
+    hundred and first is refused with the hundred, not the ten blocks, as what the person is told."""
+    async with _counted_limiter(azurite, table_prefix) as (limiter, counts):
+        typed = CountedInBlocks(limiter, Limit("typed", 100))
+        start = counts.snapshot()
+        for _ in range(100):
+            await typed.take(CARYS, NOW)
+        calls = sum((counts.snapshot() - start).values())
+        with pytest.raises(RateLimited) as refused:
+            await typed.take(CARYS, NOW + timedelta(hours=1))
+        await typed.take(OWAIN, NOW)  # a colleague is not limited by it
+
+    assert calls == 10 + 1  # a write a block, and the read before this instance's first
+    assert refused.value.limit == Limit("typed", 100) and refused.value.until == NOW + timedelta(days=1)
+
