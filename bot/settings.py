@@ -15,6 +15,7 @@ from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_va
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.domain.federation import Federation, FederationConfigError, load_federation, parse_federation
+from bot.domain.limits import TYPED_QUESTION_LIMIT
 from bot.policy.loader import DEFAULT_POLICY_FILE, policy_file
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -112,7 +113,8 @@ class Settings(BaseSettings):
     permission_limit_per_day: int = Field(default=10, alias="PERMISSION_LIMIT_PER_DAY", ge=1, le=100)
     question_limit_per_day: int = Field(default=10, alias="QUESTION_LIMIT_PER_DAY", ge=1, le=100)
     reply_limit_per_day: int = Field(default=50, alias="REPLY_LIMIT_PER_DAY", ge=1, le=1000)
-    typed_question_limit_per_day: int = Field(default=100, alias="TYPED_QUESTION_LIMIT_PER_DAY", ge=1, le=1000)
+    typed_question_limit_per_day: int = Field(default=TYPED_QUESTION_LIMIT, alias="TYPED_QUESTION_LIMIT_PER_DAY", ge=1,
+                                              le=1000)
     # Read by the SDK's ConfigurationBotFrameworkAuthentication; set only to test token validation offline.
     openid_metadata_url: str = Field(default="", alias="TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL")
     token_issuer: str = Field(default="", alias="TO_BOT_FROM_CHANNEL_TOKEN_ISSUER")

@@ -23,7 +23,7 @@ from bot.domain.errors import (
     StorageUnavailable,
 )
 from bot.domain.federation import Federation
-from bot.domain.limits import CountedInBlocks, Limit, RateLimited, RateLimiter, give_back_unused
+from bot.domain.limits import TYPED_QUESTION_LIMIT, CountedInBlocks, Limit, RateLimited, RateLimiter, give_back_unused
 from bot.domain.live_policy import PolicyInForce
 from bot.domain.outbox import Notifier, OutboundMessage
 from bot.domain.people import Lang, Person, StaffContact
@@ -196,11 +196,6 @@ class Undo(Enum):
     UNDONE = "undone"  # the message taken back and the record put back: nothing was changed
     STANDS = "stands"  # the message is with a sender, or sent: it goes, and the change stands
     NOT_KNOWN = "not known"  # storage could not say: the change stands, and pressing again queues its message again
-
-
-# Questions one person may type in the 24 hours from their first (TYPED_QUESTION_LIMIT_PER_DAY): far more than anyone
-# asks of a policy in a day, few enough that nobody can fill the question log or the head's review list.
-TYPED_QUESTION_LIMIT = 100
 
 
 class Answered(NamedTuple):

@@ -19,6 +19,9 @@ log = logging.getLogger(__name__)
 
 # Every limit's window: it starts at a person's first use.
 DAY = timedelta(days=1)
+# Questions one person may type in the 24 hours from their first (TYPED_QUESTION_LIMIT_PER_DAY's default): far more
+# than anyone asks of a policy in a day, few enough that nobody can fill the question log or the head's review list.
+TYPED_QUESTION_LIMIT = 100
 
 
 @dataclass(frozen=True)
@@ -135,7 +138,7 @@ class CountedInBlocks:
             await self._limiter.take(self._blocks, who, now)
         except RateLimited as limited:
             raise RateLimited(self.limit, limited.until) from None
-        self._hold(who, (now + DAY, self._block - 1))
+        self._hold(who, now)
 
     def give_back(self, who: str, now: datetime) -> None:
         """Uncount the use just taken (what it was for was not made): back into the block held."""
@@ -143,10 +146,10 @@ class CountedInBlocks:
         if now < ends:
             self._held[who] = (ends, min(left + 1, self._block))
 
-    def _hold(self, who: str, block: tuple[datetime, int]) -> None:
+    def _hold(self, who: str, now: datetime) -> None:
+        """Hold a new block for `who`, its first use taken."""
         if len(self._held) >= self.HELD:
-            now = block[0] - DAY
             self._held = {w: b for w, b in self._held.items() if b[0] > now and b[1] > 0}
             while len(self._held) >= self.HELD:
                 self._held.pop(next(iter(self._held)))
-        self._held[who] = block
+        self._held[who] = (now + DAY, self._block - 1)

@@ -19,6 +19,7 @@ from bot.settings import (
     load_settings,
 )
 from tests.support.example_federation import besides_the_example
+from tests.support.processes import AZURITE_KEY
 
 FEDERATION = LOCAL_FEDERATION.read_text(encoding="utf-8")
 TENANT = json.loads(FEDERATION)["tenant_ids"][0]
@@ -97,7 +98,8 @@ def test_a_storage_tool_refuses_a_storage_setting_it_cannot_use_in_one_line_nami
 
 @pytest.mark.parametrize(("name", "value"), [
     ("AZURE_STORAGE_TABLE_ENDPOINT", "https://llanpolicyabc.blob.core.windows.net"),
-    ("AZURE_STORAGE_CONNECTION_STRING", "DefaultEndpointsProtocol=https;AccountName=llanpolicyabc;AccountKey=a2V5;"
+    ("AZURE_STORAGE_CONNECTION_STRING", "DefaultEndpointsProtocol=https;AccountName=llanpolicyabc;"
+                                        f"AccountKey={AZURITE_KEY};"
                                         "TableEndpoint=https://llanpolicyabc.blob.core.windows.net/"),
 ], ids=["endpoint", "connection-string"])
 @pytest.mark.parametrize("command", ["check-reports", "policy-versions"])

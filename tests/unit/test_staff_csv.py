@@ -10,12 +10,13 @@ import pytest
 
 from bot.concern_commands import import_staff_command
 from bot.domain.directory import StaffMember, read_staff_csv, staff_list_change
+from tests.support.processes import AZURITE_KEY
 
 REPO = Path(__file__).resolve().parents[2]
 SCHOOLS = ["high", "primary"]
 HEADER = "name,email,school,role,line_manager_email,aad_object_id\n"
 # Storage where nothing listens: a command that tried it would report that, not what is wrong with the file.
-NOWHERE = ("DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;"
+NOWHERE = (f"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AZURITE_KEY};"
            "TableEndpoint=http://127.0.0.1:9/devstoreaccount1;")
 
 
