@@ -447,11 +447,11 @@ class AskFlow:
         for question in asked:
             # The first card says a picture sent with the words was not looked at; once is enough.
             one = await self._answer(replace(turn, picture=turn.picture and not shown), question, one_of_several=True)
+            if one.limited:  # said once (or, in a group, privately); the questions after it would only say it again
+                shown += [[one.reply.card]] if one.reply.card is not None else []
+                break
             if one.reply.card is None:
                 continue
-            if one.limited:  # said once; the questions after it would only say it again
-                shown.append([one.reply.card])
-                break
             if one.quoted and one.quoted in answer_shown:
                 # The same words answer it: quoted once, and said under that card, so it is not taken for dropped.
                 at, lang = answer_shown[one.quoted]
@@ -558,8 +558,8 @@ class AskFlow:
             return Answered(await self.about(replace(turn, lang=lang), asked=found.detail), ("about", found.detail),
                             lang)
         try:
-            if limited := await self._past_the_days_questions(turn, record.asked_at):
-                return Answered(Reply(card=notice_card(limited)), (), lang, limited=True)
+            if (limited := await self._past_the_days_questions(turn, record.asked_at)) is not None:
+                return Answered(limited, (), lang, limited=True)
             if not await self._kept_once(record):
                 # Teams sent the message again (its request was not answered in time): it was kept and answered.
                 log.info("question not kept again: Teams sent its message again")
@@ -594,17 +594,28 @@ class AskFlow:
                                                         about_owner=about_owner, in_a_group=not turn.is_private)),
                         (), lang)
 
-    async def _past_the_days_questions(self, turn: Turn, now: datetime) -> str:
-        """Count one typed question against the asker's day; what to tell them, in their language, when it is one past
-        it (nothing is answered or kept then). Too many of their own at once to count is taken as past it too."""
+    async def _past_the_days_questions(self, turn: Turn, now: datetime) -> Reply | None:
+        """Count one typed question against the asker's day; None within it, else what to tell them, in their language
+        (nothing is answered or kept then). Too many of their own at once to count is taken as past it too. Asked in a
+        group chat or channel, the group hears nothing of it (how much one colleague asks the bot is theirs, and a
+        flood of @mentions gets no card each): the notice goes to their own chat, once a day's window however many
+        more they type, and the group is told only where to find it when the bot cannot write to them there."""
         try:
             await self._typed.take(turn.actor.key, now)
         except RateLimited as limited:
-            return self._strings.text("ask.typed_limited", turn.lang, count=limited.limit.count,
-                                      when=cards.when(limited.until))
+            notice = Reply(card=notice_card(self._strings.text(
+                "ask.typed_limited", turn.lang, count=limited.limit.count, when=cards.when(limited.until))))
+            if turn.is_private:
+                return notice
+            try:
+                return await self._private.send(turn, notice, tell=False,
+                                                message_id=f"typed-limited|{int(limited.until.timestamp())}")
+            except StorageUnavailable:
+                log.warning("the notice of the day's typed questions was not sent privately: storage unavailable")
+                return Reply(card=notice_card(self._strings.text("error.storage", turn.lang)))
         except ConcurrentChange:
-            return self._strings.text("error.busy", turn.lang)
-        return ""
+            return Reply(card=notice_card(self._strings.text("error.busy", turn.lang)))
+        return None
 
     @staticmethod
     def _sections(policy: Policy, section_ids: Sequence[str], lang: Lang) -> list[cards.SectionView]:

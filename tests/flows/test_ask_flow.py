@@ -2280,6 +2280,53 @@ async def test_typed_questions_past_the_days_limit_are_neither_answered_nor_kept
     assert len([r for r in bot.store.questions.values() if r.asker == CARYS]) == 101
 
 
+@pytest.mark.parametrize("lang", [Lang.EN, Lang.CY])
+async def test_typed_questions_past_the_days_limit_in_a_group_chat_are_said_only_privately(
+        strings: Catalogue, federation: Federation, policy_in_force: PolicyInForce[PolicyIndex], lang: Lang) -> None:
+    """Before, one question past the day's limit typed in a group chat or channel (@mentioning the bot) was answered
+    there with "You've asked the bot as many questions as it takes from one person in 24 hours (100…)": everyone in the
+    group read how much one colleague had used the bot, in words ("You've…") each of them could take as about
+    themselves, and someone flooding the group with @mentions had the bot post a card for each. Now the group hears
+    nothing of it; the notice comes to the asker's own chat, once however many more they type; nothing is answered or
+    kept. Someone the bot cannot reach privately is told in the group only where to find it, as for anything private."""
+    clock = Clock(datetime(2026, 11, 24, 9, 0, tzinfo=UTC))
+    bot = open_bot(strings, federation, lambda: policy_in_force, clock=clock)
+    await bot.meets(CARYS)
+    for number in range(100):
+        await bot.says(CARYS, f"Can I post photos of pupils from trip {number + 1} on Facebook?", scope=Scope.GROUP)
+    kept = dict(bot.store.questions)
+    owed_before = len(await bot.cards_for(CARYS))
+
+    over = await bot.says(CARYS, "Can I be friends with pupils on Facebook?", lang=lang, scope=Scope.GROUP)
+    again = await bot.says(CARYS, "Can I use Instagram for my class? Can I use TikTok?", lang=lang, scope=Scope.GROUP)
+    colleague = await bot.says(OWAIN, "Can I be friends with pupils on Facebook?", lang=lang, scope=Scope.GROUP)
+
+    limited = strings.text("ask.typed_limited", lang, count=100, when="25/11/2026 09:00")
+    assert over.card is None and over.more == [] and again.card is None and again.more == []
+    private = (await bot.cards_for(CARYS))[owed_before:]
+    assert len(private) == 1 and limited in text_of(private[0])
+    assert {k: r for k, r in bot.store.questions.items() if r.asker == CARYS} == kept
+    # A colleague in the same group is not limited by her: his question is answered there.
+    assert "ask.feedback" in text_of(colleague.card)
+
+
+async def test_typed_questions_past_the_limit_in_a_group_by_someone_the_bot_cannot_reach_say_where_to_find_it(
+        strings: Catalogue, federation: Federation, policy_in_force: PolicyInForce[PolicyIndex]) -> None:
+    """One past the limit in a group chat by someone who never opened a chat with the bot: the group is told only that
+    it is shown privately (no count, nothing about them), and the notice waits for their own chat."""
+    clock = Clock(datetime(2026, 11, 24, 9, 0, tzinfo=UTC))
+    bot = open_bot(strings, federation, lambda: policy_in_force, clock=clock)
+    for number in range(100):
+        await bot.says(OWAIN, f"Can I post photos of pupils from trip {number + 1} on Facebook?", scope=Scope.GROUP)
+
+    over = await bot.says(OWAIN, "Can I be friends with pupils on Facebook?", scope=Scope.GROUP)
+
+    assert strings.text("private.waiting", Lang.EN) in text_of(over.card)
+    assert "100" not in text_of(over.card)
+    limited = strings.text("ask.typed_limited", Lang.EN, count=100, when="25/11/2026 09:00")
+    assert limited in text_of((await bot.cards_for(OWAIN))[-1])
+
+
 def _passed_on_counts(bot: BotInMemory) -> dict[tuple[str, str], object]:
     """The day's counts of everything but typed questions (which every question asked counts): passing on, replies."""
     return {key: window for key, window in bot.store.use_windows.items() if key[0] != "typed"}
