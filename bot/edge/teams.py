@@ -74,14 +74,22 @@ def conversation_ref_json(activity: Activity) -> str:
 
 
 def _tenant_id(activity: Activity) -> str:
-    conversation_tenant = getattr(activity.conversation, "tenant_id", None)
-    if isinstance(conversation_tenant, str) and conversation_tenant:
-        return conversation_tenant
+    """The tenant Teams names for the activity, or "" when it names none, or two that differ. Teams names it twice,
+    alike: `channelData.tenant.id` (read first, as the people's records are keyed by it) and `conversation.tenantId`,
+    which botbuilder 4.17.1 does not read (it maps `tenantID`), so it is taken from what it kept unread."""
     channel_data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
     tenant = channel_data.get("tenant")
-    if isinstance(tenant, dict) and isinstance(tenant.get("id"), str):
-        return str(tenant["id"])
-    return ""
+    named = [str(tenant["id"])] if isinstance(tenant, dict) and isinstance(tenant.get("id"), str) else []
+    conversation = activity.conversation
+    unread = getattr(conversation, "additional_properties", None)
+    for conversation_tenant in (getattr(conversation, "tenant_id", None),
+                                unread.get("tenantId") if isinstance(unread, dict) else None):
+        if isinstance(conversation_tenant, str) and conversation_tenant:
+            named.append(conversation_tenant)
+    named = [t for t in named if t]
+    if any(t.lower() != named[0].lower() for t in named):
+        return ""
+    return named[0] if named else ""
 
 
 _SCOPES = {"personal": Scope.PERSONAL, "groupChat": Scope.GROUP, "channel": Scope.CHANNEL}

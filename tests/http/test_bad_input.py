@@ -115,6 +115,27 @@ async def test_other_tenant_is_refused_and_nothing_is_stored(client: TestClient,
     assert await _user_rows(azurite, table_prefix) == 0
 
 
+@pytest.mark.parametrize("where", ["conversation", "channelData"])
+async def test_an_activity_whose_two_tenant_ids_differ_is_refused_and_nothing_is_stored(
+        client: TestClient, connector: Connector, azurite: str, table_prefix: str, where: str) -> None:
+    """Teams names the tenant twice (`conversation.tenantId`, `channelData.tenant.id`), always the same one. Before,
+    only channelData's was read (botbuilder maps `conversation.tenantID`, which Teams never sends), so an activity
+    naming another tenant in its conversation and the federation's in channelData was served as the federation's.
+    One that names two tenants is now refused, whichever is whose, and nothing is stored."""
+    activity = message(CARYS, "hi", connector.url)
+    other = "99999999-0000-4000-8000-000000000000"
+    if where == "conversation":
+        activity["conversation"]["tenantId"] = other
+    else:
+        activity["channelData"]["tenant"]["id"] = other
+
+    response = await client.post("/api/messages", json=activity)
+
+    assert response.status == 200
+    assert "can't do that here" in json.dumps(connector.cards()[-1])
+    assert await _user_rows(azurite, table_prefix) == 0
+
+
 async def test_activity_without_entra_identity_is_refused(client: TestClient, connector: Connector, azurite: str,
                                                           table_prefix: str) -> None:
     activity = message({"id": "29:nobody", "name": "Nobody"}, "hi", connector.url)
