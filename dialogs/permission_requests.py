@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import Field, model_validator
 
+from bot.domain.concerns import common_words
 from bot.domain.directory import StaffDirectory, member_for
 from bot.domain.errors import (
     ConcurrentChange,
@@ -59,7 +60,7 @@ from bot.domain.permission_requests import (
     withdraw,
 )
 from bot.domain.profiles import UserProfiles, preferred_language
-from bot.domain.text import clean_user_text, fold
+from bot.domain.text import clean_user_text, fold, visible, without_accents
 from bot.domain.uk_time import uk_today
 from cards import permission_requests as cards
 from cards.answer import when
@@ -163,12 +164,39 @@ def deciders_names(federation: Federation) -> tuple[str, ...]:
     return tuple(sorted(said, key=lambda n: (-len(n), n)))
 
 
-def deciders_named(said: str, names: Sequence[str]) -> str:
+def deciders_named(said: str, names: Sequence[str], *, written: str) -> str:
     """Normalised words with each of `names` (`deciders_names`) read as whoever decides her requests, as "the head" is:
-    "did sian say yes to my request" reads as "did named_decider say yes to my request"."""
+    "did sian say yes to my request" reads as "did named_decider say yes to my request". A first name that is also an
+    everyday word ("Will", "May", "Hope": `common_words`) is her name alone only as `written` (what was typed) writes a
+    name: with its capital, not a sentence's first word, in words not all in capitals ("Did Will get my request?", not
+    "… by mistake, will I get in trouble?"); with the surname or a title it is her however written."""
     if not names:
         return said
-    return re.sub(rf"\b(?:{'|'.join(map(re.escape, names))})\b", NAMED_DECIDER, said)
+    everyday = {name for name in names if " " not in name and name in common_words()}
+    words = said.split()
+    as_names = _written_as_names(written)
+    if everyday and len(as_names) == len(words):
+        said = " ".join(NAMED_DECIDER if word in everyday and as_name else word
+                        for word, as_name in zip(words, as_names, strict=True))
+    others = [name for name in names if name not in everyday]
+    if not others:
+        return said
+    return re.sub(rf"\b(?:{'|'.join(map(re.escape, others))})\b", NAMED_DECIDER, said)
+
+
+_SENTENCE_END = re.compile(r"[.!?:;\n]")
+
+
+def _written_as_names(written: str) -> list[bool]:
+    """For each of `normalise(written)`'s words, whether it is written as a name: with its capital, not the first word
+    of a sentence, in words not all in capitals."""
+    shown = without_accents(visible(written))
+    spaced = re.sub(r"[^\w\s]", " ", shown)  # as `normalise` splits words, each character kept in its place
+    found = list(re.finditer(r"\S+", spaced))
+    shouting = all(w.group() == w.group().upper() for w in found)
+    return [not shouting and w.group()[:1].isupper() and n > 0
+            and _SENTENCE_END.search(shown, found[n - 1].end(), w.start()) is None
+            for n, w in enumerate(found)]
 
 
 def asks_about_own_request(said: str) -> bool:
@@ -535,7 +563,7 @@ class PermissionFlow:
             return self._in_private(self.decided_by_typing, listed_in_welsh=opener in _IN_WELSH)
         if asks_for_a_colleague(said) and not asks_about_own_request(said):
             return self._in_private(self.form)
-        said = deciders_named(said, self._deciders_names)
+        said = deciders_named(said, self._deciders_names, written=turn.text)
         if asks_about_own_request(said):
             return self._or_the_policy(self._in_private(self.how_to_change if _CHANGE.search(said) else self.mine),
                                        platforms=platforms_named(said))

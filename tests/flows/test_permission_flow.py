@@ -1647,6 +1647,51 @@ async def test_a_policy_question_that_mentions_a_request_is_answered_from_the_po
     assert [q.text for q in asked] == [typed]  # answered from the policy (or said honestly that it does not say)
 
 
+def _delegate_named(federation: Federation, name: str) -> Federation:
+    """The settings with the high school's named delegate called `name` (Ffion's object id kept)."""
+    delegate = replace(federation.school("high").delegates[0], name=name)
+    return replace(federation, schools=tuple(replace(s, delegates=(delegate,)) if s.school_id == "high" else s
+                                             for s in federation.schools))
+
+
+@pytest.mark.parametrize("typed", [
+    "A pupil accepted my request on Instagram by mistake, will I get in trouble?",
+    "A parent ignored my request, will that count as harassment?",
+    "If a pupil accepts my request will I be in trouble?",
+    "A parent ignored my request. Will that count as harassment?",
+])
+async def test_a_delegates_first_name_that_is_an_everyday_word_is_not_read_in_its_everyday_use(
+        strings: Catalogue, federation: Federation, policy_in_force: PolicyInForce[Any], typed: str) -> None:
+    """A delegate named Will: "will" written as the word (small, or a sentence's first word) is not her name, so a
+    question for the policy that says "my request" is not read as asking Will about hers. Before, Carys, with an
+    Instagram request waiting, got her list in place of the policy's answer."""
+    bot = open_bot(strings, _delegate_named(federation, "Mr Will Evans"), lambda: policy_in_force)
+    await bot.meets(CARYS, SIAN)
+    await _submitted(bot)
+
+    reply = await bot.says(CARYS, typed)
+
+    assert _title(reply.card) not in {strings.text("perm.mine_title", lang) for lang in Lang}
+    asked = await MemoryQuestionLog(bot.store).list_asked_until(datetime.now(UTC) + timedelta(minutes=1))
+    assert [q.text for q in asked] == [typed]
+
+
+@pytest.mark.parametrize("typed", ["Did Will get my request?", "Is my request with Will?",
+                                   "Has Will Evans replied to my request?", "did will evans get my request",
+                                   "Has Mr Will Evans seen my request?"])
+async def test_a_delegates_first_name_that_is_an_everyday_word_written_as_a_name_is_her(
+        strings: Catalogue, federation: Federation, policy_in_force: PolicyInForce[Any], typed: str) -> None:
+    """With its capital inside a sentence, with the surname or after a title, "Will" is the delegate."""
+    bot = open_bot(strings, _delegate_named(federation, "Mr Will Evans"), lambda: policy_in_force)
+    await bot.meets(CARYS, SIAN)
+    request_id = await _submitted(bot)
+
+    reply = await bot.says(CARYS, typed)
+
+    assert _title(reply.card) == strings.text("perm.mine_title", Lang.EN)
+    assert request_id in text_of(reply.card)
+
+
 @pytest.mark.parametrize("typed", ["Has my request been approved?", "Ydy fy nghais wedi cael ei gymeradwyo?",
                                    "A parent declined my request, what should I do?"])
 async def test_someone_who_has_never_asked_permission_is_answered_from_the_policy(
