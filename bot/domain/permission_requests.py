@@ -21,6 +21,7 @@ from bot.domain.ids import readable_id, readable_id_from
 from bot.domain.people import Lang, Person, StaffContact
 from bot.domain.text import fold
 from bot.domain.uk_time import uk_today
+from bot.policy.typos import edit_distance
 
 PLATFORMS = ("x", "facebook", "instagram", "youtube", "tiktok", "blog", "other")
 AUDIENCES = ("parents", "pupils", "public")
@@ -429,10 +430,19 @@ _SITES = {"instagram.com": "instagram", "instagr.am": "instagram", "facebook.com
 _WEB_ADDRESS = re.compile(r"(?:https?://)?(?P<host>(?:[a-z0-9-]+\.)+[a-z]{2,})(?P<path>/[^\s?#]*)?(?:[?#]\S*)?")
 
 
+# A name of these letters or more typed one letter out (dropped, added, changed, two swapped: "Instagarm", "Facebok",
+# "twiter", "Tic Tok") is that platform: no other platform is a letter from one of them.
+_SLIP_LENGTH = 5
+
+
 def _listed_platform(typed: str) -> str:
-    """The form's choice a platform typed under "Other" names ("Instagram", "Tik Tok", "X (Twitter)", "📸 Insta"), else
-    ""."""
-    return _LISTED.get(re.sub(r"[\W_]+", "", fold(typed)), "")
+    """The form's choice a platform typed under "Other" names ("Instagram", "Tik Tok", "X (Twitter)", "📸 Insta", or
+    one letter out: "Instagarm"), else ""."""
+    letters = re.sub(r"[\W_]+", "", fold(typed))
+    if letters in _LISTED or len(letters) < _SLIP_LENGTH:
+        return _LISTED.get(letters, "")
+    return next((platform for name, platform in _LISTED.items() if len(name) >= _SLIP_LENGTH
+                 and name[0] == letters[0] and edit_distance(letters, name) == 1), "")
 
 
 def platform_at(typed: str) -> tuple[str, bool]:

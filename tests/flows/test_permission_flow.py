@@ -1025,7 +1025,12 @@ async def test_an_approval_tells_her_everything_that_needs_asking_again(bot: Bot
                                                  ("https://www.instagram.com/", "instagram"),
                                                  ("instagram.com", "instagram"), ("📸 Insta 📸", "instagram"),
                                                  ("www.facebook.com", "facebook"), ("https://x.com", "x"),
-                                                 ("youtube.com/", "youtube")])
+                                                 ("youtube.com/", "youtube"),
+                                                 # A slip of one letter in a name of five or more (before, each was
+                                                 # a platform of its own, "Instagarm" on the head's card).
+                                                 ("Instagarm", "instagram"), ("instgram", "instagram"),
+                                                 ("Facebok", "facebook"), ("twiter", "x"), ("Youtub", "youtube"),
+                                                 ("TikTock", "tiktok"), ("Tic Tok", "tiktok")])
 async def test_a_listed_platform_typed_under_other_is_that_platform_and_repeats_it(
         bot: BotInMemory, typed: str, platform: str) -> None:
     """"Other: Instagram" is the form's Instagram. Before, it was a platform of its own: the same request sent again
