@@ -337,6 +337,8 @@ DECIDING_OPENERS = read_phrases("permission-deciding-openers.txt")
 # from pupils"), "approve of" (agree with).
 _NOT_A_DECISION = re.compile(r"\b(friend\w*|ffrind\w*)\b|^\S+ of\b")
 _REFERENCE = re.compile(r"\bp [a-z0-9]{6}\b")  # "P-7KQ2MX", as normalised
+# A reference as typed, with its dash ("P-7KQ2MX", "p-7kq2mx"): "Mr P follow…" is none.
+_TYPED_REFERENCE = re.compile(r"(?<![\w-])[Pp]-([A-HJ-NP-Za-hj-np-z2-9]{6})(?![\w-])")
 # Why a waiting request's cards to its deciders are edited (in their messages' ids): every day asked for has passed.
 DATES_ENDED = "dates-ended"
 # An owed row a turn of this instance wrote is left to that turn by the catch-up pass until the turn is done with it;
@@ -561,6 +563,8 @@ class PermissionFlow:
             return self._in_private(self.decided_by_typing, listed_in_welsh=deciding in _IN_WELSH)
         if self._federation.schools_decided_by(turn.actor) and (opener := _decision_in_own_words(said, turn.text)):
             return self._in_private(self.decided_by_typing, listed_in_welsh=opener in _IN_WELSH)
+        if len(referenced := {found.upper() for found in _TYPED_REFERENCE.findall(turn.text)}) == 1:
+            return self._in_private(partial(self._typed_reference, "P-" + referenced.pop()))
         if asks_for_a_colleague(said) and not asks_about_own_request(said):
             return self._in_private(self.form)
         said = deciders_named(said, self._deciders_names, written=turn.text)
@@ -1559,6 +1563,20 @@ class PermissionFlow:
         [shown] = await self._as_named_now([request])
         return Reply(card=self._settled_card(shown, turn.lang, opened=True, left=left),
                      card_key=_opened_key(request.request_id) if request.state is RequestState.PENDING else "")
+
+    async def _typed_reference(self, request_id: str, turn: Turn) -> Reply:
+        """A request's reference typed ("P-7KX3QD", "What's happening with P-7KX3QD?"): that request, opened as "See
+        full request" opens it, for the member of staff who sent it and whoever decides it; to anyone else, the plain
+        refusal, saying nothing of it (not even that it exists)."""
+        turn = replace(turn, data={"id": request_id})
+        try:
+            request = await self._load(turn)
+        except RecordNotFound:
+            request = None
+        if request is None or (turn.actor.aad_object_id != request.requester.aad_object_id
+                               and isinstance(self._decided_by(request, turn), Reply)):
+            return Reply(card=error_card(self._strings, turn.lang, "error.not_found"), refused=True)
+        return await self.open(turn)
 
     async def register(self, turn: Turn) -> Reply:
         """Approved permissions still in force: the federation's official accounts (for heads)."""

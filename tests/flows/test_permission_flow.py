@@ -1652,6 +1652,49 @@ async def test_a_policy_question_that_mentions_a_request_is_answered_from_the_po
     assert [q.text for q in asked] == [typed]  # answered from the policy (or said honestly that it does not say)
 
 
+@pytest.mark.parametrize(("typed", "lang"), [("{id}", Lang.EN), ("What's happening with {id}?", Lang.EN),
+                                             ("any update on {lower}", Lang.EN), ("{lower}?", Lang.EN),
+                                             ("Beth sy'n digwydd gyda {id}?", Lang.CY)])
+async def test_her_requests_reference_typed_opens_it_for_her_and_for_whoever_decides_it(
+        answering_bot: BotInMemory, strings: Catalogue, typed: str, lang: Lang) -> None:
+    """Every card names a request by its reference ("Request P-7KX3QD"), so staff type it back. Before, Carys typing
+    her own reference, and the head typing it, were told "The policy doesn't cover that"."""
+    await answering_bot.meets(CARYS, SIAN)
+    request_id = await _submitted(answering_bot)
+    said = typed.format(id=request_id, lower=request_id.lower())
+
+    hers, heads = await answering_bot.says(CARYS, said), await answering_bot.says(SIAN, said)
+
+    assert _title(hers.card) == strings.text("perm.status_title", lang).format(id=request_id)
+    assert "permission.withdraw" in text_of(hers.card)
+    assert verb_data(heads.card or {}, "permission.approve")["id"] == request_id
+    asked = await MemoryQuestionLog(answering_bot.store).list_asked_until(datetime.now(UTC) + timedelta(minutes=1))
+    assert asked == []  # not passed to the policy as a question
+
+
+@pytest.mark.parametrize("typed", ["Can Mr P follow me on Instagram?", "Mrs P posted a photo of my class, is that ok?"])
+async def test_a_letter_p_before_a_word_of_six_letters_is_no_reference(
+        answering_bot: BotInMemory, strings: Catalogue, typed: str) -> None:
+    """Only "P-" with its dash and six letters or digits of a reference is one: "Mr P follow…" is a question."""
+    await answering_bot.meets(CARYS, SIAN)
+    await _submitted(answering_bot)
+
+    await answering_bot.says(CARYS, typed)
+
+    asked = await MemoryQuestionLog(answering_bot.store).list_asked_until(datetime.now(UTC) + timedelta(minutes=1))
+    assert [q.text for q in asked] == [typed]
+
+
+async def test_someone_elses_request_reference_typed_shows_nothing_of_it(answering_bot: BotInMemory) -> None:
+    await answering_bot.meets(CARYS, SIAN, OWAIN)
+    request_id = await _submitted(answering_bot)
+
+    reply = await answering_bot.says(OWAIN, f"what's happening with {request_id}?")
+
+    assert "isn't yours to see" in text_of(reply.card)
+    assert "Carys" not in text_of(reply.card) and "geography" not in text_of(reply.card)
+
+
 def _delegate_named(federation: Federation, name: str) -> Federation:
     """The settings with the high school's named delegate called `name` (Ffion's object id kept)."""
     delegate = replace(federation.school("high").delegates[0], name=name)
