@@ -210,7 +210,10 @@ def asks_about_own_request(said: str) -> bool:
 
 # Adding something to her request ("add pupils' photos to my request", "ychwanegu lluniau at fy nghais"): "add" alone
 # is also adding a parent who accepted a friend request.
-_ADDED_TO = re.compile(r"\badd(?:ing)?\b.* to my\b|\bychwanegu\b.* at fy\b")
+_ADDED_TO = re.compile(r"\badd(?:ing)?\b.* to my\b|\bychwanegu\b.* at fy\b"
+                       # Something to put right in it ("a mistake in my request"); not a friend request sent "by
+                       # mistake", "trwy gamgymeriad".
+                       r"|\bmistakes? (?:in|on) my\b|\bcamgymeriad (?:yn|ar) fy\b")
 
 
 def _own_requests_named(said: str) -> list[str]:
@@ -323,7 +326,8 @@ def _on_a_platform_named(request: PermissionRequest, platforms: frozenset[str]) 
 # Asking to change a request, which is never edited once sent ("edit my request", "add photos to my request", "newid fy
 # nghais", "ychwanegu at fy nghais"); not "beth mae hyn yn ei olygu i fy nghais?", "beth mae hynny'n golygu?" (what it
 # means) nor "ydy fy nghais wedi newid?" (whether it has changed).
-_CHANGE = re.compile(r"\b(change|changing|edit|editing|amend|amending|alter|altering|add|adding|ychwanegu|"
+_CHANGE = re.compile(r"\b(change|changing|edit|editing|amend|amending|alter|altering|add|adding|ychwanegu|typos?|"
+                     r"mistakes? (?:in|on) my|camgymeriad (?:yn|ar) fy|"
                      r"(?<!wedi )(?<!di )newid|"
                      r"(?<!\byn )(?<!\bn )golygu|(?<!n ei )olygu|diwygio|ddiwygio|cywiro|gywiro|addasu)\b")
 PENDING_WORDS = frozenset(read_phrases("permission-pending.txt"))

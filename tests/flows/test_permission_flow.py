@@ -1596,6 +1596,14 @@ ABOUT_MY_REQUEST = [
     ("Has Siân replied to my request?", Lang.EN),
     ("Is my request with Siân?", Lang.EN),
     ("Wnaeth y pennaeth ddweud na i fy nghais?", Lang.CY),
+    # Taking it back or putting it right in other words (before, a policy quote on friends, or "the policy doesn't
+    # cover that").
+    ("delete my request", Lang.EN),
+    ("Can I remove my request?", Lang.EN),
+    ("I made a mistake in my request", Lang.EN),
+    ("There's a typo in my request", Lang.EN),
+    ("Dw i eisiau dileu fy nghais", Lang.CY),
+    ("Mae camgymeriad yn fy nghais", Lang.CY),
 ]
 
 
