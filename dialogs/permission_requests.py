@@ -362,10 +362,12 @@ _IN_WELSH = listed_in_welsh("permission-form.txt", "permission-my-requests.txt",
 # and "Mae angen caniatâd i ..." (permission is needed to) says, what the policy requires. The English word in a Welsh
 # sentence ("Dwi angen permission i …") is read as the Welsh one, as many type it.
 _ON_ME_CY = r"(arna i|arnaf|arnon ni|arnom)"
-_PERMISSION_CY = r"(caniatad|ganiatad|permission)"
+# The English words as they are often typed in a hurry ("permision", "premission", "aproval").
+_PERMISSION_EN = r"(permission|permision|permisson|premission|persmission|permssion|approval|aproval|approvel)"
+_PERMISSION_CY = r"(caniatad|ganiatad|permission|permision|permisson|premission)"
 _WANTS_FORM = re.compile(r"^(i|we)( (would|d))? (need|want|like|would like|d like)( to (get|ask|request))?"
-                         r"( for| the| some)? (permission|approval)|^(request|requesting|apply|applying) (for )?"
-                         r"(permission|approval)|^(dw i|rwy|rydw i|dwi|wi) (angen|eisiau|isio|moyn)"
+                         rf"( for| the| some)? {_PERMISSION_EN}|^(request|requesting|apply|applying) (for )?"
+                         rf"{_PERMISSION_EN}|^(dw i|rwy|rydw i|dwi|wi) (angen|eisiau|isio|moyn)"
                          rf"( gofyn( am)?| cael| gwneud cais am)? {_PERMISSION_CY}|"
                          rf"^hoffwn( i)?( ofyn( am)?| gael| wneud cais am)? (ganiatad|permission)|"
                          rf"^mae (angen {_PERMISSION_CY} {_ON_ME_CY}|{_ON_ME_CY} angen {_PERMISSION_CY})\b")

@@ -1996,6 +1996,22 @@ async def test_i_need_permission_to_opens_the_form_in_english_and_in_welsh(
     assert titles == [strings.text("perm.form_title", Lang.EN), strings.text("perm.form_title", Lang.CY)]
 
 
+@pytest.mark.parametrize(("typed", "lang"), [("I need permision for a class instagram", Lang.EN),
+                                             ("i need permisson for a trip blog", Lang.EN),
+                                             ("We'd like premission for a PE twitter", Lang.EN),
+                                             ("I need aproval for a drama club TikTok", Lang.EN),
+                                             ("Dwi angen permision i Instagram dosbarth", Lang.CY)])
+async def test_asking_for_permission_spelt_wrong_opens_the_form(
+        bot: BotInMemory, strings: Catalogue, typed: str, lang: Lang) -> None:
+    """Typed in a hurry on a phone, "permision" is still asking for the form. Before, each of these was searched as a
+    question and quoted the policy's rule on seeking permission."""
+    await bot.meets(CARYS)
+
+    reply = await bot.says(CARYS, typed, lang=Lang.EN)
+
+    assert _title(reply.card) == strings.text("perm.form_title", lang)
+
+
 @pytest.mark.parametrize("welsh", ["Dwi angen permission i Instagram dosbarth",
                                    "Dw i eisiau gofyn am permission i ddechrau blog",
                                    "Hoffwn i gael permission ar gyfer tudalen Facebook yr adran",
