@@ -153,14 +153,18 @@ _TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr"})
 
 def deciders_names(federation: Federation) -> tuple[str, ...]:
     """How staff may name whoever decides requests (each school's headteacher and named delegates), normalised, longest
-    first: with the title and whole name the settings give ("mrs sian roberts"), the whole name ("sian roberts") and
-    the first name ("sian"); accents are folded, so "Siân" and "Sian" are one."""
+    first: with the title and whole name the settings give ("mrs sian roberts"), the whole name ("sian roberts"), the
+    first name ("sian") and, with a title, the title and surname ("mrs roberts", as staff most often name her); accents
+    are folded, so "Siân" and "Sian" are one."""
     said: set[str] = set()
     for person in (c for school in federation.schools for c in (school.headteacher, *school.delegates)):
         words = normalise(person.name).split()
-        name = [w for w in words if w not in _TITLES] if words[:1] and words[0] in _TITLES else words
+        titled = bool(words[:1]) and words[0] in _TITLES
+        name = [w for w in words if w not in _TITLES] if titled else words
         if name:
             said.update({" ".join(words), " ".join(name), name[0]})
+        if titled and len(name) > 1:
+            said.add(f"{words[0]} {name[-1]}")
     return tuple(sorted(said, key=lambda n: (-len(n), n)))
 
 

@@ -1595,6 +1595,11 @@ ABOUT_MY_REQUEST = [
     ("Did Siân get my request?", Lang.EN),
     ("Has Siân replied to my request?", Lang.EN),
     ("Is my request with Siân?", Lang.EN),
+    # By her title and surname, as staff most often name her (before, each a policy quote).
+    ("Is my request with Mrs Roberts?", Lang.EN),
+    ("Did Mrs Roberts get my request?", Lang.EN),
+    ("Has Mrs Morgan got my request?", Lang.EN),
+    ("Ydy Mrs Roberts wedi cael fy nghais?", Lang.CY),
     ("Wnaeth y pennaeth ddweud na i fy nghais?", Lang.CY),
     # Taking it back or putting it right in other words (before, a policy quote on friends, or "the policy doesn't
     # cover that").
