@@ -226,7 +226,8 @@ def _own_requests_named(said: str) -> list[str]:
     said = " ".join(said.split())
     # Whoever decides it, named by name ("Did Siân get my request?", "Has Siân replied to it?"), is asked about it.
     asked = (any(word in _ASKED_OF_A_REQUEST or word == NAMED_DECIDER for word in said.split())
-             or bool(_ADDED_TO.search(said) or _NEWS_OF.search(said) or _THE_HEAD_AGREED.search(said)))
+             or bool(_ADDED_TO.search(said) or _NEWS_OF.search(said) or _THE_HEAD_AGREED.search(said)
+                     or _THE_HEAD_HAS_IT.search(said)))
     found: list[str] = []
     for named in _MY_REQUEST.finditer(said):
         if _WHAT_TO_PUT_IN.search(said[:named.start()].rstrip()):
@@ -293,6 +294,13 @@ _THE_HEAD_AGREED = re.compile(
     r"rhoi caniatad|roi caniatad|rhoi sel bendith|roi sel bendith)\b"
     rf"|\b(?:cytunodd|gytunodd|dywedodd|ddywedodd) {_Y_PENNAETH}\b"
     r"|\bok e?d\b|\bokd\b")
+# Whether the head has it ("Did the head get my request?", "Is my request with the head?", "Ydy'r pennaeth wedi cael fy
+# nghais?", "Ydy fy nghais gyda'r pennaeth?"): not "Should I discuss my request with the head?".
+_THE_HEAD_HAS_IT = re.compile(
+    rf"\b(?:did|has|have) {_THE_HEAD} (?:get|got|gotten|receive|received|read|opened)\b"
+    rf"|^(?:is|has|was) .*\bwith {_THE_HEAD}\b"
+    rf"|\b(?:ydy|ydi|yw|wnaeth|naeth)(?: \w+)?? {_Y_PENNAETH} (?:wedi )?(?:cael|gael|derbyn|dderbyn|darllen|ddarllen)\b"
+    rf"|^(?:ydy|ydi|yw|oes) .*\b(?:gyda|efo) {_Y_PENNAETH}\b")
 _NOT_ABOUT_THE_DECISION = frozenset({
     "friend", "friends", "follow", "follows", "follower", "followers", "following", "request", "requests", "post",
     "posts", "posting", "share", "sharing", "put", "dm", "message", "photo", "photos", "pic", "pics", "picture",

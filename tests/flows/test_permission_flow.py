@@ -1600,6 +1600,12 @@ ABOUT_MY_REQUEST = [
     ("Did Mrs Roberts get my request?", Lang.EN),
     ("Has Mrs Morgan got my request?", Lang.EN),
     ("Ydy Mrs Roberts wedi cael fy nghais?", Lang.CY),
+    # Whether the head has it, by her post (before, each a policy quote).
+    ("Did the head get my request?", Lang.EN),
+    ("Has the headteacher received my request yet?", Lang.EN),
+    ("Is my request with the head?", Lang.EN),
+    ("Ydy'r pennaeth wedi cael fy nghais?", Lang.CY),
+    ("Ydy fy nghais gyda'r pennaeth?", Lang.CY),
     ("Wnaeth y pennaeth ddweud na i fy nghais?", Lang.CY),
     # Taking it back or putting it right in other words (before, a policy quote on friends, or "the policy doesn't
     # cover that").
@@ -1649,7 +1655,10 @@ FRIEND_REQUESTS = ["can I accept a friend request from a parent?", "Should I acc
                    # Adding someone, not adding to her request.
                    "Should I add a parent who accepted my request?",
                    # What a request should say, not what became of hers (from the evaluation's questions).
-                   "what do I need to put in my request to the head for a new work account?"]
+                   "what do I need to put in my request to the head for a new work account?",
+                   # Talking it over with the head, not whether she has it.
+                   "Should I discuss my request with the head first?",
+                   "Does the head have to get my request before I set the page up?"]
 
 
 @pytest.mark.parametrize("typed", FRIEND_REQUESTS)
