@@ -1615,6 +1615,16 @@ ABOUT_MY_REQUEST = [
     ("There's a typo in my request", Lang.EN),
     ("Dw i eisiau dileu fy nghais", Lang.CY),
     ("Mae camgymeriad yn fy nghais", Lang.CY),
+    # As staff say it in a corridor, and "request status" typed as a command (before, a policy quote on personal use,
+    # or "the policy doesn't cover that").
+    ("any joy with my request?", Lang.EN),
+    ("when will I hear about my request?", Lang.EN),
+    ("who is dealing with my request?", Lang.EN),
+    ("is anyone looking at my request", Lang.EN),
+    ("request status", Lang.EN),
+    ("Unrhyw lwc gyda fy nghais?", Lang.CY),
+    ("Pwy sy'n delio gyda fy nghais?", Lang.CY),
+    ("statws cais", Lang.CY),
 ]
 
 
