@@ -1727,6 +1727,23 @@ async def test_someone_elses_request_reference_typed_shows_nothing_of_it(answeri
     assert "Carys" not in text_of(reply.card) and "geography" not in text_of(reply.card)
 
 
+@pytest.mark.parametrize(("typed", "lang"), [("approved accounts", Lang.EN), ("Approved accounts?", Lang.EN),
+                                             ("list of approved accounts", Lang.EN),
+                                             ("cyfrifon wedi'u cymeradwyo", Lang.CY)])
+async def test_approved_accounts_typed_by_the_head_shows_official_accounts(
+        bot: BotInMemory, strings: Catalogue, typed: str, lang: Lang) -> None:
+    """What the register holds, in the head's words. Before, "approved accounts" was searched as a question and quoted
+    the policy's rule on seeking permission."""
+    await bot.meets(CARYS, SIAN)
+    request_id = await _submitted(bot)
+    await bot.clicks(SIAN, "permission.approve", {"id": request_id})
+
+    reply = await bot.says(SIAN, typed)
+
+    assert _title(reply.card) == strings.text("perm.register_title", lang)
+    assert request_id in text_of(reply.card)
+
+
 def _delegate_named(federation: Federation, name: str) -> Federation:
     """The settings with the high school's named delegate called `name` (Ffion's object id kept)."""
     delegate = replace(federation.school("high").delegates[0], name=name)
