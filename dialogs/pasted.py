@@ -56,7 +56,7 @@ _AFTER_A_QUESTION = re.compile(r"(?<=\?)\s+")
 # "and can I", "a ga i": where a second question starts in a sentence that has one "?" at its end.
 SECOND_QUESTIONS = read_phrases("second-questions.txt")
 # Welsh "a" after these is "whether", not "and": "dw i ddim yn siŵr a ddylwn i bostio…" is one question.
-_ASKING_WHETHER = frozenset({"siwr", "sicr", "gwybod", "wybod", "gofyn", "ofyn", "holi", "tybed", "meddwl", "weld"})
+ASKING_WHETHER = frozenset(read_phrases("asking-whether.txt"))
 _SECOND_QUESTION_MOST_WORDS = max((len(phrase.split()) for phrase in SECOND_QUESTIONS), default=0) + 2
 
 
@@ -76,7 +76,7 @@ def _one_by_one(question: str) -> list[str]:
     said = [normalise("and" if word.group() == "&" else word.group()).strip() for word in found]
     for at in range(QUESTION_LEAST_WORDS, len(found) - 1):
         following = " ".join(word for word in said[at:at + _SECOND_QUESTION_MOST_WORDS] if word)
-        if opening(following, SECOND_QUESTIONS) is None or said[at - 1] in _ASKING_WHETHER:
+        if opening(following, SECOND_QUESTIONS) is None or said[at - 1] in ASKING_WHETHER:
             continue
         first = f"{question[:found[at].start()].rstrip(' ,;-')}?"
         rest = question[found[at + 1].start():]

@@ -638,3 +638,14 @@ def test_every_second_question_opener_in_the_list_splits_a_sentence_in_two() -> 
         "Who has the login for the primary's Facebook page, and can I get admin rights?",
         "does the parent council have its own facebook page, and can staff post on it?",
     ]
+
+
+def test_every_word_of_asking_whether_in_the_list_keeps_a_welsh_sentence_one_question() -> None:
+    """ "Dw i ddim yn siŵr a ga i bostio lluniau …?": "a" after each word of the list is "whether", so the sentence is
+    one question; after a word that is not listed ("hapus") the same opener starts a second question."""
+    asked = "a ga i bostio lluniau o'r trip ysgol ar Facebook?"
+    for word in lines("asking-whether.txt"):
+        typed = f"Dw i ddim yn {word} {asked}"
+        assert questions_in(typed) == [typed], word
+    assert questions_in(f"Dw i ddim yn hapus {asked}") == ["Dw i ddim yn hapus?",
+                                                         "ga i bostio lluniau o'r trip ysgol ar Facebook?"]

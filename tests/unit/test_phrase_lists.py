@@ -17,9 +17,9 @@ from dialogs.phrases import DATA_FOLDER, listed_in_welsh, read_patterns, read_ph
 
 PATTERN_LISTS = ("language-asking.txt", "language-refusing.txt", "policy-section-asking.txt")
 # Lists compared word by word with the words of a message: a line of two words there would never match.
-WORD_LISTS = ("courtesy-before.txt", "language-no-and-a-pause.txt", "my-request-asked.txt", "my-account-asked.txt",
-              "my-request-to-the-head.txt", "my-request-for-an-account.txt", "my-request-articles.txt",
-              "my-request-said-twice.txt", "my-request-when.txt")
+WORD_LISTS = ("asking-whether.txt", "courtesy-before.txt", "language-no-and-a-pause.txt", "my-request-asked.txt",
+              "my-account-asked.txt", "my-request-to-the-head.txt", "my-request-for-an-account.txt",
+              "my-request-articles.txt", "my-request-said-twice.txt", "my-request-when.txt")
 DIALOGS = Path(home.__file__).resolve().parent
 
 
