@@ -2177,6 +2177,10 @@ async def test_an_answer_rated_after_a_new_version_is_published_says_it_quotes_t
     # Typed in a hurry: a letter swapped, dropped or spelt as said.
     ("thanx", "You're welcome."), ("thnx", "You're welcome."), ("thnaks", "You're welcome."),
     ("thansk!", "You're welcome."), ("dioch", "Croeso."), ("diolc", "Croeso."),
+    # Goodbyes and good wishes, Welsh as it is typed in Powys, Ceredigion and Gwynedd.
+    ("pob lwc", "Croeso."), ("Pob lwc!", "Croeso."), ("pob lwc efo hwnna", "Croeso."), ("mawr ddiolch", "Croeso."),
+    ("Mawr diolch!", "Croeso."), ("hwyl am y tro", "Croeso."), ("hwyl rwan", "Croeso."),
+    ("cymerwch ofal", "Croeso."), ("good luck", "You're welcome."), ("all the best", "You're welcome."),
 ])
 async def test_thanks_as_staff_type_it_after_an_answer_gets_a_friendly_word_never_a_question_for_the_head(
         answering_bot: BotInMemory, said: str, told: str) -> None:
