@@ -86,7 +86,7 @@ from dialogs.base import (
 )
 from dialogs.language import in_the_cards_language, in_the_listed_language, in_the_words_typed
 from dialogs.lists import ListClick, goes_on_at, stored_if_any
-from dialogs.phrases import listed_in_welsh, read_phrases, said_only
+from dialogs.phrases import listed_in_welsh, opening, read_phrases, said_only, without_courtesy
 from dialogs.private import PrivateChat
 from dialogs.staff_only import StaffList, not_staff, read_once, refused_as
 
@@ -101,10 +101,12 @@ CARDS_REPLACED_WITHIN = timedelta(days=30)
 FORM_WORDS = frozenset(read_phrases("concern-form.txt"))
 MINE_WORDS = frozenset(read_phrases("concern-my-reports.txt"))
 HELD_WORDS = frozenset(read_phrases("concern-held-reports.txt"))
+# "Ble mae fy adroddiad?", "where is my report?": what one asks of one's reports, typed before the words naming them.
+_ASKED_OF_MINE = read_phrases("concern-my-reports-asked.txt")
 # "Who is my line manager?": the asker's own, never anyone else's.
 MY_MANAGER_WORDS = frozenset(read_phrases("concern-my-line-manager.txt"))
 _IN_WELSH = listed_in_welsh("concern-form.txt", "concern-my-reports.txt", "concern-held-reports.txt",
-                            "concern-my-line-manager.txt")
+                            "concern-my-line-manager.txt", "concern-my-reports-asked.txt")
 # Getting in touch or posting, in Welsh, as the verb-noun and its soft mutation (after "i"), which people write
 # either way: "yn dal i anfon", "yn dal i bostio / postio", "yn dal i yrru / gyrru", "danfon" in the south.
 _CONTACTING_CY = (r"anfon|danfon|ddanfon|gyrru|yrru|e ?bostio|postio|bostio|tecstio|decstio|ffonio|galw|alw|"
@@ -144,6 +146,24 @@ _NOT_COLLEAGUE = (r"parents?|mum|dad|carers?|guardians?|pupils?|students?|learne
 _BEING = r"\b(i am|i m|im|i ve been|i have been|being|dw i n cael fy|dwi n cael fy|wi n cael fy|rwy n cael fy|" \
          r"rydw i n cael fy)\s*(being )?" \
          r"(pestered|targeted|harassed|bullied|trolled|mhoeni|nhargedu|mwlio|mygwth|mychanu|sarhau)\b"
+
+
+def asks_after_my_reports(said: str) -> bool | None:
+    """Whether normalised words ask where the person's own reports are, or what became of them ("ble mae fy adroddiad",
+    "be ddigwyddodd i m adroddiad", "any news on my report"): True when the words are Welsh (the asking or the naming
+    listed under Cymraeg only), False when not, None when they ask no such thing."""
+    for core in without_courtesy(said):
+        asked = opening(core, _ASKED_OF_MINE)
+        if asked is None:
+            continue
+        named = core[len(asked):].strip()
+        # "'m", "fy" after a vowel ("i'm adroddiad", "i'm hadroddiad" with the h it takes before one).
+        if named.startswith("m "):
+            noun = named[2:]
+            named = f"fy {noun[1:]}" if noun.startswith("h") and f"fy {noun[1:]}" in MINE_WORDS else f"fy {noun}"
+        if named in MINE_WORDS:
+            return asked in _IN_WELSH or named in _IN_WELSH
+    return None
 
 
 def _mentions(pattern: str, said: str) -> bool:
@@ -336,6 +356,8 @@ class ConcernFlow:
             return in_the_listed_language(self.form, listed_in_welsh=command in _IN_WELSH)
         if command := said_only(said, MINE_WORDS):
             return in_the_listed_language(self._private_chat.only(self.mine), listed_in_welsh=command in _IN_WELSH)
+        if (welsh := asks_after_my_reports(said)) is not None:
+            return in_the_listed_language(self._private_chat.only(self.mine), listed_in_welsh=welsh)
         if command := said_only(said, HELD_WORDS):
             return in_the_listed_language(self._private_chat.only(self.held), listed_in_welsh=command in _IN_WELSH)
         if asked := said_only(said, MY_MANAGER_WORDS):

@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -1678,6 +1679,27 @@ async def test_my_reports_typed_in_welsh_are_shown_in_welsh_whatever_the_teams_l
     reply = await bot.says(CARYS, typed, lang=Lang.EN)
 
     assert "Eich adroddiadau" in text_of(reply.card)
+
+
+@pytest.mark.parametrize(("typed", "title"), [
+    ("ble mae fy adroddiad?", "Eich adroddiadau"), ("Ble mae fy adroddiad i?", "Eich adroddiadau"),
+    ("lle mae fy adroddiad", "Eich adroddiadau"), ("lle ma adroddiad fi?", "Eich adroddiadau"),
+    ("Beth ddigwyddodd i fy adroddiad?", "Eich adroddiadau"), ("be ddigwyddodd i'm adroddiad?", "Eich adroddiadau"),
+    ("Unrhyw newyddion am fy mhryder?", "Eich adroddiadau"), ("statws fy adroddiad plis", "Eich adroddiadau"),
+    ("where is my report?", "Your reports"), ("What happened to my concern?", "Your reports"),
+    ("any news on my report?", "Your reports"),
+])
+async def test_asking_where_ones_report_is_shows_ones_reports(staffed: BotInMemory, typed: str, title: str) -> None:
+    """Carys sent a report and typed "ble mae fy adroddiad?" (where is my report?): only "fy adroddiad" alone listed
+    her reports, so this was asked of the policy, "not covered", with an offer to send it to the headteacher. Asking
+    where one's report is, what happened to it or its news lists one's reports, in Welsh for Welsh words."""
+    receipt = await _report(staffed)
+    reference = re.findall(r"C-[A-Z0-9]{6}", text_of(receipt.card))[0]
+
+    reply = await staffed.says(CARYS, typed, lang=Lang.EN)
+
+    assert title in text_of(reply.card) and reference in text_of(reply.card)
+    assert staffed.store.questions == {}
 
 
 @pytest.mark.parametrize("said", ["Mae cydweithiwr yn fy mhoeni ar Facebook bob nos",

@@ -138,6 +138,22 @@ async def test_every_way_of_asking_what_is_kept_of_ones_questions_in_the_list_is
     assert missed == [] and bot.store.questions == {}
 
 
+async def test_every_way_of_asking_after_ones_report_in_the_list_lists_ones_reports(bot: BotInMemory,
+                                                                                    strings: Catalogue) -> None:
+    """ "Ble mae fy adroddiad?", "any news on my report?": each opening of the list, before the words naming one's
+    report, lists one's reports, in Welsh for one listed in Welsh."""
+    welsh = welsh_only("concern-my-reports-asked.txt")
+    typed = [(f"{asked} {'fy adroddiad' if asked in welsh else 'my report'}?", asked in welsh)
+             for asked in lines("concern-my-reports-asked.txt")]
+    missed = []
+    for phrase, in_welsh in typed:
+        shown = text_of((await bot.says(CARYS, phrase, lang=Lang.EN)).card)
+        if not any(strings.text("concern.mine_title", lang) in shown for lang in ([Lang.CY] if in_welsh else Lang)):
+            missed.append(phrase)
+
+    assert missed == []
+
+
 async def test_every_swear_word_in_the_list_aimed_at_the_bot_gets_a_calm_word(bot: BotInMemory,
                                                                              strings: Catalogue) -> None:
     typed = [f"this is {word}" for word in lines("swearing.txt")]
