@@ -141,6 +141,8 @@ def _goes_to(after: list[str]) -> str:
         return "" if rest and rest[0] in _WHEN else "other"
     if first in ("ffrind", "ffrindiau", "dilyn", "ddilyn"):
         return "other"
+    if first == "i" and rest and rest[0] in _MINE_SAID_TWICE:  # "fy nghais i am …": "my" said twice, then "for"
+        return _goes_to(rest)
     if first == "to" or (first == "i" and rest and rest[0] not in _MINE_SAID_TWICE):
         named = next((word for word in rest if word not in _ARTICLES), "")
         to_the_head = named in _TO_THE_HEAD | _FOR_AN_ACCOUNT or named == NAMED_DECIDER
@@ -234,9 +236,22 @@ def _own_requests_named(said: str) -> list[str]:
             continue
         goes_to = _goes_to(said[named.end():].split())
         names_permission = "permission" in named.group() or "social media" in named.group()
-        if goes_to == "head" or (not goes_to and (asked or names_permission)):
-            found.append(named.group())
+        # Named by its platform: "my insta request", and in Welsh after the noun, "fy nghais insta", "fy nghais i am
+        # insta" (the platform must be one she asked for: `_on_a_platform_named`).
+        platform = _platform_after(said[named.end():].split())
+        names_a_platform = bool(platform) or any(w in _PLATFORM_WORDS or w in _OTHER_PLATFORMS
+                                                 for w in named.group().split())
+        if goes_to == "head" or (not goes_to and (asked or names_permission or names_a_platform)):
+            found.append(f"{named.group()} {platform}".strip())
     return found
+
+
+def _platform_after(after: list[str]) -> str:
+    """The platform a Welsh request is named by after the noun ("fy nghais insta", "fy nghais i am instagram", "fy
+    nghais ar gyfer facebook"), or ""."""
+    words = after[1:] if after[:1] == ["i"] else after
+    words = words[1:] if words[:1] == ["am"] else words[2:] if words[:2] == ["ar", "gyfer"] else words
+    return words[0] if words and (words[0] in _PLATFORM_WORDS or words[0] in _OTHER_PLATFORMS) else ""
 
 
 def platforms_named(said: str) -> frozenset[str]:

@@ -1567,6 +1567,15 @@ ABOUT_MY_REQUEST = [
     ("any news on my insta request", Lang.EN),
     ("Is my class Instagram page request still pending?", Lang.EN),
     ("Ydy fy nghais Instagram wedi'i gymeradwyo?", Lang.CY),
+    # ... and named by its platform alone, the Welsh after the noun (before: a policy quote on being friends with
+    # students, or "the policy doesn't cover that").
+    ("fy nghais insta", Lang.CY),
+    ("Fy nghais Instagram", Lang.CY),
+    ("fy nghais i am insta", Lang.CY),
+    ("fy nghais insta plis", Lang.CY),
+    ("'y nghais insta i", Lang.CY),
+    ("my insta request", Lang.EN),
+    ("my Instagram request please", Lang.EN),
     # The head's yes in other words, "i'm cais" for "i fy nghais", and a request named without "my" (before: a policy
     # quote on personal use, or "the policy doesn't cover that").
     ("Has the head said yes to my request?", Lang.EN),
@@ -1662,6 +1671,7 @@ FRIEND_REQUESTS = ["can I accept a friend request from a parent?", "Should I acc
                    "Mae rhiant wedi gwrthod fy nghais ffrind ar Facebook, beth ddylwn i ei wneud?",
                    # A platform she never asked the headteacher about: a friend request there.
                    "A parent declined my Facebook request, what should I do?",
+                   "Mae rhiant wedi gwrthod fy nghais Facebook, beth ddylwn i ei wneud?",
                    # Adding someone, not adding to her request.
                    "Should I add a parent who accepted my request?",
                    # What a request should say, not what became of hers (from the evaluation's questions).
