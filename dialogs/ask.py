@@ -99,6 +99,9 @@ QUESTIONS_KEPT_WORDS = frozenset(read_phrases("about-my-questions.txt"))
 _QUESTIONS_KEPT_IN_WELSH = listed_in_welsh("about-my-questions.txt")
 _IN_WELSH = listed_in_welsh("policy-sections.txt", "policy-about.txt", "policy-review.txt")
 # "Who is the headteacher?", "pwy yw'r pennaeth?": about the federation's settings, not the policy, which names nobody.
+# "Oes fersiwn Gymraeg?": whether the policy document has a Welsh version, not a question for it.
+POLICY_IN_WELSH_WORDS = frozenset(read_phrases("policy-in-welsh.txt"))
+_POLICY_IN_WELSH_IN_WELSH = listed_in_welsh("policy-in-welsh.txt")
 HEADTEACHER_WORDS = frozenset(read_phrases("who-is-the-headteacher.txt"))
 _HEADTEACHER_IN_WELSH = listed_in_welsh("who-is-the-headteacher.txt")
 # A short message opening with one of these goes on from the person's last question ("what about for the primary?").
@@ -274,6 +277,8 @@ class AskFlow:
             return in_the_listed_language(command, listed_in_welsh=True) if listed in _IN_WELSH else command
         if (kept := said_only(said, QUESTIONS_KEPT_WORDS)) is not None:
             return in_the_listed_language(self.questions_kept, listed_in_welsh=kept in _QUESTIONS_KEPT_IN_WELSH)
+        if (welsh := said_only(said, POLICY_IN_WELSH_WORDS)) is not None:
+            return in_the_listed_language(self.policy_in_welsh, listed_in_welsh=welsh in _POLICY_IN_WELSH_IN_WELSH)
         if (head := said_only(said, HEADTEACHER_WORDS)) is not None:
             return in_the_listed_language(self.headteacher, listed_in_welsh=head in _HEADTEACHER_IN_WELSH)
         if (named := self._section_named(said)) is not None:
@@ -409,6 +414,15 @@ class AskFlow:
         this message is kept."""
         return Reply(card=cards.questions_kept_card(self._strings, turn.lang, owner=self._federation.policy_owner.name,
                                                     months=self._question_retention_months))
+
+    async def policy_in_welsh(self, turn: Turn) -> Reply:
+        """ "Oes fersiwn Gymraeg?": whether the document in force gives its own Welsh (which Welsh cards quote) or is in
+        English only, how to have every card in Welsh, and whom to ask; nothing of this message is kept."""
+        translated = any(passage.text_cy for section in self._policy.sections for passage in section.passages)
+        said = (self._strings.text("ask.policy_in_welsh_translated", turn.lang) if translated
+                else self._strings.text("ask.policy_in_welsh_english_only", turn.lang,
+                                        owner=self._federation.policy_owner.name))
+        return Reply(card=notice_card(said))
 
     async def headteacher(self, turn: Turn) -> Reply:
         """ "Who is the headteacher?": the headteacher of the asker's school on the staff list (identity from the

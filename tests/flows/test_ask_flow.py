@@ -34,7 +34,7 @@ from cards.common import notice_card
 from cards.i18n import Catalogue
 from dialogs.base import Scope, Turn
 from tests.conftest import SharedIndexes
-from tests.flows.conftest import CARYS, FFION, GARETH, OWAIN, SIAN, BotInMemory, Clock, open_bot, text_of
+from tests.flows.conftest import CARYS, FFION, GARETH, OWAIN, SIAN, BotInMemory, Clock, NoIndex, open_bot, text_of
 from tests.support.cards import actions, verb_data
 from tests.support.policies import FIXTURE_POLICY_FILE, fixture_policy, revised_text
 
@@ -2592,3 +2592,37 @@ async def test_ask_the_headteacher_pressed_again_in_a_group_once_replied_says_th
 
     said = {Lang.EN: "their reply is in your own chat with me", Lang.CY: "mae'r ateb yn eich sgwrs eich hun â mi"}[lang]
     assert again.new_message and said in text_of(again.card) and "See the handbook." not in text_of(again.card)
+
+
+@pytest.mark.parametrize(("typed", "lang"), [
+    ("Oes fersiwn Gymraeg?", Lang.CY), ("oes fersiwn cymraeg o'r polisi?", Lang.CY),
+    ("Ydy'r polisi ar gael yn Gymraeg?", Lang.CY), ("oes na fersiwn gymraeg plis", Lang.CY),
+    ("Is there a Welsh version?", Lang.EN), ("is the policy available in welsh?", Lang.EN),
+])
+async def test_asking_for_the_policy_in_welsh_is_told_what_there_is_in_welsh(
+        bot: BotInMemory, strings: Catalogue, federation: Federation, typed: str, lang: Lang) -> None:
+    """A Welsh-speaking teacher typed "Oes fersiwn Gymraeg?" (is there a Welsh version?) and got "Dydy'r polisi ddim yn
+    sôn am hynny", with an offer to send it to the headteacher. She is told, in the language of her words, that the
+    bot answers in Welsh, that the document is in English only (so Welsh cards quote its English words), how to have
+    every card in Welsh, and whom to ask for a Welsh version; nothing is kept."""
+    reply = await bot.says(CARYS, typed, lang=Lang.EN)
+
+    assert strings.text("ask.policy_in_welsh_english_only", lang, owner=federation.policy_owner.name) in \
+        text_of(reply.card)
+    assert bot.store.questions == {}
+
+
+async def test_asking_for_a_bilingual_policy_in_welsh_is_told_welsh_cards_quote_its_welsh(
+        strings: Catalogue, federation: Federation) -> None:
+    """A document that gives its own Welsh (a bilingual import): "Oes. …", Welsh cards quote its Welsh."""
+    policy = fixture_policy()
+    first = policy.sections[0]
+    welsh = replace(policy, sections=(
+        replace(first, passages=(replace(first.passages[0], text_cy="Mae'r polisi hwn yn berthnasol i'r holl staff."),
+                                 *first.passages[1:])), *policy.sections[1:]))
+    in_force = PolicyInForce(welsh, NoIndex())
+    bot = open_bot(strings, federation, lambda: in_force)
+
+    reply = await bot.says(CARYS, "Oes fersiwn Gymraeg?", lang=Lang.EN)
+
+    assert strings.text("ask.policy_in_welsh_translated", Lang.CY) in text_of(reply.card)

@@ -154,6 +154,22 @@ async def test_every_way_of_asking_after_ones_report_in_the_list_lists_ones_repo
     assert missed == []
 
 
+async def test_every_way_of_asking_for_the_policy_in_welsh_in_the_list_is_told_what_there_is(
+        bot: BotInMemory, strings: Catalogue, federation: Federation) -> None:
+    """ "Oes fersiwn Gymraeg?", "is there a Welsh version?": that the document is in English only, in Welsh for a
+    phrase listed in Welsh; nothing is searched in the policy (the bot fails the test if it is)."""
+    said = {lang: strings.text("ask.policy_in_welsh_english_only", lang, owner=federation.policy_owner.name)
+            for lang in Lang}
+    welsh = welsh_only("policy-in-welsh.txt")
+    missed = []
+    for phrase in lines("policy-in-welsh.txt"):
+        shown = text_of((await bot.says(CARYS, phrase, lang=Lang.EN)).card)
+        if not any(said[lang] in shown for lang in ([Lang.CY] if phrase in welsh else Lang)):
+            missed.append(phrase)
+
+    assert missed == []
+
+
 async def test_every_swear_word_in_the_list_aimed_at_the_bot_gets_a_calm_word(bot: BotInMemory,
                                                                              strings: Catalogue) -> None:
     typed = [f"this is {word}" for word in lines("swearing.txt")]

@@ -74,7 +74,7 @@ def test_no_command_is_in_two_lists_that_answer_it_differently() -> None:
         "answer-complaints.txt": home.ANSWER_COMPLAINTS, "why.txt": home.WHY_WORDS,
         "pardon.txt": home.PARDON_WORDS, "are-you-sure.txt": home.ARE_YOU_SURE_WORDS,
         "about-my-questions.txt": ask.QUESTIONS_KEPT_WORDS,
-        "who-is-the-headteacher.txt": ask.HEADTEACHER_WORDS,
+        "who-is-the-headteacher.txt": ask.HEADTEACHER_WORDS, "policy-in-welsh.txt": ask.POLICY_IN_WELSH_WORDS,
         "policy-sections.txt": ask.SECTIONS_WORDS, "policy-about.txt": ask.ABOUT_WORDS,
         "policy-review.txt": ask.REVIEW_WORDS, "policy-whats-new.txt": policy_reads.WHATS_NEW_WORDS,
         "policy-reads.txt": policy_reads.READS_WORDS, "policy-publish.txt": publishing.PUBLISH_WORDS,
