@@ -278,3 +278,21 @@ def test_welsh_puts_no_word_placeholder_after_a_mutating_word() -> None:
                    if name not in _NUMBER_PLACEHOLDERS] for key in strings.keys()}
 
     assert {key: names for key, names in found.items() if names} == {}
+
+
+# Verbs the Welsh strings use in their radical form, which "neu" mutates ("neu ddewiswch", "neu ofynnwch", "neu
+# gysylltwch", "neu gafodd"), as the cards already write "neu deipiwch", "neu diciwch", "neu ddisgrifiwch".
+_RADICAL_VERBS = ("dewiswch", "dywedwch", "gofynnwch", "cysylltwch", "pwyswch", "teipiwch", "ticiwch", "gwiriwch",
+                  "darllenwch", "defnyddiwch", "tynnwch", "cadarnhewch", "rhowch", "llenwch", "copïwch", "cywirwch",
+                  "codwch", "caewch", "gadewch", "mewnforiwch", "cafodd", "bydd")
+
+
+def test_welsh_a_verb_after_neu_takes_its_soft_mutation() -> None:
+    """ "Gofynnwch eto …, neu dewiswch **Annefnyddiol**", "siaradwch ag athro neu cysylltwch â'r ysgol", "dewiswch ef
+    neu dywedwch pa un": "neu" mutates the verb after it, as the other cards write it ("neu deipiwch", "neu
+    diciwch")."""
+    strings = load_catalogue()
+    radical = re.compile(r"\bneu\s+(" + "|".join(_RADICAL_VERBS) + r")\b", re.IGNORECASE)
+
+    assert {key: radical.findall(strings.text(key, Lang.CY)) for key in strings.keys()
+            if radical.search(strings.text(key, Lang.CY))} == {}
