@@ -296,3 +296,12 @@ def test_welsh_a_verb_after_neu_takes_its_soft_mutation() -> None:
 
     assert {key: radical.findall(strings.text(key, Lang.CY)) for key in strings.keys()
             if radical.search(strings.text(key, Lang.CY))} == {}
+
+
+def test_welsh_says_after_a_while_with_ymhen_and_says_it_could_not_answer_in_time() -> None:
+    """ "Try again in a minute" is "ymhen munud" (after a minute), as the other error cards write it; the busy card read
+    "mewn munud" and "doeddwn i ddim yn gallu dod at hyn mewn pryd", the English "get to this" word for word."""
+    strings = load_catalogue()
+    found = re.compile(r"\bmewn (?:munud|ychydig funudau)\b|\bdod at hyn\b")
+
+    assert [key for key in strings.keys() if found.search(strings.text(key, Lang.CY))] == []
