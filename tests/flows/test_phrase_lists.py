@@ -681,3 +681,26 @@ def test_every_word_of_asking_whether_in_the_list_keeps_a_welsh_sentence_one_que
         assert questions_in(typed) == [typed], word
     assert questions_in(f"Dw i ddim yn hapus {asked}") == ["Dw i ddim yn hapus?",
                                                          "ga i bostio lluniau o'r trip ysgol ar Facebook?"]
+
+
+@pytest.mark.parametrize(("typed", "person", "key"), [
+    ("ceisiadau pending", SIAN, "perm.pending_title"), ("requests sy'n aros", SIAN, "perm.pending_title"),
+    ("ffigyrau", SIAN, "figures.title"), ("figures i'r governors", SIAN, "figures.title"),
+    ("ffigyrau i'r llywodraethwyr plis", SIAN, "figures.title"),
+    ("cwestiynau adolygu", SIAN, "ask.review_title"), ("reports i fi", SIAN, "concern.held_title"),
+    ("cofrestr cyfrifon", SIAN, "perm.register_title"), ("am y policy", CARYS, "ask.about_title"),
+    ("manylion y polisi", CARYS, "ask.about_title"), ("dangos y policy", CARYS, "ask.sections_title"),
+    ("darllen y policy", CARYS, "ask.sections_title"), ("pwy ydy fy line manager?", CARYS, "concern.my_manager_title"),
+    ("pwy di fy manager", CARYS, "concern.my_manager_title"),
+])
+async def test_a_command_in_welsh_as_typed_with_english_words_mixed_in_gets_its_card_in_welsh(
+        bot: BotInMemory, strings: Catalogue, typed: str, person: Person, key: str) -> None:
+    """A Welsh-first headteacher typed "ceisiadau pending", "ffigyrau" (as many spell it) or "reports i fi", and a
+    teacher "am y policy" or "pwy ydy fy line manager?": each was asked of the policy ("not covered", or a quote about
+    confidential information). Welsh with an English word in it, or spelt as it is said, gets the command's card in
+    Welsh, whatever language Teams is in."""
+    await bot.has_the_staff_list()
+
+    reply = await bot.says(person, typed, lang=Lang.EN)
+
+    assert strings.text(key, Lang.CY) in text_of(reply.card)
