@@ -263,6 +263,10 @@ def _answer_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Iterator[tu
     # "Are my questions private?": what the bot keeps of a question and who sees it.
     yield "questions-kept", answer.questions_kept_card(strings, lang, owner=SAMPLE_FEDERATION.policy_owner.name,
                                                        months=12)
+    # "Oes fersiwn Gymraeg?": the policy document is in English only, or gives its own Welsh.
+    yield "policy-in-welsh", common.notice_card(strings.text("ask.policy_in_welsh_english_only", lang,
+                                                             owner=SAMPLE_FEDERATION.policy_owner.name))
+    yield "policy-in-welsh-translated", common.notice_card(strings.text("ask.policy_in_welsh_translated", lang))
     # "Who is the headteacher?": the asker's school's, as the settings name her; every school's when the staff list
     # does not give the asker's (one of them with no address in the settings).
     head = replace(SAMPLE_HEAD, email="sian.roberts@llanidloes.example.cymru")
