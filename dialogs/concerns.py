@@ -150,15 +150,16 @@ _BEING = r"\b(i am|i m|im|i ve been|i have been|being|dw i n cael fy|dwi n cael 
 
 def asks_after_my_reports(said: str) -> bool | None:
     """Whether normalised words ask where the person's own reports are, or what became of them ("ble mae fy adroddiad",
-    "be ddigwyddodd i m adroddiad", "any news on my report"): True when the words are Welsh (the asking or the naming
-    listed under Cymraeg only), False when not, None when they ask no such thing."""
+    "be ddigwyddodd i m adroddiad", "ble ma n adroddiad i", "any news on my report"): True when the words are Welsh
+    (the asking or the naming listed under Cymraeg only), False when not, None when they ask no such thing."""
     for core in without_courtesy(said):
         asked = opening(core, _ASKED_OF_MINE)
         if asked is None:
             continue
         named = core[len(asked):].strip()
-        # "'m", "fy" after a vowel ("i'm adroddiad", "i'm hadroddiad" with the h it takes before one).
-        if named.startswith("m "):
+        # "'m" and the spoken "'n", "fy" after a vowel ("i'm adroddiad", "i'm hadroddiad" with the h it takes before
+        # one; "ble ma'n adroddiad i").
+        if named.startswith(("m ", "n ")):
             noun = named[2:]
             named = f"fy {noun[1:]}" if noun.startswith("h") and f"fy {noun[1:]}" in MINE_WORDS else f"fy {noun}"
         if named in MINE_WORDS:

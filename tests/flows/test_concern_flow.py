@@ -1688,6 +1688,7 @@ async def test_my_reports_typed_in_welsh_are_shown_in_welsh_whatever_the_teams_l
     ("Unrhyw newyddion am fy mhryder?", "Eich adroddiadau"), ("statws fy adroddiad plis", "Eich adroddiadau"),
     ("where is my report?", "Your reports"), ("What happened to my concern?", "Your reports"),
     ("any news on my report?", "Your reports"),
+    ("Ble ma'n adroddiad i?", "Eich adroddiadau"), ("lle mae'n adroddiad i", "Eich adroddiadau"),
 ])
 async def test_asking_where_ones_report_is_shows_ones_reports(staffed: BotInMemory, typed: str, title: str) -> None:
     """Carys sent a report and typed "ble mae fy adroddiad?" (where is my report?): only "fy adroddiad" alone listed
