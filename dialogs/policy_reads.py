@@ -449,16 +449,48 @@ class ReadingFlow:
         return sent
 
     async def check_campaigns(self) -> int:
-        """The periodic pass: owed campaigns, staff added to the list since, and reminders."""
+        """The periodic pass: owed campaigns, staff added to the list since, cards held back from staff put back on the
+        list since, and reminders."""
         done = await self.catch_up()
         pointer = await self._versions.get_pointer()
         if pointer is not None:
             try:
                 if (await self._versions.get(pointer.version)).campaign:
                     await self.start_campaign(pointer.version)
+                    await self.owe_held_back(pointer.version)
             except RecordNotFound:
                 log.warning("the current version %s cannot be read", pointer.version)
         return done + await self.remind()
+
+    async def owe_held_back(self, version: str) -> int:
+        """Cards of `version` (in force) withheld as they went because their recipient was off the staff list, when
+        they are on it again and have not confirmed (taken off by mistake, put back): their latest card of it is owed
+        to them again, once for each time it was withheld (it is checked again as it goes). Returns how many."""
+        held = [w for w in await self._reads.list_withheld(version)
+                if w.because is WithheldBecause.LEFT and w.owed_again_at is None]
+        if not held:
+            return 0
+        on_list = {m.aad_object_id.lower() for m in await self._directory.list_members() if m.aad_object_id}
+        done = {c.person.aad_object_id.lower() for c in await self._reads.list_confirmed(version)}
+        latest = {a.object_id.lower(): a for a in await self._reads.list_asked(version) if a.object_id}
+        owed = [(w, latest[key]) for w in held if (key := w.person.aad_object_id.lower()) in on_list
+                and key not in done and key in latest and w.number == latest[key].reminders]
+        if not owed:
+            return 0
+        policy, changes = await self._stored(version)
+        now = self._clock()
+        for withheld, asked in owed:
+            english, welsh = (self._request(lang, policy, changes, reminder=asked.reminders > 0)
+                              for lang in (Lang.EN, Lang.CY))
+            # Queued before it is marked: a fault leaves it to the next pass, and its fixed id queues it once.
+            await self._notifier.notify([replace(self._cards_to(version, asked)[asked.reminders], card=english,
+                                                 card_cy=welsh, created_at=now,
+                                                 preview=self._strings.text("notify.policy_read", Lang.EN),
+                                                 preview_cy=self._strings.text("notify.policy_read", Lang.CY))])
+            await self._reads.owe_again(version, withheld, now)
+        log.info("read-and-confirm: %d card(s) of version %s held back from staff put back on the list owed again",
+                 len(owed), version)
+        return len(owed)
 
     # Staff
 

@@ -134,6 +134,8 @@ class Withheld:
     at: datetime
     message_id: str = ""
     because: WithheldBecause = WithheldBecause.CONFIRMED
+    # When the card was owed to them again (they were put back on the staff list): None while it is not.
+    owed_again_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -186,7 +188,12 @@ class PolicyReads(Protocol):
         ...
 
     async def add_withheld(self, version: str, withheld: Withheld) -> None:
-        """Record that a card of the version was withheld (one recorded already is left as it is)."""
+        """Record that a card of the version was withheld (one recorded already is left as it is, unless it was owed
+        again since: then it is this withholding that stands)."""
+        ...
+
+    async def owe_again(self, version: str, withheld: Withheld, at: datetime) -> None:
+        """Record that the card withheld was owed to its recipient again (`owed_again_at`)."""
         ...
 
     async def list_withheld(self, version: str) -> list[Withheld]:

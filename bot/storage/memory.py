@@ -810,11 +810,22 @@ class MemoryPolicyReads:
         return found
 
     async def add_withheld(self, version: str, withheld: Withheld) -> None:
-        """Keep the record of a card withheld; one there already stands."""
+        """Keep the record of a card withheld; one there already stands, unless it was owed again since."""
         await self._store.call()
         person = withheld.person
         key = (version_key(version), person.tenant_id, person.aad_object_id, withheld.number)
-        self._store.withheld.setdefault(key, replace(withheld, person=replace(person, name=person.name[:NAME_CHARS])))
+        kept = self._store.withheld.get(key)
+        if kept is None or kept.owed_again_at is not None:
+            self._store.withheld[key] = replace(withheld, person=replace(person, name=person.name[:NAME_CHARS]),
+                                                owed_again_at=None)
+
+    async def owe_again(self, version: str, withheld: Withheld, at: datetime) -> None:
+        """Mark the card withheld as owed again."""
+        await self._store.call()
+        person = withheld.person
+        key = (version_key(version), person.tenant_id, person.aad_object_id, withheld.number)
+        if (kept := self._store.withheld.get(key)) is not None:
+            self._store.withheld[key] = replace(kept, owed_again_at=at)
 
     async def list_withheld(self, version: str) -> list[Withheld]:
         """Every card of the version withheld, oldest first."""

@@ -7,7 +7,9 @@ list had them then; when they were last reminded, how many reminders they were s
 address of someone asked before), `read|<tenant>|<object id>` for each "I have read it", created once (a second click
 finds it and changes nothing) and never updated, and `withheld|<tenant>|<object id>|<number>` for each card of the
 version not sent because, by the time it was to go, its recipient had confirmed the version, the version was no
-longer in force or they had left the staff list (`Because`; 0 their card, then each reminder by number), created once.
+longer in force or they had left the staff list (`Because`; 0 their card, then each reminder by number), created once;
+`OwedAgainAt` when the card was owed to them again (put back on the staff list), and then replaced should it be withheld
+again.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import Any
 from azure.core import MatchConditions
 from azure.data.tables import UpdateMode
 
-from bot.domain.errors import ConcurrentChange, RecordExists
+from bot.domain.errors import ConcurrentChange, RecordExists, RecordNotFound
 from bot.domain.people import Person
 from bot.domain.policy_reads import AlreadyConfirmed, AskedStaff, Confirmation, Withheld, WithheldBecause
 from bot.domain.policy_versions import version_key
@@ -31,6 +33,11 @@ TABLE = "policyreads"
 
 def _partition(version: str) -> str:
     return f"v|{version_key(version)}"
+
+
+def _withheld_key(withheld: Withheld) -> str:
+    person = withheld.person
+    return safe_key(f"withheld|{person.tenant_id}|{person.aad_object_id}|{withheld.number}")
 
 
 def _asked_entity(version: str, asked: AskedStaff) -> dict[str, Any]:
@@ -172,10 +179,10 @@ class TablePolicyReads:
         return _confirmation(entity)
 
     async def add_withheld(self, version: str, withheld: Withheld) -> None:
-        """Create the record of a card withheld; one there already stands."""
+        """Create the record of a card withheld; one there already stands, unless it was owed again since (they were
+        put back on the staff list): then it is replaced by this one, as it stood before (etag-conditional)."""
         person = withheld.person
-        entity = {"PartitionKey": _partition(version),
-                  "RowKey": safe_key(f"withheld|{person.tenant_id}|{person.aad_object_id}|{withheld.number}"),
+        entity = {"PartitionKey": _partition(version), "RowKey": _withheld_key(withheld),
                   "TenantId": person.tenant_id, "ObjectId": person.aad_object_id, "Name": person.name[:NAME_CHARS],
                   "Reminder": withheld.number, "MessageId": withheld.message_id, "WithheldAt": withheld.at,
                   "Because": withheld.because.value}
@@ -183,12 +190,32 @@ class TablePolicyReads:
             async with self._store.call():
                 await self._table.create_entity(entity)
         except RecordExists:
+            async with self._store.call():
+                kept = await self._table.get_entity(_partition(version), _withheld_key(withheld))
+            if entity_time(kept, "OwedAgainAt") is None:
+                return
+            try:
+                async with self._store.call():
+                    await self._table.update_entity(entity, mode=UpdateMode.REPLACE, etag=entity_etag(kept),
+                                                    match_condition=MatchConditions.IfNotModified)
+            except (ConcurrentChange, RecordNotFound):
+                return  # withheld again by another sender at the same moment: theirs stands
+
+    async def owe_again(self, version: str, withheld: Withheld, at: datetime) -> None:
+        """Mark the card withheld as owed again (`OwedAgainAt`); a row gone is no matter."""
+        try:
+            async with self._store.call():
+                await self._table.update_entity({"PartitionKey": _partition(version),
+                                                 "RowKey": _withheld_key(withheld), "OwedAgainAt": at},
+                                                mode=UpdateMode.MERGE)  # only where it is
+        except RecordNotFound:
             return
 
     async def list_withheld(self, version: str) -> list[Withheld]:
         """Every card of the version withheld, oldest first."""
         rows = [Withheld(Person(entity_text(e, "TenantId"), entity_text(e, "ObjectId"), entity_text(e, "Name")),
                          number if isinstance(number := e.get("Reminder"), int) else 0,
-                         entity_time(e, "WithheldAt") or utc_now(), entity_text(e, "MessageId"), _because(e))
+                         entity_time(e, "WithheldAt") or utc_now(), entity_text(e, "MessageId"), _because(e),
+                         entity_time(e, "OwedAgainAt"))
                 for e in await self._query(version, "withheld|", "withheld}")]
         return sorted(rows, key=lambda w: w.at)

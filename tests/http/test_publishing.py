@@ -629,6 +629,36 @@ async def test_someone_who_left_before_opening_the_bot_is_not_then_sent_the_card
     assert [(r["Name"], r["Reminder"], r["Because"]) for r in withheld] == [("Owain Pritchard", 0, "left")]
 
 
+async def test_someone_taken_off_the_staff_list_by_mistake_gets_the_card_held_for_them_once_back_on_it(
+        bot: TestClient, connector: Connector, files: FileServer, tmp_path: Path, azurite: str,
+        table_prefix: str) -> None:
+    """Owain had not opened the bot when version 2 came out. The office imported the list without him by mistake, and
+    he opened the bot that morning: his card was withheld (he was not on the list). Put back that afternoon, he was on
+    the head's "not yet" list and had no card to press until the reminder a week later. The periodic pass now owes him
+    the card held back, once, as for anyone it reaches late."""
+    await _hi(bot, connector, CARYS, SIAN, GARETH, FFION)
+    await _publish_revised(bot, connector, files, tmp_path)
+    store = bot.app[STORE]
+    await _reading(store).check_campaigns()
+    await _delivered(bot)
+    await _staff_list(bot, lambda text: "\n".join(line for line in text.splitlines() if not line.startswith("Owain")))
+    await _hi(bot, connector, OWAIN)
+    await _delivered(bot)
+    withheld = _read_cards(connector, OWAIN)
+
+    await _staff_list(bot, lambda text: text)  # put back
+    await _reading(store).check_campaigns()
+    await _reading(store).check_campaigns()
+    await _delivered(bot)
+
+    assert withheld == []
+    [card] = _read_cards(connector, OWAIN)
+    assert '"version": "2"' in _text(card) and "Reminder" not in _text(card)
+    assert len(_read_cards(connector, CARYS)) == 1
+    asked = [a for a in await TablePolicyReads(store).list_asked("2") if a.object_id == OWAIN["aadObjectId"]]
+    assert len(asked) == 1 and asked[0].reminders == 0
+
+
 async def test_a_member_whose_email_changes_is_asked_once_and_listed_once_for_the_governors(
         bot: TestClient, connector: Connector, files: FileServer, tmp_path: Path, settings: Settings) -> None:
     await _hi(bot, connector, *STAFF)

@@ -195,6 +195,26 @@ async def test_each_reminders_time_is_kept_and_a_card_withheld_is_recorded_once(
     assert await reads.list_withheld("3") == []
 
 
+async def test_a_card_withheld_owed_again_is_marked_and_withheld_again_it_is_the_new_withholding_that_stands(
+        backend: Backend) -> None:
+    """Owain's card held back while he was off the staff list is owed again when he is put back (marked once, so the
+    periodic pass queues it once); should he be taken off again before it goes, that withholding is recorded afresh."""
+    reads = await backend.policy_reads()
+    first = Withheld(OWAIN, 0, NOW, "policy|00002|read|x", because=WithheldBecause.LEFT)
+    await reads.add_withheld("2", first)
+    await reads.owe_again("2", first, NOW + timedelta(hours=6))
+    [owed] = await reads.list_withheld("2")
+    await reads.add_withheld("2", replace(first, at=NOW + timedelta(days=2)))
+    [again] = await reads.list_withheld("2")
+    await reads.add_withheld("2", replace(first, at=NOW + timedelta(days=3)))  # not owed since: the last stands
+    await reads.owe_again("3", first, NOW)  # none there: no matter
+
+    assert owed.owed_again_at == NOW + timedelta(hours=6) and owed.at == NOW
+    assert again.owed_again_at is None and again.at == NOW + timedelta(days=2) and again.because is WithheldBecause.LEFT
+    assert [w.at for w in await reads.list_withheld("2")] == [NOW + timedelta(days=2)]
+    assert await reads.list_withheld("3") == []
+
+
 async def test_a_member_recorded_before_their_entra_id_was_on_the_list_counts_as_asked_when_reached(
         backend: Backend) -> None:
     reads = await backend.policy_reads()
