@@ -758,6 +758,11 @@ def _policy_version_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Ite
                                                       federation=SAMPLE_FEDERATION.name(lang))
     yield "read-reminder", publishing.read_request_card(strings, lang, details=new, changes=SAMPLE_CHANGES,
                                                         reminder=True)
+    # To a new starter, asked on a later day than the version was published: the policy in force, not what is new.
+    yield "read-request-late", publishing.read_request_card(strings, lang, details=new, changes=SAMPLE_CHANGES,
+                                                            late=True)
+    yield "read-reminder-late", publishing.read_request_card(strings, lang, details=new, changes=SAMPLE_CHANGES,
+                                                             reminder=True, late=True)
     yield "read-confirmed", publishing.read_confirmed_card(strings, lang, version="2", at=SAMPLE_TIME, already=False)
     yield "read-already-confirmed", publishing.read_confirmed_card(strings, lang, version="2", at=SAMPLE_TIME,
                                                                    already=True)

@@ -205,19 +205,22 @@ def published_card(strings: Catalogue, lang: Lang, *, version: str, asked: int |
 
 def read_request_card(strings: Catalogue, lang: Lang, *, details: PolicyDetails, changes: PolicyChanges,
                       reminder: bool = False, superseded: str = "", recorded_nothing: bool = False,
-                      typed: bool = False) -> Card:
+                      typed: bool = False, late: bool = False) -> Card:
     """Sent to every member of staff: what changed, a way to read it, and "I have read it". In place of a card about
     an older version (`superseded`), it says so first (and, `recorded_nothing`, that its click recorded nothing); in
-    answer to "I have read it" typed (`typed`), that the button records it and the words do not.
+    answer to "I have read it" typed (`typed`), that the button records it and the words do not. `late`: to someone
+    asked on a later day than it was published (a new starter), who is asked to read the policy in force, not what is
+    new in it.
     "Read the policy" names the version, so an instance that has not switched to it yet does so first."""
     code = lang.value
     issued = details.issued()
     # Welsh gives the named policy its article ("Mae'r {title}"), once: a title that has its own loses it here.
     named = details.title.text(code) if lang is Lang.EN else without_article(details.title.cy)
     values = {"title": named, "version": details.version}
-    intro = (strings.text("reads.request_body", lang, issued=issued.text(code), **values) if issued
-             else strings.text("reads.request_body_undated", lang, **values))
-    title = strings.text("reads.reminder_title" if reminder else "reads.request_title", lang)
+    body = "reads.request_body_late" if late else "reads.request_body"
+    intro = (strings.text(body, lang, issued=issued.text(code), **values) if issued
+             else strings.text(f"{body}_undated", lang, **values))
+    title = strings.text(("reads.reminder_title" if reminder else "reads.request_title") + "_late" * late, lang)
     notes: list[Element] = []
     if superseded:
         note = strings.text("reads.superseded", lang, version=superseded, current=details.version)

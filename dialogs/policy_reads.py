@@ -44,7 +44,14 @@ from bot.domain.policy_reads import (
     reminders_due,
     still_to_ask,
 )
-from bot.domain.policy_versions import PolicyChanges, PolicyVersions, PublishRefused, version_key, version_number
+from bot.domain.policy_versions import (
+    PolicyChanges,
+    PolicyVersion,
+    PolicyVersions,
+    PublishRefused,
+    version_key,
+    version_number,
+)
 from bot.domain.profiles import UserProfiles
 from bot.domain.uk_time import uk_today
 from bot.policy.loader import PolicyFileError, policy_from_data
@@ -167,6 +174,12 @@ async def reminders_delivered(outbox: Outbox, version: str, asked: Sequence[Aske
     return found
 
 
+def _late(record: PolicyVersion, asked_at: datetime) -> bool:
+    """Asked to read a version on a later day (UK) than it was published: a new starter, or someone the list gave no
+    Entra id until then, for whom the version is the policy in force, not a new one."""
+    return uk_today(asked_at) > uk_today(record.published_at)
+
+
 def _campaign_ids(version: str, message: OutboundMessage) -> tuple[str, str]:
     """The ids of a version's card and first reminder to the recipient of `message` (all there can be of a version
     they were never reminded of)."""
@@ -253,17 +266,47 @@ class ReadingFlow:
     # The campaign
 
     async def _stored(self, version: str) -> tuple[Policy, PolicyChanges]:
+        policy, record = await self._stored_record(version)
+        return policy, record.changes
+
+    async def _stored_record(self, version: str) -> tuple[Policy, PolicyVersion]:
         record = await self._versions.get(version)
         try:
             policy = policy_from_data(await self._versions.get_policy_data(version), f"stored version {version}")
         except PolicyFileError as error:
             raise RecordNotFound(f"stored version {version} is unreadable") from error
-        return policy, record.changes
+        return policy, record
 
     def _request(self, lang: Lang, policy: Policy, changes: PolicyChanges, *, reminder: bool = False,
-                 superseded: str = "", recorded_nothing: bool = False) -> Card:
+                 superseded: str = "", recorded_nothing: bool = False, late: bool = False) -> Card:
         return cards.read_request_card(self._strings, lang, details=policy.details, changes=changes, reminder=reminder,
-                                       superseded=superseded, recorded_nothing=recorded_nothing)
+                                       superseded=superseded, recorded_nothing=recorded_nothing, late=late)
+
+    def _asking(self, policy: Policy, record: PolicyVersion, *, reminder: bool
+                ) -> Callable[[OutboundMessage, datetime, datetime], OutboundMessage]:
+        """The card (or reminder) asking someone to read `record`'s version, in both languages with the line for their
+        lock screen, filled into a message queued at a time for someone asked at a time: asked on a later day than it
+        was published (a new starter), they are asked to read the policy in force, not what is new in it."""
+        made: dict[bool, tuple[Card, Card, str, str]] = {}
+
+        def fill(message: OutboundMessage, now: datetime, asked_at: datetime) -> OutboundMessage:
+            late = _late(record, asked_at)
+            if late not in made:
+                english, welsh = (self._request(lang, policy, record.changes, reminder=reminder, late=late)
+                                  for lang in (Lang.EN, Lang.CY))
+                preview, preview_cy = (self._strings.text("notify.policy_read_late" if late else "notify.policy_read",
+                                                          lang) for lang in (Lang.EN, Lang.CY))
+                made[late] = (english, welsh, preview, preview_cy)
+            english, welsh, preview, preview_cy = made[late]
+            return replace(message, card=english, card_cy=welsh, created_at=now, preview=preview,
+                           preview_cy=preview_cy)
+        return fill
+
+    async def _asked_late(self, record: PolicyVersion, person: Person) -> bool:
+        """Whether `person` was asked to read `record`'s version on a later day than it was published."""
+        key = person.aad_object_id.lower()
+        return any(_late(record, asked.asked_at) for asked in await self._reads.list_asked(record.version)
+                   if asked.object_id.lower() == key)
 
     async def _in_force_instead(self, version: str, lang: Lang, person: Person, *,
                                 recorded_nothing: bool = False) -> Reply | None:
@@ -287,7 +330,7 @@ class ReadingFlow:
     async def start_campaign(self, version: str) -> int:
         """Ask everyone on the staff list who has not been asked to read this version yet; return how many are on
         the list. Safe to run again after a fault, and on several instances at once."""
-        policy, changes = await self._stored(version)
+        policy, record = await self._stored_record(version)
         members = await self._directory.list_members()
         waiting = still_to_ask(members, await self._reads.list_asked(version))
         # Someone who confirmed before the campaign reached them (a new starter pressing I have read it on "what's new"
@@ -295,11 +338,10 @@ class ReadingFlow:
         done = {c.person.aad_object_id.lower() for c in await self._reads.list_confirmed(version)} if waiting else set()
         tenant = self._federation.tenant_ids[0]
         now = self._clock()
-        english, welsh = (self._request(lang, policy, changes) for lang in (Lang.EN, Lang.CY))
-        preview, preview_cy = (self._strings.text("notify.policy_read", lang) for lang in (Lang.EN, Lang.CY))
+        asking = self._asking(policy, record, reminder=False)
         # In both languages: many have never opened the bot, so their language is chosen when their card is sent.
-        messages = [OutboundMessage(recipient=person, message_id=read_message_id(version, person), card=english,
-                                    card_cy=welsh, created_at=now, preview=preview, preview_cy=preview_cy)
+        messages = [asking(OutboundMessage(recipient=person, message_id=read_message_id(version, person), card={}),
+                           now, now)
                     for person in (Person(tenant, member.aad_object_id, member.name) for member in waiting)]
         if unconfirmed := [m for m, member in zip(messages, waiting, strict=True)
                            if member.aad_object_id.lower() not in done]:
@@ -373,16 +415,13 @@ class ReadingFlow:
                 if asked.object_id and asked.object_id.lower() in on_list and asked.object_id.lower() not in done]
         if not owed:
             return
-        policy, changes = await self._stored(version)
+        policy, record = await self._stored_record(version)
         now = self._clock()
+        card, reminder = (self._asking(policy, record, reminder=again) for again in (False, True))
         messages = []
         for asked in owed:
             latest = self._cards_to(version, asked)[asked.reminders]  # their latest card of it: its card, or a reminder
-            english, welsh = (self._request(lang, policy, changes, reminder=asked.reminders > 0)
-                              for lang in (Lang.EN, Lang.CY))
-            messages.append(replace(latest, card=english, card_cy=welsh, created_at=now,
-                                    preview=self._strings.text("notify.policy_read", Lang.EN),
-                                    preview_cy=self._strings.text("notify.policy_read", Lang.CY)))
+            messages.append((reminder if asked.reminders > 0 else card)(latest, now, asked.asked_at))
         await self._notifier.notify(messages)
 
     async def catch_up(self) -> int:
@@ -425,15 +464,13 @@ class ReadingFlow:
     async def _send_reminders(self, version: str, due: Sequence[AskedStaff], now: datetime) -> set[str]:
         """Each of `due` their next reminder of `version`; the object ids (lower case) of those marked reminded here
         (not those another press or instance marked first)."""
-        policy, changes = await self._stored(version)
-        english, welsh = (self._request(lang, policy, changes, reminder=True) for lang in (Lang.EN, Lang.CY))
-        preview, preview_cy = (self._strings.text("notify.policy_read", lang) for lang in (Lang.EN, Lang.CY))
+        policy, record = await self._stored_record(version)
+        asking = self._asking(policy, record, reminder=True)
         sent: set[str] = set()
         for asked in due:
             *earlier, reminder = self._cards_to(version, asked)
             # Queued before it is marked, with a fixed id: a fault retries it, a second instance adds nothing.
-            await self._notifier.notify([replace(reminder, card=english, card_cy=welsh, created_at=now,
-                                                 preview=preview, preview_cy=preview_cy)])
+            await self._notifier.notify([asking(reminder, now, asked.asked_at)])
             # One card of it waits for them at a time: their card and earlier reminders not sent yet (they have not
             # opened the bot) are taken back, since the reminder asks the same.
             await self._notifier.take_back(earlier)
@@ -477,16 +514,13 @@ class ReadingFlow:
                 and key not in done and key in latest and w.number == latest[key].reminders]
         if not owed:
             return 0
-        policy, changes = await self._stored(version)
+        policy, record = await self._stored_record(version)
         now = self._clock()
+        card, reminder = (self._asking(policy, record, reminder=again) for again in (False, True))
         for withheld, asked in owed:
-            english, welsh = (self._request(lang, policy, changes, reminder=asked.reminders > 0)
-                              for lang in (Lang.EN, Lang.CY))
             # Queued before it is marked: a fault leaves it to the next pass, and its fixed id queues it once.
-            await self._notifier.notify([replace(self._cards_to(version, asked)[asked.reminders], card=english,
-                                                 card_cy=welsh, created_at=now,
-                                                 preview=self._strings.text("notify.policy_read", Lang.EN),
-                                                 preview_cy=self._strings.text("notify.policy_read", Lang.CY))])
+            await self._notifier.notify([(reminder if asked.reminders > 0 else card)(
+                self._cards_to(version, asked)[asked.reminders], now, asked.asked_at)])
             await self._reads.owe_again(version, withheld, now)
         log.info("read-and-confirm: %d card(s) of version %s held back from staff put back on the list owed again",
                  len(owed), version)
@@ -543,7 +577,8 @@ class ReadingFlow:
             except RecordNotFound:
                 policy, changes = await self._stored(record.version)
                 return Reply(card=cards.read_request_card(self._strings, turn.lang, details=policy.details,
-                                                          changes=changes, typed=True))
+                                                          changes=changes, typed=True,
+                                                          late=await self._asked_late(record, turn.actor)))
         except RecordNotFound:
             return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
         return Reply(card=cards.read_confirmed_card(self._strings, turn.lang, version=record.version, at=done.read_at,
@@ -565,10 +600,11 @@ class ReadingFlow:
             if (done := await self._confirmation(version, turn.actor)) is not None:
                 return Reply(card=cards.read_confirmed_card(self._strings, lang, version=version, at=done.read_at,
                                                             already=True), language=lang)
-            policy, changes = await self._stored(version)
+            policy, record = await self._stored_record(version)
+            late = await self._asked_late(record, turn.actor)
         except RecordNotFound:
             return Reply(card=error_card(self._strings, lang, "error.not_found"))
-        return Reply(card=self._request(lang, policy, changes), language=lang)
+        return Reply(card=self._request(lang, policy, record.changes, late=late), language=lang)
 
     async def _confirmation(self, version: str, person: Person) -> Confirmation | None:
         """The person's "I have read it" for a version, or None."""

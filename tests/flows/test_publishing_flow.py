@@ -1330,3 +1330,44 @@ async def test_i_have_read_it_typed_in_everyday_welsh_gets_the_card_to_press_in_
     assert strings.text("reads.typed_confirm", Lang.CY, version="2") in text_of(reply.card)
     assert verb_data(reply.card or {}, VERB_CONFIRM_READ) == {"version": "2"}
     assert bot.bot.store.questions == {}
+
+
+async def test_a_new_starter_asked_weeks_later_is_asked_to_read_the_policy_not_what_is_new_in_it(
+        strings: Catalogue, federation: Federation, tmp_path: Path) -> None:
+    """Nia started in January; version 2 came out in September. The periodic pass sent her "A new version of the
+    staff social-media policy … is now in force. Please read what has changed", and a week later "Reminder: please read
+    the new policy": she had never read any version, and it was not new. Asked on a later day than it was published,
+    the card (and its reminder, and the line on her lock screen) asks her to read the policy in force, in English and
+    Welsh; those asked when it came out still get the new version's card."""
+    clock = Clock(datetime(2026, 9, 14, 9, 0, tzinfo=UTC))
+    bot = await _opened(strings, federation, clock)
+    await bot.publishes(write_revised(tmp_path), "2")
+    [carys_card] = await bot.read_cards(CARYS)
+    directory = MemoryStaffDirectory(bot.bot.store)
+    nia = StaffMember("Nia Newydd", "nia.newydd@llanidloes.example.cymru", "high", "Teacher of Welsh", "",
+                      "a1000000-0000-4000-8000-000000000099")
+    nia_person = Person(CARYS.tenant_id, nia.aad_object_id, nia.name)
+    clock.now = datetime(2027, 1, 6, 8, 30, tzinfo=UTC)
+    await directory.replace_all([*await directory.list_members(), nia])
+
+    await bot.reading.check_campaigns()
+    [message] = [m for m in await MemoryOutbox(bot.bot.store).list_for_recipient(nia_person)
+                 if any(a.get("verb") == VERB_CONFIRM_READ for a in actions(dict(m.card)))]
+    [carys_reminder] = await bot.read_cards(CARYS)  # the reminder after five school days, in September's card's place
+    clock.now = datetime(2027, 1, 14, 9, 0, tzinfo=UTC)
+    await bot.reading.remind()
+    [reminder] = await bot.read_cards(nia_person)
+    in_welsh = await bot.bot.clicks(nia_person, VERB_READ_REQUEST, {"version": "2", "lang": "cy"})
+
+    english, welsh = text_of(message.card), text_of(message.card_cy)
+    assert "Please read the staff social-media policy" in english and "is the policy in force" in english
+    assert "A new version" not in english and "what has changed" not in english
+    assert "what changed" not in message.preview and "new version" not in message.preview.lower()
+    assert "Darllenwch y Polisi Cyfryngau Cymdeithasol i Staff" in welsh and "Fersiwn newydd" not in welsh
+    assert "beth sydd wedi newid" not in welsh
+    assert "Darllenwch y Polisi Cyfryngau Cymdeithasol i Staff" in text_of(in_welsh.card)  # Cymraeg on her card
+    assert "newydd" not in message.preview_cy
+    assert "Reminder: please read the policy" in text_of(reminder) and "new policy" not in text_of(reminder)
+    assert verb_data(reminder, VERB_CONFIRM_READ)["version"] == "2"
+    assert "A new version of the staff social-media policy" in text_of(carys_card)
+    assert "Reminder: please read the new policy" in text_of(carys_reminder)
