@@ -731,7 +731,16 @@ def _policy_version_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Ite
     # What the policy owner is sent when a document fails the check (the flow shows no preview of it).
     yield "publish-check-failed", common.error_card(strings, lang, "publish.import_failed",
                                                     reason="; ".join(SAMPLE_CHECK_PROBLEMS))
-    yield "publish-done", publishing.published_card(strings, lang, version="2", asked=41, reinstated=False)
+    yield "publish-done", publishing.published_card(strings, lang, version="2", asked=41, reinstated=False,
+                                                    previous="1")
+    # Withdraw pressed on it (it asked first): the version it replaced is current again.
+    yield "publish-withdrawn", publishing.withdrawn_card(strings, lang, version="3", previous="2", asked_again=True)
+    yield "publish-withdrawn-installed", publishing.withdrawn_card(strings, lang, version="2", previous="1",
+                                                                  asked_again=False)
+    yield "publish-withdraw-not-in-force", common.error_card(strings, lang, "publish.withdraw_not_in_force",
+                                                             version="2", current="3")
+    yield "publish-not-owner-withdraw", common.error_card(strings, lang, "publish.not_owner_withdraw",
+                                                          owner="Mrs Siân Roberts")
     yield "publish-done-unreachable", publishing.published_card(strings, lang, version="2", asked=38,
                                                                 reinstated=False, unreachable=3)
     yield "publish-done-no-staff", publishing.published_card(strings, lang, version="2", asked=None, reinstated=False)

@@ -36,6 +36,7 @@ VERB_READ_REQUEST = "policy.read_request"
 VERB_READS = "policy.reads"
 VERB_WHATS_NEW = "policy.whats_new"
 VERB_REMIND = "policy.remind"
+VERB_WITHDRAW = "policy.withdraw"
 # A card shows this many changed sections; a longer list ends with "…and N more".
 MAX_CHANGES_SHOWN = 15
 # A "who has read it" card names staff who have not confirmed up to this many characters in all (about 150 names,
@@ -184,9 +185,10 @@ def audience_changed_card(strings: Catalogue, lang: Lang, *, draft_id: str, vers
 
 
 def published_card(strings: Catalogue, lang: Lang, *, version: str, asked: int | None, reinstated: bool,
-                   cards_later: bool = False, unreachable: int = 0) -> Card:
+                   cards_later: bool = False, unreachable: int = 0, previous: str = "") -> Card:
     """The preview once published: the bot answers from it, and who is being asked to read it (`cards_later`: the
-    cards go out on the periodic pass; `unreachable`: how many on the staff list have no Entra id to ask them by)."""
+    cards go out on the periodic pass; `unreachable`: how many on the staff list have no Entra id to ask them by);
+    `previous`: the version it replaced, which Withdraw goes back to (asking first)."""
     if reinstated:
         body = strings.text("publish.reinstated_body", lang, version=version)
     elif cards_later:
@@ -200,7 +202,24 @@ def published_card(strings: Catalogue, lang: Lang, *, version: str, asked: int |
     said = [heading(strings.text("publish.done_title", lang, version=version)), text(body)]
     if unreachable and asked is not None and not reinstated and not cards_later:
         said.append(text(strings.text("publish.done_unreachable", lang, count=unreachable)))
-    return card(said, [execute(strings.text("publish.see_reads", lang), VERB_READS, {"version": version})])
+    buttons = [execute(strings.text("publish.see_reads", lang), VERB_READS, {"version": version})]
+    if previous and not reinstated:
+        confirm = {"type": "AdaptiveCard",
+                   "body": [text(strings.text("publish.withdraw_confirm", lang, version=version, previous=previous))],
+                   "actions": [execute(strings.text("publish.withdraw_yes", lang), VERB_WITHDRAW,
+                                       {"version": version}, style="destructive")]}
+        buttons.append({"type": "Action.ShowCard", "title": strings.text("publish.withdraw", lang, version=version),
+                        "card": confirm})
+        return card([*said, *button_rows(buttons)])  # on a phone the two titles do not fit side by side in Welsh
+    return card(said, buttons)
+
+
+def withdrawn_card(strings: Catalogue, lang: Lang, *, version: str, previous: str, asked_again: bool) -> Card:
+    """A version withdrawn by the policy owner: the one it replaced is current again, and who is asked to read it."""
+    return card([heading(strings.text("publish.withdrawn_title", lang, version=version)),
+                 text(strings.text("publish.withdrawn_body", lang, version=version, previous=previous)),
+                 text(strings.text("publish.withdrawn_asked" if asked_again else "publish.withdrawn_not_asked", lang,
+                                   previous=previous))])
 
 
 def read_request_card(strings: Catalogue, lang: Lang, *, details: PolicyDetails, changes: PolicyChanges,

@@ -71,7 +71,14 @@ class Published:
     staff: int | None
     cards_later: bool = False
     unreachable: int = 0  # on the staff list with no Entra id: nobody can ask them in Teams
+    previous: str = ""  # the version it replaced (what Withdraw goes back to)
 
+
+
+class WithdrawClick(CardData):
+    """Withdraw on the published card (asked first): the version it withdraws."""
+
+    version: Text = ""
 
 
 class DraftClick(CardData):
@@ -124,7 +131,8 @@ class PublishingFlow:
     def verbs(self) -> Mapping[str, Verb]:
         """The preview card's buttons."""
         return {cards.VERB_PUBLISH: Verb(self.publish_click, DraftClick),
-                cards.VERB_CANCEL: Verb(self.cancel, DraftClick)}
+                cards.VERB_CANCEL: Verb(self.cancel, DraftClick),
+                cards.VERB_WITHDRAW: Verb(self.withdraw, WithdrawClick)}
 
     def match_text(self, turn: Turn) -> Handler | None:
         """A file sent to the bot, or asking how to publish."""
@@ -286,7 +294,7 @@ class PublishingFlow:
             log.warning("campaign for version %s left owed: storage unavailable", version)
             if self._refresh is not None:
                 self._in_background(self._switch())
-            return Published(version, reinstate, None, cards_later=not reinstate)
+            return Published(version, reinstate, None, cards_later=not reinstate, previous=previous.details.version)
         if campaign_now:
             await self._campaign(version, reinstated=reinstate)
         else:
@@ -295,7 +303,7 @@ class PublishingFlow:
             self._in_background(self._switch())
         reachable = sum(1 for member in members if member.aad_object_id)
         return Published(version, reinstate, reachable if members else None,
-                         unreachable=len(members) - reachable)
+                         unreachable=len(members) - reachable, previous=previous.details.version)
 
     def _record(self, version: str, data: Mapping[str, Any], policy: Policy, by: Person,
                 changes: PolicyChanges) -> PolicyVersion:
@@ -381,7 +389,43 @@ class PublishingFlow:
         return Reply(card=cards.published_card(self._strings, turn.lang, version=published.version,
                                                asked=published.staff, reinstated=published.reinstated,
                                                cards_later=published.cards_later,
-                                               unreachable=published.unreachable))
+                                               unreachable=published.unreachable, previous=published.previous))
+
+    async def withdraw(self, turn: Turn) -> Reply:
+        """Withdraw, pressed by the policy owner on a version's published card (it asked first): the version it replaced
+        is made current again, as `rollback-policy` does, so its cards still waiting are taken back and nobody is asked
+        to confirm a version no longer in force. Only the version in force is withdrawn."""
+        if not self._is_owner(turn.actor):
+            return Reply(card=self._refusal(turn, "publish.not_owner_withdraw").card, refused=True)
+        version = str(turn.data.get("version") or "")
+        try:
+            wanted = version_number(version)
+        except PublishRefused:
+            return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
+        pointer = await self._versions.get_pointer()
+        if pointer is None or version_number(pointer.version) != wanted:
+            current = pointer.version if pointer is not None else self._default_policy().details.version
+            return Reply(card=error_card(self._strings, turn.lang, "publish.withdraw_not_in_force", version=version,
+                                         current=current))
+        try:
+            record = await self._versions.get(pointer.version)
+            back = await self._versions.get(record.changes.previous) if record.changes.previous else None
+        except RecordNotFound:
+            back = None
+        if back is None:
+            return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
+        try:
+            await self._versions.make_current(back.version, by=turn.actor.name, expected=pointer)
+        except ConcurrentChange:
+            moved = await self._versions.get_pointer()
+            return Reply(card=error_card(self._strings, turn.lang, "publish.withdraw_not_in_force", version=version,
+                                         current=moved.version if moved is not None else back.version))
+        log.info("policy version %s withdrawn: version %s is current again", record.version, back.version)
+        self._in_background(self._campaign(back.version, reinstated=True))
+        if self._refresh is not None:
+            self._in_background(self._switch())
+        return Reply(card=cards.withdrawn_card(self._strings, turn.lang, version=record.version,
+                                               previous=back.version, asked_again=back.campaign))
 
     async def cancel(self, turn: Turn) -> Reply:
         """Forget the draft: nothing is published."""

@@ -46,6 +46,7 @@ from cards.publishing import (
     VERB_READ_REQUEST,
     VERB_READS,
     VERB_REMIND,
+    VERB_WITHDRAW,
     published_text,
 )
 from dialogs.ask import AskFlow
@@ -1371,3 +1372,37 @@ async def test_a_new_starter_asked_weeks_later_is_asked_to_read_the_policy_not_w
     assert verb_data(reminder, VERB_CONFIRM_READ)["version"] == "2"
     assert "A new version of the staff social-media policy" in text_of(carys_card)
     assert "Reminder: please read the new policy" in text_of(carys_reminder)
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_the_policy_owner_withdraws_a_version_published_by_mistake_from_its_card(
+        bot: PublishingBot, tmp_path: Path, lang: Lang) -> None:
+    """Siân published the draft of version 2 instead of the final document and saw it at once. Only IT could go back
+    (`rollback-policy`, a command): the cards kept going out all afternoon. Her published card now offers Withdraw
+    version 2, which asks first, then makes version 1 current again and takes back the cards not yet delivered; a
+    delegate's press, or a second press, changes nothing."""
+    published = await bot.publishes(write_revised(tmp_path), "2")
+    asked_before = await bot.read_cards(CARYS)
+    withdraw = verb_data(published.card or {}, VERB_WITHDRAW)
+    [show] = [a for a in actions(published.card or {}) if a.get("type") == "Action.ShowCard"
+              and any(b.get("verb") == VERB_WITHDRAW for b in actions(a["card"]))]
+
+    refused = await bot.bot.clicks(FFION, VERB_WITHDRAW, withdraw, lang=lang)
+    still = (await MemoryPolicyVersions(bot.bot.store).get_pointer())
+    withdrawn = await bot.bot.clicks(SIAN, VERB_WITHDRAW, withdraw, lang=lang)
+    await bot.publishing.drain()
+    again = await bot.bot.clicks(SIAN, VERB_WITHDRAW, withdraw, lang=lang)
+    pointer = await MemoryPolicyVersions(bot.bot.store).get_pointer()
+    whats_new = await bot.bot.says(CARYS, "what's new")
+
+    english = lang is Lang.EN
+    assert len(asked_before) == 1 and still is not None and still.version == "2"
+    assert show["title"] == "Withdraw version 2" and "go back to version 1" in text_of(show["card"])
+    assert ("Only the policy owner" if english else "Dim ond perchennog y polisi") in text_of(refused.card)
+    assert pointer is not None and pointer.version == "1"
+    assert ("Version 2 withdrawn" if english else "Tynnwyd fersiwn 2 yn ôl") in text_of(withdrawn.card)
+    assert ("Version 1 is the current policy again" if english else "Fersiwn 1 yw'r polisi presennol eto") in \
+        text_of(withdrawn.card)
+    assert await bot.read_cards(CARYS) == [] and await bot.read_cards(OWAIN) == []
+    assert ("not the version in force" if english else "ddim mewn grym") in text_of(again.card)
+    assert "in force again after a later version was withdrawn" in text_of(whats_new.card)

@@ -373,6 +373,12 @@ async def _confirmed(chats: Chats, seen: str, lang: Lang) -> None:
     assert [c.person.aad_object_id for c in confirmed] == [CARYS["aadObjectId"]]
 
 
+async def _withdrawn(chats: Chats, seen: str, lang: Lang) -> None:
+    pointer = await TablePolicyVersions(chats.client.app[STORE]).get_pointer()
+    assert pointer is not None and pointer.version == "1"
+    assert chats.text("publish.withdrawn_title", lang, version="2") in seen
+
+
 async def _the_read_card(chats: Chats, seen: str, lang: Lang) -> None:
     assert chats.text("reads.request_title", lang) in seen and "policy.confirm_read" in seen
 
@@ -437,6 +443,7 @@ SCENES: dict[str, Scene] = {
     "policy.read_request": Scene(_published, CARYS, _the_read_card),
     "policy.reads": Scene(_published, SIAN, _who_has_read_it, "reads.only_heads"),
     "policy.remind": Scene(_published_yesterday, SIAN, _reminded, "reads.only_heads"),
+    "policy.withdraw": Scene(_published, SIAN, _withdrawn, "publish.not_owner_withdraw", OWNER),
 }
 
 
