@@ -26,6 +26,7 @@ from bot.policy.lexicon import (
     QUERY_SYNONYMS,
 )
 from bot.policy.text import apply_phrases, stem, words
+from bot.policy.text_speak import spelt_out
 from bot.policy.typos import MIN_TYPO_LENGTH, TypoIndex
 from bot.policy.welsh import WelshReader, detect_language, welsh_words
 
@@ -155,18 +156,23 @@ class LexicalIndex:
         sentence model said in words it knows) and its words as English terms."""
         tokens = words(question)
         language = detect_language(tokens)
-        reading, read = question, tokens
         if language == "cy":
             pieces = self._welsh.pieces(welsh_words(question))
-            reading = " ".join(self._welsh.gloss(pieces))
-            tokens = read = self._welsh.terms(pieces)
-        elif len(tokens) == 1 and (mended := self._mended(tokens[0])):
+            terms = self._welsh.terms(pieces)
+            return language, self._with_new_words(" ".join(self._welsh.gloss(pieces)), terms), terms
+        # Text-speak spelt out ("r u allowed 2 …" is "are you allowed to …"), for both measures.
+        reading = question = spelt_out(question)
+        tokens = read = words(question)
+        if len(tokens) == 1 and (mended := self._mended(tokens[0])):
             reading = re.sub(rf"(?<![a-z0-9]){re.escape(tokens[0])}(?![a-z0-9])", mended, question, flags=re.IGNORECASE)
             read = [mended]
+        return language, self._with_new_words(reading, read), tokens
+
+    @staticmethod
+    def _with_new_words(reading: str, read: list[str]) -> str:
+        """The reading followed by what the words newer than the sentence model in it mean."""
         meanings = [NEW_WORDS[t] for t in dict.fromkeys(read) if t in NEW_WORDS]
-        if meanings:
-            reading = f"{reading} ({'; '.join(meanings)})"
-        return language, reading, tokens
+        return f"{reading} ({'; '.join(meanings)})" if meanings else reading
 
     def _mended(self, word: str) -> str | None:
         """The word a message of one English word stands for, read so by the sentence model: a typo the model has no

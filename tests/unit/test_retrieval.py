@@ -141,6 +141,27 @@ def test_a_word_alone_is_mended_for_the_sentence_model_only_where_the_model_does
     assert index._lexical.read("Can I use Facebok with my class?").reading == "Can I use Facebok with my class?"
 
 
+@pytest.mark.parametrize(("typed", "plainly"), [
+    ("r we allowed 2 use our phones in class??", "are we allowed to use our phones in class??"),
+    ("wat if sum1 posts abt me online", "what if someone posts about me online"),
+    ("is it ok 2 post pics of kids b4 i get consent", "is it ok to post pictures of kids before i get consent"),
+    ("can u add ppl from school on insta bc ur mates", "can you add people from school on insta because your mates"),
+    ("can i msg a parent thru fb w/o the head knowing", "can i message a parent through fb without the head knowing"),
+])
+def test_text_speak_is_read_as_the_words_it_stands_for(index: PolicyIndex, typed: str, plainly: str) -> None:
+    """Typed on a phone, "wat if sum1 posts abt me online" was read as typed: the sentence model had no meaning for
+    "sum1" or "abt", and the answer was the nearest the policy comes (a passage on staff's own conduct), where the same
+    question in words quoted the passage on being targeted."""
+    assert index._lexical.read(typed).reading == plainly
+    assert index.answer(typed) == index.answer(plainly)
+
+
+@pytest.mark.parametrize("typed", ["Can I post 2 photos from the year 2 trip?", "Is 4 pm too late to reply?",
+                                   "Does U.K. law apply?", "Can I post a rock 'n' roll video?"])
+def test_numbers_and_letters_that_are_no_text_speak_are_read_as_typed(index: PolicyIndex, typed: str) -> None:
+    assert index._lexical.read(typed).reading == typed
+
+
 def test_out_of_scope_abstains_and_offers_sections(index: PolicyIndex) -> None:
     for question in ("how many days annual leave do I get", "what is the wifi password", "where can I park"):
         answer = index.answer(question)

@@ -1,0 +1,49 @@
+"""Text-speak spelt out: an English question typed on a phone ("r we allowed 2 use our phones in class??") as the
+words it stands for, before the word measure and the sentence model read it. The shorthands are a plain list,
+`data/words/text-speak.tsv`."""
+
+from __future__ import annotations
+
+import re
+
+from bot.policy.lexicon import TEXT_SPEAK
+
+# A shorthand stands alone: not inside a word, an abbreviation with full stops ("U.K.") or a contraction ("rock 'n'
+# roll"). One ending in "/" ("w/parents") may run into the word after it.
+_BEFORE = r"(?<![\w'’./])"
+_AFTER = r"(?![\w'’/]|\.\w)"
+_SHORTHAND = re.compile(
+    "|".join(rf"{_BEFORE}{re.escape(key)}{'' if key.endswith('/') else _AFTER}"
+             for key in sorted((k for k in TEXT_SPEAK if not k.isdigit()), key=len, reverse=True)),
+    re.IGNORECASE,
+)
+# "2" and "4" as "to" and "for": only between two words, and never as a count or a name ("year 2", "key stage 2",
+# "2 photos", "4 pm").
+_DIGIT_WORD = re.compile(r"(?<=[a-z] )([24])(?= ([a-z]+)\b)", re.IGNORECASE)
+_COUNTED_AFTER = frozenset({
+    "year", "years", "yr", "stage", "ks", "class", "form", "set", "group", "page", "section", "clause", "paragraph",
+    "para", "part", "point", "step", "version", "v", "level", "grade", "tier", "room", "block", "number", "no", "top",
+    "under", "over", "aged", "age", "only", "just", "about", "around", "than", "or", "and", "of", "the", "a", "every",
+    "these", "those", "first", "last", "next", "all", "at", "by", "from", "till", "until", "within", "in", "on",
+    "after", "before", "between", "day", "week", "term", "minus", "plus", "times",
+})
+_UNITS_BEFORE = frozenset({"am", "pm", "of", "or", "and", "to", "more", "less", "times", "hours", "hrs", "mins",
+                           "minutes", "days", "weeks", "months", "years", "x", "new", "other", "different", "extra"})
+
+
+def spelt_out(text: str) -> str:
+    """The text with each shorthand replaced by the words it stands for."""
+    return _DIGIT_WORD.sub(_digit_as_word, _SHORTHAND.sub(_words_of, text))
+
+
+def _words_of(found: re.Match[str]) -> str:
+    runs_on = found.group().endswith("/") and found.string[found.end() : found.end() + 1].strip() != ""
+    return TEXT_SPEAK[found.group().lower()] + (" " if runs_on else "")
+
+
+def _digit_as_word(found: re.Match[str]) -> str:
+    before = found.string[: found.start()].split()
+    after = found.group(2).lower()
+    if (before and before[-1].lower() in _COUNTED_AFTER) or after in _UNITS_BEFORE or after.endswith("s"):
+        return found.group(1)
+    return TEXT_SPEAK[found.group(1)]
