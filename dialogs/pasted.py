@@ -85,11 +85,23 @@ def _one_by_one(question: str) -> list[str]:
     return [question]
 
 
+def _said_once(text: str) -> str:
+    """A message that is the same words twice over ("can i friend parents" pasted twice, with no "?" between) as the
+    words once; any other message as it came."""
+    found = list(re.finditer(r"\S+", text))
+    said = [normalise(word.group()) for word in found]
+    half = len(said) // 2
+    if len(said) < 2 * QUESTION_LEAST_WORDS or len(said) % 2 or said[:half] != said[half:]:
+        return text
+    return text[: found[half - 1].end()]
+
+
 def questions_in(text: str) -> list[str]:
     """The questions of a message that asks more than one ("Can I friend a parent on Facebook? And what about
     Instagram?", or "Can I post photos of the trip and can I friend parents?" with one "?"), each with the story told
     around it; a message of one question (however much story is around it), or
-    of more than `MOST_QUESTIONS`, is one."""
+    of more than `MOST_QUESTIONS`, is one. A question pasted twice (or more) is asked once."""
+    text = _said_once(text)
     questions: list[str] = []
     story = ""
     typed = (piece.strip() for piece in _AFTER_A_QUESTION.split(text.strip()))
@@ -103,4 +115,8 @@ def questions_in(text: str) -> list[str]:
             story = ""
     if story and questions:
         questions[-1] = f"{questions[-1]} {story}"
-    return questions if 2 <= len(questions) <= MOST_QUESTIONS else [text]
+    said = [normalise(question).split() for question in questions]
+    asked = [question for n, question in enumerate(questions) if said[n] not in said[:n]]
+    if len(asked) == 1 < len(questions):  # "Can I …? Can I …?": the same question pasted twice is asked once
+        return asked
+    return asked if 2 <= len(asked) and len(questions) <= MOST_QUESTIONS else [text]

@@ -952,6 +952,23 @@ async def test_two_questions_in_one_message_are_each_answered_and_each_kept(answ
         "And can I post photos of the school trip on my own Instagram?", "Can I accept a friend request from a pupil?"]
 
 
+@pytest.mark.parametrize(("typed", "asked"), [
+    ("can i friend parents on facebook? can i friend parents on facebook?", "can i friend parents on facebook?"),
+    ("Can I post photos of pupils?\nCan I post photos of pupils?", "Can I post photos of pupils?"),
+    ("CAN I FRIEND PARENTS ON FACEBOOK?? can i friend parents on facebook??", "CAN I FRIEND PARENTS ON FACEBOOK??"),
+    ("can i friend parents on facebook can i friend parents on facebook", "can i friend parents on facebook"),
+])
+async def test_a_question_pasted_twice_is_answered_and_kept_once(answering_bot: BotInMemory, typed: str,
+                                                                 asked: str) -> None:
+    """On a phone, Carys pasted her question twice: she got two "The policy doesn't cover that" cards, each offering to
+    pass it to the headteacher, and it was kept twice for the review list (a covered one got its answer, then "The
+    answer above also answers your question" with the same words)."""
+    reply = await answering_bot.says(CARYS, typed)
+
+    assert reply.more == []
+    assert [record.text for record in answering_bot.store.questions.values()] == [asked]
+
+
 async def test_each_answer_to_a_message_of_several_questions_says_which_question_it_answers_after_rating_too(
         answering_bot: BotInMemory) -> None:
     """Three cards in a row, each quoting the policy, and nothing on them said which of the three questions each
