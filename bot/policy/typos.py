@@ -70,8 +70,17 @@ def deletions(word: str, depth: int) -> set[str]:
 
 
 def plausible_typo(token: str, candidate: str) -> bool:
-    """Typos rarely change the first letter; a word that is the start of another is a different word."""
-    return token[0] == candidate[0] and not candidate.startswith(token) and not token.startswith(candidate)
+    """Typos rarely change the first letter; a word that is the start of another is a different word ("post",
+    "poster"), unless all that differs is its last letter doubled or typed once ("whatsap", "instagramm")."""
+    if token[0] != candidate[0]:
+        return False
+    return not (candidate.startswith(token) or token.startswith(candidate)) or _last_letter_doubled(token, candidate)
+
+
+def _last_letter_doubled(token: str, candidate: str) -> bool:
+    """True when one word is the other with its last letter typed twice ("instagramm", "whatsap")."""
+    shorter, longer = sorted((token, candidate), key=len)
+    return longer == shorter + shorter[-1]
 
 
 def is_subsequence(short: str, long: str) -> bool:

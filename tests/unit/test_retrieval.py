@@ -123,7 +123,8 @@ def test_a_typo(index: PolicyIndex) -> None:
 
 
 @pytest.mark.parametrize(("typed", "meant"), [("facebok", "facebook"), ("permision", "permission"),
-                                               ("disclaimr", "disclaimer")])
+                                               ("disclaimr", "disclaimer"), ("whatsap", "whatsapp"),
+                                               ("instagramm", "instagram")])
 def test_a_misspelt_word_typed_alone_gets_what_the_word_gets(index: PolicyIndex, typed: str, meant: str) -> None:
     """The sentence model read "facebok" as typed, word pieces it has no meaning for: alone, the message was "not
     covered" while "facebook" was answered."""

@@ -47,3 +47,13 @@ def test_a_common_typo_is_read_as_the_word() -> None:
     assert typos.correct("permision") == "permission"
     assert typos.correct("headteahcer") == "headteacher"
     assert typos.correct("xylophone") is None
+
+
+def test_a_word_with_its_last_letter_doubled_or_typed_once_is_read_as_the_word() -> None:
+    """ "whatsap" and "instagramm" typed alone were "not covered": a word that is the start of another was never read
+    as it, so one typed a letter short or long at its end stayed unknown."""
+    typos = TypoIndex(["whatsapp", "instagram", "poster"])
+
+    assert typos.correct("whatsap") == "whatsapp"
+    assert typos.correct("instagramm") == "instagram"
+    assert typos.correct("posters") is None and typos.correct("poste") is None
