@@ -20,6 +20,7 @@ from bot.policy.lexicon import (
     WELSH_LEXICON,
     WELSH_MARKERS,
     WELSH_PHRASES,
+    WELSH_RUN_TOGETHER,
     WELSH_STOPWORDS,
 )
 from bot.policy.text import phrase_pieces, words
@@ -51,8 +52,9 @@ _WITH = re.compile(r"(?<!\w)[âÂ](?!\w)")
 
 
 def welsh_words(text: str) -> list[str]:
-    """The folded words of a Welsh text, "â" (with) read as "gyda", which means the same and folds to itself."""
-    return words(_WITH.sub(" gyda ", text))
+    """The folded words of a Welsh text, "â" (with) read as "gyda", which means the same and folds to itself, and
+    words typed as one on a phone as the words they are ("gai" is "ga i")."""
+    return [word for typed in words(_WITH.sub(" gyda ", text)) for word in WELSH_RUN_TOGETHER.get(typed, typed).split()]
 
 
 def welsh_radicals(word: str) -> list[str]:

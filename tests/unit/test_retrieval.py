@@ -110,6 +110,18 @@ def test_welsh_mutations_map_back_to_the_radical() -> None:
     assert "cydweithwyr" in welsh_radicals("gydweithwyr")
 
 
+@pytest.mark.parametrize(("typed", "plainly"), [
+    ("gai fod yn ffrindiau efo rhieni ar facebook?", "ga i fod yn ffrindiau efo rhieni ar facebook?"),
+    ("Gai bostio lluniau o'r trip ar Facebook?", "Ga i bostio lluniau o'r trip ar Facebook?"),
+    ("gai?", "ga i?"),
+])
+def test_ga_i_typed_as_one_word_is_read_as_ga_i(index: PolicyIndex, typed: str, plainly: str) -> None:
+    """On a phone "ga i" is often typed "gai": read as an unknown word, "gai fod yn ffrindiau efo rhieni ar facebook?"
+    was "not covered" where "ga i fod …" quoted the answer, and "gai?" alone was taken for English."""
+    assert index._lexical.read(typed).reading == index._lexical.read(plainly).reading
+    assert index.answer(typed) == index.answer(plainly)
+
+
 def test_slang(index: PolicyIndex) -> None:
     answer = index.answer("is it ok to be mates with the kids on insta")
 
