@@ -140,6 +140,8 @@ class Answer(Protocol):
     def detail(self) -> str: ...
     @property
     def tentative(self) -> bool: ...
+    @property
+    def asks_nothing(self) -> bool: ...
 
 
 class Retriever(Protocol):
@@ -496,8 +498,9 @@ class AskFlow:
         asked = _with_their_follow_ups(questions_in(turn.text.strip()))
         for question in asked:
             found = in_force.index.answer(asked_words(question))
-            if len(asked) == 1 and not found.answered and in_force.index.sections_speaking_of(asked_words(question)):
-                continue  # a word typed alone, answered with where the policy speaks of it: never kept
+            if len(asked) == 1 and not found.answered and (
+                    found.asks_nothing or in_force.index.sections_speaking_of(asked_words(question))):
+                continue  # a word alone, answered with where the policy speaks of it, or nothing asked: never kept
             record = self._question_record(turn, question, found, in_force.policy)
             if record is not None and record.text not in still_kept:
                 await self._questions.add(record)
@@ -559,6 +562,9 @@ class AskFlow:
         policy = in_force.policy
         found = in_force.index.answer(asked_words(asked or question))
         lang = _card_language(found, asked or question, turn.lang)
+        if found.asks_nothing and not (follows_id or one_of_several):
+            # Nothing the policy could be asked about ("pls", "u there?", "ga i?"): the question is still to come.
+            return Answered(await self.go_ahead(replace(turn, lang=lang)), (), lang)
         if not (found.answered or found.detail or follows_id or one_of_several):
             # A word typed alone ("photos", "lluniau"): where the policy speaks of it, not "not covered"; nothing kept.
             speaking_of = self._sections(policy, in_force.index.sections_speaking_of(asked_words(question)), lang)

@@ -66,6 +66,8 @@ class Answer:
     detail: str = ""
     # Answered, but the nearest the policy comes may not answer the question exactly (abstention.tentative).
     tentative: bool = False
+    # Not answered because the message has no word the policy could be asked about ("pls", "u there?", "ga i?").
+    asks_nothing: bool = False
 
     @property
     def quote(self) -> str:
@@ -197,7 +199,7 @@ class PolicyIndex:
                           detect_language(words(question)), (section.id,))
         ranking = self.rank(question)
         if ranking is None:
-            return Answer(False, (), None, 0.0, detect_language(words(question)))
+            return Answer(False, (), None, 0.0, detect_language(words(question)), asks_nothing=True)
         mixed, best = ranking.mixed, ranking.best
         if not ranking.answerable:
             return Answer(False, (), None, round(ranking.confidence, 4), ranking.language, self._closest(mixed))

@@ -2566,6 +2566,25 @@ async def test_a_topic_word_typed_alone_offers_the_sections_of_the_policy_that_s
     assert answering_bot.store.questions == {}
 
 
+@pytest.mark.parametrize(("typed", "teams_in", "told"), [
+    ("pls", Lang.EN, "ask.go_ahead"), ("plis", Lang.EN, "ask.go_ahead"), ("u there?", Lang.EN, "ask.go_ahead"),
+    ("gai?", Lang.EN, "ask.go_ahead"), ("Ga i?", Lang.EN, "ask.go_ahead"), ("wat??", Lang.EN, "ask.go_ahead"),
+    ("R U THERE!!", Lang.CY, "ask.go_ahead"),
+])
+async def test_a_message_with_nothing_to_ask_the_policy_is_told_to_type_the_question_not_offered_to_the_headteacher(
+        answering_bot: BotInMemory, strings: Catalogue, typed: str, teams_in: Lang, told: str) -> None:
+    """On her phone Carys sent "pls" (or "u there?", "gai?") while she typed: she was told the policy does not cover
+    that, offered to pass "pls" to the headteacher, and it went onto the headteacher's questions for review. A message
+    with no word the policy could be asked about gets a word to type the question, in the message's language (Welsh
+    for "plis" and "gai?", typed from a Teams in English), and nothing is kept."""
+    reply = await answering_bot.says(CARYS, typed, lang=teams_in)
+
+    lang = Lang.CY if typed in ("plis", "gai?", "Ga i?") else teams_in
+    assert strings.text(told, lang) in text_of(reply.card)
+    assert not {a.get("verb") for a in actions(reply.card or {})} & {"ask.feedback", "ask.escalate"}
+    assert answering_bot.store.questions == {}
+
+
 @pytest.mark.parametrize("typed", ["pension", "annual leave", "staff parking"])
 async def test_a_word_the_policy_never_speaks_of_typed_alone_is_still_not_covered(answering_bot: BotInMemory,
                                                                                    strings: Catalogue,
