@@ -160,6 +160,9 @@ def test_a_word_alone_is_mended_for_the_sentence_model_only_where_the_model_does
     ("is it ok 2 post pics of kids b4 i get consent", "is it ok to post pictures of kids before i get consent"),
     ("can u add ppl from school on insta bc ur mates", "can you add people from school on insta because your mates"),
     ("can i msg a parent thru fb w/o the head knowing", "can i message a parent through fb without the head knowing"),
+    ("is it ok 4 me 2 b friends w parents on fb", "is it ok for me to be friends with parents on fb"),
+    ("do i hav 2 get permission 4 a dept twitter", "do i have to get permission for a dept twitter"),
+    ("can u accept friend requests from ex-pupils", "can you accept friend requests from former pupils"),
 ])
 def test_text_speak_is_read_as_the_words_it_stands_for(index: PolicyIndex, typed: str, plainly: str) -> None:
     """Typed on a phone, "wat if sum1 posts abt me online" was read as typed: the sentence model had no meaning for
@@ -170,7 +173,8 @@ def test_text_speak_is_read_as_the_words_it_stands_for(index: PolicyIndex, typed
 
 
 @pytest.mark.parametrize("typed", ["Can I post 2 photos from the year 2 trip?", "Is 4 pm too late to reply?",
-                                   "Does U.K. law apply?", "Can I post a rock 'n' roll video?"])
+                                   "Does U.K. law apply?", "Can I post a rock 'n' roll video?",
+                                   "My ex keeps posting about me, what do I do?"])
 def test_numbers_and_letters_that_are_no_text_speak_are_read_as_typed(index: PolicyIndex, typed: str) -> None:
     assert index._lexical.read(typed).reading == typed
 
