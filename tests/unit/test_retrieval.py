@@ -163,6 +163,8 @@ def test_a_word_alone_is_mended_for_the_sentence_model_only_where_the_model_does
     ("is it ok 4 me 2 b friends w parents on fb", "is it ok for me to be friends with parents on fb"),
     ("do i hav 2 get permission 4 a dept twitter", "do i have to get permission for a dept twitter"),
     ("can u accept friend requests from ex-pupils", "can you accept friend requests from former pupils"),
+    ("can i have a class tik tok", "can i have a class TikTok"),
+    ("can i make a whats app group for parents", "can i make a WhatsApp group for parents"),
 ])
 def test_text_speak_is_read_as_the_words_it_stands_for(index: PolicyIndex, typed: str, plainly: str) -> None:
     """Typed on a phone, "wat if sum1 posts abt me online" was read as typed: the sentence model had no meaning for
