@@ -21,6 +21,9 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 from bot.domain.errors import RecordExists, RecordNotFound, StorageUnavailable
 from bot.domain.people import Lang, Membership, Person
 from bot.domain.text import fold, has_visible_text
+from bot.policy.text import words as policy_words
+from bot.policy.text_speak import spelt_out
+from bot.policy.welsh import detect_language
 from cards.elements import Card
 
 log = logging.getLogger(__name__)
@@ -245,7 +248,23 @@ class Router:
 
     def flow_for_text(self, turn: Turn) -> Flow | None:
         """The flow that would take this typed text (None: the fallback), running nothing."""
-        return next((flow for flow in self._flows if flow.match_text(turn) is not None), None)
+        found = self._matched(turn)
+        return found[0] if found else None
+
+    def _matched(self, turn: Turn) -> tuple[Flow, Handler, Turn] | None:
+        """The first flow that recognises the text, its handler and the turn it is given. English typed in text-speak
+        ("wat can u do", "can u help me pls") is also read spelt out ("what can you do"): a flow before the one that
+        takes it as typed and that takes it spelt out gets it spelt out, as the same words typed in full would reach
+        it; a question keeps its words as typed."""
+        as_typed = next(((n, flow, handler) for n, flow in enumerate(self._flows)
+                         if (handler := flow.match_text(turn)) is not None), None)
+        spelt = spelt_out(turn.text)
+        if spelt != turn.text and detect_language(policy_words(turn.text)) == "en":
+            plainly = replace(turn, text=spelt)
+            for flow in self._flows[: as_typed[0] if as_typed else len(self._flows)]:
+                if (handler := flow.match_text(plainly)) is not None:
+                    return flow, handler, plainly
+        return (as_typed[1], as_typed[2], turn) if as_typed else None
 
     async def route(self, turn: Turn) -> Reply:
         """Run the handler for this turn; card data reaches it only once it has its verb's types."""
@@ -261,10 +280,10 @@ class Router:
                 return await self._invalid_data(turn)
             # Only the fields the card really sent: a handler may tell "not sent" from "sent empty".
             return await verb.handler(replace(turn, data=data.model_dump(by_alias=True, exclude_unset=True)))
-        for flow in self._flows:
-            matched = flow.match_text(turn)
-            if matched is not None:
-                return await matched(turn)
+        found = self._matched(turn)
+        if found is not None:
+            _, handler, given = found
+            return await handler(given)
         return await self._fallback(turn)
 
 

@@ -2568,7 +2568,7 @@ async def test_a_topic_word_typed_alone_offers_the_sections_of_the_policy_that_s
 
 @pytest.mark.parametrize(("typed", "teams_in", "told"), [
     ("pls", Lang.EN, "ask.go_ahead"), ("plis", Lang.EN, "ask.go_ahead"), ("u there?", Lang.EN, "ask.go_ahead"),
-    ("gai?", Lang.EN, "ask.go_ahead"), ("Ga i?", Lang.EN, "ask.go_ahead"), ("wat??", Lang.EN, "ask.go_ahead"),
+    ("gai?", Lang.EN, "ask.go_ahead"), ("Ga i?", Lang.EN, "ask.go_ahead"), ("ur", Lang.EN, "ask.go_ahead"),
     ("R U THERE!!", Lang.CY, "ask.go_ahead"),
 ])
 async def test_a_message_with_nothing_to_ask_the_policy_is_told_to_type_the_question_not_offered_to_the_headteacher(
@@ -2582,6 +2582,22 @@ async def test_a_message_with_nothing_to_ask_the_policy_is_told_to_type_the_ques
     lang = Lang.CY if typed in ("plis", "gai?", "Ga i?") else teams_in
     assert strings.text(told, lang) in text_of(reply.card)
     assert not {a.get("verb") for a in actions(reply.card or {})} & {"ask.feedback", "ask.escalate"}
+    assert answering_bot.store.questions == {}
+
+
+@pytest.mark.parametrize(("typed", "plainly"), [
+    ("wat can u do", "what can you do"), ("can u help me pls", "can you help me please"), ("r u a bot", "are you a bot"),
+    ("can u help", "can you help"), ("WAT CAN U DO??", "what can you do?"), ("wat??", "what??"),
+])
+async def test_a_command_typed_in_text_speak_gets_what_the_words_typed_in_full_get(
+        answering_bot: BotInMemory, typed: str, plainly: str) -> None:
+    """On her phone Carys typed "wat can u do": she was told to type her question, where "what can you do" gets the
+    help card; "can u help me pls" quoted the nearest passage of the policy, tentatively, and "r u a bot" was "not
+    covered" with an offer to pass it to the headteacher."""
+    reply = await answering_bot.says(CARYS, typed)
+    in_full = await answering_bot.says(OWAIN, plainly)
+
+    assert text_of(reply.card) == text_of(in_full.card)
     assert answering_bot.store.questions == {}
 
 
