@@ -2586,8 +2586,9 @@ async def test_a_message_with_nothing_to_ask_the_policy_is_told_to_type_the_ques
 
 
 @pytest.mark.parametrize(("typed", "plainly"), [
-    ("wat can u do", "what can you do"), ("can u help me pls", "can you help me please"), ("r u a bot", "are you a bot"),
-    ("can u help", "can you help"), ("WAT CAN U DO??", "what can you do?"), ("wat??", "what??"),
+    ("wat can u do", "what can you do"), ("can u help me pls", "can you help me please"),
+    ("r u a bot", "are you a bot"), ("can u help", "can you help"), ("WAT CAN U DO??", "what can you do?"),
+    ("wat??", "what??"),
 ])
 async def test_a_command_typed_in_text_speak_gets_what_the_words_typed_in_full_get(
         answering_bot: BotInMemory, typed: str, plainly: str) -> None:

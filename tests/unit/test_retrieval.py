@@ -177,7 +177,8 @@ def test_text_speak_is_read_as_the_words_it_stands_for(index: PolicyIndex, typed
 def test_an_interjection_typed_on_a_phone_is_no_word_of_the_question(index: PolicyIndex) -> None:
     """ "omg" was a word of the question no passage holds, so "omg a parent just posted about me on fb" matched less of
     any passage than the same question without it (on revised-b it was "not covered", without it answered)."""
-    for typed in ("omg a parent just posted about me on fb what do i do", "lol can i post memes", "ugh, pupils tagged me"):
+    for typed in ("omg a parent just posted about me on fb what do i do", "lol can i post memes",
+                  "ugh, pupils tagged me"):
         plainly = typed.split(maxsplit=1)[1].lstrip(", ")
         assert index._lexical.read(typed).slots == index._lexical.read(plainly).slots
 
