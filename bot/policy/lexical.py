@@ -160,8 +160,9 @@ class LexicalIndex:
             pieces = self._welsh.pieces(welsh_words(question))
             terms = self._welsh.terms(pieces)
             return language, self._with_new_words(" ".join(self._welsh.gloss(pieces)), terms), terms
-        # Text-speak spelt out ("r u allowed 2 …" is "are you allowed to …"), for both measures.
-        reading = question = spelt_out(question)
+        # Text-speak spelt out ("r u allowed 2 …" is "are you allowed to …"), for both measures; marks typed again and
+        # again ("??", "!!", "?!!") as one.
+        reading = question = _REPEATED_MARKS.sub(_one_mark, spelt_out(question))
         tokens = read = words(question)
         if len(tokens) == 1 and (mended := self._mended(tokens[0])):
             reading = re.sub(rf"(?<![a-z0-9]){re.escape(tokens[0])}(?![a-z0-9])", mended, question, flags=re.IGNORECASE)
@@ -235,6 +236,13 @@ class LexicalIndex:
                 continue
             corrected = self._typos.correct(token)
             yield (corrected, TYPO_WEIGHT) if corrected else (token, 1.0)
+
+
+_REPEATED_MARKS = re.compile(r"[?!]{2,}")
+
+
+def _one_mark(found: re.Match[str]) -> str:
+    return "?" if "?" in found.group() else "!"
 
 
 def _vocabulary(texts: Sequence[str], headings: Sequence[str], wordings: Sequence[Sequence[str]]) -> Iterable[str]:

@@ -174,6 +174,18 @@ def test_text_speak_is_read_as_the_words_it_stands_for(index: PolicyIndex, typed
     assert index.answer(typed) == index.answer(plainly)
 
 
+@pytest.mark.parametrize(("typed", "plainly"), [
+    ("a parent just posted about me on fb what do i do?!!", "a parent just posted about me on fb what do i do?"),
+    ("do i need permission for a class instagram???", "do i need permission for a class instagram?"),
+    ("can i friend parents!!", "can i friend parents!"),
+])
+def test_a_mark_typed_again_and_again_is_read_as_one(index: PolicyIndex, typed: str, plainly: str) -> None:
+    """ "?!!" at the end of a question moved the sentence model's reading: "a parent just posted about me on fb what do
+    i do?!!" was a fifth more sure than the same with "?"."""
+    assert index._lexical.read(typed).reading == plainly
+    assert index.answer(typed) == index.answer(plainly)
+
+
 def test_an_interjection_typed_on_a_phone_is_no_word_of_the_question(index: PolicyIndex) -> None:
     """ "omg" was a word of the question no passage holds, so "omg a parent just posted about me on fb" matched less of
     any passage than the same question without it (on revised-b it was "not covered", without it answered)."""
