@@ -251,11 +251,11 @@ class Router:
         found = self._matched(turn)
         return found[0] if found else None
 
-    def _matched(self, turn: Turn) -> tuple[Flow, Handler, Turn] | None:
-        """The first flow that recognises the text, its handler and the turn it is given. English typed in text-speak
-        ("wat can u do", "can u help me pls") is also read spelt out ("what can you do"): a flow before the one that
-        takes it as typed and that takes it spelt out gets it spelt out, as the same words typed in full would reach
-        it; a question keeps its words as typed."""
+    def _matched(self, turn: Turn) -> tuple[Flow, Handler] | None:
+        """The first flow that recognises the text, and its handler. English typed in text-speak ("wat can u do", "can
+        u help me pls") is also read spelt out ("what can you do"): a flow before the one that takes it as typed that
+        takes it spelt out is the one, as the same words typed in full would reach it. The handler is given the words
+        as typed (a concern form opened by them starts with them as the person wrote them)."""
         as_typed = next(((n, flow, handler) for n, flow in enumerate(self._flows)
                          if (handler := flow.match_text(turn)) is not None), None)
         spelt = spelt_out(turn.text)
@@ -263,8 +263,8 @@ class Router:
             plainly = replace(turn, text=spelt)
             for flow in self._flows[: as_typed[0] if as_typed else len(self._flows)]:
                 if (handler := flow.match_text(plainly)) is not None:
-                    return flow, handler, plainly
-        return (as_typed[1], as_typed[2], turn) if as_typed else None
+                    return flow, handler
+        return (as_typed[1], as_typed[2]) if as_typed else None
 
     async def route(self, turn: Turn) -> Reply:
         """Run the handler for this turn; card data reaches it only once it has its verb's types."""
@@ -281,10 +281,7 @@ class Router:
             # Only the fields the card really sent: a handler may tell "not sent" from "sent empty".
             return await verb.handler(replace(turn, data=data.model_dump(by_alias=True, exclude_unset=True)))
         found = self._matched(turn)
-        if found is not None:
-            _, handler, given = found
-            return await handler(given)
-        return await self._fallback(turn)
+        return await (found[1] if found is not None else self._fallback)(turn)
 
 
 Stored = TypeVar("Stored")

@@ -23,6 +23,7 @@ from bot.domain.live_policy import PolicyInForce
 from bot.domain.outbox import CardSlot, OutboundMessage, QueueingNotifier
 from bot.domain.people import Lang, Person, StaffContact
 from bot.domain.profiles import UserProfile
+from bot.policy.text_speak import spelt_out
 from bot.storage.memory import (
     MemoryConcernReports,
     MemoryOutbox,
@@ -2083,3 +2084,13 @@ async def test_a_line_manager_asking_for_his_reports_as_welsh_speakers_say_it_ge
     reply = await staffed.says(GARETH, said, lang=Lang.EN)
 
     assert load_catalogue().text("concern.held_title", Lang.CY) in text_of(reply.card)
+
+
+@pytest.mark.parametrize("typed", ["my colleague keeps txting me at nite", "r colleague keeps msging me"])
+async def test_a_report_typed_in_text_speak_opens_the_form_with_the_words_as_typed(bot: BotInMemory,
+                                                                                   typed: str) -> None:
+    """The router reads text-speak spelt out to choose the flow; the form must still start with what Carys wrote, not
+    words the bot put in her mouth ("texting me at night")."""
+    reply = await bot.says(CARYS, typed)
+
+    assert typed in text_of(reply.card) and spelt_out(typed) not in text_of(reply.card)
