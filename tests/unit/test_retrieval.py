@@ -155,7 +155,7 @@ def test_a_word_alone_is_mended_for_the_sentence_model_only_where_the_model_does
 
 
 @pytest.mark.parametrize(("typed", "plainly"), [
-    ("r we allowed 2 use our phones in class??", "are we allowed to use our phones in class??"),
+    ("r we allowed 2 use our phones in class??", "are we allowed to use our phones in class?"),
     ("wat if sum1 posts abt me online", "what if someone posts about me online"),
     ("is it ok 2 post pics of kids b4 i get consent", "is it ok to post pictures of kids before i get consent"),
     ("can u add ppl from school on insta bc ur mates", "can you add people from school on insta because your mates"),
