@@ -91,6 +91,47 @@ class FormView:
     staff: tuple[tuple[str, str], ...] = ()  # (title, value) of each colleague on the staff list
 
 
+DOUBT_HIGHER, DOUBT_NOT_THEM = "higher", "not"
+
+
+def doubt_value(answer: str, contact: StaffContact) -> str:
+    """The value of an answer to "who do you mean?" (`DOUBT_HIGHER`: it may be them, send it past them;
+    `DOUBT_NOT_THEM`: it is not them), for the person asked about."""
+    return f"{answer}:{contact.aad_object_id.lower()}"
+
+
+@dataclass(frozen=True)
+class DoubtAsked:
+    """Asked on the form before anything is sent: words of hers (`words`) may mean `person`, whom it would go to
+    first (`why`: how they may), so it would go to `instead`, unless she says they do not."""
+
+    person: StaffContact
+    words: str
+    why: Route
+    instead: StaffContact
+
+
+_DOUBT_SENTENCES = {Route.MANAGER_UNNAMED: "concern.doubt.unnamed", Route.MANAGER_NEAR_NAME: "concern.doubt.near_name",
+                    Route.MANAGER_POST_UNCLEAR: "concern.doubt.post", Route.HEAD_MAY_BE_MANAGER: "concern.doubt.head"}
+
+
+def _doubt_asked(strings: Catalogue, lang: Lang, asked: DoubtAsked, given: str) -> Element:
+    """Who her words may mean, and the choice: send it past them (the default), or to them."""
+    person, instead = asked.person.name, asked.instead.name
+    choices = [(strings.text("concern.doubt.higher", lang, manager=person, name=instead),
+                doubt_value(DOUBT_HIGHER, asked.person)),
+               (strings.text("concern.doubt.not_them", lang, manager=person),
+                doubt_value(DOUBT_NOT_THEM, asked.person))]
+    chosen = given if given in {value for _, value in choices} else choices[0][1]
+    return {"type": "Container", "style": "warning", "items": [
+        plain_text(strings.text(_DOUBT_SENTENCES.get(asked.why, "concern.doubt.post"), lang, words=asked.words,
+                                manager=person)),
+        plain_text(strings.text("concern.doubt.ask", lang)),
+        {"type": "Input.ChoiceSet", "id": "doubt", "label": strings.text("concern.doubt.label", lang),
+         "style": "expanded",
+         "choices": [{"title": title, "value": value} for title, value in choices], "value": chosen}]}
+
+
 def findable(name: str) -> str:
     """A colleague's name as the report form lists it. Teams filters the list by the letters typed as they are, so
     "sian" never finds "Siân": a name with accents is followed by its words without them, from the first accented one
@@ -120,8 +161,9 @@ def staff_choices(members: Sequence[tuple[str, str]], budget: int = STAFF_LIST_B
 
 
 def form_card(strings: Catalogue, lang: Lang, view: FormView, *, values: Mapping[str, Any] | None = None,
-              error: str = "", notice: str = "") -> Card:
-    """The short, kind form; it says plainly who will see the report, in order, and that nobody named will."""
+              error: str = "", notice: str = "", asked: DoubtAsked | None = None) -> Card:
+    """The short, kind form; it says plainly who will see the report, in order, and that nobody named will; `asked`:
+    what she is asked before it is sent, when words of hers may mean whoever it would go to first."""
     given = values or {}
     outside = view.kind is ReportKind.NOT_COLLEAGUE
 
@@ -171,6 +213,8 @@ def form_card(strings: Catalogue, lang: Lang, view: FormView, *, values: Mapping
     body += [field("what", multiline=True, required=True), field("since"), field("where"), field("who"),
              field("evidence", multiline=True), toggle("meeting", strings.text("concern.field.meeting", lang)),
              toggle("urgent", strings.text("concern.field.urgent", lang))]
+    if asked is not None:
+        body.append(_doubt_asked(strings, lang, asked, value("doubt")))
     if notice:
         body.append({"type": "Container", "style": "warning", "items": [plain_text(notice)]})
     if error:
@@ -179,7 +223,8 @@ def form_card(strings: Catalogue, lang: Lang, view: FormView, *, values: Mapping
     form = card(body, [execute(strings.text("concern.submit", lang), VERB_SUBMIT, data, style="positive",
                                associated_inputs="auto")])
     if card_bytes(form) > MAX_CARD_BYTES and view.staff:
-        return form_card(strings, lang, replace(view, staff=()), values=values, error=error, notice=notice)
+        return form_card(strings, lang, replace(view, staff=()), values=values, error=error, notice=notice,
+                         asked=asked)
     return form
 
 

@@ -580,6 +580,29 @@ def _concerns(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     yield "concern-form-sent-in-a-group", concerns.form_card(
         strings, lang, view, values={"what": report.what, "since": report.since},
         notice=strings.text("concern.not_sent_from_a_group", lang))
+    # Send pressed on a report whose words may mean the line manager ("Sir", "Garth"; "my line manager" with none
+    # known, the head): nothing is sent until she says whether they may, the form again with what she wrote.
+    welsh = lang is Lang.CY
+
+    def typed(english: str, cymraeg: str) -> str:
+        return f"{cymraeg} anfon negeseuon cas ataf bob nos" if welsh else \
+            f"{english} sending me messages late at night"
+
+    yield "concern-form-doubt-unnamed", concerns.form_card(
+        strings, lang, view, values={"what": typed("Sir keeps", "Mae Syr yn")},
+        asked=concerns.DoubtAsked(gareth, "Syr" if welsh else "Sir", Route.MANAGER_UNNAMED, sian))
+    yield "concern-form-doubt-near-name", concerns.form_card(
+        strings, lang, view, values={"what": typed("Garth keeps", "Mae Garth yn")},
+        asked=concerns.DoubtAsked(gareth, "Garth", Route.MANAGER_NEAR_NAME, sian))
+    yield "concern-form-doubt-post", concerns.form_card(
+        strings, lang, view, values={"what": typed("The wellbeing lead keeps", "Mae'r arweinydd lles yn")},
+        asked=concerns.DoubtAsked(gareth, "arweinydd lles" if welsh else "The wellbeing lead",
+                                  Route.MANAGER_POST_UNCLEAR, sian))
+    yield "concern-form-doubt-head", concerns.form_card(
+        strings, lang, concerns.FormView(((sian, Role.HEADTEACHER), (huw, Role.CHAIR)), "F-sample", staff=staff),
+        values={"what": typed("My line manager keeps", "Mae fy rheolwr llinell yn")},
+        asked=concerns.DoubtAsked(sian, "fy rheolwr llinell" if welsh else "My line manager",
+                                  Route.HEAD_MAY_BE_MANAGER, huw))
     yield "concern-guest", common.error_card(strings, lang, "concern.guest", federation=SAMPLE_FEDERATION.name(lang))
     yield "concern-not-on-staff-list", common.error_card(strings, lang, "concern.not_on_staff_list_form",
                                                          federation=SAMPLE_FEDERATION.name(lang))

@@ -256,6 +256,7 @@ class ReportForm(FormClick):
     urgent: Text = ""
     about: Text = ""
     involves_manager: Text = ""
+    doubt: Text = ""  # asked who words of hers may mean: "higher:<object id>" or "not:<object id>"
 
 
 class ReportClick(CardData):
@@ -497,7 +498,8 @@ class ConcernFlow:
         another organisation, or someone in the tenant who is not on the staff list (a pupil in Hwb), is told so, below
         the form as they left it; nothing is stored or sent."""
         texts = {key: (value.strip() if isinstance(value := turn.data.get(key), str) else "") for key in
-                 ("what", "since", "where", "who", "evidence", "meeting", "urgent", "about", "involves_manager")}
+                 ("what", "since", "where", "who", "evidence", "meeting", "urgent", "about", "involves_manager",
+                  "doubt")}
         kind = ReportKind.NOT_COLLEAGUE if turn.data.get("kind") == ReportKind.NOT_COLLEAGUE.value \
             else ReportKind.COLLEAGUE
         given = next((v for v in (turn.data.get("form"), turn.data.get("ref"))
@@ -518,11 +520,11 @@ class ConcernFlow:
         # could go to apart from the colleague she picked, and it gives each of them the name she is likely to write.
         staff = tuple(await staff_list())
 
-        async def again(*, error: str = "", notice: str = "") -> Reply:
-            """The form once more, with what they typed, and why it was not sent."""
+        async def again(*, error: str = "", notice: str = "", asked: cards.DoubtAsked | None = None) -> Reply:
+            """The form once more, with what they typed, and why it was not sent (or what she is asked first)."""
             view = await self._view(turn.actor, kind, token, staff_list)
             return Reply(card=cards.form_card(self._strings, turn.lang, view, values=texts, error=error,
-                                              notice=notice))
+                                              notice=notice, asked=asked))
 
         if any(len(texts[key]) > limit for key, limit in LIMITS.items() if key in texts):
             # Before anything reads the words: a box far over its length (a client that ignores the form's own) took
@@ -549,6 +551,16 @@ class ConcernFlow:
         # The server names every report; the form's token only makes a second press of Send the same report.
         reference = await self._reports.claim_form(turn.actor, token, new_reference())
         report = await self._own(reference, turn.actor)
+        while report is None and (doubted := routing.in_doubt) is not None:
+            # Words of hers may mean whoever it would go to first ("Sir", "Garth"): nothing is sent until she says
+            # whether it may be them (then it goes past them) or is not (then to them), without having to say who.
+            contact, naming = doubted
+            if texts["doubt"] == cards.doubt_value(cards.DOUBT_HIGHER, contact):
+                break
+            if texts["doubt"] != cards.doubt_value(cards.DOUBT_NOT_THEM, contact):
+                return await again(asked=cards.DoubtAsked(contact, naming.words, routing.why, routing.holder))
+            subject = replace(subject, cleared=subject.cleared | {contact.aad_object_id.lower()})
+            routing = await self._routing(turn.actor, subject, staff_list)
         if report is None:
             now = self._clock()
             try:

@@ -955,6 +955,10 @@ class Subject:
     kind: ReportKind = ReportKind.COLLEAGUE
     # The staff list: tells people apart from `about` where it has no ids, and gives the name each person has on it.
     staff: tuple[StaffMember, ...] = ()
+    # Object ids (in small letters) of the people the reporter, asked, said her words that may mean them do not ("Sir"
+    # is not Gareth Hughes): a doubt about them (`Doubt.UNNAMED`, `NEAR_NAME`, `POST`) no longer passes them over. Her
+    # picking someone, ticking "it involves my line manager", or naming them still does.
+    cleared: frozenset[str] = frozenset()
 
     def names(self, contact: StaffContact, *, manager: StaffContact | None, federation: Federation | None) -> bool:
         """True when the report may be about `contact` (picked, flagged as the manager, named, near-named or described
@@ -968,6 +972,12 @@ class Subject:
         whom the bot can't tell them from."""
         if self._surely_names(contact, manager=manager, federation=federation):
             return Naming()
+        if self.about is not None and (may_be(self.about, contact, self.staff) or self._namesake(self.about, contact)):
+            picked = Naming(Doubt.PICKED)
+        else:
+            picked = None
+        if contact.aad_object_id.lower() in self.cleared:
+            return picked
         explained = self._picked_words()
         for known in self._known_as(contact):
             for text in self.typed:
@@ -982,9 +992,7 @@ class Subject:
             for text in self.typed:
                 if text and (word := unnamed_title(text)):
                     return Naming(Doubt.UNNAMED, word)
-        if self.about is not None and (may_be(self.about, contact, self.staff) or self._namesake(self.about, contact)):
-            return Naming(Doubt.PICKED)
-        return None
+        return picked
 
     def calls_the_line_manager(self) -> str:
         """The words that call someone the reporter's line manager, whoever he is ("my line manager", "fy rheolwr"),
@@ -1155,6 +1163,11 @@ def _distinct(contacts: Iterable[StaffContact]) -> tuple[StaffContact, ...]:
     return tuple(chain)
 
 
+# Doubts the reporter can settle: words of hers that may mean someone ("Sir", "Garth", "the wellbeing lead"). Not
+# `Doubt.PICKED`, the bot's own doubt whether the colleague she picked is them.
+_ASKED = frozenset({Doubt.UNNAMED, Doubt.NEAR_NAME, Doubt.POST})
+
+
 @dataclass(frozen=True)
 class Routing:
     """Who holds a new report (`chain[0]`), who it goes to after them, why, and who was left out for being named;
@@ -1182,6 +1195,20 @@ class Routing:
         return self.chain[1] if len(self.chain) > 1 else None
 
     @property
+    def in_doubt(self) -> tuple[StaffContact, Naming] | None:
+        """The person the report would have gone to first, passed over only for words of the reporter's that may mean
+        them ("Sir", "Garth", "the wellbeing lead", "my line manager" with no line manager known), and those words: she
+        is asked before it is sent, since she may know they do not (`Subject.cleared`). None when nobody is."""
+        if self.why is Route.HEAD_MAY_BE_MANAGER:  # the head, for "my line manager" with no line manager known
+            return next(((c, n) for c, n in zip(self.left_out, self.namings, strict=False)
+                         if n.doubt is Doubt.POST and n.words), None)
+        if self.why not in {Route.MANAGER_UNNAMED, Route.MANAGER_NEAR_NAME, Route.MANAGER_POST_UNCLEAR} \
+                or self.manager is None:
+            return None
+        naming = self.naming_of(self.manager)
+        return (self.manager, naming) if naming.doubt in _ASKED and naming.words else None
+
+    @property
     def manager_left_out(self) -> bool:
         """True when the reporter's line manager was left out for being named, described ("my line manager") or
         picked: the report keeps who he was, as one she says involves him does."""
@@ -1207,8 +1234,8 @@ def route(reporter: Person, subject: Subject, manager: StaffContact | None, fede
     found = [(c, subject.naming(c, manager=manager, federation=federation)) for c in people]
     if manager is None and not reporter_is_head and (words := subject.calls_the_line_manager()):
         # Nobody knows her line manager, so it would go to the head, who may be the line manager she writes about.
-        found = [(c, Naming(Doubt.POST, words) if naming is None and _same(c, head) else naming)
-                 for c, naming in found]
+        found = [(c, Naming(Doubt.POST, words) if naming is None and _same(c, head)
+                  and c.aad_object_id.lower() not in subject.cleared else naming) for c, naming in found]
     named = tuple(c for c, naming in found if naming is not None)
     namings = tuple(naming for _, naming in found if naming is not None)
     manager_naming = next((n for c, n in zip(named, namings, strict=True) if manager and _same(manager, c)), None)

@@ -61,6 +61,24 @@ def _says(card: object, sentence: str) -> bool:
     return json.dumps(sentence, ensure_ascii=False)[1:-1] in text_of(card)
 
 
+def _doubt(card: object) -> dict[str, Any]:
+    """The form's "who do you mean?" choice, asked before anything is sent."""
+    [asked] = [i for i in inputs(card) if i.get("id") == "doubt"]
+    return asked
+
+
+async def _sent_after_asking(bot: BotInMemory, person: Person, form: Reply, what: str, *, lang: Lang = Lang.EN,
+                             choice: int = 0, **fields: str) -> Reply:
+    """Send pressed, the bot asks who the report may be about before sending it, and Send pressed again with the
+    choice (the first, the default, is to send it higher)."""
+    data = {**verb_data(form.card or {}, "concern.submit"), "what": what, **fields}
+    asked = await bot.clicks(person, "concern.submit", data, lang=lang)
+    assert await MemoryConcernReports(bot.store).list_all() == [], "sent before the reporter was asked"
+    value = _doubt(asked.card)["choices"][choice]["value"]
+    return await bot.clicks(person, "concern.submit", {**verb_data(asked.card or {}, "concern.submit"), **data,
+                                                       "doubt": value}, lang=lang)
+
+
 @pytest.fixture
 async def staffed(bot: BotInMemory) -> BotInMemory:
     """Everyone has opened the bot, and the staff list says Carys's line manager is Gareth, his is Siân."""
@@ -220,8 +238,7 @@ async def test_a_word_close_to_the_line_managers_name_keeps_the_report_from_him_
         await _adds_to_the_staff_list(staffed, GARTH)
     form = await staffed.says(CARYS, "report a concern", lang=lang)
 
-    receipt = await staffed.clicks(CARYS, "concern.submit", {**verb_data(form.card or {}, "concern.submit"),
-                                                             "what": what}, lang=lang)
+    receipt = await _sent_after_asking(staffed, CARYS, form, what, lang=lang)
 
     assert await staffed.cards_for(GARETH) == [], "the report reached the line manager it may be about"
     assert _shows(await staffed.cards_for(SIAN), what)
@@ -331,8 +348,7 @@ async def test_a_post_the_staff_list_cannot_place_goes_one_step_up_and_the_recei
     arweinydd lles", were not read as a post at all, and reached Gareth)."""
     form = await staffed.says(CARYS, "report a concern", lang=lang)
 
-    receipt = await staffed.clicks(CARYS, "concern.submit", {**verb_data(form.card or {}, "concern.submit"),
-                                                             "what": what}, lang=lang)
+    receipt = await _sent_after_asking(staffed, CARYS, form, what, lang=lang)
 
     assert await staffed.cards_for(GARETH) == [], "the report reached the line manager it may be about"
     assert _shows(await staffed.cards_for(SIAN), what)
@@ -369,21 +385,105 @@ async def test_a_line_managers_title_written_in_welsh_is_his_title_as_the_englis
     (Lang.EN, "Miss keeps posting about me", "Miss"),
     (Lang.CY, "Mae Syr yn anfon negeseuon cas ataf bob nos", "Syr"),
 ])
-async def test_a_title_without_a_name_goes_one_step_up_and_the_receipt_says_why(
+async def test_a_title_without_a_name_is_asked_about_then_goes_one_step_up_and_the_receipt_says_why(
         staffed: BotInMemory, lang: Lang, what: str, words: str) -> None:
     """"Sir", "Syr", "Miss", as pupils call a teacher, names nobody: it may be Carys's line manager, and she picked
-    nobody from the staff list, so the report goes one step up and the receipt quotes the word. Before, it reached
-    the line manager it may be about."""
+    nobody from the staff list. Nothing is sent until she says: the form comes back with what she wrote, the word
+    quoted, and a choice whose default sends it one step up; sent so, the receipt quotes the word. Before, it went
+    one step up at the first Send, though the form had said it would go to her line manager."""
     form = await staffed.says(CARYS, "report a concern", lang=lang)
 
-    receipt = await staffed.clicks(CARYS, "concern.submit", {**verb_data(form.card or {}, "concern.submit"),
-                                                             "what": what}, lang=lang)
+    asked = await staffed.clicks(CARYS, "concern.submit", {**verb_data(form.card or {}, "concern.submit"),
+                                                           "what": what}, lang=lang)
+
+    assert await MemoryConcernReports(staffed.store).list_all() == [] and await staffed.cards_for(SIAN) == []
+    strings = load_catalogue()
+    assert _says(asked.card, strings.text("concern.doubt.unnamed", lang, words=words, manager="Gareth Hughes"))
+    assert _doubt(asked.card)["value"] == _doubt(asked.card)["choices"][0]["value"]
+    assert [c["title"] for c in _doubt(asked.card)["choices"]] == [
+        strings.text("concern.doubt.higher", lang, manager="Gareth Hughes", name="Mrs Siân Roberts"),
+        strings.text("concern.doubt.not_them", lang, manager="Gareth Hughes")]
+    assert {i.get("id"): i.get("value") for i in inputs(asked.card)}["what"] == what
+
+    receipt = await staffed.clicks(CARYS, "concern.submit", {**verb_data(asked.card or {}, "concern.submit"),
+                                                             "what": what, "doubt": _doubt(asked.card)["value"]},
+                                   lang=lang)
 
     assert await staffed.cards_for(GARETH) == [], "the report reached the line manager it may be about"
     assert _shows(await staffed.cards_for(SIAN), what)
     assert _says(receipt.card, load_catalogue().text("concern.why.manager_unnamed", lang, words=words,
                                                      manager="Gareth Hughes", name="Mrs Siân Roberts"))
     assert (await _only_report(staffed)).route is Route.MANAGER_UNNAMED
+
+
+@pytest.mark.parametrize(("lang", "what"), [
+    (Lang.EN, "Sir keeps sending me messages late at night"),
+    (Lang.CY, "Mae Syr yn anfon negeseuon cas ataf bob nos"),
+])
+async def test_a_title_without_a_name_that_she_says_is_not_her_line_manager_goes_to_him(
+        staffed: BotInMemory, lang: Lang, what: str) -> None:
+    """Asked, Carys says "Sir" is not Gareth Hughes, without having to say who it is: the report goes to her line
+    manager, as the policy asks, and to nobody else."""
+    form = await staffed.says(CARYS, "report a concern", lang=lang)
+
+    receipt = await _sent_after_asking(staffed, CARYS, form, what, lang=lang, choice=1)
+
+    assert _shows(await staffed.cards_for(GARETH), what) and await staffed.cards_for(SIAN) == []
+    assert (await _only_report(staffed)).route is Route.LINE_MANAGER
+    assert _says(receipt.card, load_catalogue().text("concern.why.line_manager", lang, name="Gareth Hughes"))
+
+
+async def test_a_report_asked_about_and_sent_is_one_report_however_many_times_send_is_pressed(
+        staffed: BotInMemory) -> None:
+    """Carys presses Send on her phone too: before she answers, it asks again and sends nothing; once she has sent it
+    from the question, a press of either card's Send is the same report, its receipt, and nothing more to anyone."""
+    what = "Sir keeps sending me messages late at night"
+    form = await staffed.says(CARYS, "report a concern")
+    data = {**verb_data(form.card or {}, "concern.submit"), "what": what}
+
+    first = await staffed.clicks(CARYS, "concern.submit", data)
+    again = await staffed.clicks(CARYS, "concern.submit", data)
+    assert _doubt(again.card)["value"] == _doubt(first.card)["value"]
+    assert await MemoryConcernReports(staffed.store).list_all() == []
+    receipt = await staffed.clicks(CARYS, "concern.submit", {**data, "doubt": _doubt(first.card)["value"]})
+    later = await staffed.clicks(CARYS, "concern.submit", data)
+    other = await staffed.clicks(CARYS, "concern.submit", {**data, "doubt": _doubt(first.card)["choices"][1]["value"]})
+
+    [report] = await MemoryConcernReports(staffed.store).list_all()
+    assert report.reference in text_of(receipt.card) and report.reference in text_of(later.card)
+    assert report.reference in text_of(other.card)
+    assert len(await staffed.cards_for(SIAN)) == 1 and await staffed.cards_for(GARETH) == []
+
+
+@pytest.mark.parametrize(("lang", "what"), [
+    (Lang.EN, "Garth keeps sending me messages late at night"),
+    (Lang.CY, "Mae'r arweinydd lles yn anfon negeseuon cas ataf bob nos"),
+])
+async def test_a_word_near_his_name_or_a_post_she_says_is_not_her_line_manager_goes_to_him(
+        staffed: BotInMemory, lang: Lang, what: str) -> None:
+    """"Garth" or "the wellbeing lead" may be Gareth Hughes; asked, Carys says it isn't, and it goes to him."""
+    form = await staffed.says(CARYS, "report a concern", lang=lang)
+
+    await _sent_after_asking(staffed, CARYS, form, what, lang=lang, choice=1)
+
+    assert _shows(await staffed.cards_for(GARETH), what) and await staffed.cards_for(SIAN) == []
+
+
+async def test_my_line_manager_with_none_known_that_he_says_is_not_the_head_goes_to_the_head(
+        bot: BotInMemory) -> None:
+    """Nobody knows Owain's line manager; he writes "my line manager", which may be the headteacher. Asked, he says it
+    isn't Mrs Siân Roberts, so it goes to her, not to the governors."""
+    await bot.meets(OWAIN, SIAN, CHAIR)
+    form = await bot.says(OWAIN, "report a concern", lang=Lang.CY)
+    what = "Mae fy rheolwr llinell yn anfon negeseuon cas ataf bob nos"
+    asked = await bot.clicks(OWAIN, "concern.submit", {**verb_data(form.card or {}, "concern.submit"), "what": what},
+                             lang=Lang.CY)
+    assert _says(asked.card, load_catalogue().text("concern.doubt.head", Lang.CY, words="fy rheolwr llinell",
+                                                   manager="Mrs Siân Roberts"))
+
+    await _sent_after_asking(bot, OWAIN, form, what, lang=Lang.CY, choice=1)
+
+    assert _shows(await bot.cards_for(SIAN), what) and await bot.cards_for(CHAIR) == []
 
 
 async def test_a_title_without_a_name_is_the_colleague_picked_and_goes_to_the_line_manager(
@@ -406,7 +506,8 @@ async def test_a_post_someone_else_holds_still_goes_one_step_up_when_the_list_ha
     untitled = [replace(m, role="") if m.email == GARETH_EMAIL else m for m in staff]
     await MemoryStaffDirectory(staffed.store).replace_all([*untitled, NIA])
 
-    await _report(staffed, what="The wellbeing lead keeps sending me messages late at night")
+    form = await staffed.says(CARYS, "report a concern")
+    await _sent_after_asking(staffed, CARYS, form, "The wellbeing lead keeps sending me messages late at night")
 
     assert await staffed.cards_for(GARETH) == []
     assert (await _only_report(staffed)).route is Route.MANAGER_POST_UNCLEAR
@@ -566,8 +667,7 @@ async def test_a_report_about_my_line_manager_from_someone_whose_line_manager_no
     await bot.meets(OWAIN, SIAN, CHAIR)
     form = await bot.says(OWAIN, "report a concern", lang=lang)
 
-    receipt = await bot.clicks(OWAIN, "concern.submit", {**verb_data(form.card or {}, "concern.submit"),
-                                                         "what": what}, lang=lang)
+    receipt = await _sent_after_asking(bot, OWAIN, form, what, lang=lang)
 
     assert await bot.cards_for(SIAN) == [], "the report reached the headteacher who may be his line manager"
     assert _shows(await bot.cards_for(CHAIR), what)

@@ -24,7 +24,7 @@ from bot.storage.users import TableUserProfiles
 from cards.i18n import load_catalogue
 from dialogs.concerns import ConcernFlow
 from tests.support.activities import CARYS, card_action, message
-from tests.support.cards import press
+from tests.support.cards import inputs, press, verb_data
 from tests.support.connector import Connector
 
 REPO = Path(__file__).resolve().parents[2]
@@ -69,11 +69,20 @@ async def click(client: TestClient, connector: Connector, user: dict[str, str], 
 
 
 async def send_report(client: TestClient, connector: Connector, user: dict[str, str] = CARYS, *,
-                      locale: str = "en-GB", **fields: str) -> dict[str, Any]:
-    """`concern.submit` with the fields the form has always sent, overridden or extended by `fields`."""
+                      locale: str = "en-GB", answer: str = "higher", **fields: str) -> dict[str, Any]:
+    """`concern.submit` with the fields the form has always sent, overridden or extended by `fields`. When the bot
+    asks whom words of the report may mean before sending it, Send is pressed again with the choice `answer`
+    ("higher", the default: it may be them, send it past them; "not": it isn't them; "": the question is the card
+    returned)."""
     values = {"what": "Someone keeps sending me nasty direct messages about my lessons", "since": "September",
               "where": "Teams chat", "who": "", "evidence": "", "meeting": "false", "urgent": "false", **fields}
-    return await click(client, connector, user, "concern.submit", values, locale=locale)
+    seen = await click(client, connector, user, "concern.submit", values, locale=locale)
+    asked = [i for i in inputs(seen) if i.get("id") == "doubt"]
+    if not asked or not answer:
+        return seen
+    [chosen] = [c["value"] for c in asked[0]["choices"] if c["value"].startswith(f"{answer}:")]
+    again = {**verb_data(seen, "concern.submit"), **values, "doubt": chosen}
+    return await click(client, connector, user, "concern.submit", again, locale=locale)
 
 
 def reference_in(card: dict[str, Any]) -> str:
