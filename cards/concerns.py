@@ -112,7 +112,9 @@ class DoubtAsked:
 
 
 _DOUBT_SENTENCES = {Route.MANAGER_UNNAMED: "concern.doubt.unnamed", Route.MANAGER_NEAR_NAME: "concern.doubt.near_name",
-                    Route.MANAGER_POST_UNCLEAR: "concern.doubt.post", Route.HEAD_MAY_BE_MANAGER: "concern.doubt.head"}
+                    Route.MANAGER_POST_UNCLEAR: "concern.doubt.post",
+                    Route.MANAGER_NAME_SHARED: "concern.doubt.name_shared",
+                    Route.HEAD_MAY_BE_MANAGER: "concern.doubt.head"}
 
 
 def _doubt_asked(strings: Catalogue, lang: Lang, asked: DoubtAsked, given: str) -> Element:
@@ -261,7 +263,7 @@ def _why(strings: Catalogue, lang: Lang, report: ConcernReport, left: Mapping[st
     who was left out, and how the report may be about them, by object id)."""
     holder, involved = report.holder.name, report.involved_manager
     manager = left.get(involved.aad_object_id) if involved is not None else None
-    doubted = (Route.MANAGER_NEAR_NAME, Route.MANAGER_POST_UNCLEAR, Route.MANAGER_UNNAMED)
+    doubted = (Route.MANAGER_NEAR_NAME, Route.MANAGER_POST_UNCLEAR, Route.MANAGER_UNNAMED, Route.MANAGER_NAME_SHARED)
     if report.route in doubted and manager is not None and manager[1].words:
         return strings.text(f"concern.why.{report.route.value}", lang, word=manager[1].words, words=manager[1].words,
                             manager=manager[0].name, name=holder)

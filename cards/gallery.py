@@ -598,6 +598,9 @@ def _concerns(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
         strings, lang, view, values={"what": typed("The wellbeing lead keeps", "Mae'r arweinydd lles yn")},
         asked=concerns.DoubtAsked(gareth, "arweinydd lles" if welsh else "The wellbeing lead",
                                   Route.MANAGER_POST_UNCLEAR, sian))
+    yield "concern-form-doubt-name-shared", concerns.form_card(
+        strings, lang, view, values={"what": typed("Gareth keeps", "Mae Gareth yn")},
+        asked=concerns.DoubtAsked(gareth, "Gareth", Route.MANAGER_NAME_SHARED, sian))
     yield "concern-form-doubt-head", concerns.form_card(
         strings, lang, concerns.FormView(((sian, Role.HEADTEACHER), (huw, Role.CHAIR)), "F-sample", staff=staff),
         values={"what": typed("My line manager keeps", "Mae fy rheolwr llinell yn")},
@@ -630,6 +633,9 @@ def _concerns(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     yield "concern-receipt-manager-unnamed", receipt(
         replace(report, chain=(sian, huw), route=Route.MANAGER_UNNAMED, involved_manager=gareth), chain_roles[1:],
         left_out=[gareth], namings=[Naming(Doubt.UNNAMED, "Sir")])
+    yield "concern-receipt-manager-name-shared", receipt(
+        replace(report, chain=(sian, huw), route=Route.MANAGER_NAME_SHARED, involved_manager=gareth), chain_roles[1:],
+        left_out=[gareth], namings=[Naming(Doubt.NAME_SHARED, "Gareth")])
     yield "concern-receipt-head-may-be-manager", receipt(
         replace(report, chain=(huw,), route=Route.HEAD_MAY_BE_MANAGER), chain_roles[2:], left_out=[sian],
         namings=[Naming(Doubt.POST, "my line manager")])

@@ -77,6 +77,7 @@ class Route(StrEnum):
     MANAGER_NEAR_NAME = "manager_near_name"  # passed over for a word near his name ("Garth" for Gareth)
     MANAGER_POST_UNCLEAR = "manager_post_unclear"  # passed over for a post he may hold ("the wellbeing lead")
     MANAGER_UNNAMED = "manager_unnamed"  # passed over for a title without a name ("Sir keeps messaging me")
+    MANAGER_NAME_SHARED = "manager_name_shared"  # passed over for a name another colleague has too ("Gareth")
     HEAD_MAY_BE_MANAGER = "head_may_be_manager"  # no line manager known, and "my line manager" may be the head
     ABOUT_HEAD = "about_head"
     REPORTER_IS_HEAD = "reporter_is_head"
@@ -934,6 +935,7 @@ class Doubt(StrEnum):
     NEAR_NAME = "near_name"  # a word close to their name, another word or name of its own ("Garth" for Gareth)
     POST = "post"  # a post a line manager may hold ("the wellbeing lead"), not another's by the staff list
     UNNAMED = "unnamed"  # a title without a name ("Sir", "Syr", "Miss"), with nobody picked from the staff list
+    NAME_SHARED = "name_shared"  # named only by a name another colleague on the staff list has too ("Gareth")
 
 
 @dataclass(frozen=True)
@@ -970,13 +972,15 @@ class Subject:
         """How the report may be about `contact`, the surest way first; None when it is not. Maybe by a word near
         their name (`near_name`), unless that word is the name of the colleague picked; or maybe the colleague picked,
         whom the bot can't tell them from."""
-        if self._surely_names(contact, manager=manager, federation=federation):
-            return Naming()
         if self.about is not None and (may_be(self.about, contact, self.staff) or self._namesake(self.about, contact)):
-            picked = Naming(Doubt.PICKED)
+            picked: Naming | None = Naming(Doubt.PICKED)
         else:
             picked = None
-        if contact.aad_object_id.lower() in self.cleared:
+        cleared = contact.aad_object_id.lower() in self.cleared
+        if self._surely_names(contact, manager=manager, federation=federation):
+            shared = self._shared_name(contact, manager=manager, federation=federation)
+            return Naming() if not shared else picked if cleared else Naming(Doubt.NAME_SHARED, shared)
+        if cleared:
             return picked
         explained = self._picked_words()
         for known in self._known_as(contact):
@@ -1032,17 +1036,38 @@ class Subject:
         naming = self.naming(contact, manager=manager, federation=federation)
         return naming is not None and naming.doubt is not Doubt.PICKED
 
+    def _shared_name(self, contact: StaffContact, *, manager: StaffContact | None,
+                     federation: Federation | None) -> str:
+        """The reporter's line manager is named only by a name another colleague on the staff list has too ("Gareth",
+        with a Gareth Price on it; "Mr Hughes", with an Elin Hughes): that word, as she wrote it, since she may mean
+        the other; "" when he is surely meant anyway (his whole name, a name of his nobody else has, picked, ticked,
+        his post or his title) or is not her line manager."""
+        if manager is None or not _same(manager, contact):
+            return ""
+        own = {w for known in self._known_as(contact) for w in _name(known.name)}
+        shared = frozenset(w for m in self.staff if not _listed_as(m, contact) for w in _name(m.name) if w in own)
+        if not shared or self._surely_names(contact, manager=manager, federation=federation, dropping=shared):
+            return ""
+        forms = {form: part for part in shared for form in _forms(part)}
+        for text in self.typed:
+            for found in re.finditer(r"[^\W_]+", visible(text)):
+                if fold(found.group()) in forms:
+                    return found.group()
+        return next((w for known in self._known_as(contact) for w in known.name.split() if fold(w) in shared), "")
+
     def _surely_names(self, contact: StaffContact, *, manager: StaffContact | None,
-                      federation: Federation | None) -> bool:
+                      federation: Federation | None, dropping: frozenset[str] = frozenset()) -> bool:
         """True when the report is about `contact` for certain: picked by id or address, flagged as the manager, or
-        named in the text, or called by a post they hold or their title on the staff list."""
+        named in the text, or called by a post they hold or their title on the staff list. `dropping`: words of
+        their name left out (those another colleague has too)."""
         if self.about is not None and _same(self.about, contact):
             return True
         if self.involves_manager and manager is not None and _same(manager, contact):
             return True
         others = other_names(self.staff, contact)
-        if any(surely_names(text, known, others=others) for known in self._known_as(contact) for text in self.typed
-               if text):
+        known_as = [replace(known, name=" ".join(w for w in _name(known.name) if w not in dropping))
+                    for known in self._known_as(contact)] if dropping else self._known_as(contact)
+        if any(surely_names(text, known, others=others) for known in known_as for text in self.typed if text):
             return True
         held = _posts_held(contact, manager=manager, federation=federation)
         titles = [m.role for m in self.staff if m.role and _listed_as(m, contact)]
@@ -1165,7 +1190,7 @@ def _distinct(contacts: Iterable[StaffContact]) -> tuple[StaffContact, ...]:
 
 # Doubts the reporter can settle: words of hers that may mean someone ("Sir", "Garth", "the wellbeing lead"). Not
 # `Doubt.PICKED`, the bot's own doubt whether the colleague she picked is them.
-_ASKED = frozenset({Doubt.UNNAMED, Doubt.NEAR_NAME, Doubt.POST})
+_ASKED = frozenset({Doubt.UNNAMED, Doubt.NEAR_NAME, Doubt.POST, Doubt.NAME_SHARED})
 
 
 @dataclass(frozen=True)
@@ -1202,7 +1227,8 @@ class Routing:
         if self.why is Route.HEAD_MAY_BE_MANAGER:  # the head, for "my line manager" with no line manager known
             return next(((c, n) for c, n in zip(self.left_out, self.namings, strict=False)
                          if n.doubt is Doubt.POST and n.words), None)
-        if self.why not in {Route.MANAGER_UNNAMED, Route.MANAGER_NEAR_NAME, Route.MANAGER_POST_UNCLEAR} \
+        if self.why not in {Route.MANAGER_UNNAMED, Route.MANAGER_NEAR_NAME, Route.MANAGER_POST_UNCLEAR,
+                            Route.MANAGER_NAME_SHARED} \
                 or self.manager is None:
             return None
         naming = self.naming_of(self.manager)
@@ -1257,7 +1283,7 @@ def route(reporter: Person, subject: Subject, manager: StaffContact | None, fede
         # Told so: she named nobody, the bot just can't tell him from her pick; or a word of hers is near his name.
         why = {Doubt.PICKED: Route.MANAGER_MAY_BE_PICKED, Doubt.NEAR_NAME: Route.MANAGER_NEAR_NAME,
                Doubt.POST: Route.MANAGER_POST_UNCLEAR, Doubt.UNNAMED: Route.MANAGER_UNNAMED,
-               None: Route.MANAGER_INVOLVED}[manager_naming.doubt]
+               Doubt.NAME_SHARED: Route.MANAGER_NAME_SHARED, None: Route.MANAGER_INVOLVED}[manager_naming.doubt]
     elif head_named and manager is None and any(_same(head, c) and n.doubt is Doubt.POST
                                                 for c, n in zip(named, namings, strict=True)):
         why = Route.HEAD_MAY_BE_MANAGER

@@ -248,6 +248,54 @@ async def test_a_word_close_to_the_line_managers_name_keeps_the_report_from_him_
     assert report.route is Route.MANAGER_NEAR_NAME and report.involved_manager is not None
 
 
+GARETH_PRICE = StaffMember("Gareth Price", "gareth.price@llanidloes.example.cymru", "high", "Teacher of Music",
+                           "sian.roberts@llanidloes.example.cymru", "a1000000-0000-4000-8000-0000000000a9")
+
+
+@pytest.mark.parametrize(("lang", "what", "words"), [
+    (Lang.EN, "Gareth keeps sending me messages late at night", "Gareth"),
+    (Lang.EN, "gareth keeps sending me messages late at night", "gareth"),
+    (Lang.CY, "Rwy'n cael negeseuon cas gan Gareth bob nos", "Gareth"),
+])
+async def test_a_first_name_two_colleagues_share_is_asked_about_and_goes_to_him_when_she_says_it_isnt_him(
+        staffed: BotInMemory, lang: Lang, what: str, words: str) -> None:
+    """Gareth Price teaches music; "Gareth" may be him or Carys's line manager, Gareth Hughes. Nothing is sent until
+    she says: the default sends it one step up, the receipt saying why; "It isn't Gareth Hughes" sends it to him.
+    Before, it went straight to the head, the receipt saying her report was about her line manager, which she had not
+    said, and there was no way to say it was the other Gareth but to pick him from the list."""
+    await _adds_to_the_staff_list(staffed, GARETH_PRICE)
+    form = await staffed.says(CARYS, "report a concern", lang=lang)
+    asked = await staffed.clicks(CARYS, "concern.submit", {**verb_data(form.card or {}, "concern.submit"),
+                                                           "what": what}, lang=lang)
+    assert _says(asked.card, load_catalogue().text("concern.doubt.name_shared", lang, words=words,
+                                                   manager="Gareth Hughes"))
+
+    receipt = await _sent_after_asking(staffed, CARYS, form, what, lang=lang, choice=1)
+
+    assert _shows(await staffed.cards_for(GARETH), what) and await staffed.cards_for(SIAN) == []
+    assert (await _only_report(staffed)).route is Route.LINE_MANAGER
+    assert "Gareth Hughes" in text_of(receipt.card)
+
+
+@pytest.mark.parametrize(("what", "asked"), [("Gareth keeps sending me messages late at night", True),
+                                             ("Gareth Hughes keeps sending me messages late at night", False),
+                                             ("Mr Hughes keeps sending me messages late at night", False)])
+async def test_a_first_name_two_colleagues_share_sent_higher_says_why_and_his_whole_name_is_never_asked_about(
+        staffed: BotInMemory, what: str, asked: bool) -> None:
+    await _adds_to_the_staff_list(staffed, GARETH_PRICE)
+    form = await staffed.says(CARYS, "report a concern")
+    first = await staffed.clicks(CARYS, "concern.submit", {**verb_data(form.card or {}, "concern.submit"),
+                                                           "what": what})
+    assert any(i.get("id") == "doubt" for i in inputs(first.card)) is asked
+
+    receipt = await _sent_after_asking(staffed, CARYS, form, what) if asked else first
+
+    assert await staffed.cards_for(GARETH) == [] and _shows(await staffed.cards_for(SIAN), what)
+    why = "concern.why.manager_name_shared" if asked else "concern.why.manager_involved"
+    assert _says(receipt.card, load_catalogue().text(why, Lang.EN, words="Gareth", manager="Gareth Hughes",
+                                                     name="Mrs Siân Roberts"))
+
+
 async def test_a_word_close_to_the_line_managers_name_that_names_the_colleague_picked_goes_to_him(
         staffed: BotInMemory) -> None:
     """Carys picked Garth Evans from the staff list and wrote "Garth": the word is the colleague she picked, so the
