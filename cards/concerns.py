@@ -465,6 +465,11 @@ def holder_card(strings: Catalogue, lang: Lang, report: ConcernReport, viewer: P
                 key, lang, name=report.next_up.name, on_day=on_day(strings, lang, passed_up_at)))]})
         body.append(plain_text(f"{strings.text(f'concern.holder_intro.{kind}', lang, name=reporter)} "
                                f"{strings.text(_holder_next(report), lang)}"))
+        if report.involved_manager is not None:
+            # Passed over for being named, described or ticked: whoever has it instead should know not to pass it on
+            # to him, or talk it over with him.
+            body.append(plain_text(strings.text("concern.holder_instead_of_manager", lang,
+                                                manager=report.involved_manager.name), weight="Bolder"))
     body += [_state(strings, lang, report, viewer), *_flags(strings, lang, report),
              *_details(strings, lang, report, viewer)]
     if notice:

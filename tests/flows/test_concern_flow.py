@@ -534,6 +534,36 @@ async def test_my_line_manager_with_none_known_that_he_says_is_not_the_head_goes
     assert _shows(await bot.cards_for(SIAN), what) and await bot.cards_for(CHAIR) == []
 
 
+@pytest.mark.parametrize(("lang", "what", "ticked"), [
+    (Lang.EN, "Sir keeps sending me messages late at night", False),
+    (Lang.CY, "Mae Gareth Hughes yn anfon negeseuon cas ataf bob nos", False),
+    (Lang.EN, SECRET, True),
+])
+async def test_the_card_of_whoever_has_it_instead_of_the_line_manager_says_so_and_not_to_share_it_with_him(
+        staffed: BotInMemory, lang: Lang, what: str, ticked: bool) -> None:
+    """Siân has Carys's report because it may be about Carys's line manager, Gareth Hughes: her card says so, and not
+    to share it with him. Before, it said only that Carys had sent it and to acknowledge it and talk to her, with
+    nothing of why it had not gone to Gareth (unless Carys had ticked the box), and Siân might have passed it to him."""
+    form = await staffed.says(CARYS, "report a concern", lang=lang)
+    fields = {"involves_manager": "true"} if ticked else {}
+
+    if "Sir" in what:  # asked who "Sir" is first, and sent higher
+        await _sent_after_asking(staffed, CARYS, form, what, lang=lang)
+    else:
+        await staffed.clicks(CARYS, "concern.submit", {**verb_data(form.card or {}, "concern.submit"), "what": what,
+                                                       **fields}, lang=lang)
+
+    [card] = await staffed.cards_for(SIAN)  # in her own language, English
+    assert _says(card, load_catalogue().text("concern.holder_instead_of_manager", Lang.EN, manager="Gareth Hughes"))
+
+
+async def test_the_line_managers_own_card_says_nothing_of_anyone_it_went_past(staffed: BotInMemory) -> None:
+    await _report(staffed)
+
+    [card] = await staffed.cards_for(GARETH)
+    assert "instead of" not in text_of(card)
+
+
 async def test_a_title_without_a_name_is_the_colleague_picked_and_goes_to_the_line_manager(
         staffed: BotInMemory) -> None:
     """Carys picked Owain Pritchard from the staff list and wrote "Sir": Sir is Owain, and the report goes to her line
