@@ -67,7 +67,7 @@ from bot.domain.profiles import UserProfiles, chosen_language, preferred_languag
 from bot.policy.model import Policy
 from bot.policy.places import PolicyPlace
 from cards import concerns as cards
-from cards.answer import when
+from cards.answer import on_day, when
 from cards.common import VERB_CONCERN_FORM, error_card
 from cards.elements import Card
 from cards.i18n import Catalogue
@@ -551,6 +551,11 @@ class ConcernFlow:
         # The server names every report; the form's token only makes a second press of Send the same report.
         reference = await self._reports.claim_form(turn.actor, token, new_reference())
         report = await self._own(reference, turn.actor)
+        if report is None and (earlier := await self._sent_already(turn.actor, kind, texts["what"])) is not None:
+            # The same words on a new form (she wasn't sure the first had gone): the one she sent, not a second.
+            return Reply(card=cards.reporter_card(self._strings, turn.lang, earlier, notice=self._strings.text(
+                "concern.sent_already", turn.lang, ref=earlier.reference,
+                when=on_day(self._strings, turn.lang, earlier.submitted_at))))
         while report is None and (doubted := routing.in_doubt) is not None:
             # Words of hers may mean whoever it would go to first ("Sir", "Garth"): nothing is sent until she says
             # whether it may be them (then it goes past them) or is not (then to them), without having to say who.
@@ -627,6 +632,13 @@ class ConcernFlow:
                 card = cards.nobody_card(self._strings, turn.lang, no_chair=nobody.no_chair)
         # Each press its own message: words changed before a second press come too.
         return await self._private(turn, card, f"concern-form|{token}|{secrets.token_urlsafe(8)}")
+
+    async def _sent_already(self, person: Person, kind: ReportKind, what: str) -> ConcernReport | None:
+        """A report of hers still open with the same words (their case and spacing aside), or None."""
+        said = " ".join(what.split()).casefold()
+        return next((r for r in await self._reports.list_by_reporter(person)
+                     if r.state is not ReportState.CLOSED and r.kind is kind
+                     and " ".join(r.what.split()).casefold() == said), None)
 
     async def _has_opened(self, contact: StaffContact, report: ConcernReport) -> bool:
         """True when the bot can write to them (they have opened it; not removed it since); when storage can't say,

@@ -564,6 +564,25 @@ async def test_the_line_managers_own_card_says_nothing_of_anyone_it_went_past(st
     assert "instead of" not in text_of(card)
 
 
+async def test_the_same_words_sent_again_on_a_new_form_while_the_first_is_open_are_not_sent_twice(
+        staffed: BotInMemory) -> None:
+    """Carys was not sure her report had gone (her phone lost its signal), so she opened a new form and sent the same
+    words again. Before, that was a second report: Gareth got the same card twice, and two sets of reminders would
+    chase him. Now nothing more is sent: she sees the report she already sent, and is told so, and how to add to it."""
+    first = await _report(staffed, what=SECRET)
+    again = await _report(staffed, what=f"  {SECRET.upper()} ")
+
+    [report] = await MemoryConcernReports(staffed.store).list_all()
+    assert len(await staffed.cards_for(GARETH)) == 1
+    assert report.reference in text_of(first.card) and report.reference in text_of(again.card)
+    assert _says(again.card, load_catalogue().text("concern.sent_already", Lang.EN, ref=report.reference,
+                                                   when=on_day(load_catalogue(), Lang.EN, report.submitted_at)))
+
+    different = await _report(staffed, what=f"{SECRET}. It happened again last night.")
+    assert len(await MemoryConcernReports(staffed.store).list_all()) == 2
+    assert "It went to Gareth Hughes" in text_of(different.card)
+
+
 async def test_a_title_without_a_name_is_the_colleague_picked_and_goes_to_the_line_manager(
         staffed: BotInMemory) -> None:
     """Carys picked Owain Pritchard from the staff list and wrote "Sir": Sir is Owain, and the report goes to her line

@@ -43,9 +43,9 @@ async def _bot(strings: Catalogue, federation: Federation, clock: Clock) -> BotI
     return bot
 
 
-async def _report(bot: BotInMemory, lang: Lang = Lang.EN) -> Reply:
+async def _report(bot: BotInMemory, lang: Lang = Lang.EN, what: str = SECRET) -> Reply:
     form = await bot.says(CARYS, "report a concern", lang=lang)
-    return await bot.clicks(CARYS, "concern.submit", {**verb_data(form.card or {}, "concern.submit"), "what": SECRET},
+    return await bot.clicks(CARYS, "concern.submit", {**verb_data(form.card or {}, "concern.submit"), "what": what},
                             lang=lang)
 
 
@@ -129,9 +129,10 @@ async def test_a_report_sent_at_half_past_midnight_on_a_saturday_in_summer_count
 
 
 async def _reports_until_refused(bot: BotInMemory, lang: Lang = Lang.EN) -> Reply:
-    for _ in range(5):
-        assert "has not been sent" not in text_of((await _report(bot, lang)).card)
-    return await _report(bot, lang)
+    # Each in other words: the same words again, while the first is open, are that report, not another.
+    for n in range(5):
+        assert "has not been sent" not in text_of((await _report(bot, lang, f"{SECRET} ({n + 1})")).card)
+    return await _report(bot, lang, f"{SECRET} (6)")
 
 
 @pytest.mark.parametrize(("lang", "said"), [(Lang.EN, "please send it from 08/09/2026 14:00"),
@@ -145,9 +146,9 @@ async def test_a_report_over_the_daily_limit_says_when_it_can_be_sent(strings: C
 
     refused = await _reports_until_refused(bot, lang)
     clock.now = datetime(2026, 9, 8, 8, 0, tzinfo=UTC)  # 09:00 BST on Tuesday
-    still = await _report(bot, lang)
+    still = await _report(bot, lang, f"{SECRET} (6)")
     clock.now = datetime(2026, 9, 8, 13, 0, tzinfo=UTC)
-    sent = await _report(bot, lang)
+    sent = await _report(bot, lang, f"{SECRET} (6)")
 
     assert said in text_of(refused.card) and said in text_of(still.card)
     assert "tomorrow" not in text_of(refused.card) and "yfory" not in text_of(refused.card)
