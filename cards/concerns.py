@@ -470,6 +470,9 @@ def holder_card(strings: Catalogue, lang: Lang, report: ConcernReport, viewer: P
             # to him, or talk it over with him.
             body.append(plain_text(strings.text("concern.holder_instead_of_manager", lang,
                                                 manager=report.involved_manager.name), weight="Bolder"))
+        if report.route in {Route.ABOUT_HEAD, Route.HEAD_MAY_BE_MANAGER}:
+            # Sent to the governors because it may be about the head: the chair should not take it up with her.
+            body.append(plain_text(strings.text("concern.holder_instead_of_head", lang), weight="Bolder"))
     body += [_state(strings, lang, report, viewer), *_flags(strings, lang, report),
              *_details(strings, lang, report, viewer)]
     if notice:

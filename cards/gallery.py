@@ -651,6 +651,8 @@ def _concerns(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     yield "concern-for-headteacher-instead-of-manager", concerns.holder_card(
         strings, lang, replace(report, chain=(sian, huw), route=Route.MANAGER_UNNAMED, involved_manager=gareth),
         as_sian)
+    yield "concern-for-chair-about-head", concerns.holder_card(
+        strings, lang, replace(report, chain=(huw,), route=Route.ABOUT_HEAD), Person("tenant", "a6", "Mr Huw Davies"))
     yield "concern-reminder", concerns.reminder_card(strings, lang, report, passed_up_at=calendar.add_working_days(
         SAMPLE_TIME, ESCALATE_AFTER))
     yield "concern-reminder-urgent", concerns.reminder_card(

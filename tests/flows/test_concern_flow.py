@@ -557,6 +557,29 @@ async def test_the_card_of_whoever_has_it_instead_of_the_line_manager_says_so_an
     assert _says(card, load_catalogue().text("concern.holder_instead_of_manager", Lang.EN, manager="Gareth Hughes"))
 
 
+@pytest.mark.parametrize(("reporter", "what"), [
+    (CARYS, "Mae'r pennaeth yn anfon negeseuon cas ataf bob nos"),
+    (OWAIN, "My line manager keeps sending me messages late at night"),
+])
+async def test_the_chairs_card_of_a_report_that_went_past_the_head_says_so_and_not_to_share_it_with_her(
+        bot: BotInMemory, reporter: Person, what: str) -> None:
+    """Carys's report calls the head by her post; Owain's "my line manager" may be the head, as nobody knows his line
+    manager (sent higher when asked). The chair of governors has each instead of the head: his card says so, and not
+    to share it with her. Before, it said only that they had sent it, to acknowledge it and talk to them, and a chair
+    might well have rung the head about it."""
+    await bot.has_the_staff_list() if reporter is CARYS else None
+    await bot.meets(CARYS, OWAIN, GARETH, SIAN, CHAIR)
+    form = await bot.says(reporter, "report a concern")
+    if reporter is OWAIN:
+        await _sent_after_asking(bot, OWAIN, form, what)
+    else:
+        await bot.clicks(reporter, "concern.submit", {**verb_data(form.card or {}, "concern.submit"), "what": what})
+
+    [card] = await bot.cards_for(CHAIR)
+    assert _says(card, load_catalogue().text("concern.holder_instead_of_head", Lang.EN))
+    assert await bot.cards_for(SIAN) == []
+
+
 async def test_the_line_managers_own_card_says_nothing_of_anyone_it_went_past(staffed: BotInMemory) -> None:
     await _report(staffed)
 
