@@ -41,9 +41,17 @@ def _words_of(found: re.Match[str]) -> str:
     return TEXT_SPEAK[found.group().lower()] + (" " if runs_on else "")
 
 
+# What follows a count rather than "to" / "for": a plural ("photos", "A*s", "A's") or a grade ("4 A*", "2 B").
+_COUNTED_THING = re.compile(r"\S+[sS]|[A-G][*+]?")
+_NO_PLURAL = frozenset({"us", "is", "as", "this", "his", "hers", "its", "was", "has", "does", "yes", "ours", "yours",
+                        "theirs", "whose", "across", "unless"})
+
+
 def _digit_as_word(found: re.Match[str]) -> str:
     before = found.string[: found.start()].split()
     after = found.group(2).lower()
-    if (before and before[-1].lower() in _COUNTED_AFTER) or after in _UNITS_BEFORE or after.endswith("s"):
+    counted = found.string[found.end():].split(maxsplit=1)[0].rstrip(".,;:!?'\"’”)")
+    if (before and before[-1].lower() in _COUNTED_AFTER) or after in _UNITS_BEFORE or (
+            _COUNTED_THING.fullmatch(counted) and counted.lower() not in _NO_PLURAL):
         return found.group(1)
     return TEXT_SPEAK[found.group(1)]

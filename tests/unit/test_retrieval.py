@@ -197,7 +197,9 @@ def test_an_interjection_typed_on_a_phone_is_no_word_of_the_question(index: Poli
 
 @pytest.mark.parametrize("typed", ["Can I post 2 photos from the year 2 trip?", "Is 4 pm too late to reply?",
                                    "Does U.K. law apply?", "Can I post a rock 'n' roll video?",
-                                   "My ex keeps posting about me, what do I do?"])
+                                   "My ex keeps posting about me, what do I do?",
+                                   "can we post 'Jess got 4 A*s' on results day", "She got 2 Bs and an A",
+                                   "He got 4 A's, can I say so on the school page?"])
 def test_numbers_and_letters_that_are_no_text_speak_are_read_as_typed(index: PolicyIndex, typed: str) -> None:
     assert index._lexical.read(typed).reading == typed
 
