@@ -31,6 +31,7 @@ from bot.domain.concerns import (
 from bot.domain.people import Lang, Person, StaffContact
 from bot.domain.text import clean_user_text, without_accents
 from bot.policy.places import PolicyPlace
+from bot.policy.welsh import welsh_sentences
 from cards.answer import VERB_SECTION, on_day, place_data, shown_in, when
 from cards.common import VERB_CONCERN_FORM
 from cards.elements import (
@@ -389,6 +390,14 @@ def _holder_next(report: ConcernReport) -> str:
     return "concern.holder_next.acknowledge" if report.acknowledged_at is None else "concern.holder_next.acknowledged"
 
 
+def _written_in(report: ConcernReport) -> Lang | None:
+    """The language the reporter wrote the report in, when her words and the form she sent it on agree (a report kept
+    before the form's language was has only her words): a holder reading the bot in the other language is told, so
+    that he need not find a translation elsewhere, and can talk to her in it."""
+    written = Lang.CY if welsh_sentences(report.what) else Lang.EN
+    return written if report.lang in {None, written} else None
+
+
 def _named(sentence: str) -> str:
     """A sentence naming someone, for an input's label: the renderer draws a label as typed (a tick box's title is
     drawn as markdown, so a name never goes there), and cleaning takes out what a card never shows."""
@@ -473,6 +482,8 @@ def holder_card(strings: Catalogue, lang: Lang, report: ConcernReport, viewer: P
         if report.route in {Route.ABOUT_HEAD, Route.HEAD_MAY_BE_MANAGER}:
             # Sent to the governors because it may be about the head: the chair should not take it up with her.
             body.append(plain_text(strings.text("concern.holder_instead_of_head", lang), weight="Bolder"))
+        if (written := _written_in(report)) is not None and written is not lang:
+            body.append(plain_text(strings.text(f"concern.written_in.{written.value}", lang, name=reporter)))
     body += [_state(strings, lang, report, viewer), *_flags(strings, lang, report),
              *_details(strings, lang, report, viewer)]
     if notice:

@@ -647,6 +647,10 @@ def _concerns(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     yield "concern-receipt-chair-not-opened", receipt(replace(report, chain=(huw,), route=Route.REPORTER_IS_HEAD),
                                                       chain_roles[2:], holder_has_opened=False)
     yield "concern-for-line-manager", concerns.holder_card(strings, lang, report, as_gareth)
+    # Written in Welsh, on a Welsh form: the English card says so (and the Welsh card of the English report above).
+    yield "concern-for-line-manager-written-in-welsh", concerns.holder_card(
+        strings, lang, replace(report, what="Mae cydweithiwr yn anfon negeseuon ataf am fy ngwersi yn hwyr y nos.",
+                               lang=Lang.CY), as_gareth)
     # The head has it because it may be about the reporter's line manager ("Sir…", sent higher): her card says so.
     yield "concern-for-headteacher-instead-of-manager", concerns.holder_card(
         strings, lang, replace(report, chain=(sian, huw), route=Route.MANAGER_UNNAMED, involved_manager=gareth),

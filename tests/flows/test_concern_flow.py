@@ -587,6 +587,33 @@ async def test_the_line_managers_own_card_says_nothing_of_anyone_it_went_past(st
     assert "instead of" not in text_of(card)
 
 
+@pytest.mark.parametrize(("written", "what", "reads", "says"), [
+    (Lang.CY, "Mae Dafydd yn anfon negeseuon cas ataf bob nos am fy ngwersi", Lang.EN, "concern.written_in.cy"),
+    (Lang.EN, SECRET, Lang.CY, "concern.written_in.en"),
+    (Lang.CY, "Mae Dafydd yn anfon negeseuon cas ataf bob nos am fy ngwersi", Lang.CY, ""),
+    (Lang.EN, SECRET, Lang.EN, ""),
+])
+async def test_the_line_managers_card_says_when_the_report_is_in_the_other_language(
+        staffed: BotInMemory, written: Lang, what: str, reads: Lang, says: str) -> None:
+    """Carys writes in Welsh to Gareth, who reads the bot in English (and the reverse): his card says which language
+    she wrote it in, that she may prefer to talk about it in that language, and (a Welsh report on an English card)
+    not to show it to a colleague or paste it into an online translator to read it, as it is private. Before, the
+    Welsh words stood on his English card with nothing said, and a manager who reads no Welsh was left to find a
+    translation however he could. A report in his own language says nothing of it."""
+    await MemoryUserProfiles(staffed.store).save_profile(UserProfile(GARETH, language=reads, conversation_ref="{}"))
+    form = await staffed.says(CARYS, "report a concern", lang=written)
+    await staffed.clicks(CARYS, "concern.submit", {**verb_data(form.card or {}, "concern.submit"), "what": what},
+                         lang=written)
+
+    [card] = await staffed.cards_for(GARETH)
+    strings = load_catalogue()
+    for key in ("concern.written_in.cy", "concern.written_in.en"):
+        sentence = strings.text(key, reads, name="Carys Jenkins")
+        assert _says(card, sentence) is (key == says), (key, text_of(card))
+    shown = await staffed.clicks(GARETH, "concern.show", verb_data(card, "concern.acknowledge"), lang=reads)
+    assert (not says) or _says(shown.card, strings.text(says, reads, name="Carys Jenkins"))
+
+
 async def test_the_same_words_sent_again_on_a_new_form_while_the_first_is_open_are_not_sent_twice(
         staffed: BotInMemory) -> None:
     """Carys was not sure her report had gone (her phone lost its signal), so she opened a new form and sent the same
