@@ -313,14 +313,17 @@ def receipt_card(strings: Catalogue, lang: Lang, report: ConcernReport, roles: S
     return card(body, [execute(strings.text("concern.my_reports", lang), VERB_MINE)])
 
 
-def _note_label(strings: Catalogue, lang: Lang, note: Note) -> str:
-    return strings.text(f"concern.note.{note.kind.value}", lang, when=when(note.at))
+def _note_label(strings: Catalogue, lang: Lang, note: Note, report: ConcernReport) -> str:
+    """What a note is, when it was written and by whom: a holder's note (passing it on, or the outcome) is written by
+    whoever held it at its level (the chain before the holder never changes); the reporter's names nobody."""
+    name = report.chain[note.level].name if note.level < len(report.chain) else ""
+    return strings.text(f"concern.note.{note.kind.value}", lang, when=when(note.at), name=name)
 
 
-def _notes(strings: Catalogue, lang: Lang, notes: Sequence[Note]) -> list[Element]:
+def _notes(strings: Catalogue, lang: Lang, notes: Sequence[Note], report: ConcernReport) -> list[Element]:
     rows: list[Element] = []
     for note in notes:
-        rows += [text(_note_label(strings, lang, note), weight="Bolder", size="Small"),
+        rows += [plain_text(_note_label(strings, lang, note, report), weight="Bolder", size="Small"),
                  user_text(note.text, limit=LIMITS["note"])]
     return rows
 
@@ -368,7 +371,7 @@ def _details(strings: Catalogue, lang: Lang, report: ConcernReport, viewer: Pers
     if report.evidence:
         rows += [text(strings.text("concern.label.evidence", lang), weight="Bolder", size="Small"),
                  user_text(report.evidence, limit=LIMITS["evidence"])]
-    rows += _notes(strings, lang, report.notes_for(viewer))
+    rows += _notes(strings, lang, report.notes_for(viewer), report)
     return rows
 
 
@@ -524,7 +527,7 @@ def reporter_card(strings: Catalogue, lang: Lang, report: ConcernReport, *, titl
                            _state(strings, lang, report)]
     if report.reopened_at is not None:
         body.append(labelled(strings.text("concern.label.reopened", lang), when(report.reopened_at)))
-    body += _notes(strings, lang, [n for n in report.notes_for(reporter) if n.kind is NoteKind.OUTCOME])
+    body += _notes(strings, lang, [n for n in report.notes_for(reporter) if n.kind is NoteKind.OUTCOME], report)
     if notice:
         body.append({"type": "Container", "style": "warning", "items": [plain_text(notice)]})
     actions: list[Element] = []

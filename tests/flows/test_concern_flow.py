@@ -31,7 +31,7 @@ from bot.storage.memory import (
     MemoryStaffDirectory,
     MemoryUserProfiles,
 )
-from cards.answer import on_day
+from cards.answer import on_day, when
 from cards.i18n import Catalogue, load_catalogue
 from dialogs.base import Reply, Scope, Turn
 from dialogs.concerns import ConcernFlow
@@ -1056,6 +1056,31 @@ async def test_a_holders_note_greeting_the_next_person_up_is_sent_to_them_when_h
 
     assert _shows(await staffed.cards_for(SIAN), note)
     assert (await _only_report(staffed)).holder.aad_object_id == SIAN.aad_object_id
+
+
+@pytest.mark.parametrize("lang", [Lang.EN, Lang.CY])
+async def test_each_note_on_a_report_says_who_wrote_it(staffed: BotInMemory, lang: Lang) -> None:
+    """Gareth passes Carys's report to Siân with a note, Siân closes it with an outcome, and Carys says it isn't
+    resolved: the chair of governors reads both, each under the name of whoever wrote it. Before, they were "Note from
+    the person who passed it on" and "Outcome recorded when it was closed", and the chair could not tell whether the
+    line manager or the headteacher had written either."""
+    await staffed.meets(CHAIR)
+    await MemoryUserProfiles(staffed.store).save_profile(UserProfile(CHAIR, language=lang, conversation_ref="{}"))
+    await _report(staffed)
+    [card] = await staffed.cards_for(GARETH)
+    ref = verb_data(card, "concern.escalate")
+    await staffed.clicks(GARETH, "concern.escalate", {**ref, "note": "I teach with Dafydd: I should not handle this."})
+    await staffed.clicks(SIAN, "concern.close", {**ref, "outcome": "Spoke to Dafydd.", "share_outcome": "false"})
+    await staffed.clicks(CARYS, "concern.reopen", {**ref, "note": "It is still happening."})
+
+    [chairs] = await staffed.cards_for(CHAIR)
+    report = await _only_report(staffed)
+    strings = load_catalogue()
+    for kind, name, moment in (("escalation", "Gareth Hughes", report.notes[0].at),
+                               ("outcome", "Mrs Siân Roberts", report.notes[1].at)):
+        assert _says(chairs, strings.text(f"concern.note.{kind}", lang, name=name, when=when(moment))), kind
+    assert "Gareth Hughes" in strings.text("concern.note.escalation", lang, name="Gareth Hughes", when="")
+    assert "Mrs Siân Roberts" in strings.text("concern.note.outcome", lang, name="Mrs Siân Roberts", when="")
 
 
 async def test_a_holders_note_naming_someone_further_up_keeps_the_report_from_them_when_it_moves_on(
