@@ -75,6 +75,7 @@ from dialogs.base import (
     CardData,
     Handler,
     Reply,
+    Scope,
     Text,
     Turn,
     Verb,
@@ -93,6 +94,11 @@ from dialogs.staff_only import StaffList, not_staff, read_once, refused_as
 log = logging.getLogger(__name__)
 _REFERENCE = re.compile(r"C-[A-Z0-9]{6}")
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{1,40}")
+# A report's reference typed on its own, as its cards ask people to quote it, or after a word asking to see it ("show",
+# "dangos"): the report, as its Show button gives it. The words are English then Welsh.
+_TYPED_REFERENCE = re.compile(r"\W*(?:(show|open|see|view|report|dangos|agor|gweld|adroddiad)\s+)?(c-[a-z0-9]{6})[\W]*",
+                              re.IGNORECASE)
+_WELSH_SHOW_WORDS = frozenset({"dangos", "agor", "gweld", "adroddiad"})
 # The ids of the messages that bring a report to each holder (the first two are the ids they have always had).
 _HOLDER_MESSAGE = {0: "to-holder", 1: "escalated"}
 # How long after retention deletes a report its cards in Teams are still being replaced (the outbox tries again while
@@ -365,6 +371,15 @@ class ConcernFlow:
         if asked := said_only(said, MY_MANAGER_WORDS):
             return in_the_listed_language(self._private_chat.only(self.my_line_manager),
                                           listed_in_welsh=asked in _IN_WELSH)
+        if typed := _TYPED_REFERENCE.fullmatch(turn.text):
+            word, reference = typed.group(1), typed.group(2).upper()
+
+            async def typed_reference(turn: Turn) -> Reply:
+                # As the Show button of the report's card, in the 1:1 chat (where the answer goes from anywhere else).
+                return await self.show(replace(turn, scope=Scope.PERSONAL, data={"ref": reference}))
+
+            return in_the_listed_language(self._private_chat.only(typed_reference),
+                                          listed_in_welsh=(word or "").lower() in _WELSH_SHOW_WORDS)
         if turn.text.rstrip().endswith("?"):
             return None
         kind = what_it_is_about(said)

@@ -1058,6 +1058,30 @@ async def test_a_holders_note_greeting_the_next_person_up_is_sent_to_them_when_h
     assert (await _only_report(staffed)).holder.aad_object_id == SIAN.aad_object_id
 
 
+@pytest.mark.parametrize(("lang", "typed"), [(Lang.EN, "{ref}"), (Lang.EN, "show {ref}"), (Lang.CY, "dangos {ref}"),
+                                           (Lang.EN, "{lower}.")])
+async def test_a_report_reference_typed_shows_the_report_to_those_who_may_see_it(
+        staffed: BotInMemory, lang: Lang, typed: str) -> None:
+    """Every card of a report gives its reference ("Quote C-4QX9TB if you talk to anyone about it"), and a busy line
+    manager types it, as does its reporter: each gets their own card of it, as Show gives it; the headteacher, who has
+    not been given it, gets what a made-up reference gets. Before, the reference was asked of the policy as a
+    question (this bot fails a test that asks one)."""
+    await _report(staffed)
+    ref = reference_in((await staffed.cards_for(GARETH))[0])
+    said = typed.format(ref=ref, lower=ref.lower())
+
+    managers = await staffed.says(GARETH, said, lang=lang)
+    reporters = await staffed.says(CARYS, said, lang=lang)
+    strangers = await staffed.says(SIAN, said, lang=lang)
+    made_up = await staffed.says(SIAN, typed.format(ref="C-ZZZZZZ", lower="c-zzzzzz"), lang=lang)
+
+    strings = load_catalogue()
+    assert SECRET in text_of(managers.card) and "concern.acknowledge" in text_of(managers.card)
+    assert strings.text("concern.yours_title", lang, ref=ref) in text_of(reporters.card)
+    assert SECRET not in text_of(reporters.card) and SECRET not in text_of(strangers.card)
+    assert strangers.card == made_up.card and strings.text("error.not_found", lang) in text_of(strangers.card)
+
+
 @pytest.mark.parametrize("lang", [Lang.EN, Lang.CY])
 async def test_each_note_on_a_report_says_who_wrote_it(staffed: BotInMemory, lang: Lang) -> None:
     """Gareth passes Carys's report to Siân with a note, Siân closes it with an outcome, and Carys says it isn't
