@@ -545,17 +545,23 @@ def reporter_card(strings: Catalogue, lang: Lang, report: ConcernReport, *, titl
 
 
 def my_reports_card(strings: Catalogue, lang: Lang, reports: Sequence[ConcernReport], *, start: int = 0,
-                    notice: str = "") -> Card:
+                    notice: str = "", holding: bool = False) -> Card:
     """The reporter's list, newest first: each report's reference, date, status, holder and pace (never its text or
     notes). From the `start`th, as many as fit (`MAX_LISTED` at most); when there are more, how many, and Show more,
     which goes on after the last one shown (older). `notice`: why the list begins where it does (a Show more that found
-    nothing after the last one it showed)."""
+    nothing after the last one it showed). `holding`: they hold open reports sent to them, which are not on it (a line
+    manager typing "my reports" for those), so it says where those are, with a button to them."""
     # With none, the same button the welcome and help cards have.
     empty = [text(strings.text("concern.mine_empty", lang)),
              action_set([execute(strings.text("button.concern", lang), VERB_CONCERN_FORM)])]
-    return _report_list(strings, lang, reports, title="concern.mine_title", count="concern.mine_count", empty=empty,
-                        more=lambda place, last: _show_more(strings, lang, VERB_MINE, place, last),
-                        start=start, notice=notice)
+    listed = _report_list(strings, lang, reports, title="concern.mine_title", count="concern.mine_count", empty=empty,
+                          more=lambda place, last: _show_more(strings, lang, VERB_MINE, place, last),
+                          start=start, notice=notice)
+    if holding:
+        listed["body"].insert(1, {"type": "Container", "style": "emphasis", "items": [
+            text(strings.text("concern.mine_held", lang), weight="Bolder"),
+            action_set([execute(strings.text("concern.reports_for_me", lang), VERB_HELD)])]})
+    return listed
 
 
 def held_reports_card(strings: Catalogue, lang: Lang, reports: Sequence[ConcernReport], viewer: Person, *,

@@ -700,6 +700,8 @@ def _concerns(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     yield "concern-reporter-status", concerns.reporter_card(strings, lang, reopened)
     yield "my-reports", concerns.my_reports_card(strings, lang, [reopened, replace(acknowledged, reference="C-7PD2KW")])
     yield "my-reports-empty", concerns.my_reports_card(strings, lang, [])
+    # A line manager who sent none but holds reports sent to him, typing "my reports" for those: it says where they are.
+    yield "my-reports-empty-holding", concerns.my_reports_card(strings, lang, [], holding=True)
     yield "my-line-manager", concerns.line_manager_card(strings, lang, manager="Mr Gareth Hughes")
     yield "my-line-manager-from-staff-list", concerns.line_manager_card(strings, lang, manager="Mr Gareth Hughes",
                                                                         from_staff_list=True)

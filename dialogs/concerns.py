@@ -1011,7 +1011,10 @@ class ConcernFlow:
                                          standing=listing_order, newest_first=True,
                                          stored=stored_if_any(self._reports.get, is_id=_REFERENCE.fullmatch),
                                          on_the_list=lambda r: r.reporter.key == turn.actor.key)
-        return Reply(card=cards.my_reports_card(self._strings, turn.lang, reports, start=start, notice=notice))
+        # A line manager typing "my reports" for the reports sent to him: the first page says where those are.
+        holding = start == 0 and bool(await self._held_by(turn.actor))
+        return Reply(card=cards.my_reports_card(self._strings, turn.lang, reports, start=start, notice=notice,
+                                                holding=holding))
 
     async def held(self, turn: Turn) -> Reply:
         """The open reports this person holds while still there for them (the rules of Show on their cards), those

@@ -1058,6 +1058,26 @@ async def test_a_holders_note_greeting_the_next_person_up_is_sent_to_them_when_h
     assert (await _only_report(staffed)).holder.aad_object_id == SIAN.aad_object_id
 
 
+@pytest.mark.parametrize(("lang", "typed"), [(Lang.EN, "my reports"), (Lang.CY, "fy adroddiadau")])
+async def test_my_reports_of_a_line_manager_holding_reports_says_where_those_are(
+        staffed: BotInMemory, lang: Lang, typed: str) -> None:
+    """Gareth has Carys's report waiting for him and types "my reports", as a busy line manager would: his list (of
+    the reports he sent: none) says that reports sent to him are under "reports for me", with a button to them, which
+    lists Carys's. Before, it said only "You haven't sent any reports" with a button to report a concern, as if the
+    report he was sent had gone. Carys, who holds none, is told nothing of it."""
+    await _report(staffed)
+    strings = load_catalogue()
+
+    mine = await staffed.says(GARETH, typed, lang=lang)
+    pressed = await staffed.clicks(GARETH, "concern.held", verb_data(mine.card or {}, "concern.held"), lang=lang)
+    hers = await staffed.says(CARYS, typed, lang=lang)
+
+    assert _says(mine.card, strings.text("concern.mine_held", lang))
+    assert strings.text("concern.held_title", lang) in text_of(pressed.card)
+    assert reference_in(hers.card or {}) in text_of(pressed.card)
+    assert not _says(hers.card, strings.text("concern.mine_held", lang)) and "concern.held" not in text_of(hers.card)
+
+
 @pytest.mark.parametrize(("lang", "typed"), [(Lang.EN, "{ref}"), (Lang.EN, "show {ref}"), (Lang.CY, "dangos {ref}"),
                                            (Lang.EN, "{lower}.")])
 async def test_a_report_reference_typed_shows_the_report_to_those_who_may_see_it(
