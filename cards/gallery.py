@@ -458,6 +458,13 @@ def _permissions(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
         strings, lang, _sample_request(RequestState.ENDED, ended_by_requester=True), school=school)
     yield "permission-ended-by-decider", permission.ended_by_decider_card(
         strings, lang, _sample_request(RequestState.ENDED), school=school)
+    # What the headteacher missed while her named delegate decided for her ("what did I miss?"): since she last asked,
+    # and the first time, this term.
+    missed = [(replace(_sample_request(RequestState.DECLINED), request_id="P-9WQ4RT"), school),
+              (_sample_request(RequestState.APPROVED), school)]
+    yield "permission-missed", permission.missed_card(strings, lang, missed, since=SAMPLE_TIME, first_look=False)
+    yield "permission-missed-this-term", permission.missed_card(strings, lang, missed[1:], since=SAMPLE_TIME,
+                                                                first_look=True)
     yield "permission-ended-by-requester-status", permission.status_card(
         strings, lang, _sample_request(RequestState.ENDED, ended_by_requester=True), school=school,
         approver="Mrs Siân Roberts", today=today)

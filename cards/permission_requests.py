@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from bot.domain.people import Lang
@@ -23,7 +23,7 @@ from bot.domain.permission_requests import (
     read_date,
 )
 from bot.domain.text import clean_user_text
-from bot.domain.uk_time import uk_today
+from bot.domain.uk_time import in_uk, uk_today
 from cards.answer import shown_in, when
 from cards.common import VERB_MY_REQUESTS, VERB_PENDING, VERB_PERMISSION_FORM, error_card
 from cards.elements import (
@@ -606,6 +606,29 @@ def my_requests_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[Pe
     return paged(body, requests, start, entry=entry, footer=footer, most=MAX_LISTED,
                  count=lambda first, shown: _mine_count(strings, lang, len(requests), first, shown),
                  more=lambda place, row: _show_more(strings, lang, VERB_MY_REQUESTS, place, row[0]))
+
+
+def missed_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[PermissionRequest, str]], *,
+                since: datetime, first_look: bool) -> Card:
+    """What someone else (her named delegate, or the headteacher) approved, declined or ended since the reader last
+    asked what waited for her (`since`; with `first_look`, the day this term began), newest first: each request, who
+    decided it, when and why, its own card one click away. As many as fit (`MAX_LISTED` at most), then how many
+    more."""
+    intro = strings.text("perm.missed_this_term" if first_look else "perm.missed_since", lang, count=len(requests),
+                         day=_day(in_uk(since).date()), when=when(since))
+    body: list[Element] = [heading(strings.text("perm.missed_title", lang)), text(intro)]
+    footer = [execute(strings.text("perm.button.register", lang), VERB_REGISTER, shown_in(lang))]
+    for shown, (request, school) in enumerate(requests):
+        entry: Element = {"type": "Container", "separator": True, "items": [
+            _line(strings, lang, request, school), plain_text(who_asks(strings, lang, request), size="Small"),
+            user_text(request.purpose, limit=200, italic=True), *_decided(strings, lang, request),
+            action_set([_see_in_full(strings, lang, request)])]}
+        more = [text(strings.text("perm.missed_more", lang, count=len(requests) - shown), weight="Bolder")]
+        if shown >= MAX_LISTED or (shown and card_bytes(card([*body, entry, *more], footer)) > MAX_CARD_BYTES):
+            body += more
+            break
+        body.append(entry)
+    return card(body, footer)
 
 
 def _mine_count(strings: Catalogue, lang: Lang, total: int, start: int, shown: int) -> Element:

@@ -7,7 +7,7 @@ import logging
 import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from functools import partial
 from typing import Any
 
@@ -23,6 +23,7 @@ from bot.domain.errors import (
     StorageUnavailable,
 )
 from bot.domain.federation import Federation, School
+from bot.domain.figures import term_of
 from bot.domain.ids import new_form_token
 from bot.domain.limits import Limit, RateLimited, RateLimiter, give_back_unused
 from bot.domain.outbox import Notifier, OutboundMessage
@@ -44,6 +45,7 @@ from bot.domain.permission_requests import (
     asked_already,
     changes_from,
     decide,
+    decided_by_others,
     end_permission,
     form_request_id,
     is_form_token,
@@ -61,7 +63,7 @@ from bot.domain.permission_requests import (
 )
 from bot.domain.profiles import UserProfiles, preferred_language
 from bot.domain.text import clean_user_text, fold, visible, without_accents
-from bot.domain.uk_time import uk_today
+from bot.domain.uk_time import UK, uk_today
 from cards import permission_requests as cards
 from cards.answer import when
 from cards.common import VERB_MY_REQUESTS, VERB_PENDING, VERB_PERMISSION_FORM, error_card, notice_card
@@ -1532,6 +1534,8 @@ class PermissionFlow:
         held = await self._reports_held(turn) if self._reports_held is not None else None
         if self._federation.schools_decided_by(turn.actor):
             reply = await self._pending_reply(turn)
+            if (missed := await self._missed(turn)) is not None:
+                reply.more.append(missed)
             if held is not None:
                 reply.more.append(held)
         else:
@@ -1542,6 +1546,29 @@ class PermissionFlow:
             questions = await self._questions_for_review(turn)
             reply.more += [card for card in (questions.card, *questions.more) if card is not None]
         return reply
+
+    async def _missed(self, turn: Turn) -> Card | None:
+        """What someone else who decides requests (her named delegate, or the headteacher) approved, declined or ended
+        since this person last asked what waited for her (this term, the first time), as a card; None when nothing.
+        Asking is looking: the moment is kept, so the same decisions are not shown again."""
+        now = self._clock()
+        try:
+            since = (await self._profiles.get_profile(turn.actor)).caught_up_at
+        except RecordNotFound:
+            since = None
+        first_look = since is None
+        if since is None:
+            since = datetime.combine(term_of(uk_today(now)).starts, time(), tzinfo=UK)
+        missed = decided_by_others(filter(self._decides(turn), await self._requests.list_all()), turn.actor, since)
+        try:
+            await self._profiles.save_caught_up(turn.actor, now)
+        except StorageUnavailable:  # she is shown them again next time: better than no answer now
+            log.warning("could not keep when a decider last asked what waited")
+        if not missed:
+            return None
+        return cards.missed_card(self._strings, turn.lang,
+                                 [(r, self._school_name(r.school_id, turn.lang)) for r in missed],
+                                 since=since, first_look=first_look)
 
     async def pending(self, turn: Turn) -> Reply:
         """What waits for this headteacher or delegate, with the decide buttons (on Show more, the next ones)."""

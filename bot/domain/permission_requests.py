@@ -7,7 +7,7 @@ Microsoft Teams), they should seek permission from the headteacher."
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -360,6 +360,25 @@ def end_permission(request: PermissionRequest, person: Person, federation: Feder
         raise ValueError("a reason has a length limit")
     return replace(request, state=RequestState.ENDED, ended_by=person.name, ended_by_id=person.aad_object_id,
                    ended_at=now, end_reason=reason.strip())
+
+
+def decided_by_others(requests: Iterable[PermissionRequest], person: Person, since: datetime
+                       ) -> list[PermissionRequest]:
+    """Of `requests` (those `person` may decide), the ones someone else approved, declined or ended after `since`:
+    what she missed while her named delegate (or the headteacher) decided for her. Newest change first."""
+    def by_others_after(request: PermissionRequest) -> datetime | None:
+        moments = []
+        if (request.state in {RequestState.APPROVED, RequestState.DECLINED, RequestState.ENDED}
+                and request.decided_at is not None and request.decided_at > since
+                and request.decided_by_id != person.aad_object_id):
+            moments.append(request.decided_at)
+        if (request.state is RequestState.ENDED and request.ended_at is not None and request.ended_at > since
+                and request.ended_by_id != person.aad_object_id):
+            moments.append(request.ended_at)
+        return max(moments) if moments else None
+
+    dated = [(moment, request) for request in requests if (moment := by_others_after(request)) is not None]
+    return [request for _, request in sorted(dated, key=lambda pair: (pair[0], pair[1].request_id), reverse=True)]
 
 
 def requester_has_left(request: PermissionRequest, staff: Sequence[StaffMember], federation: Federation) -> bool:

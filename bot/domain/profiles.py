@@ -29,6 +29,9 @@ class UserProfile:
     updated_at: datetime | None = None
     etag: str = ""
     teams_language: Lang | None = None
+    # When whoever decides permission requests last asked what waited for her ("what did I miss?"): what someone else
+    # decided after it is what she missed. None until she first asks.
+    caught_up_at: datetime | None = None
 
     def speaks(self, default: Lang = Lang.EN) -> Lang:
         """The language to write to them in: their choice, else their Teams', else `default`."""
@@ -79,6 +82,11 @@ class UserProfiles(Protocol):
 
     async def save_language(self, person: Person, language: Lang) -> None:
         """Record the language they chose, and nothing else (the profile is created if they have none)."""
+        ...
+
+    async def save_caught_up(self, person: Person, at: datetime) -> None:
+        """Record when they last asked what waited for them (`UserProfile.caught_up_at`), and nothing else (the
+        profile is created if they have none)."""
         ...
 
 

@@ -208,10 +208,12 @@ class MemoryUserProfiles:
         self._keep(profile)
 
     async def save_contact(self, profile: UserProfile) -> None:
-        """Create the profile, or write where to reach them, keeping the language they chose."""
+        """Create the profile, or write where to reach them, keeping the language they chose and when they last
+        asked what waited for them."""
         await self._store.call()
         kept = self._store.profiles.get((profile.person.tenant_id, profile.person.aad_object_id))
-        self._keep(replace(profile, language=kept.language if kept else None))
+        self._keep(replace(profile, language=kept.language if kept else None,
+                           caught_up_at=kept.caught_up_at if kept else None))
 
     async def save_language(self, person: Person, language: Lang) -> None:
         """Record the language they chose, keeping the rest (created if missing)."""
@@ -219,6 +221,13 @@ class MemoryUserProfiles:
         kept = self._store.profiles.get((person.tenant_id, person.aad_object_id))
         self._keep(replace(kept, language=language) if kept else UserProfile(person=replace(person, name=""),
                                                                              language=language))
+
+    async def save_caught_up(self, person: Person, at: datetime) -> None:
+        """Record when they last asked what waited for them, keeping the rest (created if missing)."""
+        await self._store.call()
+        kept = self._store.profiles.get((person.tenant_id, person.aad_object_id))
+        self._keep(replace(kept, caught_up_at=at) if kept else UserProfile(person=replace(person, name=""),
+                                                                           caught_up_at=at))
 
     def _keep(self, profile: UserProfile) -> None:
         person = profile.person

@@ -49,11 +49,13 @@ class _Row:
     updated_at: datetime | None
     etag: str
     teams_language: Lang | None
+    caught_up_at: datetime | None = None
 
     def profile(self, person: Person) -> UserProfile:
         return UserProfile(person=Person(person.tenant_id, person.aad_object_id, self.name or person.name),
                            language=self.language, conversation_ref=self.conversation_ref,
-                           updated_at=self.updated_at, etag=self.etag, teams_language=self.teams_language)
+                           updated_at=self.updated_at, etag=self.etag, teams_language=self.teams_language,
+                           caught_up_at=self.caught_up_at)
 
 
 def _lang(entity: dict[str, Any], key: str) -> Lang | None:
@@ -145,12 +147,13 @@ class TableUserProfiles:
         return _Row(name=entity_text(entity, "Name"), language=_lang(entity, "Language"),
                     conversation_ref=entity_text(entity, "ConversationRef"),
                     updated_at=entity_time(entity, "UpdatedAt"), etag=entity_etag(entity),
-                    teams_language=_lang(entity, "TeamsLanguage"))
+                    teams_language=_lang(entity, "TeamsLanguage"), caught_up_at=entity_time(entity, "CaughtUpAt"))
 
     async def save_profile(self, profile: UserProfile) -> None:
         """Create or replace the profile row (and forget what this instance read of it)."""
         language = {"Language": profile.language.value if profile.language else ""}
-        await self._write(profile.person, {**_contact(profile), **language}, UpdateMode.REPLACE)
+        caught_up = {"CaughtUpAt": profile.caught_up_at} if profile.caught_up_at else {}
+        await self._write(profile.person, {**_contact(profile), **language, **caught_up}, UpdateMode.REPLACE)
 
     async def save_contact(self, profile: UserProfile) -> None:
         """Create the row, or merge into it where to reach them: its `Language` is left as it is."""
@@ -159,6 +162,10 @@ class TableUserProfiles:
     async def save_language(self, person: Person, language: Lang) -> None:
         """Merge the language they chose into their row (created if missing)."""
         await self._write(person, {"Language": language.value}, UpdateMode.MERGE)
+
+    async def save_caught_up(self, person: Person, at: datetime) -> None:
+        """Merge when they last asked what waited for them into their row (created if missing)."""
+        await self._write(person, {"CaughtUpAt": at}, UpdateMode.MERGE)
 
     async def _write(self, person: Person, values: dict[str, Any], mode: UpdateMode) -> None:
         entity = {"PartitionKey": safe_key(person.tenant_id), "RowKey": safe_key(person.aad_object_id), **values}

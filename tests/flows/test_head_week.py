@@ -344,3 +344,61 @@ async def test_a_line_manager_asking_what_waits_in_a_group_chat_gets_the_reports
     sent = (await bot.cards_for(GARETH))[before:]
     assert [_title(card) for card in sent] == [strings.text("concern.held_title", Lang.EN),
                                                strings.text("perm.mine_title", Lang.EN)]
+
+
+def _trip_form(n: int) -> dict[str, str]:
+    """The request form's values as Teams sends them, for a trip of its own."""
+    tomorrow = (datetime.now(UTC).date() + timedelta(days=1)).isoformat()
+    return {"school": "high", "platform": "instagram", "platform_other": "", "account_kind": "new",
+            "existing_account": "", "purpose": f"Share Year 9 geography field trip {n} highlights with parents.",
+            "audience": "parents", "pupil_content": "work", "consent": "Only work, no names; parents opted in.",
+            "moderator": "Carys Jenkins", "moderation": "daily", "start": tomorrow, "end": "", "ongoing": "true",
+            "confirm": "true"}
+
+
+async def _decided_by_ffion(bot: BotInMemory, clock: Clock, n: int, verb: str) -> str:
+    """Carys sends a request; an hour later Ffion, the named delegate, decides it on her own card. Its id."""
+    sent = await bot.clicks(CARYS, "permission.submit", _trip_form(n))
+    request_id = str(verb_data(sent.card or {}, "permission.withdraw")["id"])
+    clock.now += timedelta(hours=1)
+    [card] = [c for c in await bot.cards_for(FFION) if request_id in text_of(c) and verb in text_of(c)][-1:]
+    await bot.clicks(FFION, verb, {**verb_data(card, verb), "reason": "We already have a school page."})
+    clock.now += timedelta(hours=1)
+    return request_id
+
+
+@pytest.fixture
+def clocked_bot(strings: Catalogue, federation: Federation) -> tuple[BotInMemory, Clock]:
+    """The bot on an empty memory store, its clock moved on by the test."""
+    clock = Clock(datetime.now(UTC))
+    in_force = PolicyInForce(fixture_policy(), NoIndex())
+    return open_bot(strings, federation, lambda: in_force, clock=clock), clock
+
+
+@pytest.mark.parametrize(("said", "lang"), [("I'm back, what did I miss?", Lang.EN),
+                                            ("beth sydd wedi digwydd?", Lang.CY)])
+async def test_the_head_back_from_leave_sees_what_her_delegate_decided_since_she_last_looked(
+        clocked_bot: tuple[BotInMemory, Clock], strings: Catalogue, said: str, lang: Lang) -> None:
+    """Siân was away for a fortnight and Ffion, her named delegate, approved one request and declined another. Back,
+    she typed "what did I miss?": she got her pending list only, and nothing told her what Ffion had decided (each
+    request's card on her phone had been edited in place, far up her chat). Now a card below her pending list lists
+    what someone else decided since she last looked, who decided it and when; asked again, it is not shown again."""
+    bot, clock = clocked_bot
+    await bot.meets(CARYS, SIAN, FFION)
+    await bot.says(SIAN, "anything waiting for me?")
+    clock.now += timedelta(days=1)
+    approved = await _decided_by_ffion(bot, clock, 1, "permission.approve")
+    declined = await _decided_by_ffion(bot, clock, 2, "permission.decline")
+
+    reply = await bot.says(SIAN, said, lang=Lang.EN)
+
+    assert _title(reply.card) == strings.text("perm.pending_title", lang)
+    [missed] = [card for card in reply.more if _title(card) == strings.text("perm.missed_title", lang)]
+    assert approved in text_of(missed) and declined in text_of(missed)
+    assert FFION.name in text_of(missed) and "We already have a school page." in text_of(missed)
+    again = await bot.says(SIAN, said, lang=Lang.EN)
+    assert strings.text("perm.missed_title", lang) not in [_title(card) for card in again.more]
+    later = await _decided_by_ffion(bot, clock, 3, "permission.approve")
+    [newer] = [card for card in (await bot.says(SIAN, said)).more
+               if _title(card) == strings.text("perm.missed_title", lang)]
+    assert later in text_of(newer) and approved not in text_of(newer)

@@ -111,6 +111,18 @@ class UserProfilesContract:
         loaded = await profiles.get_profile(CARYS)
         assert (loaded.language, loaded.conversation_ref) == (Lang.CY, "")
 
+    async def test_when_she_last_asked_what_waited_is_kept_beside_her_language_and_chat(
+            self, profiles: UserProfiles) -> None:
+        await profiles.save_profile(UserProfile(person=SIAN, conversation_ref='{"x":1}', updated_at=NOW))
+        read_by_the_phone = await profiles.get_profile(SIAN)
+
+        await profiles.save_caught_up(SIAN, NOW)  # "what did I miss?" on her laptop
+        await profiles.save_language(SIAN, Lang.CY)
+        await profiles.save_contact(read_by_the_phone.refreshed('{"x":2}', NOW, SIAN.name))
+
+        loaded = await profiles.get_profile(SIAN)
+        assert (loaded.caught_up_at, loaded.language, loaded.conversation_ref) == (NOW, Lang.CY, '{"x":2}')
+
 
 class OutboxContract:
     """Subclass and provide `outbox`."""
