@@ -408,6 +408,10 @@ def _permissions(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     pending = _sample_request()
     yield "permission-pending", permission.status_card(strings, lang, pending, school=school,
                                                        approver="Mrs Siân Roberts", today=today)
+    # Her school's headteacher has a named delegate, who may decide it in her place (while she is away).
+    yield "permission-pending-with-delegate", permission.status_card(strings, lang, pending, school=school,
+                                                                     approver="Mrs Siân Roberts", today=today,
+                                                                     also=["Mrs Ffion Evans"])
     yield "permission-pending-undelivered", permission.status_card(strings, lang, pending, school=school,
                                                                    approver="Mrs Siân Roberts", undelivered=True,
                                                                    today=today)

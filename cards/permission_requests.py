@@ -391,11 +391,12 @@ def _outcome(strings: Catalogue, lang: Lang, request: PermissionRequest) -> list
 
 def status_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *, school: str, approver: str,
                 today: date, undelivered: bool = False, not_queued: bool = False, delegate: bool = False,
-                headteacher_of: str = "") -> Card:
+                headteacher_of: str = "", also: Sequence[str] = ()) -> Card:
     """The requester's card on `today` (UK): where the request is, with Withdraw while it waits and End permission
     while its approval is in force or still to start (`delegate`: the approver is the named delegate who decides the
     headteacher's own requests; `headteacher_of`: the approver heads that other school and decides them, the request's
-    school having no delegate; no `approver`: nobody is named to decide it)."""
+    school having no delegate; no `approver`: nobody is named to decide it; `also`: the headteacher's named delegates,
+    who may decide it in her place)."""
     body: list[Element] = [heading(strings.text("perm.status_title", lang, id=request.request_id))]
     actions: list[Element] = []
     if request.state is RequestState.PENDING:
@@ -406,6 +407,9 @@ def status_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *, s
             waiting = "perm.status_pending_nobody"
         body.append(text(strings.text(waiting, lang, name=approver, school=school, other=headteacher_of),
                          weight="Bolder"))
+        if also and approver and waiting == "perm.status_pending":
+            # Display names come from the settings or Teams: a cleaned TextRun keeps them from being read as markdown.
+            body.append(plain_text(strings.text("perm.status_pending_also", lang, delegates=and_list(also, lang))))
         body.append(text(strings.text("perm.status_pending_next", lang)))
         if not_queued:
             body.append(text(strings.text("perm.status_not_queued", lang, name=approver), subtle=True))

@@ -1019,7 +1019,9 @@ class PermissionFlow:
             (s.name(lang) for s in self._federation.schools if s.headteacher.aad_object_id == decider_id), "")
         return cards.status_card(self._strings, lang, request, school=school.name(lang),
                                  approver=first.name if first else "", today=today, undelivered=undelivered,
-                                 not_queued=not_queued, delegate=delegate, headteacher_of=other)
+                                 not_queued=not_queued, delegate=delegate, headteacher_of=other,
+                                 also=[p.name for p in self._federation.deciders_for(school, request.requester)
+                                       if p.aad_object_id != decider_id and p.name])
 
     async def _queue_for_deciders(self, request: PermissionRequest, actor: Person, *,
                                   deciders: list[Person] | None = None) -> bool:

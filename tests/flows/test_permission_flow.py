@@ -2920,3 +2920,17 @@ async def test_withdrawing_her_request_said_with_nol_shows_her_requests_in_welsh
     a quote of the policy on personal use (kept for the head's review) where "Tynnu fy nghais yn ôl" gets her list,
     with Withdraw on each."""
     await _her_requests_shown_for(answering_bot, strings, typed, sent_in=Lang.EN, shown_in=Lang.CY)
+
+
+@pytest.mark.parametrize("lang", [Lang.EN, Lang.CY])
+async def test_the_waiting_card_names_the_delegate_who_may_decide_as_well_as_the_head(
+        bot: BotInMemory, strings: Catalogue, lang: Lang) -> None:
+    """Siân is away and Ffion, her named delegate, decides requests meanwhile. Carys's card said only "Waiting for Mrs
+    Siân Roberts, headteacher of Llanidloes High School": she chased Siân, who was away, and was surprised when Ffion
+    decided. It now names the delegate too, as someone who may decide it instead."""
+    await bot.meets(CARYS, SIAN, FFION)
+
+    status = await bot.clicks(CARYS, "permission.submit", _form(), lang=lang)
+
+    assert SIAN.name in text_of(status.card)
+    assert strings.text("perm.status_pending_also", lang, delegates=FFION.name) in text_of(status.card)
