@@ -133,16 +133,17 @@ def _proposal_text(proposal: Proposal) -> str:
     return said
 
 
-def _not_confirmed(version: str) -> int:
-    """0 once the person at the terminal types the version number; else why nothing was published (its exit code)."""
+def _not_confirmed(version: str, command: str = "publish-policy", doing: str = "publish it",
+                   undone: str = "nothing was published") -> int:
+    """0 once the person at the terminal types the version number; else why nothing was done (its exit code)."""
     if not sys.stdin.isatty():
-        print("publish-policy: nothing was published: run it in a terminal to confirm, or add --yes to publish "
+        print(f"{command}: {undone}: run it in a terminal to confirm, or add --yes to {doing.removesuffix(' it')} "
               "without asking", file=sys.stderr)
         return 2
-    print(f"Type {version} to publish it, or anything else to stop: ", end="", flush=True)
+    print(f"Type {version} to {doing}, or anything else to stop: ", end="", flush=True)
     if sys.stdin.readline().strip() == version:
         return 0
-    print("publish-policy: not confirmed; nothing was published", file=sys.stderr)
+    print(f"{command}: not confirmed; {undone}", file=sys.stderr)
     return 1
 
 
@@ -251,11 +252,14 @@ def rollback_policy_command(argv: list[str]) -> int:
     """`rollback-policy VERSION [--by NAME]`: make a stored version current again (nobody is asked again; the cards of
     other versions still waiting are taken back)."""
     parser = argparse.ArgumentParser(prog="python -m bot rollback-policy",
-                                     description="Make a stored policy version the current one again.")
+                                     description="Make a stored policy version the current one again, once you "
+                                                 "type its version number (or with --yes).")
     parser.add_argument("version", metavar="VERSION",
                         help="the stored version to make current, as policy-versions lists it (3, not v3)")
     parser.add_argument("--by", default=BY_COMMAND, metavar="NAME",
                         help="who is making it current, for the record")
+    parser.add_argument("--yes", action="store_true",
+                        help="make it current without asking first (for a script)")
     args = parser.parse_args(argv)
 
     async def run() -> int:
@@ -274,6 +278,13 @@ def rollback_policy_command(argv: list[str]) -> int:
             if pointer is not None and version_number(pointer.version) == wanted:
                 print(f"version {pointer.version} is already current; nothing was changed")
                 return 0
+            instead = f" in place of version {pointer.version}" if pointer else ""
+            print(f"rolling back makes version {version} current{instead}: every member of staff at every school is "
+                  "answered from it, and the cards of other versions still waiting for anyone are taken back "
+                  "(nobody is asked to read it again)")
+            if not args.yes and (stopped := _not_confirmed(version, "rollback-policy", "make it current",
+                                                           "nothing was changed")):
+                return stopped
             await versions.make_current(version, by=args.by, expected=pointer)
             try:
                 # Cards of other versions still waiting would ask staff to confirm a version no longer in force.

@@ -543,7 +543,7 @@ async def test_a_card_withheld_as_its_version_was_replaced_is_owed_again_when_th
     before = [_text(card) for card in _read_cards(connector, OWAIN)]  # version 2's withheld; version 3's, he has
     store = bot.app[STORE]
 
-    rolled = await asyncio.to_thread(_command, settings, "rollback-policy", "2")
+    rolled = await asyncio.to_thread(_command, settings, "rollback-policy", "2", "--yes")
     await _until(lambda: _answered_from_version(bot, connector, "2"))
     await _reading(store).check_campaigns()
     await _delivered(bot)
@@ -736,8 +736,8 @@ async def test_publish_by_command_then_roll_back_and_export_for_the_governors(
     await _click(bot, OWAIN, "policy.confirm_read", {"version": "2"}, connector.url)
     twice = await asyncio.to_thread(_command, settings, "publish-policy", str(write_revised(tmp_path)), "--yes")
     bad = await asyncio.to_thread(_command, settings, "publish-policy", str(write_revised(tmp_path, version="Draft")))
-    rolled = await asyncio.to_thread(_command, settings, "rollback-policy", "1")
-    missing = await asyncio.to_thread(_command, settings, "rollback-policy", "7")
+    rolled = await asyncio.to_thread(_command, settings, "rollback-policy", "1", "--yes")
+    missing = await asyncio.to_thread(_command, settings, "rollback-policy", "7", "--yes")
     await _until(lambda: _answered_from_version(bot, connector, "1"))
     await _reading(bot.app[STORE]).check_campaigns()  # the shipped version 1 is kept, never campaigned for
     await _delivered(bot)
@@ -878,7 +878,7 @@ async def test_rolling_back_to_the_current_version_written_another_way_changes_n
                                         str(write_revised(tmp_path)))
     assert published.returncode == 0, published.stderr
 
-    rolled = await asyncio.to_thread(_command, settings, "rollback-policy", "2.0")
+    rolled = await asyncio.to_thread(_command, settings, "rollback-policy", "2.0", "--yes")
     listed = await asyncio.to_thread(_command, settings, "policy-versions")
 
     assert rolled.returncode == 0 and "version 2 is already current; nothing was changed" in rolled.stdout

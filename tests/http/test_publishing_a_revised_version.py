@@ -198,7 +198,7 @@ async def test_read_the_policy_on_a_card_about_a_version_since_rolled_back_says_
     await _publish(bot, connector, files, _revised(tmp_path))
     english_card, welsh_card = _read_card(connector, CARYS), _read_card(connector, OWAIN)
 
-    rolled = await asyncio.to_thread(bot_command, settings, "rollback-policy", "1")
+    rolled = await asyncio.to_thread(bot_command, settings, "rollback-policy", "1", "--yes")
     await until(lambda: _in_force(bot, connector, "1"))
     english = _text(await _click(bot, connector, CARYS, "policy.sections",
                                  verb_data(english_card, "policy.sections")))
@@ -217,7 +217,7 @@ async def test_who_has_read_it_after_rolling_back_to_the_installed_version_lists
     would send the head chasing staff for nothing."""
     await send(bot, message(SIAN, "hi", connector.url))
     await _publish(bot, connector, files, _revised(tmp_path))
-    rolled = await asyncio.to_thread(bot_command, settings, "rollback-policy", "1")
+    rolled = await asyncio.to_thread(bot_command, settings, "rollback-policy", "1", "--yes")
     await until(lambda: _in_force(bot, connector, "1"))
 
     english_card = await _says(bot, connector, SIAN, "who has read it")

@@ -206,7 +206,7 @@ async def test_rollback_policy_takes_back_the_cards_of_the_version_rolled_back_f
     assert await asyncio.to_thread(publish_policy_command, [
         str(write_revised(tmp_path, "v3.txt", version="3", issued="01.01.2027")), "--yes"]) == 0
 
-    code = await asyncio.to_thread(rollback_policy_command, ["2"])
+    code = await asyncio.to_thread(rollback_policy_command, ["2", "--yes"])
 
     assert code == 0, capsys.readouterr().err
     outbox = TableOutbox(store)
@@ -216,6 +216,44 @@ async def test_rollback_policy_takes_back_the_cards_of_the_version_rolled_back_f
         assert [m.message_id for m in await outbox.list_for_recipient(person)] == [
             f"policy|00002|read|{member.aad_object_id}"]
     assert await TablePolicyVersions(store).list_owed_campaigns() == []
+
+
+@pytest.mark.parametrize("answer", ["", "y", "3"])
+async def test_rollback_policy_changes_nothing_until_the_version_number_is_typed_or_with_yes(
+        tool_environment: None, store: TableStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str], answer: str) -> None:
+    """`rollback-policy 2`, typed for `policy-versions` (or 2 for 3), made version 2 the policy every member of staff
+    at both schools is answered from, and took back version 3's cards still waiting, the moment it was run, while
+    `publish-policy`, which does the same for a version published before, asks first. It now says what it would do
+    and asks for the version number; from a script (no terminal) it needs --yes."""
+    await _the_staff_list(store)
+    assert await asyncio.to_thread(publish_policy_command, [str(write_revised(tmp_path, "v2.txt")), "--yes"]) == 0
+    assert await asyncio.to_thread(publish_policy_command, [
+        str(write_revised(tmp_path, "v3.txt", version="3", issued="01.01.2027")), "--yes"]) == 0
+    capsys.readouterr()
+
+    from_a_script = await asyncio.to_thread(rollback_policy_command, ["2"])
+    script = capsys.readouterr()
+    monkeypatch.setattr("sys.stdin", _Terminal(answer + "\n"))
+    not_confirmed = await asyncio.to_thread(rollback_policy_command, ["2"])
+    terminal = capsys.readouterr()
+    current = await TablePolicyVersions(store).get_pointer()
+    outbox = TableOutbox(store)
+    owed = {m.aad_object_id: [o.message_id for o in await outbox.list_for_recipient(
+        Person(TENANT, m.aad_object_id, m.name))] for m in await TableStaffDirectory(store).list_members()}
+    monkeypatch.setattr("sys.stdin", _Terminal("2\n"))
+    typed = await asyncio.to_thread(rollback_policy_command, ["2"])
+    done = capsys.readouterr()
+
+    assert (from_a_script, not_confirmed, typed) == (2, 1, 0), (script.err, terminal.err, done.err)
+    said = "rolling back makes version 2 current in place of version 3"
+    assert said in script.out and said in terminal.out
+    assert "--yes" in script.err and "nothing was changed" in script.err
+    assert "Type 2 to make it current" in terminal.out
+    assert "nothing was changed" in terminal.err
+    assert "version 2 is current (was 3)" in done.out
+    assert current is not None and current.version == "3"
+    assert owed and all(ids == [f"policy|00003|read|{key}"] for key, ids in owed.items()), owed
 
 
 async def test_policy_versions_says_the_version_the_bot_was_installed_with_was_shipped_with_it(
@@ -245,9 +283,9 @@ async def test_rollback_policy_does_not_give_its_own_shells_poll_interval_for_th
     capsys.readouterr()
     monkeypatch.setenv("POLICY_POLL_SECONDS", "5")
 
-    code = await asyncio.to_thread(rollback_policy_command, ["1"])
+    code = await asyncio.to_thread(rollback_policy_command, ["1", "--yes"])
 
-    out = capsys.readouterr().out
+    out = capsys.readouterr().out.splitlines()[-1] + "\n"
     assert code == 0
     assert out == ("version 1 is current (was 2); running bots answer from it once they next check which version is "
                    "current (every POLICY_POLL_SECONDS of their own settings), and nobody is asked to read it again\n")
