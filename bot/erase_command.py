@@ -1,11 +1,12 @@
-"""`python -m bot erase-person PERSON [--dry-run]`: for a request to erase (UK GDPR Article 17), delete what the bot
-holds of one member of staff that is no record the school keeps: every question they asked, with its messages, their
+"""`python -m bot erase-person PERSON [--dry-run | --yes]`: for a request to erase (UK GDPR Article 17), delete what the
+bot holds of one member of staff that is no record the school keeps: every question they asked, with its messages, their
 daily counts, and, once they are off the staff list and out of the federation's settings, their profile (for someone
 still here the bot writes it again at their next message, and cards owed to them could not reach them meanwhile).
 
 Permission requests and their audit trail (the governors' record of decisions), concern reports (made by them, about
-them or held by them: kept for their retention period), read-and-confirm rows and the staff list are kept, and listed
-by kind: the data protection officer decides on those. PERSON is found as `export-subject-access` finds it.
+them or held by them: kept for their retention period), read-and-confirm rows and the staff list are kept, and listed by
+kind: the data protection officer decides on those. PERSON is found as `export-subject-access` finds it. It says what it
+would erase and waits for "erase" to be typed before it deletes anything (`--yes`: without asking).
 """
 
 from __future__ import annotations
@@ -41,26 +42,51 @@ async def _erase(args: argparse.Namespace) -> int:
         if not on_list and not roles and not await rows_about(store, subject):
             raise NotFound(f"nothing in the records names Entra object id {object_id}: check the id; nothing was "
                            "deleted")
-        erased = await erase(store, subject, policy_owner=federation.policy_owner, profile=not (on_list or roles),
-                             dry_run=args.dry_run)
-        gone = set(erased.questions)  # a dry run still finds their questions' messages
-        kept = Counter(row.kind for row in await rows_about(store, subject)
-                       if row.kind not in ERASED and row.reference.partition("|")[0] not in gone)
-    name = wanted.name or next(iter(sorted(subject.names)), "") or object_id
-    verb = "would erase" if args.dry_run else "erased"
-    print(f"{verb} for {name} ({object_id}): {len(erased.questions)} question(s) they asked, with their messages; "
-          f"{erased.counts} daily count row(s); " + (f"{erased.profiles} profile row(s)" if not (on_list or roles) else
-                                                     "not their profile: " + ("they are on the staff list" if on_list
-                                                                              else f"the settings name them as "
-                                                                                   f"{', '.join(roles)}")))
-    if erased.changed:
-        print(f"  {len(erased.changed)} question(s) changed while this ran (rated, or replied to): run it again")
-    if kept:
-        print("kept (the school's records: the data protection officer decides, see README \"Limits\"):")
-        for kind in Kind:
-            if kept[kind]:
-                print(f"  {kept[kind]:>4}  {kind.value}")
+
+        async def once(dry_run: bool) -> None:
+            """Erase (or, dry, find) and say what went and what is kept."""
+            erased = await erase(store, subject, policy_owner=federation.policy_owner,
+                                 profile=not (on_list or roles), dry_run=dry_run)
+            gone = set(erased.questions)  # a dry run still finds their questions' messages
+            kept = Counter(row.kind for row in await rows_about(store, subject)
+                           if row.kind not in ERASED and row.reference.partition("|")[0] not in gone)
+            name = wanted.name or next(iter(sorted(subject.names)), "") or object_id
+            verb = "would erase" if dry_run else "erased"
+            print(f"{verb} for {name} ({object_id}): {len(erased.questions)} question(s) they asked, with their "
+                  f"messages; {erased.counts} daily count row(s); "
+                  + (f"{erased.profiles} profile row(s)" if not (on_list or roles) else
+                     "not their profile: " + ("they are on the staff list" if on_list
+                                              else f"the settings name them as {', '.join(roles)}")))
+            if erased.changed:
+                print(f"  {len(erased.changed)} question(s) changed while this ran (rated, or replied to): run it "
+                      "again")
+            if kept:
+                print("kept (the school's records: the data protection officer decides, see README \"Limits\"):")
+                for kind in Kind:
+                    if kept[kind]:
+                        print(f"  {kept[kind]:>4}  {kind.value}")
+
+        if args.dry_run or not args.yes:
+            await once(dry_run=True)
+            if args.dry_run:
+                return 0
+            if stopped := _not_confirmed():
+                return stopped
+        await once(dry_run=False)
     return 0
+
+
+def _not_confirmed() -> int:
+    """0 once the person at the terminal types "erase"; else why nothing was deleted (its exit code)."""
+    if not sys.stdin.isatty():
+        print(f"{COMMAND}: nothing was deleted: run it in a terminal to confirm, or add --yes to delete without "
+              "asking", file=sys.stderr)
+        return 2
+    print("Type erase to delete it, or anything else to stop: ", end="", flush=True)
+    if sys.stdin.readline().strip() == "erase":
+        return 0
+    print(f"{COMMAND}: not confirmed; nothing was deleted", file=sys.stderr)
+    return 1
 
 
 def erase_person_command(argv: list[str]) -> int:
@@ -75,6 +101,9 @@ def erase_person_command(argv: list[str]) -> int:
     parser.add_argument("--email", action="append", default=[], metavar="ADDRESS",
                         help="another address the records may know them by (someone no longer on the staff list)")
     parser.add_argument("--dry-run", action="store_true", help="say what would be erased, and delete nothing")
+    parser.add_argument("--yes", action="store_true",
+                        help="delete without asking first (for a script); without it, it says what it would erase "
+                             'and waits for "erase" to be typed')
     args = parser.parse_args(argv)
     try:
         return asyncio.run(_erase(args))

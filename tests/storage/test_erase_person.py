@@ -5,6 +5,7 @@ counts, her profile once she has left); her permission request and concern repor
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
@@ -83,7 +84,7 @@ async def test_a_leaver_s_questions_counts_and_profile_go_and_her_request_and_re
 
     dry = await _run(capsys, CARYS["aadObjectId"].upper(), "--dry-run")
     unchanged = await _rows(azurite, table_prefix + "questions")
-    erased = await _run(capsys, CARYS["aadObjectId"])
+    erased = await _run(capsys, CARYS["aadObjectId"], "--yes")
 
     assert dry[0] == 0, dry[2]
     assert dry[1].startswith(f"would erase for Carys Jenkins ({CARYS['aadObjectId']}): 2 question(s) they asked")
@@ -112,7 +113,7 @@ async def test_a_leaver_s_questions_counts_and_profile_go_and_her_request_and_re
 
 async def test_someone_still_on_the_staff_list_keeps_her_profile(
         carys_has_used_the_bot: str, azurite: str, table_prefix: str, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = await _run(capsys, CARYS_EMAIL)
+    code, out, err = await _run(capsys, CARYS_EMAIL, "--yes")
 
     assert code == 0, err
     assert "not their profile: they are on the staff list" in out
@@ -144,3 +145,37 @@ async def test_an_id_nothing_names_is_said_in_one_line_not_reported_as_erased(
     assert (code, out) == (2, "")
     assert err == (f"{COMMAND}: nothing in the records names Entra object id {unknown}: check the id; nothing was "
                    "deleted\n")
+
+
+class _Terminal(io.StringIO):
+    """Standard input at a terminal, where someone types what it holds."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("answer", ["", "y", "yes"])
+async def test_nothing_is_erased_until_erase_is_typed_or_with_yes(
+        carys_has_used_the_bot: str, azurite: str, table_prefix: str, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str], answer: str) -> None:
+    """`erase-person` deleted the moment it was run: a DPO who meant `--dry-run` first (as infra/README.md says), or
+    typed a colleague's address, had that person's questions and the replies to them gone for good, with nothing asked.
+    It now says what it would erase and what it keeps, and waits for "erase" to be typed; from a script, --yes."""
+    before = _hers(await _rows(azurite, table_prefix + "questions"))
+
+    from_a_script = await _run(capsys, CARYS_EMAIL)
+    monkeypatch.setattr("sys.stdin", _Terminal(answer + "\n"))
+    not_confirmed = await _run(capsys, CARYS_EMAIL)
+    kept = _hers(await _rows(azurite, table_prefix + "questions"))
+    monkeypatch.setattr("sys.stdin", _Terminal("erase\n"))
+    typed = await _run(capsys, CARYS_EMAIL)
+
+    assert (from_a_script[0], not_confirmed[0], typed[0]) == (2, 1, 0), (from_a_script, not_confirmed, typed)
+    would = f"would erase for Carys Jenkins ({CARYS['aadObjectId']}): 2 question(s) they asked"
+    assert from_a_script[1].startswith(would) and not_confirmed[1].startswith(would)
+    assert "--yes" in from_a_script[2] and "nothing was deleted" in from_a_script[2]
+    assert "Type erase to delete it" in not_confirmed[1]
+    assert "nothing was deleted" in not_confirmed[2]
+    assert len(before) == len(kept) == 2
+    assert f"erased for Carys Jenkins ({CARYS['aadObjectId']}): 2 question(s)" in typed[1]
+    assert _hers(await _rows(azurite, table_prefix + "questions")) == []

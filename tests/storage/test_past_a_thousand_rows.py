@@ -198,7 +198,7 @@ async def test_erase_person_deletes_every_question_she_asked_past_the_first_1000
         tool_environment: None, azurite: str, table_prefix: str) -> None:
     hers, others = await _questions(azurite, table_prefix)
 
-    code = await asyncio.to_thread(bot_main, ["erase-person", SUBJECT.aad_object_id])
+    code = await asyncio.to_thread(bot_main, ["erase-person", SUBJECT.aad_object_id, "--yes"])
 
     left = {str(r["RowKey"]) for r in await _raw(azurite, table_prefix + "questions")}
     assert code == 0
