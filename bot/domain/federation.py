@@ -199,6 +199,10 @@ def _holiday_schools(raw: dict[str, Any], where: str, schools: Sequence[School])
     return tuple(dict.fromkeys(ids))
 
 
+# Nine weeks: longer than any school's summer holiday; a longer entry is a mistyped year or month.
+LONGEST_HOLIDAY_DAYS = 63
+
+
 def _school_holidays(raw: Any, schools: Sequence[School]) -> tuple[SchoolHoliday, ...]:
     """The `school_holidays` list: each {"from": "2026-10-26", "to": "2026-10-30", "name": "...", "schools": [...]};
     "to" left out is one day (an INSET day), "schools" left out is every school."""
@@ -215,6 +219,12 @@ def _school_holidays(raw: Any, schools: Sequence[School]) -> tuple[SchoolHoliday
         last = _day(item, "to", where) if "to" in item else first
         if last < first:
             raise FederationConfigError(f'{where}: "to" ({last}) is before "from" ({first})')
+        if (days := (last - first).days + 1) > LONGEST_HOLIDAY_DAYS:
+            # A mistyped year or month would make every day until then a day off for reminders and escalations.
+            raise FederationConfigError(
+                f"{where}: {first} to {last} is {days} days, longer than any school holiday (the summer's is about "
+                f'six weeks; at most {LONGEST_HOLIDAY_DAYS} days are taken): check the year and month of "from" and '
+                '"to"')
         name = item.get("name", "")
         holidays.append(SchoolHoliday(first, last, name if isinstance(name, str) else "",
                                       _holiday_schools(item, where, schools)))

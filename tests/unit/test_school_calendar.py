@@ -131,6 +131,12 @@ def test_a_federation_without_school_holidays_counts_only_weekends_and_bank_holi
     ([{"to": "2026-10-30"}], r"school_holidays\[0\]\.from: a date written YYYY-MM-DD is required"),
     ([{"from": "2026-10-30", "to": "2026-10-26"}],
      r"school_holidays\[0\]: \"to\" \(2026-10-26\) is before \"from\" \(2026-10-30\)"),
+    # The year (or the month) mistyped: every day until then was a day off, so a concern report sent meanwhile was
+    # never reminded of nor escalated, and check-federation listed it without a word.
+    ([{"from": "2027-02-15", "to": "2028-02-19", "name": "February half term"}],
+     r"school_holidays\[0\]: 2027-02-15 to 2028-02-19 is 370 days, longer than any school holiday \(the summer's is "
+     r"about six weeks; at most 63 days are taken\): check the year and month of \"from\" and \"to\""),
+    ([{"from": "2027-02-15", "to": "2027-04-19"}], r"school_holidays\[0\]: 2027-02-15 to 2027-04-19 is 64 days"),
 ])
 def test_a_mistyped_school_holiday_is_refused_saying_where(holidays: Any, message: str) -> None:
     with pytest.raises(FederationConfigError, match=message):
