@@ -242,7 +242,12 @@ def _months(text: str) -> int:
 def purge_reports_command(argv: list[str]) -> int:
     """`python -m bot purge-reports [--dry-run] [--months N]`: delete reports past the school's retention period
     after closure (REPORT_RETENTION_MONTHS or --months, one of which is required)."""
-    parser = argparse.ArgumentParser(prog="python -m bot purge-reports")
+    parser = argparse.ArgumentParser(
+        prog="python -m bot purge-reports",
+        description="Delete the concern reports closed more than the school's retention period ago (the running bot "
+                    "does this every hour), leaving a line in the audit table for each, and replace their cards in "
+                    "Teams with one saying so; also delete the daily limits' counts of days that are over. What it "
+                    "deletes is gone for good: there is no default period, and --dry-run lists them first.")
     parser.add_argument("--dry-run", action="store_true",
                         help="list the reports that would be deleted, and delete nothing")
     parser.add_argument("--months", type=_months, metavar="N",

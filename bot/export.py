@@ -117,7 +117,11 @@ async def _load_requests() -> list[PermissionRequest]:
 
 def export_command(argv: list[str]) -> int:
     """Write the CSV to --out or standard output; bad dates exit 2 with a message."""
-    parser = argparse.ArgumentParser(prog="python -m bot export-decisions")
+    parser = argparse.ArgumentParser(
+        prog="python -m bot export-decisions",
+        description="CSV of the permission requests decided between two days, for the governing body: who asked, "
+                    "for what, the decision, who made it and why, the dates approved and asked for, and for an "
+                    "approval ended early who ended it, when and why (times in UK time, as the cards showed them).")
     parser.add_argument("--from", dest="start", required=True, help="first day (UK time), YYYY-MM-DD")
     parser.add_argument("--to", dest="end", required=True, help="last day (UK time), YYYY-MM-DD")
     parser.add_argument("--out", help=OUT_HELP)
@@ -125,10 +129,11 @@ def export_command(argv: list[str]) -> int:
     try:
         start, end = date.fromisoformat(args.start), date.fromisoformat(args.end)
     except ValueError:
-        print("dates must be written YYYY-MM-DD, e.g. --from 2026-09-01 --to 2026-12-31", file=sys.stderr)
+        print("export-decisions: dates must be written YYYY-MM-DD, e.g. --from 2026-09-01 --to 2026-12-31",
+              file=sys.stderr)
         return 2
     if end < start:
-        print("--to is before --from", file=sys.stderr)
+        print(f"export-decisions: --to ({end}) is before --from ({start})", file=sys.stderr)
         return 2
     if refused := not_a_csv(args.out):
         print(f"export-decisions: {refused}", file=sys.stderr)

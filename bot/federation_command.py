@@ -35,7 +35,11 @@ def check_federation_command(argv: list[str]) -> int:
     """Print who decides and who is escalated to, and the school holidays, or the exact problem (exit 2); a warning (on
     stderr) for a school whose headteacher's own requests nobody may decide (the bot refuses them), a tenant id that
     is not one, no chair of governors, and school holidays that have all passed."""
-    parser = argparse.ArgumentParser(prog="python -m bot check-federation")
+    parser = argparse.ArgumentParser(
+        prog="python -m bot check-federation",
+        description="Read the federation's settings file as the bot will, and print each school with its headteacher "
+                    "and delegates, the policy owner, the chair of governors and the school holidays, or the exact "
+                    "place that is wrong (exit 2). Reads no storage.")
     parser.add_argument("file", type=Path, help="the federation's settings, e.g. config/federation.json")
     args = parser.parse_args(argv)
     try:

@@ -15,8 +15,8 @@ from bot.storage.tables import open_store
 from bot.tools import storage_fault
 
 
-def _folder(argv: list[str], command: str, what: str) -> Path:
-    parser = argparse.ArgumentParser(prog=f"python -m bot {command}")
+def _folder(argv: list[str], command: str, what: str, description: str) -> Path:
+    parser = argparse.ArgumentParser(prog=f"python -m bot {command}", description=description)
     parser.add_argument("folder", type=Path, help=what)
     folder: Path = parser.parse_args(argv).folder
     return folder
@@ -73,12 +73,21 @@ def _main(command: str, folder: Path, *, restoring: bool) -> int:
 def backup_command(argv: list[str]) -> int:
     """`python -m bot backup-records FOLDER`: the permission requests, their audit trails, the lists derived from them
     and the retention log (RECORD_TABLES, which the READMEs name)."""
-    folder = _folder(argv, "backup-records", f"where to write {', '.join(RECORD_TABLES)} (one .jsonl file each)")
+    folder = _folder(argv, "backup-records", f"where to write {', '.join(RECORD_TABLES)} (one .jsonl file each)",
+                     "Copy the decision record to a new folder readable by you alone: the permission requests and "
+                     "their audit trail (permissions), the lists derived from them (permissionindex) and the retention "
+                     "log (audit). Concern reports are left out on purpose: a copy would outlive their retention "
+                     "period. Keep the folder where the school keeps its records.")
     return _main("backup-records", folder, restoring=False)
 
 
 def restore_command(argv: list[str]) -> int:
     """`python -m bot restore-records FOLDER`: put a backup into empty tables, or finish a restore of the same backup
     that stopped part-way (it refuses tables that hold other rows)."""
-    folder = _folder(argv, "restore-records", "a folder written by backup-records")
+    folder = _folder(argv, "restore-records", "a folder written by backup-records",
+                     "Put a backup-records folder back into empty tables (after the storage account was lost: stop the "
+                     "bot first). The whole backup is checked before anything is written; tables holding any row that "
+                     "is not in the backup are refused; a restore that stopped part-way is finished by running it "
+                     "again. The staff list, the policy in force and the chats the bot knows are not in a backup: see "
+                     'infra/README.md, "Keeping the records".')
     return _main("restore-records", folder, restoring=True)
