@@ -39,7 +39,7 @@ COMMANDS: dict[str, Command] = {
     "policy-versions": Command("bot.policy_commands:policy_versions_command",
                                "list the policy versions kept in storage"),
     "rollback-policy": Command("bot.policy_commands:rollback_policy_command",
-                               "make a stored policy version the current one again"),
+                               "make a stored policy version the current one again, once you type its number"),
     "export-acknowledgements": Command("bot.policy_commands:export_acknowledgements_command",
                                        "CSV of who was asked to read a policy version and who confirmed it"),
     "check-federation": Command("bot.federation_command:check_federation_command",
@@ -54,7 +54,7 @@ COMMANDS: dict[str, Command] = {
                                      "request (others' data held back)"),
     "erase-person": Command("bot.erase_command:erase_person_command",
                             "delete one member of staff's questions, daily counts and (once they have left) profile; "
-                            "requests and reports are kept; --dry-run lists them only"),
+                            "requests and reports are kept; asks first, --dry-run lists them only"),
 }
 
 
