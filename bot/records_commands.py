@@ -47,6 +47,11 @@ def _main(command: str, folder: Path, *, restoring: bool) -> int:
     try:
         if not restoring and folder.exists() and not folder.is_dir():
             raise BackupError(f"{folder} is a file: name a new folder for the backup")
+        if not restoring and (held := [name for name in ("backup.json", *(f"{t}.jsonl" for t in RECORD_TABLES))
+                                       if (folder / name).exists()]):
+            # An earlier backup (perhaps the one good copy) is never written over.
+            raise BackupError(f"{folder} already holds a backup ({held[0]}): name a new folder, such as "
+                              "backup-YYYY-MM-DD")
         result = asyncio.run(_tables(backup=read_backup(folder) if restoring else None))
         if isinstance(result, str):
             print(result)

@@ -195,6 +195,32 @@ async def test_the_commands_back_up_and_restore_with_the_tools_settings(
     assert await _rows(elsewhere, "permissions") == await _rows(original, "permissions")
 
 
+async def test_a_backup_into_a_folder_that_already_holds_one_is_refused_and_leaves_it_as_it_was(
+        stores: tuple[TableStore, TableStore], azurite: str, table_prefix: str, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """`backup-records backup-2026-12`, copied from infra/README.md again next term, or run "to be safe" after rows
+    were deleted by mistake, wrote over the folder's earlier backup without a word: the one good copy of the decision
+    record was replaced by the later (or broken) one."""
+    original, _ = stores
+    await _decided(original)
+    monkeypatch.setenv("AZURE_STORAGE_CONNECTION_STRING", azurite)
+    monkeypatch.setenv("FEDERATION_CONFIG", str(LOCAL_FEDERATION))
+    monkeypatch.setenv("TABLE_PREFIX", table_prefix)
+    assert await asyncio.to_thread(bot_main, ["backup-records", str(tmp_path / "b")]) == 0
+    earlier = {path.name: path.read_bytes() for path in (tmp_path / "b").iterdir()}
+    async with original.call():
+        await original.table("permissions").delete_entity("P-ABCDE0", "request")
+    capsys.readouterr()
+
+    again = await asyncio.to_thread(bot_main, ["backup-records", str(tmp_path / "b")])
+
+    err = capsys.readouterr().err
+    assert again == 2
+    assert err == (f"backup-records: {tmp_path / 'b'} already holds a backup (backup.json): name a new folder, such "
+                   "as backup-YYYY-MM-DD; nothing was written\n")
+    assert {path.name: path.read_bytes() for path in (tmp_path / "b").iterdir()} == earlier
+
+
 def _tables_named(text: str) -> set[str]:
     """The tables of the README's Records table that `text` names in backticks."""
     readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
