@@ -71,6 +71,12 @@ def _labels_a_part(block: Node, following: list[Node]) -> bool:
             and bool(words) and not words.endswith((".", ":", "!", "?")) and bool(following))
 
 
+# Titles a screen reader's list of buttons gives with nothing round them: "Close" what, "Open" what? (the card's own
+# dismissals and a page's "Back", "OK" and "Yes" read the same).
+_SAYS_NOTHING_ALONE = frozenset({"yes", "no", "ok", "open", "close", "back", "show", "go", "submit", "click here",
+                                 "ie", "do", "na", "naddo", "iawn", "agor", "cau", "yn ôl", "dangos", "cyflwyno"})
+
+
 def _first_shown(items: list[Node]) -> Node | None:
     """The first thing read on a card: the first element, looking inside containers."""
     for item in items:
@@ -98,6 +104,9 @@ def _findings(card: Node) -> list[str]:
             found += [f"box {node.get('id')} offers '{title}' twice" for title, n in titles.items() if n > 1]
         if _is_action(node) and not str(node.get("title", "")).strip():
             found.append(f"a {_type(node)} button has no title (heard as 'button' alone)")
+        if _is_action(node) and str(node.get("title", "")).strip().lower() in _SAYS_NOTHING_ALONE:
+            found.append(f"a button is called '{node.get('title')}', which says nothing heard alone in a list of "
+                         "buttons")
         if "selectAction" in node and not str(node["selectAction"].get("title", "")).strip():
             found.append("a tappable part of the card has no title")
         if _type(node) == "Image" and not str(node.get("altText", "")).strip():
@@ -156,6 +165,8 @@ def test_the_check_finds_each_kind_of_defect() -> None:
     assert _findings(built({"type": "Container", "style": "attention", "items": []}))
     assert _findings(built({"type": "Input.ChoiceSet", "id": "c", "label": "Which", "choices": [
         {"title": "One", "value": "1"}, {"title": "One", "value": "2"}]}))
+    assert _findings(built(actions=({**button, "title": "Close"},)))
+    assert _findings(built(actions=({**button, "title": "Yn ôl"},)))
     untitled = {"type": "AdaptiveCard", "version": "1.5", "body": [{"type": "TextBlock", "text": "Pending"}, box]}
     assert _findings(untitled)
     label = {"type": "TextBlock", "text": "Check before approving", "weight": "Bolder", "wrap": True}
