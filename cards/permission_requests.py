@@ -66,12 +66,17 @@ def _choice(strings: Catalogue, lang: Lang, value: str) -> str:
     return _PLATFORM_TITLES.get(value) or strings.text(f"perm.choice.{value}", lang)
 
 
-def _error(strings: Catalogue, lang: Lang, errors: Mapping[str, str], field: str) -> list[Element]:
-    key = errors.get(field)
+def _refused(strings: Catalogue, lang: Lang, errors: Mapping[str, str], box: Element) -> list[Element]:
+    """The box, and what is wrong with it in red right under it. A screen reader names a box by its label alone (the
+    renderer adds only its own `errorMessage`, never a line the bot sent), so the label says what is wrong too."""
+    key = errors.get(box["id"])
     if not key:
-        return []
-    return [{"type": "TextBlock", "text": strings.text(key, lang), "color": "Attention", "size": "Small",
-             "wrap": True, "spacing": "None"}]
+        return [box]
+    problem = strings.text(key, lang)
+    named = {**box, "label": strings.text("perm.field_refused", lang, label=box.get("label") or box["title"],
+                                          problem=problem)}
+    return [named, {"type": "TextBlock", "text": problem, "color": "Attention", "size": "Small", "wrap": True,
+                    "spacing": "None"}]
 
 
 def form_card(strings: Catalogue, lang: Lang, *, schools: Sequence[tuple[str, str]], today: date,
@@ -107,7 +112,7 @@ def form_card(strings: Catalogue, lang: Lang, *, schools: Sequence[tuple[str, st
             element["placeholder"] = strings.text(f"perm.placeholder.{key}", lang)
         if value(key):
             element["value"] = value(key)
-        return [element, *_error(strings, lang, problems, key)]
+        return _refused(strings, lang, problems, element)
 
     def text_input(key: str, *, multiline: bool = False, required: bool = False) -> list[Element]:
         element: Element = {"type": "Input.Text", "id": key, "label": label(key), "isMultiline": multiline,
@@ -117,7 +122,7 @@ def form_card(strings: Catalogue, lang: Lang, *, schools: Sequence[tuple[str, st
             element["errorMessage"] = strings.text(f"perm.error.{key}", lang)
         if value(key):
             element["value"] = value(key)
-        return [element, *_error(strings, lang, problems, key)]
+        return _refused(strings, lang, problems, element)
 
     def date_input(key: str, *, required: bool) -> list[Element]:
         # Teams' own placeholder is English ("Select a date..."), even on a Welsh card.
@@ -129,7 +134,7 @@ def form_card(strings: Catalogue, lang: Lang, *, schools: Sequence[tuple[str, st
         # A date box holds yyyy-mm-dd only: a date typed another way (01/09/26) comes back as the day it names.
         if day := read_date(value(key)):
             element["value"] = day.isoformat()
-        return [element, *_error(strings, lang, problems, key)]
+        return _refused(strings, lang, problems, element)
 
     def toggle(key: str, *, required: bool) -> list[Element]:
         # A required input needs a label; an optional toggle's title says it all without repeating it.
@@ -139,7 +144,7 @@ def form_card(strings: Catalogue, lang: Lang, *, schools: Sequence[tuple[str, st
         if required:
             element["label"] = strings.text("perm.field.confirm_label", lang)
             element["errorMessage"] = strings.text("perm.error.confirm", lang)
-        return [element, *_error(strings, lang, problems, key)]
+        return _refused(strings, lang, problems, element)
 
     body: list[Element] = [heading(strings.text("perm.form_title", lang)), text(strings.text("perm.form_intro", lang))]
     if problems or notice:

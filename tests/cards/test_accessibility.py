@@ -77,6 +77,11 @@ _SAYS_NOTHING_ALONE = frozenset({"yes", "no", "ok", "open", "close", "back", "sh
                                  "ie", "do", "na", "naddo", "iawn", "agor", "cau", "yn ôl", "dangos", "cyflwyno"})
 
 
+def _says_what_is_wrong_with(block: Node) -> bool:
+    """A red line set right under a box (no space between), the bot's way of saying what is wrong with that box."""
+    return _type(block) == "TextBlock" and block.get("color") == "Attention" and block.get("spacing") == "None"
+
+
 def _first_shown(items: list[Node]) -> Node | None:
     """The first thing read on a card: the first element, looking inside containers."""
     for item in items:
@@ -121,6 +126,12 @@ def _findings(card: Node) -> list[str]:
             if _labels_a_part(child, children[i + 1:]) and child.get("style") != "heading":
                 found.append(f"'{child.get('text')}' looks like a sub-heading but is not one (the list of headings "
                              "skips it)")
+    for node in _nodes(card):
+        children = _children(node)
+        for box, under in zip(children, children[1:], strict=False):
+            if _is_input(box) and _says_what_is_wrong_with(under) and str(under.get("text")) not in _spoken_name(box):
+                found.append(f"box {box.get('id')} is refused under it ('{under.get('text')}'), but a screen reader "
+                             "does not say so at the box")
     labels = Counter(_spoken_name(node) for node in _nodes(card) if _is_input(node))
     found += [f"{n} boxes are all labelled '{label}'" for label, n in labels.items() if n > 1]
     for scope in _button_scopes(card):
@@ -167,6 +178,9 @@ def test_the_check_finds_each_kind_of_defect() -> None:
         {"title": "One", "value": "1"}, {"title": "One", "value": "2"}]}))
     assert _findings(built(actions=({**button, "title": "Close"},)))
     assert _findings(built(actions=({**button, "title": "Yn ôl"},)))
+    refused = {"type": "TextBlock", "text": "Say what it is for.", "color": "Attention", "spacing": "None"}
+    assert _findings(built(box, refused))
+    assert _findings(built({**box, "label": "Reason — Say what it is for."}, refused)) == []
     untitled = {"type": "AdaptiveCard", "version": "1.5", "body": [{"type": "TextBlock", "text": "Pending"}, box]}
     assert _findings(untitled)
     label = {"type": "TextBlock", "text": "Check before approving", "weight": "Bolder", "wrap": True}
