@@ -47,6 +47,7 @@ from cards.elements import (
     paged,
     plain_heading,
     plain_text,
+    refused,
     sub_heading,
     text,
     user_text,
@@ -164,17 +165,20 @@ def staff_choices(members: Sequence[tuple[str, str]], budget: int = STAFF_LIST_B
 
 
 def form_card(strings: Catalogue, lang: Lang, view: FormView, *, values: Mapping[str, Any] | None = None,
-              error: str = "", notice: str = "", asked: DoubtAsked | None = None) -> Card:
+              error: str = "", notice: str = "", asked: DoubtAsked | None = None,
+              errors: Mapping[str, str] | None = None) -> Card:
     """The short, kind form; it says plainly who will see the report, in order, and that nobody named will; `asked`:
-    what she is asked before it is sent, when words of hers may mean whoever it would go to first."""
+    what she is asked before it is sent, when words of hers may mean whoever it would go to first; `error`: why it was
+    not sent, at its foot; `errors`: what is wrong with a box, by its id, under the box and in its label."""
     given = values or {}
+    problems = errors or {}
     outside = view.kind is ReportKind.NOT_COLLEAGUE
 
     def value(key: str) -> str:
         raw = given.get(key)
         return clean_user_text(raw, limit=LIMITS.get(key, 300)) if isinstance(raw, str) else ""
 
-    def field(key: str, *, multiline: bool = False, required: bool = False) -> Element:
+    def field(key: str, *, multiline: bool = False, required: bool = False) -> list[Element]:
         label = strings.text(f"concern.field.{key}_outside" if outside and key == "who" else f"concern.field.{key}",
                              lang)
         element: Element = {"type": "Input.Text", "id": key, "label": label, "isMultiline": multiline,
@@ -183,7 +187,7 @@ def form_card(strings: Catalogue, lang: Lang, view: FormView, *, values: Mapping
             element["errorMessage"] = strings.text("concern.required", lang)
         if value(key):
             element["value"] = value(key)
-        return element
+        return refused(element, problems[key]) if problems.get(key) else [element]
 
     def toggle(key: str, title: str, *, label: str = "") -> Element:
         element: Element = {"type": "Input.Toggle", "id": key, "title": title, "valueOn": "true", "valueOff": "false",
@@ -213,8 +217,8 @@ def form_card(strings: Catalogue, lang: Lang, view: FormView, *, values: Mapping
         if first_role is Role.LINE_MANAGER:
             body.append(toggle("involves_manager", strings.text("concern.field.involves_manager_yes", lang),
                                label=_named(strings.text("concern.field.involves_manager", lang, name=first.name))))
-    body += [field("what", multiline=True, required=True), field("since"), field("where"), field("who"),
-             field("evidence", multiline=True), toggle("meeting", strings.text("concern.field.meeting", lang)),
+    body += [*field("what", multiline=True, required=True), *field("since"), *field("where"), *field("who"),
+             *field("evidence", multiline=True), toggle("meeting", strings.text("concern.field.meeting", lang)),
              toggle("urgent", strings.text("concern.field.urgent", lang))]
     if asked is not None:
         body.append(_doubt_asked(strings, lang, asked, value("doubt")))
@@ -496,14 +500,14 @@ def holder_card(strings: Catalogue, lang: Lang, report: ConcernReport, viewer: P
     # sentence above Escalate, not in its title, where it was cut off.
     actions: list[Element] = []
     if report.can_act(viewer) and closing:
-        body += [{"type": "Input.Text", "id": "outcome", "isMultiline": True, "maxLength": LIMITS["outcome"],
-                  "isRequired": True, "label": strings.text("concern.outcome_label", lang),
-                  "errorMessage": strings.text("concern.outcome_required", lang), **_typed(draft)},
+        # Whatever `error` says is about the outcome box (left empty, or too long): said under it and at it.
+        outcome: Element = {"type": "Input.Text", "id": "outcome", "isMultiline": True, "maxLength": LIMITS["outcome"],
+                            "isRequired": True, "label": strings.text("concern.outcome_label", lang),
+                            "errorMessage": strings.text("concern.outcome_required", lang), **_typed(draft)}
+        body += [*(refused(outcome, error) if error else [outcome]),
                  {"type": "Input.Toggle", "id": "share_outcome", "valueOn": "true", "valueOff": "false",
                   "value": "false", "wrap": True, "title": strings.text("concern.share_outcome_yes", lang),
                   "label": _named(strings.text("concern.share_outcome", lang, name=reporter))}]
-        if error:
-            body.append({"type": "TextBlock", "text": error, "color": "Attention", "wrap": True})
         actions = [execute(strings.text("concern.close_confirm", lang), VERB_CLOSE, data, style="destructive",
                            associated_inputs="auto"),
                    execute(strings.text("concern.close_cancel", lang), VERB_SHOW, data)]

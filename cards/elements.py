@@ -166,6 +166,15 @@ def quote(value: str) -> Element:
     }
 
 
+def refused(box: Element, problem: str) -> list[Element]:
+    """A box the bot refused, and what is wrong with it in red right under it. A screen reader names a box by its
+    label alone (the renderer ties only its own `errorMessage` to it, never a line the bot sent), so the label says
+    what is wrong too: "What it is for — Say what the account is for."."""
+    named = {**box, "label": f"{box.get('label') or box['title']} — {problem}"}
+    return [named, {"type": "TextBlock", "text": problem, "color": "Attention", "size": "Small", "wrap": True,
+                    "spacing": "None"}]
+
+
 def facts(pairs: Sequence[tuple[str, str]]) -> Element:
     """Label/value pairs; values are the bot's own or already cleaned."""
     return {"type": "FactSet", "facts": [{"title": title, "value": value} for title, value in pairs]}

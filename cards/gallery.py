@@ -583,7 +583,8 @@ def _concerns(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     outside_view = concerns.FormView(((sian, Role.HEADTEACHER), (huw, Role.CHAIR)), "F-sample",
                                      ReportKind.NOT_COLLEAGUE)
     yield "concern-form", concerns.form_card(strings, lang, view)
-    yield "concern-form-error", concerns.form_card(strings, lang, view, error=strings.text("concern.required", lang))
+    yield "concern-form-error", concerns.form_card(strings, lang, view,
+                                                    errors={"what": strings.text("concern.required", lang)})
     yield "concern-form-rate-limited", concerns.form_card(
         strings, lang, view, values={"what": report.what}, notice=strings.text("concern.rate_limited", lang, count=5,
                                                                            when=answer.when(SAMPLE_LIMIT_ENDS)))

@@ -40,6 +40,7 @@ from cards.elements import (
     paged,
     plain_heading,
     plain_text,
+    refused,
     sub_heading,
     text,
     user_text,
@@ -67,16 +68,8 @@ def _choice(strings: Catalogue, lang: Lang, value: str) -> str:
 
 
 def _refused(strings: Catalogue, lang: Lang, errors: Mapping[str, str], box: Element) -> list[Element]:
-    """The box, and what is wrong with it in red right under it. A screen reader names a box by its label alone (the
-    renderer adds only its own `errorMessage`, never a line the bot sent), so the label says what is wrong too."""
     key = errors.get(box["id"])
-    if not key:
-        return [box]
-    problem = strings.text(key, lang)
-    named = {**box, "label": strings.text("perm.field_refused", lang, label=box.get("label") or box["title"],
-                                          problem=problem)}
-    return [named, {"type": "TextBlock", "text": problem, "color": "Attention", "size": "Small", "wrap": True,
-                    "spacing": "None"}]
+    return refused(box, strings.text(key, lang)) if key else [box]
 
 
 def form_card(strings: Catalogue, lang: Lang, *, schools: Sequence[tuple[str, str]], today: date,

@@ -535,11 +535,12 @@ class ConcernFlow:
         # could go to apart from the colleague she picked, and it gives each of them the name she is likely to write.
         staff = tuple(await staff_list())
 
-        async def again(*, error: str = "", notice: str = "", asked: cards.DoubtAsked | None = None) -> Reply:
+        async def again(*, error: str = "", notice: str = "", asked: cards.DoubtAsked | None = None,
+                        errors: Mapping[str, str] | None = None) -> Reply:
             """The form once more, with what they typed, and why it was not sent (or what she is asked first)."""
             view = await self._view(turn.actor, kind, token, staff_list)
             return Reply(card=cards.form_card(self._strings, turn.lang, view, values=texts, error=error,
-                                              notice=notice, asked=asked))
+                                              notice=notice, asked=asked, errors=errors))
 
         if any(len(texts[key]) > limit for key, limit in LIMITS.items() if key in texts):
             # Before anything reads the words: a box far over its length (a client that ignores the form's own) took
@@ -562,7 +563,7 @@ class ConcernFlow:
             return Reply(card=cards.nobody_card(self._strings, turn.lang, no_chair=nobody.no_chair))
 
         if not texts["what"]:
-            return await again(error=self._strings.text("concern.required", turn.lang))
+            return await again(errors={"what": self._strings.text("concern.required", turn.lang)})
         # The server names every report; the form's token only makes a second press of Send the same report.
         reference = await self._reports.claim_form(turn.actor, token, new_reference())
         report = await self._own(reference, turn.actor)
