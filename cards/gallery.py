@@ -427,7 +427,7 @@ def _permissions(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
                                                             federation=SAMPLE_FEDERATION.name(lang))
     yield "permission-for-headteacher", permission.approver_card(strings, lang, pending, school=school, today=today)
     yield "permission-for-headteacher-error", permission.approver_card(
-        strings, lang, pending, school=school, today=today, error=strings.text("perm.reason_required", lang))
+        strings, lang, pending, school=school, today=today, note_error=strings.text("perm.reason_required", lang))
     # Opened from the pending list once the member of staff who asked has left the staff list.
     yield "permission-for-headteacher-left", permission.approver_card(strings, lang, pending, school=school,
                                                                       today=today, opened=True, left=True)

@@ -474,14 +474,15 @@ def _next_step(strings: Catalogue, lang: Lang, request: PermissionRequest) -> li
 
 
 def approver_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *, school: str, today: date,
-                  error: str = "", opened: bool = False, note: str = "", left: bool = False) -> Card:
+                  error: str = "", opened: bool = False, note: str = "", left: bool = False,
+                  note_error: str = "") -> Card:
     """The headteacher's card on `today` (UK), titled with what is asked: the whole request, and Approve / Decline
     while it waits (Decline only once the dates asked for have ended, which it says, as it says when the start has
     passed); the outcome after, with End permission while an approval is in force or still to start. `opened`: a copy
     opened from the pending list, whose buttons say so (`"from": "open"`), so a decision made on it still updates the
     card the request came in (a click on that card updates it itself). `note`: the reason or comment already typed,
-    kept in its box. `left`: the member of staff who asked is no longer on the staff list, which a waiting request's
-    card says."""
+    kept in its box; `note_error`, what is wrong with it, under the box and in its label. `left`: the member of staff
+    who asked is no longer on the staff list, which a waiting request's card says."""
     body: list[Element] = [plain_heading(asks_sentence(strings, lang, request)), *_outcome(strings, lang, request),
                            *_details(strings, lang, request, school, decider=True, titled=True, today=today,
                                      left=left).rows]
@@ -497,7 +498,7 @@ def approver_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *,
                        "label": strings.text("perm.reason_label", lang)}
     if note:
         reason["value"] = clean_user_text(note, limit=LIMITS["reason"])
-    body.append(reason)
+    body += refused(reason, note_error) if note_error else [reason]
     if error:
         body.append({"type": "TextBlock", "text": error, "color": "Attention", "wrap": True})
     return card(body, _decision_buttons(strings, lang, request, data, today))

@@ -1155,9 +1155,10 @@ class PermissionFlow:
         return await self._decide(turn, approve=False)
 
     def _settled_card(self, request: PermissionRequest, lang: Lang, error: str = "", *, opened: bool = False,
-                      left: bool = False) -> Card:
+                      left: bool = False, note_error: str = "") -> Card:
         return cards.approver_card(self._strings, lang, request, school=self._school_name(request.school_id, lang),
-                                   today=uk_today(self._clock()), error=error, opened=opened, left=left)
+                                   today=uk_today(self._clock()), error=error, opened=opened, left=left,
+                                   note_error=note_error)
 
     async def _as_named_now(self, requests: Sequence[PermissionRequest]) -> list[PermissionRequest]:
         """Copies of waiting requests to show whoever decides them, each member of staff named as Teams names her now
@@ -1245,8 +1246,10 @@ class PermissionFlow:
             if from_list:  # the list now is a summary, with no box to give the reason in
                 return self._shown_whole(request, turn.lang, problem, note,
                                          left=request.request_id in await self._gone([request]))
-            return Reply(card=self._settled_card(request, turn.lang, self._strings.text(problem, turn.lang),
-                                                 opened=opened))
+            said = self._strings.text(problem, turn.lang)
+            # What is wrong with the reason or comment is said at its box; a request too late to approve, above it.
+            return Reply(card=self._settled_card(request, turn.lang, said if problem == too_late else "",
+                                                 note_error="" if problem == too_late else said, opened=opened))
         afterwards: Afterwards | None = None  # only a change this click made has any
         try:
             decided = decide(request, turn.actor, self._federation, approve=approve, reason=note, comment=note,

@@ -8,8 +8,12 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+import pytest
+
+from bot.domain.people import Lang
 from cards.elements import heading, plain_heading
 from cards.gallery import gallery
+from cards.i18n import load_catalogue
 
 Node = Mapping[str, Any]
 
@@ -205,3 +209,15 @@ def test_a_title_with_a_name_is_a_heading_only_while_no_markdown_could_act_in_it
         title = plain_heading(f"{name} asks to start a new Instagram account")
         assert title["type"] == "RichTextBlock", name
         assert title["inlines"][0]["text"].startswith(name), name
+
+
+@pytest.mark.parametrize("lang", [Lang.EN, Lang.CY])
+def test_a_decline_without_a_reason_is_told_so_at_the_reason_box(lang: Lang) -> None:
+    """The headteacher pressing Decline with the reason box empty: the card came back with "Please give a reason when
+    declining." under the box, but not in its label, so a screen reader never said it at the box."""
+    body = gallery()[f"permission-for-headteacher-error.{lang.value}"]["body"]
+    said = load_catalogue().text("perm.reason_required", lang)
+
+    [at] = [i for i, element in enumerate(body) if element.get("id") == "reason"]
+
+    assert body[at + 1]["text"] == said and said in body[at]["label"]
