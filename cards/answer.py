@@ -733,16 +733,20 @@ def review_card(strings: Catalogue, lang: Lang, items: Sequence[ReviewItem], *, 
             waiting = " · " + strings.text("ask.review_replied", lang, name=item.replied_by,
                                            when=when(item.replied_at))
         # The replier's display name comes from Teams: one cleaned TextRun keeps it from being read as markdown.
-        shown = [plain_text(f"{when(item.asked_at)} · {label}{suffix}{waiting}", subtle=True, size="Small"),
+        # Numbered as the count above numbers them, so each Reply is named for its question in a screen reader's list
+        # of buttons, which gives them without their rows.
+        place = start + len(entries) + 1
+        number = strings.text("ask.review_number", lang, n=place)
+        shown = [plain_text(f"{number} · {when(item.asked_at)} · {label}{suffix}{waiting}", subtle=True, size="Small"),
                  user_text(item.question, limit=500)]
         if item.more_from_asker:
             asked_more = "ask.review_more_from_asker_one" if item.more_from_asker == 1 else "ask.review_more_from_asker"
             shown.append(text(strings.text(asked_more, lang, count=item.more_from_asker), subtle=True, size="Small"))
         if item.question_id:
-            shown.append(action_set([execute(strings.text("ask.review_reply", lang), VERB_QUESTION,
+            shown.append(action_set([execute(strings.text("ask.review_reply", lang, n=place), VERB_QUESTION,
                                              {"q": item.question_id})]))
         elif item.correct_id:
-            shown.append(action_set([execute(strings.text("ask.correct_button", lang), VERB_CORRECT_REPLY,
+            shown.append(action_set([execute(strings.text("ask.review_correct", lang, n=place), VERB_CORRECT_REPLY,
                                              {"q": item.correct_id})]))
         entry = {"type": "Container", "separator": True, "items": shown}
         # Teams refuses a card over 28 KB: long questions take fewer places, and the rest come on Show more.

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
 from bot.domain.people import Lang
+from cards.answer import ReviewItem, review_card
 from cards.elements import heading, plain_heading
 from cards.gallery import gallery
 from cards.i18n import load_catalogue
@@ -221,3 +223,18 @@ def test_a_decline_without_a_reason_is_told_so_at_the_reason_box(lang: Lang) -> 
     [at] = [i for i, element in enumerate(body) if element.get("id") == "reason"]
 
     assert body[at + 1]["text"] == said and said in body[at]["label"]
+
+
+@pytest.mark.parametrize("lang", [Lang.EN, Lang.CY])
+def test_each_reply_on_the_review_list_is_named_for_its_question(lang: Lang) -> None:
+    """The head's Questions for review with several questions waiting: a screen reader's list of buttons gave
+    "Reply, Reply, Reply" and "Correct my reply" twice, with nothing to say which question each was for."""
+    asked = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
+    items = [ReviewItem(f"Question {n}?", asked, unanswered=True, question_id=f"Q{n}", waiting=True, listed_id=f"Q{n}")
+             for n in (1, 2, 3)]
+    items += [ReviewItem(f"Question {n}?", asked, unanswered=True, correct_id=f"Q{n}", replied_by="Mrs Siân Roberts",
+                         replied_at=asked, listed_id=f"Q{n}") for n in (4, 5)]
+
+    listed = review_card(load_catalogue(), lang, items)
+
+    assert _findings(listed) == []
