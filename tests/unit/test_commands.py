@@ -223,11 +223,8 @@ class _Parsed(Exception):
     """Raised in place of parsing, once a command has built its parser."""
 
 
-@pytest.mark.parametrize("name", sorted(COMMANDS))
-def test_every_argument_of_every_command_says_what_it_is_in_its_help(
-        name: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    """`purge-reports --help` listed `--dry-run` with nothing beside it. Each command's parser is taken as the command
-    builds it (and parses nothing), so an argument added later without help fails here."""
+def _parser_of(name: str, monkeypatch: pytest.MonkeyPatch) -> argparse.ArgumentParser:
+    """The command's parser as the command builds it, taken before it parses anything."""
     parsers: list[argparse.ArgumentParser] = []
 
     def taken(parser: argparse.ArgumentParser, *args: object, **kwargs: object) -> NoReturn:
@@ -236,11 +233,18 @@ def test_every_argument_of_every_command_says_what_it_is_in_its_help(
 
     monkeypatch.setattr(argparse.ArgumentParser, "parse_args", taken)
     monkeypatch.setattr(argparse.ArgumentParser, "parse_known_args", taken)
-
     with pytest.raises(_Parsed):
         resolve(name)([])
-
     [parser] = parsers
+    return parser
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_every_argument_of_every_command_says_what_it_is_in_its_help(
+        name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`purge-reports --help` listed `--dry-run` with nothing beside it. Each command's parser is taken as the command
+    builds it (and parses nothing), so an argument added later without help fails here."""
+    parser = _parser_of(name, monkeypatch)
     unexplained = [action.option_strings[0] if action.option_strings else action.dest
                    for action in parser._actions if not (action.help or "").strip()]
     assert unexplained == [], f"{name}: no help for {unexplained}"
@@ -252,19 +256,7 @@ def test_every_command_s_help_says_what_it_does(name: str, monkeypatch: pytest.M
     `check-federation --help` gave the usage and the options alone: nothing said what the command does, that a
     backup leaves concern reports out, or that a restore needs empty tables, which `python -m bot --help` sends the
     technician there to learn. Each command's parser is taken as the command builds it (and parses nothing)."""
-    parsers: list[argparse.ArgumentParser] = []
-
-    def taken(parser: argparse.ArgumentParser, *args: object, **kwargs: object) -> NoReturn:
-        parsers.append(parser)
-        raise _Parsed
-
-    monkeypatch.setattr(argparse.ArgumentParser, "parse_args", taken)
-    monkeypatch.setattr(argparse.ArgumentParser, "parse_known_args", taken)
-
-    with pytest.raises(_Parsed):
-        resolve(name)([])
-
-    [parser] = parsers
+    parser = _parser_of(name, monkeypatch)
     assert (parser.description or "").strip(), f"{name}: its --help does not say what it does"
 
 
