@@ -7,6 +7,7 @@ choice's title), so it can never render as markdown, a link or a mention on a ca
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
@@ -96,10 +97,16 @@ class FormView:
 DOUBT_HIGHER, DOUBT_NOT_THEM = "higher", "not"
 
 
-def doubt_value(answer: str, contact: StaffContact) -> str:
+def doubt_value(answer: str, contact: StaffContact, said: str = "") -> str:
     """The value of an answer to "who do you mean?" (`DOUBT_HIGHER`: it may be them, send it past them;
-    `DOUBT_NOT_THEM`: it is not them), for the person asked about."""
-    return f"{answer}:{contact.aad_object_id.lower()}"
+    `DOUBT_NOT_THEM`: it is not them), for the person asked about, and `said`, what she had written when asked
+    (`said_key`): "it is not them" answers only those words, not any she writes after."""
+    return f"{answer}:{contact.aad_object_id.lower()}" + (f":{said}" if said else "")
+
+
+def said_key(typed: Sequence[str]) -> str:
+    """A short key of everything the reporter wrote (`Subject.typed`), for an answer to be about those words only."""
+    return hashlib.sha256("\x1f".join(typed).encode("utf-8")).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -111,6 +118,7 @@ class DoubtAsked:
     words: str
     why: Route
     instead: StaffContact
+    said: str = ""  # `said_key` of what she had written when asked
 
 
 _DOUBT_SENTENCES = {Route.MANAGER_UNNAMED: "concern.doubt.unnamed", Route.MANAGER_NEAR_NAME: "concern.doubt.near_name",
@@ -123,9 +131,9 @@ def _doubt_asked(strings: Catalogue, lang: Lang, asked: DoubtAsked, given: str) 
     """Who her words may mean, and the choice: send it past them (the default), or to them."""
     person, instead = asked.person.name, asked.instead.name
     choices = [(strings.text("concern.doubt.higher", lang, manager=person, name=instead),
-                doubt_value(DOUBT_HIGHER, asked.person)),
+                doubt_value(DOUBT_HIGHER, asked.person, asked.said)),
                (strings.text("concern.doubt.not_them", lang, manager=person),
-                doubt_value(DOUBT_NOT_THEM, asked.person))]
+                doubt_value(DOUBT_NOT_THEM, asked.person, asked.said))]
     chosen = given if given in {value for _, value in choices} else choices[0][1]
     return {"type": "Container", "style": "warning", "items": [
         plain_text(strings.text(_DOUBT_SENTENCES.get(asked.why, "concern.doubt.post"), lang, words=asked.words,

@@ -575,11 +575,13 @@ class ConcernFlow:
         while report is None and (doubted := routing.in_doubt) is not None:
             # Words of hers may mean whoever it would go to first ("Sir", "Garth"): nothing is sent until she says
             # whether it may be them (then it goes past them) or is not (then to them), without having to say who.
+            # Her "it is not them" answers the words she had written when asked: any she changed since are asked about.
             contact, naming = doubted
-            if texts["doubt"] == cards.doubt_value(cards.DOUBT_HIGHER, contact):
+            said = cards.said_key(subject.typed)
+            if texts["doubt"] in {cards.doubt_value(cards.DOUBT_HIGHER, contact, key) for key in ("", said)}:
                 break
-            if texts["doubt"] != cards.doubt_value(cards.DOUBT_NOT_THEM, contact):
-                return await again(asked=cards.DoubtAsked(contact, naming.words, routing.why, routing.holder))
+            if texts["doubt"] != cards.doubt_value(cards.DOUBT_NOT_THEM, contact, said):
+                return await again(asked=cards.DoubtAsked(contact, naming.words, routing.why, routing.holder, said))
             subject = replace(subject, cleared=subject.cleared | {contact.aad_object_id.lower()})
             routing = await self._routing(turn.actor, subject, staff_list)
         if report is None:

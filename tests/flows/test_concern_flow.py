@@ -2410,3 +2410,30 @@ async def test_a_report_typed_in_text_speak_opens_the_form_with_the_words_as_typ
     reply = await bot.says(CARYS, typed)
 
     assert typed in text_of(reply.card) and spelt_out(typed) not in text_of(reply.card)
+
+
+SIR = "Sir keeps sending me messages late at night"
+
+
+@pytest.mark.parametrize(("lang", "edited"), [
+    (Lang.EN, "Garth keeps sending me messages late at night"),
+    (Lang.EN, "Gareth keeps sending me messages late at night"),
+    (Lang.CY, "Mae'r arweinydd lles yn anfon negeseuon cas ataf bob nos"),
+])
+async def test_words_changed_after_she_answered_are_asked_about_again(staffed: BotInMemory, lang: Lang,
+                                                                       edited: str) -> None:
+    """Asked about "Sir", Carys says it isn't Gareth Hughes; before pressing Send again she rewrites it, now with words
+    that may be him ("Garth"; "Gareth", with a Gareth Price on the list; "the wellbeing lead"). Her answer was about
+    "Sir": nothing is sent until she is asked about the new words, and Gareth gets nothing."""
+    await _adds_to_the_staff_list(staffed, GARETH_PRICE)
+    form = await staffed.says(CARYS, "report a concern", lang=lang)
+    sir = "Mae Syr yn anfon negeseuon cas ataf bob nos" if lang is Lang.CY else SIR
+    data = {**verb_data(form.card or {}, "concern.submit"), "what": sir}
+    asked = await staffed.clicks(CARYS, "concern.submit", data, lang=lang)
+    not_him = _doubt(asked.card)["choices"][1]["value"]
+
+    again = await staffed.clicks(CARYS, "concern.submit", {**data, "what": edited, "doubt": not_him}, lang=lang)
+
+    assert await staffed.cards_for(GARETH) == [], "words she was never asked about sent it to the man they may mean"
+    assert await MemoryConcernReports(staffed.store).list_all() == []
+    assert any(i.get("id") == "doubt" for i in inputs(again.card))
