@@ -2412,7 +2412,47 @@ async def test_a_report_typed_in_text_speak_opens_the_form_with_the_words_as_typ
     assert typed in text_of(reply.card) and spelt_out(typed) not in text_of(reply.card)
 
 
+# A safety review of "who do you mean?", a report sent twice, its reference typed and "my reports", as a clever insider
+# would try them: the report never reaches, and is never shown to, anyone it may be about.
+
 SIR = "Sir keeps sending me messages late at night"
+
+
+@pytest.mark.parametrize("forged", [f"not:{SIAN.aad_object_id}", f"not:{CHAIR.aad_object_id}",
+                                    f"not:{CARYS.aad_object_id}", f"NOT:{GARETH.aad_object_id.upper()}",
+                                    f"not:{GARETH.aad_object_id},{SIAN.aad_object_id}", "not:", "not"])
+async def test_a_forged_answer_clears_nobody_but_the_person_asked_about(staffed: BotInMemory, forged: str) -> None:
+    """Card data written by hand, answering "who do you mean?" about someone else (the head, the chair, herself) or
+    not quite about him: nothing is stored or sent to anyone, and she is asked again about Gareth Hughes."""
+    await staffed.meets(CHAIR)
+    form = await staffed.says(CARYS, "report a concern")
+
+    again = await staffed.clicks(CARYS, "concern.submit", {**verb_data(form.card or {}, "concern.submit"),
+                                                           "what": SIR, "doubt": forged})
+
+    assert await MemoryConcernReports(staffed.store).list_all() == []
+    assert [await staffed.cards_for(p) for p in (GARETH, SIAN, CHAIR)] == [[], [], []]
+    assert _says(again.card, load_catalogue().text("concern.doubt.unnamed", Lang.EN, words="Sir",
+                                                   manager="Gareth Hughes"))
+
+
+@pytest.mark.parametrize(("what", "doubt", "holder"), [
+    ("Gareth Hughes keeps sending me messages late at night", f"not:{GARETH.aad_object_id}", SIAN),
+    ("Mrs Roberts keeps sending me messages late at night", f"not:{SIAN.aad_object_id}", CHAIR),
+    ("Mrs Roberts and Gareth Hughes keep sending me messages", f"higher:{GARETH.aad_object_id}", CHAIR),
+])
+async def test_a_forged_answer_never_clears_someone_she_named(staffed: BotInMemory, what: str, doubt: str,
+                                                              holder: Person) -> None:
+    """An answer nobody asked for, clearing the line manager or the head she names in full: it goes past them."""
+    await staffed.meets(CHAIR)
+    form = await staffed.says(CARYS, "report a concern")
+
+    await staffed.clicks(CARYS, "concern.submit", {**verb_data(form.card or {}, "concern.submit"), "what": what,
+                                                   "doubt": doubt})
+
+    assert (await _only_report(staffed)).holder.aad_object_id == holder.aad_object_id
+    for person in (GARETH, SIAN, CHAIR):
+        assert _shows(await staffed.cards_for(person), what) is (person is holder), person.name
 
 
 @pytest.mark.parametrize(("lang", "edited"), [
@@ -2437,3 +2477,135 @@ async def test_words_changed_after_she_answered_are_asked_about_again(staffed: B
     assert await staffed.cards_for(GARETH) == [], "words she was never asked about sent it to the man they may mean"
     assert await MemoryConcernReports(staffed.store).list_all() == []
     assert any(i.get("id") == "doubt" for i in inputs(again.card))
+
+
+async def test_an_old_question_answered_after_the_staff_list_changed_is_asked_again(staffed: BotInMemory) -> None:
+    """Carys was asked whether "Sir" is Gareth Hughes; before she answers, the staff list changes (Gareth has left,
+    her line manager is now the head). Her "it isn't Gareth Hughes" says nothing of the head: nothing is sent."""
+    form = await staffed.says(CARYS, "report a concern")
+    data = {**verb_data(form.card or {}, "concern.submit"), "what": SIR}
+    asked = await staffed.clicks(CARYS, "concern.submit", data)
+    await _staff_list_without_gareth(staffed)
+
+    again = await staffed.clicks(CARYS, "concern.submit", {**data, "doubt": _doubt(asked.card)["choices"][1]["value"]})
+
+    assert await MemoryConcernReports(staffed.store).list_all() == []
+    assert await staffed.cards_for(SIAN) == [] and await staffed.cards_for(GARETH) == []
+    assert "Mrs Siân Roberts" in json.dumps(_doubt(again.card), ensure_ascii=False)
+
+
+async def test_both_answers_pressed_at_once_from_two_devices_make_one_report_for_one_person(
+        staffed: BotInMemory) -> None:
+    """The laptop says "it may be him", the phone "it isn't him", pressed together and then again the other way round:
+    one report, one card, with one of them; the second press of each is that report."""
+    form = await staffed.says(CARYS, "report a concern")
+    data = {**verb_data(form.card or {}, "concern.submit"), "what": SIR}
+    asked = await staffed.clicks(CARYS, "concern.submit", data)
+    higher, not_him = (c["value"] for c in _doubt(asked.card)["choices"])
+
+    first = await asyncio.gather(staffed.clicks(CARYS, "concern.submit", {**data, "doubt": higher}),
+                                 staffed.clicks(CARYS, "concern.submit", {**data, "doubt": not_him}))
+    later = [await staffed.clicks(CARYS, "concern.submit", {**data, "doubt": d}) for d in (not_him, higher)]
+
+    [report] = await MemoryConcernReports(staffed.store).list_all()
+    assert all(report.reference in text_of(r.card) for r in (*first, *later))
+    assert len(await staffed.cards_for(GARETH)) + len(await staffed.cards_for(SIAN)) == 1
+
+
+@pytest.mark.parametrize("scope", [Scope.GROUP, Scope.CHANNEL])
+async def test_an_answer_pressed_in_a_group_chat_sends_nothing_and_says_nothing_there(staffed: BotInMemory,
+                                                                                      scope: Scope) -> None:
+    """Her form with the question, forwarded to a group chat, and "it isn't Gareth Hughes" pressed there: nothing is
+    stored or sent, and the group is shown neither her words nor whom they may mean."""
+    form = await staffed.says(CARYS, "report a concern")
+    data = {**verb_data(form.card or {}, "concern.submit"), "what": SIR}
+    asked = await staffed.clicks(CARYS, "concern.submit", data)
+
+    there = await staffed.clicks(CARYS, "concern.submit", {**data, "doubt": _doubt(asked.card)["choices"][1]["value"]},
+                                 scope=scope)
+
+    assert await MemoryConcernReports(staffed.store).list_all() == [] and await staffed.cards_for(GARETH) == []
+    assert "Sir keeps" not in text_of(there.card) and "Gareth" not in text_of(there.card)
+
+
+@pytest.mark.parametrize("lang", [Lang.EN, Lang.CY])
+async def test_a_reference_typed_by_the_line_manager_it_went_past_is_a_made_up_one(staffed: BotInMemory,
+                                                                                    lang: Lang) -> None:
+    """Carys's "Sir" report went past Gareth to Siân; he has seen its reference (over her shoulder) and types it, and
+    "my reports" and "reports for me": he learns nothing of it, not even that it exists."""
+    form = await staffed.says(CARYS, "report a concern")
+    await _sent_after_asking(staffed, CARYS, form, SIR)
+    ref = (await _only_report(staffed)).reference
+
+    typed = await staffed.says(GARETH, ref, lang=lang)
+    made_up = await staffed.says(GARETH, "C-ZZZZZZ", lang=lang)
+    mine = await staffed.says(GARETH, "my reports", lang=lang)
+    held = await staffed.says(GARETH, "reports for me", lang=lang)
+
+    assert typed.card == made_up.card
+    for reply in (typed, mine, held):
+        assert ref not in text_of(reply.card) and "Sir keeps" not in text_of(reply.card)
+    assert not _says(mine.card, load_catalogue().text("concern.mine_held", lang))
+
+
+async def test_a_reference_typed_by_a_former_holder_shows_nothing_written_after_it_left_him(
+        staffed: BotInMemory) -> None:
+    """Gareth closed Carys's report; she says it isn't resolved, in words about him, and it goes to Siân. Gareth,
+    who held it, types its reference: he reads that it has gone on, and not her words about him."""
+    reference = await _closed_by_gareth(staffed)
+    note = "Nothing changed: Gareth Hughes has started doing it too"
+    await staffed.clicks(CARYS, "concern.reopen", {"ref": reference, "note": note})
+    assert _shows(await staffed.cards_for(SIAN), note)
+
+    typed = await staffed.says(GARETH, reference)
+
+    assert note not in text_of(typed.card) and "concern.close" not in text_of(typed.card)
+
+
+async def test_a_reference_typed_by_a_holder_who_has_left_is_a_made_up_one(staffed: BotInMemory) -> None:
+    await _report(staffed)
+    ref = (await _only_report(staffed)).reference
+    await _staff_list_without_gareth(staffed)
+
+    typed = await staffed.says(GARETH, ref)
+
+    assert typed.card == (await staffed.says(GARETH, "C-ZZZZZZ")).card and SECRET not in text_of(typed.card)
+
+
+async def test_a_reference_typed_in_a_group_chat_is_answered_privately_and_says_nothing_there(
+        staffed: BotInMemory) -> None:
+    await _report(staffed)
+    ref = (await _only_report(staffed)).reference
+
+    there = await staffed.says(GARETH, ref, scope=Scope.GROUP)
+
+    assert SECRET not in text_of(there.card) and "Carys" not in text_of(there.card)
+
+
+async def test_a_forged_not_the_head_with_no_line_manager_known_never_clears_the_head_she_names(
+        bot: BotInMemory) -> None:
+    """Owain, whose line manager nobody knows, names the head as well as "my line manager", and sends an answer
+    nobody asked, "it isn't the head": it goes to the chair of governors, never to the head."""
+    await bot.meets(OWAIN, SIAN, CHAIR)
+    form = await bot.says(OWAIN, "report a concern")
+    what = "My line manager, Mrs Roberts, keeps sending me messages late at night"
+
+    await bot.clicks(OWAIN, "concern.submit", {**verb_data(form.card or {}, "concern.submit"), "what": what,
+                                               "doubt": f"not:{SIAN.aad_object_id}"})
+
+    assert await bot.cards_for(SIAN) == [] and _shows(await bot.cards_for(CHAIR), what)
+
+
+async def test_the_same_words_on_a_new_form_answered_it_isnt_him_are_the_report_she_sent_higher(
+        staffed: BotInMemory) -> None:
+    """Carys's "Sir" report went past Gareth to Siân; not sure it had gone, she opens a new form, writes the same
+    words and answers "it isn't Gareth Hughes" this time: that is the report she sent, and nothing reaches Gareth."""
+    first = await staffed.says(CARYS, "report a concern")
+    await _sent_after_asking(staffed, CARYS, first, SIR)
+    second = await staffed.says(CARYS, "report a concern")
+    data = {**verb_data(second.card or {}, "concern.submit"), "what": SIR}
+
+    answer = await staffed.clicks(CARYS, "concern.submit", {**data, "doubt": f"not:{GARETH.aad_object_id}"})
+
+    [report] = await MemoryConcernReports(staffed.store).list_all()
+    assert report.reference in text_of(answer.card) and await staffed.cards_for(GARETH) == []
