@@ -2609,3 +2609,35 @@ async def test_the_same_words_on_a_new_form_answered_it_isnt_him_are_the_report_
 
     [report] = await MemoryConcernReports(staffed.store).list_all()
     assert report.reference in text_of(answer.card) and await staffed.cards_for(GARETH) == []
+
+
+@pytest.mark.parametrize("lang", [Lang.EN, Lang.CY])
+async def test_a_reference_typed_by_the_head_a_report_is_about_is_a_made_up_one(staffed: BotInMemory,
+                                                                                lang: Lang) -> None:
+    """Carys's report names the head, so it went to the chair of governors; the head types its reference and "reports
+    for me": she learns nothing of it."""
+    await staffed.meets(CHAIR)
+    what = "Mrs Roberts keeps sending me messages late at night"
+    await _report(staffed, what=what)
+    report = await _only_report(staffed)
+    assert report.holder.aad_object_id == CHAIR.aad_object_id
+
+    typed = await staffed.says(SIAN, f"show {report.reference}", lang=lang)
+    held = await staffed.says(SIAN, "reports for me", lang=lang)
+
+    assert typed.card == (await staffed.says(SIAN, "show C-ZZZZZZ", lang=lang)).card
+    assert what not in text_of(typed.card) + text_of(held.card) and report.reference not in text_of(held.card)
+
+
+async def test_a_report_sent_to_him_after_she_said_it_isnt_him_stays_with_him_and_nobody_else(
+        staffed: BotInMemory) -> None:
+    """"Sir" is not Gareth Hughes, she says: it goes to him, and the reminder task and the staff list's next read
+    leave it with him, sending it to nobody else."""
+    form = await staffed.says(CARYS, "report a concern")
+    await _sent_after_asking(staffed, CARYS, form, SIR, choice=1)
+
+    await staffed.keeps_the_staff_list()
+    await staffed.checks_reports()
+
+    assert (await _only_report(staffed)).holder.aad_object_id == GARETH.aad_object_id
+    assert await staffed.cards_for(SIAN) == [] and len(await staffed.cards_for(GARETH)) == 1
