@@ -2667,7 +2667,7 @@ async def test_asking_for_the_policy_in_welsh_is_told_what_there_is_in_welsh(
 
 async def test_asking_for_a_bilingual_policy_in_welsh_is_told_welsh_cards_quote_its_welsh(
         strings: Catalogue, federation: Federation) -> None:
-    """A document that gives its own Welsh (a bilingual import): "Oes. …", Welsh cards quote its Welsh."""
+    """A document that gives its own Welsh (a bilingual import): Welsh cards quote its Welsh."""
     policy = fixture_policy()
     first = policy.sections[0]
     welsh = replace(policy, sections=(

@@ -305,3 +305,14 @@ def test_welsh_says_after_a_while_with_ymhen_and_says_it_could_not_answer_in_tim
     found = re.compile(r"\bmewn (?:munud|ychydig funudau)\b|\bdod at hyn\b")
 
     assert [key for key in strings.keys() if found.search(strings.text(key, Lang.CY))] == []
+
+
+def test_welsh_says_yes_to_a_welsh_version_without_the_answer_word_of_one_question() -> None:
+    """Welsh answers "yes" with the verb of the question: "Oes fersiwn Gymraeg?" takes "Oes", "Ydy'r polisi ar gael yn
+    Gymraeg?" takes "Ydy", "Ga i'r polisi yn Gymraeg?" takes "Cewch", and policy-in-welsh.txt takes all of them. The
+    reply opened "Oes.", which reads as a wrong answer to the others: it says it as a statement instead."""
+    strings = load_catalogue()
+    answer_words = re.compile(r"^(?:Oes|Ydy|Ydi|Cewch|Gallwch|Do)\b")
+
+    assert not answer_words.match(strings.text("ask.policy_in_welsh_translated", Lang.CY))
+    assert not answer_words.match(strings.text("ask.policy_in_welsh_english_only", Lang.CY, owner="Mrs Siân Roberts"))
