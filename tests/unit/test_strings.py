@@ -316,3 +316,16 @@ def test_welsh_says_yes_to_a_welsh_version_without_the_answer_word_of_one_questi
 
     assert not answer_words.match(strings.text("ask.policy_in_welsh_translated", Lang.CY))
     assert not answer_words.match(strings.text("ask.policy_in_welsh_english_only", Lang.CY, owner="Mrs Siân Roberts"))
+
+
+def test_welsh_says_the_reporter_may_prefer_a_language_and_names_a_translation_tool_not_a_translator() -> None:
+    """The holder's card says which language the report was written in: "efallai mai yn Saesneg y byddai orau siarad
+    amdano" says it would be best (for whom?), not that the reporter may prefer it ("efallai yr hoffai siarad amdano yn
+    Saesneg"); and "ei roi mewn cyfieithydd ar-lein" puts the report into an online translator, a person
+    ("cyfieithydd"), where the English means a tool ("teclyn cyfieithu ar-lein")."""
+    strings = load_catalogue()
+    found = re.compile(r"\bbyddai orau siarad\b|\bgyfieithydd ar-lein\b|\bcyfieithydd ar-lein\b")
+
+    assert [key for key in strings.keys() if found.search(strings.text(key, Lang.CY))] == []
+    for key in ("concern.written_in.cy", "concern.written_in.en"):
+        assert "hoffai siarad amdano" in strings.text(key, Lang.CY, name="Carys Jenkins"), key
