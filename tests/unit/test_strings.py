@@ -329,3 +329,11 @@ def test_welsh_says_the_reporter_may_prefer_a_language_and_names_a_translation_t
     assert [key for key in strings.keys() if found.search(strings.text(key, Lang.CY))] == []
     for key in ("concern.written_in.cy", "concern.written_in.en"):
         assert "hoffai siarad amdano" in strings.text(key, Lang.CY, name="Carys Jenkins"), key
+
+
+def test_welsh_says_every_running_copy_of_the_bot_follows_within_a_minute() -> None:
+    """ "(every running copy of the bot within a minute)" read "(pob copi o'r bot sy'n rhedeg o fewn munud)": every copy
+    that runs within a minute, which says nothing of when the others answer from the new version."""
+    strings = load_catalogue()
+
+    assert [key for key in strings.keys() if "sy'n rhedeg o fewn munud" in strings.text(key, Lang.CY)] == []
