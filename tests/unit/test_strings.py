@@ -337,3 +337,15 @@ def test_welsh_says_every_running_copy_of_the_bot_follows_within_a_minute() -> N
     strings = load_catalogue()
 
     assert [key for key in strings.keys() if "sy'n rhedeg o fewn munud" in strings.text(key, Lang.CY)] == []
+
+
+def test_the_missed_decisions_line_names_its_button_set_apart() -> None:
+    """ "Mae Cyfrifon swyddogol yn rhestru pob cymeradwyaeth" reads as official accounts that list approvals, and
+    "Official accounts lists every approval" as a slip of grammar: the line names the card's button, in bold, as a
+    button."""
+    strings = load_catalogue()
+
+    for lang in Lang:
+        button = strings.text("perm.button.register", lang)
+        assert f"**{button}**" in strings.text("perm.missed_more", lang, count=3), lang
+
