@@ -349,3 +349,11 @@ def test_the_missed_decisions_line_names_its_button_set_apart() -> None:
         button = strings.text("perm.button.register", lang)
         assert f"**{button}**" in strings.text("perm.missed_more", lang, count=3), lang
 
+
+
+def test_welsh_goes_back_to_a_version_with_dychwelyd_after_tynnu_yn_ol() -> None:
+    """ "Tynnu fersiwn 3 yn ôl a mynd yn ôl at fersiwn 2?" says "yn ôl" twice in one short question, the English
+    "withdraw … and go back to" word for word; a Welsh teacher writes "a dychwelyd at fersiwn 2"."""
+    strings = load_catalogue()
+
+    assert [key for key in strings.keys() if re.search(r"\byn ôl a mynd yn ôl\b", strings.text(key, Lang.CY))] == []
