@@ -21,7 +21,7 @@ from bot.settings import UnsafeSettings, load_federation_settings, load_settings
 from bot.storage.subject_access import Kind, erase, rows_about
 from bot.storage.tables import open_store
 from bot.subject_access_command import NotFound, person_in_records, settings_roles
-from bot.tools import storage_fault
+from bot.tools import not_confirmed, storage_fault
 
 COMMAND = "erase-person"
 # What `erase` deletes; every other kind of row is kept.
@@ -70,23 +70,10 @@ async def _erase(args: argparse.Namespace) -> int:
             await once(dry_run=True)
             if args.dry_run:
                 return 0
-            if stopped := _not_confirmed():
+            if stopped := not_confirmed("erase", command=COMMAND, doing="delete it", undone="nothing was deleted"):
                 return stopped
         await once(dry_run=False)
     return 0
-
-
-def _not_confirmed() -> int:
-    """0 once the person at the terminal types "erase"; else why nothing was deleted (its exit code)."""
-    if not sys.stdin.isatty():
-        print(f"{COMMAND}: nothing was deleted: run it in a terminal to confirm, or add --yes to delete without "
-              "asking", file=sys.stderr)
-        return 2
-    print("Type erase to delete it, or anything else to stop: ", end="", flush=True)
-    if sys.stdin.readline().strip() == "erase":
-        return 0
-    print(f"{COMMAND}: not confirmed; nothing was deleted", file=sys.stderr)
-    return 1
 
 
 def erase_person_command(argv: list[str]) -> int:

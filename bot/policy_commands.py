@@ -44,7 +44,7 @@ from bot.storage.policy_reads import TablePolicyReads
 from bot.storage.policy_versions import TablePolicyVersions
 from bot.storage.tables import TableStore
 from bot.storage.users import TableUserProfiles
-from bot.tools import run_tool, tool_store
+from bot.tools import not_confirmed, run_tool, tool_store
 from cards.i18n import Catalogue, load_catalogue
 from dialogs.policy_reads import ReadingFlow, reminders_delivered
 from dialogs.publishing import AudienceChanged, Proposal, PublishingFlow
@@ -133,20 +133,6 @@ def _proposal_text(proposal: Proposal) -> str:
     return said
 
 
-def _not_confirmed(version: str, command: str = "publish-policy", doing: str = "publish it",
-                   undone: str = "nothing was published") -> int:
-    """0 once the person at the terminal types the version number; else why nothing was done (its exit code)."""
-    if not sys.stdin.isatty():
-        print(f"{command}: {undone}: run it in a terminal to confirm, or add --yes to {doing.removesuffix(' it')} "
-              "without asking", file=sys.stderr)
-        return 2
-    print(f"Type {version} to {doing}, or anything else to stop: ", end="", flush=True)
-    if sys.stdin.readline().strip() == version:
-        return 0
-    print(f"{command}: not confirmed; {undone}", file=sys.stderr)
-    return 1
-
-
 def publish_policy_command(argv: list[str]) -> int:
     """`publish-policy SOURCE [--by NAME] [--yes]`: check a .docx, .txt or .json policy, say who it asks to read it,
     and once confirmed (the version number typed, or --yes) make it the current version."""
@@ -188,7 +174,8 @@ def publish_policy_command(argv: list[str]) -> int:
             try:
                 proposal = await publishing.propose(imported.data, warnings=imported.warnings)
                 print(_proposal_text(proposal))
-                if not args.yes and (stopped := _not_confirmed(proposal.plan.version)):
+                if not args.yes and (stopped := not_confirmed(proposal.plan.version, command="publish-policy",
+                                                              doing="publish it", undone="nothing was published")):
                     return stopped
                 published = await publishing.publish(
                     imported.data, by=publisher, warnings=imported.warnings,
@@ -282,8 +269,8 @@ def rollback_policy_command(argv: list[str]) -> int:
             print(f"rolling back makes version {version} current{instead}: every member of staff at every school is "
                   "answered from it, and the cards of other versions still waiting for anyone are taken back "
                   "(nobody is asked to read it again)")
-            if not args.yes and (stopped := _not_confirmed(version, "rollback-policy", "make it current",
-                                                           "nothing was changed")):
+            if not args.yes and (stopped := not_confirmed(version, command="rollback-policy", doing="make it current",
+                                                          undone="nothing was changed")):
                 return stopped
             await versions.make_current(version, by=args.by, expected=pointer)
             try:

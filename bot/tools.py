@@ -90,3 +90,17 @@ def run_tool(command: str, coroutine: Coroutine[None, None, int]) -> int:
     except DomainError as error:
         print(f"{command}: {storage_fault(error)}; nothing was changed", file=sys.stderr)
         return 1
+
+
+def not_confirmed(word: str, *, command: str, doing: str, undone: str) -> int:
+    """0 once the person at the terminal types `word` ("Type 3 to publish it"); else why nothing was done, `undone`,
+    with its exit code (2: no terminal to ask at, so --yes is needed; 1: something else was typed)."""
+    if not sys.stdin.isatty():
+        print(f"{command}: {undone}: run it in a terminal to confirm, or add --yes to {doing.removesuffix(' it')} "
+              "without asking", file=sys.stderr)
+        return 2
+    print(f"Type {word} to {doing}, or anything else to stop: ", end="", flush=True)
+    if sys.stdin.readline().strip() == word:
+        return 0
+    print(f"{command}: not confirmed; {undone}", file=sys.stderr)
+    return 1
