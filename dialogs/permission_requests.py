@@ -1619,6 +1619,10 @@ class PermissionFlow:
             request = await self._load(turn)
         except RecordNotFound:
             return Reply(card=error_card(self._strings, turn.lang, "error.not_found"), refused=True)
+        return await self._opened(request, turn)
+
+    async def _opened(self, request: PermissionRequest, turn: Turn) -> Reply:
+        """The card `open` shows of a request read already."""
         if turn.actor.aad_object_id == request.requester.aad_object_id:
             return Reply(card=self._status_card(request, turn.lang))
         found = self._decided_by(request, turn)
@@ -1641,7 +1645,7 @@ class PermissionFlow:
         if request is None or (turn.actor.aad_object_id != request.requester.aad_object_id
                                and isinstance(self._decided_by(request, turn), Reply)):
             return Reply(card=error_card(self._strings, turn.lang, "error.not_found"), refused=True)
-        return await self.open(turn)
+        return await self._opened(request, turn)
 
     async def register(self, turn: Turn) -> Reply:
         """Approved permissions still in force: the federation's official accounts (for heads)."""
