@@ -181,9 +181,8 @@ def deciders_named(said: str, names: Sequence[str], *, written: str) -> str:
     if not names:
         return said
     everyday = {name for name in names if " " not in name and name in common_words()}
-    words = said.split()
-    as_names = _written_as_names(written)
-    if everyday and len(as_names) == len(words):
+    # How each word was written matters only for such a name: most federations have none.
+    if everyday and len(as_names := _written_as_names(written)) == len(words := said.split()):
         said = " ".join(NAMED_DECIDER if word in everyday and as_name else word
                         for word, as_name in zip(words, as_names, strict=True))
     others = [name for name in names if name not in everyday]
