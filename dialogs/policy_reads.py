@@ -271,11 +271,14 @@ class ReadingFlow:
 
     async def _stored_record(self, version: str) -> tuple[Policy, PolicyVersion]:
         record = await self._versions.get(version)
+        return await self._policy_of(version), record
+
+    async def _policy_of(self, version: str) -> Policy:
+        """The policy document stored with a version (RecordNotFound when it is unreadable)."""
         try:
-            policy = policy_from_data(await self._versions.get_policy_data(version), f"stored version {version}")
+            return policy_from_data(await self._versions.get_policy_data(version), f"stored version {version}")
         except PolicyFileError as error:
             raise RecordNotFound(f"stored version {version} is unreadable") from error
-        return policy, record
 
     def _request(self, lang: Lang, policy: Policy, changes: PolicyChanges, *, reminder: bool = False,
                  superseded: str = "", recorded_nothing: bool = False, late: bool = False) -> Card:
@@ -415,7 +418,7 @@ class ReadingFlow:
                 if asked.object_id and asked.object_id.lower() in on_list and asked.object_id.lower() not in done]
         if not owed:
             return
-        policy, record = await self._stored_record(version)
+        policy = await self._policy_of(version)  # its record was read above
         now = self._clock()
         card, reminder = (self._asking(policy, record, reminder=again) for again in (False, True))
         messages = []
