@@ -1532,6 +1532,12 @@ def _title(card: Card | None) -> str:
     return str((card or {}).get("body", [{}])[0].get("text", ""))
 
 
+async def _kept(bot: BotInMemory) -> list[str]:
+    """The words of each question the bot kept (asked of the policy)."""
+    asked = await MemoryQuestionLog(bot.store).list_asked_until(datetime.now(UTC) + timedelta(minutes=1))
+    return [q.text for q in asked]
+
+
 ABOUT_MY_REQUEST = [
     ("what happened to my request", Lang.EN),
     ("has my request been approved?", Lang.EN),
@@ -1690,8 +1696,7 @@ async def test_a_policy_question_that_mentions_a_request_is_answered_from_the_po
     reply = await answering_bot.says(CARYS, typed)
 
     assert _title(reply.card) not in {strings.text("perm.mine_title", lang) for lang in Lang}
-    asked = await MemoryQuestionLog(answering_bot.store).list_asked_until(datetime.now(UTC) + timedelta(minutes=1))
-    assert [q.text for q in asked] == [typed]  # answered from the policy (or said honestly that it does not say)
+    assert await _kept(answering_bot) == [typed]  # answered from the policy (or said honestly that it does not say)
 
 
 @pytest.mark.parametrize(("typed", "lang"), [("{id}", Lang.EN), ("What's happening with {id}?", Lang.EN),
@@ -1710,8 +1715,7 @@ async def test_her_requests_reference_typed_opens_it_for_her_and_for_whoever_dec
     assert _title(hers.card) == strings.text("perm.status_title", lang).format(id=request_id)
     assert "permission.withdraw" in text_of(hers.card)
     assert verb_data(heads.card or {}, "permission.approve")["id"] == request_id
-    asked = await MemoryQuestionLog(answering_bot.store).list_asked_until(datetime.now(UTC) + timedelta(minutes=1))
-    assert asked == []  # not passed to the policy as a question
+    assert await _kept(answering_bot) == []  # not passed to the policy as a question
 
 
 @pytest.mark.parametrize("typed", ["Can Mr P follow me on Instagram?", "Mrs P posted a photo of my class, is that ok?"])
@@ -1723,8 +1727,7 @@ async def test_a_letter_p_before_a_word_of_six_letters_is_no_reference(
 
     await answering_bot.says(CARYS, typed)
 
-    asked = await MemoryQuestionLog(answering_bot.store).list_asked_until(datetime.now(UTC) + timedelta(minutes=1))
-    assert [q.text for q in asked] == [typed]
+    assert await _kept(answering_bot) == [typed]
 
 
 async def test_someone_elses_request_reference_typed_shows_nothing_of_it(answering_bot: BotInMemory) -> None:
@@ -1779,8 +1782,7 @@ async def test_a_delegates_first_name_that_is_an_everyday_word_is_not_read_in_it
     reply = await bot.says(CARYS, typed)
 
     assert _title(reply.card) not in {strings.text("perm.mine_title", lang) for lang in Lang}
-    asked = await MemoryQuestionLog(bot.store).list_asked_until(datetime.now(UTC) + timedelta(minutes=1))
-    assert [q.text for q in asked] == [typed]
+    assert await _kept(bot) == [typed]
 
 
 @pytest.mark.parametrize("typed", ["Did Will get my request?", "Is my request with Will?",
@@ -1809,8 +1811,7 @@ async def test_someone_who_has_never_asked_permission_is_answered_from_the_polic
     reply = await answering_bot.says(CARYS, typed)
 
     assert _title(reply.card) not in {strings.text("perm.mine_title", lang) for lang in Lang}
-    asked = await MemoryQuestionLog(answering_bot.store).list_asked_until(datetime.now(UTC) + timedelta(minutes=1))
-    assert [q.text for q in asked] == [typed]
+    assert await _kept(answering_bot) == [typed]
 
 
 ABOUT_MY_ACCOUNT = [
@@ -1891,8 +1892,7 @@ async def test_an_account_she_never_asked_for_or_a_question_about_using_it_is_an
     reply = await answering_bot.says(CARYS, typed)
 
     assert _title(reply.card) not in {strings.text("perm.mine_title", lang) for lang in Lang}
-    asked = await MemoryQuestionLog(answering_bot.store).list_asked_until(datetime.now(UTC) + timedelta(minutes=1))
-    assert [q.text for q in asked] == [typed]
+    assert await _kept(answering_bot) == [typed]
 
 
 @pytest.mark.parametrize("typed", ["my requests", "fy nghais", "Fy ngheisiadau"])
@@ -2176,8 +2176,7 @@ async def test_asking_whether_permission_is_needed_is_answered_from_the_policy_i
     titles = [_title((await answering_bot.says(CARYS, typed)).card) for typed in (english, welsh)]
 
     assert not set(titles) & {strings.text("perm.form_title", lang) for lang in Lang}
-    asked = await MemoryQuestionLog(answering_bot.store).list_asked_until(datetime.now(UTC) + timedelta(minutes=1))
-    assert sorted(q.text for q in asked) == sorted([english, welsh])  # both asked of the policy
+    assert sorted(await _kept(answering_bot)) == sorted([english, welsh])  # both asked of the policy
 
 
 @pytest.mark.parametrize("verb", ["permission.form", "permission.mine", "permission.pending", "permission.register",
