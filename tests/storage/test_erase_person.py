@@ -5,7 +5,6 @@ counts, her profile once she has left); her permission request and concern repor
 from __future__ import annotations
 
 import asyncio
-import io
 import json
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
@@ -24,6 +23,7 @@ from tests.support.cards import verb_data
 from tests.support.concerns import CARYS_CHAT, click, import_staff, say_hi, send_report
 from tests.support.connector import Connector
 from tests.support.faults import storage_refusing_access
+from tests.support.terminal import Terminal
 
 COMMAND = "erase-person"
 CARYS_EMAIL = "carys.jenkins@llanidloes.example.cymru"
@@ -147,13 +147,6 @@ async def test_an_id_nothing_names_is_said_in_one_line_not_reported_as_erased(
                    "deleted\n")
 
 
-class _Terminal(io.StringIO):
-    """Standard input at a terminal, where someone types what it holds."""
-
-    def isatty(self) -> bool:
-        return True
-
-
 @pytest.mark.parametrize("answer", ["", "y", "yes"])
 async def test_nothing_is_erased_until_erase_is_typed_or_with_yes(
         carys_has_used_the_bot: str, azurite: str, table_prefix: str, monkeypatch: pytest.MonkeyPatch,
@@ -164,10 +157,10 @@ async def test_nothing_is_erased_until_erase_is_typed_or_with_yes(
     before = _hers(await _rows(azurite, table_prefix + "questions"))
 
     from_a_script = await _run(capsys, CARYS_EMAIL)
-    monkeypatch.setattr("sys.stdin", _Terminal(answer + "\n"))
+    monkeypatch.setattr("sys.stdin", Terminal(answer + "\n"))
     not_confirmed = await _run(capsys, CARYS_EMAIL)
     kept = _hers(await _rows(azurite, table_prefix + "questions"))
-    monkeypatch.setattr("sys.stdin", _Terminal("erase\n"))
+    monkeypatch.setattr("sys.stdin", Terminal("erase\n"))
     typed = await _run(capsys, CARYS_EMAIL)
 
     assert (from_a_script[0], not_confirmed[0], typed[0]) == (2, 1, 0), (from_a_script, not_confirmed, typed)

@@ -4,7 +4,6 @@ else the policy file the bot ships with, whatever POLICY_FILE the shell still ha
 from __future__ import annotations
 
 import asyncio
-import io
 import json
 import re
 from collections.abc import AsyncIterator
@@ -28,6 +27,7 @@ from tests.support.activities import TENANT
 from tests.support.concerns import import_staff
 from tests.support.faults import storage_refusing_access
 from tests.support.policies import write_revised
+from tests.support.terminal import Terminal
 
 
 @pytest.fixture
@@ -144,13 +144,6 @@ async def _the_staff_list(store: TableStore) -> None:
     await import_staff(store)
 
 
-class _Terminal(io.StringIO):
-    """Standard input at a terminal, where someone types `answer`."""
-
-    def isatty(self) -> bool:
-        return True
-
-
 @pytest.mark.parametrize("answer", ["", "y", "3"])
 async def test_publish_policy_says_who_it_would_ask_and_publishes_nothing_until_confirmed(
         tool_environment: None, store: TableStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -163,7 +156,7 @@ async def test_publish_policy_says_who_it_would_ask_and_publishes_nothing_until_
 
     from_a_script = await asyncio.to_thread(publish_policy_command, [str(document)])
     script = capsys.readouterr()
-    monkeypatch.setattr("sys.stdin", _Terminal(answer + "\n"))
+    monkeypatch.setattr("sys.stdin", Terminal(answer + "\n"))
     not_confirmed = await asyncio.to_thread(publish_policy_command, [str(document)])
     terminal = capsys.readouterr()
 
@@ -183,7 +176,7 @@ async def test_publish_policy_publishes_once_the_version_number_is_typed_or_with
         tool_environment: None, store: TableStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
     await _the_staff_list(store)
-    monkeypatch.setattr("sys.stdin", _Terminal("2\n"))
+    monkeypatch.setattr("sys.stdin", Terminal("2\n"))
 
     typed = await asyncio.to_thread(publish_policy_command, [str(write_revised(tmp_path))])
     out = capsys.readouterr().out
@@ -234,14 +227,14 @@ async def test_rollback_policy_changes_nothing_until_the_version_number_is_typed
 
     from_a_script = await asyncio.to_thread(rollback_policy_command, ["2"])
     script = capsys.readouterr()
-    monkeypatch.setattr("sys.stdin", _Terminal(answer + "\n"))
+    monkeypatch.setattr("sys.stdin", Terminal(answer + "\n"))
     not_confirmed = await asyncio.to_thread(rollback_policy_command, ["2"])
     terminal = capsys.readouterr()
     current = await TablePolicyVersions(store).get_pointer()
     outbox = TableOutbox(store)
     owed = {m.aad_object_id: [o.message_id for o in await outbox.list_for_recipient(
         Person(TENANT, m.aad_object_id, m.name))] for m in await TableStaffDirectory(store).list_members()}
-    monkeypatch.setattr("sys.stdin", _Terminal("2\n"))
+    monkeypatch.setattr("sys.stdin", Terminal("2\n"))
     typed = await asyncio.to_thread(rollback_policy_command, ["2"])
     done = capsys.readouterr()
 
