@@ -79,14 +79,10 @@ def _tenant_id(activity: Activity) -> str:
     which botbuilder 4.17.1 does not read (it maps `tenantID`), so it is taken from what it kept unread."""
     channel_data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
     tenant = channel_data.get("tenant")
-    named = [str(tenant["id"])] if isinstance(tenant, dict) and isinstance(tenant.get("id"), str) else []
-    conversation = activity.conversation
-    unread = getattr(conversation, "additional_properties", None)
-    for conversation_tenant in (getattr(conversation, "tenant_id", None),
-                                unread.get("tenantId") if isinstance(unread, dict) else None):
-        if isinstance(conversation_tenant, str) and conversation_tenant:
-            named.append(conversation_tenant)
-    named = [t for t in named if t]
+    unread = getattr(activity.conversation, "additional_properties", None)
+    said = (tenant.get("id") if isinstance(tenant, dict) else None, getattr(activity.conversation, "tenant_id", None),
+            unread.get("tenantId") if isinstance(unread, dict) else None)
+    named = [t for t in said if isinstance(t, str) and t]
     if any(t.lower() != named[0].lower() for t in named):
         return ""
     return named[0] if named else ""
