@@ -305,6 +305,17 @@ class ReadingFlow:
                            preview_cy=preview_cy)
         return fill
 
+    def _latest_again(self, version: str, policy: Policy, record: PolicyVersion
+                      ) -> Callable[[AskedStaff, datetime], OutboundMessage]:
+        """Someone's latest card of `version` (its card, or their latest reminder: `_asking`), filled to be queued
+        again at a time."""
+        card, reminder = (self._asking(policy, record, reminder=is_reminder) for is_reminder in (False, True))
+
+        def again(asked: AskedStaff, now: datetime) -> OutboundMessage:
+            latest = self._cards_to(version, asked)[asked.reminders]
+            return (reminder if asked.reminders > 0 else card)(latest, now, asked.asked_at)
+        return again
+
     async def _asked_late(self, record: PolicyVersion, person: Person) -> bool:
         """Whether `person` was asked to read `record`'s version on a later day than it was published."""
         key = person.aad_object_id.lower()
@@ -418,14 +429,9 @@ class ReadingFlow:
                 if asked.object_id and asked.object_id.lower() in on_list and asked.object_id.lower() not in done]
         if not owed:
             return
-        policy = await self._policy_of(version)  # its record was read above
+        again = self._latest_again(version, await self._policy_of(version), record)  # its record was read above
         now = self._clock()
-        card, reminder = (self._asking(policy, record, reminder=again) for again in (False, True))
-        messages = []
-        for asked in owed:
-            latest = self._cards_to(version, asked)[asked.reminders]  # their latest card of it: its card, or a reminder
-            messages.append((reminder if asked.reminders > 0 else card)(latest, now, asked.asked_at))
-        await self._notifier.notify(messages)
+        await self._notifier.notify([again(asked, now) for asked in owed])
 
     async def catch_up(self) -> int:
         """Settle the queue for the version in force when its campaign is owed (a fault left it, or it was made
@@ -517,13 +523,11 @@ class ReadingFlow:
                 and key not in done and key in latest and w.number == latest[key].reminders]
         if not owed:
             return 0
-        policy, record = await self._stored_record(version)
+        again = self._latest_again(version, *await self._stored_record(version))
         now = self._clock()
-        card, reminder = (self._asking(policy, record, reminder=again) for again in (False, True))
         for withheld, asked in owed:
             # Queued before it is marked: a fault leaves it to the next pass, and its fixed id queues it once.
-            await self._notifier.notify([(reminder if asked.reminders > 0 else card)(
-                self._cards_to(version, asked)[asked.reminders], now, asked.asked_at)])
+            await self._notifier.notify([again(asked, now)])
             await self._reads.owe_again(version, withheld, now)
         log.info("read-and-confirm: %d card(s) of version %s held back from staff put back on the list owed again",
                  len(owed), version)
