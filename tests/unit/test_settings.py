@@ -96,6 +96,7 @@ def test_a_storage_tool_refuses_a_storage_setting_it_cannot_use_in_one_line_nami
     assert line.startswith(f"policy-versions: {name} is not a"), line
 
 
+# The key is Azurite's public development key (the one of its devstoreaccount1), never a real one.
 @pytest.mark.parametrize(("name", "value"), [
     ("AZURE_STORAGE_TABLE_ENDPOINT", "https://llanpolicyabc.blob.core.windows.net"),
     ("AZURE_STORAGE_CONNECTION_STRING", "DefaultEndpointsProtocol=https;AccountName=llanpolicyabc;"
