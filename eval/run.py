@@ -87,7 +87,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
              "2022-sixtyeighth.en", "2022-sixtyeighth.cy",
              "2022-sixtyninth.en", "2022-sixtyninth.cy",
              "2022-seventieth.en", "2022-seventieth.cy",
-             "2022-seventyfirst.en", "2022-seventyfirst.cy"),
+             "2022-seventyfirst.en", "2022-seventyfirst.cy",
+             "2022-seventysecond.en", "2022-seventysecond.cy"),
     "revised-a": ("revised-a.en", "revised-a.cy", "revised-a-held.en", "revised-a-held.cy"),
     "revised-b": ("revised-b.en", "revised-b.cy", "revised-b-held.en", "revised-b-held.cy"),
     "other-school": ("other-school.en", "other-school.cy", "other-school-held.en", "other-school-held.cy"),
@@ -225,6 +226,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
     "other-school-65": ("other-school-65-seventieth.en", "other-school-65-seventieth.cy"),
     "revised-bs": ("revised-bs-seventyfirst.en", "revised-bs-seventyfirst.cy"),
     "other-school-66": ("other-school-66-seventyfirst.en", "other-school-66-seventyfirst.cy"),
+    "revised-bt": ("revised-bt-seventysecond.en", "revised-bt-seventysecond.cy"),
+    "other-school-67": ("other-school-67-seventysecond.en", "other-school-67-seventysecond.cy"),
 }
 # The 2022 sets whose misses taught the steering data: only the no-steering figure is fair for them.
 TAUGHT_STEERING = frozenset({"2022-rounds"})
