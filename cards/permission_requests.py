@@ -475,15 +475,18 @@ def _next_step(strings: Catalogue, lang: Lang, request: PermissionRequest) -> li
 
 def approver_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *, school: str, today: date,
                   error: str = "", opened: bool = False, note: str = "", left: bool = False,
-                  note_error: str = "") -> Card:
+                  note_error: str = "", not_recorded: str = "") -> Card:
     """The headteacher's card on `today` (UK), titled with what is asked: the whole request, and Approve / Decline
     while it waits (Decline only once the dates asked for have ended, which it says, as it says when the start has
     passed); the outcome after, with End permission while an approval is in force or still to start. `opened`: a copy
     opened from the pending list, whose buttons say so (`"from": "open"`), so a decision made on it still updates the
     card the request came in (a click on that card updates it itself). `note`: the reason or comment already typed,
     kept in its box; `note_error`, what is wrong with it, under the box and in its label. `left`: the member of staff
-    who asked is no longer on the staff list, which a waiting request's card says."""
+    who asked is no longer on the staff list, which a waiting request's card says. `not_recorded`: the button she
+    pressed on a request settled before her press reached it, which changed nothing; said under the outcome, with
+    `note` (what she wrote, sent to nobody) given back to her."""
     body: list[Element] = [plain_heading(asks_sentence(strings, lang, request)), *_outcome(strings, lang, request),
+                           *not_recorded_block(strings, lang, not_recorded, note),
                            *_details(strings, lang, request, school, decider=True, titled=True, today=today,
                                      left=left).rows]
     data = {"id": request.request_id, **({"from": "open"} if opened else {}), **shown_in(lang)}
@@ -502,6 +505,24 @@ def approver_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *,
     if error:
         body.append({"type": "TextBlock", "text": error, "color": "Attention", "wrap": True})
     return card(body, _decision_buttons(strings, lang, request, data, today))
+
+
+def not_recorded_sentence(strings: Catalogue, lang: Lang, button: str, note: str) -> str:
+    """That a press of `button` on a request already settled was not recorded, and, when she wrote `note`, that it
+    was sent to nobody and follows, to copy."""
+    said = strings.text("perm.not_recorded", lang, button=strings.text(button, lang))
+    return f"{said} {strings.text('perm.not_recorded_words', lang)}" if note.strip() else said
+
+
+def not_recorded_block(strings: Catalogue, lang: Lang, button: str, note: str) -> list[Element]:
+    """Under a settled request's outcome: that her press of `button` changed nothing, and her words given back as
+    typed (inert); nothing when no press was lost."""
+    if not button:
+        return []
+    block: list[Element] = [text(not_recorded_sentence(strings, lang, button, note), weight="Bolder")]
+    if note.strip():
+        block.append(user_text(note, limit=LIMITS["reason"], italic=True))
+    return block
 
 
 def _decision_buttons(strings: Catalogue, lang: Lang, request: PermissionRequest, data: Mapping[str, Any],

@@ -1154,10 +1154,10 @@ class PermissionFlow:
         return await self._decide(turn, approve=False)
 
     def _settled_card(self, request: PermissionRequest, lang: Lang, error: str = "", *, opened: bool = False,
-                      left: bool = False, note_error: str = "") -> Card:
+                      left: bool = False, note_error: str = "", not_recorded: str = "", note: str = "") -> Card:
         return cards.approver_card(self._strings, lang, request, school=self._school_name(request.school_id, lang),
                                    today=uk_today(self._clock()), error=error, opened=opened, left=left,
-                                   note_error=note_error)
+                                   note_error=note_error, not_recorded=not_recorded, note=note)
 
     async def _as_named_now(self, requests: Sequence[PermissionRequest]) -> list[PermissionRequest]:
         """Copies of waiting requests to show whoever decides them, each member of staff named as Teams names her now
@@ -1273,10 +1273,20 @@ class PermissionFlow:
                 afterwards = await self._after_settled(saved, shown_to=turn.actor if on_its_card else None)
         else:
             afterwards = await self._after_settled(saved, shown_to=turn.actor if on_its_card else None)
+        # Settled before her press reached it (the other decider, or a withdrawal): she is told her decision was not
+        # recorded, and given back what she wrote, which went to nobody.
+        button = "" if saved.state is RequestState.PENDING or _made_by(
+            saved, turn.actor, RequestState.APPROVED if approve else RequestState.DECLINED) else (
+            "perm.approve" if approve else "perm.decline")
         if from_list:
-            reply = await self._pending_reply(turn, notice=self._settled_notice(saved, turn.lang), show_more=True)
+            notice = self._settled_notice(saved, turn.lang)
+            if button:
+                said = cards.not_recorded_sentence(self._strings, turn.lang, button, note)
+                notice = f"{notice} {said}" + (f" “{clean_user_text(note, limit=LIMITS['reason'])}”" if note else "")
+            reply = await self._pending_reply(turn, notice=notice, show_more=True)
         else:
-            reply = Reply(card=self._settled_card(saved, turn.lang, opened=opened),
+            reply = Reply(card=self._settled_card(saved, turn.lang, opened=opened, not_recorded=button,
+                                                  note=note if button else ""),
                           card_key=f"{saved.request_id}|decide" if on_its_card else "")
         reply.afterwards = afterwards
         return reply

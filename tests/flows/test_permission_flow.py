@@ -123,6 +123,62 @@ async def test_deciders_clicking_at_once_make_exactly_one_decision(bot: BotInMem
     assert len([c for c in await bot.cards_for(CARYS) if f"Your request {request_id} was" in text_of(c)]) == 1
 
 
+@pytest.mark.parametrize("lang", list(Lang))
+@pytest.mark.parametrize("where", ["card", "list"])
+async def test_a_decider_whose_press_comes_after_the_other_deciders_is_told_it_was_not_recorded_with_her_words_back(
+        bot: BotInMemory, strings: Catalogue, where: str, lang: Lang) -> None:
+    """The headteacher and her delegate decide the same request: the second press changes nothing, and says so, with
+    what she wrote, which nobody was sent. Before, her card simply showed the other's decision and her reason was
+    gone without a word."""
+    await bot.meets(CARYS, SIAN, FFION)
+    request_id = await _submitted(bot)
+    await bot.clicks(FFION, "permission.decline", {"id": request_id, "reason": "Use the school page instead."})
+    words = "Lovely idea, but keep pupils' faces out of it."
+    data = {"id": request_id, "reason": words} if where == "card" else {
+        "id": request_id, "from": "list", f"reason_{request_id}": words}
+
+    late = await bot.clicks(SIAN, "permission.approve", {**data, "lang": lang.value}, lang=lang)
+    again = await bot.clicks(FFION, "permission.decline", {"id": request_id, "reason": "Use the school page instead."})
+
+    said = text_of(late.card)
+    assert words in said
+    assert strings.text("perm.not_recorded", lang, button=strings.text("perm.approve", lang)) in said
+    assert strings.text("perm.not_recorded", Lang.EN, button="Decline") not in text_of(again.card)  # her own decision
+    stored = await MemoryPermissionRequests(bot.store).get(request_id)
+    assert (stored.state, stored.decided_by_id, stored.comment) == (RequestState.DECLINED, FFION.aad_object_id, "")
+
+
+async def test_a_decline_pressed_on_an_old_card_after_the_request_was_withdrawn_says_so_and_gives_back_the_reason(
+        bot: BotInMemory, strings: Catalogue) -> None:
+    await bot.meets(CARYS, SIAN)
+    request_id = await _submitted(bot)
+    await bot.clicks(CARYS, "permission.withdraw", {"id": request_id})
+
+    late = await bot.clicks(SIAN, "permission.decline", {"id": request_id, "reason": "Not for the PTA page."})
+
+    assert "Withdrawn by Carys Jenkins" in text_of(late.card) and "Not for the PTA page." in text_of(late.card)
+    assert strings.text("perm.not_recorded", Lang.EN, button="Decline") in text_of(late.card)
+    assert (await MemoryPermissionRequests(bot.store).get(request_id)).state is RequestState.WITHDRAWN
+
+
+async def test_of_two_deciders_pressing_at_once_the_one_not_recorded_is_told_and_keeps_her_words(
+        bot: BotInMemory, strings: Catalogue) -> None:
+    await bot.meets(CARYS, SIAN, FFION)
+    request_id = await _submitted(bot)
+
+    sian, ffion = await asyncio.gather(
+        bot.clicks(SIAN, "permission.approve", {"id": request_id, "reason": "Siân's comment"}),
+        bot.clicks(FFION, "permission.decline", {"id": request_id, "reason": "Ffion's reason"}))
+
+    stored = await MemoryPermissionRequests(bot.store).get(request_id)
+    lost, words, button = (ffion, "Ffion's reason", "Decline") if stored.decided_by_id == SIAN.aad_object_id else (
+        sian, "Siân's comment", "Approve")
+    won = sian if lost is ffion else ffion
+    assert words in text_of(lost.card)
+    assert strings.text("perm.not_recorded", Lang.EN, button=button) in text_of(lost.card)
+    assert "not recorded" not in text_of(won.card)
+
+
 async def test_the_decider_is_who_clicked_whatever_the_card_data_says(bot: BotInMemory) -> None:
     await bot.meets(CARYS, SIAN)
     request_id = await _submitted(bot)
