@@ -1696,6 +1696,17 @@ ABOUT_MY_REQUEST = [
     ("Unrhyw lwc gyda fy nghais?", Lang.CY),
     ("Pwy sy'n delio gyda fy nghais?", Lang.CY),
     ("statws cais", Lang.CY),
+    # Whether it went, and how long it takes (before, a quote on personal use, or "the policy doesn't cover that").
+    ("did my request send?", Lang.EN),
+    ("Has my request arrived?", Lang.EN),
+    ("has my request worked?", Lang.EN),
+    ("how long will my request take?", Lang.EN),
+    ("How long does my request usually take?", Lang.EN),
+    ("what happens next with my request?", Lang.EN),
+    ("Ydy fy nghais wedi cyrraedd?", Lang.CY),
+    ("Faint o amser fydd fy nghais yn ei gymryd?", Lang.CY),
+    ("Pa mor hir fydd fy nghais?", Lang.CY),
+    ("Beth sy'n digwydd nesaf i fy nghais?", Lang.CY),
 ]
 
 
