@@ -27,7 +27,7 @@ from bot.domain.figures import term_of
 from bot.domain.ids import new_form_token
 from bot.domain.limits import Limit, RateLimited, RateLimiter, give_back_unused
 from bot.domain.outbox import Notifier, OutboundMessage
-from bot.domain.people import Lang, Person
+from bot.domain.people import Lang, Person, same_name
 from bot.domain.permission_requests import (
     ENDED,
     LIMITS,
@@ -1175,7 +1175,7 @@ class PermissionFlow:
         shown: list[PermissionRequest] = []
         for request in requests:
             now = names.get(request.requester.key, "")
-            if now and now != request.requester.name:
+            if now and now != request.requester.name and not same_name(now, request.requester.name):
                 request = replace(request, requester=replace(request.requester, name=now),
                                   sent_as=request.requester.name)
             shown.append(request)

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.domain.text import fold
+
 # An Entra id (a person's object id, a tenant's id) is a GUID; Teams sends it in lower case.
 _ENTRA_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
@@ -64,6 +66,15 @@ def first_name(name: str) -> str:
     while len(words) > 1 and words[0].rstrip(".").casefold() in TITLES:
         words = words[1:]
     return words[0] if words else ""
+
+
+def same_name(one: str, other: str) -> bool:
+    """Whether two display names are one name written two ways: accents, capitals, punctuation, word order ("Roberts,
+    Siân"), titles and initials ("Siân E. Roberts") aside. A name with other words (a married name) is another."""
+    def words(name: str) -> list[str]:
+        return sorted(w for w in re.findall(r"[^\W_]+", fold(name)) if len(w) > 1 and w not in TITLES)
+
+    return bool(words(one)) and words(one) == words(other)
 
 
 @dataclass(frozen=True)

@@ -1361,6 +1361,28 @@ async def test_a_request_waiting_names_its_member_of_staff_as_teams_names_her_no
     assert [(await requests.get(r)).requester.name for r in (carys, nameless)] == ["Carys Jenkins", ""]
 
 
+@pytest.mark.parametrize(("sent_as", "now"), [
+    ("Siân Jenkins", "Sian Jenkins"), ("Carys Jenkins", "Jenkins, Carys"), ("Carys Jenkins", "Carys M. Jenkins"),
+    ("Carys Jenkins", "CARYS JENKINS")])
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_a_name_teams_spells_another_way_since_is_not_shown_as_a_change_of_name(
+        bot: BotInMemory, strings: Catalogue, lang: Lang, sent_as: str, now: str) -> None:
+    """Teams (or another client of it) gives her name without its accent, surname first, with a middle initial or in
+    capitals: the same name, not a new one. Before, the head read "Sian Jenkins (Siân Jenkins when the request was
+    sent)", as if she had changed her name."""
+    carys = replace(CARYS, name=sent_as)
+    await bot.meets(carys, SIAN)
+    request_id = await _submitted(bot, carys)
+    await bot.meets(replace(CARYS, name=now))
+
+    listed = await bot.clicks(SIAN, "permission.pending", {"lang": lang.value})
+    opened = await bot.clicks(SIAN, "permission.open", {"id": request_id, "lang": lang.value})
+
+    renamed = strings.text("perm.requester_renamed", lang, name=now, sent_as=sent_as)
+    for shown in (text_of(listed.card), text_of(opened.card)):
+        assert renamed not in shown and sent_as in shown
+
+
 def _drawn_as_markdown(node: object) -> list[str]:
     """The text of every TextBlock on a card, which Teams draws as markdown (links, bold), wherever it sits."""
     if isinstance(node, list):
