@@ -464,10 +464,13 @@ def end_refused_card(strings: Catalogue, lang: Lang, request: PermissionRequest)
 
 
 def _next_step(strings: Catalogue, lang: Lang, request: PermissionRequest) -> list[Element]:
-    """After an approval: keep to what was approved, and ask again for anything new; after it was ended: stop using the
-    account, and ask again to use it again."""
+    """After an approval: keep to what was approved, and ask again for anything new; after a decline: not to use the
+    account for work, and that a new request may meet the reason; after it was ended: stop using the account, and ask
+    again to use it again."""
     if request.state is RequestState.ENDED:
         return [text(strings.text("perm.ended_next", lang))]
+    if request.state is RequestState.DECLINED:
+        return [text(strings.text("perm.declined_next", lang))]
     if request.state is not RequestState.APPROVED:
         return []
     return [text(strings.text("perm.approved_next", lang))]
@@ -547,7 +550,9 @@ def decision_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *,
     body += _outcome(strings, lang, request)
     body += _next_step(strings, lang, request)
     body += _details(strings, lang, request, school, decider=False).rows
-    return card(body, [execute(strings.text("button.my_requests", lang), VERB_MY_REQUESTS, shown_in(lang))])
+    again = [execute(strings.text("button.permission", lang), VERB_PERMISSION_FORM, shown_in(lang))] \
+        if request.state is RequestState.DECLINED else []
+    return card(body, [execute(strings.text("button.my_requests", lang), VERB_MY_REQUESTS, shown_in(lang)), *again])
 
 
 def ended_by_requester_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *, school: str) -> Card:

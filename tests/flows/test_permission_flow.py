@@ -179,6 +179,24 @@ async def test_of_two_deciders_pressing_at_once_the_one_not_recorded_is_told_and
     assert "not recorded" not in text_of(won.card)
 
 
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_a_declined_request_tells_her_not_to_use_the_account_and_that_she_may_ask_again(
+        bot: BotInMemory, strings: Catalogue, lang: Lang) -> None:
+    """Before, the decline she got said the decision and its reason and nothing of what now: an approval says to keep
+    to it, an ended permission to stop, but a decline left her to guess whether the account could be used or asked
+    for again."""
+    await bot.meets(CARYS, SIAN)
+    status = await bot.clicks(CARYS, "permission.submit", {**_form(), "lang": lang.value}, lang=lang)
+    request_id = verb_data(status.card or {}, "permission.withdraw")["id"]
+
+    await bot.clicks(SIAN, "permission.decline", {"id": request_id, "reason": "Use the school page instead."})
+
+    [told] = [c for c in await bot.cards_for(CARYS)
+              if strings.text("perm.decision_title.declined", lang, id=request_id) in text_of(c)]
+    assert "permission.form" in text_of(told)
+    assert strings.text("perm.declined_next", lang) in text_of(told)
+
+
 async def test_the_decider_is_who_clicked_whatever_the_card_data_says(bot: BotInMemory) -> None:
     await bot.meets(CARYS, SIAN)
     request_id = await _submitted(bot)
