@@ -379,6 +379,13 @@ async def _storage(app: web.Application) -> AsyncIterator[None]:
         app[STORE] = store
         app[READINESS] = Readiness(store)
         creating: asyncio.Task[None] | None = None
+
+        def make_tables_again() -> None:
+            nonlocal creating
+            if creating is None or creating.done():
+                log.warning("storage has lost a table of the bot's; making the tables again")
+                creating = asyncio.create_task(_create_tables(store, ""), name="create-tables")
+
         try:
             await store.ensure_tables(TABLES)
         except StorageUnavailable as error:
@@ -388,6 +395,9 @@ async def _storage(app: web.Application) -> AsyncIterator[None]:
             log.warning("storage unavailable at start-up (%s); will keep trying to create the tables",
                         await _unavailable_at_start(settings, credential, error))
             creating = asyncio.create_task(_create_tables(store, str(error)), name="create-tables")
+        # A table gone while the bot runs (deleted, the account replaced, or not made yet when storage came back)
+        # is a storage fault to people, and the tables are made again.
+        store.when_a_table_is_missing(make_tables_again)
         yield
         await app[READINESS].close()
         if creating is not None:

@@ -134,6 +134,16 @@ class TenantWatch(AsyncTokenCredential):
         await self.close()
 
 
+def table_missing(error: BaseException) -> bool:
+    """Whether storage answered that the table itself does not exist (404 TableNotFound), rather than a row."""
+    if not isinstance(error, HttpResponseError) or error.status_code != 404:
+        return False
+    code = getattr(error, "error_code", None)
+    response = getattr(error, "response", None)
+    header = response.headers.get("x-ms-error-code", "") if response is not None else ""
+    return "TableNotFound" in (str(getattr(code, "value", code) or ""), header)
+
+
 def raise_domain_error(error: BaseException, *, sign_in: TenantWatch | None = None) -> NoReturn:
     """Translate an Azure SDK or timeout error into the domain's error (with `sign_in`, a sign-in refused for being
     made in another tenant than storage's is `SignedInToAnotherTenant`)."""
@@ -173,6 +183,13 @@ class TableStore:
         self.timeout = timeout
         self._sign_in = sign_in  # the service's credential, when it signs in with Entra
         self._answered_at = float("-inf")  # the loop's time when storage last answered a call, however it answered
+        self._table_missing: Callable[[], None] | None = None
+
+    def when_a_table_is_missing(self, make_tables: Callable[[], None]) -> None:
+        """From now on a call that storage answers 404 TableNotFound (the tables were deleted, or the account replaced,
+        while the bot ran) calls `make_tables` and raises `StorageUnavailable`, which people hear as "try again in a
+        minute", instead of `RecordNotFound` ("no such record"), which the tools read as a table never made."""
+        self._table_missing = make_tables
 
     def table(self, name: str) -> Table:
         """The client of a table, by its short name (`users`, `outbox`, ...)."""
@@ -198,6 +215,9 @@ class TableStore:
             self._answered_at = loop.time()
         except HttpResponseError as error:  # an answer, if not the one hoped for (not found, conflict, ...)
             self._answered_at = loop.time()
+            if self._table_missing is not None and table_missing(error):
+                self._table_missing()
+                raise StorageUnavailable(fault(error)) from error
             raise_domain_error(error, sign_in=self._sign_in)
         except (AzureError, TimeoutError, OSError) as error:
             raise_domain_error(error, sign_in=self._sign_in)

@@ -9,16 +9,20 @@ from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient
+from azure.data.tables.aio import TableServiceClient
 
-from app import create_app
+from app import SERVICES, TABLES, create_app
 from bot.settings import Settings
 from tests.conftest import running_azurite
-from tests.support.activities import CARYS, card_action, message
-from tests.support.cards import verb_data
+from tests.http.test_permission_flow import SIAN_CHAT
+from tests.http.test_permission_flow import form as permission_form
+from tests.support.activities import CARYS, SIAN, card_action, message
+from tests.support.cards import press, verb_data
 from tests.support.concerns import CARYS_CHAT
 from tests.support.connector import Connector
 from tests.support.faults import fail_next_enqueue, storage_refusing_access
 from tests.support.processes import AZURITE_KEY, azurite_connection_string
+from tests.support.publishing import until
 
 
 async def test_storage_stopped_gives_a_plain_message(aiohttp_client: Any, connector: Connector) -> None:
@@ -135,3 +139,33 @@ async def test_a_message_deleted_while_storage_is_stopped_gets_no_answer(aiohttp
 
     assert response.status == 200
     assert len(connector.sent) == answered
+
+
+async def test_a_table_storage_lost_while_the_bot_ran_is_told_as_a_storage_fault_and_made_again(
+        client: TestClient, connector: Connector, azurite: str, table_prefix: str) -> None:
+    """The tables are gone (the storage account was replaced, or its tables deleted, while the bot ran): the person is
+    told storage could not be reached and to try again in a minute, never "Something went wrong ... tell the school
+    office"; the bot makes its tables again, so the try a minute later works."""
+    await client.post("/api/messages", json=message(SIAN, "hi", connector.url))
+    await client.post("/api/messages", json=message(CARYS, "hi", connector.url))
+    await client.app[SERVICES].deliverer.drain()
+    async with TableServiceClient.from_connection_string(azurite) as service:
+        for table in TABLES:
+            await service.delete_table(table_prefix + table)
+
+    first = await client.post("/api/messages", json=card_action(CARYS, "permission.submit", permission_form(),
+                                                                connector.url))
+    async with TableServiceClient.from_connection_string(azurite) as service:
+        async def made_again() -> bool:
+            query = f"TableName ge '{table_prefix}' and TableName lt '{table_prefix}~'"
+            return len([t async for t in service.query_tables(query)]) == len(TABLES)
+
+        await until(made_again)
+    await client.post("/api/messages", json=message(CARYS, "hi", connector.url))  # where to reach her, kept again
+    await client.post("/api/messages", json=message(SIAN, "hi", connector.url))
+    again = await press(client, connector, card_action(CARYS, "permission.submit", permission_form(), connector.url))
+
+    said = json.dumps(await first.json())
+    assert "couldn't reach the bot's records" in said and "Something went wrong" not in said
+    assert "permission.withdraw" in json.dumps(again)
+    assert len([c for c in connector.cards(SIAN_CHAT) if "permission.approve" in json.dumps(c)]) == 1
