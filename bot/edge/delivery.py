@@ -41,6 +41,9 @@ SEND_TIMEOUT_SECONDS = 10.0
 MAX_SENDERS = 8
 # A person who has never opened the bot cannot be messaged; look again this often (and at once when they appear).
 UNREACHABLE_RETRY = timedelta(minutes=10)
+# A message Teams took whose sent mark storage did not take: tried again after these waits, doubling, within its lease.
+RECORD_SENT_FIRST_WAIT = timedelta(seconds=0.25)
+RECORD_SENT_LONGEST_WAIT = timedelta(seconds=5)
 # Messages to more people than this at once (a campaign to all staff) go out a few people at a time, not with one
 # sender per person: a sender each would make hundreds of storage calls at once and time them out.
 BULK_RECIPIENTS = 10
@@ -435,11 +438,24 @@ class Deliverer:
         return bool(activity_id) or not message.update_only
 
     async def _done(self, claimed: OutboundMessage, moved: CardSlot | None = None) -> None:
-        try:
-            await self._outbox.mark_sent(claimed, slot=moved)
-        except DomainError as error:
-            # Teams has the message; the lease expiring would send it again, so say so loudly.
-            log.error("sent but not recorded as sent: %s", type(error).__name__)
+        """Record that Teams took the message. Storage failing just then is tried again while this sender's lease
+        lasts: once the lease runs out, another sender would send the message again (a second card to the head)."""
+        wait = RECORD_SENT_FIRST_WAIT
+        while True:
+            try:
+                await self._outbox.mark_sent(claimed, slot=moved)
+                return
+            except StorageUnavailable as error:
+                lease_left = (claimed.next_attempt_at or self._clock()) - self._clock()
+                if lease_left <= wait:
+                    # Teams has the message; the lease expiring will send it again, so say so loudly.
+                    log.error("sent but not recorded as sent: %s", type(error).__name__)
+                    return
+            except DomainError as error:  # the lease ran out meanwhile, and another sender has it
+                log.error("sent but not recorded as sent: %s", type(error).__name__)
+                return
+            await asyncio.sleep(wait.total_seconds())
+            wait = min(wait * 2, RECORD_SENT_LONGEST_WAIT)
 
     async def _put_back(self, claimed: OutboundMessage) -> None:
         """A message claimed ahead and never tried, due again at once."""

@@ -25,10 +25,13 @@ from bot.edge import delivery
 from bot.edge.delivery import Deliverer, OutboxNotifier
 from bot.settings import Settings
 from bot.storage.outbox import TableOutbox
+from tests.conftest import local_settings
 from tests.http.test_permission_flow import form
 from tests.support.activities import CARYS, SIAN, TENANT, card_action, message
 from tests.support.cards import verb_data
 from tests.support.connector import Connector
+from tests.support.outage import StorageOutage, storage_outage
+from tests.support.policies import FIXTURE_POLICY_FILE
 from tests.support.processes import azurite_connection_string
 
 HEAD = Person(TENANT, SIAN["aadObjectId"], SIAN["name"])
@@ -342,20 +345,20 @@ async def test_a_first_post_sent_but_not_recorded_as_sent_is_updated_in_place_wh
     await client.post("/api/messages", json=message(SIAN, "hi", connector.url))
     await services.deliverer.drain()
     real_move = TableOutbox._move_sent
-    failing = {"left": 1}
+    failing = {"on": True}
 
-    async def move_failing_once(outbox: TableOutbox, sent: OutboundMessage) -> None:
-        if failing["left"]:
-            failing["left"] -= 1
+    async def move_failing_for_the_whole_lease(outbox: TableOutbox, sent: OutboundMessage) -> None:
+        if failing["on"]:
             raise StorageUnavailable("injected")
         await real_move(outbox, sent)
 
-    monkeypatch.setattr(TableOutbox, "_move_sent", move_failing_once)
+    monkeypatch.setattr(TableOutbox, "_move_sent", move_failing_for_the_whole_lease)
     await TableOutbox(client.app[STORE]).enqueue([OutboundMessage(
         recipient=HEAD, message_id="P-1|pending|to-head", card=CARD, card_key="P-1|decide",
         created_at=datetime.now(UTC), first_post=True)])
 
     first = await services.deliverer.deliver_to(HEAD)  # posted, its place kept, but not recorded as sent
+    failing["on"] = False
     await asyncio.sleep(1.2)  # its lease runs out
     again = await services.deliverer.deliver_to(HEAD)
 
@@ -630,3 +633,43 @@ async def test_a_just_queued_message_claimed_while_storage_failed_to_list_the_qu
     assert waiting.held_until(datetime.now(UTC)) is None  # not held for a lease nobody is using
     assert again == 1
     assert [a["attachments"][0]["content"] for a in connector.sent[sent_before:]] == [CARD]
+
+
+async def test_a_request_card_teams_took_as_storage_went_down_is_recorded_once_it_is_back_and_never_sent_twice(
+        aiohttp_client: Any, azurite: str, table_prefix: str, connector: Connector) -> None:
+    """Storage goes down the moment Teams takes the head's card (its place and its sent mark cannot be written) and
+    is back a second later, well within the sender's lease: the head gets the card once. Before, the sender gave up
+    at once ("sent but not recorded as sent"), and the next pass after the lease posted the card to her again."""
+    async with storage_outage(azurite) as outage:
+        settings = local_settings(outage.connection_string, table_prefix, FIXTURE_POLICY_FILE).model_copy(
+            update={"storage_timeout_seconds": 1, "outbox_lease_seconds": 5})
+        client: TestClient = await aiohttp_client(create_app(settings))
+        services = client.app[SERVICES]
+        for person in (CARYS, SIAN):
+            await client.post("/api/messages", json=message(person, "hi", connector.url))
+        await services.deliverer.drain()
+        back: list[asyncio.Task[None]] = []
+
+        async def storage_down_as_the_head_s_card_is_taken(activity: dict[str, Any]) -> None:
+            if activity["conversation"]["id"] == "a:personal-29:sian" and "permission.approve" in json.dumps(activity):
+                connector.on_send = None
+                await outage.down()
+                back.append(asyncio.ensure_future(_up_after(outage, 1.0)))
+
+        connector.on_send = storage_down_as_the_head_s_card_is_taken
+        await client.post("/api/messages", json=card_action(CARYS, "permission.submit", form(), connector.url))
+        await services.deliverer.drain()
+        await asyncio.gather(*back)
+        await asyncio.sleep(5.5)  # the lease has run out: a message not recorded as sent would go again
+        await services.deliverer.deliver_due()
+        await services.deliverer.drain()
+
+    to_head = [a for a in connector.sent if a["conversation"]["id"] == "a:personal-29:sian"
+               and "permission.approve" in json.dumps(a)]
+    assert len(back) == 1 and len(to_head) == 1
+    assert [a for a in connector.updated if a["conversation"]["id"] == "a:personal-29:sian"] == []
+
+
+async def _up_after(outage: StorageOutage, seconds: float) -> None:
+    await asyncio.sleep(seconds)
+    await outage.up()

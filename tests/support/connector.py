@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,6 +34,8 @@ class Connector:
     hang_seconds: float = 3.0
     holding: asyncio.Event = field(default_factory=asyncio.Event)  # set when a send is held for `hang_seconds`
     event: asyncio.Event = field(default_factory=asyncio.Event)
+    # Run with each activity posted (not updated), once it is kept and before the bot hears Teams took it.
+    on_send: Callable[[dict[str, Any]], Awaitable[None]] | None = None
 
     def cards(self, conversation_id: str | None = None) -> list[dict[str, Any]]:
         """Adaptive Cards sent (not updates), oldest first, optionally for one conversation."""
@@ -88,6 +90,8 @@ async def run_connector() -> AsyncIterator[Connector]:
         activity["id"] = f"sent-{next(ids)}"
         connector.sent.append(activity)
         connector.event.set()
+        if connector.on_send is not None:
+            await connector.on_send(activity)
         return web.json_response({"id": activity["id"]})
 
     async def update(request: web.Request) -> web.Response:
