@@ -556,7 +556,15 @@ class ReadingFlow:
             if await not_staff(self._federation, turn.actor, self._directory.list_members):
                 return Reply(card=error_card(self._strings, turn.lang, "reads.not_on_staff_list",
                                              federation=self._federation.name(turn.lang)))
-            confirmation = await self._reads.confirm(version, turn.actor, self._clock())
+            try:
+                confirmation = await self._reads.confirm(version, turn.actor, self._clock())
+            except StorageUnavailable:
+                # A write that timed out may still have been made: only a confirmation read back is called made, and
+                # none is ever called unmade (the card stays, below it the word to press again).
+                kept = await self._confirmation_after_all(version, turn.actor)
+                if kept is None:
+                    return Reply(card=error_card(self._strings, turn.lang, "error.storage_unsure"), new_message=True)
+                confirmation = kept
         except RecordNotFound:
             return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))
         except AlreadyConfirmed as already:
@@ -564,6 +572,14 @@ class ReadingFlow:
                                                         at=already.confirmation.read_at, already=True))
         return Reply(card=cards.read_confirmed_card(self._strings, turn.lang, version=version,
                                                     at=confirmation.read_at, already=False))
+
+    async def _confirmation_after_all(self, version: str, person: Person) -> Confirmation | None:
+        """After a confirmation's write that failed but may have been made: the confirmation as storage has it, or None
+        when it is not there or can't be read."""
+        try:
+            return await self._reads.get_confirmation(version, person)
+        except (RecordNotFound, StorageUnavailable):
+            return None
 
     async def said_read(self, turn: Turn) -> Reply:
         """ "I have read it" typed: words record nothing (the button does, as the governors' record), so the card of the

@@ -288,6 +288,34 @@ async def test_the_same_file_twice_and_an_older_version_start_no_second_campaign
     assert [len(_read_cards(connector, person)) for person in STAFF] == [1, 1, 1, 1, 1]
 
 
+async def test_a_confirmation_storage_made_but_answered_late_is_not_called_unmade(
+        bot: TestClient, connector: Connector, files: FileServer, tmp_path: Path, azurite: str, table_prefix: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Storage keeps Carys's "I have read it" but answers after the budget. Before, she was told "nothing was
+    changed" though the governors' record says she confirmed (and she is never reminded)."""
+    await _hi(bot, connector, *STAFF)
+    await _publish_revised(bot, connector, files, tmp_path)
+    await connector.wait_for_cards(CHAT[CARYS["id"]], 2)
+    [card] = _read_cards(connector, CARYS)
+    real_confirm, late = TablePolicyReads.confirm, {"left": 1}
+
+    async def confirm(reads: TablePolicyReads, *args: Any) -> Any:
+        kept = await real_confirm(reads, *args)
+        if late["left"]:  # storage made the write; its answer came after the budget
+            late["left"] -= 1
+            raise StorageUnavailable("injected: TimeoutError")
+        return kept
+
+    monkeypatch.setattr(TablePolicyReads, "confirm", confirm)
+    pressed = await _click(bot, CARYS, "policy.confirm_read", verb_data(card, "policy.confirm_read"), connector.url,
+                           locale="cy-GB")
+
+    reads = [r for r in await _rows(azurite, f"{table_prefix}policyreads") if r["RowKey"].startswith("read|")]
+    assert [r["Name"] for r in reads] == ["Carys Jenkins"]
+    assert "does dim wedi newid" not in _text(pressed).lower() and "nothing was changed" not in _text(pressed)
+    assert "policy.confirm_read" not in _text(pressed)
+
+
 async def test_staff_confirm_once_and_the_head_sees_who_has_read_it(bot: TestClient, connector: Connector,
                                                                     files: FileServer, tmp_path: Path,
                                                                     azurite: str, table_prefix: str) -> None:
