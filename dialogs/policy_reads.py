@@ -705,8 +705,8 @@ class ReadingFlow:
                 await self._still_in_force(version)
         except StorageUnavailable:
             # Some may be on their way: not "nothing was changed". Pressed again, nobody gets a second (the same ids,
-            # and those marked are reminded today).
-            return Reply(card=error_card(self._strings, turn.lang, "error.storage_unsure"))
+            # and those marked are reminded today). Below the card, whose button it asks her to press again.
+            return Reply(card=error_card(self._strings, turn.lang, "error.storage_unsure"), new_message=True)
         # Those another press marked first (a double click, two at once) had theirs from it: reminded today, not here.
         today |= due.keys() - marked
         reminded = [(school, sum(1 for key in marked if on_list[key].school == school.school_id)) for school in schools]

@@ -730,6 +730,30 @@ async def test_a_campaign_left_owed_by_a_storage_fault_is_sent_once_by_the_next_
     assert await versions.list_owed_campaigns() == []
 
 
+async def test_a_heads_reminder_storage_failed_part_way_leaves_her_the_button_it_tells_her_to_press_again(
+        bot: TestClient, connector: Connector, settings: Settings, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Storage fails as Siân's "Send a reminder" queues the reminders: she is told it can't tell and to press the
+    button again, so the card with the button stays and the word comes below it. Before, the word took the card's
+    place, and the button with it."""
+    published = await asyncio.to_thread(_command, settings, "publish-policy", "--yes", str(write_revised(tmp_path)))
+    assert published.returncode == 0, published.stderr
+    await _until(lambda: _answered_from_version(bot, connector, "2"))
+    store = bot.app[STORE]
+    await _reading(store).check_campaigns()
+    asked_at = (await TablePolicyReads(store).list_asked("2"))[0].asked_at
+    next_day = CALENDAR.add_working_days(asked_at, 1) + timedelta(minutes=1)
+    head = Person(TENANT, SIAN["aadObjectId"], "Mrs Siân Roberts")
+    fail_next_enqueue(monkeypatch, about="remind")
+
+    failed = await _reading(store, next_day).remind_now(Turn(actor=head, lang=Lang.CY, scope=Scope.PERSONAL,
+                                                             verb="policy.remind", data={"version": "2"},
+                                                             is_invoke=True))
+
+    assert failed.card is not None and failed.new_message
+    assert load_catalogue().text("error.storage_unsure", Lang.CY) in _text(failed.card)
+
+
 async def test_storage_failing_while_publishing_changes_nothing(bot: TestClient, connector: Connector,
                                                                files: FileServer, tmp_path: Path,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
