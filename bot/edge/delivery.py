@@ -97,6 +97,7 @@ class Deliverer:
         self._lease = lease
         self._tasks: set[asyncio.Task[object]] = set()
         self._timers: set[asyncio.TimerHandle] = set()
+        self._closing = False  # stopping: a sent mark storage refuses is not waited for (see `_done`)
         self._running: set[str] = set()
         self._again: set[str] = set()
         self._senders = asyncio.Semaphore(MAX_SENDERS)
@@ -158,6 +159,7 @@ class Deliverer:
 
     async def close(self) -> None:
         """On shutdown: look again for nobody, and wait for background sends started by turns."""
+        self._closing = True
         for timer in self._timers:
             timer.cancel()
         self._timers.clear()
@@ -447,7 +449,7 @@ class Deliverer:
                 return
             except StorageUnavailable as error:
                 lease_left = (claimed.next_attempt_at or self._clock()) - self._clock()
-                if lease_left <= wait:
+                if lease_left <= wait or self._closing:
                     # Teams has the message; the lease expiring will send it again, so say so loudly.
                     log.error("sent but not recorded as sent: %s", type(error).__name__)
                     return
