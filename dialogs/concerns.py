@@ -104,6 +104,9 @@ _HOLDER_MESSAGE = {0: "to-holder", 1: "escalated"}
 # How long after retention deletes a report its cards in Teams are still being replaced (the outbox tries again while
 # Teams refuses or the person cannot be reached): then the message is given up, and where the card was is forgotten.
 CARDS_REPLACED_WITHIN = timedelta(days=30)
+# A holder's press that meets another change to the report (his other device, the reminder task) is made again on the
+# report as it then is, this many times in all, before it is shown as it is.
+CONFLICT_TRIES = 3
 FORM_WORDS = frozenset(read_phrases("concern-form.txt"))
 MINE_WORDS = frozenset(read_phrases("concern-my-reports.txt"))
 HELD_WORDS = frozenset(read_phrases("concern-held-reports.txt"))
@@ -897,7 +900,7 @@ class ConcernFlow:
         return self._show(turn, report, notice=why, draft=typed)
 
     async def _act(self, turn: Turn, action: str, change: Callable[[ConcernReport, Today], ConcernReport], *,
-                   limit: Limit | None = None) -> Reply:
+                   limit: Limit | None = None, tries: int = CONFLICT_TRIES) -> Reply:
         staff = read_once(self._directory.list_members)  # one read, whatever this press asks of the list
         try:
             report, today = await self._loaded(turn, staff)
@@ -926,6 +929,8 @@ class ConcernFlow:
             saved, queued = await self._save(report, changed, action, turn.actor.aad_object_id, staff=staff)
         except ConcurrentChange:  # someone else's change came first: this press made none
             await self._give_back(limit, turn.actor, now)
+            if tries > 1:  # made on the report as it now is, if it still may be (else shown as it now is)
+                return await self._act(turn, action, change, limit=limit, tries=tries - 1)
             saved, queued = await self._reports.get(report.reference), True
         except StorageUnavailable:
             # A write that timed out may still have been made (and `check_reports` would send its messages): only a

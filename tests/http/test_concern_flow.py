@@ -649,3 +649,40 @@ async def test_a_form_over_its_lengths_is_refused_before_its_words_are_read_for_
     assert "That is too long for this form" in json.dumps(form)
     assert [length for length in read if length > 3000] == []
     assert connector.cards(GARETH_CHAT) == []
+
+
+async def test_a_close_that_meets_the_same_managers_acknowledge_from_his_phone_is_made_not_dropped_unsaid(
+        staffed: TestClient, connector: Connector, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Gareth presses Acknowledge on his phone as he closes the report on his laptop with an outcome typed; the
+    phone's write lands between the laptop's read and its write (an etag conflict). Before, the close was not made
+    and the laptop showed the report acknowledged and still open, the outcome gone, with no word that nothing was
+    closed; now the close is made on the report as it then is."""
+    await say_hi(staffed, connector, CARYS, GARETH)
+    await _report(staffed, connector)
+    holder = connector.cards(GARETH_CHAT)[-1]
+    real_save, acknowledged = TableConcernReports.save, asyncio.Event()
+
+    async def phone_first(reports: TableConcernReports, report: Any, action: str, actor: str, *,
+                          at: datetime) -> Any:
+        if action == "closed" and not acknowledged.is_set():
+            await acknowledged.wait()  # the laptop read the report before the phone's Acknowledge was written
+        saved = await real_save(reports, report, action, actor, at=at)
+        if action == "acknowledged":
+            acknowledged.set()
+        return saved
+
+    monkeypatch.setattr(TableConcernReports, "save", phone_first)
+    outcome = "Spoke to Dafydd and his head of department; the messages have stopped."
+    laptop, phone = await asyncio.gather(
+        staffed.post("/api/messages", json=card_action(GARETH, "concern.close", {
+            **verb_data(holder, "concern.acknowledge"), "outcome": outcome, "share_outcome": "false"},
+            connector.url)),
+        staffed.post("/api/messages", json=card_action(GARETH, "concern.acknowledge",
+                                                       verb_data(holder, "concern.acknowledge"), connector.url)))
+    await staffed.app[SERVICES].deliverer.drain()
+
+    [report] = await TableConcernReports(staffed.app[STORE]).list_by_reporter(
+        Person(TENANT, CARYS["aadObjectId"], CARYS["name"]))
+    assert (laptop.status, phone.status) == (200, 200)
+    assert report.state.value == "closed" and [n.text for n in report.notes] == [outcome]
+    assert "Closed" in json.dumps(await laptop.json())
