@@ -9,6 +9,9 @@ from dataclasses import dataclass, replace
 # The key of a detail the bot does not show ("Reviewed by"): known, so neither a passage nor a note.
 UNUSED_DETAIL = "unused"
 APPROVED_ON = "approved_on"  # read as the date of issue when the document gives none
+# A label of one word, "Ratified", "Approved": the day it was approved when its value is a date ("Ratified: 14 March
+# 2026"), else who approved it ("Approved: Full Governing Body"); the importer reads which by the value.
+APPROVAL = "approval"
 # "Applies to": the schools only when it names one or a site ("Applies to: all staff and volunteers" names none).
 APPLIES_TO = "applies_to"
 # Words of a details row, as documents label them, and the detail each gives.
@@ -37,6 +40,8 @@ DETAIL_LABELS = {
     "date adopted": APPROVED_ON, "date agreed": APPROVED_ON, "date of ratification": APPROVED_ON,
     "date ratified": APPROVED_ON, "ratified on": APPROVED_ON, "review": "next_review",
     "review cycle": "next_review",
+    # (not "Approval": a group's name, merged down beside "Agreed by" and "Date approved")
+    **dict.fromkeys(("approved", "ratified", "adopted", "agreed", "endorsed"), APPROVAL),
     # Details the bot does not show: known, so they are neither a passage nor a note about an unknown row.
     **dict.fromkeys(("reviewed by", "review frequency", "review period", "frequency of review", "policy type",
                      "type of policy", "statutory", "statutory policy", "category", "committee",

@@ -32,6 +32,7 @@ from bot.policy.details import (
 )
 from bot.policy.document_lines import (
     APPLIES_TO,
+    APPROVAL,
     APPROVED_ON,
     ASKED,
     CLOSERS,
@@ -391,7 +392,7 @@ def _detail_values(known: list[Line]) -> dict[str, str]:
     version's own details table) keeps its English, as "English / Welsh" where cards show each language's half."""
     given: dict[str, list[str]] = {}
     for line in known:
-        given.setdefault(line.key or "", []).append(line.text)
+        given.setdefault(_approval_read(line).key or "", []).append(line.text)
     values: dict[str, str] = {}
     for key, texts in given.items():
         least = min(map(welsh_share, texts))
@@ -405,6 +406,14 @@ def _detail_values(known: list[Line]) -> dict[str, str]:
         else:
             values[key] = texts[-1]
     return values
+
+
+def _approval_read(line: Line) -> Line:
+    """A detail under a one-word label ("Ratified", "Approved") as the day it was approved when its value is a date,
+    else as who approved it; other details as they are."""
+    if line.key != APPROVAL:
+        return line
+    return replace(line, key=APPROVED_ON if period_start(line.text) is not None else "agreed_by")
 
 
 def _welsh_title_marks_its_version(lines: list[Line], english_title: str) -> list[Line]:
@@ -1019,7 +1028,7 @@ def _checkable_detail(row: Line) -> bool:
     """A labelled line whose value shows it is the document's detail: a review date, an issue date, a version."""
     if row.key == "next_review":
         return review_deadline(row.text) is not None
-    if row.key in ("date_of_issue", APPROVED_ON, "last_reviewed"):
+    if row.key in ("date_of_issue", APPROVED_ON, "last_reviewed", APPROVAL):
         return period_start(row.text) is not None
     return row.key == "version" and bool(version_in(row.text))
 

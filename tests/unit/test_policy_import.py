@@ -304,6 +304,60 @@ def test_own_words_labels_never_override_or_misread(rows: str, expected: dict[st
     assert {key: data.get(key) for key in expected} == expected
 
 
+def _bold_paragraph(document: Document, text: str) -> None:
+    document.add_paragraph().add_run(text).bold = True
+
+
+@pytest.mark.parametrize("label", ["Ratified", "Approved", "Adopted", "Agreed"])
+@pytest.mark.parametrize("layout", ["word lines", "word table", "text"])
+def test_a_details_label_of_one_word_gives_the_day_approved_or_who_approved_it(label: str, layout: str,
+                                                                                 tmp_path: Path) -> None:
+    # A school's cover says "Ratified: 14 March 2026" (the day the governors agreed it) or "Approved: Full Governing
+    # Body": the value says which detail it is. Before, the bare label was no detail: in Word a passage, under a
+    # section named after the bold title, and in a table or text a row left out.
+    rows = [("Policy owner", "Mrs A. Jones, Headteacher"), (label, "14 March 2026"), ("Review due", "March 2028")]
+    if layout == "text":
+        details = "".join(f"{name}\t{value}\n" for name, value in rows)
+        source = write(tmp_path, "cover.txt", f"Ysgol Bryn Celyn\nStaff Social Media Policy\n\n{details}\n"
+                                              "1. Introduction\n\nStaff must ask first.\n\n2. Breaches\n\n"
+                                              "Breaches may lead to disciplinary action.\n")
+    else:
+        document = docx.Document()
+        _bold_paragraph(document, "Ysgol Bryn Celyn")
+        _bold_paragraph(document, "Staff Social Media Policy")
+        if layout == "word table":
+            _details_table(document, list(rows))
+        else:
+            for name, value in rows:
+                document.add_paragraph(f"{name}: {value}")
+        _bold_paragraph(document, "1. Introduction")
+        document.add_paragraph("Staff must ask first.")
+        _bold_paragraph(document, "2. Breaches")
+        document.add_paragraph("Breaches may lead to disciplinary action.")
+        source = tmp_path / "cover.docx"
+        document.save(str(source))
+
+    result = import_policy(source)
+
+    assert (result.data["date_of_issue"], result.data["next_review"]) == ("2026-03-14", "March 2028")
+    assert headed(result.data) == [("Introduction", ["Staff must ask first."]),
+                                   ("Breaches", ["Breaches may lead to disciplinary action."])]
+    assert not any("not one the bot knows" in w for w in result.warnings)
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("Full Governing Body", {"agreed_by": "Full Governing Body", "date_of_issue": None}),
+    ("14.03.2026", {"agreed_by": None, "date_of_issue": "2026-03-14"}),
+    ("Spring Term 2026", {"agreed_by": None, "date_of_issue": "2026-01-01"}),
+])
+def test_who_or_when_under_a_bare_approved_label_is_read_by_its_value(value: str, expected: dict[str, Any],
+                                                                      tmp_path: Path) -> None:
+    data = import_policy(write(tmp_path, "rows.txt", f"Staff Policy\n\nVersion\t2\nApproved\t{value}\n\n"
+                                                     "Purpose\n\nAsk first.\n")).data
+
+    assert details_of(data, *expected) == expected
+
+
 @pytest.mark.parametrize(("written", "first_day", "welsh"), [
     ("October 2024", "2024-10-01", "Hydref 2024"),
     ("Autumn Term 2025", "2025-09-01", "Tymor yr Hydref 2025"),
