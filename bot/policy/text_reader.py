@@ -352,8 +352,8 @@ def _continues(last: Line, entry: Line, line: str, width: int) -> bool:
     """A line that carries on the one above it with no blank line between: a paragraph or bullet broken across
     lines (in a file broken at a `width`, every line of a paragraph), or a line taken for a heading whose sentence
     goes on (in lower case, or from a line nearly as wide as the rest)."""
-    if entry.kind in ("bullet", "detail") or detail_key(line.strip()) or detail_key(last.text):
-        return False  # a details label on a line of its own ("Approved by"), or the value under one
+    if entry.kind in ("bullet", "detail") or detail_key(line.strip()) or detail_key(last.text) or as_detail(entry).key:
+        return False  # a details label on a line of its own ("Approved by"), the value under one, or "Version: 3"
     first = line.strip()[:1]
     if last.kind == "heading":
         return first.islower() or bool(width and len(last.text) >= 0.75 * width)

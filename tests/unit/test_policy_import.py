@@ -358,6 +358,20 @@ def test_who_or_when_under_a_bare_approved_label_is_read_by_its_value(value: str
     assert details_of(data, *expected) == expected
 
 
+@pytest.mark.parametrize("owner", ["Mrs A. Jones", "Mrs A. Jones, Headteacher"])
+def test_label_value_lines_one_under_another_in_a_text_file_are_each_a_detail(owner: str, tmp_path: Path) -> None:
+    # The README's text layout gives details as "Label: value" lines; a value with no full stop was taken for a
+    # paragraph going on, so the lines under it were run into it: the author "Mrs A. Jones Version: 3 Review due:
+    # March 2028", and no version or review date.
+    source = write(tmp_path, "colons.txt", f"Staff Social Media Policy\n\nPolicy owner: {owner}\nVersion: 3\n"
+                                           "Review due: March 2028\n\nIntroduction\n\nStaff must ask first.\n")
+
+    data = imported(source, tmp_path)
+
+    assert details_of(data, "author", "version", "next_review") == {
+        "author": owner, "version": "3", "next_review": "March 2028"}
+
+
 @pytest.mark.parametrize(("written", "first_day", "welsh"), [
     ("October 2024", "2024-10-01", "Hydref 2024"),
     ("Autumn Term 2025", "2025-09-01", "Tymor yr Hydref 2025"),
