@@ -279,8 +279,11 @@ def _wrap_width(lines: list[str]) -> int:
     if not lengths:
         return 0
     width = lengths[int(0.9 * (len(lengths) - 1))]
-    near = sum(length >= 0.7 * width for length in lengths)
-    return width if width <= 120 and near >= max(3, len(lengths) // 4) else 0
+    near = [line.strip() for line in lines if len(line.strip()) >= 0.7 * width]
+    # A line broken at a width ends mid-sentence; Word's "Save as Plain Text" writes each paragraph on a line of its
+    # own, so its long lines end their sentences, whatever their lengths.
+    broken = sum(not ends_sentence(line) for line in near)
+    return width if width <= 120 and len(near) >= max(3, len(lengths) // 4) and 2 * broken > len(near) else 0
 
 
 def _decode(raw: bytes, name: str) -> str:

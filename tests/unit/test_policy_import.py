@@ -372,6 +372,30 @@ def test_label_value_lines_one_under_another_in_a_text_file_are_each_a_detail(ow
         "author": owner, "version": "3", "next_review": "March 2028"}
 
 
+_SAVED_AS_PLAIN_TEXT = ("Staff Social Media Policy\r\nVersion: 3\r\n1.\tIntroduction\r\n"
+                        "This policy sets out how all staff, including volunteers and supply staff, should use social "
+                        "media in and out of school.\r\n2.\tPersonal use\r\nStaff must not accept friend requests "
+                        "from current pupils or from former pupils under the age of eighteen.\r\nStaff should set "
+                        "their personal accounts to private and should not name the school on them.\r\n3.\tBreaches"
+                        "\r\nBreaches of this policy may lead to disciplinary action under the school's procedure."
+                        "\r\n")
+
+
+def test_words_save_as_plain_text_with_no_blank_lines_keeps_every_heading(tmp_path: Path) -> None:
+    # Word writes each paragraph on a line of its own and no blank lines; a few long paragraphs made the file look
+    # broken at a width (as text copied from a PDF), so every line after the first heading was run into one
+    # paragraph: "2. Personal use Staff must not accept …" quoted under "Introduction".
+    data = imported(write(tmp_path, "saved.txt", _SAVED_AS_PLAIN_TEXT), tmp_path)
+
+    assert headed(data) == [
+        ("Introduction", ["This policy sets out how all staff, including volunteers and supply staff, should use "
+                          "social media in and out of school."]),
+        ("Personal use", ["Staff must not accept friend requests from current pupils or from former pupils under the "
+                          "age of eighteen.", "Staff should set their personal accounts to private and should not "
+                          "name the school on them."]),
+        ("Breaches", ["Breaches of this policy may lead to disciplinary action under the school's procedure."])]
+
+
 @pytest.mark.parametrize(("written", "first_day", "welsh"), [
     ("October 2024", "2024-10-01", "Hydref 2024"),
     ("Autumn Term 2025", "2025-09-01", "Tymor yr Hydref 2025"),
