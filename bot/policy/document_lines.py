@@ -148,6 +148,12 @@ def clause_number(mark: str) -> str:
     return number if re.fullmatch(r"\d{1,3}(?:\.\d{1,3})+", number) else ""
 
 
+def heading_number(text: str, words: str) -> str:
+    """The clause number of a heading typed with one ("2.1" for "2.1 Photographs", whose words are "Photographs");
+    "" for a heading with none or with a section's "2."."""
+    return clause_number(text[: len(text) - len(words)]) if words != text and text.endswith(words) else ""
+
+
 def clause_depth(number: str) -> int:
     """A numbered clause's depth: "3." and "3)" are 1, "3.3" is 2, "3.3.1" is 3."""
     return number.strip().rstrip(".)").count(".") + 1

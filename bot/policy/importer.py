@@ -158,6 +158,7 @@ class _Section:
     records: bool = False  # holds a version history or sign-off table, left out: no text of its own is no mistake
     heading_cy: str = ""  # its Welsh heading, when the document is bilingual
     welsh_only: bool = False  # typed only in Welsh: its text is its own Welsh, for Welsh cards too
+    number: str = ""  # its heading's clause number ("2.1 Photographs"): that of its text with no number of its own
 
 
 @dataclass(frozen=True)
@@ -793,7 +794,7 @@ def _sections(title: str, body: list[Line], file: str) -> list[_Section]:
                             "write the table's rows as sentences, or import the Word document")
                     raise PolicyImportError(_empty(file, current, line))
                 sections.pop()
-            current = _Section(line.text, line.where, line.level)
+            current = _Section(line.text, line.where, line.level, number=line.number)
             sections.append(current)
         elif line.kind in ("text", "bullet", "subtitle", "title"):
             if current is None:
@@ -1077,7 +1078,8 @@ def _write_sections(sections: list[_Section], lenders: Sequence[Policy], warning
             following = section.blocks[n + 1] if n + 1 < len(section.blocks) else None
             texts = split_passages(block.text)
             texts_cy = [_welsh_of(block, text) for text in texts]
-            clauses = [block.number] * len(texts)
+            number = block.number or section.number  # under "2.1 Photographs", text with no number is 2.1's
+            clauses = [number] * len(texts)
             continuing = [False] + [True] * (len(texts) - 1)  # a paragraph's later sentences
             while leads and block.level < leads[-1].items_level:  # back above the lead-in's items: not one of them
                 leads.pop()
@@ -1103,7 +1105,7 @@ def _write_sections(sections: list[_Section], lenders: Sequence[Policy], warning
                         lead.text.endswith("?") and not _BRANCH.match(block.text)):
                     leads.pop()  # a question of a "Q: … A: …" page goes with the first sentences of its answer
             elif following is not None and _under(block, following, next_to_it=True):
-                leads = [_LeadIn(block, block.text, block.welsh, block.number, n)]
+                leads = [_LeadIn(block, block.text, block.welsh, number, n)]
                 continue
             elif section.records and block.text.endswith(":") and len(block.text.split()) <= 6:
                 leads = []  # a form's label over nothing ("Telephone number:"), in a section with lines to fill in
@@ -1112,9 +1114,9 @@ def _write_sections(sections: list[_Section], lenders: Sequence[Policy], warning
                 # "… many staff use it. However, staff must not:" over a list: the last sentence leads into it.
                 texts = split_passages(block.text[: len(block.text) - len(tail.text)].rstrip())
                 texts_cy = [_welsh_of(block, text) for text in texts]
-                clauses = [block.number] * len(texts)
+                clauses = [number] * len(texts)
                 continuing = [False] + [True] * (len(texts) - 1)
-                leads = [_LeadIn(tail, tail.text, _welsh_of(block, tail.text), block.number, n)]
+                leads = [_LeadIn(tail, tail.text, _welsh_of(block, tail.text), number, n)]
             else:
                 leads = []
             for text, text_cy, clause, continues in zip(texts, texts_cy, clauses, continuing, strict=True):

@@ -27,6 +27,7 @@ from bot.policy.document_lines import (
     ends_sentence,
     entry_text,
     heading_like,
+    heading_number,
     is_clutter,
     is_to_fill,
     labels_a_form,
@@ -96,7 +97,8 @@ def read_txt(source: Path) -> list[Line]:
             level = 1 if line.strip()[0] == "=" else 2
             numbered = NUMBERING.match(entries[-1].text)
             text = entries[-1].text[numbered.end():] if numbered else entries[-1].text
-            entries[-1] = replace(entries[-1], kind="heading", text=text, level=level, numbered=bool(numbered))
+            entries[-1] = replace(entries[-1], kind="heading", text=text, level=level, numbered=bool(numbered),
+                                  number=clause_number(numbered.group()) if numbered else "")
             previous_blank = True
             continue
         if len(cells := _details_in_a_row(line, f"line {number}")) >= 2:
@@ -320,7 +322,7 @@ def _classify_text_line(line: str, where: str, above: Line | None = None) -> Lin
         text = marked.group(2)
         numbered = NUMBERING.match(text)
         return Line("heading", text[numbered.end():] if numbered else text, where, level=len(marked.group(1)),
-                    numbered=bool(numbered))
+                    numbered=bool(numbered), number=clause_number(numbered.group()) if numbered else "")
     # Before details: Word saves a bullet as "•<TAB>text", "o<TAB>text", a lettered item as "a.<TAB>text".
     if (item := typed_item(unmarked := line.replace("**", "").replace("__", ""), after=after)) is not None:
         return Line("bullet", REVISION_MARK.sub("", item), where, mark=typed_mark(unmarked, after=after))
@@ -330,7 +332,8 @@ def _classify_text_line(line: str, where: str, above: Line | None = None) -> Lin
                                      and above.level == clause_depth(number))
     if numbered_heading and NUMBERED_ITEM.match(f"{number} x") and not listed:
         # "1.<TAB>Purpose", as Word saves a numbered heading as text (not an item under "Staff may use:")
-        return Line("heading", numbered_heading[1], where, level=clause_depth(number), numbered=True)
+        return Line("heading", numbered_heading[1], where, level=clause_depth(number), numbered=True,
+                    number=clause_number(number))
     if tab and NUMBERED_ITEM.match(f"{number} x"):  # "<TAB>1.<TAB>Social media is ...", numbered with tabs
         return Line("bullet", collapse_spaces(value), where, level=clause_depth(number), numbered=True,
                     number=clause_number(number))
@@ -344,7 +347,8 @@ def _classify_text_line(line: str, where: str, above: Line | None = None) -> Lin
             return Line("detail", collapse_spaces(value), where, key=key)
         return Line("detail", collapse_spaces(line), where, label=collapse_spaces(label))
     if (heading := heading_like(stripped)) is not None:
-        return Line("heading", heading[1], where, level=heading[0], numbered=heading[1] != stripped)
+        return Line("heading", heading[1], where, level=heading[0], numbered=heading[1] != stripped,
+                    number=heading_number(stripped, heading[1]))
     if numbered := NUMBERED_ITEM.match(stripped):  # a numbered paragraph: a list item without its number
         return Line("bullet", stripped[numbered.end():], where, level=clause_depth(numbered.group()), numbered=True,
                     number=clause_number(numbered.group()))

@@ -40,6 +40,7 @@ from bot.policy.document_lines import (
     ends_sentence,
     entry_text,
     heading_like,
+    heading_number,
     is_clutter,
     is_to_fill,
     label_key,
@@ -380,7 +381,8 @@ def _paragraph_line(paragraph: Paragraph, where: str, after: str = "") -> Line |
     if level:
         numbered = NUMBERING.match(text)
         words = text[numbered.end():] if numbered else text
-        return Line("heading", words, where, level=level, styled=True)
+        return Line("heading", words, where, level=level, styled=True,
+                    number=clause_number(numbered.group()) if numbered else "")
     # Bold or underlined throughout (a hyperlink's runs are not the paragraph's own: a link is no heading)
     emphasised = bool(paragraph.runs) and all(run.bold or _underlined(run.underline) for run in paragraph.runs
                                               if run.text.strip())
@@ -629,8 +631,8 @@ def _guess_heading(line: Line) -> Line:
     if line.kind != "text":
         return line
     heading = heading_like(line.text, whole=line.emphasised)
-    return Line("heading", heading[1], line.where, level=heading[0], numbered=heading[1] != line.text) if heading \
-        else line
+    return Line("heading", heading[1], line.where, level=heading[0], numbered=heading[1] != line.text,
+                number=heading_number(line.text, heading[1])) if heading else line
 
 
 def _record_table(rows: list[list[str]]) -> bool:

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import docx
+import pytest
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.opc.packuri import PackURI
 from docx.opc.part import XmlPart
@@ -132,6 +133,45 @@ def test_a_question_that_cites_a_clause_is_answered_with_it(tmp_path: Path) -> N
     assert quotes(cited.passages, "en")[0].startswith("4.2 No member of staff") and cited.section is not None
     assert [p.clause for p in welsh.passages] == ["4.2", "4.2"] and welsh.language == "cy"
     assert all(p.clause != "4.2" for p in version.passages)
+
+
+@pytest.mark.parametrize("layout", ["heading styles", "bold lines", "text"])
+def test_a_question_citing_a_numbered_sub_heading_is_answered_with_the_text_under_it(layout: str,
+                                                                                      tmp_path: Path) -> None:
+    # "2.1 Photographs" over paragraphs with no numbers of their own: the heading's number was dropped, so "What
+    # does 2.1 say?" (as the policy's own "see 2.1" sends staff) was not covered.
+    headings = [("1. Purpose", 1, "This policy explains how staff use social media."),
+                ("2. Personal use", 1, "Staff must keep their accounts private."),
+                ("2.1 Photographs", 2, "Staff must not post photographs of pupils. Ask the office first (see 2.2)."),
+                ("2.2 Contact with parents", 2, "Staff must not give parents their personal number.")]
+    if layout == "text":
+        source = tmp_path / "numbered.txt"
+        source.write_text("Staff Social Media Policy\n\n" + "".join(f"{heading}\n\n{text}\n\n"
+                                                                    for heading, _, text in headings),
+                          encoding="utf-8")
+    else:
+        document = docx.Document()
+        document.add_paragraph("Staff Social Media Policy", style="Title")
+        for heading, level, text in headings:
+            if layout == "heading styles":
+                document.add_heading(heading, level=level)
+            else:
+                document.add_paragraph().add_run(heading).bold = True
+            document.add_paragraph(text)
+        source = tmp_path / "numbered.docx"
+        document.save(str(source))
+    out = tmp_path / "numbered.json"
+    out.write_text(json.dumps(import_policy(source).data), encoding="utf-8")
+    index = PolicyIndex(load_policy(out))
+
+    cited = index.answer("What does 2.1 say?")
+
+    assert [p.text for p in cited.passages] == ["Staff must not post photographs of pupils.",
+                                                "Ask the office first (see 2.2)."]
+    assert quotes(cited.passages, "en")[0] == "2.1 Staff must not post photographs of pupils."
+    assert [p.text for p in index.answer("Beth mae 2.2 yn ei ddweud?").passages] == [
+        "Staff must not give parents their personal number."]
+    assert not any(p.clause for p in index.policy.all_passages()[:2])  # "1." and "2." number no clause
 
 
 def test_a_faq_question_and_its_answer_in_one_paragraph_are_quoted_together() -> None:
