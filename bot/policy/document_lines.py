@@ -75,7 +75,8 @@ VERSION_ISSUED = re.compile(r"^(?:version|fersiwn)\s+\d+(?:\.\d+)*\s*(?:[,;:–�
                             re.IGNORECASE)
 _COVER_APPROVAL = re.compile(
     r"^(?:approved|agreed|adopted|ratified)\s+by\s+(?:the\s+)?(.{3,80}?)"
-    r"(?:\s+on\s+.{4,30}|\s+\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]+\s+\d{4}|\s+\d{1,2}[./]\d{1,2}[./]\d{2,4})?\.?$",
+    r"(?:\s+on\s+(?P<on>.{4,30})|\s+(?P<day>\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]+\s+\d{4}|\d{1,2}[./]\d{1,2}[./]\d{2,4}))?"
+    r"\.?$",
     re.IGNORECASE)
 PAGE_NUMBER = re.compile(r"^(?:-\s*)?(?:(?:page|tudalen)\s+)?\d{1,3}(?:\s*(?:of|o|/)\s*\d{1,3})?(?:\s*-)?$",
                           re.IGNORECASE)
@@ -139,6 +140,7 @@ class Line:
     number: str = ""  # its clause number, typed or Word's ("4.2", "2.3.1"), by which staff and the policy refer to it
     label: str = ""  # a details row's label that DETAIL_LABELS does not know ("Issued on"); `text` starts with it
     mark: str = ""  # the mark a list item was typed with, without brackets or stop ("b", "ii", "•")
+    on: str = ""  # the day a cover's approval line gives ("Approved by the Governing Body on 21 November 2024")
 
 
 def clause_number(mark: str) -> str:
@@ -371,7 +373,8 @@ def as_detail(line: Line) -> Line:
         if _COVER_VERSION.match(line.text) or VERSION_ISSUED.match(line.text):
             return Line("detail", line.text, line.where, key="version")
         if approved := _COVER_APPROVAL.match(line.text):
-            return Line("detail", approved.group(1).strip(), line.where, key="agreed_by")
+            return Line("detail", approved.group(1).strip(), line.where, key="agreed_by",
+                        on=approved["on"] or approved["day"] or "")
     labelled = _LABELLED.match(line.text) if line.kind in ("text", "heading", "subtitle") else None
     key = detail_key(labelled.group(1)) if labelled else None
     return Line("detail", labelled.group(2).strip(), line.where, key=key) if labelled and key else line

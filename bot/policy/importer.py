@@ -394,6 +394,10 @@ def _detail_values(known: list[Line]) -> dict[str, str]:
     given: dict[str, list[str]] = {}
     for line in known:
         given.setdefault(_approval_read(line).key or "", []).append(line.text)
+    # the day in a cover's "Approved by … on 21 November 2024", where no row gives the day it was approved
+    given.setdefault(APPROVED_ON, [line.on for line in known if line.on and period_start(line.on) is not None][:1])
+    if not given[APPROVED_ON]:
+        del given[APPROVED_ON]
     values: dict[str, str] = {}
     for key, texts in given.items():
         least = min(map(welsh_share, texts))

@@ -1401,6 +1401,39 @@ def test_a_cover_with_the_school_above_the_title_and_details_in_plain_lines(tmp_
     assert passages(data) == ["This policy explains how staff use social media."]
 
 
+@pytest.mark.parametrize(("line", "agreed_by", "issued"), [
+    ("Approved by the Governing Body on 21 November 2024", "Governing Body", "2024-11-21"),
+    ("Ratified by governors: 14 March 2026", "governors", "2026-03-14"),
+    ("Adopted by the Full Governing Body 14.03.2026", "Full Governing Body", "2026-03-14"),
+])
+@pytest.mark.parametrize("styled", [True, False])
+def test_a_cover_line_saying_who_approved_it_and_when_gives_both(line: str, agreed_by: str, issued: str, styled: bool,
+                                                                  tmp_path: Path) -> None:
+    # The day of approval stands for the date of issue when none is given; the cover line's date was dropped.
+    document = docx.Document()
+    document.add_paragraph("Social Media Policy for Staff", style="Title")
+    document.add_paragraph(line)
+    for heading, text in (("Purpose", "This policy explains how staff use social media."),
+                          ("Breaches", "Breaches may lead to disciplinary action.")):
+        if styled:
+            document.add_heading(heading, level=1)
+        else:
+            document.add_paragraph().add_run(heading).bold = True
+        document.add_paragraph(text)
+
+    data = imported_docx(document, tmp_path, "cover.docx")
+
+    assert details_of(data, "agreed_by", "date_of_issue") == {"agreed_by": agreed_by, "date_of_issue": issued}
+
+
+def test_a_date_approved_row_wins_over_the_date_in_an_approval_line(tmp_path: Path) -> None:
+    data = imported_text(tmp_path, "Staff Policy\n\nApproved by the Governing Body on 21 November 2024\n"
+                                   "Date of issue\t1 January 2025\n\nPurpose\n\nAsk first.\n")
+
+    assert details_of(data, "agreed_by", "date_of_issue") == {"agreed_by": "Governing Body",
+                                                             "date_of_issue": "2025-01-01"}
+
+
 def test_a_markdown_text_file(tmp_path: Path) -> None:
     # as a policy kept in a wiki or a Git repository is saved
     data = imported_text(tmp_path, "# Social Media Policy for Staff\n\n**Version:** 1.2\n**Approved by:** Full "
