@@ -506,17 +506,21 @@ def _table_lines(table: Table, where: str) -> Iterator[Line]:
             yield Line("detail", value if key else f"{label} {value}", where, key=key or "",
                        label="" if key else label)
         return
-    if (names := _rule_columns(rows)) is not None:
+    marked = _marked_columns(rows)
+    if (names := marked or _rule_columns(rows)) is not None:
         # "Do | Don't" over the rules: each rule is read under its column's name, as a list under "Don't:" (alone,
         # "accept friend requests from pupils" would read as a rule to follow); a first column of areas ("Area" over
-        # "Parents") names each row's rules too: "Parents – Don't: …".
+        # "Parents") names each row's rules too: "Parents – Don't: …". Rules ticked and crossed with no such row
+        # above ("✔ Use Hwb …" beside "✘ Accept …") are read under "Do" and "Don't", the first row's too.
         by_area = not names[0]
-        for group in [[row] for row in table.rows[1:]] if by_area else [table.rows[1:]]:
+        ruled = table.rows if marked else table.rows[1:]
+        for group in [[row] for row in ruled] if by_area else [ruled]:
             area = _cell_text(_distinct_cells(group[0])[0]) if by_area else ""
             for column, name in enumerate(names):
                 if not name:
                     continue
-                items = [line for row in group for cell in _distinct_cells(row)[column:column + 1]
+                items = [replace(line, text=line.text.lstrip(f"{_MARKS} ")) if marked else line
+                         for row in group for cell in _distinct_cells(row)[column:column + 1]
                          for paragraph in _paragraphs(cell) if (line := _paragraph_line(paragraph, where))]
                 yield from _under_column(items, name, area, where)
         return
@@ -810,6 +814,22 @@ def _rule_columns(rows: list[list[str]]) -> list[str] | None:
     area = not _forbids(header[0]) and not _allows(header[0]) and all(
         len(cells[0].split()) <= 5 and not ends_sentence(cells[0]) for cells in rows[1:] if cells)
     return ["" if area and n == 0 else _column_name(cell) for n, cell in enumerate(header)]
+
+
+def _marked_columns(rows: list[list[str]]) -> list[str] | None:
+    """"Do" or "Don't" for each column of a table of rules each marked with a tick or a cross and no row of column
+    names ("✔ Use Hwb for class groups" beside "✘ Accept friend requests from pupils", row after row); None for any
+    other table."""
+    if len(rows) < 2 or len(rows[0]) < 2:
+        return None
+    names: list[str] = []
+    for column in range(len(rows[0])):
+        filled = [cells[column].strip() for cells in rows if len(cells) > column and cells[column].strip()]
+        mark = filled[0][:1] if filled else ""
+        if not mark or mark not in _MARKS or not all(c.startswith(mark) and len(c.split()) >= 2 for c in filled):
+            return None
+        names.append("Don't" if mark in _FORBIDDING_WORDS else "Do")
+    return names if "Don't" in names else None
 
 
 def _under_column(items: list[Line], name: str, area: str, where: str) -> Iterator[Line]:

@@ -111,6 +111,23 @@ def test_a_rule_under_a_header_that_forbids_it_is_never_quoted_as_an_instruction
     assert f"{forbidding}: Accept friend requests from pupils or ex-pupils." in passages(data)
 
 
+@pytest.mark.parametrize(("allow", "forbid"), [("✔", "✘"), ("✓", "✗"), ("✔", "❌")])
+def test_a_table_of_ticked_and_crossed_rules_with_no_header_row_quotes_every_rule_its_way(
+        allow: str, forbid: str, tmp_path: Path) -> None:
+    # Each rule marked with a tick or a cross and no "Do | Don't" row above: the first row was taken for the column
+    # names, so "Accept friend requests from pupils" was quoted as the name over the other crossed rules and never as
+    # a rule of its own, and "Keep profiles private" sat under "Use Hwb for class groups".
+    document = _rules_table((f"{allow} Use Hwb for class groups", f"{forbid} Accept friend requests from pupils"), [
+        (f"{allow} Keep profiles private", f"{forbid} Post pictures of pupils"),
+        (f"{allow} Report concerns to the DSL", f"{forbid} Reply to abusive posts")])
+
+    data = imported_docx(document, tmp_path)
+
+    assert passages(data)[1:] == [
+        "Do: Use Hwb for class groups", "Do: Keep profiles private", "Do: Report concerns to the DSL",
+        "Don't: Accept friend requests from pupils", "Don't: Post pictures of pupils", "Don't: Reply to abusive posts"]
+
+
 def test_a_do_and_dont_table_with_a_column_of_areas_keeps_each_rows_area(tmp_path: Path) -> None:
     data = imported_docx(_rules_table(("Area", "Do", "Don't"), [
         ("Friend requests", "Ignore or decline requests from pupils.", "Accept friend requests from pupils."),
