@@ -113,7 +113,10 @@ _MY_REQUEST = re.compile(rf"\bmy (?:(?:{'|'.join(map(re.escape, _OF_A_REQUEST))}
                          r"|\b(?:i|a|o) m (?:cais|ceisiadau)\b"
                          # Hers without "my": "the request I sent", "y cais wnes i (ei anfon)".
                          r"|\bthe requests? i (?:sent|made|put in|submitted)\b"
-                         r"|\b(?:y|r) cais (?:a )?(?:wnes i|nes i|anfonais|anfones|yrrais|gyrrais)\b")
+                         r"|\b(?:y|r) cais (?:a )?(?:wnes i|nes i|anfonais|anfones|yrrais|gyrrais)\b"
+                         # Taken back without "my", as most type it: "tynnu'r cais yn ôl", "withdraw request".
+                         r"|\b(?:tynnu|dynnu|thynnu) (?:y |r |yr )?(?:cais|ceisiadau)\b(?= (?:yn )?n?ol\b)"
+                         r"|\bwithdraw(?:ing)? (?:the |a |that |this )?requests?\b")
 # "What do I need to put in my request?": what a request should say, not what became of hers.
 _WHAT_TO_PUT_IN = re.compile(r"\b(?:to|should i|must i|can i|could i) (?:put|include|write|say|mention|explain)"
                              r"(?: \w+){0,2} (?:in|on)$")

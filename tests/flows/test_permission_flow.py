@@ -1747,6 +1747,13 @@ ABOUT_MY_REQUEST = [
     ("Faint o amser fydd fy nghais yn ei gymryd?", Lang.CY),
     ("Pa mor hir fydd fy nghais?", Lang.CY),
     ("Beth sy'n digwydd nesaf i fy nghais?", Lang.CY),
+    # Withdrawing it named without "my", as most type it (before, "the policy doesn't cover that").
+    ("tynnu cais yn ôl", Lang.CY),
+    ("tynnu'r cais yn ôl", Lang.CY),
+    ("Dwi isio tynnu'r cais yn ôl plîs", Lang.CY),
+    ("tynnu'r cais nôl", Lang.CY),
+    ("withdraw request", Lang.EN),
+    ("withdraw the request", Lang.EN),
 ]
 
 
