@@ -87,7 +87,15 @@ from dialogs.base import (
 )
 from dialogs.language import in_the_cards_language, in_the_listed_language, in_the_words_typed
 from dialogs.lists import ListClick, goes_on_at, stored_if_any
-from dialogs.phrases import listed_in_welsh, opening, read_phrases, said_only, without_courtesy
+from dialogs.phrases import (
+    PLACEHOLDER,
+    listed_in_welsh,
+    opening,
+    read_patterns,
+    read_phrases,
+    said_only,
+    without_courtesy,
+)
 from dialogs.private import PrivateChat
 from dialogs.staff_only import StaffList, not_staff, read_once, refused_as
 
@@ -112,6 +120,14 @@ MINE_WORDS = frozenset(read_phrases("concern-my-reports.txt"))
 HELD_WORDS = frozenset(read_phrases("concern-held-reports.txt"))
 # "Ble mae fy adroddiad?", "where is my report?": what one asks of one's reports, typed before the words naming them.
 _ASKED_OF_MINE = read_phrases("concern-my-reports-asked.txt")
+# "Ydy Gareth wedi gweld fy adroddiad?": the same, with whoever may have it named where the list's {} stands (one to
+# three words); each as the words before and after the name, and whether it is listed in Welsh.
+_OF_SOMEONE_IN_WELSH = listed_in_welsh("concern-my-reports-asked-of-someone.txt")  # as compared: without the {}
+_ASKED_OF_SOMEONE = tuple(
+    (tuple(before.split()), tuple(after.split()),
+     " ".join(f"{before} {after}".split()) in _OF_SOMEONE_IN_WELSH)
+    for before, after in (pattern.split(PLACEHOLDER)
+                          for pattern in read_patterns("concern-my-reports-asked-of-someone.txt")))
 # "Who is my line manager?": the asker's own, never anyone else's.
 MY_MANAGER_WORDS = frozenset(read_phrases("concern-my-line-manager.txt"))
 _IN_WELSH = listed_in_welsh("concern-form.txt", "concern-my-reports.txt", "concern-held-reports.txt",
@@ -162,18 +178,31 @@ def asks_after_my_reports(said: str) -> bool | None:
     "be ddigwyddodd i m adroddiad", "ble ma n adroddiad i", "any news on my report"): True when the words are Welsh
     (the asking or the naming listed under Cymraeg only), False when not, None when they ask no such thing."""
     for core in without_courtesy(said):
-        asked = opening(core, _ASKED_OF_MINE)
-        if asked is None:
-            continue
-        named = core[len(asked):].strip()
-        # "'m" and the spoken "'n", "fy" after a vowel ("i'm adroddiad", "i'm hadroddiad" with the h it takes before
-        # one; "ble ma'n adroddiad i").
-        if named.startswith(("m ", "n ")):
-            noun = named[2:]
-            named = f"fy {noun[1:]}" if noun.startswith("h") and f"fy {noun[1:]}" in MINE_WORDS else f"fy {noun}"
-        if named in MINE_WORDS:
-            return asked in _IN_WELSH or named in _IN_WELSH
+        for in_welsh, named in _asked_then_named(core):
+            # "'m" and the spoken "'n", "fy" after a vowel ("i'm adroddiad", "i'm hadroddiad" with the h it takes
+            # before one; "ble ma'n adroddiad i").
+            if named.startswith(("m ", "n ")):
+                noun = named[2:]
+                named = f"fy {noun[1:]}" if noun.startswith("h") and f"fy {noun[1:]}" in MINE_WORDS else f"fy {noun}"
+            if named in MINE_WORDS:
+                return in_welsh or named in _IN_WELSH
     return None
+
+
+def _asked_then_named(core: str) -> list[tuple[bool, str]]:
+    """Each way the message opens with a way of asking after one's reports: whether that way is Welsh, and the words
+    after it (those naming the reports, when it does ask after them)."""
+    found = []
+    if (asked := opening(core, _ASKED_OF_MINE)) is not None:
+        found.append((asked in _IN_WELSH, core[len(asked):].strip()))
+    words = core.split()
+    for before, after, in_welsh in _ASKED_OF_SOMEONE:
+        if tuple(words[:len(before)]) != before:
+            continue
+        for name_ends in range(len(before) + 1, len(before) + 4):  # a name of one to three words
+            if tuple(words[name_ends:name_ends + len(after)]) == after:
+                found.append((in_welsh, " ".join(words[name_ends + len(after):])))
+    return found
 
 
 def _mentions(pattern: str, said: str) -> bool:

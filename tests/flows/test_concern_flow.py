@@ -2006,6 +2006,11 @@ async def test_my_reports_typed_in_welsh_are_shown_in_welsh_whatever_the_teams_l
     ("where is my report?", "Your reports"), ("What happened to my concern?", "Your reports"),
     ("any news on my report?", "Your reports"),
     ("Ble ma'n adroddiad i?", "Eich adroddiadau"), ("lle mae'n adroddiad i", "Eich adroddiadau"),
+    # Whoever has it named in the middle of the question (before, "the policy doesn't cover that").
+    ("ydy Gareth wedi gweld fy adroddiad?", "Eich adroddiadau"),
+    ("Ydi Mr Hughes wedi darllen fy adroddiad i?", "Eich adroddiadau"),
+    ("Gafodd Gareth Hughes fy adroddiad?", "Eich adroddiadau"),
+    ("has Gareth seen my report?", "Your reports"), ("Did Mr Hughes get my report?", "Your reports"),
 ])
 async def test_asking_where_ones_report_is_shows_ones_reports(staffed: BotInMemory, typed: str, title: str) -> None:
     """Carys sent a report and typed "ble mae fy adroddiad?" (where is my report?): only "fy adroddiad" alone listed

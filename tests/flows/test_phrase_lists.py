@@ -154,6 +154,23 @@ async def test_every_way_of_asking_after_ones_report_in_the_list_lists_ones_repo
     assert missed == []
 
 
+async def test_every_way_of_asking_whether_someone_named_has_ones_report_in_the_list_lists_ones_reports(
+        bot: BotInMemory, strings: Catalogue) -> None:
+    """ "Ydy Gareth wedi gweld fy adroddiad?", "has Mr Hughes seen my report?": each phrase of the list, with a name of
+    one, two or three words where its {} stands, lists one's reports, in Welsh for one listed in Welsh."""
+    welsh = welsh_only("concern-my-reports-asked-of-someone.txt")
+    missed = []
+    for asked in lines("concern-my-reports-asked-of-someone.txt"):
+        for name in ("Gareth", "Mr Hughes", "Mr Gareth Hughes"):
+            phrase = f"{asked.replace(PLACEHOLDER, name)} {'fy adroddiad' if asked in welsh else 'my report'}?"
+            shown = text_of((await bot.says(CARYS, phrase, lang=Lang.EN)).card)
+            if not any(strings.text("concern.mine_title", lang) in shown
+                       for lang in ([Lang.CY] if asked in welsh else Lang)):
+                missed.append(phrase)
+
+    assert missed == []
+
+
 async def test_every_way_of_asking_for_the_policy_in_welsh_in_the_list_is_told_what_there_is(
         bot: BotInMemory, strings: Catalogue, federation: Federation) -> None:
     """ "Oes fersiwn Gymraeg?", "is there a Welsh version?": that the document is in English only, in Welsh for a
