@@ -396,12 +396,38 @@ _ON_ME_CY = r"(arna i|arnaf|arnon ni|arnom)"
 # The English words as they are often typed in a hurry ("permision", "premission", "aproval").
 _PERMISSION_EN = r"(permission|permision|permisson|premission|persmission|permssion|approval|aproval|approvel)"
 _PERMISSION_CY = r"(caniatad|ganiatad|permission|permision|permisson|premission)"
+# "I want" / "I need" in Welsh, north and south ("dwi isio", "dwi isie", "rwy'n moyn"): the words are a list.
+_I_WANT_CY = rf"(dw i|dwi|rwy|rydw i|wi|fi)( n)? {one_of(read_phrases('permission-wanting.txt'))}"
 _WANTS_FORM = re.compile(r"^(i|we)( (would|d))? (need|want|like|would like|d like)( to (get|ask|request))?"
                          rf"( for| the| some)? {_PERMISSION_EN}|^(request|requesting|apply|applying) (for )?"
-                         rf"{_PERMISSION_EN}|^(dw i|rwy|rydw i|dwi|wi) (angen|eisiau|isio|moyn)"
+                         rf"{_PERMISSION_EN}|^{_I_WANT_CY}"
                          rf"( gofyn( am)?| cael| gwneud cais am)? {_PERMISSION_CY}|"
                          rf"^hoffwn( i)?( ofyn( am)?| gael| wneud cais am)? (ganiatad|permission)|"
                          rf"^mae (angen {_PERMISSION_CY} {_ON_ME_CY}|{_ON_ME_CY} angen {_PERMISSION_CY})\b")
+
+# An account for work wanted, without the word "permission": "I want a TikTok account for my class", "We'd like a PE
+# Facebook page", "Dwi isio cyfrif TikTok i'r dosbarth", "Wi moyn tudalen Facebook i'r adran". Said to be for a class,
+# school, department, club or year: one's own account ("I want an Instagram account", "Dwi isio cyfrif Instagram fy
+# hun") needs no permission, and is a question for the policy.
+_FOR_WORK_EN = r"(class|school|department|dept|pe|year|club|trip|team|subject|faculty|pupils|students|parents)"
+_FOR_WORK_CY = (r"(dosbarth|ddosbarth|adran|ysgol|blwyddyn|flwyddyn|clwb|glwb|taith|daith|tim|dim|disgyblion|"
+                r"ddisgyblion|rhieni|rieni|pwnc|bwnc)")
+_WANTS_AN_ACCOUNT_EN = re.compile(
+    r"^(i|we)( would| d)? (need|want|would like|d like)( to (set up|start|open|create|make|have|get))? (a|an)( new)?"
+    rf"(?P<between>( \w+){{0,3}}?) ({_PLATFORM_NAMES})( account| page| channel| feed)?\b(?P<after>.*)$")
+_WANTS_AN_ACCOUNT_CY = re.compile(
+    rf"^{_I_WANT_CY}( cael| gael| creu| greu| agor| dechrau| sefydlu)? (cyfrif|gyfrif|tudalen|dudalen|sianel|gwefan|"
+    rf"wefan)( newydd)? ({_PLATFORM_NAMES})\b.*\b(i r|i|i n|ar gyfer|ar gyfer y|ar gyfer yr) {_FOR_WORK_CY}\b")
+
+
+def _wants_an_account(said: str) -> bool:
+    """Whether normalised words want an account for work (`_WANTS_AN_ACCOUNT_EN`, `_WANTS_AN_ACCOUNT_CY`)."""
+    if _WANTS_AN_ACCOUNT_CY.search(said):
+        return True
+    wanted = _WANTS_AN_ACCOUNT_EN.search(said)
+    return wanted is not None and bool(
+        re.search(rf"\b{_FOR_WORK_EN}\b", wanted.group("between"))
+        or re.match(rf"( \w+)?( \w+)? for (the |my |our |a )?(\w+ )?{_FOR_WORK_EN}\b", wanted.group("after")))
 
 
 # Asking permission for someone else: a request is whoever sends it (identity comes from the activity), so the form
@@ -631,7 +657,7 @@ class PermissionFlow:
 
     def _typed(self, said: str) -> tuple[Handler, str] | None:
         """A command as the whole message, courtesy words taken off ("fy ngheisiadau plis"), with the phrase it is."""
-        if _WANTS_FORM.search(said):
+        if any(_WANTS_FORM.search(core) or _wants_an_account(core) for core in without_courtesy(said)):
             return self.form, said
         for commands, handler in ((FORM_WORDS, self.form), (MINE_WORDS, self.mine), (PENDING_WORDS, self.pending),
                                   (REGISTER_WORDS, self.register)):

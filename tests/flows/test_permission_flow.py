@@ -2161,6 +2161,51 @@ async def test_i_need_permission_to_opens_the_form_in_english_and_in_welsh(
     assert titles == [strings.text("perm.form_title", Lang.EN), strings.text("perm.form_title", Lang.CY)]
 
 
+WANTING_IT = [
+    # "Want" and "need" as they are said north and south, and "plis" first (before, each a quote of the policy's rule
+    # on seeking permission).
+    ("dw i isie caniatâd", Lang.CY, None),
+    ("dwi ishe caniatad", Lang.CY, None),
+    ("Rwy'n moyn caniatâd", Lang.CY, None),
+    ("Dwi'n moyn gofyn am ganiatâd", Lang.CY, None),
+    ("Rwy'n eisiau caniatâd ar gyfer blog y dosbarth", Lang.CY, "blog"),
+    ("plis dwi angen caniatâd i ddefnyddio tiktok", Lang.CY, "tiktok"),
+    ("please I need permission to use TikTok", Lang.EN, "tiktok"),
+    # An account for work wanted, without the word "permission" (before, the policy's rule, not the form).
+    ("dwi isio cyfrif tiktok i'r dosbarth", Lang.CY, "tiktok"),
+    ("Dwi moyn tudalen Facebook i'r adran", Lang.CY, "facebook"),
+    ("dw i isie cyfrif insta i flwyddyn 6", Lang.CY, "instagram"),
+    ("Rwy'n moyn cyfrif Twitter i'r ysgol plîs", Lang.CY, "x"),
+    ("Dwi angen cyfrif YouTube ar gyfer y clwb drama", Lang.CY, "youtube"),
+    ("I want a tiktok account for my class", Lang.EN, "tiktok"),
+    ("We'd like a Facebook page for the PE department", Lang.EN, "facebook"),
+    ("I need a class Instagram account", Lang.EN, "instagram"),
+]
+
+
+@pytest.mark.parametrize(("typed", "lang", "platform"), WANTING_IT, ids=[t for t, _, _ in WANTING_IT])
+async def test_wanting_permission_or_an_account_for_work_in_everyday_words_opens_the_form(
+        bot: BotInMemory, strings: Catalogue, typed: str, lang: Lang, platform: str | None) -> None:
+    """ "Dwi isio cyfrif TikTok i'r dosbarth": the form, in the words' language, with the platform they name chosen."""
+    await bot.meets(CARYS)
+
+    form = (await bot.says(CARYS, typed, lang=Lang.EN)).card
+
+    assert _title(form) == strings.text("perm.form_title", lang)
+    assert {e["id"]: e.get("value") for e in _inputs(form or {})}["platform"] == platform
+
+
+@pytest.mark.parametrize("typed", ["I want an Instagram account", "Dwi isio cyfrif Instagram fy hun",
+                                   "I need a Facebook account to see my son's photos",
+                                   "Dwi isio tudalen Facebook i fi"])
+async def test_wanting_an_account_not_said_to_be_for_work_is_a_question_for_the_policy(
+        answering_bot: BotInMemory, strings: Catalogue, typed: str) -> None:
+    """One's own account needs no permission: without a class, school or department named, it is not the form."""
+    reply = await answering_bot.says(CARYS, typed, lang=Lang.EN)
+
+    assert _title(reply.card) not in {strings.text("perm.form_title", lang) for lang in Lang}
+
+
 @pytest.mark.parametrize(("typed", "lang"), [("I need permision for a class instagram", Lang.EN),
                                              ("i need permisson for a trip blog", Lang.EN),
                                              ("We'd like premission for a PE twitter", Lang.EN),
