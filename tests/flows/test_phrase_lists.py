@@ -623,6 +623,14 @@ def test_a_welsh_platform_name_after_a_mutating_word_is_chosen_on_the_form(typed
     ("Adrodd pryder", "concern.form_title"),  # "report a concern", word for word
     ("Riportio pryder", "concern.form_title"),
     ("Codi concern", "concern.form_title"),
+    ("Dwi isie codi pryder", "concern.form_title"),  # "want" north and south, and with "'n": the policy's rule
+    ("Dwi ishe codi pryder", "concern.form_title"),
+    ("Rwy'n moyn codi pryder", "concern.form_title"),
+    ("Dwi'n moyn codi pryder", "concern.form_title"),
+    ("Riportio cydweithiwr", "concern.form_title"),  # "report a colleague": "not covered" or the policy's rule
+    ("Adrodd am gydweithiwr", "concern.form_title"),
+    ("Dwi isio riportio cydweithiwr", "concern.form_title"),
+    ("Dw i eisiau adrodd am aelod o staff", "concern.form_title"),
     ("Ie", "home.ok"),  # a lone Welsh yes or no: "not covered", in English, offering to pass "Ie" on
     ("Na", "home.ok"),
 ])
