@@ -380,7 +380,10 @@ async def test_the_other_language_on_a_card_already_confirmed_says_so_rather_tha
 @pytest.mark.parametrize(("typed", "lang"), [
     ("I have read it", Lang.EN), ("Ok, I've read the new policy, thanks", Lang.EN),
     ("Thank you, I've read it", Lang.EN), ("Dw i wedi'i ddarllen", Lang.CY),
-    ("Diolch, rydw i wedi darllen y polisi newydd", Lang.CY)])
+    ("Diolch, rydw i wedi darllen y polisi newydd", Lang.CY),
+    # Read and understood, the south's "rwy ... e", and the latest version (before, each asked of the policy).
+    ("Dwi wedi darllen a deall y polisi", Lang.CY), ("Rwy wedi darllen e", Lang.CY),
+    ("Dw i wedi darllen y fersiwn ddiweddaraf", Lang.CY), ("Wedi darllen y fersiwn newydd", Lang.CY)])
 async def test_i_have_read_it_typed_gets_the_card_to_press_and_says_typing_it_records_nothing(
         bot: PublishingBot, strings: Catalogue, tmp_path: Path, typed: str, lang: Lang) -> None:
     """Carys answered the card asking her to confirm by typing "I have read it" (or "Dw i wedi'i ddarllen"): the bot
