@@ -116,7 +116,19 @@ _MY_REQUEST = re.compile(rf"\bmy (?:(?:{'|'.join(map(re.escape, _OF_A_REQUEST))}
                          r"|\b(?:y|r) cais (?:a )?(?:wnes i|nes i|anfonais|anfones|yrrais|gyrrais)\b"
                          # Taken back without "my", as most type it: "tynnu'r cais yn ôl", "withdraw request".
                          r"|\b(?:tynnu|dynnu|thynnu) (?:y |r |yr )?(?:cais|ceisiadau)\b(?= (?:yn )?n?ol\b)"
-                         r"|\bwithdraw(?:ing)? (?:the |a |that |this )?requests?\b")
+                         r"|\bwithdraw(?:ing)? (?:the |a |that |this )?requests?\b"
+                         # "The request" without "my", asked whether it was decided ("has the request been approved?",
+                         # "ydy'r cais wedi'i gymeradwyo?", "odi'r cais wedi mynd trwodd?") or for its news ("any news
+                         # on the request?", "unrhyw newyddion am y cais?", "be sy 'di digwydd i'r cais?"). A friend
+                         # request is accepted, not approved ("Should I accept the request?").
+                         r"|\b(?:has|have|was|is) the request(?= (?:been |got |gone )?(?:approved|declined|rejected|"
+                         r"refused|decided|through|signed off|okayed)\b)"
+                         r"|\b(?:news|update|updates|word) (?:on|about|of) the request$"
+                         r"|\b(?:ydy|ydi|odi|yw|oedd|gafodd) r cais(?= (?:wedi |di )?(?:cael ei |i |ei )?(?:gymeradwyo|"
+                         r"chymeradwyo|cymeradwyo|wrthod|gwrthod|phenderfynu|benderfynu|mynd drwodd|mynd trwodd|"
+                         r"drwodd|trwodd)\b)"
+                         r"|\b(?:newyddion|hanes|ateb|ymateb) (?:am|i|ar) (?:y|r) cais(?= eto$|$)"
+                         r"|\bdigwydd (?:i|efo|gyda|hefo) r cais(?= eto$|$)")
 # "What do I need to put in my request?": what a request should say, not what became of hers.
 _WHAT_TO_PUT_IN = re.compile(r"\b(?:to|should i|must i|can i|could i) (?:put|include|write|say|mention|explain)"
                              r"(?: \w+){0,2} (?:in|on)$")

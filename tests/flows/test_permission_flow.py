@@ -1754,6 +1754,16 @@ ABOUT_MY_REQUEST = [
     ("tynnu'r cais nôl", Lang.CY),
     ("withdraw request", Lang.EN),
     ("withdraw the request", Lang.EN),
+    # "The request" without "my", asked whether it was decided or for its news (before, a policy quote or "the policy
+    # doesn't cover that").
+    ("ydy'r cais wedi cael ei gymeradwyo?", Lang.CY),
+    ("Ydy'r cais wedi'i gymeradwyo eto?", Lang.CY),
+    ("odi'r cais wedi mynd trwodd?", Lang.CY),
+    ("Unrhyw newyddion am y cais?", Lang.CY),
+    ("be sy 'di digwydd i'r cais?", Lang.CY),
+    ("oes ateb i'r cais eto?", Lang.CY),
+    ("has the request been approved?", Lang.EN),
+    ("Any news on the request?", Lang.EN),
 ]
 
 
@@ -1798,7 +1808,11 @@ FRIEND_REQUESTS = ["can I accept a friend request from a parent?", "Should I acc
                    "what do I need to put in my request to the head for a new work account?",
                    # Talking it over with the head, not whether she has it.
                    "Should I discuss my request with the head first?",
-                   "Does the head have to get my request before I set the page up?"]
+                   "Does the head have to get my request before I set the page up?",
+                   # "The request" without "my" that is a friend or follow request, or one to be approved by others.
+                   "Should I accept the request?", "Ddylwn i dderbyn y cais?",
+                   "A pupil sent me a follow request, should the request be approved by the head?",
+                   "Mae rhiant wedi anfon cais ffrind, ydy'r cais ffrind yn iawn?"]
 
 
 @pytest.mark.parametrize("typed", FRIEND_REQUESTS)
