@@ -122,6 +122,13 @@ HELD_WORDS = frozenset(read_phrases("concern-held-reports.txt"))
 _ASKED_OF_MINE = read_phrases("concern-my-reports-asked.txt")
 # "Ydy Gareth wedi gweld fy adroddiad?": the same, with whoever may have it named where the list's {} stands (one to
 # three words); each as the words before and after the name, and whether it is listed in Welsh.
+# "Ydy fy adroddiad wedi cyrraedd?", "has my report been seen?": the words naming one's reports where the list's {}
+# stands, with what is asked of them around them; each as the words before and after, and whether it is Welsh.
+_ASKED_WHETHER_IN_WELSH = listed_in_welsh("concern-my-reports-asked-whether.txt")  # as compared: without the {}
+_ASKED_WHETHER = tuple(
+    (tuple(before.split()), tuple(after.split()), " ".join(f"{before} {after}".split()) in _ASKED_WHETHER_IN_WELSH)
+    for before, after in (pattern.split(PLACEHOLDER)
+                          for pattern in read_patterns("concern-my-reports-asked-whether.txt")))
 _OF_SOMEONE_IN_WELSH = listed_in_welsh("concern-my-reports-asked-of-someone.txt")  # as compared: without the {}
 _ASKED_OF_SOMEONE = tuple(
     (tuple(before.split()), tuple(after.split()),
@@ -190,12 +197,16 @@ def asks_after_my_reports(said: str) -> bool | None:
 
 
 def _asked_then_named(core: str) -> list[tuple[bool, str]]:
-    """Each way the message opens with a way of asking after one's reports: whether that way is Welsh, and the words
-    after it (those naming the reports, when it does ask after them)."""
+    """Each way the message asks after one's reports around the words naming them: whether that way is Welsh, and the
+    words it leaves (those naming the reports, when it does ask after them)."""
     found = []
     if (asked := opening(core, _ASKED_OF_MINE)) is not None:
         found.append((asked in _IN_WELSH, core[len(asked):].strip()))
     words = core.split()
+    for before, after, in_welsh in _ASKED_WHETHER:
+        if (len(words) > len(before) + len(after) and tuple(words[:len(before)]) == before
+                and tuple(words[len(words) - len(after):]) == after):
+            found.append((in_welsh, " ".join(words[len(before):len(words) - len(after)])))
     for before, after, in_welsh in _ASKED_OF_SOMEONE:
         if tuple(words[:len(before)]) != before:
             continue

@@ -2011,6 +2011,13 @@ async def test_my_reports_typed_in_welsh_are_shown_in_welsh_whatever_the_teams_l
     ("Ydi Mr Hughes wedi darllen fy adroddiad i?", "Eich adroddiadau"),
     ("Gafodd Gareth Hughes fy adroddiad?", "Eich adroddiadau"),
     ("has Gareth seen my report?", "Your reports"), ("Did Mr Hughes get my report?", "Your reports"),
+    ("Ydy Gareth wedi cydnabod fy adroddiad?", "Eich adroddiadau"),
+    # The report named first, then what became of it (before, a quote on abuse of the guidance, or "not covered").
+    ("Ydy fy adroddiad wedi cyrraedd?", "Eich adroddiadau"), ("Gafodd fy adroddiad ei weld?", "Eich adroddiadau"),
+    ("ydy'n adroddiad i wedi'i weld?", "Eich adroddiadau"), ("Ydy fy mhryder wedi cael ei weld?", "Eich adroddiadau"),
+    ("has my report been seen?", "Your reports"), ("Has my concern been acknowledged?", "Your reports"),
+    ("Oes rhywun wedi edrych ar fy adroddiad?", "Eich adroddiadau"),
+    ("has anyone acknowledged my report?", "Your reports"),
 ])
 async def test_asking_where_ones_report_is_shows_ones_reports(staffed: BotInMemory, typed: str, title: str) -> None:
     """Carys sent a report and typed "ble mae fy adroddiad?" (where is my report?): only "fy adroddiad" alone listed

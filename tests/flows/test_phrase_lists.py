@@ -171,6 +171,23 @@ async def test_every_way_of_asking_whether_someone_named_has_ones_report_in_the_
     assert missed == []
 
 
+async def test_every_way_of_asking_what_became_of_ones_report_named_first_in_the_list_lists_ones_reports(
+        bot: BotInMemory, strings: Catalogue) -> None:
+    """ "Ydy fy adroddiad wedi cyrraedd?", "has my report been seen?": each phrase of the list, with the words naming
+    one's report where its {} stands, lists one's reports, in Welsh for one listed in Welsh."""
+    welsh = welsh_only("concern-my-reports-asked-whether.txt")
+    missed = []
+    for asked in lines("concern-my-reports-asked-whether.txt"):
+        for named in (["fy adroddiad", "fy mhryder"] if asked in welsh else ["my report", "my concern"]):
+            phrase = f"{asked.replace(PLACEHOLDER, named)}?"
+            shown = text_of((await bot.says(CARYS, phrase, lang=Lang.EN)).card)
+            if not any(strings.text("concern.mine_title", lang) in shown
+                       for lang in ([Lang.CY] if asked in welsh else Lang)):
+                missed.append(phrase)
+
+    assert missed == []
+
+
 async def test_every_way_of_asking_for_the_policy_in_welsh_in_the_list_is_told_what_there_is(
         bot: BotInMemory, strings: Catalogue, federation: Federation) -> None:
     """ "Oes fersiwn Gymraeg?", "is there a Welsh version?": that the document is in English only, in Welsh for a
