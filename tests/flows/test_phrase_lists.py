@@ -622,6 +622,10 @@ def test_a_welsh_platform_name_after_a_mutating_word_is_chosen_on_the_form(typed
     ("Dw i eisiau gofyn am ganiatâd", "perm.form_title"),  # "I want to ask for permission" opened the form
     ("Dwi isio gofyn caniatâd i'r pennaeth", "perm.form_title"),
     ("Hoffwn i ofyn am ganiatâd", "perm.form_title"),
+    ("Ga i ganiatâd plîs", "perm.form_title"),  # "may I have permission": a quote on photos, with the form's button
+    ("Ga i ofyn am ganiatâd?", "perm.form_title"),  # "may I ask for permission?": the policy's rule, likewise
+    ("Alla i ofyn am ganiatâd?", "perm.form_title"),
+    ("Gallwn i ofyn am ganiatâd?", "perm.form_title"),
     ("Cais newydd", "perm.form_title"),  # "new request": the friending rule was quoted
     ("Gwneud cais newydd", "perm.form_title"),
     ("Ffurflen caniatâd", "perm.form_title"),  # "ffurflen ganiatâd" was listed, as typed without the mutation not
