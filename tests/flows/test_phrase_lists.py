@@ -614,6 +614,8 @@ def test_a_welsh_platform_name_after_a_mutating_word_is_chosen_on_the_form(typed
     ("Adroddiadau fi", "concern.mine_title"),  # "ceisiadau fi" was listed
     ("Adroddiadau sy gen i", "concern.held_title"),  # "sydd gen i" was listed, as said not
     ("Adroddiadau gyda fi", "concern.held_title"),  # the south's "gyda fi"
+    ("Oes 'na adroddiadau i fi?", "concern.held_title"),  # "are there reports for me?": a quote on abuse of the
+    ("Adroddiadau sy'n aros", "concern.held_title"),  # guidance, or "not covered" for "reports waiting"
     ("Hylo", "welcome.title"),  # a Welsh spelling of "hello"
     ("Dw i eisiau codi pryder", "concern.form_title"),  # "I want to raise a concern"
     ("Dwi isio codi pryder", "concern.form_title"),
