@@ -794,7 +794,10 @@ async def test_who_has_read_a_version_no_longer_in_force_counts_only_the_staff_a
     ("Has everyone read the policy?", Lang.EN), ("who has read the new version", Lang.EN),
     ("Pwy sydd heb ddarllen y polisi?", Lang.CY), ("Ydy pawb wedi darllen y polisi newydd?", Lang.CY),
     ("Pwy sy heb ddarllen eto?", Lang.CY), ("Ydi pawb wedi'i ddarllen?", Lang.CY), ("pwy sydd heb darllen", Lang.CY),
-    ("Pwy sydd heb gadarnhau?", Lang.CY)])
+    ("Pwy sydd heb gadarnhau?", Lang.CY),
+    # "Not yet" with "ddim", "di" for "wedi", and "eto i" (yet to) as said (before, "the policy doesn't cover that").
+    ("Pwy sydd ddim wedi darllen y polisi eto?", Lang.CY), ("Pwy sy di darllen o?", Lang.CY),
+    ("Pwy sydd eto i ddarllen y polisi?", Lang.CY)])
 async def test_the_head_asking_who_has_read_it_in_her_own_words_gets_the_count(
         bot: PublishingBot, strings: Catalogue, tmp_path: Path, said: str, lang: Lang) -> None:
     """Siân typed "Who hasn't read it yet?" and got "the policy doesn't cover that", and "who has read the new version"
