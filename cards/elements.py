@@ -167,12 +167,10 @@ def quote(value: str) -> Element:
 
 
 def refused(box: Element, problem: str) -> list[Element]:
-    """A box the bot refused, and what is wrong with it in red right under it. A screen reader names a box by its
-    label alone (the renderer ties only its own `errorMessage` to it, never a line the bot sent), so the label says
-    what is wrong too: "What it is for — Say what the account is for."."""
-    named = {**box, "label": f"{box.get('label') or box['title']} — {problem}"}
-    return [named, {"type": "TextBlock", "text": problem, "color": "Attention", "size": "Small", "wrap": True,
-                    "spacing": "None"}]
+    """A box the bot refused, with what is wrong with it said once, in its label: "What it is for — Say what the
+    account is for.". A screen reader names a box by its label alone (the renderer ties only its own `errorMessage`
+    to it, never a line the bot sent), and a red line under the box as well was seen twice and read twice."""
+    return [{**box, "label": f"{box.get('label') or box['title']} — {problem}"}]
 
 
 def facts(pairs: Sequence[tuple[str, str]]) -> Element:

@@ -138,6 +138,13 @@ def _findings(card: Node) -> list[str]:
             if _is_input(box) and _says_what_is_wrong_with(under) and str(under.get("text")) not in _spoken_name(box):
                 found.append(f"box {box.get('id')} is refused under it ('{under.get('text')}'), but a screen reader "
                              "does not say so at the box")
+    shown = Counter(str(node.get("text", "")).strip() for node in _nodes(card)
+                    if _type(node) in ("TextBlock", "TextRun"))
+    for node in _nodes(card):
+        _, dash, problem = _spoken_name(node).partition(" — ")
+        if _is_input(node) and dash and shown[problem.strip()]:
+            found.append(f"box {node.get('id')} is refused in its label and again in a line of the card "
+                         f"('{problem}'): seen twice, and a screen reader reads it twice")
     labels = Counter(_spoken_name(node) for node in _nodes(card) if _is_input(node))
     found += [f"{n} boxes are all labelled '{label}'" for label, n in labels.items() if n > 1]
     for scope in _button_scopes(card):
@@ -186,7 +193,8 @@ def test_the_check_finds_each_kind_of_defect() -> None:
     assert _findings(built(actions=({**button, "title": "Yn ôl"},)))
     refused = {"type": "TextBlock", "text": "Say what it is for.", "color": "Attention", "spacing": "None"}
     assert _findings(built(box, refused))
-    assert _findings(built({**box, "label": "Reason — Say what it is for."}, refused)) == []
+    assert _findings(built({**box, "label": "Reason — Say what it is for."}, refused))
+    assert _findings(built({**box, "label": "Reason — Say what it is for."})) == []
     untitled = {"type": "AdaptiveCard", "version": "1.5", "body": [{"type": "TextBlock", "text": "Pending"}, box]}
     assert _findings(untitled)
     label = {"type": "TextBlock", "text": "Check before approving", "weight": "Bolder", "wrap": True}
@@ -214,15 +222,17 @@ def test_a_title_with_a_name_is_a_heading_only_while_no_markdown_could_act_in_it
 
 
 @pytest.mark.parametrize("lang", [Lang.EN, Lang.CY])
-def test_a_decline_without_a_reason_is_told_so_at_the_reason_box(lang: Lang) -> None:
+def test_a_decline_without_a_reason_is_told_so_once_at_the_reason_box(lang: Lang) -> None:
     """The headteacher pressing Decline with the reason box empty: the card came back with "Please give a reason when
-    declining." under the box, but not in its label, so a screen reader never said it at the box."""
+    declining." under the box, but not in its label, so a screen reader never said it at the box; then in both, so
+    it was seen twice and read twice. It is said once, in the box's label, which a screen reader says at the box."""
     body = gallery()[f"permission-for-headteacher-error.{lang.value}"]["body"]
     said = load_catalogue().text("perm.reason_required", lang)
 
-    [at] = [i for i, element in enumerate(body) if element.get("id") == "reason"]
+    [box] = [element for element in body if element.get("id") == "reason"]
 
-    assert body[at + 1]["text"] == said and said in body[at]["label"]
+    assert box["label"].endswith(f" — {said}")
+    assert said not in _words({"body": [element for element in body if element is not box]})
 
 
 @pytest.mark.parametrize("lang", [Lang.EN, Lang.CY])
