@@ -513,6 +513,10 @@ def _permissions(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     yield "my-requests-many", permission.my_requests_card(strings, lang, all_mine, today=today)
     yield "my-requests-empty", permission.my_requests_card(strings, lang, [], today=today)
     yield "pending-requests", permission.pending_card(strings, lang, [(pending, school), (blog, school)], today=today)
+    # Decline pressed on the list with the reason box empty: the list again, saying so at that request's box.
+    yield "pending-requests-error", permission.pending_card(strings, lang, [(pending, school), (blog, school)],
+                                                            today=today, errors={pending.request_id:
+                                                                                 "perm.reason_required"})
     yield "pending-requests-typed-decision", permission.pending_card(
         strings, lang, [(pending, school)], today=today, notice=strings.text("perm.typed_decision", lang))
     yield "typed-decision-not-decider", common.notice_card(strings.text("perm.typed_decision_not_decider", lang))

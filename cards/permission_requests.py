@@ -770,11 +770,13 @@ def _in_full(strings: Catalogue, lang: Lang, request: PermissionRequest, school:
         return [*details.rows, text(strings.text("perm.shortened", lang), weight="Bolder"),
                 *_problem(strings, lang, problem), action_set([_see_in_full(strings, lang, request)])]
     data = {"id": request.request_id, "from": "list", **here, **shown_in(lang)}
-    items: list[Element] = [
-        *details.rows,
-        {"type": "Input.Text", "id": note_input_id(request.request_id), "isMultiline": True,
-         "maxLength": LIMITS["reason"], "label": strings.text("perm.reason_label_listed", lang, id=request.request_id)},
-        *_problem(strings, lang, problem)]
+    box: Element = {"type": "Input.Text", "id": note_input_id(request.request_id), "isMultiline": True,
+                    "maxLength": LIMITS["reason"],
+                    "label": strings.text("perm.reason_label_listed", lang, id=request.request_id)}
+    # What is wrong with the reason is said at its box (in its label); a request too late to approve, under it.
+    at_the_box = bool(problem) and problem != approval_problem(request, today)
+    items: list[Element] = [*details.rows, *(refused(box, strings.text(problem, lang)) if at_the_box else
+                                             [box, *_problem(strings, lang, problem)])]
     return [*items, *button_rows([*_decision_buttons(strings, lang, request, data, today, listed=True),
                                   _see_in_full(strings, lang, request)])]
 

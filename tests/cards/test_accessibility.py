@@ -248,3 +248,19 @@ def test_each_reply_on_the_review_list_is_named_for_its_question(lang: Lang) -> 
     listed = review_card(load_catalogue(), lang, items)
 
     assert _findings(listed) == []
+
+
+@pytest.mark.parametrize("lang", [Lang.EN, Lang.CY])
+def test_a_decline_without_a_reason_on_the_pending_list_is_told_so_at_that_requests_box(lang: Lang) -> None:
+    """The headteacher pressing Decline on the pending list with the reason box empty: the list came back with "Please
+    give a reason when declining." in red under the request, but not in its box's label, so a screen reader tabbing to
+    the box (the one the list names for the request) never heard why."""
+    listed = gallery()[f"pending-requests-error.{lang.value}"]
+    said = load_catalogue().text("perm.reason_required", lang)
+    [box] = [node for node in _nodes(listed) if node.get("id") == "reason_P-7KX3QD"]
+    others = [node for node in _nodes(listed) if _is_input(node) and node is not box]
+
+    assert box["label"].endswith(f" — {said}")
+    assert said not in _words(listed)  # the card's lines; a box's label is not one
+    assert others and all(said not in node["label"] for node in others)
+    assert _findings(listed) == []
