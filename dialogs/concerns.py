@@ -585,10 +585,11 @@ class ConcernFlow:
             return Reply(card=cards.form_card(self._strings, turn.lang, view, values=texts, error=error,
                                               notice=notice, asked=asked, errors=errors))
 
-        if any(len(texts[key]) > limit for key, limit in LIMITS.items() if key in texts):
+        if over := {key: self._strings.text("concern.too_long", turn.lang, length=len(texts[key]), limit=limit)
+                    for key, limit in LIMITS.items() if key in texts and len(texts[key]) > limit}:
             # Before anything reads the words: a box far over its length (a client that ignores the form's own) took
-            # seconds to read for names, only to be refused.
-            return await again(error=self._strings.text("concern.too_long", turn.lang))
+            # seconds to read for names, only to be refused. Said at each box too long, in its label.
+            return await again(errors=over)
         about = self._about(texts["about"], staff) if kind is ReportKind.COLLEAGUE else None
         if kind is ReportKind.COLLEAGUE and about is None and texts["about"] not in {"", *(a.value for a in About)}:
             # The colleague picked is not on the staff list as it is now (changed since the form was opened, or a card

@@ -716,6 +716,28 @@ async def test_an_outcome_or_note_too_long_for_its_box_changes_nothing_and_comes
         assert [i.get("value") for i in inputs(reply.card) if i["id"] in ("outcome", "note")] == [typed.strip()]
 
 
+@pytest.mark.parametrize("lang", [Lang.EN, Lang.CY])
+async def test_a_report_box_too_long_is_told_so_at_that_box(staffed: BotInMemory, lang: Lang) -> None:
+    """A reporter's "Where it happened" sent over its 300 characters (a client that ignores maxLength): the form came
+    back with "That is too long for this form" at its foot, under the tick boxes, naming no box, so neither she nor a
+    screen reader at the box knew which one to shorten. It is said in that box's label, with how long it is and the
+    most it takes; the other boxes say nothing, and nothing is sent."""
+    strings = load_catalogue()
+    where = "In the staff room and on the Year 9 Teams chat, " * 8  # 384 characters
+    form = await staffed.says(CARYS, "report a concern", lang=lang)
+
+    again = await staffed.clicks(CARYS, "concern.submit", {**verb_data(form.card or {}, "concern.submit"),
+                                                           "what": SECRET, "where": where}, lang=lang)
+
+    boxes = {box["id"]: box for box in inputs(again.card)}
+    said = strings.text("concern.too_long", lang, length=len(where.strip()), limit=300)
+    assert boxes["where"]["label"] == f'{strings.text("concern.field.where", lang)} — {said}'
+    assert [name for name, box in boxes.items() if " — " in str(box.get("label", ""))] == ["where"]
+    rest = [element for element in (again.card or {}).get("body", []) if element.get("id") != "where"]
+    assert said not in text_of({"body": rest})
+    assert await MemoryConcernReports(staffed.store).list_all() == []
+
+
 @pytest.mark.parametrize("field", ["since", "where", "who", "evidence"])
 async def test_every_typed_field_is_checked_for_the_managers_name(staffed: BotInMemory, field: str) -> None:
     await _report(staffed, **{field: "mr HUGHES"})

@@ -26,7 +26,7 @@ from bot.storage.outbox import TableOutbox
 from bot.storage.tables import TableStore, service_client
 from dialogs.base import Scope, Turn
 from tests.support.activities import CARYS, GARETH, GUEST, OWAIN, SIAN, TENANT, as_a_member, card_action, message
-from tests.support.cards import actions, verb_data
+from tests.support.cards import actions, inputs, verb_data
 from tests.support.concerns import (
     CARYS_CHAT,
     GARETH_CHAT,
@@ -646,7 +646,7 @@ async def test_a_form_over_its_lengths_is_refused_before_its_words_are_read_for_
 
     form = await send_report(staffed, connector, CARYS, **{field: "Mr Hughes, the head, my line manager " * 5000})
 
-    assert "That is too long for this form" in json.dumps(form)
+    assert " — That is too long (" in {box["id"]: box for box in inputs(form)}[field]["label"]
     assert [length for length in read if length > 3000] == []
     assert connector.cards(GARETH_CHAT) == []
 
