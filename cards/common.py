@@ -114,7 +114,7 @@ def help_card(strings: Catalogue, lang: Lang, *, decides: bool = False, oversees
 def notice_card(message: str, *, title: str = "") -> Card:
     """A short message on its own card."""
     body = [heading(title)] if title else []
-    return card([*body, text(message)])
+    return card([*body, text(message)], notification=message)
 
 
 def error_card(strings: Catalogue, lang: Lang, key: str, **values: object) -> Card:

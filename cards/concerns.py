@@ -72,6 +72,12 @@ MAX_DRAFT = 3000
 STAFF_LIST_BUDGET = 20_000
 
 
+def _private(strings: Catalogue, lang: Lang, body: Sequence[Element], actions: Sequence[Element] = ()) -> Card:
+    """A card of this flow. Its notification line, which a phone's lock screen shows to anyone near it, is the same
+    for every one: nothing of the report, not even whose it is (as the messages the bot sends later)."""
+    return card(body, actions, notification=strings.text("notify.private", lang))
+
+
 def _role_phrase(strings: Catalogue, lang: Lang, contact: StaffContact, role: Role) -> str:
     return strings.text(f"concern.role.{role.value}", lang, name=contact.name)
 
@@ -235,8 +241,8 @@ def form_card(strings: Catalogue, lang: Lang, view: FormView, *, values: Mapping
     if error:
         body.append({"type": "TextBlock", "text": error, "color": "Attention", "wrap": True})
     data = {"form": view.token, "kind": view.kind.value, **shown_in(lang)}  # answered in the form's language
-    form = card(body, [execute(strings.text("concern.submit", lang), VERB_SUBMIT, data, style="positive",
-                               associated_inputs="auto")])
+    form = _private(strings, lang, body, [execute(strings.text("concern.submit", lang), VERB_SUBMIT, data,
+                                                  style="positive", associated_inputs="auto")])
     if card_bytes(form) > MAX_CARD_BYTES and view.staff:
         return form_card(strings, lang, replace(view, staff=()), values=values, error=error, notice=notice,
                          asked=asked)
@@ -257,7 +263,7 @@ def not_colleague_card(strings: Catalogue, lang: Lang, *, guidance: PolicyPlace 
         buttons.append(execute(strings.text("concern.read_guidance", lang), VERB_SECTION,
                                place_data(guidance) | shown_in(lang)))
     buttons.append(execute(strings.text("concern.it_is_a_colleague", lang), VERB_CONCERN_FORM, typed))
-    return card([heading(strings.text("concern.not_colleague_title", lang)),
+    return _private(strings, lang, [heading(strings.text("concern.not_colleague_title", lang)),
                  text(strings.text("concern.not_colleague_body", lang)),
                  text(strings.text("concern.not_colleague_offer", lang)), *(action_set([b]) for b in buttons)])
 
@@ -266,9 +272,10 @@ def nobody_card(strings: Catalogue, lang: Lang, *, no_chair: bool = False) -> Ca
     """Everyone the report could go to is named in it (or, `no_chair`, it could only go to a chair of governors the
     settings do not name): it is not sent, and the person is told why and where else to go."""
     if no_chair:
-        return card([heading(strings.text("concern.no_chair_title", lang)),
+        return _private(strings, lang, [heading(strings.text("concern.no_chair_title", lang)),
                      text(strings.text("concern.no_chair_body", lang))])
-    return card([heading(strings.text("concern.nobody_title", lang)), text(strings.text("concern.nobody_body", lang))])
+    return _private(strings, lang, [heading(strings.text("concern.nobody_title", lang)),
+                                    text(strings.text("concern.nobody_body", lang))])
 
 
 def _why(strings: Catalogue, lang: Lang, report: ConcernReport, left: Mapping[str, tuple[StaffContact, Naming]]) -> str:
@@ -322,7 +329,7 @@ def receipt_card(strings: Catalogue, lang: Lang, report: ConcernReport, roles: S
             if near and naming is not None else strings.text("concern.receipt_left_out", lang, name=person.name)
         body.append(plain_text(said, weight="Bolder"))
     body.append(text(strings.text("concern.receipt_next", lang, ref=report.reference), subtle=True))
-    return card(body, [execute(strings.text("concern.my_reports", lang), VERB_MINE)])
+    return _private(strings, lang, body, [execute(strings.text("concern.my_reports", lang), VERB_MINE)])
 
 
 def _note_label(strings: Catalogue, lang: Lang, note: Note, report: ConcernReport) -> str:
@@ -526,7 +533,7 @@ def holder_card(strings: Catalogue, lang: Lang, report: ConcernReport, viewer: P
         if report.next_up is not None:
             body.append(_escalation(strings, lang, report, asked, draft))
         body.append(text(strings.text("concern.held_hint", lang), subtle=True))
-    return card(body, actions)
+    return _private(strings, lang, body, actions)
 
 
 def reporter_card(strings: Catalogue, lang: Lang, report: ConcernReport, *, title_key: str = "concern.yours_title",
@@ -553,7 +560,7 @@ def reporter_card(strings: Catalogue, lang: Lang, report: ConcernReport, *, titl
     elif report.is_settled and report.next_up is None:
         body.append(plain_text(strings.text("concern.last_person", lang, name=report.holder.name), subtle=True))
     actions.append(execute(strings.text("concern.my_reports", lang), VERB_MINE))
-    return card(body, actions)
+    return _private(strings, lang, body, actions)
 
 
 def my_reports_card(strings: Catalogue, lang: Lang, reports: Sequence[ConcernReport], *, start: int = 0,
@@ -611,6 +618,7 @@ def _report_list(strings: Catalogue, lang: Lang, reports: Sequence[ConcernReport
                                {"ref": report.reference})])]}
 
     return paged(body, reports, start, entry=entry, more=more, most=MAX_LISTED,
+                 notification=strings.text("notify.private", lang),
                  count=lambda first, shown: _list_count(strings, lang, count, len(reports), first, shown))
 
 
@@ -635,7 +643,7 @@ def reminder_card(strings: Catalogue, lang: Lang, report: ConcernReport, *, pass
 
 def acknowledged_card(strings: Catalogue, lang: Lang, report: ConcernReport) -> Card:
     """Tells the reporter their report was read, and by whom."""
-    return card([heading(strings.text("concern.acknowledged_title", lang, ref=report.reference)),
+    return _private(strings, lang, [heading(strings.text("concern.acknowledged_title", lang, ref=report.reference)),
                  plain_text(strings.text("concern.acknowledged_body", lang, name=report.holder.name))],
                 [execute(strings.text("concern.my_reports", lang), VERB_MINE)])
 
@@ -643,19 +651,20 @@ def acknowledged_card(strings: Catalogue, lang: Lang, report: ConcernReport) -> 
 def escalated_for_reporter(strings: Catalogue, lang: Lang, report: ConcernReport) -> Card:
     """Tells the reporter who holds their report now (never the note that went with it)."""
     name = report.holder.name
-    return card([plain_heading(strings.text("concern.escalated_reporter_title", lang, ref=report.reference,
-                                            name=name)),
-                 plain_text(strings.text("concern.escalated_reporter_body", lang, name=name))],
-                [execute(strings.text("concern.my_reports", lang), VERB_MINE)])
+    return _private(strings, lang, [plain_heading(strings.text("concern.escalated_reporter_title", lang,
+                                                               ref=report.reference, name=name)),
+                                    plain_text(strings.text("concern.escalated_reporter_body", lang, name=name))],
+                    [execute(strings.text("concern.my_reports", lang), VERB_MINE)])
 
 
 def passed_on_for_reporter(strings: Catalogue, lang: Lang, report: ConcernReport) -> Card:
     """Tells the reporter who holds their report now, because whoever held it has left (or left that post)."""
     name, former = report.holder.name, report.chain[report.level - 1].name
-    return card([plain_heading(strings.text("concern.escalated_reporter_title", lang, ref=report.reference,
-                                            name=name)),
-                 plain_text(strings.text("concern.passed_on_reporter_body", lang, former=former, name=name))],
-                [execute(strings.text("concern.my_reports", lang), VERB_MINE)])
+    return _private(strings, lang, [plain_heading(strings.text("concern.escalated_reporter_title", lang,
+                                                               ref=report.reference, name=name)),
+                                    plain_text(strings.text("concern.passed_on_reporter_body", lang, former=former,
+                                                            name=name))],
+                    [execute(strings.text("concern.my_reports", lang), VERB_MINE)])
 
 
 def closed_for_reporter(strings: Catalogue, lang: Lang, report: ConcernReport) -> Card:
@@ -665,7 +674,7 @@ def closed_for_reporter(strings: Catalogue, lang: Lang, report: ConcernReport) -
 
 def deleted_card(strings: Catalogue, lang: Lang, reference: str, months: int) -> Card:
     """What a card of a report says once retention has deleted the report: its reference and why, nothing of it."""
-    return card([heading(strings.text("concern.deleted_title", lang, ref=reference)),
+    return _private(strings, lang, [heading(strings.text("concern.deleted_title", lang, ref=reference)),
                  text(strings.text("concern.deleted_body", lang, months=months))])
 
 
@@ -685,4 +694,4 @@ def line_manager_card(strings: Catalogue, lang: Lang, *, manager: str = "", from
         body.append(text(strings.text("concern.my_manager_unknown", lang)))
     if goes_to:
         body.append(plain_text(strings.text("concern.my_manager_instead", lang, name=goes_to)))
-    return card(body)
+    return _private(strings, lang, body)

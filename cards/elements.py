@@ -40,13 +40,54 @@ def _drawn_as_typed(node: Any, *, fact: bool = False) -> Any:
             for key, value in node.items()}
 
 
-def card(body: Sequence[Element], actions: Sequence[Element] = ()) -> Card:
+NOTIFICATION_LIMIT = 150  # what Teams' activity feed and a phone's lock screen show of a message, about
+
+
+def _own_words(element: Element) -> str:
+    """The words of a TextBlock, or of a RichTextBlock's runs."""
+    if element.get("type") == "TextBlock":
+        return str(element.get("text", "")).strip()
+    if element.get("type") == "RichTextBlock":
+        return "".join(str(run.get("text", "")) for run in element.get("inlines", []) if isinstance(run, dict)).strip()
+    return ""
+
+
+def _first_words(body: Sequence[Element]) -> str:
+    """What a card is, in a line: its heading (a TextBlock styled as one, or a title kept as a bold TextRun), else its
+    first line of words, looking inside containers."""
+    shown: list[Element] = []
+
+    def walk(items: Sequence[Any]) -> None:
+        for item in items:
+            if isinstance(item, dict):
+                shown.append(item)
+                walk(item.get("items", []))
+    walk(body)
+    titles = [e for e in shown if e.get("style") == "heading" or (
+        e.get("type") == "RichTextBlock" and any(isinstance(run, dict) and run.get("size") == "Medium"
+                                                  for run in e.get("inlines", [])))]
+    return next((words for e in (*titles, *shown) if (words := _own_words(e))), "")
+
+
+def notification_line(words: str) -> str:
+    """`words` on one line, without the bot's bold marks, cut at a word to what a notification shows."""
+    line = " ".join(words.replace("**", "").split())
+    if len(line) <= NOTIFICATION_LIMIT:
+        return line
+    return line[:NOTIFICATION_LIMIT - 1].rsplit(" ", 1)[0].rstrip(" ,;:—-") + "…"
+
+
+def card(body: Sequence[Element], actions: Sequence[Element] = (), *, notification: str = "") -> Card:
     """A version 1.5 card with the given body and actions, none of whose words the renderer reads as a date or time
-    function (see `_drawn_as_typed`)."""
+    function (see `_drawn_as_typed`). Its `fallbackText` is `notification`, or else its heading (its first line of
+    words): the line Teams' activity feed and a phone's lock screen show for the message (the edge sends it as the
+    activity's `summary`), where there was only "Sent a card"."""
     result: Card = {"type": "AdaptiveCard", "$schema": SCHEMA, "version": CARD_VERSION,
                     "body": _drawn_as_typed(list(body))}
     if actions:
         result["actions"] = _drawn_as_typed(list(actions))
+    if line := notification_line(notification or _first_words(body)):
+        result["fallbackText"] = line
     return result
 
 
@@ -57,7 +98,7 @@ def card_bytes(value: Card) -> int:
 
 def paged(body: Sequence[Element], rows: Sequence[Row], start: int, *, entry: Callable[[Row], Element],
           count: Callable[[int, int], Element], more: Callable[[int, Row], Element], most: int,
-          footer: Sequence[Element] = ()) -> Card:
+          footer: Sequence[Element] = (), notification: str = "") -> Card:
     """A list card from the `start`th row, as many entries as fit Teams' 28 KB (`most` at most); when it does not
     begin at the first or end at the last, `count(start, shown)` under `body`, and `more(place, last row shown)`
     below the entries, which opens the next ones."""
@@ -76,7 +117,7 @@ def paged(body: Sequence[Element], rows: Sequence[Row], start: int, *, entry: Ca
         body = [*body, count(start, shown)]
         if start + shown < len(rows):
             entries.append(action_set([more(start + shown, rows[start + shown - 1])]))
-    return card([*body, *entries], footer)
+    return card([*body, *entries], footer, notification=notification)
 
 
 def heading(text: str) -> Element:

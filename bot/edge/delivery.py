@@ -543,10 +543,12 @@ class Deliverer:
 
 
 def _card_activity(card: Mapping[str, Any], preview: str = "") -> Activity:
-    """The card as a message; `preview` is what Teams shows of it in a notification (its activity summary)."""
+    """The card as a message; `preview` is what Teams shows of it in a notification (its activity summary), else the
+    card's own notification line (`fallbackText`)."""
     activity = MessageFactory.attachment(CardFactory.adaptive_card(dict(card)))
-    if preview:
-        activity.summary = preview
+    line = card.get("fallbackText")
+    if summary := preview or (line if isinstance(line, str) else ""):
+        activity.summary = summary
     return activity
 
 

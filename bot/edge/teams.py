@@ -632,7 +632,12 @@ class TeamsBot:
 
     @staticmethod
     def _card_activity(card: Mapping[str, Any]) -> Activity:
-        return MessageFactory.attachment(CardFactory.adaptive_card(dict(card)))
+        """The card as a message, with its notification line (`fallbackText`) as the activity's summary: what Teams'
+        activity feed and a phone's lock screen show for it, instead of "Sent a card"."""
+        activity = MessageFactory.attachment(CardFactory.adaptive_card(dict(card)))
+        if isinstance(line := card.get("fallbackText"), str) and line:
+            activity.summary = line
+        return activity
 
     @staticmethod
     async def _invoke_reply(context: TurnContext, response: InvokeResponse) -> None:

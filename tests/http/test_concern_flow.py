@@ -585,6 +585,23 @@ async def test_the_line_managers_lock_screen_says_a_private_message_waits_and_no
     assert SECRET in json.dumps(activity["attachments"])
 
 
+@pytest.mark.parametrize(("locale", "banner", "welcome"), [
+    ("en-GB", "A private message for you: open Teams to read it.", "Social media policy helper"),
+    ("cy-GB", "Neges breifat i chi: agorwch Teams i'w darllen.", "Cynorthwyydd y polisi cyfryngau cymdeithasol")])
+async def test_a_reply_in_the_chat_has_a_notification_line_and_a_reports_says_nothing_of_it(
+        staffed: TestClient, connector: Connector, locale: str, banner: str, welcome: str) -> None:
+    """The bot's replies in the chat carried no summary, so Teams' activity feed and a phone's lock screen (and a screen
+    reader reading either) said "Sent a card" for each, whatever it was. A reply now carries its card's heading; the
+    report form, which a lock screen would show to anyone near the phone, the private line and nothing more."""
+    await staffed.post("/api/messages", json=message(CARYS, "hi", connector.url, locale=locale))
+    await staffed.post("/api/messages", json=message(CARYS, "report a concern", connector.url, locale=locale))
+
+    hello, form = [a for a in connector.sent if a["conversation"]["id"] == CARYS_CHAT][-2:]
+
+    assert hello.get("summary") == welcome
+    assert form.get("summary") == banner and "concern.submit" in json.dumps(form["attachments"])
+
+
 # A report's buttons, each pressed by whoever might press it on a card forwarded or posted to a group: its holder, its
 # reporter, and someone it has nothing to do with.
 PRESSED_IN_A_GROUP = [("concern.show", GARETH, {}), ("concern.acknowledge", GARETH, {}),
