@@ -717,7 +717,7 @@ def review_card(strings: Catalogue, lang: Lang, items: Sequence[ReviewItem], *, 
         if not after:
             return []
         return [text(strings.text("ask.review_left_out", lang, count=after), subtle=True),
-                action_set([execute(strings.text("list.show_more", lang), VERB_REVIEW, {
+                action_set([execute(strings.text("list.show_more_questions", lang), VERB_REVIEW, {
                     "after": on_card[-1].listed_id, "start": str(start + len(on_card)),
                     **_earlier([*earlier, *(item.listed_id for item in on_card)]), **shown_in(lang)})])]
 

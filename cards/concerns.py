@@ -631,7 +631,7 @@ def _show_more(strings: Catalogue, lang: Lang, verb: str, start: int, last: Conc
                extra: Mapping[str, str] | None = None) -> Element:
     """Show more: the list's next reports, after `last`, the last one shown (`after`), with its place then (`start`,
     as the other lists' Show more sends it) and the card's language."""
-    return execute(strings.text("list.show_more", lang), verb,
+    return execute(strings.text("list.show_more_reports", lang), verb,
                    {"start": str(start), "after": last.reference, **shown_in(lang), **(extra or {})})
 
 

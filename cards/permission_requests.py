@@ -669,8 +669,8 @@ def _mine_count(strings: Catalogue, lang: Lang, total: int, start: int, shown: i
 def _show_more(strings: Catalogue, lang: Lang, verb: str, start: int, last: PermissionRequest) -> Element:
     """Show more: the list `verb` opens, going on after `last`, the last request shown (`after`); `start`, its place
     then, is what cards sent before `after` was read carry, and is still sent alongside it."""
-    return execute(strings.text("list.show_more", lang), verb,
-                   {"start": str(start), "after": last.request_id, **shown_in(lang)})
+    which = "list.show_more_accounts" if verb == VERB_REGISTER else "list.show_more_requests"
+    return execute(strings.text(which, lang), verb, {"start": str(start), "after": last.request_id, **shown_in(lang)})
 
 
 def note_input_id(request_id: str) -> str:
@@ -833,15 +833,17 @@ def register_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[Permi
         # Teams refuses a card over 28 KB: as many as fit with the count and Show more, which opens the next ones.
         more = _show_more(strings, lang, VERB_REGISTER, start + len(entries) + 1, request)
         if entries and (len(entries) >= MAX_LISTED or card_bytes(card(
-                [*body, *_register_more(strings, lang, len(requests), start, len(entries) + 1), *entries, entry],
-                [more, *footer])) > MAX_CARD_BYTES):
+                [*body, *_register_more(strings, lang, len(requests), start, len(entries) + 1), *entries, entry,
+                 *button_rows([more, *footer])])) > MAX_CARD_BYTES):
             break
         entries.append(entry)
     if start or start + len(entries) < len(requests):
         body += _register_more(strings, lang, len(requests), start, len(entries))
         if start + len(entries) < len(requests):
             last, _ = requests[start + len(entries) - 1]
-            footer.insert(0, _show_more(strings, lang, VERB_REGISTER, start + len(entries), last))
+            # Show more and Pending requests in rows that fit a phone: one row of card actions is never wrapped.
+            return card([*body, *entries, *button_rows(
+                [_show_more(strings, lang, VERB_REGISTER, start + len(entries), last), *footer])])
     return card([*body, *entries], footer)
 
 

@@ -317,7 +317,7 @@ def _about(version: str, school: str) -> dict[str, str]:
 def _show_more(strings: Catalogue, lang: Lang, version: str, last: NotYet, place: int, school: str = "") -> Element:
     """Show more: the next names, after the last one this card shows (`after`, their email; `start`, the place after
     it then), of the one school the card is about, if it is about one."""
-    return execute(strings.text("list.show_more", lang), VERB_READS,
+    return execute(strings.text("list.show_more_names", lang), VERB_READS,
                    {**_about(version, school), "after": last.email, "start": str(place)})
 
 

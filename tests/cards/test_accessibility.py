@@ -80,7 +80,9 @@ def _labels_a_part(block: Node, following: list[Node]) -> bool:
 # Titles a screen reader's list of buttons gives with nothing round them: "Close" what, "Open" what? (the card's own
 # dismissals and a page's "Back", "OK" and "Yes" read the same).
 _SAYS_NOTHING_ALONE = frozenset({"yes", "no", "ok", "open", "close", "back", "show", "go", "submit", "click here",
-                                 "ie", "do", "na", "naddo", "iawn", "agor", "cau", "yn ôl", "dangos", "cyflwyno"})
+                                 "show more", "more", "refresh",
+                                 "ie", "do", "na", "naddo", "iawn", "agor", "cau", "yn ôl", "dangos", "cyflwyno",
+                                 "dangos rhagor", "rhagor", "adnewyddu"})
 
 
 def _says_what_is_wrong_with(block: Node) -> bool:
@@ -191,6 +193,7 @@ def test_the_check_finds_each_kind_of_defect() -> None:
         {"title": "One", "value": "1"}, {"title": "One", "value": "2"}]}))
     assert _findings(built(actions=({**button, "title": "Close"},)))
     assert _findings(built(actions=({**button, "title": "Yn ôl"},)))
+    assert _findings(built(actions=({**button, "title": "Show more"},)))
     refused = {"type": "TextBlock", "text": "Say what it is for.", "color": "Attention", "spacing": "None"}
     assert _findings(built(box, refused))
     assert _findings(built({**box, "label": "Reason — Say what it is for."}, refused))
