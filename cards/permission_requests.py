@@ -680,14 +680,15 @@ def note_input_id(request_id: str) -> str:
 
 def pending_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[PermissionRequest, str]], *, today: date,
                  notice: str = "", errors: Mapping[str, str] | None = None, start: int = 0,
-                 left: Collection[str] = ()) -> Card:
+                 left: Collection[str] = (), typed: Mapping[str, str] | None = None) -> Card:
     """What waits for the headteacher on `today` (UK), oldest first, and how many. A short list shows each request with
     what a decision needs beside its reason box and Approve / Decline; a request cut short to fit is decided only on its
     full card, one click away. A longer list shows a summary of each, with its full card one click away. Each says when
     its start has passed or its dates have ended. From the `start`th, as many as fit; when more wait, how many, and
     Show more, which goes on after the last one shown. Teams refreshes the list whenever it is shown (from where this
     card begins), so a request withdrawn or decided since leaves it. `left`: the ids of the requests whose member of
-    staff is no longer on the staff list, each of which says so."""
+    staff is no longer on the staff list, each of which says so. `typed`: what each reason box held (by its id), when
+    a decision on the list was refused, kept in it."""
     problems = errors or {}
     body: list[Element] = [heading(strings.text("perm.pending_title", lang))]
     if notice:
@@ -708,7 +709,8 @@ def pending_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[Permis
         problem = problems.get(request.request_id, "")
         gone = request.request_id in left
         items = _summary(strings, lang, request, school, problem, today, gone) if summarised else _in_full(
-            strings, lang, request, school, problem, today, here, gone)
+            strings, lang, request, school, problem, today, here, gone,
+            typed=(typed or {}).get(note_input_id(request.request_id), ""))
         entry = {"type": "Container", "separator": True, "spacing": "Large", "items": items}
         # Teams refuses a card over 28 KB: the oldest requests first, as many as fit with how many more wait and Show
         # more (the one before this, the last shown, is where it goes on after).
@@ -761,10 +763,10 @@ def _problem(strings: Catalogue, lang: Lang, problem: str) -> list[Element]:
 
 
 def _in_full(strings: Catalogue, lang: Lang, request: PermissionRequest, school: str, problem: str,
-             today: date, here: Mapping[str, str], left: bool = False) -> list[Element]:
+             today: date, here: Mapping[str, str], left: bool = False, typed: str = "") -> list[Element]:
     """A request on a short pending list: its details, and its decision there unless a detail had to be cut short;
     `here`, where the list card begins (`after`, `start`), which the decision's answer begins at too; `left`: its member
-    of staff is no longer on the staff list."""
+    of staff is no longer on the staff list; `typed`: what its reason box held when a decision was refused."""
     details = _on_the_list(strings, lang, request, school, today, left)
     if details.shortened:
         return [*details.rows, text(strings.text("perm.shortened", lang), weight="Bolder"),
@@ -773,6 +775,8 @@ def _in_full(strings: Catalogue, lang: Lang, request: PermissionRequest, school:
     box: Element = {"type": "Input.Text", "id": note_input_id(request.request_id), "isMultiline": True,
                     "maxLength": LIMITS["reason"],
                     "label": strings.text("perm.reason_label_listed", lang, id=request.request_id)}
+    if typed:
+        box["value"] = clean_user_text(typed, limit=LIMITS["reason"])
     # What is wrong with the reason is said at its box (in its label); a request too late to approve, under it.
     at_the_box = bool(problem) and problem != approval_problem(request, today)
     items: list[Element] = [*details.rows, *(refused(box, strings.text(problem, lang)) if at_the_box else

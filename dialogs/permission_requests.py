@@ -516,11 +516,20 @@ class DecisionClick(RequestClick):
     reason: Text = ""
     after: Text = ""
     start: Text = ""
+    # Read by the server from the list's boxes (`reason_<id>`), never sent by a card: what each box held, so a refused
+    # decision shows the list again with what was typed.
+    typed_on_list: dict[str, str] = Field(default_factory=dict)
 
     @model_validator(mode="before")
     @classmethod
     def _box_on_the_list(cls, data: Any) -> Any:
-        if isinstance(data, dict) and isinstance(data.get("id"), str) and cards.note_input_id(data["id"]) in data:
+        if not isinstance(data, dict):
+            return data
+        typed = {key: value for key, value in data.items() if isinstance(key, str) and key.startswith("reason_")
+                 and isinstance(value, str) and value.strip()}
+        data = {**data, "typed_on_list": typed} if typed else {key: v for key, v in data.items()
+                                                                 if key != "typed_on_list"}
+        if isinstance(data.get("id"), str) and cards.note_input_id(data["id"]) in data:
             return {**data, "reason": data[cards.note_input_id(data["id"])]}
         return data
 
@@ -1282,7 +1291,9 @@ class PermissionFlow:
         problem = (too_late or note_problem(note, approve=approve)) if waiting else ""
         if problem:
             if from_list and not cards.is_summary(len(await self._to_decide(turn))):
-                return await self._pending_reply(turn, errors={request.request_id: problem}, show_more=True)
+                typed = turn.data.get("typed_on_list")
+                return await self._pending_reply(turn, errors={request.request_id: problem}, show_more=True,
+                                                 typed=typed if isinstance(typed, dict) else None)
             if from_list:  # the list now is a summary, with no box to give the reason in
                 return self._shown_whole(request, turn.lang, problem, note,
                                          left=request.request_id in await self._gone([request]))
@@ -1648,7 +1659,8 @@ class PermissionFlow:
         return list(filter(self._decides(turn), rows))
 
     async def _pending_reply(self, turn: Turn, *, notice: str = "", errors: Mapping[str, str] | None = None,
-                             show_more: bool = False) -> Reply:
+                             show_more: bool = False, typed: Mapping[str, str] | None = None) -> Reply:
+        """The pending list; `typed`, what its boxes held when a decision on it was refused, shown in them again."""
         if not self._federation.schools_decided_by(turn.actor):
             return Reply(card=error_card(self._strings, turn.lang, "perm.only_heads"))
         rows = await self._to_decide(turn)
@@ -1660,7 +1672,7 @@ class PermissionFlow:
                                              [(r, self._school_name(r.school_id, turn.lang))
                                               for r in await self._as_named_now(rows)],
                                              today=uk_today(self._clock()), notice=notice, errors=errors,
-                                             start=start, left=await self._gone(rows)))
+                                             start=start, left=await self._gone(rows), typed=typed))
 
     async def open(self, turn: Turn) -> Reply:
         """One request's card: its requester's own status card (from My requests, or a decider's own request from the

@@ -3108,3 +3108,25 @@ async def test_the_waiting_card_names_the_delegate_who_may_decide_as_well_as_the
 
     assert SIAN.name in text_of(status.card)
     assert strings.text("perm.status_pending_also", lang, delegates=FFION.name) in text_of(status.card)
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_a_refused_decision_on_the_pending_list_keeps_the_reasons_typed(bot: BotInMemory, strings: Catalogue,
+                                                                              lang: Lang) -> None:
+    """The headteacher typed a reason under one request and a comment under another, then pressed Decline on a third
+    with its box empty: the list came back saying a reason is needed, with every box empty, so what she had typed (and,
+    with a screen reader or large text, found her way back to) was gone. The boxes keep what she typed."""
+    await bot.meets(CARYS, SIAN)
+    first, second, third = [await _submitted(bot) for _ in range(3)]
+    listed = await bot.clicks(SIAN, "permission.pending", {}, lang=lang)
+    typed = {f"reason_{first}": "Not this term, sorry.", f"reason_{second}": "Fine, keep it to the trip."}
+
+    again = await bot.clicks(SIAN, "permission.decline", {
+        **verb_data(listed.card or {}, "permission.decline"), "id": third, **typed, f"reason_{third}": ""}, lang=lang)
+
+    boxes = {box["id"]: box for box in _inputs(again.card or {})}
+    assert {key: boxes[key].get("value") for key in typed} == typed
+    assert "value" not in boxes[f"reason_{third}"]
+    assert boxes[f"reason_{third}"]["label"].endswith(strings.text("perm.reason_required", lang))
+    assert [r.state for r in await MemoryPermissionRequests(bot.store).list_by_requester(CARYS)] == [
+        RequestState.PENDING] * 3
