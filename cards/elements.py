@@ -120,16 +120,10 @@ def paged(body: Sequence[Element], rows: Sequence[Row], start: int, *, entry: Ca
     return card([*body, *entries], footer, notification=notification)
 
 
-# A request's or a report's reference, "P-7KX3QD" or "C-4QX9TB": on a phone a title broke it after the hyphen, one half
-# on each line. In a title its hyphen is a non-breaking one (drawn the same); the edge reads one typed back as "-".
-_REFERENCE_HYPHEN = re.compile(r"\b([PC])-(?=[A-Z0-9]{6}\b)")
-NON_BREAKING_HYPHEN = "\u2011"
-
-
 def heading(text: str) -> Element:
-    """A card title, with any reference in it kept on one line."""
-    return {"type": "TextBlock", "text": _REFERENCE_HYPHEN.sub(rf"\1{NON_BREAKING_HYPHEN}", text), "weight": "Bolder",
-            "size": "Medium", "wrap": True, "style": "heading"}
+    """A card title."""
+    return {"type": "TextBlock", "text": text, "weight": "Bolder", "size": "Medium", "wrap": True,
+            "style": "heading"}
 
 
 def sub_heading(value: str, *, color: str = "Default") -> Element:

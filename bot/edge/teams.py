@@ -110,8 +110,7 @@ def _typed_text(sent: str) -> str:
     unquoted, quotes = _elements_out(unmentioned, _QUOTE_OPEN, _QUOTE_CLOSE, "", marked=_REPLY_QUOTE)
     if quotes:
         unmentioned = _paragraph_marks_out(unquoted)
-    # A reference copied from a card's title has a non-breaking hyphen ("P‑7KX3QD"): read as the "-" it is drawn as.
-    return html.unescape(unmentioned).replace("\xa0", " ").replace("\u2011", "-").strip()
+    return html.unescape(unmentioned).replace("\xa0", " ").strip()
 
 
 # Reading markup by regular expressions like "<at[^>]*>.*?</at>" tries every opening tag against the rest of the text:

@@ -130,11 +130,3 @@ def filtered_choices(card: Card, page: Page) -> list[str]:
     [host] = page.evaluate("cards => window.renderCards(cards)", [card])
     offered: list[str] = page.eval_on_selector_all(f"#{host} datalist option", "options => options.map(o => o.value)")
     return offered
-
-
-def split_headings(cards: Sequence[Card], page: Page, *, width: int = PHONE_WIDTH) -> list[list[str]]:
-    """For each card drawn `width` pixels wide, each heading line that ends inside a word (a break with no space
-    either side, as after the hyphen of "P-7KX3QD"), as "…words before|words after…"."""
-    result: list[list[str]] = page.evaluate("([cards, width]) => window.splitHeadings(cards, width)",
-                                            [list(cards), width])
-    return result

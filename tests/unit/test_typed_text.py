@@ -46,9 +46,3 @@ def test_a_teams_reply_with_a_quote_and_a_mention() -> None:
             'photos?</p><p>Of the trip</p>')
 
     assert _typed_text(sent) == "Can I post photos?\n\nOf the trip"
-
-
-def test_a_reference_copied_from_a_cards_title_is_read_with_its_hyphen() -> None:
-    """A title keeps a reference on one line with a non-breaking hyphen ("P‑7KX3QD", drawn as "P-7KX3QD"): copied from
-    it and pasted into a message ("status of P‑7KX3QD"), it is the reference every command reads."""
-    assert _typed_text("approve P\u20117KX3QD") == "approve P-7KX3QD"
