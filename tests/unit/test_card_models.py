@@ -34,7 +34,9 @@ def test_the_pending_lists_box_of_the_clicked_request_is_its_reason() -> None:
     clicked = {"id": "P-ABCDEF", "from": "list", "reason_P-ABCDEF": "Use the school page.",
                "reason_P-GHIJKL": "another request's box"}
 
-    assert _dump(DecisionClick, clicked) == {"id": "P-ABCDEF", "from": "list", "reason": "Use the school page."}
+    assert _dump(DecisionClick, clicked) == {"id": "P-ABCDEF", "from": "list", "reason": "Use the school page.",
+                                             "typed_on_list": {"reason_P-ABCDEF": "Use the school page.",
+                                                               "reason_P-GHIJKL": "another request's box"}}
     with pytest.raises(ValidationError):
         DecisionClick.model_validate({"id": "P-ABCDEF", "reason_P-ABCDEF": ["x"]})
 
