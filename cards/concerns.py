@@ -125,12 +125,18 @@ class DoubtAsked:
     why: Route
     instead: StaffContact
     said: str = ""  # `said_key` of what she had written when asked
+    # How her words may mean them, when `person` is the headteacher, who would hold it first in the line manager's
+    # place (the words are then said to be the headteacher's, not her line manager's); None for a line manager.
+    head_doubt: Doubt | None = None
 
 
 _DOUBT_SENTENCES = {Route.MANAGER_UNNAMED: "concern.doubt.unnamed", Route.MANAGER_NEAR_NAME: "concern.doubt.near_name",
                     Route.MANAGER_POST_UNCLEAR: "concern.doubt.post",
                     Route.MANAGER_NAME_SHARED: "concern.doubt.name_shared",
                     Route.HEAD_MAY_BE_MANAGER: "concern.doubt.head"}
+# The same, of the headteacher, who would hold it first in the line manager's place.
+_HEAD_DOUBT_SENTENCES = {Doubt.UNNAMED: "concern.doubt.head_unnamed", Doubt.NEAR_NAME: "concern.doubt.head_near_name",
+                         Doubt.NAME_SHARED: "concern.doubt.head_name_shared", Doubt.POST: "concern.doubt.head"}
 
 
 def _doubt_asked(strings: Catalogue, lang: Lang, asked: DoubtAsked, given: str) -> Element:
@@ -142,7 +148,8 @@ def _doubt_asked(strings: Catalogue, lang: Lang, asked: DoubtAsked, given: str) 
                 doubt_value(DOUBT_NOT_THEM, asked.person, asked.said))]
     chosen = given if given in {value for _, value in choices} else choices[0][1]
     return {"type": "Container", "style": "warning", "items": [
-        plain_text(strings.text(_DOUBT_SENTENCES.get(asked.why, "concern.doubt.post"), lang, words=asked.words,
+        plain_text(strings.text(_HEAD_DOUBT_SENTENCES[asked.head_doubt] if asked.head_doubt in _HEAD_DOUBT_SENTENCES
+                                else _DOUBT_SENTENCES.get(asked.why, "concern.doubt.post"), lang, words=asked.words,
                                 manager=person)),
         plain_text(strings.text("concern.doubt.ask", lang)),
         {"type": "Input.ChoiceSet", "id": "doubt", "label": strings.text("concern.doubt.label", lang),
@@ -325,8 +332,15 @@ def receipt_card(strings: Catalogue, lang: Lang, report: ConcernReport, roles: S
         naming = why.get(person.aad_object_id)
         near = naming is not None and naming.doubt is Doubt.NEAR_NAME and naming.words and not (
             report.involved_manager is not None and person.aad_object_id == report.involved_manager.aad_object_id)
-        said = strings.text("concern.receipt_left_out_near", lang, name=person.name, word=naming.words) \
-            if near and naming is not None else strings.text("concern.receipt_left_out", lang, name=person.name)
+        # Words that may mean the headteacher, asked about before it was sent ("Miss"), are quoted as a near name is.
+        maybe = naming is not None and naming.doubt in {Doubt.UNNAMED, Doubt.NAME_SHARED} and naming.words and not (
+            report.involved_manager is not None and person.aad_object_id == report.involved_manager.aad_object_id)
+        if near and naming is not None:
+            said = strings.text("concern.receipt_left_out_near", lang, name=person.name, word=naming.words)
+        elif maybe and naming is not None:
+            said = strings.text("concern.receipt_left_out_maybe", lang, name=person.name, word=naming.words)
+        else:
+            said = strings.text("concern.receipt_left_out", lang, name=person.name)
         body.append(plain_text(said, weight="Bolder"))
     body.append(text(strings.text("concern.receipt_next", lang, ref=report.reference), subtle=True))
     return _private(strings, lang, body, [execute(strings.text("concern.my_reports", lang), VERB_MINE)])

@@ -625,7 +625,9 @@ class ConcernFlow:
             if texts["doubt"] in {cards.doubt_value(cards.DOUBT_HIGHER, contact, key) for key in ("", said)}:
                 break
             if texts["doubt"] != cards.doubt_value(cards.DOUBT_NOT_THEM, contact, said):
-                return await again(asked=cards.DoubtAsked(contact, naming.words, routing.why, routing.holder, said))
+                head_doubt = naming.doubt if routing.doubt_about_head is not None else None
+                return await again(asked=cards.DoubtAsked(contact, naming.words, routing.why, routing.holder, said,
+                                                          head_doubt))
             subject = replace(subject, cleared=subject.cleared | {contact.aad_object_id.lower()})
             routing = await self._routing(turn.actor, subject, staff_list)
         if report is None:

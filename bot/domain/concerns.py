@@ -968,17 +968,19 @@ class Subject:
         return self.naming(contact, manager=manager, federation=federation) is not None
 
     def naming(self, contact: StaffContact, *, manager: StaffContact | None,
-               federation: Federation | None) -> Naming | None:
+               federation: Federation | None, first: bool = False) -> Naming | None:
         """How the report may be about `contact`, the surest way first; None when it is not. Maybe by a word near
         their name (`near_name`), unless that word is the name of the colleague picked; or maybe the colleague picked,
-        whom the bot can't tell them from."""
+        whom the bot can't tell them from. `first`: the contact would hold it first in place of a line manager (the
+        headteacher, when the line manager is left out or not known), so a title without a name and a name another
+        colleague has too may mean them, as they may mean a line manager."""
         if self.about is not None and (may_be(self.about, contact, self.staff) or self._namesake(self.about, contact)):
             picked: Naming | None = Naming(Doubt.PICKED)
         else:
             picked = None
         cleared = contact.aad_object_id.lower() in self.cleared
         if self._surely_names(contact, manager=manager, federation=federation):
-            shared = self._shared_name(contact, manager=manager, federation=federation)
+            shared = self._shared_name(contact, manager=manager, federation=federation, first=first)
             return Naming() if not shared else picked if cleared else Naming(Doubt.NAME_SHARED, shared)
         if cleared:
             return picked
@@ -992,7 +994,7 @@ class Subject:
                 for post in described(text, posts=(Role.LINE_MANAGER,)) if text else ():
                     if not self._someone_elses(post.words, contact):
                         return Naming(Doubt.POST, post.written)
-        if manager is not None and _same(manager, contact) and self.about is None:
+        if (first or manager is not None and _same(manager, contact)) and self.about is None:
             for text in self.typed:
                 if text and (word := unnamed_title(text)):
                     return Naming(Doubt.UNNAMED, word)
@@ -1037,12 +1039,12 @@ class Subject:
         return naming is not None and naming.doubt is not Doubt.PICKED
 
     def _shared_name(self, contact: StaffContact, *, manager: StaffContact | None,
-                     federation: Federation | None) -> str:
+                     federation: Federation | None, first: bool = False) -> str:
         """The reporter's line manager is named only by a name another colleague on the staff list has too ("Gareth",
         with a Gareth Price on it; "Mr Hughes", with an Elin Hughes): that word, as she wrote it, since she may mean
         the other; "" when he is surely meant anyway (his whole name, a name of his nobody else has, picked, ticked,
-        his post or his title) or is not her line manager."""
-        if manager is None or not _same(manager, contact):
+        his post or his title) or is neither her line manager nor (`first`) whoever would hold it in his place."""
+        if not first and (manager is None or not _same(manager, contact)):
             return ""
         own = {w for known in self._known_as(contact) for w in _name(known.name)}
         shared = frozenset(w for m in self.staff if not _listed_as(m, contact) for w in _name(m.name) if w in own)
@@ -1204,6 +1206,9 @@ class Routing:
     manager: StaffContact | None = field(default=None, compare=False)
     # How the report may be about each person left out, in the order of `left_out`: what the receipt says of them.
     namings: tuple[Naming, ...] = field(default=(), compare=False)
+    # The headteacher, when she would hold it first in the line manager's place (he is left out, or none is known):
+    # words of the reporter's that may mean her are asked about, as they are about a line manager.
+    head_first: StaffContact | None = field(default=None, compare=False)
 
     def naming_of(self, contact: StaffContact) -> Naming:
         """How the report may be about someone it left out (surely, when not known)."""
@@ -1224,6 +1229,8 @@ class Routing:
         """The person the report would have gone to first, passed over only for words of the reporter's that may mean
         them ("Sir", "Garth", "the wellbeing lead", "my line manager" with no line manager known), and those words: she
         is asked before it is sent, since she may know they do not (`Subject.cleared`). None when nobody is."""
+        if (head := self.doubt_about_head) is not None:
+            return head
         if self.why is Route.HEAD_MAY_BE_MANAGER:  # the head, for "my line manager" with no line manager known
             return next(((c, n) for c, n in zip(self.left_out, self.namings, strict=False)
                          if n.doubt is Doubt.POST and n.words), None)
@@ -1233,6 +1240,16 @@ class Routing:
             return None
         naming = self.naming_of(self.manager)
         return (self.manager, naming) if naming.doubt in _ASKED and naming.words else None
+
+    @property
+    def doubt_about_head(self) -> tuple[StaffContact, Naming] | None:
+        """The headteacher, who would hold it first in the line manager's place, passed over only for words that may
+        mean her ("Miss", "Siân" with another Siân on the staff list, "Mrs Robert"), and those words; else None."""
+        if self.head_first is None:
+            return None
+        naming = self.naming_of(self.head_first)
+        left_out = any(_same(self.head_first, c) for c in self.left_out)
+        return (self.head_first, naming) if left_out and naming.doubt in _ASKED and naming.words else None
 
     @property
     def manager_left_out(self) -> bool:
@@ -1258,6 +1275,15 @@ def route(reporter: Person, subject: Subject, manager: StaffContact | None, fede
         candidates = [manager, head, chair]
     people = _distinct(c for c in candidates if c is not None and not _same(c, me))
     found = [(c, subject.naming(c, manager=manager, federation=federation)) for c in people]
+    # The head would hold it first when the line manager is surely left out (picked, ticked, named) or not known: then
+    # a title without a name or a name shared with another colleague may mean her, as it may mean a line manager.
+    manager_out = manager is None or any(_same(c, manager) and n is not None and n.doubt not in _ASKED
+                                         for c, n in found)
+    head_first = head if manager_out and not reporter_is_head and subject.kind is ReportKind.COLLEAGUE and not (
+        manager is not None and _same(manager, head)) else None
+    if head_first is not None:
+        found = [(c, subject.naming(c, manager=manager, federation=federation, first=True) if _same(c, head) else n)
+                 for c, n in found]
     if manager is None and not reporter_is_head and (words := subject.calls_the_line_manager()):
         # Nobody knows her line manager, so it would go to the head, who may be the line manager she writes about.
         found = [(c, Naming(Doubt.POST, words) if naming is None and _same(c, head)
@@ -1295,7 +1321,7 @@ def route(reporter: Person, subject: Subject, manager: StaffContact | None, fede
         why = Route.LINE_MANAGER
     else:
         why = Route.NO_MANAGER
-    return Routing(chain, why, named, manager, namings)
+    return Routing(chain, why, named, manager, namings, head_first)
 
 
 @dataclass(frozen=True)

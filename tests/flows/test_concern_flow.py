@@ -517,6 +517,91 @@ async def test_a_word_near_his_name_or_a_post_she_says_is_not_her_line_manager_g
     assert _shows(await staffed.cards_for(GARETH), what) and await staffed.cards_for(SIAN) == []
 
 
+SIAN_EVANS = StaffMember("Siân Evans", "sian.evans@llanidloes.example.cymru", "high", "Teacher of Art",
+                         "gareth.hughes@llanidloes.example.cymru", "a1000000-0000-4000-8000-0000000000b1")
+
+
+async def _the_head_cannot_see(bot: BotInMemory, report: ConcernReport, what: str) -> None:
+    """Nothing of the report reaches the headteacher: no card, not on her "reports for me", and its reference typed
+    gets what a made-up one gets."""
+    assert not _shows(await bot.cards_for(SIAN), what), "the report reached the headteacher it may be about"
+    held = await bot.says(SIAN, "reports for me")
+    typed = await bot.says(SIAN, report.reference)
+    assert report.reference not in text_of(held.card) and what not in text_of(held.card)
+    assert typed.card == (await bot.says(SIAN, "C-ZZZZZZ")).card
+
+
+@pytest.mark.parametrize(("lang", "what", "ticked", "words", "key"), [
+    (Lang.EN, "Miss keeps posting about me", "true", "Miss", "concern.doubt.head_unnamed"),
+    (Lang.CY, "Mae Syr yn anfon negeseuon cas ataf bob nos", "true", "Syr", "concern.doubt.head_unnamed"),
+    (Lang.EN, "Gareth Hughes and Miss keep posting about me", "false", "Miss", "concern.doubt.head_unnamed"),
+    (Lang.EN, "Siân keeps posting about me", "true", "Siân", "concern.doubt.head_name_shared"),
+    (Lang.CY, "Mae Siân yn anfon negeseuon cas ataf bob nos", "true", "Siân", "concern.doubt.head_name_shared"),
+])
+async def test_words_that_may_mean_the_head_who_would_have_it_first_are_asked_about_and_she_never_sees_it(
+        staffed: BotInMemory, lang: Lang, what: str, ticked: str, words: str, key: str) -> None:
+    """Carys's report leaves her line manager out (ticked, or named), so it would go to the headteacher first; "Miss",
+    "Syr", or "Siân" with a Siân Evans on the staff list, may be her. Nothing is sent until Carys says: the default
+    sends it to the chair of governors, the receipt quotes the words, and the head sees nothing of it. Before, a title
+    without a name went to the head unasked, and a shared first name to the chair unasked."""
+    await staffed.meets(CHAIR)
+    await _adds_to_the_staff_list(staffed, SIAN_EVANS)
+    form = await staffed.says(CARYS, "report a concern", lang=lang)
+    asked = await staffed.clicks(CARYS, "concern.submit", {**verb_data(form.card or {}, "concern.submit"),
+                                                           "what": what, "involves_manager": ticked}, lang=lang)
+    strings = load_catalogue()
+    assert _says(asked.card, strings.text(key, lang, words=words, manager="Mrs Siân Roberts"))
+    assert [c["title"] for c in _doubt(asked.card)["choices"]] == [
+        strings.text("concern.doubt.higher", lang, manager="Mrs Siân Roberts", name="Mr Huw Davies"),
+        strings.text("concern.doubt.not_them", lang, manager="Mrs Siân Roberts")]
+
+    receipt = await _sent_after_asking(staffed, CARYS, form, what, lang=lang, involves_manager=ticked)
+
+    report = await _only_report(staffed)
+    assert report.holder.aad_object_id == CHAIR.aad_object_id and _shows(await staffed.cards_for(CHAIR), what)
+    assert await staffed.cards_for(GARETH) == []
+    await _the_head_cannot_see(staffed, report, what)
+    assert _says(receipt.card, strings.text("concern.receipt_left_out_maybe", lang, name="Mrs Siân Roberts",
+                                            word=words))
+
+
+@pytest.mark.parametrize(("lang", "what"), [(Lang.EN, "Miss keeps posting about me"),
+                                            (Lang.CY, "Mae Siân yn anfon negeseuon cas ataf bob nos")])
+async def test_words_she_says_are_not_the_head_send_it_to_the_head_and_never_to_the_line_manager_it_is_about(
+        staffed: BotInMemory, lang: Lang, what: str) -> None:
+    """Asked, Carys says "Miss" (or "Siân", with a Siân Evans on the list) is not Mrs Siân Roberts: it goes to the
+    head, as the policy asks of a report past the line manager, and never to Gareth Hughes, whom she ticked."""
+    await staffed.meets(CHAIR)
+    await _adds_to_the_staff_list(staffed, SIAN_EVANS)
+    form = await staffed.says(CARYS, "report a concern", lang=lang)
+
+    await _sent_after_asking(staffed, CARYS, form, what, lang=lang, choice=1, involves_manager="true")
+
+    report = await _only_report(staffed)
+    assert report.holder.aad_object_id == SIAN.aad_object_id and _shows(await staffed.cards_for(SIAN), what)
+    assert await staffed.cards_for(GARETH) == [] and await staffed.cards_for(CHAIR) == []
+    await staffed.clicks(SIAN, "concern.escalate", {"ref": report.reference, "note": ""})
+    assert await staffed.cards_for(GARETH) == [], "passed on, it reached the line manager it is about"
+
+
+async def test_a_title_without_a_name_with_no_line_manager_known_is_asked_about_before_it_reaches_the_head(
+        bot: BotInMemory) -> None:
+    """Nobody knows Owain's line manager, so a report goes to the headteacher first; "Miss" may be her. Before, it went
+    to her unasked."""
+    await bot.meets(OWAIN, SIAN, CHAIR)
+    what = "Miss keeps posting about me"
+    form = await bot.says(OWAIN, "report a concern")
+    asked = await bot.clicks(OWAIN, "concern.submit", {**verb_data(form.card or {}, "concern.submit"), "what": what})
+    assert _says(asked.card, load_catalogue().text("concern.doubt.head_unnamed", Lang.EN, words="Miss",
+                                                   manager="Mrs Siân Roberts"))
+
+    await _sent_after_asking(bot, OWAIN, form, what)
+
+    report = await _only_report(bot)
+    assert report.holder.aad_object_id == CHAIR.aad_object_id
+    await _the_head_cannot_see(bot, report, what)
+
+
 async def test_my_line_manager_with_none_known_that_he_says_is_not_the_head_goes_to_the_head(
         bot: BotInMemory) -> None:
     """Nobody knows Owain's line manager; he writes "my line manager", which may be the headteacher. Asked, he says it
