@@ -60,6 +60,7 @@ VERB_ACKNOWLEDGE = "concern.acknowledge"
 VERB_ESCALATE = "concern.escalate"
 VERB_CLOSE = "concern.close"
 VERB_REOPEN = "concern.reopen"
+VERB_ADD = "concern.add"
 VERB_SHOW = "concern.show"
 VERB_MINE = "concern.mine"
 VERB_HELD = "concern.held"
@@ -350,6 +351,8 @@ def _note_label(strings: Catalogue, lang: Lang, note: Note, report: ConcernRepor
     """What a note is, when it was written and by whom: a holder's note (passing it on, or the outcome) is written by
     whoever held it at its level (the chain before the holder never changes); the reporter's names nobody."""
     name = report.chain[note.level].name if note.level < len(report.chain) else ""
+    if note.kind is NoteKind.ADDED:  # the reporter's, added while it was open
+        name = report.reporter.name
     return strings.text(f"concern.note.{note.kind.value}", lang, when=when(note.at), name=name)
 
 
@@ -395,8 +398,14 @@ def _about(strings: Catalogue, lang: Lang, report: ConcernReport) -> list[Elemen
 
 
 def _details(strings: Catalogue, lang: Lang, report: ConcernReport, viewer: Person) -> list[Element]:
-    rows: list[Element] = [user_text(report.what, limit=LIMITS["what"]),
-                           labelled(strings.text("concern.label.submitted", lang), when(report.submitted_at))]
+    return [*_words(strings, lang, report, submitted=True), *_notes(strings, lang, report.notes_for(viewer), report)]
+
+
+def _words(strings: Catalogue, lang: Lang, report: ConcernReport, *, submitted: bool = False) -> list[Element]:
+    """What the reporter wrote on the form, and whom she picked (`submitted`: when it was sent, after what happened)."""
+    rows: list[Element] = [user_text(report.what, limit=LIMITS["what"])]
+    if submitted:
+        rows.append(labelled(strings.text("concern.label.submitted", lang), when(report.submitted_at)))
     for key, value in (("since", report.since), ("where", report.where), ("who", report.who)):
         if value:
             rows.append(labelled(strings.text(f"concern.label.{key}", lang), value, limit=LIMITS[key]))
@@ -404,7 +413,6 @@ def _details(strings: Catalogue, lang: Lang, report: ConcernReport, viewer: Pers
     if report.evidence:
         rows += [text(strings.text("concern.label.evidence", lang), weight="Bolder", size="Small"),
                  user_text(report.evidence, limit=LIMITS["evidence"])]
-    rows += _notes(strings, lang, report.notes_for(viewer), report)
     return rows
 
 
@@ -552,18 +560,27 @@ def holder_card(strings: Catalogue, lang: Lang, report: ConcernReport, viewer: P
 
 def reporter_card(strings: Catalogue, lang: Lang, report: ConcernReport, *, title_key: str = "concern.yours_title",
                   notice: str = "", draft: str = "") -> Card:
-    """The reporter's own view: status, who holds it, dates, an outcome shared with them, and (once, after
-    closing) "this isn't resolved" (`draft`: what they typed in its note box, shown in it again)."""
+    """The reporter's own view: status, who holds it, dates, what she sent and added, an outcome shared with them; while
+    it is open, a box to add to it, and (once, after closing) "this isn't resolved" (`draft`: what they typed in the
+    note box, shown in it again)."""
     reporter = report.reporter
     body: list[Element] = [heading(strings.text(title_key, lang, ref=report.reference)),
                            labelled(strings.text("concern.label.submitted", lang), when(report.submitted_at)),
                            _state(strings, lang, report)]
     if report.reopened_at is not None:
         body.append(labelled(strings.text("concern.label.reopened", lang), when(report.reopened_at)))
-    body += _notes(strings, lang, [n for n in report.notes_for(reporter) if n.kind is NoteKind.OUTCOME], report)
+    # Her own words, and what she added since, so she can check what she sent without asking anyone.
+    body += [sub_heading(strings.text("concern.yours_words", lang)), *_words(strings, lang, report),
+             *_notes(strings, lang, report.notes_for(reporter), report)]
     if notice:
         body.append({"type": "Container", "style": "warning", "items": [plain_text(notice)]})
     actions: list[Element] = []
+    if not report.is_settled:
+        body += [plain_text(strings.text("concern.add_explained", lang, name=report.holder.name)),
+                 {"type": "Input.Text", "id": "note", "isMultiline": True, "maxLength": LIMITS["note"],
+                  "label": strings.text("concern.add_label", lang), **_typed(draft)}]
+        actions.append(execute(strings.text("concern.add", lang), VERB_ADD, {"ref": report.reference},
+                               associated_inputs="auto"))
     if report.can_reopen and report.next_up is not None:
         name = report.next_up.name
         body += [plain_text(strings.text("concern.reopen_explained", lang, name=name)),

@@ -10,7 +10,8 @@ Verbs and their card data (data fields are a public contract: posted cards keep 
   of `About`.
 - `concern.acknowledge`, `concern.escalate` (+ note, to?: whom to, once asked because the note may name the next person
   up), `concern.close` (+ outcome, share_outcome),
-  `concern.reopen` (+ note, the reporter's "this isn't resolved"), `concern.show`: {ref}.
+  `concern.reopen` (+ note, the reporter's "this isn't resolved"), `concern.add` (+ note, what the reporter adds to her
+  open report), `concern.show`: {ref}.
 - `concern.mine` {after?, start?, lang?}: the reporter's list; Show more sends `after`, the reference of the last report
   its card showed (the list goes on after it), `start`, its place then, and `lang`, the card's language.
 - `concern.held` {after?, start?, lang?, waiting?}: the list of the reports the person holds; Show more sends the same,
@@ -32,6 +33,7 @@ from bot.domain.concerns import (
     ConcernReport,
     ConcernReports,
     NobodyToSendTo,
+    NoteKind,
     NoteNamesNext,
     Pace,
     ReportKind,
@@ -315,7 +317,7 @@ class ReportClick(CardData):
 
 
 class NoteClick(ReportClick):
-    """`concern.escalate`, `concern.reopen`: the reference and a note for the people above."""
+    """`concern.escalate`, `concern.reopen`, `concern.add`: the reference and a note for the people above."""
 
     note: Text = ""
 
@@ -383,6 +385,7 @@ class ConcernFlow:
                 cards.VERB_ESCALATE: Verb(self._own_chat_only(self.escalate), EscalateClick),
                 cards.VERB_CLOSE: Verb(self._own_chat_only(self.close), CloseClick),
                 cards.VERB_REOPEN: Verb(self._own_chat_only(self.reopen), NoteClick),
+                cards.VERB_ADD: Verb(self._own_chat_only(self.add), NoteClick),
                 cards.VERB_SHOW: Verb(self._own_chat_only(self.show), ReportClick),
                 cards.VERB_MINE: Verb(in_the_cards_language(self._private_chat.only(opens(self.mine))),
                                        ListClick),
@@ -804,6 +807,8 @@ class ConcernFlow:
                                         card_key=f"{report.reference}|{report.reporter.aad_object_id}|{kind}")]
         if action == "not resolved":
             return [await self._to_holder(report)]
+        if action == "added":
+            return await self._added_messages(report)
         if action == "reminded":
             return [await self._to_holder(report, reminder=True, staff=staff)]
         if action == "passed on":  # nothing to whoever left
@@ -1053,6 +1058,35 @@ class ConcernFlow:
                                lambda r, today: r.reopened(turn.actor, note, self._clock(), staff=today.staff,
                                                           federation=today.federation),
                                limit=self._escalation_limit)
+
+    async def add(self, turn: Turn) -> Reply:
+        """The reporter adds something to her open report: it reaches whoever holds it (as a new card, so it is
+        noticed), or, when it may name or describe them, the next person up instead; never anyone it names."""
+        raw = turn.data.get("note")
+        note = raw.strip() if isinstance(raw, str) else ""
+        if (too_long := await self._too_long(turn, note, "note")) is not None:
+            return too_long
+        if not note:
+            try:
+                report = await self._load(turn)
+            except RecordNotFound:
+                return self._not_found(turn)
+            return self._show(turn, report, notice=self._strings.text("concern.add_required", turn.lang))
+        return await self._act(turn, "added", lambda r, today: r.added_to(turn.actor, note, self._clock(), today),
+                               limit=self._escalation_limit)
+
+    async def _added_messages(self, report: ConcernReport) -> list[OutboundMessage]:
+        """What the reporter's latest addition owes: passed on because it may be about its holder, what an escalation
+        owes (the holder before it learns only that it has moved on, as when the reminder task passes it up); else
+        a new card of the report for its holder, saying she added to it."""
+        added = [n for n in report.notes if n.kind is NoteKind.ADDED]
+        if report.level > 0 and report.escalated_at == added[-1].at and added[-1].level == report.level:
+            return await self._escalation_messages(report)
+        holder, kind = report.holder, f"added-{len(added)}"
+        return [await self._message(holder, report, kind, lambda lang: cards.holder_card(
+            self._strings, lang, report, self._as_person(report, holder),
+            notice=self._strings.text("concern.added_for_holder", lang, name=report.reporter.name)),
+            card_key=f"{report.reference}|{holder.aad_object_id}|{kind}")]
 
     async def mine(self, turn: Turn) -> Reply:
         """The reports this person sent: status and who holds each, never their text (on Show more, the next ones:

@@ -130,6 +130,7 @@ class NoteKind(StrEnum):
     ESCALATION = "escalation"  # from a holder, for the people above them
     OUTCOME = "outcome"  # the closing holder's outcome: for them and the people above; the reporter if shared
     NOT_RESOLVED = "not_resolved"  # from the reporter, for the people above the holder who closed it
+    ADDED = "added"  # from the reporter while it is open: for her, the holder she added it for and the people above
 
 
 @dataclass(frozen=True)
@@ -1480,8 +1481,9 @@ class ConcernReport:
 
     @property
     def typed(self) -> tuple[str, ...]:
-        """Everything the reporter wrote, to check who it names: the form's fields and her "not resolved" note."""
-        notes = (n.text for n in self.notes if n.kind is NoteKind.NOT_RESOLVED)
+        """Everything the reporter wrote, to check who it names: the form's fields, her "not resolved" note and what she
+        added to it while it was open."""
+        notes = (n.text for n in self.notes if n.kind in {NoteKind.NOT_RESOLVED, NoteKind.ADDED})
         return (self.what, self.since, self.where, self.who, self.evidence, *notes)
 
     @property
@@ -1538,6 +1540,8 @@ class ConcernReport:
                 return reporter or (level is not None and level > note.level)
             if note.kind is NoteKind.OUTCOME:
                 return (level is not None and level >= note.level) or (reporter and note.shared)
+            if note.kind is NoteKind.ADDED:
+                return reporter or (level is not None and level >= note.level)
             return level is not None and level >= note.level
 
         return tuple(note for note in self.notes if readable(note))
@@ -1597,6 +1601,27 @@ class ConcernReport:
             return self
         note = Note(NoteKind.OUTCOME, outcome, self.level, now, shared=shared)
         return replace(self, state=ReportState.CLOSED, closed_at=now, notes=(*self.notes, note))
+
+    def added_to(self, person: Person, note: str, now: datetime, today: Today) -> ConcernReport:
+        """The reporter adds something to her report while it is open, for whoever holds it and the people above. It is
+        read as the report is (`today.subject`, with what she picked and ticked): when it may name or describe the
+        holder, the report goes on to the next person up it does not (`NobodyToSendTo` when it names everyone from the
+        holder up), and the note is for them, never for the holder. A settled report, or no note, is unchanged."""
+        if person.aad_object_id != self.reporter.aad_object_id:
+            raise NotAllowed("not the reporter")
+        if self.is_settled or not note or any(n.kind is NoteKind.ADDED and n.text == note for n in self.notes):
+            return self  # settled, nothing to add, or the same words again (Add pressed twice, laptop and phone)
+        said = replace(today.subject, typed=(note,))
+        manager = self.line_manager(today.staff)
+        if not said.names(self.holder, manager=manager, federation=today.federation):
+            return replace(self, notes=(*self.notes, Note(NoteKind.ADDED, note, self.level, now)))
+        onward = tuple(c for c in self.chain[self.level + 1:]
+                       if not said.names(c, manager=manager, federation=today.federation))
+        if not onward:
+            raise NobodyToSendTo("everyone from the holder up is named in what she added")
+        return replace(self, chain=(*self.chain[: self.level + 1], *onward), state=ReportState.ESCALATED,
+                       level=self.level + 1, escalated_at=now, acknowledged_at=None,
+                       notes=(*self.notes, Note(NoteKind.ADDED, note, self.level + 1, now)))
 
     def reopened(self, person: Person, note: str, now: datetime, *, staff: Sequence[StaffMember] = (),
                  federation: Federation | None = None) -> ConcernReport:

@@ -1205,7 +1205,8 @@ async def test_a_report_reference_typed_shows_the_report_to_those_who_may_see_it
     strings = load_catalogue()
     assert SECRET in text_of(managers.card) and "concern.acknowledge" in text_of(managers.card)
     assert strings.text("concern.yours_title", lang, ref=ref) in text_of(reporters.card)
-    assert SECRET not in text_of(reporters.card) and SECRET not in text_of(strangers.card)
+    # Her own words, to check what she sent (before, her view never showed them); nobody else's view of it.
+    assert SECRET in text_of(reporters.card) and SECRET not in text_of(strangers.card)
     assert strangers.card == made_up.card and strings.text("error.not_found", lang) in text_of(strangers.card)
 
 
@@ -2760,3 +2761,99 @@ async def test_a_report_sent_to_him_after_she_said_it_isnt_him_stays_with_him_an
 
     assert (await _only_report(staffed)).holder.aad_object_id == GARETH.aad_object_id
     assert await staffed.cards_for(SIAN) == [] and len(await staffed.cards_for(GARETH)) == 1
+
+
+async def _adds(bot: BotInMemory, person: Person, note: str, *, lang: Lang = Lang.EN,
+                scope: Scope = Scope.PERSONAL) -> Reply:
+    """The person presses Add to report on the reporter's card of the only report, with `note` in its box."""
+    report = await _only_report(bot)
+    return await bot.clicks(person, "concern.add", {"ref": report.reference, "note": note}, lang=lang, scope=scope)
+
+
+@pytest.mark.parametrize(("lang", "note"), [(Lang.EN, "He sent another one at 11pm last night."),
+                                            (Lang.CY, "Anfonodd un arall am 11 neithiwr.")])
+async def test_the_reporter_reads_her_own_words_and_what_she_adds_reaches_the_holder_alone(
+        staffed: BotInMemory, lang: Lang, note: str) -> None:
+    """Carys opens her report from "my reports" and reads what she sent; she adds something new, which comes to Gareth
+    Hughes, who holds it, as a new card, and to nobody else; pressed twice, it is added once. Before, her view had only
+    its status, and there was no way to add to it but a new report."""
+    await staffed.meets(CHAIR)
+    await _report(staffed)
+    report = await _only_report(staffed)
+
+    shown = await staffed.clicks(CARYS, "concern.show", {"ref": report.reference}, lang=lang)
+    assert SECRET in text_of(shown.card) and "concern.add" in text_of(shown.card)
+    before = len(await staffed.cards_for(GARETH))
+    added = await _adds(staffed, CARYS, note, lang=lang)
+    await _adds(staffed, CARYS, note, lang=lang)
+
+    gareth = await staffed.cards_for(GARETH)
+    assert len(gareth) == before + 1 and _shows(gareth[-1:], note)
+    assert _says(gareth[-1], load_catalogue().text("concern.added_for_holder", Lang.EN, name="Carys Jenkins"))
+    assert note in text_of(added.card) and SECRET in text_of(added.card)
+    assert not _shows(await staffed.cards_for(SIAN), note) and not _shows(await staffed.cards_for(CHAIR), note)
+    saved = await _only_report(staffed)
+    assert (saved.level, saved.holder.aad_object_id, len(saved.notes)) == (0, GARETH.aad_object_id, 1)
+
+
+@pytest.mark.parametrize(("lang", "note"), [(Lang.EN, "Gareth is now doing it too."),
+                                            (Lang.CY, "Mae Mr Hughes yn gwneud yr un peth nawr hefyd."),
+                                            (Lang.EN, "It's my line manager as well now.")])
+async def test_something_added_that_may_be_about_the_holder_goes_past_him_and_he_never_reads_it(
+        staffed: BotInMemory, lang: Lang, note: str) -> None:
+    """What Carys adds names Gareth Hughes, who holds her report, or calls him by his post: it goes on to the head with
+    her note, and Gareth never reads it, on any card or by Show."""
+    await _report(staffed)
+    report = await _only_report(staffed)
+
+    await _adds(staffed, CARYS, note, lang=lang)
+
+    moved = await _only_report(staffed)
+    assert (moved.level, moved.holder.aad_object_id) == (1, SIAN.aad_object_id)
+    assert _shows(await staffed.cards_for(SIAN), note)
+    shown = await staffed.clicks(GARETH, "concern.show", {"ref": report.reference})
+    assert not _shows(await staffed.cards_for(GARETH), note) and note not in text_of(shown.card)
+
+
+async def test_something_added_that_names_the_head_is_never_passed_on_to_her(staffed: BotInMemory) -> None:
+    """Carys adds that the head is involved; Gareth Hughes holds it and reads it, and when he passes it on, it goes to
+    the chair of governors, past the head."""
+    await staffed.meets(CHAIR)
+    note = "Mrs Roberts has started forwarding his messages to others."
+    await _report(staffed)
+    report = await _only_report(staffed)
+
+    await _adds(staffed, CARYS, note)
+    assert _shows(await staffed.cards_for(GARETH), note)
+    await staffed.clicks(GARETH, "concern.escalate", {"ref": report.reference, "note": ""})
+
+    moved = await _only_report(staffed)
+    assert moved.holder.aad_object_id == CHAIR.aad_object_id and _shows(await staffed.cards_for(CHAIR), note)
+    assert await staffed.cards_for(SIAN) == []
+
+
+async def test_something_added_that_names_everyone_from_the_holder_up_changes_nothing(staffed: BotInMemory) -> None:
+    await staffed.meets(CHAIR)
+    await _report(staffed)
+    note = "Gareth, Mrs Roberts and Mr Davies all know about it."
+
+    added = await _adds(staffed, CARYS, note)
+
+    report = await _only_report(staffed)
+    assert (report.level, report.notes) == (0, ())
+    assert _says(added.card, load_catalogue().text("concern.note_names_everyone", Lang.EN))
+    for person in (GARETH, SIAN, CHAIR):
+        assert not _shows(await staffed.cards_for(person), note)
+
+
+async def test_only_the_reporter_adds_to_her_report_and_only_in_her_own_chat(staffed: BotInMemory) -> None:
+    """Gareth, holding it, presses a forwarded Add to report; Carys presses it on her card posted in a group chat:
+    nothing is added, and the group is told nothing of the report."""
+    await _report(staffed)
+    note = "Something new happened today."
+
+    holder = await _adds(staffed, GARETH, note)
+    group = await _adds(staffed, CARYS, note, scope=Scope.GROUP)
+
+    assert (await _only_report(staffed)).notes == ()
+    assert SECRET not in text_of(group.card) and note not in text_of(group.card) and note not in text_of(holder.card)

@@ -292,6 +292,13 @@ async def _closed_or_asked_how(chats: Chats, seen: str, lang: Lang) -> None:
     assert await _report_state(chats) is ReportState.CLOSED
 
 
+async def _added_to(chats: Chats, seen: str, lang: Lang) -> None:
+    """The reporter's note is on the report, for Gareth Hughes, who still holds it."""
+    report = await chats.reports.get(chats.ids["report"])
+    assert [n.text for n in report.notes] == [chats.pressed["note"]] and report.level == 0
+    assert chats.pressed["note"] in seen
+
+
 async def _the_report(chats: Chats, seen: str, lang: Lang) -> None:
     assert chats.ids["report"] in seen
 
@@ -422,6 +429,7 @@ SCENES: dict[str, Scene] = {
     "concern.escalate": Scene(_a_report, GARETH, _report_now(ReportState.ESCALATED, level=1), "error.not_found"),
     "concern.close": Scene(_a_report, GARETH, _closed_or_asked_how, "error.not_found"),
     "concern.reopen": Scene(_a_closed_report, CARYS, _report_now(ReportState.ESCALATED, level=1), "error.not_found"),
+    "concern.add": Scene(_a_report, CARYS, _added_to, "error.not_found"),
     "concern.show": Scene(_a_report, CARYS, _the_report, "error.not_found"),
     "concern.mine": Scene(_a_report, CARYS, _my_reports),
     "concern.held": Scene(_a_report, GARETH, _held_reports),
