@@ -20,6 +20,7 @@ Verbs and their card data (data fields are a public contract: posted cards keep 
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import secrets
@@ -117,6 +118,9 @@ CARDS_REPLACED_WITHIN = timedelta(days=30)
 # A holder's press that meets another change to the report (his other device, the reminder task) is made again on the
 # report as it then is, this many times in all, before it is shown as it is.
 CONFLICT_TRIES = 3
+# One form's Send at a time for the same words from one person (laptop and phone pressed at once): a use of a day,
+# keyed by a short hash of the words, which the limits' retention deletes once the day is over.
+_SAME_WORDS = Limit("report-words", 1)
 FORM_WORDS = frozenset(read_phrases("concern-form.txt"))
 MINE_WORDS = frozenset(read_phrases("concern-my-reports.txt"))
 HELD_WORDS = frozenset(read_phrases("concern-held-reports.txt"))
@@ -257,6 +261,13 @@ def names_someone(text: str, *, staff: Sequence[StaffMember], federation: Federa
             .plainly_names(manager, manager=manager, federation=federation):
         return True
     return describes(text, posts=tuple(Role), titles=[m.role for m in staff if m.role and m.aad_object_id != me])
+
+
+def _same_words(person: Person, kind: ReportKind, what: str) -> str:
+    """Who sends a report's words, and a short hash of them (their case and spacing aside, as `_sent_already` compares
+    them): the key of the claim that one form at a time sends them."""
+    said = " ".join(what.split()).casefold()
+    return f"{person.key}|{hashlib.sha256(f'{kind.value}|{said}'.encode()).hexdigest()[:16]}"
 
 
 def _choice(member: StaffMember) -> str:
@@ -633,8 +644,24 @@ class ConcernFlow:
                                                           head_doubt))
             subject = replace(subject, cleared=subject.cleared | {contact.aad_object_id.lower()})
             routing = await self._routing(turn.actor, subject, staff_list)
+        words = ""
         if report is None:
             now = self._clock()
+            try:
+                # The same words on two forms sent at once (she opened it on her laptop and her phone): each looked
+                # for the other's report before either was stored. The first to claim the words sends them.
+                await self._limiter.take(_SAME_WORDS, _same_words(turn.actor, kind, texts["what"]), now, use=reference)
+                words = _same_words(turn.actor, kind, texts["what"])
+            except RateLimited:
+                report = await self._own(reference, turn.actor)  # stored meanwhile by another press of this Send?
+                if report is None and (earlier := await self._sent_already(turn.actor, kind, texts["what"])):
+                    return Reply(card=cards.reporter_card(self._strings, turn.lang, earlier, notice=self._strings.text(
+                        "concern.sent_already", turn.lang, ref=earlier.reference,
+                        when=on_day(self._strings, turn.lang, earlier.submitted_at))))
+                if report is None and not await self._sent_already(turn.actor, kind, texts["what"], closed_too=True):
+                    # Claimed by another form that has not stored its report yet: it is sending them now.
+                    return await again(notice=self._strings.text("concern.sending_elsewhere", turn.lang))
+        if report is None:
             try:
                 # Every press of this form's Send is one use, whichever stores the report: a second press (the
                 # laptop's and the phone's at once) is not refused by the use the first took.
@@ -642,10 +669,11 @@ class ConcernFlow:
             except RateLimited as limited:
                 report = await self._own(reference, turn.actor)  # stored meanwhile by another press of this Send?
                 if report is None:
+                    await self._words_back(words, now)
                     return await again(notice=self._strings.text("concern.rate_limited", turn.lang,
                                                                  count=limited.limit.count, when=when(limited.until)))
             else:
-                report = await self._created(ConcernReport(
+                report = await self._created_once(words, now, ConcernReport(
                     reference=reference, reporter=turn.actor, what=texts["what"], since=texts["since"],
                     where=texts["where"], who=texts["who"], evidence=texts["evidence"],
                     wants_meeting=texts["meeting"] == "true", urgent=texts["urgent"] == "true",
@@ -700,11 +728,13 @@ class ConcernFlow:
         # Each press its own message: words changed before a second press come too.
         return await self._private(turn, card, f"concern-form|{token}|{secrets.token_urlsafe(8)}")
 
-    async def _sent_already(self, person: Person, kind: ReportKind, what: str) -> ConcernReport | None:
-        """A report of hers still open with the same words (their case and spacing aside), or None."""
+    async def _sent_already(self, person: Person, kind: ReportKind, what: str, *,
+                            closed_too: bool = False) -> ConcernReport | None:
+        """A report of hers still open (`closed_too`: or closed) with the same words (their case and spacing aside), or
+        None."""
         said = " ".join(what.split()).casefold()
         return next((r for r in await self._reports.list_by_reporter(person)
-                     if r.state is not ReportState.CLOSED and r.kind is kind
+                     if (closed_too or r.state is not ReportState.CLOSED) and r.kind is kind
                      and " ".join(r.what.split()).casefold() == said), None)
 
     async def _has_opened(self, contact: StaffContact, report: ConcernReport) -> bool:
@@ -743,6 +773,22 @@ class ConcernFlow:
         except DomainError:
             await self._give_back(self._report_limit, report.reporter, now)
             raise
+
+    async def _words_back(self, words: str, now: datetime) -> None:
+        """The claim on a report's words (`_same_words`) taken at `now` given back: nothing was stored with them."""
+        if words:
+            await give_back_unused(self._limiter, _SAME_WORDS, words, now)
+
+    async def _created_once(self, words: str, now: datetime, report: ConcernReport) -> ConcernReport | None:
+        """`_created`, giving back the claim on its words when nothing was stored, so a second try can send them."""
+        try:
+            created = await self._created(report)
+        except DomainError:
+            await self._words_back(words, now)
+            raise
+        if created is None:
+            await self._words_back(words, now)
+        return created
 
     async def _create(self, report: ConcernReport) -> ConcernReport:
         """Store a new report; when a second press of the same Send stored it first, that one."""

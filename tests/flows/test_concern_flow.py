@@ -718,6 +718,30 @@ async def test_the_same_words_sent_again_on_a_new_form_while_the_first_is_open_a
     assert "It went to Gareth Hughes" in text_of(different.card)
 
 
+@pytest.mark.parametrize("lang", [Lang.EN, Lang.CY])
+async def test_the_same_words_sent_on_two_forms_at_the_same_moment_are_one_report(staffed: BotInMemory,
+                                                                                   lang: Lang) -> None:
+    """Carys opened the form on her laptop and her phone, wrote the same words on both and pressed Send on both at
+    once: one report, one card for Gareth Hughes, and the other press says the words are being sent from her other
+    form. Before, both were sent (each looked for the other before either was stored)."""
+    laptop = await staffed.says(CARYS, "report a concern", lang=lang)
+    phone = await staffed.says(CARYS, "report a concern", lang=lang)
+
+    replies = await asyncio.gather(*(staffed.clicks(CARYS, "concern.submit", {
+        **verb_data(form.card or {}, "concern.submit"), "what": SECRET}, lang=lang) for form in (laptop, phone)))
+
+    [report] = await MemoryConcernReports(staffed.store).list_all()
+    assert len(await staffed.cards_for(GARETH)) == 1
+    strings = load_catalogue()
+    other = [r for r in replies if report.reference not in text_of(r.card)]
+    assert all(_says(r.card, strings.text("concern.sending_elsewhere", lang)) for r in other)
+    assert all(SECRET in text_of(r.card) for r in other), "what she wrote is kept on the form"
+
+    later = await _report(staffed, what=SECRET)  # and once it is stored, the form shows that report, as before
+    assert report.reference in text_of(later.card)
+    assert len(await MemoryConcernReports(staffed.store).list_all()) == 1
+
+
 async def test_a_title_without_a_name_is_the_colleague_picked_and_goes_to_the_line_manager(
         staffed: BotInMemory) -> None:
     """Carys picked Owain Pritchard from the staff list and wrote "Sir": Sir is Owain, and the report goes to her line
