@@ -639,7 +639,7 @@ class ConcernFlow:
             if texts["doubt"] in {cards.doubt_value(cards.DOUBT_HIGHER, contact, key) for key in ("", said)}:
                 break
             if texts["doubt"] != cards.doubt_value(cards.DOUBT_NOT_THEM, contact, said):
-                head_doubt = naming.doubt if routing.doubt_about_head is not None else None
+                head_doubt = naming.doubt if routing.head_first is not None and contact == routing.head_first else None
                 return await again(asked=cards.DoubtAsked(contact, naming.words, routing.why, routing.holder, said,
                                                           head_doubt))
             subject = replace(subject, cleared=subject.cleared | {contact.aad_object_id.lower()})

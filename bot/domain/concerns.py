@@ -1230,17 +1230,19 @@ class Routing:
         """The person the report would have gone to first, passed over only for words of the reporter's that may mean
         them ("Sir", "Garth", "the wellbeing lead", "my line manager" with no line manager known), and those words: she
         is asked before it is sent, since she may know they do not (`Subject.cleared`). None when nobody is."""
-        if (head := self.doubt_about_head) is not None:
-            return head
+        # Her line manager is asked about first: answered "it may be him", it goes past the head too when words of hers
+        # may mean her (never asked twice, so the two answers never undo each other); "it isn't him", to him.
         if self.why is Route.HEAD_MAY_BE_MANAGER:  # the head, for "my line manager" with no line manager known
-            return next(((c, n) for c, n in zip(self.left_out, self.namings, strict=False)
+            post = next(((c, n) for c, n in zip(self.left_out, self.namings, strict=False)
                          if n.doubt is Doubt.POST and n.words), None)
-        if self.why not in {Route.MANAGER_UNNAMED, Route.MANAGER_NEAR_NAME, Route.MANAGER_POST_UNCLEAR,
-                            Route.MANAGER_NAME_SHARED} \
-                or self.manager is None:
-            return None
-        naming = self.naming_of(self.manager)
-        return (self.manager, naming) if naming.doubt in _ASKED and naming.words else None
+            if post is not None:
+                return post
+        elif self.why in {Route.MANAGER_UNNAMED, Route.MANAGER_NEAR_NAME, Route.MANAGER_POST_UNCLEAR,
+                          Route.MANAGER_NAME_SHARED} and self.manager is not None:
+            naming = self.naming_of(self.manager)
+            if naming.doubt in _ASKED and naming.words:
+                return self.manager, naming
+        return self.doubt_about_head
 
     @property
     def doubt_about_head(self) -> tuple[StaffContact, Naming] | None:
@@ -1276,15 +1278,23 @@ def route(reporter: Person, subject: Subject, manager: StaffContact | None, fede
         candidates = [manager, head, chair]
     people = _distinct(c for c in candidates if c is not None and not _same(c, me))
     found = [(c, subject.naming(c, manager=manager, federation=federation)) for c in people]
-    # The head would hold it first when the line manager is surely left out (picked, ticked, named) or not known: then
-    # a title without a name or a name shared with another colleague may mean her, as it may mean a line manager.
-    manager_out = manager is None or any(_same(c, manager) and n is not None and n.doubt not in _ASKED
-                                         for c, n in found)
+    # The head would hold it first when the line manager is left out (picked, ticked, named, or words that may mean
+    # him, which she is asked about first) or not known: then a title without a name or a name shared with another
+    # colleague may mean her, as it may mean a line manager.
+    manager_out = manager is None or any(_same(c, manager) and n is not None for c, n in found)
     head_first = head if manager_out and not reporter_is_head and subject.kind is ReportKind.COLLEAGUE and not (
         manager is not None and _same(manager, head)) else None
     if head_first is not None:
-        found = [(c, subject.naming(c, manager=manager, federation=federation, first=True) if _same(c, head) else n)
-                 for c, n in found]
+        # Words she is asked about as her line manager's are his, once she answers: "Sir" is one person, not him and
+        # the head too ("Garth and Miss" may be both).
+        his = {fold(n.words) for c, n in found if manager is not None and _same(c, manager) and n is not None
+               and n.doubt in _ASKED and n.words}
+
+        def as_first(contact: StaffContact, naming: Naming | None) -> Naming | None:
+            first = subject.naming(contact, manager=manager, federation=federation, first=True)
+            return naming if first is not None and first.doubt is not None and fold(first.words) in his else first
+
+        found = [(c, as_first(c, n) if _same(c, head) else n) for c, n in found]
     if manager is None and not reporter_is_head and (words := subject.calls_the_line_manager()):
         # Nobody knows her line manager, so it would go to the head, who may be the line manager she writes about.
         found = [(c, Naming(Doubt.POST, words) if naming is None and _same(c, head)

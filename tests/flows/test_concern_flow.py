@@ -584,6 +584,26 @@ async def test_words_she_says_are_not_the_head_send_it_to_the_head_and_never_to_
     assert await staffed.cards_for(GARETH) == [], "passed on, it reached the line manager it is about"
 
 
+@pytest.mark.parametrize(("lang", "what"), [(Lang.EN, "Garth and Miss keep posting about me"),
+                                            (Lang.CY, "Mae Garth a Miss yn postio amdanaf o hyd")])
+async def test_words_that_may_mean_the_line_manager_and_the_head_sent_higher_go_past_both(
+        staffed: BotInMemory, lang: Lang, what: str) -> None:
+    """"Garth" may be Gareth Hughes and "Miss" the head: Carys is asked about Gareth, whose choice says where it goes
+    instead, the chair of governors; sent so, neither Gareth nor the head sees it. Before, it went to the head."""
+    await staffed.meets(CHAIR)
+    form = await staffed.says(CARYS, "report a concern", lang=lang)
+    asked = await staffed.clicks(CARYS, "concern.submit", {**verb_data(form.card or {}, "concern.submit"),
+                                                           "what": what}, lang=lang)
+    assert _doubt(asked.card)["choices"][0]["title"] == load_catalogue().text(
+        "concern.doubt.higher", lang, manager="Gareth Hughes", name="Mr Huw Davies")
+
+    await _sent_after_asking(staffed, CARYS, form, what, lang=lang)
+
+    report = await _only_report(staffed)
+    assert report.holder.aad_object_id == CHAIR.aad_object_id and await staffed.cards_for(GARETH) == []
+    await _the_head_cannot_see(staffed, report, what)
+
+
 async def test_a_title_without_a_name_with_no_line_manager_known_is_asked_about_before_it_reaches_the_head(
         bot: BotInMemory) -> None:
     """Nobody knows Owain's line manager, so a report goes to the headteacher first; "Miss" may be her. Before, it went
