@@ -1122,12 +1122,15 @@ class ConcernFlow:
                                limit=self._escalation_limit)
 
     async def _added_messages(self, report: ConcernReport) -> list[OutboundMessage]:
-        """What the reporter's latest addition owes: passed on because it may be about its holder, what an escalation
-        owes (the holder before it learns only that it has moved on, as when the reminder task passes it up); else
-        a new card of the report for its holder, saying she added to it."""
+        """What the reporter's latest addition owes: passed on because it may be about its holder (or the holder has
+        left), the next holder's card and the reporter's news of it, and nothing to the one passed over; else a new
+        card of the report for its holder, saying she added to it."""
         added = [n for n in report.notes if n.kind is NoteKind.ADDED]
         if report.level > 0 and report.escalated_at == added[-1].at and added[-1].level == report.level:
-            return await self._escalation_messages(report)
+            suffix = "" if report.level == 1 else f"-{report.level}"
+            return [await self._to_holder(report),
+                    await self._message(report.reporter, report, f"escalated-reporter{suffix}",
+                                        lambda lang: cards.escalated_for_reporter(self._strings, lang, report))]
         holder, kind = report.holder, f"added-{len(added)}"
         return [await self._message(holder, report, kind, lambda lang: cards.holder_card(
             self._strings, lang, report, self._as_person(report, holder),

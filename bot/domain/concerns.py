@@ -1623,7 +1623,10 @@ class ConcernReport:
             return self  # settled, nothing to add, or the same words again (Add pressed twice, laptop and phone)
         said = replace(today.subject, typed=(note,))
         manager = self.line_manager(today.staff)
-        if not said.names(self.holder, manager=manager, federation=today.federation):
+        # A holder who has left (off the staff list, or out of the post they had it for) is passed over too: their
+        # chat may go with them to another school, and the reminder task would pass it on anyway.
+        if not self.holder_has_left(today) and not said.names(self.holder, manager=manager,
+                                                              federation=today.federation):
             return replace(self, notes=(*self.notes, Note(NoteKind.ADDED, note, self.level, now)))
         onward = tuple(c for c in self.chain[self.level + 1:]
                        if not said.names(c, manager=manager, federation=today.federation))

@@ -2859,6 +2859,22 @@ async def test_something_added_that_may_be_about_the_holder_goes_past_him_and_he
     assert not _shows(await staffed.cards_for(GARETH), note) and note not in text_of(shown.card)
 
 
+async def test_something_added_while_the_holder_has_left_goes_to_the_next_person_and_never_to_him(
+        staffed: BotInMemory) -> None:
+    """Gareth Hughes has left the staff list before the reminder task passed Carys's report on; she adds something: it
+    goes to the head, and nothing more reaches Gareth, whose Hwb account may have gone with him."""
+    await _report(staffed)
+    await _staff_list_without_gareth(staffed)
+    before = await staffed.cards_for(GARETH)
+    note = "He messaged me again from his new school."
+
+    await _adds(staffed, CARYS, note)
+
+    report = await _only_report(staffed)
+    assert report.holder.aad_object_id == SIAN.aad_object_id and _shows(await staffed.cards_for(SIAN), note)
+    assert await staffed.cards_for(GARETH) == before
+
+
 async def test_something_added_that_names_the_head_is_never_passed_on_to_her(staffed: BotInMemory) -> None:
     """Carys adds that the head is involved; Gareth Hughes holds it and reads it, and when he passes it on, it goes to
     the chair of governors, past the head."""
