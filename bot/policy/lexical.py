@@ -216,6 +216,10 @@ class LexicalIndex:
         """The passages whose own words (text or heading, not wordings) hold one of a slot's terms, in order."""
         return [position for position, own in enumerate(self._own_terms) if own & slot.terms]
 
+    def speaks_of(self, slot: Slot, position: int) -> bool:
+        """Whether a passage's own words (text or heading, not wordings) hold one of a slot's terms."""
+        return bool(self._own_terms[position] & slot.terms)
+
     def knows(self, word: str) -> bool:
         """Whether a word is in the index's vocabulary (policy words, slang and stopwords)."""
         return word in self._known

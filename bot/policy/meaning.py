@@ -166,10 +166,15 @@ class MeaningIndex:
         assert self._classifier is not None, "use_not_covered() trains the classifier first"
         return self._classifier.probabilities(sentence)
 
-    def nearest_not_covered(self, sentence: Vector, lists: npt.NDArray[np.bool_]) -> float:
+    def nearest_not_covered(self, sentence: Vector, lists: npt.NDArray[np.bool_],
+                            set_aside: npt.NDArray[np.bool_] | None = None) -> float:
         """How near the question is to the not-covered questions in force in the given lists (a mask by list
-        number): the nearest, tempered by the second nearest like a passage's views (-1 when there are none)."""
-        similarity = (self.not_covered_rows @ sentence)[self._active & lists[self._lists]]
+        number), but those `set_aside` (a mask by question): the nearest, tempered by the second nearest like a
+        passage's views (-1 when there are none)."""
+        in_force = self._active & lists[self._lists]
+        if set_aside is not None:
+            in_force &= ~set_aside
+        similarity = (self.not_covered_rows @ sentence)[in_force]
         if len(similarity) < 2:
             return float(similarity.max()) if len(similarity) else -1.0
         second, best = np.partition(similarity, -2)[-2:]

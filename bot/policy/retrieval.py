@@ -27,8 +27,8 @@ from bot.policy import abstention, clauses
 from bot.policy.abstention import Evidence
 from bot.policy.clauses import clause_cited
 from bot.policy.document_questions import DocumentQuestions, shared_document_questions
-from bot.policy.lexical import LexicalIndex
-from bot.policy.lexicon import CANONICAL, ENGLISH_STOPWORDS, QUERY_SYNONYMS, words_digest
+from bot.policy.lexical import LexicalIndex, Query, asked_terms
+from bot.policy.lexicon import ASKING_WORDS, CANONICAL, ENGLISH_STOPWORDS, QUERY_SYNONYMS, words_digest
 from bot.policy.meaning import MeaningIndex, own_views, pieces_of
 from bot.policy.model import Policy, PolicyPassage, PolicySection
 from bot.policy.sentence import SentenceVectors, index_cache_folder
@@ -45,6 +45,9 @@ MAX_QUESTION_CHARS = 2000
 TOPIC_MOST_WORDS = 3
 TOPIC_MOST_THINGS = 2
 MOST_SECTIONS_SPEAKING_OF = 4
+
+# The terms of the words that ask what the policy says ("rule", "policy", "guidance"), as a question's slots hold them.
+_ASKING_TERMS = frozenset(asked_terms(" ".join(ASKING_WORDS)))
 
 # The index's matrix-vector products are small: BLAS worker threads only spin between them, doubling the CPU
 # an answer costs and taking it from the bot's other turns (measured: 7.4 ms CPU for 3.7 ms of answer).
@@ -179,6 +182,7 @@ class PolicyIndex:
             read_after_the_one_before(policy, self._passages, headings),
         )
         self._keys = [text_key(p.text) for p in self._passages]
+        self._not_covered_terms: list[list[frozenset[str]]] | None = None
         # For each not-covered question, the passage (number) that answers it when it is switched off, else -1.
         self.answered_by = self._remembered_suspensions(sentences)
         self.suspended = self.answered_by >= 0
@@ -265,7 +269,7 @@ class PolicyIndex:
                 query, best, abstention.UNMATCHED_SCALE, abstention.UNMATCHED_EXPONENT
             ),
             meaning=float(meaning[best]),
-            nearest_not_covered=self._meaning.nearest_not_covered(sentence, lists),
+            nearest_not_covered=self._meaning.nearest_not_covered(sentence, lists, self._narrower(query, best)),
             chance=float(likely[best]),
             not_covered_chance=float(chances[lists[: len(chances)]].sum()),
         )
@@ -277,6 +281,31 @@ class PolicyIndex:
             abstention.answerable(evidence, self.threshold),
             abstention.tentative(evidence),
         )
+
+    def _narrower(self, query: Query, best: int) -> npt.NDArray[np.bool_] | None:
+        """For a general question, one or two things the best passage's own words speak of and words that ask what
+        the policy says ("what's the rule on phones?", "rheolau am luniau?"): the not-covered questions that ask
+        something narrower about the same things ("exam board rules on phones in exams": every thing the question
+        names and more), which must not silence it; None for any other question. A not-covered question that asks
+        no more than the question still does ("are pupils allowed phones?")."""
+        things = [slot for slot in query.slots if not slot.terms & _ASKING_TERMS]
+        if not 1 <= len(things) <= TOPIC_MOST_THINGS or not all(self._lexical.speaks_of(s, best) for s in things):
+            return None
+        named = frozenset().union(*(slot.terms for slot in things))
+        narrower = np.zeros(len(self.steering.not_covered), dtype=bool)
+        for i, example in enumerate(self._not_covered_slots()):
+            holds_every_thing = all(any(slot.terms & terms for terms in example) for slot in things)
+            asks_more = any(not terms & named and not terms & _ASKING_TERMS for terms in example)
+            narrower[i] = holds_every_thing and asks_more
+        return narrower
+
+    def _not_covered_slots(self) -> list[list[frozenset[str]]]:
+        """Each not-covered question's things as the word measure reads them (worked out once, when first needed)."""
+        if self._not_covered_terms is None:
+            self._not_covered_terms = [
+                [slot.terms for slot in self._lexical.read(question).slots] for question, _ in self.steering.not_covered
+            ]
+        return self._not_covered_terms
 
     def _mix(
         self, lexical: npt.NDArray[np.float64], meaning: npt.NDArray[np.float32], chance: npt.NDArray[np.float32]

@@ -2602,6 +2602,34 @@ async def test_a_command_typed_in_text_speak_gets_what_the_words_typed_in_full_g
     assert answering_bot.store.questions == {}
 
 
+@pytest.mark.parametrize(("typed", "quoted"), [
+    ("what's the rule on phones", "mobile devices"),
+    ("rules on phones?", "mobile devices"),
+    ("what's the rule on photos", "photographs"),
+    ("Beth ydy'r rheol am ffonau?", "mobile devices"),
+])
+async def test_a_general_question_on_a_topic_the_policy_speaks_of_is_not_silenced_by_a_narrower_not_covered_one(
+        answering_bot: BotInMemory, strings: Catalogue, typed: str, quoted: str) -> None:
+    """Carys asked "what's the rule on phones" and was told the policy does not cover it, offered to pass it to the
+    headteacher, though it has a section on staff's mobile devices: the steering's not-covered example "exam board
+    rules on phones in exams" was nearer the question than the passage, and silenced it. A not-covered example that
+    asks something narrower about the same thing no longer silences a general question about it."""
+    reply = await answering_bot.says(CARYS, typed)
+
+    quotes = _quotes(reply.card or {})
+    assert any(quoted in q for q in quotes), text_of(reply.card)
+    assert strings.text("ask.no_answer_title", Lang.EN) not in text_of(reply.card)
+
+
+@pytest.mark.parametrize("typed", ["are pupils allowed phones in school?", "what's the rule on staff parking",
+                                   "exam board rules on phones in exams"])
+async def test_a_question_as_narrow_as_a_not_covered_one_is_still_not_covered(answering_bot: BotInMemory,
+                                                                               strings: Catalogue, typed: str) -> None:
+    reply = await answering_bot.says(CARYS, typed)
+
+    assert strings.text("ask.no_answer_title", Lang.EN) in text_of(reply.card)
+
+
 @pytest.mark.parametrize("typed", ["pension", "annual leave", "staff parking"])
 async def test_a_word_the_policy_never_speaks_of_typed_alone_is_still_not_covered(answering_bot: BotInMemory,
                                                                                    strings: Catalogue,
