@@ -36,7 +36,15 @@ def spelt_out(text: str) -> str:
     return _DIGIT_WORD.sub(_digit_as_word, _SHORTHAND.sub(_words_of, text))
 
 
+# A letter typed alone as a capital after a count or a word that names a grade, a year or a class ("got 3 A's and 2 B",
+# "Year R", "a U in maths") is that grade or name, not text-speak, unless the whole message is typed in capitals.
+_NAMING = frozenset({"a", "an", "year", "yr", "grade", "grades", "class", "set", "group", "form", "level", "tier",
+                     "band", "stage", "ks", "block", "room", "plan", "option", "type", "section", "part"})
+
+
 def _words_of(found: re.Match[str]) -> str:
+    if _a_grade_or_name(found):
+        return found.group()
     runs_on = found.group().endswith("/") and found.string[found.end() : found.end() + 1].strip() != ""
     return TEXT_SPEAK[found.group().lower()] + (" " if runs_on else "")
 
@@ -55,3 +63,13 @@ def _digit_as_word(found: re.Match[str]) -> str:
             _COUNTED_THING.fullmatch(counted) and counted.lower() not in _NO_PLURAL):
         return found.group(1)
     return TEXT_SPEAK[found.group(1)]
+
+
+def _a_grade_or_name(found: re.Match[str]) -> bool:
+    """Whether a shorthand ending in one letter ("r", "u", "2 b") is, as typed, a grade or a name ("2 B", "Year R")."""
+    typed = found.group().split()
+    if len(typed[-1]) != 1 or not typed[-1].isupper() or not any(ch.islower() for ch in found.string):
+        return False
+    before = typed[-2] if len(typed) > 1 else next(iter(found.string[: found.start()].split()[-1:]), "")
+    before = before.strip(".,;:!?'\"()").lower()
+    return before.isdigit() or before in _NAMING

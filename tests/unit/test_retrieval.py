@@ -199,7 +199,10 @@ def test_an_interjection_typed_on_a_phone_is_no_word_of_the_question(index: Poli
                                    "Does U.K. law apply?", "Can I post a rock 'n' roll video?",
                                    "My ex keeps posting about me, what do I do?",
                                    "can we post 'Jess got 4 A*s' on results day", "She got 2 Bs and an A",
-                                   "He got 4 A's, can I say so on the school page?"])
+                                   "He got 4 A's, can I say so on the school page?",
+                                   "my son got 3 A's and 2 B, can I post it on facebook?",
+                                   "Can I post photos of Year R on the class page?",
+                                   "She got a U in maths, can I tell her mum on Facebook?"])
 def test_numbers_and_letters_that_are_no_text_speak_are_read_as_typed(index: PolicyIndex, typed: str) -> None:
     assert index._lexical.read(typed).reading == typed
 
