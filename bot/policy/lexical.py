@@ -130,7 +130,7 @@ class LexicalIndex:
                     self._in_text.add((term, position))
         known = set(_vocabulary(texts, headings, wordings)) | set(QUERY_SYNONYMS) | set(CANONICAL)
         self._known = known | ENGLISH_STOPWORDS
-        self._typos = TypoIndex(known - ENGLISH_STOPWORDS)
+        self._typos = TypoIndex(known - ENGLISH_STOPWORDS, names=PLATFORM_WORDS)
         self._welsh = WelshReader(lambda word: word in self._known)
 
     def read(self, question: str) -> Query:

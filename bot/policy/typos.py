@@ -13,8 +13,11 @@ LONG_TYPO_LENGTH = 7
 class TypoIndex:
     """Known words by their deletions, so a typo's candidates are found without comparing it with every word."""
 
-    def __init__(self, known: Iterable[str]) -> None:
-        """Index every known word of at least MIN_TYPO_LENGTH - 1 letters."""
+    def __init__(self, known: Iterable[str], *, names: Iterable[str] = ()) -> None:
+        """Index every known word of at least MIN_TYPO_LENGTH - 1 letters. `names` (platforms' names, "whatsapp")
+        are read with two letters dropped from MIN_TYPO_LENGTH letters, not only in long words: a name is typed as
+        it sounds ("watsap"), and no ordinary word is two letters short of one."""
+        self._names = frozenset(names)
         # Tuples, grown in place rather than from lists or sets: most of the index's memory. One deleted letter on
         # each side finds every one-edit typo; two on the known word's side are only needed where `correct`
         # accepts two dropped letters, so shorter words keep one (the same corrections, a third fewer keys).
@@ -24,7 +27,7 @@ class TypoIndex:
         self._longest = 0
         for word in sorted(set(known)):
             if len(word) >= MIN_TYPO_LENGTH - 1:
-                for variant in deletions(word, 2 if len(word) >= LONG_TYPO_LENGTH + 2 else 1):
+                for variant in deletions(word, 2 if len(word) >= LONG_TYPO_LENGTH + 2 or word in self._names else 1):
                     self._candidates[variant] = self._candidates.get(variant, ()) + (word,)
                 self._longest = max(self._longest, len(word))
 
@@ -39,7 +42,7 @@ class TypoIndex:
         scored = [
             (d, c)
             for d, c in scored
-            if d == 1 or (d == 2 and len(token) >= LONG_TYPO_LENGTH and is_subsequence(token, c))
+            if d == 1 or (d == 2 and (len(token) >= LONG_TYPO_LENGTH or c in self._names) and is_subsequence(token, c))
         ]
         return scored[0][1] if scored else None
 
@@ -87,3 +90,5 @@ def is_subsequence(short: str, long: str) -> bool:
     """True when `long` is `short` with letters added (dropped letters are the common two-edit typo)."""
     letters = iter(long)
     return all(ch in letters for ch in short)
+
+

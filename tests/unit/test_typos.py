@@ -57,3 +57,15 @@ def test_a_word_with_its_last_letter_doubled_or_typed_once_is_read_as_the_word()
     assert typos.correct("whatsap") == "whatsapp"
     assert typos.correct("instagramm") == "instagram"
     assert typos.correct("posters") is None and typos.correct("poste") is None
+
+
+def test_a_platforms_name_with_two_letters_dropped_is_read_as_the_name() -> None:
+    """ "can I use watsap with parents" was "not covered" where "whatsapp" quoted the answer: two dropped letters were
+    undone only in words of seven letters or more. A platform's name is typed as it sounds; an ordinary word is not."""
+    names = ["whatsapp", "snapchat", "youtube"]
+    typos = TypoIndex([*names, "parents", "policy"], names=names)
+
+    assert typos.correct("watsap") == "whatsapp"
+    assert typos.correct("snapcht") == "snapchat"
+    assert typos.correct("yutub") == "youtube"
+    assert typos.correct("parns") is None and typos.correct("polc") is None
