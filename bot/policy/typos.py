@@ -92,3 +92,12 @@ def is_subsequence(short: str, long: str) -> bool:
     return all(ch in letters for ch in short)
 
 
+
+def slipped(typed: str, word: str) -> bool:
+    """Whether `typed` is `word` with two letters next to each other swapped ("parnets", "freind"): a slip that
+    rarely makes another real word, unlike a letter changed, added or dropped ("messaged", "reposts")."""
+    if len(typed) != len(word):
+        return False
+    differ = [i for i, (a, b) in enumerate(zip(typed, word, strict=True)) if a != b]
+    return (len(differ) == 2 and differ[1] == differ[0] + 1 and typed[differ[0]] == word[differ[1]]
+            and typed[differ[1]] == word[differ[0]])

@@ -2621,6 +2621,21 @@ async def test_a_general_question_on_a_topic_the_policy_speaks_of_is_not_silence
     assert strings.text("ask.no_answer_title", Lang.EN) not in text_of(reply.card)
 
 
+@pytest.mark.parametrize(("typed", "meant"), [
+    ("can I use watsap with parents", "can I use whatsapp with parents"),
+    ("can I add parnets on facebook?", "can I add parents on facebook?"),
+])
+async def test_a_slip_inside_a_question_gets_what_the_question_typed_right_gets(
+        answering_bot: BotInMemory, typed: str, meant: str) -> None:
+    """On her phone Carys typed "can I use watsap with parents" and was told the policy does not cover it, offered to
+    pass it to the headteacher, where "whatsapp" quoted the rule on using a personal profile with parents; "parnets"
+    quoted the rule on friends with students."""
+    reply = await answering_bot.says(CARYS, typed)
+    typed_right = await answering_bot.says(OWAIN, meant)
+
+    assert _quotes(reply.card or {}) and _quotes(reply.card or {}) == _quotes(typed_right.card or {})
+
+
 @pytest.mark.parametrize("typed", ["are pupils allowed phones in school?", "what's the rule on staff parking",
                                    "exam board rules on phones in exams"])
 async def test_a_question_as_narrow_as_a_not_covered_one_is_still_not_covered(answering_bot: BotInMemory,
