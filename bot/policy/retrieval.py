@@ -286,11 +286,13 @@ class PolicyIndex:
         """For a general question, one or two things the best passage's own words speak of and words that ask what
         the policy says ("what's the rule on phones?", "rheolau am luniau?"): the not-covered questions that ask
         something narrower about the same things ("exam board rules on phones in exams": every thing the question
-        names and more), which must not silence it; None for any other question. A not-covered question that asks
+        names and more), which must not silence it; None for any other question, a topic typed without such words
+        among them. A not-covered question that asks
         no more than the question still does ("are pupils allowed phones?")."""
         things = [slot for slot in query.slots if not slot.terms & _ASKING_TERMS]
-        if not 1 <= len(things) <= TOPIC_MOST_THINGS or not all(self._lexical.speaks_of(s, best) for s in things):
-            return None
+        if (len(things) == len(query.slots) or not 1 <= len(things) <= TOPIC_MOST_THINGS
+                or not all(self._lexical.speaks_of(s, best) for s in things)):
+            return None  # a word typed alone ("photos") gets the sections that speak of it, not one passage
         named = frozenset().union(*(slot.terms for slot in things))
         narrower = np.zeros(len(self.steering.not_covered), dtype=bool)
         for i, example in enumerate(self._not_covered_slots()):
