@@ -357,3 +357,14 @@ def test_welsh_goes_back_to_a_version_with_dychwelyd_after_tynnu_yn_ol() -> None
     strings = load_catalogue()
 
     assert [key for key in strings.keys() if re.search(r"\byn ôl a mynd yn ôl\b", strings.text(key, Lang.CY))] == []
+
+
+def test_welsh_what_you_wrote_keeps_the_relative_a() -> None:
+    """ "Chafodd yr hyn ysgrifennoch chi ddim ei anfon" (a decider's words given back when her press was not recorded)
+    drops the relative "a" the catalogue writes everywhere else ("Mae'r hyn a ysgrifennoch chi yma o hyd", "Yr hyn a
+    anfonoch chi"): after "yr hyn", a verb said of someone comes after "a"."""
+    strings = load_catalogue()
+    bare = re.compile(r"\b(?:yr|'r) hyn (\w+(?:och|odd|ais|ont|wyd))\b", re.IGNORECASE)
+
+    assert {key: bare.findall(strings.text(key, Lang.CY)) for key in strings.keys()
+            if bare.search(strings.text(key, Lang.CY))} == {}
