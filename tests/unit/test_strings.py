@@ -368,3 +368,14 @@ def test_welsh_what_you_wrote_keeps_the_relative_a() -> None:
 
     assert {key: bare.findall(strings.text(key, Lang.CY)) for key in strings.keys()
             if bare.search(strings.text(key, Lang.CY))} == {}
+
+
+@pytest.mark.parametrize("button", ["concern.submit", "concern.add"])
+def test_welsh_names_a_report_button_set_apart_as_the_form_does(button: str) -> None:
+    """The report form's Welsh names its buttons in quotes ("pwyswch 'Anfon yn breifat' eto"); run into the sentence,
+    "a phwyswch Anfon yn breifat eto" and "a phwyswch Ychwanegu: bydd …" read as two more verbs, not as a button."""
+    strings = load_catalogue()
+    title = strings.text(button, Lang.CY)
+    run_in = re.compile(r"\bp(?:h)?wyswch " + re.escape(title) + r"\b")
+
+    assert [key for key in strings.keys() if run_in.search(strings.text(key, Lang.CY))] == []
