@@ -80,9 +80,9 @@ def _labels_a_part(block: Node, following: list[Node]) -> bool:
 # Titles a screen reader's list of buttons gives with nothing round them: "Close" what, "Open" what? (the card's own
 # dismissals and a page's "Back", "OK" and "Yes" read the same).
 _SAYS_NOTHING_ALONE = frozenset({"yes", "no", "ok", "open", "close", "back", "show", "go", "submit", "click here",
-                                 "show more", "more", "refresh",
+                                 "show more", "more", "refresh", "add",
                                  "ie", "do", "na", "naddo", "iawn", "agor", "cau", "yn ôl", "dangos", "cyflwyno",
-                                 "dangos rhagor", "rhagor", "adnewyddu"})
+                                 "dangos rhagor", "rhagor", "adnewyddu", "ychwanegu"})
 
 
 def _says_what_is_wrong_with(block: Node) -> bool:
