@@ -135,6 +135,8 @@ _DOUBT_SENTENCES = {Route.MANAGER_UNNAMED: "concern.doubt.unnamed", Route.MANAGE
                     Route.MANAGER_POST_UNCLEAR: "concern.doubt.post",
                     Route.MANAGER_NAME_SHARED: "concern.doubt.name_shared",
                     Route.HEAD_MAY_BE_MANAGER: "concern.doubt.head"}
+# The reporter's own notes, said to her on her own view.
+_HERS = frozenset({NoteKind.ADDED, NoteKind.NOT_RESOLVED})
 # The same, of the headteacher, who would hold it first in the line manager's place.
 _HEAD_DOUBT_SENTENCES = {Doubt.UNNAMED: "concern.doubt.head_unnamed", Doubt.NEAR_NAME: "concern.doubt.head_near_name",
                          Doubt.NAME_SHARED: "concern.doubt.head_name_shared", Doubt.POST: "concern.doubt.head"}
@@ -347,19 +349,24 @@ def receipt_card(strings: Catalogue, lang: Lang, report: ConcernReport, roles: S
     return _private(strings, lang, body, [execute(strings.text("concern.my_reports", lang), VERB_MINE)])
 
 
-def _note_label(strings: Catalogue, lang: Lang, note: Note, report: ConcernReport) -> str:
+def _note_label(strings: Catalogue, lang: Lang, note: Note, report: ConcernReport, *, yours: bool = False) -> str:
     """What a note is, when it was written and by whom: a holder's note (passing it on, or the outcome) is written by
-    whoever held it at its level (the chain before the holder never changes); the reporter's names nobody."""
+    whoever held it at its level (the chain before the holder never changes); the reporter's names nobody, and on her
+    own view (`yours`) is said to her."""
     name = report.chain[note.level].name if note.level < len(report.chain) else ""
-    if note.kind is NoteKind.ADDED:  # the reporter's, added while it was open
-        name = report.reporter.name
+    if note.kind in _HERS:
+        if yours:
+            return strings.text(f"concern.note_yours.{note.kind.value}", lang, when=when(note.at))
+        if note.kind is NoteKind.ADDED:
+            name = report.reporter.name
     return strings.text(f"concern.note.{note.kind.value}", lang, when=when(note.at), name=name)
 
 
-def _notes(strings: Catalogue, lang: Lang, notes: Sequence[Note], report: ConcernReport) -> list[Element]:
+def _notes(strings: Catalogue, lang: Lang, notes: Sequence[Note], report: ConcernReport, *,
+           yours: bool = False) -> list[Element]:
     rows: list[Element] = []
     for note in notes:
-        rows += [plain_text(_note_label(strings, lang, note, report), weight="Bolder", size="Small"),
+        rows += [plain_text(_note_label(strings, lang, note, report, yours=yours), weight="Bolder", size="Small"),
                  user_text(note.text, limit=LIMITS["note"])]
     return rows
 
@@ -384,16 +391,18 @@ def _pace(strings: Catalogue, lang: Lang, report: ConcernReport) -> list[Element
                  color="Attention" if urgent else "Default", weight="Bolder" if urgent else "Default")]
 
 
-def _about(strings: Catalogue, lang: Lang, report: ConcernReport) -> list[Element]:
+def _about(strings: Catalogue, lang: Lang, report: ConcernReport, *, yours: bool = False) -> list[Element]:
+    """Whom she said it is about, said to the holder, or to her on her own view (`yours`)."""
     rows: list[Element] = []
     if report.about in {a.value for a in About}:
         # Not the form's words ("Someone else (not on this list)"): the holder never saw its list.
-        rows.append(labelled(strings.text("concern.label.about", lang),
-                             strings.text(f"concern.about_shown.{report.about}", lang)))
+        key = "concern.about_yours" if yours and report.about != About.NOT_COLLEAGUE else "concern.about_shown"
+        rows.append(labelled(strings.text("concern.label.about", lang), strings.text(f"{key}.{report.about}", lang)))
     elif report.about_name:
         rows.append(labelled(strings.text("concern.label.about", lang), report.about_name, limit=100))
     if report.involves_manager:
-        rows.append(text(strings.text("concern.flag.involves_manager", lang), weight="Bolder"))
+        key = "concern.flag.involves_your_manager" if yours else "concern.flag.involves_manager"
+        rows.append(text(strings.text(key, lang), weight="Bolder"))
     return rows
 
 
@@ -401,15 +410,17 @@ def _details(strings: Catalogue, lang: Lang, report: ConcernReport, viewer: Pers
     return [*_words(strings, lang, report, submitted=True), *_notes(strings, lang, report.notes_for(viewer), report)]
 
 
-def _words(strings: Catalogue, lang: Lang, report: ConcernReport, *, submitted: bool = False) -> list[Element]:
-    """What the reporter wrote on the form, and whom she picked (`submitted`: when it was sent, after what happened)."""
+def _words(strings: Catalogue, lang: Lang, report: ConcernReport, *, submitted: bool = False,
+           yours: bool = False) -> list[Element]:
+    """What the reporter wrote on the form, and whom she picked (`submitted`: when it was sent, after what happened;
+    `yours`: on her own view, said to her)."""
     rows: list[Element] = [user_text(report.what, limit=LIMITS["what"])]
     if submitted:
         rows.append(labelled(strings.text("concern.label.submitted", lang), when(report.submitted_at)))
     for key, value in (("since", report.since), ("where", report.where), ("who", report.who)):
         if value:
             rows.append(labelled(strings.text(f"concern.label.{key}", lang), value, limit=LIMITS[key]))
-    rows += _about(strings, lang, report)
+    rows += _about(strings, lang, report, yours=yours)
     if report.evidence:
         rows += [text(strings.text("concern.label.evidence", lang), weight="Bolder", size="Small"),
                  user_text(report.evidence, limit=LIMITS["evidence"])]
@@ -570,8 +581,8 @@ def reporter_card(strings: Catalogue, lang: Lang, report: ConcernReport, *, titl
     if report.reopened_at is not None:
         body.append(labelled(strings.text("concern.label.reopened", lang), when(report.reopened_at)))
     # Her own words, and what she added since, so she can check what she sent without asking anyone.
-    body += [sub_heading(strings.text("concern.yours_words", lang)), *_words(strings, lang, report),
-             *_notes(strings, lang, report.notes_for(reporter), report)]
+    body += [sub_heading(strings.text("concern.yours_words", lang)), *_words(strings, lang, report, yours=True),
+             *_notes(strings, lang, report.notes_for(reporter), report, yours=True)]
     if notice:
         body.append({"type": "Container", "style": "warning", "items": [plain_text(notice)]})
     actions: list[Element] = []

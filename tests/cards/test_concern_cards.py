@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bot.domain.concerns import About, ConcernReport, ReportKind, Route
+from bot.domain.concerns import About, ConcernReport, Note, NoteKind, ReportKind, Route
 from bot.domain.people import Lang, Person, StaffContact
 from cards import concerns
 from cards.common import VERB_CONCERN_FORM
@@ -96,6 +96,24 @@ def test_who_it_is_about_reads_right_to_a_manager_who_never_saw_the_forms_list(l
         assert unseen_list not in _said(card)
         assert STRINGS.text(f"concern.about.{about.value}", lang) not in _said(card)
         assert STRINGS.text(f"concern.about_shown.{about.value}", lang) in _said(card)
+
+
+@pytest.mark.parametrize(("lang", "about_her"), [
+    (Lang.EN, ("the reporter", "The reporter", "Added by Carys")),
+    (Lang.CY, ("sawl a'i anfonodd", "Carys Jenkins a ychwanegodd")),
+])
+def test_the_reporter_reads_her_own_report_said_to_her_not_about_her(lang: Lang, about_her: tuple[str, ...]) -> None:
+    notes = (Note(NoteKind.ADDED, "It happened again on Friday.", 0, SENT),
+             Note(NoteKind.NOT_RESOLVED, "The messages started again.", 0, SENT))
+    for about in (About.SOMEONE_ELSE, About.RATHER_NOT_SAY):
+        report = _report(about=about.value, involves_manager=True, notes=notes)
+
+        said = _said(concerns.reporter_card(STRINGS, lang, report))
+
+        assert "It happened again on Friday." in said and "The messages started again." in said
+        assert not [words for words in about_her if words in said]
+        # The holder's card of the same report still says whose it is.
+        assert any(words in _said(concerns.holder_card(STRINGS, lang, report, AS_GARETH)) for words in about_her)
 
 
 @pytest.mark.parametrize("lang", list(Lang))
