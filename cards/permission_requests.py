@@ -201,12 +201,16 @@ def _begun_with_a_capital(said: str) -> str:
     return said[:1].upper() + said[1:]
 
 
-def asks_sentence(strings: Catalogue, lang: Lang, request: PermissionRequest) -> str:
-    """What is asked, in one sentence: "Carys Jenkins asks to start a new Instagram account for parents"."""
+def asks_sentence(strings: Catalogue, lang: Lang, request: PermissionRequest, *, yours: bool = False) -> str:
+    """What is asked, in one sentence: "Carys Jenkins asks to start a new Instagram account for parents"; said to her
+    on her own cards (`yours`), "You asked to start …"."""
     kind = "existing" if request.account_kind == "existing" else "new"
     key = f"perm.asks_{kind}_blog" if request.platform == "blog" else f"perm.asks_{kind}"
     audience = and_list([strings.text(f"perm.audience.{a}", lang) for a in request.audiences if a in AUDIENCES],
                         lang)
+    if yours:
+        return strings.text(key.replace("perm.asks_", "perm.you_asked_"), lang, platform=request.platform_name,
+                            audience=audience)
     return _about_her(strings, key, lang, request, as_sent=True, platform=request.platform_name, audience=audience)
 
 
@@ -320,7 +324,8 @@ def _details(strings: Catalogue, lang: Lang, request: PermissionRequest, school:
     dates = _dates(strings, lang, request)
     content = (strings.text("perm.pupil_content_none", lang) if request.pupil_content in ((), ("none",))
                else ", ".join(_choice(strings, lang, c) for c in request.pupil_content))
-    rows: list[Element] = [] if titled else [plain_text(asks_sentence(strings, lang, request), weight="Bolder")]
+    rows: list[Element] = [] if titled else [plain_text(asks_sentence(strings, lang, request, yours=not decider),
+                                                         weight="Bolder")]
     # The requester's card is headed with the request's id already.
     sent = strings.text("perm.request_line" if decider else "perm.sent_line", lang, id=request.request_id,
                         school=school, when=when(request.submitted_at))

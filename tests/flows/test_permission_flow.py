@@ -3130,3 +3130,25 @@ async def test_a_refused_decision_on_the_pending_list_keeps_the_reasons_typed(bo
     assert boxes[f"reason_{third}"]["label"].endswith(strings.text("perm.reason_required", lang))
     assert [r.state for r in await MemoryPermissionRequests(bot.store).list_by_requester(CARYS)] == [
         RequestState.PENDING] * 3
+
+
+@pytest.mark.parametrize(("lang", "yours", "about_her"), [
+    (Lang.EN, "You asked to start a new Instagram account for", "Carys Jenkins asks"),
+    (Lang.CY, "Gofynnoch chi am gael dechrau cyfrif Instagram newydd ar gyfer", "Mae Carys Jenkins yn gofyn"),
+])
+async def test_the_requester_reads_her_own_request_said_to_her(bot: BotInMemory, lang: Lang, yours: str,
+                                                               about_her: str) -> None:
+    """Her status card and the decision she is sent said "Carys Jenkins asks to start …", the head's words about her;
+    the head's card still does."""
+    await bot.meets(CARYS, SIAN)
+    form = (await bot.says(CARYS, "request permission", lang=lang)).card or {}
+    status = await bot.clicks(CARYS, "permission.submit", {**_form(), **verb_data(form, "permission.submit")},
+                              lang=lang)
+    [to_head] = await bot.cards_for(SIAN)
+
+    await bot.clicks(SIAN, "permission.decline", {**verb_data(to_head, "permission.decline"), "reason": "Not now."})
+
+    [decided] = [c for c in await bot.cards_for(CARYS) if c is not status.card][-1:]
+    for card in (status.card, decided):
+        assert yours in text_of(card) and about_her not in text_of(card)
+    assert "Carys Jenkins asks" in text_of(to_head)
