@@ -1521,11 +1521,24 @@ class ConcernReport:
     def may_see(self, person: Person, today: Today) -> bool:
         """Only the reporter and the people who hold or have held it, while they are still there for it (on the staff
         list, or in the post they had it for): someone who has left can no longer open it, nor can the holder it was
-        passed on from for leaving. The reporter always can."""
+        passed on from for leaving, nor anyone who held it before what the reporter wrote since may be about them (it
+        went past them for it). The reporter always can."""
         if person.aad_object_id == self.reporter.aad_object_id:
             return True
         level = self.level_of(person)
-        return level is not None and today.still_there(self.chain[level], posts(self, today.federation)[level])
+        if level is None or not today.still_there(self.chain[level], posts(self, today.federation)[level]):
+            return False
+        return level == self.level or not self._added_since_names(level, today)
+
+    def _added_since_names(self, level: int, today: Today) -> bool:
+        """True when what the reporter added or said was not resolved after the holder at `level` had it, read as
+        the report is, may be about them."""
+        since = tuple(n.text for n in self.notes
+                      if n.kind is NoteKind.ADDED and n.level > level or n.kind is NoteKind.NOT_RESOLVED
+                      and n.level >= level)
+        said = replace(today.subject, typed=since)
+        return bool(since) and said.names(self.chain[level], manager=self.line_manager(today.staff),
+                                          federation=today.federation)
 
     def held_by(self, person: Person, today: Today) -> bool:
         """True for an open report this person holds while still there for it (as `may_see`): what their list of the

@@ -2917,3 +2917,90 @@ async def test_only_the_reporter_adds_to_her_report_and_only_in_her_own_chat(sta
 
     assert (await _only_report(staffed)).notes == ()
     assert SECRET not in text_of(group.card) and note not in text_of(group.card) and note not in text_of(holder.card)
+
+
+async def _cannot_find(bot: BotInMemory, person: Person, report: ConcernReport, *, lang: Lang = Lang.EN) -> None:
+    """Show, Acknowledge, Close and Add on the report's card, its reference typed and "reports for me": `person` gets
+    what a made-up reference gets, and nothing of the report."""
+    made_up = (await bot.says(person, "C-ZZZZZZ", lang=lang)).card
+    for verb, data in (("concern.show", {}), ("concern.acknowledge", {}),
+                       ("concern.close", {"outcome": "Spoke to her.", "share_outcome": "false"}),
+                       ("concern.escalate", {"note": ""}), ("concern.add", {"note": "x"})):
+        pressed = await bot.clicks(person, verb, {"ref": report.reference, **data}, lang=lang)
+        assert pressed.card == (await bot.clicks(person, verb, {"ref": "C-ZZZZZZ", **data}, lang=lang)).card, verb
+    assert (await bot.says(person, report.reference, lang=lang)).card == made_up
+    held = await bot.says(person, "reports for me", lang=lang)
+    assert report.reference not in text_of(held.card) and report.what not in text_of(held.card)
+
+
+@pytest.mark.parametrize(("lang", "note"), [(Lang.EN, "Gareth is now doing it too."),
+                                            (Lang.CY, "Mae Mr Hughes yn gwneud yr un peth nawr hefyd."),
+                                            (Lang.EN, "Garth has joined in, he forwards them round."),
+                                            (Lang.CY, "Mae fy rheolwr llinell yn eu rhannu hefyd.")])
+async def test_a_holder_passed_over_for_what_she_added_can_no_longer_open_it_by_any_button_or_its_reference(
+        staffed: BotInMemory, lang: Lang, note: str) -> None:
+    """What Carys adds may be about Gareth Hughes, who held her report: it went on to the head. Afterwards his old
+    card's Show, Acknowledge, Close, Pass on, and the reference typed, tell him what a made-up reference tells anyone,
+    and the report stays as it is. Before, Show (and every button) opened it for him still, now a report that may be
+    about him, with who holds it now and that it moved."""
+    await staffed.meets(CHAIR)
+    await _report(staffed)
+    await _adds(staffed, CARYS, note, lang=lang)
+    moved = await _only_report(staffed)
+    assert moved.holder.aad_object_id == SIAN.aad_object_id
+
+    await _cannot_find(staffed, GARETH, moved, lang=lang)
+
+    after = await _only_report(staffed)
+    assert (after.level, after.state, after.notes) == (moved.level, moved.state, moved.notes)
+    assert _shows(await staffed.cards_for(SIAN), note) and not _shows(await staffed.cards_for(GARETH), note)
+    shown = await staffed.clicks(SIAN, "concern.show", {"ref": moved.reference}, lang=lang)
+    assert note in text_of(shown.card) and SECRET in text_of(shown.card)
+
+
+async def test_notes_naming_the_holder_then_the_head_then_the_chair_each_pass_over_and_the_last_is_kept_back(
+        staffed: BotInMemory) -> None:
+    """Carys adds a note naming Gareth (it goes to the head), then one naming the head (it goes to the chair), then one
+    naming the chair (nobody is left: it is not added, and she is told so). Neither Gareth nor the head can open it or
+    reads any note after their own time, and the chair never reads the note naming him."""
+    await staffed.meets(CHAIR)
+    await _report(staffed)
+    first, second, third = ("Gareth has started too.", "Mrs Roberts laughed about it in the staffroom.",
+                            "Mr Davies was told and did nothing.")
+
+    await _adds(staffed, CARYS, first)
+    await _adds(staffed, CARYS, second)
+    last = await _adds(staffed, CARYS, third)
+
+    report = await _only_report(staffed)
+    assert (report.level, report.holder.aad_object_id) == (2, CHAIR.aad_object_id)
+    assert [n.text for n in report.notes] == [first, second]
+    assert _says(last.card, load_catalogue().text("concern.note_names_everyone", Lang.EN))
+    assert not _shows(await staffed.cards_for(GARETH), first) and not _shows(await staffed.cards_for(GARETH), second)
+    assert _shows(await staffed.cards_for(SIAN), first) and not _shows(await staffed.cards_for(SIAN), second)
+    assert _shows(await staffed.cards_for(CHAIR), second)
+    for person in (GARETH, SIAN, CHAIR):
+        assert not _shows(await staffed.cards_for(person), third)
+    await _cannot_find(staffed, GARETH, report)
+    await _cannot_find(staffed, SIAN, report)
+
+
+@pytest.mark.parametrize(("lang", "note"), [
+    (Lang.EN, "Gareth closed it and now he is doing it too."),
+    (Lang.CY, "Caeodd Mr Hughes yr adroddiad, a nawr mae'n gwneud yr un peth.")])
+async def test_a_holder_named_in_her_not_resolved_note_can_no_longer_open_the_report(
+        staffed: BotInMemory, lang: Lang, note: str) -> None:
+    """Gareth Hughes closes Carys's report; she says it isn't resolved, with a note that may be about him: it goes to
+    the head, and his card's buttons and the reference typed tell him what a made-up reference does. Before, Show
+    opened it for him still."""
+    await staffed.meets(CHAIR)
+    await _report(staffed)
+    report = await _only_report(staffed)
+    await staffed.clicks(GARETH, "concern.close", {"ref": report.reference, "outcome": "Spoke to Dafydd.",
+                                                   "share_outcome": "true"})
+
+    await staffed.clicks(CARYS, "concern.reopen", {"ref": report.reference, "note": note}, lang=lang)
+
+    moved = await _only_report(staffed)
+    assert moved.holder.aad_object_id == SIAN.aad_object_id and _shows(await staffed.cards_for(SIAN), note)
+    await _cannot_find(staffed, GARETH, moved, lang=lang)
