@@ -2936,7 +2936,8 @@ async def _cannot_find(bot: BotInMemory, person: Person, report: ConcernReport, 
 @pytest.mark.parametrize(("lang", "note"), [(Lang.EN, "Gareth is now doing it too."),
                                             (Lang.CY, "Mae Mr Hughes yn gwneud yr un peth nawr hefyd."),
                                             (Lang.EN, "Garth has joined in, he forwards them round."),
-                                            (Lang.CY, "Mae fy rheolwr llinell yn eu rhannu hefyd.")])
+                                            (Lang.CY, "Mae fy rheolwr llinell yn eu rhannu hefyd."),
+                                            (Lang.CY, "Mae'n rheolwr i'n eu hanfon nhw ymlaen hefyd.")])
 async def test_a_holder_passed_over_for_what_she_added_can_no_longer_open_it_by_any_button_or_its_reference(
         staffed: BotInMemory, lang: Lang, note: str) -> None:
     """What Carys adds may be about Gareth Hughes, who held her report: it went on to the head. Afterwards his old

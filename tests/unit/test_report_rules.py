@@ -448,6 +448,9 @@ MAYBE = Route.MANAGER_POST_UNCLEAR
     ("Mae fy rheolwr llinell yn anfon negeseuon ataf", SURE), ("fy rheolwr", SURE),
     ("Mae'r bos yn postio amdana i", SURE), ("fy mos", SURE),
     ("fy mhennaeth adran", MAYBE), ("y pennaeth adran", MAYBE), ("gan fy rheolwraig llinell", SURE),
+    # Spoken Welsh: "'n" or "'y" for "fy" with "i" after ("Mae'n rheolwr i'n…"), and "ein rheolwr" (ours).
+    ("Mae'n rheolwr i'n eu hanfon nhw hefyd", SURE), ("Dw i'n meddwl bod 'y rheolwr i'n rhan ohono", SURE),
+    ("Mae ein rheolwr ni'n gwybod", SURE), ("Mae'n rheolwraig i'n eu rhannu", SURE),
     # Welsh names a head of department without "of": "Pennaeth y Dyniaethau" (his English title, Head of Humanities,
     # written in Welsh: his title, as the English is), "Pennaeth Mathemateg", mutated after "wrth" or "fy".
     ("Mae Pennaeth y Dyniaethau yn anfon negeseuon cas ataf", SURE), ("Dywedais wrth bennaeth y chweched", MAYBE),
