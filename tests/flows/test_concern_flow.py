@@ -32,6 +32,7 @@ from bot.storage.memory import (
     MemoryUserProfiles,
 )
 from cards.answer import on_day, when
+from cards.concerns import DOUBT_NOT_THEM, doubt_value, said_key
 from cards.i18n import Catalogue, load_catalogue
 from dialogs.base import Reply, Scope, Turn
 from dialogs.concerns import ConcernFlow
@@ -2984,6 +2985,73 @@ async def test_notes_naming_the_holder_then_the_head_then_the_chair_each_pass_ov
         assert not _shows(await staffed.cards_for(person), third)
     await _cannot_find(staffed, GARETH, report)
     await _cannot_find(staffed, SIAN, report)
+
+
+async def test_add_to_report_with_someone_elses_reference_is_refused_as_a_made_up_one(staffed: BotInMemory) -> None:
+    """Carys's report names the head, so it goes to the chair of governors. Ffion crafts concern.add with its
+    reference, and so does the head it is about: each gets what a made-up reference gets. The chair, holding it,
+    presses it too: he gets his own card of it. Nothing is added and nobody is sent anything."""
+    await staffed.meets(FFION, CHAIR)
+    await _report(staffed, what="Mrs Roberts keeps sending me nasty direct messages about my lessons")
+    report = await _only_report(staffed)
+    assert report.holder.aad_object_id == CHAIR.aad_object_id
+    before = {p.aad_object_id: await staffed.cards_for(p) for p in (GARETH, SIAN, CHAIR, CARYS)}
+
+    for person in (FFION, SIAN):
+        pressed = await _adds(staffed, person, "She did it again.")
+        assert pressed.card == (await staffed.clicks(person, "concern.add", {"ref": "C-ZZZZZZ", "note": "x"})).card
+    held = await _adds(staffed, CHAIR, "She did it again.")
+
+    assert "She did it again." not in text_of(held.card) and "concern.add" not in text_of(held.card)
+    assert (await _only_report(staffed)).notes == ()
+    assert {p.aad_object_id: await staffed.cards_for(p) for p in (GARETH, SIAN, CHAIR, CARYS)} == before
+
+
+async def test_the_same_note_added_from_two_devices_at_once_is_added_once_and_sent_once(staffed: BotInMemory) -> None:
+    """Carys presses Add to report with the same words on her laptop and her phone at the same moment: one note, one
+    new card for Gareth."""
+    await _report(staffed)
+    before = len(await staffed.cards_for(GARETH))
+    note = "He sent another at midnight."
+
+    await asyncio.gather(_adds(staffed, CARYS, note), _adds(staffed, CARYS, note))
+
+    assert [n.text for n in (await _only_report(staffed)).notes] == [note]
+    assert len(await staffed.cards_for(GARETH)) == before + 1
+
+
+async def test_the_same_note_naming_the_holder_from_two_devices_at_once_passes_it_over_once(
+        staffed: BotInMemory) -> None:
+    """The same at once with a note naming Gareth: it goes to the head once (not on to the chair), and Gareth gets
+    nothing."""
+    await staffed.meets(CHAIR)
+    await _report(staffed)
+    before = await staffed.cards_for(GARETH)
+    note = "Gareth Hughes is doing it too now."
+
+    await asyncio.gather(_adds(staffed, CARYS, note), _adds(staffed, CARYS, note))
+
+    report = await _only_report(staffed)
+    assert (report.level, report.holder.aad_object_id, len(report.notes)) == (1, SIAN.aad_object_id, 1)
+    assert await staffed.cards_for(GARETH) == before and await staffed.cards_for(CHAIR) == []
+
+
+@pytest.mark.parametrize("what", ["Mrs Siân Roberts keeps posting about me", "Siân Roberts and Miss keep posting"])
+async def test_a_forged_it_isnt_the_head_for_words_that_surely_name_her_never_sends_it_to_her(
+        staffed: BotInMemory, what: str) -> None:
+    """Carys's form is sent with "It isn't Mrs Siân Roberts" for words that name her plainly (a forged press: the form
+    never asked): it goes to the chair, and the head never sees it."""
+    await staffed.meets(CHAIR)
+    form = await staffed.says(CARYS, "report a concern")
+    data = {**verb_data(form.card or {}, "concern.submit"), "what": what, "involves_manager": "true"}
+    said, head = said_key((what, "", "", "", "")), StaffContact(SIAN.aad_object_id, SIAN.name)
+    for doubt in (doubt_value(DOUBT_NOT_THEM, head, said), doubt_value(DOUBT_NOT_THEM, head)):
+        await staffed.clicks(CARYS, "concern.submit", {**data, "doubt": doubt})
+
+    [report] = await MemoryConcernReports(staffed.store).list_all()
+    assert report.holder.aad_object_id == CHAIR.aad_object_id
+    assert SIAN.aad_object_id not in {c.aad_object_id for c in report.chain}
+    assert await staffed.cards_for(SIAN) == [] and await staffed.cards_for(GARETH) == []
 
 
 @pytest.mark.parametrize(("lang", "note"), [
