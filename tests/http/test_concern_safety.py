@@ -5,6 +5,7 @@ Each test drives the running app against Azurite and the local connector, as Tea
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from collections.abc import Iterator
@@ -28,7 +29,7 @@ from bot.storage.directory import TableStaffDirectory
 from bot.storage.outbox import TableOutbox
 from bot.storage.tables import TableStore
 from dialogs.base import Scope, Turn
-from tests.support.activities import CARYS, GARETH, OWAIN, SIAN, TENANT, message
+from tests.support.activities import CARYS, GARETH, OWAIN, SIAN, TENANT, card_action, message
 from tests.support.cards import actions, verb_data
 from tests.support.concerns import (
     CALENDAR,
@@ -1036,3 +1037,44 @@ async def test_a_surname_in_its_welsh_or_english_form_still_keeps_the_report_fro
     assert connector.cards(GARETH_CHAT)[1:] == [], "the report reached the line manager it names"
     assert shows(connector.cards(SIAN_CHAT), what)
     assert "Mrs Siân Roberts" in json.dumps(receipt, ensure_ascii=False)
+
+
+@pytest.mark.parametrize(("verb", "extra"), [
+    ("concern.close", {"outcome": "Spoke to Dafydd; the messages have stopped.", "share_outcome": "false"}),
+    ("concern.acknowledge", {})])
+async def test_a_holders_press_that_meets_her_note_naming_him_is_not_made_and_shows_him_nothing(
+        staffed: TestClient, connector: Connector, monkeypatch: pytest.MonkeyPatch, verb: str,
+        extra: dict[str, str]) -> None:
+    """Gareth presses Close (or Acknowledge) on his card as Carys adds a note naming him; her write lands between his
+    press's read and its write (an etag conflict), so the report has gone past him to the head. His press, made again on
+    the report as it now is, changes nothing and shows him what a made-up reference would: not the report, nor her
+    note. Before, the retry showed him the report (now one that may be about him) and who holds it now."""
+    await say_hi(staffed, connector, CARYS, GARETH, SIAN)
+    await send_report(staffed, connector, what="Dafydd keeps sending me nasty direct messages about my lessons")
+    holder = connector.cards(GARETH_CHAT)[-1]
+    reference = reference_in(holder)
+    note = "Gareth has started forwarding them round the department."
+    real_save, added = TableConcernReports.save, asyncio.Event()
+
+    async def hers_first(reports: TableConcernReports, report: Any, action: str, actor: str, *, at: datetime) -> Any:
+        if action != "added" and not added.is_set():
+            await added.wait()  # his press read the report before her note was written
+        saved = await real_save(reports, report, action, actor, at=at)
+        if action == "added":
+            added.set()
+        return saved
+
+    monkeypatch.setattr(TableConcernReports, "save", hers_first)
+    his, hers = await asyncio.gather(
+        staffed.post("/api/messages", json=card_action(GARETH, verb, {"ref": reference, **extra}, connector.url)),
+        staffed.post("/api/messages", json=card_action(CARYS, "concern.add", {"ref": reference, "note": note},
+                                                       connector.url)))
+    await staffed.app[SERVICES].deliverer.drain()
+
+    [report] = await TableConcernReports(staffed.app[STORE]).list_by_reporter(
+        Person(TENANT, CARYS["aadObjectId"], CARYS["name"]))
+    assert (his.status, hers.status) == (200, 200)
+    assert (report.level, report.holder.aad_object_id, report.state.value) == (1, SIAN["aadObjectId"], "escalated")
+    seen = (await his.json())["value"]
+    assert seen == await click(staffed, connector, GARETH, verb, {"ref": "C-ZZZZZZ", **extra})
+    assert not shows(connector.cards(GARETH_CHAT), note) and shows(connector.cards(SIAN_CHAT), note)
