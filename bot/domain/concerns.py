@@ -1536,9 +1536,15 @@ class ConcernReport:
         since = tuple(n.text for n in self.notes
                       if n.kind is NoteKind.ADDED and n.level > level or n.kind is NoteKind.NOT_RESOLVED
                       and n.level >= level)
-        said = replace(today.subject, typed=since)
-        return bool(since) and said.names(self.chain[level], manager=self.line_manager(today.staff),
-                                          federation=today.federation)
+        return bool(since) and self._may_mean(replace(today.subject, typed=since), level, today)
+
+    def _may_mean(self, said: Subject, level: int, today: Today) -> bool:
+        """True when what the reporter added (`said`) may be about whoever held it at `level`: as the report's words
+        are read, and, for a headteacher, a title without a name ("Miss", "Syr") too, which the form would have asked
+        her about (a note cannot ask: the safe mistake is to pass her over)."""
+        first = self.kind is ReportKind.COLLEAGUE and posts(self, today.federation)[level] is Role.HEADTEACHER
+        return said.naming(self.chain[level], manager=self.line_manager(today.staff), federation=today.federation,
+                           first=first) is not None
 
     def held_by(self, person: Person, today: Today) -> bool:
         """True for an open report this person holds while still there for it (as `may_see`): what their list of the
@@ -1638,8 +1644,7 @@ class ConcernReport:
         manager = self.line_manager(today.staff)
         # A holder who has left (off the staff list, or out of the post they had it for) is passed over too: their
         # chat may go with them to another school, and the reminder task would pass it on anyway.
-        if not self.holder_has_left(today) and not said.names(self.holder, manager=manager,
-                                                              federation=today.federation):
+        if not self.holder_has_left(today) and not self._may_mean(said, self.level, today):
             return replace(self, notes=(*self.notes, Note(NoteKind.ADDED, note, self.level, now)))
         onward = tuple(c for c in self.chain[self.level + 1:]
                        if not said.names(c, manager=manager, federation=today.federation))

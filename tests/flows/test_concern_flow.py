@@ -3073,3 +3073,22 @@ async def test_a_holder_named_in_her_not_resolved_note_can_no_longer_open_the_re
     moved = await _only_report(staffed)
     assert moved.holder.aad_object_id == SIAN.aad_object_id and _shows(await staffed.cards_for(SIAN), note)
     await _cannot_find(staffed, GARETH, moved, lang=lang)
+
+
+@pytest.mark.parametrize(("lang", "note"), [(Lang.EN, "Miss is sharing them round now as well."),
+                                            (Lang.CY, "Mae Miss yn eu rhannu nhw nawr hefyd.")])
+async def test_a_title_without_a_name_added_while_the_head_holds_it_in_the_line_managers_place_goes_past_her(
+        staffed: BotInMemory, lang: Lang, note: str) -> None:
+    """Carys ticked that it involves Gareth, so the head holds her report in his place. She adds a note about "Miss",
+    which may be the head: on the form she would have been asked; a note cannot ask, so it goes on to the chair with
+    the note, and the head never reads it nor can open the report again. Before, it went to the head."""
+    await staffed.meets(CHAIR)
+    await _report(staffed, involves_manager="true")
+    assert (await _only_report(staffed)).holder.aad_object_id == SIAN.aad_object_id
+
+    await _adds(staffed, CARYS, note, lang=lang)
+
+    report = await _only_report(staffed)
+    assert report.holder.aad_object_id == CHAIR.aad_object_id and _shows(await staffed.cards_for(CHAIR), note)
+    assert not _shows(await staffed.cards_for(SIAN), note) and await staffed.cards_for(GARETH) == []
+    await _cannot_find(staffed, SIAN, report, lang=lang)
