@@ -3092,3 +3092,22 @@ async def test_a_title_without_a_name_added_while_the_head_holds_it_in_the_line_
     assert report.holder.aad_object_id == CHAIR.aad_object_id and _shows(await staffed.cards_for(CHAIR), note)
     assert not _shows(await staffed.cards_for(SIAN), note) and await staffed.cards_for(GARETH) == []
     await _cannot_find(staffed, SIAN, report, lang=lang)
+
+
+async def test_an_old_form_sent_after_the_staff_list_changed_reaches_nobody_it_may_be_about(
+        staffed: BotInMemory) -> None:
+    """Carys opens the form while Gareth Hughes is her line manager and ticks that it involves him; before she sends
+    it, the office's new list has him gone and the head as her line manager. Her tick now means the head: it goes to
+    the chair, and neither Gareth nor the head receives or can open it."""
+    await staffed.meets(CHAIR)
+    form = await staffed.says(CARYS, "report a concern")
+    await _staff_list_without_gareth(staffed)
+    what = "He keeps posting about me in the staff group"
+
+    await staffed.clicks(CARYS, "concern.submit", {**verb_data(form.card or {}, "concern.submit"), "what": what,
+                                                   "involves_manager": "true"})
+
+    report = await _only_report(staffed)
+    assert report.holder.aad_object_id == CHAIR.aad_object_id and _shows(await staffed.cards_for(CHAIR), what)
+    assert await staffed.cards_for(GARETH) == [] and await staffed.cards_for(SIAN) == []
+    await _cannot_find(staffed, SIAN, report)
