@@ -80,7 +80,8 @@ class FiguresFlow:
         return Reply(card=figures_card(
             self._strings, turn.lang, term=term, schools=[school.name(turn.lang) for school in schools],
             requests=request_figures(requests, schools=at, tenant_id=tenant, since=term.starts), reads=reads,
-            reports=report_figures(reports, tenant_id=tenant, since=term.starts)))
+            reports=report_figures(reports, tenant_id=tenant, since=term.starts,
+                                   federation=self._federation)))
 
     async def _read_figures(self, schools: set[str]) -> ReadFigures | None:
         """Read and confirm of the version in force; None when it was never sent round to read."""

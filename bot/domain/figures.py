@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from bot.domain.concerns import ConcernReport, ReportState, Route
+from bot.domain.concerns import ConcernReport, ReportState, Role, Route, posts
 from bot.domain.directory import StaffMember
+from bot.domain.federation import Federation
 from bot.domain.permission_requests import PermissionRequest, RequestState
 from bot.domain.policy_reads import AskedStaff, Confirmation
 from bot.domain.school_calendar import easter_sunday
@@ -111,9 +112,12 @@ def shown_count(count: int) -> int | None:
     return None if 0 < count < SMALLEST_SHOWN else count
 
 
-def report_figures(reports: Iterable[ConcernReport], *, tenant_id: str, since: date) -> ReportFigures:
-    """The counts of concern reports in the tenant (none about a headteacher), small ones hidden."""
-    counted = [r for r in reports if r.reporter.tenant_id == tenant_id and r.route is not Route.ABOUT_HEAD]
+def report_figures(reports: Iterable[ConcernReport], *, tenant_id: str, since: date,
+                   federation: Federation) -> ReportFigures:
+    """The counts of concern reports in the tenant (none about a headteacher, nor any sent or passed on past one for
+    words that may mean her: no headteacher in its chain, unless she sent it), small ones hidden."""
+    counted = [r for r in reports if r.reporter.tenant_id == tenant_id and r.route is not Route.ABOUT_HEAD
+               and (r.route is Route.REPORTER_IS_HEAD or Role.HEADTEACHER in posts(r, federation))]
     return ReportFigures(
         received=shown_count(sum(uk_today(r.submitted_at) >= since for r in counted)),
         still_open=shown_count(sum(r.state is not ReportState.CLOSED for r in counted)))

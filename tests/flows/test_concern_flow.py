@@ -3111,3 +3111,42 @@ async def test_an_old_form_sent_after_the_staff_list_changed_reaches_nobody_it_m
     assert report.holder.aad_object_id == CHAIR.aad_object_id and _shows(await staffed.cards_for(CHAIR), what)
     assert await staffed.cards_for(GARETH) == [] and await staffed.cards_for(SIAN) == []
     await _cannot_find(staffed, SIAN, report)
+
+
+def _facts(card: object) -> dict[str, str]:
+    """The figures a card's fact sets show, by their label."""
+    found: dict[str, str] = {}
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "FactSet":
+                found.update({str(f["title"]): str(f["value"]) for f in node["facts"]})
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+    walk(card)
+    return found
+
+
+@pytest.mark.parametrize(("lang", "what", "ticked"), [
+    (Lang.EN, "Miss keeps posting about me", "true"),
+    (Lang.CY, "Mae Syr yn anfon negeseuon cas ataf bob nos", "true"),
+    (Lang.EN, "Garth and Miss keep posting about me", "false")])
+async def test_a_report_sent_past_the_head_for_words_that_may_mean_her_is_not_in_her_figures(
+        staffed: BotInMemory, lang: Lang, what: str, ticked: str) -> None:
+    """Carys's words may mean the head, so the report goes past her to the chair. The head's figures for the governors
+    leave it out, as they leave out a report about a headteacher: before, it was counted, and "fewer than 5" where
+    there had been 0 told her a report she never received had been sent."""
+    await staffed.meets(CHAIR)
+    strings = load_catalogue()
+    before = _facts((await staffed.says(SIAN, "figures", lang=lang)).card)
+    form = await staffed.says(CARYS, "report a concern", lang=lang)
+
+    await _sent_after_asking(staffed, CARYS, form, what, lang=lang, involves_manager=ticked)
+
+    assert (await _only_report(staffed)).holder.aad_object_id == CHAIR.aad_object_id
+    after = _facts((await staffed.says(SIAN, "figures", lang=lang)).card)
+    assert before[strings.text("figures.received", lang)] == "0"
+    assert after == before
