@@ -28,7 +28,7 @@ from bot.policy.lexicon import (
 from bot.policy.text import apply_phrases, stem, words
 from bot.policy.text_speak import spelt_out
 from bot.policy.typos import MIN_TYPO_LENGTH, TypoIndex, slipped
-from bot.policy.welsh import WelshReader, detect_language, welsh_words
+from bot.policy.welsh import WelshReader, detect_language, lookup_welsh, welsh_words
 
 K1 = 1.2
 B = 0.75
@@ -158,8 +158,9 @@ class LexicalIndex:
         language = detect_language(tokens)
         if language == "cy":
             pieces = self._welsh.pieces(welsh_words(question))
-            terms = self._welsh.terms(pieces)
-            return language, self._with_new_words(" ".join(self._welsh.gloss(pieces)), terms), terms
+            terms = [self._platform_meant(t) or t for t in self._welsh.terms(pieces)]
+            gloss = [self._platform_meant(t) or t for t in self._welsh.gloss(pieces)]
+            return language, self._with_new_words(" ".join(gloss), terms), terms
         # Text-speak spelt out ("r u allowed 2 …" is "are you allowed to …"), for both measures; marks typed again and
         # again ("??", "!!", "?!!") as one.
         reading = question = _REPEATED_MARKS.sub(_one_mark, spelt_out(question))
@@ -177,6 +178,14 @@ class LexicalIndex:
         """The reading followed by what the words newer than the sentence model in it mean."""
         meanings = [NEW_WORDS[t] for t in dict.fromkeys(read) if t in NEW_WORDS]
         return f"{reading} ({'; '.join(meanings)})" if meanings else reading
+
+    def _platform_meant(self, word: str) -> str | None:
+        """A platform's name however missed in a Welsh question ("watsap" in "ga i ddefnyddio watsap efo rhieni?"):
+        the name is English there, which the Welsh reading leaves as typed; None for any other word."""
+        if word in self._known or len(word) < MIN_TYPO_LENGTH or lookup_welsh(word) is not None:
+            return None
+        meant = self._typos.correct(word)
+        return meant if meant in PLATFORM_WORDS else None
 
     def _mended(self, word: str, *, alone: bool = True) -> str | None:
         """The word a message of one English word stands for, read so by the sentence model: a typo the model has no
