@@ -33,7 +33,7 @@ from bot.policy.meaning import MeaningIndex, own_views, pieces_of
 from bot.policy.model import Policy, PolicyPassage, PolicySection
 from bot.policy.sentence import SentenceVectors, index_cache_folder
 from bot.policy.steering import BoundSteering, Steering, bind, load_steering, text_key
-from bot.policy.text import words
+from bot.policy.text import NOT_STEMMED, words
 from bot.policy.welsh import WelshReader, detect_language, welsh_sentences
 
 MEANING_WEIGHT = 0.9
@@ -323,7 +323,8 @@ class PolicyIndex:
         """`_answered_by_new_passages`, worked out once per policy text and not-covered list (about 2 s for 1,200
         questions) and kept like the vectors (`SentenceVectors.remembered`)."""
         settings = (self.threshold, abstention.CONFIDENCE_MEANING_WEIGHT,
-                    abstention.UNMATCHED_SCALE, abstention.UNMATCHED_EXPONENT, MEANING_WEIGHT, words_digest())
+                    abstention.UNMATCHED_SCALE, abstention.UNMATCHED_EXPONENT, MEANING_WEIGHT, words_digest(),
+                    sorted(NOT_STEMMED))
         digest = hashlib.sha256(repr(settings).encode())
         for passage, section in zip(self._passages, self._sections, strict=True):
             digest.update(f"{section.heading_en}\x1f{passage.text}\x1e".encode())
