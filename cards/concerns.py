@@ -506,11 +506,12 @@ def _escalation(strings: Catalogue, lang: Lang, report: ConcernReport, asked: As
 
 def holder_card(strings: Catalogue, lang: Lang, report: ConcernReport, viewer: Person, *, reminder: bool = False,
                 passed_up_at: datetime | None = None, closing: bool = False, error: str = "",
-                notice: str = "", draft: str = "", asked: Asked | None = None) -> Card:
+                notice: str = "", draft: str = "", asked: Asked | None = None, news: str = "") -> Card:
     """The private card of whoever holds (or held) the report: only what `viewer` may read, and what they can do
     now. `closing` shows the outcome box that closing needs; a `reminder` says the day it is passed up
     (`passed_up_at`); `draft`, what they typed in the outcome box (when closing) or the note box, shown in it again;
-    `asked`, whom to pass it to, as their note may name the next person up."""
+    `asked`, whom to pass it to, as their note may name the next person up; `news`, what is new on a card sent again
+    (the reporter added to it), said under its title, where a card whose title is the first one's is read from."""
     reporter, holder = report.reporter.name, report.holder.name
     kind = "outside" if report.kind is ReportKind.NOT_COLLEAGUE else "colleague"
     if not report.handled_by(viewer):  # someone who held it before: it has gone from them to `holder`
@@ -523,6 +524,8 @@ def holder_card(strings: Catalogue, lang: Lang, report: ConcernReport, viewer: P
         title_key = "concern.reminder_title" if reminder else (
             "concern.escalated_title" if report.level > 0 else "concern.manager_title")
         body = [plain_heading(strings.text(title_key, lang, ref=report.reference, name=reporter))]
+        if news:
+            body.append({"type": "Container", "style": "accent", "items": [plain_text(news, weight="Bolder")]})
         if reminder and report.next_up is not None and passed_up_at is not None:
             key = "concern.reminder_body" + ("_urgent" if report.pace is Pace.URGENT else "")
             body.append({"type": "Container", "style": "warning", "items": [plain_text(strings.text(

@@ -1134,7 +1134,7 @@ class ConcernFlow:
         holder, kind = report.holder, f"added-{len(added)}"
         return [await self._message(holder, report, kind, lambda lang: cards.holder_card(
             self._strings, lang, report, self._as_person(report, holder),
-            notice=self._strings.text("concern.added_for_holder", lang, name=report.reporter.name)),
+            news=self._strings.text("concern.added_for_holder", lang, name=report.reporter.name)),
             card_key=f"{report.reference}|{holder.aad_object_id}|{kind}")]
 
     async def mine(self, turn: Turn) -> Reply:

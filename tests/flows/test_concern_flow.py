@@ -2841,6 +2841,28 @@ async def test_the_reporter_reads_her_own_words_and_what_she_adds_reaches_the_ho
     assert (saved.level, saved.holder.aad_object_id, len(saved.notes)) == (0, GARETH.aad_object_id, 1)
 
 
+@pytest.mark.parametrize(("lang", "note"), [(Lang.EN, "He sent another one at 11pm last night."),
+                                            (Lang.CY, "Anfonodd un arall am 11 neithiwr.")])
+async def test_the_holders_card_of_what_she_added_says_so_first_and_points_down_to_it(
+        staffed: BotInMemory, lang: Lang, note: str) -> None:
+    """Gareth gets a second card of Carys's report when she adds to it, with the same title as the first: what is new
+    is said under the title, before her report, and "see … below" points down to her addition. Before, the sentence
+    came last, under the buttons' notes, and pointed "below" to an addition that was above it."""
+    await MemoryUserProfiles(staffed.store).save_profile(UserProfile(
+        person=GARETH, language=lang, conversation_ref='{"user": "Gareth Hughes"}'))
+    await _report(staffed)
+    await _adds(staffed, CARYS, note, lang=lang)
+
+    card = (await staffed.cards_for(GARETH))[-1]
+    strings = load_catalogue()
+    said = text_of(card)
+    news = json.dumps(strings.text("concern.added_for_holder", lang, name="Carys Jenkins"), ensure_ascii=False)[1:-1]
+    label = strings.text("concern.note.added", lang, name="Carys Jenkins", when="")[:12]
+    assert news in said and note in said
+    words = said.index(SECRET)
+    assert said.index(news) < words < said.index(label, words) < said.index(note, words)
+
+
 @pytest.mark.parametrize(("lang", "note"), [(Lang.EN, "Gareth is now doing it too."),
                                             (Lang.CY, "Mae Mr Hughes yn gwneud yr un peth nawr hefyd."),
                                             (Lang.EN, "It's my line manager as well now.")])
