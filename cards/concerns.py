@@ -445,6 +445,13 @@ def _holder_next(report: ConcernReport) -> str:
     return "concern.holder_next.acknowledge" if report.acknowledged_at is None else "concern.holder_next.acknowledged"
 
 
+def _passed_over(report: ConcernReport, viewer: Person) -> list[StaffContact]:
+    """The holders the reporter's additions took the report past, as they may be about them, that `viewer` may know of
+    (those below them, who read those additions): each never has it again, and should not be told of it."""
+    return [report.chain[note.level - 1] for note in report.notes_for(viewer)
+            if note.kind is NoteKind.ADDED and note.passed_over and 0 < note.level <= len(report.chain)]
+
+
 def _written_in(report: ConcernReport) -> Lang | None:
     """The language the reporter wrote the report in, when her words and the form she sent it on agree (a report kept
     before the form's language was has only her words): a holder reading the bot in the other language is told, so
@@ -537,6 +544,9 @@ def holder_card(strings: Catalogue, lang: Lang, report: ConcernReport, viewer: P
             # to him, or talk it over with him.
             body.append(plain_text(strings.text("concern.holder_instead_of_manager", lang,
                                                 manager=report.involved_manager.name), weight="Bolder"))
+        for passed in _passed_over(report, viewer):
+            body.append(plain_text(strings.text("concern.holder_past_named_holder", lang, name=passed.name,
+                                                reporter=reporter), weight="Bolder"))
         if report.route in {Route.ABOUT_HEAD, Route.HEAD_MAY_BE_MANAGER}:
             # Sent to the governors because it may be about the head: the chair should not take it up with her.
             body.append(plain_text(strings.text("concern.holder_instead_of_head", lang), weight="Bolder"))

@@ -142,6 +142,9 @@ class Note:
     level: int
     at: datetime
     shared: bool = False
+    # An addition of the reporter's that may be about its holder (`level` - 1 in the chain) and so took it past them:
+    # whoever has it from then on is told not to share it with that person.
+    passed_over: bool = False
 
 
 class NobodyToSendTo(DomainError):
@@ -1644,7 +1647,8 @@ class ConcernReport:
         manager = self.line_manager(today.staff)
         # A holder who has left (off the staff list, or out of the post they had it for) is passed over too: their
         # chat may go with them to another school, and the reminder task would pass it on anyway.
-        if not self.holder_has_left(today) and not self._may_mean(said, self.level, today):
+        may_mean = self._may_mean(said, self.level, today)
+        if not self.holder_has_left(today) and not may_mean:
             return replace(self, notes=(*self.notes, Note(NoteKind.ADDED, note, self.level, now)))
         onward = tuple(c for c in self.chain[self.level + 1:]
                        if not said.names(c, manager=manager, federation=today.federation))
@@ -1652,7 +1656,7 @@ class ConcernReport:
             raise NobodyToSendTo("everyone from the holder up is named in what she added")
         return replace(self, chain=(*self.chain[: self.level + 1], *onward), state=ReportState.ESCALATED,
                        level=self.level + 1, escalated_at=now, acknowledged_at=None,
-                       notes=(*self.notes, Note(NoteKind.ADDED, note, self.level + 1, now)))
+                       notes=(*self.notes, Note(NoteKind.ADDED, note, self.level + 1, now, passed_over=may_mean)))
 
     def reopened(self, person: Person, note: str, now: datetime, *, staff: Sequence[StaffMember] = (),
                  federation: Federation | None = None) -> ConcernReport:

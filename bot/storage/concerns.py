@@ -112,7 +112,8 @@ def _chain_json(chain: tuple[StaffContact, ...]) -> str:
 
 def _notes_json(notes: tuple[Note, ...]) -> str:
     return json.dumps([{"kind": n.kind.value, "text": n.text, "level": n.level, "at": n.at.isoformat(),
-                        "shared": n.shared} for n in notes], ensure_ascii=False)
+                        "shared": n.shared, **({"passed_over": True} if n.passed_over else {})} for n in notes],
+                      ensure_ascii=False)
 
 
 def _to_entity(report: ConcernReport) -> dict[str, Any]:
@@ -158,7 +159,7 @@ def _notes(entity: dict[str, Any]) -> tuple[Note, ...]:
     stored = entity_text(entity, "Notes")
     if stored:
         return tuple(Note(NoteKind(n["kind"]), n["text"], int(n["level"]), datetime.fromisoformat(n["at"]),
-                          bool(n.get("shared"))) for n in json.loads(stored))
+                          bool(n.get("shared")), bool(n.get("passed_over"))) for n in json.loads(stored))
     old_note, escalated = entity_text(entity, "EscalationNote"), entity_time(entity, "EscalatedAt")
     return (Note(NoteKind.ESCALATION, old_note, 0, escalated),) if old_note and escalated else ()
 

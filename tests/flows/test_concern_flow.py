@@ -2882,6 +2882,43 @@ async def test_something_added_that_may_be_about_the_holder_goes_past_him_and_he
     assert not _shows(await staffed.cards_for(GARETH), note) and note not in text_of(shown.card)
 
 
+@pytest.mark.parametrize(("lang", "note"), [(Lang.EN, "Gareth is now doing it too, in the staff room."),
+                                            (Lang.CY, "Mae Mr Hughes yn gwneud yr un peth nawr hefyd.")])
+async def test_the_head_given_a_report_because_what_was_added_names_its_holder_is_told_not_to_share_it_with_him(
+        staffed: BotInMemory, lang: Lang, note: str) -> None:
+    """What Carys adds names Gareth Hughes, who holds her report, so it goes past him to the head. The head's card says
+    it came on from him for that, and not to share it with him, as it does of a report that named him when it was sent;
+    Gareth never reads that. Before, her card read as a report he had passed up ("passed on to you"), and the head's
+    next step might well have been to ask him about it."""
+    await MemoryUserProfiles(staffed.store).save_profile(UserProfile(
+        person=SIAN, language=lang, conversation_ref='{"user": "Mrs Siân Roberts"}'))
+    await _report(staffed)
+
+    await _adds(staffed, CARYS, note, lang=lang)
+
+    strings = load_catalogue()
+    warning = strings.text("concern.holder_past_named_holder", lang, name="Gareth Hughes", reporter="Carys Jenkins")
+    assert _says((await staffed.cards_for(SIAN))[-1], warning)
+    report = await _only_report(staffed)
+    shown = await staffed.clicks(SIAN, "concern.show", {"ref": report.reference}, lang=lang)
+    assert _says(shown.card, warning)
+    gareth = [*await staffed.cards_for(GARETH),
+              (await staffed.clicks(GARETH, "concern.show", {"ref": report.reference}, lang=lang)).card]
+    assert not any(_says(card, warning) for card in gareth)
+
+
+async def test_something_added_that_names_nobody_says_nothing_of_anyone_passed_over(staffed: BotInMemory) -> None:
+    """Gareth has left the staff list; what Carys adds names nobody, and goes on to the head: nothing on the head's
+    card says it may be about him."""
+    await _report(staffed)
+    await _staff_list_without_gareth(staffed)
+
+    await _adds(staffed, CARYS, "It happened again on Friday.")
+
+    assert (await _only_report(staffed)).holder.aad_object_id == SIAN.aad_object_id
+    assert "share it with Gareth" not in text_of(await staffed.cards_for(SIAN))
+
+
 async def test_something_added_while_the_holder_has_left_goes_to_the_next_person_and_never_to_him(
         staffed: BotInMemory) -> None:
     """Gareth Hughes has left the staff list before the reminder task passed Carys's report on; she adds something: it

@@ -15,7 +15,7 @@ from azure.data.tables import UpdateMode
 from azure.data.tables.aio import TableClient
 
 from bot.__main__ import main as bot_main
-from bot.domain.concerns import ConcernReport, ReportState, Route
+from bot.domain.concerns import ConcernReport, Note, NoteKind, ReportState, Route
 from bot.domain.errors import ConcurrentChange, RecordExists, RecordNotFound
 from bot.domain.outbox import CardSlot, OutboundMessage
 from bot.domain.people import Lang, Person, StaffContact
@@ -103,6 +103,16 @@ async def test_the_language_a_report_was_sent_in_reads_back_and_stays_through_it
 
     assert read.lang is Lang.CY and (await reports.get("C-4QX9TB")).lang is Lang.CY
     assert [r.lang for r in await reports.list_by_reporter(CARYS)] == [Lang.CY]
+
+
+async def test_an_addition_that_took_the_report_past_its_holder_reads_back_as_one(backend: Backend) -> None:
+    """The note that took it past Gareth (it may be about him) says so when read back, so the head is still told not
+    to share it with him; a note written before the mark was kept reads as one that did not."""
+    reports = await backend.concern_reports()
+    notes = (Note(NoteKind.ADDED, "before", 0, WHEN), Note(NoteKind.ADDED, "Gareth too", 1, WHEN, passed_over=True))
+    await reports.create(replace(_report(), level=1, state=ReportState.ESCALATED, escalated_at=WHEN, notes=notes))
+
+    assert [n.passed_over for n in (await reports.get("C-4QX9TB")).notes] == [False, True]
 
 
 async def test_a_report_row_written_before_its_language_was_kept_reads_without_one(
