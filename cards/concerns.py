@@ -537,7 +537,9 @@ def holder_card(strings: Catalogue, lang: Lang, report: ConcernReport, viewer: P
             key = "concern.reminder_body" + ("_urgent" if report.pace is Pace.URGENT else "")
             body.append({"type": "Container", "style": "warning", "items": [plain_text(strings.text(
                 key, lang, name=report.next_up.name, on_day=on_day(strings, lang, passed_up_at)))]})
-        body.append(plain_text(f"{strings.text(f'concern.holder_intro.{kind}', lang, name=reporter)} "
+        # Past the first holder it came from whoever had it, not from her, as its title says.
+        intro = "concern.holder_intro_passed" if report.level > 0 else "concern.holder_intro"
+        body.append(plain_text(f"{strings.text(f'{intro}.{kind}', lang, name=reporter)} "
                                f"{strings.text(_holder_next(report), lang)}"))
         if report.involved_manager is not None:
             # Passed over for being named, described or ticked: whoever has it instead should know not to pass it on

@@ -1304,6 +1304,22 @@ async def test_a_holders_note_naming_someone_further_up_keeps_the_report_from_th
     assert "escalate it to" not in text_of(pressed.card)
 
 
+@pytest.mark.parametrize("lang", [Lang.EN, Lang.CY])
+async def test_the_heads_card_of_a_report_passed_up_to_her_does_not_say_the_reporter_sent_it_to_her(
+        staffed: BotInMemory, lang: Lang) -> None:
+    """Gareth passes Carys's report up: the head's card, titled "passed on to you", says Carys sent it and that it was
+    passed on to her. Before, it said "Carys Jenkins has sent you this report", as if it had come to her first."""
+    await MemoryUserProfiles(staffed.store).save_profile(UserProfile(
+        person=SIAN, language=lang, conversation_ref='{"user": "Mrs Siân Roberts"}'))
+    await _escalated_by_gareth(staffed)
+
+    [card] = await staffed.cards_for(SIAN)
+
+    strings = load_catalogue()
+    assert _says(card, strings.text("concern.holder_intro_passed.colleague", lang, name="Carys Jenkins"))
+    assert not _says(card, strings.text("concern.holder_intro.colleague", lang, name="Carys Jenkins"))
+
+
 async def test_an_escalated_report_nobody_acknowledges_is_reminded_then_passed_to_the_chair(
         staffed: BotInMemory) -> None:
     await staffed.meets(CHAIR)
