@@ -2626,7 +2626,8 @@ async def test_a_general_question_on_a_topic_the_policy_speaks_of_is_not_silence
     ("can I add parnets on facebook?", "can I add parents on facebook?"),
     # In Welsh too: a platform's name is English in a Welsh question, and was read as typed (before, "not covered").
     ("ga i ddefnyddio watsap efo rhieni?", "ga i ddefnyddio whatsapp efo rhieni?"),
-    ("Ga i ddefnyddio fy facebok personol i siarad efo rhieni?", "Ga i ddefnyddio fy facebook personol i siarad efo rhieni?"),
+    ("Ga i ddefnyddio fy facebok personol i siarad efo rhieni?",
+     "Ga i ddefnyddio fy facebook personol i siarad efo rhieni?"),
 ])
 async def test_a_slip_inside_a_question_gets_what_the_question_typed_right_gets(
         answering_bot: BotInMemory, typed: str, meant: str) -> None:
