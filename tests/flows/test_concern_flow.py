@@ -37,7 +37,7 @@ from cards.i18n import Catalogue, load_catalogue
 from dialogs.base import Reply, Scope, Turn
 from dialogs.concerns import ConcernFlow
 from tests.flows.conftest import CARYS, CHAIR, FFION, GARETH, OWAIN, REPO, SIAN, BotInMemory, NoIndex, open_bot, text_of
-from tests.support.cards import actions, inputs, verb_data
+from tests.support.cards import actions, facts, inputs, verb_data
 from tests.support.concerns import NAMING_THE_LINE_MANAGER, reference_in
 from tests.support.policies import fixture_policy
 
@@ -3188,21 +3188,6 @@ async def test_an_old_form_sent_after_the_staff_list_changed_reaches_nobody_it_m
     await _cannot_find(staffed, SIAN, report)
 
 
-def _facts(card: object) -> dict[str, str]:
-    """The figures a card's fact sets show, by their label."""
-    found: dict[str, str] = {}
-
-    def walk(node: object) -> None:
-        if isinstance(node, dict):
-            if node.get("type") == "FactSet":
-                found.update({str(f["title"]): str(f["value"]) for f in node["facts"]})
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-    walk(card)
-    return found
 
 
 @pytest.mark.parametrize(("lang", "what", "ticked"), [
@@ -3216,12 +3201,12 @@ async def test_a_report_sent_past_the_head_for_words_that_may_mean_her_is_not_in
     there had been 0 told her a report she never received had been sent."""
     await staffed.meets(CHAIR)
     strings = load_catalogue()
-    before = _facts((await staffed.says(SIAN, "figures", lang=lang)).card)
+    before = facts((await staffed.says(SIAN, "figures", lang=lang)).card)
     form = await staffed.says(CARYS, "report a concern", lang=lang)
 
     await _sent_after_asking(staffed, CARYS, form, what, lang=lang, involves_manager=ticked)
 
     assert (await _only_report(staffed)).holder.aad_object_id == CHAIR.aad_object_id
-    after = _facts((await staffed.says(SIAN, "figures", lang=lang)).card)
+    after = facts((await staffed.says(SIAN, "figures", lang=lang)).card)
     assert before[strings.text("figures.received", lang)] == "0"
     assert after == before

@@ -15,7 +15,7 @@ from cards.i18n import Catalogue
 from dialogs.base import Scope, normalise
 from dialogs.phrases import DATA_FOLDER, read_phrases, said_only
 from tests.flows.conftest import CARYS, FFION, GARETH, OWAIN, REPO, SIAN, BotInMemory, Clock, NoIndex, open_bot, text_of
-from tests.support.cards import verb_data
+from tests.support.cards import facts, verb_data
 from tests.support.policies import fixture_policy
 
 SECRET = "Dafydd from the science department keeps sending me nasty direct messages about my lessons"
@@ -163,21 +163,6 @@ def test_no_staff_question_of_the_evaluation_sets_is_read_as_asking_for_the_ques
 
 
 
-def _figures(card: object) -> dict[str, str]:
-    """The figures a card's fact sets show, by their label."""
-    found: dict[str, str] = {}
-
-    def walk(node: object) -> None:
-        if isinstance(node, dict):
-            if node.get("type") == "FactSet":
-                found.update({str(f["title"]): str(f["value"]) for f in node["facts"]})
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-    walk(card)
-    return found
 
 
 def _request_form(clock: Clock, purpose: str) -> dict[str, str]:
@@ -225,7 +210,7 @@ async def test_the_head_types_figures_and_gets_this_terms_counts_in_teams(
 
     assert _title(reply.card) == strings.text("figures.title", lang)
     assert strings.text("figures.term.autumn", lang, date="01/09/2026") in text_of(reply.card)
-    shown = _figures(reply.card)
+    shown = facts(reply.card)
     assert [shown[strings.text(key, lang)] for key in ("figures.approved", "figures.declined", "figures.waiting")] == [
         "1", "1", "1"]
     assert strings.text("figures.reads_none", lang) in text_of(reply.card)
@@ -243,7 +228,7 @@ async def test_concern_reports_are_counted_only_and_small_counts_are_not_shown(
 
     reply = await bot.says(SIAN, "figures")
 
-    shown = _figures(reply.card)
+    shown = facts(reply.card)
     fewer = strings.text("figures.fewer_than", Lang.EN, count=5)
     assert shown[strings.text("figures.received", Lang.EN)] == fewer
     assert shown[strings.text("figures.still_open", Lang.EN)] == fewer

@@ -57,3 +57,21 @@ async def press(client: TestClient, connector: Connector, activity: dict[str, An
         return body
     opened = connector.cards(chat)[before:]
     return opened[0] if opened else {"message": body}
+
+
+def facts(card: object) -> dict[str, str]:
+    """The figures a card's fact sets show, by their label."""
+    found: dict[str, str] = {}
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "FactSet":
+                found.update({str(f["title"]): str(f["value"]) for f in node["facts"]})
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(card)
+    return found
