@@ -84,14 +84,35 @@ def without_accents(text: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
 
 
+# Combining marks kept on one character: enough for every language's accents (Welsh "ŵ" typed with a separate
+# circumflex, Vietnamese "ệ", Hindi's vowel sign and virama), while a letter carrying dozens of them ("Zalgo" text)
+# draws far above and below its line, over the lines round it on someone else's card.
+MOST_MARKS = 4
+_MARKS = frozenset(("Mn", "Me"))
+
+
+def few_marks(text: str) -> str:
+    """`text` with at most `MOST_MARKS` combining marks in a row (a letter's accents); the rest dropped."""
+    if text.isascii():
+        return text
+    kept: list[str] = []
+    run = 0
+    for ch in text:
+        run = run + 1 if unicodedata.category(ch) in _MARKS else 0
+        if run <= MOST_MARKS:
+            kept.append(ch)
+    return "".join(kept)
+
+
 def clean_user_text(value: str, *, limit: int, one_line: bool = False) -> str:
-    """Typed text without invisible or control characters, trimmed and cut to `limit` characters; with
-    `one_line` (a cell of an export), line breaks and tabs become single spaces too.
+    """Typed text without invisible or control characters, nor more than `MOST_MARKS` combining marks on a letter,
+    trimmed and cut to `limit` characters; with `one_line` (a cell of an export), line breaks and tabs become single
+    spaces too.
 
     Markdown stays as typed: cards make it inert by showing the result only in a `TextRun` (or an input's
     value, a choice's title, a button's data), which render no markdown, links or mentions.
     """
-    cleaned = visible(value.replace("\r\n", "\n").replace("\r", "\n")).strip()
+    cleaned = few_marks(visible(value.replace("\r\n", "\n").replace("\r", "\n"))).strip()
     if one_line:
         cleaned = " ".join(cleaned.split())
     return cleaned if len(cleaned) <= limit else cleaned[: limit - 1].rstrip() + "…"

@@ -8,6 +8,7 @@ import io
 import itertools
 import json
 import re
+import unicodedata
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, NoReturn
@@ -3152,3 +3153,36 @@ async def test_the_requester_reads_her_own_request_said_to_her(bot: BotInMemory,
     for card in (status.card, decided):
         assert yours in text_of(card) and about_her not in text_of(card)
     assert "Carys Jenkins asks" in text_of(to_head)
+
+
+# Every combining mark Unicode has from U+0300 to U+036E on each of three letters ("Zalgo" text): a hundred marks
+# stacked on one letter draw far above and below its line, over the card's own words.
+_STACKED = "".join(chr(c) for c in range(0x300, 0x36F))
+ZALGO = "".join(f"{letter}{_STACKED}" for letter in "abc")
+
+
+def _longest_run_of_marks(text: str) -> int:
+    longest = run = 0
+    for ch in text:
+        run = run + 1 if unicodedata.category(ch) in ("Mn", "Me") else 0
+        longest = max(longest, run)
+    return longest
+
+
+@pytest.mark.parametrize("lang", [Lang.EN, Lang.CY])
+async def test_marks_stacked_on_a_letter_cannot_draw_over_the_heads_card(bot: BotInMemory, lang: Lang) -> None:
+    """A purpose and a display name of letters each carrying hundreds of combining marks (a hostile member of staff,
+    or a pupil with a teacher's phone): the renderer draws them far above and below their line, over the head's own
+    lines on her card ("Check before approving", the request's other details). Before, every mark reached her card
+    (111 on one letter); now a letter keeps at most four, enough for any language's accents (Welsh "ŵ" written with
+    a separate circumflex, Vietnamese "ệ")."""
+    carys = replace(CARYS, name=f"Carys {ZALGO}")
+    await bot.meets(carys, SIAN)
+    await bot.clicks(carys, "permission.submit", _form(purpose=f"Class blog {ZALGO} ŵ ệ",
+                                                       lang=lang.value), lang=lang)
+    [to_head] = await bot.cards_for(SIAN)
+
+    shown = text_of(to_head)
+    assert "Class blog abc ŵ ệ" in "".join(ch for ch in shown if unicodedata.category(ch) != "Mn")
+    assert _longest_run_of_marks(text_of(to_head)) <= 4
+

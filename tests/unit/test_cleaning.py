@@ -131,3 +131,17 @@ def test_a_long_text_is_shortened_between_words_and_a_short_one_is_left_whole() 
     assert shortened(words, limit=30) == "Tomos Evans's mum emailed me…"
     assert shortened(words, limit=28) == "Tomos Evans's mum emailed me…"  # the word ends at the limit: kept whole
     assert shortened("x" * 50, limit=20) == "x" * 20 + "…"  # no space to cut at: cut inside the word
+
+
+@pytest.mark.parametrize("typed", ["Mae'r ŵyl yn y neuadd", "Mae'r w\u0302yl yn y neuadd", "Vie\u0323\u0302t Nam",
+                                   "नमस्ते", "Siân", "🏃\u200d♀\ufe0f"])
+def test_the_accents_of_every_language_are_kept(typed: str) -> None:
+    assert clean_user_text(typed, limit=200) == typed
+
+
+def test_a_letter_keeps_at_most_four_combining_marks_and_its_neighbours_all_theirs() -> None:
+    stacked = "".join(chr(c) for c in range(0x300, 0x36F))  # a hundred and eleven, "Zalgo" text
+
+    cleaned = clean_user_text(f"a{stacked}b{stacked}\u20dd c\u0301", limit=2000)
+
+    assert cleaned == f"a{stacked[:4]}b{stacked[:4]} c\u0301"
