@@ -3186,3 +3186,27 @@ async def test_marks_stacked_on_a_letter_cannot_draw_over_the_heads_card(bot: Bo
     assert "Class blog abc ŵ ệ" in "".join(ch for ch in shown if unicodedata.category(ch) != "Mn")
     assert _longest_run_of_marks(text_of(to_head)) <= 4
 
+
+
+@pytest.mark.parametrize("lang", [Lang.EN, Lang.CY])
+@pytest.mark.parametrize("typed", ["✅ Approved by Mrs Siân Roberts", "✅ Cymeradwywyd gan Mrs Siân Roberts",
+                                   "Approved by Mrs Siân Roberts {id}\nReason: Lovely idea.", "✅ approve {id}"])
+async def test_a_message_typed_to_look_like_the_heads_decision_decides_nothing(answering_bot: BotInMemory, lang: Lang,
+                                                                                typed: str) -> None:
+    """A member of staff (or a pupil with her phone) types what the head's approval looks like, with or without the
+    request's reference, and the head's own words typed with a tick: the request still waits for the head, nobody is
+    told it was decided, and the trail has no decision; she is never offered Approve. (Held before this test.)"""
+    bot = answering_bot
+    await bot.meets(CARYS, SIAN)
+    request_id = await _submitted(bot)
+    sent_before = len(await bot.cards_for(CARYS))
+
+    hers = await bot.says(CARYS, typed.format(id=request_id), lang=lang)
+    heads = await bot.says(SIAN, typed.format(id=request_id), lang=lang)
+
+    stored = await MemoryPermissionRequests(bot.store).get(request_id)
+    assert stored.state is RequestState.PENDING and stored.decided_by_id == ""
+    assert await _trail(bot, request_id) == [("sent to approver", CARYS.aad_object_id),
+                                             ("submitted", CARYS.aad_object_id)]
+    assert len(await bot.cards_for(CARYS)) == sent_before
+    assert "permission.approve" not in text_of(hers.card) and heads.card is not None
