@@ -8,6 +8,7 @@ import contextlib
 import json
 import logging
 import re
+import unicodedata
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -3210,3 +3211,21 @@ async def test_a_report_sent_past_the_head_for_words_that_may_mean_her_is_not_in
     after = facts((await staffed.says(SIAN, "figures", lang=lang)).card)
     assert before[strings.text("figures.received", lang)] == "0"
     assert after == before
+
+
+@pytest.mark.parametrize("lang", [Lang.EN, Lang.CY])
+async def test_marks_stacked_on_a_letter_cannot_draw_over_the_line_managers_card(staffed: BotInMemory,
+                                                                                  lang: Lang) -> None:
+    """A report, and what the reporter adds to it, with a hundred combining marks on each of three letters ("Zalgo"
+    text, drawn far above and below their line, over the card's own words): the line manager's cards carry at most
+    four on a letter, and the words. Before, all 111 reached him."""
+    stacked = "".join(chr(c) for c in range(0x300, 0x36F))
+    zalgo = "".join(f"{letter}{stacked}" for letter in "abc")
+    await _report(staffed, what=f"{SECRET} {zalgo}")
+    await _adds(staffed, CARYS, f"Another message last night {zalgo}", lang=lang)
+
+    first, added = await staffed.cards_for(GARETH)
+    for shown in (text_of(first), text_of(added)):
+        assert f"{SECRET} abc" in "".join(ch for ch in shown if unicodedata.category(ch) != "Mn")
+        assert max(len(run) for run in re.findall(r"[\u0300-\u036f]+", shown)) <= 4
+    assert "Another message last night abc" in "".join(ch for ch in text_of(added) if unicodedata.category(ch) != "Mn")
