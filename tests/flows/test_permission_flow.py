@@ -3210,3 +3210,20 @@ async def test_a_message_typed_to_look_like_the_heads_decision_decides_nothing(a
                                              ("submitted", CARYS.aad_object_id)]
     assert len(await bot.cards_for(CARYS)) == sent_before
     assert "permission.approve" not in text_of(hers.card) and heads.card is not None
+
+
+@pytest.mark.parametrize("lang", [Lang.EN, Lang.CY])
+async def test_a_requests_reference_typed_in_a_group_chat_shows_the_group_nothing_of_it(
+        answering_bot: BotInMemory, lang: Lang) -> None:
+    """The head (or a pupil with her phone) types a request's reference in a staff group chat, @mentioning the bot,
+    and so does the member of staff who asked: the group reads neither her name nor what she asked for, and no
+    decision is offered there. (Held before this test.)"""
+    await answering_bot.meets(CARYS, SIAN)
+    request_id = await _submitted(answering_bot)
+
+    heads = await answering_bot.says(SIAN, f"{request_id}?", lang=lang, scope=Scope.GROUP)
+    hers = await answering_bot.says(CARYS, f"what's happening with {request_id}", lang=lang, scope=Scope.GROUP)
+
+    for there in (text_of(heads.card), text_of(hers.card)):
+        assert "Carys" not in there and "geography" not in there and "permission.approve" not in there
+        assert "permission.withdraw" not in there
