@@ -22,6 +22,7 @@ from bot.domain.errors import ConcurrentChange, DomainError, NotAllowed, RecordN
 from bot.domain.federation import Federation
 from bot.domain.people import Lang, Membership, Person
 from bot.domain.profiles import UserProfile, UserProfiles
+from bot.domain.text import has_visible_text
 from bot.edge.delivery import Deliverer
 from bot.edge.replies import CONNECTOR_ERRORS, send_in_turn
 from bot.edge.telemetry import tracer
@@ -363,6 +364,8 @@ class TeamsBot:
         if not _ID.match(object_id) or not _ID.match(tenant):
             return None
         name = " ".join((getattr(sender, "name", "") or "").split())[:100]
+        if not has_visible_text(name):
+            name = ""  # invisible or blank-looking characters only: no name, so the staff list names them
         return Person(tenant_id=tenant, aad_object_id=object_id, name=self._federation.display_name(object_id, name))
 
     @staticmethod

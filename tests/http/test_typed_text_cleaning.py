@@ -6,6 +6,7 @@ import json
 import unicodedata
 from typing import Any
 
+import pytest
 from aiohttp.test_utils import TestClient
 
 from app import SERVICES
@@ -44,3 +45,23 @@ async def test_the_requesters_name_on_the_pending_list_is_cleaned(client: TestCl
     assert "Jenkins" in json.dumps(pending) and "Field trip" in json.dumps(pending)
     assert _invisible(pending) == []
     assert _invisible(connector.cards(SIAN_CHAT)[-2]) == []  # the request card itself
+
+
+@pytest.mark.parametrize("locale", ["en-GB", "cy-GB"])
+@pytest.mark.parametrize("blank", ["\u200b\u200b", "\u3164", "\u2800\u2800", "\u115f\u1160", "\u00ad \u034f"])
+async def test_a_display_name_that_shows_as_nothing_is_named_from_the_staff_list(
+        staffed: TestClient, connector: Connector, blank: str, locale: str) -> None:
+    """A member of staff whose Teams name is only invisible or blank-looking characters (zero-width spaces, the
+    Hangul filler, blank Braille) sends a request: the head's card names her as the staff list does, as it does when
+    Teams gives no name. Before, the head read "asks to start a new Instagram account for parents" (or a blank before
+    it), with nobody named, on the card and on her phone's lock screen."""
+    carys = {**CARYS, "name": blank}
+    for person in (carys, SIAN):
+        await staffed.post("/api/messages", json=message(person, "hi", connector.url, locale=locale))
+    await staffed.post("/api/messages", json=card_action(carys, "permission.submit", form(), connector.url,
+                                                         locale=locale))
+    await staffed.app[SERVICES].deliverer.drain()
+
+    to_head = connector.cards(SIAN_CHAT)[-1]
+    assert "Carys Jenkins" in to_head["fallbackText"]
+    assert "Carys Jenkins" in json.dumps(to_head["body"][0], ensure_ascii=False)
