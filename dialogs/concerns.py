@@ -100,7 +100,7 @@ from dialogs.phrases import (
     without_courtesy,
 )
 from dialogs.private import PrivateChat
-from dialogs.staff_only import StaffList, not_staff, read_once, refused_as
+from dialogs.staff_only import StaffList, named_from_the_staff_list, not_staff, read_once, refused_as
 
 log = logging.getLogger(__name__)
 _REFERENCE = re.compile(r"C-[A-Z0-9]{6}")
@@ -583,6 +583,7 @@ class ConcernFlow:
         if refused := await refused_as(turn, self._federation, staff_list):
             return Reply(card=error_card(self._strings, turn.lang, f"concern.{refused}",
                                          federation=self._federation.name(turn.lang)), new_message=True)
+        turn = replace(turn, actor=await named_from_the_staff_list(turn.actor, staff_list))
         if kind is ReportKind.COLLEAGUE and texts["about"] == About.NOT_COLLEAGUE.value:
             # Not the colleagues route: the same words, on the headteacher's form, for them to check and send.
             view = await self._view(turn.actor, ReportKind.NOT_COLLEAGUE, token, staff_list)

@@ -88,7 +88,7 @@ from dialogs.language import ShownIn, in_the_cards_language, in_the_listed_langu
 from dialogs.lists import ListClick, goes_on_at, stored_if_any
 from dialogs.phrases import listed_in_welsh, one_of, opening, read_phrases, read_table, said_only, without_courtesy
 from dialogs.private import PrivateChat
-from dialogs.staff_only import StaffList, not_staff, read_once, refused_as
+from dialogs.staff_only import StaffList, named_from_the_staff_list, not_staff, read_once, refused_as
 
 log = logging.getLogger(__name__)
 
@@ -840,16 +840,6 @@ class PermissionFlow:
         known = {s.school_id for s in self._federation.schools}
         return member.school if member is not None and member.school in known else ""
 
-    async def _named_from_the_staff_list(self, person: Person, staff: StaffList) -> Person:
-        """Someone Teams gave no name for (none kept from before, and its member lookup failing), named as the staff
-        list names them, so the head's card says who asks; unnamed still when the list does not know them (the cards
-        then give the Entra object id IT can look them up by: `cards.permission_requests.who_asked`)."""
-        try:
-            member = member_for(await staff(), person)
-        except StorageUnavailable:
-            return person
-        return replace(person, name=member.name) if member is not None else person
-
     async def submit(self, turn: Turn) -> Reply:
         """Validate on the server; store, audit, tell the approver, and show the status card. Every press of one form's
         Send names the same request (by the form's token), so a second press shows the request the first made. A
@@ -859,8 +849,7 @@ class PermissionFlow:
         if refused := await refused_as(turn, self._federation, staff):
             return Reply(card=error_card(self._strings, turn.lang, f"perm.{refused}",
                                          federation=self._federation.name(turn.lang)), new_message=True)
-        if not turn.actor.name:
-            turn = replace(turn, actor=await self._named_from_the_staff_list(turn.actor, staff))
+        turn = replace(turn, actor=await named_from_the_staff_list(turn.actor, staff))
         for _ in range(SENT_MEANWHILE_TRIES):
             try:
                 return await self._submitted(turn)

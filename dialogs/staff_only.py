@@ -7,8 +7,9 @@ say who is staff: the imported staff list does, with the people the federation s
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
 
-from bot.domain.directory import StaffMember, off_the_staff_list
+from bot.domain.directory import StaffMember, member_for, off_the_staff_list
 from bot.domain.errors import StorageUnavailable
 from bot.domain.federation import Federation
 from bot.domain.people import Person
@@ -51,3 +52,17 @@ async def refused_as(turn: Turn, federation: Federation, staff: StaffList) -> st
     if await not_staff(federation, turn.actor, staff):
         return "not_on_staff_list"
     return None
+
+
+async def named_from_the_staff_list(person: Person, staff: StaffList) -> Person:
+    """Someone Teams gave no name for (or only invisible or blank-looking characters, which the edge reads as none),
+    named as the staff list names them, so whoever their request or report reaches knows who sent it; unnamed still
+    when the list does not know them or cannot be read (the request cards then give the Entra object id IT can look
+    them up by)."""
+    if person.name:
+        return person
+    try:
+        member = member_for(await staff(), person)
+    except StorageUnavailable:
+        return person
+    return replace(person, name=member.name) if member is not None else person

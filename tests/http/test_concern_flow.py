@@ -703,3 +703,21 @@ async def test_a_close_that_meets_the_same_managers_acknowledge_from_his_phone_i
     assert (laptop.status, phone.status) == (200, 200)
     assert report.state.value == "closed" and [n.text for n in report.notes] == [outcome]
     assert "Closed" in json.dumps(await laptop.json())
+
+
+@pytest.mark.parametrize("locale", ["en-GB", "cy-GB"])
+@pytest.mark.parametrize("name", ["", "\u200b\u200b", "\u3164", "\u2800\u2800"])
+async def test_a_report_from_someone_teams_names_as_nothing_names_her_as_the_staff_list_does(
+        staffed: TestClient, connector: Connector, name: str, locale: str) -> None:
+    """Teams gives the reporter no name, or one of only invisible or blank-looking characters: the line manager's card
+    names her as the staff list does, as a permission request's card does. Before, he read "Private report C-… from"
+    and "has sent you this report", with nobody named, and could not know whom to talk to."""
+    carys = {**CARYS, "name": name}
+    for person in (carys, GARETH):
+        await staffed.post("/api/messages", json=message(person, "hi", connector.url, locale=locale))
+    await staffed.app[SERVICES].deliverer.drain()
+
+    await send_report(staffed, connector, carys, what=SECRET, locale=locale)
+
+    holder = connector.cards(GARETH_CHAT)[-1]
+    assert SECRET in json.dumps(holder) and "Carys Jenkins" in json.dumps(holder["body"][:2], ensure_ascii=False)
