@@ -72,7 +72,7 @@ from dialogs.phrases import (
     without_courtesy,
 )
 from dialogs.private import PrivateChat
-from dialogs.staff_only import refused_as
+from dialogs.staff_only import named_from_the_staff_list, refused_as
 
 log = logging.getLogger(__name__)
 
@@ -879,6 +879,9 @@ class AskFlow:
             if refused := await refused_as(turn, self._federation, self._staff_list):
                 return Reply(card=error_card(self._strings, record.lang, f"ask.{refused}",
                                              federation=self._federation.name(record.lang)), new_message=True)
+            if (named := await named_from_the_staff_list(turn.actor, self._staff_list)) != turn.actor:
+                # No name from Teams: the head reads who asks as the staff list names them, here and on her list.
+                turn, escalated = replace(turn, actor=named), replace(escalated, asker=named)
             await self._limiter.take(self._question_limit, turn.actor.key, now)
         except (RecordNotFound, NotAllowed):
             return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))

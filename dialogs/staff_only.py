@@ -13,6 +13,7 @@ from bot.domain.directory import StaffMember, member_for, off_the_staff_list
 from bot.domain.errors import StorageUnavailable
 from bot.domain.federation import Federation
 from bot.domain.people import Person
+from bot.domain.text import has_visible_text
 from dialogs.base import Turn
 
 StaffList = Callable[[], Awaitable[Sequence[StaffMember]]]
@@ -59,7 +60,7 @@ async def named_from_the_staff_list(person: Person, staff: StaffList) -> Person:
     named as the staff list names them, so whoever their request or report reaches knows who sent it; unnamed still
     when the list does not know them or cannot be read (the request cards then give the Entra object id IT can look
     them up by)."""
-    if person.name:
+    if has_visible_text(person.name):
         return person
     try:
         member = member_for(await staff(), person)

@@ -2726,3 +2726,23 @@ async def test_asking_for_a_bilingual_policy_in_welsh_is_told_welsh_cards_quote_
     reply = await bot.says(CARYS, "Oes fersiwn Gymraeg?", lang=Lang.EN)
 
     assert strings.text("ask.policy_in_welsh_translated", Lang.CY) in text_of(reply.card)
+
+
+@pytest.mark.parametrize("lang", [Lang.EN, Lang.CY])
+@pytest.mark.parametrize("name", ["", "\u200b"])
+async def test_a_question_passed_on_by_someone_teams_names_as_nothing_names_her_as_the_staff_list_does(
+        answering_bot: BotInMemory, name: str, lang: Lang) -> None:
+    """Teams gives the asker no name (or, before the edge reads it as none, only a zero-width space): the head's card
+    with the question, and the question opened again from her questions for review, name her as the staff list does.
+    Before, the head read "From , 07/12/2026 06:49:" over the question, not knowing who asked."""
+    bot = answering_bot
+    await bot.has_the_staff_list()
+    carys = replace(CARYS, name=name)
+    await bot.meets(carys, SIAN)
+    no_answer = await bot.says(carys, "How many days of annual leave do I get?", lang=lang)
+
+    await bot.clicks(carys, "ask.escalate", verb_data(no_answer.card or {}, "ask.escalate"), lang=lang)
+    [to_head] = await bot.cards_for(SIAN)
+    opened = await bot.clicks(SIAN, "ask.question", {"q": verb_data(to_head, "ask.reply")["q"]}, lang=lang)
+
+    assert "Carys Jenkins" in text_of(to_head) and "Carys Jenkins" in text_of(opened.card)
