@@ -525,10 +525,12 @@ class DecisionClick(RequestClick):
     def _box_on_the_list(cls, data: Any) -> Any:
         if not isinstance(data, dict):
             return data
+        if "typed_on_list" in data:  # the server's, never a card's: one sent with a card is forged or broken
+            raise ValueError("typed_on_list is read from the list's boxes")
         typed = {key: value for key, value in data.items() if isinstance(key, str) and key.startswith("reason_")
                  and isinstance(value, str) and value.strip()}
-        data = {**data, "typed_on_list": typed} if typed else {key: v for key, v in data.items()
-                                                                 if key != "typed_on_list"}
+        if typed:
+            data = {**data, "typed_on_list": typed}
         if isinstance(data.get("id"), str) and cards.note_input_id(data["id"]) in data:
             return {**data, "reason": data[cards.note_input_id(data["id"])]}
         return data
