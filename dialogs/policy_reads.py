@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -63,7 +64,7 @@ from cards.i18n import Catalogue
 from dialogs.base import CardData, Handler, Reply, Text, Turn, Verb, normalise
 from dialogs.language import in_the_listed_language
 from dialogs.lists import list_start
-from dialogs.phrases import listed_in_welsh, read_phrases, said_only
+from dialogs.phrases import listed_in_welsh, read_phrases, said_only, without_courtesy
 from dialogs.private import PrivateChat
 from dialogs.staff_only import not_staff
 
@@ -186,6 +187,42 @@ def _campaign_ids(version: str, message: OutboundMessage) -> tuple[str, str]:
     return read_message_id(version, message.recipient), reminder_message_id(version, message.recipient)
 
 
+# "Who has read it", as a head says it beyond the list's phrases, the whole message (courtesy words taken off):
+# who, which staff or how many, then has, hasn't, 's not, still has to, is yet to… read or confirmed, then it, the
+# policy or the new or latest version, then yet; or has everyone (everybody, all staff) read or confirmed it. "Who has
+# to read the policy?" and "Who needs to read it?" are questions of the policy, and stay so ("to" read is taken only
+# after still or yet). In Welsh: pwy or faint, sydd or sy, wedi, di, heb, ddim wedi, eto i, then darllen or
+# cadarnhau; or ydy pawb wedi…; "Pwy sydd angen darllen y polisi?" stays a question.
+_STAFF = r"(?:staff|people|members of staff|teachers)"
+_WHO = rf"(?:who|which {_STAFF}|how many(?: {_STAFF})?)"
+_NOT = r"(?:not |nt |n t )"
+_HAS = (rf"(?:s {_NOT}?|has {_NOT}?|hasnt |hasn t |have {_NOT}?|havent |haven t |ve {_NOT}?"
+        r"|still (?:hasnt |hasn t |has not |havent |haven t |have not |has to |have to |needs to |need to |to )"
+        r"|(?:is|are|s) (?:yet|still) to )")
+_WHAT = r"(?: it| the policy| the new policy| the new version| the latest version| this version| the new one)?"
+_ALL = r"(?:everyone|everybody|all staff|all the staff|all of the staff)"
+_ASKED_IN_ENGLISH = re.compile(rf"{_WHO} {_HAS}(?:read|confirmed|confirm){_WHAT}(?: yet| so far)?"
+                               rf"|(?:has|have) {_ALL} (?:read|confirmed){_WHAT}(?: yet| so far)?")
+_READ_CY = r"(?:i ddarllen|ei ddarllen|ddarllen|darllen|i gadarnhau|ei gadarnhau|gadarnhau|cadarnhau)"
+_WHAT_CY = (r"(?: y polisi| y polisi newydd| y fersiwn newydd| y fersiwn ddiweddaraf| y fersiwn diweddaraf"
+            r"| o| e| fe| fo)?")
+_ASKED_IN_WELSH = re.compile(
+    rf"(?:pwy|faint)(?: o r staff| o staff)? (?:sydd|sy) (?:wedi|di|heb|dal heb|ddim wedi|ddim di|eto i) {_READ_CY}"
+    rf"{_WHAT_CY}(?: eto| hyd yma| hyd yn hyn)?"
+    rf"|(?:ydy|ydi) (?:pawb|r holl staff|yr holl staff) (?:wedi|di) {_READ_CY}{_WHAT_CY}(?: eto)?")
+
+
+def _asked_who_has_read(said: str) -> tuple[str, bool] | None:
+    """The words of "who has read it" the whole message is, beyond the list's phrases, and whether they are Welsh; None
+    for anything else."""
+    for core in without_courtesy(said):
+        if _ASKED_IN_WELSH.fullmatch(core):
+            return core, True
+        if _ASKED_IN_ENGLISH.fullmatch(core):
+            return core, False
+    return None
+
+
 def _read_said(said: str) -> str | None:
     """The phrase of "I have read it" typed the whole message is ("ok, I've read it, thanks"), after a thanks too
     ("Diolch, dw i wedi'i ddarllen"), which would otherwise be taken for a thanks alone; None for anything else."""
@@ -257,6 +294,9 @@ class ReadingFlow:
         command = (self.whats_new if listed in WHATS_NEW_WORDS else self.summary if listed in READS_WORDS else None)
         if command is None and (phrase := _read_said(said)):
             command, listed = self.said_read, phrase
+        if command is None and (asked := _asked_who_has_read(said)):
+            private = self._private.only(self.summary)
+            return in_the_listed_language(private, listed_in_welsh=True) if asked[1] else private
         if command is None:
             return None
         # A command listed only in Welsh gets Welsh; any other, the person's language.

@@ -812,6 +812,39 @@ async def test_the_head_asking_who_has_read_it_in_her_own_words_gets_the_count(
     assert strings.text("reads.only_heads", lang) in text_of(colleague.card)
 
 
+@pytest.mark.parametrize(("said", "lang"), [
+    ("Who's not read it yet?", Lang.EN), ("who hasnt read it", Lang.EN),
+    ("Who still needs to read the policy?", Lang.EN),
+    ("who hasn't confirmed yet", Lang.EN), ("Has everybody read it?", Lang.EN), ("How many have read it?", Lang.EN),
+    ("How many staff have read the new policy?", Lang.EN), ("Who is yet to read the policy?", Lang.EN),
+    ("who hasn't read the new version yet", Lang.EN), ("Which staff haven't read it?", Lang.EN),
+    ("who's read the new policy?", Lang.EN), ("Has everyone read the latest version yet?", Lang.EN),
+    ("Who still has to read it?", Lang.EN), ("Have all staff confirmed?", Lang.EN),
+    ("Pwy sydd heb gadarnhau eto?", Lang.CY), ("Faint sydd wedi darllen y polisi?", Lang.CY),
+    ("Faint sy wedi'i ddarllen?", Lang.CY), ("Pwy sydd heb ddarllen y fersiwn ddiweddaraf?", Lang.CY),
+    ("Pwy sy ddim wedi cadarnhau eto?", Lang.CY)])
+async def test_the_head_asking_who_has_read_it_as_she_would_say_it_gets_the_count(
+        bot: PublishingBot, strings: Catalogue, tmp_path: Path, said: str, lang: Lang) -> None:
+    """The list took "who has read it" and its like word for word: "Who's not read it yet?", "Has everybody read it?",
+    "How many have read it?", "Faint sydd wedi darllen y polisi?" went to the policy as questions. Said any such way,
+    the head gets the count (in Welsh for Welsh words) and a colleague is told who can see it."""
+    await bot.publishes(write_revised(tmp_path), "2")
+
+    head = await bot.bot.says(SIAN, said)
+    colleague = await bot.bot.says(CARYS, said)
+
+    assert strings.text("reads.summary_title", lang, version="2") in text_of(head.card)
+    assert strings.text("reads.only_heads", lang) in text_of(colleague.card)
+
+
+@pytest.mark.parametrize("said", [
+    "Who has to read the policy?", "Who has read access to the class Instagram?", "Has everyone got to read it?",
+    "How many staff can post on the school page?", "Pwy sydd angen darllen y polisi?", "Who has read my request?"])
+async def test_a_question_about_who_must_read_the_policy_is_still_a_question(bot: PublishingBot, said: str) -> None:
+    """A question of the policy that speaks of reading is not the head's count: it goes to the policy."""
+    assert bot.reading.match_text(Turn(actor=SIAN, lang=Lang.EN, scope=Scope.PERSONAL, text=said)) is None
+
+
 def _large_school(count: int) -> list[StaffMember]:
     """`count` more members of staff, half at each school, each with an Entra id; no name is part of another."""
     return [StaffMember(f"Aelod {n:03d} Staff", f"aelod{n:03d}@llanidloes.example.cymru", ("high", "primary")[n % 2],
