@@ -223,13 +223,28 @@ def _asked_who_has_read(said: str) -> tuple[str, bool] | None:
     return None
 
 
+# "I have read it" as staff answer the office's emails: "I confirm (that) I have read the policy", "Confirmed, I've
+# read it", "Rwy'n cadarnhau fy mod i wedi darllen y polisi"; and naming the version, "I've read version 2", "Dw i
+# wedi darllen fersiwn 2", which the list says as "the new version" (a version's number cannot be listed).
+_CONFIRMING = re.compile(r"(?:i (?:can )?confirm(?: that)?|confirmed|confirming that"
+                         r"|(?:(?:rwy|rydw i|dw i|dwi|rwyf i|wi) n )?cadarnhau (?:fy )?mod i) ")
+_VERSION_NAMED = re.compile(r"\b(version|fersiwn) \d+(?: \d+)?\b")
+
+
+def _as_listed(said: str) -> str:
+    """A confirmation typed as the list writes it: "I confirm that" taken off its start, a version's number said as
+    "the new version"."""
+    said = _VERSION_NAMED.sub(lambda named: "the new version" if named[1] == "version" else "y fersiwn newydd", said)
+    return said[confirming.end():] if (confirming := _CONFIRMING.match(said)) else said
+
+
 def _read_said(said: str) -> str | None:
     """The phrase of "I have read it" typed the whole message is ("ok, I've read it, thanks"), after a thanks too
     ("Diolch, dw i wedi'i ddarllen"), which would otherwise be taken for a thanks alone; None for anything else."""
     words = said.split()
     for size in (0, 1, 2, 3):
         if (size == 0 or " ".join(words[:size]) in _THANKS) and (
-                phrase := said_only(" ".join(words[size:]), READ_CONFIRMED_WORDS)):
+                phrase := said_only(_as_listed(" ".join(words[size:])), READ_CONFIRMED_WORDS)):
             return phrase
     return None
 

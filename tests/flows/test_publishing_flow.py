@@ -1372,6 +1372,26 @@ async def test_i_have_read_it_typed_in_everyday_welsh_gets_the_card_to_press_in_
     assert bot.bot.store.questions == {}
 
 
+@pytest.mark.parametrize(("typed", "lang"), [
+    ("I confirm I have read the policy.", Lang.EN), ("I can confirm that I've read it", Lang.EN),
+    ("I've read version 2", Lang.EN), ("Confirmed, I have read the new policy", Lang.EN),
+    ("Rwy'n cadarnhau fy mod i wedi darllen y polisi", Lang.CY), ("Dwi'n cadarnhau mod i di darllen o", Lang.CY),
+    ("Dw i wedi darllen fersiwn 2", Lang.CY)])
+async def test_i_have_read_it_typed_as_a_confirmation_or_naming_the_version_gets_the_card_to_press(
+        bot: PublishingBot, strings: Catalogue, tmp_path: Path, typed: str, lang: Lang) -> None:
+    """Carys answered the card as staff answer the office's emails, "I confirm I have read the policy." (or "I've read
+    version 2", "Rwy'n cadarnhau fy mod i wedi darllen y polisi"): the bot took it for a question of the policy, kept it
+    for the head's review, and recorded nothing, so she believed she had confirmed. She gets version 2's card again, in
+    the words' language, with I have read it to press."""
+    await bot.publishes(write_revised(tmp_path), "2")
+
+    reply = await bot.bot.says(CARYS, typed)
+
+    assert strings.text("reads.typed_confirm", lang, version="2") in text_of(reply.card)
+    assert verb_data(reply.card or {}, VERB_CONFIRM_READ) == {"version": "2"}
+    assert bot.bot.store.questions == {}
+
+
 async def test_a_new_starter_asked_weeks_later_is_asked_to_read_the_policy_not_what_is_new_in_it(
         strings: Catalogue, federation: Federation, tmp_path: Path) -> None:
     """Nia started in January; version 2 came out in September. The periodic pass sent her "A new version of the
