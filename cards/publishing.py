@@ -63,14 +63,16 @@ def _counts(strings: Catalogue, lang: Lang, change: SectionChange) -> str:
     return f"{strings.text('publish.passages_label', lang)}: {' · '.join(parts)}" if parts else ""
 
 
-def changes_elements(strings: Catalogue, lang: Lang, changes: PolicyChanges) -> list[Element]:
-    """What changed from the version before, section by section, with headings in the reader's language."""
+def changes_elements(strings: Catalogue, lang: Lang, changes: PolicyChanges, *, same: bool = False) -> list[Element]:
+    """What changed from the version before, section by section, with headings in the reader's language; `same`: the
+    document is that version's, details and all, so no section changed and nor did anything else."""
     if not changes.previous:
         return [text(strings.text("publish.changes_first", lang), subtle=True)]
     title = sub_heading(strings.text("publish.changes_title", lang, previous=changes.previous))
     if not changes.sections:
         none = (strings.text("publish.changes_welsh", lang, previous=changes.previous, n=changes.welsh)
-                if changes.welsh else strings.text("publish.changes_none", lang, previous=changes.previous))
+                if changes.welsh else strings.text("publish.changes_nothing" if same else "publish.changes_none", lang,
+                                                   previous=changes.previous))
         return [title, text(none)]
     shown: list[Element] = [title]
     for change in changes.sections[:MAX_CHANGES_SHOWN]:
@@ -151,7 +153,9 @@ def preview_card(strings: Catalogue, lang: Lang, *, draft_id: str, file_name: st
         _labelled(strings.text("publish.file", lang) + ":", file_name),
         user_text(details.title.text(lang.value), limit=300),
         facts(rows),
-        *changes_elements(strings, lang, changes),
+        # Refused as the version in force already: "only the document's details did" would send her looking for one.
+        *changes_elements(strings, lang, changes,
+                          same=refusal is not None and refusal[0] == "publish.already_current"),
         sub_heading(strings.text("publish.check_title", lang)),
     ]
     if problems:

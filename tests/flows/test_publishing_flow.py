@@ -74,6 +74,7 @@ from tests.support.policies import (
     REMOVED_SECTION,
     TEXT_2022,
     fixture_policy,
+    revised_docx,
     write_revised,
 )
 
@@ -529,6 +530,24 @@ async def test_the_policy_in_force_sent_before_anything_was_published_is_already
     assert strings.text("publish.already_current", lang, version="1") in shown
     assert VERB_PUBLISH not in shown
     assert await MemoryPolicyVersions(bot.bot.store).list_versions() == []
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_the_version_in_force_sent_again_the_same_day_is_not_said_to_differ_in_its_details(
+        bot: PublishingBot, strings: Catalogue, tmp_path: Path, lang: Lang) -> None:
+    """Siân published version 2 in the morning and, not sure it had gone, sent the same Word file again after lunch.
+    The preview said "No section changed from version 2; only the document's details did." above "This document is
+    already the current version (2)": she looked for a detail she had got wrong, and there was none. It says nothing
+    in it differs from version 2."""
+    await bot.publishes(revised_docx(tmp_path), "2")
+
+    again = await bot.sends(SIAN, revised_docx(tmp_path, "Social Media Policy 2026 (1).docx"), lang=lang)
+
+    shown = text_of(again.card)
+    assert strings.text("publish.already_current", lang, version="2") in shown
+    assert strings.text("publish.changes_none", lang, previous="2") not in shown
+    assert strings.text("publish.changes_nothing", lang, previous="2") in shown
+    assert VERB_PUBLISH not in shown
 
 
 @pytest.mark.parametrize("lang", list(Lang))
