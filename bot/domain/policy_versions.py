@@ -349,6 +349,16 @@ def _next_numbers(version: str) -> tuple[str, str]:
     return str(parts[0] + 1), ".".join(map(str, minor))
 
 
+def _unused_correction(version: str, stored: Sequence[PolicyVersion]) -> str:
+    """The first correction's number after `version` that no stored version has ("2" -> "2.1", or "2.2" when 2.1 was
+    published and withdrawn too): a revised draft of a version withdrawn is its correction, not a new version."""
+    used = {version_number(v.version) for v in stored}
+    number = _next_numbers(version)[1]
+    while version_number(number) in used:
+        number = _next_numbers(number)[1]
+    return number
+
+
 def plan_publish(version: str, sha256: str, *, current: PolicyVersion | None, default_version: str,
                  stored: Sequence[PolicyVersion], unchanged: bool = False, welsh_changed: bool = False,
                  details_only: bool = False) -> PublishPlan:
@@ -381,7 +391,8 @@ def plan_publish(version: str, sha256: str, *, current: PolicyVersion | None, de
                                  next=_next_numbers(default_version)[0])
     if same_number is not None:
         if same_number.sha256 != sha256:
-            raise PublishRefused("publish.same_number", version=same_number.version)
+            raise PublishRefused("publish.same_number", version=same_number.version,
+                                 next=_unused_correction(same_number.version, stored))
         return PublishPlan(same_number.version, reinstate=True)
     return PublishPlan(version)
 

@@ -1484,3 +1484,22 @@ async def test_the_policy_owner_withdraws_a_version_published_by_mistake_from_it
     assert await bot.read_cards(CARYS) == [] and await bot.read_cards(OWAIN) == []
     assert ("not the version in force" if english else "ddim mewn grym") in text_of(again.card)
     assert "in force again after a later version was withdrawn" in text_of(whats_new.card)
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_the_corrected_draft_sent_again_after_withdrawing_it_is_given_a_number_it_can_have(
+        bot: PublishingBot, strings: Catalogue, tmp_path: Path, lang: Lang) -> None:
+    """Siân withdrew version 2, a draft published by mistake, corrected the Word file and sent it again, still "Version
+    2": she was told to give it "a new version number", and not which; 3 would read to staff as a second new policy in
+    a day. Refused as before, the card now gives her one no version has had, the correction's 2.1."""
+    published = await bot.publishes(revised_docx(tmp_path), "2")
+    await bot.bot.clicks(SIAN, VERB_WITHDRAW, verb_data(published.card or {}, VERB_WITHDRAW))
+    await bot.publishing.drain()
+
+    again = await bot.sends(SIAN, revised_docx(tmp_path, "Social Media Policy 2026 v2.docx", review="Summer 2027"),
+                            lang=lang)
+
+    shown = text_of(again.card)
+    assert strings.text("publish.same_number", lang, version="2", next="2.1") in shown
+    assert "2.1" in strings.text("publish.same_number", lang, version="2", next="2.1")
+    assert VERB_PUBLISH not in shown
