@@ -195,20 +195,24 @@ def _campaign_ids(version: str, message: OutboundMessage) -> tuple[str, str]:
 # cadarnhau; or ydy pawb wedi…; "Pwy sydd angen darllen y polisi?" stays a question.
 _STAFF = r"(?:staff|people|members of staff|teachers)"
 _WHO = rf"(?:who|which {_STAFF}|how many(?: {_STAFF})?)"
-_NOT = r"(?:not |nt |n t )"
-_HAS = (rf"(?:s {_NOT}?|has {_NOT}?|hasnt |hasn t |have {_NOT}?|havent |haven t |ve {_NOT}?"
+_NOT = r"(?:(?:not |nt |n t )(?:yet )?)"
+# "Can you tell me who…", "Show me who…", "Dangoswch i mi pwy…": asking to be told, before the question.
+_TELL_ME = (r"(?:(?:can|could) you (?:tell|show) me |(?:please )?(?:tell|show) me |i d like to know "
+            r"|(?:dangoswch|dwedwch|dywedwch|gallwch chi ddweud|allwch chi ddweud|allwch chi ddangos)"
+            r" (?:i mi |wrtha i )?)?")
+_HAS = (rf"(?:s {_NOT}?|has {_NOT}?|hasn ?t (?:yet )?|have {_NOT}?|haven ?t (?:yet )?|ve {_NOT}?"
         r"|still (?:hasnt |hasn t |has not |havent |haven t |have not |has to |have to |needs to |need to |to )"
         r"|(?:is|are|s) (?:yet|still) to )")
 _WHAT = r"(?: it| the policy| the new policy| the new version| the latest version| this version| the new one)?"
 _ALL = r"(?:everyone|everybody|all staff|all the staff|all of the staff)"
-_ASKED_IN_ENGLISH = re.compile(rf"{_WHO} {_HAS}(?:read|confirmed|confirm){_WHAT}(?: yet| so far)?"
+_ASKED_IN_ENGLISH = re.compile(rf"{_TELL_ME}{_WHO} {_HAS}(?:read|confirmed|confirm){_WHAT}(?: yet| so far)?"
                                rf"|(?:has|have) {_ALL} (?:read|confirmed){_WHAT}(?: yet| so far)?")
 _READ_CY = r"(?:i ddarllen|ei ddarllen|ddarllen|darllen|i gadarnhau|ei gadarnhau|gadarnhau|cadarnhau)"
 _WHAT_CY = (r"(?: y polisi| y polisi newydd| y fersiwn newydd| y fersiwn ddiweddaraf| y fersiwn diweddaraf"
             r"| o| e| fe| fo)?")
 _ASKED_IN_WELSH = re.compile(
-    rf"(?:pwy|faint)(?: o r staff| o staff)? (?:sydd|sy) (?:wedi|di|heb|dal heb|ddim wedi|ddim di|eto i) {_READ_CY}"
-    rf"{_WHAT_CY}(?: eto| hyd yma| hyd yn hyn)?"
+    rf"{_TELL_ME}(?:pwy|faint)(?: o r staff| o staff)? (?:sydd|sy) (?:wedi|di|heb|dal heb|ddim wedi|ddim di|eto i)"
+    rf" {_READ_CY}{_WHAT_CY}(?: eto| hyd yma| hyd yn hyn)?"
     rf"|(?:ydy|ydi) (?:pawb|r holl staff|yr holl staff) (?:wedi|di) {_READ_CY}{_WHAT_CY}(?: eto)?")
 
 

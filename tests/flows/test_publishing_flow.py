@@ -839,6 +839,9 @@ async def test_the_head_asking_who_has_read_it_in_her_own_words_gets_the_count(
     ("who hasn't read the new version yet", Lang.EN), ("Which staff haven't read it?", Lang.EN),
     ("who's read the new policy?", Lang.EN), ("Has everyone read the latest version yet?", Lang.EN),
     ("Who still has to read it?", Lang.EN), ("Have all staff confirmed?", Lang.EN),
+    ("Can you tell me who hasn't read it?", Lang.EN), ("Show me who has read it", Lang.EN),
+    ("Who has not yet read the policy?", Lang.EN), ("who hasn't yet read it", Lang.EN),
+    ("Dangoswch i mi pwy sydd heb ddarllen", Lang.CY),
     ("Pwy sydd heb gadarnhau eto?", Lang.CY), ("Faint sydd wedi darllen y polisi?", Lang.CY),
     ("Faint sy wedi'i ddarllen?", Lang.CY), ("Pwy sydd heb ddarllen y fersiwn ddiweddaraf?", Lang.CY),
     ("Pwy sy ddim wedi cadarnhau eto?", Lang.CY)])
