@@ -190,7 +190,15 @@ def term_bot(strings: Catalogue, federation: Federation, clock: Clock) -> BotInM
 
 
 @pytest.mark.parametrize(("said", "lang"), [("figures for the governors", Lang.EN),
-                                            ("Morning! Figures please", Lang.EN), ("ffigurau'r tymor plis", Lang.CY)])
+                                            ("Morning! Figures please", Lang.EN), ("ffigurau'r tymor plis", Lang.CY),
+                                            # As a head says it, "for the governing body", "ar gyfer" (before: a
+                                            # question of the policy).
+                                            ("Figures for the governing body", Lang.EN),
+                                            ("Can I have the figures for the governors?", Lang.EN),
+                                            ("figures for governors meeting", Lang.EN),
+                                            ("Ffigurau ar gyfer y llywodraethwyr", Lang.CY),
+                                            ("ffigurau ar gyfer y corff llywodraethu plis", Lang.CY),
+                                            ("Ffigurau ar gyfer cyfarfod y llywodraethwyr", Lang.CY)])
 async def test_the_head_types_figures_and_gets_this_terms_counts_in_teams(
         term_bot: BotInMemory, clock: Clock, strings: Catalogue, said: str, lang: Lang) -> None:
     """The governors' meeting is on Thursday and the figures were only in IT's spreadsheets: "figures" was asked of
