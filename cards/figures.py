@@ -11,9 +11,11 @@ from cards.i18n import Catalogue, and_list
 
 
 def figures_card(strings: Catalogue, lang: Lang, *, term: Term, schools: Sequence[str], requests: RequestFigures,
-                 reads: ReadFigures | None, reports: ReportFigures) -> Card:
+                 reads: ReadFigures | None, reports: ReportFigures,
+                 installed_again: tuple[str, str] | None = None) -> Card:
     """This term's permission decisions and those waiting, read and confirm of the version in force (`reads`: None when
-    none was sent round), and the federation's concern reports as counts, small ones as "fewer than 5"."""
+    none was sent round; `installed_again`: the version in force, the one installed, and the last version sent round,
+    withdrawn), and the federation's concern reports as counts, small ones as "fewer than 5"."""
     def count(value: int | None) -> str:
         return strings.text("figures.fewer_than", lang, count=SMALLEST_SHOWN) if value is None else str(value)
 
@@ -26,7 +28,10 @@ def figures_card(strings: Catalogue, lang: Lang, *, term: Term, schools: Sequenc
                (strings.text("figures.declined", lang), str(requests.declined)),
                (strings.text("figures.waiting", lang), str(requests.waiting))]),
     ]
-    if reads is None:
+    if reads is None and installed_again is not None:
+        version, latest = installed_again
+        body.append(text(strings.text("figures.reads_installed_again", lang, version=version, latest=latest)))
+    elif reads is None:
         body.append(text(strings.text("figures.reads_none", lang)))
     else:
         body += [sub_heading(strings.text("figures.reads_title", lang, version=reads.version)),

@@ -16,7 +16,7 @@ from bot.domain.outbox import Notifier
 from bot.domain.people import Person
 from bot.domain.permission_requests import PermissionRequests
 from bot.domain.policy_reads import PolicyReads
-from bot.domain.policy_versions import PolicyVersions
+from bot.domain.policy_versions import PolicyVersions, version_number
 from bot.domain.profiles import UserProfiles
 from bot.domain.uk_time import uk_today
 from cards.common import VERB_FIGURES, error_card
@@ -75,26 +75,31 @@ class FiguresFlow:
         term = term_of(uk_today(self._clock()))
         at = {school.school_id for school in schools}
         tenant = turn.actor.tenant_id
-        requests, reports, reads = await asyncio.gather(self._requests.list_all(), self._reports.list_all(),
-                                                        self._read_figures(at))
+        requests, reports, (reads, installed_again) = await asyncio.gather(
+            self._requests.list_all(), self._reports.list_all(), self._read_figures(at))
         return Reply(card=figures_card(
             self._strings, turn.lang, term=term, schools=[school.name(turn.lang) for school in schools],
             requests=request_figures(requests, schools=at, tenant_id=tenant, since=term.starts), reads=reads,
+            installed_again=installed_again,
             reports=report_figures(reports, tenant_id=tenant, since=term.starts,
                                    federation=self._federation)))
 
-    async def _read_figures(self, schools: set[str]) -> ReadFigures | None:
-        """Read and confirm of the version in force; None when it was never sent round to read."""
+    async def _read_figures(self, schools: set[str]) -> tuple[ReadFigures | None, tuple[str, str] | None]:
+        """Read and confirm of the version in force; None when it was never sent round to read, with, when it is the
+        version installed in force again, it and the last version sent round (withdrawn): "none was ever sent round"
+        would be untrue then."""
         pointer = await self._versions.get_pointer()
         if pointer is None:
-            return None
+            return None, None
         try:
             record = await self._versions.get(pointer.version)
         except RecordNotFound:
-            return None
+            return None, None
         if not record.campaign:
-            return None
+            sent = [stored.version for stored in await self._versions.list_versions() if stored.campaign]
+            latest = max(sent, key=version_number, default="")
+            return None, (record.version, latest) if latest else None
         staff, asked, confirmed = await asyncio.gather(self._directory.list_members(),
                                                        self._reads.list_asked(record.version),
                                                        self._reads.list_confirmed(record.version))
-        return read_figures(record.version, staff=staff, schools=schools, asked=asked, confirmed=confirmed)
+        return read_figures(record.version, staff=staff, schools=schools, asked=asked, confirmed=confirmed), None

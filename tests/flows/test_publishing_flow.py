@@ -26,7 +26,9 @@ from bot.domain.policy_versions import BY_COMMAND, PublishRefused
 from bot.policy.documents import read_source
 from bot.policy.loader import load_policy_data
 from bot.storage.memory import (
+    MemoryConcernReports,
     MemoryOutbox,
+    MemoryPermissionRequests,
     MemoryPolicyReads,
     MemoryPolicyVersions,
     MemoryQuestionLog,
@@ -51,6 +53,7 @@ from cards.publishing import (
 )
 from dialogs.ask import AskFlow
 from dialogs.base import Reply, Router, Scope, SentFile, Turn
+from dialogs.figures import FiguresFlow
 from dialogs.home import HomeFlow
 from dialogs.policy_reads import ReadingFlow
 from dialogs.publishing import PublishingFlow
@@ -1506,3 +1509,28 @@ async def test_the_corrected_draft_sent_again_after_withdrawing_it_is_given_a_nu
     assert strings.text("publish.same_number", lang, version="2", next="2.1") in shown
     assert "2.1" in strings.text("publish.same_number", lang, version="2", next="2.1")
     assert VERB_PUBLISH not in shown
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_the_figures_after_a_version_is_withdrawn_do_not_say_none_was_ever_sent_round(
+        bot: PublishingBot, strings: Catalogue, federation: Federation, tmp_path: Path, lang: Lang) -> None:
+    """Siân withdrew version 2 the afternoon it went out, after Carys had confirmed it; back in force, version 1 is the
+    version the bot was installed with, which staff are not asked to confirm. Her figures for the governors said "No
+    version of the policy has been sent round for staff to read and confirm yet": version 2 had been. They say staff
+    are not asked to confirm version 1, in force again, and that version 2 was withdrawn."""
+    published = await bot.publishes(write_revised(tmp_path), "2")
+    [card] = await bot.read_cards(CARYS)
+    await bot.bot.clicks(CARYS, VERB_CONFIRM_READ, verb_data(card, VERB_CONFIRM_READ))
+    await bot.bot.clicks(SIAN, VERB_WITHDRAW, verb_data(published.card or {}, VERB_WITHDRAW))
+    await bot.publishing.drain()
+    store = bot.bot.store
+    figures = FiguresFlow(strings=strings, federation=federation, requests=MemoryPermissionRequests(store),
+                          versions=MemoryPolicyVersions(store), reads=MemoryPolicyReads(store),
+                          directory=MemoryStaffDirectory(store), reports=MemoryConcernReports(store),
+                          notifier=QueueingNotifier(MemoryOutbox(store)), profiles=MemoryUserProfiles(store))
+
+    reply = await figures.figures(Turn(actor=SIAN, lang=lang, scope=Scope.PERSONAL, text="figures"))
+
+    shown = text_of(reply.card)
+    assert strings.text("figures.reads_none", lang) not in shown
+    assert strings.text("figures.reads_installed_again", lang, version="1", latest="2") in shown

@@ -208,7 +208,7 @@ def test_welsh_says_a_permission_is_ended_with_terfynu_and_keeps_dod_i_ben_for_r
 # The figures card's read-and-confirm lines, under "Darllen a chadarnhau: fersiwn {version}", and the line saying no
 # version was sent round: "Staff y gofynnwyd iddyn nhw ei ddarllen" there read as of "y polisi" too.
 VERSION_FIGURES = ("figures.asked", "figures.confirmed", "figures.still_to_read", "figures.reads_none",
-                   "figures.for_the_record")
+                   "figures.for_the_record", "figures.reads_installed_again")
 
 
 def test_welsh_who_has_read_a_version_agrees_with_fersiwn_feminine() -> None:
