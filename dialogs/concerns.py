@@ -264,10 +264,11 @@ def names_someone(text: str, *, staff: Sequence[StaffMember], federation: Federa
 
 
 def _same_words(person: Person, kind: ReportKind, what: str) -> str:
-    """Who sends a report's words, and a short hash of them (their case and spacing aside, as `_sent_already` compares
-    them): the key of the claim that one form at a time sends them."""
+    """A short hash of a report's words (their case and spacing aside, as `_sent_already` compares them), and who sends
+    them: the key of the claim that one form at a time sends them. It ends with her key, as every daily count's does,
+    so that what is kept about her (`subject-access`, `erase-person`) finds it."""
     said = " ".join(what.split()).casefold()
-    return f"{person.key}|{hashlib.sha256(f'{kind.value}|{said}'.encode()).hexdigest()[:16]}"
+    return f"{hashlib.sha256(f'{kind.value}|{said}'.encode()).hexdigest()[:16]}|{person.key}"
 
 
 def _choice(member: StaffMember) -> str:
