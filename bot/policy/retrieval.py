@@ -171,7 +171,11 @@ class PolicyIndex:
         sentences = sentences or shared_sentences()
         self._lexical = LexicalIndex([t for _, t in self._by_words], [h for h, _ in self._by_words],
                                      self.steering.asked_as, model_knows=sentences.knows_whole)
-        self._not_covered_read = [self._lexical.reading(question) for question, _ in self.steering.not_covered]
+        # Each not-covered question read once, here: the sentence model's text, and the things `_narrower` compares
+        # (read on the first general question instead, they held that answer up by a third of a second).
+        examples = [self._lexical.read(question) for question, _ in self.steering.not_covered]
+        self._not_covered_read = [example.reading for example in examples]
+        self._not_covered_things = [[slot.terms for slot in example.slots] for example in examples]
         self._meaning = MeaningIndex(
             sentences,
             [own_views(h, t) for h, t in by_meaning],
@@ -182,7 +186,6 @@ class PolicyIndex:
             read_after_the_one_before(policy, self._passages, headings),
         )
         self._keys = [text_key(p.text) for p in self._passages]
-        self._not_covered_terms: list[list[frozenset[str]]] | None = None
         # For each not-covered question, the passage (number) that answers it when it is switched off, else -1.
         self.answered_by = self._remembered_suspensions(sentences)
         self.suspended = self.answered_by >= 0
@@ -295,19 +298,11 @@ class PolicyIndex:
             return None  # a word typed alone ("photos") gets the sections that speak of it, not one passage
         named = frozenset().union(*(slot.terms for slot in things))
         narrower = np.zeros(len(self.steering.not_covered), dtype=bool)
-        for i, example in enumerate(self._not_covered_slots()):
+        for i, example in enumerate(self._not_covered_things):
             holds_every_thing = all(any(slot.terms & terms for terms in example) for slot in things)
             asks_more = any(not terms & named and not terms & _ASKING_TERMS for terms in example)
             narrower[i] = holds_every_thing and asks_more
         return narrower
-
-    def _not_covered_slots(self) -> list[list[frozenset[str]]]:
-        """Each not-covered question's things as the word measure reads them (worked out once, when first needed)."""
-        if self._not_covered_terms is None:
-            self._not_covered_terms = [
-                [slot.terms for slot in self._lexical.read(question).slots] for question, _ in self.steering.not_covered
-            ]
-        return self._not_covered_terms
 
     def _mix(
         self, lexical: npt.NDArray[np.float64], meaning: npt.NDArray[np.float32], chance: npt.NDArray[np.float32]
