@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.policy.lexicon import (
+    ASKING_WORDS,
     CANONICAL,
     ENGLISH_STOPWORDS,
     NEW_WORDS,
@@ -36,6 +37,9 @@ HEADING_WEIGHT = 0.5
 ASKED_WEIGHT = 0.5
 TYPO_WEIGHT = 0.8
 PLATFORM_WEIGHT = 0.5
+# "policy", "rules" beside a thing ("what's the policy on photos?") ask what the document says about it: they must not
+# pull the question to a passage that names the policy itself.
+ASKING_WEIGHT = 0.25
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,10 @@ def asked_terms(text: str) -> list[str]:
         alternatives = QUERY_SYNONYMS[token].split() if token in QUERY_SYNONYMS else [token]
         terms.extend(dict.fromkeys(term for a in alternatives for term in canonical_terms(a)))
     return terms
+
+
+# The terms of the words that ask what a policy says ("rules", "policy", "guidance"), not what it is about.
+ASKING_TERMS = frozenset(asked_terms(" ".join(ASKING_WORDS)))
 
 
 class LexicalIndex:
@@ -145,6 +153,10 @@ class LexicalIndex:
                 seen.add(terms)
                 weight *= PLATFORM_WEIGHT if token in PLATFORM_WORDS else 1.0
                 query.slots.append(Slot(terms, weight))
+        asking = [slot.terms <= ASKING_TERMS for slot in query.slots]
+        if any(asking) and not all(asking):
+            query.slots = [Slot(slot.terms, slot.weight * ASKING_WEIGHT) if asks else slot
+                           for slot, asks in zip(query.slots, asking, strict=True)]
         return query
 
     def reading(self, question: str) -> str:

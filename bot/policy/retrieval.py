@@ -27,8 +27,8 @@ from bot.policy import abstention, clauses
 from bot.policy.abstention import Evidence
 from bot.policy.clauses import clause_cited
 from bot.policy.document_questions import DocumentQuestions, shared_document_questions
-from bot.policy.lexical import LexicalIndex, Query, asked_terms
-from bot.policy.lexicon import ASKING_WORDS, CANONICAL, ENGLISH_STOPWORDS, QUERY_SYNONYMS, words_digest
+from bot.policy.lexical import ASKING_TERMS, LexicalIndex, Query
+from bot.policy.lexicon import CANONICAL, ENGLISH_STOPWORDS, QUERY_SYNONYMS, words_digest
 from bot.policy.meaning import MeaningIndex, own_views, pieces_of
 from bot.policy.model import Policy, PolicyPassage, PolicySection
 from bot.policy.sentence import SentenceVectors, index_cache_folder
@@ -47,7 +47,6 @@ TOPIC_MOST_THINGS = 2
 MOST_SECTIONS_SPEAKING_OF = 4
 
 # The terms of the words that ask what the policy says ("rule", "policy", "guidance"), as a question's slots hold them.
-_ASKING_TERMS = frozenset(asked_terms(" ".join(ASKING_WORDS)))
 
 # The index's matrix-vector products are small: BLAS worker threads only spin between them, doubling the CPU
 # an answer costs and taking it from the bot's other turns (measured: 7.4 ms CPU for 3.7 ms of answer).
@@ -292,7 +291,7 @@ class PolicyIndex:
         names and more), which must not silence it; None for any other question, a topic typed without such words
         among them. A not-covered question that asks
         no more than the question still does ("are pupils allowed phones?")."""
-        things = [slot for slot in query.slots if not slot.terms & _ASKING_TERMS]
+        things = [slot for slot in query.slots if not slot.terms & ASKING_TERMS]
         if (len(things) == len(query.slots) or not 1 <= len(things) <= TOPIC_MOST_THINGS
                 or not all(self._lexical.speaks_of(s, best) for s in things)):
             return None  # a word typed alone ("photos") gets the sections that speak of it, not one passage
@@ -300,7 +299,7 @@ class PolicyIndex:
         narrower = np.zeros(len(self.steering.not_covered), dtype=bool)
         for i, example in enumerate(self._not_covered_things):
             holds_every_thing = all(any(slot.terms & terms for terms in example) for slot in things)
-            asks_more = any(not terms & named and not terms & _ASKING_TERMS for terms in example)
+            asks_more = any(not terms & named and not terms & ASKING_TERMS for terms in example)
             narrower[i] = holds_every_thing and asks_more
         return narrower
 

@@ -2621,6 +2621,24 @@ async def test_a_general_question_on_a_topic_the_policy_speaks_of_is_not_silence
     assert strings.text("ask.no_answer_title", Lang.EN) not in text_of(reply.card)
 
 
+@pytest.mark.parametrize(("typed", "quoted"), [
+    ("what's the policy on photos", "photographs"),
+    ("policy on photos?", "photographs"),
+    ("what's the guidance on phones?", "mobile devices"),
+])
+async def test_the_word_policy_in_a_question_does_not_pull_it_to_the_passages_about_the_policy_itself(
+        answering_bot: BotInMemory, strings: Catalogue, typed: str, quoted: str) -> None:
+    """Carys asked "what's the policy on photos" and was told the policy does not cover it: the word "policy" weighed
+    as much as "photos", so the best passage was "This policy covers all social media tools …", which says nothing
+    of photos, and the bot was right not to quote it. Beside a thing the policy speaks of, a word that asks what it
+    says ("policy", "rules", "guidance") now weighs a quarter as much."""
+    reply = await answering_bot.says(CARYS, typed)
+
+    quotes = _quotes(reply.card or {})
+    assert any(quoted in q for q in quotes), text_of(reply.card)
+    assert strings.text("ask.no_answer_title", Lang.EN) not in text_of(reply.card)
+
+
 @pytest.mark.parametrize(("typed", "meant"), [
     ("can I use watsap with parents", "can I use whatsapp with parents"),
     ("can I add parnets on facebook?", "can I add parents on facebook?"),
