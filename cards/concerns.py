@@ -129,6 +129,8 @@ class DoubtAsked:
     # How her words may mean them, when `person` is the headteacher, who would hold it first in the line manager's
     # place (the words are then said to be the headteacher's, not her line manager's); None for a line manager.
     head_doubt: Doubt | None = None
+    # Whom it goes to if she says they are not meant (nor anyone she would be asked about next), when known.
+    then: StaffContact | None = None
 
 
 _DOUBT_SENTENCES = {Route.MANAGER_UNNAMED: "concern.doubt.unnamed", Route.MANAGER_NEAR_NAME: "concern.doubt.near_name",
@@ -147,7 +149,9 @@ def _doubt_asked(strings: Catalogue, lang: Lang, asked: DoubtAsked, given: str) 
     person, instead = asked.person.name, asked.instead.name
     choices = [(strings.text("concern.doubt.higher", lang, manager=person, name=instead),
                 doubt_value(DOUBT_HIGHER, asked.person, asked.said)),
-               (strings.text("concern.doubt.not_them", lang, manager=person),
+               (strings.text("concern.doubt.not_them", lang, manager=person)
+                if asked.then is None or asked.then.aad_object_id == asked.person.aad_object_id else
+                strings.text("concern.doubt.not_them_to", lang, manager=person, name=asked.then.name),
                 doubt_value(DOUBT_NOT_THEM, asked.person, asked.said))]
     chosen = given if given in {value for _, value in choices} else choices[0][1]
     return {"type": "Container", "style": "warning", "items": [
@@ -190,7 +194,7 @@ def staff_choices(members: Sequence[tuple[str, str]], budget: int = STAFF_LIST_B
 
 def form_card(strings: Catalogue, lang: Lang, view: FormView, *, values: Mapping[str, Any] | None = None,
               error: str = "", notice: str = "", asked: DoubtAsked | None = None,
-              errors: Mapping[str, str] | None = None) -> Card:
+              errors: Mapping[str, str] | None = None, answered: Sequence[str] = ()) -> Card:
     """The short, kind form; it says plainly who will see the report, in order, and that nobody named will; `asked`:
     what she is asked before it is sent, when words of hers may mean whoever it would go to first; `error`: why it was
     not sent, at its foot; `errors`: what is wrong with a box, by its id, under the box and in its label."""
@@ -251,11 +255,13 @@ def form_card(strings: Catalogue, lang: Lang, view: FormView, *, values: Mapping
     if error:
         body.append({"type": "TextBlock", "text": error, "color": "Attention", "wrap": True})
     data = {"form": view.token, "kind": view.kind.value, **shown_in(lang)}  # answered in the form's language
+    if answered:  # what she said of anyone asked about before on this form (`doubt_value`s), so she is not asked again
+        data["answered"] = " ".join(answered)
     form = _private(strings, lang, body, [execute(strings.text("concern.submit", lang), VERB_SUBMIT, data,
                                                   style="positive", associated_inputs="auto")])
     if card_bytes(form) > MAX_CARD_BYTES and view.staff:
         return form_card(strings, lang, replace(view, staff=()), values=values, error=error, notice=notice,
-                         asked=asked)
+                         asked=asked, answered=answered)
     return form
 
 

@@ -617,6 +617,11 @@ def _concerns(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     yield "concern-form-doubt-name-shared", concerns.form_card(
         strings, lang, view, values={"what": typed("Gareth keeps", "Mae Gareth yn")},
         asked=concerns.DoubtAsked(gareth, "Gareth", Route.MANAGER_NAME_SHARED, sian))
+    # "Gareth and Siân": she said "Gareth" isn't her line manager, and is asked whether "Siân" may be the head.
+    yield "concern-form-doubt-head-after-manager", concerns.form_card(
+        strings, lang, view, values={"what": typed("Gareth and Siân keep", "Mae Gareth a Siân yn")},
+        asked=concerns.DoubtAsked(sian, "Siân", Route.ABOUT_HEAD, huw, head_doubt=Doubt.NAME_SHARED, then=gareth),
+        answered=(concerns.doubt_value(concerns.DOUBT_NOT_THEM, gareth, "4b9aa30438488917"),))
     yield "concern-form-doubt-head", concerns.form_card(
         strings, lang, concerns.FormView(((sian, Role.HEADTEACHER), (huw, Role.CHAIR)), "F-sample", staff=staff),
         values={"what": typed("My line manager keeps", "Mae fy rheolwr llinell yn")},

@@ -112,6 +112,9 @@ _TYPED_REFERENCE = re.compile(r"\W*(?:(show|open|see|view|report|dangos|agor|gwe
 _WELSH_SHOW_WORDS = frozenset({"dangos", "agor", "gweld", "adroddiad"})
 # The ids of the messages that bring a report to each holder (the first two are the ids they have always had).
 _HOLDER_MESSAGE = {0: "to-holder", 1: "escalated"}
+# The most people one Send asks about in turn ("Gareth and Siân": her line manager, then the headteacher).
+_MOST_ASKED = 3
+
 # How long after retention deletes a report its cards in Teams are still being replaced (the outbox tries again while
 # Teams refuses or the person cannot be reached): then the message is given up, and where the card was is forgotten.
 CARDS_REPLACED_WITHIN = timedelta(days=30)
@@ -320,6 +323,8 @@ class ReportForm(FormClick):
     about: Text = ""
     involves_manager: Text = ""
     doubt: Text = ""  # asked who words of hers may mean: "higher:<object id>" or "not:<object id>"
+    # What she said before of anyone asked about earlier on this form ("not:<object id>:<key>", space-separated).
+    answered: Text = ""
 
 
 class ReportClick(CardData):
@@ -595,11 +600,12 @@ class ConcernFlow:
         staff = tuple(await staff_list())
 
         async def again(*, error: str = "", notice: str = "", asked: cards.DoubtAsked | None = None,
-                        errors: Mapping[str, str] | None = None) -> Reply:
-            """The form once more, with what they typed, and why it was not sent (or what she is asked first)."""
+                        errors: Mapping[str, str] | None = None, answered: Sequence[str] = ()) -> Reply:
+            """The form once more, with what they typed, and why it was not sent (or what she is asked first, and
+            `answered`, what she said of anyone asked about before)."""
             view = await self._view(turn.actor, kind, token, staff_list)
             return Reply(card=cards.form_card(self._strings, turn.lang, view, values=texts, error=error,
-                                              notice=notice, asked=asked, errors=errors))
+                                              notice=notice, asked=asked, errors=errors, answered=answered))
 
         if over := {key: self._strings.text("concern.too_long", turn.lang, length=len(texts[key]), limit=limit)
                     for key, limit in LIMITS.items() if key in texts and len(texts[key]) > limit}:
@@ -632,18 +638,25 @@ class ConcernFlow:
             return Reply(card=cards.reporter_card(self._strings, turn.lang, earlier, notice=self._strings.text(
                 "concern.sent_already", turn.lang, ref=earlier.reference,
                 when=on_day(self._strings, turn.lang, earlier.submitted_at))))
+        # What she said of anyone asked about before, on this form: "Gareth and Siân" asks about each in turn.
+        earlier = turn.data.get("answered")
+        answers = {texts["doubt"], *(earlier.split()[:_MOST_ASKED] if isinstance(earlier, str) else ())}
+        answered: list[str] = []
         while report is None and (doubted := routing.in_doubt) is not None:
             # Words of hers may mean whoever it would go to first ("Sir", "Garth"): nothing is sent until she says
             # whether it may be them (then it goes past them) or is not (then to them), without having to say who.
             # Her "it is not them" answers the words she had written when asked: any she changed since are asked about.
             contact, naming = doubted
             said = cards.said_key(subject.typed)
-            if texts["doubt"] in {cards.doubt_value(cards.DOUBT_HIGHER, contact, key) for key in ("", said)}:
+            if answers & {cards.doubt_value(cards.DOUBT_HIGHER, contact, key) for key in ("", said)}:
                 break
-            if texts["doubt"] != cards.doubt_value(cards.DOUBT_NOT_THEM, contact, said):
-                head_doubt = naming.doubt if routing.head_first is not None and contact == routing.head_first else None
+            not_them = cards.doubt_value(cards.DOUBT_NOT_THEM, contact, said)
+            if not_them not in answers or len(answered) >= _MOST_ASKED:
+                head_doubt = naming.doubt if contact in (routing.head_first, routing.head) else None
+                then = await self._holder_if_not(turn.actor, subject, contact, staff_list)
                 return await again(asked=cards.DoubtAsked(contact, naming.words, routing.why, routing.holder, said,
-                                                          head_doubt))
+                                                          head_doubt, then), answered=answered)
+            answered.append(not_them)
             subject = replace(subject, cleared=subject.cleared | {contact.aad_object_id.lower()})
             routing = await self._routing(turn.actor, subject, staff_list)
         words = ""
@@ -710,6 +723,21 @@ class ConcernFlow:
                                              passed_up_at=report.passed_up_at(today.working_days(report)),
                                              left_out=left_out, namings=namings,
                                              holder_has_opened=await self._has_opened(report.holder, report)))
+
+    async def _holder_if_not(self, actor: Person, subject: Subject, contact: StaffContact,
+                             staff_list: StaffList) -> StaffContact | None:
+        """Whom the report goes to if she says her words do not mean `contact`, nor those of anyone she would be asked
+        about next ("It isn't Mrs Siân Roberts: send it to Gareth Hughes"); None when that can't be told."""
+        cleared = {contact.aad_object_id.lower()}
+        try:
+            for _ in range(_MOST_ASKED):
+                routing = await self._routing(actor, replace(subject, cleared=subject.cleared | cleared), staff_list)
+                if (doubted := routing.in_doubt) is None:
+                    return routing.holder
+                cleared.add(doubted[0].aad_object_id.lower())
+        except NobodyToSendTo:
+            return None
+        return None
 
     async def _back_to_own_chat(self, turn: Turn, kind: ReportKind, token: str, texts: Mapping[str, str],
                                 staff_list: StaffList) -> Reply:

@@ -1213,6 +1213,9 @@ class Routing:
     # The headteacher, when she would hold it first in the line manager's place (he is left out, or none is known):
     # words of the reporter's that may mean her are asked about, as they are about a line manager.
     head_first: StaffContact | None = field(default=None, compare=False)
+    # The headteacher of the reporter's school, whoever holds it first: a name of hers another colleague has too
+    # ("Siân", with a Siân Evans on the staff list) is asked about even when the line manager would hold it first.
+    head: StaffContact | None = field(default=None, compare=False)
 
     def naming_of(self, contact: StaffContact) -> Naming:
         """How the report may be about someone it left out (surely, when not known)."""
@@ -1251,11 +1254,15 @@ class Routing:
     def doubt_about_head(self) -> tuple[StaffContact, Naming] | None:
         """The headteacher, who would hold it first in the line manager's place, passed over only for words that may
         mean her ("Miss", "Siân" with another Siân on the staff list, "Mrs Robert"), and those words; else None."""
-        if self.head_first is None:
+        # With the line manager holding it first, only a name of hers another colleague has too: it would otherwise
+        # go straight to the chair of governors ("Gareth and Siân", she says it isn't Gareth Hughes).
+        head = self.head_first or (self.head if self.why is Route.ABOUT_HEAD else None)
+        if head is None:
             return None
-        naming = self.naming_of(self.head_first)
-        left_out = any(_same(self.head_first, c) for c in self.left_out)
-        return (self.head_first, naming) if left_out and naming.doubt in _ASKED and naming.words else None
+        naming = self.naming_of(head)
+        left_out = any(_same(head, c) for c in self.left_out)
+        asked = _ASKED if self.head_first is not None else {Doubt.NAME_SHARED}
+        return (head, naming) if left_out and naming.doubt in asked and naming.words else None
 
     @property
     def manager_left_out(self) -> bool:
@@ -1298,6 +1305,16 @@ def route(reporter: Person, subject: Subject, manager: StaffContact | None, fede
             return naming if first is not None and first.doubt is not None and fold(first.words) in his else first
 
         found = [(c, as_first(c, n) if _same(c, head) else n) for c, n in found]
+    elif not reporter_is_head and subject.kind is ReportKind.COLLEAGUE:
+        # The line manager holds it first: a name of the head's that another colleague has too may be either, so it
+        # is asked about (and, cleared, is not hers), as it is when she would hold it first.
+        def shared(contact: StaffContact, naming: Naming | None) -> Naming | None:
+            if naming is None or naming.doubt is not None:
+                return naming
+            first = subject.naming(contact, manager=manager, federation=federation, first=True)
+            return first if first is None or first.doubt in {Doubt.NAME_SHARED, Doubt.PICKED} else naming
+
+        found = [(c, shared(c, n) if _same(c, head) else n) for c, n in found]
     if manager is None and not reporter_is_head and (words := subject.calls_the_line_manager()):
         # Nobody knows her line manager, so it would go to the head, who may be the line manager she writes about.
         found = [(c, Naming(Doubt.POST, words) if naming is None and _same(c, head)
@@ -1335,7 +1352,7 @@ def route(reporter: Person, subject: Subject, manager: StaffContact | None, fede
         why = Route.LINE_MANAGER
     else:
         why = Route.NO_MANAGER
-    return Routing(chain, why, named, manager, namings, head_first)
+    return Routing(chain, why, named, manager, namings, head_first, head)
 
 
 @dataclass(frozen=True)

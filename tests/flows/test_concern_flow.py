@@ -606,6 +606,68 @@ async def test_words_that_may_mean_the_line_manager_and_the_head_sent_higher_go_
     await _the_head_cannot_see(staffed, report, what)
 
 
+async def _answers(bot: BotInMemory, data: dict[str, Any], card: Reply, choices: Sequence[int], *, lang: Lang,
+                   scope: Scope = Scope.PERSONAL) -> tuple[Reply, list[list[str]]]:
+    """Send pressed again with each answer in turn (its index on the "who do you mean?" choice then shown): the last
+    reply, and the titles of each choice she was shown."""
+    shown = []
+    for choice in choices:
+        asked = _doubt(card.card)
+        shown.append([c["title"] for c in asked["choices"]])
+        card = await bot.clicks(CARYS, "concern.submit", {**data, **verb_data(card.card or {}, "concern.submit"),
+                                                          "doubt": asked["choices"][choice]["value"]},
+                                lang=lang, scope=scope)
+    return card, shown
+
+
+@pytest.mark.parametrize(("lang", "what"), [(Lang.EN, "Gareth and Siân keep messaging me late at night"),
+                                            (Lang.CY, "Mae Gareth a Siân yn anfon negeseuon cas ataf bob nos")])
+@pytest.mark.parametrize(("choices", "holder"), [((0,), CHAIR), ((1, 0), CHAIR), ((1, 1), GARETH)])
+async def test_two_names_each_shared_with_another_colleague_are_each_asked_about_in_turn(
+        staffed: BotInMemory, lang: Lang, what: str, choices: tuple[int, ...], holder: Person) -> None:
+    """"Gareth" may be her line manager or Gareth Price, "Siân" the head or Siân Evans. Carys is asked about Gareth
+    first; saying it isn't him, she is asked about the head, whose "it isn't her" choice says it goes to Gareth Hughes,
+    and nobody she says her words may mean sees it. Before, "It isn't Gareth Hughes: send it to Gareth Hughes" sent it
+    to the chair of governors, unasked about Siân, the receipt saying her report was about the headteacher."""
+    await staffed.meets(CHAIR)
+    await _adds_to_the_staff_list(staffed, GARETH_PRICE, SIAN_EVANS)
+    form = await staffed.says(CARYS, "report a concern", lang=lang)
+    data = {**verb_data(form.card or {}, "concern.submit"), "what": what}
+    first = await staffed.clicks(CARYS, "concern.submit", data, lang=lang)
+
+    receipt, shown = await _answers(staffed, data, first, choices, lang=lang)
+
+    strings = load_catalogue()
+    if len(choices) > 1:
+        head = "Mrs Siân Roberts"
+        assert shown[1] == [strings.text("concern.doubt.higher", lang, manager=head, name="Mr Huw Davies"),
+                            strings.text("concern.doubt.not_them_to", lang, manager=head, name="Gareth Hughes")]
+    report = await _only_report(staffed)
+    assert report.holder.aad_object_id == holder.aad_object_id and _shows(await staffed.cards_for(holder), what)
+    assert report.reference in text_of(receipt.card)
+    if holder != GARETH:
+        assert await staffed.cards_for(GARETH) == []
+    await _the_head_cannot_see(staffed, report, what)
+    # On a lock screen, the holder's message says nothing of it.
+    [message] = await MemoryOutbox(staffed.store).list_for_recipient(holder)
+    assert message.preview in {strings.text("notify.private", each) for each in Lang}
+
+
+async def test_two_names_answered_from_a_group_chat_send_nothing_and_say_nothing_there(staffed: BotInMemory) -> None:
+    """The second answer pressed on her form forwarded to a group chat: nothing is stored or sent, and the group sees
+    neither her words nor whom they may mean."""
+    await _adds_to_the_staff_list(staffed, GARETH_PRICE, SIAN_EVANS)
+    what = "Gareth and Siân keep messaging me late at night"
+    form = await staffed.says(CARYS, "report a concern")
+    data = {**verb_data(form.card or {}, "concern.submit"), "what": what}
+    asked, _ = await _answers(staffed, data, await staffed.clicks(CARYS, "concern.submit", data), (1,), lang=Lang.EN)
+
+    there, _ = await _answers(staffed, data, asked, (1,), lang=Lang.EN, scope=Scope.GROUP)
+
+    assert await MemoryConcernReports(staffed.store).list_all() == [] and await staffed.cards_for(GARETH) == []
+    assert "Siân keep" not in text_of(there.card) and "Gareth" not in text_of(there.card)
+
+
 async def test_a_title_without_a_name_with_no_line_manager_known_is_asked_about_before_it_reaches_the_head(
         bot: BotInMemory) -> None:
     """Nobody knows Owain's line manager, so a report goes to the headteacher first; "Miss" may be her. Before, it went
