@@ -741,6 +741,13 @@ def deleted_card(strings: Catalogue, lang: Lang, reference: str, months: int) ->
                  text(strings.text("concern.deleted_body", lang, months=months))])
 
 
+def moved_on_card(strings: Catalogue, lang: Lang, reference: str) -> Card:
+    """What a card of a report says to a holder it went past (what the reporter added may be about them): its reference
+    and that it is no longer with them, never why, nor who has it now, nor anything of it."""
+    return _private(strings, lang, [heading(strings.text("concern.deleted_title", lang, ref=reference)),
+                                    text(strings.text("concern.moved_on_body", lang))])
+
+
 def line_manager_card(strings: Catalogue, lang: Lang, *, manager: str = "", from_staff_list: bool = False,
                       goes_to: str = "") -> Card:
     """ "Who is my line manager?": the asker's own (`manager`, found in Microsoft 365 or, `from_staff_list`, on the

@@ -742,6 +742,8 @@ def _concerns(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     yield "held-reports-many", concerns.held_reports_card(strings, lang, [*waiting[:12], *done], as_gareth)
     yield "held-reports-many-waiting", concerns.held_reports_card(strings, lang, [*waiting, *done[:5]], as_gareth)
     yield "concern-deleted", concerns.deleted_card(strings, lang, report.reference, 24)
+    # To a holder passed over for what the reporter added (it may be about him): only that it is no longer with him.
+    yield "concern-moved-on", concerns.moved_on_card(strings, lang, report.reference)
     # A report's button pressed in a group chat or channel (its card forwarded there), by anyone.
     yield "concern-own-chat-only", common.error_card(strings, lang, "concern.own_chat_only")
 

@@ -1158,14 +1158,36 @@ class ConcernFlow:
         added = [n for n in report.notes if n.kind is NoteKind.ADDED]
         if report.level > 0 and report.escalated_at == added[-1].at and added[-1].level == report.level:
             suffix = "" if report.level == 1 else f"-{report.level}"
+            # The holder it went past for what she added (not one who has left: nothing more goes to them) is told
+            # only that it is no longer with them.
+            had_it = replace(report, level=report.level - 1)
+            moved_on = await self._moved_on(report, had_it.holder) if added[-1].passed_over and \
+                not had_it.holder_has_left(await self._today(report)) else []
             return [await self._to_holder(report),
                     await self._message(report.reporter, report, f"escalated-reporter{suffix}",
-                                        lambda lang: cards.escalated_for_reporter(self._strings, lang, report))]
+                                        lambda lang: cards.escalated_for_reporter(self._strings, lang, report)),
+                    *moved_on]
         holder, kind = report.holder, f"added-{len(added)}"
         return [await self._message(holder, report, kind, lambda lang: cards.holder_card(
             self._strings, lang, report, self._as_person(report, holder),
             news=self._strings.text("concern.added_for_holder", lang, name=report.reporter.name)),
             card_key=f"{report.reference}|{holder.aad_object_id}|{kind}")]
+
+    async def _moved_on(self, report: ConcernReport, before: StaffContact) -> list[OutboundMessage]:
+        """For the holder it went past, each card of the report posted to them in Teams (the report, a reminder, what
+        she added before) replaced in place by one saying it is no longer with them: never why, nor to whom. A card not
+        yet posted is replaced too, so it is never posted (he had not opened the bot); nothing new is posted."""
+        held_at = report.level - 1
+        own = f"{report.reference}|{before.aad_object_id}"
+        added = sum(1 for n in report.notes if n.kind is NoteKind.ADDED)
+        keys = {own, f"{own}|" + ("reminder" if held_at == 0 else f"reminder-{held_at}"),
+                *(f"{own}|added-{k}" for k in range(1, added))} | {
+            slot.card_key for slot in await self._reports.list_posted_cards(report)
+            if slot.recipient.aad_object_id == before.aad_object_id and slot.card_key.startswith(own)}
+        return [replace(await self._message(before, report, f"moved-on-{report.level}|{key.removeprefix(own)}",
+                                            lambda lang: cards.moved_on_card(self._strings, lang, report.reference),
+                                            card_key=key), update_only=True)
+                for key in sorted(keys)]
 
     async def mine(self, turn: Turn) -> Reply:
         """The reports this person sent: status and who holds each, never their text (on Show more, the next ones:

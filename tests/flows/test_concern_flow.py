@@ -21,7 +21,7 @@ from bot.domain.directory import LineManagers, StaffMember, read_staff_csv
 from bot.domain.errors import ConcurrentChange, RecordNotFound, StorageUnavailable
 from bot.domain.federation import Federation, parse_federation
 from bot.domain.live_policy import PolicyInForce
-from bot.domain.outbox import CardSlot, OutboundMessage, QueueingNotifier
+from bot.domain.outbox import CardSlot, OutboundMessage, QueueingNotifier, first_to_claim, superseded
 from bot.domain.people import Lang, Person, StaffContact
 from bot.domain.profiles import UserProfile
 from bot.policy.text_speak import spelt_out
@@ -3098,6 +3098,53 @@ async def test_a_holder_passed_over_for_what_she_added_can_no_longer_open_it_by_
     assert note in text_of(shown.card) and SECRET in text_of(shown.card)
 
 
+@pytest.mark.parametrize(("lang", "note"), [(Lang.EN, "Gareth is now doing it too."),
+                                            (Lang.CY, "Mae Mr Hughes yn gwneud yr un peth nawr hefyd.")])
+async def test_the_card_of_a_holder_passed_over_for_what_she_added_says_only_that_it_has_moved_on(
+        staffed: BotInMemory, lang: Lang, note: str) -> None:
+    """Gareth was sent Carys's report, and a reminder; what she adds names him, so it goes on to the head. Each card of
+    it in his Teams is replaced in place, in his language, by one that says it is no longer with him: its reference,
+    never her words, her name, why, or who has it now. Before, his cards still showed her report, waiting for him to
+    acknowledge it, with buttons that no longer worked."""
+    await MemoryUserProfiles(staffed.store).save_profile(UserProfile(
+        person=GARETH, language=lang, conversation_ref='{"user": "Gareth Hughes"}'))
+    await _report(staffed)
+    reference = (await _only_report(staffed)).reference
+    await _delivered(staffed, GARETH)
+    await _concerns(staffed, clock=_stopped_at(datetime.now(UTC) + timedelta(days=5))).check_reports()
+    await _delivered(staffed, GARETH)
+    posted = {slot.card_key for slot in await MemoryConcernReports(staffed.store).list_posted_cards(
+        await _only_report(staffed)) if slot.recipient.aad_object_id == GARETH.aad_object_id}
+    assert len(posted) == 2, "the report and its reminder were posted to him"
+
+    await _adds(staffed, CARYS, note, lang=Lang.EN)
+
+    replacing = await MemoryOutbox(staffed.store).list_for_recipient(GARETH)
+    assert {m.card_key for m in replacing} >= posted and all(m.update_only for m in replacing)
+    strings = load_catalogue()
+    for message in replacing:
+        said = text_of(message.card)
+        assert reference in said and _says(message.card, strings.text("concern.moved_on_body", lang))
+        for secret in (SECRET, note, "Carys", "Siân", "Roberts", "pennaeth", "headteacher"):
+            assert secret not in said
+        assert message.preview == strings.text("notify.private", lang)
+    assert _shows(await staffed.cards_for(SIAN), note)
+
+
+async def test_a_card_not_yet_posted_to_a_holder_passed_over_for_what_she_added_is_never_posted(
+        staffed: BotInMemory) -> None:
+    """Gareth has not opened the bot since Carys's report was queued for him; what she adds names him. When he opens
+    it, the sender has nothing of her report to bring him: the card saying it moved on only updates a card he has."""
+    await _report(staffed)
+    await _adds(staffed, CARYS, "Gareth is now doing it too.")
+
+    queue = await MemoryOutbox(staffed.store).list_for_recipient(GARETH)
+    first = first_to_claim(queue, datetime.now(UTC))
+    assert first is not None and first.update_only and SECRET not in text_of(first.card)
+    assert {m.message_id for m in queue if SECRET in text_of(m.card)} <= {
+        m.message_id for m in superseded(queue, datetime.now(UTC))}
+
+
 async def test_notes_naming_the_holder_then_the_head_then_the_chair_each_pass_over_and_the_last_is_kept_back(
         staffed: BotInMemory) -> None:
     """Carys adds a note naming Gareth (it goes to the head), then one naming the head (it goes to the chair), then one
@@ -3161,17 +3208,19 @@ async def test_the_same_note_added_from_two_devices_at_once_is_added_once_and_se
 async def test_the_same_note_naming_the_holder_from_two_devices_at_once_passes_it_over_once(
         staffed: BotInMemory) -> None:
     """The same at once with a note naming Gareth: it goes to the head once (not on to the chair), and Gareth gets
-    nothing."""
+    nothing but his cards of it replaced by one saying it has moved on."""
     await staffed.meets(CHAIR)
     await _report(staffed)
-    before = await staffed.cards_for(GARETH)
     note = "Gareth Hughes is doing it too now."
 
     await asyncio.gather(_adds(staffed, CARYS, note), _adds(staffed, CARYS, note))
 
     report = await _only_report(staffed)
     assert (report.level, report.holder.aad_object_id, len(report.notes)) == (1, SIAN.aad_object_id, 1)
-    assert await staffed.cards_for(GARETH) == before and await staffed.cards_for(CHAIR) == []
+    moved_on = load_catalogue().text("concern.moved_on_body", Lang.EN)
+    assert not _shows(await staffed.cards_for(GARETH), note) and await staffed.cards_for(CHAIR) == []
+    assert all(m.update_only and _says(m.card, moved_on) for m in
+               await MemoryOutbox(staffed.store).list_for_recipient(GARETH) if SECRET not in text_of(m.card))
 
 
 @pytest.mark.parametrize("what", ["Mrs Siân Roberts keeps posting about me", "Siân Roberts and Miss keep posting"])

@@ -1039,6 +1039,30 @@ async def test_a_surname_in_its_welsh_or_english_form_still_keeps_the_report_fro
     assert "Mrs Siân Roberts" in json.dumps(receipt, ensure_ascii=False)
 
 
+async def test_the_card_in_teams_of_a_holder_her_note_names_is_replaced_by_one_saying_only_it_has_moved_on(
+        staffed: TestClient, connector: Connector) -> None:
+    """Gareth's card of Carys's report is in his Teams chat; what she adds names him, so it goes on to the head. His
+    card is updated in place to say only that the report is no longer with him, and nothing new is posted to him: not
+    her words, her note, who has it now, or why. Before, it still showed her report, waiting for him to acknowledge."""
+    await say_hi(staffed, connector, CARYS, GARETH, SIAN)
+    what = "Dafydd keeps sending me nasty direct messages about my lessons"
+    await send_report(staffed, connector, what=what)
+    reference = reference_in(connector.cards(GARETH_CHAT)[-1])
+    posted = len(connector.cards(GARETH_CHAT))
+    note = "Gareth has started forwarding them round the department."
+
+    await staffed.post("/api/messages", json=card_action(CARYS, "concern.add", {"ref": reference, "note": note},
+                                                         connector.url))
+    await staffed.app[SERVICES].deliverer.drain()
+
+    assert len(connector.cards(GARETH_CHAT)) == posted and shows(connector.cards(SIAN_CHAT), note)
+    [update] = [a for a in connector.updated if a.get("conversation", {}).get("id") == GARETH_CHAT]
+    said = json.dumps(update, ensure_ascii=False)
+    assert reference in said and "no longer with you" in said
+    for secret in (what, note, "Carys", "Siân", "Roberts", "headteacher"):
+        assert secret not in said
+
+
 @pytest.mark.parametrize(("verb", "extra"), [
     ("concern.close", {"outcome": "Spoke to Dafydd; the messages have stopped.", "share_outcome": "false"}),
     ("concern.acknowledge", {})])
