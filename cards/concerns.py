@@ -649,8 +649,9 @@ def my_reports_card(strings: Catalogue, lang: Lang, reports: Sequence[ConcernRep
 def held_reports_card(strings: Catalogue, lang: Lang, reports: Sequence[ConcernReport], viewer: Person, *,
                       start: int = 0, notice: str = "") -> Card:
     """The reports `viewer` holds, open ones only, those waiting for them to acknowledge first, then oldest first: each
-    one's reference, when it was sent, its state as their own card says it, its pace, and Show (their card of it).
-    Never its text, nor whose it is (their card shows that to them alone). Paged as `my_reports_card`; Show more also
+    one's reference, when it was sent, whom from (as their own card of it names her: this list goes to them alone),
+    its state as their own card says it, its pace, and Show (their card of it). Never its text. Paged as
+    `my_reports_card`; Show more also
     says whether the last one shown was still waiting (`waiting`), where the list goes on after it though it was
     acknowledged since."""
     def more(place: int, last: ConcernReport) -> Element:
@@ -659,14 +660,15 @@ def held_reports_card(strings: Catalogue, lang: Lang, reports: Sequence[ConcernR
 
     return _report_list(strings, lang, reports, title="concern.held_title", count="concern.held_count",
                         empty=[text(strings.text("concern.held_empty", lang))], viewer=viewer, more=more, start=start,
-                        notice=notice)
+                        notice=notice, whose=True)
 
 
 def _report_list(strings: Catalogue, lang: Lang, reports: Sequence[ConcernReport], *, title: str, count: str,
                  empty: list[Element], more: Callable[[int, ConcernReport], Element], viewer: Person | None = None,
-                 start: int = 0, notice: str = "") -> Card:
-    """A list of reports (each its reference, date, state as `viewer` reads it, pace, and Show) from the `start`th, as
-    many as fit (`MAX_LISTED` at most); past that, how many there are (`count`) and `more` below the last one shown."""
+                 start: int = 0, notice: str = "", whose: bool = False) -> Card:
+    """A list of reports (each its reference, date, `whose`: its reporter, state as `viewer` reads it, pace, and Show)
+    from the `start`th, as many as fit (`MAX_LISTED` at most); past that, how many there are (`count`) and `more` below
+    the last one shown."""
     body: list[Element] = [heading(strings.text(title, lang))]
     if notice:
         body.append(text(notice, weight="Bolder"))
@@ -675,6 +677,7 @@ def _report_list(strings: Catalogue, lang: Lang, reports: Sequence[ConcernReport
     def entry(report: ConcernReport) -> Element:
         return {"type": "Container", "separator": True, "items": [
             sub_heading(strings.text("concern.mine_row", lang, ref=report.reference, when=when(report.submitted_at))),
+            *([plain_text(strings.text("concern.held_from", lang, name=report.reporter.name))] if whose else []),
             _state(strings, lang, report, viewer),
             *_pace(strings, lang, report),
             action_set([execute(strings.text("concern.show", lang, ref=report.reference), VERB_SHOW,

@@ -1293,6 +1293,28 @@ async def test_my_reports_of_a_line_manager_holding_reports_says_where_those_are
     assert not _says(hers.card, strings.text("concern.mine_held", lang)) and "concern.held" not in text_of(hers.card)
 
 
+@pytest.mark.parametrize(("lang", "typed"), [(Lang.EN, "reports for me"), (Lang.CY, "adroddiadau i mi")])
+async def test_reports_for_me_says_whose_each_report_is_to_its_holder_alone(staffed: BotInMemory, lang: Lang,
+                                                                          typed: str) -> None:
+    """Gareth holds Carys's report: his "reports for me" says it is from her, as his card of it does, so a line manager
+    holding several knows which is whose without opening each. Nobody else's list says so, and typed in a group chat
+    the list comes to his own chat, the group and the lock screen showing nothing of it. Before, each entry was only a
+    reference, a date and a state."""
+    await _report(staffed)
+    strings = load_catalogue()
+    sender = strings.text("concern.held_from", lang, name="Carys Jenkins")
+
+    held = await staffed.says(GARETH, typed, lang=lang)
+    hers = await staffed.says(SIAN, typed, lang=lang)
+    in_group = await staffed.says(GARETH, typed, lang=lang, scope=Scope.GROUP)
+
+    assert _says(held.card, sender) and reference_in(held.card or {}) in text_of(held.card)
+    assert "Carys" not in text_of(hers.card)
+    assert "Carys" not in text_of(in_group.card)
+    [private] = [m for m in await MemoryOutbox(staffed.store).list_for_recipient(GARETH) if _says(m.card, sender)]
+    assert private.preview == strings.text("notify.private", lang) and "Carys" not in private.preview
+
+
 @pytest.mark.parametrize(("lang", "typed"), [(Lang.EN, "{ref}"), (Lang.EN, "show {ref}"), (Lang.CY, "dangos {ref}"),
                                            (Lang.EN, "{lower}.")])
 async def test_a_report_reference_typed_shows_the_report_to_those_who_may_see_it(

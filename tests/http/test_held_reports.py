@@ -110,7 +110,8 @@ async def test_a_holder_sees_exactly_the_reports_they_hold(client: TestClient, c
     """Gareth saw no list of the reports waiting for him, only each card scrolled back in his chat. Now 'reports for
     me' lists his open ones, unacknowledged first then oldest first: not one he closed, not one passed up from him to
     Siân, not Ffion's; Siân sees the one passed up to her; Ffion (Siân's delegate for permission requests) sees only
-    Owain's, which she holds as his line manager. No card shows a report's text."""
+    Owain's, which she holds as his line manager. No card shows a report's text; each says whom each report is from,
+    and only of the reports its holder holds."""
     await import_staff(client.app[STORE])
     refs = await _federation_of_reports(client)
     await say_hi(client, connector, GARETH, SIAN, FFION)
@@ -126,7 +127,10 @@ async def test_a_holder_sees_exactly_the_reports_they_hold(client: TestClient, c
     for card in (gareth, siân, ffion):
         seen = json.dumps(card, ensure_ascii=False)
         assert client.app[STRINGS].text("concern.held_title", Lang.EN) in seen
-        assert WHAT.strip() not in seen and "Carys" not in seen and "Owain" not in seen
+        assert WHAT.strip() not in seen
+    for card, sender, other in ((gareth, "Carys", "Owain"), (siân, "Carys", "Owain"), (ffion, "Owain", "Carys")):
+        seen = json.dumps(card, ensure_ascii=False)
+        assert f"From: {sender}" in seen and other not in seen
     shows = [action["data"] for action in actions(gareth) if action.get("verb") == "concern.show"]
     assert shows == [{"ref": ref} for ref in _references(gareth)]  # each opens as the holder's own Show does
 
