@@ -547,6 +547,10 @@ def holder_card(strings: Catalogue, lang: Lang, report: ConcernReport, viewer: P
         intro = "concern.holder_intro_passed" if report.level > 0 else "concern.holder_intro"
         body.append(plain_text(f"{strings.text(f'{intro}.{kind}', lang, name=reporter)} "
                                f"{strings.text(_holder_next(report), lang)}"))
+        if report.level in report.passed_up and report.handled_by(viewer):
+            # Passed up by the reminder task: why it came to them (the one before did not acknowledge it in time).
+            body.append(plain_text(strings.text("concern.holder_passed_up", lang,
+                                                name=report.chain[report.level - 1].name)))
         if report.involved_manager is not None:
             # Passed over for being named, described or ticked: whoever has it instead should know not to pass it on
             # to him, or talk it over with him.

@@ -1482,6 +1482,9 @@ class ConcernReport:
     # The action whose messages were not yet known to be queued when it was saved (written with it): the reminder task
     # queues them (their ids are fixed, so never twice) and clears it.
     owed: str = ""
+    # The levels of the chain it reached because the holder before did not acknowledge it in time, even reminded (the
+    # reminder task passed it up): whoever holds it there is told why it came to them.
+    passed_up: tuple[int, ...] = ()
     etag: str = field(default="", compare=False)
 
     @property
@@ -1619,7 +1622,8 @@ class ConcernReport:
         notes = self.notes + ((Note(NoteKind.ESCALATION, note, self.level, now),) if note else ())
         # The new holder acknowledges afresh; the earlier acknowledgement stays in the audit rows.
         return replace(self, chain=(*self.chain[:self.level + 1], *onward), state=ReportState.ESCALATED,
-                       level=self.level + 1, escalated_at=now, acknowledged_at=None, notes=notes)
+                       level=self.level + 1, escalated_at=now, acknowledged_at=None, notes=notes,
+                       passed_up=(*self.passed_up, self.level + 1) if person is None else self.passed_up)
 
     def escalated_by(self, person: Person, note: str, now: datetime, today: Today, *, to: str = "") -> ConcernReport:
         """Passed one step up by its holder, with a note for the people above. The note is what the next person reads,

@@ -25,6 +25,8 @@ RowKey `cards` (recipient, card key and message id of each; `DeletedAt`), until 
 staff list); rows written before it existed have none, and go by the staff list, then by the head in their chain.
 `Lang` is the language of the form she sent it on (`en`, `cy`), which the news of it reaches her in; rows written
 before it existed have none, and reach her in the language the bot writes to her in.
+`PassedUp` lists the levels of its chain (`1,2`) the report reached because the holder before did not acknowledge it in
+time (the reminder task passed it up), so that holder's card says why it came; rows written before it have none.
 `InvolvedManager` (JSON, like a person of `Chain`) is who the reporter's line manager was when she sent a report
 that involves him; rows written before it existed have none, read as "not known".
 Records written before the chain of holders existed (`AssignedId`, `EscalationId`, `EscalationNote`) are read
@@ -132,6 +134,7 @@ def _to_entity(report: ConcernReport) -> dict[str, Any]:
         "EscalatedAt": report.escalated_at, "ClosedAt": report.closed_at, "ReopenedAt": report.reopened_at,
         "Notes": _notes_json(report.notes), "FormToken": report.form, "Owed": report.owed, "Pace": report.pace.value,
         "School": report.school, "Lang": report.lang.value if report.lang else "",
+        "PassedUp": ",".join(str(level) for level in report.passed_up),
     }
 
 
@@ -194,7 +197,8 @@ def _from_entity(entity: dict[str, Any]) -> ConcernReport:
         owed=entity_text(entity, "Owed"), etag=entity_etag(entity),
         # A report written before urgent ones were chased sooner keeps the standard pace its receipt gave.
         pace=Pace(entity_text(entity, "Pace") or Pace.STANDARD.value), school=entity_text(entity, "School"),
-        lang=_lang(entity_text(entity, "Lang")))
+        lang=_lang(entity_text(entity, "Lang")),
+        passed_up=tuple(int(level) for level in entity_text(entity, "PassedUp").split(",") if level.isdigit()))
 
 
 def _audit(reference: str, action: str, actor: str, at: datetime) -> dict[str, Any]:

@@ -1405,6 +1405,41 @@ async def test_the_heads_card_of_a_report_passed_up_to_her_does_not_say_the_repo
     assert not _says(card, strings.text("concern.holder_intro.colleague", lang, name="Carys Jenkins"))
 
 
+@pytest.mark.parametrize("lang", [Lang.EN, Lang.CY])
+async def test_the_heads_card_of_a_report_the_reminder_passed_up_says_the_line_manager_did_not_acknowledge_it(
+        staffed: BotInMemory, lang: Lang) -> None:
+    """Gareth neither acknowledges Carys's report nor acts on his reminder, so the reminder task passes it up: the
+    head's card says why it came to her, in her language; a report Gareth passed up himself says nothing of the kind.
+    The card shows in her own chat only, its lock-screen line naming nobody. Before, her card did not say why."""
+    await MemoryUserProfiles(staffed.store).save_profile(UserProfile(
+        person=SIAN, language=lang, conversation_ref='{"user": "Mrs Siân Roberts"}'))
+    await _report(staffed)
+    sent = (await _only_report(staffed)).submitted_at
+    for day in range(1, 15):
+        await _concerns(staffed, clock=_stopped_at(sent + timedelta(days=day))).check_reports()
+        if (await _only_report(staffed)).level == 1:
+            break
+    strings = load_catalogue()
+    why = strings.text("concern.holder_passed_up", lang, name="Gareth Hughes")
+
+    [message] = await MemoryOutbox(staffed.store).list_for_recipient(SIAN)
+    shown = await staffed.clicks(SIAN, "concern.show", {"ref": (await _only_report(staffed)).reference}, lang=lang)
+
+    assert _says(message.card, why) and _says(shown.card, why)
+    assert message.preview == strings.text("notify.private", lang)
+    gareths = [text_of(c) for c in await staffed.cards_for(GARETH)]
+    assert not any(json.dumps(why, ensure_ascii=False)[1:-1] in said for said in gareths)
+
+
+async def test_the_heads_card_of_a_report_the_line_manager_passed_up_says_nothing_of_a_reminder(
+        staffed: BotInMemory) -> None:
+    await _escalated_by_gareth(staffed)
+
+    [card] = await staffed.cards_for(SIAN)
+
+    assert not _says(card, load_catalogue().text("concern.holder_passed_up", Lang.EN, name="Gareth Hughes"))
+
+
 async def test_an_escalated_report_nobody_acknowledges_is_reminded_then_passed_to_the_chair(
         staffed: BotInMemory) -> None:
     await staffed.meets(CHAIR)

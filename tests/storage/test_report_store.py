@@ -115,6 +115,18 @@ async def test_an_addition_that_took_the_report_past_its_holder_reads_back_as_on
     assert [n.passed_over for n in (await reports.get("C-4QX9TB")).notes] == [False, True]
 
 
+async def test_a_report_the_reminder_task_passed_up_reads_back_as_one(backend: Backend) -> None:
+    """Passed up by the reminder task (nobody pressed Escalate), the report says so at that level when read back, so
+    the head's card still says why it came to her."""
+    reports = await backend.concern_reports()
+    await reports.create(_report())
+    passed = (await reports.get("C-4QX9TB")).escalated(None, "", WHEN)
+    await reports.save(passed, "escalated", "task", at=WHEN)
+    read = await reports.get("C-4QX9TB")
+
+    assert (read.level, read.passed_up) == (1, (1,))
+
+
 async def test_a_report_row_written_before_its_language_was_kept_reads_without_one(
         store: TableStore, azurite: str, table_prefix: str) -> None:
     reports = TableConcernReports(store)
