@@ -579,14 +579,24 @@ def common_words() -> frozenset[str]:
 
 
 def _near(word: str, form: str) -> bool:
-    """The word one letter from a name part (dropped, added, changed, two swapped: "garth", "robert" for Roberts), with
-    a letter stretched, or with a nickname's ending; its first letter kept."""
+    """The word one letter from a name part (dropped, added, changed, two swapped: "garth", "robert" for Roberts), two
+    of its letters swapped apart ("gerath"), with a letter stretched, or with a nickname's ending; its first letter
+    kept."""
     if word[:1] != form[:1] or word == form:
         return False
-    if len(form) >= _SLIP_LENGTH and (edit_distance(word, form) == 1 or (
+    if len(form) >= _SLIP_LENGTH and (edit_distance(word, form) == 1 or _swapped_apart(word, form) or (
             word.startswith(form) and word[len(form):] in _NICKNAME_ENDINGS)):
         return True
     return _stretched(word, form)
+
+
+def _swapped_apart(word: str, form: str) -> bool:
+    """The name part with two of its letters swapped, side by side or not ("gerath" for Gareth, "heghus" for Hughes):
+    every letter of it kept, its first too: two slips by edit distance, but one by hand."""
+    if len(word) != len(form):
+        return False
+    differ = [n for n, (a, b) in enumerate(zip(word, form, strict=True)) if a != b]
+    return len(differ) == 2 and word[differ[0]] == form[differ[1]] and word[differ[1]] == form[differ[0]]
 
 
 def near_name(text: str, contact: StaffContact, *, explained: Collection[str] = ()) -> str:

@@ -250,6 +250,32 @@ async def test_a_word_close_to_the_line_managers_name_keeps_the_report_from_him_
     assert report.route is Route.MANAGER_NEAR_NAME and report.involved_manager is not None
 
 
+@pytest.mark.parametrize(("lang", "what", "word"), [
+    (Lang.EN, "Gerath keeps sending me messages late at night", "Gerath"),
+    (Lang.CY, "Mae Gerath yn anfon negeseuon cas ataf bob nos", "Gerath"),
+    (Lang.EN, "Mr Heghus keeps sending me messages late at night", "Heghus"),
+])
+async def test_a_name_with_two_letters_swapped_apart_is_asked_about_and_never_reaches_him(
+        staffed: BotInMemory, lang: Lang, what: str, word: str) -> None:
+    """"Gerath" is Gareth with two of its letters swapped, though not side by side: typed as a statement, it opens the
+    report form; sent, Carys is asked whether it is her line manager, and by default it goes past him to the head, his
+    cards and his "reports for me" showing nothing of it. Before, it was not read as him, and reached Gareth."""
+    opened = await staffed.says(CARYS, what, lang=lang)
+    assert "concern.submit" in text_of(opened.card), "the statement was not read as naming a colleague"
+    form = await staffed.says(CARYS, "report a concern", lang=lang)
+    asked = await staffed.clicks(CARYS, "concern.submit", {**verb_data(form.card or {}, "concern.submit"),
+                                                           "what": what}, lang=lang)
+    assert _says(asked.card, load_catalogue().text("concern.doubt.near_name", lang, words=word,
+                                                   manager="Gareth Hughes"))
+
+    await _sent_after_asking(staffed, CARYS, form, what, lang=lang)
+
+    report = await _only_report(staffed)
+    assert report.holder.aad_object_id == SIAN.aad_object_id and await staffed.cards_for(GARETH) == []
+    held = await staffed.says(GARETH, "reports for me")
+    assert report.reference not in text_of(held.card) and what not in text_of(held.card)
+
+
 GARETH_PRICE = StaffMember("Gareth Price", "gareth.price@llanidloes.example.cymru", "high", "Teacher of Music",
                            "sian.roberts@llanidloes.example.cymru", "a1000000-0000-4000-8000-0000000000a9")
 
