@@ -638,6 +638,12 @@ class ConcernFlow:
             return Reply(card=cards.reporter_card(self._strings, turn.lang, earlier, notice=self._strings.text(
                 "concern.sent_already", turn.lang, ref=earlier.reference,
                 when=on_day(self._strings, turn.lang, earlier.submitted_at))))
+        if report is None and (closed := await self._closed_within_a_day(turn.actor, kind, texts["what"])):
+            # The same words on a second form once the first report was closed that day (the form left open on her
+            # phone): that report, with its "Not resolved", not the same words to the same line manager again.
+            return Reply(card=cards.reporter_card(self._strings, turn.lang, closed, notice=self._strings.text(
+                "concern.sent_already_closed", turn.lang, ref=closed.reference,
+                when=on_day(self._strings, turn.lang, closed.submitted_at))))
         # What she said of anyone asked about before, on this form: "Gareth and Siân" asks about each in turn.
         earlier = turn.data.get("answered")
         answers = {texts["doubt"], *(earlier.split()[:_MOST_ASKED] if isinstance(earlier, str) else ())}
@@ -765,6 +771,13 @@ class ConcernFlow:
         said = " ".join(what.split()).casefold()
         return next((r for r in await self._reports.list_by_reporter(person)
                      if (closed_too or r.state is not ReportState.CLOSED) and r.kind is kind
+                     and " ".join(r.what.split()).casefold() == said), None)
+
+    async def _closed_within_a_day(self, person: Person, kind: ReportKind, what: str) -> ConcernReport | None:
+        """A report of hers with the same words sent in the last 24 hours and closed since, or None."""
+        said, since = " ".join(what.split()).casefold(), self._clock() - timedelta(hours=24)
+        return next((r for r in await self._reports.list_by_reporter(person)
+                     if r.state is ReportState.CLOSED and r.kind is kind and r.submitted_at >= since
                      and " ".join(r.what.split()).casefold() == said), None)
 
     async def _has_opened(self, contact: StaffContact, report: ConcernReport) -> bool:

@@ -829,6 +829,38 @@ async def test_the_same_words_sent_again_on_a_new_form_while_the_first_is_open_a
 
 
 @pytest.mark.parametrize("lang", [Lang.EN, Lang.CY])
+async def test_the_same_words_on_a_second_form_after_the_first_report_was_closed_that_day_are_not_sent_again(
+        staffed: BotInMemory, lang: Lang) -> None:
+    """Carys opened the form on her laptop and her phone and sent it from the laptop; Gareth closed it that afternoon;
+    the phone's form, still open, is sent with the same words. Nothing more reaches Gareth: she sees the closed report,
+    with its Not resolved, and is told why, in her language; other words are a new report as ever. Before, it was a
+    second report, the same words to the line manager who had just closed them. Nothing of it shows in a group."""
+    laptop = await staffed.says(CARYS, "report a concern", lang=lang)
+    phone = await staffed.says(CARYS, "report a concern", lang=lang)
+    await staffed.clicks(CARYS, "concern.submit", {**verb_data(laptop.card or {}, "concern.submit"), "what": SECRET},
+                         lang=lang)
+    report = await _only_report(staffed)
+    await staffed.clicks(GARETH, "concern.close", {"ref": report.reference, "outcome": "Spoke to Dafydd"})
+    before = len(await staffed.cards_for(GARETH))
+
+    in_group = await staffed.clicks(CARYS, "concern.submit", {**verb_data(phone.card or {}, "concern.submit"),
+                                                              "what": SECRET}, lang=lang, scope=Scope.GROUP)
+    again = await staffed.clicks(CARYS, "concern.submit", {**verb_data(phone.card or {}, "concern.submit"),
+                                                           "what": SECRET}, lang=lang)
+
+    assert SECRET not in text_of(in_group.card) and report.reference not in text_of(in_group.card)
+    assert await MemoryConcernReports(staffed.store).list_all() == [await _only_report(staffed)]
+    assert len(await staffed.cards_for(GARETH)) == before
+    strings = load_catalogue()
+    assert _says(again.card, strings.text("concern.sent_already_closed", lang, ref=report.reference,
+                                          when=on_day(strings, lang, report.submitted_at)))
+    assert "concern.reopen" in text_of(again.card) and report.reference in text_of(again.card)
+    assert again.card is not None and again.card.get("fallbackText") == strings.text("notify.private", lang)
+    different = await _report(staffed, what=f"{SECRET}. It happened again last night.")
+    assert "It went to Gareth Hughes" in text_of(different.card)
+
+
+@pytest.mark.parametrize("lang", [Lang.EN, Lang.CY])
 async def test_the_same_words_sent_on_two_forms_at_the_same_moment_are_one_report(staffed: BotInMemory,
                                                                                    lang: Lang) -> None:
     """Carys opened the form on her laptop and her phone, wrote the same words on both and pressed Send on both at
