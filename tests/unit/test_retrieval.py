@@ -56,6 +56,12 @@ def test_everyday_spoken_welsh_is_read(index: PolicyIndex) -> None:
     ("Ga i fod yn ffrindiau gyda chyn-ddisgybl?", "can I be friends with former pupil"),
     ("Ydw i fod i ateb?", "am I supposed to reply"),
     ("Ga i ddeud ar Twitter mod i'n anghytuno?", "can I say on twitter that I disagree"),
+    # English verbs with a Welsh ending, and "ok" for "iawn": "acceptio" was read as it was typed and "ydy hi'n ok"
+    # as "is she ok"
+    ("Ga i acceptio friend request gan riant?", "can I accept friend request parents"),
+    ("Ga i dago disgyblion mewn lluniau?", "can I tag pupils in photographs"),
+    ("Ydy hi'n ok i fi bostio lluniau o'r trip?", "is it ok to me post photographs from trip"),
+    ("Ydy'n oce i fi uploadio fideo?", "is it ok to me upload video"),
 ])
 def test_a_welsh_question_is_read_as_its_english_twin(index: PolicyIndex, welsh: str, read_as: str) -> None:
     """ "fod" (be) was dropped as a grammar word, and "â" (with), folded to "a", read as "and": "can I friends and
