@@ -654,6 +654,11 @@ def test_a_welsh_platform_name_after_a_mutating_word_is_chosen_on_the_form(typed
     ("Adrodd am gydweithiwr", "concern.form_title"),
     ("Dwi isio riportio cydweithiwr", "concern.form_title"),
     ("Dw i eisiau adrodd am aelod o staff", "concern.form_title"),
+    ("Dwi isie help", "help.title"),  # "I want help", south and north: "where the policy speaks of this"
+    ("Dwi isho help", "help.title"),
+    ("Rwy'n moyn help", "help.title"),  # "not covered", offered to the headteacher
+    ("Dwi angen bach o help", "help.title"),  # "I need a bit of help"
+    ("Dwi angen help efo'r bot", "help.title"),
     ("Ie", "home.ok"),  # a lone Welsh yes or no: "not covered", in English, offering to pass "Ie" on
     ("Na", "home.ok"),
 ])
