@@ -739,6 +739,10 @@ def _concerns(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     yield "held-reports", concerns.held_reports_card(strings, lang, [report, replace(acknowledged,
                                                                                      reference="C-7PD2KW")], as_gareth)
     yield "held-reports-empty", concerns.held_reports_card(strings, lang, [], as_gareth)
+    yield "held-reports-acknowledged-by-typing", concerns.held_reports_card(
+        strings, lang, [report], as_gareth, notice=strings.text("concern.typed_acknowledge", lang))
+    yield "acknowledged-by-typing-not-holder", concerns.held_reports_card(
+        strings, lang, [], as_gareth, notice=strings.text("concern.typed_acknowledge_not_holder", lang))
     yield "held-reports-many", concerns.held_reports_card(strings, lang, [*waiting[:12], *done], as_gareth)
     yield "held-reports-many-waiting", concerns.held_reports_card(strings, lang, [*waiting, *done[:5]], as_gareth)
     yield "concern-deleted", concerns.deleted_card(strings, lang, report.reference, 24)

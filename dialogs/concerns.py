@@ -127,6 +127,9 @@ _SAME_WORDS = Limit("report-words", 1)
 FORM_WORDS = frozenset(read_phrases("concern-form.txt"))
 MINE_WORDS = frozenset(read_phrases("concern-my-reports.txt"))
 HELD_WORDS = frozenset(read_phrases("concern-held-reports.txt"))
+# "Acknowledge the report", "cydnabod yr adroddiad", typed: nothing is acknowledged (see the list's notes).
+ACKNOWLEDGING_WORDS = frozenset(read_phrases("concern-acknowledging.txt"))
+_TYPED_REFERENCE_AS_SAID = re.compile(r"\bc [a-z0-9]{6}\b")  # "C-4QX9TB", as normalised
 # "Ble mae fy adroddiad?", "where is my report?": what one asks of one's reports, typed before the words naming them.
 _ASKED_OF_MINE = read_phrases("concern-my-reports-asked.txt")
 # "Ydy Gareth wedi gweld fy adroddiad?": the same, with whoever may have it named where the list's {} stands (one to
@@ -147,7 +150,8 @@ _ASKED_OF_SOMEONE = tuple(
 # "Who is my line manager?": the asker's own, never anyone else's.
 MY_MANAGER_WORDS = frozenset(read_phrases("concern-my-line-manager.txt"))
 _IN_WELSH = listed_in_welsh("concern-form.txt", "concern-my-reports.txt", "concern-held-reports.txt",
-                            "concern-my-line-manager.txt", "concern-my-reports-asked.txt")
+                            "concern-my-line-manager.txt", "concern-my-reports-asked.txt",
+                            "concern-acknowledging.txt")
 # Getting in touch or posting, in Welsh, as the verb-noun and its soft mutation (after "i"), which people write
 # either way: "yn dal i anfon", "yn dal i bostio / postio", "yn dal i yrru / gyrru", "danfon" in the south.
 _CONTACTING_CY = (r"anfon|danfon|ddanfon|gyrru|yrru|e ?bostio|postio|bostio|tecstio|decstio|ffonio|galw|alw|"
@@ -431,6 +435,9 @@ class ConcernFlow:
             return in_the_listed_language(self._private_chat.only(self.mine), listed_in_welsh=welsh)
         if command := said_only(said, HELD_WORDS):
             return in_the_listed_language(self._private_chat.only(self.held), listed_in_welsh=command in _IN_WELSH)
+        if typed_ack := said_only(" ".join(_TYPED_REFERENCE_AS_SAID.sub(" ", said).split()), ACKNOWLEDGING_WORDS):
+            return in_the_listed_language(self._private_chat.only(self.acknowledged_by_typing),
+                                          listed_in_welsh=typed_ack in _IN_WELSH)
         if asked := said_only(said, MY_MANAGER_WORDS):
             return in_the_listed_language(self._private_chat.only(self.my_line_manager),
                                           listed_in_welsh=asked in _IN_WELSH)
@@ -1233,6 +1240,15 @@ class ConcernFlow:
             on_the_list=lambda r: r.reporter.tenant_id == turn.actor.tenant_id and r.level_of(turn.actor) is not None)
         return Reply(card=cards.held_reports_card(self._strings, turn.lang, reports, turn.actor, start=start,
                                                   notice=notice))
+
+    async def acknowledged_by_typing(self, turn: Turn) -> Reply:
+        """ "Acknowledge the report" typed: nothing is acknowledged. Whoever holds reports gets the list of them, saying
+        to open one with Show and press Acknowledge; anyone else, how reports are acknowledged (on the same card, with
+        none listed: nothing says who holds what)."""
+        reports = await self._held_by(turn.actor)
+        key = "concern.typed_acknowledge" if reports else "concern.typed_acknowledge_not_holder"
+        return Reply(card=cards.held_reports_card(self._strings, turn.lang, reports, turn.actor,
+                                                  notice=self._strings.text(key, turn.lang)))
 
     async def held_if_any(self, turn: Turn) -> Card | None:
         """The card of the open reports this person holds, for "anything waiting for me?" (state and Show, never their

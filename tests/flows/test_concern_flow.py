@@ -3455,3 +3455,29 @@ async def test_marks_stacked_on_a_letter_cannot_draw_over_the_line_managers_card
         assert f"{SECRET} abc" in "".join(ch for ch in shown if unicodedata.category(ch) != "Mn")
         assert max(len(run) for run in re.findall(r"[\u0300-\u036f]+", shown)) <= 4
     assert "Another message last night abc" in "".join(ch for ch in text_of(added) if unicodedata.category(ch) != "Mn")
+
+
+@pytest.mark.parametrize(("typed", "lang"), [("cydnabod yr adroddiad", Lang.CY),
+                                             ("Dwi wedi darllen yr adroddiad", Lang.CY),
+                                             ("Acknowledge the report please", Lang.EN),
+                                             ("acknowledge C-4QX9TB", Lang.EN)])
+async def test_a_holder_acknowledging_in_his_own_words_acknowledges_nothing_and_is_shown_his_reports(
+        answering_bot: BotInMemory, strings: Catalogue, typed: str, lang: Lang) -> None:
+    """A line manager on his phone under the report's card types "cydnabod yr adroddiad": before, the policy was quoted
+    (abuse of the guidance) and kept on the head's questions for review, and the report still waited. He gets the
+    reports he holds, with a line saying to press Acknowledge on the report; someone holding none is told how reports
+    are acknowledged; nothing is acknowledged and nothing is kept."""
+    await answering_bot.has_the_staff_list()
+    await answering_bot.meets(CARYS, GARETH, SIAN)
+    await _report(answering_bot)
+    [report] = await MemoryConcernReports(answering_bot.store).list_all()
+
+    held = await answering_bot.says(GARETH, typed, lang=Lang.EN)
+    not_holder = await answering_bot.says(OWAIN, typed, lang=Lang.EN)
+
+    assert strings.text("concern.typed_acknowledge", lang) in text_of(held.card)
+    assert report.reference in text_of(held.card)
+    assert strings.text("concern.typed_acknowledge_not_holder", lang) in text_of(not_holder.card)
+    assert report.reference not in text_of(not_holder.card)
+    [still] = await MemoryConcernReports(answering_bot.store).list_all()
+    assert still.state is ReportState.OPEN and answering_bot.store.questions == {}

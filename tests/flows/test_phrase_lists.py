@@ -309,6 +309,27 @@ async def test_every_typed_approve_or_decline_in_the_list_is_pointed_to_the_butt
                                     welsh={*welsh, *(f"{phrase} P-7KQ2MX" for phrase in welsh)}) == []
 
 
+async def test_every_typed_acknowledgement_in_the_list_is_pointed_to_the_button(bot: BotInMemory,
+                                                                               strings: Catalogue) -> None:
+    """ "cydnabod yr adroddiad", "dwi wedi darllen yr adroddiad": each listed way, alone or with a report's reference
+    after it, acknowledges nothing; someone who holds no report is told how reports are acknowledged (in Welsh for a
+    Welsh phrase)."""
+    phrases = lines("concern-acknowledging.txt")
+    typed = [*phrases, *(f"{phrase} C-4QX9TB" for phrase in phrases)]
+    welsh = welsh_only("concern-acknowledging.txt")
+    assert await _not_answered_with(bot, strings, typed, "concern.typed_acknowledge_not_holder",
+                                    welsh={*welsh, *(f"{phrase} C-4QX9TB" for phrase in welsh)}) == []
+
+
+def test_no_staff_question_of_the_evaluation_sets_is_read_as_acknowledging_a_report() -> None:
+    """A question about the policy the list took would give a line manager his reports in place of the policy."""
+    listed = frozenset(normalise(phrase) for phrase in lines("concern-acknowledging.txt"))
+
+    taken = [question for question in _staff_questions() if normalise(question) in listed]
+
+    assert taken == []
+
+
 async def test_every_way_of_asking_who_your_line_manager_is_in_the_list_gets_the_answer(bot: BotInMemory,
                                                                                        strings: Catalogue) -> None:
     """ "pwy di fy rheolwr llinell i", "who's my boss": the asker's own line manager, in Welsh for a Welsh phrase."""
