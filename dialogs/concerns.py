@@ -137,10 +137,12 @@ _ASKED_OF_MINE = read_phrases("concern-my-reports-asked.txt")
 # "Ydy fy adroddiad wedi cyrraedd?", "has my report been seen?": the words naming one's reports where the list's {}
 # stands, with what is asked of them around them; each as the words before and after, and whether it is Welsh.
 _ASKED_WHETHER_IN_WELSH = listed_in_welsh("concern-my-reports-asked-whether.txt")  # as compared: without the {}
+# A second {} ("ydy {} wedi mynd at {}", "has {} gone to {}") stands for whoever it went to: one to three words.
 _ASKED_WHETHER = tuple(
-    (tuple(before.split()), tuple(after.split()), " ".join(f"{before} {after}".split()) in _ASKED_WHETHER_IN_WELSH)
-    for before, after in (pattern.split(PLACEHOLDER)
-                          for pattern in read_patterns("concern-my-reports-asked-whether.txt")))
+    (tuple(parts[0].split()), tuple(parts[1].split()), len(parts) > 2,
+     " ".join(pattern.replace(PLACEHOLDER, " ").split()) in _ASKED_WHETHER_IN_WELSH)
+    for pattern, parts in ((pattern, pattern.split(PLACEHOLDER))
+                           for pattern in read_patterns("concern-my-reports-asked-whether.txt", most=2)))
 _OF_SOMEONE_IN_WELSH = listed_in_welsh("concern-my-reports-asked-of-someone.txt")  # as compared: without the {}
 _ASKED_OF_SOMEONE = tuple(
     (tuple(before.split()), tuple(after.split()),
@@ -216,10 +218,12 @@ def _asked_then_named(core: str) -> list[tuple[bool, str]]:
     if (asked := opening(core, _ASKED_OF_MINE)) is not None:
         found.append((asked in _IN_WELSH, core[len(asked):].strip()))
     words = core.split()
-    for before, after, in_welsh in _ASKED_WHETHER:
-        if (len(words) > len(before) + len(after) and tuple(words[:len(before)]) == before
-                and tuple(words[len(words) - len(after):]) == after):
-            found.append((in_welsh, " ".join(words[len(before):len(words) - len(after)])))
+    for before, after, to_someone, in_welsh in _ASKED_WHETHER:
+        for name in (range(1, 4) if to_someone else (0,)):  # the words of whoever it went to, at the end
+            said = words[:len(words) - name]
+            if (len(said) > len(before) + len(after) and tuple(said[:len(before)]) == before
+                    and tuple(said[len(said) - len(after):]) == after):
+                found.append((in_welsh, " ".join(said[len(before):len(said) - len(after)])))
     for before, after, in_welsh in _ASKED_OF_SOMEONE:
         if tuple(words[:len(before)]) != before:
             continue

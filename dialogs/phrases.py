@@ -36,11 +36,12 @@ def read_phrases(name: str, *, folder: Path = DATA_FOLDER) -> tuple[str, ...]:
     return tuple(_as_compared(line) or line for _, line in _lines(name, folder))
 
 
-def read_patterns(name: str, *, folder: Path = DATA_FOLDER) -> tuple[str, ...]:
-    """A list of phrases that each hold `PLACEHOLDER` once, where a language's name goes ("switch to {}")."""
+def read_patterns(name: str, *, folder: Path = DATA_FOLDER, most: int = 1) -> tuple[str, ...]:
+    """A list of phrases that each hold `PLACEHOLDER` once, where a language's name goes ("switch to {}"), or up to
+    `most` times where the list allows more ("has {} gone to {}")."""
     patterns = []
     for number, line in _lines(name, folder):
-        if line.count(PLACEHOLDER) != 1:
+        if not 1 <= line.count(PLACEHOLDER) <= most:
             raise ValueError(f"{folder / name}: line {number} needs {PLACEHOLDER} once, where the language's name "
                              f"goes: {line!r}")
         patterns.append(f" {PLACEHOLDER} ".join(_as_compared(part) for part in line.split(PLACEHOLDER)).strip())

@@ -2365,6 +2365,11 @@ async def test_my_reports_typed_in_welsh_are_shown_in_welsh_whatever_the_teams_l
     ("has my report been seen?", "Your reports"), ("Has my concern been acknowledged?", "Your reports"),
     ("Oes rhywun wedi edrych ar fy adroddiad?", "Eich adroddiadau"),
     ("has anyone acknowledged my report?", "Your reports"),
+    # And whoever it went to named after it, "i Gareth" or "at Mr Hughes" (before, the policy in both languages).
+    ("Ydy fy adroddiad wedi mynd i Gareth?", "Eich adroddiadau"),
+    ("ydy'n adroddiad i wedi mynd at y pennaeth?", "Eich adroddiadau"),
+    ("Ydi fy mhryder wedi cyrraedd Mr Hughes?", "Eich adroddiadau"),
+    ("has my report gone to Gareth?", "Your reports"), ("Did my concern get to Mr Gareth Hughes?", "Your reports"),
 ])
 async def test_asking_where_ones_report_is_shows_ones_reports(staffed: BotInMemory, typed: str, title: str) -> None:
     """Carys sent a report and typed "ble mae fy adroddiad?" (where is my report?): only "fy adroddiad" alone listed
