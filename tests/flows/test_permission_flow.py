@@ -2962,7 +2962,10 @@ WHAT_WAITS = [("anything waiting for me?", Lang.EN), ("What's outstanding?", Lan
               ("unrhyw beth yn aros amdana i?", Lang.CY), ("Beth sy'n aros?", Lang.CY),
               ("Oes 'na rywbeth i mi ei gymeradwyo heddiw?", Lang.CY),
               # Opened with a greeting, as a message to a colleague is.
-              ("Morning! Anything for me?", Lang.EN), ("Bore da, oes rhywbeth yn aros amdana i?", Lang.CY)]
+              ("Morning! Anything for me?", Lang.EN), ("Bore da, oes rhywbeth yn aros amdana i?", Lang.CY),
+              # The south's "'da fi" and "gyda fi" for "gen i", and "i" for "i'w" (before, "not covered", kept).
+              ("Oes 'da fi rywbeth i gymeradwyo?", Lang.CY), ("Oes gyda fi unrhyw beth yn aros?", Lang.CY),
+              ("Be sy 'da fi i'w gymeradwyo?", Lang.CY)]
 
 
 @pytest.mark.parametrize(("said", "lang"), WHAT_WAITS, ids=[said for said, _ in WHAT_WAITS])
