@@ -1401,7 +1401,11 @@ async def test_i_have_read_it_typed_in_everyday_welsh_gets_the_card_to_press_in_
     ("I confirm I have read the policy.", Lang.EN), ("I can confirm that I've read it", Lang.EN),
     ("I've read version 2", Lang.EN), ("Confirmed, I have read the new policy", Lang.EN),
     ("Rwy'n cadarnhau fy mod i wedi darllen y polisi", Lang.CY), ("Dwi'n cadarnhau mod i di darllen o", Lang.CY),
-    ("Dw i wedi darllen fersiwn 2", Lang.CY)])
+    ("Dw i wedi darllen fersiwn 2", Lang.CY),
+    # The card's own word alone, and the version as "hi" (fersiwn is feminine: "wedi'i darllen", no mutation): before,
+    # each was asked of the policy.
+    ("Confirmed", Lang.EN), ("I confirm", Lang.EN), ("Cadarnhau", Lang.CY), ("Dwi'n cadarnhau", Lang.CY),
+    ("Dwi wedi'i darllen hi", Lang.CY), ("Wedi'i darllen", Lang.CY)])
 async def test_i_have_read_it_typed_as_a_confirmation_or_naming_the_version_gets_the_card_to_press(
         bot: PublishingBot, strings: Catalogue, tmp_path: Path, typed: str, lang: Lang) -> None:
     """Carys answered the card as staff answer the office's emails, "I confirm I have read the policy." (or "I've read
