@@ -3230,3 +3230,20 @@ async def test_a_requests_reference_typed_in_a_group_chat_shows_the_group_nothin
     for there in (text_of(heads.card), text_of(hers.card)):
         assert "Carys" not in there and "geography" not in there and "permission.approve" not in there
         assert "permission.withdraw" not in there
+
+
+@pytest.mark.parametrize(("said", "lang"), [("Sut mae tynnu'n ôl?", Lang.CY), ("sut mae tynnu cais nôl?", Lang.CY),
+                                            ("How do I withdraw?", Lang.EN), ("how can I withdraw it", Lang.EN)])
+async def test_asking_how_to_withdraw_shows_her_requests_with_the_withdraw_button(
+        bot: BotInMemory, strings: Catalogue, said: str, lang: Lang) -> None:
+    """Carys, her request waiting, typed "Sut mae tynnu'n ôl?" (how do I withdraw?): it was "not covered", offered to
+    the headteacher and kept for her review. She gets her requests, the waiting one with its Withdraw button, in the
+    words' language, and nothing is kept."""
+    await bot.meets(CARYS, SIAN)
+    request_id = await _submitted(bot)
+
+    reply = await bot.says(CARYS, said, lang=Lang.EN)
+
+    assert strings.text("perm.mine_title", lang) in text_of(reply.card)
+    assert verb_data(reply.card or {}, "permission.withdraw")["id"] == request_id
+    assert bot.store.questions == {}
