@@ -155,8 +155,8 @@ _IN_WELSH = listed_in_welsh("concern-form.txt", "concern-my-reports.txt", "conce
                             "concern-my-line-manager.txt", "concern-my-reports-asked.txt",
                             "concern-acknowledging.txt")
 # Getting in touch or posting, in Welsh, as the verb-noun and its soft mutation (after "i"), which people write
-# either way: "yn dal i anfon", "yn dal i bostio / postio", "yn dal i yrru / gyrru", "danfon" in the south.
-_CONTACTING_CY = (r"anfon|danfon|ddanfon|gyrru|yrru|e ?bostio|postio|bostio|tecstio|decstio|ffonio|galw|alw|"
+# either way: "yn dal i anfon", "yn dal i bostio / postio", "yn dal i yrru / gyrru", "danfon" and "hala" in the south.
+_CONTACTING_CY = (r"anfon|danfon|ddanfon|hala|gyrru|yrru|e ?bostio|postio|bostio|tecstio|decstio|ffonio|galw|alw|"
                   r"cysylltu|gysylltu|tagio|dagio|negesu|negeseuo|mesejio|fesejio|rhannu|rannu|gwneud sylwadau|"
                   r"wneud sylwadau|rhoi sylwadau|roi sylwadau|gadael sylwadau|adael sylwadau|sylwadu")
 # ... at or about the person: "ata i", "ataf", "i mi", "amdana i", "ohona i", "â fi / efo fi / gyda fi", "fi", or "fy"

@@ -2387,7 +2387,10 @@ async def test_asking_where_ones_report_is_shows_ones_reports(staffed: BotInMemo
 @pytest.mark.parametrize("said", ["Mae cydweithiwr yn fy mhoeni ar Facebook bob nos",
                                   "Mae cydweithiwr yn dal i anfon negeseuon ata i gyda'r nos",
                                   "Mae aelod o staff yn dal i bostio amdana i ar Facebook",
-                                  "Mae fy nghydweithiwr yn gyrru negeseuon ata i o hyd"])
+                                  "Mae fy nghydweithiwr yn gyrru negeseuon ata i o hyd",
+                                  # "hala", the south's "send": before, the policy's rule was quoted
+                                  "Ma cydweithiwr yn hala negeseuon ata i o hyd",
+                                  "Mae aelod o staff yn dal i hala negeseuon cas ata i"])
 async def test_a_concern_typed_in_welsh_gets_the_welsh_form(staffed: BotInMemory, said: str) -> None:
     form = await staffed.says(CARYS, said, lang=Lang.EN)
 
