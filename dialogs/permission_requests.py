@@ -427,8 +427,10 @@ _FOR_WORK_CY = (r"(dosbarth|ddosbarth|adran|ysgol|blwyddyn|flwyddyn|clwb|glwb|ta
 _WANTS_AN_ACCOUNT_EN = re.compile(
     r"^(i|we)( would| d)? (need|want|would like|d like)( to (set up|start|open|create|make|have|get))? (a|an)( new)?"
     rf"(?P<between>( \w+){{0,3}}?) ({_PLATFORM_NAMES})( account| page| channel| feed)?\b(?P<after>.*)$")
+# "Hoffwn i greu tudalen Facebook i'r ysgol" (I'd like to create …), and "cychwyn", the north's "start", too.
 _WANTS_AN_ACCOUNT_CY = re.compile(
-    rf"^{_I_WANT_CY}( cael| gael| creu| greu| agor| dechrau| sefydlu)? (cyfrif|gyfrif|tudalen|dudalen|sianel|gwefan|"
+    rf"^({_I_WANT_CY}|hoffwn( i)?)( cael| gael| creu| greu| agor| dechrau| ddechrau| cychwyn| gychwyn| sefydlu)? "
+    r"(cyfrif|gyfrif|tudalen|dudalen|sianel|gwefan|"
     rf"wefan)( newydd)? ({_PLATFORM_NAMES})\b.*\b(i r|i|i n|ar gyfer|ar gyfer y|ar gyfer yr) {_FOR_WORK_CY}\b")
 
 

@@ -2192,6 +2192,10 @@ WANTING_IT = [
     ("dw i isie cyfrif insta i flwyddyn 6", Lang.CY, "instagram"),
     ("Rwy'n moyn cyfrif Twitter i'r ysgol plîs", Lang.CY, "x"),
     ("Dwi angen cyfrif YouTube ar gyfer y clwb drama", Lang.CY, "youtube"),
+    # "Hoffwn i greu …" (I'd like to create …) and the north's "cychwyn" (start): before, the policy's rule.
+    ("Hoffwn i greu tudalen Facebook i'r ysgol", Lang.CY, "facebook"),
+    ("dwi isio cychwyn cyfrif TikTok i'r ysgol", Lang.CY, "tiktok"),
+    ("Hoffwn ddechrau cyfrif Instagram ar gyfer yr adran", Lang.CY, "instagram"),
     ("I want a tiktok account for my class", Lang.EN, "tiktok"),
     ("We'd like a Facebook page for the PE department", Lang.EN, "facebook"),
     ("I need a class Instagram account", Lang.EN, "instagram"),
