@@ -3468,13 +3468,16 @@ async def test_marks_stacked_on_a_letter_cannot_draw_over_the_line_managers_card
 @pytest.mark.parametrize(("typed", "lang"), [("cydnabod yr adroddiad", Lang.CY),
                                              ("Dwi wedi darllen yr adroddiad", Lang.CY),
                                              ("Acknowledge the report please", Lang.EN),
-                                             ("acknowledge C-4QX9TB", Lang.EN)])
+                                             ("acknowledge C-4QX9TB", Lang.EN),
+                                             ("Dwi isio uwchgyfeirio'r adroddiad", Lang.CY),
+                                             ("cau'r adroddiad", Lang.CY), ("close the report", Lang.EN),
+                                             ("escalate", Lang.EN)])
 async def test_a_holder_acknowledging_in_his_own_words_acknowledges_nothing_and_is_shown_his_reports(
         answering_bot: BotInMemory, strings: Catalogue, typed: str, lang: Lang) -> None:
-    """A line manager on his phone under the report's card types "cydnabod yr adroddiad": before, the policy was quoted
-    (abuse of the guidance) and kept on the head's questions for review, and the report still waited. He gets the
-    reports he holds, with a line saying to press Acknowledge on the report; someone holding none is told how reports
-    are acknowledged; nothing is acknowledged and nothing is kept."""
+    """A line manager on his phone under the report's card types "cydnabod yr adroddiad" or "uwchgyfeirio'r adroddiad":
+    before, the policy was quoted (abuse of the guidance) or "not covered", kept on the head's questions for review,
+    and the report still waited. He gets the reports he holds, with a line saying to use the buttons on the report;
+    someone holding none is told how reports are acted on; nothing changes and nothing is kept."""
     await answering_bot.has_the_staff_list()
     await answering_bot.meets(CARYS, GARETH, SIAN)
     await _report(answering_bot)
