@@ -491,7 +491,9 @@ async def test_every_command_in_the_lists_with_courtesy_words_round_it_opens_its
 
 @pytest.mark.parametrize(("typed", "key"), [("New request", "perm.form_title"),
                                             ("Make a new request", "perm.form_title"),
-                                            ("Request form", "perm.form_title")])
+                                            ("Request form", "perm.form_title"),
+                                            # "not covered", offered to the headteacher
+                                            ("How do I raise a concern?", "concern.form_title")])
 async def test_asking_for_a_new_request_in_english_opens_the_form(answering_bot: BotInMemory, strings: Catalogue,
                                                                   typed: str, key: str) -> None:
     """ "New request" quoted the rule on friending pupils, as its Welsh twin "cais newydd" did."""
@@ -674,6 +676,8 @@ def test_a_welsh_platform_name_after_a_mutating_word_is_chosen_on_the_form(typed
     ("Riportio cydweithiwr", "concern.form_title"),  # "report a colleague": "not covered" or the policy's rule
     ("Adrodd am gydweithiwr", "concern.form_title"),
     ("Dwi isio riportio cydweithiwr", "concern.form_title"),
+    ("Sut mae codi pryder?", "concern.form_title"),  # "how do I raise a concern?": "not covered", as in English
+    ("Sut dw i'n riportio cydweithiwr?", "concern.form_title"),  # "not covered" (English: the policy's rule)
     ("Dw i eisiau adrodd am aelod o staff", "concern.form_title"),
     ("Dwi isie help", "help.title"),  # "I want help", south and north: "where the policy speaks of this"
     ("Dwi isho help", "help.title"),
