@@ -375,13 +375,25 @@ class TeamsBot:
         known = context.turn_state.get(_SPEAKS)
         return known if isinstance(known, Lang) else Lang.from_locale(context.activity.locale)
 
-    async def _load_profile(self, person: Person, context: TurnContext) -> UserProfile:
+    async def _load_profile(self, person: Person, context: TurnContext,
+                            asks_the_policy: Callable[[Person], bool] = lambda _: False) -> UserProfile:
+        """The person's profile, its reference to their chat refreshed; when storage cannot read it, a profile of
+        their language alone for a turn that `asks_the_policy`, else `StorageUnavailable`."""
         activity = context.activity
         teams_language = Lang.from_locale(activity.locale) if activity.locale else None
         try:
             profile = await self._profiles.get_profile(person)
         except RecordNotFound:
             profile = UserProfile(person=person)
+        except StorageUnavailable as error:
+            if not asks_the_policy(person):
+                raise
+            # A question the policy's own words answer needs no storage: it is answered, in their language as this
+            # instance last knew it (else their Teams'), and what it would keep is not kept (README, Reliability).
+            log.warning("profile not read, the question is answered without it: storage unavailable: %s", error)
+            choice = self._choices.get(person.key)
+            context.turn_state[_SPEAKS] = choice or teams_language or Lang.EN
+            return UserProfile(person=person, language=choice)
         # Their choice, else this turn's Teams, else the Teams they last wrote from (an activity may carry no locale):
         # the same for every reply of the turn, an error's too.
         context.turn_state[_SPEAKS] = profile.language or teams_language or profile.speaks()
@@ -396,10 +408,12 @@ class TeamsBot:
                 self._deliverer.deliver_soon(person)
         return profile
 
-    async def _begin(self, context: TurnContext, *, meanwhile: Callable[[], object] = lambda: None
+    async def _begin(self, context: TurnContext, *, meanwhile: Callable[[], object] = lambda: None,
+                     asks_the_policy: Callable[[Person], bool] = lambda _: False
                      ) -> tuple[Person, Lang, UserProfile] | str:
         """Who the person is and their profile; `meanwhile` is started once they are known to be someone the bot
-        serves, side by side with the profile's read."""
+        serves, side by side with the profile's read; `asks_the_policy`: the turn goes on when storage cannot read the
+        profile (`_load_profile`)."""
         activity = context.activity
         person = self._person(activity)
         lang = Lang.from_locale(activity.locale)
@@ -410,7 +424,7 @@ class TeamsBot:
             await self._reply_error(context, lang, "error.other_tenant", federation=self._federation.name(lang))
             return "other-tenant"
         meanwhile()
-        profile = await self._load_profile(person, context)
+        profile = await self._load_profile(person, context, asks_the_policy)
         if not person.name:
             # Teams leaves the name out of an install's conversationUpdate: the one it gave before, or the member's
             # name in this chat, so the first greeting names the person like every later one.
@@ -441,13 +455,22 @@ class TeamsBot:
 
     async def _on_message(self, context: TurnContext) -> str:
         activity = context.activity
-        begun = await self._begin(context)
-        if isinstance(begun, str):
-            return begun
-        person, lang, profile = begun
         text = words_asked(_typed_text(activity.text or ""))
         value = activity.value if isinstance(activity.value, dict) else {}
         verb = value.get("verb") if isinstance(value.get("verb"), str) else ""
+
+        def asks_the_policy(person: Person) -> bool:
+            """Words the question flow takes (a question, a section, the document's details), which it answers from
+            the policy in force, kept in the process, when storage is down."""
+            if self._kept is None or verb or not text or len(text) > MAX_TEXT:
+                return False
+            asked = Turn(actor=person, lang=Lang.from_locale(activity.locale), scope=self._scope(activity), text=text)
+            return self._router.flow_for_text(asked) is self._kept
+
+        begun = await self._begin(context, asks_the_policy=asks_the_policy)
+        if isinstance(begun, str):
+            return begun
+        person, lang, profile = begun
         # A Send may come as a message with a value (an old-style submit): Teams is asked who sent it as for a click.
         turn = Turn(actor=person, lang=lang, scope=self._scope(activity), text=text, verb=str(verb or ""),
                     data=value if verb else {}, files=_sent_files(activity), picture=_sent_picture(activity),

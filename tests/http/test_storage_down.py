@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient
-from azure.data.tables.aio import TableServiceClient
+from azure.data.tables.aio import TableClient, TableServiceClient
 
 from app import SERVICES, TABLES, create_app
 from bot.settings import Settings
-from tests.conftest import running_azurite
+from tests.conftest import local_settings, running_azurite
 from tests.http.test_permission_flow import SIAN_CHAT
 from tests.http.test_permission_flow import form as permission_form
 from tests.support.activities import CARYS, SIAN, card_action, message
@@ -21,6 +21,8 @@ from tests.support.cards import press, verb_data
 from tests.support.concerns import CARYS_CHAT
 from tests.support.connector import Connector
 from tests.support.faults import fail_next_enqueue, storage_refusing_access
+from tests.support.outage import storage_outage
+from tests.support.policies import FIXTURE_POLICY_FILE
 from tests.support.processes import AZURITE_KEY, azurite_connection_string
 from tests.support.publishing import until
 
@@ -169,3 +171,32 @@ async def test_a_table_storage_lost_while_the_bot_ran_is_told_as_a_storage_fault
     assert "couldn't reach the bot's records" in said and "Something went wrong" not in said
     assert "permission.withdraw" in json.dumps(again)
     assert len([c for c in connector.cards(SIAN_CHAT) if "permission.approve" in json.dumps(c)]) == 1
+
+
+async def test_a_policy_question_asked_while_storage_is_down_is_answered_in_her_language_and_nothing_else_is_lost(
+        aiohttp_client: Any, azurite: str, table_prefix: str, connector: Connector) -> None:
+    """Carys chose Cymraeg (her Teams is in English); then storage goes down and she asks about the policy. The answer
+    is the policy's own words, which need no storage: she gets it, in Welsh, with no buttons to rate it or pass it on
+    (its record could not be kept, and is not kept later). Before, her profile was read first and she was told only to
+    try again in a minute. Her choice of Welsh stays as it was."""
+    async with storage_outage(azurite) as outage:
+        settings = local_settings(outage.connection_string, table_prefix, FIXTURE_POLICY_FILE).model_copy(
+            update={"storage_timeout_seconds": 1})
+        client: TestClient = await aiohttp_client(create_app(settings))
+        await client.post("/api/messages", json=message(CARYS, "Cymraeg", connector.url))
+        await outage.down()
+
+        asked = await client.post("/api/messages", json=message(CARYS, "Can I be friends with pupils on Facebook?",
+                                                                connector.url))
+        answer = json.dumps(connector.cards(CARYS_CHAT)[-1], ensure_ascii=False)
+        await outage.up()
+        await client.post("/api/messages", json=message(CARYS, "hi", connector.url))
+        async with TableClient.from_connection_string(azurite, table_prefix + "questions") as questions:
+            kept = [row async for row in questions.list_entities()]
+
+    assert asked.status == 200
+    assert "couldn't reach" not in answer and "Allwn i ddim cyrraedd" not in answer
+    assert "O'r polisi" in answer and "friends" in answer
+    assert "ask.feedback" not in answer and "Defnyddiol" not in answer  # nothing to rate: no record of it
+    assert kept == []
+    assert "Cynorthwyydd y polisi" in json.dumps(connector.cards(CARYS_CHAT)[-1], ensure_ascii=False)
