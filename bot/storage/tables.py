@@ -8,7 +8,7 @@ import binascii
 import json
 import logging
 import re
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from types import TracebackType
@@ -228,11 +228,14 @@ class TableStore:
             async with self.call():
                 await self._service.create_table_if_not_exists(self._prefix + name)
 
-    async def ping(self) -> None:
-        """Prove storage answers, or raise `StorageUnavailable`."""
+    async def missing_tables(self, names: Sequence[str]) -> list[str]:
+        """The tables of these short names that storage does not have (all there: storage answers and the bot can
+        work), or `StorageUnavailable`."""
+        wanted = {f"t{n}": self._prefix + name for n, name in enumerate(names)}
+        query = " or ".join(f"TableName eq @{key}" for key in wanted)
         async with self.call():
-            async for _ in self._service.list_tables(results_per_page=1):
-                break
+            found = {table.name async for table in self._service.query_tables(query, parameters=wanted)}
+        return [name for name, table in zip(names, wanted.values(), strict=True) if table not in found]
 
 
 class _BudgetWatch:

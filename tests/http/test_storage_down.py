@@ -200,3 +200,26 @@ async def test_a_policy_question_asked_while_storage_is_down_is_answered_in_her_
     assert "ask.feedback" not in answer and "Defnyddiol" not in answer  # nothing to rate: no record of it
     assert kept == []
     assert "Cynorthwyydd y polisi" in json.dumps(connector.cards(CARYS_CHAT)[-1], ensure_ascii=False)
+
+
+async def test_readiness_says_not_ready_while_the_bots_tables_are_gone_and_has_them_made_again(
+        client: TestClient, azurite: str, table_prefix: str) -> None:
+    """The tables are gone (the storage account replaced, or its tables deleted) and nobody has written to the bot
+    since: the technician's `curl "$readyUrl"` (infra/README.md step 6) says not ready until the bot has made them
+    again, and asking it is enough for them to be made. Before, it said ready, as storage answered, while every turn
+    would have been told storage could not be reached."""
+    ready_before = await client.get("/readyz")
+    async with TableServiceClient.from_connection_string(azurite) as service:
+        for table in TABLES:
+            await service.delete_table(table_prefix + table)
+
+        gone = await client.get("/readyz")
+
+        async def made_again() -> bool:
+            query = f"TableName ge '{table_prefix}' and TableName lt '{table_prefix}~'"
+            return len([t async for t in service.query_tables(query)]) == len(TABLES)
+
+        await until(made_again)
+    ready_after = await client.get("/readyz")
+
+    assert (ready_before.status, gone.status, ready_after.status) == (200, 503, 200)
