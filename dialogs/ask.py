@@ -44,6 +44,7 @@ from bot.domain.questions import (
     question_id_for,
     review_list,
     sent_again,
+    written_by_this_turn,
 )
 from bot.domain.uk_time import uk_today
 from bot.policy.lexicon import ENGLISH_STOPWORDS, WELSH_MARKERS, WELSH_STOPWORDS
@@ -654,7 +655,10 @@ class AskFlow:
             await self._questions.add(record)
         except RecordExists:
             try:
-                if sent_again(await self._questions.get(record.question_id), record):
+                kept = await self._questions.get(record.question_id)
+                if written_by_this_turn(kept, record):
+                    return True
+                if sent_again(kept, record):
                     return False
             except RecordNotFound:
                 pass  # deleted meanwhile (its message deleted in Teams): kept anew below

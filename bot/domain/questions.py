@@ -72,6 +72,8 @@ def new_question_id(now: datetime) -> str:
 # A message's id is made from when Teams received it only when that is this near the bot's own clock: a resend of it
 # comes within minutes, and an id far from now would sort (and be deleted) out of turn.
 _RECEIVED_NEAR = timedelta(days=1)
+# Storage keeps a time to the microsecond or the millisecond; a record asked within this of another is the same write.
+_THE_SAME_MOMENT = timedelta(milliseconds=1)
 
 
 def question_id_for(asker: Person, message_id: str, received_at: datetime | None, question: str,
@@ -90,6 +92,13 @@ def sent_again(kept: QuestionRecord, record: QuestionRecord) -> bool:
     message again. A question kept for the school through its asker's delete is not (the words came back by an edit)."""
     return (kept.from_message(record.asker, record.message_id) and kept.text == record.text
             and not kept.deleted_in_teams)
+
+
+def written_by_this_turn(kept: QuestionRecord, record: QuestionRecord) -> bool:
+    """True when `kept`, stored under `record`'s id, is `record` as this turn wrote it: storage made the write, then
+    answered with an error (a 500, a timeout), and its client, trying again, found the row. Teams sends a message again
+    only when its answer is late by seconds, so the record of a message sent again is asked at another moment."""
+    return sent_again(kept, record) and abs(kept.asked_at - record.asked_at) < _THE_SAME_MOMENT
 
 
 def ids_asked_since(moment: datetime) -> str:

@@ -13,14 +13,16 @@ import pytest
 from aiohttp.test_utils import TestClient
 from azure.data.tables.aio import TableClient
 
-from app import SERVICES
+from app import SERVICES, create_app
 from bot.domain.errors import StorageUnavailable
 from bot.domain.outbox import OutboundMessage
 from bot.storage.outbox import TableOutbox
+from tests.conftest import local_settings
 from tests.support.activities import CARYS, FFION, GUEST, OWAIN, SIAN, as_a_member, card_action, message
 from tests.support.cards import press, verb_data
 from tests.support.connector import Connector
-from tests.support.faults import fail_next_enqueue
+from tests.support.faults import StorageAnswering500, fail_next_enqueue
+from tests.support.policies import FIXTURE_POLICY_FILE
 
 POLICY_FILE = Path(__file__).resolve().parents[2] / "bot/policy/data/social-media-policy-2022.txt"
 POLICY_TEXT = POLICY_FILE.read_text(encoding="utf-8")
@@ -687,3 +689,25 @@ async def test_a_reply_sent_on_one_card_of_a_question_shows_on_the_other(
         assert "Replied by Mrs Siân Roberts" in shown and words in shown and "Correct my reply" in shown
         assert '"id": "reply"' not in shown and QUESTION in shown
     assert "Corrected by Mrs Siân Roberts" in corrected and "Twenty days." not in corrected
+
+
+async def test_a_question_whose_record_storage_kept_but_answered_500_is_still_answered_and_kept_once(
+        aiohttp_client: Any, azurite: str, table_prefix: str, connector: Connector) -> None:
+    """Storage keeps Carys's question and then answers 500 (Azure's front end timing out on a write the table took);
+    the storage client tries again and is told the row is there. Before, the bot took that row for Teams sending her
+    message again, already answered, and said nothing at all: she never got the answer."""
+    async with StorageAnswering500(azurite).running() as storage:
+        settings = local_settings(storage.connection_string, table_prefix, FIXTURE_POLICY_FILE)
+        client: TestClient = await aiohttp_client(create_app(settings))
+        await client.post("/api/messages", json=message(CARYS, "hi", connector.url))
+        shown = len(connector.cards())
+        storage.fail_next_write(table_prefix + "questions")
+
+        await client.post("/api/messages", json=message(CARYS, "Can I be friends with pupils on Facebook?",
+                                                        connector.url))
+
+    answers = connector.cards()[shown:]
+    assert storage.failed
+    assert len(answers) == 1 and any("friends" in q for q in _quotes(answers[0]))
+    assert "ask.feedback" in json.dumps(answers[0])  # kept, so it can be rated
+    assert len(await _rows(azurite, table_prefix + "questions")) == 1

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
+from functools import partial
 from typing import Any
 
+import aiohttp
 import pytest
+import yarl
 from aiohttp import web
 
 from bot.domain.errors import StorageUnavailable
@@ -86,3 +90,53 @@ async def storage_refusing_access(code: str = "AuthorizationPermissionMismatch"
     refusing.router.add_route("*", "/{path:.*}", refuse)
     async with serve(refusing) as port:
         yield azurite_connection_string(port), asked
+
+
+class StorageAnswering500:
+    """A proxy in front of Azurite that passes every call on, and answers `fail_next_write` writes 500 after Azurite
+    has made them: Azure's answer when its front end times out on a write the table took (the storage client tries
+    again, and is then told the row exists, or has changed)."""
+
+    def __init__(self, azurite: str) -> None:
+        match = re.search(r"TableEndpoint=(http://127\.0\.0\.1:\d+)", azurite)
+        if match is None:
+            raise ValueError("not a local Azurite connection string")
+        self._azurite, self._target = azurite, match[1]
+        self.connection_string = ""
+        self.failed: list[str] = []  # the path of each write answered 500
+        self._left = 0
+        self._table = ""
+
+    def fail_next_write(self, table: str, *, times: int = 1) -> None:
+        """The next `times` writes to `table` (its full name, with the prefix) are made, then answered 500."""
+        self._table, self._left = table, times
+
+    async def _forward(self, session: aiohttp.ClientSession, request: web.Request) -> web.Response:
+        body = await request.read()
+        headers = {k: v for k, v in request.headers.items() if k.lower() not in ("host", "content-length")}
+        # As the client signed it: no header aiohttp would add (a content type is in the signature), the path as sent.
+        async with session.request(request.method, yarl.URL(self._target + request.raw_path, encoded=True),
+                                   headers=headers, data=body or None,
+                                   skip_auto_headers=("Content-Type", "Accept-Encoding", "User-Agent")) as answer:
+            data = await answer.read()
+            passed = {k: v for k, v in answer.headers.items()
+                      if k.lower() not in ("content-length", "transfer-encoding", "connection", "content-encoding")}
+            status = answer.status
+        written = request.method in ("PUT", "MERGE", "PATCH", "POST", "DELETE")
+        if self._left and written and self._table in request.path + body.decode("utf-8", "replace"):
+            self._left -= 1
+            self.failed.append(request.path)
+            return web.json_response({"odata.error": {"code": "InternalError", "message": {
+                "lang": "en-US", "value": "Server encountered an internal error. Please try again after some time."}}},
+                status=500, headers={"x-ms-error-code": "InternalError"})
+        return web.Response(body=data, status=status, headers=passed)
+
+    @asynccontextmanager
+    async def running(self) -> AsyncIterator[StorageAnswering500]:
+        """The proxy, listening; `connection_string` reaches Azurite through it."""
+        async with aiohttp.ClientSession(auto_decompress=False) as session:
+            proxy = web.Application(client_max_size=64 * 1024 * 1024)
+            proxy.router.add_route("*", "/{path:.*}", partial(self._forward, session))
+            async with serve(proxy) as port:
+                self.connection_string = self._azurite.replace(self._target, f"http://127.0.0.1:{port}")
+                yield self
