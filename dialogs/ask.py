@@ -904,10 +904,14 @@ class AskFlow:
                 earlier=self._earlier(record, self._policy)))
         try:
             updated = await self._questions.update(escalated)
-        except ConcurrentChange:  # someone else passed it on first: this press made nothing
+        except ConcurrentChange:
+            # Passed on first by another press, or by this one: storage made the write, then answered with an error,
+            # and its client, trying again, found the row changed. Its card to the policy owner is queued (again: one
+            # queued already is not sent twice), so it never waits on a card nobody queued.
             await give_back_unused(self._limiter, self._question_limit, turn.actor.key, now)
-            return await self._passed_on_already(await self._questions.get(record.question_id),
-                                                 with_question=_with_question(turn))
+            stored = await self._questions.get(record.question_id)
+            await self._owner_told_again(stored, stored.asker)
+            return await self._passed_on_already(stored, with_question=_with_question(turn))
         except DomainError:
             await give_back_unused(self._limiter, self._question_limit, turn.actor.key, now)
             raise
@@ -971,7 +975,8 @@ class AskFlow:
 
     async def _owner_told_again(self, record: QuestionRecord, asker: Person) -> None:
         """A question passed on and still waiting for the policy owner's reply: its card queued again, for a pass-on
-        whose card storage could not confirm (`Undo.NOT_KNOWN`). One queued or sent already is not sent twice."""
+        whose card storage could not confirm (`Undo.NOT_KNOWN`), or found passed on when it was written. One queued or
+        sent already is not sent twice."""
         if not record.waiting_for_reply or record.stranded(policy_owner=self._federation.policy_owner):
             return
         try:

@@ -711,3 +711,25 @@ async def test_a_question_whose_record_storage_kept_but_answered_500_is_still_an
     assert len(answers) == 1 and any("friends" in q for q in _quotes(answers[0]))
     assert "ask.feedback" in json.dumps(answers[0])  # kept, so it can be rated
     assert len(await _rows(azurite, table_prefix + "questions")) == 1
+
+
+async def test_a_question_passed_on_whose_write_storage_made_but_answered_500_reaches_the_head(
+        aiohttp_client: Any, azurite: str, table_prefix: str, connector: Connector) -> None:
+    """Carys presses "Ask the headteacher"; storage records it as passed on and then answers 500, so its client tries
+    again and is told the row has changed. Before, the bot took that for another press having passed it on: Carys was
+    told it had gone to Mrs Siân Roberts, whose reply would come, and no card ever reached Siân."""
+    async with StorageAnswering500(azurite).running() as storage:
+        settings = local_settings(storage.connection_string, table_prefix, FIXTURE_POLICY_FILE)
+        client: TestClient = await aiohttp_client(create_app(settings))
+        for person in (SIAN, CARYS):
+            await client.post("/api/messages", json=message(person, "hi", connector.url))
+        await client.post("/api/messages", json=message(CARYS, "How many days of annual leave do I get?",
+                                                        connector.url))
+        asked = verb_data(connector.cards()[-1], "ask.escalate")
+        storage.fail_next_write(table_prefix + "questions")
+
+        passed = await press(client, connector, card_action(CARYS, "ask.escalate", asked, connector.url))
+
+    assert storage.failed
+    assert "passed this question to Mrs Siân Roberts" in json.dumps(passed, ensure_ascii=False)
+    assert len([c for c in connector.cards("a:personal-29:sian") if "annual leave" in json.dumps(c)]) == 1
