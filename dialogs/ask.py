@@ -1102,9 +1102,15 @@ class AskFlow:
         the stored record; else what the person who pressed is told (`already`: someone came first; storage unsure)."""
         try:
             updated = await self._questions.update(changed)
-        except ConcurrentChange:  # someone else came first: this press made nothing
+        except ConcurrentChange:
+            # Someone came first, or this press did: storage made the write, then answered with an error, and its
+            # client, trying again, found the row changed. The reply that stands is queued for the asker (again: one
+            # queued already is not sent twice), so it never waits on a card nobody queued.
             await give_back_unused(self._limiter, self._reply_limit, turn.actor.key, now)
-            return await already(before, turn.lang)
+            current = await self._questions.get(before.question_id)
+            if current.replied_at is not None:
+                await self._asker_told_again(current)
+            return await already(current, turn.lang)
         except DomainError:
             await give_back_unused(self._limiter, self._reply_limit, turn.actor.key, now)
             raise
@@ -1213,7 +1219,7 @@ class AskFlow:
 
     async def _asker_told_again(self, record: QuestionRecord) -> None:
         """A reply already stored: queued again for the person who asked, for a reply storage could not confirm
-        (`Undo.NOT_KNOWN`). One queued or sent already is not sent twice."""
+        (`Undo.NOT_KNOWN`), or found stored when it was written. One queued or sent already is not sent twice."""
         try:
             await self._notifier.notify(await self._to_asker(record))
         except StorageUnavailable:

@@ -733,3 +733,27 @@ async def test_a_question_passed_on_whose_write_storage_made_but_answered_500_re
     assert storage.failed
     assert "passed this question to Mrs Siân Roberts" in json.dumps(passed, ensure_ascii=False)
     assert len([c for c in connector.cards("a:personal-29:sian") if "annual leave" in json.dumps(c)]) == 1
+
+
+async def test_the_heads_reply_whose_write_storage_made_but_answered_500_reaches_the_asker(
+        aiohttp_client: Any, azurite: str, table_prefix: str, connector: Connector) -> None:
+    """Siân sends her reply to Carys's question; storage records it and then answers 500, so its client tries again and
+    is told the row has changed. Before, the bot took that for someone else having replied first: Siân was told she had
+    already replied, and the reply never reached Carys."""
+    async with StorageAnswering500(azurite).running() as storage:
+        settings = local_settings(storage.connection_string, table_prefix, FIXTURE_POLICY_FILE)
+        client: TestClient = await aiohttp_client(create_app(settings))
+        for person in (SIAN, CARYS):
+            await client.post("/api/messages", json=message(person, "hi", connector.url))
+        await client.post("/api/messages", json=message(CARYS, "How many days of annual leave do I get?",
+                                                        connector.url))
+        await press(client, connector, card_action(CARYS, "ask.escalate",
+                                                   verb_data(connector.cards()[-1], "ask.escalate"), connector.url))
+        question_id = verb_data(connector.cards("a:personal-29:sian")[-1], "ask.reply")["q"]
+        storage.fail_next_write(table_prefix + "questions")
+
+        await press(client, connector, card_action(
+            SIAN, "ask.reply", {"q": question_id, "reply": "See the staff handbook, section 4."}, connector.url))
+
+    assert storage.failed
+    assert "See the staff handbook, section 4." in json.dumps(connector.cards("a:personal-29:carys")[-1])
