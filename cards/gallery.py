@@ -90,7 +90,7 @@ SAMPLE_TYPED = (
     "Please ask parents first. <at>Carys</at>", "Please ask parents first. **Now**", SAMPLE_CORRECTED_REPLY,
     SAMPLE_END_REASON,
     "Work only, no names; parents opted in. <b>ok</b>", "Please use the school page instead. [here](https://evil.example)",
-    "Lovely idea. <at>Carys</at>", "September [link](https://evil.example)", "Teams chat",
+    "Lovely idea. <at>Carys</at>", "September [link](https://evil.example)", "Teams chat", "Google Classroom",
     "A colleague in another department", "Screenshots [link](https://evil.example)",
     "Second time this term. <at>Head</at>", "Spoke to both; the messages have stopped. **Now**",
     "We met and agreed a plan. [link](https://evil.example)", "It started again on Monday. <b>help</b>",
@@ -484,6 +484,13 @@ def _permissions(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
         strings, lang, schools=schools, today=today, values={"school": "high", "purpose": "Year 9 trip page."},
         notice=strings.text("perm.asked_already_waiting_changed", lang, id=pending.request_id,
                             when=answer.when(SAMPLE_TIME)), form="F-galleryFormTok01", replaces=pending.request_id)
+    # A platform typed under "Other" that the policy does not name (Google Classroom, email, Seesaw): she is told so
+    # before it goes, and its Send (with `anyway`) sends it to the headteacher all the same.
+    yield "permission-form-not-named-by-policy", permission.form_card(
+        strings, lang, schools=schools, today=today,
+        values={"school": "high", "platform": "other", "platform_other": "Google Classroom"},
+        notice=strings.text("perm.not_named_by_policy", lang, platform="Google Classroom"), form="F-galleryFormTok02",
+        anyway=True)
     in_place = replace(pending, request_id="P-8WPL4C", pupil_content=("photos", "work"),
                        audiences=("parents", "pupils"), replaces=pending.request_id,
                        changed=("audience", "pupil_content"), alongside=("P-2FBK9D",))

@@ -74,11 +74,12 @@ def _refused(strings: Catalogue, lang: Lang, errors: Mapping[str, str], box: Ele
 
 def form_card(strings: Catalogue, lang: Lang, *, schools: Sequence[tuple[str, str]], today: date,
               values: Mapping[str, Any] | None = None, errors: Mapping[str, str] | None = None,
-              notice: str = "", form: str = "", replaces: str = "") -> Card:
+              notice: str = "", form: str = "", replaces: str = "", anyway: bool = False) -> Card:
     """The request form, with the person's values kept and each problem shown under its field (`notice`: why
     a valid form was not sent; `form`: the token its Send carries, so a second press is the same request; `replaces`:
     her waiting request for the same account, which a second button, "Send in place of …", withdraws as it sends
-    this, with `replaces` in its data beside the Send's). Its Send
+    this, with `replaces` in its data beside the Send's; `anyway`: she has been told the policy does not name its
+    platform, so its Sends carry `anyway` and send it). Its Send
     carries the form's language, so a form asked for in Welsh is answered in Welsh whatever Teams is set to. The date
     pickers start at `today` (on UK calendars), the first day the bot accepts; a client may ignore that, and the bot
     still checks."""
@@ -160,6 +161,8 @@ def form_card(strings: Catalogue, lang: Lang, *, schools: Sequence[tuple[str, st
     body += toggle("ongoing", required=False)
     body += toggle("confirm", required=True)
     sent = {"form": form, "lang": lang.value} if form else {"lang": lang.value}
+    if anyway:
+        sent["anyway"] = "yes"
     buttons = [execute(strings.text("perm.submit", lang), VERB_SUBMIT, sent, style="positive",
                        associated_inputs="auto")]
     if not replaces:

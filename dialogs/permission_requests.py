@@ -54,6 +54,7 @@ from bot.domain.permission_requests import (
     may_see_register,
     needs_no_permission,
     new_request_id,
+    not_named_by_policy,
     note_problem,
     platform_at,
     read_form,
@@ -479,11 +480,13 @@ def asks_for_a_colleague(said: str) -> bool:
 class RequestForm(CardData):
     """`permission.submit`: the form's token (forms posted before tokens send none), its language (forms posted before
     it send none), `replaces` (added later, on "Send in place of …" only: her waiting request this form is sent in
-    place of) and its inputs (choices and dates as Teams sends them, as text)."""
+    place of), `anyway` (added later, `yes` on the Send of a form told that the policy does not name its platform:
+    she still wants the headteacher to decide) and its inputs (choices and dates as Teams sends them, as text)."""
 
     form: Text = ""
     lang: Text = ""
     replaces: Text = ""
+    anyway: Text = ""
     school: Text = ""
     platform: Text = ""
     platform_other: Text = ""
@@ -822,14 +825,18 @@ class PermissionFlow:
         school = await self._own_school(turn.actor, staff)
         if school:
             values["school"] = school
-        allowed = values.get("platform") == "other" and needs_no_permission(values.get("platform_other", ""))
+        other = values.get("platform_other", "") if values.get("platform") == "other" else ""
         typed = normalise(turn.text) if turn.text and not turn.verb else ""
-        notices = [self._strings.text(key, turn.lang) for key, said in (
-            ("perm.for_a_colleague", asks_for_a_colleague(typed)), ("perm.error.platform_allowed", allowed)) if said]
+        notices = [self._strings.text(key, turn.lang, platform=other) for key, said in (
+            ("perm.for_a_colleague", asks_for_a_colleague(typed)),
+            ("perm.error.platform_allowed", bool(other) and needs_no_permission(other)),
+            ("perm.not_named_by_policy", bool(other) and not_named_by_policy(other))) if said]
         return Reply(card=self._form_card(turn, values=values, form=new_form_token(), notice="\n\n".join(notices)))
 
     def _form_card(self, turn: Turn, **shown: Any) -> Card:
-        """The request form in the person's language, its date pickers starting today."""
+        """The request form in the person's language, its date pickers starting today; a form she chose to send though
+        the policy does not name its platform goes on saying so on its Send."""
+        shown.setdefault("anyway", turn.data.get("anyway") == "yes")
         return cards.form_card(self._strings, turn.lang, schools=self._schools(turn.lang),
                                today=uk_today(self._clock()), **shown)
 
@@ -879,6 +886,11 @@ class PermissionFlow:
         if result.request is None:
             return Reply(card=self._form_card(turn,
                                               values=turn.data, errors=result.errors, form=form))
+        if (result.request.platform == "other" and not_named_by_policy(result.request.platform_other)
+                and turn.data.get("anyway") != "yes"):
+            # Said honestly before it goes: the policy does not name it. A second press sends it all the same.
+            return Reply(card=self._form_card(turn, values=turn.data, form=form, anyway=True, notice=self._strings.text(
+                "perm.not_named_by_policy", turn.lang, platform=result.request.platform_other)))
         school = self._federation.school(result.request.school_id)
         deciders = self._deciders(school, turn.actor)
         if not deciders:  # a headteacher's own, with nobody named to decide it: stored, it would wait for ever

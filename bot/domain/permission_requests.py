@@ -486,6 +486,36 @@ def needs_no_permission(platform: str) -> bool:
         w in _NEEDS_NO_PERMISSION | _SAID_WITH_THEM for w in said)
 
 
+# Tools the policy does not name, which are not social networks as staff know them (email, texts to parents, the
+# school website) or are a class's own space that a school often provides (Google Classroom, Seesaw, ClassDojo): the
+# policy's permission is for social media "other than via Hwb / Microsoft Teams", and it says nothing of these. An
+# "other" platform named by these words alone (one of the first set at least) is told so before it goes, and goes
+# when she still wants the headteacher to decide. A blog is never one: the policy "covers all social media tools
+# including blogs".
+_NOT_NAMED = frozenset({
+    "email", "emails", "ebost", "classroom", "seesaw", "classdojo", "dojo", "website", "websites", "gwefan",
+    "ngwefan", "sms", "text", "texts", "texting", "tecst", "tecstio", "neges", "negeseuon", "parentmail",
+    "schoolcomms", "onedrive", "sharepoint", "newsletter", "newsletters", "cylchlythyr"})
+_SAID_WITH_TOOLS = frozenset({
+    "google", "school", "schools", "ysgol", "message", "messages", "to", "from", "home", "parent", "carers", "families",
+    "testun", "at", "adref", "teuluoedd", "rhiant", "gartref"})
+_SPELT_APART = (("e mail", "email"), ("e bost", "ebost"), ("class dojo", "classdojo"), ("see saw", "seesaw"),
+                ("one drive", "onedrive"), ("share point", "sharepoint"))
+
+
+def not_named_by_policy(platform: str) -> bool:
+    """True when a platform typed under "Other" is only a tool the policy does not name and is no social network as
+    staff know one ("Google Classroom", "email to parents", "Seesaw", "e-bost i rieni"; not "a school website blog",
+    nor "Seesaw and Instagram"): whether it needs the headteacher's permission the policy does not say."""
+    said = " ".join(re.sub(r"[^\w]+", " ", fold(platform)).split())
+    for apart, together in _SPELT_APART:
+        said = re.sub(rf"\b{apart}\b", together, said)
+    words = said.split()
+    return bool(words) and any(w in _NOT_NAMED for w in words) and all(
+        w in _NOT_NAMED | _SAID_WITH_TOOLS | _SAID_WITH_THEM for w in words) and not any(
+        w in _NEEDS_NO_PERMISSION for w in words)
+
+
 # A date as staff in Wales write it, where a client sends what was typed in place of the date picker's yyyy-mm-dd: the
 # day first (01/09/26, 1.9.2026), or the month in words in either language (1 September 2026, Dydd Mawrth 1af Medi
 # 2026), with its year.

@@ -1143,6 +1143,58 @@ async def test_another_platform_named_beside_hwb_or_teams_still_goes_to_the_head
     assert named in text_of(await bot.cards_for(SIAN))
 
 
+@pytest.mark.parametrize(("lang", "named"), [
+    (Lang.EN, "Google Classroom"), (Lang.EN, "email to parents"), (Lang.EN, "Seesaw"), (Lang.EN, "ClassDojo"),
+    (Lang.EN, "Class Dojo for my class"), (Lang.EN, "E-mail"), (Lang.EN, "text messages to parents"),
+    (Lang.EN, "the school website"), (Lang.CY, "Google Classroom i'r dosbarth"), (Lang.CY, "e-bost i rieni"),
+    (Lang.CY, "Gwefan yr ysgol")])
+async def test_a_tool_the_policy_does_not_name_says_so_before_it_goes_and_still_goes_when_she_wants(
+        bot: BotInMemory, strings: Catalogue, lang: Lang, named: str) -> None:
+    """The policy asks permission for social media (its own description: "websites and online tools which allow users
+    to interact with each other"), other than via Hwb / Microsoft Teams; it names neither Google Classroom, email,
+    Seesaw nor ClassDojo. Before, "Other: Google Classroom" went straight to the headteacher as if it were a social
+    network, and Carys was told nothing of that. Now she is told honestly first, and one more press sends it."""
+    await bot.meets(CARYS, SIAN)
+    sent = {**_form(platform="other", platform_other=named), "lang": lang.value}
+
+    first = await bot.clicks(CARYS, "permission.submit", sent)
+
+    assert text_of(strings.text("perm.not_named_by_policy", lang, platform=named))[1:-1] in text_of(first.card)
+    assert await MemoryPermissionRequests(bot.store).list_by_requester(CARYS) == []
+    assert await bot.cards_for(SIAN) == []
+    anyway = verb_data(first.card or {}, "permission.submit")
+    assert anyway["anyway"] == "yes"
+
+    second = await bot.clicks(CARYS, "permission.submit", {**sent, **anyway})
+
+    assert "permission.withdraw" in text_of(second.card)
+    assert named in text_of(await bot.cards_for(SIAN))
+
+
+@pytest.mark.parametrize("named", ["a school website blog", "Seesaw and Instagram", "Padlet", "Google Classroom blog"])
+async def test_a_blog_or_a_social_network_beside_such_a_tool_goes_to_the_headteacher_at_once(
+        bot: BotInMemory, named: str) -> None:
+    """The policy "covers all social media tools including blogs": a blog on the school website is one it names."""
+    await bot.meets(CARYS, SIAN)
+
+    answer = await bot.clicks(CARYS, "permission.submit", _form(platform="other", platform_other=named))
+
+    assert "permission.withdraw" in text_of(answer.card)
+    assert named in text_of(await bot.cards_for(SIAN))
+
+
+@pytest.mark.parametrize(("typed", "lang", "named"), [
+    ("I need permission to use ClassDojo with my class", Lang.EN, "ClassDojo"),
+    ("Dw i angen caniatâd i ddefnyddio Seesaw gyda'r dosbarth", Lang.CY, "Seesaw")])
+async def test_asking_permission_for_a_tool_the_policy_does_not_name_says_so_on_the_form(
+        bot: BotInMemory, strings: Catalogue, typed: str, lang: Lang, named: str) -> None:
+    await bot.meets(CARYS)
+
+    form = (await bot.says(CARYS, typed)).card or {}
+
+    assert text_of(strings.text("perm.not_named_by_policy", lang, platform=named))[1:-1] in text_of(form)
+
+
 @pytest.mark.parametrize(("typed", "lang", "named"), [
     ("I need permission to use Teams with my class", Lang.EN, "Microsoft Teams"),
     ("I need permission for a Hwb class page", Lang.EN, "Hwb"),
