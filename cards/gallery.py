@@ -484,6 +484,12 @@ def _permissions(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
         strings, lang, schools=schools, today=today, values={"school": "high", "purpose": "Year 9 trip page."},
         notice=strings.text("perm.asked_already_waiting_changed", lang, id=pending.request_id,
                             when=answer.when(SAMPLE_TIME)), form="F-galleryFormTok01", replaces=pending.request_id)
+    # A request waiting a school week: whoever decides it is reminded (at a school with no delegate, that IT can name
+    # one), and the member of staff told it still waits.
+    yield "permission-waiting-reminder", permission.waiting_reminder_card(
+        strings, lang, pending, since=answer.when(SAMPLE_TIME), school=school, delegate_named=False)
+    yield "permission-still-waiting", permission.still_waiting_card(
+        strings, lang, pending, since=answer.when(SAMPLE_TIME), deciders=["Mrs Siân Roberts", "Mr Gareth Hughes"])
     # A platform typed under "Other" that the policy does not name (Google Classroom, email, Seesaw): she is told so
     # before it goes, and its Send (with `anyway`) sends it to the headteacher all the same.
     yield "permission-form-not-named-by-policy", permission.form_card(

@@ -174,6 +174,30 @@ def form_card(strings: Catalogue, lang: Lang, *, schools: Sequence[tuple[str, st
     return card([*body, *button_rows([in_place, *buttons])])
 
 
+def waiting_reminder_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *, since: str, school: str,
+                          delegate_named: bool) -> Card:
+    """To whoever decides a request that has waited a school week: which, since when, and the way to open it; where the
+    school names no delegate, that IT can name one (nobody else decides while the head is away)."""
+    said = strings.text("perm.waiting_reminder", lang, id=request.request_id, name=who_asked(strings, lang, request),
+                        when=since)
+    body = [heading(strings.text("perm.waiting_reminder_title", lang, id=request.request_id)), text(said)]
+    if not delegate_named:
+        body.append(text(strings.text("perm.waiting_reminder_no_delegate", lang, school=school)))
+    return card(body, [_see_in_full(strings, lang, request)], notification=said)
+
+
+def still_waiting_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *, since: str,
+                       deciders: Sequence[str]) -> Card:
+    """To the member of staff whose request has waited a school week: it still waits, whoever decides it was reminded,
+    and what to do if it cannot wait."""
+    said = strings.text("perm.waiting_told", lang, when=since)
+    body = [heading(strings.text("perm.waiting_told_title", lang, id=request.request_id)), text(said)]
+    if deciders:
+        body.append(text(strings.text("perm.waiting_told_deciders", lang, names=and_list(deciders, lang))))
+    return card(body, [execute(strings.text("button.my_requests", lang), VERB_MY_REQUESTS, shown_in(lang))],
+                notification=said)
+
+
 def who_asked(strings: Catalogue, lang: Lang, request: PermissionRequest) -> str:
     """Who asked, as cards name her: her display name, or for a request stored without one (Teams gave none and no
     staff list named her) a member of staff by the Entra object id IT can look her up by."""

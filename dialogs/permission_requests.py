@@ -389,6 +389,9 @@ _REFERENCE = re.compile(r"\bp [a-z0-9]{6}\b")  # "P-7KQ2MX", as normalised
 _TYPED_REFERENCE = re.compile(r"(?<![\w-])[Pp]-([A-HJ-NP-Za-hj-np-z2-9]{6})(?![\w-])")
 # Why a waiting request's cards to its deciders are edited (in their messages' ids): every day asked for has passed.
 DATES_ENDED = "dates-ended"
+# School days a request may wait for a decision before whoever decides it is reminded, and she is told (the head away,
+# with no delegate named, would otherwise leave it waiting in silence).
+WAITING_REMINDER_SCHOOL_DAYS = 5
 # An owed row a turn of this instance wrote is left to that turn by the catch-up pass until the turn is done with it;
 # one whose turn never said so (a fault between its save and its answer) is caught up after this long.
 IN_HAND_AT_MOST = timedelta(minutes=2)
@@ -620,6 +623,7 @@ class PermissionFlow:
         self._lists_mended = False  # by this instance's first catch-up pass
         self._deciders_followed = False  # likewise: waiting requests sent to whoever decides them under its settings
         self._dates_ended_shown: set[str] = set()  # requests whose edit this instance has queued (saves re-queuing)
+        self._waiting_reminded: set[str] = set()  # requests whose reminders this instance has queued (the same)
         # Owed rows (request id, state) a turn of this instance has written and is queueing the messages of itself,
         # each with when it began: the catch-up pass leaves them to it (`_in_hand`).
         self._turns_owing: dict[tuple[str, RequestState], list[datetime]] = {}
@@ -1186,6 +1190,46 @@ class PermissionFlow:
         if ended:
             log.info("the dates of %d waiting permission request(s) have ended: their cards say so", len(ended))
         return len(ended)
+
+    async def remind_waiting(self) -> int:
+        """The periodic pass: a request still waiting `WAITING_REMINDER_SCHOOL_DAYS` school days after it was sent (the
+        head away, say) is brought again to whoever decides it today, with the way to open it (and, where the school
+        names no delegate, that IT can name one), and the member of staff is told it still waits and what to do if it
+        cannot. Once each: the message ids are fixed by request and person, so two instances, or a pass after a
+        restart, queue each once. Returns how many requests' reminders this pass queued."""
+        now = self._clock()
+        waiting = await self._requests.list_pending([s.school_id for s in self._federation.schools])
+        due = [r for r in waiting if r.request_id not in self._waiting_reminded
+               and now >= self._federation.calendar_for([r.school_id]).add_working_days(
+                   r.submitted_at, WAITING_REMINDER_SCHOOL_DAYS)]
+        for request in due:
+            await self._remind_of(request)
+            self._waiting_reminded.add(request.request_id)
+        if due:
+            log.info("%d permission request(s) waiting a school week: whoever decides each was reminded", len(due))
+        return len(due)
+
+    async def _remind_of(self, request: PermissionRequest) -> None:
+        """`remind_waiting`'s messages for one request: to each who decides it, and to the member of staff."""
+        school = self._school(request.school_id)
+        if school is None:
+            return
+        people = self._deciders(school, request.requester)
+        languages = await asyncio.gather(*(preferred_language(self._profiles, person) for person in people))
+        since = when(request.submitted_at)
+        messages = [OutboundMessage(
+            recipient=person, message_id=f"{request.request_id}|waiting-reminder|{person.aad_object_id}",
+            card=cards.waiting_reminder_card(self._strings, lang, request, since=since, school=school.name(lang),
+                                             delegate_named=bool(school.delegates)),
+            created_at=self._clock(), preview=self._strings.text("notify.permission_request", lang))
+            for person, lang in zip(people, languages, strict=True)]
+        lang = request.lang or await preferred_language(self._profiles, request.requester)
+        messages.append(OutboundMessage(
+            recipient=request.requester, message_id=f"{request.request_id}|waiting-told",
+            card=cards.still_waiting_card(self._strings, lang, request, since=since,
+                                          deciders=[p.name for p in people]),
+            created_at=self._clock(), preview=self._strings.text("notify.permission_news", lang)))
+        await self._notifier.notify(messages)
 
     async def _mend_lists(self) -> None:
         """Put back on the lists any request a fault left off them; storage down: the next pass tries again."""

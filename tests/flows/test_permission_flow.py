@@ -3303,3 +3303,52 @@ async def test_asking_how_to_withdraw_shows_her_requests_with_the_withdraw_butto
     assert strings.text("perm.mine_title", lang) in text_of(reply.card)
     assert verb_data(reply.card or {}, "permission.withdraw")["id"] == request_id
     assert bot.store.questions == {}
+
+
+def _reminding(bot: BotInMemory, clock: Clock) -> PermissionFlow:
+    """The permission flow on the bot's stores at the clock's time, for the pass the bot runs every minute."""
+    return PermissionFlow(strings=load_catalogue(), federation=bot.federation,
+                          requests=MemoryPermissionRequests(bot.store), notifier=QueueingNotifier(MemoryOutbox(
+                              bot.store)), profiles=MemoryUserProfiles(bot.store),
+                          directory=MemoryStaffDirectory(bot.store), limiter=MemoryRateLimiter(bot.store),
+                          request_limit=10, clock=clock)
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+@pytest.mark.parametrize("with_delegate", [True, False])
+async def test_a_request_left_waiting_a_school_week_reminds_whoever_decides_it_and_tells_her_so(
+        strings: Catalogue, federation: Federation, lang: Lang, with_delegate: bool) -> None:
+    """The head is away and no delegate is named: before, nothing chased the request and Carys heard nothing, however
+    long it waited. Now, five school days after it was sent, whoever decides it is reminded once (with the way to open
+    it, and, where no delegate is named, that IT can name one) and Carys is told it still waits, and what to do if it
+    cannot wait."""
+    head = federation.schools[0].headteacher
+    settings = federation if with_delegate else _headed_by(federation, head, "high", "primary")
+    clock = Clock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))  # a Monday
+    bot = await _late_bot(strings, settings, clock, lang)
+    await bot.meets(FFION)
+    status = await bot.clicks(CARYS, "permission.submit", _form(start="2026-11-03"), lang=lang)
+    request_id = str(verb_data(status.card or {}, "permission.withdraw")["id"])
+    owed = {p.aad_object_id: len(await bot.cards_for(p)) for p in (CARYS, SIAN, FFION)}
+
+    clock.now = datetime(2026, 11, 6, 9, 0, tzinfo=UTC)  # four school days on: nothing yet
+    assert await _reminding(bot, clock).remind_waiting() == 0
+    assert {p.aad_object_id: len(await bot.cards_for(p)) for p in (CARYS, SIAN, FFION)} == owed
+
+    clock.now = datetime(2026, 11, 9, 9, 0, tzinfo=UTC)  # five school days on
+    reminded = await _reminding(bot, clock).remind_waiting()
+    again = await _reminding(bot, clock).remind_waiting()  # the next pass, or another instance
+
+    assert (reminded, again) == (1, 1)  # each pass looks; nothing is queued twice
+    [to_head] = (await bot.cards_for(SIAN))[owed[SIAN.aad_object_id]:]
+    since = _on_uk_clocks(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
+    assert strings.text("perm.waiting_reminder", lang, id=request_id, name=CARYS.name, when=since) in text_of(to_head)
+    assert verb_data(to_head, "permission.open")["id"] == request_id
+    no_delegate = strings.text("perm.waiting_reminder_no_delegate", lang,
+                               school=settings.schools[0].name(lang))
+    assert (no_delegate in text_of(to_head)) is not with_delegate
+    [to_carys] = (await bot.cards_for(CARYS))[owed[CARYS.aad_object_id]:]
+    assert strings.text("perm.waiting_told", lang, when=since) in text_of(to_carys)
+    assert request_id in text_of(to_carys)
+    to_ffion = (await bot.cards_for(FFION))[owed[FFION.aad_object_id]:]
+    assert len(to_ffion) == (1 if with_delegate else 0)
