@@ -291,7 +291,7 @@ def build_policy(lines: Sequence[Line], *, file: str, sha256: str, current: Poli
     sections = [section for section in sections if not _CHANGE_LOG.match(label_key(section.heading))]
     known += _from_the_page(page, known, warnings)
     data.update(_details(_detail_values(known), file, warnings))
-    data["sections"] = _write_sections(sections, [*([current] if current else []), *earlier], warnings)
+    data["sections"] = _write_sections(sections, [*([current] if current else []), *earlier], warnings, file)
     if (count := sum(len(section["passages"]) for section in data["sections"])) > MAX_PASSAGES:
         raise PolicyImportError(f"{file}: {count} passages, more than the {MAX_PASSAGES} a policy may have: import the "
                                 "staff social-media policy alone, not a whole handbook")
@@ -1062,7 +1062,8 @@ def _empty(file: str, section: _Section, following: Line | None = None) -> str:
     return message
 
 
-def _write_sections(sections: list[_Section], lenders: Sequence[Policy], warnings: list[str]) -> list[dict[str, Any]]:
+def _write_sections(sections: list[_Section], lenders: Sequence[Policy], warnings: list[str],
+                    file: str) -> list[dict[str, Any]]:
     # The Welsh heading for a heading with the same words ("LEGISLATION", "3. Legislation"), and the next steps of a
     # passage with the same words, from the first lender that has them (the version in force before earlier ones).
     welsh = {section_id_for(s.heading_en): s.heading_cy for lender in reversed(lenders) for s in lender.sections
@@ -1126,8 +1127,8 @@ def _write_sections(sections: list[_Section], lenders: Sequence[Policy], warning
             for text, text_cy, clause, continues in zip(texts, texts_cy, clauses, continuing, strict=True):
                 if len(text) > MAX_PASSAGE_CHARS:
                     raise PolicyImportError(
-                        f"a passage is too long to quote: {section.heading!r} ({block.where}) has a sentence of "
-                        f"{len(text)} characters starting {text[:40]!r}…; a card quotes at most {MAX_PASSAGE_CHARS}")
+                        f"{file}: a passage is too long to quote: {section.heading!r} ({block.where}) has a sentence "
+                        f"of {len(text)} characters starting {text[:40]!r}…; a card quotes at most {MAX_PASSAGE_CHARS}")
                 passage: dict[str, Any] = {"id": f"{section_id}.{len(passages) + 1}", "text": text}
                 if text_cy and len(text_cy) <= MAX_PASSAGE_CHARS:
                     passage["text_cy"] = text_cy

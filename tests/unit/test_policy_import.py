@@ -835,7 +835,8 @@ BAD: dict[str, tuple[str, str | bytes, str]] = {
                                  "Scope\n\nAll staff.\n", "the section 'PART A: STAFF' (line 7) is empty"),
     "empty-last-section": ("last.txt", "Policy\n\nPurpose\n\nWhy.\n\nAppendix\n", "the section 'Appendix' (line 7)"),
     "too-long": ("long.txt", "Policy\n\nPurpose\n\n" + "Staff " + "really " * 110 + "must ask.\n",
-                 "a passage is too long to quote: 'Purpose' (line 5) has a sentence of 785 characters"),
+                 "import-policy: long.txt: a passage is too long to quote: 'Purpose' (line 5) has a sentence of 785 "
+                 "characters"),
     "bad-date": ("date.txt", "Policy\n\nDate of Issue\tsoon\n\nPurpose\n\nWhy.\n",
                  "the date of issue 'soon' is not a date; write it like 12.10.2022"),
     "binary": ("binary.txt", b"\x00\x01\x02\xff" * 50, "not a readable text file"),
