@@ -205,7 +205,11 @@ def build_policy(lines: Sequence[Line], *, file: str, sha256: str, current: Poli
     warnings = [line.text for line in lines if line.kind == "note"]  # what a reader noticed about the document
     # Details in the page header or footer count only where nothing in the document gives them (below).
     page = [line for line in lines if line.kind == "detail" and line.where == PAGE_EDGE]
-    lines = [line for line in lines if line.kind != "note" and not (line.kind == "detail" and line.where == PAGE_EDGE)]
+    # The school's name in the page header ("Ysgol Bro Hafren | Staff Social Media Policy") names the organisation
+    # only where the lines under the title do not.
+    page_names = [line.text for line in lines if line.kind == "text" and line.where == PAGE_EDGE
+                  and _names_an_organisation(line.text)]
+    lines = [line for line in lines if line.kind != "note" and line.where != PAGE_EDGE]
     if not lines:
         raise PolicyImportError(f"{file}: the document is empty")
     title, front, body = _split_front(lines, file)
@@ -225,7 +229,7 @@ def build_policy(lines: Sequence[Line], *, file: str, sha256: str, current: Poli
         # The Welsh title on one line, the English on the next.
         english_title, welsh_title, own_lines = own_lines[0], title, own_lines[1:]
     data: dict[str, Any] = {"title_en": english_title, **({"title_cy": welsh_title} if welsh_title else {})}
-    organisation = own_lines[0] if own_lines else ""
+    organisation = own_lines[0] if own_lines else page_names[0] if page_names else ""
     if organisation:
         # "Ysgol Gynradd Llwyn Onn | Llwyn Onn Primary School": each card its own language's name
         english_name, welsh_name = _languages(organisation)

@@ -213,8 +213,9 @@ def _colon_headings(lines: list[Line]) -> list[Line]:
 def _page_details(document: DocumentObject) -> list[Line]:
     """Details in the page header or footer ("Version 1.3 | Approved by the Governing Body 6 February 2025 | Next
     review February 2027 | Policy owner: Ms D. Probert"), the first page's own too (a cover's footer), as detail
-    lines the body's own details overrule."""
+    lines the body's own details overrule; its other pieces as text lines (a school's name)."""
     found: dict[str, Line] = {}
+    texts: dict[str, Line] = {}  # the rest ("Ysgol Bro Hafren", "Page 1"): a school's name, read where nothing else is
     for section in document.sections:
         first_page = (section.first_page_header, section.first_page_footer) if (
             section.different_first_page_header_footer) else ()
@@ -226,13 +227,15 @@ def _page_details(document: DocumentObject) -> list[Line]:
                         line = _labelled_without_colon(piece.strip(" ."))
                     if line.key and line.key not in found:
                         found[line.key] = line
+                    elif line.kind == "text" and line.text:
+                        texts.setdefault(line.text, line)
             for row in (row for table in part.tables for row in table.rows):  # "Version | 3 | Review date | …"
                 cells = [_cell_text(cell) for cell in row.cells]
                 for label, value in zip(cells, cells[1:], strict=False):
                     key = detail_key(label)
                     if key and value and not detail_key(value) and key not in found:
                         found[key] = Line("detail", value, PAGE_EDGE, key=key)
-    return list(found.values())
+    return [*found.values(), *texts.values()]
 
 
 def _labelled_without_colon(text: str) -> Line:

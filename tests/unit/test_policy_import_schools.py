@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import docx
+import docx.document
 import pytest
 
 from bot.domain.people import Lang
@@ -181,3 +183,42 @@ def test_the_high_school_named_by_its_kind_alone_is_not_another_school(tmp_path:
 
     assert details.asked("schools", "en") == "Llanidloes High School, Llanidloes Primary School"
     assert about_schools_row(details, Lang.CY) == "Ysgol Uwchradd Llanidloes, Ysgol Gynradd Llanidloes"
+
+
+def _headed_word_document(header: str, under_title: str = "") -> docx.document.Document:
+    document = docx.Document()
+    document.sections[0].header.paragraphs[0].text = header
+    document.add_paragraph("Staff Social Media Policy", style="Title")
+    if under_title:
+        document.add_paragraph(under_title)
+    document.add_paragraph("Personal accounts", style="Heading 1")
+    document.add_paragraph("Staff must not accept friend requests from pupils.")
+    return document
+
+
+@pytest.mark.parametrize(("header", "school"), [
+    ("Bryn Celyn Primary School", "Bryn Celyn Primary School"),
+    ("Ysgol Bro Hafren | Staff Social Media Policy | Page 1", "Ysgol Bro Hafren"),
+])
+def test_a_school_named_only_in_the_page_header_is_the_documents_school(header: str, school: str,
+                                                                         tmp_path: Path) -> None:
+    source = tmp_path / "policy.docx"
+    _headed_word_document(header).save(str(source))
+    out = tmp_path / "imported.json"
+
+    assert import_policy_command([str(source), "--out", str(out), "--policy", str(DEFAULT_POLICY_FILE)]) == 0
+
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["federation"] == school
+    assert data["schools"] == [{"en": school}]
+    assert about_schools_row(load_policy(out).details, Lang.EN) == school
+
+
+def test_the_line_under_the_title_names_the_school_before_the_page_header(tmp_path: Path) -> None:
+    source = tmp_path / "policy.docx"
+    _headed_word_document("Bryn Celyn Primary School", "Ysgol Bro Hafren").save(str(source))
+    out = tmp_path / "imported.json"
+
+    assert import_policy_command([str(source), "--out", str(out), "--policy", str(DEFAULT_POLICY_FILE)]) == 0
+
+    assert json.loads(out.read_text(encoding="utf-8"))["federation"] == "Ysgol Bro Hafren"
