@@ -143,6 +143,9 @@ class WelshTerms:
 
     def __init__(self, raw: Mapping[str, Any]) -> None:
         self._phrases: dict[str, str] = {_key(english): str(welsh) for english, welsh in raw["phrases"].items()}
+        self._english: dict[str, str] = {}  # each Welsh phrase's English, the first the file lists for it
+        for english, welsh in raw["phrases"].items():
+            self._english.setdefault(_welsh_key(str(welsh)), str(english))
         self._version = str(raw["version"])
         self._months: dict[str, str] = {english.casefold(): str(welsh) for english, welsh in raw["months"].items()}
         self._terms: dict[str, str] = {_key(english): str(welsh) for english, welsh in raw["terms"].items()}
@@ -187,6 +190,11 @@ class WelshTerms:
             part, _ALTERNATIVES, lambda alternative: _each(alternative, _BRACKETS, piece, whole=self._part),
             whole=self._part), whole=self._part)
         return value if rendered != value and any(map(reads_as_english, as_written)) else rendered
+
+    def english_of(self, welsh: str) -> str | None:
+        """The English the file gives for a Welsh phrase ("Polisi Cyfryngau Cymdeithasol Staff" is "Social Media
+        Policy for Staff", as "… i Staff" is), written with or without its little words; None where it gives none."""
+        return self._english.get(_welsh_key(welsh))
 
     def date(self, day: date) -> str:
         """A date as a Welsh reader writes it: "12 Hydref 2022"."""
@@ -258,6 +266,15 @@ def _within_a_sentence(welsh: str) -> str:
     """A Welsh phrase as it reads after other words: its article in lower case ("y Pwyllgor Staffio")."""
     first, _, rest = welsh.partition(" ")
     return f"{first.lower()} {rest}" if first in ("Y", "Yr") and rest else welsh
+
+
+# Welsh little words a title may be written with or without ("Polisi … i Staff", "… ar gyfer Staff").
+_WELSH_LITTLE_WORDS = frozenset({"i", "ar", "gyfer", "y", "yr", "'r", "’r"})
+
+
+def _welsh_key(text: str) -> str:
+    return " ".join(word for word in re.findall(r"[’']r\b|[^\W_]+(?:[-’'][^\W_]+)*", text.casefold())
+                    if word not in _WELSH_LITTLE_WORDS)
 
 
 def _key(text: str) -> str:

@@ -207,8 +207,8 @@ def build_policy(lines: Sequence[Line], *, file: str, sha256: str, current: Poli
     page = [line for line in lines if line.kind == "detail" and line.where == PAGE_EDGE]
     # The school's name in the page header ("Ysgol Bro Hafren | Staff Social Media Policy") names the organisation
     # only where the lines under the title do not.
-    page_names = [line.text for line in lines if line.kind == "text" and line.where == PAGE_EDGE
-                  and _names_an_organisation(line.text)]
+    page_texts = [line.text for line in lines if line.kind == "text" and line.where == PAGE_EDGE]
+    page_names = [text for text in page_texts if _names_an_organisation(text)]
     lines = [line for line in lines if line.kind != "note" and line.where != PAGE_EDGE]
     if not lines:
         raise PolicyImportError(f"{file}: the document is empty")
@@ -228,6 +228,8 @@ def build_policy(lines: Sequence[Line], *, file: str, sha256: str, current: Poli
             welsh_share(title) - welsh_share(own_lines[0]) >= 0.3 and welsh_share(own_lines[0]) <= 0.3):
         # The Welsh title on one line, the English on the next.
         english_title, welsh_title, own_lines = own_lines[0], title, own_lines[1:]
+    if not welsh_title and welsh_share(english_title) >= 0.5 and _names_the_policy(english_title):
+        english_title, welsh_title = _english_title(english_title, page_texts, warnings), english_title
     data: dict[str, Any] = {"title_en": english_title, **({"title_cy": welsh_title} if welsh_title else {})}
     organisation = own_lines[0] if own_lines else page_names[0] if page_names else ""
     if organisation:
@@ -522,6 +524,24 @@ def _split_front(lines: list[Line], file: str) -> tuple[str, list[Line], list[Li
     else:
         front_end = 0
     return title, rest[:front_end], rest[front_end:]
+
+
+def _english_title(welsh: str, page_texts: list[str], warnings: list[str]) -> str:
+    """The English title of a document titled in Welsh only ("Polisi Cyfryngau Cymdeithasol Staff"): the page
+    header's, where it names the policy in English; else the Welsh terms' English for it; else the Welsh itself."""
+    english = next((text for text in page_texts if _names_the_policy(text) and welsh_share(text) <= 0.3
+                    and len(text.split()) <= MAX_HEADING_WORDS), None)
+    if english:
+        return english
+    how = 'write its English beside it in the document ("Polisi … / … Policy") and import it again'
+    english = welsh_terms().english_of(welsh)
+    if english:
+        warnings.append(f"the title {welsh!r} is in Welsh only: English cards call the policy {english!r}, the Welsh "
+                        f"terms' English for it; to give it the document's own English title, {how}")
+        return english
+    warnings.append(f"the title {welsh!r} is in Welsh only and the Welsh terms give no English for it: English cards "
+                    f"show it in Welsh; {how}")
+    return welsh
 
 
 def _names_the_policy(text: str) -> bool:

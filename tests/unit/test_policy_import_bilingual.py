@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import docx
+import pytest
 
 from bot.policy.details import one_name_a_school, parse_date, review_deadline
 from bot.policy.document_lines import Line
@@ -263,3 +264,50 @@ def test_the_welsh_of_rules_in_a_whole_policy_is_still_their_translation(tmp_pat
     assert sections[_MOBILE].get("heading_cy") == "Defnyddio dyfeisiau symudol personol yn y gwaith"
     assert sections[_MOBILE]["passages"][0]["text_cy"].startswith("Dylai staff yr ysgolion")
     assert len(result.data["sections"]) == 8, [s["heading_en"] for s in result.data["sections"]]
+
+
+def _english_policy_under(title: str, header: str = "") -> docx.document.Document:
+    document = docx.Document()
+    if header:
+        document.sections[0].header.paragraphs[0].text = header
+    document.add_paragraph(title, style="Title")
+    document.add_paragraph("Bryn Celyn Primary School")
+    document.add_heading("Personal accounts", level=1)
+    document.add_paragraph("Staff must not accept friend requests from pupils.")
+    return document
+
+
+def test_a_title_in_welsh_only_is_the_welsh_title_and_the_english_is_the_glossarys(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = imported_docx(_english_policy_under("Polisi Cyfryngau Cymdeithasol Staff"), tmp_path)
+
+    assert (data["title_en"], data["title_cy"]) == ("Social Media Policy for Staff",
+                                                    "Polisi Cyfryngau Cymdeithasol Staff")
+    notes = capsys.readouterr().err
+    assert "the title 'Polisi Cyfryngau Cymdeithasol Staff' is in Welsh only" in notes
+    assert "'Social Media Policy for Staff'" in notes and "Polisi … / … Policy" in notes
+
+
+def test_a_welsh_only_title_takes_the_english_the_page_header_gives_it(tmp_path: Path) -> None:
+    document = _english_policy_under("Polisi Cyfryngau Cymdeithasol Staff",
+                                     header="Bryn Celyn Primary School | Staff Online Conduct Policy")
+
+    data = imported_docx(document, tmp_path)
+
+    assert (data["title_en"], data["title_cy"]) == ("Staff Online Conduct Policy",
+                                                    "Polisi Cyfryngau Cymdeithasol Staff")
+
+
+def test_a_welsh_only_title_the_glossary_does_not_know_stays_welsh_in_both_with_a_note(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = imported_docx(_english_policy_under("Polisi Defnyddio'r We gan Staff"), tmp_path)
+
+    assert (data["title_en"], data["title_cy"]) == ("Polisi Defnyddio'r We gan Staff",
+                                                    "Polisi Defnyddio'r We gan Staff")
+    assert "English cards show it in Welsh" in capsys.readouterr().err
+
+
+def test_an_english_title_is_still_the_english_title(tmp_path: Path) -> None:
+    data = imported_docx(_english_policy_under("Staff Social Media Policy"), tmp_path)
+
+    assert data["title_en"] == "Staff Social Media Policy" and "title_cy" not in data
