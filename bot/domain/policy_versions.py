@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol
 
+from bot.policy.document_lines import unnumbered
 from bot.policy.model import Policy, PolicySection
 
 _VERSION = re.compile(r"^\d{1,5}(?:\.\d{1,5}){0,3}$")
@@ -185,7 +186,7 @@ def compare_policies(old: Policy | None, new: Policy) -> PolicyChanges:
             continue
         gone = Counter(_texts(before)) - Counter(_texts(section))
         came = Counter(_texts(section)) - Counter(_texts(before))
-        renamed = before.heading_en != section.heading_en
+        renamed = unnumbered(before.heading_en) != unnumbered(section.heading_en)  # not "C." become "D."
         if not gone and not came and not renamed:
             continue
         reworded = min(sum(gone.values()), sum(came.values()))

@@ -282,6 +282,26 @@ def reads_as_rule(text: str) -> bool:
     return sentence or bool(_INSTRUCTION.match(text) or _MODAL.search(text))
 
 
+# Numbering a heading carries besides "3." or "3.1": "Section 5:", "Part B –", "Step 2:", "Appendix 1:" (an appendix
+# keeps its word), and "IV.", "C.", "(3)", "3a)".
+_NAMED_NUMBER = re.compile(r"^(section|part|chapter|step|adran|rhan|(?P<appendix>appendix|annex|atodiad))\s+"
+                           r"(?:\d{1,3}(?:\.\d{1,3})*[a-z]?|[a-z]|[ivx]{1,6})(?![\w'’-])\s*[:.)–—-]?\s*", re.IGNORECASE)
+_MARKED_NUMBER = re.compile(r"^\(?(?:\d{1,3}[a-z]?|[a-z]|[ivx]{1,6})[.)]\s+", re.IGNORECASE)
+
+
+def unnumbered(heading: str) -> str:
+    """A heading's words without its numbering ("Section 5: School accounts" -> "School accounts", "C. Definitions"
+    -> "Definitions", "Appendix 1: Consent form" -> "appendix Consent form"), so a section renumbered between
+    versions keeps its id and is not renamed."""
+    numbered = NUMBERING.match(heading)
+    words_only = heading[numbered.end():] if numbered else heading
+    marked = _NAMED_NUMBER.match(words_only) or _MARKED_NUMBER.match(words_only)
+    if marked and any(ch.isalpha() for ch in words_only[marked.end():]):
+        kind = marked.groupdict().get("appendix")
+        words_only = f"{kind} {words_only[marked.end():]}" if kind else words_only[marked.end():]
+    return words_only
+
+
 def collapse_spaces(text: str) -> str:
     return " ".join(text.split())
 

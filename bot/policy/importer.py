@@ -47,6 +47,7 @@ from bot.policy.document_lines import (
     detail_key_by_words,
     heading_like,
     label_key,
+    unnumbered,
 )
 from bot.policy.document_lines import (
     PolicyImportError as PolicyImportError,  # the importer's error, for its callers
@@ -1238,23 +1239,10 @@ def _under(lead: Line, block: Line, *, next_to_it: bool) -> bool:
             and len(_sentence_spans(lead.text)) == 1)
 
 
-# Numbering a heading carries besides "3." or "3.1": "Section 5:", "Part B –", "Step 2:", "Appendix 1:" (an appendix
-# keeps its word), and "IV.", "C.", "(3)", "3a)".
-_NAMED_NUMBER = re.compile(r"^(section|part|chapter|step|adran|rhan|(?P<appendix>appendix|annex|atodiad))\s+"
-                           r"(?:\d{1,3}(?:\.\d{1,3})*[a-z]?|[a-z]|[ivx]{1,6})(?![\w'’-])\s*[:.)–—-]?\s*", re.IGNORECASE)
-_MARKED_NUMBER = re.compile(r"^\(?(?:\d{1,3}[a-z]?|[a-z]|[ivx]{1,6})[.)]\s+", re.IGNORECASE)
-
-
 def section_id_for(heading: str) -> str:
     """A section's id from its heading's words, without its numbering: "3. The purpose of this policy" ->
     "purpose-policy", "Section 5: School accounts" -> "school-accounts" (so renumbering keeps the id)."""
-    numbered = NUMBERING.match(heading)
-    words_only = heading[numbered.end():] if numbered else heading
-    marked = _NAMED_NUMBER.match(words_only) or _MARKED_NUMBER.match(words_only)
-    if marked and any(ch.isalpha() for ch in words_only[marked.end():]):
-        kind = marked.groupdict().get("appendix")
-        words_only = f"{kind} {words_only[marked.end():]}" if kind else words_only[marked.end():]
-    folded = unicodedata.normalize("NFKD", words_only.casefold().replace("'", "").replace("’", ""))
+    folded = unicodedata.normalize("NFKD", unnumbered(heading).casefold().replace("'", "").replace("’", ""))
     words = re.findall(r"[a-z0-9]+", "".join(ch for ch in folded if not unicodedata.combining(ch)))
     kept = [word for word in words if word not in _ID_STOPWORDS] or words
     return "-".join(kept) or "section"

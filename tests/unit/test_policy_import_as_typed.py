@@ -13,9 +13,10 @@ from docx.document import Document
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 
+from bot.domain.policy_versions import compare_policies
 from bot.policy.details import review_deadline, welsh_terms
 from bot.policy.importer import PolicyImportError, import_policy, section_id_for
-from bot.policy.loader import validate_policy_file
+from bot.policy.loader import policy_from_data, validate_policy_file
 from tests.unit.test_policy_import import headed, imported_docx, imported_text, passages
 
 TITLE = "Staff Social Media Policy"
@@ -365,6 +366,22 @@ def test_a_sections_id_stays_the_same_when_the_document_is_renumbered(tmp_path: 
     assert [s["id"] for s in first] == [s["id"] for s in second] == [
         "school-accounts", "photographs", "appendix-consent-form", "reporting", "monitoring", "definitions",
         "contact-parents", "breaches", "report-it"]
+
+
+def test_a_section_renumbered_or_relettered_is_not_shown_to_staff_as_renamed(tmp_path: Path) -> None:
+    def version(n: int) -> Document:
+        document = docx.Document()
+        document.add_paragraph(TITLE, style="Title")
+        for i, pair in enumerate(RENUMBERED):
+            document.add_heading(pair[n], level=1)
+            document.add_paragraph(f"Rule {i} applies to all staff.")
+        return document
+    first = policy_from_data(imported_docx(version(0), tmp_path, "first.docx"))
+    second = policy_from_data(imported_docx(version(1), tmp_path, "second.docx"))
+
+    changes = compare_policies(first, second)
+
+    assert changes.sections == ()
 
 
 def test_words_that_look_like_numbering_are_kept_in_an_id() -> None:
