@@ -193,7 +193,16 @@ def read_document(source: Path) -> list[Line]:
     if not source.is_file():
         raise PolicyImportError(f"{source}: no such file")
     with source.open("rb") as opened:
-        start = opened.read(8)
+        start = opened.read(64)
+    expected = "a Word document" if suffix == ".docx" else "a text file"
+    # Another kind of file renamed (or saved under the wrong name): said by its kind, not as "damaged" or "no headings".
+    if start.startswith(b"%PDF"):
+        raise PolicyImportError(f"{source.name}: this is a PDF, not {expected}{_SAVE_AS['.pdf']}")
+    if start.startswith(b"{\\rtf"):
+        raise PolicyImportError(f"{source.name}: this is a Rich Text (.rtf) file, not {expected}{_IN_WORD}")
+    if suffix == ".docx" and re.match(rb"(?:\xef\xbb\xbf)?\s*<(?:!doctype\s+html|html)\b", start, re.IGNORECASE):
+        raise PolicyImportError(f"{source.name}: this is a web page's code (HTML), not {expected}: open the "
+                                "policy's Word original, or copy the page's text into a .txt file")
     if start.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE file: a password-protected Word file, or an old .doc
         raise PolicyImportError(f"{source.name}: this is a password-protected Word file or an old Word (.doc) file: "
                                 "open it in Word, remove any password, and save it as a Word Document (.docx)")

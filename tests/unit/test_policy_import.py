@@ -845,6 +845,18 @@ BAD: dict[str, tuple[str, str | bytes, str]] = {
     "pdf": ("policy.pdf", b"%PDF-1.4", "import a Word document (.docx) or a text file (.txt, .md): open the school's "
             "Word original and import that"),
     "old-word": ("policy.doc", b"\xd0\xcf\x11\xe0", "open it in Word and save it as a Word Document (.docx)"),
+    "pdf-named-docx": ("policy.docx", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n" + bytes(range(256)),
+                       "policy.docx: this is a PDF, not a Word document: open the school's Word original"),
+    "pdf-named-txt": ("policy.txt", b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n",
+                      "policy.txt: this is a PDF, not a text file: open the school's Word original"),
+    "rtf-named-docx": ("policy.docx", b"{\\rtf1\\ansi\\deff0 Staff Social Media Policy\\par }",
+                       "policy.docx: this is a Rich Text (.rtf) file, not a Word document: open it in Word and save it "
+                       "as a Word Document (.docx)"),
+    "rtf-named-txt": ("policy.txt", b"{\\rtf1\\ansi\\deff0\n{\\pard Staff Social Media Policy\\par}\n}",
+                      "policy.txt: this is a Rich Text (.rtf) file, not a text file: open it in Word and save it as a "
+                      "Word Document (.docx)"),
+    "web-page-named-docx": ("policy.docx", b"<!DOCTYPE html>\n<html><body><h1>Policy</h1></body></html>",
+                            "policy.docx: this is a web page's code (HTML), not a Word document"),
     "empty": ("empty2.txt", "", "the document is empty"),
     "welsh-only": ("cymraeg.txt", "Polisi Cyfryngau Cymdeithasol Staff\n\nCyfrifon personol\n\nDylai staff gadw eu "
                    "cyfrifon personol yn breifat a pheidio ag ychwanegu disgyblion fel ffrindiau. Rhaid i staff ofyn "
