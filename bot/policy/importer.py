@@ -238,6 +238,10 @@ def build_policy(lines: Sequence[Line], *, file: str, sha256: str, current: Poli
             welsh_share(title) - welsh_share(own_lines[0]) >= 0.3 and welsh_share(own_lines[0]) <= 0.3):
         # The Welsh title on one line, the English on the next.
         english_title, welsh_title, own_lines = own_lines[0], title, own_lines[1:]
+    elif not welsh_title and own_lines and _names_the_policy(own_lines[0]) and (
+            welsh_share(own_lines[0]) - welsh_share(title) >= 0.3 and welsh_share(title) <= 0.3):
+        # The English title, then the Welsh under it (not the school's name).
+        welsh_title, own_lines = own_lines[0], own_lines[1:]
     if not welsh_title and welsh_share(english_title) >= 0.5 and _names_the_policy(english_title):
         english_title, welsh_title = _english_title(english_title, page_texts, warnings), english_title
     data: dict[str, Any] = {"title_en": english_title, **({"title_cy": welsh_title} if welsh_title else {})}

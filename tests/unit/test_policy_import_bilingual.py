@@ -311,3 +311,17 @@ def test_an_english_title_is_still_the_english_title(tmp_path: Path) -> None:
     data = imported_docx(_english_policy_under("Staff Social Media Policy"), tmp_path)
 
     assert data["title_en"] == "Staff Social Media Policy" and "title_cy" not in data
+
+
+def test_a_welsh_title_under_the_english_one_is_the_welsh_title_not_the_school(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph("Staff Social Media Policy", style="Title")
+    document.add_paragraph("Polisi Cyfryngau Cymdeithasol Staff", style="Subtitle")
+    document.add_paragraph("Bryn Celyn Primary School")
+    document.add_heading("Personal accounts", level=1)
+    document.add_paragraph("Staff must not accept friend requests from pupils.")
+
+    data = imported_docx(document, tmp_path)
+
+    assert (data["title_en"], data["title_cy"]) == ("Staff Social Media Policy", "Polisi Cyfryngau Cymdeithasol Staff")
+    assert data["federation"] == "Bryn Celyn Primary School"
