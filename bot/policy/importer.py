@@ -913,8 +913,11 @@ def _bilingual(sections: list[_Section], warnings: list[str]) -> list[_Section]:
         section = sections[index]
         text = " ".join(block.text for block in section.blocks)
         neighbour = sections[index + 1] if index + 1 < len(sections) else None
-        if neighbour is not None and neighbour.level == section.level and _welsh(text) != _welsh(
-                " ".join(block.text for block in neighbour.blocks)) and _translations(section, neighbour, sections):
+        neighbour_welsh = neighbour is not None and _welsh(" ".join(block.text for block in neighbour.blocks))
+        # the Welsh beside the English at its level, or under it as a sub-heading ("Purpose", then "Diben", Heading 2)
+        if neighbour is not None and (neighbour.level == section.level or (
+                neighbour.level == section.level + 1 and neighbour_welsh)) and _welsh(text) != neighbour_welsh and (
+                _translations(section, neighbour, sections)):
             english, welsh = (neighbour, section) if _welsh(text) else (section, neighbour)
             english.heading_cy = welsh.heading
             english.blocks = _with_welsh(english.blocks, welsh.blocks)

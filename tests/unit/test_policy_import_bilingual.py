@@ -325,3 +325,26 @@ def test_a_welsh_title_under_the_english_one_is_the_welsh_title_not_the_school(t
 
     assert (data["title_en"], data["title_cy"]) == ("Staff Social Media Policy", "Polisi Cyfryngau Cymdeithasol Staff")
     assert data["federation"] == "Bryn Celyn Primary School"
+
+
+def test_the_welsh_under_a_sub_heading_after_each_english_section_is_its_welsh(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph("Staff Social Media Policy", style="Title")
+    for english, welsh, text, text_cy in (
+            ("Purpose", "Diben", "This policy sets out how staff use social media.",
+             "Mae'r polisi hwn yn nodi sut mae staff yn defnyddio cyfryngau cymdeithasol."),
+            ("Personal accounts", "Cyfrifon personol", "Staff must not accept friend requests from pupils.",
+             "Ni ddylai staff dderbyn ceisiadau ffrind gan ddisgyblion.")):
+        document.add_heading(english, level=1)
+        document.add_paragraph(text)
+        document.add_heading(welsh, level=2)
+        document.add_paragraph(text_cy)
+
+    data = imported_docx(document, tmp_path)
+
+    assert [(s["heading_en"], s.get("heading_cy"), [(p["text"], p.get("text_cy")) for p in s["passages"]])
+            for s in data["sections"]] == [
+        ("Purpose", "Diben", [("This policy sets out how staff use social media.",
+                               "Mae'r polisi hwn yn nodi sut mae staff yn defnyddio cyfryngau cymdeithasol.")]),
+        ("Personal accounts", "Cyfrifon personol", [("Staff must not accept friend requests from pupils.",
+                                                     "Ni ddylai staff dderbyn ceisiadau ffrind gan ddisgyblion.")])]
