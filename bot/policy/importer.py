@@ -1317,20 +1317,25 @@ def _sentence_spans(text: str, *, quotes: bool = True) -> list[tuple[int, int]]:
         end = i + 1
         while end < len(text) and text[end] in CLOSERS and text[end] != '"':
             end += 1
-        following = text[end:].lstrip()
-        if not (end < len(text) and text[end].isspace() and following[:1]):
+        # Where the next sentence would start, found by looking, not by copying the rest of the paragraph (a long
+        # paragraph of short sentences took minutes so).
+        after = end
+        while after < len(text) and text[after].isspace():
+            after += 1
+        if not (after > end and after < len(text)):
             continue
-        if not (following[0].isupper() or following[0].isdigit() or following[0] in "\"“‘('"):
+        following = text[after]
+        if not (following.isupper() or following.isdigit() or following in "\"“‘('"):
             continue
         before = text[start:i].split()
         word = before[-1].casefold().lstrip("(\"'“‘") if before else ""
         # "J. Smith" is an initial; "posted on X. They" ends a sentence (the platform once called Twitter).
         platform = word == "x" and len(before) > 1 and before[-2].casefold() in _BEFORE_A_PLATFORM
-        if ch == "." and (word in _ABBREVIATIONS or (word in _NUMBER_ABBREVIATIONS and following[0].isdigit())
+        if ch == "." and (word in _ABBREVIATIONS or (word in _NUMBER_ABBREVIATIONS and following.isdigit())
                           or (len(word) == 1 and word.isalpha() and not platform)):
             continue
         spans.append((start, end))
-        start = len(text) - len(following)
+        start = after
     if quotes and (inside or curly):  # quotation marks that never close: read the paragraph without them
         return _sentence_spans(text, quotes=False)
     spans.append((start, len(text.rstrip())))
