@@ -30,7 +30,7 @@ from bot.domain.figures import ReadFigures, ReportFigures, RequestFigures, Term,
 from bot.domain.people import Lang, Person, StaffContact
 from bot.domain.permission_requests import PermissionRequest, RequestState, decide, end_permission, withdraw
 from bot.domain.policy_reads import Audience, SchoolReads, read_summary
-from bot.domain.policy_versions import BY_COMMAND, PolicyChanges, SectionChange
+from bot.domain.policy_versions import BY_COMMAND, DetailChange, PolicyChanges, SectionChange
 from bot.policy.details import Detail
 from bot.policy.loader import (
     DEFAULT_POLICY_FILE,
@@ -834,6 +834,10 @@ def _policy_version_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Ite
     yield "publish-not-owner-click", common.error_card(strings, lang, "publish.not_owner_click",
                                                        owner="Mrs Siân Roberts")
     yield "read-request", publishing.read_request_card(strings, lang, details=new, changes=SAMPLE_CHANGES)
+    # A correction of the details alone (2.1 gives the next review otherwise): which, and why staff confirm again.
+    yield "read-request-details-only", publishing.read_request_card(
+        strings, lang, details=replace(new, version="2.1"), changes=PolicyChanges(previous="2", details=(
+            DetailChange("next_review", "Autumn 2028", "Summer 2027", "Tymor yr Hydref 2028", "Tymor yr Haf 2027"),)))
     # "I have read it" clicked on version 1's card once version 2 is in force.
     yield "read-request-superseded", publishing.read_request_card(strings, lang, details=new, changes=SAMPLE_CHANGES,
                                                                   superseded="1", recorded_nothing=True)

@@ -70,10 +70,16 @@ def changes_elements(strings: Catalogue, lang: Lang, changes: PolicyChanges, *, 
         return [text(strings.text("publish.changes_first", lang), subtle=True)]
     title = sub_heading(strings.text("publish.changes_title", lang, previous=changes.previous))
     if not changes.sections:
-        none = (strings.text("publish.changes_welsh", lang, previous=changes.previous, n=changes.welsh)
-                if changes.welsh else strings.text("publish.changes_nothing" if same else "publish.changes_none", lang,
-                                                   previous=changes.previous))
-        return [title, text(none)]
+        if changes.welsh:
+            none = strings.text("publish.changes_welsh", lang, previous=changes.previous, n=changes.welsh)
+        elif same:
+            none = strings.text("publish.changes_nothing", lang, previous=changes.previous)
+        elif changes.details is None:  # a version stored before its details' changes were kept
+            none = strings.text("publish.changes_none", lang, previous=changes.previous)
+        else:
+            none = strings.text("publish.changes_details" if changes.details else "publish.changes_number_only", lang,
+                                previous=changes.previous)
+        return [title, text(none), *_details_changed(strings, lang, changes)]
     shown: list[Element] = [title]
     for change in changes.sections[:MAX_CHANGES_SHOWN]:
         heading_text = change.heading(lang.value)
@@ -89,6 +95,32 @@ def changes_elements(strings: Catalogue, lang: Lang, changes: PolicyChanges, *, 
     in_english = any(not change.heading_cy or (change.was_en and not change.was_cy)
                      for change in changes.sections[:MAX_CHANGES_SHOWN])
     return [*shown, *headings_in_english_note(strings, lang, in_english)]
+
+
+# The label each detail has on the About card.
+_DETAIL_LABELS = {"title": "publish.detail_title", "author": "ask.about_author", "date_of_issue": "ask.about_issued",
+                  "agreed_by": "ask.about_agreed", "last_reviewed": "ask.about_last_reviewed",
+                  "next_review": "ask.about_review", "authorisation": "ask.about_authorised",
+                  "schools": "ask.about_schools"}
+
+
+def _details_changed(strings: Catalogue, lang: Lang, changes: PolicyChanges) -> list[Element]:
+    """The document's details given otherwise than the version before gave them, each as it is and as it was."""
+    if not changes.details:
+        return []
+    rows = []
+    for change in changes.details:
+        # Both read alike in Welsh (two English titles, one Welsh name): the English, which did change.
+        code = lang.value if change.now(lang.value) != change.was(lang.value) else "en"
+        rows.append((strings.text(_DETAIL_LABELS.get(change.name, "publish.detail_other"), lang),
+                     strings.text("publish.detail_was", lang, now=change.now(code), was=change.was(code))))
+    return [facts(rows)]
+
+
+def same_rules(changes: PolicyChanges) -> bool:
+    """True when a version's words are those of the version before, English and Welsh: only its details, or only its
+    number, are new (staff are asked to confirm it all the same, and are told why)."""
+    return bool(changes.previous) and not changes.sections and not changes.welsh and changes.details is not None
 
 
 def _version_facts(strings: Catalogue, lang: Lang, details: PolicyDetails, version: str) -> list[tuple[str, str]]:
@@ -253,7 +285,8 @@ def read_request_card(strings: Catalogue, lang: Lang, *, details: PolicyDetails,
     if typed:
         notes.append({"type": "Container", "style": "emphasis",
                       "items": [text(strings.text("reads.typed_confirm", lang, version=details.version))]})
-    return card([heading(title), *notes, text(intro), *changes_elements(strings, lang, changes), *button_rows([
+    why = [text(strings.text("reads.same_rules_why", lang))] if same_rules(changes) else []
+    return card([heading(title), *notes, text(intro), *changes_elements(strings, lang, changes), *why, *button_rows([
         execute(strings.text("reads.confirm", lang), VERB_CONFIRM_READ, {"version": details.version}, style="positive"),
         execute(strings.text("button.sections", lang), VERB_SECTIONS, {"version": details.version}),
         execute(strings.text("button.switch_language", lang), VERB_READ_REQUEST,
@@ -472,6 +505,8 @@ def whats_new_card(strings: Catalogue, lang: Lang, *, details: PolicyDetails, ch
     if confirmed_at is not None:
         body.append(text(strings.text("reads.you_confirmed", lang, when=when(confirmed_at)), subtle=True))
     else:
+        if same_rules(changes):
+            body.append(text(strings.text("reads.same_rules_why", lang)))
         body.append(text(strings.text("reads.please_confirm", lang), subtle=True))
         actions.insert(0, execute(strings.text("reads.confirm", lang), VERB_CONFIRM_READ,
                                   {"version": details.version}, style="positive"))

@@ -91,18 +91,43 @@ class SectionChange:
 
 
 @dataclass(frozen=True)
+class DetailChange:
+    """A detail of the document (`name`, as `PolicyDetails.asked` knows it: "next_review") given otherwise than the
+    version before gave it: as it was and as it is, in English and as a Welsh card shows it."""
+
+    name: str
+    was_en: str
+    now_en: str
+    was_cy: str = ""
+    now_cy: str = ""
+
+    def was(self, lang: str) -> str:
+        """As the version before gave it, in "en" or "cy"."""
+        return self.was_cy if lang == "cy" and self.was_cy else self.was_en
+
+    def now(self, lang: str) -> str:
+        """As this version gives it, in "en" or "cy"."""
+        return self.now_cy if lang == "cy" and self.now_cy else self.now_en
+
+
+@dataclass(frozen=True)
 class PolicyChanges:
     """What changed from `previous` (a version number; empty when there was nothing to compare with); `welsh`
-    counts the headings and passages given new or changed Welsh (`changed_welsh`)."""
+    counts the headings and passages given new or changed Welsh (`changed_welsh`); `details`, the document's details
+    given otherwise (None for a version stored before they were kept: not known)."""
 
     previous: str = ""
     sections: tuple[SectionChange, ...] = ()
     welsh: int = 0
+    details: tuple[DetailChange, ...] | None = None
 
     def as_data(self) -> dict[str, Any]:
         """Plain data for storage."""
-        return {"previous": self.previous, "sections": [vars(change) for change in self.sections],
-                "welsh": self.welsh}
+        data: dict[str, Any] = {"previous": self.previous, "sections": [vars(change) for change in self.sections],
+                                "welsh": self.welsh}
+        if self.details is not None:
+            data["details"] = [vars(change) for change in self.details]
+        return data
 
     @classmethod
     def from_data(cls, raw: Any) -> PolicyChanges:
@@ -117,8 +142,21 @@ class PolicyChanges:
                 except TypeError:
                     continue
         welsh = raw.get("welsh")
+        details = raw.get("details")
         return cls(previous=str(raw.get("previous") or ""), sections=tuple(sections),
-                   welsh=welsh if isinstance(welsh, int) and not isinstance(welsh, bool) else 0)
+                   welsh=welsh if isinstance(welsh, int) and not isinstance(welsh, bool) else 0,
+                   details=_details_from(details) if isinstance(details, list) else None)
+
+
+def _details_from(raw: list[Any]) -> tuple[DetailChange, ...]:
+    found = []
+    for item in raw:
+        if isinstance(item, dict):
+            try:
+                found.append(DetailChange(**{key: str(value) for key, value in item.items()}))
+            except TypeError:
+                continue
+    return tuple(found)
 
 
 def _texts(section: PolicySection) -> list[str]:
@@ -197,7 +235,11 @@ def compare_policies(old: Policy | None, new: Policy) -> PolicyChanges:
     kept = list(matched.values())
     changes += [SectionChange("removed", s.id, s.heading_en, s.heading_cy, removed=len(s.passages))
                 for s in old.sections if not any(s is k for k in kept)]
-    return PolicyChanges(previous=old.details.version, sections=tuple(changes), welsh=changed_welsh(old, new))
+    details = tuple(DetailChange(name, old.details.asked(name, "en"), new.details.asked(name, "en"),
+                                 old.details.asked(name, "cy"), new.details.asked(name, "cy"))
+                    for name in changed_details(old, new))
+    return PolicyChanges(previous=old.details.version, sections=tuple(changes), welsh=changed_welsh(old, new),
+                         details=details)
 
 
 def changed_welsh(old: Policy, new: Policy) -> int:

@@ -70,7 +70,7 @@ from tests.flows.conftest import (
     text_of,
     with_school_holidays,
 )
-from tests.support.cards import actions, verb_data
+from tests.support.cards import actions, facts, verb_data
 from tests.support.policies import (
     AI_SECTION,
     FIXTURE_POLICY_FILE,
@@ -592,7 +592,35 @@ async def test_a_corrected_review_date_under_the_same_version_is_refused_with_th
     assert VERB_PUBLISH not in shown
     await bot.publishes(write_revised(tmp_path, "v2.1.txt", version="2.1", review="Summer 2027"), "2.1")
     about = text_of((await bot.bot.says(GARETH, "about")).card)
-    assert "Summer 2027" in about and "Autumn 2028" not in about
+    assert '"value": "Summer 2027"' in about and '"value": "Autumn 2028"' not in about  # as it was: under changes
+
+
+async def test_a_correction_of_the_details_alone_tells_staff_which_details_changed_and_why_they_confirm_again(
+        bot: PublishingBot, strings: Catalogue, tmp_path: Path) -> None:
+    """Version 2.1 corrects only version 2's next review date. Staff were asked to read and confirm it under "No
+    section changed from version 2; only the document's details did.": not which detail, nor why they must confirm
+    the same rules again. The card (and "what's new") names the detail, as it was and as it is, in English and Welsh,
+    and says the rules are the same and why they are asked; a version whose only change is its number says that."""
+    await bot.publishes(write_revised(tmp_path, "v2.txt", review="Autumn 2028"), "2")
+
+    await bot.publishes(write_revised(tmp_path, "v2.1.txt", version="2.1", review="Summer 2027"), "2.1")
+    [message] = [m for m in await MemoryOutbox(bot.bot.store).list_for_recipient(CARYS)
+                 if any(a.get("verb") == VERB_CONFIRM_READ for a in actions(dict(m.card)))]
+    whats_new = text_of((await bot.bot.says(OWAIN, "what's new")).card)
+    await bot.publishes(write_revised(tmp_path, "v3.txt", version="3", review="Summer 2027"), "3")
+    [number_only] = await bot.read_cards(CARYS)
+
+    english, welsh = text_of(message.card), text_of(message.card_cy)
+    assert "only the document's details did" not in english and "dim ond manylion y ddogfen" not in welsh
+    assert strings.text("publish.changes_details", Lang.EN, previous="2") in english
+    assert strings.text("publish.changes_details", Lang.CY, previous="2") in welsh
+    assert facts(message.card)["Next review"] == "Summer 2027 (was Autumn 2028)"
+    assert facts(message.card_cy)["Adolygiad nesaf"] == "Tymor yr Haf 2027 (Tymor yr Hydref 2028 gynt)"
+    assert strings.text("reads.same_rules_why", Lang.EN) in english
+    assert strings.text("reads.same_rules_why", Lang.CY) in welsh
+    assert "Summer 2027 (was Autumn 2028)" in whats_new
+    assert strings.text("publish.changes_number_only", Lang.EN, previous="2.1") in text_of(number_only)
+    assert strings.text("reads.same_rules_why", Lang.EN) in text_of(number_only)
 
 
 def _with_welsh(source: Path, folder: Path, name: str, version: str) -> Path:

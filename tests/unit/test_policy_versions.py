@@ -205,7 +205,7 @@ def test_the_welsh_added_to_the_version_in_force_is_a_change_and_welsh_a_documen
     assert changed_welsh(v2, welsh) == passages + 1 and not unchanged_policy(v2, welsh)
     without_welsh = replace(v2, sections=tuple(replace(s, heading_cy="") for s in v2.sections))
     assert changed_welsh(welsh, without_welsh) == 0 and unchanged_policy(welsh, without_welsh)
-    assert compare_policies(v2, welsh) == PolicyChanges(previous="2", welsh=passages + 1)
+    assert compare_policies(v2, welsh) == PolicyChanges(previous="2", welsh=passages + 1, details=())
 
 
 @pytest.mark.parametrize(("current", "stored", "next_number"), [
@@ -338,6 +338,11 @@ def test_changes_survive_storage_as_data() -> None:
 
     assert PolicyChanges.from_data(revised.as_data()) == revised
     assert PolicyChanges.from_data("garbage") == PolicyChanges()
+    with_details = compare_policies(load_policy(), policy_from_data(read_source(TEXT_2022).data))
+    assert with_details.details is not None
+    assert PolicyChanges.from_data(with_details.as_data()) == with_details
+    # A version stored before its details' changes were kept: not known, rather than "none changed".
+    assert PolicyChanges.from_data({"previous": "1", "sections": []}).details is None
 
 
 # Read and confirm

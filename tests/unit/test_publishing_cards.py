@@ -10,12 +10,13 @@ import pytest
 
 from bot.domain.people import Lang
 from bot.domain.policy_reads import SchoolReads
-from bot.domain.policy_versions import PolicyChanges
+from bot.domain.policy_versions import DetailChange, PolicyChanges
 from bot.policy.details import Detail
 from cards import publishing
 from cards.answer import ReviewItem, review_card
 from cards.gallery import SAMPLE_FEDERATION
 from cards.i18n import Catalogue, load_catalogue
+from tests.support.cards import facts
 from tests.support.policies import fixture_policy
 
 
@@ -106,3 +107,20 @@ def test_one_more_question_from_the_same_person_is_said_in_the_singular_in_welsh
     welsh = json.dumps(review_card(strings, Lang.CY, [item]), ensure_ascii=False)
 
     assert "Gofynnodd yr un person un cwestiwn arall, heb ei ddangos yma." in welsh and "heb eu dangos" not in welsh
+
+
+def test_a_detail_whose_welsh_reads_the_same_before_and_after_is_shown_by_its_english_change() -> None:
+    """Version 2.1 renamed "Social Media Policy for Staff" to "Staff Social Media Policy": both are "Polisi Cyfryngau
+    Cymdeithasol i Staff" in Welsh, and the Welsh card read "Teitl: Polisi Cyfryngau Cymdeithasol i Staff (Polisi
+    Cyfryngau Cymdeithasol i Staff gynt)", a change of nothing. It gives the English, which did change."""
+    strings = load_catalogue()
+    welsh_title = "Polisi Cyfryngau Cymdeithasol i Staff"
+    changes = PolicyChanges(previous="2", details=(
+        DetailChange("title", "Social Media Policy for Staff", "Staff Social Media Policy", welsh_title, welsh_title),
+        DetailChange("next_review", "Autumn 2028", "Summer 2027", "Tymor yr Hydref 2028", "Tymor yr Haf 2027")))
+    details = replace(fixture_policy().details, version="2.1")
+
+    welsh = facts(publishing.read_request_card(strings, Lang.CY, details=details, changes=changes))
+
+    assert welsh["Teitl"] == "Staff Social Media Policy (Social Media Policy for Staff gynt)"
+    assert welsh["Adolygiad nesaf"] == "Tymor yr Haf 2027 (Tymor yr Hydref 2028 gynt)"
