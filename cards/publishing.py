@@ -180,8 +180,13 @@ def preview_card(strings: Catalogue, lang: Lang, *, draft_id: str, file_name: st
     rows = _version_facts(strings, lang, details, shown_version)
     rows.append((strings.text("publish.size", lang),
                  strings.text("publish.size_value", lang, sections=sections, passages=passages)))
-    body: list[Element] = [
-        heading(strings.text("publish.preview_title", lang)),
+    # Refused or stopped by the check, it says so first, and why: nothing below is a question to answer.
+    body: list[Element] = [heading(strings.text("publish.preview_title" if publishable else "publish.refused_title",
+                                                lang))]
+    if refusal is not None:
+        key, values = refusal
+        body.append({"type": "Container", "style": "warning", "items": [text(strings.text(key, lang, **values))]})
+    body += [
         _labelled(strings.text("publish.file", lang) + ":", file_name),
         user_text(details.title.text(lang.value), limit=300),
         facts(rows),
@@ -194,13 +199,11 @@ def preview_card(strings: Catalogue, lang: Lang, *, draft_id: str, file_name: st
         body.append(text(strings.text("publish.check_failed", lang), weight="Bolder"))
         body.extend(user_text(f"• {problem}", limit=400) for problem in problems[:10])
     else:
-        body.append(text(strings.text("publish.check_passed", lang)))
+        body.append(text(strings.text("publish.check_passed" if refusal is None else "publish.check_passed_refused",
+                                      lang)))
     if notes:
         body.append(text(strings.text("publish.notes", lang), subtle=True))
         body.extend(user_text(f"• {note}", limit=400) for note in notes[:10])
-    if refusal is not None:
-        key, values = refusal
-        body.append({"type": "Container", "style": "warning", "items": [text(strings.text(key, lang, **values))]})
     if not publishable:
         return card(body)
     body += audience_elements(strings, lang, version=version, audience=audience, reinstate=reinstate)

@@ -595,6 +595,29 @@ async def test_a_corrected_review_date_under_the_same_version_is_refused_with_th
     assert '"value": "Summer 2027"' in about and '"value": "Autumn 2028"' not in about  # as it was: under changes
 
 
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_a_refused_preview_does_not_say_nothing_stops_it_being_published(
+        bot: PublishingBot, strings: Catalogue, tmp_path: Path, lang: Lang) -> None:
+    """Siân sent version 2 with its next review date corrected, still marked "Version 2". Under "Publish a new version
+    of the policy?" the preview said "The policy check found nothing that stops it being published.", and only at the
+    foot of the card, under the check's notes, that it could not be. The card now says at its head that the document
+    cannot be published as it is, and why, and the check line says the check found nothing wrong in the document
+    itself."""
+    await bot.publishes(write_revised(tmp_path, "v2.txt", review="Autumn 2028"), "2")
+
+    refused = await bot.sends(SIAN, write_revised(tmp_path, "v2-fixed.txt", review="Summer 2027"), lang=lang)
+
+    shown = text_of(refused.card)
+    lines = [item.get("text", "") for item in (refused.card or {})["body"]]
+    why = strings.text("publish.details_only", lang, version="2", next="2.1")
+    assert strings.text("publish.check_passed", lang) not in shown
+    assert strings.text("publish.preview_title", lang) not in shown
+    assert lines[0] == strings.text("publish.refused_title", lang)
+    assert strings.text("publish.check_passed_refused", lang) in shown
+    assert shown.index(why) < shown.index(strings.text("publish.check_title", lang))
+    assert VERB_PUBLISH not in shown
+
+
 async def test_a_correction_of_the_details_alone_tells_staff_which_details_changed_and_why_they_confirm_again(
         bot: PublishingBot, strings: Catalogue, tmp_path: Path) -> None:
     """Version 2.1 corrects only version 2's next review date. Staff were asked to read and confirm it under "No
