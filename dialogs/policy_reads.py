@@ -22,6 +22,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from bot.domain.directory import StaffDirectory, StaffMember, off_the_staff_list
@@ -203,27 +204,36 @@ _TELL_ME = (r"(?:(?:can|could) you (?:tell|show) me |(?:please )?(?:tell|show) m
 _HAS = (rf"(?:s {_NOT}?|has {_NOT}?|hasn ?t (?:yet )?|have {_NOT}?|haven ?t (?:yet )?|ve {_NOT}?"
         r"|still (?:hasnt |hasn t |has not |havent |haven t |have not |has to |have to |needs to |need to |to )"
         r"|(?:is|are|s) (?:yet|still) to )")
-_WHAT = r"(?: it| the policy| the new policy| the new version| the latest version| this version| the new one)?"
+# A version named by its number, as the count's own heading names it ("Who has read version 2"; "2.1" is "2 1" here).
+_NUMBER = r"\d{1,5}(?: \d{1,5})?"
+_WHAT = (rf"(?: it| the policy| the new policy| the new version| the latest version| this version| the new one"
+         rf"| version {_NUMBER}| v ?{_NUMBER})?")
 _ALL = r"(?:everyone|everybody|all staff|all the staff|all of the staff)"
+_ANYONE = r"(?:anyone|anybody|any staff)"
 _ASKED_IN_ENGLISH = re.compile(rf"{_TELL_ME}{_WHO} {_HAS}(?:read|confirmed|confirm){_WHAT}(?: yet| so far)?"
-                               rf"|(?:has|have) {_ALL} (?:read|confirmed){_WHAT}(?: yet| so far)?")
+                               rf"|(?:has|have) {_ALL} (?:read|confirmed){_WHAT}(?: yet| so far)?"
+                               rf"|(?:has|have) {_ANYONE} (?:not |still not )(?:read|confirmed){_WHAT}(?: yet)?"
+                               rf"|is there {_ANYONE} (?:who |that )?{_HAS}(?:read|confirmed){_WHAT}(?: yet)?")
 _READ_CY = r"(?:i ddarllen|ei ddarllen|ddarllen|darllen|i gadarnhau|ei gadarnhau|gadarnhau|cadarnhau)"
-_WHAT_CY = (r"(?: y polisi| y polisi newydd| y fersiwn newydd| y fersiwn ddiweddaraf| y fersiwn diweddaraf"
-            r"| o| e| fe| fo)?")
+_WHAT_CY = (rf"(?: y polisi| y polisi newydd| y fersiwn newydd| y fersiwn ddiweddaraf| y fersiwn diweddaraf"
+            rf"| fersiwn {_NUMBER}| o| e| fe| fo)?")
 _ASKED_IN_WELSH = re.compile(
     rf"{_TELL_ME}(?:pwy|faint)(?: o r staff| o staff)? (?:sydd|sy) (?:wedi|di|heb|dal heb|ddim wedi|ddim di|eto i)"
     rf" {_READ_CY}{_WHAT_CY}(?: eto| hyd yma| hyd yn hyn)?"
-    rf"|(?:ydy|ydi) (?:pawb|r holl staff|yr holl staff) (?:wedi|di) {_READ_CY}{_WHAT_CY}(?: eto)?")
+    rf"|(?:ydy|ydi) (?:pawb|r holl staff|yr holl staff) (?:wedi|di) {_READ_CY}{_WHAT_CY}(?: eto)?"
+    rf"|oes (?:rhywun|unrhyw un|rhai)(?: o r staff| o staff)? (?:sydd |sy )?(?:heb|dal heb|ddim wedi|ddim di)"
+    rf" {_READ_CY}{_WHAT_CY}(?: eto)?")
+_NUMBER_NAMED = re.compile(rf"\b(?:version|fersiwn|v) ?({_NUMBER})(?: yet| eto| so far)?$")
 
 
-def _asked_who_has_read(said: str) -> tuple[str, bool] | None:
-    """The words of "who has read it" the whole message is, beyond the list's phrases, and whether they are Welsh; None
-    for anything else."""
+def _asked_who_has_read(said: str) -> tuple[str, bool, str] | None:
+    """The words of "who has read it" the whole message is, beyond the list's phrases, whether they are Welsh, and the
+    version they name by its number ("2.1"; "" when none); None for anything else."""
     for core in without_courtesy(said):
-        if _ASKED_IN_WELSH.fullmatch(core):
-            return core, True
-        if _ASKED_IN_ENGLISH.fullmatch(core):
-            return core, False
+        welsh = bool(_ASKED_IN_WELSH.fullmatch(core))
+        if welsh or _ASKED_IN_ENGLISH.fullmatch(core):
+            named = _NUMBER_NAMED.search(core)
+            return core, welsh, named[1].replace(" ", ".") if named else ""
     return None
 
 
@@ -314,7 +324,7 @@ class ReadingFlow:
         if command is None and (phrase := _read_said(said)):
             command, listed = self.said_read, phrase
         if command is None and (asked := _asked_who_has_read(said)):
-            private = self._private.only(self.summary)
+            private = self._private.only(partial(self.summary_typed, version=asked[2]) if asked[2] else self.summary)
             return in_the_listed_language(private, listed_in_welsh=True) if asked[1] else private
         if command is None:
             return None
@@ -779,6 +789,16 @@ class ReadingFlow:
         not), else all they see."""
         named = turn.data.get("school")
         return tuple(s for s in schools if s.school_id == named) if named else schools
+
+    async def summary_typed(self, turn: Turn, *, version: str) -> Reply:
+        """ "Who has read version 2", typed: that version's count, when it is a version stored (one staff were asked
+        to read, or the version the bot was installed with, kept); else the count of the version in force, whose card
+        names it."""
+        try:
+            stored = (await self._versions.get(version)).version
+        except RecordNotFound:
+            return await self.summary(turn)
+        return await self.summary(replace(turn, data={"version": stored}))
 
     async def summary(self, turn: Turn) -> Reply:
         """Per school, "read by 34 of 41" and who has not yet: for the policy owner (every school) and each

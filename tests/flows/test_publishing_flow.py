@@ -886,6 +886,29 @@ async def test_the_head_asking_who_has_read_it_in_her_own_words_gets_the_count(
 
 
 @pytest.mark.parametrize(("said", "lang"), [
+    ("Who has read version 2?", Lang.EN), ("who hasn't read version 2 yet", Lang.EN),
+    ("Has everyone read version 2?", Lang.EN), ("Has anyone not read it yet?", Lang.EN),
+    ("Is there anyone who hasn't read the policy?", Lang.EN),
+    ("Pwy sydd wedi darllen fersiwn 2?", Lang.CY), ("Pwy sydd heb ddarllen fersiwn 2 eto?", Lang.CY),
+    ("Oes rhywun heb ddarllen y polisi?", Lang.CY), ("Oes unrhyw un sydd heb gadarnhau eto?", Lang.CY)])
+async def test_the_head_asking_who_has_read_a_version_by_its_number_or_if_anyone_has_not_gets_that_count(
+        bot: PublishingBot, strings: Catalogue, tmp_path: Path, said: str, lang: Lang) -> None:
+    """The count's own heading is "Who has read version 2": Siân typed it back, "Who has read version 2?", or "Pwy sydd
+    heb ddarllen fersiwn 2 eto?", or asked whether anyone had not ("Oes rhywun heb ddarllen y polisi?"), and each went
+    to the policy as a question. They get the count, of the version named (version 2, once version 3 is in force too),
+    and a colleague is told who can see it."""
+    await bot.publishes(write_revised(tmp_path, "v2.txt"), "2")
+    await bot.publishes(write_revised(tmp_path, "v3.txt", version="3", issued="01.01.2027"), "3")
+
+    head = await bot.bot.says(SIAN, said)
+    colleague = await bot.bot.says(CARYS, said)
+
+    named = "2" if "2" in said else "3"
+    assert strings.text("reads.summary_title", lang, version=named) in text_of(head.card)
+    assert strings.text("reads.only_heads", lang) in text_of(colleague.card)
+
+
+@pytest.mark.parametrize(("said", "lang"), [
     ("Who's not read it yet?", Lang.EN), ("who hasnt read it", Lang.EN),
     ("Who still needs to read the policy?", Lang.EN),
     ("who hasn't confirmed yet", Lang.EN), ("Has everybody read it?", Lang.EN), ("How many have read it?", Lang.EN),
