@@ -85,7 +85,10 @@ def changes_elements(strings: Catalogue, lang: Lang, changes: PolicyChanges, *, 
         heading_text = change.heading(lang.value)
         if was := change.was(lang.value):
             heading_text += " " + strings.text("publish.change_renamed", lang, was=was)
-        items = [_labelled(strings.text(_LABELS.get(change.kind, "publish.change_changed"), lang), heading_text)]
+        label = _LABELS.get(change.kind, "publish.change_changed")
+        if change.kind == "changed" and change.was_en and not (change.added or change.removed or change.reworded):
+            label = "publish.change_renamed_only"  # its words as they were: "Changed" sent staff looking for a rule
+        items = [_labelled(strings.text(label, lang), heading_text)]
         if change.kind == "changed" and (counts := _counts(strings, lang, change)):
             items.append(text(counts, subtle=True, size="Small"))
         shown.append({"type": "Container", "spacing": "Small", "items": items})

@@ -595,6 +595,43 @@ async def test_a_corrected_review_date_under_the_same_version_is_refused_with_th
     assert '"value": "Summer 2027"' in about and '"value": "Autumn 2028"' not in about  # as it was: under changes
 
 
+async def test_a_section_only_renamed_is_called_renamed_not_changed(
+        bot: PublishingBot, strings: Catalogue, tmp_path: Path) -> None:
+    """Version 2 renamed "Legislation" to "The law", keeping its words. Staff read "Changed: The law (was
+    "Legislation")" and looked for a rule that had changed; there was none. A section whose words are as they were
+    is "Renamed:", in English and Welsh; one renamed with a rule reworded too is still "Changed:", with its counts."""
+    await bot.publishes(write_revised(tmp_path, "v2.txt", renamed={
+        "Legislation": "The law", "Using social networking for personal use": "Your own social media"}), "2")
+    [message] = [m for m in await MemoryOutbox(bot.bot.store).list_for_recipient(CARYS)
+                 if any(a.get("verb") == VERB_CONFIRM_READ for a in actions(dict(m.card)))]
+
+    english, welsh = _changes_listed(message.card), _changes_listed(message.card_cy)
+    assert english == [("Renamed:", 'The law (was "Legislation")'),
+                       ("Changed:", 'Your own social media (was "Using social networking for personal use")'),
+                       ("New section:", "Generative AI tools"),
+                       ("Removed:", "Use of personal mobile devices at work")]
+    assert welsh[0] == (strings.text("publish.change_renamed_only", Lang.CY), 'The law ("Deddfwriaeth" gynt)')
+    assert welsh[1][0] == strings.text("publish.change_changed", Lang.CY)
+
+
+def _changes_listed(card: object) -> list[tuple[str, str]]:
+    """What a card lists as changed: each section's label ("Changed:") and heading, in order."""
+    found: list[tuple[str, str]] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "RichTextBlock" and len(node["inlines"]) == 2:
+                found.append((node["inlines"][0]["text"], node["inlines"][1]["text"].strip()))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(card)
+    return found
+
+
 @pytest.mark.parametrize("lang", list(Lang))
 async def test_a_refused_preview_does_not_say_nothing_stops_it_being_published(
         bot: PublishingBot, strings: Catalogue, tmp_path: Path, lang: Lang) -> None:
