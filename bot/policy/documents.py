@@ -23,7 +23,9 @@ from bot.policy.steering import bind
 
 # A Word policy with a crest and a table is well under 1 MB; a document over this is not a policy.
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
-_UNSAFE = re.compile(r"[^\w .()'-]+")
+# What a file name may show besides letters and digits: Word's apostrophes and dashes too ("Polisi’r … – Fersiwn 2"),
+# never a path, control or direction character.
+_UNSAFE = re.compile(r"[^\w .()'\u2018\u2019\u2013\u2014&,+-]+")
 # Where the policy file's check says a problem is: "$.sections[2].passages[0].text: 612 characters, …".
 _IN_A_SECTION = re.compile(r"\$\.sections\[(\d+)\](?:\.passages\[(\d+)\])?(?:\.([\w\[\]]+))?: ")
 _FIELDS = {"text": "", "text_cy": "its Welsh", "heading_en": "its heading", "heading_cy": "its Welsh heading"}

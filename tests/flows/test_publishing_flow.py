@@ -595,6 +595,21 @@ async def test_a_corrected_review_date_under_the_same_version_is_refused_with_th
     assert '"value": "Summer 2027"' in about and '"value": "Autumn 2028"' not in about  # as it was: under changes
 
 
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_a_welsh_file_name_is_shown_as_the_policy_owner_wrote_it(
+        bot: PublishingBot, tmp_path: Path, lang: Lang) -> None:
+    """Siân saved the document as "Polisi’r Cyfryngau Cymdeithasol – Fersiwn 2 & Atodiad.docx" (Word's apostrophe and
+    dash): the preview named it "Polisi_r Cyfryngau Cymdeithasol _ Fersiwn 2 _ Atodiad.docx", as if the file were
+    damaged. Its apostrophes, dashes and "&" are shown as written; a path and control characters are still not."""
+    named = tmp_path / "Polisi’r Cyfryngau Cymdeithasol – Fersiwn 2 & Atodiad.docx"
+    named.write_bytes(revised_docx(tmp_path).read_bytes())
+
+    preview = await bot.sends(SIAN, named, lang=lang)
+
+    assert "Polisi’r Cyfryngau Cymdeithasol – Fersiwn 2 & Atodiad.docx" in text_of(preview.card)
+    assert VERB_PUBLISH in text_of(preview.card)
+
+
 async def test_a_section_only_renamed_is_called_renamed_not_changed(
         bot: PublishingBot, strings: Catalogue, tmp_path: Path) -> None:
     """Version 2 renamed "Legislation" to "The law", keeping its words. Staff read "Changed: The law (was
