@@ -846,6 +846,12 @@ def _policy_version_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Ite
                                                              typed=True)
     yield "read-superseded-not-asked", common.error_card(strings, lang, "reads.superseded_not_asked", version="2",
                                                          current="1")
+    # Pressed again on version 2's card, confirmed before it was withdrawn: that confirmation stays on record.
+    yield "read-superseded-confirmed-not-asked", common.notice_card(strings.text(
+        "reads.superseded_confirmed_not_asked", lang, version="2", current="1", when=answer.when(SAMPLE_TIME)))
+    yield "read-request-superseded-kept", publishing.read_request_card(strings, lang, details=new,
+                                                                       changes=SAMPLE_CHANGES, superseded="3",
+                                                                       recorded_nothing=True, kept=SAMPLE_TIME)
     yield "read-not-asked", common.error_card(strings, lang, "reads.not_asked", version="1")
     # I have read it pressed by someone who is not on the staff list (a pupil in the Hwb tenant): nothing kept.
     yield "read-not-on-staff-list", common.error_card(strings, lang, "reads.not_on_staff_list",

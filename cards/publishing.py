@@ -266,12 +266,12 @@ def withdrawn_card(strings: Catalogue, lang: Lang, *, version: str, previous: st
 
 def read_request_card(strings: Catalogue, lang: Lang, *, details: PolicyDetails, changes: PolicyChanges,
                       reminder: bool = False, superseded: str = "", recorded_nothing: bool = False,
-                      typed: bool = False, late: bool = False) -> Card:
+                      typed: bool = False, late: bool = False, kept: datetime | None = None) -> Card:
     """Sent to every member of staff: what changed, a way to read it, and "I have read it". In place of a card about
     an older version (`superseded`), it says so first (and, `recorded_nothing`, that its click recorded nothing); in
     answer to "I have read it" typed (`typed`), that the button records it and the words do not. `late`: to someone
     asked on a later day than it was published (a new starter), who is asked to read the policy in force, not what is
-    new in it.
+    new in it. `kept`: when they confirmed the version of the card pressed (withdrawn since), which stays on record.
     "Read the policy" names the version, so an instance that has not switched to it yet does so first."""
     code = lang.value
     issued = details.issued()
@@ -285,7 +285,9 @@ def read_request_card(strings: Catalogue, lang: Lang, *, details: PolicyDetails,
     notes: list[Element] = []
     if superseded:
         note = strings.text("reads.superseded", lang, version=superseded, current=details.version)
-        if recorded_nothing:
+        if kept is not None:
+            note += " " + strings.text("reads.kept_on_record", lang, version=superseded, when=when(kept))
+        elif recorded_nothing:
             note += " " + strings.text("reads.nothing_recorded", lang, version=superseded)
         notes.append({"type": "Container", "style": "warning", "items": [text(note)]})
     if typed:

@@ -59,6 +59,7 @@ from bot.domain.uk_time import uk_today
 from bot.policy.loader import PolicyFileError, policy_from_data
 from bot.policy.model import Policy
 from cards import publishing as cards
+from cards.answer import when
 from cards.common import error_card, notice_card
 from cards.elements import Card
 from cards.i18n import Catalogue
@@ -350,9 +351,11 @@ class ReadingFlow:
             raise RecordNotFound(f"stored version {version} is unreadable") from error
 
     def _request(self, lang: Lang, policy: Policy, changes: PolicyChanges, *, reminder: bool = False,
-                 superseded: str = "", recorded_nothing: bool = False, late: bool = False) -> Card:
+                 superseded: str = "", recorded_nothing: bool = False, late: bool = False,
+                 kept: datetime | None = None) -> Card:
         return cards.read_request_card(self._strings, lang, details=policy.details, changes=changes, reminder=reminder,
-                                       superseded=superseded, recorded_nothing=recorded_nothing, late=late)
+                                       superseded=superseded, recorded_nothing=recorded_nothing, late=late,
+                                       kept=kept)
 
     def _asking(self, policy: Policy, record: PolicyVersion, *, reminder: bool
                 ) -> Callable[[OutboundMessage, datetime, datetime], OutboundMessage]:
@@ -401,14 +404,22 @@ class ReadingFlow:
             raise RecordNotFound("no version is in force")
         if version_number(pointer.version) == version_number(version):
             return None
+        # Pressed again on a card they confirmed (a version withdrawn since): that confirmation stays on record, and
+        # "nothing was recorded" would read as if it had been lost.
+        kept = await self._confirmation(version, person) if recorded_nothing else None
         if not (await self._versions.get(pointer.version)).campaign:
+            if kept is not None:
+                return Reply(card=notice_card(self._strings.text(
+                    "reads.superseded_confirmed_not_asked", lang, version=version, current=pointer.version,
+                    when=when(kept.read_at))))
             return Reply(card=error_card(self._strings, lang, "reads.superseded_not_asked", version=version,
                                          current=pointer.version))
         if (done := await self._confirmation(pointer.version, person)) is not None:
             return Reply(card=cards.read_confirmed_card(self._strings, lang, version=pointer.version, at=done.read_at,
                                                         already=True, replaced=version))
         policy, changes = await self._stored(pointer.version)
-        return Reply(card=self._request(lang, policy, changes, superseded=version, recorded_nothing=recorded_nothing))
+        return Reply(card=self._request(lang, policy, changes, superseded=version, recorded_nothing=recorded_nothing,
+                                        kept=kept.read_at if kept is not None else None))
 
     async def start_campaign(self, version: str) -> int:
         """Ask everyone on the staff list who has not been asked to read this version yet; return how many are on

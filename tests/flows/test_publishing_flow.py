@@ -1623,6 +1623,44 @@ async def test_the_policy_owner_withdraws_a_version_published_by_mistake_from_it
 
 
 @pytest.mark.parametrize("lang", list(Lang))
+async def test_i_have_read_it_pressed_again_on_a_withdrawn_versions_card_says_the_confirmation_stays_on_record(
+        bot: PublishingBot, strings: Catalogue, tmp_path: Path, lang: Lang) -> None:
+    """Carys confirmed version 2 at ten; Siân withdrew it within the hour. Pressing I have read it on its card again,
+    Carys read "Sorry … Nothing was recorded." and took her confirmation to be lost; it is kept (the governors' record).
+    The card says she confirmed it, when, and that it stays on record, with no "Sorry"; so, in place of "Nothing was
+    recorded for version 3", does the card of version 2 brought back when version 3, which she confirmed, is
+    withdrawn."""
+    published = await bot.publishes(write_revised(tmp_path, "v2.txt"), "2")
+    [card] = await bot.read_cards(CARYS)
+    confirmed = await bot.bot.clicks(CARYS, VERB_CONFIRM_READ, verb_data(card, VERB_CONFIRM_READ))
+    await bot.bot.clicks(SIAN, VERB_WITHDRAW, verb_data(published.card or {}, VERB_WITHDRAW))
+    await bot.publishing.drain()
+
+    again = await bot.bot.clicks(CARYS, VERB_CONFIRM_READ, verb_data(card, VERB_CONFIRM_READ), lang=lang)
+
+    at = (await MemoryPolicyReads(bot.bot.store).get_confirmation("2", CARYS)).read_at
+    shown = text_of(again.card)
+    assert "You confirmed" in text_of(confirmed.card)
+    assert strings.text("reads.superseded_not_asked", lang, version="2", current="1") not in shown
+    assert strings.text("error.title", lang) not in shown
+    assert strings.text("reads.superseded_confirmed_not_asked", lang, version="2", current="1", when=when(at)) in shown
+
+    v2 = await bot.publishes(write_revised(tmp_path, "v2.1.txt", version="2.1"), "2.1")
+    v3 = await bot.publishes(write_revised(tmp_path, "v3.txt", version="3", issued="01.01.2027"), "3")
+    [v3_card] = await bot.read_cards(CARYS)
+    await bot.bot.clicks(CARYS, VERB_CONFIRM_READ, verb_data(v3_card, VERB_CONFIRM_READ))
+    await bot.bot.clicks(SIAN, VERB_WITHDRAW, verb_data(v3.card or {}, VERB_WITHDRAW))
+    await bot.publishing.drain()
+
+    back = text_of((await bot.bot.clicks(CARYS, VERB_CONFIRM_READ, verb_data(v3_card, VERB_CONFIRM_READ),
+                                         lang=lang)).card)
+    at = (await MemoryPolicyReads(bot.bot.store).get_confirmation("3", CARYS)).read_at
+    assert v2.card is not None and strings.text("reads.nothing_recorded", lang, version="3") not in back
+    assert strings.text("reads.kept_on_record", lang, version="3", when=when(at)) in back
+    assert verb_data(json.loads(back), VERB_CONFIRM_READ)["version"] == "2.1"
+
+
+@pytest.mark.parametrize("lang", list(Lang))
 async def test_the_corrected_draft_sent_again_after_withdrawing_it_is_given_a_number_it_can_have(
         bot: PublishingBot, strings: Catalogue, tmp_path: Path, lang: Lang) -> None:
     """Siân withdrew version 2, a draft published by mistake, corrected the Word file and sent it again, still "Version
