@@ -652,8 +652,10 @@ class ConcernFlow:
         if report is None and (closed := await self._closed_within_a_day(turn.actor, kind, texts["what"])):
             # The same words on a second form once the first report was closed that day (the form left open on her
             # phone): that report, with its "Not resolved", not the same words to the same line manager again.
+            # Its "Not resolved" only while the card has one (not once used, nor with nobody after who closed it).
+            told = "concern.sent_already_closed" if closed.can_reopen else "concern.sent_already_closed_final"
             return Reply(card=cards.reporter_card(self._strings, turn.lang, closed, notice=self._strings.text(
-                "concern.sent_already_closed", turn.lang, ref=closed.reference,
+                told, turn.lang, ref=closed.reference,
                 when=on_day(self._strings, turn.lang, closed.submitted_at))))
         # What she said of anyone asked about before, on this form: "Gareth and Siân" asks about each in turn.
         earlier = turn.data.get("answered")

@@ -3492,3 +3492,51 @@ async def test_a_holder_acknowledging_in_his_own_words_acknowledges_nothing_and_
     assert report.reference not in text_of(not_holder.card)
     [still] = await MemoryConcernReports(answering_bot.store).list_all()
     assert still.state is ReportState.OPEN and answering_bot.store.questions == {}
+
+
+TWO_NAMES = "Gareth and Siân keep messaging me late at night"
+
+async def _closed_by_the_chair_after_she_said_it_may_be_gareth(bot: BotInMemory, lang: Lang) -> ConcernReport:
+    await bot.meets(CHAIR)
+    await _adds_to_the_staff_list(bot, GARETH_PRICE, SIAN_EVANS)
+    form = await bot.says(CARYS, "report a concern", lang=lang)
+    await _sent_after_asking(bot, CARYS, form, TWO_NAMES, lang=lang)
+    report = await _only_report(bot)
+    assert report.holder.aad_object_id == CHAIR.aad_object_id
+    await bot.clicks(CHAIR, "concern.close", {"ref": report.reference, "outcome": "Spoke to both."})
+    return await _only_report(bot)
+
+
+async def _closed_after_not_resolved(bot: BotInMemory, lang: Lang) -> ConcernReport:
+    await _report(bot, what=TWO_NAMES.replace("Gareth and Siân", "Dafydd"))
+    report = await _only_report(bot)
+    await bot.clicks(GARETH, "concern.close", {"ref": report.reference, "outcome": "Spoke to Dafydd"})
+    await bot.clicks(CARYS, "concern.reopen", {"ref": report.reference, "note": "It has not stopped."})
+    await bot.clicks(SIAN, "concern.close", {"ref": report.reference, "outcome": "Spoke to him again."})
+    return await _only_report(bot)
+
+
+@pytest.mark.parametrize("lang", [Lang.EN, Lang.CY])
+@pytest.mark.parametrize("first", [_closed_by_the_chair_after_she_said_it_may_be_gareth, _closed_after_not_resolved])
+async def test_the_same_words_again_after_a_report_that_cannot_go_further_was_closed_never_point_to_a_missing_button(
+        staffed: BotInMemory, lang: Lang,
+        first: Callable[[BotInMemory, Lang], Awaitable[ConcernReport]]) -> None:
+    """Her first report went to the chair of governors (she said "Gareth" may be her line manager), or went up once on
+    her "Not resolved", and was closed there: nobody is left to send it to, or she has used "Not resolved". The same
+    words on a second form that day send nothing and reach nobody new; and what she is told (English and Welsh) does
+    not say to press a "Not resolved" her card does not have, only how to send something new. Before, it did."""
+    closed = await first(staffed, lang)
+    assert closed.state is ReportState.CLOSED and not closed.can_reopen
+    before = {p.name: len(await staffed.cards_for(p)) for p in (GARETH, SIAN, CHAIR)}
+    form = await staffed.says(CARYS, "report a concern", lang=lang)
+
+    again = await staffed.clicks(CARYS, "concern.submit", {**verb_data(form.card or {}, "concern.submit"),
+                                                           "what": closed.what}, lang=lang)
+
+    assert await MemoryConcernReports(staffed.store).list_all() == [closed]
+    assert {p.name: len(await staffed.cards_for(p)) for p in (GARETH, SIAN, CHAIR)} == before
+    strings = load_catalogue()
+    assert closed.reference in text_of(again.card) and "concern.reopen" not in text_of(again.card)
+    assert strings.text("concern.reopen", lang) not in text_of(again.card)
+    assert _says(again.card, strings.text("concern.sent_already_closed_final", lang, ref=closed.reference,
+                                          when=on_day(strings, lang, closed.submitted_at)))
