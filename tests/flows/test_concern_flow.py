@@ -3494,7 +3494,206 @@ async def test_a_holder_acknowledging_in_his_own_words_acknowledges_nothing_and_
     assert still.state is ReportState.OPEN and answering_bot.store.questions == {}
 
 
+# Safety review of this round's changes: a clever insider's attacks on them, each over the real flows.
 TWO_NAMES = "Gareth and Siân keep messaging me late at night"
+ELIN = Person(CARYS.tenant_id, "a1000000-0000-4000-8000-0000000000c7", "Elin Parry")
+ELIN_ROW = StaffMember("Elin Parry", "elin.parry@llanidloes.example.cymru", "high", "Teacher of History",
+                       "gareth.hughes@llanidloes.example.cymru", ELIN.aad_object_id)
+
+
+@pytest.mark.parametrize(("lang", "forged"), [
+    (Lang.EN, "not:{gareth}"),  # no words key at all
+    (Lang.EN, "not:{gareth}:{other}"),  # carried from another form's words (another report)
+    (Lang.EN, "higher:{sian}:{key} not:{gareth}:{other}"),
+    (Lang.CY, "not:{gareth}:{welsh}"),  # her answer to the same report written in Welsh
+    (Lang.EN, "not:{sian}:{key}"),  # an answer about the head, not the line manager
+    (Lang.EN, "x y z not:{gareth}:{key}"),  # past the most she can have been asked
+])
+async def test_an_answered_field_she_never_gave_for_these_words_does_not_send_it_to_whom_it_may_be_about(
+        staffed: BotInMemory, lang: Lang, forged: str) -> None:
+    """Send pressed on the form with an `answered` saying "it isn't Gareth Hughes" that is not her answer to these
+    words: she is asked about Gareth as if it were not there, nothing is stored, and nothing reaches Gareth."""
+    await staffed.meets(CHAIR)
+    await _adds_to_the_staff_list(staffed, GARETH_PRICE, SIAN_EVANS)
+    form = await staffed.says(CARYS, "report a concern", lang=lang)
+    ids = {"gareth": GARETH.aad_object_id.lower(), "sian": SIAN.aad_object_id.lower(),
+           "key": said_key((TWO_NAMES, "", "", "", "")),
+           "other": said_key(("Gareth keeps messaging me", "", "", "", "")),
+           "welsh": said_key(("Mae Gareth a Siân yn anfon negeseuon cas ataf bob nos", "", "", "", ""))}
+
+    asked = await staffed.clicks(CARYS, "concern.submit", {**verb_data(form.card or {}, "concern.submit"),
+                                                           "what": TWO_NAMES, "answered": forged.format(**ids)},
+                                 lang=lang)
+
+    strings = load_catalogue()
+    assert [c["title"] for c in _doubt(asked.card)["choices"]][0] == strings.text(
+        "concern.doubt.higher", lang, manager="Gareth Hughes", name="Mr Huw Davies")
+    assert await MemoryConcernReports(staffed.store).list_all() == [] and await staffed.cards_for(GARETH) == []
+
+
+async def test_her_asked_form_pressed_by_a_colleague_in_a_group_carries_none_of_her_answers_to_his_own(
+        staffed: BotInMemory) -> None:
+    """Carys said "it isn't Gareth Hughes" and is asked about the head; the form is forwarded to a group, where Elin
+    (whose line manager is Gareth too) presses Send. Her own chat gets a form that carries nothing of Carys's answer,
+    so sent with the same words it asks Elin about Gareth afresh; nothing reaches Gareth or the head."""
+    await _adds_to_the_staff_list(staffed, GARETH_PRICE, SIAN_EVANS, ELIN_ROW)
+    await staffed.meets(ELIN)
+    form = await staffed.says(CARYS, "report a concern")
+    data = {**verb_data(form.card or {}, "concern.submit"), "what": TWO_NAMES}
+    asked, _ = await _answers(staffed, data, await staffed.clicks(CARYS, "concern.submit", data), (1,), lang=Lang.EN)
+    forwarded = verb_data(asked.card or {}, "concern.submit")
+    assert forwarded.get("answered"), "her first answer is on the form"
+
+    in_group = await staffed.clicks(ELIN, "concern.submit", {**forwarded, "what": TWO_NAMES}, scope=Scope.GROUP)
+    [own] = [m for m in await MemoryOutbox(staffed.store).list_for_recipient(ELIN)]
+    carried = verb_data(dict(own.card), "concern.submit")
+    sent = await staffed.clicks(ELIN, "concern.submit", {**carried, "what": TWO_NAMES,
+                                                         "doubt": _doubt(asked.card)["choices"][1]["value"]})
+
+    assert "answered" not in carried and "Siân keep" not in text_of(in_group.card)
+    assert _doubt(sent.card)["choices"][1]["title"].startswith("It isn't Gareth Hughes")
+    assert await MemoryConcernReports(staffed.store).list_all() == []
+    assert await staffed.cards_for(GARETH) == [] and await staffed.cards_for(SIAN) == []
+
+
+@pytest.mark.parametrize(("lang", "note"), [(Lang.EN, "Gerath has started forwarding them round too."),
+                                            (Lang.CY, "Mae Mr Heghus yn eu hanfon nhw ymlaen hefyd.")])
+async def test_the_moved_on_card_has_no_button_and_his_reports_for_me_never_names_her(
+        staffed: BotInMemory, lang: Lang, note: str) -> None:
+    """What Carys adds names Gareth with two letters swapped apart: it goes past him. The card that replaces his has
+    no button to press, and his "reports for me" (in English and Welsh) names neither her nor her report; his old
+    card's buttons find nothing."""
+    await MemoryUserProfiles(staffed.store).save_profile(UserProfile(
+        person=GARETH, language=lang, conversation_ref='{"user": "Gareth Hughes"}'))
+    await _report(staffed)
+    old = (await staffed.cards_for(GARETH))[0]
+    await _delivered(staffed, GARETH)
+
+    await _adds(staffed, CARYS, note)
+
+    report = await _only_report(staffed)
+    assert report.holder.aad_object_id == SIAN.aad_object_id
+    replacing = [m for m in await MemoryOutbox(staffed.store).list_for_recipient(GARETH) if m.update_only]
+    assert replacing and all(actions(dict(m.card)) == [] for m in replacing)
+    for typed in ("reports for me", "adroddiadau i mi"):
+        held = await staffed.says(GARETH, typed, lang=lang)
+        assert "Carys" not in text_of(held.card) and report.reference not in text_of(held.card)
+    for verb in ("concern.show", "concern.acknowledge"):
+        pressed = await staffed.clicks(GARETH, verb, verb_data(old, "concern.acknowledge"), lang=lang)
+        assert SECRET not in text_of(pressed.card) and "Carys" not in text_of(pressed.card)
+
+
+async def _passed_up_by_the_reminder(bot: BotInMemory, *, federation: Federation | None = None) -> ConcernReport:
+    """The reminder task runs every day for two weeks after the report was sent, until it passes it up."""
+    sent = (await _only_report(bot)).submitted_at
+    for day in range(1, 15):
+        await _concerns(bot, clock=_stopped_at(sent + timedelta(days=day)), federation=federation).check_reports()
+        if (report := await _only_report(bot)).level > 0:
+            return report
+    raise AssertionError("never passed up")
+
+
+@pytest.mark.parametrize(("lang", "how"), [(Lang.EN, "near name"), (Lang.CY, "near name"), (Lang.EN, "added"),
+                                           (Lang.CY, "added"), (Lang.EN, "new head")])
+async def test_the_reminder_passing_up_a_report_that_may_be_about_the_head_takes_it_past_her_to_the_chair(
+        staffed: BotInMemory, lang: Lang, how: str) -> None:
+    """Gareth holds Carys's report and never acknowledges it; it may be about the headteacher (a word near her name,
+    what Carys added since, or, after Easter, the new head it names). The reminder task passes it past the head to the
+    chair of governors, whose card says Gareth did not acknowledge it in time and whose "reports for me" names Carys;
+    the head gets nothing of it and cannot find it."""
+    await staffed.meets(CHAIR, RHYS)
+    federation = _with_new_head() if how == "new head" else None
+    what = {"near name": {Lang.EN: "Mrs Roterbs keeps posting about me on Facebook",
+                          Lang.CY: "Mae Mrs Roterbs yn postio amdanaf ar Facebook o hyd"}[lang],
+            "added": SECRET, "new head": f"{SECRET}. Rhys Ellis laughs about it."}[how]
+    await _report(staffed, what=what)
+    if how == "added":
+        await _adds(staffed, CARYS, {Lang.EN: "Mrs Roberts has joined in now.",
+                                     Lang.CY: "Mae Mrs Roberts wedi ymuno hefyd."}[lang], lang=lang)
+    assert (await _only_report(staffed)).holder.aad_object_id == GARETH.aad_object_id
+
+    report = await _passed_up_by_the_reminder(staffed, federation=federation)
+
+    head = RHYS if how == "new head" else SIAN
+    assert report.holder.aad_object_id == CHAIR.aad_object_id, "passed up to the head it may be about"
+    assert await staffed.cards_for(head) == []
+    strings = load_catalogue()
+    assert _says((await staffed.cards_for(CHAIR))[0], strings.text("concern.holder_passed_up", Lang.EN,
+                                                                    name="Gareth Hughes"))
+    held = await staffed.says(CHAIR, "reports for me")
+    assert _says(held.card, strings.text("concern.held_from", Lang.EN, name="Carys Jenkins"))
+    if how != "new head":
+        await _the_head_cannot_see(staffed, report, what)
+
+
+@pytest.mark.parametrize("lang", [Lang.EN, Lang.CY])
+async def test_a_report_the_reminder_passed_up_then_what_she_added_names_the_head_says_nothing_of_it_to_the_head(
+        staffed: BotInMemory, lang: Lang) -> None:
+    """The reminder task passed Carys's report from Gareth to the head; then what Carys adds names the head, so it goes
+    on to the chair. The head's cards are replaced, in her language, by ones saying only that it moved on (not the
+    note, nor who has it now, nor why); the chair's card does not say the head failed to acknowledge it; and Gareth,
+    whom the reminder passed it from (it is not about him), reads nothing of the note nor why it went past her."""
+    await staffed.meets(CHAIR)
+    await MemoryUserProfiles(staffed.store).save_profile(UserProfile(
+        person=SIAN, language=lang, conversation_ref='{"user": "Mrs Siân Roberts"}'))
+    await _report(staffed)
+    assert (await _passed_up_by_the_reminder(staffed)).holder.aad_object_id == SIAN.aad_object_id
+    await _delivered(staffed, SIAN)
+    note = {Lang.EN: "Mrs Roberts laughed about it in the staff room.",
+            Lang.CY: "Mae Mrs Roberts wedi chwerthin am y peth yn yr ystafell staff."}[lang]
+
+    await _adds(staffed, CARYS, note, lang=Lang.EN)
+
+    report = await _only_report(staffed)
+    assert report.holder.aad_object_id == CHAIR.aad_object_id and _shows(await staffed.cards_for(CHAIR), note)
+    strings = load_catalogue()
+    replacing = await MemoryOutbox(staffed.store).list_for_recipient(SIAN)
+    assert replacing and all(m.update_only and _says(m.card, strings.text("concern.moved_on_body", lang))
+                             for m in replacing)
+    for said in (text_of(m.card) for m in replacing):
+        for secret in (note, SECRET, "Carys", "Huw", "Davies", "Gareth", "chair", "cadeirydd"):
+            assert secret not in said
+    assert not any(_says(c, strings.text("concern.holder_passed_up", Lang.EN, name="Mrs Siân Roberts"))
+                   for c in await staffed.cards_for(CHAIR))
+    shown = await staffed.clicks(GARETH, "concern.show", {"ref": report.reference}, lang=lang)
+    for said in (text_of(shown.card), *(text_of(c) for c in await staffed.cards_for(GARETH))):
+        assert note not in said and "Roberts laughed" not in said and "may be about" not in said
+
+
+async def test_reports_for_me_as_the_chair_names_nobody_until_a_report_reaches_him(staffed: BotInMemory) -> None:
+    """The chair of governors asks for the reports he holds while Gareth holds Carys's: nothing of it, nor her name."""
+    await staffed.meets(CHAIR)
+    await _report(staffed)
+
+    held = await staffed.says(CHAIR, "reports for me")
+    in_welsh = await staffed.says(CHAIR, "adroddiadau i mi", lang=Lang.CY)
+
+    reference = (await _only_report(staffed)).reference
+    for card in (held.card, in_welsh.card):
+        assert "Carys" not in text_of(card) and reference not in text_of(card)
+
+
+@pytest.mark.parametrize("lang", [Lang.EN, Lang.CY])
+async def test_the_same_words_as_another_colleagues_closed_report_are_his_own_report_and_show_nothing_of_hers(
+        staffed: BotInMemory, lang: Lang) -> None:
+    """Carys's report was closed this morning; Owain sends the very same words on his own form: his is a report of
+    his own, to his line manager, and he sees nothing of Carys's (not its reference, not that it was closed)."""
+    await staffed.meets(OWAIN, FFION)
+    await _report(staffed)
+    hers = await _only_report(staffed)
+    await staffed.clicks(GARETH, "concern.close", {"ref": hers.reference, "outcome": "Spoke to Dafydd"})
+
+    form = await staffed.says(OWAIN, "report a concern", lang=lang)
+    his = await staffed.clicks(OWAIN, "concern.submit", {**verb_data(form.card or {}, "concern.submit"),
+                                                         "what": SECRET}, lang=lang)
+
+    reports = await MemoryConcernReports(staffed.store).list_all()
+    [mine] = [r for r in reports if r.reporter.aad_object_id == OWAIN.aad_object_id]
+    assert len(reports) == 2 and mine.holder.aad_object_id == FFION.aad_object_id
+    assert hers.reference not in text_of(his.card) and mine.reference in text_of(his.card)
+    assert not _says(his.card, load_catalogue().text("concern.sent_already_closed", lang, ref=hers.reference,
+                                                     when=on_day(load_catalogue(), lang, hers.submitted_at)))
+
 
 async def _closed_by_the_chair_after_she_said_it_may_be_gareth(bot: BotInMemory, lang: Lang) -> ConcernReport:
     await bot.meets(CHAIR)
