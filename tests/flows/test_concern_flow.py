@@ -3531,6 +3531,37 @@ async def test_an_answered_field_she_never_gave_for_these_words_does_not_send_it
     assert await MemoryConcernReports(staffed.store).list_all() == [] and await staffed.cards_for(GARETH) == []
 
 
+@pytest.mark.parametrize(("lang", "what"), [
+    (Lang.EN, "Gareth and Siân keep messaging me late at night, and Mr Hughes forwards them round."),
+    (Lang.CY, "Mae Gareth a Siân yn anfon negeseuon ataf bob nos, ac mae Mr Hughes yn eu rhannu."),
+])
+async def test_it_isnt_him_given_for_words_that_also_name_him_plainly_never_sends_it_to_him(
+        staffed: BotInMemory, lang: Lang, what: str) -> None:
+    """"It isn't Gareth Hughes" pressed (or carried in `answered`) for words that name him plainly elsewhere ("Mr
+    Hughes"): it never reaches Gareth, nor the head its "Siân" may mean while she has not said otherwise."""
+    await staffed.meets(CHAIR)
+    await _adds_to_the_staff_list(staffed, GARETH_PRICE, SIAN_EVANS)
+    form = await staffed.says(CARYS, "report a concern", lang=lang)
+    key = said_key((what, "", "", "", ""))
+    not_him = doubt_value(DOUBT_NOT_THEM, StaffContact(GARETH.aad_object_id, GARETH.name), key)
+
+    reply = await staffed.clicks(CARYS, "concern.submit", {**verb_data(form.card or {}, "concern.submit"),
+                                                           "what": what, "doubt": not_him, "answered": not_him},
+                                 lang=lang)
+    for _ in range(3):  # whatever she is asked next, its default
+        if await MemoryConcernReports(staffed.store).list_all():
+            break
+        reply = await staffed.clicks(CARYS, "concern.submit", {**verb_data(reply.card or {}, "concern.submit"),
+                                                               "what": what,
+                                                               "doubt": _doubt(reply.card)["choices"][0]["value"]},
+                                     lang=lang)
+
+    report = await _only_report(staffed)
+    assert report.holder.aad_object_id == CHAIR.aad_object_id and await staffed.cards_for(GARETH) == []
+    assert all(c.aad_object_id != GARETH.aad_object_id for c in report.chain)
+    await _the_head_cannot_see(staffed, report, what)
+
+
 async def test_her_asked_form_pressed_by_a_colleague_in_a_group_carries_none_of_her_answers_to_his_own(
         staffed: BotInMemory) -> None:
     """Carys said "it isn't Gareth Hughes" and is asked about the head; the form is forwarded to a group, where Elin
@@ -3658,6 +3689,28 @@ async def test_a_report_the_reminder_passed_up_then_what_she_added_names_the_hea
     shown = await staffed.clicks(GARETH, "concern.show", {"ref": report.reference}, lang=lang)
     for said in (text_of(shown.card), *(text_of(c) for c in await staffed.cards_for(GARETH))):
         assert note not in said and "Roberts laughed" not in said and "may be about" not in said
+
+
+@pytest.mark.parametrize(("lang", "typed"), [(Lang.EN, "anything waiting for me?"), (Lang.CY, "adroddiadau i mi"),
+                                           (Lang.EN, "reports for me")])
+@pytest.mark.parametrize("holder", ["line manager", "head"])
+async def test_what_waits_for_a_holder_asked_in_a_group_chat_never_names_the_reporter_there(
+        staffed: BotInMemory, lang: Lang, typed: str, holder: str) -> None:
+    """Gareth (or the head, once Gareth passed it up) types what waits for him in a group chat: the group is shown
+    neither Carys's name nor her report's reference; the list, naming her, comes to his own chat alone, its lock-screen
+    line naming nobody."""
+    await _escalated_by_gareth(staffed) if holder == "head" else await _report(staffed)
+    person = SIAN if holder == "head" else GARETH
+    reference = (await _only_report(staffed)).reference
+    before = len(await MemoryOutbox(staffed.store).list_for_recipient(person))
+
+    there = await staffed.says(person, typed, lang=lang, scope=Scope.GROUP)
+
+    shown = text_of(there.card) + "".join(text_of(c) for c in there.more)
+    assert "Carys" not in shown and reference not in shown
+    sent = (await MemoryOutbox(staffed.store).list_for_recipient(person))[before:]
+    assert any(_says(m.card, load_catalogue().text("concern.held_from", lang, name="Carys Jenkins")) for m in sent)
+    assert all("Carys" not in m.preview for m in sent)
 
 
 async def test_reports_for_me_as_the_chair_names_nobody_until_a_report_reaches_him(staffed: BotInMemory) -> None:
