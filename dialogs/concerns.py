@@ -1240,10 +1240,20 @@ class ConcernFlow:
             shown = waiting == "true" if report.reference == after and waiting in ("true", "false") else None
             return holding_order(report, waiting=shown)
 
+        stored = stored_if_any(self._reports.get, is_id=_REFERENCE.fullmatch)
+
+        async def still_seen(reference: str) -> ConcernReport | None:
+            # A report that went on from them is a place on their list only while they may still see it: one that
+            # went past them (what she added may be about them) says nothing, not even whether it was acknowledged.
+            report = await stored(reference)
+            if report is None or report.reporter.tenant_id != turn.actor.tenant_id or \
+                    not report.may_see(turn.actor, await self._today(report)):
+                return None
+            return report
+
         start, notice = await goes_on_at(
             turn, reports, strings=self._strings, id_of=lambda r: r.reference, standing=standing, newest_first=False,
-            stored=stored_if_any(self._reports.get, is_id=_REFERENCE.fullmatch),
-            on_the_list=lambda r: r.reporter.tenant_id == turn.actor.tenant_id and r.level_of(turn.actor) is not None)
+            stored=still_seen, on_the_list=lambda r: r.level_of(turn.actor) is not None)
         return Reply(card=cards.held_reports_card(self._strings, turn.lang, reports, turn.actor, start=start,
                                                   notice=notice))
 

@@ -3713,6 +3713,34 @@ async def test_what_waits_for_a_holder_asked_in_a_group_chat_never_names_the_rep
     assert all("Carys" not in m.preview for m in sent)
 
 
+@pytest.mark.parametrize("lang", [Lang.EN, Lang.CY])
+async def test_a_show_more_forged_after_a_report_that_went_past_him_says_nothing_of_where_it_stands(
+        staffed: BotInMemory, lang: Lang) -> None:
+    """Gareth holds two of Elin's reports (one he acknowledged); Carys's went past him for what she added (it may be
+    about him). A "reports for me" Show more forged to go on after her report's reference shows him what a made-up
+    reference shows, before and after the head acknowledges it. Before, where his list began said whether the head
+    had acknowledged a report that may be about him."""
+    await _adds_to_the_staff_list(staffed, ELIN_ROW)
+    await staffed.meets(ELIN)
+    await _report(staffed, ELIN, what="Dafydd keeps sending me messages late at night")
+    await _report(staffed, ELIN, what="Dafydd posted a photo of my classroom on Facebook")
+    elins = sorted((r for r in await MemoryConcernReports(staffed.store).list_all()), key=lambda r: r.submitted_at)
+    await staffed.clicks(GARETH, "concern.acknowledge", {"ref": elins[1].reference})
+    await _report(staffed)
+    [carys] = [r for r in await MemoryConcernReports(staffed.store).list_all() if r.reporter == CARYS]
+    await staffed.clicks(CARYS, "concern.add", {"ref": carys.reference, "note": "Gareth is doing it too now."})
+
+    async def shown_after(reference: str) -> object:
+        return (await staffed.clicks(GARETH, "concern.held", {"after": reference}, lang=lang)).card
+
+    before = await shown_after(carys.reference)
+    await staffed.clicks(SIAN, "concern.acknowledge", {"ref": carys.reference})
+    after = await shown_after(carys.reference)
+
+    made_up = await shown_after("C-ZZZZZZ")
+    assert before == made_up and after == made_up
+
+
 async def test_reports_for_me_as_the_chair_names_nobody_until_a_report_reaches_him(staffed: BotInMemory) -> None:
     """The chair of governors asks for the reports he holds while Gareth holds Carys's: nothing of it, nor her name."""
     await staffed.meets(CHAIR)
