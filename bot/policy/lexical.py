@@ -25,6 +25,7 @@ from bot.policy.lexicon import (
     PHRASES,
     PLATFORM_WORDS,
     QUERY_SYNONYMS,
+    WHEN_IT_HAPPENED,
 )
 from bot.policy.text import apply_phrases, stem, words
 from bot.policy.text_speak import spelt_out
@@ -40,6 +41,39 @@ PLATFORM_WEIGHT = 0.5
 # "policy", "rules" beside a thing ("what's the policy on photos?") ask what the document says about it: they must not
 # pull the question to a passage that names the policy itself.
 ASKING_WEIGHT = 0.25
+
+
+def _phrase_pattern(phrase: str) -> str:
+    """A listed phrase as typed: any spacing between its words, its apostrophe straight, curly or left out."""
+    return r"\s+".join(re.escape(word).replace("'", "['’]?") for word in phrase.split())
+
+
+_COUNT = r"(?:a|an|one|two|three|four|five|six|a\s+few|a\s+couple\s+of|couple\s+of|few|several|\d+)"
+_WELSH_COUNT = (r"(?:un|dau|ddau|dwy|ddwy|tri|dri|tair|dair|pedwar|bedwar|pedair|bedair|pum|bum|pump|bump|chwe"
+                r"|chwech|ychydig|cwpl\s+o|\d+)")
+# When something happened ("yesterday", "last week", "a few days ago", "ddoe", "wythnos diwetha", "mis yn ôl"), as
+# typed anywhere in a question, not inside a word nor before a possessive ("this morning's trip" names the trip).
+_WHEN_IT_HAPPENED = re.compile(
+    r"(?<![\w'’])(?:"
+    + "|".join(_phrase_pattern(p) for p in sorted(WHEN_IT_HAPPENED, key=len, reverse=True))
+    + rf"|{_COUNT}\s+(?:minute|hour|day|week|month|year|term)s?\s+ago"
+    + rf"|(?:{_WELSH_COUNT}\s+)?(?:munud|awr|oriau|diwrnod|dyddiau|ddyddiau|wythnos|wythnosau|mis|misoedd|blwyddyn"
+    r"|flwyddyn|mlynedd|tymor)\s+yn\s+[oô]l"
+    + r")(?![\w'’])",
+    re.IGNORECASE,
+)
+
+
+def without_when_it_happened(question: str) -> str:
+    """A question without the words that say when what it tells of happened: "I posted a photo of my class yesterday,
+    was that wrong?" reads as "I posted a photo of my class, was that wrong?" (before, "yesterday" was a word the policy
+    lacked, which made the bot less sure of the same answer, or took it to another passage). A question of nothing
+    else is kept as it came."""
+    left = _WHEN_IT_HAPPENED.sub(" ", question)
+    if left == question or not words(left):
+        return question
+    left = re.sub(r"\s+([,.?!;:])", r"\1", left)
+    return re.sub(r"([,;:])(?=\1)", "", " ".join(left.split())).lstrip(",;: ")
 
 
 @dataclass(frozen=True)
@@ -168,6 +202,7 @@ class LexicalIndex:
         sentence model said in words it knows) and its words as English terms."""
         tokens = words(question)
         language = detect_language(tokens)
+        question = without_when_it_happened(question)
         if language == "cy":
             pieces = self._welsh.pieces(welsh_words(question))
             terms = [self._platform_meant(t) or t for t in self._welsh.terms(pieces)]

@@ -57,6 +57,7 @@ def _with_everyday(own: dict[str, str], everyday: dict[str, str]) -> dict[str, s
 ENGLISH_STOPWORDS = read_words("english-stopwords.txt")
 PLATFORM_WORDS = read_words("platforms.txt")
 ASKING_WORDS = read_words("asking-words.txt")
+WHEN_IT_HAPPENED = tuple(" ".join(line.split()) for line in _lines("when-it-happened.txt"))
 CANONICAL = read_table("canonical.tsv")
 QUERY_SYNONYMS = read_table("synonyms.tsv")
 PHRASES = read_phrases("phrases.tsv")

@@ -197,6 +197,39 @@ def test_text_speak_is_read_as_the_words_it_stands_for(index: PolicyIndex, typed
 
 
 @pytest.mark.parametrize(("typed", "plainly"), [
+    ("I posted a photo of my class yesterday, was that wrong?", "I posted a photo of my class, was that wrong?"),
+    ("I accepted a friend request from a pupil last week, is that ok?",
+     "I accepted a friend request from a pupil, is that ok?"),
+    ("I used my phone in class this morning, will I get in trouble?",
+     "I used my phone in class, will I get in trouble?"),
+    ("I set up a twitter account for the PE department a few weeks ago without asking anyone, is that a problem?",
+     "I set up a twitter account for the PE department without asking anyone, is that a problem?"),
+    ("Yesterday, a parent sent me a message on facebook. Should I have replied?",
+     "a parent sent me a message on facebook. Should I have replied?"),
+    ("Nes i dderbyn cais ffrind gan ddisgybl wythnos diwetha, ydy hynny'n iawn?",
+     "Nes i dderbyn cais ffrind gan ddisgybl, ydy hynny'n iawn?"),
+    ("Roedd fi wedi postio llun o fy nosbarth ddoe, oedd hynny'n iawn?",
+     "Roedd fi wedi postio llun o fy nosbarth, oedd hynny'n iawn?"),
+    ("Ges i neges gan riant ar Facebook dair wythnos yn ôl, ddylwn i fod wedi ateb?",
+     "Ges i neges gan riant ar Facebook, ddylwn i fod wedi ateb?"),
+])
+def test_when_something_already_done_happened_is_no_word_of_the_question(index: PolicyIndex, typed: str,
+                                                                         plainly: str) -> None:
+    """Asked in the past tense, with when it happened: "I posted a photo of my class yesterday, was that wrong?" quoted
+    the rule on images in communicating with the public, where the same question without "yesterday" quoted the rule on
+    school photographs on a personal site, and "last week", "this morning", "ddoe" made the bot less sure of the same
+    answer (a word the policy lacks)."""
+    assert index._lexical.read(typed).reading == index._lexical.read(plainly).reading
+    assert index.answer(typed) == index.answer(plainly)
+
+
+@pytest.mark.parametrize("typed", ["can I post this morning's photos?", "yesterday?", "can I withdraw it? tynnu'n ôl"])
+def test_words_of_time_that_name_something_or_are_all_that_was_typed_are_read_as_typed(index: PolicyIndex,
+                                                                                       typed: str) -> None:
+    assert index._lexical.read(typed).reading == typed
+
+
+@pytest.mark.parametrize(("typed", "plainly"), [
     ("a parent just posted about me on fb what do i do?!!", "a parent just posted about me on fb what do i do?"),
     ("do i need permission for a class instagram???", "do i need permission for a class instagram?"),
     ("can i friend parents!!", "can i friend parents!"),
