@@ -76,6 +76,17 @@ def without_when_it_happened(question: str) -> str:
     return re.sub(r"([,;:])(?=\1)", "", " ".join(left.split())).lstrip(",;: ")
 
 
+# A social-media handle typed in a question ("@angrymum123", "@LlanidloesHigh"), not an email address's "@".
+_HANDLE = re.compile(r"(?<![\w@.])@\w{2,}")
+
+
+def with_handles_as_accounts(question: str) -> str:
+    """A question with each @handle in it read as "an account": "can I follow @LlanidloesHigh from my personal
+    account?" asks what "can I follow an account from my personal account?" asks (before, the handle's letters were
+    words of the question the policy lacked, "llanidloeshigh", and made the bot less sure or pulled it elsewhere)."""
+    return _HANDLE.sub("an account", question)
+
+
 @dataclass(frozen=True)
 class Slot:
     """One meaningful word of a question: its alternative terms and its weight."""
@@ -202,7 +213,7 @@ class LexicalIndex:
         sentence model said in words it knows) and its words as English terms."""
         tokens = words(question)
         language = detect_language(tokens)
-        question = without_when_it_happened(question)
+        question = with_handles_as_accounts(without_when_it_happened(question))
         if language == "cy":
             pieces = self._welsh.pieces(welsh_words(question))
             terms = [self._platform_meant(t) or t for t in self._welsh.terms(pieces)]

@@ -230,6 +230,20 @@ def test_words_of_time_that_name_something_or_are_all_that_was_typed_are_read_as
 
 
 @pytest.mark.parametrize(("typed", "plainly"), [
+    ("can I follow @LlanidloesHigh from my personal account?", "can I follow an account from my personal account?"),
+    ("a pupil @dan_2011 sent me a follow request on instagram, can I accept?",
+     "a pupil an account sent me a follow request on instagram, can I accept?"),
+    ("Ga i ddilyn @YsgolLlanidloes o fy nghyfrif personol?", "Ga i ddilyn an account o fy nghyfrif personol?"),
+])
+def test_a_social_media_handle_is_read_as_an_account(index: PolicyIndex, typed: str, plainly: str) -> None:
+    """ "can I follow @LlanidloesHigh from my personal account?" read the handle's letters as a word the policy lacks,
+    and was a fifth less sure of the answer "the school account" gets; an email address is read as typed."""
+    assert index._lexical.read(typed).reading == index._lexical.read(plainly).reading
+    assert index.answer(typed) == index.answer(plainly)
+    assert "@" in index._lexical.read("can I email parents from jo@school.cymru?").reading
+
+
+@pytest.mark.parametrize(("typed", "plainly"), [
     ("a parent just posted about me on fb what do i do?!!", "a parent just posted about me on fb what do i do?"),
     ("do i need permission for a class instagram???", "do i need permission for a class instagram?"),
     ("can i friend parents!!", "can i friend parents!"),
