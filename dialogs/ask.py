@@ -111,8 +111,10 @@ FOLLOW_UP_MOST_WORDS = 8
 # A follow-up's opening then at most this many words ("what about Instagram?", "and if they're over 18?") goes on
 # from the last question whatever it would get alone; a longer one only when the policy does not surely answer it.
 FOLLOW_UP_SURELY_WORDS = 3
-# A link's address, as Teams sends it in a message (the bot cannot open it).
-_LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+# A link's address, as Teams sends it in a message (the bot cannot open it), or as typed on a phone without "https://"
+# or "www." ("facebook.com/LlanidloesHigh", "bit.ly/3xYz"): a site's name with a path after it. A site's name alone
+# ("is facebook.com ok?") names the site, and is read.
+_LINK = re.compile(r"(?:https?://|www\.)\S+|(?<![\w@./-])(?:[a-z0-9-]+\.)+[a-z]{2,6}/\S*", re.IGNORECASE)
 # How long after a person's last question a follow-up goes on from it. What it follows is read from the question log
 # (whichever instance answered it), and only for a message that could be a follow-up: any other question turn keeps to
 # its two storage calls.

@@ -1050,6 +1050,7 @@ async def test_a_question_of_small_words_after_another_asks_about_it_and_is_not_
     ("https://www.facebook.com/llanidloeshigh/posts/12345", Lang.EN, "I can't open links"),
     ("https://twitter.com/YsgolLlani/status/123", Lang.EN, "I can't open links"),
     ("  www.instagram.com/p/Cx9z  👀", Lang.EN, "I can't open links"),
+    ("facebook.com/llanidloeshigh/posts/12345", Lang.EN, "I can't open links"),
     ("https://www.facebook.com/llanidloeshigh/posts/12345", Lang.CY, "Alla i ddim agor dolenni"),
 ])
 async def test_a_link_alone_is_told_the_bot_cannot_open_it_and_is_never_a_question(
@@ -1069,10 +1070,14 @@ async def test_a_link_alone_is_told_the_bot_cannot_open_it_and_is_never_a_questi
      "I can't open links"),
     ("Ga i rannu hwn ar fy Facebook?", "https://www.facebook.com/llanidloeshigh/posts/12345",
      "alla i ddim agor dolenni"),
+    ("Can I share this on my page?", "facebook.com/LlanidloesHigh", "I can't open links"),
+    ("Ga i rannu hwn ar fy Facebook?", "instagram.com/p/Cx9z", "alla i ddim agor dolenni"),
 ])
 async def test_a_question_sent_with_a_link_gets_the_answer_its_words_get_and_says_the_link_was_not_opened(
         answering_bot: BotInMemory, asked: str, link: str, told: str) -> None:
-    """The link's address was read as words of the question: "Can I share this?" became a tentative answer."""
+    """The link's address was read as words of the question: "Can I share this?" became a tentative answer; so was one
+    typed without "https://" or "www." ("facebook.com/LlanidloesHigh": a question with it quoted the rule on work
+    Twitter where the words alone quote the one on a personal Facebook)."""
     alone = await answering_bot.says(OWAIN, asked)
 
     reply = await answering_bot.says(CARYS, f"{asked} {link}")
