@@ -90,7 +90,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
              "2022-seventyfirst.en", "2022-seventyfirst.cy",
              "2022-seventysecond.en", "2022-seventysecond.cy",
              "2022-seventythird.en", "2022-seventythird.cy",
-             "2022-seventyfourth.en", "2022-seventyfourth.cy"),
+             "2022-seventyfourth.en", "2022-seventyfourth.cy",
+             "2022-seventyfifth.en", "2022-seventyfifth.cy"),
     "revised-a": ("revised-a.en", "revised-a.cy", "revised-a-held.en", "revised-a-held.cy"),
     "revised-b": ("revised-b.en", "revised-b.cy", "revised-b-held.en", "revised-b-held.cy"),
     "other-school": ("other-school.en", "other-school.cy", "other-school-held.en", "other-school-held.cy"),
@@ -234,6 +235,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
     "other-school-68": ("other-school-68-seventythird.en", "other-school-68-seventythird.cy"),
     "revised-bv": ("revised-bv-seventyfourth.en", "revised-bv-seventyfourth.cy"),
     "other-school-69": ("other-school-69-seventyfourth.en", "other-school-69-seventyfourth.cy"),
+    "revised-bw": ("revised-bw-seventyfifth.en", "revised-bw-seventyfifth.cy"),
+    "other-school-70": ("other-school-70-seventyfifth.en", "other-school-70-seventyfifth.cy"),
 }
 # The 2022 sets whose misses taught the steering data: only the no-steering figure is fair for them.
 TAUGHT_STEERING = frozenset({"2022-rounds"})
