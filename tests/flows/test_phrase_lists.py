@@ -678,6 +678,10 @@ def test_a_welsh_platform_name_after_a_mutating_word_is_chosen_on_the_form(typed
     ("Dwi isio riportio cydweithiwr", "concern.form_title"),
     ("Sut mae codi pryder?", "concern.form_title"),  # "how do I raise a concern?": "not covered", as in English
     ("Sut dw i'n riportio cydweithiwr?", "concern.form_title"),  # "not covered" (English: the policy's rule)
+    ("Sut mae rhoi gwybod am bryder?", "concern.form_title"),  # the form's own Welsh ("how do I report a concern?")
+    ("Sut dw i'n rhoi gwybod am bryder?", "concern.form_title"),
+    ("Sut alla i roi gwybod am bryder?", "concern.form_title"),
+    ("Canslo fy nghais", "perm.mine_title"),  # "cancel my request", as the English list has it
     ("Dw i eisiau adrodd am aelod o staff", "concern.form_title"),
     ("Dwi isie help", "help.title"),  # "I want help", south and north: "where the policy speaks of this"
     ("Dwi isho help", "help.title"),
