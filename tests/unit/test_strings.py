@@ -379,3 +379,13 @@ def test_welsh_names_a_report_button_set_apart_as_the_form_does(button: str) -> 
     run_in = re.compile(r"\bp(?:h)?wyswch " + re.escape(title) + r"\b")
 
     assert [key for key in strings.keys() if run_in.search(strings.text(key, Lang.CY))] == []
+
+
+@pytest.mark.parametrize("key", ["publish.check_passed", "publish.check_failed", "publish.check_passed_refused"])
+def test_welsh_the_policy_check_says_it_of_the_document_as_feminine(key: str) -> None:
+    """The preview's check line speaks of the document (or the version) it checked, both feminine, as the refused
+    card's title does ("Does dim modd cyhoeddi'r ddogfen hon fel y mae") and its other check line ("ei hatal rhag cael
+    ei chyhoeddi"): "felly does dim modd ei gyhoeddi" under that title read as if of something else."""
+    said = load_catalogue().text(key, Lang.CY)
+
+    assert not re.search(r"\bei (?:gyhoeddi|atal)\b", said), said
