@@ -1196,10 +1196,13 @@ class PermissionFlow:
         head away, say) is brought again to whoever decides it today, with the way to open it (and, where the school
         names no delegate, that IT can name one), and the member of staff is told it still waits and what to do if it
         cannot. Once each: the message ids are fixed by request and person, so two instances, or a pass after a
-        restart, queue each once. Returns how many requests' reminders this pass queued."""
+        restart, queue each once. A request whose dates have ended is left to `show_dates_ended`: its deciders' cards
+        say so, and she is not told it still waits for days gone by. Returns how many requests' reminders this pass
+        queued."""
         now = self._clock()
+        today = uk_today(now)
         waiting = await self._requests.list_pending([s.school_id for s in self._federation.schools])
-        due = [r for r in waiting if r.request_id not in self._waiting_reminded
+        due = [r for r in waiting if r.request_id not in self._waiting_reminded and not r.dates_ended_by(today)
                and now >= self._federation.calendar_for([r.school_id]).add_working_days(
                    r.submitted_at, WAITING_REMINDER_SCHOOL_DAYS)]
         for request in due:

@@ -3352,3 +3352,53 @@ async def test_a_request_left_waiting_a_school_week_reminds_whoever_decides_it_a
     assert request_id in text_of(to_carys)
     to_ffion = (await bot.cards_for(FFION))[owed[FFION.aad_object_id]:]
     assert len(to_ffion) == (1 if with_delegate else 0)
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_a_request_whose_dates_ended_is_not_brought_back_a_school_week_on(
+        strings: Catalogue, federation: Federation, lang: Lang) -> None:
+    """Hostile probe 5: Carys asked for one trip on 3 and 4 November and the head, away, never answered. Her days
+    over, the dates-ended pass has told the head (Decline only, as an approval would be refused) and Carys was told
+    nothing new. Before, a school week on the reminder brought the head a request for days gone by as still waiting
+    for her decision, and told Carys it still waits and to ask the office who is acting as headteacher "if it cannot
+    wait": for a trip already over. A request whose dates have ended is not reminded of."""
+    clock = Clock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))  # a Monday
+    bot = await _late_bot(strings, federation, clock, lang)
+    await bot.meets(FFION)
+    await bot.clicks(CARYS, "permission.submit", _form(start="2026-11-03", end="2026-11-04", ongoing=""), lang=lang)
+    clock.now = datetime(2026, 11, 9, 9, 0, tzinfo=UTC)  # five school days on, the trip three days over
+    await _reminding(bot, clock).show_dates_ended()
+    owed = {p.aad_object_id: len(await bot.cards_for(p)) for p in (CARYS, SIAN, FFION)}
+
+    reminded = await _reminding(bot, clock).remind_waiting()
+
+    assert reminded == 0
+    assert {p.aad_object_id: len(await bot.cards_for(p)) for p in (CARYS, SIAN, FFION)} == owed
+
+
+async def test_a_waiting_reminder_cannot_be_aimed_at_anyone_by_a_colleague_or_the_requester(
+        strings: Catalogue, federation: Federation) -> None:
+    """Hostile probe 5: the reminder is the bot's own pass, with ids it makes: a colleague pressing See in full with the
+    reminded request's id (copied from a phone he picked up) reads none of it (he is told only the head or her
+    delegate decides it), and a request Carys withdrew before the week was up brings nobody a reminder of it."""
+    clock = Clock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))  # a Monday
+    bot = await _late_bot(strings, federation, clock, Lang.EN)
+    await bot.meets(FFION, OWAIN)
+    kept = await bot.clicks(CARYS, "permission.submit", _form(start="2026-11-20"))
+    kept_id = str(verb_data(kept.card or {}, "permission.withdraw")["id"])
+    gone = await bot.clicks(CARYS, "permission.submit", _form(start="2026-11-20", platform="facebook"))
+    gone_id = str(verb_data(gone.card or {}, "permission.withdraw")["id"])
+    await bot.clicks(CARYS, "permission.withdraw", {"id": gone_id})
+    clock.now = datetime(2026, 11, 9, 9, 0, tzinfo=UTC)
+    owed = {p.aad_object_id: len(await bot.cards_for(p)) for p in (CARYS, SIAN, FFION)}
+
+    assert await _reminding(bot, clock).remind_waiting() == 1
+    seen = await bot.clicks(OWAIN, "permission.open", {"id": kept_id})
+    made_up = await bot.clicks(OWAIN, "permission.open", {"id": "P-ZZZZZZ"})
+
+    assert "Share Year 9" not in text_of(seen.card) and CARYS.name not in text_of(seen.card)
+    assert "Share Year 9" not in text_of(made_up.card)
+    reminders = {p.aad_object_id: (await bot.cards_for(p))[owed[p.aad_object_id]:] for p in (CARYS, SIAN, FFION)}
+    assert [len(c) for c in reminders.values()] == [1, 1, 1]
+    assert kept_id in text_of(reminders) and gone_id not in text_of(reminders)
+    assert await bot.cards_for(OWAIN) == []
