@@ -3820,3 +3820,33 @@ async def test_the_same_words_again_after_a_report_that_cannot_go_further_was_cl
     assert strings.text("concern.reopen", lang) not in text_of(again.card)
     assert _says(again.card, strings.text("concern.sent_already_closed_final", lang, ref=closed.reference,
                                           when=on_day(strings, lang, closed.submitted_at)))
+
+
+@pytest.mark.parametrize(("typed", "lang"), [("acknowledge the report", Lang.EN), ("close the report", Lang.EN),
+                                             ("escalate", Lang.EN), ("cydnabod yr adroddiad", Lang.CY),
+                                             ("cau'r adroddiad", Lang.CY)])
+async def test_typed_acknowledging_in_a_group_or_by_anyone_else_with_the_real_reference_shows_nothing_of_it(
+        answering_bot: BotInMemory, typed: str, lang: Lang) -> None:
+    """Hostile probe 5: Gareth typing "acknowledge the report" or "cau'r adroddiad" in a group chat (his phone in a
+    department chat) shows the group neither Carys's name nor the reference, and acknowledges nothing; Owain, or Carys
+    herself, typing it with the report's real reference is shown nothing of it and changes nothing."""
+    await answering_bot.has_the_staff_list()
+    await answering_bot.meets(CARYS, GARETH, SIAN, OWAIN)
+    await _report(answering_bot)
+    report = await _only_report(answering_bot)
+    owed = len(await answering_bot.cards_for(GARETH))
+
+    in_group = await answering_bot.says(GARETH, typed, lang=lang, scope=Scope.GROUP)
+    by_owain = await answering_bot.says(OWAIN, f"{typed} {report.reference}", lang=lang)
+    by_carys = await answering_bot.says(CARYS, f"{typed} {report.reference}", lang=lang)
+
+    for shown in (in_group, by_owain):
+        assert report.reference not in text_of([shown.card, *shown.more])
+        assert CARYS.name not in text_of([shown.card, *shown.more])
+    assert SECRET not in text_of([by_carys.card, *by_carys.more])
+    assert "concern.acknowledge" not in text_of(by_carys.card) + text_of(by_owain.card)
+    assert (await _only_report(answering_bot)).state is ReportState.OPEN
+    assert (await _only_report(answering_bot)).acknowledged_at is None
+    # What he holds goes to his own chat (the lock-screen line naming nobody), never to the group.
+    [to_his_chat] = (await answering_bot.cards_for(GARETH))[owed:]
+    assert report.reference in text_of(to_his_chat)

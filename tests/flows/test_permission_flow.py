@@ -3402,3 +3402,33 @@ async def test_a_waiting_reminder_cannot_be_aimed_at_anyone_by_a_colleague_or_th
     assert [len(c) for c in reminders.values()] == [1, 1, 1]
     assert kept_id in text_of(reminders) and gone_id not in text_of(reminders)
     assert await bot.cards_for(OWAIN) == []
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_a_forged_anyway_neither_sends_what_needs_no_permission_nor_sends_as_someone_else(
+        bot: BotInMemory, strings: Catalogue, lang: Lang) -> None:
+    """Hostile probe 5, the form's `anyway` (yes once she is told the policy does not name the tool): set by hand on
+    the first press it only skips that notice for her own request; it never sends a request for Hwb or Teams, which
+    need no permission; a colleague pressing her form's Send (anyway and all) sends a request in his own name, never
+    hers; `anyway` as a list is an invalid card, nothing stored."""
+    await bot.meets(CARYS, OWAIN, SIAN)
+    hwb = {**_form(platform="other", platform_other="Hwb"), "lang": lang.value, "anyway": "yes"}
+    listed = {**_form(platform="other", platform_other="Seesaw"), "lang": lang.value, "anyway": ["yes"]}
+
+    for_hwb = await bot.clicks(CARYS, "permission.submit", hwb, lang=lang)
+    as_a_list = await bot.clicks(CARYS, "permission.submit", listed, lang=lang)
+
+    assert strings.text("perm.error.platform_allowed", lang, platform="Hwb")[:30] in text_of(for_hwb.card)
+    assert strings.text("error.invalid_card", lang) in text_of(as_a_list.card)
+    assert await MemoryPermissionRequests(bot.store).list_by_requester(CARYS) == []
+    assert await bot.cards_for(SIAN) == []
+
+    seesaw = {**_form(platform="other", platform_other="Seesaw"), "lang": lang.value}
+    told = await bot.clicks(CARYS, "permission.submit", seesaw, lang=lang)
+    by_owain = await bot.clicks(OWAIN, "permission.submit",
+                                {**seesaw, **verb_data(told.card or {}, "permission.submit")}, lang=lang)
+
+    assert await MemoryPermissionRequests(bot.store).list_by_requester(CARYS) == []
+    [owains] = await MemoryPermissionRequests(bot.store).list_by_requester(OWAIN)
+    assert owains.requester.aad_object_id == OWAIN.aad_object_id and "permission.withdraw" in text_of(by_owain.card)
+    assert OWAIN.name in text_of(await bot.cards_for(SIAN))  # (Carys is named on it only as the moderator he typed)

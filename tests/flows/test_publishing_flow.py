@@ -1702,3 +1702,54 @@ async def test_the_figures_after_a_version_is_withdrawn_do_not_say_none_was_ever
     shown = text_of(reply.card)
     assert strings.text("figures.reads_none", lang) not in shown
     assert strings.text("figures.reads_installed_again", lang, version="1", latest="2") in shown
+
+
+@pytest.mark.parametrize(("typed", "lang"), [
+    ("Confirmed", Lang.EN), ("Cadarnhau", Lang.CY), ("I've read version 2", Lang.EN),
+    ("Dw i wedi darllen fersiwn 3", Lang.CY)])
+async def test_a_typed_confirmation_records_nobody_and_its_card_pressed_by_another_records_only_the_presser(
+        bot: PublishingBot, strings: Catalogue, tmp_path: Path, typed: str, lang: Lang) -> None:
+    """Hostile probe 5: "Confirmed" / "Cadarnhau" typed (in a group chat too, or naming a version that was never
+    published) records no confirmation for anyone: only the card's button does. Owain pressing the card
+    Carys's words brought, with her name and id added to its data, records Owain (the person the activity is from),
+    never Carys; the card names the version in force, whatever version was typed, and typed in a group it goes to her
+    own chat."""
+    await bot.publishes(write_revised(tmp_path), "2")
+
+    typed_alone = await bot.bot.says(CARYS, typed)
+    in_group = await bot.bot.says(CARYS, typed, scope=Scope.GROUP)
+
+    assert await MemoryPolicyReads(bot.bot.store).list_confirmed("2") == []
+    assert await MemoryPolicyReads(bot.bot.store).list_confirmed("3") == []
+    assert verb_data(typed_alone.card or {}, VERB_CONFIRM_READ) == {"version": "2"}
+    assert "policy.confirm_read" not in text_of([in_group.card, *in_group.more])  # it went to her own chat
+    as_carys = {"aadObjectId": CARYS.aad_object_id, "name": CARYS.name, "person": CARYS.aad_object_id}
+
+    await bot.bot.clicks(OWAIN, VERB_CONFIRM_READ, {**verb_data(typed_alone.card or {}, VERB_CONFIRM_READ), **as_carys})
+
+    confirmed = await MemoryPolicyReads(bot.bot.store).list_confirmed("2")
+    assert [c.person.aad_object_id for c in confirmed] == [OWAIN.aad_object_id]
+
+
+@pytest.mark.parametrize(("typed", "lang"), [("Who has read version 2?", Lang.EN),
+                                             ("Pwy sydd heb ddarllen fersiwn 2 eto?", Lang.CY),
+                                             ("Has anyone not read it yet?", Lang.EN)])
+async def test_who_has_read_typed_by_the_delegate_or_in_a_group_shows_no_name_to_anyone_not_allowed(
+        bot: PublishingBot, strings: Catalogue, tmp_path: Path, typed: str, lang: Lang) -> None:
+    """Hostile probe 5: the count names who has not read a version. Typed by the head's named delegate (who decides
+    requests, not this) or a line manager, they are told who can see it; typed by the head in a group chat, the
+    group is told it went to her own chat and reads no name; nobody on the staff list is named to them."""
+    await bot.publishes(write_revised(tmp_path), "2")
+    staff = [m.name for m in await MemoryStaffDirectory(bot.bot.store).list_members() if m.name != "Mrs Siân Roberts"]
+
+    by_delegate = await bot.bot.says(FFION, typed)
+    by_manager = await bot.bot.says(GARETH, typed)
+    head_in_group = await bot.bot.says(SIAN, typed, scope=Scope.GROUP)
+
+    for shown in (by_delegate, by_manager):
+        assert strings.text("reads.only_heads", lang) in text_of(shown.card)
+    for shown in (by_delegate, by_manager, head_in_group):
+        seen = text_of([shown.card, *shown.more])
+        assert staff and not [name for name in staff if name in seen]
+    assert strings.text("reads.summary_title", lang, version="2") not in text_of([head_in_group.card,
+                                                                                 *head_in_group.more])
