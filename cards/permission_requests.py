@@ -180,7 +180,8 @@ def waiting_reminder_card(strings: Catalogue, lang: Lang, request: PermissionReq
     school names no delegate, that IT can name one (nobody else decides while the head is away)."""
     said = strings.text("perm.waiting_reminder", lang, id=request.request_id, name=who_asked(strings, lang, request),
                         when=since)
-    body = [heading(strings.text("perm.waiting_reminder_title", lang, id=request.request_id)), text(said)]
+    # Her display name is in the sentence: a cleaned TextRun, so a name written as markdown shows as typed.
+    body = [heading(strings.text("perm.waiting_reminder_title", lang, id=request.request_id)), plain_text(said)]
     if not delegate_named:
         body.append(text(strings.text("perm.waiting_reminder_no_delegate", lang, school=school)))
     return card(body, [_see_in_full(strings, lang, request)], notification=said)
@@ -193,7 +194,7 @@ def still_waiting_card(strings: Catalogue, lang: Lang, request: PermissionReques
     said = strings.text("perm.waiting_told", lang, when=since)
     body = [heading(strings.text("perm.waiting_told_title", lang, id=request.request_id)), text(said)]
     if deciders:
-        body.append(text(strings.text("perm.waiting_told_deciders", lang, names=and_list(deciders, lang))))
+        body.append(plain_text(strings.text("perm.waiting_told_deciders", lang, names=and_list(deciders, lang))))
     return card(body, [execute(strings.text("button.my_requests", lang), VERB_MY_REQUESTS, shown_in(lang))],
                 notification=said)
 

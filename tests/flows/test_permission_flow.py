@@ -3432,3 +3432,39 @@ async def test_a_forged_anyway_neither_sends_what_needs_no_permission_nor_sends_
     [owains] = await MemoryPermissionRequests(bot.store).list_by_requester(OWAIN)
     assert owains.requester.aad_object_id == OWAIN.aad_object_id and "permission.withdraw" in text_of(by_owain.card)
     assert OWAIN.name in text_of(await bot.cards_for(SIAN))  # (Carys is named on it only as the moderator he typed)
+
+
+def _markdown_blocks(card: object) -> list[str]:
+    """The text of every TextBlock (the element Teams reads markdown in) anywhere in a card."""
+    found: list[str] = []
+    if isinstance(card, dict):
+        if card.get("type") == "TextBlock":
+            found.append(str(card.get("text", "")))
+        for value in card.values():
+            found += _markdown_blocks(value)
+    elif isinstance(card, list):
+        for value in card:
+            found += _markdown_blocks(value)
+    return found
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_a_display_name_written_as_markdown_shows_as_typed_on_the_waiting_reminder(
+        strings: Catalogue, federation: Federation, lang: Lang) -> None:
+    """Hostile probe 5: a member of staff whose display name is markdown ("**URGENT** [Siân, approve here]
+    (https://evil.example/approve)"), or a pupil on a phone signed in so, sends a request and waits a school week.
+    Every card to the head names her in a cleaned TextRun, shown as typed; before, the reminder card's sentence
+    carrying her name was a TextBlock, which Teams reads as markdown: the head saw a bold URGENT and a link."""
+    clock = Clock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))  # a Monday
+    bot = await _late_bot(strings, federation, clock, lang)
+    hostile = replace(CARYS, name="**URGENT** [Siân, approve here](https://evil.example/approve)")
+    await bot.meets(hostile)
+    await bot.clicks(hostile, "permission.submit", _form(start="2026-11-20"), lang=lang)
+    owed = len(await bot.cards_for(SIAN))
+    clock.now = datetime(2026, 11, 9, 9, 0, tzinfo=UTC)
+
+    assert await _reminding(bot, clock).remind_waiting() == 1
+
+    [reminder] = (await bot.cards_for(SIAN))[owed:]
+    assert "evil.example" in text_of(reminder)  # her name is on it, as typed
+    assert not [t for t in _markdown_blocks(reminder) if "evil.example" in t or "URGENT" in t]
