@@ -16,7 +16,7 @@ from bot.settings import Settings
 from tests.conftest import local_settings, running_azurite
 from tests.http.test_permission_flow import SIAN_CHAT
 from tests.http.test_permission_flow import form as permission_form
-from tests.support.activities import CARYS, SIAN, card_action, message
+from tests.support.activities import CARYS, GARETH, GUEST, SIAN, card_action, message
 from tests.support.cards import press, verb_data
 from tests.support.concerns import CARYS_CHAT
 from tests.support.connector import Connector
@@ -223,3 +223,65 @@ async def test_readiness_says_not_ready_while_the_bots_tables_are_gone_and_has_t
     ready_after = await client.get("/readyz")
 
     assert (ready_before.status, gone.status, ready_after.status) == (200, 503, 200)
+
+
+ANOTHER_TENANT = "9d6c4c1e-0000-4000-8000-0000000000ff"
+
+
+async def test_while_storage_is_down_only_the_policys_own_words_are_given_and_never_to_another_tenant(
+        aiohttp_client: Any, azurite: str, table_prefix: str, connector: Connector) -> None:
+    """Hostile probe 5: a question goes on without storage, answered from the policy kept in the process. Nothing else
+    does: a guest from another organisation asking the same question is refused as ever (the tenant is checked before
+    storage is), the head typing "who has read version 2?" or "pending requests", Gareth typing "reports for me", and
+    any button pressed get only the storage message, with no name, no count and no record."""
+    async with storage_outage(azurite) as outage:
+        settings = local_settings(outage.connection_string, table_prefix, FIXTURE_POLICY_FILE).model_copy(
+            update={"storage_timeout_seconds": 1})
+        client: TestClient = await aiohttp_client(create_app(settings))
+        for person in (CARYS, SIAN, GARETH):
+            await client.post("/api/messages", json=message(person, "hi", connector.url))
+        seen = len(connector.sent)
+        await outage.down()
+
+        guest = await client.post("/api/messages", json=message(GUEST, "Can I be friends with pupils on Facebook?",
+                                                                connector.url, tenant=ANOTHER_TENANT))
+        for person, typed in ((SIAN, "Who has read version 2?"), (SIAN, "pending requests"),
+                              (GARETH, "reports for me"), (SIAN, "questions for review")):
+            await client.post("/api/messages", json=message(person, typed, connector.url))
+        pressed = await client.post("/api/messages", json=card_action(
+            CARYS, "ask.pass_on", {"question": "Can I be friends with pupils on Facebook?"}, connector.url))
+        said = [json.dumps(a, ensure_ascii=False) for a in connector.sent[seen:]]
+        await outage.up()
+
+    assert (guest.status, pressed.status) == (200, 200)
+    [to_guest, *to_staff] = said
+    assert "This bot only serves staff of" in to_guest and "friends" not in to_guest
+    assert len(to_staff) == 4 and all("couldn't reach the bot's records" in s for s in to_staff)
+    assert not any("Who has read" in s or "Carys" in s or "Owain" in s for s in to_staff)
+    assert "couldn't reach the bot's records" in json.dumps(await pressed.json())
+
+
+async def test_a_burst_of_readiness_checks_from_anyone_while_the_tables_are_gone_makes_them_once(
+        client: TestClient, azurite: str, table_prefix: str, caplog: pytest.LogCaptureFixture) -> None:
+    """Hostile probe 5: `/readyz` takes no token, and a check that finds the bot's tables gone has them made. A burst
+    of 60 checks at once from an outsider shares one look at storage and starts one making of the tables (one line
+    of each in the log, not sixty), and every check says 503 with nothing about which tables."""
+    caplog.set_level(logging.INFO)
+    async with TableServiceClient.from_connection_string(azurite) as service:
+        for table in TABLES:
+            await service.delete_table(table_prefix + table)
+
+        answers = await asyncio.gather(*(client.get("/readyz") for _ in range(60)))
+        bodies = [await answer.text() for answer in answers]
+
+        async def made_again() -> bool:
+            query = f"TableName ge '{table_prefix}' and TableName lt '{table_prefix}~'"
+            return len([t async for t in service.query_tables(query)]) == len(TABLES)
+
+        await until(made_again)
+
+    logged = [record.getMessage() for record in caplog.records if record.name == "app"]
+    assert {answer.status for answer in answers} == {503}
+    assert set(bodies) == {json.dumps({"status": "storage unavailable"})}
+    assert len([line for line in logged if line.startswith("readiness: storage unavailable")]) == 1
+    assert len([line for line in logged if "making the tables again" in line]) == 1
