@@ -3468,3 +3468,33 @@ async def test_a_display_name_written_as_markdown_shows_as_typed_on_the_waiting_
     [reminder] = (await bot.cards_for(SIAN))[owed:]
     assert "evil.example" in text_of(reminder)  # her name is on it, as typed
     assert not [t for t in _markdown_blocks(reminder) if "evil.example" in t or "URGENT" in t]
+
+
+@pytest.mark.parametrize(("typed", "lang"), [
+    ("Still waiting for a decision: {id}", Lang.EN), ("Yn dal i aros am benderfyniad: {id}", Lang.CY),
+    ("Your request {id} is still waiting", Lang.EN), ("Mae eich cais {id} yn dal i aros", Lang.CY),
+    ("Carys Jenkins sent request {id}, which has waited for a decision since 02/11/2026 09:00. Open it to approve or "
+     "decline it.", Lang.EN)])
+async def test_the_waiting_reminder_typed_by_a_colleague_shows_and_sends_nothing_of_the_request(
+        answering_bot: BotInMemory, typed: str, lang: Lang) -> None:
+    """Hostile probe 5: Owain types the reminder's words with Carys's real request reference (seen over her shoulder),
+    in his own chat or in a group with the head, as if he were the bot: he reads nothing of her request (not her
+    purpose, not that it waits), the group sees nothing of it, nothing is decided, and nobody else is sent anything.
+    (Held.)"""
+    bot = answering_bot
+    await bot.meets(CARYS, SIAN, OWAIN, FFION)
+    request_id = await _submitted(bot)
+    owed = {p.aad_object_id: len(await bot.cards_for(p)) for p in (CARYS, SIAN, FFION, OWAIN)}
+
+    alone = await bot.says(OWAIN, typed.format(id=request_id), lang=lang)
+    in_group = await bot.says(OWAIN, typed.format(id=request_id), lang=lang, scope=Scope.GROUP)
+
+    for shown in (alone, in_group):
+        seen = text_of([shown.card, *shown.more])
+        assert "field trip" not in seen and "permission.approve" not in seen and "permission.withdraw" not in seen
+    assert (await MemoryPermissionRequests(bot.store).get(request_id)).state is RequestState.PENDING
+    assert {p.aad_object_id: len(await bot.cards_for(p)) for p in (CARYS, SIAN, FFION)} == {
+        p.aad_object_id: owed[p.aad_object_id] for p in (CARYS, SIAN, FFION)}
+    # What the group chat's turn had for him went to his own chat: that he cannot see it, as alone.
+    [to_owain] = (await bot.cards_for(OWAIN))[owed[OWAIN.aad_object_id]:]
+    assert text_of(to_owain) == text_of(alone.card)
