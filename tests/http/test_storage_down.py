@@ -233,7 +233,8 @@ async def test_while_storage_is_down_only_the_policys_own_words_are_given_and_ne
     """Hostile probe 5: a question goes on without storage, answered from the policy kept in the process. Nothing else
     does: a guest from another organisation asking the same question is refused as ever (the tenant is checked before
     storage is), the head typing "who has read version 2?" or "pending requests", Gareth typing "reports for me", and
-    any button pressed get only the storage message, with no name, no count and no record."""
+    any button pressed get only the storage message, with no name, no count and no record; a question the policy
+    does not answer has no button to pass it on (nothing was kept to pass on)."""
     async with storage_outage(azurite) as outage:
         settings = local_settings(outage.connection_string, table_prefix, FIXTURE_POLICY_FILE).model_copy(
             update={"storage_timeout_seconds": 1})
@@ -249,8 +250,12 @@ async def test_while_storage_is_down_only_the_policys_own_words_are_given_and_ne
                               (GARETH, "reports for me"), (SIAN, "questions for review")):
             await client.post("/api/messages", json=message(person, typed, connector.url))
         pressed = await client.post("/api/messages", json=card_action(
-            CARYS, "ask.pass_on", {"question": "Can I be friends with pupils on Facebook?"}, connector.url))
+            CARYS, "ask.escalate", {"q": "Q0000000000000ABCD"}, connector.url))
         said = [json.dumps(a, ensure_ascii=False) for a in connector.sent[seen:]]
+        # A question the policy does not answer: no button to pass it on (nothing was kept to pass on).
+        await client.post("/api/messages", json=message(CARYS, "Can I park in the staff car park at the weekend?",
+                                                        connector.url))
+        not_covered = json.dumps(connector.cards(CARYS_CHAT)[-1], ensure_ascii=False)
         await outage.up()
 
     assert (guest.status, pressed.status) == (200, 200)
@@ -259,6 +264,7 @@ async def test_while_storage_is_down_only_the_policys_own_words_are_given_and_ne
     assert len(to_staff) == 4 and all("couldn't reach the bot's records" in s for s in to_staff)
     assert not any("Who has read" in s or "Carys" in s or "Owain" in s for s in to_staff)
     assert "couldn't reach the bot's records" in json.dumps(await pressed.json())
+    assert "couldn't reach" not in not_covered and "ask.escalate" not in not_covered
 
 
 async def test_a_burst_of_readiness_checks_from_anyone_while_the_tables_are_gone_makes_them_once(
