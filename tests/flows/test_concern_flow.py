@@ -3850,3 +3850,26 @@ async def test_typed_acknowledging_in_a_group_or_by_anyone_else_with_the_real_re
     # What he holds goes to his own chat (the lock-screen line naming nobody), never to the group.
     [to_his_chat] = (await answering_bot.cards_for(GARETH))[owed:]
     assert report.reference in text_of(to_his_chat)
+
+
+@pytest.mark.parametrize(("lang", "typed"), [(Lang.EN, "acknowledge the report"), (Lang.EN, "close the report"),
+                                             (Lang.CY, "cydnabod yr adroddiad"), (Lang.CY, "cau'r adroddiad"),
+                                             (Lang.EN, "anything waiting for me?")])
+async def test_a_holder_passed_over_typing_acknowledge_or_close_is_shown_nothing_of_it(
+        staffed: BotInMemory, lang: Lang, typed: str) -> None:
+    """Hostile probe 5: Gareth, passed over because what Carys added names him, types what a holder types to act on a
+    report ("acknowledge the report", "cau'r adroddiad"): the list of what he holds no longer has it, nor her name,
+    nor the note about him, and nothing changes."""
+    await staffed.meets(CHAIR)
+    await _report(staffed)
+    await _adds(staffed, CARYS, "Gareth is now doing it too.", lang=lang)
+    moved = await _only_report(staffed)
+
+    typed_by_him = await staffed.says(GARETH, typed, lang=lang)
+
+    seen = text_of([typed_by_him.card, *typed_by_him.more])
+    for hidden in (moved.reference, "Carys", SECRET, "doing it too"):
+        assert hidden not in seen
+    after = await _only_report(staffed)
+    assert (after.level, after.state, after.acknowledged_at, after.notes) == (
+        moved.level, moved.state, moved.acknowledged_at, moved.notes)
