@@ -1179,3 +1179,27 @@ async def test_two_forms_for_two_platforms_sent_at_the_same_moment_are_two_reque
     assert all("permission.withdraw" in s for s in shown), shown
     records = [r for r in await _rows(azurite, table_prefix + "permissions") if r["RowKey"] == "request"]
     assert sorted(r["Platform"] for r in records) == ["facebook", "instagram"]
+
+
+async def test_a_send_anyway_replayed_after_she_withdrew_it_even_dated_years_ago_sends_nothing_again(
+        client: TestClient, connector: Connector, azurite: str, table_prefix: str) -> None:
+    """Hostile probe 5: the second press of a form told the policy does not name Seesaw (`anyway`: yes), captured and
+    posted again, as it was (the same activity id) and dated 2019, after Carys withdrew the request it sent: the
+    request stays withdrawn, no second request is made, and the head gets no second card."""
+    await _meet(client, connector, CARYS, SIAN)
+    told = await _invoke(client, CARYS, "permission.submit", form(platform="other", platform_other="Seesaw"), connector)
+    anyway = card_action(CARYS, "permission.submit", {**form(platform="other", platform_other="Seesaw"),
+                                                      **verb_data(told, "permission.submit")}, connector.url)
+    sent = await press(client, connector, anyway)
+    request_id = str(verb_data(sent, "permission.withdraw")["id"])
+    await _invoke(client, CARYS, "permission.withdraw", {"id": request_id}, connector)
+    to_head = len(connector.cards(SIAN_CHAT))
+
+    replies = [await press(client, connector, anyway),
+               await press(client, connector, {**anyway, "timestamp": "2019-03-01T09:00:00.000Z"})]
+
+    assert verb_data(told, "permission.submit")["anyway"] == "yes"
+    requests = [r for r in await _rows(azurite, table_prefix + "permissions") if r["RowKey"] == "request"]
+    assert [r["State"] for r in requests] == ["withdrawn"]
+    assert len(connector.cards(SIAN_CHAT)) == to_head
+    assert all("permission.withdraw" not in json.dumps(r) for r in replies)
