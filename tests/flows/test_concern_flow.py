@@ -3873,3 +3873,25 @@ async def test_a_holder_passed_over_typing_acknowledge_or_close_is_shown_nothing
     after = await _only_report(staffed)
     assert (after.level, after.state, after.acknowledged_at, after.notes) == (
         moved.level, moved.state, moved.acknowledged_at, moved.notes)
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_an_answered_field_of_thousands_of_answers_is_read_no_further_than_she_could_have_been_asked(
+        staffed: BotInMemory, lang: Lang) -> None:
+    """Hostile probe 5: `answered` posted by hand with 30,000 entries, each saying "it isn't" someone (Gareth Hughes's
+    id with every key, the head's, made-up ones), 1.3 MB in all: the form asks her about Gareth as if none were there,
+    nothing is stored, and nothing reaches Gareth or the head."""
+    await staffed.meets(CHAIR)
+    await _adds_to_the_staff_list(staffed, GARETH_PRICE, SIAN_EVANS)
+    form = await staffed.says(CARYS, "report a concern", lang=lang)
+    gareth, sian = GARETH.aad_object_id.lower(), SIAN.aad_object_id.lower()
+    forged = " ".join(f"not:{who}:{n:06d}" for n in range(15_000) for who in (sian, gareth))
+
+    asked = await staffed.clicks(CARYS, "concern.submit", {**verb_data(form.card or {}, "concern.submit"),
+                                                           "what": TWO_NAMES, "answered": forged}, lang=lang)
+
+    assert [c["title"] for c in _doubt(asked.card)["choices"]][0] == load_catalogue().text(
+        "concern.doubt.higher", lang, manager="Gareth Hughes", name="Mr Huw Davies")
+    assert len(text_of(asked.card)) < 100_000
+    assert await MemoryConcernReports(staffed.store).list_all() == []
+    assert await staffed.cards_for(GARETH) == [] and await staffed.cards_for(SIAN) == []
