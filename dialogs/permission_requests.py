@@ -831,11 +831,14 @@ class PermissionFlow:
             values["school"] = school
         other = values.get("platform_other", "") if values.get("platform") == "other" else ""
         typed = normalise(turn.text) if turn.text and not turn.verb else ""
+        not_named = bool(other) and not_named_by_policy(other)
         notices = [self._strings.text(key, turn.lang, platform=other) for key, said in (
             ("perm.for_a_colleague", asks_for_a_colleague(typed)),
             ("perm.error.platform_allowed", bool(other) and needs_no_permission(other)),
-            ("perm.not_named_by_policy", bool(other) and not_named_by_policy(other))) if said]
-        return Reply(card=self._form_card(turn, values=values, form=new_form_token(), notice="\n\n".join(notices)))
+            ("perm.not_named_by_policy", not_named)) if said]
+        # Told here that the policy does not name the tool, and that Send sends it: its Send does (`anyway`).
+        return Reply(card=self._form_card(turn, values=values, form=new_form_token(), notice="\n\n".join(notices),
+                                          anyway=not_named))
 
     def _form_card(self, turn: Turn, **shown: Any) -> Card:
         """The request form in the person's language, its date pickers starting today; a form she chose to send though

@@ -3498,3 +3498,21 @@ async def test_the_waiting_reminder_typed_by_a_colleague_shows_and_sends_nothing
     # What the group chat's turn had for him went to his own chat: that he cannot see it, as alone.
     [to_owain] = (await bot.cards_for(OWAIN))[owed[OWAIN.aad_object_id]:]
     assert text_of(to_owain) == text_of(alone.card)
+
+
+@pytest.mark.parametrize(("typed", "lang", "named"), [
+    ("I need permission to use ClassDojo with my class", Lang.EN, "ClassDojo"),
+    ("Dw i angen caniatâd i ddefnyddio Seesaw gyda'r dosbarth", Lang.CY, "Seesaw")])
+async def test_a_form_that_said_the_policy_does_not_name_the_tool_sends_it_on_its_send(
+        bot: BotInMemory, strings: Catalogue, typed: str, lang: Lang, named: str) -> None:
+    """Probe 5: the form opened by "I need permission to use ClassDojo" already says the policy does not name it and
+    that pressing Send sends it to the headteacher. Its Send must do so, not say the same again and wait for a second
+    press."""
+    await bot.meets(CARYS, SIAN)
+    form = (await bot.says(CARYS, typed)).card or {}
+    values = {**_form(platform="other", platform_other=named), "lang": lang.value}
+
+    sent = await bot.clicks(CARYS, "permission.submit", {**values, **verb_data(form, "permission.submit")}, lang=lang)
+
+    assert "permission.withdraw" in text_of(sent.card)
+    assert named in text_of(await bot.cards_for(SIAN))
