@@ -119,11 +119,6 @@ class Readiness:
     def __init__(self, store: TableStore) -> None:
         self._store = store
         self._checking: asyncio.Task[str] | None = None
-        self._make_tables: Callable[[], None] = lambda: None
-
-    def when_a_table_is_missing(self, make_tables: Callable[[], None]) -> None:
-        """From now on a check that finds a table of the bot's missing calls `make_tables` (and says not ready)."""
-        self._make_tables = make_tables
 
     async def problem(self) -> str:
         """Why storage is not ready ("" when it answered within `READY_TIMEOUT_SECONDS`)."""
@@ -150,10 +145,10 @@ class Readiness:
             return why
         if missing:
             # Storage answers, but every turn needing these tables would be told it cannot be reached: not ready until
-            # they are made again (the account replaced, its tables deleted, or not made yet since storage came back).
+            # they are made again (the account replaced, its tables deleted, or not made yet since storage came back):
+            # the store has them made, as for a turn that finds one missing.
             why = f"{len(missing)} of the bot's tables missing ({', '.join(missing)})"
             log.warning("readiness: storage unavailable (%s); making them", why)
-            self._make_tables()
             return why
         return ""
 
@@ -411,7 +406,6 @@ async def _storage(app: web.Application) -> AsyncIterator[None]:
         # A table gone while the bot runs (deleted, the account replaced, or not made yet when storage came back)
         # is a storage fault to people, and the tables are made again.
         store.when_a_table_is_missing(make_tables_again)
-        app[READINESS].when_a_table_is_missing(make_tables_again)
         yield
         await app[READINESS].close()
         if creating is not None:

@@ -230,12 +230,16 @@ class TableStore:
 
     async def missing_tables(self, names: Sequence[str]) -> list[str]:
         """The tables of these short names that storage does not have (all there: storage answers and the bot can
-        work), or `StorageUnavailable`."""
+        work), or `StorageUnavailable`; any missing is made again as a call finding one missing has it made
+        (`when_a_table_is_missing`)."""
         wanted = {f"t{n}": self._prefix + name for n, name in enumerate(names)}
         query = " or ".join(f"TableName eq @{key}" for key in wanted)
         async with self.call():
             found = {table.name async for table in self._service.query_tables(query, parameters=wanted)}
-        return [name for name, table in zip(names, wanted.values(), strict=True) if table not in found]
+        missing = [name for name, table in zip(names, wanted.values(), strict=True) if table not in found]
+        if missing and self._table_missing is not None:
+            self._table_missing()
+        return missing
 
 
 class _BudgetWatch:
