@@ -644,12 +644,14 @@ class ConcernFlow:
         # The server names every report; the form's token only makes a second press of Send the same report.
         reference = await self._reports.claim_form(turn.actor, token, new_reference())
         report = await self._own(reference, turn.actor)
-        if report is None and (earlier := await self._sent_already(turn.actor, kind, texts["what"])) is not None:
+        same = await self._with_the_same_words(turn.actor, kind, texts["what"]) if report is None else []
+        if (earlier := next((r for r in same if r.state is not ReportState.CLOSED), None)) is not None:
             # The same words on a new form (she wasn't sure the first had gone): the one she sent, not a second.
             return Reply(card=cards.reporter_card(self._strings, turn.lang, earlier, notice=self._strings.text(
                 "concern.sent_already", turn.lang, ref=earlier.reference,
                 when=on_day(self._strings, turn.lang, earlier.submitted_at))))
-        if report is None and (closed := await self._closed_within_a_day(turn.actor, kind, texts["what"])):
+        day_ago = self._clock() - timedelta(hours=24)
+        if closed := next((r for r in same if r.state is ReportState.CLOSED and r.submitted_at >= day_ago), None):
             # The same words on a second form once the first report was closed that day (the form left open on her
             # phone): that report, with its "Not resolved", not the same words to the same line manager again.
             # Its "Not resolved" only while the card has one (not once used, nor with nobody after who closed it).
@@ -781,17 +783,14 @@ class ConcernFlow:
                             closed_too: bool = False) -> ConcernReport | None:
         """A report of hers still open (`closed_too`: or closed) with the same words (their case and spacing aside), or
         None."""
-        said = " ".join(what.split()).casefold()
-        return next((r for r in await self._reports.list_by_reporter(person)
-                     if (closed_too or r.state is not ReportState.CLOSED) and r.kind is kind
-                     and " ".join(r.what.split()).casefold() == said), None)
+        return next((r for r in await self._with_the_same_words(person, kind, what)
+                     if closed_too or r.state is not ReportState.CLOSED), None)
 
-    async def _closed_within_a_day(self, person: Person, kind: ReportKind, what: str) -> ConcernReport | None:
-        """A report of hers with the same words sent in the last 24 hours and closed since, or None."""
-        said, since = " ".join(what.split()).casefold(), self._clock() - timedelta(hours=24)
-        return next((r for r in await self._reports.list_by_reporter(person)
-                     if r.state is ReportState.CLOSED and r.kind is kind and r.submitted_at >= since
-                     and " ".join(r.what.split()).casefold() == said), None)
+    async def _with_the_same_words(self, person: Person, kind: ReportKind, what: str) -> list[ConcernReport]:
+        """Her reports of this kind with the same words (their case and spacing aside), open or closed: one read."""
+        said = " ".join(what.split()).casefold()
+        return [r for r in await self._reports.list_by_reporter(person)
+                if r.kind is kind and " ".join(r.what.split()).casefold() == said]
 
     async def _has_opened(self, contact: StaffContact, report: ConcernReport) -> bool:
         """True when the bot can write to them (they have opened it; not removed it since); when storage can't say,
