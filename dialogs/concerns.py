@@ -316,6 +316,23 @@ class FormClick(CardData):
     lang: Text = ""
 
 
+def _holder_if_not(routes: Callable[[Subject], Routing], subject: Subject,
+                   contact: StaffContact) -> StaffContact | None:
+    """Whom the report goes to (as `routes` routes it) if she says her words do not mean `contact`, nor those of anyone
+    she would be asked about next ("It isn't Mrs Siân Roberts: send it to Gareth Hughes"); None when that can't be
+    told."""
+    cleared = {contact.aad_object_id.lower()}
+    try:
+        for _ in range(_MOST_ASKED):
+            routing = routes(replace(subject, cleared=subject.cleared | cleared))
+            if (doubted := routing.in_doubt) is None:
+                return routing.holder
+            cleared.add(doubted[0].aad_object_id.lower())
+    except NobodyToSendTo:
+        return None
+    return None
+
+
 class ReportForm(FormClick):
     """`concern.submit`: the form's token (or the `ref` of forms posted before tokens), and its inputs."""
 
@@ -485,13 +502,23 @@ class ConcernFlow:
         return await self._private_chat.send(turn, Reply(card=card), tell=False, message_id=message_id)
 
     async def _routing(self, person: Person, subject: Subject, staff_list: StaffList) -> Routing:
-        """Who gets the report, in order, without anyone it is about (`NobodyToSendTo` when nobody is left). A line
-        manager the staff list says has left is passed over for the next source's: Graph may name him for weeks after,
-        and the report would be in his chat before the reminder task passed it on."""
+        """Who gets the report, in order, without anyone it is about (`NobodyToSendTo` when nobody is left)."""
+        return (await self._router(person, subject, staff_list))(subject)
+
+    async def _router(self, person: Person, subject: Subject, staff_list: StaffList) -> Callable[[Subject], Routing]:
+        """`route` for what her report says, with her line manager and school found once (Graph asked once), for a
+        Send that routes it again as she answers whom her words mean. A line manager the staff list says has left is
+        passed over for the next source's: Graph may name him for weeks after, and the report would be in his chat
+        before the reminder task passed it on."""
         staff = tuple(await staff_list())
         manager, _ = await self._line_manager(person, staff, Today(self._federation, staff, subject))
         member = member_for(staff, person)
-        return route(person, subject, manager, self._federation, member.school if member else "")
+        school = member.school if member else ""
+
+        def routed(said: Subject) -> Routing:
+            return route(person, said, manager, self._federation, school)
+
+        return routed
 
     async def _line_manager(self, person: Person, staff: tuple[StaffMember, ...], today: Today
                             ) -> tuple[StaffContact | None, LineManagers | None]:
@@ -635,7 +662,8 @@ class ConcernFlow:
         subject = Subject(typed=tuple(texts[k] for k in ("what", "since", "where", "who", "evidence")), about=about,
                           involves_manager=texts["involves_manager"] == "true", kind=kind, staff=staff)
         try:
-            routing = await self._routing(turn.actor, subject, staff_list)
+            routes = await self._router(turn.actor, subject, staff_list)
+            routing = routes(subject)
         except NobodyToSendTo as nobody:
             return Reply(card=cards.nobody_card(self._strings, turn.lang, no_chair=nobody.no_chair))
 
@@ -674,12 +702,12 @@ class ConcernFlow:
             not_them = cards.doubt_value(cards.DOUBT_NOT_THEM, contact, said)
             if not_them not in answers or len(answered) >= _MOST_ASKED:
                 head_doubt = naming.doubt if contact in (routing.head_first, routing.head) else None
-                then = await self._holder_if_not(turn.actor, subject, contact, staff_list)
+                then = _holder_if_not(routes, subject, contact)
                 return await again(asked=cards.DoubtAsked(contact, naming.words, routing.why, routing.holder, said,
                                                           head_doubt, then), answered=answered)
             answered.append(not_them)
             subject = replace(subject, cleared=subject.cleared | {contact.aad_object_id.lower()})
-            routing = await self._routing(turn.actor, subject, staff_list)
+            routing = routes(subject)
         words = ""
         if report is None:
             now = self._clock()
@@ -744,21 +772,6 @@ class ConcernFlow:
                                              passed_up_at=report.passed_up_at(today.working_days(report)),
                                              left_out=left_out, namings=namings,
                                              holder_has_opened=await self._has_opened(report.holder, report)))
-
-    async def _holder_if_not(self, actor: Person, subject: Subject, contact: StaffContact,
-                             staff_list: StaffList) -> StaffContact | None:
-        """Whom the report goes to if she says her words do not mean `contact`, nor those of anyone she would be asked
-        about next ("It isn't Mrs Siân Roberts: send it to Gareth Hughes"); None when that can't be told."""
-        cleared = {contact.aad_object_id.lower()}
-        try:
-            for _ in range(_MOST_ASKED):
-                routing = await self._routing(actor, replace(subject, cleared=subject.cleared | cleared), staff_list)
-                if (doubted := routing.in_doubt) is None:
-                    return routing.holder
-                cleared.add(doubted[0].aad_object_id.lower())
-        except NobodyToSendTo:
-            return None
-        return None
 
     async def _back_to_own_chat(self, turn: Turn, kind: ReportKind, token: str, texts: Mapping[str, str],
                                 staff_list: StaffList) -> Reply:
