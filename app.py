@@ -245,8 +245,7 @@ def build_flows(parts: FlowParts) -> Flows:
     settings = parts.settings
     jobs = [Job("concern-reminders", settings.report_check_interval_seconds, concerns.check_reports),
             Job("permission-catch-up", settings.catch_up_interval_seconds, permissions.catch_up),
-            Job("permission-dates-ended", settings.catch_up_interval_seconds, permissions.show_dates_ended),
-            Job("permission-waiting-reminders", settings.catch_up_interval_seconds, permissions.remind_waiting),
+            Job("permission-waiting", settings.catch_up_interval_seconds, permissions.see_to_waiting),
             Job("retention", settings.retention_interval_seconds, apply_retention),
             Job("policy-version-poll", settings.policy_poll_seconds, parts.live.refresh),
             Job("policy-campaigns", settings.campaign_check_interval_seconds, reading.check_campaigns),

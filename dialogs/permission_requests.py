@@ -1167,8 +1167,7 @@ class PermissionFlow:
         queued or sent already never goes twice), and copies not yet delivered to anyone who no longer decides it
         taken back. Storage down: the next pass tries again."""
         try:
-            waiting = await self._requests.list_pending([s.school_id for s in self._federation.schools])
-            for request in waiting:
+            for request in await self._waiting():
                 await asyncio.gather(self._tell_deciders_it_waits(request),
                                      self._recall_from_former_deciders(request))
         except StorageUnavailable:
@@ -1177,15 +1176,25 @@ class PermissionFlow:
             log.warning("waiting requests not checked against today's deciders: %s", type(error).__name__)
         self._deciders_followed = True
 
-    async def show_dates_ended(self) -> int:
-        """The periodic pass: the copies, to the headteacher and any delegate, of each waiting request whose dates
+    async def see_to_waiting(self) -> int:
+        """The periodic pass over the requests still waiting, read once for both its parts: `show_dates_ended`, then
+        `remind_waiting`. Returns how many requests either queued something for."""
+        waiting = await self._waiting()
+        return await self.show_dates_ended(waiting) + await self.remind_waiting(waiting)
+
+    async def _waiting(self) -> list[PermissionRequest]:
+        """Every request still waiting, at every school."""
+        return await self._requests.list_pending([s.school_id for s in self._federation.schools])
+
+    async def show_dates_ended(self, waiting: Sequence[PermissionRequest] | None = None) -> int:
+        """The copies, to the headteacher and any delegate, of each waiting request (`waiting`, else read) whose dates
         have ended (UK day) are edited in place once to say so, with Decline and no Approve (an approval would be
         refused). Their message ids are fixed by request and person, so two instances at once, or a pass after a
         restart, queue one edit of each copy; an edit Teams refuses stays queued and is tried again; storage down: the
         next pass queues what this one could not. The requester is told nothing new: her request still waits, and a
         decline reaches her with its reason. Returns how many requests' copies were queued."""
         today = uk_today(self._clock())
-        waiting = await self._requests.list_pending([s.school_id for s in self._federation.schools])
+        waiting = await self._waiting() if waiting is None else waiting
         ended = [r for r in waiting if r.dates_ended_by(today) and r.request_id not in self._dates_ended_shown]
         for request in ended:
             await self._tell_deciders_it_waits(request, because=DATES_ENDED)
@@ -1194,17 +1203,17 @@ class PermissionFlow:
             log.info("the dates of %d waiting permission request(s) have ended: their cards say so", len(ended))
         return len(ended)
 
-    async def remind_waiting(self) -> int:
-        """The periodic pass: a request still waiting `WAITING_REMINDER_SCHOOL_DAYS` school days after it was sent (the
-        head away, say) is brought again to whoever decides it today, with the way to open it (and, where the school
-        names no delegate, that IT can name one), and the member of staff is told it still waits and what to do if it
-        cannot. Once each: the message ids are fixed by request and person, so two instances, or a pass after a
+    async def remind_waiting(self, waiting: Sequence[PermissionRequest] | None = None) -> int:
+        """A request (of `waiting`, else read) still waiting `WAITING_REMINDER_SCHOOL_DAYS` school days after it was
+        sent (the head away, say) is brought again to whoever decides it today, with the way to open it (and, where the
+        school names no delegate, that IT can name one), and the member of staff is told it still waits and what to do
+        if it cannot. Once each: the message ids are fixed by request and person, so two instances, or a pass after a
         restart, queue each once. A request whose dates have ended is left to `show_dates_ended`: its deciders' cards
         say so, and she is not told it still waits for days gone by. Returns how many requests' reminders this pass
         queued."""
         now = self._clock()
         today = uk_today(now)
-        waiting = await self._requests.list_pending([s.school_id for s in self._federation.schools])
+        waiting = await self._waiting() if waiting is None else waiting
         due = [r for r in waiting if r.request_id not in self._waiting_reminded and not r.dates_ended_by(today)
                and now >= self._federation.calendar_for([r.school_id]).add_working_days(
                    r.submitted_at, WAITING_REMINDER_SCHOOL_DAYS)]

@@ -3332,12 +3332,12 @@ async def test_a_request_left_waiting_a_school_week_reminds_whoever_decides_it_a
     owed = {p.aad_object_id: len(await bot.cards_for(p)) for p in (CARYS, SIAN, FFION)}
 
     clock.now = datetime(2026, 11, 6, 9, 0, tzinfo=UTC)  # four school days on: nothing yet
-    assert await _reminding(bot, clock).remind_waiting() == 0
+    assert await _reminding(bot, clock).see_to_waiting() == 0
     assert {p.aad_object_id: len(await bot.cards_for(p)) for p in (CARYS, SIAN, FFION)} == owed
 
     clock.now = datetime(2026, 11, 9, 9, 0, tzinfo=UTC)  # five school days on
-    reminded = await _reminding(bot, clock).remind_waiting()
-    again = await _reminding(bot, clock).remind_waiting()  # the next pass, or another instance
+    reminded = await _reminding(bot, clock).see_to_waiting()
+    again = await _reminding(bot, clock).see_to_waiting()  # the next pass, or another instance
 
     assert (reminded, again) == (1, 1)  # each pass looks; nothing is queued twice
     [to_head] = (await bot.cards_for(SIAN))[owed[SIAN.aad_object_id]:]
