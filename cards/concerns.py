@@ -655,9 +655,8 @@ def held_reports_card(strings: Catalogue, lang: Lang, reports: Sequence[ConcernR
     """The reports `viewer` holds, open ones only, those waiting for them to acknowledge first, then oldest first: each
     one's reference, when it was sent, whom from (as their own card of it names her: this list goes to them alone),
     its state as their own card says it, its pace, and Show (their card of it). Never its text. Paged as
-    `my_reports_card`; Show more also
-    says whether the last one shown was still waiting (`waiting`), where the list goes on after it though it was
-    acknowledged since."""
+    `my_reports_card`; Show more also says whether the last one shown was still waiting (`waiting`), where the list
+    goes on after it though it was acknowledged since."""
     def more(place: int, last: ConcernReport) -> Element:
         waiting = {"waiting": "true" if last.acknowledged_at is None else "false"}
         return _show_more(strings, lang, VERB_HELD, place, last, waiting)

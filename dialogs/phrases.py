@@ -37,12 +37,13 @@ def read_phrases(name: str, *, folder: Path = DATA_FOLDER) -> tuple[str, ...]:
 
 
 def read_patterns(name: str, *, folder: Path = DATA_FOLDER, most: int = 1) -> tuple[str, ...]:
-    """A list of phrases that each hold `PLACEHOLDER` once, where a language's name goes ("switch to {}"), or up to
+    """A list of phrases that each hold `PLACEHOLDER` once, where a name goes (a language's: "switch to {}"), or up to
     `most` times where the list allows more ("has {} gone to {}")."""
     patterns = []
+    times = "once" if most == 1 else f"1 to {most} times"
     for number, line in _lines(name, folder):
         if not 1 <= line.count(PLACEHOLDER) <= most:
-            raise ValueError(f"{folder / name}: line {number} needs {PLACEHOLDER} once, where the language's name "
+            raise ValueError(f"{folder / name}: line {number} needs {PLACEHOLDER} {times}, where the language's name "
                              f"goes: {line!r}")
         patterns.append(f" {PLACEHOLDER} ".join(_as_compared(part) for part in line.split(PLACEHOLDER)).strip())
     return tuple(patterns)
