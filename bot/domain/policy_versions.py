@@ -12,10 +12,10 @@ import hashlib
 import json
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from bot.policy.document_lines import unnumbered
 from bot.policy.model import Policy, PolicySection
@@ -134,26 +134,26 @@ class PolicyChanges:
         """Read what `as_data` wrote (an unreadable value is no changes)."""
         if not isinstance(raw, dict):
             return cls()
-        sections = []
-        for item in raw.get("sections") or []:
-            if isinstance(item, dict):
-                try:
-                    sections.append(SectionChange(**item))
-                except TypeError:
-                    continue
         welsh = raw.get("welsh")
         details = raw.get("details")
-        return cls(previous=str(raw.get("previous") or ""), sections=tuple(sections),
+        return cls(previous=str(raw.get("previous") or ""),
+                   sections=_each_read(raw.get("sections"), lambda item: SectionChange(**item)),
                    welsh=welsh if isinstance(welsh, int) and not isinstance(welsh, bool) else 0,
-                   details=_details_from(details) if isinstance(details, list) else None)
+                   details=_each_read(details, lambda item: DetailChange(**{k: str(v) for k, v in item.items()}))
+                   if isinstance(details, list) else None)
 
 
-def _details_from(raw: list[Any]) -> tuple[DetailChange, ...]:
+_Change = TypeVar("_Change", SectionChange, DetailChange)
+
+
+def _each_read(raw: Any, read: Callable[[dict[str, Any]], _Change]) -> tuple[_Change, ...]:
+    """Each change of a stored list, as `read` makes it from its fields; one it cannot make (a field missing, or one
+    it does not know) is left out."""
     found = []
-    for item in raw:
+    for item in raw if isinstance(raw, list) else ():
         if isinstance(item, dict):
             try:
-                found.append(DetailChange(**{key: str(value) for key, value in item.items()}))
+                found.append(read(item))
             except TypeError:
                 continue
     return tuple(found)

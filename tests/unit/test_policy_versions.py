@@ -24,6 +24,7 @@ from bot.domain.policy_reads import (
     read_summary,
 )
 from bot.domain.policy_versions import (
+    DetailChange,
     PolicyChanges,
     PolicyVersion,
     PublishRefused,
@@ -330,6 +331,19 @@ def test_changes_stored_before_the_welsh_of_a_renamed_heading_was_kept_still_rea
     [change] = PolicyChanges.from_data(stored).sections
 
     assert change.was("cy") == change.was("en") == "Use of personal mobile devices at work"
+
+
+def test_a_stored_change_that_cannot_be_read_is_left_out_and_the_rest_kept() -> None:
+    stored = {"previous": "1", "welsh": 0,
+              "sections": ["garbage", {"kind": "added"}, {"kind": "added", "section_id": "ai", "heading_en": "AI"},
+                           {"kind": "added", "section_id": "x", "heading_en": "X", "colour": "red"}],
+              "details": [3, {"name": "next_review"},
+                          {"name": "next_review", "was_en": "Autumn 2028", "now_en": "Summer 2027"}]}
+
+    changes = PolicyChanges.from_data(stored)
+
+    assert [c.section_id for c in changes.sections] == ["ai"]
+    assert changes.details == (DetailChange("next_review", "Autumn 2028", "Summer 2027"),)
 
 
 def test_changes_survive_storage_as_data() -> None:
