@@ -120,12 +120,6 @@ def _details_changed(strings: Catalogue, lang: Lang, changes: PolicyChanges) -> 
     return [facts(rows)]
 
 
-def same_rules(changes: PolicyChanges) -> bool:
-    """True when a version's words are those of the version before, English and Welsh: only its details, or only its
-    number, are new (staff are asked to confirm it all the same, and are told why)."""
-    return bool(changes.previous) and not changes.sections and not changes.welsh and changes.details is not None
-
-
 def _version_facts(strings: Catalogue, lang: Lang, details: PolicyDetails, version: str) -> list[tuple[str, str]]:
     code = lang.value
     rows = [(strings.text("ask.about_version", lang), version)]
@@ -293,7 +287,7 @@ def read_request_card(strings: Catalogue, lang: Lang, *, details: PolicyDetails,
     if typed:
         notes.append({"type": "Container", "style": "emphasis",
                       "items": [text(strings.text("reads.typed_confirm", lang, version=details.version))]})
-    why = [text(strings.text("reads.same_rules_why", lang))] if same_rules(changes) else []
+    why = [text(strings.text("reads.same_rules_why", lang))] if changes.same_rules else []
     return card([heading(title), *notes, text(intro), *changes_elements(strings, lang, changes), *why, *button_rows([
         execute(strings.text("reads.confirm", lang), VERB_CONFIRM_READ, {"version": details.version}, style="positive"),
         execute(strings.text("button.sections", lang), VERB_SECTIONS, {"version": details.version}),
@@ -513,7 +507,7 @@ def whats_new_card(strings: Catalogue, lang: Lang, *, details: PolicyDetails, ch
     if confirmed_at is not None:
         body.append(text(strings.text("reads.you_confirmed", lang, when=when(confirmed_at)), subtle=True))
     else:
-        if same_rules(changes):
+        if changes.same_rules:
             body.append(text(strings.text("reads.same_rules_why", lang)))
         body.append(text(strings.text("reads.please_confirm", lang), subtle=True))
         actions.insert(0, execute(strings.text("reads.confirm", lang), VERB_CONFIRM_READ,

@@ -121,6 +121,12 @@ class PolicyChanges:
     welsh: int = 0
     details: tuple[DetailChange, ...] | None = None
 
+    @property
+    def same_rules(self) -> bool:
+        """True when a version's words are those of the version before, English and Welsh: only its details, or only
+        its number, are new (staff are asked to confirm it all the same, and are told why)."""
+        return bool(self.previous) and not self.sections and not self.welsh and self.details is not None
+
     def as_data(self) -> dict[str, Any]:
         """Plain data for storage."""
         data: dict[str, Any] = {"previous": self.previous, "sections": [vars(change) for change in self.sections],
