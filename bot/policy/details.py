@@ -273,6 +273,8 @@ _WELSH_LITTLE_WORDS = frozenset({"i", "ar", "gyfer", "y", "yr", "'r", "’r"})
 
 
 def _welsh_key(text: str) -> str:
+    """How a Welsh phrase is looked up for its English (`english_of`): its words in lower case, without its little
+    words ("Polisi Cyfryngau Cymdeithasol i Staff" -> "polisi cyfryngau cymdeithasol staff")."""
     return " ".join(word for word in re.findall(r"[’']r\b|[^\W_]+(?:[-’'][^\W_]+)*", text.casefold())
                     if word not in _WELSH_LITTLE_WORDS)
 
