@@ -351,17 +351,19 @@ RENUMBERED = [("Section 5: School accounts", "Section 6: School accounts"),
               ("Step 2: Report it", "Step 3: Report it")]
 
 
-def test_a_sections_id_stays_the_same_when_the_document_is_renumbered(tmp_path: Path) -> None:
-    def version(n: int) -> Document:
-        document = docx.Document()
-        document.add_paragraph(TITLE, style="Title")
-        for i, pair in enumerate(RENUMBERED):
-            document.add_heading(pair[n], level=1)
-            document.add_paragraph(f"Rule {i} applies to all staff.")
-        return document
+def _renumbered(n: int) -> Document:
+    """A Word policy with RENUMBERED's headings as version `n` (0 or 1) numbers them, each over a rule of its own."""
+    document = docx.Document()
+    document.add_paragraph(TITLE, style="Title")
+    for i, pair in enumerate(RENUMBERED):
+        document.add_heading(pair[n], level=1)
+        document.add_paragraph(f"Rule {i} applies to all staff.")
+    return document
 
-    first = imported_docx(version(0), tmp_path, "first.docx")["sections"]
-    second = imported_docx(version(1), tmp_path, "second.docx")["sections"]
+
+def test_a_sections_id_stays_the_same_when_the_document_is_renumbered(tmp_path: Path) -> None:
+    first = imported_docx(_renumbered(0), tmp_path, "first.docx")["sections"]
+    second = imported_docx(_renumbered(1), tmp_path, "second.docx")["sections"]
 
     assert [s["id"] for s in first] == [s["id"] for s in second] == [
         "school-accounts", "photographs", "appendix-consent-form", "reporting", "monitoring", "definitions",
@@ -369,15 +371,8 @@ def test_a_sections_id_stays_the_same_when_the_document_is_renumbered(tmp_path: 
 
 
 def test_a_section_renumbered_or_relettered_is_not_shown_to_staff_as_renamed(tmp_path: Path) -> None:
-    def version(n: int) -> Document:
-        document = docx.Document()
-        document.add_paragraph(TITLE, style="Title")
-        for i, pair in enumerate(RENUMBERED):
-            document.add_heading(pair[n], level=1)
-            document.add_paragraph(f"Rule {i} applies to all staff.")
-        return document
-    first = policy_from_data(imported_docx(version(0), tmp_path, "first.docx"))
-    second = policy_from_data(imported_docx(version(1), tmp_path, "second.docx"))
+    first = policy_from_data(imported_docx(_renumbered(0), tmp_path, "first.docx"))
+    second = policy_from_data(imported_docx(_renumbered(1), tmp_path, "second.docx"))
 
     changes = compare_policies(first, second)
 
