@@ -745,8 +745,8 @@ class ReadingFlow:
         confirmed it; never to those who have, nor to anyone reminded earlier today (a second press, or the reminder
         after five school days, the same day), nor to anyone asked to read it today (a new starter)."""
         schools = self._schools_seen_by(turn.actor)
-        if not schools:
-            return Reply(card=error_card(self._strings, turn.lang, "reads.only_heads"), refused=True)
+        if not schools:  # a delegate has just seen the count forwarded to her: say what she may not do, send it
+            return Reply(card=error_card(self._strings, turn.lang, "reads.only_heads_remind"), refused=True)
         if not (schools := self._about(turn, schools)):
             return Reply(card=error_card(self._strings, turn.lang, "reads.not_your_school"), refused=True)
         version = _version(turn.data)

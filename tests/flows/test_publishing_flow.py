@@ -1338,15 +1338,19 @@ async def test_a_new_starter_asked_this_morning_is_not_reminded_by_the_heads_pre
             if a.object_id == nia.aad_object_id] == [1]
 
 
+@pytest.mark.parametrize("lang", list(Lang))
 @pytest.mark.parametrize("who", ["delegate", "teacher"])
 async def test_only_the_head_and_the_policy_owner_send_a_reminder(
-        bot: PublishingBot, strings: Catalogue, tmp_path: Path, who: str) -> None:
+        bot: PublishingBot, strings: Catalogue, tmp_path: Path, who: str, lang: Lang) -> None:
+    """Ffion (the head's delegate) pressing Send a reminder on a forwarded count was told only the head can "see" who
+    has read it, which she had just seen: she is told what she may not do, send the reminder, and that none went."""
     await bot.publishes(write_revised(tmp_path), "2")
     owed = [await _owed_read_cards(bot, person) for person in STAFF]
 
-    refused = await bot.bot.clicks(FFION if who == "delegate" else CARYS, VERB_REMIND, {"version": "2"})
+    refused = await bot.bot.clicks(FFION if who == "delegate" else CARYS, VERB_REMIND, {"version": "2"}, lang=lang)
 
-    assert strings.text("reads.only_heads", Lang.EN) in text_of(refused.card)
+    assert strings.text("reads.only_heads_remind", lang) in text_of(refused.card)
+    assert strings.text("reads.only_heads", lang) not in text_of(refused.card)
     assert [await _owed_read_cards(bot, person) for person in STAFF] == owed
 
 

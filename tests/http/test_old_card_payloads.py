@@ -450,7 +450,7 @@ SCENES: dict[str, Scene] = {
     "policy.confirm_read": Scene(_published, CARYS, _confirmed),
     "policy.read_request": Scene(_published, CARYS, _the_read_card),
     "policy.reads": Scene(_published, SIAN, _who_has_read_it, "reads.only_heads"),
-    "policy.remind": Scene(_published_yesterday, SIAN, _reminded, "reads.only_heads"),
+    "policy.remind": Scene(_published_yesterday, SIAN, _reminded, "reads.only_heads_remind"),
     "policy.withdraw": Scene(_published, SIAN, _withdrawn, "publish.not_owner_withdraw", OWNER),
 }
 
