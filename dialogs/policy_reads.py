@@ -804,11 +804,16 @@ class ReadingFlow:
     async def summary_typed(self, turn: Turn, *, version: str) -> Reply:
         """ "Who has read version 2", typed: that version's count, when it is a version stored (one staff were asked
         to read, or the version the bot was installed with, kept); else the count of the version in force, whose card
-        names it."""
+        names it. A number no version has ("version 7") is told so, with the versions there are: before, it got the
+        count of the version in force under its own heading, read as the answer about the version she named."""
         try:
             stored = (await self._versions.get(version)).version
         except RecordNotFound:
-            return await self.summary(turn)
+            if not self._schools_seen_by(turn.actor):
+                return await self.summary(turn)
+            there = sorted((v.version for v in await self._versions.list_versions()), key=version_number)
+            return Reply(card=notice_card(self._strings.text("reads.no_such_version", turn.lang, version=version,
+                                                             versions=", ".join(there))))
         return await self.summary(replace(turn, data={"version": stored}))
 
     async def summary(self, turn: Turn) -> Reply:

@@ -961,6 +961,27 @@ async def test_the_head_asking_who_has_read_a_version_by_its_number_or_if_anyone
 
 
 @pytest.mark.parametrize(("said", "lang"), [
+    ("Who has read version 7?", Lang.EN), ("who hasn't read version 7 yet", Lang.EN),
+    ("Pwy sydd wedi darllen fersiwn 7?", Lang.CY), ("Pwy sydd heb ddarllen fersiwn 7 eto?", Lang.CY)])
+async def test_the_head_asking_who_has_read_a_version_that_does_not_exist_is_told_so(
+        bot: PublishingBot, strings: Catalogue, tmp_path: Path, said: str, lang: Lang) -> None:
+    """Siân typed "Who has read version 7?" (a slip for 2, or a version not yet published) and got the card headed
+    "Who has read version 3", the count of another version under a question about version 7. She is told there is no
+    version 7 and which versions there are, and is shown no count."""
+    await bot.publishes(write_revised(tmp_path, "v2.txt"), "2")
+    await bot.publishes(write_revised(tmp_path, "v3.txt", version="3", issued="01.01.2027"), "3")
+
+    head = await bot.bot.says(SIAN, said)
+    colleague = await bot.bot.says(CARYS, said)
+
+    assert strings.text("reads.no_such_version", lang, version="7", versions="1, 2, 3") in text_of(head.card)
+    for other in ("2", "3"):
+        assert strings.text("reads.summary_title", lang, version=other) not in text_of(head.card)
+    assert CARYS.name not in text_of(head.card)
+    assert strings.text("reads.only_heads", lang) in text_of(colleague.card)
+
+
+@pytest.mark.parametrize(("said", "lang"), [
     ("Who's not read it yet?", Lang.EN), ("who hasnt read it", Lang.EN),
     ("Who still needs to read the policy?", Lang.EN),
     ("who hasn't confirmed yet", Lang.EN), ("Has everybody read it?", Lang.EN), ("How many have read it?", Lang.EN),
