@@ -314,10 +314,12 @@ def _why(strings: Catalogue, lang: Lang, report: ConcernReport, left: Mapping[st
 
 def receipt_card(strings: Catalogue, lang: Lang, report: ConcernReport, roles: Sequence[Role],
                  *, passed_up_at: datetime | None, left_out: Sequence[StaffContact] = (),
-                 namings: Sequence[Naming] = (), holder_has_opened: bool = True) -> Card:
+                 namings: Sequence[Naming] = (), holder_has_opened: bool = True,
+                 past_cleared: Sequence[tuple[StaffContact, Naming]] = ()) -> Card:
     """What the reporter sees once it is sent: a reference, who has it and why (and that it waits for them, when they
     have never opened the bot), who else could and the day it goes on to them if nobody acknowledges it
-    (`passed_up_at`), who never will (`left_out`, and how the report may be about each: `namings`, in their order)."""
+    (`passed_up_at`), who never will (`left_out`, and how the report may be about each: `namings`, in their order; and
+    `past_cleared`, those she said it is not about whom it still goes past if it moves on, with the words)."""
     holder = report.holder
     why = dict(zip((c.aad_object_id for c in left_out), namings, strict=False))
     left = {c.aad_object_id: (c, n) for c, n in zip(left_out, namings, strict=False)}
@@ -351,6 +353,9 @@ def receipt_card(strings: Catalogue, lang: Lang, report: ConcernReport, roles: S
         else:
             said = strings.text("concern.receipt_left_out", lang, name=person.name)
         body.append(plain_text(said, weight="Bolder"))
+    for person, naming in past_cleared:
+        key = "concern.receipt_past_cleared" if naming.words else "concern.receipt_left_out"
+        body.append(plain_text(strings.text(key, lang, name=person.name, word=naming.words), weight="Bolder"))
     body.append(text(strings.text("concern.receipt_next", lang, ref=report.reference), subtle=True))
     return _private(strings, lang, body, [execute(strings.text("concern.my_reports", lang), VERB_MINE)])
 

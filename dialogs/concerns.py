@@ -708,6 +708,9 @@ class ConcernFlow:
             answered.append(not_them)
             subject = replace(subject, cleared=subject.cleared | {contact.aad_object_id.lower()})
             routing = routes(subject)
+        # Her answers settle who holds it first; it moves on as her words are read without them, so the chain kept (and
+        # the receipt) is the one it can really take: before, it said Mrs Siân Roberts, whom the reminder passed over.
+        chain, past_cleared = routing.beyond_her_answers(subject, self._federation)
         words = ""
         if report is None:
             now = self._clock()
@@ -742,7 +745,7 @@ class ConcernFlow:
                     where=texts["where"], who=texts["who"], evidence=texts["evidence"],
                     wants_meeting=texts["meeting"] == "true", urgent=texts["urgent"] == "true",
                     pace=Pace.URGENT if texts["urgent"] == "true" else Pace.STANDARD,
-                    submitted_at=now, chain=routing.chain, route=routing.why, kind=kind,
+                    submitted_at=now, chain=chain, route=routing.why, kind=kind,
                     # The record keeps the colleague's address, as reports always have, whichever key the card sent.
                     about=about.email if about else texts["about"] if texts["about"] in {a.value for a in About}
                     else "",
@@ -764,13 +767,14 @@ class ConcernFlow:
             # anyway on its next pass.
             return await again(error=self._strings.text("concern.saved_not_sent", turn.lang,
                                                          name=report.holder.name, minutes=self._check_minutes))
-        same_chain = [c.aad_object_id for c in report.chain] == [c.aad_object_id for c in routing.chain]
+        same_chain = [c.aad_object_id for c in report.chain] == [c.aad_object_id for c in chain]
         left_out, namings = (routing.left_out, routing.namings) if same_chain else ((), ())
+        past_cleared = past_cleared if same_chain else ()
         today = await self._today(report, await staff_list())
         return Reply(card=cards.receipt_card(self._strings, turn.lang, report,
                                              roles(report.chain, self._federation),
                                              passed_up_at=report.passed_up_at(today.working_days(report)),
-                                             left_out=left_out, namings=namings,
+                                             left_out=left_out, namings=namings, past_cleared=past_cleared,
                                              holder_has_opened=await self._has_opened(report.holder, report)))
 
     async def _back_to_own_chat(self, turn: Turn, kind: ReportKind, token: str, texts: Mapping[str, str],

@@ -1274,6 +1274,19 @@ class Routing:
         asked = _ASKED if self.head_first is not None else {Doubt.NAME_SHARED}
         return (head, naming) if left_out and naming.doubt in asked and naming.words else None
 
+    def beyond_her_answers(self, subject: Subject, federation: Federation
+                           ) -> tuple[tuple[StaffContact, ...], tuple[tuple[StaffContact, Naming], ...]]:
+        """The chain as the report can really move on: after its first holder, nobody whom her words may mean read
+        without her answers ("it isn't Mrs Siân Roberts"), as they are read when it moves on (a note she adds later was
+        never asked about); and those so passed over, with how. Her answer settles who holds it first, no more."""
+        read = replace(subject, cleared=frozenset())
+        # How: as she was asked ("Siân", a name she shares), where the surest reading quotes no words.
+        passed = tuple((c, read.naming(c, manager=self.manager, federation=federation, first=True) or n)
+                       for c in self.chain[1:]
+                       if (n := read.naming(c, manager=self.manager, federation=federation)) is not None)
+        gone = {c.aad_object_id for c, _ in passed}
+        return (self.chain[0], *(c for c in self.chain[1:] if c.aad_object_id not in gone)), passed
+
     @property
     def manager_left_out(self) -> bool:
         """True when the reporter's line manager was left out for being named, described ("my line manager") or

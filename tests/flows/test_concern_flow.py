@@ -679,6 +679,45 @@ async def test_two_names_each_shared_with_another_colleague_are_each_asked_about
     assert message.preview in {strings.text("notify.private", each) for each in Lang}
 
 
+@pytest.mark.parametrize(("lang", "what"), [(Lang.EN, "Gareth and Siân keep messaging me late at night"),
+                                            (Lang.CY, "Mae Gareth a Siân yn anfon negeseuon cas ataf bob nos")])
+@pytest.mark.parametrize("onward", ["reminder", "pass on"])
+async def test_it_isnt_the_head_for_a_name_she_shares_says_truly_on_the_receipt_where_it_goes_next_and_never_to_her(
+        staffed: BotInMemory, lang: Lang, what: str, onward: str) -> None:
+    """"Gareth and Siân": Carys says it isn't Gareth Hughes, then "It isn't Mrs Siân Roberts: send it to Gareth
+    Hughes". Her receipt said that if Gareth did not acknowledge it, it would go on to Mrs Siân Roberts; the reminder
+    task (and Gareth's Pass on) sent it to the chair of governors instead, as "Siân" may still mean the head. It
+    now says where it really goes next, the chair, and why not the head; and the head, whom it may be about, never
+    receives it nor sees it, however it moves on."""
+    await staffed.meets(CHAIR)
+    await _adds_to_the_staff_list(staffed, GARETH_PRICE, SIAN_EVANS)
+    form = await staffed.says(CARYS, "report a concern", lang=lang)
+    data = {**verb_data(form.card or {}, "concern.submit"), "what": what}
+    first = await staffed.clicks(CARYS, "concern.submit", data, lang=lang)
+
+    receipt, _ = await _answers(staffed, data, first, (1, 1), lang=lang)
+
+    strings = load_catalogue()
+    report = await _only_report(staffed)
+    assert report.holder.aad_object_id == GARETH.aad_object_id
+    past = strings.text("concern.receipt_past_cleared", lang, name="Mrs Siân Roberts", word="Siân")
+    assert _says(receipt.card, past)
+    # Nothing else on it says she may get it: the only line naming her is the one saying she will not.
+    assert "Mrs Siân Roberts" not in text_of(receipt.card).replace(json.dumps(past, ensure_ascii=False)[1:-1], "")
+    assert "Mr Huw Davies" in text_of(receipt.card)
+    if onward == "reminder":
+        for day in range(1, 15):
+            await _concerns(staffed, clock=_stopped_at(report.submitted_at + timedelta(days=day))).check_reports()
+    else:
+        [card] = await staffed.cards_for(GARETH)
+        await staffed.clicks(GARETH, "concern.escalate", {**verb_data(card, "concern.escalate"), "note": "please"})
+    moved = await _only_report(staffed)
+    assert moved.holder.aad_object_id == CHAIR.aad_object_id and _shows(await staffed.cards_for(CHAIR), what)
+    await _the_head_cannot_see(staffed, moved, what)
+    mine = await staffed.says(CARYS, "my reports", lang=lang)
+    assert "Mrs Siân Roberts" not in text_of(mine.card)
+
+
 async def test_two_names_answered_from_a_group_chat_send_nothing_and_say_nothing_there(staffed: BotInMemory) -> None:
     """The second answer pressed on her form forwarded to a group chat: nothing is stored or sent, and the group sees
     neither her words nor whom they may mean."""
