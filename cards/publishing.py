@@ -97,7 +97,10 @@ def changes_elements(strings: Catalogue, lang: Lang, changes: PolicyChanges, *, 
         shown.append(text(strings.text("publish.changes_more", lang, n=hidden), subtle=True))
     in_english = any(not change.heading_cy or (change.was_en and not change.was_cy)
                      for change in changes.sections[:MAX_CHANGES_SHOWN])
-    return [*shown, *headings_in_english_note(strings, lang, in_english)]
+    # New dates beside new sections (a normal new version): before, details were listed only when no section changed.
+    also = [text(strings.text("publish.details_also", lang)), *_details_changed(strings, lang, changes)
+            ] if changes.details else []
+    return [*shown, *headings_in_english_note(strings, lang, in_english), *also]
 
 
 # The label each detail has on the About card.

@@ -670,6 +670,25 @@ async def test_a_refused_preview_does_not_say_nothing_stops_it_being_published(
     assert VERB_PUBLISH not in shown
 
 
+async def test_a_new_version_with_changed_sections_and_new_dates_lists_the_dates_too(
+        bot: PublishingBot, strings: Catalogue, tmp_path: Path) -> None:
+    """Version 2 changes sections and gives new dates (issued, next review). Its details were listed only when no
+    section changed, so staff and the head's preview learnt nothing of the new review date under a list of sections;
+    they are now listed after the sections, as they were and as they are, English and Welsh."""
+    preview = await bot.sends(SIAN, write_revised(tmp_path, "v2.txt", review="Autumn 2028"))
+    await bot.publishes(write_revised(tmp_path, "v2.txt", review="Autumn 2028"), "2")
+    [message] = [m for m in await MemoryOutbox(bot.bot.store).list_for_recipient(CARYS)
+                 if any(a.get("verb") == VERB_CONFIRM_READ for a in actions(dict(m.card)))]
+
+    for card, lang in ((message.card, Lang.EN), (message.card_cy, Lang.CY), (preview.card, Lang.EN)):
+        assert strings.text("publish.change_added", lang) in text_of(card)
+        assert strings.text("publish.details_also", lang) in text_of(card)
+    assert facts(message.card)["Next review"] == "Autumn 2028 (was Autumn 2024)"
+    assert facts(message.card_cy)["Adolygiad nesaf"] == "Tymor yr Hydref 2028 (Tymor yr Hydref 2024 gynt)"
+    assert facts(preview.card or {})["Next review"] == "Autumn 2028 (was Autumn 2024)"
+    assert strings.text("reads.same_rules_why", Lang.EN) not in text_of(message.card)
+
+
 async def test_a_correction_of_the_details_alone_tells_staff_which_details_changed_and_why_they_confirm_again(
         bot: PublishingBot, strings: Catalogue, tmp_path: Path) -> None:
     """Version 2.1 corrects only version 2's next review date. Staff were asked to read and confirm it under "No
