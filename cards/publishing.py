@@ -201,7 +201,10 @@ def preview_card(strings: Catalogue, lang: Lang, *, draft_id: str, file_name: st
     else:
         body.append(text(strings.text("publish.check_passed" if refusal is None else "publish.check_passed_refused",
                                       lang)))
-    if notes:
+    if notes and refusal is not None:
+        # Work on a document that will not be published as it is: they come with the next one's preview.
+        body.append(text(strings.text("publish.notes_later", lang), subtle=True))
+    elif notes:
         body.append(text(strings.text("publish.notes", lang), subtle=True))
         body.extend(user_text(f"• {note}", limit=400) for note in notes[:10])
     if not publishable:

@@ -689,6 +689,25 @@ async def test_a_new_version_with_changed_sections_and_new_dates_lists_the_dates
     assert strings.text("reads.same_rules_why", Lang.EN) not in text_of(message.card)
 
 
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_a_refused_preview_does_not_list_the_checks_notes_for_a_document_that_is_not_published(
+        bot: PublishingBot, strings: Catalogue, tmp_path: Path, lang: Lang) -> None:
+    """Version 2 sent again with its review date corrected is refused (it needs the number 2.1), and its card still
+    listed the check's notes for the policy owner (about the steering data's wordings for this version), work on a
+    document that will not be published as it is. They are left off, with one line saying they come with the preview
+    of the document she sends next, which lists them."""
+    await bot.publishes(write_revised(tmp_path, "v2.txt", review="Autumn 2028"), "2")
+
+    refused = await bot.sends(SIAN, write_revised(tmp_path, "v2-fixed.txt", review="Summer 2027"), lang=lang)
+    renumbered = await bot.sends(SIAN, write_revised(tmp_path, "v2.1.txt", version="2.1", review="Summer 2027"),
+                                 lang=lang)
+
+    assert strings.text("publish.notes", lang) in text_of(renumbered.card)
+    assert strings.text("publish.notes", lang) not in text_of(refused.card)
+    assert "•" not in text_of(refused.card)
+    assert strings.text("publish.notes_later", lang) in text_of(refused.card)
+
+
 async def test_a_correction_of_the_details_alone_tells_staff_which_details_changed_and_why_they_confirm_again(
         bot: PublishingBot, strings: Catalogue, tmp_path: Path) -> None:
     """Version 2.1 corrects only version 2's next review date. Staff were asked to read and confirm it under "No
