@@ -671,14 +671,20 @@ def my_requests_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[Pe
 
 
 def missed_card(strings: Catalogue, lang: Lang, requests: Sequence[tuple[PermissionRequest, str]], *,
-                since: datetime, first_look: bool) -> Card:
+                since: datetime, first_look: bool, by_anyone: bool = False) -> Card:
     """What someone else (her named delegate, or the headteacher) approved, declined or ended since the reader last
     asked what waited for her (`since`; with `first_look`, the day this term began), newest first: each request, who
     decided it, when and why, its own card one click away. As many as fit (`MAX_LISTED` at most), then how many
-    more."""
-    intro = strings.text("perm.missed_this_term" if first_look else "perm.missed_since", lang, count=len(requests),
-                         day=_day(in_uk(since).date()), when=when(since))
-    body: list[Element] = [heading(strings.text("perm.missed_title", lang)), text(intro)]
+    more. `by_anyone`: "what has been decided?", everything decided this term, hers too."""
+    if by_anyone:
+        title = strings.text("perm.decided_title", lang)
+        intro = strings.text("perm.decided_this_term" if requests else "perm.decided_none", lang,
+                             count=len(requests), day=_day(in_uk(since).date()))
+    else:
+        title = strings.text("perm.missed_title", lang)
+        intro = strings.text("perm.missed_this_term" if first_look else "perm.missed_since", lang,
+                             count=len(requests), day=_day(in_uk(since).date()), when=when(since))
+    body: list[Element] = [heading(title), text(intro)]
     footer = [execute(strings.text("perm.button.register", lang), VERB_REGISTER, shown_in(lang))]
     for shown, (request, school) in enumerate(requests):
         entry: Element = {"type": "Container", "separator": True, "items": [

@@ -396,12 +396,14 @@ WAITING_REMINDER_SCHOOL_DAYS = 5
 # one whose turn never said so (a fault between its save and its answer) is caught up after this long.
 IN_HAND_AT_MOST = timedelta(minutes=2)
 REGISTER_WORDS = frozenset(read_phrases("permission-register.txt"))
+# "what has been decided?", "beth sy wedi'i benderfynu?": the decisions, not the policy's words on deciding.
+DECIDED_WORDS = frozenset(read_phrases("permission-decided.txt"))
 # "anything waiting for me?", "beth sy'n aros?": asking in one's own words what waits for one (`asks_what_waits`).
 WAITING_WORDS = frozenset(read_phrases("permission-waiting-for-me.txt"))
 _WAITING_WHEN = read_phrases("waiting-when.txt")
 # Each command answered in Welsh when it is listed in Welsh only, whatever Teams is set to.
 _IN_WELSH = listed_in_welsh("permission-form.txt", "permission-my-requests.txt", "permission-pending.txt",
-                            "permission-register.txt", "permission-deciding.txt",
+                            "permission-register.txt", "permission-decided.txt", "permission-deciding.txt",
                             "permission-deciding-openers.txt", "permission-waiting-for-me.txt")
 # "I need permission for a class Instagram" asks for the form; "Do I need permission to ...?" is a question. In Welsh
 # too: "Dw i angen caniatâd i ...", "Dwi isio gofyn am ganiatâd ...", "Hoffwn i ofyn am ganiatâd ...", "Mae angen
@@ -692,7 +694,7 @@ class PermissionFlow:
         if any(_WANTS_FORM.search(core) or _wants_an_account(core) for core in without_courtesy(said)):
             return self.form, said
         for commands, handler in ((FORM_WORDS, self.form), (MINE_WORDS, self.mine), (PENDING_WORDS, self.pending),
-                                  (REGISTER_WORDS, self.register)):
+                                  (REGISTER_WORDS, self.register), (DECIDED_WORDS, self.decided)):
             if command := said_only(said, commands):
                 return handler, command
         return None
@@ -1676,6 +1678,18 @@ class PermissionFlow:
             questions = await self._questions_for_review(turn)
             reply.more += [card for card in (questions.card, *questions.more) if card is not None]
         return reply
+
+    async def decided(self, turn: Turn) -> Reply:
+        """ "what has been decided?": whoever decides requests gets those she decides that were approved, declined or
+        ended this term, by her or anyone else, newest first (asking again shows them again: not "since you last
+        looked"); anyone else, their own requests."""
+        if not self._federation.schools_decided_by(turn.actor):
+            return await self._mine_reply(turn)
+        since = datetime.combine(term_of(uk_today(self._clock())).starts, time(), tzinfo=UK)
+        decided = decided_by_others(filter(self._decides(turn), await self._requests.list_all()), None, since)
+        return Reply(card=cards.missed_card(self._strings, turn.lang,
+                                            [(r, self._school_name(r.school_id, turn.lang)) for r in decided],
+                                            since=since, first_look=True, by_anyone=True))
 
     async def _missed(self, turn: Turn) -> Card | None:
         """What someone else who decides requests (her named delegate, or the headteacher) approved, declined or ended

@@ -362,18 +362,21 @@ def end_permission(request: PermissionRequest, person: Person, federation: Feder
                    ended_at=now, end_reason=reason.strip())
 
 
-def decided_by_others(requests: Iterable[PermissionRequest], person: Person, since: datetime
+def decided_by_others(requests: Iterable[PermissionRequest], person: Person | None, since: datetime
                        ) -> list[PermissionRequest]:
     """Of `requests` (those `person` may decide), the ones someone else approved, declined or ended after `since`:
-    what she missed while her named delegate (or the headteacher) decided for her. Newest change first."""
+    what she missed while her named delegate (or the headteacher) decided for her (`person` None: by anyone, her
+    too). Newest change first."""
+    me = person.aad_object_id if person is not None else None
+
     def by_others_after(request: PermissionRequest) -> datetime | None:
         moments = []
         if (request.state in {RequestState.APPROVED, RequestState.DECLINED, RequestState.ENDED}
                 and request.decided_at is not None and request.decided_at > since
-                and request.decided_by_id != person.aad_object_id):
+                and (me is None or request.decided_by_id != me)):
             moments.append(request.decided_at)
         if (request.state is RequestState.ENDED and request.ended_at is not None and request.ended_at > since
-                and request.ended_by_id != person.aad_object_id):
+                and (me is None or request.ended_by_id != me)):
             moments.append(request.ended_at)
         return max(moments) if moments else None
 

@@ -395,3 +395,30 @@ async def test_the_head_back_from_leave_sees_what_her_delegate_decided_since_she
     [newer] = [card for card in (await bot.says(SIAN, said)).more
                if _title(card) == strings.text("perm.missed_title", lang)]
     assert later in text_of(newer) and approved not in text_of(newer)
+
+
+@pytest.mark.parametrize(("said", "lang"), [("what has been decided?", Lang.EN), ("What's been decided?", Lang.EN),
+                                            ("what have I decided", Lang.EN), ("beth sy wedi'i benderfynu?", Lang.CY),
+                                            ("Beth sydd wedi cael ei benderfynu?", Lang.CY)])
+async def test_the_head_asking_what_has_been_decided_gets_the_decisions_not_the_policy(
+        clocked_bot: tuple[BotInMemory, Clock], strings: Catalogue, said: str, lang: Lang) -> None:
+    """Siân typed "what has been decided?" (or "beth sy wedi'i benderfynu?") and got the policy's words on deciding,
+    or "not covered": her decisions, and her delegate's, are what she asked for. She gets the requests she decides
+    that were decided this term, newest first, with who decided each, asked twice too (it is no "since you last
+    looked"), in the language typed; Carys, who decides nothing, gets her own requests."""
+    bot, clock = clocked_bot
+    await bot.meets(CARYS, SIAN, FFION)
+    approved = await _decided_by_ffion(bot, clock, 1, "permission.approve")
+    declined = await _decided_by_ffion(bot, clock, 2, "permission.decline")
+    await bot.says(SIAN, "anything waiting for me?")  # looked since: still what she asks about
+
+    reply = await bot.says(SIAN, said)
+    again = await bot.says(SIAN, said)
+    staff = await bot.says(CARYS, said)
+
+    for card in (reply.card, again.card):
+        assert _title(card) == strings.text("perm.decided_title", lang)
+        assert approved in text_of(card) and declined in text_of(card) and FFION.name in text_of(card)
+        assert text_of(card).index(declined) < text_of(card).index(approved)
+    assert _title(staff.card) == strings.text("perm.mine_title", lang)
+    assert bot.store.questions == {}
