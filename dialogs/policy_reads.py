@@ -76,8 +76,11 @@ WHATS_NEW_WORDS = frozenset(read_phrases("policy-whats-new.txt"))
 READS_WORDS = frozenset(read_phrases("policy-reads.txt"))
 # "I have read it" typed, in reply to the card asking for it: the card again, to press (words record nothing).
 READ_CONFIRMED_WORDS = frozenset(read_phrases("policy-read-confirmed.txt"))
+# "Do I have to confirm?", "Oes rhaid i fi gadarnhau?": about the read-and-confirm card, not the policy's rules.
+MUST_CONFIRM_WORDS = frozenset(read_phrases("policy-read-must-confirm.txt"))
 _THANKS = frozenset(read_phrases("thanks.txt"))
-_IN_WELSH = listed_in_welsh("policy-whats-new.txt", "policy-reads.txt", "policy-read-confirmed.txt")
+_IN_WELSH = listed_in_welsh("policy-whats-new.txt", "policy-reads.txt", "policy-read-confirmed.txt",
+                            "policy-read-must-confirm.txt")
 
 
 def read_message_id(version: str, person: Person) -> str:
@@ -324,6 +327,8 @@ class ReadingFlow:
         command = (self.whats_new if listed in WHATS_NEW_WORDS else self.summary if listed in READS_WORDS else None)
         if command is None and (phrase := _read_said(said)):
             command, listed = self.said_read, phrase
+        if command is None and (phrase := said_only(said, MUST_CONFIRM_WORDS)):
+            command, listed = self.must_confirm, phrase
         if command is None and (asked := _asked_who_has_read(said)):
             private = self._private.only(partial(self.summary_typed, version=asked[2]) if asked[2] else self.summary)
             return in_the_listed_language(private, listed_in_welsh=True) if asked[1] else private
@@ -661,7 +666,14 @@ class ReadingFlow:
         except (RecordNotFound, StorageUnavailable):
             return None
 
-    async def said_read(self, turn: Turn) -> Reply:
+    async def must_confirm(self, turn: Turn) -> Reply:
+        """ "Do I have to confirm?": what the read-and-confirm card is and what pressing I have read it does, then where
+        they stand (as `said_read`, without its "typing records nothing" note): the card to press, or when they did."""
+        below = await self.said_read(turn, typed=False)
+        return Reply(card=notice_card(self._strings.text("reads.must_confirm", turn.lang)),
+                     more=[card for card in (below.card, *below.more) if card is not None])
+
+    async def said_read(self, turn: Turn, *, typed: bool = True) -> Reply:
         """ "I have read it" typed: words record nothing (the button does, as the governors' record), so the card of the
         version in force comes again, saying so, with I have read it to press; if they pressed it already, when."""
         pointer = await self._versions.get_pointer()
@@ -680,7 +692,7 @@ class ReadingFlow:
             except RecordNotFound:
                 policy, changes = await self._stored(record.version)
                 return Reply(card=cards.read_request_card(self._strings, turn.lang, details=policy.details,
-                                                          changes=changes, typed=True,
+                                                          changes=changes, typed=typed,
                                                           late=await self._asked_late(record, turn.actor)))
         except RecordNotFound:
             return Reply(card=error_card(self._strings, turn.lang, "error.not_found"))

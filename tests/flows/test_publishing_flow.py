@@ -382,6 +382,32 @@ async def test_the_other_language_on_a_card_already_confirmed_says_so_rather_tha
 
 
 @pytest.mark.parametrize(("typed", "lang"), [
+    ("Do I have to confirm?", Lang.EN), ("do i need to confirm it", Lang.EN),
+    ("What does I have read it mean?", Lang.EN), ("Why do I have to confirm I've read it?", Lang.EN),
+    ("Oes rhaid i fi gadarnhau?", Lang.CY), ("oes angen i mi gadarnhau", Lang.CY)])
+async def test_do_i_have_to_confirm_typed_explains_the_card_and_shows_where_she_stands(
+        bot: PublishingBot, strings: Catalogue, tmp_path: Path, typed: str, lang: Lang) -> None:
+    """Carys, with version 2's card in her chat, typed "Do I have to confirm?" ("Oes rhaid i fi gadarnhau?"): the bot
+    took it for a question of the policy and quoted its rules, when she asked about the card. She is told what the card
+    is and what pressing I have read it does, with version 2's card to press below; once she has pressed it, when she
+    did. Nothing is recorded by typing."""
+    await bot.publishes(write_revised(tmp_path), "2")
+    reads = MemoryPolicyReads(bot.bot.store)
+
+    asked = await bot.bot.says(CARYS, typed)
+    recorded_by_typing = await reads.list_confirmed("2")
+    await bot.bot.clicks(CARYS, VERB_CONFIRM_READ, {"version": "2"})
+    asked_again = await bot.bot.says(CARYS, typed)
+
+    assert strings.text("reads.must_confirm", lang) in text_of(asked.card)
+    assert [verb_data(card, VERB_CONFIRM_READ) for card in asked.more] == [{"version": "2"}]
+    assert recorded_by_typing == []
+    assert strings.text("reads.must_confirm", lang) in text_of(asked_again.card)
+    assert VERB_CONFIRM_READ not in text_of(asked_again.more)
+    assert "version 2" in text_of(asked_again.more) or "fersiwn 2" in text_of(asked_again.more)
+
+
+@pytest.mark.parametrize(("typed", "lang"), [
     ("I have read it", Lang.EN), ("Ok, I've read the new policy, thanks", Lang.EN),
     ("Thank you, I've read it", Lang.EN), ("Dw i wedi'i ddarllen", Lang.CY),
     ("Diolch, rydw i wedi darllen y polisi newydd", Lang.CY),
