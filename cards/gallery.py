@@ -469,6 +469,11 @@ def _permissions(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
     yield "permission-missed", permission.missed_card(strings, lang, missed, since=SAMPLE_TIME, first_look=False)
     yield "permission-missed-this-term", permission.missed_card(strings, lang, missed[1:], since=SAMPLE_TIME,
                                                                 first_look=True)
+    # "What has been decided?": everything decided this term, hers too; and none yet.
+    yield "permission-decided-this-term", permission.missed_card(strings, lang, missed, since=SAMPLE_TIME,
+                                                                 first_look=True, by_anyone=True)
+    yield "permission-decided-none", permission.missed_card(strings, lang, [], since=SAMPLE_TIME, first_look=True,
+                                                            by_anyone=True)
     yield "permission-ended-by-requester-status", permission.status_card(
         strings, lang, _sample_request(RequestState.ENDED, ended_by_requester=True), school=school,
         approver="Mrs Siân Roberts", today=today)
