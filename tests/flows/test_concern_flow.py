@@ -1525,7 +1525,10 @@ async def test_the_heads_card_of_a_report_the_reminder_passed_up_says_the_line_m
     assert _says(message.card, why) and _says(shown.card, why)
     assert message.preview == strings.text("notify.private", lang)
     gareths = [text_of(c) for c in await staffed.cards_for(GARETH)]
-    assert not any(json.dumps(why, ensure_ascii=False)[1:-1] in said for said in gareths)
+    # In either language: his cards are in his, not the head's.
+    for either in Lang:
+        told = strings.text("concern.holder_passed_up", either, name="Gareth Hughes")
+        assert not any(json.dumps(told, ensure_ascii=False)[1:-1] in said for said in gareths)
 
 
 async def test_the_heads_card_of_a_report_the_line_manager_passed_up_says_nothing_of_a_reminder(
