@@ -70,7 +70,7 @@ from tests.flows.conftest import (
     text_of,
     with_school_holidays,
 )
-from tests.support.cards import actions, facts, verb_data
+from tests.support.cards import actions, elements, facts, verb_data
 from tests.support.policies import (
     AI_SECTION,
     FIXTURE_POLICY_FILE,
@@ -657,20 +657,8 @@ async def test_a_section_only_renamed_is_called_renamed_not_changed(
 
 def _changes_listed(card: object) -> list[tuple[str, str]]:
     """What a card lists as changed: each section's label ("Changed:") and heading, in order."""
-    found: list[tuple[str, str]] = []
-
-    def walk(node: object) -> None:
-        if isinstance(node, dict):
-            if node.get("type") == "RichTextBlock" and len(node["inlines"]) == 2:
-                found.append((node["inlines"][0]["text"], node["inlines"][1]["text"].strip()))
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(card)
-    return found
+    return [(block["inlines"][0]["text"], block["inlines"][1]["text"].strip())
+            for block in elements(card, "RichTextBlock") if len(block["inlines"]) == 2]
 
 
 @pytest.mark.parametrize("lang", list(Lang))
@@ -1174,20 +1162,7 @@ async def test_the_preview_says_how_many_staff_at_which_school_publishing_will_a
 
 def _facts(card: Card | None) -> list[dict[str, str]]:
     """Every fact (title and value) on a card, wherever it sits."""
-    found: list[dict[str, str]] = []
-
-    def walk(node: object) -> None:
-        if isinstance(node, list):
-            for item in node:
-                walk(item)
-        elif isinstance(node, dict):
-            if node.get("type") == "FactSet":
-                found.extend(node.get("facts", []))
-            for value in node.values():
-                walk(value)
-
-    walk(card)
-    return found
+    return [fact for fact_set in elements(card, "FactSet") for fact in fact_set.get("facts", [])]
 
 
 @pytest.mark.parametrize("lang", list(Lang))

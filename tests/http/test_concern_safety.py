@@ -30,7 +30,7 @@ from bot.storage.outbox import TableOutbox
 from bot.storage.tables import TableStore
 from dialogs.base import Scope, Turn
 from tests.support.activities import CARYS, GARETH, OWAIN, SIAN, TENANT, card_action, message
-from tests.support.cards import actions, verb_data
+from tests.support.cards import actions, elements, verb_data
 from tests.support.concerns import (
     CALENDAR,
     CARYS_CHAT,
@@ -68,20 +68,8 @@ def _form(connector: Connector) -> dict[str, Any]:
 
 def _choices(card: dict[str, Any], input_id: str) -> dict[str, str]:
     """title -> value of a ChoiceSet, wherever it sits in the card."""
-    found: dict[str, str] = {}
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if node.get("type") == "Input.ChoiceSet" and node.get("id") == input_id:
-                found.update({c["title"]: c["value"] for c in node["choices"]})
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(card)
-    return found
+    return {c["title"]: c["value"] for choice_set in elements(card, "Input.ChoiceSet")
+            if choice_set.get("id") == input_id for c in choice_set["choices"]}
 
 
 # 1. A report that names the line manager anywhere never reaches them.

@@ -59,19 +59,16 @@ async def press(client: TestClient, connector: Connector, activity: dict[str, An
     return opened[0] if opened else {"message": body}
 
 
+def elements(node: object, kind: str) -> list[dict[str, Any]]:
+    """Every element of a type ("FactSet", "RichTextBlock", "Input.ChoiceSet") in a card, wherever it sits, in order."""
+    if isinstance(node, list):
+        return [found for item in node for found in elements(item, kind)]
+    if not isinstance(node, dict):
+        return []
+    here = [node] if node.get("type") == kind else []
+    return here + [found for value in node.values() for found in elements(value, kind)]
+
+
 def facts(card: object) -> dict[str, str]:
     """The figures a card's fact sets show, by their label."""
-    found: dict[str, str] = {}
-
-    def walk(node: object) -> None:
-        if isinstance(node, dict):
-            if node.get("type") == "FactSet":
-                found.update({str(f["title"]): str(f["value"]) for f in node["facts"]})
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(card)
-    return found
+    return {str(f["title"]): str(f["value"]) for fact_set in elements(card, "FactSet") for f in fact_set["facts"]}
