@@ -47,10 +47,18 @@ class StorageOutage:
         self._server = None
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        # Counted open from the start: a connection still reaching Azurite when the proxy goes down is cut too (else
+        # its socket outlived the test, and the garbage collector's warning failed whichever test came next).
+        self._open.add(writer)
         try:
             upstream_reader, upstream_writer = await asyncio.open_connection("127.0.0.1", self._target)
         except OSError:
             writer.transport.abort()
+            self._open.discard(writer)
+            return
+        if writer.transport.is_closing():
+            upstream_writer.transport.abort()
+            self._open.discard(writer)
             return
         pair = {writer, upstream_writer}
         self._open |= pair
