@@ -92,7 +92,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
              "2022-seventythird.en", "2022-seventythird.cy",
              "2022-seventyfourth.en", "2022-seventyfourth.cy",
              "2022-seventyfifth.en", "2022-seventyfifth.cy",
-             "2022-seventysixth.en", "2022-seventysixth.cy"),
+             "2022-seventysixth.en", "2022-seventysixth.cy",
+             "2022-seventyseventh.en", "2022-seventyseventh.cy"),
     "revised-a": ("revised-a.en", "revised-a.cy", "revised-a-held.en", "revised-a-held.cy"),
     "revised-b": ("revised-b.en", "revised-b.cy", "revised-b-held.en", "revised-b-held.cy"),
     "other-school": ("other-school.en", "other-school.cy", "other-school-held.en", "other-school-held.cy"),
@@ -240,6 +241,8 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
     "other-school-70": ("other-school-70-seventyfifth.en", "other-school-70-seventyfifth.cy"),
     "revised-bx": ("revised-bx-seventysixth.en", "revised-bx-seventysixth.cy"),
     "other-school-71": ("other-school-71-seventysixth.en", "other-school-71-seventysixth.cy"),
+    "revised-by": ("revised-by-seventyseventh.en", "revised-by-seventyseventh.cy"),
+    "other-school-72": ("other-school-72-seventyseventh.en", "other-school-72-seventyseventh.cy"),
 }
 # The 2022 sets whose misses taught the steering data: only the no-steering figure is fair for them.
 TAUGHT_STEERING = frozenset({"2022-rounds"})
