@@ -5,13 +5,17 @@ can ("What does paragraph 5.2 say?")."""
 from __future__ import annotations
 
 import re
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
 from docx.document import Document as DocumentObject
 from docx.oxml.ns import qn
+from docx.styles.style import ParagraphStyle
 from docx.text.paragraph import Paragraph
 
+# Each document part's paragraph styles by style id (None: the default), as looked up once.
+_STYLES: weakref.WeakKeyDictionary[Any, dict[str | None, ParagraphStyle | None]] = weakref.WeakKeyDictionary()
 _DECIMAL = frozenset({"decimal", "decimalZero"})
 _PLACE = re.compile(r"%(\d)")
 
@@ -90,12 +94,23 @@ class ClauseNumbers:
         num_pr = paragraph._p.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
         if num_pr is not None:
             return _num_pr(num_pr)
-        style = paragraph.style
+        style = style_of(paragraph)
         while style is not None:
             if (found := self._style_numbering.get(style.style_id)) is not None:
                 return found
             style = style.base_style
         return None
+
+
+def style_of(paragraph: Paragraph) -> ParagraphStyle | None:
+    """`paragraph.style`, looked up once for each style of a document: python-docx looks for the default style among
+    every style each time a paragraph without one is asked, so a long document took seconds for each hundred
+    paragraphs."""
+    found = _STYLES.setdefault(paragraph.part, {})
+    style_id = paragraph._p.style
+    if style_id not in found:
+        found[style_id] = paragraph.style
+    return found[style_id]
 
 
 def _num_pr(num_pr: Any) -> tuple[str, int] | None:

@@ -52,7 +52,7 @@ from bot.policy.document_lines import (
 )
 from bot.policy.text import words
 from bot.policy.welsh import detect_language
-from bot.policy.word_numbers import ClauseNumbers
+from bot.policy.word_numbers import ClauseNumbers, style_of
 
 # Words a version history or sign-off table has in its header row, beside detail labels ("Version | Date | Author |
 # Summary of changes"): such a table records the document's past, not its rules or its current details.
@@ -372,7 +372,7 @@ def _paragraph_line(paragraph: Paragraph, where: str, after: str = "") -> Line |
     text = two or REVISION_MARK.sub("", collapse_spaces(raw))
     if not text or is_clutter(text):
         return None
-    style = paragraph.style.name if paragraph.style is not None and paragraph.style.name else ""
+    style = _style_name(paragraph)
     kind = style.casefold()
     if kind.startswith("toc"):  # a table of contents repeats the headings
         return None
@@ -402,6 +402,12 @@ def _paragraph_line(paragraph: Paragraph, where: str, after: str = "") -> Line |
     return Line("text", text, where, emphasised=emphasised)
 
 
+def _style_name(paragraph: Paragraph) -> str:
+    """The name of a paragraph's style ("Heading 1", "List Bullet"); "" for none."""
+    style = style_of(paragraph)
+    return style.name if style is not None and style.name else ""
+
+
 def _underlined(underline: bool | WD_UNDERLINE | None) -> bool:
     """Whether a run's underline (True, or Word's kind of underline: double, thick, ...) shows."""
     return underline is True or (isinstance(underline, WD_UNDERLINE) and underline != WD_UNDERLINE.NONE)
@@ -409,7 +415,8 @@ def _underlined(underline: bool | WD_UNDERLINE | None) -> bool:
 
 def _indent(paragraph: Paragraph) -> int:
     """How far a paragraph is indented from the margin (EMU), by its own formatting or its style's."""
-    for holder in (paragraph.paragraph_format, paragraph.style.paragraph_format if paragraph.style else None):
+    style = style_of(paragraph)
+    for holder in (paragraph.paragraph_format, style.paragraph_format if style is not None else None):
         if holder is not None and holder.left_indent is not None:
             return max(0, int(holder.left_indent))
     return 0
@@ -419,7 +426,7 @@ def _numbering(paragraph: Paragraph) -> Any | None:
     """The numbering (w:numPr) a paragraph shows: its own, else its style's or that of a style it is based on (a
     template's "Policy Bullet" numbers its paragraphs in the style); None for none, or numbering switched off."""
     holders = [paragraph._p]
-    style = paragraph.style
+    style = style_of(paragraph)
     while style is not None:
         holders.append(style.element)
         style = style.base_style
@@ -438,7 +445,7 @@ def _list_level(paragraph: Paragraph) -> int:
     ilvl = own if own is not None else numbering.find(qn("w:ilvl")) if numbering is not None else None
     if ilvl is not None and (value := ilvl.get(qn("w:val"))) is not None and value.isdigit():
         return int(value) + 1
-    style = paragraph.style.name if paragraph.style is not None and paragraph.style.name else ""
+    style = _style_name(paragraph)
     found = re.search(r"\s(\d)$", style)
     return int(found.group(1)) if found else 1
 
@@ -446,12 +453,12 @@ def _list_level(paragraph: Paragraph) -> int:
 def _heading_level(paragraph: Paragraph) -> int:
     """The heading level from the style (or the style it is based on), named in English or Welsh ("Heading 2",
     "Pennawd 2"), or the outline level; 0 for body text."""
-    style = paragraph.style
+    own = style = style_of(paragraph)
     while style is not None:
         if (found := re.fullmatch(r"(?:heading|pennawd)\s*(\d)", (style.name or "").casefold())) is not None:
             return int(found.group(1))
         style = style.base_style
-    for holder in (paragraph._p.pPr, paragraph.style.element.pPr if paragraph.style is not None else None):
+    for holder in (paragraph._p.pPr, own.element.pPr if own is not None else None):
         outline = holder.find(qn("w:outlineLvl")) if holder is not None else None
         if outline is not None and (value := outline.get(qn("w:val"))) is not None and value.isdigit():
             level = int(value) + 1
