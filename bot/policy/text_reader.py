@@ -290,20 +290,39 @@ def _wrap_width(lines: list[str]) -> int:
 
 def _decode(raw: bytes, name: str) -> str:
     try:
-        text = raw.decode("utf-16") if raw.startswith((b"\xff\xfe", b"\xfe\xff")) else raw.decode("utf-8-sig")
+        if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+            text = raw.decode("utf-16")
+        else:
+            text = _utf16_without_mark(raw) or raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         # Saved as "ANSI" by Notepad or an older Word; or UTF-8 with a paragraph pasted in from such a file: each line
         # in the encoding it reads in ("Gŵyl" stays "Gŵyl" beside a Windows "–").
         text = "\n".join(_line_decoded(line) for line in raw.removeprefix(b"\xef\xbb\xbf").split(b"\n"))
     controls = sum(unicodedata.category(ch) == "Cc" and ch not in "\t\r\n\f" for ch in text)
     if "\x00" in text or controls > len(text) // 100:
-        raise PolicyImportError(f"{name}: not a readable text file")
+        raise PolicyImportError(f"{name}: not a readable text file: if it is the policy as text, open it in Notepad, "
+                                "choose File > Save As with Encoding UTF-8, and import that file")
     if _HTML_PAGE.match(text):
         raise PolicyImportError(f"{name}: this is a web page's code (HTML), not text: open the page in a browser and "
                                 "save it as text, or import the Word original")
     if len(_ENTITY.findall(text)) >= 3:  # a web page saved as text: "&rsquo;", "&amp;", "&nbsp;"
         text = html.unescape(text)
     return text.translate(PASTED_MARKS)  # text copied from a PDF: "ofﬁce" is "office"; invisible marks go
+
+
+def _utf16_without_mark(raw: bytes) -> str:
+    """The text of a file saved as UTF-16 without its byte order mark (PowerShell's Out-File, some editors), only
+    when that is clear: every character's other byte is never zero and, as in any policy, most characters' high byte
+    is (letters, digits, spaces; "ŵ" and "–" are not); "" otherwise. UTF-8 and Windows' encoding hold no zero byte."""
+    if len(raw) < 4 or len(raw) % 2:
+        return ""
+    for codec, low, high in (("utf-16-le", raw[0::2], raw[1::2]), ("utf-16-be", raw[1::2], raw[0::2])):
+        if low.count(0) == 0 and high.count(0) >= 0.6 * len(high):
+            try:
+                return raw.decode(codec)
+            except UnicodeDecodeError:  # a lone surrogate: not UTF-16 after all
+                return ""
+    return ""
 
 
 def _line_decoded(line: bytes) -> str:

@@ -121,3 +121,25 @@ def test_a_long_word_document_looks_for_the_default_style_once_not_for_each_para
 
     assert len(passages(data)) == 60
     assert len(looked_for) <= 3
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_text_saved_as_utf16_without_its_byte_order_mark_is_read(tmp_path: Path, encoding: str) -> None:
+    # Some editors and PowerShell's Out-File save "Unicode" with no byte order mark: every other byte is zero.
+    source = tmp_path / "policy.txt"
+    source.write_bytes("Staff Social Media Policy\r\n\r\nEvents\r\nPost about Gŵyl Ddewi only on the school\u2019s "
+                       "page \u2013 never your own.\r\n".encode(encoding))
+
+    data = imported(source, tmp_path)
+
+    assert passages(data) == ["Post about Gŵyl Ddewi only on the school\u2019s page \u2013 never your own."]
+
+
+def test_a_file_with_zero_bytes_that_is_not_utf16_says_how_to_save_it(tmp_path: Path,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "policy.txt"
+    source.write_bytes(b"Staff Social Media Policy\n\x00\x00\x07\x00Personal use\nKeep it private.\n\x00")
+
+    assert _run(source, tmp_path / "out.json") == 1
+    said = capsys.readouterr().err
+    assert "not a readable text file" in said and "UTF-8" in said and not (tmp_path / "out.json").exists()
