@@ -20,7 +20,7 @@ COMMANDS: dict[str, Command] = {
     "ask": Command("bot.policy.cli:ask_command", "answer a question from the policy, without Teams or storage"),
     "validate-policy": Command("bot.policy.cli:validate_policy_command",
                                "check a policy file and say exactly what is wrong"),
-    "import-policy": Command("bot.policy.import_command:import_policy_command",
+    "import-policy": Command("bot.import_policy_command:import_policy_command",
                              "turn the policy document (.docx, .txt, .md) into a policy file"),
     "check-policy": Command("bot.policy.check:check_policy_command",
                             "check a new policy version against the steering data"),

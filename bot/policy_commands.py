@@ -33,6 +33,7 @@ from bot.domain.policy_reads import (
 )
 from bot.domain.policy_versions import BY_COMMAND, PublishRefused, version_number
 from bot.export import EXCEL_ENCODING, OUT_HELP, export_cell, not_a_csv, uk_time
+from bot.import_policy_command import add_language_option, command_language
 from bot.policy.documents import read_source
 from bot.policy.importer import PolicyImportError
 from bot.policy.loader import DEFAULT_POLICY_FILE, PolicyFileError, load_policy, load_policy_data, policy_from_data
@@ -45,7 +46,7 @@ from bot.storage.policy_versions import TablePolicyVersions
 from bot.storage.tables import TableStore
 from bot.storage.users import TableUserProfiles
 from bot.tools import not_confirmed, run_tool, tool_store
-from cards.i18n import Catalogue, load_catalogue
+from cards.i18n import Catalogue, load_catalogue, note_text, refusal_text
 from dialogs.policy_reads import ReadingFlow, reminders_delivered
 from dialogs.publishing import AudienceChanged, Proposal, PublishingFlow
 
@@ -147,7 +148,9 @@ def publish_policy_command(argv: list[str]) -> int:
                         help="who is publishing, for the record (cards name the policy owner without it)")
     parser.add_argument("--yes", action="store_true",
                         help="publish without asking first (for a script: it says who it asks, then asks them)")
+    add_language_option(parser)
     args = parser.parse_args(argv)
+    lang = command_language(args.lang)
     try:  # before storage, so that a mistyped name is not taken for a storage fault
         with args.source.open("rb"):
             pass
@@ -165,20 +168,21 @@ def publish_policy_command(argv: list[str]) -> int:
                 imported = read_source(args.source, await _current_policy(tools),
                                        earlier=(load_policy(DEFAULT_POLICY_FILE),))
             except PolicyImportError as error:
-                print(f"publish-policy: {error}", file=sys.stderr)
+                print(f"publish-policy: {refusal_text(tools.strings, error, lang)}", file=sys.stderr)
                 return 1
-            for note in imported.warnings:
-                print(f"note: {note}", file=sys.stderr)
+            for noticed in imported.warnings:
+                print(f"{'nodyn' if lang is Lang.CY else 'note'}: {note_text(tools.strings, noticed, lang)}",
+                      file=sys.stderr)
             publisher = Person(tools.federation.tenant_ids[0], "", args.by)
             publishing = tools.publishing()
             try:
-                proposal = await publishing.propose(imported.data, warnings=imported.warnings)
+                proposal = await publishing.propose(imported.data)
                 print(_proposal_text(proposal))
                 if not args.yes and (stopped := not_confirmed(proposal.plan.version, command="publish-policy",
                                                               doing="publish it", undone="nothing was published")):
                     return stopped
                 published = await publishing.publish(
-                    imported.data, by=publisher, warnings=imported.warnings,
+                    imported.data, by=publisher,
                     expected_asked=None if proposal.plan.reinstate else proposal.audience.asked)
             except PublishRefused as refused:
                 return _refused("publish-policy", tools.strings, refused)

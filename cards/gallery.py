@@ -41,11 +41,12 @@ from bot.policy.loader import (
     readable_policy_file,
 )
 from bot.policy.model import Policy
+from bot.policy.notes import Note
 from bot.policy.places import PolicyPlace
 from cards import answer, common, concerns, figures, publishing
 from cards import permission_requests as permission
 from cards.elements import Card
-from cards.i18n import Catalogue, load_catalogue
+from cards.i18n import Catalogue, load_catalogue, note_text
 
 SAMPLE_TIME = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
 SAMPLE_LIMIT_ENDS = datetime(2026, 11, 25, 8, 15, tzinfo=UTC)  # when a daily limit lets the person send again
@@ -773,7 +774,7 @@ def _concerns(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
 # The policy check's findings are written in English (the preview says so in Welsh), like the policy's own words.
 SAMPLE_CHECK_PROBLEMS = ('Section 3, "Using social networking for communicating with the public (including pupils)", '
                          "passage 1: 612 characters, more than 600; split the passage",)
-SAMPLE_CHECK_NOTES = ("1 of 8 headings has no Welsh (Welsh cards show them in English)",)
+SAMPLE_CHECK_NOTES = (Note("import.note.heading_no_welsh", {"count": 1, "total": 8}),)
 SAMPLE_CHANGES = PolicyChanges(previous="1", sections=(
     SectionChange("changed", "using-social-networking-personal-use", "Using social networking for personal use",
                   "Defnyddio rhwydweithio cymdeithasol at ddefnydd personol", reworded=1, added=1),
@@ -801,7 +802,8 @@ def _policy_version_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Ite
         return publishing.preview_card(
             strings, lang, draft_id="D-0123456789abcdef", file_name=SAMPLE_FILE_NAME,
             details=new, current_version=current, sections=8, passages=43, changes=changes, problems=problems,
-            notes=SAMPLE_CHECK_NOTES, refusal=refusal, audience=None if reinstate else asked, reinstate=reinstate)
+            notes=[note_text(strings, note, lang) for note in SAMPLE_CHECK_NOTES], refusal=refusal,
+            audience=None if reinstate else asked, reinstate=reinstate)
 
     # Who Publish asks, school by school, before anything goes.
     yield "publish-preview", preview()

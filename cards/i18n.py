@@ -7,6 +7,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from bot.domain.people import Lang
+from bot.policy.document_lines import PolicyImportError
+from bot.policy.notes import Note
 
 STRINGS_DIR = Path(__file__).resolve().parent / "strings"
 
@@ -66,3 +68,21 @@ def and_list(items: Sequence[str], lang: Lang) -> str:
     else:
         joined = f"a {last}"
     return f"{', '.join(first)} {joined}"
+
+
+def note_text(strings: Catalogue, note: Note, lang: Lang) -> str:
+    """A note of the importer or the policy check for the policy owner, in `lang`: a value that is a note (a detail's
+    name, a place in the document) is said in `lang` too, and a tuple of them as a list."""
+    def said(value: object) -> object:
+        if isinstance(value, Note):
+            return note_text(strings, value, lang)
+        if isinstance(value, tuple):
+            return ", ".join(str(said(item)) for item in value)
+        return value
+
+    return strings.text(note.key, lang, **{name: said(value) for name, value in note.values.items()})
+
+
+def refusal_text(strings: Catalogue, error: PolicyImportError, lang: Lang) -> str:
+    """Why a document cannot be imported, in `lang` where the string tables say it, else in the importer's words."""
+    return note_text(strings, error.note, lang) if error.note is not None else str(error)

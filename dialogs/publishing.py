@@ -12,7 +12,7 @@ import asyncio
 import logging
 import re
 import secrets
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import partial
@@ -22,7 +22,7 @@ from bot.domain.directory import StaffDirectory
 from bot.domain.downloads import DownloadFailed, Downloads
 from bot.domain.errors import ConcurrentChange, RecordExists, RecordNotFound, StorageUnavailable
 from bot.domain.federation import Federation
-from bot.domain.people import Person
+from bot.domain.people import Lang, Person
 from bot.domain.policy_reads import Audience, audience
 from bot.domain.policy_versions import (
     CurrentPointer,
@@ -47,7 +47,7 @@ from bot.policy.loader import PolicyFileError, policy_from_data
 from bot.policy.model import Policy
 from cards import publishing as cards
 from cards.common import error_card, notice_card
-from cards.i18n import Catalogue
+from cards.i18n import Catalogue, note_text, refusal_text
 from dialogs.base import CardData, Handler, Reply, Text, Turn, Verb, normalise
 from dialogs.language import in_the_listed_language
 from dialogs.phrases import listed_in_welsh, read_phrases, said_only
@@ -182,16 +182,20 @@ class PublishingFlow:
             # The shipped file lends the Welsh of a heading the version in force dropped and this one brings back.
             imported = await asyncio.to_thread(partial(read_sent_file, earlier=(self._default_policy(),)), content,
                                                sent.name, current)
-        except PolicyImportError as error:
-            return Reply(card=error_card(self._strings, turn.lang, "publish.import_failed", reason=str(error)))
+        except PolicyImportError as error:  # said in her language where the string tables say it
+            key = "publish.import_refused" if error.note is not None else "publish.import_failed"
+            return Reply(card=error_card(self._strings, turn.lang, key,
+                                         reason=refusal_text(self._strings, error, turn.lang)))
         check = await asyncio.to_thread(check_policy, imported)
         draft_id = f"D-{secrets.token_hex(8)}"
         refusal, plan = await self._preview_plan(imported, check)
         # Who Publish will send a card to, said before anything goes: one click messages every member of staff.
         asked = await self.audience() if plan is not None and not plan.reinstate else None
         if check.passed and refusal is None:
-            await self._versions.save_draft(Draft(draft_id, imported.data, imported.warnings,
-                                                  turn.actor.aad_object_id, self._clock()))
+            # The draft keeps the notes as the English preview gave them (what the record shows).
+            notes = tuple(note_text(self._strings, note, Lang.EN) for note in imported.warnings)
+            await self._versions.save_draft(Draft(draft_id, imported.data, notes, turn.actor.aad_object_id,
+                                                  self._clock()))
         return self._preview(turn, draft_id, safe_name(sent.name), imported, check, current, refusal, plan, asked)
 
     async def audience(self) -> Audience:
@@ -230,7 +234,8 @@ class PublishingFlow:
             self._strings, turn.lang, draft_id=draft_id, file_name=name, details=policy.details,
             current_version=current.details.version, sections=len(policy.sections),
             passages=len(policy.all_passages()), changes=compare_policies(current, policy), problems=check.problems,
-            notes=check.notes, refusal=refusal, audience=asked, reinstate=plan is not None and plan.reinstate))
+            notes=[note_text(self._strings, note, turn.lang) for note in check.notes], refusal=refusal,
+            audience=asked, reinstate=plan is not None and plan.reinstate))
 
     # Publishing
 
@@ -249,22 +254,22 @@ class PublishingFlow:
                             welsh_changed=correction and changed_welsh(in_force, policy) > 0, details_only=correction)
         return plan, pointer, current, in_force
 
-    async def propose(self, data: Mapping[str, Any], *, warnings: Sequence[str] = ()) -> Proposal:
+    async def propose(self, data: Mapping[str, Any]) -> Proposal:
         """What publishing `data` now would do, who its campaign would ask, and the version in force it would replace;
         PublishRefused says why it may not."""
-        check = check_policy(Imported(dict(data), tuple(warnings)))
+        check = check_policy(Imported(dict(data), ()))
         if check.policy is None:
             raise PublishRefused("publish.import_failed", reason="; ".join(check.problems[:3]))
         plan, _, _, in_force = await self._plan(check.policy, data)
         return Proposal(plan, await self.audience(), in_force.details.version)
 
-    async def publish(self, data: Mapping[str, Any], *, by: Person, warnings: Sequence[str] = (),
-                      campaign_now: bool = True, expected_asked: int | None = None) -> Published:
+    async def publish(self, data: Mapping[str, Any], *, by: Person, campaign_now: bool = True,
+                      expected_asked: int | None = None) -> Published:
         """Check, store as the current version and start its campaign (now, or in the background); a stored
         document is made current again without a second campaign. PublishRefused says why not; with `expected_asked`
         (how many the publisher was told it would ask), AudienceChanged when the staff list now gives another number,
         and nothing is published."""
-        check = check_policy(Imported(dict(data), tuple(warnings)))
+        check = check_policy(Imported(dict(data), ()))
         if check.policy is None:
             raise PublishRefused("publish.import_failed", reason="; ".join(check.problems[:3]))
         policy = check.policy
@@ -377,7 +382,7 @@ class PublishingFlow:
         try:
             # A preview from before it said how many it asks (no `asked`) publishes as it promised; a number that is
             # not one (made up) matches no staff list.
-            published = await self.publish(draft.data, by=turn.actor, warnings=draft.warnings, campaign_now=False,
+            published = await self.publish(draft.data, by=turn.actor, campaign_now=False,
                                            expected_asked=told if said else None)
         except PublishRefused as refused:
             return Reply(card=error_card(self._strings, turn.lang, refused.key, **refused.values))

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from bot.policy.notes import Note
+
 # The key of a detail the bot does not show ("Reviewed by"): known, so neither a passage nor a note.
 UNUSED_DETAIL = "unused"
 APPROVED_ON = "approved_on"  # read as the date of issue when the document gives none
@@ -118,7 +120,12 @@ _UNFINISHED = frozenset({"a", "an", "the", "of", "to", "and", "or", "for", "with
 
 
 class PolicyImportError(ValueError):
-    """A document that cannot be imported; the message is one line saying why."""
+    """A document that cannot be imported; the message is one line saying why, in English; `note`, where given, says
+    it from the string tables, in English or Welsh, for the policy owner to read."""
+
+    def __init__(self, message: str, note: Note | None = None) -> None:
+        super().__init__(message)
+        self.note = note
 
 
 @dataclass(frozen=True)
@@ -141,6 +148,7 @@ class Line:
     label: str = ""  # a details row's label that DETAIL_LABELS does not know ("Issued on"); `text` starts with it
     mark: str = ""  # the mark a list item was typed with, without brackets or stop ("b", "ii", "•")
     on: str = ""  # the day a cover's approval line gives ("Approved by the Governing Body on 21 November 2024")
+    note: Note | None = None  # a "note" line's: what the reader noticed, said in the policy owner's language
 
 
 def clause_number(mark: str) -> str:

@@ -18,6 +18,7 @@ from typing import Any
 from bot.policy.importer import Imported, PolicyImportError, import_policy
 from bot.policy.loader import policy_from_data, validate_policy_data
 from bot.policy.model import Policy
+from bot.policy.notes import Note, note
 from bot.policy.retrieval import shipped_steering
 from bot.policy.steering import bind
 
@@ -48,11 +49,15 @@ def read_sent_file(content: bytes, name: str, current: Policy | None = None, *,
     """The policy in a file someone sent: its kind is read from its first bytes; `name` is only for messages."""
     shown = safe_name(name)
     if len(content) > MAX_DOCUMENT_BYTES:
-        raise PolicyImportError(f"{shown}: too large for a policy document ({len(content) // 1024} KB)")
+        size = len(content) // 1024
+        raise PolicyImportError(f"{shown}: too large for a policy document ({size} KB)",
+                                note("import.error.too_large", file=shown, size=size))
     if content.startswith(b"%PDF"):
-        raise PolicyImportError(f"{shown}: a PDF cannot be read reliably; send the Word document (.docx)")
+        raise PolicyImportError(f"{shown}: a PDF cannot be read reliably; send the Word document (.docx)",
+                                note("import.error.pdf_sent", file=shown))
     if content.startswith(b"\xd0\xcf\x11\xe0"):
-        raise PolicyImportError(f"{shown}: this is an old Word document (.doc); save it as .docx and send it again")
+        raise PolicyImportError(f"{shown}: this is an old Word document (.doc); save it as .docx and send it again",
+                                note("import.error.doc_sent", file=shown))
     if content.lstrip()[:1] == b"{":
         return _structured(content, shown)
     # Text sent as a Markdown page (a wiki's copy) is read as Markdown; any other text as the text layout.
@@ -89,7 +94,7 @@ class PolicyCheck:
 
     policy: Policy | None
     problems: tuple[str, ...]
-    notes: tuple[str, ...]
+    notes: tuple[Note, ...]
 
     @property
     def passed(self) -> bool:
@@ -131,17 +136,13 @@ def check_policy(imported: Imported) -> PolicyCheck:
     notes = list(imported.warnings)
     unworded = sum(1 for asked in bound.asked_as if not asked)
     if unworded == len(bound.asked_as):  # none of the data fits: one thing to know, nothing for the owner to do
-        notes.append("the bot's steering data (wordings that sharpen its answers) was written for another version and "
-                     "is not used for this one: each passage is answered from its own words, which needs nothing from "
-                     "you; whoever keeps bot/policy/data/steering.json can bring it up to date")
+        notes.append(note("import.note.steering_other_version"))
         return PolicyCheck(policy, (), tuple(notes))
     if unworded:
-        notes.append(f"{unworded} of {len(bound.asked_as)} passages have no wordings in the steering data: they are "
-                     "answered from their own words alone")
+        notes.append(note("import.note.steering_unworded", count=unworded, total=len(bound.asked_as)))
     if bound.set_aside or bound.not_covered_set_aside:
-        notes.append(f"{len(bound.set_aside)} wording lists and {len(bound.not_covered_set_aside)} not-covered lists "
-                     "fit too few of this version's passages: they are another version's and are not used")
+        notes.append(note("import.note.steering_set_aside", wordings=len(bound.set_aside),
+                          not_covered=len(bound.not_covered_set_aside)))
     if bound.stale:
-        notes.append(f"{len(bound.stale)} wording lists fit no passage of this version (reworded or removed) and are "
-                     "not used")
+        notes.append(note("import.note.steering_stale", count=len(bound.stale)))
     return PolicyCheck(policy, (), tuple(notes))

@@ -55,6 +55,7 @@ from bot.policy.document_lines import (
 from bot.policy.lexicon import ENGLISH_STOPWORDS, PLATFORM_WORDS
 from bot.policy.loader import MAX_PASSAGE_CHARS, MAX_PASSAGES, validate_policy_data
 from bot.policy.model import Policy
+from bot.policy.notes import Note, detail_name, note, place
 from bot.policy.text import stem, template_leftover, words
 from bot.policy.text_reader import read_txt
 from bot.policy.welsh import detect_language, lookup_welsh, welsh_sentences, welsh_share
@@ -71,10 +72,12 @@ SUFFIXES = (".docx", ".txt", ".md")
 # What to do with a file the importer cannot read, by its kind.
 _IN_WORD = ": open it in Word and save it as a Word Document (.docx)"
 _WEB_PAGE = ": a web page; open the policy's Word original, or copy the page's text into a .txt file"
+_PDF = (": open the school's Word original and import that; or open the PDF in Word and save it as a Word Document "
+        "(.docx), then check its headings")
 _SAVE_AS = {".doc": _IN_WORD, ".docm": _IN_WORD, ".dotx": _IN_WORD, ".odt": _IN_WORD, ".rtf": _IN_WORD,
-            ".html": _WEB_PAGE, ".htm": _WEB_PAGE,
-            ".pdf": ": open the school's Word original and import that; or open the PDF in Word and save it as a "
-                    "Word Document (.docx), then check its headings"}
+            ".html": _WEB_PAGE, ".htm": _WEB_PAGE, ".pdf": _PDF}
+# The same, as the string tables say it (import.how.*).
+_HOW = {_IN_WORD: "in_word", _WEB_PAGE: "web_page", _PDF: "pdf"}
 _PART = re.compile(r"^part\s+(?:[a-z]|\d{1,2}|[ivx]{1,5})\b", re.IGNORECASE)
 _DOCUMENT_WORD = re.compile(r"\b(?:polic(?:y|ies)|code|guidance|guidelines|procedures?|polisi|cod|canllawiau)\b",
                             re.IGNORECASE)
@@ -167,7 +170,12 @@ class Imported:
     """A policy file's content and what the policy owner should know about it."""
 
     data: dict[str, Any]
-    warnings: tuple[str, ...]
+    warnings: tuple[Note, ...]
+
+
+def _how(how: str) -> Note | str:
+    """What to do with a file of another kind, as the string tables say it ("" for nothing to say)."""
+    return note(f"import.how.{_HOW[how]}") if how in _HOW else how
 
 
 def import_policy(source: Path, current: Policy | None = None, *, earlier: Sequence[Policy] = ()) -> Imported:
@@ -178,7 +186,9 @@ def import_policy(source: Path, current: Policy | None = None, *, earlier: Seque
         lines = read_document(source)
         digest = hashlib.sha256(source.read_bytes()).hexdigest()
     except OSError as error:
-        raise PolicyImportError(f"{source.name}: cannot read the file ({error.strerror or error})") from None
+        reason = str(error.strerror or error)
+        raise PolicyImportError(f"{source.name}: cannot read the file ({reason})",
+                                note("import.error.unreadable", file=source.name, reason=reason)) from None
     return build_policy(lines, file=source.name, sha256=digest, current=current, earlier=earlier)
 
 
@@ -186,33 +196,40 @@ def read_document(source: Path) -> list[Line]:
     """The classified lines of a .docx or .txt document."""
     suffix = source.suffix.lower()
     if source.is_dir():
-        raise PolicyImportError(f"{source}: this is a folder: name the policy document in it (.docx, .txt or .md)")
+        raise PolicyImportError(f"{source}: this is a folder: name the policy document in it (.docx, .txt or .md)",
+                                note("import.error.folder", file=str(source)))
     if suffix not in SUFFIXES:
         how = _SAVE_AS.get(suffix, "")
-        raise PolicyImportError(f"{source.name}: import a Word document (.docx) or a text file (.txt, .md){how}")
+        raise PolicyImportError(f"{source.name}: import a Word document (.docx) or a text file (.txt, .md){how}",
+                                note("import.error.suffix", file=source.name, how=_how(how)))
     if not source.is_file():
-        raise PolicyImportError(f"{source}: no such file")
+        raise PolicyImportError(f"{source}: no such file", note("import.error.missing", file=str(source)))
     with source.open("rb") as opened:
         start = opened.read(64)
     expected = "a Word document" if suffix == ".docx" else "a text file"
+    kind = note("import.kind.word" if suffix == ".docx" else "import.kind.text")
     # Another kind of file renamed (or saved under the wrong name): said by its kind, not as "damaged" or "no headings".
     if start.startswith(b"%PDF"):
-        raise PolicyImportError(f"{source.name}: this is a PDF, not {expected}{_SAVE_AS['.pdf']}")
+        raise PolicyImportError(f"{source.name}: this is a PDF, not {expected}{_PDF}",
+                                note("import.error.pdf", file=source.name, expected=kind))
     if start.startswith(b"{\\rtf"):
-        raise PolicyImportError(f"{source.name}: this is a Rich Text (.rtf) file, not {expected}{_IN_WORD}")
+        raise PolicyImportError(f"{source.name}: this is a Rich Text (.rtf) file, not {expected}{_IN_WORD}",
+                                note("import.error.rtf", file=source.name, expected=kind))
     if suffix == ".docx" and re.match(rb"(?:\xef\xbb\xbf)?\s*<(?:!doctype\s+html|html)\b", start, re.IGNORECASE):
         raise PolicyImportError(f"{source.name}: this is a web page's code (HTML), not {expected}: open the "
-                                "policy's Word original, or copy the page's text into a .txt file")
+                                "policy's Word original, or copy the page's text into a .txt file",
+                                note("import.error.html_docx", file=source.name))
     if start.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE file: a password-protected Word file, or an old .doc
         raise PolicyImportError(f"{source.name}: this is a password-protected Word file or an old Word (.doc) file: "
-                                "open it in Word, remove any password, and save it as a Word Document (.docx)")
+                                "open it in Word, remove any password, and save it as a Word Document (.docx)",
+                                note("import.error.locked", file=source.name))
     return read_docx(source) if suffix == ".docx" else read_txt(source)
 
 
 def build_policy(lines: Sequence[Line], *, file: str, sha256: str, current: Policy | None = None,
                  earlier: Sequence[Policy] = ()) -> Imported:
     """The policy file's content from a document's lines."""
-    warnings = [line.text for line in lines if line.kind == "note"]  # what a reader noticed about the document
+    warnings = [line.note for line in lines if line.note is not None]  # what a reader noticed about the document
     # Details in the page header or footer count only where nothing in the document gives them (below).
     page = [line for line in lines if line.kind == "detail" and line.where == PAGE_EDGE]
     # The school's name in the page header ("Ysgol Bro Hafren | Staff Social Media Policy") names the organisation
@@ -221,7 +238,7 @@ def build_policy(lines: Sequence[Line], *, file: str, sha256: str, current: Poli
     page_names = [text for text in page_texts if _names_an_organisation(text)]
     lines = [line for line in lines if line.kind != "note" and line.where != PAGE_EDGE]
     if not lines:
-        raise PolicyImportError(f"{file}: the document is empty")
+        raise PolicyImportError(f"{file}: the document is empty", note("import.error.empty", file=file))
     title, front, body = _split_front(lines, file)
     policy_line = next((line for line in front if line.kind in ("subtitle", "text", "heading")
                         and len(line.text.split()) <= MAX_HEADING_WORDS and _names_the_policy(line.text)), None)
@@ -265,9 +282,7 @@ def build_policy(lines: Sequence[Line], *, file: str, sha256: str, current: Poli
         front = front[:logged[0]] + front[end:]
     for line in front:
         if line.kind == "detail" and not line.key:
-            warnings.append(f"the details row {_shown(line.text)!r} ({line.where}) is not one the bot knows: left out "
-                            "(the labels it reads include Status, Version, Author, Date of issue, Date of review, "
-                            "Agreed by, Next review date, Authorisation, Applies to)")
+            warnings.append(note("import.note.unknown_row", row=repr(_shown(line.text)), where=place(line.where)))
     # In the body, a tab-separated or two-cell row that is not a detail is the document's text.
     # So is a "Label: value" line shaped like a heading ("Version: 2" under "Approval", "Date: 4 March 2025" under
     # "Approved by: …"): it may be a detail, below. A detail read from the body leaves a record: a heading over
@@ -314,7 +329,8 @@ def build_policy(lines: Sequence[Line], *, file: str, sha256: str, current: Poli
     data["sections"] = _write_sections(sections, [*([current] if current else []), *earlier], warnings, file)
     if (count := sum(len(section["passages"]) for section in data["sections"])) > MAX_PASSAGES:
         raise PolicyImportError(f"{file}: {count} passages, more than the {MAX_PASSAGES} a policy may have: import the "
-                                "staff social-media policy alone, not a whole handbook")
+                                "staff social-media policy alone, not a whole handbook",
+                                note("import.error.too_many", file=file, count=count, limit=MAX_PASSAGES))
     if "schools" not in data:
         texts = [title, data.get("federation", ""), data.get("federation_cy", ""),
                  *(s["heading_en"] for s in data["sections"]),
@@ -366,7 +382,7 @@ def _signed_off(rows: list[Line]) -> list[Line]:
     return block
 
 
-def _from_the_page(page: list[Line], known: list[Line], warnings: list[str]) -> list[Line]:
+def _from_the_page(page: list[Line], known: list[Line], warnings: list[Note]) -> list[Line]:
     """The page header's or footer's details that the document does not give otherwise; where it gives one the footer
     words otherwise (a footer left from the last version), a note says so and the document's stands."""
     given = {("version" if line.key == "history_version" else line.key): line.text for line in known
@@ -376,8 +392,8 @@ def _from_the_page(page: list[Line], known: list[Line], warnings: list[str]) -> 
         if line.key not in given:
             kept.append(line)
         elif not _same_detail(line.key, line.text, given[line.key]):
-            warnings.append(f"the page header or footer gives the {line.key.replace('_', ' ')} as {line.text!r}, the "
-                            f"document {given[line.key]!r}: the document's is used (correct the footer if it is not)")
+            warnings.append(note("import.note.footer_differs", detail=detail_name(line.key), footer=repr(line.text),
+                                 given=repr(given[line.key])))
     return kept
 
 
@@ -491,7 +507,8 @@ def _split_front(lines: list[Line], file: str) -> tuple[str, list[Line], list[Li
             titled = next((i for i, line in enumerate(lines) if line.kind not in ("detail", "record")), None)
     first = titled
     if first is None:
-        raise PolicyImportError(f"{file}: no title: the document's first line should be its title")
+        raise PolicyImportError(f"{file}: no title: the document's first line should be its title",
+                                note("import.error.no_title", file=file))
     title = lines[first].text
     rest = lines[:first] + lines[first + 1:]
     styled = [i for i, line in enumerate(rest) if line.kind == "heading" and line.styled]
@@ -540,21 +557,18 @@ def _split_front(lines: list[Line], file: str) -> tuple[str, list[Line], list[Li
     return title, rest[:front_end], rest[front_end:]
 
 
-def _english_title(welsh: str, page_texts: list[str], warnings: list[str]) -> str:
+def _english_title(welsh: str, page_texts: list[str], warnings: list[Note]) -> str:
     """The English title of a document titled in Welsh only ("Polisi Cyfryngau Cymdeithasol Staff"): the page
     header's, where it names the policy in English; else the Welsh terms' English for it; else the Welsh itself."""
     english = next((text for text in page_texts if _names_the_policy(text) and welsh_share(text) <= 0.3
                     and len(text.split()) <= MAX_HEADING_WORDS), None)
     if english:
         return english
-    how = 'write its English beside it in the document ("Polisi … / … Policy") and import it again'
     english = welsh_terms().english_of(welsh)
     if english:
-        warnings.append(f"the title {welsh!r} is in Welsh only: English cards call the policy {english!r}, the Welsh "
-                        f"terms' English for it; to give it the document's own English title, {how}")
+        warnings.append(note("import.note.title_welsh_only", welsh=repr(welsh), english=repr(english)))
         return english
-    warnings.append(f"the title {welsh!r} is in Welsh only and the Welsh terms give no English for it: English cards "
-                    f"show it in Welsh; {how}")
+    warnings.append(note("import.note.title_welsh_untranslated", welsh=repr(welsh)))
     return welsh
 
 
@@ -625,7 +639,7 @@ def _sentence_details(sentence: str, known: set[str]) -> list[tuple[str, str]]:
     return found
 
 
-def _details(found: dict[str, str], file: str, warnings: list[str]) -> dict[str, Any]:
+def _details(found: dict[str, str], file: str, warnings: list[Note]) -> dict[str, Any]:
     values = {key: value.rstrip(" :") for key, value in found.items()  # "Approved by the Governing Body: 3 Feb…"
               if value.casefold().strip(" .") not in EMPTY_VALUES}
     issued_with = VERSION_ISSUED.match(values.get("version", ""))
@@ -663,23 +677,20 @@ def _details(found: dict[str, str], file: str, warnings: list[str]) -> dict[str,
         data["next_review"] = values["next_review"]
         deadline = review_deadline(values["next_review"])
         if deadline is None:
-            warnings.append(f"the next review {values['next_review']!r} names no date, month, term or year: "
-                            "the bot will not say when the review is overdue")
+            warnings.append(note("import.note.review_no_date", review=repr(values["next_review"])))
         else:
             data["review_date"] = deadline.isoformat()
             if deadline < date.today():
-                warnings.append(f"the next review ({values['next_review']}) has passed: cards say the review is "
-                                "overdue; if this is the reviewed version, give its new review date")
+                warnings.append(note("import.note.review_passed", review=values["next_review"]))
     if "authorisation" in values:
         data.update(_authorisation(values["authorisation"]))
     schools = _schools_of(found, warnings)
     if schools:
         data["schools"] = schools
-    missing = [label for key, label in (("version", "version"), ("date_of_issue", "date of issue"),
-                                        ("agreed_by", "agreed by"), ("next_review", "next review date"))
-               if key not in data]
+    missing = tuple(detail_name(key) for key in ("version", "date_of_issue", "agreed_by", "next_review")
+                    if key not in data)
     if missing:
-        warnings.append(f"the details do not give the {', '.join(missing)}: cards and answers leave them out")
+        warnings.append(note("import.note.details_missing", details=missing))
     return data
 
 
@@ -715,23 +726,20 @@ def _shown(text: str) -> str:
     return text if len(text) <= _SHOWN_CHARS else text[:_SHOWN_CHARS] + "…"
 
 
-def _schools_of(found: dict[str, str], warnings: list[str]) -> list[dict[str, str]]:
+def _schools_of(found: dict[str, str], warnings: list[Note]) -> list[dict[str, str]]:
     """The schools the details name: the schools row's, else the "Applies to" row's where it names one. A schools row
     that names no school or site, or is too long to be a list of them, is left out with a note saying so (the About
     card then names the schools only where the document's text does)."""
     given = {key: found[key].strip().rstrip(" :") for key in ("schools", APPLIES_TO) if key in found}
     for key, value in given.items():
         if len(value) > MAX_SCHOOLS_CHARS:
-            name = "schools" if key == "schools" else "applies to"
-            warnings.append(f"the {name} row ({_shown(value)!r}) is {len(value)} characters, more than the "
-                            f"{MAX_SCHOOLS_CHARS} a list of schools and sites may be: left out (give the schools' "
-                            "and sites' names alone)")
+            warnings.append(note("import.note.schools_row_too_long", row=detail_name(key), value=repr(_shown(value)),
+                                 length=len(value), limit=MAX_SCHOOLS_CHARS))
     schools = _schools_covered(given["schools"], labelled=True) if "schools" in given else []
     if not schools and APPLIES_TO in given:
         schools = _schools_covered(given[APPLIES_TO], labelled=False)
     if not schools and "schools" in given and len(given["schools"]) <= MAX_SCHOOLS_CHARS:
-        warnings.append(f"the schools row ({_shown(given['schools'])!r}) names no school or site: left out, so cards "
-                        "name the schools only where the document's text does, else say the document does not")
+        warnings.append(note("import.note.schools_row_names_none", value=repr(_shown(given["schools"]))))
     return schools
 
 
@@ -847,7 +855,7 @@ def _sections(title: str, body: list[Line], file: str) -> list[_Section]:
             current.records = True
     if not any(line.kind == "heading" for line in body):
         raise PolicyImportError(f"{file}: no headings found: put each section's heading on a line of its own "
-                                "(in Word, use the Heading 1 style)")
+                                "(in Word, use the Heading 1 style)", note("import.error.no_headings", file=file))
     if current is not None and not current.blocks:
         if not current.records:
             raise PolicyImportError(_empty(file, current))
@@ -898,7 +906,7 @@ def _languages(value: str) -> tuple[str, str]:
     return value, ""
 
 
-def _bilingual(sections: list[_Section], warnings: list[str]) -> list[_Section]:
+def _bilingual(sections: list[_Section], warnings: list[Note]) -> list[_Section]:
     """A bilingual document as its English policy with Welsh headings: a Welsh section beside the English one with
     the same place (Welsh heading and text, then English, or the other way round) gives its heading to the English
     one and is left out; so is the Welsh text of a section written in both ("Cyflwyniad / Introduction"). Cards quote
@@ -948,17 +956,12 @@ def _bilingual(sections: list[_Section], warnings: list[str]) -> list[_Section]:
         kept.append(section)
         index += 1
     if left_out:
-        warnings.append(f"the document is bilingual: {left_out} section(s) in English and Welsh; the English is the "
-                        "policy, each paragraph with its Welsh where the Welsh has as many paragraphs")
+        warnings.append(note("import.note.bilingual", count=left_out))
     if welsh_only:
-        warnings.append(f"{len(welsh_only)} section(s) typed only in Welsh, with no English beside them "
-                        f"({_named(welsh_only)}): kept as typed, so English cards quote them in Welsh too: put the "
-                        "English of each, under its English heading, right before it")
+        warnings.append(note("import.note.sections_welsh_only", count=len(welsh_only), named=_named(welsh_only)))
     if welsh_headed:
-        warnings.append(f"{len(welsh_headed)} heading(s) typed in Welsh over English text ({_named(welsh_headed)}): "
-                        "Welsh cards show them as their Welsh heading, English cards in Welsh too: write each as "
-                        '"English / Cymraeg" ("Personal use / Defnydd personol") to give English cards an English '
-                        "heading")
+        warnings.append(note("import.note.headings_welsh_over_english", count=len(welsh_headed),
+                             named=_named(welsh_headed)))
     return kept
 
 
@@ -978,7 +981,7 @@ _WELSH_VERSION = re.compile(r"^(?:(?:appendix|atodiad)\b[^:]*:\s*)?(?:(?:the )?w
                             r"fersiwn gymraeg|y fersiwn gymraeg|cyfieithiad cymraeg|testun cymraeg)\b", re.IGNORECASE)
 
 
-def _welsh_version_after(sections: list[_Section], warnings: list[str]) -> list[_Section]:
+def _welsh_version_after(sections: list[_Section], warnings: list[Note]) -> list[_Section]:
     """The policy, then its Welsh translation under "Atodiad: Fersiwn Gymraeg" (or "Welsh version"): the Welsh is left
     out, its headings given to the English sections in order when there are as many."""
     marker = next((i for i, section in enumerate(sections) if _WELSH_VERSION.match(section.heading)), None)
@@ -991,9 +994,8 @@ def _welsh_version_after(sections: list[_Section], warnings: list[str]) -> list[
         for section, translated in zip(english, welsh, strict=True):
             section.heading_cy = section.heading_cy or translated.heading
             section.blocks = _with_welsh(section.blocks, translated.blocks)
-    headings = ", with the Welsh headings" if len(welsh) == len(english) else ""
-    warnings.append(f"the document has its Welsh version after the English ({sections[marker].heading!r}): the "
-                    f"English is the policy{headings}, each paragraph with its Welsh where the sections match")
+    headings = "_headings" if len(welsh) == len(english) else ""
+    warnings.append(note(f"import.note.welsh_version_after{headings}", heading=repr(sections[marker].heading)))
     return english
 
 
@@ -1087,7 +1089,7 @@ def _refuse_welsh_only(sections: list[_Section], file: str) -> None:
     if len(words(text)) >= 30 and len(english) < 0.05 * len(words(text)) and _welsh(text):
         raise PolicyImportError(f"{file}: the document is in Welsh only; the bot quotes the policy's English text "
                                 "(Welsh cards translate its headings and details): import the English version, or a "
-                                "bilingual document")
+                                "bilingual document", note("import.error.welsh_only", file=file))
 
 
 def _empty(file: str, section: _Section, following: Line | None = None) -> str:
@@ -1103,7 +1105,7 @@ def _empty(file: str, section: _Section, following: Line | None = None) -> str:
     return message
 
 
-def _write_sections(sections: list[_Section], lenders: Sequence[Policy], warnings: list[str],
+def _write_sections(sections: list[_Section], lenders: Sequence[Policy], warnings: list[Note],
                     file: str) -> list[dict[str, Any]]:
     # The Welsh heading for a heading with the same words ("LEGISLATION", "3. Legislation"), and the next steps of a
     # passage with the same words, from the first lender that has them (the version in force before earlier ones).
@@ -1192,29 +1194,23 @@ def _write_sections(sections: list[_Section], lenders: Sequence[Policy], warning
     leftovers = [template_leftover(p["text"]) for s in written for p in s["passages"]]
     if any(leftovers):
         shown = ", ".join(dict.fromkeys(repr(x) for x in leftovers if x))
-        warnings.append(f"{sum(map(bool, leftovers))} passage(s) still hold text a model policy leaves to fill in or "
-                        f"delete ({shown}): edit the document, then import it again")
+        warnings.append(note("import.note.template_leftovers", count=sum(map(bool, leftovers)), shown=shown))
     translated = [entry for entry, section in zip(written, sections, strict=True) if not section.welsh_only]
     paired = [p for s in translated for p in s["passages"] if "text_cy" in p]
     if paired or any(block.welsh for section in sections for block in section.blocks):
         count = sum(len(s["passages"]) for s in translated)
-        warnings.append(f"Welsh cards quote the document's Welsh for {len(paired)} of {count} passages; the rest are "
-                        "quoted in English (their Welsh did not match the English paragraph for paragraph, sentence "
-                        "for sentence)" if len(paired) < count else
-                        f"Welsh cards quote the document's Welsh for all {count} passages")
+        warnings.append(note("import.note.welsh_quoted_some", paired=len(paired), count=count) if len(paired) < count
+                        else note("import.note.welsh_quoted_all", count=count))
     headings: dict[str, list[str]] = {}
     for entry in written:  # "Legislation" pasted twice, or "LEGISLATION" again further on
         headings.setdefault(" ".join(words(entry["heading_en"])), []).append(entry["heading_en"])
     for same in (same for same in headings.values() if len(same) > 1):
-        times = "twice" if len(same) == 2 else f"{len(same)} times"
-        warnings.append(f"the heading {_shown(same[0])!r} is used for {len(same)} sections: the sections card lists "
-                        f"it {times}: give each its own heading, or join them")
+        warnings.append(note("import.note.heading_twice" if len(same) == 2 else "import.note.heading_times",
+                             heading=repr(_shown(same[0])), count=len(same)))
     untranslated = [s["heading_en"] for s in written if "heading_cy" not in s]
     if untranslated:
-        has = "has" if len(untranslated) == 1 else "have"
-        warnings.append(f"{len(untranslated)} of {len(written)} headings {has} no Welsh (Welsh cards show them in "
-                        'English): to give a heading Welsh, write its Welsh beside it in the document ("Purpose / '
-                        'Diben") and send or import it again, or add "heading_cy" to its section in the policy file')
+        warnings.append(note("import.note.heading_no_welsh" if len(untranslated) == 1 else
+                             "import.note.headings_no_welsh", count=len(untranslated), total=len(written)))
     return written
 
 

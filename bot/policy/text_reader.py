@@ -35,6 +35,7 @@ from bot.policy.document_lines import (
     typed_item,
     typed_mark,
 )
+from bot.policy.notes import note
 
 RUNNING_LINE_REPEATS = 3  # a short line met this often in a text file is a page's running header or footer
 _UNDERLINE = re.compile(r"={3,}|-{3,}")
@@ -57,7 +58,8 @@ def read_txt(source: Path) -> list[Line]:
     from a PDF, or wrapped by an editor) has its paragraphs put back together."""
     raw = source.read_bytes()
     if raw.startswith(b"PK\x03\x04"):
-        raise PolicyImportError(f"{source.name}: this is a Word document, not text; name it .docx")
+        raise PolicyImportError(f"{source.name}: this is a Word document, not text; name it .docx",
+                                note("import.error.word_as_text", file=source.name))
     text = _decode(raw, source.name)
     # Lines as an editor numbers them: a page break (form feed) between two lines is no line of its own.
     as_numbered = re.split(r"\r\n|\r|\n", text.replace("\f", " "))
@@ -125,8 +127,7 @@ def read_txt(source: Path) -> list[Line]:
             entries.append(entry)
         previous_blank = False
     if columns:
-        entries.append(Line("note", f"{columns} page(s) are set in two columns: each was read a column at a time, left "
-                            "then right (check the passages; a Word or PDF original imports more surely)", "the text"))
+        entries.append(Line("note", "", "the text", note=note("import.note.two_columns", count=columns)))
     return nest_typed_items(entries)
 
 
@@ -301,10 +302,12 @@ def _decode(raw: bytes, name: str) -> str:
     controls = sum(unicodedata.category(ch) == "Cc" and ch not in "\t\r\n\f" for ch in text)
     if "\x00" in text or controls > len(text) // 100:
         raise PolicyImportError(f"{name}: not a readable text file: if it is the policy as text, open it in Notepad, "
-                                "choose File > Save As with Encoding UTF-8, and import that file")
+                                "choose File > Save As with Encoding UTF-8, and import that file",
+                                note("import.error.not_text", file=name))
     if _HTML_PAGE.match(text):
         raise PolicyImportError(f"{name}: this is a web page's code (HTML), not text: open the page in a browser and "
-                                "save it as text, or import the Word original")
+                                "save it as text, or import the Word original",
+                                note("import.error.html_text", file=name))
     if len(_ENTITY.findall(text)) >= 3:  # a web page saved as text: "&rsquo;", "&amp;", "&nbsp;"
         text = html.unescape(text)
     return text.translate(PASTED_MARKS)  # text copied from a PDF: "ofﬁce" is "office"; invisible marks go

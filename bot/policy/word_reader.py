@@ -50,6 +50,7 @@ from bot.policy.document_lines import (
     typed_item,
     typed_mark,
 )
+from bot.policy.notes import Note
 from bot.policy.text import words
 from bot.policy.welsh import detect_language
 from bot.policy.word_numbers import ClauseNumbers, style_of
@@ -88,12 +89,11 @@ def read_docx(source: Path) -> list[Line]:
         # SyntaxError covers lxml's XMLSyntaxError, for a damaged part inside the file; zlib.error and EOFError a
         # damaged or cut-off compressed part.
         raise PolicyImportError(f"{source.name}: not a Word document that can be read (damaged, or another kind of "
-                                "file named .docx): open it in Word and save it as a Word Document (.docx)") from None
+                                "file named .docx): open it in Word and save it as a Word Document (.docx)",
+                                Note("import.error.damaged", {"file": source.name})) from None
     lines: list[Line] = []
     if any(True for _ in document.element.body.iter(*_TRACKED)):
-        lines.append(Line("note", "the document has tracked changes that are not accepted: it was read as if all were "
-                          "accepted (insertions in, deletions out); accept or reject them in Word if that is not the "
-                          "text agreed", "the document"))
+        lines.append(Line("note", "", "the document", note=Note("import.note.tracked_changes")))
         _join_at_deleted_marks(document.element.body)
     just_above = False  # the last line came from the block just before this one
     notes = _notes(document)
@@ -143,11 +143,9 @@ def read_docx(source: Path) -> list[Line]:
     lines = nest_typed_items(lines)
     nested = sum(1 for table in document.element.body.iter(qn("w:tbl")) if table.getparent().tag == qn("w:tc"))
     if nested:
-        lines.append(Line("note", f"{nested} table(s) inside a table's cell are not read: move their text out of the "
-                          "outer table if it holds rules", "the document"))
+        lines.append(Line("note", "", "the document", note=Note("import.note.nested_tables", {"count": nested})))
     if noted:
-        lines.append(Line("note", f"{noted} footnote(s) read: each is a passage of its own after the paragraph or "
-                          "table that points to it", "the document"))
+        lines.append(Line("note", "", "the document", note=Note("import.note.footnotes", {"count": noted})))
     if not any(line.styled and line.kind == "heading" for line in lines):
         # No heading styles: headings are found by their shape, and where the body sets some such lines apart (bold
         # or underlined), only those. The body starts at the first sentence: a bold title or school name above it
@@ -709,8 +707,7 @@ def _side_by_side_lines(table: Table, welsh_column: int, where: str) -> Iterator
         if len(translated) == len(lines):  # the Welsh paragraph for paragraph: Welsh cards quote it
             lines = [replace(line, welsh=own.text) for line, own in zip(lines, translated, strict=True)]
         yield from lines
-    yield Line("note", "the document is bilingual, set out side by side: the English column is the policy, each "
-                       "paragraph with its Welsh beside it", where)
+    yield Line("note", "", where, note=Note("import.note.side_by_side"))
 
 
 def _cell_lines(cell: _Cell, where: str) -> list[Line]:

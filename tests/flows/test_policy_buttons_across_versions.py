@@ -15,7 +15,7 @@ import pytest
 from bot.domain.federation import Federation
 from bot.domain.live_policy import PolicyInForce
 from bot.domain.people import Lang
-from bot.policy.import_command import import_policy_command
+from bot.import_policy_command import import_policy_command
 from bot.policy.loader import DEFAULT_POLICY_FILE, load_policy
 from bot.policy.model import Policy
 from cards.i18n import Catalogue

@@ -1817,3 +1817,45 @@ async def test_who_has_read_typed_by_the_delegate_or_in_a_group_shows_no_name_to
         assert staff and not [name for name in staff if name in seen]
     assert strings.text("reads.summary_title", lang, version="2") not in text_of([head_in_group.card,
                                                                                  *head_in_group.more])
+
+
+def _notes_listed(card: Card | None) -> list[str]:
+    """The bullet lines the preview lists (the check's notes)."""
+    runs = [inline["text"] for block in elements(card or {}, "RichTextBlock") for inline in block["inlines"]]
+    return [run for run in runs if run.startswith("• ")]
+
+
+async def test_the_welsh_preview_gives_the_checks_notes_in_welsh(
+        bot: PublishingBot, strings: Catalogue, tmp_path: Path) -> None:
+    """Siân's Teams is in Welsh. The preview of a version with a new heading (no Welsh in the document) listed the
+    check's notes in English, under "Nodiadau i berchennog y polisi (yn Saesneg)": how to give the heading its Welsh
+    was the one thing on the card she could not read in her language. Each note is in Welsh, as the heading says."""
+    document = write_revised(tmp_path, "v2.txt")
+
+    welsh = await bot.sends(SIAN, document, lang=Lang.CY)
+    english = await bot.sends(SIAN, document, lang=Lang.EN)
+
+    notes_cy, notes_en = _notes_listed(welsh.card), _notes_listed(english.card)
+    assert notes_en and len(notes_cy) == len(notes_en)
+    assert any("headings has no Welsh" in note for note in notes_en), notes_en
+    assert not set(notes_cy) & set(notes_en)
+    assert any("Cymraeg" in note and "Diben" in note for note in notes_cy), notes_cy
+    assert "Saesneg" not in strings.text("publish.notes", Lang.CY)
+
+
+@pytest.mark.parametrize(("name", "content", "said"), [
+    ("Polisi 2026.pdf", b"%PDF-1.7\n" + bytes(200), "does dim modd darllen PDF yn ddibynadwy"),
+    ("Polisi 2026.docx", b"PK\x03\x04" + bytes(200), "does dim modd darllen y ddogfen Word hon"),
+])
+async def test_a_file_that_cannot_be_published_is_refused_in_welsh_on_her_welsh_card(
+        bot: PublishingBot, strings: Catalogue, tmp_path: Path, name: str, content: bytes, said: str) -> None:
+    """Siân's Teams is in Welsh: the reason a PDF or a damaged Word file cannot be published was English, after "Y
+    rheswm (yn Saesneg)". It is Welsh, and nothing is published."""
+    sent = tmp_path / name
+    sent.write_bytes(content)
+
+    refused = await bot.sends(SIAN, sent, lang=Lang.CY)
+
+    shown = text_of(refused.card)
+    assert said in shown and "Saesneg" not in shown, shown
+    assert VERB_PUBLISH not in shown

@@ -11,7 +11,7 @@ import docx
 import pytest
 from aiohttp.test_utils import TestClient
 
-from bot.policy.import_command import import_policy_command
+from bot.import_policy_command import import_policy_command
 from bot.settings import Settings
 from tests.conftest import local_settings
 from tests.support.activities import CARYS, card_action, message

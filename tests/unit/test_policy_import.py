@@ -8,6 +8,7 @@ import subprocess
 import sys
 import textwrap
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -16,10 +17,13 @@ import pytest
 from docx.document import Document
 from docx.oxml import parse_xml
 
+from bot.domain.people import Lang
+from bot.import_policy_command import import_policy_command
 from bot.policy.details import Detail
-from bot.policy.import_command import import_policy_command
 from bot.policy.importer import PolicyImportError, import_policy, section_id_for, split_passages
 from bot.policy.loader import DEFAULT_POLICY_FILE, load_policy, validate_policy_file
+from bot.policy.notes import Note
+from cards.i18n import load_catalogue, note_text
 from tests.support.policies import typed_into_word
 
 REPO = Path(__file__).resolve().parents[2]
@@ -31,6 +35,12 @@ def write(folder: Path, name: str, text: str) -> Path:
     path = folder / name
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def noted(notes: Iterable[Note]) -> list[str]:
+    """The importer's or the policy check's notes as an English reader is given them."""
+    strings = load_catalogue()
+    return [note_text(strings, note, Lang.EN) for note in notes]
 
 
 def passages(data: dict[str, Any]) -> list[str]:
@@ -155,13 +165,13 @@ def test_without_a_current_policy_headings_have_no_welsh(tmp_path: Path) -> None
     result = import_policy(SHIPPED_TEXT, current=None)
 
     assert all("heading_cy" not in s for s in result.data["sections"])
-    assert any("8 of 8 headings have no Welsh" in w for w in result.warnings)
+    assert any("8 of 8 headings have no Welsh" in w for w in noted(result.warnings))
 
 
 def test_the_note_on_headings_without_welsh_says_how_to_give_them_welsh_in_the_document(tmp_path: Path) -> None:
     """The policy owner sees the note in Teams, having sent a Word document: it says what to write in it, and
     doing so gives each heading its Welsh."""
-    [note] = [w for w in import_policy(SHIPPED_TEXT, current=None).warnings if "headings have no Welsh" in w]
+    [note] = [w for w in noted(import_policy(SHIPPED_TEXT, current=None).warnings) if "headings have no Welsh" in w]
     followed = tmp_path / "bilingual-headings.txt"
     followed.write_text("Social Media Policy for Staff\n\nVersion\t2\n\nPurpose / Diben\n\nStaff must ask first.\n\n"
                         "Personal use / Defnydd personol\n\nKeep your accounts private.\n", encoding="utf-8")
@@ -170,7 +180,7 @@ def test_the_note_on_headings_without_welsh_says_how_to_give_them_welsh_in_the_d
 
     assert """write its Welsh beside it in the document ("Purpose / Diben")""" in note
     assert [s.get("heading_cy") for s in result.data["sections"]] == ["Diben", "Defnydd personol"]
-    assert not any("headings have no Welsh" in w for w in result.warnings)
+    assert not any("headings have no Welsh" in w for w in noted(result.warnings))
 
 
 # Other layouts of a text document
@@ -226,7 +236,7 @@ def test_missing_details_rows_are_left_out_with_a_note(tmp_path: Path) -> None:
 
     assert {k: v for k, v in result.data.items() if k not in ("sections", "document")} == {
         "title_en": "Online Safety Policy", "status": "Version 3", "version": "3"}
-    assert any("date of issue, agreed by, next review date" in w for w in result.warnings)
+    assert any("date of issue, agreed by, next review date" in w for w in noted(result.warnings))
     details = load_policy(_saved(tmp_path, result.data)).details
     assert (details.title.cy, details.author, details.review_date) == ("Polisi Diogelwch Ar-lein", None, None)
 
@@ -242,7 +252,7 @@ def test_the_author_row_under_the_labels_schools_give_it(label: str, tmp_path: P
 
     assert result.data["author"] == "Nerys ap Dafydd, Deputy Headteacher"
     assert result.data["next_review"] == "September 2027"
-    assert not any("not one the bot knows" in w for w in result.warnings)
+    assert not any("not one the bot knows" in w for w in noted(result.warnings))
 
 
 def test_a_row_the_bot_does_not_know_is_left_out_with_a_note(tmp_path: Path) -> None:
@@ -252,7 +262,7 @@ def test_a_row_the_bot_does_not_know_is_left_out_with_a_note(tmp_path: Path) -> 
     result = import_policy(source)
 
     assert "author" not in result.data and "Sam Jones" not in json.dumps(result.data)
-    assert any("'Catering contact Sam Jones'" in w and "not one the bot knows" in w for w in result.warnings)
+    assert any("'Catering contact Sam Jones'" in w and "not one the bot knows" in w for w in noted(result.warnings))
 
 
 _OWN_LABELS = (("Written by", "Karen Pritchard, Headteacher"), ("Model version", "3.1, replacing version 2.4"),
@@ -273,7 +283,7 @@ def test_details_rows_labelled_in_the_schools_own_words(tmp_path: Path) -> None:
     result = import_policy(source)
 
     assert {key: result.data.get(key) for key in _FROM_OWN_LABELS} == _FROM_OWN_LABELS
-    assert not any("not one the bot knows" in w for w in result.warnings)
+    assert not any("not one the bot knows" in w for w in noted(result.warnings))
     # a heading in the text is no details row, whatever its words
     assert headed(result.data) == [("Who this policy covers", ["Every adult who works in the school."])]
 
@@ -342,7 +352,7 @@ def test_a_details_label_of_one_word_gives_the_day_approved_or_who_approved_it(l
     assert (result.data["date_of_issue"], result.data["next_review"]) == ("2026-03-14", "March 2028")
     assert headed(result.data) == [("Introduction", ["Staff must ask first."]),
                                    ("Breaches", ["Breaches may lead to disciplinary action."])]
-    assert not any("not one the bot knows" in w for w in result.warnings)
+    assert not any("not one the bot knows" in w for w in noted(result.warnings))
 
 
 @pytest.mark.parametrize(("value", "expected"), [
@@ -608,7 +618,7 @@ def test_a_model_policys_placeholders_are_named_in_a_note(tmp_path: Path) -> Non
     imported_model = import_policy(source)
 
     assert ("2 passage(s) still hold text a model policy leaves to fill in or delete ('[School name]', "
-            "'delete as appropriate'): edit the document, then import it again") in imported_model.warnings
+            "'delete as appropriate'): edit the document, then import it again") in noted(imported_model.warnings)
 
 
 def test_a_policy_pasted_into_an_email(tmp_path: Path) -> None:
@@ -1093,8 +1103,8 @@ def test_a_welsh_version_after_the_english_gives_its_headings_and_text_to_the_en
     assert [p.get("text_cy") for s in result.data["sections"] for p in s["passages"]] == [
         "Cadwch eich cyfrifon yn breifat a pheidiwch ag ychwanegu disgyblion.",
         "Defnyddiwch ddyfeisiau'r ysgol ar gyfer lluniau o ddisgyblion."]
-    assert any("Welsh version after the English" in w for w in result.warnings)
-    assert "Welsh cards quote the document's Welsh for all 2 passages" in result.warnings
+    assert any("Welsh version after the English" in w for w in noted(result.warnings))
+    assert "Welsh cards quote the document's Welsh for all 2 passages" in noted(result.warnings)
 
 
 def test_a_policy_set_out_in_english_and_welsh_side_by_side(tmp_path: Path) -> None:
@@ -1144,7 +1154,7 @@ def test_a_summary_of_changes_is_no_passage_and_a_details_row_the_bot_does_not_s
     assert headed(result.data) == [
         ("Personal use", ["Keep your accounts private."])]
     assert result.data["version"] == "2" and result.data["next_review"] == "Spring 2030"
-    assert not any("details row" in w for w in result.warnings)
+    assert not any("details row" in w for w in noted(result.warnings))
 
 
 def test_a_request_form_in_an_appendix_gives_no_passages(tmp_path: Path) -> None:
@@ -1272,7 +1282,7 @@ def test_tracked_changes_are_read_accepted_and_text_boxes_are_passages(tmp_path:
     assert passages(result.data) == ["Staff must not accept requests from pupils or parents.",
                                      "Keep your profile private.",
                                      "Remember: former pupils count as pupils until they are 18."]
-    assert result.warnings[0].startswith("the document has tracked changes that are not accepted")
+    assert noted(result.warnings)[0].startswith("the document has tracked changes that are not accepted")
 
 
 def test_a_policy_saved_from_the_schools_website_with_revision_marks(tmp_path: Path) -> None:
@@ -1395,7 +1405,8 @@ def test_each_english_paragraph_takes_the_welsh_paragraph_beside_it_sentence_for
         ("Photographs for the school account need consent.",
          "Mae angen caniatâd ar gyfer lluniau ar gyfrif yr ysgol."),
         ("Use school devices only.", None), ("Delete photographs at the end of the term.", None)]
-    assert any(w.startswith("Welsh cards quote the document's Welsh for 2 of 4 passages") for w in result.warnings)
+    assert any(w.startswith("Welsh cards quote the document's Welsh for 2 of 4 passages")
+               for w in noted(result.warnings))
 
 
 def test_a_cover_with_the_school_above_the_title_and_details_in_plain_lines(tmp_path: Path) -> None:
@@ -1728,7 +1739,7 @@ def test_one_heading_without_welsh_is_counted_in_the_singular(tmp_path: Path) ->
 
     result = import_policy(source, current=load_policy(DEFAULT_POLICY_FILE))
 
-    assert any(w.startswith("1 of 2 headings has no Welsh") for w in result.warnings), result.warnings
+    assert any(w.startswith("1 of 2 headings has no Welsh") for w in noted(result.warnings)), noted(result.warnings)
 
 
 def test_the_same_heading_twice_is_named_in_a_note(tmp_path: Path) -> None:
@@ -1743,7 +1754,7 @@ def test_the_same_heading_twice_is_named_in_a_note(tmp_path: Path) -> None:
 
     assert [(s["id"], s["heading_en"]) for s in result.data["sections"]] == [
         ("legislation", "Legislation"), ("personal-use", "Personal use"), ("legislation-2", "LEGISLATION")]
-    assert [w for w in result.warnings if "Legislation" in w] == [
+    assert [w for w in noted(result.warnings) if "Legislation" in w] == [
         "the heading 'Legislation' is used for 2 sections: the sections card lists it twice: give each its own "
         "heading, or join them"]
 

@@ -20,7 +20,7 @@ from bot.policy.importer import PolicyImportError, import_policy, split_passages
 from bot.policy.loader import load_policy
 from bot.policy.model import Policy, quotes
 from bot.policy.retrieval import PolicyIndex, read_after_the_one_before
-from tests.unit.test_policy_import import headed, imported_docx, imported_text, passages
+from tests.unit.test_policy_import import headed, imported_docx, imported_text, noted, passages
 
 _FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 
@@ -57,7 +57,7 @@ def test_a_footnote_is_a_passage_under_the_paragraph_that_points_to_it(tmp_path:
     assert [p["text"] for s in result.data["sections"] for p in s["passages"]] == [
         "This policy applies to all staff.", "Supply staff are covered from their first day.",
         "It covers every social media site."]
-    assert any(w.startswith("1 footnote(s) read") for w in result.warnings)
+    assert any(w.startswith("1 footnote(s) read") for w in noted(result.warnings))
 
 
 def test_a_sentence_with_a_menu_path_is_text_and_a_breadcrumb_trail_is_not(tmp_path: Path) -> None:
@@ -275,7 +275,7 @@ def test_a_two_column_pdf_text_is_read_a_column_at_a_time_without_its_running_li
     assert sections["Personal accounts"][0] == "Staff must not accept contact from pupils on personal social media."
     assert (result.data["title_en"], result.data["version"], result.data["next_review"]) == (
         "Staff Social Media Policy", "5.2", "February 2027")
-    assert any("set in two columns" in w for w in result.warnings)
+    assert any("set in two columns" in w for w in noted(result.warnings))
 
 
 def test_a_web_page_pasted_into_word_keeps_its_policy_and_drops_its_furniture(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.styles.styles import Styles
 
-from bot.policy.import_command import import_policy_command
+from bot.import_policy_command import import_policy_command
 from bot.policy.loader import DEFAULT_POLICY_FILE, MAX_PASSAGES
 from tests.unit.test_policy_import import imported, imported_docx, imported_text, passages
 
@@ -143,3 +143,49 @@ def test_a_file_with_zero_bytes_that_is_not_utf16_says_how_to_save_it(tmp_path: 
     assert _run(source, tmp_path / "out.json") == 1
     said = capsys.readouterr().err
     assert "not a readable text file" in said and "UTF-8" in said and not (tmp_path / "out.json").exists()
+
+
+@pytest.mark.parametrize("chosen", [["--lang", "cy"], []])
+def test_a_welsh_policy_owner_reads_the_importers_notes_in_welsh(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, chosen: list[str]) -> None:
+    """The notes (a heading without Welsh, details the document does not give) and the last line were English only;
+    with --lang cy, or a system in Welsh (LANG=cy_GB.UTF-8), they are Welsh."""
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    monkeypatch.setenv("LANG", "en_GB.UTF-8" if chosen else "cy_GB.UTF-8")
+    source = tmp_path / "policy.txt"
+    source.write_text(POLICY, encoding="utf-8")
+
+    assert import_policy_command([str(source), "--out", str(tmp_path / "out.json"), *chosen]) == 0
+
+    said = capsys.readouterr()
+    notes = said.err.splitlines()
+    assert notes and all(line.startswith("nodyn: ") for line in notes), notes
+    assert any("does dim Cymraeg gan 1 o'r 1 pennawd" in line for line in notes), notes
+    assert not any("headings" in line or "the details" in line for line in notes), notes
+    assert said.out.startswith("ysgrifennwyd ") and "1 adran, 1 darn" in said.out
+
+
+WELSH_ONLY = ("Polisi Cyfryngau Cymdeithasol i Staff\n\nDiben y polisi\nMae'r polisi hwn yn esbonio sut mae staff yn "
+              "defnyddio cyfryngau cymdeithasol yn yr ysgol ac yn eu bywydau personol.\n\nDefnydd personol\nNi ddylai "
+              "staff dderbyn ceisiadau ffrind gan ddisgyblion na chysylltu â nhw ar eu cyfrifon eu hunain. Dylai "
+              "staff gadw eu proffiliau yn breifat bob amser.\n")
+
+
+@pytest.mark.parametrize(("name", "content", "said"), [
+    ("polisi.txt", WELSH_ONLY.encode(), "dim ond yn Gymraeg mae'r ddogfen"),
+    ("polisi.docx", b"%PDF-1.7\n" + bytes(200), "PDF yw hon, nid dogfen Word"),
+    ("polisi.txt", b"\x00\x01\x02\xff" * 50, "does dim modd darllen y ffeil destun hon"),
+])
+def test_a_welsh_policy_owner_is_told_in_welsh_why_a_file_cannot_be_imported(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, content: bytes, said: str) -> None:
+    """A Welsh-only document, a PDF named .docx, a file that is not text: the one line was English whatever the
+    language asked for."""
+    source = tmp_path / name
+    source.write_bytes(content)
+
+    assert import_policy_command([str(source), "--out", str(tmp_path / "out.json"), "--lang", "cy"]) == 1
+
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"import-policy: {name}: ") and said in line, line
+    assert not (tmp_path / "out.json").exists()

@@ -11,8 +11,8 @@ import docx.document
 import pytest
 
 from bot.domain.people import Lang
+from bot.import_policy_command import import_policy_command
 from bot.policy.details import PolicyDetails
-from bot.policy.import_command import import_policy_command
 from bot.policy.loader import DEFAULT_POLICY_FILE, load_policy, validate_policy_file
 from cards.answer import about_card
 from cards.i18n import load_catalogue

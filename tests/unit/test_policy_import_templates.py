@@ -16,7 +16,7 @@ from docx.oxml.ns import nsdecls
 from docx.shared import Pt
 from docx.text.paragraph import Paragraph
 
-from bot.policy.import_command import import_policy_command
+from bot.import_policy_command import import_policy_command
 from bot.policy.loader import DEFAULT_POLICY_FILE, load_policy
 from bot.policy.retrieval import PolicyIndex
 from tests.unit.test_policy_import import details_of, headed, imported_docx, imported_text, passages

@@ -49,6 +49,7 @@ from cards.publishing import not_asked_summary_card, read_summary_card
 from dialogs.policy_reads import card_of_a_version
 from tests.support.cards import actions
 from tests.support.policies import AI_SECTION, TEXT_2022, revised_docx, write_revised
+from tests.unit.test_policy_import import noted
 
 NOW = datetime(2026, 9, 7, 9, 0, tzinfo=UTC)  # a Monday
 
@@ -626,12 +627,12 @@ def test_the_check_says_which_passages_the_steering_data_no_longer_fits(tmp_path
     revised = check_policy(read_source(write_revised(tmp_path), shipped))
 
     # The 2022 document's review (Autumn 2024) has passed: the only note a check of its own text gives.
-    assert same_text.passed and same_text.notes == (
+    assert same_text.passed and noted(same_text.notes) == [
         "the next review (Autumn 2024) has passed: cards say the review is overdue; if this is the reviewed version, "
-        "give its new review date",)
+        "give its new review date"]
     assert revised.passed
-    assert "3 of 43 passages have no wordings in the steering data" in " ".join(revised.notes)
-    assert "2 wording lists fit no passage of this version" in " ".join(revised.notes)
+    assert "3 of 43 passages have no wordings in the steering data" in " ".join(noted(revised.notes))
+    assert "2 wording lists fit no passage of this version" in " ".join(noted(revised.notes))
 
 
 def test_a_version_worded_afresh_gets_one_plain_note_on_the_steering_data_not_three_in_its_words(
@@ -646,7 +647,7 @@ def test_a_version_worded_afresh_gets_one_plain_note_on_the_steering_data_not_th
 
     checked = check_policy(read_source(afresh, load_policy()))
 
-    notes = " ".join(checked.notes)
+    notes = " ".join(noted(checked.notes))
     assert checked.passed
     assert "wording lists" not in notes and "not-covered lists" not in notes
     assert "answered from its own words, which needs nothing from you" in notes

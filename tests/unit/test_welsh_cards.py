@@ -15,7 +15,7 @@ from english_words import get_english_words_set
 
 from bot.domain.text import clean_user_text
 from bot.policy.loader import DEFAULT_POLICY_FILE, load_policy
-from cards.gallery import SAMPLE_CHANGES, SAMPLE_CHECK_NOTES, SAMPLE_CHECK_PROBLEMS, SAMPLE_TYPED, gallery
+from cards.gallery import SAMPLE_CHANGES, SAMPLE_CHECK_PROBLEMS, SAMPLE_TYPED, gallery
 
 # Welsh words that English dictionaries also list ("mae", "dim", "beth"), and English words Welsh uses as they
 # are. Add a word here only when it is the Welsh word, written in Welsh, on the card where the test found it.
@@ -36,6 +36,9 @@ NAMES = frozenset({
 _WORD = re.compile(r"[^\W\d_]+")
 # A command the IT technician types, quoted as it is in either language.
 _COMMAND = re.compile(r"python -m bot [a-z-]+(?: --[a-z-]+)*")
+# What the policy owner is told to type, quoted as typed: an English heading beside its Welsh ("Purpose / Diben"), or
+# a policy file's key ("heading_cy").
+_TO_TYPE = re.compile(r'"(?:[A-Z][a-z]+(?: [a-z]+)* / [A-Z][^"/]+|heading_cy)"')
 # An email address, shown as the federation's settings give it.
 _ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # Fields of a card a person reads; an input's "value" is what they typed.
@@ -78,9 +81,9 @@ def _read(node: Any) -> Iterator[str]:
 def _shown_as_written() -> list[str]:
     policy = load_policy(DEFAULT_POLICY_FILE)
     quoted = [p.text for p in policy.all_passages()] + [s.heading_en for s in policy.sections]
-    # A sample new version's English headings (no Welsh yet) and the policy check's findings, labelled English.
+    # A sample new version's English headings (no Welsh yet) and the policy check's problems, labelled English.
     quoted += [h for c in SAMPLE_CHANGES.sections for h in (c.heading_en, c.was_en) if h]
-    quoted += [*SAMPLE_CHECK_PROBLEMS, *SAMPLE_CHECK_NOTES]
+    quoted += [*SAMPLE_CHECK_PROBLEMS]
     typed = [clean_user_text(text, limit=4000) for text in SAMPLE_TYPED]
     return sorted({*quoted, *typed}, key=len, reverse=True)
 
@@ -101,7 +104,7 @@ def english_on(cards: Mapping[str, Any], *, allowed: frozenset[str] = WELSH_HOMO
                 continue
             for passage in leave_out:
                 text = text.replace(passage, " ")
-            text = _ADDRESS.sub(" ", _COMMAND.sub(" ", text))
+            text = _TO_TYPE.sub(" ", _ADDRESS.sub(" ", _COMMAND.sub(" ", text)))
             found[name] |= {w for w in _WORD.findall(text)
                             if len(w) > 2 and w.casefold() not in allowed and is_english(w)}
     return {name: sorted(words) for name, words in found.items() if words}

@@ -1,6 +1,7 @@
 """`python -m bot import-policy`: the policy file for the school's own document, written whole or not at all.
 
-Its own module, so that `ask` and `validate-policy` do not load the Word reader.
+Its own module, so that `ask` and `validate-policy` do not load the Word reader. Its notes are said in English or in
+Welsh (`--lang`, else the system's language), from the string tables the cards use.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from bot.domain.people import Lang
 from bot.policy.importer import PolicyImportError, import_policy
 from bot.policy.loader import (
     PolicyFileError,
@@ -21,6 +23,8 @@ from bot.policy.loader import (
     readable_policy_file,
 )
 from bot.policy.model import Policy
+from bot.policy.notes import note
+from cards.i18n import load_catalogue, note_text, refusal_text
 
 
 def import_policy_command(argv: list[str]) -> int:
@@ -35,7 +39,10 @@ def import_policy_command(argv: list[str]) -> int:
     parser.add_argument("--out", type=Path, required=True, metavar="FILE.json",
                         help="the policy file to write (a .json file)")
     add_policy_option(parser)
+    add_language_option(parser)
     args = parser.parse_args(argv)
+    lang = command_language(args.lang)
+    strings = load_catalogue()
     try:  # a --policy or POLICY_FILE that is not there is a slip: carrying no Welsh headings over would hide it
         current = _current_policy(readable_policy_file(args.policy))
     except PolicyFileUnreadable as error:
@@ -44,25 +51,44 @@ def import_policy_command(argv: list[str]) -> int:
     try:
         if args.source.exists() and args.out.exists() and args.source.resolve() == args.out.resolve():
             raise PolicyImportError(f"--out {args.out} is the document itself: name a new .json file, so the "
-                                    "school's document is not overwritten")
+                                    "school's document is not overwritten",
+                                    note("import.error.out_is_source", out=str(args.out)))
         if args.out.suffix.lower() != ".json":  # a slip of tab completion would otherwise replace a Word document
             raise PolicyImportError(f"--out {args.out} is not a .json file: name the policy file to write, such as "
-                                    "policy-2026.json, so that no other file is overwritten")
+                                    "policy-2026.json, so that no other file is overwritten",
+                                    note("import.error.out_not_json", out=str(args.out)))
         imported = import_policy(args.source, current)
         _write_atomically(args.out, json.dumps(imported.data, ensure_ascii=False, indent=2) + "\n")
     except PolicyImportError as error:
-        print(f"import-policy: {error}", file=sys.stderr)
+        print(f"import-policy: {refusal_text(strings, error, lang)}", file=sys.stderr)
         return 1
     except OSError as error:
         print(f"import-policy: cannot write {args.out}: {error.strerror or error}", file=sys.stderr)
         return 1
-    for warning in imported.warnings:
-        print(f"note: {warning}", file=sys.stderr)
+    for noticed in imported.warnings:
+        print(f"{'nodyn' if lang is Lang.CY else 'note'}: {note_text(strings, noticed, lang)}", file=sys.stderr)
     data = imported.data
     passages = sum(len(s["passages"]) for s in data["sections"])
-    version = f", version {data['version']}" if "version" in data else ""
-    print(f"wrote {args.out}: {data['title_en']!r}{version}, {len(data['sections'])} sections, {passages} passages")
+    wrote = "import.wrote_version" if "version" in data else "import.wrote"
+    print(strings.text(wrote, lang, out=args.out, title=repr(data["title_en"]), version=data.get("version"),
+                       sections=len(data["sections"]), passages=passages))
     return 0
+
+
+def add_language_option(parser: argparse.ArgumentParser) -> None:
+    """`--lang en|cy`: the language of the notes a command gives the policy owner."""
+    parser.add_argument("--lang", choices=[lang.value for lang in Lang], metavar="en|cy",
+                        help="the language of its notes: en (English) or cy (Cymraeg); without it, the system's "
+                             "language (Welsh when LANG, LC_MESSAGES or LC_ALL starts with cy)")
+
+
+def command_language(chosen: str | None) -> Lang:
+    """The language `--lang` chose, else the system's (LC_ALL, then LC_MESSAGES, then LANG, as gettext reads them):
+    Welsh for "cy_GB.UTF-8", English otherwise."""
+    if chosen:
+        return Lang(chosen)
+    system = next((value for name in ("LC_ALL", "LC_MESSAGES", "LANG") if (value := os.environ.get(name))), "")
+    return Lang.CY if system.casefold().startswith("cy") else Lang.EN
 
 
 def _current_policy(path: Path) -> Policy | None:
