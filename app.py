@@ -20,6 +20,7 @@ from aiohttp import web
 from azure.core.exceptions import AzureError
 from azure.identity import ManagedIdentityCredential as SyncManagedIdentityCredential
 from azure.identity.aio import DefaultAzureCredential, ManagedIdentityCredential
+from botbuilder.core import TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from opentelemetry.sdk.trace.export import SpanExporter
 
@@ -72,7 +73,7 @@ from bot.storage.permission_requests import TablePermissionRequests
 from bot.storage.policy_reads import TablePolicyReads
 from bot.storage.policy_versions import TablePolicyVersions
 from bot.storage.questions import TableQuestionLog
-from bot.storage.tables import TableStore, TenantWatch, service_client
+from bot.storage.tables import TableStore, TenantWatch, one_turn, service_client
 from bot.storage.users import TableUserProfiles
 from cards.i18n import Catalogue, load_catalogue
 from dialogs.ask import STAFF_LIST_KEPT, AskFlow
@@ -474,7 +475,11 @@ async def _bot(app: web.Application) -> AsyncIterator[None]:
                    agents_playground=settings.agents_playground, kept_from_messages=built.kept_from_messages)
     admission = Admission(TurnGate(settings.turns_at_once), click_wait=settings.click_queue_seconds,
                           message_wait=settings.message_queue_seconds)
-    handler = MessagesHandler(adapter, auth, TurnLogics(run=bot.on_turn, busy=bot.on_busy, queued=bot.on_queued),
+    async def turn(context: TurnContext) -> None:
+        with one_turn():  # storage found hung costs the turn one budget, not one a call
+            await bot.on_turn(context)
+
+    handler = MessagesHandler(adapter, auth, TurnLogics(run=turn, busy=bot.on_busy, queued=bot.on_queued),
                               admission=admission, session=app[HTTP], credentials_configured=bool(settings.app_id),
                               own_tenant=settings.app_tenant_id)
     app[SERVICES] = Services(store=store, bot=bot, router=router, deliverer=deliverer, adapter=adapter,

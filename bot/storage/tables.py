@@ -8,8 +8,9 @@ import binascii
 import json
 import logging
 import re
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, NoReturn
@@ -173,6 +174,33 @@ def raise_domain_error(error: BaseException, *, sign_in: TenantWatch | None = No
     raise StorageUnavailable(fault(error)) from error
 
 
+class _Unanswered:
+    """Within one turn: when storage last gave up on a call unanswered (timed out, refused the connection), and why."""
+
+    def __init__(self) -> None:
+        self.at = float("-inf")
+        self.why = ""
+        self.over = False
+
+
+_UNANSWERED: ContextVar[_Unanswered | None] = ContextVar("storage_unanswered_in_this_turn", default=None)
+
+
+@contextmanager
+def one_turn() -> Iterator[None]:
+    """One person's turn (and what it starts while it runs): once storage has left a call unanswered, the turn's later
+    calls give up at once, until storage answers any call; a hung storage costs a turn one budget, not one for each call
+    (a question's day count, its follow-up's log, a not-covered question's staff list). Work the turn leaves to run
+    after it ends waits on storage as ever."""
+    unanswered = _Unanswered()
+    token = _UNANSWERED.set(unanswered)
+    try:
+        yield
+    finally:
+        unanswered.over = True
+        _UNANSWERED.reset(token)
+
+
 class TableStore:
     """Owns the table service client; hands out table clients and bounds every call in time."""
 
@@ -205,6 +233,9 @@ class TableStore:
         it is busy, not failing, and the call waits on, up to `WALL_CLOCK_BUDGETS` budgets of wall-clock time.
         """
         loop = asyncio.get_running_loop()
+        unanswered = _UNANSWERED.get()
+        if unanswered is not None and not unanswered.over and unanswered.at > self._answered_at:
+            raise StorageUnavailable(f"{unanswered.why}, earlier in this turn")
         try:
             async with asyncio.timeout(self.timeout * WALL_CLOCK_BUDGETS) as deadline:
                 watch = _BudgetWatch(LoopLag.of_running_loop(), self.timeout, deadline, lambda: self._answered_at)
@@ -220,6 +251,8 @@ class TableStore:
                 raise StorageUnavailable(fault(error)) from error
             raise_domain_error(error, sign_in=self._sign_in)
         except (AzureError, TimeoutError, OSError) as error:
+            if unanswered is not None and not unanswered.over:
+                unanswered.at, unanswered.why = loop.time(), fault(error)
             raise_domain_error(error, sign_in=self._sign_in)
 
     async def ensure_tables(self, names: Iterable[str]) -> None:

@@ -202,6 +202,35 @@ async def test_a_policy_question_asked_while_storage_is_down_is_answered_in_her_
     assert "Cynorthwyydd y polisi" in json.dumps(connector.cards(CARYS_CHAT)[-1], ensure_ascii=False)
 
 
+async def test_a_question_asked_while_storage_hangs_waits_on_storage_once_and_is_answered(
+        aiohttp_client: Any, azurite: str, table_prefix: str, connector: Connector) -> None:
+    """Storage hangs: it takes the connection and the request and never answers. Carys asks about the policy. Her
+    profile's read gives up after one budget; then the turn asks storage nothing more (it has just been shown to answer
+    nothing) and she gets the policy's words. Before, the day's count of her questions was asked for too and waited a
+    whole budget of its own, and a follow-up's question log, a not-covered question's staff list another: 4-8 s before
+    an answer, which Teams shows as the bot typing (README, Reliability)."""
+    async with storage_outage(azurite) as outage:
+        settings = local_settings(outage.connection_string, table_prefix, FIXTURE_POLICY_FILE).model_copy(
+            update={"storage_timeout_seconds": 1, "policy_poll_seconds": 3600})
+        client: TestClient = await aiohttp_client(create_app(settings))
+        await client.post("/api/messages", json=message(CARYS, "hi", connector.url))
+        outage.hang()
+
+        asked = await client.post("/api/messages", json=message(CARYS, "Can I be friends with pupils on Facebook?",
+                                                                connector.url))
+        answer = json.dumps(connector.cards(CARYS_CHAT)[-1], ensure_ascii=False)
+        taken = list(outage.unanswered)
+        outage.answer()
+        async with TableClient.from_connection_string(azurite, table_prefix + "questions") as questions:
+            kept = [row async for row in questions.list_entities()]
+
+    assert asked.status == 200
+    assert "From the policy" in answer and "friends" in answer and "couldn't reach" not in answer
+    tables = [line.split("/")[2].split("(")[0].removeprefix(table_prefix) for line in taken]
+    assert tables.count("users") == 1 and "ratelimits" not in tables and "questions" not in tables, taken
+    assert kept == []
+
+
 async def test_readiness_says_not_ready_while_the_bots_tables_are_gone_and_has_them_made_again(
         client: TestClient, azurite: str, table_prefix: str) -> None:
     """The tables are gone (the storage account replaced, or its tables deleted) and nobody has written to the bot

@@ -1,6 +1,7 @@
 """A storage outage: a TCP proxy in front of Azurite that goes down (every connection cut, its port closed, so new
 ones are refused) and comes back on the same port, as Azure Storage does, with every row still there (restarting
-Azurite itself would lose what it had not yet saved to disk)."""
+Azurite itself would lose what it had not yet saved to disk). It can also hang (take connections and requests and
+never answer, as a service whose front end is stuck does) and answer slowly."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import contextlib
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+
+_REQUEST_LINE = re.compile(rb"(?:GET|POST|PUT|MERGE|PATCH|DELETE|HEAD) /\S*")
 
 
 class StorageOutage:
@@ -23,6 +26,22 @@ class StorageOutage:
         self._server: asyncio.Server | None = None
         self._open: set[asyncio.StreamWriter] = set()
         self._pipes: set[asyncio.Task[None]] = set()
+        self._hung = False
+        self._swallowed: set[asyncio.StreamWriter] = set()  # connections whose requests a hang took and never passed on
+        self.delay = 0.0  # seconds each of Azurite's answers is held before it is passed on
+        self.unanswered: list[str] = []  # each request taken while hung: its method and path ("GET /account/table...")
+
+    def hang(self) -> None:
+        """From now on every connection, open or new, is kept open and what the bot sends on it goes nowhere: no
+        answer, no error, as from a service that has stopped answering but not closed."""
+        self._hung = True
+
+    def answer(self) -> None:
+        """Answer again; a connection that had a request swallowed is cut (it can never be answered now)."""
+        self._hung = False
+        for writer in list(self._swallowed):
+            writer.transport.abort()
+        self._swallowed.clear()
 
     @property
     def connection_string(self) -> str:
@@ -50,6 +69,9 @@ class StorageOutage:
         # Counted open from the start: a connection still reaching Azurite when the proxy goes down is cut too (else
         # its socket outlived the test, and the garbage collector's warning failed whichever test came next).
         self._open.add(writer)
+        if self._hung:
+            await self._swallow(reader, writer)
+            return
         try:
             upstream_reader, upstream_writer = await asyncio.open_connection("127.0.0.1", self._target)
         except OSError:
@@ -62,32 +84,61 @@ class StorageOutage:
             return
         pair = {writer, upstream_writer}
         self._open |= pair
-        pipes = [asyncio.ensure_future(_pipe(reader, upstream_writer)), asyncio.ensure_future(_pipe(upstream_reader,
-                                                                                                      writer))]
+        pipes = [asyncio.ensure_future(self._pipe(reader, upstream_writer, writer)),
+                 asyncio.ensure_future(self._pipe(upstream_reader, writer, writer, answers=True))]
         self._pipes.update(pipes)
         try:
             await asyncio.gather(*pipes)
+        except asyncio.CancelledError:
+            pass  # closed: the pipes were cancelled
         finally:
             self._open -= pair
             self._pipes.difference_update(pipes)
 
+    async def _swallow(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        """A connection taken while hung: read and dropped until the bot gives up on it or the proxy answers again."""
+        self._swallowed.add(writer)
+        try:
+            while data := await reader.read(65536):
+                self._note(data)
+        except OSError:
+            pass
+        finally:
+            writer.transport.abort()
+            self._open.discard(writer)
+            self._swallowed.discard(writer)
+
+    def _note(self, data: bytes) -> None:
+        """Note a request taken while hung, by its request line (a body's later chunks have none)."""
+        if found := _REQUEST_LINE.match(data):
+            self.unanswered.append(found[0].decode("ascii", "replace"))
+
+    async def _pipe(self, source: asyncio.StreamReader, sink: asyncio.StreamWriter, client: asyncio.StreamWriter, *,
+                    answers: bool = False) -> None:
+        try:
+            while data := await source.read(65536):
+                if self._hung and not answers:
+                    self._swallowed.add(client)  # a request on an open connection, taken and never passed on
+                    self._note(data)
+                    continue
+                if answers and self.delay:
+                    await asyncio.sleep(self.delay)
+                if client in self._swallowed:
+                    continue
+                sink.write(data)
+                await sink.drain()
+        except (OSError, asyncio.IncompleteReadError):
+            pass
+        finally:
+            sink.transport.abort()
+
     async def close(self) -> None:
         """Down, and every pipe finished."""
+        self.answer()
         await self.down()
         for pipe in list(self._pipes):
             pipe.cancel()
         await asyncio.gather(*self._pipes, return_exceptions=True)
-
-
-async def _pipe(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
-    try:
-        while data := await source.read(65536):
-            sink.write(data)
-            await sink.drain()
-    except (OSError, asyncio.IncompleteReadError):
-        pass
-    finally:
-        sink.transport.abort()
 
 
 @asynccontextmanager
