@@ -257,16 +257,17 @@ class AskFlow:
         """The verbs of the answer cards (passing a question on, the head's question card and the review list
         only in private: the reply comes back there)."""
         return {
-            cards.VERB_SECTION: Verb(opens(in_the_cards_language(self.show_section)), SectionClick),
-            VERB_SECTIONS: Verb(opens(in_the_cards_language(self.show_sections)), SectionsClick),
-            VERB_ABOUT: Verb(opens(self.about)),
+            cards.VERB_SECTION: Verb(opens(in_the_cards_language(self.show_section)), SectionClick,
+                                     needs_storage=False),
+            VERB_SECTIONS: Verb(opens(in_the_cards_language(self.show_sections)), SectionsClick, needs_storage=False),
+            VERB_ABOUT: Verb(opens(self.about), needs_storage=False),
             cards.VERB_FEEDBACK: Verb(self.feedback, FeedbackClick),
             cards.VERB_ESCALATE: Verb(self.pass_on, QuestionClick),
             cards.VERB_REPLY: Verb(self._private.only(self.reply), ReplyClick),
             cards.VERB_QUESTION: Verb(self._private.only(opens(self.question)), QuestionClick),
             cards.VERB_CORRECT_REPLY: Verb(self._private.only(opens(self.correct_reply)), QuestionClick),
-            cards.VERB_DISCLAIMER: Verb(opens(in_the_cards_language(self.disclaimer)), ShownIn),
-            cards.VERB_PHOTOS: Verb(opens(in_the_cards_language(self.photos)), ShownIn),
+            cards.VERB_DISCLAIMER: Verb(opens(in_the_cards_language(self.disclaimer)), ShownIn, needs_storage=False),
+            cards.VERB_PHOTOS: Verb(opens(in_the_cards_language(self.photos)), ShownIn, needs_storage=False),
             VERB_REVIEW: Verb(self._private.only(opens(in_the_cards_language(self.review))), ReviewClick),
         }
 

@@ -161,6 +161,9 @@ class Verb:
     handler: Handler
     data: type[CardData] = NoData
     ahead: ReadAhead | None = None
+    # False for a button whose answer is what the process holds (the policy in force, the help card): the edge answers
+    # it when storage cannot even read the clicker's profile, as it answers a question about the policy.
+    needs_storage: bool = True
 
 
 def opens(handler: Handler) -> Handler:
@@ -229,6 +232,12 @@ class Router:
     def verbs(self) -> list[str]:
         """Every verb some flow handles."""
         return sorted(self._verbs)
+
+    def needs_storage(self, verb: str) -> bool:
+        """Whether a click of this verb needs storage to be answered (an unknown verb does, as far as the edge knows
+        it)."""
+        found = self._verbs.get(verb)
+        return found is None or found.needs_storage
 
     def data_model(self, verb: str) -> type[CardData]:
         """The model a verb's data is checked against (KeyError for a verb nobody handles)."""

@@ -94,7 +94,8 @@ class HomeFlow:
 
     def verbs(self) -> Mapping[str, Verb]:
         """The shared buttons this flow answers."""
-        return {VERB_LANGUAGE: Verb(self.switch_language, LanguageData), VERB_HELP: Verb(opens(self.help))}
+        return {VERB_LANGUAGE: Verb(self.switch_language, LanguageData),
+                VERB_HELP: Verb(opens(self.help), needs_storage=False)}
 
     def match_text(self, turn: Turn) -> Handler | None:
         """Greetings, help words and language names."""

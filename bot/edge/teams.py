@@ -388,9 +388,10 @@ class TeamsBot:
         except StorageUnavailable as error:
             if not asks_the_policy(person):
                 raise
-            # A question the policy's own words answer needs no storage: it is answered, in their language as this
-            # instance last knew it (else their Teams'), and what it would keep is not kept (README, Reliability).
-            log.warning("profile not read, the question is answered without it: storage unavailable: %s", error)
+            # A question the policy's own words answer, or a button opening them, needs no storage: it is answered, in
+            # their language as this instance last knew it (else their Teams'), and what it would keep is not kept
+            # (README, Reliability).
+            log.warning("profile not read, the policy's words are given without it: storage unavailable: %s", error)
             choice = self._choices.get(person.key)
             context.turn_state[_SPEAKS] = choice or teams_language or Lang.EN
             return UserProfile(person=person, language=choice)
@@ -503,7 +504,9 @@ class TeamsBot:
         verb, data = action
         ahead = _ReadAhead(self._router, verb, data)
         try:
-            begun = await self._begin(context, meanwhile=ahead.start)
+            # A button that opens the policy's words needs no record, as a question about it: answered without storage.
+            begun = await self._begin(context, meanwhile=ahead.start,
+                                      asks_the_policy=lambda _: not self._router.needs_storage(verb))
             if isinstance(begun, str):
                 return begun
             person, lang, profile = begun

@@ -231,6 +231,42 @@ async def test_a_question_asked_while_storage_hangs_waits_on_storage_once_and_is
     assert kept == []
 
 
+async def test_buttons_that_open_the_policy_are_answered_while_storage_is_down(
+        aiohttp_client: Any, azurite: str, table_prefix: str, connector: Connector) -> None:
+    """Carys has the answer to her question and the welcome card; then storage goes down. "Read the whole section" on
+    the answer, "Read the policy" and "About this policy" open the policy's own words, which the process holds: she
+    gets them. Before, each told her only that the bot's records could not be reached, though a typed question was
+    answered, and "Read the whole section" was the very next thing an answer offered her. A button that does need the
+    records (Helpful) still says so, and changes nothing."""
+    async with storage_outage(azurite) as outage:
+        settings = local_settings(outage.connection_string, table_prefix, FIXTURE_POLICY_FILE).model_copy(
+            update={"storage_timeout_seconds": 1})
+        client: TestClient = await aiohttp_client(create_app(settings))
+        await client.post("/api/messages", json=message(CARYS, "hi", connector.url))
+        await client.post("/api/messages", json=message(CARYS, "Can I be friends with pupils on Facebook?",
+                                                        connector.url))
+        answer = connector.cards(CARYS_CHAT)[-1]
+        await outage.down()
+
+        opened = []
+        for verb, data in (("policy.section", verb_data(answer, "policy.section")), ("policy.sections", {}),
+                           ("policy.about", {})):
+            seen = len(connector.sent)
+            pressed = await client.post("/api/messages", json=card_action(CARYS, verb, data, connector.url))
+            assert pressed.status == 200
+            opened.append(json.dumps(connector.sent[seen:], ensure_ascii=False) + await pressed.text())
+        rated = await client.post("/api/messages", json=card_action(
+            CARYS, "ask.feedback", verb_data(answer, "ask.feedback"), connector.url))
+        await outage.up()
+
+    section, sections, about = opened
+    assert not any("couldn't reach" in said for said in opened), opened
+    assert "Personal use" in section or "personal" in section.lower()
+    assert "The staff social-media policy" in sections
+    assert "About this policy" in about and "Version" in about
+    assert "couldn't reach the bot's records" in await rated.text()
+
+
 async def test_readiness_says_not_ready_while_the_bots_tables_are_gone_and_has_them_made_again(
         client: TestClient, azurite: str, table_prefix: str) -> None:
     """The tables are gone (the storage account replaced, or its tables deleted) and nobody has written to the bot
@@ -259,11 +295,12 @@ ANOTHER_TENANT = "9d6c4c1e-0000-4000-8000-0000000000ff"
 
 async def test_while_storage_is_down_only_the_policys_own_words_are_given_and_never_to_another_tenant(
         aiohttp_client: Any, azurite: str, table_prefix: str, connector: Connector) -> None:
-    """Hostile probe 5: a question goes on without storage, answered from the policy kept in the process. Nothing else
-    does: a guest from another organisation asking the same question is refused as ever (the tenant is checked before
-    storage is), the head typing "who has read version 2?" or "pending requests", Gareth typing "reports for me", and
-    any button pressed get only the storage message, with no name, no count and no record; a question the policy
-    does not answer has no button to pass it on (nothing was kept to pass on)."""
+    """Hostile probe 5: a question goes on without storage, answered from the policy kept in the process (and so do
+    the buttons that open its words). Nothing else does: a guest from another organisation asking the same question is
+    refused as ever (the tenant is checked before storage is), the head typing "who has read version 2?" or "pending
+    requests", Gareth typing "reports for me", and any button that needs the records get only the storage message,
+    with no name, no count and no record; a question the policy does not answer has no button to pass it on (nothing
+    was kept to pass on)."""
     async with storage_outage(azurite) as outage:
         settings = local_settings(outage.connection_string, table_prefix, FIXTURE_POLICY_FILE).model_copy(
             update={"storage_timeout_seconds": 1})
