@@ -8,6 +8,7 @@ import binascii
 import json
 import logging
 import re
+import time
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
@@ -51,6 +52,9 @@ KEY_CHARS = 512
 NAME_CHARS = 200
 # However late the event loop runs, a call gives up after this many budgets of wall-clock time.
 WALL_CLOCK_BUDGETS = 4
+# A command-line tool's first look at storage: one small request, answered within this many seconds of storage's own
+# time (signing in is left out), or the tool says storage could not be reached.
+FIRST_ANSWER_SECONDS = 5.0
 
 
 def safe_key(value: str) -> str:
@@ -106,14 +110,19 @@ class TenantWatch(AsyncTokenCredential):
         self._credential = credential
         self.signed_in = ""        # the tenant of the last token the credential gave
         self.storage_asked = ""    # the tenant storage's challenge named
+        self.signing_in = 0.0      # seconds spent getting tokens, in all (not storage's time)
 
     async def get_token(self, *scopes: str, claims: str | None = None, tenant_id: str | None = None,
                         enable_cae: bool = False, **kwargs: Any) -> AccessToken:
         """The credential's token, its tenant noted."""
         if tenant_id:
             self.storage_asked = tenant_id
-        token = await self._credential.get_token(*scopes, claims=claims, tenant_id=tenant_id, enable_cae=enable_cae,
-                                                 **kwargs)
+        started = time.monotonic()
+        try:
+            token = await self._credential.get_token(*scopes, claims=claims, tenant_id=tenant_id,
+                                                     enable_cae=enable_cae, **kwargs)
+        finally:
+            self.signing_in += time.monotonic() - started
         self.signed_in = token_tenant(token.token) or self.signed_in
         return token
 
@@ -219,13 +228,31 @@ class TableStore:
         minute", instead of `RecordNotFound` ("no such record"), which the tools read as a table never made."""
         self._table_missing = make_tables
 
+    def _signing_in(self) -> float:
+        """Seconds spent getting tokens so far (none with a connection string): the identity's time, not storage's."""
+        return self._sign_in.signing_in if self._sign_in is not None else 0.0
+
+    async def answers_within(self, seconds: float) -> None:
+        """Storage answers one small request (whether the first table exists) within `seconds` of its own time, or
+        `StorageUnavailable` says why not: "no answer within 5 s" when it took the connection and said nothing."""
+        try:
+            async with self.call(budget=seconds):
+                async for _ in self._service.query_tables("TableName eq @name",
+                                                          parameters={"name": self._prefix + "users"}):
+                    pass
+        except StorageUnavailable as error:
+            if isinstance(error.__cause__, TimeoutError):
+                raise StorageUnavailable(f"no answer within {seconds:g} s") from error.__cause__
+            raise
+
     def table(self, name: str) -> Table:
         """The client of a table, by its short name (`users`, `outbox`, ...)."""
         return Table(self._service, self._prefix + name)
 
     @asynccontextmanager
-    async def call(self) -> AsyncIterator[None]:
-        """Run the enclosed storage calls within the time budget, raising domain errors.
+    async def call(self, *, budget: float | None = None) -> AsyncIterator[None]:
+        """Run the enclosed storage calls within the time budget (`budget` seconds in place of the store's), raising
+        domain errors.
 
         The budget counts storage's time: wall-clock time less the event loop's lag meanwhile (`LoopLag`), so a
         busy bot does not blame storage. When it runs out, the call gives up if storage has answered nothing
@@ -236,9 +263,11 @@ class TableStore:
         unanswered = _UNANSWERED.get()
         if unanswered is not None and not unanswered.over and unanswered.at > self._answered_at:
             raise StorageUnavailable(f"{unanswered.why}, earlier in this turn")
+        budget = self.timeout if budget is None else budget
         try:
-            async with asyncio.timeout(self.timeout * WALL_CLOCK_BUDGETS) as deadline:
-                watch = _BudgetWatch(LoopLag.of_running_loop(), self.timeout, deadline, lambda: self._answered_at)
+            async with asyncio.timeout(budget * WALL_CLOCK_BUDGETS) as deadline:
+                watch = _BudgetWatch(LoopLag.of_running_loop(), budget, deadline, lambda: self._answered_at,
+                                     signing_in=self._signing_in)
                 try:
                     yield
                 finally:
@@ -280,9 +309,11 @@ class _BudgetWatch:
     storage has answered nothing else for a whole budget."""
 
     def __init__(self, lag: LoopLag, budget: float, deadline: asyncio.Timeout,
-                 answered_at: Callable[[], float]) -> None:
+                 answered_at: Callable[[], float], *, signing_in: Callable[[], float] = lambda: 0.0) -> None:
         self._loop = asyncio.get_running_loop()
         self._lag = lag
+        self._signing_in = signing_in
+        self._signing_in_at_start = signing_in()
         self._budget = budget
         self._deadline = deadline
         self._answered_at = answered_at
@@ -291,8 +322,9 @@ class _BudgetWatch:
         self._handle = self._loop.call_at(self._started + budget, self._check)
 
     def spent(self) -> float:
-        """Seconds of the call that were not the event loop running late."""
-        return self._loop.time() - self._started - (self._lag.total() - self._lag_at_start)
+        """Seconds of the call that were neither the event loop running late nor the credential getting a token."""
+        return (self._loop.time() - self._started - (self._lag.total() - self._lag_at_start)
+                - (self._signing_in() - self._signing_in_at_start))
 
     def _check(self) -> None:
         left = self._budget - self.spent()
@@ -366,7 +398,11 @@ async def open_store(*, connection_string: str, endpoint: str, prefix: str,
     try:
         async with service_client(connection_string=connection_string, endpoint=endpoint, credential=credential,
                                   timeout=call_seconds) as service:
-            yield TableStore(service, prefix=prefix, timeout=call_seconds * 5, sign_in=credential)
+            store = TableStore(service, prefix=prefix, timeout=call_seconds * 5, sign_in=credential)
+            # A storage that takes the connection and says nothing is told now, not after the transport's read
+            # timeout (40 s) or a call's budget (50 s): the technician's command exits 1 within seconds.
+            await store.answers_within(FIRST_ANSWER_SECONDS)
+            yield store
     finally:
         if credential is not None:
             await credential.close()

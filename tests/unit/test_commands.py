@@ -197,6 +197,43 @@ def test_a_tool_that_cannot_sign_in_to_storage_says_so_and_how_in_its_last_line(
     assert "az login" in lines[-1] and "nothing was" in lines[-1]
 
 
+@pytest.mark.parametrize("argv", [["policy-versions"], ["check-reports"],
+                                  ["export-decisions", "--from", "2026-09-01", "--to", "2026-12-31"],
+                                  ["backup-records", "backup"]],
+                         ids=["policy-versions", "check-reports", "export-decisions", "backup-records"])
+async def test_a_tool_whose_storage_hangs_says_it_cannot_be_reached_in_one_line(
+        argv: list[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Storage takes the connection and never answers (a stuck front end, a firewall that holds the connection). The
+    technician's command says in one line that storage could not be reached, with no answer in how long, and changes
+    or writes nothing. Before, it waited for the storage client's 40 s read timeout (export-decisions for its own 50 s
+    budget) and then said `storage could not be reached (ServiceResponseTimeoutError)`, which names no time and reads
+    like a network fault."""
+    held: list[asyncio.StreamWriter] = []
+
+    async def never_answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        held.append(writer)
+
+    server = await asyncio.start_server(never_answer, "127.0.0.1", 0)
+    monkeypatch.setenv("AZURE_STORAGE_CONNECTION_STRING", azurite_connection_string(server.sockets[0].getsockname()[1]))
+    monkeypatch.setenv("FEDERATION_CONFIG", str(LOCAL_FEDERATION))
+    monkeypatch.delenv("AZURE_STORAGE_TABLE_ENDPOINT", raising=False)
+    monkeypatch.chdir(tmp_path)
+    try:
+        code = await asyncio.to_thread(_run, argv)
+    finally:
+        for writer in held:
+            writer.transport.abort()
+        server.close()
+        await server.wait_closed()
+
+    out, err = capsys.readouterr()
+    [line] = err.splitlines()
+    assert code == 1 and out == ""
+    assert line.startswith(f"{argv[0]}: storage could not be reached (no answer within "), line
+    assert "nothing was" in line or argv[0] == "backup-records", line  # a backup writes only once it has read it all
+    assert not (tmp_path / "backup").exists() or not any((tmp_path / "backup").iterdir())
+
+
 @pytest.mark.parametrize("value", ["", "24 months"], ids=["empty", "words"])
 @pytest.mark.parametrize("months", [[], ["--months", "24"]], ids=["alone", "with-months"])
 async def test_purge_reports_refuses_a_retention_setting_that_is_not_a_number_in_one_line_and_deletes_nothing(
