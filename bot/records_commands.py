@@ -71,7 +71,8 @@ def _main(command: str, folder: Path, *, restoring: bool) -> int:
         print(f"{command}: {error}", file=sys.stderr)
         return 2
     except DomainError as error:
-        print(f"{command}: {storage_fault(error)}", file=sys.stderr)
+        # A backup reads every table before it writes a file; a restore stopped part-way says nothing of what it did.
+        print(f"{command}: {storage_fault(error)}" + ("" if restoring else "; nothing was written"), file=sys.stderr)
         return 1
 
 
