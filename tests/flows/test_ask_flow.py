@@ -2644,6 +2644,23 @@ async def test_the_word_policy_in_a_question_does_not_pull_it_to_the_passages_ab
     assert strings.text("ask.no_answer_title", Lang.EN) not in text_of(reply.card)
 
 
+@pytest.mark.parametrize(("typed", "english"), [
+    ("beth yw'r polisi ar luniau?", "what's the policy on photos"),
+    ("Be di'r polisi ar luniau?", "what's the policy on photos"),
+])
+async def test_the_welsh_for_whats_the_policy_on_a_thing_gets_what_the_english_gets(
+        answering_bot: BotInMemory, strings: Catalogue, typed: str, english: str) -> None:
+    """Elin asked "beth yw'r polisi ar luniau?" and was told the policy does not cover it, offered to pass it to the
+    headteacher, while "what's the policy on photos" quoted the rule on school photographs: the Welsh was read word
+    for word as "what is policy on photographs", its article left out, which the sentence model took for a question
+    about the policy itself. "beth yw'r …" now reads "what is the …"."""
+    reply = await answering_bot.says(CARYS, typed)
+    in_english = await answering_bot.says(OWAIN, english)
+
+    assert strings.text("ask.no_answer_title", Lang.CY) not in text_of(reply.card)
+    assert _quotes(reply.card or {}) and _quotes(reply.card or {}) == _quotes(in_english.card or {})
+
+
 @pytest.mark.parametrize(("typed", "meant"), [
     ("can I use watsap with parents", "can I use whatsapp with parents"),
     ("can I add parnets on facebook?", "can I add parents on facebook?"),
