@@ -223,6 +223,35 @@ def test_when_something_already_done_happened_is_no_word_of_the_question(index: 
     assert index.answer(typed) == index.answer(plainly)
 
 
+@pytest.mark.parametrize(("typed", "plainly"), [
+    ("I posted a photo of my class on my facebook, was that wrong?",
+     "I posted a photo of my class on my facebook, was that ok?"),
+    ("is it wrong to post photos of my class on my own facebook?",
+     "is it ok to post photos of my class on my own facebook?"),
+    ("Roedd fi wedi postio llun o'r dosbarth ar fy facebook, oedd hynny'n anghywir?",
+     "Roedd fi wedi postio llun o'r dosbarth ar fy facebook, oedd hynny'n iawn?"),
+    ("ydy hi'n anghywir i bostio lluniau o'r disgyblion?", "ydy hi'n iawn i bostio lluniau o'r disgyblion?"),
+])
+def test_asking_whether_something_was_wrong_asks_what_asking_whether_it_was_ok_asks(
+        index: PolicyIndex, typed: str, plainly: str) -> None:
+    """ "was that wrong?" and Welsh "oedd hynny'n anghywir?" read "wrong" as "risks" (a synonym meant for what could go
+    wrong), a word of the question the policy's passage on risks holds: the bot was less sure of the photographs rule,
+    or quoted another. Asked of an act, "wrong" is no more a word of the question than "ok" is."""
+    typed_slots, plain_slots = index._lexical.read(typed).slots, index._lexical.read(plainly).slots
+
+    assert typed_slots == plain_slots
+    answer, twin = index.answer(typed), index.answer(plainly)
+    assert answer.answered and [p.id for p in answer.passages] == [p.id for p in twin.passages]
+
+
+@pytest.mark.parametrize(("typed", "term"), [("what could go wrong?", "risk"), ("what if a post goes wrong", "risk"),
+                                             ("I posted in the wrong group, what do I do?", "wrong"),
+                                             ("gwybodaeth anghywir ar facebook", "wrong")])
+def test_going_wrong_is_still_a_risk_and_the_wrong_place_still_wrong(index: PolicyIndex, typed: str,
+                                                                     term: str) -> None:
+    assert any(term in slot.terms for slot in index._lexical.read(typed).slots)
+
+
 @pytest.mark.parametrize("typed", ["can I post this morning's photos?", "yesterday?", "can I withdraw it? tynnu'n ôl"])
 def test_words_of_time_that_name_something_or_are_all_that_was_typed_are_read_as_typed(index: PolicyIndex,
                                                                                        typed: str) -> None:
