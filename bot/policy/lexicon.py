@@ -72,5 +72,6 @@ WELSH_PHRASES = {
 WELSH_GLOSS = read_table("welsh-gloss.tsv")
 NEW_WORDS = read_table("new-words.tsv")
 TEXT_SPEAK = {key.lower(): words for key, words in read_table("text-speak.tsv").items()}
+MISSPELLINGS = {key.lower(): words for key, words in read_table("misspellings.tsv").items()}
 WELSH_GLOSS_PHRASES = read_phrases("welsh-gloss-phrases.tsv")
 WELSH_RUN_TOGETHER = read_table("welsh-run-together.tsv")

@@ -1,12 +1,16 @@
 """Text-speak spelt out: an English question typed on a phone ("r we allowed 2 use our phones in class??") as the
-words it stands for, before the word measure and the sentence model read it. The shorthands are a plain list,
-`data/words/text-speak.tsv`."""
+words it stands for, before the word measure and the sentence model read it; everyday misspellings ("recieve",
+"frend") likewise as the words meant. The shorthands and misspellings are plain lists, `data/words/text-speak.tsv` and
+`data/words/misspellings.tsv`."""
 
 from __future__ import annotations
 
 import re
 
-from bot.policy.lexicon import TEXT_SPEAK
+from bot.policy.lexicon import MISSPELLINGS, TEXT_SPEAK
+
+# Every shorthand and misspelling, and the words it stands for (a shorthand wins where both list one).
+_SPELT = {**MISSPELLINGS, **TEXT_SPEAK}
 
 # A shorthand stands alone: not inside a word, an abbreviation with full stops ("U.K.") or a contraction ("rock 'n'
 # roll"). One ending in "/" ("w/parents") may run into the word after it.
@@ -14,7 +18,7 @@ _BEFORE = r"(?<![\w'’./])"
 _AFTER = r"(?![\w'’/]|\.\w)"
 _SHORTHAND = re.compile(
     "|".join(rf"{_BEFORE}{re.escape(key)}{'' if key.endswith('/') else _AFTER}"
-             for key in sorted((k for k in TEXT_SPEAK if not k.isdigit()), key=len, reverse=True)),
+             for key in sorted((k for k in _SPELT if not k.isdigit()), key=len, reverse=True)),
     re.IGNORECASE,
 )
 # "2" and "4" as "to" and "for": only between two words, and never as a count or a name ("year 2", "key stage 2",
@@ -46,7 +50,7 @@ def _words_of(found: re.Match[str]) -> str:
     if _a_grade_or_name(found):
         return found.group()
     runs_on = found.group().endswith("/") and found.string[found.end() : found.end() + 1].strip() != ""
-    return TEXT_SPEAK[found.group().lower()] + (" " if runs_on else "")
+    return _SPELT[found.group().lower()] + (" " if runs_on else "")
 
 
 # What follows a count rather than "to" / "for": a plural ("photos", "A*s", "A's") or a grade ("4 A*", "2 B").

@@ -244,6 +244,20 @@ def test_asking_whether_something_was_wrong_asks_what_asking_whether_it_was_ok_a
     assert answer.answered and [p.id for p in answer.passages] == [p.id for p in twin.passages]
 
 
+@pytest.mark.parametrize(("typed", "meant"), [
+    ("can i acept a frend request from a pupil", "can i accept a friend request from a pupil"),
+    ("can I acept a friend request from a parent", "can I accept a friend request from a parent"),
+    ("can I recieve friend requests from parents?", "can I receive friend requests from parents?"),
+    ("Is it inapropriate to message a collegue at night?", "Is it inappropriate to message a colleague at night?"),
+])
+def test_an_everyday_misspelling_is_read_as_the_word_meant(index: PolicyIndex, typed: str, meant: str) -> None:
+    """ "acept", "frend", "recieve" were read as typed by the sentence model (in meaningless pieces), and the word
+    measure mended only what the policy's own words hold, a fifth lighter: "can I acept a friend request from a parent"
+    quoted the rule on friends with students where "accept" is "not covered"."""
+    assert index._lexical.read(typed).reading == meant
+    assert index.answer(typed) == index.answer(meant)
+
+
 @pytest.mark.parametrize(("typed", "term"), [("what could go wrong?", "risk"), ("what if a post goes wrong", "risk"),
                                              ("I posted in the wrong group, what do I do?", "wrong"),
                                              ("gwybodaeth anghywir ar facebook", "wrong")])
