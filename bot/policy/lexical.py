@@ -87,6 +87,13 @@ def with_handles_as_accounts(question: str) -> str:
     return _HANDLE.sub("an account", question)
 
 
+# Apostrophes and quotation marks as a phone types them ("what’s", “this”), read as typed on a keyboard: the sentence
+# model reads "what’s" as another word than "what's" (before, "what’s the policy on photos?" was "not covered" on 2022
+# where "what's …" quoted the rule on photographs).
+_TYPOGRAPHIC = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "‛": "'", "`": "'", "´": "'", "“": '"', "”": '"', "„": '"',
+                              "‟": '"'})
+
+
 @dataclass(frozen=True)
 class Slot:
     """One meaningful word of a question: its alternative terms and its weight."""
@@ -213,7 +220,7 @@ class LexicalIndex:
         sentence model said in words it knows) and its words as English terms."""
         tokens = words(question)
         language = detect_language(tokens)
-        question = with_handles_as_accounts(without_when_it_happened(question))
+        question = with_handles_as_accounts(without_when_it_happened(question.translate(_TYPOGRAPHIC)))
         if language == "cy":
             pieces = self._welsh.pieces(welsh_words(question))
             terms = [self._platform_meant(t) or t for t in self._welsh.terms(pieces)]

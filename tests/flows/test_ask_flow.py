@@ -2628,6 +2628,7 @@ async def test_a_general_question_on_a_topic_the_policy_speaks_of_is_not_silence
 
 @pytest.mark.parametrize(("typed", "quoted"), [
     ("what's the policy on photos", "photographs"),
+    ("what’s the policy on photos?", "photographs"),  # typed on a phone: before, "not covered"
     ("policy on photos?", "photographs"),
     ("what's the guidance on phones?", "mobile devices"),
 ])

@@ -258,6 +258,20 @@ def test_an_everyday_misspelling_is_read_as_the_word_meant(index: PolicyIndex, t
     assert index.answer(typed) == index.answer(meant)
 
 
+@pytest.mark.parametrize(("typed", "keyboard"), [
+    ("what’s the policy on photos?", "what's the policy on photos?"),
+    ("can I post “well done” on the school’s page?", 'can I post "well done" on the school\'s page?'),
+    ("I‘ve been tagged in a parent’s photo, what should I do?",
+     "I've been tagged in a parent's photo, what should I do?"),
+])
+def test_a_phones_apostrophes_and_quotation_marks_are_read_as_a_keyboards(index: PolicyIndex, typed: str,
+                                                                          keyboard: str) -> None:
+    """A phone types "what’s" with a curly apostrophe, which the sentence model read as another word than "what's":
+    "what’s the policy on photos?" was "not covered" where "what's …" quoted the rule on school photographs."""
+    assert index._lexical.read(typed).reading == index._lexical.read(keyboard).reading
+    assert index.answer(typed) == index.answer(keyboard)
+
+
 @pytest.mark.parametrize(("typed", "term"), [("what could go wrong?", "risk"), ("what if a post goes wrong", "risk"),
                                              ("I posted in the wrong group, what do I do?", "wrong"),
                                              ("gwybodaeth anghywir ar facebook", "wrong")])
