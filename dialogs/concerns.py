@@ -1117,11 +1117,17 @@ class ConcernFlow:
                                                                  minutes=self._check_minutes))
 
     async def show(self, turn: Turn) -> Reply:
-        """A report as this viewer may see it (the reporter's view from "my reports", or a holder's)."""
+        """A report as this viewer may see it (the reporter's view from "my reports", or a holder's). Each card so shown
+        (its reference typed, Show on "reports for me") is keyed as the viewer's card of the report, so that where it
+        was posted is recorded and it is replaced like the cards the bot sent: when the report moves past them, or is
+        deleted."""
         try:
-            return self._show(turn, await self._load(turn))
+            report = await self._load(turn)
         except RecordNotFound:
             return self._not_found(turn)
+        reply = self._show(turn, report)
+        reply.card_key = f"{report.reference}|{turn.actor.aad_object_id}|shown-{secrets.token_urlsafe(9)}"
+        return reply
 
     async def acknowledge(self, turn: Turn) -> Reply:
         """The holder has read it; the reporter is told."""

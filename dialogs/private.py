@@ -42,7 +42,8 @@ class PrivateChat:
         key = message_id or f"private|{secrets.token_urlsafe(12)}"
         await self._notifier.notify([
             OutboundMessage(recipient=turn.actor, message_id=key if n == 0 else f"{key}|{n}", card=card,
-                            created_at=self._clock(), preview=self._strings.text("notify.private", turn.lang))
+                            card_key=reply.card_key if n == 0 else "", created_at=self._clock(),
+                            preview=self._strings.text("notify.private", turn.lang))
             for n, card in enumerate(cards)])
         reachable = await self._reachable(turn.actor)
         if not tell and reachable:

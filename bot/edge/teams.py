@@ -488,8 +488,11 @@ class TeamsBot:
         reply = await self._route(turn)
         self._leave_for_after_the_answer(reply)
         await self._remember_language(profile, reply)
-        for card in ([reply.card] if reply.card else []) + reply.more:
-            await send_in_turn(context, self._card_activity(card))
+        for n, card in enumerate(([reply.card] if reply.card else []) + reply.more):
+            sent = await send_in_turn(context, self._card_activity(card))
+            if n == 0 and reply.card and reply.card_key and sent is not None and sent.id:
+                # Where it was posted, so later messages can replace it (a report's card, its reference typed).
+                self._deliverer.remember_card_soon(person, reply.card_key, sent.id)
         return f"message:{self._logged(turn.verb) if turn.verb else 'text'}"
 
     async def _on_card_action(self, context: TurnContext) -> str:

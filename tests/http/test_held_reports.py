@@ -323,3 +323,61 @@ async def test_a_report_already_acknowledged_is_not_said_to_be_chased_if_not_ack
         assert strings.text("concern.pace_marked.urgent", lang) in _entry_of(card, urgent.reference)
         assert strings.text("concern.pace_marked.urgent", lang) not in _entry_of(card, normal.reference)
         assert chased[Pace.STANDARD] in _entry_of(card, waiting.reference)
+
+
+def _last_seen(connector: Connector, activity_id: str) -> dict[str, Any]:
+    """The card a Teams message shows now: the last update of it, else the card it was posted with."""
+    for activity in [*reversed(connector.updated), *connector.sent]:
+        if activity.get("id") == activity_id:
+            [card] = [a["content"] for a in activity.get("attachments") or []
+                      if a.get("contentType") == "application/vnd.microsoft.card.adaptive"]
+            return dict(card)
+    raise AssertionError(f"no message {activity_id}")
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+async def test_a_card_a_holder_opened_himself_is_replaced_when_the_report_moves_past_him(
+        client: TestClient, connector: Connector, lang: Lang) -> None:
+    """Gareth opens Carys's report himself three ways: typing its reference in his chat, typing it in a group chat
+    (the card comes to his chat), and pressing Show on "reports for me". What Carys then adds names him, so it goes on
+    to Siân. Each of those cards in his Teams now says only that the report has moved on, in his language: nothing of
+    her words, her name or who has it now. Before, only the cards the bot had posted to him unasked were replaced, and
+    these kept showing her report, waiting for him to acknowledge it; nothing of it ever reached the group chat."""
+    await import_staff(client.app[STORE])
+    report = _report("C-GOPN01", CARYS, datetime.now(UTC) - timedelta(hours=2), (GARETH_HOLDS, SIAN_ABOVE))
+    await _store(client, [report])
+    await say_hi(client, connector, GARETH, SIAN, CARYS)
+    chat, strings = f"a:personal-{GARETH['id']}", client.app[STRINGS]
+    word = {Lang.EN: "show", Lang.CY: "dangos"}[lang]
+
+    typed = await _typed(client, connector, GARETH, report.reference, lang=lang)
+    typed_id = connector.sent[-1]["id"]
+    in_group = await _typed(client, connector, GARETH, f"{word} {report.reference}", lang=lang,
+                            conversation_type="groupChat")
+    in_group_id = [a for a in connector.sent if a["conversation"]["id"] == chat][-1]["id"]
+    listed = await _typed(client, connector, GARETH, TYPED[lang], lang=lang)
+    list_id = connector.sent[-1]["id"]
+    shown = await press(client, connector, card_action(GARETH, "concern.show", {"ref": report.reference},
+                                                       connector.url, locale=LOCALES[lang], reply_to_id=list_id))
+    for card in (typed, in_group, shown):
+        assert WHAT.strip() in json.dumps(card, ensure_ascii=False)
+    assert report.reference in _references(listed)
+
+    note = {Lang.EN: "Gareth is doing it too now.", Lang.CY: "Mae Gareth yn gwneud yr un peth nawr hefyd."}[lang]
+    await press(client, connector, card_action(CARYS, "concern.add", {"ref": report.reference, "note": note},
+                                               connector.url, locale=LOCALES[lang]))
+    await client.app[SERVICES].deliverer.drain()
+    await client.app[SERVICES].deliverer.deliver_to(Person(TENANT, GARETH["aadObjectId"], GARETH["name"]))
+
+    stored = await TableConcernReports(client.app[STORE]).get(report.reference)
+    assert stored.holder.aad_object_id == SIAN["aadObjectId"]
+    for activity_id in (typed_id, in_group_id, list_id):
+        now_seen = json.dumps(_last_seen(connector, activity_id), ensure_ascii=False)
+        assert strings.text("concern.moved_on_body", lang) in now_seen and report.reference in now_seen
+        for secret in (WHAT.strip(), note, "Carys", "Siân", "concern.acknowledge", "concern.close"):
+            assert secret not in now_seen
+    group = json.dumps([a for a in [*connector.sent, *connector.updated]
+                        if a.get("conversation", {}).get("id") == "19:group"], ensure_ascii=False)
+    assert not REFERENCE.search(group) and WHAT.strip() not in group and note not in group
+    for activity in connector.sent:  # nothing of it on a lock screen
+        assert WHAT.strip() not in str(activity.get("summary", "")) + str(activity.get("text", ""))
