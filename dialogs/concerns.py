@@ -43,6 +43,7 @@ from bot.domain.concerns import (
     Routing,
     Subject,
     Today,
+    cleared_key,
     describes,
     holding_order,
     listing_order,
@@ -67,6 +68,7 @@ from bot.domain.limits import Limit, RateLimited, RateLimiter, give_back_unused
 from bot.domain.outbox import Notifier, OutboundMessage
 from bot.domain.people import Lang, Person, StaffContact
 from bot.domain.profiles import UserProfiles, chosen_language, preferred_language
+from bot.domain.text import fold
 from bot.policy.model import Policy
 from bot.policy.places import PolicyPlace
 from cards import concerns as cards
@@ -112,8 +114,9 @@ _TYPED_REFERENCE = re.compile(r"\W*(?:(show|open|see|view|report|dangos|agor|gwe
 _WELSH_SHOW_WORDS = frozenset({"dangos", "agor", "gweld", "adroddiad"})
 # The ids of the messages that bring a report to each holder (the first two are the ids they have always had).
 _HOLDER_MESSAGE = {0: "to-holder", 1: "escalated"}
-# The most people one Send asks about in turn ("Gareth and Siân": her line manager, then the headteacher).
-_MOST_ASKED = 3
+# The most questions one Send asks in turn ("Gareth and Siân": her line manager, then the headteacher; "Garth and Miss",
+# each of two words that may mean her line manager).
+_MOST_ASKED = 6
 
 # How long after retention deletes a report its cards in Teams are still being replaced (the outbox tries again while
 # Teams refuses or the person cannot be reached): then the message is given up, and where the card was is forgotten.
@@ -317,17 +320,16 @@ class FormClick(CardData):
 
 
 def _holder_if_not(routes: Callable[[Subject], Routing], subject: Subject,
-                   contact: StaffContact) -> StaffContact | None:
-    """Whom the report goes to (as `routes` routes it) if she says her words do not mean `contact`, nor those of anyone
-    she would be asked about next ("It isn't Mrs Siân Roberts: send it to Gareth Hughes"); None when that can't be
-    told."""
-    cleared = {contact.aad_object_id.lower()}
+                   contact: StaffContact, words: str) -> StaffContact | None:
+    """Whom the report goes to (as `routes` routes it) if she says her words do not mean `contact`, nor any she would
+    be asked about next ("It isn't Mrs Siân Roberts: send it to Gareth Hughes"); None when that can't be told."""
+    cleared = {cleared_key(contact, words)}
     try:
         for _ in range(_MOST_ASKED):
             routing = routes(replace(subject, cleared=subject.cleared | cleared))
             if (doubted := routing.in_doubt) is None:
                 return routing.holder
-            cleared.add(doubted[0].aad_object_id.lower())
+            cleared.add(cleared_key(doubted[0], doubted[1].words))
     except NobodyToSendTo:
         return None
     return None
@@ -696,17 +698,18 @@ class ConcernFlow:
             # whether it may be them (then it goes past them) or is not (then to them), without having to say who.
             # Her "it is not them" answers the words she had written when asked: any she changed since are asked about.
             contact, naming = doubted
-            said = cards.said_key(subject.typed)
+            # Her answer is about these words of hers ("Garth"), not others that may mean them too ("Miss").
+            said = cards.said_key((*subject.typed, fold(naming.words)))
             if answers & {cards.doubt_value(cards.DOUBT_HIGHER, contact, key) for key in ("", said)}:
                 break
             not_them = cards.doubt_value(cards.DOUBT_NOT_THEM, contact, said)
             if not_them not in answers or len(answered) >= _MOST_ASKED:
                 head_doubt = naming.doubt if contact in (routing.head_first, routing.head) else None
-                then = _holder_if_not(routes, subject, contact)
+                then = _holder_if_not(routes, subject, contact, naming.words)
                 return await again(asked=cards.DoubtAsked(contact, naming.words, routing.why, routing.holder, said,
                                                           head_doubt, then), answered=answered)
             answered.append(not_them)
-            subject = replace(subject, cleared=subject.cleared | {contact.aad_object_id.lower()})
+            subject = replace(subject, cleared=subject.cleared | {cleared_key(contact, naming.words)})
             routing = routes(subject)
         # Her answers settle who holds it first; it moves on as her words are read without them, so the chain kept (and
         # the receipt) is the one it can really take: before, it said Mrs Siân Roberts, whom the reminder passed over.

@@ -961,6 +961,11 @@ class Naming:
     words: str = ""
 
 
+def cleared_key(contact: StaffContact, words: str) -> str:
+    """What `Subject.cleared` holds when she says these words of hers do not mean `contact`."""
+    return f"{contact.aad_object_id.lower()}|{fold(words)}"
+
+
 @dataclass(frozen=True)
 class Subject:
     """What the reporter told us about who the report is about."""
@@ -971,10 +976,16 @@ class Subject:
     kind: ReportKind = ReportKind.COLLEAGUE
     # The staff list: tells people apart from `about` where it has no ids, and gives the name each person has on it.
     staff: tuple[StaffMember, ...] = ()
-    # Object ids (in small letters) of the people the reporter, asked, said her words that may mean them do not ("Sir"
-    # is not Gareth Hughes): a doubt about them (`Doubt.UNNAMED`, `NEAR_NAME`, `POST`) no longer passes them over. Her
-    # picking someone, ticking "it involves my line manager", or naming them still does.
+    # What the reporter, asked, said does not mean someone (`cleared_key`: "Sir" is not Gareth Hughes): those words of
+    # hers (`Doubt.UNNAMED`, `NEAR_NAME`, `POST`, `NAME_SHARED`) no longer pass them over; others that may mean them
+    # ("Garth and Miss") still do, until she is asked about them too. An object id alone (in small letters) clears
+    # every such word of theirs. Her picking someone, ticking "it involves my line manager", or naming them still does.
     cleared: frozenset[str] = frozenset()
+
+    def is_cleared(self, contact: StaffContact, words: str) -> bool:
+        """True when she said these words of hers do not mean `contact` (or that none do)."""
+        person = contact.aad_object_id.lower()
+        return person in self.cleared or cleared_key(contact, words) in self.cleared
 
     def names(self, contact: StaffContact, *, manager: StaffContact | None, federation: Federation | None) -> bool:
         """True when the report may be about `contact` (picked, flagged as the manager, named, near-named or described
@@ -992,25 +1003,25 @@ class Subject:
             picked: Naming | None = Naming(Doubt.PICKED)
         else:
             picked = None
-        cleared = contact.aad_object_id.lower() in self.cleared
         if self._surely_names(contact, manager=manager, federation=federation):
             shared = self._shared_name(contact, manager=manager, federation=federation, first=first)
-            return Naming() if not shared else picked if cleared else Naming(Doubt.NAME_SHARED, shared)
-        if cleared:
-            return picked
+            return Naming() if not shared else picked if self.is_cleared(contact, shared) else \
+                Naming(Doubt.NAME_SHARED, shared)
+        # Each of her words that may mean them, until she said it does not: "Garth and Miss" is asked about in turn.
         explained = self._picked_words()
         for known in self._known_as(contact):
             for text in self.typed:
-                if text and (word := near_name(text, known, explained=explained)):
+                if text and (word := near_name(text, known, explained=explained)) and \
+                        not self.is_cleared(contact, word):
                     return Naming(Doubt.NEAR_NAME, word)
         if manager is not None and _same(manager, contact):
             for text in self.typed:
                 for post in described(text, posts=(Role.LINE_MANAGER,)) if text else ():
-                    if not self._someone_elses(post.words, contact):
+                    if not self._someone_elses(post.words, contact) and not self.is_cleared(contact, post.written):
                         return Naming(Doubt.POST, post.written)
         if (first or manager is not None and _same(manager, contact)) and self.about is None:
             for text in self.typed:
-                if text and (word := unnamed_title(text)):
+                if text and (word := unnamed_title(text)) and not self.is_cleared(contact, word):
                     return Naming(Doubt.UNNAMED, word)
         return picked
 
@@ -1341,7 +1352,7 @@ def route(reporter: Person, subject: Subject, manager: StaffContact | None, fede
     if manager is None and not reporter_is_head and (words := subject.calls_the_line_manager()):
         # Nobody knows her line manager, so it would go to the head, who may be the line manager she writes about.
         found = [(c, Naming(Doubt.POST, words) if naming is None and _same(c, head)
-                  and c.aad_object_id.lower() not in subject.cleared else naming) for c, naming in found]
+                  and not subject.is_cleared(c, words) else naming) for c, naming in found]
     named = tuple(c for c, naming in found if naming is not None)
     namings = tuple(naming for _, naming in found if naming is not None)
     manager_naming = next((n for c, n in zip(named, namings, strict=True) if manager and _same(manager, c)), None)

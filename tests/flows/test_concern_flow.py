@@ -632,6 +632,36 @@ async def test_words_that_may_mean_the_line_manager_and_the_head_sent_higher_go_
     await _the_head_cannot_see(staffed, report, what)
 
 
+@pytest.mark.parametrize(("lang", "what"), [(Lang.EN, "Garth and Miss keep posting about me"),
+                                            (Lang.CY, "Mae Garth a Miss yn postio amdanaf o hyd")])
+@pytest.mark.parametrize(("choices", "holder"), [((1, 0), SIAN), ((1, 1), GARETH)])
+async def test_it_isnt_him_for_one_word_that_may_mean_the_line_manager_asks_about_the_next(
+        staffed: BotInMemory, lang: Lang, what: str, choices: tuple[int, ...], holder: Person) -> None:
+    """"Garth" (near his name) and "Miss" (a title without a name) may each be Gareth Hughes. Carys is asked about
+    "Garth" and says it isn't him: she is then asked about "Miss", which may be him too. Saying it may be, it goes to
+    the head and Gareth never sees it; saying it isn't either, to him. Before, "It isn't Gareth Hughes" said of
+    "Garth" sent it to him unasked about "Miss"."""
+    await staffed.meets(CHAIR)
+    form = await staffed.says(CARYS, "report a concern", lang=lang)
+    data = {**verb_data(form.card or {}, "concern.submit"), "what": what}
+    first = await staffed.clicks(CARYS, "concern.submit", data, lang=lang)
+    strings = load_catalogue()
+    assert _says(first.card, strings.text("concern.doubt.near_name", lang, words="Garth", manager="Gareth Hughes"))
+
+    receipt, shown = await _answers(staffed, data, first, choices, lang=lang)
+
+    report = await _only_report(staffed)
+    assert shown[1] == [strings.text("concern.doubt.higher", lang, manager="Gareth Hughes", name="Mrs Siân Roberts"),
+                        strings.text("concern.doubt.not_them", lang, manager="Gareth Hughes")]
+    assert report.holder.aad_object_id == holder.aad_object_id and _shows(await staffed.cards_for(holder), what)
+    assert report.reference in text_of(receipt.card)
+    if holder != GARETH:
+        assert await staffed.cards_for(GARETH) == []
+        assert not _shows(await staffed.cards_for(GARETH), what)
+    [message] = await MemoryOutbox(staffed.store).list_for_recipient(holder)
+    assert message.preview in {strings.text("notify.private", each) for each in Lang}
+
+
 async def _answers(bot: BotInMemory, data: dict[str, Any], card: Reply, choices: Sequence[int], *, lang: Lang,
                    scope: Scope = Scope.PERSONAL) -> tuple[Reply, list[list[str]]]:
     """Send pressed again with each answer in turn (its index on the "who do you mean?" choice then shown): the last
@@ -3549,7 +3579,7 @@ ELIN_ROW = StaffMember("Elin Parry", "elin.parry@llanidloes.example.cymru", "hig
     (Lang.EN, "higher:{sian}:{key} not:{gareth}:{other}"),
     (Lang.CY, "not:{gareth}:{welsh}"),  # her answer to the same report written in Welsh
     (Lang.EN, "not:{sian}:{key}"),  # an answer about the head, not the line manager
-    (Lang.EN, "x y z not:{gareth}:{key}"),  # past the most she can have been asked
+    (Lang.EN, "u v w x y z not:{gareth}:{key}"),  # past the most she can have been asked
 ])
 async def test_an_answered_field_she_never_gave_for_these_words_does_not_send_it_to_whom_it_may_be_about(
         staffed: BotInMemory, lang: Lang, forged: str) -> None:
