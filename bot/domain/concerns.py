@@ -578,15 +578,20 @@ def common_words() -> frozenset[str]:
     return frozenset({*model, *welsh, *WELSH_STOPWORDS, *WELSH_MARKERS, *ENGLISH_STOPWORDS})
 
 
-def _near(word: str, form: str) -> bool:
+def _near(word: str, form: str, *, short_swaps: bool = True) -> bool:
     """The word one letter from a name part (dropped, added, changed, two swapped: "garth", "robert" for Roberts), two
     of its letters swapped apart ("gerath"), with a letter stretched, or with a nickname's ending; its first letter
-    kept."""
+    kept. A part of four letters only stretched or, with `short_swaps`, with two letters side by side swapped ("Sain"
+    for Siân, a Welsh word of its own): one letter changed there makes too many other names and words."""
     if word[:1] != form[:1] or word == form:
         return False
     if len(form) >= _SLIP_LENGTH and (edit_distance(word, form) == 1 or _swapped_apart(word, form) or (
             word.startswith(form) and word[len(form):] in _NICKNAME_ENDINGS)):
         return True
+    if short_swaps and len(form) >= _STRETCHED_LENGTH and _swapped_apart(word, form):
+        differ = [n for n, (a, b) in enumerate(zip(word, form, strict=True)) if a != b]
+        if differ[1] == differ[0] + 1:
+            return True
     return _stretched(word, form)
 
 
@@ -628,7 +633,9 @@ def near_name(text: str, contact: StaffContact, *, explained: Collection[str] = 
         common = (folded in common_words() or not _radicals(folded).isdisjoint(common_words())) \
             and folded not in listed_names()
         as_name = titled or (word[:1].isupper() and not shouting and not (first and common))
-        if as_name and any(_near(folded, form) for form in forms):
+        # A short word before a name is part of a place's name ("Sain Ffagan", St Fagans), not a name swapped.
+        place = n + 1 < len(words) and words[n + 1].group()[:1].isupper() and not shouting
+        if as_name and any(_near(folded, form, short_swaps=not place) for form in forms):
             return word
     return ""
 

@@ -276,6 +276,34 @@ async def test_a_name_with_two_letters_swapped_apart_is_asked_about_and_never_re
     assert report.reference not in text_of(held.card) and what not in text_of(held.card)
 
 
+@pytest.mark.parametrize(("lang", "what"), [(Lang.EN, "I keep getting nasty messages from Sain late at night"),
+                                            (Lang.CY, "Mae Sain yn anfon negeseuon cas ataf bob nos")])
+async def test_a_short_name_with_two_letters_side_by_side_swapped_never_reaches_her(
+        staffed: BotInMemory, lang: Lang, what: str) -> None:
+    """"Sain" is Siân (four letters) with two letters side by side swapped, and a Welsh word of its own ("sound"):
+    typed as a statement, it opens the form; sent, it goes to Gareth, her line manager, and passed on by him it goes
+    past the head to the chair of governors; the head never receives it, sees it on "reports for me", nor can open it by
+    its reference; nothing of it is on a lock screen. Before, a name under five letters was read only stretched: the
+    statement was asked of the policy (and kept, for the head's review), and Gareth's Escalate sent it to her."""
+    await staffed.meets(CHAIR)
+    opened = await staffed.says(CARYS, what, lang=lang)
+    assert "concern.submit" in text_of(opened.card), "the statement was not read as naming a colleague"
+
+    receipt = await _report(staffed, what=what)
+
+    report = await _only_report(staffed)
+    assert report.holder.aad_object_id == GARETH.aad_object_id
+    assert [c.aad_object_id for c in report.chain] == [GARETH.aad_object_id, CHAIR.aad_object_id]
+    assert _says(receipt.card, load_catalogue().text("concern.receipt_left_out_near", Lang.EN, name="Mrs Siân Roberts",
+                                                     word="Sain"))
+    await staffed.clicks(GARETH, "concern.escalate", {"ref": report.reference, "note": ""})
+    assert _shows(await staffed.cards_for(CHAIR), what)
+    await _the_head_cannot_see(staffed, await _only_report(staffed), what)
+    for person in (GARETH, CHAIR):
+        assert all(m.preview in {load_catalogue().text("notify.private", each) for each in Lang}
+                   for m in await MemoryOutbox(staffed.store).list_for_recipient(person))
+
+
 GARETH_PRICE = StaffMember("Gareth Price", "gareth.price@llanidloes.example.cymru", "high", "Teacher of Music",
                            "sian.roberts@llanidloes.example.cymru", "a1000000-0000-4000-8000-0000000000a9")
 

@@ -1231,6 +1231,8 @@ def test_few_ordinary_sentences_are_read_as_near_a_name() -> None:
     assert (found, shouted) == (["Cerys"], [])
     assert near_name("Garth keeps messaging me", everyone) == "Garth"  # the check can fail
     assert near_name("Gerath keeps messaging me", everyone) == "Gerath"  # two letters swapped apart
+    assert near_name("Mae Sain yn anfon negeseuon ataf", everyone) == "Sain"  # four letters, two side by side swapped
+    assert near_name("Aethon ni i Sain Ffagan", everyone) == ""  # a place: St Fagans
 
 
 def test_no_ordinary_sentence_is_read_as_a_title_without_a_name() -> None:
