@@ -132,6 +132,8 @@ MINE_WORDS = frozenset(read_phrases("concern-my-reports.txt"))
 HELD_WORDS = frozenset(read_phrases("concern-held-reports.txt"))
 # "Acknowledge the report", "cydnabod yr adroddiad", typed: nothing is acknowledged (see the list's notes).
 ACKNOWLEDGING_WORDS = frozenset(read_phrases("concern-acknowledging.txt"))
+# "Withdraw my report", "tynnu fy adroddiad yn ôl", typed by the reporter: nothing is withdrawn (see the list's notes).
+WITHDRAWING_WORDS = frozenset(read_phrases("concern-withdrawing.txt"))
 _TYPED_REFERENCE_AS_SAID = re.compile(r"\bc [a-z0-9]{6}\b")  # "C-4QX9TB", as normalised
 # "Ble mae fy adroddiad?", "where is my report?": what one asks of one's reports, typed before the words naming them.
 _ASKED_OF_MINE = read_phrases("concern-my-reports-asked.txt")
@@ -156,7 +158,7 @@ _ASKED_OF_SOMEONE = tuple(
 MY_MANAGER_WORDS = frozenset(read_phrases("concern-my-line-manager.txt"))
 _IN_WELSH = listed_in_welsh("concern-form.txt", "concern-my-reports.txt", "concern-held-reports.txt",
                             "concern-my-line-manager.txt", "concern-my-reports-asked.txt",
-                            "concern-acknowledging.txt")
+                            "concern-acknowledging.txt", "concern-withdrawing.txt")
 # Getting in touch or posting, in Welsh, as the verb-noun and its soft mutation (after "i"), which people write
 # either way: "yn dal i anfon", "yn dal i bostio / postio", "yn dal i yrru / gyrru", "danfon" and "hala" in the south.
 _CONTACTING_CY = (r"anfon|danfon|ddanfon|hala|gyrru|yrru|e ?bostio|postio|bostio|tecstio|decstio|ffonio|galw|alw|"
@@ -456,6 +458,9 @@ class ConcernFlow:
             return in_the_listed_language(self._private_chat.only(self.mine), listed_in_welsh=command in _IN_WELSH)
         if (welsh := asks_after_my_reports(said)) is not None:
             return in_the_listed_language(self._private_chat.only(self.mine), listed_in_welsh=welsh)
+        if command := said_only(said, WITHDRAWING_WORDS):
+            return in_the_listed_language(self._private_chat.only(self.withdrawing),
+                                          listed_in_welsh=command in _IN_WELSH)
         if command := said_only(said, HELD_WORDS):
             return in_the_listed_language(self._private_chat.only(self.held), listed_in_welsh=command in _IN_WELSH)
         if typed_ack := said_only(" ".join(_TYPED_REFERENCE_AS_SAID.sub(" ", said).split()), ACKNOWLEDGING_WORDS):
@@ -1252,6 +1257,14 @@ class ConcernFlow:
         holding = start == 0 and bool(await self._held_by(turn.actor))
         return Reply(card=cards.my_reports_card(self._strings, turn.lang, reports, start=start, notice=notice,
                                                 holding=holding))
+
+    async def withdrawing(self, turn: Turn) -> Reply:
+        """ "Withdraw my report" typed: nothing is withdrawn (once sent, a report is its holder's to close). Her
+        reports, saying so and how to ask that one go no further; never answered from the policy nor kept as a
+        question, which the headteacher it may be about would review."""
+        reports = await self._reports.list_by_reporter(turn.actor)
+        notice = self._strings.text("concern.typed_withdraw", turn.lang) if reports else ""
+        return Reply(card=cards.my_reports_card(self._strings, turn.lang, reports, notice=notice))
 
     async def held(self, turn: Turn) -> Reply:
         """The open reports this person holds while still there for them (the rules of Show on their cards), those

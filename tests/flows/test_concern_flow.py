@@ -1470,6 +1470,36 @@ async def test_reports_for_me_says_whose_each_report_is_to_its_holder_alone(staf
     assert private.preview == strings.text("notify.private", lang) and "Carys" not in private.preview
 
 
+@pytest.mark.parametrize(("lang", "typed"), [(Lang.EN, "I want to withdraw my report"),
+                                           (Lang.CY, "Dw i eisiau tynnu fy adroddiad yn ôl"),
+                                           (Lang.CY, "canslo fy adroddiad")])
+async def test_withdraw_my_report_typed_changes_nothing_and_is_never_kept_for_the_heads_review(
+        staffed: BotInMemory, lang: Lang, typed: str) -> None:
+    """Carys has second thoughts and types that she wants to withdraw her report, from an English Teams: she gets her
+    list of reports in the language she typed, saying a report can't be withdrawn once sent and how to ask that it go
+    no further (Show, then Add to report). Nothing of the report changes, nobody is sent anything, and nothing is asked
+    of the policy; typed in a group chat, the list comes to her own chat and the group hears nothing of it. Before, it
+    was asked of the policy: a quote that "any breaches of this policy will be fully investigated", or "not covered",
+    and kept for the review of the headteacher, who may be the one her report is about (this bot fails a test that
+    asks a question)."""
+    await _report(staffed)
+    report = await _only_report(staffed)
+    before = {p.aad_object_id: await staffed.cards_for(p) for p in (GARETH, SIAN)}
+    strings = load_catalogue()
+
+    reply = await staffed.says(CARYS, typed, lang=Lang.EN)
+    in_group = await staffed.says(CARYS, typed, lang=Lang.EN, scope=Scope.GROUP)
+
+    assert _says(reply.card, strings.text("concern.typed_withdraw", lang))
+    assert report.reference in text_of(reply.card) and SECRET not in text_of(reply.card)
+    assert await _only_report(staffed) == report
+    assert {p.aad_object_id: await staffed.cards_for(p) for p in (GARETH, SIAN)} == before
+    assert report.reference not in text_of(in_group.card) and SECRET not in text_of(in_group.card)
+    [private] = [m for m in await MemoryOutbox(staffed.store).list_for_recipient(CARYS)
+                 if _says(m.card, strings.text("concern.typed_withdraw", lang))]
+    assert private.preview == strings.text("notify.private", lang) and SECRET not in private.preview
+
+
 @pytest.mark.parametrize(("lang", "typed"), [(Lang.EN, "{ref}"), (Lang.EN, "show {ref}"), (Lang.CY, "dangos {ref}"),
                                            (Lang.EN, "{lower}.")])
 async def test_a_report_reference_typed_shows_the_report_to_those_who_may_see_it(

@@ -28,6 +28,7 @@ from dialogs.permission_requests import (
 from dialogs.phrases import DATA_FOLDER, PLACEHOLDER
 from tests.flows.conftest import CARYS, FFION, REPO, SIAN, BotInMemory, text_of
 from tests.flows.test_publishing_flow import open_publishing_bot
+from tests.support.cards import verb_data
 from tests.support.policies import write_revised
 
 
@@ -319,6 +320,26 @@ async def test_every_typed_acknowledgement_in_the_list_is_pointed_to_the_button(
     welsh = welsh_only("concern-acknowledging.txt")
     assert await _not_answered_with(bot, strings, typed, "concern.typed_acknowledge_not_holder",
                                     welsh={*welsh, *(f"{phrase} C-4QX9TB" for phrase in welsh)}) == []
+
+
+async def test_every_typed_withdrawal_in_the_list_gets_her_reports_saying_none_is_withdrawn(
+        bot: BotInMemory, strings: Catalogue) -> None:
+    """ "tynnu fy adroddiad yn ôl", "cancel my report": each listed way withdraws nothing and gets her reports, saying
+    so (in Welsh for a Welsh phrase)."""
+    await bot.has_the_staff_list()
+    form = await bot.says(CARYS, "report a concern")
+    await bot.clicks(CARYS, "concern.submit", {**verb_data(form.card or {}, "concern.submit"),
+                                               "what": "Messages late at night about my lessons."})
+    assert await _list_not_answered_with(bot, strings, "concern-withdrawing.txt", "concern.typed_withdraw") == []
+
+
+def test_no_staff_question_of_the_evaluation_sets_is_read_as_withdrawing_a_report() -> None:
+    """A question about the policy the list took would give its asker her reports in place of the policy."""
+    listed = frozenset(normalise(phrase) for phrase in lines("concern-withdrawing.txt"))
+
+    taken = [question for question in _staff_questions() if normalise(question) in listed]
+
+    assert taken == []
 
 
 def test_no_staff_question_of_the_evaluation_sets_is_read_as_acknowledging_a_report() -> None:
