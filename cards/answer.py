@@ -187,7 +187,7 @@ def answer_card(strings: Catalogue, lang: Lang, *, question_id: str, section: Se
                 tentative: bool = False, picture_unread: bool = False, link_unread: bool = False, notice: str = "",
                 already_rated: bool = False, escalated_before: datetime | None = None, question: str = "",
                 replied_before: datetime | None = None, owner_asking: bool = False, about_owner: str = "",
-                in_a_group: bool = False, earlier: tuple[str, str] | None = None) -> Card:
+                in_a_group: bool = False, earlier: tuple[str, str] | None = None, not_named: str = "") -> Card:
     """The policy's own words that answer a question (`welsh_quotes` of them the document's Welsh), where they come
     from, and what to do next; once marked not helpful, where to go from there (ask again, a related section, the
     headteacher; with `notice`, why it could not be passed on just now). A tentative answer says it is the nearest the
@@ -202,13 +202,17 @@ def answer_card(strings: Catalogue, lang: Lang, *, question_id: str, section: Se
     pestering or targeting its asker, and may be about her), no offer to pass it to her, but why, and Report a
     concern; `in_a_group` (drawn in a group chat or channel, where she may be reading), neither why nor Report a
     concern, which go to the asker's own chat (`about_owner_card`). Drawn again once another version is in force
-    (`earlier`: the version it quotes and the one in force), it says so, and to ask again."""
+    (`earlier`: the version it quotes and the one in force), it says so, and to ask again. With `not_named` (the tools a
+    question names that the policy does not: "Seesaw"), that the policy does not name them, what its rule on permission
+    asks, where to ask if the school already provides them, and how to ask the headteacher's permission."""
     body: list[Element] = [heading(strings.text("ask.answer_title", lang, section=section.heading))]
     body += _unread(strings, lang, picture=picture_unread, link=link_unread)
     body += _versions_note(strings, lang, "ask.answered_from_earlier", earlier)
     if question:
         body += _your_question(strings, lang, question)
     asked = {"with_question": "1"} if question else {}
+    if not_named:
+        body.append(text(strings.text("ask.not_named", lang, tool=not_named)))
     if tentative:
         rating = bool(question_id) and not (rated or not_helpful or escalated_to)
         note = strings.text("ask.tentative", lang)

@@ -27,6 +27,7 @@ from bot.domain.limits import TYPED_QUESTION_LIMIT, CountedInBlocks, Limit, Rate
 from bot.domain.live_policy import PolicyInForce
 from bot.domain.outbox import Notifier, OutboundMessage
 from bot.domain.people import Lang, Person, StaffContact
+from bot.domain.permission_requests import tools_not_named
 from bot.domain.policy_versions import PublishRefused, version_number
 from bot.domain.profiles import UserProfiles, chosen_language, preferred_language
 from bot.domain.questions import (
@@ -345,6 +346,9 @@ class AskFlow:
         passages = list(policy.in_context(passages))
         section = policy.section_of(passages[0].id)
         steps = list(dict.fromkeys(step for p in passages for step in p.next_steps))
+        rule = {p.id for p in _rule_on_permission(policy)}
+        not_named = tools_not_named(record.text) if rule & set(record.passage_ids) else ""
+        steps += ["request_permission"] if not_named and "request_permission" not in steps else []
         not_helpful = record.feedback is Feedback.NOT_HELPFUL
         escalated_to = record.escalated_to if record.escalated_at is not None else ""
         return cards.answer_card(self._strings, lang, question_id=record.question_id,
@@ -360,7 +364,8 @@ class AskFlow:
                                  replied_before=record.replied_at if escalated_before else None,
                                  question=record.text if with_question else "",
                                  owner_asking=self._owns_policy(record.asker), about_owner=about_owner,
-                                 in_a_group=in_a_group, earlier=self._earlier(record, policy))
+                                 in_a_group=in_a_group, earlier=self._earlier(record, policy),
+                                 not_named=not_named)
 
     def _owns_policy(self, person: Person) -> bool:
         """The policy owner, to whom questions are passed: never offered to pass her own on to herself."""
@@ -581,6 +586,7 @@ class AskFlow:
         if record is None:  # a question about the document itself: its details answer it
             return Answered(await self.about(replace(turn, lang=lang), asked=found.detail), ("about", found.detail),
                             lang)
+        record = _on_a_tool_not_named(record, policy, asked or question)
         try:
             if (limited := await self._past_the_days_questions(turn, record.asked_at)) is not None:
                 return Answered(limited, (), lang, limited=True)
@@ -1298,6 +1304,27 @@ class AskFlow:
         return Reply(card=cards.review_card(self._strings, turn.lang, items, left_out=review.left_out,
                                             start=review.start, before=review.before, notice=notice,
                                             earlier=review.earlier))
+
+
+def _rule_on_permission(policy: Policy) -> tuple[PolicyPassage, ...]:
+    """The policy's rule on asking the headteacher's permission to use social networking for work (other than via Hwb
+    / Microsoft Teams): the passages tagged with that next step, else those that name Hwb or Teams and permission; only
+    the first one's section, as an answer quotes one section."""
+    rule = policy.passages_with("request_permission") or tuple(
+        p for p in policy.all_passages() if re.search(r"\b(hwb|microsoft teams)\b", p.text, re.IGNORECASE)
+        and "permission" in p.text.lower())
+    return tuple(p for p in rule if policy.section_of(p.id).id == policy.section_of(rule[0].id).id) if rule else ()
+
+
+def _on_a_tool_not_named(record: QuestionRecord, policy: Policy, asked: str) -> QuestionRecord:
+    """A question about a tool the policy does not name ("can I use Seesaw with my class?") is answered by the policy's
+    rule on permission, as the nearest it comes, whatever passage the ranking found: its card says the policy does not
+    name the tool (`tools_not_named`), and Not helpful offers to ask the headteacher."""
+    rule = _rule_on_permission(policy)
+    if not rule or not tools_not_named(asked):
+        return record
+    return replace(record, answered=True, section_id=policy.section_of(rule[0].id).id,
+                   passage_ids=tuple(p.id for p in rule), tentative=True)
 
 
 def _another_version(named: str, in_force: str) -> bool:

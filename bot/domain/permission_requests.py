@@ -496,7 +496,7 @@ def needs_no_permission(platform: str) -> bool:
 # when she still wants the headteacher to decide. A blog is never one: the policy "covers all social media tools
 # including blogs".
 _NOT_NAMED = frozenset({
-    "email", "emails", "ebost", "classroom", "seesaw", "classdojo", "dojo", "website", "websites", "gwefan",
+    "email", "emails", "ebost", "classroom", "seesaw", "classdojo", "dojo", "tapestry", "website", "websites", "gwefan",
     "ngwefan", "sms", "text", "texts", "texting", "tecst", "tecstio", "neges", "negeseuon", "parentmail",
     "schoolcomms", "onedrive", "sharepoint", "newsletter", "newsletters", "cylchlythyr"})
 _SAID_WITH_TOOLS = frozenset({
@@ -517,6 +517,23 @@ def not_named_by_policy(platform: str) -> bool:
     return bool(words) and any(w in _NOT_NAMED for w in words) and all(
         w in _NOT_NAMED | _SAID_WITH_TOOLS | _SAID_WITH_THEM for w in words) and not any(
         w in _NEEDS_NO_PERMISSION for w in words)
+
+
+# Tools the policy does not name, as a question names them ("can I use Seesaw with my class?", "ga i ddefnyddio Class
+# Dojo?"), and as a card names them: a class's own space that schools often provide, whose use for work the policy's
+# rule on social networking (other than via Hwb / Microsoft Teams) neither names nor rules out.
+_TOOLS_ASKED_ABOUT = {"seesaw": "Seesaw", "classdojo": "ClassDojo", "dojo": "ClassDojo",
+                      "google classroom": "Google Classroom", "tapestry": "Tapestry"}
+
+
+def tools_not_named(question: str) -> str:
+    """The tools of `_TOOLS_ASKED_ABOUT` a question names, as the cards name them ("Seesaw", "Seesaw / ClassDojo"); ""
+    when it names none."""
+    said = " ".join(re.sub(r"[^\w]+", " ", fold(question)).split())
+    for apart, together in _SPELT_APART:
+        said = re.sub(rf"\b{apart}\b", together, said)
+    named = [name for word, name in _TOOLS_ASKED_ABOUT.items() if re.search(rf"\b{word}\b", said)]
+    return " / ".join(dict.fromkeys(named))
 
 
 # A date as staff in Wales write it, where a client sends what was typed in place of the date picker's yyyy-mm-dd: the

@@ -2787,3 +2787,44 @@ async def test_a_question_passed_on_by_someone_teams_names_as_nothing_names_her_
     opened = await bot.clicks(SIAN, "ask.question", {"q": verb_data(to_head, "ask.reply")["q"]}, lang=lang)
 
     assert "Carys Jenkins" in text_of(to_head) and "Carys Jenkins" in text_of(opened.card)
+
+
+@pytest.mark.parametrize(("asked", "lang", "tool", "says"), [
+    ("can I use Seesaw with my class?", Lang.EN, "Seesaw", "The policy doesn't name Seesaw"),
+    ("is ClassDojo allowed?", Lang.EN, "ClassDojo", "The policy doesn't name ClassDojo"),
+    ("Can I set up a Google Classroom for year 9?", Lang.EN, "Google Classroom",
+     "The policy doesn't name Google Classroom"),
+    ("ga i ddefnyddio Seesaw?", Lang.CY, "Seesaw", "Dydy'r polisi ddim yn enwi Seesaw"),
+    ("Ydy Class Dojo yn iawn i'w ddefnyddio gyda'r rhieni?", Lang.CY, "ClassDojo",
+     "Dydy'r polisi ddim yn enwi ClassDojo")])
+async def test_a_question_about_a_tool_the_policy_does_not_name_gets_its_rule_on_permission_and_says_so(
+        answering_bot: BotInMemory, asked: str, lang: Lang, tool: str, says: str) -> None:
+    """Probe 8: "can I use Seesaw with my class?" got "The policy doesn't cover that" and three sections the ranking
+    found nearest (abuse of the guidance, mobile devices), nothing of the policy's rule on using anything other than
+    Hwb / Microsoft Teams for work. It now quotes that rule, says honestly that the policy does not name the tool nor
+    say whether the rule includes it, where to ask if the school already provides it, and offers both ways to the head:
+    Ask to use social media, and (as the nearest the policy comes) Not helpful to ask her the question."""
+    reply = await answering_bot.says(CARYS, asked, lang=lang)
+
+    said = text_of(reply.card)
+    [record] = answering_bot.store.questions.values()
+    assert any("other than via Hwb / Microsoft Teams" in q for q in _quotes(reply.card or {}))
+    assert says in said and "doesn't cover" not in said and "ddim yn sôn am hynny" not in said
+    assert ("the office or IT" if lang is Lang.EN else "y swyddfa neu'r tîm TG") in said
+    assert verb_data(reply.card or {}, "permission.form") == {"lang": lang.value}
+    assert record.answered and record.tentative and (record.lang, record.text) == (lang, asked)
+    assert ("to ask the headteacher" if lang is Lang.EN else "i ofyn i'r pennaeth") in said
+    # Marked not helpful, it offers to pass the question to the headteacher, and still says what it said.
+    unhelpful = await answering_bot.clicks(CARYS, "ask.feedback", {"q": record.question_id, "value": "not_helpful"},
+                                           lang=lang)
+    assert "ask.escalate" in text_of(unhelpful.card) and says in text_of(unhelpful.card)
+
+
+@pytest.mark.parametrize("asked", ["Can I use Instagram for the PE department?", "Can I email parents from home?"])
+async def test_a_question_naming_no_tool_outside_the_policy_is_answered_as_before(answering_bot: BotInMemory,
+                                                                                  asked: str) -> None:
+    """The note on a tool the policy does not name is for those tools only: Instagram the policy names, and email is
+    answered by the policy's own words on work email."""
+    reply = await answering_bot.says(CARYS, asked)
+
+    assert "doesn't name" not in text_of(reply.card)

@@ -1147,7 +1147,7 @@ async def test_another_platform_named_beside_hwb_or_teams_still_goes_to_the_head
     (Lang.EN, "Google Classroom"), (Lang.EN, "email to parents"), (Lang.EN, "Seesaw"), (Lang.EN, "ClassDojo"),
     (Lang.EN, "Class Dojo for my class"), (Lang.EN, "E-mail"), (Lang.EN, "text messages to parents"),
     (Lang.EN, "the school website"), (Lang.CY, "Google Classroom i'r dosbarth"), (Lang.CY, "e-bost i rieni"),
-    (Lang.CY, "Gwefan yr ysgol")])
+    (Lang.CY, "Gwefan yr ysgol"), (Lang.EN, "Tapestry")])
 async def test_a_tool_the_policy_does_not_name_says_so_before_it_goes_and_still_goes_when_she_wants(
         bot: BotInMemory, strings: Catalogue, lang: Lang, named: str) -> None:
     """The policy asks permission for social media (its own description: "websites and online tools which allow users
