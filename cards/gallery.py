@@ -165,6 +165,11 @@ def _answer_cards(strings: Catalogue, lang: Lang, policy: Policy) -> Iterator[tu
                                              source=source, next_steps=[], rated=True)
     yield "answer-tentative", answer.answer_card(strings, lang, question_id="Q1", section=view, quotes=[shown.text],
                                                  source=source, next_steps=shown.next_steps, tentative=True)
+    # A question about a tool the policy does not name ("can I use Seesaw with my class?"): its rule on permission, as
+    # the nearest it comes, saying the policy does not name the tool.
+    yield "answer-tool-not-named", answer.answer_card(
+        strings, lang, question_id="Q1", section=view, quotes=[shown.text], source=source,
+        next_steps=["request_permission"], tentative=True, not_named="Seesaw")
     closest = [answer.section_view(s, lang) for s in policy.sections[:3]]
     yield "answer-not-helpful", answer.answer_card(strings, lang, question_id="Q1", section=view, quotes=[shown.text],
                                                    source=source, next_steps=shown.next_steps, rated=True,
@@ -496,6 +501,11 @@ def _permissions(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
         strings, lang, pending, since=answer.when(SAMPLE_TIME), school=school, delegate_named=False)
     yield "permission-still-waiting", permission.still_waiting_card(
         strings, lang, pending, since=answer.when(SAMPLE_TIME), deciders=["Mrs Siân Roberts", "Mr Gareth Hughes"])
+    # Still waiting two school weeks on: the second and last reminder, and she is told so.
+    yield "permission-waiting-reminder-last", permission.waiting_reminder_card(
+        strings, lang, pending, since=answer.when(SAMPLE_TIME), school=school, delegate_named=True, last=True)
+    yield "permission-still-waiting-last", permission.still_waiting_card(
+        strings, lang, pending, since=answer.when(SAMPLE_TIME), deciders=["Mrs Siân Roberts"], last=True)
     # A platform typed under "Other" that the policy does not name (Google Classroom, email, Seesaw): she is told so
     # before it goes, and its Send (with `anyway`) sends it to the headteacher all the same.
     yield "permission-form-not-named-by-policy", permission.form_card(

@@ -175,23 +175,26 @@ def form_card(strings: Catalogue, lang: Lang, *, schools: Sequence[tuple[str, st
 
 
 def waiting_reminder_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *, since: str, school: str,
-                          delegate_named: bool) -> Card:
+                          delegate_named: bool, last: bool = False) -> Card:
     """To whoever decides a request that has waited a school week: which, since when, and the way to open it; where the
-    school names no delegate, that IT can name one (nobody else decides while the head is away)."""
+    school names no delegate, that IT can name one (nobody else decides while the head is away); `last`, that this
+    second reminder is the last."""
     said = strings.text("perm.waiting_reminder", lang, id=request.request_id, name=who_asked(strings, lang, request),
                         when=since)
     # Her display name is in the sentence: a cleaned TextRun, so a name written as markdown shows as typed.
     body = [heading(strings.text("perm.waiting_reminder_title", lang, id=request.request_id)), plain_text(said)]
+    if last:
+        body.append(text(strings.text("perm.waiting_reminder_last", lang)))
     if not delegate_named:
         body.append(text(strings.text("perm.waiting_reminder_no_delegate", lang, school=school)))
     return card(body, [_see_in_full(strings, lang, request)], notification=said)
 
 
 def still_waiting_card(strings: Catalogue, lang: Lang, request: PermissionRequest, *, since: str,
-                       deciders: Sequence[str]) -> Card:
-    """To the member of staff whose request has waited a school week: it still waits, whoever decides it was reminded,
-    and what to do if it cannot wait."""
-    said = strings.text("perm.waiting_told", lang, when=since)
+                       deciders: Sequence[str], last: bool = False) -> Card:
+    """To the member of staff whose request has waited a school week: it still waits, whoever decides it was reminded
+    (`last`: a second and last time), and what to do if it cannot wait."""
+    said = strings.text("perm.waiting_told_last" if last else "perm.waiting_told", lang, when=since)
     body = [heading(strings.text("perm.waiting_told_title", lang, id=request.request_id)), text(said)]
     if deciders:
         body.append(plain_text(strings.text("perm.waiting_told_deciders", lang, names=and_list(deciders, lang))))

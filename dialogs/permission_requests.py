@@ -390,8 +390,11 @@ _TYPED_REFERENCE = re.compile(r"(?<![\w-])[Pp]-([A-HJ-NP-Za-hj-np-z2-9]{6})(?![\
 # Why a waiting request's cards to its deciders are edited (in their messages' ids): every day asked for has passed.
 DATES_ENDED = "dates-ended"
 # School days a request may wait for a decision before whoever decides it is reminded, and she is told (the head away,
-# with no delegate named, would otherwise leave it waiting in silence).
+# with no delegate named, would otherwise leave it waiting in silence); as many again, and they are reminded a second
+# and last time, and she is told so. Never more: a head back from a long absence is not met by a reminder a week for
+# each request, and her My requests always says whom it waits for.
 WAITING_REMINDER_SCHOOL_DAYS = 5
+WAITING_REMINDERS = 2
 # An owed row a turn of this instance wrote is left to that turn by the catch-up pass until the turn is done with it;
 # one whose turn never said so (a fault between its save and its answer) is caught up after this long.
 IN_HAND_AT_MOST = timedelta(minutes=2)
@@ -625,7 +628,8 @@ class PermissionFlow:
         self._lists_mended = False  # by this instance's first catch-up pass
         self._deciders_followed = False  # likewise: waiting requests sent to whoever decides them under its settings
         self._dates_ended_shown: set[str] = set()  # requests whose edit this instance has queued (saves re-queuing)
-        self._waiting_reminded: set[str] = set()  # requests whose reminders this instance has queued (the same)
+        # Requests whose reminders this instance has queued, and how many (the same).
+        self._waiting_reminded: dict[str, int] = {}
         # Owed rows (request id, state) a turn of this instance has written and is queueing the messages of itself,
         # each with when it began: the catch-up pass leaves them to it (`_in_hand`).
         self._turns_owing: dict[tuple[str, RequestState], list[datetime]] = {}
@@ -1216,35 +1220,44 @@ class PermissionFlow:
         now = self._clock()
         today = uk_today(now)
         waiting = await self._waiting() if waiting is None else waiting
-        due = [r for r in waiting if r.request_id not in self._waiting_reminded and not r.dates_ended_by(today)
-               and now >= self._federation.calendar_for([r.school_id]).add_working_days(
-                   r.submitted_at, WAITING_REMINDER_SCHOOL_DAYS)]
-        for request in due:
-            await self._remind_of(request)
-            self._waiting_reminded.add(request.request_id)
+        due = [(r, n) for r in waiting if not r.dates_ended_by(today)
+               and (n := self._reminders_due(r, now)) > self._waiting_reminded.get(r.request_id, 0)]
+        for request, reminder in due:
+            await self._remind_of(request, last=reminder == WAITING_REMINDERS)
+            self._waiting_reminded[request.request_id] = reminder
         if due:
-            log.info("%d permission request(s) waiting a school week: whoever decides each was reminded", len(due))
+            log.info("%d permission request(s) waiting a school week or more: whoever decides each was reminded",
+                     len(due))
         return len(due)
 
-    async def _remind_of(self, request: PermissionRequest) -> None:
-        """`remind_waiting`'s messages for one request: to each who decides it, and to the member of staff."""
+    def _reminders_due(self, request: PermissionRequest, now: datetime) -> int:
+        """How many reminders a waiting request is due by now: one for each `WAITING_REMINDER_SCHOOL_DAYS` school days
+        it has waited (its school's calendar), `WAITING_REMINDERS` at most."""
+        calendar = self._federation.calendar_for([request.school_id])
+        return sum(now >= calendar.add_working_days(request.submitted_at, WAITING_REMINDER_SCHOOL_DAYS * n)
+                   for n in range(1, WAITING_REMINDERS + 1))
+
+    async def _remind_of(self, request: PermissionRequest, *, last: bool = False) -> None:
+        """`remind_waiting`'s messages for one request: to each who decides it, and to the member of staff; `last`, the
+        second and last reminder, which says so (its messages' ids are its own, so it is sent once too)."""
         school = self._school(request.school_id)
         if school is None:
             return
         people = self._deciders(school, request.requester)
         languages = await asyncio.gather(*(preferred_language(self._profiles, person) for person in people))
         since = when(request.submitted_at)
+        again = "|last" if last else ""
         messages = [OutboundMessage(
-            recipient=person, message_id=f"{request.request_id}|waiting-reminder|{person.aad_object_id}",
+            recipient=person, message_id=f"{request.request_id}|waiting-reminder{again}|{person.aad_object_id}",
             card=cards.waiting_reminder_card(self._strings, lang, request, since=since, school=school.name(lang),
-                                             delegate_named=bool(school.delegates)),
+                                             delegate_named=bool(school.delegates), last=last),
             created_at=self._clock(), preview=self._strings.text("notify.permission_request", lang))
             for person, lang in zip(people, languages, strict=True)]
         lang = request.lang or await preferred_language(self._profiles, request.requester)
         messages.append(OutboundMessage(
-            recipient=request.requester, message_id=f"{request.request_id}|waiting-told",
+            recipient=request.requester, message_id=f"{request.request_id}|waiting-told{again}",
             card=cards.still_waiting_card(self._strings, lang, request, since=since,
-                                          deciders=[p.name for p in people]),
+                                          deciders=[p.name for p in people], last=last),
             created_at=self._clock(), preview=self._strings.text("notify.permission_news", lang)))
         await self._notifier.notify(messages)
 

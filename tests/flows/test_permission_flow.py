@@ -3355,6 +3355,45 @@ async def test_a_request_left_waiting_a_school_week_reminds_whoever_decides_it_a
 
 
 @pytest.mark.parametrize("lang", list(Lang))
+async def test_a_request_still_waiting_a_second_school_week_is_brought_once_more_as_the_last_reminder(
+        strings: Catalogue, federation: Federation, lang: Lang) -> None:
+    """Probe 8: the head, busy, let the school week's reminder slip by; before, the bot never raised the request again,
+    and Carys, told once to ask the office, never heard that it still waited. Ten school days after it was sent, the
+    head and her delegate are brought it once more, as the last reminder, and Carys is told so (a second and last
+    time); then nothing more, however long it waits: a head back from a long absence is not met by a reminder a week
+    for each request."""
+    clock = Clock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))  # a Monday
+    bot = await _late_bot(strings, federation, clock, lang)
+    await bot.meets(FFION)
+    status = await bot.clicks(CARYS, "permission.submit", _form(start="2026-12-20"), lang=lang)
+    request_id = str(verb_data(status.card or {}, "permission.withdraw")["id"])
+    clock.now = datetime(2026, 11, 9, 9, 0, tzinfo=UTC)  # five school days on: the first reminder
+    await _reminding(bot, clock).see_to_waiting()
+    owed = {p.aad_object_id: len(await bot.cards_for(p)) for p in (CARYS, SIAN, FFION)}
+
+    clock.now = datetime(2026, 11, 13, 9, 0, tzinfo=UTC)  # nine school days on: nothing new yet
+    await _reminding(bot, clock).see_to_waiting()
+    assert {p.aad_object_id: len(await bot.cards_for(p)) for p in (CARYS, SIAN, FFION)} == owed
+    clock.now = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)  # ten school days on
+    reminded = await _reminding(bot, clock).see_to_waiting()
+    again = await _reminding(bot, clock).see_to_waiting()  # the next pass, or another instance
+    clock.now = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)  # four school weeks on
+    later = await _reminding(bot, clock).see_to_waiting()
+
+    assert (reminded, again, later) == (1, 1, 1)  # each pass looks; nothing is queued twice
+    since = _on_uk_clocks(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
+    new = {p.aad_object_id: (await bot.cards_for(p))[owed[p.aad_object_id]:] for p in (CARYS, SIAN, FFION)}
+    [to_head], [to_ffion], [to_carys] = new[SIAN.aad_object_id], new[FFION.aad_object_id], new[CARYS.aad_object_id]
+    for decider, read_in in ((to_head, lang), (to_ffion, Lang.EN)):  # each in her own language
+        assert strings.text("perm.waiting_reminder", read_in, id=request_id, name=CARYS.name, when=since) in text_of(
+            decider)
+        assert strings.text("perm.waiting_reminder_last", read_in) in text_of(decider)
+        assert verb_data(decider, "permission.open")["id"] == request_id
+    assert strings.text("perm.waiting_told_last", lang, when=since) in text_of(to_carys)
+    assert request_id in text_of(to_carys)
+
+
+@pytest.mark.parametrize("lang", list(Lang))
 async def test_a_request_whose_dates_ended_is_not_brought_back_a_school_week_on(
         strings: Catalogue, federation: Federation, lang: Lang) -> None:
     """Hostile probe 5: Carys asked for one trip on 3 and 4 November and the head, away, never answered. Her days
