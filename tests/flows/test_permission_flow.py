@@ -476,6 +476,28 @@ async def test_a_new_headteacher_gets_the_requests_that_were_waiting_when_the_he
     assert request_id not in await _decidable_by(after, SIAN) + await _decidable_by(after, FFION)
 
 
+async def test_a_head_away_with_no_delegate_is_covered_by_naming_one_and_her_waiting_requests_reach_the_delegate(
+        bot: BotInMemory) -> None:
+    """Probe 8: there is no "away" setting, by choice: marking the head away would decide nothing. While she is away
+    (leave, illness) IT names a delegate in the settings; the restarted bot brings every request waiting for her to the
+    delegate, who decides it (the head keeps her copy, edited to say so), and the member of staff has the decision."""
+    head = bot.federation.schools[0].headteacher
+    away = _restarted(bot, _headed_by(bot.federation, head, "high", "primary"))  # no delegate named
+    await away.meets(CARYS, SIAN, FFION)
+    request_id = await _submitted(away)
+    assert request_id not in text_of(await away.cards_for(FFION))
+
+    covered = _restarted(away, bot.federation)  # IT names Mrs Ffion Morgan as the delegate
+    await _catching_up(covered).catch_up()
+    [to_ffion] = (await MemoryOutbox(bot.store).owed_to(FFION)).messages
+    decided = await covered.clicks(FFION, "permission.approve", {"id": request_id})
+
+    assert verb_data(dict(to_ffion.card), "permission.approve")["id"] == request_id
+    assert "Approved by Mrs Ffion Morgan" in text_of(decided.card)
+    assert "approved" in text_of(await covered.cards_for(CARYS)).lower()
+    assert "Approved by Mrs Ffion Morgan" in text_of(await covered.cards_for(SIAN))
+
+
 @pytest.mark.parametrize("decided", [True, False])
 async def test_a_former_head_who_never_opened_the_bot_is_not_later_handed_the_request(bot: BotInMemory,
                                                                                      decided: bool) -> None:
