@@ -518,6 +518,10 @@ def _permissions(strings: Catalogue, lang: Lang) -> Iterator[tuple[str, Card]]:
                        changed=("audience", "pupil_content"), alongside=("P-2FBK9D",))
     yield "permission-for-headteacher-in-place", permission.approver_card(strings, lang, in_place, school=school,
                                                                           today=today)
+    # Asked again after a decline: the head sees which request she declined, and what changed since.
+    yield "permission-for-headteacher-after-decline", permission.approver_card(
+        strings, lang, replace(in_place, replaces="", alongside=(), declined_before="P-2DCL7Q",
+                               changed=("pupil_content",)), school=school, today=today)
     yield "permission-pending-in-place", permission.status_card(strings, lang, in_place, school=school,
                                                                 approver="Mrs Siân Roberts", today=today)
     yield "permission-for-headteacher-withdrawn-in-place", permission.approver_card(

@@ -315,8 +315,9 @@ def _dates_notice(strings: Catalogue, lang: Lang, request: PermissionRequest, to
 
 
 def _in_place_of(strings: Catalogue, lang: Lang, request: PermissionRequest, *, decider: bool) -> list[Element]:
-    """What a request was sent in place of, or beside: for whoever decides it, in a box nobody can miss, that the member
-    of staff withdrew her waiting request for this one and what changed (so the extra is not missed), and while it
+    """What a request was sent in place of, after, or beside: for whoever decides it, in a box nobody can miss, that the
+    member of staff withdrew her waiting request for this one and what changed (so the extra is not missed), or that it
+    follows her declined request for the same account, what changed since and the way to open that one; and while it
     waits, her requests for the same purpose on other platforms that were waiting when it was sent (each its own
     decision); for her, the request it replaced."""
     if not decider:
@@ -328,12 +329,19 @@ def _in_place_of(strings: Catalogue, lang: Lang, request: PermissionRequest, *, 
         changed = "; ".join(strings.text(f"perm.changed.{c}", lang) for c in request.changed if c in CHANGES)
         said.append(_about_her(strings, "perm.sent_in_place" if changed else "perm.sent_in_place_unchanged", lang,
                                request, id=request.replaces, changed=changed))
+    elif request.declined_before:
+        changed = "; ".join(strings.text(f"perm.changed.{c}", lang) for c in request.changed if c in CHANGES)
+        said.append(_about_her(strings, "perm.declined_before" if changed else "perm.declined_before_unchanged", lang,
+                               request, id=request.declined_before, changed=changed))
     if request.alongside and request.state is RequestState.PENDING:
         said.append(_about_her(strings, "perm.also_waiting", lang, request,
                                ids=and_list(list(request.alongside), lang)))
     # The requester's display name comes from Teams: a cleaned TextRun keeps it from being read as markdown.
+    opens = [action_set([execute(strings.text("perm.open", lang, id=request.declined_before), VERB_OPEN,
+                                 {"id": request.declined_before, **shown_in(lang)})])] \
+        if request.declined_before and not request.replaces else []
     return [{"type": "Container", "style": "attention", "items": [
-        plain_text(sentence, weight="Bolder", size="Small") for sentence in said]}] if said else []
+        *(plain_text(sentence, weight="Bolder", size="Small") for sentence in said), *opens]}] if said else []
 
 
 def _left_notice(strings: Catalogue, lang: Lang, request: PermissionRequest) -> list[Element]:

@@ -50,6 +50,7 @@ from bot.domain.permission_requests import (
     form_request_id,
     is_form_token,
     is_request_id,
+    last_declined,
     listing_order,
     may_see_register,
     needs_no_permission,
@@ -930,6 +931,9 @@ class PermissionFlow:
             # before sending this as a request of its own.
             return Reply(card=self._form_card(turn, values=turn.data, form=form,
                                               notice=self._not_replaced(named, turn.lang)))
+        if not asked.replaces and (declined := last_declined(asked, mine)) is not None:
+            # Asked again after a decline: whoever decides it sees that, and what the form changed since.
+            asked = replace(asked, declined_before=declined.request_id, changed=changes_from(declined, asked))
         return await self._send(turn, asked, deciders, form=form, given=bool(given), now=now, replacing=replacing)
 
     async def _send(self, turn: Turn, asked: PermissionRequest, deciders: list[Person], *, form: str, given: bool,

@@ -126,6 +126,9 @@ class PermissionRequest:
     replaced_by: str = ""
     changed: tuple[str, ...] = ()
     alongside: tuple[str, ...] = ()
+    # Her last request for the same account, declined, when this was sent after it (and not in place of a waiting
+    # one); `changed` then says what this asks differently from it.
+    declined_before: str = ""
     # The token of the form it was sent on (none on records from before it was kept): every press of that form's Send
     # is this request.
     form: str = ""
@@ -274,6 +277,14 @@ def asked_already(new: PermissionRequest, earlier: Sequence[PermissionRequest]) 
     return next((r for r in earlier if r.request_id != new.request_id
                  and _account_asked_for(r) == _account_asked_for(new) and _same_account(r, new)
                  and (r.state is RequestState.PENDING or (r.state is RequestState.APPROVED and covers(r)))), None)
+
+
+def last_declined(new: PermissionRequest, earlier: Sequence[PermissionRequest]) -> PermissionRequest | None:
+    """The person's last declined request for the account `new` asks for (the same school, platform and purpose, and
+    the same account when both name one); None when there is none."""
+    declined = [r for r in earlier if r.request_id != new.request_id and r.state is RequestState.DECLINED
+                and _account_asked_for(r) == _account_asked_for(new) and _same_account(r, new)]
+    return max(declined, key=lambda r: r.decided_at or r.submitted_at, default=None)
 
 
 def is_request_id(value: object) -> bool:

@@ -3,7 +3,8 @@
 `permissions`: PartitionKey = request id; RowKey `request` for the record (`Lang`: the language of the form it was sent
 on, none on rows from before it was kept; an approval ended early adds `EndedBy`, `EndedById`, `EndedAt` and
 `EndReason` beside the approval's own columns; `Replaces`, `Changed`, `ReplacedBy` and `Alongside` link a request sent
-in place of a waiting one, or beside one for the same purpose, to it; `Form`, the token of the form it was sent on) and
+in place of a waiting one, or beside one for the same purpose, to it; `DeclinedBefore`, the declined one for the same
+account it was sent after, with `Changed` then what changed since; `Form`, the token of the form it was sent on) and
 `audit|<iso time>|<random>` for
 each audit entry. A decision updates the record (etag-conditional) and inserts its audit entry in one
 transaction, so there is never a decision without its entry, nor two decisions. The same transaction upserts
@@ -100,6 +101,8 @@ def _to_entity(request: PermissionRequest) -> dict[str, Any]:
         "Alongside": ",".join(request.alongside),
         # Added later: the token of the form it was sent on (rows before it have none).
         "Form": request.form,
+        # Added later: her declined request for the same account this was sent after (rows before it have none).
+        "DeclinedBefore": request.declined_before,
     }
     if request.state is RequestState.ENDED:  # only an ended approval has these columns (rows before them have none)
         entity.update({"EndedBy": request.ended_by, "EndedById": request.ended_by_id, "EndedAt": request.ended_at,
@@ -135,7 +138,7 @@ def _from_entity(entity: dict[str, Any]) -> PermissionRequest:
         replaced_by=entity_text(entity, "ReplacedBy"),
         changed=tuple(c for c in entity_text(entity, "Changed").split(",") if c),
         alongside=tuple(a for a in entity_text(entity, "Alongside").split(",") if a), form=entity_text(entity, "Form"),
-        etag=entity_etag(entity))
+        declined_before=entity_text(entity, "DeclinedBefore"), etag=entity_etag(entity))
 
 
 def _owed_entity(request: PermissionRequest) -> dict[str, Any]:

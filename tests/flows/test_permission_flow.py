@@ -983,6 +983,40 @@ async def test_more_added_to_a_waiting_request_is_sent_in_its_place_and_the_head
     assert ("withdrawn", CARYS.aad_object_id) in await _trail(bot, old_id)
 
 
+@pytest.mark.parametrize("lang", list(Lang))
+@pytest.mark.parametrize(("changes", "changed"), [
+    ({"pupil_content": "none", "consent": ""}, ("pupil_content", "consent")), ({}, ())])
+async def test_a_request_asked_again_after_a_decline_tells_the_head_so_and_what_changed(
+        strings: Catalogue, federation: Federation, lang: Lang, changes: dict[str, str],
+        changed: tuple[str, ...]) -> None:
+    """Probe 8: Siân declined Carys's netball club Instagram ("No pupils' work on Instagram, please."), and Carys sent
+    it again without pupils' work. Before, the head's new card was a request like any other: nothing said she had
+    declined this account before, nor what had changed, so she decided it again from nothing (or, asked again
+    unchanged, did not see that nothing had). Now a box says she asked for it before, which request was declined, and
+    what the form changed since (or that nothing did), with a way to open the declined one."""
+    clock = Clock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
+    bot = await _late_bot(strings, federation, clock, lang)
+    sent = {**_form(purpose="Netball club results and fixtures.", start="2026-11-03"), "lang": lang.value}
+    first = await bot.clicks(CARYS, "permission.submit", sent, lang=lang)
+    first_id = str(verb_data(first.card or {}, "permission.withdraw")["id"])
+    await bot.clicks(SIAN, "permission.decline", {"id": first_id, "reason": "No pupils' work on Instagram, please."},
+                     lang=lang)
+
+    again = await bot.clicks(CARYS, "permission.submit", {**sent, **changes}, lang=lang)
+
+    again_id = str(verb_data(again.card or {}, "permission.withdraw")["id"])
+    [to_head] = [c for c in await bot.cards_for(SIAN) if again_id in text_of(c)]
+    said = "; ".join(strings.text(f"perm.changed.{c}", lang) for c in changed)
+    box = strings.text("perm.declined_before" if changed else "perm.declined_before_unchanged", lang, name=CARYS.name,
+                       id=first_id, changed=said)
+    assert again_id != first_id and box in text_of(to_head)
+    assert {"id": first_id, "lang": lang.value} in [a.get("data") for a in actions(to_head)]
+    assert verb_data(to_head, "permission.approve")["id"] == again_id
+    # Opened from there, the declined request shows her decision and its reason.
+    opened = await bot.clicks(SIAN, "permission.open", {"id": first_id, "lang": lang.value}, lang=lang)
+    assert "No pupils' work on Instagram, please." in text_of(opened.card)
+
+
 async def test_a_request_sent_in_place_of_one_the_head_decided_meanwhile_is_not_sent(bot: BotInMemory,
                                                                                      strings: Catalogue) -> None:
     """She presses "Send in place of P-…" after the head approved the waiting one: nothing is withdrawn or sent, and the

@@ -201,6 +201,19 @@ async def test_a_request_sent_in_place_of_another_keeps_both_links_through_their
         "P-NEW001": ("P-OLD001", ""), "P-OLD001": ("", "P-NEW001")}
 
 
+async def test_a_request_sent_after_a_decline_keeps_which_one_it_follows(store: PermissionRequests) -> None:
+    """Probe 8: the declined request a new one was sent after (`DeclinedBefore`), and what it changed since, stay with
+    it through its decision, for the head's card of it."""
+    await store.create(replace(_request("P-AGN001"), declined_before="P-DEC001", changed=("pupil_content",)),
+                       AuditEntry("P-AGN001", "submitted", CARYS.aad_object_id, CARYS.name, NOW))
+    sent = await store.get("P-AGN001")
+    await store.save(replace(sent, state=RequestState.APPROVED, decided_by="Siân", decided_at=NOW),
+                     AuditEntry("P-AGN001", "approved", CARYS.aad_object_id, "Siân", NOW))
+
+    read = await store.get("P-AGN001")
+    assert (read.declined_before, read.changed) == ("P-DEC001", ("pupil_content",))
+
+
 async def test_a_request_row_written_before_its_language_was_kept_reads_without_one(
         azurite: str, table_prefix: str, table_store: TablePermissionRequests) -> None:
     await table_store.create(replace(_request(), lang=Lang.CY), _audit("submitted"))
